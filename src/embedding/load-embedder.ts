@@ -1,0 +1,19 @@
+import type { Config } from '../config/config.js';
+import type { Logger } from '../log.js';
+import type { Embedder } from './embedder.js';
+import { ensureModelFiles } from './model-files.js';
+import type { ModelDescription } from './model-registry.js';
+import { TransformersEmbedder } from './transformers-embedder.js';
+
+/** Fetches the model's files if they are missing, then loads it. */
+export async function loadEmbedder(model: ModelDescription, config: Config, log: Logger): Promise<Embedder> {
+  await ensureModelFiles(model, { modelDir: config.MODEL_DIR, sources: config.MODEL_SOURCES, hubEndpoint: config.HF_ENDPOINT, log });
+  const started = performance.now();
+  const embedder = await TransformersEmbedder.create(model, {
+    modelDir: config.MODEL_DIR,
+    threads: config.EMBED_THREADS,
+    batchSize: config.EMBED_BATCH_SIZE,
+  });
+  log.info({ model: model.id, ms: Math.round(performance.now() - started) }, 'model loaded');
+  return embedder;
+}

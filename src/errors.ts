@@ -1,0 +1,62 @@
+/**
+ * The error catalog: every failure the service can report has one stable code here, and the code
+ * fixes the HTTP status. Domain code throws AppError; only the HTTP error middleware turns it
+ * into a response, and the CLIs turn it into a message and an exit code.
+ */
+export const errorCatalog = {
+  invalid_input: { status: 400, message: 'The request is invalid.' },
+  invalid_json: { status: 400, message: 'The request body is not valid JSON.' },
+  unauthorized: { status: 401, message: 'Authentication is required.' },
+  route_not_found: { status: 404, message: 'No such route.' },
+  paper_not_found: { status: 404, message: 'No paper with this id.' },
+  method_not_allowed: { status: 405, message: 'This method is not allowed on this route.' },
+  payload_too_large: { status: 413, message: 'The request body is too large.' },
+  unsupported_media_type: { status: 415, message: 'The request body must be application/json.' },
+  not_ready: { status: 503, message: 'The service is starting: the model and index are not loaded yet.' },
+  shutting_down: { status: 503, message: 'The service is shutting down.' },
+  internal: { status: 500, message: 'Internal error.' },
+  // Start-up and CLI failures: they never reach a client, but share the catalog so logs and
+  // exit messages use the same stable codes.
+  config_invalid: { status: 500, message: 'The configuration is invalid.' },
+  model_unknown: { status: 500, message: 'Unknown model id.' },
+  model_missing: { status: 500, message: 'The model files are missing.' },
+  model_fetch_failed: { status: 500, message: 'The model files could not be fetched.' },
+  model_checksum_mismatch: { status: 500, message: 'The model file does not match its pinned checksum.' },
+  index_missing: { status: 500, message: 'No index was found.' },
+  index_incompatible: { status: 500, message: 'The index cannot be served with this model or format.' },
+  index_corrupt: { status: 500, message: 'The index files are damaged or incomplete.' },
+  input_unreadable: { status: 500, message: 'The input file cannot be read.' },
+  input_malformed: { status: 500, message: 'The input file is malformed.' },
+  input_rejected: { status: 500, message: 'A record was rejected (strict mode).' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof errorCatalog;
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly details: unknown;
+
+  constructor(code: ErrorCode, message?: string, details?: unknown, options?: { cause?: unknown }) {
+    super(message ?? errorCatalog[code].message, options);
+    this.name = 'AppError';
+    this.code = code;
+    this.status = errorCatalog[code].status;
+    this.details = details;
+  }
+}
+
+export function isAppError(error: unknown): error is AppError {
+  return error instanceof AppError;
+}
+
+/** The one JSON error shape every client sees. */
+export interface ErrorBody {
+  error: { code: string; message: string; details?: unknown };
+}
+
+export function toErrorBody(error: AppError): ErrorBody {
+  const body: ErrorBody = { error: { code: error.code, message: error.message } };
+  if (error.details !== undefined) body.error.details = error.details;
+  return body;
+}

@@ -1,0 +1,80 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { dirname, join, basename } from 'node:path';
+
+/** A sibling path for staging a file or folder before it is renamed into place. */
+export function stagingPathFor(target: string, tag = 'tmp'): string {
+  return join(dirname(target), `.${basename(target)}.${tag}-${process.pid}-${randomBytes(4).toString('hex')}`);
+}
+
+/** Writes a whole file durably: temp file, fsync, rename, so readers see the old or the new file. */
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const staging = stagingPathFor(path);
+  const handle = await open(staging, 'w');
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    await rename(staging, path);
+  } catch (error) {
+    await rm(staging, { force: true });
+    throw error;
+  }
+  await fsyncDirectory(dirname(path));
+}
+
+/** Makes a rename inside `dir` durable. */
+export async function fsyncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Replaces the folder `target` with the fully written folder `staged`. The old folder, if any, is
+ * moved aside first and removed only after the new one is in place, so at every instant either
+ * the old or the new complete folder is at `target` (apart from the instant between the renames).
+ */
+export async function replaceDirectory(staged: string, target: string): Promise<void> {
+  await fsyncDirectory(staged);
+  const retired = stagingPathFor(target, 'old');
+  let hadPrevious = true;
+  try {
+    await rename(target, retired);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    hadPrevious = false;
+  }
+  try {
+    await rename(staged, target);
+  } catch (error) {
+    if (hadPrevious) await rename(retired, target);
+    throw error;
+  }
+  await fsyncDirectory(dirname(target));
+  if (hadPrevious) await rm(retired, { recursive: true, force: true });
+}
+
+export async function sha256OfFile(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** Flushes a finished file to disk before the folder holding it is renamed into place. */
+export async function fsyncFile(path: string): Promise<void> {
+  const handle = await open(path, 'r+');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}

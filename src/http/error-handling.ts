@@ -1,0 +1,50 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { z } from 'zod';
+import { AppError, isAppError, toErrorBody } from '../errors.js';
+
+/** Parses with zod and turns a failure into a 400 that names each bad field. */
+export function parseInput<Schema extends z.ZodType>(schema: Schema, input: unknown, where: 'body' | 'query' | 'params'): z.infer<Schema> {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((issue) => ({ path: [where, ...issue.path.map(String)].join('.'), message: issue.message, code: issue.code }));
+  throw new AppError('invalid_input', `Invalid request ${where}: ${issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`, { issues });
+}
+
+export const routeNotFound: RequestHandler = (request) => {
+  throw new AppError('route_not_found', `No route for ${request.method} ${request.path}.`);
+};
+
+export function methodNotAllowed(allowed: readonly string[]): RequestHandler {
+  return (request, response) => {
+    response.setHeader('Allow', allowed.join(', '));
+    throw new AppError('method_not_allowed', `${request.method} is not allowed on ${request.path}; use ${allowed.join(' or ')}.`);
+  };
+}
+
+/** body-parser's failure types, mapped to catalog codes. */
+const bodyParserErrors: Record<string, (error: Error) => AppError> = {
+  'entity.parse.failed': (error) => new AppError('invalid_json', `The request body is not valid JSON: ${error.message}`),
+  'entity.too.large': (error) => {
+    const limit = (error as Error & { limit?: number }).limit;
+    return new AppError('payload_too_large', `The request body is larger than ${limit} bytes.`, { limitBytes: limit });
+  },
+  'encoding.unsupported': (error) => new AppError('unsupported_media_type', error.message),
+  'charset.unsupported': (error) => new AppError('unsupported_media_type', error.message),
+  'request.aborted': () => new AppError('invalid_input', 'The request was aborted while its body was read.'),
+  'request.size.invalid': () => new AppError('invalid_input', 'The request body is shorter or longer than its Content-Length.'),
+  'stream.encoding.set': () => new AppError('internal'),
+};
+
+/** The one place errors become responses: the catalog fixes status and code; 5xx are logged as errors. */
+export const errorHandler: ErrorRequestHandler = (error: unknown, request, response, next) => {
+  if (response.headersSent) return next(error);
+  const type = (error as { type?: unknown } | null)?.type;
+  const appError = isAppError(error)
+    ? error
+    : typeof type === 'string' && bodyParserErrors[type]
+      ? bodyParserErrors[type](error as Error)
+      : new AppError('internal');
+  if (appError.status >= 500) request.log.error({ err: error, code: appError.code }, 'request failed');
+  else request.log.info({ code: appError.code, message: appError.message }, 'request rejected');
+  response.status(appError.status).json(toErrorBody(appError));
+};

@@ -1,0 +1,125 @@
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { mkdir, rm, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import type { ModelDescription } from '../embedding/model-registry.js';
+import { AppError } from '../errors.js';
+import { fsyncFile, replaceDirectory, stagingPathFor } from '../fs-atomic.js';
+import type { Paper } from '../store/paper.js';
+import { PaperStore, PaperStoreWriter } from '../store/paper-store.js';
+import {
+  assertManifestMatchesModel,
+  describeModel,
+  indexFiles,
+  indexFormatVersion,
+  readManifest,
+  writeManifest,
+  type HnswParameters,
+  type Manifest,
+} from './manifest.js';
+import { VectorIndex, defaultHnswParameters } from './vector-index.js';
+
+/**
+ * An index folder: `manifest.json` (written last), `hnsw.bin` (the graph), `vectors.f32` (the
+ * raw unit vectors, little-endian float32, label order, for rebuilds and exact search) and
+ * `papers.jsonl` (the records, label order).
+ */
+export interface LoadedIndex {
+  folder: string;
+  manifest: Manifest;
+  papers: PaperStore;
+  vectors: VectorIndex;
+}
+
+export async function openIndexFolder(folder: string, model: ModelDescription, efSearch: number): Promise<LoadedIndex> {
+  const manifest = await readManifest(folder);
+  assertManifestMatchesModel(manifest, model, folder);
+  const hnswPath = join(folder, manifest.files.hnsw);
+  try {
+    await stat(hnswPath);
+  } catch {
+    throw new AppError('index_corrupt', `${hnswPath} is missing. Rebuild the index with npm run ingest.`);
+  }
+  const [papers, vectors] = await Promise.all([
+    PaperStore.load(join(folder, manifest.files.papers), manifest.count),
+    VectorIndex.load(hnswPath, manifest.model.dimension, efSearch),
+  ]);
+  if (vectors.count !== manifest.count) {
+    throw new AppError('index_corrupt', `${hnswPath} holds ${vectors.count} vectors, the manifest says ${manifest.count}.`);
+  }
+  return { folder, manifest, papers, vectors };
+}
+
+/**
+ * Builds a new index folder beside the target and renames it into place on `finish`, so a crash
+ * never leaves a half index and a running server's folder is never written in place.
+ */
+export class IndexFolderWriter {
+  private count = 0;
+
+  private constructor(
+    private readonly target: string,
+    private readonly staging: string,
+    private readonly model: ModelDescription,
+    private readonly parameters: HnswParameters,
+    private readonly index: VectorIndex,
+    private readonly papers: PaperStoreWriter,
+    private readonly vectorFile: WriteStream,
+  ) {}
+
+  static async create(target: string, model: ModelDescription, parameters: HnswParameters = defaultHnswParameters): Promise<IndexFolderWriter> {
+    const absoluteTarget = resolve(target);
+    await mkdir(dirname(absoluteTarget), { recursive: true });
+    const staging = stagingPathFor(absoluteTarget, 'building');
+    await mkdir(staging);
+    return new IndexFolderWriter(
+      absoluteTarget,
+      staging,
+      model,
+      parameters,
+      VectorIndex.create(model.dimension, parameters),
+      new PaperStoreWriter(join(staging, indexFiles.papers)),
+      createWriteStream(join(staging, indexFiles.vectors)),
+    );
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  async add(paper: Paper, vector: Float32Array): Promise<void> {
+    const label = this.count;
+    this.index.add(label, vector);
+    await this.papers.append(paper);
+    const bytes = Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength);
+    if (!this.vectorFile.write(bytes)) await once(this.vectorFile, 'drain');
+    this.count++;
+  }
+
+  async finish(source: Manifest['source']): Promise<Manifest> {
+    await this.papers.close();
+    await new Promise<void>((done, fail) => this.vectorFile.end((error?: Error | null) => (error ? fail(error) : done())));
+    this.index.shrinkToFit();
+    await this.index.save(join(this.staging, indexFiles.hnsw));
+    for (const file of [indexFiles.papers, indexFiles.vectors, indexFiles.hnsw]) await fsyncFile(join(this.staging, file));
+    const manifest: Manifest = {
+      format: 'paper-search-index',
+      formatVersion: indexFormatVersion,
+      model: describeModel(this.model),
+      count: this.count,
+      hnsw: this.parameters,
+      files: { ...indexFiles },
+      createdAt: new Date().toISOString(),
+      source,
+    };
+    await writeManifest(this.staging, manifest);
+    await replaceDirectory(this.staging, this.target);
+    return manifest;
+  }
+
+  async abort(): Promise<void> {
+    this.vectorFile.destroy();
+    await this.papers.close().catch(() => undefined);
+    await rm(this.staging, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,107 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import type { ModelDescription } from '../embedding/model-registry.js';
+import { AppError } from '../errors.js';
+import { writeFileAtomic } from '../fs-atomic.js';
+
+/** Bumped whenever the layout of an index folder changes; older folders are refused, not guessed at. */
+export const indexFormatVersion = 1;
+
+export const manifestFileName = 'manifest.json';
+
+export const indexFiles = { hnsw: 'hnsw.bin', vectors: 'vectors.f32', papers: 'papers.jsonl' } as const;
+
+const hnswParametersSchema = z.object({
+  space: z.literal('ip'),
+  m: z.number().int().positive(),
+  efConstruction: z.number().int().positive(),
+  randomSeed: z.number().int(),
+});
+
+export type HnswParameters = z.infer<typeof hnswParametersSchema>;
+
+export const manifestSchema = z.object({
+  format: z.literal('paper-search-index'),
+  formatVersion: z.number().int(),
+  model: z.object({
+    id: z.string(),
+    hubId: z.string(),
+    dimension: z.number().int().positive(),
+    pooling: z.enum(['mean', 'cls']),
+    maxTokens: z.number().int().positive(),
+    onnxSha256: z.string(),
+  }),
+  count: z.number().int().nonnegative(),
+  hnsw: hnswParametersSchema,
+  files: z.object({ hnsw: z.string(), vectors: z.string(), papers: z.string() }),
+  createdAt: z.string(),
+  source: z.object({ input: z.string(), read: z.number().int(), rejected: z.number().int() }).optional(),
+});
+
+export type Manifest = z.infer<typeof manifestSchema>;
+
+export function describeModel(model: ModelDescription): Manifest['model'] {
+  return {
+    id: model.id,
+    hubId: model.hubId,
+    dimension: model.dimension,
+    pooling: model.pooling,
+    maxTokens: model.maxTokens,
+    onnxSha256: model.onnxSha256,
+  };
+}
+
+export async function writeManifest(folder: string, manifest: Manifest): Promise<void> {
+  await writeFileAtomic(join(folder, manifestFileName), `${JSON.stringify(manifest, null, 2)}\n`);
+}
+
+export async function readManifest(folder: string): Promise<Manifest> {
+  const path = join(folder, manifestFileName);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new AppError('index_missing', `No index at ${folder} (no ${manifestFileName}). Build one with: npm run ingest -- --input <papers file> --index ${folder}`);
+    }
+    throw error;
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new AppError('index_corrupt', `${path} is not valid JSON. Rebuild the index with npm run ingest.`);
+  }
+  const version = (raw as { formatVersion?: unknown } | null)?.formatVersion;
+  if (typeof version === 'number' && version !== indexFormatVersion) {
+    throw new AppError(
+      'index_incompatible',
+      `The index at ${folder} has format version ${version}; this version of paper-search reads version ${indexFormatVersion}. Rebuild it with npm run ingest.`,
+    );
+  }
+  const parsed = manifestSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new AppError('index_corrupt', `${path} is not a valid index manifest: ${parsed.error.message}. Rebuild the index with npm run ingest.`);
+  }
+  return parsed.data;
+}
+
+/**
+ * An index can only be searched with the exact model that built it: vectors from another model,
+ * or another quantization of the same one, live in a different space.
+ */
+export function assertManifestMatchesModel(manifest: Manifest, model: ModelDescription, folder: string): void {
+  const expected = describeModel(model);
+  const mismatches = (Object.keys(expected) as (keyof Manifest['model'])[]).filter((key) => manifest.model[key] !== expected[key]);
+  if (mismatches.length > 0) {
+    throw new AppError(
+      'index_incompatible',
+      `The index at ${folder} was built with model ${manifest.model.id} (${mismatches
+        .map((key) => `${key} ${String(manifest.model[key])}`)
+        .join(', ')}), which differs from the installed ${model.id} (${mismatches.map((key) => `${key} ${String(expected[key])}`).join(', ')}). ` +
+        `Rebuild the index with: npm run ingest -- --input <papers file> --index ${folder} --model ${model.id}`,
+      { mismatches },
+    );
+  }
+}

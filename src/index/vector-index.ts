@@ -1,0 +1,77 @@
+import hnswlib from 'hnswlib-node';
+import type { HnswParameters } from './manifest.js';
+
+export interface Neighbor {
+  label: number;
+  /** Cosine similarity: vectors are unit length and the space is inner product. */
+  score: number;
+}
+
+export const defaultHnswParameters: HnswParameters = { space: 'ip', m: 16, efConstruction: 200, randomSeed: 100 };
+
+/** The only user of hnswlib-node: approximate nearest neighbours over unit vectors by inner product. */
+export class VectorIndex {
+  private constructor(
+    private readonly hnsw: hnswlib.HierarchicalNSW,
+    readonly dimension: number,
+  ) {}
+
+  static create(dimension: number, parameters: HnswParameters, initialCapacity = 1024): VectorIndex {
+    const hnsw = new hnswlib.HierarchicalNSW(parameters.space, dimension);
+    hnsw.initIndex({
+      maxElements: Math.max(1, initialCapacity),
+      m: parameters.m,
+      efConstruction: parameters.efConstruction,
+      randomSeed: parameters.randomSeed,
+    });
+    return new VectorIndex(hnsw, dimension);
+  }
+
+  static async load(path: string, dimension: number, efSearch: number): Promise<VectorIndex> {
+    const hnsw = new hnswlib.HierarchicalNSW('ip', dimension);
+    await hnsw.readIndex(path);
+    hnsw.setEf(efSearch);
+    return new VectorIndex(hnsw, dimension);
+  }
+
+  get count(): number {
+    return this.hnsw.getCurrentCount();
+  }
+
+  /** Adds a vector under `label`, growing the index when it is full. */
+  add(label: number, vector: Float32Array): void {
+    const capacity = this.hnsw.getMaxElements();
+    if (this.hnsw.getCurrentCount() >= capacity) this.hnsw.resizeIndex(capacity * 2);
+    this.hnsw.addPoint(Array.from(vector), label);
+  }
+
+  /** The k nearest vectors (fewer if fewer exist or pass `accept`), best first. */
+  search(vector: Float32Array, k: number, accept?: (label: number) => boolean): Neighbor[] {
+    const limit = Math.min(k, this.hnsw.getCurrentCount());
+    if (limit <= 0) return [];
+    const query = Array.from(vector);
+    const result = accept ? this.hnsw.searchKnn(query, limit, accept) : this.hnsw.searchKnn(query, limit);
+    return result.neighbors
+      .map((label, i) => ({ label, score: 1 - (result.distances[i] ?? 1) }))
+      .sort((a, b) => b.score - a.score || a.label - b.label);
+  }
+
+  /** The stored vector of `label`, exactly as indexed (never re-embedded). */
+  vector(label: number): Float32Array {
+    return Float32Array.from(this.hnsw.getPoint(label));
+  }
+
+  /** Releases the spare capacity left by growth by doubling, before saving. */
+  shrinkToFit(): void {
+    const count = this.hnsw.getCurrentCount();
+    if (count > 0 && count < this.hnsw.getMaxElements()) this.hnsw.resizeIndex(count);
+  }
+
+  setEfSearch(ef: number): void {
+    this.hnsw.setEf(ef);
+  }
+
+  async save(path: string): Promise<void> {
+    await this.hnsw.writeIndex(path);
+  }
+}

@@ -1,0 +1,132 @@
+import { paperPassage, type Embedder } from '../embedding/embedder.js';
+import { AppError } from '../errors.js';
+import { IndexFolderWriter } from '../index/index-folder.js';
+import type { Manifest } from '../index/manifest.js';
+import type { Logger } from '../log.js';
+import type { Paper } from '../store/paper.js';
+import { defaultFieldMap, mapRecordToPaper, type FieldMap, type RejectionReason } from './paper-mapping.js';
+import type { ProgressReporter } from './progress.js';
+import { openRecordSource, type InputFormat } from './record-readers.js';
+
+export interface IngestOptions {
+  input: string;
+  format: InputFormat;
+  indexDir: string;
+  fields?: FieldMap;
+  /** Stop at the first rejected record instead of reporting it and going on. */
+  strict?: boolean;
+  /**
+   * Papers collected before embedding. Within a window texts are embedded shortest first, so each
+   * model batch holds texts of similar length and little padding; memory stays bounded by it.
+   */
+  windowSize?: number;
+  log: Logger;
+  progress?: ProgressReporter;
+}
+
+export interface Rejection {
+  position: string;
+  reason: RejectionReason;
+  message: string;
+}
+
+export interface IngestSummary {
+  input: string;
+  indexDir: string;
+  read: number;
+  indexed: number;
+  rejected: Partial<Record<RejectionReason, number>>;
+  /** The first rejections, for the report; all of them are logged. */
+  rejectionExamples: Rejection[];
+  seconds: number;
+  papersPerSecond: number;
+  manifest: Manifest;
+}
+
+const maxRejectionExamples = 20;
+
+/** Reads a papers file, validates and embeds each paper, and builds a new index folder. */
+export async function ingestPapers(embedder: Embedder, options: IngestOptions): Promise<IngestSummary> {
+  const started = performance.now();
+  const fields = options.fields ?? defaultFieldMap;
+  const windowSize = options.windowSize ?? 256;
+  const source = await openRecordSource(options.input, options.format);
+  const writer = await IndexFolderWriter.create(options.indexDir, embedder.model);
+  const seenIds = new Set<string>();
+  const rejected: Partial<Record<RejectionReason, number>> = {};
+  const rejectionExamples: Rejection[] = [];
+  let read = 0;
+  let window: Paper[] = [];
+
+  const reject = (rejection: Rejection) => {
+    rejected[rejection.reason] = (rejected[rejection.reason] ?? 0) + 1;
+    if (rejectionExamples.length < maxRejectionExamples) rejectionExamples.push(rejection);
+    options.log.warn(rejection, 'record rejected');
+    if (options.strict) {
+      throw new AppError('input_rejected', `${options.input} ${rejection.position}: ${rejection.message} (${rejection.reason}); stopped because of --strict.`, rejection);
+    }
+  };
+  const flush = async () => {
+    await embedWindow(embedder, writer, window);
+    window = [];
+    options.progress?.update(writer.size, source.totalBytes > 0 ? source.bytesRead() / source.totalBytes : 1);
+  };
+
+  try {
+    for await (const record of source.records()) {
+      read++;
+      if (record.error) {
+        reject({ position: record.position, reason: record.error.reason, message: record.error.message });
+        continue;
+      }
+      const mapped = mapRecordToPaper(record.value, fields);
+      if (!mapped.ok) {
+        reject({ position: record.position, reason: mapped.reason, message: mapped.message });
+        continue;
+      }
+      if (seenIds.has(mapped.paper.id)) {
+        reject({ position: record.position, reason: 'duplicate_id', message: `id "${mapped.paper.id}" appeared earlier in the file` });
+        continue;
+      }
+      seenIds.add(mapped.paper.id);
+      window.push(mapped.paper);
+      if (window.length >= windowSize) await flush();
+    }
+    await flush();
+    if (writer.size === 0) {
+      throw new AppError('input_rejected', `No paper in ${options.input} could be indexed (${read} records read); the existing index, if any, was left as it was.`, {
+        rejected,
+        rejectionExamples,
+      });
+    }
+    const manifest = await writer.finish({ input: options.input, read, rejected: read - writer.size });
+    const seconds = (performance.now() - started) / 1000;
+    return {
+      input: options.input,
+      indexDir: options.indexDir,
+      read,
+      indexed: writer.size,
+      rejected,
+      rejectionExamples,
+      seconds,
+      papersPerSecond: writer.size / seconds,
+      manifest,
+    };
+  } catch (error) {
+    await writer.abort();
+    throw error;
+  } finally {
+    options.progress?.stop();
+  }
+}
+
+/** Embeds a window shortest-first (less padding per batch) and adds the papers in input order. */
+async function embedWindow(embedder: Embedder, writer: IndexFolderWriter, papers: readonly Paper[]): Promise<void> {
+  if (papers.length === 0) return;
+  const passages = papers.map((paper) => paperPassage(paper.title, paper.abstract));
+  const order = passages.map((_, i) => i).sort((a, b) => passages[a]!.length - passages[b]!.length);
+  const sortedVectors = await embedder.embedPassages(order.map((i) => passages[i]!));
+  const vectors = new Array<Float32Array>(papers.length);
+  order.forEach((original, sortedPosition) => (vectors[original] = sortedVectors[sortedPosition]!));
+  for (let i = 0; i < papers.length; i++) await writer.add(papers[i]!, vectors[i]!);
+}

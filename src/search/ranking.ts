@@ -1,0 +1,21 @@
+import type { Neighbor } from '../index/vector-index.js';
+import type { Paper } from '../store/paper.js';
+
+export type Hit = Pick<Paper, 'id' | 'title'> & { score: number } & Omit<Paper, 'id' | 'title'>;
+
+/**
+ * Turns neighbours into hits: best score first, ties broken by id so equal scores always come
+ * back in the same order, and scores rounded to 6 decimals (float32 noise beyond that).
+ */
+export function toHits(neighbors: readonly Neighbor[], paperOf: (label: number) => Paper): Hit[] {
+  return neighbors
+    .map((neighbor) => {
+      const { id, title, ...rest } = paperOf(neighbor.label);
+      return { id, title, score: roundScore(neighbor.score), ...rest };
+    })
+    .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+export function roundScore(score: number): number {
+  return Math.round(score * 1e6) / 1e6;
+}

@@ -1,0 +1,88 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Config } from './config/config.js';
+import type { Embedder } from './embedding/embedder.js';
+import { loadEmbedder } from './embedding/load-embedder.js';
+import { getModel } from './embedding/model-registry.js';
+import { AppError } from './errors.js';
+import { createApp } from './http/app.js';
+import { openIndexFolder } from './index/index-folder.js';
+import { readManifest } from './index/manifest.js';
+import type { Logger } from './log.js';
+import { SearchService } from './search/search-service.js';
+import { ServiceState } from './service-state.js';
+
+export interface RunningServer {
+  url: string;
+  state: ServiceState;
+  /** Settles when the model and index are loaded and the model is warm (rejects if they cannot be). */
+  ready: Promise<void>;
+  /** Stops accepting connections, lets in-flight requests finish (up to the shutdown timeout), frees the model. */
+  close(): Promise<void>;
+}
+
+/**
+ * Listens at once (so /healthz and /readyz answer during start-up), then loads the index, the
+ * model it was built with, and warms the model.
+ */
+export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
+  const state = new ServiceState();
+  const app = createApp({ state, log, maxBodyBytes: config.MAX_BODY_BYTES });
+  const server = await listen(app, config.PORT, config.HOST);
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`;
+  log.info({ url }, 'listening');
+
+  let embedder: Embedder | undefined;
+  const ready = (async () => {
+    const started = performance.now();
+    const manifest = await readManifest(config.INDEX_DIR);
+    if (config.MODEL && config.MODEL !== manifest.model.id) {
+      throw new AppError(
+        'index_incompatible',
+        `MODEL is ${config.MODEL} but the index at ${config.INDEX_DIR} was built with ${manifest.model.id}. ` +
+          `Unset MODEL to serve this index, or rebuild it: npm run ingest -- --input <papers file> --index ${config.INDEX_DIR} --model ${config.MODEL}`,
+      );
+    }
+    const model = getModel(manifest.model.id);
+    const [loadedEmbedder, index] = await Promise.all([
+      loadEmbedder(model, config, log),
+      openIndexFolder(config.INDEX_DIR, model, config.HNSW_EF_SEARCH),
+    ]);
+    embedder = loadedEmbedder;
+    const service = new SearchService(index, embedder);
+    await service.warmUp();
+    if (state.phase === 'stopping') return;
+    state.markReady(service);
+    log.info({ papers: index.manifest.count, model: model.id, ms: Math.round(performance.now() - started) }, 'ready');
+  })();
+  // The caller decides what a failed start-up means; this only keeps it from being unhandled.
+  ready.catch(() => undefined);
+
+  const close = async () => {
+    state.markStopping();
+    await closeGracefully(server, config.SHUTDOWN_TIMEOUT_MS, log);
+    await ready.catch(() => undefined);
+    await embedder?.dispose();
+  };
+  return { url, state, ready, close };
+}
+
+function listen(app: ReturnType<typeof createApp>, port: number, host: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, host);
+    server.once('listening', () => resolve(server));
+    server.once('error', reject);
+  });
+}
+
+async function closeGracefully(server: Server, timeoutMs: number, log: Logger): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const timer = setTimeout(() => {
+    log.warn({ timeoutMs }, 'in-flight requests did not finish in time; closing their connections');
+    server.closeAllConnections();
+  }, timeoutMs);
+  await closed;
+  clearTimeout(timer);
+}
