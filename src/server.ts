@@ -1,4 +1,5 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config/config.js';
 import type { Embedder } from './embedding/embedder.js';
@@ -77,12 +78,19 @@ function listen(app: ReturnType<typeof createApp>, port: number, host: string): 
 }
 
 async function closeGracefully(server: Server, timeoutMs: number, log: Logger): Promise<void> {
-  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-  server.closeIdleConnections();
-  const timer = setTimeout(() => {
+  // Stop listening, but do not use server.close() at once: it also destroys every connection
+  // without a request in progress, including ones whose request bytes are already in the socket
+  // buffer, which the client rightly counts as in flight. Requests from now on are told to close
+  // their connection; connections still idle a moment later are genuinely idle and are closed.
+  await new Promise((resolve) => setImmediate(resolve)); // let connections already queued be accepted
+  server.on('request', (_request: IncomingMessage, response: ServerResponse) => response.setHeader('Connection', 'close'));
+  const closed = new Promise<void>((resolve) => net.Server.prototype.close.call(server, () => resolve()));
+  const idleSweep = setInterval(() => server.closeIdleConnections(), 200);
+  const deadline = setTimeout(() => {
     log.warn({ timeoutMs }, 'in-flight requests did not finish in time; closing their connections');
     server.closeAllConnections();
   }, timeoutMs);
   await closed;
-  clearTimeout(timer);
+  clearInterval(idleSweep);
+  clearTimeout(deadline);
 }

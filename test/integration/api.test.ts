@@ -1,0 +1,163 @@
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { after, before, describe, it } from 'node:test';
+import type { RunningServer } from '../../src/server.js';
+import { buildIndex, makeTempDir, removeDir, request, samplePapers, startTestServer } from './helpers.js';
+
+interface Hit {
+  id: string;
+  title: string;
+  score: number;
+  abstract: string;
+}
+interface HitsBody {
+  hits: Hit[];
+  took_ms: number;
+}
+interface ErrorBody {
+  error: { code: string; message: string; details?: { issues?: { path: string }[] } };
+}
+
+let indexDir: string;
+let server: RunningServer;
+let base: string;
+
+before(async () => {
+  indexDir = await makeTempDir();
+  await buildIndex(`${indexDir}/index`);
+  server = await startTestServer(`${indexDir}/index`);
+  base = server.url;
+});
+
+after(async () => {
+  await server?.close();
+  await removeDir(indexDir);
+});
+
+function assertRankedHits(body: HitsBody, k: number): void {
+  assert.equal(body.hits.length, k);
+  assert.equal(typeof body.took_ms, 'number');
+  for (let i = 1; i < body.hits.length; i++) assert.ok(body.hits[i - 1]!.score >= body.hits[i]!.score, 'scores descend');
+  for (const hit of body.hits) {
+    assert.equal(typeof hit.id, 'string');
+    assert.equal(typeof hit.title, 'string');
+    assert.equal(typeof hit.abstract, 'string', 'stored fields come with each hit');
+    assert.ok(hit.score <= 1.000001 && hit.score >= -1.000001);
+  }
+}
+
+describe('search and related papers on the sample', () => {
+  it('finds the two KV-cache papers for a search on KV-cache compression', async () => {
+    const response = await request<HitsBody>(base, '/v1/search', { json: { query: 'KV cache compression for long-context language models', k: 5 } });
+    assert.equal(response.status, 200);
+    assertRankedHits(response.body, 5);
+    assert.deepEqual(new Set(response.body.hits.slice(0, 2).map((hit) => hit.id)), new Set(['seed-034', 'seed-068']));
+  });
+
+  it('relates HNeRV to the other neural video representation papers, never to itself', async () => {
+    const response = await request<HitsBody>(base, '/v1/papers/seed-014/related?k=5');
+    assert.equal(response.status, 200);
+    assertRankedHits(response.body, 5);
+    const ids = response.body.hits.map((hit) => hit.id);
+    assert.ok(!ids.includes('seed-014'));
+    // NeRV++, NIRVANA and the progressive Fourier neural video representation.
+    assert.deepEqual(new Set(ids.slice(0, 3)), new Set(['seed-027', 'seed-022', 'seed-009']));
+  });
+
+  it('finds a paper first when given its own abstract', async () => {
+    const papers = (await readFile(samplePapers, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { id: string; title: string; abstract: string });
+    const paper = papers.find((candidate) => candidate.id === 'seed-056')!;
+    const response = await request<HitsBody>(base, '/v1/similar', { json: { abstract: paper.abstract, title: paper.title, k: 3 } });
+    assert.equal(response.status, 200);
+    assertRankedHits(response.body, 3);
+    assert.equal(response.body.hits[0]!.id, 'seed-056');
+    assert.ok(response.body.hits[0]!.score > 0.99, 'the same passage embeds to the stored vector');
+  });
+
+  it('defaults k to 10 and caps it at the number of papers', async () => {
+    const byDefault = await request<HitsBody>(base, '/v1/search', { json: { query: 'image compression' } });
+    assert.equal(byDefault.body.hits.length, 10);
+    const all = await request<HitsBody>(base, '/v1/search', { json: { query: 'image compression', k: 100 } });
+    assert.equal(all.status, 200);
+    assert.equal(all.body.hits.length, 76);
+    const related = await request<HitsBody>(base, '/v1/papers/seed-001/related?k=100');
+    assert.equal(related.body.hits.length, 75);
+  });
+
+  it('returns one paper by id, and 404 with a code for an unknown id', async () => {
+    const found = await request<{ paper: { id: string; title: string } }>(base, '/v1/papers/seed-014');
+    assert.equal(found.status, 200);
+    assert.match(found.body.paper.title, /HNeRV/);
+    const missing = await request<ErrorBody>(base, '/v1/papers/no-such-paper');
+    assert.equal(missing.status, 404);
+    assert.equal(missing.body.error.code, 'paper_not_found');
+    const missingRelated = await request<ErrorBody>(base, '/v1/papers/no-such-paper/related');
+    assert.equal(missingRelated.status, 404);
+    assert.equal(missingRelated.body.error.code, 'paper_not_found');
+  });
+
+  it('answers health and readiness', async () => {
+    assert.equal((await request(base, '/healthz')).status, 200);
+    const ready = await request<{ status: string; index: { papers: number; model: string } }>(base, '/readyz');
+    assert.equal(ready.status, 200);
+    assert.equal(ready.body.index.papers, 76);
+    assert.equal(ready.body.index.model, 'all-MiniLM-L6-v2');
+  });
+
+  it('echoes a caller request id and makes one up otherwise', async () => {
+    const echoed = await request(base, '/healthz', { headers: { 'x-request-id': 'abc-123' } });
+    assert.equal(echoed.headers.get('x-request-id'), 'abc-123');
+    const generated = await request(base, '/healthz');
+    assert.match(generated.headers.get('x-request-id') ?? '', /^[0-9a-f-]{36}$/);
+  });
+});
+
+describe('bad input gets a clear 4xx in the one error shape', () => {
+  const cases: { name: string; path: string; init: Parameters<typeof request>[2]; status: number; code: string; field?: string }[] = [
+    { name: 'malformed JSON', path: '/v1/search', init: { body: '{"query": ', headers: { 'content-type': 'application/json' } }, status: 400, code: 'invalid_json' },
+    { name: 'JSON that is not an object', path: '/v1/search', init: { json: ['query'] }, status: 400, code: 'invalid_input' },
+    { name: 'a bare JSON string', path: '/v1/search', init: { body: '"query"', headers: { 'content-type': 'application/json' } }, status: 400, code: 'invalid_json' },
+    { name: 'no body at all', path: '/v1/search', init: { method: 'POST' }, status: 400, code: 'invalid_input' },
+    { name: 'missing query', path: '/v1/search', init: { json: { k: 3 } }, status: 400, code: 'invalid_input', field: 'body.query' },
+    { name: 'query of the wrong type', path: '/v1/search', init: { json: { query: 42 } }, status: 400, code: 'invalid_input', field: 'body.query' },
+    { name: 'blank query', path: '/v1/search', init: { json: { query: '   ' } }, status: 400, code: 'invalid_input', field: 'body.query' },
+    { name: 'k of 0', path: '/v1/search', init: { json: { query: 'x', k: 0 } }, status: 400, code: 'invalid_input', field: 'body.k' },
+    { name: 'k over 100', path: '/v1/search', init: { json: { query: 'x', k: 101 } }, status: 400, code: 'invalid_input', field: 'body.k' },
+    { name: 'fractional k', path: '/v1/search', init: { json: { query: 'x', k: 2.5 } }, status: 400, code: 'invalid_input', field: 'body.k' },
+    { name: 'an unknown field', path: '/v1/search', init: { json: { query: 'x', limit: 3 } }, status: 400, code: 'invalid_input' },
+    { name: 'a huge query', path: '/v1/search', init: { json: { query: 'word '.repeat(5_000) } }, status: 400, code: 'invalid_input', field: 'body.query' },
+    { name: 'similar without abstract', path: '/v1/similar', init: { json: { title: 'only a title' } }, status: 400, code: 'invalid_input', field: 'body.abstract' },
+    { name: 'similar with a numeric title', path: '/v1/similar', init: { json: { abstract: 'text', title: 7 } }, status: 400, code: 'invalid_input', field: 'body.title' },
+    { name: 'related with a non-numeric k', path: '/v1/papers/seed-001/related?k=abc', init: {}, status: 400, code: 'invalid_input', field: 'query.k' },
+    { name: 'related with k twice', path: '/v1/papers/seed-001/related?k=1&k=2', init: {}, status: 400, code: 'invalid_input', field: 'query.k' },
+    { name: 'related with an unknown parameter', path: '/v1/papers/seed-001/related?limit=2', init: {}, status: 400, code: 'invalid_input' },
+    { name: 'a text/plain body', path: '/v1/search', init: { body: 'query=x', headers: { 'content-type': 'text/plain' } }, status: 415, code: 'unsupported_media_type' },
+    { name: 'a form body', path: '/v1/similar', init: { body: 'abstract=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } }, status: 415, code: 'unsupported_media_type' },
+    { name: 'a body over the limit', path: '/v1/similar', init: { json: { abstract: 'x'.repeat(2 * 1024 * 1024) } }, status: 413, code: 'payload_too_large' },
+    { name: 'an unknown route', path: '/v1/nothing-here', init: {}, status: 404, code: 'route_not_found' },
+    { name: 'GET on a POST route', path: '/v1/search', init: { method: 'GET' }, status: 405, code: 'method_not_allowed' },
+    { name: 'DELETE on a paper', path: '/v1/papers/seed-001', init: { method: 'DELETE' }, status: 405, code: 'method_not_allowed' },
+  ];
+
+  for (const testCase of cases) {
+    it(`${testCase.name} → ${testCase.status} ${testCase.code}`, async () => {
+      const response = await request<ErrorBody>(base, testCase.path, testCase.init);
+      assert.equal(response.status, testCase.status);
+      assert.equal(response.body.error.code, testCase.code);
+      assert.equal(typeof response.body.error.message, 'string');
+      assert.ok(response.body.error.message.length > 0);
+      if (testCase.field) {
+        assert.ok(
+          response.body.error.details?.issues?.some((issue) => issue.path === testCase.field),
+          `details name ${testCase.field}: ${JSON.stringify(response.body.error.details)}`,
+        );
+      }
+    });
+  }
+
+  it('keeps serving after all of that', async () => {
+    const response = await request<HitsBody>(base, '/v1/search', { json: { query: 'video generation', k: 2 } });
+    assert.equal(response.status, 200);
+    assert.equal(response.body.hits.length, 2);
+  });
+});

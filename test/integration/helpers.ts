@@ -1,0 +1,102 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { loadConfig, type Config } from '../../src/config/config.js';
+import type { Embedder } from '../../src/embedding/embedder.js';
+import { loadEmbedder } from '../../src/embedding/load-embedder.js';
+import { getModel } from '../../src/embedding/model-registry.js';
+import { ingestPapers } from '../../src/ingest/ingest.js';
+import { createLogger } from '../../src/log.js';
+import { startServer, type RunningServer } from '../../src/server.js';
+
+export const repoRoot = resolve(import.meta.dirname, '../..');
+export const samplePapers = join(repoRoot, 'index-data/samples/seed-papers.jsonl');
+export const fixtures = join(repoRoot, 'test/fixtures');
+export const silentLog = createLogger('silent');
+
+/** Test configuration: the repository's model folder (fetched by CI beforehand, or on demand). */
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  return loadConfig({ MODEL_DIR: join(repoRoot, 'models'), LOG_LEVEL: 'silent', PORT: '0', HOST: '127.0.0.1', ...overrides });
+}
+
+export async function makeTempDir(prefix = 'paper-search-test-'): Promise<string> {
+  return mkdtemp(join(tmpdir(), prefix));
+}
+
+export async function removeDir(path: string): Promise<void> {
+  await rm(path, { recursive: true, force: true });
+}
+
+export async function loadTestEmbedder(modelId = 'all-MiniLM-L6-v2'): Promise<Embedder> {
+  return loadEmbedder(getModel(modelId), testConfig(), silentLog);
+}
+
+/** Builds a real index of `input` with the real model through the product's ingestion code. */
+export async function buildIndex(indexDir: string, input = samplePapers, modelId = 'all-MiniLM-L6-v2'): Promise<void> {
+  const embedder = await loadTestEmbedder(modelId);
+  try {
+    await ingestPapers(embedder, { input, format: 'jsonl', indexDir, log: silentLog });
+  } finally {
+    await embedder.dispose();
+  }
+}
+
+/** The real server on a random port, serving `indexDir`, ready to answer. */
+export async function startTestServer(indexDir: string, overrides: Record<string, string> = {}): Promise<RunningServer> {
+  const server = await startServer(testConfig({ INDEX_DIR: indexDir, ...overrides }), silentLog);
+  await server.ready;
+  return server;
+}
+
+export interface JsonResponse<Body = unknown> {
+  status: number;
+  headers: Headers;
+  body: Body;
+}
+
+export async function request<Body = Record<string, unknown>>(
+  baseUrl: string,
+  path: string,
+  init: { method?: string; json?: unknown; body?: string; headers?: Record<string, string> } = {},
+): Promise<JsonResponse<Body>> {
+  const headers: Record<string, string> = { ...init.headers };
+  let body = init.body;
+  if (init.json !== undefined) {
+    body = JSON.stringify(init.json);
+    headers['content-type'] ??= 'application/json';
+  }
+  const response = await fetch(`${baseUrl}${path}`, { method: init.method ?? (body === undefined ? 'GET' : 'POST'), headers, body });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: (text.length > 0 ? JSON.parse(text) : undefined) as Body };
+}
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs one of the product's commands (src/cli/<name>.ts) as a separate process. */
+export function runCli(name: string, args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/cli', `${name}.ts`), ...args], {
+      cwd: repoRoot,
+      env: { ...process.env, MODEL_DIR: join(repoRoot, 'models'), LOG_LEVEL: 'warn', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolvePromise({ code, signal, stdout, stderr }));
+  });
+}
+
+export function cosine(a: Float32Array, b: Float32Array): number {
+  let dot = 0;
+  for (let i = 0; i < a.length; i++) dot += a[i]! * b[i]!;
+  return dot;
+}

@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { RunningServer } from '../../src/server.js';
+import { fixtures, makeTempDir, removeDir, request, runCli, startTestServer } from './helpers.js';
+
+let workDir: string;
+
+before(async () => {
+  workDir = await makeTempDir();
+});
+
+after(async () => {
+  await removeDir(workDir);
+});
+
+async function readPapers(indexDir: string): Promise<Record<string, unknown>[]> {
+  return (await readFile(join(indexDir, 'papers.jsonl'), 'utf8'))
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+describe('npm run ingest', () => {
+  it('indexes the good records of a JSONL file and reports each bad one with its line and reason', async () => {
+    const indexDir = join(workDir, 'mixed');
+    const result = await runCli('ingest', ['--input', join(fixtures, 'ingest-mixed.jsonl'), '--index', indexDir]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /read 9, indexed 3, rejected 6/);
+    for (const expected of [
+      /line 4: missing_abstract/,
+      /line 5: missing_id/,
+      /line 6: duplicate_id/,
+      /line 7: invalid_field: field "authors"/,
+      /line 8: invalid_json/,
+      /line 9: not_an_object/,
+    ]) {
+      assert.match(result.stderr, expected);
+    }
+    const manifest = JSON.parse(await readFile(join(indexDir, 'manifest.json'), 'utf8')) as Record<string, unknown>;
+    assert.equal(manifest.count, 3);
+    assert.equal((manifest.model as { id: string }).id, 'all-MiniLM-L6-v2');
+    assert.equal((manifest.model as { onnxSha256: string }).onnxSha256, 'afdb6f1a0e45b715d0bb9b11772f032c399babd23bfc31fed1c170afc848bdb1');
+    const papers = await readPapers(indexDir);
+    assert.deepEqual(papers.map((paper) => paper.id), ['p1', 'p2', '6']);
+    assert.deepEqual(papers[0], {
+      id: 'p1',
+      title: 'Sparse attention for long documents',
+      abstract: 'We propose a sparse attention pattern that scales linearly with sequence length.',
+      authors: ['Ada Lovelace', 'Alan Turing'],
+      categories: ['cs.CL'],
+      year: 2024,
+      date: '2024-03-01',
+      doi: '10.1000/xyz123',
+    });
+    const files = await readdir(workDir);
+    assert.ok(!files.some((file) => file.includes('.building-')), 'no staging folder is left behind');
+  });
+
+  it('stops at the first bad record with --strict and leaves no index', async () => {
+    const indexDir = join(workDir, 'strict');
+    const result = await runCli('ingest', ['--input', join(fixtures, 'ingest-mixed.jsonl'), '--index', indexDir, '--strict']);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /input_rejected.*line 4.*missing_abstract/s);
+    await assert.rejects(readdir(indexDir), { code: 'ENOENT' });
+  });
+
+  it('reads CSV with mapped field names', async () => {
+    const indexDir = join(workDir, 'csv');
+    const result = await runCli('ingest', ['--input', join(fixtures, 'ingest-papers.csv'), '--index', indexDir, '--id-field', 'paper_id', '--abstract-field', 'summary']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /read 3, indexed 2, rejected 1 \(missing_abstract: 1\)/);
+    const papers = await readPapers(indexDir);
+    assert.equal(papers[0]!.title, 'Diffusion models, explained');
+    assert.deepEqual(papers[0]!.authors, ['Jane Doe', 'John Roe']);
+    assert.deepEqual(papers[0]!.categories, ['cs.CV', 'cs.LG']);
+    assert.equal(papers[1]!.abstract, 'Language models answer better when they retrieve "relevant" passages first.');
+  });
+
+  it('reads a JSON array in BEIR layout (_id, text) and the result is searchable', async () => {
+    const indexDir = join(workDir, 'json');
+    const result = await runCli('ingest', ['--input', join(fixtures, 'ingest-papers.json'), '--index', indexDir]);
+    assert.equal(result.code, 0, result.stderr);
+    let server: RunningServer | undefined;
+    try {
+      server = await startTestServer(indexDir);
+      const response = await request<{ hits: { id: string }[] }>(server.url, '/v1/search', { json: { query: 'automatic speech recognition', k: 2 } });
+      assert.equal(response.body.hits[0]!.id, 'j2');
+    } finally {
+      await server?.close();
+    }
+  });
+
+  it('replaces an existing index only when the new one is complete', async () => {
+    const indexDir = join(workDir, 'replace');
+    assert.equal((await runCli('ingest', ['--input', join(fixtures, 'ingest-papers.json'), '--index', indexDir])).code, 0);
+    const failed = await runCli('ingest', ['--input', join(fixtures, 'ingest-malformed.json'), '--index', indexDir]);
+    assert.equal(failed.code, 1);
+    assert.match(failed.stderr, /input_malformed/);
+    assert.deepEqual((await readPapers(indexDir)).map((paper) => paper.id), ['j1', 'j2'], 'the previous index is untouched');
+    assert.equal((await runCli('ingest', ['--input', join(fixtures, 'ingest-papers.csv'), '--index', indexDir, '--id-field', 'paper_id', '--abstract-field', 'summary'])).code, 0);
+    assert.deepEqual((await readPapers(indexDir)).map((paper) => paper.id), ['c1', 'c2']);
+  });
+
+  const failures: { name: string; args: string[]; message: RegExp }[] = [
+    { name: 'a missing file', args: ['--input', 'no/such/file.jsonl'], message: /input_unreadable.*no such file/ },
+    { name: 'an unknown extension', args: ['--input', 'README.md'], message: /input_unreadable.*--format/ },
+    { name: 'no --input', args: [], message: /config_invalid.*--input.*usage:/s },
+    { name: 'an unknown flag', args: ['--input', 'x.jsonl', '--colour', 'blue'], message: /config_invalid.*colour/s },
+    { name: 'an unknown model', args: ['--input', 'x.jsonl', '--model', 'gpt-9'], message: /config_invalid.*--model/s },
+    { name: 'a malformed JSON array', args: ['--input', join(fixtures, 'ingest-malformed.json')], message: /input_malformed.*after record 1/ },
+  ];
+  for (const failure of failures) {
+    it(`fails clearly, without a stack trace, on ${failure.name}`, async () => {
+      const result = await runCli('ingest', [...failure.args, '--index', join(workDir, 'never')]);
+      assert.equal(result.code, 1);
+      assert.match(result.stderr, failure.message);
+      assert.doesNotMatch(result.stderr, /\n\s+at /);
+    });
+  }
+});

@@ -1,0 +1,125 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { cp, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { createApp } from '../../src/http/app.js';
+import { ServiceState } from '../../src/service-state.js';
+import { buildIndex, makeTempDir, removeDir, repoRoot, request, runCli, silentLog } from './helpers.js';
+
+let workDir: string;
+let indexDir: string;
+
+before(async () => {
+  workDir = await makeTempDir();
+  indexDir = join(workDir, 'index');
+  await buildIndex(indexDir);
+});
+
+after(async () => {
+  await removeDir(workDir);
+});
+
+describe('readiness', () => {
+  it('answers 503 on /readyz and the API until the service is ready, while /healthz is up', async () => {
+    const app = createApp({ state: new ServiceState(), log: silentLog, maxBodyBytes: 1024 });
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    try {
+      assert.equal((await request(base, '/healthz')).status, 200);
+      const ready = await request<{ status: string }>(base, '/readyz');
+      assert.equal(ready.status, 503);
+      assert.equal(ready.body.status, 'starting');
+      const search = await request<{ error: { code: string } }>(base, '/v1/search', { json: { query: 'x' } });
+      assert.equal(search.status, 503);
+      assert.equal(search.body.error.code, 'not_ready');
+    } finally {
+      server.close();
+    }
+  });
+});
+
+describe('refusing an index it cannot serve', () => {
+  async function variant(name: string, edit: (manifest: Record<string, unknown>) => void): Promise<string> {
+    const copy = join(workDir, name);
+    await cp(indexDir, copy, { recursive: true });
+    const manifestPath = join(copy, 'manifest.json');
+    const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as Record<string, unknown>;
+    edit(manifest);
+    await writeFile(manifestPath, JSON.stringify(manifest));
+    return copy;
+  }
+
+  const cases: { name: string; edit: (manifest: Record<string, unknown>) => void; message: RegExp }[] = [
+    { name: 'another model', edit: (m) => ((m.model as Record<string, unknown>).onnxSha256 = 'f'.repeat(64)), message: /index_incompatible.*Rebuild the index/s },
+    { name: 'another dimension', edit: (m) => ((m.model as Record<string, unknown>).dimension = 768), message: /index_incompatible.*dimension 768/s },
+    { name: 'another format version', edit: (m) => (m.formatVersion = 99), message: /index_incompatible.*format version 99/s },
+  ];
+  for (const testCase of cases) {
+    it(`exits with a message that says what to do for ${testCase.name}`, async () => {
+      const dir = await variant(testCase.name.replace(/\s/g, '-'), testCase.edit);
+      const result = await runCli('serve', [], { INDEX_DIR: dir, PORT: '0', HOST: '127.0.0.1' });
+      assert.equal(result.code, 1);
+      assert.match(result.stderr, testCase.message);
+      assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
+    });
+  }
+
+  it('exits with a clear message when there is no index at all', async () => {
+    const result = await runCli('serve', [], { INDEX_DIR: join(workDir, 'nothing-here'), PORT: '0', HOST: '127.0.0.1' });
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /index_missing.*npm run ingest/s);
+  });
+
+  it('refuses a bad setting by name', async () => {
+    const result = await runCli('serve', [], { INDEX_DIR: indexDir, PORT: 'eighty' });
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /config_invalid.*PORT/s);
+  });
+});
+
+describe('SIGTERM', () => {
+  it('finishes the requests in flight, then exits 0', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/cli/serve.ts')], {
+      cwd: repoRoot,
+      env: { ...process.env, INDEX_DIR: indexDir, MODEL_DIR: join(repoRoot, 'models'), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    let logs = '';
+    const base = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        logs += chunk.toString();
+        const listening = /"url":"(http:\/\/[^"]+)"/.exec(logs);
+        if (listening && logs.includes('"msg":"ready"')) resolve(listening[1]!);
+      });
+      child.on('close', () => reject(new Error(`server exited early:\n${logs}`)));
+    });
+
+    // Enough work that many requests are still being answered when the signal arrives.
+    let signalledAt = Number.POSITIVE_INFINITY;
+    const inFlight = Array.from({ length: 48 }, async (_, i) => {
+      const response = await request<{ hits: unknown[] }>(base, '/v1/similar', {
+        json: { abstract: `A study of neural video compression, variant ${i}. `.repeat(60), k: 5 },
+      });
+      return { response, finishedAt: performance.now() };
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    signalledAt = performance.now();
+    child.kill('SIGTERM');
+    const results = await Promise.all(inFlight);
+    for (const { response } of results) {
+      assert.equal(response.status, 200);
+      assert.equal(response.body.hits.length, 5);
+    }
+    assert.ok(
+      results.some(({ finishedAt }) => finishedAt > signalledAt),
+      'some requests were still in flight at the signal and were answered',
+    );
+    assert.equal(await exited, 0);
+    assert.match(logs, /"msg":"stopped"/);
+    // The request log lines carry a request id.
+    assert.match(logs, /"req":\{"id":"[0-9a-f-]{36}"/);
+  });
+});
