@@ -12,14 +12,14 @@ export function stagingPathFor(target: string, tag = 'tmp'): string {
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const staging = stagingPathFor(path);
-  const handle = await open(staging, 'w');
   try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
+    const handle = await open(staging, 'w');
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
     await rename(staging, path);
   } catch (error) {
     await rm(staging, { force: true });

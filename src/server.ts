@@ -46,12 +46,15 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       );
     }
     const model = getModel(manifest.model.id);
-    const [loadedEmbedder, index] = await Promise.all([
+    const [loadedEmbedder, loadedIndex] = await Promise.allSettled([
       loadEmbedder(model, config, log),
       openIndexFolder(config.INDEX_DIR, model, config.HNSW_EF_SEARCH),
     ]);
-    embedder = loadedEmbedder;
-    const service = new SearchService(index, embedder);
+    if (loadedEmbedder.status === 'fulfilled') embedder = loadedEmbedder.value;
+    if (loadedEmbedder.status === 'rejected') throw loadedEmbedder.reason;
+    if (loadedIndex.status === 'rejected') throw loadedIndex.reason;
+    const index = loadedIndex.value;
+    const service = new SearchService(index, loadedEmbedder.value, config.SEARCH_MODE);
     await service.warmUp();
     if (state.phase === 'stopping') return;
     state.markReady(service);

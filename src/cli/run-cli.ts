@@ -22,5 +22,8 @@ export async function runCli(main: (context: { config: Config; log: Logger }) =>
       process.stderr.write(`unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
       process.exitCode = 70;
     }
+    // Whatever was still starting when the failure came (a model worker, say) must not keep the
+    // process alive: give the log a moment to flush, then exit.
+    setTimeout(() => process.exit(), 1_000).unref();
   }
 }

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { knownModelIds } from '../embedding/model-registry.js';
 import { AppError } from '../errors.js';
+import { searchModes } from '../search/search-modes.js';
 
 const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
@@ -26,8 +27,10 @@ const configSchema = z.object({
   HF_ENDPOINT: z.url().default('https://huggingface.co'),
   SAMPLE_FILE: z.string().min(1).default('index-data/samples/seed-papers.jsonl'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  EMBED_THREADS: integer(1, 64).default(Math.max(1, availableParallelism())),
+  EMBED_THREADS: integer(1, 64).default(Math.min(64, Math.max(1, availableParallelism()))),
   EMBED_BATCH_SIZE: integer(1, 512).default(32),
+  /** Retrieval mode of /v1/search and /v1/similar when a request names none. */
+  SEARCH_MODE: z.enum(searchModes).default('hybrid'),
   /** HNSW breadth at query time: higher finds more true neighbours, slower. */
   HNSW_EF_SEARCH: integer(10, 2_000).default(128),
   MAX_BODY_BYTES: integer(1_024, 50 * 1024 * 1024).default(1024 * 1024),
@@ -40,7 +43,7 @@ export type Config = Readonly<z.infer<typeof configSchema>>;
 export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config {
   const known = Object.fromEntries(
     Object.keys(configSchema.shape)
-      .filter((key) => environment[key] !== undefined && environment[key] !== '')
+      .filter((key) => environment[key] !== undefined && environment[key]!.trim() !== '')
       .map((key) => [key, environment[key]]),
   );
   const parsed = configSchema.safeParse(known);

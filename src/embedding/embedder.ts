@@ -9,7 +9,7 @@ export interface Embedder {
   embedQueries(texts: readonly string[]): Promise<Float32Array[]>;
   embedPassages(texts: readonly string[]): Promise<Float32Array[]>;
   /** Number of tokens the model sees for a passage, after truncation (for diagnostics and tests). */
-  countPassageTokens(text: string): number;
+  countPassageTokens(text: string): number | Promise<number>;
   dispose(): Promise<void>;
 }
 

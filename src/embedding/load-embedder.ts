@@ -3,13 +3,13 @@ import type { Logger } from '../log.js';
 import type { Embedder } from './embedder.js';
 import { ensureModelFiles } from './model-files.js';
 import type { ModelDescription } from './model-registry.js';
-import { TransformersEmbedder } from './transformers-embedder.js';
+import { WorkerEmbedder } from './worker-embedder.js';
 
 /** Fetches the model's files if they are missing, then loads it. */
 export async function loadEmbedder(model: ModelDescription, config: Config, log: Logger): Promise<Embedder> {
   await ensureModelFiles(model, { modelDir: config.MODEL_DIR, sources: config.MODEL_SOURCES, hubEndpoint: config.HF_ENDPOINT, log });
   const started = performance.now();
-  const embedder = await TransformersEmbedder.create(model, {
+  const embedder = await WorkerEmbedder.create(model, {
     modelDir: config.MODEL_DIR,
     threads: config.EMBED_THREADS,
     batchSize: config.EMBED_BATCH_SIZE,

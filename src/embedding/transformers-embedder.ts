@@ -58,10 +58,14 @@ export class TransformersEmbedder implements Embedder {
     return (encoded.input_ids as Tensor).dims.at(-1) ?? 0;
   }
 
+  /** Embeds in batches of similar length (shortest first), so each batch carries little padding. */
   private async embed(texts: readonly string[]): Promise<Float32Array[]> {
-    const vectors: Float32Array[] = [];
-    for (let start = 0; start < texts.length; start += this.batchSize) {
-      vectors.push(...(await this.embedBatch(texts.slice(start, start + this.batchSize))));
+    const order = texts.map((_, i) => i).sort((a, b) => texts[a]!.length - texts[b]!.length);
+    const vectors = new Array<Float32Array>(texts.length);
+    for (let start = 0; start < order.length; start += this.batchSize) {
+      const slice = order.slice(start, start + this.batchSize);
+      const batchVectors = await this.embedBatch(slice.map((i) => texts[i]!));
+      slice.forEach((original, position) => (vectors[original] = batchVectors[position]!));
     }
     return vectors;
   }

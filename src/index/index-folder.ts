@@ -1,8 +1,11 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { paperPassage } from '../embedding/embedder.js';
 import type { ModelDescription } from '../embedding/model-registry.js';
+import { analyzerName } from '../search/lexical/analyzer.js';
+import { Bm25Index, type Bm25IndexBuilder } from '../search/lexical/bm25-index.js';
 import { AppError } from '../errors.js';
 import { fsyncFile, replaceDirectory, stagingPathFor } from '../fs-atomic.js';
 import type { Paper } from '../store/paper.js';
@@ -22,13 +25,14 @@ import { VectorIndex, defaultHnswParameters } from './vector-index.js';
 /**
  * An index folder: `manifest.json` (written last), `hnsw.bin` (the graph), `vectors.f32` (the
  * raw unit vectors, little-endian float32, label order, for rebuilds and exact search) and
- * `papers.jsonl` (the records, label order).
+ * `papers.jsonl` (the records, label order) and `lexical.bm25` (the BM25 index of the same passages).
  */
 export interface LoadedIndex {
   folder: string;
   manifest: Manifest;
   papers: PaperStore;
   vectors: VectorIndex;
+  lexical: Bm25Index;
 }
 
 export async function openIndexFolder(folder: string, model: ModelDescription, efSearch: number): Promise<LoadedIndex> {
@@ -40,14 +44,28 @@ export async function openIndexFolder(folder: string, model: ModelDescription, e
   } catch {
     throw new AppError('index_corrupt', `${hnswPath} is missing. Rebuild the index with npm run ingest.`);
   }
-  const [papers, vectors] = await Promise.all([
+  const [papers, vectors, lexical] = await Promise.all([
     PaperStore.load(join(folder, manifest.files.papers), manifest.count),
     VectorIndex.load(hnswPath, manifest.model.dimension, efSearch),
+    loadLexical(join(folder, manifest.files.lexical)),
   ]);
-  if (vectors.count !== manifest.count) {
-    throw new AppError('index_corrupt', `${hnswPath} holds ${vectors.count} vectors, the manifest says ${manifest.count}.`);
+  for (const [file, count] of [
+    [hnswPath, vectors.count],
+    [manifest.files.lexical, lexical.documentCount],
+  ] as const) {
+    if (count !== manifest.count) throw new AppError('index_corrupt', `${file} holds ${count} entries, the manifest says ${manifest.count}.`);
   }
-  return { folder, manifest, papers, vectors };
+  return { folder, manifest, papers, vectors, lexical };
+}
+
+async function loadLexical(path: string): Promise<Bm25Index> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch {
+    throw new AppError('index_corrupt', `${path} is missing. Rebuild the index with npm run ingest.`);
+  }
+  return Bm25Index.deserialize(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
 }
 
 /**
@@ -56,6 +74,8 @@ export async function openIndexFolder(folder: string, model: ModelDescription, e
  */
 export class IndexFolderWriter {
   private count = 0;
+  /** A write error of the vector file, surfaced on the next add or finish instead of crashing. */
+  private vectorFileError: Error | undefined;
 
   private constructor(
     private readonly target: string,
@@ -65,7 +85,10 @@ export class IndexFolderWriter {
     private readonly index: VectorIndex,
     private readonly papers: PaperStoreWriter,
     private readonly vectorFile: WriteStream,
-  ) {}
+    private readonly lexical: Bm25IndexBuilder,
+  ) {
+    vectorFile.on('error', (error) => (this.vectorFileError ??= error));
+  }
 
   static async create(target: string, model: ModelDescription, parameters: HnswParameters = defaultHnswParameters): Promise<IndexFolderWriter> {
     const absoluteTarget = resolve(target);
@@ -80,6 +103,7 @@ export class IndexFolderWriter {
       VectorIndex.create(model.dimension, parameters),
       new PaperStoreWriter(join(staging, indexFiles.papers)),
       createWriteStream(join(staging, indexFiles.vectors)),
+      Bm25Index.builder(),
     );
   }
 
@@ -88,8 +112,10 @@ export class IndexFolderWriter {
   }
 
   async add(paper: Paper, vector: Float32Array): Promise<void> {
+    if (this.vectorFileError) throw this.vectorFileError;
     const label = this.count;
     this.index.add(label, vector);
+    this.lexical.add(label, paperPassage(paper.title, paper.abstract));
     await this.papers.append(paper);
     const bytes = Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength);
     if (!this.vectorFile.write(bytes)) await once(this.vectorFile, 'drain');
@@ -99,15 +125,19 @@ export class IndexFolderWriter {
   async finish(source: Manifest['source']): Promise<Manifest> {
     await this.papers.close();
     await new Promise<void>((done, fail) => this.vectorFile.end((error?: Error | null) => (error ? fail(error) : done())));
+    if (this.vectorFileError) throw this.vectorFileError;
     this.index.shrinkToFit();
     await this.index.save(join(this.staging, indexFiles.hnsw));
-    for (const file of [indexFiles.papers, indexFiles.vectors, indexFiles.hnsw]) await fsyncFile(join(this.staging, file));
+    const lexical = this.lexical.build();
+    await writeFile(join(this.staging, indexFiles.lexical), lexical.serialize());
+    for (const file of Object.values(indexFiles)) await fsyncFile(join(this.staging, file));
     const manifest: Manifest = {
       format: 'paper-search-index',
       formatVersion: indexFormatVersion,
       model: describeModel(this.model),
       count: this.count,
       hnsw: this.parameters,
+      lexical: { analyzer: analyzerName, ...lexical.parameters },
       files: { ...indexFiles },
       createdAt: new Date().toISOString(),
       source,

@@ -6,11 +6,11 @@ import { AppError } from '../errors.js';
 import { writeFileAtomic } from '../fs-atomic.js';
 
 /** Bumped whenever the layout of an index folder changes; older folders are refused, not guessed at. */
-export const indexFormatVersion = 1;
+export const indexFormatVersion = 2;
 
 export const manifestFileName = 'manifest.json';
 
-export const indexFiles = { hnsw: 'hnsw.bin', vectors: 'vectors.f32', papers: 'papers.jsonl' } as const;
+export const indexFiles = { hnsw: 'hnsw.bin', vectors: 'vectors.f32', papers: 'papers.jsonl', lexical: 'lexical.bm25' } as const;
 
 const hnswParametersSchema = z.object({
   space: z.literal('ip'),
@@ -34,7 +34,9 @@ export const manifestSchema = z.object({
   }),
   count: z.number().int().nonnegative(),
   hnsw: hnswParametersSchema,
-  files: z.object({ hnsw: z.string(), vectors: z.string(), papers: z.string() }),
+  /** The lexical (BM25) index over the same passages the vectors embed. */
+  lexical: z.object({ analyzer: z.string(), k1: z.number(), b: z.number() }),
+  files: z.object({ hnsw: z.string(), vectors: z.string(), papers: z.string(), lexical: z.string() }),
   createdAt: z.string(),
   source: z.object({ input: z.string(), read: z.number().int(), rejected: z.number().int() }).optional(),
 });
@@ -65,7 +67,7 @@ export async function readManifest(folder: string): Promise<Manifest> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new AppError('index_missing', `No index at ${folder} (no ${manifestFileName}). Build one with: npm run ingest -- --input <papers file> --index ${folder}`);
     }
-    throw error;
+    throw new AppError('index_corrupt', `Cannot read ${path}: ${(error as Error).message}`);
   }
   let raw: unknown;
   try {

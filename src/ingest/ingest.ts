@@ -120,13 +120,9 @@ export async function ingestPapers(embedder: Embedder, options: IngestOptions): 
   }
 }
 
-/** Embeds a window shortest-first (less padding per batch) and adds the papers in input order. */
+/** Embeds a window (the embedder batches it by length) and adds the papers in input order. */
 async function embedWindow(embedder: Embedder, writer: IndexFolderWriter, papers: readonly Paper[]): Promise<void> {
   if (papers.length === 0) return;
-  const passages = papers.map((paper) => paperPassage(paper.title, paper.abstract));
-  const order = passages.map((_, i) => i).sort((a, b) => passages[a]!.length - passages[b]!.length);
-  const sortedVectors = await embedder.embedPassages(order.map((i) => passages[i]!));
-  const vectors = new Array<Float32Array>(papers.length);
-  order.forEach((original, sortedPosition) => (vectors[original] = sortedVectors[sortedPosition]!));
+  const vectors = await embedder.embedPassages(papers.map((paper) => paperPassage(paper.title, paper.abstract)));
   for (let i = 0; i < papers.length; i++) await writer.add(papers[i]!, vectors[i]!);
 }

@@ -52,7 +52,8 @@ export function mapRecordToPaper(value: unknown, fields: FieldMap = defaultField
   const pick = (field: keyof FieldMap): { name: string; value: unknown } | undefined => {
     for (const name of fields[field]) {
       const candidate = record[name];
-      if (candidate !== undefined && candidate !== null && candidate !== '') return { name, value: candidate };
+      const blank = typeof candidate === 'string' && candidate.trim().length === 0;
+      if (candidate !== undefined && candidate !== null && !blank) return { name, value: candidate };
     }
     return undefined;
   };
@@ -71,7 +72,7 @@ export function mapRecordToPaper(value: unknown, fields: FieldMap = defaultField
   if (paperId.length === 0 || paperId.length > 512) return invalid(id.name, 'a non-empty id of at most 512 characters');
 
   const abstract = pick('abstract');
-  if (!abstract || (typeof abstract.value === 'string' && abstract.value.trim().length === 0)) {
+  if (!abstract) {
     return { ok: false, reason: 'missing_abstract', message: `no ${fields.abstract.join(' or ')} field` };
   }
   if (typeof abstract.value !== 'string') return invalid(abstract.name, 'a string');

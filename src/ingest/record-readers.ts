@@ -63,22 +63,26 @@ export async function openRecordSource(path: string, format: InputFormat): Promi
 async function* readJsonLines(stream: Readable): AsyncGenerator<RawRecord> {
   const lines = createInterface({ input: stream, crlfDelay: Infinity });
   let lineNumber = 0;
-  let failure: Error | undefined;
-  stream.on('error', (error) => {
-    failure = error;
-    lines.close();
-  });
-  for await (const line of lines) {
-    lineNumber++;
-    if (line.trim().length === 0) continue;
-    const position = `line ${lineNumber}`;
-    try {
-      yield { position, value: JSON.parse(line) as unknown };
-    } catch (error) {
-      yield { position, error: { reason: 'invalid_json', message: (error as Error).message } };
+  try {
+    for await (const rawLine of lines) {
+      lineNumber++;
+      // A byte-order mark is legal at the start of a UTF-8 file and is not part of the JSON.
+      const line = lineNumber === 1 ? rawLine.replace(/^\uFEFF/, '') : rawLine;
+      if (line.trim().length === 0) continue;
+      const position = `line ${lineNumber}`;
+      let value: unknown;
+      try {
+        value = JSON.parse(line);
+      } catch (error) {
+        yield { position, error: { reason: 'invalid_json', message: (error as Error).message } };
+        continue;
+      }
+      yield { position, value };
     }
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    throw new AppError('input_malformed', `Reading stopped at line ${lineNumber}: ${(error as Error).message}`);
   }
-  if (failure) throw new AppError('input_malformed', `Reading stopped at line ${lineNumber}: ${failure.message}`);
 }
 
 async function* readJsonArray(stream: Readable, path: string): AsyncGenerator<RawRecord> {

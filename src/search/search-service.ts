@@ -2,14 +2,28 @@ import { paperPassage, type Embedder } from '../embedding/embedder.js';
 import { AppError } from '../errors.js';
 import type { LoadedIndex } from '../index/index-folder.js';
 import type { Paper } from '../store/paper.js';
+import { fuseNormalized, type FusedLabel, type ScoredLabel } from './fusion.js';
 import { toHits, type Hit } from './ranking.js';
+import type { SearchMode } from './search-modes.js';
+
+export interface SearchOptions {
+  k: number;
+  mode?: SearchMode;
+}
 
 export interface IndexInfo {
   model: string;
   dimension: number;
   papers: number;
   createdAt: string;
+  defaultMode: SearchMode;
 }
+
+/**
+ * Candidates each retriever contributes to a hybrid answer: deep enough that a paper ranked
+ * low by one retriever and high by the other is still seen by the fusion.
+ */
+const hybridCandidates = 100;
 
 /**
  * What the service can answer, independent of transport: the HTTP layer (and any other front end)
@@ -19,28 +33,35 @@ export class SearchService {
   constructor(
     private readonly index: LoadedIndex,
     private readonly embedder: Embedder,
+    private readonly defaultMode: SearchMode = 'hybrid',
   ) {}
 
   get info(): IndexInfo {
     const { manifest } = this.index;
-    return { model: manifest.model.id, dimension: manifest.model.dimension, papers: manifest.count, createdAt: manifest.createdAt };
+    return {
+      model: manifest.model.id,
+      dimension: manifest.model.dimension,
+      papers: manifest.count,
+      createdAt: manifest.createdAt,
+      defaultMode: this.defaultMode,
+    };
   }
 
-  async searchText(query: string, k: number): Promise<Hit[]> {
-    const [vector] = await this.embedder.embedQueries([query]);
-    return this.nearest(vector!, k);
+  searchText(query: string, options: SearchOptions): Promise<Hit[]> {
+    return this.retrieve(query, options, async () => (await this.embedder.embedQueries([query]))[0]!);
   }
 
-  async similarToAbstract(abstract: string, title: string | undefined, k: number): Promise<Hit[]> {
+  similarToAbstract(abstract: string, title: string | undefined, options: SearchOptions): Promise<Hit[]> {
     // Embedded exactly as the stored papers were, so an abstract is compared like for like.
-    const [vector] = await this.embedder.embedPassages([paperPassage(title, abstract)]);
-    return this.nearest(vector!, k);
+    const passage = paperPassage(title, abstract);
+    return this.retrieve(passage, options, async () => (await this.embedder.embedPassages([passage]))[0]!);
   }
 
   /** Papers nearest to a stored paper's own vector (never re-embedded), the paper itself left out. */
   relatedToPaper(id: string, k: number): Hit[] {
     const label = this.labelOf(id);
-    return this.nearest(this.index.vectors.vector(label), k, (candidate) => candidate !== label);
+    const neighbors = this.index.vectors.search(this.index.vectors.vector(label), k, (candidate) => candidate !== label);
+    return this.hits(neighbors);
   }
 
   getPaper(id: string): Paper {
@@ -53,14 +74,25 @@ export class SearchService {
     await this.embedder.embedPassages(['warm up the model with a passage']);
   }
 
+  private async retrieve(text: string, options: SearchOptions, embed: () => Promise<Float32Array>): Promise<Hit[]> {
+    const mode = options.mode ?? this.defaultMode;
+    if (mode === 'lexical') return this.hits(this.index.lexical.search(text, options.k));
+    const vector = await embed();
+    if (mode === 'dense') return this.hits(this.index.vectors.search(vector, options.k));
+    const depth = Math.max(options.k, hybridCandidates);
+    const fused = fuseNormalized(this.index.vectors.search(vector, depth), this.index.lexical.search(text, depth), {
+      denseWeight: this.embedder.model.hybridDenseWeight,
+    });
+    return this.hits(fused.slice(0, options.k));
+  }
+
   private labelOf(id: string): number {
     const label = this.index.papers.labelOf(id);
     if (label === undefined) throw new AppError('paper_not_found', `No paper with id "${id}".`, { id });
     return label;
   }
 
-  private nearest(vector: Float32Array, k: number, accept?: (label: number) => boolean): Hit[] {
-    const neighbors = this.index.vectors.search(vector, k, accept);
-    return toHits(neighbors, (label) => this.index.papers.byLabel(label));
+  private hits(ranked: readonly (ScoredLabel | FusedLabel)[]): Hit[] {
+    return toHits(ranked, (label) => this.index.papers.byLabel(label));
   }
 }

@@ -52,16 +52,22 @@ export class PaperStore {
 /** Appends papers to a `papers.jsonl` file in label order, honouring stream back-pressure. */
 export class PaperStoreWriter {
   private readonly stream: WriteStream;
+  /** A write error, surfaced on the next append or close instead of crashing the process. */
+  private failure: Error | undefined;
 
   constructor(path: string) {
     this.stream = createWriteStream(path, { encoding: 'utf8' });
+    this.stream.on('error', (error) => (this.failure ??= error));
   }
 
   async append(paper: Paper): Promise<void> {
+    if (this.failure) throw this.failure;
     if (!this.stream.write(`${JSON.stringify(paperSchema.parse(paper))}\n`)) await once(this.stream, 'drain');
   }
 
   async close(): Promise<void> {
+    if (this.stream.destroyed) return;
     await new Promise<void>((resolve, reject) => this.stream.end((error?: Error | null) => (error ? reject(error) : resolve())));
+    if (this.failure) throw this.failure;
   }
 }

@@ -10,7 +10,7 @@ export function searchRoutes(requireService: () => SearchService): Router {
   router.post('/v1/search', async (request, response) => {
     const started = performance.now();
     const body = parseInput(searchRequestSchema, request.body, 'body');
-    const hits = await requireService().searchText(body.query, body.k);
+    const hits = await requireService().searchText(body.query, { k: body.k, mode: body.mode });
     response.json({ hits, took_ms: elapsedMs(started) });
   });
   router.all('/v1/search', methodNotAllowed(['POST']));
@@ -18,7 +18,7 @@ export function searchRoutes(requireService: () => SearchService): Router {
   router.post('/v1/similar', async (request, response) => {
     const started = performance.now();
     const body = parseInput(similarRequestSchema, request.body, 'body');
-    const hits = await requireService().similarToAbstract(body.abstract, body.title, body.k);
+    const hits = await requireService().similarToAbstract(body.abstract, body.title, { k: body.k, mode: body.mode });
     response.json({ hits, took_ms: elapsedMs(started) });
   });
   router.all('/v1/similar', methodNotAllowed(['POST']));

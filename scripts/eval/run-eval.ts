@@ -1,0 +1,177 @@
+/**
+ * Retrieval quality on a BEIR-layout benchmark, through the product's own ingestion and search
+ * code: `npm run eval -- --corpus <corpus.jsonl> --queries <queries.jsonl> --qrels <qrels.tsv>
+ * [--mode dense|lexical|hybrid|all] [--model <id>|all] [--json] [--cache <dir>]`.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { loadConfig } from '../../src/config/config.js';
+import { loadEmbedder } from '../../src/embedding/load-embedder.js';
+import { getModel, knownModelIds } from '../../src/embedding/model-registry.js';
+import { openIndexFolder, type LoadedIndex } from '../../src/index/index-folder.js';
+import { ingestPapers } from '../../src/ingest/ingest.js';
+import { createLogger } from '../../src/log.js';
+import { searchModes, type SearchMode } from '../../src/search/search-modes.js';
+import { SearchService } from '../../src/search/search-service.js';
+import { mean, ndcgAt, overlapAt, recallAt, reciprocalRankAt, type Judgments } from './metrics.js';
+
+const argumentsSchema = z.object({
+  corpus: z.string(),
+  queries: z.string(),
+  qrels: z.string(),
+  mode: z.enum([...searchModes, 'all']).default('all'),
+  model: z.enum(['all', ...knownModelIds]).default('all-MiniLM-L6-v2'),
+  json: z.boolean().default(false),
+  cache: z.string().default('bench/.cache'),
+  limit: z.coerce.number().int().positive().optional(),
+});
+
+interface ModeResult {
+  model: string;
+  mode: SearchMode;
+  ndcg10: number;
+  recall10: number;
+  recall100: number;
+  mrr10: number;
+  queriesPerSecond: number;
+  msPerQuery: number;
+}
+
+const { values } = parseArgs({
+  options: {
+    corpus: { type: 'string' },
+    queries: { type: 'string' },
+    qrels: { type: 'string' },
+    mode: { type: 'string' },
+    model: { type: 'string' },
+    json: { type: 'boolean' },
+    cache: { type: 'string' },
+    limit: { type: 'string' },
+  },
+});
+const args = argumentsSchema.parse(values);
+const config = loadConfig();
+const log = createLogger(args.json ? 'silent' : 'warn');
+
+const queries = await readJsonLines<{ _id: string; text: string }>(args.queries);
+const qrels = await readQrels(args.qrels);
+const judged = queries.filter((query) => qrels.has(query._id)).slice(0, args.limit);
+const modes: SearchMode[] = args.mode === 'all' ? [...searchModes] : [args.mode];
+const models = args.model === 'all' ? [...knownModelIds] : [args.model];
+
+const results: ModeResult[] = [];
+const ingestion: { model: string; papersPerSecond: number | null; hnswRecallAt10: number }[] = [];
+for (const modelId of models) {
+  const model = getModel(modelId);
+  const embedder = await loadEmbedder(model, config, log);
+  const { index, papersPerSecond } = await cachedIndex(modelId, embedder);
+  const service = new SearchService(index, embedder);
+  ingestion.push({ model: modelId, papersPerSecond, hnswRecallAt10: await hnswRecall(index, embedder, judged.map((query) => query.text)) });
+  for (const mode of modes) {
+    const perQuery = { ndcg10: [] as number[], recall10: [] as number[], recall100: [] as number[], mrr10: [] as number[] };
+    const started = performance.now();
+    for (const query of judged) {
+      const hits = await service.searchText(query.text, { k: 100, mode });
+      const ranked = hits.map((hit) => hit.id);
+      const judgments = qrels.get(query._id)!;
+      perQuery.ndcg10.push(ndcgAt(ranked, judgments, 10));
+      perQuery.recall10.push(recallAt(ranked, judgments, 10));
+      perQuery.recall100.push(recallAt(ranked, judgments, 100));
+      perQuery.mrr10.push(reciprocalRankAt(ranked, judgments, 10));
+    }
+    const seconds = (performance.now() - started) / 1000;
+    results.push({
+      model: modelId,
+      mode,
+      ndcg10: mean(perQuery.ndcg10),
+      recall10: mean(perQuery.recall10),
+      recall100: mean(perQuery.recall100),
+      mrr10: mean(perQuery.mrr10),
+      queriesPerSecond: judged.length / seconds,
+      msPerQuery: (seconds * 1000) / judged.length,
+    });
+  }
+  await embedder.dispose();
+}
+
+if (args.json) {
+  process.stdout.write(`${JSON.stringify({ queries: judged.length, results, ingestion }, null, 2)}\n`);
+} else {
+  const round = (value: number, digits = 3) => value.toFixed(digits);
+  const lines = [
+    `${judged.length} queries from ${args.queries}`,
+    '',
+    '| model | mode | nDCG@10 | Recall@10 | Recall@100 | MRR@10 | queries/s | ms/query |',
+    '|---|---|---|---|---|---|---|---|',
+    ...results.map(
+      (r) => `| ${r.model} | ${r.mode} | ${round(r.ndcg10)} | ${round(r.recall10)} | ${round(r.recall100)} | ${round(r.mrr10)} | ${round(r.queriesPerSecond, 1)} | ${round(r.msPerQuery, 2)} |`,
+    ),
+    '',
+    '| model | ingestion papers/s | HNSW recall@10 vs exact |',
+    '|---|---|---|',
+    ...ingestion.map((i) => `| ${i.model} | ${i.papersPerSecond === null ? '(cached index)' : round(i.papersPerSecond, 1)} | ${round(i.hnswRecallAt10, 4)} |`),
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/** Builds the corpus index once per (corpus file, model) and reuses it on later runs. */
+async function cachedIndex(modelId: string, embedder: Awaited<ReturnType<typeof loadEmbedder>>): Promise<{ index: LoadedIndex; papersPerSecond: number | null }> {
+  const corpusInfo = await stat(args.corpus);
+  const key = createHash('sha256').update(`${resolve(args.corpus)}:${corpusInfo.size}:${corpusInfo.mtimeMs}:${modelId}`).digest('hex').slice(0, 16);
+  const folder = join(args.cache, `eval-${modelId}-${key}`);
+  let papersPerSecond: number | null = null;
+  try {
+    await stat(join(folder, 'manifest.json'));
+  } catch {
+    const summary = await ingestPapers(embedder, { input: args.corpus, format: 'jsonl', indexDir: folder, log });
+    papersPerSecond = summary.papersPerSecond;
+  }
+  return { index: await openIndexFolder(folder, embedder.model, config.HNSW_EF_SEARCH), papersPerSecond };
+}
+
+/** Recall@10 of the HNSW answers against exact search over the same stored vectors. */
+async function hnswRecall(index: LoadedIndex, embedder: Awaited<ReturnType<typeof loadEmbedder>>, texts: string[]): Promise<number> {
+  const bytes = await readFile(join(index.folder, index.manifest.files.vectors));
+  const dimension = index.manifest.model.dimension;
+  const all = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+  const vectors = await embedder.embedQueries(texts);
+  const overlaps = vectors.map((query) => {
+    const scores = new Float32Array(index.manifest.count);
+    for (let label = 0; label < scores.length; label++) {
+      let dot = 0;
+      const offset = label * dimension;
+      for (let d = 0; d < dimension; d++) dot += query[d]! * all[offset + d]!;
+      scores[label] = dot;
+    }
+    const exact = [...scores.keys()].sort((a, b) => scores[b]! - scores[a]!).slice(0, 10);
+    const approximate = index.vectors.search(query, 10).map((neighbor) => neighbor.label);
+    return overlapAt(approximate, exact, 10);
+  });
+  return mean(overlaps);
+}
+
+async function readJsonLines<T>(path: string): Promise<T[]> {
+  const rows: T[] = [];
+  for await (const line of createInterface({ input: createReadStream(path), crlfDelay: Infinity })) {
+    if (line.trim()) rows.push(JSON.parse(line) as T);
+  }
+  return rows;
+}
+
+async function readQrels(path: string): Promise<Map<string, Map<string, number>>> {
+  const qrels = new Map<string, Map<string, number>>();
+  const lines = (await readFile(path, 'utf8')).split('\n').slice(1);
+  for (const line of lines) {
+    const [queryId, docId, score] = line.trim().split('\t');
+    if (!queryId || !docId || score === undefined) continue;
+    const judgments = qrels.get(queryId) ?? new Map<string, number>();
+    judgments.set(docId, Number(score));
+    qrels.set(queryId, judgments);
+  }
+  return qrels as Map<string, Judgments & Map<string, number>>;
+}

@@ -1,0 +1,18 @@
+import type { TransformersEmbedderOptions } from './transformers-embedder.js';
+
+/** Messages between the WorkerEmbedder (main thread) and the embedder worker. */
+export interface WorkerSetup {
+  modelId: string;
+  options: TransformersEmbedderOptions;
+}
+
+export type WorkerRequest =
+  | { type: 'embed'; id: number; kind: 'query' | 'passage'; texts: string[] }
+  | { type: 'count'; id: number; text: string }
+  | { type: 'close' };
+
+export type WorkerReply =
+  | { type: 'ready' }
+  | { type: 'vectors'; id: number; packed: Float32Array }
+  | { type: 'count'; id: number; tokens: number }
+  | { type: 'error'; id: number; message: string };

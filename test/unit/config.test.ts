@@ -1,0 +1,153 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { loadConfig } from '../../src/config/config.js';
+import { AppError } from '../../src/errors.js';
+
+function assertConfigInvalid(environment: NodeJS.ProcessEnv, variable: string): void {
+  assert.throws(
+    () => loadConfig(environment),
+    (error: unknown) => {
+      assert.ok(error instanceof AppError, `expected an AppError, got ${String(error)}`);
+      assert.equal(error.code, 'config_invalid');
+      assert.ok(error.message.includes(variable), `message should name ${variable}: ${error.message}`);
+      const { problems } = error.details as { problems: string[] };
+      assert.ok(Array.isArray(problems) && problems.some((problem) => problem.startsWith(variable)), JSON.stringify(problems));
+      return true;
+    },
+    JSON.stringify(environment),
+  );
+}
+
+describe('loadConfig', () => {
+  it('applies the defaults to an empty environment', () => {
+    const config = loadConfig({});
+    assert.equal(config.PORT, 8080);
+    assert.equal(config.HOST, '0.0.0.0');
+    assert.equal(config.INDEX_DIR, 'index-data/default');
+    assert.equal(config.MODEL_DIR, 'models');
+    assert.equal(config.MODEL, undefined);
+    assert.deepEqual(config.MODEL_SOURCES, ['hub', 'maven']);
+    assert.equal(config.HF_ENDPOINT, 'https://huggingface.co');
+    assert.equal(config.SAMPLE_FILE, 'index-data/samples/seed-papers.jsonl');
+    assert.equal(config.LOG_LEVEL, 'info');
+    assert.ok(Number.isInteger(config.EMBED_THREADS) && config.EMBED_THREADS >= 1);
+    assert.equal(config.EMBED_BATCH_SIZE, 32);
+    assert.equal(config.HNSW_EF_SEARCH, 128);
+    assert.equal(config.MAX_BODY_BYTES, 1024 * 1024);
+    assert.equal(config.SHUTDOWN_TIMEOUT_MS, 10_000);
+  });
+
+  it('does not read process.env when given an environment', () => {
+    const saved = process.env.PORT;
+    process.env.PORT = '1234';
+    try {
+      assert.equal(loadConfig({}).PORT, 8080);
+    } finally {
+      if (saved === undefined) delete process.env.PORT;
+      else process.env.PORT = saved;
+    }
+  });
+
+  it('treats empty strings as unset', () => {
+    const config = loadConfig({ PORT: '', LOG_LEVEL: '', MODEL_SOURCES: '', MODEL: '' });
+    assert.equal(config.PORT, 8080);
+    assert.equal(config.LOG_LEVEL, 'info');
+    assert.deepEqual(config.MODEL_SOURCES, ['hub', 'maven']);
+    assert.equal(config.MODEL, undefined);
+  });
+
+  it('ignores unrelated variables', () => {
+    const config = loadConfig({ PATH: '/usr/bin', HOME: '/root', NODE_ENV: 'test' });
+    assert.equal('PATH' in config, false);
+    assert.equal('NODE_ENV' in config, false);
+  });
+
+  it('coerces numeric settings from strings', () => {
+    const config = loadConfig({ PORT: '3000', EMBED_THREADS: '4', EMBED_BATCH_SIZE: '64', HNSW_EF_SEARCH: '200', MAX_BODY_BYTES: '2048', SHUTDOWN_TIMEOUT_MS: '0' });
+    assert.equal(config.PORT, 3000);
+    assert.equal(config.EMBED_THREADS, 4);
+    assert.equal(config.EMBED_BATCH_SIZE, 64);
+    assert.equal(config.HNSW_EF_SEARCH, 200);
+    assert.equal(config.MAX_BODY_BYTES, 2048);
+    assert.equal(config.SHUTDOWN_TIMEOUT_MS, 0);
+  });
+
+  it('accepts PORT 0 and 65535 at the bounds', () => {
+    assert.equal(loadConfig({ PORT: '0' }).PORT, 0);
+    assert.equal(loadConfig({ PORT: '65535' }).PORT, 65_535);
+  });
+
+  for (const port of ['abc', '-1', '65536', '80.5', '8080abc']) {
+    it(`rejects PORT=${JSON.stringify(port)} as config_invalid naming PORT`, () => {
+      assertConfigInvalid({ PORT: port }, 'PORT');
+    });
+  }
+
+  it('rejects an unknown LOG_LEVEL as config_invalid naming LOG_LEVEL', () => {
+    assertConfigInvalid({ LOG_LEVEL: 'loud' }, 'LOG_LEVEL');
+    assertConfigInvalid({ LOG_LEVEL: 'INFO' }, 'LOG_LEVEL');
+  });
+
+  it('accepts every pino log level', () => {
+    for (const level of ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const) {
+      assert.equal(loadConfig({ LOG_LEVEL: level }).LOG_LEVEL, level);
+    }
+  });
+
+  it('parses MODEL_SOURCES "maven" to ["maven"]', () => {
+    assert.deepEqual(loadConfig({ MODEL_SOURCES: 'maven' }).MODEL_SOURCES, ['maven']);
+  });
+
+  it('parses a comma-separated MODEL_SOURCES in order, trimming spaces', () => {
+    assert.deepEqual(loadConfig({ MODEL_SOURCES: ' maven , hub ' }).MODEL_SOURCES, ['maven', 'hub']);
+    assert.deepEqual(loadConfig({ MODEL_SOURCES: 'hub,' }).MODEL_SOURCES, ['hub']);
+  });
+
+  it('rejects a bad MODEL_SOURCES as config_invalid naming MODEL_SOURCES', () => {
+    assertConfigInvalid({ MODEL_SOURCES: 'ftp' }, 'MODEL_SOURCES');
+    assertConfigInvalid({ MODEL_SOURCES: 'hub,s3' }, 'MODEL_SOURCES');
+    assertConfigInvalid({ MODEL_SOURCES: ',' }, 'MODEL_SOURCES');
+  });
+
+  it('accepts known MODEL ids and rejects unknown ones', () => {
+    assert.equal(loadConfig({ MODEL: 'bge-small-en-v1.5' }).MODEL, 'bge-small-en-v1.5');
+    assert.equal(loadConfig({ MODEL: 'all-MiniLM-L6-v2' }).MODEL, 'all-MiniLM-L6-v2');
+    assertConfigInvalid({ MODEL: 'gpt-4' }, 'MODEL');
+  });
+
+  it('rejects a HF_ENDPOINT that is not a URL', () => {
+    assertConfigInvalid({ HF_ENDPOINT: 'not a url' }, 'HF_ENDPOINT');
+    assert.equal(loadConfig({ HF_ENDPOINT: 'http://mirror.local:8080' }).HF_ENDPOINT, 'http://mirror.local:8080');
+  });
+
+  it('rejects numeric settings out of their range, naming each', () => {
+    assertConfigInvalid({ EMBED_THREADS: '0' }, 'EMBED_THREADS');
+    assertConfigInvalid({ EMBED_BATCH_SIZE: '513' }, 'EMBED_BATCH_SIZE');
+    assertConfigInvalid({ HNSW_EF_SEARCH: '9' }, 'HNSW_EF_SEARCH');
+    assertConfigInvalid({ MAX_BODY_BYTES: '100' }, 'MAX_BODY_BYTES');
+    assertConfigInvalid({ SHUTDOWN_TIMEOUT_MS: '-5' }, 'SHUTDOWN_TIMEOUT_MS');
+  });
+
+  it('reports every bad variable at once', () => {
+    assert.throws(
+      () => loadConfig({ PORT: 'x', LOG_LEVEL: 'loud' }),
+      (error: unknown) => {
+        assert.ok(error instanceof AppError);
+        assert.equal(error.code, 'config_invalid');
+        assert.match(error.message, /PORT/);
+        assert.match(error.message, /LOG_LEVEL/);
+        assert.equal((error.details as { problems: string[] }).problems.length, 2);
+        return true;
+      },
+    );
+  });
+
+  it('returns a frozen object', () => {
+    const config = loadConfig({ PORT: '9000' });
+    assert.ok(Object.isFrozen(config));
+    assert.throws(() => {
+      (config as { PORT: number }).PORT = 1;
+    }, TypeError);
+    assert.equal(config.PORT, 9000);
+  });
+});

@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { AppError, errorCatalog, isAppError, toErrorBody, type ErrorCode } from '../../src/errors.js';
+
+describe('AppError', () => {
+  it('takes its status from the catalog', () => {
+    const expectations: [ErrorCode, number][] = [
+      ['invalid_input', 400],
+      ['invalid_json', 400],
+      ['unauthorized', 401],
+      ['route_not_found', 404],
+      ['paper_not_found', 404],
+      ['method_not_allowed', 405],
+      ['payload_too_large', 413],
+      ['unsupported_media_type', 415],
+      ['not_ready', 503],
+      ['shutting_down', 503],
+      ['internal', 500],
+      ['config_invalid', 500],
+      ['index_corrupt', 500],
+    ];
+    for (const [code, status] of expectations) assert.equal(new AppError(code).status, status, code);
+  });
+
+  it('has a status equal to the catalog entry for every code', () => {
+    for (const code of Object.keys(errorCatalog) as ErrorCode[]) {
+      const error = new AppError(code);
+      assert.equal(error.status, errorCatalog[code].status, code);
+      assert.equal(error.code, code);
+    }
+  });
+
+  it('uses the catalog message by default and a given message otherwise', () => {
+    assert.equal(new AppError('paper_not_found').message, errorCatalog.paper_not_found.message);
+    assert.equal(new AppError('paper_not_found', 'No paper with id "x".').message, 'No paper with id "x".');
+  });
+
+  it('is an Error named AppError, carrying details and cause', () => {
+    const cause = new Error('underlying');
+    const error = new AppError('index_corrupt', 'broken', { file: 'papers.jsonl' }, { cause });
+    assert.ok(error instanceof Error);
+    assert.ok(error instanceof AppError);
+    assert.equal(error.name, 'AppError');
+    assert.deepEqual(error.details, { file: 'papers.jsonl' });
+    assert.equal(error.cause, cause);
+    assert.equal(typeof error.stack, 'string');
+  });
+
+  it('has undefined details when none are given', () => {
+    assert.equal(new AppError('internal').details, undefined);
+  });
+});
+
+describe('isAppError', () => {
+  it('recognises AppError and nothing else', () => {
+    assert.equal(isAppError(new AppError('internal')), true);
+    assert.equal(isAppError(new Error('plain')), false);
+    assert.equal(isAppError({ code: 'internal', status: 500, message: 'x' }), false);
+    assert.equal(isAppError(undefined), false);
+    assert.equal(isAppError('internal'), false);
+  });
+});
+
+describe('toErrorBody', () => {
+  it('has code and message, and no details key when there are no details', () => {
+    const body = toErrorBody(new AppError('route_not_found'));
+    assert.deepEqual(body, { error: { code: 'route_not_found', message: errorCatalog.route_not_found.message } });
+    assert.equal('details' in body.error, false);
+  });
+
+  it('includes details when there are some', () => {
+    const body = toErrorBody(new AppError('invalid_input', 'k must be at most 100', { field: 'k', max: 100 }));
+    assert.deepEqual(body, { error: { code: 'invalid_input', message: 'k must be at most 100', details: { field: 'k', max: 100 } } });
+  });
+
+  it('includes falsy but defined details', () => {
+    assert.deepEqual(toErrorBody(new AppError('internal', 'm', null)), { error: { code: 'internal', message: 'm', details: null } });
+    assert.deepEqual(toErrorBody(new AppError('internal', 'm', 0)), { error: { code: 'internal', message: 'm', details: 0 } });
+  });
+
+  it('never exposes the status, stack or cause', () => {
+    const body = toErrorBody(new AppError('internal', 'm', undefined, { cause: new Error('secret') }));
+    assert.deepEqual(Object.keys(body), ['error']);
+    assert.deepEqual(Object.keys(body.error).sort(), ['code', 'message']);
+    assert.equal(JSON.stringify(body).includes('secret'), false);
+  });
+});

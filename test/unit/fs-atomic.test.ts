@@ -1,0 +1,173 @@
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fsyncFile, replaceDirectory, sha256OfFile, stagingPathFor, writeFileAtomic } from '../../src/fs-atomic.js';
+
+let root: string;
+let counter = 0;
+before(async () => {
+  root = await mkdtemp(join(tmpdir(), 'paper-search-fs-'));
+});
+after(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+async function freshDir(): Promise<string> {
+  const dir = join(root, `case-${counter++}`);
+  await mkdir(dir);
+  return dir;
+}
+
+describe('stagingPathFor', () => {
+  it('is a hidden sibling of the target, tagged, and unique per call', () => {
+    const target = join(root, 'some', 'index');
+    const first = stagingPathFor(target, 'building');
+    const second = stagingPathFor(target, 'building');
+    assert.equal(dirname(first), dirname(target));
+    assert.ok(basename(first).startsWith('.index.building-'), first);
+    assert.notEqual(first, second);
+    assert.ok(basename(stagingPathFor(target)).startsWith('.index.tmp-'));
+  });
+});
+
+describe('writeFileAtomic', () => {
+  it('writes a new file, creating missing parent folders', async () => {
+    const dir = await freshDir();
+    const path = join(dir, 'nested', 'deeper', 'file.txt');
+    await writeFileAtomic(path, 'hello');
+    assert.equal(await readFile(path, 'utf8'), 'hello');
+  });
+
+  it('replaces the content of an existing file', async () => {
+    const dir = await freshDir();
+    const path = join(dir, 'file.txt');
+    await writeFile(path, 'old content that is longer than the new one');
+    await writeFileAtomic(path, 'new');
+    assert.equal(await readFile(path, 'utf8'), 'new');
+  });
+
+  it('writes binary data exactly', async () => {
+    const dir = await freshDir();
+    const path = join(dir, 'file.bin');
+    const bytes = Uint8Array.from([0, 255, 1, 254, 10, 13]);
+    await writeFileAtomic(path, bytes);
+    assert.deepEqual(new Uint8Array(await readFile(path)), bytes);
+  });
+
+  it('leaves no temporary files behind', async () => {
+    const dir = await freshDir();
+    const path = join(dir, 'file.txt');
+    await writeFileAtomic(path, 'one');
+    await writeFileAtomic(path, 'two');
+    await writeFileAtomic(path, 'three');
+    assert.deepEqual(await readdir(dir), ['file.txt']);
+  });
+
+  it('fails, leaving the folder unchanged, when the target is a folder', async () => {
+    const dir = await freshDir();
+    const path = join(dir, 'occupied');
+    await mkdir(path);
+    await writeFile(join(path, 'inner.txt'), 'keep');
+    await assert.rejects(writeFileAtomic(path, 'data'));
+    assert.deepEqual(await readdir(dir), ['occupied']);
+    assert.equal(await readFile(join(path, 'inner.txt'), 'utf8'), 'keep');
+  });
+});
+
+describe('replaceDirectory', () => {
+  it('swaps the staged folder into place: old content gone, new content present', async () => {
+    const dir = await freshDir();
+    const target = join(dir, 'index');
+    const staged = join(dir, '.index.staged');
+    await mkdir(target);
+    await writeFile(join(target, 'old.txt'), 'old');
+    await writeFile(join(target, 'shared.txt'), 'old shared');
+    await mkdir(staged);
+    await writeFile(join(staged, 'new.txt'), 'new');
+    await writeFile(join(staged, 'shared.txt'), 'new shared');
+
+    await replaceDirectory(staged, target);
+
+    assert.deepEqual((await readdir(target)).sort(), ['new.txt', 'shared.txt']);
+    assert.equal(await readFile(join(target, 'new.txt'), 'utf8'), 'new');
+    assert.equal(await readFile(join(target, 'shared.txt'), 'utf8'), 'new shared');
+    assert.deepEqual(await readdir(dir), ['index'], 'neither the staged nor the retired folder is left behind');
+  });
+
+  it('works when the target does not exist yet', async () => {
+    const dir = await freshDir();
+    const target = join(dir, 'index');
+    const staged = join(dir, '.index.staged');
+    await mkdir(staged);
+    await writeFile(join(staged, 'a.txt'), 'a');
+
+    await replaceDirectory(staged, target);
+
+    assert.deepEqual(await readdir(target), ['a.txt']);
+    assert.deepEqual(await readdir(dir), ['index']);
+  });
+
+  it('replaces an old folder holding subfolders', async () => {
+    const dir = await freshDir();
+    const target = join(dir, 'index');
+    const staged = join(dir, 'staged');
+    await mkdir(join(target, 'sub', 'deeper'), { recursive: true });
+    await writeFile(join(target, 'sub', 'deeper', 'x.txt'), 'x');
+    await mkdir(staged);
+
+    await replaceDirectory(staged, target);
+
+    assert.deepEqual(await readdir(target), []);
+    assert.deepEqual(await readdir(dir), ['index']);
+  });
+
+  it('fails without touching the target when the staged folder is missing', async () => {
+    const dir = await freshDir();
+    const target = join(dir, 'index');
+    await mkdir(target);
+    await writeFile(join(target, 'keep.txt'), 'keep');
+    await assert.rejects(replaceDirectory(join(dir, 'missing'), target));
+    assert.equal(await readFile(join(target, 'keep.txt'), 'utf8'), 'keep');
+    assert.deepEqual(await readdir(dir), ['index']);
+  });
+});
+
+describe('sha256OfFile', () => {
+  it('hashes a known string', async () => {
+    const dir = await freshDir();
+    const path = join(dir, 'abc.txt');
+    await writeFile(path, 'abc');
+    assert.equal(await sha256OfFile(path), 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+  });
+
+  it('hashes an empty file', async () => {
+    const dir = await freshDir();
+    const path = join(dir, 'empty');
+    await writeFile(path, '');
+    assert.equal(await sha256OfFile(path), 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+  });
+
+  it('hashes a file larger than one read chunk like the same bytes in one piece', async () => {
+    const dir = await freshDir();
+    const path = join(dir, 'large');
+    // 'a' repeated one million times: a standard SHA-256 test vector.
+    await writeFile(path, 'a'.repeat(1_000_000));
+    assert.equal(await sha256OfFile(path), 'cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0');
+  });
+
+  it('rejects for a missing file', async () => {
+    await assert.rejects(sha256OfFile(join(root, 'no-such-file')), { code: 'ENOENT' });
+  });
+});
+
+describe('fsyncFile', () => {
+  it('succeeds on an existing file without changing it', async () => {
+    const dir = await freshDir();
+    const path = join(dir, 'f');
+    await writeFile(path, 'data');
+    await fsyncFile(path);
+    assert.equal(await readFile(path, 'utf8'), 'data');
+  });
+});

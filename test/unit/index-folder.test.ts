@@ -1,0 +1,273 @@
+import assert from 'node:assert/strict';
+import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { getModel } from '../../src/embedding/model-registry.js';
+import { AppError, type ErrorCode } from '../../src/errors.js';
+import { IndexFolderWriter, openIndexFolder } from '../../src/index/index-folder.js';
+import { describeModel, indexFiles, indexFormatVersion, manifestFileName, readManifest, writeManifest } from '../../src/index/manifest.js';
+import { defaultHnswParameters } from '../../src/index/vector-index.js';
+import type { Paper } from '../../src/store/paper.js';
+
+const model = getModel('all-MiniLM-L6-v2');
+const otherModel = getModel('bge-small-en-v1.5');
+const dimension = 384;
+
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+function randomUnitVectors(count: number, seed: number): Float32Array[] {
+  const random = seededRandom(seed);
+  return Array.from({ length: count }, () => {
+    const vector = Float32Array.from({ length: dimension }, () => random() * 2 - 1);
+    const norm = Math.hypot(...vector);
+    return vector.map((value) => value / norm);
+  });
+}
+
+function samplePapers(count: number, prefix = 'p'): Paper[] {
+  return Array.from({ length: count }, (_, i) => ({
+    id: `${prefix}${i}`,
+    title: `Title ${i}`,
+    abstract: `Abstract of paper ${i}.`,
+    ...(i % 2 === 0 ? { authors: ['A. Author', 'B. Author'], year: 2000 + i } : { categories: ['cs.LG'] }),
+  }));
+}
+
+function isAppErrorWithCode(code: ErrorCode, messagePattern?: RegExp) {
+  return (error: unknown): boolean => {
+    assert.ok(error instanceof AppError, `expected an AppError, got ${String(error)}`);
+    assert.equal(error.code, code);
+    if (messagePattern) assert.match(error.message, messagePattern);
+    return true;
+  };
+}
+
+let root: string;
+let counter = 0;
+before(async () => {
+  root = await mkdtemp(join(tmpdir(), 'paper-search-index-folder-'));
+});
+after(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+/** A fresh parent folder per test, so leftovers (staging folders) are easy to see. */
+async function freshParent(): Promise<string> {
+  const parent = join(root, `case-${counter++}`);
+  await mkdir(parent);
+  return parent;
+}
+
+async function buildIndex(target: string, papers: readonly Paper[], vectors: readonly Float32Array[]) {
+  const writer = await IndexFolderWriter.create(target, model);
+  for (let i = 0; i < papers.length; i++) await writer.add(papers[i]!, vectors[i]!);
+  assert.equal(writer.size, papers.length);
+  return writer.finish({ input: 'papers.jsonl', read: papers.length + 1, rejected: 1 });
+}
+
+describe('IndexFolderWriter + openIndexFolder', () => {
+  const papers = samplePapers(40);
+  const vectors = randomUnitVectors(40, 1);
+
+  it('writes a complete folder that openIndexFolder reads back', async () => {
+    const parent = await freshParent();
+    const target = join(parent, 'index');
+    const manifest = await buildIndex(target, papers, vectors);
+
+    assert.deepEqual((await readdir(parent)).sort(), ['index'], 'no staging folder is left beside the index');
+    assert.deepEqual((await readdir(target)).sort(), [...Object.values(indexFiles), manifestFileName].sort());
+
+    assert.equal(manifest.format, 'paper-search-index');
+    assert.equal(manifest.formatVersion, indexFormatVersion);
+    assert.deepEqual(manifest.model, describeModel(model));
+    assert.equal(manifest.count, papers.length);
+    assert.deepEqual(manifest.hnsw, defaultHnswParameters);
+    assert.deepEqual(manifest.files, indexFiles);
+    assert.deepEqual(manifest.source, { input: 'papers.jsonl', read: papers.length + 1, rejected: 1 });
+    assert.ok(!Number.isNaN(Date.parse(manifest.createdAt)));
+    assert.deepEqual(await readManifest(target), manifest);
+
+    const loaded = await openIndexFolder(target, model, 100);
+    assert.equal(loaded.folder, target);
+    assert.deepEqual(loaded.manifest, manifest);
+    assert.equal(loaded.papers.size, papers.length);
+    assert.equal(loaded.vectors.count, papers.length);
+    assert.equal(loaded.vectors.dimension, dimension);
+    for (const label of [0, 1, 17, 39]) {
+      assert.deepEqual(loaded.papers.byLabel(label), papers[label]);
+      assert.equal(loaded.papers.labelOf(papers[label]!.id), label);
+      assert.deepEqual(loaded.vectors.vector(label), vectors[label]);
+      const [best] = loaded.vectors.search(vectors[label]!, 1);
+      assert.equal(best?.label, label);
+      assert.ok(Math.abs(best!.score - 1) < 1e-5);
+    }
+  });
+
+  it('writes the raw vectors, little-endian float32 in label order, to vectors.f32', async () => {
+    const parent = await freshParent();
+    const target = join(parent, 'index');
+    await buildIndex(target, papers.slice(0, 5), vectors.slice(0, 5));
+    const bytes = await readFile(join(target, indexFiles.vectors));
+    assert.equal(bytes.length, 5 * dimension * 4);
+    for (let label = 0; label < 5; label++) {
+      for (const d of [0, 100, dimension - 1]) {
+        assert.equal(bytes.readFloatLE((label * dimension + d) * 4), vectors[label]![d]);
+      }
+    }
+  });
+
+  it('writes papers.jsonl one paper per line in label order', async () => {
+    const parent = await freshParent();
+    const target = join(parent, 'index');
+    await buildIndex(target, papers.slice(0, 3), vectors.slice(0, 3));
+    const lines = (await readFile(join(target, indexFiles.papers), 'utf8')).split('\n');
+    assert.equal(lines.pop(), '', 'the file ends with a newline');
+    assert.deepEqual(
+      lines.map((line) => JSON.parse(line) as Paper),
+      papers.slice(0, 3),
+    );
+  });
+
+  it('creates missing parent folders of the target', async () => {
+    const parent = await freshParent();
+    const target = join(parent, 'a', 'b', 'index');
+    await buildIndex(target, papers.slice(0, 2), vectors.slice(0, 2));
+    assert.equal((await openIndexFolder(target, model, 50)).papers.size, 2);
+  });
+
+  it('replaces an existing index folder in place of the old one', async () => {
+    const parent = await freshParent();
+    const target = join(parent, 'index');
+    await buildIndex(target, papers.slice(0, 10), vectors.slice(0, 10));
+    await writeFile(join(target, 'stray.txt'), 'from the old folder');
+    const replacement = samplePapers(3, 'new-');
+    await buildIndex(target, replacement, randomUnitVectors(3, 2));
+
+    assert.deepEqual(await readdir(parent), ['index']);
+    assert.ok(!(await readdir(target)).includes('stray.txt'));
+    const loaded = await openIndexFolder(target, model, 50);
+    assert.equal(loaded.papers.size, 3);
+    assert.equal(loaded.papers.labelOf('p0'), undefined);
+    assert.equal(loaded.papers.labelOf('new-2'), 2);
+  });
+
+  it('abort removes the staging folder and leaves an existing index untouched', async () => {
+    const parent = await freshParent();
+    const target = join(parent, 'index');
+    await buildIndex(target, papers.slice(0, 4), vectors.slice(0, 4));
+    const before = await readFile(join(target, indexFiles.papers), 'utf8');
+
+    const writer = await IndexFolderWriter.create(target, model);
+    assert.equal((await readdir(parent)).length, 2, 'a staging folder exists while building');
+    await writer.abort();
+
+    assert.deepEqual(await readdir(parent), ['index']);
+    assert.equal(await readFile(join(target, indexFiles.papers), 'utf8'), before);
+    assert.equal((await openIndexFolder(target, model, 50)).papers.size, 4);
+  });
+
+  // Regression (src/index/index-folder.ts:121, fixed): abort() calls vectorFile.destroy() on the vectors.f32
+  // WriteStream, which has no 'error' listener. When a write to it is still in flight (always the
+  // case right after add() once the file is open), Node finishes the destroy with
+  // ERR_STREAM_DESTROYED and emits it as an 'error' event, which becomes an uncaught exception:
+  // "Cannot call write after a stream was destroyed". In `npm run ingest` this crashes the process
+  // from the cleanup path (e.g. a --strict rejection right after a window was flushed), hiding the
+  // real error. node:test reports the uncaught exception as this test's failure.
+  it('abort right after add, with a vectors.f32 write in flight, does not crash', async () => {
+    const parent = await freshParent();
+    const target = join(parent, 'index');
+    await buildIndex(target, papers.slice(0, 4), vectors.slice(0, 4));
+    const before = await readFile(join(target, indexFiles.papers), 'utf8');
+
+    const writer = await IndexFolderWriter.create(target, model);
+    await writer.add(samplePapers(1, 'x')[0]!, vectors[0]!);
+    await sleep(25); // vectors.f32 is open now, so the next write goes straight to the file
+    await writer.add(samplePapers(2, 'x')[1]!, vectors[1]!);
+    await writer.abort();
+    await sleep(100); // the uncaught 'error' (if any) fires in this window
+
+    assert.deepEqual(await readdir(parent), ['index']);
+    assert.equal(await readFile(join(target, indexFiles.papers), 'utf8'), before);
+    assert.equal((await openIndexFolder(target, model, 50)).papers.size, 4);
+  });
+
+  it('abort without an existing index leaves nothing behind', async () => {
+    const parent = await freshParent();
+    const writer = await IndexFolderWriter.create(join(parent, 'index'), model);
+    await writer.abort();
+    assert.deepEqual(await readdir(parent), []);
+  });
+
+  it('refuses an index built with another model (index_incompatible)', async () => {
+    const parent = await freshParent();
+    const target = join(parent, 'index');
+    await buildIndex(target, papers.slice(0, 3), vectors.slice(0, 3));
+    await assert.rejects(openIndexFolder(target, otherModel, 50), isAppErrorWithCode('index_incompatible', /pooling/));
+  });
+
+  it('reports a missing folder as index_missing', async () => {
+    const parent = await freshParent();
+    await assert.rejects(openIndexFolder(join(parent, 'nothing-here'), model, 50), isAppErrorWithCode('index_missing'));
+  });
+
+  it('reports an extra line in papers.jsonl as index_corrupt', async () => {
+    const parent = await freshParent();
+    const target = join(parent, 'index');
+    await buildIndex(target, papers.slice(0, 3), vectors.slice(0, 3));
+    await appendFile(join(target, indexFiles.papers), `${JSON.stringify({ id: 'extra', title: '', abstract: 'x' })}\n`);
+    await assert.rejects(openIndexFolder(target, model, 50), isAppErrorWithCode('index_corrupt', /4 papers.*says 3/));
+  });
+
+  it('reports a truncated papers.jsonl as index_corrupt', async () => {
+    const parent = await freshParent();
+    const target = join(parent, 'index');
+    await buildIndex(target, papers.slice(0, 3), vectors.slice(0, 3));
+    const path = join(target, indexFiles.papers);
+    const lines = (await readFile(path, 'utf8')).split('\n').filter(Boolean);
+    await writeFile(path, `${lines.slice(0, 2).join('\n')}\n`);
+    await assert.rejects(openIndexFolder(target, model, 50), isAppErrorWithCode('index_corrupt', /2 papers.*says 3/));
+  });
+
+  it('reports a missing hnsw.bin as index_corrupt', async () => {
+    const parent = await freshParent();
+    const target = join(parent, 'index');
+    await buildIndex(target, papers.slice(0, 3), vectors.slice(0, 3));
+    await rm(join(target, indexFiles.hnsw));
+    await assert.rejects(openIndexFolder(target, model, 50), isAppErrorWithCode('index_corrupt', /hnsw\.bin/));
+  });
+
+  it('reports a vector count that disagrees with the manifest as index_corrupt', async () => {
+    const parent = await freshParent();
+    const target = join(parent, 'index');
+    const manifest = await buildIndex(target, papers.slice(0, 3), vectors.slice(0, 3));
+    // papers.jsonl and the manifest agree on 2; hnsw.bin still holds 3 vectors.
+    const path = join(target, indexFiles.papers);
+    const lines = (await readFile(path, 'utf8')).split('\n').filter(Boolean);
+    await writeFile(path, `${lines.slice(0, 2).join('\n')}\n`);
+    await writeManifest(target, { ...manifest, count: 2 });
+    await assert.rejects(openIndexFolder(target, model, 50), isAppErrorWithCode('index_corrupt', /hnsw\.bin holds 3 .*says 2/));
+  });
+
+  it('rejects adding a paper that is not a valid paper', async () => {
+    const parent = await freshParent();
+    const writer = await IndexFolderWriter.create(join(parent, 'index'), model);
+    try {
+      await assert.rejects(writer.add({ id: '', title: '', abstract: 'x' }, vectors[0]!));
+      assert.equal(writer.size, 0);
+    } finally {
+      await writer.abort();
+    }
+    assert.deepEqual(await readdir(parent), []);
+  });
+});

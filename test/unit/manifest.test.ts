@@ -1,0 +1,201 @@
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { getModel } from '../../src/embedding/model-registry.js';
+import { AppError, type ErrorCode } from '../../src/errors.js';
+import {
+  assertManifestMatchesModel,
+  describeModel,
+  indexFiles,
+  indexFormatVersion,
+  manifestFileName,
+  readManifest,
+  writeManifest,
+  type Manifest,
+} from '../../src/index/manifest.js';
+
+const miniLm = getModel('all-MiniLM-L6-v2');
+const bge = getModel('bge-small-en-v1.5');
+
+function manifestFor(model = miniLm, overrides: Partial<Manifest> = {}): Manifest {
+  const base: Manifest = {
+    format: 'paper-search-index',
+    formatVersion: indexFormatVersion,
+    model: describeModel(model),
+    count: 3,
+    hnsw: { space: 'ip', m: 16, efConstruction: 200, randomSeed: 100 },
+    lexical: { analyzer: 'test-analyzer', k1: 0.9, b: 0.4 },
+    files: { ...indexFiles },
+    createdAt: '2024-01-02T03:04:05.000Z',
+  };
+  return Object.assign(base, overrides);
+}
+
+let root: string;
+let folderCounter = 0;
+before(async () => {
+  root = await mkdtemp(join(tmpdir(), 'paper-search-manifest-'));
+});
+after(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+async function folderWithManifest(content: string): Promise<string> {
+  const folder = join(root, `index-${folderCounter++}`);
+  await mkdir(folder);
+  await writeFile(join(folder, manifestFileName), content);
+  return folder;
+}
+
+function isAppErrorWithCode(code: ErrorCode, messagePattern?: RegExp) {
+  return (error: unknown): boolean => {
+    assert.ok(error instanceof AppError, `expected an AppError, got ${String(error)}`);
+    assert.equal(error.code, code);
+    if (messagePattern) assert.match(error.message, messagePattern);
+    return true;
+  };
+}
+
+describe('readManifest', () => {
+  it('throws index_missing for a folder that does not exist', async () => {
+    await assert.rejects(readManifest(join(root, 'nowhere')), isAppErrorWithCode('index_missing', /npm run ingest/));
+  });
+
+  it('throws index_missing for an existing folder without a manifest', async () => {
+    const folder = join(root, `empty-${folderCounter++}`);
+    await mkdir(folder);
+    await assert.rejects(readManifest(folder), isAppErrorWithCode('index_missing'));
+  });
+
+  it('throws index_corrupt for a manifest that is not valid JSON', async () => {
+    const folder = await folderWithManifest('{"format": "paper-search-index", ');
+    await assert.rejects(readManifest(folder), isAppErrorWithCode('index_corrupt', /not valid JSON/));
+  });
+
+  it('throws index_incompatible for another format version, naming both versions', async () => {
+    const folder = await folderWithManifest(JSON.stringify({ ...manifestFor(), formatVersion: indexFormatVersion + 1 }));
+    await assert.rejects(readManifest(folder), isAppErrorWithCode('index_incompatible', new RegExp(`version ${indexFormatVersion + 1}.*version ${indexFormatVersion}`)));
+  });
+
+  it('throws index_incompatible for an older format version even if the rest is unreadable', async () => {
+    const folder = await folderWithManifest(JSON.stringify({ formatVersion: 0 }));
+    await assert.rejects(readManifest(folder), isAppErrorWithCode('index_incompatible'));
+  });
+
+  it('throws index_corrupt for valid JSON that is not a manifest', async () => {
+    const { count: _count, ...withoutCount } = manifestFor();
+    for (const content of ['null', '[]', '"text"', JSON.stringify(withoutCount), JSON.stringify({ ...manifestFor(), format: 'something-else' }), JSON.stringify({ ...manifestFor(), count: -1 })]) {
+      const folder = await folderWithManifest(content);
+      await assert.rejects(readManifest(folder), isAppErrorWithCode('index_corrupt'), content);
+    }
+  });
+});
+
+describe('writeManifest + readManifest', () => {
+  it('round-trips a manifest', async () => {
+    const folder = join(root, `round-trip-${folderCounter++}`);
+    await mkdir(folder);
+    const manifest = manifestFor(miniLm, { source: { input: 'papers.jsonl', read: 5, rejected: 2 } });
+    await writeManifest(folder, manifest);
+    assert.deepEqual(await readManifest(folder), manifest);
+  });
+
+  it('round-trips a manifest without a source', async () => {
+    const folder = join(root, `round-trip-${folderCounter++}`);
+    await mkdir(folder);
+    const manifest = manifestFor(bge, { count: 0 });
+    await writeManifest(folder, manifest);
+    assert.deepEqual(await readManifest(folder), manifest);
+  });
+
+  it('writes readable JSON to manifest.json, leaving no temporary files', async () => {
+    const folder = join(root, `written-${folderCounter++}`);
+    await mkdir(folder);
+    const manifest = manifestFor();
+    await writeManifest(folder, manifest);
+    assert.deepEqual(await readdir(folder), [manifestFileName]);
+    assert.deepEqual(JSON.parse(await readFile(join(folder, manifestFileName), 'utf8')), manifest);
+  });
+
+  it('replaces an existing manifest', async () => {
+    const folder = join(root, `replaced-${folderCounter++}`);
+    await mkdir(folder);
+    await writeManifest(folder, manifestFor(miniLm, { count: 1 }));
+    await writeManifest(folder, manifestFor(miniLm, { count: 2 }));
+    assert.equal((await readManifest(folder)).count, 2);
+    assert.deepEqual(await readdir(folder), [manifestFileName]);
+  });
+});
+
+describe('describeModel', () => {
+  it('keeps exactly the fields that decide the vector space', () => {
+    assert.deepEqual(describeModel(miniLm), {
+      id: 'all-MiniLM-L6-v2',
+      hubId: miniLm.hubId,
+      dimension: 384,
+      pooling: 'mean',
+      maxTokens: miniLm.maxTokens,
+      onnxSha256: miniLm.onnxSha256,
+    });
+  });
+});
+
+describe('assertManifestMatchesModel', () => {
+  it('passes when the manifest was built with the same model', () => {
+    assert.doesNotThrow(() => assertManifestMatchesModel(manifestFor(miniLm), miniLm, '/idx'));
+    assert.doesNotThrow(() => assertManifestMatchesModel(manifestFor(bge), bge, '/idx'));
+  });
+
+  it('throws index_incompatible naming the mismatched fields when the model differs', () => {
+    assert.throws(
+      () => assertManifestMatchesModel(manifestFor(miniLm), bge, '/some/index'),
+      (error: unknown) => {
+        assert.ok(error instanceof AppError);
+        assert.equal(error.code, 'index_incompatible');
+        assert.match(error.message, /\/some\/index/);
+        assert.match(error.message, /all-MiniLM-L6-v2/);
+        assert.match(error.message, /bge-small-en-v1\.5/);
+        assert.match(error.message, /pooling mean/);
+        assert.match(error.message, /pooling cls/);
+        assert.match(error.message, /--model bge-small-en-v1\.5/);
+        const { mismatches } = error.details as { mismatches: string[] };
+        assert.deepEqual([...mismatches].sort(), ['hubId', 'id', 'maxTokens', 'onnxSha256', 'pooling']);
+        assert.ok(!mismatches.includes('dimension'), 'both models have dimension 384');
+        return true;
+      },
+    );
+  });
+
+  it('detects a different quantization of the same model (checksum only)', () => {
+    const manifest = manifestFor(miniLm);
+    manifest.model = { ...manifest.model, onnxSha256: '0'.repeat(64) };
+    assert.throws(
+      () => assertManifestMatchesModel(manifest, miniLm, '/idx'),
+      (error: unknown) => {
+        assert.ok(error instanceof AppError);
+        assert.equal(error.code, 'index_incompatible');
+        assert.match(error.message, /onnxSha256/);
+        assert.deepEqual((error.details as { mismatches: string[] }).mismatches, ['onnxSha256']);
+        return true;
+      },
+    );
+  });
+
+  it('detects a different dimension', () => {
+    const manifest = manifestFor(miniLm);
+    manifest.model = { ...manifest.model, dimension: 768 };
+    assert.throws(
+      () => assertManifestMatchesModel(manifest, miniLm, '/idx'),
+      (error: unknown) => {
+        assert.ok(error instanceof AppError);
+        assert.equal(error.code, 'index_incompatible');
+        assert.match(error.message, /dimension 768/);
+        assert.match(error.message, /dimension 384/);
+        assert.deepEqual((error.details as { mismatches: string[] }).mismatches, ['dimension']);
+        return true;
+      },
+    );
+  });
+});

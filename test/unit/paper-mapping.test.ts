@@ -1,0 +1,327 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  defaultFieldMap,
+  mapRecordToPaper,
+  normalizeDoi,
+  withFieldOverrides,
+  type MappingResult,
+  type RejectionReason,
+} from '../../src/ingest/paper-mapping.js';
+import type { Paper } from '../../src/store/paper.js';
+
+function accepted(result: MappingResult): Paper {
+  if (!result.ok) assert.fail(`expected the record to be accepted, got ${result.reason}: ${result.message}`);
+  return result.paper;
+}
+
+function rejected(result: MappingResult, reason: RejectionReason): string {
+  if (result.ok) assert.fail(`expected rejection ${reason}, got paper ${JSON.stringify(result.paper)}`);
+  assert.equal(result.reason, reason, result.message);
+  return result.message;
+}
+
+describe('mapRecordToPaper: accepted records', () => {
+  it('maps a minimal record to id, empty title and trimmed abstract only', () => {
+    const paper = accepted(mapRecordToPaper({ id: ' p1 ', abstract: '  An abstract.  ' }));
+    assert.deepEqual(paper, { id: 'p1', title: '', abstract: 'An abstract.' });
+  });
+
+  it('maps a full record', () => {
+    const paper = accepted(
+      mapRecordToPaper({
+        id: 'p-full',
+        title: '  A Title ',
+        abstract: 'Text',
+        authors: ['Ada Lovelace', ' Alan Turing '],
+        categories: ['cs.LG'],
+        year: 2021,
+        date: '2021-03-04',
+        doi: '10.1000/XYZ',
+        url: ' https://example.org/p ',
+        arxiv_id: ' 2103.00001 ',
+      }),
+    );
+    assert.deepEqual(paper, {
+      id: 'p-full',
+      title: 'A Title',
+      abstract: 'Text',
+      authors: ['Ada Lovelace', 'Alan Turing'],
+      categories: ['cs.LG'],
+      year: 2021,
+      date: '2021-03-04',
+      doi: '10.1000/xyz',
+      url: 'https://example.org/p',
+      arxiv_id: '2103.00001',
+    });
+  });
+
+  it('takes the id from _id when there is no id', () => {
+    assert.equal(accepted(mapRecordToPaper({ _id: 'mongo-1', abstract: 'a' })).id, 'mongo-1');
+  });
+
+  it('prefers id over _id', () => {
+    assert.equal(accepted(mapRecordToPaper({ id: 'first', _id: 'second', abstract: 'a' })).id, 'first');
+  });
+
+  it('falls through an empty-string or null id to _id', () => {
+    assert.equal(accepted(mapRecordToPaper({ id: '', _id: 'fallback', abstract: 'a' })).id, 'fallback');
+    assert.equal(accepted(mapRecordToPaper({ id: null, _id: 'fallback', abstract: 'a' })).id, 'fallback');
+  });
+
+  it('turns a numeric id into a string', () => {
+    const paper = accepted(mapRecordToPaper({ id: 42, abstract: 'a' }));
+    assert.equal(paper.id, '42');
+    assert.equal(typeof paper.id, 'string');
+    assert.equal(accepted(mapRecordToPaper({ id: 0, abstract: 'a' })).id, '0');
+  });
+
+  it('takes the abstract from text when there is no abstract', () => {
+    assert.equal(accepted(mapRecordToPaper({ id: 'x', text: ' body ' })).abstract, 'body');
+  });
+
+  it('prefers abstract over text', () => {
+    assert.equal(accepted(mapRecordToPaper({ id: 'x', abstract: 'from abstract', text: 'from text' })).abstract, 'from abstract');
+  });
+
+  it('keeps an authors array, trimmed, without empty entries', () => {
+    const paper = accepted(mapRecordToPaper({ id: 'x', abstract: 'a', authors: [' A. One ', '', 'B. Two'] }));
+    assert.deepEqual(paper.authors, ['A. One', 'B. Two']);
+  });
+
+  it('splits a delimited authors string on commas, semicolons and "and"', () => {
+    assert.deepEqual(accepted(mapRecordToPaper({ id: 'x', abstract: 'a', authors: 'Ada Lovelace, Alan Turing and Grace Hopper' })).authors, [
+      'Ada Lovelace',
+      'Alan Turing',
+      'Grace Hopper',
+    ]);
+    assert.deepEqual(accepted(mapRecordToPaper({ id: 'x', abstract: 'a', authors: 'Ada Lovelace;Alan Turing ; Grace Hopper' })).authors, [
+      'Ada Lovelace',
+      'Alan Turing',
+      'Grace Hopper',
+    ]);
+  });
+
+  it('does not split author names that merely contain "and"', () => {
+    assert.deepEqual(accepted(mapRecordToPaper({ id: 'x', abstract: 'a', authors: 'Alexander Anderson, Sandy Band' })).authors, [
+      'Alexander Anderson',
+      'Sandy Band',
+    ]);
+  });
+
+  it('splits a categories string such as "cs.CV cs.LG"', () => {
+    assert.deepEqual(accepted(mapRecordToPaper({ id: 'x', abstract: 'a', categories: 'cs.CV cs.LG' })).categories, ['cs.CV', 'cs.LG']);
+    assert.deepEqual(accepted(mapRecordToPaper({ id: 'x', abstract: 'a', categories: 'cs.CV, cs.LG;stat.ML' })).categories, [
+      'cs.CV',
+      'cs.LG',
+      'stat.ML',
+    ]);
+  });
+
+  it('omits authors and categories that are empty after splitting', () => {
+    const paper = accepted(mapRecordToPaper({ id: 'x', abstract: 'a', authors: [], categories: '   ' }));
+    assert.equal('authors' in paper, false);
+    assert.equal('categories' in paper, false);
+  });
+
+  it('reads the year from a number or a numeric string', () => {
+    assert.equal(accepted(mapRecordToPaper({ id: 'x', abstract: 'a', year: 2019 })).year, 2019);
+    assert.equal(accepted(mapRecordToPaper({ id: 'x', abstract: 'a', year: ' 2020 ' })).year, 2020);
+  });
+
+  it('derives the year from the date when there is no year', () => {
+    const paper = accepted(mapRecordToPaper({ id: 'x', abstract: 'a', date: '2018-07-09' }));
+    assert.equal(paper.year, 2018);
+    assert.equal(paper.date, '2018-07-09');
+  });
+
+  it('prefers an explicit year over the date', () => {
+    const paper = accepted(mapRecordToPaper({ id: 'x', abstract: 'a', year: 2020, date: '2018-07-09' }));
+    assert.equal(paper.year, 2020);
+    assert.equal(paper.date, '2018-07-09');
+  });
+
+  it('accepts dates written YYYY and YYYY-MM', () => {
+    assert.deepEqual(
+      [accepted(mapRecordToPaper({ id: 'x', abstract: 'a', date: '2017' })), accepted(mapRecordToPaper({ id: 'x', abstract: 'a', date: '2016-05' }))].map(
+        ({ date, year }) => ({ date, year }),
+      ),
+      [
+        { date: '2017', year: 2017 },
+        { date: '2016-05', year: 2016 },
+      ],
+    );
+  });
+
+  it('reads the date from published or first_listed', () => {
+    const fromPublished = accepted(mapRecordToPaper({ id: 'x', abstract: 'a', published: '2015-01-02' }));
+    assert.equal(fromPublished.date, '2015-01-02');
+    assert.equal(fromPublished.year, 2015);
+    const fromFirstListed = accepted(mapRecordToPaper({ id: 'x', abstract: 'a', first_listed: ' 2014-02-03 ' }));
+    assert.equal(fromFirstListed.date, '2014-02-03');
+    assert.equal(fromFirstListed.year, 2014);
+  });
+
+  it('normalizes a DOI written as a URL or with doi: prefix to the bare lower-case form', () => {
+    for (const doi of ['https://doi.org/10.1000/ABC.Def', 'http://dx.doi.org/10.1000/abc.def', 'HTTPS://DOI.ORG/10.1000/ABC.DEF', 'doi:10.1000/abc.DEF', ' 10.1000/ABC.def ']) {
+      assert.equal(accepted(mapRecordToPaper({ id: 'x', abstract: 'a', doi })).doi, '10.1000/abc.def', doi);
+    }
+  });
+
+  it('derives arxiv_id from a new-style arXiv id', () => {
+    assert.equal(accepted(mapRecordToPaper({ id: '2401.12345', abstract: 'a' })).arxiv_id, '2401.12345');
+    assert.equal(accepted(mapRecordToPaper({ id: '1501.0001v2', abstract: 'a' })).arxiv_id, '1501.0001v2');
+  });
+
+  it('derives arxiv_id from an old-style arXiv id', () => {
+    assert.equal(accepted(mapRecordToPaper({ id: 'hep-th/9901001', abstract: 'a' })).arxiv_id, 'hep-th/9901001');
+    assert.equal(accepted(mapRecordToPaper({ id: 'math.GT/0309136v2', abstract: 'a' })).arxiv_id, 'math.GT/0309136v2');
+  });
+
+  it('does not derive arxiv_id from ids that do not look like arXiv ids', () => {
+    for (const id of ['paper-1', '12345', '2401.123', 'W2741809807', '10.1000/abc']) {
+      assert.equal('arxiv_id' in accepted(mapRecordToPaper({ id, abstract: 'a' })), false, id);
+    }
+  });
+
+  it('keeps an explicit arxiv_id (or arxivId) over one derived from the id', () => {
+    assert.equal(accepted(mapRecordToPaper({ id: '2401.12345', abstract: 'a', arxiv_id: '2401.99999' })).arxiv_id, '2401.99999');
+    assert.equal(accepted(mapRecordToPaper({ id: 'p', abstract: 'a', arxivId: '2402.00001' })).arxiv_id, '2402.00001');
+  });
+
+  it('ignores fields it does not know', () => {
+    const paper = accepted(mapRecordToPaper({ id: 'x', abstract: 'a', venue: 'NeurIPS', citations: 3 }));
+    assert.deepEqual(paper, { id: 'x', title: '', abstract: 'a' });
+  });
+});
+
+describe('mapRecordToPaper: rejections', () => {
+  it('rejects values that are not objects as not_an_object', () => {
+    for (const value of [null, undefined, 'text', 42, true, [], [{ id: 'x', abstract: 'a' }]]) {
+      rejected(mapRecordToPaper(value), 'not_an_object');
+    }
+  });
+
+  it('rejects a record without id or _id as missing_id, naming the candidates', () => {
+    const message = rejected(mapRecordToPaper({ abstract: 'a' }), 'missing_id');
+    assert.match(message, /\bid\b/);
+    assert.match(message, /_id/);
+    rejected(mapRecordToPaper({ id: '', _id: null, abstract: 'a' }), 'missing_id');
+    // A blank value is no value, for the id as for every other field.
+    rejected(mapRecordToPaper({ id: '   ', abstract: 'a' }), 'missing_id');
+  });
+
+  it('rejects a record without abstract or text as missing_abstract', () => {
+    const message = rejected(mapRecordToPaper({ id: 'x', title: 'T' }), 'missing_abstract');
+    assert.match(message, /abstract/);
+    assert.match(message, /text/);
+    rejected(mapRecordToPaper({ id: 'x', abstract: '' }), 'missing_abstract');
+    rejected(mapRecordToPaper({ id: 'x', abstract: null }), 'missing_abstract');
+  });
+
+  it('rejects a whitespace-only abstract as missing_abstract', () => {
+    rejected(mapRecordToPaper({ id: 'x', abstract: '   \n\t ' }), 'missing_abstract');
+  });
+
+  it('checks the id before the abstract', () => {
+    rejected(mapRecordToPaper({}), 'missing_id');
+  });
+
+  const invalidCases: [string, Record<string, unknown>, string][] = [
+    ['a boolean id', { id: true, abstract: 'a' }, 'id'],
+    ['an object id', { id: { $oid: 'abc' }, abstract: 'a' }, 'id'],
+    ['a NaN id', { id: Number.NaN, abstract: 'a' }, 'id'],
+    ['an infinite id', { id: Number.POSITIVE_INFINITY, abstract: 'a' }, 'id'],
+    ['an id over 512 characters', { id: 'x'.repeat(513), abstract: 'a' }, 'id'],
+    ['a non-string _id', { _id: ['a'], abstract: 'a' }, '_id'],
+    ['a numeric abstract', { id: 'x', abstract: 5 }, 'abstract'],
+    ['an array text', { id: 'x', text: ['a'] }, 'text'],
+    ['a numeric title', { id: 'x', abstract: 'a', title: 7 }, 'title'],
+    ['authors with a non-string entry', { id: 'x', abstract: 'a', authors: ['A', 3] }, 'authors'],
+    ['authors as an object', { id: 'x', abstract: 'a', authors: { name: 'A' } }, 'authors'],
+    ['categories as a number', { id: 'x', abstract: 'a', categories: 5 }, 'categories'],
+    ['a fractional year', { id: 'x', abstract: 'a', year: 2020.5 }, 'year'],
+    ['a negative year', { id: 'x', abstract: 'a', year: -1 }, 'year'],
+    ['a five-digit year', { id: 'x', abstract: 'a', year: 10000 }, 'year'],
+    ['a non-numeric year string', { id: 'x', abstract: 'a', year: 'twenty' }, 'year'],
+    ['a boolean year', { id: 'x', abstract: 'a', year: true }, 'year'],
+    ['a date not starting with YYYY', { id: 'x', abstract: 'a', date: 'March 2020' }, 'date'],
+    ['a date as a number', { id: 'x', abstract: 'a', date: 20200101 }, 'date'],
+    ['a bad published date', { id: 'x', abstract: 'a', published: '20-01-01' }, 'published'],
+    ['a numeric doi', { id: 'x', abstract: 'a', doi: 10.1 }, 'doi'],
+    ['a url object', { id: 'x', abstract: 'a', url: { href: 'https://x' } }, 'url'],
+    ['a numeric arxiv_id', { id: 'x', abstract: 'a', arxiv_id: 2401.12345 }, 'arxiv_id'],
+  ];
+  for (const [label, record, field] of invalidCases) {
+    it(`rejects ${label} as invalid_field naming "${field}"`, () => {
+      const message = rejected(mapRecordToPaper(record), 'invalid_field');
+      assert.ok(message.includes(`"${field}"`), message);
+    });
+  }
+
+  it('accepts an id of exactly 512 characters', () => {
+    assert.equal(accepted(mapRecordToPaper({ id: 'x'.repeat(512), abstract: 'a' })).id.length, 512);
+  });
+
+  it('accepts years 0 and 9999 at the bounds', () => {
+    assert.equal(accepted(mapRecordToPaper({ id: 'x', abstract: 'a', year: 0 })).year, 0);
+    assert.equal(accepted(mapRecordToPaper({ id: 'x', abstract: 'a', year: 9999 })).year, 9999);
+  });
+
+  // Regression (src/ingest/paper-mapping.ts:105, fixed): a whitespace-only year string (e.g. a padded empty CSV
+  // cell) is not treated as absent like '' is: Number('  '.trim()) === 0, so the paper gets year 0
+  // and the year in its date is ignored. Expected year 2021 (from the date); actual year 0.
+  it('treats a whitespace-only year like a missing one (year from the date)', () => {
+    const paper = accepted(mapRecordToPaper({ id: 'x', abstract: 'a', year: '  ', date: '2021-05-01' }));
+    assert.equal(paper.year, 2021);
+  });
+});
+
+describe('withFieldOverrides', () => {
+  it('returns the default map when nothing is overridden', () => {
+    assert.deepEqual(withFieldOverrides({}), defaultFieldMap);
+  });
+
+  it('replaces the candidates of overridden fields only', () => {
+    const map = withFieldOverrides({ id: 'paper_id', abstract: 'summary' });
+    assert.deepEqual(map.id, ['paper_id']);
+    assert.deepEqual(map.abstract, ['summary']);
+    assert.deepEqual(map.title, defaultFieldMap.title);
+    assert.deepEqual(map.date, defaultFieldMap.date);
+  });
+
+  it('ignores undefined and empty overrides', () => {
+    const map = withFieldOverrides({ id: undefined, title: '' });
+    assert.deepEqual(map.id, defaultFieldMap.id);
+    assert.deepEqual(map.title, defaultFieldMap.title);
+  });
+
+  it('does not change the default map', () => {
+    const before = JSON.stringify(defaultFieldMap);
+    withFieldOverrides({ id: 'paper_id', authors: 'creators' });
+    assert.equal(JSON.stringify(defaultFieldMap), before);
+  });
+
+  it('drives mapRecordToPaper: the overridden name is used and the default one no longer is', () => {
+    const fields = withFieldOverrides({ id: 'paper_id', abstract: 'summary', authors: 'creators' });
+    const paper = accepted(mapRecordToPaper({ paper_id: 'P-7', summary: ' S ', creators: 'A and B', id: 'ignored' }, fields));
+    assert.deepEqual(paper, { id: 'P-7', title: '', abstract: 'S', authors: ['A', 'B'] });
+    const message = rejected(mapRecordToPaper({ id: 'x', summary: 's' }, fields), 'missing_id');
+    assert.match(message, /paper_id/);
+    rejected(mapRecordToPaper({ paper_id: 'x', abstract: 'a' }, fields), 'missing_abstract');
+  });
+
+  it('names the overridden field in invalid_field messages', () => {
+    const fields = withFieldOverrides({ year: 'pub_year' });
+    const message = rejected(mapRecordToPaper({ id: 'x', abstract: 'a', pub_year: 'soon' }, fields), 'invalid_field');
+    assert.ok(message.includes('"pub_year"'), message);
+  });
+});
+
+describe('normalizeDoi', () => {
+  it('strips URL and doi: prefixes, trims and lower-cases', () => {
+    assert.equal(normalizeDoi('https://doi.org/10.48550/arXiv.1706.03762'), '10.48550/arxiv.1706.03762');
+    assert.equal(normalizeDoi('  DOI:10.1/X '), '10.1/x');
+    assert.equal(normalizeDoi('10.1/x'), '10.1/x');
+  });
+});

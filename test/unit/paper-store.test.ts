@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { AppError, type ErrorCode } from '../../src/errors.js';
+import type { Paper } from '../../src/store/paper.js';
+import { PaperStore, PaperStoreWriter } from '../../src/store/paper-store.js';
+
+const papers: Paper[] = [
+  { id: 'a', title: 'Alpha', abstract: 'First.', authors: ['X'], year: 2020 },
+  { id: 'b', title: '', abstract: 'Second, with "quotes" and\nnewline.' },
+  { id: 'c', title: 'Γάμμα — unicode', abstract: 'Third ✓', categories: ['cs.CL'], doi: '10.1/c', url: 'https://x/c', arxiv_id: '2401.00001', date: '2024-01' },
+];
+
+function isAppErrorWithCode(code: ErrorCode, messagePattern?: RegExp) {
+  return (error: unknown): boolean => {
+    assert.ok(error instanceof AppError, `expected an AppError, got ${String(error)}`);
+    assert.equal(error.code, code);
+    if (messagePattern) assert.match(error.message, messagePattern);
+    return true;
+  };
+}
+
+let dir: string;
+let counter = 0;
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'paper-search-store-'));
+});
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function writePapers(items: readonly Paper[]): Promise<string> {
+  const path = join(dir, `papers-${counter++}.jsonl`);
+  const writer = new PaperStoreWriter(path);
+  for (const paper of items) await writer.append(paper);
+  await writer.close();
+  return path;
+}
+
+describe('PaperStoreWriter + PaperStore', () => {
+  it('round-trips papers in label order', async () => {
+    const store = await PaperStore.load(await writePapers(papers), papers.length);
+    assert.equal(store.size, 3);
+    papers.forEach((paper, label) => {
+      assert.deepEqual(store.byLabel(label), paper);
+      assert.equal(store.labelOf(paper.id), label);
+    });
+  });
+
+  it('writes one JSON object per line', async () => {
+    const text = await readFile(await writePapers(papers), 'utf8');
+    const lines = text.split('\n');
+    assert.equal(lines.length, papers.length + 1);
+    assert.equal(lines.at(-1), '');
+  });
+
+  it('writes an empty file for no papers, which loads as an empty store', async () => {
+    const path = await writePapers([]);
+    assert.equal(await readFile(path, 'utf8'), '');
+    assert.equal((await PaperStore.load(path, 0)).size, 0);
+  });
+
+  it('refuses to write an invalid paper', async () => {
+    const writer = new PaperStoreWriter(join(dir, `invalid-${counter++}.jsonl`));
+    try {
+      await assert.rejects(writer.append({ id: 'x', title: 'T', abstract: '' }));
+      await assert.rejects(writer.append({ id: 'x', title: 'T', abstract: 'a', year: 2020.5 }));
+    } finally {
+      await writer.close();
+    }
+  });
+
+  it('drops unknown properties when writing', async () => {
+    const path = join(dir, `extra-${counter++}.jsonl`);
+    const writer = new PaperStoreWriter(path);
+    await writer.append({ id: 'x', title: 'T', abstract: 'a', secret: 'drop me' } as Paper);
+    await writer.close();
+    assert.deepEqual(JSON.parse(await readFile(path, 'utf8')), { id: 'x', title: 'T', abstract: 'a' });
+  });
+
+  it('returns undefined for an unknown id and throws index_corrupt for an unknown label', async () => {
+    const store = await PaperStore.load(await writePapers(papers), papers.length);
+    assert.equal(store.labelOf('nope'), undefined);
+    assert.throws(() => store.byLabel(3), isAppErrorWithCode('index_corrupt'));
+    assert.throws(() => store.byLabel(-1), isAppErrorWithCode('index_corrupt'));
+  });
+
+  it('throws index_corrupt when the count differs from the expected one', async () => {
+    const path = await writePapers(papers);
+    await assert.rejects(PaperStore.load(path, 4), isAppErrorWithCode('index_corrupt', /3 papers.*says 4/));
+    await assert.rejects(PaperStore.load(path, 2), isAppErrorWithCode('index_corrupt'));
+  });
+
+  it('ignores blank lines', async () => {
+    const path = join(dir, `blank-${counter++}.jsonl`);
+    await writeFile(path, `${JSON.stringify(papers[0])}\n\n${JSON.stringify(papers[1])}\n`);
+    assert.equal((await PaperStore.load(path, 2)).size, 2);
+  });
+
+  it('throws index_corrupt for a line that is not JSON', async () => {
+    const path = join(dir, `broken-${counter++}.jsonl`);
+    await writeFile(path, `${JSON.stringify(papers[0])}\n{"id": "b", "tit\n`);
+    await assert.rejects(PaperStore.load(path, 2), isAppErrorWithCode('index_corrupt'));
+  });
+
+  it('throws index_corrupt for a missing file', async () => {
+    await assert.rejects(PaperStore.load(join(dir, 'missing.jsonl'), 0), isAppErrorWithCode('index_corrupt'));
+  });
+});

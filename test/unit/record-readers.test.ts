@@ -1,0 +1,277 @@
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { gzipSync } from 'node:zlib';
+import { AppError, type ErrorCode } from '../../src/errors.js';
+import { detectFormat, openRecordSource, type InputFormat, type RawRecord } from '../../src/ingest/record-readers.js';
+
+let dir: string;
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'paper-search-readers-'));
+});
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function writeInput(name: string, content: string | Uint8Array): Promise<string> {
+  const path = join(dir, name);
+  await writeFile(path, content);
+  return path;
+}
+
+async function readAll(path: string, format: InputFormat): Promise<RawRecord[]> {
+  const source = await openRecordSource(path, format);
+  const records: RawRecord[] = [];
+  for await (const record of source.records()) records.push(record);
+  return records;
+}
+
+function isAppErrorWithCode(code: ErrorCode, messagePattern?: RegExp) {
+  return (error: unknown): boolean => {
+    assert.ok(error instanceof AppError, `expected an AppError, got ${String(error)}`);
+    assert.equal(error.code, code);
+    if (messagePattern) assert.match(error.message, messagePattern);
+    return true;
+  };
+}
+
+describe('detectFormat', () => {
+  const cases: [string, InputFormat][] = [
+    ['papers.jsonl', 'jsonl'],
+    ['papers.ndjson', 'jsonl'],
+    ['papers.json', 'json'],
+    ['papers.csv', 'csv'],
+    ['PAPERS.JSONL', 'jsonl'],
+    ['data/Papers.CSV', 'csv'],
+    ['papers.jsonl.gz', 'jsonl'],
+    ['papers.json.gz', 'json'],
+    ['papers.csv.gz', 'csv'],
+    ['/abs/dir.with.dots/papers.ndjson.gz', 'jsonl'],
+  ];
+  for (const [path, format] of cases) {
+    it(`detects ${format} from ${path}`, () => {
+      assert.equal(detectFormat(path), format);
+    });
+  }
+
+  it('uses an explicit format over the extension', () => {
+    assert.equal(detectFormat('papers.json', 'csv'), 'csv');
+    assert.equal(detectFormat('papers.txt', 'jsonl'), 'jsonl');
+    assert.equal(detectFormat('no-extension', 'json'), 'json');
+  });
+
+  it('throws input_unreadable for an unknown or missing extension, suggesting --format', () => {
+    for (const path of ['papers.txt', 'papers', 'papers.gz', 'papers.tsv.gz']) {
+      assert.throws(() => detectFormat(path), isAppErrorWithCode('input_unreadable', /--format/), path);
+    }
+  });
+});
+
+describe('openRecordSource: JSON lines', () => {
+  it('yields one record per line, skips blank lines, reports a malformed line as invalid_json with its line number', async () => {
+    const path = await writeInput('mixed.jsonl', '{"id":"a","abstract":"x"}\n\n   \n{"id": "b", oops\n{"id":"c","abstract":"z"}\n');
+    const records = await readAll(path, 'jsonl');
+    assert.equal(records.length, 3);
+    assert.deepEqual(records[0], { position: 'line 1', value: { id: 'a', abstract: 'x' } });
+    const broken = records[1]!;
+    assert.equal(broken.position, 'line 4');
+    assert.equal(broken.value, undefined);
+    assert.equal(broken.error?.reason, 'invalid_json');
+    assert.equal(typeof broken.error?.message, 'string');
+    assert.ok(broken.error.message.length > 0);
+    assert.deepEqual(records[2], { position: 'line 5', value: { id: 'c', abstract: 'z' } });
+  });
+
+  it('passes through valid JSON that is not an object (mapping rejects it later)', async () => {
+    const path = await writeInput('scalars.jsonl', '42\n[1,2]\nnull\n"text"\n');
+    const records = await readAll(path, 'jsonl');
+    assert.deepEqual(
+      records.map((record) => record.value),
+      [42, [1, 2], null, 'text'],
+    );
+    assert.ok(records.every((record) => record.error === undefined));
+  });
+
+  it('handles CRLF line endings and a last line without a newline', async () => {
+    const path = await writeInput('crlf.jsonl', '{"id":1}\r\n\r\n{"id":3}');
+    assert.deepEqual(await readAll(path, 'jsonl'), [
+      { position: 'line 1', value: { id: 1 } },
+      { position: 'line 3', value: { id: 3 } },
+    ]);
+  });
+
+  it('yields nothing for an empty file', async () => {
+    const path = await writeInput('empty.jsonl', '');
+    assert.deepEqual(await readAll(path, 'jsonl'), []);
+  });
+
+  it('reports the file size and how much of it was read', async () => {
+    const content = '{"id":"a"}\n{"id":"b"}\n';
+    const path = await writeInput('progress.jsonl', content);
+    const source = await openRecordSource(path, 'jsonl');
+    assert.equal(source.format, 'jsonl');
+    assert.equal(source.totalBytes, Buffer.byteLength(content));
+    assert.equal(source.bytesRead(), 0);
+    for await (const record of source.records()) assert.ok(record.value !== undefined);
+    assert.equal(source.bytesRead(), source.totalBytes);
+  });
+
+  it('reads gzipped JSON lines (.jsonl.gz), measuring progress on the compressed file', async () => {
+    const compressed = gzipSync('{"id":"a","abstract":"x"}\n\nnot json\n{"id":"b","abstract":"y"}\n');
+    const path = await writeInput('papers.jsonl.gz', compressed);
+    const source = await openRecordSource(path, 'jsonl');
+    assert.equal(source.totalBytes, compressed.length);
+    const records: RawRecord[] = [];
+    for await (const record of source.records()) records.push(record);
+    assert.deepEqual(records[0], { position: 'line 1', value: { id: 'a', abstract: 'x' } });
+    assert.equal(records[1]?.position, 'line 3');
+    assert.equal(records[1]?.error?.reason, 'invalid_json');
+    assert.deepEqual(records[2], { position: 'line 4', value: { id: 'b', abstract: 'y' } });
+    assert.equal(records.length, 3);
+    assert.equal(source.bytesRead(), compressed.length);
+  });
+
+  // Regression (src/ingest/record-readers.ts:71-81, fixed): when the (gzip) stream fails, readline's async
+  // iterator rethrows the stream's own error, so the `if (failure) throw new AppError(...)` after
+  // the loop is never reached. A truncated or non-gzip .jsonl.gz surfaces as a raw zlib Error
+  // (code Z_BUF_ERROR / Z_DATA_ERROR) instead of AppError input_malformed, and the CLI reports an
+  // "unexpected failure" with a stack trace (exit 70). The JSON and CSV readers wrap it correctly.
+  it('turns a truncated .jsonl.gz into AppError input_malformed', async () => {
+    const lines = Array.from({ length: 500 }, (_, i) => JSON.stringify({ id: i, abstract: 'x'.repeat(40) })).join('\n');
+    const compressed = gzipSync(lines);
+    const path = await writeInput('truncated.jsonl.gz', compressed.subarray(0, compressed.length - 100));
+    await assert.rejects(readAll(path, 'jsonl'), isAppErrorWithCode('input_malformed'));
+  });
+
+  it('turns a .jsonl.gz that is not gzip into AppError input_malformed', async () => {
+    const path = await writeInput('plain.jsonl.gz', '{"id":"a","abstract":"x"}\n');
+    await assert.rejects(readAll(path, 'jsonl'), isAppErrorWithCode('input_malformed'));
+  });
+
+  // Regression (src/ingest/record-readers.ts:63-80, fixed): a UTF-8 byte-order mark is not stripped from JSON
+  // lines input, so the first record of a BOM-prefixed .jsonl file is rejected as invalid_json.
+  // The CSV reader (bom: true) and the JSON array reader both accept a BOM.
+  it('accepts a UTF-8 byte-order mark before the first JSON line', async () => {
+    const path = await writeInput('bom.jsonl', '\uFEFF{"id":"a"}\n{"id":"b"}\n');
+    assert.deepEqual(await readAll(path, 'jsonl'), [
+      { position: 'line 1', value: { id: 'a' } },
+      { position: 'line 2', value: { id: 'b' } },
+    ]);
+  });
+});
+
+describe('openRecordSource: JSON array', () => {
+  it('yields each element with position "record N" (1-based)', async () => {
+    const path = await writeInput('papers.json', JSON.stringify([{ id: 'a', abstract: 'x' }, 'not an object', { id: 'c', abstract: 'z' }], null, 2));
+    assert.deepEqual(await readAll(path, 'json'), [
+      { position: 'record 1', value: { id: 'a', abstract: 'x' } },
+      { position: 'record 2', value: 'not an object' },
+      { position: 'record 3', value: { id: 'c', abstract: 'z' } },
+    ]);
+  });
+
+  it('yields nothing for an empty array', async () => {
+    const path = await writeInput('empty.json', '[]');
+    assert.deepEqual(await readAll(path, 'json'), []);
+  });
+
+  it('accepts a UTF-8 byte-order mark', async () => {
+    const path = await writeInput('bom.json', '\uFEFF[{"id":"a"}]');
+    assert.deepEqual(await readAll(path, 'json'), [{ position: 'record 1', value: { id: 'a' } }]);
+  });
+
+  it('throws input_malformed for a truncated array, after yielding the complete records', async () => {
+    const path = await writeInput('truncated.json', '[{"id":"a","abstract":"x"},{"id":"b","abstract":"y"},{"id":"c","abs');
+    const source = await openRecordSource(path, 'json');
+    const seen: RawRecord[] = [];
+    await assert.rejects(
+      (async () => {
+        for await (const record of source.records()) seen.push(record);
+      })(),
+      isAppErrorWithCode('input_malformed', /truncated\.json/),
+    );
+    assert.deepEqual(
+      seen.map((record) => record.position),
+      ['record 1', 'record 2'],
+    );
+  });
+
+  it('throws input_malformed for malformed JSON inside the array', async () => {
+    const path = await writeInput('malformed.json', '[{"id":"a"}, {id: b}]');
+    await assert.rejects(readAll(path, 'json'), isAppErrorWithCode('input_malformed'));
+  });
+
+  it('throws input_malformed when the top level is not an array', async () => {
+    const path = await writeInput('object.json', '{"id":"a","abstract":"x"}');
+    await assert.rejects(readAll(path, 'json'), isAppErrorWithCode('input_malformed'));
+  });
+
+  it('reads a gzipped JSON array (.json.gz)', async () => {
+    const path = await writeInput('papers.json.gz', gzipSync('[{"id":"a"},{"id":"b"}]'));
+    assert.deepEqual(await readAll(path, 'json'), [
+      { position: 'record 1', value: { id: 'a' } },
+      { position: 'record 2', value: { id: 'b' } },
+    ]);
+  });
+
+  it('throws input_malformed for a .json.gz that is not gzip', async () => {
+    const path = await writeInput('plain.json.gz', '[{"id":"a"}]');
+    await assert.rejects(readAll(path, 'json'), isAppErrorWithCode('input_malformed'));
+  });
+});
+
+describe('openRecordSource: CSV', () => {
+  it('uses the header for field names, keeps quoted commas, positions records by line', async () => {
+    const path = await writeInput('papers.csv', 'id,title,abstract,categories\np1,"Deep, wide nets","An abstract, with commas",cs.LG cs.CV\np2,Plain,"Said ""hi""",\n');
+    assert.deepEqual(await readAll(path, 'csv'), [
+      { position: 'line 2', value: { id: 'p1', title: 'Deep, wide nets', abstract: 'An abstract, with commas', categories: 'cs.LG cs.CV' } },
+      { position: 'line 3', value: { id: 'p2', title: 'Plain', abstract: 'Said "hi"', categories: '' } },
+    ]);
+  });
+
+  it('skips empty lines but keeps counting them in positions', async () => {
+    const path = await writeInput('gaps.csv', 'id,abstract\n\na,x\n\n\nb,y\n');
+    assert.deepEqual(await readAll(path, 'csv'), [
+      { position: 'line 3', value: { id: 'a', abstract: 'x' } },
+      { position: 'line 6', value: { id: 'b', abstract: 'y' } },
+    ]);
+  });
+
+  it('strips a byte-order mark from the header and handles CRLF', async () => {
+    const path = await writeInput('bom.csv', '\uFEFFid,abstract\r\na,x\r\n');
+    assert.deepEqual(await readAll(path, 'csv'), [{ position: 'line 2', value: { id: 'a', abstract: 'x' } }]);
+  });
+
+  it('tolerates rows with fewer or more columns than the header', async () => {
+    const path = await writeInput('ragged.csv', 'id,title,abstract\na,T\nb,T,x\n');
+    const records = await readAll(path, 'csv');
+    assert.equal(records.length, 2);
+    assert.deepEqual(records[0], { position: 'line 2', value: { id: 'a', title: 'T' } });
+    assert.deepEqual(records[1], { position: 'line 3', value: { id: 'b', title: 'T', abstract: 'x' } });
+  });
+
+  it('throws input_malformed for an unterminated quote', async () => {
+    const path = await writeInput('unterminated.csv', 'id,abstract\na,"never closed\n');
+    await assert.rejects(readAll(path, 'csv'), isAppErrorWithCode('input_malformed', /unterminated\.csv/));
+  });
+
+  it('reads a gzipped CSV (.csv.gz)', async () => {
+    const path = await writeInput('papers.csv.gz', gzipSync('id,abstract\na,"x, y"\n'));
+    assert.deepEqual(await readAll(path, 'csv'), [{ position: 'line 2', value: { id: 'a', abstract: 'x, y' } }]);
+  });
+});
+
+describe('openRecordSource: unreadable inputs', () => {
+  it('throws input_unreadable for a missing file', async () => {
+    await assert.rejects(openRecordSource(join(dir, 'does-not-exist.jsonl'), 'jsonl'), isAppErrorWithCode('input_unreadable', /does-not-exist\.jsonl/));
+  });
+
+  it('throws input_unreadable for a directory', async () => {
+    const folder = join(dir, 'a-folder.jsonl');
+    await mkdir(folder);
+    assert.ok((await stat(folder)).isDirectory());
+    await assert.rejects(openRecordSource(folder, 'jsonl'), isAppErrorWithCode('input_unreadable', /not a file/));
+  });
+});

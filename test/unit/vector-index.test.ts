@@ -1,0 +1,213 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { VectorIndex, defaultHnswParameters, type Neighbor } from '../../src/index/vector-index.js';
+
+/** Small deterministic PRNG (mulberry32) so every run builds the same vectors. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+function randomUnitVectors(count: number, dimension: number, seed: number): Float32Array[] {
+  const random = seededRandom(seed);
+  return Array.from({ length: count }, () => {
+    const vector = Float32Array.from({ length: dimension }, () => random() * 2 - 1);
+    const norm = Math.hypot(...vector);
+    return vector.map((value) => value / norm);
+  });
+}
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
+  return sum;
+}
+
+/** Exact k nearest by cosine (unit vectors), best first, ties by label. */
+function bruteForce(vectors: readonly Float32Array[], query: Float32Array, k: number, accept: (label: number) => boolean = () => true): Neighbor[] {
+  return vectors
+    .map((vector, label) => ({ label, score: dot(vector, query) }))
+    .filter((neighbor) => accept(neighbor.label))
+    .sort((a, b) => b.score - a.score || a.label - b.label)
+    .slice(0, k);
+}
+
+function buildIndex(vectors: readonly Float32Array[], initialCapacity?: number): VectorIndex {
+  const index = VectorIndex.create(vectors[0]!.length, defaultHnswParameters, initialCapacity);
+  vectors.forEach((vector, label) => index.add(label, vector));
+  index.setEfSearch(200);
+  return index;
+}
+
+function assertScoresClose(actual: readonly Neighbor[], expected: readonly Neighbor[]): void {
+  assert.deepEqual(
+    actual.map((neighbor) => neighbor.label),
+    expected.map((neighbor) => neighbor.label),
+  );
+  actual.forEach((neighbor, i) => assert.ok(Math.abs(neighbor.score - expected[i]!.score) < 1e-5, `score ${neighbor.score} vs ${expected[i]!.score}`));
+}
+
+let dir: string;
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'paper-search-hnsw-'));
+});
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const dimension = 16;
+const vectors = randomUnitVectors(200, dimension, 7);
+const queries = randomUnitVectors(5, dimension, 99);
+
+describe('VectorIndex', () => {
+  it('starts empty and returns no neighbours', () => {
+    const index = VectorIndex.create(dimension, defaultHnswParameters);
+    assert.equal(index.count, 0);
+    assert.equal(index.dimension, dimension);
+    assert.deepEqual(index.search(queries[0]!, 5), []);
+  });
+
+  it('grows beyond its initial capacity', () => {
+    const index = buildIndex(vectors.slice(0, 50), 4);
+    assert.equal(index.count, 50);
+    const [best] = index.search(vectors[49]!, 1);
+    assert.equal(best?.label, 49);
+  });
+
+  it('accepts an initial capacity of 0', () => {
+    const index = buildIndex(vectors.slice(0, 3), 0);
+    assert.equal(index.count, 3);
+  });
+
+  it('finds a stored vector itself first, with cosine score 1', () => {
+    const index = buildIndex(vectors);
+    for (const label of [0, 17, 199]) {
+      const [best] = index.search(vectors[label]!, 3);
+      assert.equal(best?.label, label);
+      assert.ok(Math.abs(best!.score - 1) < 1e-5, `score ${best?.score}`);
+    }
+  });
+
+  it('returns the k nearest best first, with cosine scores', () => {
+    const index = buildIndex(vectors);
+    for (const query of queries) {
+      const result = index.search(query, 10);
+      assert.equal(result.length, 10);
+      for (let i = 1; i < result.length; i++) assert.ok(result[i - 1]!.score >= result[i]!.score, 'sorted best first');
+      assertScoresClose(result, bruteForce(vectors, query, 10));
+    }
+  });
+
+  it('scores an opposite vector -1 and an orthogonal one 0', () => {
+    const index = VectorIndex.create(2, defaultHnswParameters);
+    index.add(0, Float32Array.from([1, 0]));
+    index.add(1, Float32Array.from([0, 1]));
+    index.add(2, Float32Array.from([-1, 0]));
+    const result = index.search(Float32Array.from([1, 0]), 3);
+    assert.deepEqual(
+      result.map((neighbor) => neighbor.label),
+      [0, 1, 2],
+    );
+    assert.ok(Math.abs(result[0]!.score - 1) < 1e-6);
+    assert.ok(Math.abs(result[1]!.score) < 1e-6);
+    assert.ok(Math.abs(result[2]!.score + 1) < 1e-6);
+  });
+
+  it('returns every vector when k is larger than the count', () => {
+    const index = buildIndex(vectors.slice(0, 7));
+    const result = index.search(queries[0]!, 50);
+    assert.equal(result.length, 7);
+    assert.deepEqual(
+      result.map((neighbor) => neighbor.label).sort((a, b) => a - b),
+      [0, 1, 2, 3, 4, 5, 6],
+    );
+    assertScoresClose(result, bruteForce(vectors.slice(0, 7), queries[0]!, 50));
+  });
+
+  it('returns nothing for k = 0', () => {
+    assert.deepEqual(buildIndex(vectors.slice(0, 5)).search(queries[0]!, 0), []);
+  });
+
+  it('respects the accept filter and still returns k when k matches exist', () => {
+    const index = buildIndex(vectors);
+    const even = (label: number) => label % 2 === 0;
+    for (const query of queries) {
+      const result = index.search(query, 10, even);
+      assert.equal(result.length, 10);
+      assert.ok(result.every((neighbor) => even(neighbor.label)), JSON.stringify(result));
+      assertScoresClose(result, bruteForce(vectors, query, 10, even));
+    }
+  });
+
+  it('leaves out a stored vector itself when the filter excludes it', () => {
+    const index = buildIndex(vectors);
+    const result = index.search(vectors[5]!, 5, (label) => label !== 5);
+    assert.equal(result.length, 5);
+    assert.ok(!result.some((neighbor) => neighbor.label === 5));
+  });
+
+  it('returns only the matches when fewer than k pass the filter', () => {
+    const index = buildIndex(vectors);
+    const result = index.search(queries[0]!, 10, (label) => label === 3 || label === 150);
+    assert.deepEqual(
+      result.map((neighbor) => neighbor.label).sort((a, b) => a - b),
+      [3, 150],
+    );
+    assert.deepEqual(index.search(queries[0]!, 10, () => false), []);
+  });
+
+  it('returns the stored vector of a label exactly', () => {
+    const index = buildIndex(vectors.slice(0, 20), 2);
+    for (const label of [0, 7, 19]) {
+      const stored = index.vector(label);
+      assert.ok(stored instanceof Float32Array);
+      assert.deepEqual(stored, vectors[label]);
+    }
+  });
+
+  it('saves and loads back with the same count, vectors and results', async () => {
+    const index = buildIndex(vectors, 16);
+    index.shrinkToFit();
+    const path = join(dir, 'round-trip.bin');
+    await index.save(path);
+    const loaded = await VectorIndex.load(path, dimension, 200);
+    assert.equal(loaded.count, vectors.length);
+    assert.equal(loaded.dimension, dimension);
+    assert.deepEqual(loaded.vector(42), vectors[42]);
+    for (const query of queries) {
+      assert.deepEqual(loaded.search(query, 10), index.search(query, 10));
+      assert.deepEqual(
+        loaded.search(query, 5, (label) => label % 3 === 0),
+        index.search(query, 5, (label) => label % 3 === 0),
+      );
+    }
+  });
+
+  it('keeps working after shrinkToFit, growing again on the next add', () => {
+    const index = buildIndex(vectors.slice(0, 10));
+    index.shrinkToFit();
+    index.add(10, vectors[10]!);
+    assert.equal(index.count, 11);
+    assert.equal(index.search(vectors[10]!, 1)[0]?.label, 10);
+  });
+
+  it('builds the same graph for the same input (deterministic seed)', () => {
+    const first = buildIndex(vectors.slice(0, 100));
+    const second = buildIndex(vectors.slice(0, 100));
+    for (const query of queries) assert.deepEqual(first.search(query, 10), second.search(query, 10));
+  });
+
+  it('rejects a vector of the wrong dimension', () => {
+    const index = VectorIndex.create(dimension, defaultHnswParameters);
+    assert.throws(() => index.add(0, new Float32Array(dimension + 1)));
+  });
+});
