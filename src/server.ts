@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Config } from './config/config.js';
 import type { Embedder } from './embedding/embedder.js';
 import { loadEmbedder } from './embedding/load-embedder.js';
-import { getModel } from './embedding/model-registry.js';
+import { getModel, parseLongPassages, withLongPassages } from './embedding/model-registry.js';
 import { AppError } from './errors.js';
 import { createApp } from './http/app.js';
 import { openIndexFolder } from './index/index-folder.js';
@@ -45,7 +45,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
           `Unset MODEL to serve this index, or rebuild it: npm run ingest -- --input <papers file> --index ${config.INDEX_DIR} --model ${config.MODEL}`,
       );
     }
-    const model = getModel(manifest.model.id);
+    const model = withLongPassages(getModel(manifest.model.id), parseLongPassages(manifest.model.longPassages));
     const [loadedEmbedder, loadedIndex] = await Promise.allSettled([
       loadEmbedder(model, config, log),
       openIndexFolder(config.INDEX_DIR, model, config.HNSW_EF_SEARCH),

@@ -1,7 +1,8 @@
 /**
  * Retrieval quality on a BEIR-layout benchmark, through the product's own ingestion and search
  * code: `npm run eval -- --corpus <corpus.jsonl> --queries <queries.jsonl> --qrels <qrels.tsv>
- * [--mode dense|lexical|hybrid|all] [--model <id>|all] [--json] [--cache <dir>]`.
+ * [--mode dense|lexical|hybrid|all] [--model <id>|all] [--long-passages truncate|windows] [--sweep]
+ * [--json] [--cache <dir>] [--limit <n>]`. `--sweep` adds nDCG@10 for each fusion setting.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -12,12 +13,14 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { loadConfig } from '../../src/config/config.js';
 import { loadEmbedder } from '../../src/embedding/load-embedder.js';
-import { getModel, knownModelIds } from '../../src/embedding/model-registry.js';
+import { getModel, halfWindowStrategy, knownModelIds, withLongPassages } from '../../src/embedding/model-registry.js';
 import { openIndexFolder, type LoadedIndex } from '../../src/index/index-folder.js';
+import { describeModel } from '../../src/index/manifest.js';
 import { ingestPapers } from '../../src/ingest/ingest.js';
 import { createLogger } from '../../src/log.js';
 import { searchModes, type SearchMode } from '../../src/search/search-modes.js';
 import { SearchService } from '../../src/search/search-service.js';
+import { fuseNormalized, fuseReciprocalRank, type FusedLabel, type ScoredLabel } from '../../src/search/fusion.js';
 import { mean, ndcgAt, overlapAt, recallAt, reciprocalRankAt, type Judgments } from './metrics.js';
 
 const argumentsSchema = z.object({
@@ -29,6 +32,8 @@ const argumentsSchema = z.object({
   json: z.boolean().default(false),
   cache: z.string().default('bench/.cache'),
   limit: z.coerce.number().int().positive().optional(),
+  sweep: z.boolean().default(false),
+  'long-passages': z.enum(['truncate', 'windows']).default('truncate'),
 });
 
 interface ModeResult {
@@ -52,6 +57,8 @@ const { values } = parseArgs({
     json: { type: 'boolean' },
     cache: { type: 'string' },
     limit: { type: 'string' },
+    sweep: { type: 'boolean' },
+    'long-passages': { type: 'string' },
   },
 });
 const args = argumentsSchema.parse(values);
@@ -65,9 +72,10 @@ const modes: SearchMode[] = args.mode === 'all' ? [...searchModes] : [args.mode]
 const models = args.model === 'all' ? [...knownModelIds] : [args.model];
 
 const results: ModeResult[] = [];
+const sweeps: { model: string; fusion: string; ndcg10: number; recall100: number }[] = [];
 const ingestion: { model: string; papersPerSecond: number | null; hnswRecallAt10: number }[] = [];
 for (const modelId of models) {
-  const model = getModel(modelId);
+  const model = args['long-passages'] === 'windows' ? withLongPassages(getModel(modelId), halfWindowStrategy(getModel(modelId))) : getModel(modelId);
   const embedder = await loadEmbedder(model, config, log);
   const { index, papersPerSecond } = await cachedIndex(modelId, embedder);
   const service = new SearchService(index, embedder);
@@ -96,11 +104,12 @@ for (const modelId of models) {
       msPerQuery: (seconds * 1000) / judged.length,
     });
   }
+  if (args.sweep) sweeps.push(...(await sweepFusion(modelId, index, embedder)));
   await embedder.dispose();
 }
 
 if (args.json) {
-  process.stdout.write(`${JSON.stringify({ queries: judged.length, results, ingestion }, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify({ queries: judged.length, results, ingestion, sweeps }, null, 2)}\n`);
 } else {
   const round = (value: number, digits = 3) => value.toFixed(digits);
   const lines = [
@@ -115,14 +124,44 @@ if (args.json) {
     '| model | ingestion papers/s | HNSW recall@10 vs exact |',
     '|---|---|---|',
     ...ingestion.map((i) => `| ${i.model} | ${i.papersPerSecond === null ? '(cached index)' : round(i.papersPerSecond, 1)} | ${round(i.hnswRecallAt10, 4)} |`),
+    ...(sweeps.length > 0
+      ? ['', '| model | fusion | nDCG@10 | Recall@100 |', '|---|---|---|---|', ...sweeps.map((sw) => `| ${sw.model} | ${sw.fusion} | ${round(sw.ndcg10)} | ${round(sw.recall100)} |`)]
+      : []),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/** nDCG@10 of each fusion setting over the same dense and lexical candidate lists (for tuning on train). */
+async function sweepFusion(modelId: string, index: LoadedIndex, embedder: Awaited<ReturnType<typeof loadEmbedder>>) {
+  const vectors = await embedder.embedQueries(judged.map((query) => query.text));
+  const candidates = judged.map((query, i) => ({
+    judgments: qrels.get(query._id)!,
+    dense: index.vectors.search(vectors[i]!, 100),
+    lexical: index.lexical.search(query.text, 100),
+  }));
+  type Fuse = (dense: readonly ScoredLabel[], lexical: readonly ScoredLabel[]) => FusedLabel[];
+  const weights = Array.from({ length: 11 }, (_, step) => step / 10);
+  const settings: [string, Fuse][] = [
+    ...weights.map((weight): [string, Fuse] => [`normalized, dense weight ${weight.toFixed(1)}`, (d, l) => fuseNormalized(d, l, { denseWeight: weight })]),
+    ['reciprocal rank, c = 60', (d, l) => fuseReciprocalRank(d, l, 60)],
+  ];
+  return settings.map(([fusion, fuse]) => {
+    const ndcg: number[] = [];
+    const recall: number[] = [];
+    for (const candidate of candidates) {
+      const ranked = fuse(candidate.dense, candidate.lexical).slice(0, 100).map((item) => index.papers.byLabel(item.label).id);
+      ndcg.push(ndcgAt(ranked, candidate.judgments, 10));
+      recall.push(recallAt(ranked, candidate.judgments, 100));
+    }
+    return { model: modelId, fusion, ndcg10: mean(ndcg), recall100: mean(recall) };
+  });
 }
 
 /** Builds the corpus index once per (corpus file, model) and reuses it on later runs. */
 async function cachedIndex(modelId: string, embedder: Awaited<ReturnType<typeof loadEmbedder>>): Promise<{ index: LoadedIndex; papersPerSecond: number | null }> {
   const corpusInfo = await stat(args.corpus);
-  const key = createHash('sha256').update(`${resolve(args.corpus)}:${corpusInfo.size}:${corpusInfo.mtimeMs}:${modelId}`).digest('hex').slice(0, 16);
+  const fingerprint = JSON.stringify(describeModel(embedder.model));
+  const key = createHash('sha256').update(`${resolve(args.corpus)}:${corpusInfo.size}:${corpusInfo.mtimeMs}:${fingerprint}`).digest('hex').slice(0, 16);
   const folder = join(args.cache, `eval-${modelId}-${key}`);
   let papersPerSecond: number | null = null;
   try {

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { loadEmbedder } from '../embedding/load-embedder.js';
-import { defaultModelId, getModel, knownModelIds } from '../embedding/model-registry.js';
+import { defaultModelId, getModel, halfWindowStrategy, knownModelIds, withLongPassages } from '../embedding/model-registry.js';
 import { ingestPapers, type IngestSummary } from '../ingest/ingest.js';
 import { withFieldOverrides } from '../ingest/paper-mapping.js';
 import { createProgressReporter } from '../ingest/progress.js';
@@ -12,7 +12,8 @@ import { runCli } from './run-cli.js';
 const fieldFlags = ['id', 'title', 'abstract', 'authors', 'categories', 'year', 'date', 'doi', 'url', 'arxiv-id'] as const;
 
 const usage =
-  'npm run ingest -- --input <file.jsonl|.json|.csv[.gz]> [--index <dir>] [--format jsonl|json|csv] [--model <id>] [--strict] ' +
+  'npm run ingest -- --input <file.jsonl|.json|.csv[.gz]> [--index <dir>] [--format jsonl|json|csv] [--model <id>] ' +
+  '[--long-passages truncate|windows] [--strict] ' +
   `[--window <n>] [${fieldFlags.map((flag) => `--${flag}-field <name>`).join('] [')}]`;
 
 const fieldName = z.string().min(1).optional();
@@ -22,6 +23,7 @@ const argumentsSchema = z.strictObject({
   format: z.enum(inputFormats).optional(),
   model: z.enum(knownModelIds as [string, ...string[]]).optional(),
   strict: z.boolean().optional(),
+  'long-passages': z.enum(['truncate', 'windows']).optional(),
   window: z.coerce.number().int().min(1).max(100_000).optional(),
   ...Object.fromEntries(fieldFlags.map((flag) => [`${flag}-field`, fieldName])),
 });
@@ -34,6 +36,7 @@ await runCli(async ({ config, log }) => {
       format: { type: 'string' },
       model: { type: 'string' },
       strict: { type: 'boolean' },
+      'long-passages': { type: 'string' },
       window: { type: 'string' },
       ...Object.fromEntries(fieldFlags.map((flag) => [`${flag}-field`, { type: 'string' as const }])),
     },
@@ -41,7 +44,8 @@ await runCli(async ({ config, log }) => {
   });
   const args = parseCliArguments(argumentsSchema, values, usage) as z.infer<typeof argumentsSchema> & Record<string, string | undefined>;
   const format = detectFormat(args.input, args.format);
-  const model = getModel(args.model ?? config.MODEL ?? defaultModelId);
+  const registered = getModel(args.model ?? config.MODEL ?? defaultModelId);
+  const model = args['long-passages'] === 'windows' ? withLongPassages(registered, halfWindowStrategy(registered)) : registered;
   const embedder = await loadEmbedder(model, config, log);
   try {
     const summary = await ingestPapers(embedder, {

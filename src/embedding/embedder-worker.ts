@@ -5,14 +5,13 @@
  * (micro-batching), which is where concurrent queries gain throughput.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { getModel } from './model-registry.js';
 import { TransformersEmbedder, type TransformersEmbedderOptions } from './transformers-embedder.js';
 import type { WorkerReply, WorkerRequest, WorkerSetup } from './worker-protocol.js';
 
 const port = parentPort!;
 const setup = workerData as WorkerSetup;
 const options: TransformersEmbedderOptions = setup.options;
-const embedder = await TransformersEmbedder.create(getModel(setup.modelId), options);
+const embedder = await TransformersEmbedder.create(setup.model, options);
 
 const queue: Extract<WorkerRequest, { type: 'embed' }>[] = [];
 let scheduled = false;

@@ -2,6 +2,12 @@ import { AppError } from '../errors.js';
 
 export type Pooling = 'mean' | 'cls';
 
+/**
+ * What happens to a passage longer than the window: cut at the window, or embedded as
+ * overlapping windows (advancing by `stride` tokens) whose vectors are averaged.
+ */
+export type LongPassageStrategy = { kind: 'truncate' } | { kind: 'windows'; stride: number };
+
 /** Where the model files come from when the Hugging Face hub cannot be reached. */
 export interface MavenSource {
   coordinates: string;
@@ -20,8 +26,9 @@ export interface ModelDescription {
   hubId: string;
   dimension: number;
   pooling: Pooling;
-  /** Tokens the model was trained with; longer texts are truncated here. */
+  /** Tokens the model was trained with, special tokens included. */
   maxTokens: number;
+  longPassages: LongPassageStrategy;
   /** Prepended to search queries (not to the papers). */
   queryPrefix: string;
   /**
@@ -74,6 +81,7 @@ const models: readonly ModelDescription[] = [
     dimension: 384,
     pooling: 'mean',
     maxTokens: 256,
+    longPassages: { kind: 'truncate' },
     queryPrefix: '',
     hybridDenseWeight: 0.5,
     onnxFile: 'onnx/model_quantized.onnx',
@@ -94,6 +102,7 @@ const models: readonly ModelDescription[] = [
     dimension: 384,
     pooling: 'cls',
     maxTokens: 512,
+    longPassages: { kind: 'truncate' },
     queryPrefix: 'Represent this sentence for searching relevant passages: ',
     hybridDenseWeight: 0.5,
     onnxFile: 'onnx/model_quantized.onnx',
@@ -120,4 +129,28 @@ export function getModel(id: string): ModelDescription {
     throw new AppError('model_unknown', `Unknown model "${id}". Known models: ${knownModelIds.join(', ')}.`);
   }
   return model;
+}
+
+/**
+ * The same model with another long-passage strategy (an ingestion choice; the index manifest
+ * records it and the server embeds /v1/similar abstracts the same way).
+ */
+export function withLongPassages(model: ModelDescription, longPassages: LongPassageStrategy): ModelDescription {
+  return { ...model, longPassages };
+}
+
+/** Overlapping windows advancing by half a window: every token is seen in full context once. */
+export function halfWindowStrategy(model: ModelDescription): LongPassageStrategy {
+  return { kind: 'windows', stride: Math.floor((model.maxTokens - 2) / 2) };
+}
+
+export function formatLongPassages(strategy: LongPassageStrategy): string {
+  return strategy.kind === 'windows' ? `windows:${strategy.stride}` : 'truncate';
+}
+
+export function parseLongPassages(text: string): LongPassageStrategy {
+  if (text === 'truncate') return { kind: 'truncate' };
+  const stride = /^windows:(\d+)$/.exec(text)?.[1];
+  if (stride && Number(stride) > 0) return { kind: 'windows', stride: Number(stride) };
+  throw new AppError('index_corrupt', `Unknown long-passage strategy "${text}" in the index manifest.`);
 }

@@ -1,8 +1,9 @@
-import { AutoModel, AutoTokenizer, env, type PreTrainedModel, type PreTrainedTokenizer, type Tensor } from '@huggingface/transformers';
+import { AutoModel, AutoTokenizer, env, Tensor, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
 import { AppError } from '../errors.js';
 import type { Embedder } from './embedder.js';
-import type { ModelDescription } from './model-registry.js';
+import type { LongPassageStrategy, ModelDescription } from './model-registry.js';
 import { poolAndNormalize } from './pooling.js';
+import { meanOfVectors, tokenWindows } from './token-windows.js';
 
 export interface TransformersEmbedderOptions {
   /** Folder holding `<hub id>/...` model folders. */
@@ -15,12 +16,19 @@ export interface TransformersEmbedderOptions {
 
 /** The only user of transformers.js: a local ONNX sentence-transformer run in process. */
 export class TransformersEmbedder implements Embedder {
+  /** The ids the tokenizer puts around a text ([CLS] and [SEP] for BERT models). */
+  private readonly specialTokens: number[];
+  private readonly padTokenId: number;
+
   private constructor(
     readonly model: ModelDescription,
     private readonly tokenizer: PreTrainedTokenizer,
     private readonly network: PreTrainedModel,
     private readonly batchSize: number,
-  ) {}
+  ) {
+    this.specialTokens = tokenizer.encode('', { add_special_tokens: true });
+    this.padTokenId = tokenizer.pad_token_id ?? 0;
+  }
 
   static async create(model: ModelDescription, options: TransformersEmbedderOptions): Promise<TransformersEmbedder> {
     // Files come only from the model folder: the fetcher obtains and verifies them beforehand,
@@ -46,46 +54,66 @@ export class TransformersEmbedder implements Embedder {
 
   embedQueries(texts: readonly string[]): Promise<Float32Array[]> {
     const prefix = this.model.queryPrefix;
-    return this.embed(prefix ? texts.map((text) => prefix + text) : texts);
+    return this.embed(texts.map((text) => prefix + text), { kind: 'truncate' });
   }
 
   embedPassages(texts: readonly string[]): Promise<Float32Array[]> {
-    return this.embed(texts);
+    return this.embed(texts, this.model.longPassages);
   }
 
   countPassageTokens(text: string): number {
-    const encoded = this.tokenizer(text, { truncation: true, max_length: this.model.maxTokens });
-    return (encoded.input_ids as Tensor).dims.at(-1) ?? 0;
+    return Math.min(this.tokenize(text).length, this.model.maxTokens - this.specialTokens.length) + this.specialTokens.length;
   }
 
-  /** Embeds in batches of similar length (shortest first), so each batch carries little padding. */
-  private async embed(texts: readonly string[]): Promise<Float32Array[]> {
-    const order = texts.map((_, i) => i).sort((a, b) => texts[a]!.length - texts[b]!.length);
-    const vectors = new Array<Float32Array>(texts.length);
-    for (let start = 0; start < order.length; start += this.batchSize) {
-      const slice = order.slice(start, start + this.batchSize);
-      const batchVectors = await this.embedBatch(slice.map((i) => texts[i]!));
-      slice.forEach((original, position) => (vectors[original] = batchVectors[position]!));
+  /**
+   * Text → token ids → one or more windows per text → batches of similar length (shortest first,
+   * so each batch carries little padding) → pooled unit vectors; a text cut into several
+   * windows gets the normalized mean of its windows' vectors.
+   */
+  private async embed(texts: readonly string[], longTexts: LongPassageStrategy): Promise<Float32Array[]> {
+    const room = this.model.maxTokens - this.specialTokens.length;
+    const segments: { text: number; ids: number[] }[] = [];
+    texts.forEach((text, index) => {
+      const ids = this.tokenize(text);
+      const windows = longTexts.kind === 'windows' ? tokenWindows(ids, room, longTexts.stride) : [ids.slice(0, room)];
+      for (const window of windows) segments.push({ text: index, ids: window });
+    });
+    segments.sort((a, b) => a.ids.length - b.ids.length);
+    const perText = texts.map(() => [] as Float32Array[]);
+    for (let start = 0; start < segments.length; start += this.batchSize) {
+      const batch = segments.slice(start, start + this.batchSize);
+      const vectors = await this.embedBatch(batch.map((segment) => segment.ids));
+      batch.forEach((segment, position) => perText[segment.text]!.push(vectors[position]!));
     }
-    return vectors;
+    return perText.map((vectors) => (vectors.length === 1 ? vectors[0]! : meanOfVectors(vectors)));
   }
 
-  private async embedBatch(texts: string[]): Promise<Float32Array[]> {
-    // Pad to the longest text of this batch only, and cut at the model's window.
-    const inputs = this.tokenizer(texts, { padding: true, truncation: true, max_length: this.model.maxTokens });
-    const output = (await this.network(inputs)) as { last_hidden_state: Tensor };
+  private tokenize(text: string): number[] {
+    return this.tokenizer.encode(text, { add_special_tokens: false });
+  }
+
+  /** One model call: [CLS] ids [SEP], padded to the longest sequence of the batch. */
+  private async embedBatch(sequences: readonly number[][]): Promise<Float32Array[]> {
+    const [first, ...rest] = this.specialTokens;
+    const length = Math.max(...sequences.map((ids) => ids.length)) + this.specialTokens.length;
+    const inputIds = new BigInt64Array(sequences.length * length).fill(BigInt(this.padTokenId));
+    const attentionMask = new BigInt64Array(sequences.length * length);
+    sequences.forEach((ids, row) => {
+      const tokens = first === undefined ? ids : [first, ...ids, ...rest];
+      tokens.forEach((id, column) => {
+        inputIds[row * length + column] = BigInt(id);
+        attentionMask[row * length + column] = 1n;
+      });
+    });
+    const dims = [sequences.length, length];
+    const output = (await this.network({
+      input_ids: new Tensor('int64', inputIds, dims),
+      attention_mask: new Tensor('int64', attentionMask, dims),
+      token_type_ids: new Tensor('int64', new BigInt64Array(sequences.length * length), dims),
+    })) as { last_hidden_state: Tensor };
     const hidden = output.last_hidden_state;
     const [batch, tokens, dimension] = hidden.dims as [number, number, number];
-    const vectors = poolAndNormalize(
-      {
-        data: hidden.data as Float32Array,
-        batch,
-        tokens,
-        dimension,
-        attentionMask: (inputs.attention_mask as Tensor).data as BigInt64Array,
-      },
-      this.model.pooling,
-    );
+    const vectors = poolAndNormalize({ data: hidden.data as Float32Array, batch, tokens, dimension, attentionMask }, this.model.pooling);
     hidden.dispose();
     return vectors;
   }

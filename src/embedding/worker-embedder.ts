@@ -37,7 +37,7 @@ export class WorkerEmbedder implements Embedder {
   }
 
   static async create(model: ModelDescription, options: TransformersEmbedderOptions): Promise<WorkerEmbedder> {
-    const worker = startWorker({ modelId: model.id, options });
+    const worker = startWorker({ model, options });
     await new Promise<void>((resolve, reject) => {
       const onMessage = (reply: WorkerReply) => {
         if (reply.type !== 'ready') return;

@@ -1,8 +1,9 @@
+import type { ModelDescription } from './model-registry.js';
 import type { TransformersEmbedderOptions } from './transformers-embedder.js';
 
 /** Messages between the WorkerEmbedder (main thread) and the embedder worker. */
 export interface WorkerSetup {
-  modelId: string;
+  model: ModelDescription;
   options: TransformersEmbedderOptions;
 }
 

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { ModelDescription } from '../embedding/model-registry.js';
+import { formatLongPassages, type ModelDescription } from '../embedding/model-registry.js';
 import { AppError } from '../errors.js';
 import { writeFileAtomic } from '../fs-atomic.js';
 
@@ -30,6 +30,8 @@ export const manifestSchema = z.object({
     dimension: z.number().int().positive(),
     pooling: z.enum(['mean', 'cls']),
     maxTokens: z.number().int().positive(),
+    /** How passages longer than the window were embedded: `truncate`, or `windows:<stride>`. */
+    longPassages: z.string(),
     onnxSha256: z.string(),
   }),
   count: z.number().int().nonnegative(),
@@ -50,6 +52,7 @@ export function describeModel(model: ModelDescription): Manifest['model'] {
     dimension: model.dimension,
     pooling: model.pooling,
     maxTokens: model.maxTokens,
+    longPassages: formatLongPassages(model.longPassages),
     onnxSha256: model.onnxSha256,
   };
 }

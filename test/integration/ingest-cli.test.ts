@@ -3,7 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { RunningServer } from '../../src/server.js';
-import { fixtures, makeTempDir, removeDir, request, runCli, startTestServer } from './helpers.js';
+import { fixtures, makeTempDir, removeDir, request, runCli, samplePapers, startTestServer } from './helpers.js';
 
 let workDir: string;
 
@@ -87,6 +87,27 @@ describe('npm run ingest', () => {
       server = await startTestServer(indexDir);
       const response = await request<{ hits: { id: string }[] }>(server.url, '/v1/search', { json: { query: 'automatic speech recognition', k: 2 } });
       assert.equal(response.body.hits[0]!.id, 'j2');
+    } finally {
+      await server?.close();
+    }
+  });
+
+  it('embeds long abstracts as overlapping windows with --long-passages windows, and serves them alike', async () => {
+    const indexDir = join(workDir, 'windows');
+    const result = await runCli('ingest', ['--input', samplePapers, '--index', indexDir, '--long-passages', 'windows']);
+    assert.equal(result.code, 0, result.stderr);
+    const manifest = JSON.parse(await readFile(join(indexDir, 'manifest.json'), 'utf8')) as { model: { longPassages: string } };
+    assert.equal(manifest.model.longPassages, 'windows:127');
+    const paper = (await readPapers(indexDir)).find((candidate) => candidate.id === 'seed-015')!;
+    let server: RunningServer | undefined;
+    try {
+      server = await startTestServer(indexDir);
+      // The abstract is longer than one window; embedded the same way as at ingestion, it finds itself.
+      const response = await request<{ hits: { id: string; score: number }[] }>(server.url, '/v1/similar', {
+        json: { abstract: paper.abstract, title: paper.title, k: 1, mode: 'dense' },
+      });
+      assert.equal(response.body.hits[0]!.id, 'seed-015');
+      assert.ok(response.body.hits[0]!.score > 0.99);
     } finally {
       await server?.close();
     }

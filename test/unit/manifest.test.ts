@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { getModel } from '../../src/embedding/model-registry.js';
+import { getModel, halfWindowStrategy, parseLongPassages, withLongPassages } from '../../src/embedding/model-registry.js';
 import { AppError, type ErrorCode } from '../../src/errors.js';
 import {
   assertManifestMatchesModel,
@@ -137,12 +137,24 @@ describe('describeModel', () => {
       dimension: 384,
       pooling: 'mean',
       maxTokens: miniLm.maxTokens,
+      longPassages: 'truncate',
       onnxSha256: miniLm.onnxSha256,
     });
   });
 });
 
 describe('assertManifestMatchesModel', () => {
+  it('refuses an index whose long passages were embedded another way', () => {
+    const windowed = withLongPassages(miniLm, halfWindowStrategy(miniLm));
+    assert.throws(() => assertManifestMatchesModel(manifestFor(windowed), miniLm, '/idx'), (error: unknown) => {
+      assert.ok(error instanceof AppError);
+      assert.equal(error.code, 'index_incompatible');
+      assert.deepEqual((error.details as { mismatches: string[] }).mismatches, ['longPassages']);
+      return true;
+    });
+    assert.doesNotThrow(() => assertManifestMatchesModel(manifestFor(windowed), withLongPassages(miniLm, parseLongPassages('windows:127')), '/idx'));
+  });
+
   it('passes when the manifest was built with the same model', () => {
     assert.doesNotThrow(() => assertManifestMatchesModel(manifestFor(miniLm), miniLm, '/idx'));
     assert.doesNotThrow(() => assertManifestMatchesModel(manifestFor(bge), bge, '/idx'));
