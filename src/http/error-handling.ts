@@ -35,15 +35,28 @@ const bodyParserErrors: Record<string, (error: Error) => AppError> = {
   'stream.encoding.set': () => new AppError('internal'),
 };
 
+/**
+ * Errors from Express's own layers (body parsing, decompression, path decoding) carry an HTTP
+ * status in the http-errors style; a 4xx among them is the client's mistake, never a 500.
+ */
+function toAppError(error: unknown): AppError {
+  if (isAppError(error)) return error;
+  const { type, status } = (error ?? {}) as { type?: unknown; status?: unknown };
+  if (typeof type === 'string' && bodyParserErrors[type]) return bodyParserErrors[type](error as Error);
+  if (error instanceof URIError) return new AppError('invalid_input', 'The request path is not valid percent-encoding.');
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    const message = error instanceof Error ? error.message : undefined;
+    if (status === 413) return new AppError('payload_too_large', message);
+    if (status === 415) return new AppError('unsupported_media_type', message);
+    return new AppError('invalid_input', message ? `The request cannot be read: ${message}` : undefined);
+  }
+  return new AppError('internal');
+}
+
 /** The one place errors become responses: the catalog fixes status and code; 5xx are logged as errors. */
 export const errorHandler: ErrorRequestHandler = (error: unknown, request, response, next) => {
   if (response.headersSent) return next(error);
-  const type = (error as { type?: unknown } | null)?.type;
-  const appError = isAppError(error)
-    ? error
-    : typeof type === 'string' && bodyParserErrors[type]
-      ? bodyParserErrors[type](error as Error)
-      : new AppError('internal');
+  const appError = toAppError(error);
   if (appError.status >= 500) request.log.error({ err: error, code: appError.code }, 'request failed');
   else request.log.info({ code: appError.code, message: appError.message }, 'request rejected');
   response.status(appError.status).json(toErrorBody(appError));
