@@ -5,6 +5,7 @@ import type { Config } from './config/config.js';
 import type { Embedder } from './embedding/embedder.js';
 import { loadEmbedder } from './embedding/load-embedder.js';
 import { getModel, parseLongPassages, withLongPassages } from './embedding/model-registry.js';
+import { QueryCachingEmbedder } from './embedding/query-cache.js';
 import { AppError } from './errors.js';
 import { createApp } from './http/app.js';
 import { openIndexFolder } from './index/index-folder.js';
@@ -54,7 +55,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     if (loadedEmbedder.status === 'rejected') throw loadedEmbedder.reason;
     if (loadedIndex.status === 'rejected') throw loadedIndex.reason;
     const index = loadedIndex.value;
-    const service = new SearchService(index, loadedEmbedder.value, config.SEARCH_MODE);
+    const service = new SearchService(index, new QueryCachingEmbedder(loadedEmbedder.value, config.QUERY_CACHE_SIZE), config.SEARCH_MODE);
     await service.warmUp();
     if (state.phase === 'stopping') return;
     state.markReady(service);

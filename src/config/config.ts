@@ -31,6 +31,8 @@ const configSchema = z.object({
   EMBED_BATCH_SIZE: integer(1, 512).default(32),
   /** Retrieval mode of /v1/search and /v1/similar when a request names none. */
   SEARCH_MODE: z.enum(searchModes).default('hybrid'),
+  /** Query vectors kept for repeated searches (0 turns the cache off). */
+  QUERY_CACHE_SIZE: integer(0, 1_000_000).default(1_000),
   /** HNSW breadth at query time: higher finds more true neighbours, slower. */
   HNSW_EF_SEARCH: integer(10, 2_000).default(128),
   MAX_BODY_BYTES: integer(1_024, 50 * 1024 * 1024).default(1024 * 1024),

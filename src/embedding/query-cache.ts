@@ -1,0 +1,61 @@
+import type { Embedder } from './embedder.js';
+
+/**
+ * Remembers the vectors of recent queries (least recently used dropped first): repeated searches,
+ * pagination and retries skip the model. Passages are not cached: each abstract is rarely sent
+ * twice and costs far more memory per entry.
+ */
+export class QueryCachingEmbedder implements Embedder {
+  private readonly cache = new Map<string, Float32Array>();
+
+  constructor(
+    private readonly inner: Embedder,
+    private readonly capacity: number,
+  ) {}
+
+  get model(): Embedder['model'] {
+    return this.inner.model;
+  }
+
+  async embedQueries(texts: readonly string[]): Promise<Float32Array[]> {
+    const vectors = new Map<string, Float32Array>();
+    const missing: string[] = [];
+    for (const text of new Set(texts)) {
+      const cached = this.cache.get(text);
+      if (cached) {
+        // Re-inserting marks the entry as most recently used (a Map keeps insertion order).
+        this.cache.delete(text);
+        this.cache.set(text, cached);
+        vectors.set(text, cached);
+      } else {
+        missing.push(text);
+      }
+    }
+    if (missing.length > 0) {
+      const embedded = await this.inner.embedQueries(missing);
+      missing.forEach((text, i) => {
+        vectors.set(text, embedded[i]!);
+        this.remember(text, embedded[i]!);
+      });
+    }
+    return texts.map((text) => vectors.get(text)!);
+  }
+
+  embedPassages(texts: readonly string[]): Promise<Float32Array[]> {
+    return this.inner.embedPassages(texts);
+  }
+
+  countPassageTokens(text: string): number | Promise<number> {
+    return this.inner.countPassageTokens(text);
+  }
+
+  dispose(): Promise<void> {
+    return this.inner.dispose();
+  }
+
+  private remember(text: string, vector: Float32Array): void {
+    if (this.capacity <= 0) return;
+    this.cache.set(text, vector);
+    if (this.cache.size > this.capacity) this.cache.delete(this.cache.keys().next().value!);
+  }
+}
