@@ -104,7 +104,7 @@ const models: readonly ModelDescription[] = [
     maxTokens: 512,
     longPassages: { kind: 'truncate' },
     queryPrefix: 'Represent this sentence for searching relevant passages: ',
-    hybridDenseWeight: 0.5,
+    hybridDenseWeight: 0.6,
     onnxFile: 'onnx/model_quantized.onnx',
     dtype: 'q8',
     onnxSha256: '6c9c6101a956d62dfb5e7190c538226c0c5bb9cb27b651234b6df063ee7dbfe4',

@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { getModel } from '../../src/embedding/model-registry.js';
-import { AppError, type ErrorCode } from '../../src/errors.js';
 import { IndexFolderWriter, openIndexFolder } from '../../src/index/index-folder.js';
 import { describeModel, indexFiles, indexFormatVersion, manifestFileName, readManifest, writeManifest } from '../../src/index/manifest.js';
 import { defaultHnswParameters } from '../../src/index/vector-index.js';
 import type { Paper } from '../../src/store/paper.js';
+import { isAppErrorWithCode } from './support.js';
 
 const model = getModel('all-MiniLM-L6-v2');
 const otherModel = getModel('bge-small-en-v1.5');
@@ -42,15 +42,6 @@ function samplePapers(count: number, prefix = 'p'): Paper[] {
     abstract: `Abstract of paper ${i}.`,
     ...(i % 2 === 0 ? { authors: ['A. Author', 'B. Author'], year: 2000 + i } : { categories: ['cs.LG'] }),
   }));
-}
-
-function isAppErrorWithCode(code: ErrorCode, messagePattern?: RegExp) {
-  return (error: unknown): boolean => {
-    assert.ok(error instanceof AppError, `expected an AppError, got ${String(error)}`);
-    assert.equal(error.code, code);
-    if (messagePattern) assert.match(error.message, messagePattern);
-    return true;
-  };
 }
 
 let root: string;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { getModel, halfWindowStrategy, parseLongPassages, withLongPassages } from '../../src/embedding/model-registry.js';
-import { AppError, type ErrorCode } from '../../src/errors.js';
+import { AppError } from '../../src/errors.js';
 import {
   assertManifestMatchesModel,
   describeModel,
@@ -15,6 +15,7 @@ import {
   writeManifest,
   type Manifest,
 } from '../../src/index/manifest.js';
+import { isAppErrorWithCode } from './support.js';
 
 const miniLm = getModel('all-MiniLM-L6-v2');
 const bge = getModel('bge-small-en-v1.5');
@@ -47,15 +48,6 @@ async function folderWithManifest(content: string): Promise<string> {
   await mkdir(folder);
   await writeFile(join(folder, manifestFileName), content);
   return folder;
-}
-
-function isAppErrorWithCode(code: ErrorCode, messagePattern?: RegExp) {
-  return (error: unknown): boolean => {
-    assert.ok(error instanceof AppError, `expected an AppError, got ${String(error)}`);
-    assert.equal(error.code, code);
-    if (messagePattern) assert.match(error.message, messagePattern);
-    return true;
-  };
 }
 
 describe('readManifest', () => {

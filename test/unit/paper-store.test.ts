@@ -3,24 +3,15 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { AppError, type ErrorCode } from '../../src/errors.js';
 import type { Paper } from '../../src/store/paper.js';
 import { PaperStore, PaperStoreWriter } from '../../src/store/paper-store.js';
+import { isAppErrorWithCode } from './support.js';
 
 const papers: Paper[] = [
   { id: 'a', title: 'Alpha', abstract: 'First.', authors: ['X'], year: 2020 },
   { id: 'b', title: '', abstract: 'Second, with "quotes" and\nnewline.' },
   { id: 'c', title: 'Γάμμα — unicode', abstract: 'Third ✓', categories: ['cs.CL'], doi: '10.1/c', url: 'https://x/c', arxiv_id: '2401.00001', date: '2024-01' },
 ];
-
-function isAppErrorWithCode(code: ErrorCode, messagePattern?: RegExp) {
-  return (error: unknown): boolean => {
-    assert.ok(error instanceof AppError, `expected an AppError, got ${String(error)}`);
-    assert.equal(error.code, code);
-    if (messagePattern) assert.match(error.message, messagePattern);
-    return true;
-  };
-}
 
 let dir: string;
 let counter = 0;

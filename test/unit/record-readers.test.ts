@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { AppError, type ErrorCode } from '../../src/errors.js';
 import { detectFormat, openRecordSource, type InputFormat, type RawRecord } from '../../src/ingest/record-readers.js';
+import { isAppErrorWithCode } from './support.js';
 
 let dir: string;
 before(async () => {
@@ -26,15 +26,6 @@ async function readAll(path: string, format: InputFormat): Promise<RawRecord[]> 
   const records: RawRecord[] = [];
   for await (const record of source.records()) records.push(record);
   return records;
-}
-
-function isAppErrorWithCode(code: ErrorCode, messagePattern?: RegExp) {
-  return (error: unknown): boolean => {
-    assert.ok(error instanceof AppError, `expected an AppError, got ${String(error)}`);
-    assert.equal(error.code, code);
-    if (messagePattern) assert.match(error.message, messagePattern);
-    return true;
-  };
 }
 
 describe('detectFormat', () => {

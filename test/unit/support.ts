@@ -1,0 +1,31 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before } from 'node:test';
+import { AppError, type ErrorCode } from '../../src/errors.js';
+
+/** For assert.throws / assert.rejects: an AppError with this code (and message, if given). */
+export function isAppErrorWithCode(code: ErrorCode, messagePattern?: RegExp) {
+  return (error: unknown): boolean => {
+    assert.ok(error instanceof AppError, `expected an AppError, got ${String(error)}`);
+    assert.equal(error.code, code);
+    if (messagePattern) assert.match(error.message, messagePattern);
+    return true;
+  };
+}
+
+/** A temporary folder for the test file, made before its tests and removed after; call the result for its path. */
+export function temporaryRoot(prefix: string): () => string {
+  let root: string | undefined;
+  before(async () => {
+    root = await mkdtemp(join(tmpdir(), prefix));
+  });
+  after(async () => {
+    if (root) await rm(root, { recursive: true, force: true });
+  });
+  return () => {
+    if (!root) throw new Error('temporaryRoot is only available inside tests');
+    return root;
+  };
+}
