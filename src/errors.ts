@@ -6,7 +6,6 @@
 export const errorCatalog = {
   invalid_input: { status: 400, message: 'The request is invalid.' },
   invalid_json: { status: 400, message: 'The request body is not valid JSON.' },
-  unauthorized: { status: 401, message: 'Authentication is required.' },
   route_not_found: { status: 404, message: 'No such route.' },
   paper_not_found: { status: 404, message: 'No paper with this id.' },
   method_not_allowed: { status: 405, message: 'This method is not allowed on this route.' },

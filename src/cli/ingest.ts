@@ -14,7 +14,7 @@ const fieldFlags = ['id', 'title', 'abstract', 'authors', 'categories', 'year', 
 const usage =
   'npm run ingest -- --input <file.jsonl|.json|.csv[.gz]> [--index <dir>] [--format jsonl|json|csv] [--model <id>] ' +
   '[--long-passages truncate|windows] [--strict] ' +
-  `[--window <n>] [${fieldFlags.map((flag) => `--${flag}-field <name>`).join('] [')}]`;
+  `[--group-size <n>] [${fieldFlags.map((flag) => `--${flag}-field <name>`).join('] [')}]`;
 
 const fieldName = z.string().min(1).optional();
 const argumentsSchema = z.strictObject({
@@ -24,7 +24,7 @@ const argumentsSchema = z.strictObject({
   model: z.enum(knownModelIds as [string, ...string[]]).optional(),
   strict: z.boolean().optional(),
   'long-passages': z.enum(['truncate', 'windows']).optional(),
-  window: z.coerce.number().int().min(1).max(100_000).optional(),
+  'group-size': z.coerce.number().int().min(1).max(100_000).optional(),
   ...Object.fromEntries(fieldFlags.map((flag) => [`${flag}-field`, fieldName])),
 });
 
@@ -37,7 +37,7 @@ await runCli(async ({ config, log }) => {
       model: { type: 'string' },
       strict: { type: 'boolean' },
       'long-passages': { type: 'string' },
-      window: { type: 'string' },
+      'group-size': { type: 'string' },
       ...Object.fromEntries(fieldFlags.map((flag) => [`${flag}-field`, { type: 'string' as const }])),
     },
     strict: false,
@@ -53,7 +53,7 @@ await runCli(async ({ config, log }) => {
       format,
       indexDir: args.index ?? config.INDEX_DIR,
       strict: args.strict ?? false,
-      windowSize: args.window,
+      groupSize: args['group-size'],
       fields: withFieldOverrides(
         Object.fromEntries(fieldFlags.map((flag) => [flag === 'arxiv-id' ? 'arxiv_id' : flag, args[`${flag}-field`]])),
       ),

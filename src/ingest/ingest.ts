@@ -16,10 +16,10 @@ export interface IngestOptions {
   /** Stop at the first rejected record instead of reporting it and going on. */
   strict?: boolean;
   /**
-   * Papers collected before embedding. Within a window texts are embedded shortest first, so each
+   * Papers collected before embedding. Within a group texts are embedded shortest first, so each
    * model batch holds texts of similar length and little padding; memory stays bounded by it.
    */
-  windowSize?: number;
+  groupSize?: number;
   log: Logger;
   progress?: ProgressReporter;
 }
@@ -49,14 +49,14 @@ const maxRejectionExamples = 20;
 export async function ingestPapers(embedder: Embedder, options: IngestOptions): Promise<IngestSummary> {
   const started = performance.now();
   const fields = options.fields ?? defaultFieldMap;
-  const windowSize = options.windowSize ?? 256;
+  const groupSize = options.groupSize ?? 256;
   const source = await openRecordSource(options.input, options.format);
   const writer = await IndexFolderWriter.create(options.indexDir, embedder.model);
   const seenIds = new Set<string>();
   const rejected: Partial<Record<RejectionReason, number>> = {};
   const rejectionExamples: Rejection[] = [];
   let read = 0;
-  let window: Paper[] = [];
+  let group: Paper[] = [];
 
   const reject = (rejection: Rejection) => {
     rejected[rejection.reason] = (rejected[rejection.reason] ?? 0) + 1;
@@ -67,8 +67,8 @@ export async function ingestPapers(embedder: Embedder, options: IngestOptions): 
     }
   };
   const flush = async () => {
-    await embedWindow(embedder, writer, window);
-    window = [];
+    await embedGroup(embedder, writer, group);
+    group = [];
     options.progress?.update(writer.size, source.totalBytes > 0 ? source.bytesRead() / source.totalBytes : 1);
   };
 
@@ -89,8 +89,8 @@ export async function ingestPapers(embedder: Embedder, options: IngestOptions): 
         continue;
       }
       seenIds.add(mapped.paper.id);
-      window.push(mapped.paper);
-      if (window.length >= windowSize) await flush();
+      group.push(mapped.paper);
+      if (group.length >= groupSize) await flush();
     }
     await flush();
     if (writer.size === 0) {
@@ -120,8 +120,8 @@ export async function ingestPapers(embedder: Embedder, options: IngestOptions): 
   }
 }
 
-/** Embeds a window (the embedder batches it by length) and adds the papers in input order. */
-async function embedWindow(embedder: Embedder, writer: IndexFolderWriter, papers: readonly Paper[]): Promise<void> {
+/** Embeds a group (the embedder batches it by length) and adds the papers in input order. */
+async function embedGroup(embedder: Embedder, writer: IndexFolderWriter, papers: readonly Paper[]): Promise<void> {
   if (papers.length === 0) return;
   const vectors = await embedder.embedPassages(papers.map((paper) => paperPassage(paper.title, paper.abstract)));
   for (let i = 0; i < papers.length; i++) await writer.add(papers[i]!, vectors[i]!);

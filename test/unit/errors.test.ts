@@ -7,7 +7,6 @@ describe('AppError', () => {
     const expectations: [ErrorCode, number][] = [
       ['invalid_input', 400],
       ['invalid_json', 400],
-      ['unauthorized', 401],
       ['route_not_found', 404],
       ['paper_not_found', 404],
       ['method_not_allowed', 405],
