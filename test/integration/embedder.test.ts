@@ -51,11 +51,11 @@ describe('the real all-MiniLM-L6-v2 model (quantized ONNX, transformers.js)', ()
     });
 
     it('ignores a change after token 256 and sees one at token 200', async () => {
-      const [original, changedLate, changedAt200] = await Promise.all([
-        embedder.embedPassages([words(400)]),
-        embedder.embedPassages([words(400, 300)]),
-        embedder.embedPassages([words(400, 200)]),
-      ]);
+      // One text per model call: texts sharing a call share the int8 activation scale, which
+      // would blur what this test pins.
+      const original = await embedder.embedPassages([words(400)]);
+      const changedLate = await embedder.embedPassages([words(400, 300)]);
+      const changedAt200 = await embedder.embedPassages([words(400, 200)]);
       assert.deepEqual(changedLate[0], original[0]);
       assert.ok(cosine(changedAt200[0]!, original[0]!) < 0.9999, 'a word inside the window changes the vector');
     });
