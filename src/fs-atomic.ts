@@ -25,12 +25,15 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
     await rm(staging, { force: true });
     throw error;
   }
-  await fsyncDirectory(dirname(path));
+  await fsyncPath(dirname(path));
 }
 
-/** Makes a rename inside `dir` durable. */
-export async function fsyncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
+/**
+ * Flushes a file, or a folder's entries (which makes a rename inside it durable), to disk.
+ * Opening read-only is enough for fsync on both.
+ */
+export async function fsyncPath(path: string): Promise<void> {
+  const handle = await open(path, 'r');
   try {
     await handle.sync();
   } finally {
@@ -44,7 +47,7 @@ export async function fsyncDirectory(dir: string): Promise<void> {
  * the old or the new complete folder is at `target` (apart from the instant between the renames).
  */
 export async function replaceDirectory(staged: string, target: string): Promise<void> {
-  await fsyncDirectory(staged);
+  await fsyncPath(staged);
   const retired = stagingPathFor(target, 'old');
   let hadPrevious = true;
   try {
@@ -59,7 +62,7 @@ export async function replaceDirectory(staged: string, target: string): Promise<
     if (hadPrevious) await rename(retired, target);
     throw error;
   }
-  await fsyncDirectory(dirname(target));
+  await fsyncPath(dirname(target));
   if (hadPrevious) await rm(retired, { recursive: true, force: true });
 }
 
@@ -67,14 +70,4 @@ export async function sha256OfFile(path: string): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
   return hash.digest('hex');
-}
-
-/** Flushes a finished file to disk before the folder holding it is renamed into place. */
-export async function fsyncFile(path: string): Promise<void> {
-  const handle = await open(path, 'r+');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }

@@ -7,7 +7,7 @@ import type { ModelDescription } from '../embedding/model-registry.js';
 import { analyzerName } from '../search/lexical/analyzer.js';
 import { Bm25Index, type Bm25IndexBuilder } from '../search/lexical/bm25-index.js';
 import { AppError } from '../errors.js';
-import { fsyncFile, replaceDirectory, stagingPathFor } from '../fs-atomic.js';
+import { fsyncPath, replaceDirectory, stagingPathFor } from '../fs-atomic.js';
 import type { Paper } from '../store/paper.js';
 import { PaperStore, PaperStoreWriter } from '../store/paper-store.js';
 import {
@@ -130,7 +130,7 @@ export class IndexFolderWriter {
     await this.index.save(join(this.staging, indexFiles.hnsw));
     const lexical = this.lexical.build();
     await writeFile(join(this.staging, indexFiles.lexical), lexical.serialize());
-    for (const file of Object.values(indexFiles)) await fsyncFile(join(this.staging, file));
+    for (const file of Object.values(indexFiles)) await fsyncPath(join(this.staging, file));
     const manifest: Manifest = {
       format: 'paper-search-index',
       formatVersion: indexFormatVersion,

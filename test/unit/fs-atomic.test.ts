@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fsyncFile, replaceDirectory, sha256OfFile, stagingPathFor, writeFileAtomic } from '../../src/fs-atomic.js';
+import { fsyncPath, replaceDirectory, sha256OfFile, stagingPathFor, writeFileAtomic } from '../../src/fs-atomic.js';
 
 let root: string;
 let counter = 0;
@@ -162,12 +162,12 @@ describe('sha256OfFile', () => {
   });
 });
 
-describe('fsyncFile', () => {
+describe('fsyncPath', () => {
   it('succeeds on an existing file without changing it', async () => {
     const dir = await freshDir();
     const path = join(dir, 'f');
     await writeFile(path, 'data');
-    await fsyncFile(path);
+    await fsyncPath(path);
     assert.equal(await readFile(path, 'utf8'), 'data');
   });
 });

@@ -9,31 +9,11 @@ import { IndexFolderWriter, openIndexFolder } from '../../src/index/index-folder
 import { describeModel, indexFiles, indexFormatVersion, manifestFileName, readManifest, writeManifest } from '../../src/index/manifest.js';
 import { defaultHnswParameters } from '../../src/index/vector-index.js';
 import type { Paper } from '../../src/store/paper.js';
-import { isAppErrorWithCode } from './support.js';
+import { isAppErrorWithCode, randomUnitVectors } from './support.js';
 
 const model = getModel('all-MiniLM-L6-v2');
 const otherModel = getModel('bge-small-en-v1.5');
 const dimension = 384;
-
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
-function randomUnitVectors(count: number, seed: number): Float32Array[] {
-  const random = seededRandom(seed);
-  return Array.from({ length: count }, () => {
-    const vector = Float32Array.from({ length: dimension }, () => random() * 2 - 1);
-    const norm = Math.hypot(...vector);
-    return vector.map((value) => value / norm);
-  });
-}
 
 function samplePapers(count: number, prefix = 'p'): Paper[] {
   return Array.from({ length: count }, (_, i) => ({
@@ -69,7 +49,7 @@ async function buildIndex(target: string, papers: readonly Paper[], vectors: rea
 
 describe('IndexFolderWriter + openIndexFolder', () => {
   const papers = samplePapers(40);
-  const vectors = randomUnitVectors(40, 1);
+  const vectors = randomUnitVectors(40, dimension, 1);
 
   it('writes a complete folder that openIndexFolder reads back', async () => {
     const parent = await freshParent();
@@ -143,7 +123,7 @@ describe('IndexFolderWriter + openIndexFolder', () => {
     await buildIndex(target, papers.slice(0, 10), vectors.slice(0, 10));
     await writeFile(join(target, 'stray.txt'), 'from the old folder');
     const replacement = samplePapers(3, 'new-');
-    await buildIndex(target, replacement, randomUnitVectors(3, 2));
+    await buildIndex(target, replacement, randomUnitVectors(3, dimension, 2));
 
     assert.deepEqual(await readdir(parent), ['index']);
     assert.ok(!(await readdir(target)).includes('stray.txt'));

@@ -4,6 +4,7 @@ import { AppError } from '../../src/errors.js';
 import { analyze } from '../../src/search/lexical/analyzer.js';
 import { Bm25Index, defaultBm25Parameters, type LexicalHit } from '../../src/search/lexical/bm25-index.js';
 import { crc32, portableCrc32 } from '../../src/search/lexical/crc32.js';
+import { seededRandom } from './support.js';
 
 function indexOf(texts: readonly string[], parameters?: { k1?: number; b?: number }): Bm25Index {
   const builder = Bm25Index.builder(parameters);
@@ -320,17 +321,6 @@ describe('crc32', () => {
     assert.equal(portableCrc32(bytes), crc32(bytes));
   });
 });
-
-/** A small deterministic generator (mulberry32), so the random corpora are the same every run. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** BM25 written the obvious way, with Maps, from the same analyzer. */
 function referenceSearch(texts: readonly string[]) {

@@ -29,3 +29,24 @@ export function temporaryRoot(prefix: string): () => string {
     return root;
   };
 }
+
+/** Small deterministic PRNG (mulberry32) so every run builds the same data. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+export function randomUnitVectors(count: number, dimension: number, seed: number): Float32Array[] {
+  const random = seededRandom(seed);
+  return Array.from({ length: count }, () => {
+    const vector = Float32Array.from({ length: dimension }, () => random() * 2 - 1);
+    const norm = Math.hypot(...vector);
+    return vector.map((value) => value / norm);
+  });
+}

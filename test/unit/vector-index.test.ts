@@ -4,27 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { VectorIndex, defaultHnswParameters, type Neighbor } from '../../src/index/vector-index.js';
-
-/** Small deterministic PRNG (mulberry32) so every run builds the same vectors. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
-function randomUnitVectors(count: number, dimension: number, seed: number): Float32Array[] {
-  const random = seededRandom(seed);
-  return Array.from({ length: count }, () => {
-    const vector = Float32Array.from({ length: dimension }, () => random() * 2 - 1);
-    const norm = Math.hypot(...vector);
-    return vector.map((value) => value / norm);
-  });
-}
+import { randomUnitVectors } from './support.js';
 
 function dot(a: Float32Array, b: Float32Array): number {
   let sum = 0;
