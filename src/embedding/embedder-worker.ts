@@ -5,13 +5,12 @@
  * (micro-batching), which is where concurrent queries gain throughput.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { TransformersEmbedder, type TransformersEmbedderOptions } from './transformers-embedder.js';
+import { TransformersEmbedder } from './transformers-embedder.js';
 import type { WorkerReply, WorkerRequest, WorkerSetup } from './worker-protocol.js';
 
 const port = parentPort!;
 const setup = workerData as WorkerSetup;
-const options: TransformersEmbedderOptions = setup.options;
-const embedder = await TransformersEmbedder.create(setup.model, options);
+const embedder = await TransformersEmbedder.create(setup.model, setup.options);
 
 const queue: Extract<WorkerRequest, { type: 'embed' }>[] = [];
 let scheduled = false;
