@@ -28,7 +28,7 @@ const argumentsSchema = z.object({
   queries: z.string(),
   qrels: z.string(),
   mode: z.enum([...searchModes, 'all']).default('all'),
-  model: z.enum(['all', ...knownModelIds]).default('all-MiniLM-L6-v2'),
+  model: z.enum(['all', ...knownModelIds]).default('all'),
   json: z.boolean().default(false),
   cache: z.string().default('bench/.cache'),
   limit: z.coerce.number().int().positive().optional(),
