@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { Paper } from '../store/paper.js';
 
 /** Which input field feeds each paper field; the first candidate present in a record wins. */
@@ -63,49 +64,49 @@ export function mapRecordToPaper(value: unknown, fields: FieldMap = defaultField
     message: `field "${name}" must be ${expected}`,
   });
 
+  /** Parses a present field with its zod schema; a failure names the field and what it must be. */
+  const parseField = <Output>(found: { name: string; value: unknown }, field: FieldSchema<Output>): FieldResult<Output> => {
+    const parsed = field.schema.safeParse(found.value);
+    return parsed.success ? { parsed: true, value: parsed.data } : { parsed: false, failure: invalid(found.name, field.expected) };
+  };
+
   const id = pick('id');
   if (!id) return { ok: false, reason: 'missing_id', message: `no ${fields.id.join(' or ')} field` };
-  if (typeof id.value !== 'string' && !(typeof id.value === 'number' && Number.isFinite(id.value))) {
-    return invalid(id.name, 'a string or a number');
-  }
-  const paperId = String(id.value).trim();
-  if (paperId.length === 0 || paperId.length > 512) return invalid(id.name, 'a non-empty id of at most 512 characters');
+  const paperId = parseField(id, fieldSchemas.id);
+  if (!paperId.parsed) return paperId.failure;
 
   const abstract = pick('abstract');
-  if (!abstract) {
-    return { ok: false, reason: 'missing_abstract', message: `no ${fields.abstract.join(' or ')} field` };
-  }
-  if (typeof abstract.value !== 'string') return invalid(abstract.name, 'a string');
+  if (!abstract) return { ok: false, reason: 'missing_abstract', message: `no ${fields.abstract.join(' or ')} field` };
+  const abstractText = parseField(abstract, fieldSchemas.text);
+  if (!abstractText.parsed) return abstractText.failure;
 
+  const paper: Paper = { id: paperId.value, title: '', abstract: abstractText.value };
   const title = pick('title');
-  if (title && typeof title.value !== 'string') return invalid(title.name, 'a string');
+  if (title) {
+    const titleText = parseField(title, fieldSchemas.text);
+    if (!titleText.parsed) return titleText.failure;
+    paper.title = titleText.value;
+  }
 
-  const paper: Paper = { id: paperId, title: typeof title?.value === 'string' ? title.value.trim() : '', abstract: abstract.value.trim() };
-
-  const lists: [('authors' | 'categories'), RegExp][] = [
-    ['authors', /\s*;\s*|\s*,\s*|\s+and\s+/],
-    ['categories', /[\s,;]+/],
-  ];
-  for (const [field, separator] of lists) {
+  for (const field of ['authors', 'categories'] as const) {
     const found = pick(field);
     if (!found) continue;
-    const list = toStringList(found.value, separator);
-    if (!list) return invalid(found.name, 'a list of strings or a delimited string');
-    if (list.length > 0) paper[field] = list;
+    const list = parseField(found, fieldSchemas[field]);
+    if (!list.parsed) return list.failure;
+    if (list.value.length > 0) paper[field] = list.value;
   }
 
   const date = pick('date');
   if (date) {
-    if (typeof date.value !== 'string' || !/^\d{4}(-\d{2}(-\d{2})?)?/.test(date.value.trim())) {
-      return invalid(date.name, 'a date string starting YYYY, YYYY-MM or YYYY-MM-DD');
-    }
-    paper.date = date.value.trim();
+    const dateText = parseField(date, fieldSchemas.date);
+    if (!dateText.parsed) return dateText.failure;
+    paper.date = dateText.value;
   }
   const year = pick('year');
   if (year) {
-    const parsed = typeof year.value === 'number' ? year.value : typeof year.value === 'string' ? Number(year.value.trim()) : Number.NaN;
-    if (!Number.isInteger(parsed) || parsed < 0 || parsed > 9999) return invalid(year.name, 'a whole year such as 2024');
-    paper.year = parsed;
+    const yearNumber = parseField(year, fieldSchemas.year);
+    if (!yearNumber.parsed) return yearNumber.failure;
+    paper.year = yearNumber.value;
   } else if (paper.date) {
     paper.year = Number(paper.date.slice(0, 4));
   }
@@ -113,20 +114,47 @@ export function mapRecordToPaper(value: unknown, fields: FieldMap = defaultField
   for (const field of ['doi', 'url', 'arxiv_id'] as const) {
     const found = pick(field);
     if (!found) continue;
-    if (typeof found.value !== 'string') return invalid(found.name, 'a string');
-    paper[field] = field === 'doi' ? normalizeDoi(found.value) : found.value.trim();
+    const text = parseField(found, field === 'doi' ? fieldSchemas.doi : fieldSchemas.text);
+    if (!text.parsed) return text.failure;
+    paper[field] = text.value;
   }
-  if (!paper.arxiv_id && (newStyleArxivId.test(paperId) || oldStyleArxivId.test(paperId))) paper.arxiv_id = paperId;
+  if (!paper.arxiv_id && (newStyleArxivId.test(paper.id) || oldStyleArxivId.test(paper.id))) paper.arxiv_id = paper.id;
   return { ok: true, paper };
 }
 
-function toStringList(value: unknown, separator: RegExp): string[] | undefined {
-  if (typeof value === 'string') return value.split(separator).map((part) => part.trim()).filter(Boolean);
-  if (Array.isArray(value) && value.every((item) => typeof item === 'string')) {
-    return value.map((item: string) => item.trim()).filter(Boolean);
-  }
-  return undefined;
+type FieldResult<Output> = { parsed: true; value: Output } | { parsed: false; failure: MappingResult };
+
+interface FieldSchema<Output> {
+  schema: z.ZodType<Output>;
+  /** Completes "field X must be ...". */
+  expected: string;
 }
+
+const stringList = (separator: RegExp) =>
+  z.union([
+    z.string().transform((value) => value.split(separator).map((part) => part.trim()).filter(Boolean)),
+    z.array(z.string()).transform((items) => items.map((item) => item.trim()).filter(Boolean)),
+  ]);
+
+/** Each input field's accepted forms and the normalized value it becomes. */
+const fieldSchemas = {
+  id: {
+    schema: z.union([z.string(), z.number().finite().transform(String)]).pipe(z.string().trim().min(1).max(512)),
+    expected: 'a non-empty string or a number, at most 512 characters',
+  },
+  text: { schema: z.string().transform((value) => value.trim()), expected: 'a string' },
+  authors: { schema: stringList(/\s*;\s*|\s*,\s*|\s+and\s+/), expected: 'a list of strings or a delimited string' },
+  categories: { schema: stringList(/[\s,;]+/), expected: 'a list of strings or a delimited string' },
+  date: {
+    schema: z.string().trim().regex(/^\d{4}(-\d{2}(-\d{2})?)?/),
+    expected: 'a date string starting YYYY, YYYY-MM or YYYY-MM-DD',
+  },
+  year: {
+    schema: z.union([z.number(), z.string().trim().regex(/^\d+$/).transform(Number)]).pipe(z.number().int().min(0).max(9999)),
+    expected: 'a whole year such as 2024',
+  },
+  doi: { schema: z.string().transform((value) => normalizeDoi(value)), expected: 'a string' },
+} satisfies Record<string, FieldSchema<unknown>>;
 
 /** DOIs are case-insensitive and often written as URLs; store the bare lower-case form. */
 export function normalizeDoi(doi: string): string {
