@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import { searchModes } from '../search/search-modes.js';
+import { paperSchema } from '../store/paper.js';
+
+/** Deepest result a page may reach (offset + k): past it, approximate search order is not worth paging. */
+export const maxPageEnd = 1_000;
 
 const k = z.coerce.number().int().min(1).max(100).default(10);
+const offset = z.coerce.number().int().min(0).max(maxPageEnd - 1).default(0);
 const nonBlank = (max: number) =>
   z
     .string()
@@ -10,19 +15,76 @@ const nonBlank = (max: number) =>
 
 const mode = z.enum(searchModes).optional();
 
-export const searchRequestSchema = z.strictObject({
-  query: nonBlank(10_000),
-  k,
-  mode,
+/** Stored fields a client may ask for; `id` and `score` always come back. */
+export const selectableFields = Object.keys(paperSchema.shape).filter((field) => field !== 'id') as [string, ...string[]];
+
+const year = z.number().int().min(0).max(9999);
+const names = z.array(z.string().trim().min(1).max(512)).min(1).max(100);
+
+export const filterSchema = z.strictObject({
+  year: z.strictObject({ gte: year.optional(), lte: year.optional(), gt: year.optional(), lt: year.optional() }).optional(),
+  categories: z
+    .strictObject({ any: names.optional(), all: names.optional() })
+    .refine((value) => value.any !== undefined || value.all !== undefined, { message: 'needs "any" or "all"' })
+    .optional(),
+  authors: z.strictObject({ any: names }).optional(),
+  exclude_ids: z.array(z.string().min(1).max(512)).max(1_000).optional(),
 });
 
-export const similarRequestSchema = z.strictObject({
-  abstract: nonBlank(100_000),
-  title: z.string().max(2_000).optional(),
+/** Options every ranked list takes: the page, a score floor, a filter and which fields come back. */
+const listOptions = {
   k,
-  mode,
-});
+  offset,
+  score_threshold: z.number().finite().optional(),
+  fields: z.array(z.enum(selectableFields)).max(selectableFields.length).optional(),
+  filter: filterSchema.optional(),
+};
 
-export const relatedQuerySchema = z.strictObject({ k });
+const withinPageLimit = (value: { k: number; offset: number }) => value.offset + value.k <= maxPageEnd;
+const pageLimitIssue = { message: `offset + k must be at most ${maxPageEnd}`, path: ['offset'] };
+
+export const searchRequestSchema = z.strictObject({ query: nonBlank(10_000), mode, ...listOptions }).refine(withinPageLimit, pageLimitIssue);
+
+export const similarRequestSchema = z
+  .strictObject({ abstract: nonBlank(100_000), title: z.string().max(2_000).optional(), mode, ...listOptions })
+  .refine(withinPageLimit, pageLimitIssue);
+
+/** A query parameter that may be repeated (`?a=x&a=y`) or comma-separated (`?a=x,y`). */
+const commaList = z
+  .union([z.string(), z.array(z.string())])
+  .transform((value) => (Array.isArray(value) ? value : [value]).flatMap((part) => part.split(',')).map((part) => part.trim()).filter(Boolean));
+/** Like commaList, but only repeated: author names contain commas. */
+const repeatedList = z.union([z.string(), z.array(z.string())]).transform((value) => (Array.isArray(value) ? value : [value]));
+const queryYear = z.coerce.number().int().min(0).max(9999).optional();
+
+/** The GET form of the list options: flat query parameters, turned into the same shape as a body. */
+export const relatedQuerySchema = z
+  .strictObject({
+    k,
+    offset,
+    score_threshold: z.coerce.number().finite().optional(),
+    fields: commaList.pipe(z.array(z.enum(selectableFields))).optional(),
+    year_gte: queryYear,
+    year_lte: queryYear,
+    year_gt: queryYear,
+    year_lt: queryYear,
+    categories_any: commaList.pipe(names).optional(),
+    categories_all: commaList.pipe(names).optional(),
+    authors_any: repeatedList.pipe(names).optional(),
+    exclude_ids: commaList.pipe(z.array(z.string().min(1).max(512)).max(1_000)).optional(),
+  })
+  .refine(withinPageLimit, pageLimitIssue)
+  .transform((query) => ({
+    k: query.k,
+    offset: query.offset,
+    score_threshold: query.score_threshold,
+    fields: query.fields,
+    filter: {
+      year: { gte: query.year_gte, lte: query.year_lte, gt: query.year_gt, lt: query.year_lt },
+      categories: { any: query.categories_any, all: query.categories_all },
+      authors: { any: query.authors_any },
+      exclude_ids: query.exclude_ids,
+    },
+  }));
 
 export const paperIdParamsSchema = z.object({ id: z.string().min(1).max(512) });

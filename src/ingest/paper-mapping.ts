@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Paper } from '../store/paper.js';
+import { normalizeDoi, type Paper } from '../store/paper.js';
 
 /** Which input field feeds each paper field; the first candidate present in a record wins. */
 export interface FieldMap {
@@ -155,8 +155,3 @@ const fieldSchemas = {
   },
   doi: { schema: z.string().transform((value) => normalizeDoi(value)), expected: 'a string' },
 } satisfies Record<string, FieldSchema<unknown>>;
-
-/** DOIs are case-insensitive and often written as URLs; store the bare lower-case form. */
-export function normalizeDoi(doi: string): string {
-  return doi.trim().replace(/^(https?:\/\/(dx\.)?doi\.org\/|doi:)/i, '').toLowerCase();
-}

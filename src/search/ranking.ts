@@ -19,3 +19,13 @@ export function toHits(neighbors: readonly Neighbor[], paperOf: (label: number) 
 export function roundScore(score: number): number {
   return Math.round(score * 1e6) / 1e6;
 }
+
+/** A hit with only the chosen stored fields (`id` and `score` always stay); all of them without a choice. */
+export function selectFields(hit: Hit, fields: readonly string[] | undefined): Partial<Hit> & Pick<Hit, 'id' | 'score'> {
+  if (!fields) return hit;
+  const chosen: Partial<Hit> & Pick<Hit, 'id' | 'score'> = { id: hit.id, score: hit.score };
+  for (const field of fields) {
+    if (field in hit) (chosen as Record<string, unknown>)[field] = (hit as Record<string, unknown>)[field];
+  }
+  return chosen;
+}

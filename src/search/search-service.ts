@@ -3,13 +3,22 @@ import { AppError } from '../errors.js';
 import type { LoadedIndex } from '../index/index-folder.js';
 import type { Paper } from '../store/paper.js';
 import { fuseNormalized, type FusedLabel, type ScoredLabel } from './fusion.js';
+import { bothAccept, compileFilter, type PaperFilter } from './paper-filter.js';
 import { toHits, type Hit } from './ranking.js';
 import type { SearchMode } from './search-modes.js';
 
 export interface SearchOptions {
+  /** Hits to return (the page size). */
   k: number;
+  /** Hits to skip first: page n is offset n·k. The order is stable, so pages continue each other. */
+  offset?: number;
   mode?: SearchMode;
+  filter?: PaperFilter;
+  /** Leave out hits scoring below this (in the mode's own score scale). */
+  scoreThreshold?: number;
 }
+
+export type RelatedOptions = Omit<SearchOptions, 'mode'>;
 
 export interface IndexInfo {
   model: string;
@@ -58,10 +67,11 @@ export class SearchService {
   }
 
   /** Papers nearest to a stored paper's own vector (never re-embedded), the paper itself left out. */
-  relatedToPaper(id: string, k: number): Hit[] {
+  relatedToPaper(id: string, options: RelatedOptions): Hit[] {
     const label = this.labelOf(id);
-    const neighbors = this.index.vectors.search(this.index.vectors.vector(label), k, (candidate) => candidate !== label);
-    return this.hits(neighbors);
+    const accept = bothAccept((candidate) => candidate !== label, this.compile(options.filter));
+    const neighbors = this.index.vectors.search(this.index.vectors.vector(label), pageEnd(options), accept);
+    return this.page(neighbors, options);
   }
 
   getPaper(id: string): Paper {
@@ -76,14 +86,31 @@ export class SearchService {
 
   private async retrieve(text: string, options: SearchOptions, embed: () => Promise<Float32Array>): Promise<Hit[]> {
     const mode = options.mode ?? this.defaultMode;
-    if (mode === 'lexical') return this.hits(this.index.lexical.search(text, options.k));
+    const accept = this.compile(options.filter);
+    const needed = pageEnd(options);
+    if (mode === 'lexical') return this.page(this.index.lexical.search(text, needed, accept), options);
     const vector = await embed();
-    if (mode === 'dense') return this.hits(this.index.vectors.search(vector, options.k));
-    const depth = Math.max(options.k, hybridCandidates);
-    const fused = fuseNormalized(this.index.vectors.search(vector, depth), this.index.lexical.search(text, depth), {
+    if (mode === 'dense') return this.page(this.index.vectors.search(vector, needed, accept), options);
+    const depth = Math.max(needed, hybridCandidates);
+    const fused = fuseNormalized(this.index.vectors.search(vector, depth, accept), this.index.lexical.search(text, depth, accept), {
       denseWeight: this.embedder.model.hybridDenseWeight,
     });
-    return this.hits(fused.slice(0, options.k));
+    return this.page(fused.slice(0, needed), options);
+  }
+
+  private compile(filter: PaperFilter | undefined): ((label: number) => boolean) | undefined {
+    return compileFilter(
+      filter,
+      (label) => this.index.papers.byLabel(label),
+      (id) => this.index.papers.labelOf(id),
+    );
+  }
+
+  /** The requested page of the ranked list: hits are ordered once over the whole prefix, then cut. */
+  private page(ranked: readonly (ScoredLabel | FusedLabel)[], options: SearchOptions | RelatedOptions): Hit[] {
+    const hits = this.hits(ranked).slice(options.offset ?? 0, pageEnd(options));
+    const threshold = options.scoreThreshold;
+    return threshold === undefined ? hits : hits.filter((hit) => hit.score >= threshold);
   }
 
   private labelOf(id: string): number {
@@ -95,4 +122,8 @@ export class SearchService {
   private hits(ranked: readonly (ScoredLabel | FusedLabel)[]): Hit[] {
     return toHits(ranked, (label) => this.index.papers.byLabel(label));
   }
+}
+
+function pageEnd(options: { k: number; offset?: number }): number {
+  return (options.offset ?? 0) + options.k;
 }

@@ -2,7 +2,7 @@ import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { AppError } from '../errors.js';
-import { paperSchema, type Paper } from './paper.js';
+import { arxivIdWithoutVersion, normalizeDoi, paperSchema, type Paper } from './paper.js';
 
 /**
  * The paper records of an index, kept in memory for serving. On disk they are `papers.jsonl`:
@@ -10,9 +10,15 @@ import { paperSchema, type Paper } from './paper.js';
  */
 export class PaperStore {
   private readonly labelById = new Map<string, number>();
+  private readonly labelByDoi = new Map<string, number>();
+  private readonly labelByArxivId = new Map<string, number>();
 
   private constructor(private readonly papers: readonly Paper[]) {
-    papers.forEach((paper, label) => this.labelById.set(paper.id, label));
+    papers.forEach((paper, label) => {
+      this.labelById.set(paper.id, label);
+      if (paper.doi) this.labelByDoi.set(normalizeDoi(paper.doi), label);
+      if (paper.arxiv_id) this.labelByArxivId.set(arxivIdWithoutVersion(paper.arxiv_id), label);
+    });
   }
 
   static async load(path: string, expectedCount: number): Promise<PaperStore> {
@@ -38,8 +44,17 @@ export class PaperStore {
     return this.papers.length;
   }
 
+  /**
+   * The label of a paper named by its id, or by `doi:<DOI>` or `arxiv:<arXiv id>` where the record
+   * has them (DOIs case-insensitive, arXiv versions ignored). An id that is literally `doi:...`
+   * still wins.
+   */
   labelOf(id: string): number | undefined {
-    return this.labelById.get(id);
+    const direct = this.labelById.get(id);
+    if (direct !== undefined) return direct;
+    if (id.startsWith('doi:')) return this.labelByDoi.get(normalizeDoi(id.slice('doi:'.length)));
+    if (id.startsWith('arxiv:')) return this.labelByArxivId.get(arxivIdWithoutVersion(id.slice('arxiv:'.length)));
+    return undefined;
   }
 
   byLabel(label: number): Paper {

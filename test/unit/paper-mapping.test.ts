@@ -3,12 +3,11 @@ import { describe, it } from 'node:test';
 import {
   defaultFieldMap,
   mapRecordToPaper,
-  normalizeDoi,
   withFieldOverrides,
   type MappingResult,
   type RejectionReason,
 } from '../../src/ingest/paper-mapping.js';
-import type { Paper } from '../../src/store/paper.js';
+import { normalizeDoi, type Paper } from '../../src/store/paper.js';
 
 function accepted(result: MappingResult): Paper {
   if (!result.ok) assert.fail(`expected the record to be accepted, got ${result.reason}: ${result.message}`);

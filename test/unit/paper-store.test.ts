@@ -40,6 +40,16 @@ describe('PaperStoreWriter + PaperStore', () => {
     });
   });
 
+  it('finds papers by doi: and arxiv: identifiers, case- and version-insensitively', async () => {
+    const store = await PaperStore.load(await writePapers(papers), papers.length);
+    assert.equal(store.labelOf('doi:10.1/C'), 2);
+    assert.equal(store.labelOf('doi:https://doi.org/10.1/c'), 2);
+    assert.equal(store.labelOf('arxiv:2401.00001'), 2);
+    assert.equal(store.labelOf('arxiv:2401.00001v3'), 2);
+    assert.equal(store.labelOf('doi:10.1/unknown'), undefined);
+    assert.equal(store.labelOf('2401.00001'), undefined, 'a bare arXiv id is not a paper id');
+  });
+
   it('writes one JSON object per line', async () => {
     const text = await readFile(await writePapers(papers), 'utf8');
     const lines = text.split('\n');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Neighbor } from '../../src/index/vector-index.js';
-import { roundScore, toHits } from '../../src/search/ranking.js';
+import { roundScore, selectFields, toHits } from '../../src/search/ranking.js';
 import type { Paper } from '../../src/store/paper.js';
 
 const papers: Paper[] = [
@@ -128,5 +128,18 @@ describe('roundScore', () => {
     assert.equal(roundScore(0.1234564), 0.123456);
     assert.equal(roundScore(1), 1);
     assert.equal(roundScore(-0.2500004), -0.25);
+  });
+});
+
+describe('selectFields', () => {
+  const hit = { id: 'p', title: 'T', score: 0.5, abstract: 'A', year: 2020, categories: ['cs.CL'] };
+  it('keeps id and score and the chosen fields only', () => {
+    assert.deepEqual(selectFields(hit, ['title', 'year']), { id: 'p', score: 0.5, title: 'T', year: 2020 });
+  });
+  it('leaves out a chosen field the paper does not have', () => {
+    assert.deepEqual(selectFields(hit, ['doi']), { id: 'p', score: 0.5 });
+  });
+  it('returns the whole hit without a choice', () => {
+    assert.equal(selectFields(hit, undefined), hit);
   });
 });

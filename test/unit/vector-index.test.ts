@@ -128,6 +128,20 @@ describe('VectorIndex', () => {
     }
   });
 
+  it('still returns k when the filter matches under 1% of the vectors', () => {
+    const many = randomUnitVectors(4_000, 32, 11);
+    const index = VectorIndex.create(32, defaultHnswParameters, many.length);
+    many.forEach((vector, label) => index.add(label, vector));
+    index.setEfSearch(64);
+    const rare = (label: number) => label % 150 === 0; // 27 of 4,000: 0.7%
+    for (const query of randomUnitVectors(10, 32, 12)) {
+      const result = index.search(query, 10, rare);
+      assert.equal(result.length, 10);
+      assert.ok(result.every((neighbor) => rare(neighbor.label)));
+      assertScoresClose(result, bruteForce(many, query, 10, rare));
+    }
+  });
+
   it('leaves out a stored vector itself when the filter excludes it', () => {
     const index = buildIndex(vectors);
     const result = index.search(vectors[5]!, 5, (label) => label !== 5);

@@ -1,5 +1,7 @@
 import { Router } from 'express';
-import type { SearchService } from '../../search/search-service.js';
+import type { PaperFilter } from '../../search/paper-filter.js';
+import { selectFields } from '../../search/ranking.js';
+import type { RelatedOptions, SearchService } from '../../search/search-service.js';
 import { methodNotAllowed, parseInput } from '../error-handling.js';
 import { paperIdParamsSchema, relatedQuerySchema, searchRequestSchema, similarRequestSchema } from '../schemas.js';
 
@@ -10,16 +12,16 @@ export function searchRoutes(requireService: () => SearchService): Router {
   router.post('/v1/search', async (request, response) => {
     const started = performance.now();
     const body = parseInput(searchRequestSchema, request.body, 'body');
-    const hits = await requireService().searchText(body.query, { k: body.k, mode: body.mode });
-    response.json({ hits, took_ms: elapsedMs(started) });
+    const hits = await requireService().searchText(body.query, { ...listOptions(body), mode: body.mode });
+    response.json({ hits: hits.map((hit) => selectFields(hit, body.fields)), took_ms: elapsedMs(started) });
   });
   router.all('/v1/search', methodNotAllowed(['POST']));
 
   router.post('/v1/similar', async (request, response) => {
     const started = performance.now();
     const body = parseInput(similarRequestSchema, request.body, 'body');
-    const hits = await requireService().similarToAbstract(body.abstract, body.title, { k: body.k, mode: body.mode });
-    response.json({ hits, took_ms: elapsedMs(started) });
+    const hits = await requireService().similarToAbstract(body.abstract, body.title, { ...listOptions(body), mode: body.mode });
+    response.json({ hits: hits.map((hit) => selectFields(hit, body.fields)), took_ms: elapsedMs(started) });
   });
   router.all('/v1/similar', methodNotAllowed(['POST']));
 
@@ -35,12 +37,17 @@ export function searchRoutes(requireService: () => SearchService): Router {
     const started = performance.now();
     const { id } = parseInput(paperIdParamsSchema, request.params, 'params');
     const query = parseInput(relatedQuerySchema, request.query, 'query');
-    const hits = requireService().relatedToPaper(id, query.k);
-    response.json({ hits, took_ms: elapsedMs(started) });
+    const hits = requireService().relatedToPaper(id, listOptions(query));
+    response.json({ hits: hits.map((hit) => selectFields(hit, query.fields)), took_ms: elapsedMs(started) });
   });
   router.all('/v1/papers/:id/related', methodNotAllowed(['GET']));
 
   return router;
+}
+
+/** The transport's list options (snake_case, as in the API) as the search service takes them. */
+function listOptions(input: { k: number; offset: number; score_threshold?: number | undefined; filter?: PaperFilter | undefined }): RelatedOptions {
+  return { k: input.k, offset: input.offset, scoreThreshold: input.score_threshold, filter: input.filter };
 }
 
 function elapsedMs(started: number): number {

@@ -1,0 +1,158 @@
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { RunningServer } from '../../src/server.js';
+import { buildIndex, makeTempDir, removeDir, repoRoot, request, startTestServer } from './helpers.js';
+
+const arxivSample = join(repoRoot, 'index-data/samples/arxiv-sample.jsonl');
+
+interface Hit {
+  id: string;
+  score: number;
+  title?: string;
+  year?: number;
+  categories?: string[];
+  authors?: string[];
+  abstract?: string;
+}
+interface HitsBody {
+  hits: Hit[];
+}
+interface ErrorBody {
+  error: { code: string; details?: { issues?: { path: string }[] } };
+}
+
+let workDir: string;
+let server: RunningServer;
+let base: string;
+let papers: { id: string; authors: string[]; categories: string[]; first_listed: string }[];
+
+before(async () => {
+  workDir = await makeTempDir();
+  await buildIndex(join(workDir, 'index'), arxivSample);
+  server = await startTestServer(join(workDir, 'index'));
+  base = server.url;
+  papers = (await readFile(arxivSample, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as (typeof papers)[number]);
+});
+
+after(async () => {
+  await server?.close();
+  await removeDir(workDir);
+});
+
+const query = 'robots that perceive their surroundings with cameras';
+const robotics = () => papers.filter((paper) => paper.categories.includes('cs.RO')).map((paper) => paper.id);
+
+describe('filters', () => {
+  for (const mode of ['dense', 'lexical', 'hybrid'] as const) {
+    it(`keeps only matching papers in ${mode} mode, however few match`, async () => {
+      const response = await request<HitsBody>(base, '/v1/search', { json: { query, k: 10, mode, filter: { categories: { any: ['cs.RO'] } } } });
+      assert.equal(response.status, 200);
+      const ids = response.body.hits.map((hit) => hit.id);
+      assert.ok(ids.every((id) => robotics().includes(id)), ids.join());
+      if (mode !== 'lexical') assert.deepEqual(new Set(ids), new Set(robotics()), 'every matching paper comes back when fewer than k match');
+    });
+  }
+
+  it('returns k papers when k match, with the year bounds honoured', async () => {
+    const response = await request<HitsBody>(base, '/v1/search', { json: { query, k: 20, mode: 'dense', filter: { year: { gte: 2026 } } } });
+    assert.equal(response.body.hits.length, 20);
+    assert.ok(response.body.hits.every((hit) => hit.year! >= 2026));
+    const bounded = await request<HitsBody>(base, '/v1/search', { json: { query, k: 20, filter: { year: { gt: 2024, lt: 2026 } } } });
+    assert.ok(bounded.body.hits.every((hit) => hit.year === 2025));
+  });
+
+  it('requires every category of "all"', async () => {
+    const response = await request<HitsBody>(base, '/v1/search', { json: { query, k: 10, mode: 'dense', filter: { categories: { all: ['cs.CV', 'cs.RO'] } } } });
+    assert.equal(response.body.hits.length, 3);
+    assert.ok(response.body.hits.every((hit) => hit.categories!.includes('cs.CV') && hit.categories!.includes('cs.RO')));
+  });
+
+  it('matches authors regardless of case and spacing, and excludes ids', async () => {
+    const paper = papers[10]!;
+    const author = paper.authors[0]!.toUpperCase().replace(' ', '  ');
+    const response = await request<HitsBody>(base, '/v1/search', { json: { query, k: 5, filter: { authors: { any: [author] } } } });
+    assert.ok(response.body.hits.some((hit) => hit.id === paper.id));
+    assert.ok(response.body.hits.every((hit) => hit.authors!.some((name) => name.toLowerCase() === paper.authors[0]!.toLowerCase())));
+    const excluded = await request<HitsBody>(base, '/v1/search', { json: { query, k: 5, filter: { authors: { any: [author] }, exclude_ids: [paper.id] } } });
+    assert.ok(!excluded.body.hits.some((hit) => hit.id === paper.id));
+  });
+
+  it('filters related papers through query parameters', async () => {
+    const [source, ...others] = robotics();
+    const response = await request<HitsBody>(base, `/v1/papers/${source}/related?k=10&categories_any=cs.RO&year_gte=2025`);
+    assert.equal(response.status, 200);
+    assert.deepEqual(new Set(response.body.hits.map((hit) => hit.id)), new Set(others));
+    const excluded = await request<HitsBody>(base, `/v1/papers/${source}/related?k=10&categories_any=cs.RO&exclude_ids=${others[0]},${others[1]}`);
+    assert.deepEqual(new Set(excluded.body.hits.map((hit) => hit.id)), new Set(others.slice(2)));
+  });
+});
+
+describe('pages, score floors and fields', () => {
+  it('continues page 1 exactly with page 2', async () => {
+    for (const mode of ['dense', 'lexical', 'hybrid'] as const) {
+      const whole = await request<HitsBody>(base, '/v1/search', { json: { query, k: 10, mode } });
+      const first = await request<HitsBody>(base, '/v1/search', { json: { query, k: 5, mode } });
+      const second = await request<HitsBody>(base, '/v1/search', { json: { query, k: 5, offset: 5, mode } });
+      assert.deepEqual([...first.body.hits, ...second.body.hits], whole.body.hits, mode);
+    }
+    const wholeRelated = await request<HitsBody>(base, '/v1/papers/2503.11731/related?k=8');
+    const secondRelated = await request<HitsBody>(base, '/v1/papers/2503.11731/related?k=4&offset=4');
+    assert.deepEqual(secondRelated.body.hits, wholeRelated.body.hits.slice(4));
+  });
+
+  it('drops hits under score_threshold', async () => {
+    const all = await request<HitsBody>(base, '/v1/search', { json: { query, k: 50, mode: 'dense' } });
+    const threshold = all.body.hits[9]!.score;
+    const floored = await request<HitsBody>(base, '/v1/search', { json: { query, k: 50, mode: 'dense', score_threshold: threshold } });
+    assert.deepEqual(floored.body.hits, all.body.hits.filter((hit) => hit.score >= threshold));
+  });
+
+  it('returns only the chosen fields, plus id and score', async () => {
+    const response = await request<HitsBody>(base, '/v1/search', { json: { query, k: 3, fields: ['title', 'year'] } });
+    for (const hit of response.body.hits) assert.deepEqual(Object.keys(hit).sort(), ['id', 'score', 'title', 'year']);
+    const related = await request<HitsBody>(base, '/v1/papers/2503.11731/related?k=2&fields=categories');
+    for (const hit of related.body.hits) assert.deepEqual(Object.keys(hit).sort(), ['categories', 'id', 'score']);
+  });
+});
+
+describe('identifiers', () => {
+  it('addresses a paper by arxiv:<id>, with or without a version', async () => {
+    const byArxiv = await request<{ paper: { id: string } }>(base, '/v1/papers/arxiv:2503.11731');
+    assert.equal(byArxiv.status, 200);
+    assert.equal(byArxiv.body.paper.id, '2503.11731');
+    const versioned = await request<HitsBody>(base, '/v1/papers/arxiv:2503.11731v2/related?k=3');
+    assert.equal(versioned.status, 200);
+    assert.ok(!versioned.body.hits.some((hit) => hit.id === '2503.11731'));
+    const unknown = await request<ErrorBody>(base, '/v1/papers/doi:10.1145%2F3292500/related');
+    assert.equal(unknown.status, 404);
+    assert.equal(unknown.body.error.code, 'paper_not_found');
+  });
+});
+
+describe('bad query options get a 400 naming the field', () => {
+  const cases: { name: string; path: string; json?: unknown; field: string }[] = [
+    { name: 'an unknown filter key', path: '/v1/search', json: { query, filter: { venue: 'x' } }, field: 'body.filter' },
+    { name: 'a year as a string', path: '/v1/search', json: { query, filter: { year: { gte: '2020' } } }, field: 'body.filter.year.gte' },
+    { name: 'categories without any or all', path: '/v1/search', json: { query, filter: { categories: {} } }, field: 'body.filter.categories' },
+    { name: 'an empty author list', path: '/v1/search', json: { query, filter: { authors: { any: [] } } }, field: 'body.filter.authors.any' },
+    { name: 'a page past 1000', path: '/v1/search', json: { query, k: 100, offset: 950 }, field: 'body.offset' },
+    { name: 'a negative offset', path: '/v1/similar', json: { abstract: query, offset: -1 }, field: 'body.offset' },
+    { name: 'an unknown field name', path: '/v1/search', json: { query, fields: ['venue'] }, field: 'body.fields.0' },
+    { name: 'a non-numeric threshold', path: '/v1/search', json: { query, score_threshold: 'high' }, field: 'body.score_threshold' },
+    { name: 'a bad year parameter', path: '/v1/papers/2503.11731/related?year_gte=recent', field: 'query.year_gte' },
+    { name: 'an unknown field parameter', path: '/v1/papers/2503.11731/related?fields=title,venue', field: 'query.fields.1' },
+  ];
+  for (const testCase of cases) {
+    it(testCase.name, async () => {
+      const response = await request<ErrorBody>(base, testCase.path, testCase.json === undefined ? {} : { json: testCase.json });
+      assert.equal(response.status, 400);
+      assert.equal(response.body.error.code, 'invalid_input');
+      assert.ok(
+        response.body.error.details?.issues?.some((issue) => issue.path === testCase.field),
+        `${testCase.field} in ${JSON.stringify(response.body.error.details)}`,
+      );
+    });
+  }
+});
