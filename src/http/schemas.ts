@@ -49,6 +49,20 @@ export const similarRequestSchema = z
   .strictObject({ abstract: nonBlank(100_000), title: z.string().max(2_000).optional(), mode, ...listOptions })
   .refine(withinPageLimit, pageLimitIssue);
 
+export const batchSearchRequestSchema = z.strictObject({
+  queries: z.array(z.strictObject({ query: nonBlank(10_000), mode, ...listOptions }).refine(withinPageLimit, pageLimitIssue)).min(1).max(64),
+});
+
+const paperIds = z.array(z.string().min(1).max(512));
+
+export const recommendRequestSchema = z
+  .strictObject({ positive: paperIds.min(1).max(100), negative: paperIds.max(100).default([]), ...listOptions })
+  .refine(withinPageLimit, pageLimitIssue)
+  .refine((value) => !value.positive.some((id) => value.negative.includes(id)), {
+    message: 'a paper cannot be both positive and negative',
+    path: ['negative'],
+  });
+
 /** A query parameter that may be repeated (`?a=x&a=y`) or comma-separated (`?a=x,y`). */
 const commaList = z
   .union([z.string(), z.array(z.string())])
@@ -86,5 +100,10 @@ export const relatedQuerySchema = z
       exclude_ids: query.exclude_ids,
     },
   }));
+
+export const listPapersQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(1_000).default(100),
+  cursor: z.string().max(100).optional(),
+});
 
 export const paperIdParamsSchema = z.object({ id: z.string().min(1).max(512) });

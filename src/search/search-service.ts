@@ -4,6 +4,7 @@ import type { LoadedIndex } from '../index/index-folder.js';
 import type { Paper } from '../store/paper.js';
 import { fuseNormalized, type FusedLabel, type ScoredLabel } from './fusion.js';
 import { bothAccept, compileFilter, type PaperFilter } from './paper-filter.js';
+import { recommendationVector } from './recommend.js';
 import { toHits, type Hit } from './ranking.js';
 import type { SearchMode } from './search-modes.js';
 
@@ -60,6 +61,14 @@ export class SearchService {
     return this.retrieve(query, options, async () => (await this.embedder.embedQueries([query]))[0]!);
   }
 
+  /** Many searches at once: the queries that need the model are embedded in one call; answers keep the order. */
+  async searchTextBatch(queries: readonly { query: string; options: SearchOptions }[]): Promise<Hit[][]> {
+    const needsModel = queries.filter(({ options }) => (options.mode ?? this.defaultMode) !== 'lexical');
+    const vectors = await this.embedder.embedQueries(needsModel.map(({ query }) => query));
+    const vectorOf = new Map(needsModel.map((item, i) => [item, vectors[i]!]));
+    return Promise.all(queries.map((item) => this.retrieve(item.query, item.options, async () => vectorOf.get(item)!)));
+  }
+
   similarToAbstract(abstract: string, title: string | undefined, options: SearchOptions): Promise<Hit[]> {
     // Embedded exactly as the stored papers were, so an abstract is compared like for like.
     const passage = paperPassage(title, abstract);
@@ -72,6 +81,36 @@ export class SearchService {
     const accept = bothAccept((candidate) => candidate !== label, this.compile(options.filter));
     const neighbors = this.index.vectors.search(this.index.vectors.vector(label), pageEnd(options), accept);
     return this.page(neighbors, options);
+  }
+
+  /**
+   * Papers like the positives and unlike the negatives (see recommendationVector), never the
+   * inputs themselves. Uses the stored vectors only: no model call.
+   */
+  recommend(positiveIds: readonly string[], negativeIds: readonly string[], options: RelatedOptions): Hit[] {
+    const unknown = [...positiveIds, ...negativeIds].filter((id) => this.index.papers.labelOf(id) === undefined);
+    if (unknown.length > 0) throw new AppError('paper_not_found', `No paper with id ${unknown.map((id) => `"${id}"`).join(', ')}.`, { ids: unknown });
+    const positives = positiveIds.map((id) => this.labelOf(id));
+    const negatives = negativeIds.map((id) => this.labelOf(id));
+    const inputs = new Set([...positives, ...negatives]);
+    const query = recommendationVector(
+      positives.map((label) => this.index.vectors.vector(label)),
+      negatives.map((label) => this.index.vectors.vector(label)),
+    );
+    const accept = bothAccept((candidate) => !inputs.has(candidate), this.compile(options.filter));
+    return this.page(this.index.vectors.search(query, pageEnd(options), accept), options);
+  }
+
+  /**
+   * Stored papers in index order, a page at a time. The cursor is opaque to clients (the position
+   * to continue from, encoded); a cursor this index did not issue is a 400.
+   */
+  listPapers(cursor: string | undefined, limit: number): { papers: Paper[]; nextCursor: string | null } {
+    const start = cursor === undefined ? 0 : decodeCursor(cursor, this.index.papers.size);
+    const end = Math.min(start + limit, this.index.papers.size);
+    const papers: Paper[] = [];
+    for (let label = start; label < end; label++) papers.push(this.index.papers.byLabel(label));
+    return { papers, nextCursor: end < this.index.papers.size ? encodeCursor(end) : null };
   }
 
   getPaper(id: string): Paper {
@@ -126,4 +165,17 @@ export class SearchService {
 
 function pageEnd(options: { k: number; offset?: number }): number {
   return (options.offset ?? 0) + options.k;
+}
+
+function encodeCursor(position: number): string {
+  return Buffer.from(`p:${position}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string, size: number): number {
+  const match = /^p:(\d+)$/.exec(Buffer.from(cursor, 'base64url').toString());
+  const position = match ? Number(match[1]) : Number.NaN;
+  if (!Number.isSafeInteger(position) || position < 0 || position > size) {
+    throw new AppError('invalid_input', 'The cursor is not one this server issued.', { issues: [{ path: 'query.cursor', message: 'unknown cursor', code: 'custom' }] });
+  }
+  return position;
 }

@@ -131,6 +131,116 @@ describe('identifiers', () => {
   });
 });
 
+describe('POST /v1/recommend', () => {
+  const source = '2503.11731';
+
+  it('with one positive, ranks like the papers related to it', async () => {
+    const related = await request<HitsBody>(base, `/v1/papers/${source}/related?k=10`);
+    const recommended = await request<HitsBody>(base, '/v1/recommend', { json: { positive: [source], k: 10 } });
+    assert.equal(recommended.status, 200);
+    assert.deepEqual(recommended.body.hits.map((hit) => hit.id), related.body.hits.map((hit) => hit.id));
+  });
+
+  it('never returns the inputs, and honours filters and fields', async () => {
+    const related = await request<HitsBody>(base, `/v1/papers/${source}/related?k=3`);
+    const [second, third] = related.body.hits.slice(1).map((hit) => hit.id);
+    const response = await request<HitsBody>(base, '/v1/recommend', {
+      json: { positive: [source, second], negative: [third], k: 20, fields: ['year'], filter: { year: { gte: 2025 } } },
+    });
+    assert.equal(response.status, 200);
+    assert.equal(response.body.hits.length, 20);
+    for (const hit of response.body.hits) {
+      assert.ok(![source, second, third].includes(hit.id));
+      assert.deepEqual(Object.keys(hit).sort(), ['id', 'score', 'year']);
+    }
+  });
+
+  it('pushes down the near neighbours of a negative', async () => {
+    const related = await request<HitsBody>(base, `/v1/papers/${source}/related?k=2`);
+    const negative = related.body.hits[0]!.id;
+    // The negative's own nearest neighbour (other than the positive) should lose ground.
+    const neighbours = await request<HitsBody>(base, `/v1/papers/${negative}/related?k=2&exclude_ids=${source}`);
+    const victim = neighbours.body.hits[0]!.id;
+    const without = (await request<HitsBody>(base, '/v1/recommend', { json: { positive: [source], k: 100 } })).body;
+    const withNegative = (await request<HitsBody>(base, '/v1/recommend', { json: { positive: [source], negative: [negative], k: 100 } })).body;
+    const rank = (body: HitsBody) => body.hits.findIndex((hit) => hit.id === victim);
+    const scoreOf = (body: HitsBody) => body.hits.find((hit) => hit.id === victim)?.score ?? -1;
+    assert.ok(rank(without) >= 0);
+    assert.ok(rank(withNegative) === -1 || rank(withNegative) > rank(without), `rank ${rank(without)} → ${rank(withNegative)}`);
+    assert.ok(scoreOf(withNegative) < scoreOf(without));
+  });
+
+  it('answers 404 naming unknown ids, and 400 for bad input', async () => {
+    const unknown = await request<{ error: { code: string; details: { ids: string[] } } }>(base, '/v1/recommend', {
+      json: { positive: [source, 'nope-1'], negative: ['nope-2'] },
+    });
+    assert.equal(unknown.status, 404);
+    assert.equal(unknown.body.error.code, 'paper_not_found');
+    assert.deepEqual(unknown.body.error.details.ids, ['nope-1', 'nope-2']);
+    for (const json of [{ positive: [] }, { positive: [source], negative: [source] }, { negative: [source] }, { positive: 'x' }]) {
+      const response = await request<ErrorBody>(base, '/v1/recommend', { json });
+      assert.equal(response.status, 400, JSON.stringify(json));
+      assert.equal(response.body.error.code, 'invalid_input');
+    }
+  });
+});
+
+describe('POST /v1/search/batch', () => {
+  it('answers each query as the single route would, in order', async () => {
+    const queries = [
+      { query, k: 3 },
+      { query: 'large language model reasoning', k: 2, mode: 'lexical' },
+      { query: 'image segmentation', k: 4, mode: 'dense', filter: { year: { gte: 2026 } }, fields: ['year'] },
+    ];
+    const batch = await request<{ results: HitsBody[] }>(base, '/v1/search/batch', { json: { queries } });
+    assert.equal(batch.status, 200);
+    assert.equal(batch.body.results.length, 3);
+    for (const [i, single] of queries.entries()) {
+      const alone = await request<HitsBody>(base, '/v1/search', { json: single });
+      assert.deepEqual(batch.body.results[i]!.hits.map((hit) => hit.id), alone.body.hits.map((hit) => hit.id), single.query);
+    }
+    assert.ok(batch.body.results[2]!.hits.every((hit) => hit.year! >= 2026 && hit.title === undefined));
+  });
+
+  it('refuses an empty batch, more than 64 queries, and a bad query by its position', async () => {
+    const empty = await request<ErrorBody>(base, '/v1/search/batch', { json: { queries: [] } });
+    assert.equal(empty.status, 400);
+    const tooMany = await request<ErrorBody>(base, '/v1/search/batch', { json: { queries: Array.from({ length: 65 }, () => ({ query })) } });
+    assert.equal(tooMany.status, 400);
+    const bad = await request<ErrorBody>(base, '/v1/search/batch', { json: { queries: [{ query }, { query: '' }] } });
+    assert.equal(bad.status, 400);
+    assert.ok(bad.body.error.details?.issues?.some((issue) => issue.path === 'body.queries.1.query'));
+  });
+});
+
+describe('GET /v1/papers', () => {
+  it('lists every paper once, page by page, with a cursor', async () => {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const response: { status: number; body: { papers: { id: string }[]; next_cursor: string | null } } = await request(
+        base,
+        `/v1/papers?limit=128${cursor ? `&cursor=${cursor}` : ''}`,
+      );
+      assert.equal(response.status, 200);
+      seen.push(...response.body.papers.map((paper) => paper.id));
+      cursor = response.body.next_cursor;
+      pages++;
+    } while (cursor);
+    assert.equal(pages, 3);
+    assert.deepEqual(seen, papers.map((paper) => paper.id));
+  });
+
+  it('refuses a cursor it did not issue, and a bad limit', async () => {
+    for (const path of ['/v1/papers?cursor=bm90LWEtY3Vyc29y', '/v1/papers?cursor=cDo5OTk5', '/v1/papers?limit=0', '/v1/papers?limit=5000']) {
+      const response = await request<ErrorBody>(base, path);
+      assert.equal(response.status, 400, path);
+      assert.equal(response.body.error.code, 'invalid_input');
+    }
+  });
+});
+
 describe('bad query options get a 400 naming the field', () => {
   const cases: { name: string; path: string; json?: unknown; field: string }[] = [
     { name: 'an unknown filter key', path: '/v1/search', json: { query, filter: { venue: 'x' } }, field: 'body.filter' },

@@ -3,7 +3,15 @@ import type { PaperFilter } from '../../search/paper-filter.js';
 import { selectFields } from '../../search/ranking.js';
 import type { RelatedOptions, SearchService } from '../../search/search-service.js';
 import { methodNotAllowed, parseInput } from '../error-handling.js';
-import { paperIdParamsSchema, relatedQuerySchema, searchRequestSchema, similarRequestSchema } from '../schemas.js';
+import {
+  batchSearchRequestSchema,
+  listPapersQuerySchema,
+  paperIdParamsSchema,
+  recommendRequestSchema,
+  relatedQuerySchema,
+  searchRequestSchema,
+  similarRequestSchema,
+} from '../schemas.js';
 
 /** Route handlers validate, call the search service, and shape the response; nothing else. */
 export function searchRoutes(requireService: () => SearchService): Router {
@@ -17,6 +25,17 @@ export function searchRoutes(requireService: () => SearchService): Router {
   });
   router.all('/v1/search', methodNotAllowed(['POST']));
 
+  router.post('/v1/search/batch', async (request, response) => {
+    const started = performance.now();
+    const body = parseInput(batchSearchRequestSchema, request.body, 'body');
+    const results = await requireService().searchTextBatch(body.queries.map((item) => ({ query: item.query, options: { ...listOptions(item), mode: item.mode } })));
+    response.json({
+      results: results.map((hits, i) => ({ hits: hits.map((hit) => selectFields(hit, body.queries[i]!.fields)) })),
+      took_ms: elapsedMs(started),
+    });
+  });
+  router.all('/v1/search/batch', methodNotAllowed(['POST']));
+
   router.post('/v1/similar', async (request, response) => {
     const started = performance.now();
     const body = parseInput(similarRequestSchema, request.body, 'body');
@@ -24,6 +43,22 @@ export function searchRoutes(requireService: () => SearchService): Router {
     response.json({ hits: hits.map((hit) => selectFields(hit, body.fields)), took_ms: elapsedMs(started) });
   });
   router.all('/v1/similar', methodNotAllowed(['POST']));
+
+  router.post('/v1/recommend', (request, response) => {
+    const started = performance.now();
+    const body = parseInput(recommendRequestSchema, request.body, 'body');
+    const hits = requireService().recommend(body.positive, body.negative, listOptions(body));
+    response.json({ hits: hits.map((hit) => selectFields(hit, body.fields)), took_ms: elapsedMs(started) });
+  });
+  router.all('/v1/recommend', methodNotAllowed(['POST']));
+
+  router.get('/v1/papers', (request, response) => {
+    const started = performance.now();
+    const query = parseInput(listPapersQuerySchema, request.query, 'query');
+    const page = requireService().listPapers(query.cursor, query.limit);
+    response.json({ papers: page.papers, next_cursor: page.nextCursor, took_ms: elapsedMs(started) });
+  });
+  router.all('/v1/papers', methodNotAllowed(['GET']));
 
   router.get('/v1/papers/:id', (request, response) => {
     const started = performance.now();
