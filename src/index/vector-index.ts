@@ -67,6 +67,10 @@ export class VectorIndex {
     if (count > 0 && count < this.hnsw.getMaxElements()) this.hnsw.resizeIndex(count);
   }
 
+  get efSearch(): number {
+    return this.hnsw.getEf();
+  }
+
   setEfSearch(ef: number): void {
     this.hnsw.setEf(ef);
   }

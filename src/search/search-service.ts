@@ -1,6 +1,7 @@
 import { paperPassage, type Embedder } from '../embedding/embedder.js';
 import { AppError } from '../errors.js';
 import type { LoadedIndex } from '../index/index-folder.js';
+import type { Manifest } from '../index/manifest.js';
 import type { Paper } from '../store/paper.js';
 import { fuseNormalized, type FusedLabel, type ScoredLabel } from './fusion.js';
 import { bothAccept, compileFilter, type PaperFilter } from './paper-filter.js';
@@ -29,6 +30,15 @@ export interface IndexInfo {
   defaultMode: SearchMode;
 }
 
+export interface IndexStats {
+  papers: number;
+  model: Manifest['model'];
+  hnsw: Manifest['hnsw'] & { efSearch: number };
+  lexical: Manifest['lexical'] & { terms: number };
+  defaultMode: SearchMode;
+  index: { folder: string; formatVersion: number; createdAt: string; source?: Manifest['source'] };
+}
+
 /**
  * Candidates each retriever contributes to a hybrid answer: deep enough that a paper ranked
  * low by one retriever and high by the other is still seen by the fusion.
@@ -54,6 +64,18 @@ export class SearchService {
       papers: manifest.count,
       createdAt: manifest.createdAt,
       defaultMode: this.defaultMode,
+    };
+  }
+
+  get stats(): IndexStats {
+    const { manifest, folder, vectors, lexical } = this.index;
+    return {
+      papers: manifest.count,
+      model: manifest.model,
+      hnsw: { ...manifest.hnsw, efSearch: vectors.efSearch },
+      lexical: { ...manifest.lexical, terms: lexical.termCount },
+      defaultMode: this.defaultMode,
+      index: { folder, formatVersion: manifest.formatVersion, createdAt: manifest.createdAt, source: manifest.source },
     };
   }
 

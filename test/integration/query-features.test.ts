@@ -213,6 +213,22 @@ describe('POST /v1/search/batch', () => {
   });
 });
 
+describe('GET /v1/stats', () => {
+  it('describes the index being served', async () => {
+    const response = await request<{ papers: number; model: { id: string }; hnsw: { m: number; efSearch: number }; lexical: { terms: number }; defaultMode: string }>(
+      base,
+      '/v1/stats',
+    );
+    assert.equal(response.status, 200);
+    assert.equal(response.body.papers, 300);
+    assert.equal(response.body.model.id, 'all-MiniLM-L6-v2');
+    assert.equal(response.body.hnsw.m, 16);
+    assert.equal(response.body.hnsw.efSearch, 128);
+    assert.ok(response.body.lexical.terms > 1_000);
+    assert.equal(response.body.defaultMode, 'hybrid');
+  });
+});
+
 describe('GET /v1/papers', () => {
   it('lists every paper once, page by page, with a cursor', async () => {
     const seen: string[] = [];

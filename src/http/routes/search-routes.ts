@@ -52,6 +52,11 @@ export function searchRoutes(requireService: () => SearchService): Router {
   });
   router.all('/v1/recommend', methodNotAllowed(['POST']));
 
+  router.get('/v1/stats', (_request, response) => {
+    response.json(requireService().stats);
+  });
+  router.all('/v1/stats', methodNotAllowed(['GET']));
+
   router.get('/v1/papers', (request, response) => {
     const started = performance.now();
     const query = parseInput(listPapersQuerySchema, request.query, 'query');
