@@ -38,6 +38,7 @@ const listOptions = {
   score_threshold: z.number().finite().optional(),
   fields: z.array(z.enum(selectableFields)).max(selectableFields.length).optional(),
   filter: filterSchema.optional(),
+  explain: z.boolean().default(false),
 };
 
 const withinPageLimit = (value: { k: number; offset: number }) => value.offset + value.k <= maxPageEnd;
@@ -86,6 +87,7 @@ export const relatedQuerySchema = z
     categories_all: commaList.pipe(names).optional(),
     authors_any: repeatedList.pipe(names).optional(),
     exclude_ids: commaList.pipe(z.array(z.string().min(1).max(512)).max(1_000)).optional(),
+    explain: z.enum(['true', 'false']).transform((value) => value === 'true').default(false),
   })
   .refine(withinPageLimit, pageLimitIssue)
   .transform((query) => ({
@@ -93,6 +95,7 @@ export const relatedQuerySchema = z
     offset: query.offset,
     score_threshold: query.score_threshold,
     fields: query.fields,
+    explain: query.explain,
     filter: {
       year: { gte: query.year_gte, lte: query.year_lte, gt: query.year_gt, lt: query.year_lt },
       categories: { any: query.categories_any, all: query.categories_all },

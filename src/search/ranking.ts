@@ -1,7 +1,15 @@
 import type { Neighbor } from '../index/vector-index.js';
 import type { Paper } from '../store/paper.js';
 
-export type Hit = Pick<Paper, 'id' | 'title'> & { score: number } & Omit<Paper, 'id' | 'title'>;
+/** Why a hit was returned (with `explain: true`). */
+export interface Explanation {
+  /** 1-based rank each retriever that ran gave the paper (absent where it did not return it). */
+  ranks: { dense?: number; lexical?: number };
+  /** The abstract sentence most similar to the query, by the model. */
+  closest_sentence: { text: string; score: number } | null;
+}
+
+export type Hit = Pick<Paper, 'id' | 'title'> & { score: number } & Omit<Paper, 'id' | 'title'> & { explain?: Explanation };
 
 /**
  * Turns neighbours into hits: best score first, ties broken by id so equal scores always come
@@ -23,7 +31,7 @@ export function roundScore(score: number): number {
 /** A hit with only the chosen stored fields (`id` and `score` always stay); all of them without a choice. */
 export function selectFields(hit: Hit, fields: readonly string[] | undefined): Partial<Hit> & Pick<Hit, 'id' | 'score'> {
   if (!fields) return hit;
-  const chosen: Partial<Hit> & Pick<Hit, 'id' | 'score'> = { id: hit.id, score: hit.score };
+  const chosen: Partial<Hit> & Pick<Hit, 'id' | 'score'> = { id: hit.id, score: hit.score, ...(hit.explain ? { explain: hit.explain } : {}) };
   for (const field of fields) {
     if (field in hit) (chosen as Record<string, unknown>)[field] = (hit as Record<string, unknown>)[field];
   }

@@ -6,7 +6,8 @@ import type { Paper } from '../store/paper.js';
 import { fuseNormalized, type FusedLabel, type ScoredLabel } from './fusion.js';
 import { bothAccept, compileFilter, type PaperFilter } from './paper-filter.js';
 import { recommendationVector } from './recommend.js';
-import { toHits, type Hit } from './ranking.js';
+import { roundScore, toHits, type Hit } from './ranking.js';
+import { splitSentences } from './sentences.js';
 import type { SearchMode } from './search-modes.js';
 
 export interface SearchOptions {
@@ -18,6 +19,8 @@ export interface SearchOptions {
   filter?: PaperFilter;
   /** Leave out hits scoring below this (in the mode's own score scale). */
   scoreThreshold?: number;
+  /** Add to each hit the rank each retriever gave it and its abstract sentence closest to the query. */
+  explain?: boolean;
 }
 
 export type RelatedOptions = Omit<SearchOptions, 'mode'>;
@@ -98,18 +101,18 @@ export class SearchService {
   }
 
   /** Papers nearest to a stored paper's own vector (never re-embedded), the paper itself left out. */
-  relatedToPaper(id: string, options: RelatedOptions): Hit[] {
+  relatedToPaper(id: string, options: RelatedOptions): Promise<Hit[]> {
     const label = this.labelOf(id);
     const accept = bothAccept((candidate) => candidate !== label, this.compile(options.filter));
-    const neighbors = this.index.vectors.search(this.index.vectors.vector(label), pageEnd(options), accept);
-    return this.page(neighbors, options);
+    const vector = this.index.vectors.vector(label);
+    return this.finish(ranked(this.index.vectors.search(vector, pageEnd(options), accept), 'dense'), options, async () => vector);
   }
 
   /**
    * Papers like the positives and unlike the negatives (see recommendationVector), never the
    * inputs themselves. Uses the stored vectors only: no model call.
    */
-  recommend(positiveIds: readonly string[], negativeIds: readonly string[], options: RelatedOptions): Hit[] {
+  recommend(positiveIds: readonly string[], negativeIds: readonly string[], options: RelatedOptions): Promise<Hit[]> {
     const unknown = [...positiveIds, ...negativeIds].filter((id) => this.index.papers.labelOf(id) === undefined);
     if (unknown.length > 0) throw new AppError('paper_not_found', `No paper with id ${unknown.map((id) => `"${id}"`).join(', ')}.`, { ids: unknown });
     const positives = positiveIds.map((id) => this.labelOf(id));
@@ -120,7 +123,7 @@ export class SearchService {
       negatives.map((label) => this.index.vectors.vector(label)),
     );
     const accept = bothAccept((candidate) => !inputs.has(candidate), this.compile(options.filter));
-    return this.page(this.index.vectors.search(query, pageEnd(options), accept), options);
+    return this.finish(ranked(this.index.vectors.search(query, pageEnd(options), accept), 'dense'), options, async () => query);
   }
 
   /**
@@ -149,14 +152,15 @@ export class SearchService {
     const mode = options.mode ?? this.defaultMode;
     const accept = this.compile(options.filter);
     const needed = pageEnd(options);
-    if (mode === 'lexical') return this.page(this.index.lexical.search(text, needed, accept), options);
+    if (mode === 'lexical') return this.finish(ranked(this.index.lexical.search(text, needed, accept), 'lexical'), options, embed);
     const vector = await embed();
-    if (mode === 'dense') return this.page(this.index.vectors.search(vector, needed, accept), options);
+    const queryVector = async () => vector;
+    if (mode === 'dense') return this.finish(ranked(this.index.vectors.search(vector, needed, accept), 'dense'), options, queryVector);
     const depth = Math.max(needed, hybridCandidates);
     const fused = fuseNormalized(this.index.vectors.search(vector, depth, accept), this.index.lexical.search(text, depth, accept), {
       denseWeight: this.embedder.model.hybridDenseWeight,
     });
-    return this.page(fused.slice(0, needed), options);
+    return this.finish(fused.slice(0, needed), options, queryVector);
   }
 
   private compile(filter: PaperFilter | undefined): ((label: number) => boolean) | undefined {
@@ -167,11 +171,25 @@ export class SearchService {
     );
   }
 
-  /** The requested page of the ranked list: hits are ordered once over the whole prefix, then cut. */
-  private page(ranked: readonly (ScoredLabel | FusedLabel)[], options: SearchOptions | RelatedOptions): Hit[] {
-    const hits = this.hits(ranked).slice(options.offset ?? 0, pageEnd(options));
+  /**
+   * The requested page of the ranked list (hits are ordered once over the whole prefix, then cut),
+   * with explanations when asked for.
+   */
+  private async finish(list: readonly FusedLabel[], options: SearchOptions, queryVector: () => Promise<Float32Array>): Promise<Hit[]> {
     const threshold = options.scoreThreshold;
-    return threshold === undefined ? hits : hits.filter((hit) => hit.score >= threshold);
+    const hits = this.hits(list)
+      .slice(options.offset ?? 0, pageEnd(options))
+      .filter((hit) => threshold === undefined || hit.score >= threshold);
+    if (!options.explain || hits.length === 0) return hits;
+    const ranksById = new Map(list.map((item) => [this.index.papers.byLabel(item.label).id, item.ranks]));
+    const sentences = hits.map((hit) => splitSentences(hit.abstract));
+    const [vector, sentenceVectors] = await Promise.all([queryVector(), this.embedder.embedPassages(sentences.flat())]);
+    let next = 0;
+    return hits.map((hit, i) => {
+      const scored = sentences[i]!.map((text) => ({ text, score: roundScore(dot(vector, sentenceVectors[next++]!)) }));
+      const closest = scored.reduce<(typeof scored)[number] | undefined>((best, item) => (!best || item.score > best.score ? item : best), undefined);
+      return { ...hit, explain: { ranks: ranksById.get(hit.id) ?? {}, closest_sentence: closest ?? null } };
+    });
   }
 
   private labelOf(id: string): number {
@@ -200,4 +218,15 @@ function decodeCursor(cursor: string, size: number): number {
     throw new AppError('invalid_input', 'The cursor is not one this server issued.', { issues: [{ path: 'query.cursor', message: 'unknown cursor', code: 'custom' }] });
   }
   return position;
+}
+
+/** One retriever's list in the shape fusion produces, so every mode is paged and explained alike. */
+function ranked(list: readonly ScoredLabel[], mode: 'dense' | 'lexical'): FusedLabel[] {
+  return list.map((item, index) => ({ label: item.label, score: item.score, ranks: { [mode]: index + 1 } }));
+}
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let sum = 0;
+  for (let d = 0; d < a.length; d++) sum += a[d]! * b[d]!;
+  return sum;
 }

@@ -185,6 +185,39 @@ describe('POST /v1/recommend', () => {
   });
 });
 
+describe('explain', () => {
+  interface Explained {
+    hits: (Hit & { explain?: { ranks: { dense?: number; lexical?: number }; closest_sentence: { text: string; score: number } | null } })[];
+  }
+
+  it('gives each hybrid hit the rank from each retriever and its closest abstract sentence', async () => {
+    const response = await request<Explained>(base, '/v1/search', { json: { query, k: 5, explain: true } });
+    assert.equal(response.status, 200);
+    for (const hit of response.body.hits) {
+      assert.ok(hit.explain, 'explained');
+      assert.ok(hit.explain.ranks.dense !== undefined || hit.explain.ranks.lexical !== undefined);
+      const sentence = hit.explain.closest_sentence!;
+      assert.ok(hit.abstract!.replace(/\s+/g, ' ').includes(sentence.text), sentence.text);
+      assert.ok(sentence.score > 0 && sentence.score <= 1.000001);
+    }
+  });
+
+  it('ranks a dense list by position, also on /related and /recommend, and stays off by default', async () => {
+    const related = await request<Explained>(base, '/v1/papers/2503.11731/related?k=3&explain=true&fields=title');
+    assert.deepEqual(related.body.hits.map((hit) => hit.explain!.ranks), [{ dense: 1 }, { dense: 2 }, { dense: 3 }]);
+    assert.deepEqual(Object.keys(related.body.hits[0]!).sort(), ['explain', 'id', 'score', 'title']);
+    const recommended = await request<Explained>(base, '/v1/recommend', { json: { positive: ['2503.11731'], k: 2, explain: true } });
+    assert.ok(recommended.body.hits.every((hit) => hit.explain!.closest_sentence !== null));
+    const plain = await request<Explained>(base, '/v1/search', { json: { query, k: 2 } });
+    assert.ok(plain.body.hits.every((hit) => hit.explain === undefined));
+  });
+
+  it('reports only the lexical rank in lexical mode', async () => {
+    const response = await request<Explained>(base, '/v1/search', { json: { query: 'robot', k: 2, mode: 'lexical', explain: true } });
+    assert.deepEqual(response.body.hits.map((hit) => hit.explain!.ranks), [{ lexical: 1 }, { lexical: 2 }]);
+  });
+});
+
 describe('POST /v1/search/batch', () => {
   it('answers each query as the single route would, in order', async () => {
     const queries = [

@@ -44,10 +44,10 @@ export function searchRoutes(requireService: () => SearchService): Router {
   });
   router.all('/v1/similar', methodNotAllowed(['POST']));
 
-  router.post('/v1/recommend', (request, response) => {
+  router.post('/v1/recommend', async (request, response) => {
     const started = performance.now();
     const body = parseInput(recommendRequestSchema, request.body, 'body');
-    const hits = requireService().recommend(body.positive, body.negative, listOptions(body));
+    const hits = await requireService().recommend(body.positive, body.negative, listOptions(body));
     response.json({ hits: hits.map((hit) => selectFields(hit, body.fields)), took_ms: elapsedMs(started) });
   });
   router.all('/v1/recommend', methodNotAllowed(['POST']));
@@ -73,11 +73,11 @@ export function searchRoutes(requireService: () => SearchService): Router {
   });
   router.all('/v1/papers/:id', methodNotAllowed(['GET']));
 
-  router.get('/v1/papers/:id/related', (request, response) => {
+  router.get('/v1/papers/:id/related', async (request, response) => {
     const started = performance.now();
     const { id } = parseInput(paperIdParamsSchema, request.params, 'params');
     const query = parseInput(relatedQuerySchema, request.query, 'query');
-    const hits = requireService().relatedToPaper(id, listOptions(query));
+    const hits = await requireService().relatedToPaper(id, listOptions(query));
     response.json({ hits: hits.map((hit) => selectFields(hit, query.fields)), took_ms: elapsedMs(started) });
   });
   router.all('/v1/papers/:id/related', methodNotAllowed(['GET']));
@@ -86,8 +86,14 @@ export function searchRoutes(requireService: () => SearchService): Router {
 }
 
 /** The transport's list options (snake_case, as in the API) as the search service takes them. */
-function listOptions(input: { k: number; offset: number; score_threshold?: number | undefined; filter?: PaperFilter | undefined }): RelatedOptions {
-  return { k: input.k, offset: input.offset, scoreThreshold: input.score_threshold, filter: input.filter };
+function listOptions(input: {
+  k: number;
+  offset: number;
+  score_threshold?: number | undefined;
+  filter?: PaperFilter | undefined;
+  explain?: boolean | undefined;
+}): RelatedOptions {
+  return { k: input.k, offset: input.offset, scoreThreshold: input.score_threshold, filter: input.filter, explain: input.explain };
 }
 
 function elapsedMs(started: number): number {
