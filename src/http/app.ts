@@ -6,6 +6,7 @@ import type { Logger } from '../log.js';
 import type { SearchService } from '../search/search-service.js';
 import type { ServiceState } from '../service-state.js';
 import { errorHandler, routeNotFound } from './error-handling.js';
+import { docsRoutes } from './routes/docs-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { searchRoutes } from './routes/search-routes.js';
 
@@ -40,6 +41,7 @@ export function createApp({ state, log, maxBodyBytes }: AppDependencies): Expres
   app.use(express.json({ limit: maxBodyBytes, strict: true, type: ['application/json', 'application/*+json'] }));
 
   app.use(healthRoutes(state));
+  app.use(docsRoutes());
   app.use(searchRoutes(() => requireService(state)));
 
   app.use(routeNotFound);

@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import { errorCatalog } from '../errors.js';
+import {
+  batchResponseSchema,
+  errorResponseSchema,
+  healthResponseSchema,
+  hitsResponseSchema,
+  paperListResponseSchema,
+  paperResponseSchema,
+  readyResponseSchema,
+  statsResponseSchema,
+} from './response-schemas.js';
+import {
+  batchSearchRequestSchema,
+  listPapersQuerySchema,
+  recommendRequestSchema,
+  relatedQuerySchema,
+  searchRequestSchema,
+  similarRequestSchema,
+} from './schemas.js';
+
+interface Operation {
+  method: 'get' | 'post';
+  /** OpenAPI form: `{id}` for a path parameter. */
+  path: string;
+  summary: string;
+  body?: z.ZodType;
+  query?: z.ZodType;
+  response: z.ZodType;
+  /** Client errors this route can answer, besides 400 for invalid input. */
+  errors: number[];
+}
+
+const readErrors = [405, 503];
+
+/** Every route the server answers; the document below and the route test both read this list. */
+export const operations: readonly Operation[] = [
+  { method: 'post', path: '/v1/search', summary: 'Papers for a free-text query', body: searchRequestSchema, response: hitsResponseSchema, errors: [413, 415, ...readErrors] },
+  { method: 'post', path: '/v1/search/batch', summary: 'Up to 64 searches in one call', body: batchSearchRequestSchema, response: batchResponseSchema, errors: [413, 415, ...readErrors] },
+  { method: 'post', path: '/v1/similar', summary: 'Papers similar to an abstract', body: similarRequestSchema, response: hitsResponseSchema, errors: [413, 415, ...readErrors] },
+  { method: 'post', path: '/v1/recommend', summary: 'Papers like the positives and unlike the negatives', body: recommendRequestSchema, response: hitsResponseSchema, errors: [404, 413, 415, ...readErrors] },
+  { method: 'get', path: '/v1/papers', summary: 'List stored papers, with cursor pagination', query: listPapersQuerySchema, response: paperListResponseSchema, errors: readErrors },
+  { method: 'get', path: '/v1/papers/{id}', summary: 'One paper (id, doi:<DOI> or arxiv:<id>)', response: paperResponseSchema, errors: [404, ...readErrors] },
+  { method: 'get', path: '/v1/papers/{id}/related', summary: 'Papers related to a stored paper', query: relatedQuerySchema, response: hitsResponseSchema, errors: [404, ...readErrors] },
+  { method: 'get', path: '/v1/stats', summary: 'The index being served', response: statsResponseSchema, errors: readErrors },
+  { method: 'get', path: '/healthz', summary: 'The process is up', response: healthResponseSchema, errors: [] },
+  { method: 'get', path: '/readyz', summary: 'The model and index are loaded (503 before)', response: readyResponseSchema, errors: [] },
+];
+
+type JsonSchema = Record<string, unknown>;
+
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as JsonSchema;
+  return rest;
+}
+
+function describeStatus(status: number): string {
+  const codes = Object.entries(errorCatalog)
+    .filter(([, entry]) => entry.status === status)
+    .map(([code]) => code);
+  return codes.length > 0 ? `Error: ${codes.join(', ')}` : 'Error';
+}
+
+/** The OpenAPI 3.1 document, generated from the same zod schemas the routes validate with. */
+export function buildOpenApiDocument(version: string): JsonSchema {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const operation of operations) {
+    const parameters: unknown[] = [];
+    if (operation.path.includes('{id}')) parameters.push({ name: 'id', in: 'path', required: true, schema: { type: 'string' } });
+    if (operation.query) {
+      const query = jsonSchema(operation.query, 'input') as { properties?: Record<string, unknown>; required?: string[] };
+      for (const [name, schema] of Object.entries(query.properties ?? {})) {
+        parameters.push({ name, in: 'query', required: query.required?.includes(name) ?? false, schema });
+      }
+    }
+    const responses: Record<string, unknown> = {
+      200: { description: 'OK', content: { 'application/json': { schema: jsonSchema(operation.response, 'output') } } },
+    };
+    for (const status of [...(operation.body || operation.query ? [400] : []), ...operation.errors]) {
+      responses[status] = { description: describeStatus(status), content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+    }
+    paths[operation.path] = {
+      ...paths[operation.path],
+      [operation.method]: {
+        summary: operation.summary,
+        ...(parameters.length > 0 ? { parameters } : {}),
+        ...(operation.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(operation.body, 'input') } } } } : {}),
+        responses,
+      },
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: 'paper-search', version, description: 'Self-hosted semantic search for scientific papers.' },
+    paths,
+    components: { schemas: { Error: jsonSchema(errorResponseSchema, 'output') } },
+  };
+}

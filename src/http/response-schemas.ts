@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { searchModes } from '../search/search-modes.js';
+import { paperSchema } from '../store/paper.js';
+
+/** What the API answers, as zod schemas: the OpenAPI document is generated from them. */
+const explanationSchema = z.object({
+  ranks: z.object({ dense: z.number().int().positive().optional(), lexical: z.number().int().positive().optional() }),
+  closest_sentence: z.object({ text: z.string(), score: z.number() }).nullable(),
+});
+
+/** A hit: id and score always; the stored fields unless `fields` chose some. */
+export const hitSchema = paperSchema.partial().extend({ id: z.string(), score: z.number(), explain: explanationSchema.optional() }).strict();
+
+const tookMs = z.number().nonnegative();
+
+export const hitsResponseSchema = z.object({ hits: z.array(hitSchema), took_ms: tookMs }).strict();
+export const batchResponseSchema = z.object({ results: z.array(z.object({ hits: z.array(hitSchema) }).strict()), took_ms: tookMs }).strict();
+export const paperResponseSchema = z.object({ paper: paperSchema.strict(), took_ms: tookMs }).strict();
+export const paperListResponseSchema = z
+  .object({ papers: z.array(paperSchema.strict()), next_cursor: z.string().nullable(), took_ms: tookMs })
+  .strict();
+
+export const statsResponseSchema = z.object({
+  papers: z.number().int(),
+  model: z.object({ id: z.string(), hubId: z.string(), dimension: z.number(), pooling: z.string(), maxTokens: z.number(), longPassages: z.string(), onnxSha256: z.string() }),
+  hnsw: z.object({ space: z.string(), m: z.number(), efConstruction: z.number(), randomSeed: z.number(), efSearch: z.number() }),
+  lexical: z.object({ analyzer: z.string(), k1: z.number(), b: z.number(), terms: z.number() }),
+  defaultMode: z.enum(searchModes),
+  index: z.object({
+    folder: z.string(),
+    formatVersion: z.number(),
+    createdAt: z.string(),
+    source: z.object({ input: z.string(), read: z.number(), rejected: z.number() }).optional(),
+  }),
+});
+
+export const healthResponseSchema = z.object({ status: z.literal('ok') }).strict();
+export const readyResponseSchema = z.object({
+  status: z.string(),
+  index: z.object({ model: z.string(), dimension: z.number(), papers: z.number(), createdAt: z.string(), defaultMode: z.enum(searchModes) }).optional(),
+});
+
+export const errorResponseSchema = z
+  .object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }).strict() })
+  .strict();

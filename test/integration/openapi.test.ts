@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { createApp } from '../../src/http/app.js';
+import { ServiceState } from '../../src/service-state.js';
+import type { RunningServer } from '../../src/server.js';
+import { buildIndex, makeTempDir, removeDir, request, silentLog, startTestServer } from './helpers.js';
+
+interface OpenApiDocument {
+  openapi: string;
+  paths: Record<string, Record<string, { responses: Record<string, { content: { 'application/json': { schema: Record<string, unknown> } } }> }>>;
+  components: { schemas: Record<string, unknown> };
+}
+
+let workDir: string;
+let server: RunningServer;
+let document: OpenApiDocument;
+
+before(async () => {
+  workDir = await makeTempDir();
+  await buildIndex(`${workDir}/index`);
+  server = await startTestServer(`${workDir}/index`);
+  document = (await request<OpenApiDocument>(server.url, '/openapi.json')).body;
+});
+
+after(async () => {
+  await server?.close();
+  await removeDir(workDir);
+});
+
+/** Method and path of every route the Express app registers (Express paths: `:id`). */
+function registeredRoutes(): string[] {
+  const app = createApp({ state: new ServiceState(), log: silentLog, maxBodyBytes: 1024 });
+  type Layer = { route?: { path: string; methods: Record<string, boolean> }; handle?: { stack?: Layer[] } };
+  const routes: string[] = [];
+  const visit = (stack: Layer[]) => {
+    for (const layer of stack) {
+      if (layer.route) {
+        for (const method of Object.keys(layer.route.methods).filter((name) => name === 'get' || name === 'post')) {
+          routes.push(`${method} ${layer.route.path}`);
+        }
+      } else if (layer.handle?.stack) {
+        visit(layer.handle.stack);
+      }
+    }
+  };
+  // Express 5 keeps the top-level stack on app.router; typed loosely because it is not public API.
+  visit((app as unknown as { router: { stack: Layer[] } }).router.stack);
+  return routes;
+}
+
+describe('the OpenAPI document', () => {
+  it('is OpenAPI 3.1 and lists every route the server answers', () => {
+    assert.equal(document.openapi, '3.1.0');
+    const documented = new Set(
+      Object.entries(document.paths).flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method} ${path.replace(/\{(\w+)\}/g, ':$1')}`)),
+    );
+    const routes = registeredRoutes().filter((route) => !route.startsWith('get /docs'));
+    assert.ok(routes.length >= 10);
+    for (const route of routes) {
+      if (route === 'get /openapi.json') continue;
+      assert.ok(documented.has(route), `${route} is documented`);
+    }
+  });
+
+  it('describes the real responses of every operation', async () => {
+    const ajv = new Ajv2020({ strict: false });
+    ajv.addSchema({ $id: 'doc', components: document.components }, 'doc');
+    const check = async (method: 'get' | 'post', path: string, documentedPath: string, status: number, json?: unknown) => {
+      const response = await request(server.url, path, json === undefined ? { method: method.toUpperCase() } : { json });
+      assert.equal(response.status, status, `${method} ${path}`);
+      const schema = document.paths[documentedPath]![method]!.responses[String(status)]!.content['application/json'].schema;
+      const resolved = JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"doc#/components/')) as Record<string, unknown>;
+      const validate = ajv.compile(resolved);
+      assert.ok(validate(response.body), `${method} ${path} ${status}: ${ajv.errorsText(validate.errors)}`);
+    };
+    await check('post', '/v1/search', '/v1/search', 200, { query: 'video compression', k: 3, explain: true });
+    await check('post', '/v1/search', '/v1/search', 400, { query: '' });
+    await check('post', '/v1/search/batch', '/v1/search/batch', 200, { queries: [{ query: 'a' }, { query: 'b', fields: ['title'] }] });
+    await check('post', '/v1/similar', '/v1/similar', 200, { abstract: 'We compress videos with neural networks.' });
+    await check('post', '/v1/recommend', '/v1/recommend', 200, { positive: ['seed-014'], negative: ['seed-001'] });
+    await check('post', '/v1/recommend', '/v1/recommend', 404, { positive: ['nope'] });
+    await check('get', '/v1/papers?limit=2', '/v1/papers', 200);
+    await check('get', '/v1/papers/seed-014', '/v1/papers/{id}', 200);
+    await check('get', '/v1/papers/nope', '/v1/papers/{id}', 404);
+    await check('get', '/v1/papers/seed-014/related?k=2&fields=title,year', '/v1/papers/{id}/related', 200);
+    await check('get', '/v1/stats', '/v1/stats', 200);
+    await check('get', '/healthz', '/healthz', 200);
+    await check('get', '/readyz', '/readyz', 200);
+  });
+
+  it('is rendered at /docs from local assets', async () => {
+    const page = await fetch(`${server.url}/docs`);
+    assert.equal(page.status, 200);
+    const html = await page.text();
+    assert.match(html, /\/docs\/assets\/swagger-ui-bundle\.js/);
+    assert.doesNotMatch(html, /https?:\/\//, 'no asset from the network');
+    const bundle = await fetch(`${server.url}/docs/assets/swagger-ui-bundle.js`);
+    assert.equal(bundle.status, 200);
+    assert.ok((await bundle.arrayBuffer()).byteLength > 100_000);
+  });
+});
