@@ -1,28 +1,22 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { fsyncPath, replaceDirectory, sha256OfFile, stagingPathFor, writeFileAtomic } from '../../src/fs-atomic.js';
+import { temporaryRoot } from './support.js';
 
-let root: string;
 let counter = 0;
-before(async () => {
-  root = await mkdtemp(join(tmpdir(), 'paper-search-fs-'));
-});
-after(async () => {
-  await rm(root, { recursive: true, force: true });
-});
+const root = temporaryRoot('paper-search-fs-');
 
 async function freshDir(): Promise<string> {
-  const dir = join(root, `case-${counter++}`);
+  const dir = join(root(), `case-${counter++}`);
   await mkdir(dir);
   return dir;
 }
 
 describe('stagingPathFor', () => {
   it('is a hidden sibling of the target, tagged, and unique per call', () => {
-    const target = join(root, 'some', 'index');
+    const target = join(root(), 'some', 'index');
     const first = stagingPathFor(target, 'building');
     const second = stagingPathFor(target, 'building');
     assert.equal(dirname(first), dirname(target));
@@ -158,7 +152,7 @@ describe('sha256OfFile', () => {
   });
 
   it('rejects for a missing file', async () => {
-    await assert.rejects(sha256OfFile(join(root, 'no-such-file')), { code: 'ENOENT' });
+    await assert.rejects(sha256OfFile(join(root(), 'no-such-file')), { code: 'ENOENT' });
   });
 });
 

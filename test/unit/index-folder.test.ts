@@ -1,15 +1,14 @@
 import assert from 'node:assert/strict';
-import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { appendFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { getModel } from '../../src/embedding/model-registry.js';
 import { IndexFolderWriter, openIndexFolder } from '../../src/index/index-folder.js';
 import { describeModel, indexFiles, indexFormatVersion, manifestFileName, readManifest, writeManifest } from '../../src/index/manifest.js';
 import { defaultHnswParameters } from '../../src/index/vector-index.js';
 import type { Paper } from '../../src/store/paper.js';
-import { isAppErrorWithCode, randomUnitVectors } from './support.js';
+import { isAppErrorWithCode, randomUnitVectors, temporaryRoot } from './support.js';
 
 const model = getModel('all-MiniLM-L6-v2');
 const otherModel = getModel('bge-small-en-v1.5');
@@ -24,18 +23,12 @@ function samplePapers(count: number, prefix = 'p'): Paper[] {
   }));
 }
 
-let root: string;
 let counter = 0;
-before(async () => {
-  root = await mkdtemp(join(tmpdir(), 'paper-search-index-folder-'));
-});
-after(async () => {
-  await rm(root, { recursive: true, force: true });
-});
+const root = temporaryRoot('paper-search-index-folder-');
 
 /** A fresh parent folder per test, so leftovers (staging folders) are easy to see. */
 async function freshParent(): Promise<string> {
-  const parent = join(root, `case-${counter++}`);
+  const parent = join(root(), `case-${counter++}`);
   await mkdir(parent);
   return parent;
 }

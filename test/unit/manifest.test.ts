@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { getModel, halfWindowStrategy, parseLongPassages, withLongPassages } from '../../src/embedding/model-registry.js';
 import { AppError } from '../../src/errors.js';
 import {
@@ -15,7 +14,7 @@ import {
   writeManifest,
   type Manifest,
 } from '../../src/index/manifest.js';
-import { isAppErrorWithCode } from './support.js';
+import { isAppErrorWithCode, temporaryRoot } from './support.js';
 
 const miniLm = getModel('all-MiniLM-L6-v2');
 const bge = getModel('bge-small-en-v1.5');
@@ -34,17 +33,11 @@ function manifestFor(model = miniLm, overrides: Partial<Manifest> = {}): Manifes
   return Object.assign(base, overrides);
 }
 
-let root: string;
 let folderCounter = 0;
-before(async () => {
-  root = await mkdtemp(join(tmpdir(), 'paper-search-manifest-'));
-});
-after(async () => {
-  await rm(root, { recursive: true, force: true });
-});
+const root = temporaryRoot('paper-search-manifest-');
 
 async function folderWithManifest(content: string): Promise<string> {
-  const folder = join(root, `index-${folderCounter++}`);
+  const folder = join(root(), `index-${folderCounter++}`);
   await mkdir(folder);
   await writeFile(join(folder, manifestFileName), content);
   return folder;
@@ -52,11 +45,11 @@ async function folderWithManifest(content: string): Promise<string> {
 
 describe('readManifest', () => {
   it('throws index_missing for a folder that does not exist', async () => {
-    await assert.rejects(readManifest(join(root, 'nowhere')), isAppErrorWithCode('index_missing', /npm run ingest/));
+    await assert.rejects(readManifest(join(root(), 'nowhere')), isAppErrorWithCode('index_missing', /npm run ingest/));
   });
 
   it('throws index_missing for an existing folder without a manifest', async () => {
-    const folder = join(root, `empty-${folderCounter++}`);
+    const folder = join(root(), `empty-${folderCounter++}`);
     await mkdir(folder);
     await assert.rejects(readManifest(folder), isAppErrorWithCode('index_missing'));
   });
@@ -87,7 +80,7 @@ describe('readManifest', () => {
 
 describe('writeManifest + readManifest', () => {
   it('round-trips a manifest', async () => {
-    const folder = join(root, `round-trip-${folderCounter++}`);
+    const folder = join(root(), `round-trip-${folderCounter++}`);
     await mkdir(folder);
     const manifest = manifestFor(miniLm, { source: { input: 'papers.jsonl', read: 5, rejected: 2 } });
     await writeManifest(folder, manifest);
@@ -95,7 +88,7 @@ describe('writeManifest + readManifest', () => {
   });
 
   it('round-trips a manifest without a source', async () => {
-    const folder = join(root, `round-trip-${folderCounter++}`);
+    const folder = join(root(), `round-trip-${folderCounter++}`);
     await mkdir(folder);
     const manifest = manifestFor(bge, { count: 0 });
     await writeManifest(folder, manifest);
@@ -103,7 +96,7 @@ describe('writeManifest + readManifest', () => {
   });
 
   it('writes readable JSON to manifest.json, leaving no temporary files', async () => {
-    const folder = join(root, `written-${folderCounter++}`);
+    const folder = join(root(), `written-${folderCounter++}`);
     await mkdir(folder);
     const manifest = manifestFor();
     await writeManifest(folder, manifest);
@@ -112,7 +105,7 @@ describe('writeManifest + readManifest', () => {
   });
 
   it('replaces an existing manifest', async () => {
-    const folder = join(root, `replaced-${folderCounter++}`);
+    const folder = join(root(), `replaced-${folderCounter++}`);
     await mkdir(folder);
     await writeManifest(folder, manifestFor(miniLm, { count: 1 }));
     await writeManifest(folder, manifestFor(miniLm, { count: 2 }));

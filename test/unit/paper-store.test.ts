@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Paper } from '../../src/store/paper.js';
 import { PaperStore, PaperStoreWriter } from '../../src/store/paper-store.js';
-import { isAppErrorWithCode } from './support.js';
+import { isAppErrorWithCode, temporaryRoot } from './support.js';
 
 const papers: Paper[] = [
   { id: 'a', title: 'Alpha', abstract: 'First.', authors: ['X'], year: 2020 },
@@ -13,17 +12,11 @@ const papers: Paper[] = [
   { id: 'c', title: 'Γάμμα — unicode', abstract: 'Third ✓', categories: ['cs.CL'], doi: '10.1/c', url: 'https://x/c', arxiv_id: '2401.00001', date: '2024-01' },
 ];
 
-let dir: string;
 let counter = 0;
-before(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'paper-search-store-'));
-});
-after(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const dir = temporaryRoot('paper-search-store-');
 
 async function writePapers(items: readonly Paper[]): Promise<string> {
-  const path = join(dir, `papers-${counter++}.jsonl`);
+  const path = join(dir(), `papers-${counter++}.jsonl`);
   const writer = new PaperStoreWriter(path);
   for (const paper of items) await writer.append(paper);
   await writer.close();
@@ -64,7 +57,7 @@ describe('PaperStoreWriter + PaperStore', () => {
   });
 
   it('refuses to write an invalid paper', async () => {
-    const writer = new PaperStoreWriter(join(dir, `invalid-${counter++}.jsonl`));
+    const writer = new PaperStoreWriter(join(dir(), `invalid-${counter++}.jsonl`));
     try {
       await assert.rejects(writer.append({ id: 'x', title: 'T', abstract: '' }));
       await assert.rejects(writer.append({ id: 'x', title: 'T', abstract: 'a', year: 2020.5 }));
@@ -74,7 +67,7 @@ describe('PaperStoreWriter + PaperStore', () => {
   });
 
   it('drops unknown properties when writing', async () => {
-    const path = join(dir, `extra-${counter++}.jsonl`);
+    const path = join(dir(), `extra-${counter++}.jsonl`);
     const writer = new PaperStoreWriter(path);
     await writer.append({ id: 'x', title: 'T', abstract: 'a', secret: 'drop me' } as Paper);
     await writer.close();
@@ -95,18 +88,18 @@ describe('PaperStoreWriter + PaperStore', () => {
   });
 
   it('ignores blank lines', async () => {
-    const path = join(dir, `blank-${counter++}.jsonl`);
+    const path = join(dir(), `blank-${counter++}.jsonl`);
     await writeFile(path, `${JSON.stringify(papers[0])}\n\n${JSON.stringify(papers[1])}\n`);
     assert.equal((await PaperStore.load(path, 2)).size, 2);
   });
 
   it('throws index_corrupt for a line that is not JSON', async () => {
-    const path = join(dir, `broken-${counter++}.jsonl`);
+    const path = join(dir(), `broken-${counter++}.jsonl`);
     await writeFile(path, `${JSON.stringify(papers[0])}\n{"id": "b", "tit\n`);
     await assert.rejects(PaperStore.load(path, 2), isAppErrorWithCode('index_corrupt'));
   });
 
   it('throws index_corrupt for a missing file', async () => {
-    await assert.rejects(PaperStore.load(join(dir, 'missing.jsonl'), 0), isAppErrorWithCode('index_corrupt'));
+    await assert.rejects(PaperStore.load(join(dir(), 'missing.jsonl'), 0), isAppErrorWithCode('index_corrupt'));
   });
 });
