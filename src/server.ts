@@ -77,7 +77,13 @@ function listen(app: ReturnType<typeof createApp>, port: number, host: string): 
   return new Promise((resolve, reject) => {
     const server = app.listen(port, host);
     server.once('listening', () => resolve(server));
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE' || error.code === 'EACCES'
+          ? new AppError('config_invalid', `Cannot listen on ${host}:${port}: ${error.code === 'EADDRINUSE' ? 'the port is in use' : 'permission denied'}. Set PORT to another port.`)
+          : error,
+      ),
+    );
   });
 }
 

@@ -20,8 +20,16 @@ export type SearchRequest = z.input<typeof searchRequestSchema>;
 export type SimilarRequest = z.input<typeof similarRequestSchema>;
 export type RecommendRequest = z.input<typeof recommendRequestSchema>;
 export type BatchSearchRequest = z.input<typeof batchSearchRequestSchema>;
-export type RelatedQuery = z.input<typeof relatedQuerySchema>;
-export type ListPapersQuery = z.input<typeof listPapersQuerySchema>;
+/**
+ * Query parameters of a GET route, as a caller writes them: the server's schema reads every
+ * parameter from a string, so numbers and booleans are accepted here and sent as text.
+ */
+type QueryParameters<Schema extends z.ZodType> = {
+  [Name in keyof z.input<Schema>]?: z.input<Schema>[Name] extends string | undefined ? string | number | boolean : z.input<Schema>[Name];
+};
+
+export type RelatedQuery = QueryParameters<typeof relatedQuerySchema>;
+export type ListPapersQuery = QueryParameters<typeof listPapersQuerySchema>;
 export type HitsResponse = z.output<typeof hitsResponseSchema>;
 export type BatchResponse = z.output<typeof batchResponseSchema>;
 export type PaperResponse = z.output<typeof paperResponseSchema>;

@@ -26,15 +26,20 @@ async function drain(): Promise<void> {
     while (queue.length > 0) {
       const batch = queue.splice(0, queue.length);
       try {
-        // One model pass over every waiting request; the embedder sorts by length internally.
-        const texts = batch.flatMap((request) => request.texts.map((text) => (request.kind === 'query' ? embedder.model.queryPrefix + text : text)));
-        const vectors = await embedder.embedPassages(texts);
-        let offset = 0;
-        for (const request of batch) {
-          const packed = new Float32Array(request.texts.length * embedder.model.dimension);
-          for (let i = 0; i < request.texts.length; i++) packed.set(vectors[offset + i]!, i * embedder.model.dimension);
-          offset += request.texts.length;
-          reply({ type: 'vectors', id: request.id, packed }, [packed.buffer]);
+        // One model pass per kind over every waiting request (queries and passages differ in
+        // prefix and in how long texts are handled); the embedder sorts by length internally.
+        for (const kind of ['query', 'passage'] as const) {
+          const requests = batch.filter((request) => request.kind === kind);
+          if (requests.length === 0) continue;
+          const texts = requests.flatMap((request) => request.texts);
+          const vectors = kind === 'query' ? await embedder.embedQueries(texts) : await embedder.embedPassages(texts);
+          let offset = 0;
+          for (const request of requests) {
+            const packed = new Float32Array(request.texts.length * embedder.model.dimension);
+            for (let i = 0; i < request.texts.length; i++) packed.set(vectors[offset + i]!, i * embedder.model.dimension);
+            offset += request.texts.length;
+            reply({ type: 'vectors', id: request.id, packed }, [packed.buffer]);
+          }
         }
       } catch (error) {
         for (const request of batch) reply({ type: 'error', id: request.id, message: (error as Error).message });

@@ -6,6 +6,8 @@ import type { ModelDescription } from './model-registry.js';
  */
 export interface Embedder {
   readonly model: ModelDescription;
+  /** False once the model can no longer answer (its worker died): readiness reports it. */
+  readonly healthy: boolean;
   embedQueries(texts: readonly string[]): Promise<Float32Array[]>;
   embedPassages(texts: readonly string[]): Promise<Float32Array[]>;
   /** Number of tokens the model sees for a passage, after truncation (for diagnostics and tests). */

@@ -17,6 +17,10 @@ export class QueryCachingEmbedder implements Embedder {
     return this.inner.model;
   }
 
+  get healthy(): boolean {
+    return this.inner.healthy;
+  }
+
   async embedQueries(texts: readonly string[]): Promise<Float32Array[]> {
     const vectors = new Map<string, Float32Array>();
     const missing: string[] = [];
@@ -33,10 +37,7 @@ export class QueryCachingEmbedder implements Embedder {
     }
     if (missing.length > 0) {
       const embedded = await this.inner.embedQueries(missing);
-      missing.forEach((text, i) => {
-        vectors.set(text, embedded[i]!);
-        this.remember(text, embedded[i]!);
-      });
+      missing.forEach((text, i) => vectors.set(text, this.remember(text, embedded[i]!)));
     }
     return texts.map((text) => vectors.get(text)!);
   }
@@ -53,9 +54,12 @@ export class QueryCachingEmbedder implements Embedder {
     return this.inner.dispose();
   }
 
-  private remember(text: string, vector: Float32Array): void {
-    if (this.capacity <= 0) return;
-    this.cache.set(text, vector);
+  /** Keeps a copy (the vector may be a view into a reply buffer holding a whole batch) and returns it. */
+  private remember(text: string, vector: Float32Array): Float32Array {
+    if (this.capacity <= 0) return vector;
+    const copy = vector.slice();
+    this.cache.set(text, copy);
     if (this.cache.size > this.capacity) this.cache.delete(this.cache.keys().next().value!);
+    return copy;
   }
 }

@@ -30,6 +30,8 @@ export class TransformersEmbedder implements Embedder {
     this.padTokenId = tokenizer.pad_token_id ?? 0;
   }
 
+  readonly healthy = true;
+
   static async create(model: ModelDescription, options: TransformersEmbedderOptions): Promise<TransformersEmbedder> {
     // Files come only from the model folder: the fetcher obtains and verifies them beforehand,
     // so nothing is downloaded behind the checksum's back.

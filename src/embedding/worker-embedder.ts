@@ -61,6 +61,10 @@ export class WorkerEmbedder implements Embedder {
     return new WorkerEmbedder(model, worker);
   }
 
+  get healthy(): boolean {
+    return this.failure === undefined;
+  }
+
   embedQueries(texts: readonly string[]): Promise<Float32Array[]> {
     return this.embed('query', texts);
   }

@@ -33,24 +33,31 @@ export function createApp({ state, log, maxBodyBytes }: AppDependencies): Expres
         response.setHeader('X-Request-Id', id);
         return id;
       },
-      customLogLevel: (_request, response, error) => (error || response.statusCode >= 500 ? 'error' : 'info'),
+      // 503 while starting or stopping is expected, not a fault.
+      customLogLevel: (_request, response) => (response.statusCode === 503 ? 'warn' : response.statusCode >= 500 ? 'error' : 'info'),
       serializers: { req: (request: { id: unknown; method: string; url: string }) => ({ id: request.id, method: request.method, url: request.url }) },
     }),
   );
+  // The service is looked up when a request arrives, before its body is read: a request that was
+  // already in flight when shutdown began is answered, not refused.
+  app.use((_request, response, next) => {
+    response.locals.service = state.service;
+    next();
+  });
   app.use(requireJsonBody);
   app.use(express.json({ limit: maxBodyBytes, strict: true, type: ['application/json', 'application/*+json'] }));
 
   app.use(healthRoutes(state));
   app.use(docsRoutes());
-  app.use(searchRoutes(() => requireService(state)));
+  app.use(searchRoutes((response) => requireService(state, response.locals.service as SearchService | undefined)));
 
   app.use(routeNotFound);
   app.use(errorHandler);
   return app;
 }
 
-function requireService(state: ServiceState): SearchService {
-  const service = state.service;
+function requireService(state: ServiceState, atArrival: SearchService | undefined): SearchService {
+  const service = atArrival ?? (state.phase === 'stopping' ? undefined : state.service);
   if (service) return service;
   throw new AppError(state.phase === 'stopping' ? 'shutting_down' : 'not_ready');
 }

@@ -57,7 +57,7 @@ function toAppError(error: unknown): AppError {
 export const errorHandler: ErrorRequestHandler = (error: unknown, request, response, next) => {
   if (response.headersSent) return next(error);
   const appError = toAppError(error);
-  if (appError.status >= 500) request.log.error({ err: error, code: appError.code }, 'request failed');
+  if (appError.status >= 500 && appError.status !== 503) request.log.error({ err: error, code: appError.code }, 'request failed');
   else request.log.info({ code: appError.code, message: appError.message }, 'request rejected');
   response.status(appError.status).json(toErrorBody(appError));
 };

@@ -5,8 +5,24 @@ import { paperSchema } from '../store/paper.js';
 /** Deepest result a page may reach (offset + k): past it, approximate search order is not worth paging. */
 export const maxPageEnd = 1_000;
 
-const k = z.coerce.number().int().min(1).max(100).default(10);
-const offset = z.coerce.number().int().min(0).max(maxPageEnd - 1).default(0);
+/** JSON numbers stay numbers: no coercion of strings, booleans or arrays in bodies. */
+const k = z.number().int().min(1).max(100).default(10);
+const offset = z.number().int().min(0).max(maxPageEnd - 1).default(0);
+
+/** A query parameter holding a whole number; an empty value is an error, not 0. */
+const queryInteger = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^-?\d+$/, { message: 'must be a whole number' })
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+const queryNumber = z
+  .string()
+  .trim()
+  .min(1, { message: 'must be a number' })
+  .transform(Number)
+  .pipe(z.number().finite());
 const nonBlank = (max: number) =>
   z
     .string()
@@ -44,14 +60,34 @@ const listOptions = {
 const withinPageLimit = (value: { k: number; offset: number }) => value.offset + value.k <= maxPageEnd;
 const pageLimitIssue = { message: `offset + k must be at most ${maxPageEnd}`, path: ['offset'] };
 
-export const searchRequestSchema = z.strictObject({ query: nonBlank(10_000), mode, ...listOptions }).refine(withinPageLimit, pageLimitIssue);
+/**
+ * Explaining embeds every sentence of every hit, all on the one model worker, so it is bounded:
+ * at most this many hits per explained request, and not inside batches.
+ */
+export const maxExplainedHits = 20;
+const explainWithinLimit = (value: { k: number; explain: boolean }) => !value.explain || value.k <= maxExplainedHits;
+const explainLimitIssue = { message: `explain is limited to k <= ${maxExplainedHits}`, path: ['explain'] };
+
+export const searchRequestSchema = z
+  .strictObject({ query: nonBlank(10_000), mode, ...listOptions })
+  .refine(withinPageLimit, pageLimitIssue)
+  .refine(explainWithinLimit, explainLimitIssue);
 
 export const similarRequestSchema = z
   .strictObject({ abstract: nonBlank(100_000), title: z.string().max(2_000).optional(), mode, ...listOptions })
-  .refine(withinPageLimit, pageLimitIssue);
+  .refine(withinPageLimit, pageLimitIssue)
+  .refine(explainWithinLimit, explainLimitIssue);
 
 export const batchSearchRequestSchema = z.strictObject({
-  queries: z.array(z.strictObject({ query: nonBlank(10_000), mode, ...listOptions }).refine(withinPageLimit, pageLimitIssue)).min(1).max(64),
+  queries: z
+    .array(
+      z
+        .strictObject({ query: nonBlank(10_000), mode, ...listOptions })
+        .refine(withinPageLimit, pageLimitIssue)
+        .refine((value) => !value.explain, { message: 'explain is not available in batches', path: ['explain'] }),
+    )
+    .min(1)
+    .max(64),
 });
 
 const paperIds = z.array(z.string().min(1).max(512));
@@ -59,6 +95,7 @@ const paperIds = z.array(z.string().min(1).max(512));
 export const recommendRequestSchema = z
   .strictObject({ positive: paperIds.min(1).max(100), negative: paperIds.max(100).default([]), ...listOptions })
   .refine(withinPageLimit, pageLimitIssue)
+  .refine(explainWithinLimit, explainLimitIssue)
   .refine((value) => !value.positive.some((id) => value.negative.includes(id)), {
     message: 'a paper cannot be both positive and negative',
     path: ['negative'],
@@ -70,14 +107,14 @@ const commaList = z
   .transform((value) => (Array.isArray(value) ? value : [value]).flatMap((part) => part.split(',')).map((part) => part.trim()).filter(Boolean));
 /** Like commaList, but only repeated: author names contain commas. */
 const repeatedList = z.union([z.string(), z.array(z.string())]).transform((value) => (Array.isArray(value) ? value : [value]));
-const queryYear = z.coerce.number().int().min(0).max(9999).optional();
+const queryYear = queryInteger(0, 9999).optional();
 
 /** The GET form of the list options: flat query parameters, turned into the same shape as a body. */
 export const relatedQuerySchema = z
   .strictObject({
-    k,
-    offset,
-    score_threshold: z.coerce.number().finite().optional(),
+    k: queryInteger(1, 100).default(10),
+    offset: queryInteger(0, maxPageEnd - 1).default(0),
+    score_threshold: queryNumber.optional(),
     fields: commaList.pipe(z.array(z.enum(selectableFields))).optional(),
     year_gte: queryYear,
     year_lte: queryYear,
@@ -90,6 +127,7 @@ export const relatedQuerySchema = z
     explain: z.enum(['true', 'false']).transform((value) => value === 'true').default(false),
   })
   .refine(withinPageLimit, pageLimitIssue)
+  .refine(explainWithinLimit, explainLimitIssue)
   .transform((query) => ({
     k: query.k,
     offset: query.offset,
@@ -105,7 +143,7 @@ export const relatedQuerySchema = z
   }));
 
 export const listPapersQuerySchema = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(1_000).default(100),
+  limit: queryInteger(1, 1_000).default(100),
   cursor: z.string().max(100).optional(),
 });
 

@@ -1,6 +1,6 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { paperPassage } from '../embedding/embedder.js';
 import type { ModelDescription } from '../embedding/model-registry.js';
@@ -15,6 +15,7 @@ import {
   describeModel,
   indexFiles,
   indexFormatVersion,
+  manifestFileName,
   readManifest,
   writeManifest,
   type HnswParameters,
@@ -92,6 +93,7 @@ export class IndexFolderWriter {
 
   static async create(target: string, model: ModelDescription, parameters: HnswParameters = defaultHnswParameters): Promise<IndexFolderWriter> {
     const absoluteTarget = resolve(target);
+    await assertReplaceable(absoluteTarget);
     await mkdir(dirname(absoluteTarget), { recursive: true });
     const staging = stagingPathFor(absoluteTarget, 'building');
     await mkdir(staging);
@@ -152,4 +154,27 @@ export class IndexFolderWriter {
     await this.papers.close().catch(() => undefined);
     await rm(this.staging, { recursive: true, force: true });
   }
+}
+
+/**
+ * A new index replaces the folder at its target as a whole, so the target must be absent, empty,
+ * or an index folder (it has a manifest): never a folder of other files, such as the one holding
+ * the input.
+ */
+async function assertReplaceable(target: string): Promise<void> {
+  let entries: string[];
+  try {
+    entries = await readdir(target);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return;
+    if (code === 'ENOTDIR') throw new AppError('config_invalid', `The index target ${target} is a file, not a folder.`);
+    throw error;
+  }
+  if (entries.length === 0 || entries.includes(manifestFileName)) return;
+  throw new AppError(
+    'config_invalid',
+    `The index target ${target} holds other files (${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', ...' : ''}) and no index manifest; ` +
+      'building an index there would replace them. Choose a new or empty folder, or an existing index folder.',
+  );
 }

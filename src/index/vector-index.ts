@@ -1,4 +1,5 @@
 import hnswlib from 'hnswlib-node';
+import { AppError } from '../errors.js';
 import type { HnswParameters } from './manifest.js';
 
 export interface Neighbor {
@@ -29,7 +30,11 @@ export class VectorIndex {
 
   static async load(path: string, dimension: number, efSearch: number): Promise<VectorIndex> {
     const hnsw = new hnswlib.HierarchicalNSW('ip', dimension);
-    await hnsw.readIndex(path);
+    try {
+      await hnsw.readIndex(path);
+    } catch (error) {
+      throw new AppError('index_corrupt', `Cannot read the HNSW index ${path}: ${(error as Error).message}. Rebuild the index with npm run ingest.`);
+    }
     hnsw.setEf(efSearch);
     return new VectorIndex(hnsw, dimension);
   }

@@ -13,15 +13,14 @@ export type Hit = Pick<Paper, 'id' | 'title'> & { score: number } & Omit<Paper, 
 
 /**
  * Turns neighbours into hits: best score first, ties broken by id so equal scores always come
- * back in the same order, and scores rounded to 6 decimals (float32 noise beyond that).
+ * back in the same order. Ordered by the exact score, then rounded to 6 decimals for display
+ * (float32 noise beyond that), so rounding never reorders a list or moves a page boundary.
  */
 export function toHits(neighbors: readonly Neighbor[], paperOf: (label: number) => Paper): Hit[] {
   return neighbors
-    .map((neighbor) => {
-      const { id, title, ...rest } = paperOf(neighbor.label);
-      return { id, title, score: roundScore(neighbor.score), ...rest };
-    })
-    .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    .map((neighbor) => ({ neighbor, paper: paperOf(neighbor.label) }))
+    .sort((a, b) => b.neighbor.score - a.neighbor.score || (a.paper.id < b.paper.id ? -1 : a.paper.id > b.paper.id ? 1 : 0))
+    .map(({ neighbor, paper: { id, title, ...rest } }) => ({ id, title, score: roundScore(neighbor.score), ...rest }));
 }
 
 export function roundScore(score: number): number {

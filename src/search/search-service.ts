@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { paperPassage, type Embedder } from '../embedding/embedder.js';
 import { AppError } from '../errors.js';
 import type { LoadedIndex } from '../index/index-folder.js';
@@ -44,9 +45,10 @@ export interface IndexStats {
 
 /**
  * Candidates each retriever contributes to a hybrid answer: deep enough that a paper ranked
- * low by one retriever and high by the other is still seen by the fusion.
+ * low by one retriever and high by the other is still seen by the fusion. Always this many, so
+ * every page of a hybrid list is cut from the same fused ranking.
  */
-const hybridCandidates = 100;
+export const hybridCandidates = 100;
 
 /**
  * What the service can answer, independent of transport: the HTTP layer (and any other front end)
@@ -70,6 +72,11 @@ export class SearchService {
     };
   }
 
+  /** Whether the model can still answer; the index cannot fail once loaded. */
+  get healthy(): boolean {
+    return this.embedder.healthy;
+  }
+
   get stats(): IndexStats {
     const { manifest, folder, vectors, lexical } = this.index;
     return {
@@ -88,7 +95,7 @@ export class SearchService {
 
   /** Many searches at once: the queries that need the model are embedded in one call; answers keep the order. */
   async searchTextBatch(queries: readonly { query: string; options: SearchOptions }[]): Promise<Hit[][]> {
-    const needsModel = queries.filter(({ options }) => (options.mode ?? this.defaultMode) !== 'lexical');
+    const needsModel = queries.filter(({ options }) => (options.mode ?? this.defaultMode) !== 'lexical' || options.explain);
     const vectors = await this.embedder.embedQueries(needsModel.map(({ query }) => query));
     const vectorOf = new Map(needsModel.map((item, i) => [item, vectors[i]!]));
     return Promise.all(queries.map((item) => this.retrieve(item.query, item.options, async () => vectorOf.get(item)!)));
@@ -131,11 +138,12 @@ export class SearchService {
    * to continue from, encoded); a cursor this index did not issue is a 400.
    */
   listPapers(cursor: string | undefined, limit: number): { papers: Paper[]; nextCursor: string | null } {
-    const start = cursor === undefined ? 0 : decodeCursor(cursor, this.index.papers.size);
+    const indexTag = cursorTag(this.index.manifest);
+    const start = cursor === undefined ? 0 : decodeCursor(cursor, indexTag, this.index.papers.size);
     const end = Math.min(start + limit, this.index.papers.size);
     const papers: Paper[] = [];
     for (let label = start; label < end; label++) papers.push(this.index.papers.byLabel(label));
-    return { papers, nextCursor: end < this.index.papers.size ? encodeCursor(end) : null };
+    return { papers, nextCursor: end < this.index.papers.size ? encodeCursor(indexTag, end) : null };
   }
 
   getPaper(id: string): Paper {
@@ -152,12 +160,18 @@ export class SearchService {
     const mode = options.mode ?? this.defaultMode;
     const accept = this.compile(options.filter);
     const needed = pageEnd(options);
+    if (mode === 'hybrid' && needed > hybridCandidates) {
+      // Fused scores are normalized over each retriever's top candidates; past them a page would
+      // be fused over a different candidate set than the page before it, and pages would not join.
+      throw new AppError('invalid_input', `Hybrid results reach ${hybridCandidates} deep: offset + k must be at most ${hybridCandidates} in hybrid mode (use dense or lexical mode to page further).`, {
+        issues: [{ path: 'body.offset', message: `offset + k must be at most ${hybridCandidates} in hybrid mode`, code: 'too_big' }],
+      });
+    }
     if (mode === 'lexical') return this.finish(ranked(this.index.lexical.search(text, needed, accept), 'lexical'), options, embed);
     const vector = await embed();
     const queryVector = async () => vector;
     if (mode === 'dense') return this.finish(ranked(this.index.vectors.search(vector, needed, accept), 'dense'), options, queryVector);
-    const depth = Math.max(needed, hybridCandidates);
-    const fused = fuseNormalized(this.index.vectors.search(vector, depth, accept), this.index.lexical.search(text, depth, accept), {
+    const fused = fuseNormalized(this.index.vectors.search(vector, hybridCandidates, accept), this.index.lexical.search(text, hybridCandidates, accept), {
       denseWeight: this.embedder.model.hybridDenseWeight,
     });
     return this.finish(fused.slice(0, needed), options, queryVector);
@@ -207,15 +221,22 @@ function pageEnd(options: { k: number; offset?: number }): number {
   return (options.offset ?? 0) + options.k;
 }
 
-function encodeCursor(position: number): string {
-  return Buffer.from(`p:${position}`).toString('base64url');
+/** Ties a cursor to the index build that issued it: a rebuilt index has other positions. */
+function cursorTag(manifest: Manifest): string {
+  return createHash('sha256').update(`${manifest.createdAt}:${manifest.count}`).digest('hex').slice(0, 12);
 }
 
-function decodeCursor(cursor: string, size: number): number {
-  const match = /^p:(\d+)$/.exec(Buffer.from(cursor, 'base64url').toString());
-  const position = match ? Number(match[1]) : Number.NaN;
+function encodeCursor(tag: string, position: number): string {
+  return Buffer.from(`${tag}:${position}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string, tag: string, size: number): number {
+  const match = /^([0-9a-f]{12}):(\d+)$/.exec(Buffer.from(cursor, 'base64url').toString());
+  const position = match && match[1] === tag ? Number(match[2]) : Number.NaN;
   if (!Number.isSafeInteger(position) || position < 0 || position > size) {
-    throw new AppError('invalid_input', 'The cursor is not one this server issued.', { issues: [{ path: 'query.cursor', message: 'unknown cursor', code: 'custom' }] });
+    throw new AppError('invalid_input', 'The cursor was not issued by this index (it may have been rebuilt since); start again without one.', {
+      issues: [{ path: 'query.cursor', message: 'unknown cursor', code: 'custom' }],
+    });
   }
   return position;
 }

@@ -1,5 +1,5 @@
 /** Most sentences considered per abstract when explaining a hit: bounds the model work per request. */
-export const maxSentences = 40;
+export const maxSentences = 25;
 
 /**
  * Splits an abstract into sentences: after ., ! or ? followed by white space and a capital, a

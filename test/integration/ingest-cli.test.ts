@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { RunningServer } from '../../src/server.js';
@@ -122,6 +122,16 @@ describe('npm run ingest', () => {
     assert.deepEqual((await readPapers(indexDir)).map((paper) => paper.id), ['j1', 'j2'], 'the previous index is untouched');
     assert.equal((await runCli('ingest', ['--input', join(fixtures, 'ingest-papers.csv'), '--index', indexDir, '--id-field', 'paper_id', '--abstract-field', 'summary'])).code, 0);
     assert.deepEqual((await readPapers(indexDir)).map((paper) => paper.id), ['c1', 'c2']);
+  });
+
+  it('refuses to build over a folder of other files, and leaves them alone', async () => {
+    const folder = join(workDir, 'not-an-index');
+    await mkdir(folder);
+    await writeFile(join(folder, 'important.txt'), 'keep me');
+    const result = await runCli('ingest', ['--input', join(fixtures, 'ingest-papers.json'), '--index', folder]);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /config_invalid.*holds other files.*important\.txt/s);
+    assert.equal(await readFile(join(folder, 'important.txt'), 'utf8'), 'keep me');
   });
 
   const failures: { name: string; args: string[]; message: RegExp }[] = [

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -65,6 +66,28 @@ describe('refusing an index it cannot serve', () => {
       assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
     });
   }
+
+  it('exits with index_corrupt, not a stack trace, for a damaged HNSW file', async () => {
+    const dir = await variant('damaged-hnsw', () => undefined);
+    await writeFile(join(dir, 'hnsw.bin'), 'not an hnsw index');
+    const result = await runCli('serve', [], { INDEX_DIR: dir, PORT: '0', HOST: '127.0.0.1' });
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /index_corrupt.*Rebuild the index/s);
+    assert.doesNotMatch(result.stderr, /\n\s+at /);
+  });
+
+  it('exits with a clear message when the port is taken', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = String((blocker.address() as { port: number }).port);
+      const result = await runCli('serve', [], { INDEX_DIR: indexDir, PORT: port, HOST: '127.0.0.1' });
+      assert.equal(result.code, 1);
+      assert.match(result.stderr, /config_invalid.*port is in use/s);
+    } finally {
+      blocker.close();
+    }
+  });
 
   it('exits with a clear message when there is no index at all', async () => {
     const result = await runCli('serve', [], { INDEX_DIR: join(workDir, 'nothing-here'), PORT: '0', HOST: '127.0.0.1' });

@@ -90,6 +90,12 @@ describe('filters', () => {
 });
 
 describe('pages, score floors and fields', () => {
+  it('pages dense results past the hybrid limit of 100', async () => {
+    const whole = await request<HitsBody>(base, '/v1/search', { json: { query, k: 100, offset: 100, mode: 'dense' } });
+    assert.equal(whole.status, 200);
+    assert.equal(whole.body.hits.length, 100);
+  });
+
   it('continues page 1 exactly with page 2', async () => {
     for (const mode of ['dense', 'lexical', 'hybrid'] as const) {
       const whole = await request<HitsBody>(base, '/v1/search', { json: { query, k: 10, mode } });
@@ -282,7 +288,8 @@ describe('GET /v1/papers', () => {
   });
 
   it('refuses a cursor it did not issue, and a bad limit', async () => {
-    for (const path of ['/v1/papers?cursor=bm90LWEtY3Vyc29y', '/v1/papers?cursor=cDo5OTk5', '/v1/papers?limit=0', '/v1/papers?limit=5000']) {
+    const forged = Buffer.from('000000000000:5').toString('base64url');
+    for (const path of ['/v1/papers?cursor=bm90LWEtY3Vyc29y', `/v1/papers?cursor=${forged}`, '/v1/papers?limit=0', '/v1/papers?limit=5000', '/v1/papers?limit=']) {
       const response = await request<ErrorBody>(base, path);
       assert.equal(response.status, 400, path);
       assert.equal(response.body.error.code, 'invalid_input');
@@ -302,6 +309,15 @@ describe('bad query options get a 400 naming the field', () => {
     { name: 'a non-numeric threshold', path: '/v1/search', json: { query, score_threshold: 'high' }, field: 'body.score_threshold' },
     { name: 'a bad year parameter', path: '/v1/papers/2503.11731/related?year_gte=recent', field: 'query.year_gte' },
     { name: 'an unknown field parameter', path: '/v1/papers/2503.11731/related?fields=title,venue', field: 'query.fields.1' },
+    { name: 'an empty year parameter (not 0)', path: '/v1/papers/2503.11731/related?year_gte=', field: 'query.year_gte' },
+    { name: 'an empty score_threshold parameter', path: '/v1/papers/2503.11731/related?score_threshold=', field: 'query.score_threshold' },
+    { name: 'k as a string in a body', path: '/v1/search', json: { query, k: '5' }, field: 'body.k' },
+    { name: 'k as a boolean in a body', path: '/v1/search', json: { query, k: true }, field: 'body.k' },
+    { name: 'offset null', path: '/v1/search', json: { query, offset: null }, field: 'body.offset' },
+    { name: 'a hybrid page past 100', path: '/v1/search', json: { query, k: 20, offset: 90 }, field: 'body.offset' },
+    { name: 'explain with k over 20', path: '/v1/search', json: { query, k: 21, explain: true }, field: 'body.explain' },
+    { name: 'explain on related with k over 20', path: '/v1/papers/2503.11731/related?k=30&explain=true', field: 'query.explain' },
+    { name: 'explain inside a batch', path: '/v1/search/batch', json: { queries: [{ query, mode: 'lexical', explain: true }] }, field: 'body.queries.0.explain' },
   ];
   for (const testCase of cases) {
     it(testCase.name, async () => {

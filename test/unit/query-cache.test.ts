@@ -10,6 +10,7 @@ function countingEmbedder(): Embedder & { queryCalls: string[][]; passageCalls: 
   const passageCalls: string[][] = [];
   return {
     model: getModel('all-MiniLM-L6-v2'),
+    healthy: true,
     queryCalls,
     passageCalls,
     async embedQueries(texts) {

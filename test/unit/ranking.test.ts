@@ -55,17 +55,18 @@ describe('toHits', () => {
     );
   });
 
-  it('treats scores equal after rounding as ties', () => {
+  it('orders by the exact score and only rounds for display, so rounding never reorders a list', () => {
+    // Regression: ordering by the rounded score could move a paper across a page boundary.
     const neighbors: Neighbor[] = [
-      { label: 2, score: 0.8000001 },
       { label: 1, score: 0.8 },
+      { label: 2, score: 0.8000001 },
     ];
     const hits = toHits(neighbors, paperOf);
     assert.deepEqual(
       hits.map((hit) => [hit.id, hit.score]),
       [
-        ['a', 0.8],
         ['b', 0.8],
+        ['a', 0.8],
       ],
     );
   });

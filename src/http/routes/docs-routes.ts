@@ -34,6 +34,7 @@ export function docsRoutes(): Router {
   router.get('/docs', (_request, response) => {
     response.type('html').send(docsPage);
   });
+  router.all('/docs', methodNotAllowed(['GET']));
   router.use('/docs/assets', express.static(swaggerUiFolder, { index: false, fallthrough: true }));
   return router;
 }

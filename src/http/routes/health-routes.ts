@@ -1,18 +1,21 @@
 import { Router } from 'express';
 import type { ServiceState } from '../../service-state.js';
+import { methodNotAllowed } from '../error-handling.js';
 
 export function healthRoutes(state: ServiceState): Router {
   const router = Router();
   router.get('/healthz', (_request, response) => {
     response.json({ status: 'ok' });
   });
+  router.all('/healthz', methodNotAllowed(['GET']));
   router.get('/readyz', (_request, response) => {
     const service = state.service;
-    if (!service) {
-      response.status(503).json({ status: state.phase });
+    if (!service || !service.healthy) {
+      response.status(503).json({ status: service ? 'model_failed' : state.phase });
       return;
     }
     response.json({ status: 'ready', index: service.info });
   });
+  router.all('/readyz', methodNotAllowed(['GET']));
   return router;
 }

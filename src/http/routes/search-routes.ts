@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type Response } from 'express';
 import type { PaperFilter } from '../../search/paper-filter.js';
 import { selectFields } from '../../search/ranking.js';
 import type { RelatedOptions, SearchService } from '../../search/search-service.js';
@@ -14,13 +14,13 @@ import {
 } from '../schemas.js';
 
 /** Route handlers validate, call the search service, and shape the response; nothing else. */
-export function searchRoutes(requireService: () => SearchService): Router {
+export function searchRoutes(requireService: (response: Response) => SearchService): Router {
   const router = Router();
 
   router.post('/v1/search', async (request, response) => {
     const started = performance.now();
     const body = parseInput(searchRequestSchema, request.body, 'body');
-    const hits = await requireService().searchText(body.query, { ...listOptions(body), mode: body.mode });
+    const hits = await requireService(response).searchText(body.query, { ...listOptions(body), mode: body.mode });
     response.json({ hits: hits.map((hit) => selectFields(hit, body.fields)), took_ms: elapsedMs(started) });
   });
   router.all('/v1/search', methodNotAllowed(['POST']));
@@ -28,7 +28,7 @@ export function searchRoutes(requireService: () => SearchService): Router {
   router.post('/v1/search/batch', async (request, response) => {
     const started = performance.now();
     const body = parseInput(batchSearchRequestSchema, request.body, 'body');
-    const results = await requireService().searchTextBatch(body.queries.map((item) => ({ query: item.query, options: { ...listOptions(item), mode: item.mode } })));
+    const results = await requireService(response).searchTextBatch(body.queries.map((item) => ({ query: item.query, options: { ...listOptions(item), mode: item.mode } })));
     response.json({
       results: results.map((hits, i) => ({ hits: hits.map((hit) => selectFields(hit, body.queries[i]!.fields)) })),
       took_ms: elapsedMs(started),
@@ -39,7 +39,7 @@ export function searchRoutes(requireService: () => SearchService): Router {
   router.post('/v1/similar', async (request, response) => {
     const started = performance.now();
     const body = parseInput(similarRequestSchema, request.body, 'body');
-    const hits = await requireService().similarToAbstract(body.abstract, body.title, { ...listOptions(body), mode: body.mode });
+    const hits = await requireService(response).similarToAbstract(body.abstract, body.title, { ...listOptions(body), mode: body.mode });
     response.json({ hits: hits.map((hit) => selectFields(hit, body.fields)), took_ms: elapsedMs(started) });
   });
   router.all('/v1/similar', methodNotAllowed(['POST']));
@@ -47,20 +47,20 @@ export function searchRoutes(requireService: () => SearchService): Router {
   router.post('/v1/recommend', async (request, response) => {
     const started = performance.now();
     const body = parseInput(recommendRequestSchema, request.body, 'body');
-    const hits = await requireService().recommend(body.positive, body.negative, listOptions(body));
+    const hits = await requireService(response).recommend(body.positive, body.negative, listOptions(body));
     response.json({ hits: hits.map((hit) => selectFields(hit, body.fields)), took_ms: elapsedMs(started) });
   });
   router.all('/v1/recommend', methodNotAllowed(['POST']));
 
   router.get('/v1/stats', (_request, response) => {
-    response.json(requireService().stats);
+    response.json(requireService(response).stats);
   });
   router.all('/v1/stats', methodNotAllowed(['GET']));
 
   router.get('/v1/papers', (request, response) => {
     const started = performance.now();
     const query = parseInput(listPapersQuerySchema, request.query, 'query');
-    const page = requireService().listPapers(query.cursor, query.limit);
+    const page = requireService(response).listPapers(query.cursor, query.limit);
     response.json({ papers: page.papers, next_cursor: page.nextCursor, took_ms: elapsedMs(started) });
   });
   router.all('/v1/papers', methodNotAllowed(['GET']));
@@ -68,7 +68,7 @@ export function searchRoutes(requireService: () => SearchService): Router {
   router.get('/v1/papers/:id', (request, response) => {
     const started = performance.now();
     const { id } = parseInput(paperIdParamsSchema, request.params, 'params');
-    const paper = requireService().getPaper(id);
+    const paper = requireService(response).getPaper(id);
     response.json({ paper, took_ms: elapsedMs(started) });
   });
   router.all('/v1/papers/:id', methodNotAllowed(['GET']));
@@ -77,7 +77,7 @@ export function searchRoutes(requireService: () => SearchService): Router {
     const started = performance.now();
     const { id } = parseInput(paperIdParamsSchema, request.params, 'params');
     const query = parseInput(relatedQuerySchema, request.query, 'query');
-    const hits = await requireService().relatedToPaper(id, listOptions(query));
+    const hits = await requireService(response).relatedToPaper(id, listOptions(query));
     response.json({ hits: hits.map((hit) => selectFields(hit, query.fields)), took_ms: elapsedMs(started) });
   });
   router.all('/v1/papers/:id/related', methodNotAllowed(['GET']));
