@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -102,23 +102,29 @@ describe('refusing an index it cannot serve', () => {
   });
 });
 
+/** The serve command as a child process, resolved once it is ready, with its logs so far. */
+async function startServeProcess(): Promise<{ child: ReturnType<typeof spawn>; base: string; port: number; exited: Promise<number | null>; logs: () => string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/cli/serve.ts')], {
+    cwd: repoRoot,
+    env: { ...process.env, INDEX_DIR: indexDir, MODEL_DIR: join(repoRoot, 'models'), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  let logs = '';
+  const base = await new Promise<string>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      logs += chunk.toString();
+      const listening = /"url":"(http:\/\/[^"]+)"/.exec(logs);
+      if (listening && logs.includes('"msg":"ready"')) resolve(listening[1]!);
+    });
+    child.on('close', () => reject(new Error(`server exited early:\n${logs}`)));
+  });
+  return { child, base, port: Number(new URL(base).port), exited, logs: () => logs };
+}
+
 describe('SIGTERM', () => {
   it('finishes the requests in flight, then exits 0', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/cli/serve.ts')], {
-      cwd: repoRoot,
-      env: { ...process.env, INDEX_DIR: indexDir, MODEL_DIR: join(repoRoot, 'models'), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-    let logs = '';
-    const base = await new Promise<string>((resolve, reject) => {
-      child.stdout.on('data', (chunk: Buffer) => {
-        logs += chunk.toString();
-        const listening = /"url":"(http:\/\/[^"]+)"/.exec(logs);
-        if (listening && logs.includes('"msg":"ready"')) resolve(listening[1]!);
-      });
-      child.on('close', () => reject(new Error(`server exited early:\n${logs}`)));
-    });
+    const { child, base, exited, logs } = await startServeProcess();
 
     // Enough work that many requests are still being answered when the signal arrives.
     let signalledAt = Number.POSITIVE_INFINITY;
@@ -141,8 +147,27 @@ describe('SIGTERM', () => {
       'some requests were still in flight at the signal and were answered',
     );
     assert.equal(await exited, 0);
-    assert.match(logs, /"msg":"stopped"/);
+    assert.match(logs(), /"msg":"stopped"/);
     // The request log lines carry a request id.
-    assert.match(logs, /"req":\{"id":"[0-9a-f-]{36}"/);
+    assert.match(logs(), /"req":\{"id":"[0-9a-f-]{36}"/);
+  });
+
+  it('answers a request whose body was still arriving when the signal came', async () => {
+    const { child, port, exited } = await startServeProcess();
+    const body = JSON.stringify({ query: 'neural video representation', k: 2 });
+    const socket = connect(port, '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    let answer = '';
+    socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+    const ended = new Promise((resolve) => socket.once('close', resolve));
+    socket.write(`POST /v1/search HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 10)}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    child.kill('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    socket.write(body.slice(10));
+    await ended;
+    assert.match(answer, /^HTTP\/1\.1 200/);
+    assert.match(answer, /"hits":\[/);
+    assert.equal(await exited, 0);
   });
 });
