@@ -117,7 +117,7 @@ export class SearchService {
 
   /**
    * Papers like the positives and unlike the negatives (see recommendationVector), never the
-   * inputs themselves. Uses the stored vectors only: no model call.
+   * inputs themselves. Uses the stored vectors: no model call unless hits are explained.
    */
   recommend(positiveIds: readonly string[], negativeIds: readonly string[], options: RelatedOptions): Promise<Hit[]> {
     const unknown = [...positiveIds, ...negativeIds].filter((id) => this.index.papers.labelOf(id) === undefined);
