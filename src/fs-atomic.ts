@@ -1,11 +1,44 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { dirname, join, basename } from 'node:path';
 
 /** A sibling path for staging a file or folder before it is renamed into place. */
 export function stagingPathFor(target: string, tag = 'tmp'): string {
   return join(dirname(target), `.${basename(target)}.${tag}-${process.pid}-${randomBytes(4).toString('hex')}`);
+}
+
+/**
+ * Removes staging folders beside `target` left by processes that died mid-way (a killed ingest,
+ * say): their names carry the pid, and a pid no longer running can never finish them.
+ */
+export async function removeStaleStaging(target: string, tag: string): Promise<string[]> {
+  const prefix = `.${basename(target)}.${tag}-`;
+  let names: string[];
+  try {
+    names = await readdir(dirname(target));
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(name.slice(prefix.length).split('-')[0]);
+    if (!Number.isInteger(pid) || pid <= 0 || isRunning(pid)) continue;
+    await rm(join(dirname(target), name), { recursive: true, force: true });
+    removed.push(name);
+  }
+  return removed;
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the process exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** Writes a whole file durably: temp file, fsync, rename, so readers see the old or the new file. */

@@ -7,7 +7,7 @@ import type { ModelDescription } from '../embedding/model-registry.js';
 import { analyzerName } from '../search/lexical/analyzer.js';
 import { Bm25Index, type Bm25IndexBuilder } from '../search/lexical/bm25-index.js';
 import { AppError } from '../errors.js';
-import { fsyncPath, replaceDirectory, stagingPathFor } from '../fs-atomic.js';
+import { fsyncPath, removeStaleStaging, replaceDirectory, stagingPathFor } from '../fs-atomic.js';
 import type { Paper } from '../store/paper.js';
 import { PaperStore, PaperStoreWriter } from '../store/paper-store.js';
 import {
@@ -95,6 +95,7 @@ export class IndexFolderWriter {
     const absoluteTarget = resolve(target);
     await assertReplaceable(absoluteTarget);
     await mkdir(dirname(absoluteTarget), { recursive: true });
+    for (const tag of ['building', 'old']) await removeStaleStaging(absoluteTarget, tag);
     const staging = stagingPathFor(absoluteTarget, 'building');
     await mkdir(staging);
     return new IndexFolderWriter(

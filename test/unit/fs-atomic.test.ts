@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
-import { fsyncPath, replaceDirectory, sha256OfFile, stagingPathFor, writeFileAtomic } from '../../src/fs-atomic.js';
+import { fsyncPath, removeStaleStaging, replaceDirectory, sha256OfFile, stagingPathFor, writeFileAtomic } from '../../src/fs-atomic.js';
 import { temporaryRoot } from './support.js';
 
 let counter = 0;
@@ -163,5 +163,23 @@ describe('fsyncPath', () => {
     await writeFile(path, 'data');
     await fsyncPath(path);
     assert.equal(await readFile(path, 'utf8'), 'data');
+  });
+});
+
+describe('removeStaleStaging', () => {
+  it('removes staging folders of processes that are gone, and keeps those of live ones', async () => {
+    const parent = join(root(), `stale-${Date.now()}`);
+    const target = join(parent, 'index');
+    await mkdir(parent, { recursive: true });
+    const dead = join(parent, '.index.building-999999999-abcd1234');
+    const alive = join(parent, `.index.building-${process.pid}-abcd1234`);
+    const otherTarget = join(parent, '.other.building-999999999-abcd1234');
+    for (const folder of [dead, alive, otherTarget]) await mkdir(folder);
+    assert.deepEqual(await removeStaleStaging(target, 'building'), ['.index.building-999999999-abcd1234']);
+    assert.deepEqual((await readdir(parent)).sort(), ['.index.building-' + process.pid + '-abcd1234', '.other.building-999999999-abcd1234'].sort());
+  });
+
+  it('does nothing when the parent folder does not exist', async () => {
+    assert.deepEqual(await removeStaleStaging(join(root(), 'no', 'such', 'index'), 'building'), []);
   });
 });
