@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, basename } from 'node:path';
 
 /** A sibling path for staging a file or folder before it is renamed into place. */
@@ -97,6 +97,32 @@ export async function replaceDirectory(staged: string, target: string): Promise<
   }
   await fsyncPath(dirname(target));
   if (hadPrevious) await rm(retired, { recursive: true, force: true });
+}
+
+/**
+ * Finishes the one unsafe instant of replaceDirectory: a crash between its two renames leaves no
+ * folder at `target`, the old one moved aside. Renames it back (the caller then redoes whatever
+ * the new folder was for) and says whether it did.
+ */
+export async function restoreInterruptedReplace(target: string): Promise<boolean> {
+  try {
+    await stat(target);
+    return false;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  const prefix = `.${basename(target)}.old-`;
+  let names: string[];
+  try {
+    names = await readdir(dirname(target));
+  } catch {
+    return false;
+  }
+  const retired = names.filter((name) => name.startsWith(prefix));
+  if (retired.length !== 1) return false;
+  await rename(join(dirname(target), retired[0]!), target);
+  await fsyncPath(dirname(target));
+  return true;
 }
 
 export async function sha256OfFile(path: string): Promise<string> {

@@ -1,18 +1,22 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
-import type { Config } from './config/config.js';
+import { walDirOf, type Config } from './config/config.js';
 import type { Embedder } from './embedding/embedder.js';
 import { loadEmbedder } from './embedding/load-embedder.js';
 import { getModel, parseLongPassages, withLongPassages } from './embedding/model-registry.js';
 import { QueryCachingEmbedder } from './embedding/query-cache.js';
 import { AppError } from './errors.js';
+import { ApiKeys } from './http/auth.js';
 import { createApp } from './http/app.js';
+import { restoreInterruptedReplace } from './fs-atomic.js';
 import { openIndexFolder } from './index/index-folder.js';
+import { LiveIndex } from './index/live-index.js';
 import { readManifest } from './index/manifest.js';
 import type { Logger } from './log.js';
 import { SearchService } from './search/search-service.js';
 import { ServiceState } from './service-state.js';
+import { WriteService } from './writes/write-service.js';
 
 export interface RunningServer {
   url: string;
@@ -29,15 +33,24 @@ export interface RunningServer {
  */
 export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
   const state = new ServiceState();
-  const app = createApp({ state, log, maxBodyBytes: config.MAX_BODY_BYTES });
+  const app = createApp({
+    state,
+    log,
+    maxBodyBytes: config.MAX_BODY_BYTES,
+    writeMaxBodyBytes: config.WRITE_MAX_BODY_BYTES,
+    apiKeys: new ApiKeys(config.API_KEYS),
+    authReads: config.AUTH_READS,
+  });
   const server = await listen(app, config.PORT, config.HOST);
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`;
   log.info({ url }, 'listening');
 
   let embedder: Embedder | undefined;
+  let writes: WriteService | undefined;
   const ready = (async () => {
     const started = performance.now();
+    if (await restoreInterruptedReplace(config.INDEX_DIR)) log.warn({ index: config.INDEX_DIR }, 'a snapshot swap was interrupted by a crash; restored the previous index folder (the write-ahead log replays the rest)');
     const manifest = await readManifest(config.INDEX_DIR);
     if (config.MODEL && config.MODEL !== manifest.model.id) {
       throw new AppError(
@@ -54,12 +67,21 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     if (loadedEmbedder.status === 'fulfilled') embedder = loadedEmbedder.value;
     if (loadedEmbedder.status === 'rejected') throw loadedEmbedder.reason;
     if (loadedIndex.status === 'rejected') throw loadedIndex.reason;
-    const index = loadedIndex.value;
+    const index = new LiveIndex(loadedIndex.value);
     const service = new SearchService(index, new QueryCachingEmbedder(loadedEmbedder.value, config.QUERY_CACHE_SIZE), config.SEARCH_MODE);
+    writes = await WriteService.open(service, {
+      walDir: walDirOf(config),
+      model,
+      efSearch: config.HNSW_EF_SEARCH,
+      snapshotAfterOperations: config.SNAPSHOT_AFTER_WRITES,
+      snapshotAfterMs: config.SNAPSHOT_INTERVAL_MS,
+      acceptsWrites: config.API_KEYS.length > 0,
+      log,
+    });
     await service.warmUp();
     if (state.phase === 'stopping') return;
-    state.markReady(service);
-    log.info({ papers: index.manifest.count, model: model.id, ms: Math.round(performance.now() - started) }, 'ready');
+    state.markReady(service, writes);
+    log.info({ papers: index.papers.liveCount, pendingWrites: index.pendingOperations, model: model.id, ms: Math.round(performance.now() - started) }, 'ready');
   })();
   // The caller decides what a failed start-up means; this only keeps it from being unhandled.
   ready.catch(() => undefined);
@@ -68,6 +90,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     state.markStopping();
     await closeGracefully(server, config.SHUTDOWN_TIMEOUT_MS, log);
     await ready.catch(() => undefined);
+    await writes?.close();
     await embedder?.dispose();
   };
   return { url, state, ready, close };

@@ -1,4 +1,5 @@
 import type { SearchService } from './search/search-service.js';
+import type { WriteService } from './writes/write-service.js';
 
 export type Phase = 'starting' | 'ready' | 'stopping';
 
@@ -7,7 +8,7 @@ export type Phase = 'starting' | 'ready' | 'stopping';
  * say "not yet"); this holder is how the routes learn when the search service exists.
  */
 export class ServiceState {
-  private current: { phase: 'starting' } | { phase: 'ready'; service: SearchService } | { phase: 'stopping' } = { phase: 'starting' };
+  private current: { phase: 'starting' } | { phase: 'ready'; service: SearchService; writes: WriteService } | { phase: 'stopping' } = { phase: 'starting' };
 
   get phase(): Phase {
     return this.current.phase;
@@ -17,8 +18,12 @@ export class ServiceState {
     return this.current.phase === 'ready' ? this.current.service : undefined;
   }
 
-  markReady(service: SearchService): void {
-    this.current = { phase: 'ready', service };
+  get writes(): WriteService | undefined {
+    return this.current.phase === 'ready' ? this.current.writes : undefined;
+  }
+
+  markReady(service: SearchService, writes: WriteService): void {
+    this.current = { phase: 'ready', service, writes };
   }
 
   markStopping(): void {

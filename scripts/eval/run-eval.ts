@@ -15,6 +15,7 @@ import { loadConfig } from '../../src/config/config.js';
 import { loadEmbedder } from '../../src/embedding/load-embedder.js';
 import { getModel, halfWindowStrategy, knownModelIds, withLongPassages } from '../../src/embedding/model-registry.js';
 import { openIndexFolder, type LoadedIndex } from '../../src/index/index-folder.js';
+import { LiveIndex } from '../../src/index/live-index.js';
 import { describeModel } from '../../src/index/manifest.js';
 import { ingestPapers } from '../../src/ingest/ingest.js';
 import { createLogger } from '../../src/log.js';
@@ -78,7 +79,7 @@ for (const modelId of models) {
   const model = args['long-passages'] === 'windows' ? withLongPassages(getModel(modelId), halfWindowStrategy(getModel(modelId))) : getModel(modelId);
   const embedder = await loadEmbedder(model, config, log);
   const { index, papersPerSecond } = await cachedIndex(modelId, embedder);
-  const service = new SearchService(index, embedder);
+  const service = new SearchService(new LiveIndex(index), embedder);
   ingestion.push({ model: modelId, papersPerSecond, hnswRecallAt10: await hnswRecall(index, embedder, judged.map((query) => query.text)) });
   for (const mode of modes) {
     const perQuery = { ndcg10: [] as number[], recall10: [] as number[], recall100: [] as number[], mrr10: [] as number[] };

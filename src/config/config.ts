@@ -35,11 +35,34 @@ const configSchema = z.object({
   QUERY_CACHE_SIZE: integer(0, 1_000_000).default(1_000),
   /** HNSW breadth at query time: higher finds more true neighbours, slower. */
   HNSW_EF_SEARCH: integer(10, 2_000).default(128),
+  /**
+   * Keys that may write (and read, with AUTH_READS), comma-separated; clients send
+   * `Authorization: Bearer <key>`. Without keys, writes are refused.
+   */
+  API_KEYS: z
+    .string()
+    .transform((value) => value.split(',').map((key) => key.trim()).filter(Boolean))
+    .pipe(z.array(z.string().min(16, { message: 'each key needs at least 16 characters' }).regex(/^[\x21-\x7e]+$/, { message: 'keys are printable ASCII without spaces' })))
+    .default([]),
+  /** Require a key for reads too (search, papers, stats); health, readiness and docs stay open. */
+  AUTH_READS: z.enum(['true', 'false']).transform((value) => value === 'true').default(false),
+  /** Write-ahead log folder; by default beside the index folder, `<INDEX_DIR>.wal`. */
+  WAL_DIR: z.string().min(1).optional(),
+  /** A snapshot folds the log into the index once this many write operations are pending... */
+  SNAPSHOT_AFTER_WRITES: integer(1, 10_000_000).default(1_000),
+  /** ...or once the oldest pending one is this old. */
+  SNAPSHOT_INTERVAL_MS: integer(100, 86_400_000).default(60_000),
   MAX_BODY_BYTES: integer(1_024, 50 * 1024 * 1024).default(1024 * 1024),
+  /** Body limit of paper writes, which carry up to 1,000 papers. */
+  WRITE_MAX_BODY_BYTES: integer(1_024, 512 * 1024 * 1024).default(32 * 1024 * 1024),
   SHUTDOWN_TIMEOUT_MS: integer(0, 600_000).default(10_000),
 });
 
 export type Config = Readonly<z.infer<typeof configSchema>>;
+
+export function walDirOf(config: Config): string {
+  return config.WAL_DIR ?? `${config.INDEX_DIR.replace(/[\\/]+$/, '')}.wal`;
+}
 
 /** Parses the environment once; a bad value stops start-up with the variable's name and the reason. */
 export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config {
@@ -52,6 +75,11 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw new AppError('config_invalid', `Invalid configuration: ${problems.join('; ')}`, { problems });
+  }
+  if (parsed.data.AUTH_READS && parsed.data.API_KEYS.length === 0) {
+    throw new AppError('config_invalid', 'Invalid configuration: AUTH_READS is true but API_KEYS is empty; no client could read.', {
+      problems: ['AUTH_READS: needs API_KEYS'],
+    });
   }
   return Object.freeze(parsed.data);
 }

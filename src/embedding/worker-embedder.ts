@@ -1,7 +1,6 @@
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { AppError } from '../errors.js';
+import { startSiblingWorker } from '../worker-threads.js';
 import type { Embedder } from './embedder.js';
 import type { ModelDescription } from './model-registry.js';
 import type { TransformersEmbedderOptions } from './transformers-embedder.js';
@@ -102,14 +101,6 @@ export class WorkerEmbedder implements Embedder {
   }
 }
 
-/**
- * Compiled, the worker is embedder-worker.js next to this file. Run from the TypeScript sources
- * (tests, development), the worker has to register tsx itself: loader hooks do not reach workers.
- */
 function startWorker(setup: WorkerSetup): Worker {
-  const extension = extname(fileURLToPath(import.meta.url));
-  const entry = new URL(`./embedder-worker${extension}`, import.meta.url);
-  if (extension !== '.ts') return new Worker(entry, { workerData: setup });
-  const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}); })`;
-  return new Worker(bootstrap, { eval: true, workerData: setup });
+  return startSiblingWorker(import.meta.url, 'embedder-worker', setup);
 }

@@ -1,24 +1,33 @@
 import { randomUUID } from 'node:crypto';
-import express, { type Express, type RequestHandler } from 'express';
+import express, { type Express, type RequestHandler, type Response } from 'express';
 import { pinoHttp } from 'pino-http';
 import { AppError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { SearchService } from '../search/search-service.js';
 import type { ServiceState } from '../service-state.js';
+import type { WriteService } from '../writes/write-service.js';
+import type { ApiKeys } from './auth.js';
 import { errorHandler, routeNotFound } from './error-handling.js';
 import { docsRoutes } from './routes/docs-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { searchRoutes } from './routes/search-routes.js';
+import { writeRoutes } from './routes/write-routes.js';
 
 export interface AppDependencies {
   state: ServiceState;
   log: Logger;
   maxBodyBytes: number;
+  /** Body limit of paper writes (up to 1,000 papers each). */
+  writeMaxBodyBytes: number;
+  apiKeys: ApiKeys;
+  /** Whether reads need an API key too. */
+  authReads: boolean;
 }
 
+const jsonTypes = ['application/json', 'application/*+json'];
 const requestIdPattern = /^[\w.:-]{1,128}$/;
 
-export function createApp({ state, log, maxBodyBytes }: AppDependencies): Express {
+export function createApp({ state, log, maxBodyBytes, writeMaxBodyBytes, apiKeys, authReads }: AppDependencies): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -42,18 +51,36 @@ export function createApp({ state, log, maxBodyBytes }: AppDependencies): Expres
   // already in flight when shutdown began is answered, not refused.
   app.use((_request, response, next) => {
     response.locals.service = state.service;
+    response.locals.writes = state.writes;
     next();
   });
+  // Writes are checked for a key before their (possibly large) body is read; body-parser skips a
+  // body already parsed, so the write routes' larger limit wins over the general one.
+  const writeGuard = apiKeys.requireForWrites();
+  app.post('/v1/papers', writeGuard);
+  app.put('/v1/papers/:id', writeGuard);
+  app.delete('/v1/papers/:id', writeGuard);
   app.use(requireJsonBody);
-  app.use(express.json({ limit: maxBodyBytes, strict: true, type: ['application/json', 'application/*+json'] }));
+  app.use('/v1/papers', express.json({ limit: writeMaxBodyBytes, strict: true, type: jsonTypes }));
+  app.use(express.json({ limit: maxBodyBytes, strict: true, type: jsonTypes }));
 
   app.use(healthRoutes(state));
   app.use(docsRoutes());
-  app.use(searchRoutes((response) => requireService(state, response.locals.service as SearchService | undefined)));
+  app.use(apiKeys.requireForReads(authReads));
+  const service = (response: Response) => requireService(state, response.locals.service as SearchService | undefined);
+  const writes = (response: Response) => requireWrites(state, response);
+  app.use(writeRoutes({ requireService: service, requireWrites: writes }));
+  app.use(searchRoutes(service, writes));
 
   app.use(routeNotFound);
   app.use(errorHandler);
   return app;
+}
+
+function requireWrites(state: ServiceState, response: Response): WriteService {
+  const writes = (response.locals.writes as WriteService | undefined) ?? state.writes;
+  if (writes) return writes;
+  throw new AppError(state.phase === 'stopping' ? 'shutting_down' : 'not_ready');
 }
 
 function requireService(state: ServiceState, atArrival: SearchService | undefined): SearchService {

@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { errorCatalog } from '../errors.js';
 import {
   batchResponseSchema,
+  createdPapersResponseSchema,
+  deletedPaperResponseSchema,
+  putPaperResponseSchema,
   errorResponseSchema,
   healthResponseSchema,
   hitsResponseSchema,
@@ -12,6 +15,8 @@ import {
 } from './response-schemas.js';
 import {
   batchSearchRequestSchema,
+  createPapersRequestSchema,
+  paperInputSchema,
   listPapersQuerySchema,
   recommendRequestSchema,
   relatedQuerySchema,
@@ -20,13 +25,17 @@ import {
 } from './schemas.js';
 
 interface Operation {
-  method: 'get' | 'post';
+  method: 'get' | 'post' | 'put' | 'delete';
   /** OpenAPI form: `{id}` for a path parameter. */
   path: string;
   summary: string;
   body?: z.ZodType;
   query?: z.ZodType;
   response: z.ZodType;
+  /** Success statuses (200 unless given). */
+  success?: number[];
+  /** Needs an API key (writes); reads need one only when the server sets AUTH_READS. */
+  write?: boolean;
   /** Client errors this route can answer, besides 400 for invalid input. */
   errors: number[];
 }
@@ -42,6 +51,27 @@ export const operations: readonly Operation[] = [
   { method: 'get', path: '/v1/papers', summary: 'List stored papers, with cursor pagination', query: listPapersQuerySchema, response: paperListResponseSchema, errors: readErrors },
   { method: 'get', path: '/v1/papers/{id}', summary: 'One paper (id, doi:<DOI> or arxiv:<id>)', response: paperResponseSchema, errors: [404, ...readErrors] },
   { method: 'get', path: '/v1/papers/{id}/related', summary: 'Papers related to a stored paper', query: relatedQuerySchema, response: hitsResponseSchema, errors: [404, ...readErrors] },
+  {
+    method: 'post',
+    path: '/v1/papers',
+    summary: 'Add one paper, or {"papers": [...]} up to 1,000 (all or none)',
+    body: createPapersRequestSchema,
+    response: createdPapersResponseSchema,
+    success: [201],
+    write: true,
+    errors: [401, 403, 409, 413, 415, ...readErrors],
+  },
+  {
+    method: 'put',
+    path: '/v1/papers/{id}',
+    summary: 'Create or replace a paper (201 created, 200 replaced)',
+    body: paperInputSchema,
+    response: putPaperResponseSchema,
+    success: [200, 201],
+    write: true,
+    errors: [401, 403, 413, 415, ...readErrors],
+  },
+  { method: 'delete', path: '/v1/papers/{id}', summary: 'Delete a paper', response: deletedPaperResponseSchema, write: true, errors: [401, 403, 404, ...readErrors] },
   { method: 'get', path: '/v1/stats', summary: 'The index being served', response: statsResponseSchema, errors: readErrors },
   { method: 'get', path: '/healthz', summary: 'The process is up', response: healthResponseSchema, errors: [] },
   { method: 'get', path: '/readyz', summary: 'The model and index are loaded (503 before)', response: readyResponseSchema, errors: [] },
@@ -73,9 +103,10 @@ export function buildOpenApiDocument(version: string): JsonSchema {
         parameters.push({ name, in: 'query', required: query.required?.includes(name) ?? false, schema });
       }
     }
-    const responses: Record<string, unknown> = {
-      200: { description: 'OK', content: { 'application/json': { schema: jsonSchema(operation.response, 'output') } } },
-    };
+    const responses: Record<string, unknown> = {};
+    for (const status of operation.success ?? [200]) {
+      responses[status] = { description: status === 201 ? 'Created' : 'OK', content: { 'application/json': { schema: jsonSchema(operation.response, 'output') } } };
+    }
     for (const status of [...(operation.body || operation.query ? [400] : []), ...operation.errors]) {
       responses[status] = { description: describeStatus(status), content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
     }
@@ -83,6 +114,7 @@ export function buildOpenApiDocument(version: string): JsonSchema {
       ...paths[operation.path],
       [operation.method]: {
         summary: operation.summary,
+        ...(operation.write ? { security: [{ apiKey: [] }] } : {}),
         ...(parameters.length > 0 ? { parameters } : {}),
         ...(operation.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(operation.body, 'input') } } } } : {}),
         responses,
@@ -93,6 +125,9 @@ export function buildOpenApiDocument(version: string): JsonSchema {
     openapi: '3.1.0',
     info: { title: 'paper-search', version, description: 'Self-hosted semantic search for scientific papers.' },
     paths,
-    components: { schemas: { Error: jsonSchema(errorResponseSchema, 'output') } },
+    components: {
+      schemas: { Error: jsonSchema(errorResponseSchema, 'output') },
+      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'A key from the API_KEYS setting. Writes always need one; reads only with AUTH_READS=true.' } },
+    },
   };
 }

@@ -20,16 +20,35 @@ export const paperListResponseSchema = z
   .object({ papers: z.array(paperSchema.strict()), next_cursor: z.string().nullable(), took_ms: tookMs })
   .strict();
 
+/** POST /v1/papers: `paper` for one, `papers` for a batch, as stored (ids generated where absent). */
+export const createdPapersResponseSchema = z.union([
+  z.object({ paper: paperSchema.strict(), took_ms: tookMs }).strict(),
+  z.object({ papers: z.array(paperSchema.strict()), took_ms: tookMs }).strict(),
+]);
+export const putPaperResponseSchema = z.object({ paper: paperSchema.strict(), created: z.boolean(), took_ms: tookMs }).strict();
+export const deletedPaperResponseSchema = z.object({ id: z.string(), deleted: z.literal(true), took_ms: tookMs }).strict();
+
 export const statsResponseSchema = z.object({
   papers: z.number().int(),
+  deleted: z.number().int(),
+  pending: z.number().int(),
   model: z.object({ id: z.string(), hubId: z.string(), dimension: z.number(), pooling: z.string(), maxTokens: z.number(), longPassages: z.string(), onnxSha256: z.string() }),
   hnsw: z.object({ space: z.string(), m: z.number(), efConstruction: z.number(), randomSeed: z.number(), efSearch: z.number() }),
   lexical: z.object({ analyzer: z.string(), k1: z.number(), b: z.number(), terms: z.number() }),
   defaultMode: z.enum(searchModes),
+  writes: z.object({
+    enabled: z.boolean(),
+    lastSnapshotAt: z.string().nullable(),
+    lastSnapshotMs: z.number().nullable(),
+    snapshotRunning: z.boolean(),
+    lastSnapshotError: z.string().nullable(),
+  }),
   index: z.object({
     folder: z.string(),
     formatVersion: z.number(),
     createdAt: z.string(),
+    snapshotAt: z.string().nullable(),
+    walSeq: z.number().int(),
     source: z.object({ input: z.string(), read: z.number(), rejected: z.number() }).optional(),
   }),
 });

@@ -148,3 +148,34 @@ export const listPapersQuerySchema = z.strictObject({
 });
 
 export const paperIdParamsSchema = z.object({ id: z.string().min(1).max(512) });
+
+/** The most papers one POST /v1/papers may carry. */
+export const maxPapersPerWrite = 1_000;
+
+/**
+ * A paper as clients write it. Ingestion's validation and normalization then apply (the year of a
+ * date, DOI normal form, an arXiv id taken from an arXiv-style id), so a written paper is stored
+ * exactly as ingesting it would have stored it.
+ */
+export const paperInputSchema = z.strictObject({
+  id: z.string().trim().min(1).max(512).optional().describe('Our id for the paper; generated (a UUID) when absent on POST.'),
+  title: z.string().max(2_000).optional(),
+  abstract: nonBlank(100_000),
+  authors: z.array(z.string().max(512)).max(1_000).optional(),
+  categories: z.array(z.string().max(128)).max(100).optional(),
+  year: year.optional(),
+  date: z
+    .string()
+    .regex(/^\d{4}(-\d{2}(-\d{2})?)?$/, { message: 'must be YYYY, YYYY-MM or YYYY-MM-DD' })
+    .optional(),
+  doi: z.string().max(512).optional(),
+  arxiv_id: z.string().max(64).optional(),
+  url: z.string().max(2_048).optional(),
+});
+
+export type PaperInput = z.infer<typeof paperInputSchema>;
+
+export const createPapersRequestSchema = z.union([
+  z.strictObject({ papers: z.array(paperInputSchema).min(1).max(maxPapersPerWrite) }),
+  paperInputSchema,
+]);

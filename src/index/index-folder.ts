@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
@@ -91,7 +92,16 @@ export class IndexFolderWriter {
     vectorFile.on('error', (error) => (this.vectorFileError ??= error));
   }
 
-  static async create(target: string, model: ModelDescription, parameters: HnswParameters = defaultHnswParameters): Promise<IndexFolderWriter> {
+  /**
+   * `seedGraph`, when given, already holds the vectors of the first papers to be added (labels
+   * 0..count−1, as a snapshot reloads them from the previous folder): they are not inserted again.
+   */
+  static async create(
+    target: string,
+    model: ModelDescription,
+    parameters: HnswParameters = defaultHnswParameters,
+    seedGraph?: VectorIndex,
+  ): Promise<IndexFolderWriter> {
     const absoluteTarget = resolve(target);
     await assertReplaceable(absoluteTarget);
     await mkdir(dirname(absoluteTarget), { recursive: true });
@@ -103,7 +113,7 @@ export class IndexFolderWriter {
       staging,
       model,
       parameters,
-      VectorIndex.create(model.dimension, parameters),
+      seedGraph ?? VectorIndex.create(model.dimension, parameters),
       new PaperStoreWriter(join(staging, indexFiles.papers)),
       createWriteStream(join(staging, indexFiles.vectors)),
       Bm25Index.builder(),
@@ -117,7 +127,8 @@ export class IndexFolderWriter {
   async add(paper: Paper, vector: Float32Array): Promise<void> {
     if (this.vectorFileError) throw this.vectorFileError;
     const label = this.count;
-    this.index.add(label, vector);
+    // A seeded graph holds the first labels already (see create).
+    if (label >= this.index.count) this.index.add(label, vector);
     this.lexical.add(label, paperPassage(paper.title, paper.abstract));
     await this.papers.append(paper);
     const bytes = Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength);
@@ -125,7 +136,8 @@ export class IndexFolderWriter {
     this.count++;
   }
 
-  async finish(source: Manifest['source']): Promise<Manifest> {
+  /** `lineage` continues an existing build's (a snapshot); without it the index is a new build. */
+  async finish(source: Manifest['source'], lineage?: Pick<Manifest, 'lineage' | 'walSeq' | 'createdAt'>): Promise<Manifest> {
     await this.papers.close();
     await new Promise<void>((done, fail) => this.vectorFile.end((error?: Error | null) => (error ? fail(error) : done())));
     if (this.vectorFileError) throw this.vectorFileError;
@@ -142,7 +154,10 @@ export class IndexFolderWriter {
       hnsw: this.parameters,
       lexical: { analyzer: analyzerName, ...lexical.parameters },
       files: { ...indexFiles },
-      createdAt: new Date().toISOString(),
+      createdAt: lineage?.createdAt ?? new Date().toISOString(),
+      lineage: lineage?.lineage ?? randomBytes(8).toString('hex'),
+      walSeq: lineage?.walSeq ?? 0,
+      ...(lineage ? { snapshotAt: new Date().toISOString() } : {}),
       source,
     };
     await writeManifest(this.staging, manifest);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -40,10 +41,24 @@ export const manifestSchema = z.object({
   lexical: z.object({ analyzer: z.string(), k1: z.number(), b: z.number() }),
   files: z.object({ hnsw: z.string(), vectors: z.string(), papers: z.string(), lexical: z.string() }),
   createdAt: z.string(),
+  /**
+   * Identifies the build this folder descends from: ingestion draws a new one, snapshots keep it.
+   * The write-ahead log records it, so a log is never replayed onto another build's index.
+   */
+  lineage: z.string().optional(),
+  /** Sequence number of the last logged write folded into this folder (0 or absent: none). */
+  walSeq: z.number().int().nonnegative().optional(),
+  /** When the last snapshot folded logged writes into this folder. */
+  snapshotAt: z.string().optional(),
   source: z.object({ input: z.string(), read: z.number().int(), rejected: z.number().int() }).optional(),
 });
 
 export type Manifest = z.infer<typeof manifestSchema>;
+
+/** The lineage of a folder written before lineages were recorded: derived from its build, so stable. */
+export function lineageOf(manifest: Manifest): string {
+  return manifest.lineage ?? createHash('sha256').update(`${manifest.createdAt}:${manifest.count}`).digest('hex').slice(0, 16);
+}
 
 export function describeModel(model: ModelDescription): Manifest['model'] {
   return {

@@ -50,6 +50,14 @@ export class VectorIndex {
     this.hnsw.addPoint(Array.from(vector), label);
   }
 
+  /**
+   * Tombstones `label`: hnswlib keeps the node for routing but never returns it. The graph is
+   * rebuilt without it at the next snapshot that has tombstones.
+   */
+  remove(label: number): void {
+    this.hnsw.markDelete(label);
+  }
+
   /** The k nearest vectors (fewer if fewer exist or pass `accept`), best first. */
   search(vector: Float32Array, k: number, accept?: (label: number) => boolean): Neighbor[] {
     const limit = Math.min(k, this.hnsw.getCurrentCount());

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { paperPassage, type Embedder } from '../embedding/embedder.js';
 import { AppError } from '../errors.js';
-import type { LoadedIndex } from '../index/index-folder.js';
+import type { LiveIndex } from '../index/live-index.js';
 import type { Manifest } from '../index/manifest.js';
 import type { Paper } from '../store/paper.js';
 import { fuseNormalized, type FusedLabel, type ScoredLabel } from './fusion.js';
@@ -36,11 +36,15 @@ export interface IndexInfo {
 
 export interface IndexStats {
   papers: number;
+  /** Deleted or replaced papers still tombstoned in the index (purged by the next snapshot). */
+  deleted: number;
+  /** Logged write operations not yet folded into a snapshot. */
+  pending: number;
   model: Manifest['model'];
   hnsw: Manifest['hnsw'] & { efSearch: number };
   lexical: Manifest['lexical'] & { terms: number };
   defaultMode: SearchMode;
-  index: { folder: string; formatVersion: number; createdAt: string; source?: Manifest['source'] };
+  index: { folder: string; formatVersion: number; createdAt: string; snapshotAt: string | null; walSeq: number; source?: Manifest['source'] };
 }
 
 /**
@@ -56,17 +60,33 @@ export const hybridCandidates = 100;
  */
 export class SearchService {
   constructor(
-    private readonly index: LoadedIndex,
+    private index: LiveIndex,
     private readonly embedder: Embedder,
     private readonly defaultMode: SearchMode = 'hybrid',
   ) {}
+
+  /**
+   * The index searches read (a snapshot swaps in a new one). Every method reads it once per
+   * synchronous stretch, so one answer never mixes labels of two indexes.
+   */
+  get liveIndex(): LiveIndex {
+    return this.index;
+  }
+
+  replaceIndex(next: LiveIndex): void {
+    this.index = next;
+  }
+
+  get embedding(): Embedder {
+    return this.embedder;
+  }
 
   get info(): IndexInfo {
     const { manifest } = this.index;
     return {
       model: manifest.model.id,
       dimension: manifest.model.dimension,
-      papers: manifest.count,
+      papers: this.index.papers.liveCount,
       createdAt: manifest.createdAt,
       defaultMode: this.defaultMode,
     };
@@ -78,14 +98,23 @@ export class SearchService {
   }
 
   get stats(): IndexStats {
-    const { manifest, folder, vectors, lexical } = this.index;
+    const { manifest, folder, vectors, lexical, papers } = this.index;
     return {
-      papers: manifest.count,
+      papers: papers.liveCount,
+      deleted: papers.tombstoneCount,
+      pending: this.index.pendingOperations,
       model: manifest.model,
       hnsw: { ...manifest.hnsw, efSearch: vectors.efSearch },
       lexical: { ...manifest.lexical, terms: lexical.termCount },
       defaultMode: this.defaultMode,
-      index: { folder, formatVersion: manifest.formatVersion, createdAt: manifest.createdAt, source: manifest.source },
+      index: {
+        folder,
+        formatVersion: manifest.formatVersion,
+        createdAt: manifest.createdAt,
+        snapshotAt: manifest.snapshotAt ?? null,
+        walSeq: this.index.appliedSeq,
+        source: manifest.source,
+      },
     };
   }
 
@@ -109,10 +138,11 @@ export class SearchService {
 
   /** Papers nearest to a stored paper's own vector (never re-embedded), the paper itself left out. */
   relatedToPaper(id: string, options: RelatedOptions): Promise<Hit[]> {
-    const label = this.labelOf(id);
-    const accept = bothAccept((candidate) => candidate !== label, this.compile(options.filter));
-    const vector = this.index.vectors.vector(label);
-    return this.finish(ranked(this.index.vectors.search(vector, pageEnd(options), accept), 'dense'), options, async () => vector);
+    const index = this.index;
+    const label = labelOf(index, id);
+    const accept = bothAccept((candidate) => candidate !== label, compile(index, options.filter));
+    const vector = index.vectors.vector(label);
+    return this.finish(index, ranked(index.vectors.search(vector, pageEnd(options), accept), 'dense'), options, async () => vector);
   }
 
   /**
@@ -120,17 +150,18 @@ export class SearchService {
    * inputs themselves. Uses the stored vectors: no model call unless hits are explained.
    */
   recommend(positiveIds: readonly string[], negativeIds: readonly string[], options: RelatedOptions): Promise<Hit[]> {
-    const unknown = [...positiveIds, ...negativeIds].filter((id) => this.index.papers.labelOf(id) === undefined);
+    const index = this.index;
+    const unknown = [...positiveIds, ...negativeIds].filter((id) => index.papers.labelOf(id) === undefined);
     if (unknown.length > 0) throw new AppError('paper_not_found', `No paper with id ${unknown.map((id) => `"${id}"`).join(', ')}.`, { ids: unknown });
-    const positives = positiveIds.map((id) => this.labelOf(id));
-    const negatives = negativeIds.map((id) => this.labelOf(id));
+    const positives = positiveIds.map((id) => labelOf(index, id));
+    const negatives = negativeIds.map((id) => labelOf(index, id));
     const inputs = new Set([...positives, ...negatives]);
     const query = recommendationVector(
-      positives.map((label) => this.index.vectors.vector(label)),
-      negatives.map((label) => this.index.vectors.vector(label)),
+      positives.map((label) => index.vectors.vector(label)),
+      negatives.map((label) => index.vectors.vector(label)),
     );
-    const accept = bothAccept((candidate) => !inputs.has(candidate), this.compile(options.filter));
-    return this.finish(ranked(this.index.vectors.search(query, pageEnd(options), accept), 'dense'), options, async () => query);
+    const accept = bothAccept((candidate) => !inputs.has(candidate), compile(index, options.filter));
+    return this.finish(index, ranked(index.vectors.search(query, pageEnd(options), accept), 'dense'), options, async () => query);
   }
 
   /**
@@ -138,16 +169,31 @@ export class SearchService {
    * to continue from, encoded); a cursor this index did not issue is a 400.
    */
   listPapers(cursor: string | undefined, limit: number): { papers: Paper[]; nextCursor: string | null } {
-    const indexTag = cursorTag(this.index.manifest);
-    const start = cursor === undefined ? 0 : decodeCursor(cursor, indexTag, this.index.papers.size);
-    const end = Math.min(start + limit, this.index.papers.size);
+    const { papers: store, manifest } = this.index;
+    const indexTag = cursorTag(manifest);
+    const start = cursor === undefined ? 0 : decodeCursor(cursor, indexTag, store.size);
     const papers: Paper[] = [];
-    for (let label = start; label < end; label++) papers.push(this.index.papers.byLabel(label));
-    return { papers, nextCursor: end < this.index.papers.size ? encodeCursor(indexTag, end) : null };
+    let next = store.size;
+    for (const [label, paper] of store.entries(start)) {
+      if (papers.length === limit) {
+        next = label;
+        break;
+      }
+      papers.push(paper);
+    }
+    return { papers, nextCursor: next < store.size ? encodeCursor(indexTag, next) : null };
+  }
+
+  /** The id a stored paper goes by, for any name of it (id, doi:…, arxiv:…); undefined if none. */
+  storedId(name: string): string | undefined {
+    const { papers } = this.index;
+    const label = papers.labelOf(name);
+    return label === undefined ? undefined : papers.byLabel(label).id;
   }
 
   getPaper(id: string): Paper {
-    return this.index.papers.byLabel(this.labelOf(id));
+    const index = this.index;
+    return index.papers.byLabel(labelOf(index, id));
   }
 
   /** Runs the model once so the first real request does not pay for lazy initialisation. */
@@ -158,7 +204,6 @@ export class SearchService {
 
   private async retrieve(text: string, options: SearchOptions, embed: () => Promise<Float32Array>): Promise<Hit[]> {
     const mode = options.mode ?? this.defaultMode;
-    const accept = this.compile(options.filter);
     const needed = pageEnd(options);
     if (mode === 'hybrid' && needed > hybridCandidates) {
       // Fused scores are normalized over each retriever's top candidates; past them a page would
@@ -167,35 +212,33 @@ export class SearchService {
         issues: [{ path: 'body.offset', message: `offset + k must be at most ${hybridCandidates} in hybrid mode`, code: 'too_big' }],
       });
     }
-    if (mode === 'lexical') return this.finish(ranked(this.index.lexical.search(text, needed, accept), 'lexical'), options, embed);
+    if (mode === 'lexical') {
+      const index = this.index;
+      return this.finish(index, ranked(index.lexical.search(text, needed, compile(index, options.filter)), 'lexical'), options, embed);
+    }
     const vector = await embed();
+    // Read after the model call: a snapshot may have swapped the index meanwhile.
+    const index = this.index;
+    const accept = compile(index, options.filter);
     const queryVector = async () => vector;
-    if (mode === 'dense') return this.finish(ranked(this.index.vectors.search(vector, needed, accept), 'dense'), options, queryVector);
-    const fused = fuseNormalized(this.index.vectors.search(vector, hybridCandidates, accept), this.index.lexical.search(text, hybridCandidates, accept), {
+    if (mode === 'dense') return this.finish(index, ranked(index.vectors.search(vector, needed, accept), 'dense'), options, queryVector);
+    const fused = fuseNormalized(index.vectors.search(vector, hybridCandidates, accept), index.lexical.search(text, hybridCandidates, accept), {
       denseWeight: this.embedder.model.hybridDenseWeight,
     });
-    return this.finish(fused.slice(0, needed), options, queryVector);
-  }
-
-  private compile(filter: PaperFilter | undefined): ((label: number) => boolean) | undefined {
-    return compileFilter(
-      filter,
-      (label) => this.index.papers.byLabel(label),
-      (id) => this.index.papers.labelOf(id),
-    );
+    return this.finish(index, fused.slice(0, needed), options, queryVector);
   }
 
   /**
    * The requested page of the ranked list (hits are ordered once over the whole prefix, then cut),
    * with explanations when asked for.
    */
-  private async finish(list: readonly FusedLabel[], options: SearchOptions, queryVector: () => Promise<Float32Array>): Promise<Hit[]> {
+  private async finish(index: LiveIndex, list: readonly FusedLabel[], options: SearchOptions, queryVector: () => Promise<Float32Array>): Promise<Hit[]> {
     const threshold = options.scoreThreshold;
-    const hits = this.hits(list)
+    const hits = toHits(list, (label) => index.papers.byLabel(label))
       .slice(options.offset ?? 0, pageEnd(options))
       .filter((hit) => threshold === undefined || hit.score >= threshold);
     if (!options.explain || hits.length === 0) return hits;
-    const ranksById = new Map(list.map((item) => [this.index.papers.byLabel(item.label).id, item.ranks]));
+    const ranksById = new Map(list.map((item) => [index.papers.byLabel(item.label).id, item.ranks]));
     const sentences = hits.map((hit) => splitSentences(hit.abstract));
     const [vector, sentenceVectors] = await Promise.all([queryVector(), this.embedder.embedPassages(sentences.flat())]);
     let next = 0;
@@ -206,24 +249,39 @@ export class SearchService {
     });
   }
 
-  private labelOf(id: string): number {
-    const label = this.index.papers.labelOf(id);
-    if (label === undefined) throw new AppError('paper_not_found', `No paper with id "${id}".`, { id });
-    return label;
-  }
+}
 
-  private hits(ranked: readonly (ScoredLabel | FusedLabel)[]): Hit[] {
-    return toHits(ranked, (label) => this.index.papers.byLabel(label));
-  }
+function labelOf(index: LiveIndex, id: string): number {
+  const label = index.papers.labelOf(id);
+  if (label === undefined) throw new AppError('paper_not_found', `No paper with id "${id}".`, { id });
+  return label;
+}
+
+/**
+ * The filter as a predicate over labels of `index`, with tombstones left out when there are any
+ * (hnswlib skips its deleted nodes itself; BM25 relies on this).
+ */
+function compile(index: LiveIndex, filter: PaperFilter | undefined): ((label: number) => boolean) | undefined {
+  const { papers } = index;
+  const matches = compileFilter(
+    filter,
+    (label) => papers.byLabel(label),
+    (id) => papers.labelOf(id),
+  );
+  return papers.tombstoneCount > 0 ? bothAccept((label) => papers.isLive(label), matches) : matches;
 }
 
 function pageEnd(options: { k: number; offset?: number }): number {
   return (options.offset ?? 0) + options.k;
 }
 
-/** Ties a cursor to the index build that issued it: a rebuilt index has other positions. */
+/**
+ * Ties a cursor to the index folder that issued it: a rebuilt index, or a snapshot (which
+ * renumbers the papers), has other positions. Writes in between keep positions: they only append
+ * labels and tombstone others.
+ */
 function cursorTag(manifest: Manifest): string {
-  return createHash('sha256').update(`${manifest.createdAt}:${manifest.count}`).digest('hex').slice(0, 12);
+  return createHash('sha256').update(`${manifest.createdAt}:${manifest.count}:${manifest.walSeq ?? 0}`).digest('hex').slice(0, 12);
 }
 
 function encodeCursor(tag: string, position: number): string {

@@ -6,19 +6,23 @@ import { arxivIdWithoutVersion, normalizeDoi, paperSchema, type Paper } from './
 
 /**
  * The paper records of an index, kept in memory for serving. On disk they are `papers.jsonl`:
- * line N (0-based) is the paper whose vector has label N in the vector index.
+ * line N (0-based) is the paper whose vector has label N in the vector index. Papers written
+ * while serving get the next labels; a deleted or replaced paper leaves an empty label behind
+ * (a tombstone) until the next snapshot renumbers the papers.
  */
 export class PaperStore {
   private readonly labelById = new Map<string, number>();
   private readonly labelByDoi = new Map<string, number>();
   private readonly labelByArxivId = new Map<string, number>();
+  private readonly papers: (Paper | undefined)[] = [];
+  private tombstones = 0;
 
-  private constructor(private readonly papers: readonly Paper[]) {
-    papers.forEach((paper, label) => {
-      this.labelById.set(paper.id, label);
-      if (paper.doi) this.labelByDoi.set(normalizeDoi(paper.doi), label);
-      if (paper.arxiv_id) this.labelByArxivId.set(arxivIdWithoutVersion(paper.arxiv_id), label);
-    });
+  private constructor(papers: readonly Paper[]) {
+    for (const paper of papers) this.append(paper);
+  }
+
+  static fromPapers(papers: readonly Paper[]): PaperStore {
+    return new PaperStore(papers);
   }
 
   static async load(path: string, expectedCount: number): Promise<PaperStore> {
@@ -40,8 +44,46 @@ export class PaperStore {
     return new PaperStore(papers);
   }
 
+  /** Labels in use, tombstones included: every label is below this. */
   get size(): number {
     return this.papers.length;
+  }
+
+  /** Papers present (labels minus tombstones). */
+  get liveCount(): number {
+    return this.papers.length - this.tombstones;
+  }
+
+  get tombstoneCount(): number {
+    return this.tombstones;
+  }
+
+  /** Stores a paper under the next label and makes its id (and DOI, arXiv id) point at it. */
+  append(paper: Paper): number {
+    const label = this.papers.length;
+    this.papers.push(paper);
+    this.labelById.set(paper.id, label);
+    if (paper.doi) this.labelByDoi.set(normalizeDoi(paper.doi), label);
+    if (paper.arxiv_id) this.labelByArxivId.set(arxivIdWithoutVersion(paper.arxiv_id), label);
+    return label;
+  }
+
+  /** Tombstones a label: its paper is no longer found by id or listed. */
+  remove(label: number): void {
+    const paper = this.papers[label];
+    if (!paper) return;
+    this.papers[label] = undefined;
+    this.tombstones++;
+    const forget = (map: Map<string, number>, key: string) => {
+      if (map.get(key) === label) map.delete(key);
+    };
+    forget(this.labelById, paper.id);
+    if (paper.doi) forget(this.labelByDoi, normalizeDoi(paper.doi));
+    if (paper.arxiv_id) forget(this.labelByArxivId, arxivIdWithoutVersion(paper.arxiv_id));
+  }
+
+  isLive(label: number): boolean {
+    return this.papers[label] !== undefined;
   }
 
   /**
@@ -57,10 +99,19 @@ export class PaperStore {
     return undefined;
   }
 
+  /** The paper under a live label; asking for a tombstone or an unused label is a bug. */
   byLabel(label: number): Paper {
     const paper = this.papers[label];
-    if (!paper) throw new AppError('index_corrupt', `No paper stored for label ${label}.`);
+    if (!paper) throw new AppError('internal', `No paper stored for label ${label}.`);
     return paper;
+  }
+
+  /** The live papers in label order, with their labels. */
+  *entries(from = 0): Generator<[number, Paper]> {
+    for (let label = from; label < this.papers.length; label++) {
+      const paper = this.papers[label];
+      if (paper) yield [label, paper];
+    }
   }
 }
 

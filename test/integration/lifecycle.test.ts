@@ -1,3 +1,4 @@
+import { ApiKeys } from '../../src/http/auth.js';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { connect, createServer } from 'node:net';
@@ -23,7 +24,7 @@ after(async () => {
 
 describe('readiness', () => {
   it('answers 503 on /readyz and the API until the service is ready, while /healthz is up', async () => {
-    const app = createApp({ state: new ServiceState(), log: silentLog, maxBodyBytes: 1024 });
+    const app = createApp({ state: new ServiceState(), log: silentLog, maxBodyBytes: 1024, writeMaxBodyBytes: 4096, apiKeys: new ApiKeys([]), authReads: false });
     const server = app.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;

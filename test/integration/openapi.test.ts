@@ -1,3 +1,4 @@
+import { ApiKeys } from '../../src/http/auth.js';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Ajv2020 } from 'ajv/dist/2020.js';
@@ -30,13 +31,13 @@ after(async () => {
 
 /** Method and path of every route the Express app registers (Express paths: `:id`). */
 function registeredRoutes(): string[] {
-  const app = createApp({ state: new ServiceState(), log: silentLog, maxBodyBytes: 1024 });
+  const app = createApp({ state: new ServiceState(), log: silentLog, maxBodyBytes: 1024, writeMaxBodyBytes: 4096, apiKeys: new ApiKeys([]), authReads: false });
   type Layer = { route?: { path: string; methods: Record<string, boolean> }; handle?: { stack?: Layer[] } };
   const routes: string[] = [];
   const visit = (stack: Layer[]) => {
     for (const layer of stack) {
       if (layer.route) {
-        for (const method of Object.keys(layer.route.methods).filter((name) => name === 'get' || name === 'post')) {
+        for (const method of Object.keys(layer.route.methods).filter((name) => ['get', 'post', 'put', 'delete'].includes(name))) {
           routes.push(`${method} ${layer.route.path}`);
         }
       } else if (layer.handle?.stack) {

@@ -74,11 +74,31 @@ describe('PaperStoreWriter + PaperStore', () => {
     assert.deepEqual(JSON.parse(await readFile(path, 'utf8')), { id: 'x', title: 'T', abstract: 'a' });
   });
 
-  it('returns undefined for an unknown id and throws index_corrupt for an unknown label', async () => {
+  it('returns undefined for an unknown id and throws internal for an unknown label', async () => {
     const store = await PaperStore.load(await writePapers(papers), papers.length);
     assert.equal(store.labelOf('nope'), undefined);
-    assert.throws(() => store.byLabel(3), isAppErrorWithCode('index_corrupt'));
-    assert.throws(() => store.byLabel(-1), isAppErrorWithCode('index_corrupt'));
+    assert.throws(() => store.byLabel(3), isAppErrorWithCode('internal'));
+    assert.throws(() => store.byLabel(-1), isAppErrorWithCode('internal'));
+  });
+
+  it('appends papers under new labels and tombstones removed ones', async () => {
+    const store = await PaperStore.load(await writePapers(papers), papers.length);
+    const replaced = papers[0]!;
+    const label = store.append({ ...replaced, title: 'New title' });
+    assert.equal(label, papers.length);
+    assert.equal(store.labelOf(replaced.id), label, 'the id points at the newest label');
+    store.remove(0);
+    assert.equal(store.labelOf(replaced.id), label, 'removing the old label keeps the new one reachable');
+    assert.equal(store.isLive(0), false);
+    assert.equal(store.liveCount, papers.length);
+    assert.equal(store.tombstoneCount, 1);
+    assert.deepEqual(
+      [...store.entries()].map(([entryLabel]) => entryLabel),
+      [1, 2, 3],
+    );
+    store.remove(label);
+    assert.equal(store.labelOf(replaced.id), undefined);
+    assert.throws(() => store.byLabel(label), isAppErrorWithCode('internal'));
   });
 
   it('throws index_corrupt when the count differs from the expected one', async () => {

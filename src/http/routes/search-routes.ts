@@ -2,7 +2,9 @@ import { Router, type Response } from 'express';
 import type { PaperFilter } from '../../search/paper-filter.js';
 import { selectFields } from '../../search/ranking.js';
 import type { RelatedOptions, SearchService } from '../../search/search-service.js';
+import type { WriteService } from '../../writes/write-service.js';
 import { methodNotAllowed, parseInput } from '../error-handling.js';
+import { elapsedMs } from '../took.js';
 import {
   batchSearchRequestSchema,
   listPapersQuerySchema,
@@ -14,7 +16,7 @@ import {
 } from '../schemas.js';
 
 /** Route handlers validate, call the search service, and shape the response; nothing else. */
-export function searchRoutes(requireService: (response: Response) => SearchService): Router {
+export function searchRoutes(requireService: (response: Response) => SearchService, requireWrites: (response: Response) => WriteService): Router {
   const router = Router();
 
   router.post('/v1/search', async (request, response) => {
@@ -53,7 +55,7 @@ export function searchRoutes(requireService: (response: Response) => SearchServi
   router.all('/v1/recommend', methodNotAllowed(['POST']));
 
   router.get('/v1/stats', (_request, response) => {
-    response.json(requireService(response).stats);
+    response.json({ ...requireService(response).stats, writes: requireWrites(response).stats });
   });
   router.all('/v1/stats', methodNotAllowed(['GET']));
 
@@ -63,7 +65,7 @@ export function searchRoutes(requireService: (response: Response) => SearchServi
     const page = requireService(response).listPapers(query.cursor, query.limit);
     response.json({ papers: page.papers, next_cursor: page.nextCursor, took_ms: elapsedMs(started) });
   });
-  router.all('/v1/papers', methodNotAllowed(['GET']));
+  router.all('/v1/papers', methodNotAllowed(['GET', 'POST']));
 
   router.get('/v1/papers/:id', (request, response) => {
     const started = performance.now();
@@ -71,7 +73,7 @@ export function searchRoutes(requireService: (response: Response) => SearchServi
     const paper = requireService(response).getPaper(id);
     response.json({ paper, took_ms: elapsedMs(started) });
   });
-  router.all('/v1/papers/:id', methodNotAllowed(['GET']));
+  router.all('/v1/papers/:id', methodNotAllowed(['GET', 'PUT', 'DELETE']));
 
   router.get('/v1/papers/:id/related', async (request, response) => {
     const started = performance.now();
@@ -94,8 +96,4 @@ function listOptions(input: {
   explain?: boolean | undefined;
 }): RelatedOptions {
   return { k: input.k, offset: input.offset, scoreThreshold: input.score_threshold, filter: input.filter, explain: input.explain };
-}
-
-function elapsedMs(started: number): number {
-  return Math.round((performance.now() - started) * 1000) / 1000;
 }

@@ -19,6 +19,29 @@ export interface LexicalHit {
   score: number;
 }
 
+/** Corpus-wide statistics for idf when some documents live outside the index (see searchTerms). */
+export interface CorpusStatistics {
+  documents: number;
+  extraDocumentFrequency(term: string): number;
+}
+
+/** ln(1 + (N − df + 0.5) / (df + 0.5)), Lucene's idf. */
+export function bm25Idf(documents: number, documentFrequency: number): number {
+  return Math.log(1 + (documents - documentFrequency + 0.5) / (documentFrequency + 0.5));
+}
+
+/** k1 · (1 − b + b · |d| / avgdl): the per-document part of the formula. */
+export function bm25LengthNorm({ k1, b }: Bm25Parameters, length: number, averageLength: number): number {
+  return k1 * (1 - b + (b * length) / averageLength);
+}
+
+/** Analyzed terms of a query, each with its number of occurrences. */
+export function countTerms(query: string): Map<string, number> {
+  const occurrences = new Map<string, number>();
+  for (const term of analyze(query)) occurrences.set(term, (occurrences.get(term) ?? 0) + 1);
+  return occurrences;
+}
+
 export interface Bm25IndexBuilder {
   /** Adds the text of paper `label`; labels are 0, 1, 2, … in this order, like the vector index's. */
   add(label: number, text: string): void;
@@ -54,6 +77,7 @@ export class Bm25Index {
   private readonly accumulator: Float64Array;
   // k1 · (1 − b + b · |d| / avgdl) per document: the only per-document part of the formula.
   private readonly lengthNorms: Float64Array;
+  private readonly averageLength: number;
 
   private constructor(
     readonly parameters: Bm25Parameters,
@@ -69,11 +93,10 @@ export class Bm25Index {
     let totalLength = 0;
     for (let label = 0; label < count; label++) totalLength += documentLengths[label]!;
     // An index of empty texts has no postings, so the norm is never read; 1 avoids a NaN.
-    const averageLength = totalLength > 0 ? totalLength / count : 1;
-    const { k1, b } = parameters;
+    this.averageLength = totalLength > 0 ? totalLength / count : 1;
     this.lengthNorms = new Float64Array(count);
     for (let label = 0; label < count; label++) {
-      this.lengthNorms[label] = k1 * (1 - b + (b * documentLengths[label]!) / averageLength);
+      this.lengthNorms[label] = bm25LengthNorm(parameters, documentLengths[label]!, this.averageLength);
     }
     this.accumulator = new Float64Array(count);
   }
@@ -100,9 +123,29 @@ export class Bm25Index {
    * scores above 0), so the list may be shorter than `k`, and empty when no query term is known.
    */
   search(query: string, k: number, accept?: (label: number) => boolean): LexicalHit[] {
+    return this.searchTerms(countTerms(query), k, accept);
+  }
+
+  /** Documents of the index holding `term` (0 for a term it does not know). */
+  documentFrequency(term: string): number {
+    const id = this.termId(term);
+    return id === undefined ? 0 : this.termOffsets[id + 1]! - this.termOffsets[id]!;
+  }
+
+  /** The mean analyzed length of the documents, the `avgdl` of the formula. */
+  get averageDocumentLength(): number {
+    return this.averageLength;
+  }
+
+  /**
+   * `search` for already analyzed query terms (term → occurrences in the query). `corpus`
+   * overrides the statistics idf is computed from, so documents kept outside this index (papers
+   * written since it was built) can be scored on the same scale as the ones inside it.
+   */
+  searchTerms(occurrences: ReadonlyMap<string, number>, k: number, accept?: (label: number) => boolean, corpus?: CorpusStatistics): LexicalHit[] {
     const limit = Math.min(Math.floor(k), this.documentCount);
     if (!(limit >= 1)) return [];
-    const weights = this.queryWeights(query);
+    const weights = this.queryWeights(occurrences, corpus);
     if (weights.size === 0) return [];
 
     // Term at a time into the dense accumulator; `touched` lists each document once, in the
@@ -218,18 +261,15 @@ export class Bm25Index {
     return new Bm25Index(parameters, terms, termOffsets, postingLabels, postingFrequencies, documentLengths);
   }
 
-  /** Analyzed query terms known to the index, as term id → idf · occurrences in the query. */
-  private queryWeights(query: string): Map<number, number> {
-    const occurrences = new Map<number, number>();
-    for (const term of analyze(query)) {
-      const id = this.termId(term);
-      if (id !== undefined) occurrences.set(id, (occurrences.get(id) ?? 0) + 1);
-    }
+  /** Query terms known to the index, as term id → idf · occurrences in the query. */
+  private queryWeights(occurrences: ReadonlyMap<string, number>, corpus?: CorpusStatistics): Map<number, number> {
     const weights = new Map<number, number>();
-    const count = this.documentCount;
-    for (const [id, times] of occurrences) {
-      const df = this.termOffsets[id + 1]! - this.termOffsets[id]!;
-      weights.set(id, times * Math.log(1 + (count - df + 0.5) / (df + 0.5)));
+    const count = corpus?.documents ?? this.documentCount;
+    for (const [term, times] of occurrences) {
+      const id = this.termId(term);
+      if (id === undefined) continue;
+      const df = this.termOffsets[id + 1]! - this.termOffsets[id]! + (corpus?.extraDocumentFrequency(term) ?? 0);
+      weights.set(id, times * bm25Idf(count, df));
     }
     return weights;
   }

@@ -1,0 +1,104 @@
+import { paperPassage } from '../embedding/embedder.js';
+import { LiveLexicalIndex } from '../search/lexical/live-lexical-index.js';
+import type { Paper } from '../store/paper.js';
+import type { PaperStore } from '../store/paper-store.js';
+import type { LoadedIndex } from './index-folder.js';
+import type { Manifest } from './manifest.js';
+import type { VectorIndex } from './vector-index.js';
+
+/** One change to the set of papers, as the write-ahead log records it (with its vector, never re-embedded). */
+export type WriteOperation = { op: 'put'; paper: Paper; vector: Float32Array } | { op: 'delete'; id: string };
+
+/** What a snapshot must fold into a new index folder: the changes to the folder the index was loaded from. */
+export interface SnapshotDelta {
+  /** Log sequence number of the last write included. */
+  walSeq: number;
+  /** Labels of the loaded folder that were deleted or replaced. */
+  removedBaseLabels: number[];
+  /** Papers written since, still present, in label order. */
+  added: { paper: Paper; vector: Float32Array }[];
+}
+
+/**
+ * An index folder as loaded, plus every write applied since: the one view searches read. Writes
+ * mutate it synchronously on the main thread (hnswlib is not safe for concurrent add and search,
+ * and JavaScript runs one of them at a time), so a search never sees half a write.
+ */
+export class LiveIndex {
+  readonly lexical: LiveLexicalIndex;
+  /** Labels below this come from the folder; writes get labels from here on. */
+  readonly baseCount: number;
+  private readonly addedVectors = new Map<number, Float32Array>();
+  private readonly removedBaseLabels = new Set<number>();
+  private lastSeq: number;
+  private operationsSinceBase = 0;
+
+  constructor(private readonly loaded: LoadedIndex) {
+    this.lexical = new LiveLexicalIndex(loaded.lexical);
+    this.baseCount = loaded.papers.size;
+    this.lastSeq = loaded.manifest.walSeq ?? 0;
+  }
+
+  get folder(): string {
+    return this.loaded.folder;
+  }
+
+  get manifest(): Manifest {
+    return this.loaded.manifest;
+  }
+
+  get papers(): PaperStore {
+    return this.loaded.papers;
+  }
+
+  get vectors(): VectorIndex {
+    return this.loaded.vectors;
+  }
+
+  /** Sequence number of the last write applied (the folder's own if none since). */
+  get appliedSeq(): number {
+    return this.lastSeq;
+  }
+
+  /** Write operations applied since the folder was written: what a restart would replay. */
+  get pendingOperations(): number {
+    return this.operationsSinceBase;
+  }
+
+  /**
+   * Applies one logged write, all its operations at once. A put of an existing id replaces the
+   * paper: the old label is tombstoned and the new version gets a new label.
+   */
+  apply(seq: number, operations: readonly WriteOperation[]): void {
+    for (const operation of operations) {
+      if (operation.op === 'delete') {
+        this.removeId(operation.id);
+        continue;
+      }
+      this.removeId(operation.paper.id);
+      const label = this.papers.append(operation.paper);
+      this.vectors.add(label, operation.vector);
+      this.lexical.add(label, paperPassage(operation.paper.title, operation.paper.abstract));
+      this.addedVectors.set(label, operation.vector);
+    }
+    this.lastSeq = seq;
+    this.operationsSinceBase += operations.length;
+  }
+
+  /** The changes a snapshot folds in, as of now. */
+  snapshotDelta(): SnapshotDelta {
+    const added: SnapshotDelta['added'] = [];
+    for (const [label, paper] of this.papers.entries(this.baseCount)) added.push({ paper, vector: this.addedVectors.get(label)! });
+    return { walSeq: this.lastSeq, removedBaseLabels: [...this.removedBaseLabels].sort((a, b) => a - b), added };
+  }
+
+  private removeId(id: string): void {
+    const label = this.papers.labelOf(id);
+    if (label === undefined || this.papers.byLabel(label).id !== id) return;
+    this.papers.remove(label);
+    this.vectors.remove(label);
+    if (label < this.baseCount) this.removedBaseLabels.add(label);
+    this.lexical.remove(label);
+    this.addedVectors.delete(label);
+  }
+}

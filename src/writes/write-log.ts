@@ -1,0 +1,200 @@
+import { mkdir, open, readdir, readFile, rename, rm, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { AppError } from '../errors.js';
+import { fsyncPath } from '../fs-atomic.js';
+import type { WriteOperation } from '../index/live-index.js';
+import { crc32 } from '../search/lexical/crc32.js';
+import { paperSchema } from '../store/paper.js';
+
+/** One acknowledged write: all its operations are applied together or not at all. */
+export interface LoggedWrite {
+  seq: number;
+  operations: WriteOperation[];
+}
+
+export interface OpenedLog {
+  log: WriteLog;
+  /** Every complete record in the log, in order (the caller skips those its index already holds). */
+  records: LoggedWrite[];
+  /** Where a log written for another index build was moved, if one was found. */
+  movedAside?: string;
+  /** Bytes of an incomplete last record (a crash mid-append, never acknowledged) that were cut off. */
+  truncatedBytes: number;
+}
+
+const segmentPattern = /^wal-(\d{12})\.log$/;
+
+const recordSchema = z.object({
+  seq: z.number().int().positive(),
+  lineage: z.string(),
+  ops: z.array(
+    z.discriminatedUnion('op', [
+      z.object({ op: z.literal('put'), paper: paperSchema, vector: z.string() }),
+      z.object({ op: z.literal('delete'), id: z.string() }),
+    ]),
+  ),
+});
+
+/**
+ * The write-ahead log: every write is appended here and flushed to disk (fdatasync) before it is
+ * acknowledged, and replayed at start onto the last snapshot. One line per write:
+ *
+ *   <CRC-32 of the JSON, 8 hex digits> <JSON {"seq", "lineage", "ops": [...]}>\n
+ *
+ * Vectors are stored (base64 float32) so replay never calls the model, and replay gives exactly
+ * the vectors that were served. A crash mid-append leaves at most one incomplete last line: its
+ * write was never acknowledged, so it is cut off. A bad line anywhere else is corruption and stops
+ * start-up rather than silently dropping acknowledged writes.
+ *
+ * The log is a folder of segments named by the first sequence number they may hold; a snapshot
+ * starts a new segment, and once the snapshot is safely in place the segments it covers are
+ * removed. Each record names the index build (lineage) it applies to, so a log left beside an
+ * index that was since rebuilt by ingestion is moved aside, never replayed onto the wrong papers.
+ */
+export class WriteLog {
+  private constructor(
+    private readonly folder: string,
+    private readonly lineage: string,
+    private handle: FileHandle,
+    private segmentStart: number,
+  ) {}
+
+  static async open(folder: string, lineage: string, nextSeq: number): Promise<OpenedLog> {
+    let movedAside: string | undefined;
+    let scan = await scanFolder(folder);
+    if (scan.records.some((record) => record.lineage !== lineage)) {
+      movedAside = `${folder}.orphaned-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+      await rename(folder, movedAside);
+      scan = { records: [], segments: [], truncatedBytes: 0 };
+    }
+    await mkdir(folder, { recursive: true });
+    const lastSeq = scan.records.at(-1)?.seq ?? 0;
+    const start = Math.max(nextSeq, lastSeq + 1);
+    const handle = await openSegment(folder, start);
+    const records = scan.records.map(({ seq, operations }) => ({ seq, operations }));
+    return { log: new WriteLog(folder, lineage, handle, start), records, movedAside, truncatedBytes: scan.truncatedBytes };
+  }
+
+  /** Appends one write and returns once it is on disk. Callers serialize appends. */
+  async append(write: LoggedWrite): Promise<void> {
+    const json = JSON.stringify({ seq: write.seq, lineage: this.lineage, ops: write.operations.map(encodeOperation) });
+    const line = `${crc32(Buffer.from(json)).toString(16).padStart(8, '0')} ${json}\n`;
+    await this.handle.write(line);
+    await this.handle.datasync();
+  }
+
+  /** Starts a new segment at `nextSeq`; the ones before it can be removed once a snapshot holds them. */
+  async rotate(nextSeq: number): Promise<void> {
+    if (nextSeq === this.segmentStart) return;
+    const handle = await openSegment(this.folder, nextSeq);
+    await this.handle.close();
+    this.handle = handle;
+    this.segmentStart = nextSeq;
+  }
+
+  /** Removes the segments holding only writes up to `seq` (already in a snapshot). */
+  async removeThrough(seq: number): Promise<void> {
+    const starts = await segmentStarts(this.folder);
+    for (let i = 0; i + 1 < starts.length; i++) {
+      if (starts[i + 1]! - 1 <= seq && starts[i]! !== this.segmentStart) await rm(join(this.folder, segmentName(starts[i]!)), { force: true });
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.handle.close();
+  }
+}
+
+async function openSegment(folder: string, start: number): Promise<FileHandle> {
+  const handle = await open(join(folder, segmentName(start)), 'a');
+  // The new file's directory entry must be durable too, or a crash could lose the whole segment.
+  await fsyncPath(folder);
+  return handle;
+}
+
+function segmentName(start: number): string {
+  return `wal-${String(start).padStart(12, '0')}.log`;
+}
+
+async function segmentStarts(folder: string): Promise<number[]> {
+  let names: string[];
+  try {
+    names = await readdir(folder);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  return names
+    .map((name) => segmentPattern.exec(name))
+    .filter((match): match is RegExpExecArray => match !== null)
+    .map((match) => Number(match[1]))
+    .sort((a, b) => a - b);
+}
+
+type ScannedRecord = LoggedWrite & { lineage: string };
+
+async function scanFolder(folder: string): Promise<{ records: ScannedRecord[]; segments: number[]; truncatedBytes: number }> {
+  const segments = await segmentStarts(folder);
+  const records: ScannedRecord[] = [];
+  let truncatedBytes = 0;
+  for (const [i, start] of segments.entries()) {
+    const path = join(folder, segmentName(start));
+    const bytes = await readFile(path);
+    let offset = 0;
+    while (offset < bytes.length) {
+      const end = bytes.indexOf(0x0a, offset);
+      const record = end === -1 ? undefined : decodeLine(bytes.subarray(offset, end));
+      if (!record) {
+        // Only the very end of the log can be a torn append; anything else lost acknowledged data.
+        const isTail = i === segments.length - 1 && (end === -1 || end === bytes.length - 1);
+        if (!isTail) throw new AppError('wal_corrupt', `The write-ahead log ${path} is damaged at byte ${offset}; acknowledged writes after it cannot be trusted. Move the folder aside to start without them.`);
+        truncatedBytes = bytes.length - offset;
+        const handle = await open(path, 'r+');
+        try {
+          await handle.truncate(offset);
+          await handle.sync();
+        } finally {
+          await handle.close();
+        }
+        break;
+      }
+      const previous = records.at(-1);
+      if (previous && record.seq <= previous.seq) throw new AppError('wal_corrupt', `The write-ahead log ${path} repeats or reorders sequence number ${record.seq}.`);
+      records.push(record);
+      offset = end + 1;
+    }
+  }
+  return { records, segments, truncatedBytes };
+}
+
+function decodeLine(line: Buffer): ScannedRecord | undefined {
+  if (line.length < 10 || line[8] !== 0x20) return undefined;
+  const checksum = Number.parseInt(line.subarray(0, 8).toString('latin1'), 16);
+  const json = line.subarray(9);
+  if (checksum !== crc32(json)) return undefined;
+  let parsed: z.infer<typeof recordSchema>;
+  try {
+    parsed = recordSchema.parse(JSON.parse(json.toString('utf8')));
+  } catch {
+    return undefined;
+  }
+  return { seq: parsed.seq, lineage: parsed.lineage, operations: parsed.ops.map(decodeOperation) };
+}
+
+type EncodedOperation = z.infer<typeof recordSchema>['ops'][number];
+
+function encodeOperation(operation: WriteOperation): EncodedOperation {
+  if (operation.op === 'delete') return operation;
+  const { vector } = operation;
+  return { op: 'put', paper: operation.paper, vector: Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength).toString('base64') };
+}
+
+function decodeOperation(operation: EncodedOperation): WriteOperation {
+  if (operation.op === 'delete') return operation;
+  const bytes = Buffer.from(operation.vector, 'base64');
+  // Copied into its own aligned buffer: a Float32Array cannot view a Buffer at an odd offset.
+  const vector = new Float32Array(bytes.byteLength / 4);
+  new Uint8Array(vector.buffer).set(bytes);
+  return { op: 'put', paper: operation.paper, vector };
+}

@@ -1,0 +1,232 @@
+import type { Worker } from 'node:worker_threads';
+import { AppError, errorCatalog, type ErrorCode } from '../errors.js';
+import { paperPassage } from '../embedding/embedder.js';
+import type { ModelDescription } from '../embedding/model-registry.js';
+import { openIndexFolder } from '../index/index-folder.js';
+import { LiveIndex, type SnapshotDelta, type WriteOperation } from '../index/live-index.js';
+import { lineageOf } from '../index/manifest.js';
+import type { Logger } from '../log.js';
+import type { SearchService } from '../search/search-service.js';
+import type { Paper } from '../store/paper.js';
+import { startSiblingWorker } from '../worker-threads.js';
+import type { SnapshotResult } from './snapshot-builder.js';
+import { WriteLog, type LoggedWrite } from './write-log.js';
+
+export interface WriteServiceOptions {
+  walDir: string;
+  model: ModelDescription;
+  efSearch: number;
+  /** Take a snapshot once this many logged operations are not in one. */
+  snapshotAfterOperations: number;
+  /** ...or once the oldest of them is this old. */
+  snapshotAfterMs: number;
+  /** Whether the API accepts writes (an API key is configured); reported in stats only. */
+  acceptsWrites: boolean;
+  log: Logger;
+}
+
+export interface WriteStats {
+  enabled: boolean;
+  /** Time the last snapshot of this process finished (null: none yet). */
+  lastSnapshotAt: string | null;
+  lastSnapshotMs: number | null;
+  snapshotRunning: boolean;
+  lastSnapshotError: string | null;
+}
+
+/**
+ * Creates, replaces and deletes papers while the service runs. Each write is embedded, then,
+ * one write at a time: checked against the current papers, appended to the write-ahead log and
+ * flushed to disk, and only then applied to the live index and acknowledged. In the background,
+ * snapshots fold the log into a new index folder and swap it in (see buildSnapshot).
+ */
+export class WriteService {
+  /** Tail of the chain that runs writes and index swaps one at a time. */
+  private turn: Promise<unknown> = Promise.resolve();
+  private nextSeq: number;
+  /** Writes logged since the running snapshot took its delta: replayed onto the index it produces. */
+  private sinceSnapshotStarted: LoggedWrite[] | undefined;
+  private snapshot: { done: Promise<void> } | undefined;
+  private snapshotWorker: Worker | undefined;
+  private oldestPendingAt: number | undefined;
+  private readonly timer: NodeJS.Timeout;
+  private closed = false;
+  private readonly snapshots: Omit<WriteStats, 'enabled' | 'snapshotRunning'> = { lastSnapshotAt: null, lastSnapshotMs: null, lastSnapshotError: null };
+
+  private constructor(
+    private readonly search: SearchService,
+    private readonly log: WriteLog,
+    private readonly options: WriteServiceOptions,
+  ) {
+    this.nextSeq = search.liveIndex.appliedSeq + 1;
+    if (search.liveIndex.pendingOperations > 0) this.oldestPendingAt = Date.now();
+    this.timer = setInterval(() => this.maybeSnapshot(), 1_000);
+    this.timer.unref();
+  }
+
+  /**
+   * Opens the log beside the index and replays the writes the index folder does not hold yet
+   * onto the service's live index. Call before the service answers requests.
+   */
+  static async open(search: SearchService, options: WriteServiceOptions): Promise<WriteService> {
+    const index = search.liveIndex;
+    const opened = await WriteLog.open(options.walDir, lineageOf(index.manifest), index.appliedSeq + 1);
+    if (opened.movedAside) {
+      options.log.warn({ movedTo: opened.movedAside }, 'the write-ahead log belonged to another build of the index (it was rebuilt by ingestion); moved it aside, not replayed');
+    }
+    if (opened.truncatedBytes > 0) options.log.warn({ bytes: opened.truncatedBytes }, 'cut off an incomplete last write-ahead log record (a crash mid-write; it was never acknowledged)');
+    let replayed = 0;
+    for (const record of opened.records) {
+      if (record.seq <= index.appliedSeq) continue;
+      index.apply(record.seq, record.operations);
+      replayed++;
+    }
+    if (replayed > 0) options.log.info({ writes: replayed, operations: index.pendingOperations }, 'replayed the write-ahead log');
+    return new WriteService(search, opened.log, options);
+  }
+
+  get stats(): WriteStats {
+    return { enabled: this.options.acceptsWrites, ...this.snapshots, snapshotRunning: this.snapshot !== undefined };
+  }
+
+  /** Adds new papers, all or none; an id already present is a conflict. Ids are unique in the batch. */
+  async create(papers: readonly Paper[]): Promise<void> {
+    const assertAbsent = () => {
+      const present = papers.filter((paper) => this.search.liveIndex.papers.labelOf(paper.id) !== undefined).map((paper) => paper.id);
+      if (present.length > 0) {
+        throw new AppError('paper_exists', `A paper with id ${present.map((id) => `"${id}"`).join(', ')} already exists; use PUT /v1/papers/{id} to replace it.`, { ids: present });
+      }
+    };
+    assertAbsent();
+    const operations = await this.embed(papers);
+    await this.commit(operations, assertAbsent);
+  }
+
+  /** Creates or replaces the paper with `paper.id`; says which. */
+  async put(paper: Paper): Promise<{ created: boolean }> {
+    const operations = await this.embed([paper]);
+    let created = false;
+    await this.commit(operations, () => {
+      created = this.search.liveIndex.papers.labelOf(paper.id) === undefined;
+    });
+    return { created };
+  }
+
+  async delete(id: string): Promise<void> {
+    const assertPresent = () => {
+      if (this.search.liveIndex.papers.labelOf(id) === undefined) throw new AppError('paper_not_found', `No paper with id "${id}".`, { id });
+    };
+    assertPresent();
+    await this.commit([{ op: 'delete', id }], assertPresent);
+  }
+
+  /** Takes a snapshot now (if writes are pending) and waits for it. */
+  async snapshotNow(): Promise<void> {
+    this.maybeSnapshot(true);
+    await this.snapshot?.done;
+  }
+
+  /**
+   * Stops snapshots (a running one is abandoned: its staging folder is cleaned up at the next
+   * start, and the log still holds every write) and closes the log after the last write.
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.timer);
+    await this.snapshotWorker?.terminate();
+    await this.exclusive(() => this.log.close());
+  }
+
+  private async embed(papers: readonly Paper[]): Promise<WriteOperation[]> {
+    const vectors = await this.search.embedding.embedPassages(papers.map((paper) => paperPassage(paper.title, paper.abstract)));
+    // Copies: the embedder hands out views of one batch buffer.
+    return papers.map((paper, i) => ({ op: 'put', paper, vector: Float32Array.from(vectors[i]!) }));
+  }
+
+  /** Checks, logs durably, then applies: in that order, one write at a time. */
+  private commit(operations: WriteOperation[], check: () => void): Promise<void> {
+    return this.exclusive(async () => {
+      if (this.closed) throw new AppError('shutting_down');
+      check();
+      const write = { seq: this.nextSeq, operations };
+      try {
+        await this.log.append(write);
+      } catch (error) {
+        throw new AppError('write_failed', `The write could not be logged: ${(error as Error).message}. It was not applied.`, undefined, { cause: error });
+      }
+      this.nextSeq++;
+      this.search.liveIndex.apply(write.seq, write.operations);
+      this.sinceSnapshotStarted?.push(write);
+      this.oldestPendingAt ??= Date.now();
+    });
+  }
+
+  private exclusive<T>(task: () => Promise<T>): Promise<T> {
+    const result = this.turn.then(task);
+    this.turn = result.catch(() => undefined);
+    return result;
+  }
+
+  private maybeSnapshot(force = false): void {
+    if (this.snapshot || this.closed) return;
+    const pending = this.search.liveIndex.pendingOperations;
+    if (pending === 0) return;
+    const due = pending >= this.options.snapshotAfterOperations || Date.now() - (this.oldestPendingAt ?? Date.now()) >= this.options.snapshotAfterMs;
+    if (!force && !due) return;
+    const done = this.runSnapshot().finally(() => {
+      this.snapshot = undefined;
+    });
+    this.snapshot = { done };
+  }
+
+  private async runSnapshot(): Promise<void> {
+    const index = this.search.liveIndex;
+    // Taken between writes, so the delta and the log position agree exactly.
+    const delta = await this.exclusive(async () => {
+      const taken = index.snapshotDelta();
+      await this.log.rotate(taken.walSeq + 1);
+      this.sinceSnapshotStarted = [];
+      return taken;
+    });
+    try {
+      const result = await this.buildInWorker(index.folder, delta);
+      const loaded = await openIndexFolder(index.folder, this.options.model, this.options.efSearch);
+      await this.exclusive(async () => {
+        const next = new LiveIndex(loaded);
+        for (const write of this.sinceSnapshotStarted ?? []) next.apply(write.seq, write.operations);
+        this.search.replaceIndex(next);
+        this.oldestPendingAt = next.pendingOperations > 0 ? Date.now() : undefined;
+      });
+      await this.log.removeThrough(delta.walSeq);
+      Object.assign(this.snapshots, { lastSnapshotAt: new Date().toISOString(), lastSnapshotMs: Math.round(result.ms), lastSnapshotError: null });
+      this.options.log.info({ papers: result.manifest.count, walSeq: delta.walSeq, rebuiltGraph: result.rebuiltGraph, ms: Math.round(result.ms) }, 'snapshot written and swapped in');
+    } catch (error) {
+      if (this.closed) return;
+      this.snapshots.lastSnapshotError = (error as Error).message;
+      this.options.log.error({ err: error }, 'snapshot failed; the write-ahead log still holds every write, retrying later');
+      this.oldestPendingAt = Date.now();
+    } finally {
+      this.sinceSnapshotStarted = undefined;
+    }
+  }
+
+  private buildInWorker(folder: string, delta: SnapshotDelta): Promise<SnapshotResult> {
+    return new Promise((resolve, reject) => {
+      const worker = startSiblingWorker(import.meta.url, 'snapshot-worker', { folder, delta });
+      this.snapshotWorker = worker;
+      worker.once('message', (message: { ok: true; result: SnapshotResult } | { ok: false; code?: string; message: string }) => {
+        if (message.ok) resolve(message.result);
+        else reject(new AppError(isErrorCode(message.code) ? message.code : 'internal', message.message));
+      });
+      worker.once('error', reject);
+      worker.once('exit', (code) => {
+        this.snapshotWorker = undefined;
+        reject(new AppError('internal', `The snapshot worker exited with code ${code}.`));
+      });
+    });
+  }
+}
+
+function isErrorCode(code: string | undefined): code is ErrorCode {
+  return code !== undefined && Object.hasOwn(errorCatalog, code);
+}
