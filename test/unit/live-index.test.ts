@@ -1,0 +1,227 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { paperPassage } from '../../src/embedding/embedder.js';
+import { getModel } from '../../src/embedding/model-registry.js';
+import type { LoadedIndex } from '../../src/index/index-folder.js';
+import { LiveIndex, type WriteOperation } from '../../src/index/live-index.js';
+import { describeModel, indexFiles, indexFormatVersion, type Manifest } from '../../src/index/manifest.js';
+import { VectorIndex, defaultHnswParameters } from '../../src/index/vector-index.js';
+import { analyzerName } from '../../src/search/lexical/analyzer.js';
+import { Bm25Index, defaultBm25Parameters } from '../../src/search/lexical/bm25-index.js';
+import type { Paper } from '../../src/store/paper.js';
+import { PaperStore } from '../../src/store/paper-store.js';
+import { randomUnitVectors } from './support.js';
+
+const model = getModel('all-MiniLM-L6-v2');
+const dimension = model.dimension;
+const baseCount = 12;
+
+// Each base paper has one word of its own ("alpha", "bravo", ...), so a lexical search finds it alone.
+const words = ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot', 'golf', 'hotel', 'india', 'juliet', 'kilo', 'lima'];
+
+function basePaper(i: number): Paper {
+  return { id: `p${i}`, title: `Paper ${words[i]}`, abstract: `About ${words[i]} and shared context.`, doi: `10.1000/base.${i}` };
+}
+
+/** The same in-memory index openIndexFolder would assemble from a folder of `baseCount` papers. */
+function loadedIndex(walSeq?: number): { loaded: LoadedIndex; vectors: Float32Array[] } {
+  const papers = Array.from({ length: baseCount }, (_, i) => basePaper(i));
+  const vectors = randomUnitVectors(baseCount, dimension, 3);
+  const graph = VectorIndex.create(dimension, defaultHnswParameters);
+  const lexical = Bm25Index.builder();
+  papers.forEach((paper, label) => {
+    graph.add(label, vectors[label]!);
+    lexical.add(label, paperPassage(paper.title, paper.abstract));
+  });
+  const manifest: Manifest = {
+    format: 'paper-search-index',
+    formatVersion: indexFormatVersion,
+    model: describeModel(model),
+    count: baseCount,
+    hnsw: defaultHnswParameters,
+    lexical: { analyzer: analyzerName, ...defaultBm25Parameters },
+    files: { ...indexFiles },
+    createdAt: '2024-01-01T00:00:00.000Z',
+    lineage: 'abcdef0123456789',
+    ...(walSeq === undefined ? {} : { walSeq }),
+  };
+  return {
+    loaded: { folder: '/nonexistent/index', manifest, papers: PaperStore.fromPapers(papers), vectors: graph, lexical: lexical.build() },
+    vectors,
+  };
+}
+
+const newVectors = randomUnitVectors(10, dimension, 99);
+
+function put(paper: Paper, vector: Float32Array): WriteOperation {
+  return { op: 'put', paper, vector };
+}
+
+/** Labels the vector index returns for `vector`, asking for every label in use. */
+function vectorLabels(index: LiveIndex, vector: Float32Array): number[] {
+  return index.vectors.search(vector, index.papers.size).map((hit) => hit.label);
+}
+
+/** Lexical labels, with tombstones filtered the way searches filter them (papers.isLive). */
+function lexicalLabels(index: LiveIndex, query: string): number[] {
+  return index.lexical.search(query, 100, (label) => index.papers.isLive(label)).map((hit) => hit.label);
+}
+
+describe('LiveIndex as loaded', () => {
+  it('exposes the folder and holds no writes', () => {
+    const { loaded } = loadedIndex(7);
+    const index = new LiveIndex(loaded);
+    assert.equal(index.folder, loaded.folder);
+    assert.equal(index.manifest, loaded.manifest);
+    assert.equal(index.papers, loaded.papers);
+    assert.equal(index.vectors, loaded.vectors);
+    assert.equal(index.lexical.base, loaded.lexical);
+    assert.equal(index.baseCount, baseCount);
+    assert.equal(index.appliedSeq, 7, "the folder's walSeq");
+    assert.equal(index.pendingOperations, 0);
+    assert.deepEqual(index.snapshotDelta(), { walSeq: 7, removedBaseLabels: [], added: [] });
+  });
+
+  it('starts at seq 0 for a folder that never had writes', () => {
+    const index = new LiveIndex(loadedIndex().loaded);
+    assert.equal(index.appliedSeq, 0);
+  });
+});
+
+describe('LiveIndex.apply', () => {
+  it('appends a new paper under the next label, searchable by vector and lexically', () => {
+    const index = new LiveIndex(loadedIndex(4).loaded);
+    const paper: Paper = { id: 'new-1', title: 'Zygomorphic flowers', abstract: 'Pollination of zygomorphic flowers by bees.' };
+    index.apply(5, [put(paper, newVectors[0]!)]);
+
+    const label = baseCount;
+    assert.equal(index.papers.size, baseCount + 1);
+    assert.equal(index.papers.labelOf('new-1'), label);
+    assert.deepEqual(index.papers.byLabel(label), paper);
+    assert.equal(index.vectors.count, baseCount + 1);
+    const [best] = index.vectors.search(newVectors[0]!, 1);
+    assert.equal(best?.label, label);
+    assert.ok(Math.abs(best!.score - 1) < 1e-5);
+    assert.deepEqual(lexicalLabels(index, 'zygomorphic'), [label]);
+    assert.equal(index.lexical.addedCount, 1);
+    assert.equal(index.appliedSeq, 5);
+    assert.equal(index.pendingOperations, 1);
+  });
+
+  it('replaces a base paper: the old label is tombstoned and the id resolves to the new one', () => {
+    const { loaded, vectors } = loadedIndex();
+    const index = new LiveIndex(loaded);
+    const replacement: Paper = { ...basePaper(3), title: 'Paper delta revised', abstract: 'Now about quasicrystals.' };
+    index.apply(1, [put(replacement, newVectors[1]!)]);
+
+    const label = baseCount;
+    assert.equal(index.papers.isLive(3), false);
+    assert.equal(index.papers.labelOf('p3'), label);
+    assert.equal(index.papers.labelOf('doi:10.1000/base.3'), label, 'the DOI follows the new version');
+    assert.deepEqual(index.papers.byLabel(label), replacement);
+    assert.equal(index.papers.liveCount, baseCount);
+    assert.ok(!vectorLabels(index, vectors[3]!).includes(3), 'the old vector is never returned');
+    assert.equal(index.vectors.search(newVectors[1]!, 1)[0]?.label, label);
+    assert.deepEqual(lexicalLabels(index, 'quasicrystals'), [label]);
+    // "delta" is in the new title too, so it finds the new version, never the old one.
+    assert.deepEqual(lexicalLabels(index, 'delta'), [label]);
+    assert.deepEqual(index.snapshotDelta().removedBaseLabels, [3]);
+  });
+
+  it('replaces an added paper: the older added label is forgotten everywhere', () => {
+    const index = new LiveIndex(loadedIndex().loaded);
+    const first: Paper = { id: 'n', title: 'First version', abstract: 'Mentions xylophone.' };
+    const second: Paper = { id: 'n', title: 'Second version', abstract: 'Mentions zither.' };
+    index.apply(1, [put(first, newVectors[2]!)]);
+    index.apply(2, [put(second, newVectors[3]!)]);
+
+    assert.equal(index.papers.isLive(baseCount), false);
+    assert.equal(index.papers.labelOf('n'), baseCount + 1);
+    assert.ok(!vectorLabels(index, newVectors[2]!).includes(baseCount));
+    assert.equal(index.lexical.addedCount, 1);
+    // The lexical index itself forgot the first version (no filter needed).
+    assert.deepEqual(index.lexical.search('xylophone', 10), []);
+    assert.deepEqual(lexicalLabels(index, 'zither'), [baseCount + 1]);
+    const delta = index.snapshotDelta();
+    assert.deepEqual(delta.removedBaseLabels, [], 'an added label is not a base label');
+    assert.deepEqual(delta.added, [{ paper: second, vector: newVectors[3]! }]);
+  });
+
+  it('deletes base and added papers by id, and ignores unknown ids', () => {
+    const { loaded, vectors } = loadedIndex();
+    const index = new LiveIndex(loaded);
+    const added: Paper = { id: 'gone-soon', title: 'Ephemeral', abstract: 'About mayflies.' };
+    index.apply(1, [put(added, newVectors[4]!)]);
+    index.apply(2, [{ op: 'delete', id: 'p5' }, { op: 'delete', id: 'gone-soon' }, { op: 'delete', id: 'no-such-id' }]);
+
+    assert.equal(index.papers.labelOf('p5'), undefined);
+    assert.equal(index.papers.labelOf('gone-soon'), undefined);
+    assert.equal(index.papers.isLive(5), false);
+    assert.equal(index.papers.isLive(baseCount), false);
+    assert.equal(index.papers.liveCount, baseCount - 1);
+    assert.ok(!vectorLabels(index, vectors[5]!).includes(5));
+    assert.ok(!vectorLabels(index, newVectors[4]!).includes(baseCount));
+    assert.deepEqual(lexicalLabels(index, 'foxtrot'), []);
+    assert.deepEqual(index.lexical.search('mayflies', 10), []);
+    assert.equal(index.lexical.addedCount, 0);
+    assert.deepEqual(index.snapshotDelta(), { walSeq: 2, removedBaseLabels: [5], added: [] });
+  });
+
+  it('deletes by stored id only: a doi: alias names no paper to delete', () => {
+    const index = new LiveIndex(loadedIndex().loaded);
+    index.apply(1, [{ op: 'delete', id: 'doi:10.1000/base.2' }]);
+    assert.equal(index.papers.isLive(2), true);
+    assert.equal(index.papers.labelOf('p2'), 2);
+  });
+
+  it('advances appliedSeq and counts every operation applied', () => {
+    const index = new LiveIndex(loadedIndex(10).loaded);
+    index.apply(11, [put({ id: 'a', title: 'A', abstract: 'One.' }, newVectors[5]!), put({ id: 'b', title: 'B', abstract: 'Two.' }, newVectors[6]!)]);
+    assert.equal(index.appliedSeq, 11);
+    assert.equal(index.pendingOperations, 2);
+    index.apply(12, [{ op: 'delete', id: 'a' }]);
+    assert.equal(index.appliedSeq, 12);
+    assert.equal(index.pendingOperations, 3);
+    index.apply(15, [put({ id: 'p0', title: 'Zero again', abstract: 'Replaced.' }, newVectors[7]!), { op: 'delete', id: 'p1' }]);
+    assert.equal(index.appliedSeq, 15);
+    assert.equal(index.pendingOperations, 5);
+  });
+
+  it('applies the operations of one write in order', () => {
+    // A put then a delete of the same id in one write leaves nothing; a delete then a put leaves the put.
+    const index = new LiveIndex(loadedIndex().loaded);
+    index.apply(1, [put({ id: 'x', title: 'X', abstract: 'Ex.' }, newVectors[0]!), { op: 'delete', id: 'x' }]);
+    assert.equal(index.papers.labelOf('x'), undefined);
+    index.apply(2, [{ op: 'delete', id: 'p0' }, put({ ...basePaper(0), abstract: 'Back again.' }, newVectors[1]!)]);
+    assert.equal(index.papers.labelOf('p0'), baseCount + 1);
+    assert.deepEqual(index.snapshotDelta().added.map((entry) => entry.paper.id), ['p0']);
+  });
+});
+
+describe('LiveIndex.snapshotDelta', () => {
+  it('lists removed base labels sorted and the present added papers in label order, with their vectors', () => {
+    const index = new LiveIndex(loadedIndex(20).loaded);
+    const added = Array.from({ length: 5 }, (_, i): Paper => ({ id: `added-${i}`, title: `Added ${i}`, abstract: `Written paper ${i}.` }));
+    index.apply(21, [{ op: 'delete', id: 'p9' }]);
+    index.apply(22, [put(added[0]!, newVectors[0]!), put(added[1]!, newVectors[1]!)]);
+    index.apply(23, [{ op: 'delete', id: 'p2' }, put(added[2]!, newVectors[2]!)]);
+    index.apply(24, [put({ ...basePaper(6), abstract: 'Revised.' }, newVectors[3]!)]); // replaces base 6
+    index.apply(25, [{ op: 'delete', id: 'added-1' }, put(added[3]!, newVectors[4]!)]);
+    index.apply(26, [put({ ...added[0]!, abstract: 'Revised added.' }, newVectors[5]!)]); // replaces added-0
+
+    const delta = index.snapshotDelta();
+    assert.equal(delta.walSeq, 26);
+    assert.deepEqual(delta.removedBaseLabels, [2, 6, 9]);
+    assert.deepEqual(
+      delta.added.map((entry) => entry.paper.id),
+      ['added-2', 'p6', 'added-3', 'added-0'],
+    );
+    assert.deepEqual(delta.added[0], { paper: added[2], vector: newVectors[2] });
+    assert.deepEqual(delta.added[1], { paper: { ...basePaper(6), abstract: 'Revised.' }, vector: newVectors[3] });
+    assert.deepEqual(delta.added[2], { paper: added[3], vector: newVectors[4] });
+    assert.deepEqual(delta.added[3], { paper: { ...added[0]!, abstract: 'Revised added.' }, vector: newVectors[5] });
+    for (const entry of delta.added) assert.ok(entry.vector instanceof Float32Array);
+    // The live papers are exactly the base ones not removed, then the added ones.
+    assert.equal(index.papers.liveCount, baseCount - delta.removedBaseLabels.length + delta.added.length);
+  });
+});

@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { replaceDirectory, restoreInterruptedReplace, stagingPathFor } from '../../src/fs-atomic.js';
+import { temporaryRoot } from './support.js';
+
+let counter = 0;
+const root = temporaryRoot('paper-search-restore-');
+
+async function freshDir(): Promise<string> {
+  const dir = join(root(), `case-${counter++}`);
+  await mkdir(dir);
+  return dir;
+}
+
+/** A folder holding one file, `marker.txt`, with `content`. */
+async function folderWith(path: string, content: string): Promise<void> {
+  await mkdir(path);
+  await writeFile(join(path, 'marker.txt'), content);
+}
+
+describe('restoreInterruptedReplace', () => {
+  it('renames the one retired folder back when the target is missing', async () => {
+    const dir = await freshDir();
+    const target = join(dir, 'index');
+    // What a crash between replaceDirectory's two renames leaves: the old folder moved aside.
+    const retired = stagingPathFor(target, 'old');
+    assert.match(retired, /\/\.index\.old-\d+-[0-9a-f]{8}$/);
+    await folderWith(retired, 'old index');
+    await folderWith(join(dir, '.index.building-1234-abcdef01'), 'new index, never swapped in');
+
+    assert.equal(await restoreInterruptedReplace(target), true);
+    assert.equal(await readFile(join(target, 'marker.txt'), 'utf8'), 'old index');
+    assert.deepEqual((await readdir(dir)).sort(), ['.index.building-1234-abcdef01', 'index']);
+    // Done once: the next call finds the target in place.
+    assert.equal(await restoreInterruptedReplace(target), false);
+  });
+
+  it('restores a folder retired by another process id', async () => {
+    const dir = await freshDir();
+    const target = join(dir, 'index');
+    await folderWith(join(dir, '.index.old-999999999-0a1b2c3d'), 'old');
+    assert.equal(await restoreInterruptedReplace(target), true);
+    assert.equal(await readFile(join(target, 'marker.txt'), 'utf8'), 'old');
+    assert.deepEqual(await readdir(dir), ['index']);
+  });
+
+  it('returns false and touches nothing when the target exists', async () => {
+    const dir = await freshDir();
+    const target = join(dir, 'index');
+    await folderWith(target, 'current');
+    await folderWith(join(dir, '.index.old-4242-deadbeef'), 'retired');
+    assert.equal(await restoreInterruptedReplace(target), false);
+    assert.deepEqual((await readdir(dir)).sort(), ['.index.old-4242-deadbeef', 'index']);
+    assert.equal(await readFile(join(target, 'marker.txt'), 'utf8'), 'current');
+    assert.equal(await readFile(join(dir, '.index.old-4242-deadbeef', 'marker.txt'), 'utf8'), 'retired');
+  });
+
+  it('returns false when the target is missing and nothing was retired', async () => {
+    const dir = await freshDir();
+    await folderWith(join(dir, '.other.old-4242-deadbeef'), 'another target');
+    await folderWith(join(dir, '.index.building-4242-deadbeef'), 'staging');
+    assert.equal(await restoreInterruptedReplace(join(dir, 'index')), false);
+    assert.deepEqual((await readdir(dir)).sort(), ['.index.building-4242-deadbeef', '.other.old-4242-deadbeef']);
+  });
+
+  it('returns false and touches nothing when several retired folders could be the one', async () => {
+    const dir = await freshDir();
+    await folderWith(join(dir, '.index.old-1-00000001'), 'one');
+    await folderWith(join(dir, '.index.old-2-00000002'), 'two');
+    assert.equal(await restoreInterruptedReplace(join(dir, 'index')), false);
+    assert.deepEqual((await readdir(dir)).sort(), ['.index.old-1-00000001', '.index.old-2-00000002']);
+  });
+
+  it('returns false when the parent folder does not exist', async () => {
+    assert.equal(await restoreInterruptedReplace(join(root(), 'no', 'such', 'index')), false);
+  });
+
+  it('does nothing after a replaceDirectory that completed', async () => {
+    const dir = await freshDir();
+    const target = join(dir, 'index');
+    await folderWith(target, 'v1');
+    const staged = join(dir, '.index.staged');
+    await folderWith(staged, 'v2');
+    await replaceDirectory(staged, target);
+    assert.equal(await restoreInterruptedReplace(target), false);
+    assert.equal(await readFile(join(target, 'marker.txt'), 'utf8'), 'v2');
+    assert.deepEqual(await readdir(dir), ['index']);
+  });
+});
