@@ -46,7 +46,8 @@ export class VectorIndex {
   /** Adds a vector under `label`, growing the index when it is full. */
   add(label: number, vector: Float32Array): void {
     const capacity = this.hnsw.getMaxElements();
-    if (this.hnsw.getCurrentCount() >= capacity) this.hnsw.resizeIndex(capacity * 2);
+    // An index saved empty loads with capacity 0, which doubling would keep at 0.
+    if (this.hnsw.getCurrentCount() >= capacity) this.hnsw.resizeIndex(Math.max(1024, capacity * 2));
     this.hnsw.addPoint(Array.from(vector), label);
   }
 

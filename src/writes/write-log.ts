@@ -53,11 +53,16 @@ const recordSchema = z.object({
  * index that was since rebuilt by ingestion is moved aside, never replayed onto the wrong papers.
  */
 export class WriteLog {
+  /** Set when a failed append could not be undone: nothing more may be appended. */
+  private broken: Error | undefined;
+
   private constructor(
     private readonly folder: string,
     private readonly lineage: string,
     private handle: FileHandle,
     private segmentStart: number,
+    /** Bytes of the current segment: where the next record starts. */
+    private size: number,
   ) {}
 
   static async open(folder: string, lineage: string, nextSeq: number): Promise<OpenedLog> {
@@ -72,25 +77,52 @@ export class WriteLog {
     const lastSeq = scan.records.at(-1)?.seq ?? 0;
     const start = Math.max(nextSeq, lastSeq + 1);
     const handle = await openSegment(folder, start);
+    const { size } = await handle.stat();
     const records = scan.records.map(({ seq, operations }) => ({ seq, operations }));
-    return { log: new WriteLog(folder, lineage, handle, start), records, movedAside, truncatedBytes: scan.truncatedBytes };
+    return { log: new WriteLog(folder, lineage, handle, start, size), records, movedAside, truncatedBytes: scan.truncatedBytes };
   }
 
-  /** Appends one write and returns once it is on disk. Callers serialize appends. */
+  /**
+   * Appends one write and returns once it is on disk. Callers serialize appends. A failed or
+   * short write, or a failed flush, cuts the segment back to where the record began (so the log
+   * never holds a write that was refused, and its sequence number can be used again); if even
+   * that fails the log refuses every later append rather than risk a damaged log.
+   */
   async append(write: LoggedWrite): Promise<void> {
+    if (this.broken) throw this.broken;
     const json = JSON.stringify({ seq: write.seq, lineage: this.lineage, ops: write.operations.map(encodeOperation) });
-    const line = `${crc32(Buffer.from(json)).toString(16).padStart(8, '0')} ${json}\n`;
-    await this.handle.write(line);
-    await this.handle.datasync();
+    const line = Buffer.from(`${crc32(Buffer.from(json)).toString(16).padStart(8, '0')} ${json}\n`);
+    const start = this.size;
+    try {
+      let written = 0;
+      while (written < line.length) {
+        const { bytesWritten } = await this.handle.write(line, written, line.length - written);
+        if (bytesWritten <= 0) throw new Error('the disk accepted no bytes');
+        written += bytesWritten;
+      }
+      await this.handle.datasync();
+      this.size = start + line.length;
+    } catch (error) {
+      try {
+        await this.handle.truncate(start);
+        // The next append's flush makes the cut durable if this one cannot.
+        await this.handle.datasync().catch(() => undefined);
+      } catch (undo) {
+        this.broken = new Error(`the write-ahead log could not be restored after a failed append (${(undo as Error).message}); restart the service`);
+      }
+      throw error;
+    }
   }
 
   /** Starts a new segment at `nextSeq`; the ones before it can be removed once a snapshot holds them. */
   async rotate(nextSeq: number): Promise<void> {
     if (nextSeq === this.segmentStart) return;
     const handle = await openSegment(this.folder, nextSeq);
+    const { size } = await handle.stat();
     await this.handle.close();
     this.handle = handle;
     this.segmentStart = nextSeq;
+    this.size = size;
   }
 
   /** Removes the segments holding only writes up to `seq` (already in a snapshot). */

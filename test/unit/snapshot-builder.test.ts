@@ -181,11 +181,6 @@ describe('buildSnapshot of an emptied index', () => {
 
   it(
     'extends an emptied index at the next snapshot',
-    {
-      todo:
-        'bug: VectorIndex.add grows a full graph to capacity * 2, which is 0 for an empty graph read from disk (hnswlib loads maxElements = count): ' +
-        'the add throws "resizeIndex failed to allocate base layer" and leaves the native index corrupt (double free at exit)',
-    },
     async () => {
       const { folder } = await baseIndex();
       const all = Array.from({ length: baseCount }, (_, label) => label);

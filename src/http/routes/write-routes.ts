@@ -27,7 +27,7 @@ export function writeRoutes({ requireService, requireWrites }: WriteRouteDepende
     const papers = inputs.map((input, i) => toStoredPaper(input, input.id ?? randomUUID(), batch ? `body.papers.${i}` : 'body'));
     const duplicates = papers.map((paper) => paper.id).filter((id, i, ids) => ids.indexOf(id) !== i);
     if (duplicates.length > 0) {
-      throw new AppError('invalid_input', `Ids must be unique within one request: ${[...new Set(duplicates)].map((id) => `"${id}"`).join(', ')} repeat.`, {
+      throw new AppError('invalid_input', `Invalid request body: body.papers: ids must be unique within one request (${[...new Set(duplicates)].map((id) => `"${id}"`).join(', ')} repeat).`, {
         issues: [{ path: 'body.papers', message: 'duplicate ids', code: 'custom' }],
         ids: [...new Set(duplicates)],
       });

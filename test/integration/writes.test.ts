@@ -1,0 +1,279 @@
+import assert from 'node:assert/strict';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { PaperSearchClient, PaperSearchError, type PaperInput } from '../../src/index.js';
+import type { RunningServer } from '../../src/server.js';
+import { buildIndex, makeTempDir, removeDir, request, startTestServer } from './helpers.js';
+
+const apiKey = 'integration-key-0123456789';
+const otherKey = 'another-valid-key-987654321';
+const auth = { authorization: `Bearer ${apiKey}` };
+
+let workDir: string;
+let indexDir: string;
+let server: RunningServer;
+let client: PaperSearchClient;
+let anonymous: PaperSearchClient;
+
+/** Writes only snapshot when a test asks (server.state.writes.snapshotNow()). */
+const manualSnapshots = { API_KEYS: `${apiKey},${otherKey}`, SNAPSHOT_AFTER_WRITES: '1000000', SNAPSHOT_INTERVAL_MS: '86400000' };
+
+const octopus: PaperInput = {
+  id: 'new-octopus',
+  title: 'Chromatophore control in octopus camouflage',
+  abstract: 'We record how octopuses drive chromatophores and iridophores to match reef backgrounds, and model the neural control of skin patterning for camouflage.',
+  authors: ['Ada Cephalopod'],
+  categories: ['q-bio.NC'],
+  date: '2031-05-02',
+};
+
+async function expectError(promise: Promise<unknown>, status: number, code: string): Promise<PaperSearchError> {
+  const error = await promise.then(
+    () => assert.fail(`expected ${status} ${code}`),
+    (caught: unknown) => caught,
+  );
+  assert.ok(error instanceof PaperSearchError, String(error));
+  assert.equal(error.code, code, error.message);
+  assert.equal(error.status, status);
+  return error;
+}
+
+async function searchIds(query: string, mode: 'dense' | 'lexical' | 'hybrid', k = 10): Promise<string[]> {
+  return (await anonymous.search({ query, mode, k })).hits.map((hit) => hit.id);
+}
+
+before(async () => {
+  workDir = await makeTempDir();
+  indexDir = join(workDir, 'index');
+  await buildIndex(indexDir);
+  server = await startTestServer(indexDir, manualSnapshots);
+  client = new PaperSearchClient(server.url, { headers: auth });
+  anonymous = new PaperSearchClient(server.url);
+});
+
+after(async () => {
+  await server?.close();
+  await removeDir(workDir);
+});
+
+describe('API keys', () => {
+  it('refuses writes without a key (401, with a Bearer challenge) and with a wrong key (403)', async () => {
+    const missing = await request<{ error: { code: string } }>(server.url, '/v1/papers', { json: octopus });
+    assert.equal(missing.status, 401);
+    assert.equal(missing.body.error.code, 'unauthorized');
+    assert.match(missing.headers.get('www-authenticate') ?? '', /^Bearer/);
+    const wrong = await request<{ error: { code: string } }>(server.url, '/v1/papers/seed-001', { method: 'DELETE', headers: { authorization: 'Bearer not-the-right-key-at-all' } });
+    assert.equal(wrong.status, 403);
+    assert.equal(wrong.body.error.code, 'forbidden');
+    const malformed = await request<{ error: { code: string } }>(server.url, '/v1/papers/seed-001', { method: 'PUT', json: octopus, headers: { authorization: apiKey } });
+    assert.equal(malformed.status, 401);
+    assert.equal((await anonymous.paper('seed-001')).paper.id, 'seed-001', 'nothing was deleted or replaced');
+  });
+
+  it('accepts every configured key, and leaves reads open', async () => {
+    const second = new PaperSearchClient(server.url, { headers: { authorization: `Bearer ${otherKey}` } });
+    await second.createPaper({ id: 'second-key-paper', title: 'Written with the second key', abstract: 'Any configured key may write.' });
+    assert.equal((await anonymous.paper('second-key-paper')).paper.title, 'Written with the second key');
+    await second.deletePaper('second-key-paper');
+  });
+
+  it('refuses writes outright when no key is configured', async () => {
+    const readOnly = await startTestServer(indexDir, { API_KEYS: '', SNAPSHOT_INTERVAL_MS: '86400000' });
+    try {
+      const refused = await request<{ error: { code: string; message: string } }>(readOnly.url, '/v1/papers', { json: octopus, headers: auth });
+      assert.equal(refused.status, 403);
+      assert.equal(refused.body.error.code, 'writes_disabled');
+      assert.match(refused.body.error.message, /API_KEYS/);
+      assert.equal((await request(readOnly.url, '/v1/stats')).status, 200);
+    } finally {
+      await readOnly.close();
+    }
+  });
+
+  it('guards reads too with AUTH_READS=true, but not health and readiness', async () => {
+    const guarded = await startTestServer(indexDir, { ...manualSnapshots, AUTH_READS: 'true' });
+    try {
+      assert.equal((await request(guarded.url, '/v1/search', { json: { query: 'video' } })).status, 401);
+      assert.equal((await request(guarded.url, '/v1/papers/seed-001', { headers: { authorization: 'Bearer wrong-wrong-wrong-wrong' } })).status, 403);
+      assert.equal((await request(guarded.url, '/v1/search', { json: { query: 'video' }, headers: auth })).status, 200);
+      assert.equal((await request(guarded.url, '/healthz')).status, 200);
+      assert.equal((await request(guarded.url, '/readyz')).status, 200);
+    } finally {
+      await guarded.close();
+    }
+  });
+});
+
+describe('writing papers', () => {
+  it('adds one paper that is at once readable, searchable in every mode, filterable and related', async () => {
+    const created = await request<{ paper: { id: string; year: number } }>(server.url, '/v1/papers', { json: octopus, headers: auth });
+    assert.equal(created.status, 201);
+    assert.equal(created.headers.get('location'), '/v1/papers/new-octopus');
+    assert.equal(created.body.paper.year, 2031, 'normalized like ingestion: the year of the date');
+    assert.equal((await anonymous.paper('new-octopus')).paper.title, octopus.title);
+    for (const mode of ['dense', 'lexical', 'hybrid'] as const) {
+      assert.equal((await searchIds('octopus chromatophores skin camouflage', mode))[0], 'new-octopus', mode);
+    }
+    const filtered = await anonymous.search({ query: 'camouflage', filter: { year: { gte: 2031 }, categories: { any: ['q-bio.NC'] } } });
+    assert.deepEqual(filtered.hits.map((hit) => hit.id), ['new-octopus']);
+    const related = await anonymous.related('new-octopus', { k: 3 });
+    assert.equal(related.hits.length, 3);
+    assert.ok(!related.hits.some((hit) => hit.id === 'new-octopus'));
+    const recommended = await anonymous.recommend({ positive: ['new-octopus'], k: 2 });
+    assert.equal(recommended.hits.length, 2);
+  });
+
+  it('generates an id when none is given', async () => {
+    const paper = await client.createPaper({ title: 'No id given', abstract: 'The server assigns a UUID to a paper written without an id.' });
+    assert.match(paper.id, /^[0-9a-f-]{36}$/);
+    assert.equal((await anonymous.paper(paper.id)).paper.title, 'No id given');
+    await client.deletePaper(paper.id);
+  });
+
+  it('adds a batch all or none: an existing id makes it a 409 that writes nothing', async () => {
+    const batch = ['a', 'b', 'c'].map((suffix) => ({ id: `batch-${suffix}`, title: `Batch paper ${suffix}`, abstract: `Glacier calving dynamics observed by radar, part ${suffix}.` }));
+    const conflict = await expectError(client.createPapers([...batch, { id: 'new-octopus', abstract: 'again' }]), 409, 'paper_exists');
+    assert.deepEqual((conflict.details as { ids: string[] }).ids, ['new-octopus']);
+    await expectError(anonymous.paper('batch-a'), 404, 'paper_not_found');
+
+    const created = await client.createPapers(batch);
+    assert.deepEqual(created.map((paper) => paper.id), ['batch-a', 'batch-b', 'batch-c']);
+    const found = await searchIds('glacier calving radar', 'hybrid', 3);
+    assert.deepEqual([...found].sort(), ['batch-a', 'batch-b', 'batch-c']);
+    await expectError(client.createPaper({ id: 'batch-a', abstract: 'dup' }), 409, 'paper_exists');
+  });
+
+  it('rejects bad papers and bad batches with 400s naming the problem', async () => {
+    const cases: { body: unknown; path: RegExp }[] = [
+      { body: { title: 'no abstract' }, path: /body\.abstract/ },
+      { body: { abstract: '   ' }, path: /body\.abstract/ },
+      { body: { abstract: 'x', year: '2020' }, path: /body\.year/ },
+      { body: { abstract: 'x', date: 'last week' }, path: /body\.date/ },
+      { body: { abstract: 'x', unknown_field: 1 }, path: /unknown_field|Unrecognized/ },
+      { body: { papers: [] }, path: /body\.papers/ },
+      { body: { papers: [{ abstract: 'x', id: 'd' }, { abstract: 'y', id: 'd' }] }, path: /body\.papers/ },
+      { body: { papers: Array.from({ length: 1001 }, (_, i) => ({ abstract: `p ${i}` })) }, path: /body\.papers/ },
+      { body: [octopus], path: /body/ },
+    ];
+    for (const { body, path } of cases) {
+      const response = await request<{ error: { code: string; message: string } }>(server.url, '/v1/papers', { json: body, headers: auth });
+      assert.equal(response.status, 400, JSON.stringify(body).slice(0, 80));
+      assert.equal(response.body.error.code, 'invalid_input');
+      assert.match(response.body.error.message, path);
+    }
+  });
+
+  it('accepts a batch of 1,000 papers', async () => {
+    const papers = Array.from({ length: 1000 }, (_, i) => ({ id: `bulk-${i}`, title: `Bulk ${i}`, abstract: `Synthetic bulk paper number ${i} about tidal energy.` }));
+    const created = await client.createPapers(papers);
+    assert.equal(created.length, 1000);
+    assert.equal((await anonymous.paper('bulk-999')).paper.title, 'Bulk 999');
+    for (let i = 0; i < 1000; i += 100) await client.deletePaper(`bulk-${i}`);
+    const stats = await anonymous.stats();
+    assert.ok(stats.deleted >= 10);
+  });
+
+  it('replaces a paper with PUT (old text gone from every retriever) and creates with PUT', async () => {
+    const replaced = await client.putPaper('new-octopus', { title: 'Squid bioluminescence', abstract: 'Squid host luminous bacteria in light organs for counter-illumination at night.' });
+    assert.equal(replaced.created, false);
+    assert.equal(replaced.paper.id, 'new-octopus');
+    assert.equal((await anonymous.paper('new-octopus')).paper.title, 'Squid bioluminescence');
+    assert.ok(!(await searchIds('chromatophores iridophores', 'lexical')).includes('new-octopus'), 'the old text no longer matches');
+    assert.equal((await searchIds('squid light organs bacteria', 'dense'))[0], 'new-octopus');
+    const created = await client.putPaper('put-created', { abstract: 'A paper created by PUT at a new id.' });
+    assert.equal(created.created, true);
+    await expectError(client.putPaper('put-created', { id: 'other-id', abstract: 'x' }), 400, 'invalid_input');
+  });
+
+  it('deletes a paper: gone from reads, searches, lists and recommendations', async () => {
+    await client.createPaper({ id: 'to-delete', title: 'Volcanic ash dispersion', abstract: 'Volcanic ash plumes dispersion forecast with lidar and satellites.' });
+    const deleted = await client.deletePaper('to-delete');
+    assert.deepEqual({ id: deleted.id, deleted: deleted.deleted }, { id: 'to-delete', deleted: true });
+    await expectError(anonymous.paper('to-delete'), 404, 'paper_not_found');
+    await expectError(anonymous.related('to-delete'), 404, 'paper_not_found');
+    await expectError(client.deletePaper('to-delete'), 404, 'paper_not_found');
+    for (const mode of ['dense', 'lexical', 'hybrid'] as const) assert.ok(!(await searchIds('volcanic ash plume lidar', mode, 100)).includes('to-delete'), mode);
+    const listed: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await anonymous.listPapers({ limit: 500, cursor });
+      listed.push(...page.papers.map((paper) => paper.id));
+      cursor = page.next_cursor ?? undefined;
+    } while (cursor);
+    assert.ok(!listed.includes('to-delete'));
+    assert.ok(listed.includes('new-octopus') && listed.includes('batch-c'));
+    assert.equal(new Set(listed).size, listed.length, 'a replaced paper is listed once');
+  });
+
+  it('reports papers, tombstones and pending writes in /v1/stats', async () => {
+    const stats = await anonymous.stats();
+    assert.equal(stats.writes.enabled, true);
+    assert.ok(stats.deleted > 0);
+    assert.ok(stats.pending > 0);
+    assert.equal(stats.index.snapshotAt, null);
+  });
+});
+
+describe('snapshots', () => {
+  it('fold the log into a new index folder: tombstones purged, nothing lost, and it survives a restart', async () => {
+    const before = await anonymous.stats();
+    await server.state.writes!.snapshotNow();
+    const after = await anonymous.stats();
+    assert.equal(after.pending, 0);
+    assert.equal(after.deleted, 0);
+    assert.equal(after.papers, before.papers);
+    assert.notEqual(after.index.snapshotAt, null);
+    assert.equal(after.writes.lastSnapshotError, null);
+    assert.equal((await anonymous.paper('new-octopus')).paper.title, 'Squid bioluminescence');
+    assert.equal((await searchIds('glacier calving radar', 'lexical', 3)).length, 3);
+    const walFiles = await readdir(`${indexDir}.wal`);
+    assert.equal(walFiles.length, 1, `only the current log segment is left: ${walFiles.join(', ')}`);
+    const leftovers = (await readdir(workDir)).filter((name) => name.startsWith('.index.'));
+    assert.deepEqual(leftovers, [], 'no staging or retired folders are left beside the index');
+
+    await client.createPaper({ id: 'after-snapshot', abstract: 'Written after the snapshot: replayed from the log at restart.' });
+    await server.close();
+    server = await startTestServer(indexDir, manualSnapshots);
+    anonymous = new PaperSearchClient(server.url);
+    client = new PaperSearchClient(server.url, { headers: auth });
+    const restarted = await anonymous.stats();
+    assert.equal(restarted.papers, after.papers + 1);
+    assert.equal(restarted.pending, 1);
+    assert.equal((await anonymous.paper('after-snapshot')).paper.id, 'after-snapshot');
+    assert.equal((await searchIds('written after the snapshot replayed from the log', 'hybrid', 1))[0], 'after-snapshot');
+    await expectError(anonymous.paper('to-delete'), 404, 'paper_not_found');
+  });
+
+  it('keep searches answering, correctly, while papers are written and a snapshot runs', async () => {
+    const deletedIds = new Set<string>();
+    const writer = (async () => {
+      for (let round = 0; round < 12; round++) {
+        await client.createPapers(
+          Array.from({ length: 5 }, (_, i) => ({ id: `live-${round}-${i}`, title: `Coral reef bleaching study ${round}.${i}`, abstract: `Coral reef bleaching under marine heatwaves, survey ${round}-${i}.` })),
+        );
+        await client.deletePaper(`live-${round}-0`);
+        deletedIds.add(`live-${round}-0`);
+        if (round === 4) void server.state.writes!.snapshotNow();
+      }
+    })();
+    let searches = 0;
+    const readers = Array.from({ length: 4 }, async () => {
+      while (searches < 400) {
+        searches++;
+        const deletedBefore = new Set(deletedIds);
+        const hits = (await anonymous.search({ query: 'coral reef bleaching heatwave', k: 20, mode: searches % 2 === 0 ? 'hybrid' : 'lexical' })).hits;
+        assert.ok(hits.every((hit) => typeof hit.abstract === 'string' && hit.abstract.length > 0), 'every hit is a whole paper');
+        assert.equal(new Set(hits.map((hit) => hit.id)).size, hits.length, 'no paper twice');
+        const stale = hits.filter((hit) => deletedBefore.has(hit.id));
+        assert.deepEqual(stale, [], 'a paper deleted before this search began is never returned');
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    });
+    await Promise.all([writer, ...readers]);
+    await server.state.writes!.snapshotNow();
+    const ids = (await anonymous.search({ query: 'coral reef bleaching marine heatwaves survey', k: 100, mode: 'lexical' })).hits.map((hit) => hit.id);
+    const expected = Array.from({ length: 12 }, (_, round) => [1, 2, 3, 4].map((i) => `live-${round}-${i}`)).flat();
+    assert.deepEqual(ids.filter((id) => id.startsWith('live-')).sort(), expected.sort());
+  });
+});
