@@ -1,0 +1,111 @@
+/**
+ * Section 3, query latency and throughput over HTTP: the compiled server as a child process,
+ * autocannon in this process, 1, 8 and 32 concurrent keep-alive clients per route. /healthz is
+ * the HTTP baseline (the same server, express and sockets, no work); hnswlib-node queried in
+ * its own process is the index baseline. Rounds interleave routes and client counts so a noisy
+ * neighbour is spread over all of them; each figure is the median over rounds.
+ * The machine has two cores and the load generator takes CPU from the server: throughput at
+ * 8 and 32 clients is that of server and client together on this machine.
+ */
+import { join } from 'node:path';
+import { runWorker } from './lib/child-result.js';
+import type { BenchContext, SectionResult } from './lib/context.js';
+import { runLoad, type LoadRequest, type LoadResult } from './lib/load-generator.js';
+import { readPapers } from './lib/papers.js';
+import { memoryMiB } from './lib/process-memory.js';
+import { startServer } from './lib/server.js';
+import { medianOfRuns, type LatencySummary } from './lib/stats.js';
+
+export const clientCounts = [1, 8, 32] as const;
+
+export interface RouteFigures {
+  route: string;
+  connections: number;
+  requestsPerSecond: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  errors: number;
+}
+
+export interface HttpResult extends SectionResult {
+  count: number;
+  durationS: number;
+  rounds: number;
+  routes: RouteFigures[];
+  serverPeakRssMiB: number;
+  /** Related-by-id in one process, no HTTP: the product's VectorIndex and hnswlib-node itself. */
+  indexBaseline: { vectorIndex: LatencySummary; hnswlibRaw: LatencySummary };
+}
+
+/** Each route with a generator of varied requests: every query text or paper differs. */
+function routes(papers: { id: string; title?: string; abstract: string }[]): Record<string, () => LoadRequest> {
+  let i = 0;
+  const nextPaper = () => papers[i++ % papers.length]!;
+  return {
+    '/healthz': () => ({ method: 'GET', path: '/healthz' }),
+    '/v1/papers/:id/related': () => ({ method: 'GET', path: `/v1/papers/${encodeURIComponent(nextPaper().id)}/related?k=10` }),
+    // A title makes a realistic short query; hybrid is the service's default mode.
+    '/v1/search': () => ({ method: 'POST', path: '/v1/search', body: { query: nextPaper().title ?? 'graph neural networks', k: 10 } }),
+    '/v1/similar': () => {
+      const paper = nextPaper();
+      return { method: 'POST', path: '/v1/similar', body: { title: paper.title, abstract: paper.abstract, k: 10 } };
+    },
+  };
+}
+
+export async function measureHttp(context: BenchContext, port: number): Promise<HttpResult> {
+  const durationS = context.quick ? 3 : 10;
+  const papers = await readPapers(context.dataset.indexDir, 2000);
+  const generators = routes(papers);
+  // The query cache off: every search pays for the model, as a new query does.
+  const server = await startServer(context.dataset.indexDir, { port, env: { QUERY_CACHE_SIZE: '0' } });
+  const samples = new Map<string, LoadResult[]>();
+  let serverPeakRssMiB = Number.NaN;
+  try {
+    await runLoad(server.base, 8, 2, generators['/v1/search']!); // warm-up: JIT, model arenas, page cache
+    for (let round = 0; round < context.repetitions; round++) {
+      for (const connections of clientCounts) {
+        for (const [route, next] of Object.entries(generators)) {
+          const result = await runLoad(server.base, connections, durationS, next);
+          const key = `${route} ${connections}`;
+          samples.set(key, [...(samples.get(key) ?? []), result]);
+          console.error(`http: ${route.padEnd(24)} ${String(connections).padStart(2)} clients: ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${result.p50.toFixed(2)} ms`);
+        }
+      }
+    }
+    serverPeakRssMiB = memoryMiB(server.process.pid!).peakRssMiB;
+  } finally {
+    await server.stop();
+  }
+  const figures: RouteFigures[] = [...samples.entries()].map(([key, runs]) => {
+    const { connections, requestsPerSecond, p50, p95, p99, errors } = medianOfRuns(runs);
+    return { route: key.slice(0, key.lastIndexOf(' ')), connections, requestsPerSecond, p50, p95, p99, errors };
+  });
+
+  const hnsw = join(context.dataset.indexDir, 'hnsw.bin');
+  const baseline = async (raw: boolean): Promise<LatencySummary> => {
+    const runs: LatencySummary[] = [];
+    for (let round = 0; round < context.repetitions; round++) {
+      runs.push(await runWorker<LatencySummary>('bench/workers/hnsw-related.ts', ['--index', hnsw, '--count', String(context.dataset.count), '--queries', '2000', ...(raw ? ['--raw'] : [])]));
+    }
+    return medianOfRuns(runs.map(({ p50, p95, p99, n }) => ({ p50, p95, p99, n })));
+  };
+  return {
+    section: 'http',
+    measuredAt: new Date().toISOString(),
+    notes: [
+      `${durationS} s per route and client count, ${context.repetitions} interleaved rounds, medians; QUERY_CACHE_SIZE=0, default HNSW_EF_SEARCH and SEARCH_MODE (hybrid).`,
+      'Two cores: autocannon runs beside the server and takes CPU from it, so req/s at 8 and 32 clients is a floor for the server alone.',
+    ],
+    count: context.dataset.count,
+    durationS,
+    rounds: context.repetitions,
+    routes: figures,
+    serverPeakRssMiB,
+    indexBaseline: { vectorIndex: await baseline(false), hnswlibRaw: await baseline(true) },
+  };
+}
+
+export const findRoute = (result: HttpResult, route: string, connections: number): RouteFigures | undefined =>
+  result.routes.find((figures) => figures.route === route && figures.connections === connections);

@@ -1,0 +1,80 @@
+/**
+ * The benchmark suite of issue 5: `npm run bench [-- --quick] [--only http,peers] [--peers a,b]
+ * [--data <papers.jsonl.gz>] [--seed-index <dir>] [--skip-build]`.
+ * Each section writes <section>.json to the results folder (bench/results, or
+ * bench/results/tmp/quick for --quick, which is not committed); then bench/report.ts renders
+ * results.md and the recall chart from whatever sections are there, and the table is printed.
+ * --quick embeds a 2,000-paper slice itself, uses fewer and shorter runs and skips the 1M scale
+ * test; the full run needs the 74,728-paper index (embedded once, ~36 min, then cached).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { measureEmbedding } from './embedding.js';
+import { measureHttp } from './http-load.js';
+import { measureIndex } from './index-figures.js';
+import { ensureBenchPackages } from './lib/bench-packages.js';
+import type { BenchContext, SectionResult } from './lib/context.js';
+import { prepareDataset } from './lib/dataset.js';
+import { describeMachine } from './lib/machine.js';
+import { measurePeers } from './peer-comparison.js';
+import { profileServer } from './profile.js';
+import { measureRecall } from './recall.js';
+import { renderReport } from './report.js';
+import { measureScale } from './scale.js';
+
+const port = 18_700;
+const sections: Record<string, (context: BenchContext, peers?: string[]) => Promise<SectionResult>> = {
+  embedding: measureEmbedding,
+  index: (context) => measureIndex(context, port),
+  http: (context) => measureHttp(context, port),
+  recall: measureRecall,
+  peers: (context, peers) => measurePeers(context, peers),
+  scale: measureScale,
+  profile: (context) => profileServer(context, port),
+};
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    peers: { type: 'string' },
+    data: { type: 'string', default: '../shared/data/arxiv/papers.jsonl.gz' },
+    'seed-index': { type: 'string', default: '/tmp/idx-75k' },
+    'skip-build': { type: 'boolean', default: false },
+  },
+});
+const quick = values.quick;
+const selected = values.only?.split(',') ?? Object.keys(sections).filter((name) => !(quick && name === 'scale'));
+const unknown = selected.filter((name) => !(name in sections));
+if (unknown.length > 0) throw new Error(`unknown section ${unknown.join(', ')}; known: ${Object.keys(sections).join(', ')}`);
+if (!existsSync(values.data)) throw new Error(`${values.data} is missing: pass --data <papers.jsonl.gz> (the arXiv papers of issue 5)`);
+
+const cacheDir = 'bench/.cache';
+const resultsDir = quick ? 'bench/results/tmp/quick' : 'bench/results';
+await mkdir(join(cacheDir, 'tmp'), { recursive: true });
+await mkdir(resultsDir, { recursive: true });
+ensureBenchPackages();
+if (!values['skip-build']) execFileSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit' });
+
+const started = performance.now();
+const context: BenchContext = {
+  quick,
+  cacheDir,
+  dataFile: values.data,
+  dataset: await prepareDataset({ dataFile: values.data, papers: quick ? 2000 : 'all', cacheDir, seedIndex: values['seed-index'] }),
+  repetitions: quick ? 1 : 3,
+};
+await writeFile(join(resultsDir, 'machine.json'), `${JSON.stringify(describeMachine(), null, 2)}\n`);
+for (const name of selected) {
+  console.error(`bench: ${name} (${context.dataset.count} papers${quick ? ', quick' : ''})`);
+  const before = loadavg()[0]!;
+  const result = await sections[name]!(context, values.peers?.split(','));
+  result.loadAverage = [before, loadavg()[0]!];
+  await writeFile(join(resultsDir, `${name}.json`), `${JSON.stringify(result, null, 2)}\n`);
+}
+process.stdout.write(renderReport(resultsDir));
+console.error(`bench: done in ${((performance.now() - started) / 60_000).toFixed(1)} min; results in ${resultsDir}`);
