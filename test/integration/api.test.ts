@@ -191,7 +191,8 @@ describe('bad input gets a clear 4xx in the one error shape', () => {
     { name: 'a bracketed query parameter', path: '/v1/papers/seed-001/related?k[a]=1', init: {}, status: 400, code: 'invalid_input' },
     { name: 'an unknown route', path: '/v1/nothing-here', init: {}, status: 404, code: 'route_not_found' },
     { name: 'GET on a POST route', path: '/v1/search', init: { method: 'GET' }, status: 405, code: 'method_not_allowed' },
-    { name: 'DELETE on a paper', path: '/v1/papers/seed-001', init: { method: 'DELETE' }, status: 405, code: 'method_not_allowed' },
+    { name: 'PATCH on a paper', path: '/v1/papers/seed-001', init: { method: 'PATCH' }, status: 405, code: 'method_not_allowed' },
+    { name: 'DELETE on a paper while no API key is configured', path: '/v1/papers/seed-001', init: { method: 'DELETE' }, status: 403, code: 'writes_disabled' },
     { name: 'POST on /healthz', path: '/healthz', init: { method: 'POST' }, status: 405, code: 'method_not_allowed' },
     { name: 'POST on /readyz', path: '/readyz', init: { method: 'POST' }, status: 405, code: 'method_not_allowed' },
   ];
