@@ -25,14 +25,18 @@ interface PeerRun {
   recall10: number;
 }
 
-export type PeerFigures = PeerRun | { peer: string; error: string };
+export type PeerFigures = (PeerRun | { peer: string; error: string }) & { measuredAt?: string };
 
 export interface PeerResult extends SectionResult {
   count: number;
   peers: PeerFigures[];
 }
 
-export async function measurePeers(context: BenchContext, only?: readonly string[]): Promise<PeerResult> {
+/**
+ * `only` re-measures some peers; their rows replace those of `previous` (the last results), whose
+ * other rows are kept, each row saying when it was measured.
+ */
+export async function measurePeers(context: BenchContext, only?: readonly string[], previous?: PeerResult): Promise<PeerResult> {
   const truth = truthFile(context);
   const chroma = ensureChroma();
   const keys = (only ?? Object.keys(peers)).filter((key) => key !== 'chroma' || chroma.ok);
@@ -50,20 +54,25 @@ export async function measurePeers(context: BenchContext, only?: readonly string
       }
     }
   }
+  const measuredAt = new Date().toISOString();
   const figures: PeerFigures[] = Object.keys(peers).flatMap((key): PeerFigures[] => {
     const error = errors.get(key);
-    if (error !== undefined) return [{ peer: peers[key]!.name, error }];
+    if (error !== undefined) return [{ peer: peers[key]!.name, error, measuredAt }];
     const done = runs.get(key);
-    if (!done) return [];
+    if (!done) {
+      const kept = previous?.peers.find((row) => row.peer === peers[key]!.name);
+      return kept ? [{ ...kept, measuredAt: kept.measuredAt ?? previous!.measuredAt }] : [];
+    }
     const { buildMs, indexMemoryMiB, peakRssMiB, p50, p95, p99, qps, recall10 } = medianOfRuns(
       done.map(({ buildMs, indexMemoryMiB, peakRssMiB, p50, p95, p99, qps, recall10 }) => ({ buildMs, indexMemoryMiB, peakRssMiB, p50, p95, p99, qps, recall10 })),
     );
-    return [{ peer: done[0]!.peer, method: done[0]!.method, buildMs, indexMemoryMiB, peakRssMiB, p50, p95, p99, qps, recall10 }];
+    return [{ peer: done[0]!.peer, method: done[0]!.method, buildMs, indexMemoryMiB, peakRssMiB, p50, p95, p99, qps, recall10, measuredAt }];
   });
   return {
     section: 'peers',
-    measuredAt: new Date().toISOString(),
+    measuredAt,
     notes: [
+      ...(only && previous ? [`Re-measured ${only.join(', ')} at ${measuredAt.slice(0, 16)}; the other rows are from ${previous.measuredAt.slice(0, 16)}.`] : []),
       `${context.dataset.count} stored MiniLM vectors (384-d, unit length), inner product; queries are stored papers, k = 10 after removing the paper itself; ${context.repetitions} interleaved rounds, medians.`,
       'Latency is one query at a time in the library\'s process (Chroma: over HTTP from this process to its server). Index memory is the RSS the library added after building (Chroma: its server\'s whole RSS).',
     ],

@@ -8,17 +8,18 @@ import { readdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BenchContext, SectionResult } from './lib/context.js';
-import { topSelfTime, type SelfTime } from './lib/cpu-profile.js';
+import { topSelfTime } from './lib/cpu-profile.js';
 import { runLoad, type LoadRequest } from './lib/load-generator.js';
 import { readPapers } from './lib/papers.js';
 import { startServer } from './lib/server.js';
 
 export interface ProfileResult extends SectionResult {
-  profiles: { route: string; connections: number; durationS: number; requestsPerSecond: number; threads: { thread: string; busyMs: number; top: SelfTime[] }[] }[];
+  profiles: { route: string; connections: number; durationS: number; requestsPerSecond: number; threads: ({ thread: string } & ReturnType<typeof topSelfTime>)[] }[];
 }
 
 export async function profileServer(context: BenchContext, port: number): Promise<ProfileResult> {
-  const durationS = context.quick ? 3 : 10;
+  // Long enough that start-up (module compilation, index load; in the profile too) is a small share.
+  const durationS = context.quick ? 3 : 20;
   const papers = await readPapers(context.dataset.indexDir, 2000);
   let i = 0;
   const cases: { route: string; connections: number; next: () => LoadRequest }[] = [

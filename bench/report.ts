@@ -45,6 +45,8 @@ function load(dir: string): Results {
 const f = (value: number | undefined, digits = 2) => (value === undefined || Number.isNaN(value) ? '–' : value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }));
 const table = (header: string[], rows: (string | number)[][]) =>
   [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
+/** Paragraphs of one section, separated by blank lines. */
+const block = (...paragraphs: string[]) => paragraphs.join('\n\n');
 const verdict = (met: boolean | undefined) => (met === undefined ? 'not measured' : met ? '**met**' : '**not met**');
 
 function goals(results: Results): string {
@@ -76,48 +78,54 @@ function sections(results: Results): string[] {
   const out: string[] = [];
   const { embedding, index, http, recall, peers, scale, profile } = results;
   if (embedding) {
-    out.push(`### Embedding throughput (${embedding.papers} papers)`, '', table(['', 'papers/s'], [
+    out.push(block(`### Embedding throughput (${embedding.papers} papers)`, table(['', 'papers/s'], [
       ['ingestion (`npm run ingest`, model load excluded)', f(embedding.ingestPapersPerSecond, 1)],
       ['ingestion, whole process', f(embedding.ingestWallPapersPerSecond, 1)],
       ['model limit (ONNX session in a tight loop)', f(embedding.limitPapersPerSecond, 1)],
       ['ratio (median of per-run ratios)', `${f(100 * embedding.ratio, 0)}%`],
-    ]));
+    ])));
   }
   if (index) {
-    out.push('### Index', '', table(['', 'vectors', 'time', 'peak RSS'], [
+    out.push(block('### Index', table(['', 'vectors', 'time', 'peak RSS'], [
       ...index.builds.map((build) => ['build from stored vectors', build.count.toLocaleString('en-US'), `${f(build.buildMs / 1000, 1)} s`, `${f(build.peakRssMiB, 0)} MiB`]),
       ['load saved index', index.load.count.toLocaleString('en-US'), `${f(index.load.loadMs, 0)} ms`, `${f(index.load.rssAfterLoadMiB, 0)} MiB`],
       ['server start-up to ready', index.server.count.toLocaleString('en-US'), `${f(index.server.readyMs, 0)} ms`, `${f(index.server.rssReadyMiB, 0)} MiB (RSS when ready)`],
-    ]));
+    ])));
   }
   if (http) {
     const health = (connections: number) => findRoute(http, '/healthz', connections)?.requestsPerSecond;
-    out.push(`### HTTP, ${http.count.toLocaleString('en-US')} papers (${http.durationS} s × ${http.rounds} rounds per cell; server peak RSS ${f(http.serverPeakRssMiB, 0)} MiB)`, '', table(['route', 'clients', 'req/s', 'vs /healthz', 'p50 ms', 'p95 ms', 'p99 ms', 'errors'], http.routes.sort((a, b) => a.route.localeCompare(b.route) || a.connections - b.connections).map((row) => [
+    out.push(block(`### HTTP, ${http.count.toLocaleString('en-US')} papers (${http.durationS} s × ${http.rounds} rounds per cell; server peak RSS ${f(http.serverPeakRssMiB, 0)} MiB)`, '', table(['route', 'clients', 'req/s', 'vs /healthz', 'p50 ms', 'p95 ms', 'p99 ms', 'errors'], http.routes.sort((a, b) => a.route.localeCompare(b.route) || a.connections - b.connections).map((row) => [
       row.route, row.connections, f(row.requestsPerSecond, 0), `${f((100 * row.requestsPerSecond) / (health(row.connections) ?? Number.NaN), 0)}%`, f(row.p50), f(row.p95), f(row.p99), row.errors,
-    ])), '', `Index baseline, related-by-id in one process without HTTP: product VectorIndex p50 ${f(http.indexBaseline.vectorIndex.p50, 3)} ms / p99 ${f(http.indexBaseline.vectorIndex.p99, 3)} ms; hnswlib-node itself (no filter callback) p50 ${f(http.indexBaseline.hnswlibRaw.p50, 3)} ms / p99 ${f(http.indexBaseline.hnswlibRaw.p99, 3)} ms.`);
+    ])), `Index baseline, related-by-id in one process without HTTP: product VectorIndex p50 ${f(http.indexBaseline.vectorIndex.p50, 3)} ms / p99 ${f(http.indexBaseline.vectorIndex.p99, 3)} ms; hnswlib-node itself (no filter callback) p50 ${f(http.indexBaseline.hnswlibRaw.p50, 3)} ms / p99 ${f(http.indexBaseline.hnswlibRaw.p99, 3)} ms.`));
   }
   if (recall) {
-    out.push(`### Recall@10 against exact search, ${recall.count.toLocaleString('en-US')} vectors, ${recall.queries} queries`, '', table(['HNSW_EF_SEARCH', 'recall@10', 'p50 ms', 'p99 ms'], recall.points.map((point) => [point.ef === 128 ? '128 (default)' : point.ef, f(point.recall10, 4), f(point.p50, 3), f(point.p99, 3)])), '', `![recall against latency](${chartFile})`);
+    out.push(block(`### Recall@10 against exact search, ${recall.count.toLocaleString('en-US')} vectors, ${recall.queries} queries`, '', table(['HNSW_EF_SEARCH', 'recall@10', 'p50 ms', 'p99 ms'], recall.points.map((point) => [point.ef === 128 ? '128 (default)' : point.ef, f(point.recall10, 4), f(point.p50, 3), f(point.p99, 3)])), `![recall against latency](${chartFile})`));
   }
   if (peers) {
-    out.push(`### Peers, ${peers.count.toLocaleString('en-US')} vectors, same queries`, '', table(['library', 'method', 'build s', 'index MiB', 'peak RSS MiB', 'p50 ms', 'p99 ms', 'queries/s', 'recall@10'], peers.peers.map((peer) =>
+    out.push(block(`### Peers, ${peers.count.toLocaleString('en-US')} vectors, same queries`, '', table(['library', 'method', 'build s', 'index MiB', 'peak RSS MiB', 'p50 ms', 'p99 ms', 'queries/s', 'recall@10'], peers.peers.map((peer) =>
       'error' in peer ? [peer.peer, `did not run: ${peer.error.replace(/\|/g, '/').slice(0, 160)}`, '', '', '', '', '', '', ''] : [peer.peer, peer.method, f(peer.buildMs / 1000, 1), f(peer.indexMemoryMiB, 0), f(peer.peakRssMiB, 0), f(peer.p50, 3), f(peer.p99, 3), f(peer.qps, 0), f(peer.recall10, 4)],
-    )));
+    ))));
   }
   if (scale) {
-    out.push(`### Scale, ${scale.count.toLocaleString('en-US')} vectors`, '', table(['', ''], [
+    out.push(block(`### Scale, ${scale.count.toLocaleString('en-US')} vectors`, '', table(['', ''], [
       ['build (one core)', `${f(scale.build.buildMs / 60_000, 1)} min, peak RSS ${f(scale.build.peakRssMiB, 0)} MiB${scale.build.builtAt ? ` (built ${scale.build.builtAt.slice(0, 16)})` : ''}`],
       ['index file', `${f(scale.indexFileMiB, 0)} MiB`],
       ['load', `${f(scale.serve.loadMs / 1000, 2)} s`],
       ['related-by-id', `p50 ${f(scale.serve.p50, 3)} ms, p99 ${f(scale.serve.p99, 3)} ms`],
       ['serving process peak RSS', `${f(scale.serve.peakRssMiB, 0)} MiB`],
-    ]));
+    ])));
   }
   if (profile) {
     for (const run of profile.profiles) {
       const main = run.threads.find((thread) => thread.thread === 'main');
       if (!main) continue;
-      out.push(`### CPU profile: ${run.route} at ${run.connections} clients (main thread, ${f(main.busyMs, 0)} ms busy)`, '', table(['self %', 'function', 'where'], main.top.slice(0, 12).map((entry) => [f(entry.percent, 1), `\`${entry.function}\``, entry.location])));
+      out.push(
+        block(
+          `### CPU profile: ${run.route} at ${run.connections} clients (main thread, ${f(main.busyMs, 0)} ms busy, ${f(run.requestsPerSecond, 0)} req/s under the profiler)`,
+          table(['self %', 'function', 'where'], main.top.map((entry) => [f(entry.percent, 1), `\`${entry.function}\``, entry.location])),
+          `By package or file: ${main.byLocation.map((entry) => `${entry.location || '(native/V8)'} ${f(entry.percent, 1)}%`).join(', ')}.`,
+        ),
+      );
     }
   }
   return out;

@@ -8,7 +8,7 @@
  * test; the full run needs the 74,728-paper index (embedded once, ~36 min, then cached).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -20,19 +20,24 @@ import { ensureBenchPackages } from './lib/bench-packages.js';
 import type { BenchContext, SectionResult } from './lib/context.js';
 import { prepareDataset } from './lib/dataset.js';
 import { describeMachine } from './lib/machine.js';
-import { measurePeers } from './peer-comparison.js';
+import { measurePeers, type PeerResult } from './peer-comparison.js';
 import { profileServer } from './profile.js';
 import { measureRecall } from './recall.js';
 import { renderReport } from './report.js';
 import { measureScale } from './scale.js';
 
 const port = 18_700;
+
+function previousResult<T>(section: string): T | undefined {
+  const file = join(resultsDir, `${section}.json`);
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as T) : undefined;
+}
 const sections: Record<string, (context: BenchContext, peers?: string[]) => Promise<SectionResult>> = {
   embedding: measureEmbedding,
   index: (context) => measureIndex(context, port),
   http: (context) => measureHttp(context, port),
   recall: measureRecall,
-  peers: (context, peers) => measurePeers(context, peers),
+  peers: (context, peers) => measurePeers(context, peers, peers ? previousResult<PeerResult>('peers') : undefined),
   scale: measureScale,
   profile: (context) => profileServer(context, port),
 };

@@ -12,12 +12,21 @@ export function reportResult(result: unknown): void {
 export async function runWorker<T>(script: string, args: readonly string[], options: { env?: NodeJS.ProcessEnv; nodeArgs?: readonly string[] } = {}): Promise<T> {
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', script, ...args], {
     env: { ...process.env, ...options.env },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
+  let stderrTail = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    process.stderr.write(chunk);
+    stderrTail = (stderrTail + chunk).slice(-4000);
+  });
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   const last = stdout.trim().split('\n').at(-1);
-  if (code !== 0 || !last) throw new Error(`${script} ${args.join(' ')} exited with ${code}`);
+  if (code !== 0 || !last) {
+    // The worker's own error line (e.g. "Error: ...") says more than its exit code.
+    const reason = stderrTail.split('\n').find((line) => /^\w*Error\b/.test(line)) ?? `exit code ${code}`;
+    throw new Error(`${script} failed: ${reason}`);
+  }
   return JSON.parse(last) as T;
 }

@@ -33,7 +33,7 @@ function locate(frame: ProfileNode['callFrame']): string {
  * delta is charged to the frame on top of the stack. Idle time (waiting on sockets) is left out,
  * so the percentages are of the time the thread was busy.
  */
-export function topSelfTime(file: string, limit: number): { busyMs: number; top: SelfTime[] } {
+export function topSelfTime(file: string, limit: number): { busyMs: number; top: SelfTime[]; byLocation: { location: string; percent: number }[] } {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const totals = new Map<string, { function: string; location: string; micros: number }>();
@@ -53,5 +53,18 @@ export function topSelfTime(file: string, limit: number): { busyMs: number; top:
     .sort((a, b) => b.micros - a.micros)
     .slice(0, limit)
     .map((entry) => ({ function: entry.function, location: entry.location, percent: (100 * entry.micros) / busy }));
-  return { busyMs: busy / 1000, top };
+  // The same self time grouped by package or file (line numbers dropped): where the time goes.
+  const byLocation = new Map<string, number>();
+  for (const entry of totals.values()) {
+    const location = entry.location.replace(/:\d+$/, '');
+    byLocation.set(location, (byLocation.get(location) ?? 0) + entry.micros);
+  }
+  return {
+    busyMs: busy / 1000,
+    top,
+    byLocation: [...byLocation.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, limit)
+      .map(([location, micros]) => ({ location, percent: (100 * micros) / busy })),
+  };
 }

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createReadStream, createWriteStream, existsSync, readFileSync } from 'node:fs';
 import { copyFile, link, mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -41,13 +41,14 @@ function indexCount(indexDir: string): number | undefined {
 /** Runs the product's ingestion CLI; returns its stderr (the summary with papers/s). */
 export function ingest(input: string, indexDir: string, env: NodeJS.ProcessEnv = {}): { stderr: string; wallMs: number } {
   const started = performance.now();
-  const stderr = execFileSync(process.execPath, ['dist/cli/ingest.js', '--input', input, '--index', indexDir], {
+  const run = spawnSync(process.execPath, ['dist/cli/ingest.js', '--input', input, '--index', indexDir], {
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     encoding: 'utf8',
     stdio: ['ignore', 'ignore', 'pipe'],
     maxBuffer: 64 * 1024 * 1024,
   });
-  return { stderr, wallMs: performance.now() - started };
+  if (run.status !== 0) throw new Error(`ingestion of ${input} failed (${run.status}):\n${run.stderr}`);
+  return { stderr: run.stderr, wallMs: performance.now() - started };
 }
 
 /**

@@ -14,9 +14,13 @@ export interface MachineDescription {
 
 /** What the figures were measured on; results from other machines are not comparable. */
 export function describeMachine(): MachineDescription {
+  // The product measured is the working tree's src/ (built into dist/): "+dirty" says it had
+  // uncommitted changes, so the commit alone does not reproduce it.
   const commit = (() => {
     try {
-      return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+      const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+      const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src'], { encoding: 'utf8' }).trim() !== '';
+      return dirty ? `${head}+dirty` : head;
     } catch {
       return 'unknown';
     }

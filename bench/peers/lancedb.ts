@@ -40,7 +40,7 @@ function lancedb(indexed: boolean): PeerDescription {
           if (indexed) await table.createIndex('vector', { config: lance.Index.hnswSq({ distanceType: 'dot', m: 16, efConstruction: 200 }) });
         },
         async query(vector, k) {
-          const query = table!.query().nearestTo(vector).distanceType('dot').limit(k).select(['label']);
+          const query = table!.query().nearestTo(vector).distanceType('dot').limit(k).select(['label', '_distance']);
           return (await (indexed ? query.ef(128) : query).toArray()).map((row) => Number(row.label));
         },
         async close() {},
