@@ -14,13 +14,14 @@ interface OpenApiDocument {
 }
 
 let workDir: string;
+const writeKey = 'openapi-test-key-0123456789';
 let server: RunningServer;
 let document: OpenApiDocument;
 
 before(async () => {
   workDir = await makeTempDir();
   await buildIndex(`${workDir}/index`);
-  server = await startTestServer(`${workDir}/index`);
+  server = await startTestServer(`${workDir}/index`, { API_KEYS: writeKey, SNAPSHOT_INTERVAL_MS: '86400000' });
   document = (await request<OpenApiDocument>(server.url, '/openapi.json')).body;
 });
 
@@ -67,8 +68,9 @@ describe('the OpenAPI document', () => {
   it('describes the real responses of every operation', async () => {
     const ajv = new Ajv2020({ strict: false });
     ajv.addSchema({ $id: 'doc', components: document.components }, 'doc');
-    const check = async (method: 'get' | 'post', path: string, documentedPath: string, status: number, json?: unknown) => {
-      const response = await request(server.url, path, json === undefined ? { method: method.toUpperCase() } : { json });
+    const check = async (method: 'get' | 'post' | 'put' | 'delete', path: string, documentedPath: string, status: number, json?: unknown) => {
+      const headers = { authorization: `Bearer ${writeKey}` };
+      const response = await request(server.url, path, json === undefined ? { method: method.toUpperCase(), headers } : { method: method.toUpperCase(), json, headers });
       assert.equal(response.status, status, `${method} ${path}`);
       const schema = document.paths[documentedPath]![method]!.responses[String(status)]!.content['application/json'].schema;
       const resolved = JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"doc#/components/')) as Record<string, unknown>;
@@ -85,6 +87,13 @@ describe('the OpenAPI document', () => {
     await check('get', '/v1/papers/seed-014', '/v1/papers/{id}', 200);
     await check('get', '/v1/papers/nope', '/v1/papers/{id}', 404);
     await check('get', '/v1/papers/seed-014/related?k=2&fields=title,year', '/v1/papers/{id}/related', 200);
+    await check('post', '/v1/papers', '/v1/papers', 201, { id: 'doc-1', abstract: 'A paper written to check the documented answer.' });
+    await check('post', '/v1/papers', '/v1/papers', 201, { papers: [{ id: 'doc-2', abstract: 'Second.' }, { abstract: 'Third, id generated.' }] });
+    await check('post', '/v1/papers', '/v1/papers', 409, { id: 'doc-1', abstract: 'Again.' });
+    await check('put', '/v1/papers/doc-1', '/v1/papers/{id}', 200, { title: 'Replaced', abstract: 'Replaced text.' });
+    await check('put', '/v1/papers/doc-4', '/v1/papers/{id}', 201, { abstract: 'Created by PUT.' });
+    await check('delete', '/v1/papers/doc-2', '/v1/papers/{id}', 200);
+    await check('delete', '/v1/papers/doc-2', '/v1/papers/{id}', 404);
     await check('get', '/v1/stats', '/v1/stats', 200);
     await check('get', '/healthz', '/healthz', 200);
     await check('get', '/readyz', '/readyz', 200);
