@@ -21,6 +21,8 @@ COPY --from=build --chown=node:node /app/dist ./dist
 COPY --from=build --chown=node:node /app/models ./models
 COPY --chown=node:node index-data/samples ./index-data/samples
 RUN chown node:node /app/index-data
+# The index and its write-ahead log: mount a volume here so written papers outlive the container.
+VOLUME ["/app/index-data"]
 USER node
 EXPOSE 8080
 HEALTHCHECK --interval=15s --timeout=3s --start-period=60s --retries=3 \

@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import type { Worker } from 'node:worker_threads';
 import { AppError, errorCatalog, type ErrorCode } from '../errors.js';
 import { paperPassage } from '../embedding/embedder.js';
@@ -51,11 +52,14 @@ export class WriteService {
   private oldestPendingAt: number | undefined;
   private readonly timer: NodeJS.Timeout;
   private closed = false;
+  /** After a failed snapshot, the next is not tried before this time (unless asked for). */
+  private retryAt = 0;
   private readonly snapshots: Omit<WriteStats, 'enabled' | 'snapshotRunning'> = { lastSnapshotAt: null, lastSnapshotMs: null, lastSnapshotError: null };
 
   private constructor(
     private readonly search: SearchService,
-    private readonly log: WriteLog,
+    /** Absent on a read-only server that has never been written to (see open). */
+    private readonly log: WriteLog | undefined,
     private readonly options: WriteServiceOptions,
   ) {
     this.nextSeq = search.liveIndex.appliedSeq + 1;
@@ -70,6 +74,9 @@ export class WriteService {
    */
   static async open(search: SearchService, options: WriteServiceOptions): Promise<WriteService> {
     const index = search.liveIndex;
+    // A server that cannot accept writes and has no log to replay needs no log: the index may
+    // then live on a read-only disk.
+    if (!options.acceptsWrites && !(await exists(options.walDir))) return new WriteService(search, undefined, options);
     const opened = await WriteLog.open(options.walDir, lineageOf(index.manifest), index.appliedSeq + 1);
     if (opened.movedAside) {
       options.log.warn({ movedTo: opened.movedAside }, 'the write-ahead log belonged to another build of the index (it was rebuilt by ingestion); moved it aside, not replayed');
@@ -134,7 +141,7 @@ export class WriteService {
     this.closed = true;
     clearInterval(this.timer);
     await this.snapshotWorker?.terminate();
-    await this.exclusive(() => this.log.close());
+    await this.exclusive(async () => this.log?.close());
   }
 
   private async embed(papers: readonly Paper[]): Promise<WriteOperation[]> {
@@ -147,6 +154,7 @@ export class WriteService {
   private commit(operations: WriteOperation[], check: () => void): Promise<void> {
     return this.exclusive(async () => {
       if (this.closed) throw new AppError('shutting_down');
+      if (!this.log) throw new AppError('writes_disabled');
       check();
       const write = { seq: this.nextSeq, operations };
       try {
@@ -168,23 +176,24 @@ export class WriteService {
   }
 
   private maybeSnapshot(force = false): void {
-    if (this.snapshot || this.closed) return;
+    const log = this.log;
+    if (this.snapshot || this.closed || !log || (!force && Date.now() < this.retryAt)) return;
     const pending = this.search.liveIndex.pendingOperations;
     if (pending === 0) return;
     const due = pending >= this.options.snapshotAfterOperations || Date.now() - (this.oldestPendingAt ?? Date.now()) >= this.options.snapshotAfterMs;
     if (!force && !due) return;
-    const done = this.runSnapshot().finally(() => {
+    const done = this.runSnapshot(log).finally(() => {
       this.snapshot = undefined;
     });
     this.snapshot = { done };
   }
 
-  private async runSnapshot(): Promise<void> {
+  private async runSnapshot(log: WriteLog): Promise<void> {
     const index = this.search.liveIndex;
     // Taken between writes, so the delta and the log position agree exactly.
     const delta = await this.exclusive(async () => {
       const taken = index.snapshotDelta();
-      await this.log.rotate(taken.walSeq + 1);
+      await log.rotate(taken.walSeq + 1);
       this.sinceSnapshotStarted = [];
       return taken;
     });
@@ -197,14 +206,14 @@ export class WriteService {
         this.search.replaceIndex(next);
         this.oldestPendingAt = next.pendingOperations > 0 ? Date.now() : undefined;
       });
-      await this.log.removeThrough(delta.walSeq);
+      await log.removeThrough(delta.walSeq);
       Object.assign(this.snapshots, { lastSnapshotAt: new Date().toISOString(), lastSnapshotMs: Math.round(result.ms), lastSnapshotError: null });
       this.options.log.info({ papers: result.manifest.count, walSeq: delta.walSeq, rebuiltGraph: result.rebuiltGraph, ms: Math.round(result.ms) }, 'snapshot written and swapped in');
     } catch (error) {
       if (this.closed) return;
       this.snapshots.lastSnapshotError = (error as Error).message;
       this.options.log.error({ err: error }, 'snapshot failed; the write-ahead log still holds every write, retrying later');
-      this.oldestPendingAt = Date.now();
+      this.retryAt = Date.now() + this.options.snapshotAfterMs;
     } finally {
       this.sinceSnapshotStarted = undefined;
     }
@@ -224,6 +233,15 @@ export class WriteService {
         reject(new AppError('internal', `The snapshot worker exited with code ${code}.`));
       });
     });
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
   }
 }
 
