@@ -83,15 +83,20 @@ export class WriteLog {
   }
 
   /**
-   * Appends one write and returns once it is on disk. Callers serialize appends. A failed or
-   * short write, or a failed flush, cuts the segment back to where the record began (so the log
-   * never holds a write that was refused, and its sequence number can be used again); if even
+   * Appends writes (one record each, flushed together) and returns once they are on disk.
+   * Callers serialize appends. A failed or short write, or a failed flush, cuts the segment back
+   * to where the records began (so the log
+   * never holds a write that was refused, and its sequence numbers can be used again); if even
    * that fails the log refuses every later append rather than risk a damaged log.
    */
-  async append(write: LoggedWrite): Promise<void> {
+  async append(writes: readonly LoggedWrite[]): Promise<void> {
     if (this.broken) throw this.broken;
-    const json = JSON.stringify({ seq: write.seq, lineage: this.lineage, ops: write.operations.map(encodeOperation) });
-    const line = Buffer.from(`${crc32(Buffer.from(json)).toString(16).padStart(8, '0')} ${json}\n`);
+    const line = Buffer.concat(
+      writes.map((write) => {
+        const json = JSON.stringify({ seq: write.seq, lineage: this.lineage, ops: write.operations.map(encodeOperation) });
+        return Buffer.from(`${crc32(Buffer.from(json)).toString(16).padStart(8, '0')} ${json}\n`);
+      }),
+    );
     const start = this.size;
     try {
       let written = 0;

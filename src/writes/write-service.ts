@@ -26,6 +26,16 @@ export interface WriteServiceOptions {
   log: Logger;
 }
 
+/** Throws if the write may not happen, given which ids are present when its turn comes. */
+type WriteCheck = (present: (id: string) => boolean) => void;
+
+interface PendingWrite {
+  operations: WriteOperation[];
+  check: WriteCheck;
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
 export interface WriteStats {
   enabled: boolean;
   /** Time the last snapshot of this process finished (null: none yet). */
@@ -45,6 +55,8 @@ export class WriteService {
   /** Tail of the chain that runs writes and index swaps one at a time. */
   private turn: Promise<unknown> = Promise.resolve();
   private nextSeq: number;
+  /** Writes waiting for the next group commit. */
+  private waiting: PendingWrite[] = [];
   /** Writes logged since the running snapshot took its delta: replayed onto the index it produces. */
   private sinceSnapshotStarted: LoggedWrite[] | undefined;
   private snapshot: { done: Promise<void> } | undefined;
@@ -98,13 +110,13 @@ export class WriteService {
 
   /** Adds new papers, all or none; an id already present is a conflict. Ids are unique in the batch. */
   async create(papers: readonly Paper[]): Promise<void> {
-    const assertAbsent = () => {
-      const present = papers.filter((paper) => this.search.liveIndex.papers.labelOf(paper.id) !== undefined).map((paper) => paper.id);
-      if (present.length > 0) {
-        throw new AppError('paper_exists', `A paper with id ${present.map((id) => `"${id}"`).join(', ')} already exists; use PUT /v1/papers/{id} to replace it.`, { ids: present });
+    const assertAbsent = (present: (id: string) => boolean) => {
+      const taken = papers.filter((paper) => present(paper.id)).map((paper) => paper.id);
+      if (taken.length > 0) {
+        throw new AppError('paper_exists', `A paper with id ${taken.map((id) => `"${id}"`).join(', ')} already exists; use PUT /v1/papers/{id} to replace it.`, { ids: taken });
       }
     };
-    assertAbsent();
+    assertAbsent((id) => this.isStored(id));
     const operations = await this.embed(papers);
     await this.commit(operations, assertAbsent);
   }
@@ -113,17 +125,17 @@ export class WriteService {
   async put(paper: Paper): Promise<{ created: boolean }> {
     const operations = await this.embed([paper]);
     let created = false;
-    await this.commit(operations, () => {
-      created = this.search.liveIndex.papers.labelOf(paper.id) === undefined;
+    await this.commit(operations, (present) => {
+      created = !present(paper.id);
     });
     return { created };
   }
 
   async delete(id: string): Promise<void> {
-    const assertPresent = () => {
-      if (this.search.liveIndex.papers.labelOf(id) === undefined) throw new AppError('paper_not_found', `No paper with id "${id}".`, { id });
+    const assertPresent = (present: (id: string) => boolean) => {
+      if (!present(id)) throw new AppError('paper_not_found', `No paper with id "${id}".`, { id });
     };
-    assertPresent();
+    assertPresent((stored) => this.isStored(stored));
     await this.commit([{ op: 'delete', id }], assertPresent);
   }
 
@@ -150,23 +162,59 @@ export class WriteService {
     return papers.map((paper, i) => ({ op: 'put', paper, vector: Float32Array.from(vectors[i]!) }));
   }
 
-  /** Checks, logs durably, then applies: in that order, one write at a time. */
-  private commit(operations: WriteOperation[], check: () => void): Promise<void> {
-    return this.exclusive(async () => {
-      if (this.closed) throw new AppError('shutting_down');
-      if (!this.log) throw new AppError('writes_disabled');
-      check();
-      const write = { seq: this.nextSeq, operations };
-      try {
-        await this.log.append(write);
-      } catch (error) {
-        throw new AppError('write_failed', `The write could not be logged: ${(error as Error).message}. It was not applied.`, undefined, { cause: error });
-      }
-      this.nextSeq++;
-      this.search.liveIndex.apply(write.seq, write.operations);
-      this.sinceSnapshotStarted?.push(write);
-      this.oldestPendingAt ??= Date.now();
+  /**
+   * Checks, logs durably, then applies, in that order. Writes that arrive while the log is being
+   * flushed are committed together next (group commit): each is checked in arrival order against
+   * the papers as the writes before it leave them, then all go to disk with one flush, then all
+   * are applied and answered. A write is never answered before its flush.
+   */
+  private commit(operations: WriteOperation[], check: WriteCheck): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ operations, check, resolve, reject });
+      if (this.waiting.length === 1) void this.exclusive(() => this.commitWaiting());
     });
+  }
+
+  private async commitWaiting(): Promise<void> {
+    const group = this.waiting.splice(0);
+    if (group.length === 0) return;
+    if (this.closed || !this.log) {
+      for (const write of group) write.reject(new AppError(this.closed ? 'shutting_down' : 'writes_disabled'));
+      return;
+    }
+    // What the writes accepted so far in this group do to each id, before they are applied.
+    const effects = new Map<string, boolean>();
+    const present = (id: string) => effects.get(id) ?? this.isStored(id);
+    const accepted: (PendingWrite & LoggedWrite)[] = [];
+    for (const write of group) {
+      try {
+        write.check(present);
+      } catch (error) {
+        write.reject(error as Error);
+        continue;
+      }
+      for (const operation of write.operations) effects.set(operation.op === 'delete' ? operation.id : operation.paper.id, operation.op === 'put');
+      accepted.push({ ...write, seq: this.nextSeq + accepted.length });
+    }
+    if (accepted.length === 0) return;
+    try {
+      await this.log.append(accepted.map(({ seq, operations }) => ({ seq, operations })));
+    } catch (error) {
+      const failure = new AppError('write_failed', `The write could not be logged: ${(error as Error).message}. It was not applied.`, undefined, { cause: error });
+      for (const write of accepted) write.reject(failure);
+      return;
+    }
+    this.nextSeq += accepted.length;
+    for (const write of accepted) {
+      this.search.liveIndex.apply(write.seq, write.operations);
+      this.sinceSnapshotStarted?.push({ seq: write.seq, operations: write.operations });
+      write.resolve();
+    }
+    this.oldestPendingAt ??= Date.now();
+  }
+
+  private isStored(id: string): boolean {
+    return this.search.liveIndex.papers.labelOf(id) !== undefined;
   }
 
   private exclusive<T>(task: () => Promise<T>): Promise<T> {

@@ -144,6 +144,18 @@ describe('writing papers', () => {
     await expectError(client.createPaper({ id: 'batch-a', abstract: 'dup' }), 409, 'paper_exists');
   });
 
+  it('lets exactly one of several concurrent creates of one id win (they are committed together)', async () => {
+    const attempts = await Promise.allSettled(
+      Array.from({ length: 6 }, (_, i) => client.createPaper({ id: 'raced', title: `Attempt ${i}`, abstract: `Concurrent create attempt number ${i}.` })),
+    );
+    assert.equal(attempts.filter((attempt) => attempt.status === 'fulfilled').length, 1);
+    for (const attempt of attempts) {
+      if (attempt.status === 'rejected') assert.equal((attempt.reason as PaperSearchError).code, 'paper_exists');
+    }
+    const deletes = await Promise.allSettled([client.deletePaper('raced'), client.deletePaper('raced')]);
+    assert.deepEqual(deletes.map((attempt) => attempt.status).sort(), ['fulfilled', 'rejected']);
+  });
+
   it('rejects bad papers and bad batches with 400s naming the problem', async () => {
     const cases: { body: unknown; path: RegExp }[] = [
       { body: { title: 'no abstract' }, path: /body\.abstract/ },

@@ -78,7 +78,7 @@ function assertSameWrites(actual: LoggedWrite[], expected: LoggedWrite[]): void 
 }
 
 async function writeAll(log: WriteLog, writes: readonly LoggedWrite[]): Promise<void> {
-  for (const write of writes) await log.append(write);
+  for (const write of writes) await log.append([write]);
 }
 
 describe('WriteLog open and append', () => {
@@ -112,6 +112,22 @@ describe('WriteLog open and append', () => {
     }
   });
 
+  it('appends a group of writes with one call, each as its own record', async () => {
+    const folder = await freshLogFolder();
+    const writes = sampleWrites(5);
+    const first = await WriteLog.open(folder, lineage, 1);
+    await first.log.append(writes.slice(0, 3));
+    await first.log.append(writes.slice(3));
+    await first.log.close();
+
+    const reopened = await WriteLog.open(folder, lineage, 1);
+    try {
+      assertSameWrites(reopened.records, writes);
+    } finally {
+      await reopened.log.close();
+    }
+  });
+
   it('writes one checksummed JSON line per write', async () => {
     const folder = await freshLogFolder();
     const opened = await WriteLog.open(folder, lineage, 1);
@@ -134,7 +150,7 @@ describe('WriteLog open and append', () => {
     const backing = new Float32Array(3 * dimension).map((_, i) => i / 7 - 1);
     const view = backing.subarray(dimension, 2 * dimension);
     const opened = await WriteLog.open(folder, lineage, 1);
-    await opened.log.append({ seq: 1, operations: [{ op: 'put', paper: paper(1), vector: view }] });
+    await opened.log.append([{ seq: 1, operations: [{ op: 'put', paper: paper(1), vector: view }] }]);
     await opened.log.close();
     const reopened = await WriteLog.open(folder, lineage, 1);
     try {
@@ -209,7 +225,7 @@ describe('WriteLog damage', () => {
     assert.equal((await stat(path)).size, goodSize, 'the torn bytes are gone from the file');
 
     const next = sampleWrites(1, 5);
-    await second.log.append(next[0]!);
+    await second.log.append([next[0]!]);
     await second.log.close();
 
     const third = await WriteLog.open(folder, lineage, 1);
@@ -299,10 +315,10 @@ describe('WriteLog damage', () => {
     const folder = await freshLogFolder();
     const first = await WriteLog.open(folder, lineage, 1);
     const [one, two] = sampleWrites(2);
-    await first.log.append(one!);
-    await first.log.append(two!);
-    await first.log.append({ ...two!, seq: 2 });
-    await first.log.append(sampleWrites(1, 3)[0]!);
+    await first.log.append([one!]);
+    await first.log.append([two!]);
+    await first.log.append([{ ...two!, seq: 2 }]);
+    await first.log.append([sampleWrites(1, 3)[0]!]);
     await first.log.close();
     await assert.rejects(WriteLog.open(folder, lineage, 1), isAppErrorWithCode('wal_corrupt', /sequence number 2/));
   });
@@ -324,7 +340,7 @@ describe('WriteLog damage', () => {
       assert.deepEqual(await segments(folder), [segmentName(1)]);
       assert.equal((await stat(join(folder, segmentName(1)))).size, 0);
 
-      await opened.log.append(sampleWrites(1)[0]!);
+      await opened.log.append([sampleWrites(1)[0]!]);
     } finally {
       await opened.log.close();
     }
@@ -387,7 +403,7 @@ describe('WriteLog segments', () => {
       await log.removeThrough(1000); // the current segment stays, whatever seq says
       assert.deepEqual(await segments(folder), [segmentName(7)]);
 
-      await log.append(sampleWrites(1, 9)[0]!);
+      await log.append([sampleWrites(1, 9)[0]!]);
     } finally {
       await log.close();
     }
@@ -453,15 +469,15 @@ describe('WriteLog failed appends', () => {
       const folder = await freshLogFolder();
       const opened = await WriteLog.open(folder, lineage, 1);
       const [one, two] = sampleWrites(2);
-      await opened.log.append(one!);
+      await opened.log.append([one!]);
       const restore = await patchFileHandle('datasync', () => () => Promise.reject(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' })));
       try {
-        await assert.rejects(opened.log.append(two!), /EIO/);
+        await assert.rejects(opened.log.append([two!]), /EIO/);
       } finally {
         restore();
       }
       // The caller reported the write as not applied and reuses seq 2 for the next one (as WriteService does).
-      await opened.log.append(two!);
+      await opened.log.append([two!]);
       await opened.log.close();
 
       const reopened = await WriteLog.open(folder, lineage, 1);
@@ -479,14 +495,14 @@ describe('WriteLog failed appends', () => {
       const folder = await freshLogFolder();
       const opened = await WriteLog.open(folder, lineage, 1);
       const [one, two] = sampleWrites(2);
-      await opened.log.append(one!);
+      await opened.log.append([one!]);
       // write(2) may write fewer bytes than asked (a full disk); Node reports that in bytesWritten.
       const restore = await patchFileHandle('write', (original) => function (this: unknown, data: unknown, ...rest: unknown[]) {
         return original.call(this, typeof data === 'string' ? data.slice(0, Math.floor(data.length / 2)) : data, ...rest);
       });
       let acknowledged = false;
       try {
-        await opened.log.append(two!);
+        await opened.log.append([two!]);
         acknowledged = true;
       } catch {
         // Refusing the write is fine: it was never acknowledged.
