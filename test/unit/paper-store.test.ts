@@ -107,6 +107,25 @@ describe('PaperStoreWriter + PaperStore', () => {
     await assert.rejects(PaperStore.load(path, 2), isAppErrorWithCode('index_corrupt'));
   });
 
+  it('reads identifiers with escapes and records in another key order, and parses records exactly', async () => {
+    const unusual: Paper[] = [
+      { id: 'quote " and \\ backslash', title: 'T', abstract: 'Mentions ,"doi":" inside the text and \u2028 a separator', doi: '10.5/Q"X' },
+      { id: 'ünï', title: 'Ü', abstract: 'a', arxiv_id: '2401.99999v3', authors: ['A ,"arxiv_id":"2401.00000'] },
+    ];
+    const path = join(dir(), `unusual-${counter++}.jsonl`);
+    const reordered = JSON.stringify({ title: 'Reordered', abstract: 'keys in another order', id: 'reordered', doi: '10.9/R' });
+    await writeFile(path, `${unusual.map((paper) => JSON.stringify(paper)).join('\n')}\n${reordered}\n`);
+    const store = await PaperStore.load(path, 3);
+    assert.equal(store.labelOf('quote " and \\ backslash'), 0);
+    assert.equal(store.labelOf('doi:10.5/q"x'), 0);
+    assert.equal(store.labelOf('arxiv:2401.99999'), 1);
+    assert.equal(store.labelOf('arxiv:2401.00000'), undefined, 'text that looks like a key inside a string is not one');
+    assert.equal(store.labelOf('doi:10.9/r'), 2);
+    assert.deepEqual(store.byLabel(0), unusual[0]);
+    assert.deepEqual(store.byLabel(1), unusual[1]);
+    assert.equal(store.byLabel(2).title, 'Reordered');
+  });
+
   it('ignores blank lines', async () => {
     const path = join(dir(), `blank-${counter++}.jsonl`);
     await writeFile(path, `${JSON.stringify(papers[0])}\n\n${JSON.stringify(papers[1])}\n`);
