@@ -79,6 +79,7 @@ for (const name of selected) {
   const before = loadavg()[0]!;
   const result = await sections[name]!(context, values.peers?.split(','));
   result.loadAverage = [before, loadavg()[0]!];
+  result.commit = describeMachine().commit;
   await writeFile(join(resultsDir, `${name}.json`), `${JSON.stringify(result, null, 2)}\n`);
 }
 process.stdout.write(renderReport(resultsDir));

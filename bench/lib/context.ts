@@ -18,4 +18,6 @@ export interface SectionResult {
   notes: string[];
   /** 1-minute load average before and after the section (set by run.ts): others' work shows here. */
   loadAverage?: number[];
+  /** The product's commit when the section ran (set by run.ts); "+dirty" if src/ had changes. */
+  commit?: string;
 }
