@@ -61,9 +61,31 @@ export class VectorIndex {
 
   /** The k nearest vectors (fewer if fewer exist or pass `accept`), best first. */
   search(vector: Float32Array, k: number, accept?: (label: number) => boolean): Neighbor[] {
+    return this.searchArray(Array.from(vector), k, accept);
+  }
+
+  /**
+   * The k nearest vectors to the stored vector of `label`, best first, never `label` itself
+   * (nor any of `excluded`). Without `accept`, asks hnswlib for a few more instead of passing a
+   * filter: a JavaScript callback per visited node costs about a quarter of the search.
+   */
+  searchNear(label: number, k: number, excluded: ReadonlySet<number>, accept?: (label: number) => boolean): Neighbor[] {
+    return this.searchArrayExcluding(this.hnsw.getPoint(label), k, new Set([label, ...excluded]), accept);
+  }
+
+  /** Like search, leaving out `excluded` labels (see searchNear for how). */
+  searchExcluding(vector: Float32Array, k: number, excluded: ReadonlySet<number>, accept?: (label: number) => boolean): Neighbor[] {
+    return this.searchArrayExcluding(Array.from(vector), k, excluded, accept);
+  }
+
+  private searchArrayExcluding(query: number[], k: number, excluded: ReadonlySet<number>, accept?: (label: number) => boolean): Neighbor[] {
+    if (accept) return this.searchArray(query, k, (label) => !excluded.has(label) && accept(label));
+    return this.searchArray(query, k + excluded.size).filter((neighbor) => !excluded.has(neighbor.label)).slice(0, k);
+  }
+
+  private searchArray(query: number[], k: number, accept?: (label: number) => boolean): Neighbor[] {
     const limit = Math.min(k, this.hnsw.getCurrentCount());
     if (limit <= 0) return [];
-    const query = Array.from(vector);
     const result = accept ? this.hnsw.searchKnn(query, limit, accept) : this.hnsw.searchKnn(query, limit);
     return result.neighbors
       .map((label, i) => ({ label, score: 1 - (result.distances[i] ?? 1) }))

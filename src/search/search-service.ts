@@ -5,7 +5,7 @@ import type { LiveIndex } from '../index/live-index.js';
 import type { Manifest } from '../index/manifest.js';
 import type { Paper } from '../store/paper.js';
 import { fuseNormalized, type FusedLabel, type ScoredLabel } from './fusion.js';
-import { bothAccept, compileFilter, type PaperFilter } from './paper-filter.js';
+import { bothAccept, compileFilter as compilePaperFilter, type PaperFilter } from './paper-filter.js';
 import { recommendationVector } from './recommend.js';
 import { roundScore, toHits, type Hit } from './ranking.js';
 import { splitSentences } from './sentences.js';
@@ -140,9 +140,9 @@ export class SearchService {
   relatedToPaper(id: string, options: RelatedOptions): Promise<Hit[]> {
     const index = this.index;
     const label = labelOf(index, id);
-    const accept = bothAccept((candidate) => candidate !== label, compile(index, options.filter));
-    const vector = index.vectors.vector(label);
-    return this.finish(index, ranked(index.vectors.search(vector, pageEnd(options), accept), 'dense'), options, async () => vector);
+    // hnswlib never returns its deleted nodes, so tombstones need no filter here.
+    const neighbors = index.vectors.searchNear(label, pageEnd(options), new Set(), compileFilter(index, options.filter));
+    return this.finish(index, ranked(neighbors, 'dense'), options, async () => index.vectors.vector(label));
   }
 
   /**
@@ -160,8 +160,8 @@ export class SearchService {
       positives.map((label) => index.vectors.vector(label)),
       negatives.map((label) => index.vectors.vector(label)),
     );
-    const accept = bothAccept((candidate) => !inputs.has(candidate), compile(index, options.filter));
-    return this.finish(index, ranked(index.vectors.search(query, pageEnd(options), accept), 'dense'), options, async () => query);
+    const neighbors = index.vectors.searchExcluding(query, pageEnd(options), inputs, compileFilter(index, options.filter));
+    return this.finish(index, ranked(neighbors, 'dense'), options, async () => query);
   }
 
   /**
@@ -219,10 +219,10 @@ export class SearchService {
     const vector = await embed();
     // Read after the model call: a snapshot may have swapped the index meanwhile.
     const index = this.index;
-    const accept = compile(index, options.filter);
+    const denseAccept = compileFilter(index, options.filter);
     const queryVector = async () => vector;
-    if (mode === 'dense') return this.finish(index, ranked(index.vectors.search(vector, needed, accept), 'dense'), options, queryVector);
-    const fused = fuseNormalized(index.vectors.search(vector, hybridCandidates, accept), index.lexical.search(text, hybridCandidates, accept), {
+    if (mode === 'dense') return this.finish(index, ranked(index.vectors.search(vector, needed, denseAccept), 'dense'), options, queryVector);
+    const fused = fuseNormalized(index.vectors.search(vector, hybridCandidates, denseAccept), index.lexical.search(text, hybridCandidates, compile(index, options.filter)), {
       denseWeight: this.embedder.model.hybridDenseWeight,
     });
     return this.finish(index, fused.slice(0, needed), options, queryVector);
@@ -263,12 +263,21 @@ function labelOf(index: LiveIndex, id: string): number {
  */
 function compile(index: LiveIndex, filter: PaperFilter | undefined): ((label: number) => boolean) | undefined {
   const { papers } = index;
-  const matches = compileFilter(
+  return papers.tombstoneCount > 0 ? bothAccept((label) => papers.isLive(label), compileFilter(index, filter)) : compileFilter(index, filter);
+}
+
+/**
+ * The filter alone, for HNSW searches (undefined when it asks for nothing, so that they run
+ * without a callback). Still safe on a tombstone's label.
+ */
+function compileFilter(index: LiveIndex, filter: PaperFilter | undefined): ((label: number) => boolean) | undefined {
+  const { papers } = index;
+  const matches = compilePaperFilter(
     filter,
     (label) => papers.byLabel(label),
     (id) => papers.labelOf(id),
   );
-  return papers.tombstoneCount > 0 ? bothAccept((label) => papers.isLive(label), matches) : matches;
+  return matches && ((label) => papers.isLive(label) && matches(label));
 }
 
 function pageEnd(options: { k: number; offset?: number }): number {
