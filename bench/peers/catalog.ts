@@ -5,7 +5,7 @@ import { orama } from './orama.js';
 import { paperSearch } from './paper-search.js';
 import type { PeerDescription } from './peer-index.js';
 import { usearch } from './usearch.js';
-import { vectra } from './vectra.js';
+import { vectraJson, vectraProtobuf } from './vectra.js';
 
 /** Every index the peer section measures, by the key used on the command line. */
 export const peers: Record<string, PeerDescription> = {
@@ -15,6 +15,7 @@ export const peers: Record<string, PeerDescription> = {
   'lancedb-flat': lancedbFlat,
   'lancedb-hnsw': lancedbHnsw,
   orama,
-  vectra,
+  vectra: vectraJson,
+  'vectra-protobuf': vectraProtobuf,
   chroma,
 };
