@@ -149,6 +149,35 @@ describe('VectorIndex', () => {
     assert.ok(!result.some((neighbor) => neighbor.label === 5));
   });
 
+  it('searchNear returns the neighbours of a stored vector without itself or the excluded, with and without a filter', () => {
+    const index = buildIndex(vectors);
+    const unfiltered = index.searchNear(5, 8, new Set([7]));
+    assertScoresClose(unfiltered, bruteForce(vectors, vectors[5]!, 8, (label) => label !== 5 && label !== 7));
+    const even = (label: number) => label % 2 === 0;
+    const filtered = index.searchNear(5, 8, new Set([6]), even);
+    assert.equal(filtered.length, 8);
+    assertScoresClose(filtered, bruteForce(vectors, vectors[5]!, 8, (label) => even(label) && label !== 5 && label !== 6));
+  });
+
+  it('searchExcluding leaves the excluded labels out and still returns k', () => {
+    const index = buildIndex(vectors);
+    const excluded = new Set(bruteForce(vectors, queries[1]!, 5).map((neighbor) => neighbor.label));
+    const result = index.searchExcluding(queries[1]!, 10, excluded);
+    assert.equal(result.length, 10);
+    assertScoresClose(result, bruteForce(vectors, queries[1]!, 10, (label) => !excluded.has(label)));
+  });
+
+  it('never returns a removed (tombstoned) vector, and still returns k', () => {
+    const index = buildIndex(vectors);
+    const nearest = bruteForce(vectors, queries[2]!, 3).map((neighbor) => neighbor.label);
+    for (const label of nearest) index.remove(label);
+    const result = index.search(queries[2]!, 10);
+    assert.equal(result.length, 10);
+    assert.ok(!result.some((neighbor) => nearest.includes(neighbor.label)));
+    const live = result[0]!.label;
+    assert.ok(!index.searchNear(live, 10, new Set()).some((neighbor) => nearest.includes(neighbor.label)));
+  });
+
   it('returns only the matches when fewer than k pass the filter', () => {
     const index = buildIndex(vectors);
     const result = index.search(queries[0]!, 10, (label) => label === 3 || label === 150);
