@@ -72,7 +72,9 @@ export async function measurePeers(context: BenchContext, only?: readonly string
     section: 'peers',
     measuredAt,
     notes: [
-      ...(only && previous ? [`Re-measured ${only.join(', ')} at ${measuredAt.slice(0, 16)}; the other rows are from ${previous.measuredAt.slice(0, 16)}.`] : []),
+      ...(only && previous
+        ? [`Re-measured ${only.join(', ')} at ${measuredAt.slice(0, 16)}; the other rows were measured at ${[...new Set(figures.filter((row) => row.measuredAt !== measuredAt).map((row) => row.measuredAt?.slice(0, 16)))].join(', ')}.`]
+        : []),
       `${context.dataset.count} stored MiniLM vectors (384-d, unit length), inner product; queries are stored papers, k = 10 after removing the paper itself; ${context.repetitions} interleaved rounds, medians.`,
       'Latency is one query at a time in the library\'s process (Chroma: over HTTP from this process to its server). Index memory is the RSS the library added after building (Chroma: its server\'s whole RSS).',
     ],
