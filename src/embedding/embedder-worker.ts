@@ -15,6 +15,9 @@ const embedder = await TransformersEmbedder.create(setup.model, setup.options);
 const queue: Extract<WorkerRequest, { type: 'embed' }>[] = [];
 let scheduled = false;
 let running = false;
+let closing = false;
+/** The drain in progress (or the last one): the model is disposed only after it. */
+let draining: Promise<void> = Promise.resolve();
 
 function reply(message: WorkerReply, transfer: ArrayBuffer[] = []): void {
   port.postMessage(message, transfer);
@@ -52,6 +55,10 @@ async function drain(): Promise<void> {
 
 port.on('message', (request: WorkerRequest) => {
   if (request.type === 'embed') {
+    if (closing) {
+      reply({ type: 'error', id: request.id, message: 'the model is shutting down' });
+      return;
+    }
     queue.push(request);
     // A running drain picks the request up; otherwise wait one turn so that the other messages
     // already waiting arrive and share the model call.
@@ -59,13 +66,21 @@ port.on('message', (request: WorkerRequest) => {
       scheduled = true;
       setImmediate(() => {
         scheduled = false;
-        void drain();
+        draining = drain();
       });
     }
   } else if (request.type === 'count') {
     reply({ type: 'count', id: request.id, tokens: embedder.countPassageTokens(request.text) });
   } else {
-    void embedder.dispose().then(() => port.close());
+    // Requests still queued (their clients may be gone) are refused, the model call in progress
+    // finishes, and only then is the session disposed: disposing under a running call fails.
+    closing = true;
+    for (const waiting of queue.splice(0)) reply({ type: 'error', id: waiting.id, message: 'the model is shutting down' });
+    void (async () => {
+      await draining;
+      await embedder.dispose();
+      port.close();
+    })();
   }
 });
 
