@@ -221,6 +221,25 @@ describe('Bm25Index search', () => {
   });
 });
 
+describe('Bm25Index on a skewed vocabulary (several query terms)', () => {
+  it('returns exactly the exhaustive top k on a skewed vocabulary, with and without a filter', () => {
+    const random = seededRandom(23);
+    const vocabulary = Array.from({ length: 800 }, (_, i) => `term${i.toString(36)}`);
+    // Zipf-like: a few terms in most documents (long postings, small bounds), many rare ones.
+    const pick = (): string => vocabulary[Math.floor(vocabulary.length * random() ** 3)]!;
+    const texts = Array.from({ length: 2000 }, () => Array.from({ length: 10 + Math.floor(random() * 120) }, pick).join(' '));
+    const index = indexOf(texts);
+    const reference = referenceSearch(texts);
+    for (let q = 0; q < 150; q++) {
+      const query = Array.from({ length: 2 + Math.floor(random() * 7) }, pick).join(' ');
+      for (const k of [1, 10, 100]) {
+        const accept = q % 4 === 0 ? (label: number) => label % 5 !== 0 : undefined;
+        assertHitsCloseLoose(index.search(query, k, accept), reference(query, k, accept));
+      }
+    }
+  });
+});
+
 describe('Bm25Index serialization', () => {
   const random = seededRandom(11);
   const words = ['protein', 'folding', 'graph', 'neural', 'network', 'covid19', 'cell', 'gene', 'Москва', 'naïve', '3d', 'x'];
