@@ -32,6 +32,8 @@ export class LiveIndex {
   private readonly removedBaseLabels = new Set<number>();
   private lastSeq: number;
   private operationsSinceBase = 0;
+  /** Every write applied since the folder, in order: what a newer folder may still lack. */
+  private readonly applied: { seq: number; operations: readonly WriteOperation[] }[] = [];
 
   constructor(private readonly loaded: LoadedIndex) {
     this.lexical = new LiveLexicalIndex(loaded.lexical);
@@ -83,6 +85,12 @@ export class LiveIndex {
     }
     this.lastSeq = seq;
     this.operationsSinceBase += operations.length;
+    this.applied.push({ seq, operations });
+  }
+
+  /** The writes applied here with a sequence number above `seq`, in order. */
+  writesAfter(seq: number): { seq: number; operations: readonly WriteOperation[] }[] {
+    return this.applied.filter((write) => write.seq > seq);
   }
 
   /** The changes a snapshot folds in, as of now. */

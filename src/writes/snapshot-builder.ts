@@ -24,9 +24,14 @@ export interface SnapshotResult {
  * was removed (cheap), and rebuilt from the stored vectors when something was (hnswlib cannot
  * unlink a node; rebuilding is what purges tombstones). CPU-heavy: run it in a worker thread.
  */
-export async function buildSnapshot(folder: string, delta: SnapshotDelta): Promise<SnapshotResult> {
+export async function buildSnapshot(folder: string, delta: SnapshotDelta, baseWalSeq?: number): Promise<SnapshotResult> {
   const started = performance.now();
   const manifest = await readManifest(folder);
+  // The delta's labels count from the folder it was taken against; applied to any other folder
+  // they would remove and duplicate the wrong papers.
+  if (baseWalSeq !== undefined && (manifest.walSeq ?? 0) !== baseWalSeq) {
+    throw new AppError('internal', `The index folder holds writes up to ${manifest.walSeq ?? 0}, but the snapshot's changes were taken against ${baseWalSeq}.`);
+  }
   const model = withLongPassages(getModel(manifest.model.id), parseLongPassages(manifest.model.longPassages));
   const removed = new Set(delta.removedBaseLabels);
   const rebuiltGraph = removed.size > 0;

@@ -7,9 +7,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { SnapshotDelta } from '../index/live-index.js';
 import { buildSnapshot } from './snapshot-builder.js';
 
-const { folder, delta } = workerData as { folder: string; delta: SnapshotDelta };
+const { folder, delta, baseWalSeq } = workerData as { folder: string; delta: SnapshotDelta; baseWalSeq: number };
 try {
-  parentPort!.postMessage({ ok: true, result: await buildSnapshot(folder, delta) });
+  parentPort!.postMessage({ ok: true, result: await buildSnapshot(folder, delta, baseWalSeq) });
 } catch (error) {
   const { code, message } = error as { code?: unknown; message?: unknown };
   parentPort!.postMessage({ ok: false, code: typeof code === 'string' ? code : undefined, message: String(message) });

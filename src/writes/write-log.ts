@@ -145,8 +145,13 @@ export class WriteLog {
 
 async function openSegment(folder: string, start: number): Promise<FileHandle> {
   const handle = await open(join(folder, segmentName(start)), 'a');
-  // The new file's directory entry must be durable too, or a crash could lose the whole segment.
-  await fsyncPath(folder);
+  try {
+    // The new file's directory entry must be durable too, or a crash could lose the whole segment.
+    await fsyncPath(folder);
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
   return handle;
 }
 
@@ -175,16 +180,24 @@ async function scanFolder(folder: string): Promise<{ records: ScannedRecord[]; s
   const segments = await segmentStarts(folder);
   const records: ScannedRecord[] = [];
   let truncatedBytes = 0;
+  const contents = await Promise.all(segments.map((start) => readFile(join(folder, segmentName(start)))));
   for (const [i, start] of segments.entries()) {
     const path = join(folder, segmentName(start));
-    const bytes = await readFile(path);
+    const bytes = contents[i]!;
+    if (bytes.length === 0) {
+      // An empty segment holds nothing, and left in place it would break the rule that a segment
+      // holds the writes from its start to the next segment's (a log reused after a rebuild can
+      // leave one ahead of the writes to come).
+      await rm(path, { force: true });
+      continue;
+    }
     let offset = 0;
     while (offset < bytes.length) {
       const end = bytes.indexOf(0x0a, offset);
       const record = end === -1 ? undefined : decodeLine(bytes.subarray(offset, end));
       if (!record) {
         // Only the very end of the log can be a torn append; anything else lost acknowledged data.
-        const isTail = i === segments.length - 1 && (end === -1 || end === bytes.length - 1);
+        const isTail = contents.slice(i + 1).every((later) => later.length === 0) && (end === -1 || end === bytes.length - 1);
         if (!isTail) throw new AppError('wal_corrupt', `The write-ahead log ${path} is damaged at byte ${offset}; acknowledged writes after it cannot be trusted. Move the folder aside to start without them.`);
         truncatedBytes = bytes.length - offset;
         const handle = await open(path, 'r+');

@@ -5,7 +5,7 @@ import { paperPassage } from '../embedding/embedder.js';
 import type { ModelDescription } from '../embedding/model-registry.js';
 import { openIndexFolder } from '../index/index-folder.js';
 import { LiveIndex, type SnapshotDelta, type WriteOperation } from '../index/live-index.js';
-import { lineageOf } from '../index/manifest.js';
+import { lineageOf, readManifest } from '../index/manifest.js';
 import type { Logger } from '../log.js';
 import type { SearchService } from '../search/search-service.js';
 import type { Paper } from '../store/paper.js';
@@ -57,8 +57,6 @@ export class WriteService {
   private nextSeq: number;
   /** Writes waiting for the next group commit. */
   private waiting: PendingWrite[] = [];
-  /** Writes logged since the running snapshot took its delta: replayed onto the index it produces. */
-  private sinceSnapshotStarted: LoggedWrite[] | undefined;
   private snapshot: { done: Promise<void> } | undefined;
   private snapshotWorker: Worker | undefined;
   private oldestPendingAt: number | undefined;
@@ -207,7 +205,6 @@ export class WriteService {
     this.nextSeq += accepted.length;
     for (const write of accepted) {
       this.search.liveIndex.apply(write.seq, write.operations);
-      this.sinceSnapshotStarted?.push({ seq: write.seq, operations: write.operations });
       write.resolve();
     }
     this.oldestPendingAt ??= Date.now();
@@ -230,7 +227,8 @@ export class WriteService {
     if (pending === 0) return;
     const due = pending >= this.options.snapshotAfterOperations || Date.now() - (this.oldestPendingAt ?? Date.now()) >= this.options.snapshotAfterMs;
     if (!force && !due) return;
-    const done = this.runSnapshot(log).finally(() => {
+    // runSnapshot handles its own failures; the catch only guarantees no rejection goes unhandled.
+    const done = this.runSnapshot(log).catch(() => undefined).finally(() => {
       this.snapshot = undefined;
     });
     this.snapshot = { done };
@@ -238,38 +236,49 @@ export class WriteService {
 
   private async runSnapshot(log: WriteLog): Promise<void> {
     const index = this.search.liveIndex;
-    // Taken between writes, so the delta and the log position agree exactly.
-    const delta = await this.exclusive(async () => {
-      const taken = index.snapshotDelta();
-      await log.rotate(taken.walSeq + 1);
-      this.sinceSnapshotStarted = [];
-      return taken;
-    });
+    const started = performance.now();
     try {
-      const result = await this.buildInWorker(index.folder, delta);
+      // Taken between writes, so the delta and the log position agree exactly.
+      const delta = await this.exclusive(async () => {
+        const taken = index.snapshotDelta();
+        await log.rotate(taken.walSeq + 1);
+        return taken;
+      });
+      let failure: unknown;
+      const result = await this.buildInWorker(index.folder, delta).catch((error: unknown) => {
+        failure = error;
+        return undefined;
+      });
+      // The folder on disk decides, not the worker's answer: the swap may have happened even if
+      // a step after it failed. Whatever folder is there is loaded when it is newer than the
+      // served one, and the writes it lacks are applied on top.
+      const onDisk = await readManifest(index.folder).catch(() => undefined);
+      const served = index.manifest.walSeq ?? 0;
+      if (!onDisk || lineageOf(onDisk) !== lineageOf(index.manifest) || (onDisk.walSeq ?? 0) <= served) throw failure ?? new AppError('internal', 'The snapshot left no newer index folder.');
       const loaded = await openIndexFolder(index.folder, this.options.model, this.options.efSearch);
+      const folded = loaded.manifest.walSeq ?? 0;
       await this.exclusive(async () => {
         const next = new LiveIndex(loaded);
-        for (const write of this.sinceSnapshotStarted ?? []) next.apply(write.seq, write.operations);
+        for (const write of this.search.liveIndex.writesAfter(folded)) next.apply(write.seq, write.operations);
         this.search.replaceIndex(next);
         this.oldestPendingAt = next.pendingOperations > 0 ? Date.now() : undefined;
       });
-      await log.removeThrough(delta.walSeq);
-      Object.assign(this.snapshots, { lastSnapshotAt: new Date().toISOString(), lastSnapshotMs: Math.round(result.ms), lastSnapshotError: null });
-      this.options.log.info({ papers: result.manifest.count, walSeq: delta.walSeq, rebuiltGraph: result.rebuiltGraph, ms: Math.round(result.ms) }, 'snapshot written and swapped in');
+      await log.removeThrough(folded);
+      const ms = result?.ms ?? performance.now() - started;
+      Object.assign(this.snapshots, { lastSnapshotAt: new Date().toISOString(), lastSnapshotMs: Math.round(ms), lastSnapshotError: null });
+      this.options.log.info({ papers: loaded.manifest.count, walSeq: folded, rebuiltGraph: result?.rebuiltGraph, ms: Math.round(ms) }, 'snapshot written and swapped in');
+      if (failure) this.options.log.warn({ err: failure }, 'the snapshot reported a failure after its folder was in place; served it anyway');
     } catch (error) {
       if (this.closed) return;
       this.snapshots.lastSnapshotError = (error as Error).message;
       this.options.log.error({ err: error }, 'snapshot failed; the write-ahead log still holds every write, retrying later');
       this.retryAt = Date.now() + this.options.snapshotAfterMs;
-    } finally {
-      this.sinceSnapshotStarted = undefined;
     }
   }
 
   private buildInWorker(folder: string, delta: SnapshotDelta): Promise<SnapshotResult> {
     return new Promise((resolve, reject) => {
-      const worker = startSiblingWorker(import.meta.url, 'snapshot-worker', { folder, delta });
+      const worker = startSiblingWorker(import.meta.url, 'snapshot-worker', { folder, delta, baseWalSeq: this.search.liveIndex.manifest.walSeq ?? 0 });
       this.snapshotWorker = worker;
       worker.once('message', (message: { ok: true; result: SnapshotResult } | { ok: false; code?: string; message: string }) => {
         if (message.ok) resolve(message.result);

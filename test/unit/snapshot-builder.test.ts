@@ -120,6 +120,17 @@ describe('buildSnapshot with only added papers', () => {
   });
 });
 
+describe('buildSnapshot against the wrong folder', () => {
+  it('refuses changes taken against another version of the folder, leaving it as it was', async () => {
+    const { folder } = await baseIndex();
+    await buildSnapshot(folder, deltaOf(3, [0], addedEntries.slice(0, 1)), 0);
+    const before = await readManifest(folder);
+    // A second delta still counted from the first folder (walSeq 0) must not be applied to this one.
+    await assert.rejects(buildSnapshot(folder, deltaOf(4, [1], []), 0), /taken against 0/);
+    assert.deepEqual(await readManifest(folder), before);
+  });
+});
+
 describe('buildSnapshot with removed papers', () => {
   it('rebuilds the graph without them and renumbers the labels densely', async () => {
     const { parent, folder, manifest: before } = await baseIndex();

@@ -251,6 +251,23 @@ describe('WriteLog damage', () => {
     }
   });
 
+  it('removes empty segments, so a torn record before one is still the tail', async () => {
+    const folder = await freshLogFolder();
+    const first = await WriteLog.open(folder, lineage, 1);
+    await first.log.append(sampleWrites(2));
+    await first.log.close();
+    await appendFile(join(folder, segmentName(1)), '0badc0de {"seq":3,');
+    await writeFile(join(folder, segmentName(101)), '');
+    const reopened = await WriteLog.open(folder, lineage, 1);
+    try {
+      assert.equal(reopened.records.length, 2);
+      assert.ok(reopened.truncatedBytes > 0);
+      assert.ok(!(await segments(folder)).includes(segmentName(101)), 'the empty segment is gone');
+    } finally {
+      await reopened.log.close();
+    }
+  });
+
   it('rejects a damaged record before the last one as wal_corrupt', async () => {
     const folder = await freshLogFolder();
     const first = await WriteLog.open(folder, lineage, 1);
