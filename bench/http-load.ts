@@ -18,14 +18,8 @@ import { medianOfRuns, type LatencySummary } from './lib/stats.js';
 
 export const clientCounts = [1, 8, 32] as const;
 
-export interface RouteFigures {
+export interface RouteFigures extends LoadResult {
   route: string;
-  connections: number;
-  requestsPerSecond: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  errors: number;
 }
 
 export interface HttpResult extends SectionResult {

@@ -71,7 +71,7 @@ export class WriteLog {
     if (scan.records.some((record) => record.lineage !== lineage)) {
       movedAside = `${folder}.orphaned-${new Date().toISOString().replace(/[:.]/g, '-')}`;
       await rename(folder, movedAside);
-      scan = { records: [], segments: [], truncatedBytes: 0 };
+      scan = { records: [], truncatedBytes: 0 };
     }
     await mkdir(folder, { recursive: true });
     const lastSeq = scan.records.at(-1)?.seq ?? 0;
@@ -176,7 +176,7 @@ async function segmentStarts(folder: string): Promise<number[]> {
 
 type ScannedRecord = LoggedWrite & { lineage: string };
 
-async function scanFolder(folder: string): Promise<{ records: ScannedRecord[]; segments: number[]; truncatedBytes: number }> {
+async function scanFolder(folder: string): Promise<{ records: ScannedRecord[]; truncatedBytes: number }> {
   const segments = await segmentStarts(folder);
   const records: ScannedRecord[] = [];
   let truncatedBytes = 0;
@@ -215,7 +215,7 @@ async function scanFolder(folder: string): Promise<{ records: ScannedRecord[]; s
       offset = end + 1;
     }
   }
-  return { records, segments, truncatedBytes };
+  return { records, truncatedBytes };
 }
 
 function decodeLine(line: Buffer): ScannedRecord | undefined {
