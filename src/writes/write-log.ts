@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { AppError } from '../errors.js';
 import { fsyncPath } from '../fs-atomic.js';
 import type { WriteOperation } from '../index/live-index.js';
-import { crc32 } from '../search/lexical/crc32.js';
+import { crc32 } from 'node:zlib';
 import { paperSchema } from '../store/paper.js';
 
 /** One acknowledged write: all its operations are applied together or not at all. */

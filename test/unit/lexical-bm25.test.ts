@@ -3,7 +3,6 @@ import { describe, it } from 'node:test';
 import { AppError } from '../../src/errors.js';
 import { analyze } from '../../src/search/lexical/analyzer.js';
 import { Bm25Index, defaultBm25Parameters, type LexicalHit } from '../../src/search/lexical/bm25-index.js';
-import { crc32, portableCrc32 } from '../../src/search/lexical/crc32.js';
 import { seededRandom } from './support.js';
 
 function indexOf(texts: readonly string[], parameters?: { k1?: number; b?: number }): Bm25Index {
@@ -327,17 +326,6 @@ describe('Bm25Index scale', () => {
 
     assert.equal(loaded.documentCount, 5000);
     assert.ok(elapsed < 2000, `${elapsed.toFixed(0)} ms`);
-  });
-});
-
-describe('crc32', () => {
-  it('is the standard CRC-32', () => {
-    assert.equal(portableCrc32(new TextEncoder().encode('123456789')), 0xcbf43926);
-    assert.equal(crc32(new TextEncoder().encode('123456789')), 0xcbf43926);
-    assert.equal(portableCrc32(new Uint8Array(0)), 0);
-    const random = seededRandom(5);
-    const bytes = Uint8Array.from({ length: 10_000 }, () => Math.floor(random() * 256));
-    assert.equal(portableCrc32(bytes), crc32(bytes));
   });
 });
 

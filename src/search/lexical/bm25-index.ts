@@ -1,6 +1,6 @@
 import { AppError } from '../../errors.js';
 import { analyze, TermDictionary } from './analyzer.js';
-import { crc32 } from './crc32.js';
+import { crc32 } from 'node:zlib';
 
 /**
  * BM25 parameters. The defaults are Anserini's (k1 0.9, b 0.4) rather than Lucene's (1.2, 0.75)
