@@ -9,7 +9,9 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { median } from '../scripts/eval/metrics.js';
 
-const { values } = parseArgs({ options: { index: { type: 'string' }, requests: { type: 'string', default: '200' }, port: { type: 'string', default: '18080' } } });
+const { values } = parseArgs({
+  options: { index: { type: 'string' }, requests: { type: 'string', default: '200' }, port: { type: 'string', default: '18080' } },
+});
 if (!values.index) throw new Error('--index <dir> is required');
 const requests = Number(values.requests);
 const base = `http://127.0.0.1:${values.port}`;
@@ -45,13 +47,19 @@ for (;;) {
 
 async function time(path: string, body?: unknown): Promise<number> {
   const t0 = performance.now();
-  const response = await fetch(`${base}${path}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(
+    `${base}${path}`,
+    body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
+  );
   await response.arrayBuffer();
   if (response.status !== 200) throw new Error(`${path} answered ${response.status}`);
   return performance.now() - t0;
 }
 
-const ids = (await readFile(`${values.index}/papers.jsonl`, 'utf8')).split('\n', 200).filter(Boolean).map((line) => (JSON.parse(line) as { id: string }).id);
+const ids = (await readFile(`${values.index}/papers.jsonl`, 'utf8'))
+  .split('\n', 200)
+  .filter(Boolean)
+  .map((line) => (JSON.parse(line) as { id: string }).id);
 const results: Record<string, number> = { 'start-up to ready (ms)': readyMs };
 for (const [name, run] of [
   ['/healthz', () => time('/healthz')],

@@ -37,17 +37,24 @@ export const errorCatalog = {
 
 export type ErrorCode = keyof typeof errorCatalog;
 
+export interface AppErrorOptions {
+  /** Machine-readable particulars for the client (the response's `error.details`). */
+  details?: unknown;
+  /** The underlying failure, for logs; never sent to a client. */
+  cause?: unknown;
+}
+
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
   readonly details: unknown;
 
-  constructor(code: ErrorCode, message?: string, details?: unknown, options?: { cause?: unknown }) {
-    super(message ?? errorCatalog[code].message, options);
+  constructor(code: ErrorCode, message?: string, options: AppErrorOptions = {}) {
+    super(message ?? errorCatalog[code].message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'AppError';
     this.code = code;
     this.status = errorCatalog[code].status;
-    this.details = details;
+    this.details = options.details;
   }
 }
 

@@ -50,7 +50,11 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   let writes: WriteService | undefined;
   const ready = (async () => {
     const started = performance.now();
-    if (await restoreInterruptedReplace(config.INDEX_DIR)) log.warn({ index: config.INDEX_DIR }, 'a snapshot swap was interrupted by a crash; restored the previous index folder (the write-ahead log replays the rest)');
+    if (await restoreInterruptedReplace(config.INDEX_DIR))
+      log.warn(
+        { index: config.INDEX_DIR },
+        'a snapshot swap was interrupted by a crash; restored the previous index folder (the write-ahead log replays the rest)',
+      );
     const manifest = await readManifest(config.INDEX_DIR);
     if (config.MODEL && config.MODEL !== manifest.model.id) {
       throw new AppError(
@@ -103,7 +107,10 @@ function listen(app: ReturnType<typeof createApp>, port: number, host: string): 
     server.once('error', (error: NodeJS.ErrnoException) =>
       reject(
         error.code === 'EADDRINUSE' || error.code === 'EACCES'
-          ? new AppError('config_invalid', `Cannot listen on ${host}:${port}: ${error.code === 'EADDRINUSE' ? 'the port is in use' : 'permission denied'}. Set PORT to another port.`)
+          ? new AppError(
+              'config_invalid',
+              `Cannot listen on ${host}:${port}: ${error.code === 'EADDRINUSE' ? 'the port is in use' : 'permission denied'}. Set PORT to another port.`,
+            )
           : error,
       ),
     );

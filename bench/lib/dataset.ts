@@ -65,8 +65,13 @@ export async function prepareDataset(options: { dataFile: string; papers: number
       await mkdir(indexDir, { recursive: true });
       for (const file of await readdir(seed)) await link(join(seed, file), join(indexDir, file)).catch(() => copyFile(join(seed, file), join(indexDir, file)));
     } else {
-      const input = options.papers === 'all' ? options.dataFile : await writeSlice(options.dataFile, options.papers, join(options.cacheDir, `papers-${options.papers}.jsonl`));
-      console.error(`bench: embedding ${options.papers} papers of ${options.dataFile} into ${indexDir} with the product's ingestion (once; later runs reuse it)`);
+      const input =
+        options.papers === 'all'
+          ? options.dataFile
+          : await writeSlice(options.dataFile, options.papers, join(options.cacheDir, `papers-${options.papers}.jsonl`));
+      console.error(
+        `bench: embedding ${options.papers} papers of ${options.dataFile} into ${indexDir} with the product's ingestion (once; later runs reuse it)`,
+      );
       ingest(input, indexDir);
     }
   }

@@ -14,7 +14,15 @@ import { memoryMiB } from '../lib/process-memory.js';
 import { summarizeLatencies } from '../lib/stats.js';
 import { dimension, sampleLabels } from '../lib/vectors.js';
 
-const { values } = parseArgs({ options: { index: { type: 'string' }, count: { type: 'string' }, queries: { type: 'string', default: '2000' }, ef: { type: 'string', default: '128' }, raw: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: {
+    index: { type: 'string' },
+    count: { type: 'string' },
+    queries: { type: 'string', default: '2000' },
+    ef: { type: 'string', default: '128' },
+    raw: { type: 'boolean', default: false },
+  },
+});
 if (!values.index || !values.count) throw new Error('--index and --count are required');
 
 const ef = Number(values.ef);

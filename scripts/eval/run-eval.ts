@@ -80,7 +80,15 @@ for (const modelId of models) {
   const embedder = await loadEmbedder(model, config, log);
   const { index, papersPerSecond } = await cachedIndex(modelId, embedder);
   const service = new SearchService(new LiveIndex(index), embedder);
-  ingestion.push({ model: modelId, papersPerSecond, hnswRecallAt10: await hnswRecall(index, embedder, judged.map((query) => query.text)) });
+  ingestion.push({
+    model: modelId,
+    papersPerSecond,
+    hnswRecallAt10: await hnswRecall(
+      index,
+      embedder,
+      judged.map((query) => query.text),
+    ),
+  });
   for (const mode of modes) {
     const perQuery = { ndcg10: [] as number[], recall10: [] as number[], recall100: [] as number[], mrr10: [] as number[] };
     const started = performance.now();
@@ -119,14 +127,20 @@ if (args.json) {
     '| model | mode | nDCG@10 | Recall@10 | Recall@100 | MRR@10 | queries/s | ms/query |',
     '|---|---|---|---|---|---|---|---|',
     ...results.map(
-      (r) => `| ${r.model} | ${r.mode} | ${round(r.ndcg10)} | ${round(r.recall10)} | ${round(r.recall100)} | ${round(r.mrr10)} | ${round(r.queriesPerSecond, 1)} | ${round(r.msPerQuery, 2)} |`,
+      (r) =>
+        `| ${r.model} | ${r.mode} | ${round(r.ndcg10)} | ${round(r.recall10)} | ${round(r.recall100)} | ${round(r.mrr10)} | ${round(r.queriesPerSecond, 1)} | ${round(r.msPerQuery, 2)} |`,
     ),
     '',
     '| model | ingestion papers/s | HNSW recall@10 vs exact |',
     '|---|---|---|',
     ...ingestion.map((i) => `| ${i.model} | ${i.papersPerSecond === null ? '(cached index)' : round(i.papersPerSecond, 1)} | ${round(i.hnswRecallAt10, 4)} |`),
     ...(sweeps.length > 0
-      ? ['', '| model | fusion | nDCG@10 | Recall@100 |', '|---|---|---|---|', ...sweeps.map((sw) => `| ${sw.model} | ${sw.fusion} | ${round(sw.ndcg10)} | ${round(sw.recall100)} |`)]
+      ? [
+          '',
+          '| model | fusion | nDCG@10 | Recall@100 |',
+          '|---|---|---|---|',
+          ...sweeps.map((sw) => `| ${sw.model} | ${sw.fusion} | ${round(sw.ndcg10)} | ${round(sw.recall100)} |`),
+        ]
       : []),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
@@ -150,7 +164,9 @@ async function sweepFusion(modelId: string, index: LoadedIndex, embedder: Awaite
     const ndcg: number[] = [];
     const recall: number[] = [];
     for (const candidate of candidates) {
-      const ranked = fuse(candidate.dense, candidate.lexical).slice(0, 100).map((item) => index.papers.byLabel(item.label).id);
+      const ranked = fuse(candidate.dense, candidate.lexical)
+        .slice(0, 100)
+        .map((item) => index.papers.byLabel(item.label).id);
       ndcg.push(ndcgAt(ranked, candidate.judgments, 10));
       recall.push(recallAt(ranked, candidate.judgments, 100));
     }
@@ -159,10 +175,16 @@ async function sweepFusion(modelId: string, index: LoadedIndex, embedder: Awaite
 }
 
 /** Builds the corpus index once per (corpus file, model) and reuses it on later runs. */
-async function cachedIndex(modelId: string, embedder: Awaited<ReturnType<typeof loadEmbedder>>): Promise<{ index: LoadedIndex; papersPerSecond: number | null }> {
+async function cachedIndex(
+  modelId: string,
+  embedder: Awaited<ReturnType<typeof loadEmbedder>>,
+): Promise<{ index: LoadedIndex; papersPerSecond: number | null }> {
   const corpusInfo = await stat(args.corpus);
   const fingerprint = JSON.stringify(describeModel(embedder.model));
-  const key = createHash('sha256').update(`${resolve(args.corpus)}:${corpusInfo.size}:${corpusInfo.mtimeMs}:${fingerprint}`).digest('hex').slice(0, 16);
+  const key = createHash('sha256')
+    .update(`${resolve(args.corpus)}:${corpusInfo.size}:${corpusInfo.mtimeMs}:${fingerprint}`)
+    .digest('hex')
+    .slice(0, 16);
   const folder = join(args.cache, `eval-${modelId}-${key}`);
   let papersPerSecond: number | null = null;
   try {

@@ -6,5 +6,5 @@ export function parseCliArguments<Schema extends z.ZodType>(schema: Schema, valu
   const parsed = schema.safeParse(values);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => (issue.path.length > 0 ? `--${issue.path.join('.')}: ${issue.message}` : issue.message));
-  throw new AppError('config_invalid', `${problems.join('; ')}\nusage: ${usage}`, { problems });
+  throw new AppError('config_invalid', `${problems.join('; ')}\nusage: ${usage}`, { details: { problems } });
 }

@@ -54,9 +54,7 @@ await runCli(async ({ config, log }) => {
       indexDir: args.index ?? config.INDEX_DIR,
       strict: args.strict ?? false,
       groupSize: args['group-size'],
-      fields: withFieldOverrides(
-        Object.fromEntries(fieldFlags.map((flag) => [flag === 'arxiv-id' ? 'arxiv_id' : flag, args[`${flag}-field`]])),
-      ),
+      fields: withFieldOverrides(Object.fromEntries(fieldFlags.map((flag) => [flag === 'arxiv-id' ? 'arxiv_id' : flag, args[`${flag}-field`]]))),
       log,
       progress: createProgressReporter(log, process.stderr.isTTY === true),
     });
@@ -70,7 +68,11 @@ function printSummary(summary: IngestSummary): void {
   const rejectedTotal = Object.values(summary.rejected).reduce((sum, count) => sum + count, 0);
   const lines = [
     `read ${summary.read}, indexed ${summary.indexed}, rejected ${rejectedTotal}` +
-      (rejectedTotal > 0 ? ` (${Object.entries(summary.rejected).map(([reason, count]) => `${reason}: ${count}`).join(', ')})` : ''),
+      (rejectedTotal > 0
+        ? ` (${Object.entries(summary.rejected)
+            .map(([reason, count]) => `${reason}: ${count}`)
+            .join(', ')})`
+        : ''),
     ...summary.rejectionExamples.map((rejection) => `  rejected ${rejection.position}: ${rejection.reason}: ${rejection.message}`),
     `index ${summary.indexDir} (model ${summary.manifest.model.id}) in ${summary.seconds.toFixed(1)} s, ${summary.papersPerSecond.toFixed(1)} papers/s`,
   ];

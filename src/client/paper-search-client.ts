@@ -136,7 +136,12 @@ export class PaperSearchClient {
     return this.call('GET', '/v1/stats', statsResponseSchema);
   }
 
-  private async call<Schema extends z.ZodType>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, schema: Schema, body?: unknown): Promise<z.output<Schema>> {
+  private async call<Schema extends z.ZodType>(
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    path: string,
+    schema: Schema,
+    body?: unknown,
+  ): Promise<z.output<Schema>> {
     const response = await this.fetch(`${this.baseUrl}${path}`, {
       method,
       headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...this.options.headers },

@@ -8,7 +8,12 @@ const integer = (min: number, max: number) => z.coerce.number().int().min(min).m
 
 const modelSources = z
   .string()
-  .transform((value) => value.split(',').map((part) => part.trim()).filter(Boolean))
+  .transform((value) =>
+    value
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean),
+  )
   .pipe(z.array(z.enum(['hub', 'maven'])).min(1));
 
 /** Every setting, read from the environment once. Names are the environment variables. */
@@ -41,11 +46,26 @@ const configSchema = z.object({
    */
   API_KEYS: z
     .string()
-    .transform((value) => value.split(',').map((key) => key.trim()).filter(Boolean))
-    .pipe(z.array(z.string().min(16, { message: 'each key needs at least 16 characters' }).regex(/^[\x21-\x7e]+$/, { message: 'keys are printable ASCII without spaces' })))
+    .transform((value) =>
+      value
+        .split(',')
+        .map((key) => key.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(
+        z
+          .string()
+          .min(16, { message: 'each key needs at least 16 characters' })
+          .regex(/^[\x21-\x7e]+$/, { message: 'keys are printable ASCII without spaces' }),
+      ),
+    )
     .default([]),
   /** Require a key for reads too (search, papers, stats); health, readiness and docs stay open. */
-  AUTH_READS: z.enum(['true', 'false']).transform((value) => value === 'true').default(false),
+  AUTH_READS: z
+    .enum(['true', 'false'])
+    .transform((value) => value === 'true')
+    .default(false),
   /** Write-ahead log folder; by default beside the index folder, `<INDEX_DIR>.wal`. */
   WAL_DIR: z.string().min(1).optional(),
   /** A snapshot folds the log into the index once this many write operations are pending... */
@@ -74,11 +94,13 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
   const parsed = configSchema.safeParse(known);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new AppError('config_invalid', `Invalid configuration: ${problems.join('; ')}`, { problems });
+    throw new AppError('config_invalid', `Invalid configuration: ${problems.join('; ')}`, { details: { problems } });
   }
   if (parsed.data.AUTH_READS && parsed.data.API_KEYS.length === 0) {
     throw new AppError('config_invalid', 'Invalid configuration: AUTH_READS is true but API_KEYS is empty; no client could read.', {
-      problems: ['AUTH_READS: needs API_KEYS'],
+      details: {
+        problems: ['AUTH_READS: needs API_KEYS'],
+      },
     });
   }
   return Object.freeze(parsed.data);

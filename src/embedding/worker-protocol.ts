@@ -8,9 +8,7 @@ export interface WorkerSetup {
 }
 
 export type WorkerRequest =
-  | { type: 'embed'; id: number; kind: 'query' | 'passage'; texts: string[] }
-  | { type: 'count'; id: number; text: string }
-  | { type: 'close' };
+  { type: 'embed'; id: number; kind: 'query' | 'passage'; texts: string[] } | { type: 'count'; id: number; text: string } | { type: 'close' };
 
 export type WorkerReply =
   | { type: 'ready' }

@@ -94,7 +94,9 @@ const requireJsonBody: RequestHandler = (request, _response, next) => {
   const hasBody = request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0;
   if (hasBody && !request.is(['application/json', 'application/*+json'])) {
     throw new AppError('unsupported_media_type', `The request body must be application/json, not ${request.headers['content-type'] ?? 'unspecified'}.`, {
-      contentType: request.headers['content-type'] ?? null,
+      details: {
+        contentType: request.headers['content-type'] ?? null,
+      },
     });
   }
   next();

@@ -7,7 +7,9 @@ export function parseInput<Schema extends z.ZodType>(schema: Schema, input: unkn
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues.map((issue) => ({ path: [where, ...issue.path.map(String)].join('.'), message: issue.message, code: issue.code }));
-  throw new AppError('invalid_input', `Invalid request ${where}: ${issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`, { issues });
+  throw new AppError('invalid_input', `Invalid request ${where}: ${issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`, {
+    details: { issues },
+  });
 }
 
 export const routeNotFound: RequestHandler = (request) => {
@@ -26,7 +28,7 @@ const bodyParserErrors: Record<string, (error: Error) => AppError> = {
   'entity.parse.failed': (error) => new AppError('invalid_json', `The request body is not valid JSON: ${error.message}`),
   'entity.too.large': (error) => {
     const limit = (error as Error & { limit?: number }).limit;
-    return new AppError('payload_too_large', `The request body is larger than ${limit} bytes.`, { limitBytes: limit });
+    return new AppError('payload_too_large', `The request body is larger than ${limit} bytes.`, { details: { limitBytes: limit } });
   },
   'encoding.unsupported': (error) => new AppError('unsupported_media_type', error.message),
   'charset.unsupported': (error) => new AppError('unsupported_media_type', error.message),

@@ -44,13 +44,55 @@ const readErrors = [405, 503];
 
 /** Every route the server answers; the document below and the route test both read this list. */
 export const operations: readonly Operation[] = [
-  { method: 'post', path: '/v1/search', summary: 'Papers for a free-text query', body: searchRequestSchema, response: hitsResponseSchema, errors: [413, 415, ...readErrors] },
-  { method: 'post', path: '/v1/search/batch', summary: 'Up to 64 searches in one call', body: batchSearchRequestSchema, response: batchResponseSchema, errors: [413, 415, ...readErrors] },
-  { method: 'post', path: '/v1/similar', summary: 'Papers similar to an abstract', body: similarRequestSchema, response: hitsResponseSchema, errors: [413, 415, ...readErrors] },
-  { method: 'post', path: '/v1/recommend', summary: 'Papers like the positives and unlike the negatives', body: recommendRequestSchema, response: hitsResponseSchema, errors: [404, 413, 415, ...readErrors] },
-  { method: 'get', path: '/v1/papers', summary: 'List stored papers, with cursor pagination', query: listPapersQuerySchema, response: paperListResponseSchema, errors: readErrors },
+  {
+    method: 'post',
+    path: '/v1/search',
+    summary: 'Papers for a free-text query',
+    body: searchRequestSchema,
+    response: hitsResponseSchema,
+    errors: [413, 415, ...readErrors],
+  },
+  {
+    method: 'post',
+    path: '/v1/search/batch',
+    summary: 'Up to 64 searches in one call',
+    body: batchSearchRequestSchema,
+    response: batchResponseSchema,
+    errors: [413, 415, ...readErrors],
+  },
+  {
+    method: 'post',
+    path: '/v1/similar',
+    summary: 'Papers similar to an abstract',
+    body: similarRequestSchema,
+    response: hitsResponseSchema,
+    errors: [413, 415, ...readErrors],
+  },
+  {
+    method: 'post',
+    path: '/v1/recommend',
+    summary: 'Papers like the positives and unlike the negatives',
+    body: recommendRequestSchema,
+    response: hitsResponseSchema,
+    errors: [404, 413, 415, ...readErrors],
+  },
+  {
+    method: 'get',
+    path: '/v1/papers',
+    summary: 'List stored papers, with cursor pagination',
+    query: listPapersQuerySchema,
+    response: paperListResponseSchema,
+    errors: readErrors,
+  },
   { method: 'get', path: '/v1/papers/{id}', summary: 'One paper (id, doi:<DOI> or arxiv:<id>)', response: paperResponseSchema, errors: [404, ...readErrors] },
-  { method: 'get', path: '/v1/papers/{id}/related', summary: 'Papers related to a stored paper', query: relatedQuerySchema, response: hitsResponseSchema, errors: [404, ...readErrors] },
+  {
+    method: 'get',
+    path: '/v1/papers/{id}/related',
+    summary: 'Papers related to a stored paper',
+    query: relatedQuerySchema,
+    response: hitsResponseSchema,
+    errors: [404, ...readErrors],
+  },
   {
     method: 'post',
     path: '/v1/papers',
@@ -71,7 +113,14 @@ export const operations: readonly Operation[] = [
     write: true,
     errors: [401, 403, 413, 415, ...readErrors],
   },
-  { method: 'delete', path: '/v1/papers/{id}', summary: 'Delete a paper', response: deletedPaperResponseSchema, write: true, errors: [401, 403, 404, ...readErrors] },
+  {
+    method: 'delete',
+    path: '/v1/papers/{id}',
+    summary: 'Delete a paper',
+    response: deletedPaperResponseSchema,
+    write: true,
+    errors: [401, 403, 404, ...readErrors],
+  },
   { method: 'get', path: '/v1/stats', summary: 'The index being served', response: statsResponseSchema, errors: readErrors },
   { method: 'get', path: '/healthz', summary: 'The process is up', response: healthResponseSchema, errors: [] },
   { method: 'get', path: '/readyz', summary: 'The model and index are loaded (503 before)', response: readyResponseSchema, errors: [] },
@@ -105,7 +154,10 @@ export function buildOpenApiDocument(version: string): JsonSchema {
     }
     const responses: Record<string, unknown> = {};
     for (const status of operation.success ?? [200]) {
-      responses[status] = { description: status === 201 ? 'Created' : 'OK', content: { 'application/json': { schema: jsonSchema(operation.response, 'output') } } };
+      responses[status] = {
+        description: status === 201 ? 'Created' : 'OK',
+        content: { 'application/json': { schema: jsonSchema(operation.response, 'output') } },
+      };
     }
     for (const status of [...(operation.body || operation.query ? [400] : []), ...operation.errors]) {
       responses[status] = { description: describeStatus(status), content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
@@ -127,7 +179,9 @@ export function buildOpenApiDocument(version: string): JsonSchema {
     paths,
     components: {
       schemas: { Error: jsonSchema(errorResponseSchema, 'output') },
-      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'A key from the API_KEYS setting. Writes always need one; reads only with AUTH_READS=true.' } },
+      securitySchemes: {
+        apiKey: { type: 'http', scheme: 'bearer', description: 'A key from the API_KEYS setting. Writes always need one; reads only with AUTH_READS=true.' },
+      },
     },
   };
 }

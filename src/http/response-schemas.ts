@@ -16,9 +16,7 @@ const tookMs = z.number().nonnegative();
 export const hitsResponseSchema = z.object({ hits: z.array(hitSchema), took_ms: tookMs }).strict();
 export const batchResponseSchema = z.object({ results: z.array(z.object({ hits: z.array(hitSchema) }).strict()), took_ms: tookMs }).strict();
 export const paperResponseSchema = z.object({ paper: paperSchema.strict(), took_ms: tookMs }).strict();
-export const paperListResponseSchema = z
-  .object({ papers: z.array(paperSchema.strict()), next_cursor: z.string().nullable(), took_ms: tookMs })
-  .strict();
+export const paperListResponseSchema = z.object({ papers: z.array(paperSchema.strict()), next_cursor: z.string().nullable(), took_ms: tookMs }).strict();
 
 /** POST /v1/papers: `paper` for one, `papers` for a batch, as stored (ids generated where absent). */
 export const createdPapersResponseSchema = z.union([
@@ -32,7 +30,15 @@ export const statsResponseSchema = z.object({
   papers: z.number().int(),
   deleted: z.number().int(),
   pending: z.number().int(),
-  model: z.object({ id: z.string(), hubId: z.string(), dimension: z.number(), pooling: z.string(), maxTokens: z.number(), longPassages: z.string(), onnxSha256: z.string() }),
+  model: z.object({
+    id: z.string(),
+    hubId: z.string(),
+    dimension: z.number(),
+    pooling: z.string(),
+    maxTokens: z.number(),
+    longPassages: z.string(),
+    onnxSha256: z.string(),
+  }),
   hnsw: z.object({ space: z.string(), m: z.number(), efConstruction: z.number(), randomSeed: z.number(), efSearch: z.number() }),
   lexical: z.object({ analyzer: z.string(), k1: z.number(), b: z.number(), terms: z.number() }),
   defaultMode: z.enum(searchModes),
@@ -59,6 +65,4 @@ export const readyResponseSchema = z.object({
   index: z.object({ model: z.string(), dimension: z.number(), papers: z.number(), createdAt: z.string(), defaultMode: z.enum(searchModes) }).optional(),
 });
 
-export const errorResponseSchema = z
-  .object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }).strict() })
-  .strict();
+export const errorResponseSchema = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }).strict() }).strict();

@@ -7,7 +7,12 @@ export const maxPageEnd = 1_000;
 
 /** JSON numbers stay numbers: no coercion of strings, booleans or arrays in bodies. */
 const k = z.number().int().min(1).max(100).default(10);
-const offset = z.number().int().min(0).max(maxPageEnd - 1).default(0);
+const offset = z
+  .number()
+  .int()
+  .min(0)
+  .max(maxPageEnd - 1)
+  .default(0);
 
 /** A query parameter holding a whole number; an empty value is an error, not 0. */
 const queryInteger = (min: number, max: number) =>
@@ -17,12 +22,7 @@ const queryInteger = (min: number, max: number) =>
     .regex(/^-?\d+$/, { message: 'must be a whole number' })
     .transform(Number)
     .pipe(z.number().int().min(min).max(max));
-const queryNumber = z
-  .string()
-  .trim()
-  .min(1, { message: 'must be a number' })
-  .transform(Number)
-  .pipe(z.number().finite());
+const queryNumber = z.string().trim().min(1, { message: 'must be a number' }).transform(Number).pipe(z.number().finite());
 const nonBlank = (max: number) =>
   z
     .string()
@@ -102,9 +102,12 @@ export const recommendRequestSchema = z
   });
 
 /** A query parameter that may be repeated (`?a=x&a=y`) or comma-separated (`?a=x,y`). */
-const commaList = z
-  .union([z.string(), z.array(z.string())])
-  .transform((value) => (Array.isArray(value) ? value : [value]).flatMap((part) => part.split(',')).map((part) => part.trim()).filter(Boolean));
+const commaList = z.union([z.string(), z.array(z.string())]).transform((value) =>
+  (Array.isArray(value) ? value : [value])
+    .flatMap((part) => part.split(','))
+    .map((part) => part.trim())
+    .filter(Boolean),
+);
 /** Like commaList, but only repeated: author names contain commas. */
 const repeatedList = z.union([z.string(), z.array(z.string())]).transform((value) => (Array.isArray(value) ? value : [value]));
 const queryYear = queryInteger(0, 9999).optional();
@@ -124,7 +127,10 @@ export const relatedQuerySchema = z
     categories_all: commaList.pipe(names).optional(),
     authors_any: repeatedList.pipe(names).optional(),
     exclude_ids: commaList.pipe(z.array(z.string().min(1).max(512)).max(1_000)).optional(),
-    explain: z.enum(['true', 'false']).transform((value) => value === 'true').default(false),
+    explain: z
+      .enum(['true', 'false'])
+      .transform((value) => value === 'true')
+      .default(false),
   })
   .refine(withinPageLimit, pageLimitIssue)
   .refine(explainWithinLimit, explainLimitIssue)
@@ -175,7 +181,4 @@ export const paperInputSchema = z.strictObject({
 
 export type PaperInput = z.infer<typeof paperInputSchema>;
 
-export const createPapersRequestSchema = z.union([
-  z.strictObject({ papers: z.array(paperInputSchema).min(1).max(maxPapersPerWrite) }),
-  paperInputSchema,
-]);
+export const createPapersRequestSchema = z.union([z.strictObject({ papers: z.array(paperInputSchema).min(1).max(maxPapersPerWrite) }), paperInputSchema]);

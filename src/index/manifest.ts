@@ -83,7 +83,10 @@ export async function readManifest(folder: string): Promise<Manifest> {
     text = await readFile(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new AppError('index_missing', `No index at ${folder} (no ${manifestFileName}). Build one with: npm run ingest -- --input <papers file> --index ${folder}`);
+      throw new AppError(
+        'index_missing',
+        `No index at ${folder} (no ${manifestFileName}). Build one with: npm run ingest -- --input <papers file> --index ${folder}`,
+      );
     }
     throw new AppError('index_corrupt', `Cannot read ${path}: ${(error as Error).message}`);
   }
@@ -121,7 +124,7 @@ export function assertManifestMatchesModel(manifest: Manifest, model: ModelDescr
         .map((key) => `${key} ${String(manifest.model[key])}`)
         .join(', ')}), which differs from the installed ${model.id} (${mismatches.map((key) => `${key} ${String(expected[key])}`).join(', ')}). ` +
         `Rebuild the index with: npm run ingest -- --input <papers file> --index ${folder} --model ${model.id}`,
-      { mismatches },
+      { details: { mismatches } },
     );
   }
 }

@@ -80,16 +80,16 @@ export class VectorIndex {
 
   private searchArrayExcluding(query: number[], k: number, excluded: ReadonlySet<number>, accept?: (label: number) => boolean): Neighbor[] {
     if (accept) return this.searchArray(query, k, (label) => !excluded.has(label) && accept(label));
-    return this.searchArray(query, k + excluded.size).filter((neighbor) => !excluded.has(neighbor.label)).slice(0, k);
+    return this.searchArray(query, k + excluded.size)
+      .filter((neighbor) => !excluded.has(neighbor.label))
+      .slice(0, k);
   }
 
   private searchArray(query: number[], k: number, accept?: (label: number) => boolean): Neighbor[] {
     const limit = Math.min(k, this.hnsw.getCurrentCount());
     if (limit <= 0) return [];
     const result = accept ? this.hnsw.searchKnn(query, limit, accept) : this.hnsw.searchKnn(query, limit);
-    return result.neighbors
-      .map((label, i) => ({ label, score: 1 - (result.distances[i] ?? 1) }))
-      .sort((a, b) => b.score - a.score || a.label - b.label);
+    return result.neighbors.map((label, i) => ({ label, score: 1 - (result.distances[i] ?? 1) })).sort((a, b) => b.score - a.score || a.label - b.label);
   }
 
   /** The stored vector of `label`, exactly as indexed (never re-embedded). */

@@ -63,7 +63,9 @@ export async function ingestPapers(embedder: Embedder, options: IngestOptions): 
     if (rejectionExamples.length < maxRejectionExamples) rejectionExamples.push(rejection);
     options.log.warn(rejection, 'record rejected');
     if (options.strict) {
-      throw new AppError('input_rejected', `${options.input} ${rejection.position}: ${rejection.message} (${rejection.reason}); stopped because of --strict.`, rejection);
+      throw new AppError('input_rejected', `${options.input} ${rejection.position}: ${rejection.message} (${rejection.reason}); stopped because of --strict.`, {
+        details: rejection,
+      });
     }
   };
   const flush = async () => {
@@ -94,10 +96,16 @@ export async function ingestPapers(embedder: Embedder, options: IngestOptions): 
     }
     await flush();
     if (writer.size === 0) {
-      throw new AppError('input_rejected', `No paper in ${options.input} could be indexed (${read} records read); the existing index, if any, was left as it was.`, {
-        rejected,
-        rejectionExamples,
-      });
+      throw new AppError(
+        'input_rejected',
+        `No paper in ${options.input} could be indexed (${read} records read); the existing index, if any, was left as it was.`,
+        {
+          details: {
+            rejected,
+            rejectionExamples,
+          },
+        },
+      );
     }
     const manifest = await writer.finish({ input: options.input, read, rejected: read - writer.size });
     const seconds = (performance.now() - started) / 1000;

@@ -132,7 +132,12 @@ interface FieldSchema<Output> {
 
 const stringList = (separator: RegExp) =>
   z.union([
-    z.string().transform((value) => value.split(separator).map((part) => part.trim()).filter(Boolean)),
+    z.string().transform((value) =>
+      value
+        .split(separator)
+        .map((part) => part.trim())
+        .filter(Boolean),
+    ),
     z.array(z.string()).transform((items) => items.map((item) => item.trim()).filter(Boolean)),
   ]);
 
@@ -146,7 +151,10 @@ const fieldSchemas = {
   authors: { schema: stringList(/\s*;\s*|\s*,\s*|\s+and\s+/), expected: 'a list of strings or a delimited string' },
   categories: { schema: stringList(/[\s,;]+/), expected: 'a list of strings or a delimited string' },
   date: {
-    schema: z.string().trim().regex(/^\d{4}(-\d{2}(-\d{2})?)?/),
+    schema: z
+      .string()
+      .trim()
+      .regex(/^\d{4}(-\d{2}(-\d{2})?)?/),
     expected: 'a date string starting YYYY, YYYY-MM or YYYY-MM-DD',
   },
   year: {

@@ -54,7 +54,12 @@ class LogProgress implements ProgressReporter {
     const seconds = (now - this.started) / 1000;
     const etaSeconds = fraction > 0 ? (seconds / fraction) * (1 - fraction) : null;
     this.log.info(
-      { indexed, percent: Math.round(fraction * 1000) / 10, papersPerSecond: Math.round((indexed / seconds) * 10) / 10, etaSeconds: etaSeconds && Math.round(etaSeconds) },
+      {
+        indexed,
+        percent: Math.round(fraction * 1000) / 10,
+        papersPerSecond: Math.round((indexed / seconds) * 10) / 10,
+        etaSeconds: etaSeconds && Math.round(etaSeconds),
+      },
       'ingestion progress',
     );
   }

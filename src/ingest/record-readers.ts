@@ -13,8 +13,7 @@ export type InputFormat = (typeof inputFormats)[number];
 
 /** One input record before validation, or the reason it could not even be parsed. */
 export type RawRecord =
-  | { position: string; value: unknown; error?: undefined }
-  | { position: string; value?: undefined; error: { reason: 'invalid_json'; message: string } };
+  { position: string; value: unknown; error?: undefined } | { position: string; value?: undefined; error: { reason: 'invalid_json'; message: string } };
 
 /** Records of an input file, streamed, with how far into the file the reader has got. */
 export interface RecordSource {
@@ -41,7 +40,10 @@ export async function openRecordSource(path: string, format: InputFormat): Promi
     totalBytes = info.size;
   } catch (error) {
     if (error instanceof AppError) throw error;
-    throw new AppError('input_unreadable', `Cannot read ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}.`);
+    throw new AppError(
+      'input_unreadable',
+      `Cannot read ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}.`,
+    );
   }
   let stream: ReadStream | undefined;
   // Progress is measured on the file's own bytes, compressed or not, against its size on disk.
@@ -100,9 +102,7 @@ async function* readJsonArray(stream: Readable, path: string): AsyncGenerator<Ra
 }
 
 async function* readCsv(stream: Readable, path: string): AsyncGenerator<RawRecord> {
-  const rows = stream.pipe(
-    parseCsv({ columns: true, bom: true, info: true, skip_empty_lines: true, relax_column_count: true, trim: false }),
-  );
+  const rows = stream.pipe(parseCsv({ columns: true, bom: true, info: true, skip_empty_lines: true, relax_column_count: true, trim: false }));
   stream.on('error', (error) => rows.destroy(error));
   try {
     for await (const row of rows as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {

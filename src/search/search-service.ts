@@ -152,7 +152,8 @@ export class SearchService {
   recommend(positiveIds: readonly string[], negativeIds: readonly string[], options: RelatedOptions): Promise<Hit[]> {
     const index = this.index;
     const unknown = [...positiveIds, ...negativeIds].filter((id) => index.papers.labelOf(id) === undefined);
-    if (unknown.length > 0) throw new AppError('paper_not_found', `No paper with id ${unknown.map((id) => `"${id}"`).join(', ')}.`, { ids: unknown });
+    if (unknown.length > 0)
+      throw new AppError('paper_not_found', `No paper with id ${unknown.map((id) => `"${id}"`).join(', ')}.`, { details: { ids: unknown } });
     const positives = positiveIds.map((id) => labelOf(index, id));
     const negatives = negativeIds.map((id) => labelOf(index, id));
     const inputs = new Set([...positives, ...negatives]);
@@ -208,9 +209,15 @@ export class SearchService {
     if (mode === 'hybrid' && needed > hybridCandidates) {
       // Fused scores are normalized over each retriever's top candidates; past them a page would
       // be fused over a different candidate set than the page before it, and pages would not join.
-      throw new AppError('invalid_input', `Hybrid results reach ${hybridCandidates} deep: offset + k must be at most ${hybridCandidates} in hybrid mode (use dense or lexical mode to page further).`, {
-        issues: [{ path: 'body.offset', message: `offset + k must be at most ${hybridCandidates} in hybrid mode`, code: 'too_big' }],
-      });
+      throw new AppError(
+        'invalid_input',
+        `Hybrid results reach ${hybridCandidates} deep: offset + k must be at most ${hybridCandidates} in hybrid mode (use dense or lexical mode to page further).`,
+        {
+          details: {
+            issues: [{ path: 'body.offset', message: `offset + k must be at most ${hybridCandidates} in hybrid mode`, code: 'too_big' }],
+          },
+        },
+      );
     }
     if (mode === 'lexical') {
       const index = this.index;
@@ -222,9 +229,13 @@ export class SearchService {
     const denseAccept = compileFilter(index, options.filter);
     const queryVector = async () => vector;
     if (mode === 'dense') return this.finish(index, ranked(index.vectors.search(vector, needed, denseAccept), 'dense'), options, queryVector);
-    const fused = fuseNormalized(index.vectors.search(vector, hybridCandidates, denseAccept), index.lexical.search(text, hybridCandidates, compile(index, options.filter)), {
-      denseWeight: this.embedder.model.hybridDenseWeight,
-    });
+    const fused = fuseNormalized(
+      index.vectors.search(vector, hybridCandidates, denseAccept),
+      index.lexical.search(text, hybridCandidates, compile(index, options.filter)),
+      {
+        denseWeight: this.embedder.model.hybridDenseWeight,
+      },
+    );
     return this.finish(index, fused.slice(0, needed), options, queryVector);
   }
 
@@ -248,12 +259,11 @@ export class SearchService {
       return { ...hit, explain: { ranks: ranksById.get(hit.id) ?? {}, closest_sentence: closest ?? null } };
     });
   }
-
 }
 
 function labelOf(index: LiveIndex, id: string): number {
   const label = index.papers.labelOf(id);
-  if (label === undefined) throw new AppError('paper_not_found', `No paper with id "${id}".`, { id });
+  if (label === undefined) throw new AppError('paper_not_found', `No paper with id "${id}".`, { details: { id } });
   return label;
 }
 
@@ -290,7 +300,10 @@ function pageEnd(options: { k: number; offset?: number }): number {
  * labels and tombstone others.
  */
 function cursorTag(manifest: Manifest): string {
-  return createHash('sha256').update(`${manifest.createdAt}:${manifest.count}:${manifest.walSeq ?? 0}`).digest('hex').slice(0, 12);
+  return createHash('sha256')
+    .update(`${manifest.createdAt}:${manifest.count}:${manifest.walSeq ?? 0}`)
+    .digest('hex')
+    .slice(0, 12);
 }
 
 function encodeCursor(tag: string, position: number): string {
@@ -302,7 +315,9 @@ function decodeCursor(cursor: string, tag: string, size: number): number {
   const position = match && match[1] === tag ? Number(match[2]) : Number.NaN;
   if (!Number.isSafeInteger(position) || position < 0 || position > size) {
     throw new AppError('invalid_input', 'The cursor was not issued by this index (it may have been rebuilt since); start again without one.', {
-      issues: [{ path: 'query.cursor', message: 'unknown cursor', code: 'custom' }],
+      details: {
+        issues: [{ path: 'query.cursor', message: 'unknown cursor', code: 'custom' }],
+      },
     });
   }
   return position;

@@ -38,7 +38,7 @@ export class PaperStore {
     try {
       bytes = await readFile(path);
     } catch (error) {
-      throw new AppError('index_corrupt', `Cannot read ${path}: ${(error as Error).message}`, undefined, { cause: error });
+      throw new AppError('index_corrupt', `Cannot read ${path}: ${(error as Error).message}`, { cause: error });
     }
     const store = new PaperStore();
     const starts: number[] = [];

@@ -18,7 +18,10 @@ export type Paper = z.infer<typeof paperSchema>;
 
 /** DOIs are case-insensitive and often written as URLs; store and look up the bare lower-case form. */
 export function normalizeDoi(doi: string): string {
-  return doi.trim().replace(/^(https?:\/\/(dx\.)?doi\.org\/|doi:)/i, '').toLowerCase();
+  return doi
+    .trim()
+    .replace(/^(https?:\/\/(dx\.)?doi\.org\/|doi:)/i, '')
+    .toLowerCase();
 }
 
 /** An arXiv id without its version suffix (2304.02633v2 → 2304.02633). */

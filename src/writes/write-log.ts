@@ -198,7 +198,11 @@ async function scanFolder(folder: string): Promise<{ records: ScannedRecord[]; t
       if (!record) {
         // Only the very end of the log can be a torn append; anything else lost acknowledged data.
         const isTail = contents.slice(i + 1).every((later) => later.length === 0) && (end === -1 || end === bytes.length - 1);
-        if (!isTail) throw new AppError('wal_corrupt', `The write-ahead log ${path} is damaged at byte ${offset}; acknowledged writes after it cannot be trusted. Move the folder aside to start without them.`);
+        if (!isTail)
+          throw new AppError(
+            'wal_corrupt',
+            `The write-ahead log ${path} is damaged at byte ${offset}; acknowledged writes after it cannot be trusted. Move the folder aside to start without them.`,
+          );
         truncatedBytes = bytes.length - offset;
         const handle = await open(path, 'r+');
         try {
@@ -210,7 +214,8 @@ async function scanFolder(folder: string): Promise<{ records: ScannedRecord[]; t
         break;
       }
       const previous = records.at(-1);
-      if (previous && record.seq <= previous.seq) throw new AppError('wal_corrupt', `The write-ahead log ${path} repeats or reorders sequence number ${record.seq}.`);
+      if (previous && record.seq <= previous.seq)
+        throw new AppError('wal_corrupt', `The write-ahead log ${path} repeats or reorders sequence number ${record.seq}.`);
       records.push(record);
       offset = end + 1;
     }

@@ -89,9 +89,13 @@ export class WriteService {
     if (!options.acceptsWrites && !(await exists(options.walDir))) return new WriteService(search, undefined, options);
     const opened = await WriteLog.open(options.walDir, lineageOf(index.manifest), index.appliedSeq + 1);
     if (opened.movedAside) {
-      options.log.warn({ movedTo: opened.movedAside }, 'the write-ahead log belonged to another build of the index (it was rebuilt by ingestion); moved it aside, not replayed');
+      options.log.warn(
+        { movedTo: opened.movedAside },
+        'the write-ahead log belonged to another build of the index (it was rebuilt by ingestion); moved it aside, not replayed',
+      );
     }
-    if (opened.truncatedBytes > 0) options.log.warn({ bytes: opened.truncatedBytes }, 'cut off an incomplete last write-ahead log record (a crash mid-write; it was never acknowledged)');
+    if (opened.truncatedBytes > 0)
+      options.log.warn({ bytes: opened.truncatedBytes }, 'cut off an incomplete last write-ahead log record (a crash mid-write; it was never acknowledged)');
     let replayed = 0;
     for (const record of opened.records) {
       if (record.seq <= index.appliedSeq) continue;
@@ -111,7 +115,11 @@ export class WriteService {
     const assertAbsent = (present: (id: string) => boolean) => {
       const taken = papers.filter((paper) => present(paper.id)).map((paper) => paper.id);
       if (taken.length > 0) {
-        throw new AppError('paper_exists', `A paper with id ${taken.map((id) => `"${id}"`).join(', ')} already exists; use PUT /v1/papers/{id} to replace it.`, { ids: taken });
+        throw new AppError(
+          'paper_exists',
+          `A paper with id ${taken.map((id) => `"${id}"`).join(', ')} already exists; use PUT /v1/papers/{id} to replace it.`,
+          { details: { ids: taken } },
+        );
       }
     };
     assertAbsent((id) => this.isStored(id));
@@ -131,7 +139,7 @@ export class WriteService {
 
   async delete(id: string): Promise<void> {
     const assertPresent = (present: (id: string) => boolean) => {
-      if (!present(id)) throw new AppError('paper_not_found', `No paper with id "${id}".`, { id });
+      if (!present(id)) throw new AppError('paper_not_found', `No paper with id "${id}".`, { details: { id } });
     };
     assertPresent((stored) => this.isStored(stored));
     await this.commit([{ op: 'delete', id }], assertPresent);
@@ -198,7 +206,7 @@ export class WriteService {
     try {
       await this.log.append(accepted.map(({ seq, operations }) => ({ seq, operations })));
     } catch (error) {
-      const failure = new AppError('write_failed', `The write could not be logged: ${(error as Error).message}. It was not applied.`, undefined, { cause: error });
+      const failure = new AppError('write_failed', `The write could not be logged: ${(error as Error).message}. It was not applied.`, { cause: error });
       for (const write of accepted) write.reject(failure);
       return;
     }
@@ -228,9 +236,11 @@ export class WriteService {
     const due = pending >= this.options.snapshotAfterOperations || Date.now() - (this.oldestPendingAt ?? Date.now()) >= this.options.snapshotAfterMs;
     if (!force && !due) return;
     // runSnapshot handles its own failures; the catch only guarantees no rejection goes unhandled.
-    const done = this.runSnapshot(log).catch(() => undefined).finally(() => {
-      this.snapshot = undefined;
-    });
+    const done = this.runSnapshot(log)
+      .catch(() => undefined)
+      .finally(() => {
+        this.snapshot = undefined;
+      });
     this.snapshot = { done };
   }
 
@@ -254,7 +264,8 @@ export class WriteService {
       // served one, and the writes it lacks are applied on top.
       const onDisk = await readManifest(index.folder).catch(() => undefined);
       const served = index.manifest.walSeq ?? 0;
-      if (!onDisk || lineageOf(onDisk) !== lineageOf(index.manifest) || (onDisk.walSeq ?? 0) <= served) throw failure ?? new AppError('internal', 'The snapshot left no newer index folder.');
+      if (!onDisk || lineageOf(onDisk) !== lineageOf(index.manifest) || (onDisk.walSeq ?? 0) <= served)
+        throw failure ?? new AppError('internal', 'The snapshot left no newer index folder.');
       const loaded = await openIndexFolder(index.folder, this.options.model, this.options.efSearch);
       const folded = loaded.manifest.walSeq ?? 0;
       await this.exclusive(async () => {
@@ -266,7 +277,10 @@ export class WriteService {
       await log.removeThrough(folded);
       const ms = result?.ms ?? performance.now() - started;
       Object.assign(this.snapshots, { lastSnapshotAt: new Date().toISOString(), lastSnapshotMs: Math.round(ms), lastSnapshotError: null });
-      this.options.log.info({ papers: loaded.manifest.count, walSeq: folded, rebuiltGraph: result?.rebuiltGraph, ms: Math.round(ms) }, 'snapshot written and swapped in');
+      this.options.log.info(
+        { papers: loaded.manifest.count, walSeq: folded, rebuiltGraph: result?.rebuiltGraph, ms: Math.round(ms) },
+        'snapshot written and swapped in',
+      );
       if (failure) this.options.log.warn({ err: failure }, 'the snapshot reported a failure after its folder was in place; served it anyway');
     } catch (error) {
       if (this.closed) return;

@@ -23,14 +23,25 @@ after(async () => {
 
 describe('the typed client', () => {
   it('searches, with every option', async () => {
-    const result = await client.search({ query: 'robot perception', k: 3, offset: 1, mode: 'hybrid', fields: ['title', 'year'], filter: { year: { gte: 2025 } }, explain: true });
+    const result = await client.search({
+      query: 'robot perception',
+      k: 3,
+      offset: 1,
+      mode: 'hybrid',
+      fields: ['title', 'year'],
+      filter: { year: { gte: 2025 } },
+      explain: true,
+    });
     assert.equal(result.hits.length, 3);
     assert.ok(result.hits.every((hit) => typeof hit.title === 'string' && hit.abstract === undefined && hit.explain !== undefined));
   });
 
   it('runs a batch, a similar-abstract search and a recommendation', async () => {
     const batch = await client.searchBatch({ queries: [{ query: 'speech' }, { query: 'graphs', k: 2 }] });
-    assert.deepEqual(batch.results.map((result) => result.hits.length), [10, 2]);
+    assert.deepEqual(
+      batch.results.map((result) => result.hits.length),
+      [10, 2],
+    );
     const similar = await client.similar({ abstract: 'We train a language model to reason step by step.', k: 2 });
     assert.equal(similar.hits.length, 2);
     const recommended = await client.recommend({ positive: ['2503.11731'], negative: [similar.hits[0]!.id], k: 4 });

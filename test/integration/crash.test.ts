@@ -78,10 +78,14 @@ describe('a crash while writing (SIGKILL)', () => {
         }
         batches.push(batch);
         try {
-          await client.createPapers(batch.ids.map((id, i) => ({ id, title: `Crash test ${id}`, abstract: `Paper ${batch.words[i]} written by writer ${name} before the crash.` })));
+          await client.createPapers(
+            batch.ids.map((id, i) => ({ id, title: `Crash test ${id}`, abstract: `Paper ${batch.words[i]} written by writer ${name} before the crash.` })),
+          );
           batch.acknowledged = true;
           if (n % 4 === 3) {
-            const victim = batches.find((earlier) => earlier.acknowledged && !acknowledgedDeletes.has(earlier.ids[0]!) && !unansweredDeletes.has(earlier.ids[0]!))!.ids[0]!;
+            const victim = batches.find(
+              (earlier) => earlier.acknowledged && !acknowledgedDeletes.has(earlier.ids[0]!) && !unansweredDeletes.has(earlier.ids[0]!),
+            )!.ids[0]!;
             unansweredDeletes.add(victim);
             await client.deletePaper(victim);
             unansweredDeletes.delete(victim);

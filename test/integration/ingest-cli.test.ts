@@ -43,7 +43,10 @@ describe('npm run ingest', () => {
     assert.equal((manifest.model as { id: string }).id, 'all-MiniLM-L6-v2');
     assert.equal((manifest.model as { onnxSha256: string }).onnxSha256, 'afdb6f1a0e45b715d0bb9b11772f032c399babd23bfc31fed1c170afc848bdb1');
     const papers = await readPapers(indexDir);
-    assert.deepEqual(papers.map((paper) => paper.id), ['p1', 'p2', '6']);
+    assert.deepEqual(
+      papers.map((paper) => paper.id),
+      ['p1', 'p2', '6'],
+    );
     assert.deepEqual(papers[0], {
       id: 'p1',
       title: 'Sparse attention for long documents',
@@ -68,7 +71,16 @@ describe('npm run ingest', () => {
 
   it('reads CSV with mapped field names', async () => {
     const indexDir = join(workDir, 'csv');
-    const result = await runCli('ingest', ['--input', join(fixtures, 'ingest-papers.csv'), '--index', indexDir, '--id-field', 'paper_id', '--abstract-field', 'summary']);
+    const result = await runCli('ingest', [
+      '--input',
+      join(fixtures, 'ingest-papers.csv'),
+      '--index',
+      indexDir,
+      '--id-field',
+      'paper_id',
+      '--abstract-field',
+      'summary',
+    ]);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stderr, /read 3, indexed 2, rejected 1 \(missing_abstract: 1\)/);
     const papers = await readPapers(indexDir);
@@ -119,9 +131,20 @@ describe('npm run ingest', () => {
     const failed = await runCli('ingest', ['--input', join(fixtures, 'ingest-malformed.json'), '--index', indexDir]);
     assert.equal(failed.code, 1);
     assert.match(failed.stderr, /input_malformed/);
-    assert.deepEqual((await readPapers(indexDir)).map((paper) => paper.id), ['j1', 'j2'], 'the previous index is untouched');
-    assert.equal((await runCli('ingest', ['--input', join(fixtures, 'ingest-papers.csv'), '--index', indexDir, '--id-field', 'paper_id', '--abstract-field', 'summary'])).code, 0);
-    assert.deepEqual((await readPapers(indexDir)).map((paper) => paper.id), ['c1', 'c2']);
+    assert.deepEqual(
+      (await readPapers(indexDir)).map((paper) => paper.id),
+      ['j1', 'j2'],
+      'the previous index is untouched',
+    );
+    assert.equal(
+      (await runCli('ingest', ['--input', join(fixtures, 'ingest-papers.csv'), '--index', indexDir, '--id-field', 'paper_id', '--abstract-field', 'summary']))
+        .code,
+      0,
+    );
+    assert.deepEqual(
+      (await readPapers(indexDir)).map((paper) => paper.id),
+      ['c1', 'c2'],
+    );
   });
 
   it('refuses to build over a folder of other files, and leaves them alone', async () => {

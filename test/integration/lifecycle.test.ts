@@ -24,7 +24,14 @@ after(async () => {
 
 describe('readiness', () => {
   it('answers 503 on /readyz and the API until the service is ready, while /healthz is up', async () => {
-    const app = createApp({ state: new ServiceState(), log: silentLog, maxBodyBytes: 1024, writeMaxBodyBytes: 4096, apiKeys: new ApiKeys([]), authReads: false });
+    const app = createApp({
+      state: new ServiceState(),
+      log: silentLog,
+      maxBodyBytes: 1024,
+      writeMaxBodyBytes: 4096,
+      apiKeys: new ApiKeys([]),
+      authReads: false,
+    });
     const server = app.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
@@ -54,7 +61,11 @@ describe('refusing an index it cannot serve', () => {
   }
 
   const cases: { name: string; edit: (manifest: Record<string, unknown>) => void; message: RegExp }[] = [
-    { name: 'another model', edit: (m) => ((m.model as Record<string, unknown>).onnxSha256 = 'f'.repeat(64)), message: /index_incompatible.*Rebuild the index/s },
+    {
+      name: 'another model',
+      edit: (m) => ((m.model as Record<string, unknown>).onnxSha256 = 'f'.repeat(64)),
+      message: /index_incompatible.*Rebuild the index/s,
+    },
     { name: 'another dimension', edit: (m) => ((m.model as Record<string, unknown>).dimension = 768), message: /index_incompatible.*dimension 768/s },
     { name: 'another format version', edit: (m) => (m.formatVersion = 99), message: /index_incompatible.*format version 99/s },
   ];
@@ -104,7 +115,13 @@ describe('refusing an index it cannot serve', () => {
 });
 
 /** The serve command as a child process, resolved once it is ready, with its logs so far. */
-async function startServeProcess(): Promise<{ child: ReturnType<typeof spawn>; base: string; port: number; exited: Promise<number | null>; logs: () => string }> {
+async function startServeProcess(): Promise<{
+  child: ReturnType<typeof spawn>;
+  base: string;
+  port: number;
+  exited: Promise<number | null>;
+  logs: () => string;
+}> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/cli/serve.ts')], {
     cwd: repoRoot,
     env: { ...process.env, INDEX_DIR: indexDir, MODEL_DIR: join(repoRoot, 'models'), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' },

@@ -70,7 +70,11 @@ describe('the OpenAPI document', () => {
     ajv.addSchema({ $id: 'doc', components: document.components }, 'doc');
     const check = async (method: 'get' | 'post' | 'put' | 'delete', path: string, documentedPath: string, status: number, json?: unknown) => {
       const headers = { authorization: `Bearer ${writeKey}` };
-      const response = await request(server.url, path, json === undefined ? { method: method.toUpperCase(), headers } : { method: method.toUpperCase(), json, headers });
+      const response = await request(
+        server.url,
+        path,
+        json === undefined ? { method: method.toUpperCase(), headers } : { method: method.toUpperCase(), json, headers },
+      );
       assert.equal(response.status, status, `${method} ${path}`);
       const schema = document.paths[documentedPath]![method]!.responses[String(status)]!.content['application/json'].schema;
       const resolved = JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"doc#/components/')) as Record<string, unknown>;

@@ -24,7 +24,10 @@ describe('fuseNormalized', () => {
     close(byLabel.get(2)!.score, 0.6 * 0.5);
     close(byLabel.get(3)!.score, 0.6 * 0 + 0.4 * 1);
     close(byLabel.get(4)!.score, 0.4 * 0.5);
-    assert.deepEqual(fused.map((item) => item.label), [1, 3, 2, 4]);
+    assert.deepEqual(
+      fused.map((item) => item.label),
+      [1, 3, 2, 4],
+    );
   });
 
   it('records the rank each retriever gave, and none where it did not return the paper', () => {
@@ -36,21 +39,52 @@ describe('fuseNormalized', () => {
   });
 
   it('weight 1 keeps the dense order, weight 0 the lexical order', () => {
-    assert.deepEqual(fuseNormalized(dense, lexical, { denseWeight: 1 }).slice(0, 3).map((item) => item.label), [1, 2, 3]);
-    assert.deepEqual(fuseNormalized(dense, lexical, { denseWeight: 0 }).slice(0, 3).map((item) => item.label), [3, 4, 1]);
+    assert.deepEqual(
+      fuseNormalized(dense, lexical, { denseWeight: 1 })
+        .slice(0, 3)
+        .map((item) => item.label),
+      [1, 2, 3],
+    );
+    assert.deepEqual(
+      fuseNormalized(dense, lexical, { denseWeight: 0 })
+        .slice(0, 3)
+        .map((item) => item.label),
+      [3, 4, 1],
+    );
   });
 
   it('handles an empty list and a list of equal scores', () => {
-    assert.deepEqual(fuseNormalized([], lexical, { denseWeight: 0.5 }).map((item) => item.label), [3, 4, 1]);
-    const flat = fuseNormalized([{ label: 7, score: 0.3 }, { label: 8, score: 0.3 }], [], { denseWeight: 0.5 });
-    assert.deepEqual(flat.map((item) => item.label), [7, 8], 'ties by label');
+    assert.deepEqual(
+      fuseNormalized([], lexical, { denseWeight: 0.5 }).map((item) => item.label),
+      [3, 4, 1],
+    );
+    const flat = fuseNormalized(
+      [
+        { label: 7, score: 0.3 },
+        { label: 8, score: 0.3 },
+      ],
+      [],
+      { denseWeight: 0.5 },
+    );
+    assert.deepEqual(
+      flat.map((item) => item.label),
+      [7, 8],
+      'ties by label',
+    );
     close(flat[0]!.score, 0.5);
   });
 });
 
 describe('fuseReciprocalRank', () => {
   it('sums 1 / (c + rank), by hand', () => {
-    const fused = fuseReciprocalRank([{ label: 1, score: 0.9 }, { label: 2, score: 0.8 }], [{ label: 2, score: 5 }], 60);
+    const fused = fuseReciprocalRank(
+      [
+        { label: 1, score: 0.9 },
+        { label: 2, score: 0.8 },
+      ],
+      [{ label: 2, score: 5 }],
+      60,
+    );
     close(fused[0]!.score, 1 / 62 + 1 / 61);
     assert.equal(fused[0]!.label, 2);
     close(fused[1]!.score, 1 / 61);

@@ -111,7 +111,10 @@ describe('Bm25Index scoring', () => {
 
   it('rejects parameters outside their range', () => {
     for (const parameters of [{ k1: -1 }, { k1: Number.NaN }, { b: 1.5 }, { b: -0.1 }]) {
-      assert.throws(() => Bm25Index.builder(parameters), (error: unknown) => error instanceof AppError && error.code === 'internal');
+      assert.throws(
+        () => Bm25Index.builder(parameters),
+        (error: unknown) => error instanceof AppError && error.code === 'internal',
+      );
     }
   });
 });
@@ -151,7 +154,10 @@ describe('Bm25Index search', () => {
       index.search('abstract', 3, (label) => label % 2 === 1).map((hit) => hit.label),
       [1, 3, 5],
     );
-    assert.deepEqual(index.search('abstract', 3, () => false), []);
+    assert.deepEqual(
+      index.search('abstract', 3, () => false),
+      [],
+    );
     const tinyIndex = indexOf(tiny);
     assert.deepEqual(
       tinyIndex.search('cat', 10, (label) => label !== 1).map((hit) => hit.label),
@@ -195,7 +201,10 @@ describe('Bm25Index search', () => {
 
   it('requires labels 0..N-1 in order and one build', () => {
     const builder = Bm25Index.builder();
-    assert.throws(() => builder.add(1, 'text'), (error: unknown) => error instanceof AppError && error.code === 'internal');
+    assert.throws(
+      () => builder.add(1, 'text'),
+      (error: unknown) => error instanceof AppError && error.code === 'internal',
+    );
     builder.add(0, 'text');
     assert.throws(() => builder.add(0, 'text'), AppError);
     builder.build();
@@ -242,7 +251,9 @@ describe('Bm25Index on a skewed vocabulary (several query terms)', () => {
 describe('Bm25Index serialization', () => {
   const random = seededRandom(11);
   const words = ['protein', 'folding', 'graph', 'neural', 'network', 'covid19', 'cell', 'gene', 'Москва', 'naïve', '3d', 'x'];
-  const texts = Array.from({ length: 300 }, () => Array.from({ length: 3 + Math.floor(random() * 30) }, () => words[Math.floor(random() * words.length)]!).join(' '));
+  const texts = Array.from({ length: 300 }, () =>
+    Array.from({ length: 3 + Math.floor(random() * 30) }, () => words[Math.floor(random() * words.length)]!).join(' '),
+  );
   const index = indexOf(texts, { k1: 1.1, b: 0.6 });
   const bytes = index.serialize();
 

@@ -152,7 +152,11 @@ describe('LiveIndex.apply', () => {
     const index = new LiveIndex(loaded);
     const added: Paper = { id: 'gone-soon', title: 'Ephemeral', abstract: 'About mayflies.' };
     index.apply(1, [put(added, newVectors[4]!)]);
-    index.apply(2, [{ op: 'delete', id: 'p5' }, { op: 'delete', id: 'gone-soon' }, { op: 'delete', id: 'no-such-id' }]);
+    index.apply(2, [
+      { op: 'delete', id: 'p5' },
+      { op: 'delete', id: 'gone-soon' },
+      { op: 'delete', id: 'no-such-id' },
+    ]);
 
     assert.equal(index.papers.labelOf('p5'), undefined);
     assert.equal(index.papers.labelOf('gone-soon'), undefined);
@@ -194,7 +198,10 @@ describe('LiveIndex.apply', () => {
     assert.equal(index.papers.labelOf('x'), undefined);
     index.apply(2, [{ op: 'delete', id: 'p0' }, put({ ...basePaper(0), abstract: 'Back again.' }, newVectors[1]!)]);
     assert.equal(index.papers.labelOf('p0'), baseCount + 1);
-    assert.deepEqual(index.snapshotDelta().added.map((entry) => entry.paper.id), ['p0']);
+    assert.deepEqual(
+      index.snapshotDelta().added.map((entry) => entry.paper.id),
+      ['p0'],
+    );
   });
 });
 

@@ -119,14 +119,18 @@ describe('LiveLexicalIndex with added papers', () => {
       }
       const actual = live.search(query, 100);
       assert.deepEqual(labels(actual), labels(expected), query);
-      actual.forEach((hit, i) => assert.ok(Math.abs(hit.score - expected[i]!.score) < 0.05 * expected[i]!.score, `${query}: ${hit.score} vs ${expected[i]!.score}`));
+      actual.forEach((hit, i) =>
+        assert.ok(Math.abs(hit.score - expected[i]!.score) < 0.05 * expected[i]!.score, `${query}: ${hit.score} vs ${expected[i]!.score}`),
+      );
     }
   });
 
   it('counts added papers in the document frequencies of base papers', () => {
     // "owl" is in base papers 1 and 4; adding two more owl papers lowers its idf, and so the
     // score of base paper 1 for "owl", exactly as in a rebuild.
-    const before = liveOf(evenBase).search('owl', 10).find((hit) => hit.label === 1)!.score;
+    const before = liveOf(evenBase)
+      .search('owl', 10)
+      .find((hit) => hit.label === 1)!.score;
     const live = liveOf(evenBase, ['owl ant ant ant', 'owl bee bee bee']);
     const after = live.search('owl', 10).find((hit) => hit.label === 1)!.score;
     assert.ok(after < before, `${after} < ${before}`);
@@ -175,7 +179,10 @@ describe('LiveLexicalIndex with added papers', () => {
     assert.ok(asked.includes(0) && asked.includes(7), 'accept is asked about base and added papers');
     // Scores of the papers kept are unchanged by the filter.
     for (const hit of filtered) assert.equal(hit.score, all.find((other) => other.label === hit.label)!.score);
-    assert.deepEqual(live.search('cat dog', 10, () => false), []);
+    assert.deepEqual(
+      live.search('cat dog', 10, () => false),
+      [],
+    );
   });
 
   it('returns at most k hits, the best first', () => {

@@ -1,12 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  defaultFieldMap,
-  mapRecordToPaper,
-  withFieldOverrides,
-  type MappingResult,
-  type RejectionReason,
-} from '../../src/ingest/paper-mapping.js';
+import { defaultFieldMap, mapRecordToPaper, withFieldOverrides, type MappingResult, type RejectionReason } from '../../src/ingest/paper-mapping.js';
 import { normalizeDoi, type Paper } from '../../src/store/paper.js';
 
 function accepted(result: MappingResult): Paper {
@@ -110,11 +104,7 @@ describe('mapRecordToPaper: accepted records', () => {
 
   it('splits a categories string such as "cs.CV cs.LG"', () => {
     assert.deepEqual(accepted(mapRecordToPaper({ id: 'x', abstract: 'a', categories: 'cs.CV cs.LG' })).categories, ['cs.CV', 'cs.LG']);
-    assert.deepEqual(accepted(mapRecordToPaper({ id: 'x', abstract: 'a', categories: 'cs.CV, cs.LG;stat.ML' })).categories, [
-      'cs.CV',
-      'cs.LG',
-      'stat.ML',
-    ]);
+    assert.deepEqual(accepted(mapRecordToPaper({ id: 'x', abstract: 'a', categories: 'cs.CV, cs.LG;stat.ML' })).categories, ['cs.CV', 'cs.LG', 'stat.ML']);
   });
 
   it('omits authors and categories that are empty after splitting', () => {
@@ -162,7 +152,13 @@ describe('mapRecordToPaper: accepted records', () => {
   });
 
   it('normalizes a DOI written as a URL or with doi: prefix to the bare lower-case form', () => {
-    for (const doi of ['https://doi.org/10.1000/ABC.Def', 'http://dx.doi.org/10.1000/abc.def', 'HTTPS://DOI.ORG/10.1000/ABC.DEF', 'doi:10.1000/abc.DEF', ' 10.1000/ABC.def ']) {
+    for (const doi of [
+      'https://doi.org/10.1000/ABC.Def',
+      'http://dx.doi.org/10.1000/abc.def',
+      'HTTPS://DOI.ORG/10.1000/ABC.DEF',
+      'doi:10.1000/abc.DEF',
+      ' 10.1000/ABC.def ',
+    ]) {
       assert.equal(accepted(mapRecordToPaper({ id: 'x', abstract: 'a', doi })).doi, '10.1000/abc.def', doi);
     }
   });

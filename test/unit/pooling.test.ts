@@ -94,10 +94,7 @@ describe('poolAndNormalize', () => {
   });
 
   it('gives a zero vector (not NaN) for a row whose tokens are all padding', () => {
-    const [vector] = poolAndNormalize(
-      { data: Float32Array.from([5, 6, 7, 8]), batch: 1, tokens: 2, dimension: 2, attentionMask: [0, 0] },
-      'mean',
-    );
+    const [vector] = poolAndNormalize({ data: Float32Array.from([5, 6, 7, 8]), batch: 1, tokens: 2, dimension: 2, attentionMask: [0, 0] }, 'mean');
     assert.deepEqual(Array.from(vector!), [0, 0]);
   });
 

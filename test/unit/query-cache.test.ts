@@ -42,7 +42,10 @@ describe('QueryCachingEmbedder', () => {
     await cached.embedQueries(['a']);
     const vectors = await cached.embedQueries(['bbb', 'a', 'bbb', 'cc']);
     assert.deepEqual(inner.queryCalls, [['a'], ['bbb', 'cc']]);
-    assert.deepEqual(vectors.map((vector) => vector[0]), [3, 1, 3, 2]);
+    assert.deepEqual(
+      vectors.map((vector) => vector[0]),
+      [3, 1, 3, 2],
+    );
   });
 
   it('drops the least recently used entry past its capacity', async () => {

@@ -215,7 +215,10 @@ describe('openRecordSource: JSON array', () => {
 
 describe('openRecordSource: CSV', () => {
   it('uses the header for field names, keeps quoted commas, positions records by line', async () => {
-    const path = await writeInput('papers.csv', 'id,title,abstract,categories\np1,"Deep, wide nets","An abstract, with commas",cs.LG cs.CV\np2,Plain,"Said ""hi""",\n');
+    const path = await writeInput(
+      'papers.csv',
+      'id,title,abstract,categories\np1,"Deep, wide nets","An abstract, with commas",cs.LG cs.CV\np2,Plain,"Said ""hi""",\n',
+    );
     assert.deepEqual(await readAll(path, 'csv'), [
       { position: 'line 2', value: { id: 'p1', title: 'Deep, wide nets', abstract: 'An abstract, with commas', categories: 'cs.LG cs.CV' } },
       { position: 'line 3', value: { id: 'p2', title: 'Plain', abstract: 'Said "hi"', categories: '' } },

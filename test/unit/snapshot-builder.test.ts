@@ -190,32 +190,29 @@ describe('buildSnapshot of an emptied index', () => {
     assert.deepEqual(empty.vectors.search(baseVectors[0]!, 3), []);
   });
 
-  it(
-    'extends an emptied index at the next snapshot',
-    async () => {
-      const { folder } = await baseIndex();
-      const all = Array.from({ length: baseCount }, (_, label) => label);
-      await buildSnapshot(folder, deltaOf(1, all, []));
-      // In a child process: the failure corrupts hnswlib's heap, which aborts the process at exit.
-      const source = (path: string) => JSON.stringify(pathToFileURL(fileURLToPath(new URL(path, import.meta.url))).href);
-      const script = [
-        `import { buildSnapshot } from ${source('../../src/writes/snapshot-builder.ts')};`,
-        `import { openIndexFolder } from ${source('../../src/index/index-folder.ts')};`,
-        `import { getModel } from ${source('../../src/embedding/model-registry.ts')};`,
-        `import { randomUnitVectors } from ${source('./support.ts')};`,
-        `const vectors = randomUnitVectors(2, ${dimension}, 2);`,
-        `const added = vectors.map((vector, i) => ({ paper: { id: 'n' + i, title: 'New ' + i, abstract: 'Added paper ' + i + '.' }, vector }));`,
-        `const result = await buildSnapshot(${JSON.stringify(folder)}, { walSeq: 2, removedBaseLabels: [], added });`,
-        `const loaded = await openIndexFolder(${JSON.stringify(folder)}, getModel('all-MiniLM-L6-v2'), 100);`,
-        `console.log(JSON.stringify({ count: result.manifest.count, label: loaded.vectors.search(vectors[1], 1)[0]?.label }));`,
-      ].join('\n');
-      const scriptPath = join(root(), `extend-emptied-${counter++}.mts`);
-      await writeFile(scriptPath, script);
-      const child = spawnSync(process.execPath, ['--import', 'tsx', scriptPath], { cwd: fileURLToPath(new URL('../..', import.meta.url)), encoding: 'utf8' });
-      assert.equal(child.status, 0, `the child failed (${child.signal ?? child.status}): ${child.stderr.split('\n').slice(0, 3).join(' | ')}`);
-      assert.deepEqual(JSON.parse(child.stdout), { count: 2, label: 1 });
-    },
-  );
+  it('extends an emptied index at the next snapshot', async () => {
+    const { folder } = await baseIndex();
+    const all = Array.from({ length: baseCount }, (_, label) => label);
+    await buildSnapshot(folder, deltaOf(1, all, []));
+    // In a child process: the failure corrupts hnswlib's heap, which aborts the process at exit.
+    const source = (path: string) => JSON.stringify(pathToFileURL(fileURLToPath(new URL(path, import.meta.url))).href);
+    const script = [
+      `import { buildSnapshot } from ${source('../../src/writes/snapshot-builder.ts')};`,
+      `import { openIndexFolder } from ${source('../../src/index/index-folder.ts')};`,
+      `import { getModel } from ${source('../../src/embedding/model-registry.ts')};`,
+      `import { randomUnitVectors } from ${source('./support.ts')};`,
+      `const vectors = randomUnitVectors(2, ${dimension}, 2);`,
+      `const added = vectors.map((vector, i) => ({ paper: { id: 'n' + i, title: 'New ' + i, abstract: 'Added paper ' + i + '.' }, vector }));`,
+      `const result = await buildSnapshot(${JSON.stringify(folder)}, { walSeq: 2, removedBaseLabels: [], added });`,
+      `const loaded = await openIndexFolder(${JSON.stringify(folder)}, getModel('all-MiniLM-L6-v2'), 100);`,
+      `console.log(JSON.stringify({ count: result.manifest.count, label: loaded.vectors.search(vectors[1], 1)[0]?.label }));`,
+    ].join('\n');
+    const scriptPath = join(root(), `extend-emptied-${counter++}.mts`);
+    await writeFile(scriptPath, script);
+    const child = spawnSync(process.execPath, ['--import', 'tsx', scriptPath], { cwd: fileURLToPath(new URL('../..', import.meta.url)), encoding: 'utf8' });
+    assert.equal(child.status, 0, `the child failed (${child.signal ?? child.status}): ${child.stderr.split('\n').slice(0, 3).join(' | ')}`);
+    assert.deepEqual(JSON.parse(child.stdout), { count: 2, label: 1 });
+  });
 });
 
 describe('buildSnapshot staging', () => {

@@ -123,7 +123,10 @@ describe('VectorIndex', () => {
     for (const query of queries) {
       const result = index.search(query, 10, even);
       assert.equal(result.length, 10);
-      assert.ok(result.every((neighbor) => even(neighbor.label)), JSON.stringify(result));
+      assert.ok(
+        result.every((neighbor) => even(neighbor.label)),
+        JSON.stringify(result),
+      );
       assertScoresClose(result, bruteForce(vectors, query, 10, even));
     }
   });
@@ -152,11 +155,17 @@ describe('VectorIndex', () => {
   it('searchNear returns the neighbours of a stored vector without itself or the excluded, with and without a filter', () => {
     const index = buildIndex(vectors);
     const unfiltered = index.searchNear(5, 8, new Set([7]));
-    assertScoresClose(unfiltered, bruteForce(vectors, vectors[5]!, 8, (label) => label !== 5 && label !== 7));
+    assertScoresClose(
+      unfiltered,
+      bruteForce(vectors, vectors[5]!, 8, (label) => label !== 5 && label !== 7),
+    );
     const even = (label: number) => label % 2 === 0;
     const filtered = index.searchNear(5, 8, new Set([6]), even);
     assert.equal(filtered.length, 8);
-    assertScoresClose(filtered, bruteForce(vectors, vectors[5]!, 8, (label) => even(label) && label !== 5 && label !== 6));
+    assertScoresClose(
+      filtered,
+      bruteForce(vectors, vectors[5]!, 8, (label) => even(label) && label !== 5 && label !== 6),
+    );
   });
 
   it('searchExcluding leaves the excluded labels out and still returns k', () => {
@@ -164,7 +173,10 @@ describe('VectorIndex', () => {
     const excluded = new Set(bruteForce(vectors, queries[1]!, 5).map((neighbor) => neighbor.label));
     const result = index.searchExcluding(queries[1]!, 10, excluded);
     assert.equal(result.length, 10);
-    assertScoresClose(result, bruteForce(vectors, queries[1]!, 10, (label) => !excluded.has(label)));
+    assertScoresClose(
+      result,
+      bruteForce(vectors, queries[1]!, 10, (label) => !excluded.has(label)),
+    );
   });
 
   it('never returns a removed (tombstoned) vector, and still returns k', () => {
@@ -185,7 +197,10 @@ describe('VectorIndex', () => {
       result.map((neighbor) => neighbor.label).sort((a, b) => a - b),
       [3, 150],
     );
-    assert.deepEqual(index.search(queries[0]!, 10, () => false), []);
+    assert.deepEqual(
+      index.search(queries[0]!, 10, () => false),
+      [],
+    );
   });
 
   it('returns the stored vector of a label exactly', () => {

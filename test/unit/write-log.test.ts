@@ -469,7 +469,10 @@ describe('WriteLog segments', () => {
 
 describe('WriteLog failed appends', () => {
   /** Replaces a FileHandle method (for every handle) until the returned function is called. */
-  async function patchFileHandle(name: 'write' | 'datasync', replacement: (original: (...args: unknown[]) => Promise<unknown>) => (...args: unknown[]) => Promise<unknown>) {
+  async function patchFileHandle(
+    name: 'write' | 'datasync',
+    replacement: (original: (...args: unknown[]) => Promise<unknown>) => (...args: unknown[]) => Promise<unknown>,
+  ) {
     const probe = await open(join(root(), 'probe'), 'a');
     const prototype = Object.getPrototypeOf(probe) as Record<string, (...args: unknown[]) => Promise<unknown>>;
     await probe.close();
@@ -480,63 +483,61 @@ describe('WriteLog failed appends', () => {
     };
   }
 
-  it(
-    'an append whose flush fails leaves nothing behind, so the write can be retried under its seq',
-    async () => {
-      const folder = await freshLogFolder();
-      const opened = await WriteLog.open(folder, lineage, 1);
-      const [one, two] = sampleWrites(2);
-      await opened.log.append([one!]);
-      const restore = await patchFileHandle('datasync', () => () => Promise.reject(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' })));
-      try {
-        await assert.rejects(opened.log.append([two!]), /EIO/);
-      } finally {
-        restore();
-      }
-      // The caller reported the write as not applied and reuses seq 2 for the next one (as WriteService does).
+  it('an append whose flush fails leaves nothing behind, so the write can be retried under its seq', async () => {
+    const folder = await freshLogFolder();
+    const opened = await WriteLog.open(folder, lineage, 1);
+    const [one, two] = sampleWrites(2);
+    await opened.log.append([one!]);
+    const restore = await patchFileHandle('datasync', () => () => Promise.reject(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' })));
+    try {
+      await assert.rejects(opened.log.append([two!]), /EIO/);
+    } finally {
+      restore();
+    }
+    // The caller reported the write as not applied and reuses seq 2 for the next one (as WriteService does).
+    await opened.log.append([two!]);
+    await opened.log.close();
+
+    const reopened = await WriteLog.open(folder, lineage, 1);
+    try {
+      assertSameWrites(reopened.records, [one!, two!]);
+    } finally {
+      await reopened.log.close();
+    }
+  });
+
+  it('an append never reports success for a line only partly written', async () => {
+    const folder = await freshLogFolder();
+    const opened = await WriteLog.open(folder, lineage, 1);
+    const [one, two] = sampleWrites(2);
+    await opened.log.append([one!]);
+    // write(2) may write fewer bytes than asked (a full disk); Node reports that in bytesWritten.
+    const restore = await patchFileHandle(
+      'write',
+      (original) =>
+        function (this: unknown, data: unknown, ...rest: unknown[]) {
+          return original.call(this, typeof data === 'string' ? data.slice(0, Math.floor(data.length / 2)) : data, ...rest);
+        },
+    );
+    let acknowledged = false;
+    try {
       await opened.log.append([two!]);
+      acknowledged = true;
+    } catch {
+      // Refusing the write is fine: it was never acknowledged.
+    } finally {
+      restore();
       await opened.log.close();
-
-      const reopened = await WriteLog.open(folder, lineage, 1);
-      try {
-        assertSameWrites(reopened.records, [one!, two!]);
-      } finally {
-        await reopened.log.close();
-      }
-    },
-  );
-
-  it(
-    'an append never reports success for a line only partly written',
-    async () => {
-      const folder = await freshLogFolder();
-      const opened = await WriteLog.open(folder, lineage, 1);
-      const [one, two] = sampleWrites(2);
-      await opened.log.append([one!]);
-      // write(2) may write fewer bytes than asked (a full disk); Node reports that in bytesWritten.
-      const restore = await patchFileHandle('write', (original) => function (this: unknown, data: unknown, ...rest: unknown[]) {
-        return original.call(this, typeof data === 'string' ? data.slice(0, Math.floor(data.length / 2)) : data, ...rest);
-      });
-      let acknowledged = false;
-      try {
-        await opened.log.append([two!]);
-        acknowledged = true;
-      } catch {
-        // Refusing the write is fine: it was never acknowledged.
-      } finally {
-        restore();
-        await opened.log.close();
-      }
-      const reopened = await WriteLog.open(folder, lineage, 1);
-      try {
-        assert.deepEqual(
-          reopened.records.map((record) => record.seq),
-          acknowledged ? [1, 2] : [1],
-          acknowledged ? 'an acknowledged write was lost at replay' : undefined,
-        );
-      } finally {
-        await reopened.log.close();
-      }
-    },
-  );
+    }
+    const reopened = await WriteLog.open(folder, lineage, 1);
+    try {
+      assert.deepEqual(
+        reopened.records.map((record) => record.seq),
+        acknowledged ? [1, 2] : [1],
+        acknowledged ? 'an acknowledged write was lost at replay' : undefined,
+      );
+    } finally {
+      await reopened.log.close();
+    }
+  });
 });

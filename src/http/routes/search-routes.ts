@@ -30,7 +30,9 @@ export function searchRoutes(requireService: (response: Response) => SearchServi
   router.post('/v1/search/batch', async (request, response) => {
     const started = performance.now();
     const body = parseInput(batchSearchRequestSchema, request.body, 'body');
-    const results = await requireService(response).searchTextBatch(body.queries.map((item) => ({ query: item.query, options: { ...listOptions(item), mode: item.mode } })));
+    const results = await requireService(response).searchTextBatch(
+      body.queries.map((item) => ({ query: item.query, options: { ...listOptions(item), mode: item.mode } })),
+    );
     response.json({
       results: results.map((hits, i) => ({ hits: hits.map((hit) => selectFields(hit, body.queries[i]!.fields)) })),
       took_ms: elapsedMs(started),

@@ -27,10 +27,16 @@ export function writeRoutes({ requireService, requireWrites }: WriteRouteDepende
     const papers = inputs.map((input, i) => toStoredPaper(input, input.id ?? randomUUID(), batch ? `body.papers.${i}` : 'body'));
     const duplicates = papers.map((paper) => paper.id).filter((id, i, ids) => ids.indexOf(id) !== i);
     if (duplicates.length > 0) {
-      throw new AppError('invalid_input', `Invalid request body: body.papers: ids must be unique within one request (${[...new Set(duplicates)].map((id) => `"${id}"`).join(', ')} repeat).`, {
-        issues: [{ path: 'body.papers', message: 'duplicate ids', code: 'custom' }],
-        ids: [...new Set(duplicates)],
-      });
+      throw new AppError(
+        'invalid_input',
+        `Invalid request body: body.papers: ids must be unique within one request (${[...new Set(duplicates)].map((id) => `"${id}"`).join(', ')} repeat).`,
+        {
+          details: {
+            issues: [{ path: 'body.papers', message: 'duplicate ids', code: 'custom' }],
+            ids: [...new Set(duplicates)],
+          },
+        },
+      );
     }
     await requireWrites(response).create(papers);
     response.status(201);
@@ -50,7 +56,9 @@ export function writeRoutes({ requireService, requireWrites }: WriteRouteDepende
     const id = requireService(response).storedId(named) ?? named;
     if (input.id !== undefined && input.id !== id) {
       throw new AppError('invalid_input', `The body's id "${input.id}" differs from the path's "${id}"; leave it out or make them equal.`, {
-        issues: [{ path: 'body.id', message: 'differs from the path id', code: 'custom' }],
+        details: {
+          issues: [{ path: 'body.id', message: 'differs from the path id', code: 'custom' }],
+        },
       });
     }
     const paper = toStoredPaper(input, id, 'body');
@@ -62,7 +70,7 @@ export function writeRoutes({ requireService, requireWrites }: WriteRouteDepende
     const started = performance.now();
     const { id: named } = parseInput(paperIdParamsSchema, request.params, 'params');
     const id = requireService(response).storedId(named);
-    if (id === undefined) throw new AppError('paper_not_found', `No paper with id "${named}".`, { id: named });
+    if (id === undefined) throw new AppError('paper_not_found', `No paper with id "${named}".`, { details: { id: named } });
     await requireWrites(response).delete(id);
     response.json({ id, deleted: true, took_ms: elapsedMs(started) });
   });
@@ -73,6 +81,9 @@ export function writeRoutes({ requireService, requireWrites }: WriteRouteDepende
 /** Ingestion's mapping, so a written paper is normalized exactly like an ingested one. */
 function toStoredPaper(input: PaperInput, id: string, path: string): Paper {
   const mapped = mapRecordToPaper({ ...input, id });
-  if (!mapped.ok) throw new AppError('invalid_input', `Invalid paper at ${path}: ${mapped.message}.`, { issues: [{ path, message: mapped.message, code: 'custom' }] });
+  if (!mapped.ok)
+    throw new AppError('invalid_input', `Invalid paper at ${path}: ${mapped.message}.`, {
+      details: { issues: [{ path, message: mapped.message, code: 'custom' }] },
+    });
   return mapped.paper;
 }

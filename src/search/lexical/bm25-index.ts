@@ -353,8 +353,7 @@ function topK(labels: Uint32Array, scores: Float64Array, limit: number, accept?:
   const heapScores = new Float64Array(size);
   let filled = 0;
   // a is worse than b: lower score, or the same score and a larger label.
-  const worse = (scoreA: number, labelA: number, scoreB: number, labelB: number): boolean =>
-    scoreA < scoreB || (scoreA === scoreB && labelA > labelB);
+  const worse = (scoreA: number, labelA: number, scoreB: number, labelB: number): boolean => scoreA < scoreB || (scoreA === scoreB && labelA > labelB);
 
   const siftDown = (start: number): void => {
     let i = start;
