@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { VectorIndex } from '../../src/index/vector-index.js';
+import { VectorIndex } from '../../src/storage/embedded/vector-index.js';
 import { reportResult } from '../lib/child-result.js';
 import { recallAt10, type GroundTruth } from '../lib/exact.js';
 import { summarizeLatencies } from '../lib/stats.js';

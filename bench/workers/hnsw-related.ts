@@ -8,7 +8,7 @@
  */
 import { parseArgs } from 'node:util';
 import hnswlib from 'hnswlib-node';
-import { VectorIndex } from '../../src/index/vector-index.js';
+import { VectorIndex } from '../../src/storage/embedded/vector-index.js';
 import { reportResult } from '../lib/child-result.js';
 import { memoryMiB } from '../lib/process-memory.js';
 import { summarizeLatencies } from '../lib/stats.js';

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { loadEmbedder } from '../embedding/load-embedder.js';
 import { defaultModelId, getModel, halfWindowStrategy, knownModelIds, withLongPassages } from '../embedding/model-registry.js';
 import { ingestPapers, type IngestSummary } from '../ingest/ingest.js';
-import { withFieldOverrides } from '../ingest/paper-mapping.js';
+import { withFieldOverrides } from '../papers/paper-record.js';
 import { createProgressReporter } from '../ingest/progress.js';
 import { detectFormat, inputFormats } from '../ingest/record-readers.js';
 import { parseCliArguments } from './cli-arguments.js';

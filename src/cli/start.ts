@@ -3,7 +3,7 @@ import { defaultModelId, getModel } from '../embedding/model-registry.js';
 import { ingestPapers } from '../ingest/ingest.js';
 import { createProgressReporter } from '../ingest/progress.js';
 import { detectFormat } from '../ingest/record-readers.js';
-import { readManifest } from '../index/manifest.js';
+import { readManifest } from '../storage/embedded/manifest.js';
 import { isAppError } from '../errors.js';
 import { runCli } from './run-cli.js';
 import { serveUntilSignal } from './serve-until-signal.js';

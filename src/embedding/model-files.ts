@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import yauzl from 'yauzl';
 import { AppError } from '../errors.js';
-import { replaceDirectory, sha256OfFile, stagingPathFor } from '../fs-atomic.js';
+import { replaceDirectory, sha256OfFile, stagingPathFor } from '../shared/fs-atomic.js';
 import type { Logger } from '../log.js';
 import type { ModelDescription } from './model-registry.js';
 

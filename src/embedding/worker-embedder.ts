@@ -1,6 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import { AppError } from '../errors.js';
-import { startSiblingWorker } from '../worker-threads.js';
+import { startSiblingWorker } from '../shared/worker-threads.js';
 import type { Embedder } from './embedder.js';
 import type { ModelDescription } from './model-registry.js';
 import type { TransformersEmbedderOptions } from './transformers-embedder.js';

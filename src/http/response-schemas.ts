@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { searchModes } from '../search/search-modes.js';
-import { paperSchema } from '../store/paper.js';
+import { paperSchema } from '../papers/paper.js';
 
 /** What the API answers, as zod schemas: the OpenAPI document is generated from them. */
 const explanationSchema = z.object({

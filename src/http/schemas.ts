@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { searchModes } from '../search/search-modes.js';
-import { paperSchema } from '../store/paper.js';
+import { paperSchema } from '../papers/paper.js';
 
 /** Deepest result a page may reach (offset + k): past it, approximate search order is not worth paging. */
 export const maxPageEnd = 1_000;

@@ -1,10 +1,10 @@
 import { paperPassage, type Embedder } from '../embedding/embedder.js';
 import { AppError } from '../errors.js';
-import { IndexFolderWriter } from '../index/index-folder.js';
-import type { Manifest } from '../index/manifest.js';
+import { IndexFolderWriter } from '../storage/embedded/index-folder.js';
+import type { Manifest } from '../storage/embedded/manifest.js';
 import type { Logger } from '../log.js';
-import type { Paper } from '../store/paper.js';
-import { defaultFieldMap, mapRecordToPaper, type FieldMap, type RejectionReason } from './paper-mapping.js';
+import type { Paper } from '../papers/paper.js';
+import { defaultFieldMap, mapRecordToPaper, type FieldMap, type RejectionReason } from '../papers/paper-record.js';
 import type { ProgressReporter } from './progress.js';
 import { openRecordSource, type InputFormat } from './record-readers.js';
 

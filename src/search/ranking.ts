@@ -1,5 +1,5 @@
-import type { Neighbor } from '../index/vector-index.js';
-import type { Paper } from '../store/paper.js';
+import type { Neighbor } from '../storage/embedded/vector-index.js';
+import type { Paper } from '../papers/paper.js';
 
 /** Why a hit was returned (with `explain: true`). */
 export interface Explanation {

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { paperPassage, type Embedder } from '../embedding/embedder.js';
 import { AppError } from '../errors.js';
-import type { LiveIndex } from '../index/live-index.js';
-import type { Manifest } from '../index/manifest.js';
-import type { Paper } from '../store/paper.js';
+import type { LiveIndex } from '../storage/embedded/live-index.js';
+import type { Manifest } from '../storage/embedded/manifest.js';
+import type { Paper } from '../papers/paper.js';
 import { fuseNormalized, type FusedLabel, type ScoredLabel } from './fusion.js';
-import { bothAccept, compileFilter as compilePaperFilter, type PaperFilter } from './paper-filter.js';
+import { bothAccept, compileFilter as compilePaperFilter, type PaperFilter } from '../papers/paper-filter.js';
 import { recommendationVector } from './recommend.js';
 import { roundScore, toHits, type Hit } from './ranking.js';
 import { splitSentences } from './sentences.js';

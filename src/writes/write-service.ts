@@ -3,15 +3,15 @@ import type { Worker } from 'node:worker_threads';
 import { AppError, errorCatalog, type ErrorCode } from '../errors.js';
 import { paperPassage } from '../embedding/embedder.js';
 import type { ModelDescription } from '../embedding/model-registry.js';
-import { openIndexFolder } from '../index/index-folder.js';
-import { LiveIndex, type SnapshotDelta, type WriteOperation } from '../index/live-index.js';
-import { lineageOf, readManifest } from '../index/manifest.js';
+import { openIndexFolder } from '../storage/embedded/index-folder.js';
+import { LiveIndex, type SnapshotDelta, type WriteOperation } from '../storage/embedded/live-index.js';
+import { lineageOf, readManifest } from '../storage/embedded/manifest.js';
 import type { Logger } from '../log.js';
 import type { SearchService } from '../search/search-service.js';
-import type { Paper } from '../store/paper.js';
-import { startSiblingWorker } from '../worker-threads.js';
-import type { SnapshotResult } from './snapshot-builder.js';
-import { WriteLog, type LoggedWrite } from './write-log.js';
+import type { Paper } from '../papers/paper.js';
+import { startSiblingWorker } from '../shared/worker-threads.js';
+import type { SnapshotResult } from '../storage/embedded/snapshots/snapshot-builder.js';
+import { WriteLog, type LoggedWrite } from '../storage/embedded/write-log/write-log.js';
 
 export interface WriteServiceOptions {
   walDir: string;

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { getModel } from '../../src/embedding/model-registry.js';
-import { IndexFolderWriter, openIndexFolder } from '../../src/index/index-folder.js';
-import { describeModel, indexFiles, indexFormatVersion, manifestFileName, readManifest, writeManifest } from '../../src/index/manifest.js';
-import { defaultHnswParameters } from '../../src/index/vector-index.js';
-import type { Paper } from '../../src/store/paper.js';
+import { IndexFolderWriter, openIndexFolder } from '../../src/storage/embedded/index-folder.js';
+import { describeModel, indexFiles, indexFormatVersion, manifestFileName, readManifest, writeManifest } from '../../src/storage/embedded/manifest.js';
+import { defaultHnswParameters } from '../../src/storage/embedded/vector-index.js';
+import type { Paper } from '../../src/papers/paper.js';
 import { isAppErrorWithCode, randomUnitVectors, temporaryRoot } from './support.js';
 
 const model = getModel('all-MiniLM-L6-v2');

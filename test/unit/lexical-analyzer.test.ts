@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { TermDictionary, analyze, englishStopWords } from '../../src/search/lexical/analyzer.js';
+import { TermDictionary, analyze, englishStopWords } from '../../src/storage/embedded/lexical/analyzer.js';
 
 describe('analyze', () => {
   it('stems with Porter', () => {

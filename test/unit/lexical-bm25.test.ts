@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AppError } from '../../src/errors.js';
-import { analyze } from '../../src/search/lexical/analyzer.js';
-import { Bm25Index, defaultBm25Parameters, type LexicalHit } from '../../src/search/lexical/bm25-index.js';
+import { analyze } from '../../src/storage/embedded/lexical/analyzer.js';
+import { Bm25Index, defaultBm25Parameters, type LexicalHit } from '../../src/storage/embedded/lexical/bm25-index.js';
 import { seededRandom } from './support.js';
 
 function indexOf(texts: readonly string[], parameters?: { k1?: number; b?: number }): Bm25Index {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Bm25Index, type LexicalHit } from '../../src/search/lexical/bm25-index.js';
-import { LiveLexicalIndex } from '../../src/search/lexical/live-lexical-index.js';
+import { Bm25Index, type LexicalHit } from '../../src/storage/embedded/lexical/bm25-index.js';
+import { LiveLexicalIndex } from '../../src/storage/embedded/lexical/live-lexical-index.js';
 import { seededRandom } from './support.js';
 
 function indexOf(texts: readonly string[]): Bm25Index {

@@ -13,7 +13,7 @@ import {
   readManifest,
   writeManifest,
   type Manifest,
-} from '../../src/index/manifest.js';
+} from '../../src/storage/embedded/manifest.js';
 import { isAppErrorWithCode, temporaryRoot } from './support.js';
 
 const miniLm = getModel('all-MiniLM-L6-v2');

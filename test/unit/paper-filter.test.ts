@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { bothAccept, compileFilter, type PaperFilter } from '../../src/search/paper-filter.js';
-import type { Paper } from '../../src/store/paper.js';
+import { bothAccept, compileFilter, type PaperFilter } from '../../src/papers/paper-filter.js';
+import type { Paper } from '../../src/papers/paper.js';
 
 const papers: Paper[] = [
   { id: 'a', title: 'A', abstract: 'x', year: 2019, categories: ['cs.CV'], authors: ['Ada Lovelace'] },

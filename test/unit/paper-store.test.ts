@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { Paper } from '../../src/store/paper.js';
-import { PaperStore, PaperStoreWriter } from '../../src/store/paper-store.js';
+import type { Paper } from '../../src/papers/paper.js';
+import { PaperStore, PaperStoreWriter } from '../../src/storage/embedded/paper-store.js';
 import { isAppErrorWithCode, temporaryRoot } from './support.js';
 
 const papers: Paper[] = [

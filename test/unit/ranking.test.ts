@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Neighbor } from '../../src/index/vector-index.js';
+import type { Neighbor } from '../../src/storage/embedded/vector-index.js';
 import { roundScore, selectFields, toHits } from '../../src/search/ranking.js';
-import type { Paper } from '../../src/store/paper.js';
+import type { Paper } from '../../src/papers/paper.js';
 
 const papers: Paper[] = [
   { id: 'c', title: 'Gamma', abstract: 'third', year: 2020, authors: ['A'] },

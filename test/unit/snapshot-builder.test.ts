@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, it } from 'node:test';
 import { getModel } from '../../src/embedding/model-registry.js';
-import { IndexFolderWriter, openIndexFolder } from '../../src/index/index-folder.js';
-import type { SnapshotDelta } from '../../src/index/live-index.js';
-import { indexFiles, manifestFileName, readManifest, type Manifest } from '../../src/index/manifest.js';
-import type { Paper } from '../../src/store/paper.js';
-import { buildSnapshot } from '../../src/writes/snapshot-builder.js';
+import { IndexFolderWriter, openIndexFolder } from '../../src/storage/embedded/index-folder.js';
+import type { SnapshotDelta } from '../../src/storage/embedded/live-index.js';
+import { indexFiles, manifestFileName, readManifest, type Manifest } from '../../src/storage/embedded/manifest.js';
+import type { Paper } from '../../src/papers/paper.js';
+import { buildSnapshot } from '../../src/storage/embedded/snapshots/snapshot-builder.js';
 import { isAppErrorWithCode, randomUnitVectors, temporaryRoot } from './support.js';
 
 const model = getModel('all-MiniLM-L6-v2');

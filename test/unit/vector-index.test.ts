@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { VectorIndex, defaultHnswParameters, type Neighbor } from '../../src/index/vector-index.js';
+import { VectorIndex, defaultHnswParameters, type Neighbor } from '../../src/storage/embedded/vector-index.js';
 import { randomUnitVectors } from './support.js';
 
 function dot(a: Float32Array, b: Float32Array): number {

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { appendFile, mkdir, open, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { WriteOperation } from '../../src/index/live-index.js';
-import type { Paper } from '../../src/store/paper.js';
-import { WriteLog, type LoggedWrite } from '../../src/writes/write-log.js';
+import type { WriteOperation } from '../../src/storage/embedded/live-index.js';
+import type { Paper } from '../../src/papers/paper.js';
+import { WriteLog, type LoggedWrite } from '../../src/storage/embedded/write-log/write-log.js';
 import { isAppErrorWithCode, randomUnitVectors, temporaryRoot } from './support.js';
 
 const dimension = 8;

@@ -1,5 +1,5 @@
 import { Router, type Response } from 'express';
-import type { PaperFilter } from '../../search/paper-filter.js';
+import type { PaperFilter } from '../../papers/paper-filter.js';
 import { selectFields } from '../../search/ranking.js';
 import type { RelatedOptions, SearchService } from '../../search/search-service.js';
 import type { WriteService } from '../../writes/write-service.js';

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Router, type Response } from 'express';
 import { AppError } from '../../errors.js';
-import { mapRecordToPaper } from '../../ingest/paper-mapping.js';
-import type { Paper } from '../../store/paper.js';
+import { mapRecordToPaper } from '../../papers/paper-record.js';
+import type { Paper } from '../../papers/paper.js';
 import type { WriteService } from '../../writes/write-service.js';
 import type { SearchService } from '../../search/search-service.js';
 import { parseInput } from '../error-handling.js';

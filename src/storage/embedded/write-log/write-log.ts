@@ -1,11 +1,11 @@
 import { mkdir, open, readdir, readFile, rename, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { AppError } from '../errors.js';
-import { fsyncPath } from '../fs-atomic.js';
-import type { WriteOperation } from '../index/live-index.js';
+import { AppError } from '../../../errors.js';
+import { fsyncPath } from '../../../shared/fs-atomic.js';
+import type { WriteOperation } from '../live-index.js';
 import { crc32 } from 'node:zlib';
-import { paperSchema } from '../store/paper.js';
+import { paperSchema } from '../../../papers/paper.js';
 
 /** One acknowledged write: all its operations are applied together or not at all. */
 export interface LoggedWrite {

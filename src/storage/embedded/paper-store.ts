@@ -1,8 +1,8 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { once } from 'node:events';
-import { AppError } from '../errors.js';
-import { arxivIdWithoutVersion, normalizeDoi, paperSchema, type Paper } from './paper.js';
+import { AppError } from '../../errors.js';
+import { arxivIdWithoutVersion, normalizeDoi, paperSchema, type Paper } from '../../papers/paper.js';
 
 /**
  * The paper records of an index, kept in memory for serving. On disk they are `papers.jsonl`:

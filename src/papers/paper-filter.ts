@@ -1,4 +1,4 @@
-import type { Paper } from '../store/paper.js';
+import type { Paper } from './paper.js';
 
 /** Conditions on stored metadata; every condition given must hold. */
 export interface PaperFilter {

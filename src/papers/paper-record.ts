@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { normalizeDoi, type Paper } from '../store/paper.js';
+import { normalizeDoi, type Paper } from './paper.js';
 
 /** Which input field feeds each paper field; the first candidate present in a record wins. */
 export interface FieldMap {

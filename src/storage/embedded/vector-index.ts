@@ -1,5 +1,5 @@
 import hnswlib from 'hnswlib-node';
-import { AppError } from '../errors.js';
+import { AppError } from '../../errors.js';
 import type { HnswParameters } from './manifest.js';
 
 export interface Neighbor {

@@ -1,4 +1,4 @@
-import { AppError } from '../../errors.js';
+import { AppError } from '../../../errors.js';
 import { analyze, TermDictionary } from './analyzer.js';
 import { crc32 } from 'node:zlib';
 

@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { formatLongPassages, type ModelDescription } from '../embedding/model-registry.js';
-import { AppError } from '../errors.js';
-import { writeFileAtomic } from '../fs-atomic.js';
+import { formatLongPassages, type ModelDescription } from '../../embedding/model-registry.js';
+import { AppError } from '../../errors.js';
+import { writeFileAtomic } from '../../shared/fs-atomic.js';
 
 /** Bumped whenever the layout of an index folder changes; older folders are refused, not guessed at. */
 export const indexFormatVersion = 2;

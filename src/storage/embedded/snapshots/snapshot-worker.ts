@@ -4,7 +4,7 @@
  * thread. The worker uses its own copy of the index (read from disk), never the one being served.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { SnapshotDelta } from '../index/live-index.js';
+import type { SnapshotDelta } from '../live-index.js';
 import { buildSnapshot } from './snapshot-builder.js';
 
 const { folder, delta, baseWalSeq } = workerData as { folder: string; delta: SnapshotDelta; baseWalSeq: number };

@@ -1,7 +1,7 @@
-import { paperPassage } from '../embedding/embedder.js';
-import { LiveLexicalIndex } from '../search/lexical/live-lexical-index.js';
-import type { Paper } from '../store/paper.js';
-import type { PaperStore } from '../store/paper-store.js';
+import { paperPassage } from '../../embedding/embedder.js';
+import { LiveLexicalIndex } from './lexical/live-lexical-index.js';
+import type { Paper } from '../../papers/paper.js';
+import type { PaperStore } from './paper-store.js';
 import type { LoadedIndex } from './index-folder.js';
 import type { Manifest } from './manifest.js';
 import type { VectorIndex } from './vector-index.js';

@@ -2,13 +2,13 @@ import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { getModel, parseLongPassages, withLongPassages } from '../embedding/model-registry.js';
-import { AppError } from '../errors.js';
-import { IndexFolderWriter } from '../index/index-folder.js';
-import type { SnapshotDelta } from '../index/live-index.js';
-import { lineageOf, readManifest, type Manifest } from '../index/manifest.js';
-import { VectorIndex } from '../index/vector-index.js';
-import type { Paper } from '../store/paper.js';
+import { getModel, parseLongPassages, withLongPassages } from '../../../embedding/model-registry.js';
+import { AppError } from '../../../errors.js';
+import { IndexFolderWriter } from '../index-folder.js';
+import type { SnapshotDelta } from '../live-index.js';
+import { lineageOf, readManifest, type Manifest } from '../manifest.js';
+import { VectorIndex } from '../vector-index.js';
+import type { Paper } from '../../../papers/paper.js';
 
 export interface SnapshotResult {
   manifest: Manifest;

@@ -3,14 +3,14 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { paperPassage } from '../embedding/embedder.js';
-import type { ModelDescription } from '../embedding/model-registry.js';
-import { analyzerName } from '../search/lexical/analyzer.js';
-import { Bm25Index, type Bm25IndexBuilder } from '../search/lexical/bm25-index.js';
-import { AppError } from '../errors.js';
-import { fsyncPath, removeStaleStaging, replaceDirectory, stagingPathFor } from '../fs-atomic.js';
-import type { Paper } from '../store/paper.js';
-import { PaperStore, PaperStoreWriter } from '../store/paper-store.js';
+import { paperPassage } from '../../embedding/embedder.js';
+import type { ModelDescription } from '../../embedding/model-registry.js';
+import { analyzerName } from './lexical/analyzer.js';
+import { Bm25Index, type Bm25IndexBuilder } from './lexical/bm25-index.js';
+import { AppError } from '../../errors.js';
+import { fsyncPath, removeStaleStaging, replaceDirectory, stagingPathFor } from '../../shared/fs-atomic.js';
+import type { Paper } from '../../papers/paper.js';
+import { PaperStore, PaperStoreWriter } from './paper-store.js';
 import {
   assertManifestMatchesModel,
   describeModel,
