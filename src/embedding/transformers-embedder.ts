@@ -3,7 +3,8 @@ import { AppError } from '../errors.js';
 import type { Embedder } from './embedder.js';
 import type { LongPassageStrategy, ModelDescription } from './model-registry.js';
 import { poolAndNormalize } from './pooling.js';
-import { meanOfVectors, tokenWindows } from './token-windows.js';
+import { unitCentroid } from '../shared/vector-math.js';
+import { tokenWindows } from './token-windows.js';
 
 export interface TransformersEmbedderOptions {
   /** Folder holding `<hub id>/...` model folders. */
@@ -88,7 +89,7 @@ export class TransformersEmbedder implements Embedder {
       const vectors = await this.embedBatch(batch.map((segment) => segment.ids));
       batch.forEach((segment, position) => perText[segment.text]!.push(vectors[position]!));
     }
-    return perText.map((vectors) => (vectors.length === 1 ? vectors[0]! : meanOfVectors(vectors)));
+    return perText.map((vectors) => (vectors.length === 1 ? vectors[0]! : unitCentroid(vectors)));
   }
 
   private tokenize(text: string): number[] {

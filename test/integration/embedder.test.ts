@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
+import { dot as cosine } from '../../src/shared/vector-math.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Embedder } from '../../src/embedding/embedder.js';
-import { cosine, loadTestEmbedder, repoRoot } from './helpers.js';
+import { loadTestEmbedder, repoRoot } from './helpers.js';
 
 let embedder: Embedder;
 

@@ -94,9 +94,3 @@ export function runCli(name: string, args: string[], env: Record<string, string>
     child.on('close', (code, signal) => resolvePromise({ code, signal, stdout, stderr }));
   });
 }
-
-export function cosine(a: Float32Array, b: Float32Array): number {
-  let dot = 0;
-  for (let i = 0; i < a.length; i++) dot += a[i]! * b[i]!;
-  return dot;
-}

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
+import { dot as cosine } from '../../src/shared/vector-math.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Embedder } from '../../src/embedding/embedder.js';
 import type { RunningServer } from '../../src/server.js';
-import { cosine, loadTestEmbedder, makeTempDir, removeDir, request, runCli, samplePapers, startTestServer } from './helpers.js';
+import { loadTestEmbedder, makeTempDir, removeDir, request, runCli, samplePapers, startTestServer } from './helpers.js';
 
 const bge = 'bge-small-en-v1.5';
 let workDir: string;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { normalize, poolAndNormalize, type TokenEmbeddings } from '../../src/embedding/pooling.js';
+import { poolAndNormalize, type TokenEmbeddings } from '../../src/embedding/pooling.js';
 
 const tolerance = 1e-6;
 
@@ -108,18 +108,5 @@ describe('poolAndNormalize', () => {
 
   it('returns no vectors for an empty batch', () => {
     assert.deepEqual(poolAndNormalize({ data: new Float32Array(0), batch: 0, tokens: 4, dimension: 3, attentionMask: [] }, 'mean'), []);
-  });
-});
-
-describe('normalize', () => {
-  it('scales a vector to unit length in place and returns the same array', () => {
-    const vector = Float32Array.from([3, 4]);
-    const result = normalize(vector);
-    assert.equal(result, vector);
-    assertClose(vector, [0.6, 0.8]);
-  });
-
-  it('leaves a zero vector zero', () => {
-    assert.deepEqual(Array.from(normalize(new Float32Array(3))), [0, 0, 0]);
   });
 });

@@ -197,8 +197,8 @@ describe('buildSnapshot of an emptied index', () => {
     // In a child process: the failure corrupts hnswlib's heap, which aborts the process at exit.
     const source = (path: string) => JSON.stringify(pathToFileURL(fileURLToPath(new URL(path, import.meta.url))).href);
     const script = [
-      `import { buildSnapshot } from ${source('../../src/writes/snapshot-builder.ts')};`,
-      `import { openIndexFolder } from ${source('../../src/index/index-folder.ts')};`,
+      `import { buildSnapshot } from ${source('../../src/storage/embedded/snapshots/snapshot-builder.ts')};`,
+      `import { openIndexFolder } from ${source('../../src/storage/embedded/index-folder.ts')};`,
       `import { getModel } from ${source('../../src/embedding/model-registry.ts')};`,
       `import { randomUnitVectors } from ${source('./support.ts')};`,
       `const vectors = randomUnitVectors(2, ${dimension}, 2);`,

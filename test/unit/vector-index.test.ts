@@ -4,13 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { VectorIndex, defaultHnswParameters, type Neighbor } from '../../src/storage/embedded/vector-index.js';
+import { dot } from '../../src/shared/vector-math.js';
 import { randomUnitVectors } from './support.js';
-
-function dot(a: Float32Array, b: Float32Array): number {
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
-  return sum;
-}
 
 /** Exact k nearest by cosine (unit vectors), best first, ties by label. */
 function bruteForce(vectors: readonly Float32Array[], query: Float32Array, k: number, accept: (label: number) => boolean = () => true): Neighbor[] {
