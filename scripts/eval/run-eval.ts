@@ -18,6 +18,8 @@ import { openIndexFolder, type LoadedIndex } from '../../src/storage/embedded/in
 import { LiveIndex } from '../../src/storage/embedded/live-index.js';
 import { describeModel } from '../../src/storage/embedded/manifest.js';
 import { ingestPapers } from '../../src/ingest/ingest.js';
+import { dot } from '../../src/shared/vector-math.js';
+import { readVectorsFile, vectorAt } from '../../src/storage/embedded/vectors-file.js';
 import { createLogger } from '../../src/log.js';
 import { searchModes, type SearchMode } from '../../src/search/search-modes.js';
 import { SearchService } from '../../src/search/search-service.js';
@@ -198,18 +200,12 @@ async function cachedIndex(
 
 /** Recall@10 of the HNSW answers against exact search over the same stored vectors. */
 async function hnswRecall(index: LoadedIndex, embedder: Awaited<ReturnType<typeof loadEmbedder>>, texts: string[]): Promise<number> {
-  const bytes = await readFile(join(index.folder, index.manifest.files.vectors));
   const dimension = index.manifest.model.dimension;
-  const all = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+  const all = await readVectorsFile(join(index.folder, index.manifest.files.vectors), index.manifest.count, dimension);
   const vectors = await embedder.embedQueries(texts);
   const overlaps = vectors.map((query) => {
     const scores = new Float32Array(index.manifest.count);
-    for (let label = 0; label < scores.length; label++) {
-      let dot = 0;
-      const offset = label * dimension;
-      for (let d = 0; d < dimension; d++) dot += query[d]! * all[offset + d]!;
-      scores[label] = dot;
-    }
+    for (let label = 0; label < scores.length; label++) scores[label] = dot(query, vectorAt(all, label, dimension));
     const exact = [...scores.keys()].sort((a, b) => scores[b]! - scores[a]!).slice(0, 10);
     const approximate = index.vectors.search(query, 10).map((neighbor) => neighbor.label);
     return overlapAt(approximate, exact, 10);

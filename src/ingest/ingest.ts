@@ -1,6 +1,6 @@
 import { paperPassage, type Embedder } from '../embedding/embedder.js';
 import { AppError } from '../errors.js';
-import { IndexFolderWriter } from '../storage/embedded/index-folder.js';
+import { IndexFolderWriter } from '../storage/embedded/index-folder-writer.js';
 import type { Manifest } from '../storage/embedded/manifest.js';
 import type { Logger } from '../log.js';
 import type { Paper } from '../papers/paper.js';

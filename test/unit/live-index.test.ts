@@ -7,7 +7,8 @@ import { LiveIndex, type WriteOperation } from '../../src/storage/embedded/live-
 import { describeModel, indexFiles, indexFormatVersion, type Manifest } from '../../src/storage/embedded/manifest.js';
 import { VectorIndex, defaultHnswParameters } from '../../src/storage/embedded/vector-index.js';
 import { analyzerName } from '../../src/storage/embedded/lexical/analyzer.js';
-import { Bm25Index, defaultBm25Parameters } from '../../src/storage/embedded/lexical/bm25-index.js';
+import { createBm25Builder } from '../../src/storage/embedded/lexical/bm25-builder.js';
+import { defaultBm25Parameters } from '../../src/storage/embedded/lexical/bm25-scoring.js';
 import type { Paper } from '../../src/papers/paper.js';
 import { PaperStore } from '../../src/storage/embedded/paper-store.js';
 import { randomUnitVectors } from './support.js';
@@ -28,7 +29,7 @@ function loadedIndex(walSeq?: number): { loaded: LoadedIndex; vectors: Float32Ar
   const papers = Array.from({ length: baseCount }, (_, i) => basePaper(i));
   const vectors = randomUnitVectors(baseCount, dimension, 3);
   const graph = VectorIndex.create(dimension, defaultHnswParameters);
-  const lexical = Bm25Index.builder();
+  const lexical = createBm25Builder();
   papers.forEach((paper, label) => {
     graph.add(label, vectors[label]!);
     lexical.add(label, paperPassage(paper.title, paper.abstract));

@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Bm25Index, type LexicalHit } from '../../src/storage/embedded/lexical/bm25-index.js';
+import { createBm25Builder } from '../../src/storage/embedded/lexical/bm25-builder.js';
+import type { Bm25Index } from '../../src/storage/embedded/lexical/bm25-index.js';
+import type { ScoredLabel } from '../../src/storage/embedded/lexical/top-k.js';
 import { LiveLexicalIndex } from '../../src/storage/embedded/lexical/live-lexical-index.js';
 import { seededRandom } from './support.js';
 
 function indexOf(texts: readonly string[]): Bm25Index {
-  const builder = Bm25Index.builder();
+  const builder = createBm25Builder();
   texts.forEach((text, label) => builder.add(label, text));
   return builder.build();
 }
@@ -17,10 +19,10 @@ function liveOf(base: readonly string[], added: readonly string[] = []): LiveLex
   return live;
 }
 
-const labels = (hits: readonly LexicalHit[]): number[] => hits.map((hit) => hit.label);
+const labels = (hits: readonly ScoredLabel[]): number[] => hits.map((hit) => hit.label);
 
 /** Same labels in the same order, scores equal up to a relative tolerance. */
-function assertHitsClose(actual: readonly LexicalHit[], expected: readonly LexicalHit[], relative = 1e-12): void {
+function assertHitsClose(actual: readonly ScoredLabel[], expected: readonly ScoredLabel[], relative = 1e-12): void {
   assert.deepEqual(labels(actual), labels(expected));
   actual.forEach((hit, i) => {
     const want = expected[i]!.score;

@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdir, readdir, readFile, truncate, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, it } from 'node:test';
 import { getModel } from '../../src/embedding/model-registry.js';
-import { IndexFolderWriter, openIndexFolder } from '../../src/storage/embedded/index-folder.js';
+import { IndexFolderWriter } from '../../src/storage/embedded/index-folder-writer.js';
+import { openIndexFolder } from '../../src/storage/embedded/index-folder.js';
+import { readVectorsFile } from '../../src/storage/embedded/vectors-file.js';
 import type { SnapshotDelta } from '../../src/storage/embedded/live-index.js';
 import { indexFiles, manifestFileName, readManifest, type Manifest } from '../../src/storage/embedded/manifest.js';
 import type { Paper } from '../../src/papers/paper.js';
@@ -91,9 +93,7 @@ describe('buildSnapshot with only added papers', () => {
     );
 
     // The raw vectors file holds base then added, in label order.
-    const raw = await readFile(join(folder, indexFiles.vectors));
-    const stored = new Float32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4);
-    assert.equal(stored.length, (baseCount + addedPapers.length) * dimension);
+    const stored = await readVectorsFile(join(folder, indexFiles.vectors), baseCount + addedPapers.length, dimension);
     assert.deepEqual(stored.slice(baseCount * dimension, (baseCount + 1) * dimension), addedVectors[0]);
     assert.deepEqual(stored.slice(0, dimension), baseVectors[0]);
   });

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { formatLongPassages, type ModelDescription } from '../../embedding/model-registry.js';
+import { formatLongPassages, getModel, parseLongPassages, withLongPassages, type ModelDescription } from '../../embedding/model-registry.js';
 import { AppError } from '../../errors.js';
 import { writeFileAtomic } from '../../shared/fs-atomic.js';
 
@@ -58,6 +58,11 @@ export type Manifest = z.infer<typeof manifestSchema>;
 /** The lineage of a folder written before lineages were recorded: derived from its build, so stable. */
 export function lineageOf(manifest: Manifest): string {
   return manifest.lineage ?? createHash('sha256').update(`${manifest.createdAt}:${manifest.count}`).digest('hex').slice(0, 16);
+}
+
+/** The model a manifest's index was built with, as the registry describes it, with the same long-passage handling. */
+export function modelOfManifest(manifest: Manifest): ModelDescription {
+  return withLongPassages(getModel(manifest.model.id), parseLongPassages(manifest.model.longPassages));
 }
 
 export function describeModel(model: ModelDescription): Manifest['model'] {

@@ -1,4 +1,6 @@
-import { bm25Idf, bm25LengthNorm, countTerms, type Bm25Index, type LexicalHit } from './bm25-index.js';
+import type { Bm25Index } from './bm25-index.js';
+import { bm25Idf, bm25LengthNorm, countTerms } from './bm25-scoring.js';
+import type { ScoredLabel } from './top-k.js';
 
 interface AddedDocument {
   frequencies: Map<string, number>;
@@ -52,7 +54,7 @@ export class LiveLexicalIndex {
     }
   }
 
-  search(query: string, k: number, accept?: (label: number) => boolean): LexicalHit[] {
+  search(query: string, k: number, accept?: (label: number) => boolean): ScoredLabel[] {
     if (this.added.size === 0) return this.base.search(query, k, accept);
     const occurrences = countTerms(query);
     const documents = this.base.documentCount + this.added.size;
@@ -65,7 +67,7 @@ export class LiveLexicalIndex {
       if (frequency > 0) weights.set(term, times * bm25Idf(documents, frequency));
     }
     const averageLength = this.base.documentCount > 0 ? this.base.averageDocumentLength : this.addedAverageLength();
-    const fromAdded: LexicalHit[] = [];
+    const fromAdded: ScoredLabel[] = [];
     for (const [label, document] of this.added) {
       const norm = bm25LengthNorm(this.base.parameters, document.length, averageLength);
       let score = 0;

@@ -1,15 +1,11 @@
-import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { getModel, parseLongPassages, withLongPassages } from '../../../embedding/model-registry.js';
 import { AppError } from '../../../errors.js';
-import { IndexFolderWriter } from '../index-folder.js';
+import { IndexFolderWriter } from '../index-folder-writer.js';
 import type { SnapshotDelta } from '../live-index.js';
-import { lineageOf, readManifest, type Manifest } from '../manifest.js';
+import { lineageOf, modelOfManifest, readManifest, type Manifest } from '../manifest.js';
+import { readPapersFile } from '../papers-file.js';
 import { VectorIndex } from '../vector-index.js';
-import type { Paper } from '../../../papers/paper.js';
-
+import { readVectorsFile, vectorAt } from '../vectors-file.js';
 export interface SnapshotResult {
   manifest: Manifest;
   /** Whether the graph was rebuilt from scratch (tombstones purged) or extended in place. */
@@ -32,17 +28,17 @@ export async function buildSnapshot(folder: string, delta: SnapshotDelta, baseWa
   if (baseWalSeq !== undefined && (manifest.walSeq ?? 0) !== baseWalSeq) {
     throw new AppError('internal', `The index folder holds writes up to ${manifest.walSeq ?? 0}, but the snapshot's changes were taken against ${baseWalSeq}.`);
   }
-  const model = withLongPassages(getModel(manifest.model.id), parseLongPassages(manifest.model.longPassages));
+  const model = modelOfManifest(manifest);
   const removed = new Set(delta.removedBaseLabels);
   const rebuiltGraph = removed.size > 0;
   const seedGraph = rebuiltGraph ? undefined : await VectorIndex.load(join(folder, manifest.files.hnsw), manifest.model.dimension, 10);
   const writer = await IndexFolderWriter.create(folder, model, manifest.hnsw, seedGraph);
   try {
-    const vectors = await readVectors(join(folder, manifest.files.vectors), manifest);
     const { dimension } = manifest.model;
+    const vectors = await readVectorsFile(join(folder, manifest.files.vectors), manifest.count, dimension);
     let label = 0;
-    for await (const paper of readPapers(join(folder, manifest.files.papers))) {
-      if (!removed.has(label)) await writer.add(paper, vectors.subarray(label * dimension, (label + 1) * dimension));
+    for await (const paper of readPapersFile(join(folder, manifest.files.papers))) {
+      if (!removed.has(label)) await writer.add(paper, vectorAt(vectors, label, dimension));
       label++;
     }
     if (label !== manifest.count) throw new AppError('index_corrupt', `${folder}: papers.jsonl holds ${label} papers, the manifest says ${manifest.count}.`);
@@ -52,18 +48,5 @@ export async function buildSnapshot(folder: string, delta: SnapshotDelta, baseWa
   } catch (error) {
     await writer.abort();
     throw error;
-  }
-}
-
-async function readVectors(path: string, manifest: Manifest): Promise<Float32Array> {
-  const bytes = await readFile(path);
-  const expected = manifest.count * manifest.model.dimension * 4;
-  if (bytes.byteLength !== expected) throw new AppError('index_corrupt', `${path} holds ${bytes.byteLength} bytes, ${expected} expected.`);
-  return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
-}
-
-async function* readPapers(path: string): AsyncGenerator<Paper> {
-  for await (const line of createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity })) {
-    if (line.length > 0) yield JSON.parse(line) as Paper;
   }
 }
