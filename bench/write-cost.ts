@@ -106,17 +106,17 @@ const running = await startServer(config, log);
 await running.ready;
 const replayStartupMs = performance.now() - started;
 started = performance.now();
-await running.state.writes!.snapshotNow();
+await running.state.writes!.snapshot();
 const appendSnapshotMs = performance.now() - started;
-const stats1 = running.state.service!.stats;
+const stats1 = await running.state.service!.stats();
 for (let i = 0; i < 100; i++) {
   const response = await fetch(`${running.url}/v1/papers/write-cost-${i}`, { method: 'DELETE', headers: { authorization: `Bearer ${key}` } });
   if (response.status !== 200) throw new Error(`DELETE answered ${response.status}`);
 }
 started = performance.now();
-await running.state.writes!.snapshotNow();
+await running.state.writes!.snapshot();
 const rebuildSnapshotMs = performance.now() - started;
-const stats2 = running.state.service!.stats;
+const stats2 = await running.state.service!.stats();
 await running.close();
 await rm(workDir, { recursive: true, force: true });
 

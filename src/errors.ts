@@ -18,6 +18,7 @@ export const errorCatalog = {
   not_ready: { status: 503, message: 'The service is starting: the model and index are not loaded yet.' },
   shutting_down: { status: 503, message: 'The service is shutting down.' },
   write_failed: { status: 500, message: 'The write could not be made durable; it was not applied.' },
+  snapshot_failed: { status: 500, message: 'The snapshot failed; the write-ahead log still holds every write.' },
   internal: { status: 500, message: 'Internal error.' },
   // Start-up and CLI failures: they never reach a client, but share the catalog so logs and
   // exit messages use the same stable codes.
@@ -30,6 +31,7 @@ export const errorCatalog = {
   index_incompatible: { status: 500, message: 'The index cannot be served with this model or format.' },
   index_corrupt: { status: 500, message: 'The index files are damaged or incomplete.' },
   wal_corrupt: { status: 500, message: 'The write-ahead log is damaged.' },
+  wal_incompatible: { status: 500, message: 'The write-ahead log was written in a record format this version does not read.' },
   input_unreadable: { status: 500, message: 'The input file cannot be read.' },
   input_malformed: { status: 500, message: 'The input file is malformed.' },
   input_rejected: { status: 500, message: 'A record was rejected (strict mode).' },
@@ -71,4 +73,21 @@ export function toErrorBody(error: AppError): ErrorBody {
   const body: ErrorBody = { error: { code: error.code, message: error.message } };
   if (error.details !== undefined) body.error.details = error.details;
   return body;
+}
+
+/** Whether a code (from another thread or process, say) is one of the catalog's. */
+export function isErrorCode(code: unknown): code is ErrorCode {
+  return typeof code === 'string' && Object.hasOwn(errorCatalog, code);
+}
+
+/** One problem with a request's input; `path` names the field (`k`, `filter.year.gte`, `queries.3.query`). */
+export interface InputIssue {
+  path: string;
+  message: string;
+  code: string;
+}
+
+/** The 400 for input the service cannot take, naming each problem. */
+export function invalidInput(message: string, issues: readonly InputIssue[], extra: Record<string, unknown> = {}): AppError {
+  return new AppError('invalid_input', message, { details: { issues, ...extra } });
 }

@@ -16,5 +16,6 @@ export {
   type RelatedQuery,
   type SearchRequest,
   type SimilarRequest,
+  type SnapshotResponse,
   type StatsResponse,
 } from './client/paper-search-client.js';

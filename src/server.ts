@@ -1,21 +1,18 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { walDirOf, type Config } from './config/config.js';
+import type { Config } from './config/config.js';
 import type { Embedder } from './embedding/embedder.js';
 import { loadEmbedder } from './embedding/load-embedder.js';
-import { getModel, parseLongPassages, withLongPassages } from './embedding/model-registry.js';
 import { QueryCachingEmbedder } from './embedding/query-cache.js';
 import { AppError } from './errors.js';
 import { ApiKeys } from './http/auth.js';
 import { createApp } from './http/app.js';
-import { restoreInterruptedReplace } from './shared/fs-atomic.js';
-import { openIndexFolder } from './storage/embedded/index-folder.js';
-import { LiveIndex } from './storage/embedded/live-index.js';
-import { readManifest } from './storage/embedded/manifest.js';
 import type { Logger } from './log.js';
 import { SearchService } from './search/search-service.js';
 import { ServiceState } from './service-state.js';
+import { collectionModel, openStorage } from './storage/open-storage.js';
+import type { PaperStorage } from './storage/paper-storage.js';
 import { WriteService } from './writes/write-service.js';
 
 export interface RunningServer {
@@ -47,45 +44,31 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   log.info({ url }, 'listening');
 
   let embedder: Embedder | undefined;
+  let storage: PaperStorage | undefined;
   let writes: WriteService | undefined;
   const ready = (async () => {
     const started = performance.now();
-    if (await restoreInterruptedReplace(config.INDEX_DIR))
-      log.warn(
-        { index: config.INDEX_DIR },
-        'a snapshot swap was interrupted by a crash; restored the previous index folder (the write-ahead log replays the rest)',
-      );
-    const manifest = await readManifest(config.INDEX_DIR);
-    if (config.MODEL && config.MODEL !== manifest.model.id) {
+    const model = await collectionModel(config, log);
+    if (config.MODEL && config.MODEL !== model.id) {
       throw new AppError(
         'index_incompatible',
-        `MODEL is ${config.MODEL} but the index at ${config.INDEX_DIR} was built with ${manifest.model.id}. ` +
+        `MODEL is ${config.MODEL} but the index at ${config.INDEX_DIR} was built with ${model.id}. ` +
           `Unset MODEL to serve this index, or rebuild it: npm run ingest -- --input <papers file> --index ${config.INDEX_DIR} --model ${config.MODEL}`,
       );
     }
-    const model = withLongPassages(getModel(manifest.model.id), parseLongPassages(manifest.model.longPassages));
-    const [loadedEmbedder, loadedIndex] = await Promise.allSettled([
-      loadEmbedder(model, config, log),
-      openIndexFolder(config.INDEX_DIR, model, config.HNSW_EF_SEARCH),
-    ]);
+    // The model and the collection load side by side; whichever fails first is the reason given.
+    const [loadedEmbedder, openedStorage] = await Promise.allSettled([loadEmbedder(model, config, log), openStorage(config, model, log)]);
     if (loadedEmbedder.status === 'fulfilled') embedder = loadedEmbedder.value;
+    if (openedStorage.status === 'fulfilled') storage = openedStorage.value;
     if (loadedEmbedder.status === 'rejected') throw loadedEmbedder.reason;
-    if (loadedIndex.status === 'rejected') throw loadedIndex.reason;
-    const index = new LiveIndex(loadedIndex.value);
-    const service = new SearchService(index, new QueryCachingEmbedder(loadedEmbedder.value, config.QUERY_CACHE_SIZE), config.SEARCH_MODE);
-    writes = await WriteService.open(service, {
-      walDir: walDirOf(config),
-      model,
-      efSearch: config.HNSW_EF_SEARCH,
-      snapshotAfterOperations: config.SNAPSHOT_AFTER_WRITES,
-      snapshotAfterMs: config.SNAPSHOT_INTERVAL_MS,
-      acceptsWrites: config.API_KEYS.length > 0,
-      log,
-    });
+    if (openedStorage.status === 'rejected') throw openedStorage.reason;
+    const service = new SearchService(openedStorage.value, new QueryCachingEmbedder(loadedEmbedder.value, config.QUERY_CACHE_SIZE), config.SEARCH_MODE);
+    writes = new WriteService(openedStorage.value, loadedEmbedder.value);
     await service.warmUp();
     if (state.phase === 'stopping') return;
     state.markReady(service, writes);
-    log.info({ papers: index.papers.liveCount, pendingWrites: index.pendingOperations, model: model.id, ms: Math.round(performance.now() - started) }, 'ready');
+    const { papers, pending } = await openedStorage.value.stats();
+    log.info({ papers, pendingWrites: pending, model: model.id, ms: Math.round(performance.now() - started) }, 'ready');
   })();
   // The caller decides what a failed start-up means; this only keeps it from being unhandled.
   ready.catch(() => undefined);
@@ -95,6 +78,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     await closeGracefully(server, config.SHUTDOWN_TIMEOUT_MS, log);
     await ready.catch(() => undefined);
     await writes?.close();
+    await storage?.close();
     await embedder?.dispose();
   };
   return { url, state, ready, close };

@@ -15,7 +15,6 @@ import { loadConfig } from '../../src/config/config.js';
 import { loadEmbedder } from '../../src/embedding/load-embedder.js';
 import { getModel, halfWindowStrategy, knownModelIds, withLongPassages } from '../../src/embedding/model-registry.js';
 import { openIndexFolder, type LoadedIndex } from '../../src/storage/embedded/index-folder.js';
-import { LiveIndex } from '../../src/storage/embedded/live-index.js';
 import { describeModel } from '../../src/storage/embedded/manifest.js';
 import { ingestPapers } from '../../src/ingest/ingest.js';
 import { dot } from '../../src/shared/vector-math.js';
@@ -23,7 +22,11 @@ import { readVectorsFile, vectorAt } from '../../src/storage/embedded/vectors-fi
 import { createLogger } from '../../src/log.js';
 import { searchModes, type SearchMode } from '../../src/search/search-modes.js';
 import { SearchService } from '../../src/search/search-service.js';
-import { fuseNormalized, fuseReciprocalRank, type FusedLabel, type ScoredLabel } from '../../src/search/fusion.js';
+import { fuseNormalized } from '../../src/search/fusion.js';
+import type { RankedCandidate } from '../../src/search/ranking.js';
+import { EmbeddedStorage } from '../../src/storage/embedded/embedded-storage.js';
+import type { PaperStorage, ScoredId } from '../../src/storage/paper-storage.js';
+import { fuseReciprocalRank } from './reciprocal-rank.js';
 import { mean, ndcgAt, overlapAt, recallAt, reciprocalRankAt, type Judgments } from './metrics.js';
 
 const argumentsSchema = z.object({
@@ -81,7 +84,18 @@ for (const modelId of models) {
   const model = args['long-passages'] === 'windows' ? withLongPassages(getModel(modelId), halfWindowStrategy(getModel(modelId))) : getModel(modelId);
   const embedder = await loadEmbedder(model, config, log);
   const { index, papersPerSecond } = await cachedIndex(modelId, embedder);
-  const service = new SearchService(new LiveIndex(index), embedder);
+  // Read-only: no API keys and no log folder, so the storage opens no log.
+  const storage = await EmbeddedStorage.open({
+    folder: index.folder,
+    model: embedder.model,
+    efSearch: config.HNSW_EF_SEARCH,
+    walDir: `${index.folder}.no-wal`,
+    acceptsWrites: false,
+    snapshotAfterOperations: 1,
+    snapshotAfterMs: 60_000,
+    log,
+  });
+  const service = new SearchService(storage, embedder);
   ingestion.push({
     model: modelId,
     papersPerSecond,
@@ -115,7 +129,8 @@ for (const modelId of models) {
       msPerQuery: (seconds * 1000) / judged.length,
     });
   }
-  if (args.sweep) sweeps.push(...(await sweepFusion(modelId, index, embedder)));
+  if (args.sweep) sweeps.push(...(await sweepFusion(modelId, storage, embedder)));
+  await storage.close();
   await embedder.dispose();
 }
 
@@ -149,14 +164,16 @@ if (args.json) {
 }
 
 /** nDCG@10 of each fusion setting over the same dense and lexical candidate lists (for tuning on train). */
-async function sweepFusion(modelId: string, index: LoadedIndex, embedder: Awaited<ReturnType<typeof loadEmbedder>>) {
+async function sweepFusion(modelId: string, storage: PaperStorage, embedder: Awaited<ReturnType<typeof loadEmbedder>>) {
   const vectors = await embedder.embedQueries(judged.map((query) => query.text));
-  const candidates = judged.map((query, i) => ({
-    judgments: qrels.get(query._id)!,
-    dense: index.vectors.search(vectors[i]!, 100),
-    lexical: index.lexical.search(query.text, 100),
-  }));
-  type Fuse = (dense: readonly ScoredLabel[], lexical: readonly ScoredLabel[]) => FusedLabel[];
+  const candidates = await Promise.all(
+    judged.map(async (query, i) => ({
+      judgments: qrels.get(query._id)!,
+      dense: await storage.nearest(vectors[i]!, { k: 100 }),
+      lexical: await storage.lexical(query.text, { k: 100 }),
+    })),
+  );
+  type Fuse = (dense: readonly ScoredId[], lexical: readonly ScoredId[]) => RankedCandidate[];
   const weights = Array.from({ length: 11 }, (_, step) => step / 10);
   const settings: [string, Fuse][] = [
     ...weights.map((weight): [string, Fuse] => [`normalized, dense weight ${weight.toFixed(1)}`, (d, l) => fuseNormalized(d, l, { denseWeight: weight })]),
@@ -168,7 +185,7 @@ async function sweepFusion(modelId: string, index: LoadedIndex, embedder: Awaite
     for (const candidate of candidates) {
       const ranked = fuse(candidate.dense, candidate.lexical)
         .slice(0, 100)
-        .map((item) => index.papers.byLabel(item.label).id);
+        .map((item) => item.id);
       ndcg.push(ndcgAt(ranked, candidate.judgments, 10));
       recall.push(recallAt(ranked, candidate.judgments, 100));
     }

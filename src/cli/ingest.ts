@@ -74,7 +74,7 @@ function printSummary(summary: IngestSummary): void {
             .join(', ')})`
         : ''),
     ...summary.rejectionExamples.map((rejection) => `  rejected ${rejection.position}: ${rejection.reason}: ${rejection.message}`),
-    `index ${summary.indexDir} (model ${summary.manifest.model.id}) in ${summary.seconds.toFixed(1)} s, ${summary.papersPerSecond.toFixed(1)} papers/s`,
+    `index ${summary.indexDir} (model ${summary.collection.model.id}) in ${summary.seconds.toFixed(1)} s, ${summary.papersPerSecond.toFixed(1)} papers/s`,
   ];
   process.stderr.write(`${lines.join('\n')}\n`);
 }

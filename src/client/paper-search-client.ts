@@ -8,6 +8,7 @@ import {
   paperListResponseSchema,
   paperResponseSchema,
   putPaperResponseSchema,
+  snapshotResponseSchema,
   statsResponseSchema,
 } from '../http/response-schemas.js';
 import type {
@@ -43,6 +44,7 @@ export type StatsResponse = z.output<typeof statsResponseSchema>;
 export type PaperInput = z.input<typeof paperInputSchema>;
 export type PutPaperResponse = z.output<typeof putPaperResponseSchema>;
 export type DeletedPaperResponse = z.output<typeof deletedPaperResponseSchema>;
+export type SnapshotResponse = z.output<typeof snapshotResponseSchema>;
 
 /** A non-2xx answer, with the API's stable error code. */
 export class PaperSearchError extends Error {
@@ -130,6 +132,11 @@ export class PaperSearchClient {
 
   deletePaper(id: string): Promise<DeletedPaperResponse> {
     return this.call('DELETE', `/v1/papers/${encodeURIComponent(id)}`, deletedPaperResponseSchema);
+  }
+
+  /** Folds every logged write into the index now and waits for it. Needs an API key. */
+  snapshot(): Promise<SnapshotResponse> {
+    return this.call('POST', '/v1/snapshots', snapshotResponseSchema);
   }
 
   stats(): Promise<StatsResponse> {

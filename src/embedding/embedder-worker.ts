@@ -69,8 +69,6 @@ port.on('message', (request: WorkerRequest) => {
         draining = drain();
       });
     }
-  } else if (request.type === 'count') {
-    reply({ type: 'count', id: request.id, tokens: embedder.countPassageTokens(request.text) });
   } else {
     // Requests still queued (their clients may be gone) are refused, the model call in progress
     // finishes, and only then is the session disposed: disposing under a running call fails.

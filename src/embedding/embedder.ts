@@ -10,8 +10,6 @@ export interface Embedder {
   readonly healthy: boolean;
   embedQueries(texts: readonly string[]): Promise<Float32Array[]>;
   embedPassages(texts: readonly string[]): Promise<Float32Array[]>;
-  /** Number of tokens the model sees for a passage, after truncation (for diagnostics and tests). */
-  countPassageTokens(text: string): number | Promise<number>;
   dispose(): Promise<void>;
 }
 

@@ -46,10 +46,6 @@ export class QueryCachingEmbedder implements Embedder {
     return this.inner.embedPassages(texts);
   }
 
-  countPassageTokens(text: string): number | Promise<number> {
-    return this.inner.countPassageTokens(text);
-  }
-
   dispose(): Promise<void> {
     return this.inner.dispose();
   }

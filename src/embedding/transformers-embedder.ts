@@ -65,10 +65,6 @@ export class TransformersEmbedder implements Embedder {
     return this.embed(texts, this.model.longPassages);
   }
 
-  countPassageTokens(text: string): number {
-    return Math.min(this.tokenize(text).length, this.model.maxTokens - this.specialTokens.length) + this.specialTokens.length;
-  }
-
   /**
    * Text → token ids → one or more windows per text → batches of similar length (shortest first,
    * so each batch carries little padding) → pooled unit vectors; a text cut into several

@@ -72,11 +72,6 @@ export class WorkerEmbedder implements Embedder {
     return this.embed('passage', texts);
   }
 
-  async countPassageTokens(text: string): Promise<number> {
-    const reply = await this.call({ type: 'count', id: this.nextId++, text });
-    return reply.type === 'count' ? reply.tokens : 0;
-  }
-
   async dispose(): Promise<void> {
     if (this.failure) return;
     const exited = new Promise((resolve) => this.worker.once('exit', resolve));

@@ -60,6 +60,7 @@ export function createApp({ state, log, maxBodyBytes, writeMaxBodyBytes, apiKeys
   app.post('/v1/papers', writeGuard);
   app.put('/v1/papers/:id', writeGuard);
   app.delete('/v1/papers/:id', writeGuard);
+  app.post('/v1/snapshots', writeGuard);
   app.use(requireJsonBody);
   app.use('/v1/papers', express.json({ limit: writeMaxBodyBytes, strict: true, type: jsonTypes }));
   app.use(express.json({ limit: maxBodyBytes, strict: true, type: jsonTypes }));
@@ -68,9 +69,8 @@ export function createApp({ state, log, maxBodyBytes, writeMaxBodyBytes, apiKeys
   app.use(docsRoutes());
   app.use(apiKeys.requireForReads(authReads));
   const service = (response: Response) => requireService(state, response.locals.service as SearchService | undefined);
-  const writes = (response: Response) => requireWrites(state, response);
-  app.use(writeRoutes({ requireService: service, requireWrites: writes }));
-  app.use(searchRoutes(service, writes));
+  app.use(writeRoutes((response) => requireWrites(state, response)));
+  app.use(searchRoutes(service, apiKeys.configured));
 
   app.use(routeNotFound);
   app.use(errorHandler);

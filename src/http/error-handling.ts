@@ -1,15 +1,13 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { z } from 'zod';
-import { AppError, isAppError, toErrorBody } from '../errors.js';
+import { AppError, invalidInput, isAppError, toErrorBody, type InputIssue } from '../errors.js';
 
 /** Parses with zod and turns a failure into a 400 that names each bad field. */
 export function parseInput<Schema extends z.ZodType>(schema: Schema, input: unknown, where: 'body' | 'query' | 'params'): z.infer<Schema> {
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues.map((issue) => ({ path: [where, ...issue.path.map(String)].join('.'), message: issue.message, code: issue.code }));
-  throw new AppError('invalid_input', `Invalid request ${where}: ${issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`, {
-    details: { issues },
-  });
+  throw invalidInput(`Invalid request ${where}: ${issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`, issues);
 }
 
 export const routeNotFound: RequestHandler = (request) => {
@@ -58,8 +56,21 @@ function toAppError(error: unknown): AppError {
 /** The one place errors become responses: the catalog fixes status and code; 5xx are logged as errors. */
 export const errorHandler: ErrorRequestHandler = (error: unknown, request, response, next) => {
   if (response.headersSent) return next(error);
-  const appError = toAppError(error);
+  const appError = locateIssues(toAppError(error), request.method === 'GET' || request.method === 'DELETE' ? 'query' : 'body');
   if (appError.status >= 500 && appError.status !== 503) request.log.error({ err: error, code: appError.code }, 'request failed');
   else request.log.info({ code: appError.code, message: appError.message }, 'request rejected');
   response.status(appError.status).json(toErrorBody(appError));
 };
+
+/**
+ * Services name a bad field by its place in their input (`offset`, `papers.3`); a client reads it
+ * in the request, so those paths are prefixed with where the input came from (`body.offset`).
+ */
+function locateIssues(error: AppError, where: 'body' | 'query'): AppError {
+  const details = error.details as { issues?: InputIssue[] } | undefined;
+  if (error.code !== 'invalid_input' || !Array.isArray(details?.issues)) return error;
+  const located = details.issues.map((issue) =>
+    /^(body|query|params)(\.|$)/.test(issue.path) ? issue : { ...issue, path: issue.path ? `${where}.${issue.path}` : where },
+  );
+  return new AppError(error.code, error.message, { details: { ...details, issues: located }, cause: error.cause });
+}

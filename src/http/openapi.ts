@@ -10,6 +10,7 @@ import {
   hitsResponseSchema,
   paperListResponseSchema,
   paperResponseSchema,
+  snapshotResponseSchema,
   readyResponseSchema,
   statsResponseSchema,
 } from './response-schemas.js';
@@ -120,6 +121,14 @@ export const operations: readonly Operation[] = [
     response: deletedPaperResponseSchema,
     write: true,
     errors: [401, 403, 404, ...readErrors],
+  },
+  {
+    method: 'post',
+    path: '/v1/snapshots',
+    summary: 'Fold every logged write into the index folder now, and wait for it',
+    response: snapshotResponseSchema,
+    write: true,
+    errors: [401, 403, 500, ...readErrors],
   },
   { method: 'get', path: '/v1/stats', summary: 'The index being served', response: statsResponseSchema, errors: readErrors },
   { method: 'get', path: '/healthz', summary: 'The process is up', response: healthResponseSchema, errors: [] },

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { searchModes } from '../search/search-modes.js';
 import { paperSchema } from '../papers/paper.js';
+import { storageBackendNames } from '../storage/paper-storage.js';
 
 /** What the API answers, as zod schemas: the OpenAPI document is generated from them. */
 const explanationSchema = z.object({
@@ -26,7 +27,17 @@ export const createdPapersResponseSchema = z.union([
 export const putPaperResponseSchema = z.object({ paper: paperSchema.strict(), created: z.boolean(), took_ms: tookMs }).strict();
 export const deletedPaperResponseSchema = z.object({ id: z.string(), deleted: z.literal(true), took_ms: tookMs }).strict();
 
+const snapshotStatsSchema = z.object({
+  lastSnapshotAt: z.string().nullable(),
+  lastSnapshotMs: z.number().nullable(),
+  snapshotRunning: z.boolean(),
+  lastSnapshotError: z.string().nullable(),
+});
+
+export const snapshotResponseSchema = z.object({ snapshot: snapshotStatsSchema.strict(), took_ms: tookMs }).strict();
+
 export const statsResponseSchema = z.object({
+  backend: z.enum(storageBackendNames),
   papers: z.number().int(),
   deleted: z.number().int(),
   pending: z.number().int(),
@@ -42,15 +53,8 @@ export const statsResponseSchema = z.object({
   hnsw: z.object({ space: z.string(), m: z.number(), efConstruction: z.number(), randomSeed: z.number(), efSearch: z.number() }),
   lexical: z.object({ analyzer: z.string(), k1: z.number(), b: z.number(), terms: z.number() }),
   defaultMode: z.enum(searchModes),
-  writes: z.object({
-    enabled: z.boolean(),
-    lastSnapshotAt: z.string().nullable(),
-    lastSnapshotMs: z.number().nullable(),
-    snapshotRunning: z.boolean(),
-    lastSnapshotError: z.string().nullable(),
-  }),
+  writes: snapshotStatsSchema.extend({ enabled: z.boolean() }),
   index: z.object({
-    folder: z.string(),
     formatVersion: z.number(),
     createdAt: z.string(),
     snapshotAt: z.string().nullable(),

@@ -181,4 +181,12 @@ export const paperInputSchema = z.strictObject({
 
 export type PaperInput = z.infer<typeof paperInputSchema>;
 
-export const createPapersRequestSchema = z.union([z.strictObject({ papers: z.array(paperInputSchema).min(1).max(maxPapersPerWrite) }), paperInputSchema]);
+export const paperBatchSchema = z.strictObject({ papers: z.array(paperInputSchema).min(1).max(maxPapersPerWrite) });
+
+/** POST /v1/papers takes one paper, or a batch: an object with a `papers` key. */
+export const createPapersRequestSchema = z.union([paperBatchSchema, paperInputSchema]);
+
+/** Which of the two forms of createPapersRequestSchema a body means to be, so its errors name the right fields. */
+export function isPaperBatch(body: unknown): boolean {
+  return typeof body === 'object' && body !== null && 'papers' in body;
+}

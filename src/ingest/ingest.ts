@@ -1,7 +1,7 @@
 import { paperPassage, type Embedder } from '../embedding/embedder.js';
 import { AppError } from '../errors.js';
-import { IndexFolderWriter } from '../storage/embedded/index-folder-writer.js';
-import type { Manifest } from '../storage/embedded/manifest.js';
+import { createCollectionBuilder } from '../storage/open-storage.js';
+import type { BuiltCollection, CollectionBuilder } from '../storage/paper-storage.js';
 import type { Logger } from '../log.js';
 import type { Paper } from '../papers/paper.js';
 import { defaultFieldMap, mapRecordToPaper, type FieldMap, type RejectionReason } from '../papers/paper-record.js';
@@ -40,7 +40,7 @@ export interface IngestSummary {
   rejectionExamples: Rejection[];
   seconds: number;
   papersPerSecond: number;
-  manifest: Manifest;
+  collection: BuiltCollection;
 }
 
 const maxRejectionExamples = 20;
@@ -51,7 +51,7 @@ export async function ingestPapers(embedder: Embedder, options: IngestOptions): 
   const fields = options.fields ?? defaultFieldMap;
   const groupSize = options.groupSize ?? 256;
   const source = await openRecordSource(options.input, options.format);
-  const writer = await IndexFolderWriter.create(options.indexDir, embedder.model);
+  const writer = await createCollectionBuilder(options.indexDir, embedder.model);
   const seenIds = new Set<string>();
   const rejected: Partial<Record<RejectionReason, number>> = {};
   const rejectionExamples: Rejection[] = [];
@@ -107,7 +107,7 @@ export async function ingestPapers(embedder: Embedder, options: IngestOptions): 
         },
       );
     }
-    const manifest = await writer.finish({ input: options.input, read, rejected: read - writer.size });
+    const collection = await writer.finish({ input: options.input, read, rejected: read - writer.size });
     const seconds = (performance.now() - started) / 1000;
     return {
       input: options.input,
@@ -118,7 +118,7 @@ export async function ingestPapers(embedder: Embedder, options: IngestOptions): 
       rejectionExamples,
       seconds,
       papersPerSecond: writer.size / seconds,
-      manifest,
+      collection,
     };
   } catch (error) {
     await writer.abort();
@@ -129,7 +129,7 @@ export async function ingestPapers(embedder: Embedder, options: IngestOptions): 
 }
 
 /** Embeds a group (the embedder batches it by length) and adds the papers in input order. */
-async function embedGroup(embedder: Embedder, writer: IndexFolderWriter, papers: readonly Paper[]): Promise<void> {
+async function embedGroup(embedder: Embedder, writer: CollectionBuilder, papers: readonly Paper[]): Promise<void> {
   if (papers.length === 0) return;
   const vectors = await embedder.embedPassages(papers.map((paper) => paperPassage(paper.title, paper.abstract)));
   for (let i = 0; i < papers.length; i++) await writer.add(papers[i]!, vectors[i]!);

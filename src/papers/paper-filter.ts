@@ -8,19 +8,17 @@ export interface PaperFilter {
   categories?: { any?: readonly string[]; all?: readonly string[] };
   /** At least one of these authors (case-insensitive, white space folded). */
   authors?: { any?: readonly string[] };
+  /** Papers never to return, by id (or doi:/arxiv: name). */
   exclude_ids?: readonly string[];
 }
 
 /**
- * Turns a filter into a predicate over index labels, evaluated inside the nearest-neighbour and
- * BM25 searches (so a filtered query still returns k papers when k match). Undefined when the
- * filter asks for nothing, so unfiltered searches pay nothing.
+ * The metadata conditions of a filter (everything but `exclude_ids`, which names papers rather
+ * than describing them) as a predicate on a paper; undefined when they ask for nothing, so
+ * unfiltered searches pay nothing. Storage backends evaluate it inside their searches, so a
+ * filtered query still returns k papers when k match.
  */
-export function compileFilter(
-  filter: PaperFilter | undefined,
-  paperOf: (label: number) => Paper,
-  labelOf: (id: string) => number | undefined,
-): ((label: number) => boolean) | undefined {
+export function paperMatcher(filter: PaperFilter | undefined): ((paper: Paper) => boolean) | undefined {
   if (!filter) return undefined;
   const checks: ((paper: Paper) => boolean)[] = [];
   const { year, categories, authors } = filter;
@@ -44,24 +42,14 @@ export function compileFilter(
     checks.push((paper) => required.every((category) => paper.categories?.includes(category) ?? false));
   }
   if (authors?.any && authors.any.length > 0) {
-    const wanted = new Set(authors.any.map(normalizeName));
-    checks.push((paper) => paper.authors?.some((author) => wanted.has(normalizeName(author))) ?? false);
+    const wanted = new Set(authors.any.map(normalizeAuthorName));
+    checks.push((paper) => paper.authors?.some((author) => wanted.has(normalizeAuthorName(author))) ?? false);
   }
-  const excluded = new Set((filter.exclude_ids ?? []).map(labelOf).filter((label): label is number => label !== undefined));
-  if (checks.length === 0 && excluded.size === 0) return undefined;
-  return (label) => !excluded.has(label) && checks.every((check) => check(paperOf(label)));
+  if (checks.length === 0) return undefined;
+  return (paper) => checks.every((check) => check(paper));
 }
 
-function normalizeName(name: string): string {
+/** How author names are compared: Unicode-normalized, white space folded, case ignored. */
+export function normalizeAuthorName(name: string): string {
   return name.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase();
-}
-
-/** Both conditions (either may be absent). */
-export function bothAccept(
-  first: ((label: number) => boolean) | undefined,
-  second: ((label: number) => boolean) | undefined,
-): ((label: number) => boolean) | undefined {
-  if (!first) return second;
-  if (!second) return first;
-  return (label) => first(label) && second(label);
 }

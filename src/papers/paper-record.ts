@@ -39,7 +39,8 @@ export function withFieldOverrides(overrides: Partial<Record<keyof FieldMap, str
 
 export type RejectionReason = 'invalid_json' | 'not_an_object' | 'missing_id' | 'missing_abstract' | 'invalid_field' | 'duplicate_id';
 
-export type MappingResult = { ok: true; paper: Paper } | { ok: false; reason: RejectionReason; message: string };
+/** `field` names the input field at fault, where one is. */
+export type MappingResult = { ok: true; paper: Paper } | { ok: false; reason: RejectionReason; message: string; field?: string };
 
 const newStyleArxivId = /^\d{4}\.\d{4,5}(v\d+)?$/;
 const oldStyleArxivId = /^[a-z-]+(\.[A-Z]{2})?\/\d{7}(v\d+)?$/;
@@ -62,6 +63,7 @@ export function mapRecordToPaper(value: unknown, fields: FieldMap = defaultField
     ok: false,
     reason: 'invalid_field',
     message: `field "${name}" must be ${expected}`,
+    field: name,
   });
 
   /** Parses a present field with its zod schema; a failure names the field and what it must be. */
@@ -110,6 +112,14 @@ export function mapRecordToPaper(value: unknown, fields: FieldMap = defaultField
   } else if (paper.date) {
     paper.year = Number(paper.date.slice(0, 4));
   }
+  if (paper.date && paper.year !== Number(paper.date.slice(0, 4))) {
+    return {
+      ok: false,
+      reason: 'invalid_field',
+      message: `field "${date!.name}" (${paper.date}) contradicts field "${year!.name}" (${paper.year})`,
+      field: year!.name,
+    };
+  }
 
   for (const field of ['doi', 'url', 'arxiv_id'] as const) {
     const found = pick(field);
@@ -120,6 +130,25 @@ export function mapRecordToPaper(value: unknown, fields: FieldMap = defaultField
   }
   if (!paper.arxiv_id && (newStyleArxivId.test(paper.id) || oldStyleArxivId.test(paper.id))) paper.arxiv_id = paper.id;
   return { ok: true, paper };
+}
+
+/**
+ * Whether text starts with a date that exists: YYYY, YYYY-MM or YYYY-MM-DD (year 1 to 9999, a
+ * month 01 to 12, a day that month has, leap years counted), optionally followed by more (a
+ * time), but not by another digit or dash.
+ */
+export function isCalendarDate(text: string): boolean {
+  const match = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?![\d-])/.exec(text);
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), match[2] === undefined ? 1 : Number(match[2]), match[3] === undefined ? 1 : Number(match[3])];
+  if (year < 1 || month < 1 || month > 12 || day < 1) return false;
+  // Day 0 of the next month is the last day of this one.
+  const lastDay = new Date(Date.UTC(2000, month, 0)).getUTCDate() - (month === 2 && !isLeapYear(year) ? 1 : 0);
+  return day <= lastDay;
+}
+
+function isLeapYear(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
 }
 
 type FieldResult<Output> = { parsed: true; value: Output } | { parsed: false; failure: MappingResult };
@@ -144,22 +173,30 @@ const stringList = (separator: RegExp) =>
 /** Each input field's accepted forms and the normalized value it becomes. */
 const fieldSchemas = {
   id: {
-    schema: z.union([z.string(), z.number().finite().transform(String)]).pipe(z.string().trim().min(1).max(512)),
-    expected: 'a non-empty string or a number, at most 512 characters',
+    schema: z
+      .union([z.string(), z.number().finite().transform(String)])
+      .pipe(z.string().trim().min(1).max(512))
+      // Ids travel in URLs, logs and files: control characters (a newline, NUL) have no place in one.
+      .refine((id) => !/\p{Cc}/u.test(id)),
+    expected: 'a non-empty string or a number, at most 512 characters, without control characters',
   },
   text: { schema: z.string().transform((value) => value.trim()), expected: 'a string' },
   authors: { schema: stringList(/\s*;\s*|\s*,\s*|\s+and\s+/), expected: 'a list of strings or a delimited string' },
   categories: { schema: stringList(/[\s,;]+/), expected: 'a list of strings or a delimited string' },
   date: {
-    schema: z
-      .string()
-      .trim()
-      .regex(/^\d{4}(-\d{2}(-\d{2})?)?/),
-    expected: 'a date string starting YYYY, YYYY-MM or YYYY-MM-DD',
+    schema: z.string().trim().refine(isCalendarDate),
+    expected: 'a real date starting YYYY, YYYY-MM or YYYY-MM-DD (year 1 to 9999)',
   },
   year: {
-    schema: z.union([z.number(), z.string().trim().regex(/^\d+$/).transform(Number)]).pipe(z.number().int().min(0).max(9999)),
-    expected: 'a whole year such as 2024',
+    schema: z.union([z.number(), z.string().trim().regex(/^\d+$/).transform(Number)]).pipe(z.number().int().min(1).max(9999)),
+    expected: 'a whole year from 1 to 9999, such as 2024',
   },
-  doi: { schema: z.string().transform((value) => normalizeDoi(value)), expected: 'a string' },
+  doi: {
+    // A DOI is "10.<registrant>/<suffix>"; what is left of an empty link ("https://doi.org/") is not one.
+    schema: z
+      .string()
+      .transform((value) => normalizeDoi(value))
+      .refine((doi) => /^10\.\S+\/\S+/.test(doi)),
+    expected: 'a DOI such as 10.1145/3292500, bare or as a doi.org link',
+  },
 } satisfies Record<string, FieldSchema<unknown>>;

@@ -28,3 +28,6 @@ export function normalizeDoi(doi: string): string {
 export function arxivIdWithoutVersion(arxivId: string): string {
   return arxivId.trim().replace(/v\d+$/, '');
 }
+
+/** A paper as a client writes it: the id may be left to the service, the title left out. */
+export type PaperInput = Omit<Paper, 'id' | 'title'> & { id?: string; title?: string };

@@ -1,15 +1,5 @@
-/** A ranked candidate from one retriever: its label and that retriever's score. */
-export interface ScoredLabel {
-  label: number;
-  score: number;
-}
-
-export interface FusedLabel {
-  label: number;
-  score: number;
-  /** 1-based rank in each retriever's list, absent where that retriever did not return it. */
-  ranks: { dense?: number; lexical?: number };
-}
+import type { ScoredId } from '../storage/paper-storage.js';
+import { byScoreThenId, type RankedCandidate } from './ranking.js';
 
 export interface FusionParameters {
   /** Weight of the dense list; the lexical list gets 1 - denseWeight. */
@@ -20,49 +10,35 @@ export interface FusionParameters {
  * Convex combination of min-max normalized scores over the union of both candidate lists.
  * A candidate missing from one list gets that list's floor (0 after normalization), which is what
  * its score would at most have been. Unlike reciprocal-rank fusion this keeps how far ahead a
- * confident first hit is, which measured better on the SciFact train split (see README).
+ * confident first hit is, which measured better on the SciFact train split (see the search
+ * quality documentation).
  */
-export function fuseNormalized(dense: readonly ScoredLabel[], lexical: readonly ScoredLabel[], parameters: FusionParameters): FusedLabel[] {
+export function fuseNormalized(dense: readonly ScoredId[], lexical: readonly ScoredId[], parameters: FusionParameters): RankedCandidate[] {
   const denseNormalized = minMaxNormalize(dense);
   const lexicalNormalized = minMaxNormalize(lexical);
-  const fused = new Map<number, FusedLabel>();
-  const entry = (label: number) => {
-    let existing = fused.get(label);
+  const fused = new Map<string, RankedCandidate>();
+  const entry = (id: string) => {
+    let existing = fused.get(id);
     if (!existing) {
-      existing = { label, score: 0, ranks: {} };
-      fused.set(label, existing);
+      existing = { id, score: 0, ranks: {} };
+      fused.set(id, existing);
     }
     return existing;
   };
   dense.forEach((candidate, index) => {
-    const item = entry(candidate.label);
+    const item = entry(candidate.id);
     item.ranks.dense = index + 1;
     item.score += parameters.denseWeight * denseNormalized[index]!;
   });
   lexical.forEach((candidate, index) => {
-    const item = entry(candidate.label);
+    const item = entry(candidate.id);
     item.ranks.lexical = index + 1;
     item.score += (1 - parameters.denseWeight) * lexicalNormalized[index]!;
   });
-  return [...fused.values()].sort((a, b) => b.score - a.score || a.label - b.label);
+  return [...fused.values()].sort(byScoreThenId);
 }
 
-/** Reciprocal-rank fusion (Cormack et al. 2009): sum of 1 / (c + rank) over the lists. */
-export function fuseReciprocalRank(dense: readonly ScoredLabel[], lexical: readonly ScoredLabel[], c = 60): FusedLabel[] {
-  const fused = new Map<number, FusedLabel>();
-  const add = (list: readonly ScoredLabel[], mode: 'dense' | 'lexical') =>
-    list.forEach((candidate, index) => {
-      const item = fused.get(candidate.label) ?? { label: candidate.label, score: 0, ranks: {} };
-      item.ranks[mode] = index + 1;
-      item.score += 1 / (c + index + 1);
-      fused.set(candidate.label, item);
-    });
-  add(dense, 'dense');
-  add(lexical, 'lexical');
-  return [...fused.values()].sort((a, b) => b.score - a.score || a.label - b.label);
-}
-
-function minMaxNormalize(list: readonly ScoredLabel[]): number[] {
+function minMaxNormalize(list: readonly ScoredId[]): number[] {
   if (list.length === 0) return [];
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;

@@ -1,14 +1,12 @@
-import { createHash } from 'node:crypto';
 import { paperPassage, type Embedder } from '../embedding/embedder.js';
-import { AppError } from '../errors.js';
-import type { LiveIndex } from '../storage/embedded/live-index.js';
-import type { Manifest } from '../storage/embedded/manifest.js';
+import { AppError, invalidInput } from '../errors.js';
+import type { PaperFilter } from '../papers/paper-filter.js';
 import type { Paper } from '../papers/paper.js';
-import { fuseNormalized, type FusedLabel, type ScoredLabel } from './fusion.js';
-import { bothAccept, compileFilter as compilePaperFilter, type PaperFilter } from '../papers/paper-filter.js';
+import type { PaperPage, PaperStorage, StorageStats } from '../storage/paper-storage.js';
+import { explainHits } from './explain.js';
+import { fuseNormalized } from './fusion.js';
+import { byScoreThenId, rankedBy, roundScore, toHit, type Hit, type RankedCandidate } from './ranking.js';
 import { recommendationVector } from './recommend.js';
-import { roundScore, toHits, type Hit } from './ranking.js';
-import { splitSentences } from './sentences.js';
 import type { SearchMode } from './search-modes.js';
 
 export interface SearchOptions {
@@ -34,18 +32,7 @@ export interface IndexInfo {
   defaultMode: SearchMode;
 }
 
-export interface IndexStats {
-  papers: number;
-  /** Deleted or replaced papers still tombstoned in the index (purged by the next snapshot). */
-  deleted: number;
-  /** Logged write operations not yet folded into a snapshot. */
-  pending: number;
-  model: Manifest['model'];
-  hnsw: Manifest['hnsw'] & { efSearch: number };
-  lexical: Manifest['lexical'] & { terms: number };
-  defaultMode: SearchMode;
-  index: { folder: string; formatVersion: number; createdAt: string; snapshotAt: string | null; walSeq: number; source?: Manifest['source'] };
-}
+export type ServiceStats = StorageStats & { defaultMode: SearchMode };
 
 /**
  * Candidates each retriever contributes to a hybrid answer: deep enough that a paper ranked
@@ -56,66 +43,27 @@ export const hybridCandidates = 100;
 
 /**
  * What the service can answer, independent of transport: the HTTP layer (and any other front end)
- * calls these and never touches the model or the index itself.
+ * calls these and never touches the model or the storage itself.
  */
 export class SearchService {
   constructor(
-    private index: LiveIndex,
+    private readonly storage: PaperStorage,
     private readonly embedder: Embedder,
     private readonly defaultMode: SearchMode = 'hybrid',
   ) {}
 
-  /**
-   * The index searches read (a snapshot swaps in a new one). Every method reads it once per
-   * synchronous stretch, so one answer never mixes labels of two indexes.
-   */
-  get liveIndex(): LiveIndex {
-    return this.index;
+  async info(): Promise<IndexInfo> {
+    const { papers } = await this.storage.stats();
+    return { model: this.storage.model.id, dimension: this.storage.model.dimension, papers, createdAt: this.storage.createdAt, defaultMode: this.defaultMode };
   }
 
-  replaceIndex(next: LiveIndex): void {
-    this.index = next;
-  }
-
-  get embedding(): Embedder {
-    return this.embedder;
-  }
-
-  get info(): IndexInfo {
-    const { manifest } = this.index;
-    return {
-      model: manifest.model.id,
-      dimension: manifest.model.dimension,
-      papers: this.index.papers.liveCount,
-      createdAt: manifest.createdAt,
-      defaultMode: this.defaultMode,
-    };
-  }
-
-  /** Whether the model can still answer; the index cannot fail once loaded. */
+  /** Whether the model and the storage can still answer. */
   get healthy(): boolean {
-    return this.embedder.healthy;
+    return this.embedder.healthy && this.storage.health().status !== 'down';
   }
 
-  get stats(): IndexStats {
-    const { manifest, folder, vectors, lexical, papers } = this.index;
-    return {
-      papers: papers.liveCount,
-      deleted: papers.tombstoneCount,
-      pending: this.index.pendingOperations,
-      model: manifest.model,
-      hnsw: { ...manifest.hnsw, efSearch: vectors.efSearch },
-      lexical: { ...manifest.lexical, terms: lexical.termCount },
-      defaultMode: this.defaultMode,
-      index: {
-        folder,
-        formatVersion: manifest.formatVersion,
-        createdAt: manifest.createdAt,
-        snapshotAt: manifest.snapshotAt ?? null,
-        walSeq: this.index.appliedSeq,
-        source: manifest.source,
-      },
-    };
+  async stats(): Promise<ServiceStats> {
+    return { ...(await this.storage.stats()), defaultMode: this.defaultMode };
   }
 
   searchText(query: string, options: SearchOptions): Promise<Hit[]> {
@@ -137,64 +85,34 @@ export class SearchService {
   }
 
   /** Papers nearest to a stored paper's own vector (never re-embedded), the paper itself left out. */
-  relatedToPaper(id: string, options: RelatedOptions): Promise<Hit[]> {
-    const index = this.index;
-    const label = labelOf(index, id);
-    // hnswlib never returns its deleted nodes, so tombstones need no filter here.
-    const neighbors = index.vectors.searchNear(label, pageEnd(options), new Set(), compileFilter(index, options.filter));
-    return this.finish(index, ranked(neighbors, 'dense'), options, async () => index.vectors.vector(label));
+  async relatedToPaper(name: string, options: RelatedOptions): Promise<Hit[]> {
+    const neighbours = await this.storage.related(name, { k: pageEnd(options), filter: options.filter });
+    return this.finish(rankedBy(neighbours, 'dense'), options, async () => (await this.storedVectors([name]))[0]!);
   }
 
   /**
    * Papers like the positives and unlike the negatives (see recommendationVector), never the
    * inputs themselves. Uses the stored vectors: no model call unless hits are explained.
    */
-  recommend(positiveIds: readonly string[], negativeIds: readonly string[], options: RelatedOptions): Promise<Hit[]> {
-    const index = this.index;
-    const unknown = [...positiveIds, ...negativeIds].filter((id) => index.papers.labelOf(id) === undefined);
-    if (unknown.length > 0)
-      throw new AppError('paper_not_found', `No paper with id ${unknown.map((id) => `"${id}"`).join(', ')}.`, { details: { ids: unknown } });
-    const positives = positiveIds.map((id) => labelOf(index, id));
-    const negatives = negativeIds.map((id) => labelOf(index, id));
-    const inputs = new Set([...positives, ...negatives]);
-    const query = recommendationVector(
-      positives.map((label) => index.vectors.vector(label)),
-      negatives.map((label) => index.vectors.vector(label)),
-    );
-    const neighbors = index.vectors.searchExcluding(query, pageEnd(options), inputs, compileFilter(index, options.filter));
-    return this.finish(index, ranked(neighbors, 'dense'), options, async () => query);
+  async recommend(positiveNames: readonly string[], negativeNames: readonly string[], options: RelatedOptions): Promise<Hit[]> {
+    const vectors = await this.storedVectors([...positiveNames, ...negativeNames]);
+    const query = recommendationVector(vectors.slice(0, positiveNames.length), vectors.slice(positiveNames.length));
+    const inputs = await Promise.all([...positiveNames, ...negativeNames].map(async (name) => (await this.storage.resolve(name))!));
+    const neighbours = await this.storage.nearest(query, { k: pageEnd(options), filter: options.filter, exclude: inputs });
+    return this.finish(rankedBy(neighbours, 'dense'), options, async () => query);
   }
 
-  /**
-   * Stored papers in index order, a page at a time. The cursor is opaque to clients (the position
-   * to continue from, encoded); a cursor this index did not issue is a 400.
-   */
-  listPapers(cursor: string | undefined, limit: number): { papers: Paper[]; nextCursor: string | null } {
-    const { papers: store, manifest } = this.index;
-    const indexTag = cursorTag(manifest);
-    const start = cursor === undefined ? 0 : decodeCursor(cursor, indexTag, store.size);
-    const papers: Paper[] = [];
-    let next = store.size;
-    for (const [label, paper] of store.entries(start)) {
-      if (papers.length === limit) {
-        next = label;
-        break;
-      }
-      papers.push(paper);
-    }
-    return { papers, nextCursor: next < store.size ? encodeCursor(indexTag, next) : null };
+  /** Stored papers a page at a time, in the storage's stable order; the cursor is opaque to clients. */
+  listPapers(cursor: string | undefined, limit: number): Promise<PaperPage> {
+    return this.storage.list(cursor, limit);
   }
 
-  /** The id a stored paper goes by, for any name of it (id, doi:…, arxiv:…); undefined if none. */
-  storedId(name: string): string | undefined {
-    const { papers } = this.index;
-    const label = papers.labelOf(name);
-    return label === undefined ? undefined : papers.byLabel(label).id;
-  }
-
-  getPaper(id: string): Paper {
-    const index = this.index;
-    return index.papers.byLabel(labelOf(index, id));
+  /** The stored paper a name (id, doi:…, arxiv:…) names. */
+  async getPaper(name: string): Promise<Paper> {
+    const id = await this.storage.resolve(name);
+    const paper = id === undefined ? undefined : (await this.storage.papers([id]))[0];
+    if (!paper) throw new AppError('paper_not_found', `No paper with id "${name}".`, { details: { id: name } });
+    return paper;
   }
 
   /** Runs the model once so the first real request does not pay for lazy initialisation. */
@@ -203,133 +121,60 @@ export class SearchService {
     await this.embedder.embedPassages(['warm up the model with a passage']);
   }
 
+  /** The stored vectors of the named papers; any unknown name is a 404 naming all of them. */
+  private async storedVectors(names: readonly string[]): Promise<Float32Array[]> {
+    const ids = await Promise.all(names.map((name) => this.storage.resolve(name)));
+    const vectors = await this.storage.vectors(ids.map((id) => id ?? ''));
+    const unknown = names.filter((_, i) => ids[i] === undefined || vectors[i] === undefined);
+    if (unknown.length > 0) throw paperNotFound(unknown);
+    return vectors as Float32Array[];
+  }
+
   private async retrieve(text: string, options: SearchOptions, embed: () => Promise<Float32Array>): Promise<Hit[]> {
     const mode = options.mode ?? this.defaultMode;
     const needed = pageEnd(options);
     if (mode === 'hybrid' && needed > hybridCandidates) {
       // Fused scores are normalized over each retriever's top candidates; past them a page would
       // be fused over a different candidate set than the page before it, and pages would not join.
-      throw new AppError(
-        'invalid_input',
+      throw invalidInput(
         `Hybrid results reach ${hybridCandidates} deep: offset + k must be at most ${hybridCandidates} in hybrid mode (use dense or lexical mode to page further).`,
-        {
-          details: {
-            issues: [{ path: 'body.offset', message: `offset + k must be at most ${hybridCandidates} in hybrid mode`, code: 'too_big' }],
-          },
-        },
+        [{ path: 'offset', message: `offset + k must be at most ${hybridCandidates} in hybrid mode`, code: 'too_big' }],
       );
     }
-    if (mode === 'lexical') {
-      const index = this.index;
-      return this.finish(index, ranked(index.lexical.search(text, needed, compile(index, options.filter)), 'lexical'), options, embed);
-    }
+    const { filter } = options;
+    if (mode === 'lexical') return this.finish(rankedBy(await this.storage.lexical(text, { k: needed, filter }), 'lexical'), options, embed);
     const vector = await embed();
-    // Read after the model call: a snapshot may have swapped the index meanwhile.
-    const index = this.index;
-    const denseAccept = compileFilter(index, options.filter);
     const queryVector = async () => vector;
-    if (mode === 'dense') return this.finish(index, ranked(index.vectors.search(vector, needed, denseAccept), 'dense'), options, queryVector);
-    const fused = fuseNormalized(
-      index.vectors.search(vector, hybridCandidates, denseAccept),
-      index.lexical.search(text, hybridCandidates, compile(index, options.filter)),
-      {
-        denseWeight: this.embedder.model.hybridDenseWeight,
-      },
-    );
-    return this.finish(index, fused.slice(0, needed), options, queryVector);
+    if (mode === 'dense') return this.finish(rankedBy(await this.storage.nearest(vector, { k: needed, filter }), 'dense'), options, queryVector);
+    const [dense, lexical] = await Promise.all([
+      this.storage.nearest(vector, { k: hybridCandidates, filter }),
+      this.storage.lexical(text, { k: hybridCandidates, filter }),
+    ]);
+    return this.finish(fuseNormalized(dense, lexical, { denseWeight: this.storage.model.hybridDenseWeight }).slice(0, needed), options, queryVector);
   }
 
   /**
-   * The requested page of the ranked list (hits are ordered once over the whole prefix, then cut),
-   * with explanations when asked for.
+   * The requested page of a ranked list (ordered once over the whole prefix, then cut), with the
+   * papers' records, and explanations when asked for. A paper deleted since it was ranked is left out.
    */
-  private async finish(index: LiveIndex, list: readonly FusedLabel[], options: SearchOptions, queryVector: () => Promise<Float32Array>): Promise<Hit[]> {
+  private async finish(list: RankedCandidate[], options: SearchOptions, queryVector: () => Promise<Float32Array>): Promise<Hit[]> {
+    const page = list.sort(byScoreThenId).slice(options.offset ?? 0, pageEnd(options));
+    const papers = await this.storage.papers(page.map((candidate) => candidate.id));
     const threshold = options.scoreThreshold;
-    const hits = toHits(list, (label) => index.papers.byLabel(label))
-      .slice(options.offset ?? 0, pageEnd(options))
-      .filter((hit) => threshold === undefined || hit.score >= threshold);
-    if (!options.explain || hits.length === 0) return hits;
-    const ranksById = new Map(list.map((item) => [index.papers.byLabel(item.label).id, item.ranks]));
-    const sentences = hits.map((hit) => splitSentences(hit.abstract));
-    const [vector, sentenceVectors] = await Promise.all([queryVector(), this.embedder.embedPassages(sentences.flat())]);
-    let next = 0;
-    return hits.map((hit, i) => {
-      const scored = sentences[i]!.map((text) => ({ text, score: roundScore(dot(vector, sentenceVectors[next++]!)) }));
-      const closest = scored.reduce<(typeof scored)[number] | undefined>((best, item) => (!best || item.score > best.score ? item : best), undefined);
-      return { ...hit, explain: { ranks: ranksById.get(hit.id) ?? {}, closest_sentence: closest ?? null } };
+    const hits = page.flatMap((candidate, i) => {
+      const paper = papers[i];
+      // Compared as shown (rounded), so a hit shown with the threshold's own score is kept.
+      return paper && (threshold === undefined || roundScore(candidate.score) >= threshold) ? [toHit(candidate, paper)] : [];
     });
+    if (!options.explain) return hits;
+    return explainHits(hits, new Map(list.map((candidate) => [candidate.id, candidate.ranks])), queryVector, this.embedder);
   }
-}
-
-function labelOf(index: LiveIndex, id: string): number {
-  const label = index.papers.labelOf(id);
-  if (label === undefined) throw new AppError('paper_not_found', `No paper with id "${id}".`, { details: { id } });
-  return label;
-}
-
-/**
- * The filter as a predicate over labels of `index`, with tombstones left out when there are any
- * (hnswlib skips its deleted nodes itself; BM25 relies on this).
- */
-function compile(index: LiveIndex, filter: PaperFilter | undefined): ((label: number) => boolean) | undefined {
-  const { papers } = index;
-  return papers.tombstoneCount > 0 ? bothAccept((label) => papers.isLive(label), compileFilter(index, filter)) : compileFilter(index, filter);
-}
-
-/**
- * The filter alone, for HNSW searches (undefined when it asks for nothing, so that they run
- * without a callback). Still safe on a tombstone's label.
- */
-function compileFilter(index: LiveIndex, filter: PaperFilter | undefined): ((label: number) => boolean) | undefined {
-  const { papers } = index;
-  const matches = compilePaperFilter(
-    filter,
-    (label) => papers.byLabel(label),
-    (id) => papers.labelOf(id),
-  );
-  return matches && ((label) => papers.isLive(label) && matches(label));
 }
 
 function pageEnd(options: { k: number; offset?: number }): number {
   return (options.offset ?? 0) + options.k;
 }
 
-/**
- * Ties a cursor to the index folder that issued it: a rebuilt index, or a snapshot (which
- * renumbers the papers), has other positions. Writes in between keep positions: they only append
- * labels and tombstone others.
- */
-function cursorTag(manifest: Manifest): string {
-  return createHash('sha256')
-    .update(`${manifest.createdAt}:${manifest.count}:${manifest.walSeq ?? 0}`)
-    .digest('hex')
-    .slice(0, 12);
-}
-
-function encodeCursor(tag: string, position: number): string {
-  return Buffer.from(`${tag}:${position}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string, tag: string, size: number): number {
-  const match = /^([0-9a-f]{12}):(\d+)$/.exec(Buffer.from(cursor, 'base64url').toString());
-  const position = match && match[1] === tag ? Number(match[2]) : Number.NaN;
-  if (!Number.isSafeInteger(position) || position < 0 || position > size) {
-    throw new AppError('invalid_input', 'The cursor was not issued by this index (it may have been rebuilt since); start again without one.', {
-      details: {
-        issues: [{ path: 'query.cursor', message: 'unknown cursor', code: 'custom' }],
-      },
-    });
-  }
-  return position;
-}
-
-/** One retriever's list in the shape fusion produces, so every mode is paged and explained alike. */
-function ranked(list: readonly ScoredLabel[], mode: 'dense' | 'lexical'): FusedLabel[] {
-  return list.map((item, index) => ({ label: item.label, score: item.score, ranks: { [mode]: index + 1 } }));
-}
-
-function dot(a: Float32Array, b: Float32Array): number {
-  let sum = 0;
-  for (let d = 0; d < a.length; d++) sum += a[d]! * b[d]!;
-  return sum;
+function paperNotFound(names: readonly string[]): AppError {
+  return new AppError('paper_not_found', `No paper with id ${names.map((name) => `"${name}"`).join(', ')}.`, { details: { ids: names } });
 }

@@ -11,7 +11,7 @@ let client: PaperSearchClient;
 
 before(async () => {
   workDir = await makeTempDir();
-  await buildIndex(join(workDir, 'index'), join(repoRoot, 'index-data/samples/arxiv-sample.jsonl'));
+  await buildIndex(join(workDir, 'index'), join(repoRoot, 'index-data/samples/sample-papers.jsonl'));
   server = await startTestServer(join(workDir, 'index'));
   client = new PaperSearchClient(`${server.url}/`);
 });

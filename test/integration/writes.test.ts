@@ -16,7 +16,7 @@ let server: RunningServer;
 let client: PaperSearchClient;
 let anonymous: PaperSearchClient;
 
-/** Writes only snapshot when a test asks (server.state.writes.snapshotNow()). */
+/** Writes only snapshot when a test asks (POST /v1/snapshots). */
 const manualSnapshots = { API_KEYS: `${apiKey},${otherKey}`, SNAPSHOT_AFTER_WRITES: '1000000', SNAPSHOT_INTERVAL_MS: '86400000' };
 
 const octopus: PaperInput = {
@@ -195,10 +195,16 @@ describe('writing papers', () => {
       { body: [octopus], path: /body/ },
     ];
     for (const { body, path } of cases) {
-      const response = await request<{ error: { code: string; message: string } }>(server.url, '/v1/papers', { json: body, headers: auth });
+      const response = await request<{ error: { code: string; message: string; details: { issues: { path: string }[] } } }>(server.url, '/v1/papers', {
+        json: body,
+        headers: auth,
+      });
       assert.equal(response.status, 400, JSON.stringify(body).slice(0, 80));
       assert.equal(response.body.error.code, 'invalid_input');
-      assert.match(response.body.error.message, path);
+      assert.ok(
+        response.body.error.details.issues.some((issue) => path.test(`${issue.path} ${issue.message}`)),
+        JSON.stringify(response.body.error.details.issues),
+      );
     }
   });
 
@@ -268,7 +274,7 @@ describe('writing papers', () => {
 describe('snapshots', () => {
   it('fold the log into a new index folder: tombstones purged, nothing lost, and it survives a restart', async () => {
     const before = await anonymous.stats();
-    await server.state.writes!.snapshotNow();
+    await client.snapshot();
     const after = await anonymous.stats();
     assert.equal(after.pending, 0);
     assert.equal(after.deleted, 0);
@@ -308,7 +314,7 @@ describe('snapshots', () => {
         );
         await client.deletePaper(`live-${round}-0`);
         deletedIds.add(`live-${round}-0`);
-        if (round === 4) void server.state.writes!.snapshotNow();
+        if (round === 4) void client.snapshot();
       }
     })();
     let searches = 0;
@@ -328,7 +334,7 @@ describe('snapshots', () => {
       }
     });
     await Promise.all([writer, ...readers]);
-    await server.state.writes!.snapshotNow();
+    await client.snapshot();
     const ids = (await anonymous.search({ query: 'coral reef bleaching marine heatwaves survey', k: 100, mode: 'lexical' })).hits.map((hit) => hit.id);
     const expected = Array.from({ length: 12 }, (_, round) => [1, 2, 3, 4].map((i) => `live-${round}-${i}`)).flat();
     assert.deepEqual(ids.filter((id) => id.startsWith('live-')).sort(), expected.sort());

@@ -28,7 +28,7 @@ describe('loadConfig', () => {
     assert.equal(config.MODEL, undefined);
     assert.deepEqual(config.MODEL_SOURCES, ['hub', 'maven']);
     assert.equal(config.HF_ENDPOINT, 'https://huggingface.co');
-    assert.equal(config.SAMPLE_FILE, 'index-data/samples/seed-papers.jsonl');
+    assert.equal(config.SAMPLE_FILE, 'index-data/samples/sample-papers.jsonl');
     assert.equal(config.LOG_LEVEL, 'info');
     assert.ok(Number.isInteger(config.EMBED_THREADS) && config.EMBED_THREADS >= 1);
     assert.equal(config.EMBED_BATCH_SIZE, 32);

@@ -142,7 +142,7 @@ describe('IndexFolderWriter + openIndexFolder', () => {
     assert.equal((await openIndexFolder(target, model, 50)).papers.size, 4);
   });
 
-  // Regression (src/index/index-folder.ts:121, fixed): abort() calls vectorFile.destroy() on the vectors.f32
+  // Regression: abort() calls vectorFile.destroy() on the vectors.f32
   // WriteStream, which has no 'error' listener. When a write to it is still in flight (always the
   // case right after add() once the file is open), Node finishes the destroy with
   // ERR_STREAM_DESTROYED and emits it as an 'error' event, which becomes an uncaught exception:

@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import { paperPassage } from '../../src/embedding/embedder.js';
 import { getModel } from '../../src/embedding/model-registry.js';
 import type { LoadedIndex } from '../../src/storage/embedded/index-folder.js';
-import { LiveIndex, type WriteOperation } from '../../src/storage/embedded/live-index.js';
+import { LiveIndex } from '../../src/storage/embedded/live-index.js';
+import type { PaperChange } from '../../src/storage/paper-storage.js';
 import { describeModel, indexFiles, indexFormatVersion, type Manifest } from '../../src/storage/embedded/manifest.js';
 import { VectorIndex, defaultHnswParameters } from '../../src/storage/embedded/vector-index.js';
 import { analyzerName } from '../../src/storage/embedded/lexical/analyzer.js';
@@ -54,7 +55,7 @@ function loadedIndex(walSeq?: number): { loaded: LoadedIndex; vectors: Float32Ar
 
 const newVectors = randomUnitVectors(10, dimension, 99);
 
-function put(paper: Paper, vector: Float32Array): WriteOperation {
+function put(paper: Paper, vector: Float32Array): PaperChange {
   return { op: 'put', paper, vector };
 }
 
@@ -192,7 +193,7 @@ describe('LiveIndex.apply', () => {
     assert.equal(index.pendingOperations, 5);
   });
 
-  it('applies the operations of one write in order', () => {
+  it('applies the changes of one write in order', () => {
     // A put then a delete of the same id in one write leaves nothing; a delete then a put leaves the put.
     const index = new LiveIndex(loadedIndex().loaded);
     index.apply(1, [put({ id: 'x', title: 'X', abstract: 'Ex.' }, newVectors[0]!), { op: 'delete', id: 'x' }]);

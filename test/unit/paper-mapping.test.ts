@@ -124,9 +124,9 @@ describe('mapRecordToPaper: accepted records', () => {
     assert.equal(paper.date, '2018-07-09');
   });
 
-  it('prefers an explicit year over the date', () => {
-    const paper = accepted(mapRecordToPaper({ id: 'x', abstract: 'a', year: 2020, date: '2018-07-09' }));
-    assert.equal(paper.year, 2020);
+  it('keeps an explicit year that agrees with the date', () => {
+    const paper = accepted(mapRecordToPaper({ id: 'x', abstract: 'a', year: 2018, date: '2018-07-09' }));
+    assert.equal(paper.year, 2018);
     assert.equal(paper.date, '2018-07-09');
   });
 
@@ -258,12 +258,47 @@ describe('mapRecordToPaper: rejections', () => {
     assert.equal(accepted(mapRecordToPaper({ id: 'x'.repeat(512), abstract: 'a' })).id.length, 512);
   });
 
-  it('accepts years 0 and 9999 at the bounds', () => {
-    assert.equal(accepted(mapRecordToPaper({ id: 'x', abstract: 'a', year: 0 })).year, 0);
+  it('accepts years 1 and 9999 at the bounds', () => {
+    assert.equal(accepted(mapRecordToPaper({ id: 'x', abstract: 'a', year: 1 })).year, 1);
     assert.equal(accepted(mapRecordToPaper({ id: 'x', abstract: 'a', year: 9999 })).year, 9999);
   });
 
-  // Regression (src/ingest/paper-mapping.ts:105, fixed): a whitespace-only year string (e.g. a padded empty CSV
+  it('refuses impossible dates (impossible dates were accepted, 0000-00-00 stored as year 0)', () => {
+    for (const date of ['2025-13-45', '2023-02-30', '2023-04-31', '0000-00-00', '2024-00', '20240105', '2024-1-5']) {
+      const result = mapRecordToPaper({ id: 'x', abstract: 'a', date });
+      assert.equal(result.ok, false, date);
+      assert.deepEqual(result.ok ? undefined : [result.reason, result.field], ['invalid_field', 'date'], date);
+    }
+    assert.equal(mapRecordToPaper({ id: 'x', abstract: 'a', year: 0 }).ok, false, 'year 0');
+  });
+
+  it('accepts real dates, leap days included, and a time after the date', () => {
+    for (const date of ['2024-02-29', '2000-02-29', '1999-12-31', '2024-03', '2024', '2024-05-01T10:30:00Z']) {
+      assert.equal(accepted(mapRecordToPaper({ id: 'x', abstract: 'a', date })).date, date);
+    }
+    assert.equal(mapRecordToPaper({ id: 'x', abstract: 'a', date: '1900-02-29' }).ok, false, '1900 was not a leap year');
+  });
+
+  it('refuses a date that contradicts the year (a date contradicting year was accepted)', () => {
+    const result = mapRecordToPaper({ id: 'x', abstract: 'a', year: 2020, date: '2018-07-09' });
+    assert.deepEqual(result.ok ? undefined : [result.reason, result.field], ['invalid_field', 'year']);
+  });
+
+  it('refuses a DOI that normalizes to nothing (an empty doi.org link was stored as "")', () => {
+    for (const doi of ['https://doi.org/', 'doi:', 'not a doi']) {
+      const result = mapRecordToPaper({ id: 'x', abstract: 'a', doi });
+      assert.deepEqual(result.ok ? undefined : [result.reason, result.field], ['invalid_field', 'doi'], doi);
+    }
+  });
+
+  it('refuses ids with control characters (ids could contain newlines or NUL)', () => {
+    for (const id of ['a\nb', 'a\u0000b', 'tab\there']) {
+      const result = mapRecordToPaper({ id, abstract: 'a' });
+      assert.deepEqual(result.ok ? undefined : [result.reason, result.field], ['invalid_field', 'id'], JSON.stringify(id));
+    }
+  });
+
+  // Regression: a whitespace-only year string (e.g. a padded empty CSV
   // cell) is not treated as absent like '' is: Number('  '.trim()) === 0, so the paper gets year 0
   // and the year in its date is ignored. Expected year 2021 (from the date); actual year 0.
   it('treats a whitespace-only year like a missing one (year from the date)', () => {

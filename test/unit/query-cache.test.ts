@@ -21,7 +21,6 @@ function countingEmbedder(): Embedder & { queryCalls: string[][]; passageCalls: 
       passageCalls.push([...texts]);
       return texts.map((text) => new Float32Array([text.length]));
     },
-    countPassageTokens: (text) => text.length,
     dispose: async () => undefined,
   };
 }

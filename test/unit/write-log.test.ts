@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { appendFile, mkdir, open, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { WriteOperation } from '../../src/storage/embedded/live-index.js';
+import type { PaperChange } from '../../src/storage/paper-storage.js';
 import type { Paper } from '../../src/papers/paper.js';
 import { WriteLog, type LoggedWrite } from '../../src/storage/embedded/write-log/write-log.js';
 import { isAppErrorWithCode, randomUnitVectors, temporaryRoot } from './support.js';
@@ -34,7 +34,7 @@ function sampleWrites(count: number, firstSeq = 1): LoggedWrite[] {
   const vectors = randomUnitVectors(2 * count, dimension, 42 + firstSeq);
   return Array.from({ length: count }, (_, i) => {
     const seq = firstSeq + i;
-    const operations: WriteOperation[] =
+    const changes: PaperChange[] =
       seq % 3 === 0
         ? [
             { op: 'put', paper: paper(2 * seq), vector: vectors[2 * i]! },
@@ -44,7 +44,7 @@ function sampleWrites(count: number, firstSeq = 1): LoggedWrite[] {
             { op: 'put', paper: paper(2 * seq), vector: vectors[2 * i]! },
             { op: 'put', paper: paper(2 * seq + 1), vector: vectors[2 * i + 1]! },
           ];
-    return { seq, operations };
+    return { seq, changes };
   });
 }
 
@@ -62,9 +62,9 @@ function assertSameWrites(actual: LoggedWrite[], expected: LoggedWrite[]): void 
   actual.forEach((record, r) => {
     const want = expected[r]!;
     assert.equal(record.seq, want.seq);
-    assert.equal(record.operations.length, want.operations.length);
-    record.operations.forEach((operation, o) => {
-      const wanted = want.operations[o]!;
+    assert.equal(record.changes.length, want.changes.length);
+    record.changes.forEach((operation, o) => {
+      const wanted = want.changes[o]!;
       assert.equal(operation.op, wanted.op);
       if (operation.op === 'put' && wanted.op === 'put') {
         assert.deepEqual(operation.paper, wanted.paper);
@@ -150,11 +150,11 @@ describe('WriteLog open and append', () => {
     const backing = new Float32Array(3 * dimension).map((_, i) => i / 7 - 1);
     const view = backing.subarray(dimension, 2 * dimension);
     const opened = await WriteLog.open(folder, lineage, 1);
-    await opened.log.append([{ seq: 1, operations: [{ op: 'put', paper: paper(1), vector: view }] }]);
+    await opened.log.append([{ seq: 1, changes: [{ op: 'put', paper: paper(1), vector: view }] }]);
     await opened.log.close();
     const reopened = await WriteLog.open(folder, lineage, 1);
     try {
-      const operation = reopened.records[0]!.operations[0]!;
+      const operation = reopened.records[0]!.changes[0]!;
       assert.equal(operation.op, 'put');
       assert.deepEqual(operation.op === 'put' ? operation.vector : undefined, Float32Array.from(view));
     } finally {

@@ -2,7 +2,6 @@ import { Router, type Response } from 'express';
 import type { PaperFilter } from '../../papers/paper-filter.js';
 import { selectFields } from '../../search/ranking.js';
 import type { RelatedOptions, SearchService } from '../../search/search-service.js';
-import type { WriteService } from '../../writes/write-service.js';
 import { methodNotAllowed, parseInput } from '../error-handling.js';
 import { elapsedMs } from '../took.js';
 import {
@@ -16,7 +15,7 @@ import {
 } from '../schemas.js';
 
 /** Route handlers validate, call the search service, and shape the response; nothing else. */
-export function searchRoutes(requireService: (response: Response) => SearchService, requireWrites: (response: Response) => WriteService): Router {
+export function searchRoutes(requireService: (response: Response) => SearchService, writesEnabled: boolean): Router {
   const router = Router();
 
   router.post('/v1/search', async (request, response) => {
@@ -56,23 +55,24 @@ export function searchRoutes(requireService: (response: Response) => SearchServi
   });
   router.all('/v1/recommend', methodNotAllowed(['POST']));
 
-  router.get('/v1/stats', (_request, response) => {
-    response.json({ ...requireService(response).stats, writes: requireWrites(response).stats });
+  router.get('/v1/stats', async (_request, response) => {
+    const { snapshots, ...stats } = await requireService(response).stats();
+    response.json({ ...stats, writes: { enabled: writesEnabled, ...snapshots } });
   });
   router.all('/v1/stats', methodNotAllowed(['GET']));
 
-  router.get('/v1/papers', (request, response) => {
+  router.get('/v1/papers', async (request, response) => {
     const started = performance.now();
     const query = parseInput(listPapersQuerySchema, request.query, 'query');
-    const page = requireService(response).listPapers(query.cursor, query.limit);
+    const page = await requireService(response).listPapers(query.cursor, query.limit);
     response.json({ papers: page.papers, next_cursor: page.nextCursor, took_ms: elapsedMs(started) });
   });
   router.all('/v1/papers', methodNotAllowed(['GET', 'POST']));
 
-  router.get('/v1/papers/:id', (request, response) => {
+  router.get('/v1/papers/:id', async (request, response) => {
     const started = performance.now();
     const { id } = parseInput(paperIdParamsSchema, request.params, 'params');
-    const paper = requireService(response).getPaper(id);
+    const paper = await requireService(response).getPaper(id);
     response.json({ paper, took_ms: elapsedMs(started) });
   });
   router.all('/v1/papers/:id', methodNotAllowed(['GET', 'PUT', 'DELETE']));

@@ -1,13 +1,11 @@
 import { paperPassage } from '../../embedding/embedder.js';
 import { LiveLexicalIndex } from './lexical/live-lexical-index.js';
 import type { Paper } from '../../papers/paper.js';
+import type { PaperChange } from '../paper-storage.js';
 import type { PaperStore } from './paper-store.js';
 import type { LoadedIndex } from './index-folder.js';
 import type { Manifest } from './manifest.js';
 import type { VectorIndex } from './vector-index.js';
-
-/** One change to the set of papers, as the write-ahead log records it (with its vector, never re-embedded). */
-export type WriteOperation = { op: 'put'; paper: Paper; vector: Float32Array } | { op: 'delete'; id: string };
 
 /** What a snapshot must fold into a new index folder: the changes to the folder the index was loaded from. */
 export interface SnapshotDelta {
@@ -33,7 +31,7 @@ export class LiveIndex {
   private lastSeq: number;
   private operationsSinceBase = 0;
   /** Every write applied since the folder, in order: what a newer folder may still lack. */
-  private readonly applied: { seq: number; operations: readonly WriteOperation[] }[] = [];
+  private readonly applied: { seq: number; changes: readonly PaperChange[] }[] = [];
 
   constructor(private readonly loaded: LoadedIndex) {
     this.lexical = new LiveLexicalIndex(loaded.lexical);
@@ -71,25 +69,25 @@ export class LiveIndex {
    * Applies one logged write, all its operations at once. A put of an existing id replaces the
    * paper: the old label is tombstoned and the new version gets a new label.
    */
-  apply(seq: number, operations: readonly WriteOperation[]): void {
-    for (const operation of operations) {
-      if (operation.op === 'delete') {
-        this.removeId(operation.id);
+  apply(seq: number, changes: readonly PaperChange[]): void {
+    for (const change of changes) {
+      if (change.op === 'delete') {
+        this.removeId(change.id);
         continue;
       }
-      this.removeId(operation.paper.id);
-      const label = this.papers.append(operation.paper);
-      this.vectors.add(label, operation.vector);
-      this.lexical.add(label, paperPassage(operation.paper.title, operation.paper.abstract));
-      this.addedVectors.set(label, operation.vector);
+      this.removeId(change.paper.id);
+      const label = this.papers.append(change.paper);
+      this.vectors.add(label, change.vector);
+      this.lexical.add(label, paperPassage(change.paper.title, change.paper.abstract));
+      this.addedVectors.set(label, change.vector);
     }
     this.lastSeq = seq;
-    this.operationsSinceBase += operations.length;
-    this.applied.push({ seq, operations });
+    this.operationsSinceBase += changes.length;
+    this.applied.push({ seq, changes });
   }
 
   /** The writes applied here with a sequence number above `seq`, in order. */
-  writesAfter(seq: number): { seq: number; operations: readonly WriteOperation[] }[] {
+  writesAfter(seq: number): { seq: number; changes: readonly PaperChange[] }[] {
     return this.applied.filter((write) => write.seq > seq);
   }
 
@@ -101,8 +99,8 @@ export class LiveIndex {
   }
 
   private removeId(id: string): void {
-    const label = this.papers.labelOf(id);
-    if (label === undefined || this.papers.byLabel(label).id !== id) return;
+    const label = this.papers.labelOfId(id);
+    if (label === undefined) return;
     this.papers.remove(label);
     this.vectors.remove(label);
     if (label < this.baseCount) this.removedBaseLabels.add(label);

@@ -1,16 +1,14 @@
 import { mkdir, open, readdir, readFile, rename, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
 import { AppError } from '../../../errors.js';
 import { fsyncPath } from '../../../shared/fs-atomic.js';
-import type { WriteOperation } from '../live-index.js';
-import { crc32 } from 'node:zlib';
-import { paperSchema } from '../../../papers/paper.js';
+import type { PaperChange } from '../../paper-storage.js';
+import { decodeLogRecord, encodeLogRecord, type LogRecord } from './write-log-record.js';
 
-/** One acknowledged write: all its operations are applied together or not at all. */
+/** One acknowledged write: all its changes are applied together or not at all. */
 export interface LoggedWrite {
   seq: number;
-  operations: WriteOperation[];
+  changes: PaperChange[];
 }
 
 export interface OpenedLog {
@@ -25,25 +23,11 @@ export interface OpenedLog {
 
 const segmentPattern = /^wal-(\d{12})\.log$/;
 
-const recordSchema = z.object({
-  seq: z.number().int().positive(),
-  lineage: z.string(),
-  ops: z.array(
-    z.discriminatedUnion('op', [
-      z.object({ op: z.literal('put'), paper: paperSchema, vector: z.string() }),
-      z.object({ op: z.literal('delete'), id: z.string() }),
-    ]),
-  ),
-});
-
 /**
  * The write-ahead log: every write is appended here and flushed to disk (fdatasync) before it is
- * acknowledged, and replayed at start onto the last snapshot. One line per write:
- *
- *   <CRC-32 of the JSON, 8 hex digits> <JSON {"seq", "lineage", "ops": [...]}>\n
- *
- * Vectors are stored (base64 float32) so replay never calls the model, and replay gives exactly
- * the vectors that were served. A crash mid-append leaves at most one incomplete last line: its
+ * acknowledged, and replayed at start onto the last snapshot. One line per write (see
+ * write-log-record.ts), with its vectors, so replay never calls the model and gives exactly the
+ * vectors that were served. A crash mid-append leaves at most one incomplete last line: its
  * write was never acknowledged, so it is cut off. A bad line anywhere else is corruption and stops
  * start-up rather than silently dropping acknowledged writes.
  *
@@ -78,7 +62,7 @@ export class WriteLog {
     const start = Math.max(nextSeq, lastSeq + 1);
     const handle = await openSegment(folder, start);
     const { size } = await handle.stat();
-    const records = scan.records.map(({ seq, operations }) => ({ seq, operations }));
+    const records = scan.records.map(({ seq, changes }) => ({ seq, changes }));
     return { log: new WriteLog(folder, lineage, handle, start, size), records, movedAside, truncatedBytes: scan.truncatedBytes };
   }
 
@@ -91,12 +75,7 @@ export class WriteLog {
    */
   async append(writes: readonly LoggedWrite[]): Promise<void> {
     if (this.broken) throw this.broken;
-    const line = Buffer.concat(
-      writes.map((write) => {
-        const json = JSON.stringify({ seq: write.seq, lineage: this.lineage, ops: write.operations.map(encodeOperation) });
-        return Buffer.from(`${crc32(Buffer.from(json)).toString(16).padStart(8, '0')} ${json}\n`);
-      }),
-    );
+    const line = Buffer.concat(writes.map((write) => encodeLogRecord({ seq: write.seq, lineage: this.lineage, changes: write.changes })));
     const start = this.size;
     try {
       let written = 0;
@@ -174,11 +153,9 @@ async function segmentStarts(folder: string): Promise<number[]> {
     .sort((a, b) => a - b);
 }
 
-type ScannedRecord = LoggedWrite & { lineage: string };
-
-async function scanFolder(folder: string): Promise<{ records: ScannedRecord[]; truncatedBytes: number }> {
+async function scanFolder(folder: string): Promise<{ records: LogRecord[]; truncatedBytes: number }> {
   const segments = await segmentStarts(folder);
-  const records: ScannedRecord[] = [];
+  const records: LogRecord[] = [];
   let truncatedBytes = 0;
   const contents = await Promise.all(segments.map((start) => readFile(join(folder, segmentName(start)))));
   for (const [i, start] of segments.entries()) {
@@ -194,7 +171,7 @@ async function scanFolder(folder: string): Promise<{ records: ScannedRecord[]; t
     let offset = 0;
     while (offset < bytes.length) {
       const end = bytes.indexOf(0x0a, offset);
-      const record = end === -1 ? undefined : decodeLine(bytes.subarray(offset, end));
+      const record = end === -1 ? undefined : decodeLogRecord(bytes.subarray(offset, end), path);
       if (!record) {
         // Only the very end of the log can be a torn append; anything else lost acknowledged data.
         const isTail = contents.slice(i + 1).every((later) => later.length === 0) && (end === -1 || end === bytes.length - 1);
@@ -221,35 +198,4 @@ async function scanFolder(folder: string): Promise<{ records: ScannedRecord[]; t
     }
   }
   return { records, truncatedBytes };
-}
-
-function decodeLine(line: Buffer): ScannedRecord | undefined {
-  if (line.length < 10 || line[8] !== 0x20) return undefined;
-  const checksum = Number.parseInt(line.subarray(0, 8).toString('latin1'), 16);
-  const json = line.subarray(9);
-  if (checksum !== crc32(json)) return undefined;
-  let parsed: z.infer<typeof recordSchema>;
-  try {
-    parsed = recordSchema.parse(JSON.parse(json.toString('utf8')));
-  } catch {
-    return undefined;
-  }
-  return { seq: parsed.seq, lineage: parsed.lineage, operations: parsed.ops.map(decodeOperation) };
-}
-
-type EncodedOperation = z.infer<typeof recordSchema>['ops'][number];
-
-function encodeOperation(operation: WriteOperation): EncodedOperation {
-  if (operation.op === 'delete') return operation;
-  const { vector } = operation;
-  return { op: 'put', paper: operation.paper, vector: Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength).toString('base64') };
-}
-
-function decodeOperation(operation: EncodedOperation): WriteOperation {
-  if (operation.op === 'delete') return operation;
-  const bytes = Buffer.from(operation.vector, 'base64');
-  // Copied into its own aligned buffer: a Float32Array cannot view a Buffer at an odd offset.
-  const vector = new Float32Array(bytes.byteLength / 4);
-  new Uint8Array(vector.buffer).set(bytes);
-  return { op: 'put', paper: operation.paper, vector };
 }

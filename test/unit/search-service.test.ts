@@ -1,0 +1,199 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { SearchService } from '../../src/search/search-service.js';
+import type { EmbeddedStorage } from '../../src/storage/embedded/embedded-storage.js';
+import type { PaperStorage } from '../../src/storage/paper-storage.js';
+import { buildFakeIndex, FakeEmbedder, openFakeStorage } from './fake-collection.js';
+import { isAppErrorWithCode } from './support.js';
+
+const embedder = new FakeEmbedder();
+let root: string;
+let storage: EmbeddedStorage;
+let service: SearchService;
+
+before(async () => {
+  root = await mkdtemp(join(tmpdir(), 'paper-search-search-service-'));
+  const folder = join(root, 'index');
+  await buildFakeIndex(folder, embedder);
+  storage = await openFakeStorage(folder, embedder, { acceptsWrites: false });
+  service = new SearchService(storage, embedder, 'hybrid');
+});
+
+after(async () => {
+  await storage?.close();
+  await rm(root, { recursive: true, force: true });
+});
+
+const ids = (hits: readonly { id: string }[]) => hits.map((hit) => hit.id);
+
+describe('SearchService.searchText', () => {
+  it('ranks papers about the query first in every mode', async () => {
+    for (const mode of ['dense', 'lexical', 'hybrid'] as const) {
+      const hits = await service.searchText('volcano eruption magma', { k: 3, mode });
+      assert.deepEqual(ids(hits).sort(), ['volcano-1', 'volcano-2', 'volcano-3'], mode);
+    }
+  });
+
+  it('uses the default mode when the request names none', async () => {
+    const hits = await service.searchText('protein folding', { k: 2 });
+    assert.deepEqual(hits[0]!.explain, undefined);
+    assert.equal(hits[0]!.id, 'protein-1');
+  });
+
+  it('scores dense hits by cosine, lexical hits by BM25', async () => {
+    const [dense] = await service.searchText('protein folding', { k: 1, mode: 'dense' });
+    const [lexical] = await service.searchText('protein folding', { k: 1, mode: 'lexical' });
+    assert.ok(dense!.score > 0 && dense!.score <= 1);
+    assert.ok(lexical!.score > 1, 'a BM25 score, not a cosine');
+  });
+
+  it('returns no hit in lexical mode when no word matches', async () => {
+    assert.deepEqual(await service.searchText('zzzz qqqq', { k: 5, mode: 'lexical' }), []);
+  });
+
+  it('pages a stable order: offset continues where k stopped', async () => {
+    const all = await service.searchText('video compression networks', { k: 6, mode: 'dense' });
+    const first = await service.searchText('video compression networks', { k: 3, mode: 'dense' });
+    const second = await service.searchText('video compression networks', { k: 3, offset: 3, mode: 'dense' });
+    assert.deepEqual([...ids(first), ...ids(second)], ids(all));
+  });
+
+  it('refuses hybrid pages past the fused candidates, naming the field without any transport path', async () => {
+    await assert.rejects(
+      service.searchText('volcano', { k: 10, offset: 95, mode: 'hybrid' }),
+      (error: unknown) =>
+        isAppErrorWithCode('invalid_input', /offset \+ k must be at most 100/)(error) &&
+        (error as { details: { issues: { path: string }[] } }).details.issues[0]!.path === 'offset',
+    );
+  });
+
+  it('applies filters inside the search', async () => {
+    const recent = await service.searchText('volcano eruption', { k: 5, mode: 'dense', filter: { year: { gte: 2023 } } });
+    assert.ok(recent.every((hit) => (hit.year ?? 0) >= 2023));
+    assert.ok(ids(recent).includes('volcano-2'));
+    const byCategory = await service.searchText('networks', { k: 8, mode: 'hybrid', filter: { categories: { all: ['cs.LG'] } } });
+    assert.deepEqual(ids(byCategory).sort(), ['protein-1', 'video-2']);
+    const excluded = await service.searchText('volcano eruption', { k: 3, mode: 'lexical', filter: { exclude_ids: ['volcano-1', 'doi:10.1000/VOLCANO.1'] } });
+    assert.ok(!ids(excluded).includes('volcano-1'));
+  });
+
+  it('leaves out hits below the score threshold, compared as shown', async () => {
+    const all = await service.searchText('speech recognition', { k: 8, mode: 'dense' });
+    const threshold = all[1]!.score;
+    const kept = await service.searchText('speech recognition', { k: 8, mode: 'dense', scoreThreshold: threshold });
+    assert.ok(kept.length >= 2);
+    assert.ok(kept.every((hit) => hit.score >= threshold));
+  });
+
+  it('explains each hit with the retrievers’ ranks and its closest sentence', async () => {
+    const hits = await service.searchText('magma chambers', { k: 2, mode: 'hybrid', explain: true });
+    const top = hits[0]!;
+    assert.equal(top.id, 'volcano-2');
+    assert.deepEqual(Object.keys(top.explain!.ranks).sort(), ['dense', 'lexical']);
+    assert.equal(top.explain!.closest_sentence!.text, 'Magma chambers feed volcano eruption cycles.');
+  });
+});
+
+describe('SearchService batch and similar', () => {
+  it('embeds the queries of a batch that need the model in one call, and answers in order', async () => {
+    const before = embedder.calls.length;
+    const results = await service.searchTextBatch([
+      { query: 'protein design', options: { k: 1, mode: 'dense' } },
+      { query: 'speech noise', options: { k: 1, mode: 'lexical' } },
+      { query: 'video codecs', options: { k: 1, mode: 'hybrid' } },
+    ]);
+    assert.deepEqual(
+      results.map((hits) => hits[0]!.id),
+      ['protein-2', 'speech-1', 'video-1'],
+    );
+    assert.deepEqual(embedder.calls.slice(before), [{ kind: 'query', texts: ['protein design', 'video codecs'] }]);
+  });
+
+  it('embeds an abstract as a passage, title first, as the papers were', async () => {
+    const before = embedder.calls.length;
+    const hits = await service.similarToAbstract('Seismic tremor predicts volcano eruption.', 'Eruption forecasting', { k: 1, mode: 'dense' });
+    assert.equal(hits[0]!.id, 'volcano-1');
+    assert.deepEqual(embedder.calls[before], { kind: 'passage', texts: ['Eruption forecasting Seismic tremor predicts volcano eruption.'] });
+  });
+});
+
+describe('SearchService related, recommend and lookups', () => {
+  it('finds papers related to a stored one by its stored vector, never the paper itself, and calls no model', async () => {
+    const before = embedder.calls.length;
+    const hits = await service.relatedToPaper('volcano-1', { k: 2 });
+    assert.deepEqual(ids(hits).sort(), ['volcano-2', 'volcano-3']);
+    assert.equal(embedder.calls.length, before);
+  });
+
+  it('names a paper by DOI or arXiv id too', async () => {
+    assert.equal((await service.getPaper('doi:10.1000/VOLCANO.1')).id, 'volcano-1');
+    assert.equal((await service.getPaper('arxiv:2401.00003v2')).id, 'volcano-3');
+    assert.ok(!ids(await service.relatedToPaper('arxiv:2401.00003', { k: 7 })).includes('volcano-3'));
+  });
+
+  it('answers paper_not_found for an unknown paper', async () => {
+    await assert.rejects(service.getPaper('nope'), isAppErrorWithCode('paper_not_found'));
+    await assert.rejects(service.relatedToPaper('nope', { k: 3 }), isAppErrorWithCode('paper_not_found'));
+  });
+
+  it('recommends like the positives and unlike the negatives, never an input', async () => {
+    const hits = await service.recommend(['protein-1'], ['video-2'], { k: 3 });
+    assert.equal(hits[0]!.id, 'protein-2');
+    assert.ok(!ids(hits).some((id) => id === 'protein-1' || id === 'video-2'));
+  });
+
+  it('names every unknown recommendation input in one 404', async () => {
+    await assert.rejects(service.recommend(['protein-1', 'x'], ['y'], { k: 3 }), (error: unknown) => {
+      assert.deepEqual((error as { details: unknown }).details, { ids: ['x', 'y'] });
+      return isAppErrorWithCode('paper_not_found')(error);
+    });
+  });
+
+  it('lists every paper once, a page at a time', async () => {
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await service.listPapers(cursor, 3);
+      seen.push(...page.papers.map((paper) => paper.id));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    assert.equal(seen.length, 8);
+    assert.equal(new Set(seen).size, 8);
+  });
+
+  it('refuses a cursor it did not issue', async () => {
+    await assert.rejects(service.listPapers('bm90LWEtY3Vyc29y', 3), isAppErrorWithCode('invalid_input', /cursor/));
+  });
+
+  it('reports its index and the default mode', async () => {
+    const info = await service.info();
+    assert.deepEqual(
+      { ...info, createdAt: typeof info.createdAt },
+      { model: 'all-MiniLM-L6-v2', dimension: 384, papers: 8, createdAt: 'string', defaultMode: 'hybrid' },
+    );
+    const stats = await service.stats();
+    assert.equal(stats.backend, 'embedded');
+    assert.equal(stats.defaultMode, 'hybrid');
+  });
+});
+
+describe('SearchService against a collection changing under it', () => {
+  it('leaves out a paper deleted between ranking and fetching its record', async () => {
+    const vanishing: PaperStorage = Object.create(storage, {
+      papers: { value: async (wanted: readonly string[]) => (await storage.papers(wanted)).map((paper) => (paper?.id === 'volcano-2' ? undefined : paper)) },
+    }) as PaperStorage;
+    const hits = await new SearchService(vanishing, embedder).searchText('volcano magma', { k: 3, mode: 'dense' });
+    assert.ok(hits.length >= 1);
+    assert.ok(!ids(hits).includes('volcano-2'));
+  });
+
+  it('is unhealthy once the model cannot answer', () => {
+    const broken = new FakeEmbedder();
+    broken.healthy = false;
+    assert.equal(new SearchService(storage, broken).healthy, false);
+    assert.equal(service.healthy, true);
+  });
+});
