@@ -2,7 +2,7 @@ import type { Creator } from '@retorquere/bibtex-parser';
 import type { Input } from '../input-files.js';
 import type { RawRecord } from '../record-readers.js';
 import { readBibtexEntries, type BibtexEntry } from './bibtex-syntax.js';
-import { arxivIdFromDoi, arxivIdFromMention, arxivIdFromUrl, isArxivId } from './identifiers.js';
+import { arxivIdFromDoi, arxivIdFromMention, arxivIdFromUrl, isArxivId } from '../../identifiers.js';
 import { cleanLibraryText, convertWithLibrary, isSimpleTex, loadBibtexLibrary, simpleText, texToText, type LibraryFieldValue } from './tex-text.js';
 
 type LibraryParse = Awaited<ReturnType<typeof loadBibtexLibrary>>;

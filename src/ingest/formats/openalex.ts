@@ -1,6 +1,6 @@
 import type { Input } from '../input-files.js';
 import type { RawRecord } from '../record-readers.js';
-import { arxivIdFromDoi, arxivIdFromUrl } from './identifiers.js';
+import { arxivIdFromDoi, arxivIdFromUrl } from '../../identifiers.js';
 import { convertJsonLines, isObject, readInputJsonLines, text } from './json-lines.js';
 
 /**

@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline';
 import { AppError } from '../../errors.js';
 import type { Input } from '../input-files.js';
 import type { RawRecord } from '../record-readers.js';
-import { arxivIdFromDoi, arxivIdFromUrl, contentId } from './identifiers.js';
+import { arxivIdFromDoi, arxivIdFromUrl, contentId } from '../../identifiers.js';
 
 /** "TI  - value": a two-character tag, two spaces (some writers use one), a hyphen. */
 const tagLine = /^([A-Z][A-Z0-9])\s{1,2}-(?: (.*))?$/;
