@@ -6,7 +6,7 @@ import { ingestPapers, type IngestSummary } from '../ingest/ingest.js';
 import { withFieldOverrides } from '../ingest/paper-mapping.js';
 import { createProgressReporter } from '../ingest/progress.js';
 import { detectInputFormat } from '../ingest/format-detection.js';
-import { inputFormats } from '../ingest/record-readers.js';
+import { checkRecordSourceOptions, inputFormats } from '../ingest/record-readers.js';
 import { parseCliArguments } from './cli-arguments.js';
 import { runCli } from './run-cli.js';
 
@@ -50,6 +50,8 @@ await runCli(async ({ config, log }) => {
   });
   const args = parseCliArguments(argumentsSchema, values, usage) as z.infer<typeof argumentsSchema> & Record<string, string | undefined>;
   const format = await detectInputFormat(args.input, args.format);
+  const sourceOptions = args.abstracts === undefined ? {} : { abstracts: args.abstracts };
+  checkRecordSourceOptions(format, sourceOptions);
   const registered = getModel(args.model ?? config.MODEL ?? defaultModelId);
   const model = args['long-passages'] === 'windows' ? withLongPassages(registered, halfWindowStrategy(registered)) : registered;
   const embedder = await loadEmbedder(model, config, log);
@@ -60,7 +62,7 @@ await runCli(async ({ config, log }) => {
       indexDir: args.index ?? config.INDEX_DIR,
       strict: args.strict ?? false,
       allowTitleOnly: args['allow-title-only'] ?? false,
-      ...(args.abstracts === undefined ? {} : { abstracts: args.abstracts }),
+      ...sourceOptions,
       groupSize: args['group-size'],
       fields: withFieldOverrides(
         Object.fromEntries(fieldFlags.map((flag) => [flag === 'arxiv-id' ? 'arxiv_id' : flag, args[`${flag}-field`]])),

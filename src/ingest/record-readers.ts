@@ -57,10 +57,15 @@ export function detectFormat(path: string, explicit?: InputFormat): InputFormat 
   throw new AppError('input_unreadable', `Cannot tell the format of ${path}; pass --format ${inputFormats.join('|')}.`);
 }
 
-export async function openRecordSource(path: string, format: InputFormat, options: RecordSourceOptions = {}): Promise<RecordSource> {
+/** Options that do not fit the format are a configuration error, reported before any work starts. */
+export function checkRecordSourceOptions(format: InputFormat, options: RecordSourceOptions): void {
   if (options.abstracts !== undefined && format !== 'semantic-scholar') {
     throw new AppError('config_invalid', `--abstracts goes with the semantic-scholar format, not ${format}.`);
   }
+}
+
+export async function openRecordSource(path: string, format: InputFormat, options: RecordSourceOptions = {}): Promise<RecordSource> {
+  checkRecordSourceOptions(format, options);
   const input = await openInput(path, { folders: folderFormats.includes(format) });
   const abstracts = options.abstracts === undefined ? undefined : await openInput(options.abstracts, { folders: true });
   const open = (): Readable => input.files[0]!.open();

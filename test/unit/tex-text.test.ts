@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { bracesBalanced, cleanLibraryText, isSimpleTex, loadBibtexLibrary, simpleText, texToText } from '../../src/ingest/formats/tex-text.js';
+import { bracesBalanced, cleanLibraryText, loadBibtexLibrary, simpleTexToText, simpleText, textsToText, texToText } from '../../src/ingest/formats/tex-text.js';
 
 let parse: Awaited<ReturnType<typeof loadBibtexLibrary>>;
 before(async () => {
@@ -17,10 +17,20 @@ describe('simpleText (TeX without commands)', () => {
   });
 });
 
-describe('isSimpleTex', () => {
-  it('sends commands, math and superscripts to the library, and nothing else', () => {
-    for (const tex of ['plain', '{BERT}', '50\\%', 'a--b', 'x~y']) assert.equal(isSimpleTex(tex), true, tex);
-    for (const tex of ['\\"o', '$x$', 'x^2', '\\emph{x}', 'a\\\\b']) assert.equal(isSimpleTex(tex), false, tex);
+describe('simpleTexToText (the path that skips the library)', () => {
+  it('resolves accents and special letters itself', () => {
+    const cases: [string, string][] = [
+      ["Bal\\'azs, Bal\\'{a}zs, {\\'E}cole, D'Inc\\`a", "Balázs, Balázs, École, D'Incà"],
+      ['Schr\\"odinger, na\\"{\\i}ve, \\^{o}, \\~n, \\=a, \\.z', 'Schrödinger, naïve, ô, ñ, ā, ż'],
+      ['\\c{c}, \\c c, \\v{s}, \\H{o}, \\u{a}, \\k{a}, \\r{a}, \\d{i}', 'ç, ç, š, ő, ă, ą, å, ị'],
+      ["Gau\\ss{} law, \\o, \\O, \\ae, \\AA ngstr\\\"om, \\l\\'od\\'z, \\oe uvre", 'Gauß law, ø, Ø, æ, Ångström, łódź, œuvre'],
+    ];
+    for (const [tex, text] of cases) assert.equal(simpleTexToText(tex), text, tex);
+  });
+
+  it('leaves commands, math and superscripts to the library', () => {
+    for (const tex of ['plain', '{BERT}', '50\\%', 'a--b', 'x~y', '\\"o']) assert.notEqual(simpleTexToText(tex), undefined, tex);
+    for (const tex of ['$x$', 'x^2', '\\emph{x}', 'a\\\\b', '\\~{}']) assert.equal(simpleTexToText(tex), undefined, tex);
   });
 });
 
@@ -41,6 +51,12 @@ describe('texToText', () => {
   it('falls back to dropping commands when braces do not balance', () => {
     assert.equal(bracesBalanced('a { b'), false);
     assert.equal(texToText(parse, 'Unbalanced { brace and \\\'e \\emph{x'), 'Unbalanced brace and e x');
+  });
+});
+
+describe('textsToText', () => {
+  it('converts several strings, simple and not, in order', () => {
+    assert.deepEqual(textsToText(parse, ['plain', '$\\alpha$', 'Bal\\\'azs', '', '\\emph{x} {y']), ['plain', 'α', 'Balázs', '', 'x y']);
   });
 });
 

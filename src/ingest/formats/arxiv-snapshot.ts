@@ -1,7 +1,7 @@
 import type { Input } from '../input-files.js';
 import type { RawRecord } from '../record-readers.js';
 import { convertJsonLines, isObject, readInputJsonLines, text } from './json-lines.js';
-import { loadBibtexLibrary, texToText } from './tex-text.js';
+import { loadBibtexLibrary, textsToText, texToText } from './tex-text.js';
 
 type LibraryParse = Awaited<ReturnType<typeof loadBibtexLibrary>>;
 
@@ -32,12 +32,14 @@ export function arxivSnapshotToRecord(parse: LibraryParse, value: unknown): unkn
     record.arxiv_id = id;
     record.url = `https://arxiv.org/abs/${id}`;
   }
-  const title = text(value.title);
-  if (title) record.title = texToText(parse, title);
-  const abstract = text(value.abstract);
-  if (abstract) record.abstract = texToText(parse, abstract);
-  const authors = parsedAuthors(parse, value.authors_parsed) ?? authorsText(parse, text(value.authors));
-  if (authors && authors.length > 0) record.authors = authors;
+  // Title, abstract and every name part are converted together: one library call at most per line.
+  const nameParts = Array.isArray(value.authors_parsed) ? value.authors_parsed.filter((parts): parts is unknown[] => Array.isArray(parts)) : [];
+  const texts = [text(value.title) ?? '', text(value.abstract) ?? '', ...nameParts.flatMap((parts) => [0, 1, 2].map((i) => (typeof parts[i] === 'string' ? parts[i] : '')))];
+  const [title, abstract, ...names] = textsToText(parse, texts);
+  if (title) record.title = title;
+  if (abstract) record.abstract = abstract;
+  const authors = nameParts.length > 0 ? parsedAuthors(names) : authorsText(parse, text(value.authors));
+  if (authors.length > 0) record.authors = authors;
   const categories = text(value.categories)?.split(/\s+/);
   if (categories) record.categories = categories;
   const date = firstVersionDate(value.versions) ?? text(value.update_date);
@@ -48,22 +50,19 @@ export function arxivSnapshotToRecord(parse: LibraryParse, value: unknown): unkn
   return record;
 }
 
-/** authors_parsed: [last, first, suffix] per author. */
-function parsedAuthors(parse: LibraryParse, value: unknown): string[] | undefined {
-  if (!Array.isArray(value)) return undefined;
-  const names = value
-    .filter((parts): parts is unknown[] => Array.isArray(parts))
-    .map((parts) => {
-      const [last, first, suffix] = parts.map((part) => (typeof part === 'string' ? texToText(parse, part) : ''));
-      return [first, last, suffix].filter((part) => part !== undefined && part.length > 0).join(' ');
-    })
-    .filter((name) => name.length > 0);
-  return names.length > 0 ? names : undefined;
+/** authors_parsed gives [last, first, suffix] per author (here already converted, three per author). */
+function parsedAuthors(parts: readonly string[]): string[] {
+  const names: string[] = [];
+  for (let i = 0; i + 2 < parts.length; i += 3) {
+    const name = [parts[i + 1], parts[i], parts[i + 2]].filter((part) => part !== undefined && part.length > 0).join(' ');
+    if (name.length > 0) names.push(name);
+  }
+  return names;
 }
 
 /** The `authors` string, for records without authors_parsed: commas and "and", affiliations in parentheses dropped. */
-function authorsText(parse: LibraryParse, value: string | undefined): string[] | undefined {
-  if (value === undefined) return undefined;
+function authorsText(parse: LibraryParse, value: string | undefined): string[] {
+  if (value === undefined) return [];
   return texToText(parse, value.replace(/\([^()]*\)/g, ' '))
     .split(/\s*,\s*|\s+and\s+/)
     .map((name) => name.trim())

@@ -1,9 +1,10 @@
 import type { Creator } from '@retorquere/bibtex-parser';
 import type { Input } from '../input-files.js';
 import type { RawRecord } from '../record-readers.js';
+import { bibtexNames } from './bibtex-names.js';
 import { readBibtexEntries, type BibtexEntry } from './bibtex-syntax.js';
 import { arxivIdFromDoi, arxivIdFromMention, arxivIdFromUrl, isArxivId } from '../../identifiers.js';
-import { cleanLibraryText, convertWithLibrary, isSimpleTex, loadBibtexLibrary, simpleText, texToText, type LibraryFieldValue } from './tex-text.js';
+import { cleanLibraryText, convertWithLibrary, loadBibtexLibrary, simpleTexToText, simpleText, texToText, type LibraryFieldValue } from './tex-text.js';
 
 type LibraryParse = Awaited<ReturnType<typeof loadBibtexLibrary>>;
 
@@ -52,12 +53,13 @@ export function bibtexEntryToRecord(parse: LibraryParse, entry: BibtexEntry): Re
   for (const name of textFields) {
     const value = raw[name];
     if (value === undefined) continue;
-    if (isSimpleTex(value)) plain[name] = simpleText(value);
+    const text = simpleTexToText(value);
+    if (text !== undefined) plain[name] = text;
     else forLibrary[libraryFieldName[name]] = value;
   }
-  // Names always go through the library: "von" parts, "Jr." and {Braced Institutions} are its job.
   const author = fields.get('author');
-  if (author !== undefined) forLibrary.author = author;
+  const simpleAuthors = author === undefined ? undefined : bibtexNames(author);
+  if (author !== undefined && simpleAuthors === undefined) forLibrary.author = author;
 
   const converted = Object.keys(forLibrary).length > 0 ? convertFields(parse, forLibrary) : {};
   const title = plain.title ?? asText(converted.title);
@@ -66,7 +68,7 @@ export function bibtexEntryToRecord(parse: LibraryParse, entry: BibtexEntry): Re
   if (abstract) record.abstract = abstract;
   const keywords = plain.keywords ?? asText(converted.keywordtext);
   if (keywords) record.categories = [...new Set(keywords.split(/\s*[,;]\s*/).filter(Boolean))];
-  const authors = asCreators(converted.author).map(displayName).filter((name): name is string => name !== undefined);
+  const authors = simpleAuthors ?? asCreators(converted.author).map(displayName).filter((name): name is string => name !== undefined);
   if (authors.length > 0) record.authors = authors;
 
   Object.assign(record, entryDate(fields));

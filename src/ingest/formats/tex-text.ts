@@ -26,8 +26,8 @@ const libraryOptions: Options = {
 };
 
 /**
- * TeX that `simpleText` cannot finish: a command other than an escaped special character, or
- * math. The library's LaTeX parser costs milliseconds per field, so plain fields skip it.
+ * TeX that the fast path cannot finish: a command other than an escaped special character, or
+ * math. The library's LaTeX parser costs milliseconds per call, so plain fields skip it.
  */
 const needsLibrary = /\\(?![&%$#_{}])|(?<!\\)\$|\^/;
 
@@ -39,6 +39,54 @@ export function simpleText(tex: string): string {
     .replace(/\\([&%$#_{}])|[{}~]|---?|``|''|\s+/g, (match, escaped: string | undefined) => escaped ?? simpleReplacements[match] ?? ' ')
     .trim()
     .normalize('NFC');
+}
+
+/** Accent commands and the combining marks they stand for. */
+const accentMarks: Record<string, string> = {
+  "'": '\u0301',
+  '`': '\u0300',
+  '^': '\u0302',
+  '"': '\u0308',
+  '~': '\u0303',
+  '=': '\u0304',
+  '.': '\u0307',
+  u: '\u0306',
+  v: '\u030C',
+  H: '\u030B',
+  c: '\u0327',
+  k: '\u0328',
+  r: '\u030A',
+  d: '\u0323',
+  b: '\u0331',
+};
+const letterCommands: Record<string, string> = { ss: 'ß', ae: 'æ', AE: 'Æ', oe: 'œ', OE: 'Œ', aa: 'å', AA: 'Å', o: 'ø', O: 'Ø', l: 'ł', L: 'Ł', i: 'ı', j: 'ȷ' };
+/** \'e, \'{e}, \"{\i}; letter-named accents need a brace or a space: \c{c}, \v s. */
+const symbolAccent = /\\(['`^"~=.])\s*(?:\{\s*(\\[ij]|[A-Za-z])\s*\}|(\\[ij]|[A-Za-z]))/g;
+const letterAccent = /\\([uvHckrdb])(?:\s*\{\s*(\\[ij]|[A-Za-z])\s*\}|\s+([A-Za-z]))/g;
+/** Dotless i and j come last: accents take them as their base (\\'{\\i}). */
+const letterCommand = /\\(ss|ae|AE|oe|OE|aa|AA|[oOlL])(?![A-Za-z])(?:\s*\{\}|\s*)/g;
+const dotlessLetter = /\\([ij])(?![A-Za-z])(?:\s*\{\}|\s*)/g;
+
+/** Accented letters and \ss-style letters as Unicode, the way names and titles mostly carry TeX. */
+export function resolveAccents(tex: string): string {
+  if (!tex.includes('\\')) return tex;
+  const accent = (_match: string, command: string, braced: string | undefined, bare: string | undefined) => {
+    const base = (braced ?? bare ?? '').replace(/^\\/, '');
+    return `${base}${accentMarks[command]}`;
+  };
+  const letter = (_match: string, name: string) => letterCommands[name]!;
+  return tex.replace(letterCommand, letter).replace(symbolAccent, accent).replace(letterAccent, accent).replace(dotlessLetter, letter);
+}
+
+/** Whether TeX, its accents resolved, still holds commands or math that only the library reads. */
+export function needsTexLibrary(resolvedTex: string): boolean {
+  return needsLibrary.test(resolvedTex);
+}
+
+/** The plain text of TeX that needs no library (escapes, braces, ties, dashes, accents); undefined if it does. */
+export function simpleTexToText(tex: string): string | undefined {
+  const resolved = resolveAccents(tex);
+  return needsLibrary.test(resolved) ? undefined : simpleText(resolved);
 }
 
 /** The library's output is HTML-like: <i>, <b>, <sup>, small-caps spans, links. Only those are removed. */
@@ -105,13 +153,24 @@ export function convertWithLibrary(parse: BibtexLibraryParse, fields: Record<str
 
 /** Plain Unicode text of a TeX string: accents, math symbols, dashes and escapes resolved, markup dropped. */
 export function texToText(parse: BibtexLibraryParse, tex: string): string {
-  if (!needsLibrary.test(tex)) return simpleText(tex);
-  if (!bracesBalanced(tex)) return strippedText(tex);
-  const converted = convertWithLibrary(parse, { abstract: tex })?.abstract;
-  return typeof converted === 'string' ? cleanLibraryText(converted) : strippedText(tex);
+  return textsToText(parse, [tex])[0]!;
 }
 
-/** Whether a value can skip the library. */
-export function isSimpleTex(tex: string): boolean {
-  return !needsLibrary.test(tex);
+/** Several TeX strings (one record's title, abstract and names) with at most one library call. */
+export function textsToText(parse: BibtexLibraryParse, texts: readonly string[]): string[] {
+  const results = texts.map((tex) => simpleTexToText(tex));
+  const pending = new Map<string, number>();
+  texts.forEach((tex, i) => {
+    if (results[i] === undefined && bracesBalanced(tex)) pending.set(`text${i}`, i);
+  });
+  if (pending.size > 0) {
+    const converted = convertWithLibrary(parse, Object.fromEntries([...pending].map(([name, i]) => [name, texts[i]!])));
+    for (const [name, i] of pending) {
+      const value = converted?.[name];
+      if (typeof value === 'string') results[i] = cleanLibraryText(value);
+    }
+    // One bad string fails the whole call; then the others are tried on their own.
+    if (!converted && pending.size > 1) for (const i of pending.values()) results[i] = texToText(parse, texts[i]!);
+  }
+  return results.map((result, i) => result ?? strippedText(texts[i]!));
 }
