@@ -63,7 +63,7 @@ const letterCommands: Record<string, string> = { ss: 'ß', ae: 'æ', AE: 'Æ', o
 /** \'e, \'{e}, \"{\i}; letter-named accents need a brace or a space: \c{c}, \v s. */
 const symbolAccent = /\\(['`^"~=.])\s*(?:\{\s*(\\[ij]|[A-Za-z])\s*\}|(\\[ij]|[A-Za-z]))/g;
 const letterAccent = /\\([uvHckrdb])(?:\s*\{\s*(\\[ij]|[A-Za-z])\s*\}|\s+([A-Za-z]))/g;
-/** Dotless i and j come last: accents take them as their base (\\'{\\i}). */
+/** \ss-style letters come first; the dotless i and j last, since accents take them as their base (\'{\i}). */
 const letterCommand = /\\(ss|ae|AE|oe|OE|aa|AA|[oOlL])(?![A-Za-z])(?:\s*\{\}|\s*)/g;
 const dotlessLetter = /\\([ij])(?![A-Za-z])(?:\s*\{\}|\s*)/g;
 
