@@ -50,8 +50,7 @@ await runCli(async ({ config, log }) => {
   });
   const args = parseCliArguments(argumentsSchema, values, usage) as z.infer<typeof argumentsSchema> & Record<string, string | undefined>;
   const format = await detectInputFormat(args.input, args.format);
-  const sourceOptions = args.abstracts === undefined ? {} : { abstracts: args.abstracts };
-  checkRecordSourceOptions(format, sourceOptions);
+  checkRecordSourceOptions(format, { abstracts: args.abstracts });
   const registered = getModel(args.model ?? config.MODEL ?? defaultModelId);
   const model = args['long-passages'] === 'windows' ? withLongPassages(registered, halfWindowStrategy(registered)) : registered;
   const embedder = await loadEmbedder(model, config, log);
@@ -62,7 +61,7 @@ await runCli(async ({ config, log }) => {
       indexDir: args.index ?? config.INDEX_DIR,
       strict: args.strict ?? false,
       allowTitleOnly: args['allow-title-only'] ?? false,
-      ...sourceOptions,
+      abstracts: args.abstracts,
       groupSize: args['group-size'],
       fields: withFieldOverrides(
         Object.fromEntries(fieldFlags.map((flag) => [flag === 'arxiv-id' ? 'arxiv_id' : flag, args[`${flag}-field`]])),

@@ -54,7 +54,7 @@ export async function ingestPapers(embedder: Embedder, options: IngestOptions): 
   const started = performance.now();
   const fields = options.fields ?? defaultFieldMap;
   const groupSize = options.groupSize ?? 256;
-  const source = await openRecordSource(options.input, options.format, options.abstracts === undefined ? {} : { abstracts: options.abstracts });
+  const source = await openRecordSource(options.input, options.format, { abstracts: options.abstracts });
   const writer = await IndexFolderWriter.create(options.indexDir, embedder.model);
   const seenIds = new Set<string>();
   const rejected: Partial<Record<RejectionReason, number>> = {};

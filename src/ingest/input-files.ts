@@ -122,6 +122,14 @@ async function openZipMember(path: string, name: string, size: number): Promise<
       yauzl.open(path, { lazyEntries: true }, (openError, zip) => {
         if (openError || !zip) return output.destroy(openError ?? new Error(`cannot open ${path}`));
         let found = false;
+        let memberStream: Readable | undefined;
+        // A reader that stops early (format detection) destroys the output: stop inflating, release the file.
+        const release = () => {
+          memberStream?.destroy();
+          zip.close();
+        };
+        if (output.destroyed) return release();
+        output.on('close', release);
         zip.on('error', (error: Error) => output.destroy(error));
         zip.on('end', () => found || output.destroy(new Error(`${member} is no longer in ${path}`)));
         zip.on('entry', (entry: yauzl.Entry) => {
@@ -130,9 +138,8 @@ async function openZipMember(path: string, name: string, size: number): Promise<
           memberSize = Math.max(1, entry.uncompressedSize);
           zip.openReadStream(entry, (streamError, stream) => {
             if (streamError || !stream) return output.destroy(streamError ?? new Error(`cannot read ${member} in ${path}`));
+            memberStream = stream;
             stream.on('error', (error) => output.destroy(error));
-            stream.on('end', () => zip.close());
-            output.on('close', () => stream.destroy());
             stream.pipe(counter);
           });
         });
