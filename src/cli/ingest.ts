@@ -5,14 +5,16 @@ import { defaultModelId, getModel, halfWindowStrategy, knownModelIds, withLongPa
 import { ingestPapers, type IngestSummary } from '../ingest/ingest.js';
 import { withFieldOverrides } from '../papers/paper-record.js';
 import { createProgressReporter } from '../ingest/progress.js';
-import { detectFormat, inputFormats } from '../ingest/record-readers.js';
+import { detectInputFormat } from '../ingest/format-detection.js';
+import { checkRecordSourceOptions, inputFormats } from '../ingest/record-readers.js';
 import { parseCliArguments } from './cli-arguments.js';
 import { runCli } from './run-cli.js';
 
 const fieldFlags = ['id', 'title', 'abstract', 'authors', 'categories', 'year', 'date', 'doi', 'url', 'arxiv-id'] as const;
 
 const usage =
-  'npm run ingest -- --input <file.jsonl|.json|.csv[.gz]> [--index <dir>] [--format jsonl|json|csv] [--model <id>] ' +
+  'npm run ingest -- --input <file[.gz|.zip]|folder> [--index <dir>] ' +
+  `[--format ${inputFormats.join('|')}] [--abstracts <file|folder>] [--allow-title-only] [--model <id>] ` +
   '[--long-passages truncate|windows] [--strict] ' +
   `[--group-size <n>] [${fieldFlags.map((flag) => `--${flag}-field <name>`).join('] [')}]`;
 
@@ -23,6 +25,8 @@ const argumentsSchema = z.strictObject({
   format: z.enum(inputFormats).optional(),
   model: z.enum(knownModelIds as [string, ...string[]]).optional(),
   strict: z.boolean().optional(),
+  abstracts: z.string().min(1).optional(),
+  'allow-title-only': z.boolean().optional(),
   'long-passages': z.enum(['truncate', 'windows']).optional(),
   'group-size': z.coerce.number().int().min(1).max(100_000).optional(),
   ...Object.fromEntries(fieldFlags.map((flag) => [`${flag}-field`, fieldName])),
@@ -36,6 +40,8 @@ await runCli(async ({ config, log }) => {
       format: { type: 'string' },
       model: { type: 'string' },
       strict: { type: 'boolean' },
+      abstracts: { type: 'string' },
+      'allow-title-only': { type: 'boolean' },
       'long-passages': { type: 'string' },
       'group-size': { type: 'string' },
       ...Object.fromEntries(fieldFlags.map((flag) => [`${flag}-field`, { type: 'string' as const }])),
@@ -43,7 +49,8 @@ await runCli(async ({ config, log }) => {
     strict: false,
   });
   const args = parseCliArguments(argumentsSchema, values, usage) as z.infer<typeof argumentsSchema> & Record<string, string | undefined>;
-  const format = detectFormat(args.input, args.format);
+  const format = await detectInputFormat(args.input, args.format);
+  checkRecordSourceOptions(format, { abstracts: args.abstracts });
   const registered = getModel(args.model ?? config.MODEL ?? defaultModelId);
   const model = args['long-passages'] === 'windows' ? withLongPassages(registered, halfWindowStrategy(registered)) : registered;
   const embedder = await loadEmbedder(model, config, log);
@@ -53,6 +60,8 @@ await runCli(async ({ config, log }) => {
       format,
       indexDir: args.index ?? config.INDEX_DIR,
       strict: args.strict ?? false,
+      allowTitleOnly: args['allow-title-only'] ?? false,
+      abstracts: args.abstracts,
       groupSize: args['group-size'],
       fields: withFieldOverrides(Object.fromEntries(fieldFlags.map((flag) => [flag === 'arxiv-id' ? 'arxiv_id' : flag, args[`${flag}-field`]]))),
       log,

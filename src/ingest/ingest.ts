@@ -15,6 +15,10 @@ export interface IngestOptions {
   fields?: FieldMap;
   /** Stop at the first rejected record instead of reporting it and going on. */
   strict?: boolean;
+  /** Index records without an abstract by their title alone instead of rejecting them. */
+  allowTitleOnly?: boolean;
+  /** Semantic Scholar's abstracts dataset, joined to the papers input (format semantic-scholar). */
+  abstracts?: string;
   /**
    * Papers collected before embedding. Within a group texts are embedded shortest first, so each
    * model batch holds texts of similar length and little padding; memory stays bounded by it.
@@ -50,7 +54,7 @@ export async function ingestPapers(embedder: Embedder, options: IngestOptions): 
   const started = performance.now();
   const fields = options.fields ?? defaultFieldMap;
   const groupSize = options.groupSize ?? 256;
-  const source = await openRecordSource(options.input, options.format);
+  const source = await openRecordSource(options.input, options.format, { abstracts: options.abstracts });
   const writer = await createCollectionBuilder(options.indexDir, embedder.model);
   const seenIds = new Set<string>();
   const rejected: Partial<Record<RejectionReason, number>> = {};
@@ -81,7 +85,7 @@ export async function ingestPapers(embedder: Embedder, options: IngestOptions): 
         reject({ position: record.position, reason: record.error.reason, message: record.error.message });
         continue;
       }
-      const mapped = mapRecordToPaper(record.value, fields);
+      const mapped = mapRecordToPaper(record.value, fields, { allowTitleOnly: options.allowTitleOnly ?? false });
       if (!mapped.ok) {
         reject({ position: record.position, reason: mapped.reason, message: mapped.message });
         continue;

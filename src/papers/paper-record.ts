@@ -37,7 +37,12 @@ export function withFieldOverrides(overrides: Partial<Record<keyof FieldMap, str
   return map;
 }
 
-export type RejectionReason = 'invalid_json' | 'not_an_object' | 'missing_id' | 'missing_abstract' | 'invalid_field' | 'duplicate_id';
+export type RejectionReason = 'invalid_json' | 'malformed_record' | 'not_an_object' | 'missing_id' | 'missing_abstract' | 'invalid_field' | 'duplicate_id';
+
+export interface MappingOptions {
+  /** Accept a record without an abstract if it has a title; it is then indexed by its title alone. */
+  allowTitleOnly?: boolean;
+}
 
 /** `field` names the input field at fault, where one is. */
 export type MappingResult = { ok: true; paper: Paper } | { ok: false; reason: RejectionReason; message: string; field?: string };
@@ -46,7 +51,7 @@ const newStyleArxivId = /^\d{4}\.\d{4,5}(v\d+)?$/;
 const oldStyleArxivId = /^[a-z-]+(\.[A-Z]{2})?\/\d{7}(v\d+)?$/;
 
 /** Validates one input record and turns it into a paper, or says why it cannot be one. */
-export function mapRecordToPaper(value: unknown, fields: FieldMap = defaultFieldMap): MappingResult {
+export function mapRecordToPaper(value: unknown, fields: FieldMap = defaultFieldMap, options: MappingOptions = {}): MappingResult {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { ok: false, reason: 'not_an_object', message: 'the record is not an object' };
   }
@@ -78,12 +83,18 @@ export function mapRecordToPaper(value: unknown, fields: FieldMap = defaultField
   if (!paperId.parsed) return paperId.failure;
 
   const abstract = pick('abstract');
-  if (!abstract) return { ok: false, reason: 'missing_abstract', message: `no ${fields.abstract.join(' or ')} field` };
-  const abstractText = parseField(abstract, fieldSchemas.text);
-  if (!abstractText.parsed) return abstractText.failure;
-
-  const paper: Paper = { id: paperId.value, title: '', abstract: abstractText.value };
   const title = pick('title');
+  if (!abstract && !(options.allowTitleOnly && title)) {
+    return { ok: false, reason: 'missing_abstract', message: `no ${fields.abstract.join(' or ')} field` };
+  }
+  let abstractText = '';
+  if (abstract) {
+    const parsed = parseField(abstract, fieldSchemas.text);
+    if (!parsed.parsed) return parsed.failure;
+    abstractText = parsed.value;
+  }
+
+  const paper: Paper = { id: paperId.value, title: '', abstract: abstractText };
   if (title) {
     const titleText = parseField(title, fieldSchemas.text);
     if (!titleText.parsed) return titleText.failure;

@@ -4,7 +4,8 @@ import { z } from 'zod';
 export const paperSchema = z.object({
   id: z.string().min(1),
   title: z.string(),
-  abstract: z.string().min(1),
+  /** Empty only for papers ingested by title alone (--allow-title-only). */
+  abstract: z.string(),
   authors: z.array(z.string()).optional(),
   categories: z.array(z.string()).optional(),
   year: z.number().int().optional(),

@@ -218,6 +218,19 @@ describe('mapRecordToPaper: rejections', () => {
     rejected(mapRecordToPaper({ id: 'x', abstract: '   \n\t ' }), 'missing_abstract');
   });
 
+  it('accepts a record with a title but no abstract when titles alone are allowed, with an empty abstract', () => {
+    const titleOnly = { allowTitleOnly: true };
+    assert.deepEqual(accepted(mapRecordToPaper({ id: 'x', title: ' Only a title ', year: 2020 }, defaultFieldMap, titleOnly)), {
+      id: 'x',
+      title: 'Only a title',
+      abstract: '',
+      year: 2020,
+    });
+    assert.equal(accepted(mapRecordToPaper({ id: 'x', title: 'T', abstract: 'A' }, defaultFieldMap, titleOnly)).abstract, 'A');
+    rejected(mapRecordToPaper({ id: 'x', title: '  ' }, defaultFieldMap, titleOnly), 'missing_abstract');
+    rejected(mapRecordToPaper({ id: 'x' }, defaultFieldMap, titleOnly), 'missing_abstract');
+  });
+
   it('checks the id before the abstract', () => {
     rejected(mapRecordToPaper({}), 'missing_id');
   });

@@ -60,11 +60,22 @@ describe('PaperStoreWriter + PaperStore', () => {
   it('refuses to write an invalid paper', async () => {
     const writer = new PapersFileWriter(join(dir(), `invalid-${counter++}.jsonl`));
     try {
-      await assert.rejects(writer.append({ id: 'x', title: 'T', abstract: '' }));
+      await assert.rejects(writer.append({ id: '', title: 'T', abstract: 'a' }));
       await assert.rejects(writer.append({ id: 'x', title: 'T', abstract: 'a', year: 2020.5 }));
     } finally {
       await writer.close();
     }
+  });
+
+  it('writes a paper with an empty abstract (one indexed by its title alone)', async () => {
+    const path = join(dir(), `title-only-${counter++}.jsonl`);
+    const writer = new PaperStoreWriter(path);
+    try {
+      await writer.append({ id: 'x', title: 'Only a title', abstract: '' });
+    } finally {
+      await writer.close();
+    }
+    assert.deepEqual(JSON.parse(await readFile(path, 'utf8')), { id: 'x', title: 'Only a title', abstract: '' });
   });
 
   it('drops unknown properties when writing', async () => {
