@@ -18,10 +18,10 @@ import { paperPassage } from '../src/embedding/embedder.js';
 import { loadEmbedder } from '../src/embedding/load-embedder.js';
 import { defaultModelId, getModel } from '../src/embedding/model-registry.js';
 import { papersToBibtex } from '../src/export/bibtex.js';
-import { mapRecordToPaper } from '../src/ingest/paper-mapping.js';
+import { mapRecordToPaper } from '../src/papers/paper-record.js';
 import { openRecordSource, type InputFormat } from '../src/ingest/record-readers.js';
 import { createLogger } from '../src/log.js';
-import type { Paper } from '../src/store/paper.js';
+import type { Paper } from '../src/papers/paper.js';
 
 const { values } = parseArgs({
   options: { data: { type: 'string' }, bibtex: { type: 'string' }, snapshot: { type: 'string' }, embed: { type: 'string' } },
@@ -66,7 +66,18 @@ async function rate(path: string, format: InputFormat): Promise<{ papers: number
   return { papers, seconds, perSecond: papers / seconds };
 }
 
-const combiningToTex: Record<string, string> = { '\u0301': "\\'", '\u0300': '\\`', '\u0308': '\\"', '\u0302': '\\^', '\u0303': '\\~', '\u0304': '\\=', '\u0327': '\\c', '\u030C': '\\v', '\u030B': '\\H', '\u0306': '\\u' };
+const combiningToTex: Record<string, string> = {
+  '\u0301': "\\'",
+  '\u0300': '\\`',
+  '\u0308': '\\"',
+  '\u0302': '\\^',
+  '\u0303': '\\~',
+  '\u0304': '\\=',
+  '\u0327': '\\c',
+  '\u030C': '\\v',
+  '\u030B': '\\H',
+  '\u0306': '\\u',
+};
 
 /** Accented letters as the snapshot writes them (Bal\'azs, D'Inc\`a). */
 function texAccents(text: string): string {
@@ -116,7 +127,11 @@ try {
   await writeFile(snapshotPath, papers.slice(0, snapshotCount).map(snapshotLine).join('\n') + '\n');
 
   const withTex = papers.slice(0, snapshotCount).filter((paper) => /[\\$^]/.test(`${paper.title} ${paper.abstract}`)).length;
-  process.stdout.write(`load average ${loadavg().map((load) => load.toFixed(1)).join(' ')}; ${withTex} of ${snapshotCount} snapshot papers have TeX commands or math\n`);
+  process.stdout.write(
+    `load average ${loadavg()
+      .map((load) => load.toFixed(1))
+      .join(' ')}; ${withTex} of ${snapshotCount} snapshot papers have TeX commands or math\n`,
+  );
   // Warm up both the JSON and the TeX paths (the BibTeX library is imported on first use).
   await readPapers(bibPath, 'bibtex', 50);
   await readPapers(snapshotPath, 'arxiv-snapshot', 50);

@@ -1,5 +1,5 @@
-import { arxivIdFromDoi } from '../identifiers.js';
-import type { Paper } from '../store/paper.js';
+import { arxivIdFromDoi } from '../papers/identifiers.js';
+import type { Paper } from '../papers/paper.js';
 import { splitName } from './names.js';
 
 /** A CSL-JSON name: parts, or a literal for organisations and unsplittable names. */

@@ -1,5 +1,5 @@
-import { arxivIdFromDoi } from '../identifiers.js';
-import type { Paper } from '../store/paper.js';
+import { arxivIdFromDoi } from '../papers/identifiers.js';
+import type { Paper } from '../papers/paper.js';
 import { splitName } from './names.js';
 
 /** A RIS value is one line: white space, line breaks included, collapses to single spaces. */
@@ -11,7 +11,10 @@ function oneLine(text: string): string {
 export function risName(displayName: string): string {
   const parts = splitName(displayName);
   if (parts.literal !== undefined) return oneLine(parts.literal);
-  return [[parts.particle, parts.family].filter(Boolean).join(' '), parts.given, parts.suffix].filter(Boolean).map((part) => oneLine(part!)).join(', ');
+  return [[parts.particle, parts.family].filter(Boolean).join(' '), parts.given, parts.suffix]
+    .filter(Boolean)
+    .map((part) => oneLine(part!))
+    .join(', ');
 }
 
 /** One paper as a RIS record: JOUR when it has a (non-arXiv) DOI, else GEN. */

@@ -47,7 +47,10 @@ async function readHead(path: string): Promise<string> {
 
 /** The format a file's first lines show, if they show one. */
 export function formatOfContent(head: string): InputFormat | undefined {
-  const firstLine = head.split('\n').find((line) => line.trim().length > 0)?.trim();
+  const firstLine = head
+    .split('\n')
+    .find((line) => line.trim().length > 0)
+    ?.trim();
   if (firstLine === undefined) return undefined;
   if (/^TY {1,2}-/.test(firstLine)) return 'ris';
   if (firstLine.startsWith('{')) {
@@ -64,7 +67,7 @@ export function formatOfContent(head: string): InputFormat | undefined {
 
 function formatOfRecord(value: Record<string, unknown>): InputFormat | undefined {
   if (isSemanticScholarAbstract(value)) {
-    throw new AppError('input_unreadable', 'This is Semantic Scholar\'s abstracts dataset: pass the papers dataset as --input and this one as --abstracts.');
+    throw new AppError('input_unreadable', "This is Semantic Scholar's abstracts dataset: pass the papers dataset as --input and this one as --abstracts.");
   }
   if (isSemanticScholarPaper(value)) return 'semantic-scholar';
   if (isOpenAlexRecord(value)) return 'openalex';

@@ -97,7 +97,9 @@ async function openZipMember(path: string, name: string, size: number): Promise<
   if (members.length !== 1) {
     throw new AppError(
       'input_unreadable',
-      members.length === 0 ? `${path} holds no file.` : `${path} holds ${members.length} files (${members.slice(0, 5).join(', ')}); unzip it and pass one of them.`,
+      members.length === 0
+        ? `${path} holds no file.`
+        : `${path} holds ${members.length} files (${members.slice(0, 5).join(', ')}); unzip it and pass one of them.`,
     );
   }
   const member = members[0]!;

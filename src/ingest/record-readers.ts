@@ -22,8 +22,7 @@ export type RecordErrorReason = 'invalid_json' | 'malformed_record';
 
 /** One input record before validation, or the reason it could not even be parsed. */
 export type RawRecord =
-  | { position: string; value: unknown; error?: undefined }
-  | { position: string; value?: undefined; error: { reason: RecordErrorReason; message: string } };
+  { position: string; value: unknown; error?: undefined } | { position: string; value?: undefined; error: { reason: RecordErrorReason; message: string } };
 
 /** Records of an input file, streamed, with how far into the file the reader has got. */
 export interface RecordSource {
@@ -97,9 +96,7 @@ async function* readJsonArray(stream: Readable, path: string): AsyncGenerator<Ra
 }
 
 async function* readCsv(stream: Readable, path: string): AsyncGenerator<RawRecord> {
-  const rows = stream.pipe(
-    parseCsv({ columns: true, bom: true, info: true, skip_empty_lines: true, relax_column_count: true, trim: false }),
-  );
+  const rows = stream.pipe(parseCsv({ columns: true, bom: true, info: true, skip_empty_lines: true, relax_column_count: true, trim: false }));
   stream.on('error', (error) => rows.destroy(error));
   try {
     for await (const row of rows as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isArxivId } from './identifiers.js';
 import { normalizeDoi, type Paper } from './paper.js';
 
 /** Which input field feeds each paper field; the first candidate present in a record wins. */
@@ -46,9 +47,6 @@ export interface MappingOptions {
 
 /** `field` names the input field at fault, where one is. */
 export type MappingResult = { ok: true; paper: Paper } | { ok: false; reason: RejectionReason; message: string; field?: string };
-
-const newStyleArxivId = /^\d{4}\.\d{4,5}(v\d+)?$/;
-const oldStyleArxivId = /^[a-z-]+(\.[A-Z]{2})?\/\d{7}(v\d+)?$/;
 
 /** Validates one input record and turns it into a paper, or says why it cannot be one. */
 export function mapRecordToPaper(value: unknown, fields: FieldMap = defaultFieldMap, options: MappingOptions = {}): MappingResult {
@@ -139,7 +137,7 @@ export function mapRecordToPaper(value: unknown, fields: FieldMap = defaultField
     if (!text.parsed) return text.failure;
     paper[field] = text.value;
   }
-  if (!paper.arxiv_id && (newStyleArxivId.test(paper.id) || oldStyleArxivId.test(paper.id))) paper.arxiv_id = paper.id;
+  if (!paper.arxiv_id && isArxivId(paper.id)) paper.arxiv_id = paper.id;
   return { ok: true, paper };
 }
 

@@ -42,7 +42,11 @@ const cases: FormatCase[] = [
     name: 'a BibTeX library',
     args: ['--input', join(formats, 'library.bib')],
     summary: /read 8, indexed 5, rejected 3 \(missing_abstract: 1, duplicate_id: 1, malformed_record: 1\)/,
-    rejections: [/rejected entry devlin2019bert \(line 59\): missing_abstract/, /rejected entry muller2021attention \(line 66\): duplicate_id/, /rejected entry broken2020 \(line 73\): malformed_record/],
+    rejections: [
+      /rejected entry devlin2019bert \(line 59\): missing_abstract/,
+      /rejected entry muller2021attention \(line 66\): duplicate_id/,
+      /rejected entry broken2020 \(line 73\): malformed_record/,
+    ],
     query: 'forecasting nocturnal bird migration from weather radar',
     expected: 'hinterberger2024migration',
   },
@@ -116,7 +120,14 @@ describe('npm run ingest: bibliographic and dataset formats', () => {
   });
 
   it('refuses --abstracts without the semantic-scholar format, and the abstracts dataset given as --input', async () => {
-    const misplaced = await runCli('ingest', ['--input', join(formats, 'library.bib'), '--abstracts', join(formats, 's2-abstracts.jsonl'), '--index', join(workDir, 'never')]);
+    const misplaced = await runCli('ingest', [
+      '--input',
+      join(formats, 'library.bib'),
+      '--abstracts',
+      join(formats, 's2-abstracts.jsonl'),
+      '--index',
+      join(workDir, 'never'),
+    ]);
     assert.equal(misplaced.code, 1);
     assert.match(misplaced.stderr, /config_invalid.*--abstracts goes with the semantic-scholar format/);
     const swapped = await runCli('ingest', ['--input', join(formats, 's2-abstracts.jsonl'), '--index', join(workDir, 'never')]);

@@ -195,10 +195,14 @@ describe('writing papers', () => {
       { body: [octopus], path: /body/ },
     ];
     for (const { body, path } of cases) {
-      const response = await request<{ error: { code: string; message: string; details: { issues: { path: string }[] } } }>(server.url, '/v1/papers', {
-        json: body,
-        headers: auth,
-      });
+      const response = await request<{ error: { code: string; message: string; details: { issues: { path: string; message: string }[] } } }>(
+        server.url,
+        '/v1/papers',
+        {
+          json: body,
+          headers: auth,
+        },
+      );
       assert.equal(response.status, 400, JSON.stringify(body).slice(0, 80));
       assert.equal(response.body.error.code, 'invalid_input');
       assert.ok(

@@ -13,7 +13,11 @@ before(async () => {
 function libraryNames(field: string): string[] {
   const creators = (convertWithLibrary(parse, { author: field })?.author ?? []) as Creator[];
   return creators
-    .map((creator) => cleanLibraryText((creator.name !== undefined ? [creator.name] : [creator.firstName, creator.prefix, creator.lastName, creator.suffix]).filter(Boolean).join(' ')))
+    .map((creator) =>
+      cleanLibraryText(
+        (creator.name !== undefined ? [creator.name] : [creator.firstName, creator.prefix, creator.lastName, creator.suffix]).filter(Boolean).join(' '),
+      ),
+    )
     .filter((name) => name.toLowerCase() !== 'others');
 }
 
@@ -22,7 +26,7 @@ describe('bibtexNames', () => {
     ['Lovelace, Ada and Turing, Alan Mathison', ['Ada Lovelace', 'Alan Mathison Turing']],
     ['van der Berg, Anna and Ludwig van Beethoven', ['Anna van der Berg', 'Ludwig van Beethoven']],
     ['Jean de la Fontaine and de la Fontaine, Jean', ['Jean de la Fontaine', 'Jean de la Fontaine']],
-    ['Charles Louis Xavier Joseph de la Vall{\\\'e}e Poussin', ['Charles Louis Xavier Joseph de la Vallée Poussin']],
+    ["Charles Louis Xavier Joseph de la Vall{\\'e}e Poussin", ['Charles Louis Xavier Joseph de la Vallée Poussin']],
     ['Smith, Jr., John and von Neumann, John', ['John Smith Jr.', 'John von Neumann']],
     ['{Barnes and Noble} and {Google Research}', ['Barnes and Noble', 'Google Research']],
     ['Ludwig {van Beethoven}', ['Ludwig van Beethoven']],

@@ -6,7 +6,7 @@ import { before, describe, it } from 'node:test';
 import { readBibtexEntries, type BibtexItem } from '../../src/ingest/formats/bibtex-syntax.js';
 import { bibtexEntryToRecord } from '../../src/ingest/formats/bibtex.js';
 import { loadBibtexLibrary } from '../../src/ingest/formats/tex-text.js';
-import { mapRecordToPaper } from '../../src/ingest/paper-mapping.js';
+import { mapRecordToPaper } from '../../src/papers/paper-record.js';
 import { formatFixtures, readRecords, valuesByPosition } from './format-support.js';
 import { temporaryRoot } from './support.js';
 
@@ -91,7 +91,7 @@ describe('BibTeX entry to record: authors', () => {
     ['van der Berg, Anna and Ludwig van Beethoven', ['Anna van der Berg', 'Ludwig van Beethoven']],
     ['Smith, Jr., John', ['John Smith Jr.']],
     ['{Google Research} and {The {ATLAS} Collaboration}', ['Google Research', 'The ATLAS Collaboration']],
-    ['M{\\"u}ller, J{\\"o}rg and Caf\\\'{e}, Jean-Pierre and Dvo\\v{r}\\\'ak, Anton{\\\'\\i}n', ['Jörg Müller', 'Jean-Pierre Café', 'Antonín Dvořák']],
+    ["M{\\\"u}ller, J{\\\"o}rg and Caf\\'{e}, Jean-Pierre and Dvo\\v{r}\\'ak, Anton{\\'\\i}n", ['Jörg Müller', 'Jean-Pierre Café', 'Antonín Dvořák']],
     ['Łucja Kowalczyk and 王小明 and Nguy{\\~{\\^e}}n, Th{\\d{i}}', ['Łucja Kowalczyk', '王小明', 'Thị Nguyễn']],
     ['Hinterberger, Greta and others', ['Greta Hinterberger']],
   ];
@@ -121,7 +121,7 @@ describe('BibTeX entry to record: TeX to text', () => {
     });
   }
 
-  it('reads Zotero\'s abstractNote as the abstract', async () => {
+  it("reads Zotero's abstractNote as the abstract", async () => {
     assert.equal((await record('@misc{k, abstractNote = {From Zotero.}}')).abstract, 'From Zotero.');
   });
 

@@ -6,9 +6,9 @@ import { bibtexName, citationKey, escapeBibtex, papersToBibtex, paperToBibtex, p
 import { cslName, paperToCslJson } from '../../src/export/csl-json.js';
 import { splitName } from '../../src/export/names.js';
 import { paperToRis, risName } from '../../src/export/ris.js';
-import { mapRecordToPaper } from '../../src/ingest/paper-mapping.js';
+import { mapRecordToPaper } from '../../src/papers/paper-record.js';
 import type { InputFormat } from '../../src/ingest/record-readers.js';
-import type { Paper } from '../../src/store/paper.js';
+import type { Paper } from '../../src/papers/paper.js';
 import { formatFixtures, readRecords } from './format-support.js';
 import { temporaryRoot } from './support.js';
 
@@ -65,11 +65,17 @@ describe('splitName', () => {
 
 describe('BibTeX export', () => {
   it('escapes TeX special characters and collapses white space', () => {
-    assert.equal(escapeBibtex('50% of A & B, $5, #1, a_b, {x}, ~, ^, \\, <p>\n  next'), '50\\% of A \\& B, \\$5, \\#1, a\\_b, \\{x\\}, \\textasciitilde{}, \\textasciicircum{}, \\textbackslash{}, \\textless{}p\\textgreater{} next');
+    assert.equal(
+      escapeBibtex('50% of A & B, $5, #1, a_b, {x}, ~, ^, \\, <p>\n  next'),
+      '50\\% of A \\& B, \\$5, \\#1, a\\_b, \\{x\\}, \\textasciitilde{}, \\textasciicircum{}, \\textbackslash{}, \\textless{}p\\textgreater{} next',
+    );
   });
 
   it('braces acronyms and mixed-case words in titles', () => {
-    assert.equal(protectTitleCase('BERT Meets ImageNet and GPT-4 on iPhone: A (LSTM) Study'), '{BERT} Meets {ImageNet} and {GPT-4} on {iPhone}: A ({LSTM}) Study');
+    assert.equal(
+      protectTitleCase('BERT Meets ImageNet and GPT-4 on iPhone: A (LSTM) Study'),
+      '{BERT} Meets {ImageNet} and {GPT-4} on {iPhone}: A ({LSTM}) Study',
+    );
   });
 
   it('writes names "von Last, Jr, First", organisations braced', () => {
@@ -118,7 +124,10 @@ describe('BibTeX export', () => {
       { ...journalPaper, id: 'x,y' },
       { ...journalPaper, id: 'x_y' },
     ]);
-    assert.deepEqual([...file.matchAll(/^@article\{([^,]+),/gm)].map((match) => match[1]), ['x_y', 'x_ya', 'x_yb']);
+    assert.deepEqual(
+      [...file.matchAll(/^@article\{([^,]+),/gm)].map((match) => match[1]),
+      ['x_y', 'x_ya', 'x_yb'],
+    );
   });
 });
 

@@ -73,7 +73,10 @@ describe('detectInputFormat', () => {
   it('fails with input_unreadable, naming --format, when neither content nor extension tell', async () => {
     const path = join(root(), 'notes.txt');
     await writeFile(path, 'just text\n');
-    await assert.rejects(detectInputFormat(path), isAppErrorWithCode('input_unreadable', /--format jsonl\|json\|csv\|bibtex\|ris\|arxiv-snapshot\|openalex\|semantic-scholar/));
+    await assert.rejects(
+      detectInputFormat(path),
+      isAppErrorWithCode('input_unreadable', /--format jsonl\|json\|csv\|bibtex\|ris\|arxiv-snapshot\|openalex\|semantic-scholar/),
+    );
     await assert.rejects(detectInputFormat(join(root(), 'missing.json')), isAppErrorWithCode('input_unreadable', /no such file/));
   });
 });
@@ -81,7 +84,11 @@ describe('detectInputFormat', () => {
 describe('inputs in .zip archives', () => {
   it('reads the one file of a zip, with progress up to the archive size', async () => {
     const path = join(root(), 'papers.jsonl.zip');
-    await writeZip(path, { 'folder/': '', 'papers.jsonl': '{"id":"a","abstract":"x"}\n{"id":"b","abstract":"y"}\n', '__MACOSX/._papers.jsonl': 'resource fork' });
+    await writeZip(path, {
+      'folder/': '',
+      'papers.jsonl': '{"id":"a","abstract":"x"}\n{"id":"b","abstract":"y"}\n',
+      '__MACOSX/._papers.jsonl': 'resource fork',
+    });
     const source = await openRecordSource(path, 'jsonl');
     const values: unknown[] = [];
     for await (const record of source.records()) values.push(record.value);

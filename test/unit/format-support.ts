@@ -1,8 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { deflateRawSync } from 'node:zlib';
+import { crc32, deflateRawSync } from 'node:zlib';
 import { openRecordSource, type InputFormat, type RawRecord, type RecordSourceOptions } from '../../src/ingest/record-readers.js';
-import { crc32 } from '../../src/search/lexical/crc32.js';
 
 export const formatFixtures = join(import.meta.dirname, '../fixtures/formats');
 

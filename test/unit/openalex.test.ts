@@ -71,14 +71,17 @@ describe('openAlexWorkToRecord', () => {
     assert.deepEqual(record.categories, ['Kept']);
   });
 
-  it('finds the arXiv id in an arXiv location or arXiv\'s DOI', () => {
-    const fromLocation = openAlexWorkToRecord({ id: 'W1', locations: [{ landing_page_url: 'https://doi.org/10.1/x' }, { pdf_url: 'http://arxiv.org/pdf/2208.09999v1' }] });
+  it("finds the arXiv id in an arXiv location or arXiv's DOI", () => {
+    const fromLocation = openAlexWorkToRecord({
+      id: 'W1',
+      locations: [{ landing_page_url: 'https://doi.org/10.1/x' }, { pdf_url: 'http://arxiv.org/pdf/2208.09999v1' }],
+    });
     assert.equal((fromLocation as Record<string, unknown>).arxiv_id, '2208.09999v1');
     const fromDoi = openAlexWorkToRecord({ id: 'W2', doi: 'https://doi.org/10.48550/arxiv.2305.04567' });
     assert.equal((fromDoi as Record<string, unknown>).arxiv_id, '2305.04567');
   });
 
-  it('leaves out the abstract of a work without an inverted index, and the URL falls back to the work\'s page', () => {
+  it("leaves out the abstract of a work without an inverted index, and the URL falls back to the work's page", () => {
     const record = openAlexWorkToRecord({ id: 'https://openalex.org/W3', title: 'T', abstract_inverted_index: null }) as Record<string, unknown>;
     assert.equal(record.abstract, undefined);
     assert.equal(record.url, 'https://openalex.org/W3');
@@ -96,7 +99,14 @@ describe('readOpenAlex', () => {
     const records = await readRecords(join(formatFixtures, 'openalex-works.jsonl'), 'openalex');
     assert.deepEqual(
       records.map((record) => record.position),
-      ['line 1 (W4200000001)', 'line 2 (W3100000002)', 'line 3 (W2000000003)', 'line 4 result 1 (W1000000004)', 'line 4 result 2 (W1000000005)', 'line 5 (W3100000002)'],
+      [
+        'line 1 (W4200000001)',
+        'line 2 (W3100000002)',
+        'line 3 (W2000000003)',
+        'line 4 result 1 (W1000000004)',
+        'line 4 result 2 (W1000000005)',
+        'line 5 (W3100000002)',
+      ],
     );
     const first = records[0]!.value as Record<string, unknown>;
     assert.equal(first.title, 'Methane Emissions from Thawing Permafrost Lakes');

@@ -69,7 +69,7 @@ describe('PaperStoreWriter + PaperStore', () => {
 
   it('writes a paper with an empty abstract (one indexed by its title alone)', async () => {
     const path = join(dir(), `title-only-${counter++}.jsonl`);
-    const writer = new PaperStoreWriter(path);
+    const writer = new PapersFileWriter(path);
     try {
       await writer.append({ id: 'x', title: 'Only a title', abstract: '' });
     } finally {

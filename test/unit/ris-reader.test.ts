@@ -17,7 +17,8 @@ async function readRis(content: string) {
 describe('readRis', () => {
   it('joins wrapped lines and repeated AB/N2 tags into one abstract', async () => {
     const [wrapped, repeated] = await readRis(
-      'TY  - JOUR\nID  - w\nAB  - First line\n   continues here\n\n  and here.\nER  - \n' + 'TY  - JOUR\nID  - r\nN2  - First part.\nN2  - Second part.\nER  -\n',
+      'TY  - JOUR\nID  - w\nAB  - First line\n   continues here\n\n  and here.\nER  - \n' +
+        'TY  - JOUR\nID  - r\nN2  - First part.\nN2  - Second part.\nER  -\n',
     );
     assert.equal((wrapped?.value as Record<string, unknown>).abstract, 'First line continues here and here.');
     assert.equal((repeated?.value as Record<string, unknown>).abstract, 'First part. Second part.');
@@ -64,24 +65,77 @@ describe('risRecordToRecord', () => {
   };
 
   it('takes the id from ID, else the DOI, else a stable hash of title and year', () => {
-    assert.equal(risRecordToRecord(tags([['ID', 'own'], ['DO', '10.1/x'], ['TI', 'T']])).id, 'own');
-    assert.equal(risRecordToRecord(tags([['DO', '10.1/x'], ['TI', 'T']])).id, '10.1/x');
-    const hashed = risRecordToRecord(tags([['TI', 'Glacier  Retreat'], ['PY', '2019']])).id;
+    assert.equal(
+      risRecordToRecord(
+        tags([
+          ['ID', 'own'],
+          ['DO', '10.1/x'],
+          ['TI', 'T'],
+        ]),
+      ).id,
+      'own',
+    );
+    assert.equal(
+      risRecordToRecord(
+        tags([
+          ['DO', '10.1/x'],
+          ['TI', 'T'],
+        ]),
+      ).id,
+      '10.1/x',
+    );
+    const hashed = risRecordToRecord(
+      tags([
+        ['TI', 'Glacier  Retreat'],
+        ['PY', '2019'],
+      ]),
+    ).id;
     assert.match(String(hashed), /^ris-[0-9a-f]{16}$/);
-    assert.equal(risRecordToRecord(tags([['TI', 'glacier retreat'], ['PY', '2019']])).id, hashed, 'case and spacing of the title do not change it');
-    assert.notEqual(risRecordToRecord(tags([['TI', 'Glacier Retreat'], ['PY', '2020']])).id, hashed);
+    assert.equal(
+      risRecordToRecord(
+        tags([
+          ['TI', 'glacier retreat'],
+          ['PY', '2019'],
+        ]),
+      ).id,
+      hashed,
+      'case and spacing of the title do not change it',
+    );
+    assert.notEqual(
+      risRecordToRecord(
+        tags([
+          ['TI', 'Glacier Retreat'],
+          ['PY', '2020'],
+        ]),
+      ).id,
+      hashed,
+    );
   });
 
   it('turns "Last, First, Suffix" around and uses A2 (editors) only when there is no author', () => {
-    assert.deepEqual(risRecordToRecord(tags([['AU', 'Müller-Lüdenscheidt, Hans, Jr.'], ['AU', 'Plato'], ['A2', 'Editor, An']])).authors, [
-      'Hans Müller-Lüdenscheidt Jr.',
-      'Plato',
-    ]);
+    assert.deepEqual(
+      risRecordToRecord(
+        tags([
+          ['AU', 'Müller-Lüdenscheidt, Hans, Jr.'],
+          ['AU', 'Plato'],
+          ['A2', 'Editor, An'],
+        ]),
+      ).authors,
+      ['Hans Müller-Lüdenscheidt Jr.', 'Plato'],
+    );
     assert.deepEqual(risRecordToRecord(tags([['A2', 'Editor, An']])).authors, ['An Editor']);
   });
 
   it('splits KW lines at semicolons, keeps URLs, and finds arXiv ids in DOIs and URLs', () => {
-    const record = risRecordToRecord(tags([['KW', 'a; b'], ['KW', 'c'], ['KW', 'a'], ['UR', 'https://arxiv.org/abs/2104.05678v2'], ['DO', '10.5555/x']]));
+    const record = risRecordToRecord(
+      tags([
+        ['KW', 'a; b'],
+        ['KW', 'c'],
+        ['KW', 'a'],
+        ['UR', 'https://arxiv.org/abs/2104.05678v2'],
+        ['DO', '10.5555/x'],
+      ]),
+    );
     assert.deepEqual(record.categories, ['a', 'b', 'c']);
     assert.equal(record.url, 'https://arxiv.org/abs/2104.05678v2');
     assert.equal(record.arxiv_id, '2104.05678v2');
@@ -90,9 +144,16 @@ describe('risRecordToRecord', () => {
 
   it('prefers the most precise of DA, PY and Y1', () => {
     assert.deepEqual(
-      [risRecordToRecord(tags([['PY', '2018///']])), risRecordToRecord(tags([['PY', '2018'], ['DA', '2018/03']])), risRecordToRecord(tags([['Y1', '2018/03/04/spring']]))].map(
-        ({ year, date }) => [year, date],
-      ),
+      [
+        risRecordToRecord(tags([['PY', '2018///']])),
+        risRecordToRecord(
+          tags([
+            ['PY', '2018'],
+            ['DA', '2018/03'],
+          ]),
+        ),
+        risRecordToRecord(tags([['Y1', '2018/03/04/spring']])),
+      ].map(({ year, date }) => [year, date]),
       [
         [2018, undefined],
         [2018, '2018-03'],

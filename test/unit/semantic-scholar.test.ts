@@ -87,7 +87,10 @@ describe('readSemanticScholar', () => {
   });
 
   it('refuses --abstracts with any other format', async () => {
-    await assert.rejects(readRecords(join(formatFixtures, 'library.bib'), 'bibtex', { abstracts: join(formatFixtures, 's2-abstracts.jsonl') }), isAppErrorWithCode('config_invalid', /semantic-scholar/));
+    await assert.rejects(
+      readRecords(join(formatFixtures, 'library.bib'), 'bibtex', { abstracts: join(formatFixtures, 's2-abstracts.jsonl') }),
+      isAppErrorWithCode('config_invalid', /semantic-scholar/),
+    );
   });
 
   it('fails with input_malformed when a wanted abstract line is not JSON', async () => {

@@ -34,7 +34,11 @@ export function arxivSnapshotToRecord(parse: LibraryParse, value: unknown): unkn
   }
   // Title, abstract and every name part are converted together: one library call at most per line.
   const nameParts = Array.isArray(value.authors_parsed) ? value.authors_parsed.filter((parts): parts is unknown[] => Array.isArray(parts)) : [];
-  const texts = [text(value.title) ?? '', text(value.abstract) ?? '', ...nameParts.flatMap((parts) => [0, 1, 2].map((i) => (typeof parts[i] === 'string' ? parts[i] : '')))];
+  const texts = [
+    text(value.title) ?? '',
+    text(value.abstract) ?? '',
+    ...nameParts.flatMap((parts) => [0, 1, 2].map((i) => (typeof parts[i] === 'string' ? parts[i] : ''))),
+  ];
   const [title, abstract, ...names] = textsToText(parse, texts);
   if (title) record.title = title;
   if (abstract) record.abstract = abstract;

@@ -23,7 +23,10 @@ export type BibtexItem = { entry: BibtexEntry; problem?: undefined } | { entry?:
 const entryStartLine = /^\s*@\s*[A-Za-z]+\s*[{(]/;
 
 /** BibTeX's predefined month macros, as month numbers. */
-const monthMacros: [string, string][] = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'].map((name, i) => [name, String(i + 1)]);
+const monthMacros: [string, string][] = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'].map((name, i) => [
+  name,
+  String(i + 1),
+]);
 
 /**
  * Streams the entries of a .bib file. The file is cut at lines that start an entry, so memory
@@ -200,7 +203,7 @@ class Scanner {
         return this.text.slice(start + 1, i);
       }
     }
-    throw new BibtexSyntaxError(open === '{' ? 'a value is missing its closing "}"' : 'a quoted value is missing its closing \'"\'');
+    throw new BibtexSyntaxError(open === '{' ? 'a value is missing its closing "}"' : "a quoted value is missing its closing '\"'");
   }
 
   /** Past the end of an @comment, whose content is anything with balanced delimiters. */

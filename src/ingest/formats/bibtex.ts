@@ -3,7 +3,7 @@ import type { Input } from '../input-files.js';
 import type { RawRecord } from '../record-readers.js';
 import { bibtexNames } from './bibtex-names.js';
 import { readBibtexEntries, type BibtexEntry } from './bibtex-syntax.js';
-import { arxivIdFromDoi, arxivIdFromMention, arxivIdFromUrl, isArxivId } from '../../identifiers.js';
+import { arxivIdFromDoi, arxivIdFromMention, arxivIdFromUrl, isArxivId } from '../../papers/identifiers.js';
 import { cleanLibraryText, convertWithLibrary, loadBibtexLibrary, simpleTexToText, simpleText, texToText, type LibraryFieldValue } from './tex-text.js';
 
 type LibraryParse = Awaited<ReturnType<typeof loadBibtexLibrary>>;
@@ -36,7 +36,7 @@ const textFields = ['title', 'abstract', 'keywords'] as const;
 /** The library splits and sorts `keywords` itself; under another name it converts them as text, in order. */
 const libraryFieldName = { title: 'title', abstract: 'abstract', keywords: 'keywordtext' } as const;
 
-/** One entry as a record in the canonical field names (see paper-mapping). */
+/** One entry as a record in the canonical field names (see papers/paper-record.ts). */
 export function bibtexEntryToRecord(parse: LibraryParse, entry: BibtexEntry): Record<string, unknown> {
   const fields = entry.fields;
   const record: Record<string, unknown> = {};
@@ -68,7 +68,11 @@ export function bibtexEntryToRecord(parse: LibraryParse, entry: BibtexEntry): Re
   if (abstract) record.abstract = abstract;
   const keywords = plain.keywords ?? asText(converted.keywordtext);
   if (keywords) record.categories = [...new Set(keywords.split(/\s*[,;]\s*/).filter(Boolean))];
-  const authors = simpleAuthors ?? asCreators(converted.author).map(displayName).filter((name): name is string => name !== undefined);
+  const authors =
+    simpleAuthors ??
+    asCreators(converted.author)
+      .map(displayName)
+      .filter((name): name is string => name !== undefined);
   if (authors.length > 0) record.authors = authors;
 
   Object.assign(record, entryDate(fields));

@@ -1,6 +1,6 @@
 import type { Input } from '../input-files.js';
 import type { RawRecord } from '../record-readers.js';
-import { arxivIdFromDoi, arxivIdFromUrl } from '../../identifiers.js';
+import { arxivIdFromDoi, arxivIdFromUrl } from '../../papers/identifiers.js';
 import { convertJsonLines, isObject, readInputJsonLines, text } from './json-lines.js';
 
 /**
@@ -49,7 +49,9 @@ export function openAlexWorkToRecord(work: unknown): unknown {
   const abstract = abstractFromInvertedIndex(work.abstract_inverted_index);
   if (abstract) record.abstract = htmlToText(abstract);
   const authors = (Array.isArray(work.authorships) ? work.authorships : [])
-    .map((authorship) => (isObject(authorship) ? (text(isObject(authorship.author) ? authorship.author.display_name : undefined) ?? text(authorship.raw_author_name)) : undefined))
+    .map((authorship) =>
+      isObject(authorship) ? (text(isObject(authorship.author) ? authorship.author.display_name : undefined) ?? text(authorship.raw_author_name)) : undefined,
+    )
     .filter((name): name is string => name !== undefined);
   if (authors.length > 0) record.authors = authors;
   const categories = workCategories(work);

@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline';
 import { AppError } from '../../errors.js';
 import type { Input } from '../input-files.js';
 import type { RawRecord } from '../record-readers.js';
-import { arxivIdFromDoi, arxivIdFromUrl, contentId } from '../../identifiers.js';
+import { arxivIdFromDoi, arxivIdFromUrl, contentId } from '../../papers/identifiers.js';
 
 /** "TI  - value": a two-character tag, two spaces (some writers use one), a hyphen. */
 const tagLine = /^([A-Z][A-Z0-9])\s{1,2}-(?: (.*))?$/;
@@ -54,7 +54,7 @@ export async function* readRis(input: Input): AsyncGenerator<RawRecord> {
     } catch (error) {
       throw new AppError('input_malformed', `Reading ${file.path} stopped at line ${lineNumber}: ${(error as Error).message}`);
     }
-    if (open) yield unclosed(open, 'the file ends before the record\'s ER line');
+    if (open) yield unclosed(open, "the file ends before the record's ER line");
   }
 }
 
@@ -87,7 +87,10 @@ export function risRecordToRecord(tags: Map<string, string[]>): Record<string, u
   if (abstract) record.abstract = abstract;
   // Secondary authors (A2) are usually editors: used only when a record names no author.
   const authorTags = tags.has('AU') || tags.has('A1') ? ['AU', 'A1'] : ['A2'];
-  const authors = authorTags.flatMap((tag) => tags.get(tag) ?? []).map(displayName).filter((name) => name.length > 0);
+  const authors = authorTags
+    .flatMap((tag) => tags.get(tag) ?? [])
+    .map(displayName)
+    .filter((name) => name.length > 0);
   if (authors.length > 0) record.authors = authors;
   const keywords = (tags.get('KW') ?? []).flatMap((line) => line.split(/\s*;\s*/)).filter((keyword) => keyword.length > 0);
   if (keywords.length > 0) record.categories = [...new Set(keywords)];

@@ -11,7 +11,27 @@ export function loadBibtexLibrary(): Promise<BibtexLibraryParse> {
 }
 
 /** Math operators written as commands: the words themselves are worth keeping in plain text. */
-const operatorNames = new Set(['log', 'ln', 'exp', 'sin', 'cos', 'tan', 'max', 'min', 'arg', 'sup', 'inf', 'lim', 'det', 'dim', 'ker', 'deg', 'gcd', 'Pr', 'TeX']);
+const operatorNames = new Set([
+  'log',
+  'ln',
+  'exp',
+  'sin',
+  'cos',
+  'tan',
+  'max',
+  'min',
+  'arg',
+  'sup',
+  'inf',
+  'lim',
+  'det',
+  'dim',
+  'ker',
+  'deg',
+  'gcd',
+  'Pr',
+  'TeX',
+]);
 
 const libraryOptions: Options = {
   // Titles keep the case they were written in: they are searched and shown, not typeset.
@@ -59,7 +79,21 @@ const accentMarks: Record<string, string> = {
   d: '\u0323',
   b: '\u0331',
 };
-const letterCommands: Record<string, string> = { ss: 'ß', ae: 'æ', AE: 'Æ', oe: 'œ', OE: 'Œ', aa: 'å', AA: 'Å', o: 'ø', O: 'Ø', l: 'ł', L: 'Ł', i: 'ı', j: 'ȷ' };
+const letterCommands: Record<string, string> = {
+  ss: 'ß',
+  ae: 'æ',
+  AE: 'Æ',
+  oe: 'œ',
+  OE: 'Œ',
+  aa: 'å',
+  AA: 'Å',
+  o: 'ø',
+  O: 'Ø',
+  l: 'ł',
+  L: 'Ł',
+  i: 'ı',
+  j: 'ȷ',
+};
 /** \'e, \'{e}, \"{\i}; letter-named accents need a brace or a space: \c{c}, \v s. */
 const symbolAccent = /\\(['`^"~=.])\s*(?:\{\s*(\\[ij]|[A-Za-z])\s*\}|(\\[ij]|[A-Za-z]))/g;
 const letterAccent = /\\([uvHckrdb])(?:\s*\{\s*(\\[ij]|[A-Za-z])\s*\}|\s+([A-Za-z]))/g;
