@@ -2,18 +2,12 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config/config.js';
-import type { Embedder } from './embedding/embedder.js';
-import { loadEmbedder } from './embedding/load-embedder.js';
-import { QueryCachingEmbedder } from './embedding/query-cache.js';
 import { AppError } from './errors.js';
 import { ApiKeys } from './http/auth.js';
 import { createApp } from './http/app.js';
 import type { Logger } from './log.js';
-import { SearchService } from './search/search-service.js';
+import { openServices, type Services } from './services.js';
 import { ServiceState } from './service-state.js';
-import { collectionModel, openStorage } from './storage/open-storage.js';
-import type { PaperStorage } from './storage/paper-storage.js';
-import { WriteService } from './writes/write-service.js';
 
 export interface RunningServer {
   url: string;
@@ -43,32 +37,12 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const url = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`;
   log.info({ url }, 'listening');
 
-  let embedder: Embedder | undefined;
-  let storage: PaperStorage | undefined;
-  let writes: WriteService | undefined;
+  let services: Services | undefined;
   const ready = (async () => {
-    const started = performance.now();
-    const model = await collectionModel(config, log);
-    if (config.MODEL && config.MODEL !== model.id) {
-      throw new AppError(
-        'index_incompatible',
-        `MODEL is ${config.MODEL} but the index at ${config.INDEX_DIR} was built with ${model.id}. ` +
-          `Unset MODEL to serve this index, or rebuild it: npm run ingest -- --input <papers file> --index ${config.INDEX_DIR} --model ${config.MODEL}`,
-      );
-    }
-    // The model and the collection load side by side; whichever fails first is the reason given.
-    const [loadedEmbedder, openedStorage] = await Promise.allSettled([loadEmbedder(model, config, log), openStorage(config, model, log)]);
-    if (loadedEmbedder.status === 'fulfilled') embedder = loadedEmbedder.value;
-    if (openedStorage.status === 'fulfilled') storage = openedStorage.value;
-    if (loadedEmbedder.status === 'rejected') throw loadedEmbedder.reason;
-    if (openedStorage.status === 'rejected') throw openedStorage.reason;
-    const service = new SearchService(openedStorage.value, new QueryCachingEmbedder(loadedEmbedder.value, config.QUERY_CACHE_SIZE), config.SEARCH_MODE);
-    writes = new WriteService(openedStorage.value, loadedEmbedder.value);
-    await service.warmUp();
+    services = await openServices(config, log);
     if (state.phase === 'stopping') return;
-    state.markReady(service, writes);
-    const { papers, pending } = await openedStorage.value.stats();
-    log.info({ papers, pendingWrites: pending, model: model.id, ms: Math.round(performance.now() - started) }, 'ready');
+    state.markReady(services.search, services.writes);
+    log.info('ready');
   })();
   // The caller decides what a failed start-up means; this only keeps it from being unhandled.
   ready.catch(() => undefined);
@@ -77,9 +51,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     state.markStopping();
     await closeGracefully(server, config.SHUTDOWN_TIMEOUT_MS, log);
     await ready.catch(() => undefined);
-    await writes?.close();
-    await storage?.close();
-    await embedder?.dispose();
+    await services?.close();
   };
   return { url, state, ready, close };
 }
