@@ -134,8 +134,10 @@ start_node() {
       die "node $n: port $port is already in use by another process (see README for the port variables)"
     fi
   done
+  # Node 2 can be running but not "ready" while node 1 (the Raft leader) is away: its process
+  # decides, not its readiness.
   local peer_up=no
-  if [[ "$n" == 1 ]] && running_pid 2 >/dev/null && node_ready 2; then
+  if [[ "$n" == 1 ]] && running_pid 2 >/dev/null; then
     peer_up=yes
   fi
   mkdir -p "$(node_dir "$n")/data"
@@ -220,7 +222,12 @@ stop_node() {
   log "node $n stopped"
 }
 
-process_gone() { ! kill -0 "$1" 2>/dev/null; }
+# A killed process stays a zombie until its parent reaps it; a zombie counts as gone.
+process_gone() {
+  local state
+  state="$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" || return 0
+  [[ -z "$state" || "$state" == Z ]]
+}
 
 print_env() {
   cat <<EOF

@@ -29,58 +29,64 @@ async function attempt<T>(operation: () => Promise<T>, describe: (value: T) => u
     const value = await operation();
     return { ok: describe(value), ms: Math.round(performance.now() - started) };
   } catch (error) {
-    const message = error instanceof Error ? `${error.constructor.name}: ${error.message}` : String(error);
+    const cause = error instanceof Error && error.cause instanceof Error ? ` (cause: ${error.cause.message})` : '';
+    const message = error instanceof Error ? `${error.constructor.name}: ${error.message}${cause}` : String(error);
     return { error: message.replace(/\s+/g, ' ').slice(0, 400), ms: Math.round(performance.now() - started) };
   }
 }
 
-/** Object counts of each shard replica, per node, as the nodes API reports them. */
-async function replicaCounts(client: WeaviateClient, collection: string): Promise<Record<string, Record<string, number>>> {
-  const nodes = await client.cluster.nodes({ collection, output: 'verbose' });
-  const counts: Record<string, Record<string, number>> = {};
-  for (const node of nodes) {
-    counts[`${node.name} (${node.status})`] = Object.fromEntries((node.shards ?? []).map((shard) => [shard.name, shard.objectCount]));
+/** Resolves with the time from now until node 1 no longer lists node 2 as healthy. */
+async function watchNode2Leaving(client: WeaviateClient, timeoutMs: number): Promise<unknown> {
+  const started = performance.now();
+  while (performance.now() - started < timeoutMs) {
+    const nodes = await client.cluster.nodes().catch(() => []);
+    const node2 = nodes.find((n) => n.name === 'node2');
+    if (!node2 || node2.status !== 'HEALTHY') return { node2: node2?.status ?? 'not listed', afterMs: Math.round(performance.now() - started) };
+    await sleep(250);
   }
-  return counts;
+  return { node2: 'still HEALTHY', afterMs: Math.round(performance.now() - started) };
 }
 
 const random = seededRandom(7);
+let deletedSeeds = 0;
 const base = samplePapers()[0] as PaperProperties;
 const paper = (id: string): PaperProperties => ({ ...base, paper_id: id, title: `fault probe ${id}` });
 const object = (id: string) => ({ id: paperUuid(id), properties: paper(id), vectors: randomUnitVector(random) });
 
-async function seed(client: WeaviateClient, name: string, asyncEnabled: boolean): Promise<PaperCollection> {
+async function seed(client: WeaviateClient, name: string): Promise<PaperCollection> {
   if (await client.collections.exists(name)) await client.collections.delete(name);
-  await createPaperCollection(client, { name, embeddingModel: 'probe-random-384', asyncReplication: asyncEnabled });
+  await createPaperCollection(client, { name, embeddingModel: 'probe-random-384' });
   const collection = client.collections.use<string, PaperProperties>(name);
   const result = await collection.data.insertMany(Array.from({ length: 100 }, (_, i) => object(`${name}:seed-${i}`)));
   if (result.hasErrors) throw new Error(`seeding ${name} failed: ${JSON.stringify(result.errors)}`);
   return collection;
 }
 
-async function levelsWithNodeDown(collection: PaperCollection, written: Map<Level, string[]>): Promise<Record<string, unknown>> {
+async function levelsWithNodeDown(collection: PaperCollection, phase: string, written: Map<string, string[]>): Promise<Record<string, unknown>> {
   const report: Record<string, unknown> = {};
+  const ids: string[] = [];
+  written.set(phase, ids);
   const query = randomUnitVector(random);
   for (const level of levels) {
     const scoped = collection.withConsistency(level);
-    const singleId = `${collection.name}:down-${level}-single`;
-    const batchIds = Array.from({ length: 5 }, (_, i) => `${collection.name}:down-${level}-batch-${i}`);
+    const singleId = `${phase}-${level}-single`;
+    const batchIds = Array.from({ length: 5 }, (_, i) => `${phase}-${level}-batch-${i}`);
     report[level] = {
       insertOne: await attempt(() => scoped.data.insert(object(singleId)), () => {
-        written.get(level)?.push(singleId);
+        ids.push(singleId);
         return 'stored';
       }),
       insertMany: await attempt(() => scoped.data.insertMany(batchIds.map(object)), (r) => {
         batchIds.forEach((id, index) => {
-          if (!(index in r.errors)) written.get(level)?.push(id);
+          if (!(index in r.errors)) ids.push(id);
         });
         return { hasErrors: r.hasErrors, errors: Object.values(r.errors).map((e) => e.message.slice(0, 300)) };
       }),
-      fetchById: await attempt(() => scoped.query.fetchObjectById(paperUuid(`${collection.name}:seed-3`)), (o) => (o ? 'found' : 'null')),
+      fetchById: await attempt(() => scoped.query.fetchObjectById(paperUuid(`${collection.name}:seed-99`)), (o) => (o ? 'found' : 'null')),
       nearVector: await attempt(() => scoped.query.nearVector(query, { limit: 5 }), (r) => `${r.objects.length} hits`),
       bm25: await attempt(() => scoped.query.bm25('probe', { limit: 5 }), (r) => `${r.objects.length} hits`),
       count: await attempt(() => scoped.aggregate.overAll(), (r) => r.totalCount),
-      delete: await attempt(() => scoped.data.deleteById(paperUuid(`${collection.name}:seed-${10 + levels.indexOf(level)}`)), (deleted) => deleted),
+      delete: await attempt(() => scoped.data.deleteById(paperUuid(`${collection.name}:seed-${(deletedSeeds += 1)}`)), (deleted) => deleted),
     };
   }
   return report;
@@ -96,62 +102,61 @@ async function presentOn(collection: PaperCollection, ids: string[], level: Leve
 }
 
 async function main(client: WeaviateClient): Promise<void> {
-  const withAsync = await seed(client, 'ProbeFaultAsync', true);
-  const withoutAsync = await seed(client, 'ProbeFaultSync', false);
-  show('replication config', {
-    async: (await withAsync.config.get()).replication,
-    sync: (await withoutAsync.config.get()).replication,
-  });
+  const collection = await seed(client, 'ProbeFault');
+  show('replication config as read back', (await collection.config.get()).replication);
+  const missed = new Map<string, string[]>();
 
-  console.log('\nstopping node 2 (SIGTERM)');
+  console.log('\n# phase 1: node 2 stopped cleanly (SIGTERM)');
   cluster('stop-node', '2');
-  await sleep(2_000);
-  show('nodes seen by node 1 with node 2 stopped', (await client.cluster.nodes()).map((n) => `${n.name}=${n.status}`));
-
-  const writtenAsync = new Map<Level, string[]>(levels.map((l) => [l, []]));
-  const writtenSync = new Map<Level, string[]>(levels.map((l) => [l, []]));
-  show('ProbeFaultAsync: each level with node 2 down', await levelsWithNodeDown(withAsync, writtenAsync));
-  show('ProbeFaultSync: each level with node 2 down', await levelsWithNodeDown(withoutAsync, writtenSync));
-  show('schema changes with node 2 down', {
-    createRf1: await attempt(() => createPaperCollection(client, { name: 'ProbeFaultRf1', embeddingModel: 'x', replicationFactor: 1 }), () => 'created'),
-    createRf2: await attempt(() => createPaperCollection(client, { name: 'ProbeFaultRf2', embeddingModel: 'x', replicationFactor: 2 }), () => 'created'),
-    updateDescription: await attempt(() => withAsync.config.update({ description: 'changed while node 2 was down' }), () => 'updated'),
+  show('node 1 view', (await client.cluster.nodes()).map((n) => `${n.name}=${n.status}`));
+  show('each level, node 2 stopped cleanly', await levelsWithNodeDown(collection, 'sigterm', missed));
+  show('schema changes, node 2 stopped', {
+    createRf2: await attempt(() => createPaperCollection(client, { name: 'ProbeFaultRf2', embeddingModel: 'x' }), () => 'created'),
+    updateDescription: await attempt(() => collection.config.update({ description: 'changed while node 2 was down' }), () => 'updated'),
   });
-  for (const name of ['ProbeFaultRf1', 'ProbeFaultRf2']) if (await client.collections.exists(name)) await client.collections.delete(name);
-  show('replica object counts with node 2 down', { async: await replicaCounts(client, withAsync.name), sync: await replicaCounts(client, withoutAsync.name) });
-
-  console.log('\nstarting node 2');
+  if (await client.collections.exists('ProbeFaultRf2')) await client.collections.delete('ProbeFaultRf2');
   cluster('start-node', '2');
-  show('replica object counts right after node 2 is back', { async: await replicaCounts(client, withAsync.name), sync: await replicaCounts(client, withoutAsync.name) });
-  await sleep(30_000);
-  show('replica object counts 30 s later', { async: await replicaCounts(client, withAsync.name), sync: await replicaCounts(client, withoutAsync.name) });
 
-  const missedAsync = [...writtenAsync.values()].flat();
-  const missedSync = [...writtenSync.values()].flat();
-  show('writes made while node 2 was down, read at ALL', {
-    async: await presentOn(withAsync, missedAsync, 'ALL'),
-    sync: await presentOn(withoutAsync, missedSync, 'ALL'),
-  });
-  show('replica object counts after those ALL reads', { async: await replicaCounts(client, withAsync.name), sync: await replicaCounts(client, withoutAsync.name) });
+  console.log('\n# phase 2: node 2 killed (SIGKILL), measured at once and after failure detection');
+  cluster('stop-node', '2', '--kill');
+  const detection = watchNode2Leaving(client, 120_000);
+  show('each level right after the kill', await levelsWithNodeDown(collection, 'sigkill-early', missed));
+  show('failure detection: node 1 stops listing node 2 after', await detection);
+  show('each level after failure detection', await levelsWithNodeDown(collection, 'sigkill-late', missed));
 
-  // The decisive check: with node 1 stopped, whatever is read comes from node 2's own copy.
-  console.log('\nstopping node 1 to read node 2 alone');
+  console.log('\n# phase 3: node 2 back; does it hold the writes it missed?');
+  cluster('start-node', '2');
+  const catchUpMs = Number(process.env.PROBE_CATCH_UP_MS ?? 30_000);
+  console.log(`waiting ${catchUpMs} ms for async replication`);
+  await sleep(catchUpMs);
+  // With node 1 stopped, whatever node 2 answers comes from its own copy (no read repair).
   cluster('stop-node', '1');
   const node2 = await connect(process.env.WEAVIATE_NODE2_URL, process.env.WEAVIATE_NODE2_GRPC);
   try {
-    show('read from node 2 alone at ONE', {
-      async: await presentOn(node2.collections.use<string, PaperProperties>(withAsync.name), missedAsync, 'ONE'),
-      sync: await presentOn(node2.collections.use<string, PaperProperties>(withoutAsync.name), missedSync, 'ONE'),
-      asyncCount: await attempt(() => node2.collections.use(withAsync.name).withConsistency('ONE').aggregate.overAll(), (r) => r.totalCount),
-      syncCount: await attempt(() => node2.collections.use(withoutAsync.name).withConsistency('ONE').aggregate.overAll(), (r) => r.totalCount),
-      nearVector: await attempt(() => node2.collections.use(withAsync.name).withConsistency('ONE').query.nearVector(randomUnitVector(random), { limit: 5 }), (r) => `${r.objects.length} hits`),
-      writeAtOne: await attempt(() => node2.collections.use<string, PaperProperties>(withAsync.name).withConsistency('ONE').data.insert(object('node1-down-write')), () => 'stored'),
+    const alone = node2.collections.use<string, PaperProperties>(collection.name);
+    show('node 2 alone (node 1 stopped), level ONE', {
+      missedWritesPresent: Object.fromEntries(await Promise.all([...missed].map(async ([phase, ids]) => [phase, await presentOn(alone, ids, 'ONE')] as const))),
+      count: await attempt(() => alone.withConsistency('ONE').aggregate.overAll(), (r) => r.totalCount),
+      nearVector: await attempt(() => alone.withConsistency('ONE').query.nearVector(randomUnitVector(random), { limit: 5 }), (r) => `${r.objects.length} hits`),
+      insertWithin15s: await attempt(
+        () => Promise.race([alone.withConsistency('ONE').data.insert(object('node1-down-write')), sleep(15_000).then(() => Promise.reject(new Error('no answer within 15 s')))]),
+        () => 'stored',
+      ),
     });
   } finally {
     await node2.close();
   }
-  console.log('\nstarting node 1 again');
   cluster('start-node', '1');
+  const reconnected = await connect();
+  try {
+    const again = reconnected.collections.use<string, PaperProperties>(collection.name);
+    show('after node 1 is back: missed writes read at ALL, count at ALL', {
+      missedWritesPresent: await presentOn(again, [...missed.values()].flat(), 'ALL'),
+      count: await attempt(() => again.withConsistency('ALL').aggregate.overAll(), (r) => r.totalCount),
+    });
+  } finally {
+    await reconnected.close();
+  }
 }
 
 const client = await connect();

@@ -2,7 +2,7 @@
 // REST GraphQL endpoint, interleaved in one run so the figures compare as a ratio.
 // Run: eval "$(scripts/weaviate/cluster.sh start)" && node --import tsx scripts/weaviate/probe/latency-probe.ts
 import { parseArgs } from 'node:util';
-import type { WeaviateClient } from 'weaviate-client';
+import { reconfigure, type WeaviateClient } from 'weaviate-client';
 import { connect, createPaperCollection, paperUuid, percentile, randomUnitVector, seededRandom, type PaperProperties } from './probe-common.js';
 
 const { values: options } = parseArgs({
@@ -11,7 +11,9 @@ const { values: options } = parseArgs({
     queries: { type: 'string', default: '300' },
     k: { type: 'string', default: '10' },
     'batch-size': { type: 'string', default: '500' },
-    'reuse': { type: 'boolean', default: false },
+    reuse: { type: 'boolean', default: false },
+    // HNSW ef at query time; -1 lets Weaviate pick it from k (dynamic ef). Changeable in place.
+    ef: { type: 'string' },
   },
 });
 const vectorCount = Number(options.vectors);
@@ -71,6 +73,10 @@ async function main(client: WeaviateClient): Promise<void> {
     return noisy.map((x) => x / norm);
   });
   const collection = client.collections.use<string, PaperProperties>(collectionName);
+  if (options.ef !== undefined) {
+    await collection.config.update({ vectorizers: reconfigure.vectors.update({ vectorIndexConfig: reconfigure.vectorIndex.hnsw({ ef: Number(options.ef) }) }) });
+  }
+  const { ef } = (await collection.config.get()).vectorizers.default?.indexConfig as { ef: number };
   const url = `${process.env.WEAVIATE_URL}/v1/graphql`;
 
   const grpc = async (query: number[], level: 'ONE' | 'QUORUM') => {
@@ -108,7 +114,7 @@ async function main(client: WeaviateClient): Promise<void> {
       recallHits += ids.filter((id) => truth.has(Number(id.split(':')[1]))).length;
     }
   }
-  console.log(`\nnearVector k=${k} over ${vectorCount} vectors, ${queryCount} queries each, interleaved:`);
+  console.log(`\nnearVector k=${k}, ef=${ef}, over ${vectorCount} vectors, ${queryCount} queries each, interleaved:`);
   console.log(`  gRPC, QUORUM (default level): ${summary(timings.grpcQuorum)}`);
   console.log(`  gRPC, ONE:                    ${summary(timings.grpcOne)}`);
   console.log(`  REST GraphQL (default level): ${summary(timings.restGraphql)}`);
