@@ -120,6 +120,16 @@ build() {
   exec 9>&-
 }
 
+check_ports_free() {
+  local n="$1" port
+  for port in "$(port_of http "$n")" "$(port_of grpc "$n")" "$(port_of gossip "$n")" \
+    "$(($(port_of gossip "$n") + 1))" "$(port_of raft "$n")" "$(($(port_of raft "$n") + 1))"; do
+    if port_in_use "$port"; then
+      die "node $n: port $port is already in use by another process (see README for the port variables)"
+    fi
+  done
+}
+
 start_node() {
   local n="$1" pid
   if pid="$(running_pid "$n")"; then
@@ -127,13 +137,7 @@ start_node() {
     return 0
   fi
   build
-  local port
-  for port in "$(port_of http "$n")" "$(port_of grpc "$n")" "$(port_of gossip "$n")" \
-    "$(($(port_of gossip "$n") + 1))" "$(port_of raft "$n")" "$(($(port_of raft "$n") + 1))"; do
-    if port_in_use "$port"; then
-      die "node $n: port $port is already in use by another process (see README for the port variables)"
-    fi
-  done
+  check_ports_free "$n"
   # Node 2 can be running but not "ready" while node 1 (the Raft leader) is away: its process
   # decides, not its readiness.
   local peer_up=no
@@ -248,6 +252,11 @@ start_cluster() {
   if running_pid 1 >/dev/null && running_pid 2 >/dev/null && node_ready 1 && node_ready 2; then
     log "cluster already running"
   else
+    # Refuse before starting anything when a port of a stopped node is taken.
+    local n
+    for n in 1 2; do
+      running_pid "$n" >/dev/null || check_ports_free "$n"
+    done
     start_node 1
     start_node 2
   fi
