@@ -45,14 +45,14 @@ async function main(client: WeaviateClient): Promise<void> {
   const inserted = await collection.data.insertMany(
     sample.map((properties) => ({ id: paperUuid(properties.paper_id), properties, vectors: vectors.get(properties.paper_id) ?? [] })),
   );
-  show('insertMany 300 papers', { hasErrors: inserted.hasErrors, elapsedMs: Math.round(performance.now() - started), uuidsReturned: Object.keys(inserted.uuids).length });
+  show(`insertMany ${sample.length} papers`, { hasErrors: inserted.hasErrors, elapsedMs: Math.round(performance.now() - started), uuidsReturned: Object.keys(inserted.uuids).length });
   assert.equal(inserted.hasErrors, false);
-  assert.equal(await collection.length(), 300);
+  assert.equal(await collection.length(), sample.length);
 
   // Same ids again = update in place, not duplicates.
   const again = await collection.data.insertMany(sample.slice(0, 10).map((properties) => ({ id: paperUuid(properties.paper_id), properties, vectors: vectors.get(properties.paper_id) ?? [] })));
   assert.equal(again.hasErrors, false);
-  assert.equal(await collection.length(), 300);
+  assert.equal(await collection.length(), sample.length);
 
   // Per-object errors: one bad object does not fail the batch; errors are keyed by input index.
   const first = sample[0] as PaperProperties;
@@ -70,7 +70,7 @@ async function main(client: WeaviateClient): Promise<void> {
   const insertedGood = await collection.query.fetchObjectById(paperUuid('probe:good'));
   assert.ok(insertedGood, 'the good object of a partly failed batch is stored');
   await collection.data.deleteMany(collection.filter.byProperty('paper_id').like('probe:*'));
-  assert.equal(await collection.length(), 300);
+  assert.equal(await collection.length(), sample.length);
 
   // ---- nearVector
   const target = sample[7] as PaperProperties;
@@ -203,8 +203,8 @@ async function main(client: WeaviateClient): Promise<void> {
     if ((object.vectors.default as number[]).length === 384) iteratorCount += 1;
   }
   show('cursor iteration', { fetchObjectsAfter: cursorCount, iteratorWithVectors: iteratorCount });
-  assert.equal(cursorCount, 300);
-  assert.equal(iteratorCount, 300);
+  assert.equal(cursorCount, sample.length);
+  assert.equal(iteratorCount, sample.length);
 
   // ---- counts and facets
   const total = await collection.aggregate.overAll();
@@ -241,8 +241,37 @@ async function main(client: WeaviateClient): Promise<void> {
   });
   assert.equal(largeLimit.groups, localCategoryCounts.size);
   assert.equal(largeLimit.wrongCounts, 0);
-  assert.equal(total.totalCount, 300);
+  assert.equal(total.totalCount, sample.length);
   assert.equal(filteredCount.totalCount, sample.filter(expected.categoriesAny).length);
+
+  // ---- related papers: nearObject searches with the stored vector of an object
+  const related = await collection.query.nearObject(paperUuid(target.paper_id), {
+    limit: 5,
+    filters: f.byProperty('paper_id').notEqual(target.paper_id),
+    returnMetadata: ['distance'],
+    returnProperties: ['paper_id'],
+  });
+  show('nearObject (stored vector of paper 7), itself excluded', related.objects.map((o) => ({ id: o.properties.paper_id, distance: o.metadata?.distance })));
+  assert.deepEqual(related.objects.slice(0, 4).map((o) => o.properties.paper_id), near.objects.slice(1).map((o) => o.properties.paper_id));
+
+  // ---- publishing a rebuilt collection: an alias names the served collection and is switched in one step
+  const aliasName = 'ProbePapers';
+  const nextName = 'ProbePaperNext';
+  if ((await client.alias.listAll())?.some((a) => a.alias === aliasName)) await client.alias.delete(aliasName);
+  if (await client.collections.exists(nextName)) await client.collections.delete(nextName);
+  await client.alias.create({ alias: aliasName, collection: collectionName });
+  const viaAlias = client.collections.use<string, PaperProperties>(aliasName);
+  const beforeSwitch = await viaAlias.length();
+  const next = await createPaperCollection(client, { name: nextName, embeddingModel: 'probe-random-384' });
+  await next.data.insertMany(sample.slice(0, 25).map((properties) => ({ id: paperUuid(properties.paper_id), properties, vectors: vectors.get(properties.paper_id) ?? [] })));
+  await client.alias.update({ alias: aliasName, newTargetCollection: nextName });
+  const afterSwitch = await viaAlias.length();
+  const aliasTarget = await client.alias.get(aliasName);
+  show('alias switch', { beforeSwitch, afterSwitch, aliasTarget, searchViaAlias: (await viaAlias.query.nearVector(targetVector, { limit: 1, returnProperties: ['paper_id'] })).objects[0]?.properties.paper_id });
+  assert.equal(beforeSwitch, sample.length);
+  assert.equal(afterSwitch, 25);
+  await client.alias.delete(aliasName);
+  await client.collections.delete(nextName);
 
   // ---- collection metadata
   await collection.config.update({ description: JSON.stringify({ format: 1, embedding_model: 'probe-random-384', dimensions: 384, note: 'updated' }) });

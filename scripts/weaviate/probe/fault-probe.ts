@@ -126,7 +126,7 @@ async function main(client: WeaviateClient): Promise<void> {
 
   console.log('\n# phase 3: node 2 back; does it hold the writes it missed?');
   cluster('start-node', '2');
-  const catchUpMs = Number(process.env.PROBE_CATCH_UP_MS ?? 30_000);
+  const catchUpMs = Number(process.env.PROBE_CATCH_UP_MS ?? 90_000);
   console.log(`waiting ${catchUpMs} ms for async replication`);
   await sleep(catchUpMs);
   // With node 1 stopped, whatever node 2 answers comes from its own copy (no read repair).

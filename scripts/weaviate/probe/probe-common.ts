@@ -96,21 +96,28 @@ export function paperUuid(paperId: string): string {
   return generateUuid5(paperId);
 }
 
-/** The 300 arXiv papers shipped in index-data/samples, mapped the way the probe stores them. */
+/** The sample collection shipped in index-data/samples, mapped the way the probes store it. */
 export function samplePapers(): PaperProperties[] {
-  const file = path.join(repoRoot, 'index-data/samples/arxiv-sample.jsonl');
+  const file = path.join(repoRoot, 'index-data/samples/sample-papers.jsonl');
   return readFileSync(file, 'utf8')
     .split('\n')
     .filter((line) => line.trim().length > 0)
-    .map((line, index) => {
-      const record = JSON.parse(line) as { id: string; title: string; abstract: string; authors?: string[]; categories?: string[]; first_listed?: string };
-      const paper: PaperProperties = {
-        paper_id: `arxiv:${record.id}`,
-        title: record.title,
-        abstract: record.abstract,
-        arxiv_id: record.id,
-        url: `https://arxiv.org/abs/${record.id}`,
+    .map((line) => {
+      const record = JSON.parse(line) as {
+        id: string;
+        title: string;
+        abstract: string;
+        authors?: string[];
+        categories?: string[];
+        first_listed?: string;
+        doi?: string;
+        url?: string;
       };
+      const paper: PaperProperties = { paper_id: record.id, title: record.title, abstract: record.abstract };
+      if (/^\d{4}\.\d{4,5}$/.test(record.id)) paper.arxiv_id = record.id;
+      if (record.url) paper.url = record.url;
+      // DOIs are stored in the product's normalised form (lower case), and looked up the same way.
+      if (record.doi) paper.doi = record.doi.toLowerCase();
       if (record.authors) {
         paper.authors = record.authors;
         paper.author_keys = record.authors.map(authorKey);
@@ -120,8 +127,6 @@ export function samplePapers(): PaperProperties[] {
         paper.date = record.first_listed;
         paper.year = Number(record.first_listed.slice(0, 4));
       }
-      // The sample has no DOIs; every tenth paper gets a made-up one to probe DOI lookups.
-      if (index % 10 === 0) paper.doi = `10.9999/probe.${record.id}`;
       return paper;
     });
 }
