@@ -7,7 +7,7 @@ set -euo pipefail
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 
 version="${WEAVIATE_VERSION:-v1.38.6}"
-cache_dir="${WEAVIATE_CACHE:-$HOME/.cache/paper-search/weaviate}"
+cache_dir="${WEAVIATE_CACHE:-${HOME:?set HOME or WEAVIATE_CACHE}/.cache/paper-search/weaviate}"
 bin="${WEAVIATE_BIN:-$cache_dir/$version/weaviate-server}"
 data_root="${WEAVIATE_DATA_DIR:-$repo_root/.weaviate-data}"
 start_timeout="${WEAVIATE_START_TIMEOUT:-120}"
@@ -37,6 +37,13 @@ port_of() { # port_of KIND N
 node_dir() { printf '%s/node%s' "$data_root" "$1"; }
 pid_file() { printf '%s/weaviate.pid' "$(node_dir "$1")"; }
 log_file() { printf '%s/weaviate.log' "$(node_dir "$1")"; }
+
+require_tools() {
+  local tool
+  for tool in curl jq ss flock awk; do
+    command -v "$tool" >/dev/null || die "$tool is needed (packages: curl, jq, iproute2, util-linux, gawk or mawk)"
+  done
+}
 
 check_node_arg() {
   [[ "${1:-}" == 1 || "${1:-}" == 2 ]] || die "node must be 1 or 2, got '${1:-}'"
@@ -180,7 +187,6 @@ start_node() {
     export DISABLE_TELEMETRY=true
     export GO_PROFILING_DISABLE=true
     export PROMETHEUS_MONITORING_ENABLED=false
-    export QUERY_DEFAULTS_LIMIT=25
     export LOG_LEVEL="${WEAVIATE_LOG_LEVEL:-info}"
     export LOG_FORMAT=text
     exec "$bin" --host 127.0.0.1 --port "$(port_of http "$n")" --scheme http \
@@ -192,7 +198,7 @@ start_node() {
   if ! wait_until "$start_timeout" node_ready_or_dead "$n" "$pid"; then
     die "node $n not ready after ${start_timeout}s (still running as pid $pid; see $(log_file "$n"))"
   fi
-  if ! kill -0 "$pid" 2>/dev/null; then
+  if process_gone "$pid"; then
     rm -f "$(pid_file "$n")"
     die "node $n exited during start-up; last log lines:
 $(tail -n 20 "$(log_file "$n")")"
@@ -202,11 +208,12 @@ $(tail -n 20 "$(log_file "$n")")"
 
 # Ends the wait early when the process died, so start-up failures report at once.
 node_ready_or_dead() {
-  node_ready "$1" || ! kill -0 "$2" 2>/dev/null
+  node_ready "$1" || process_gone "$2"
 }
 
 stop_node() {
   local n="$1" mode="${2:-}" pid
+  [[ -z "$mode" || "$mode" == --kill ]] || die "stop-node takes --kill or nothing, got '$mode'"
   if ! pid="$(running_pid "$n")"; then
     log "node $n is not running"
     return 0
@@ -226,7 +233,8 @@ stop_node() {
   log "node $n stopped"
 }
 
-# A killed process stays a zombie until its parent reaps it; a zombie counts as gone.
+# A dead process stays a zombie until its parent reaps it (this script, while it waits for a
+# node it started): a zombie counts as gone.
 process_gone() {
   local state
   state="$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" || return 0
@@ -293,6 +301,10 @@ status() {
   printf 'data: %s\n' "$data_root"
   return "$all_up"
 }
+
+case "${1:-}" in
+  build | start | stop | status | start-node | stop-node) require_tools ;;
+esac
 
 case "${1:-}" in
   build) build; printf '%s\n' "$bin" ;;
