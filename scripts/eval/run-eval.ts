@@ -22,7 +22,7 @@ import { readVectorsFile, vectorAt } from '../../src/storage/embedded/vectors-fi
 import { createLogger } from '../../src/log.js';
 import { searchModes, type SearchMode } from '../../src/search/search-modes.js';
 import { SearchService } from '../../src/search/search-service.js';
-import { fuseNormalized } from '../../src/search/fusion.js';
+import { fuseNormalized } from './min-max-fusion.js';
 import type { RankedCandidate } from '../../src/search/ranking.js';
 import { EmbeddedStorage } from '../../src/storage/embedded/embedded-storage.js';
 import type { PaperStorage, ScoredId } from '../../src/storage/paper-storage.js';

@@ -2,10 +2,11 @@ import type { EmbedRequestOptions } from '../embedding/embed-scheduler.js';
 import { paperPassage, type Embedder } from '../embedding/embedder.js';
 import { AppError, invalidInput } from '../errors.js';
 import type { PaperFilter } from '../papers/paper-filter.js';
+import { dot } from '../shared/vector-math.js';
 import type { Paper } from '../papers/paper.js';
 import type { PaperPage, PaperStorage, StorageStats } from '../storage/paper-storage.js';
 import { explainHits } from './explain.js';
-import { fuseNormalized } from './fusion.js';
+import { fuseCalibrated, relativeLexicalScore } from './calibrated-fusion.js';
 import { byScoreThenId, rankedBy, roundScore, toHit, type Hit, type RankedCandidate } from './ranking.js';
 import { recommendationVector } from './recommend.js';
 import type { SearchMode } from './search-modes.js';
@@ -141,23 +142,46 @@ export class SearchService {
     const mode = options.mode ?? this.defaultMode;
     const needed = pageEnd(options);
     if (mode === 'hybrid' && needed > hybridCandidates) {
-      // Fused scores are normalized over each retriever's top candidates; past them a page would
-      // be fused over a different candidate set than the page before it, and pages would not join.
+      // Hybrid lists are cut from each retriever's top candidates; a deeper page would draw on
+      // other candidates than the page before it, and pages would not join.
       throw invalidInput(
         `Hybrid results reach ${hybridCandidates} deep: offset + k must be at most ${hybridCandidates} in hybrid mode (use dense or lexical mode to page further).`,
         [{ path: 'offset', message: `offset + k must be at most ${hybridCandidates} in hybrid mode`, code: 'too_big' }],
       );
     }
     const { filter } = options;
-    if (mode === 'lexical') return this.finish(rankedBy(await this.storage.lexical(text, { k: needed, filter }), 'lexical'), options, caller, embed);
+    if (mode === 'lexical') {
+      const [hits, ceiling] = await Promise.all([this.storage.lexical(text, { k: needed, filter }), this.storage.lexicalCeiling(text)]);
+      const relative = hits.map((hit) => ({ id: hit.id, score: relativeLexicalScore(hit.score, ceiling) }));
+      return this.finish(rankedBy(relative, 'lexical'), options, caller, embed);
+    }
     const vector = await embed();
     const queryVector = async () => vector;
     if (mode === 'dense') return this.finish(rankedBy(await this.storage.nearest(vector, { k: needed, filter }), 'dense'), options, caller, queryVector);
-    const [dense, lexical] = await Promise.all([
+    return this.finish((await this.fuseHybrid(text, vector, filter)).slice(0, needed), options, caller, queryVector);
+  }
+
+  /**
+   * Both retrievers' top candidates, each scored absolutely on its own cosine and BM25 (the
+   * signal a candidate's other retriever did not return is looked up: its stored vector's cosine,
+   * or its exact BM25), best first.
+   */
+  private async fuseHybrid(text: string, vector: Float32Array, filter: PaperFilter | undefined): Promise<RankedCandidate[]> {
+    const [dense, lexical, ceiling] = await Promise.all([
       this.storage.nearest(vector, { k: hybridCandidates, filter }),
       this.storage.lexical(text, { k: hybridCandidates, filter }),
+      this.storage.lexicalCeiling(text),
     ]);
-    return this.finish(fuseNormalized(dense, lexical, { denseWeight: this.storage.model.hybridDenseWeight }).slice(0, needed), options, caller, queryVector);
+    const denseIds = new Set(dense.map((hit) => hit.id));
+    const lexicalIds = new Set(lexical.map((hit) => hit.id));
+    const onlyLexical = [...lexicalIds].filter((id) => !denseIds.has(id));
+    const onlyDense = [...denseIds].filter((id) => !lexicalIds.has(id));
+    const [vectors, bm25] = await Promise.all([this.storage.vectors(onlyLexical), this.storage.lexicalScores(text, onlyDense)]);
+    const missing = {
+      cosines: new Map(onlyLexical.map((id, i) => [id, vectors[i] ? dot(vector, vectors[i]) : 0])),
+      bm25: new Map(onlyDense.map((id, i) => [id, bm25[i]!])),
+    };
+    return fuseCalibrated(dense, lexical, missing, ceiling, this.storage.model.hybridCalibration);
   }
 
   /**

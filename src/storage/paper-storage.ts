@@ -24,6 +24,14 @@ export interface PaperStorage {
   related(id: string, query: CandidateQuery): Promise<ScoredId[]>;
   /** The `k` best papers for `text` by words (BM25), best first; only papers sharing a word with it. */
   lexical(text: string, query: CandidateQuery): Promise<ScoredId[]>;
+  /** The BM25 scores of these papers for `text`, on the scale of `lexical` (0 for a paper holding no word of it). */
+  lexicalScores(text: string, ids: readonly string[]): Promise<number[]>;
+  /**
+   * The supremum of any paper's BM25 score for `text`: the sum over its words of their idf, as
+   * often as the text repeats each (a word no paper holds counts with the idf of a document
+   * frequency of 0). BM25 divided by it is an absolute lexical score (see search/lexical-ceiling.ts).
+   */
+  lexicalCeiling(text: string): Promise<number>;
 
   /** The id of the stored paper a name (an id, `doi:<DOI>` or `arxiv:<arXiv id>`) names, if any. */
   resolve(name: string): Promise<string | undefined>;

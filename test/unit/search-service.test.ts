@@ -43,11 +43,21 @@ describe('SearchService.searchText', () => {
     assert.equal(hits[0]!.id, 'protein-1');
   });
 
-  it('scores dense hits by cosine, lexical hits by BM25', async () => {
+  it('scores dense hits by cosine, lexical hits by BM25 as a share of the query’s ceiling, hybrid hits absolutely', async () => {
     const [dense] = await service.searchText('protein folding', { k: 1, mode: 'dense' });
     const [lexical] = await service.searchText('protein folding', { k: 1, mode: 'lexical' });
-    assert.ok(dense!.score > 0 && dense!.score <= 1);
-    assert.ok(lexical!.score > 1, 'a BM25 score, not a cosine');
+    const [hybrid] = await service.searchText('protein folding', { k: 1, mode: 'hybrid' });
+    for (const hit of [dense!, lexical!, hybrid!]) assert.ok(hit.score > 0 && hit.score <= 1, String(hit.score));
+    const ceiling = await storage.lexicalCeiling('protein folding');
+    const [bm25] = await storage.lexicalScores('protein folding', [lexical!.id]);
+    assert.ok(Math.abs(lexical!.score - bm25! / ceiling) < 1e-6);
+  });
+
+  it('scores an off-topic query low in hybrid mode, whatever the best hit (hybrid scores were 0.5 or more whatever the query)', async () => {
+    const [onTopic] = await service.searchText('volcano eruption magma tremor', { k: 1, mode: 'hybrid' });
+    const [offTopic] = await service.searchText('medieval tax records of monasteries', { k: 1, mode: 'hybrid' });
+    assert.ok(offTopic === undefined || offTopic.score < 0.05, String(offTopic?.score));
+    assert.ok(onTopic!.score > 5 * (offTopic?.score ?? 0));
   });
 
   it('returns no hit in lexical mode when no word matches', async () => {

@@ -6,6 +6,7 @@ import type { Paper } from '../../papers/paper.js';
 import type { CandidateQuery, NeighbourQuery, PaperChange, PaperPage, PaperStorage, ScoredId, StorageHealth, StorageStats } from '../paper-storage.js';
 import { openIndexFolder } from './index-folder.js';
 import { excludedLabels, labelFilter } from './label-filter.js';
+import { bm25Ceiling } from './lexical/bm25-scoring.js';
 import { cursorTag, decodeCursor, encodeCursor } from './list-cursor.js';
 import { LiveIndex } from './live-index.js';
 import { lineageOf } from './manifest.js';
@@ -134,6 +135,19 @@ export class EmbeddedStorage implements PaperStorage {
   async lexical(text: string, query: CandidateQuery): Promise<ScoredId[]> {
     const index = this.current;
     return named(index, index.lexical.search(text, query.k, labelFilter(index.papers, query.filter, { skipTombstones: true })));
+  }
+
+  async lexicalScores(text: string, ids: readonly string[]): Promise<number[]> {
+    const index = this.current;
+    const labels = ids.map((id) => index.papers.labelOfId(id));
+    const known = labels.filter((label): label is number => label !== undefined);
+    const scores = index.lexical.scores(text, known);
+    const byLabel = new Map(known.map((label, i) => [label, scores[i]!]));
+    return labels.map((label) => (label === undefined ? 0 : (byLabel.get(label) ?? 0)));
+  }
+
+  async lexicalCeiling(text: string): Promise<number> {
+    return bm25Ceiling(this.current.lexical.termWeights(text));
   }
 
   async resolve(name: string): Promise<string | undefined> {
