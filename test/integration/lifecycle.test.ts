@@ -1,14 +1,10 @@
-import { ApiKeys } from '../../src/http/auth.js';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { connect, createServer } from 'node:net';
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createApp } from '../../src/http/app.js';
-import { ServiceMetrics } from '../../src/metrics/service-metrics.js';
-import { ServiceState } from '../../src/service-state.js';
-import { buildIndex, makeTempDir, removeDir, repoRoot, request, runCli, silentLog, testConfig } from './helpers.js';
+import { appWithoutService, buildIndex, makeTempDir, removeDir, repoRoot, request, runCli } from './helpers.js';
 
 let workDir: string;
 let indexDir: string;
@@ -25,16 +21,7 @@ after(async () => {
 
 describe('readiness', () => {
   it('answers 503 on /readyz and the API until the service is ready, while /healthz is up', async () => {
-    const app = createApp({
-      state: new ServiceState(),
-      log: silentLog,
-      settings: testConfig(),
-      apiKeys: new ApiKeys([]),
-      metrics: new ServiceMetrics(
-        () => undefined,
-        () => undefined,
-      ),
-    });
+    const app = appWithoutService();
     const server = app.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;

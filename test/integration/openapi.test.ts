@@ -1,12 +1,8 @@
-import { ApiKeys } from '../../src/http/auth.js';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { createApp } from '../../src/http/app.js';
-import { ServiceMetrics } from '../../src/metrics/service-metrics.js';
-import { ServiceState } from '../../src/service-state.js';
 import type { RunningServer } from '../../src/server.js';
-import { buildIndex, makeTempDir, removeDir, request, silentLog, startTestServer, testConfig } from './helpers.js';
+import { appWithoutService, buildIndex, makeTempDir, removeDir, request, startTestServer } from './helpers.js';
 
 interface OpenApiDocument {
   openapi: string;
@@ -33,16 +29,7 @@ after(async () => {
 
 /** Method and path of every route the Express app registers (Express paths: `:id`). */
 function registeredRoutes(): string[] {
-  const app = createApp({
-    state: new ServiceState(),
-    log: silentLog,
-    settings: testConfig(),
-    apiKeys: new ApiKeys([]),
-    metrics: new ServiceMetrics(
-      () => undefined,
-      () => undefined,
-    ),
-  });
+  const app = appWithoutService();
   type Layer = { route?: { path: string; methods: Record<string, boolean> }; handle?: { stack?: Layer[] } };
   const routes: string[] = [];
   const visit = (stack: Layer[]) => {
