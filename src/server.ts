@@ -31,6 +31,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     writeMaxBodyBytes: config.WRITE_MAX_BODY_BYTES,
     apiKeys: new ApiKeys(config.API_KEYS),
     authReads: config.AUTH_READS,
+    mcpAllowedHosts: config.MCP_ALLOWED_HOSTS,
   });
   const server = await listen(app, config.PORT, config.HOST);
   const { port } = server.address() as AddressInfo;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Express, type RequestHandler, type Response } from 'express';
 import { pinoHttp } from 'pino-http';
+import { defaultMcpAllowedHosts } from '../config/config.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { SearchService } from '../search/search-service.js';
@@ -10,6 +11,7 @@ import type { ApiKeys } from './auth.js';
 import { errorHandler, routeNotFound } from './error-handling.js';
 import { docsRoutes } from './routes/docs-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
+import { mcpRoutes } from './routes/mcp-routes.js';
 import { searchRoutes } from './routes/search-routes.js';
 import { writeRoutes } from './routes/write-routes.js';
 
@@ -22,12 +24,14 @@ export interface AppDependencies {
   apiKeys: ApiKeys;
   /** Whether reads need an API key too. */
   authReads: boolean;
+  /** Host names /mcp answers (MCP_ALLOWED_HOSTS); the loopback names when absent. */
+  mcpAllowedHosts?: readonly string[];
 }
 
 const jsonTypes = ['application/json', 'application/*+json'];
 const requestIdPattern = /^[\w.:-]{1,128}$/;
 
-export function createApp({ state, log, maxBodyBytes, writeMaxBodyBytes, apiKeys, authReads }: AppDependencies): Express {
+export function createApp({ state, log, maxBodyBytes, writeMaxBodyBytes, apiKeys, authReads, mcpAllowedHosts }: AppDependencies): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -61,6 +65,10 @@ export function createApp({ state, log, maxBodyBytes, writeMaxBodyBytes, apiKeys
   app.put('/v1/papers/:id', writeGuard);
   app.delete('/v1/papers/:id', writeGuard);
   app.post('/v1/snapshots', writeGuard);
+  const service = (response: Response) => requireService(state, response.locals.service as SearchService | undefined);
+  const writes = (response: Response) => requireWrites(state, response);
+  // Before the general body parsing: /mcp checks host and key before it reads its body.
+  app.use(mcpRoutes({ apiKeys, authReads, allowedHosts: mcpAllowedHosts ?? defaultMcpAllowedHosts, maxBodyBytes, writeMaxBodyBytes, search: service, writes }));
   app.use(requireJsonBody);
   app.use('/v1/papers', express.json({ limit: writeMaxBodyBytes, strict: true, type: jsonTypes }));
   app.use(express.json({ limit: maxBodyBytes, strict: true, type: jsonTypes }));
@@ -68,8 +76,7 @@ export function createApp({ state, log, maxBodyBytes, writeMaxBodyBytes, apiKeys
   app.use(healthRoutes(state));
   app.use(docsRoutes());
   app.use(apiKeys.requireForReads(authReads));
-  const service = (response: Response) => requireService(state, response.locals.service as SearchService | undefined);
-  app.use(writeRoutes((response) => requireWrites(state, response)));
+  app.use(writeRoutes(writes));
   app.use(searchRoutes(service, apiKeys.configured));
 
   app.use(routeNotFound);

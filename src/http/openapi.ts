@@ -43,6 +43,20 @@ interface Operation {
 
 const readErrors = [405, 503];
 
+/** The JSON-RPC envelope of /mcp, for the document only: the MCP SDK reads and checks the messages. */
+const mcpMessageSchema = z.looseObject({
+  jsonrpc: z.literal('2.0'),
+  id: z.union([z.string(), z.number()]).optional(),
+  method: z.string(),
+  params: z.record(z.string(), z.unknown()).optional(),
+});
+const mcpAnswerSchema = z.looseObject({
+  jsonrpc: z.literal('2.0'),
+  id: z.union([z.string(), z.number(), z.null()]),
+  result: z.record(z.string(), z.unknown()).optional(),
+  error: z.object({ code: z.number().int(), message: z.string(), data: z.unknown().optional() }).optional(),
+});
+
 /** Every route the server answers; the document below and the route test both read this list. */
 export const operations: readonly Operation[] = [
   {
@@ -130,6 +144,17 @@ export const operations: readonly Operation[] = [
     write: true,
     errors: [401, 403, 500, ...readErrors],
   },
+  {
+    method: 'post',
+    path: '/mcp',
+    summary:
+      'MCP (Model Context Protocol) over Streamable HTTP, stateless, answered as JSON: the paper tools and paper:// resources (docs/mcp.md). ' +
+      'Host and Origin must be in MCP_ALLOWED_HOSTS; a valid key adds the write tools',
+    body: mcpMessageSchema,
+    response: mcpAnswerSchema,
+    success: [200, 202],
+    errors: [401, 403, 413, 415, ...readErrors],
+  },
   { method: 'get', path: '/v1/stats', summary: 'The index being served', response: statsResponseSchema, errors: readErrors },
   { method: 'get', path: '/healthz', summary: 'The process is up', response: healthResponseSchema, errors: [] },
   { method: 'get', path: '/readyz', summary: 'The model and index are loaded (503 before)', response: readyResponseSchema, errors: [] },
@@ -163,10 +188,10 @@ export function buildOpenApiDocument(version: string): JsonSchema {
     }
     const responses: Record<string, unknown> = {};
     for (const status of operation.success ?? [200]) {
-      responses[status] = {
-        description: status === 201 ? 'Created' : 'OK',
-        content: { 'application/json': { schema: jsonSchema(operation.response, 'output') } },
-      };
+      responses[status] =
+        status === 202
+          ? { description: 'Accepted (a notification or a response: no body)' }
+          : { description: status === 201 ? 'Created' : 'OK', content: { 'application/json': { schema: jsonSchema(operation.response, 'output') } } };
     }
     for (const status of [...(operation.body || operation.query ? [400] : []), ...operation.errors]) {
       responses[status] = { description: describeStatus(status), content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
