@@ -40,6 +40,24 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Tool['inputSchem
   return rest as Tool['inputSchema'];
 }
 
+/** Each tool as tools/list shows it, made once: the HTTP endpoint makes a server per request. */
+const listings = new Map<string, Tool>();
+function toolListing(tool: (typeof tools)[number]): Tool {
+  let listing = listings.get(tool.name);
+  if (!listing) {
+    listing = {
+      name: tool.name,
+      title: tool.title,
+      description: tool.description,
+      inputSchema: jsonSchema(tool.input, 'input'),
+      outputSchema: jsonSchema(tool.output, 'output'),
+      annotations: { title: tool.title, ...tool.hints },
+    };
+    listings.set(tool.name, listing);
+  }
+  return listing;
+}
+
 /**
  * An MCP server over a paper-search backend: the tools (the write tools only when the backend
  * takes writes) and every paper as a resource, `paper://<id>`. Tool failures are tool results
@@ -48,14 +66,7 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Tool['inputSchem
 export function createMcpServer(backend: PaperSearchBackend, log: Logger): Server {
   const offered = tools.filter((tool) => !tool.writes || backend.writes !== undefined);
   const byName = new Map(offered.map((tool) => [tool.name, tool]));
-  const listed: Tool[] = offered.map((tool) => ({
-    name: tool.name,
-    title: tool.title,
-    description: tool.description,
-    inputSchema: jsonSchema(tool.input, 'input'),
-    outputSchema: jsonSchema(tool.output, 'output'),
-    annotations: { title: tool.title, ...tool.hints },
-  }));
+  const listed = offered.map(toolListing);
 
   const server = new Server({ name: 'paper-search', version: packageVersion }, { capabilities: { tools: {}, resources: {} }, instructions });
 

@@ -27,7 +27,14 @@ export async function runMcpStdio(options: McpStdioOptions, environment: NodeJS.
   let backend: PaperSearchBackend;
   let log: Logger;
   if (options.index !== undefined) {
-    const config = loadConfig({ ...environment, MODEL_DIR: environment.MODEL_DIR ?? join(packageRoot, 'models'), INDEX_DIR: resolve(options.index) });
+    const config = loadConfig({
+      ...environment,
+      MODEL_DIR: environment.MODEL_DIR ?? join(packageRoot, 'models'),
+      INDEX_DIR: resolve(options.index),
+      // Read-only: no keys, so the index opens without a write-ahead log of its own.
+      API_KEYS: '',
+      AUTH_READS: '',
+    });
     log = createLogger(config.LOG_LEVEL, 'paper-search-mcp', 'stderr');
     services = await openServices(config, log);
     backend = localBackend(services.search);
