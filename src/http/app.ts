@@ -12,6 +12,7 @@ import { errorHandler, routeNotFound } from './error-handling.js';
 import { docsRoutes } from './routes/docs-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { mcpRoutes } from './routes/mcp-routes.js';
+import { referenceMediaTypes } from './reference-bodies.js';
 import { searchRoutes } from './routes/search-routes.js';
 import { writeRoutes } from './routes/write-routes.js';
 
@@ -69,6 +70,8 @@ export function createApp({ state, log, maxBodyBytes, writeMaxBodyBytes, apiKeys
   const writes = (response: Response) => requireWrites(state, response);
   // Before the general body parsing: /mcp checks host and key before it reads its body.
   app.use(mcpRoutes({ apiKeys, authReads, allowedHosts: mcpAllowedHosts ?? defaultMcpAllowedHosts, maxBodyBytes, writeMaxBodyBytes, search: service, writes }));
+  // POST /v1/papers also takes a BibTeX or RIS file, read as text within the write limit.
+  app.post('/v1/papers', express.text({ type: [...referenceMediaTypes], limit: writeMaxBodyBytes }));
   app.use(requireJsonBody);
   app.use('/v1/papers', express.json({ limit: writeMaxBodyBytes, strict: true, type: jsonTypes }));
   app.use(express.json({ limit: maxBodyBytes, strict: true, type: jsonTypes }));
@@ -96,15 +99,20 @@ function requireService(state: ServiceState, atArrival: SearchService | undefine
   throw new AppError(state.phase === 'stopping' ? 'shutting_down' : 'not_ready');
 }
 
-/** A request with a body must say it is JSON; anything else gets a 415 before parsing. */
+/** A request with a body must say it is JSON (or be a reference file already read as text); anything else gets a 415 before parsing. */
 const requireJsonBody: RequestHandler = (request, _response, next) => {
   const hasBody = request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0;
-  if (hasBody && !request.is(['application/json', 'application/*+json'])) {
-    throw new AppError('unsupported_media_type', `The request body must be application/json, not ${request.headers['content-type'] ?? 'unspecified'}.`, {
-      details: {
-        contentType: request.headers['content-type'] ?? null,
+  if (hasBody && typeof request.body !== 'string' && !request.is(['application/json', 'application/*+json'])) {
+    const alternatives = request.method === 'POST' && request.path === '/v1/papers' ? ` (or ${referenceMediaTypes.join(' or ')})` : '';
+    throw new AppError(
+      'unsupported_media_type',
+      `The request body must be application/json${alternatives}, not ${request.headers['content-type'] ?? 'unspecified'}.`,
+      {
+        details: {
+          contentType: request.headers['content-type'] ?? null,
+        },
       },
-    });
+    );
   }
   next();
 };

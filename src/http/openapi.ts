@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { errorCatalog } from '../errors.js';
+import { exportMediaTypes, importFormats } from '../export/media-types.js';
+import { responseFormats } from './export-formats.js';
 import {
   batchResponseSchema,
   createdPapersResponseSchema,
@@ -39,6 +41,10 @@ interface Operation {
   write?: boolean;
   /** Client errors this route can answer, besides 400 for invalid input. */
   errors: number[];
+  /** Also answers in the export formats (Accept, or the `format` query parameter). */
+  exports?: boolean;
+  /** Also takes a BibTeX or RIS file as its body. */
+  imports?: boolean;
 }
 
 const readErrors = [405, 503];
@@ -65,6 +71,7 @@ export const operations: readonly Operation[] = [
     summary: 'Papers for a free-text query',
     body: searchRequestSchema,
     response: hitsResponseSchema,
+    exports: true,
     errors: [413, 415, ...readErrors],
   },
   {
@@ -81,6 +88,7 @@ export const operations: readonly Operation[] = [
     summary: 'Papers similar to an abstract',
     body: similarRequestSchema,
     response: hitsResponseSchema,
+    exports: true,
     errors: [413, 415, ...readErrors],
   },
   {
@@ -89,6 +97,7 @@ export const operations: readonly Operation[] = [
     summary: 'Papers like the positives and unlike the negatives',
     body: recommendRequestSchema,
     response: hitsResponseSchema,
+    exports: true,
     errors: [404, 413, 415, ...readErrors],
   },
   {
@@ -97,22 +106,32 @@ export const operations: readonly Operation[] = [
     summary: 'List stored papers, with cursor pagination',
     query: listPapersQuerySchema,
     response: paperListResponseSchema,
+    exports: true,
     errors: readErrors,
   },
-  { method: 'get', path: '/v1/papers/{id}', summary: 'One paper (id, doi:<DOI> or arxiv:<id>)', response: paperResponseSchema, errors: [404, ...readErrors] },
+  {
+    method: 'get',
+    path: '/v1/papers/{id}',
+    summary: 'One paper (id, doi:<DOI> or arxiv:<id>)',
+    response: paperResponseSchema,
+    errors: [404, ...readErrors],
+    exports: true,
+  },
   {
     method: 'get',
     path: '/v1/papers/{id}/related',
     summary: 'Papers related to a stored paper',
     query: relatedQuerySchema,
     response: hitsResponseSchema,
+    exports: true,
     errors: [404, ...readErrors],
   },
   {
     method: 'post',
     path: '/v1/papers',
-    summary: 'Add one paper, or {"papers": [...]} up to 1,000 (all or none)',
+    summary: 'Add one paper, or {"papers": [...]} up to 1,000, or a BibTeX or RIS file of up to 1,000 (all or none)',
     body: createPapersRequestSchema,
+    imports: true,
     response: createdPapersResponseSchema,
     success: [201],
     write: true,
@@ -174,6 +193,20 @@ function describeStatus(status: number): string {
   return codes.length > 0 ? `Error: ${codes.join(', ')}` : 'Error';
 }
 
+/** The papers of an answer in each export format, in the answer's order: text files, and CSL-JSON's array of items. */
+const exportContent = {
+  [exportMediaTypes.bibtex]: { schema: { type: 'string', description: 'A .bib file: one entry per paper, keyed by its id.' } },
+  [exportMediaTypes.ris]: { schema: { type: 'string', description: 'A .ris file: one record per paper.' } },
+  [exportMediaTypes['csl-json']]: { schema: { type: 'array', items: { type: 'object' }, description: 'CSL-JSON items, one per paper.' } },
+};
+
+const importContent = Object.fromEntries(
+  importFormats.map((format) => [
+    exportMediaTypes[format],
+    { schema: { type: 'string', description: `A ${format === 'bibtex' ? 'BibTeX' : 'RIS'} file; every entry needs an abstract.` } },
+  ]),
+);
+
 /** The OpenAPI 3.1 document, generated from the same zod schemas the routes validate with. */
 export function buildOpenApiDocument(version: string): JsonSchema {
   const paths: Record<string, Record<string, unknown>> = {};
@@ -186,12 +219,24 @@ export function buildOpenApiDocument(version: string): JsonSchema {
         parameters.push({ name, in: 'query', required: query.required?.includes(name) ?? false, schema });
       }
     }
+    if (operation.exports) {
+      parameters.push({
+        name: 'format',
+        in: 'query',
+        required: false,
+        description: 'Answer in this format instead of JSON (or send Accept with its media type); errors stay JSON.',
+        schema: { type: 'string', enum: [...responseFormats] },
+      });
+    }
     const responses: Record<string, unknown> = {};
     for (const status of operation.success ?? [200]) {
       responses[status] =
         status === 202
           ? { description: 'Accepted (a notification or a response: no body)' }
-          : { description: status === 201 ? 'Created' : 'OK', content: { 'application/json': { schema: jsonSchema(operation.response, 'output') } } };
+          : {
+              description: status === 201 ? 'Created' : 'OK',
+              content: { 'application/json': { schema: jsonSchema(operation.response, 'output') }, ...(operation.exports ? exportContent : {}) },
+            };
     }
     for (const status of [...(operation.body || operation.query ? [400] : []), ...operation.errors]) {
       responses[status] = { description: describeStatus(status), content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
@@ -202,7 +247,14 @@ export function buildOpenApiDocument(version: string): JsonSchema {
         summary: operation.summary,
         ...(operation.write ? { security: [{ apiKey: [] }] } : {}),
         ...(parameters.length > 0 ? { parameters } : {}),
-        ...(operation.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(operation.body, 'input') } } } } : {}),
+        ...(operation.body
+          ? {
+              requestBody: {
+                required: true,
+                content: { 'application/json': { schema: jsonSchema(operation.body, 'input') }, ...(operation.imports ? importContent : {}) },
+              },
+            }
+          : {}),
         responses,
       },
     };

@@ -2,6 +2,7 @@ import { Router, type Response } from 'express';
 import type { WriteService } from '../../writes/write-service.js';
 import { methodNotAllowed, parseInput } from '../error-handling.js';
 import { elapsedMs } from '../took.js';
+import { paperInputsOfReferences, referenceFormatOf } from '../reference-bodies.js';
 import { isPaperBatch, paperBatchSchema, paperIdParamsSchema, paperInputSchema } from '../schemas.js';
 
 /**
@@ -14,6 +15,13 @@ export function writeRoutes(requireWrites: (response: Response) => WriteService)
 
   router.post('/v1/papers', async (request, response) => {
     const started = performance.now();
+    const referenceFormat = typeof request.body === 'string' ? referenceFormatOf(request) : undefined;
+    if (referenceFormat) {
+      // A BibTeX or RIS file: a batch, all or none, answered as one.
+      const papers = await requireWrites(response).createPapers(await paperInputsOfReferences(request.body as string, referenceFormat), { batch: true });
+      response.status(201).json({ papers, took_ms: elapsedMs(started) });
+      return;
+    }
     const batch = isPaperBatch(request.body);
     const inputs = batch ? parseInput(paperBatchSchema, request.body, 'body').papers : [parseInput(paperInputSchema, request.body, 'body')];
     const papers = await requireWrites(response).createPapers(inputs, { batch });
