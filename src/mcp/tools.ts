@@ -59,7 +59,11 @@ export interface ToolDefinition<Input extends z.ZodType = z.ZodType, Output exte
   run(backend: PaperSearchBackend, input: z.output<Input>): Promise<ToolAnswer<z.output<Output>>>;
 }
 
-/** Keeps each definition's input and output types tied to its own schemas. */
+/**
+ * Checks a definition against its own schemas (run takes the parsed input, answers the output),
+ * then erases them: one list holds tools of different schemas, and the server parses each call's
+ * arguments with the tool's own input schema before `run` sees them.
+ */
 function tool<Input extends z.ZodType, Output extends z.ZodType>(definition: ToolDefinition<Input, Output>): ToolDefinition {
   return definition as unknown as ToolDefinition;
 }

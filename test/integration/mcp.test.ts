@@ -156,6 +156,7 @@ describe('the MCP server on stdio over an index opened in process (--index)', ()
     assert.equal(errorOf(await call(client, 'get_paper', {})).code, 'invalid_input');
     const search = (await call(client, 'search', { query: 'neural video representation' })).structuredContent as { results: { id: string; url: string }[] };
     assert.equal(search.results.length, 10);
+    assert.equal(errorOf(await call(client, 'search', { query: 42 })).code, 'invalid_input');
     const fetched = (await call(client, 'fetch', { id: search.results[0]!.id })).structuredContent as { id: string; text: string };
     assert.equal(fetched.id, search.results[0]!.id);
     assert.ok(fetched.text.length > 100);
@@ -247,6 +248,7 @@ describe('the MCP server on stdio forwarding to a running server (--url)', () =>
     );
     assert.deepEqual((await call(client, 'delete_paper', { id: 'mcp-added-1' })).structuredContent, { id: 'mcp-added-1', deleted: true });
     assert.equal((await request(server.url, '/v1/papers/mcp-added-1')).status, 404);
+    assert.deepEqual(errorOf(await call(client, 'delete_paper', { id: 'mcp-added-1' })), (await request(server.url, '/v1/papers/mcp-added-1')).body.error);
     await client.close();
   });
 
