@@ -1,5 +1,6 @@
 import { PaperSearchClient, type HitsResponse, type RelatedQuery } from '../client/paper-search-client.js';
 import { AppError } from '../errors.js';
+import type { Paper } from '../papers/paper.js';
 import { countPapers, type ListRequest, type PaperSearchBackend, type RankedPaper } from './backend.js';
 
 export interface RemoteBackendOptions {
@@ -26,7 +27,7 @@ export function remoteBackend(baseUrl: string, options: RemoteBackendOptions = {
     similar: async (request) => ranked(await client.similar({ abstract: request.abstract, title: request.title, mode: request.mode, ...page(request) })),
     related: async (name, request) => ranked(await client.related(name, relatedQuery(request))),
     recommend: async (request) => ranked(await client.recommend({ positive: [...request.positive], negative: [...request.negative], ...page(request) })),
-    paper: async (name) => (await client.paper(name)).paper,
+    paper: async (name) => complete((await client.paper(name)).paper),
     listPapers: async (cursor, limit) => {
       const listed = await client.listPapers({ limit, cursor });
       return { papers: listed.papers, nextCursor: listed.next_cursor };
@@ -39,7 +40,7 @@ export function remoteBackend(baseUrl: string, options: RemoteBackendOptions = {
       options.key === undefined
         ? undefined
         : {
-            create: async (papers) => client.createPapers(papers),
+            create: async (papers) => (await client.createPapers(papers)).map(complete),
             delete: async (name) => (await client.deletePaper(name)).id,
           },
   };
@@ -63,7 +64,14 @@ function relatedQuery(request: ListRequest): RelatedQuery {
   };
 }
 
-/** Hits as the API sends them without a `fields` choice: every stored field, title and abstract included. */
+/**
+ * A paper as the API sends it without a `fields` choice: every stored field. Its schema allows
+ * a choice, so title and abstract are typed optional; a paper always has both (maybe empty).
+ */
+function complete<Sent extends { id: string; title?: string | undefined; abstract?: string | undefined }>(paper: Sent): Sent & Paper {
+  return { ...paper, title: paper.title ?? '', abstract: paper.abstract ?? '' };
+}
+
 function ranked(response: HitsResponse): RankedPaper[] {
-  return response.hits.map(({ explain: _explain, ...hit }) => ({ ...hit, title: hit.title ?? '', abstract: hit.abstract ?? '' }));
+  return response.hits.map(({ explain: _explain, ...hit }) => complete(hit));
 }

@@ -34,6 +34,7 @@ export async function runMcpStdio(options: McpStdioOptions, environment: NodeJS.
       // Read-only: no keys, so the index opens without a write-ahead log of its own.
       API_KEYS: '',
       AUTH_READS: '',
+      AUTH_METRICS: '',
     });
     log = createLogger(config.LOG_LEVEL, 'paper-search-mcp', 'stderr');
     services = await openServices(config, log);

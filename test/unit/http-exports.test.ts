@@ -1,15 +1,10 @@
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createApp } from '../../src/http/app.js';
-import { ApiKeys } from '../../src/http/auth.js';
 import { buildOpenApiDocument } from '../../src/http/openapi.js';
 import { readReferenceText } from '../../src/ingest/reference-text.js';
-import { createLogger } from '../../src/log.js';
 import { mapRecordToPaper } from '../../src/papers/paper-record.js';
 import type { Paper } from '../../src/papers/paper.js';
 import { SearchService } from '../../src/search/search-service.js';
@@ -18,14 +13,14 @@ import type { EmbeddedStorage } from '../../src/storage/embedded/embedded-storag
 import { WriteService } from '../../src/writes/write-service.js';
 import { buildFakeIndex, FakeEmbedder, openFakeStorage } from './fake-collection.js';
 import { formatFixtures } from './format-support.js';
+import { startApp, type TestApp } from './http-support.js';
 
 const key = 'unit-test-key-0123456789';
 const embedder = new FakeEmbedder();
 let root: string;
 let storage: EmbeddedStorage;
 let writes: WriteService;
-let server: Server;
-let base: string;
+let app: TestApp;
 
 before(async () => {
   root = await mkdtemp(join(tmpdir(), 'paper-search-exports-'));
@@ -34,25 +29,17 @@ before(async () => {
   writes = new WriteService(storage, embedder);
   const state = new ServiceState();
   state.markReady(new SearchService(storage, embedder), writes);
-  const app = createApp({ state, log: createLogger('silent'), maxBodyBytes: 4096, writeMaxBodyBytes: 16_384, apiKeys: new ApiKeys([key]), authReads: false });
-  server = app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  app = await startApp({ state, apiKeys: [key], environment: { MAX_BODY_BYTES: '4096', WRITE_MAX_BODY_BYTES: '16384' } });
 });
 
 after(async () => {
-  await new Promise((resolve) => server.close(resolve));
+  await app.close();
   await writes.close();
   await storage.close();
   await rm(root, { recursive: true, force: true });
 });
 
-async function call(path: string, init: { method?: string; json?: unknown; body?: string; headers?: Record<string, string> } = {}) {
-  const headers = { ...(init.json !== undefined ? { 'content-type': 'application/json' } : {}), ...init.headers };
-  const body = init.json !== undefined ? JSON.stringify(init.json) : init.body;
-  const response = await fetch(`${base}${path}`, { method: init.method ?? (body === undefined ? 'GET' : 'POST'), headers, body });
-  return { status: response.status, headers: response.headers, text: await response.text() };
-}
+const call = (path: string, init: { method?: string; json?: unknown; body?: string; headers?: Record<string, string> } = {}) => app.call(path, init);
 
 const bibtex = 'application/x-bibtex';
 const ris = 'application/x-research-info-systems';

@@ -1,21 +1,18 @@
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { loadConfig } from '../../src/config/config.js';
-import { createApp, type AppDependencies } from '../../src/http/app.js';
-import { ApiKeys } from '../../src/http/auth.js';
-import { createLogger } from '../../src/log.js';
 import { SearchService } from '../../src/search/search-service.js';
 import { ServiceState } from '../../src/service-state.js';
 import type { EmbeddedStorage } from '../../src/storage/embedded/embedded-storage.js';
 import { WriteService } from '../../src/writes/write-service.js';
 import { buildFakeIndex, FakeEmbedder, openFakeStorage } from './fake-collection.js';
+import { startApp, type TestApp } from './http-support.js';
 
 const key = 'unit-test-key-0123456789';
 const embedder = new FakeEmbedder();
@@ -23,7 +20,7 @@ let root: string;
 let storage: EmbeddedStorage;
 let search: SearchService;
 let writes: WriteService;
-const servers: Server[] = [];
+const apps: TestApp[] = [];
 
 before(async () => {
   root = await mkdtemp(join(tmpdir(), 'paper-search-mcp-http-'));
@@ -34,29 +31,23 @@ before(async () => {
 });
 
 after(async () => {
-  for (const server of servers) await new Promise((resolve) => server.close(resolve));
+  for (const app of apps) await app.close();
   await writes.close();
   await storage.close();
   await rm(root, { recursive: true, force: true });
 });
 
-/** An app on a random port; ready unless `ready` is false. */
-async function serve(overrides: Partial<AppDependencies> = {}, ready = true): Promise<string> {
+/** The app on a random port with these settings and keys; ready unless `ready` is false. */
+async function serve(options: { environment?: Record<string, string>; apiKeys?: string[]; ready?: boolean } = {}): Promise<string> {
   const state = new ServiceState();
-  if (ready) state.markReady(search, writes);
-  const app = createApp({
+  if (options.ready ?? true) state.markReady(search, writes);
+  const app = await startApp({
     state,
-    log: createLogger('silent'),
-    maxBodyBytes: 2048,
-    writeMaxBodyBytes: 65_536,
-    apiKeys: new ApiKeys([key]),
-    authReads: false,
-    ...overrides,
+    apiKeys: options.apiKeys ?? [key],
+    environment: { MAX_BODY_BYTES: '2048', WRITE_MAX_BODY_BYTES: '65536', ...options.environment },
   });
-  const server = app.listen(0, '127.0.0.1');
-  servers.push(server);
-  await new Promise((resolve) => server.once('listening', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  apps.push(app);
+  return app.base;
 }
 
 async function mcpClient(base: string, headers: Record<string, string> = {}): Promise<Client> {
@@ -134,10 +125,10 @@ describe('MCP over HTTP at /mcp', () => {
   });
 
   it('answers the hosts it is configured for, or any with *', async () => {
-    const named = await serve({ mcpAllowedHosts: ['papers.example.org'] });
+    const named = await serve({ environment: { MCP_ALLOWED_HOSTS: 'papers.example.org' } });
     assert.equal((await post(named, { host: 'papers.example.org' })).status, 200);
     assert.equal((await post(named, {})).status, 403, '127.0.0.1 is not in the list');
-    const any = await serve({ mcpAllowedHosts: ['*'] });
+    const any = await serve({ environment: { MCP_ALLOWED_HOSTS: '*' } });
     assert.equal((await post(any, { host: 'whatever.example', origin: 'https://elsewhere.example' })).status, 200);
   });
 
@@ -160,7 +151,7 @@ describe('MCP over HTTP at /mcp', () => {
   });
 
   it('needs a key for reads too with AUTH_READS', async () => {
-    const closed = await serve({ authReads: true });
+    const closed = await serve({ environment: { AUTH_READS: 'true' } });
     const anonymous = await post(closed, {});
     assert.equal(anonymous.status, 401);
     assert.equal(anonymous.body?.error?.code, 'unauthorized');
@@ -170,14 +161,14 @@ describe('MCP over HTTP at /mcp', () => {
   });
 
   it('ignores a key where none are configured: reads stay open, writes are not offered', async () => {
-    const keyless = await serve({ apiKeys: new ApiKeys([]) });
+    const keyless = await serve({ apiKeys: [] });
     const client = await mcpClient(keyless, { authorization: `Bearer ${key}` });
     assert.ok(!(await client.listTools()).tools.some((tool) => tool.name === 'add_papers'));
     await client.close();
   });
 
   it('answers 503 not_ready while the model and index load', async () => {
-    const starting = await serve({}, false);
+    const starting = await serve({ ready: false });
     const response = await post(starting, {});
     assert.equal(response.status, 503);
     assert.equal(response.body?.error?.code, 'not_ready');

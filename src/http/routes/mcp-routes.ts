@@ -6,6 +6,7 @@ import { createMcpServer } from '../../mcp/mcp-server.js';
 import type { SearchService } from '../../search/search-service.js';
 import type { WriteService } from '../../writes/write-service.js';
 import type { ApiKeys } from '../auth.js';
+import { callerOf } from '../caller.js';
 import { methodNotAllowed } from '../error-handling.js';
 
 export interface McpRouteOptions {
@@ -53,7 +54,7 @@ export function mcpRoutes(options: McpRouteOptions): Router {
     },
     async (request, response) => {
       const writes = response.locals.mcpWrites === true ? options.writes(response) : undefined;
-      const server = createMcpServer(localBackend(options.search(response), writes), request.log);
+      const server = createMcpServer(localBackend(options.search(response), writes, callerOf(response)), request.log);
       const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
       response.on('close', () => void server.close());
       await server.connect(transport);

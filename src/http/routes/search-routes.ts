@@ -1,7 +1,8 @@
 import { Router, type Response } from 'express';
 import type { PaperFilter } from '../../papers/paper-filter.js';
-import { selectFields } from '../../search/ranking.js';
+import { selectFields, selectPaperFields } from '../../search/ranking.js';
 import type { RelatedOptions, SearchService } from '../../search/search-service.js';
+import { callerOf } from '../caller.js';
 import { methodNotAllowed, parseInput } from '../error-handling.js';
 import { paperOfHit, responseFormat, sendExport, withoutFormat } from '../export-formats.js';
 import { elapsedMs } from '../took.js';
@@ -9,6 +10,7 @@ import {
   batchSearchRequestSchema,
   listPapersQuerySchema,
   paperIdParamsSchema,
+  paperQuerySchema,
   recommendRequestSchema,
   relatedQuerySchema,
   searchRequestSchema,
@@ -26,7 +28,7 @@ export function searchRoutes(requireService: (response: Response) => SearchServi
     const started = performance.now();
     const format = responseFormat(request, response);
     const body = parseInput(searchRequestSchema, request.body, 'body');
-    const hits = await requireService(response).searchText(body.query, { ...listOptions(body), mode: body.mode });
+    const hits = await requireService(response).searchText(body.query, { ...listOptions(body), mode: body.mode }, callerOf(response));
     if (format !== 'json') return sendExport(response, format, hits.map(paperOfHit), 'search');
     response.json({ hits: hits.map((hit) => selectFields(hit, body.fields)), took_ms: elapsedMs(started) });
   });
@@ -37,6 +39,7 @@ export function searchRoutes(requireService: (response: Response) => SearchServi
     const body = parseInput(batchSearchRequestSchema, request.body, 'body');
     const results = await requireService(response).searchTextBatch(
       body.queries.map((item) => ({ query: item.query, options: { ...listOptions(item), mode: item.mode } })),
+      callerOf(response),
     );
     response.json({
       results: results.map((hits, i) => ({ hits: hits.map((hit) => selectFields(hit, body.queries[i]!.fields)) })),
@@ -49,7 +52,7 @@ export function searchRoutes(requireService: (response: Response) => SearchServi
     const started = performance.now();
     const format = responseFormat(request, response);
     const body = parseInput(similarRequestSchema, request.body, 'body');
-    const hits = await requireService(response).similarToAbstract(body.abstract, body.title, { ...listOptions(body), mode: body.mode });
+    const hits = await requireService(response).similarToAbstract(body.abstract, body.title, { ...listOptions(body), mode: body.mode }, callerOf(response));
     if (format !== 'json') return sendExport(response, format, hits.map(paperOfHit), 'similar');
     response.json({ hits: hits.map((hit) => selectFields(hit, body.fields)), took_ms: elapsedMs(started) });
   });
@@ -59,7 +62,7 @@ export function searchRoutes(requireService: (response: Response) => SearchServi
     const started = performance.now();
     const format = responseFormat(request, response);
     const body = parseInput(recommendRequestSchema, request.body, 'body');
-    const hits = await requireService(response).recommend(body.positive, body.negative, listOptions(body));
+    const hits = await requireService(response).recommend(body.positive, body.negative, listOptions(body), callerOf(response));
     if (format !== 'json') return sendExport(response, format, hits.map(paperOfHit), 'recommend');
     response.json({ hits: hits.map((hit) => selectFields(hit, body.fields)), took_ms: elapsedMs(started) });
   });
@@ -88,9 +91,10 @@ export function searchRoutes(requireService: (response: Response) => SearchServi
     const started = performance.now();
     const format = responseFormat(request, response);
     const { id } = parseInput(paperIdParamsSchema, request.params, 'params');
+    const { fields } = parseInput(paperQuerySchema, withoutFormat(request.query), 'query');
     const paper = await requireService(response).getPaper(id);
     if (format !== 'json') return sendExport(response, format, [paper], 'paper');
-    response.json({ paper, took_ms: elapsedMs(started) });
+    response.json({ paper: selectPaperFields(paper, fields), took_ms: elapsedMs(started) });
   });
   router.all('/v1/papers/:id', methodNotAllowed(['GET', 'PUT', 'DELETE']));
 
@@ -99,7 +103,7 @@ export function searchRoutes(requireService: (response: Response) => SearchServi
     const { id } = parseInput(paperIdParamsSchema, request.params, 'params');
     const format = responseFormat(request, response);
     const query = parseInput(relatedQuerySchema, withoutFormat(request.query), 'query');
-    const hits = await requireService(response).relatedToPaper(id, listOptions(query));
+    const hits = await requireService(response).relatedToPaper(id, listOptions(query), callerOf(response));
     if (format !== 'json') return sendExport(response, format, hits.map(paperOfHit), 'related');
     response.json({ hits: hits.map((hit) => selectFields(hit, query.fields)), took_ms: elapsedMs(started) });
   });

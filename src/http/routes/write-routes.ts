@@ -1,5 +1,6 @@
 import { Router, type Response } from 'express';
 import type { WriteService } from '../../writes/write-service.js';
+import { callerOf } from '../caller.js';
 import { methodNotAllowed, parseInput } from '../error-handling.js';
 import { elapsedMs } from '../took.js';
 import { paperInputsOfReferences, referenceFormatOf } from '../reference-bodies.js';
@@ -18,13 +19,14 @@ export function writeRoutes(requireWrites: (response: Response) => WriteService)
     const referenceFormat = typeof request.body === 'string' ? referenceFormatOf(request) : undefined;
     if (referenceFormat) {
       // A BibTeX or RIS file: a batch, all or none, answered as one.
-      const papers = await requireWrites(response).createPapers(await paperInputsOfReferences(request.body as string, referenceFormat), { batch: true });
+      const inputs = await paperInputsOfReferences(request.body as string, referenceFormat);
+      const papers = await requireWrites(response).createPapers(inputs, { batch: true }, callerOf(response));
       response.status(201).json({ papers, took_ms: elapsedMs(started) });
       return;
     }
     const batch = isPaperBatch(request.body);
     const inputs = batch ? parseInput(paperBatchSchema, request.body, 'body').papers : [parseInput(paperInputSchema, request.body, 'body')];
-    const papers = await requireWrites(response).createPapers(inputs, { batch });
+    const papers = await requireWrites(response).createPapers(inputs, { batch }, callerOf(response));
     response.status(201);
     if (batch) {
       response.json({ papers, took_ms: elapsedMs(started) });
@@ -38,7 +40,7 @@ export function writeRoutes(requireWrites: (response: Response) => WriteService)
     const started = performance.now();
     const { id } = parseInput(paperIdParamsSchema, request.params, 'params');
     const input = parseInput(paperInputSchema, request.body, 'body');
-    const { paper, created } = await requireWrites(response).putPaper(id, input);
+    const { paper, created } = await requireWrites(response).putPaper(id, input, callerOf(response));
     response.status(created ? 201 : 200).json({ paper, created, took_ms: elapsedMs(started) });
   });
 
