@@ -42,6 +42,8 @@ interface Operation {
   write?: boolean;
   /** Client errors this route can answer, besides 400 for invalid input. */
   errors: number[];
+  /** The answer's media type, when not JSON. */
+  produces?: string;
   /** Also answers in the export formats (Accept, or the `format` query parameter). */
   exports?: boolean;
   /** Also takes a BibTeX or RIS file as its body. */
@@ -116,8 +118,8 @@ export const operations: readonly Operation[] = [
     summary: 'One paper (id, doi:<DOI> or arxiv:<id>)',
     query: paperQuerySchema,
     response: paperResponseSchema,
-    errors: [404, ...readErrors],
     exports: true,
+    errors: [404, ...readErrors],
   },
   {
     method: 'get',
@@ -178,6 +180,14 @@ export const operations: readonly Operation[] = [
   },
   { method: 'get', path: '/v1/stats', summary: 'The index being served', response: statsResponseSchema, errors: readErrors },
   { method: 'get', path: '/healthz', summary: 'The process is up', response: healthResponseSchema, errors: [] },
+  {
+    method: 'get',
+    path: '/metrics',
+    summary: 'Metrics in the Prometheus text format (behind a key with AUTH_METRICS)',
+    response: z.string(),
+    produces: 'text/plain; version=0.0.4',
+    errors: [401, 403],
+  },
   { method: 'get', path: '/readyz', summary: 'The model and index are loaded (503 before)', response: readyResponseSchema, errors: [] },
 ];
 

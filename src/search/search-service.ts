@@ -58,9 +58,11 @@ export class SearchService {
     return { model: this.storage.model.id, dimension: this.storage.model.dimension, papers, createdAt: this.storage.createdAt, defaultMode: this.defaultMode };
   }
 
-  /** Whether the model and the storage can still answer. */
-  get healthy(): boolean {
-    return this.embedder.healthy && this.storage.health().status !== 'down';
+  /** Whether the model and the storage can answer now, and if not, which cannot. */
+  get readiness(): 'ready' | 'model_restarting' | 'model_failed' | 'storage_down' {
+    if (this.embedder.state === 'failed') return 'model_failed';
+    if (this.embedder.state === 'restarting') return 'model_restarting';
+    return this.storage.health().status === 'down' ? 'storage_down' : 'ready';
   }
 
   async stats(): Promise<ServiceStats> {

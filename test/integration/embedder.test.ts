@@ -3,7 +3,9 @@ import { dot as cosine } from '../../src/shared/vector-math.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import type { Worker } from 'node:worker_threads';
 import type { Embedder } from '../../src/embedding/embedder.js';
+import type { WorkerEmbedder } from '../../src/embedding/worker-embedder.js';
 import { loadTestEmbedder, repoRoot } from './helpers.js';
 
 let embedder: Embedder;
@@ -75,5 +77,42 @@ describe('the real all-MiniLM-L6-v2 model (quantized ONNX, transformers.js)', ()
     const [query] = await embedder.embedQueries(['diffusion models for 3D generation']);
     const [passage] = await embedder.embedPassages(['diffusion models for 3D generation']);
     assert.deepEqual(query, passage);
+  });
+});
+
+describe('the model worker dying', () => {
+  /** Ends the worker thread as a crash in native code would. */
+  const crash = async (model: WorkerEmbedder) => (await (model as unknown as { worker: Promise<Worker> }).worker).terminate();
+
+  it('answers the model call it was running 503 model_unavailable, restarts, and serves again', async () => {
+    const model = await loadTestEmbedder();
+    try {
+      const [before] = await model.embedPassages(['Neural video compression with learned motion.']);
+      const inFlight = model.embedPassages(Array.from({ length: 32 }, (_, i) => `A long passage number ${i}. `.repeat(40)));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await crash(model);
+      await assert.rejects(inFlight, (error: unknown) => (error as { code?: string }).code === 'model_unavailable');
+      assert.equal(model.state, 'restarting');
+      const [after] = await model.embedPassages(['Neural video compression with learned motion.']);
+      assert.equal(model.state, 'ready');
+      assert.deepEqual(after, before, 'the new worker embeds as the old one did');
+    } finally {
+      await model.dispose();
+    }
+  });
+
+  it('gives up after repeated deaths: the model is failed and every request is refused', async () => {
+    const model = await loadTestEmbedder();
+    try {
+      for (let death = 0; death < 4; death++) {
+        await model.embedQueries([`query ${death}`]);
+        await crash(model);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await assert.rejects(model.embedQueries(['after']), (error: unknown) => (error as { code?: string }).code === 'model_unavailable');
+      assert.equal(model.state, 'failed');
+    } finally {
+      await model.dispose();
+    }
   });
 });

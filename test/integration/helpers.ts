@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadConfig, type Config } from '../../src/config/config.js';
-import type { Embedder } from '../../src/embedding/embedder.js';
+import type { WorkerEmbedder } from '../../src/embedding/worker-embedder.js';
 import { loadEmbedder } from '../../src/embedding/load-embedder.js';
 import { getModel } from '../../src/embedding/model-registry.js';
 import { ingestPapers } from '../../src/ingest/ingest.js';
@@ -28,7 +28,7 @@ export async function removeDir(path: string): Promise<void> {
   await rm(path, { recursive: true, force: true });
 }
 
-export async function loadTestEmbedder(modelId = 'all-MiniLM-L6-v2'): Promise<Embedder> {
+export async function loadTestEmbedder(modelId = 'all-MiniLM-L6-v2'): Promise<WorkerEmbedder> {
   return loadEmbedder(getModel(modelId), testConfig(), silentLog);
 }
 

@@ -127,7 +127,17 @@ async function startServeProcess(): Promise<{
 }> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/cli/serve.ts')], {
     cwd: repoRoot,
-    env: { ...process.env, INDEX_DIR: indexDir, MODEL_DIR: join(repoRoot, 'models'), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
+    // A shutdown timeout far above what the requests need, even on a loaded machine: these tests
+    // check that in-flight requests are answered, not how fast.
+    env: {
+      ...process.env,
+      INDEX_DIR: indexDir,
+      MODEL_DIR: join(repoRoot, 'models'),
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      SHUTDOWN_TIMEOUT_MS: '120000',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<number | null>((resolve) => child.on('close', resolve));

@@ -190,10 +190,13 @@ describe('SearchService against a collection changing under it', () => {
     assert.ok(!ids(hits).includes('volcano-2'));
   });
 
-  it('is unhealthy once the model cannot answer', () => {
-    const broken = new FakeEmbedder();
-    broken.healthy = false;
-    assert.equal(new SearchService(storage, broken).healthy, false);
-    assert.equal(service.healthy, true);
+  it('says which part is not ready: a model restarting or failed', () => {
+    const model = new FakeEmbedder();
+    const watched = new SearchService(storage, model);
+    assert.equal(watched.readiness, 'ready');
+    model.state = 'restarting';
+    assert.equal(watched.readiness, 'model_restarting');
+    model.state = 'failed';
+    assert.equal(watched.readiness, 'model_failed');
   });
 });

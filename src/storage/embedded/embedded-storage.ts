@@ -75,7 +75,14 @@ export class EmbeddedStorage implements PaperStorage {
 
   /** Loads the folder, then replays the writes logged since it was written. */
   static async open(options: EmbeddedStorageOptions): Promise<EmbeddedStorage> {
-    const live = new LiveIndex(await openIndexFolder(options.folder, options.model, options.efSearch));
+    const loaded = await openIndexFolder(options.folder, options.model, options.efSearch);
+    if (loaded.integrity === 'no checksums') {
+      options.log.warn(
+        { index: options.folder },
+        'the index folder records no checksums (built by an older version): its files cannot be checked; the next snapshot or a rebuild records them',
+      );
+    }
+    const live = new LiveIndex(loaded);
     if (!options.acceptsWrites && !(await exists(options.walDir))) return new EmbeddedStorage(live, undefined, options);
     const opened = await WriteLog.open(options.walDir, lineageOf(live.manifest), live.appliedSeq + 1);
     if (opened.movedAside) {

@@ -6,6 +6,7 @@ import type { ModelDescription } from '../../embedding/model-registry.js';
 import { AppError } from '../../errors.js';
 import type { Paper } from '../../papers/paper.js';
 import { fsyncPath, removeStaleStaging, replaceDirectory, stagingPathFor } from '../../shared/fs-atomic.js';
+import { checksumOf } from './index-integrity.js';
 import { analyzerName } from './lexical/analyzer.js';
 import { createBm25Builder, type Bm25IndexBuilder } from './lexical/bm25-builder.js';
 import { encodeBm25Index } from './lexical/bm25-codec.js';
@@ -85,7 +86,11 @@ export class IndexFolderWriter {
     await this.index.save(join(this.staging, indexFiles.hnsw));
     const lexical = this.lexical.build();
     await writeFile(join(this.staging, indexFiles.lexical), encodeBm25Index(lexical));
-    for (const file of Object.values(indexFiles)) await fsyncPath(join(this.staging, file));
+    const checksums: NonNullable<Manifest['checksums']> = {};
+    for (const file of Object.values(indexFiles)) {
+      await fsyncPath(join(this.staging, file));
+      checksums[file] = await checksumOf(join(this.staging, file));
+    }
     const manifest: Manifest = {
       format: 'paper-search-index',
       formatVersion: indexFormatVersion,
@@ -99,6 +104,7 @@ export class IndexFolderWriter {
       walSeq: lineage?.walSeq ?? 0,
       ...(lineage ? { snapshotAt: new Date().toISOString() } : {}),
       source,
+      checksums,
     };
     await writeManifest(this.staging, manifest);
     await replaceDirectory(this.staging, this.target);

@@ -4,6 +4,7 @@ import type { ModelDescription } from '../../embedding/model-registry.js';
 import { AppError } from '../../errors.js';
 import { decodeBm25Index } from './lexical/bm25-codec.js';
 import type { Bm25Index } from './lexical/bm25-index.js';
+import { assertIntact, verifyIndexFiles } from './index-integrity.js';
 import { assertManifestMatchesModel, readManifest, type Manifest } from './manifest.js';
 import { PaperStore } from './paper-store.js';
 import { VectorIndex } from './vector-index.js';
@@ -15,6 +16,8 @@ import { VectorIndex } from './vector-index.js';
  */
 export interface LoadedIndex {
   folder: string;
+  /** Whether the files were checked against recorded checksums; older folders have none. */
+  integrity: 'checked' | 'no checksums';
   manifest: Manifest;
   papers: PaperStore;
   vectors: VectorIndex;
@@ -25,6 +28,8 @@ export interface LoadedIndex {
 export async function openIndexFolder(folder: string, model: ModelDescription, efSearch: number): Promise<LoadedIndex> {
   const manifest = await readManifest(folder);
   assertManifestMatchesModel(manifest, model, folder);
+  const verdicts = await verifyIndexFiles(folder, manifest, 'load');
+  assertIntact(folder, verdicts);
   const hnswPath = join(folder, manifest.files.hnsw);
   try {
     await stat(hnswPath);
@@ -42,7 +47,7 @@ export async function openIndexFolder(folder: string, model: ModelDescription, e
   ] as const) {
     if (count !== manifest.count) throw new AppError('index_corrupt', `${file} holds ${count} entries, the manifest says ${manifest.count}.`);
   }
-  return { folder, manifest, papers, vectors, lexical };
+  return { folder, integrity: verdicts === 'no checksums' ? 'no checksums' : 'checked', manifest, papers, vectors, lexical };
 }
 
 async function loadLexical(path: string): Promise<Bm25Index> {

@@ -51,6 +51,12 @@ export const manifestSchema = z.object({
   /** When the last snapshot folded logged writes into this folder. */
   snapshotAt: z.string().optional(),
   source: z.object({ input: z.string(), read: z.number().int(), rejected: z.number().int() }).optional(),
+  /**
+   * Size and SHA-256 of every file, by file name, recorded when the folder was written so that a
+   * damaged file is refused instead of served (see index-integrity.ts). Absent in folders written
+   * before checksums were recorded.
+   */
+  checksums: z.record(z.string(), z.object({ bytes: z.number().int().nonnegative(), sha256: z.string().regex(/^[0-9a-f]{64}$/) })).optional(),
 });
 
 export type Manifest = z.infer<typeof manifestSchema>;

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { AppError } from '../../../errors.js';
 import { IndexFolderWriter } from '../index-folder-writer.js';
+import { assertIntact, verifyIndexFiles } from '../index-integrity.js';
 import type { SnapshotDelta } from '../live-index.js';
 import { lineageOf, modelOfManifest, readManifest, type Manifest } from '../manifest.js';
 import { readPapersFile } from '../papers-file.js';
@@ -28,6 +29,8 @@ export async function buildSnapshot(folder: string, delta: SnapshotDelta, baseWa
   if (baseWalSeq !== undefined && (manifest.walSeq ?? 0) !== baseWalSeq) {
     throw new AppError('internal', `The index folder holds writes up to ${manifest.walSeq ?? 0}, but the snapshot's changes were taken against ${baseWalSeq}.`);
   }
+  // The old folder's files are read back into the new one: a damaged one must not be copied on.
+  assertIntact(folder, await verifyIndexFiles(folder, manifest, 'full'));
   const model = modelOfManifest(manifest);
   const removed = new Set(delta.removedBaseLabels);
   const rebuiltGraph = removed.size > 0;
