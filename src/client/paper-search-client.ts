@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { exportMediaTypes, type ExportFormat, type ImportFormat } from '../export/media-types.js';
 import {
   batchResponseSchema,
   createdPapersResponseSchema,
@@ -45,6 +46,12 @@ export type PaperInput = z.input<typeof paperInputSchema>;
 export type PutPaperResponse = z.output<typeof putPaperResponseSchema>;
 export type DeletedPaperResponse = z.output<typeof deletedPaperResponseSchema>;
 export type SnapshotResponse = z.output<typeof snapshotResponseSchema>;
+export type { ExportFormat, ImportFormat };
+
+/** Asks for a ranked list or a paper in an export format: the answer is the exported text (BibTeX, RIS, or CSL-JSON). */
+export interface ExportOptions {
+  format: ExportFormat;
+}
 
 /** A non-2xx answer, with the API's stable error code. */
 export class PaperSearchError extends Error {
@@ -82,29 +89,41 @@ export class PaperSearchClient {
     this.fetch = options.fetch ?? globalThis.fetch;
   }
 
-  search(request: SearchRequest): Promise<HitsResponse> {
-    return this.call('POST', '/v1/search', hitsResponseSchema, request);
+  search(request: SearchRequest): Promise<HitsResponse>;
+  search(request: SearchRequest, options: ExportOptions): Promise<string>;
+  search(request: SearchRequest, options?: ExportOptions): Promise<HitsResponse | string> {
+    return options ? this.export('POST', '/v1/search', options.format, request) : this.call('POST', '/v1/search', hitsResponseSchema, request);
   }
 
   searchBatch(request: BatchSearchRequest): Promise<BatchResponse> {
     return this.call('POST', '/v1/search/batch', batchResponseSchema, request);
   }
 
-  similar(request: SimilarRequest): Promise<HitsResponse> {
-    return this.call('POST', '/v1/similar', hitsResponseSchema, request);
+  similar(request: SimilarRequest): Promise<HitsResponse>;
+  similar(request: SimilarRequest, options: ExportOptions): Promise<string>;
+  similar(request: SimilarRequest, options?: ExportOptions): Promise<HitsResponse | string> {
+    return options ? this.export('POST', '/v1/similar', options.format, request) : this.call('POST', '/v1/similar', hitsResponseSchema, request);
   }
 
-  recommend(request: RecommendRequest): Promise<HitsResponse> {
-    return this.call('POST', '/v1/recommend', hitsResponseSchema, request);
+  recommend(request: RecommendRequest): Promise<HitsResponse>;
+  recommend(request: RecommendRequest, options: ExportOptions): Promise<string>;
+  recommend(request: RecommendRequest, options?: ExportOptions): Promise<HitsResponse | string> {
+    return options ? this.export('POST', '/v1/recommend', options.format, request) : this.call('POST', '/v1/recommend', hitsResponseSchema, request);
   }
 
   /** `id` may also be `doi:<DOI>` or `arxiv:<id>`. */
-  related(id: string, query: RelatedQuery = {}): Promise<HitsResponse> {
-    return this.call('GET', `/v1/papers/${encodeURIComponent(id)}/related${queryString(query)}`, hitsResponseSchema);
+  related(id: string, query?: RelatedQuery): Promise<HitsResponse>;
+  related(id: string, query: RelatedQuery, options: ExportOptions): Promise<string>;
+  related(id: string, query: RelatedQuery = {}, options?: ExportOptions): Promise<HitsResponse | string> {
+    const path = `/v1/papers/${encodeURIComponent(id)}/related${queryString(query)}`;
+    return options ? this.export('GET', path, options.format) : this.call('GET', path, hitsResponseSchema);
   }
 
-  paper(id: string): Promise<PaperResponse> {
-    return this.call('GET', `/v1/papers/${encodeURIComponent(id)}`, paperResponseSchema);
+  paper(id: string): Promise<PaperResponse>;
+  paper(id: string, options: ExportOptions): Promise<string>;
+  paper(id: string, options?: ExportOptions): Promise<PaperResponse | string> {
+    const path = `/v1/papers/${encodeURIComponent(id)}`;
+    return options ? this.export('GET', path, options.format) : this.call('GET', path, paperResponseSchema);
   }
 
   listPapers(query: ListPapersQuery = {}): Promise<PaperListResponse> {
@@ -122,6 +141,16 @@ export class PaperSearchClient {
   async createPapers(papers: readonly PaperInput[]): Promise<PaperResponse['paper'][]> {
     const created = await this.call('POST', '/v1/papers', createdPapersResponseSchema, { papers });
     if (!('papers' in created)) throw new PaperSearchError(201, 'invalid_response', 'POST /v1/papers answered one paper for a batch.');
+    return created.papers;
+  }
+
+  /**
+   * Adds every paper of a BibTeX or RIS file (ids from citation keys or RIS IDs), all or none: an
+   * entry that cannot be written fails the call with its key and line in `details.rejected`. Needs an API key.
+   */
+  async importPapers(text: string, format: ImportFormat): Promise<PaperResponse['paper'][]> {
+    const created = await this.call('POST', '/v1/papers', createdPapersResponseSchema, text, exportMediaTypes[format]);
+    if (!('papers' in created)) throw new PaperSearchError(201, 'invalid_response', 'POST /v1/papers answered one paper for a file.');
     return created.papers;
   }
 
@@ -143,33 +172,67 @@ export class PaperSearchClient {
     return this.call('GET', '/v1/stats', statsResponseSchema);
   }
 
+  /** A JSON call; `body` is sent as JSON, or as text of `contentType` when one is given. */
   private async call<Schema extends z.ZodType>(
     method: 'GET' | 'POST' | 'PUT' | 'DELETE',
     path: string,
     schema: Schema,
     body?: unknown,
+    contentType?: string,
   ): Promise<z.output<Schema>> {
-    const response = await this.fetch(`${this.baseUrl}${path}`, {
-      method,
-      headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...this.options.headers },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    let json: unknown;
-    try {
-      json = text.length > 0 ? JSON.parse(text) : undefined;
-    } catch {
+    const { response, text } = await this.send(method, path, 'application/json', body, contentType);
+    const read = readJson(text);
+    if (!read.ok)
       throw new PaperSearchError(response.status, 'invalid_response', `${method} ${path} answered ${response.status} with a body that is not JSON.`);
-    }
-    if (!response.ok) {
-      const error = errorResponseSchema.safeParse(json);
-      if (error.success) throw new PaperSearchError(response.status, error.data.error.code, error.data.error.message, error.data.error.details);
-      throw new PaperSearchError(response.status, 'invalid_response', `${method} ${path} answered ${response.status}.`);
-    }
-    const parsed = schema.safeParse(json);
+    if (!response.ok) throw failure(method, path, response.status, read.json);
+    const parsed = schema.safeParse(read.json);
     if (!parsed.success) throw new PaperSearchError(response.status, 'invalid_response', `${method} ${path}: unexpected response: ${parsed.error.message}`);
     return parsed.data;
   }
+
+  /** A call answered in an export format: the exported text; failures are JSON errors as for any call. */
+  private async export(method: 'GET' | 'POST', path: string, format: ExportFormat, body?: unknown): Promise<string> {
+    const { response, text } = await this.send(method, path, exportMediaTypes[format], body);
+    if (!response.ok) {
+      const read = readJson(text);
+      throw failure(method, path, response.status, read.ok ? read.json : undefined);
+    }
+    const type = response.headers.get('content-type') ?? '';
+    if (!type.startsWith(exportMediaTypes[format])) {
+      throw new PaperSearchError(
+        response.status,
+        'invalid_response',
+        `${method} ${path} answered ${type || 'no content type'}, not ${exportMediaTypes[format]}.`,
+      );
+    }
+    return text;
+  }
+
+  private async send(method: string, path: string, accept: string, body: unknown, contentType?: string): Promise<{ response: Response; text: string }> {
+    const response = await this.fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers: { accept, ...(body === undefined ? {} : { 'content-type': contentType ?? 'application/json' }), ...this.options.headers },
+      body: body === undefined ? undefined : contentType ? String(body) : JSON.stringify(body),
+    });
+    return { response, text: await response.text() };
+  }
+}
+
+/** A body's JSON (undefined when empty), or not ok when it is not JSON. */
+function readJson(text: string): { ok: true; json: unknown } | { ok: false } {
+  if (text.length === 0) return { ok: true, json: undefined };
+  try {
+    return { ok: true, json: JSON.parse(text) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+/** The error a non-2xx answer stands for: the API's own, or invalid_response when the body is not one. */
+function failure(method: string, path: string, status: number, json: unknown): PaperSearchError {
+  const error = errorResponseSchema.safeParse(json);
+  if (error.success) return new PaperSearchError(status, error.data.error.code, error.data.error.message, error.data.error.details);
+  return new PaperSearchError(status, 'invalid_response', `${method} ${path} answered ${status}.`);
 }
 
 /** Query parameters from an object: arrays become comma lists, except author names (repeated). */

@@ -4,6 +4,7 @@ import { selectFields, selectPaperFields } from '../../search/ranking.js';
 import type { RelatedOptions, SearchService } from '../../search/search-service.js';
 import { callerOf } from '../caller.js';
 import { methodNotAllowed, parseInput } from '../error-handling.js';
+import { paperOfHit, responseFormat, sendExport, withoutFormat } from '../export-formats.js';
 import { elapsedMs } from '../took.js';
 import {
   batchSearchRequestSchema,
@@ -16,14 +17,19 @@ import {
   similarRequestSchema,
 } from '../schemas.js';
 
-/** Route handlers validate, call the search service, and shape the response; nothing else. */
+/**
+ * Route handlers validate, call the search service, and shape the response; nothing else. Ranked
+ * lists and papers answer in the export format the request asks for (see export-formats.ts).
+ */
 export function searchRoutes(requireService: (response: Response) => SearchService, writesEnabled: boolean): Router {
   const router = Router();
 
   router.post('/v1/search', async (request, response) => {
     const started = performance.now();
+    const format = responseFormat(request, response);
     const body = parseInput(searchRequestSchema, request.body, 'body');
     const hits = await requireService(response).searchText(body.query, { ...listOptions(body), mode: body.mode }, callerOf(response));
+    if (format !== 'json') return sendExport(response, format, hits.map(paperOfHit), 'search');
     response.json({ hits: hits.map((hit) => selectFields(hit, body.fields)), took_ms: elapsedMs(started) });
   });
   router.all('/v1/search', methodNotAllowed(['POST']));
@@ -44,16 +50,20 @@ export function searchRoutes(requireService: (response: Response) => SearchServi
 
   router.post('/v1/similar', async (request, response) => {
     const started = performance.now();
+    const format = responseFormat(request, response);
     const body = parseInput(similarRequestSchema, request.body, 'body');
     const hits = await requireService(response).similarToAbstract(body.abstract, body.title, { ...listOptions(body), mode: body.mode }, callerOf(response));
+    if (format !== 'json') return sendExport(response, format, hits.map(paperOfHit), 'similar');
     response.json({ hits: hits.map((hit) => selectFields(hit, body.fields)), took_ms: elapsedMs(started) });
   });
   router.all('/v1/similar', methodNotAllowed(['POST']));
 
   router.post('/v1/recommend', async (request, response) => {
     const started = performance.now();
+    const format = responseFormat(request, response);
     const body = parseInput(recommendRequestSchema, request.body, 'body');
     const hits = await requireService(response).recommend(body.positive, body.negative, listOptions(body), callerOf(response));
+    if (format !== 'json') return sendExport(response, format, hits.map(paperOfHit), 'recommend');
     response.json({ hits: hits.map((hit) => selectFields(hit, body.fields)), took_ms: elapsedMs(started) });
   });
   router.all('/v1/recommend', methodNotAllowed(['POST']));
@@ -66,17 +76,24 @@ export function searchRoutes(requireService: (response: Response) => SearchServi
 
   router.get('/v1/papers', async (request, response) => {
     const started = performance.now();
-    const query = parseInput(listPapersQuerySchema, request.query, 'query');
+    const format = responseFormat(request, response);
+    const query = parseInput(listPapersQuerySchema, withoutFormat(request.query), 'query');
     const page = await requireService(response).listPapers(query.cursor, query.limit);
+    if (format !== 'json') {
+      if (page.nextCursor !== null) response.setHeader('Link', `<${nextPageUrl(request.originalUrl, page.nextCursor)}>; rel="next"`);
+      return sendExport(response, format, page.papers, 'papers');
+    }
     response.json({ papers: page.papers, next_cursor: page.nextCursor, took_ms: elapsedMs(started) });
   });
   router.all('/v1/papers', methodNotAllowed(['GET', 'POST']));
 
   router.get('/v1/papers/:id', async (request, response) => {
     const started = performance.now();
+    const format = responseFormat(request, response);
     const { id } = parseInput(paperIdParamsSchema, request.params, 'params');
-    const { fields } = parseInput(paperQuerySchema, request.query, 'query');
+    const { fields } = parseInput(paperQuerySchema, withoutFormat(request.query), 'query');
     const paper = await requireService(response).getPaper(id);
+    if (format !== 'json') return sendExport(response, format, [paper], 'paper');
     response.json({ paper: selectPaperFields(paper, fields), took_ms: elapsedMs(started) });
   });
   router.all('/v1/papers/:id', methodNotAllowed(['GET', 'PUT', 'DELETE']));
@@ -84,8 +101,10 @@ export function searchRoutes(requireService: (response: Response) => SearchServi
   router.get('/v1/papers/:id/related', async (request, response) => {
     const started = performance.now();
     const { id } = parseInput(paperIdParamsSchema, request.params, 'params');
-    const query = parseInput(relatedQuerySchema, request.query, 'query');
+    const format = responseFormat(request, response);
+    const query = parseInput(relatedQuerySchema, withoutFormat(request.query), 'query');
     const hits = await requireService(response).relatedToPaper(id, listOptions(query), callerOf(response));
+    if (format !== 'json') return sendExport(response, format, hits.map(paperOfHit), 'related');
     response.json({ hits: hits.map((hit) => selectFields(hit, query.fields)), took_ms: elapsedMs(started) });
   });
   router.all('/v1/papers/:id/related', methodNotAllowed(['GET']));
@@ -102,4 +121,11 @@ function listOptions(input: {
   explain?: boolean | undefined;
 }): RelatedOptions {
   return { k: input.k, offset: input.offset, scoreThreshold: input.score_threshold, filter: input.filter, explain: input.explain };
+}
+
+/** The URL of the next page of a listing: the same query with the next cursor (exports carry it in a Link header). */
+function nextPageUrl(originalUrl: string, cursor: string): string {
+  const url = new URL(originalUrl, 'http://server');
+  url.searchParams.set('cursor', cursor);
+  return `${url.pathname}${url.search}`;
 }

@@ -1,0 +1,3 @@
+import { mcpCommand } from './mcp-command.js';
+
+await mcpCommand(process.argv.slice(2));
