@@ -1,4 +1,5 @@
 import type { ModelDescription } from '../embedding/model-registry.js';
+import type { FacetCounts, FacetName } from '../papers/paper-facets.js';
 import type { PaperFilter } from '../papers/paper-filter.js';
 import type { Paper } from '../papers/paper.js';
 
@@ -33,6 +34,12 @@ export interface PaperStorage {
   vectors(ids: readonly string[]): Promise<(Float32Array | undefined)[]>;
   /** A page of stored papers in the backend's own stable order; `cursor` continues a previous page. */
   list(cursor: string | undefined, limit: number): Promise<PaperPage>;
+
+  /**
+   * Counts facet values (papers per year, category, author) over the stored papers matching
+   * `filter`, or over those of `ids` that match it (ids not stored are ignored), each paper once.
+   */
+  facets(query: FacetQuery): Promise<FacetCounts>;
 
   /**
    * Applies writes, in order, each one's changes all or none, and resolves once every one is
@@ -72,6 +79,15 @@ export interface CandidateQuery {
 export interface NeighbourQuery extends CandidateQuery {
   /** Papers never to return, by id: the inputs of a recommendation. */
   exclude?: readonly string[];
+}
+
+export interface FacetQuery {
+  fields: readonly FacetName[];
+  filter?: PaperFilter;
+  /** Count only these papers (a ranked list's candidates); all stored papers without. */
+  ids?: readonly string[];
+  /** The most values reported per facet (the most frequent). */
+  maxValuesPerFacet: number;
 }
 
 export interface PaperPage {

@@ -3,7 +3,18 @@ import type { ModelDescription } from '../../embedding/model-registry.js';
 import { AppError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import type { Paper } from '../../papers/paper.js';
-import type { CandidateQuery, NeighbourQuery, PaperChange, PaperPage, PaperStorage, ScoredId, StorageHealth, StorageStats } from '../paper-storage.js';
+import type { FacetCounts } from '../../papers/paper-facets.js';
+import type {
+  CandidateQuery,
+  FacetQuery,
+  NeighbourQuery,
+  PaperChange,
+  PaperPage,
+  PaperStorage,
+  ScoredId,
+  StorageHealth,
+  StorageStats,
+} from '../paper-storage.js';
 import { openIndexFolder } from './index-folder.js';
 import { excludedLabels, labelFilter } from './label-filter.js';
 import { cursorTag, decodeCursor, encodeCursor } from './list-cursor.js';
@@ -167,6 +178,15 @@ export class EmbeddedStorage implements PaperStorage {
     return { papers, nextCursor: next < store.size ? encodeCursor(tag, next) : null };
   }
 
+  async facets(query: FacetQuery): Promise<FacetCounts> {
+    const index = this.current;
+    const { papers, facets: columns } = index;
+    const matches = columns.matcher(query.filter);
+    const excluded = excludedLabels(papers, query.filter?.exclude_ids ?? []);
+    const accept = (label: number) => papers.isLive(label) && !excluded.has(label) && (!matches || matches(label));
+    return columns.count(filterLabels(candidateLabels(index, query.ids), accept), query.fields, query.maxValuesPerFacet);
+  }
+
   /**
    * Appends the writes to the log (one flush for all), then applies them to the served index, in
    * order. A write is never applied before it is on disk; a failed append applies none.
@@ -236,6 +256,26 @@ export class EmbeddedStorage implements PaperStorage {
 /** Labels of one index as the paper ids the services speak in. */
 function named(index: LiveIndex, list: readonly { label: number; score: number }[]): ScoredId[] {
   return list.map(({ label, score }) => ({ id: index.papers.idOf(label), score }));
+}
+
+/** The labels of `ids` (each once; ids not stored are skipped), or every label. */
+function* candidateLabels(index: LiveIndex, ids: readonly string[] | undefined): Generator<number> {
+  if (!ids) {
+    for (let label = 0; label < index.papers.size; label++) yield label;
+    return;
+  }
+  const seen = new Set<number>();
+  for (const id of ids) {
+    const label = index.papers.labelOfId(id);
+    if (label !== undefined && !seen.has(label)) {
+      seen.add(label);
+      yield label;
+    }
+  }
+}
+
+function* filterLabels(labels: Iterable<number>, accept: (label: number) => boolean): Generator<number> {
+  for (const label of labels) if (accept(label)) yield label;
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -2,6 +2,7 @@ import { paperPassage } from '../../embedding/embedder.js';
 import { LiveLexicalIndex } from './lexical/live-lexical-index.js';
 import type { Paper } from '../../papers/paper.js';
 import type { PaperChange } from '../paper-storage.js';
+import { FacetColumns } from './facet-columns.js';
 import type { PaperStore } from './paper-store.js';
 import type { LoadedIndex } from './index-folder.js';
 import type { Manifest } from './manifest.js';
@@ -32,6 +33,8 @@ export class LiveIndex {
   private operationsSinceBase = 0;
   /** Every write applied since the folder, in order: what a newer folder may still lack. */
   private readonly applied: { seq: number; changes: readonly PaperChange[] }[] = [];
+  /** Built on first use (see facets), then kept current by apply. */
+  private facetColumns: FacetColumns | undefined;
 
   constructor(private readonly loaded: LoadedIndex) {
     this.lexical = new LiveLexicalIndex(loaded.lexical);
@@ -53,6 +56,19 @@ export class LiveIndex {
 
   get vectors(): VectorIndex {
     return this.loaded.vectors;
+  }
+
+  /** The facet columns of every label, built from the records the first time they are asked for. */
+  get facets(): FacetColumns {
+    return (this.facetColumns ??= FacetColumns.build(this.papers));
+  }
+
+  /**
+   * Takes over what `previous` (the index this one replaces after a snapshot) built lazily, so a
+   * snapshot swap does not make the next request rebuild it. Call before applying any write.
+   */
+  carryFrom(previous: LiveIndex): void {
+    if (previous.facetColumns) this.facetColumns = FacetColumns.carried(previous.facetColumns, previous.papers, this.papers);
   }
 
   /** Sequence number of the last write applied (the folder's own if none since). */
@@ -77,6 +93,7 @@ export class LiveIndex {
       }
       this.removeId(change.paper.id);
       const label = this.papers.append(change.paper);
+      this.facetColumns?.append(change.paper);
       this.vectors.add(label, change.vector);
       this.lexical.add(label, paperPassage(change.paper.title, change.paper.abstract));
       this.addedVectors.set(label, change.vector);
