@@ -14,8 +14,18 @@ export const hitSchema = paperSchema.partial().extend({ id: z.string(), score: z
 
 const tookMs = z.number().nonnegative();
 
-export const hitsResponseSchema = z.object({ hits: z.array(hitSchema), took_ms: tookMs }).strict();
-export const batchResponseSchema = z.object({ results: z.array(z.object({ hits: z.array(hitSchema) }).strict()), took_ms: tookMs }).strict();
+/** A facet's values and how many papers have each (the most frequent, at most 100). */
+const valueCounts = z.record(z.string(), z.number().int().positive());
+export const facetDistributionSchema = z.strictObject({ year: valueCounts.optional(), categories: valueCounts.optional(), authors: valueCounts.optional() });
+export const facetStatsSchema = z.strictObject({ year: z.strictObject({ min: z.number().int(), max: z.number().int() }).optional() });
+/** Present on a ranked list when `facets` were asked for. */
+const listFacets = { facet_distribution: facetDistributionSchema.optional(), facet_stats: facetStatsSchema.optional() };
+
+export const hitsResponseSchema = z.object({ hits: z.array(hitSchema), ...listFacets, took_ms: tookMs }).strict();
+export const batchResponseSchema = z.object({ results: z.array(z.object({ hits: z.array(hitSchema), ...listFacets }).strict()), took_ms: tookMs }).strict();
+export const facetsResponseSchema = z
+  .object({ facet_distribution: facetDistributionSchema, facet_stats: facetStatsSchema, papers: z.number().int().nonnegative(), took_ms: tookMs })
+  .strict();
 /** One paper: every stored field, or `id` and the chosen `fields`. */
 export const paperResponseSchema = z.object({ paper: paperSchema.partial().extend({ id: z.string() }).strict(), took_ms: tookMs }).strict();
 export const paperListResponseSchema = z.object({ papers: z.array(paperSchema.strict()), next_cursor: z.string().nullable(), took_ms: tookMs }).strict();

@@ -1,12 +1,14 @@
 import { Router, type Response } from 'express';
+import type { FacetCounts, FacetName } from '../../papers/paper-facets.js';
 import type { PaperFilter } from '../../papers/paper-filter.js';
 import { selectFields, selectPaperFields } from '../../search/ranking.js';
-import type { RelatedOptions, SearchService } from '../../search/search-service.js';
+import type { RankedList, RelatedOptions, SearchService } from '../../search/search-service.js';
 import { callerOf } from '../caller.js';
 import { methodNotAllowed, parseInput } from '../error-handling.js';
 import { elapsedMs } from '../took.js';
 import {
   batchSearchRequestSchema,
+  facetsQuerySchema,
   listPapersQuerySchema,
   paperIdParamsSchema,
   paperQuerySchema,
@@ -23,8 +25,8 @@ export function searchRoutes(requireService: (response: Response) => SearchServi
   router.post('/v1/search', async (request, response) => {
     const started = performance.now();
     const body = parseInput(searchRequestSchema, request.body, 'body');
-    const hits = await requireService(response).searchText(body.query, { ...listOptions(body), mode: body.mode }, callerOf(response));
-    response.json({ hits: hits.map((hit) => selectFields(hit, body.fields)), took_ms: elapsedMs(started) });
+    const list = await requireService(response).searchText(body.query, { ...listOptions(body), mode: body.mode }, callerOf(response));
+    response.json({ ...rankedListBody(list, body.fields), took_ms: elapsedMs(started) });
   });
   router.all('/v1/search', methodNotAllowed(['POST']));
 
@@ -36,7 +38,7 @@ export function searchRoutes(requireService: (response: Response) => SearchServi
       callerOf(response),
     );
     response.json({
-      results: results.map((hits, i) => ({ hits: hits.map((hit) => selectFields(hit, body.queries[i]!.fields)) })),
+      results: results.map((list, i) => rankedListBody(list, body.queries[i]!.fields)),
       took_ms: elapsedMs(started),
     });
   });
@@ -45,16 +47,16 @@ export function searchRoutes(requireService: (response: Response) => SearchServi
   router.post('/v1/similar', async (request, response) => {
     const started = performance.now();
     const body = parseInput(similarRequestSchema, request.body, 'body');
-    const hits = await requireService(response).similarToAbstract(body.abstract, body.title, { ...listOptions(body), mode: body.mode }, callerOf(response));
-    response.json({ hits: hits.map((hit) => selectFields(hit, body.fields)), took_ms: elapsedMs(started) });
+    const list = await requireService(response).similarToAbstract(body.abstract, body.title, { ...listOptions(body), mode: body.mode }, callerOf(response));
+    response.json({ ...rankedListBody(list, body.fields), took_ms: elapsedMs(started) });
   });
   router.all('/v1/similar', methodNotAllowed(['POST']));
 
   router.post('/v1/recommend', async (request, response) => {
     const started = performance.now();
     const body = parseInput(recommendRequestSchema, request.body, 'body');
-    const hits = await requireService(response).recommend(body.positive, body.negative, listOptions(body), callerOf(response));
-    response.json({ hits: hits.map((hit) => selectFields(hit, body.fields)), took_ms: elapsedMs(started) });
+    const list = await requireService(response).recommend(body.positive, body.negative, listOptions(body), callerOf(response));
+    response.json({ ...rankedListBody(list, body.fields), took_ms: elapsedMs(started) });
   });
   router.all('/v1/recommend', methodNotAllowed(['POST']));
 
@@ -85,10 +87,18 @@ export function searchRoutes(requireService: (response: Response) => SearchServi
     const started = performance.now();
     const { id } = parseInput(paperIdParamsSchema, request.params, 'params');
     const query = parseInput(relatedQuerySchema, request.query, 'query');
-    const hits = await requireService(response).relatedToPaper(id, listOptions(query), callerOf(response));
-    response.json({ hits: hits.map((hit) => selectFields(hit, query.fields)), took_ms: elapsedMs(started) });
+    const list = await requireService(response).relatedToPaper(id, listOptions(query), callerOf(response));
+    response.json({ ...rankedListBody(list, query.fields), took_ms: elapsedMs(started) });
   });
   router.all('/v1/papers/:id/related', methodNotAllowed(['GET']));
+
+  router.get('/v1/facets', async (request, response) => {
+    const started = performance.now();
+    const query = parseInput(facetsQuerySchema, request.query, 'query');
+    const counts = await requireService(response).collectionFacets(query.facets, query.filter);
+    response.json({ ...facetBody(counts), papers: counts.papers, took_ms: elapsedMs(started) });
+  });
+  router.all('/v1/facets', methodNotAllowed(['GET']));
 
   return router;
 }
@@ -100,6 +110,16 @@ function listOptions(input: {
   score_threshold?: number | undefined;
   filter?: PaperFilter | undefined;
   explain?: boolean | undefined;
+  facets?: FacetName[] | undefined;
 }): RelatedOptions {
-  return { k: input.k, offset: input.offset, scoreThreshold: input.score_threshold, filter: input.filter, explain: input.explain };
+  return { k: input.k, offset: input.offset, scoreThreshold: input.score_threshold, filter: input.filter, explain: input.explain, facets: input.facets };
+}
+
+/** A ranked list as the API answers it: the hits with the chosen fields, and facets when counted. */
+function rankedListBody(list: RankedList, fields: readonly string[] | undefined) {
+  return { hits: list.hits.map((hit) => selectFields(hit, fields)), ...(list.facets ? facetBody(list.facets) : {}) };
+}
+
+function facetBody(counts: FacetCounts) {
+  return { facet_distribution: counts.distribution, facet_stats: counts.stats };
 }
