@@ -75,6 +75,24 @@ export const statsResponseSchema = z.object({
   }),
 });
 
+/** A little-endian binary array, base64-encoded. */
+const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/);
+
+export const mapResponseSchema = z
+  .object({
+    count: z.number().int().nonnegative().describe('Papers on the map'),
+    ids: z.array(z.string()).describe('Paper ids, in the order of every array below'),
+    x: base64.describe('x of each paper: float32 little-endian, base64'),
+    y: base64.describe('y of each paper: float32 little-endian, base64'),
+    groups: z.array(z.string()).describe('Group names (primary categories; "other" for papers without one), largest first'),
+    group_sizes: z.array(z.number().int().positive()).describe('Papers in each group'),
+    group: base64.describe('group of each paper, an index into groups: uint16 little-endian, base64'),
+    method: z.enum(['umap', 'pca']),
+    built_at: z.string().describe('When the layout was computed (papers written since are placed into it)'),
+    took_ms: tookMs,
+  })
+  .strict();
+
 export const healthResponseSchema = z.object({ status: z.literal('ok') }).strict();
 export const readyResponseSchema = z.object({
   status: z.string(),

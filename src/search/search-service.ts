@@ -5,6 +5,7 @@ import { maxValuesPerFacet, type FacetCounts, type FacetName } from '../papers/p
 import type { PaperFilter } from '../papers/paper-filter.js';
 import type { Paper } from '../papers/paper.js';
 import type { PaperPage, PaperStorage, StorageStats } from '../storage/paper-storage.js';
+import { groupByPrimaryCategory, type CollectionMap } from './collection-map.js';
 import { explainHits } from './explain.js';
 import { fuseNormalized } from './fusion.js';
 import { byScoreThenId, rankedBy, roundScore, toHit, type Hit, type RankedCandidate } from './ranking.js';
@@ -136,6 +137,11 @@ export class SearchService {
   /** Facet counts over every stored paper matching `filter` (no ranking involved). */
   collectionFacets(fields: readonly FacetName[], filter: PaperFilter | undefined): Promise<FacetCounts> {
     return this.storage.facets({ fields, filter, maxValuesPerFacet });
+  }
+
+  /** Every stored paper's place on a 2-D map of the collection, grouped by primary category. */
+  async map(): Promise<CollectionMap> {
+    return groupByPrimaryCategory(await this.storage.map());
   }
 
   /** The stored paper a name (id, doi:…, arxiv:…) names. */

@@ -42,6 +42,12 @@ export interface PaperStorage {
   facets(query: FacetQuery): Promise<FacetCounts>;
 
   /**
+   * Every stored paper's place on a 2-D map of the collection (similar papers near each other).
+   * May throw `map_building` (with `details.retryAfterSeconds`) while the layout is computed.
+   */
+  map(): Promise<PaperMap>;
+
+  /**
    * Applies writes, in order, each one's changes all or none, and resolves once every one is
    * durable (what durable means is the backend's: see its documentation). On failure nothing of
    * the failed write is applied.
@@ -88,6 +94,19 @@ export interface FacetQuery {
   ids?: readonly string[];
   /** The most values reported per facet (the most frequent). */
   maxValuesPerFacet: number;
+}
+
+/** The map of a collection: parallel arrays, one entry per stored paper, in the backend's stable order. */
+export interface PaperMap {
+  ids: string[];
+  x: Float32Array;
+  y: Float32Array;
+  /** Each paper's first category (its primary one on arXiv), if it has any. */
+  primaryCategories: (string | undefined)[];
+  /** How the layout was made: UMAP, or PCA for collections too small for UMAP. */
+  method: 'umap' | 'pca';
+  /** When the layout was computed; papers written since were placed into it by their nearest neighbours. */
+  builtAt: string;
 }
 
 export interface PaperPage {

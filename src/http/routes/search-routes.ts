@@ -60,6 +60,24 @@ export function searchRoutes(requireService: (response: Response) => SearchServi
   });
   router.all('/v1/recommend', methodNotAllowed(['POST']));
 
+  router.get('/v1/map', async (_request, response) => {
+    const started = performance.now();
+    const map = await requireService(response).map();
+    response.json({
+      count: map.ids.length,
+      ids: map.ids,
+      x: base64Of(map.x),
+      y: base64Of(map.y),
+      groups: map.groups,
+      group_sizes: map.groupSizes,
+      group: base64Of(map.group),
+      method: map.method,
+      built_at: map.builtAt,
+      took_ms: elapsedMs(started),
+    });
+  });
+  router.all('/v1/map', methodNotAllowed(['GET']));
+
   router.get('/v1/stats', async (_request, response) => {
     const { snapshots, ...stats } = await requireService(response).stats();
     response.json({ ...stats, writes: { enabled: writesEnabled, ...snapshots } });
@@ -122,4 +140,9 @@ function rankedListBody(list: RankedList, fields: readonly string[] | undefined)
 
 function facetBody(counts: FacetCounts) {
   return { facet_distribution: counts.distribution, facet_stats: counts.stats };
+}
+
+/** A typed array's bytes (little-endian: every platform Node runs on), base64-encoded. */
+function base64Of(values: Float32Array | Uint16Array): string {
+  return Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString('base64');
 }

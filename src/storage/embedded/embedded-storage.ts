@@ -9,6 +9,7 @@ import type {
   FacetQuery,
   NeighbourQuery,
   PaperChange,
+  PaperMap,
   PaperPage,
   PaperStorage,
   ScoredId,
@@ -20,6 +21,7 @@ import { excludedLabels, labelFilter } from './label-filter.js';
 import { cursorTag, decodeCursor, encodeCursor } from './list-cursor.js';
 import { LiveIndex } from './live-index.js';
 import { lineageOf } from './manifest.js';
+import { LayoutComputation } from './map/layout-computation.js';
 import { SnapshotScheduler, type SnapshotHost } from './snapshots/snapshot-scheduler.js';
 import { WriteLog } from './write-log/write-log.js';
 
@@ -56,6 +58,7 @@ export class EmbeddedStorage implements PaperStorage {
   private turn: Promise<unknown> = Promise.resolve();
   private nextSeq: number;
   private readonly snapshots: SnapshotScheduler | undefined;
+  private readonly layouts: LayoutComputation;
   private closed = false;
 
   private constructor(
@@ -67,6 +70,7 @@ export class EmbeddedStorage implements PaperStorage {
     this.current = live;
     this.model = options.model;
     this.nextSeq = live.appliedSeq + 1;
+    this.layouts = new LayoutComputation(() => this.current, options.log);
     const host: SnapshotHost = {
       served: () => this.current,
       exclusive: (task) => this.exclusive(task),
@@ -187,6 +191,26 @@ export class EmbeddedStorage implements PaperStorage {
     return columns.count(filterLabels(candidateLabels(index, query.ids), accept), query.fields, query.maxValuesPerFacet);
   }
 
+  async map(): Promise<PaperMap> {
+    const index = this.current;
+    const positions = index.mapPositions ?? this.layouts.requireLayout(index);
+    positions.placeMissing(index.papers, index.vectors);
+    const { papers, facets } = index;
+    const ids: string[] = [];
+    const primaryCategories: (string | undefined)[] = [];
+    const x = new Float32Array(papers.liveCount);
+    const y = new Float32Array(papers.liveCount);
+    for (let label = 0; label < papers.size; label++) {
+      if (!papers.isLive(label)) continue;
+      const point = positions.pointOf(label)!;
+      x[ids.length] = point.x;
+      y[ids.length] = point.y;
+      ids.push(papers.idOf(label));
+      primaryCategories.push(facets.primaryCategory(label));
+    }
+    return { ids, x, y, primaryCategories, method: positions.method, builtAt: positions.builtAt };
+  }
+
   /**
    * Appends the writes to the log (one flush for all), then applies them to the served index, in
    * order. A write is never applied before it is on disk; a failed append applies none.
@@ -242,6 +266,7 @@ export class EmbeddedStorage implements PaperStorage {
   /** Stops snapshots and closes the log after the last write. */
   async close(): Promise<void> {
     this.closed = true;
+    await this.layouts.close();
     await this.snapshots?.close();
     await this.exclusive(async () => this.writeLog?.close());
   }
