@@ -25,6 +25,8 @@ import type {
 } from '../http/schemas.js';
 
 export type SearchRequest = z.input<typeof searchRequestSchema>;
+/** A stored field a client may choose to get back. */
+export type PaperField = NonNullable<SearchRequest['fields']>[number];
 export type SimilarRequest = z.input<typeof similarRequestSchema>;
 export type RecommendRequest = z.input<typeof recommendRequestSchema>;
 export type BatchSearchRequest = z.input<typeof batchSearchRequestSchema>;
@@ -109,8 +111,9 @@ export class PaperSearchClient {
     return this.call('GET', `/v1/papers/${encodeURIComponent(id)}/related${queryString(query)}`, hitsResponseSchema);
   }
 
-  paper(id: string): Promise<PaperResponse> {
-    return this.call('GET', `/v1/papers/${encodeURIComponent(id)}`, paperResponseSchema);
+  /** The whole record, or with `fields` only those (and the id): `paper(id, ['title', 'year'])`. */
+  paper(id: string, fields?: readonly PaperField[]): Promise<PaperResponse> {
+    return this.call('GET', `/v1/papers/${encodeURIComponent(id)}${queryString({ fields })}`, paperResponseSchema);
   }
 
   listPapers(query: ListPapersQuery = {}): Promise<PaperListResponse> {

@@ -101,6 +101,8 @@ describe('the OpenAPI document', () => {
     await check('get', '/v1/papers?limit=2', '/v1/papers', 200);
     await check('get', '/v1/papers/seed-014', '/v1/papers/{id}', 200);
     await check('get', '/v1/papers/nope', '/v1/papers/{id}', 404);
+    await check('get', '/v1/papers/seed-014?fields=title,year', '/v1/papers/{id}', 200);
+    await check('get', '/v1/map', '/v1/map', 200);
     await check('get', '/v1/papers/seed-014/related?k=2&fields=title,year', '/v1/papers/{id}/related', 200);
     await check('post', '/v1/papers', '/v1/papers', 201, { id: 'doc-1', abstract: 'A paper written to check the documented answer.' });
     await check('post', '/v1/papers', '/v1/papers', 201, { papers: [{ id: 'doc-2', abstract: 'Second.' }, { abstract: 'Third, id generated.' }] });
