@@ -184,18 +184,21 @@ export class EmbeddedStorage implements PaperStorage {
 
   async facets(query: FacetQuery): Promise<FacetCounts> {
     const index = this.current;
-    const { papers, facets: columns } = index;
+    const { papers } = index;
+    const columns = await index.facets();
     const matches = columns.matcher(query.filter);
     const excluded = excludedLabels(papers, query.filter?.exclude_ids ?? []);
     const accept = (label: number) => papers.isLive(label) && !excluded.has(label) && (!matches || matches(label));
-    return columns.count(filterLabels(candidateLabels(index, query.ids), accept), query.fields, query.maxValuesPerFacet);
+    return columns.count(candidateLabels(index, query.ids).filter(accept), query.fields, query.maxValuesPerFacet);
   }
 
   async map(): Promise<PaperMap> {
     const index = this.current;
     const positions = index.mapPositions ?? this.layouts.requireLayout(index);
+    const facets = await index.facets();
+    // From here on nothing waits, so no write falls between placing the papers and listing them.
     positions.placeMissing(index.papers, index.vectors);
-    const { papers, facets } = index;
+    const { papers } = index;
     const ids: string[] = [];
     const primaryCategories: (string | undefined)[] = [];
     const x = new Float32Array(papers.liveCount);
@@ -284,23 +287,14 @@ function named(index: LiveIndex, list: readonly { label: number; score: number }
 }
 
 /** The labels of `ids` (each once; ids not stored are skipped), or every label. */
-function* candidateLabels(index: LiveIndex, ids: readonly string[] | undefined): Generator<number> {
-  if (!ids) {
-    for (let label = 0; label < index.papers.size; label++) yield label;
-    return;
-  }
-  const seen = new Set<number>();
+function candidateLabels(index: LiveIndex, ids: readonly string[] | undefined): number[] {
+  if (!ids) return Array.from({ length: index.papers.size }, (_, label) => label);
+  const labels = new Set<number>();
   for (const id of ids) {
     const label = index.papers.labelOfId(id);
-    if (label !== undefined && !seen.has(label)) {
-      seen.add(label);
-      yield label;
-    }
+    if (label !== undefined) labels.add(label);
   }
-}
-
-function* filterLabels(labels: Iterable<number>, accept: (label: number) => boolean): Generator<number> {
-  for (const label of labels) if (accept(label)) yield label;
+  return [...labels];
 }
 
 async function exists(path: string): Promise<boolean> {

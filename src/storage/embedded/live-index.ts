@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import { paperPassage } from '../../embedding/embedder.js';
 import { LiveLexicalIndex } from './lexical/live-lexical-index.js';
 import type { Paper } from '../../papers/paper.js';
@@ -23,6 +24,9 @@ export interface SnapshotDelta {
   layout?: MapLayout;
 }
 
+/** Labels read per turn of the event loop while the facet columns are built. */
+const facetBuildSlice = 2_048;
+
 /**
  * An index folder as loaded, plus every write applied since: the one view searches read. Writes
  * mutate it synchronously on the main thread (hnswlib is not safe for concurrent add and search,
@@ -40,6 +44,7 @@ export class LiveIndex {
   private readonly applied: { seq: number; changes: readonly PaperChange[] }[] = [];
   /** Built on first use (see facets), then kept current by apply. */
   private facetColumns: FacetColumns | undefined;
+  private facetBuild: Promise<FacetColumns> | undefined;
   /** The map positions: the folder's layout, or one computed later (see adoptLayout); undefined until then. */
   private positions: PaperPositions | undefined;
 
@@ -66,9 +71,29 @@ export class LiveIndex {
     return this.loaded.vectors;
   }
 
-  /** The facet columns of every label, built from the records the first time they are asked for. */
-  get facets(): FacetColumns {
-    return (this.facetColumns ??= FacetColumns.build(this.papers));
+  /**
+   * The facet columns of every label, built from the records the first time they are asked for:
+   * a few thousand labels at a time, letting other requests run between (reading 75,000 records
+   * and interning their authors takes a second or two of CPU).
+   */
+  async facets(): Promise<FacetColumns> {
+    const built = this.facetColumns;
+    if (built) {
+      built.catchUp(this.papers, this.papers.size);
+      return built;
+    }
+    return (this.facetBuild ??= this.buildFacets());
+  }
+
+  private async buildFacets(): Promise<FacetColumns> {
+    const columns = FacetColumns.empty();
+    // Writes applied meanwhile append labels: the loop reads them too, and they are in the columns once it ends.
+    while (columns.size < this.papers.size) {
+      columns.catchUp(this.papers, Math.min(columns.size + facetBuildSlice, this.papers.size));
+      if (columns.size < this.papers.size) await setImmediate();
+    }
+    this.facetColumns = columns;
+    return columns;
   }
 
   /**

@@ -68,19 +68,32 @@ export function parsePaperLine(file: ScannedPapersFile, line: number): Paper {
  * The facet fields (year, categories, authors) of one scanned line, parsing only the end of the
  * record: decoding and parsing abstracts is most of the cost of reading records, and counting
  * facets over a whole collection needs none of them. A line written here has its keys in the
- * schema's order after `id`, so everything from the first facet key on is a small JSON object of
- * its own (see identifiersOf for why a key found in the bytes is a key). Any other line is
- * parsed in full.
+ * schema's order, `abstract` before every facet field, so what follows the abstract's string is
+ * a small JSON object of its own (see identifiersOf for why a key found in the bytes is a key).
+ * Any other line is parsed in full.
  */
 export function parseFacetFieldsOfLine(file: ScannedPapersFile, line: number): FacetFields {
   const record = file.bytes.subarray(file.starts[line], file.ends[line]);
-  if (!record.subarray(0, idPrefix.length).equals(idPrefix)) return facetFieldsOf(parsePaperLine(file, line));
-  const from = Math.min(...facetKeys.map((key) => record.lastIndexOf(key)).filter((at) => at !== -1));
-  if (!Number.isFinite(from)) return facetFieldsOf({});
+  const key = record.subarray(0, idPrefix.length).equals(idPrefix) ? record.indexOf(abstractKey) : -1;
+  const end = key === -1 ? -1 : closingQuote(record, key + abstractKey.length - 1);
+  if (end === -1) return facetFieldsOf(parsePaperLine(file, line));
+  if (record[end + 1] !== 0x2c) return facetFieldsOf({});
   try {
-    return facetFieldsOf(JSON.parse(`{${record.toString('utf8', from + 1)}`) as Partial<Paper>);
+    return facetFieldsOf(JSON.parse(`{${record.toString('utf8', end + 2)}`) as Partial<Paper>);
   } catch {
     throw new AppError('index_corrupt', `The stored record of label ${line} is not valid JSON.`);
+  }
+}
+
+/** Where the JSON string opened at `opening` closes (the first quote not escaped), or −1. */
+function closingQuote(bytes: Buffer, opening: number): number {
+  let at = opening;
+  for (;;) {
+    at = bytes.indexOf(0x22, at + 1);
+    if (at === -1) return -1;
+    let backslashes = 0;
+    while (bytes[at - 1 - backslashes] === 0x5c) backslashes++;
+    if (backslashes % 2 === 0) return at;
   }
 }
 
@@ -121,7 +134,7 @@ export class PapersFileWriter {
 const idPrefix = Buffer.from('{"id":"');
 const doiKey = Buffer.from(',"doi":"');
 const arxivIdKey = Buffer.from(',"arxiv_id":"');
-const facetKeys = [',"authors":', ',"categories":', ',"year":'].map((key) => Buffer.from(key));
+const abstractKey = Buffer.from(',"abstract":"');
 
 /**
  * The identifiers of one line without decoding or parsing the whole record. A line written here
