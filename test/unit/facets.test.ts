@@ -1,10 +1,17 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { setImmediate } from 'node:timers/promises';
 import { facetNames, topValues } from '../../src/papers/paper-facets.js';
 import { paperMatcher, type PaperFilter } from '../../src/papers/paper-filter.js';
 import type { Paper } from '../../src/papers/paper.js';
 import { FacetColumns } from '../../src/storage/embedded/facet-columns.js';
+import { analyzerName } from '../../src/storage/embedded/lexical/analyzer.js';
+import { createBm25Builder } from '../../src/storage/embedded/lexical/bm25-builder.js';
+import { defaultBm25Parameters } from '../../src/storage/embedded/lexical/bm25-scoring.js';
+import { LiveIndex } from '../../src/storage/embedded/live-index.js';
+import { describeModel, indexFiles, indexFormatVersion } from '../../src/storage/embedded/manifest.js';
+import { VectorIndex, defaultHnswParameters } from '../../src/storage/embedded/vector-index.js';
 import { PaperStore } from '../../src/storage/embedded/paper-store.js';
 import { PapersFileWriter, parseFacetFieldsOfLine, scanPapersFile } from '../../src/storage/embedded/papers-file.js';
 import { buildFakeIndex, FakeEmbedder, openFakeStorage, topicPapers } from './fake-collection.js';
@@ -140,6 +147,37 @@ describe('FacetColumns', () => {
     assert.deepEqual(sortedEntries(counts.distribution.year!), sortedEntries(expectedCounts([papers[5]!, papers[3]!, next.byLabel(2)]).year));
     assert.equal(carried.primaryCategory(2), 'new.cat');
     assert.equal(carried.primaryCategory(0), papers[5]!.categories?.[0]);
+  });
+});
+
+describe('LiveIndex facets', () => {
+  it('builds the columns a slice at a time, and a write applied meanwhile is counted', async () => {
+    const papers = randomPapers(5_000, 3);
+    const manifest = {
+      format: 'paper-search-index' as const,
+      formatVersion: indexFormatVersion,
+      model: describeModel(embedder.model),
+      count: papers.length,
+      hnsw: defaultHnswParameters,
+      lexical: { analyzer: analyzerName, ...defaultBm25Parameters },
+      files: { ...indexFiles },
+      createdAt: '2024-01-01T00:00:00.000Z',
+    };
+    const index = new LiveIndex({
+      folder: '/nonexistent/index',
+      manifest,
+      papers: PaperStore.fromPapers(papers),
+      vectors: VectorIndex.create(embedder.model.dimension, defaultHnswParameters),
+      lexical: createBm25Builder().build(),
+    });
+    const building = index.facets();
+    await setImmediate();
+    const vector = embedder.vectorOf('late paper');
+    index.apply(1, [{ op: 'put', paper: { id: 'late', title: 'Late', abstract: 'Written while the columns were built.', categories: ['late.cat'] }, vector }]);
+    const columns = await building;
+    assert.equal(columns.size, papers.length + 1);
+    assert.equal(columns.primaryCategory(papers.length), 'late.cat');
+    assert.equal(await index.facets(), columns, 'built once');
   });
 });
 
