@@ -64,7 +64,7 @@ function heapPush(heap: number[], item: number, before: Before): void {
   while (at > 0) {
     const parent = (at - 1) >> 1;
     if (!before(heap[parent]!, heap[at]!)) break;
-    [heap[parent], heap[at]] = [heap[at]!, heap[parent]!];
+    swap(heap, parent, at);
     at = parent;
   }
 }
@@ -79,7 +79,13 @@ function heapReplaceRoot(heap: number[], item: number, before: Before): void {
     if (left < heap.length && before(heap[last]!, heap[left]!)) last = left;
     if (right < heap.length && before(heap[last]!, heap[right]!)) last = right;
     if (last === at) return;
-    [heap[last], heap[at]] = [heap[at]!, heap[last]!];
+    swap(heap, last, at);
     at = last;
   }
+}
+
+function swap(heap: number[], a: number, b: number): void {
+  const kept = heap[a]!;
+  heap[a] = heap[b]!;
+  heap[b] = kept;
 }
