@@ -24,6 +24,8 @@ export const errorCatalog = {
   model_unavailable: { status: 503, message: 'The model is not available.' },
   write_failed: { status: 500, message: 'The write could not be made durable; it was not applied.' },
   snapshot_failed: { status: 500, message: 'The snapshot failed; the write-ahead log still holds every write.' },
+  map_building: { status: 503, message: 'The map of the collection is being computed; ask again after Retry-After seconds.' },
+  map_failed: { status: 500, message: 'The map layout of the collection could not be computed.' },
   internal: { status: 500, message: 'Internal error.' },
   // Start-up and CLI failures: they never reach a client, but share the catalog so logs and
   // exit messages use the same stable codes.

@@ -109,7 +109,7 @@ for (const modelId of models) {
     const perQuery = { ndcg10: [] as number[], recall10: [] as number[], recall100: [] as number[], mrr10: [] as number[] };
     const started = performance.now();
     for (const query of judged) {
-      const hits = await service.searchText(query.text, { k: 100, mode });
+      const { hits } = await service.searchText(query.text, { k: 100, mode });
       const ranked = hits.map((hit) => hit.id);
       const judgments = qrels.get(query._id)!;
       perQuery.ndcg10.push(ndcgAt(ranked, judgments, 10));

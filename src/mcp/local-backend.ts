@@ -10,10 +10,10 @@ import { countPapers, type ListRequest, type PaperSearchBackend } from './backen
 export function localBackend(search: SearchService, writes?: WriteService, caller?: EmbedRequestOptions): PaperSearchBackend {
   const options = (request: ListRequest) => ({ k: request.k, offset: request.offset, filter: request.filter });
   const backend: PaperSearchBackend = {
-    search: (request) => search.searchText(request.query, { ...options(request), mode: request.mode }, caller),
-    similar: (request) => search.similarToAbstract(request.abstract, request.title, { ...options(request), mode: request.mode }, caller),
-    related: (name, request) => search.relatedToPaper(name, options(request), caller),
-    recommend: (request) => search.recommend(request.positive, request.negative, options(request), caller),
+    search: async (request) => (await search.searchText(request.query, { ...options(request), mode: request.mode }, caller)).hits,
+    similar: async (request) => (await search.similarToAbstract(request.abstract, request.title, { ...options(request), mode: request.mode }, caller)).hits,
+    related: async (name, request) => (await search.relatedToPaper(name, options(request), caller)).hits,
+    recommend: async (request) => (await search.recommend(request.positive, request.negative, options(request), caller)).hits,
     paper: (name) => search.getPaper(name),
     listPapers: (cursor, limit) => search.listPapers(cursor, limit),
     summary: async () => {

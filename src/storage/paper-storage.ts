@@ -1,4 +1,5 @@
 import type { ModelDescription } from '../embedding/model-registry.js';
+import type { FacetCounts, FacetName } from '../papers/paper-facets.js';
 import type { PaperFilter } from '../papers/paper-filter.js';
 import type { Paper } from '../papers/paper.js';
 
@@ -43,6 +44,18 @@ export interface PaperStorage {
   list(cursor: string | undefined, limit: number): Promise<PaperPage>;
 
   /**
+   * Counts facet values (papers per year, category, author) over the stored papers matching
+   * `filter`, or over those of `ids` that match it (ids not stored are ignored), each paper once.
+   */
+  facets(query: FacetQuery): Promise<FacetCounts>;
+
+  /**
+   * Every stored paper's place on a 2-D map of the collection (similar papers near each other).
+   * May throw `map_building` (with `details.retryAfterSeconds`) while the layout is computed.
+   */
+  map(): Promise<PaperMap>;
+
+  /**
    * Applies writes, in order, each one's changes all or none, and resolves once every one is
    * durable (what durable means is the backend's: see its documentation). On failure nothing of
    * the failed write is applied.
@@ -80,6 +93,28 @@ export interface CandidateQuery {
 export interface NeighbourQuery extends CandidateQuery {
   /** Papers never to return, by id: the inputs of a recommendation. */
   exclude?: readonly string[];
+}
+
+export interface FacetQuery {
+  fields: readonly FacetName[];
+  filter?: PaperFilter;
+  /** Count only these papers (a ranked list's candidates); all stored papers without. */
+  ids?: readonly string[];
+  /** The most values reported per facet (the most frequent). */
+  maxValuesPerFacet: number;
+}
+
+/** The map of a collection: parallel arrays, one entry per stored paper, in the backend's stable order. */
+export interface PaperMap {
+  ids: string[];
+  x: Float32Array;
+  y: Float32Array;
+  /** Each paper's first category (its primary one on arXiv), if it has any. */
+  primaryCategories: (string | undefined)[];
+  /** How the layout was made: UMAP, or PCA for collections too small for UMAP. */
+  method: 'umap' | 'pca';
+  /** When the layout was computed; papers written since were placed into it by their nearest neighbours. */
+  builtAt: string;
 }
 
 export interface PaperPage {

@@ -62,6 +62,16 @@ describe('the typed client', () => {
     assert.equal((await client.stats()).papers, 376);
   });
 
+  it('counts facets over a ranked list and over the whole collection', async () => {
+    const result = await client.search({ query: 'robot perception', k: 2, facets: ['categories', 'year'] });
+    assert.equal(result.hits.length, 2);
+    assert.ok(Object.values(result.facet_distribution!.categories!).every((count) => count >= 1));
+    const whole = await client.facets({ facets: ['year', 'categories'], categories_any: ['cs.RO'] });
+    assert.equal(whole.facet_distribution.categories!['cs.RO'], whole.papers);
+    const related = await client.related('2503.11731', { k: 2, facets: ['year'] });
+    assert.ok(related.facet_stats!.year!.min >= 2025);
+  });
+
   it('throws PaperSearchError with the API error code', async () => {
     await assert.rejects(client.paper('no-such-paper'), (error: unknown) => {
       assert.ok(error instanceof PaperSearchError);

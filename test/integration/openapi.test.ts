@@ -80,13 +80,16 @@ describe('the OpenAPI document', () => {
     };
     await check('post', '/v1/search', '/v1/search', 200, { query: 'video compression', k: 3, explain: true });
     await check('post', '/v1/search', '/v1/search', 400, { query: '' });
-    await check('post', '/v1/search/batch', '/v1/search/batch', 200, { queries: [{ query: 'a' }, { query: 'b', fields: ['title'] }] });
+    await check('post', '/v1/search', '/v1/search', 200, { query: 'video compression', k: 3, facets: ['year', 'categories', 'authors'] });
+    await check('post', '/v1/search/batch', '/v1/search/batch', 200, { queries: [{ query: 'a' }, { query: 'b', fields: ['title'], facets: ['categories'] }] });
     await check('post', '/v1/similar', '/v1/similar', 200, { abstract: 'We compress videos with neural networks.' });
     await check('post', '/v1/recommend', '/v1/recommend', 200, { positive: ['seed-014'], negative: ['seed-001'] });
     await check('post', '/v1/recommend', '/v1/recommend', 404, { positive: ['nope'] });
     await check('get', '/v1/papers?limit=2', '/v1/papers', 200);
     await check('get', '/v1/papers/seed-014', '/v1/papers/{id}', 200);
     await check('get', '/v1/papers/nope', '/v1/papers/{id}', 404);
+    await check('get', '/v1/papers/seed-014?fields=title,year', '/v1/papers/{id}', 200);
+    await check('get', '/v1/map', '/v1/map', 200);
     await check('get', '/v1/papers/seed-014/related?k=2&fields=title,year', '/v1/papers/{id}/related', 200);
     await check('post', '/v1/papers', '/v1/papers', 201, { id: 'doc-1', abstract: 'A paper written to check the documented answer.' });
     await check('post', '/v1/papers', '/v1/papers', 201, { papers: [{ id: 'doc-2', abstract: 'Second.' }, { abstract: 'Third, id generated.' }] });
@@ -95,6 +98,9 @@ describe('the OpenAPI document', () => {
     await check('put', '/v1/papers/doc-4', '/v1/papers/{id}', 201, { abstract: 'Created by PUT.' });
     await check('delete', '/v1/papers/doc-2', '/v1/papers/{id}', 200);
     await check('delete', '/v1/papers/doc-2', '/v1/papers/{id}', 404);
+    await check('get', '/v1/facets?facets=year,categories,authors&year_gte=2020', '/v1/facets', 200);
+    await check('get', '/v1/facets?facets=colour', '/v1/facets', 400);
+    await check('get', '/v1/papers/seed-014/related?k=2&facets=year,categories', '/v1/papers/{id}/related', 200);
     await check('get', '/v1/stats', '/v1/stats', 200);
     await check('get', '/healthz', '/healthz', 200);
     await check('get', '/readyz', '/readyz', 200);
