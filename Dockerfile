@@ -55,4 +55,4 @@ EXPOSE 8080
 HEALTHCHECK --interval=15s --timeout=3s --start-period=300s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 # Builds the sample index on first start when INDEX_DIR holds none, then serves.
-CMD ["node", "dist/cli/start.js"]
+CMD ["node", "dist/cli/main.js", "start"]

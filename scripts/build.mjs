@@ -3,7 +3,7 @@
 // in seconds once built (`npm ci` builds through `prepare`). Plain JavaScript: it runs before
 // anything is compiled.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const stamp = 'dist/.build-stamp';
@@ -26,4 +26,6 @@ function lastBuild() {
 if (process.argv.includes('--if-stale') && Math.max(...inputs.map(newestChange)) <= lastBuild()) process.exit(0);
 const compiled = spawnSync('tsc', ['-p', 'tsconfig.build.json'], { stdio: 'inherit', shell: process.platform === 'win32' });
 if (compiled.status !== 0) process.exit(compiled.status ?? 1);
+// The package's bin (`paper-search`): tsc does not keep the executable bit.
+chmodSync('dist/cli/main.js', 0o755);
 writeFileSync(stamp, `${new Date().toISOString()}\n`);

@@ -11,6 +11,7 @@ import { errorHandler, routeNotFound } from './error-handling.js';
 import { docsRoutes } from './routes/docs-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { searchRoutes } from './routes/search-routes.js';
+import { webRoutes } from './routes/web-routes.js';
 import { writeRoutes } from './routes/write-routes.js';
 
 export interface AppDependencies {
@@ -67,6 +68,7 @@ export function createApp({ state, log, maxBodyBytes, writeMaxBodyBytes, apiKeys
 
   app.use(healthRoutes(state));
   app.use(docsRoutes());
+  app.use(webRoutes());
   app.use(apiKeys.requireForReads(authReads));
   const service = (response: Response) => requireService(state, response.locals.service as SearchService | undefined);
   app.use(writeRoutes((response) => requireWrites(state, response)));

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createApp } from '../../src/http/app.js';
 import { ServiceState } from '../../src/service-state.js';
-import { buildIndex, makeTempDir, removeDir, repoRoot, request, runCli, silentLog } from './helpers.js';
+import { buildIndex, cliEntry, makeTempDir, removeDir, repoRoot, request, runCli, silentLog } from './helpers.js';
 
 let workDir: string;
 let indexDir: string;
@@ -122,18 +122,21 @@ async function startServeProcess(): Promise<{
   exited: Promise<number | null>;
   logs: () => string;
 }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/cli/serve.ts')], {
+  const child = spawn(process.execPath, [...cliEntry, 'serve'], {
     cwd: repoRoot,
     env: { ...process.env, INDEX_DIR: indexDir, MODEL_DIR: join(repoRoot, 'models'), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  // Logs are JSON lines on stderr (not a terminal); the one ready line with the URLs is on stdout.
   let logs = '';
+  let output = '';
+  child.stderr!.on('data', (chunk: Buffer) => (logs += chunk.toString()));
   const base = await new Promise<string>((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => {
-      logs += chunk.toString();
-      const listening = /"url":"(http:\/\/[^"]+)"/.exec(logs);
-      if (listening && logs.includes('"msg":"ready"')) resolve(listening[1]!);
+      output += chunk.toString();
+      const ready = /search page (http:\/\/\S+?)\/ /.exec(output);
+      if (ready) resolve(ready[1]!);
     });
     child.on('close', () => reject(new Error(`server exited early:\n${logs}`)));
   });
