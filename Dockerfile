@@ -21,6 +21,8 @@ RUN npm ci --ignore-scripts --no-audit --no-fund \
 COPY tsconfig.json tsconfig.build.json ./
 COPY scripts/build.mjs ./scripts/
 COPY src ./src
+# The search page (Vite builds it into dist/web with the TypeScript).
+COPY web ./web
 # Empty: the package's default model; or a model id, baked in and used for the first index.
 ARG MODEL=
 # `--ignore-scripts` on the fetch skips its pre-hook, which would compile a second time.

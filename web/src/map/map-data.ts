@@ -1,0 +1,23 @@
+/** Every paper's place on the collection map, in columns (75,000 papers are a few typed arrays, not 75,000 objects). */
+export interface MapData {
+  ids: string[];
+  x: Float32Array;
+  y: Float32Array;
+  /** Each paper's group (its primary category), an index into `groups`. */
+  group: Uint16Array;
+  groups: { name: string; count: number }[];
+}
+
+/** A point index per paper id, for highlighting a list of results. */
+export function indexById(data: MapData): Map<string, number> {
+  return new Map(data.ids.map((id, index) => [id, index]));
+}
+
+/** Decodes a base64 string of little-endian float32 values. */
+export function float32FromBase64(text: string): Float32Array {
+  const bytes = Uint8Array.from(atob(text), (character) => character.charCodeAt(0));
+  const view = new DataView(bytes.buffer);
+  const values = new Float32Array(bytes.length / 4);
+  for (let i = 0; i < values.length; i++) values[i] = view.getFloat32(i * 4, true);
+  return values;
+}
