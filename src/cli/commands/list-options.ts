@@ -54,7 +54,7 @@ function repeated(value: string, previous: string[] | undefined): string[] {
 export function addTargetOptions(command: Command): Command {
   return command
     .addOption(new Option('--url <url>', 'ask a running server (e.g. http://127.0.0.1:8080)').env('PAPER_SEARCH_URL').conflicts('index'))
-    .addOption(new Option('--key <key>', 'API key sent to the server (when it sets AUTH_READS)').env('PAPER_SEARCH_KEY'))
+    .addOption(new Option('--key <key>', 'API key sent to the server (when it sets AUTH_READS)').env('PAPER_SEARCH_API_KEY'))
     .addOption(new Option('--index <dir>', 'open this index folder in this process (default: INDEX_DIR, index-data/default)'));
 }
 
