@@ -84,7 +84,7 @@ export const cliEntry = ['--import', 'tsx', join(repoRoot, 'src/cli/main.ts')];
 /** Runs a `paper-search` command (`ingest`, `serve`, `search`...) as a separate process. */
 export function runCli(command: string, args: string[], env: Record<string, string> = {}): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [...cliEntry, ...command.split(' '), ...args], {
+    const child = spawn(process.execPath, [...cliEntry, ...command.split(' ').filter(Boolean), ...args], {
       cwd: repoRoot,
       env: { ...process.env, MODEL_DIR: join(repoRoot, 'models'), LOG_LEVEL: 'warn', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
