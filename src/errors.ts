@@ -13,10 +13,12 @@ export const errorCatalog = {
   paper_not_found: { status: 404, message: 'No paper with this id.' },
   paper_exists: { status: 409, message: 'A paper with this id already exists.' },
   method_not_allowed: { status: 405, message: 'This method is not allowed on this route.' },
+  rate_limited: { status: 429, message: 'Too many requests; try again later.' },
   payload_too_large: { status: 413, message: 'The request body is too large.' },
   unsupported_media_type: { status: 415, message: 'The request body must be application/json.' },
   not_ready: { status: 503, message: 'The service is starting: the model and index are not loaded yet.' },
   shutting_down: { status: 503, message: 'The service is shutting down.' },
+  overloaded: { status: 503, message: 'The service is overloaded; try again shortly.' },
   write_failed: { status: 500, message: 'The write could not be made durable; it was not applied.' },
   snapshot_failed: { status: 500, message: 'The snapshot failed; the write-ahead log still holds every write.' },
   internal: { status: 500, message: 'Internal error.' },
@@ -45,12 +47,15 @@ export interface AppErrorOptions {
   details?: unknown;
   /** The underlying failure, for logs; never sent to a client. */
   cause?: unknown;
+  /** When the client may try again (sent as `Retry-After`). */
+  retryAfterSeconds?: number;
 }
 
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
   readonly details: unknown;
+  readonly retryAfterSeconds: number | undefined;
 
   constructor(code: ErrorCode, message?: string, options: AppErrorOptions = {}) {
     super(message ?? errorCatalog[code].message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -58,6 +63,7 @@ export class AppError extends Error {
     this.code = code;
     this.status = errorCatalog[code].status;
     this.details = options.details;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
 

@@ -6,6 +6,7 @@ import { AppError } from './errors.js';
 import { ApiKeys } from './http/auth.js';
 import { createApp } from './http/app.js';
 import type { Logger } from './log.js';
+import { ServiceMetrics } from './metrics/service-metrics.js';
 import { openServices, type Services } from './services.js';
 import { ServiceState } from './service-state.js';
 
@@ -24,22 +25,19 @@ export interface RunningServer {
  */
 export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
   const state = new ServiceState();
-  const app = createApp({
-    state,
-    log,
-    maxBodyBytes: config.MAX_BODY_BYTES,
-    writeMaxBodyBytes: config.WRITE_MAX_BODY_BYTES,
-    apiKeys: new ApiKeys(config.API_KEYS),
-    authReads: config.AUTH_READS,
-  });
+  let services: Services | undefined;
+  const metrics = new ServiceMetrics(
+    () => services?.storage,
+    () => services?.modelQueue(),
+  );
+  const app = createApp({ state, log, settings: config, apiKeys: new ApiKeys(config.API_KEYS), metrics });
   const server = await listen(app, config.PORT, config.HOST);
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`;
   log.info({ url }, 'listening');
 
-  let services: Services | undefined;
   const ready = (async () => {
-    services = await openServices(config, log);
+    services = await openServices(config, log, metrics.schedulerObserver);
     if (state.phase === 'stopping') return;
     state.markReady(services.search, services.writes);
     log.info('ready');

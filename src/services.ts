@@ -1,4 +1,5 @@
 import type { Config } from './config/config.js';
+import type { SchedulerObserver } from './embedding/embed-scheduler.js';
 import { loadEmbedder } from './embedding/load-embedder.js';
 import { QueryCachingEmbedder } from './embedding/query-cache.js';
 import { AppError } from './errors.js';
@@ -13,6 +14,8 @@ export interface Services {
   search: SearchService;
   writes: WriteService;
   storage: PaperStorage;
+  /** Texts and estimated tokens waiting for the model, and its measured rate. */
+  modelQueue(): { texts: number; tokens: number; tokensPerSecond: number };
   /** Refuses new writes, closes the storage after the last one, stops the model. */
   close(): Promise<void>;
 }
@@ -21,7 +24,7 @@ export interface Services {
  * Opens the configured collection and the model that built it, side by side, and builds the
  * services over them, the model warmed up. A failure releases whatever had loaded.
  */
-export async function openServices(config: Config, log: Logger): Promise<Services> {
+export async function openServices(config: Config, log: Logger, modelObserver?: SchedulerObserver): Promise<Services> {
   const started = performance.now();
   const model = await collectionModel(config, log);
   if (config.MODEL && config.MODEL !== model.id) {
@@ -31,7 +34,7 @@ export async function openServices(config: Config, log: Logger): Promise<Service
         `Unset MODEL to serve this index, or rebuild it: npm run ingest -- --input <papers file> --index ${config.INDEX_DIR} --model ${config.MODEL}`,
     );
   }
-  const [loadedEmbedder, openedStorage] = await Promise.allSettled([loadEmbedder(model, config, log), openStorage(config, model, log)]);
+  const [loadedEmbedder, openedStorage] = await Promise.allSettled([loadEmbedder(model, config, log, modelObserver), openStorage(config, model, log)]);
   if (loadedEmbedder.status === 'rejected' || openedStorage.status === 'rejected') {
     if (loadedEmbedder.status === 'fulfilled') await loadedEmbedder.value.dispose();
     if (openedStorage.status === 'fulfilled') await openedStorage.value.close();
@@ -49,6 +52,7 @@ export async function openServices(config: Config, log: Logger): Promise<Service
     search,
     writes,
     storage,
+    modelQueue: () => embedder.queue,
     close: async () => {
       await writes.close();
       await storage.close();

@@ -6,6 +6,8 @@ import { searchModes } from '../search/search-modes.js';
 
 const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
+const booleanSetting = z.enum(['true', 'false']).transform((value) => value === 'true');
+
 const modelSources = z
   .string()
   .transform((value) =>
@@ -34,6 +36,13 @@ const configSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   EMBED_THREADS: integer(1, 64).default(Math.min(64, Math.max(1, availableParallelism()))),
   EMBED_BATCH_SIZE: integer(1, 512).default(32),
+  /**
+   * Estimated tokens that may wait for the model; a request that would queue more is refused
+   * with 503 overloaded (about 15 to 60 seconds of model work on two cores).
+   */
+  EMBED_QUEUE_MAX_TOKENS: integer(1_000, 100_000_000).default(200_000),
+  /** How long a request may wait for the model before it is answered 503 overloaded instead. */
+  REQUEST_TIMEOUT_MS: integer(100, 3_600_000).default(30_000),
   /** Retrieval mode of /v1/search and /v1/similar when a request names none. */
   SEARCH_MODE: z.enum(searchModes).default('hybrid'),
   /** Query vectors kept for repeated searches (0 turns the cache off). */
@@ -62,10 +71,7 @@ const configSchema = z.object({
     )
     .default([]),
   /** Require a key for reads too (search, papers, stats); health, readiness and docs stay open. */
-  AUTH_READS: z
-    .enum(['true', 'false'])
-    .transform((value) => value === 'true')
-    .default(false),
+  AUTH_READS: booleanSetting.default(false),
   /** Write-ahead log folder; by default beside the index folder, `<INDEX_DIR>.wal`. */
   WAL_DIR: z.string().min(1).optional(),
   /** A snapshot folds the log into the index once this many write operations are pending... */
@@ -76,9 +82,37 @@ const configSchema = z.object({
   /** Body limit of paper writes, which carry up to 1,000 papers. */
   WRITE_MAX_BODY_BYTES: integer(1_024, 512 * 1024 * 1024).default(32 * 1024 * 1024),
   SHUTDOWN_TIMEOUT_MS: integer(0, 600_000).default(10_000),
+  /** Origins (scheme://host[:port]) whose browser pages may call the API; none by default. */
+  CORS_ORIGINS: z
+    .string()
+    .transform((value) =>
+      value
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.url({ message: 'each origin is a URL such as https://app.example.org' })))
+    .default([]),
+  /** Requests per client (API key, else address) per window; 0 turns rate limiting off (the default). */
+  RATE_LIMIT_REQUESTS: integer(0, 10_000_000).default(0),
+  RATE_LIMIT_WINDOW_MS: integer(1_000, 86_400_000).default(60_000),
+  /**
+   * Express's `trust proxy`: whether (or how many hops, or which addresses) to believe
+   * X-Forwarded-For for the client address; off by default, so clients cannot pick their address.
+   */
+  TRUST_PROXY: z.string().default('false'),
+  /** Require an API key for GET /metrics too. */
+  AUTH_METRICS: booleanSetting.default(false),
 });
 
 export type Config = Readonly<z.infer<typeof configSchema>>;
+
+/** TRUST_PROXY as Express takes it: a boolean, a hop count, or addresses and subnets. */
+export function trustProxyOf(config: Pick<Config, 'TRUST_PROXY'>): boolean | number | string {
+  const value = config.TRUST_PROXY.trim();
+  if (value === 'true' || value === 'false') return value === 'true';
+  return /^\d+$/.test(value) ? Number(value) : value;
+}
 
 export function walDirOf(config: Config): string {
   return config.WAL_DIR ?? `${config.INDEX_DIR.replace(/[\\/]+$/, '')}.wal`;
@@ -95,6 +129,11 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw new AppError('config_invalid', `Invalid configuration: ${problems.join('; ')}`, { details: { problems } });
+  }
+  if (parsed.data.AUTH_METRICS && parsed.data.API_KEYS.length === 0) {
+    throw new AppError('config_invalid', 'Invalid configuration: AUTH_METRICS is true but API_KEYS is empty; no scraper could read the metrics.', {
+      details: { problems: ['AUTH_METRICS: needs API_KEYS'] },
+    });
   }
   if (parsed.data.AUTH_READS && parsed.data.API_KEYS.length === 0) {
     throw new AppError('config_invalid', 'Invalid configuration: AUTH_READS is true but API_KEYS is empty; no client could read.', {

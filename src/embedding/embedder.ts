@@ -1,3 +1,4 @@
+import type { EmbedRequestOptions } from './embed-scheduler.js';
 import type { ModelDescription } from './model-registry.js';
 
 /**
@@ -8,8 +9,9 @@ export interface Embedder {
   readonly model: ModelDescription;
   /** False once the model can no longer answer (its worker died): readiness reports it. */
   readonly healthy: boolean;
-  embedQueries(texts: readonly string[]): Promise<Float32Array[]>;
-  embedPassages(texts: readonly string[]): Promise<Float32Array[]>;
+  /** `request` says who asks and until when (the model is shared fairly between clients, see EmbedScheduler). */
+  embedQueries(texts: readonly string[], request?: EmbedRequestOptions): Promise<Float32Array[]>;
+  embedPassages(texts: readonly string[], request?: EmbedRequestOptions): Promise<Float32Array[]>;
   dispose(): Promise<void>;
 }
 

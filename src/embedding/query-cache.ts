@@ -1,3 +1,4 @@
+import type { EmbedRequestOptions } from './embed-scheduler.js';
 import type { Embedder } from './embedder.js';
 
 /**
@@ -21,7 +22,7 @@ export class QueryCachingEmbedder implements Embedder {
     return this.inner.healthy;
   }
 
-  async embedQueries(texts: readonly string[]): Promise<Float32Array[]> {
+  async embedQueries(texts: readonly string[], request?: EmbedRequestOptions): Promise<Float32Array[]> {
     const vectors = new Map<string, Float32Array>();
     const missing: string[] = [];
     for (const text of new Set(texts)) {
@@ -36,14 +37,14 @@ export class QueryCachingEmbedder implements Embedder {
       }
     }
     if (missing.length > 0) {
-      const embedded = await this.inner.embedQueries(missing);
+      const embedded = await this.inner.embedQueries(missing, request);
       missing.forEach((text, i) => vectors.set(text, this.remember(text, embedded[i]!)));
     }
     return texts.map((text) => vectors.get(text)!);
   }
 
-  embedPassages(texts: readonly string[]): Promise<Float32Array[]> {
-    return this.inner.embedPassages(texts);
+  embedPassages(texts: readonly string[], request?: EmbedRequestOptions): Promise<Float32Array[]> {
+    return this.inner.embedPassages(texts, request);
   }
 
   dispose(): Promise<void> {

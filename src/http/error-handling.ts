@@ -2,12 +2,33 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { z } from 'zod';
 import { AppError, invalidInput, isAppError, toErrorBody, type InputIssue } from '../errors.js';
 
-/** Parses with zod and turns a failure into a 400 that names each bad field. */
+/** Issues named in one answer, and the length of each message: a hostile body cannot make the error large. */
+const maxIssues = 10;
+const maxIssueMessage = 200;
+
+/**
+ * Parses with zod and turns a failure into a 400 that names each bad field (the first ten; the
+ * count of the others is given), every message cut to a bounded length.
+ */
 export function parseInput<Schema extends z.ZodType>(schema: Schema, input: unknown, where: 'body' | 'query' | 'params'): z.infer<Schema> {
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((issue) => ({ path: [where, ...issue.path.map(String)].join('.'), message: issue.message, code: issue.code }));
-  throw invalidInput(`Invalid request ${where}: ${issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`, issues);
+  const all = parsed.error.issues;
+  const issues = all.slice(0, maxIssues).map((issue) => ({
+    path: truncate([where, ...issue.path.slice(0, 20).map(String)].join('.')),
+    message: truncate(issue.message),
+    code: issue.code,
+  }));
+  const more = all.length - issues.length;
+  throw invalidInput(
+    `Invalid request ${where}: ${issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}${more > 0 ? `; and ${more} more` : ''}`,
+    issues,
+    more > 0 ? { moreIssues: more } : {},
+  );
+}
+
+function truncate(text: string): string {
+  return text.length > maxIssueMessage ? `${text.slice(0, maxIssueMessage - 1)}…` : text;
 }
 
 export const routeNotFound: RequestHandler = (request) => {
@@ -59,6 +80,7 @@ export const errorHandler: ErrorRequestHandler = (error: unknown, request, respo
   const appError = locateIssues(toAppError(error), request.method === 'GET' || request.method === 'DELETE' ? 'query' : 'body');
   if (appError.status >= 500 && appError.status !== 503) request.log.error({ err: error, code: appError.code }, 'request failed');
   else request.log.info({ code: appError.code, message: appError.message }, 'request rejected');
+  if (appError.retryAfterSeconds !== undefined) response.setHeader('Retry-After', String(appError.retryAfterSeconds));
   response.status(appError.status).json(toErrorBody(appError));
 };
 
@@ -72,5 +94,5 @@ function locateIssues(error: AppError, where: 'body' | 'query'): AppError {
   const located = details.issues.map((issue) =>
     /^(body|query|params)(\.|$)/.test(issue.path) ? issue : { ...issue, path: issue.path ? `${where}.${issue.path}` : where },
   );
-  return new AppError(error.code, error.message, { details: { ...details, issues: located }, cause: error.cause });
+  return new AppError(error.code, error.message, { details: { ...details, issues: located }, cause: error.cause, retryAfterSeconds: error.retryAfterSeconds });
 }

@@ -19,6 +19,7 @@ import {
   createPapersRequestSchema,
   paperInputSchema,
   listPapersQuerySchema,
+  paperQuerySchema,
   recommendRequestSchema,
   relatedQuerySchema,
   searchRequestSchema,
@@ -85,7 +86,14 @@ export const operations: readonly Operation[] = [
     response: paperListResponseSchema,
     errors: readErrors,
   },
-  { method: 'get', path: '/v1/papers/{id}', summary: 'One paper (id, doi:<DOI> or arxiv:<id>)', response: paperResponseSchema, errors: [404, ...readErrors] },
+  {
+    method: 'get',
+    path: '/v1/papers/{id}',
+    summary: 'One paper (id, doi:<DOI> or arxiv:<id>)',
+    query: paperQuerySchema,
+    response: paperResponseSchema,
+    errors: [404, ...readErrors],
+  },
   {
     method: 'get',
     path: '/v1/papers/{id}/related',

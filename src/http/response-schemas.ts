@@ -16,7 +16,8 @@ const tookMs = z.number().nonnegative();
 
 export const hitsResponseSchema = z.object({ hits: z.array(hitSchema), took_ms: tookMs }).strict();
 export const batchResponseSchema = z.object({ results: z.array(z.object({ hits: z.array(hitSchema) }).strict()), took_ms: tookMs }).strict();
-export const paperResponseSchema = z.object({ paper: paperSchema.strict(), took_ms: tookMs }).strict();
+/** One paper: every stored field, or `id` and the chosen `fields`. */
+export const paperResponseSchema = z.object({ paper: paperSchema.partial().extend({ id: z.string() }).strict(), took_ms: tookMs }).strict();
 export const paperListResponseSchema = z.object({ papers: z.array(paperSchema.strict()), next_cursor: z.string().nullable(), took_ms: tookMs }).strict();
 
 /** POST /v1/papers: `paper` for one, `papers` for a batch, as stored (ids generated where absent). */
@@ -41,6 +42,7 @@ export const statsResponseSchema = z.object({
   papers: z.number().int(),
   deleted: z.number().int(),
   pending: z.number().int(),
+  logBytes: z.number().int(),
   model: z.object({
     id: z.string(),
     hubId: z.string(),

@@ -155,6 +155,11 @@ export const listPapersQuerySchema = z.strictObject({
 
 export const paperIdParamsSchema = z.object({ id: z.string().min(1).max(512) });
 
+/** GET /v1/papers/:id takes `fields` like the ranked lists, and nothing else. */
+export const paperQuerySchema = z.strictObject({
+  fields: commaList.pipe(z.array(z.enum(selectableFields))).optional(),
+});
+
 /** The most papers one POST /v1/papers may carry. */
 export const maxPapersPerWrite = 1_000;
 

@@ -1,4 +1,3 @@
-import type { Embedder } from '../embedding/embedder.js';
 import { dot } from '../shared/vector-math.js';
 import { roundScore, type Hit, type RetrieverRanks } from './ranking.js';
 import { splitSentences } from './sentences.js';
@@ -12,11 +11,11 @@ export async function explainHits(
   hits: readonly Hit[],
   ranks: ReadonlyMap<string, RetrieverRanks>,
   queryVector: () => Promise<Float32Array>,
-  embedder: Embedder,
+  embedSentences: (sentences: string[]) => Promise<Float32Array[]>,
 ): Promise<Hit[]> {
   if (hits.length === 0) return [];
   const sentences = hits.map((hit) => splitSentences(hit.abstract));
-  const [vector, sentenceVectors] = await Promise.all([queryVector(), embedder.embedPassages(sentences.flat())]);
+  const [vector, sentenceVectors] = await Promise.all([queryVector(), embedSentences(sentences.flat())]);
   let next = 0;
   return hits.map((hit, i) => {
     const scored = sentences[i]!.map((text) => ({ text, score: roundScore(dot(vector, sentenceVectors[next++]!)) }));

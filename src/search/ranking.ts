@@ -55,3 +55,11 @@ export function selectFields(hit: Hit, fields: readonly string[] | undefined): P
   }
   return chosen;
 }
+
+/** A paper with only `id` and the chosen stored fields; the whole record without a choice. */
+export function selectPaperFields(paper: Paper, fields: readonly string[] | undefined): Partial<Paper> & Pick<Paper, 'id'> {
+  if (!fields) return paper;
+  const chosen: Partial<Paper> & Pick<Paper, 'id'> = { id: paper.id };
+  for (const field of fields) if (field in paper) (chosen as Record<string, unknown>)[field] = (paper as Record<string, unknown>)[field];
+  return chosen;
+}

@@ -1,3 +1,4 @@
+import type { EmbedRequestOptions } from '../embedding/embed-scheduler.js';
 import { paperPassage, type Embedder } from '../embedding/embedder.js';
 import { AppError, invalidInput } from '../errors.js';
 import type { PaperFilter } from '../papers/paper-filter.js';
@@ -66,40 +67,44 @@ export class SearchService {
     return { ...(await this.storage.stats()), defaultMode: this.defaultMode };
   }
 
-  searchText(query: string, options: SearchOptions): Promise<Hit[]> {
-    return this.retrieve(query, options, async () => (await this.embedder.embedQueries([query]))[0]!);
+  /** `caller` says who asks and until when, for the model's fair share (see EmbedScheduler); every method takes it. */
+  searchText(query: string, options: SearchOptions, caller?: EmbedRequestOptions): Promise<Hit[]> {
+    return this.retrieve(query, options, caller, async () => (await this.embedder.embedQueries([query], caller))[0]!);
   }
 
   /** Many searches at once: the queries that need the model are embedded in one call; answers keep the order. */
-  async searchTextBatch(queries: readonly { query: string; options: SearchOptions }[]): Promise<Hit[][]> {
+  async searchTextBatch(queries: readonly { query: string; options: SearchOptions }[], caller?: EmbedRequestOptions): Promise<Hit[][]> {
     const needsModel = queries.filter(({ options }) => (options.mode ?? this.defaultMode) !== 'lexical' || options.explain);
-    const vectors = await this.embedder.embedQueries(needsModel.map(({ query }) => query));
+    const vectors = await this.embedder.embedQueries(
+      needsModel.map(({ query }) => query),
+      caller,
+    );
     const vectorOf = new Map(needsModel.map((item, i) => [item, vectors[i]!]));
-    return Promise.all(queries.map((item) => this.retrieve(item.query, item.options, async () => vectorOf.get(item)!)));
+    return Promise.all(queries.map((item) => this.retrieve(item.query, item.options, caller, async () => vectorOf.get(item)!)));
   }
 
-  similarToAbstract(abstract: string, title: string | undefined, options: SearchOptions): Promise<Hit[]> {
+  similarToAbstract(abstract: string, title: string | undefined, options: SearchOptions, caller?: EmbedRequestOptions): Promise<Hit[]> {
     // Embedded exactly as the stored papers were, so an abstract is compared like for like.
     const passage = paperPassage(title, abstract);
-    return this.retrieve(passage, options, async () => (await this.embedder.embedPassages([passage]))[0]!);
+    return this.retrieve(passage, options, caller, async () => (await this.embedder.embedPassages([passage], caller))[0]!);
   }
 
   /** Papers nearest to a stored paper's own vector (never re-embedded), the paper itself left out. */
-  async relatedToPaper(name: string, options: RelatedOptions): Promise<Hit[]> {
+  async relatedToPaper(name: string, options: RelatedOptions, caller?: EmbedRequestOptions): Promise<Hit[]> {
     const neighbours = await this.storage.related(name, { k: pageEnd(options), filter: options.filter });
-    return this.finish(rankedBy(neighbours, 'dense'), options, async () => (await this.storedVectors([name]))[0]!);
+    return this.finish(rankedBy(neighbours, 'dense'), options, caller, async () => (await this.storedVectors([name]))[0]!);
   }
 
   /**
    * Papers like the positives and unlike the negatives (see recommendationVector), never the
    * inputs themselves. Uses the stored vectors: no model call unless hits are explained.
    */
-  async recommend(positiveNames: readonly string[], negativeNames: readonly string[], options: RelatedOptions): Promise<Hit[]> {
+  async recommend(positiveNames: readonly string[], negativeNames: readonly string[], options: RelatedOptions, caller?: EmbedRequestOptions): Promise<Hit[]> {
     const vectors = await this.storedVectors([...positiveNames, ...negativeNames]);
     const query = recommendationVector(vectors.slice(0, positiveNames.length), vectors.slice(positiveNames.length));
     const inputs = await Promise.all([...positiveNames, ...negativeNames].map(async (name) => (await this.storage.resolve(name))!));
     const neighbours = await this.storage.nearest(query, { k: pageEnd(options), filter: options.filter, exclude: inputs });
-    return this.finish(rankedBy(neighbours, 'dense'), options, async () => query);
+    return this.finish(rankedBy(neighbours, 'dense'), options, caller, async () => query);
   }
 
   /** Stored papers a page at a time, in the storage's stable order; the cursor is opaque to clients. */
@@ -130,7 +135,7 @@ export class SearchService {
     return vectors as Float32Array[];
   }
 
-  private async retrieve(text: string, options: SearchOptions, embed: () => Promise<Float32Array>): Promise<Hit[]> {
+  private async retrieve(text: string, options: SearchOptions, caller: EmbedRequestOptions | undefined, embed: () => Promise<Float32Array>): Promise<Hit[]> {
     const mode = options.mode ?? this.defaultMode;
     const needed = pageEnd(options);
     if (mode === 'hybrid' && needed > hybridCandidates) {
@@ -142,22 +147,27 @@ export class SearchService {
       );
     }
     const { filter } = options;
-    if (mode === 'lexical') return this.finish(rankedBy(await this.storage.lexical(text, { k: needed, filter }), 'lexical'), options, embed);
+    if (mode === 'lexical') return this.finish(rankedBy(await this.storage.lexical(text, { k: needed, filter }), 'lexical'), options, caller, embed);
     const vector = await embed();
     const queryVector = async () => vector;
-    if (mode === 'dense') return this.finish(rankedBy(await this.storage.nearest(vector, { k: needed, filter }), 'dense'), options, queryVector);
+    if (mode === 'dense') return this.finish(rankedBy(await this.storage.nearest(vector, { k: needed, filter }), 'dense'), options, caller, queryVector);
     const [dense, lexical] = await Promise.all([
       this.storage.nearest(vector, { k: hybridCandidates, filter }),
       this.storage.lexical(text, { k: hybridCandidates, filter }),
     ]);
-    return this.finish(fuseNormalized(dense, lexical, { denseWeight: this.storage.model.hybridDenseWeight }).slice(0, needed), options, queryVector);
+    return this.finish(fuseNormalized(dense, lexical, { denseWeight: this.storage.model.hybridDenseWeight }).slice(0, needed), options, caller, queryVector);
   }
 
   /**
    * The requested page of a ranked list (ordered once over the whole prefix, then cut), with the
    * papers' records, and explanations when asked for. A paper deleted since it was ranked is left out.
    */
-  private async finish(list: RankedCandidate[], options: SearchOptions, queryVector: () => Promise<Float32Array>): Promise<Hit[]> {
+  private async finish(
+    list: RankedCandidate[],
+    options: SearchOptions,
+    caller: EmbedRequestOptions | undefined,
+    queryVector: () => Promise<Float32Array>,
+  ): Promise<Hit[]> {
     const page = list.sort(byScoreThenId).slice(options.offset ?? 0, pageEnd(options));
     const papers = await this.storage.papers(page.map((candidate) => candidate.id));
     const threshold = options.scoreThreshold;
@@ -167,7 +177,9 @@ export class SearchService {
       return paper && (threshold === undefined || roundScore(candidate.score) >= threshold) ? [toHit(candidate, paper)] : [];
     });
     if (!options.explain) return hits;
-    return explainHits(hits, new Map(list.map((candidate) => [candidate.id, candidate.ranks])), queryVector, this.embedder);
+    return explainHits(hits, new Map(list.map((candidate) => [candidate.id, candidate.ranks])), queryVector, (sentences) =>
+      this.embedder.embedPassages(sentences, caller),
+    );
   }
 }
 

@@ -98,6 +98,8 @@ export interface StorageStats {
   deleted: number;
   /** Logged write operations not yet folded into a snapshot. */
   pending: number;
+  /** Bytes of the write-ahead log (0 for a backend that keeps none of its own). */
+  logBytes: number;
   model: ModelSummary;
   hnsw: { space: string; m: number; efConstruction: number; randomSeed: number; efSearch: number };
   lexical: { analyzer: string; k1: number; b: number; terms: number };

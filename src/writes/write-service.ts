@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { EmbedRequestOptions } from '../embedding/embed-scheduler.js';
 import { paperPassage, type Embedder } from '../embedding/embedder.js';
 import { AppError, invalidInput } from '../errors.js';
 import { mapRecordToPaper } from '../papers/paper-record.js';
@@ -35,7 +36,7 @@ export class WriteService {
   ) {}
 
   /** Adds new papers, all or none. Absent ids are generated; an id already present, or repeated, refuses the whole batch. */
-  async createPapers(inputs: readonly PaperInput[], options: { batch: boolean }): Promise<Paper[]> {
+  async createPapers(inputs: readonly PaperInput[], options: { batch: boolean }, caller?: EmbedRequestOptions): Promise<Paper[]> {
     const papers = inputs.map((input, i) => toPaper(input, input.id ?? randomUUID(), options.batch ? `papers.${i}` : ''));
     const repeated = [...new Set(papers.map((paper) => paper.id).filter((id, i, ids) => ids.indexOf(id) !== i))];
     if (repeated.length > 0) {
@@ -54,7 +55,7 @@ export class WriteService {
     };
     // Checked before embedding too, so a conflict costs no model call; the check at commit decides.
     await assertAbsent((id) => this.isStored(id));
-    await this.commit(await this.embed(papers), assertAbsent);
+    await this.commit(await this.embed(papers, caller), assertAbsent);
     return papers;
   }
 
@@ -62,7 +63,7 @@ export class WriteService {
    * Creates or replaces the paper `name` names: a doi:/arxiv: name stands for the stored paper it
    * resolves to; a name that resolves to none becomes the new paper's id.
    */
-  async putPaper(name: string, input: PaperInput): Promise<{ paper: Paper; created: boolean }> {
+  async putPaper(name: string, input: PaperInput, caller?: EmbedRequestOptions): Promise<{ paper: Paper; created: boolean }> {
     const id = (await this.storage.resolve(name)) ?? name;
     if (input.id !== undefined && input.id !== id) {
       throw invalidInput(`The body's id "${input.id}" differs from the path's "${id}"; leave it out or make them equal.`, [
@@ -71,7 +72,7 @@ export class WriteService {
     }
     const paper = toPaper(input, id, '');
     let created = false;
-    await this.commit(await this.embed([paper]), async (present) => {
+    await this.commit(await this.embed([paper], caller), async (present) => {
       created = !(await present(paper.id));
     });
     return { paper, created };
@@ -99,8 +100,11 @@ export class WriteService {
     await this.turn;
   }
 
-  private async embed(papers: readonly Paper[]): Promise<PaperChange[]> {
-    const vectors = await this.embedder.embedPassages(papers.map((paper) => paperPassage(paper.title, paper.abstract)));
+  private async embed(papers: readonly Paper[], caller: EmbedRequestOptions | undefined): Promise<PaperChange[]> {
+    const vectors = await this.embedder.embedPassages(
+      papers.map((paper) => paperPassage(paper.title, paper.abstract)),
+      caller,
+    );
     // Copies: the embedder hands out views of one batch buffer.
     return papers.map((paper, i) => ({ op: 'put', paper, vector: Float32Array.from(vectors[i]!) }));
   }

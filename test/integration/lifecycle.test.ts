@@ -6,8 +6,9 @@ import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createApp } from '../../src/http/app.js';
+import { ServiceMetrics } from '../../src/metrics/service-metrics.js';
 import { ServiceState } from '../../src/service-state.js';
-import { buildIndex, cliEntry, makeTempDir, removeDir, repoRoot, request, runCli, silentLog } from './helpers.js';
+import { buildIndex, cliEntry, makeTempDir, removeDir, repoRoot, request, runCli, silentLog, testConfig } from './helpers.js';
 
 let workDir: string;
 let indexDir: string;
@@ -27,10 +28,12 @@ describe('readiness', () => {
     const app = createApp({
       state: new ServiceState(),
       log: silentLog,
-      maxBodyBytes: 1024,
-      writeMaxBodyBytes: 4096,
+      settings: testConfig(),
       apiKeys: new ApiKeys([]),
-      authReads: false,
+      metrics: new ServiceMetrics(
+        () => undefined,
+        () => undefined,
+      ),
     });
     const server = app.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));

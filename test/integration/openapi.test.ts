@@ -4,9 +4,10 @@ import { after, before, describe, it } from 'node:test';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { createApp } from '../../src/http/app.js';
 import { webPagePaths } from '../../src/http/routes/web-routes.js';
+import { ServiceMetrics } from '../../src/metrics/service-metrics.js';
 import { ServiceState } from '../../src/service-state.js';
 import type { RunningServer } from '../../src/server.js';
-import { buildIndex, makeTempDir, removeDir, request, silentLog, startTestServer } from './helpers.js';
+import { buildIndex, makeTempDir, removeDir, request, silentLog, startTestServer, testConfig } from './helpers.js';
 
 interface OpenApiDocument {
   openapi: string;
@@ -33,7 +34,16 @@ after(async () => {
 
 /** Method and path of every route the Express app registers (Express paths: `:id`). */
 function registeredRoutes(): string[] {
-  const app = createApp({ state: new ServiceState(), log: silentLog, maxBodyBytes: 1024, writeMaxBodyBytes: 4096, apiKeys: new ApiKeys([]), authReads: false });
+  const app = createApp({
+    state: new ServiceState(),
+    log: silentLog,
+    settings: testConfig(),
+    apiKeys: new ApiKeys([]),
+    metrics: new ServiceMetrics(
+      () => undefined,
+      () => undefined,
+    ),
+  });
   type Layer = { route?: { path: string; methods: Record<string, boolean> }; handle?: { stack?: Layer[] } };
   const routes: string[] = [];
   const visit = (stack: Layer[]) => {

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { EmbedRequestOptions } from '../../src/embedding/embed-scheduler.js';
 import type { Embedder } from '../../src/embedding/embedder.js';
 import { getModel, type ModelDescription } from '../../src/embedding/model-registry.js';
 import { createLogger } from '../../src/log.js';
@@ -18,12 +19,12 @@ export class FakeEmbedder implements Embedder {
   healthy = true;
   readonly calls: { kind: 'query' | 'passage'; texts: string[] }[] = [];
 
-  async embedQueries(texts: readonly string[]): Promise<Float32Array[]> {
+  async embedQueries(texts: readonly string[], _request?: EmbedRequestOptions): Promise<Float32Array[]> {
     this.calls.push({ kind: 'query', texts: [...texts] });
     return texts.map((text) => this.vectorOf(text));
   }
 
-  async embedPassages(texts: readonly string[]): Promise<Float32Array[]> {
+  async embedPassages(texts: readonly string[], _request?: EmbedRequestOptions): Promise<Float32Array[]> {
     this.calls.push({ kind: 'passage', texts: [...texts] });
     return texts.map((text) => this.vectorOf(text));
   }

@@ -1,50 +1,36 @@
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createApp } from '../../src/http/app.js';
-import { ApiKeys } from '../../src/http/auth.js';
-import { createLogger } from '../../src/log.js';
 import { SearchService } from '../../src/search/search-service.js';
-import { ServiceState } from '../../src/service-state.js';
+import type { ServiceState } from '../../src/service-state.js';
 import type { EmbeddedStorage } from '../../src/storage/embedded/embedded-storage.js';
 import { WriteService } from '../../src/writes/write-service.js';
 import { buildFakeIndex, FakeEmbedder, openFakeStorage } from './fake-collection.js';
+import { startApp, type CallInit, type TestApp } from './http-support.js';
 
 const key = 'unit-test-key-0123456789';
 const embedder = new FakeEmbedder();
-const state = new ServiceState();
 let root: string;
 let storage: EmbeddedStorage;
-let server: Server;
-let base: string;
+let app: TestApp;
+let state: ServiceState;
+const call = (path: string, init?: CallInit) => app.call(path, init);
 
 before(async () => {
   root = await mkdtemp(join(tmpdir(), 'paper-search-http-app-'));
   await buildFakeIndex(join(root, 'index'), embedder);
   storage = await openFakeStorage(join(root, 'index'), embedder);
-  const app = createApp({ state, log: createLogger('silent'), maxBodyBytes: 4096, writeMaxBodyBytes: 8192, apiKeys: new ApiKeys([key]), authReads: false });
-  server = app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  app = await startApp({ apiKeys: [key], storage: () => storage });
+  state = app.state;
 });
 
 after(async () => {
-  await new Promise((resolve) => server.close(resolve));
+  await app.close();
   await storage.close();
   await rm(root, { recursive: true, force: true });
 });
-
-async function call(path: string, init: { method?: string; body?: string; json?: unknown; headers?: Record<string, string> } = {}) {
-  const headers = { ...(init.json !== undefined ? { 'content-type': 'application/json' } : {}), ...init.headers };
-  const body = init.json !== undefined ? JSON.stringify(init.json) : init.body;
-  const response = await fetch(`${base}${path}`, { method: init.method ?? (body === undefined ? 'GET' : 'POST'), headers, body });
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text ? (JSON.parse(text) as Record<string, any>) : undefined }; // eslint-style any: response bodies are checked field by field below
-}
 
 describe('createApp before the service is ready', () => {
   it('answers health at once, and 503 not_ready on readiness and the API', async () => {
@@ -94,7 +80,7 @@ describe('createApp when ready', () => {
   });
 
   it('maps each kind of bad request to its status and code, in the one error shape', async () => {
-    const cases: [Promise<Awaited<ReturnType<typeof call>>>, number, string][] = [
+    const cases: [ReturnType<typeof call>, number, string][] = [
       [call('/nowhere'), 404, 'route_not_found'],
       [call('/v1/search'), 405, 'method_not_allowed'],
       [call('/v1/search', { body: 'query=x', headers: { 'content-type': 'text/plain' } }), 415, 'unsupported_media_type'],

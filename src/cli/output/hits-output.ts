@@ -67,7 +67,7 @@ export function printPaper(paper: Paper, choice: OutputChoice): void {
     paint('yellow', `id ${paper.id}`),
     ...paperLinks(paper).map((link) => paint('cyan', link)),
     '',
-    ...wrap(paper.abstract, width),
+    ...wrap(paper.abstract ?? '', width),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }

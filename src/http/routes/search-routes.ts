@@ -1,13 +1,15 @@
 import { Router, type Response } from 'express';
 import type { PaperFilter } from '../../papers/paper-filter.js';
-import { selectFields } from '../../search/ranking.js';
+import { selectFields, selectPaperFields } from '../../search/ranking.js';
 import type { RelatedOptions, SearchService } from '../../search/search-service.js';
+import { callerOf } from '../caller.js';
 import { methodNotAllowed, parseInput } from '../error-handling.js';
 import { elapsedMs } from '../took.js';
 import {
   batchSearchRequestSchema,
   listPapersQuerySchema,
   paperIdParamsSchema,
+  paperQuerySchema,
   recommendRequestSchema,
   relatedQuerySchema,
   searchRequestSchema,
@@ -21,7 +23,7 @@ export function searchRoutes(requireService: (response: Response) => SearchServi
   router.post('/v1/search', async (request, response) => {
     const started = performance.now();
     const body = parseInput(searchRequestSchema, request.body, 'body');
-    const hits = await requireService(response).searchText(body.query, { ...listOptions(body), mode: body.mode });
+    const hits = await requireService(response).searchText(body.query, { ...listOptions(body), mode: body.mode }, callerOf(response));
     response.json({ hits: hits.map((hit) => selectFields(hit, body.fields)), took_ms: elapsedMs(started) });
   });
   router.all('/v1/search', methodNotAllowed(['POST']));
@@ -31,6 +33,7 @@ export function searchRoutes(requireService: (response: Response) => SearchServi
     const body = parseInput(batchSearchRequestSchema, request.body, 'body');
     const results = await requireService(response).searchTextBatch(
       body.queries.map((item) => ({ query: item.query, options: { ...listOptions(item), mode: item.mode } })),
+      callerOf(response),
     );
     response.json({
       results: results.map((hits, i) => ({ hits: hits.map((hit) => selectFields(hit, body.queries[i]!.fields)) })),
@@ -42,7 +45,7 @@ export function searchRoutes(requireService: (response: Response) => SearchServi
   router.post('/v1/similar', async (request, response) => {
     const started = performance.now();
     const body = parseInput(similarRequestSchema, request.body, 'body');
-    const hits = await requireService(response).similarToAbstract(body.abstract, body.title, { ...listOptions(body), mode: body.mode });
+    const hits = await requireService(response).similarToAbstract(body.abstract, body.title, { ...listOptions(body), mode: body.mode }, callerOf(response));
     response.json({ hits: hits.map((hit) => selectFields(hit, body.fields)), took_ms: elapsedMs(started) });
   });
   router.all('/v1/similar', methodNotAllowed(['POST']));
@@ -50,7 +53,7 @@ export function searchRoutes(requireService: (response: Response) => SearchServi
   router.post('/v1/recommend', async (request, response) => {
     const started = performance.now();
     const body = parseInput(recommendRequestSchema, request.body, 'body');
-    const hits = await requireService(response).recommend(body.positive, body.negative, listOptions(body));
+    const hits = await requireService(response).recommend(body.positive, body.negative, listOptions(body), callerOf(response));
     response.json({ hits: hits.map((hit) => selectFields(hit, body.fields)), took_ms: elapsedMs(started) });
   });
   router.all('/v1/recommend', methodNotAllowed(['POST']));
@@ -72,8 +75,9 @@ export function searchRoutes(requireService: (response: Response) => SearchServi
   router.get('/v1/papers/:id', async (request, response) => {
     const started = performance.now();
     const { id } = parseInput(paperIdParamsSchema, request.params, 'params');
+    const { fields } = parseInput(paperQuerySchema, request.query, 'query');
     const paper = await requireService(response).getPaper(id);
-    response.json({ paper, took_ms: elapsedMs(started) });
+    response.json({ paper: selectPaperFields(paper, fields), took_ms: elapsedMs(started) });
   });
   router.all('/v1/papers/:id', methodNotAllowed(['GET', 'PUT', 'DELETE']));
 
@@ -81,7 +85,7 @@ export function searchRoutes(requireService: (response: Response) => SearchServi
     const started = performance.now();
     const { id } = parseInput(paperIdParamsSchema, request.params, 'params');
     const query = parseInput(relatedQuerySchema, request.query, 'query');
-    const hits = await requireService(response).relatedToPaper(id, listOptions(query));
+    const hits = await requireService(response).relatedToPaper(id, listOptions(query), callerOf(response));
     response.json({ hits: hits.map((hit) => selectFields(hit, query.fields)), took_ms: elapsedMs(started) });
   });
   router.all('/v1/papers/:id/related', methodNotAllowed(['GET']));

@@ -1,5 +1,6 @@
 import { Router, type Response } from 'express';
 import type { WriteService } from '../../writes/write-service.js';
+import { callerOf } from '../caller.js';
 import { methodNotAllowed, parseInput } from '../error-handling.js';
 import { elapsedMs } from '../took.js';
 import { isPaperBatch, paperBatchSchema, paperIdParamsSchema, paperInputSchema } from '../schemas.js';
@@ -16,7 +17,7 @@ export function writeRoutes(requireWrites: (response: Response) => WriteService)
     const started = performance.now();
     const batch = isPaperBatch(request.body);
     const inputs = batch ? parseInput(paperBatchSchema, request.body, 'body').papers : [parseInput(paperInputSchema, request.body, 'body')];
-    const papers = await requireWrites(response).createPapers(inputs, { batch });
+    const papers = await requireWrites(response).createPapers(inputs, { batch }, callerOf(response));
     response.status(201);
     if (batch) {
       response.json({ papers, took_ms: elapsedMs(started) });
@@ -30,7 +31,7 @@ export function writeRoutes(requireWrites: (response: Response) => WriteService)
     const started = performance.now();
     const { id } = parseInput(paperIdParamsSchema, request.params, 'params');
     const input = parseInput(paperInputSchema, request.body, 'body');
-    const { paper, created } = await requireWrites(response).putPaper(id, input);
+    const { paper, created } = await requireWrites(response).putPaper(id, input, callerOf(response));
     response.status(created ? 201 : 200).json({ paper, created, took_ms: elapsedMs(started) });
   });
 

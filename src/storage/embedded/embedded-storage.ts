@@ -200,6 +200,7 @@ export class EmbeddedStorage implements PaperStorage {
       papers: papers.liveCount,
       deleted: papers.tombstoneCount,
       pending: index.pendingOperations,
+      logBytes: (await this.writeLog?.bytes()) ?? 0,
       model: manifest.model,
       hnsw: { ...manifest.hnsw, efSearch: vectors.efSearch },
       lexical: { ...manifest.lexical, terms: lexical.termCount },

@@ -1,4 +1,4 @@
-import { mkdir, open, readdir, readFile, rename, rm, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '../../../errors.js';
 import { fsyncPath } from '../../../shared/fs-atomic.js';
@@ -115,6 +115,12 @@ export class WriteLog {
     for (let i = 0; i + 1 < starts.length; i++) {
       if (starts[i + 1]! - 1 <= seq && starts[i]! !== this.segmentStart) await rm(join(this.folder, segmentName(starts[i]!)), { force: true });
     }
+  }
+
+  /** Bytes in every segment of the log. */
+  async bytes(): Promise<number> {
+    const sizes = await Promise.all((await segmentStarts(this.folder)).map(async (start) => (await stat(join(this.folder, segmentName(start)))).size));
+    return sizes.reduce((sum, size) => sum + size, 0);
   }
 
   async close(): Promise<void> {
