@@ -5,6 +5,7 @@ export interface MapData {
   y: Float32Array;
   /** Each paper's group (its primary category), an index into `groups`. */
   group: Uint16Array;
+  /** Largest first; "other" holds the papers without a category. */
   groups: { name: string; count: number }[];
 }
 
@@ -13,11 +14,23 @@ export function indexById(data: MapData): Map<string, number> {
   return new Map(data.ids.map((id, index) => [id, index]));
 }
 
-/** Decodes a base64 string of little-endian float32 values. */
-export function float32FromBase64(text: string): Float32Array {
+function bytesFromBase64(text: string): DataView {
   const bytes = Uint8Array.from(atob(text), (character) => character.charCodeAt(0));
-  const view = new DataView(bytes.buffer);
-  const values = new Float32Array(bytes.length / 4);
+  return new DataView(bytes.buffer);
+}
+
+/** Decodes base64 little-endian float32 values. */
+export function float32FromBase64(text: string): Float32Array {
+  const view = bytesFromBase64(text);
+  const values = new Float32Array(view.byteLength / 4);
   for (let i = 0; i < values.length; i++) values[i] = view.getFloat32(i * 4, true);
+  return values;
+}
+
+/** Decodes base64 little-endian uint16 values. */
+export function uint16FromBase64(text: string): Uint16Array {
+  const view = bytesFromBase64(text);
+  const values = new Uint16Array(view.byteLength / 2);
+  for (let i = 0; i < values.length; i++) values[i] = view.getUint16(i * 2, true);
   return values;
 }

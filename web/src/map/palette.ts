@@ -16,15 +16,21 @@ const colours: readonly (readonly [number, number, number])[] = [
   [230, 171, 2],
   [102, 166, 30],
 ];
-const other: readonly [number, number, number] = [150, 150, 150];
+/** Papers without a category, and the groups past the palette. */
+export const grey: readonly [number, number, number] = [150, 150, 150];
 
-export const colouredGroups = colours.length;
+/** The group of papers without a category: grey, whatever its size. */
+export const otherGroup = 'other';
 
-export function groupColour(rank: number): readonly [number, number, number] {
-  return colours[rank] ?? other;
+/**
+ * Each group's colour, groups given largest first: the largest named groups get the palette's
+ * colours, "other" and the rest grey.
+ */
+export function groupColours(names: readonly string[]): (readonly [number, number, number])[] {
+  let next = 0;
+  return names.map((name) => (name === otherGroup || next >= colours.length ? grey : colours[next++]!));
 }
 
-export function cssColour(rank: number): string {
-  const [r, g, b] = groupColour(rank);
+export function cssColour([r, g, b]: readonly [number, number, number]): string {
   return `rgb(${r} ${g} ${b})`;
 }

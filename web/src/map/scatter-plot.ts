@@ -1,5 +1,5 @@
 import type { MapData } from './map-data.js';
-import { groupColour } from './palette.js';
+import { groupColours } from './palette.js';
 import { PointGrid } from './point-grid.js';
 
 export interface ScatterPlotEvents {
@@ -52,12 +52,7 @@ export class ScatterPlot {
     this.grid = new PointGrid(data.x, data.y);
     this.bounds = extent(data);
     // ImageData is RGBA in memory; as little-endian 32-bit words that is ABGR.
-    this.colours = Uint32Array.from(
-      data.groups.map((_, rank) => {
-        const [r, g, b] = groupColour(rank);
-        return (255 << 24) | (b << 16) | (g << 8) | r;
-      }),
-    );
+    this.colours = Uint32Array.from(groupColours(data.groups.map((group) => group.name)), ([r, g, b]) => ((255 << 24) | (b << 16) | (g << 8) | r) >>> 0);
     this.resizeObserver = new ResizeObserver(() => this.resize());
     this.resizeObserver.observe(canvas);
     this.detach = this.listen();

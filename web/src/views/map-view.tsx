@@ -4,7 +4,7 @@ import { ErrorNotice } from '../components/notice.js';
 import { lastResults } from '../last-results.js';
 import { loadMap } from '../map/map-api.js';
 import { indexById, type MapData } from '../map/map-data.js';
-import { colouredGroups, cssColour } from '../map/palette.js';
+import { cssColour, grey, groupColours } from '../map/palette.js';
 import { ScatterPlot } from '../map/scatter-plot.js';
 import { navigate, paperPath } from '../router.js';
 import { useRequest } from '../use-request.js';
@@ -37,7 +37,7 @@ export function MapView() {
         setHover({ index, x: at.x, y: at.y, title: titles.current.get(id) });
         if (titles.current.has(id)) return;
         hoverTimer = window.setTimeout(() => {
-          api<PaperResponse>(`/v1/papers/${encodeURIComponent(id)}`).then(
+          api<PaperResponse>(`/v1/papers/${encodeURIComponent(id)}?fields=title`).then(
             ({ paper }) => {
               titles.current.set(id, paper.title || paper.id);
               setHover((current) => (current?.index === index ? { ...current, title: titles.current.get(id) } : current));
@@ -106,21 +106,23 @@ export function MapView() {
   );
 }
 
+/** The coloured groups, then all the grey ones ("other", and the groups past the palette) as one entry. */
 function Legend({ data }: { data: MapData }) {
-  const shown = data.groups.slice(0, colouredGroups);
-  const others = data.groups.slice(colouredGroups).reduce((sum, group) => sum + group.count, 0);
+  const colours = groupColours(data.groups.map((group) => group.name));
+  const coloured = data.groups.map((group, index) => ({ ...group, colour: colours[index]! })).filter((group) => group.colour !== grey);
+  const rest = data.ids.length - coloured.reduce((sum, group) => sum + group.count, 0);
   return (
     <ul class="legend" aria-label="Primary categories">
-      {shown.map((group, rank) => (
+      {coloured.map((group) => (
         <li key={group.name}>
-          <span class="swatch" style={{ background: cssColour(rank) }} aria-hidden="true" />
+          <span class="swatch" style={{ background: cssColour(group.colour) }} aria-hidden="true" />
           {group.name} <span class="count">{group.count.toLocaleString('en')}</span>
         </li>
       ))}
-      {others > 0 && (
+      {rest > 0 && (
         <li>
-          <span class="swatch" style={{ background: cssColour(colouredGroups) }} aria-hidden="true" />
-          other <span class="count">{others.toLocaleString('en')}</span>
+          <span class="swatch" style={{ background: cssColour(grey) }} aria-hidden="true" />
+          other <span class="count">{rest.toLocaleString('en')}</span>
         </li>
       )}
     </ul>
