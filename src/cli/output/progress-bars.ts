@@ -31,12 +31,13 @@ export class PapersProgressBar implements ProgressReporter {
   update(indexed: number, fraction: number): void {
     const seconds = (performance.now() - this.started) / 1000;
     const rate = seconds > 0 ? indexed / seconds : 0;
-    const done = fraction >= 1;
-    const estimatedTotal = done ? indexed : fraction > 0 ? Math.max(indexed, Math.round(indexed / fraction)) : indexed;
+    // Readers run ahead of the embedding (a small file is read whole at once), so the estimate
+    // stays an estimate until the summary line gives the count.
+    const estimatedTotal = fraction > 0 ? Math.max(indexed, Math.round(indexed / fraction)) : indexed;
     const remaining = Math.max(0, estimatedTotal - indexed);
     this.bar.setTotal(Math.max(1, estimatedTotal));
     this.bar.update(indexed, {
-      papers: `${indexed.toLocaleString('en')} / ${done ? '' : '~'}${estimatedTotal.toLocaleString('en')}`,
+      papers: `${indexed.toLocaleString('en')} / ~${estimatedTotal.toLocaleString('en')}`,
       rate: rate > 0 ? rate.toFixed(1) : '–',
       eta_text: rate > 0 ? formatDuration(remaining / rate) : '–',
     });

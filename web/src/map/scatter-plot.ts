@@ -9,7 +9,7 @@ export interface ScatterPlotEvents {
 }
 
 const paddingPx = 16;
-const pointRadiusPx = 1.6;
+const pointSidePx = 3;
 const hoverRadiusPx = 8;
 const minScale = 0.5;
 const maxScale = 400;
@@ -38,6 +38,9 @@ export class ScatterPlot {
   private dragDistance = 0;
   private readonly resizeObserver: ResizeObserver;
   private readonly detach: () => void;
+  private image: ImageData | undefined;
+  private pixels = new Uint32Array(0);
+  private ringColour = '#000';
   /** Milliseconds the last full draw took (the tests read it). */
   lastDrawMs = 0;
 
@@ -108,32 +111,38 @@ export class ScatterPlot {
     const width = Math.round(this.cssWidth * this.ratio);
     const height = Math.round(this.cssHeight * this.ratio);
     if (width === 0 || height === 0) return;
-    const image = this.context.createImageData(width, height);
-    const pixels = new Uint32Array(image.data.buffer);
+    if (this.image?.width !== width || this.image.height !== height) {
+      this.image = this.context.createImageData(width, height);
+      this.pixels = new Uint32Array(this.image.data.buffer);
+    }
+    const image = this.image;
+    const pixels = this.pixels;
+    pixels.fill(0);
     const fit = this.fit();
     const k = fit.scale * this.scale * this.ratio;
     const left = ((paddingPx + fit.left) * this.scale + this.offsetX) * this.ratio;
     const top = ((paddingPx + fit.top) * this.scale + this.offsetY) * this.ratio;
-    const radius = Math.max(1, Math.round(pointRadiusPx * this.ratio * Math.min(2.5, Math.max(1, Math.sqrt(this.scale)))));
+    // Squares of `side` device pixels: small while the map is dense, larger once zoomed in.
+    const side = Math.max(2, Math.round(pointSidePx * this.ratio * (this.scale >= 4 ? 1.6 : 1)));
     const { x, y, group } = this.data;
     const { minX, minY, height: spanY } = this.bounds;
+    const colours = this.colours;
+    const maxColumn = width - side;
+    const maxRow = height - side;
     for (let i = 0; i < x.length; i++) {
-      const px = Math.round(left + (x[i]! - minX) * k);
-      const py = Math.round(top + (spanY - (y[i]! - minY)) * k);
-      if (px < -radius || py < -radius || px >= width + radius || py >= height + radius) continue;
-      const colour = this.colours[group[i]!] ?? this.colours[this.colours.length - 1]!;
-      const x0 = Math.max(0, px - radius + 1);
-      const x1 = Math.min(width - 1, px + radius - 1);
-      for (let row = Math.max(0, py - radius + 1); row <= Math.min(height - 1, py + radius - 1); row++) {
-        const base = row * width;
-        for (let column = x0; column <= x1; column++) pixels[base + column] = colour;
+      const px = (left + (x[i]! - minX) * k - side / 2 + 0.5) | 0;
+      const py = (top + (spanY - (y[i]! - minY)) * k - side / 2 + 0.5) | 0;
+      if (px < 0 || py < 0 || px > maxColumn || py > maxRow) continue;
+      const colour = colours[group[i]!]!;
+      for (let row = 0, offset = py * width + px; row < side; row++, offset += width) {
+        for (let column = 0; column < side; column++) pixels[offset + column] = colour;
       }
     }
     this.context.putImageData(image, 0, 0);
     this.context.save();
     this.context.scale(this.ratio, this.ratio);
     this.context.lineWidth = 2;
-    this.context.strokeStyle = getComputedStyle(this.canvas).getPropertyValue('--highlight') || '#000';
+    this.context.strokeStyle = this.ringColour;
     for (const index of this.highlighted) this.ring(index, 6);
     if (this.hovered >= 0) {
       this.context.lineWidth = 3;
@@ -185,6 +194,7 @@ export class ScatterPlot {
     this.ratio = Math.min(2, window.devicePixelRatio || 1);
     this.canvas.width = Math.round(box.width * this.ratio);
     this.canvas.height = Math.round(box.height * this.ratio);
+    this.ringColour = getComputedStyle(this.canvas).getPropertyValue('--highlight').trim() || '#000';
     this.draw();
   }
 

@@ -53,6 +53,7 @@ export function MapView() {
       const byId = indexById(data);
       instance.highlight(results.ids.map((id) => byId.get(id)).filter((index): index is number => index !== undefined));
     }
+    // For the browser tests (and the console): where a point is drawn, how long a draw takes.
     (window as unknown as { paperSearchMap?: ScatterPlot }).paperSearchMap = instance;
     return () => {
       window.clearTimeout(hoverTimer);
