@@ -59,9 +59,10 @@ async function seriousViolations(page: Page): Promise<string[]> {
 
 describe('the search page', () => {
   it('paints first in under a second and finds papers as you type', async (t) => {
-    // The browser's first page ever also starts its renderer: warm it up, then measure a fresh visit.
-    await (await openPage('/')).context.close();
-    const { context, page, errors } = await openPage('/');
+    // A first visit (nothing cached), measured from the navigation: the tab's renderer is started
+    // first on another address of the server, so that starting a process is not counted as the page's time.
+    const { context, page, errors } = await openPage('/healthz');
+    await page.goto('/');
     const firstPaint = (await (await page.waitForFunction(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime)).jsonValue()) as number;
     t.diagnostic(`first contentful paint: ${firstPaint.toFixed(0)} ms`);
     assert.ok(firstPaint < 1_000, `first contentful paint ${firstPaint} ms`);
