@@ -19,6 +19,7 @@ import { mcpRoutes } from './routes/mcp-routes.js';
 import { metricsRoutes } from './routes/metrics-routes.js';
 import { referenceMediaTypes } from './reference-bodies.js';
 import { searchRoutes } from './routes/search-routes.js';
+import { webRoutes } from './routes/web-routes.js';
 import { writeRoutes } from './routes/write-routes.js';
 import { crossOrigin, securityHeaders } from './security.js';
 
@@ -102,6 +103,7 @@ export function createApp({ state, log, settings, apiKeys, metrics }: AppDepende
   app.use(healthRoutes(state));
   app.use(metricsRoutes(metrics, apiKeys.requireForReads(settings.AUTH_METRICS)));
   app.use(docsRoutes());
+  app.use(webRoutes());
   app.use(apiKeys.requireForReads(settings.AUTH_READS));
   app.use(writeRoutes(writes));
   app.use(searchRoutes(service, apiKeys.configured));

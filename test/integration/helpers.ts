@@ -97,10 +97,13 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs one of the product's commands (src/cli/<name>.ts) as a separate process. */
-export function runCli(name: string, args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+/** The `paper-search` command line from source, with node's arguments to run it. */
+export const cliEntry = ['--import', 'tsx', join(repoRoot, 'src/cli/main.ts')];
+
+/** Runs a `paper-search` command (`ingest`, `serve`, `search`...) as a separate process. */
+export function runCli(command: string, args: string[], env: Record<string, string> = {}): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/cli', `${name}.ts`), ...args], {
+    const child = spawn(process.execPath, [...cliEntry, ...command.split(' ').filter(Boolean), ...args], {
       cwd: repoRoot,
       env: { ...process.env, MODEL_DIR: join(repoRoot, 'models'), LOG_LEVEL: 'warn', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

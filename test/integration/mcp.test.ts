@@ -8,7 +8,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { CallToolResult, JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { RunningServer } from '../../src/server.js';
-import { buildIndex, makeTempDir, removeDir, repoRoot, request, runCli, samplePapers, startTestServer } from './helpers.js';
+import { buildIndex, cliEntry, makeTempDir, removeDir, repoRoot, request, runCli, samplePapers, startTestServer } from './helpers.js';
 
 const key = 'mcp-integration-key-0123456789';
 let workDir: string;
@@ -59,11 +59,11 @@ class RecordingTransport implements Transport {
   }
 }
 
-/** The MCP server as an MCP client starts it: `node src/cli/mcp.ts <args>`, over stdio. */
+/** The MCP server as an MCP client starts it: `paper-search mcp <args>`, over stdio. */
 function stdioTransport(args: string[], env: Record<string, string> = {}): StdioClientTransport {
   return new StdioClientTransport({
     command: process.execPath,
-    args: ['--import', 'tsx', join(repoRoot, 'src/cli/mcp.ts'), ...args],
+    args: [...cliEntry, 'mcp', ...args],
     env: { ...(process.env as Record<string, string>), LOG_LEVEL: 'info', ...env },
     stderr: 'pipe',
   });
@@ -261,14 +261,15 @@ describe('the MCP server on stdio forwarding to a running server (--url)', () =>
     await client.close();
   });
 
-  it('refuses bad flags with one line on stderr and exit code 1', async () => {
-    const neither = await runCli('mcp', []);
-    assert.equal(neither.code, 1);
-    assert.match(neither.stderr, /give exactly one of --index and --url/);
-    assert.equal(neither.stdout, '');
+  it('refuses bad flags (exit code 2) and a missing index (exit code 1) with a line on stderr and nothing on stdout', async () => {
+    const both = await runCli('mcp', ['--index', workDir, '--url', 'http://127.0.0.1:9']);
+    assert.equal(both.code, 2);
+    assert.match(both.stderr, /--url <url>' cannot be used with option '--index <dir>/);
+    assert.equal(both.stdout, '');
     const missing = await runCli('mcp', ['--index', join(workDir, 'no-such-index')]);
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /^error \[index_missing\]/m);
+    assert.equal(missing.stdout, '');
   });
 });
 

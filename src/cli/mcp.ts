@@ -1,3 +1,0 @@
-import { mcpCommand } from './mcp-command.js';
-
-await mcpCommand(process.argv.slice(2));
