@@ -35,7 +35,8 @@ import { FacetColumns } from '../src/storage/embedded/facet-columns.js';
 import { computeLayout } from '../src/storage/embedded/map/map-layout.js';
 import { PaperStore } from '../src/storage/embedded/paper-store.js';
 import { readVectorsFile } from '../src/storage/embedded/vectors-file.js';
-import { scaleVector, seededRandom } from './lib/vectors.js';
+import { scaleVector } from './lib/vectors.js';
+import { seededRandom } from '../src/shared/seeded-random.js';
 import { median } from './lib/stats.js';
 
 const { values: options } = parseArgs({

@@ -1,4 +1,5 @@
 import { openSync, readSync, closeSync, fstatSync } from 'node:fs';
+import { seededRandom } from '../../src/shared/seeded-random.js';
 
 export const dimension = 384;
 
@@ -18,18 +19,6 @@ export function readVectors(file: string, count = Number.POSITIVE_INFINITY): Flo
 
 export function row(vectors: Float32Array, label: number): Float32Array {
   return vectors.subarray(label * dimension, (label + 1) * dimension);
-}
-
-/** Small seeded PRNG (mulberry32), so the synthetic scale set and query samples repeat exactly. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function gaussian(random: () => number): number {

@@ -8,7 +8,8 @@ import { parseArgs } from 'node:util';
 import { defaultHnswParameters, VectorIndex } from '../../src/storage/embedded/vector-index.js';
 import { reportResult } from '../lib/child-result.js';
 import { memoryMiB } from '../lib/process-memory.js';
-import { dimension, readVectors, scaleVector, seededRandom } from '../lib/vectors.js';
+import { dimension, readVectors, scaleVector } from '../lib/vectors.js';
+import { seededRandom } from '../../src/shared/seeded-random.js';
 
 const { values } = parseArgs({ options: { vectors: { type: 'string' }, count: { type: 'string' }, out: { type: 'string' } } });
 if (!values.vectors || !values.count || !values.out) throw new Error('--vectors, --count and --out are required');

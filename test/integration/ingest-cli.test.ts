@@ -152,7 +152,7 @@ describe('paper-search ingest', () => {
     assert.equal((await runCli('ingest', ['--input', join(fixtures, 'ingest-papers.json'), '--index', indexDir])).code, 0);
     const intact = await runCli('verify', ['--index', indexDir]);
     assert.equal(intact.code, 0, intact.stderr);
-    assert.match(intact.stdout, /^ok {5}papers\.jsonl$/m);
+    assert.match(intact.stdout, /^ok +papers\.jsonl$/m);
     assert.doesNotMatch(intact.stdout, /DAMAGED/);
     const papers = await readFile(join(indexDir, 'papers.jsonl'), 'utf8');
     await writeFile(join(indexDir, 'papers.jsonl'), papers.replace('"j1"', '"j9"'));

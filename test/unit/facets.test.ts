@@ -15,7 +15,8 @@ import { VectorIndex, defaultHnswParameters } from '../../src/storage/embedded/v
 import { PaperStore } from '../../src/storage/embedded/paper-store.js';
 import { PapersFileWriter, parseFacetFieldsOfLine, scanPapersFile } from '../../src/storage/embedded/papers-file.js';
 import { buildFakeIndex, FakeEmbedder, openFakeStorage, topicPapers } from './fake-collection.js';
-import { seededRandom, temporaryRoot } from './support.js';
+import { temporaryRoot } from './support.js';
+import { seededRandom } from '../../src/shared/seeded-random.js';
 
 const root = temporaryRoot('paper-search-facets-');
 const embedder = new FakeEmbedder();

@@ -7,7 +7,7 @@ import { decodeBm25Index, encodeBm25Index } from '../../src/storage/embedded/lex
 import type { Bm25Index } from '../../src/storage/embedded/lexical/bm25-index.js';
 import { bm25Ceiling, bm25Idf, countTerms, defaultBm25Parameters } from '../../src/storage/embedded/lexical/bm25-scoring.js';
 import type { ScoredLabel } from '../../src/storage/embedded/lexical/top-k.js';
-import { seededRandom } from './support.js';
+import { seededRandom } from '../../src/shared/seeded-random.js';
 
 function indexOf(texts: readonly string[], parameters?: { k1?: number; b?: number }): Bm25Index {
   const builder = createBm25Builder(parameters);

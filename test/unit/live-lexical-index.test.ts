@@ -4,7 +4,7 @@ import { createBm25Builder } from '../../src/storage/embedded/lexical/bm25-build
 import type { Bm25Index } from '../../src/storage/embedded/lexical/bm25-index.js';
 import type { ScoredLabel } from '../../src/storage/embedded/lexical/top-k.js';
 import { LiveLexicalIndex } from '../../src/storage/embedded/lexical/live-lexical-index.js';
-import { seededRandom } from './support.js';
+import { seededRandom } from '../../src/shared/seeded-random.js';
 
 function indexOf(texts: readonly string[]): Bm25Index {
   const builder = createBm25Builder();

@@ -13,7 +13,8 @@ import { PaperStore } from '../../src/storage/embedded/paper-store.js';
 import { VectorIndex, defaultHnswParameters } from '../../src/storage/embedded/vector-index.js';
 import type { Paper } from '../../src/papers/paper.js';
 import { buildFakeIndex, FakeEmbedder, openFakeStorage, topicPapers } from './fake-collection.js';
-import { isAppErrorWithCode, seededRandom, temporaryRoot } from './support.js';
+import { isAppErrorWithCode, temporaryRoot } from './support.js';
+import { seededRandom } from '../../src/shared/seeded-random.js';
 
 const root = temporaryRoot('paper-search-map-');
 const embedder = new FakeEmbedder();

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
 import { AppError, type ErrorCode } from '../../src/errors.js';
+import { seededRandom } from '../../src/shared/seeded-random.js';
 
 /** For assert.throws / assert.rejects: an AppError with this code (and message, if given). */
 export function isAppErrorWithCode(code: ErrorCode, messagePattern?: RegExp) {
@@ -27,18 +28,6 @@ export function temporaryRoot(prefix: string): () => string {
   return () => {
     if (!root) throw new Error('temporaryRoot is only available inside tests');
     return root;
-  };
-}
-
-/** Small deterministic PRNG (mulberry32) so every run builds the same data. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
   };
 }
 

@@ -4,7 +4,8 @@
 // Run: eval "$(scripts/weaviate/cluster.sh start)" && node --import tsx scripts/weaviate/probe/api-probe.ts
 import assert from 'node:assert/strict';
 import { Bm25Operator, Filters, type WeaviateClient } from 'weaviate-client';
-import { authorKey, connect, createPaperCollection, paperUuid, randomUnitVector, samplePapers, seededRandom, type PaperProperties } from './probe-common.js';
+import { authorKey, connect, createPaperCollection, paperUuid, randomUnitVector, samplePapers, type PaperProperties } from './probe-common.js';
+import { seededRandom } from '../../../src/shared/seeded-random.js';
 
 const collectionName = 'ProbePaper';
 

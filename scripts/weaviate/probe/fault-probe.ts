@@ -5,7 +5,8 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Collection, WeaviateClient } from 'weaviate-client';
-import { connect, createPaperCollection, paperUuid, randomUnitVector, repoRoot, samplePapers, seededRandom, type PaperProperties } from './probe-common.js';
+import { connect, createPaperCollection, paperUuid, randomUnitVector, repoRoot, samplePapers, type PaperProperties } from './probe-common.js';
+import { seededRandom } from '../../../src/shared/seeded-random.js';
 
 const clusterScript = path.join(repoRoot, 'scripts/weaviate/cluster.sh');
 const levels = ['ONE', 'QUORUM', 'ALL'] as const;

@@ -3,7 +3,8 @@
 // Run: eval "$(scripts/weaviate/cluster.sh start)" && node --import tsx scripts/weaviate/probe/latency-probe.ts
 import { parseArgs } from 'node:util';
 import { reconfigure, type WeaviateClient } from 'weaviate-client';
-import { connect, createPaperCollection, paperUuid, percentile, randomUnitVector, seededRandom, type PaperProperties } from './probe-common.js';
+import { connect, createPaperCollection, paperUuid, percentile, randomUnitVector, type PaperProperties } from './probe-common.js';
+import { seededRandom } from '../../../src/shared/seeded-random.js';
 
 const { values: options } = parseArgs({
   options: {

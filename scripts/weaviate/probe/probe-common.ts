@@ -136,18 +136,6 @@ export function authorKey(name: string): string {
   return name.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase();
 }
 
-/** A seeded generator (mulberry32) so runs are repeatable. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A random unit vector (Gaussian components, normalised), like a sentence embedding's shape. */
 export function randomUnitVector(random: () => number, size = dimensions): number[] {
   const vector = Array.from({ length: size }, () => {

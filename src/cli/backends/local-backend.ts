@@ -3,12 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { walDirOf, type Config } from '../../config/config.js';
 import { parseInput } from '../../http/error-handling.js';
+import { listOptions, rankedListBody } from '../../http/ranked-lists.js';
 import { elapsedMs } from '../../http/took.js';
 import { paperIdParamsSchema, recommendRequestSchema, relatedQuerySchema, searchRequestSchema, similarRequestSchema } from '../../http/schemas.js';
 import type { Logger } from '../../log.js';
-import type { PaperFilter } from '../../papers/paper-filter.js';
-import { selectFields } from '../../search/ranking.js';
-import type { RelatedOptions } from '../../search/search-service.js';
 import { openServices } from '../../services.js';
 import type { QueryBackend } from './query-backend.js';
 
@@ -31,27 +29,27 @@ export async function localBackend(config: Config, log: Logger): Promise<QueryBa
       search: async (request) => {
         const started = performance.now();
         const body = parseInput(searchRequestSchema, request, 'body');
-        const { hits } = await search.searchText(body.query, { ...listOptions(body), mode: body.mode });
-        return { hits: hits.map((hit) => selectFields(hit, body.fields)), took_ms: elapsedMs(started) };
+        const list = await search.searchText(body.query, { ...listOptions(body), mode: body.mode });
+        return { ...rankedListBody(list, body.fields), took_ms: elapsedMs(started) };
       },
       similar: async (request) => {
         const started = performance.now();
         const body = parseInput(similarRequestSchema, request, 'body');
-        const { hits } = await search.similarToAbstract(body.abstract, body.title, { ...listOptions(body), mode: body.mode });
-        return { hits: hits.map((hit) => selectFields(hit, body.fields)), took_ms: elapsedMs(started) };
+        const list = await search.similarToAbstract(body.abstract, body.title, { ...listOptions(body), mode: body.mode });
+        return { ...rankedListBody(list, body.fields), took_ms: elapsedMs(started) };
       },
       related: async (id, query) => {
         const started = performance.now();
         parseInput(paperIdParamsSchema, { id }, 'params');
         const parsed = parseInput(relatedQuerySchema, queryParameters(query), 'query');
-        const { hits } = await search.relatedToPaper(id, listOptions(parsed));
-        return { hits: hits.map((hit) => selectFields(hit, parsed.fields)), took_ms: elapsedMs(started) };
+        const list = await search.relatedToPaper(id, listOptions(parsed));
+        return { ...rankedListBody(list, parsed.fields), took_ms: elapsedMs(started) };
       },
       recommend: async (request) => {
         const started = performance.now();
         const body = parseInput(recommendRequestSchema, request, 'body');
-        const { hits } = await search.recommend(body.positive, body.negative, listOptions(body));
-        return { hits: hits.map((hit) => selectFields(hit, body.fields)), took_ms: elapsedMs(started) };
+        const list = await search.recommend(body.positive, body.negative, listOptions(body));
+        return { ...rankedListBody(list, body.fields), took_ms: elapsedMs(started) };
       },
       paper: async (id) => {
         const started = performance.now();
@@ -89,14 +87,4 @@ function queryParameters(query: Record<string, unknown>): Record<string, string 
     else parameters[name] = String(value);
   }
   return parameters;
-}
-
-function listOptions(input: {
-  k: number;
-  offset: number;
-  score_threshold?: number | undefined;
-  filter?: PaperFilter | undefined;
-  explain?: boolean | undefined;
-}): RelatedOptions {
-  return { k: input.k, offset: input.offset, scoreThreshold: input.score_threshold, filter: input.filter, explain: input.explain };
 }

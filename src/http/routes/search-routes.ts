@@ -1,11 +1,10 @@
 import { Router, type Response } from 'express';
-import type { FacetCounts, FacetName } from '../../papers/paper-facets.js';
-import type { PaperFilter } from '../../papers/paper-filter.js';
-import { selectFields, selectPaperFields } from '../../search/ranking.js';
-import type { RankedList, RelatedOptions, SearchService } from '../../search/search-service.js';
+import { selectPaperFields } from '../../search/ranking.js';
+import type { SearchService } from '../../search/search-service.js';
 import { callerOf } from '../caller.js';
 import { methodNotAllowed, parseInput } from '../error-handling.js';
 import { paperOfHit, responseFormat, sendExport, withoutFormat } from '../export-formats.js';
+import { facetBody, listOptions, rankedListBody } from '../ranked-lists.js';
 import { elapsedMs } from '../took.js';
 import {
   batchSearchRequestSchema,
@@ -138,27 +137,6 @@ export function searchRoutes(requireService: (response: Response) => SearchServi
   router.all('/v1/facets', methodNotAllowed(['GET']));
 
   return router;
-}
-
-/** The transport's list options (snake_case, as in the API) as the search service takes them. */
-function listOptions(input: {
-  k: number;
-  offset: number;
-  score_threshold?: number | undefined;
-  filter?: PaperFilter | undefined;
-  explain?: boolean | undefined;
-  facets?: FacetName[] | undefined;
-}): RelatedOptions {
-  return { k: input.k, offset: input.offset, scoreThreshold: input.score_threshold, filter: input.filter, explain: input.explain, facets: input.facets };
-}
-
-/** A ranked list as the API answers it: the hits with the chosen fields, and facets when counted. */
-function rankedListBody(list: RankedList, fields: readonly string[] | undefined) {
-  return { hits: list.hits.map((hit) => selectFields(hit, fields)), ...(list.facets ? facetBody(list.facets) : {}) };
-}
-
-function facetBody(counts: FacetCounts) {
-  return { facet_distribution: counts.distribution, facet_stats: counts.stats };
 }
 
 /** A typed array's bytes (little-endian: every platform Node runs on), base64-encoded. */

@@ -1,6 +1,7 @@
 import { UMAP } from 'umap-js';
 import { dot } from '../../../shared/vector-math.js';
 import { VectorIndex } from '../vector-index.js';
+import { seededRandom } from '../../../shared/seeded-random.js';
 
 export const layoutMethods = ['umap', 'pca'] as const;
 export type LayoutMethod = (typeof layoutMethods)[number];
@@ -184,16 +185,4 @@ function fitToUnitBox(x: Float32Array, y: Float32Array): void {
     x[i] = (x[i]! - centreX) / scale;
     y[i] = (y[i]! - centreY) / scale;
   }
-}
-
-/** A small deterministic PRNG (mulberry32): layouts must not change from one run to the next. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
