@@ -114,8 +114,8 @@ async function startServeProcess(): Promise<{
 }> {
   const child = spawn(process.execPath, [...cliEntry, 'serve'], {
     cwd: repoRoot,
-    // A shutdown timeout far above what the requests need, even on a loaded machine: these tests
-    // check that in-flight requests are answered, not how fast.
+    // Shutdown and request time limits far above what the requests need, even on a loaded
+    // machine: these tests check that in-flight requests are answered, not how fast.
     env: {
       ...process.env,
       INDEX_DIR: indexDir,
@@ -124,6 +124,7 @@ async function startServeProcess(): Promise<{
       HOST: '127.0.0.1',
       LOG_LEVEL: 'info',
       SHUTDOWN_TIMEOUT_MS: '120000',
+      REQUEST_TIMEOUT_MS: '120000',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
