@@ -79,7 +79,7 @@ const qrels = await readQrels(args.qrels);
 const judged = queries.filter((query) => qrels.has(query._id)).slice(0, args.limit);
 const junkQueries = args.calibration ? await readJsonLines<JunkQuery>(args.junk) : [];
 /** Thresholds whose effect on the top hits --calibration reports. */
-const reportedThresholds = [0.1, 0.2, 0.3, 0.5, 0.8];
+const reportedThresholds = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8];
 const modes: SearchMode[] = args.mode === 'all' ? [...searchModes] : [args.mode];
 const models = args.model === 'all' ? [...knownModelIds] : [args.model];
 
