@@ -2,21 +2,18 @@
  * Retrieval quality on a BEIR-layout benchmark, through the product's own ingestion and search
  * code: `npm run eval -- --corpus <corpus.jsonl> --queries <queries.jsonl> --qrels <qrels.tsv>
  * [--mode dense|lexical|hybrid|all] [--model <id>|all] [--long-passages truncate|windows] [--sweep]
- * [--json] [--cache <dir>] [--limit <n>]`. `--sweep` adds nDCG@10 for each fusion setting.
+ * [--json] [--cache <dir>] [--limit <n>] [--calibration [--junk <junk.jsonl>]]`. `--sweep` adds nDCG@10
+ * for each fusion setting. `--calibration` adds, per mode, how well the top hit's score tells a
+ * right answer (judged relevant) from a wrong one or from an off-topic or junk query
+ * (junk-queries.jsonl by default), and what share of each a score threshold keeps.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { loadConfig } from '../../src/config/config.js';
 import { loadEmbedder } from '../../src/embedding/load-embedder.js';
 import { getModel, halfWindowStrategy, knownModelIds, withLongPassages } from '../../src/embedding/model-registry.js';
-import { openIndexFolder, type LoadedIndex } from '../../src/storage/embedded/index-folder.js';
-import { describeModel } from '../../src/storage/embedded/manifest.js';
-import { ingestPapers } from '../../src/ingest/ingest.js';
+import type { LoadedIndex } from '../../src/storage/embedded/index-folder.js';
 import { dot } from '../../src/shared/vector-math.js';
 import { readVectorsFile, vectorAt } from '../../src/storage/embedded/vectors-file.js';
 import { createLogger } from '../../src/log.js';
@@ -24,10 +21,12 @@ import { searchModes, type SearchMode } from '../../src/search/search-modes.js';
 import { SearchService } from '../../src/search/search-service.js';
 import { fuseNormalized } from './min-max-fusion.js';
 import type { RankedCandidate } from '../../src/search/ranking.js';
-import { EmbeddedStorage } from '../../src/storage/embedded/embedded-storage.js';
 import type { PaperStorage, ScoredId } from '../../src/storage/paper-storage.js';
+import { cachedIndex, readJsonLines, readOnlyStorage, readQrels, type BenchmarkQuery } from './benchmark-data.js';
+import { separation, shareAtLeast, type SeparationReport } from './calibration-metrics.js';
+import { junkQueriesPath, type JunkQuery } from './generate-junk-queries.js';
 import { fuseReciprocalRank } from './reciprocal-rank.js';
-import { mean, ndcgAt, overlapAt, recallAt, reciprocalRankAt, type Judgments } from './metrics.js';
+import { mean, ndcgAt, overlapAt, recallAt, reciprocalRankAt } from './metrics.js';
 
 const argumentsSchema = z.object({
   corpus: z.string(),
@@ -39,6 +38,8 @@ const argumentsSchema = z.object({
   cache: z.string().default('bench/.cache'),
   limit: z.coerce.number().int().positive().optional(),
   sweep: z.boolean().default(false),
+  calibration: z.boolean().default(false),
+  junk: z.string().default(junkQueriesPath),
   'long-passages': z.enum(['truncate', 'windows']).default('truncate'),
 });
 
@@ -64,6 +65,8 @@ const { values } = parseArgs({
     cache: { type: 'string' },
     limit: { type: 'string' },
     sweep: { type: 'boolean' },
+    calibration: { type: 'boolean' },
+    junk: { type: 'string' },
     'long-passages': { type: 'string' },
   },
 });
@@ -71,30 +74,24 @@ const args = argumentsSchema.parse(values);
 const config = loadConfig();
 const log = createLogger(args.json ? 'silent' : 'warn');
 
-const queries = await readJsonLines<{ _id: string; text: string }>(args.queries);
+const queries = await readJsonLines<BenchmarkQuery>(args.queries);
 const qrels = await readQrels(args.qrels);
 const judged = queries.filter((query) => qrels.has(query._id)).slice(0, args.limit);
+const junkQueries = args.calibration ? await readJsonLines<JunkQuery>(args.junk) : [];
+/** Thresholds whose effect on the top hits --calibration reports. */
+const reportedThresholds = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8];
 const modes: SearchMode[] = args.mode === 'all' ? [...searchModes] : [args.mode];
 const models = args.model === 'all' ? [...knownModelIds] : [args.model];
 
 const results: ModeResult[] = [];
 const sweeps: { model: string; fusion: string; ndcg10: number; recall100: number }[] = [];
+const calibrations: CalibrationRow[] = [];
 const ingestion: { model: string; papersPerSecond: number | null; hnswRecallAt10: number }[] = [];
 for (const modelId of models) {
   const model = args['long-passages'] === 'windows' ? withLongPassages(getModel(modelId), halfWindowStrategy(getModel(modelId))) : getModel(modelId);
   const embedder = await loadEmbedder(model, config, log);
-  const { index, papersPerSecond } = await cachedIndex(modelId, embedder);
-  // Read-only: no API keys and no log folder, so the storage opens no log.
-  const storage = await EmbeddedStorage.open({
-    folder: index.folder,
-    model: embedder.model,
-    efSearch: config.HNSW_EF_SEARCH,
-    walDir: `${index.folder}.no-wal`,
-    acceptsWrites: false,
-    snapshotAfterOperations: 1,
-    snapshotAfterMs: 60_000,
-    log,
-  });
+  const { index, papersPerSecond } = await cachedIndex(args.corpus, args.cache, embedder, { efSearch: config.HNSW_EF_SEARCH, log });
+  const storage = await readOnlyStorage(index, embedder, { efSearch: config.HNSW_EF_SEARCH, log });
   const service = new SearchService(storage, embedder);
   ingestion.push({
     model: modelId,
@@ -107,6 +104,7 @@ for (const modelId of models) {
   });
   for (const mode of modes) {
     const perQuery = { ndcg10: [] as number[], recall10: [] as number[], recall100: [] as number[], mrr10: [] as number[] };
+    const topHits: TopHit[] = [];
     const started = performance.now();
     for (const query of judged) {
       const { hits } = await service.searchText(query.text, { k: 100, mode });
@@ -116,6 +114,7 @@ for (const modelId of models) {
       perQuery.recall10.push(recallAt(ranked, judgments, 10));
       perQuery.recall100.push(recallAt(ranked, judgments, 100));
       perQuery.mrr10.push(reciprocalRankAt(ranked, judgments, 10));
+      topHits.push({ score: hits[0]?.score ?? 0, right: hits[0] !== undefined && (judgments.get(hits[0].id) ?? 0) > 0 });
     }
     const seconds = (performance.now() - started) / 1000;
     results.push({
@@ -128,6 +127,11 @@ for (const modelId of models) {
       queriesPerSecond: judged.length / seconds,
       msPerQuery: (seconds * 1000) / judged.length,
     });
+    if (args.calibration) {
+      const junkTop: number[] = [];
+      for (const query of junkQueries) junkTop.push((await service.searchText(query.text, { k: 1, mode })).hits[0]?.score ?? 0);
+      calibrations.push({ model: modelId, mode, ndcg10: mean(perQuery.ndcg10), ...calibrationOf(topHits, junkTop) });
+    }
   }
   if (args.sweep) sweeps.push(...(await sweepFusion(modelId, storage, embedder)));
   await storage.close();
@@ -135,7 +139,7 @@ for (const modelId of models) {
 }
 
 if (args.json) {
-  process.stdout.write(`${JSON.stringify({ queries: judged.length, results, ingestion, sweeps }, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify({ queries: judged.length, results, ingestion, sweeps, calibrations }, null, 2)}\n`);
 } else {
   const round = (value: number, digits = 3) => value.toFixed(digits);
   const lines = [
@@ -159,8 +163,58 @@ if (args.json) {
           ...sweeps.map((sw) => `| ${sw.model} | ${sw.fusion} | ${round(sw.ndcg10)} | ${round(sw.recall100)} |`),
         ]
       : []),
+    ...(calibrations.length > 0 ? calibrationTables(calibrations, round) : []),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+interface TopHit {
+  score: number;
+  right: boolean;
+}
+
+interface ThresholdShares {
+  threshold: number;
+  rightKept: number;
+  wrongKept: number;
+  junkKept: number;
+}
+
+type CalibrationRow = { model: string; mode: SearchMode; ndcg10: number; thresholds: ThresholdShares[] } & SeparationReport;
+
+/** How the top hits' scores separate right from wrong answers and from junk queries, and what thresholds keep. */
+function calibrationOf(topHits: readonly TopHit[], junkTop: readonly number[]): SeparationReport & { thresholds: ThresholdShares[] } {
+  const right = topHits.filter((hit) => hit.right).map((hit) => hit.score);
+  const wrong = topHits.filter((hit) => !hit.right).map((hit) => hit.score);
+  return {
+    ...separation(right, wrong, junkTop),
+    thresholds: reportedThresholds.map((threshold) => ({
+      threshold,
+      rightKept: shareAtLeast(right, threshold),
+      wrongKept: shareAtLeast(wrong, threshold),
+      junkKept: shareAtLeast(junkTop, threshold),
+    })),
+  };
+}
+
+function calibrationTables(rows: readonly CalibrationRow[], round: (value: number, digits?: number) => string): string[] {
+  return [
+    '',
+    `Top hit of each query: right = judged relevant, wrong = not (${judged.length} benchmark queries); junk = ${junkQueries.length} off-topic and junk queries (${args.junk}).`,
+    '',
+    '| model | mode | nDCG@10 | right / wrong / junk | AUC right vs wrong+junk | AUC right vs wrong | median right | median wrong | median junk | threshold keeping 90% right | wrong removed | junk removed |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+    ...rows.map(
+      (c) =>
+        `| ${c.model} | ${c.mode} | ${round(c.ndcg10)} | ${c.right} / ${c.wrong} / ${c.junk} | ${round(c.aucRightVsWrongOrJunk)} | ${round(c.aucRightVsWrong)} | ${round(c.medianRight)} | ${round(c.medianWrong)} | ${round(c.medianJunk)} | ${round(c.threshold90)} | ${round(c.wrongRemoved90)} | ${round(c.junkRemoved90)} |`,
+    ),
+    '',
+    '| model | mode | score threshold | right kept | wrong kept | junk kept |',
+    '|---|---|---|---|---|---|',
+    ...rows.flatMap((c) =>
+      c.thresholds.map((t) => `| ${c.model} | ${c.mode} | ${t.threshold} | ${round(t.rightKept)} | ${round(t.wrongKept)} | ${round(t.junkKept)} |`),
+    ),
+  ];
 }
 
 /** nDCG@10 of each fusion setting over the same dense and lexical candidate lists (for tuning on train). */
@@ -193,28 +247,6 @@ async function sweepFusion(modelId: string, storage: PaperStorage, embedder: Awa
   });
 }
 
-/** Builds the corpus index once per (corpus file, model) and reuses it on later runs. */
-async function cachedIndex(
-  modelId: string,
-  embedder: Awaited<ReturnType<typeof loadEmbedder>>,
-): Promise<{ index: LoadedIndex; papersPerSecond: number | null }> {
-  const corpusInfo = await stat(args.corpus);
-  const fingerprint = JSON.stringify(describeModel(embedder.model));
-  const key = createHash('sha256')
-    .update(`${resolve(args.corpus)}:${corpusInfo.size}:${corpusInfo.mtimeMs}:${fingerprint}`)
-    .digest('hex')
-    .slice(0, 16);
-  const folder = join(args.cache, `eval-${modelId}-${key}`);
-  let papersPerSecond: number | null = null;
-  try {
-    await stat(join(folder, 'manifest.json'));
-  } catch {
-    const summary = await ingestPapers(embedder, { input: args.corpus, format: 'jsonl', indexDir: folder, log });
-    papersPerSecond = summary.papersPerSecond;
-  }
-  return { index: await openIndexFolder(folder, embedder.model, config.HNSW_EF_SEARCH), papersPerSecond };
-}
-
 /** Recall@10 of the HNSW answers against exact search over the same stored vectors. */
 async function hnswRecall(index: LoadedIndex, embedder: Awaited<ReturnType<typeof loadEmbedder>>, texts: string[]): Promise<number> {
   const dimension = index.manifest.model.dimension;
@@ -228,25 +260,4 @@ async function hnswRecall(index: LoadedIndex, embedder: Awaited<ReturnType<typeo
     return overlapAt(approximate, exact, 10);
   });
   return mean(overlaps);
-}
-
-async function readJsonLines<T>(path: string): Promise<T[]> {
-  const rows: T[] = [];
-  for await (const line of createInterface({ input: createReadStream(path), crlfDelay: Infinity })) {
-    if (line.trim()) rows.push(JSON.parse(line) as T);
-  }
-  return rows;
-}
-
-async function readQrels(path: string): Promise<Map<string, Map<string, number>>> {
-  const qrels = new Map<string, Map<string, number>>();
-  const lines = (await readFile(path, 'utf8')).split('\n').slice(1);
-  for (const line of lines) {
-    const [queryId, docId, score] = line.trim().split('\t');
-    if (!queryId || !docId || score === undefined) continue;
-    const judgments = qrels.get(queryId) ?? new Map<string, number>();
-    judgments.set(docId, Number(score));
-    qrels.set(queryId, judgments);
-  }
-  return qrels as Map<string, Judgments & Map<string, number>>;
 }

@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { loadEmbedder } from '../../src/embedding/load-embedder.js';
+import { getModel } from '../../src/embedding/model-registry.js';
+import { ingestPapers } from '../../src/ingest/ingest.js';
+import { openIndexFolder } from '../../src/storage/embedded/index-folder.js';
+import { makeTempDir, removeDir, samplePapers, silentLog, testConfig } from './helpers.js';
+
+const model = getModel('all-MiniLM-L6-v2');
+let folder: string;
+let lines: string[];
+
+before(async () => {
+  folder = await makeTempDir();
+  lines = (await readFile(samplePapers, 'utf8'))
+    .split('\n')
+    .filter((line) => line.trim())
+    .slice(0, 12);
+});
+
+after(async () => {
+  await removeDir(folder);
+});
+
+/** The stored vector of the paper on `lines[index]` after ingesting `input` with EMBED_BATCH_SIZE = `batchSize`. */
+async function storedVector(name: string, input: readonly string[], id: string, batchSize: number): Promise<Float32Array> {
+  const file = join(folder, `${name}.jsonl`);
+  await writeFile(file, `${input.join('\n')}\n`);
+  const embedder = await loadEmbedder(model, testConfig({ EMBED_BATCH_SIZE: String(batchSize) }), silentLog);
+  try {
+    await ingestPapers(embedder, { input: file, format: 'jsonl', indexDir: join(folder, name), log: silentLog });
+  } finally {
+    await embedder.dispose();
+  }
+  const index = await openIndexFolder(join(folder, name), model, 64);
+  const label = index.papers.labelOfId(id);
+  assert.notEqual(label, undefined, `${id} is stored`);
+  return index.vectors.vector(label!);
+}
+
+describe('vector determinism', () => {
+  it('with one text per model call (EMBED_BATCH_SIZE=1), a paper ingested alone or in a group gets a bit-identical vector', async () => {
+    const paper = lines[5]!;
+    const id = (JSON.parse(paper) as { id: string }).id;
+    const alone = await storedVector('alone-1', [paper], id, 1);
+    const inGroup = await storedVector('group-1', lines, id, 1);
+    assert.deepEqual(inGroup, alone);
+  });
+
+  it('with texts sharing a model call (the default), a vector depends on its batch: int8 activations are quantized per call', async () => {
+    const paper = lines[5]!;
+    const id = (JSON.parse(paper) as { id: string }).id;
+    const alone = await storedVector('alone-32', [paper], id, 32);
+    const inGroup = await storedVector('group-32', lines, id, 32);
+    assert.notDeepEqual(inGroup, alone);
+    let cosine = 0;
+    for (let d = 0; d < alone.length; d++) cosine += alone[d]! * inGroup[d]!;
+    assert.ok(cosine > 0.99, `cosine ${cosine}: the same paper, slightly moved`);
+  });
+});
