@@ -1,10 +1,10 @@
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import net from 'node:net';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config/config.js';
 import { AppError } from './errors.js';
 import { ApiKeys } from './http/auth.js';
 import { createApp } from './http/app.js';
+import { drainOnClose } from './http/connection-drain.js';
 import type { Logger } from './log.js';
 import { ServiceMetrics } from './metrics/service-metrics.js';
 import { openServices, type Services } from './services.js';
@@ -32,6 +32,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   );
   const app = createApp({ state, log, settings: config, apiKeys: new ApiKeys(config.API_KEYS), metrics });
   const server = await listen(app, config.PORT, config.HOST);
+  const closeGracefully = drainOnClose(server);
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`;
   log.info({ url }, 'listening');
@@ -47,7 +48,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
 
   const close = async () => {
     state.markStopping();
-    await closeGracefully(server, config.SHUTDOWN_TIMEOUT_MS, log);
+    await closeGracefully(config.SHUTDOWN_TIMEOUT_MS, log);
     await ready.catch(() => undefined);
     await services?.close();
   };
@@ -69,22 +70,4 @@ function listen(app: ReturnType<typeof createApp>, port: number, host: string): 
       ),
     );
   });
-}
-
-async function closeGracefully(server: Server, timeoutMs: number, log: Logger): Promise<void> {
-  // Stop listening, but do not use server.close() at once: it also destroys every connection
-  // without a request in progress, including ones whose request bytes are already in the socket
-  // buffer, which the client rightly counts as in flight. Requests from now on are told to close
-  // their connection; connections still idle a moment later are genuinely idle and are closed.
-  await new Promise((resolve) => setImmediate(resolve)); // let connections already queued be accepted
-  server.on('request', (_request: IncomingMessage, response: ServerResponse) => response.setHeader('Connection', 'close'));
-  const closed = new Promise<void>((resolve) => net.Server.prototype.close.call(server, () => resolve()));
-  const idleSweep = setInterval(() => server.closeIdleConnections(), 200);
-  const deadline = setTimeout(() => {
-    log.warn({ timeoutMs }, 'in-flight requests did not finish in time; closing their connections');
-    server.closeAllConnections();
-  }, timeoutMs);
-  await closed;
-  clearInterval(idleSweep);
-  clearTimeout(deadline);
 }

@@ -192,4 +192,28 @@ describe('SIGTERM', () => {
     assert.match(answer, /"hits":\[/);
     assert.equal(await exited, 0);
   });
+
+  it('answers the first request of a connection opened before the signal, even if it comes after it, instead of resetting it (a loaded server reset such requests)', async () => {
+    const { child, port, exited } = await startServeProcess();
+    const idle = connect(port, '127.0.0.1');
+    const idleClosed = new Promise((resolve) => idle.once('close', resolve));
+    idle.write('GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n');
+    await new Promise((resolve) => idle.once('data', resolve));
+    const fresh = connect(port, '127.0.0.1');
+    await new Promise((resolve) => fresh.once('connect', resolve));
+    let answer = '';
+    fresh.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+    const ended = new Promise((resolve) => fresh.once('close', resolve));
+    child.kill('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    fresh.write('GET /v1/papers/seed-001?fields=title HTTP/1.1\r\nHost: localhost\r\n\r\n');
+    await ended;
+    // Work that arrives after the signal is refused cleanly; the connection is not reset.
+    assert.match(answer, /^HTTP\/1\.1 503 /, answer);
+    assert.match(answer, /"code":"shutting_down"/);
+    assert.match(answer, /Connection: close/i);
+    // The keep-alive connection idle since its answer is closed at once, not held to the time limit.
+    await idleClosed;
+    assert.equal(await exited, 0);
+  });
 });

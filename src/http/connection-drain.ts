@@ -1,0 +1,56 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import net from 'node:net';
+import type { Logger } from '../log.js';
+
+/** How long a connection that has not yet sent a request is kept open once shutdown begins. */
+const unusedConnectionGraceMs = 2_000;
+const sweepIntervalMs = 200;
+
+/**
+ * Tracks the server's connections from the start, so that shutdown can tell a connection idle
+ * between keep-alive requests (closed at once) from one whose first request has not been read
+ * yet: on a loaded machine its bytes may already be in the socket buffer, and closing it would
+ * reset a request the client rightly counts as in flight.
+ */
+export function drainOnClose(server: Server): (timeoutMs: number, log: Logger) => Promise<void> {
+  const openedAt = new Map<net.Socket, number>();
+  const idleAfterResponse = new Set<net.Socket>();
+  server.on('connection', (socket: net.Socket) => {
+    openedAt.set(socket, performance.now());
+    socket.once('close', () => {
+      openedAt.delete(socket);
+      idleAfterResponse.delete(socket);
+    });
+  });
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    const socket = request.socket;
+    idleAfterResponse.delete(socket);
+    openedAt.delete(socket);
+    response.once('finish', () => {
+      if (!socket.destroyed) idleAfterResponse.add(socket);
+    });
+  });
+
+  return async (timeoutMs, log) => {
+    // Requests from now on are told to close their connection.
+    server.on('request', (_request: IncomingMessage, response: ServerResponse) => response.setHeader('Connection', 'close'));
+    // Stop listening only: http.Server.close would also close every connection without a request
+    // in progress at once.
+    const closed = new Promise<void>((resolve) => net.Server.prototype.close.call(server, () => resolve()));
+    const sweep = () => {
+      for (const socket of idleAfterResponse) socket.destroy();
+      idleAfterResponse.clear();
+      const now = performance.now();
+      for (const [socket, opened] of openedAt) if (now - opened > unusedConnectionGraceMs) socket.destroy();
+    };
+    sweep();
+    const sweeper = setInterval(sweep, sweepIntervalMs);
+    const deadline = setTimeout(() => {
+      log.warn({ timeoutMs }, 'in-flight requests did not finish in time; closing their connections');
+      server.closeAllConnections();
+    }, timeoutMs);
+    await closed;
+    clearInterval(sweeper);
+    clearTimeout(deadline);
+  };
+}
