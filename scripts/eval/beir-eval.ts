@@ -1,0 +1,201 @@
+/**
+ * Retrieval quality on a BEIR-layout benchmark, through the product's own ingestion and search
+ * code: `npm run eval -- [--benchmark beir] --corpus <corpus.jsonl> --queries <queries.jsonl> --qrels <qrels.tsv>
+ * [--mode dense|lexical|hybrid|all] [--model <id>|all] [--long-passages truncate|windows] [--sweep]
+ * [--json] [--cache <dir>] [--limit <n>]`. `--sweep` adds nDCG@10 for each fusion setting.
+ */
+import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { loadConfig } from '../../src/config/config.js';
+import { loadEmbedder } from '../../src/embedding/load-embedder.js';
+import { getModel, halfWindowStrategy, knownModelIds, withLongPassages } from '../../src/embedding/model-registry.js';
+import type { LoadedIndex } from '../../src/index/index-folder.js';
+import { LiveIndex } from '../../src/index/live-index.js';
+import { createLogger } from '../../src/log.js';
+import { searchModes, type SearchMode } from '../../src/search/search-modes.js';
+import { SearchService } from '../../src/search/search-service.js';
+import { fuseNormalized, fuseReciprocalRank, type FusedLabel, type ScoredLabel } from '../../src/search/fusion.js';
+import { cachedIndex } from './cached-index.js';
+import { mean, ndcgAt, overlapAt, recallAt, reciprocalRankAt, type Judgments } from './metrics.js';
+
+const argumentsSchema = z.object({
+  corpus: z.string(),
+  queries: z.string(),
+  qrels: z.string(),
+  mode: z.enum([...searchModes, 'all']).default('all'),
+  model: z.enum(['all', ...knownModelIds]).default('all'),
+  json: z.boolean().default(false),
+  cache: z.string().default('bench/.cache'),
+  limit: z.coerce.number().int().positive().optional(),
+  sweep: z.boolean().default(false),
+  'long-passages': z.enum(['truncate', 'windows']).default('truncate'),
+  benchmark: z.literal('beir').optional(),
+});
+
+interface ModeResult {
+  model: string;
+  mode: SearchMode;
+  ndcg10: number;
+  recall10: number;
+  recall100: number;
+  mrr10: number;
+  queriesPerSecond: number;
+  msPerQuery: number;
+}
+
+const { values } = parseArgs({
+  options: {
+    corpus: { type: 'string' },
+    queries: { type: 'string' },
+    qrels: { type: 'string' },
+    mode: { type: 'string' },
+    model: { type: 'string' },
+    json: { type: 'boolean' },
+    cache: { type: 'string' },
+    limit: { type: 'string' },
+    sweep: { type: 'boolean' },
+    'long-passages': { type: 'string' },
+    benchmark: { type: 'string' },
+  },
+});
+const args = argumentsSchema.parse(values);
+const config = loadConfig();
+const log = createLogger(args.json ? 'silent' : 'warn');
+
+const queries = await readJsonLines<{ _id: string; text: string }>(args.queries);
+const qrels = await readQrels(args.qrels);
+const judged = queries.filter((query) => qrels.has(query._id)).slice(0, args.limit);
+const modes: SearchMode[] = args.mode === 'all' ? [...searchModes] : [args.mode];
+const models = args.model === 'all' ? [...knownModelIds] : [args.model];
+
+const results: ModeResult[] = [];
+const sweeps: { model: string; fusion: string; ndcg10: number; recall100: number }[] = [];
+const ingestion: { model: string; papersPerSecond: number | null; hnswRecallAt10: number }[] = [];
+for (const modelId of models) {
+  const model = args['long-passages'] === 'windows' ? withLongPassages(getModel(modelId), halfWindowStrategy(getModel(modelId))) : getModel(modelId);
+  const embedder = await loadEmbedder(model, config, log);
+  const { index, papersPerSecond } = await cachedIndex(args.corpus, embedder, { cache: args.cache, efSearch: config.HNSW_EF_SEARCH, log });
+  const service = new SearchService(new LiveIndex(index), embedder);
+  ingestion.push({ model: modelId, papersPerSecond, hnswRecallAt10: await hnswRecall(index, embedder, judged.map((query) => query.text)) });
+  for (const mode of modes) {
+    const perQuery = { ndcg10: [] as number[], recall10: [] as number[], recall100: [] as number[], mrr10: [] as number[] };
+    const started = performance.now();
+    for (const query of judged) {
+      const hits = await service.searchText(query.text, { k: 100, mode });
+      const ranked = hits.map((hit) => hit.id);
+      const judgments = qrels.get(query._id)!;
+      perQuery.ndcg10.push(ndcgAt(ranked, judgments, 10));
+      perQuery.recall10.push(recallAt(ranked, judgments, 10));
+      perQuery.recall100.push(recallAt(ranked, judgments, 100));
+      perQuery.mrr10.push(reciprocalRankAt(ranked, judgments, 10));
+    }
+    const seconds = (performance.now() - started) / 1000;
+    results.push({
+      model: modelId,
+      mode,
+      ndcg10: mean(perQuery.ndcg10),
+      recall10: mean(perQuery.recall10),
+      recall100: mean(perQuery.recall100),
+      mrr10: mean(perQuery.mrr10),
+      queriesPerSecond: judged.length / seconds,
+      msPerQuery: (seconds * 1000) / judged.length,
+    });
+  }
+  if (args.sweep) sweeps.push(...(await sweepFusion(modelId, index, embedder)));
+  await embedder.dispose();
+}
+
+if (args.json) {
+  process.stdout.write(`${JSON.stringify({ queries: judged.length, results, ingestion, sweeps }, null, 2)}\n`);
+} else {
+  const round = (value: number, digits = 3) => value.toFixed(digits);
+  const lines = [
+    `${judged.length} queries from ${args.queries}`,
+    '',
+    '| model | mode | nDCG@10 | Recall@10 | Recall@100 | MRR@10 | queries/s | ms/query |',
+    '|---|---|---|---|---|---|---|---|',
+    ...results.map(
+      (r) => `| ${r.model} | ${r.mode} | ${round(r.ndcg10)} | ${round(r.recall10)} | ${round(r.recall100)} | ${round(r.mrr10)} | ${round(r.queriesPerSecond, 1)} | ${round(r.msPerQuery, 2)} |`,
+    ),
+    '',
+    '| model | ingestion papers/s | HNSW recall@10 vs exact |',
+    '|---|---|---|',
+    ...ingestion.map((i) => `| ${i.model} | ${i.papersPerSecond === null ? '(cached index)' : round(i.papersPerSecond, 1)} | ${round(i.hnswRecallAt10, 4)} |`),
+    ...(sweeps.length > 0
+      ? ['', '| model | fusion | nDCG@10 | Recall@100 |', '|---|---|---|---|', ...sweeps.map((sw) => `| ${sw.model} | ${sw.fusion} | ${round(sw.ndcg10)} | ${round(sw.recall100)} |`)]
+      : []),
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/** nDCG@10 of each fusion setting over the same dense and lexical candidate lists (for tuning on train). */
+async function sweepFusion(modelId: string, index: LoadedIndex, embedder: Awaited<ReturnType<typeof loadEmbedder>>) {
+  const vectors = await embedder.embedQueries(judged.map((query) => query.text));
+  const candidates = judged.map((query, i) => ({
+    judgments: qrels.get(query._id)!,
+    dense: index.vectors.search(vectors[i]!, 100),
+    lexical: index.lexical.search(query.text, 100),
+  }));
+  type Fuse = (dense: readonly ScoredLabel[], lexical: readonly ScoredLabel[]) => FusedLabel[];
+  const weights = Array.from({ length: 11 }, (_, step) => step / 10);
+  const settings: [string, Fuse][] = [
+    ...weights.map((weight): [string, Fuse] => [`normalized, dense weight ${weight.toFixed(1)}`, (d, l) => fuseNormalized(d, l, { denseWeight: weight })]),
+    ['reciprocal rank, c = 60', (d, l) => fuseReciprocalRank(d, l, 60)],
+  ];
+  return settings.map(([fusion, fuse]) => {
+    const ndcg: number[] = [];
+    const recall: number[] = [];
+    for (const candidate of candidates) {
+      const ranked = fuse(candidate.dense, candidate.lexical).slice(0, 100).map((item) => index.papers.byLabel(item.label).id);
+      ndcg.push(ndcgAt(ranked, candidate.judgments, 10));
+      recall.push(recallAt(ranked, candidate.judgments, 100));
+    }
+    return { model: modelId, fusion, ndcg10: mean(ndcg), recall100: mean(recall) };
+  });
+}
+
+/** Recall@10 of the HNSW answers against exact search over the same stored vectors. */
+async function hnswRecall(index: LoadedIndex, embedder: Awaited<ReturnType<typeof loadEmbedder>>, texts: string[]): Promise<number> {
+  const bytes = await readFile(join(index.folder, index.manifest.files.vectors));
+  const dimension = index.manifest.model.dimension;
+  const all = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+  const vectors = await embedder.embedQueries(texts);
+  const overlaps = vectors.map((query) => {
+    const scores = new Float32Array(index.manifest.count);
+    for (let label = 0; label < scores.length; label++) {
+      let dot = 0;
+      const offset = label * dimension;
+      for (let d = 0; d < dimension; d++) dot += query[d]! * all[offset + d]!;
+      scores[label] = dot;
+    }
+    const exact = [...scores.keys()].sort((a, b) => scores[b]! - scores[a]!).slice(0, 10);
+    const approximate = index.vectors.search(query, 10).map((neighbor) => neighbor.label);
+    return overlapAt(approximate, exact, 10);
+  });
+  return mean(overlaps);
+}
+
+async function readJsonLines<T>(path: string): Promise<T[]> {
+  const rows: T[] = [];
+  for await (const line of createInterface({ input: createReadStream(path), crlfDelay: Infinity })) {
+    if (line.trim()) rows.push(JSON.parse(line) as T);
+  }
+  return rows;
+}
+
+async function readQrels(path: string): Promise<Map<string, Map<string, number>>> {
+  const qrels = new Map<string, Map<string, number>>();
+  const lines = (await readFile(path, 'utf8')).split('\n').slice(1);
+  for (const line of lines) {
+    const [queryId, docId, score] = line.trim().split('\t');
+    if (!queryId || !docId || score === undefined) continue;
+    const judgments = qrels.get(queryId) ?? new Map<string, number>();
+    judgments.set(docId, Number(score));
+    qrels.set(queryId, judgments);
+  }
+  return qrels as Map<string, Judgments & Map<string, number>>;
+}
