@@ -9,13 +9,18 @@ import { defaultMoreLikeThis, distinctiveTerms } from '../../../src/search/relat
 import { sentenceMatchScore } from '../../../src/search/related/sentence-match.js';
 import { classifySentenceRoles, type SentenceRole } from '../../../src/search/related/sentence-roles.js';
 import { SearchService } from '../../../src/search/search-service.js';
+import { meanOfVectors } from '../../../src/embedding/token-windows.js';
 import type { CsfcubeFacet } from './csfcube-data.js';
 import { SentenceTable } from './sentence-table.js';
 
-/** A way of ranking the corpus for a query paper (and facet): paper ids, best first, the paper itself left out. */
+/**
+ * A way of answering related-by-id for a query paper (and facet): labels best first, the paper
+ * itself left out, computed as the product would (HNSW candidates, then any re-ranking). The
+ * harness times this and then completes the list with the rest of the corpus in exact dense order.
+ */
 export interface RelatedMethod {
   name: string;
-  rank(paperId: string, facet: CsfcubeFacet): Promise<string[]>;
+  answer(label: number, facet: CsfcubeFacet): Promise<number[]>;
 }
 
 export interface MethodContext {
@@ -28,106 +33,118 @@ export interface MethodContext {
 
 /** `name:key=value:key=value`, e.g. `fusion:w=0.6:n=200`. */
 type Parameters = ReadonlyMap<string, number>;
-type Factory = (corpus: Corpus, parameters: Parameters) => RelatedMethod['rank'];
+type Factory = (corpus: Corpus, parameters: Parameters) => RelatedMethod['answer'];
+type CandidateScore = (candidate: number, cosine: number) => number;
 
 /** Methods that need every paper's sentence vectors (embedded once per model, then cached). */
-const sentenceMethods = new Set(['maxsim', 'maxsim-sym', 'facet']);
+const sentenceMethods = new Set(['maxsim', 'facet', 'title', 'multi']);
+
+/** Candidates a re-ranking method takes from HNSW unless told otherwise (n=). */
+const defaultDepth = 100;
 
 const factories: Record<string, Factory> = {
-  /** The product today: the stored vector's HNSW neighbours, through SearchService.relatedToPaper, at full depth. */
-  dense: (corpus) => async (paperId) => (await corpus.service.relatedToPaper(paperId, { k: corpus.count - 1 })).map((hit) => hit.id),
-  /** Exact cosine over the stored vectors (what HNSW approximates). */
-  'dense-exact': (corpus) => async (paperId) => corpus.ids(withDenseTail(corpus, corpus.labelOf(paperId), [])),
-  /** BM25 of the paper's distinctive terms alone (then the dense order for papers sharing none). */
-  mlt: (corpus, parameters) => async (paperId) => {
-    const label = corpus.labelOf(paperId);
-    return corpus.ids(withDenseTail(corpus, label, moreLikeThis(corpus, label, corpus.count, parameters).map((hit) => hit.label)));
+  /** The product today: the stored vector's HNSW neighbours through SearchService.relatedToPaper (n deep). */
+  dense: (corpus, parameters) => async (label) => {
+    const hits = await corpus.service.relatedToPaper(corpus.index.papers.byLabel(label).id, { k: parameters.get('n') ?? defaultDepth });
+    return hits.map((hit) => corpus.index.papers.labelOf(hit.id)!);
   },
+  /** BM25 of the paper's distinctive terms alone (n deep). */
+  mlt: (corpus, parameters) => async (label) => moreLikeThis(corpus, label, parameters.get('n') ?? defaultDepth, parameters).map((hit) => hit.label),
   /** Dense neighbours and more-like-this fused (min-max normalized, weight w on dense) over the top n of each. */
-  fusion: (corpus, parameters) => async (paperId) => {
-    const label = corpus.labelOf(paperId);
-    const depth = parameters.get('n') ?? 100;
-    const dense = corpus.denseScores(label).slice(0, depth);
-    const lexical = moreLikeThis(corpus, label, depth, parameters);
-    const fused = fuseNormalized(dense, lexical, { denseWeight: parameters.get('w') ?? 0.5 });
-    return corpus.ids(withDenseTail(corpus, label, fused.map((item) => item.label)));
+  fusion: (corpus, parameters) => async (label) => {
+    const depth = parameters.get('n') ?? defaultDepth;
+    const fused = fuseNormalized(corpus.hnswNeighbors(label, depth), moreLikeThis(corpus, label, depth, parameters), { denseWeight: parameters.get('w') ?? 0.5 });
+    return fused.map((item) => item.label);
   },
   /**
    * The top n dense neighbours re-ranked by w · cosine + (1 − w) · sentence match (each query
-   * sentence's best cosine with a candidate sentence, averaged); the rest in dense order.
+   * sentence's best cosine with a candidate sentence, averaged); s=1 averages both directions.
    */
-  maxsim: (corpus, parameters) => async (paperId) => {
-    const label = corpus.labelOf(paperId);
+  maxsim: (corpus, parameters) => async (label) => {
     const sentences = corpus.sentenceTable;
     const query = sentences.sentences(label);
-    const weight = parameters.get('w') ?? 0.5;
-    const rescored = corpus
-      .denseScores(label)
-      .slice(0, parameters.get('n') ?? 100)
-      .map(({ label: candidate, score }) => ({ label: candidate, score: weight * score + (1 - weight) * sentenceMatchScore(query, sentences.sentences(candidate)) }))
-      .sort((a, b) => b.score - a.score || a.label - b.label);
-    return corpus.ids(withDenseTail(corpus, label, rescored.map((item) => item.label)));
-  },
-  /** maxsim with the match averaged over both directions (query → candidate and back). */
-  'maxsim-sym': (corpus, parameters) => async (paperId) => {
-    const label = corpus.labelOf(paperId);
-    const sentences = corpus.sentenceTable;
-    const query = sentences.sentences(label);
-    const weight = parameters.get('w') ?? 0.5;
-    const rescored = corpus
-      .denseScores(label)
-      .slice(0, parameters.get('n') ?? 100)
-      .map(({ label: candidate, score }) => {
-        const other = sentences.sentences(candidate);
-        const match = (sentenceMatchScore(query, other) + sentenceMatchScore(other, query)) / 2;
-        return { label: candidate, score: weight * score + (1 - weight) * match };
-      })
-      .sort((a, b) => b.score - a.score || a.label - b.label);
-    return corpus.ids(withDenseTail(corpus, label, rescored.map((item) => item.label)));
+    const symmetric = parameters.get('s') === 1;
+    return rerank(corpus, label, parameters, (candidate) => {
+      const other = sentences.sentences(candidate);
+      return symmetric ? (sentenceMatchScore(query, other) + sentenceMatchScore(other, query)) / 2 : sentenceMatchScore(query, other);
+    });
   },
   /**
    * maxsim on the sentences that play the query's facet role: query sentences of that role weigh
    * 1, the others o; with c=1 only the candidate's sentences of that role are matched (all of
    * them when it has none).
    */
-  facet: (corpus, parameters) => async (paperId, facet) => {
-    const label = corpus.labelOf(paperId);
+  facet: (corpus, parameters) => async (label, facet) => {
     const sentences = corpus.sentenceTable;
     const query = sentences.sentences(label);
     const otherWeight = parameters.get('o') ?? 0.25;
     const weights = corpus.roles(label).map((role) => (role === facet ? 1 : otherWeight));
-    const weight = parameters.get('w') ?? 0.5;
     const sameRoleOnly = parameters.get('c') === 1;
-    const rescored = corpus
-      .denseScores(label)
-      .slice(0, parameters.get('n') ?? 100)
-      .map(({ label: candidate, score }) => {
-        let other = sentences.sentences(candidate);
-        if (sameRoleOnly) {
-          const roles = corpus.roles(candidate);
-          const matching = other.filter((_, i) => roles[i] === facet);
-          if (matching.length > 0) other = matching;
-        }
-        return { label: candidate, score: weight * score + (1 - weight) * sentenceMatchScore(query, other, weights) };
-      })
-      .sort((a, b) => b.score - a.score || a.label - b.label);
-    return corpus.ids(withDenseTail(corpus, label, rescored.map((item) => item.label)));
+    return rerank(corpus, label, parameters, (candidate) => {
+      let other = sentences.sentences(candidate);
+      if (sameRoleOnly) {
+        const roles = corpus.roles(candidate);
+        const matching = other.filter((_, i) => roles[i] === facet);
+        if (matching.length > 0) other = matching;
+      }
+      return sentenceMatchScore(query, other, weights);
+    });
+  },
+  /** Multi-vector: the top n dense neighbours re-ranked by w · cosine + (1 − w) · cosine of the titles alone. */
+  title: (corpus, parameters) => async (label) => {
+    const sentences = corpus.sentenceTable;
+    const title = sentences.title(label);
+    return rerank(corpus, label, parameters, (candidate) => dot(title, sentences.title(candidate)));
   },
   /**
-   * Hubness reduction (CSLS, Conneau et al. 2018): 2 · cos(q, c) − r(c), r(c) the mean cosine of
-   * c to its k nearest papers, so papers near everything stop crowding every list.
+   * Several views of each paper combined linearly over the top n dense candidates, each view's
+   * weight a setting: d (whole-paper cosine, default 1), t (title–title cosine), x (title of one
+   * against the whole of the other, both ways, averaged), s (sentence match), f (facet-weighted
+   * sentence match, other roles weighing o), m (cosine of the query's facet-sentence centroid to
+   * the candidate's whole vector).
+   */
+  multi: (corpus, parameters) => async (label, facet) => {
+    const sentences = corpus.sentenceTable;
+    const weightOf = (key: string, fallback = 0) => parameters.get(key) ?? fallback;
+    const [d, t, x, sm, f, m] = [weightOf('d', 1), weightOf('t'), weightOf('x'), weightOf('s'), weightOf('f'), weightOf('m')];
+    const query = sentences.sentences(label);
+    const title = sentences.title(label);
+    const whole = corpus.vector(label);
+    const otherWeight = weightOf('o', 0.25);
+    const roleWeights = corpus.roles(label).map((role) => (role === facet ? 1 : otherWeight));
+    const facetSentences = query.filter((_, i) => roleWeights[i] === 1);
+    const facetCentroid = meanOfVectors(facetSentences.length > 0 ? facetSentences : query);
+    return rerankBy(corpus, label, parameters.get('n') ?? defaultDepth, (candidate, cosine) => {
+      let score = d * cosine;
+      if (t) score += t * dot(title, sentences.title(candidate));
+      if (x) score += (x * (dot(title, corpus.vector(candidate)) + dot(whole, sentences.title(candidate)))) / 2;
+      if (sm) score += sm * sentenceMatchScore(query, sentences.sentences(candidate));
+      if (f) score += f * sentenceMatchScore(query, sentences.sentences(candidate), roleWeights);
+      if (m) score += m * dot(facetCentroid, corpus.vector(candidate));
+      return score;
+    });
+  },
+  /**
+   * Hubness reduction (CSLS, Conneau et al. 2018) on the top n: 2 · cos(q, c) − r(c), r(c) the
+   * mean cosine of c to its k nearest papers (one number per paper, computed at ingest), so papers
+   * near everything stop crowding every list.
    */
   csls: (corpus, parameters) => {
-    const k = parameters.get('k') ?? 10;
-    return async (paperId) => {
-      const label = corpus.labelOf(paperId);
-      const crowding = corpus.crowding(k);
-      const rescored = corpus
-        .denseScores(label)
-        .map(({ label: candidate, score }) => ({ label: candidate, score: 2 * score - crowding[candidate]! }))
-        .sort((a, b) => b.score - a.score || a.label - b.label);
-      return corpus.ids(rescored.map((item) => item.label));
-    };
+    const crowding = corpus.crowding(parameters.get('k') ?? 10);
+    return async (label) => rerankBy(corpus, label, parameters.get('n') ?? defaultDepth, (candidate, cosine) => 2 * cosine - crowding[candidate]!);
+  },
+  /**
+   * Pseudo-relevance feedback (Rocchio): search again with the paper's vector plus b times the
+   * unit mean of its k nearest neighbours.
+   */
+  prf: (corpus, parameters) => async (label) => {
+    const depth = parameters.get('n') ?? defaultDepth;
+    const first = corpus.hnswNeighbors(label, parameters.get('k') ?? 5);
+    const query = corpus.vector(label);
+    const centroid = meanOfVectors(first.map((neighbor) => corpus.vector(neighbor.label)));
+    const feedback = parameters.get('b') ?? 0.5;
+    const expanded = meanOfVectors([query.map((value, d) => value + feedback * centroid[d]!)]);
+    return corpus.index.vectors.searchExcluding(expanded, depth, new Set([label])).map((neighbor) => neighbor.label);
   },
 };
 
@@ -145,13 +162,27 @@ export function parseMethod(spec: string): { name: string; parameters: Map<strin
   return { name, parameters };
 }
 
-export async function prepareMethods(specs: readonly string[], context: MethodContext): Promise<RelatedMethod[]> {
+export async function prepareMethods(specs: readonly string[], context: MethodContext): Promise<{ corpus: Corpus; methods: RelatedMethod[] }> {
   const corpus = await Corpus.load(context, specs.some((spec) => sentenceMethods.has(parseMethod(spec).name)));
-  return specs.map((spec) => {
+  const methods = specs.map((spec) => {
     const { name, parameters } = parseMethod(spec);
-    const rank = factories[name]!(corpus, parameters);
-    return { name: spec, rank: (paperId, facet) => rank(paperId, facet) };
+    return { name: spec, answer: factories[name]!(corpus, parameters) };
   });
+  return { corpus, methods };
+}
+
+/** The top n HNSW neighbours re-ranked by w · cosine + (1 − w) · extra(candidate). */
+function rerank(corpus: Corpus, label: number, parameters: Parameters, extra: (candidate: number) => number): number[] {
+  const weight = parameters.get('w') ?? 0.5;
+  return rerankBy(corpus, label, parameters.get('n') ?? defaultDepth, (candidate, cosine) => weight * cosine + (1 - weight) * extra(candidate));
+}
+
+function rerankBy(corpus: Corpus, label: number, depth: number, score: CandidateScore): number[] {
+  return corpus
+    .hnswNeighbors(label, depth)
+    .map((neighbor) => ({ label: neighbor.label, score: score(neighbor.label, neighbor.score) }))
+    .sort((a, b) => b.score - a.score || a.label - b.label)
+    .map((item) => item.label);
 }
 
 /** The BM25 hits of the paper's more-like-this query, the paper itself left out. */
@@ -166,14 +197,20 @@ function moreLikeThis(corpus: Corpus, label: number, depth: number, parameters: 
 }
 
 /** `head`, then every other paper in exact dense order: a full ranking of the corpus without the query paper. */
-function withDenseTail(corpus: Corpus, label: number, head: readonly number[]): number[] {
+export function withDenseTail(corpus: Corpus, label: number, head: readonly number[]): number[] {
   const seen = new Set(head);
   seen.add(label);
   return [...head.filter((item) => item !== label), ...corpus.denseScores(label).filter((item) => !seen.has(item.label)).map((item) => item.label)];
 }
 
+function dot(a: Float32Array, b: Float32Array): number {
+  let sum = 0;
+  for (let d = 0; d < a.length; d++) sum += a[d]! * b[d]!;
+  return sum;
+}
+
 /** The loaded index and what the methods derive from it, computed once per model. */
-class Corpus {
+export class Corpus {
   readonly service: SearchService;
   private readonly termCache = new Map<number, Map<string, number>>();
   private readonly denseCache = new Map<number, ScoredLabel[]>();
@@ -236,6 +273,15 @@ class Corpus {
     const label = this.index.papers.labelOf(paperId);
     if (label === undefined) throw new Error(`The query paper ${paperId} is not in the corpus.`);
     return label;
+  }
+
+  /** HNSW neighbours of the stored vector, as related-by-id asks for them. */
+  hnswNeighbors(label: number, depth: number): ScoredLabel[] {
+    return this.index.vectors.searchNear(label, depth, new Set());
+  }
+
+  vector(label: number): Float32Array {
+    return this.vectors.subarray(label * this.dimension, (label + 1) * this.dimension);
   }
 
   ids(labels: readonly number[]): string[] {

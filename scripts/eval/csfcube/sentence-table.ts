@@ -43,10 +43,10 @@ export class SentenceTable {
     } catch {
       await mkdir(cacheFolder, { recursive: true });
       let started = performance.now();
-      sentenceVectors = await embedAll(embedder, texts, dimension);
+      sentenceVectors = await embedAll(embedder, texts, dimension, join(cacheFolder, 'sentences-v1.parts'));
       report(`embed ${texts.length} abstract sentences (${(texts.length / index.manifest.count).toFixed(1)} per paper)`, (performance.now() - started) / 1000);
       started = performance.now();
-      titleVectors = await embedAll(embedder, titles, dimension);
+      titleVectors = await embedAll(embedder, titles, dimension, join(cacheFolder, 'titles-v1.parts'));
       report(`embed ${titles.length} titles`, (performance.now() - started) / 1000);
       await writeAtomically(sentenceFile, sentenceVectors);
       await writeAtomically(titleFile, titleVectors);
@@ -70,15 +70,34 @@ export class SentenceTable {
   }
 }
 
-async function embedAll(embedder: Embedder, texts: readonly string[], dimension: number): Promise<Float32Array> {
+/**
+ * Embeds the texts in chunks, each chunk cached as it is done, so an interrupted run (the model is
+ * slow on a shared machine) resumes where it stopped.
+ */
+async function embedAll(embedder: Embedder, texts: readonly string[], dimension: number, partsFolder: string): Promise<Float32Array> {
   const all = new Float32Array(texts.length * dimension);
   const chunk = 2048;
+  await mkdir(partsFolder, { recursive: true });
   for (let start = 0; start < texts.length; start += chunk) {
-    // A blank text (a paper without a title) keeps a zero vector: it matches nothing.
     const part = texts.slice(start, start + chunk);
+    const partFile = join(partsFolder, `${start}-${part.length}.f32`);
+    try {
+      const cached = asFloats(await readFile(partFile));
+      if (cached.length === part.length * dimension) {
+        all.set(cached, start * dimension);
+        continue;
+      }
+    } catch {
+      // Not embedded yet.
+    }
+    // A blank text (a paper without a title) keeps a zero vector: it matches nothing.
     const present = part.map((text, i) => ({ text, i })).filter(({ text }) => text.length > 0);
     const vectors = await embedder.embedPassages(present.map(({ text }) => text));
-    present.forEach(({ i }, n) => all.set(vectors[n]!, (start + i) * dimension));
+    const values = new Float32Array(part.length * dimension);
+    present.forEach(({ i }, n) => values.set(vectors[n]!, i * dimension));
+    await writeAtomically(partFile, values);
+    all.set(values, start * dimension);
+    process.stderr.write(`embedded ${Math.min(start + chunk, texts.length)} of ${texts.length}\n`);
   }
   return all;
 }
