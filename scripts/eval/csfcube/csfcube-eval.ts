@@ -76,7 +76,7 @@ for (const modelId of models) {
   const started = performance.now();
   const { index, papersPerSecond } = await cachedIndex(fold.corpusFile, embedder, { cache: args.cache, efSearch: config.HNSW_EF_SEARCH, log });
   if (papersPerSecond !== null) preparation.push({ model: modelId, step: `ingest (${papersPerSecond.toFixed(1)} papers/s)`, seconds: (performance.now() - started) / 1000 });
-  const { corpus, methods } = await prepareMethods(requested, { index, embedder, cacheFolder: `${index.folder}.related`, report: (step, seconds) => preparation.push({ model: modelId, step, seconds }) });
+  const { corpus, methods } = await prepareMethods(requested, { index, embedder, cacheFolder: `${index.folder}.related`, modelDir: config.MODEL_DIR, threads: config.EMBED_THREADS, report: (step, seconds) => preparation.push({ model: modelId, step, seconds }) });
   for (const method of methods) rows.push(await evaluate(modelId, corpus, method));
   await embedder.dispose();
 }

@@ -6,11 +6,14 @@ import { LiveIndex } from '../../../src/index/live-index.js';
 import { fuseNormalized, type ScoredLabel } from '../../../src/search/fusion.js';
 import { countTerms } from '../../../src/search/lexical/bm25-index.js';
 import { defaultMoreLikeThis, distinctiveTerms } from '../../../src/search/related/more-like-this.js';
+import { rankRelated, relatedWeights, type PaperViews } from '../../../src/search/related/related-ranking.js';
 import { sentenceMatchScore } from '../../../src/search/related/sentence-match.js';
 import { classifySentenceRoles, type SentenceRole } from '../../../src/search/related/sentence-roles.js';
 import { SearchService } from '../../../src/search/search-service.js';
+import { splitSentences } from '../../../src/search/sentences.js';
 import { meanOfVectors } from '../../../src/embedding/token-windows.js';
 import type { CsfcubeFacet } from './csfcube-data.js';
+import { loadContextualSentences } from './contextual-sentences.js';
 import { SentenceTable } from './sentence-table.js';
 
 /**
@@ -28,6 +31,9 @@ export interface MethodContext {
   embedder: Embedder;
   /** Where derived data (sentence vectors) is cached, beside the index folder. */
   cacheFolder: string;
+  /** For the contextual sentence pass, which runs the model in this process. */
+  modelDir: string;
+  threads: number;
   report(step: string, seconds: number): void;
 }
 
@@ -37,7 +43,7 @@ type Factory = (corpus: Corpus, parameters: Parameters) => RelatedMethod['answer
 type CandidateScore = (candidate: number, cosine: number) => number;
 
 /** Methods that need every paper's sentence vectors (embedded once per model, then cached). */
-const sentenceMethods = new Set(['maxsim', 'facet', 'title', 'multi']);
+const sentenceMethods = new Set(['maxsim', 'facet', 'title', 'multi', 'related', 'related-facet']);
 
 /** Candidates a re-ranking method takes from HNSW unless told otherwise (n=). */
 const defaultDepth = 100;
@@ -61,7 +67,7 @@ const factories: Record<string, Factory> = {
    * sentence's best cosine with a candidate sentence, averaged); s=1 averages both directions.
    */
   maxsim: (corpus, parameters) => async (label) => {
-    const sentences = corpus.sentenceTable;
+    const sentences = corpus.sentencesFor(parameters);
     const query = sentences.sentences(label);
     const symmetric = parameters.get('s') === 1;
     return rerank(corpus, label, parameters, (candidate) => {
@@ -75,7 +81,7 @@ const factories: Record<string, Factory> = {
    * them when it has none).
    */
   facet: (corpus, parameters) => async (label, facet) => {
-    const sentences = corpus.sentenceTable;
+    const sentences = corpus.sentencesFor(parameters);
     const query = sentences.sentences(label);
     const otherWeight = parameters.get('o') ?? 0.25;
     const weights = corpus.roles(label).map((role) => (role === facet ? 1 : otherWeight));
@@ -92,7 +98,7 @@ const factories: Record<string, Factory> = {
   },
   /** Multi-vector: the top n dense neighbours re-ranked by w · cosine + (1 − w) · cosine of the titles alone. */
   title: (corpus, parameters) => async (label) => {
-    const sentences = corpus.sentenceTable;
+    const sentences = corpus.sentencesFor(parameters);
     const title = sentences.title(label);
     return rerank(corpus, label, parameters, (candidate) => dot(title, sentences.title(candidate)));
   },
@@ -104,7 +110,7 @@ const factories: Record<string, Factory> = {
    * the candidate's whole vector).
    */
   multi: (corpus, parameters) => async (label, facet) => {
-    const sentences = corpus.sentenceTable;
+    const sentences = corpus.sentencesFor(parameters);
     const weightOf = (key: string, fallback = 0) => parameters.get(key) ?? fallback;
     const [d, t, x, sm, f, m] = [weightOf('d', 1), weightOf('t'), weightOf('x'), weightOf('s'), weightOf('f'), weightOf('m')];
     const query = sentences.sentences(label);
@@ -123,6 +129,26 @@ const factories: Record<string, Factory> = {
       if (m) score += m * dot(facetCentroid, corpus.vector(candidate));
       return score;
     });
+  },
+  /**
+   * The proposed ranking, exactly as src/search/related/related-ranking.ts computes it, ignoring
+   * the facet (settings: t, s, o override the weights; v=1 contextual sentence vectors).
+   */
+  related: (corpus, parameters) => async (label) => proposed(corpus, label, undefined, parameters),
+  /** The proposed ranking for the query's facet. */
+  'related-facet': (corpus, parameters) => async (label, facet) => proposed(corpus, label, facet, parameters),
+  /**
+   * The query's facet sentences joined and embedded as one passage (a model call per query, or
+   * three vectors per paper stored at ingest); candidates scored by cosine + w · cosine of that
+   * facet vector to their paper vector (the paper cosine alone when no sentence plays the role).
+   */
+  ftext: (corpus, parameters) => async (label, facet) => {
+    const sentences = splitSentences(corpus.index.papers.byLabel(label).abstract);
+    const roles = corpus.roles(label);
+    const facetText = sentences.filter((_, i) => roles[i] === facet).join(' ');
+    const facetVector = facetText ? (await corpus.embedder.embedPassages([facetText]))[0]! : undefined;
+    const weight = parameters.get('w') ?? 0.5;
+    return rerankBy(corpus, label, parameters.get('n') ?? defaultDepth, (candidate, cosine) => cosine + (facetVector ? weight * dot(facetVector, corpus.vector(candidate)) : 0));
   },
   /**
    * Hubness reduction (CSLS, Conneau et al. 2018) on the top n: 2 · cos(q, c) − r(c), r(c) the
@@ -163,12 +189,22 @@ export function parseMethod(spec: string): { name: string; parameters: Map<strin
 }
 
 export async function prepareMethods(specs: readonly string[], context: MethodContext): Promise<{ corpus: Corpus; methods: RelatedMethod[] }> {
-  const corpus = await Corpus.load(context, specs.some((spec) => sentenceMethods.has(parseMethod(spec).name)));
+  const parsed = specs.map(parseMethod);
+  const needs = (contextual: boolean) => parsed.some(({ name, parameters }) => sentenceMethods.has(name) && (parameters.get('v') === 1) === contextual);
+  const corpus = await Corpus.load(context, { separate: needs(false), contextual: needs(true) });
   const methods = specs.map((spec) => {
     const { name, parameters } = parseMethod(spec);
     return { name: spec, answer: factories[name]!(corpus, parameters) };
   });
   return { corpus, methods };
+}
+
+function proposed(corpus: Corpus, label: number, facet: SentenceRole | undefined, parameters: Parameters): number[] {
+  const weights = { title: parameters.get('t') ?? relatedWeights.title, sentences: parameters.get('s') ?? relatedWeights.sentences, otherRoles: parameters.get('o') ?? relatedWeights.otherRoles };
+  const sentences = corpus.sentencesFor(parameters);
+  const views = (paper: number): PaperViews => ({ vector: corpus.vector(paper), title: sentences.title(paper), sentences: sentences.sentences(paper), roles: corpus.roles(paper) });
+  const candidates = corpus.hnswNeighbors(label, parameters.get('n') ?? defaultDepth).map((neighbor) => ({ label: neighbor.label, views: views(neighbor.label) }));
+  return rankRelated(views(label), candidates, facet, weights).map((item) => item.label);
 }
 
 /** The top n HNSW neighbours re-ranked by w · cosine + (1 − w) · extra(candidate). */
@@ -223,29 +259,35 @@ export class Corpus {
     /** Every stored unit vector, label order. */
     readonly vectors: Float32Array,
     readonly dimension: number,
-    private readonly sentences: SentenceTable | undefined,
+    private readonly separateSentences: SentenceTable | undefined,
+    private readonly contextualSentences: SentenceTable | undefined,
   ) {
     this.service = new SearchService(new LiveIndex(index), embedder);
   }
 
-  static async load(context: MethodContext, withSentences: boolean): Promise<Corpus> {
+  static async load(context: MethodContext, sentences: { separate: boolean; contextual: boolean }): Promise<Corpus> {
     const { index } = context;
     const bytes = await readFile(join(index.folder, index.manifest.files.vectors));
     const vectors = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-    const sentences = withSentences ? await SentenceTable.load(index, context.embedder, context.cacheFolder, context.report) : undefined;
-    return new Corpus(index, context.embedder, vectors, index.manifest.model.dimension, sentences);
+    const separate = sentences.separate ? await SentenceTable.load(index, context.embedder, context.cacheFolder, context.report) : undefined;
+    const contextual = sentences.contextual
+      ? await loadContextualSentences(index, context.embedder.model, { modelDir: context.modelDir, threads: context.threads, cacheFolder: context.cacheFolder, report: context.report })
+      : undefined;
+    return new Corpus(index, context.embedder, vectors, index.manifest.model.dimension, separate, contextual);
   }
 
-  get sentenceTable(): SentenceTable {
-    if (!this.sentences) throw new Error('This method needs sentence vectors; list it in sentenceMethods.');
-    return this.sentences;
+  /** Sentence and title vectors: each embedded alone, or with v=1 pooled from one pass over the whole paper. */
+  sentencesFor(parameters: Parameters): SentenceTable {
+    const table = parameters.get('v') === 1 ? this.contextualSentences : this.separateSentences;
+    if (!table) throw new Error('This method needs sentence vectors; list it in sentenceMethods.');
+    return table;
   }
 
   /** The rhetorical role of each abstract sentence of `label`. */
   roles(label: number): SentenceRole[] {
     let roles = this.roleCache.get(label);
     if (!roles) {
-      roles = classifySentenceRoles(this.sentenceTable.sentenceTexts(label));
+      roles = classifySentenceRoles(splitSentences(this.index.papers.byLabel(label).abstract));
       this.roleCache.set(label, roles);
     }
     return roles;

@@ -54,6 +54,10 @@ export class SentenceTable {
     return new SentenceTable(dimension, offsets, sentenceVectors, titleVectors, texts);
   }
 
+  static from(dimension: number, offsets: Uint32Array, sentenceVectors: Float32Array, titleVectors: Float32Array, texts: readonly string[]): SentenceTable {
+    return new SentenceTable(dimension, offsets, sentenceVectors, titleVectors, texts);
+  }
+
   /** The sentence vectors of paper `label` (views, not copies). */
   sentences(label: number): Float32Array[] {
     const rows: Float32Array[] = [];
