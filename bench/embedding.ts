@@ -36,9 +36,22 @@ export async function measureEmbedding(context: BenchContext): Promise<Embedding
     const ingested = ingest(input, indexDir, { EMBED_THREADS: String(threads), EMBED_BATCH_SIZE: '32' });
     const reported = /([\d.]+) papers\/s/.exec(ingested.stderr);
     if (!reported) throw new Error(`the ingestion printed no papers/s:\n${ingested.stderr}`);
-    const limit = await runWorker<{ papersPerSecond: number }>('bench/workers/onnx-tight-loop.ts', ['--papers', input, '--threads', String(threads), '--batch', '32']);
-    runs.push({ ingestPapersPerSecond: Number(reported[1]), ingestWallPapersPerSecond: papers / (ingested.wallMs / 1000), limitPapersPerSecond: limit.papersPerSecond });
-    console.error(`embedding: run ${run + 1}: ingestion ${runs.at(-1)!.ingestPapersPerSecond.toFixed(1)} papers/s, limit ${limit.papersPerSecond.toFixed(1)} papers/s`);
+    const limit = await runWorker<{ papersPerSecond: number }>('bench/workers/onnx-tight-loop.ts', [
+      '--papers',
+      input,
+      '--threads',
+      String(threads),
+      '--batch',
+      '32',
+    ]);
+    runs.push({
+      ingestPapersPerSecond: Number(reported[1]),
+      ingestWallPapersPerSecond: papers / (ingested.wallMs / 1000),
+      limitPapersPerSecond: limit.papersPerSecond,
+    });
+    console.error(
+      `embedding: run ${run + 1}: ingestion ${runs.at(-1)!.ingestPapersPerSecond.toFixed(1)} papers/s, limit ${limit.papersPerSecond.toFixed(1)} papers/s`,
+    );
   }
   return {
     section: 'embedding',

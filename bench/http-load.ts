@@ -64,7 +64,9 @@ export async function measureHttp(context: BenchContext, port: number): Promise<
           const result = await runLoad(server.base, connections, durationS, next);
           const key = `${route} ${connections}`;
           samples.set(key, [...(samples.get(key) ?? []), result]);
-          console.error(`http: ${route.padEnd(24)} ${String(connections).padStart(2)} clients: ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${result.p50.toFixed(2)} ms`);
+          console.error(
+            `http: ${route.padEnd(24)} ${String(connections).padStart(2)} clients: ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${result.p50.toFixed(2)} ms`,
+          );
         }
       }
     }
@@ -81,7 +83,17 @@ export async function measureHttp(context: BenchContext, port: number): Promise<
   const baseline = async (raw: boolean): Promise<LatencySummary> => {
     const runs: LatencySummary[] = [];
     for (let round = 0; round < context.repetitions; round++) {
-      runs.push(await runWorker<LatencySummary>('bench/workers/hnsw-related.ts', ['--index', hnsw, '--count', String(context.dataset.count), '--queries', '2000', ...(raw ? ['--raw'] : [])]));
+      runs.push(
+        await runWorker<LatencySummary>('bench/workers/hnsw-related.ts', [
+          '--index',
+          hnsw,
+          '--count',
+          String(context.dataset.count),
+          '--queries',
+          '2000',
+          ...(raw ? ['--raw'] : []),
+        ]),
+      );
     }
     return medianOfRuns(runs.map(({ p50, p95, p99, n }) => ({ p50, p95, p99, n })));
   };

@@ -33,7 +33,16 @@ export async function measureIndex(context: BenchContext, port: number): Promise
   for (const count of sliceSizes(context)) {
     const runs: BuildRun[] = [];
     for (let run = 0; run < context.repetitions; run++) {
-      runs.push(await runWorker<BuildRun>('bench/workers/hnsw-build.ts', ['--vectors', context.dataset.vectorsFile, '--count', String(count), '--out', join(context.cacheDir, 'tmp', `build-${count}.hnsw`)]));
+      runs.push(
+        await runWorker<BuildRun>('bench/workers/hnsw-build.ts', [
+          '--vectors',
+          context.dataset.vectorsFile,
+          '--count',
+          String(count),
+          '--out',
+          join(context.cacheDir, 'tmp', `build-${count}.hnsw`),
+        ]),
+      );
     }
     builds.push({ count, buildMs: median(runs.map((run) => run.buildMs)), peakRssMiB: median(runs.map((run) => run.peakRssMiB)) });
     console.error(`index: built ${count} vectors in ${(builds.at(-1)!.buildMs / 1000).toFixed(1)} s`);
@@ -41,7 +50,16 @@ export async function measureIndex(context: BenchContext, port: number): Promise
 
   const loads: LoadRun[] = [];
   for (let run = 0; run < context.repetitions; run++) {
-    loads.push(await runWorker<LoadRun>('bench/workers/hnsw-related.ts', ['--index', join(context.dataset.indexDir, 'hnsw.bin'), '--count', String(context.dataset.count), '--queries', '10']));
+    loads.push(
+      await runWorker<LoadRun>('bench/workers/hnsw-related.ts', [
+        '--index',
+        join(context.dataset.indexDir, 'hnsw.bin'),
+        '--count',
+        String(context.dataset.count),
+        '--queries',
+        '10',
+      ]),
+    );
   }
 
   const readyRuns: number[] = [];

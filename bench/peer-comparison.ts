@@ -46,9 +46,20 @@ export async function measurePeers(context: BenchContext, only?: readonly string
   for (let round = 0; round < context.repetitions; round++) {
     for (const key of keys.filter((candidate) => !errors.has(candidate))) {
       try {
-        const run = await runWorker<PeerRun>('bench/workers/peer-run.ts', ['--peer', key, '--vectors', context.dataset.vectorsFile, '--truth', truth, '--work', join(context.cacheDir, 'tmp', `peer-${key}`)]);
+        const run = await runWorker<PeerRun>('bench/workers/peer-run.ts', [
+          '--peer',
+          key,
+          '--vectors',
+          context.dataset.vectorsFile,
+          '--truth',
+          truth,
+          '--work',
+          join(context.cacheDir, 'tmp', `peer-${key}`),
+        ]);
         runs.set(key, [...(runs.get(key) ?? []), run]);
-        console.error(`peers: ${run.peer.padEnd(26)} build ${(run.buildMs / 1000).toFixed(1)} s, p50 ${run.p50.toFixed(3)} ms, recall@10 ${run.recall10.toFixed(4)}`);
+        console.error(
+          `peers: ${run.peer.padEnd(26)} build ${(run.buildMs / 1000).toFixed(1)} s, p50 ${run.p50.toFixed(3)} ms, recall@10 ${run.recall10.toFixed(4)}`,
+        );
       } catch (error) {
         errors.set(key, (error as Error).message);
       }
@@ -64,7 +75,16 @@ export async function measurePeers(context: BenchContext, only?: readonly string
       return kept ? [{ ...kept, measuredAt: kept.measuredAt ?? previous!.measuredAt }] : [];
     }
     const { buildMs, indexMemoryMiB, peakRssMiB, p50, p95, p99, qps, recall10 } = medianOfRuns(
-      done.map(({ buildMs, indexMemoryMiB, peakRssMiB, p50, p95, p99, qps, recall10 }) => ({ buildMs, indexMemoryMiB, peakRssMiB, p50, p95, p99, qps, recall10 })),
+      done.map(({ buildMs, indexMemoryMiB, peakRssMiB, p50, p95, p99, qps, recall10 }) => ({
+        buildMs,
+        indexMemoryMiB,
+        peakRssMiB,
+        p50,
+        p95,
+        p99,
+        qps,
+        recall10,
+      })),
     );
     return [{ peer: done[0]!.peer, method: done[0]!.method, buildMs, indexMemoryMiB, peakRssMiB, p50, p95, p99, qps, recall10, measuredAt }];
   });
@@ -73,10 +93,12 @@ export async function measurePeers(context: BenchContext, only?: readonly string
     measuredAt,
     notes: [
       ...(only && previous
-        ? [`Re-measured ${only.join(', ')} at ${measuredAt.slice(0, 16)}; the other rows were measured at ${[...new Set(figures.filter((row) => row.measuredAt !== measuredAt).map((row) => row.measuredAt?.slice(0, 16)))].join(', ')}.`]
+        ? [
+            `Re-measured ${only.join(', ')} at ${measuredAt.slice(0, 16)}; the other rows were measured at ${[...new Set(figures.filter((row) => row.measuredAt !== measuredAt).map((row) => row.measuredAt?.slice(0, 16)))].join(', ')}.`,
+          ]
         : []),
       `${context.dataset.count} stored MiniLM vectors (384-d, unit length), inner product; queries are stored papers, k = 10 after removing the paper itself; ${context.repetitions} interleaved rounds, medians.`,
-      'Latency is one query at a time in the library\'s process (Chroma: over HTTP from this process to its server). Index memory is the RSS the library added after building (Chroma: its server\'s whole RSS).',
+      "Latency is one query at a time in the library's process (Chroma: over HTTP from this process to its server). Index memory is the RSS the library added after building (Chroma: its server's whole RSS).",
     ],
     count: context.dataset.count,
     peers: figures,

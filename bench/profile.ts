@@ -1,5 +1,5 @@
 /**
- * CPU profile of the server under load: dist/cli/serve.js with `node --cpu-prof`, loaded by
+ * CPU profile of the server under load: dist/cli/main.js serve with `node --cpu-prof`, loaded by
  * autocannon on one route at a time, stopped with SIGTERM so V8 writes the profile. Reports the
  * functions with the most self time on the server's main thread (the HTTP and index work; the
  * model runs in a worker thread whose profile is summarized apart).
@@ -14,7 +14,13 @@ import { readPapers } from './lib/papers.js';
 import { startServer } from './lib/server.js';
 
 export interface ProfileResult extends SectionResult {
-  profiles: { route: string; connections: number; durationS: number; requestsPerSecond: number; threads: ({ thread: string } & ReturnType<typeof topSelfTime>)[] }[];
+  profiles: {
+    route: string;
+    connections: number;
+    durationS: number;
+    requestsPerSecond: number;
+    threads: ({ thread: string } & ReturnType<typeof topSelfTime>)[];
+  }[];
 }
 
 export async function profileServer(context: BenchContext, port: number): Promise<ProfileResult> {
@@ -23,7 +29,11 @@ export async function profileServer(context: BenchContext, port: number): Promis
   const papers = await readPapers(context.dataset.indexDir, 2000);
   let i = 0;
   const cases: { route: string; connections: number; next: () => LoadRequest }[] = [
-    { route: '/v1/papers/:id/related', connections: 32, next: () => ({ method: 'GET', path: `/v1/papers/${encodeURIComponent(papers[i++ % papers.length]!.id)}/related?k=10` }) },
+    {
+      route: '/v1/papers/:id/related',
+      connections: 32,
+      next: () => ({ method: 'GET', path: `/v1/papers/${encodeURIComponent(papers[i++ % papers.length]!.id)}/related?k=10` }),
+    },
     { route: '/v1/search', connections: 8, next: () => ({ method: 'POST', path: '/v1/search', body: { query: papers[i++ % papers.length]!.title, k: 10 } }) },
   ];
   const profiles: ProfileResult['profiles'] = [];
@@ -45,7 +55,9 @@ export async function profileServer(context: BenchContext, port: number): Promis
   return {
     section: 'profile',
     measuredAt: new Date().toISOString(),
-    notes: ['Self time is the time a function was on top of the stack; percentages are of the thread\'s busy (non-idle) time. The profiler adds overhead, so req/s here is below section 3\'s.'],
+    notes: [
+      "Self time is the time a function was on top of the stack; percentages are of the thread's busy (non-idle) time. The profiler adds overhead, so req/s here is below section 3's.",
+    ],
     profiles,
   };
 }

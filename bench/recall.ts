@@ -37,7 +37,16 @@ export async function measureRecall(context: BenchContext): Promise<RecallResult
   const truth = truthFile(context);
   const runs: RecallPoint[][] = [];
   for (let round = 0; round < context.repetitions; round++) {
-    runs.push(await runWorker<RecallPoint[]>('bench/workers/ef-sweep.ts', ['--index', join(context.dataset.indexDir, 'hnsw.bin'), '--truth', truth, '--efs', efValues.join(',')]));
+    runs.push(
+      await runWorker<RecallPoint[]>('bench/workers/ef-sweep.ts', [
+        '--index',
+        join(context.dataset.indexDir, 'hnsw.bin'),
+        '--truth',
+        truth,
+        '--efs',
+        efValues.join(','),
+      ]),
+    );
   }
   const points = efValues.map((ef, i) => {
     const { recall10, p50, p99 } = medianOfRuns(runs.map((run) => ({ recall10: run[i]!.recall10, p50: run[i]!.p50, p99: run[i]!.p99 })));

@@ -29,7 +29,8 @@ interface Results {
 }
 
 function load(dir: string): Results {
-  const read = <T>(name: string): T | undefined => (existsSync(join(dir, `${name}.json`)) ? (JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8')) as T) : undefined);
+  const read = <T>(name: string): T | undefined =>
+    existsSync(join(dir, `${name}.json`)) ? (JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8')) as T) : undefined;
   return {
     machine: read('machine'),
     embedding: read('embedding'),
@@ -42,7 +43,8 @@ function load(dir: string): Results {
   };
 }
 
-const f = (value: number | undefined, digits = 2) => (value === undefined || Number.isNaN(value) ? '–' : value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }));
+const f = (value: number | undefined, digits = 2) =>
+  value === undefined || Number.isNaN(value) ? '–' : value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const table = (header: string[], rows: (string | number)[][]) =>
   [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
 /** Paragraphs of one section, separated by blank lines. */
@@ -52,25 +54,57 @@ const verdict = (met: boolean | undefined) => (met === undefined ? 'not measured
 function goals(results: Results): string {
   const rows: string[][] = [];
   const { embedding, http, index, peers, scale } = results;
-  rows.push(['Ingestion ≥ 85% of the model\'s limit', embedding ? `${f(100 * embedding.ratio, 1)}% (median of the runs' ratios ${embedding.runs.map((run) => `${f((100 * run.ingestPapersPerSecond) / run.limitPapersPerSecond, 0)}%`).join(', ')})` : '–', verdict(embedding && embedding.ratio >= 0.85)]);
+  rows.push([
+    "Ingestion ≥ 85% of the model's limit",
+    embedding
+      ? `${f(100 * embedding.ratio, 1)}% (median of the runs' ratios ${embedding.runs.map((run) => `${f((100 * run.ingestPapersPerSecond) / run.limitPapersPerSecond, 0)}%`).join(', ')})`
+      : '–',
+    verdict(embedding && embedding.ratio >= 0.85),
+  ]);
   const related1 = http && findRoute(http, '/v1/papers/:id/related', 1);
-  rows.push([`related p50 ≤ 2 ms at 1 client (${http?.count.toLocaleString('en-US') ?? '?'} papers)`, related1 ? `${f(related1.p50)} ms` : '–', verdict(related1 && related1.p50 <= 2)]);
+  rows.push([
+    `related p50 ≤ 2 ms at 1 client (${http?.count.toLocaleString('en-US') ?? '?'} papers)`,
+    related1 ? `${f(related1.p50)} ms` : '–',
+    verdict(related1 && related1.p50 <= 2),
+  ]);
   const related32 = http && findRoute(http, '/v1/papers/:id/related', 32);
   const health32 = http && findRoute(http, '/healthz', 32);
   const relatedShare = related32 && health32 ? related32.requestsPerSecond / health32.requestsPerSecond : undefined;
-  rows.push(['related req/s ≥ 60% of /healthz at 32 clients', relatedShare === undefined ? '–' : `${f(100 * relatedShare, 0)}% (${f(related32!.requestsPerSecond, 0)} vs ${f(health32!.requestsPerSecond, 0)})`, verdict(relatedShare === undefined ? undefined : relatedShare >= 0.6)]);
+  rows.push([
+    'related req/s ≥ 60% of /healthz at 32 clients',
+    relatedShare === undefined ? '–' : `${f(100 * relatedShare, 0)}% (${f(related32!.requestsPerSecond, 0)} vs ${f(health32!.requestsPerSecond, 0)})`,
+    verdict(relatedShare === undefined ? undefined : relatedShare >= 0.6),
+  ]);
   const search1 = http && findRoute(http, '/v1/search', 1);
   const search32 = http && findRoute(http, '/v1/search', 32);
   const searchGain = search1 && search32 ? search32.requestsPerSecond / search1.requestsPerSecond : undefined;
-  rows.push(['/v1/search req/s at 32 clients ≥ 2× one at a time', searchGain === undefined ? '–' : `${f(searchGain)}× (${f(search32!.requestsPerSecond, 1)} vs ${f(search1!.requestsPerSecond, 1)})`, verdict(searchGain === undefined ? undefined : searchGain >= 2)]);
-  rows.push([`Start-up to ready ≤ 3 s (${index?.server.count.toLocaleString('en-US') ?? '?'} papers)`, index ? `${f(index.server.readyMs / 1000)} s` : '–', verdict(index && index.server.readyMs <= 3000)]);
+  rows.push([
+    '/v1/search req/s at 32 clients ≥ 2× one at a time',
+    searchGain === undefined ? '–' : `${f(searchGain)}× (${f(search32!.requestsPerSecond, 1)} vs ${f(search1!.requestsPerSecond, 1)})`,
+    verdict(searchGain === undefined ? undefined : searchGain >= 2),
+  ]);
+  rows.push([
+    `Start-up to ready ≤ 3 s (${index?.server.count.toLocaleString('en-US') ?? '?'} papers)`,
+    index ? `${f(index.server.readyMs / 1000)} s` : '–',
+    verdict(index && index.server.readyMs <= 3000),
+  ]);
   if (peers) {
     const ours = peers.peers.find((peer) => peer.peer === 'paper-search VectorIndex');
-    const beaten = peers.peers.filter((peer): peer is Extract<typeof peer, { p50: number }> => 'p50' in peer && peer !== ours && peer.peer !== 'hnswlib-node direct');
+    const beaten = peers.peers.filter(
+      (peer): peer is Extract<typeof peer, { p50: number }> => 'p50' in peer && peer !== ours && peer.peer !== 'hnswlib-node direct',
+    );
     const faster = ours && 'p50' in ours ? beaten.filter((peer) => peer.recall10 >= ours.recall10 - 0.001 && peer.p50 < ours.p50).map((peer) => peer.peer) : [];
-    rows.push(['Faster than every peer at equal or better recall@10', faster.length === 0 ? 'no peer is faster at equal recall' : `faster at equal recall: ${faster.join(', ')}`, verdict(faster.length === 0)]);
+    rows.push([
+      'Faster than every peer at equal or better recall@10',
+      faster.length === 0 ? 'no peer is faster at equal recall' : `faster at equal recall: ${faster.join(', ')}`,
+      verdict(faster.length === 0),
+    ]);
   } else rows.push(['Faster than every peer at equal or better recall@10', '–', verdict(undefined)]);
-  rows.push(['1M vectors served from one process within 4 GB', scale ? `${f(scale.serve.peakRssMiB / 1024)} GiB peak RSS` : '–', verdict(scale && scale.serve.peakRssMiB <= 4096)]);
+  rows.push([
+    '1M vectors served from one process within 4 GB',
+    scale ? `${f(scale.serve.peakRssMiB / 1024)} GiB peak RSS` : '–',
+    verdict(scale && scale.serve.peakRssMiB <= 4096),
+  ]);
   return table(['goal', 'measured', ''], rows);
 }
 
@@ -78,42 +112,126 @@ function sections(results: Results): string[] {
   const out: string[] = [];
   const { embedding, index, http, recall, peers, scale, profile } = results;
   if (embedding) {
-    out.push(block(`### Embedding throughput (${embedding.papers} papers)`, table(['', 'papers/s'], [
-      ['ingestion (`npm run ingest`, model load excluded)', f(embedding.ingestPapersPerSecond, 1)],
-      ['ingestion, whole process', f(embedding.ingestWallPapersPerSecond, 1)],
-      ['model limit (ONNX session in a tight loop)', f(embedding.limitPapersPerSecond, 1)],
-      ['ratio (median of per-run ratios)', `${f(100 * embedding.ratio, 1)}%`],
-    ])));
+    out.push(
+      block(
+        `### Embedding throughput (${embedding.papers} papers)`,
+        table(
+          ['', 'papers/s'],
+          [
+            ['ingestion (`npm run ingest`, model load excluded)', f(embedding.ingestPapersPerSecond, 1)],
+            ['ingestion, whole process', f(embedding.ingestWallPapersPerSecond, 1)],
+            ['model limit (ONNX session in a tight loop)', f(embedding.limitPapersPerSecond, 1)],
+            ['ratio (median of per-run ratios)', `${f(100 * embedding.ratio, 1)}%`],
+          ],
+        ),
+      ),
+    );
   }
   if (index) {
-    out.push(block('### Index', table(['', 'vectors', 'time', 'peak RSS'], [
-      ...index.builds.map((build) => ['build from stored vectors', build.count.toLocaleString('en-US'), `${f(build.buildMs / 1000, 1)} s`, `${f(build.peakRssMiB, 0)} MiB`]),
-      ['load saved index', index.load.count.toLocaleString('en-US'), `${f(index.load.loadMs, 0)} ms`, `${f(index.load.rssAfterLoadMiB, 0)} MiB`],
-      ['server start-up to ready', index.server.count.toLocaleString('en-US'), `${f(index.server.readyMs, 0)} ms`, `${f(index.server.rssReadyMiB, 0)} MiB (RSS when ready)`],
-    ])));
+    out.push(
+      block(
+        '### Index',
+        table(
+          ['', 'vectors', 'time', 'peak RSS'],
+          [
+            ...index.builds.map((build) => [
+              'build from stored vectors',
+              build.count.toLocaleString('en-US'),
+              `${f(build.buildMs / 1000, 1)} s`,
+              `${f(build.peakRssMiB, 0)} MiB`,
+            ]),
+            ['load saved index', index.load.count.toLocaleString('en-US'), `${f(index.load.loadMs, 0)} ms`, `${f(index.load.rssAfterLoadMiB, 0)} MiB`],
+            [
+              'server start-up to ready',
+              index.server.count.toLocaleString('en-US'),
+              `${f(index.server.readyMs, 0)} ms`,
+              `${f(index.server.rssReadyMiB, 0)} MiB (RSS when ready)`,
+            ],
+          ],
+        ),
+      ),
+    );
   }
   if (http) {
     const health = (connections: number) => findRoute(http, '/healthz', connections)?.requestsPerSecond;
-    out.push(block(`### HTTP, ${http.count.toLocaleString('en-US')} papers (${http.durationS} s × ${http.rounds} rounds per cell; server peak RSS ${f(http.serverPeakRssMiB, 0)} MiB)`, table(['route', 'clients', 'req/s', 'vs /healthz', 'p50 ms', 'p95 ms', 'p99 ms', 'errors'], http.routes.sort((a, b) => a.route.localeCompare(b.route) || a.connections - b.connections).map((row) => [
-      row.route, row.connections, f(row.requestsPerSecond, 0), `${f((100 * row.requestsPerSecond) / (health(row.connections) ?? Number.NaN), 0)}%`, f(row.p50), f(row.p95), f(row.p99), row.errors,
-    ])), `Index baseline, related-by-id in one process without HTTP: product VectorIndex p50 ${f(http.indexBaseline.vectorIndex.p50, 3)} ms / p99 ${f(http.indexBaseline.vectorIndex.p99, 3)} ms; hnswlib-node itself (no filter callback) p50 ${f(http.indexBaseline.hnswlibRaw.p50, 3)} ms / p99 ${f(http.indexBaseline.hnswlibRaw.p99, 3)} ms.`));
+    out.push(
+      block(
+        `### HTTP, ${http.count.toLocaleString('en-US')} papers (${http.durationS} s × ${http.rounds} rounds per cell; server peak RSS ${f(http.serverPeakRssMiB, 0)} MiB)`,
+        table(
+          ['route', 'clients', 'req/s', 'vs /healthz', 'p50 ms', 'p95 ms', 'p99 ms', 'errors'],
+          http.routes
+            .sort((a, b) => a.route.localeCompare(b.route) || a.connections - b.connections)
+            .map((row) => [
+              row.route,
+              row.connections,
+              f(row.requestsPerSecond, 0),
+              `${f((100 * row.requestsPerSecond) / (health(row.connections) ?? Number.NaN), 0)}%`,
+              f(row.p50),
+              f(row.p95),
+              f(row.p99),
+              row.errors,
+            ]),
+        ),
+        `Index baseline, related-by-id in one process without HTTP: product VectorIndex p50 ${f(http.indexBaseline.vectorIndex.p50, 3)} ms / p99 ${f(http.indexBaseline.vectorIndex.p99, 3)} ms; hnswlib-node itself (no filter callback) p50 ${f(http.indexBaseline.hnswlibRaw.p50, 3)} ms / p99 ${f(http.indexBaseline.hnswlibRaw.p99, 3)} ms.`,
+      ),
+    );
   }
   if (recall) {
-    out.push(block(`### Recall@10 against exact search, ${recall.count.toLocaleString('en-US')} vectors, ${recall.queries} queries`, table(['HNSW_EF_SEARCH', 'recall@10', 'p50 ms', 'p99 ms'], recall.points.map((point) => [point.ef === 128 ? '128 (default)' : point.ef, f(point.recall10, 4), f(point.p50, 3), f(point.p99, 3)])), `![recall against latency](${chartFile})`));
+    out.push(
+      block(
+        `### Recall@10 against exact search, ${recall.count.toLocaleString('en-US')} vectors, ${recall.queries} queries`,
+        table(
+          ['HNSW_EF_SEARCH', 'recall@10', 'p50 ms', 'p99 ms'],
+          recall.points.map((point) => [point.ef === 128 ? '128 (default)' : point.ef, f(point.recall10, 4), f(point.p50, 3), f(point.p99, 3)]),
+        ),
+        `![recall against latency](${chartFile})`,
+      ),
+    );
   }
   if (peers) {
-    out.push(block(`### Peers, ${peers.count.toLocaleString('en-US')} vectors, same queries`, table(['library', 'method', 'build s', 'index MiB', 'peak RSS MiB', 'p50 ms', 'p99 ms', 'queries/s', 'recall@10'], peers.peers.map((peer) =>
-      'error' in peer ? [peer.peer, `did not run: ${peer.error.replace(/\|/g, '/').slice(0, 160)}`, '', '', '', '', '', '', ''] : [peer.peer, peer.method, f(peer.buildMs / 1000, 1), f(peer.indexMemoryMiB, 0), f(peer.peakRssMiB, 0), f(peer.p50, 3), f(peer.p99, 3), f(peer.qps, 0), f(peer.recall10, 4)],
-    ))));
+    out.push(
+      block(
+        `### Peers, ${peers.count.toLocaleString('en-US')} vectors, same queries`,
+        table(
+          ['library', 'method', 'build s', 'index MiB', 'peak RSS MiB', 'p50 ms', 'p99 ms', 'queries/s', 'recall@10'],
+          peers.peers.map((peer) =>
+            'error' in peer
+              ? [peer.peer, `did not run: ${peer.error.replace(/\|/g, '/').slice(0, 160)}`, '', '', '', '', '', '', '']
+              : [
+                  peer.peer,
+                  peer.method,
+                  f(peer.buildMs / 1000, 1),
+                  f(peer.indexMemoryMiB, 0),
+                  f(peer.peakRssMiB, 0),
+                  f(peer.p50, 3),
+                  f(peer.p99, 3),
+                  f(peer.qps, 0),
+                  f(peer.recall10, 4),
+                ],
+          ),
+        ),
+      ),
+    );
   }
   if (scale) {
-    out.push(block(`### Scale, ${scale.count.toLocaleString('en-US')} vectors`, table(['', ''], [
-      ['build (one core)', `${f(scale.build.buildMs / 60_000, 1)} min, peak RSS ${f(scale.build.peakRssMiB, 0)} MiB${scale.build.builtAt ? ` (built ${scale.build.builtAt.slice(0, 16)})` : ''}`],
-      ['index file', `${f(scale.indexFileMiB, 0)} MiB`],
-      ['load', `${f(scale.serve.loadMs / 1000, 2)} s`],
-      ['related-by-id', `p50 ${f(scale.serve.p50, 3)} ms, p99 ${f(scale.serve.p99, 3)} ms`],
-      ['serving process peak RSS', `${f(scale.serve.peakRssMiB, 0)} MiB`],
-    ])));
+    out.push(
+      block(
+        `### Scale, ${scale.count.toLocaleString('en-US')} vectors`,
+        table(
+          ['', ''],
+          [
+            [
+              'build (one core)',
+              `${f(scale.build.buildMs / 60_000, 1)} min, peak RSS ${f(scale.build.peakRssMiB, 0)} MiB${scale.build.builtAt ? ` (built ${scale.build.builtAt.slice(0, 16)})` : ''}`,
+            ],
+            ['index file', `${f(scale.indexFileMiB, 0)} MiB`],
+            ['load', `${f(scale.serve.loadMs / 1000, 2)} s`],
+            ['related-by-id', `p50 ${f(scale.serve.p50, 3)} ms, p99 ${f(scale.serve.p99, 3)} ms`],
+            ['serving process peak RSS', `${f(scale.serve.peakRssMiB, 0)} MiB`],
+          ],
+        ),
+      ),
+    );
   }
   if (profile) {
     for (const run of profile.profiles) {
@@ -122,7 +240,10 @@ function sections(results: Results): string[] {
       out.push(
         block(
           `### CPU profile: ${run.route} at ${run.connections} clients (main thread, ${f(main.busyMs, 0)} ms busy, ${f(run.requestsPerSecond, 0)} req/s under the profiler)`,
-          table(['self %', 'function', 'where'], main.top.map((entry) => [f(entry.percent, 1), `\`${entry.function.replace(/\|/g, '\\|')}\``, entry.location])),
+          table(
+            ['self %', 'function', 'where'],
+            main.top.map((entry) => [f(entry.percent, 1), `\`${entry.function.replace(/\|/g, '\\|')}\``, entry.location]),
+          ),
           `By package or file: ${main.byLocation.map((entry) => `${entry.location || '(native/V8)'} ${f(entry.percent, 1)}%`).join(', ')}.`,
         ),
       );
@@ -132,8 +253,15 @@ function sections(results: Results): string[] {
 }
 
 function notes(results: Results): string {
-  const all = [results.embedding, results.index, results.http, results.recall, results.peers, results.scale, results.profile].filter((section) => section !== undefined);
-  return all.map((section) => `- **${section.section}** (${section.measuredAt.slice(0, 16)} UTC${section.commit ? `, commit ${section.commit}` : ''}${section.loadAverage ? `, load average ${section.loadAverage.map((value) => value.toFixed(2)).join(' → ')}` : ''}): ${section.notes.join(' ')}`).join('\n');
+  const all = [results.embedding, results.index, results.http, results.recall, results.peers, results.scale, results.profile].filter(
+    (section) => section !== undefined,
+  );
+  return all
+    .map(
+      (section) =>
+        `- **${section.section}** (${section.measuredAt.slice(0, 16)} UTC${section.commit ? `, commit ${section.commit}` : ''}${section.loadAverage ? `, load average ${section.loadAverage.map((value) => value.toFixed(2)).join(' → ')}` : ''}): ${section.notes.join(' ')}`,
+    )
+    .join('\n');
 }
 
 function chart(results: Results): string | undefined {
@@ -149,7 +277,12 @@ function chart(results: Results): string | undefined {
     yLabel: 'recall@10 vs exact search',
     yMin: Math.max(0, Math.floor(minRecall * 20) / 20),
     series: [
-      { name: 'paper-search (ef sweep)', color: '#1f77b4', line: true, points: results.recall.points.map((point) => ({ x: point.p50, y: point.recall10, label: `ef ${point.ef}` })) },
+      {
+        name: 'paper-search (ef sweep)',
+        color: '#1f77b4',
+        line: true,
+        points: results.recall.points.map((point) => ({ x: point.p50, y: point.recall10, label: `ef ${point.ef}` })),
+      },
       ...peerSeries,
     ],
   });
@@ -161,7 +294,9 @@ export function renderReport(dir: string): string {
   const markdown = [
     '## Results',
     '',
-    machine ? `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB RAM, Node ${machine.node}, Linux ${machine.kernel}; commit ${machine.commit}, ${machine.date.slice(0, 10)}. Shared, noisy machine: compare ratios measured in the same run.` : '',
+    machine
+      ? `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB RAM, Node ${machine.node}, Linux ${machine.kernel}; commit ${machine.commit}, ${machine.date.slice(0, 10)}. Shared, noisy machine: compare ratios measured in the same run.`
+      : '',
     '',
     '### Goals',
     '',

@@ -48,7 +48,7 @@ const { values } = parseArgs({
     only: { type: 'string' },
     peers: { type: 'string' },
     data: { type: 'string', default: '../shared/data/arxiv/papers.jsonl.gz' },
-    'seed-index': { type: 'string', default: '/tmp/idx-75k' },
+    'seed-index': { type: 'string' },
     'skip-build': { type: 'boolean', default: false },
   },
 });

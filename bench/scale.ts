@@ -45,7 +45,17 @@ export async function measureScale(context: BenchContext): Promise<ScaleResult> 
     console.error(`scale: reusing the ${scaleCount} index built at ${build.builtAt}`);
   } else {
     console.error(`scale: building ${scaleCount} vectors (single-threaded, tens of minutes)`);
-    build = { ...(await runWorker<BuildFigures>('bench/workers/hnsw-build.ts', ['--vectors', context.dataset.vectorsFile, '--count', String(scaleCount), '--out', indexFile])), builtAt: new Date().toISOString() };
+    build = {
+      ...(await runWorker<BuildFigures>('bench/workers/hnsw-build.ts', [
+        '--vectors',
+        context.dataset.vectorsFile,
+        '--count',
+        String(scaleCount),
+        '--out',
+        indexFile,
+      ])),
+      builtAt: new Date().toISOString(),
+    };
     writeFileSync(buildFile, JSON.stringify(build));
   }
   const runs: ServeFigures[] = [];

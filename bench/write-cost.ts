@@ -19,7 +19,9 @@ import { createLogger } from '../src/log.js';
 import { startServer } from '../src/server.js';
 import { median } from '../scripts/eval/metrics.js';
 
-const { values } = parseArgs({ options: { index: { type: 'string' }, writes: { type: 'string', default: '200' }, port: { type: 'string', default: '18090' } } });
+const { values } = parseArgs({
+  options: { index: { type: 'string' }, writes: { type: 'string', default: '200' }, port: { type: 'string', default: '18090' } },
+});
 if (!values.index) throw new Error('--index <dir> is required');
 const writes = Number(values.writes);
 const key = 'bench-write-key-0123456789';
@@ -41,7 +43,11 @@ function paper(n: number) {
 
 async function post(base: string, body: unknown): Promise<number> {
   const started = performance.now();
-  const response = await fetch(`${base}/v1/papers`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify(body) });
+  const response = await fetch(`${base}/v1/papers`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    body: JSON.stringify(body),
+  });
   await response.arrayBuffer();
   if (response.status !== 201) throw new Error(`POST answered ${response.status}`);
   return performance.now() - started;
@@ -58,14 +64,20 @@ async function phase(base: string, clients: number, first: number, count: number
   );
   const seconds = (performance.now() - started) / 1000;
   const sorted = [...latencies].sort((a, b) => a - b);
-  return { clients, writes: count, writesPerSecond: round(count / seconds), p50Ms: round(median(latencies)), p95Ms: round(sorted[Math.floor(sorted.length * 0.95)]!) };
+  return {
+    clients,
+    writes: count,
+    writesPerSecond: round(count / seconds),
+    p50Ms: round(median(latencies)),
+    p95Ms: round(sorted[Math.floor(sorted.length * 0.95)]!),
+  };
 }
 
 function round(value: number): number {
   return Math.round(value * 100) / 100;
 }
 
-const server = spawn(process.execPath, ['dist/cli/serve.js'], {
+const server = spawn(process.execPath, ['dist/cli/main.js', 'serve'], {
   env: { ...process.env, ...settings, INDEX_DIR: indexDir, PORT: values.port, HOST: '127.0.0.1' },
   stdio: ['ignore', 'ignore', 'inherit'],
 });
@@ -94,17 +106,17 @@ const running = await startServer(config, log);
 await running.ready;
 const replayStartupMs = performance.now() - started;
 started = performance.now();
-await running.state.writes!.snapshotNow();
+await running.state.writes!.snapshot();
 const appendSnapshotMs = performance.now() - started;
-const stats1 = running.state.service!.stats;
+const stats1 = await running.state.service!.stats();
 for (let i = 0; i < 100; i++) {
   const response = await fetch(`${running.url}/v1/papers/write-cost-${i}`, { method: 'DELETE', headers: { authorization: `Bearer ${key}` } });
   if (response.status !== 200) throw new Error(`DELETE answered ${response.status}`);
 }
 started = performance.now();
-await running.state.writes!.snapshotNow();
+await running.state.writes!.snapshot();
 const rebuildSnapshotMs = performance.now() - started;
-const stats2 = running.state.service!.stats;
+const stats2 = await running.state.service!.stats();
 await running.close();
 await rm(workDir, { recursive: true, force: true });
 

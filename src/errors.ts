@@ -9,15 +9,23 @@ export const errorCatalog = {
   route_not_found: { status: 404, message: 'No such route.' },
   unauthorized: { status: 401, message: 'An API key is required: send Authorization: Bearer <key>.' },
   forbidden: { status: 403, message: 'The API key is not valid.' },
+  host_not_allowed: { status: 403, message: 'The Host or Origin of the request is not allowed here (see MCP_ALLOWED_HOSTS).' },
   writes_disabled: { status: 403, message: 'Writes are disabled: no API key is configured (set API_KEYS).' },
   paper_not_found: { status: 404, message: 'No paper with this id.' },
   paper_exists: { status: 409, message: 'A paper with this id already exists.' },
   method_not_allowed: { status: 405, message: 'This method is not allowed on this route.' },
+  rate_limited: { status: 429, message: 'Too many requests; try again later.' },
   payload_too_large: { status: 413, message: 'The request body is too large.' },
   unsupported_media_type: { status: 415, message: 'The request body must be application/json.' },
+  server_unreachable: { status: 502, message: 'The paper-search server cannot be reached.' },
   not_ready: { status: 503, message: 'The service is starting: the model and index are not loaded yet.' },
   shutting_down: { status: 503, message: 'The service is shutting down.' },
+  overloaded: { status: 503, message: 'The service is overloaded; try again shortly.' },
+  model_unavailable: { status: 503, message: 'The model is not available.' },
   write_failed: { status: 500, message: 'The write could not be made durable; it was not applied.' },
+  snapshot_failed: { status: 500, message: 'The snapshot failed; the write-ahead log still holds every write.' },
+  map_building: { status: 503, message: 'The map of the collection is being computed; ask again after Retry-After seconds.' },
+  map_failed: { status: 500, message: 'The map layout of the collection could not be computed.' },
   internal: { status: 500, message: 'Internal error.' },
   // Start-up and CLI failures: they never reach a client, but share the catalog so logs and
   // exit messages use the same stable codes.
@@ -30,24 +38,37 @@ export const errorCatalog = {
   index_incompatible: { status: 500, message: 'The index cannot be served with this model or format.' },
   index_corrupt: { status: 500, message: 'The index files are damaged or incomplete.' },
   wal_corrupt: { status: 500, message: 'The write-ahead log is damaged.' },
+  wal_incompatible: { status: 500, message: 'The write-ahead log was written in a record format this version does not read.' },
   input_unreadable: { status: 500, message: 'The input file cannot be read.' },
   input_malformed: { status: 500, message: 'The input file is malformed.' },
   input_rejected: { status: 500, message: 'A record was rejected (strict mode).' },
+  command_unavailable: { status: 500, message: 'This command needs something this installation lacks.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorCatalog;
+
+export interface AppErrorOptions {
+  /** Machine-readable particulars for the client (the response's `error.details`). */
+  details?: unknown;
+  /** The underlying failure, for logs; never sent to a client. */
+  cause?: unknown;
+  /** When the client may try again (sent as `Retry-After`). */
+  retryAfterSeconds?: number;
+}
 
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
   readonly details: unknown;
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(code: ErrorCode, message?: string, details?: unknown, options?: { cause?: unknown }) {
-    super(message ?? errorCatalog[code].message, options);
+  constructor(code: ErrorCode, message?: string, options: AppErrorOptions = {}) {
+    super(message ?? errorCatalog[code].message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'AppError';
     this.code = code;
     this.status = errorCatalog[code].status;
-    this.details = details;
+    this.details = options.details;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
 
@@ -64,4 +85,21 @@ export function toErrorBody(error: AppError): ErrorBody {
   const body: ErrorBody = { error: { code: error.code, message: error.message } };
   if (error.details !== undefined) body.error.details = error.details;
   return body;
+}
+
+/** Whether a code (from another thread or process, say) is one of the catalog's. */
+export function isErrorCode(code: unknown): code is ErrorCode {
+  return typeof code === 'string' && Object.hasOwn(errorCatalog, code);
+}
+
+/** One problem with a request's input; `path` names the field (`k`, `filter.year.gte`, `queries.3.query`). */
+export interface InputIssue {
+  path: string;
+  message: string;
+  code: string;
+}
+
+/** The 400 for input the service cannot take, naming each problem. */
+export function invalidInput(message: string, issues: readonly InputIssue[], extra: Record<string, unknown> = {}): AppError {
+  return new AppError('invalid_input', message, { details: { issues, ...extra } });
 }

@@ -1,22 +1,14 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { walDirOf, type Config } from './config/config.js';
-import type { Embedder } from './embedding/embedder.js';
-import { loadEmbedder } from './embedding/load-embedder.js';
-import { getModel, parseLongPassages, withLongPassages } from './embedding/model-registry.js';
-import { QueryCachingEmbedder } from './embedding/query-cache.js';
+import type { Config } from './config/config.js';
 import { AppError } from './errors.js';
 import { ApiKeys } from './http/auth.js';
 import { createApp } from './http/app.js';
-import { restoreInterruptedReplace } from './fs-atomic.js';
-import { openIndexFolder } from './index/index-folder.js';
-import { LiveIndex } from './index/live-index.js';
-import { readManifest } from './index/manifest.js';
 import type { Logger } from './log.js';
-import { SearchService } from './search/search-service.js';
+import { ServiceMetrics } from './metrics/service-metrics.js';
+import { openServices, type Services } from './services.js';
 import { ServiceState } from './service-state.js';
-import { WriteService } from './writes/write-service.js';
 
 export interface RunningServer {
   url: string;
@@ -33,55 +25,22 @@ export interface RunningServer {
  */
 export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
   const state = new ServiceState();
-  const app = createApp({
-    state,
-    log,
-    maxBodyBytes: config.MAX_BODY_BYTES,
-    writeMaxBodyBytes: config.WRITE_MAX_BODY_BYTES,
-    apiKeys: new ApiKeys(config.API_KEYS),
-    authReads: config.AUTH_READS,
-  });
+  let services: Services | undefined;
+  const metrics = new ServiceMetrics(
+    () => services?.storage,
+    () => services?.modelQueue(),
+  );
+  const app = createApp({ state, log, settings: config, apiKeys: new ApiKeys(config.API_KEYS), metrics });
   const server = await listen(app, config.PORT, config.HOST);
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`;
   log.info({ url }, 'listening');
 
-  let embedder: Embedder | undefined;
-  let writes: WriteService | undefined;
   const ready = (async () => {
-    const started = performance.now();
-    if (await restoreInterruptedReplace(config.INDEX_DIR)) log.warn({ index: config.INDEX_DIR }, 'a snapshot swap was interrupted by a crash; restored the previous index folder (the write-ahead log replays the rest)');
-    const manifest = await readManifest(config.INDEX_DIR);
-    if (config.MODEL && config.MODEL !== manifest.model.id) {
-      throw new AppError(
-        'index_incompatible',
-        `MODEL is ${config.MODEL} but the index at ${config.INDEX_DIR} was built with ${manifest.model.id}. ` +
-          `Unset MODEL to serve this index, or rebuild it: npm run ingest -- --input <papers file> --index ${config.INDEX_DIR} --model ${config.MODEL}`,
-      );
-    }
-    const model = withLongPassages(getModel(manifest.model.id), parseLongPassages(manifest.model.longPassages));
-    const [loadedEmbedder, loadedIndex] = await Promise.allSettled([
-      loadEmbedder(model, config, log),
-      openIndexFolder(config.INDEX_DIR, model, config.HNSW_EF_SEARCH),
-    ]);
-    if (loadedEmbedder.status === 'fulfilled') embedder = loadedEmbedder.value;
-    if (loadedEmbedder.status === 'rejected') throw loadedEmbedder.reason;
-    if (loadedIndex.status === 'rejected') throw loadedIndex.reason;
-    const index = new LiveIndex(loadedIndex.value);
-    const service = new SearchService(index, new QueryCachingEmbedder(loadedEmbedder.value, config.QUERY_CACHE_SIZE), config.SEARCH_MODE);
-    writes = await WriteService.open(service, {
-      walDir: walDirOf(config),
-      model,
-      efSearch: config.HNSW_EF_SEARCH,
-      snapshotAfterOperations: config.SNAPSHOT_AFTER_WRITES,
-      snapshotAfterMs: config.SNAPSHOT_INTERVAL_MS,
-      acceptsWrites: config.API_KEYS.length > 0,
-      log,
-    });
-    await service.warmUp();
+    services = await openServices(config, log, metrics.schedulerObserver);
     if (state.phase === 'stopping') return;
-    state.markReady(service, writes);
-    log.info({ papers: index.papers.liveCount, pendingWrites: index.pendingOperations, model: model.id, ms: Math.round(performance.now() - started) }, 'ready');
+    state.markReady(services.search, services.writes);
+    log.info('ready');
   })();
   // The caller decides what a failed start-up means; this only keeps it from being unhandled.
   ready.catch(() => undefined);
@@ -90,8 +49,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     state.markStopping();
     await closeGracefully(server, config.SHUTDOWN_TIMEOUT_MS, log);
     await ready.catch(() => undefined);
-    await writes?.close();
-    await embedder?.dispose();
+    await services?.close();
   };
   return { url, state, ready, close };
 }
@@ -103,7 +61,10 @@ function listen(app: ReturnType<typeof createApp>, port: number, host: string): 
     server.once('error', (error: NodeJS.ErrnoException) =>
       reject(
         error.code === 'EADDRINUSE' || error.code === 'EACCES'
-          ? new AppError('config_invalid', `Cannot listen on ${host}:${port}: ${error.code === 'EADDRINUSE' ? 'the port is in use' : 'permission denied'}. Set PORT to another port.`)
+          ? new AppError(
+              'config_invalid',
+              `Cannot listen on ${host}:${port}: ${error.code === 'EADDRINUSE' ? 'the port is in use' : 'permission denied'}. Set PORT to another port.`,
+            )
           : error,
       ),
     );

@@ -9,7 +9,11 @@ export function reportResult(result: unknown): void {
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
-export async function runWorker<T>(script: string, args: readonly string[], options: { env?: NodeJS.ProcessEnv; nodeArgs?: readonly string[] } = {}): Promise<T> {
+export async function runWorker<T>(
+  script: string,
+  args: readonly string[],
+  options: { env?: NodeJS.ProcessEnv; nodeArgs?: readonly string[] } = {},
+): Promise<T> {
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', script, ...args], {
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

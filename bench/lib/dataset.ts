@@ -41,7 +41,7 @@ function indexCount(indexDir: string): number | undefined {
 /** Runs the product's ingestion CLI; returns its stderr (the summary with papers/s). */
 export function ingest(input: string, indexDir: string, env: NodeJS.ProcessEnv = {}): { stderr: string; wallMs: number } {
   const started = performance.now();
-  const run = spawnSync(process.execPath, ['dist/cli/ingest.js', '--input', input, '--index', indexDir], {
+  const run = spawnSync(process.execPath, ['dist/cli/main.js', 'ingest', '--input', input, '--index', indexDir], {
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     encoding: 'utf8',
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -65,8 +65,13 @@ export async function prepareDataset(options: { dataFile: string; papers: number
       await mkdir(indexDir, { recursive: true });
       for (const file of await readdir(seed)) await link(join(seed, file), join(indexDir, file)).catch(() => copyFile(join(seed, file), join(indexDir, file)));
     } else {
-      const input = options.papers === 'all' ? options.dataFile : await writeSlice(options.dataFile, options.papers, join(options.cacheDir, `papers-${options.papers}.jsonl`));
-      console.error(`bench: embedding ${options.papers} papers of ${options.dataFile} into ${indexDir} with the product's ingestion (once; later runs reuse it)`);
+      const input =
+        options.papers === 'all'
+          ? options.dataFile
+          : await writeSlice(options.dataFile, options.papers, join(options.cacheDir, `papers-${options.papers}.jsonl`));
+      console.error(
+        `bench: embedding ${options.papers} papers of ${options.dataFile} into ${indexDir} with the product's ingestion (once; later runs reuse it)`,
+      );
       ingest(input, indexDir);
     }
   }

@@ -18,7 +18,10 @@ interface AutocannonRequest {
 interface AutocannonInstance {
   on(event: 'response', listener: (client: unknown, statusCode: number, bytes: number, responseTimeMs: number) => void): void;
 }
-type Autocannon = (options: { url: string; connections: number; duration: number; requests: AutocannonRequest[] }, done: (error: Error | null, result: AutocannonResult) => void) => AutocannonInstance;
+type Autocannon = (
+  options: { url: string; connections: number; duration: number; requests: AutocannonRequest[] },
+  done: (error: Error | null, result: AutocannonResult) => void,
+) => AutocannonInstance;
 
 export interface LoadRequest {
   method: 'GET' | 'POST';
@@ -44,7 +47,7 @@ let autocannon: Autocannon | undefined;
  * too coarse for a 2 ms goal. Errors are connection errors, timeouts and non-2xx answers.
  */
 export async function runLoad(base: string, connections: number, durationS: number, next: () => LoadRequest): Promise<LoadResult> {
-  autocannon ??= ((await importBenchPackage<{ default: Autocannon }>('autocannon')).default);
+  autocannon ??= (await importBenchPackage<{ default: Autocannon }>('autocannon')).default;
   const samples: number[] = [];
   const result = await new Promise<AutocannonResult>((resolve, reject) => {
     const instance = autocannon!(

@@ -30,7 +30,9 @@ export function logXChart(options: { title: string; xLabel: string; yLabel: stri
   ];
   for (let decade = xMin; decade <= xMax * 1.0001; decade *= 10) {
     parts.push(`<line x1="${px(decade)}" y1="${margin.top}" x2="${px(decade)}" y2="${margin.top + plotHeight}" stroke="#ddd"/>`);
-    parts.push(`<text x="${px(decade)}" y="${margin.top + plotHeight + 18}" text-anchor="middle">${decade >= 1 ? decade.toFixed(0) : decade.toPrecision(1)}</text>`);
+    parts.push(
+      `<text x="${px(decade)}" y="${margin.top + plotHeight + 18}" text-anchor="middle">${decade >= 1 ? decade.toFixed(0) : decade.toPrecision(1)}</text>`,
+    );
   }
   const yStep = (1 - options.yMin) / 5;
   for (let i = 0; i <= 5; i++) {
@@ -43,11 +45,16 @@ export function logXChart(options: { title: string; xLabel: string; yLabel: stri
   options.series.forEach((series, index) => {
     const points = series.points.filter((point) => point.x > 0 && point.y >= options.yMin);
     if (series.line && points.length > 1) {
-      parts.push(`<polyline fill="none" stroke="${series.color}" stroke-width="2" points="${points.map((point) => `${px(point.x).toFixed(1)},${py(point.y).toFixed(1)}`).join(' ')}"/>`);
+      parts.push(
+        `<polyline fill="none" stroke="${series.color}" stroke-width="2" points="${points.map((point) => `${px(point.x).toFixed(1)},${py(point.y).toFixed(1)}`).join(' ')}"/>`,
+      );
     }
     for (const point of points) {
       parts.push(`<circle cx="${px(point.x).toFixed(1)}" cy="${py(point.y).toFixed(1)}" r="4" fill="${series.color}"/>`);
-      if (point.label) parts.push(`<text x="${(px(point.x) + 6).toFixed(1)}" y="${(py(point.y) - 6).toFixed(1)}" font-size="10" fill="${series.color}">${escape(point.label)}</text>`);
+      if (point.label)
+        parts.push(
+          `<text x="${(px(point.x) + 6).toFixed(1)}" y="${(py(point.y) - 6).toFixed(1)}" font-size="10" fill="${series.color}">${escape(point.label)}</text>`,
+        );
     }
     const legendY = margin.top + 10 + index * 18;
     parts.push(`<circle cx="${width - margin.right + 20}" cy="${legendY}" r="4" fill="${series.color}"/>`);

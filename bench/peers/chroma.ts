@@ -16,7 +16,10 @@ async function freePort(): Promise<number> {
 }
 
 async function call<T>(base: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${base}${path}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(
+    `${base}${path}`,
+    body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
+  );
   if (!response.ok) throw new Error(`chroma ${path} answered ${response.status}: ${await response.text()}`);
   return (await response.json()) as T;
 }
@@ -61,7 +64,11 @@ export const chroma: PeerDescription = {
         }
       },
       async query(vector, k) {
-        const result = await call<{ ids: string[][] }>(base, `/collections/${collection}/query`, { query_embeddings: [Array.from(vector)], n_results: k, include: [] });
+        const result = await call<{ ids: string[][] }>(base, `/collections/${collection}/query`, {
+          query_embeddings: [Array.from(vector)],
+          n_results: k,
+          include: [],
+        });
         return result.ids[0]!.map(Number);
       },
       async close() {

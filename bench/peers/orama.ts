@@ -16,12 +16,21 @@ export const orama: PeerDescription = {
     return {
       async build(vectors, count, dimension) {
         db = module.create({ schema: { label: 'number', embedding: `vector[${dimension}]` } });
-        const documents = Array.from({ length: count }, (_, label) => ({ label, embedding: Array.from(vectors.subarray(label * dimension, (label + 1) * dimension)) }));
+        const documents = Array.from({ length: count }, (_, label) => ({
+          label,
+          embedding: Array.from(vectors.subarray(label * dimension, (label + 1) * dimension)),
+        }));
         await module.insertMultiple(db, documents, 1000);
       },
       async query(vector, k) {
         // similarity is a floor on cosine; -1 keeps every candidate so only the top k decides.
-        const result = await module.search(db, { mode: 'vector', vector: { value: Array.from(vector), property: 'embedding' }, similarity: -1, limit: k, includeVectors: false });
+        const result = await module.search(db, {
+          mode: 'vector',
+          vector: { value: Array.from(vector), property: 'embedding' },
+          similarity: -1,
+          limit: k,
+          includeVectors: false,
+        });
         return result.hits.map((hit) => hit.document.label);
       },
       async close() {},

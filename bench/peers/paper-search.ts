@@ -1,4 +1,4 @@
-import { defaultHnswParameters, VectorIndex } from '../../src/index/vector-index.js';
+import { defaultHnswParameters, VectorIndex } from '../../src/storage/embedded/vector-index.js';
 import type { PeerDescription } from './peer-index.js';
 
 /** The product's own index class, at the service's default breadth (HNSW_EF_SEARCH 128). */

@@ -27,7 +27,8 @@ function vectra(codec: 'json' | 'protobuf'): PeerDescription {
         async build(vectors, count, dimension) {
           await index.createIndex({ version: 1, deleteIfExists: true });
           await index.beginUpdate();
-          for (let label = 0; label < count; label++) await index.insertItem({ vector: Array.from(vectors.subarray(label * dimension, (label + 1) * dimension)), metadata: { label } });
+          for (let label = 0; label < count; label++)
+            await index.insertItem({ vector: Array.from(vectors.subarray(label * dimension, (label + 1) * dimension)), metadata: { label } });
           await index.endUpdate();
         },
         async query(vector, k) {

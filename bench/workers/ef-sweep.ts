@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { VectorIndex } from '../../src/index/vector-index.js';
+import { VectorIndex } from '../../src/storage/embedded/vector-index.js';
 import { reportResult } from '../lib/child-result.js';
 import { recallAt10, type GroundTruth } from '../lib/exact.js';
 import { summarizeLatencies } from '../lib/stats.js';
@@ -16,16 +16,19 @@ if (!values.index || !values.truth || !values.efs) throw new Error('--index, --t
 const truth = JSON.parse(readFileSync(values.truth, 'utf8')) as GroundTruth;
 const index = await VectorIndex.load(values.index, dimension, 10);
 
-const points = values.efs.split(',').map(Number).map((ef) => {
-  index.setEfSearch(ef);
-  const latencies: number[] = [];
-  let recall = 0;
-  for (const [i, query] of truth.queries.entries()) {
-    const started = performance.now();
-    const labels = index.search(index.vector(query), 10, (candidate) => candidate !== query).map((neighbor) => neighbor.label);
-    latencies.push(performance.now() - started);
-    recall += recallAt10(labels, query, truth.neighbors[i]!);
-  }
-  return { ef, recall10: recall / truth.queries.length, ...summarizeLatencies(latencies) };
-});
+const points = values.efs
+  .split(',')
+  .map(Number)
+  .map((ef) => {
+    index.setEfSearch(ef);
+    const latencies: number[] = [];
+    let recall = 0;
+    for (const [i, query] of truth.queries.entries()) {
+      const started = performance.now();
+      const labels = index.search(index.vector(query), 10, (candidate) => candidate !== query).map((neighbor) => neighbor.label);
+      latencies.push(performance.now() - started);
+      recall += recallAt10(labels, query, truth.neighbors[i]!);
+    }
+    return { ef, recall10: recall / truth.queries.length, ...summarizeLatencies(latencies) };
+  });
 reportResult(points);

@@ -5,7 +5,7 @@
  * and save time and this process's peak RSS.
  */
 import { parseArgs } from 'node:util';
-import { defaultHnswParameters, VectorIndex } from '../../src/index/vector-index.js';
+import { defaultHnswParameters, VectorIndex } from '../../src/storage/embedded/vector-index.js';
 import { reportResult } from '../lib/child-result.js';
 import { memoryMiB } from '../lib/process-memory.js';
 import { dimension, readVectors, scaleVector, seededRandom } from '../lib/vectors.js';

@@ -8,13 +8,21 @@
  */
 import { parseArgs } from 'node:util';
 import hnswlib from 'hnswlib-node';
-import { VectorIndex } from '../../src/index/vector-index.js';
+import { VectorIndex } from '../../src/storage/embedded/vector-index.js';
 import { reportResult } from '../lib/child-result.js';
 import { memoryMiB } from '../lib/process-memory.js';
 import { summarizeLatencies } from '../lib/stats.js';
 import { dimension, sampleLabels } from '../lib/vectors.js';
 
-const { values } = parseArgs({ options: { index: { type: 'string' }, count: { type: 'string' }, queries: { type: 'string', default: '2000' }, ef: { type: 'string', default: '128' }, raw: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: {
+    index: { type: 'string' },
+    count: { type: 'string' },
+    queries: { type: 'string', default: '2000' },
+    ef: { type: 'string', default: '128' },
+    raw: { type: 'boolean', default: false },
+  },
+});
 if (!values.index || !values.count) throw new Error('--index and --count are required');
 
 const ef = Number(values.ef);

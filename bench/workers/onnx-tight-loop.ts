@@ -13,7 +13,12 @@ import { paperPassage } from '../../src/embedding/embedder.js';
 import { reportResult } from '../lib/child-result.js';
 
 const { values } = parseArgs({
-  options: { papers: { type: 'string' }, threads: { type: 'string', default: '2' }, batch: { type: 'string', default: '32' }, 'model-dir': { type: 'string', default: 'models' } },
+  options: {
+    papers: { type: 'string' },
+    threads: { type: 'string', default: '2' },
+    batch: { type: 'string', default: '32' },
+    'model-dir': { type: 'string', default: 'models' },
+  },
 });
 if (!values.papers) throw new Error('--papers is required');
 const hubId = 'Xenova/all-MiniLM-L6-v2';
@@ -28,7 +33,10 @@ const session = await ort.InferenceSession.create(`${values['model-dir']}/${hubI
   interOpNumThreads: 1,
 });
 
-const papers = readFileSync(values.papers, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as { title?: string; abstract: string });
+const papers = readFileSync(values.papers, 'utf8')
+  .split('\n')
+  .filter(Boolean)
+  .map((line) => JSON.parse(line) as { title?: string; abstract: string });
 const sequences = papers
   .map((paper) => (tokenizer.encode(paperPassage(paper.title, paper.abstract), { add_special_tokens: true }) as number[]).slice(0, maxTokens))
   .sort((a, b) => a.length - b.length);

@@ -4,25 +4,33 @@
  * [--mode dense|lexical|hybrid|all] [--model <id>|all] [--long-passages truncate|windows] [--sweep]
  * [--json] [--cache <dir>] [--limit <n>]`. `--sweep` adds nDCG@10 for each fusion setting.
  */
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { loadConfig } from '../../src/config/config.js';
 import { loadEmbedder } from '../../src/embedding/load-embedder.js';
 import { getModel, halfWindowStrategy, knownModelIds, withLongPassages } from '../../src/embedding/model-registry.js';
-import type { LoadedIndex } from '../../src/index/index-folder.js';
-import { LiveIndex } from '../../src/index/live-index.js';
+import { openIndexFolder, type LoadedIndex } from '../../src/storage/embedded/index-folder.js';
+import { describeModel } from '../../src/storage/embedded/manifest.js';
+import { ingestPapers } from '../../src/ingest/ingest.js';
+import { dot } from '../../src/shared/vector-math.js';
+import { readVectorsFile, vectorAt } from '../../src/storage/embedded/vectors-file.js';
 import { createLogger } from '../../src/log.js';
 import { searchModes, type SearchMode } from '../../src/search/search-modes.js';
 import { SearchService } from '../../src/search/search-service.js';
-import { fuseNormalized, fuseReciprocalRank, type FusedLabel, type ScoredLabel } from '../../src/search/fusion.js';
-import { cachedIndex } from './cached-index.js';
+import { fuseNormalized } from './min-max-fusion.js';
+import type { RankedCandidate } from '../../src/search/ranking.js';
+import { EmbeddedStorage } from '../../src/storage/embedded/embedded-storage.js';
+import type { PaperStorage, ScoredId } from '../../src/storage/paper-storage.js';
+import { fuseReciprocalRank } from './reciprocal-rank.js';
 import { mean, ndcgAt, overlapAt, recallAt, reciprocalRankAt, type Judgments } from './metrics.js';
 
 const argumentsSchema = z.object({
+  benchmark: z.literal('beir').optional(),
   corpus: z.string(),
   queries: z.string(),
   qrels: z.string(),
@@ -33,7 +41,6 @@ const argumentsSchema = z.object({
   limit: z.coerce.number().int().positive().optional(),
   sweep: z.boolean().default(false),
   'long-passages': z.enum(['truncate', 'windows']).default('truncate'),
-  benchmark: z.literal('beir').optional(),
 });
 
 interface ModeResult {
@@ -49,6 +56,7 @@ interface ModeResult {
 
 const { values } = parseArgs({
   options: {
+    benchmark: { type: 'string' },
     corpus: { type: 'string' },
     queries: { type: 'string' },
     qrels: { type: 'string' },
@@ -59,7 +67,6 @@ const { values } = parseArgs({
     limit: { type: 'string' },
     sweep: { type: 'boolean' },
     'long-passages': { type: 'string' },
-    benchmark: { type: 'string' },
   },
 });
 const args = argumentsSchema.parse(values);
@@ -78,14 +85,33 @@ const ingestion: { model: string; papersPerSecond: number | null; hnswRecallAt10
 for (const modelId of models) {
   const model = args['long-passages'] === 'windows' ? withLongPassages(getModel(modelId), halfWindowStrategy(getModel(modelId))) : getModel(modelId);
   const embedder = await loadEmbedder(model, config, log);
-  const { index, papersPerSecond } = await cachedIndex(args.corpus, embedder, { cache: args.cache, efSearch: config.HNSW_EF_SEARCH, log });
-  const service = new SearchService(new LiveIndex(index), embedder);
-  ingestion.push({ model: modelId, papersPerSecond, hnswRecallAt10: await hnswRecall(index, embedder, judged.map((query) => query.text)) });
+  const { index, papersPerSecond } = await cachedIndex(modelId, embedder);
+  // Read-only: no API keys and no log folder, so the storage opens no log.
+  const storage = await EmbeddedStorage.open({
+    folder: index.folder,
+    model: embedder.model,
+    efSearch: config.HNSW_EF_SEARCH,
+    walDir: `${index.folder}.no-wal`,
+    acceptsWrites: false,
+    snapshotAfterOperations: 1,
+    snapshotAfterMs: 60_000,
+    log,
+  });
+  const service = new SearchService(storage, embedder);
+  ingestion.push({
+    model: modelId,
+    papersPerSecond,
+    hnswRecallAt10: await hnswRecall(
+      index,
+      embedder,
+      judged.map((query) => query.text),
+    ),
+  });
   for (const mode of modes) {
     const perQuery = { ndcg10: [] as number[], recall10: [] as number[], recall100: [] as number[], mrr10: [] as number[] };
     const started = performance.now();
     for (const query of judged) {
-      const hits = await service.searchText(query.text, { k: 100, mode });
+      const { hits } = await service.searchText(query.text, { k: 100, mode });
       const ranked = hits.map((hit) => hit.id);
       const judgments = qrels.get(query._id)!;
       perQuery.ndcg10.push(ndcgAt(ranked, judgments, 10));
@@ -105,7 +131,8 @@ for (const modelId of models) {
       msPerQuery: (seconds * 1000) / judged.length,
     });
   }
-  if (args.sweep) sweeps.push(...(await sweepFusion(modelId, index, embedder)));
+  if (args.sweep) sweeps.push(...(await sweepFusion(modelId, storage, embedder)));
+  await storage.close();
   await embedder.dispose();
 }
 
@@ -119,28 +146,36 @@ if (args.json) {
     '| model | mode | nDCG@10 | Recall@10 | Recall@100 | MRR@10 | queries/s | ms/query |',
     '|---|---|---|---|---|---|---|---|',
     ...results.map(
-      (r) => `| ${r.model} | ${r.mode} | ${round(r.ndcg10)} | ${round(r.recall10)} | ${round(r.recall100)} | ${round(r.mrr10)} | ${round(r.queriesPerSecond, 1)} | ${round(r.msPerQuery, 2)} |`,
+      (r) =>
+        `| ${r.model} | ${r.mode} | ${round(r.ndcg10)} | ${round(r.recall10)} | ${round(r.recall100)} | ${round(r.mrr10)} | ${round(r.queriesPerSecond, 1)} | ${round(r.msPerQuery, 2)} |`,
     ),
     '',
     '| model | ingestion papers/s | HNSW recall@10 vs exact |',
     '|---|---|---|',
     ...ingestion.map((i) => `| ${i.model} | ${i.papersPerSecond === null ? '(cached index)' : round(i.papersPerSecond, 1)} | ${round(i.hnswRecallAt10, 4)} |`),
     ...(sweeps.length > 0
-      ? ['', '| model | fusion | nDCG@10 | Recall@100 |', '|---|---|---|---|', ...sweeps.map((sw) => `| ${sw.model} | ${sw.fusion} | ${round(sw.ndcg10)} | ${round(sw.recall100)} |`)]
+      ? [
+          '',
+          '| model | fusion | nDCG@10 | Recall@100 |',
+          '|---|---|---|---|',
+          ...sweeps.map((sw) => `| ${sw.model} | ${sw.fusion} | ${round(sw.ndcg10)} | ${round(sw.recall100)} |`),
+        ]
       : []),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
 /** nDCG@10 of each fusion setting over the same dense and lexical candidate lists (for tuning on train). */
-async function sweepFusion(modelId: string, index: LoadedIndex, embedder: Awaited<ReturnType<typeof loadEmbedder>>) {
+async function sweepFusion(modelId: string, storage: PaperStorage, embedder: Awaited<ReturnType<typeof loadEmbedder>>) {
   const vectors = await embedder.embedQueries(judged.map((query) => query.text));
-  const candidates = judged.map((query, i) => ({
-    judgments: qrels.get(query._id)!,
-    dense: index.vectors.search(vectors[i]!, 100),
-    lexical: index.lexical.search(query.text, 100),
-  }));
-  type Fuse = (dense: readonly ScoredLabel[], lexical: readonly ScoredLabel[]) => FusedLabel[];
+  const candidates = await Promise.all(
+    judged.map(async (query, i) => ({
+      judgments: qrels.get(query._id)!,
+      dense: await storage.nearest(vectors[i]!, { k: 100 }),
+      lexical: await storage.lexical(query.text, { k: 100 }),
+    })),
+  );
+  type Fuse = (dense: readonly ScoredId[], lexical: readonly ScoredId[]) => RankedCandidate[];
   const weights = Array.from({ length: 11 }, (_, step) => step / 10);
   const settings: [string, Fuse][] = [
     ...weights.map((weight): [string, Fuse] => [`normalized, dense weight ${weight.toFixed(1)}`, (d, l) => fuseNormalized(d, l, { denseWeight: weight })]),
@@ -150,7 +185,9 @@ async function sweepFusion(modelId: string, index: LoadedIndex, embedder: Awaite
     const ndcg: number[] = [];
     const recall: number[] = [];
     for (const candidate of candidates) {
-      const ranked = fuse(candidate.dense, candidate.lexical).slice(0, 100).map((item) => index.papers.byLabel(item.label).id);
+      const ranked = fuse(candidate.dense, candidate.lexical)
+        .slice(0, 100)
+        .map((item) => item.id);
       ndcg.push(ndcgAt(ranked, candidate.judgments, 10));
       recall.push(recallAt(ranked, candidate.judgments, 100));
     }
@@ -158,20 +195,36 @@ async function sweepFusion(modelId: string, index: LoadedIndex, embedder: Awaite
   });
 }
 
+/** Builds the corpus index once per (corpus file, model) and reuses it on later runs. */
+async function cachedIndex(
+  modelId: string,
+  embedder: Awaited<ReturnType<typeof loadEmbedder>>,
+): Promise<{ index: LoadedIndex; papersPerSecond: number | null }> {
+  const corpusInfo = await stat(args.corpus);
+  const fingerprint = JSON.stringify(describeModel(embedder.model));
+  const key = createHash('sha256')
+    .update(`${resolve(args.corpus)}:${corpusInfo.size}:${corpusInfo.mtimeMs}:${fingerprint}`)
+    .digest('hex')
+    .slice(0, 16);
+  const folder = join(args.cache, `eval-${modelId}-${key}`);
+  let papersPerSecond: number | null = null;
+  try {
+    await stat(join(folder, 'manifest.json'));
+  } catch {
+    const summary = await ingestPapers(embedder, { input: args.corpus, format: 'jsonl', indexDir: folder, log });
+    papersPerSecond = summary.papersPerSecond;
+  }
+  return { index: await openIndexFolder(folder, embedder.model, config.HNSW_EF_SEARCH), papersPerSecond };
+}
+
 /** Recall@10 of the HNSW answers against exact search over the same stored vectors. */
 async function hnswRecall(index: LoadedIndex, embedder: Awaited<ReturnType<typeof loadEmbedder>>, texts: string[]): Promise<number> {
-  const bytes = await readFile(join(index.folder, index.manifest.files.vectors));
   const dimension = index.manifest.model.dimension;
-  const all = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+  const all = await readVectorsFile(join(index.folder, index.manifest.files.vectors), index.manifest.count, dimension);
   const vectors = await embedder.embedQueries(texts);
   const overlaps = vectors.map((query) => {
     const scores = new Float32Array(index.manifest.count);
-    for (let label = 0; label < scores.length; label++) {
-      let dot = 0;
-      const offset = label * dimension;
-      for (let d = 0; d < dimension; d++) dot += query[d]! * all[offset + d]!;
-      scores[label] = dot;
-    }
+    for (let label = 0; label < scores.length; label++) scores[label] = dot(query, vectorAt(all, label, dimension));
     const exact = [...scores.keys()].sort((a, b) => scores[b]! - scores[a]!).slice(0, 10);
     const approximate = index.vectors.search(query, 10).map((neighbor) => neighbor.label);
     return overlapAt(approximate, exact, 10);

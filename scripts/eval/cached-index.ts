@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Embedder } from '../../src/embedding/embedder.js';
-import { openIndexFolder, type LoadedIndex } from '../../src/index/index-folder.js';
-import { describeModel } from '../../src/index/manifest.js';
+import { openIndexFolder, type LoadedIndex } from '../../src/storage/embedded/index-folder.js';
+import { describeModel } from '../../src/storage/embedded/manifest.js';
 import { ingestPapers } from '../../src/ingest/ingest.js';
 import type { Logger } from '../../src/log.js';
 
@@ -20,7 +20,10 @@ export interface CachedIndex {
 export async function cachedIndex(corpus: string, embedder: Embedder, options: { cache: string; efSearch: number; log: Logger }): Promise<CachedIndex> {
   const corpusInfo = await stat(corpus);
   const fingerprint = JSON.stringify(describeModel(embedder.model));
-  const key = createHash('sha256').update(`${resolve(corpus)}:${corpusInfo.size}:${corpusInfo.mtimeMs}:${fingerprint}`).digest('hex').slice(0, 16);
+  const key = createHash('sha256')
+    .update(`${resolve(corpus)}:${corpusInfo.size}:${corpusInfo.mtimeMs}:${fingerprint}`)
+    .digest('hex')
+    .slice(0, 16);
   const folder = join(options.cache, `eval-${embedder.model.id}-${key}`);
   let papersPerSecond: number | null = null;
   try {

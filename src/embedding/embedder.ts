@@ -1,3 +1,4 @@
+import type { EmbedRequestOptions } from './embed-scheduler.js';
 import type { ModelDescription } from './model-registry.js';
 
 /**
@@ -6,14 +7,15 @@ import type { ModelDescription } from './model-registry.js';
  */
 export interface Embedder {
   readonly model: ModelDescription;
-  /** False once the model can no longer answer (its worker died): readiness reports it. */
-  readonly healthy: boolean;
-  embedQueries(texts: readonly string[]): Promise<Float32Array[]>;
-  embedPassages(texts: readonly string[]): Promise<Float32Array[]>;
-  /** Number of tokens the model sees for a passage, after truncation (for diagnostics and tests). */
-  countPassageTokens(text: string): number | Promise<number>;
+  /** `restarting` while the model recovers from a crash, `failed` once it cannot answer any more: readiness reports it. */
+  readonly state: ModelState;
+  /** `request` says who asks and until when (the model is shared fairly between clients, see EmbedScheduler). */
+  embedQueries(texts: readonly string[], request?: EmbedRequestOptions): Promise<Float32Array[]>;
+  embedPassages(texts: readonly string[], request?: EmbedRequestOptions): Promise<Float32Array[]>;
   dispose(): Promise<void>;
 }
+
+export type ModelState = 'ready' | 'restarting' | 'failed';
 
 /** The passage a paper is embedded as: title and abstract joined, as retrieval benchmarks assume. */
 export function paperPassage(title: string | undefined, abstract: string): string {

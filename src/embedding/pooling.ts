@@ -1,3 +1,4 @@
+import { normalize } from '../shared/vector-math.js';
 import type { Pooling } from './model-registry.js';
 
 /** Token embeddings of one batch as the model returns them: [batch, tokens, dimension], row-major. */
@@ -36,13 +37,4 @@ export function poolAndNormalize(embeddings: TokenEmbeddings, pooling: Pooling):
     vectors.push(normalize(vector));
   }
   return vectors;
-}
-
-/** Scales a vector to unit length in place (a zero vector stays zero) and returns it. */
-export function normalize(vector: Float32Array): Float32Array {
-  let sumOfSquares = 0;
-  for (let d = 0; d < vector.length; d++) sumOfSquares += vector[d]! * vector[d]!;
-  const norm = Math.sqrt(sumOfSquares);
-  if (norm > 0) for (let d = 0; d < vector.length; d++) vector[d]! /= norm;
-  return vector;
 }

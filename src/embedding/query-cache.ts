@@ -1,3 +1,4 @@
+import type { EmbedRequestOptions } from './embed-scheduler.js';
 import type { Embedder } from './embedder.js';
 
 /**
@@ -17,11 +18,11 @@ export class QueryCachingEmbedder implements Embedder {
     return this.inner.model;
   }
 
-  get healthy(): boolean {
-    return this.inner.healthy;
+  get state(): Embedder['state'] {
+    return this.inner.state;
   }
 
-  async embedQueries(texts: readonly string[]): Promise<Float32Array[]> {
+  async embedQueries(texts: readonly string[], request?: EmbedRequestOptions): Promise<Float32Array[]> {
     const vectors = new Map<string, Float32Array>();
     const missing: string[] = [];
     for (const text of new Set(texts)) {
@@ -36,18 +37,14 @@ export class QueryCachingEmbedder implements Embedder {
       }
     }
     if (missing.length > 0) {
-      const embedded = await this.inner.embedQueries(missing);
+      const embedded = await this.inner.embedQueries(missing, request);
       missing.forEach((text, i) => vectors.set(text, this.remember(text, embedded[i]!)));
     }
     return texts.map((text) => vectors.get(text)!);
   }
 
-  embedPassages(texts: readonly string[]): Promise<Float32Array[]> {
-    return this.inner.embedPassages(texts);
-  }
-
-  countPassageTokens(text: string): number | Promise<number> {
-    return this.inner.countPassageTokens(text);
+  embedPassages(texts: readonly string[], request?: EmbedRequestOptions): Promise<Float32Array[]> {
+    return this.inner.embedPassages(texts, request);
   }
 
   dispose(): Promise<void> {

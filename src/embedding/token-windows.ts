@@ -12,15 +12,3 @@ export function tokenWindows(ids: readonly number[], size: number, stride: numbe
   windows.push(ids.slice(ids.length - size));
   return windows;
 }
-
-/** The unit-length mean of several unit vectors (the text's windows), weighted equally. */
-export function meanOfVectors(vectors: readonly Float32Array[]): Float32Array {
-  const dimension = vectors[0]?.length ?? 0;
-  const mean = new Float32Array(dimension);
-  for (const vector of vectors) for (let d = 0; d < dimension; d++) mean[d]! += vector[d]!;
-  let norm = 0;
-  for (let d = 0; d < dimension; d++) norm += mean[d]! * mean[d]!;
-  norm = Math.sqrt(norm);
-  if (norm > 0) for (let d = 0; d < dimension; d++) mean[d]! /= norm;
-  return mean;
-}

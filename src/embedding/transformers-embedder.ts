@@ -3,7 +3,8 @@ import { AppError } from '../errors.js';
 import type { Embedder } from './embedder.js';
 import type { LongPassageStrategy, ModelDescription } from './model-registry.js';
 import { poolAndNormalize } from './pooling.js';
-import { meanOfVectors, tokenWindows } from './token-windows.js';
+import { unitCentroid } from '../shared/vector-math.js';
+import { tokenWindows } from './token-windows.js';
 
 export interface TransformersEmbedderOptions {
   /** Folder holding `<hub id>/...` model folders. */
@@ -30,7 +31,7 @@ export class TransformersEmbedder implements Embedder {
     this.padTokenId = tokenizer.pad_token_id ?? 0;
   }
 
-  readonly healthy = true;
+  readonly state = 'ready' as const;
 
   static async create(model: ModelDescription, options: TransformersEmbedderOptions): Promise<TransformersEmbedder> {
     // Files come only from the model folder: the fetcher obtains and verifies them beforehand,
@@ -48,23 +49,20 @@ export class TransformersEmbedder implements Embedder {
       });
       return new TransformersEmbedder(model, tokenizer, network, options.batchSize);
     } catch (error) {
-      throw new AppError('model_missing', `Cannot load model ${model.id} from ${options.modelDir}: ${(error as Error).message}`, undefined, {
-        cause: error,
-      });
+      throw new AppError('model_missing', `Cannot load model ${model.id} from ${options.modelDir}: ${(error as Error).message}`, { cause: error });
     }
   }
 
   embedQueries(texts: readonly string[]): Promise<Float32Array[]> {
     const prefix = this.model.queryPrefix;
-    return this.embed(texts.map((text) => prefix + text), { kind: 'truncate' });
+    return this.embed(
+      texts.map((text) => prefix + text),
+      { kind: 'truncate' },
+    );
   }
 
   embedPassages(texts: readonly string[]): Promise<Float32Array[]> {
     return this.embed(texts, this.model.longPassages);
-  }
-
-  countPassageTokens(text: string): number {
-    return Math.min(this.tokenize(text).length, this.model.maxTokens - this.specialTokens.length) + this.specialTokens.length;
   }
 
   /**
@@ -87,7 +85,7 @@ export class TransformersEmbedder implements Embedder {
       const vectors = await this.embedBatch(batch.map((segment) => segment.ids));
       batch.forEach((segment, position) => perText[segment.text]!.push(vectors[position]!));
     }
-    return perText.map((vectors) => (vectors.length === 1 ? vectors[0]! : meanOfVectors(vectors)));
+    return perText.map((vectors) => (vectors.length === 1 ? vectors[0]! : unitCentroid(vectors)));
   }
 
   private tokenize(text: string): number[] {

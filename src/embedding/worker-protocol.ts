@@ -7,13 +7,7 @@ export interface WorkerSetup {
   options: TransformersEmbedderOptions;
 }
 
-export type WorkerRequest =
-  | { type: 'embed'; id: number; kind: 'query' | 'passage'; texts: string[] }
-  | { type: 'count'; id: number; text: string }
-  | { type: 'close' };
+/** `embed` is one model call's texts (the main thread's scheduler forms the batches). */
+export type WorkerRequest = { type: 'embed'; id: number; kind: 'query' | 'passage'; texts: string[] } | { type: 'close' };
 
-export type WorkerReply =
-  | { type: 'ready' }
-  | { type: 'vectors'; id: number; packed: Float32Array }
-  | { type: 'count'; id: number; tokens: number }
-  | { type: 'error'; id: number; message: string };
+export type WorkerReply = { type: 'ready' } | { type: 'vectors'; id: number; packed: Float32Array } | { type: 'error'; id: number; message: string };

@@ -1,52 +1,71 @@
-import { randomUUID } from 'node:crypto';
+import compression from 'compression';
 import express, { type Express, type RequestHandler, type Response } from 'express';
-import { pinoHttp } from 'pino-http';
+import { trustProxyOf, type Config } from '../config/config.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../log.js';
+import type { ServiceMetrics } from '../metrics/service-metrics.js';
 import type { SearchService } from '../search/search-service.js';
 import type { ServiceState } from '../service-state.js';
 import type { WriteService } from '../writes/write-service.js';
 import type { ApiKeys } from './auth.js';
+import { attachCaller } from './caller.js';
 import { errorHandler, routeNotFound } from './error-handling.js';
+import { rateLimitPerClient } from './rate-limit.js';
+import { requestLogging } from './request-logging.js';
+import { requestMetrics } from './request-metrics.js';
 import { docsRoutes } from './routes/docs-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
+import { mcpRoutes } from './routes/mcp-routes.js';
+import { metricsRoutes } from './routes/metrics-routes.js';
+import { referenceMediaTypes } from './reference-bodies.js';
 import { searchRoutes } from './routes/search-routes.js';
+import { webRoutes } from './routes/web-routes.js';
 import { writeRoutes } from './routes/write-routes.js';
+import { crossOrigin, securityHeaders } from './security.js';
+
+/** The settings the HTTP layer reads. */
+export type HttpSettings = Pick<
+  Config,
+  | 'MAX_BODY_BYTES'
+  | 'WRITE_MAX_BODY_BYTES'
+  | 'AUTH_READS'
+  | 'AUTH_METRICS'
+  | 'CORS_ORIGINS'
+  | 'RATE_LIMIT_REQUESTS'
+  | 'RATE_LIMIT_WINDOW_MS'
+  | 'TRUST_PROXY'
+  | 'REQUEST_TIMEOUT_MS'
+  | 'MCP_ALLOWED_HOSTS'
+>;
 
 export interface AppDependencies {
   state: ServiceState;
   log: Logger;
-  maxBodyBytes: number;
-  /** Body limit of paper writes (up to 1,000 papers each). */
-  writeMaxBodyBytes: number;
+  settings: HttpSettings;
   apiKeys: ApiKeys;
-  /** Whether reads need an API key too. */
-  authReads: boolean;
+  metrics: ServiceMetrics;
 }
 
 const jsonTypes = ['application/json', 'application/*+json'];
-const requestIdPattern = /^[\w.:-]{1,128}$/;
 
-export function createApp({ state, log, maxBodyBytes, writeMaxBodyBytes, apiKeys, authReads }: AppDependencies): Express {
+export function createApp({ state, log, settings, apiKeys, metrics }: AppDependencies): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
+  app.set('trust proxy', trustProxyOf(settings));
 
-  app.use(
-    pinoHttp({
-      logger: log,
-      genReqId: (request, response) => {
-        const incoming = request.headers['x-request-id'];
-        const id = typeof incoming === 'string' && requestIdPattern.test(incoming) ? incoming : randomUUID();
-        response.setHeader('X-Request-Id', id);
-        return id;
-      },
-      // 503 while starting or stopping is expected, not a fault.
-      customLogLevel: (_request, response) => (response.statusCode === 503 ? 'warn' : response.statusCode >= 500 ? 'error' : 'info'),
-      serializers: { req: (request: { id: unknown; method: string; url: string }) => ({ id: request.id, method: request.method, url: request.url }) },
-    }),
-  );
+  app.use(requestMetrics(metrics));
+  app.use(requestLogging(log));
+  app.use(securityHeaders());
+  app.use(crossOrigin(settings.CORS_ORIGINS));
+  app.use(compression());
+  app.use(attachCaller(settings.REQUEST_TIMEOUT_MS));
+  if (settings.RATE_LIMIT_REQUESTS > 0) {
+    app.use(
+      rateLimitPerClient({ requests: settings.RATE_LIMIT_REQUESTS, windowMs: settings.RATE_LIMIT_WINDOW_MS, onLimited: () => metrics.countRateLimited() }),
+    );
+  }
   // The service is looked up when a request arrives, before its body is read: a request that was
   // already in flight when shutdown began is answered, not refused.
   app.use((_request, response, next) => {
@@ -60,17 +79,34 @@ export function createApp({ state, log, maxBodyBytes, writeMaxBodyBytes, apiKeys
   app.post('/v1/papers', writeGuard);
   app.put('/v1/papers/:id', writeGuard);
   app.delete('/v1/papers/:id', writeGuard);
-  app.use(requireJsonBody);
-  app.use('/v1/papers', express.json({ limit: writeMaxBodyBytes, strict: true, type: jsonTypes }));
-  app.use(express.json({ limit: maxBodyBytes, strict: true, type: jsonTypes }));
-
-  app.use(healthRoutes(state));
-  app.use(docsRoutes());
-  app.use(apiKeys.requireForReads(authReads));
+  app.post('/v1/snapshots', writeGuard);
   const service = (response: Response) => requireService(state, response.locals.service as SearchService | undefined);
   const writes = (response: Response) => requireWrites(state, response);
-  app.use(writeRoutes({ requireService: service, requireWrites: writes }));
-  app.use(searchRoutes(service, writes));
+  // Before the general body parsing: /mcp checks host and key before it reads its body.
+  app.use(
+    mcpRoutes({
+      apiKeys,
+      authReads: settings.AUTH_READS,
+      allowedHosts: settings.MCP_ALLOWED_HOSTS,
+      maxBodyBytes: settings.MAX_BODY_BYTES,
+      writeMaxBodyBytes: settings.WRITE_MAX_BODY_BYTES,
+      search: service,
+      writes,
+    }),
+  );
+  // POST /v1/papers also takes a BibTeX or RIS file, read as text within the write limit.
+  app.post('/v1/papers', express.text({ type: [...referenceMediaTypes], limit: settings.WRITE_MAX_BODY_BYTES }));
+  app.use(requireJsonBody);
+  app.use('/v1/papers', express.json({ limit: settings.WRITE_MAX_BODY_BYTES, strict: true, type: jsonTypes }));
+  app.use(express.json({ limit: settings.MAX_BODY_BYTES, strict: true, type: jsonTypes }));
+
+  app.use(healthRoutes(state));
+  app.use(metricsRoutes(metrics, apiKeys.requireForReads(settings.AUTH_METRICS)));
+  app.use(docsRoutes());
+  app.use(webRoutes());
+  app.use(apiKeys.requireForReads(settings.AUTH_READS));
+  app.use(writeRoutes(writes));
+  app.use(searchRoutes(service, apiKeys.configured));
 
   app.use(routeNotFound);
   app.use(errorHandler);
@@ -89,13 +125,18 @@ function requireService(state: ServiceState, atArrival: SearchService | undefine
   throw new AppError(state.phase === 'stopping' ? 'shutting_down' : 'not_ready');
 }
 
-/** A request with a body must say it is JSON; anything else gets a 415 before parsing. */
+/** A request with a body must say it is JSON (or be a reference file already read as text); anything else gets a 415 before parsing. */
 const requireJsonBody: RequestHandler = (request, _response, next) => {
   const hasBody = request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0;
-  if (hasBody && !request.is(['application/json', 'application/*+json'])) {
-    throw new AppError('unsupported_media_type', `The request body must be application/json, not ${request.headers['content-type'] ?? 'unspecified'}.`, {
-      contentType: request.headers['content-type'] ?? null,
-    });
+  if (hasBody && typeof request.body !== 'string' && !request.is(jsonTypes)) {
+    const alternatives = request.method === 'POST' && request.path === '/v1/papers' ? ` (or ${referenceMediaTypes.join(' or ')})` : '';
+    throw new AppError(
+      'unsupported_media_type',
+      `The request body must be application/json${alternatives}, not ${request.headers['content-type'] ?? 'unspecified'}.`,
+      {
+        details: { contentType: request.headers['content-type'] ?? null },
+      },
+    );
   }
   next();
 };

@@ -1,13 +1,34 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { z } from 'zod';
-import { AppError, isAppError, toErrorBody } from '../errors.js';
+import { AppError, invalidInput, isAppError, toErrorBody, type InputIssue } from '../errors.js';
 
-/** Parses with zod and turns a failure into a 400 that names each bad field. */
+/** Issues named in one answer, and the length of each message: a hostile body cannot make the error large. */
+const maxIssues = 10;
+const maxIssueMessage = 200;
+
+/**
+ * Parses with zod and turns a failure into a 400 that names each bad field (the first ten; the
+ * count of the others is given), every message cut to a bounded length.
+ */
 export function parseInput<Schema extends z.ZodType>(schema: Schema, input: unknown, where: 'body' | 'query' | 'params'): z.infer<Schema> {
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((issue) => ({ path: [where, ...issue.path.map(String)].join('.'), message: issue.message, code: issue.code }));
-  throw new AppError('invalid_input', `Invalid request ${where}: ${issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`, { issues });
+  const all = parsed.error.issues;
+  const issues = all.slice(0, maxIssues).map((issue) => ({
+    path: truncate([where, ...issue.path.slice(0, 20).map(String)].join('.')),
+    message: truncate(issue.message),
+    code: issue.code,
+  }));
+  const more = all.length - issues.length;
+  throw invalidInput(
+    `Invalid request ${where}: ${issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}${more > 0 ? `; and ${more} more` : ''}`,
+    issues,
+    more > 0 ? { moreIssues: more } : {},
+  );
+}
+
+function truncate(text: string): string {
+  return text.length > maxIssueMessage ? `${text.slice(0, maxIssueMessage - 1)}…` : text;
 }
 
 export const routeNotFound: RequestHandler = (request) => {
@@ -26,7 +47,7 @@ const bodyParserErrors: Record<string, (error: Error) => AppError> = {
   'entity.parse.failed': (error) => new AppError('invalid_json', `The request body is not valid JSON: ${error.message}`),
   'entity.too.large': (error) => {
     const limit = (error as Error & { limit?: number }).limit;
-    return new AppError('payload_too_large', `The request body is larger than ${limit} bytes.`, { limitBytes: limit });
+    return new AppError('payload_too_large', `The request body is larger than ${limit} bytes.`, { details: { limitBytes: limit } });
   },
   'encoding.unsupported': (error) => new AppError('unsupported_media_type', error.message),
   'charset.unsupported': (error) => new AppError('unsupported_media_type', error.message),
@@ -56,8 +77,22 @@ function toAppError(error: unknown): AppError {
 /** The one place errors become responses: the catalog fixes status and code; 5xx are logged as errors. */
 export const errorHandler: ErrorRequestHandler = (error: unknown, request, response, next) => {
   if (response.headersSent) return next(error);
-  const appError = toAppError(error);
+  const appError = locateIssues(toAppError(error), request.method === 'GET' || request.method === 'DELETE' ? 'query' : 'body');
   if (appError.status >= 500 && appError.status !== 503) request.log.error({ err: error, code: appError.code }, 'request failed');
   else request.log.info({ code: appError.code, message: appError.message }, 'request rejected');
+  if (appError.retryAfterSeconds !== undefined) response.setHeader('Retry-After', String(appError.retryAfterSeconds));
   response.status(appError.status).json(toErrorBody(appError));
 };
+
+/**
+ * Services name a bad field by its place in their input (`offset`, `papers.3`); a client reads it
+ * in the request, so those paths are prefixed with where the input came from (`body.offset`).
+ */
+function locateIssues(error: AppError, where: 'body' | 'query'): AppError {
+  const details = error.details as { issues?: InputIssue[] } | undefined;
+  if (error.code !== 'invalid_input' || !Array.isArray(details?.issues)) return error;
+  const located = details.issues.map((issue) =>
+    /^(body|query|params)(\.|$)/.test(issue.path) ? issue : { ...issue, path: issue.path ? `${where}.${issue.path}` : where },
+  );
+  return new AppError(error.code, error.message, { details: { ...details, issues: located }, cause: error.cause, retryAfterSeconds: error.retryAfterSeconds });
+}

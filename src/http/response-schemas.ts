@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { searchModes } from '../search/search-modes.js';
-import { paperSchema } from '../store/paper.js';
+import { paperSchema } from '../papers/paper.js';
+import { storageBackendNames } from '../storage/paper-storage.js';
 
 /** What the API answers, as zod schemas: the OpenAPI document is generated from them. */
 const explanationSchema = z.object({
@@ -13,12 +14,21 @@ export const hitSchema = paperSchema.partial().extend({ id: z.string(), score: z
 
 const tookMs = z.number().nonnegative();
 
-export const hitsResponseSchema = z.object({ hits: z.array(hitSchema), took_ms: tookMs }).strict();
-export const batchResponseSchema = z.object({ results: z.array(z.object({ hits: z.array(hitSchema) }).strict()), took_ms: tookMs }).strict();
-export const paperResponseSchema = z.object({ paper: paperSchema.strict(), took_ms: tookMs }).strict();
-export const paperListResponseSchema = z
-  .object({ papers: z.array(paperSchema.strict()), next_cursor: z.string().nullable(), took_ms: tookMs })
+/** A facet's values and how many papers have each (the most frequent, at most 100). */
+const valueCounts = z.record(z.string(), z.number().int().positive());
+export const facetDistributionSchema = z.strictObject({ year: valueCounts.optional(), categories: valueCounts.optional(), authors: valueCounts.optional() });
+export const facetStatsSchema = z.strictObject({ year: z.strictObject({ min: z.number().int(), max: z.number().int() }).optional() });
+/** Present on a ranked list when `facets` were asked for. */
+const listFacets = { facet_distribution: facetDistributionSchema.optional(), facet_stats: facetStatsSchema.optional() };
+
+export const hitsResponseSchema = z.object({ hits: z.array(hitSchema), ...listFacets, took_ms: tookMs }).strict();
+export const batchResponseSchema = z.object({ results: z.array(z.object({ hits: z.array(hitSchema), ...listFacets }).strict()), took_ms: tookMs }).strict();
+export const facetsResponseSchema = z
+  .object({ facet_distribution: facetDistributionSchema, facet_stats: facetStatsSchema, papers: z.number().int().nonnegative(), took_ms: tookMs })
   .strict();
+/** One paper: every stored field, or `id` and the chosen `fields`. */
+export const paperResponseSchema = z.object({ paper: paperSchema.partial().extend({ id: z.string() }).strict(), took_ms: tookMs }).strict();
+export const paperListResponseSchema = z.object({ papers: z.array(paperSchema.strict()), next_cursor: z.string().nullable(), took_ms: tookMs }).strict();
 
 /** POST /v1/papers: `paper` for one, `papers` for a batch, as stored (ids generated where absent). */
 export const createdPapersResponseSchema = z.union([
@@ -28,23 +38,35 @@ export const createdPapersResponseSchema = z.union([
 export const putPaperResponseSchema = z.object({ paper: paperSchema.strict(), created: z.boolean(), took_ms: tookMs }).strict();
 export const deletedPaperResponseSchema = z.object({ id: z.string(), deleted: z.literal(true), took_ms: tookMs }).strict();
 
+const snapshotStatsSchema = z.object({
+  lastSnapshotAt: z.string().nullable(),
+  lastSnapshotMs: z.number().nullable(),
+  snapshotRunning: z.boolean(),
+  lastSnapshotError: z.string().nullable(),
+});
+
+export const snapshotResponseSchema = z.object({ snapshot: snapshotStatsSchema.strict(), took_ms: tookMs }).strict();
+
 export const statsResponseSchema = z.object({
+  backend: z.enum(storageBackendNames),
   papers: z.number().int(),
   deleted: z.number().int(),
   pending: z.number().int(),
-  model: z.object({ id: z.string(), hubId: z.string(), dimension: z.number(), pooling: z.string(), maxTokens: z.number(), longPassages: z.string(), onnxSha256: z.string() }),
+  logBytes: z.number().int(),
+  model: z.object({
+    id: z.string(),
+    hubId: z.string(),
+    dimension: z.number(),
+    pooling: z.string(),
+    maxTokens: z.number(),
+    longPassages: z.string(),
+    onnxSha256: z.string(),
+  }),
   hnsw: z.object({ space: z.string(), m: z.number(), efConstruction: z.number(), randomSeed: z.number(), efSearch: z.number() }),
   lexical: z.object({ analyzer: z.string(), k1: z.number(), b: z.number(), terms: z.number() }),
   defaultMode: z.enum(searchModes),
-  writes: z.object({
-    enabled: z.boolean(),
-    lastSnapshotAt: z.string().nullable(),
-    lastSnapshotMs: z.number().nullable(),
-    snapshotRunning: z.boolean(),
-    lastSnapshotError: z.string().nullable(),
-  }),
+  writes: snapshotStatsSchema.extend({ enabled: z.boolean() }),
   index: z.object({
-    folder: z.string(),
     formatVersion: z.number(),
     createdAt: z.string(),
     snapshotAt: z.string().nullable(),
@@ -53,12 +75,28 @@ export const statsResponseSchema = z.object({
   }),
 });
 
+/** A little-endian binary array, base64-encoded. */
+const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/);
+
+export const mapResponseSchema = z
+  .object({
+    count: z.number().int().nonnegative().describe('Papers on the map'),
+    ids: z.array(z.string()).describe('Paper ids, in the order of every array below'),
+    x: base64.describe('x of each paper: float32 little-endian, base64'),
+    y: base64.describe('y of each paper: float32 little-endian, base64'),
+    groups: z.array(z.string()).describe('Group names (primary categories; "other" for papers without one), largest first'),
+    group_sizes: z.array(z.number().int().positive()).describe('Papers in each group'),
+    group: base64.describe('group of each paper, an index into groups: uint16 little-endian, base64'),
+    method: z.enum(['umap', 'pca']),
+    built_at: z.string().describe('When the layout was computed (papers written since are placed into it)'),
+    took_ms: tookMs,
+  })
+  .strict();
+
 export const healthResponseSchema = z.object({ status: z.literal('ok') }).strict();
 export const readyResponseSchema = z.object({
   status: z.string(),
   index: z.object({ model: z.string(), dimension: z.number(), papers: z.number(), createdAt: z.string(), defaultMode: z.enum(searchModes) }).optional(),
 });
 
-export const errorResponseSchema = z
-  .object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }).strict() })
-  .strict();
+export const errorResponseSchema = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }).strict() }).strict();

@@ -1,13 +1,20 @@
 import { z } from 'zod';
 import { searchModes } from '../search/search-modes.js';
-import { paperSchema } from '../store/paper.js';
+import { facetNames } from '../papers/paper-facets.js';
+import { sentenceRoles } from '../search/related/sentence-roles.js';
+import { paperSchema } from '../papers/paper.js';
 
 /** Deepest result a page may reach (offset + k): past it, approximate search order is not worth paging. */
 export const maxPageEnd = 1_000;
 
 /** JSON numbers stay numbers: no coercion of strings, booleans or arrays in bodies. */
 const k = z.number().int().min(1).max(100).default(10);
-const offset = z.number().int().min(0).max(maxPageEnd - 1).default(0);
+const offset = z
+  .number()
+  .int()
+  .min(0)
+  .max(maxPageEnd - 1)
+  .default(0);
 
 /** A query parameter holding a whole number; an empty value is an error, not 0. */
 const queryInteger = (min: number, max: number) =>
@@ -17,12 +24,7 @@ const queryInteger = (min: number, max: number) =>
     .regex(/^-?\d+$/, { message: 'must be a whole number' })
     .transform(Number)
     .pipe(z.number().int().min(min).max(max));
-const queryNumber = z
-  .string()
-  .trim()
-  .min(1, { message: 'must be a number' })
-  .transform(Number)
-  .pipe(z.number().finite());
+const queryNumber = z.string().trim().min(1, { message: 'must be a number' }).transform(Number).pipe(z.number().finite());
 const nonBlank = (max: number) =>
   z
     .string()
@@ -47,7 +49,13 @@ export const filterSchema = z.strictObject({
   exclude_ids: z.array(z.string().min(1).max(512)).max(1_000).optional(),
 });
 
-/** Options every ranked list takes: the page, a score floor, a filter and which fields come back. */
+/** Facets to count, each named once. */
+const facetList = z
+  .array(z.enum(facetNames))
+  .max(facetNames.length)
+  .refine((names) => new Set(names).size === names.length, { message: 'names a facet twice' });
+
+/** Options every ranked list takes: the page, a score floor, a filter, which fields come back and which facets are counted. */
 const listOptions = {
   k,
   offset,
@@ -55,6 +63,7 @@ const listOptions = {
   fields: z.array(z.enum(selectableFields)).max(selectableFields.length).optional(),
   filter: filterSchema.optional(),
   explain: z.boolean().default(false),
+  facets: facetList.optional(),
 };
 
 const withinPageLimit = (value: { k: number; offset: number }) => value.offset + value.k <= maxPageEnd;
@@ -102,12 +111,40 @@ export const recommendRequestSchema = z
   });
 
 /** A query parameter that may be repeated (`?a=x&a=y`) or comma-separated (`?a=x,y`). */
-const commaList = z
-  .union([z.string(), z.array(z.string())])
-  .transform((value) => (Array.isArray(value) ? value : [value]).flatMap((part) => part.split(',')).map((part) => part.trim()).filter(Boolean));
+const commaList = z.union([z.string(), z.array(z.string())]).transform((value) =>
+  (Array.isArray(value) ? value : [value])
+    .flatMap((part) => part.split(','))
+    .map((part) => part.trim())
+    .filter(Boolean),
+);
 /** Like commaList, but only repeated: author names contain commas. */
 const repeatedList = z.union([z.string(), z.array(z.string())]).transform((value) => (Array.isArray(value) ? value : [value]));
 const queryYear = queryInteger(0, 9999).optional();
+const queryFacets = commaList.pipe(facetList);
+
+/** The filter as flat query parameters (see filterOfQuery). */
+const filterQueryParameters = {
+  year_gte: queryYear,
+  year_lte: queryYear,
+  year_gt: queryYear,
+  year_lt: queryYear,
+  categories_any: commaList.pipe(names).optional(),
+  categories_all: commaList.pipe(names).optional(),
+  authors_any: repeatedList.pipe(names).optional(),
+  exclude_ids: commaList.pipe(z.array(z.string().min(1).max(512)).max(1_000)).optional(),
+};
+
+type FilterQuery = z.output<z.ZodObject<typeof filterQueryParameters>>;
+
+/** The flat filter parameters in the shape of a body's `filter`. */
+function filterOfQuery(query: FilterQuery) {
+  return {
+    year: { gte: query.year_gte, lte: query.year_lte, gt: query.year_gt, lt: query.year_lt },
+    categories: { any: query.categories_any, all: query.categories_all },
+    authors: { any: query.authors_any },
+    exclude_ids: query.exclude_ids,
+  };
+}
 
 /** The GET form of the list options: flat query parameters, turned into the same shape as a body. */
 export const relatedQuerySchema = z
@@ -116,15 +153,18 @@ export const relatedQuerySchema = z
     offset: queryInteger(0, maxPageEnd - 1).default(0),
     score_threshold: queryNumber.optional(),
     fields: commaList.pipe(z.array(z.enum(selectableFields))).optional(),
-    year_gte: queryYear,
-    year_lte: queryYear,
-    year_gt: queryYear,
-    year_lt: queryYear,
-    categories_any: commaList.pipe(names).optional(),
-    categories_all: commaList.pipe(names).optional(),
-    authors_any: repeatedList.pipe(names).optional(),
-    exclude_ids: commaList.pipe(z.array(z.string().min(1).max(512)).max(1_000)).optional(),
-    explain: z.enum(['true', 'false']).transform((value) => value === 'true').default(false),
+    ...filterQueryParameters,
+    explain: z
+      .enum(['true', 'false'])
+      .transform((value) => value === 'true')
+      .default(false),
+    facets: queryFacets.optional(),
+    facet: z
+      .enum(sentenceRoles)
+      .optional()
+      .describe(
+        'Relate on one facet of the paper: background (the problem it addresses), method (how it solves it) or result (what it finds); ranks by the abstract sentences playing that role.',
+      ),
   })
   .refine(withinPageLimit, pageLimitIssue)
   .refine(explainWithinLimit, explainLimitIssue)
@@ -134,13 +174,21 @@ export const relatedQuerySchema = z
     score_threshold: query.score_threshold,
     fields: query.fields,
     explain: query.explain,
-    filter: {
-      year: { gte: query.year_gte, lte: query.year_lte, gt: query.year_gt, lt: query.year_lt },
-      categories: { any: query.categories_any, all: query.categories_all },
-      authors: { any: query.authors_any },
-      exclude_ids: query.exclude_ids,
-    },
+    facets: query.facets,
+    facet: query.facet,
+    filter: filterOfQuery(query),
   }));
+
+/** GET /v1/facets: the facets to count (at least one) and the filter, as query parameters. */
+export const facetsQuerySchema = z
+  .strictObject({
+    facets: z
+      .union([z.string(), z.array(z.string())], { error: `required: the facets to count, e.g. facets=${facetNames.join(',')}` })
+      .pipe(commaList)
+      .pipe(facetList.min(1, { message: 'name at least one facet' })),
+    ...filterQueryParameters,
+  })
+  .transform((query) => ({ facets: query.facets, filter: filterOfQuery(query) }));
 
 export const listPapersQuerySchema = z.strictObject({
   limit: queryInteger(1, 1_000).default(100),
@@ -148,6 +196,11 @@ export const listPapersQuerySchema = z.strictObject({
 });
 
 export const paperIdParamsSchema = z.object({ id: z.string().min(1).max(512) });
+
+/** GET /v1/papers/:id takes `fields` like the ranked lists, and nothing else. */
+export const paperQuerySchema = z.strictObject({
+  fields: commaList.pipe(z.array(z.enum(selectableFields))).optional(),
+});
 
 /** The most papers one POST /v1/papers may carry. */
 export const maxPapersPerWrite = 1_000;
@@ -175,7 +228,12 @@ export const paperInputSchema = z.strictObject({
 
 export type PaperInput = z.infer<typeof paperInputSchema>;
 
-export const createPapersRequestSchema = z.union([
-  z.strictObject({ papers: z.array(paperInputSchema).min(1).max(maxPapersPerWrite) }),
-  paperInputSchema,
-]);
+export const paperBatchSchema = z.strictObject({ papers: z.array(paperInputSchema).min(1).max(maxPapersPerWrite) });
+
+/** POST /v1/papers takes one paper, or a batch: an object with a `papers` key. */
+export const createPapersRequestSchema = z.union([paperBatchSchema, paperInputSchema]);
+
+/** Which of the two forms of createPapersRequestSchema a body means to be, so its errors name the right fields. */
+export function isPaperBatch(body: unknown): boolean {
+  return typeof body === 'object' && body !== null && 'papers' in body;
+}

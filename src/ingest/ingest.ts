@@ -1,10 +1,10 @@
 import { paperPassage, type Embedder } from '../embedding/embedder.js';
 import { AppError } from '../errors.js';
-import { IndexFolderWriter } from '../index/index-folder.js';
-import type { Manifest } from '../index/manifest.js';
+import { createCollectionBuilder } from '../storage/open-storage.js';
+import type { BuiltCollection, CollectionBuilder } from '../storage/paper-storage.js';
 import type { Logger } from '../log.js';
-import type { Paper } from '../store/paper.js';
-import { defaultFieldMap, mapRecordToPaper, type FieldMap, type RejectionReason } from './paper-mapping.js';
+import type { Paper } from '../papers/paper.js';
+import { defaultFieldMap, mapRecordToPaper, type FieldMap, type RejectionReason } from '../papers/paper-record.js';
 import type { ProgressReporter } from './progress.js';
 import { openRecordSource, type InputFormat } from './record-readers.js';
 
@@ -15,6 +15,10 @@ export interface IngestOptions {
   fields?: FieldMap;
   /** Stop at the first rejected record instead of reporting it and going on. */
   strict?: boolean;
+  /** Index records without an abstract by their title alone instead of rejecting them. */
+  allowTitleOnly?: boolean;
+  /** Semantic Scholar's abstracts dataset, joined to the papers input (format semantic-scholar). */
+  abstracts?: string;
   /**
    * Papers collected before embedding. Within a group texts are embedded shortest first, so each
    * model batch holds texts of similar length and little padding; memory stays bounded by it.
@@ -40,7 +44,7 @@ export interface IngestSummary {
   rejectionExamples: Rejection[];
   seconds: number;
   papersPerSecond: number;
-  manifest: Manifest;
+  collection: BuiltCollection;
 }
 
 const maxRejectionExamples = 20;
@@ -50,8 +54,8 @@ export async function ingestPapers(embedder: Embedder, options: IngestOptions): 
   const started = performance.now();
   const fields = options.fields ?? defaultFieldMap;
   const groupSize = options.groupSize ?? 256;
-  const source = await openRecordSource(options.input, options.format);
-  const writer = await IndexFolderWriter.create(options.indexDir, embedder.model);
+  const source = await openRecordSource(options.input, options.format, { abstracts: options.abstracts });
+  const writer = await createCollectionBuilder(options.indexDir, embedder.model);
   const seenIds = new Set<string>();
   const rejected: Partial<Record<RejectionReason, number>> = {};
   const rejectionExamples: Rejection[] = [];
@@ -63,7 +67,9 @@ export async function ingestPapers(embedder: Embedder, options: IngestOptions): 
     if (rejectionExamples.length < maxRejectionExamples) rejectionExamples.push(rejection);
     options.log.warn(rejection, 'record rejected');
     if (options.strict) {
-      throw new AppError('input_rejected', `${options.input} ${rejection.position}: ${rejection.message} (${rejection.reason}); stopped because of --strict.`, rejection);
+      throw new AppError('input_rejected', `${options.input} ${rejection.position}: ${rejection.message} (${rejection.reason}); stopped because of --strict.`, {
+        details: rejection,
+      });
     }
   };
   const flush = async () => {
@@ -79,7 +85,7 @@ export async function ingestPapers(embedder: Embedder, options: IngestOptions): 
         reject({ position: record.position, reason: record.error.reason, message: record.error.message });
         continue;
       }
-      const mapped = mapRecordToPaper(record.value, fields);
+      const mapped = mapRecordToPaper(record.value, fields, { allowTitleOnly: options.allowTitleOnly ?? false });
       if (!mapped.ok) {
         reject({ position: record.position, reason: mapped.reason, message: mapped.message });
         continue;
@@ -94,12 +100,18 @@ export async function ingestPapers(embedder: Embedder, options: IngestOptions): 
     }
     await flush();
     if (writer.size === 0) {
-      throw new AppError('input_rejected', `No paper in ${options.input} could be indexed (${read} records read); the existing index, if any, was left as it was.`, {
-        rejected,
-        rejectionExamples,
-      });
+      throw new AppError(
+        'input_rejected',
+        `No paper in ${options.input} could be indexed (${read} records read); the existing index, if any, was left as it was.`,
+        {
+          details: {
+            rejected,
+            rejectionExamples,
+          },
+        },
+      );
     }
-    const manifest = await writer.finish({ input: options.input, read, rejected: read - writer.size });
+    const collection = await writer.finish({ input: options.input, read, rejected: read - writer.size });
     const seconds = (performance.now() - started) / 1000;
     return {
       input: options.input,
@@ -110,7 +122,7 @@ export async function ingestPapers(embedder: Embedder, options: IngestOptions): 
       rejectionExamples,
       seconds,
       papersPerSecond: writer.size / seconds,
-      manifest,
+      collection,
     };
   } catch (error) {
     await writer.abort();
@@ -121,7 +133,7 @@ export async function ingestPapers(embedder: Embedder, options: IngestOptions): 
 }
 
 /** Embeds a group (the embedder batches it by length) and adds the papers in input order. */
-async function embedGroup(embedder: Embedder, writer: IndexFolderWriter, papers: readonly Paper[]): Promise<void> {
+async function embedGroup(embedder: Embedder, writer: CollectionBuilder, papers: readonly Paper[]): Promise<void> {
   if (papers.length === 0) return;
   const vectors = await embedder.embedPassages(papers.map((paper) => paperPassage(paper.title, paper.abstract)));
   for (let i = 0; i < papers.length; i++) await writer.add(papers[i]!, vectors[i]!);

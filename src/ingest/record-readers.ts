@@ -1,20 +1,28 @@
-import { createReadStream, type ReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
 import { parse as parseCsv } from 'csv-parse';
 import streamArray from 'stream-json/streamers/stream-array.js';
 import { AppError } from '../errors.js';
+import { readArxivSnapshot } from './formats/arxiv-snapshot.js';
+import { readBibtex } from './formats/bibtex.js';
+import { readJsonLines } from './formats/json-lines.js';
+import { readOpenAlex } from './formats/openalex.js';
+import { readRis } from './formats/ris.js';
+import { readSemanticScholar } from './formats/semantic-scholar.js';
+import { openInput } from './input-files.js';
 
-export const inputFormats = ['jsonl', 'json', 'csv'] as const;
+export const inputFormats = ['jsonl', 'json', 'csv', 'bibtex', 'ris', 'arxiv-snapshot', 'openalex', 'semantic-scholar'] as const;
 export type InputFormat = (typeof inputFormats)[number];
+
+/** Formats whose input may be a folder of files (the snapshots and datasets come in parts). */
+const folderFormats: readonly InputFormat[] = ['openalex', 'semantic-scholar'];
+
+/** Why a record could not even be parsed. */
+export type RecordErrorReason = 'invalid_json' | 'malformed_record';
 
 /** One input record before validation, or the reason it could not even be parsed. */
 export type RawRecord =
-  | { position: string; value: unknown; error?: undefined }
-  | { position: string; value?: undefined; error: { reason: 'invalid_json'; message: string } };
+  { position: string; value: unknown; error?: undefined } | { position: string; value?: undefined; error: { reason: RecordErrorReason; message: string } };
 
 /** Records of an input file, streamed, with how far into the file the reader has got. */
 export interface RecordSource {
@@ -24,65 +32,53 @@ export interface RecordSource {
   records(): AsyncGenerator<RawRecord>;
 }
 
-export function detectFormat(path: string, explicit?: InputFormat): InputFormat {
-  if (explicit) return explicit;
-  const extension = extname(path.replace(/\.gz$/, '')).toLowerCase();
-  if (extension === '.jsonl' || extension === '.ndjson') return 'jsonl';
-  if (extension === '.json') return 'json';
-  if (extension === '.csv') return 'csv';
-  throw new AppError('input_unreadable', `Cannot tell the format of ${path} from its extension; pass --format jsonl|json|csv.`);
+export interface RecordSourceOptions {
+  /** Semantic Scholar's abstracts dataset (a file or folder), joined to the papers on corpusid. */
+  abstracts?: string;
 }
 
-export async function openRecordSource(path: string, format: InputFormat): Promise<RecordSource> {
-  let totalBytes: number;
-  try {
-    const info = await stat(path);
-    if (!info.isFile()) throw new AppError('input_unreadable', `${path} is not a file.`);
-    totalBytes = info.size;
-  } catch (error) {
-    if (error instanceof AppError) throw error;
-    throw new AppError('input_unreadable', `Cannot read ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}.`);
+const extensions: Record<string, InputFormat> = {
+  '.jsonl': 'jsonl',
+  '.ndjson': 'jsonl',
+  '.json': 'json',
+  '.csv': 'csv',
+  '.bib': 'bibtex',
+  '.bibtex': 'bibtex',
+  '.biblatex': 'bibtex',
+  '.ris': 'ris',
+};
+
+/** The format named by the file's extension (after .gz or .zip); see detectInputFormat for content. */
+export function detectFormat(path: string, explicit?: InputFormat): InputFormat {
+  if (explicit) return explicit;
+  const format = extensions[extname(path.replace(/\.(gz|zip)$/i, '')).toLowerCase()];
+  if (format) return format;
+  throw new AppError('input_unreadable', `Cannot tell the format of ${path}; pass --format ${inputFormats.join('|')}.`);
+}
+
+/** Options that do not fit the format are a configuration error, reported before any work starts. */
+export function checkRecordSourceOptions(format: InputFormat, options: RecordSourceOptions): void {
+  if (options.abstracts !== undefined && format !== 'semantic-scholar') {
+    throw new AppError('config_invalid', `--abstracts goes with the semantic-scholar format, not ${format}.`);
   }
-  let stream: ReadStream | undefined;
-  // Progress is measured on the file's own bytes, compressed or not, against its size on disk.
-  const open = (): Readable => {
-    stream = createReadStream(path);
-    if (!path.endsWith('.gz')) return stream;
-    const gunzip = createGunzip();
-    stream.on('error', (error) => gunzip.destroy(error));
-    return stream.pipe(gunzip);
-  };
+}
+
+export async function openRecordSource(path: string, format: InputFormat, options: RecordSourceOptions = {}): Promise<RecordSource> {
+  checkRecordSourceOptions(format, options);
+  const input = await openInput(path, { folders: folderFormats.includes(format) });
+  const abstracts = options.abstracts === undefined ? undefined : await openInput(options.abstracts, { folders: true });
+  const open = (): Readable => input.files[0]!.open();
   const readers: Record<InputFormat, () => AsyncGenerator<RawRecord>> = {
     jsonl: () => readJsonLines(open()),
     json: () => readJsonArray(open(), path),
     csv: () => readCsv(open(), path),
+    bibtex: () => readBibtex(input),
+    ris: () => readRis(input),
+    'arxiv-snapshot': () => readArxivSnapshot(input),
+    openalex: () => readOpenAlex(input),
+    'semantic-scholar': () => readSemanticScholar(input, abstracts),
   };
-  return { format, totalBytes, bytesRead: () => stream?.bytesRead ?? 0, records: readers[format] };
-}
-
-async function* readJsonLines(stream: Readable): AsyncGenerator<RawRecord> {
-  const lines = createInterface({ input: stream, crlfDelay: Infinity });
-  let lineNumber = 0;
-  try {
-    for await (const rawLine of lines) {
-      lineNumber++;
-      // A byte-order mark is legal at the start of a UTF-8 file and is not part of the JSON.
-      const line = lineNumber === 1 ? rawLine.replace(/^\uFEFF/, '') : rawLine;
-      if (line.trim().length === 0) continue;
-      const position = `line ${lineNumber}`;
-      let value: unknown;
-      try {
-        value = JSON.parse(line);
-      } catch (error) {
-        yield { position, error: { reason: 'invalid_json', message: (error as Error).message } };
-        continue;
-      }
-      yield { position, value };
-    }
-  } catch (error) {
-    if (error instanceof AppError) throw error;
-    throw new AppError('input_malformed', `Reading stopped at line ${lineNumber}: ${(error as Error).message}`);
-  }
+  return { format, totalBytes: input.totalBytes, bytesRead: () => input.bytesRead(), records: readers[format] };
 }
 
 async function* readJsonArray(stream: Readable, path: string): AsyncGenerator<RawRecord> {
@@ -100,9 +96,7 @@ async function* readJsonArray(stream: Readable, path: string): AsyncGenerator<Ra
 }
 
 async function* readCsv(stream: Readable, path: string): AsyncGenerator<RawRecord> {
-  const rows = stream.pipe(
-    parseCsv({ columns: true, bom: true, info: true, skip_empty_lines: true, relax_column_count: true, trim: false }),
-  );
+  const rows = stream.pipe(parseCsv({ columns: true, bom: true, info: true, skip_empty_lines: true, relax_column_count: true, trim: false }));
   stream.on('error', (error) => rows.destroy(error));
   try {
     for await (const row of rows as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {

@@ -1,28 +1,47 @@
-import type { Neighbor } from '../index/vector-index.js';
-import type { Paper } from '../store/paper.js';
+import type { Paper } from '../papers/paper.js';
+import type { ScoredId } from '../storage/paper-storage.js';
+
+/** Which retrievers placed a candidate where (1-based; absent where one did not return it). */
+export interface RetrieverRanks {
+  dense?: number;
+  lexical?: number;
+}
+
+/** A paper in a ranked list, before its record is fetched. */
+export interface RankedCandidate {
+  id: string;
+  score: number;
+  ranks: RetrieverRanks;
+}
 
 /** Why a hit was returned (with `explain: true`). */
 export interface Explanation {
-  /** 1-based rank each retriever that ran gave the paper (absent where it did not return it). */
-  ranks: { dense?: number; lexical?: number };
+  ranks: RetrieverRanks;
   /** The abstract sentence most similar to the query, by the model. */
   closest_sentence: { text: string; score: number } | null;
 }
 
 export type Hit = Pick<Paper, 'id' | 'title'> & { score: number } & Omit<Paper, 'id' | 'title'> & { explain?: Explanation };
 
-/**
- * Turns neighbours into hits: best score first, ties broken by id so equal scores always come
- * back in the same order. Ordered by the exact score, then rounded to 6 decimals for display
- * (float32 noise beyond that), so rounding never reorders a list or moves a page boundary.
- */
-export function toHits(neighbors: readonly Neighbor[], paperOf: (label: number) => Paper): Hit[] {
-  return neighbors
-    .map((neighbor) => ({ neighbor, paper: paperOf(neighbor.label) }))
-    .sort((a, b) => b.neighbor.score - a.neighbor.score || (a.paper.id < b.paper.id ? -1 : a.paper.id > b.paper.id ? 1 : 0))
-    .map(({ neighbor, paper: { id, title, ...rest } }) => ({ id, title, score: roundScore(neighbor.score), ...rest }));
+/** One retriever's list as ranked candidates, so every mode is ordered, paged and explained alike. */
+export function rankedBy(list: readonly ScoredId[], retriever: keyof RetrieverRanks): RankedCandidate[] {
+  return list.map((item, index) => ({ id: item.id, score: item.score, ranks: { [retriever]: index + 1 } }));
 }
 
+/**
+ * Best score first, ties broken by id so equal scores always come back in the same order. Lists
+ * are ordered by the exact score and rounded only for display, so rounding never reorders a list
+ * or moves a page boundary.
+ */
+export function byScoreThenId(a: { id: string; score: number }, b: { id: string; score: number }): number {
+  return b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+export function toHit(candidate: RankedCandidate, { id, title, ...rest }: Paper): Hit {
+  return { id, title, score: roundScore(candidate.score), ...rest };
+}
+
+/** Scores to 6 decimals: float32 noise beyond that. */
 export function roundScore(score: number): number {
   return Math.round(score * 1e6) / 1e6;
 }
@@ -34,5 +53,13 @@ export function selectFields(hit: Hit, fields: readonly string[] | undefined): P
   for (const field of fields) {
     if (field in hit) (chosen as Record<string, unknown>)[field] = (hit as Record<string, unknown>)[field];
   }
+  return chosen;
+}
+
+/** A paper with only `id` and the chosen stored fields; the whole record without a choice. */
+export function selectPaperFields(paper: Paper, fields: readonly string[] | undefined): Partial<Paper> & Pick<Paper, 'id'> {
+  if (!fields) return paper;
+  const chosen: Partial<Paper> & Pick<Paper, 'id'> = { id: paper.id };
+  for (const field of fields) if (field in paper) (chosen as Record<string, unknown>)[field] = (paper as Record<string, unknown>)[field];
   return chosen;
 }

@@ -1,4 +1,4 @@
-import { normalize } from '../embedding/pooling.js';
+import { normalize, unitCentroid } from '../shared/vector-math.js';
 
 /**
  * Weight of the negatives' centroid against the positives'. Rocchio's classic relevance-feedback
@@ -15,14 +15,8 @@ export const negativeWeight = 0.5;
 export function recommendationVector(positives: readonly Float32Array[], negatives: readonly Float32Array[]): Float32Array {
   const dimension = positives[0]?.length ?? 0;
   const query = new Float32Array(dimension);
-  const positiveCentroid = centroid(positives, dimension);
-  const negativeCentroid = negatives.length > 0 ? centroid(negatives, dimension) : undefined;
+  const positiveCentroid = unitCentroid(positives);
+  const negativeCentroid = negatives.length > 0 ? unitCentroid(negatives) : undefined;
   for (let d = 0; d < dimension; d++) query[d] = positiveCentroid[d]! - (negativeCentroid ? negativeWeight * negativeCentroid[d]! : 0);
   return normalize(query);
-}
-
-function centroid(vectors: readonly Float32Array[], dimension: number): Float32Array {
-  const sum = new Float32Array(dimension);
-  for (const vector of vectors) for (let d = 0; d < dimension; d++) sum[d]! += vector[d]!;
-  return normalize(sum);
 }

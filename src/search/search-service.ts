@@ -1,13 +1,19 @@
-import { createHash } from 'node:crypto';
+import type { EmbedRequestOptions } from '../embedding/embed-scheduler.js';
 import { paperPassage, type Embedder } from '../embedding/embedder.js';
-import { AppError } from '../errors.js';
-import type { LiveIndex } from '../index/live-index.js';
-import type { Manifest } from '../index/manifest.js';
-import type { Paper } from '../store/paper.js';
-import { fuseNormalized, type FusedLabel, type ScoredLabel } from './fusion.js';
-import { bothAccept, compileFilter as compilePaperFilter, type PaperFilter } from './paper-filter.js';
+import { AppError, invalidInput } from '../errors.js';
+import { maxValuesPerFacet, type FacetCounts, type FacetName } from '../papers/paper-facets.js';
+import type { PaperFilter } from '../papers/paper-filter.js';
+import { dot } from '../shared/vector-math.js';
+import type { Paper } from '../papers/paper.js';
+import type { PaperPage, PaperStorage, ScoredId, StorageStats } from '../storage/paper-storage.js';
+import { groupByPrimaryCategory, type CollectionMap } from './collection-map.js';
+import { explainHits } from './explain.js';
+import { fuseCalibrated, relativeLexicalScore } from './calibrated-fusion.js';
+import { byScoreThenId, rankedBy, roundScore, toHit, type Hit, type RankedCandidate } from './ranking.js';
 import { recommendationVector } from './recommend.js';
-import { roundScore, toHits, type Hit } from './ranking.js';
+import { rankRelated, relatedCandidates, type RelatedViews } from './related/related-ranking.js';
+import { facetPassage, type SentenceRole } from './related/sentence-roles.js';
+import { TitleVectors } from './related/title-vectors.js';
 import { splitSentences } from './sentences.js';
 import type { SearchMode } from './search-modes.js';
 
@@ -22,9 +28,23 @@ export interface SearchOptions {
   scoreThreshold?: number;
   /** Add to each hit the rank each retriever gave it and its abstract sentence closest to the query. */
   explain?: boolean;
+  /** Count these facets over the list's candidates (see facetCandidates). */
+  facets?: readonly FacetName[];
+}
+
+/** A ranked list: the requested page, and the facet counts of its candidates when asked for. */
+export interface RankedList {
+  hits: Hit[];
+  facets?: FacetCounts;
 }
 
 export type RelatedOptions = Omit<SearchOptions, 'mode'>;
+
+/** Related-by-id options: a list's options and, optionally, the facet of the paper to relate on. */
+export type RelatedToPaperOptions = RelatedOptions & {
+  /** Rank by the query paper's abstract sentences playing this role (see facetPassage). */
+  facet?: SentenceRole;
+};
 
 export interface IndexInfo {
   model: string;
@@ -34,18 +54,7 @@ export interface IndexInfo {
   defaultMode: SearchMode;
 }
 
-export interface IndexStats {
-  papers: number;
-  /** Deleted or replaced papers still tombstoned in the index (purged by the next snapshot). */
-  deleted: number;
-  /** Logged write operations not yet folded into a snapshot. */
-  pending: number;
-  model: Manifest['model'];
-  hnsw: Manifest['hnsw'] & { efSearch: number };
-  lexical: Manifest['lexical'] & { terms: number };
-  defaultMode: SearchMode;
-  index: { folder: string; formatVersion: number; createdAt: string; snapshotAt: string | null; walSeq: number; source?: Manifest['source'] };
-}
+export type ServiceStats = StorageStats & { defaultMode: SearchMode };
 
 /**
  * Candidates each retriever contributes to a hybrid answer: deep enough that a paper ranked
@@ -55,145 +64,114 @@ export interface IndexStats {
 export const hybridCandidates = 100;
 
 /**
+ * How deep each retriever is asked when facets are counted: the facets of a ranked list count
+ * its candidates, the top `facetCandidates` of each retriever that ran (or offset + k, if
+ * deeper), which is what a hybrid list fuses anyway.
+ */
+export const facetCandidates = 100;
+
+/**
  * What the service can answer, independent of transport: the HTTP layer (and any other front end)
- * calls these and never touches the model or the index itself.
+ * calls these and never touches the model or the storage itself.
  */
 export class SearchService {
+  private readonly titleVectors = new TitleVectors();
+
   constructor(
-    private index: LiveIndex,
+    private readonly storage: PaperStorage,
     private readonly embedder: Embedder,
     private readonly defaultMode: SearchMode = 'hybrid',
   ) {}
 
-  /**
-   * The index searches read (a snapshot swaps in a new one). Every method reads it once per
-   * synchronous stretch, so one answer never mixes labels of two indexes.
-   */
-  get liveIndex(): LiveIndex {
-    return this.index;
+  async info(): Promise<IndexInfo> {
+    const { papers } = await this.storage.stats();
+    return { model: this.storage.model.id, dimension: this.storage.model.dimension, papers, createdAt: this.storage.createdAt, defaultMode: this.defaultMode };
   }
 
-  replaceIndex(next: LiveIndex): void {
-    this.index = next;
+  /** Whether the model and the storage can answer now, and if not, which cannot. */
+  get readiness(): 'ready' | 'model_restarting' | 'model_failed' | 'storage_down' {
+    if (this.embedder.state === 'failed') return 'model_failed';
+    if (this.embedder.state === 'restarting') return 'model_restarting';
+    return this.storage.health().status === 'down' ? 'storage_down' : 'ready';
   }
 
-  get embedding(): Embedder {
-    return this.embedder;
+  async stats(): Promise<ServiceStats> {
+    return { ...(await this.storage.stats()), defaultMode: this.defaultMode };
   }
 
-  get info(): IndexInfo {
-    const { manifest } = this.index;
-    return {
-      model: manifest.model.id,
-      dimension: manifest.model.dimension,
-      papers: this.index.papers.liveCount,
-      createdAt: manifest.createdAt,
-      defaultMode: this.defaultMode,
-    };
-  }
-
-  /** Whether the model can still answer; the index cannot fail once loaded. */
-  get healthy(): boolean {
-    return this.embedder.healthy;
-  }
-
-  get stats(): IndexStats {
-    const { manifest, folder, vectors, lexical, papers } = this.index;
-    return {
-      papers: papers.liveCount,
-      deleted: papers.tombstoneCount,
-      pending: this.index.pendingOperations,
-      model: manifest.model,
-      hnsw: { ...manifest.hnsw, efSearch: vectors.efSearch },
-      lexical: { ...manifest.lexical, terms: lexical.termCount },
-      defaultMode: this.defaultMode,
-      index: {
-        folder,
-        formatVersion: manifest.formatVersion,
-        createdAt: manifest.createdAt,
-        snapshotAt: manifest.snapshotAt ?? null,
-        walSeq: this.index.appliedSeq,
-        source: manifest.source,
-      },
-    };
-  }
-
-  searchText(query: string, options: SearchOptions): Promise<Hit[]> {
-    return this.retrieve(query, options, async () => (await this.embedder.embedQueries([query]))[0]!);
+  /** `caller` says who asks and until when, for the model's fair share (see EmbedScheduler); every method takes it. */
+  searchText(query: string, options: SearchOptions, caller?: EmbedRequestOptions): Promise<RankedList> {
+    return this.retrieve(query, options, caller, async () => (await this.embedder.embedQueries([query], caller))[0]!);
   }
 
   /** Many searches at once: the queries that need the model are embedded in one call; answers keep the order. */
-  async searchTextBatch(queries: readonly { query: string; options: SearchOptions }[]): Promise<Hit[][]> {
+  async searchTextBatch(queries: readonly { query: string; options: SearchOptions }[], caller?: EmbedRequestOptions): Promise<RankedList[]> {
     const needsModel = queries.filter(({ options }) => (options.mode ?? this.defaultMode) !== 'lexical' || options.explain);
-    const vectors = await this.embedder.embedQueries(needsModel.map(({ query }) => query));
+    const vectors = await this.embedder.embedQueries(
+      needsModel.map(({ query }) => query),
+      caller,
+    );
     const vectorOf = new Map(needsModel.map((item, i) => [item, vectors[i]!]));
-    return Promise.all(queries.map((item) => this.retrieve(item.query, item.options, async () => vectorOf.get(item)!)));
+    return Promise.all(queries.map((item) => this.retrieve(item.query, item.options, caller, async () => vectorOf.get(item)!)));
   }
 
-  similarToAbstract(abstract: string, title: string | undefined, options: SearchOptions): Promise<Hit[]> {
+  similarToAbstract(abstract: string, title: string | undefined, options: SearchOptions, caller?: EmbedRequestOptions): Promise<RankedList> {
     // Embedded exactly as the stored papers were, so an abstract is compared like for like.
     const passage = paperPassage(title, abstract);
-    return this.retrieve(passage, options, async () => (await this.embedder.embedPassages([passage]))[0]!);
+    return this.retrieve(passage, options, caller, async () => (await this.embedder.embedPassages([passage], caller))[0]!);
   }
 
-  /** Papers nearest to a stored paper's own vector (never re-embedded), the paper itself left out. */
-  relatedToPaper(id: string, options: RelatedOptions): Promise<Hit[]> {
-    const index = this.index;
-    const label = labelOf(index, id);
-    // hnswlib never returns its deleted nodes, so tombstones need no filter here.
-    const neighbors = index.vectors.searchNear(label, pageEnd(options), new Set(), compileFilter(index, options.filter));
-    return this.finish(index, ranked(neighbors, 'dense'), options, async () => index.vectors.vector(label));
+  /**
+   * Papers related to a stored paper, the paper itself left out: its stored vector's nearest
+   * neighbours (at least `relatedCandidates`, or as deep as the page), re-ranked by relatedScore
+   * (paper and title cosines, and with a facet the facet's sentences).
+   */
+  async relatedToPaper(name: string, options: RelatedToPaperOptions, caller?: EmbedRequestOptions): Promise<RankedList> {
+    const [queryVector] = await this.storedVectors([name]);
+    const id = (await this.storage.resolve(name))!;
+    const neighbours = await this.storage.related(id, { k: Math.max(relatedCandidates, candidateDepth(options)), filter: options.filter });
+    const ranked = await this.rerankRelated(id, queryVector!, neighbours, options.facet, caller);
+    return this.finish(rankedBy(ranked, 'dense'), options, caller, async () => queryVector!);
   }
 
   /**
    * Papers like the positives and unlike the negatives (see recommendationVector), never the
    * inputs themselves. Uses the stored vectors: no model call unless hits are explained.
    */
-  recommend(positiveIds: readonly string[], negativeIds: readonly string[], options: RelatedOptions): Promise<Hit[]> {
-    const index = this.index;
-    const unknown = [...positiveIds, ...negativeIds].filter((id) => index.papers.labelOf(id) === undefined);
-    if (unknown.length > 0) throw new AppError('paper_not_found', `No paper with id ${unknown.map((id) => `"${id}"`).join(', ')}.`, { ids: unknown });
-    const positives = positiveIds.map((id) => labelOf(index, id));
-    const negatives = negativeIds.map((id) => labelOf(index, id));
-    const inputs = new Set([...positives, ...negatives]);
-    const query = recommendationVector(
-      positives.map((label) => index.vectors.vector(label)),
-      negatives.map((label) => index.vectors.vector(label)),
-    );
-    const neighbors = index.vectors.searchExcluding(query, pageEnd(options), inputs, compileFilter(index, options.filter));
-    return this.finish(index, ranked(neighbors, 'dense'), options, async () => query);
+  async recommend(
+    positiveNames: readonly string[],
+    negativeNames: readonly string[],
+    options: RelatedOptions,
+    caller?: EmbedRequestOptions,
+  ): Promise<RankedList> {
+    const vectors = await this.storedVectors([...positiveNames, ...negativeNames]);
+    const query = recommendationVector(vectors.slice(0, positiveNames.length), vectors.slice(positiveNames.length));
+    const inputs = await Promise.all([...positiveNames, ...negativeNames].map(async (name) => (await this.storage.resolve(name))!));
+    const neighbours = await this.storage.nearest(query, { k: candidateDepth(options), filter: options.filter, exclude: inputs });
+    return this.finish(rankedBy(neighbours, 'dense'), options, caller, async () => query);
   }
 
-  /**
-   * Stored papers in index order, a page at a time. The cursor is opaque to clients (the position
-   * to continue from, encoded); a cursor this index did not issue is a 400.
-   */
-  listPapers(cursor: string | undefined, limit: number): { papers: Paper[]; nextCursor: string | null } {
-    const { papers: store, manifest } = this.index;
-    const indexTag = cursorTag(manifest);
-    const start = cursor === undefined ? 0 : decodeCursor(cursor, indexTag, store.size);
-    const papers: Paper[] = [];
-    let next = store.size;
-    for (const [label, paper] of store.entries(start)) {
-      if (papers.length === limit) {
-        next = label;
-        break;
-      }
-      papers.push(paper);
-    }
-    return { papers, nextCursor: next < store.size ? encodeCursor(indexTag, next) : null };
+  /** Stored papers a page at a time, in the storage's stable order; the cursor is opaque to clients. */
+  listPapers(cursor: string | undefined, limit: number): Promise<PaperPage> {
+    return this.storage.list(cursor, limit);
   }
 
-  /** The id a stored paper goes by, for any name of it (id, doi:…, arxiv:…); undefined if none. */
-  storedId(name: string): string | undefined {
-    const { papers } = this.index;
-    const label = papers.labelOf(name);
-    return label === undefined ? undefined : papers.byLabel(label).id;
+  /** Facet counts over every stored paper matching `filter` (no ranking involved). */
+  collectionFacets(fields: readonly FacetName[], filter: PaperFilter | undefined): Promise<FacetCounts> {
+    return this.storage.facets({ fields, filter, maxValuesPerFacet });
   }
 
-  getPaper(id: string): Paper {
-    const index = this.index;
-    return index.papers.byLabel(labelOf(index, id));
+  /** Every stored paper's place on a 2-D map of the collection, grouped by primary category. */
+  async map(): Promise<CollectionMap> {
+    return groupByPrimaryCategory(await this.storage.map());
+  }
+
+  /** The stored paper a name (id, doi:…, arxiv:…) names. */
+  async getPaper(name: string): Promise<Paper> {
+    const id = await this.storage.resolve(name);
+    const paper = id === undefined ? undefined : (await this.storage.papers([id]))[0];
+    if (!paper) throw new AppError('paper_not_found', `No paper with id "${name}".`, { details: { id: name } });
+    return paper;
   }
 
   /** Runs the model once so the first real request does not pay for lazy initialisation. */
@@ -202,119 +180,135 @@ export class SearchService {
     await this.embedder.embedPassages(['warm up the model with a passage']);
   }
 
-  private async retrieve(text: string, options: SearchOptions, embed: () => Promise<Float32Array>): Promise<Hit[]> {
+  private async rerankRelated(
+    id: string,
+    vector: Float32Array,
+    neighbours: readonly ScoredId[],
+    facet: SentenceRole | undefined,
+    caller: EmbedRequestOptions | undefined,
+  ): Promise<ScoredId[]> {
+    const ids = neighbours.map((neighbour) => neighbour.id);
+    const [papers, vectors] = await Promise.all([this.storage.papers([id, ...ids]), this.storage.vectors(ids)]);
+    const query = papers[0];
+    if (!query) return [...neighbours];
+    const passage = facet ? facetPassage(splitSentences(query.abstract), facet) : undefined;
+    const [titles, facetVectors] = await Promise.all([
+      this.titleVectors.of(
+        papers.map((paper) => paper?.title ?? ''),
+        (missing) => this.embedder.embedPassages(missing, caller),
+      ),
+      passage ? this.embedder.embedPassages([passage], caller) : undefined,
+    ]);
+    const views = (i: number): RelatedViews => ({ vector: i === 0 ? vector : vectors[i - 1]!, title: titles[i] });
+    // A paper deleted between the two reads has no vector: it is left out, as finish would.
+    const candidates = ids.flatMap((candidate, i) => (vectors[i] ? [{ id: candidate, views: views(i + 1) }] : []));
+    return rankRelated(views(0), candidates, facetVectors?.[0]);
+  }
+
+  /** The stored vectors of the named papers; any unknown name is a 404 naming all of them. */
+  private async storedVectors(names: readonly string[]): Promise<Float32Array[]> {
+    const ids = await Promise.all(names.map((name) => this.storage.resolve(name)));
+    const vectors = await this.storage.vectors(ids.map((id) => id ?? ''));
+    const unknown = names.filter((_, i) => ids[i] === undefined || vectors[i] === undefined);
+    if (unknown.length > 0) throw paperNotFound(unknown);
+    return vectors as Float32Array[];
+  }
+
+  private async retrieve(
+    text: string,
+    options: SearchOptions,
+    caller: EmbedRequestOptions | undefined,
+    embed: () => Promise<Float32Array>,
+  ): Promise<RankedList> {
     const mode = options.mode ?? this.defaultMode;
     const needed = pageEnd(options);
     if (mode === 'hybrid' && needed > hybridCandidates) {
-      // Fused scores are normalized over each retriever's top candidates; past them a page would
-      // be fused over a different candidate set than the page before it, and pages would not join.
-      throw new AppError('invalid_input', `Hybrid results reach ${hybridCandidates} deep: offset + k must be at most ${hybridCandidates} in hybrid mode (use dense or lexical mode to page further).`, {
-        issues: [{ path: 'body.offset', message: `offset + k must be at most ${hybridCandidates} in hybrid mode`, code: 'too_big' }],
-      });
+      // Hybrid lists are cut from each retriever's top candidates; a deeper page would draw on
+      // other candidates than the page before it, and pages would not join.
+      throw invalidInput(
+        `Hybrid results reach ${hybridCandidates} deep: offset + k must be at most ${hybridCandidates} in hybrid mode (use dense or lexical mode to page further).`,
+        [{ path: 'offset', message: `offset + k must be at most ${hybridCandidates} in hybrid mode`, code: 'too_big' }],
+      );
     }
+    const { filter } = options;
+    const depth = candidateDepth(options);
     if (mode === 'lexical') {
-      const index = this.index;
-      return this.finish(index, ranked(index.lexical.search(text, needed, compile(index, options.filter)), 'lexical'), options, embed);
+      const [hits, ceiling] = await Promise.all([this.storage.lexical(text, { k: depth, filter }), this.storage.lexicalCeiling(text)]);
+      const relative = hits.map((hit) => ({ id: hit.id, score: relativeLexicalScore(hit.score, ceiling) }));
+      return this.finish(rankedBy(relative, 'lexical'), options, caller, embed);
     }
     const vector = await embed();
-    // Read after the model call: a snapshot may have swapped the index meanwhile.
-    const index = this.index;
-    const denseAccept = compileFilter(index, options.filter);
     const queryVector = async () => vector;
-    if (mode === 'dense') return this.finish(index, ranked(index.vectors.search(vector, needed, denseAccept), 'dense'), options, queryVector);
-    const fused = fuseNormalized(index.vectors.search(vector, hybridCandidates, denseAccept), index.lexical.search(text, hybridCandidates, compile(index, options.filter)), {
-      denseWeight: this.embedder.model.hybridDenseWeight,
-    });
-    return this.finish(index, fused.slice(0, needed), options, queryVector);
+    if (mode === 'dense') return this.finish(rankedBy(await this.storage.nearest(vector, { k: depth, filter }), 'dense'), options, caller, queryVector);
+    return this.finish(await this.fuseHybrid(text, vector, filter), options, caller, queryVector);
   }
 
   /**
-   * The requested page of the ranked list (hits are ordered once over the whole prefix, then cut),
-   * with explanations when asked for.
+   * Both retrievers' top candidates, each scored absolutely on its own cosine and BM25 (the
+   * signal a candidate's other retriever did not return is looked up: its stored vector's cosine,
+   * or its exact BM25).
    */
-  private async finish(index: LiveIndex, list: readonly FusedLabel[], options: SearchOptions, queryVector: () => Promise<Float32Array>): Promise<Hit[]> {
-    const threshold = options.scoreThreshold;
-    const hits = toHits(list, (label) => index.papers.byLabel(label))
-      .slice(options.offset ?? 0, pageEnd(options))
-      .filter((hit) => threshold === undefined || hit.score >= threshold);
-    if (!options.explain || hits.length === 0) return hits;
-    const ranksById = new Map(list.map((item) => [index.papers.byLabel(item.label).id, item.ranks]));
-    const sentences = hits.map((hit) => splitSentences(hit.abstract));
-    const [vector, sentenceVectors] = await Promise.all([queryVector(), this.embedder.embedPassages(sentences.flat())]);
-    let next = 0;
-    return hits.map((hit, i) => {
-      const scored = sentences[i]!.map((text) => ({ text, score: roundScore(dot(vector, sentenceVectors[next++]!)) }));
-      const closest = scored.reduce<(typeof scored)[number] | undefined>((best, item) => (!best || item.score > best.score ? item : best), undefined);
-      return { ...hit, explain: { ranks: ranksById.get(hit.id) ?? {}, closest_sentence: closest ?? null } };
-    });
+  private async fuseHybrid(text: string, vector: Float32Array, filter: PaperFilter | undefined): Promise<RankedCandidate[]> {
+    const [dense, lexical, ceiling] = await Promise.all([
+      this.storage.nearest(vector, { k: hybridCandidates, filter }),
+      this.storage.lexical(text, { k: hybridCandidates, filter }),
+      this.storage.lexicalCeiling(text),
+    ]);
+    const denseIds = new Set(dense.map((hit) => hit.id));
+    const lexicalIds = new Set(lexical.map((hit) => hit.id));
+    const onlyLexical = [...lexicalIds].filter((id) => !denseIds.has(id));
+    const onlyDense = [...denseIds].filter((id) => !lexicalIds.has(id));
+    const [vectors, bm25] = await Promise.all([this.storage.vectors(onlyLexical), this.storage.lexicalScores(text, onlyDense)]);
+    const missing = {
+      cosines: new Map(onlyLexical.map((id, i) => [id, vectors[i] ? dot(vector, vectors[i]) : 0])),
+      bm25: new Map(onlyDense.map((id, i) => [id, bm25[i]!])),
+    };
+    return fuseCalibrated(dense, lexical, missing, ceiling, this.storage.model.hybridCalibration);
   }
 
-}
-
-function labelOf(index: LiveIndex, id: string): number {
-  const label = index.papers.labelOf(id);
-  if (label === undefined) throw new AppError('paper_not_found', `No paper with id "${id}".`, { id });
-  return label;
-}
-
-/**
- * The filter as a predicate over labels of `index`, with tombstones left out when there are any
- * (hnswlib skips its deleted nodes itself; BM25 relies on this).
- */
-function compile(index: LiveIndex, filter: PaperFilter | undefined): ((label: number) => boolean) | undefined {
-  const { papers } = index;
-  return papers.tombstoneCount > 0 ? bothAccept((label) => papers.isLive(label), compileFilter(index, filter)) : compileFilter(index, filter);
-}
-
-/**
- * The filter alone, for HNSW searches (undefined when it asks for nothing, so that they run
- * without a callback). Still safe on a tombstone's label.
- */
-function compileFilter(index: LiveIndex, filter: PaperFilter | undefined): ((label: number) => boolean) | undefined {
-  const { papers } = index;
-  const matches = compilePaperFilter(
-    filter,
-    (label) => papers.byLabel(label),
-    (id) => papers.labelOf(id),
-  );
-  return matches && ((label) => papers.isLive(label) && matches(label));
+  /**
+   * The requested page of a ranked list (ordered once over all its candidates, then cut), with the
+   * papers' records, explanations and the candidates' facet counts when asked for. A paper deleted
+   * since it was ranked is left out.
+   */
+  private async finish(
+    list: RankedCandidate[],
+    options: SearchOptions,
+    caller: EmbedRequestOptions | undefined,
+    queryVector: () => Promise<Float32Array>,
+  ): Promise<RankedList> {
+    const page = list.sort(byScoreThenId).slice(options.offset ?? 0, pageEnd(options));
+    const threshold = options.scoreThreshold;
+    // Compared as shown (rounded), so a hit shown with the threshold's own score is kept.
+    const passes = (candidate: RankedCandidate) => threshold === undefined || roundScore(candidate.score) >= threshold;
+    const [papers, facets] = await Promise.all([
+      this.storage.papers(page.map((candidate) => candidate.id)),
+      options.facets?.length
+        ? this.storage.facets({ fields: options.facets, ids: list.filter(passes).map((candidate) => candidate.id), maxValuesPerFacet })
+        : undefined,
+    ]);
+    const hits = page.flatMap((candidate, i) => {
+      const paper = papers[i];
+      return paper && passes(candidate) ? [toHit(candidate, paper)] : [];
+    });
+    const explained = options.explain
+      ? await explainHits(hits, new Map(list.map((candidate) => [candidate.id, candidate.ranks])), queryVector, (sentences) =>
+          this.embedder.embedPassages(sentences, caller),
+        )
+      : hits;
+    return facets ? { hits: explained, facets } : { hits: explained };
+  }
 }
 
 function pageEnd(options: { k: number; offset?: number }): number {
   return (options.offset ?? 0) + options.k;
 }
 
-/**
- * Ties a cursor to the index folder that issued it: a rebuilt index, or a snapshot (which
- * renumbers the papers), has other positions. Writes in between keep positions: they only append
- * labels and tombstone others.
- */
-function cursorTag(manifest: Manifest): string {
-  return createHash('sha256').update(`${manifest.createdAt}:${manifest.count}:${manifest.walSeq ?? 0}`).digest('hex').slice(0, 12);
+/** How many candidates a retriever returns: the page, or the facets' candidates when deeper. */
+function candidateDepth(options: SearchOptions): number {
+  return options.facets?.length ? Math.max(pageEnd(options), facetCandidates) : pageEnd(options);
 }
 
-function encodeCursor(tag: string, position: number): string {
-  return Buffer.from(`${tag}:${position}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string, tag: string, size: number): number {
-  const match = /^([0-9a-f]{12}):(\d+)$/.exec(Buffer.from(cursor, 'base64url').toString());
-  const position = match && match[1] === tag ? Number(match[2]) : Number.NaN;
-  if (!Number.isSafeInteger(position) || position < 0 || position > size) {
-    throw new AppError('invalid_input', 'The cursor was not issued by this index (it may have been rebuilt since); start again without one.', {
-      issues: [{ path: 'query.cursor', message: 'unknown cursor', code: 'custom' }],
-    });
-  }
-  return position;
-}
-
-/** One retriever's list in the shape fusion produces, so every mode is paged and explained alike. */
-function ranked(list: readonly ScoredLabel[], mode: 'dense' | 'lexical'): FusedLabel[] {
-  return list.map((item, index) => ({ label: item.label, score: item.score, ranks: { [mode]: index + 1 } }));
-}
-
-function dot(a: Float32Array, b: Float32Array): number {
-  let sum = 0;
-  for (let d = 0; d < a.length; d++) sum += a[d]! * b[d]!;
-  return sum;
+function paperNotFound(names: readonly string[]): AppError {
+  return new AppError('paper_not_found', `No paper with id ${names.map((name) => `"${name}"`).join(', ')}.`, { details: { ids: names } });
 }

@@ -66,7 +66,10 @@ describe('search and related papers on the sample', () => {
   });
 
   it('finds a paper first when given its own abstract', async () => {
-    const papers = (await readFile(samplePapers, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { id: string; title: string; abstract: string });
+    const papers = (await readFile(samplePapers, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { id: string; title: string; abstract: string });
     const paper = papers.find((candidate) => candidate.id === 'seed-056')!;
     const response = await request<HitsBody>(base, '/v1/similar', { json: { abstract: paper.abstract, title: paper.title, k: 3, mode: 'dense' } });
     assert.equal(response.status, 200);
@@ -135,11 +138,20 @@ describe('search modes', () => {
     );
   });
 
-  it('matches a rare exact word lexically, with BM25 scores', async () => {
+  it('matches a rare exact word lexically, with BM25 scores as a share of the query’s ceiling', async () => {
     const response = await request<HitsBody>(base, '/v1/search', { json: { query: 'HNeRV', k: 3, mode: 'lexical' } });
     assert.equal(response.status, 200);
     assert.equal(response.body.hits[0]!.id, 'seed-014');
-    assert.ok(response.body.hits[0]!.score > 1, 'a BM25 score, not a cosine');
+    assert.ok(response.body.hits[0]!.score > 0.3 && response.body.hits[0]!.score < 1, String(response.body.hits[0]!.score));
+  });
+
+  it('scores a query on a topic absent from the collection far below a real answer (scores were two-valued, 1.0 or 0.5)', async () => {
+    const onTopic = await request<HitsBody>(base, '/v1/search', { json: { query: 'implicit neural representations for video compression', k: 1 } });
+    const offTopic = await request<HitsBody>(base, '/v1/search', { json: { query: 'the grain trade of medieval Venice and its merchant guilds', k: 1 } });
+    const junk = await request<HitsBody>(base, '/v1/search', { json: { query: 'qwxz plmokn vbtyr', k: 1 } });
+    const top = onTopic.body.hits[0]!.score;
+    assert.ok(top > 0.3, `on topic ${top}`);
+    for (const other of [offTopic, junk]) assert.ok((other.body.hits[0]?.score ?? 0) < top / 4, `${other.body.hits[0]?.score} vs ${top}`);
   });
 
   it('returns fewer than k lexical hits when fewer papers share a word with the query', async () => {
@@ -160,9 +172,21 @@ describe('search modes', () => {
 
 describe('bad input gets a clear 4xx in the one error shape', () => {
   const cases: { name: string; path: string; init: Parameters<typeof request>[2]; status: number; code: string; field?: string }[] = [
-    { name: 'malformed JSON', path: '/v1/search', init: { body: '{"query": ', headers: { 'content-type': 'application/json' } }, status: 400, code: 'invalid_json' },
+    {
+      name: 'malformed JSON',
+      path: '/v1/search',
+      init: { body: '{"query": ', headers: { 'content-type': 'application/json' } },
+      status: 400,
+      code: 'invalid_json',
+    },
     { name: 'JSON that is not an object', path: '/v1/search', init: { json: ['query'] }, status: 400, code: 'invalid_input' },
-    { name: 'a bare JSON string', path: '/v1/search', init: { body: '"query"', headers: { 'content-type': 'application/json' } }, status: 400, code: 'invalid_json' },
+    {
+      name: 'a bare JSON string',
+      path: '/v1/search',
+      init: { body: '"query"', headers: { 'content-type': 'application/json' } },
+      status: 400,
+      code: 'invalid_json',
+    },
     { name: 'no body at all', path: '/v1/search', init: { method: 'POST' }, status: 400, code: 'invalid_input' },
     { name: 'missing query', path: '/v1/search', init: { json: { k: 3 } }, status: 400, code: 'invalid_input', field: 'body.query' },
     { name: 'query of the wrong type', path: '/v1/search', init: { json: { query: 42 } }, status: 400, code: 'invalid_input', field: 'body.query' },
@@ -173,21 +197,78 @@ describe('bad input gets a clear 4xx in the one error shape', () => {
     { name: 'an unknown mode', path: '/v1/search', init: { json: { query: 'x', mode: 'semantic' } }, status: 400, code: 'invalid_input', field: 'body.mode' },
     { name: 'an unknown field', path: '/v1/search', init: { json: { query: 'x', limit: 3 } }, status: 400, code: 'invalid_input' },
     { name: 'a huge query', path: '/v1/search', init: { json: { query: 'word '.repeat(5_000) } }, status: 400, code: 'invalid_input', field: 'body.query' },
-    { name: 'similar without abstract', path: '/v1/similar', init: { json: { title: 'only a title' } }, status: 400, code: 'invalid_input', field: 'body.abstract' },
-    { name: 'similar with a numeric title', path: '/v1/similar', init: { json: { abstract: 'text', title: 7 } }, status: 400, code: 'invalid_input', field: 'body.title' },
+    {
+      name: 'similar without abstract',
+      path: '/v1/similar',
+      init: { json: { title: 'only a title' } },
+      status: 400,
+      code: 'invalid_input',
+      field: 'body.abstract',
+    },
+    {
+      name: 'similar with a numeric title',
+      path: '/v1/similar',
+      init: { json: { abstract: 'text', title: 7 } },
+      status: 400,
+      code: 'invalid_input',
+      field: 'body.title',
+    },
     { name: 'related with a non-numeric k', path: '/v1/papers/seed-001/related?k=abc', init: {}, status: 400, code: 'invalid_input', field: 'query.k' },
     { name: 'related with k twice', path: '/v1/papers/seed-001/related?k=1&k=2', init: {}, status: 400, code: 'invalid_input', field: 'query.k' },
     { name: 'related with an unknown parameter', path: '/v1/papers/seed-001/related?limit=2', init: {}, status: 400, code: 'invalid_input' },
-    { name: 'a text/plain body', path: '/v1/search', init: { body: 'query=x', headers: { 'content-type': 'text/plain' } }, status: 415, code: 'unsupported_media_type' },
-    { name: 'a form body', path: '/v1/similar', init: { body: 'abstract=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } }, status: 415, code: 'unsupported_media_type' },
+    {
+      name: 'a text/plain body',
+      path: '/v1/search',
+      init: { body: 'query=x', headers: { 'content-type': 'text/plain' } },
+      status: 415,
+      code: 'unsupported_media_type',
+    },
+    {
+      name: 'a form body',
+      path: '/v1/similar',
+      init: { body: 'abstract=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+      status: 415,
+      code: 'unsupported_media_type',
+    },
     { name: 'a body over the limit', path: '/v1/similar', init: { json: { abstract: 'x'.repeat(2 * 1024 * 1024) } }, status: 413, code: 'payload_too_large' },
     { name: 'a path that is not valid percent-encoding', path: '/v1/papers/%E0%A4%A/related', init: {}, status: 400, code: 'invalid_input' },
-    { name: 'a body claiming gzip that is not', path: '/v1/search', init: { body: 'not gzip', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' } }, status: 400, code: 'invalid_input' },
-    { name: 'an unsupported content encoding', path: '/v1/search', init: { body: '{}', headers: { 'content-type': 'application/json', 'content-encoding': 'zstd-9000' } }, status: 415, code: 'unsupported_media_type' },
-    { name: 'an unsupported charset', path: '/v1/search', init: { body: '{"query":"x"}', headers: { 'content-type': 'application/json; charset=latin1' } }, status: 415, code: 'unsupported_media_type' },
+    {
+      name: 'a body claiming gzip that is not',
+      path: '/v1/search',
+      init: { body: 'not gzip', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' } },
+      status: 400,
+      code: 'invalid_input',
+    },
+    {
+      name: 'an unsupported content encoding',
+      path: '/v1/search',
+      init: { body: '{}', headers: { 'content-type': 'application/json', 'content-encoding': 'zstd-9000' } },
+      status: 415,
+      code: 'unsupported_media_type',
+    },
+    {
+      name: 'an unsupported charset',
+      path: '/v1/search',
+      init: { body: '{"query":"x"}', headers: { 'content-type': 'application/json; charset=latin1' } },
+      status: 415,
+      code: 'unsupported_media_type',
+    },
     { name: 'JSON null', path: '/v1/search', init: { body: 'null', headers: { 'content-type': 'application/json' } }, status: 400, code: 'invalid_json' },
-    { name: 'an infinite k', path: '/v1/search', init: { body: '{"query":"x","k":1e400}', headers: { 'content-type': 'application/json' } }, status: 400, code: 'invalid_input', field: 'body.k' },
-    { name: 'deeply nested JSON', path: '/v1/search', init: { body: `${'['.repeat(50_000)}${']'.repeat(50_000)}`, headers: { 'content-type': 'application/json' } }, status: 400, code: 'invalid_input' },
+    {
+      name: 'an infinite k',
+      path: '/v1/search',
+      init: { body: '{"query":"x","k":1e400}', headers: { 'content-type': 'application/json' } },
+      status: 400,
+      code: 'invalid_input',
+      field: 'body.k',
+    },
+    {
+      name: 'deeply nested JSON',
+      path: '/v1/search',
+      init: { body: `${'['.repeat(50_000)}${']'.repeat(50_000)}`, headers: { 'content-type': 'application/json' } },
+      status: 400,
+      code: 'invalid_input',
+    },
     { name: 'a bracketed query parameter', path: '/v1/papers/seed-001/related?k[a]=1', init: {}, status: 400, code: 'invalid_input' },
     { name: 'an unknown route', path: '/v1/nothing-here', init: {}, status: 404, code: 'route_not_found' },
     { name: 'GET on a POST route', path: '/v1/search', init: { method: 'GET' }, status: 405, code: 'method_not_allowed' },

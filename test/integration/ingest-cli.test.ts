@@ -22,7 +22,7 @@ async function readPapers(indexDir: string): Promise<Record<string, unknown>[]> 
     .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
-describe('npm run ingest', () => {
+describe('paper-search ingest', () => {
   it('indexes the good records of a JSONL file and reports each bad one with its line and reason', async () => {
     const indexDir = join(workDir, 'mixed');
     const result = await runCli('ingest', ['--input', join(fixtures, 'ingest-mixed.jsonl'), '--index', indexDir]);
@@ -43,7 +43,10 @@ describe('npm run ingest', () => {
     assert.equal((manifest.model as { id: string }).id, 'all-MiniLM-L6-v2');
     assert.equal((manifest.model as { onnxSha256: string }).onnxSha256, 'afdb6f1a0e45b715d0bb9b11772f032c399babd23bfc31fed1c170afc848bdb1');
     const papers = await readPapers(indexDir);
-    assert.deepEqual(papers.map((paper) => paper.id), ['p1', 'p2', '6']);
+    assert.deepEqual(
+      papers.map((paper) => paper.id),
+      ['p1', 'p2', '6'],
+    );
     assert.deepEqual(papers[0], {
       id: 'p1',
       title: 'Sparse attention for long documents',
@@ -68,7 +71,16 @@ describe('npm run ingest', () => {
 
   it('reads CSV with mapped field names', async () => {
     const indexDir = join(workDir, 'csv');
-    const result = await runCli('ingest', ['--input', join(fixtures, 'ingest-papers.csv'), '--index', indexDir, '--id-field', 'paper_id', '--abstract-field', 'summary']);
+    const result = await runCli('ingest', [
+      '--input',
+      join(fixtures, 'ingest-papers.csv'),
+      '--index',
+      indexDir,
+      '--id-field',
+      'paper_id',
+      '--abstract-field',
+      'summary',
+    ]);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stderr, /read 3, indexed 2, rejected 1 \(missing_abstract: 1\)/);
     const papers = await readPapers(indexDir);
@@ -119,9 +131,35 @@ describe('npm run ingest', () => {
     const failed = await runCli('ingest', ['--input', join(fixtures, 'ingest-malformed.json'), '--index', indexDir]);
     assert.equal(failed.code, 1);
     assert.match(failed.stderr, /input_malformed/);
-    assert.deepEqual((await readPapers(indexDir)).map((paper) => paper.id), ['j1', 'j2'], 'the previous index is untouched');
-    assert.equal((await runCli('ingest', ['--input', join(fixtures, 'ingest-papers.csv'), '--index', indexDir, '--id-field', 'paper_id', '--abstract-field', 'summary'])).code, 0);
-    assert.deepEqual((await readPapers(indexDir)).map((paper) => paper.id), ['c1', 'c2']);
+    assert.deepEqual(
+      (await readPapers(indexDir)).map((paper) => paper.id),
+      ['j1', 'j2'],
+      'the previous index is untouched',
+    );
+    assert.equal(
+      (await runCli('ingest', ['--input', join(fixtures, 'ingest-papers.csv'), '--index', indexDir, '--id-field', 'paper_id', '--abstract-field', 'summary']))
+        .code,
+      0,
+    );
+    assert.deepEqual(
+      (await readPapers(indexDir)).map((paper) => paper.id),
+      ['c1', 'c2'],
+    );
+  });
+
+  it('verifies a built index file by file, and names a damaged file with exit code 1', async () => {
+    const indexDir = join(workDir, 'verified');
+    assert.equal((await runCli('ingest', ['--input', join(fixtures, 'ingest-papers.json'), '--index', indexDir])).code, 0);
+    const intact = await runCli('verify', ['--index', indexDir]);
+    assert.equal(intact.code, 0, intact.stderr);
+    assert.match(intact.stdout, /^ok {5}papers\.jsonl$/m);
+    assert.doesNotMatch(intact.stdout, /DAMAGED/);
+    const papers = await readFile(join(indexDir, 'papers.jsonl'), 'utf8');
+    await writeFile(join(indexDir, 'papers.jsonl'), papers.replace('"j1"', '"j9"'));
+    const damaged = await runCli('verify', ['--index', indexDir]);
+    assert.equal(damaged.code, 1);
+    assert.match(damaged.stdout, /^DAMAGED papers\.jsonl: its SHA-256 differs/m);
+    assert.match(damaged.stderr, /error \[index_corrupt\].*rebuild it/);
   });
 
   it('refuses to build over a folder of other files, and leaves them alone', async () => {
@@ -137,15 +175,26 @@ describe('npm run ingest', () => {
   const failures: { name: string; args: string[]; message: RegExp }[] = [
     { name: 'a missing file', args: ['--input', 'no/such/file.jsonl'], message: /input_unreadable.*no such file/ },
     { name: 'an unknown extension', args: ['--input', 'README.md'], message: /input_unreadable.*--format/ },
-    { name: 'no --input', args: [], message: /config_invalid.*--input.*usage:/s },
-    { name: 'an unknown flag', args: ['--input', 'x.jsonl', '--colour', 'blue'], message: /config_invalid.*colour/s },
-    { name: 'an unknown model', args: ['--input', 'x.jsonl', '--model', 'gpt-9'], message: /config_invalid.*--model/s },
     { name: 'a malformed JSON array', args: ['--input', join(fixtures, 'ingest-malformed.json')], message: /input_malformed.*after record 1/ },
   ];
   for (const failure of failures) {
     it(`fails clearly, without a stack trace, on ${failure.name}`, async () => {
       const result = await runCli('ingest', [...failure.args, '--index', join(workDir, 'never')]);
       assert.equal(result.code, 1);
+      assert.match(result.stderr, failure.message);
+      assert.doesNotMatch(result.stderr, /\n\s+at /);
+    });
+  }
+
+  const usageErrors: { name: string; args: string[]; message: RegExp }[] = [
+    { name: 'no --input', args: [], message: /required option '--input <path>' not specified.*--help/s },
+    { name: 'an unknown flag', args: ['--input', 'x.jsonl', '--colour', 'blue'], message: /unknown option '--colour'/ },
+    { name: 'an unknown model', args: ['--input', 'x.jsonl', '--model', 'gpt-9'], message: /'gpt-9' is invalid.*all-MiniLM-L6-v2, bge-small-en-v1\.5/s },
+  ];
+  for (const failure of usageErrors) {
+    it(`exits 2 (usage) with the reason on ${failure.name}`, async () => {
+      const result = await runCli('ingest', [...failure.args, '--index', join(workDir, 'never')]);
+      assert.equal(result.code, 2);
       assert.match(result.stderr, failure.message);
       assert.doesNotMatch(result.stderr, /\n\s+at /);
     });

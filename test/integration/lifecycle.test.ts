@@ -1,13 +1,10 @@
-import { ApiKeys } from '../../src/http/auth.js';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { connect, createServer } from 'node:net';
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createApp } from '../../src/http/app.js';
-import { ServiceState } from '../../src/service-state.js';
-import { buildIndex, makeTempDir, removeDir, repoRoot, request, runCli, silentLog } from './helpers.js';
+import { appWithoutService, buildIndex, cliEntry, makeTempDir, removeDir, repoRoot, request, runCli } from './helpers.js';
 
 let workDir: string;
 let indexDir: string;
@@ -24,7 +21,7 @@ after(async () => {
 
 describe('readiness', () => {
   it('answers 503 on /readyz and the API until the service is ready, while /healthz is up', async () => {
-    const app = createApp({ state: new ServiceState(), log: silentLog, maxBodyBytes: 1024, writeMaxBodyBytes: 4096, apiKeys: new ApiKeys([]), authReads: false });
+    const app = appWithoutService();
     const server = app.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
@@ -54,7 +51,11 @@ describe('refusing an index it cannot serve', () => {
   }
 
   const cases: { name: string; edit: (manifest: Record<string, unknown>) => void; message: RegExp }[] = [
-    { name: 'another model', edit: (m) => ((m.model as Record<string, unknown>).onnxSha256 = 'f'.repeat(64)), message: /index_incompatible.*Rebuild the index/s },
+    {
+      name: 'another model',
+      edit: (m) => ((m.model as Record<string, unknown>).onnxSha256 = 'f'.repeat(64)),
+      message: /index_incompatible.*Rebuild the index/s,
+    },
     { name: 'another dimension', edit: (m) => ((m.model as Record<string, unknown>).dimension = 768), message: /index_incompatible.*dimension 768/s },
     { name: 'another format version', edit: (m) => (m.formatVersion = 99), message: /index_incompatible.*format version 99/s },
   ];
@@ -104,19 +105,38 @@ describe('refusing an index it cannot serve', () => {
 });
 
 /** The serve command as a child process, resolved once it is ready, with its logs so far. */
-async function startServeProcess(): Promise<{ child: ReturnType<typeof spawn>; base: string; port: number; exited: Promise<number | null>; logs: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/cli/serve.ts')], {
+async function startServeProcess(): Promise<{
+  child: ReturnType<typeof spawn>;
+  base: string;
+  port: number;
+  exited: Promise<number | null>;
+  logs: () => string;
+}> {
+  const child = spawn(process.execPath, [...cliEntry, 'serve'], {
     cwd: repoRoot,
-    env: { ...process.env, INDEX_DIR: indexDir, MODEL_DIR: join(repoRoot, 'models'), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
+    // A shutdown timeout far above what the requests need, even on a loaded machine: these tests
+    // check that in-flight requests are answered, not how fast.
+    env: {
+      ...process.env,
+      INDEX_DIR: indexDir,
+      MODEL_DIR: join(repoRoot, 'models'),
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      SHUTDOWN_TIMEOUT_MS: '120000',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  // Logs are JSON lines on stderr (not a terminal); the one ready line with the URLs is on stdout.
   let logs = '';
+  let output = '';
+  child.stderr!.on('data', (chunk: Buffer) => (logs += chunk.toString()));
   const base = await new Promise<string>((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => {
-      logs += chunk.toString();
-      const listening = /"url":"(http:\/\/[^"]+)"/.exec(logs);
-      if (listening && logs.includes('"msg":"ready"')) resolve(listening[1]!);
+      output += chunk.toString();
+      const ready = /search page (http:\/\/\S+?)\/ /.exec(output);
+      if (ready) resolve(ready[1]!);
     });
     child.on('close', () => reject(new Error(`server exited early:\n${logs}`)));
   });

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import type { RunningServer } from '../../src/server.js';
 import { buildIndex, makeTempDir, removeDir, repoRoot, request, startTestServer } from './helpers.js';
 
-const arxivSample = join(repoRoot, 'index-data/samples/arxiv-sample.jsonl');
+const sampleFile = join(repoRoot, 'index-data/samples/sample-papers.jsonl');
 
 interface Hit {
   id: string;
@@ -26,14 +26,17 @@ interface ErrorBody {
 let workDir: string;
 let server: RunningServer;
 let base: string;
-let papers: { id: string; authors: string[]; categories: string[]; first_listed: string }[];
+let papers: { id: string; authors?: string[]; categories?: string[]; first_listed?: string }[];
 
 before(async () => {
   workDir = await makeTempDir();
-  await buildIndex(join(workDir, 'index'), arxivSample);
+  await buildIndex(join(workDir, 'index'), sampleFile);
   server = await startTestServer(join(workDir, 'index'));
   base = server.url;
-  papers = (await readFile(arxivSample, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as (typeof papers)[number]);
+  papers = (await readFile(sampleFile, 'utf8'))
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as (typeof papers)[number]);
 });
 
 after(async () => {
@@ -42,7 +45,7 @@ after(async () => {
 });
 
 const query = 'robots that perceive their surroundings with cameras';
-const robotics = () => papers.filter((paper) => paper.categories.includes('cs.RO')).map((paper) => paper.id);
+const robotics = () => papers.filter((paper) => paper.categories?.includes('cs.RO')).map((paper) => paper.id);
 
 describe('filters', () => {
   for (const mode of ['dense', 'lexical', 'hybrid'] as const) {
@@ -50,7 +53,10 @@ describe('filters', () => {
       const response = await request<HitsBody>(base, '/v1/search', { json: { query, k: 10, mode, filter: { categories: { any: ['cs.RO'] } } } });
       assert.equal(response.status, 200);
       const ids = response.body.hits.map((hit) => hit.id);
-      assert.ok(ids.every((id) => robotics().includes(id)), ids.join());
+      assert.ok(
+        ids.every((id) => robotics().includes(id)),
+        ids.join(),
+      );
       if (mode !== 'lexical') assert.deepEqual(new Set(ids), new Set(robotics()), 'every matching paper comes back when fewer than k match');
     });
   }
@@ -64,17 +70,20 @@ describe('filters', () => {
   });
 
   it('requires every category of "all"', async () => {
-    const response = await request<HitsBody>(base, '/v1/search', { json: { query, k: 10, mode: 'dense', filter: { categories: { all: ['cs.CV', 'cs.RO'] } } } });
+    const response = await request<HitsBody>(base, '/v1/search', {
+      json: { query, k: 10, mode: 'dense', filter: { categories: { all: ['cs.CV', 'cs.RO'] } } },
+    });
     assert.equal(response.body.hits.length, 3);
     assert.ok(response.body.hits.every((hit) => hit.categories!.includes('cs.CV') && hit.categories!.includes('cs.RO')));
   });
 
   it('matches authors regardless of case and spacing, and excludes ids', async () => {
     const paper = papers[10]!;
-    const author = paper.authors[0]!.toUpperCase().replace(' ', '  ');
+    const firstAuthor = paper.authors![0]!;
+    const author = firstAuthor.toUpperCase().replace(' ', '  ');
     const response = await request<HitsBody>(base, '/v1/search', { json: { query, k: 5, filter: { authors: { any: [author] } } } });
     assert.ok(response.body.hits.some((hit) => hit.id === paper.id));
-    assert.ok(response.body.hits.every((hit) => hit.authors!.some((name) => name.toLowerCase() === paper.authors[0]!.toLowerCase())));
+    assert.ok(response.body.hits.every((hit) => hit.authors!.some((name) => name.toLowerCase() === firstAuthor.toLowerCase())));
     const excluded = await request<HitsBody>(base, '/v1/search', { json: { query, k: 5, filter: { authors: { any: [author] }, exclude_ids: [paper.id] } } });
     assert.ok(!excluded.body.hits.some((hit) => hit.id === paper.id));
   });
@@ -112,7 +121,10 @@ describe('pages, score floors and fields', () => {
     const all = await request<HitsBody>(base, '/v1/search', { json: { query, k: 50, mode: 'dense' } });
     const threshold = all.body.hits[9]!.score;
     const floored = await request<HitsBody>(base, '/v1/search', { json: { query, k: 50, mode: 'dense', score_threshold: threshold } });
-    assert.deepEqual(floored.body.hits, all.body.hits.filter((hit) => hit.score >= threshold));
+    assert.deepEqual(
+      floored.body.hits,
+      all.body.hits.filter((hit) => hit.score >= threshold),
+    );
   });
 
   it('returns only the chosen fields, plus id and score', async () => {
@@ -144,7 +156,10 @@ describe('POST /v1/recommend', () => {
     const related = await request<HitsBody>(base, `/v1/papers/${source}/related?k=10`);
     const recommended = await request<HitsBody>(base, '/v1/recommend', { json: { positive: [source], k: 10 } });
     assert.equal(recommended.status, 200);
-    assert.deepEqual(recommended.body.hits.map((hit) => hit.id), related.body.hits.map((hit) => hit.id));
+    assert.deepEqual(
+      recommended.body.hits.map((hit) => hit.id),
+      related.body.hits.map((hit) => hit.id),
+    );
   });
 
   it('never returns the inputs, and honours filters and fields', async () => {
@@ -210,7 +225,10 @@ describe('explain', () => {
 
   it('ranks a dense list by position, also on /related and /recommend, and stays off by default', async () => {
     const related = await request<Explained>(base, '/v1/papers/2503.11731/related?k=3&explain=true&fields=title');
-    assert.deepEqual(related.body.hits.map((hit) => hit.explain!.ranks), [{ dense: 1 }, { dense: 2 }, { dense: 3 }]);
+    assert.deepEqual(
+      related.body.hits.map((hit) => hit.explain!.ranks),
+      [{ dense: 1 }, { dense: 2 }, { dense: 3 }],
+    );
     assert.deepEqual(Object.keys(related.body.hits[0]!).sort(), ['explain', 'id', 'score', 'title']);
     const recommended = await request<Explained>(base, '/v1/recommend', { json: { positive: ['2503.11731'], k: 2, explain: true } });
     assert.ok(recommended.body.hits.every((hit) => hit.explain!.closest_sentence !== null));
@@ -220,7 +238,10 @@ describe('explain', () => {
 
   it('reports only the lexical rank in lexical mode', async () => {
     const response = await request<Explained>(base, '/v1/search', { json: { query: 'robot', k: 2, mode: 'lexical', explain: true } });
-    assert.deepEqual(response.body.hits.map((hit) => hit.explain!.ranks), [{ lexical: 1 }, { lexical: 2 }]);
+    assert.deepEqual(
+      response.body.hits.map((hit) => hit.explain!.ranks),
+      [{ lexical: 1 }, { lexical: 2 }],
+    );
   });
 });
 
@@ -236,7 +257,11 @@ describe('POST /v1/search/batch', () => {
     assert.equal(batch.body.results.length, 3);
     for (const [i, single] of queries.entries()) {
       const alone = await request<HitsBody>(base, '/v1/search', { json: single });
-      assert.deepEqual(batch.body.results[i]!.hits.map((hit) => hit.id), alone.body.hits.map((hit) => hit.id), single.query);
+      assert.deepEqual(
+        batch.body.results[i]!.hits.map((hit) => hit.id),
+        alone.body.hits.map((hit) => hit.id),
+        single.query,
+      );
     }
     assert.ok(batch.body.results[2]!.hits.every((hit) => hit.year! >= 2026 && hit.title === undefined));
   });
@@ -254,12 +279,15 @@ describe('POST /v1/search/batch', () => {
 
 describe('GET /v1/stats', () => {
   it('describes the index being served', async () => {
-    const response = await request<{ papers: number; model: { id: string }; hnsw: { m: number; efSearch: number }; lexical: { terms: number }; defaultMode: string }>(
-      base,
-      '/v1/stats',
-    );
+    const response = await request<{
+      papers: number;
+      model: { id: string };
+      hnsw: { m: number; efSearch: number };
+      lexical: { terms: number };
+      defaultMode: string;
+    }>(base, '/v1/stats');
     assert.equal(response.status, 200);
-    assert.equal(response.body.papers, 300);
+    assert.equal(response.body.papers, 376);
     assert.equal(response.body.model.id, 'all-MiniLM-L6-v2');
     assert.equal(response.body.hnsw.m, 16);
     assert.equal(response.body.hnsw.efSearch, 128);
@@ -284,12 +312,21 @@ describe('GET /v1/papers', () => {
       pages++;
     } while (cursor);
     assert.equal(pages, 3);
-    assert.deepEqual(seen, papers.map((paper) => paper.id));
+    assert.deepEqual(
+      seen,
+      papers.map((paper) => paper.id),
+    );
   });
 
   it('refuses a cursor it did not issue, and a bad limit', async () => {
     const forged = Buffer.from('000000000000:5').toString('base64url');
-    for (const path of ['/v1/papers?cursor=bm90LWEtY3Vyc29y', `/v1/papers?cursor=${forged}`, '/v1/papers?limit=0', '/v1/papers?limit=5000', '/v1/papers?limit=']) {
+    for (const path of [
+      '/v1/papers?cursor=bm90LWEtY3Vyc29y',
+      `/v1/papers?cursor=${forged}`,
+      '/v1/papers?limit=0',
+      '/v1/papers?limit=5000',
+      '/v1/papers?limit=',
+    ]) {
       const response = await request<ErrorBody>(base, path);
       assert.equal(response.status, 400, path);
       assert.equal(response.body.error.code, 'invalid_input');
@@ -317,7 +354,12 @@ describe('bad query options get a 400 naming the field', () => {
     { name: 'a hybrid page past 100', path: '/v1/search', json: { query, k: 20, offset: 90 }, field: 'body.offset' },
     { name: 'explain with k over 20', path: '/v1/search', json: { query, k: 21, explain: true }, field: 'body.explain' },
     { name: 'explain on related with k over 20', path: '/v1/papers/2503.11731/related?k=30&explain=true', field: 'query.explain' },
-    { name: 'explain inside a batch', path: '/v1/search/batch', json: { queries: [{ query, mode: 'lexical', explain: true }] }, field: 'body.queries.0.explain' },
+    {
+      name: 'explain inside a batch',
+      path: '/v1/search/batch',
+      json: { queries: [{ query, mode: 'lexical', explain: true }] },
+      field: 'body.queries.0.explain',
+    },
   ];
   for (const testCase of cases) {
     it(testCase.name, async () => {

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
+import { dot as cosine } from '../../src/shared/vector-math.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Embedder } from '../../src/embedding/embedder.js';
 import type { RunningServer } from '../../src/server.js';
-import { cosine, loadTestEmbedder, makeTempDir, removeDir, request, runCli, samplePapers, startTestServer } from './helpers.js';
+import { loadTestEmbedder, makeTempDir, removeDir, request, runCli, samplePapers, startTestServer } from './helpers.js';
 
 const bge = 'bge-small-en-v1.5';
 let workDir: string;
@@ -64,8 +65,14 @@ describe('bge-small-en-v1.5 as the second model', () => {
   });
 
   it('uses CLS pooling and a 512-token window', async () => {
-    const long = Array.from({ length: 700 }, (_, i) => ['cells', 'express', 'the', 'protein'][i % 4]).join(' ');
-    assert.equal(await embedder.countPassageTokens(long), 512);
+    // Each word is one token: 510 words and the two special tokens fill the window.
+    const long = (replaceAt?: number) =>
+      Array.from({ length: 700 }, (_, i) => (i === replaceAt ? 'volcano' : ['cells', 'express', 'the', 'protein'][i % 4])).join(' ');
+    const [original] = await embedder.embedPassages([long()]);
+    const [changedAfterWindow] = await embedder.embedPassages([long(510)]);
+    const [changedInside] = await embedder.embedPassages([long(505)]);
+    assert.deepEqual(changedAfterWindow, original);
+    assert.ok(cosine(changedInside!, original!) < 0.9999, 'a word at token 507 is inside the window');
     const [food, bread, baby] = await embedder.embedPassages(['A man is eating food.', 'A man is eating a piece of bread.', 'The girl is carrying a baby.']);
     assert.ok(cosine(food!, bread!) > cosine(food!, baby!) + 0.1);
   });

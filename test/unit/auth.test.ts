@@ -19,7 +19,18 @@ describe('ApiKeys.check', () => {
   });
 
   it('refuses a malformed header as unauthorized', () => {
-    for (const header of ['', 'Basic x', `Basic ${keys[0]}`, 'Bearer', 'Bearer ', 'Bearer    ', keys[0]!, `Bearer${keys[0]}`, `Bearer ${keys[0]} extra`, `Token ${keys[0]}`]) {
+    for (const header of [
+      '',
+      'Basic x',
+      `Basic ${keys[0]}`,
+      'Bearer',
+      'Bearer ',
+      'Bearer    ',
+      keys[0]!,
+      `Bearer${keys[0]}`,
+      `Bearer ${keys[0]} extra`,
+      `Token ${keys[0]}`,
+    ]) {
       assert.throws(() => apiKeys.check(header), isAppErrorWithCode('unauthorized', /must be "Bearer <key>"/), JSON.stringify(header));
     }
   });
@@ -43,7 +54,14 @@ describe('ApiKeys.check', () => {
   });
 
   it('accepts the scheme in any case and spaces or tabs around the key', () => {
-    for (const header of [`bearer ${keys[0]}`, `BEARER ${keys[1]}`, `BeArEr ${keys[2]}`, `Bearer \t ${keys[0]}`, `Bearer ${keys[0]} `, `Bearer\t${keys[1]}\t`]) {
+    for (const header of [
+      `bearer ${keys[0]}`,
+      `BEARER ${keys[1]}`,
+      `BeArEr ${keys[2]}`,
+      `Bearer \t ${keys[0]}`,
+      `Bearer ${keys[0]} `,
+      `Bearer\t${keys[1]}\t`,
+    ]) {
       assert.doesNotThrow(() => apiKeys.check(header), JSON.stringify(header));
     }
   });

@@ -17,7 +17,10 @@ function assertConfigInvalid(environment: NodeJS.ProcessEnv, variable: string, m
       const appError = error as AppError;
       assert.ok(appError.message.includes(variable), `message should name ${variable}: ${appError.message}`);
       const { problems } = appError.details as { problems: string[] };
-      assert.ok(problems.some((problem) => problem.startsWith(variable)), JSON.stringify(problems));
+      assert.ok(
+        problems.some((problem) => problem.startsWith(variable)),
+        JSON.stringify(problems),
+      );
       return true;
     },
     JSON.stringify(environment),

@@ -28,7 +28,7 @@ describe('loadConfig', () => {
     assert.equal(config.MODEL, undefined);
     assert.deepEqual(config.MODEL_SOURCES, ['hub', 'maven']);
     assert.equal(config.HF_ENDPOINT, 'https://huggingface.co');
-    assert.equal(config.SAMPLE_FILE, 'index-data/samples/seed-papers.jsonl');
+    assert.equal(config.SAMPLE_FILE, 'index-data/samples/sample-papers.jsonl');
     assert.equal(config.LOG_LEVEL, 'info');
     assert.ok(Number.isInteger(config.EMBED_THREADS) && config.EMBED_THREADS >= 1);
     assert.equal(config.EMBED_BATCH_SIZE, 32);
@@ -63,7 +63,14 @@ describe('loadConfig', () => {
   });
 
   it('coerces numeric settings from strings', () => {
-    const config = loadConfig({ PORT: '3000', EMBED_THREADS: '4', EMBED_BATCH_SIZE: '64', HNSW_EF_SEARCH: '200', MAX_BODY_BYTES: '2048', SHUTDOWN_TIMEOUT_MS: '0' });
+    const config = loadConfig({
+      PORT: '3000',
+      EMBED_THREADS: '4',
+      EMBED_BATCH_SIZE: '64',
+      HNSW_EF_SEARCH: '200',
+      MAX_BODY_BYTES: '2048',
+      SHUTDOWN_TIMEOUT_MS: '0',
+    });
     assert.equal(config.PORT, 3000);
     assert.equal(config.EMBED_THREADS, 4);
     assert.equal(config.EMBED_BATCH_SIZE, 64);

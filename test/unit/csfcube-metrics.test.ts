@@ -11,7 +11,12 @@ describe('CSFCube pool re-ranking metrics (port of evaluate.py)', () => {
 
   it('counts grade 2 and 3 as relevant for MAP', () => {
     // Ordered grades: 3, 0, 1, 2 → relevant at 1 and 4: AP = (1/1 + 2/4) / 2.
-    const judgments = new Map([['a', 3], ['b', 0], ['c', 1], ['d', 2]]);
+    const judgments = new Map([
+      ['a', 3],
+      ['b', 0],
+      ['c', 1],
+      ['d', 2],
+    ]);
     close(scoreQuery(['a', 'b', 'c', 'd'], ['a', 'b', 'c', 'd'], judgments).map, 0.75);
   });
 
@@ -25,7 +30,10 @@ describe('CSFCube pool re-ranking metrics (port of evaluate.py)', () => {
   });
 
   it('scores 0 when nothing is relevant, and ignores pool candidates without a judgment', () => {
-    const judgments = new Map([['a', 1], ['b', 0]]);
+    const judgments = new Map([
+      ['a', 1],
+      ['b', 0],
+    ]);
     assert.deepEqual(scoreQuery(['a', 'b', 'unjudged'], ['unjudged', 'a'], judgments), { map: 0, ndcg20: 0 });
   });
 });

@@ -36,7 +36,7 @@ describe('AppError', () => {
 
   it('is an Error named AppError, carrying details and cause', () => {
     const cause = new Error('underlying');
-    const error = new AppError('index_corrupt', 'broken', { file: 'papers.jsonl' }, { cause });
+    const error = new AppError('index_corrupt', 'broken', { details: { file: 'papers.jsonl' }, cause });
     assert.ok(error instanceof Error);
     assert.ok(error instanceof AppError);
     assert.equal(error.name, 'AppError');
@@ -68,17 +68,17 @@ describe('toErrorBody', () => {
   });
 
   it('includes details when there are some', () => {
-    const body = toErrorBody(new AppError('invalid_input', 'k must be at most 100', { field: 'k', max: 100 }));
+    const body = toErrorBody(new AppError('invalid_input', 'k must be at most 100', { details: { field: 'k', max: 100 } }));
     assert.deepEqual(body, { error: { code: 'invalid_input', message: 'k must be at most 100', details: { field: 'k', max: 100 } } });
   });
 
   it('includes falsy but defined details', () => {
-    assert.deepEqual(toErrorBody(new AppError('internal', 'm', null)), { error: { code: 'internal', message: 'm', details: null } });
-    assert.deepEqual(toErrorBody(new AppError('internal', 'm', 0)), { error: { code: 'internal', message: 'm', details: 0 } });
+    assert.deepEqual(toErrorBody(new AppError('internal', 'm', { details: null })), { error: { code: 'internal', message: 'm', details: null } });
+    assert.deepEqual(toErrorBody(new AppError('internal', 'm', { details: 0 })), { error: { code: 'internal', message: 'm', details: 0 } });
   });
 
   it('never exposes the status, stack or cause', () => {
-    const body = toErrorBody(new AppError('internal', 'm', undefined, { cause: new Error('secret') }));
+    const body = toErrorBody(new AppError('internal', 'm', { cause: new Error('secret') }));
     assert.deepEqual(Object.keys(body), ['error']);
     assert.deepEqual(Object.keys(body.error).sort(), ['code', 'message']);
     assert.equal(JSON.stringify(body).includes('secret'), false);

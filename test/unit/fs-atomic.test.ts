@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
-import { fsyncPath, removeStaleStaging, replaceDirectory, sha256OfFile, stagingPathFor, writeFileAtomic } from '../../src/fs-atomic.js';
+import { fsyncPath, removeStaleStaging, replaceDirectory, sha256OfFile, stagingPathFor, writeFileAtomic } from '../../src/shared/fs-atomic.js';
 import { temporaryRoot } from './support.js';
 
 let counter = 0;

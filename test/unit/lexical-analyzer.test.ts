@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { TermDictionary, analyze, englishStopWords } from '../../src/search/lexical/analyzer.js';
+import { TermDictionary, analyze, englishStopWords } from '../../src/storage/embedded/lexical/analyzer.js';
 
 describe('analyze', () => {
   it('stems with Porter', () => {
@@ -107,7 +107,10 @@ describe('TermDictionary', () => {
     const text = 'Networks of networks: the compressed network compression';
     const ids = dictionary.termIds(text);
     assert.deepEqual(ids, [0, 0, 1, 0, 1]);
-    assert.deepEqual(ids.map((id) => dictionary.term(id)), analyze(text));
+    assert.deepEqual(
+      ids.map((id) => dictionary.term(id)),
+      analyze(text),
+    );
     assert.deepEqual(dictionary.termIds('compress NETWORK new'), [1, 0, 2]);
     assert.deepEqual(dictionary.allTerms(), ['network', 'compress', 'new']);
     assert.equal(dictionary.size, 3);
@@ -118,7 +121,10 @@ describe('TermDictionary', () => {
     const dictionary = new TermDictionary();
     const words = Array.from({ length: 20_000 }, (_, i) => `t${i}x`);
     const ids = dictionary.termIds(words.join(' '));
-    assert.deepEqual(ids, words.map((_, i) => i));
+    assert.deepEqual(
+      ids,
+      words.map((_, i) => i),
+    );
     assert.deepEqual(dictionary.termIds(`${words[12_345]} ${words[3]}`), [12_345, 3]);
   });
 });

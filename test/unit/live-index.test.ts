@@ -2,14 +2,16 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { paperPassage } from '../../src/embedding/embedder.js';
 import { getModel } from '../../src/embedding/model-registry.js';
-import type { LoadedIndex } from '../../src/index/index-folder.js';
-import { LiveIndex, type WriteOperation } from '../../src/index/live-index.js';
-import { describeModel, indexFiles, indexFormatVersion, type Manifest } from '../../src/index/manifest.js';
-import { VectorIndex, defaultHnswParameters } from '../../src/index/vector-index.js';
-import { analyzerName } from '../../src/search/lexical/analyzer.js';
-import { Bm25Index, defaultBm25Parameters } from '../../src/search/lexical/bm25-index.js';
-import type { Paper } from '../../src/store/paper.js';
-import { PaperStore } from '../../src/store/paper-store.js';
+import type { LoadedIndex } from '../../src/storage/embedded/index-folder.js';
+import { LiveIndex } from '../../src/storage/embedded/live-index.js';
+import type { PaperChange } from '../../src/storage/paper-storage.js';
+import { describeModel, indexFiles, indexFormatVersion, type Manifest } from '../../src/storage/embedded/manifest.js';
+import { VectorIndex, defaultHnswParameters } from '../../src/storage/embedded/vector-index.js';
+import { analyzerName } from '../../src/storage/embedded/lexical/analyzer.js';
+import { createBm25Builder } from '../../src/storage/embedded/lexical/bm25-builder.js';
+import { defaultBm25Parameters } from '../../src/storage/embedded/lexical/bm25-scoring.js';
+import type { Paper } from '../../src/papers/paper.js';
+import { PaperStore } from '../../src/storage/embedded/paper-store.js';
 import { randomUnitVectors } from './support.js';
 
 const model = getModel('all-MiniLM-L6-v2');
@@ -28,7 +30,7 @@ function loadedIndex(walSeq?: number): { loaded: LoadedIndex; vectors: Float32Ar
   const papers = Array.from({ length: baseCount }, (_, i) => basePaper(i));
   const vectors = randomUnitVectors(baseCount, dimension, 3);
   const graph = VectorIndex.create(dimension, defaultHnswParameters);
-  const lexical = Bm25Index.builder();
+  const lexical = createBm25Builder();
   papers.forEach((paper, label) => {
     graph.add(label, vectors[label]!);
     lexical.add(label, paperPassage(paper.title, paper.abstract));
@@ -46,14 +48,21 @@ function loadedIndex(walSeq?: number): { loaded: LoadedIndex; vectors: Float32Ar
     ...(walSeq === undefined ? {} : { walSeq }),
   };
   return {
-    loaded: { folder: '/nonexistent/index', manifest, papers: PaperStore.fromPapers(papers), vectors: graph, lexical: lexical.build() },
+    loaded: {
+      folder: '/nonexistent/index',
+      integrity: 'no checksums',
+      manifest,
+      papers: PaperStore.fromPapers(papers),
+      vectors: graph,
+      lexical: lexical.build(),
+    },
     vectors,
   };
 }
 
 const newVectors = randomUnitVectors(10, dimension, 99);
 
-function put(paper: Paper, vector: Float32Array): WriteOperation {
+function put(paper: Paper, vector: Float32Array): PaperChange {
   return { op: 'put', paper, vector };
 }
 
@@ -152,7 +161,11 @@ describe('LiveIndex.apply', () => {
     const index = new LiveIndex(loaded);
     const added: Paper = { id: 'gone-soon', title: 'Ephemeral', abstract: 'About mayflies.' };
     index.apply(1, [put(added, newVectors[4]!)]);
-    index.apply(2, [{ op: 'delete', id: 'p5' }, { op: 'delete', id: 'gone-soon' }, { op: 'delete', id: 'no-such-id' }]);
+    index.apply(2, [
+      { op: 'delete', id: 'p5' },
+      { op: 'delete', id: 'gone-soon' },
+      { op: 'delete', id: 'no-such-id' },
+    ]);
 
     assert.equal(index.papers.labelOf('p5'), undefined);
     assert.equal(index.papers.labelOf('gone-soon'), undefined);
@@ -187,14 +200,17 @@ describe('LiveIndex.apply', () => {
     assert.equal(index.pendingOperations, 5);
   });
 
-  it('applies the operations of one write in order', () => {
+  it('applies the changes of one write in order', () => {
     // A put then a delete of the same id in one write leaves nothing; a delete then a put leaves the put.
     const index = new LiveIndex(loadedIndex().loaded);
     index.apply(1, [put({ id: 'x', title: 'X', abstract: 'Ex.' }, newVectors[0]!), { op: 'delete', id: 'x' }]);
     assert.equal(index.papers.labelOf('x'), undefined);
     index.apply(2, [{ op: 'delete', id: 'p0' }, put({ ...basePaper(0), abstract: 'Back again.' }, newVectors[1]!)]);
     assert.equal(index.papers.labelOf('p0'), baseCount + 1);
-    assert.deepEqual(index.snapshotDelta().added.map((entry) => entry.paper.id), ['p0']);
+    assert.deepEqual(
+      index.snapshotDelta().added.map((entry) => entry.paper.id),
+      ['p0'],
+    );
   });
 });
 

@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Bm25Index, type LexicalHit } from '../../src/search/lexical/bm25-index.js';
-import { LiveLexicalIndex } from '../../src/search/lexical/live-lexical-index.js';
+import { createBm25Builder } from '../../src/storage/embedded/lexical/bm25-builder.js';
+import type { Bm25Index } from '../../src/storage/embedded/lexical/bm25-index.js';
+import type { ScoredLabel } from '../../src/storage/embedded/lexical/top-k.js';
+import { LiveLexicalIndex } from '../../src/storage/embedded/lexical/live-lexical-index.js';
 import { seededRandom } from './support.js';
 
 function indexOf(texts: readonly string[]): Bm25Index {
-  const builder = Bm25Index.builder();
+  const builder = createBm25Builder();
   texts.forEach((text, label) => builder.add(label, text));
   return builder.build();
 }
@@ -17,10 +19,10 @@ function liveOf(base: readonly string[], added: readonly string[] = []): LiveLex
   return live;
 }
 
-const labels = (hits: readonly LexicalHit[]): number[] => hits.map((hit) => hit.label);
+const labels = (hits: readonly ScoredLabel[]): number[] => hits.map((hit) => hit.label);
 
 /** Same labels in the same order, scores equal up to a relative tolerance. */
-function assertHitsClose(actual: readonly LexicalHit[], expected: readonly LexicalHit[], relative = 1e-12): void {
+function assertHitsClose(actual: readonly ScoredLabel[], expected: readonly ScoredLabel[], relative = 1e-12): void {
   assert.deepEqual(labels(actual), labels(expected));
   actual.forEach((hit, i) => {
     const want = expected[i]!.score;
@@ -119,14 +121,18 @@ describe('LiveLexicalIndex with added papers', () => {
       }
       const actual = live.search(query, 100);
       assert.deepEqual(labels(actual), labels(expected), query);
-      actual.forEach((hit, i) => assert.ok(Math.abs(hit.score - expected[i]!.score) < 0.05 * expected[i]!.score, `${query}: ${hit.score} vs ${expected[i]!.score}`));
+      actual.forEach((hit, i) =>
+        assert.ok(Math.abs(hit.score - expected[i]!.score) < 0.05 * expected[i]!.score, `${query}: ${hit.score} vs ${expected[i]!.score}`),
+      );
     }
   });
 
   it('counts added papers in the document frequencies of base papers', () => {
     // "owl" is in base papers 1 and 4; adding two more owl papers lowers its idf, and so the
     // score of base paper 1 for "owl", exactly as in a rebuild.
-    const before = liveOf(evenBase).search('owl', 10).find((hit) => hit.label === 1)!.score;
+    const before = liveOf(evenBase)
+      .search('owl', 10)
+      .find((hit) => hit.label === 1)!.score;
     const live = liveOf(evenBase, ['owl ant ant ant', 'owl bee bee bee']);
     const after = live.search('owl', 10).find((hit) => hit.label === 1)!.score;
     assert.ok(after < before, `${after} < ${before}`);
@@ -175,7 +181,10 @@ describe('LiveLexicalIndex with added papers', () => {
     assert.ok(asked.includes(0) && asked.includes(7), 'accept is asked about base and added papers');
     // Scores of the papers kept are unchanged by the filter.
     for (const hit of filtered) assert.equal(hit.score, all.find((other) => other.label === hit.label)!.score);
-    assert.deepEqual(live.search('cat dog', 10, () => false), []);
+    assert.deepEqual(
+      live.search('cat dog', 10, () => false),
+      [],
+    );
   });
 
   it('returns at most k hits, the best first', () => {
@@ -239,5 +248,26 @@ describe('LiveLexicalIndex with added papers', () => {
         if (hit.label !== expected[i]!.label) assert.ok(Math.abs(hit.score - expected[i]!.score) <= 1e-12 * hit.score);
       });
     }
+  });
+});
+
+describe('LiveLexicalIndex scores and term weights', () => {
+  const base = ['glacier calving fronts', 'radar sounding of ice', 'coral reef bleaching', 'glacier mass balance and radar'];
+  const added = ['radar altimetry of glacier surfaces', 'reef fish counts'];
+
+  it('scores asked papers, of the snapshot or written since, as a search does', () => {
+    const live = liveOf(base, added);
+    const searched = new Map(live.search('glacier radar', 10).map((hit) => [hit.label, hit.score]));
+    const labels = [4, 0, 2, 3, 5];
+    const scores = live.scores('glacier radar', labels);
+    labels.forEach((label, i) => assert.ok(Math.abs(scores[i]! - (searched.get(label) ?? 0)) < 1e-12, `label ${label}`));
+  });
+
+  it('weighs every query term by its idf over the snapshot and the papers written since, unknown terms included', () => {
+    const live = liveOf(base, added);
+    const weights = new Map(live.termWeights('glacier glacier unheardofword').map((weight) => [weight.term, weight]));
+    assert.equal(weights.get('glacier')!.occurrences, 2);
+    assert.ok(Math.abs(weights.get('glacier')!.idf - Math.log(1 + (6 - 3 + 0.5) / (3 + 0.5))) < 1e-12, 'df 3 of 6 papers');
+    assert.ok(Math.abs(weights.get('unheardofword')!.idf - Math.log(1 + (6 + 0.5) / 0.5)) < 1e-12, 'df 0');
   });
 });

@@ -13,7 +13,7 @@ import {
   readManifest,
   writeManifest,
   type Manifest,
-} from '../../src/index/manifest.js';
+} from '../../src/storage/embedded/manifest.js';
 import { isAppErrorWithCode, temporaryRoot } from './support.js';
 
 const miniLm = getModel('all-MiniLM-L6-v2');
@@ -61,7 +61,10 @@ describe('readManifest', () => {
 
   it('throws index_incompatible for another format version, naming both versions', async () => {
     const folder = await folderWithManifest(JSON.stringify({ ...manifestFor(), formatVersion: indexFormatVersion + 1 }));
-    await assert.rejects(readManifest(folder), isAppErrorWithCode('index_incompatible', new RegExp(`version ${indexFormatVersion + 1}.*version ${indexFormatVersion}`)));
+    await assert.rejects(
+      readManifest(folder),
+      isAppErrorWithCode('index_incompatible', new RegExp(`version ${indexFormatVersion + 1}.*version ${indexFormatVersion}`)),
+    );
   });
 
   it('throws index_incompatible for an older format version even if the rest is unreadable', async () => {
@@ -71,7 +74,14 @@ describe('readManifest', () => {
 
   it('throws index_corrupt for valid JSON that is not a manifest', async () => {
     const { count: _count, ...withoutCount } = manifestFor();
-    for (const content of ['null', '[]', '"text"', JSON.stringify(withoutCount), JSON.stringify({ ...manifestFor(), format: 'something-else' }), JSON.stringify({ ...manifestFor(), count: -1 })]) {
+    for (const content of [
+      'null',
+      '[]',
+      '"text"',
+      JSON.stringify(withoutCount),
+      JSON.stringify({ ...manifestFor(), format: 'something-else' }),
+      JSON.stringify({ ...manifestFor(), count: -1 }),
+    ]) {
       const folder = await folderWithManifest(content);
       await assert.rejects(readManifest(folder), isAppErrorWithCode('index_corrupt'), content);
     }
@@ -131,12 +141,15 @@ describe('describeModel', () => {
 describe('assertManifestMatchesModel', () => {
   it('refuses an index whose long passages were embedded another way', () => {
     const windowed = withLongPassages(miniLm, halfWindowStrategy(miniLm));
-    assert.throws(() => assertManifestMatchesModel(manifestFor(windowed), miniLm, '/idx'), (error: unknown) => {
-      assert.ok(error instanceof AppError);
-      assert.equal(error.code, 'index_incompatible');
-      assert.deepEqual((error.details as { mismatches: string[] }).mismatches, ['longPassages']);
-      return true;
-    });
+    assert.throws(
+      () => assertManifestMatchesModel(manifestFor(windowed), miniLm, '/idx'),
+      (error: unknown) => {
+        assert.ok(error instanceof AppError);
+        assert.equal(error.code, 'index_incompatible');
+        assert.deepEqual((error.details as { mismatches: string[] }).mismatches, ['longPassages']);
+        return true;
+      },
+    );
     assert.doesNotThrow(() => assertManifestMatchesModel(manifestFor(windowed), withLongPassages(miniLm, parseLongPassages('windows:127')), '/idx'));
   });
 

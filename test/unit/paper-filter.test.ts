@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { bothAccept, compileFilter, type PaperFilter } from '../../src/search/paper-filter.js';
-import type { Paper } from '../../src/store/paper.js';
+import { paperMatcher, type PaperFilter } from '../../src/papers/paper-filter.js';
+import { labelFilter } from '../../src/storage/embedded/label-filter.js';
+import { PaperStore } from '../../src/storage/embedded/paper-store.js';
+import type { Paper } from '../../src/papers/paper.js';
 
 const papers: Paper[] = [
   { id: 'a', title: 'A', abstract: 'x', year: 2019, categories: ['cs.CV'], authors: ['Ada Lovelace'] },
@@ -11,23 +13,24 @@ const papers: Paper[] = [
 ];
 
 function matching(filter: PaperFilter | undefined): string[] | 'everything' {
-  const accept = compileFilter(
-    filter,
-    (label) => papers[label]!,
-    (id) => {
-      const label = papers.findIndex((paper) => paper.id === id);
-      return label < 0 ? undefined : label;
-    },
-  );
+  const matches = paperMatcher(filter);
+  if (!matches) return 'everything';
+  return papers.filter(matches).map((paper) => paper.id);
+}
+
+/** The same filter as the embedded storage evaluates it, over the labels of a store of these papers. */
+function matchingLabels(filter: PaperFilter | undefined, store = PaperStore.fromPapers(papers)): string[] | 'everything' {
+  const accept = labelFilter(store, filter, { skipTombstones: true });
   if (!accept) return 'everything';
   return papers.filter((_, label) => accept(label)).map((paper) => paper.id);
 }
 
-describe('compileFilter', () => {
+describe('paperMatcher', () => {
   it('asks for nothing when there is no condition', () => {
     assert.equal(matching(undefined), 'everything');
     assert.equal(matching({}), 'everything');
     assert.equal(matching({ year: {}, categories: {}, authors: {}, exclude_ids: [] }), 'everything');
+    assert.equal(matching({ exclude_ids: ['a'] }), 'everything', 'exclusions name papers; the storage applies them');
   });
 
   it('applies inclusive and exclusive year bounds; a paper without a year never matches', () => {
@@ -46,21 +49,24 @@ describe('compileFilter', () => {
     assert.deepEqual(matching({ authors: { any: ['  grace   HOPPER '] } }), ['b']);
     assert.deepEqual(matching({ authors: { any: ['Nobody'] } }), []);
   });
-
-  it('excludes ids, ignoring unknown ones, and combines every condition', () => {
-    assert.deepEqual(matching({ exclude_ids: ['a', 'zzz'] }), ['b', 'c', 'd']);
-    assert.deepEqual(matching({ categories: { any: ['cs.CV'] }, year: { gte: 2020 }, exclude_ids: ['a'] }), ['b']);
-    assert.deepEqual(matching({ categories: { any: ['cs.CV'] }, exclude_ids: ['b'] }), ['a']);
-  });
 });
 
-describe('bothAccept', () => {
-  const even = (label: number) => label % 2 === 0;
-  const small = (label: number) => label < 3;
-  it('requires both, and passes either through alone', () => {
-    assert.deepEqual([0, 1, 2, 3, 4].filter(bothAccept(even, small)!), [0, 2]);
-    assert.equal(bothAccept(even, undefined), even);
-    assert.equal(bothAccept(undefined, small), small);
-    assert.equal(bothAccept(undefined, undefined), undefined);
+describe('labelFilter', () => {
+  it('asks for nothing when there is no condition and no tombstone', () => {
+    assert.equal(matchingLabels(undefined), 'everything');
+    assert.equal(matchingLabels({ exclude_ids: [] }), 'everything');
+  });
+
+  it('excludes ids, by any of their names, ignoring unknown ones, and combines every condition', () => {
+    assert.deepEqual(matchingLabels({ exclude_ids: ['a', 'zzz'] }), ['b', 'c', 'd']);
+    assert.deepEqual(matchingLabels({ categories: { any: ['cs.CV'] }, year: { gte: 2020 }, exclude_ids: ['a'] }), ['b']);
+    assert.deepEqual(matchingLabels({ categories: { any: ['cs.CV'] }, exclude_ids: ['b'] }), ['a']);
+  });
+
+  it('leaves tombstones out, with or without a condition', () => {
+    const store = PaperStore.fromPapers(papers);
+    store.remove(1);
+    assert.deepEqual(matchingLabels(undefined, store), ['a', 'c', 'd']);
+    assert.deepEqual(matchingLabels({ year: { gte: 2000 } }, store), ['a', 'c']);
   });
 });

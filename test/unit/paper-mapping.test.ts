@@ -1,13 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  defaultFieldMap,
-  mapRecordToPaper,
-  withFieldOverrides,
-  type MappingResult,
-  type RejectionReason,
-} from '../../src/ingest/paper-mapping.js';
-import { normalizeDoi, type Paper } from '../../src/store/paper.js';
+import { defaultFieldMap, mapRecordToPaper, withFieldOverrides, type MappingResult, type RejectionReason } from '../../src/papers/paper-record.js';
+import { normalizeDoi, type Paper } from '../../src/papers/paper.js';
 
 function accepted(result: MappingResult): Paper {
   if (!result.ok) assert.fail(`expected the record to be accepted, got ${result.reason}: ${result.message}`);
@@ -110,11 +104,7 @@ describe('mapRecordToPaper: accepted records', () => {
 
   it('splits a categories string such as "cs.CV cs.LG"', () => {
     assert.deepEqual(accepted(mapRecordToPaper({ id: 'x', abstract: 'a', categories: 'cs.CV cs.LG' })).categories, ['cs.CV', 'cs.LG']);
-    assert.deepEqual(accepted(mapRecordToPaper({ id: 'x', abstract: 'a', categories: 'cs.CV, cs.LG;stat.ML' })).categories, [
-      'cs.CV',
-      'cs.LG',
-      'stat.ML',
-    ]);
+    assert.deepEqual(accepted(mapRecordToPaper({ id: 'x', abstract: 'a', categories: 'cs.CV, cs.LG;stat.ML' })).categories, ['cs.CV', 'cs.LG', 'stat.ML']);
   });
 
   it('omits authors and categories that are empty after splitting', () => {
@@ -134,9 +124,9 @@ describe('mapRecordToPaper: accepted records', () => {
     assert.equal(paper.date, '2018-07-09');
   });
 
-  it('prefers an explicit year over the date', () => {
-    const paper = accepted(mapRecordToPaper({ id: 'x', abstract: 'a', year: 2020, date: '2018-07-09' }));
-    assert.equal(paper.year, 2020);
+  it('keeps an explicit year that agrees with the date', () => {
+    const paper = accepted(mapRecordToPaper({ id: 'x', abstract: 'a', year: 2018, date: '2018-07-09' }));
+    assert.equal(paper.year, 2018);
     assert.equal(paper.date, '2018-07-09');
   });
 
@@ -162,7 +152,13 @@ describe('mapRecordToPaper: accepted records', () => {
   });
 
   it('normalizes a DOI written as a URL or with doi: prefix to the bare lower-case form', () => {
-    for (const doi of ['https://doi.org/10.1000/ABC.Def', 'http://dx.doi.org/10.1000/abc.def', 'HTTPS://DOI.ORG/10.1000/ABC.DEF', 'doi:10.1000/abc.DEF', ' 10.1000/ABC.def ']) {
+    for (const doi of [
+      'https://doi.org/10.1000/ABC.Def',
+      'http://dx.doi.org/10.1000/abc.def',
+      'HTTPS://DOI.ORG/10.1000/ABC.DEF',
+      'doi:10.1000/abc.DEF',
+      ' 10.1000/ABC.def ',
+    ]) {
       assert.equal(accepted(mapRecordToPaper({ id: 'x', abstract: 'a', doi })).doi, '10.1000/abc.def', doi);
     }
   });
@@ -222,6 +218,19 @@ describe('mapRecordToPaper: rejections', () => {
     rejected(mapRecordToPaper({ id: 'x', abstract: '   \n\t ' }), 'missing_abstract');
   });
 
+  it('accepts a record with a title but no abstract when titles alone are allowed, with an empty abstract', () => {
+    const titleOnly = { allowTitleOnly: true };
+    assert.deepEqual(accepted(mapRecordToPaper({ id: 'x', title: ' Only a title ', year: 2020 }, defaultFieldMap, titleOnly)), {
+      id: 'x',
+      title: 'Only a title',
+      abstract: '',
+      year: 2020,
+    });
+    assert.equal(accepted(mapRecordToPaper({ id: 'x', title: 'T', abstract: 'A' }, defaultFieldMap, titleOnly)).abstract, 'A');
+    rejected(mapRecordToPaper({ id: 'x', title: '  ' }, defaultFieldMap, titleOnly), 'missing_abstract');
+    rejected(mapRecordToPaper({ id: 'x' }, defaultFieldMap, titleOnly), 'missing_abstract');
+  });
+
   it('checks the id before the abstract', () => {
     rejected(mapRecordToPaper({}), 'missing_id');
   });
@@ -262,12 +271,47 @@ describe('mapRecordToPaper: rejections', () => {
     assert.equal(accepted(mapRecordToPaper({ id: 'x'.repeat(512), abstract: 'a' })).id.length, 512);
   });
 
-  it('accepts years 0 and 9999 at the bounds', () => {
-    assert.equal(accepted(mapRecordToPaper({ id: 'x', abstract: 'a', year: 0 })).year, 0);
+  it('accepts years 1 and 9999 at the bounds', () => {
+    assert.equal(accepted(mapRecordToPaper({ id: 'x', abstract: 'a', year: 1 })).year, 1);
     assert.equal(accepted(mapRecordToPaper({ id: 'x', abstract: 'a', year: 9999 })).year, 9999);
   });
 
-  // Regression (src/ingest/paper-mapping.ts:105, fixed): a whitespace-only year string (e.g. a padded empty CSV
+  it('refuses impossible dates (impossible dates were accepted, 0000-00-00 stored as year 0)', () => {
+    for (const date of ['2025-13-45', '2023-02-30', '2023-04-31', '0000-00-00', '2024-00', '20240105', '2024-1-5']) {
+      const result = mapRecordToPaper({ id: 'x', abstract: 'a', date });
+      assert.equal(result.ok, false, date);
+      assert.deepEqual(result.ok ? undefined : [result.reason, result.field], ['invalid_field', 'date'], date);
+    }
+    assert.equal(mapRecordToPaper({ id: 'x', abstract: 'a', year: 0 }).ok, false, 'year 0');
+  });
+
+  it('accepts real dates, leap days included, and a time after the date', () => {
+    for (const date of ['2024-02-29', '2000-02-29', '1999-12-31', '2024-03', '2024', '2024-05-01T10:30:00Z']) {
+      assert.equal(accepted(mapRecordToPaper({ id: 'x', abstract: 'a', date })).date, date);
+    }
+    assert.equal(mapRecordToPaper({ id: 'x', abstract: 'a', date: '1900-02-29' }).ok, false, '1900 was not a leap year');
+  });
+
+  it('refuses a date that contradicts the year (a date contradicting year was accepted)', () => {
+    const result = mapRecordToPaper({ id: 'x', abstract: 'a', year: 2020, date: '2018-07-09' });
+    assert.deepEqual(result.ok ? undefined : [result.reason, result.field], ['invalid_field', 'year']);
+  });
+
+  it('refuses a DOI that normalizes to nothing (an empty doi.org link was stored as "")', () => {
+    for (const doi of ['https://doi.org/', 'doi:', 'not a doi']) {
+      const result = mapRecordToPaper({ id: 'x', abstract: 'a', doi });
+      assert.deepEqual(result.ok ? undefined : [result.reason, result.field], ['invalid_field', 'doi'], doi);
+    }
+  });
+
+  it('refuses ids with control characters (ids could contain newlines or NUL)', () => {
+    for (const id of ['a\nb', 'a\u0000b', 'tab\there']) {
+      const result = mapRecordToPaper({ id, abstract: 'a' });
+      assert.deepEqual(result.ok ? undefined : [result.reason, result.field], ['invalid_field', 'id'], JSON.stringify(id));
+    }
+  });
+
+  // Regression: a whitespace-only year string (e.g. a padded empty CSV
   // cell) is not treated as absent like '' is: Number('  '.trim()) === 0, so the paper gets year 0
   // and the year in its date is ignored. Expected year 2021 (from the date); actual year 0.
   it('treats a whitespace-only year like a missing one (year from the date)', () => {

@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { Paper } from '../../src/store/paper.js';
-import { PaperStore, PaperStoreWriter } from '../../src/store/paper-store.js';
+import type { Paper } from '../../src/papers/paper.js';
+import { PaperStore } from '../../src/storage/embedded/paper-store.js';
+import { PapersFileWriter } from '../../src/storage/embedded/papers-file.js';
 import { isAppErrorWithCode, temporaryRoot } from './support.js';
 
 const papers: Paper[] = [
@@ -17,7 +18,7 @@ const dir = temporaryRoot('paper-search-store-');
 
 async function writePapers(items: readonly Paper[]): Promise<string> {
   const path = join(dir(), `papers-${counter++}.jsonl`);
-  const writer = new PaperStoreWriter(path);
+  const writer = new PapersFileWriter(path);
   for (const paper of items) await writer.append(paper);
   await writer.close();
   return path;
@@ -57,18 +58,29 @@ describe('PaperStoreWriter + PaperStore', () => {
   });
 
   it('refuses to write an invalid paper', async () => {
-    const writer = new PaperStoreWriter(join(dir(), `invalid-${counter++}.jsonl`));
+    const writer = new PapersFileWriter(join(dir(), `invalid-${counter++}.jsonl`));
     try {
-      await assert.rejects(writer.append({ id: 'x', title: 'T', abstract: '' }));
+      await assert.rejects(writer.append({ id: '', title: 'T', abstract: 'a' }));
       await assert.rejects(writer.append({ id: 'x', title: 'T', abstract: 'a', year: 2020.5 }));
     } finally {
       await writer.close();
     }
   });
 
+  it('writes a paper with an empty abstract (one indexed by its title alone)', async () => {
+    const path = join(dir(), `title-only-${counter++}.jsonl`);
+    const writer = new PapersFileWriter(path);
+    try {
+      await writer.append({ id: 'x', title: 'Only a title', abstract: '' });
+    } finally {
+      await writer.close();
+    }
+    assert.deepEqual(JSON.parse(await readFile(path, 'utf8')), { id: 'x', title: 'Only a title', abstract: '' });
+  });
+
   it('drops unknown properties when writing', async () => {
     const path = join(dir(), `extra-${counter++}.jsonl`);
-    const writer = new PaperStoreWriter(path);
+    const writer = new PapersFileWriter(path);
     await writer.append({ id: 'x', title: 'T', abstract: 'a', secret: 'drop me' } as Paper);
     await writer.close();
     assert.deepEqual(JSON.parse(await readFile(path, 'utf8')), { id: 'x', title: 'T', abstract: 'a' });

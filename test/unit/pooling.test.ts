@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { normalize, poolAndNormalize, type TokenEmbeddings } from '../../src/embedding/pooling.js';
+import { poolAndNormalize, type TokenEmbeddings } from '../../src/embedding/pooling.js';
 
 const tolerance = 1e-6;
 
@@ -94,10 +94,7 @@ describe('poolAndNormalize', () => {
   });
 
   it('gives a zero vector (not NaN) for a row whose tokens are all padding', () => {
-    const [vector] = poolAndNormalize(
-      { data: Float32Array.from([5, 6, 7, 8]), batch: 1, tokens: 2, dimension: 2, attentionMask: [0, 0] },
-      'mean',
-    );
+    const [vector] = poolAndNormalize({ data: Float32Array.from([5, 6, 7, 8]), batch: 1, tokens: 2, dimension: 2, attentionMask: [0, 0] }, 'mean');
     assert.deepEqual(Array.from(vector!), [0, 0]);
   });
 
@@ -111,18 +108,5 @@ describe('poolAndNormalize', () => {
 
   it('returns no vectors for an empty batch', () => {
     assert.deepEqual(poolAndNormalize({ data: new Float32Array(0), batch: 0, tokens: 4, dimension: 3, attentionMask: [] }, 'mean'), []);
-  });
-});
-
-describe('normalize', () => {
-  it('scales a vector to unit length in place and returns the same array', () => {
-    const vector = Float32Array.from([3, 4]);
-    const result = normalize(vector);
-    assert.equal(result, vector);
-    assertClose(vector, [0.6, 0.8]);
-  });
-
-  it('leaves a zero vector zero', () => {
-    assert.deepEqual(Array.from(normalize(new Float32Array(3))), [0, 0, 0]);
   });
 });

@@ -10,7 +10,7 @@ function countingEmbedder(): Embedder & { queryCalls: string[][]; passageCalls: 
   const passageCalls: string[][] = [];
   return {
     model: getModel('all-MiniLM-L6-v2'),
-    healthy: true,
+    state: 'ready',
     queryCalls,
     passageCalls,
     async embedQueries(texts) {
@@ -21,7 +21,6 @@ function countingEmbedder(): Embedder & { queryCalls: string[][]; passageCalls: 
       passageCalls.push([...texts]);
       return texts.map((text) => new Float32Array([text.length]));
     },
-    countPassageTokens: (text) => text.length,
     dispose: async () => undefined,
   };
 }
@@ -42,7 +41,10 @@ describe('QueryCachingEmbedder', () => {
     await cached.embedQueries(['a']);
     const vectors = await cached.embedQueries(['bbb', 'a', 'bbb', 'cc']);
     assert.deepEqual(inner.queryCalls, [['a'], ['bbb', 'cc']]);
-    assert.deepEqual(vectors.map((vector) => vector[0]), [3, 1, 3, 2]);
+    assert.deepEqual(
+      vectors.map((vector) => vector[0]),
+      [3, 1, 3, 2],
+    );
   });
 
   it('drops the least recently used entry past its capacity', async () => {

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Neighbor } from '../../src/index/vector-index.js';
-import { roundScore, selectFields, toHits } from '../../src/search/ranking.js';
-import type { Paper } from '../../src/store/paper.js';
+import type { Paper } from '../../src/papers/paper.js';
+import { byScoreThenId, rankedBy, roundScore, selectFields, toHit, type RankedCandidate } from '../../src/search/ranking.js';
 
 const papers: Paper[] = [
   { id: 'c', title: 'Gamma', abstract: 'third', year: 2020, authors: ['A'] },
@@ -11,115 +10,80 @@ const papers: Paper[] = [
   { id: 'd', title: '', abstract: 'fourth' },
 ];
 
-function paperOf(label: number): Paper {
-  const paper = papers[label];
-  if (!paper) throw new Error(`no paper ${label}`);
-  return paper;
-}
+const candidate = (id: string, score: number): RankedCandidate => ({ id, score, ranks: {} });
+const ordered = (list: RankedCandidate[]) => [...list].sort(byScoreThenId).map((item) => item.id);
 
-describe('toHits', () => {
-  it('returns an empty list for no neighbours', () => {
-    assert.deepEqual(toHits([], paperOf), []);
-  });
-
-  it('sorts by score, best first', () => {
-    const neighbors: Neighbor[] = [
-      { label: 0, score: 0.2 },
-      { label: 1, score: 0.9 },
-      { label: 2, score: 0.5 },
-    ];
-    assert.deepEqual(
-      toHits(neighbors, paperOf).map((hit) => [hit.id, hit.score]),
-      [
-        ['a', 0.9],
-        ['b', 0.5],
-        ['c', 0.2],
-      ],
-    );
+describe('byScoreThenId', () => {
+  it('orders by score, best first', () => {
+    assert.deepEqual(ordered([candidate('c', 0.2), candidate('a', 0.9), candidate('b', 0.5)]), ['a', 'b', 'c']);
   });
 
   it('breaks score ties by id, whatever the input order', () => {
-    const neighbors: Neighbor[] = [
-      { label: 0, score: 0.5 },
-      { label: 3, score: 0.7 },
-      { label: 2, score: 0.5 },
-      { label: 1, score: 0.5 },
-    ];
+    const list = [candidate('c', 0.5), candidate('d', 0.7), candidate('b', 0.5), candidate('a', 0.5)];
+    assert.deepEqual(ordered(list), ['d', 'a', 'b', 'c']);
+    assert.deepEqual(ordered([...list].reverse()), ['d', 'a', 'b', 'c']);
+  });
+
+  it('orders by the exact score, so rounding for display never reorders a list', () => {
+    // Regression: ordering by the rounded score could move a paper across a page boundary.
+    const list = [candidate('a', 0.8), candidate('b', 0.8000001)];
+    assert.deepEqual(ordered(list), ['b', 'a']);
     assert.deepEqual(
-      toHits(neighbors, paperOf).map((hit) => hit.id),
-      ['d', 'a', 'b', 'c'],
-    );
-    assert.deepEqual(
-      toHits([...neighbors].reverse(), paperOf).map((hit) => hit.id),
-      ['d', 'a', 'b', 'c'],
+      list.map((item) => roundScore(item.score)),
+      [0.8, 0.8],
     );
   });
 
-  it('orders by the exact score and only rounds for display, so rounding never reorders a list', () => {
-    // Regression: ordering by the rounded score could move a paper across a page boundary.
-    const neighbors: Neighbor[] = [
-      { label: 1, score: 0.8 },
-      { label: 2, score: 0.8000001 },
-    ];
-    const hits = toHits(neighbors, paperOf);
+  it('puts negative scores (opposite vectors) last', () => {
+    assert.deepEqual(ordered([candidate('c', -0.5), candidate('a', 0)]), ['a', 'c']);
+  });
+});
+
+describe('rankedBy', () => {
+  it('records the 1-based rank the retriever gave each paper', () => {
     assert.deepEqual(
-      hits.map((hit) => [hit.id, hit.score]),
+      rankedBy(
+        [
+          { id: 'x', score: 3 },
+          { id: 'y', score: 2 },
+        ],
+        'lexical',
+      ),
       [
-        ['b', 0.8],
-        ['a', 0.8],
+        { id: 'x', score: 3, ranks: { lexical: 1 } },
+        { id: 'y', score: 2, ranks: { lexical: 2 } },
       ],
     );
   });
+});
 
+describe('toHit', () => {
   it('rounds scores to 6 decimals', () => {
-    const [hit] = toHits([{ label: 1, score: 0.123456789 }], paperOf);
-    assert.equal(hit?.score, 0.123457);
+    assert.equal(toHit(candidate('a', 0.123456789), papers[1]!).score, 0.123457);
   });
 
   it('puts id, title and score first, then the stored fields', () => {
-    const [hit] = toHits([{ label: 0, score: 0.75 }], paperOf);
+    const hit = toHit(candidate('c', 0.75), papers[0]!);
     assert.deepEqual(hit, { id: 'c', title: 'Gamma', score: 0.75, abstract: 'third', year: 2020, authors: ['A'] });
-    assert.deepEqual(Object.keys(hit!).slice(0, 3), ['id', 'title', 'score']);
+    assert.deepEqual(Object.keys(hit).slice(0, 3), ['id', 'title', 'score']);
   });
 
   it('carries every optional stored field and adds none that are absent', () => {
-    const hits = toHits(
-      [
-        { label: 2, score: 0.3 },
-        { label: 3, score: 0.1 },
-      ],
-      paperOf,
-    );
-    assert.deepEqual(hits[0], { id: 'b', title: 'Beta', score: 0.3, abstract: 'second', categories: ['cs.LG'], arxiv_id: '2401.00001' });
-    assert.deepEqual(hits[1], { id: 'd', title: '', score: 0.1, abstract: 'fourth' });
+    assert.deepEqual(toHit(candidate('b', 0.3), papers[2]!), {
+      id: 'b',
+      title: 'Beta',
+      score: 0.3,
+      abstract: 'second',
+      categories: ['cs.LG'],
+      arxiv_id: '2401.00001',
+    });
+    assert.deepEqual(toHit(candidate('d', 0.1), papers[3]!), { id: 'd', title: '', score: 0.1, abstract: 'fourth' });
   });
 
-  it('does not modify the neighbours or the stored papers', () => {
-    const neighbors: Neighbor[] = [
-      { label: 0, score: 0.1 },
-      { label: 1, score: 0.9 },
-    ];
-    const neighborsBefore = JSON.stringify(neighbors);
-    const papersBefore = JSON.stringify(papers);
-    toHits(neighbors, paperOf);
-    assert.equal(JSON.stringify(neighbors), neighborsBefore);
-    assert.equal(JSON.stringify(papers), papersBefore);
-  });
-
-  it('handles negative scores (opposite vectors)', () => {
-    assert.deepEqual(
-      toHits(
-        [
-          { label: 0, score: -0.5 },
-          { label: 1, score: 0 },
-        ],
-        paperOf,
-      ).map((hit) => [hit.id, hit.score]),
-      [
-        ['a', 0],
-        ['c', -0.5],
-      ],
-    );
+  it('does not modify the stored paper', () => {
+    const before = JSON.stringify(papers);
+    toHit(candidate('a', 0.9), papers[1]!);
+    assert.equal(JSON.stringify(papers), before);
   });
 });
 

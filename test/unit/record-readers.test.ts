@@ -124,7 +124,7 @@ describe('openRecordSource: JSON lines', () => {
     assert.equal(source.bytesRead(), compressed.length);
   });
 
-  // Regression (src/ingest/record-readers.ts:71-81, fixed): when the (gzip) stream fails, readline's async
+  // Regression: when the (gzip) stream fails, readline's async
   // iterator rethrows the stream's own error, so the `if (failure) throw new AppError(...)` after
   // the loop is never reached. A truncated or non-gzip .jsonl.gz surfaces as a raw zlib Error
   // (code Z_BUF_ERROR / Z_DATA_ERROR) instead of AppError input_malformed, and the CLI reports an
@@ -141,7 +141,7 @@ describe('openRecordSource: JSON lines', () => {
     await assert.rejects(readAll(path, 'jsonl'), isAppErrorWithCode('input_malformed'));
   });
 
-  // Regression (src/ingest/record-readers.ts:63-80, fixed): a UTF-8 byte-order mark is not stripped from JSON
+  // Regression: a UTF-8 byte-order mark is not stripped from JSON
   // lines input, so the first record of a BOM-prefixed .jsonl file is rejected as invalid_json.
   // The CSV reader (bom: true) and the JSON array reader both accept a BOM.
   it('accepts a UTF-8 byte-order mark before the first JSON line', async () => {
@@ -215,7 +215,10 @@ describe('openRecordSource: JSON array', () => {
 
 describe('openRecordSource: CSV', () => {
   it('uses the header for field names, keeps quoted commas, positions records by line', async () => {
-    const path = await writeInput('papers.csv', 'id,title,abstract,categories\np1,"Deep, wide nets","An abstract, with commas",cs.LG cs.CV\np2,Plain,"Said ""hi""",\n');
+    const path = await writeInput(
+      'papers.csv',
+      'id,title,abstract,categories\np1,"Deep, wide nets","An abstract, with commas",cs.LG cs.CV\np2,Plain,"Said ""hi""",\n',
+    );
     assert.deepEqual(await readAll(path, 'csv'), [
       { position: 'line 2', value: { id: 'p1', title: 'Deep, wide nets', abstract: 'An abstract, with commas', categories: 'cs.LG cs.CV' } },
       { position: 'line 3', value: { id: 'p2', title: 'Plain', abstract: 'Said "hi"', categories: '' } },

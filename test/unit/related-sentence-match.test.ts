@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { sentenceMatchScore } from '../../src/search/related/sentence-match.js';
+import { sentenceMatchScore } from '../../scripts/eval/csfcube/sentence-match.js';
 
 const unit = (...values: number[]) => {
   const norm = Math.hypot(...values);
@@ -13,7 +13,7 @@ describe('sentenceMatchScore', () => {
   const y = unit(0, 1, 0);
   const z = unit(0, 0, 1);
 
-  it('averages each query sentence\'s best match in the candidate', () => {
+  it("averages each query sentence's best match in the candidate", () => {
     // x matches x (1), y matches nothing better than 0.
     close(sentenceMatchScore([x, y], [x, z]), 0.5);
   });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { replaceDirectory, restoreInterruptedReplace, stagingPathFor } from '../../src/fs-atomic.js';
+import { replaceDirectory, restoreInterruptedReplace, stagingPathFor } from '../../src/shared/fs-atomic.js';
 import { temporaryRoot } from './support.js';
 
 let counter = 0;

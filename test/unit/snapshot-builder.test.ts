@@ -1,15 +1,17 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdir, readdir, readFile, truncate, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, it } from 'node:test';
 import { getModel } from '../../src/embedding/model-registry.js';
-import { IndexFolderWriter, openIndexFolder } from '../../src/index/index-folder.js';
-import type { SnapshotDelta } from '../../src/index/live-index.js';
-import { indexFiles, manifestFileName, readManifest, type Manifest } from '../../src/index/manifest.js';
-import type { Paper } from '../../src/store/paper.js';
-import { buildSnapshot } from '../../src/writes/snapshot-builder.js';
+import { IndexFolderWriter } from '../../src/storage/embedded/index-folder-writer.js';
+import { openIndexFolder } from '../../src/storage/embedded/index-folder.js';
+import { readVectorsFile } from '../../src/storage/embedded/vectors-file.js';
+import type { SnapshotDelta } from '../../src/storage/embedded/live-index.js';
+import { indexFiles, manifestFileName, readManifest, type Manifest } from '../../src/storage/embedded/manifest.js';
+import type { Paper } from '../../src/papers/paper.js';
+import { buildSnapshot } from '../../src/storage/embedded/snapshots/snapshot-builder.js';
 import { isAppErrorWithCode, randomUnitVectors, temporaryRoot } from './support.js';
 
 const model = getModel('all-MiniLM-L6-v2');
@@ -91,9 +93,7 @@ describe('buildSnapshot with only added papers', () => {
     );
 
     // The raw vectors file holds base then added, in label order.
-    const raw = await readFile(join(folder, indexFiles.vectors));
-    const stored = new Float32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4);
-    assert.equal(stored.length, (baseCount + addedPapers.length) * dimension);
+    const stored = await readVectorsFile(join(folder, indexFiles.vectors), baseCount + addedPapers.length, dimension);
     assert.deepEqual(stored.slice(baseCount * dimension, (baseCount + 1) * dimension), addedVectors[0]);
     assert.deepEqual(stored.slice(0, dimension), baseVectors[0]);
   });
@@ -190,32 +190,29 @@ describe('buildSnapshot of an emptied index', () => {
     assert.deepEqual(empty.vectors.search(baseVectors[0]!, 3), []);
   });
 
-  it(
-    'extends an emptied index at the next snapshot',
-    async () => {
-      const { folder } = await baseIndex();
-      const all = Array.from({ length: baseCount }, (_, label) => label);
-      await buildSnapshot(folder, deltaOf(1, all, []));
-      // In a child process: the failure corrupts hnswlib's heap, which aborts the process at exit.
-      const source = (path: string) => JSON.stringify(pathToFileURL(fileURLToPath(new URL(path, import.meta.url))).href);
-      const script = [
-        `import { buildSnapshot } from ${source('../../src/writes/snapshot-builder.ts')};`,
-        `import { openIndexFolder } from ${source('../../src/index/index-folder.ts')};`,
-        `import { getModel } from ${source('../../src/embedding/model-registry.ts')};`,
-        `import { randomUnitVectors } from ${source('./support.ts')};`,
-        `const vectors = randomUnitVectors(2, ${dimension}, 2);`,
-        `const added = vectors.map((vector, i) => ({ paper: { id: 'n' + i, title: 'New ' + i, abstract: 'Added paper ' + i + '.' }, vector }));`,
-        `const result = await buildSnapshot(${JSON.stringify(folder)}, { walSeq: 2, removedBaseLabels: [], added });`,
-        `const loaded = await openIndexFolder(${JSON.stringify(folder)}, getModel('all-MiniLM-L6-v2'), 100);`,
-        `console.log(JSON.stringify({ count: result.manifest.count, label: loaded.vectors.search(vectors[1], 1)[0]?.label }));`,
-      ].join('\n');
-      const scriptPath = join(root(), `extend-emptied-${counter++}.mts`);
-      await writeFile(scriptPath, script);
-      const child = spawnSync(process.execPath, ['--import', 'tsx', scriptPath], { cwd: fileURLToPath(new URL('../..', import.meta.url)), encoding: 'utf8' });
-      assert.equal(child.status, 0, `the child failed (${child.signal ?? child.status}): ${child.stderr.split('\n').slice(0, 3).join(' | ')}`);
-      assert.deepEqual(JSON.parse(child.stdout), { count: 2, label: 1 });
-    },
-  );
+  it('extends an emptied index at the next snapshot', async () => {
+    const { folder } = await baseIndex();
+    const all = Array.from({ length: baseCount }, (_, label) => label);
+    await buildSnapshot(folder, deltaOf(1, all, []));
+    // In a child process: the failure corrupts hnswlib's heap, which aborts the process at exit.
+    const source = (path: string) => JSON.stringify(pathToFileURL(fileURLToPath(new URL(path, import.meta.url))).href);
+    const script = [
+      `import { buildSnapshot } from ${source('../../src/storage/embedded/snapshots/snapshot-builder.ts')};`,
+      `import { openIndexFolder } from ${source('../../src/storage/embedded/index-folder.ts')};`,
+      `import { getModel } from ${source('../../src/embedding/model-registry.ts')};`,
+      `import { randomUnitVectors } from ${source('./support.ts')};`,
+      `const vectors = randomUnitVectors(2, ${dimension}, 2);`,
+      `const added = vectors.map((vector, i) => ({ paper: { id: 'n' + i, title: 'New ' + i, abstract: 'Added paper ' + i + '.' }, vector }));`,
+      `const result = await buildSnapshot(${JSON.stringify(folder)}, { walSeq: 2, removedBaseLabels: [], added });`,
+      `const loaded = await openIndexFolder(${JSON.stringify(folder)}, getModel('all-MiniLM-L6-v2'), 100);`,
+      `console.log(JSON.stringify({ count: result.manifest.count, label: loaded.vectors.search(vectors[1], 1)[0]?.label }));`,
+    ].join('\n');
+    const scriptPath = join(root(), `extend-emptied-${counter++}.mts`);
+    await writeFile(scriptPath, script);
+    const child = spawnSync(process.execPath, ['--import', 'tsx', scriptPath], { cwd: fileURLToPath(new URL('../..', import.meta.url)), encoding: 'utf8' });
+    assert.equal(child.status, 0, `the child failed (${child.signal ?? child.status}): ${child.stderr.split('\n').slice(0, 3).join(' | ')}`);
+    assert.deepEqual(JSON.parse(child.stdout), { count: 2, label: 1 });
+  });
 });
 
 describe('buildSnapshot staging', () => {

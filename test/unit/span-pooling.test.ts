@@ -1,13 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { layOutSpans, poolSpans } from '../../src/embedding/span-pooling.js';
+import { layOutSpans, poolSpans } from '../../scripts/eval/csfcube/span-pooling.js';
 
 describe('span pooling', () => {
   // Four tokens of dimension 2: [1,0], [3,0], [0,2], [0,0].
   const hidden = Float32Array.from([1, 0, 3, 0, 0, 2, 0, 0]);
 
-  it('averages each span\'s tokens into a unit vector', () => {
-    const [first, second] = poolSpans(hidden, 2, [{ start: 0, end: 2 }, { start: 1, end: 3 }]);
+  it("averages each span's tokens into a unit vector", () => {
+    const [first, second] = poolSpans(hidden, 2, [
+      { start: 0, end: 2 },
+      { start: 1, end: 3 },
+    ]);
     assert.deepEqual([...first!], [1, 0]);
     // mean of [3,0] and [0,2] = [1.5, 1] → normalized.
     const norm = Math.hypot(1.5, 1);
@@ -15,7 +18,11 @@ describe('span pooling', () => {
   });
 
   it('gives undefined for an empty span or one past the tokens, and cuts a span at the end', () => {
-    const pooled = poolSpans(hidden, 2, [{ start: 2, end: 2 }, { start: 4, end: 6 }, { start: 3, end: 9 }]);
+    const pooled = poolSpans(hidden, 2, [
+      { start: 2, end: 2 },
+      { start: 4, end: 6 },
+      { start: 3, end: 9 },
+    ]);
     assert.equal(pooled[0], undefined);
     assert.equal(pooled[1], undefined);
     assert.deepEqual([...pooled[2]!], [0, 0]);

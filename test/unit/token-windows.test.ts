@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { meanOfVectors, tokenWindows } from '../../src/embedding/token-windows.js';
+import { tokenWindows } from '../../src/embedding/token-windows.js';
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
@@ -38,16 +38,5 @@ describe('tokenWindows', () => {
   it('rejects a non-positive size or stride', () => {
     assert.throws(() => tokenWindows(range(3), 0, 1), RangeError);
     assert.throws(() => tokenWindows(range(3), 2, 0), RangeError);
-  });
-});
-
-describe('meanOfVectors', () => {
-  it('averages and renormalizes', () => {
-    const mean = meanOfVectors([new Float32Array([1, 0]), new Float32Array([0, 1])]);
-    assert.ok(Math.abs(mean[0]! - Math.SQRT1_2) < 1e-6 && Math.abs(mean[1]! - Math.SQRT1_2) < 1e-6);
-  });
-
-  it('returns a single vector unchanged', () => {
-    assert.deepEqual(meanOfVectors([new Float32Array([0.6, 0.8])]), new Float32Array([0.6, 0.8]));
   });
 });

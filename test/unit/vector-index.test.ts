@@ -3,14 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { VectorIndex, defaultHnswParameters, type Neighbor } from '../../src/index/vector-index.js';
+import { VectorIndex, defaultHnswParameters, type Neighbor } from '../../src/storage/embedded/vector-index.js';
+import { dot } from '../../src/shared/vector-math.js';
 import { randomUnitVectors } from './support.js';
-
-function dot(a: Float32Array, b: Float32Array): number {
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
-  return sum;
-}
 
 /** Exact k nearest by cosine (unit vectors), best first, ties by label. */
 function bruteForce(vectors: readonly Float32Array[], query: Float32Array, k: number, accept: (label: number) => boolean = () => true): Neighbor[] {
@@ -123,7 +118,10 @@ describe('VectorIndex', () => {
     for (const query of queries) {
       const result = index.search(query, 10, even);
       assert.equal(result.length, 10);
-      assert.ok(result.every((neighbor) => even(neighbor.label)), JSON.stringify(result));
+      assert.ok(
+        result.every((neighbor) => even(neighbor.label)),
+        JSON.stringify(result),
+      );
       assertScoresClose(result, bruteForce(vectors, query, 10, even));
     }
   });
@@ -152,11 +150,17 @@ describe('VectorIndex', () => {
   it('searchNear returns the neighbours of a stored vector without itself or the excluded, with and without a filter', () => {
     const index = buildIndex(vectors);
     const unfiltered = index.searchNear(5, 8, new Set([7]));
-    assertScoresClose(unfiltered, bruteForce(vectors, vectors[5]!, 8, (label) => label !== 5 && label !== 7));
+    assertScoresClose(
+      unfiltered,
+      bruteForce(vectors, vectors[5]!, 8, (label) => label !== 5 && label !== 7),
+    );
     const even = (label: number) => label % 2 === 0;
     const filtered = index.searchNear(5, 8, new Set([6]), even);
     assert.equal(filtered.length, 8);
-    assertScoresClose(filtered, bruteForce(vectors, vectors[5]!, 8, (label) => even(label) && label !== 5 && label !== 6));
+    assertScoresClose(
+      filtered,
+      bruteForce(vectors, vectors[5]!, 8, (label) => even(label) && label !== 5 && label !== 6),
+    );
   });
 
   it('searchExcluding leaves the excluded labels out and still returns k', () => {
@@ -164,7 +168,10 @@ describe('VectorIndex', () => {
     const excluded = new Set(bruteForce(vectors, queries[1]!, 5).map((neighbor) => neighbor.label));
     const result = index.searchExcluding(queries[1]!, 10, excluded);
     assert.equal(result.length, 10);
-    assertScoresClose(result, bruteForce(vectors, queries[1]!, 10, (label) => !excluded.has(label)));
+    assertScoresClose(
+      result,
+      bruteForce(vectors, queries[1]!, 10, (label) => !excluded.has(label)),
+    );
   });
 
   it('never returns a removed (tombstoned) vector, and still returns k', () => {
@@ -185,7 +192,10 @@ describe('VectorIndex', () => {
       result.map((neighbor) => neighbor.label).sort((a, b) => a - b),
       [3, 150],
     );
-    assert.deepEqual(index.search(queries[0]!, 10, () => false), []);
+    assert.deepEqual(
+      index.search(queries[0]!, 10, () => false),
+      [],
+    );
   });
 
   it('returns the stored vector of a label exactly', () => {

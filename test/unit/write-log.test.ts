@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { appendFile, mkdir, open, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { WriteOperation } from '../../src/index/live-index.js';
-import type { Paper } from '../../src/store/paper.js';
-import { WriteLog, type LoggedWrite } from '../../src/writes/write-log.js';
+import type { PaperChange } from '../../src/storage/paper-storage.js';
+import type { Paper } from '../../src/papers/paper.js';
+import { WriteLog, type LoggedWrite } from '../../src/storage/embedded/write-log/write-log.js';
 import { isAppErrorWithCode, randomUnitVectors, temporaryRoot } from './support.js';
 
 const dimension = 8;
@@ -34,7 +34,7 @@ function sampleWrites(count: number, firstSeq = 1): LoggedWrite[] {
   const vectors = randomUnitVectors(2 * count, dimension, 42 + firstSeq);
   return Array.from({ length: count }, (_, i) => {
     const seq = firstSeq + i;
-    const operations: WriteOperation[] =
+    const changes: PaperChange[] =
       seq % 3 === 0
         ? [
             { op: 'put', paper: paper(2 * seq), vector: vectors[2 * i]! },
@@ -44,7 +44,7 @@ function sampleWrites(count: number, firstSeq = 1): LoggedWrite[] {
             { op: 'put', paper: paper(2 * seq), vector: vectors[2 * i]! },
             { op: 'put', paper: paper(2 * seq + 1), vector: vectors[2 * i + 1]! },
           ];
-    return { seq, operations };
+    return { seq, changes };
   });
 }
 
@@ -62,9 +62,9 @@ function assertSameWrites(actual: LoggedWrite[], expected: LoggedWrite[]): void 
   actual.forEach((record, r) => {
     const want = expected[r]!;
     assert.equal(record.seq, want.seq);
-    assert.equal(record.operations.length, want.operations.length);
-    record.operations.forEach((operation, o) => {
-      const wanted = want.operations[o]!;
+    assert.equal(record.changes.length, want.changes.length);
+    record.changes.forEach((operation, o) => {
+      const wanted = want.changes[o]!;
       assert.equal(operation.op, wanted.op);
       if (operation.op === 'put' && wanted.op === 'put') {
         assert.deepEqual(operation.paper, wanted.paper);
@@ -150,11 +150,11 @@ describe('WriteLog open and append', () => {
     const backing = new Float32Array(3 * dimension).map((_, i) => i / 7 - 1);
     const view = backing.subarray(dimension, 2 * dimension);
     const opened = await WriteLog.open(folder, lineage, 1);
-    await opened.log.append([{ seq: 1, operations: [{ op: 'put', paper: paper(1), vector: view }] }]);
+    await opened.log.append([{ seq: 1, changes: [{ op: 'put', paper: paper(1), vector: view }] }]);
     await opened.log.close();
     const reopened = await WriteLog.open(folder, lineage, 1);
     try {
-      const operation = reopened.records[0]!.operations[0]!;
+      const operation = reopened.records[0]!.changes[0]!;
       assert.equal(operation.op, 'put');
       assert.deepEqual(operation.op === 'put' ? operation.vector : undefined, Float32Array.from(view));
     } finally {
@@ -469,7 +469,10 @@ describe('WriteLog segments', () => {
 
 describe('WriteLog failed appends', () => {
   /** Replaces a FileHandle method (for every handle) until the returned function is called. */
-  async function patchFileHandle(name: 'write' | 'datasync', replacement: (original: (...args: unknown[]) => Promise<unknown>) => (...args: unknown[]) => Promise<unknown>) {
+  async function patchFileHandle(
+    name: 'write' | 'datasync',
+    replacement: (original: (...args: unknown[]) => Promise<unknown>) => (...args: unknown[]) => Promise<unknown>,
+  ) {
     const probe = await open(join(root(), 'probe'), 'a');
     const prototype = Object.getPrototypeOf(probe) as Record<string, (...args: unknown[]) => Promise<unknown>>;
     await probe.close();
@@ -480,63 +483,61 @@ describe('WriteLog failed appends', () => {
     };
   }
 
-  it(
-    'an append whose flush fails leaves nothing behind, so the write can be retried under its seq',
-    async () => {
-      const folder = await freshLogFolder();
-      const opened = await WriteLog.open(folder, lineage, 1);
-      const [one, two] = sampleWrites(2);
-      await opened.log.append([one!]);
-      const restore = await patchFileHandle('datasync', () => () => Promise.reject(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' })));
-      try {
-        await assert.rejects(opened.log.append([two!]), /EIO/);
-      } finally {
-        restore();
-      }
-      // The caller reported the write as not applied and reuses seq 2 for the next one (as WriteService does).
+  it('an append whose flush fails leaves nothing behind, so the write can be retried under its seq', async () => {
+    const folder = await freshLogFolder();
+    const opened = await WriteLog.open(folder, lineage, 1);
+    const [one, two] = sampleWrites(2);
+    await opened.log.append([one!]);
+    const restore = await patchFileHandle('datasync', () => () => Promise.reject(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' })));
+    try {
+      await assert.rejects(opened.log.append([two!]), /EIO/);
+    } finally {
+      restore();
+    }
+    // The caller reported the write as not applied and reuses seq 2 for the next one (as WriteService does).
+    await opened.log.append([two!]);
+    await opened.log.close();
+
+    const reopened = await WriteLog.open(folder, lineage, 1);
+    try {
+      assertSameWrites(reopened.records, [one!, two!]);
+    } finally {
+      await reopened.log.close();
+    }
+  });
+
+  it('an append never reports success for a line only partly written', async () => {
+    const folder = await freshLogFolder();
+    const opened = await WriteLog.open(folder, lineage, 1);
+    const [one, two] = sampleWrites(2);
+    await opened.log.append([one!]);
+    // write(2) may write fewer bytes than asked (a full disk); Node reports that in bytesWritten.
+    const restore = await patchFileHandle(
+      'write',
+      (original) =>
+        function (this: unknown, data: unknown, ...rest: unknown[]) {
+          return original.call(this, typeof data === 'string' ? data.slice(0, Math.floor(data.length / 2)) : data, ...rest);
+        },
+    );
+    let acknowledged = false;
+    try {
       await opened.log.append([two!]);
+      acknowledged = true;
+    } catch {
+      // Refusing the write is fine: it was never acknowledged.
+    } finally {
+      restore();
       await opened.log.close();
-
-      const reopened = await WriteLog.open(folder, lineage, 1);
-      try {
-        assertSameWrites(reopened.records, [one!, two!]);
-      } finally {
-        await reopened.log.close();
-      }
-    },
-  );
-
-  it(
-    'an append never reports success for a line only partly written',
-    async () => {
-      const folder = await freshLogFolder();
-      const opened = await WriteLog.open(folder, lineage, 1);
-      const [one, two] = sampleWrites(2);
-      await opened.log.append([one!]);
-      // write(2) may write fewer bytes than asked (a full disk); Node reports that in bytesWritten.
-      const restore = await patchFileHandle('write', (original) => function (this: unknown, data: unknown, ...rest: unknown[]) {
-        return original.call(this, typeof data === 'string' ? data.slice(0, Math.floor(data.length / 2)) : data, ...rest);
-      });
-      let acknowledged = false;
-      try {
-        await opened.log.append([two!]);
-        acknowledged = true;
-      } catch {
-        // Refusing the write is fine: it was never acknowledged.
-      } finally {
-        restore();
-        await opened.log.close();
-      }
-      const reopened = await WriteLog.open(folder, lineage, 1);
-      try {
-        assert.deepEqual(
-          reopened.records.map((record) => record.seq),
-          acknowledged ? [1, 2] : [1],
-          acknowledged ? 'an acknowledged write was lost at replay' : undefined,
-        );
-      } finally {
-        await reopened.log.close();
-      }
-    },
-  );
+    }
+    const reopened = await WriteLog.open(folder, lineage, 1);
+    try {
+      assert.deepEqual(
+        reopened.records.map((record) => record.seq),
+        acknowledged ? [1, 2] : [1],
+        acknowledged ? 'an acknowledged write was lost at replay' : undefined,
+      );
+    } finally {
+      await reopened.log.close();
+    }
+  });
 });

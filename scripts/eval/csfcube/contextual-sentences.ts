@@ -2,8 +2,8 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AutoModel, AutoTokenizer, env, Tensor } from '@huggingface/transformers';
 import type { ModelDescription } from '../../../src/embedding/model-registry.js';
-import { layOutSpans, poolSpans } from '../../../src/embedding/span-pooling.js';
-import type { LoadedIndex } from '../../../src/index/index-folder.js';
+import { layOutSpans, poolSpans } from './span-pooling.js';
+import type { LoadedIndex } from '../../../src/storage/embedded/index-folder.js';
 import { splitSentences } from '../../../src/search/sentences.js';
 import { SentenceTable } from './sentence-table.js';
 
@@ -33,7 +33,13 @@ export async function loadContextualSentences(
     const sentences = new Float32Array(await readBuffer(sentenceFile));
     const titles = new Float32Array(await readBuffer(titleFile));
     if (offsets.length === texts.length + 1 && sentences.length === offsets[texts.length]! * dimension && titles.length === texts.length * dimension) {
-      return SentenceTable.from(dimension, offsets, sentences, titles, texts.flatMap((pieces, label) => pieces.slice(1, 1 + offsets[label + 1]! - offsets[label]!)));
+      return SentenceTable.from(
+        dimension,
+        offsets,
+        sentences,
+        titles,
+        texts.flatMap((pieces, label) => pieces.slice(1, 1 + offsets[label + 1]! - offsets[label]!)),
+      );
     }
   } catch {
     // Not computed yet.
@@ -73,7 +79,15 @@ export async function loadContextualSentences(
       const inputs = labels.map((label) => {
         const pieces = texts[label]!.map((piece) => (piece.length > 0 ? (tokenizer.encode(piece, { add_special_tokens: false }) as number[]) : []));
         const ids = pieces.flat().slice(0, room);
-        return { label, ids: [cls!, ...ids, ...closing], spans: layOutSpans(pieces.map((piece) => piece.length), 1, room) };
+        return {
+          label,
+          ids: [cls!, ...ids, ...closing],
+          spans: layOutSpans(
+            pieces.map((piece) => piece.length),
+            1,
+            room,
+          ),
+        };
       });
       const order = [...inputs.keys()].sort((a, b) => inputs[a]!.ids.length - inputs[b]!.ids.length);
       part = new Array<(typeof part)[number]>(inputs.length);
@@ -82,10 +96,12 @@ export async function loadContextualSentences(
         const length = Math.max(...batch.map((i) => inputs[i]!.ids.length));
         const ids = new BigInt64Array(batch.length * length);
         const mask = new BigInt64Array(batch.length * length);
-        batch.forEach((i, row) => inputs[i]!.ids.forEach((id, column) => {
-          ids[row * length + column] = BigInt(id);
-          mask[row * length + column] = 1n;
-        }));
+        batch.forEach((i, row) =>
+          inputs[i]!.ids.forEach((id, column) => {
+            ids[row * length + column] = BigInt(id);
+            mask[row * length + column] = 1n;
+          }),
+        );
         const dims = [batch.length, length];
         const output = (await network({
           input_ids: new Tensor('int64', ids, dims),
@@ -112,7 +128,9 @@ export async function loadContextualSentences(
       rows.forEach((vector, row) => values.set(vector, row * dimension));
       await writeBuffer(partFile, values);
       await writeFile(partInfoFile, JSON.stringify({ counts: part.map((paper) => paper.sentences.length), agreements: part.map((paper) => paper.agreement) }));
-      process.stderr.write(`contextual sentences: ${start + part.length} of ${texts.length} papers (pooled vs stored cosine ${(part.reduce((sum, paper) => sum + paper.agreement, 0) / part.length).toFixed(4)})\n`);
+      process.stderr.write(
+        `contextual sentences: ${start + part.length} of ${texts.length} papers (pooled vs stored cosine ${(part.reduce((sum, paper) => sum + paper.agreement, 0) / part.length).toFixed(4)})\n`,
+      );
     }
     for (const paper of part) {
       perPaper.push({ title: paper.title, sentences: paper.sentences });
@@ -139,7 +157,13 @@ export async function loadContextualSentences(
       (model.pooling === 'mean' ? `, mean cosine of the pass's pooled vector to the stored one ${(agreement / texts.length).toFixed(4)}` : ''),
     (performance.now() - started) / 1000,
   );
-  return SentenceTable.from(dimension, offsets, sentences, titles, texts.flatMap((pieces, label) => pieces.slice(1, 1 + offsets[label + 1]! - offsets[label]!)));
+  return SentenceTable.from(
+    dimension,
+    offsets,
+    sentences,
+    titles,
+    texts.flatMap((pieces, label) => pieces.slice(1, 1 + offsets[label + 1]! - offsets[label]!)),
+  );
 }
 
 function dotArrays(a: Float32Array, b: Float32Array): number {

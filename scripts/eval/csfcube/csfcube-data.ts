@@ -37,10 +37,12 @@ export async function readCsfcubeFold(folder: string): Promise<CsfcubeFold> {
     const query = queryLine.parse(line);
     return { id: query._id, paperId: query.paper_id, facet: query.facet };
   });
-  const pools = new Map((await readJsonLines(join(folder, 'pools.jsonl'))).map((line) => {
-    const pool = poolLine.parse(line);
-    return [pool['query-id'], pool.candidates] as const;
-  }));
+  const pools = new Map(
+    (await readJsonLines(join(folder, 'pools.jsonl'))).map((line) => {
+      const pool = poolLine.parse(line);
+      return [pool['query-id'], pool.candidates] as const;
+    }),
+  );
   const judgments = new Map<string, Map<string, number>>();
   for (const line of (await readFile(join(folder, 'qrels.tsv'), 'utf8')).split('\n').slice(1)) {
     const [queryId, candidateId, grade] = line.trim().split('\t');

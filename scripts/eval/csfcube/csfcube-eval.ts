@@ -75,8 +75,16 @@ for (const modelId of models) {
   const embedder = await loadEmbedder(getModel(modelId), config, log);
   const started = performance.now();
   const { index, papersPerSecond } = await cachedIndex(fold.corpusFile, embedder, { cache: args.cache, efSearch: config.HNSW_EF_SEARCH, log });
-  if (papersPerSecond !== null) preparation.push({ model: modelId, step: `ingest (${papersPerSecond.toFixed(1)} papers/s)`, seconds: (performance.now() - started) / 1000 });
-  const { corpus, methods } = await prepareMethods(requested, { index, embedder, cacheFolder: `${index.folder}.related`, modelDir: config.MODEL_DIR, threads: config.EMBED_THREADS, report: (step, seconds) => preparation.push({ model: modelId, step, seconds }) });
+  if (papersPerSecond !== null)
+    preparation.push({ model: modelId, step: `ingest (${papersPerSecond.toFixed(1)} papers/s)`, seconds: (performance.now() - started) / 1000 });
+  const { corpus, methods } = await prepareMethods(requested, {
+    index,
+    embedder,
+    cacheFolder: `${index.folder}.related`,
+    modelDir: config.MODEL_DIR,
+    threads: config.EMBED_THREADS,
+    report: (step, seconds) => preparation.push({ model: modelId, step, seconds }),
+  });
   for (const method of methods) rows.push(await evaluate(modelId, corpus, method));
   await embedder.dispose();
 }
@@ -128,7 +136,9 @@ function assertAgreement(port: Row['scores'], official: Row['scores'], method: s
   for (const [facet, { map, ndcg20 }] of Object.entries(official)) {
     const mine = port[facet];
     if (!mine || Math.abs(mine.map - map) > 0.006 || Math.abs(mine.ndcg20 - ndcg20) > 0.006) {
-      throw new Error(`${method}: the TypeScript metrics (${JSON.stringify(mine)}) disagree with evaluate.py (${JSON.stringify({ map, ndcg20 })}) on ${facet}.`);
+      throw new Error(
+        `${method}: the TypeScript metrics (${JSON.stringify(mine)}) disagree with evaluate.py (${JSON.stringify({ map, ndcg20 })}) on ${facet}.`,
+      );
     }
   }
 }
@@ -146,7 +156,9 @@ function print(): void {
     `| model | method | ${facets.join(' | ')} | ms/query |`,
     `|---|---|${facets.map(() => '---|').join('')}---|`,
     ...rows.map((row) => `| ${row.model} | ${row.method} | ${facets.map((facet) => cell(row, facet)).join(' | ')} | ${row.msPerQuery.toFixed(2)} |`),
-    ...(preparation.length > 0 ? ['', '| model | preparation | seconds |', '|---|---|---|', ...preparation.map((p) => `| ${p.model} | ${p.step} | ${p.seconds.toFixed(1)} |`)] : []),
+    ...(preparation.length > 0
+      ? ['', '| model | preparation | seconds |', '|---|---|---|', ...preparation.map((p) => `| ${p.model} | ${p.step} | ${p.seconds.toFixed(1)} |`)]
+      : []),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -40,7 +40,10 @@ function dcg(grades: readonly number[], cutoff: number): number {
 }
 
 function ndcg(grades: readonly number[], cutoff: number): number {
-  const best = dcg([...grades].sort((a, b) => b - a), cutoff);
+  const best = dcg(
+    [...grades].sort((a, b) => b - a),
+    cutoff,
+  );
   return best ? dcg(grades, cutoff) / best : 0;
 }
 

@@ -1,17 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { paperPassage, type Embedder } from '../../../src/embedding/embedder.js';
-import type { LoadedIndex } from '../../../src/index/index-folder.js';
-import { LiveIndex } from '../../../src/index/live-index.js';
-import { fuseNormalized, type ScoredLabel } from '../../../src/search/fusion.js';
-import { countTerms } from '../../../src/search/lexical/bm25-index.js';
-import { defaultMoreLikeThis, distinctiveTerms } from '../../../src/search/related/more-like-this.js';
-import { rankRelated, relatedWeights, type PaperViews } from '../../../src/search/related/related-ranking.js';
-import { sentenceMatchScore } from '../../../src/search/related/sentence-match.js';
-import { classifySentenceRoles, type SentenceRole } from '../../../src/search/related/sentence-roles.js';
+import type { Embedder } from '../../../src/embedding/embedder.js';
+import type { LoadedIndex } from '../../../src/storage/embedded/index-folder.js';
+import { createLogger } from '../../../src/log.js';
+import { rankRelated, relatedCandidates, relatedWeights, type RelatedViews } from '../../../src/search/related/related-ranking.js';
+import { classifySentenceRoles, facetPassage, type SentenceRole } from '../../../src/search/related/sentence-roles.js';
 import { SearchService } from '../../../src/search/search-service.js';
 import { splitSentences } from '../../../src/search/sentences.js';
-import { meanOfVectors } from '../../../src/embedding/token-windows.js';
+import { unitCentroid as meanOfVectors } from '../../../src/shared/vector-math.js';
+import { EmbeddedStorage } from '../../../src/storage/embedded/embedded-storage.js';
+import { sentenceMatchScore } from './sentence-match.js';
 import type { CsfcubeFacet } from './csfcube-data.js';
 import { loadContextualSentences } from './contextual-sentences.js';
 import { SentenceTable } from './sentence-table.js';
@@ -45,23 +43,21 @@ type CandidateScore = (candidate: number, cosine: number) => number;
 /** Methods that need every paper's sentence vectors (embedded once per model, then cached). */
 const sentenceMethods = new Set(['maxsim', 'facet', 'title', 'multi', 'related', 'related-facet']);
 
+interface ScoredLabel {
+  label: number;
+  score: number;
+}
+
 /** Candidates a re-ranking method takes from HNSW unless told otherwise (n=). */
 const defaultDepth = 100;
 
 const factories: Record<string, Factory> = {
   /** The product today: the stored vector's HNSW neighbours through SearchService.relatedToPaper (n deep). */
-  dense: (corpus, parameters) => async (label) => {
-    const hits = await corpus.service.relatedToPaper(corpus.index.papers.byLabel(label).id, { k: parameters.get('n') ?? defaultDepth });
-    return hits.map((hit) => corpus.index.papers.labelOf(hit.id)!);
-  },
-  /** BM25 of the paper's distinctive terms alone (n deep). */
-  mlt: (corpus, parameters) => async (label) => moreLikeThis(corpus, label, parameters.get('n') ?? defaultDepth, parameters).map((hit) => hit.label),
-  /** Dense neighbours and more-like-this fused (min-max normalized, weight w on dense) over the top n of each. */
-  fusion: (corpus, parameters) => async (label) => {
-    const depth = parameters.get('n') ?? defaultDepth;
-    const fused = fuseNormalized(corpus.hnswNeighbors(label, depth), moreLikeThis(corpus, label, depth, parameters), { denseWeight: parameters.get('w') ?? 0.5 });
-    return fused.map((item) => item.label);
-  },
+  dense: (corpus, parameters) => async (label) => corpus.hnswNeighbors(label, parameters.get('n') ?? defaultDepth).map((neighbor) => neighbor.label),
+  /** The product: SearchService.relatedToPaper, as GET /v1/papers/:id/related answers (n deep). */
+  product: (corpus, parameters) => async (label) => productAnswer(corpus, label, undefined, parameters),
+  /** The product with the query's facet (?facet=). */
+  'product-facet': (corpus, parameters) => async (label, facet) => productAnswer(corpus, label, facet, parameters),
   /**
    * The top n dense neighbours re-ranked by w · cosine + (1 − w) · sentence match (each query
    * sentence's best cosine with a candidate sentence, averaged); s=1 averages both directions.
@@ -131,11 +127,11 @@ const factories: Record<string, Factory> = {
     });
   },
   /**
-   * The proposed ranking, exactly as src/search/related/related-ranking.ts computes it, ignoring
-   * the facet (settings: t, s, o override the weights; v=1 contextual sentence vectors).
+   * The product's ranking (src/search/related/related-ranking.ts) with other weights: t (title),
+   * f (facet passage); title vectors from the sentence table, the facet passage embedded per query.
    */
   related: (corpus, parameters) => async (label) => proposed(corpus, label, undefined, parameters),
-  /** The proposed ranking for the query's facet. */
+  /** The same for the query's facet. */
   'related-facet': (corpus, parameters) => async (label, facet) => proposed(corpus, label, facet, parameters),
   /**
    * The query's facet sentences joined and embedded as one passage (a model call per query, or
@@ -148,7 +144,12 @@ const factories: Record<string, Factory> = {
     const facetText = sentences.filter((_, i) => roles[i] === facet).join(' ');
     const facetVector = facetText ? (await corpus.embedder.embedPassages([facetText]))[0]! : undefined;
     const weight = parameters.get('w') ?? 0.5;
-    return rerankBy(corpus, label, parameters.get('n') ?? defaultDepth, (candidate, cosine) => cosine + (facetVector ? weight * dot(facetVector, corpus.vector(candidate)) : 0));
+    return rerankBy(
+      corpus,
+      label,
+      parameters.get('n') ?? defaultDepth,
+      (candidate, cosine) => cosine + (facetVector ? weight * dot(facetVector, corpus.vector(candidate)) : 0),
+    );
   },
   /**
    * Hubness reduction (CSLS, Conneau et al. 2018) on the top n: 2 · cos(q, c) − r(c), r(c) the
@@ -199,12 +200,27 @@ export async function prepareMethods(specs: readonly string[], context: MethodCo
   return { corpus, methods };
 }
 
-function proposed(corpus: Corpus, label: number, facet: SentenceRole | undefined, parameters: Parameters): number[] {
-  const weights = { title: parameters.get('t') ?? relatedWeights.title, sentences: parameters.get('s') ?? relatedWeights.sentences, otherRoles: parameters.get('o') ?? relatedWeights.otherRoles };
+async function proposed(corpus: Corpus, label: number, facet: SentenceRole | undefined, parameters: Parameters): Promise<number[]> {
+  const weights = { title: parameters.get('t') ?? relatedWeights.title, facet: parameters.get('f') ?? relatedWeights.facet };
   const sentences = corpus.sentencesFor(parameters);
-  const views = (paper: number): PaperViews => ({ vector: corpus.vector(paper), title: sentences.title(paper), sentences: sentences.sentences(paper), roles: corpus.roles(paper) });
-  const candidates = corpus.hnswNeighbors(label, parameters.get('n') ?? defaultDepth).map((neighbor) => ({ label: neighbor.label, views: views(neighbor.label) }));
-  return rankRelated(views(label), candidates, facet, weights).map((item) => item.label);
+  const views = (paper: number): RelatedViews => ({
+    vector: corpus.vector(paper),
+    title: corpus.index.papers.byLabel(paper).title.trim() ? sentences.title(paper) : undefined,
+  });
+  const candidates = corpus
+    .hnswNeighbors(label, parameters.get('n') ?? relatedCandidates)
+    .map((neighbor) => ({ id: String(neighbor.label), views: views(neighbor.label) }));
+  const passage = facet ? facetPassage(splitSentences(corpus.index.papers.byLabel(label).abstract), facet) : undefined;
+  const facetVector = passage ? (await corpus.embedder.embedPassages([passage]))[0] : undefined;
+  return rankRelated(views(label), candidates, facetVector, weights).map((item) => Number(item.id));
+}
+
+async function productAnswer(corpus: Corpus, label: number, facet: SentenceRole | undefined, parameters: Parameters): Promise<number[]> {
+  const { hits } = await corpus.service.relatedToPaper(corpus.index.papers.byLabel(label).id, {
+    k: parameters.get('n') ?? relatedCandidates,
+    ...(facet ? { facet } : {}),
+  });
+  return hits.map((hit) => corpus.index.papers.labelOf(hit.id)!);
 }
 
 /** The top n HNSW neighbours re-ranked by w · cosine + (1 − w) · extra(candidate). */
@@ -221,22 +237,17 @@ function rerankBy(corpus: Corpus, label: number, depth: number, score: Candidate
     .map((item) => item.label);
 }
 
-/** The BM25 hits of the paper's more-like-this query, the paper itself left out. */
-function moreLikeThis(corpus: Corpus, label: number, depth: number, parameters: Parameters): ScoredLabel[] {
-  const lexical = corpus.index.lexical;
-  const terms = distinctiveTerms(corpus.termCounts(label), { documents: lexical.documentCount, documentFrequency: (term) => lexical.documentFrequency(term) }, {
-    maxTerms: parameters.get('terms') ?? defaultMoreLikeThis.maxTerms,
-    minDocumentFrequency: defaultMoreLikeThis.minDocumentFrequency,
-    maxDocumentShare: parameters.get('share') ?? defaultMoreLikeThis.maxDocumentShare,
-  });
-  return lexical.searchTerms(terms, depth + 1, (candidate) => candidate !== label).slice(0, depth);
-}
-
 /** `head`, then every other paper in exact dense order: a full ranking of the corpus without the query paper. */
 export function withDenseTail(corpus: Corpus, label: number, head: readonly number[]): number[] {
   const seen = new Set(head);
   seen.add(label);
-  return [...head.filter((item) => item !== label), ...corpus.denseScores(label).filter((item) => !seen.has(item.label)).map((item) => item.label)];
+  return [
+    ...head.filter((item) => item !== label),
+    ...corpus
+      .denseScores(label)
+      .filter((item) => !seen.has(item.label))
+      .map((item) => item.label),
+  ];
 }
 
 function dot(a: Float32Array, b: Float32Array): number {
@@ -248,7 +259,6 @@ function dot(a: Float32Array, b: Float32Array): number {
 /** The loaded index and what the methods derive from it, computed once per model. */
 export class Corpus {
   readonly service: SearchService;
-  private readonly termCache = new Map<number, Map<string, number>>();
   private readonly denseCache = new Map<number, ScoredLabel[]>();
   private readonly crowdingCache = new Map<number, Float64Array>();
   private readonly roleCache = new Map<number, SentenceRole[]>();
@@ -261,8 +271,9 @@ export class Corpus {
     readonly dimension: number,
     private readonly separateSentences: SentenceTable | undefined,
     private readonly contextualSentences: SentenceTable | undefined,
+    storage: EmbeddedStorage,
   ) {
-    this.service = new SearchService(new LiveIndex(index), embedder);
+    this.service = new SearchService(storage, embedder);
   }
 
   static async load(context: MethodContext, sentences: { separate: boolean; contextual: boolean }): Promise<Corpus> {
@@ -271,9 +282,25 @@ export class Corpus {
     const vectors = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
     const separate = sentences.separate ? await SentenceTable.load(index, context.embedder, context.cacheFolder, context.report) : undefined;
     const contextual = sentences.contextual
-      ? await loadContextualSentences(index, context.embedder.model, { modelDir: context.modelDir, threads: context.threads, cacheFolder: context.cacheFolder, report: context.report })
+      ? await loadContextualSentences(index, context.embedder.model, {
+          modelDir: context.modelDir,
+          threads: context.threads,
+          cacheFolder: context.cacheFolder,
+          report: context.report,
+        })
       : undefined;
-    return new Corpus(index, context.embedder, vectors, index.manifest.model.dimension, separate, contextual);
+    // Read-only: no API keys and no log folder, so the storage opens no log.
+    const storage = await EmbeddedStorage.open({
+      folder: index.folder,
+      model: context.embedder.model,
+      efSearch: index.vectors.efSearch,
+      walDir: `${index.folder}.no-wal`,
+      acceptsWrites: false,
+      snapshotAfterOperations: 1,
+      snapshotAfterMs: 60_000,
+      log: createLogger('warn'),
+    });
+    return new Corpus(index, context.embedder, vectors, index.manifest.model.dimension, separate, contextual, storage);
   }
 
   /** Sentence and title vectors: each embedded alone, or with v=1 pooled from one pass over the whole paper. */
@@ -328,16 +355,6 @@ export class Corpus {
 
   ids(labels: readonly number[]): string[] {
     return labels.map((label) => this.index.papers.byLabel(label).id);
-  }
-
-  termCounts(label: number): Map<string, number> {
-    let counts = this.termCache.get(label);
-    if (!counts) {
-      const paper = this.index.papers.byLabel(label);
-      counts = countTerms(paperPassage(paper.title, paper.abstract));
-      this.termCache.set(label, counts);
-    }
-    return counts;
   }
 
   /** Exact cosine of every other paper to `label`, best first (ties by label). */

@@ -1,7 +1,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Embedder } from '../../../src/embedding/embedder.js';
-import type { LoadedIndex } from '../../../src/index/index-folder.js';
+import type { LoadedIndex } from '../../../src/storage/embedded/index-folder.js';
 import { splitSentences } from '../../../src/search/sentences.js';
 
 /**
@@ -61,7 +61,8 @@ export class SentenceTable {
   /** The sentence vectors of paper `label` (views, not copies). */
   sentences(label: number): Float32Array[] {
     const rows: Float32Array[] = [];
-    for (let row = this.offsets[label]!; row < this.offsets[label + 1]!; row++) rows.push(this.sentenceVectors.subarray(row * this.dimension, (row + 1) * this.dimension));
+    for (let row = this.offsets[label]!; row < this.offsets[label + 1]!; row++)
+      rows.push(this.sentenceVectors.subarray(row * this.dimension, (row + 1) * this.dimension));
     return rows;
   }
 

@@ -8,13 +8,14 @@ export function healthRoutes(state: ServiceState): Router {
     response.json({ status: 'ok' });
   });
   router.all('/healthz', methodNotAllowed(['GET']));
-  router.get('/readyz', (_request, response) => {
+  router.get('/readyz', async (_request, response) => {
     const service = state.service;
-    if (!service || !service.healthy) {
-      response.status(503).json({ status: service ? 'model_failed' : state.phase });
+    const readiness = service ? service.readiness : state.phase;
+    if (!service || readiness !== 'ready') {
+      response.status(503).json({ status: readiness });
       return;
     }
-    response.json({ status: 'ready', index: service.info });
+    response.json({ status: 'ready', index: await service.info() });
   });
   router.all('/readyz', methodNotAllowed(['GET']));
   return router;

@@ -22,22 +22,60 @@ interface Cue {
 
 const cues: Record<SentenceRole, readonly Cue[]> = {
   background: [
-    { pattern: /\b(recent(ly)?|existing|previous(ly)?|prior|traditional(ly)?|conventional(ly)?|typically|commonly|widely|currently|to date|so far)\b/, weight: 1 },
-    { pattern: /\b(is|are|remains?|has been|have been|becomes?) (an? |the )?(very |increasingly |particularly )?(important|challenging|crucial|essential|difficult|fundamental|key|open|critical|central|popular|hard|common|necessary|unclear)\b/, weight: 1.5 },
-    { pattern: /\b(problems?|challenges?|tasks?|questions?|needs?|lacks?|limitations?|gap|bottlenecks?|difficult(y|ies)|issues?|shortcomings?)\b/, weight: 0.5 },
+    {
+      pattern: /\b(recent(ly)?|existing|previous(ly)?|prior|traditional(ly)?|conventional(ly)?|typically|commonly|widely|currently|to date|so far)\b/,
+      weight: 1,
+    },
+    {
+      pattern:
+        /\b(is|are|remains?|has been|have been|becomes?) (an? |the )?(very |increasingly |particularly )?(important|challenging|crucial|essential|difficult|fundamental|key|open|critical|central|popular|hard|common|necessary|unclear)\b/,
+      weight: 1.5,
+    },
+    {
+      pattern: /\b(problems?|challenges?|tasks?|questions?|needs?|lacks?|limitations?|gap|bottlenecks?|difficult(y|ies)|issues?|shortcomings?)\b/,
+      weight: 0.5,
+    },
     { pattern: /\b(however|although|despite|but)\b/, weight: 0.5 },
-    { pattern: /\b(our (goal|aim|objective)|the (goal|aim|objective)|we (investigate|study|address|explore|examine|consider|ask|tackle|focus on|aim|seek)|this (paper|work|article) (investigates|studies|addresses|explores|examines|considers|focuses))\b/, weight: 1 },
+    {
+      pattern:
+        /\b(our (goal|aim|objective)|the (goal|aim|objective)|we (investigate|study|address|explore|examine|consider|ask|tackle|focus on|aim|seek)|this (paper|work|article) (investigates|studies|addresses|explores|examines|considers|focuses))\b/,
+      weight: 1,
+    },
   ],
   method: [
-    { pattern: /\bwe (first |then |also |further )?(propose|present|introduce|develop|describe|design|formulate|use|employ|apply|adopt|adapt|train|build|construct|extend|combine|leverage|exploit|model|learn|define|encode|derive|represent|incorporate|implement|create|collect|annotate|compute|cast|frame|treat|reduce|encode|augment|integrate)\b/, weight: 1.5 },
-    { pattern: /\b(our|the proposed|a novel|a new|this) (approach|method|model|algorithm|framework|system|technique|architecture|formulation|paradigm|procedure|scheme|network|objective|strategy|pipeline|dataset|corpus|resource)\b/, weight: 1 },
-    { pattern: /\b(based on|by (using|learning|modeling|combining|training|exploiting|leveraging)|consists? of|relies on|is (then )?(used|trained|learned|computed|inferred|extracted|derived|encoded|represented)|are (then )?(used|trained|learned|computed|inferred|extracted|derived|encoded|represented))\b/, weight: 1 },
-    { pattern: /\b(algorithm|architecture|framework|model|representation|features?|objective|optimi[sz]ation|inference|training|encoder|decoder|attention|graph|kernel|embedding)s?\b/, weight: 0.3 },
+    {
+      pattern:
+        /\bwe (first |then |also |further )?(propose|present|introduce|develop|describe|design|formulate|use|employ|apply|adopt|adapt|train|build|construct|extend|combine|leverage|exploit|model|learn|define|encode|derive|represent|incorporate|implement|create|collect|annotate|compute|cast|frame|treat|reduce|encode|augment|integrate)\b/,
+      weight: 1.5,
+    },
+    {
+      pattern:
+        /\b(our|the proposed|a novel|a new|this) (approach|method|model|algorithm|framework|system|technique|architecture|formulation|paradigm|procedure|scheme|network|objective|strategy|pipeline|dataset|corpus|resource)\b/,
+      weight: 1,
+    },
+    {
+      pattern:
+        /\b(based on|by (using|learning|modeling|combining|training|exploiting|leveraging)|consists? of|relies on|is (then )?(used|trained|learned|computed|inferred|extracted|derived|encoded|represented)|are (then )?(used|trained|learned|computed|inferred|extracted|derived|encoded|represented))\b/,
+      weight: 1,
+    },
+    {
+      pattern:
+        /\b(algorithm|architecture|framework|model|representation|features?|objective|optimi[sz]ation|inference|training|encoder|decoder|attention|graph|kernel|embedding)s?\b/,
+      weight: 0.3,
+    },
   ],
   result: [
     { pattern: /\b(results?|experiments?|experimental(ly)?|evaluations?|empirical(ly)?|analys[ie]s)\b/, weight: 1 },
-    { pattern: /\b(show(s|n|ed)?|demonstrat(e|es|ed|ing)|find|found|finding|findings|observe[sd]?|reveal(s|ed)?|indicat(e|es|ed|ing)|suggest(s|ed)?|confirm(s|ed)?)\b/, weight: 1 },
-    { pattern: /\b(outperform(s|ed|ing)?|improve(s|d|ment|ments)?|achiev(e|es|ed|ing)|surpass(es|ed)?|better|worse|significant(ly)?|state[- ]of[- ]the[- ]art|accuracy|precision|recall|f1|f-measure|f-score|bleu|error rate|gains?|compar(able|ed to|ison))\b/, weight: 1 },
+    {
+      pattern:
+        /\b(show(s|n|ed)?|demonstrat(e|es|ed|ing)|find|found|finding|findings|observe[sd]?|reveal(s|ed)?|indicat(e|es|ed|ing)|suggest(s|ed)?|confirm(s|ed)?)\b/,
+      weight: 1,
+    },
+    {
+      pattern:
+        /\b(outperform(s|ed|ing)?|improve(s|d|ment|ments)?|achiev(e|es|ed|ing)|surpass(es|ed)?|better|worse|significant(ly)?|state[- ]of[- ]the[- ]art|accuracy|precision|recall|f1|f-measure|f-score|bleu|error rate|gains?|compar(able|ed to|ison))\b/,
+      weight: 1,
+    },
     { pattern: /\d+(\.\d+)?\s?(%|\\%|percent)/, weight: 1 },
   ],
 };
@@ -96,4 +134,14 @@ export function classifySentenceRoles(sentences: readonly string[]): SentenceRol
     role = from[i]![role]!;
   }
   return roles;
+}
+
+/**
+ * The abstract's sentences playing `role`, joined in order: what related-by-facet compares
+ * (undefined when no sentence plays it, so the caller ranks without the facet).
+ */
+export function facetPassage(sentences: readonly string[], role: SentenceRole): string | undefined {
+  const roles = classifySentenceRoles(sentences);
+  const chosen = sentences.filter((_, i) => roles[i] === role);
+  return chosen.length > 0 ? chosen.join(' ') : undefined;
 }

@@ -1,0 +1,253 @@
+import { AppError } from '../errors.js';
+
+/** Who asks, and by when the answer is still of use. */
+export interface EmbedRequestOptions {
+  /** Requests of different clients are served in turn, so one client's flood cannot starve another's query. */
+  client?: string;
+  /** `performance.now()` time after which the answer is of no use; the request is refused rather than kept waiting. */
+  deadline?: number;
+}
+
+export type TextKind = 'query' | 'passage';
+
+/** One model call: texts of one kind, at most the batch size. */
+export interface ModelBatch {
+  kind: TextKind;
+  texts: string[];
+}
+
+export interface SchedulerOptions {
+  /** Texts per model call. */
+  batchSize: number;
+  /** Estimated tokens the queue may hold; a request that would overflow it is refused at once. */
+  maxQueuedTokens: number;
+  /** The model's work for a text, in tokens (an estimate: the tokenizer runs in the worker). */
+  costOf: (text: string, kind: TextKind) => number;
+  /** Tokens per second assumed until model calls have been timed. */
+  initialTokensPerSecond: number;
+  observer?: SchedulerObserver;
+  now?: () => number;
+}
+
+/** What the scheduler reports, for metrics. */
+export interface SchedulerObserver {
+  queueChanged?(texts: number, tokens: number): void;
+  /** A text's wait between its arrival and its model call. */
+  waited?(seconds: number): void;
+  batchDone?(texts: number, tokens: number, seconds: number): void;
+  refused?(reason: 'queue_full' | 'deadline'): void;
+}
+
+/** Model calls of fewer tokens than this do not update the measured rate. */
+const minimumTimedTokens = 256;
+/** Clients remembered between visits before those with nothing queued are forgotten. */
+const maxRememberedClients = 1_000;
+
+interface Job {
+  kind: TextKind;
+  vectors: (Float32Array | undefined)[];
+  waiting: number;
+  deadline: number;
+  arrivedAt: number;
+  settled: boolean;
+  timer: NodeJS.Timeout | undefined;
+  resolve: (vectors: Float32Array[]) => void;
+  reject: (error: unknown) => void;
+}
+
+interface QueuedText {
+  job: Job;
+  index: number;
+  text: string;
+  cost: number;
+  /** Start tag of start-time fair queueing: texts are served in this order. */
+  start: number;
+  sequence: number;
+}
+
+/**
+ * Puts texts to the model in a fair order, a batch at a time, with admission control.
+ *
+ * Fairness is start-time fair queueing over clients, weighted by each text's token cost: a
+ * client's texts get consecutive virtual start tags from where its previous text ended (or from
+ * the current virtual time, if it had nothing queued), and texts are served in tag order. A client
+ * flooding the model with long texts therefore advances its own tags far ahead, and a single query
+ * from another client is served in the next model call.
+ *
+ * Overload is answered at once: a request that would overflow the queue, or whose texts are
+ * predicted to wait past its deadline (the work queued ahead of them at the measured model rate),
+ * is refused with `overloaded` and a Retry-After estimate; a request still waiting at its deadline
+ * is refused then. A model call under way is never interrupted.
+ */
+export class EmbedScheduler {
+  private readonly queue: QueuedText[] = [];
+  private queuedTokens = 0;
+  private virtualTime = 0;
+  private sequence = 0;
+  private readonly lastFinish = new Map<string, number>();
+  private running = false;
+  private closedWith: Error | undefined;
+  private tokensPerSecond: number;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly run: (batch: ModelBatch) => Promise<Float32Array[]>,
+    private readonly options: SchedulerOptions,
+  ) {
+    this.tokensPerSecond = options.initialTokensPerSecond;
+    this.now = options.now ?? (() => performance.now());
+  }
+
+  /** Texts and estimated tokens waiting for the model. */
+  get depth(): { texts: number; tokens: number } {
+    return { texts: this.queue.length, tokens: this.queuedTokens };
+  }
+
+  /** The model's measured rate, tokens per second. */
+  get rate(): number {
+    return this.tokensPerSecond;
+  }
+
+  submit(kind: TextKind, texts: readonly string[], request: EmbedRequestOptions = {}): Promise<Float32Array[]> {
+    if (this.closedWith) return Promise.reject(this.closedWith);
+    if (texts.length === 0) return Promise.resolve([]);
+    const now = this.now();
+    const client = request.client ?? '';
+    const deadline = request.deadline ?? Number.POSITIVE_INFINITY;
+    // A request's own texts are served shortest first, so a model call pads them little; their
+    // vectors are put back in the request's order.
+    const order = texts.map((text, index) => ({ text, index, cost: Math.max(1, this.options.costOf(text, kind)) })).sort((a, b) => a.cost - b.cost);
+    const costs = order.map((item) => item.cost);
+    const tokens = costs.reduce((sum, cost) => sum + cost, 0);
+    if (this.queuedTokens > 0 && this.queuedTokens + tokens > this.options.maxQueuedTokens) {
+      return Promise.reject(this.refusal('queue_full', this.queuedTokens + tokens - this.options.maxQueuedTokens));
+    }
+    // Where this client's texts would start and end in fair order, and the work served before them.
+    let start = Math.max(this.virtualTime, this.lastFinish.get(client) ?? 0);
+    const starts = costs.map((cost) => {
+      const tag = start;
+      start += cost;
+      return tag;
+    });
+    const lastStart = starts.at(-1)!;
+    const ahead = this.queue.reduce((sum, queued) => (queued.start <= lastStart ? sum + queued.cost : sum), 0) + tokens;
+    if (now + (1000 * ahead) / this.tokensPerSecond > deadline) return Promise.reject(this.refusal('deadline', ahead));
+
+    return new Promise((resolve, reject) => {
+      const job: Job = {
+        kind,
+        vectors: new Array(texts.length),
+        waiting: texts.length,
+        deadline,
+        arrivedAt: now,
+        settled: false,
+        timer: undefined,
+        resolve,
+        reject,
+      };
+      if (Number.isFinite(deadline)) {
+        job.timer = setTimeout(() => this.expire(job), Math.max(0, deadline - now));
+        job.timer.unref();
+      }
+      this.lastFinish.set(client, start);
+      order.forEach((item, position) =>
+        this.queue.push({ job, index: item.index, text: item.text, cost: item.cost, start: starts[position]!, sequence: this.sequence++ }),
+      );
+      this.queuedTokens += tokens;
+      this.options.observer?.queueChanged?.(this.queue.length, this.queuedTokens);
+      this.pump();
+    });
+  }
+
+  /** Refuses everything queued and every later request with `error` (the model is gone or stopping). */
+  close(error: Error): void {
+    this.closedWith = error;
+    for (const queued of this.queue.splice(0)) this.settle(queued.job, error);
+    this.queuedTokens = 0;
+    this.options.observer?.queueChanged?.(0, 0);
+  }
+
+  private pump(): void {
+    if (this.running || this.closedWith) return;
+    const batch = this.nextBatch();
+    if (batch.length === 0) return;
+    this.running = true;
+    const startedAt = this.now();
+    const tokens = batch.reduce((sum, queued) => sum + queued.cost, 0);
+    for (const queued of batch) this.options.observer?.waited?.((startedAt - queued.job.arrivedAt) / 1000);
+    this.run({ kind: batch[0]!.job.kind, texts: batch.map((queued) => queued.text) }).then(
+      (vectors) => {
+        const seconds = (this.now() - startedAt) / 1000;
+        // Small calls are mostly fixed overhead and would understate the rate.
+        if (seconds > 0 && tokens >= minimumTimedTokens) this.tokensPerSecond = 0.8 * this.tokensPerSecond + 0.2 * (tokens / seconds);
+        this.options.observer?.batchDone?.(batch.length, tokens, seconds);
+        batch.forEach((queued, i) => this.deliver(queued, vectors[i]!));
+        this.running = false;
+        this.pump();
+      },
+      (error: unknown) => {
+        for (const queued of batch) this.settle(queued.job, error);
+        this.running = false;
+        this.pump();
+      },
+    );
+  }
+
+  /** Up to a batch of texts of one kind, in fair order, skipping those of requests already answered. */
+  private nextBatch(): QueuedText[] {
+    this.queue.sort((a, b) => a.start - b.start || a.sequence - b.sequence);
+    const batch: QueuedText[] = [];
+    let taken = 0;
+    while (taken < this.queue.length && batch.length < this.options.batchSize) {
+      const queued = this.queue[taken]!;
+      if (batch.length > 0 && queued.job.kind !== batch[0]!.job.kind) break;
+      taken++;
+      this.queuedTokens -= queued.cost;
+      if (!queued.job.settled) batch.push(queued);
+    }
+    this.queue.splice(0, taken);
+    if (batch.length > 0) this.virtualTime = Math.max(this.virtualTime, batch.at(-1)!.start);
+    // A client whose work all lies behind the virtual time is as one with nothing queued.
+    if (this.lastFinish.size > maxRememberedClients) {
+      for (const [client, finish] of this.lastFinish) if (finish <= this.virtualTime) this.lastFinish.delete(client);
+    }
+    this.options.observer?.queueChanged?.(this.queue.length, this.queuedTokens);
+    return batch;
+  }
+
+  private deliver(queued: QueuedText, vector: Float32Array): void {
+    const { job } = queued;
+    if (job.settled) return;
+    job.vectors[queued.index] = vector;
+    if (--job.waiting === 0) {
+      job.settled = true;
+      clearTimeout(job.timer);
+      job.resolve(job.vectors as Float32Array[]);
+    }
+  }
+
+  private expire(job: Job): void {
+    if (job.settled) return;
+    // Its texts still queued are skipped when their turn comes.
+    this.settle(job, this.refusal('deadline', this.queuedTokens));
+  }
+
+  private settle(job: Job, error: unknown): void {
+    if (job.settled) return;
+    job.settled = true;
+    clearTimeout(job.timer);
+    job.reject(error);
+  }
+
+  private refusal(reason: 'queue_full' | 'deadline', tokens: number): AppError {
+    this.options.observer?.refused?.(reason);
+    const retryAfter = Math.max(1, Math.ceil(tokens / this.tokensPerSecond));
+    return new AppError(
+      'overloaded',
+      reason === 'queue_full'
+        ? 'The model has more work queued than it takes; try again shortly.'
+        : 'The model cannot answer this request in time under the current load; try again shortly.',
+      { details: { reason, retryAfterSeconds: retryAfter }, retryAfterSeconds: retryAfter },
+    );
+  }
+}

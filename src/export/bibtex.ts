@@ -1,0 +1,117 @@
+import { arxivIdFromDoi } from '../papers/identifiers.js';
+import type { Paper } from '../papers/paper.js';
+import { splitName } from './names.js';
+
+const specialCharacters: Record<string, string> = {
+  '\\': '\\textbackslash{}',
+  '{': '\\{',
+  '}': '\\}',
+  $: '\\$',
+  '%': '\\%',
+  '&': '\\&',
+  '#': '\\#',
+  _: '\\_',
+  '~': '\\textasciitilde{}',
+  '^': '\\textasciicircum{}',
+  '<': '\\textless{}',
+  '>': '\\textgreater{}',
+};
+
+/** Plain text as a BibTeX value: TeX's special characters escaped, white space collapsed; Unicode stays (biber and BibTeX 8-bit read it). */
+export function escapeBibtex(text: string): string {
+  return text
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/[\\{}$%&#_~^<>]/g, (char) => specialCharacters[char]!);
+}
+
+/**
+ * A title with its acronyms and mixed-case words ("BERT", "ImageNet", "GPT-4") braced, so
+ * styles that lower-case titles leave them alone. Words capitalised only at their first letter
+ * are not braced, so proper nouns like "Gaussian" may be lower-cased by such styles.
+ */
+export function protectTitleCase(title: string): string {
+  return title
+    .replace(/\s+/g, ' ')
+    .trim()
+    .split(' ')
+    .map((word) => {
+      const [, before = '', core = '', after = ''] = /^([(\[“‘"']*)(.*?)([)\]”’"'.,:;!?]*)$/u.exec(word) ?? [];
+      return /.\p{Lu}/u.test(core) ? `${escapeBibtex(before)}{${escapeBibtex(core)}}${escapeBibtex(after)}` : escapeBibtex(word);
+    })
+    .join(' ');
+}
+
+/** "von Last, Jr, First" as BibTeX reads names, organisations braced whole. */
+export function bibtexName(displayName: string): string {
+  const parts = splitName(displayName);
+  if (parts.literal !== undefined) return `{${escapeBibtex(parts.literal)}}`;
+  const family = escapeBibtex([parts.particle, parts.family].filter(Boolean).join(' '));
+  return [family, parts.suffix && escapeBibtex(parts.suffix), parts.given && escapeBibtex(parts.given)].filter(Boolean).join(', ');
+}
+
+/** A citation key from the paper id: the characters BibTeX cannot have in a key become "_". */
+export function citationKey(id: string): string {
+  return id.replace(/[\s,{}"#%'()=\\~]/g, '_');
+}
+
+const arxivCategory = /^[a-z-]+(\.[A-Za-z-]+)?$/;
+
+/**
+ * One paper as a BibTeX entry: @article when it has a (non-arXiv) DOI, else @misc; arXiv papers
+ * carry eprint, archivePrefix and primaryClass, which BibTeX styles and biber both read.
+ */
+export function paperToBibtex(paper: Paper, key = citationKey(paper.id)): string {
+  const arxivDoi = paper.doi !== undefined && arxivIdFromDoi(paper.doi) !== undefined;
+  const type = paper.doi && !arxivDoi ? 'article' : 'misc';
+  const fields: [string, string | undefined][] = [
+    ['title', paper.title ? protectTitleCase(paper.title) : undefined],
+    ['author', paper.authors && paper.authors.length > 0 ? paper.authors.map(bibtexName).join(' and ') : undefined],
+    ['year', paper.year !== undefined ? String(paper.year) : undefined],
+    ['date', paper.date && paper.date.length > 4 ? escapeBibtex(paper.date) : undefined],
+    ['doi', paper.doi ? verbatim(paper.doi) : undefined],
+    ['url', paperUrl(paper)],
+    ['eprint', paper.arxiv_id ? escapeBibtex(paper.arxiv_id) : undefined],
+    ['archiveprefix', paper.arxiv_id ? 'arXiv' : undefined],
+    ['primaryclass', paper.arxiv_id ? paper.categories?.find((category) => arxivCategory.test(category)) : undefined],
+    ['keywords', paper.categories && paper.categories.length > 0 ? paper.categories.map(escapeBibtex).join(', ') : undefined],
+    ['abstract', paper.abstract ? escapeBibtex(paper.abstract) : undefined],
+  ];
+  const body = fields
+    .filter((field): field is [string, string] => field[1] !== undefined && field[1].length > 0)
+    .map(([name, value]) => `  ${name} = {${value}}`)
+    .join(',\n');
+  return `@${type}{${key},\n${body}\n}\n`;
+}
+
+/** A .bib file of papers; keys that would repeat get a suffix (a, b, …) as reference managers do. */
+export function papersToBibtex(papers: Iterable<Paper>): string {
+  const used = new Set<string>();
+  const entries: string[] = [];
+  for (const paper of papers) {
+    const base = citationKey(paper.id);
+    let key = base;
+    for (let n = 0; used.has(key); n++) key = `${base}${suffixLetters(n)}`;
+    used.add(key);
+    entries.push(paperToBibtex(paper, key));
+  }
+  return entries.join('\n');
+}
+
+function suffixLetters(n: number): string {
+  return n < 26 ? String.fromCharCode(97 + n) : `${suffixLetters(Math.floor(n / 26) - 1)}${String.fromCharCode(97 + (n % 26))}`;
+}
+
+/** The paper's URL; for an arXiv paper without one, its abstract page. */
+function paperUrl(paper: Paper): string | undefined {
+  const url = paper.url ?? (paper.arxiv_id ? `https://arxiv.org/abs/${paper.arxiv_id}` : undefined);
+  return url === undefined ? undefined : verbatim(url);
+}
+
+/**
+ * DOIs and URLs are verbatim fields for biblatex (written as they are, as Better BibTeX does);
+ * only braces, which would end the field, and white space are taken out.
+ */
+function verbatim(value: string): string {
+  return value.replace(/[{}\s]/g, '');
+}

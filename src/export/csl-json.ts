@@ -1,0 +1,63 @@
+import { arxivIdFromDoi } from '../papers/identifiers.js';
+import type { Paper } from '../papers/paper.js';
+import { splitName } from './names.js';
+
+/** A CSL-JSON name: parts, or a literal for organisations and unsplittable names. */
+export type CslName = { family: string; given?: string; 'non-dropping-particle'?: string; suffix?: string } | { literal: string };
+
+/** The CSL-JSON item fields this export fills (the schema has many more). */
+export interface CslItem {
+  id: string;
+  type: 'article-journal' | 'article';
+  title?: string;
+  author?: CslName[];
+  issued?: { 'date-parts': [number, ...number[]][] };
+  abstract?: string;
+  DOI?: string;
+  URL?: string;
+  keyword?: string;
+  /** Preprints: the server and its identifier, as Zotero writes them. */
+  publisher?: string;
+  number?: string;
+}
+
+export function cslName(displayName: string): CslName {
+  const parts = splitName(displayName);
+  if (parts.literal !== undefined) return { literal: parts.literal };
+  return {
+    family: parts.family,
+    ...(parts.given ? { given: parts.given } : {}),
+    ...(parts.particle ? { 'non-dropping-particle': parts.particle } : {}),
+    ...(parts.suffix ? { suffix: parts.suffix } : {}),
+  };
+}
+
+/** [year, month?, day?] from the paper's date, else its year. */
+function dateParts(paper: Paper): [number, ...number[]] | undefined {
+  const match = paper.date ? /^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?/.exec(paper.date) : null;
+  if (match) return [Number(match[1]), ...[match[2], match[3]].filter((part): part is string => part !== undefined).map(Number)];
+  return paper.year !== undefined ? [paper.year] : undefined;
+}
+
+/**
+ * One paper as a CSL-JSON item (what Zotero, Pandoc and citeproc read): "article-journal" when it
+ * has a (non-arXiv) DOI; otherwise "article", CSL's type for preprints, with arXiv as publisher.
+ */
+export function paperToCslJson(paper: Paper): CslItem {
+  const journal = paper.doi !== undefined && arxivIdFromDoi(paper.doi) === undefined;
+  const item: CslItem = { id: paper.id, type: journal ? 'article-journal' : 'article' };
+  if (paper.title) item.title = paper.title;
+  if (paper.authors && paper.authors.length > 0) item.author = paper.authors.map(cslName);
+  const issued = dateParts(paper);
+  if (issued) item.issued = { 'date-parts': [issued] };
+  if (paper.abstract) item.abstract = paper.abstract;
+  if (paper.doi) item.DOI = paper.doi;
+  const url = paper.url ?? (paper.arxiv_id ? `https://arxiv.org/abs/${paper.arxiv_id}` : undefined);
+  if (url) item.URL = url;
+  if (paper.categories && paper.categories.length > 0) item.keyword = paper.categories.join(', ');
+  if (paper.arxiv_id && !journal) {
+    item.publisher = 'arXiv';
+    item.number = `arXiv:${paper.arxiv_id}`;
+  }
+  return item;
+}

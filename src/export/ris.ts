@@ -1,0 +1,44 @@
+import { arxivIdFromDoi } from '../papers/identifiers.js';
+import type { Paper } from '../papers/paper.js';
+import { splitName } from './names.js';
+
+/** A RIS value is one line: white space, line breaks included, collapses to single spaces. */
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/** "Last, First, Suffix", as RIS wants names; organisations whole. */
+export function risName(displayName: string): string {
+  const parts = splitName(displayName);
+  if (parts.literal !== undefined) return oneLine(parts.literal);
+  return [[parts.particle, parts.family].filter(Boolean).join(' '), parts.given, parts.suffix]
+    .filter(Boolean)
+    .map((part) => oneLine(part!))
+    .join(', ');
+}
+
+/** One paper as a RIS record: JOUR when it has a (non-arXiv) DOI, else GEN. */
+export function paperToRis(paper: Paper): string {
+  const journal = paper.doi !== undefined && arxivIdFromDoi(paper.doi) === undefined;
+  const lines: [string, string | undefined][] = [
+    ['TY', journal ? 'JOUR' : 'GEN'],
+    ['ID', paper.id],
+    ['TI', paper.title || undefined],
+    ...(paper.authors ?? []).map((author): [string, string] => ['AU', risName(author)]),
+    ['PY', paper.year !== undefined ? String(paper.year) : undefined],
+    ['DA', paper.date ? paper.date.replace(/-/g, '/') : undefined],
+    ['AB', paper.abstract || undefined],
+    ...(paper.categories ?? []).map((category): [string, string] => ['KW', category]),
+    ['DO', paper.doi],
+    ['UR', paper.url ?? (paper.arxiv_id ? `https://arxiv.org/abs/${paper.arxiv_id}` : undefined)],
+  ];
+  const body = lines
+    .map(([tag, value]) => [tag, value === undefined ? '' : oneLine(value)] as const)
+    .filter(([, value]) => value.length > 0)
+    .map(([tag, value]) => `${tag}  - ${value}`);
+  return `${body.join('\n')}\nER  - \n`;
+}
+
+export function papersToRis(papers: Iterable<Paper>): string {
+  return [...papers].map(paperToRis).join('\n');
+}

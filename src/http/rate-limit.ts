@@ -1,0 +1,38 @@
+import type { Request, RequestHandler } from 'express';
+import { rateLimit, type RateLimitInfo } from 'express-rate-limit';
+import { AppError } from '../errors.js';
+import { clientIdOf } from './caller.js';
+
+/** Routes never limited: probes and scrapes. */
+const unlimitedPaths = new Set(['/healthz', '/readyz', '/metrics']);
+
+/**
+ * At most `requests` per `windowMs` per client (its API key, else its address; see clientIdOf),
+ * in a fixed window, in memory. Over it, 429 `rate_limited` with Retry-After; every limited
+ * answer carries the IETF RateLimit and RateLimit-Policy headers.
+ */
+export function rateLimitPerClient(options: { requests: number; windowMs: number; onLimited: () => void }): RequestHandler {
+  return rateLimit({
+    windowMs: options.windowMs,
+    limit: options.requests,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    keyGenerator: (request) => clientIdOf(request),
+    skip: (request) => unlimitedPaths.has(request.path),
+    handler: (request, _response, next, limitOptions) => {
+      options.onLimited();
+      const resetTime = (request as Request & { rateLimit?: RateLimitInfo }).rateLimit?.resetTime;
+      const retryAfter = Math.max(1, Math.ceil(resetTime ? (resetTime.getTime() - Date.now()) / 1000 : limitOptions.windowMs / 1000));
+      next(
+        new AppError(
+          'rate_limited',
+          `Too many requests: at most ${options.requests} every ${options.windowMs / 1000} s per client; try again in ${retryAfter} s.`,
+          {
+            details: { limit: options.requests, windowSeconds: options.windowMs / 1000 },
+            retryAfterSeconds: retryAfter,
+          },
+        ),
+      );
+    },
+  });
+}

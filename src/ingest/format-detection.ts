@@ -1,0 +1,76 @@
+import { AppError } from '../errors.js';
+import { isArxivSnapshotRecord } from './formats/arxiv-snapshot.js';
+import { isObject } from './formats/json-lines.js';
+import { isOpenAlexRecord } from './formats/openalex.js';
+import { isSemanticScholarAbstract, isSemanticScholarPaper } from './formats/semantic-scholar.js';
+import { openInput } from './input-files.js';
+import { detectFormat, type InputFormat } from './record-readers.js';
+
+/** Enough of a file to hold its first record: OpenAlex works run to tens of kilobytes a line. */
+const headLimit = 1 << 20;
+/** Enough lines to get past a .bib file's leading comments. */
+const headWanted = 1 << 14;
+
+/**
+ * The input's format: --format if given; .bib, .ris and .csv by extension; otherwise by the first
+ * record (the arXiv snapshot is JSON lines named .json, OpenAlex parts are named part_000.gz),
+ * falling back to the extension.
+ */
+export async function detectInputFormat(path: string, explicit?: InputFormat): Promise<InputFormat> {
+  if (explicit) return explicit;
+  let byExtension: InputFormat | undefined;
+  try {
+    byExtension = detectFormat(path);
+  } catch {
+    byExtension = undefined;
+  }
+  if (byExtension === 'bibtex' || byExtension === 'ris' || byExtension === 'csv') return byExtension;
+  return formatOfContent(await readHead(path)) ?? detectFormat(path);
+}
+
+async function readHead(path: string): Promise<string> {
+  const input = await openInput(path, { folders: true });
+  const stream = input.files[0]!.open();
+  let head = '';
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      head += chunk.toString('utf8');
+      if (head.length >= headLimit || (head.length >= headWanted && /\S[^\n]*\n/.test(head))) break;
+    }
+  } catch {
+    // A damaged file is for the reader to report, with the position where it broke.
+  } finally {
+    stream.destroy();
+  }
+  return head.replace(/^\uFEFF/, '');
+}
+
+/** The format a file's first lines show, if they show one. */
+export function formatOfContent(head: string): InputFormat | undefined {
+  const firstLine = head
+    .split('\n')
+    .find((line) => line.trim().length > 0)
+    ?.trim();
+  if (firstLine === undefined) return undefined;
+  if (/^TY {1,2}-/.test(firstLine)) return 'ris';
+  if (firstLine.startsWith('{')) {
+    let value: unknown;
+    try {
+      value = JSON.parse(firstLine);
+    } catch {
+      return undefined;
+    }
+    return isObject(value) ? formatOfRecord(value) : undefined;
+  }
+  return /^\s*@\s*[A-Za-z]+\s*[{(]/m.test(head) ? 'bibtex' : undefined;
+}
+
+function formatOfRecord(value: Record<string, unknown>): InputFormat | undefined {
+  if (isSemanticScholarAbstract(value)) {
+    throw new AppError('input_unreadable', "This is Semantic Scholar's abstracts dataset: pass the papers dataset as --input and this one as --abstracts.");
+  }
+  if (isSemanticScholarPaper(value)) return 'semantic-scholar';
+  if (isOpenAlexRecord(value)) return 'openalex';
+  if (isArxivSnapshotRecord(value)) return 'arxiv-snapshot';
+  return undefined;
+}

@@ -1,0 +1,169 @@
+import type { Creator } from '@retorquere/bibtex-parser';
+import type { Input } from '../input-files.js';
+import type { RawRecord } from '../record-readers.js';
+import { bibtexNames } from './bibtex-names.js';
+import { readBibtexEntries, type BibtexEntry } from './bibtex-syntax.js';
+import { arxivIdFromDoi, arxivIdFromMention, arxivIdFromUrl, isArxivId } from '../../papers/identifiers.js';
+import { cleanLibraryText, convertWithLibrary, loadBibtexLibrary, simpleTexToText, simpleText, texToText, type LibraryFieldValue } from './tex-text.js';
+
+type LibraryParse = Awaited<ReturnType<typeof loadBibtexLibrary>>;
+
+/**
+ * BibTeX and BibLaTeX (.bib) as Zotero, Better BibTeX, Mendeley, JabRef and Google Scholar write
+ * it: one record per entry, id = citation key, positioned by key and line.
+ */
+export async function* readBibtex(input: Input): AsyncGenerator<RawRecord> {
+  const parse = await loadBibtexLibrary();
+  for (const file of input.files) {
+    for await (const item of readBibtexEntries(file.open())) {
+      if (item.problem) {
+        const { key, line, message } = item.problem;
+        yield { position: entryPosition(key, line), error: { reason: 'malformed_record', message } };
+      } else {
+        yield { position: entryPosition(item.entry.key, item.entry.line), value: bibtexEntryToRecord(parse, item.entry) };
+      }
+    }
+  }
+}
+
+function entryPosition(key: string | undefined, line: number): string {
+  return key ? `entry ${key} (line ${line})` : `line ${line}`;
+}
+
+/** The fields that carry TeX worth converting; the rest are identifiers and numbers. */
+const textFields = ['title', 'abstract', 'keywords'] as const;
+
+/** The library splits and sorts `keywords` itself; under another name it converts them as text, in order. */
+const libraryFieldName = { title: 'title', abstract: 'abstract', keywords: 'keywordtext' } as const;
+
+/** One entry as a record in the canonical field names (see papers/paper-record.ts). */
+export function bibtexEntryToRecord(parse: LibraryParse, entry: BibtexEntry): Record<string, unknown> {
+  const fields = entry.fields;
+  const record: Record<string, unknown> = {};
+  if (entry.key) record.id = entry.key;
+
+  // Zotero's own exporter writes the abstract as abstractNote.
+  const raw: Record<(typeof textFields)[number], string | undefined> = {
+    title: fields.get('title'),
+    abstract: fields.get('abstract') ?? fields.get('abstractnote'),
+    keywords: fields.get('keywords'),
+  };
+  const forLibrary: Record<string, string> = {};
+  const plain: Record<string, string> = {};
+  for (const name of textFields) {
+    const value = raw[name];
+    if (value === undefined) continue;
+    const text = simpleTexToText(value);
+    if (text !== undefined) plain[name] = text;
+    else forLibrary[libraryFieldName[name]] = value;
+  }
+  const author = fields.get('author');
+  const simpleAuthors = author === undefined ? undefined : bibtexNames(author);
+  if (author !== undefined && simpleAuthors === undefined) forLibrary.author = author;
+
+  const converted = Object.keys(forLibrary).length > 0 ? convertFields(parse, forLibrary) : {};
+  const title = plain.title ?? asText(converted.title);
+  const abstract = plain.abstract ?? asText(converted.abstract);
+  if (title) record.title = title;
+  if (abstract) record.abstract = abstract;
+  const keywords = plain.keywords ?? asText(converted.keywordtext);
+  if (keywords) record.categories = [...new Set(keywords.split(/\s*[,;]\s*/).filter(Boolean))];
+  const authors =
+    simpleAuthors ??
+    asCreators(converted.author)
+      .map(displayName)
+      .filter((name): name is string => name !== undefined);
+  if (authors.length > 0) record.authors = authors;
+
+  Object.assign(record, entryDate(fields));
+  const doi = verbatim(fields.get('doi'));
+  if (doi) record.doi = doi;
+  const url = verbatim(fields.get('url')) ?? urlCommand(fields.get('howpublished')) ?? urlCommand(fields.get('note'));
+  if (url) record.url = url;
+  const arxivId = entryArxivId(fields, doi, url);
+  if (arxivId) record.arxiv_id = arxivId;
+  return record;
+}
+
+/** One library call for the entry; if the library rejects the TeX, field by field with fallbacks. */
+function convertFields(parse: LibraryParse, fields: Record<string, string>): Record<string, LibraryFieldValue | undefined> {
+  const together = convertWithLibrary(parse, fields);
+  if (together) return together;
+  const separately: Record<string, LibraryFieldValue | undefined> = {};
+  for (const [name, value] of Object.entries(fields)) {
+    separately[name] = name === 'author' ? (convertWithLibrary(parse, { author: value })?.author ?? fallbackCreators(value)) : texToText(parse, value);
+  }
+  return separately;
+}
+
+function asText(value: LibraryFieldValue | undefined): string | undefined {
+  if (typeof value === 'string') return cleanLibraryText(value);
+  return undefined;
+}
+
+function asCreators(value: LibraryFieldValue | undefined): Creator[] {
+  return Array.isArray(value) ? value.filter((item): item is Creator => typeof item === 'object') : [];
+}
+
+/** "First von Last Jr." or an institution's name; "and others" is not an author. */
+function displayName(creator: Creator): string | undefined {
+  const parts = creator.name !== undefined ? [creator.name] : [creator.firstName, creator.prefix, creator.lastName, creator.suffix];
+  const name = cleanLibraryText(parts.filter((part) => part !== undefined && part.trim().length > 0).join(' '));
+  return name.length > 0 && name.toLowerCase() !== 'others' ? name : undefined;
+}
+
+/** Names the library could not parse: split at "and", "Last, First" turned around, TeX dropped. */
+function fallbackCreators(tex: string): Creator[] {
+  return tex.split(/\s+and\s+/).map((name) => {
+    const [last, first] = name.split(/,\s*/, 2);
+    return { name: simpleText((first ? `${first} ${last}` : name).replace(/\\[A-Za-z]+|\\./g, '')) };
+  });
+}
+
+const monthNames = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
+/** BibLaTeX's `date` (YYYY, YYYY-MM, YYYY-MM-DD, or a range whose start is taken), else year and month. */
+function entryDate(fields: Map<string, string>): { date?: string; year?: number } {
+  const date = /^(\d{4})(-\d{2}(-\d{2})?)?/.exec(simpleText(fields.get('date') ?? ''))?.[0];
+  const yearText = /^\d{4}$/.exec(simpleText(fields.get('year') ?? ''))?.[0];
+  const year = yearText ? Number(yearText) : undefined;
+  if (date) return { date, ...(year !== undefined ? { year } : {}) };
+  if (year === undefined) return {};
+  const monthText = simpleText(fields.get('month') ?? '').toLowerCase();
+  const month = /^\d{1,2}$/.test(monthText) ? Number(monthText) : monthNames.indexOf(monthText.slice(0, 3)) + 1;
+  return month >= 1 && month <= 12 ? { year, date: `${year}-${String(month).padStart(2, '0')}` } : { year };
+}
+
+/** DOIs and URLs are verbatim in BibTeX, but exporters escape TeX specials in them anyway. */
+function verbatim(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const unwrapped = /^\s*\\url\{(.*)\}\s*$/s.exec(value)?.[1] ?? value;
+  const clean = unwrapped.replace(/\\([_%#&$~])/g, '$1').replace(/[{}\s]/g, '');
+  return clean.length > 0 ? clean : undefined;
+}
+
+function urlCommand(value: string | undefined): string | undefined {
+  const url = value === undefined ? undefined : /\\url\{([^}]+)\}/.exec(value)?.[1];
+  return url === undefined ? undefined : verbatim(url);
+}
+
+/**
+ * `eprint` with `archivePrefix = arXiv` (BibTeX) or `eprinttype = arxiv` (BibLaTeX), Mendeley's
+ * `arxivId`, an eprint that is plainly an arXiv id, arXiv's DOI, an arxiv.org URL, or
+ * Google Scholar's "arXiv preprint arXiv:…" journal.
+ */
+function entryArxivId(fields: Map<string, string>, doi: string | undefined, url: string | undefined): string | undefined {
+  const eprint = verbatim(fields.get('eprint'))?.replace(/^arxiv:/i, '');
+  const archive = simpleText(fields.get('archiveprefix') ?? fields.get('eprinttype') ?? '').toLowerCase();
+  if (eprint && (archive === 'arxiv' || (archive === '' && isArxivId(eprint)))) return eprint;
+  const mendeley = verbatim(fields.get('arxivid'))?.replace(/^arxiv:/i, '');
+  if (mendeley && isArxivId(mendeley)) return mendeley;
+  return (
+    arxivIdFromDoi(doi) ??
+    arxivIdFromUrl(url) ??
+    arxivIdFromMention(fields.get('journal')) ??
+    arxivIdFromMention(fields.get('journaltitle')) ??
+    arxivIdFromMention(fields.get('note')) ??
+    arxivIdFromMention(fields.get('howpublished'))
+  );
+}

@@ -1,0 +1,134 @@
+import { createInterface } from 'node:readline';
+import { AppError } from '../../errors.js';
+import type { Input } from '../input-files.js';
+import type { RawRecord } from '../record-readers.js';
+import { arxivIdFromDoi, arxivIdFromUrl, contentId } from '../../papers/identifiers.js';
+
+/** "TI  - value": a two-character tag, two spaces (some writers use one), a hyphen. */
+const tagLine = /^([A-Z][A-Z0-9])\s{1,2}-(?: (.*))?$/;
+
+interface OpenRecord {
+  line: number;
+  tags: Map<string, string[]>;
+  lastTag?: string;
+}
+
+/**
+ * RIS (.ris) as reference managers export it: TY opens a record, ER closes it, a line without a
+ * tag continues the previous value. A record cut off by the end of the file or by the next TY is
+ * reported, not guessed at.
+ */
+export async function* readRis(input: Input): AsyncGenerator<RawRecord> {
+  for (const file of input.files) {
+    let open: OpenRecord | undefined;
+    let lineNumber = 0;
+    try {
+      for await (const rawLine of createInterface({ input: file.open(), crlfDelay: Infinity })) {
+        lineNumber++;
+        const line = (lineNumber === 1 ? rawLine.replace(/^\uFEFF/, '') : rawLine).trimEnd();
+        const tagged = tagLine.exec(line);
+        if (!tagged) {
+          // A continuation line: RIS writers wrap long abstracts and notes.
+          const values = open?.lastTag ? open.tags.get(open.lastTag) : undefined;
+          if (values && line.trim().length > 0) values[values.length - 1] = `${values[values.length - 1]} ${line.trim()}`.trim();
+          continue;
+        }
+        const tag = tagged[1]!;
+        const value = tagged[2] ?? '';
+        if (tag === 'TY') {
+          if (open) yield unclosed(open, `the record has no ER line before the next TY at line ${lineNumber}`);
+          open = { line: lineNumber, tags: new Map([['TY', [value.trim()]]]) };
+        } else if (tag === 'ER') {
+          if (open) {
+            const record = risRecordToRecord(open.tags);
+            yield { position: risPosition(open.line, record.id), value: record };
+          }
+          open = undefined;
+        } else if (open) {
+          const values = open.tags.get(tag) ?? [];
+          values.push(value.trim());
+          open.tags.set(tag, values);
+          open.lastTag = tag;
+        }
+      }
+    } catch (error) {
+      throw new AppError('input_malformed', `Reading ${file.path} stopped at line ${lineNumber}: ${(error as Error).message}`);
+    }
+    if (open) yield unclosed(open, "the file ends before the record's ER line");
+  }
+}
+
+function unclosed(record: OpenRecord, message: string): RawRecord {
+  return { position: risPosition(record.line, first(record.tags, 'ID')), error: { reason: 'malformed_record', message } };
+}
+
+function risPosition(line: number, id: unknown): string {
+  return typeof id === 'string' ? `record ${id} (line ${line})` : `line ${line}`;
+}
+
+function first(tags: Map<string, string[]>, ...names: string[]): string | undefined {
+  for (const name of names) {
+    const value = tags.get(name)?.find((candidate) => candidate.length > 0);
+    if (value !== undefined) return value;
+  }
+  return undefined;
+}
+
+/**
+ * One record's tags in the canonical field names. The id is ID, else the DOI, else a hash of
+ * title and year (so the same reference imported twice gets the same id).
+ */
+export function risRecordToRecord(tags: Map<string, string[]>): Record<string, unknown> {
+  const record: Record<string, unknown> = {};
+  const title = first(tags, 'TI', 'T1', 'CT', 'BT');
+  if (title) record.title = title;
+  // Some writers repeat the tag for each line of a long abstract.
+  const abstract = ['AB', 'N2'].map((tag) => (tags.get(tag) ?? []).join(' ').trim()).find((text) => text.length > 0);
+  if (abstract) record.abstract = abstract;
+  // Secondary authors (A2) are usually editors: used only when a record names no author.
+  const authorTags = tags.has('AU') || tags.has('A1') ? ['AU', 'A1'] : ['A2'];
+  const authors = authorTags
+    .flatMap((tag) => tags.get(tag) ?? [])
+    .map(displayName)
+    .filter((name) => name.length > 0);
+  if (authors.length > 0) record.authors = authors;
+  const keywords = (tags.get('KW') ?? []).flatMap((line) => line.split(/\s*;\s*/)).filter((keyword) => keyword.length > 0);
+  if (keywords.length > 0) record.categories = [...new Set(keywords)];
+  const { year, date } = risDate(tags);
+  if (year !== undefined) record.year = year;
+  if (date) record.date = date;
+  const doi = first(tags, 'DO');
+  if (doi) record.doi = doi;
+  const urls = tags.get('UR') ?? [];
+  const url = urls.find((candidate) => /^https?:\/\//i.test(candidate)) ?? urls[0];
+  if (url) record.url = url;
+  const arxivId = arxivIdFromDoi(doi) ?? urls.map(arxivIdFromUrl).find(Boolean);
+  if (arxivId) record.arxiv_id = arxivId;
+  const id = first(tags, 'ID') ?? doi ?? (title ? contentId('ris', title, year) : undefined);
+  if (id) record.id = id;
+  return record;
+}
+
+/** RIS names are "Last, First, Suffix"; shown as "First Last Suffix". */
+function displayName(name: string): string {
+  const [last = '', first, suffix] = name.split(/\s*,\s*/);
+  return [first, last, suffix].filter((part) => part !== undefined && part.length > 0).join(' ');
+}
+
+/**
+ * DA (YYYY/MM/DD) is the date; PY and Y1 are a year, or "YYYY/MM/DD/other" in the older form.
+ * The most precise of them wins.
+ */
+function risDate(tags: Map<string, string[]>): { year?: number; date?: string } {
+  let best: { year: number; date?: string; precision: number } | undefined;
+  for (const tag of ['DA', 'PY', 'Y1']) {
+    const value = first(tags, tag);
+    const match = value === undefined ? null : /^(\d{4})(?:[/-](\d{1,2})?(?:[/-](\d{1,2})?)?)?/.exec(value);
+    if (!match) continue;
+    const [, year, month, day] = match;
+    const date = month ? `${year}-${month.padStart(2, '0')}${day ? `-${day.padStart(2, '0')}` : ''}` : undefined;
+    const precision = day ? 3 : month ? 2 : 1;
+    if (!best || precision > best.precision) best = { year: Number(year), ...(date ? { date } : {}), precision };
+  }
+  return best ? { year: best.year, ...(best.date ? { date: best.date } : {}) } : {};
+}

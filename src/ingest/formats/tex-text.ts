@@ -1,0 +1,210 @@
+import type { Creator, Options, parse as parseBibtexLibrary } from '@retorquere/bibtex-parser';
+
+type BibtexLibraryParse = typeof parseBibtexLibrary;
+
+let parserLoading: Promise<BibtexLibraryParse> | undefined;
+
+/** The BibTeX library, loaded on first use: importing it takes a few hundred milliseconds. */
+export function loadBibtexLibrary(): Promise<BibtexLibraryParse> {
+  parserLoading ??= import('@retorquere/bibtex-parser').then((library) => library.parse);
+  return parserLoading;
+}
+
+/** Math operators written as commands: the words themselves are worth keeping in plain text. */
+const operatorNames = new Set([
+  'log',
+  'ln',
+  'exp',
+  'sin',
+  'cos',
+  'tan',
+  'max',
+  'min',
+  'arg',
+  'sup',
+  'inf',
+  'lim',
+  'det',
+  'dim',
+  'ker',
+  'deg',
+  'gcd',
+  'Pr',
+  'TeX',
+]);
+
+const libraryOptions: Options = {
+  // Titles keep the case they were written in: they are searched and shown, not typeset.
+  sentenceCase: false,
+  caseProtection: false,
+  applyCrossRef: false,
+  unsupported: (_node, tex) => {
+    if (/^\\\s$/.test(tex)) return ' ';
+    const name = /^\\([A-Za-z]+)$/.exec(tex.trim())?.[1];
+    return name && operatorNames.has(name) ? ` ${name} ` : '';
+  },
+};
+
+/**
+ * TeX that the fast path cannot finish: a command other than an escaped special character, or
+ * math. The library's LaTeX parser costs milliseconds per call, so plain fields skip it.
+ */
+const needsLibrary = /\\(?![&%$#_{}])|(?<!\\)\$|\^/;
+
+const simpleReplacements: Record<string, string> = { '{': '', '}': '', '~': ' ', '---': '\u2014', '--': '\u2013', '``': '\u201C', "''": '\u201D' };
+
+/** Plain text of TeX that holds at most escaped specials, braces, ties, dashes and quote ligatures. */
+export function simpleText(tex: string): string {
+  return tex
+    .replace(/\\([&%$#_{}])|[{}~]|---?|``|''|\s+/g, (match, escaped: string | undefined) => escaped ?? simpleReplacements[match] ?? ' ')
+    .trim()
+    .normalize('NFC');
+}
+
+/** Accent commands and the combining marks they stand for. */
+const accentMarks: Record<string, string> = {
+  "'": '\u0301',
+  '`': '\u0300',
+  '^': '\u0302',
+  '"': '\u0308',
+  '~': '\u0303',
+  '=': '\u0304',
+  '.': '\u0307',
+  u: '\u0306',
+  v: '\u030C',
+  H: '\u030B',
+  c: '\u0327',
+  k: '\u0328',
+  r: '\u030A',
+  d: '\u0323',
+  b: '\u0331',
+};
+const letterCommands: Record<string, string> = {
+  ss: 'ß',
+  ae: 'æ',
+  AE: 'Æ',
+  oe: 'œ',
+  OE: 'Œ',
+  aa: 'å',
+  AA: 'Å',
+  o: 'ø',
+  O: 'Ø',
+  l: 'ł',
+  L: 'Ł',
+  i: 'ı',
+  j: 'ȷ',
+};
+/** \'e, \'{e}, \"{\i}; letter-named accents need a brace or a space: \c{c}, \v s. */
+const symbolAccent = /\\(['`^"~=.])\s*(?:\{\s*(\\[ij]|[A-Za-z])\s*\}|(\\[ij]|[A-Za-z]))/g;
+const letterAccent = /\\([uvHckrdb])(?:\s*\{\s*(\\[ij]|[A-Za-z])\s*\}|\s+([A-Za-z]))/g;
+/** \ss-style letters come first; the dotless i and j last, since accents take them as their base (\'{\i}). */
+const letterCommand = /\\(ss|ae|AE|oe|OE|aa|AA|[oOlL])(?![A-Za-z])(?:\s*\{\}|\s*)/g;
+const dotlessLetter = /\\([ij])(?![A-Za-z])(?:\s*\{\}|\s*)/g;
+
+/** Accented letters and \ss-style letters as Unicode, the way names and titles mostly carry TeX. */
+export function resolveAccents(tex: string): string {
+  if (!tex.includes('\\')) return tex;
+  const accent = (_match: string, command: string, braced: string | undefined, bare: string | undefined) => {
+    const base = (braced ?? bare ?? '').replace(/^\\/, '');
+    return `${base}${accentMarks[command]}`;
+  };
+  const letter = (_match: string, name: string) => letterCommands[name]!;
+  return tex.replace(letterCommand, letter).replace(symbolAccent, accent).replace(letterAccent, accent).replace(dotlessLetter, letter);
+}
+
+/** Whether TeX, its accents resolved, still holds commands or math that only the library reads. */
+export function needsTexLibrary(resolvedTex: string): boolean {
+  return needsLibrary.test(resolvedTex);
+}
+
+/** The plain text of TeX that needs no library (escapes, braces, ties, dashes, accents); undefined if it does. */
+export function simpleTexToText(tex: string): string | undefined {
+  const resolved = resolveAccents(tex);
+  return needsLibrary.test(resolved) ? undefined : simpleText(resolved);
+}
+
+/** The library's output is HTML-like: <i>, <b>, <sup>, small-caps spans, links. Only those are removed. */
+const libraryMarkup = /<\/?(?:i|b|sup|sub|code|p|br|li|ul|blockquote|h\d)>|<span [^>]*>|<\/span>|<a href="[^"]*">|<\/a>/g;
+
+export function cleanLibraryText(text: string): string {
+  return (
+    text
+      .replace(libraryMarkup, '')
+      .replace(/L\u1D2CTEX/g, 'LaTeX')
+      // \"{\i} comes out as a dotless i with a combining accent, which NFC cannot compose.
+      .replace(/\u0131(?=[\u0300-\u036f])/g, 'i')
+      .replace(/\s+/g, ' ')
+      .trim()
+      .normalize('NFC')
+  );
+}
+
+/**
+ * A bare `<` or `>` outside math is, in TeX's default font encoding, an inverted ! or ?; the
+ * library follows TeX there, but whoever wrote `p < 0.05` in a .bib file meant the symbol.
+ */
+function escapeAngleBrackets(tex: string): string {
+  return tex.replace(/\\.|\$[^$]*\$|[<>]/gs, (match) => (match === '<' ? '\\textless{}' : match === '>' ? '\\textgreater{}' : match));
+}
+
+/** Braces balanced, escaped ones not counted: the condition for wrapping a value in a field. */
+export function bracesBalanced(tex: string): boolean {
+  let depth = 0;
+  for (let i = 0; i < tex.length; i++) {
+    const char = tex[i];
+    if (char === '\\') i++;
+    else if (char === '{') depth++;
+    else if (char === '}' && --depth < 0) return false;
+  }
+  return depth === 0;
+}
+
+/** Last resort for TeX the library rejects: commands and math signs dropped, the rest kept. */
+function strippedText(tex: string): string {
+  return simpleText(tex.replace(/\\(?:[A-Za-z]+\*?|[^A-Za-z\s&%$#_{}])/g, '').replace(/[$^{}]/g, ' '));
+}
+
+export type LibraryFieldValue = string | string[] | Creator[];
+
+/**
+ * Converts several fields of one entry with one library call (its fixed cost is per call).
+ * Values must have balanced braces. Undefined when the library reports an error.
+ */
+export function convertWithLibrary(parse: BibtexLibraryParse, fields: Record<string, string>): Record<string, LibraryFieldValue | undefined> | undefined {
+  const body = Object.entries(fields)
+    .map(([name, value]) => `  ${name} = {${escapeAngleBrackets(value)}}`)
+    .join(',\n');
+  let library: ReturnType<BibtexLibraryParse>;
+  try {
+    library = parse(`@misc{entry,\n${body}\n}`, libraryOptions);
+  } catch {
+    return undefined;
+  }
+  const entry = library.entries[0];
+  if (library.errors.length > 0 || !entry) return undefined;
+  return entry.fields as Record<string, LibraryFieldValue | undefined>;
+}
+
+/** Plain Unicode text of a TeX string: accents, math symbols, dashes and escapes resolved, markup dropped. */
+export function texToText(parse: BibtexLibraryParse, tex: string): string {
+  return textsToText(parse, [tex])[0]!;
+}
+
+/** Several TeX strings (one record's title, abstract and names) with at most one library call. */
+export function textsToText(parse: BibtexLibraryParse, texts: readonly string[]): string[] {
+  const results = texts.map((tex) => simpleTexToText(tex));
+  const pending = new Map<string, number>();
+  texts.forEach((tex, i) => {
+    if (results[i] === undefined && bracesBalanced(tex)) pending.set(`text${i}`, i);
+  });
+  if (pending.size > 0) {
+    const converted = convertWithLibrary(parse, Object.fromEntries([...pending].map(([name, i]) => [name, texts[i]!])));
+    for (const [name, i] of pending) {
+      const value = converted?.[name];
+      if (typeof value === 'string') results[i] = cleanLibraryText(value);
+    }
+    // One bad string fails the whole call; then the others are tried on their own.
+    if (!converted && pending.size > 1) for (const i of pending.values()) results[i] = texToText(parse, texts[i]!);
+  }
+  return results.map((result, i) => result ?? strippedText(texts[i]!));
+}

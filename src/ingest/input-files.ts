@@ -1,0 +1,173 @@
+import { createReadStream, type ReadStream } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { basename, join, relative } from 'node:path';
+import { PassThrough, Transform, type Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import yauzl from 'yauzl';
+import { AppError } from '../errors.js';
+
+/** One file of an input, readable (decompressed) as often as a reader needs. */
+export interface InputFile {
+  path: string;
+  /** How record positions name the file when the input has several. */
+  name: string;
+  /** Size on disk. */
+  size: number;
+  /** A fresh stream of the file's content, decompressed if it is .gz or .zip. */
+  open(): Readable;
+  /** Bytes of the file on disk consumed by the latest stream. */
+  bytesRead(): number;
+}
+
+/** A file, or a folder of files read in name order. */
+export interface Input {
+  path: string;
+  files: readonly InputFile[];
+  totalBytes: number;
+  bytesRead(): number;
+}
+
+/** Data files of a folder: JSON, JSON lines and gzip files (the OpenAlex snapshot's part_000.gz). */
+const folderDataFile = /\.(jsonl|ndjson|json)(\.gz)?$|\.gz$/i;
+
+/**
+ * Opens a file, or with `folders` a folder (searched recursively), as an input. Fails with
+ * input_unreadable when nothing readable is there.
+ */
+export async function openInput(path: string, options: { folders?: boolean } = {}): Promise<Input> {
+  const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
+    throw new AppError('input_unreadable', `Cannot read ${path}: ${error.code === 'ENOENT' ? 'no such file' : error.message}.`);
+  });
+  let files: InputFile[];
+  if (info.isFile()) {
+    files = [await openFile(path, basename(path), info.size)];
+  } else if (info.isDirectory() && options.folders) {
+    const paths = (await listFiles(path)).filter((file) => folderDataFile.test(file)).sort();
+    if (paths.length === 0) throw new AppError('input_unreadable', `The folder ${path} holds no .jsonl, .json or .gz files.`);
+    files = await Promise.all(paths.map(async (file) => openFile(file, relative(path, file), (await stat(file)).size)));
+  } else {
+    throw new AppError('input_unreadable', `${path} is not a file.`);
+  }
+  return {
+    path,
+    files,
+    totalBytes: files.reduce((sum, file) => sum + file.size, 0),
+    bytesRead: () => files.reduce((sum, file) => sum + file.bytesRead(), 0),
+  };
+}
+
+async function listFiles(folder: string): Promise<string[]> {
+  const entries = await readdir(folder, { withFileTypes: true });
+  const nested = await Promise.all(
+    entries
+      .filter((entry) => !entry.name.startsWith('.'))
+      .map(async (entry) => {
+        const path = join(folder, entry.name);
+        if (entry.isDirectory()) return listFiles(path);
+        return entry.isFile() ? [path] : [];
+      }),
+  );
+  return nested.flat();
+}
+
+async function openFile(path: string, name: string, size: number): Promise<InputFile> {
+  if (/\.zip$/i.test(path)) return openZipMember(path, name, size);
+  let stream: ReadStream | undefined;
+  return {
+    path,
+    name,
+    size,
+    bytesRead: () => stream?.bytesRead ?? 0,
+    open: () => {
+      stream = createReadStream(path);
+      if (!/\.gz$/i.test(path)) return stream;
+      const gunzip = createGunzip();
+      stream.on('error', (error) => gunzip.destroy(error));
+      return stream.pipe(gunzip);
+    },
+  };
+}
+
+/**
+ * A zip holding one data file (as the arXiv snapshot is distributed). Progress is the share of
+ * the member inflated so far, applied to the archive's size.
+ */
+async function openZipMember(path: string, name: string, size: number): Promise<InputFile> {
+  const members = await listZipMembers(path);
+  if (members.length !== 1) {
+    throw new AppError(
+      'input_unreadable',
+      members.length === 0
+        ? `${path} holds no file.`
+        : `${path} holds ${members.length} files (${members.slice(0, 5).join(', ')}); unzip it and pass one of them.`,
+    );
+  }
+  const member = members[0]!;
+  let inflated = 0;
+  let memberSize = 1;
+  return {
+    path,
+    name: `${name}:${member}`,
+    size,
+    bytesRead: () => Math.min(size, Math.round((size * inflated) / memberSize)),
+    open: () => {
+      inflated = 0;
+      const output = new PassThrough();
+      const counter = new Transform({
+        transform(chunk: Buffer, _encoding, done) {
+          inflated += chunk.length;
+          done(null, chunk);
+        },
+      });
+      counter.pipe(output);
+      counter.on('error', (error) => output.destroy(error));
+      yauzl.open(path, { lazyEntries: true }, (openError, zip) => {
+        if (openError || !zip) return output.destroy(openError ?? new Error(`cannot open ${path}`));
+        let found = false;
+        let memberStream: Readable | undefined;
+        // A reader that stops early (format detection) destroys the output: stop inflating, release the file.
+        const release = () => {
+          memberStream?.destroy();
+          zip.close();
+        };
+        if (output.destroyed) return release();
+        output.on('close', release);
+        zip.on('error', (error: Error) => output.destroy(error));
+        zip.on('end', () => found || output.destroy(new Error(`${member} is no longer in ${path}`)));
+        zip.on('entry', (entry: yauzl.Entry) => {
+          if (entry.fileName !== member) return zip.readEntry();
+          found = true;
+          memberSize = Math.max(1, entry.uncompressedSize);
+          zip.openReadStream(entry, (streamError, stream) => {
+            if (streamError || !stream) return output.destroy(streamError ?? new Error(`cannot read ${member} in ${path}`));
+            memberStream = stream;
+            stream.on('error', (error) => output.destroy(error));
+            stream.pipe(counter);
+          });
+        });
+        zip.readEntry();
+      });
+      return output;
+    },
+  };
+}
+
+/** The data files of a zip, leaving out folders and the __MACOSX resource forks macOS adds. */
+function listZipMembers(path: string): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    const fail = (error: Error) => reject(new AppError('input_unreadable', `Cannot read ${path} as a zip archive: ${error.message}.`));
+    yauzl.open(path, { lazyEntries: true }, (openError, zip) => {
+      if (openError || !zip) return fail(openError ?? new Error('cannot open it'));
+      const members: string[] = [];
+      zip.on('error', fail);
+      zip.on('entry', (entry: yauzl.Entry) => {
+        const isFolder = entry.fileName.endsWith('/');
+        const hidden = entry.fileName.startsWith('__MACOSX/') || basename(entry.fileName).startsWith('.');
+        if (!isFolder && !hidden) members.push(entry.fileName);
+        zip.readEntry();
+      });
+      zip.on('end', () => resolve(members));
+      zip.readEntry();
+    });
+  });
+}

@@ -1,0 +1,38 @@
+import { createHash } from 'node:crypto';
+
+/** New-style (2001.01234) and old-style (hep-th/9901001) arXiv ids, with an optional version. */
+const arxivId = String.raw`(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(v\d+)?`;
+const wholeArxivId = new RegExp(`^${arxivId}$`);
+const arxivDoi = new RegExp(`^(?:https?://(?:dx\\.)?doi\\.org/)?10\\.48550/arxiv\\.${arxivId}$`, 'i');
+const arxivUrl = new RegExp(`arxiv\\.org/(?:abs|pdf)/${arxivId}`, 'i');
+const arxivMention = new RegExp(`arxiv:\\s*${arxivId}`, 'i');
+
+export function isArxivId(value: string): boolean {
+  return wholeArxivId.test(value);
+}
+
+/** arXiv's own DOIs (10.48550/arXiv.<id>, since 2022) name the paper. */
+export function arxivIdFromDoi(doi: string | undefined): string | undefined {
+  const match = doi === undefined ? null : arxivDoi.exec(doi.trim());
+  return match ? match[1] + (match[2] ?? '') : undefined;
+}
+
+export function arxivIdFromUrl(url: string | undefined): string | undefined {
+  const match = url === undefined ? null : arxivUrl.exec(url);
+  return match ? match[1] + (match[2] ?? '') : undefined;
+}
+
+/** "arXiv:2001.01234" in free text, as Google Scholar writes it in `journal`. */
+export function arxivIdFromMention(text: string | undefined): string | undefined {
+  const match = text === undefined ? null : arxivMention.exec(text);
+  return match ? match[1] + (match[2] ?? '') : undefined;
+}
+
+/**
+ * An id for a record that has none of its own: the same title and year always give the same id,
+ * so re-importing a file replaces papers instead of duplicating them.
+ */
+export function contentId(prefix: string, title: string, year: number | string | undefined): string {
+  const normalized = `${title.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim()}|${year ?? ''}`;
+  return `${prefix}-${createHash('sha256').update(normalized).digest('hex').slice(0, 16)}`;
+}

@@ -1,0 +1,211 @@
+import { z } from 'zod';
+import { isArxivId } from './identifiers.js';
+import { normalizeDoi, type Paper } from './paper.js';
+
+/** Which input field feeds each paper field; the first candidate present in a record wins. */
+export interface FieldMap {
+  id: readonly string[];
+  title: readonly string[];
+  abstract: readonly string[];
+  authors: readonly string[];
+  categories: readonly string[];
+  year: readonly string[];
+  date: readonly string[];
+  doi: readonly string[];
+  url: readonly string[];
+  arxiv_id: readonly string[];
+}
+
+export const defaultFieldMap: FieldMap = {
+  id: ['id', '_id'],
+  title: ['title'],
+  abstract: ['abstract', 'text'],
+  authors: ['authors'],
+  categories: ['categories'],
+  year: ['year'],
+  date: ['date', 'published', 'first_listed'],
+  doi: ['doi'],
+  url: ['url'],
+  arxiv_id: ['arxiv_id', 'arxivId'],
+};
+
+/** Replaces the candidates of the fields named in `overrides` (from --id-field and the like). */
+export function withFieldOverrides(overrides: Partial<Record<keyof FieldMap, string | undefined>>): FieldMap {
+  const map: Record<keyof FieldMap, readonly string[]> = { ...defaultFieldMap };
+  for (const [field, name] of Object.entries(overrides) as [keyof FieldMap, string | undefined][]) {
+    if (name) map[field] = [name];
+  }
+  return map;
+}
+
+export type RejectionReason = 'invalid_json' | 'malformed_record' | 'not_an_object' | 'missing_id' | 'missing_abstract' | 'invalid_field' | 'duplicate_id';
+
+export interface MappingOptions {
+  /** Accept a record without an abstract if it has a title; it is then indexed by its title alone. */
+  allowTitleOnly?: boolean;
+}
+
+/** `field` names the input field at fault, where one is. */
+export type MappingResult = { ok: true; paper: Paper } | { ok: false; reason: RejectionReason; message: string; field?: string };
+
+/** Validates one input record and turns it into a paper, or says why it cannot be one. */
+export function mapRecordToPaper(value: unknown, fields: FieldMap = defaultFieldMap, options: MappingOptions = {}): MappingResult {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { ok: false, reason: 'not_an_object', message: 'the record is not an object' };
+  }
+  const record = value as Record<string, unknown>;
+  const pick = (field: keyof FieldMap): { name: string; value: unknown } | undefined => {
+    for (const name of fields[field]) {
+      const candidate = record[name];
+      const blank = typeof candidate === 'string' && candidate.trim().length === 0;
+      if (candidate !== undefined && candidate !== null && !blank) return { name, value: candidate };
+    }
+    return undefined;
+  };
+  const invalid = (name: string, expected: string): MappingResult => ({
+    ok: false,
+    reason: 'invalid_field',
+    message: `field "${name}" must be ${expected}`,
+    field: name,
+  });
+
+  /** Parses a present field with its zod schema; a failure names the field and what it must be. */
+  const parseField = <Output>(found: { name: string; value: unknown }, field: FieldSchema<Output>): FieldResult<Output> => {
+    const parsed = field.schema.safeParse(found.value);
+    return parsed.success ? { parsed: true, value: parsed.data } : { parsed: false, failure: invalid(found.name, field.expected) };
+  };
+
+  const id = pick('id');
+  if (!id) return { ok: false, reason: 'missing_id', message: `no ${fields.id.join(' or ')} field` };
+  const paperId = parseField(id, fieldSchemas.id);
+  if (!paperId.parsed) return paperId.failure;
+
+  const abstract = pick('abstract');
+  const title = pick('title');
+  if (!abstract && !(options.allowTitleOnly && title)) {
+    return { ok: false, reason: 'missing_abstract', message: `no ${fields.abstract.join(' or ')} field` };
+  }
+  let abstractText = '';
+  if (abstract) {
+    const parsed = parseField(abstract, fieldSchemas.text);
+    if (!parsed.parsed) return parsed.failure;
+    abstractText = parsed.value;
+  }
+
+  const paper: Paper = { id: paperId.value, title: '', abstract: abstractText };
+  if (title) {
+    const titleText = parseField(title, fieldSchemas.text);
+    if (!titleText.parsed) return titleText.failure;
+    paper.title = titleText.value;
+  }
+
+  for (const field of ['authors', 'categories'] as const) {
+    const found = pick(field);
+    if (!found) continue;
+    const list = parseField(found, fieldSchemas[field]);
+    if (!list.parsed) return list.failure;
+    if (list.value.length > 0) paper[field] = list.value;
+  }
+
+  const date = pick('date');
+  if (date) {
+    const dateText = parseField(date, fieldSchemas.date);
+    if (!dateText.parsed) return dateText.failure;
+    paper.date = dateText.value;
+  }
+  const year = pick('year');
+  if (year) {
+    const yearNumber = parseField(year, fieldSchemas.year);
+    if (!yearNumber.parsed) return yearNumber.failure;
+    paper.year = yearNumber.value;
+  } else if (paper.date) {
+    paper.year = Number(paper.date.slice(0, 4));
+  }
+  if (paper.date && paper.year !== Number(paper.date.slice(0, 4))) {
+    return {
+      ok: false,
+      reason: 'invalid_field',
+      message: `field "${date!.name}" (${paper.date}) contradicts field "${year!.name}" (${paper.year})`,
+      field: year!.name,
+    };
+  }
+
+  for (const field of ['doi', 'url', 'arxiv_id'] as const) {
+    const found = pick(field);
+    if (!found) continue;
+    const text = parseField(found, field === 'doi' ? fieldSchemas.doi : fieldSchemas.text);
+    if (!text.parsed) return text.failure;
+    paper[field] = text.value;
+  }
+  if (!paper.arxiv_id && isArxivId(paper.id)) paper.arxiv_id = paper.id;
+  return { ok: true, paper };
+}
+
+/**
+ * Whether text starts with a date that exists: YYYY, YYYY-MM or YYYY-MM-DD (year 1 to 9999, a
+ * month 01 to 12, a day that month has, leap years counted), optionally followed by more (a
+ * time), but not by another digit or dash.
+ */
+export function isCalendarDate(text: string): boolean {
+  const match = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?![\d-])/.exec(text);
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), match[2] === undefined ? 1 : Number(match[2]), match[3] === undefined ? 1 : Number(match[3])];
+  if (year < 1 || month < 1 || month > 12 || day < 1) return false;
+  // Day 0 of the next month is the last day of this one.
+  const lastDay = new Date(Date.UTC(2000, month, 0)).getUTCDate() - (month === 2 && !isLeapYear(year) ? 1 : 0);
+  return day <= lastDay;
+}
+
+function isLeapYear(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}
+
+type FieldResult<Output> = { parsed: true; value: Output } | { parsed: false; failure: MappingResult };
+
+interface FieldSchema<Output> {
+  schema: z.ZodType<Output>;
+  /** Completes "field X must be ...". */
+  expected: string;
+}
+
+const stringList = (separator: RegExp) =>
+  z.union([
+    z.string().transform((value) =>
+      value
+        .split(separator)
+        .map((part) => part.trim())
+        .filter(Boolean),
+    ),
+    z.array(z.string()).transform((items) => items.map((item) => item.trim()).filter(Boolean)),
+  ]);
+
+/** Each input field's accepted forms and the normalized value it becomes. */
+const fieldSchemas = {
+  id: {
+    schema: z
+      .union([z.string(), z.number().finite().transform(String)])
+      .pipe(z.string().trim().min(1).max(512))
+      // Ids travel in URLs, logs and files: control characters (a newline, NUL) have no place in one.
+      .refine((id) => !/\p{Cc}/u.test(id)),
+    expected: 'a non-empty string or a number, at most 512 characters, without control characters',
+  },
+  text: { schema: z.string().transform((value) => value.trim()), expected: 'a string' },
+  authors: { schema: stringList(/\s*;\s*|\s*,\s*|\s+and\s+/), expected: 'a list of strings or a delimited string' },
+  categories: { schema: stringList(/[\s,;]+/), expected: 'a list of strings or a delimited string' },
+  date: {
+    schema: z.string().trim().refine(isCalendarDate),
+    expected: 'a real date starting YYYY, YYYY-MM or YYYY-MM-DD (year 1 to 9999)',
+  },
+  year: {
+    schema: z.union([z.number(), z.string().trim().regex(/^\d+$/).transform(Number)]).pipe(z.number().int().min(1).max(9999)),
+    expected: 'a whole year from 1 to 9999, such as 2024',
+  },
+  doi: {
+    // A DOI is "10.<registrant>/<suffix>"; what is left of an empty link ("https://doi.org/") is not one.
+    schema: z
+      .string()
+      .transform((value) => normalizeDoi(value))
+      .refine((doi) => /^10\.\S+\/\S+/.test(doi)),
+    expected: 'a DOI such as 10.1145/3292500, bare or as a doi.org link',
+  },
+} satisfies Record<string, FieldSchema<unknown>>;

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+
+/** A stored paper: what ingestion keeps and what every hit carries. */
+export const paperSchema = z.object({
+  id: z.string().min(1),
+  title: z.string(),
+  /** Empty only for papers ingested by title alone (--allow-title-only). */
+  abstract: z.string(),
+  authors: z.array(z.string()).optional(),
+  categories: z.array(z.string()).optional(),
+  year: z.number().int().optional(),
+  date: z.string().optional(),
+  doi: z.string().optional(),
+  arxiv_id: z.string().optional(),
+  url: z.string().optional(),
+});
+
+export type Paper = z.infer<typeof paperSchema>;
+
+/** DOIs are case-insensitive and often written as URLs; store and look up the bare lower-case form. */
+export function normalizeDoi(doi: string): string {
+  return doi
+    .trim()
+    .replace(/^(https?:\/\/(dx\.)?doi\.org\/|doi:)/i, '')
+    .toLowerCase();
+}
+
+/** An arXiv id without its version suffix (2304.02633v2 → 2304.02633). */
+export function arxivIdWithoutVersion(arxivId: string): string {
+  return arxivId.trim().replace(/v\d+$/, '');
+}
+
+/** A paper as a client writes it: the id may be left to the service, the title left out. */
+export type PaperInput = Omit<Paper, 'id' | 'title'> & { id?: string; title?: string };

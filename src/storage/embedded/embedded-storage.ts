@@ -1,0 +1,328 @@
+import { stat } from 'node:fs/promises';
+import type { ModelDescription } from '../../embedding/model-registry.js';
+import { AppError } from '../../errors.js';
+import type { Logger } from '../../log.js';
+import type { Paper } from '../../papers/paper.js';
+import type { FacetCounts } from '../../papers/paper-facets.js';
+import type {
+  CandidateQuery,
+  FacetQuery,
+  NeighbourQuery,
+  PaperChange,
+  PaperMap,
+  PaperPage,
+  PaperStorage,
+  ScoredId,
+  StorageHealth,
+  StorageStats,
+} from '../paper-storage.js';
+import { openIndexFolder } from './index-folder.js';
+import { excludedLabels, labelFilter } from './label-filter.js';
+import { bm25Ceiling } from './lexical/bm25-scoring.js';
+import { cursorTag, decodeCursor, encodeCursor } from './list-cursor.js';
+import { LiveIndex } from './live-index.js';
+import { lineageOf } from './manifest.js';
+import { LayoutComputation } from './map/layout-computation.js';
+import { SnapshotScheduler, type SnapshotHost } from './snapshots/snapshot-scheduler.js';
+import { WriteLog } from './write-log/write-log.js';
+
+export interface EmbeddedStorageOptions {
+  /** The index folder to serve. */
+  folder: string;
+  /** The model the folder must have been built with. */
+  model: ModelDescription;
+  efSearch: number;
+  /** The write-ahead log folder. */
+  walDir: string;
+  /**
+   * Whether writes may come. A server that takes none and finds no log opens none, so the index
+   * may live on a read-only disk.
+   */
+  acceptsWrites: boolean;
+  snapshotAfterOperations: number;
+  snapshotAfterMs: number;
+  log: Logger;
+}
+
+/**
+ * Papers served from an index folder in this process: the folder as loaded plus the writes
+ * logged since (see LiveIndex), HNSW and BM25 in memory. Writes go to the write-ahead log and
+ * are fsynced before they are applied; snapshots fold the log into a new folder in the background
+ * and swap it in. This class is the one owner of the index being served: searches read it, writes
+ * and snapshot swaps replace or change it, one at a time.
+ */
+export class EmbeddedStorage implements PaperStorage {
+  readonly backend = 'embedded' as const;
+  readonly model: ModelDescription;
+  private current: LiveIndex;
+  /** Tail of the chain that runs commits and index swaps one at a time. */
+  private turn: Promise<unknown> = Promise.resolve();
+  private nextSeq: number;
+  private readonly snapshots: SnapshotScheduler | undefined;
+  private readonly layouts: LayoutComputation;
+  private closed = false;
+
+  private constructor(
+    live: LiveIndex,
+    /** Absent on a read-only server that has never been written to (see open). */
+    private readonly writeLog: WriteLog | undefined,
+    options: EmbeddedStorageOptions,
+  ) {
+    this.current = live;
+    this.model = options.model;
+    this.nextSeq = live.appliedSeq + 1;
+    this.layouts = new LayoutComputation(() => this.current, options.log);
+    const host: SnapshotHost = {
+      served: () => this.current,
+      exclusive: (task) => this.exclusive(task),
+      replace: (next) => {
+        this.current = next;
+      },
+    };
+    this.snapshots = writeLog
+      ? new SnapshotScheduler(host, writeLog, {
+          afterOperations: options.snapshotAfterOperations,
+          afterMs: options.snapshotAfterMs,
+          efSearch: options.efSearch,
+          log: options.log,
+        })
+      : undefined;
+  }
+
+  /** Loads the folder, then replays the writes logged since it was written. */
+  static async open(options: EmbeddedStorageOptions): Promise<EmbeddedStorage> {
+    const loaded = await openIndexFolder(options.folder, options.model, options.efSearch);
+    if (loaded.integrity === 'no checksums') {
+      options.log.warn(
+        { index: options.folder },
+        'the index folder records no checksums (built by an older version): its files cannot be checked; the next snapshot or a rebuild records them',
+      );
+    }
+    const live = new LiveIndex(loaded);
+    if (!options.acceptsWrites && !(await exists(options.walDir))) return new EmbeddedStorage(live, undefined, options);
+    const opened = await WriteLog.open(options.walDir, lineageOf(live.manifest), live.appliedSeq + 1);
+    if (opened.movedAside) {
+      options.log.warn(
+        { movedTo: opened.movedAside },
+        'the write-ahead log belonged to another build of the index (it was rebuilt by ingestion); moved it aside, not replayed',
+      );
+    }
+    if (opened.truncatedBytes > 0) {
+      options.log.warn({ bytes: opened.truncatedBytes }, 'cut off an incomplete last write-ahead log record (a crash mid-write; it was never acknowledged)');
+    }
+    let replayed = 0;
+    for (const record of opened.records) {
+      if (record.seq <= live.appliedSeq) continue;
+      live.apply(record.seq, record.changes);
+      replayed++;
+    }
+    if (replayed > 0) options.log.info({ writes: replayed, operations: live.pendingOperations }, 'replayed the write-ahead log');
+    return new EmbeddedStorage(live, opened.log, options);
+  }
+
+  /** The index being served (a snapshot swap replaces it). */
+  get live(): LiveIndex {
+    return this.current;
+  }
+
+  get createdAt(): string {
+    return this.current.manifest.createdAt;
+  }
+
+  // Each read takes the served index once and uses it throughout, so one answer never mixes the
+  // labels of two indexes across a snapshot swap.
+
+  async nearest(vector: Float32Array, query: NeighbourQuery): Promise<ScoredId[]> {
+    const index = this.current;
+    const accept = labelFilter(index.papers, query.filter, { skipTombstones: false });
+    const excluded = excludedLabels(index.papers, query.exclude ?? []);
+    return named(index, index.vectors.searchExcluding(vector, query.k, excluded, accept));
+  }
+
+  async related(id: string, query: CandidateQuery): Promise<ScoredId[]> {
+    const index = this.current;
+    const label = index.papers.labelOf(id);
+    if (label === undefined) throw new AppError('paper_not_found', `No paper with id "${id}".`, { details: { id } });
+    // hnswlib never returns its deleted nodes, so tombstones need no filter here.
+    return named(index, index.vectors.searchNear(label, query.k, new Set(), labelFilter(index.papers, query.filter, { skipTombstones: false })));
+  }
+
+  async lexical(text: string, query: CandidateQuery): Promise<ScoredId[]> {
+    const index = this.current;
+    return named(index, index.lexical.search(text, query.k, labelFilter(index.papers, query.filter, { skipTombstones: true })));
+  }
+
+  async lexicalScores(text: string, ids: readonly string[]): Promise<number[]> {
+    const index = this.current;
+    const labels = ids.map((id) => index.papers.labelOfId(id));
+    const known = labels.filter((label): label is number => label !== undefined);
+    const scores = index.lexical.scores(text, known);
+    const byLabel = new Map(known.map((label, i) => [label, scores[i]!]));
+    return labels.map((label) => (label === undefined ? 0 : (byLabel.get(label) ?? 0)));
+  }
+
+  async lexicalCeiling(text: string): Promise<number> {
+    return bm25Ceiling(this.current.lexical.termWeights(text));
+  }
+
+  async resolve(name: string): Promise<string | undefined> {
+    const { papers } = this.current;
+    const label = papers.labelOf(name);
+    return label === undefined ? undefined : papers.idOf(label);
+  }
+
+  async papers(ids: readonly string[]): Promise<(Paper | undefined)[]> {
+    const { papers } = this.current;
+    return ids.map((id) => {
+      const label = papers.labelOfId(id);
+      return label === undefined ? undefined : papers.byLabel(label);
+    });
+  }
+
+  async vectors(ids: readonly string[]): Promise<(Float32Array | undefined)[]> {
+    const { papers, vectors } = this.current;
+    return ids.map((id) => {
+      const label = papers.labelOfId(id);
+      return label === undefined ? undefined : vectors.vector(label);
+    });
+  }
+
+  async list(cursor: string | undefined, limit: number): Promise<PaperPage> {
+    const { papers: store, manifest } = this.current;
+    const tag = cursorTag(manifest);
+    const start = cursor === undefined ? 0 : decodeCursor(cursor, tag, store.size);
+    const papers: Paper[] = [];
+    let next = store.size;
+    for (const [label, paper] of store.entries(start)) {
+      if (papers.length === limit) {
+        next = label;
+        break;
+      }
+      papers.push(paper);
+    }
+    return { papers, nextCursor: next < store.size ? encodeCursor(tag, next) : null };
+  }
+
+  async facets(query: FacetQuery): Promise<FacetCounts> {
+    const index = this.current;
+    const { papers } = index;
+    const columns = await index.facets();
+    const matches = columns.matcher(query.filter);
+    const excluded = excludedLabels(papers, query.filter?.exclude_ids ?? []);
+    const accept = (label: number) => papers.isLive(label) && !excluded.has(label) && (!matches || matches(label));
+    return columns.count(candidateLabels(index, query.ids).filter(accept), query.fields, query.maxValuesPerFacet);
+  }
+
+  async map(): Promise<PaperMap> {
+    const index = this.current;
+    const positions = index.mapPositions ?? this.layouts.requireLayout(index);
+    const facets = await index.facets();
+    // From here on nothing waits, so no write falls between placing the papers and listing them.
+    positions.placeMissing(index.papers, index.vectors);
+    const { papers } = index;
+    const ids: string[] = [];
+    const primaryCategories: (string | undefined)[] = [];
+    const x = new Float32Array(papers.liveCount);
+    const y = new Float32Array(papers.liveCount);
+    for (let label = 0; label < papers.size; label++) {
+      if (!papers.isLive(label)) continue;
+      const point = positions.pointOf(label)!;
+      x[ids.length] = point.x;
+      y[ids.length] = point.y;
+      ids.push(papers.idOf(label));
+      primaryCategories.push(facets.primaryCategory(label));
+    }
+    return { ids, x, y, primaryCategories, method: positions.method, builtAt: positions.builtAt };
+  }
+
+  /**
+   * Appends the writes to the log (one flush for all), then applies them to the served index, in
+   * order. A write is never applied before it is on disk; a failed append applies none.
+   */
+  commit(writes: readonly (readonly PaperChange[])[]): Promise<void> {
+    return this.exclusive(async () => {
+      if (this.closed) throw new AppError('shutting_down');
+      if (!this.writeLog) throw new AppError('writes_disabled');
+      const logged = writes.map((changes, i) => ({ seq: this.nextSeq + i, changes: [...changes] }));
+      try {
+        await this.writeLog.append(logged);
+      } catch (error) {
+        throw new AppError('write_failed', `The write could not be logged: ${(error as Error).message}. It was not applied.`, { cause: error });
+      }
+      this.nextSeq += logged.length;
+      for (const write of logged) this.current.apply(write.seq, write.changes);
+      this.snapshots?.noteWrite();
+    });
+  }
+
+  /** Takes a snapshot now, if writes are pending, and waits for it. */
+  async snapshot(): Promise<void> {
+    await this.snapshots?.snapshotNow();
+  }
+
+  async stats(): Promise<StorageStats> {
+    const index = this.current;
+    const { manifest, vectors, lexical, papers } = index;
+    return {
+      backend: this.backend,
+      papers: papers.liveCount,
+      deleted: papers.tombstoneCount,
+      pending: index.pendingOperations,
+      logBytes: (await this.writeLog?.bytes()) ?? 0,
+      model: manifest.model,
+      hnsw: { ...manifest.hnsw, efSearch: vectors.efSearch },
+      lexical: { ...manifest.lexical, terms: lexical.termCount },
+      index: {
+        formatVersion: manifest.formatVersion,
+        createdAt: manifest.createdAt,
+        snapshotAt: manifest.snapshotAt ?? null,
+        walSeq: index.appliedSeq,
+        source: manifest.source,
+      },
+      snapshots: this.snapshots?.stats ?? { lastSnapshotAt: null, lastSnapshotMs: null, snapshotRunning: false, lastSnapshotError: null },
+    };
+  }
+
+  health(): StorageHealth {
+    return { status: 'ok' };
+  }
+
+  /** Stops snapshots and closes the log after the last write. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.layouts.close();
+    await this.snapshots?.close();
+    await this.exclusive(async () => this.writeLog?.close());
+  }
+
+  private exclusive<T>(task: () => Promise<T>): Promise<T> {
+    const result = this.turn.then(task);
+    this.turn = result.catch(() => undefined);
+    return result;
+  }
+}
+
+/** Labels of one index as the paper ids the services speak in. */
+function named(index: LiveIndex, list: readonly { label: number; score: number }[]): ScoredId[] {
+  return list.map(({ label, score }) => ({ id: index.papers.idOf(label), score }));
+}
+
+/** The labels of `ids` (each once; ids not stored are skipped), or every label. */
+function candidateLabels(index: LiveIndex, ids: readonly string[] | undefined): number[] {
+  if (!ids) return Array.from({ length: index.papers.size }, (_, label) => label);
+  const labels = new Set<number>();
+  for (const id of ids) {
+    const label = index.papers.labelOfId(id);
+    if (label !== undefined) labels.add(label);
+  }
+  return [...labels];
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,189 @@
+import { bm25Idf, bm25LengthNorm, countTerms, type Bm25Parameters, type CorpusStatistics } from './bm25-scoring.js';
+import { topK, type ScoredLabel } from './top-k.js';
+
+/**
+ * The data of a BM25 index: what the builder produces and the codec stores. Postings are grouped
+ * by term (labels ascending within a term) and addressed through `termOffsets`.
+ */
+export interface Bm25Postings {
+  readonly parameters: Bm25Parameters;
+  /** Sorted by JavaScript string order (UTF-16 code units); term id = position. */
+  readonly terms: readonly string[];
+  /** Postings of term t are [termOffsets[t], termOffsets[t + 1]); length terms + 1. */
+  readonly termOffsets: Uint32Array;
+  readonly postingLabels: Uint32Array;
+  readonly postingFrequencies: Uint16Array;
+  /** Analyzed length of each document, by label. */
+  readonly documentLengths: Uint32Array;
+}
+
+/**
+ * An in-memory BM25 index over one text field (title and abstract joined), scoring exactly as
+ * Lucene's BM25Similarity does, which is what Anserini runs:
+ *
+ *   score(q, d) = Σ_{t ∈ q} idf(t) · tf / (tf + k1 · (1 − b + b · |d| / avgdl))
+ *   idf(t)      = ln(1 + (N − df + 0.5) / (df + 0.5))
+ *
+ * with N the number of documents, df the documents containing t, tf the occurrences of t in d,
+ * |d| the number of terms of d after analysis and avgdl the mean of |d|. Two departures from
+ * Lucene, both towards the textbook formula: |d| is exact (Lucene stores it in one lossy byte),
+ * and N counts every document added, even one whose text analyzed to nothing (it still is a paper
+ * the query could have matched). Like Lucene 8+, there is no (k1 + 1) factor in the numerator:
+ * it multiplies every score by the same constant and changes no ranking.
+ *
+ * A term repeated in the query counts once per occurrence ("lung cancer cancer" weighs "cancer"
+ * twice), as in Lucene's BooleanQuery of one TermQuery per query token and Anserini's
+ * bag-of-words query; users who repeat a word usually mean it.
+ *
+ * Memory: postings are grouped by term in flat typed arrays (labels ascending within a term)
+ * addressed through an offsets array, so the index costs 6 bytes per (term, document) pair plus
+ * the vocabulary, and loading a serialized index is one copy of its bytes (see bm25-codec.ts).
+ */
+export class Bm25Index {
+  // Per-query accumulator, one slot per document. Search is synchronous and the accumulator is
+  // zeroed again before `accept` runs, so reusing it is safe even if `accept` searches again.
+  private readonly accumulator: Float64Array;
+  // k1 · (1 − b + b · |d| / avgdl) per document: the only per-document part of the formula.
+  private readonly lengthNorms: Float64Array;
+  private readonly averageLength: number;
+
+  constructor(readonly postings: Bm25Postings) {
+    const { parameters, documentLengths } = postings;
+    const count = documentLengths.length;
+    let totalLength = 0;
+    for (let label = 0; label < count; label++) totalLength += documentLengths[label]!;
+    // An index of empty texts has no postings, so the norm is never read; 1 avoids a NaN.
+    this.averageLength = totalLength > 0 ? totalLength / count : 1;
+    this.lengthNorms = new Float64Array(count);
+    for (let label = 0; label < count; label++) {
+      this.lengthNorms[label] = bm25LengthNorm(parameters, documentLengths[label]!, this.averageLength);
+    }
+    this.accumulator = new Float64Array(count);
+  }
+
+  get parameters(): Bm25Parameters {
+    return this.postings.parameters;
+  }
+
+  get documentCount(): number {
+    return this.postings.documentLengths.length;
+  }
+
+  /** Distinct terms in the index (after analysis). */
+  get termCount(): number {
+    return this.postings.terms.length;
+  }
+
+  /**
+   * The `k` best documents for `query` that pass `accept`, best first, ties by smaller label.
+   * Only documents sharing at least one term with the query are returned (every such document
+   * scores above 0), so the list may be shorter than `k`, and empty when no query term is known.
+   */
+  search(query: string, k: number, accept?: (label: number) => boolean): ScoredLabel[] {
+    return this.searchTerms(countTerms(query), k, accept);
+  }
+
+  /** Documents of the index holding `term` (0 for a term it does not know). */
+  documentFrequency(term: string): number {
+    const id = this.termId(term);
+    return id === undefined ? 0 : this.postings.termOffsets[id + 1]! - this.postings.termOffsets[id]!;
+  }
+
+  /** The mean analyzed length of the documents, the `avgdl` of the formula. */
+  get averageDocumentLength(): number {
+    return this.averageLength;
+  }
+
+  /**
+   * `search` for already analyzed query terms (term → occurrences in the query). `corpus`
+   * overrides the statistics idf is computed from, so documents kept outside this index (papers
+   * written since it was built) can be scored on the same scale as the ones inside it.
+   */
+  searchTerms(occurrences: ReadonlyMap<string, number>, k: number, accept?: (label: number) => boolean, corpus?: CorpusStatistics): ScoredLabel[] {
+    const limit = Math.min(Math.floor(k), this.documentCount);
+    if (!(limit >= 1)) return [];
+    const weights = this.queryWeights(occurrences, corpus);
+    if (weights.size === 0) return [];
+
+    // Term at a time into the dense accumulator; `touched` lists each document once, in the
+    // order it was first reached. Its bound is the total postings of the query terms.
+    const { termOffsets, postingLabels, postingFrequencies } = this.postings;
+    let bound = 0;
+    for (const term of weights.keys()) bound += termOffsets[term + 1]! - termOffsets[term]!;
+    const touched = new Uint32Array(Math.min(bound, this.documentCount));
+    let touchedCount = 0;
+    const accumulator = this.accumulator;
+    const lengthNorms = this.lengthNorms;
+    for (const [term, weight] of weights) {
+      const end = termOffsets[term + 1]!;
+      for (let p = termOffsets[term]!; p < end; p++) {
+        const label = postingLabels[p]!;
+        const tf = postingFrequencies[p]!;
+        if (accumulator[label] === 0) touched[touchedCount++] = label;
+        accumulator[label]! += (weight * tf) / (tf + lengthNorms[label]!);
+      }
+    }
+    const scores = new Float64Array(touchedCount);
+    for (let i = 0; i < touchedCount; i++) {
+      scores[i] = accumulator[touched[i]!]!;
+      accumulator[touched[i]!] = 0;
+    }
+    return topK(touched.subarray(0, touchedCount), scores, limit, accept);
+  }
+
+  /**
+   * The BM25 scores of the documents `labels` for already analyzed query terms (0 for a document
+   * holding none of them), found by binary search in each term's postings: for a few candidates a
+   * search did not return, without scoring the whole corpus. `corpus` as for searchTerms.
+   */
+  scoreDocuments(occurrences: ReadonlyMap<string, number>, labels: readonly number[], corpus?: CorpusStatistics): Float64Array {
+    const scores = new Float64Array(labels.length);
+    const { termOffsets, postingLabels, postingFrequencies } = this.postings;
+    for (const [term, weight] of this.queryWeights(occurrences, corpus)) {
+      const start = termOffsets[term]!;
+      const end = termOffsets[term + 1]!;
+      labels.forEach((label, i) => {
+        let low = start;
+        let high = end - 1;
+        while (low <= high) {
+          const middle = (low + high) >>> 1;
+          const found = postingLabels[middle]!;
+          if (found === label) {
+            const tf = postingFrequencies[middle]!;
+            scores[i]! += (weight * tf) / (tf + this.lengthNorms[label]!);
+            return;
+          }
+          if (found < label) low = middle + 1;
+          else high = middle - 1;
+        }
+      });
+    }
+    return scores;
+  }
+
+  /** Query terms known to the index, as term id → idf · occurrences in the query. */
+  private queryWeights(occurrences: ReadonlyMap<string, number>, corpus?: CorpusStatistics): Map<number, number> {
+    const weights = new Map<number, number>();
+    const count = corpus?.documents ?? this.documentCount;
+    for (const [term, times] of occurrences) {
+      const id = this.termId(term);
+      if (id === undefined) continue;
+      const df = this.postings.termOffsets[id + 1]! - this.postings.termOffsets[id]! + (corpus?.extraDocumentFrequency(term) ?? 0);
+      weights.set(id, times * bm25Idf(count, df));
+    }
+    return weights;
+  }
+
+  private termId(term: string): number | undefined {
+    let low = 0;
+    let high = this.postings.terms.length - 1;
+    while (low <= high) {
+      const middle = (low + high) >>> 1;
+      const candidate = this.postings.terms[middle]!;
+      if (candidate === term) return middle;
+      if (candidate < term) low = middle + 1;
+      else high = middle - 1;
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,167 @@
+import type { Worker } from 'node:worker_threads';
+import { AppError, isErrorCode } from '../../../errors.js';
+import type { Logger } from '../../../log.js';
+import { startSiblingWorker } from '../../../shared/worker-threads.js';
+import type { SnapshotStats } from '../../paper-storage.js';
+import { openIndexFolder } from '../index-folder.js';
+import { LiveIndex, type SnapshotDelta } from '../live-index.js';
+import { lineageOf, modelOfManifest, readManifest } from '../manifest.js';
+import type { WriteLog } from '../write-log/write-log.js';
+import type { SnapshotResult } from './snapshot-builder.js';
+
+/** What the scheduler needs of the storage it snapshots. */
+export interface SnapshotHost {
+  /** The index being served now. */
+  served(): LiveIndex;
+  /** Runs `task` between two writes (writes and index swaps take turns). */
+  exclusive<T>(task: () => Promise<T>): Promise<T>;
+  /** Serves `next` from now on; called inside `exclusive`. */
+  replace(next: LiveIndex): void;
+}
+
+export interface SnapshotPolicy {
+  /** Take a snapshot once this many logged operations are not in one... */
+  afterOperations: number;
+  /** ...or once the oldest of them is this old. */
+  afterMs: number;
+  efSearch: number;
+  log: Logger;
+}
+
+/**
+ * Folds the write-ahead log into a new index folder in the background (a worker thread builds it,
+ * see buildSnapshot) and swaps it in between two writes, then drops the log segments it holds.
+ * A failed snapshot is retried after the interval; the log keeps every write meanwhile.
+ */
+export class SnapshotScheduler {
+  private running: { done: Promise<unknown> } | undefined;
+  private worker: Worker | undefined;
+  private oldestPendingAt: number | undefined;
+  private readonly timer: NodeJS.Timeout;
+  private closed = false;
+  /** After a failed snapshot, the next is not tried before this time (unless asked for). */
+  private retryAt = 0;
+  private readonly last: Omit<SnapshotStats, 'snapshotRunning'> = { lastSnapshotAt: null, lastSnapshotMs: null, lastSnapshotError: null };
+
+  constructor(
+    private readonly host: SnapshotHost,
+    private readonly writeLog: WriteLog,
+    private readonly policy: SnapshotPolicy,
+  ) {
+    if (host.served().pendingOperations > 0) this.oldestPendingAt = Date.now();
+    this.timer = setInterval(() => void this.maybeStart(), 1_000);
+    this.timer.unref();
+  }
+
+  get stats(): SnapshotStats {
+    return { ...this.last, snapshotRunning: this.running !== undefined };
+  }
+
+  /** Tells the scheduler a write was applied (the first one starts the age clock). */
+  noteWrite(): void {
+    this.oldestPendingAt ??= Date.now();
+    void this.maybeStart();
+  }
+
+  /** Takes a snapshot now (after the one running, if any) when writes are pending, and waits for it; throws if it fails. */
+  async snapshotNow(): Promise<void> {
+    await this.running?.done;
+    const failure = await this.maybeStart(true);
+    if (failure)
+      throw new AppError('snapshot_failed', `The snapshot failed: ${(failure as Error).message}. The write-ahead log still holds every write.`, {
+        cause: failure,
+      });
+  }
+
+  /** Stops: a running snapshot is abandoned (its staging folder is removed at the next start; the log holds every write). */
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.timer);
+    await this.worker?.terminate();
+    await this.running?.done;
+  }
+
+  /** Starts a snapshot when one is due (or `force`d); resolves to its failure, if any. */
+  private maybeStart(force = false): Promise<unknown> | undefined {
+    if (this.running || this.closed || (!force && Date.now() < this.retryAt)) return undefined;
+    const pending = this.host.served().pendingOperations;
+    if (pending === 0) return undefined;
+    const due = pending >= this.policy.afterOperations || Date.now() - (this.oldestPendingAt ?? Date.now()) >= this.policy.afterMs;
+    if (!force && !due) return undefined;
+    // run reports its own failures; the catch only guarantees no rejection goes unhandled.
+    const done = this.run()
+      .catch((error: unknown) => error)
+      .finally(() => {
+        this.running = undefined;
+      });
+    this.running = { done };
+    return done;
+  }
+
+  /** Builds, swaps in and cleans up one snapshot; resolves to the failure, if it failed. */
+  private async run(): Promise<unknown> {
+    const index = this.host.served();
+    const started = performance.now();
+    try {
+      // Taken between writes, so the delta and the log position agree exactly.
+      const delta = await this.host.exclusive(async () => {
+        const taken = index.snapshotDelta();
+        await this.writeLog.rotate(taken.walSeq + 1);
+        return taken;
+      });
+      let failure: unknown;
+      const result = await this.buildInWorker(index.folder, delta, index.manifest.walSeq ?? 0).catch((error: unknown) => {
+        failure = error;
+        return undefined;
+      });
+      // The folder on disk decides, not the worker's answer: the swap may have happened even if
+      // a step after it failed. Whatever folder is there is loaded when it is newer than the
+      // served one, and the writes it lacks are applied on top.
+      const onDisk = await readManifest(index.folder).catch(() => undefined);
+      const served = index.manifest.walSeq ?? 0;
+      if (!onDisk || lineageOf(onDisk) !== lineageOf(index.manifest) || (onDisk.walSeq ?? 0) <= served) {
+        throw failure ?? new AppError('internal', 'The snapshot left no newer index folder.');
+      }
+      const loaded = await openIndexFolder(index.folder, modelOfManifest(onDisk), this.policy.efSearch);
+      const folded = loaded.manifest.walSeq ?? 0;
+      await this.host.exclusive(async () => {
+        const next = new LiveIndex(loaded);
+        next.carryFrom(this.host.served());
+        for (const write of this.host.served().writesAfter(folded)) next.apply(write.seq, write.changes);
+        this.host.replace(next);
+        this.oldestPendingAt = next.pendingOperations > 0 ? Date.now() : undefined;
+      });
+      await this.writeLog.removeThrough(folded);
+      const ms = result?.ms ?? performance.now() - started;
+      Object.assign(this.last, { lastSnapshotAt: new Date().toISOString(), lastSnapshotMs: Math.round(ms), lastSnapshotError: null });
+      this.policy.log.info(
+        { papers: loaded.manifest.count, walSeq: folded, rebuiltGraph: result?.rebuiltGraph, ms: Math.round(ms) },
+        'snapshot written and swapped in',
+      );
+      if (failure) this.policy.log.warn({ err: failure }, 'the snapshot reported a failure after its folder was in place; served it anyway');
+      return undefined;
+    } catch (error) {
+      if (this.closed) return error;
+      this.last.lastSnapshotError = (error as Error).message;
+      this.policy.log.error({ err: error }, 'snapshot failed; the write-ahead log still holds every write, retrying later');
+      this.retryAt = Date.now() + this.policy.afterMs;
+      return error;
+    }
+  }
+
+  private buildInWorker(folder: string, delta: SnapshotDelta, baseWalSeq: number): Promise<SnapshotResult> {
+    return new Promise((resolve, reject) => {
+      const worker = startSiblingWorker(import.meta.url, 'snapshot-worker', { folder, delta, baseWalSeq });
+      this.worker = worker;
+      worker.once('message', (message: { ok: true; result: SnapshotResult } | { ok: false; code?: string; message: string }) => {
+        if (message.ok) resolve(message.result);
+        else reject(new AppError(isErrorCode(message.code) ? message.code : 'internal', message.message));
+      });
+      worker.once('error', reject);
+      worker.once('exit', (code) => {
+        this.worker = undefined;
+        reject(new AppError('internal', `The snapshot worker exited with code ${code}.`));
+      });
+    });
+  }
+}

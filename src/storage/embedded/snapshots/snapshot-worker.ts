@@ -1,0 +1,16 @@
+/**
+ * Builds a snapshot off the main thread: rebuilding BM25 and, after deletions, the HNSW graph
+ * takes seconds to a minute of CPU at 75k papers, which would stall every request on the main
+ * thread. The worker uses its own copy of the index (read from disk), never the one being served.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { SnapshotDelta } from '../live-index.js';
+import { buildSnapshot } from './snapshot-builder.js';
+
+const { folder, delta, baseWalSeq } = workerData as { folder: string; delta: SnapshotDelta; baseWalSeq: number };
+try {
+  parentPort!.postMessage({ ok: true, result: await buildSnapshot(folder, delta, baseWalSeq) });
+} catch (error) {
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  parentPort!.postMessage({ ok: false, code: typeof code === 'string' ? code : undefined, message: String(message) });
+}

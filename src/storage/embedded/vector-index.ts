@@ -1,0 +1,117 @@
+import hnswlib from 'hnswlib-node';
+import { AppError } from '../../errors.js';
+import type { HnswParameters } from './manifest.js';
+
+export interface Neighbor {
+  label: number;
+  /** Cosine similarity: vectors are unit length and the space is inner product. */
+  score: number;
+}
+
+export const defaultHnswParameters: HnswParameters = { space: 'ip', m: 16, efConstruction: 200, randomSeed: 100 };
+
+/** The only user of hnswlib-node: approximate nearest neighbours over unit vectors by inner product. */
+export class VectorIndex {
+  private constructor(
+    private readonly hnsw: hnswlib.HierarchicalNSW,
+    readonly dimension: number,
+  ) {}
+
+  static create(dimension: number, parameters: HnswParameters, initialCapacity = 1024): VectorIndex {
+    const hnsw = new hnswlib.HierarchicalNSW(parameters.space, dimension);
+    hnsw.initIndex({
+      maxElements: Math.max(1, initialCapacity),
+      m: parameters.m,
+      efConstruction: parameters.efConstruction,
+      randomSeed: parameters.randomSeed,
+    });
+    return new VectorIndex(hnsw, dimension);
+  }
+
+  static async load(path: string, dimension: number, efSearch: number): Promise<VectorIndex> {
+    const hnsw = new hnswlib.HierarchicalNSW('ip', dimension);
+    try {
+      await hnsw.readIndex(path);
+    } catch (error) {
+      throw new AppError('index_corrupt', `Cannot read the HNSW index ${path}: ${(error as Error).message}. Rebuild the index with npm run ingest.`);
+    }
+    hnsw.setEf(efSearch);
+    return new VectorIndex(hnsw, dimension);
+  }
+
+  get count(): number {
+    return this.hnsw.getCurrentCount();
+  }
+
+  /** Adds a vector under `label`, growing the index when it is full. */
+  add(label: number, vector: Float32Array): void {
+    const capacity = this.hnsw.getMaxElements();
+    // An index saved empty loads with capacity 0, which doubling would keep at 0.
+    if (this.hnsw.getCurrentCount() >= capacity) this.hnsw.resizeIndex(Math.max(1024, capacity * 2));
+    this.hnsw.addPoint(Array.from(vector), label);
+  }
+
+  /**
+   * Tombstones `label`: hnswlib keeps the node for routing but never returns it. The graph is
+   * rebuilt without it at the next snapshot that has tombstones.
+   */
+  remove(label: number): void {
+    this.hnsw.markDelete(label);
+  }
+
+  /** The k nearest vectors (fewer if fewer exist or pass `accept`), best first. */
+  search(vector: Float32Array, k: number, accept?: (label: number) => boolean): Neighbor[] {
+    return this.searchArray(Array.from(vector), k, accept);
+  }
+
+  /**
+   * The k nearest vectors to the stored vector of `label`, best first, never `label` itself
+   * (nor any of `excluded`). Without `accept`, asks hnswlib for a few more instead of passing a
+   * filter: a JavaScript callback per visited node costs about a quarter of the search.
+   */
+  searchNear(label: number, k: number, excluded: ReadonlySet<number>, accept?: (label: number) => boolean): Neighbor[] {
+    return this.searchArrayExcluding(this.hnsw.getPoint(label), k, new Set([label, ...excluded]), accept);
+  }
+
+  /** Like search, leaving out `excluded` labels (see searchNear for how). */
+  searchExcluding(vector: Float32Array, k: number, excluded: ReadonlySet<number>, accept?: (label: number) => boolean): Neighbor[] {
+    return this.searchArrayExcluding(Array.from(vector), k, excluded, accept);
+  }
+
+  private searchArrayExcluding(query: number[], k: number, excluded: ReadonlySet<number>, accept?: (label: number) => boolean): Neighbor[] {
+    if (accept) return this.searchArray(query, k, (label) => !excluded.has(label) && accept(label));
+    return this.searchArray(query, k + excluded.size)
+      .filter((neighbor) => !excluded.has(neighbor.label))
+      .slice(0, k);
+  }
+
+  private searchArray(query: number[], k: number, accept?: (label: number) => boolean): Neighbor[] {
+    const limit = Math.min(k, this.hnsw.getCurrentCount());
+    if (limit <= 0) return [];
+    const result = accept ? this.hnsw.searchKnn(query, limit, accept) : this.hnsw.searchKnn(query, limit);
+    return result.neighbors.map((label, i) => ({ label, score: 1 - (result.distances[i] ?? 1) })).sort((a, b) => b.score - a.score || a.label - b.label);
+  }
+
+  /** The stored vector of `label`, exactly as indexed (never re-embedded). */
+  vector(label: number): Float32Array {
+    return Float32Array.from(this.hnsw.getPoint(label));
+  }
+
+  /** Releases the spare capacity left by growth by doubling, before saving. */
+  shrinkToFit(): void {
+    const count = this.hnsw.getCurrentCount();
+    if (count > 0 && count < this.hnsw.getMaxElements()) this.hnsw.resizeIndex(count);
+  }
+
+  get efSearch(): number {
+    return this.hnsw.getEf();
+  }
+
+  setEfSearch(ef: number): void {
+    this.hnsw.setEf(ef);
+  }
+
+  async save(path: string): Promise<void> {
+    await this.hnsw.writeIndex(path);
+  }
+}

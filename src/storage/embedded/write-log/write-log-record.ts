@@ -1,0 +1,88 @@
+import { crc32 } from 'node:zlib';
+import { z } from 'zod';
+import { AppError } from '../../../errors.js';
+import { paperSchema } from '../../../papers/paper.js';
+import type { PaperChange } from '../../paper-storage.js';
+
+/**
+ * One line of the write-ahead log, one acknowledged write:
+ *
+ *   <CRC-32 of the JSON, 8 hex digits> <JSON {"v", "seq", "lineage", "ops": [...]}>\n
+ *
+ * `v` is the record format. Version 1 is the only one so far; records written before the field
+ * existed have the same layout and are read as version 1. A record of a later version (written
+ * by a newer paper-search) is refused with a clear message rather than guessed at. Vectors are
+ * stored as base64 little-endian float32, so replay never calls the model.
+ */
+export const writeLogRecordVersion = 1;
+
+/** One acknowledged write: its changes are applied together or not at all. */
+export interface LogRecord {
+  seq: number;
+  /** The index build the write applies to (see manifest lineage). */
+  lineage: string;
+  changes: PaperChange[];
+}
+
+const recordSchema = z.object({
+  v: z.literal(writeLogRecordVersion).optional(),
+  seq: z.number().int().positive(),
+  lineage: z.string(),
+  ops: z.array(
+    z.discriminatedUnion('op', [
+      z.object({ op: z.literal('put'), paper: paperSchema, vector: z.string() }),
+      z.object({ op: z.literal('delete'), id: z.string() }),
+    ]),
+  ),
+});
+
+type EncodedChange = z.infer<typeof recordSchema>['ops'][number];
+
+export function encodeLogRecord(record: LogRecord): Buffer {
+  const json = JSON.stringify({ v: writeLogRecordVersion, seq: record.seq, lineage: record.lineage, ops: record.changes.map(encodeChange) });
+  return Buffer.from(`${crc32(Buffer.from(json)).toString(16).padStart(8, '0')} ${json}\n`);
+}
+
+/**
+ * The record of one line (without its newline), or undefined when the line is damaged (cut
+ * short, a checksum or shape that does not match). A sound record of an unknown version throws
+ * `wal_incompatible`.
+ */
+export function decodeLogRecord(line: Buffer, where: string): LogRecord | undefined {
+  if (line.length < 10 || line[8] !== 0x20) return undefined;
+  const checksum = Number.parseInt(line.subarray(0, 8).toString('latin1'), 16);
+  const json = line.subarray(9);
+  if (checksum !== crc32(json)) return undefined;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(json.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  const version = (raw as { v?: unknown } | null)?.v;
+  if (typeof version === 'number' && version !== writeLogRecordVersion) {
+    throw new AppError(
+      'wal_incompatible',
+      `The write-ahead log ${where} holds a record of format ${version}, written by another version of paper-search; this one reads format ${writeLogRecordVersion}. ` +
+        'Serve it with the version that wrote it (its next snapshot folds the log into the index), or move the log folder aside to start without those writes.',
+    );
+  }
+  const parsed = recordSchema.safeParse(raw);
+  if (!parsed.success) return undefined;
+  return { seq: parsed.data.seq, lineage: parsed.data.lineage, changes: parsed.data.ops.map(decodeChange) };
+}
+
+function encodeChange(change: PaperChange): EncodedChange {
+  if (change.op === 'delete') return change;
+  const { vector } = change;
+  return { op: 'put', paper: change.paper, vector: Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength).toString('base64') };
+}
+
+function decodeChange(change: EncodedChange): PaperChange {
+  if (change.op === 'delete') return change;
+  const bytes = Buffer.from(change.vector, 'base64');
+  // Copied into its own aligned buffer: a Float32Array cannot view a Buffer at an odd offset.
+  const vector = new Float32Array(bytes.byteLength / 4);
+  new Uint8Array(vector.buffer).set(bytes);
+  return { op: 'put', paper: change.paper, vector };
+}

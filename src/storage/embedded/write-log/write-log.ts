@@ -1,0 +1,207 @@
+import { mkdir, open, readdir, readFile, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { AppError } from '../../../errors.js';
+import { fsyncPath } from '../../../shared/fs-atomic.js';
+import type { PaperChange } from '../../paper-storage.js';
+import { decodeLogRecord, encodeLogRecord, type LogRecord } from './write-log-record.js';
+
+/** One acknowledged write: all its changes are applied together or not at all. */
+export interface LoggedWrite {
+  seq: number;
+  changes: PaperChange[];
+}
+
+export interface OpenedLog {
+  log: WriteLog;
+  /** Every complete record in the log, in order (the caller skips those its index already holds). */
+  records: LoggedWrite[];
+  /** Where a log written for another index build was moved, if one was found. */
+  movedAside?: string;
+  /** Bytes of an incomplete last record (a crash mid-append, never acknowledged) that were cut off. */
+  truncatedBytes: number;
+}
+
+const segmentPattern = /^wal-(\d{12})\.log$/;
+
+/**
+ * The write-ahead log: every write is appended here and flushed to disk (fdatasync) before it is
+ * acknowledged, and replayed at start onto the last snapshot. One line per write (see
+ * write-log-record.ts), with its vectors, so replay never calls the model and gives exactly the
+ * vectors that were served. A crash mid-append leaves at most one incomplete last line: its
+ * write was never acknowledged, so it is cut off. A bad line anywhere else is corruption and stops
+ * start-up rather than silently dropping acknowledged writes.
+ *
+ * The log is a folder of segments named by the first sequence number they may hold; a snapshot
+ * starts a new segment, and once the snapshot is safely in place the segments it covers are
+ * removed. Each record names the index build (lineage) it applies to, so a log left beside an
+ * index that was since rebuilt by ingestion is moved aside, never replayed onto the wrong papers.
+ */
+export class WriteLog {
+  /** Set when a failed append could not be undone: nothing more may be appended. */
+  private broken: Error | undefined;
+
+  private constructor(
+    private readonly folder: string,
+    private readonly lineage: string,
+    private handle: FileHandle,
+    private segmentStart: number,
+    /** Bytes of the current segment: where the next record starts. */
+    private size: number,
+  ) {}
+
+  static async open(folder: string, lineage: string, nextSeq: number): Promise<OpenedLog> {
+    let movedAside: string | undefined;
+    let scan = await scanFolder(folder);
+    if (scan.records.some((record) => record.lineage !== lineage)) {
+      movedAside = `${folder}.orphaned-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+      await rename(folder, movedAside);
+      scan = { records: [], truncatedBytes: 0 };
+    }
+    await mkdir(folder, { recursive: true });
+    const lastSeq = scan.records.at(-1)?.seq ?? 0;
+    const start = Math.max(nextSeq, lastSeq + 1);
+    const handle = await openSegment(folder, start);
+    const { size } = await handle.stat();
+    const records = scan.records.map(({ seq, changes }) => ({ seq, changes }));
+    return { log: new WriteLog(folder, lineage, handle, start, size), records, movedAside, truncatedBytes: scan.truncatedBytes };
+  }
+
+  /**
+   * Appends writes (one record each, flushed together) and returns once they are on disk.
+   * Callers serialize appends. A failed or short write, or a failed flush, cuts the segment back
+   * to where the records began (so the log
+   * never holds a write that was refused, and its sequence numbers can be used again); if even
+   * that fails the log refuses every later append rather than risk a damaged log.
+   */
+  async append(writes: readonly LoggedWrite[]): Promise<void> {
+    if (this.broken) throw this.broken;
+    const line = Buffer.concat(writes.map((write) => encodeLogRecord({ seq: write.seq, lineage: this.lineage, changes: write.changes })));
+    const start = this.size;
+    try {
+      let written = 0;
+      while (written < line.length) {
+        const { bytesWritten } = await this.handle.write(line, written, line.length - written);
+        if (bytesWritten <= 0) throw new Error('the disk accepted no bytes');
+        written += bytesWritten;
+      }
+      await this.handle.datasync();
+      this.size = start + line.length;
+    } catch (error) {
+      try {
+        await this.handle.truncate(start);
+        // The next append's flush makes the cut durable if this one cannot.
+        await this.handle.datasync().catch(() => undefined);
+      } catch (undo) {
+        this.broken = new Error(`the write-ahead log could not be restored after a failed append (${(undo as Error).message}); restart the service`);
+      }
+      throw error;
+    }
+  }
+
+  /** Starts a new segment at `nextSeq`; the ones before it can be removed once a snapshot holds them. */
+  async rotate(nextSeq: number): Promise<void> {
+    if (nextSeq === this.segmentStart) return;
+    const handle = await openSegment(this.folder, nextSeq);
+    const { size } = await handle.stat();
+    await this.handle.close();
+    this.handle = handle;
+    this.segmentStart = nextSeq;
+    this.size = size;
+  }
+
+  /** Removes the segments holding only writes up to `seq` (already in a snapshot). */
+  async removeThrough(seq: number): Promise<void> {
+    const starts = await segmentStarts(this.folder);
+    for (let i = 0; i + 1 < starts.length; i++) {
+      if (starts[i + 1]! - 1 <= seq && starts[i]! !== this.segmentStart) await rm(join(this.folder, segmentName(starts[i]!)), { force: true });
+    }
+  }
+
+  /** Bytes in every segment of the log. */
+  async bytes(): Promise<number> {
+    const sizes = await Promise.all((await segmentStarts(this.folder)).map(async (start) => (await stat(join(this.folder, segmentName(start)))).size));
+    return sizes.reduce((sum, size) => sum + size, 0);
+  }
+
+  async close(): Promise<void> {
+    await this.handle.close();
+  }
+}
+
+async function openSegment(folder: string, start: number): Promise<FileHandle> {
+  const handle = await open(join(folder, segmentName(start)), 'a');
+  try {
+    // The new file's directory entry must be durable too, or a crash could lose the whole segment.
+    await fsyncPath(folder);
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+  return handle;
+}
+
+function segmentName(start: number): string {
+  return `wal-${String(start).padStart(12, '0')}.log`;
+}
+
+async function segmentStarts(folder: string): Promise<number[]> {
+  let names: string[];
+  try {
+    names = await readdir(folder);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  return names
+    .map((name) => segmentPattern.exec(name))
+    .filter((match): match is RegExpExecArray => match !== null)
+    .map((match) => Number(match[1]))
+    .sort((a, b) => a - b);
+}
+
+async function scanFolder(folder: string): Promise<{ records: LogRecord[]; truncatedBytes: number }> {
+  const segments = await segmentStarts(folder);
+  const records: LogRecord[] = [];
+  let truncatedBytes = 0;
+  const contents = await Promise.all(segments.map((start) => readFile(join(folder, segmentName(start)))));
+  for (const [i, start] of segments.entries()) {
+    const path = join(folder, segmentName(start));
+    const bytes = contents[i]!;
+    if (bytes.length === 0) {
+      // An empty segment holds nothing, and left in place it would break the rule that a segment
+      // holds the writes from its start to the next segment's (a log reused after a rebuild can
+      // leave one ahead of the writes to come).
+      await rm(path, { force: true });
+      continue;
+    }
+    let offset = 0;
+    while (offset < bytes.length) {
+      const end = bytes.indexOf(0x0a, offset);
+      const record = end === -1 ? undefined : decodeLogRecord(bytes.subarray(offset, end), path);
+      if (!record) {
+        // Only the very end of the log can be a torn append; anything else lost acknowledged data.
+        const isTail = contents.slice(i + 1).every((later) => later.length === 0) && (end === -1 || end === bytes.length - 1);
+        if (!isTail)
+          throw new AppError(
+            'wal_corrupt',
+            `The write-ahead log ${path} is damaged at byte ${offset}; acknowledged writes after it cannot be trusted. Move the folder aside to start without them.`,
+          );
+        truncatedBytes = bytes.length - offset;
+        const handle = await open(path, 'r+');
+        try {
+          await handle.truncate(offset);
+          await handle.sync();
+        } finally {
+          await handle.close();
+        }
+        break;
+      }
+      const previous = records.at(-1);
+      if (previous && record.seq <= previous.seq)
+        throw new AppError('wal_corrupt', `The write-ahead log ${path} repeats or reorders sequence number ${record.seq}.`);
+      records.push(record);
+      offset = end + 1;
+    }
+  }
+  return { records, truncatedBytes };
+}

@@ -1,0 +1,238 @@
+import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { before, describe, it } from 'node:test';
+import { readBibtexEntries, type BibtexItem } from '../../src/ingest/formats/bibtex-syntax.js';
+import { bibtexEntryToRecord } from '../../src/ingest/formats/bibtex.js';
+import { loadBibtexLibrary } from '../../src/ingest/formats/tex-text.js';
+import { mapRecordToPaper } from '../../src/papers/paper-record.js';
+import { formatFixtures, readRecords, valuesByPosition } from './format-support.js';
+import { temporaryRoot } from './support.js';
+
+async function items(bib: string): Promise<BibtexItem[]> {
+  const found: BibtexItem[] = [];
+  for await (const item of readBibtexEntries(Readable.from([bib]))) found.push(item);
+  return found;
+}
+
+async function fields(bib: string): Promise<Record<string, string>> {
+  const [item] = await items(bib);
+  assert.ok(item?.entry, `expected an entry, got ${JSON.stringify(item)}`);
+  return Object.fromEntries(item.entry.fields);
+}
+
+let parse: Awaited<ReturnType<typeof loadBibtexLibrary>>;
+before(async () => {
+  parse = await loadBibtexLibrary();
+});
+
+/** The canonical record of a one-entry .bib text. */
+async function record(bib: string): Promise<Record<string, unknown>> {
+  const [item] = await items(bib);
+  assert.ok(item?.entry, `expected an entry, got ${JSON.stringify(item)}`);
+  return bibtexEntryToRecord(parse, item.entry);
+}
+
+describe('BibTeX syntax', () => {
+  it('expands @string macros, joins # concatenations and reads month macros as numbers', async () => {
+    const found = await fields('@string{ml = "Machine Learning"}\n@article{k, journal = "Journal of " # ml # {, Letters}, month = mar, year = 2020}');
+    assert.deepEqual(found, { journal: 'Journal of Machine Learning, Letters', month: '3', year: '2020' });
+  });
+
+  it('keeps nested and escaped braces inside braced and quoted values', async () => {
+    const found = await fields('@misc{k, title = {A {B {C}} \\{literal\\}}, note = "a {"}quote{"} inside"}');
+    assert.equal(found.title, 'A {B {C}} \\{literal\\}');
+    assert.equal(found.note, 'a {"}quote{"} inside');
+  });
+
+  it('reads entries delimited by parentheses, lower-cases field names and keeps the first of a repeated field', async () => {
+    const [item] = await items('@Article(key-1, Title = {First}, TITLE = {Second})');
+    assert.equal(item?.entry?.type, 'article');
+    assert.equal(item?.entry?.key, 'key-1');
+    assert.deepEqual(Object.fromEntries(item!.entry!.fields), { title: 'First' });
+  });
+
+  it('skips @comment, @preamble and text outside entries, including a stray @ in a comment', async () => {
+    const found = await items('Mail me at someone@example.org.\n@comment{jabref-meta: {nested}}\n@preamble{"\\newcommand{\\x}{}"}\n@misc{only, title = {T}}\n');
+    assert.deepEqual(
+      found.map((item) => item.entry?.key),
+      ['only'],
+    );
+  });
+
+  it('reports an unclosed entry with its key and line, and reads the entries after it', async () => {
+    const found = await items('@misc{a, title = {A}}\n\n@misc{broken, title = {Never closed,\n  year = 2020\n@misc{c, title = {C}}\n');
+    assert.equal(found.length, 3);
+    assert.equal(found[0]?.entry?.key, 'a');
+    assert.deepEqual(found[1]?.problem, { line: 3, key: 'broken', message: 'a value is missing its closing "}"' });
+    assert.equal(found[2]?.entry?.key, 'c');
+    assert.equal(found[2]?.entry?.line, 5);
+  });
+
+  it('reports a field without "=" and a missing comma between fields', async () => {
+    const found = await items('@misc{a, title {A}}\n@misc{b, title = {B} year = 2020}\n');
+    assert.match(found[0]?.problem?.message ?? '', /expected "="/);
+    assert.match(found[1]?.problem?.message ?? '', /expected "," or "}" after field title/);
+    assert.equal(found[1]?.problem?.line, 2);
+  });
+
+  it('accepts an entry without fields and a trailing comma after the last field', async () => {
+    const found = await items('@misc{empty}\n@misc{trailing, title = {T},\n}\n');
+    assert.equal(found[0]?.entry?.fields.size, 0);
+    assert.deepEqual(Object.fromEntries(found[1]!.entry!.fields), { title: 'T' });
+  });
+});
+
+describe('BibTeX entry to record: authors', () => {
+  const cases: [string, string[]][] = [
+    ['Lovelace, Ada and Turing, Alan', ['Ada Lovelace', 'Alan Turing']],
+    ['Ada Lovelace and Alan Mathison Turing', ['Ada Lovelace', 'Alan Mathison Turing']],
+    ['van der Berg, Anna and Ludwig van Beethoven', ['Anna van der Berg', 'Ludwig van Beethoven']],
+    ['Smith, Jr., John', ['John Smith Jr.']],
+    ['{Google Research} and {The {ATLAS} Collaboration}', ['Google Research', 'The ATLAS Collaboration']],
+    ["M{\\\"u}ller, J{\\\"o}rg and Caf\\'{e}, Jean-Pierre and Dvo\\v{r}\\'ak, Anton{\\'\\i}n", ['Jörg Müller', 'Jean-Pierre Café', 'Antonín Dvořák']],
+    ['Łucja Kowalczyk and 王小明 and Nguy{\\~{\\^e}}n, Th{\\d{i}}', ['Łucja Kowalczyk', '王小明', 'Thị Nguyễn']],
+    ['Hinterberger, Greta and others', ['Greta Hinterberger']],
+  ];
+  for (const [author, expected] of cases) {
+    it(`splits "${author}"`, async () => {
+      assert.deepEqual((await record(`@misc{k, author = {${author}}}`)).authors, expected);
+    });
+  }
+});
+
+describe('BibTeX entry to record: TeX to text', () => {
+  const cases: [string, string][] = [
+    ['{BERT} and {NLP} Pipelines', 'BERT and NLP Pipelines'],
+    ['Sch{\\"o}nbrunn, \\\'{E}cole, na\\"{\\i}ve', 'Schönbrunn, École, naïve'],
+    ['pages 1--28 --- roughly', 'pages 1–28 — roughly'],
+    ['$\\alpha$-divergence and $O(n \\log n)$ sorting', 'α-divergence and O(n log n) sorting'],
+    ['50\\% of A \\& B, p < 0.05 and $a<b$', '50% of A & B, p < 0.05 and a<b'],
+    ['\\emph{Escherichia coli} in \\textbf{vivo}', 'Escherichia coli in vivo'],
+    ['{{Double Braced Title}}', 'Double Braced Title'],
+    ['Line one\n    line two', 'Line one line two'],
+  ];
+  for (const [tex, text] of cases) {
+    it(`turns ${JSON.stringify(tex)} into ${JSON.stringify(text)}`, async () => {
+      const converted = await record(`@misc{k, title = {${tex}}, abstract = {${tex}}}`);
+      assert.equal(converted.title, text);
+      assert.equal(converted.abstract, text);
+    });
+  }
+
+  it("reads Zotero's abstractNote as the abstract", async () => {
+    assert.equal((await record('@misc{k, abstractNote = {From Zotero.}}')).abstract, 'From Zotero.');
+  });
+
+  it('takes keywords as categories, in order, split at commas and semicolons', async () => {
+    assert.deepEqual((await record('@misc{k, keywords = {deep learning; NLP, {BERT}, NLP}}')).categories, ['deep learning', 'NLP', 'BERT']);
+  });
+});
+
+describe('BibTeX entry to record: dates and identifiers', () => {
+  const dates: [string, Record<string, unknown>][] = [
+    ['date = {2021-05-03}', { date: '2021-05-03' }],
+    ['date = {2021-05/2021-06}', { date: '2021-05' }],
+    ['year = {2020}, month = mar', { year: 2020, date: '2020-03' }],
+    ['year = {2020}, month = {September}', { year: 2020, date: '2020-09' }],
+    ['year = {2020}, month = {11}', { year: 2020, date: '2020-11' }],
+    ['year = {2020}', { year: 2020 }],
+    ['year = {in press}', {}],
+  ];
+  for (const [bibFields, expected] of dates) {
+    it(`reads ${bibFields}`, async () => {
+      const { date, year } = await record(`@misc{k, ${bibFields}}`);
+      assert.deepEqual(Object.fromEntries(Object.entries({ date, year }).filter(([, value]) => value !== undefined)), expected);
+    });
+  }
+
+  const arxivIds: [string, string | undefined][] = [
+    ['eprint = {2001.01234}, archivePrefix = {arXiv}', '2001.01234'],
+    ['eprint = {hep-th/9901001}, eprinttype = {arxiv}', 'hep-th/9901001'],
+    ['eprint = {arXiv:2001.01234v2}', '2001.01234v2'],
+    ['eprint = {12345}, eprinttype = {pubmed}', undefined],
+    ['arxivId = {1810.04805}', '1810.04805'],
+    ['journal = {arXiv preprint arXiv:1810.04805}', '1810.04805'],
+    ['doi = {10.48550/arXiv.2305.04567}', '2305.04567'],
+    ['url = {https://arxiv.org/abs/2104.05678v2}', '2104.05678v2'],
+  ];
+  for (const [bibFields, expected] of arxivIds) {
+    it(`finds arXiv id ${expected ?? 'none'} in ${bibFields}`, async () => {
+      assert.equal((await record(`@misc{k, ${bibFields}}`)).arxiv_id, expected);
+    });
+  }
+
+  it('takes DOI and URL verbatim, undoing TeX escapes exporters add', async () => {
+    const converted = await record('@misc{k, doi = {10.1000/ABC\\_1}, url = {https://example.org/a\\_b\\%20c}}');
+    assert.equal(converted.doi, '10.1000/ABC_1');
+    assert.equal(converted.url, 'https://example.org/a_b%20c');
+    assert.equal((await record('@misc{k, howpublished = {\\url{https://example.org/x}}}')).url, 'https://example.org/x');
+  });
+});
+
+describe('readBibtex on a library export', () => {
+  it('yields one record per entry, positioned by key and line; bad entries are reported, not dropped', async () => {
+    const records = await readRecords(join(formatFixtures, 'library.bib'), 'bibtex');
+    assert.deepEqual(
+      records.map((item) => item.position),
+      [
+        'entry muller2021attention (line 8)',
+        'entry lovelace2020engines (line 25)',
+        'entry kowalczyk2022speech (line 36)',
+        'entry nguyen2023reefs (line 48)',
+        'entry devlin2019bert (line 59)',
+        'entry muller2021attention (line 66)',
+        'entry broken2020 (line 73)',
+        'entry hinterberger2024migration (line 81)',
+      ],
+    );
+    assert.equal(records[6]?.error?.reason, 'malformed_record');
+    const first = valuesByPosition(records).get('entry muller2021attention (line 8)');
+    assert.deepEqual(first, {
+      id: 'muller2021attention',
+      title: 'BERT Goes to Schönbrunn: Attention Heads for German Compound Nouns',
+      abstract:
+        'We study how the attention heads of BERT split German compound nouns such as Donaudampfschiff into their parts. ' +
+        'Heads in layers 4–6 align with morpheme boundaries in 83% of the cases, and an α-weighted probe recovers the split with ' +
+        'an accuracy above 0.9 — without any supervision from a morphological lexicon.',
+      authors: ['Jörg Müller', 'Anna van der Berg', 'Jean-Pierre Café', 'John Smith Jr.'],
+      categories: ['natural language processing', 'compound nouns', 'attention'],
+      year: 2021,
+      date: '2021-03',
+      doi: '10.5555/JMLR.2021.Compound_Nouns',
+      url: 'https://example.org/papers/compound_nouns',
+    });
+  });
+
+  it('leaves an entry without abstract to be rejected as missing_abstract, unless titles alone are allowed', async () => {
+    const records = await readRecords(join(formatFixtures, 'library.bib'), 'bibtex');
+    const scholar = records.find((item) => item.position.startsWith('entry devlin2019bert'))!;
+    const rejected = mapRecordToPaper(scholar.value);
+    assert.equal(rejected.ok ? 'accepted' : rejected.reason, 'missing_abstract');
+    const accepted = mapRecordToPaper(scholar.value, undefined, { allowTitleOnly: true });
+    assert.ok(accepted.ok);
+    assert.deepEqual(accepted.paper, {
+      id: 'devlin2019bert',
+      title: 'Bert: Pre-training of deep bidirectional transformers for language understanding',
+      abstract: '',
+      authors: ['Jacob Devlin', 'Ming-Wei Chang', 'Kenton Lee', 'Kristina Toutanova'],
+      year: 2018,
+      arxiv_id: '1810.04805',
+    });
+  });
+
+  const root = temporaryRoot('paper-search-bibtex-');
+  it('reads a file with Windows line ends and a byte-order mark', async () => {
+    const path = join(root(), 'windows.bib');
+    await writeFile(path, '\uFEFF@misc{k1,\r\n  title = {T},\r\n  abstract = {A}\r\n}\r\n@misc{k2, abstract = {B}}\r\n');
+    const records = await readRecords(path, 'bibtex');
+    assert.deepEqual(
+      records.map((item) => [item.position, item.value]),
+      [
+        ['entry k1 (line 1)', { id: 'k1', title: 'T', abstract: 'A' }],
+        ['entry k2 (line 5)', { id: 'k2', abstract: 'B' }],
+      ],
+    );
+  });
+});

@@ -1,0 +1,188 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { EmbedScheduler, type ModelBatch } from '../../src/embedding/embed-scheduler.js';
+import { isAppErrorWithCode } from './support.js';
+
+/**
+ * A model whose calls finish only when the test says so: every call is recorded, and
+ * `finish()` answers the oldest one with a one-number vector per text (its length).
+ */
+function controllableModel() {
+  const calls: { batch: ModelBatch; resolve: (vectors: Float32Array[]) => void; reject: (error: Error) => void }[] = [];
+  return {
+    calls,
+    run: (batch: ModelBatch) => new Promise<Float32Array[]>((resolve, reject) => calls.push({ batch, resolve, reject })),
+    finish() {
+      const call = calls.find((candidate) => !('done' in candidate));
+      assert.ok(call, 'a model call is running');
+      Object.assign(call, { done: true });
+      call.resolve(call.batch.texts.map((text) => Float32Array.of(text.length)));
+    },
+    fail(error: Error) {
+      const call = calls.find((candidate) => !('done' in candidate));
+      assert.ok(call, 'a model call is running');
+      Object.assign(call, { done: true });
+      call.reject(error);
+    },
+  };
+}
+
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+function scheduler(model: ReturnType<typeof controllableModel>, overrides: Partial<ConstructorParameters<typeof EmbedScheduler>[1]> = {}) {
+  return new EmbedScheduler(model.run, { batchSize: 4, maxQueuedTokens: 1_000, costOf: (text) => text.length, initialTokensPerSecond: 100, ...overrides });
+}
+
+describe('EmbedScheduler', () => {
+  it('answers each request with its vectors in its own order, shortest texts first to the model', async () => {
+    const model = controllableModel();
+    const queue = scheduler(model);
+    const answer = queue.submit('passage', ['cccc', 'a', 'bb']);
+    await settle();
+    assert.deepEqual(model.calls[0]!.batch, { kind: 'passage', texts: ['a', 'bb', 'cccc'] });
+    model.finish();
+    assert.deepEqual(
+      (await answer).map((vector) => vector[0]),
+      [4, 1, 2],
+    );
+  });
+
+  it('runs one model call at a time, at most a batch of texts, of one kind', async () => {
+    const model = controllableModel();
+    const queue = scheduler(model);
+    const passages = queue.submit('passage', ['p1', 'p2', 'p3', 'p4', 'p5', 'p6']);
+    const queries = queue.submit('query', ['q'], { client: 'other' });
+    await settle();
+    assert.equal(model.calls.length, 1);
+    assert.equal(model.calls[0]!.batch.texts.length, 4);
+    model.finish();
+    await settle();
+    model.finish();
+    await settle();
+    model.finish();
+    await Promise.all([passages, queries]);
+    assert.ok(model.calls.every(({ batch }) => batch.texts.length <= 4));
+    assert.ok(model.calls.some(({ batch }) => batch.kind === 'query' && batch.texts.length === 1));
+  });
+
+  it("serves another client's single query in the next model call, ahead of a flood (one caller could stall everyone)", async () => {
+    const model = controllableModel();
+    const queue = scheduler(model, { maxQueuedTokens: 100_000, initialTokensPerSecond: 1_000_000 });
+    const flood = Array.from({ length: 8 }, (_, i) =>
+      queue.submit(
+        'query',
+        Array.from({ length: 16 }, () => 'x'.repeat(200)),
+        { client: `flooder-${i % 2}` },
+      ),
+    );
+    await settle();
+    const single = queue.submit('query', ['a short question'], { client: 'someone-else' });
+    model.finish();
+    await settle();
+    assert.ok(model.calls[1]!.batch.texts.includes('a short question'), 'the query goes in the second model call');
+    model.finish();
+    assert.equal((await single)[0]![0], 'a short question'.length);
+    while (model.calls.some((call) => !('done' in call))) {
+      model.finish();
+      await settle();
+    }
+    await Promise.all(flood);
+  });
+
+  it('refuses at once, with Retry-After, a request the queue cannot hold', async () => {
+    const model = controllableModel();
+    const queue = scheduler(model, { maxQueuedTokens: 10 });
+    // The first goes straight to the model; the second fills the queue.
+    const first = queue.submit('passage', ['0123456789']);
+    const second = queue.submit('passage', ['0123456789'], { client: 'b' });
+    await assert.rejects(queue.submit('passage', ['0123456789'], { client: 'c' }), (error: unknown) => {
+      assert.equal((error as { retryAfterSeconds?: number }).retryAfterSeconds! >= 1, true);
+      assert.deepEqual((error as { details: { reason: string } }).details.reason, 'queue_full');
+      return isAppErrorWithCode('overloaded')(error);
+    });
+    await settle();
+    model.finish();
+    await first;
+    await settle();
+    model.finish();
+    await second;
+  });
+
+  it('takes a request bigger than the queue when nothing else waits (one large ingestion group)', async () => {
+    const model = controllableModel();
+    const queue = scheduler(model, { maxQueuedTokens: 5 });
+    const big = queue.submit('passage', ['0123456789']);
+    await settle();
+    model.finish();
+    assert.equal((await big).length, 1);
+  });
+
+  it('refuses at once a request predicted to wait past its deadline', async () => {
+    const model = controllableModel();
+    let now = 0;
+    const queue = scheduler(model, { initialTokensPerSecond: 10, now: () => now });
+    void queue.submit('passage', ['x'.repeat(50)], { client: 'a' });
+    // 50 tokens ahead and 20 of its own at 10 tokens/s: 7 s, past a 2 s deadline.
+    await assert.rejects(queue.submit('passage', ['y'.repeat(20)], { client: 'a', deadline: now + 2_000 }), (error: unknown) => {
+      assert.equal((error as { details: { reason: string } }).details.reason, 'deadline');
+      return isAppErrorWithCode('overloaded')(error);
+    });
+    now = 0;
+    queue.close(new Error('done'));
+  });
+
+  it('refuses a request still waiting at its deadline, and skips its texts', async () => {
+    const model = controllableModel();
+    const queue = scheduler(model, { initialTokensPerSecond: 1_000_000 });
+    const running = queue.submit('passage', ['first']);
+    await settle();
+    const late = queue.submit('passage', ['second'], { client: 'b', deadline: performance.now() + 20 });
+    await assert.rejects(late, isAppErrorWithCode('overloaded'));
+    model.finish();
+    await running;
+    await settle();
+    assert.equal(model.calls.length, 1, 'the expired text never reached the model');
+  });
+
+  it('rejects every queued request when closed, and later ones too', async () => {
+    const model = controllableModel();
+    const queue = scheduler(model);
+    void queue.submit('passage', ['a']);
+    const waiting = queue.submit('passage', ['b', 'c', 'd', 'e', 'f']);
+    await settle();
+    queue.close(new Error('the model stopped'));
+    await assert.rejects(waiting, /the model stopped/);
+    await assert.rejects(queue.submit('query', ['x']), /the model stopped/);
+  });
+
+  it('passes a failed model call on to the requests in it, and goes on with the next', async () => {
+    const model = controllableModel();
+    const queue = scheduler(model, { batchSize: 1 });
+    const failing = queue.submit('passage', ['a']);
+    const next = queue.submit('passage', ['b'], { client: 'other' });
+    await settle();
+    model.fail(new Error('onnx failed'));
+    await assert.rejects(failing, /onnx failed/);
+    await settle();
+    model.finish();
+    assert.equal((await next).length, 1);
+  });
+
+  it('reports its depth and waits to an observer', async () => {
+    const model = controllableModel();
+    const waits: number[] = [];
+    const batches: number[] = [];
+    const queue = scheduler(model, { observer: { waited: (seconds) => waits.push(seconds), batchDone: (texts) => batches.push(texts) } });
+    const running = queue.submit('passage', ['a', 'b']);
+    const waiting = queue.submit('passage', ['cc'], { client: 'b' });
+    assert.deepEqual(queue.depth, { texts: 1, tokens: 2 });
+    model.finish();
+    await running;
+    await settle();
+    assert.deepEqual(queue.depth, { texts: 0, tokens: 0 });
+    model.finish();
+    await waiting;
+    assert.equal(waits.length, 3);
+    assert.deepEqual(batches, [2, 1]);
+  });
+});

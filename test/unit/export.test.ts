@@ -1,0 +1,221 @@
+import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { bibtexName, citationKey, escapeBibtex, papersToBibtex, paperToBibtex, protectTitleCase } from '../../src/export/bibtex.js';
+import { cslName, paperToCslJson } from '../../src/export/csl-json.js';
+import { splitName } from '../../src/export/names.js';
+import { paperToRis, risName } from '../../src/export/ris.js';
+import { mapRecordToPaper } from '../../src/papers/paper-record.js';
+import type { InputFormat } from '../../src/ingest/record-readers.js';
+import type { Paper } from '../../src/papers/paper.js';
+import { formatFixtures, readRecords } from './format-support.js';
+import { temporaryRoot } from './support.js';
+
+const root = temporaryRoot('paper-search-export-');
+
+const arxivPaper: Paper = {
+  id: '2305.04567',
+  title: 'Coral Reef Bleaching Detected with BERT-style Pretraining on ImageNet',
+  abstract: 'Self-supervised pretraining detects 95% of bleaching events & more.\nSecond line.',
+  authors: ['Thị Nguyễn', 'Anna van der Berg', 'John Smith Jr.', 'Google Research'],
+  categories: ['cs.CV', 'cs.LG'],
+  year: 2023,
+  date: '2023-05-08',
+  arxiv_id: '2305.04567',
+};
+
+const journalPaper: Paper = {
+  id: 'glacier2019',
+  title: 'Glacier Retreat',
+  abstract: 'Ice loss.',
+  authors: ['Freja Østergaard'],
+  year: 2019,
+  doi: '10.5555/glacier.2019.42',
+  url: 'https://example.org/glacier?a=1&b=2',
+};
+
+/** Papers of a file through the product's reader and mapping. */
+async function importPapers(path: string, format: InputFormat): Promise<Paper[]> {
+  const papers: Paper[] = [];
+  for (const record of await readRecords(path, format)) {
+    const mapped = record.error ? undefined : mapRecordToPaper(record.value);
+    if (mapped?.ok) papers.push(mapped.paper);
+  }
+  return papers;
+}
+
+describe('splitName', () => {
+  const cases: [string, ReturnType<typeof splitName>][] = [
+    ['Ada Lovelace', { given: 'Ada', family: 'Lovelace' }],
+    ['Jean-Pierre Café', { given: 'Jean-Pierre', family: 'Café' }],
+    ['Anna van der Berg', { given: 'Anna', particle: 'van der', family: 'Berg' }],
+    ['John Smith Jr.', { given: 'John', family: 'Smith', suffix: 'Jr.' }],
+    ['Smith, John', { family: 'Smith', given: 'John' }],
+    ['John Smith, Jr.', { given: 'John', family: 'Smith', suffix: 'Jr.' }],
+    ['Google Research', { literal: 'Google Research' }],
+    ['The ATLAS Collaboration', { literal: 'The ATLAS Collaboration' }],
+    ['王小明', { literal: '王小明' }],
+    ['Plato', { literal: 'Plato' }],
+  ];
+  for (const [name, parts] of cases) {
+    it(`splits ${name}`, () => assert.deepEqual(splitName(name), parts));
+  }
+});
+
+describe('BibTeX export', () => {
+  it('escapes TeX special characters and collapses white space', () => {
+    assert.equal(
+      escapeBibtex('50% of A & B, $5, #1, a_b, {x}, ~, ^, \\, <p>\n  next'),
+      '50\\% of A \\& B, \\$5, \\#1, a\\_b, \\{x\\}, \\textasciitilde{}, \\textasciicircum{}, \\textbackslash{}, \\textless{}p\\textgreater{} next',
+    );
+  });
+
+  it('braces acronyms and mixed-case words in titles', () => {
+    assert.equal(
+      protectTitleCase('BERT Meets ImageNet and GPT-4 on iPhone: A (LSTM) Study'),
+      '{BERT} Meets {ImageNet} and {GPT-4} on {iPhone}: A ({LSTM}) Study',
+    );
+  });
+
+  it('writes names "von Last, Jr, First", organisations braced', () => {
+    assert.deepEqual(['Anna van der Berg', 'John Smith Jr.', 'Google Research', 'Ana María Ruíz'].map(bibtexName), [
+      'van der Berg, Anna',
+      'Smith, Jr., John',
+      '{Google Research}',
+      'Ruíz, Ana María',
+    ]);
+  });
+
+  it('writes an arXiv paper as @misc with eprint, archivePrefix and primaryClass', () => {
+    assert.equal(
+      paperToBibtex(arxivPaper),
+      [
+        '@misc{2305.04567,',
+        '  title = {Coral Reef Bleaching Detected with {BERT-style} Pretraining on {ImageNet}},',
+        '  author = {Nguyễn, Thị and van der Berg, Anna and Smith, Jr., John and {Google Research}},',
+        '  year = {2023},',
+        '  date = {2023-05-08},',
+        '  url = {https://arxiv.org/abs/2305.04567},',
+        '  eprint = {2305.04567},',
+        '  archiveprefix = {arXiv},',
+        '  primaryclass = {cs.CV},',
+        '  keywords = {cs.CV, cs.LG},',
+        '  abstract = {Self-supervised pretraining detects 95\\% of bleaching events \\& more. Second line.}',
+        '}',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('writes a paper with a DOI as @article, DOI and URL verbatim', () => {
+    const entry = paperToBibtex(journalPaper);
+    assert.match(entry, /^@article\{glacier2019,\n/);
+    assert.match(entry, /\n {2}doi = \{10\.5555\/glacier\.2019\.42\},\n/);
+    assert.match(entry, /\n {2}url = \{https:\/\/example\.org\/glacier\?a=1&b=2\},\n/);
+    assert.doesNotMatch(entry, /eprint/);
+  });
+
+  it('makes citation keys from ids, and unique within a file', () => {
+    assert.equal(citationKey('hep-th/9901001'), 'hep-th/9901001');
+    assert.equal(citationKey('a b,c{d}'), 'a_b_c_d_');
+    const file = papersToBibtex([
+      { ...journalPaper, id: 'x y' },
+      { ...journalPaper, id: 'x,y' },
+      { ...journalPaper, id: 'x_y' },
+    ]);
+    assert.deepEqual(
+      [...file.matchAll(/^@article\{([^,]+),/gm)].map((match) => match[1]),
+      ['x_y', 'x_ya', 'x_yb'],
+    );
+  });
+});
+
+describe('RIS export', () => {
+  it('writes one tag per line, authors "Last, First, Suffix", keywords one per line, and ends with ER', () => {
+    assert.equal(
+      paperToRis(arxivPaper),
+      [
+        'TY  - GEN',
+        'ID  - 2305.04567',
+        'TI  - Coral Reef Bleaching Detected with BERT-style Pretraining on ImageNet',
+        'AU  - Nguyễn, Thị',
+        'AU  - van der Berg, Anna',
+        'AU  - Smith, John, Jr.',
+        'AU  - Google Research',
+        'PY  - 2023',
+        'DA  - 2023/05/08',
+        'AB  - Self-supervised pretraining detects 95% of bleaching events & more. Second line.',
+        'KW  - cs.CV',
+        'KW  - cs.LG',
+        'UR  - https://arxiv.org/abs/2305.04567',
+        'ER  - ',
+        '',
+      ].join('\n'),
+    );
+    assert.match(paperToRis(journalPaper), /^TY {2}- JOUR\n/);
+    assert.equal(risName('Plato'), 'Plato');
+  });
+});
+
+describe('CSL-JSON export', () => {
+  it('writes an arXiv preprint as "article" with arXiv as publisher and its id as number', () => {
+    assert.deepEqual(paperToCslJson(arxivPaper), {
+      id: '2305.04567',
+      type: 'article',
+      title: 'Coral Reef Bleaching Detected with BERT-style Pretraining on ImageNet',
+      author: [
+        { family: 'Nguyễn', given: 'Thị' },
+        { family: 'Berg', given: 'Anna', 'non-dropping-particle': 'van der' },
+        { family: 'Smith', given: 'John', suffix: 'Jr.' },
+        { literal: 'Google Research' },
+      ],
+      issued: { 'date-parts': [[2023, 5, 8]] },
+      abstract: 'Self-supervised pretraining detects 95% of bleaching events & more.\nSecond line.',
+      URL: 'https://arxiv.org/abs/2305.04567',
+      keyword: 'cs.CV, cs.LG',
+      publisher: 'arXiv',
+      number: 'arXiv:2305.04567',
+    });
+  });
+
+  it('writes a paper with a DOI as "article-journal", dated by its year when it has no date', () => {
+    const item = paperToCslJson(journalPaper);
+    assert.equal(item.type, 'article-journal');
+    assert.equal(item.DOI, '10.5555/glacier.2019.42');
+    assert.deepEqual(item.issued, { 'date-parts': [[2019]] });
+    assert.deepEqual(cslName('王小明'), { literal: '王小明' });
+  });
+});
+
+describe('BibTeX round trip', () => {
+  it('keeps title, authors, year, date, DOI, arXiv id and abstract of an imported .bib through export and re-import', async () => {
+    const imported = await importPapers(join(formatFixtures, 'library.bib'), 'bibtex');
+    assert.equal(imported.length, 6, 'the fixture has six entries with an abstract (one a duplicate key)');
+    const path = join(root(), 'exported.bib');
+    await writeFile(path, papersToBibtex(imported));
+    const reimported = await importPapers(path, 'bibtex');
+    assert.equal(reimported.length, imported.length);
+    const fields = ['title', 'authors', 'year', 'date', 'doi', 'arxiv_id', 'abstract', 'categories'] as const;
+    for (let i = 0; i < imported.length; i++) {
+      const pick = (paper: Paper) => Object.fromEntries(fields.map((field) => [field, paper[field]]));
+      assert.deepEqual(pick(reimported[i]!), pick(imported[i]!), imported[i]!.id);
+    }
+  });
+
+  it('keeps text with TeX special characters, angle brackets and Unicode through export and re-import', async () => {
+    const tricky: Paper = {
+      id: 'tricky',
+      title: 'p < 0.05 for 50% of {A} & B_1 at $5 ~ #1 ^ \\ in Ωmega-ÉCOLE',
+      abstract: 'Backslash \\ and braces {x} and “quotes” and naïve café — done.',
+      authors: ['Zoë Ñúñez', 'Dvořák, Antonín'],
+      year: 2024,
+    };
+    const path = join(root(), 'tricky.bib');
+    await writeFile(path, paperToBibtex(tricky));
+    const [back] = await importPapers(path, 'bibtex');
+    assert.equal(back?.title, tricky.title);
+    assert.equal(back?.abstract, tricky.abstract);
+    assert.deepEqual(back?.authors, ['Zoë Ñúñez', 'Antonín Dvořák']);
+  });
+});

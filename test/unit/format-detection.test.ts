@@ -1,0 +1,113 @@
+import assert from 'node:assert/strict';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { gzipSync } from 'node:zlib';
+import { detectInputFormat, formatOfContent } from '../../src/ingest/format-detection.js';
+import { detectFormat, openRecordSource, type InputFormat } from '../../src/ingest/record-readers.js';
+import { formatFixtures, readRecords, writeZip } from './format-support.js';
+import { isAppErrorWithCode, temporaryRoot } from './support.js';
+
+const root = temporaryRoot('paper-search-detect-');
+
+describe('detectFormat (extension)', () => {
+  const cases: [string, InputFormat][] = [
+    ['library.bib', 'bibtex'],
+    ['library.BIB', 'bibtex'],
+    ['library.biblatex', 'bibtex'],
+    ['library.bib.gz', 'bibtex'],
+    ['references.ris', 'ris'],
+    ['references.ris.zip', 'ris'],
+    ['papers.jsonl.zip', 'jsonl'],
+  ];
+  for (const [path, format] of cases) {
+    it(`detects ${format} from ${path}`, () => assert.equal(detectFormat(path), format));
+  }
+});
+
+describe('formatOfContent', () => {
+  const cases: [string, string, InputFormat | undefined][] = [
+    ['an arXiv snapshot line', '{"id":"0704.0001","title":"T","abstract":"A","versions":[],"authors_parsed":[]}\n', 'arxiv-snapshot'],
+    ['an OpenAlex work', '{"id":"https://openalex.org/W1","abstract_inverted_index":null}\n', 'openalex'],
+    ['an OpenAlex API page', '{"meta":{"count":1},"results":[]}\n', 'openalex'],
+    ['a Semantic Scholar paper', '{"corpusid":1,"title":"T","externalids":{}}\n', 'semantic-scholar'],
+    ['a plain JSON-lines paper', '{"id":"p1","title":"T","abstract":"A"}\n', undefined],
+    ['RIS', '\nTY  - JOUR\nTI  - T\n', 'ris'],
+    ['BibTeX after comments', '% Encoding: UTF-8\n\n@article{k,\n title={T}}\n', 'bibtex'],
+    ['a JSON array', '[\n  {"id": "a"}\n]\n', undefined],
+    ['Markdown', '# Title\n\nText with an email a@b.org.\n', undefined],
+  ];
+  for (const [name, head, format] of cases) {
+    it(`recognises ${name}`, () => assert.equal(formatOfContent(head), format));
+  }
+
+  it('sends the Semantic Scholar abstracts dataset back with a hint', () => {
+    assert.throws(() => formatOfContent('{"corpusid":1,"openaccessinfo":{},"abstract":"A"}\n'), isAppErrorWithCode('input_unreadable', /--abstracts/));
+  });
+});
+
+describe('detectInputFormat', () => {
+  it('prefers --format, then .bib/.ris/.csv, then the content, then the extension', async () => {
+    assert.equal(await detectInputFormat(join(formatFixtures, 'library.bib'), 'jsonl'), 'jsonl');
+    assert.equal(await detectInputFormat(join(formatFixtures, 'library.bib')), 'bibtex');
+    assert.equal(await detectInputFormat(join(formatFixtures, 'arxiv-metadata-oai-snapshot.json')), 'arxiv-snapshot');
+    assert.equal(await detectInputFormat(join(formatFixtures, 'openalex-works.jsonl')), 'openalex');
+    assert.equal(await detectInputFormat(join(formatFixtures, 's2-papers.jsonl')), 'semantic-scholar');
+    assert.equal(await detectInputFormat(join(formatFixtures, '../ingest-mixed.jsonl')), 'jsonl');
+    assert.equal(await detectInputFormat(join(formatFixtures, '../ingest-papers.json')), 'json');
+  });
+
+  it('looks inside .gz and .zip files and folders of parts', async () => {
+    const gz = join(root(), 'part_000.gz');
+    await writeFile(gz, gzipSync('{"id":"https://openalex.org/W1","title":"T"}\n'));
+    assert.equal(await detectInputFormat(gz), 'openalex');
+    const zip = join(root(), 'archive.zip');
+    await writeZip(zip, { 'arxiv-metadata-oai-snapshot.json': '{"id":"0704.0001","abstract":"A","update_date":"2008-11-13"}\n' });
+    assert.equal(await detectInputFormat(zip), 'arxiv-snapshot');
+    const folder = join(root(), 's2');
+    await mkdir(folder);
+    await writeFile(join(folder, 'papers-0.jsonl'), '{"corpusid":1,"title":"T"}\n');
+    assert.equal(await detectInputFormat(folder), 'semantic-scholar');
+  });
+
+  it('fails with input_unreadable, naming --format, when neither content nor extension tell', async () => {
+    const path = join(root(), 'notes.txt');
+    await writeFile(path, 'just text\n');
+    await assert.rejects(
+      detectInputFormat(path),
+      isAppErrorWithCode('input_unreadable', /--format jsonl\|json\|csv\|bibtex\|ris\|arxiv-snapshot\|openalex\|semantic-scholar/),
+    );
+    await assert.rejects(detectInputFormat(join(root(), 'missing.json')), isAppErrorWithCode('input_unreadable', /no such file/));
+  });
+});
+
+describe('inputs in .zip archives', () => {
+  it('reads the one file of a zip, with progress up to the archive size', async () => {
+    const path = join(root(), 'papers.jsonl.zip');
+    await writeZip(path, {
+      'folder/': '',
+      'papers.jsonl': '{"id":"a","abstract":"x"}\n{"id":"b","abstract":"y"}\n',
+      '__MACOSX/._papers.jsonl': 'resource fork',
+    });
+    const source = await openRecordSource(path, 'jsonl');
+    const values: unknown[] = [];
+    for await (const record of source.records()) values.push(record.value);
+    assert.deepEqual(values, [
+      { id: 'a', abstract: 'x' },
+      { id: 'b', abstract: 'y' },
+    ]);
+    assert.equal(source.bytesRead(), source.totalBytes);
+  });
+
+  it('refuses a zip of several files, naming them', async () => {
+    const path = join(root(), 'several.zip');
+    await writeZip(path, { 'a.bib': '@misc{a}', 'b.bib': '@misc{b}' });
+    await assert.rejects(readRecords(path, 'bibtex'), isAppErrorWithCode('input_unreadable', /holds 2 files \(a\.bib, b\.bib\)/));
+  });
+
+  it('refuses a file that is not a zip with input_unreadable', async () => {
+    const path = join(root(), 'fake.zip');
+    await writeFile(path, 'not a zip');
+    await assert.rejects(readRecords(path, 'jsonl'), isAppErrorWithCode('input_unreadable', /zip/));
+  });
+});

@@ -1,0 +1,125 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { SearchService } from '../../src/search/search-service.js';
+import type { ServiceState } from '../../src/service-state.js';
+import type { EmbeddedStorage } from '../../src/storage/embedded/embedded-storage.js';
+import { WriteService } from '../../src/writes/write-service.js';
+import { buildFakeIndex, FakeEmbedder, openFakeStorage } from './fake-collection.js';
+import { startApp, type CallInit, type TestApp } from './http-support.js';
+
+const key = 'unit-test-key-0123456789';
+const embedder = new FakeEmbedder();
+let root: string;
+let storage: EmbeddedStorage;
+let app: TestApp;
+let state: ServiceState;
+const call = (path: string, init?: CallInit) => app.call(path, init);
+
+before(async () => {
+  root = await mkdtemp(join(tmpdir(), 'paper-search-http-app-'));
+  await buildFakeIndex(join(root, 'index'), embedder);
+  storage = await openFakeStorage(join(root, 'index'), embedder);
+  app = await startApp({ apiKeys: [key], storage: () => storage });
+  state = app.state;
+});
+
+after(async () => {
+  await app.close();
+  await storage.close();
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('createApp before the service is ready', () => {
+  it('answers health at once, and 503 not_ready on readiness and the API', async () => {
+    assert.equal((await call('/healthz')).status, 200);
+    const ready = await call('/readyz');
+    assert.deepEqual([ready.status, ready.body], [503, { status: 'starting' }]);
+    const search = await call('/v1/search', { json: { query: 'volcano' } });
+    assert.equal(search.status, 503);
+    assert.equal(search.body!.error.code, 'not_ready');
+  });
+});
+
+describe('createApp when ready', () => {
+  before(() => {
+    state.markReady(new SearchService(storage, embedder), new WriteService(storage, embedder));
+  });
+
+  it('reports readiness with the index it serves', async () => {
+    const ready = await call('/readyz');
+    assert.equal(ready.status, 200);
+    assert.equal(ready.body!.index.papers, 8);
+  });
+
+  it('searches, and carries a request id', async () => {
+    const response = await call('/v1/search', { json: { query: 'volcano eruption', k: 2, mode: 'dense', fields: ['title'] } });
+    assert.equal(response.status, 200);
+    assert.deepEqual(Object.keys(response.body!.hits[0]).sort(), ['id', 'score', 'title']);
+    assert.match(response.headers.get('x-request-id') ?? '', /^[0-9a-f-]{36}$/);
+  });
+
+  it('names a service-side invalid field where the client sent it: body for POST, query for GET', async () => {
+    const hybrid = await call('/v1/search', { json: { query: 'volcano', k: 10, offset: 95, mode: 'hybrid' } });
+    assert.equal(hybrid.status, 400);
+    assert.equal(hybrid.body!.error.details.issues[0].path, 'body.offset');
+    const cursor = await call('/v1/papers?cursor=bm9wZQ');
+    assert.equal(cursor.status, 400);
+    assert.equal(cursor.body!.error.details.issues[0].path, 'query.cursor');
+  });
+
+  it('names the paper of a batch write whose field is invalid', async () => {
+    const response = await call('/v1/papers', {
+      json: { papers: [{ abstract: 'fine' }, { abstract: 'bad date', date: '2024-99' }] },
+      headers: { authorization: `Bearer ${key}` },
+    });
+    assert.equal(response.status, 400);
+    assert.equal(response.body!.error.details.issues[0].path, 'body.papers.1.date');
+  });
+
+  it('maps each kind of bad request to its status and code, in the one error shape', async () => {
+    const cases: [ReturnType<typeof call>, number, string][] = [
+      [call('/nowhere'), 404, 'route_not_found'],
+      [call('/v1/search'), 405, 'method_not_allowed'],
+      [call('/v1/search', { body: 'query=x', headers: { 'content-type': 'text/plain' } }), 415, 'unsupported_media_type'],
+      [call('/v1/search', { body: '{"query":', headers: { 'content-type': 'application/json' } }), 400, 'invalid_json'],
+      [call('/v1/search', { json: { query: 'x'.repeat(5000) } }), 413, 'payload_too_large'],
+      [call('/v1/search', { json: { query: 'x', unknown: 1 } }), 400, 'invalid_input'],
+      [call('/v1/papers/nope'), 404, 'paper_not_found'],
+      [call('/v1/papers/%E0%A4%A'), 400, 'invalid_input'],
+      [call('/v1/papers', { json: { abstract: 'x' } }), 401, 'unauthorized'],
+      [call('/v1/papers', { json: { abstract: 'x' }, headers: { authorization: 'Bearer wrong-key-wrong-key-0000' } }), 403, 'forbidden'],
+      [call('/v1/snapshots', { method: 'GET' }), 405, 'method_not_allowed'],
+    ];
+    for (const [pending, status, code] of cases) {
+      const response = await pending;
+      assert.equal(response.status, status, code);
+      assert.deepEqual(Object.keys(response.body!), ['error']);
+      assert.equal(response.body!.error.code, code);
+      assert.equal(typeof response.body!.error.message, 'string');
+    }
+  });
+
+  it('turns an unexpected failure into a 500 internal without its message', async () => {
+    const original = storage.papers.bind(storage);
+    storage.papers = async () => {
+      throw new Error('secret internal detail');
+    };
+    try {
+      const response = await call('/v1/papers/volcano-1');
+      assert.equal(response.status, 500);
+      assert.deepEqual(response.body, { error: { code: 'internal', message: 'Internal error.' } });
+    } finally {
+      storage.papers = original;
+    }
+  });
+
+  it('answers 503 shutting_down once stopping', async () => {
+    state.markStopping();
+    const response = await call('/v1/search', { json: { query: 'volcano' } });
+    assert.equal(response.status, 503);
+    assert.equal(response.body!.error.code, 'shutting_down');
+  });
+});

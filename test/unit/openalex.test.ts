@@ -1,0 +1,138 @@
+import assert from 'node:assert/strict';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { gzipSync } from 'node:zlib';
+import { abstractFromInvertedIndex, htmlToText, openAlexWorkToRecord } from '../../src/ingest/formats/openalex.js';
+import { formatFixtures, readRecords } from './format-support.js';
+import { temporaryRoot } from './support.js';
+
+describe('abstractFromInvertedIndex', () => {
+  it('orders words by position, whatever order the index lists them in', () => {
+    assert.equal(abstractFromInvertedIndex({ world: [1], hello: [0], again: [3], '!': [2] }), 'hello world ! again');
+  });
+
+  it('repeats a word at each of its positions', () => {
+    assert.equal(abstractFromInvertedIndex({ the: [0, 3], cat: [1], saw: [2], dog: [4] }), 'the cat saw the dog');
+  });
+
+  it('keeps the first word listed when two claim one position, and a word listed twice at one position once', () => {
+    assert.equal(abstractFromInvertedIndex({ a: [0], first: [1], second: [1], b: [2, 2] }), 'a first b');
+  });
+
+  it('skips gaps in the positions', () => {
+    assert.equal(abstractFromInvertedIndex({ start: [0], middle: [5], end: [1000] }), 'start middle end');
+  });
+
+  it('ignores positions that are not whole non-negative numbers, and values that are not lists', () => {
+    assert.equal(abstractFromInvertedIndex({ ok: [0], bad: [-1, 1.5, '2', null], odd: 'x', fine: [1] }), 'ok fine');
+  });
+
+  it('is undefined for a missing, empty or non-object index', () => {
+    for (const index of [null, undefined, {}, [], 'text', { word: [] }]) assert.equal(abstractFromInvertedIndex(index), undefined, JSON.stringify(index));
+  });
+});
+
+describe('openAlexWorkToRecord', () => {
+  it('maps a work: short id, DOI URL, authors, dates, topic levels, landing page', () => {
+    const record = openAlexWorkToRecord({
+      id: 'https://openalex.org/W42',
+      doi: 'https://doi.org/10.5555/ABC',
+      display_name: 'Display <i>Name</i> &amp; More',
+      publication_year: 2022,
+      publication_date: '2022-08-30',
+      authorships: [{ author: { display_name: 'Дмитрий Иванов' } }, { author: {}, raw_author_name: 'Raw Name' }, { author: { display_name: null } }],
+      primary_topic: { display_name: 'Topic', subfield: { display_name: 'Subfield' }, field: { display_name: 'Field' }, domain: { display_name: 'Domain' } },
+      primary_location: { landing_page_url: 'https://example.org/landing' },
+      abstract_inverted_index: { Text: [0], here: [1] },
+    });
+    assert.deepEqual(record, {
+      id: 'W42',
+      title: 'Display Name & More',
+      abstract: 'Text here',
+      authors: ['Дмитрий Иванов', 'Raw Name'],
+      categories: ['Field', 'Subfield', 'Topic'],
+      year: 2022,
+      date: '2022-08-30',
+      doi: 'https://doi.org/10.5555/ABC',
+      url: 'https://example.org/landing',
+    });
+  });
+
+  it('falls back to concepts scored at least 0.5 when there is no primary topic', () => {
+    const record = openAlexWorkToRecord({
+      id: 'https://openalex.org/W1',
+      concepts: [
+        { display_name: 'Kept', score: 0.5 },
+        { display_name: 'Dropped', score: 0.49 },
+        { display_name: 'Kept', score: 0.9 },
+      ],
+    }) as Record<string, unknown>;
+    assert.deepEqual(record.categories, ['Kept']);
+  });
+
+  it("finds the arXiv id in an arXiv location or arXiv's DOI", () => {
+    const fromLocation = openAlexWorkToRecord({
+      id: 'W1',
+      locations: [{ landing_page_url: 'https://doi.org/10.1/x' }, { pdf_url: 'http://arxiv.org/pdf/2208.09999v1' }],
+    });
+    assert.equal((fromLocation as Record<string, unknown>).arxiv_id, '2208.09999v1');
+    const fromDoi = openAlexWorkToRecord({ id: 'W2', doi: 'https://doi.org/10.48550/arxiv.2305.04567' });
+    assert.equal((fromDoi as Record<string, unknown>).arxiv_id, '2305.04567');
+  });
+
+  it("leaves out the abstract of a work without an inverted index, and the URL falls back to the work's page", () => {
+    const record = openAlexWorkToRecord({ id: 'https://openalex.org/W3', title: 'T', abstract_inverted_index: null }) as Record<string, unknown>;
+    assert.equal(record.abstract, undefined);
+    assert.equal(record.url, 'https://openalex.org/W3');
+  });
+});
+
+describe('htmlToText', () => {
+  it('removes inline markup, decodes entities, leaves other angle brackets', () => {
+    assert.equal(htmlToText('H<sub>2</sub>O in <i>E. coli</i> &lt;5&gt; &amp; <jats:italic>x</jats:italic>, p &lt; 0.05'), 'H2O in E. coli <5> & x, p < 0.05');
+  });
+});
+
+describe('readOpenAlex', () => {
+  it('reads works and saved API pages, positioned by line, result and id', async () => {
+    const records = await readRecords(join(formatFixtures, 'openalex-works.jsonl'), 'openalex');
+    assert.deepEqual(
+      records.map((record) => record.position),
+      [
+        'line 1 (W4200000001)',
+        'line 2 (W3100000002)',
+        'line 3 (W2000000003)',
+        'line 4 result 1 (W1000000004)',
+        'line 4 result 2 (W1000000005)',
+        'line 5 (W3100000002)',
+      ],
+    );
+    const first = records[0]!.value as Record<string, unknown>;
+    assert.equal(first.title, 'Methane Emissions from Thawing Permafrost Lakes');
+    assert.equal(first.arxiv_id, '2208.09999');
+    assert.match(String(first.abstract), /^Permafrost thaw releases methane from Arctic lakes\. We measure fluxes with eddy/);
+  });
+
+  const root = temporaryRoot('paper-search-openalex-');
+  it('reads a snapshot folder of gzipped parts in name order, naming the part in positions', async () => {
+    const folder = join(root(), 'works');
+    await mkdir(join(folder, 'updated_date=2024-01-02'), { recursive: true });
+    await mkdir(join(folder, 'updated_date=2024-01-01'), { recursive: true });
+    const work = (id: string) => JSON.stringify({ id: `https://openalex.org/${id}`, title: id, abstract_inverted_index: { text: [0] } });
+    await writeFile(join(folder, 'updated_date=2024-01-02', 'part_000.gz'), gzipSync(`${work('W3')}\n`));
+    await writeFile(join(folder, 'updated_date=2024-01-01', 'part_001.gz'), gzipSync(`${work('W2')}\n`));
+    await writeFile(join(folder, 'updated_date=2024-01-01', 'part_000.gz'), gzipSync(`${work('W1')}\n{broken\n`));
+    await writeFile(join(folder, 'manifest'), '{"entries": []}');
+    const records = await readRecords(folder, 'openalex');
+    assert.deepEqual(
+      records.map((record) => [record.position, record.error?.reason ?? 'ok']),
+      [
+        ['updated_date=2024-01-01/part_000.gz line 1 (W1)', 'ok'],
+        ['updated_date=2024-01-01/part_000.gz line 2', 'invalid_json'],
+        ['updated_date=2024-01-01/part_001.gz line 1 (W2)', 'ok'],
+        ['updated_date=2024-01-02/part_000.gz line 1 (W3)', 'ok'],
+      ],
+    );
+  });
+});

@@ -1,0 +1,195 @@
+import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { risRecordToRecord } from '../../src/ingest/formats/ris.js';
+import { formatFixtures, readRecords } from './format-support.js';
+import { temporaryRoot } from './support.js';
+
+const root = temporaryRoot('paper-search-ris-');
+
+async function readRis(content: string) {
+  const path = join(root(), `input-${Math.random().toString(36).slice(2)}.ris`);
+  await writeFile(path, content);
+  return readRecords(path, 'ris');
+}
+
+describe('readRis', () => {
+  it('joins wrapped lines and repeated AB/N2 tags into one abstract', async () => {
+    const [wrapped, repeated] = await readRis(
+      'TY  - JOUR\nID  - w\nAB  - First line\n   continues here\n\n  and here.\nER  - \n' +
+        'TY  - JOUR\nID  - r\nN2  - First part.\nN2  - Second part.\nER  -\n',
+    );
+    assert.equal((wrapped?.value as Record<string, unknown>).abstract, 'First line continues here and here.');
+    assert.equal((repeated?.value as Record<string, unknown>).abstract, 'First part. Second part.');
+  });
+
+  it('reads both tag families: TI/T1, AB/N2, AU/A1, PY/Y1/DA', async () => {
+    const [modern, older] = await readRis(
+      'TY  - JOUR\nTI  - Modern\nAU  - Doe, Jane\nAB  - A.\nPY  - 2019\nDA  - 2019/06/21\nER  - \n' +
+        'TY  - CONF\nT1  - Older\nA1  - Roe, John\nN2  - B.\nY1  - 2018/05//\nER  - \n',
+    );
+    const first = modern?.value as Record<string, unknown>;
+    assert.deepEqual([first.title, first.authors, first.abstract, first.year, first.date], ['Modern', ['Jane Doe'], 'A.', 2019, '2019-06-21']);
+    const second = older?.value as Record<string, unknown>;
+    assert.deepEqual([second.title, second.authors, second.abstract, second.year, second.date], ['Older', ['John Roe'], 'B.', 2018, '2018-05']);
+  });
+
+  it('ends a record at ER and reports one cut off by the next TY or by the end of the file', async () => {
+    const records = await readRis('TY  - JOUR\nID  - a\nAB  - x\nTY  - JOUR\nID  - b\nAB  - y\nER  - \nTY  - JOUR\nID  - c\nAB  - z\n');
+    assert.deepEqual(
+      records.map((record) => [record.position, record.error?.reason ?? 'ok']),
+      [
+        ['record a (line 1)', 'malformed_record'],
+        ['record b (line 4)', 'ok'],
+        ['record c (line 8)', 'malformed_record'],
+      ],
+    );
+    assert.match(records[0]!.error!.message, /no ER line before the next TY at line 4/);
+    assert.match(records[2]!.error!.message, /ends before the record's ER line/);
+  });
+
+  it('ignores lines outside records and tolerates a single space before the hyphen', async () => {
+    const [record] = await readRis('Exported by a tool\n\nTY - JOUR\nTI - Spaced\nAB - Text.\nER -\n');
+    const { id, ...fields } = record?.value as Record<string, unknown>;
+    assert.deepEqual(fields, { title: 'Spaced', abstract: 'Text.' });
+    assert.match(String(id), /^ris-[0-9a-f]{16}$/);
+  });
+});
+
+describe('risRecordToRecord', () => {
+  const tags = (entries: [string, string][]) => {
+    const map = new Map<string, string[]>();
+    for (const [tag, value] of entries) map.set(tag, [...(map.get(tag) ?? []), value]);
+    return map;
+  };
+
+  it('takes the id from ID, else the DOI, else a stable hash of title and year', () => {
+    assert.equal(
+      risRecordToRecord(
+        tags([
+          ['ID', 'own'],
+          ['DO', '10.1/x'],
+          ['TI', 'T'],
+        ]),
+      ).id,
+      'own',
+    );
+    assert.equal(
+      risRecordToRecord(
+        tags([
+          ['DO', '10.1/x'],
+          ['TI', 'T'],
+        ]),
+      ).id,
+      '10.1/x',
+    );
+    const hashed = risRecordToRecord(
+      tags([
+        ['TI', 'Glacier  Retreat'],
+        ['PY', '2019'],
+      ]),
+    ).id;
+    assert.match(String(hashed), /^ris-[0-9a-f]{16}$/);
+    assert.equal(
+      risRecordToRecord(
+        tags([
+          ['TI', 'glacier retreat'],
+          ['PY', '2019'],
+        ]),
+      ).id,
+      hashed,
+      'case and spacing of the title do not change it',
+    );
+    assert.notEqual(
+      risRecordToRecord(
+        tags([
+          ['TI', 'Glacier Retreat'],
+          ['PY', '2020'],
+        ]),
+      ).id,
+      hashed,
+    );
+  });
+
+  it('turns "Last, First, Suffix" around and uses A2 (editors) only when there is no author', () => {
+    assert.deepEqual(
+      risRecordToRecord(
+        tags([
+          ['AU', 'Müller-Lüdenscheidt, Hans, Jr.'],
+          ['AU', 'Plato'],
+          ['A2', 'Editor, An'],
+        ]),
+      ).authors,
+      ['Hans Müller-Lüdenscheidt Jr.', 'Plato'],
+    );
+    assert.deepEqual(risRecordToRecord(tags([['A2', 'Editor, An']])).authors, ['An Editor']);
+  });
+
+  it('splits KW lines at semicolons, keeps URLs, and finds arXiv ids in DOIs and URLs', () => {
+    const record = risRecordToRecord(
+      tags([
+        ['KW', 'a; b'],
+        ['KW', 'c'],
+        ['KW', 'a'],
+        ['UR', 'https://arxiv.org/abs/2104.05678v2'],
+        ['DO', '10.5555/x'],
+      ]),
+    );
+    assert.deepEqual(record.categories, ['a', 'b', 'c']);
+    assert.equal(record.url, 'https://arxiv.org/abs/2104.05678v2');
+    assert.equal(record.arxiv_id, '2104.05678v2');
+    assert.equal(risRecordToRecord(tags([['DO', '10.48550/arXiv.2305.04567']])).arxiv_id, '2305.04567');
+  });
+
+  it('prefers the most precise of DA, PY and Y1', () => {
+    assert.deepEqual(
+      [
+        risRecordToRecord(tags([['PY', '2018///']])),
+        risRecordToRecord(
+          tags([
+            ['PY', '2018'],
+            ['DA', '2018/03'],
+          ]),
+        ),
+        risRecordToRecord(tags([['Y1', '2018/03/04/spring']])),
+      ].map(({ year, date }) => [year, date]),
+      [
+        [2018, undefined],
+        [2018, '2018-03'],
+        [2018, '2018-03-04'],
+      ],
+    );
+  });
+});
+
+describe('readRis on a reference manager export', () => {
+  it('positions records by ID (or the id it derives) and line, with a byte-order mark at the start', async () => {
+    const records = await readRecords(join(formatFixtures, 'references.ris'), 'ris');
+    assert.deepEqual(
+      records.map((record) => [record.position, record.error?.reason ?? 'ok']),
+      [
+        ['record glacier2019 (line 1)', 'ok'],
+        ['record 10.5555/moe.2022.7 (line 19)', 'ok'],
+        [`record ${(records[2]!.value as { id: string }).id} (line 29)`, 'ok'],
+        ['record notitle-noabstract (line 37)', 'ok'],
+        ['record glacier2019 (line 44)', 'ok'],
+        ['record truncated (line 50)', 'malformed_record'],
+        ['record volcano2018 (line 54)', 'ok'],
+      ],
+    );
+    assert.deepEqual(records[0]!.value, {
+      id: 'glacier2019',
+      title: 'Glacier Retreat Measured by Drone Photogrammetry',
+      abstract:
+        'Repeated drone flights over three Alpine glaciers produce elevation models with ten-centimetre accuracy. The glaciers lost ' +
+        'between 1.2 and 2.9 metres of ice thickness per year, faster at the tongue than predicted by degree-day models.',
+      authors: ['Freja Østergaard', 'Hans Müller-Lüdenscheidt Jr.', 'María José Sánchez'],
+      categories: ['glaciology', 'photogrammetry', 'remote sensing'],
+      year: 2019,
+      date: '2019-06-21',
+      doi: '10.5555/glacier.2019.42',
+      url: 'https://example.org/glacier',
+    });
+  });
+});

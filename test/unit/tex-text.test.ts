@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { bracesBalanced, cleanLibraryText, loadBibtexLibrary, simpleTexToText, simpleText, textsToText, texToText } from '../../src/ingest/formats/tex-text.js';
+
+let parse: Awaited<ReturnType<typeof loadBibtexLibrary>>;
+before(async () => {
+  parse = await loadBibtexLibrary();
+});
+
+describe('simpleText (TeX without commands)', () => {
+  it('unescapes specials, drops braces, turns ties, dashes and quote ligatures into text, collapses white space', () => {
+    assert.equal(simpleText(" {BERT} at 50\\% \\& \\$5 \\#1 \\_x \\{y\\}\n  a~b 1--2 a---b ``q'' "), 'BERT at 50% & $5 #1 _x {y} a b 1–2 a—b “q”');
+  });
+
+  it('composes Unicode (NFC)', () => {
+    assert.equal(simpleText('Cafe\u0301'), 'Café');
+  });
+});
+
+describe('simpleTexToText (the path that skips the library)', () => {
+  it('resolves accents and special letters itself', () => {
+    const cases: [string, string][] = [
+      ["Bal\\'azs, Bal\\'{a}zs, {\\'E}cole, D'Inc\\`a", "Balázs, Balázs, École, D'Incà"],
+      ['Schr\\"odinger, na\\"{\\i}ve, \\^{o}, \\~n, \\=a, \\.z', 'Schrödinger, naïve, ô, ñ, ā, ż'],
+      ['\\c{c}, \\c c, \\v{s}, \\H{o}, \\u{a}, \\k{a}, \\r{a}, \\d{i}', 'ç, ç, š, ő, ă, ą, å, ị'],
+      ["Gau\\ss{} law, \\o, \\O, \\ae, \\AA ngstr\\\"om, \\l\\'od\\'z, \\oe uvre", 'Gauß law, ø, Ø, æ, Ångström, łódź, œuvre'],
+    ];
+    for (const [tex, text] of cases) assert.equal(simpleTexToText(tex), text, tex);
+  });
+
+  it('leaves commands, math and superscripts to the library', () => {
+    for (const tex of ['plain', '{BERT}', '50\\%', 'a--b', 'x~y', '\\"o']) assert.notEqual(simpleTexToText(tex), undefined, tex);
+    for (const tex of ['$x$', 'x^2', '\\emph{x}', 'a\\\\b', '\\~{}']) assert.equal(simpleTexToText(tex), undefined, tex);
+  });
+});
+
+describe('texToText', () => {
+  const cases: [string, string][] = [
+    [
+      'Schr\\"odinger and G{\\"o}del, Erd\\H{o}s, Dvo\\v{r}\\\'ak, Fran\\c{c}ois, na\\"{\\i}ve, \\ss{}, \\o',
+      'Schrödinger and Gödel, Erdős, Dvořák, François, naïve, ß, ø',
+    ],
+    ['$\\alpha$, $\\beta_2$, $x^{2}$, H$_2$O, $\\leq$ and $\\times$', 'α, β₂, x², H₂O, ≤ and ×'],
+    ['$\\mathcal{O}(n \\log n)$ with $\\mathbb{R}^d$', 'O(n log n) with Rᵈ'],
+    ['\\textit{in vivo}, \\textbf{bold}, \\textsc{caps}, \\url{https://a.b/c}', 'in vivo, bold, caps, https://a.b/c'],
+    ['p < 0.05 but $a<b$ and x > y', 'p < 0.05 but a<b and x > y'],
+    ['\\LaTeX{} and \\TeX\\ users, \\cite{key} shows', 'LaTeX and TeX users, key shows'],
+    ['\\textless{}tag\\textgreater{} \\textbackslash{} \\textasciitilde{} \\textasciicircum{}', '<tag> \\ ~ ^'],
+  ];
+  for (const [tex, text] of cases) {
+    it(`turns ${JSON.stringify(tex)} into ${JSON.stringify(text)}`, () => assert.equal(texToText(parse, tex), text));
+  }
+
+  it('falls back to dropping commands when braces do not balance', () => {
+    assert.equal(bracesBalanced('a { b'), false);
+    assert.equal(texToText(parse, "Unbalanced { brace and \\'e \\emph{x"), 'Unbalanced brace and e x');
+  });
+});
+
+describe('textsToText', () => {
+  it('converts several strings, simple and not, in order', () => {
+    assert.deepEqual(textsToText(parse, ['plain', '$\\alpha$', "Bal\\'azs", '', '\\emph{x} {y']), ['plain', 'α', 'Balázs', '', 'x y']);
+  });
+});
+
+describe('cleanLibraryText', () => {
+  it('removes only the markup the library writes, so text like a<b and c>d survives', () => {
+    assert.equal(cleanLibraryText('<i>x</i> <b>y</b> <span class="nocase">z</span> <a href="u">u</a> a<b and c>d'), 'x y z u a<b and c>d');
+  });
+});

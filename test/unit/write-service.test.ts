@@ -1,0 +1,252 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rename, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, afterEach, beforeEach, describe, it } from 'node:test';
+import { SearchService } from '../../src/search/search-service.js';
+import type { EmbeddedStorage } from '../../src/storage/embedded/embedded-storage.js';
+import type { PaperChange, PaperStorage } from '../../src/storage/paper-storage.js';
+import { WriteService } from '../../src/writes/write-service.js';
+import { buildFakeIndex, FakeEmbedder, openFakeStorage } from './fake-collection.js';
+import { isAppErrorWithCode } from './support.js';
+
+const embedder = new FakeEmbedder();
+const roots: string[] = [];
+let folder: string;
+let storage: EmbeddedStorage;
+let writes: WriteService;
+let search: SearchService;
+
+async function open(): Promise<void> {
+  storage = await openFakeStorage(folder, embedder);
+  writes = new WriteService(storage, embedder);
+  search = new SearchService(storage, embedder);
+}
+
+beforeEach(async () => {
+  const root = await mkdtemp(join(tmpdir(), 'paper-search-write-service-'));
+  roots.push(root);
+  folder = join(root, 'index');
+  await buildFakeIndex(folder, embedder);
+  await open();
+});
+
+afterEach(async () => {
+  await writes.close();
+  await storage.close();
+});
+
+after(async () => {
+  for (const root of roots) await rm(root, { recursive: true, force: true });
+});
+
+const glacier = { title: 'Glacier calving', abstract: 'Radar measures glacier calving fronts.', date: '2024-05-01' };
+
+describe('WriteService.createPapers', () => {
+  it('stores a paper normalized as ingestion would, searchable at once', async () => {
+    const [paper] = await writes.createPapers([{ id: 'g1', ...glacier, doi: 'https://doi.org/10.5/GLACIER' }], { batch: false });
+    assert.deepEqual(paper, {
+      id: 'g1',
+      title: 'Glacier calving',
+      abstract: 'Radar measures glacier calving fronts.',
+      date: '2024-05-01',
+      year: 2024,
+      doi: '10.5/glacier',
+    });
+    assert.equal((await search.searchText('glacier calving radar', { k: 1, mode: 'lexical' })).hits[0]!.id, 'g1');
+    assert.equal((await search.getPaper('doi:10.5/glacier')).id, 'g1');
+  });
+
+  it('generates an id when none is given', async () => {
+    const [paper] = await writes.createPapers([glacier], { batch: false });
+    assert.match(paper!.id, /^[0-9a-f-]{36}$/);
+  });
+
+  it('refuses a batch that repeats an id, naming the field and the ids, and writes nothing', async () => {
+    await assert.rejects(
+      writes.createPapers(
+        [
+          { id: 'a', ...glacier },
+          { id: 'b', ...glacier },
+          { id: 'a', ...glacier },
+        ],
+        { batch: true },
+      ),
+      (error: unknown) => {
+        assert.deepEqual((error as { details: unknown }).details, { issues: [{ path: 'papers', message: 'duplicate ids', code: 'custom' }], ids: ['a'] });
+        return isAppErrorWithCode('invalid_input')(error);
+      },
+    );
+    await assert.rejects(search.getPaper('b'), isAppErrorWithCode('paper_not_found'));
+  });
+
+  it('refuses an id already stored with paper_exists, before calling the model, and writes nothing of the batch', async () => {
+    const calls = embedder.calls.length;
+    await assert.rejects(
+      writes.createPapers(
+        [
+          { id: 'new', ...glacier },
+          { id: 'video-1', ...glacier },
+        ],
+        { batch: true },
+      ),
+      (error: unknown) => {
+        assert.deepEqual((error as { details: unknown }).details, { ids: ['video-1'] });
+        return isAppErrorWithCode('paper_exists')(error);
+      },
+    );
+    assert.equal(embedder.calls.length, calls);
+    await assert.rejects(search.getPaper('new'), isAppErrorWithCode('paper_not_found'));
+  });
+
+  it('names the paper of a batch whose field is invalid', async () => {
+    await assert.rejects(writes.createPapers([glacier, { ...glacier, date: 'soon' }], { batch: true }), (error: unknown) => {
+      const issue = (error as { details: { issues: { path: string }[] } }).details.issues[0]!;
+      assert.equal(issue.path, 'papers.1.date');
+      return isAppErrorWithCode('invalid_input', /date/)(error);
+    });
+  });
+
+  it('lets exactly one of several concurrent creates of one id win', async () => {
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 6 }, (_, i) => writes.createPapers([{ id: 'race', ...glacier, title: `Version ${i}` }], { batch: false })),
+    );
+    assert.equal(outcomes.filter((outcome) => outcome.status === 'fulfilled').length, 1);
+    for (const outcome of outcomes) if (outcome.status === 'rejected') assert.ok(isAppErrorWithCode('paper_exists')(outcome.reason));
+  });
+});
+
+describe('WriteService.putPaper and deletePaper', () => {
+  it('creates, then replaces, a paper', async () => {
+    assert.equal((await writes.putPaper('p9', glacier)).created, true);
+    const replaced = await writes.putPaper('p9', { abstract: 'Squid bioluminescence in light organs.' });
+    assert.equal(replaced.created, false);
+    assert.equal((await search.getPaper('p9')).abstract, 'Squid bioluminescence in light organs.');
+    assert.equal((await search.searchText('glacier calving', { k: 3, mode: 'lexical' })).hits.length, 0);
+  });
+
+  it('replaces the stored paper a DOI names, keeping its id', async () => {
+    const { paper, created } = await writes.putPaper('doi:10.1000/volcano.1', { abstract: 'A new abstract about lava.' });
+    assert.equal(created, false);
+    assert.equal(paper.id, 'volcano-1');
+  });
+
+  it('refuses a body id that differs from the path id', async () => {
+    await assert.rejects(writes.putPaper('p1', { id: 'p2', ...glacier }), (error: unknown) => {
+      assert.equal((error as { details: { issues: { path: string }[] } }).details.issues[0]!.path, 'id');
+      return isAppErrorWithCode('invalid_input', /differs/)(error);
+    });
+  });
+
+  it('deletes by any name and returns the id; an unknown one is paper_not_found', async () => {
+    assert.equal(await writes.deletePaper('arxiv:2401.00003'), 'volcano-3');
+    await assert.rejects(search.getPaper('volcano-3'), isAppErrorWithCode('paper_not_found'));
+    await assert.rejects(writes.deletePaper('volcano-3'), isAppErrorWithCode('paper_not_found'));
+  });
+
+  it('finds a DOI shared by two papers again after the newer one is deleted (DOI lookup lost after a delete)', async () => {
+    await writes.createPapers([{ id: 'dA', ...glacier, doi: '10.9/shared' }], { batch: false });
+    await writes.createPapers([{ id: 'dB', ...glacier, doi: '10.9/shared' }], { batch: false });
+    assert.equal((await search.getPaper('doi:10.9/shared')).id, 'dB');
+    await writes.deletePaper('dB');
+    assert.equal((await search.getPaper('doi:10.9/SHARED')).id, 'dA');
+  });
+
+  it('finds an arXiv id shared by two papers again after the newer one is deleted', async () => {
+    await writes.createPapers([{ id: 'xA', ...glacier, arxiv_id: '2501.00001' }], { batch: false });
+    await writes.createPapers([{ id: 'xB', ...glacier, arxiv_id: '2501.00001v2' }], { batch: false });
+    await writes.deletePaper('xB');
+    assert.equal((await search.getPaper('arxiv:2501.00001')).id, 'xA');
+  });
+});
+
+describe('WriteService group commit', () => {
+  it('commits the writes that arrive during a commit together, checked in arrival order', async () => {
+    const commits: number[] = [];
+    const counting: PaperStorage = Object.create(storage, {
+      commit: {
+        value: (batch: readonly (readonly PaperChange[])[]) => {
+          commits.push(batch.length);
+          return storage.commit(batch);
+        },
+      },
+    }) as PaperStorage;
+    const grouped = new WriteService(counting, embedder);
+    const results = await Promise.allSettled([
+      grouped.createPapers([{ id: 'c1', ...glacier }], { batch: false }),
+      grouped.createPapers([{ id: 'c2', ...glacier }], { batch: false }),
+      grouped.createPapers([{ id: 'c1', ...glacier, title: 'Second' }], { batch: false }),
+      grouped.deletePaper('video-1'),
+      grouped.createPapers([{ id: 'c3', ...glacier }], { batch: false }),
+    ]);
+    assert.deepEqual(
+      results.map((result) => result.status),
+      ['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled'],
+    );
+    assert.ok(isAppErrorWithCode('paper_exists')((results[2] as PromiseRejectedResult).reason), 'the second create of c1 sees the first');
+    assert.ok(commits.length < 4, `group commits: ${commits.join(', ')}`);
+    assert.equal(
+      commits.reduce((sum, size) => sum + size, 0),
+      4,
+    );
+    assert.equal((await search.getPaper('c1')).title, 'Glacier calving');
+    await assert.rejects(search.getPaper('video-1'), isAppErrorWithCode('paper_not_found'));
+  });
+
+  it('answers every write of a failed commit with the failure, and applies none', async () => {
+    const failing: PaperStorage = Object.create(storage, {
+      commit: { value: async () => Promise.reject(new Error('disk full')) },
+    }) as PaperStorage;
+    const doomed = new WriteService(failing, embedder);
+    const results = await Promise.allSettled([doomed.createPapers([{ id: 'f1', ...glacier }], { batch: false }), doomed.putPaper('f2', glacier)]);
+    assert.ok(results.every((result) => result.status === 'rejected' && (result.reason as Error).message === 'disk full'));
+    await assert.rejects(search.getPaper('f1'), isAppErrorWithCode('paper_not_found'));
+  });
+
+  it('refuses writes once closed', async () => {
+    await writes.close();
+    await assert.rejects(writes.putPaper('late', glacier), isAppErrorWithCode('shutting_down'));
+  });
+});
+
+describe('snapshots through the write service', () => {
+  it('fold the writes into a new index folder that a restart serves without replaying them', async () => {
+    await writes.createPapers([{ id: 's1', ...glacier }], { batch: false });
+    await writes.deletePaper('video-2');
+    assert.equal((await storage.stats()).pending, 2);
+    const snapshot = await writes.snapshot();
+    assert.equal(snapshot.lastSnapshotError, null);
+    assert.ok(snapshot.lastSnapshotAt);
+    const stats = await storage.stats();
+    assert.deepEqual([stats.pending, stats.deleted, stats.papers], [0, 0, 8]);
+    await writes.close();
+    await storage.close();
+    await open();
+    assert.equal((await storage.stats()).pending, 0);
+    assert.equal((await search.getPaper('s1')).title, 'Glacier calving');
+    await assert.rejects(search.getPaper('video-2'), isAppErrorWithCode('paper_not_found'));
+  });
+
+  it('report a failed snapshot, keep every write, and succeed when retried after the cause is gone', async () => {
+    await writes.createPapers([{ id: 'r1', ...glacier }], { batch: false });
+    const vectorsFile = join(folder, 'vectors.f32');
+    await rename(vectorsFile, `${vectorsFile}.away`);
+    await assert.rejects(writes.snapshot(), isAppErrorWithCode('snapshot_failed', /vectors\.f32/));
+    const failed = await storage.stats();
+    assert.match(failed.snapshots.lastSnapshotError ?? '', /vectors\.f32/);
+    assert.equal(failed.pending, 1);
+    assert.equal((await search.getPaper('r1')).id, 'r1');
+    await rename(`${vectorsFile}.away`, vectorsFile);
+    assert.equal((await writes.snapshot()).lastSnapshotError, null);
+    assert.equal((await storage.stats()).pending, 0);
+  });
+
+  it('serve the writes made while a snapshot was being built', async () => {
+    await writes.createPapers([{ id: 'before', ...glacier }], { batch: false });
+    const snapshot = writes.snapshot();
+    await writes.createPapers([{ id: 'during', ...glacier }], { batch: false });
+    await snapshot;
+    assert.equal((await search.getPaper('during')).id, 'during');
+    assert.equal((await search.getPaper('before')).id, 'before');
+  });
+});
