@@ -1,7 +1,7 @@
 /**
  * Related-paper quality on CSFCube through the product's own ingestion and related-by-id code:
  * `npm run eval -- --benchmark csfcube [--data <fold folder>] [--model <id>|all]
- * [--method <name>,...|all] [--runs <folder>] [--cache <dir>] [--no-official] [--json]`.
+ * [--method <name>,...|all] [--runs <folder>] [--cache <dir>] [--no-official] [--cross-validate] [--json]`.
  *
  * For each query paper the whole corpus is ranked by the method (as GET /v1/papers/:id/related
  * would, at any depth), the judged pool is ordered by that ranking (pool items the method does
@@ -32,6 +32,7 @@ const argumentsSchema = z.object({
   runs: z.string().default('bench/results/tmp/csfcube'),
   cache: z.string().default('bench/.cache'),
   'no-official': z.boolean().default(false),
+  'cross-validate': z.boolean().default(false),
   json: z.boolean().default(false),
 });
 
@@ -44,6 +45,7 @@ const { values } = parseArgs({
     runs: { type: 'string' },
     cache: { type: 'string' },
     'no-official': { type: 'boolean' },
+    'cross-validate': { type: 'boolean' },
     json: { type: 'boolean' },
   },
 });
@@ -64,6 +66,8 @@ interface Row {
   official: Record<string, { map: number; ndcg20: number }> | null;
   msPerQuery: number;
   run: string;
+  /** Query id → MAP and NDCG%20 (fractions). */
+  perQuery: Map<string, { map: number; ndcg20: number }>;
 }
 
 /** Each method answers every query this many times; the first pass warms caches up and is not timed. */
@@ -116,7 +120,15 @@ async function evaluate(modelId: string, corpus: Corpus, method: RelatedMethod):
   }
   const official = args['no-official'] ? null : await officialScores(runFile);
   if (official) assertAgreement(scores, official, method.name);
-  return { model: modelId, method: method.name, scores, official, msPerQuery: milliseconds / ((timingPasses - 1) * fold.queries.length), run: runFile };
+  return {
+    model: modelId,
+    method: method.name,
+    scores,
+    official,
+    perQuery,
+    msPerQuery: milliseconds / ((timingPasses - 1) * fold.queries.length),
+    run: runFile,
+  };
 }
 
 /** Runs the fold's evaluate.py on the run file and reads its lines (`facet {'map': x, 'ndcg%20': y}`). */
@@ -143,9 +155,38 @@ function assertAgreement(port: Row['scores'], official: Row['scores'], method: s
   }
 }
 
+/**
+ * Leave-one-query-out over the methods run (read as settings of one ranking): each query is
+ * answered by the method with the best MAP on the other queries, so the figure says how well a
+ * setting chosen on these queries carries to a query not used to choose it.
+ */
+function crossValidate(modelRows: readonly Row[]): { scores: Row['scores']; chosen: Map<string, number> } {
+  const chosen = new Map<string, number>();
+  const perQuery = new Map<string, { map: number; ndcg20: number }>();
+  for (const query of fold.queries) {
+    const others = fold.queries.filter((other) => other.id !== query.id);
+    let best = modelRows[0]!;
+    let bestMap = -1;
+    for (const row of modelRows) {
+      const map = mean(others.map((other) => row.perQuery.get(other.id)!.map));
+      if (map > bestMap) [best, bestMap] = [row, map];
+    }
+    chosen.set(best.method, (chosen.get(best.method) ?? 0) + 1);
+    perQuery.set(query.id, best.perQuery.get(query.id)!);
+  }
+  const scores: Row['scores'] = {};
+  for (const [facet, ids] of Object.entries(fold.queriesByFacet)) {
+    scores[facet] = { map: 100 * mean(ids.map((id) => perQuery.get(id)!.map)), ndcg20: 100 * mean(ids.map((id) => perQuery.get(id)!.ndcg20)) };
+  }
+  return { scores, chosen };
+}
+
 function print(): void {
+  const validated = args['cross-validate'] ? models.map((model) => ({ model, ...crossValidate(rows.filter((row) => row.model === model)) })) : [];
   if (args.json) {
-    process.stdout.write(`${JSON.stringify({ queries: fold.queries.length, rows, preparation }, null, 2)}\n`);
+    const serializable = rows.map(({ perQuery, ...row }) => ({ ...row, perQuery: Object.fromEntries(perQuery) }));
+    const crossValidated = validated.map((item) => ({ ...item, chosen: Object.fromEntries(item.chosen) }));
+    process.stdout.write(`${JSON.stringify({ queries: fold.queries.length, rows: serializable, crossValidated, preparation }, null, 2)}\n`);
     return;
   }
   const facets = Object.keys(fold.queriesByFacet);
@@ -156,6 +197,12 @@ function print(): void {
     `| model | method | ${facets.join(' | ')} | ms/query |`,
     `|---|---|${facets.map(() => '---|').join('')}---|`,
     ...rows.map((row) => `| ${row.model} | ${row.method} | ${facets.map((facet) => cell(row, facet)).join(' | ')} | ${row.msPerQuery.toFixed(2)} |`),
+    ...validated.map(
+      ({ model, scores, chosen }) =>
+        `| ${model} | leave-one-query-out over the methods above (chosen: ${[...chosen].map(([method, times]) => `${method} ×${times}`).join(', ')}) | ${facets
+          .map((facet) => `${scores[facet]!.map.toFixed(1)} / ${scores[facet]!.ndcg20.toFixed(1)}`)
+          .join(' | ')} | |`,
+    ),
     ...(preparation.length > 0
       ? ['', '| model | preparation | seconds |', '|---|---|---|', ...preparation.map((p) => `| ${p.model} | ${p.step} | ${p.seconds.toFixed(1)} |`)]
       : []),
