@@ -11,7 +11,7 @@ import { explainHits } from './explain.js';
 import { fuseCalibrated, relativeLexicalScore } from './calibrated-fusion.js';
 import { byScoreThenId, rankedBy, roundScore, toHit, type Hit, type RankedCandidate } from './ranking.js';
 import { recommendationVector } from './recommend.js';
-import { rankRelated, relatedCandidates, type RelatedViews } from './related/related-ranking.js';
+import { rankRelated, relatedCandidates, type RelatedCandidate } from './related/related-ranking.js';
 import { facetPassage, type SentenceRole } from './related/sentence-roles.js';
 import { TitleVectors } from './related/title-vectors.js';
 import { splitSentences } from './sentences.js';
@@ -127,11 +127,11 @@ export class SearchService {
    * (paper and title cosines, and with a facet the facet's sentences).
    */
   async relatedToPaper(name: string, options: RelatedToPaperOptions, caller?: EmbedRequestOptions): Promise<RankedList> {
-    const [queryVector] = await this.storedVectors([name]);
-    const id = (await this.storage.resolve(name))!;
+    const id = await this.storage.resolve(name);
+    if (id === undefined) throw paperNotFound([name]);
     const neighbours = await this.storage.related(id, { k: Math.max(relatedCandidates, candidateDepth(options)), filter: options.filter });
-    const ranked = await this.rerankRelated(id, queryVector!, neighbours, options.facet, caller);
-    return this.finish(rankedBy(ranked, 'dense'), options, caller, async () => queryVector!);
+    const ranked = await this.rerankRelated(id, neighbours, options.facet, caller);
+    return this.finish(rankedBy(ranked, 'dense'), options, caller, async () => (await this.storedVectors([id]))[0]!);
   }
 
   /**
@@ -180,29 +180,34 @@ export class SearchService {
     await this.embedder.embedPassages(['warm up the model with a passage']);
   }
 
+  /**
+   * The neighbours re-ranked by relatedScore. Their cosines come with them; their stored vectors
+   * are read only for a facet (reading a vector out of the HNSW graph costs more than the rest).
+   */
   private async rerankRelated(
     id: string,
-    vector: Float32Array,
     neighbours: readonly ScoredId[],
     facet: SentenceRole | undefined,
     caller: EmbedRequestOptions | undefined,
   ): Promise<ScoredId[]> {
     const ids = neighbours.map((neighbour) => neighbour.id);
-    const [papers, vectors] = await Promise.all([this.storage.papers([id, ...ids]), this.storage.vectors(ids)]);
+    const papers = await this.storage.papers([id, ...ids]);
     const query = papers[0];
     if (!query) return [...neighbours];
     const passage = facet ? facetPassage(splitSentences(query.abstract), facet) : undefined;
-    const [titles, facetVectors] = await Promise.all([
+    const [titles, facetVectors, vectors] = await Promise.all([
       this.titleVectors.of(
         papers.map((paper) => paper?.title ?? ''),
         (missing) => this.embedder.embedPassages(missing, caller),
       ),
       passage ? this.embedder.embedPassages([passage], caller) : undefined,
+      passage ? this.storage.vectors(ids) : undefined,
     ]);
-    const views = (i: number): RelatedViews => ({ vector: i === 0 ? vector : vectors[i - 1]!, title: titles[i] });
-    // A paper deleted between the two reads has no vector: it is left out, as finish would.
-    const candidates = ids.flatMap((candidate, i) => (vectors[i] ? [{ id: candidate, views: views(i + 1) }] : []));
-    return rankRelated(views(0), candidates, facetVectors?.[0]);
+    // A paper deleted between the two reads is left out, as finish would.
+    const candidates = neighbours.flatMap((neighbour, i): RelatedCandidate[] =>
+      papers[i + 1] ? [{ id: neighbour.id, cosine: neighbour.score, title: titles[i + 1], ...(vectors?.[i] ? { vector: vectors[i] } : {}) }] : [],
+    );
+    return rankRelated({ title: titles[0], facet: facetVectors?.[0] }, candidates);
   }
 
   /** The stored vectors of the named papers; any unknown name is a 404 naming all of them. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { rankRelated, relatedScore, type RelatedViews, type RelatedWeights } from '../../src/search/related/related-ranking.js';
+import { rankRelated, relatedScore, type RelatedCandidate, type RelatedWeights } from '../../src/search/related/related-ranking.js';
 import { facetPassage } from '../../src/search/related/sentence-roles.js';
 import { TitleVectors } from '../../src/search/related/title-vectors.js';
 
@@ -14,60 +14,51 @@ const [x, y, z] = [unit(1, 0, 0), unit(0, 1, 0), unit(0, 0, 1)];
 const weights: RelatedWeights = { title: 0.5, facet: 0.5 };
 
 describe('relatedScore', () => {
-  const query: RelatedViews = { vector: x, title: x };
-
   it('is the weighted mean of the paper and title cosines', () => {
-    // (1 · cos(x, x·y mix) + 0.5 · cos(x, z)) / 1.5
-    const candidate: RelatedViews = { vector: unit(1, 1, 0), title: z };
-    close(relatedScore(query, candidate, undefined, weights), Math.SQRT1_2 / 1.5);
+    close(relatedScore({ title: x }, { id: 'a', cosine: 0.7, title: z }, weights), 0.7 / 1.5);
+    close(relatedScore({ title: x }, { id: 'a', cosine: 0.7, title: unit(1, 1, 0) }, weights), (0.7 + 0.5 * Math.SQRT1_2) / 1.5);
   });
 
   it('is the plain cosine when either paper has no title, and stays on the cosine scale', () => {
-    close(relatedScore(query, { vector: unit(1, 1, 0), title: undefined }, undefined, weights), Math.SQRT1_2);
-    close(relatedScore(query, { vector: x, title: x }, undefined, weights), 1);
+    close(relatedScore({ title: x }, { id: 'a', cosine: 0.7, title: undefined }, weights), 0.7);
+    close(relatedScore({ title: undefined }, { id: 'a', cosine: 0.7, title: x }, weights), 0.7);
+    close(relatedScore({ title: x }, { id: 'a', cosine: 1, title: x }, weights), 1);
   });
 
-  it('adds the cosine of the facet passage to the candidate’s paper vector', () => {
-    close(relatedScore(query, { vector: y, title: undefined }, y, weights), 0.5 / 1.5);
+  it('adds the cosine of the facet passage to the candidate’s paper vector, when both are given', () => {
+    close(relatedScore({ title: undefined, facet: y }, { id: 'a', cosine: 0.5, title: undefined, vector: y }, weights), 1 / 1.5);
+    close(relatedScore({ title: undefined, facet: y }, { id: 'a', cosine: 0.5, title: undefined }, weights), 0.5);
   });
 });
 
 describe('rankRelated', () => {
-  it('lets a paper with the same title subject overtake a slightly closer paper vector', () => {
-    const query: RelatedViews = { vector: unit(1, 1, 0), title: x };
-    const closerVector = { id: 'a', views: { vector: unit(1, 1.2, 0), title: z } };
-    const sameTitle = { id: 'b', views: { vector: unit(1, 1.6, 0), title: x } };
+  it('lets a paper with the same title subject overtake a slightly higher paper cosine', () => {
+    const closerVector: RelatedCandidate = { id: 'a', cosine: 0.8, title: z };
+    const sameTitle: RelatedCandidate = { id: 'b', cosine: 0.75, title: x };
     assert.deepEqual(
-      rankRelated(query, [closerVector, sameTitle], undefined, { title: 0, facet: 0 }).map((item) => item.id),
+      rankRelated({ title: x }, [closerVector, sameTitle], { title: 0, facet: 0 }).map((item) => item.id),
       ['a', 'b'],
     );
     assert.deepEqual(
-      rankRelated(query, [closerVector, sameTitle], undefined, weights).map((item) => item.id),
+      rankRelated({ title: x }, [closerVector, sameTitle], weights).map((item) => item.id),
       ['b', 'a'],
     );
   });
 
   it('with a facet, lifts the candidate whose paper matches the facet passage', () => {
-    const query: RelatedViews = { vector: unit(1, 1, 0), title: undefined };
-    const sameTopic = { id: 'topic', views: { vector: unit(1, 0.9, 0), title: undefined } };
-    const sameMethod = { id: 'method', views: { vector: unit(0.9, 1, 0.2), title: undefined } };
-    assert.equal(rankRelated(query, [sameTopic, sameMethod], undefined, weights)[0]!.id, 'topic');
-    assert.equal(rankRelated(query, [sameTopic, sameMethod], y, weights)[0]!.id, 'method');
+    const sameTopic: RelatedCandidate = { id: 'topic', cosine: 0.8, title: undefined, vector: x };
+    const sameMethod: RelatedCandidate = { id: 'method', cosine: 0.7, title: undefined, vector: y };
+    assert.equal(rankRelated({ title: undefined }, [sameTopic, sameMethod], weights)[0]!.id, 'topic');
+    assert.equal(rankRelated({ title: undefined, facet: y }, [sameTopic, sameMethod], weights)[0]!.id, 'method');
   });
 
   it('breaks ties by id', () => {
-    const query: RelatedViews = { vector: x, title: undefined };
-    const same = { vector: y, title: undefined };
+    const candidates: RelatedCandidate[] = [
+      { id: 'b', cosine: 0.5, title: undefined },
+      { id: 'a', cosine: 0.5, title: undefined },
+    ];
     assert.deepEqual(
-      rankRelated(
-        query,
-        [
-          { id: 'b', views: same },
-          { id: 'a', views: same },
-        ],
-        undefined,
-        weights,
-      ).map((item) => item.id),
+      rankRelated({ title: undefined }, candidates, weights).map((item) => item.id),
       ['a', 'b'],
     );
   });

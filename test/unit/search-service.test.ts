@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { rankRelated } from '../../src/search/related/related-ranking.js';
+import { dot } from '../../src/shared/vector-math.js';
 import { SearchService } from '../../src/search/search-service.js';
 import type { EmbeddedStorage } from '../../src/storage/embedded/embedded-storage.js';
 import type { PaperStorage } from '../../src/storage/paper-storage.js';
@@ -193,9 +194,8 @@ describe('SearchService related, recommend and lookups', () => {
     const papers = await storage.papers(ids(hits));
     const vectors = await storage.vectors(ids(hits));
     const expected = rankRelated(
-      { vector: queryVector!, title: embedder.vectorOf(query!.title) },
-      papers.map((paper, i) => ({ id: paper!.id, views: { vector: vectors[i]!, title: embedder.vectorOf(paper!.title) } })),
-      undefined,
+      { title: embedder.vectorOf(query!.title) },
+      papers.map((paper, i) => ({ id: paper!.id, cosine: dot(queryVector!, vectors[i]!), title: embedder.vectorOf(paper!.title) })),
     );
     assert.deepEqual(ids(hits), ids(expected));
     hits.forEach((hit, i) => assert.ok(Math.abs(hit.score - expected[i]!.score) < 1e-6));

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Embedder } from '../../../src/embedding/embedder.js';
 import type { LoadedIndex } from '../../../src/storage/embedded/index-folder.js';
 import { createLogger } from '../../../src/log.js';
-import { rankRelated, relatedCandidates, relatedWeights, type RelatedViews } from '../../../src/search/related/related-ranking.js';
+import { rankRelated, relatedCandidates, relatedWeights } from '../../../src/search/related/related-ranking.js';
 import { classifySentenceRoles, facetPassage, type SentenceRole } from '../../../src/search/related/sentence-roles.js';
 import { SearchService } from '../../../src/search/search-service.js';
 import { splitSentences } from '../../../src/search/sentences.js';
@@ -203,16 +203,13 @@ export async function prepareMethods(specs: readonly string[], context: MethodCo
 async function proposed(corpus: Corpus, label: number, facet: SentenceRole | undefined, parameters: Parameters): Promise<number[]> {
   const weights = { title: parameters.get('t') ?? relatedWeights.title, facet: parameters.get('f') ?? relatedWeights.facet };
   const sentences = corpus.sentencesFor(parameters);
-  const views = (paper: number): RelatedViews => ({
-    vector: corpus.vector(paper),
-    title: corpus.index.papers.byLabel(paper).title.trim() ? sentences.title(paper) : undefined,
-  });
+  const title = (paper: number) => (corpus.index.papers.byLabel(paper).title.trim() ? sentences.title(paper) : undefined);
   const candidates = corpus
     .hnswNeighbors(label, parameters.get('n') ?? relatedCandidates)
-    .map((neighbor) => ({ id: String(neighbor.label), views: views(neighbor.label) }));
+    .map((neighbor) => ({ id: String(neighbor.label), cosine: neighbor.score, title: title(neighbor.label), vector: corpus.vector(neighbor.label) }));
   const passage = facet ? facetPassage(splitSentences(corpus.index.papers.byLabel(label).abstract), facet) : undefined;
   const facetVector = passage ? (await corpus.embedder.embedPassages([passage]))[0] : undefined;
-  return rankRelated(views(label), candidates, facetVector, weights).map((item) => Number(item.id));
+  return rankRelated({ title: title(label), facet: facetVector }, candidates, weights).map((item) => Number(item.id));
 }
 
 async function productAnswer(corpus: Corpus, label: number, facet: SentenceRole | undefined, parameters: Parameters): Promise<number[]> {

@@ -2,11 +2,22 @@ import { dot } from '../../shared/vector-math.js';
 import type { ScoredId } from '../../storage/paper-storage.js';
 import { byScoreThenId } from '../ranking.js';
 
-/** What related-by-id compares of two papers: the stored paper vector (title and abstract) and the title's own vector. */
-export interface RelatedViews {
-  vector: Float32Array;
-  /** The title embedded alone; undefined for a paper without a title. */
+/**
+ * What related-by-id knows of a candidate: its paper cosine to the query paper (the neighbour
+ * search's score, so no stored vector is read for it), its title embedded alone (undefined for a
+ * paper without a title) and, only when a facet is asked for, its stored vector.
+ */
+export interface RelatedCandidate {
+  id: string;
+  cosine: number;
   title: Float32Array | undefined;
+  vector?: Float32Array;
+}
+
+/** The query paper's side: its title's vector, and with a facet the vector of its facet passage. */
+export interface RelatedQuery {
+  title: Float32Array | undefined;
+  facet?: Float32Array | undefined;
 }
 
 export interface RelatedWeights {
@@ -37,31 +48,21 @@ export const relatedCandidates = 100;
  * sentences playing that role (embedded as one passage) to the candidate's paper vector. A mean
  * of cosines stays on the cosine scale, so score thresholds keep their meaning.
  */
-export function relatedScore(
-  query: RelatedViews,
-  candidate: RelatedViews,
-  facetVector: Float32Array | undefined,
-  weights: RelatedWeights = relatedWeights,
-): number {
-  let score = dot(query.vector, candidate.vector);
+export function relatedScore(query: RelatedQuery, candidate: RelatedCandidate, weights: RelatedWeights = relatedWeights): number {
+  let score = candidate.cosine;
   let total = 1;
   if (weights.title > 0 && query.title && candidate.title) {
     score += weights.title * dot(query.title, candidate.title);
     total += weights.title;
   }
-  if (weights.facet > 0 && facetVector) {
-    score += weights.facet * dot(facetVector, candidate.vector);
+  if (weights.facet > 0 && query.facet && candidate.vector) {
+    score += weights.facet * dot(query.facet, candidate.vector);
     total += weights.facet;
   }
   return score / total;
 }
 
 /** Candidates re-ranked by relatedScore, best first, ties by id. */
-export function rankRelated(
-  query: RelatedViews,
-  candidates: readonly { id: string; views: RelatedViews }[],
-  facetVector: Float32Array | undefined,
-  weights: RelatedWeights = relatedWeights,
-): ScoredId[] {
-  return candidates.map(({ id, views }) => ({ id, score: relatedScore(query, views, facetVector, weights) })).sort(byScoreThenId);
+export function rankRelated(query: RelatedQuery, candidates: readonly RelatedCandidate[], weights: RelatedWeights = relatedWeights): ScoredId[] {
+  return candidates.map((candidate) => ({ id: candidate.id, score: relatedScore(query, candidate, weights) })).sort(byScoreThenId);
 }
