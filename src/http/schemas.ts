@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { searchModes } from '../search/search-modes.js';
 import { facetNames } from '../papers/paper-facets.js';
+import { sentenceRoles } from '../search/related/sentence-roles.js';
 import { paperSchema } from '../papers/paper.js';
 
 /** Deepest result a page may reach (offset + k): past it, approximate search order is not worth paging. */
@@ -158,6 +159,12 @@ export const relatedQuerySchema = z
       .transform((value) => value === 'true')
       .default(false),
     facets: queryFacets.optional(),
+    facet: z
+      .enum(sentenceRoles)
+      .optional()
+      .describe(
+        'Relate on one facet of the paper: background (the problem it addresses), method (how it solves it) or result (what it finds); ranks by the abstract sentences playing that role.',
+      ),
   })
   .refine(withinPageLimit, pageLimitIssue)
   .refine(explainWithinLimit, explainLimitIssue)
@@ -168,6 +175,7 @@ export const relatedQuerySchema = z
     fields: query.fields,
     explain: query.explain,
     facets: query.facets,
+    facet: query.facet,
     filter: filterOfQuery(query),
   }));
 

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { filterSchema } from '../http/schemas.js';
 import type { Paper, PaperInput } from '../papers/paper.js';
 import type { SearchMode } from '../search/search-modes.js';
+import type { SentenceRole } from '../search/related/sentence-roles.js';
 
 /** A paper in a ranked list: its stored fields and its score in the list's scale. */
 export type RankedPaper = Paper & { score: number };
@@ -44,7 +45,7 @@ export interface PaperWrites {
 export interface PaperSearchBackend {
   search(request: ListRequest & { query: string; mode?: SearchMode | undefined }): Promise<RankedPaper[]>;
   similar(request: ListRequest & { abstract: string; title?: string | undefined; mode?: SearchMode | undefined }): Promise<RankedPaper[]>;
-  related(name: string, request: ListRequest): Promise<RankedPaper[]>;
+  related(name: string, request: ListRequest & { facet?: SentenceRole | undefined }): Promise<RankedPaper[]>;
   recommend(request: ListRequest & { positive: readonly string[]; negative: readonly string[] }): Promise<RankedPaper[]>;
   paper(name: string): Promise<Paper>;
   listPapers(cursor: string | undefined, limit: number): Promise<PaperPageResult>;

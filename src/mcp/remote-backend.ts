@@ -2,6 +2,7 @@ import { PaperSearchClient, type HitsResponse, type RelatedQuery } from '../clie
 import { AppError } from '../errors.js';
 import type { Paper } from '../papers/paper.js';
 import { countPapers, type ListRequest, type PaperSearchBackend, type RankedPaper } from './backend.js';
+import type { SentenceRole } from '../search/related/sentence-roles.js';
 
 export interface RemoteBackendOptions {
   /** Sent as `Authorization: Bearer <key>`; the write tools are offered only with one. */
@@ -48,11 +49,12 @@ export function remoteBackend(baseUrl: string, options: RemoteBackendOptions = {
 }
 
 /** A ranked list's page and filter as the query parameters of GET /v1/papers/:id/related. */
-function relatedQuery(request: ListRequest): RelatedQuery {
+function relatedQuery(request: ListRequest & { facet?: SentenceRole | undefined }): RelatedQuery {
   const { year, categories, authors, exclude_ids: excludeIds } = request.filter ?? {};
   return {
     k: request.k,
     offset: request.offset,
+    facet: request.facet,
     year_gte: year?.gte,
     year_lte: year?.lte,
     year_gt: year?.gt,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { filterSchema, maxPageEnd, paperInputSchema } from '../http/schemas.js';
 import { paperSchema } from '../papers/paper.js';
 import { searchModes } from '../search/search-modes.js';
+import { sentenceRoles } from '../search/related/sentence-roles.js';
 
 /**
  * The MCP tools' arguments and results as zod schemas: arguments are validated with them (bad
@@ -73,7 +74,14 @@ const referenceIssue = { message: 'give exactly one of id, doi and arxiv_id', pa
 export const paperReferenceInput = z.strictObject(paperReference).refine(exactlyOneReference, referenceIssue);
 
 export const relatedPapersInput = z
-  .strictObject({ ...paperReference, ...page })
+  .strictObject({
+    ...paperReference,
+    facet: z
+      .enum(sentenceRoles)
+      .optional()
+      .describe('Relate on one facet only: background (same problem), method (solved the same way) or result (similar findings).'),
+    ...page,
+  })
   .refine(exactlyOneReference, referenceIssue)
   .refine(withinPage, pageIssue);
 

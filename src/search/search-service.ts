@@ -5,12 +5,16 @@ import { maxValuesPerFacet, type FacetCounts, type FacetName } from '../papers/p
 import type { PaperFilter } from '../papers/paper-filter.js';
 import { dot } from '../shared/vector-math.js';
 import type { Paper } from '../papers/paper.js';
-import type { PaperPage, PaperStorage, StorageStats } from '../storage/paper-storage.js';
+import type { PaperPage, PaperStorage, ScoredId, StorageStats } from '../storage/paper-storage.js';
 import { groupByPrimaryCategory, type CollectionMap } from './collection-map.js';
 import { explainHits } from './explain.js';
 import { fuseCalibrated, relativeLexicalScore } from './calibrated-fusion.js';
 import { byScoreThenId, rankedBy, roundScore, toHit, type Hit, type RankedCandidate } from './ranking.js';
 import { recommendationVector } from './recommend.js';
+import { rankRelated, relatedCandidates, type RelatedCandidate } from './related/related-ranking.js';
+import { facetPassage, type SentenceRole } from './related/sentence-roles.js';
+import { TitleVectors } from './related/title-vectors.js';
+import { splitSentences } from './sentences.js';
 import type { SearchMode } from './search-modes.js';
 
 export interface SearchOptions {
@@ -35,6 +39,12 @@ export interface RankedList {
 }
 
 export type RelatedOptions = Omit<SearchOptions, 'mode'>;
+
+/** Related-by-id options: a list's options and, optionally, the facet of the paper to relate on. */
+export type RelatedToPaperOptions = RelatedOptions & {
+  /** Rank by the query paper's abstract sentences playing this role (see facetPassage). */
+  facet?: SentenceRole;
+};
 
 export interface IndexInfo {
   model: string;
@@ -65,6 +75,8 @@ export const facetCandidates = 100;
  * calls these and never touches the model or the storage itself.
  */
 export class SearchService {
+  private readonly titleVectors = new TitleVectors();
+
   constructor(
     private readonly storage: PaperStorage,
     private readonly embedder: Embedder,
@@ -109,10 +121,23 @@ export class SearchService {
     return this.retrieve(passage, options, caller, async () => (await this.embedder.embedPassages([passage], caller))[0]!);
   }
 
-  /** Papers nearest to a stored paper's own vector (never re-embedded), the paper itself left out. */
-  async relatedToPaper(name: string, options: RelatedOptions, caller?: EmbedRequestOptions): Promise<RankedList> {
-    const neighbours = await this.storage.related(name, { k: candidateDepth(options), filter: options.filter });
-    return this.finish(rankedBy(neighbours, 'dense'), options, caller, async () => (await this.storedVectors([name]))[0]!);
+  /**
+   * Papers related to a stored paper, the paper itself left out: its stored vector's nearest
+   * neighbours by cosine (no model call: the fast path every cheap request takes). With a facet,
+   * at least `relatedCandidates` of them are re-ranked by relatedScore (paper and title cosines
+   * and the facet's sentences), which embeds titles and the facet passage with the model.
+   */
+  async relatedToPaper(name: string, options: RelatedToPaperOptions, caller?: EmbedRequestOptions): Promise<RankedList> {
+    const id = await this.storage.resolve(name);
+    if (id === undefined) throw paperNotFound([name]);
+    const queryVector = async () => (await this.storedVectors([id]))[0]!;
+    if (options.facet === undefined) {
+      const neighbours = await this.storage.related(id, { k: candidateDepth(options), filter: options.filter });
+      return this.finish(rankedBy(neighbours, 'dense'), options, caller, queryVector);
+    }
+    const neighbours = await this.storage.related(id, { k: Math.max(relatedCandidates, candidateDepth(options)), filter: options.filter });
+    const ranked = await this.rerankRelated(id, neighbours, options.facet, caller);
+    return this.finish(rankedBy(ranked, 'dense'), options, caller, queryVector);
   }
 
   /**
@@ -159,6 +184,31 @@ export class SearchService {
   async warmUp(): Promise<void> {
     await this.embedder.embedQueries(['warm up the model']);
     await this.embedder.embedPassages(['warm up the model with a passage']);
+  }
+
+  /**
+   * The neighbours re-ranked by relatedScore. Their cosines come with them; their stored vectors
+   * are read only for a facet (reading a vector out of the HNSW graph costs more than the rest).
+   */
+  private async rerankRelated(id: string, neighbours: readonly ScoredId[], facet: SentenceRole, caller: EmbedRequestOptions | undefined): Promise<ScoredId[]> {
+    const ids = neighbours.map((neighbour) => neighbour.id);
+    const papers = await this.storage.papers([id, ...ids]);
+    const query = papers[0];
+    if (!query) return [...neighbours];
+    const passage = facetPassage(splitSentences(query.abstract), facet);
+    const [titles, facetVectors, vectors] = await Promise.all([
+      this.titleVectors.of(
+        papers.map((paper) => paper?.title ?? ''),
+        (missing) => this.embedder.embedPassages(missing, caller),
+      ),
+      passage ? this.embedder.embedPassages([passage], caller) : undefined,
+      passage ? this.storage.vectors(ids) : undefined,
+    ]);
+    // A paper deleted between the two reads is left out, as finish would.
+    const candidates = neighbours.flatMap((neighbour, i): RelatedCandidate[] =>
+      papers[i + 1] ? [{ id: neighbour.id, cosine: neighbour.score, title: titles[i + 1], ...(vectors?.[i] ? { vector: vectors[i] } : {}) }] : [],
+    );
+    return rankRelated({ title: titles[0], facet: facetVectors?.[0] }, candidates);
   }
 
   /** The stored vectors of the named papers; any unknown name is a 404 naming all of them. */

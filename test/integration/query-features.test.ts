@@ -373,3 +373,30 @@ describe('bad query options get a 400 naming the field', () => {
     });
   }
 });
+
+describe('related by facet', () => {
+  it('ranks the same paper’s neighbours by one facet of it, and refuses an unknown facet', async () => {
+    const plain = await request<HitsBody>(base, '/v1/papers/2503.11731/related?k=10');
+    assert.equal(plain.status, 200);
+    for (const facet of ['background', 'method', 'result']) {
+      const faceted = await request<HitsBody>(base, `/v1/papers/2503.11731/related?k=10&facet=${facet}`);
+      assert.equal(faceted.status, 200, facet);
+      assert.equal(faceted.body.hits.length, 10);
+      assert.ok(!faceted.body.hits.some((hit) => hit.id === '2503.11731'));
+      assert.notDeepEqual(
+        faceted.body.hits.map((hit) => hit.score),
+        plain.body.hits.map((hit) => hit.score),
+        facet,
+      );
+      const scores = faceted.body.hits.map((hit) => hit.score);
+      assert.deepEqual(
+        scores,
+        [...scores].sort((a, b) => b - a),
+      );
+    }
+    const refused = await request<ErrorBody>(base, '/v1/papers/2503.11731/related?facet=conclusion');
+    assert.equal(refused.status, 400);
+    assert.equal(refused.body.error.code, 'invalid_input');
+    assert.equal(refused.body.error.details?.issues?.[0]?.path, 'query.facet');
+  });
+});

@@ -159,6 +159,11 @@ describe('the MCP server over the services', () => {
     const related = (byArxiv.structuredContent as { papers: { id: string }[] }).papers.map((paper) => paper.id);
     assert.equal(related.length, 2);
     assert.ok(!related.includes('volcano-3'), 'the paper itself is left out');
+    const byFacet = await callTool(client, 'related_papers', { id: 'volcano-1', facet: 'result', k: 7 });
+    const plain = await callTool(client, 'related_papers', { id: 'volcano-1', k: 7 });
+    const scores = (result: CallToolResult) => (result.structuredContent as { papers: { score: number }[] }).papers.map((paper) => paper.score);
+    assert.equal(scores(byFacet).length, 7);
+    assert.notDeepEqual(scores(byFacet), scores(plain), 'the facet changes the ranking scores');
     const missing = errorOf(await callTool(client, 'get_paper', { id: 'nope' }));
     assert.deepEqual(missing, { code: 'paper_not_found', message: 'No paper with id "nope".', details: { id: 'nope' } });
     const recommendMissing = errorOf(await callTool(client, 'recommend_papers', { positive: ['volcano-1', 'gone-1'] }));

@@ -3,6 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { rankRelated } from '../../src/search/related/related-ranking.js';
+import { dot } from '../../src/shared/vector-math.js';
 import { SearchService } from '../../src/search/search-service.js';
 import type { EmbeddedStorage } from '../../src/storage/embedded/embedded-storage.js';
 import type { PaperStorage } from '../../src/storage/paper-storage.js';
@@ -176,6 +178,47 @@ describe('SearchService related, recommend and lookups', () => {
     const { hits } = await service.relatedToPaper('volcano-1', { k: 2 });
     assert.deepEqual(ids(hits).sort(), ['volcano-2', 'volcano-3']);
     assert.equal(embedder.calls.length, before);
+  });
+
+  it('with a facet, embeds the paper’s sentences of that role and the titles it has not seen, once', async () => {
+    const fresh = new SearchService(storage, embedder, 'hybrid');
+    const before = embedder.calls.length;
+    await fresh.relatedToPaper('volcano-1', { k: 2, facet: 'result' });
+    const calls = embedder.calls.slice(before);
+    assert.ok(calls.every((call) => call.kind === 'passage'));
+    // volcano-1's abstract: "Seismic tremor predicts volcano eruption. Magma rises before the eruption."
+    assert.ok(calls.some((call) => call.texts.length === 1 && call.texts[0] === 'Magma rises before the eruption.'));
+    const titles = calls.find((call) => call.texts.includes('Volcano eruption forecasting'));
+    assert.ok(titles?.texts.includes('Magma chambers under a volcano'));
+    const again = embedder.calls.length;
+    await fresh.relatedToPaper('volcano-1', { k: 2, facet: 'result' });
+    assert.ok(
+      embedder.calls.slice(again).every((call) => !call.texts.includes('Volcano eruption forecasting')),
+      'titles are embedded once',
+    );
+  });
+
+  it('with a facet, ranks by the paper, title and facet cosines, on the cosine scale', async () => {
+    const plain = await service.relatedToPaper('volcano-1', { k: 7 });
+    const faceted = await service.relatedToPaper('volcano-1', { k: 7, facet: 'result' });
+    const [query] = await storage.papers(['volcano-1']);
+    const [queryVector] = await storage.vectors(['volcano-1']);
+    const papers = await storage.papers(ids(faceted.hits));
+    const vectors = await storage.vectors(ids(faceted.hits));
+    const expected = rankRelated(
+      { title: embedder.vectorOf(query!.title), facet: embedder.vectorOf('Magma rises before the eruption.') },
+      papers.map((paper, i) => ({ id: paper!.id, cosine: dot(queryVector!, vectors[i]!), title: embedder.vectorOf(paper!.title), vector: vectors[i]! })),
+    );
+    assert.deepEqual(ids(faceted.hits), ids(expected));
+    faceted.hits.forEach((hit, i) => assert.ok(Math.abs(hit.score - expected[i]!.score) < 1e-6));
+    assert.deepEqual(ids(faceted.hits).sort(), ids(plain.hits).sort());
+  });
+
+  it('pages the faceted related ranking: offset continues where k stopped', async () => {
+    const { hits: all } = await service.relatedToPaper('protein-1', { k: 6, facet: 'method' });
+    const { hits: first } = await service.relatedToPaper('protein-1', { k: 3, facet: 'method' });
+    const { hits: second } = await service.relatedToPaper('protein-1', { k: 3, offset: 3, facet: 'method' });
+    assert.deepEqual([...ids(first), ...ids(second)], ids(all));
   });
 
   it('names a paper by DOI or arXiv id too', async () => {

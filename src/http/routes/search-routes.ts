@@ -122,7 +122,7 @@ export function searchRoutes(requireService: (response: Response) => SearchServi
     const { id } = parseInput(paperIdParamsSchema, request.params, 'params');
     const format = responseFormat(request, response);
     const query = parseInput(relatedQuerySchema, withoutFormat(request.query), 'query');
-    const list = await requireService(response).relatedToPaper(id, listOptions(query), callerOf(response));
+    const list = await requireService(response).relatedToPaper(id, { ...listOptions(query), facet: query.facet }, callerOf(response));
     if (format !== 'json') return sendExport(response, format, list.hits.map(paperOfHit), 'related');
     response.json({ ...rankedListBody(list, query.fields), took_ms: elapsedMs(started) });
   });
