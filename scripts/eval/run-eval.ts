@@ -22,7 +22,7 @@ import { readVectorsFile, vectorAt } from '../../src/storage/embedded/vectors-fi
 import { createLogger } from '../../src/log.js';
 import { searchModes, type SearchMode } from '../../src/search/search-modes.js';
 import { SearchService } from '../../src/search/search-service.js';
-import { fuseNormalized } from '../../src/search/fusion.js';
+import { fuseNormalized } from './min-max-fusion.js';
 import type { RankedCandidate } from '../../src/search/ranking.js';
 import { EmbeddedStorage } from '../../src/storage/embedded/embedded-storage.js';
 import type { PaperStorage, ScoredId } from '../../src/storage/paper-storage.js';
@@ -109,7 +109,7 @@ for (const modelId of models) {
     const perQuery = { ndcg10: [] as number[], recall10: [] as number[], recall100: [] as number[], mrr10: [] as number[] };
     const started = performance.now();
     for (const query of judged) {
-      const hits = await service.searchText(query.text, { k: 100, mode });
+      const { hits } = await service.searchText(query.text, { k: 100, mode });
       const ranked = hits.map((hit) => hit.id);
       const judgments = qrels.get(query._id)!;
       perQuery.ndcg10.push(ndcgAt(ranked, judgments, 10));

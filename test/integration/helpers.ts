@@ -9,6 +9,11 @@ import { getModel } from '../../src/embedding/model-registry.js';
 import { ingestPapers } from '../../src/ingest/ingest.js';
 import { createLogger } from '../../src/log.js';
 import { startServer, type RunningServer } from '../../src/server.js';
+import type { Express } from 'express';
+import { createApp } from '../../src/http/app.js';
+import { ApiKeys } from '../../src/http/auth.js';
+import { ServiceMetrics } from '../../src/metrics/service-metrics.js';
+import { ServiceState } from '../../src/service-state.js';
 
 export const repoRoot = resolve(import.meta.dirname, '../..');
 export const samplePapers = join(repoRoot, 'index-data/samples/seed-papers.jsonl');
@@ -40,6 +45,20 @@ export async function buildIndex(indexDir: string, input = samplePapers, modelId
   } finally {
     await embedder.dispose();
   }
+}
+
+/** The Express app as the server builds it, with no service behind it yet (as during start-up). */
+export function appWithoutService(): Express {
+  return createApp({
+    state: new ServiceState(),
+    log: silentLog,
+    settings: testConfig(),
+    apiKeys: new ApiKeys([]),
+    metrics: new ServiceMetrics(
+      () => undefined,
+      () => undefined,
+    ),
+  });
 }
 
 /** The real server on a random port, serving `indexDir`, ready to answer. */
@@ -78,10 +97,13 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs one of the product's commands (src/cli/<name>.ts) as a separate process. */
-export function runCli(name: string, args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+/** The `paper-search` command line from source, with node's arguments to run it. */
+export const cliEntry = ['--import', 'tsx', join(repoRoot, 'src/cli/main.ts')];
+
+/** Runs a `paper-search` command (`ingest`, `serve`, `search`...) as a separate process. */
+export function runCli(command: string, args: string[], env: Record<string, string> = {}): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/cli', `${name}.ts`), ...args], {
+    const child = spawn(process.execPath, [...cliEntry, ...command.split(' ').filter(Boolean), ...args], {
       cwd: repoRoot,
       env: { ...process.env, MODEL_DIR: join(repoRoot, 'models'), LOG_LEVEL: 'warn', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { getModel } from '../../src/embedding/model-registry.js';
+import { mapLayoutFileName } from '../../src/storage/embedded/map/map-layout-file.js';
 import { IndexFolderWriter } from '../../src/storage/embedded/index-folder-writer.js';
 import { openIndexFolder } from '../../src/storage/embedded/index-folder.js';
 import { verifyIndexFiles } from '../../src/storage/embedded/index-integrity.js';
@@ -66,14 +67,14 @@ describe('IndexFolderWriter + openIndexFolder', () => {
     const manifest = await buildIndex(target, papers, vectors);
 
     assert.deepEqual((await readdir(parent)).sort(), ['index'], 'no staging folder is left beside the index');
-    assert.deepEqual((await readdir(target)).sort(), [...Object.values(indexFiles), manifestFileName].sort());
+    assert.deepEqual((await readdir(target)).sort(), [...Object.values(indexFiles), manifestFileName, mapLayoutFileName].sort());
 
     assert.equal(manifest.format, 'paper-search-index');
     assert.equal(manifest.formatVersion, indexFormatVersion);
     assert.deepEqual(manifest.model, describeModel(model));
     assert.equal(manifest.count, papers.length);
     assert.deepEqual(manifest.hnsw, defaultHnswParameters);
-    assert.deepEqual(manifest.files, indexFiles);
+    assert.deepEqual(manifest.files, { ...indexFiles, map: mapLayoutFileName });
     assert.deepEqual(manifest.source, { input: 'papers.jsonl', read: papers.length + 1, rejected: 1 });
     assert.ok(!Number.isNaN(Date.parse(manifest.createdAt)));
     assert.deepEqual(await readManifest(target), manifest);
@@ -84,6 +85,8 @@ describe('IndexFolderWriter + openIndexFolder', () => {
     assert.equal(loaded.papers.size, papers.length);
     assert.equal(loaded.vectors.count, papers.length);
     assert.equal(loaded.vectors.dimension, dimension);
+    assert.equal(loaded.layout?.method, 'pca', 'a map layout, by PCA for so few papers');
+    assert.equal(loaded.layout.x.length, papers.length);
     for (const label of [0, 1, 17, 39]) {
       assert.deepEqual(loaded.papers.byLabel(label), papers[label]);
       assert.equal(loaded.papers.labelOf(papers[label]!.id), label);

@@ -39,7 +39,8 @@ export const manifestSchema = z.object({
   hnsw: hnswParametersSchema,
   /** The lexical (BM25) index over the same passages the vectors embed. */
   lexical: z.object({ analyzer: z.string(), k1: z.number(), b: z.number() }),
-  files: z.object({ hnsw: z.string(), vectors: z.string(), papers: z.string(), lexical: z.string() }),
+  /** `map`, the map layout (see map/map-layout-file.ts), is optional: folders built before it had none, and get one computed when first asked for. */
+  files: z.object({ hnsw: z.string(), vectors: z.string(), papers: z.string(), lexical: z.string(), map: z.string().optional() }),
   createdAt: z.string(),
   /**
    * Identifies the build this folder descends from: ingestion draws a new one, snapshots keep it.
