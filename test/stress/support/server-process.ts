@@ -1,15 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { repoRoot } from '../../integration/helpers.js';
+import { cliEntry, repoRoot } from '../../integration/helpers.js';
 
 /** The real server as its own process: SIGKILL-able, with its own memory to measure, its log kept. */
 export interface ServerProcess {
   child: ChildProcess;
   url: string;
   pid: number;
-  /** Everything it printed on stdout (JSON log lines) so far. */
+  /** Its log (JSON lines on stderr) so far. */
   logs(): string;
-  stderr(): string;
   /** Settles when the process has exited. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** SIGTERM, then waits for the exit (SIGKILL after `graceMs`). */
@@ -25,17 +24,16 @@ export interface SpawnOptions {
   readyTimeoutMs?: number;
 }
 
-const serveEntry = join(repoRoot, 'src/cli/serve.ts');
-
 function serverArguments(preload: string[] = []): string[] {
-  return ['--import', 'tsx', ...preload.flatMap((module) => ['--import', module]), serveEntry];
+  const [tsxFlag, tsx, entry] = cliEntry;
+  return [tsxFlag!, tsx!, ...preload.flatMap((module) => ['--import', module]), entry!, 'serve'];
 }
 
 function serverEnvironment(env: Record<string, string>): NodeJS.ProcessEnv {
   return { ...process.env, MODEL_DIR: join(repoRoot, 'models'), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env };
 }
 
-/** Starts `serve` and resolves once it logs "ready"; rejects with its output if it exits or stalls first. */
+/** Starts `serve` and resolves once it prints its ready line; rejects with its output if it exits or stalls first. */
 export async function spawnServer(options: SpawnOptions): Promise<ServerProcess> {
   const child = spawn(process.execPath, serverArguments(options.preload), {
     cwd: repoRoot,
@@ -57,12 +55,11 @@ export async function spawnServer(options: SpawnOptions): Promise<ServerProcess>
       reject(new Error(`the server was not ready within ${timeoutMs} ms:\n${stdout.slice(-4000)}\n${stderr.slice(-4000)}`));
     }, timeoutMs);
     const check = () => {
-      const listening = stdout.split('\n').find((line) => line.includes('"msg":"listening"'));
-      const listeningUrl = listening && /"url":"(http:\/\/[^"]+)"/.exec(listening)?.[1];
-      if (listeningUrl && stdout.includes('"msg":"ready"')) {
+      const readyUrl = /search page (http:\/\/\S+?)\/ /.exec(stdout)?.[1];
+      if (readyUrl) {
         clearTimeout(timer);
         child.stdout!.off('data', check);
-        resolve(listeningUrl);
+        resolve(readyUrl);
       }
     };
     child.stdout!.on('data', check);
@@ -75,8 +72,7 @@ export async function spawnServer(options: SpawnOptions): Promise<ServerProcess>
     child,
     url,
     pid: child.pid!,
-    logs: () => stdout,
-    stderr: () => stderr,
+    logs: () => stderr,
     exited,
     stop: async (graceMs = 60_000) => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
