@@ -146,6 +146,9 @@ function runSchemathesis(url: string): Promise<{ code: number | null; output: st
     'junit',
     '--report-dir',
     join(resultsDir, 'schemathesis'),
+    // No example database: every run generates from the seed alone, reproducibly.
+    '--generation-database',
+    'none',
     '--phases',
     'examples,coverage,fuzzing',
   ];
