@@ -3,8 +3,8 @@
  * server, one test file at a time. Without flags it is the documented full run; `--ci` shortens
  * the load and the soak to fit CI's budget. Figures land in stress-results/.
  *
- *   npm run test:stress                      load 60 s, soak 10 min, 10,000 fuzzed requests
- *   npm run test:stress -- --ci              load 20 s, soak 90 s (CI)
+ *   npm run test:stress                      load 60 s, soak 10 min, 10,000 fuzzed requests, schemathesis 50 examples
+ *   npm run test:stress -- --ci              load 20 s, soak 90 s, schemathesis 25 examples per operation (CI)
  *   npm run test:stress -- --only fuzz,faults
  *   npm run test:stress -- --soak-minutes 30 --seed 7
  */
@@ -55,6 +55,7 @@ if (values.ci) {
   set('STRESS_WARMUP_SECONDS', '5');
   set('STRESS_SOAK_MINUTES', '1.5');
   set('STRESS_SOAK_INTERVAL_SECONDS', '15');
+  set('STRESS_SCHEMATHESIS_EXAMPLES', '25');
 } else {
   set('STRESS_SOAK_MINUTES', environment.STRESS_SOAK_MINUTES ?? '10');
   set('STRESS_SOAK_INTERVAL_SECONDS', environment.STRESS_SOAK_INTERVAL_SECONDS ?? '30');

@@ -1,4 +1,5 @@
 import { Agent, request as httpRequest, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
+import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 
 export interface Sent {
   method: string;
@@ -53,7 +54,12 @@ export class HttpClient {
         incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
         incoming.on('end', () => {
           clearTimeout(timer);
-          resolve({ status: incoming.statusCode!, headers: incoming.headers, text: Buffer.concat(chunks).toString('utf8'), ms: performance.now() - started });
+          resolve({
+            status: incoming.statusCode!,
+            headers: incoming.headers,
+            text: decoded(Buffer.concat(chunks), incoming.headers['content-encoding']).toString('utf8'),
+            ms: performance.now() - started,
+          });
         });
         incoming.on('error', (error) => {
           clearTimeout(timer);
@@ -116,4 +122,12 @@ export function metricValue(text: string, name: string, labels = ''): number | u
   const prefix = labels ? `${name}{${labels}} ` : `${name} `;
   const line = text.split('\n').find((candidate) => candidate.startsWith(prefix));
   return line === undefined ? undefined : Number(line.slice(prefix.length).split(' ')[0]);
+}
+
+/** A body as sent before the server compressed it (the fuzzing asks for gzip and br). */
+function decoded(body: Buffer, encoding: string | undefined): Buffer {
+  if (encoding === 'gzip') return gunzipSync(body);
+  if (encoding === 'br') return brotliDecompressSync(body);
+  if (encoding === 'deflate') return inflateSync(body);
+  return body;
 }

@@ -7,16 +7,24 @@ import { buildIndex, repoRoot } from '../../integration/helpers.js';
 /** The repository's sample collection: 376 papers with authors, categories, dates, DOIs. */
 export const stressPapers = join(repoRoot, 'index-data/samples/sample-papers.jsonl');
 
+const indexWritingSources = [
+  'src/storage/embedded/index-folder-writer.ts',
+  'src/storage/embedded/manifest.ts',
+  'src/storage/embedded/map/map-layout-file.ts',
+  'src/ingest/ingest.ts',
+];
+
 /**
  * A real index of the sample papers, built once with the real model and kept under the system's
  * temporary folder (keyed by the input's content), so each stress test starts from a copy
  * instead of embedding the papers again.
  */
 export async function baseIndex(): Promise<string> {
-  const key = createHash('sha256')
-    .update(await readFile(stressPapers))
-    .digest('hex')
-    .slice(0, 16);
+  // Keyed by the input and by the code that writes index folders, so a change of format (a new
+  // file in the folder, say) builds a new base index instead of serving an old one.
+  const hash = createHash('sha256').update(await readFile(stressPapers));
+  for (const source of indexWritingSources) hash.update(await readFile(join(repoRoot, source)));
+  const key = hash.digest('hex').slice(0, 16);
   const folder = join(tmpdir(), 'paper-search-stress', `sample-index-${key}`);
   try {
     await stat(join(folder, 'manifest.json'));
