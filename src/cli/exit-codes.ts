@@ -38,7 +38,20 @@ export function describeFailure(error: unknown, serverUrl?: string): Failure {
       exitCode: exitCodes.failure,
     };
   }
+  if (isDiskFull(error)) {
+    return {
+      code: 'disk_full',
+      message: `The disk is full (${(error as Error).message}). Free space and run the command again; an index being replaced was left as it was.`,
+      exitCode: exitCodes.failure,
+    };
+  }
   return { code: 'unexpected', message: error instanceof Error ? (error.stack ?? error.message) : String(error), exitCode: exitCodes.failure };
+}
+
+/** A write the file system refused for want of space (or of the user's quota). */
+function isDiskFull(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT';
 }
 
 /** Why fetch could not reach a server (connection refused, unknown host...), if that is what failed. */

@@ -265,7 +265,10 @@ export function buildOpenApiDocument(version: string): JsonSchema {
           ? { description: 'Accepted (a notification or a response: no body)' }
           : {
               description: status === 201 ? 'Created' : 'OK',
-              content: { 'application/json': { schema: jsonSchema(operation.response, 'output') }, ...(operation.exports ? exportContent : {}) },
+              content: {
+                [operation.produces ?? 'application/json']: { schema: jsonSchema(operation.response, 'output') },
+                ...(operation.exports ? exportContent : {}),
+              },
             };
     }
     for (const status of [...(operation.body || operation.query ? [400] : []), ...operation.errors]) {

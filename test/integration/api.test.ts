@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { RunningServer } from '../../src/server.js';
 import { buildIndex, makeTempDir, removeDir, request, samplePapers, startTestServer } from './helpers.js';
@@ -171,6 +172,19 @@ describe('search modes', () => {
 });
 
 describe('bad input gets a clear 4xx in the one error shape', () => {
+  it('answers headers over the size limit with 431 headers_too_large in the error shape (Node answered a bare status line)', async () => {
+    const answer = await rawRequest(base, `GET /v1/stats HTTP/1.1\r\nHost: x\r\nX-Big: ${'b'.repeat(20_000)}\r\n\r\n`);
+    assert.match(answer, /^HTTP\/1\.1 431 /);
+    const body = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as { error: { code: string; message: string } };
+    assert.equal(body.error.code, 'headers_too_large');
+  });
+
+  it('answers bytes that are not HTTP with 400 in the error shape', async () => {
+    const answer = await rawRequest(base, 'NOT HTTP AT ALL\r\n\r\n');
+    assert.match(answer, /^HTTP\/1\.1 400 /);
+    assert.equal((JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as { error: { code: string } }).error.code, 'invalid_input');
+  });
+
   const cases: { name: string; path: string; init: Parameters<typeof request>[2]; status: number; code: string; field?: string }[] = [
     {
       name: 'malformed JSON',
@@ -300,3 +314,15 @@ describe('bad input gets a clear 4xx in the one error shape', () => {
     assert.equal(response.body.hits.length, 2);
   });
 });
+
+/** Sends raw bytes on a fresh connection and reads everything until the server closes it. */
+function rawRequest(baseUrl: string, bytes: string): Promise<string> {
+  const { hostname, port } = new URL(baseUrl);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => socket.end(bytes));
+    let answer = '';
+    socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(answer));
+  });
+}

@@ -109,6 +109,13 @@ describe('the OpenAPI document', () => {
     await check('get', '/readyz', '/readyz', 200);
   });
 
+  it('documents /metrics as the Prometheus text it answers, not JSON (the document said application/json)', async () => {
+    const content = document.paths['/metrics']!.get!.responses['200']!.content as Record<string, unknown>;
+    assert.deepEqual(Object.keys(content), ['text/plain; version=0.0.4']);
+    const response = await fetch(`${server.url}/metrics`);
+    assert.match(response.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);
+  });
+
   it('is rendered at /docs from local assets', async () => {
     const page = await fetch(`${server.url}/docs`);
     assert.equal(page.status, 200);

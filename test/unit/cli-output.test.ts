@@ -73,6 +73,17 @@ describe('failures', () => {
   });
 });
 
+describe('a full disk during a command (it was reported as an unexpected error)', () => {
+  it('is disk_full with what to do, and no stack trace', () => {
+    const full = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', errno: -28, syscall: 'write' });
+    const failure = describeFailure(full);
+    assert.equal(failure.code, 'disk_full');
+    assert.equal(failure.exitCode, exitCodes.failure);
+    assert.match(failure.message, /^The disk is full \(ENOSPC: no space left on device, write\)\. Free space and run the command again/);
+    assert.doesNotMatch(failure.message, /\n\s+at /);
+  });
+});
+
 describe('durations', () => {
   it('read as seconds, minutes or hours', () => {
     assert.equal(formatDuration(42.4), '42s');
