@@ -39,6 +39,7 @@ const configSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   EMBED_THREADS: integer(1, 64).default(Math.min(64, Math.max(1, availableParallelism()))),
   EMBED_BATCH_SIZE: integer(1, 512).default(32),
+  EMBED_BATCH_MAX_TOKENS: integer(64, 1_000_000).default(2_048),
   /**
    * Estimated tokens that may wait for the model; a request that would queue more is refused
    * with 503 overloaded (about 15 to 60 seconds of model work on two cores).

@@ -19,6 +19,11 @@ export interface ModelBatch {
 export interface SchedulerOptions {
   /** Texts per model call. */
   batchSize: number;
+  /**
+   * Estimated tokens per model call (a text longer than this goes alone): a request that arrives
+   * while the model is busy waits for the call in progress, so this bounds that wait.
+   */
+  maxBatchTokens: number;
   /** Estimated tokens the queue may hold; a request that would overflow it is refused at once. */
   maxQueuedTokens: number;
   /** The model's work for a text, in tokens (an estimate: the tokenizer runs in the worker). */
@@ -193,17 +198,20 @@ export class EmbedScheduler {
     );
   }
 
-  /** Up to a batch of texts of one kind, in fair order, skipping those of requests already answered. */
+  /** Up to a batch of texts of one kind (by count and by tokens), in fair order, skipping those of requests already answered. */
   private nextBatch(): QueuedText[] {
     this.queue.sort((a, b) => a.start - b.start || a.sequence - b.sequence);
     const batch: QueuedText[] = [];
     let taken = 0;
+    let batchTokens = 0;
     while (taken < this.queue.length && batch.length < this.options.batchSize) {
       const queued = this.queue[taken]!;
-      if (batch.length > 0 && queued.job.kind !== batch[0]!.job.kind) break;
+      if (batch.length > 0 && (queued.job.kind !== batch[0]!.job.kind || batchTokens + queued.cost > this.options.maxBatchTokens)) break;
       taken++;
       this.queuedTokens -= queued.cost;
-      if (!queued.job.settled) batch.push(queued);
+      if (queued.job.settled) continue;
+      batch.push(queued);
+      batchTokens += queued.cost;
     }
     this.queue.splice(0, taken);
     if (batch.length > 0) this.virtualTime = Math.max(this.virtualTime, batch.at(-1)!.start);

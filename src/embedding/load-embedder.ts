@@ -13,6 +13,7 @@ export async function loadEmbedder(model: ModelDescription, config: Config, log:
     modelDir: config.MODEL_DIR,
     threads: config.EMBED_THREADS,
     batchSize: config.EMBED_BATCH_SIZE,
+    maxBatchTokens: config.EMBED_BATCH_MAX_TOKENS,
     maxQueuedTokens: config.EMBED_QUEUE_MAX_TOKENS,
     observer,
     log,

@@ -13,6 +13,8 @@ type Pending = { resolve: (reply: WorkerReply) => void; reject: (error: Error) =
 export interface WorkerEmbedderOptions extends TransformersEmbedderOptions {
   /** Estimated tokens that may wait for the model before requests are refused (see EmbedScheduler). */
   maxQueuedTokens: number;
+  /** Estimated tokens per model call (see EmbedScheduler). */
+  maxBatchTokens: number;
   observer?: SchedulerObserver;
   log: Logger;
 }
@@ -48,6 +50,7 @@ export class WorkerEmbedder implements Embedder {
   ) {
     this.scheduler = new EmbedScheduler((batch) => this.runBatch(batch), {
       batchSize: options.batchSize,
+      maxBatchTokens: options.maxBatchTokens,
       maxQueuedTokens: options.maxQueuedTokens,
       costOf: (text, kind) => estimatedTokens(text, kind, model),
       initialTokensPerSecond: 5_000,
@@ -158,7 +161,7 @@ export class WorkerEmbedder implements Embedder {
 
 /** Starts a worker and waits until its model is loaded. */
 async function startWorker(model: ModelDescription, options: WorkerEmbedderOptions): Promise<Worker> {
-  const { maxQueuedTokens: _queue, observer: _observer, log: _log, ...modelOptions } = options;
+  const { maxQueuedTokens: _queue, maxBatchTokens: _batchTokens, observer: _observer, log: _log, ...modelOptions } = options;
   const worker = startSiblingWorker(import.meta.url, 'embedder-worker', { model, options: modelOptions } satisfies WorkerSetup);
   await new Promise<void>((resolve, reject) => {
     const onMessage = (reply: WorkerReply) => {

@@ -30,7 +30,14 @@ function controllableModel() {
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
 function scheduler(model: ReturnType<typeof controllableModel>, overrides: Partial<ConstructorParameters<typeof EmbedScheduler>[1]> = {}) {
-  return new EmbedScheduler(model.run, { batchSize: 4, maxQueuedTokens: 1_000, costOf: (text) => text.length, initialTokensPerSecond: 100, ...overrides });
+  return new EmbedScheduler(model.run, {
+    batchSize: 4,
+    maxBatchTokens: 1_000,
+    maxQueuedTokens: 1_000,
+    costOf: (text) => text.length,
+    initialTokensPerSecond: 100,
+    ...overrides,
+  });
 }
 
 describe('EmbedScheduler', () => {
@@ -63,6 +70,32 @@ describe('EmbedScheduler', () => {
     await Promise.all([passages, queries]);
     assert.ok(model.calls.every(({ batch }) => batch.texts.length <= 4));
     assert.ok(model.calls.some(({ batch }) => batch.kind === 'query' && batch.texts.length === 1));
+  });
+
+  it('bounds a model call by tokens too, so a query arriving meanwhile waits for a short call (a flood of long texts made it wait 11-33 s)', async () => {
+    const model = controllableModel();
+    const queue = scheduler(model, { maxBatchTokens: 500, maxQueuedTokens: 100_000 });
+    const long = queue.submit('passage', ['a'.repeat(200), 'b'.repeat(200), 'c'.repeat(200), 'd'.repeat(900)]);
+    await settle();
+    assert.deepEqual(
+      model.calls[0]!.batch.texts.map((text) => text.length),
+      [200, 200],
+    );
+    model.finish();
+    await settle();
+    assert.deepEqual(
+      model.calls[1]!.batch.texts.map((text) => text.length),
+      [200],
+    );
+    model.finish();
+    await settle();
+    assert.deepEqual(
+      model.calls[2]!.batch.texts.map((text) => text.length),
+      [900],
+      'a text longer than the bound goes alone',
+    );
+    model.finish();
+    assert.equal((await long).length, 4);
   });
 
   it("serves another client's single query in the next model call, ahead of a flood (one caller could stall everyone)", async () => {
