@@ -62,6 +62,11 @@ export class ScatterPlot {
     this.resize();
   }
 
+  /** The points ringed (the tests read it). */
+  get ringed(): readonly number[] {
+    return this.highlighted;
+  }
+
   /** Points to ring (the current results). */
   highlight(indexes: readonly number[]): void {
     this.highlighted = [...indexes];
