@@ -303,8 +303,10 @@ describe('the map', () => {
 
     // A point drawn alone (no other within 5 px), not ringed, in a named group: its pixel has its group's colour.
     const point = await page.evaluate((ringedIndexes) => {
-      const plot = (window as unknown as { paperSearchMap: { screenOf(index: number): { x: number; y: number } } }).paperSearchMap;
+      const plot = (window as unknown as { paperSearchMap: { draw(): void; screenOf(index: number): { x: number; y: number } } }).paperSearchMap;
       const canvas = document.querySelector<HTMLCanvasElement>('.map-canvas')!;
+      // Now, not at the next animation frame: a resize (the legend appearing) clears the canvas until then.
+      plot.draw();
       const count = Number(canvas.getAttribute('aria-label')!.match(/\d+/)![0]);
       const at = Array.from({ length: count }, (_, index) => plot.screenOf(index));
       const alone = at.findIndex(
