@@ -112,7 +112,6 @@ describe('the search page', () => {
     await page.goto('/');
     const firstPaint = (await (await page.waitForFunction(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime)).jsonValue()) as number;
     t.diagnostic(`first contentful paint: ${firstPaint.toFixed(0)} ms`);
-    assert.ok(firstPaint < 1_000, `first contentful paint ${firstPaint} ms`);
     await page.getByRole('searchbox', { name: 'Search papers' }).pressSequentially('implicit neural video representation', { delay: 20 });
     await page.locator('.hits .hit').first().waitFor();
     assert.match(page.url(), /\?q=implicit\+neural\+video\+representation$/);
@@ -126,6 +125,8 @@ describe('the search page', () => {
     assert.deepEqual(await seriousViolations(page), []);
     assert.deepEqual(errors, []);
     await context.close();
+    // Last, so that the screenshot and the other checks are made whatever the machine's load.
+    assert.ok(firstPaint < 1_000, `first contentful paint ${firstPaint} ms`);
   });
 
   it('narrows the results with the year filter, keeps it in the URL, and still shows every year of the results', async () => {
@@ -301,7 +302,7 @@ describe('the map', () => {
     assert.deepEqual(ringed.map((index) => map.body.ids[index]).sort(), [...results].sort());
     await page.getByText(`Ringed: the ${results.length} papers of your latest results`).waitFor();
 
-    // A point drawn alone (no other within 5 px), not ringed, in a named group: its pixel has its group's colour.
+    // A point drawn alone (no other within 5 px, no ring within reach: rings have a 6 px radius), not ringed: its pixel has its group's colour.
     const point = await page.evaluate((ringedIndexes) => {
       const plot = (window as unknown as { paperSearchMap: { draw(): void; screenOf(index: number): { x: number; y: number } } }).paperSearchMap;
       const canvas = document.querySelector<HTMLCanvasElement>('.map-canvas')!;
@@ -316,7 +317,7 @@ describe('the map', () => {
           p.y > 20 &&
           p.x < canvas.clientWidth - 20 &&
           p.y < canvas.clientHeight - 20 &&
-          at.every((q, other) => other === index || Math.hypot(p.x - q.x, p.y - q.y) > 5),
+          at.every((q, other) => other === index || Math.hypot(p.x - q.x, p.y - q.y) > (ringedIndexes.includes(other) ? 10 : 5)),
       );
       const ratio = canvas.width / canvas.clientWidth;
       const pixel = canvas.getContext('2d')!.getImageData(Math.floor(at[alone]!.x * ratio), Math.floor(at[alone]!.y * ratio), 1, 1).data;
