@@ -343,7 +343,7 @@ describe('the map', () => {
     await page.mouse.move(canvasBox.x + point.at.x, canvasBox.y + point.at.y);
     await page.locator('.map-tooltip', { hasText: paper.title }).waitFor();
     assert.match((await page.locator('.map-tooltip').textContent()) ?? '', new RegExp(`${group.replace('.', '\\.')}$`));
-    await page.screenshot({ path: join(screenshotDir, 'map.png') });
+    await page.screenshot({ path: join(screenshotDir, 'map-sample.png') });
     assert.deepEqual(await seriousViolations(page), []);
 
     await page.mouse.click(canvasBox.x + point.at.x, canvasBox.y + point.at.y);
