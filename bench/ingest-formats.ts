@@ -45,13 +45,24 @@ try {
   ];
   await writeFile(inputs[0]!.path, papers.map((paper) => JSON.stringify(paper)).join('\n') + '\n');
   await writeFile(inputs[1]!.path, papersToBibtex(papers));
-  const results: Record<string, unknown> = { papers: papers.length, loadBefore: loadavg().map((value) => value.toFixed(1)).join(' ') };
+  const results: Record<string, unknown> = {
+    papers: papers.length,
+    loadBefore: loadavg()
+      .map((value) => value.toFixed(1))
+      .join(' '),
+  };
   for (const input of inputs) {
     const summary = await ingestPapers(embedder, { input: input.path, format: input.format, indexDir: join(folder, `index-${input.format}`), log });
     results[input.name] = { indexed: summary.indexed, seconds: Math.round(summary.seconds), papersPerSecond: Math.round(summary.papersPerSecond * 10) / 10 };
-    process.stderr.write(`${input.name}: ${JSON.stringify(results[input.name])} (load ${loadavg().map((value) => value.toFixed(1)).join(' ')})\n`);
+    process.stderr.write(
+      `${input.name}: ${JSON.stringify(results[input.name])} (load ${loadavg()
+        .map((value) => value.toFixed(1))
+        .join(' ')})\n`,
+    );
   }
-  results.loadAfter = loadavg().map((value) => value.toFixed(1)).join(' ');
+  results.loadAfter = loadavg()
+    .map((value) => value.toFixed(1))
+    .join(' ');
   process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
 } finally {
   await embedder.dispose();

@@ -17,7 +17,10 @@ import { launchBrowser } from './browser.js';
 
 const { values } = parseArgs({ options: { index: { type: 'string' } } });
 if (!values.index) throw new Error('--index <folder> is required');
-const load = () => loadavg().map((value) => value.toFixed(1)).join(' ');
+const load = () =>
+  loadavg()
+    .map((value) => value.toFixed(1))
+    .join(' ');
 const folder = await mkdtemp(join(tmpdir(), 'paper-search-web-map-'));
 const indexDir = join(folder, 'index');
 await cp(resolve(values.index), indexDir, { recursive: true });
@@ -50,7 +53,9 @@ try {
   results.papers = Number((await page.locator('.map-canvas').getAttribute('aria-label'))?.match(/[\d,]+/)?.[0]?.replaceAll(',', ''));
   const reload = performance.now();
   await page.reload();
-  await page.waitForFunction(() => ((window as unknown as { paperSearchMap?: { lastDrawMs: number } }).paperSearchMap?.lastDrawMs ?? 0) > 0, undefined, { polling: 50 });
+  await page.waitForFunction(() => ((window as unknown as { paperSearchMap?: { lastDrawMs: number } }).paperSearchMap?.lastDrawMs ?? 0) > 0, undefined, {
+    polling: 50,
+  });
   results.secondsUntilDrawnOnceComputed = Math.round((performance.now() - reload) / 100) / 10;
   const redraws = await page.evaluate(() => {
     const plot = (window as unknown as { paperSearchMap: { draw(): void; zoomAt(factor: number): void; lastDrawMs: number } }).paperSearchMap;
