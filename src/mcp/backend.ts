@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { filterSchema } from '../http/schemas.js';
 import type { Paper, PaperInput } from '../papers/paper.js';
+import { maxValuesPerFacet } from '../papers/paper-facets.js';
 import type { SearchMode } from '../search/search-modes.js';
 import type { SentenceRole } from '../search/related/sentence-roles.js';
 
@@ -24,10 +25,20 @@ export interface CollectionSummary {
   papers: number;
   model: string;
   defaultMode: SearchMode;
+  /** The most frequent years (at most the facets' 100; a collection rarely spans more). */
   years: Map<number, number>;
   withoutYear: number;
+  /** The most frequent categories, at most the facets' 100. */
   categories: Map<string, number>;
+  /** How many categories the collection has, when the facets listed them all (fewer than 100). */
+  distinctCategories: number | undefined;
 }
+
+/** Facet counts over every stored paper matching `filter`: the search service's collection facets, or GET /v1/facets. */
+export type CollectionFacets = (
+  fields: readonly ('year' | 'categories')[],
+  filter?: ListRequest['filter'],
+) => Promise<{ distribution: { year?: Record<string, number> | undefined; categories?: Record<string, number> | undefined }; papers: number }>;
 
 /** Writing papers: present only when the caller may write. */
 export interface PaperWrites {
@@ -53,28 +64,21 @@ export interface PaperSearchBackend {
   readonly writes: PaperWrites | undefined;
 }
 
-/** The most papers one page of a listing holds (the API's limit), used when walking the collection. */
-export const listPageSize = 1_000;
-
 /**
- * Counts per year and category over every paper, a page at a time. A collection changed by
- * writes meanwhile is counted as the pages found it.
+ * Papers per year and category from the collection's facets (counted where the papers are, not
+ * by reading them all). Papers with a year are those any year bound matches, so the papers
+ * without one are known exactly even when the year facet lists only the most frequent years.
  */
-export async function countPapers(list: PaperSearchBackend['listPapers']): Promise<Pick<CollectionSummary, 'papers' | 'years' | 'withoutYear' | 'categories'>> {
-  const years = new Map<number, number>();
-  const categories = new Map<string, number>();
-  let papers = 0;
-  let withoutYear = 0;
-  let cursor: string | undefined;
-  do {
-    const page = await list(cursor, listPageSize);
-    for (const paper of page.papers) {
-      papers++;
-      if (paper.year === undefined) withoutYear++;
-      else years.set(paper.year, (years.get(paper.year) ?? 0) + 1);
-      for (const category of new Set(paper.categories ?? [])) categories.set(category, (categories.get(category) ?? 0) + 1);
-    }
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor !== undefined);
-  return { papers, years, withoutYear, categories };
+export async function countByFacets(
+  facets: CollectionFacets,
+): Promise<Pick<CollectionSummary, 'papers' | 'years' | 'withoutYear' | 'categories' | 'distinctCategories'>> {
+  const [all, dated] = await Promise.all([facets(['year', 'categories']), facets(['year'], { year: { gte: 0 } })]);
+  const categories = Object.entries(all.distribution.categories ?? {});
+  return {
+    papers: all.papers,
+    years: new Map(Object.entries(all.distribution.year ?? {}).map(([year, papers]) => [Number(year), papers])),
+    withoutYear: all.papers - dated.papers,
+    categories: new Map(categories),
+    distinctCategories: categories.length < maxValuesPerFacet ? categories.length : undefined,
+  };
 }

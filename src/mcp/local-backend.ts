@@ -1,7 +1,7 @@
 import type { EmbedRequestOptions } from '../embedding/embed-scheduler.js';
 import type { SearchService } from '../search/search-service.js';
 import type { WriteService } from '../writes/write-service.js';
-import { countPapers, type ListRequest, type PaperSearchBackend } from './backend.js';
+import { countByFacets, type ListRequest, type PaperSearchBackend } from './backend.js';
 
 /**
  * The services of this process (an index opened in process, or the HTTP server's own). `caller`
@@ -18,7 +18,7 @@ export function localBackend(search: SearchService, writes?: WriteService, calle
     listPapers: (cursor, limit) => search.listPapers(cursor, limit),
     summary: async () => {
       const stats = await search.stats();
-      return { model: stats.model.id, defaultMode: stats.defaultMode, ...(await countPapers(backend.listPapers)) };
+      return { model: stats.model.id, defaultMode: stats.defaultMode, ...(await countByFacets((fields, filter) => search.collectionFacets(fields, filter))) };
     },
     writes: writes && {
       create: (papers) => writes.createPapers(papers, { batch: true }, caller),

@@ -1,7 +1,7 @@
 import { PaperSearchClient, type HitsResponse, type RelatedQuery } from '../client/paper-search-client.js';
 import { AppError } from '../errors.js';
 import type { Paper } from '../papers/paper.js';
-import { countPapers, type ListRequest, type PaperSearchBackend, type RankedPaper } from './backend.js';
+import { countByFacets, type CollectionFacets, type ListRequest, type PaperSearchBackend, type RankedPaper } from './backend.js';
 import type { SentenceRole } from '../search/related/sentence-roles.js';
 
 export interface RemoteBackendOptions {
@@ -22,6 +22,10 @@ export function remoteBackend(baseUrl: string, options: RemoteBackendOptions = {
       }
     },
   });
+  const facets: CollectionFacets = async (fields, filter) => {
+    const counted = await client.facets({ facets: fields.join(','), year_gte: filter?.year?.gte });
+    return { distribution: counted.facet_distribution, papers: counted.papers };
+  };
   const page = (request: ListRequest) => ({ k: request.k, offset: request.offset, filter: request.filter });
   const backend: PaperSearchBackend = {
     search: async (request) => ranked(await client.search({ query: request.query, mode: request.mode, ...page(request) })),
@@ -35,7 +39,7 @@ export function remoteBackend(baseUrl: string, options: RemoteBackendOptions = {
     },
     summary: async () => {
       const stats = await client.stats();
-      return { model: stats.model.id, defaultMode: stats.defaultMode, ...(await countPapers(backend.listPapers)) };
+      return { model: stats.model.id, defaultMode: stats.defaultMode, ...(await countByFacets(facets)) };
     },
     writes:
       options.key === undefined

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { filterSchema, maxPageEnd, paperInputSchema } from '../http/schemas.js';
 import { paperSchema } from '../papers/paper.js';
+import { maxValuesPerFacet } from '../papers/paper-facets.js';
 import { searchModes } from '../search/search-modes.js';
 import { sentenceRoles } from '../search/related/sentence-roles.js';
 
@@ -100,7 +101,13 @@ export const recommendPapersInput = z
   });
 
 export const collectionStatsInput = z.strictObject({
-  top_categories: z.number().int().min(1).max(1_000).default(30).describe('How many of the most frequent categories to list (default 30).'),
+  top_categories: z
+    .number()
+    .int()
+    .min(1)
+    .max(maxValuesPerFacet)
+    .default(30)
+    .describe(`How many of the most frequent categories to list (default 30, at most ${maxValuesPerFacet}).`),
 });
 
 export const addPapersInput = z.strictObject({
@@ -127,7 +134,13 @@ export const collectionStatsOutput = z.object({
   years: z.array(z.object({ year: z.number().int(), papers: z.number().int() })),
   papers_without_year: z.number().int(),
   categories: z.array(z.object({ category: z.string(), papers: z.number().int() })),
-  distinct_categories: z.number().int(),
+  distinct_categories: z
+    .number()
+    .int()
+    .optional()
+    .describe(
+      `How many categories the collection has; absent when it has ${maxValuesPerFacet} or more (the counts cover the ${maxValuesPerFacet} most frequent)`,
+    ),
 });
 
 export const addPapersOutput = z.object({ added: z.array(z.object({ id: z.string(), title: z.string() })) });

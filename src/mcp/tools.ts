@@ -179,12 +179,12 @@ export const tools: readonly ToolDefinition[] = [
         years,
         papers_without_year: summary.withoutYear,
         categories,
-        distinct_categories: summary.categories.size,
+        ...(summary.distinctCategories === undefined ? {} : { distinct_categories: summary.distinctCategories }),
       };
       const text = [
         `${summary.papers} papers (model ${summary.model}, default mode ${summary.defaultMode}).`,
         `Papers per year: ${years.map(({ year, papers }) => `${year}: ${papers}`).join(', ') || 'none'}${summary.withoutYear > 0 ? `; without a year: ${summary.withoutYear}` : ''}.`,
-        `Most frequent categories (${categories.length} of ${summary.categories.size}): ${categories.map(({ category, papers }) => `${category}: ${papers}`).join(', ') || 'none'}.`,
+        `Most frequent categories (${categories.length} of ${summary.distinctCategories ?? `more than ${summary.categories.size}`}): ${categories.map(({ category, papers }) => `${category}: ${papers}`).join(', ') || 'none'}.`,
       ].join('\n');
       return { structured, text };
     },

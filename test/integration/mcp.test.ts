@@ -223,7 +223,21 @@ describe('the MCP server on stdio forwarding to a running server (--url)', () =>
       (deep.details as { issues: { path: string }[] }).issues.map((issue) => issue.path),
       ['arguments.offset'],
     );
-    assert.ok(((await call(client, 'collection_stats', {})).structuredContent as { papers: number }).papers >= 116);
+    const stats = (await call(client, 'collection_stats', { top_categories: 100 })).structuredContent as {
+      papers: number;
+      years: { year: number; papers: number }[];
+      categories: { category: string; papers: number }[];
+      papers_without_year: number;
+    };
+    const facets = await request<{ facet_distribution: { year: Record<string, number>; categories: Record<string, number> }; papers: number }>(
+      server.url,
+      '/v1/facets?facets=year,categories',
+    );
+    assert.ok(stats.papers >= 116);
+    assert.equal(stats.papers, facets.body.papers);
+    assert.deepEqual(Object.fromEntries(stats.years.map(({ year, papers }) => [year, papers])), facets.body.facet_distribution.year);
+    assert.deepEqual(Object.fromEntries(stats.categories.map(({ category, papers }) => [category, papers])), facets.body.facet_distribution.categories);
+    assert.equal(stats.papers_without_year, stats.papers - stats.years.reduce((sum, year) => sum + year.papers, 0));
     assert.deepEqual(errors, []);
     await client.close();
   });

@@ -7,6 +7,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { createLogger } from '../../src/log.js';
+import { countByFacets } from '../../src/mcp/backend.js';
 import { localBackend } from '../../src/mcp/local-backend.js';
 import { createMcpServer } from '../../src/mcp/mcp-server.js';
 import { paperIdOfUri, paperUri } from '../../src/mcp/render.js';
@@ -179,6 +180,46 @@ describe('the MCP server over the services', () => {
     assert.equal(ids[0], 'protein-2');
     assert.ok(!ids.includes('protein-1') && !ids.includes('video-2'));
     await client.close();
+  });
+
+  it('counts papers per year and category from the collection facets, without reading the papers', async () => {
+    const backend = localBackend(search);
+    const unreadable = createMcpServer(
+      {
+        ...backend,
+        listPapers: () => Promise.reject(new Error('collection_stats must not page through the papers')),
+      },
+      createLogger('silent'),
+    );
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await unreadable.connect(serverSide);
+    const client = new Client({ name: 'unit-test', version: '1.0.0' });
+    await client.connect(clientSide);
+    const result = await callTool(client, 'collection_stats', { top_categories: 100 });
+    assert.notEqual(result.isError, true);
+    const facets = await search.collectionFacets(['year', 'categories'], undefined);
+    const stats = result.structuredContent as { papers: number; years: { year: number; papers: number }[]; categories: { category: string; papers: number }[] };
+    assert.equal(stats.papers, facets.papers);
+    assert.deepEqual(Object.fromEntries(stats.years.map(({ year, papers }) => [year, papers])), facets.distribution.year);
+    assert.deepEqual(Object.fromEntries(stats.categories.map(({ category, papers }) => [category, papers])), facets.distribution.categories);
+    await client.close();
+  });
+
+  it('counts the papers without a year exactly, and leaves out the number of categories when the facets list only the 100 most frequent', async () => {
+    const categories = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`c${String(i).padStart(3, '0')}`, 200 - i]));
+    const calls: unknown[] = [];
+    const summary = await countByFacets(async (fields, filter) => {
+      calls.push({ fields, filter });
+      return filter ? { distribution: { year: { '2024': 7 } }, papers: 9 } : { distribution: { year: { '2024': 7 }, categories }, papers: 12 };
+    });
+    assert.deepEqual(calls, [
+      { fields: ['year', 'categories'], filter: undefined },
+      { fields: ['year'], filter: { year: { gte: 0 } } },
+    ]);
+    assert.equal(summary.papers, 12);
+    assert.equal(summary.withoutYear, 3, 'papers minus the papers any year bound matches');
+    assert.equal(summary.categories.size, 100);
+    assert.equal(summary.distinctCategories, undefined);
   });
 
   it('counts papers per year and category', async () => {

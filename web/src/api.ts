@@ -10,6 +10,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** When the server says to try again (Retry-After), in seconds. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -17,7 +19,11 @@ export class ApiError extends Error {
 }
 
 interface ErrorBody {
-  error?: { code?: string; message?: string; details?: { issues?: { path?: string; message?: string }[]; ids?: string[]; id?: string } };
+  error?: {
+    code?: string;
+    message?: string;
+    details?: { issues?: { path?: string; message?: string }[]; ids?: string[]; id?: string; retryAfterSeconds?: number };
+  };
 }
 
 /** The API's answer, or an ApiError whose message can be shown as it is. `signal` cancels a request the person has moved past. */
@@ -41,12 +47,16 @@ export async function api<Answer>(path: string, init: { body?: unknown; signal?:
   } catch {
     json = undefined;
   }
-  if (!response.ok)
+  if (!response.ok) {
+    const body = json as ErrorBody | undefined;
+    const retryAfter = Number(response.headers.get('retry-after') ?? body?.error?.details?.retryAfterSeconds);
     throw new ApiError(
       response.status,
-      (json as ErrorBody | undefined)?.error?.code ?? 'http_error',
-      sentenceFor(response.status, json as ErrorBody | undefined),
+      body?.error?.code ?? 'http_error',
+      sentenceFor(response.status, body),
+      Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : undefined,
     );
+  }
   return json as Answer;
 }
 
@@ -56,6 +66,8 @@ function sentenceFor(status: number, body: ErrorBody | undefined): string {
   switch (error?.code) {
     case 'not_ready':
       return 'The server is still loading the model and the index. Try again in a moment.';
+    case 'map_building':
+      return 'The map is being prepared. It appears here when it is ready.';
     case 'shutting_down':
       return 'The server is shutting down.';
     case 'paper_not_found': {

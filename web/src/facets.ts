@@ -1,18 +1,47 @@
-import type { HitsResponse } from './api.js';
+import type { HitsResponse, SearchRequest } from './api.js';
+import { filterOf, type SearchState } from './search-state.js';
 
-/** Facet counts as the API returns them on ranked lists (`facets`), and the names to ask for. */
-export type FacetName = 'year' | 'categories' | 'authors';
+/** Facet counts as the API returns them on ranked lists (`facet_distribution`, `facet_stats`). */
+export type FacetDistribution = NonNullable<HitsResponse['facet_distribution']>;
+export type FacetStats = NonNullable<HitsResponse['facet_stats']>;
+export type FacetName = keyof FacetDistribution;
 export const facetNames: readonly FacetName[] = ['year', 'categories', 'authors'];
 
-export interface FacetDistribution {
-  year?: Record<string, number>;
-  categories?: Record<string, number>;
-  authors?: Record<string, number>;
+type FilterState = Pick<SearchState, 'yearFrom' | 'yearTo' | 'categories' | 'authors'>;
+
+function filters(state: FilterState, name: FacetName): boolean {
+  if (name === 'year') return state.yearFrom !== undefined || state.yearTo !== undefined;
+  return state[name].length > 0;
 }
 
-export interface FacetStats {
-  year?: { min: number; max: number };
+function without(state: FilterState, name: FacetName): FilterState {
+  if (name === 'year') return { ...state, yearFrom: undefined, yearTo: undefined };
+  return { ...state, [name]: [] };
 }
 
-/** A ranked list with its facet counts (when asked for). */
-export type FacetedHits = HitsResponse & { facet_distribution?: FacetDistribution; facet_stats?: FacetStats };
+/**
+ * The searches that count a filtered facet's values as if that facet were not filtered (the
+ * other filters still apply), so that checking a second category shows what it adds, and the
+ * year bars keep the years outside the range. One per facet the person has filtered on; the
+ * query's embedding is cached by the server, and only the counts are wanted (one hit, no fields).
+ */
+export function disjunctiveFacetRequests(request: SearchRequest, state: FilterState): { name: FacetName; request: SearchRequest }[] {
+  return facetNames
+    .filter((name) => filters(state, name))
+    .map((name) => ({ name, request: { ...request, k: 1, fields: [], filter: filterOf(without(state, name)), facets: [name] } }));
+}
+
+/** The list's own counts, with each filtered facet's counts taken from its disjunctive search. */
+export function mergedFacets(
+  own: HitsResponse | undefined,
+  disjunctive: readonly { name: FacetName; answer: HitsResponse }[],
+): { distribution?: FacetDistribution; stats?: FacetStats } {
+  if (!own?.facet_distribution) return {};
+  const distribution: FacetDistribution = { ...own.facet_distribution };
+  const stats: FacetStats = { ...own.facet_stats };
+  for (const { name, answer } of disjunctive) {
+    distribution[name] = answer.facet_distribution?.[name] ?? {};
+    if (name === 'year') stats.year = answer.facet_stats?.year;
+  }
+  return { distribution, stats };
+}

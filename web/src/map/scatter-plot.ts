@@ -62,6 +62,11 @@ export class ScatterPlot {
     this.resize();
   }
 
+  /** The points ringed (the tests read it). */
+  get ringed(): readonly number[] {
+    return this.highlighted;
+  }
+
   /** Points to ring (the current results). */
   highlight(indexes: readonly number[]): void {
     this.highlighted = [...indexes];
@@ -285,17 +290,23 @@ export class ScatterPlot {
   }
 }
 
+/**
+ * Share of the papers left out at each side when fitting the map to the canvas: a few papers
+ * placed far from the rest would otherwise shrink the whole collection into a corner (they are
+ * still drawn when they fall on the canvas, and reached by zooming out).
+ */
+const outlierShare = 0.002;
+
+/** The region the view fits at first: the papers' extent without the farthest few on each side. */
 function extent(data: MapData): { minX: number; minY: number; width: number; height: number } {
-  let minX = Infinity;
-  let minY = Infinity;
-  let maxX = -Infinity;
-  let maxY = -Infinity;
-  for (let i = 0; i < data.x.length; i++) {
-    minX = Math.min(minX, data.x[i]!);
-    maxX = Math.max(maxX, data.x[i]!);
-    minY = Math.min(minY, data.y[i]!);
-    maxY = Math.max(maxY, data.y[i]!);
-  }
-  if (!Number.isFinite(minX)) return { minX: 0, minY: 0, width: 1, height: 1 };
-  return { minX, minY, width: maxX - minX, height: maxY - minY };
+  if (data.x.length === 0) return { minX: 0, minY: 0, width: 1, height: 1 };
+  const [minX, maxX] = trimmedRange(data.x);
+  const [minY, maxY] = trimmedRange(data.y);
+  return { minX, minY, width: maxX - minX || 1, height: maxY - minY || 1 };
+}
+
+function trimmedRange(values: Float32Array): [number, number] {
+  const sorted = Float32Array.from(values).sort();
+  const cut = Math.floor(sorted.length * outlierShare);
+  return [sorted[cut]!, sorted[sorted.length - 1 - cut]!];
 }

@@ -18,7 +18,8 @@ interface Hover {
 
 /** The map of the collection (GET /v1/map): coloured by primary category, hover for a title, click to open the paper, the latest results ringed. */
 export function MapView() {
-  const map = useRequest<MapData>('map', (signal) => loadMap(signal));
+  const [building, setBuilding] = useState(false);
+  const map = useRequest<MapData>('map', (signal) => loadMap(signal, () => setBuilding(true)));
   const canvas = useRef<HTMLCanvasElement>(null);
   const plot = useRef<ScatterPlot | undefined>(undefined);
   const titles = useRef(new Map<string, string>());
@@ -75,7 +76,14 @@ export function MapView() {
         )}
       </p>
       {map.error && <ErrorNotice message={map.error} />}
-      {map.loading && <p class="status">Loading the map…</p>}
+      {map.loading &&
+        (building ? (
+          <p class="status" role="status">
+            The map is being prepared: the server is placing every paper by its abstract, which takes a while the first time. It appears here when it is ready.
+          </p>
+        ) : (
+          <p class="status">Loading the map…</p>
+        ))}
       <div class="map-frame" hidden={!map.data}>
         <canvas
           ref={canvas}

@@ -1,8 +1,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, type StatsResponse } from '../api.js';
+import { api, type HitsResponse, type SearchRequest, type StatsResponse } from '../api.js';
 import { Filters } from '../components/filters.js';
 import { ErrorNotice } from '../components/notice.js';
-import type { FacetedHits } from '../facets.js';
+import { disjunctiveFacetRequests, facetNames, mergedFacets } from '../facets.js';
 import { RankedList } from '../components/ranked-list.js';
 import { rememberResults } from '../last-results.js';
 import { navigate } from '../router.js';
@@ -31,8 +31,13 @@ export function SearchView({ params }: { params: URLSearchParams }) {
   }, [draft]);
 
   const filter = filterOf(state);
-  const request = state.q ? { query: state.q, mode: state.mode, k: 20, filter } : null;
-  const result = useRequest<FacetedHits>(request && JSON.stringify(request), (signal) => api('/v1/search', { body: request, signal }));
+  const request: SearchRequest | null = state.q ? { query: state.q, mode: state.mode, k: 20, filter, facets: [...facetNames] } : null;
+  const result = useRequest<HitsResponse>(request && JSON.stringify(request), (signal) => api('/v1/search', { body: request, signal }));
+  const facetSearches = request ? disjunctiveFacetRequests(request, state) : [];
+  const disjunctive = useRequest(facetSearches.length > 0 ? JSON.stringify(facetSearches) : null, (signal) =>
+    Promise.all(facetSearches.map(async ({ name, request }) => ({ name, answer: await api<HitsResponse>('/v1/search', { body: request, signal }) }))),
+  );
+  const facets = mergedFacets(result.data, facetSearches.length > 0 ? (disjunctive.data ?? []) : []);
   useEffect(() => {
     if (result.data && state.q) rememberResults({ label: `“${state.q}”`, ids: result.data.hits.map((hit) => hit.id) });
   }, [result.data]);
@@ -84,7 +89,7 @@ export function SearchView({ params }: { params: URLSearchParams }) {
       </form>
       {state.q ? (
         <div class="with-filters">
-          <Filters state={state} onChange={(next) => update(next)} distribution={result.data?.facet_distribution} stats={result.data?.facet_stats} />
+          <Filters state={state} onChange={(next) => update(next)} distribution={facets.distribution} stats={facets.stats} />
           <div class="main-column">
             {result.error && <ErrorNotice message={result.error} />}
             {result.loading && !result.data && <p class="status">Searching…</p>}
