@@ -252,56 +252,6 @@ describe('Bm25Index on a skewed vocabulary (several query terms)', () => {
   });
 });
 
-describe('Bm25Index pruned search (MaxScore)', () => {
-  /** Every document scored (scoreDocuments sums the terms in query order, as search does), the best k kept. */
-  function exhaustiveTopK(index: Bm25Index, query: string, k: number, accept?: (label: number) => boolean): ScoredLabel[] {
-    const labels = Array.from({ length: index.documentCount }, (_, label) => label);
-    const scores = index.scoreDocuments(countTerms(query), labels);
-    return labels
-      .map((label) => ({ label, score: scores[label]! }))
-      .filter((hit) => hit.score > 0 && (!accept || accept(hit.label)))
-      .sort((a, b) => b.score - a.score || a.label - b.label)
-      .slice(0, k);
-  }
-
-  it('returns exactly the exhaustive top k, scores equal to the last bit, on a Zipf-like corpus', () => {
-    const random = seededRandom(41);
-    const vocabulary = Array.from({ length: 3000 }, (_, i) => `term${i.toString(36)}`);
-    const pick = (): string => vocabulary[Math.floor(vocabulary.length * random() ** 3)]!;
-    const texts = Array.from({ length: 4000 }, () => Array.from({ length: 20 + Math.floor(random() * 150) }, pick).join(' '));
-    const index = indexOf(texts);
-    for (let q = 0; q < 200; q++) {
-      // Title-like queries: a handful of terms, often one repeated, common and rare mixed.
-      const query = Array.from({ length: 1 + Math.floor(random() * 12) }, pick).join(' ');
-      const accept = q % 3 === 0 ? (label: number) => label % 7 !== 0 : undefined;
-      const exhaustive = exhaustiveTopK(index, query, texts.length, accept);
-      for (const k of [1, 10, 100, 5000]) assert.deepEqual(index.search(query, k, accept), exhaustive.slice(0, k), `query "${query}", k ${k}`);
-    }
-  });
-
-  it('keeps ties by smaller label when many documents score the same', () => {
-    // 300 identical documents and a few better ones: the top k cuts through the tie.
-    const texts = [...Array.from({ length: 300 }, () => 'alpha beta gamma'), 'alpha alpha beta', 'beta beta gamma'];
-    const index = indexOf(texts);
-    for (const k of [1, 2, 3, 50, 301, 400]) assert.deepEqual(index.search('alpha beta gamma', k), exhaustiveTopK(index, 'alpha beta gamma', k));
-  });
-
-  it('asks accept only about documents good enough to enter, and honours its answer', () => {
-    const random = seededRandom(5);
-    const vocabulary = Array.from({ length: 200 }, (_, i) => `w${i}`);
-    const texts = Array.from({ length: 2000 }, () => Array.from({ length: 30 }, () => vocabulary[Math.floor(200 * random() ** 2)]!).join(' '));
-    const index = indexOf(texts);
-    const asked: number[] = [];
-    const accept = (label: number): boolean => {
-      asked.push(label);
-      return label % 2 === 0;
-    };
-    const hits = index.search('w0 w1 w50 w120', 10, accept);
-    assert.deepEqual(hits, exhaustiveTopK(index, 'w0 w1 w50 w120', 10, (label) => label % 2 === 0));
-    assert.ok(asked.length < 2000, `asked about ${asked.length} of 2000 documents`);
-  });
-});
-
 describe('Bm25Index serialization', () => {
   const random = seededRandom(11);
   const words = ['protein', 'folding', 'graph', 'neural', 'network', 'covid19', 'cell', 'gene', 'Москва', 'naïve', '3d', 'x'];

@@ -1,6 +1,5 @@
 import { bm25Idf, bm25LengthNorm, countTerms, type Bm25Parameters, type CorpusStatistics } from './bm25-scoring.js';
-import { maxScoreTopK } from './max-score-search.js';
-import type { ScoredLabel } from './top-k.js';
+import { topK, type ScoredLabel } from './top-k.js';
 
 /**
  * The data of a BM25 index: what the builder produces and the codec stores. Postings are grouped
@@ -41,9 +40,9 @@ export interface Bm25Postings {
  * the vocabulary, and loading a serialized index is one copy of its bytes (see bm25-codec.ts).
  */
 export class Bm25Index {
-  // The largest tf / (tf + norm) over each term's postings: times the term's query weight, the
-  // most it adds to any score, which lets search skip documents that cannot make the top k.
-  private readonly termImpactBounds: Float64Array;
+  // Per-query accumulator, one slot per document. Search is synchronous and the accumulator is
+  // zeroed again before `accept` runs, so reusing it is safe even if `accept` searches again.
+  private readonly accumulator: Float64Array;
   // k1 · (1 − b + b · |d| / avgdl) per document: the only per-document part of the formula.
   private readonly lengthNorms: Float64Array;
   private readonly averageLength: number;
@@ -59,7 +58,7 @@ export class Bm25Index {
     for (let label = 0; label < count; label++) {
       this.lengthNorms[label] = bm25LengthNorm(parameters, documentLengths[label]!, this.averageLength);
     }
-    this.termImpactBounds = impactBounds(postings, this.lengthNorms);
+    this.accumulator = new Float64Array(count);
   }
 
   get parameters(): Bm25Parameters {
@@ -106,14 +105,30 @@ export class Bm25Index {
     const weights = this.queryWeights(occurrences, corpus);
     if (weights.size === 0) return [];
 
+    // Term at a time into the dense accumulator; `touched` lists each document once, in the
+    // order it was first reached. Its bound is the total postings of the query terms.
     const { termOffsets, postingLabels, postingFrequencies } = this.postings;
-    const terms = [...weights].map(([term, weight]) => ({
-      start: termOffsets[term]!,
-      end: termOffsets[term + 1]!,
-      weight,
-      bound: weight * this.termImpactBounds[term]!,
-    }));
-    return maxScoreTopK(postingLabels, postingFrequencies, this.lengthNorms, terms, limit, accept);
+    let bound = 0;
+    for (const term of weights.keys()) bound += termOffsets[term + 1]! - termOffsets[term]!;
+    const touched = new Uint32Array(Math.min(bound, this.documentCount));
+    let touchedCount = 0;
+    const accumulator = this.accumulator;
+    const lengthNorms = this.lengthNorms;
+    for (const [term, weight] of weights) {
+      const end = termOffsets[term + 1]!;
+      for (let p = termOffsets[term]!; p < end; p++) {
+        const label = postingLabels[p]!;
+        const tf = postingFrequencies[p]!;
+        if (accumulator[label] === 0) touched[touchedCount++] = label;
+        accumulator[label]! += (weight * tf) / (tf + lengthNorms[label]!);
+      }
+    }
+    const scores = new Float64Array(touchedCount);
+    for (let i = 0; i < touchedCount; i++) {
+      scores[i] = accumulator[touched[i]!]!;
+      accumulator[touched[i]!] = 0;
+    }
+    return topK(touched.subarray(0, touchedCount), scores, limit, accept);
   }
 
   /**
@@ -171,18 +186,4 @@ export class Bm25Index {
     }
     return undefined;
   }
-}
-
-function impactBounds({ termOffsets, postingLabels, postingFrequencies, terms }: Bm25Postings, lengthNorms: Float64Array): Float64Array {
-  const bounds = new Float64Array(terms.length);
-  for (let term = 0; term < terms.length; term++) {
-    let bound = 0;
-    const end = termOffsets[term + 1]!;
-    for (let p = termOffsets[term]!; p < end; p++) {
-      const tf = postingFrequencies[p]!;
-      bound = Math.max(bound, tf / (tf + lengthNorms[postingLabels[p]!]!));
-    }
-    bounds[term] = bound;
-  }
-  return bounds;
 }

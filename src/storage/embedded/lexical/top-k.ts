@@ -5,85 +5,63 @@ export interface ScoredLabel {
 }
 
 /**
- * The `limit` best (label, score) pairs offered, best first, ties by smaller label: a bounded
- * min-heap whose root is the worst pair kept, O(log limit) an offer.
+ * The `limit` best of (labels[i], scores[i]) that pass `accept`, best first, ties by smaller
+ * label. A bounded min-heap keeps it O(candidates · log limit) for common query words matching
+ * most of the corpus, and `accept` is asked only about candidates that would enter the heap.
  */
-export class TopK {
-  private readonly labels: Uint32Array;
-  private readonly scores: Float64Array;
-  private filled = 0;
+export function topK(labels: Uint32Array, scores: Float64Array, limit: number, accept?: (label: number) => boolean): ScoredLabel[] {
+  const size = Math.min(limit, labels.length);
+  const heapLabels = new Uint32Array(size);
+  const heapScores = new Float64Array(size);
+  let filled = 0;
+  // a is worse than b: lower score, or the same score and a larger label.
+  const worse = (scoreA: number, labelA: number, scoreB: number, labelB: number): boolean => scoreA < scoreB || (scoreA === scoreB && labelA > labelB);
 
-  constructor(readonly limit: number) {
-    this.labels = new Uint32Array(limit);
-    this.scores = new Float64Array(limit);
-  }
-
-  get full(): boolean {
-    return this.filled === this.limit;
-  }
-
-  /** The worst score kept once full: a pair must beat it (or tie it with a smaller label) to enter. */
-  get worstScore(): number {
-    return this.scores[0]!;
-  }
-
-  /** Whether (label, score) would enter now, i.e. is better than the worst pair kept once full. */
-  admits(label: number, score: number): boolean {
-    return this.filled < this.limit || this.worse(this.scores[0]!, this.labels[0]!, score, label);
-  }
-
-  /** Keeps (label, score) if admits says so. */
-  offer(label: number, score: number): void {
-    if (!this.admits(label, score)) return;
-    if (this.filled < this.limit) {
-      let i = this.filled++;
-      this.labels[i] = label;
-      this.scores[i] = score;
-      while (i > 0) {
-        const parent = (i - 1) >>> 1;
-        if (!this.worse(this.scores[i]!, this.labels[i]!, this.scores[parent]!, this.labels[parent]!)) break;
-        this.swap(i, parent);
-        i = parent;
-      }
-      return;
-    }
-    this.labels[0] = label;
-    this.scores[0] = score;
-    this.siftDown();
-  }
-
-  /** The pairs kept, best first. */
-  sorted(): ScoredLabel[] {
-    const hits: ScoredLabel[] = [];
-    for (let i = 0; i < this.filled; i++) hits.push({ label: this.labels[i]!, score: this.scores[i]! });
-    return hits.sort((a, b) => b.score - a.score || a.label - b.label);
-  }
-
-  /** a is worse than b: lower score, or the same score and a larger label. */
-  private worse(scoreA: number, labelA: number, scoreB: number, labelB: number): boolean {
-    return scoreA < scoreB || (scoreA === scoreB && labelA > labelB);
-  }
-
-  private siftDown(): void {
-    let i = 0;
+  const siftDown = (start: number): void => {
+    let i = start;
     for (;;) {
       const left = 2 * i + 1;
-      if (left >= this.filled) return;
+      if (left >= filled) return;
       const right = left + 1;
       let worst = left;
-      if (right < this.filled && this.worse(this.scores[right]!, this.labels[right]!, this.scores[left]!, this.labels[left]!)) worst = right;
-      if (!this.worse(this.scores[worst]!, this.labels[worst]!, this.scores[i]!, this.labels[i]!)) return;
-      this.swap(i, worst);
+      if (right < filled && worse(heapScores[right]!, heapLabels[right]!, heapScores[left]!, heapLabels[left]!)) worst = right;
+      if (!worse(heapScores[worst]!, heapLabels[worst]!, heapScores[i]!, heapLabels[i]!)) return;
+      swap(i, worst);
       i = worst;
+    }
+  };
+  const swap = (i: number, j: number): void => {
+    const label = heapLabels[i]!;
+    const score = heapScores[i]!;
+    heapLabels[i] = heapLabels[j]!;
+    heapScores[i] = heapScores[j]!;
+    heapLabels[j] = label;
+    heapScores[j] = score;
+  };
+
+  for (let c = 0; c < labels.length; c++) {
+    const label = labels[c]!;
+    const score = scores[c]!;
+    if (filled === size && !worse(heapScores[0]!, heapLabels[0]!, score, label)) continue;
+    if (accept && !accept(label)) continue;
+    if (filled < size) {
+      let i = filled++;
+      heapLabels[i] = label;
+      heapScores[i] = score;
+      while (i > 0) {
+        const parent = (i - 1) >>> 1;
+        if (!worse(heapScores[i]!, heapLabels[i]!, heapScores[parent]!, heapLabels[parent]!)) break;
+        swap(i, parent);
+        i = parent;
+      }
+    } else {
+      heapLabels[0] = label;
+      heapScores[0] = score;
+      siftDown(0);
     }
   }
 
-  private swap(i: number, j: number): void {
-    const label = this.labels[i]!;
-    const score = this.scores[i]!;
-    this.labels[i] = this.labels[j]!;
-    this.scores[i] = this.scores[j]!;
-    this.labels[j] = label;
-    this.scores[j] = score;
-  }
+  const hits: ScoredLabel[] = [];
+  for (let i = 0; i < filled; i++) hits.push({ label: heapLabels[i]!, score: heapScores[i]! });
+  return hits.sort((a, b) => b.score - a.score || a.label - b.label);
 }
