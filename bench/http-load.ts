@@ -7,6 +7,8 @@
  * The machine has two cores and the load generator takes CPU from the server: throughput at
  * 8 and 32 clients is that of server and client together on this machine.
  */
+import { writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { runWorker } from './lib/child-result.js';
 import type { BenchContext, SectionResult } from './lib/context.js';
@@ -14,7 +16,7 @@ import { runLoad, type LoadRequest, type LoadResult } from './lib/load-generator
 import { readPapers } from './lib/papers.js';
 import { memoryMiB } from './lib/process-memory.js';
 import { startServer } from './lib/server.js';
-import { medianOfRuns, type LatencySummary } from './lib/stats.js';
+import { median, medianOfRuns, type LatencySummary } from './lib/stats.js';
 
 export const clientCounts = [1, 8, 32] as const;
 
@@ -28,6 +30,12 @@ export interface HttpResult extends SectionResult {
   rounds: number;
   routes: RouteFigures[];
   serverPeakRssMiB: number;
+  /**
+   * The model's own rate on the abstracts /v1/similar is sent (an ONNX session in a tight loop on
+   * pre-tokenized batches of 32, as many intra-op threads as the server's embedder), measured
+   * between the load rounds with the server idle: the ceiling of /v1/similar's req/s.
+   */
+  modelAbstractsPerSecond: number;
   /** Related-by-id in one process, no HTTP: the product's VectorIndex and hnswlib-node itself. */
   indexBaseline: { vectorIndex: LatencySummary; hnswlibRaw: LatencySummary };
 }
@@ -55,6 +63,9 @@ export async function measureHttp(context: BenchContext, port: number): Promise<
   // The query cache off: every search pays for the model, as a new query does.
   const server = await startServer(context.dataset.indexDir, { port, env: { QUERY_CACHE_SIZE: '0' } });
   const samples = new Map<string, LoadResult[]>();
+  const modelRates: number[] = [];
+  const abstractsFile = join(context.cacheDir, 'tmp', 'similar-abstracts.jsonl');
+  await writeFile(abstractsFile, papers.map(({ title, abstract }) => JSON.stringify({ title, abstract })).join('\n'));
   let serverPeakRssMiB = Number.NaN;
   try {
     await runLoad(server.base, 8, 2, generators['/v1/search']!); // warm-up: JIT, model arenas, page cache
@@ -69,6 +80,16 @@ export async function measureHttp(context: BenchContext, port: number): Promise<
           );
         }
       }
+      const model = await runWorker<{ papersPerSecond: number }>('bench/workers/onnx-tight-loop.ts', [
+        '--papers',
+        abstractsFile,
+        '--threads',
+        String(availableParallelism()),
+        '--batch',
+        '32',
+      ]);
+      modelRates.push(model.papersPerSecond);
+      console.error(`http: model on the abstracts, server idle: ${model.papersPerSecond.toFixed(1)} abstracts/s`);
     }
     serverPeakRssMiB = memoryMiB(server.process.pid!).peakRssMiB;
   } finally {
@@ -109,6 +130,7 @@ export async function measureHttp(context: BenchContext, port: number): Promise<
     rounds: context.repetitions,
     routes: figures,
     serverPeakRssMiB,
+    modelAbstractsPerSecond: median(modelRates),
     indexBaseline: { vectorIndex: await baseline(false), hnswlibRaw: await baseline(true) },
   };
 }

@@ -1,5 +1,5 @@
 /**
- * The benchmark suite of issue 5: `npm run bench [-- --quick] [--only http,peers] [--peers a,b]
+ * The benchmark suite: `npm run bench [-- --quick] [--only http,peers] [--peers a,b]
  * [--data <papers.jsonl.gz>] [--seed-index <dir>] [--skip-build]`.
  * Each section writes <section>.json to the results folder (bench/results, or
  * bench/results/tmp/quick for --quick, which is not committed); then bench/report.ts renders
@@ -47,7 +47,7 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     only: { type: 'string' },
     peers: { type: 'string' },
-    data: { type: 'string', default: '../shared/data/arxiv/papers.jsonl.gz' },
+    data: { type: 'string' },
     'seed-index': { type: 'string' },
     'skip-build': { type: 'boolean', default: false },
   },
@@ -56,7 +56,12 @@ const quick = values.quick;
 const selected = values.only?.split(',') ?? Object.keys(sections).filter((name) => !(quick && name === 'scale'));
 const unknown = selected.filter((name) => !(name in sections));
 if (unknown.length > 0) throw new Error(`unknown section ${unknown.join(', ')}; known: ${Object.keys(sections).join(', ')}`);
-if (!existsSync(values.data)) throw new Error(`${values.data} is missing: pass --data <papers.jsonl.gz> (the arXiv papers of issue 5)`);
+const arxivPapers = '../shared/data/arxiv/papers.jsonl.gz';
+// The papers committed with the repository: enough for --quick where the arXiv file is not at hand.
+const samplePapers = 'index-data/samples/sample-papers.jsonl';
+const dataFile = values.data ?? (existsSync(arxivPapers) || !quick ? arxivPapers : samplePapers);
+if (!existsSync(dataFile)) throw new Error(`${dataFile} is missing: pass --data <papers.jsonl.gz> (the 74,728 arXiv papers)`);
+if (dataFile === samplePapers) console.error(`bench: ${arxivPapers} is not here; --quick runs on the ${samplePapers} committed with the repository`);
 
 const cacheDir = 'bench/.cache';
 const resultsDir = quick ? 'bench/results/tmp/quick' : 'bench/results';
@@ -69,8 +74,8 @@ const started = performance.now();
 const context: BenchContext = {
   quick,
   cacheDir,
-  dataFile: values.data,
-  dataset: await prepareDataset({ dataFile: values.data, papers: quick ? 2000 : 'all', cacheDir, seedIndex: values['seed-index'] }),
+  dataFile,
+  dataset: await prepareDataset({ dataFile, papers: quick ? 2000 : 'all', cacheDir, seedIndex: values['seed-index'] }),
   repetitions: quick ? 1 : 3,
 };
 await writeFile(join(resultsDir, 'machine.json'), `${JSON.stringify(describeMachine(), null, 2)}\n`);
