@@ -1,6 +1,6 @@
 /**
  * The benchmark suite: `npm run bench [-- --quick] [--only http,peers] [--peers a,b]
- * [--data <papers.jsonl.gz>] [--seed-index <dir>] [--skip-build]`.
+ * [--data <papers.jsonl.gz>] [--seed-index <dir>] [--skip-build] [--port 18700]`.
  * Each section writes <section>.json to the results folder (bench/results, or
  * bench/results/tmp/quick for --quick, which is not committed); then bench/report.ts renders
  * results.md and the recall chart from whatever sections are there, and the table is printed.
@@ -26,8 +26,6 @@ import { measureRecall } from './recall.js';
 import { renderReport } from './report.js';
 import { measureScale } from './scale.js';
 
-const port = 18_700;
-
 function previousResult<T>(section: string): T | undefined {
   const file = join(resultsDir, `${section}.json`);
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as T) : undefined;
@@ -50,8 +48,11 @@ const { values } = parseArgs({
     data: { type: 'string' },
     'seed-index': { type: 'string' },
     'skip-build': { type: 'boolean', default: false },
+    // The first of the ports the sections' servers listen on, so that two runs can share a machine.
+    port: { type: 'string', default: '18700' },
   },
 });
+const port = Number(values.port);
 const quick = values.quick;
 const selected = values.only?.split(',') ?? Object.keys(sections).filter((name) => !(quick && name === 'scale'));
 const unknown = selected.filter((name) => !(name in sections));
