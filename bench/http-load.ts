@@ -56,6 +56,18 @@ function routes(papers: { id: string; title?: string; abstract: string }[]): Rec
   };
 }
 
+/**
+ * Waits for the server to finish what a cell left it: autocannon stops at its deadline, but
+ * the server still answers the requests in flight (32 abstracts in one model call for
+ * /v1/similar), which would otherwise run during the next cell. One more request of the same
+ * route queues behind them.
+ */
+async function settle(base: string, request: LoadRequest): Promise<void> {
+  const { method, path, body } = request;
+  const init = body === undefined ? { method } : { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+  await (await fetch(`${base}${path}`, init)).arrayBuffer();
+}
+
 export async function measureHttp(context: BenchContext, port: number): Promise<HttpResult> {
   const durationS = context.quick ? 3 : 10;
   const papers = await readPapers(context.dataset.indexDir, 2000);
@@ -75,6 +87,7 @@ export async function measureHttp(context: BenchContext, port: number): Promise<
       for (const connections of clientCounts) {
         for (const [route, next] of Object.entries(generators)) {
           const result = await runLoad(server.base, connections, durationS, next);
+          await settle(server.base, next());
           const key = `${route} ${connections}`;
           samples.set(key, [...(samples.get(key) ?? []), result]);
           console.error(
