@@ -45,11 +45,10 @@ export async function openIndexFolder(folder: string, model: ModelDescription, e
   } catch {
     throw new AppError('index_corrupt', `${hnswPath} is missing. Rebuild the index with npm run ingest.`);
   }
-  const [papers, vectors, lexical, storedVectors] = await Promise.all([
+  const [papers, vectors, lexical] = await Promise.all([
     PaperStore.load(join(folder, manifest.files.papers), manifest.count),
     VectorIndex.load(hnswPath, manifest.model.dimension, efSearch),
     loadLexical(join(folder, manifest.files.lexical)),
-    readVectorsFile(join(folder, manifest.files.vectors), manifest.count, manifest.model.dimension),
   ]);
   for (const [file, count] of [
     [hnswPath, vectors.count],
@@ -58,6 +57,7 @@ export async function openIndexFolder(folder: string, model: ModelDescription, e
     if (count !== manifest.count) throw new AppError('index_corrupt', `${file} holds ${count} entries, the manifest says ${manifest.count}.`);
   }
   // Read after the checks above, so a damaged core file is the one reported.
+  const storedVectors = await readVectorsFile(join(folder, manifest.files.vectors), manifest.count, manifest.model.dimension);
   const layout = manifest.files.map === undefined ? undefined : await readMapLayoutFile(join(folder, manifest.files.map), manifest.count);
   const integrity = verdicts === 'no checksums' ? 'no checksums' : 'checked';
   return { folder, integrity, manifest, papers, vectors, storedVectors, lexical, ...(layout ? { layout } : {}) };
