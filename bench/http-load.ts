@@ -7,6 +7,8 @@
  * The machine has two cores and the load generator takes CPU from the server: throughput at
  * 8 and 32 clients is that of server and client together on this machine.
  */
+import { writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { runWorker } from './lib/child-result.js';
 import type { BenchContext, SectionResult } from './lib/context.js';
@@ -14,7 +16,7 @@ import { runLoad, type LoadRequest, type LoadResult } from './lib/load-generator
 import { readPapers } from './lib/papers.js';
 import { memoryMiB } from './lib/process-memory.js';
 import { startServer } from './lib/server.js';
-import { medianOfRuns, type LatencySummary } from './lib/stats.js';
+import { median, medianOfRuns, type LatencySummary } from './lib/stats.js';
 
 export const clientCounts = [1, 8, 32] as const;
 
@@ -28,6 +30,12 @@ export interface HttpResult extends SectionResult {
   rounds: number;
   routes: RouteFigures[];
   serverPeakRssMiB: number;
+  /**
+   * The model's own rate on the abstracts /v1/similar is sent (an ONNX session in a tight loop on
+   * pre-tokenized batches of 32, as many intra-op threads as the server's embedder), measured
+   * between the load rounds with the server idle: the ceiling of /v1/similar's req/s.
+   */
+  modelAbstractsPerSecond: number;
   /** Related-by-id in one process, no HTTP: the product's VectorIndex and hnswlib-node itself. */
   indexBaseline: { vectorIndex: LatencySummary; hnswlibRaw: LatencySummary };
 }
@@ -48,6 +56,18 @@ function routes(papers: { id: string; title?: string; abstract: string }[]): Rec
   };
 }
 
+/**
+ * Waits for the server to finish what a cell left it: autocannon stops at its deadline, but
+ * the server still answers the requests in flight (32 abstracts in one model call for
+ * /v1/similar), which would otherwise run during the next cell. One more request of the same
+ * route queues behind them.
+ */
+async function settle(base: string, request: LoadRequest): Promise<void> {
+  const { method, path, body } = request;
+  const init = body === undefined ? { method } : { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+  await (await fetch(`${base}${path}`, init)).arrayBuffer();
+}
+
 export async function measureHttp(context: BenchContext, port: number): Promise<HttpResult> {
   const durationS = context.quick ? 3 : 10;
   const papers = await readPapers(context.dataset.indexDir, 2000);
@@ -55,6 +75,11 @@ export async function measureHttp(context: BenchContext, port: number): Promise<
   // The query cache off: every search pays for the model, as a new query does.
   const server = await startServer(context.dataset.indexDir, { port, env: { QUERY_CACHE_SIZE: '0' } });
   const samples = new Map<string, LoadResult[]>();
+  const modelRates: number[] = [];
+  const abstractsFile = join(context.cacheDir, 'tmp', 'similar-abstracts.jsonl');
+  // Ten batches are a steady state; the whole 2,000 would take minutes of model time a round.
+  const modelPapers = papers.slice(0, 320);
+  await writeFile(abstractsFile, modelPapers.map(({ title, abstract }) => JSON.stringify({ title, abstract })).join('\n'));
   let serverPeakRssMiB = Number.NaN;
   try {
     await runLoad(server.base, 8, 2, generators['/v1/search']!); // warm-up: JIT, model arenas, page cache
@@ -62,6 +87,7 @@ export async function measureHttp(context: BenchContext, port: number): Promise<
       for (const connections of clientCounts) {
         for (const [route, next] of Object.entries(generators)) {
           const result = await runLoad(server.base, connections, durationS, next);
+          await settle(server.base, next());
           const key = `${route} ${connections}`;
           samples.set(key, [...(samples.get(key) ?? []), result]);
           console.error(
@@ -69,6 +95,16 @@ export async function measureHttp(context: BenchContext, port: number): Promise<
           );
         }
       }
+      const model = await runWorker<{ papersPerSecond: number }>('bench/workers/onnx-tight-loop.ts', [
+        '--papers',
+        abstractsFile,
+        '--threads',
+        String(availableParallelism()),
+        '--batch',
+        '32',
+      ]);
+      modelRates.push(model.papersPerSecond);
+      console.error(`http: model on the abstracts, server idle: ${model.papersPerSecond.toFixed(1)} abstracts/s`);
     }
     serverPeakRssMiB = memoryMiB(server.process.pid!).peakRssMiB;
   } finally {
@@ -109,6 +145,7 @@ export async function measureHttp(context: BenchContext, port: number): Promise<
     rounds: context.repetitions,
     routes: figures,
     serverPeakRssMiB,
+    modelAbstractsPerSecond: median(modelRates),
     indexBaseline: { vectorIndex: await baseline(false), hnswlibRaw: await baseline(true) },
   };
 }

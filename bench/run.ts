@@ -1,6 +1,6 @@
 /**
- * The benchmark suite of issue 5: `npm run bench [-- --quick] [--only http,peers] [--peers a,b]
- * [--data <papers.jsonl.gz>] [--seed-index <dir>] [--skip-build]`.
+ * The benchmark suite: `npm run bench [-- --quick] [--only http,peers] [--peers a,b]
+ * [--data <papers.jsonl.gz>] [--seed-index <dir>] [--skip-build] [--port 18700]`.
  * Each section writes <section>.json to the results folder (bench/results, or
  * bench/results/tmp/quick for --quick, which is not committed); then bench/report.ts renders
  * results.md and the recall chart from whatever sections are there, and the table is printed.
@@ -26,8 +26,6 @@ import { measureRecall } from './recall.js';
 import { renderReport } from './report.js';
 import { measureScale } from './scale.js';
 
-const port = 18_700;
-
 function previousResult<T>(section: string): T | undefined {
   const file = join(resultsDir, `${section}.json`);
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as T) : undefined;
@@ -47,16 +45,24 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     only: { type: 'string' },
     peers: { type: 'string' },
-    data: { type: 'string', default: '../shared/data/arxiv/papers.jsonl.gz' },
+    data: { type: 'string' },
     'seed-index': { type: 'string' },
     'skip-build': { type: 'boolean', default: false },
+    // The first of the ports the sections' servers listen on, so that two runs can share a machine.
+    port: { type: 'string', default: '18700' },
   },
 });
+const port = Number(values.port);
 const quick = values.quick;
 const selected = values.only?.split(',') ?? Object.keys(sections).filter((name) => !(quick && name === 'scale'));
 const unknown = selected.filter((name) => !(name in sections));
 if (unknown.length > 0) throw new Error(`unknown section ${unknown.join(', ')}; known: ${Object.keys(sections).join(', ')}`);
-if (!existsSync(values.data)) throw new Error(`${values.data} is missing: pass --data <papers.jsonl.gz> (the arXiv papers of issue 5)`);
+const arxivPapers = '../shared/data/arxiv/papers.jsonl.gz';
+// The papers committed with the repository: enough for --quick where the arXiv file is not at hand.
+const samplePapers = 'index-data/samples/sample-papers.jsonl';
+const dataFile = values.data ?? (existsSync(arxivPapers) || !quick ? arxivPapers : samplePapers);
+if (!existsSync(dataFile)) throw new Error(`${dataFile} is missing: pass --data <papers.jsonl.gz> (the 74,728 arXiv papers)`);
+if (dataFile === samplePapers) console.error(`bench: ${arxivPapers} is not here; --quick runs on the ${samplePapers} committed with the repository`);
 
 const cacheDir = 'bench/.cache';
 const resultsDir = quick ? 'bench/results/tmp/quick' : 'bench/results';
@@ -69,8 +75,8 @@ const started = performance.now();
 const context: BenchContext = {
   quick,
   cacheDir,
-  dataFile: values.data,
-  dataset: await prepareDataset({ dataFile: values.data, papers: quick ? 2000 : 'all', cacheDir, seedIndex: values['seed-index'] }),
+  dataFile,
+  dataset: await prepareDataset({ dataFile, papers: quick ? 2000 : 'all', cacheDir, seedIndex: values['seed-index'] }),
   repetitions: quick ? 1 : 3,
 };
 await writeFile(join(resultsDir, 'machine.json'), `${JSON.stringify(describeMachine(), null, 2)}\n`);

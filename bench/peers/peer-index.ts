@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module';
+
 /**
  * What the peer comparison needs of a vector library: build from the stored vectors, answer
  * k-nearest by inner product with labels. Peer packages live in bench/node_modules and are loaded
@@ -24,4 +26,13 @@ export interface PeerDescription {
 
 export function importBenchPackage<T>(name: string): Promise<T> {
   return import(name) as Promise<T>;
+}
+
+/**
+ * A bench package through its CommonJS entry point, for packages whose ES module entry cannot
+ * load: usearch's looks for its native build by walking up from a file: URL, which never reaches
+ * "/", and spins forever.
+ */
+export function requireBenchPackage<T>(name: string): T {
+  return createRequire(import.meta.url)(name) as T;
 }

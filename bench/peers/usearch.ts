@@ -1,4 +1,4 @@
-import { importBenchPackage, type PeerDescription } from './peer-index.js';
+import { requireBenchPackage, type PeerDescription } from './peer-index.js';
 
 interface USearchIndex {
   add(keys: BigUint64Array, vectors: Float32Array, threads?: number): void;
@@ -16,7 +16,7 @@ export const usearch: PeerDescription = {
   name: 'usearch',
   method: 'HNSW M 16, efC 200, ef 128, f32, batch add on 2 threads',
   async create() {
-    const { Index } = await importBenchPackage<USearchModule>('usearch');
+    const { Index } = requireBenchPackage<USearchModule>('usearch');
     let index: USearchIndex | undefined;
     return {
       async build(vectors, count, dimension) {

@@ -170,6 +170,7 @@ describe('LiveIndex facets', () => {
       manifest,
       papers: PaperStore.fromPapers(papers),
       vectors: VectorIndex.create(embedder.model.dimension, defaultHnswParameters),
+      storedVectors: new Float32Array(papers.length * embedder.model.dimension),
       lexical: createBm25Builder().build(),
     });
     const building = index.facets();

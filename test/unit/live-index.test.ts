@@ -54,6 +54,7 @@ function loadedIndex(walSeq?: number): { loaded: LoadedIndex; vectors: Float32Ar
       manifest,
       papers: PaperStore.fromPapers(papers),
       vectors: graph,
+      storedVectors: concatenate(vectors),
       lexical: lexical.build(),
     },
     vectors,
@@ -61,6 +62,13 @@ function loadedIndex(walSeq?: number): { loaded: LoadedIndex; vectors: Float32Ar
 }
 
 const newVectors = randomUnitVectors(10, dimension, 99);
+
+/** Vectors one after another, as vectors.f32 holds them. */
+function concatenate(vectors: readonly Float32Array[]): Float32Array {
+  const all = new Float32Array(vectors.length * dimension);
+  vectors.forEach((vector, label) => all.set(vector, label * dimension));
+  return all;
+}
 
 function put(paper: Paper, vector: Float32Array): PaperChange {
   return { op: 'put', paper, vector };
@@ -211,6 +219,22 @@ describe('LiveIndex.apply', () => {
       index.snapshotDelta().added.map((entry) => entry.paper.id),
       ['p0'],
     );
+  });
+});
+
+describe('LiveIndex.storedVector', () => {
+  it("reads a folder paper's vector from the stored vectors and an added paper's from its write", () => {
+    const { loaded, vectors } = loadedIndex();
+    const index = new LiveIndex(loaded);
+    index.apply(1, [put(basePaper(3), newVectors[0]!), put({ id: 'new-1', title: 'New', abstract: 'New.' }, newVectors[1]!)]);
+
+    assert.deepEqual(index.storedVector(0), vectors[0]);
+    assert.deepEqual(index.storedVector(baseCount - 1), vectors[baseCount - 1]);
+    assert.equal(index.storedVector(3), undefined, 'the replaced version has no vector any more');
+    assert.deepEqual(index.storedVector(baseCount), newVectors[0]);
+    assert.deepEqual(index.storedVector(baseCount + 1), newVectors[1]);
+    index.apply(2, [{ op: 'delete', id: 'new-1' }]);
+    assert.equal(index.storedVector(baseCount + 1), undefined);
   });
 });
 

@@ -180,10 +180,11 @@ export class EmbeddedStorage implements PaperStorage {
   }
 
   async vectors(ids: readonly string[]): Promise<(Float32Array | undefined)[]> {
-    const { papers, vectors } = this.current;
+    const index = this.current;
     return ids.map((id) => {
-      const label = papers.labelOfId(id);
-      return label === undefined ? undefined : vectors.vector(label);
+      const label = index.papers.labelOfId(id);
+      // A copy, so a caller cannot change the stored vector.
+      return label === undefined ? undefined : index.storedVector(label)?.slice();
     });
   }
 

@@ -10,11 +10,13 @@ import { readMapLayoutFile } from './map/map-layout-file.js';
 import type { MapLayout } from './map/map-layout.js';
 import { PaperStore } from './paper-store.js';
 import { VectorIndex } from './vector-index.js';
+import { readVectorsFile } from './vectors-file.js';
 
 /**
  * An index folder as loaded for serving: `manifest.json` (written last), `hnsw.bin` (the graph),
  * `papers.jsonl` (the records, label order) and `lexical.bm25` (the BM25 index of the same
- * passages). `vectors.f32` (the raw vectors) is read only by rebuilds (see vectors-file.ts).
+ * passages) and `vectors.f32` (the raw vectors, label order: what hybrid search reads a candidate's
+ * cosine from; hnswlib's own copy costs a JavaScript array per vector to read, see vectors-file.ts).
  * `map-layout.bin` (the papers' map positions) is there when the folder was built with one.
  */
 export interface LoadedIndex {
@@ -24,6 +26,8 @@ export interface LoadedIndex {
   manifest: Manifest;
   papers: PaperStore;
   vectors: VectorIndex;
+  /** The folder's vectors, by label (vectors.f32 as read by readVectorsFile). */
+  storedVectors: Float32Array;
   lexical: Bm25Index;
   /** The map positions of the folder's papers, by label; absent in folders built without. */
   layout?: MapLayout;
@@ -53,9 +57,10 @@ export async function openIndexFolder(folder: string, model: ModelDescription, e
     if (count !== manifest.count) throw new AppError('index_corrupt', `${file} holds ${count} entries, the manifest says ${manifest.count}.`);
   }
   // Read after the checks above, so a damaged core file is the one reported.
+  const storedVectors = await readVectorsFile(join(folder, manifest.files.vectors), manifest.count, manifest.model.dimension);
   const layout = manifest.files.map === undefined ? undefined : await readMapLayoutFile(join(folder, manifest.files.map), manifest.count);
   const integrity = verdicts === 'no checksums' ? 'no checksums' : 'checked';
-  return { folder, integrity, manifest, papers, vectors, lexical, ...(layout ? { layout } : {}) };
+  return { folder, integrity, manifest, papers, vectors, storedVectors, lexical, ...(layout ? { layout } : {}) };
 }
 
 async function loadLexical(path: string): Promise<Bm25Index> {

@@ -11,6 +11,7 @@ import type { PaperStore } from './paper-store.js';
 import type { LoadedIndex } from './index-folder.js';
 import type { Manifest } from './manifest.js';
 import type { VectorIndex } from './vector-index.js';
+import { vectorAt } from './vectors-file.js';
 
 /** What a snapshot must fold into a new index folder: the changes to the folder the index was loaded from. */
 export interface SnapshotDelta {
@@ -69,6 +70,16 @@ export class LiveIndex {
 
   get vectors(): VectorIndex {
     return this.loaded.vectors;
+  }
+
+  /**
+   * The stored vector of a present paper's label (a view: read it, never write it), from the
+   * folder's vectors or the writes since; undefined for a label no present paper holds.
+   */
+  storedVector(label: number): Float32Array | undefined {
+    if (label >= this.baseCount) return this.addedVectors.get(label);
+    if (this.removedBaseLabels.has(label)) return undefined;
+    return vectorAt(this.loaded.storedVectors, label, this.loaded.manifest.model.dimension);
   }
 
   /**
