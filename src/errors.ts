@@ -19,6 +19,7 @@ export const errorCatalog = {
   not_ready: { status: 503, message: 'The service is starting: the model and index are not loaded yet.' },
   shutting_down: { status: 503, message: 'The service is shutting down.' },
   overloaded: { status: 503, message: 'The service is overloaded; try again shortly.' },
+  storage_unavailable: { status: 503, message: 'The storage backend cannot be reached; try again shortly.' },
   write_failed: { status: 500, message: 'The write could not be made durable; it was not applied.' },
   snapshot_failed: { status: 500, message: 'The snapshot failed; the write-ahead log still holds every write.' },
   internal: { status: 500, message: 'Internal error.' },

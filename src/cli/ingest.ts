@@ -64,6 +64,7 @@ await runCli(async ({ config, log }) => {
       abstracts: args.abstracts,
       groupSize: args['group-size'],
       fields: withFieldOverrides(Object.fromEntries(fieldFlags.map((flag) => [flag === 'arxiv-id' ? 'arxiv_id' : flag, args[`${flag}-field`]]))),
+      storage: config,
       log,
       progress: createProgressReporter(log, process.stderr.isTTY === true),
     });
