@@ -3,7 +3,7 @@ import { paperPassage, type Embedder } from '../embedding/embedder.js';
 import { AppError, invalidInput } from '../errors.js';
 import type { PaperFilter } from '../papers/paper-filter.js';
 import type { Paper } from '../papers/paper.js';
-import type { PaperPage, PaperStorage, StorageStats } from '../storage/paper-storage.js';
+import type { PaperPage, PaperStorage, StorageHealth, StorageStats } from '../storage/paper-storage.js';
 import { explainHits } from './explain.js';
 import { fuseNormalized } from './fusion.js';
 import { byScoreThenId, rankedBy, roundScore, toHit, type Hit, type RankedCandidate } from './ranking.js';
@@ -61,6 +61,11 @@ export class SearchService {
   /** Whether the model and the storage can still answer. */
   get healthy(): boolean {
     return this.embedder.healthy && this.storage.health().status !== 'down';
+  }
+
+  /** The storage's own view: `degraded` still answers (a replica is down, say). */
+  get storageHealth(): StorageHealth {
+    return this.storage.health();
   }
 
   async stats(): Promise<ServiceStats> {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { PaperSearchClient, PaperSearchError, type PaperInput } from '../../src/index.js';
 import type { RunningServer } from '../../src/server.js';
-import { buildIndex, makeTempDir, removeDir, request, startTestServer } from './helpers.js';
+import { buildIndex, embeddedOnly, makeTempDir, removeDir, request, startTestServer } from './helpers.js';
 
 const apiKey = 'integration-key-0123456789';
 const otherKey = 'another-valid-key-987654321';
@@ -266,7 +266,7 @@ describe('writing papers', () => {
     assert.equal(new Set(listed).size, listed.length, 'a replaced paper is listed once');
   });
 
-  it('reports papers, tombstones and pending writes in /v1/stats', async () => {
+  it('reports papers, tombstones and pending writes in /v1/stats', embeddedOnly('tombstones and the write-ahead log'), async () => {
     const stats = await anonymous.stats();
     assert.equal(stats.writes.enabled, true);
     assert.ok(stats.deleted > 0);
@@ -276,7 +276,7 @@ describe('writing papers', () => {
 });
 
 describe('snapshots', () => {
-  it('fold the log into a new index folder: tombstones purged, nothing lost, and it survives a restart', async () => {
+  it('fold the log into a new index folder: tombstones purged, nothing lost, and it survives a restart', embeddedOnly('the write-ahead log and index folders'), async () => {
     const before = await anonymous.stats();
     await client.snapshot();
     const after = await anonymous.stats();

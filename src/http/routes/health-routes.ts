@@ -10,11 +10,18 @@ export function healthRoutes(state: ServiceState): Router {
   router.all('/healthz', methodNotAllowed(['GET']));
   router.get('/readyz', async (_request, response) => {
     const service = state.service;
-    if (!service || !service.healthy) {
-      response.status(503).json({ status: service ? 'model_failed' : state.phase });
+    if (!service) {
+      response.status(503).json({ status: state.phase });
       return;
     }
-    response.json({ status: 'ready', index: await service.info() });
+    // Degraded storage (part of a cluster down) still answers: ready, and says so.
+    const { status: storage, reason } = service.storageHealth;
+    const storageFields = { storage, ...(reason ? { storage_reason: reason } : {}) };
+    if (!service.healthy) {
+      response.status(503).json({ status: storage === 'down' ? 'storage_down' : 'model_failed', ...storageFields });
+      return;
+    }
+    response.json({ status: 'ready', ...storageFields, index: await service.info() });
   });
   router.all('/readyz', methodNotAllowed(['GET']));
   return router;
