@@ -43,7 +43,10 @@ function backendEnvironment(): Record<string, string> {
   if (testBackend === 'embedded') return {};
   const { WEAVIATE_URL, WEAVIATE_GRPC } = process.env;
   if (!WEAVIATE_URL || !WEAVIATE_GRPC) throw new Error('TEST_BACKEND=weaviate needs WEAVIATE_URL and WEAVIATE_GRPC (eval "$(scripts/weaviate/cluster.sh start)")');
-  return { BACKEND: 'weaviate', WEAVIATE_URL, WEAVIATE_GRPC, WEAVIATE_CONSISTENCY: process.env.WEAVIATE_CONSISTENCY ?? 'QUORUM' };
+  const layout = Object.fromEntries(
+    (['WEAVIATE_SHARDS', 'WEAVIATE_REPLICATION_FACTOR', 'WEAVIATE_CONSISTENCY'] as const).flatMap((name) => (process.env[name] ? [[name, process.env[name]!]] : [])),
+  );
+  return { BACKEND: 'weaviate', WEAVIATE_URL, WEAVIATE_GRPC, ...layout };
 }
 
 /** Test configuration: the repository's model folder (fetched by CI beforehand, or on demand), on the test backend. */
