@@ -2,18 +2,21 @@
  * Retrieval quality on a BEIR-layout benchmark, through the product's own ingestion and search
  * code: `npm run eval -- --corpus <corpus.jsonl> --queries <queries.jsonl> --qrels <qrels.tsv>
  * [--mode dense|lexical|hybrid|all] [--model <id>|all] [--long-passages truncate|windows] [--sweep]
- * [--json] [--cache <dir>] [--limit <n>]`. `--sweep` adds nDCG@10 for each fusion setting.
+ * [--json] [--cache <dir>] [--limit <n>] [--backend embedded|weaviate|both]`. `--sweep` adds nDCG@10 for each
+ * fusion setting. `--backend weaviate` loads the cached index's papers and vectors (no model call)
+ * into a collection of the Weaviate cluster named by WEAVIATE_URL and WEAVIATE_GRPC, once, and
+ * measures the same modes there, plus Weaviate's own hybrid fusion (`hybrid-weaviate`).
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { loadConfig } from '../../src/config/config.js';
 import { loadEmbedder } from '../../src/embedding/load-embedder.js';
-import { getModel, halfWindowStrategy, knownModelIds, withLongPassages } from '../../src/embedding/model-registry.js';
+import { getModel, halfWindowStrategy, knownModelIds, withLongPassages, type ModelDescription } from '../../src/embedding/model-registry.js';
 import { openIndexFolder, type LoadedIndex } from '../../src/storage/embedded/index-folder.js';
 import { describeModel } from '../../src/storage/embedded/manifest.js';
 import { ingestPapers } from '../../src/ingest/ingest.js';
@@ -25,7 +28,10 @@ import { SearchService } from '../../src/search/search-service.js';
 import { fuseNormalized } from '../../src/search/fusion.js';
 import type { RankedCandidate } from '../../src/search/ranking.js';
 import { EmbeddedStorage } from '../../src/storage/embedded/embedded-storage.js';
-import type { PaperStorage, ScoredId } from '../../src/storage/paper-storage.js';
+import { createCollectionBuilder } from '../../src/storage/open-storage.js';
+import type { PaperStorage, ScoredId, StorageBackendName } from '../../src/storage/paper-storage.js';
+import { readCollectionPointer } from '../../src/storage/weaviate/collection-pointer.js';
+import { WeaviateStorage } from '../../src/storage/weaviate/weaviate-storage.js';
 import { fuseReciprocalRank } from './reciprocal-rank.js';
 import { mean, ndcgAt, overlapAt, recallAt, reciprocalRankAt, type Judgments } from './metrics.js';
 
@@ -40,11 +46,13 @@ const argumentsSchema = z.object({
   limit: z.coerce.number().int().positive().optional(),
   sweep: z.boolean().default(false),
   'long-passages': z.enum(['truncate', 'windows']).default('truncate'),
+  backend: z.enum(['embedded', 'weaviate', 'both']).default('embedded'),
 });
 
 interface ModeResult {
   model: string;
-  mode: SearchMode;
+  backend: StorageBackendName;
+  mode: SearchMode | 'hybrid-weaviate';
   ndcg10: number;
   recall10: number;
   recall100: number;
@@ -65,6 +73,7 @@ const { values } = parseArgs({
     limit: { type: 'string' },
     sweep: { type: 'boolean' },
     'long-passages': { type: 'string' },
+    backend: { type: 'string' },
   },
 });
 const args = argumentsSchema.parse(values);
@@ -95,7 +104,6 @@ for (const modelId of models) {
     snapshotAfterMs: 60_000,
     log,
   });
-  const service = new SearchService(storage, embedder);
   ingestion.push({
     model: modelId,
     papersPerSecond,
@@ -105,33 +113,83 @@ for (const modelId of models) {
       judged.map((query) => query.text),
     ),
   });
-  for (const mode of modes) {
-    const perQuery = { ndcg10: [] as number[], recall10: [] as number[], recall100: [] as number[], mrr10: [] as number[] };
-    const started = performance.now();
-    for (const query of judged) {
-      const hits = await service.searchText(query.text, { k: 100, mode });
-      const ranked = hits.map((hit) => hit.id);
-      const judgments = qrels.get(query._id)!;
-      perQuery.ndcg10.push(ndcgAt(ranked, judgments, 10));
-      perQuery.recall10.push(recallAt(ranked, judgments, 10));
-      perQuery.recall100.push(recallAt(ranked, judgments, 100));
-      perQuery.mrr10.push(reciprocalRankAt(ranked, judgments, 10));
+  if (args.backend !== 'weaviate') await measureModes(modelId, storage, embedder);
+  if (args.backend !== 'embedded') {
+    const remote = await weaviateCopy(index.folder, storage, embedder.model);
+    try {
+      await measureModes(modelId, remote, embedder);
+      const vectors = await embedder.embedQueries(judged.map((query) => query.text));
+      await measure(modelId, 'weaviate', 'hybrid-weaviate', async (text, i) =>
+        (await remote.engineHybrid(text, vectors[i]!, { k: 100, alpha: embedder.model.hybridDenseWeight })).map((hit) => hit.id),
+      );
+    } finally {
+      await remote.close();
     }
-    const seconds = (performance.now() - started) / 1000;
-    results.push({
-      model: modelId,
-      mode,
-      ndcg10: mean(perQuery.ndcg10),
-      recall10: mean(perQuery.recall10),
-      recall100: mean(perQuery.recall100),
-      mrr10: mean(perQuery.mrr10),
-      queriesPerSecond: judged.length / seconds,
-      msPerQuery: (seconds * 1000) / judged.length,
-    });
   }
   if (args.sweep) sweeps.push(...(await sweepFusion(modelId, storage, embedder)));
   await storage.close();
   await embedder.dispose();
+}
+
+/** Every requested mode through the product's search service over `storage`. */
+async function measureModes(modelId: string, storage: PaperStorage, embedder: Awaited<ReturnType<typeof loadEmbedder>>): Promise<void> {
+  const service = new SearchService(storage, embedder);
+  for (const mode of modes) {
+    await measure(modelId, storage.backend, mode, async (text) => (await service.searchText(text, { k: 100, mode })).map((hit) => hit.id));
+  }
+}
+
+async function measure(modelId: string, backend: StorageBackendName, mode: ModeResult['mode'], rank: (text: string, index: number) => Promise<string[]>): Promise<void> {
+  const perQuery = { ndcg10: [] as number[], recall10: [] as number[], recall100: [] as number[], mrr10: [] as number[] };
+  const started = performance.now();
+  for (const [i, query] of judged.entries()) {
+    const ranked = await rank(query.text, i);
+    const judgments = qrels.get(query._id)!;
+    perQuery.ndcg10.push(ndcgAt(ranked, judgments, 10));
+    perQuery.recall10.push(recallAt(ranked, judgments, 10));
+    perQuery.recall100.push(recallAt(ranked, judgments, 100));
+    perQuery.mrr10.push(reciprocalRankAt(ranked, judgments, 10));
+  }
+  const seconds = (performance.now() - started) / 1000;
+  results.push({
+    model: modelId,
+    backend,
+    mode,
+    ndcg10: mean(perQuery.ndcg10),
+    recall10: mean(perQuery.recall10),
+    recall100: mean(perQuery.recall100),
+    mrr10: mean(perQuery.mrr10),
+    queriesPerSecond: judged.length / seconds,
+    msPerQuery: (seconds * 1000) / judged.length,
+  });
+}
+
+/**
+ * The cached index's papers and vectors in a Weaviate collection of their own (alias named after
+ * the index folder), loaded on the first run and reused after.
+ */
+async function weaviateCopy(folder: string, source: PaperStorage, model: ModelDescription): Promise<WeaviateStorage> {
+  const settings = loadConfig({ ...process.env, BACKEND: 'weaviate', WEAVIATE_COLLECTION: `Eval${basename(folder).replace(/[^A-Za-z0-9]/g, '')}` });
+  const pointerFolder = `${folder}.weaviate`;
+  const existing = await readCollectionPointer(pointerFolder);
+  if (!existing) {
+    const builder = await createCollectionBuilder(pointerFolder, model, settings);
+    try {
+      let cursor: string | undefined;
+      do {
+        const page = await source.list(cursor, 1_000);
+        const vectors = await source.vectors(page.papers.map((paper) => paper.id));
+        for (const [i, paper] of page.papers.entries()) await builder.add(paper, vectors[i]!);
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor !== undefined);
+      await builder.finish({ input: folder, read: builder.size, rejected: 0 });
+    } catch (error) {
+      await builder.abort();
+      throw error;
+    }
+  }
+  const pointer = (await readCollectionPointer(pointerFolder))!;
+  return WeaviateStorage.open({ settings, alias: pointer.alias, model, log });
 }
 
 if (args.json) {
@@ -141,11 +199,11 @@ if (args.json) {
   const lines = [
     `${judged.length} queries from ${args.queries}`,
     '',
-    '| model | mode | nDCG@10 | Recall@10 | Recall@100 | MRR@10 | queries/s | ms/query |',
-    '|---|---|---|---|---|---|---|---|',
+    '| model | backend | mode | nDCG@10 | Recall@10 | Recall@100 | MRR@10 | queries/s | ms/query |',
+    '|---|---|---|---|---|---|---|---|---|',
     ...results.map(
       (r) =>
-        `| ${r.model} | ${r.mode} | ${round(r.ndcg10)} | ${round(r.recall10)} | ${round(r.recall100)} | ${round(r.mrr10)} | ${round(r.queriesPerSecond, 1)} | ${round(r.msPerQuery, 2)} |`,
+        `| ${r.model} | ${r.backend} | ${r.mode} | ${round(r.ndcg10)} | ${round(r.recall10)} | ${round(r.recall100)} | ${round(r.mrr10)} | ${round(r.queriesPerSecond, 1)} | ${round(r.msPerQuery, 2)} |`,
     ),
     '',
     '| model | ingestion papers/s | HNSW recall@10 vs exact |',

@@ -107,7 +107,7 @@ const configSchema = z.object({
   /** Where papers live: `embedded` (an index folder served from this process) or `weaviate` (a cluster). */
   BACKEND: z.enum(storageBackendNames).default('embedded'),
   /** The Weaviate cluster's REST address (BACKEND=weaviate), e.g. http://weaviate:8080. */
-  WEAVIATE_URL: z.url({ message: 'a URL such as http://weaviate:8080' }).optional(),
+  WEAVIATE_URL: z.url({ protocol: /^https?$/, message: 'an http(s) URL such as http://weaviate:8080' }).optional(),
   /** Its gRPC address as host:port; by default the REST host on port 50051. */
   WEAVIATE_GRPC: z
     .string()

@@ -118,6 +118,28 @@ export class WeaviateStorage implements PaperStorage {
     return result.objects.map((object) => ({ id: object.properties.paper_id, score: object.metadata?.score ?? 0 }));
   }
 
+  /**
+   * Weaviate's own hybrid search (relative-score fusion of its BM25 and this vector, weighted by
+   * `alpha` towards the vector). The service fuses `nearest` and `lexical` itself instead; this
+   * is here so the evaluation can measure the two fusions on the same collection.
+   */
+  async engineHybrid(text: string, vector: Float32Array, query: CandidateQuery & { alpha: number }): Promise<ScoredId[]> {
+    const filters = await this.where(query.filter);
+    const result = await this.read(() =>
+      this.collection.query.hybrid(lexicalTerms(text), {
+        vector: Array.from(vector),
+        alpha: query.alpha,
+        fusionType: 'RelativeScore',
+        queryProperties: ['lexical_terms'],
+        limit: query.k,
+        filters,
+        returnMetadata: ['score'],
+        returnProperties: ['paper_id'],
+      }),
+    );
+    return result.objects.map((object) => ({ id: object.properties.paper_id, score: object.metadata?.score ?? 0 }));
+  }
+
   async resolve(name: string): Promise<string | undefined> {
     const direct = await this.read(() => this.collection.query.fetchObjectById(paperUuid(name), { returnProperties: ['paper_id'] }));
     if (direct?.properties.paper_id === name) return name;
