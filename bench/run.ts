@@ -56,7 +56,9 @@ const { values } = parseArgs({
 });
 const quick = values.quick;
 // The weaviate section needs a running cluster: it runs when asked for (--only weaviate) or when one is configured.
-const selected = values.only?.split(',') ?? Object.keys(sections).filter((name) => !(quick && name === 'scale') && (name !== 'weaviate' || process.env.WEAVIATE_URL !== undefined));
+const selected =
+  values.only?.split(',') ??
+  Object.keys(sections).filter((name) => !(quick && name === 'scale') && (name !== 'weaviate' || process.env.WEAVIATE_URL !== undefined));
 const unknown = selected.filter((name) => !(name in sections));
 if (unknown.length > 0) throw new Error(`unknown section ${unknown.join(', ')}; known: ${Object.keys(sections).join(', ')}`);
 if (!existsSync(values.data)) throw new Error(`${values.data} is missing: pass --data <papers.jsonl.gz> (the arXiv papers of issue 5)`);

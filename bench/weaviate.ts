@@ -108,7 +108,9 @@ export async function measureWeaviate(context: BenchContext, port: number): Prom
             const result = await runLoad(server.base, connections, durationS, next);
             const key = `${backend} ${route} ${connections}`;
             samples.set(key, [...(samples.get(key) ?? []), result]);
-            console.error(`weaviate: ${backend.padEnd(8)} ${route.padEnd(24)} ${String(connections).padStart(2)} clients: ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms`);
+            console.error(
+              `weaviate: ${backend.padEnd(8)} ${route.padEnd(24)} ${String(connections).padStart(2)} clients: ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms`,
+            );
           }
         }
         serverPeakRssMiB[backend] = Math.max(serverPeakRssMiB[backend] ?? 0, memoryMiB(server.process.pid!).peakRssMiB);
@@ -130,7 +132,12 @@ export async function measureWeaviate(context: BenchContext, port: number): Prom
       `${durationS} s per route, backend and client count; ${context.repetitions} rounds alternating the backends; medians. QUERY_CACHE_SIZE=0, hybrid search.`,
     ],
     count: context.dataset.count,
-    layout: { shards: settings.WEAVIATE_SHARDS, replicationFactor: settings.WEAVIATE_REPLICATION_FACTOR, consistency: settings.WEAVIATE_CONSISTENCY, nodes: weaviateNodeCount() },
+    layout: {
+      shards: settings.WEAVIATE_SHARDS,
+      replicationFactor: settings.WEAVIATE_REPLICATION_FACTOR,
+      consistency: settings.WEAVIATE_CONSISTENCY,
+      nodes: weaviateNodeCount(),
+    },
     ingest,
     routes: figures,
     serverPeakRssMiB,
@@ -175,4 +182,3 @@ function weaviateNodeMemory(): WeaviateResult['weaviateNodes'] {
     return { node: `node${n + 1}`, ...memory };
   });
 }
-

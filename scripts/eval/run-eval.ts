@@ -139,7 +139,12 @@ async function measureModes(modelId: string, storage: PaperStorage, embedder: Aw
   }
 }
 
-async function measure(modelId: string, backend: StorageBackendName, mode: ModeResult['mode'], rank: (text: string, index: number) => Promise<string[]>): Promise<void> {
+async function measure(
+  modelId: string,
+  backend: StorageBackendName,
+  mode: ModeResult['mode'],
+  rank: (text: string, index: number) => Promise<string[]>,
+): Promise<void> {
   const perQuery = { ndcg10: [] as number[], recall10: [] as number[], recall100: [] as number[], mrr10: [] as number[] };
   const started = performance.now();
   for (const [i, query] of judged.entries()) {

@@ -42,9 +42,12 @@ export async function listOrder(ids: readonly string[]): Promise<string[]> {
 function backendEnvironment(): Record<string, string> {
   if (testBackend === 'embedded') return {};
   const { WEAVIATE_URL, WEAVIATE_GRPC } = process.env;
-  if (!WEAVIATE_URL || !WEAVIATE_GRPC) throw new Error('TEST_BACKEND=weaviate needs WEAVIATE_URL and WEAVIATE_GRPC (eval "$(scripts/weaviate/cluster.sh start)")');
+  if (!WEAVIATE_URL || !WEAVIATE_GRPC)
+    throw new Error('TEST_BACKEND=weaviate needs WEAVIATE_URL and WEAVIATE_GRPC (eval "$(scripts/weaviate/cluster.sh start)")');
   const layout = Object.fromEntries(
-    (['WEAVIATE_SHARDS', 'WEAVIATE_REPLICATION_FACTOR', 'WEAVIATE_CONSISTENCY'] as const).flatMap((name) => (process.env[name] ? [[name, process.env[name]!]] : [])),
+    (['WEAVIATE_SHARDS', 'WEAVIATE_REPLICATION_FACTOR', 'WEAVIATE_CONSISTENCY'] as const).flatMap((name) =>
+      process.env[name] ? [[name, process.env[name]!]] : [],
+    ),
   );
   return { BACKEND: 'weaviate', WEAVIATE_URL, WEAVIATE_GRPC, ...layout };
 }

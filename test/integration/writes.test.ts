@@ -276,34 +276,38 @@ describe('writing papers', () => {
 });
 
 describe('snapshots', () => {
-  it('fold the log into a new index folder: tombstones purged, nothing lost, and it survives a restart', embeddedOnly('the write-ahead log and index folders'), async () => {
-    const before = await anonymous.stats();
-    await client.snapshot();
-    const after = await anonymous.stats();
-    assert.equal(after.pending, 0);
-    assert.equal(after.deleted, 0);
-    assert.equal(after.papers, before.papers);
-    assert.notEqual(after.index.snapshotAt, null);
-    assert.equal(after.writes.lastSnapshotError, null);
-    assert.equal((await anonymous.paper('new-octopus')).paper.title, 'Squid bioluminescence');
-    assert.equal((await searchIds('glacier calving radar', 'lexical', 3)).length, 3);
-    const walFiles = await readdir(`${indexDir}.wal`);
-    assert.equal(walFiles.length, 1, `only the current log segment is left: ${walFiles.join(', ')}`);
-    const leftovers = (await readdir(workDir)).filter((name) => name.startsWith('.index.'));
-    assert.deepEqual(leftovers, [], 'no staging or retired folders are left beside the index');
+  it(
+    'fold the log into a new index folder: tombstones purged, nothing lost, and it survives a restart',
+    embeddedOnly('the write-ahead log and index folders'),
+    async () => {
+      const before = await anonymous.stats();
+      await client.snapshot();
+      const after = await anonymous.stats();
+      assert.equal(after.pending, 0);
+      assert.equal(after.deleted, 0);
+      assert.equal(after.papers, before.papers);
+      assert.notEqual(after.index.snapshotAt, null);
+      assert.equal(after.writes.lastSnapshotError, null);
+      assert.equal((await anonymous.paper('new-octopus')).paper.title, 'Squid bioluminescence');
+      assert.equal((await searchIds('glacier calving radar', 'lexical', 3)).length, 3);
+      const walFiles = await readdir(`${indexDir}.wal`);
+      assert.equal(walFiles.length, 1, `only the current log segment is left: ${walFiles.join(', ')}`);
+      const leftovers = (await readdir(workDir)).filter((name) => name.startsWith('.index.'));
+      assert.deepEqual(leftovers, [], 'no staging or retired folders are left beside the index');
 
-    await client.createPaper({ id: 'after-snapshot', abstract: 'Written after the snapshot: replayed from the log at restart.' });
-    await server.close();
-    server = await startTestServer(indexDir, manualSnapshots);
-    anonymous = new PaperSearchClient(server.url);
-    client = new PaperSearchClient(server.url, { headers: auth });
-    const restarted = await anonymous.stats();
-    assert.equal(restarted.papers, after.papers + 1);
-    assert.equal(restarted.pending, 1);
-    assert.equal((await anonymous.paper('after-snapshot')).paper.id, 'after-snapshot');
-    assert.equal((await searchIds('written after the snapshot replayed from the log', 'hybrid', 1))[0], 'after-snapshot');
-    await expectError(anonymous.paper('to-delete'), 404, 'paper_not_found');
-  });
+      await client.createPaper({ id: 'after-snapshot', abstract: 'Written after the snapshot: replayed from the log at restart.' });
+      await server.close();
+      server = await startTestServer(indexDir, manualSnapshots);
+      anonymous = new PaperSearchClient(server.url);
+      client = new PaperSearchClient(server.url, { headers: auth });
+      const restarted = await anonymous.stats();
+      assert.equal(restarted.papers, after.papers + 1);
+      assert.equal(restarted.pending, 1);
+      assert.equal((await anonymous.paper('after-snapshot')).paper.id, 'after-snapshot');
+      assert.equal((await searchIds('written after the snapshot replayed from the log', 'hybrid', 1))[0], 'after-snapshot');
+      await expectError(anonymous.paper('to-delete'), 404, 'paper_not_found');
+    },
+  );
 
   it('keep searches answering, correctly, while papers are written and a snapshot runs', async () => {
     const deletedIds = new Set<string>();

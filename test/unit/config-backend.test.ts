@@ -26,7 +26,15 @@ describe('storage backend settings', () => {
       WEAVIATE_CONSISTENCY: 'ALL',
     });
     assert.deepEqual(
-      [config.BACKEND, config.WEAVIATE_URL, config.WEAVIATE_GRPC, config.WEAVIATE_COLLECTION, config.WEAVIATE_SHARDS, config.WEAVIATE_REPLICATION_FACTOR, config.WEAVIATE_CONSISTENCY],
+      [
+        config.BACKEND,
+        config.WEAVIATE_URL,
+        config.WEAVIATE_GRPC,
+        config.WEAVIATE_COLLECTION,
+        config.WEAVIATE_SHARDS,
+        config.WEAVIATE_REPLICATION_FACTOR,
+        config.WEAVIATE_CONSISTENCY,
+      ],
       ['weaviate', 'http://weaviate:8080', 'weaviate:50051', 'ArxivPapers', 8, 3, 'ALL'],
     );
   });

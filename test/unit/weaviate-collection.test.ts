@@ -5,7 +5,14 @@ import { describe, it } from 'node:test';
 import { getModel, withLongPassages } from '../../src/embedding/model-registry.js';
 import type { Paper } from '../../src/papers/paper.js';
 import { holdsCollectionPointer, readCollectionPointer, writeCollectionPointer } from '../../src/storage/weaviate/collection-pointer.js';
-import { assertMetadataMatchesModel, collectionFormatVersion, decodeMetadata, describeModel, encodeMetadata, modelOfMetadata } from '../../src/storage/weaviate/collection-schema.js';
+import {
+  assertMetadataMatchesModel,
+  collectionFormatVersion,
+  decodeMetadata,
+  describeModel,
+  encodeMetadata,
+  modelOfMetadata,
+} from '../../src/storage/weaviate/collection-schema.js';
 import { fromRecord, paperUuid, toProperties } from '../../src/storage/weaviate/paper-object.js';
 import { isAppErrorWithCode, temporaryRoot } from './support.js';
 
@@ -50,7 +57,12 @@ describe('a paper as a Weaviate object', () => {
 
 describe('collection metadata', () => {
   const model = getModel('all-MiniLM-L6-v2');
-  const metadata = { format: 'paper-search-collection' as const, formatVersion: collectionFormatVersion, model: describeModel(model), createdAt: '2026-01-01T00:00:00.000Z' };
+  const metadata = {
+    format: 'paper-search-collection' as const,
+    formatVersion: collectionFormatVersion,
+    model: describeModel(model),
+    createdAt: '2026-01-01T00:00:00.000Z',
+  };
 
   it('round-trips through the description and names the model that built it', () => {
     const decoded = decodeMetadata(encodeMetadata(metadata), 'Papers');
@@ -60,7 +72,10 @@ describe('collection metadata', () => {
   });
 
   it('refuses a collection built with another model, or another passage handling', () => {
-    assert.throws(() => assertMetadataMatchesModel(metadata, getModel('bge-small-en-v1.5'), 'Papers'), isAppErrorWithCode('index_incompatible', /built with model all-MiniLM-L6-v2/));
+    assert.throws(
+      () => assertMetadataMatchesModel(metadata, getModel('bge-small-en-v1.5'), 'Papers'),
+      isAppErrorWithCode('index_incompatible', /built with model all-MiniLM-L6-v2/),
+    );
     const windowed = withLongPassages(model, { kind: 'windows', stride: 128 });
     assert.throws(() => assertMetadataMatchesModel(metadata, windowed, 'Papers'), isAppErrorWithCode('index_incompatible', /longPassages/));
   });
@@ -68,13 +83,22 @@ describe('collection metadata', () => {
   it('refuses a collection paper-search did not make, or of another format version', () => {
     assert.throws(() => decodeMetadata('Articles of the week', 'Other'), isAppErrorWithCode('index_incompatible', /not made by paper-search/));
     assert.throws(() => decodeMetadata(undefined, 'Other'), isAppErrorWithCode('index_incompatible'));
-    assert.throws(() => decodeMetadata(JSON.stringify({ ...metadata, formatVersion: 99 }), 'Papers'), isAppErrorWithCode('index_incompatible', /format version 99/));
+    assert.throws(
+      () => decodeMetadata(JSON.stringify({ ...metadata, formatVersion: 99 }), 'Papers'),
+      isAppErrorWithCode('index_incompatible', /format version 99/),
+    );
   });
 });
 
 describe('the index folder of a Weaviate collection', () => {
   const root = temporaryRoot('weaviate-pointer-');
-  const pointer = { alias: 'Papers', collection: 'Papers_20260101_abcdef', model: { id: 'all-MiniLM-L6-v2', longPassages: 'truncate' }, createdAt: '2026-01-01T00:00:00.000Z', count: 3 };
+  const pointer = {
+    alias: 'Papers',
+    collection: 'Papers_20260101_abcdef',
+    model: { id: 'all-MiniLM-L6-v2', longPassages: 'truncate' },
+    createdAt: '2026-01-01T00:00:00.000Z',
+    count: 3,
+  };
 
   it('holds a manifest naming the backend, the alias, the collection and the model', async () => {
     const folder = join(root(), 'index');

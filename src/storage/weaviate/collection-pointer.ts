@@ -37,7 +37,8 @@ export async function readCollectionPointer(folder: string): Promise<CollectionP
   }
   if ((raw as { format?: unknown } | null)?.format !== pointerFormat) return undefined;
   const parsed = pointerSchema.safeParse(raw);
-  if (!parsed.success) throw new AppError('index_corrupt', `${join(folder, manifestFileName)} is not a valid Weaviate collection manifest: ${parsed.error.message}`);
+  if (!parsed.success)
+    throw new AppError('index_corrupt', `${join(folder, manifestFileName)} is not a valid Weaviate collection manifest: ${parsed.error.message}`);
   return parsed.data;
 }
 

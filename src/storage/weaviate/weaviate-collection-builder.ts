@@ -51,7 +51,12 @@ export class WeaviateCollectionBuilder implements CollectionBuilder {
       }
       const createdAt = new Date().toISOString();
       const name = `${alias}_${createdAt.replace(/\D/g, '').slice(0, 14)}_${randomBytes(3).toString('hex')}`;
-      const metadata: CollectionMetadata = { format: 'paper-search-collection', formatVersion: collectionFormatVersion, model: describeModel(model), createdAt };
+      const metadata: CollectionMetadata = {
+        format: 'paper-search-collection',
+        formatVersion: collectionFormatVersion,
+        model: describeModel(model),
+        createdAt,
+      };
       await createPaperCollection(client, name, metadata, {
         shards: settings.WEAVIATE_SHARDS,
         replicationFactor: settings.WEAVIATE_REPLICATION_FACTOR,
@@ -84,7 +89,10 @@ export class WeaviateCollectionBuilder implements CollectionBuilder {
       const collection = this.collection();
       const { totalCount } = await collection.aggregate.overAll();
       if (totalCount !== this.added) {
-        throw new AppError('write_failed', `The new Weaviate collection ${this.name} holds ${totalCount} papers, not the ${this.added} added; it was not published.`);
+        throw new AppError(
+          'write_failed',
+          `The new Weaviate collection ${this.name} holds ${totalCount} papers, not the ${this.added} added; it was not published.`,
+        );
       }
       const metadata: CollectionMetadata = { ...this.metadata, source, count: this.added };
       await collection.config.update({ description: encodeMetadata(metadata) });

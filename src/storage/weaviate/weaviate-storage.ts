@@ -112,7 +112,13 @@ export class WeaviateStorage implements PaperStorage {
     if (terms.length === 0 || query.k < 1) return [];
     const filters = await this.where(query.filter);
     const result = await this.read(() =>
-      this.collection.query.bm25(terms, { queryProperties: ['lexical_terms'], limit: query.k, filters, returnMetadata: ['score'], returnProperties: ['paper_id'] }),
+      this.collection.query.bm25(terms, {
+        queryProperties: ['lexical_terms'],
+        limit: query.k,
+        filters,
+        returnMetadata: ['score'],
+        returnProperties: ['paper_id'],
+      }),
     );
     // Raw BM25 scores, so any fusion can work on them.
     return result.objects.map((object) => ({ id: object.properties.paper_id, score: object.metadata?.score ?? 0 }));
@@ -276,7 +282,9 @@ export class WeaviateStorage implements PaperStorage {
 
   private async apply(changes: readonly PaperChange[]): Promise<void> {
     const puts = changes.flatMap((change) =>
-      change.op === 'put' ? [{ id: paperUuid(change.paper.id), properties: toProperties(change.paper, this.nextWriteOrder()), vectors: Array.from(change.vector) }] : [],
+      change.op === 'put'
+        ? [{ id: paperUuid(change.paper.id), properties: toProperties(change.paper, this.nextWriteOrder()), vectors: Array.from(change.vector) }]
+        : [],
     );
     const deletes = changes.flatMap((change) => (change.op === 'delete' ? [paperUuid(change.id)] : []));
     await Promise.all([this.insert(puts), this.delete(deletes)]);
@@ -355,9 +363,13 @@ export async function readAliasMetadata(client: WeaviateClient, alias: string): 
     .get(alias)
     .config.get()
     .catch((error: unknown) => {
-      throw new AppError('index_missing', `No Weaviate collection under the alias ${alias}: ${(error as Error).message}. Build one with npm run ingest (BACKEND=weaviate).`, {
-        cause: error,
-      });
+      throw new AppError(
+        'index_missing',
+        `No Weaviate collection under the alias ${alias}: ${(error as Error).message}. Build one with npm run ingest (BACKEND=weaviate).`,
+        {
+          cause: error,
+        },
+      );
     });
   return decodeMetadata(config.description, alias);
 }
