@@ -21,6 +21,8 @@ RUN npm ci --ignore-scripts --no-audit --no-fund \
 COPY tsconfig.json tsconfig.build.json ./
 COPY scripts/build.mjs ./scripts/
 COPY src ./src
+# The search page (Vite builds it into dist/web with the TypeScript).
+COPY web ./web
 # Empty: the package's default model; or a model id, baked in and used for the first index.
 ARG MODEL=
 # `--ignore-scripts` on the fetch skips its pre-hook, which would compile a second time.
@@ -55,4 +57,4 @@ EXPOSE 8080
 HEALTHCHECK --interval=15s --timeout=3s --start-period=300s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 # Builds the sample index on first start when INDEX_DIR holds none, then serves.
-CMD ["node", "dist/cli/start.js"]
+CMD ["node", "dist/cli/main.js", "start"]

@@ -1,5 +1,5 @@
 /**
- * CPU profile of the server under load: dist/cli/serve.js with `node --cpu-prof`, loaded by
+ * CPU profile of the server under load: dist/cli/main.js serve with `node --cpu-prof`, loaded by
  * autocannon on one route at a time, stopped with SIGTERM so V8 writes the profile. Reports the
  * functions with the most self time on the server's main thread (the HTTP and index work; the
  * model runs in a worker thread whose profile is summarized apart).

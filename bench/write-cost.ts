@@ -77,7 +77,7 @@ function round(value: number): number {
   return Math.round(value * 100) / 100;
 }
 
-const server = spawn(process.execPath, ['dist/cli/serve.js'], {
+const server = spawn(process.execPath, ['dist/cli/main.js', 'serve'], {
   env: { ...process.env, ...settings, INDEX_DIR: indexDir, PORT: values.port, HOST: '127.0.0.1' },
   stdio: ['ignore', 'ignore', 'inherit'],
 });

@@ -9,6 +9,7 @@ export const errorCatalog = {
   route_not_found: { status: 404, message: 'No such route.' },
   unauthorized: { status: 401, message: 'An API key is required: send Authorization: Bearer <key>.' },
   forbidden: { status: 403, message: 'The API key is not valid.' },
+  host_not_allowed: { status: 403, message: 'The Host or Origin of the request is not allowed here (see MCP_ALLOWED_HOSTS).' },
   writes_disabled: { status: 403, message: 'Writes are disabled: no API key is configured (set API_KEYS).' },
   paper_not_found: { status: 404, message: 'No paper with this id.' },
   paper_exists: { status: 409, message: 'A paper with this id already exists.' },
@@ -16,12 +17,17 @@ export const errorCatalog = {
   rate_limited: { status: 429, message: 'Too many requests; try again later.' },
   payload_too_large: { status: 413, message: 'The request body is too large.' },
   unsupported_media_type: { status: 415, message: 'The request body must be application/json.' },
+  feature_unavailable: { status: 409, message: 'This feature is not available on the storage backend this server uses.' },
+  server_unreachable: { status: 502, message: 'The paper-search server cannot be reached.' },
   not_ready: { status: 503, message: 'The service is starting: the model and index are not loaded yet.' },
   shutting_down: { status: 503, message: 'The service is shutting down.' },
   overloaded: { status: 503, message: 'The service is overloaded; try again shortly.' },
   storage_unavailable: { status: 503, message: 'The storage backend cannot be reached; try again shortly.' },
+  model_unavailable: { status: 503, message: 'The model is not available.' },
   write_failed: { status: 500, message: 'The write could not be made durable; it was not applied.' },
   snapshot_failed: { status: 500, message: 'The snapshot failed; the write-ahead log still holds every write.' },
+  map_building: { status: 503, message: 'The map of the collection is being computed; ask again after Retry-After seconds.' },
+  map_failed: { status: 500, message: 'The map layout of the collection could not be computed.' },
   internal: { status: 500, message: 'Internal error.' },
   // Start-up and CLI failures: they never reach a client, but share the catalog so logs and
   // exit messages use the same stable codes.
@@ -38,6 +44,7 @@ export const errorCatalog = {
   input_unreadable: { status: 500, message: 'The input file cannot be read.' },
   input_malformed: { status: 500, message: 'The input file is malformed.' },
   input_rejected: { status: 500, message: 'A record was rejected (strict mode).' },
+  command_unavailable: { status: 500, message: 'This command needs something this installation lacks.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorCatalog;

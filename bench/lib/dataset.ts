@@ -41,7 +41,7 @@ function indexCount(indexDir: string): number | undefined {
 /** Runs the product's ingestion CLI; returns its stderr (the summary with papers/s). */
 export function ingest(input: string, indexDir: string, env: NodeJS.ProcessEnv = {}): { stderr: string; wallMs: number } {
   const started = performance.now();
-  const run = spawnSync(process.execPath, ['dist/cli/ingest.js', '--input', input, '--index', indexDir], {
+  const run = spawnSync(process.execPath, ['dist/cli/main.js', 'ingest', '--input', input, '--index', indexDir], {
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     encoding: 'utf8',
     stdio: ['ignore', 'ignore', 'pipe'],

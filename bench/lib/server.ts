@@ -15,7 +15,7 @@ export interface RunningServer {
 export async function startServer(indexDir: string, options: { port: number; env?: NodeJS.ProcessEnv; nodeArgs?: readonly string[] }): Promise<RunningServer> {
   const base = `http://127.0.0.1:${options.port}`;
   const started = performance.now();
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), 'dist/cli/serve.js'], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), 'dist/cli/main.js', 'serve'], {
     env: { ...process.env, INDEX_DIR: indexDir, PORT: String(options.port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...options.env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

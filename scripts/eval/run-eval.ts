@@ -25,7 +25,7 @@ import { readVectorsFile, vectorAt } from '../../src/storage/embedded/vectors-fi
 import { createLogger } from '../../src/log.js';
 import { searchModes, type SearchMode } from '../../src/search/search-modes.js';
 import { SearchService } from '../../src/search/search-service.js';
-import { fuseNormalized } from '../../src/search/fusion.js';
+import { fuseNormalized } from './min-max-fusion.js';
 import type { RankedCandidate } from '../../src/search/ranking.js';
 import { EmbeddedStorage } from '../../src/storage/embedded/embedded-storage.js';
 import { createCollectionBuilder } from '../../src/storage/open-storage.js';
@@ -120,7 +120,7 @@ for (const modelId of models) {
       await measureModes(modelId, remote, embedder);
       const vectors = await embedder.embedQueries(judged.map((query) => query.text));
       await measure(modelId, 'weaviate', 'hybrid-weaviate', async (text, i) =>
-        (await remote.engineHybrid(text, vectors[i]!, { k: 100, alpha: embedder.model.hybridDenseWeight })).map((hit) => hit.id),
+        (await remote.engineHybrid(text, vectors[i]!, { k: 100, alpha: 0.5 })).map((hit) => hit.id),
       );
     } finally {
       await remote.close();
@@ -135,7 +135,7 @@ for (const modelId of models) {
 async function measureModes(modelId: string, storage: PaperStorage, embedder: Awaited<ReturnType<typeof loadEmbedder>>): Promise<void> {
   const service = new SearchService(storage, embedder);
   for (const mode of modes) {
-    await measure(modelId, storage.backend, mode, async (text) => (await service.searchText(text, { k: 100, mode })).map((hit) => hit.id));
+    await measure(modelId, storage.backend, mode, async (text) => (await service.searchText(text, { k: 100, mode })).hits.map((hit) => hit.id));
   }
 }
 

@@ -2,8 +2,8 @@ import type { Config } from '../config/config.js';
 import type { Logger } from '../log.js';
 import { startServer } from '../server.js';
 
-/** Serves until SIGTERM or SIGINT, then drains in-flight requests and returns. */
-export async function serveUntilSignal(config: Config, log: Logger): Promise<void> {
+/** Serves until SIGTERM or SIGINT, then drains in-flight requests and returns; `onReady` gets the URL once the model and index are loaded. */
+export async function serveUntilSignal(config: Config, log: Logger, onReady: (url: string) => void = () => undefined): Promise<void> {
   const server = await startServer(config, log);
   const stopped = new Promise<void>((resolve, reject) => {
     const stop = (signal: NodeJS.Signals) => {
@@ -24,5 +24,6 @@ export async function serveUntilSignal(config: Config, log: Logger): Promise<voi
     await server.close();
     throw error;
   }
+  onReady(server.url);
   await stopped;
 }

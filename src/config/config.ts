@@ -9,6 +9,9 @@ const integer = (min: number, max: number) => z.coerce.number().int().min(min).m
 
 const booleanSetting = z.enum(['true', 'false']).transform((value) => value === 'true');
 
+/** Host names the MCP endpoint answers by default: the loopback ones (DNS rebinding protection). */
+const defaultMcpAllowedHosts = ['localhost', '127.0.0.1', '[::1]'] as const;
+
 const modelSources = z
   .string()
   .transform((value) =>
@@ -79,6 +82,20 @@ const configSchema = z.object({
   SNAPSHOT_AFTER_WRITES: integer(1, 10_000_000).default(1_000),
   /** ...or once the oldest pending one is this old. */
   SNAPSHOT_INTERVAL_MS: integer(100, 86_400_000).default(60_000),
+  /**
+   * Host names (no port) that /mcp answers in the Host header, and in the Origin header when a
+   * browser sends one, comma-separated; `*` for any (behind a proxy that checks hosts itself).
+   */
+  MCP_ALLOWED_HOSTS: z
+    .string()
+    .transform((value) =>
+      value
+        .split(',')
+        .map((host) => host.trim().toLowerCase())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().regex(/^(\*|\[[0-9a-f:.]+\]|[a-z0-9.-]+)$/, { message: 'host names without ports, [IPv6] addresses, or *' })).min(1))
+    .default([...defaultMcpAllowedHosts]),
   MAX_BODY_BYTES: integer(1_024, 50 * 1024 * 1024).default(1024 * 1024),
   /** Body limit of paper writes, which carry up to 1,000 papers. */
   WRITE_MAX_BODY_BYTES: integer(1_024, 512 * 1024 * 1024).default(32 * 1024 * 1024),

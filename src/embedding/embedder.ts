@@ -7,13 +7,15 @@ import type { ModelDescription } from './model-registry.js';
  */
 export interface Embedder {
   readonly model: ModelDescription;
-  /** False once the model can no longer answer (its worker died): readiness reports it. */
-  readonly healthy: boolean;
+  /** `restarting` while the model recovers from a crash, `failed` once it cannot answer any more: readiness reports it. */
+  readonly state: ModelState;
   /** `request` says who asks and until when (the model is shared fairly between clients, see EmbedScheduler). */
   embedQueries(texts: readonly string[], request?: EmbedRequestOptions): Promise<Float32Array[]>;
   embedPassages(texts: readonly string[], request?: EmbedRequestOptions): Promise<Float32Array[]>;
   dispose(): Promise<void>;
 }
+
+export type ModelState = 'ready' | 'restarting' | 'failed';
 
 /** The passage a paper is embedded as: title and abstract joined, as retrieval benchmarks assume. */
 export function paperPassage(title: string | undefined, abstract: string): string {

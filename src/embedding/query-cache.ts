@@ -18,8 +18,8 @@ export class QueryCachingEmbedder implements Embedder {
     return this.inner.model;
   }
 
-  get healthy(): boolean {
-    return this.inner.healthy;
+  get state(): Embedder['state'] {
+    return this.inner.state;
   }
 
   async embedQueries(texts: readonly string[], request?: EmbedRequestOptions): Promise<Float32Array[]> {

@@ -31,7 +31,7 @@ export class TransformersEmbedder implements Embedder {
     this.padTokenId = tokenizer.pad_token_id ?? 0;
   }
 
-  readonly healthy = true;
+  readonly state = 'ready' as const;
 
   static async create(model: ModelDescription, options: TransformersEmbedderOptions): Promise<TransformersEmbedder> {
     // Files come only from the model folder: the fetcher obtains and verifies them beforehand,

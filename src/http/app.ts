@@ -15,8 +15,11 @@ import { requestLogging } from './request-logging.js';
 import { requestMetrics } from './request-metrics.js';
 import { docsRoutes } from './routes/docs-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
+import { mcpRoutes } from './routes/mcp-routes.js';
 import { metricsRoutes } from './routes/metrics-routes.js';
+import { referenceMediaTypes } from './reference-bodies.js';
 import { searchRoutes } from './routes/search-routes.js';
+import { webRoutes } from './routes/web-routes.js';
 import { writeRoutes } from './routes/write-routes.js';
 import { crossOrigin, securityHeaders } from './security.js';
 
@@ -32,6 +35,7 @@ export type HttpSettings = Pick<
   | 'RATE_LIMIT_WINDOW_MS'
   | 'TRUST_PROXY'
   | 'REQUEST_TIMEOUT_MS'
+  | 'MCP_ALLOWED_HOSTS'
 >;
 
 export interface AppDependencies {
@@ -76,6 +80,22 @@ export function createApp({ state, log, settings, apiKeys, metrics }: AppDepende
   app.put('/v1/papers/:id', writeGuard);
   app.delete('/v1/papers/:id', writeGuard);
   app.post('/v1/snapshots', writeGuard);
+  const service = (response: Response) => requireService(state, response.locals.service as SearchService | undefined);
+  const writes = (response: Response) => requireWrites(state, response);
+  // Before the general body parsing: /mcp checks host and key before it reads its body.
+  app.use(
+    mcpRoutes({
+      apiKeys,
+      authReads: settings.AUTH_READS,
+      allowedHosts: settings.MCP_ALLOWED_HOSTS,
+      maxBodyBytes: settings.MAX_BODY_BYTES,
+      writeMaxBodyBytes: settings.WRITE_MAX_BODY_BYTES,
+      search: service,
+      writes,
+    }),
+  );
+  // POST /v1/papers also takes a BibTeX or RIS file, read as text within the write limit.
+  app.post('/v1/papers', express.text({ type: [...referenceMediaTypes], limit: settings.WRITE_MAX_BODY_BYTES }));
   app.use(requireJsonBody);
   app.use('/v1/papers', express.json({ limit: settings.WRITE_MAX_BODY_BYTES, strict: true, type: jsonTypes }));
   app.use(express.json({ limit: settings.MAX_BODY_BYTES, strict: true, type: jsonTypes }));
@@ -83,9 +103,9 @@ export function createApp({ state, log, settings, apiKeys, metrics }: AppDepende
   app.use(healthRoutes(state));
   app.use(metricsRoutes(metrics, apiKeys.requireForReads(settings.AUTH_METRICS)));
   app.use(docsRoutes());
+  app.use(webRoutes());
   app.use(apiKeys.requireForReads(settings.AUTH_READS));
-  const service = (response: Response) => requireService(state, response.locals.service as SearchService | undefined);
-  app.use(writeRoutes((response) => requireWrites(state, response)));
+  app.use(writeRoutes(writes));
   app.use(searchRoutes(service, apiKeys.configured));
 
   app.use(routeNotFound);
@@ -105,13 +125,18 @@ function requireService(state: ServiceState, atArrival: SearchService | undefine
   throw new AppError(state.phase === 'stopping' ? 'shutting_down' : 'not_ready');
 }
 
-/** A request with a body must say it is JSON; anything else gets a 415 before parsing. */
+/** A request with a body must say it is JSON (or be a reference file already read as text); anything else gets a 415 before parsing. */
 const requireJsonBody: RequestHandler = (request, _response, next) => {
   const hasBody = request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0;
-  if (hasBody && !request.is(jsonTypes)) {
-    throw new AppError('unsupported_media_type', `The request body must be application/json, not ${request.headers['content-type'] ?? 'unspecified'}.`, {
-      details: { contentType: request.headers['content-type'] ?? null },
-    });
+  if (hasBody && typeof request.body !== 'string' && !request.is(jsonTypes)) {
+    const alternatives = request.method === 'POST' && request.path === '/v1/papers' ? ` (or ${referenceMediaTypes.join(' or ')})` : '';
+    throw new AppError(
+      'unsupported_media_type',
+      `The request body must be application/json${alternatives}, not ${request.headers['content-type'] ?? 'unspecified'}.`,
+      {
+        details: { contentType: request.headers['content-type'] ?? null },
+      },
+    );
   }
   next();
 };

@@ -1,13 +1,17 @@
 import { z } from 'zod';
 import { errorCatalog } from '../errors.js';
+import { exportMediaTypes, importFormats } from '../export/media-types.js';
+import { responseFormats } from './export-formats.js';
 import {
   batchResponseSchema,
   createdPapersResponseSchema,
   deletedPaperResponseSchema,
+  facetsResponseSchema,
   putPaperResponseSchema,
   errorResponseSchema,
   healthResponseSchema,
   hitsResponseSchema,
+  mapResponseSchema,
   paperListResponseSchema,
   paperResponseSchema,
   snapshotResponseSchema,
@@ -17,6 +21,7 @@ import {
 import {
   batchSearchRequestSchema,
   createPapersRequestSchema,
+  facetsQuerySchema,
   paperInputSchema,
   listPapersQuerySchema,
   paperQuerySchema,
@@ -40,9 +45,29 @@ interface Operation {
   write?: boolean;
   /** Client errors this route can answer, besides 400 for invalid input. */
   errors: number[];
+  /** The answer's media type, when not JSON. */
+  produces?: string;
+  /** Also answers in the export formats (Accept, or the `format` query parameter). */
+  exports?: boolean;
+  /** Also takes a BibTeX or RIS file as its body. */
+  imports?: boolean;
 }
 
 const readErrors = [405, 503];
+
+/** The JSON-RPC envelope of /mcp, for the document only: the MCP SDK reads and checks the messages. */
+const mcpMessageSchema = z.looseObject({
+  jsonrpc: z.literal('2.0'),
+  id: z.union([z.string(), z.number()]).optional(),
+  method: z.string(),
+  params: z.record(z.string(), z.unknown()).optional(),
+});
+const mcpAnswerSchema = z.looseObject({
+  jsonrpc: z.literal('2.0'),
+  id: z.union([z.string(), z.number(), z.null()]),
+  result: z.record(z.string(), z.unknown()).optional(),
+  error: z.object({ code: z.number().int(), message: z.string(), data: z.unknown().optional() }).optional(),
+});
 
 /** Every route the server answers; the document below and the route test both read this list. */
 export const operations: readonly Operation[] = [
@@ -52,6 +77,7 @@ export const operations: readonly Operation[] = [
     summary: 'Papers for a free-text query',
     body: searchRequestSchema,
     response: hitsResponseSchema,
+    exports: true,
     errors: [413, 415, ...readErrors],
   },
   {
@@ -68,6 +94,7 @@ export const operations: readonly Operation[] = [
     summary: 'Papers similar to an abstract',
     body: similarRequestSchema,
     response: hitsResponseSchema,
+    exports: true,
     errors: [413, 415, ...readErrors],
   },
   {
@@ -76,6 +103,7 @@ export const operations: readonly Operation[] = [
     summary: 'Papers like the positives and unlike the negatives',
     body: recommendRequestSchema,
     response: hitsResponseSchema,
+    exports: true,
     errors: [404, 413, 415, ...readErrors],
   },
   {
@@ -84,6 +112,7 @@ export const operations: readonly Operation[] = [
     summary: 'List stored papers, with cursor pagination',
     query: listPapersQuerySchema,
     response: paperListResponseSchema,
+    exports: true,
     errors: readErrors,
   },
   {
@@ -92,6 +121,7 @@ export const operations: readonly Operation[] = [
     summary: 'One paper (id, doi:<DOI> or arxiv:<id>)',
     query: paperQuerySchema,
     response: paperResponseSchema,
+    exports: true,
     errors: [404, ...readErrors],
   },
   {
@@ -100,13 +130,15 @@ export const operations: readonly Operation[] = [
     summary: 'Papers related to a stored paper',
     query: relatedQuerySchema,
     response: hitsResponseSchema,
+    exports: true,
     errors: [404, ...readErrors],
   },
   {
     method: 'post',
     path: '/v1/papers',
-    summary: 'Add one paper, or {"papers": [...]} up to 1,000 (all or none)',
+    summary: 'Add one paper, or {"papers": [...]} up to 1,000, or a BibTeX or RIS file of up to 1,000 (all or none)',
     body: createPapersRequestSchema,
+    imports: true,
     response: createdPapersResponseSchema,
     success: [201],
     write: true,
@@ -138,8 +170,42 @@ export const operations: readonly Operation[] = [
     write: true,
     errors: [401, 403, 500, ...readErrors],
   },
+  {
+    method: 'post',
+    path: '/mcp',
+    summary:
+      'MCP (Model Context Protocol) over Streamable HTTP, stateless, answered as JSON: the paper tools and paper:// resources (docs/mcp.md). ' +
+      'Host and Origin must be in MCP_ALLOWED_HOSTS; a valid key adds the write tools',
+    body: mcpMessageSchema,
+    response: mcpAnswerSchema,
+    success: [200, 202],
+    errors: [401, 403, 413, 415, ...readErrors],
+  },
+  {
+    method: 'get',
+    path: '/v1/facets',
+    summary: 'Papers per year, category or author over the whole collection, filtered',
+    query: facetsQuerySchema,
+    response: facetsResponseSchema,
+    errors: readErrors,
+  },
+  {
+    method: 'get',
+    path: '/v1/map',
+    summary: 'Every paper on a 2-D map of the collection (503 map_building with Retry-After while a layout is computed)',
+    response: mapResponseSchema,
+    errors: [500, ...readErrors],
+  },
   { method: 'get', path: '/v1/stats', summary: 'The index being served', response: statsResponseSchema, errors: readErrors },
   { method: 'get', path: '/healthz', summary: 'The process is up', response: healthResponseSchema, errors: [] },
+  {
+    method: 'get',
+    path: '/metrics',
+    summary: 'Metrics in the Prometheus text format (behind a key with AUTH_METRICS)',
+    response: z.string(),
+    produces: 'text/plain; version=0.0.4',
+    errors: [401, 403],
+  },
   { method: 'get', path: '/readyz', summary: 'The model and index are loaded (503 before)', response: readyResponseSchema, errors: [] },
 ];
 
@@ -157,6 +223,20 @@ function describeStatus(status: number): string {
   return codes.length > 0 ? `Error: ${codes.join(', ')}` : 'Error';
 }
 
+/** The papers of an answer in each export format, in the answer's order: text files, and CSL-JSON's array of items. */
+const exportContent = {
+  [exportMediaTypes.bibtex]: { schema: { type: 'string', description: 'A .bib file: one entry per paper, keyed by its id.' } },
+  [exportMediaTypes.ris]: { schema: { type: 'string', description: 'A .ris file: one record per paper.' } },
+  [exportMediaTypes['csl-json']]: { schema: { type: 'array', items: { type: 'object' }, description: 'CSL-JSON items, one per paper.' } },
+};
+
+const importContent = Object.fromEntries(
+  importFormats.map((format) => [
+    exportMediaTypes[format],
+    { schema: { type: 'string', description: `A ${format === 'bibtex' ? 'BibTeX' : 'RIS'} file; every entry needs an abstract.` } },
+  ]),
+);
+
 /** The OpenAPI 3.1 document, generated from the same zod schemas the routes validate with. */
 export function buildOpenApiDocument(version: string): JsonSchema {
   const paths: Record<string, Record<string, unknown>> = {};
@@ -169,12 +249,24 @@ export function buildOpenApiDocument(version: string): JsonSchema {
         parameters.push({ name, in: 'query', required: query.required?.includes(name) ?? false, schema });
       }
     }
+    if (operation.exports) {
+      parameters.push({
+        name: 'format',
+        in: 'query',
+        required: false,
+        description: 'Answer in this format instead of JSON (or send Accept with its media type); errors stay JSON.',
+        schema: { type: 'string', enum: [...responseFormats] },
+      });
+    }
     const responses: Record<string, unknown> = {};
     for (const status of operation.success ?? [200]) {
-      responses[status] = {
-        description: status === 201 ? 'Created' : 'OK',
-        content: { 'application/json': { schema: jsonSchema(operation.response, 'output') } },
-      };
+      responses[status] =
+        status === 202
+          ? { description: 'Accepted (a notification or a response: no body)' }
+          : {
+              description: status === 201 ? 'Created' : 'OK',
+              content: { 'application/json': { schema: jsonSchema(operation.response, 'output') }, ...(operation.exports ? exportContent : {}) },
+            };
     }
     for (const status of [...(operation.body || operation.query ? [400] : []), ...operation.errors]) {
       responses[status] = { description: describeStatus(status), content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
@@ -185,7 +277,14 @@ export function buildOpenApiDocument(version: string): JsonSchema {
         summary: operation.summary,
         ...(operation.write ? { security: [{ apiKey: [] }] } : {}),
         ...(parameters.length > 0 ? { parameters } : {}),
-        ...(operation.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(operation.body, 'input') } } } } : {}),
+        ...(operation.body
+          ? {
+              requestBody: {
+                required: true,
+                content: { 'application/json': { schema: jsonSchema(operation.body, 'input') }, ...(operation.imports ? importContent : {}) },
+              },
+            }
+          : {}),
         responses,
       },
     };

@@ -14,8 +14,18 @@ export const hitSchema = paperSchema.partial().extend({ id: z.string(), score: z
 
 const tookMs = z.number().nonnegative();
 
-export const hitsResponseSchema = z.object({ hits: z.array(hitSchema), took_ms: tookMs }).strict();
-export const batchResponseSchema = z.object({ results: z.array(z.object({ hits: z.array(hitSchema) }).strict()), took_ms: tookMs }).strict();
+/** A facet's values and how many papers have each (the most frequent, at most 100). */
+const valueCounts = z.record(z.string(), z.number().int().positive());
+export const facetDistributionSchema = z.strictObject({ year: valueCounts.optional(), categories: valueCounts.optional(), authors: valueCounts.optional() });
+export const facetStatsSchema = z.strictObject({ year: z.strictObject({ min: z.number().int(), max: z.number().int() }).optional() });
+/** Present on a ranked list when `facets` were asked for. */
+const listFacets = { facet_distribution: facetDistributionSchema.optional(), facet_stats: facetStatsSchema.optional() };
+
+export const hitsResponseSchema = z.object({ hits: z.array(hitSchema), ...listFacets, took_ms: tookMs }).strict();
+export const batchResponseSchema = z.object({ results: z.array(z.object({ hits: z.array(hitSchema), ...listFacets }).strict()), took_ms: tookMs }).strict();
+export const facetsResponseSchema = z
+  .object({ facet_distribution: facetDistributionSchema, facet_stats: facetStatsSchema, papers: z.number().int().nonnegative(), took_ms: tookMs })
+  .strict();
 /** One paper: every stored field, or `id` and the chosen `fields`. */
 export const paperResponseSchema = z.object({ paper: paperSchema.partial().extend({ id: z.string() }).strict(), took_ms: tookMs }).strict();
 export const paperListResponseSchema = z.object({ papers: z.array(paperSchema.strict()), next_cursor: z.string().nullable(), took_ms: tookMs }).strict();
@@ -64,6 +74,24 @@ export const statsResponseSchema = z.object({
     source: z.object({ input: z.string(), read: z.number(), rejected: z.number() }).optional(),
   }),
 });
+
+/** A little-endian binary array, base64-encoded. */
+const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/);
+
+export const mapResponseSchema = z
+  .object({
+    count: z.number().int().nonnegative().describe('Papers on the map'),
+    ids: z.array(z.string()).describe('Paper ids, in the order of every array below'),
+    x: base64.describe('x of each paper: float32 little-endian, base64'),
+    y: base64.describe('y of each paper: float32 little-endian, base64'),
+    groups: z.array(z.string()).describe('Group names (primary categories; "other" for papers without one), largest first'),
+    group_sizes: z.array(z.number().int().positive()).describe('Papers in each group'),
+    group: base64.describe('group of each paper, an index into groups: uint16 little-endian, base64'),
+    method: z.enum(['umap', 'pca']),
+    built_at: z.string().describe('When the layout was computed (papers written since are placed into it)'),
+    took_ms: tookMs,
+  })
+  .strict();
 
 export const healthResponseSchema = z.object({ status: z.literal('ok') }).strict();
 export const readyResponseSchema = z.object({

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { searchModes } from '../search/search-modes.js';
+import { facetNames } from '../papers/paper-facets.js';
 import { paperSchema } from '../papers/paper.js';
 
 /** Deepest result a page may reach (offset + k): past it, approximate search order is not worth paging. */
@@ -47,7 +48,13 @@ export const filterSchema = z.strictObject({
   exclude_ids: z.array(z.string().min(1).max(512)).max(1_000).optional(),
 });
 
-/** Options every ranked list takes: the page, a score floor, a filter and which fields come back. */
+/** Facets to count, each named once. */
+const facetList = z
+  .array(z.enum(facetNames))
+  .max(facetNames.length)
+  .refine((names) => new Set(names).size === names.length, { message: 'names a facet twice' });
+
+/** Options every ranked list takes: the page, a score floor, a filter, which fields come back and which facets are counted. */
 const listOptions = {
   k,
   offset,
@@ -55,6 +62,7 @@ const listOptions = {
   fields: z.array(z.enum(selectableFields)).max(selectableFields.length).optional(),
   filter: filterSchema.optional(),
   explain: z.boolean().default(false),
+  facets: facetList.optional(),
 };
 
 const withinPageLimit = (value: { k: number; offset: number }) => value.offset + value.k <= maxPageEnd;
@@ -111,6 +119,31 @@ const commaList = z.union([z.string(), z.array(z.string())]).transform((value) =
 /** Like commaList, but only repeated: author names contain commas. */
 const repeatedList = z.union([z.string(), z.array(z.string())]).transform((value) => (Array.isArray(value) ? value : [value]));
 const queryYear = queryInteger(0, 9999).optional();
+const queryFacets = commaList.pipe(facetList);
+
+/** The filter as flat query parameters (see filterOfQuery). */
+const filterQueryParameters = {
+  year_gte: queryYear,
+  year_lte: queryYear,
+  year_gt: queryYear,
+  year_lt: queryYear,
+  categories_any: commaList.pipe(names).optional(),
+  categories_all: commaList.pipe(names).optional(),
+  authors_any: repeatedList.pipe(names).optional(),
+  exclude_ids: commaList.pipe(z.array(z.string().min(1).max(512)).max(1_000)).optional(),
+};
+
+type FilterQuery = z.output<z.ZodObject<typeof filterQueryParameters>>;
+
+/** The flat filter parameters in the shape of a body's `filter`. */
+function filterOfQuery(query: FilterQuery) {
+  return {
+    year: { gte: query.year_gte, lte: query.year_lte, gt: query.year_gt, lt: query.year_lt },
+    categories: { any: query.categories_any, all: query.categories_all },
+    authors: { any: query.authors_any },
+    exclude_ids: query.exclude_ids,
+  };
+}
 
 /** The GET form of the list options: flat query parameters, turned into the same shape as a body. */
 export const relatedQuerySchema = z
@@ -119,18 +152,12 @@ export const relatedQuerySchema = z
     offset: queryInteger(0, maxPageEnd - 1).default(0),
     score_threshold: queryNumber.optional(),
     fields: commaList.pipe(z.array(z.enum(selectableFields))).optional(),
-    year_gte: queryYear,
-    year_lte: queryYear,
-    year_gt: queryYear,
-    year_lt: queryYear,
-    categories_any: commaList.pipe(names).optional(),
-    categories_all: commaList.pipe(names).optional(),
-    authors_any: repeatedList.pipe(names).optional(),
-    exclude_ids: commaList.pipe(z.array(z.string().min(1).max(512)).max(1_000)).optional(),
+    ...filterQueryParameters,
     explain: z
       .enum(['true', 'false'])
       .transform((value) => value === 'true')
       .default(false),
+    facets: queryFacets.optional(),
   })
   .refine(withinPageLimit, pageLimitIssue)
   .refine(explainWithinLimit, explainLimitIssue)
@@ -140,13 +167,20 @@ export const relatedQuerySchema = z
     score_threshold: query.score_threshold,
     fields: query.fields,
     explain: query.explain,
-    filter: {
-      year: { gte: query.year_gte, lte: query.year_lte, gt: query.year_gt, lt: query.year_lt },
-      categories: { any: query.categories_any, all: query.categories_all },
-      authors: { any: query.authors_any },
-      exclude_ids: query.exclude_ids,
-    },
+    facets: query.facets,
+    filter: filterOfQuery(query),
   }));
+
+/** GET /v1/facets: the facets to count (at least one) and the filter, as query parameters. */
+export const facetsQuerySchema = z
+  .strictObject({
+    facets: z
+      .union([z.string(), z.array(z.string())], { error: `required: the facets to count, e.g. facets=${facetNames.join(',')}` })
+      .pipe(commaList)
+      .pipe(facetList.min(1, { message: 'name at least one facet' })),
+    ...filterQueryParameters,
+  })
+  .transform((query) => ({ facets: query.facets, filter: filterOfQuery(query) }));
 
 export const listPapersQuerySchema = z.strictObject({
   limit: queryInteger(1, 1_000).default(100),

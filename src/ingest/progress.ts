@@ -1,44 +1,14 @@
-import cliProgress from 'cli-progress';
 import type { Logger } from '../log.js';
 
-/** How ingestion reports progress: a bar on a terminal, periodic log lines otherwise. */
+/** How ingestion reports progress (a bar on a terminal is the command line's; see cli/output/progress-bars.ts). */
 export interface ProgressReporter {
-  /** `fraction` is the share of the input file read so far (0..1). */
+  /** Called after each group of papers is embedded: `indexed` papers so far, `fraction` the share of the input read (0..1). */
   update(indexed: number, fraction: number): void;
   stop(): void;
 }
 
-export function createProgressReporter(log: Logger, interactive: boolean): ProgressReporter {
-  return interactive ? new TerminalProgress() : new LogProgress(log);
-}
-
-class TerminalProgress implements ProgressReporter {
-  private readonly bar = new cliProgress.SingleBar(
-    {
-      format: 'ingesting [{bar}] {percentage}% | {indexed} papers | {rate} papers/s | ETA {eta_formatted}',
-      stream: process.stderr,
-      hideCursor: true,
-      etaBuffer: 50,
-    },
-    cliProgress.Presets.shades_classic,
-  );
-  private readonly started = performance.now();
-
-  constructor() {
-    this.bar.start(1000, 0, { indexed: 0, rate: '0' });
-  }
-
-  update(indexed: number, fraction: number): void {
-    const seconds = (performance.now() - this.started) / 1000;
-    this.bar.update(Math.round(fraction * 1000), { indexed, rate: seconds > 0 ? (indexed / seconds).toFixed(1) : '0' });
-  }
-
-  stop(): void {
-    this.bar.stop();
-  }
-}
-
-class LogProgress implements ProgressReporter {
+/** Progress as a log line every few seconds: for logs, pipes and containers. */
+export class LogProgress implements ProgressReporter {
   private readonly started = performance.now();
   private lastLogged = performance.now();
 
@@ -52,13 +22,16 @@ class LogProgress implements ProgressReporter {
     if (now - this.lastLogged < this.intervalMs) return;
     this.lastLogged = now;
     const seconds = (now - this.started) / 1000;
-    const etaSeconds = fraction > 0 ? (seconds / fraction) * (1 - fraction) : null;
+    const papersPerSecond = indexed / seconds;
+    // Papers still to embed, estimated from the share of the input read so far, at the rate so far.
+    const estimatedTotal = fraction > 0 ? indexed / fraction : null;
+    const etaSeconds = estimatedTotal !== null && papersPerSecond > 0 ? Math.max(0, estimatedTotal - indexed) / papersPerSecond : null;
     this.log.info(
       {
         indexed,
         percent: Math.round(fraction * 1000) / 10,
-        papersPerSecond: Math.round((indexed / seconds) * 10) / 10,
-        etaSeconds: etaSeconds && Math.round(etaSeconds),
+        papersPerSecond: Math.round(papersPerSecond * 10) / 10,
+        etaSeconds: etaSeconds === null ? null : Math.round(etaSeconds),
       },
       'ingestion progress',
     );

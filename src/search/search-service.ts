@@ -1,11 +1,14 @@
 import type { EmbedRequestOptions } from '../embedding/embed-scheduler.js';
 import { paperPassage, type Embedder } from '../embedding/embedder.js';
 import { AppError, invalidInput } from '../errors.js';
+import { maxValuesPerFacet, type FacetCounts, type FacetName } from '../papers/paper-facets.js';
 import type { PaperFilter } from '../papers/paper-filter.js';
+import { dot } from '../shared/vector-math.js';
 import type { Paper } from '../papers/paper.js';
 import type { PaperPage, PaperStorage, StorageHealth, StorageStats } from '../storage/paper-storage.js';
+import { groupByPrimaryCategory, type CollectionMap } from './collection-map.js';
 import { explainHits } from './explain.js';
-import { fuseNormalized } from './fusion.js';
+import { fuseCalibrated, relativeLexicalScore } from './calibrated-fusion.js';
 import { byScoreThenId, rankedBy, roundScore, toHit, type Hit, type RankedCandidate } from './ranking.js';
 import { recommendationVector } from './recommend.js';
 import type { SearchMode } from './search-modes.js';
@@ -21,6 +24,14 @@ export interface SearchOptions {
   scoreThreshold?: number;
   /** Add to each hit the rank each retriever gave it and its abstract sentence closest to the query. */
   explain?: boolean;
+  /** Count these facets over the list's candidates (see facetCandidates). */
+  facets?: readonly FacetName[];
+}
+
+/** A ranked list: the requested page, and the facet counts of its candidates when asked for. */
+export interface RankedList {
+  hits: Hit[];
+  facets?: FacetCounts;
 }
 
 export type RelatedOptions = Omit<SearchOptions, 'mode'>;
@@ -43,6 +54,13 @@ export type ServiceStats = StorageStats & { defaultMode: SearchMode };
 export const hybridCandidates = 100;
 
 /**
+ * How deep each retriever is asked when facets are counted: the facets of a ranked list count
+ * its candidates, the top `facetCandidates` of each retriever that ran (or offset + k, if
+ * deeper), which is what a hybrid list fuses anyway.
+ */
+export const facetCandidates = 100;
+
+/**
  * What the service can answer, independent of transport: the HTTP layer (and any other front end)
  * calls these and never touches the model or the storage itself.
  */
@@ -58,9 +76,11 @@ export class SearchService {
     return { model: this.storage.model.id, dimension: this.storage.model.dimension, papers, createdAt: this.storage.createdAt, defaultMode: this.defaultMode };
   }
 
-  /** Whether the model and the storage can still answer. */
-  get healthy(): boolean {
-    return this.embedder.healthy && this.storage.health().status !== 'down';
+  /** Whether the model and the storage can answer now, and if not, which cannot. */
+  get readiness(): 'ready' | 'model_restarting' | 'model_failed' | 'storage_down' {
+    if (this.embedder.state === 'failed') return 'model_failed';
+    if (this.embedder.state === 'restarting') return 'model_restarting';
+    return this.storage.health().status === 'down' ? 'storage_down' : 'ready';
   }
 
   /** The storage's own view: `degraded` still answers (a replica is down, say). */
@@ -73,12 +93,12 @@ export class SearchService {
   }
 
   /** `caller` says who asks and until when, for the model's fair share (see EmbedScheduler); every method takes it. */
-  searchText(query: string, options: SearchOptions, caller?: EmbedRequestOptions): Promise<Hit[]> {
+  searchText(query: string, options: SearchOptions, caller?: EmbedRequestOptions): Promise<RankedList> {
     return this.retrieve(query, options, caller, async () => (await this.embedder.embedQueries([query], caller))[0]!);
   }
 
   /** Many searches at once: the queries that need the model are embedded in one call; answers keep the order. */
-  async searchTextBatch(queries: readonly { query: string; options: SearchOptions }[], caller?: EmbedRequestOptions): Promise<Hit[][]> {
+  async searchTextBatch(queries: readonly { query: string; options: SearchOptions }[], caller?: EmbedRequestOptions): Promise<RankedList[]> {
     const needsModel = queries.filter(({ options }) => (options.mode ?? this.defaultMode) !== 'lexical' || options.explain);
     const vectors = await this.embedder.embedQueries(
       needsModel.map(({ query }) => query),
@@ -88,15 +108,15 @@ export class SearchService {
     return Promise.all(queries.map((item) => this.retrieve(item.query, item.options, caller, async () => vectorOf.get(item)!)));
   }
 
-  similarToAbstract(abstract: string, title: string | undefined, options: SearchOptions, caller?: EmbedRequestOptions): Promise<Hit[]> {
+  similarToAbstract(abstract: string, title: string | undefined, options: SearchOptions, caller?: EmbedRequestOptions): Promise<RankedList> {
     // Embedded exactly as the stored papers were, so an abstract is compared like for like.
     const passage = paperPassage(title, abstract);
     return this.retrieve(passage, options, caller, async () => (await this.embedder.embedPassages([passage], caller))[0]!);
   }
 
   /** Papers nearest to a stored paper's own vector (never re-embedded), the paper itself left out. */
-  async relatedToPaper(name: string, options: RelatedOptions, caller?: EmbedRequestOptions): Promise<Hit[]> {
-    const neighbours = await this.storage.related(name, { k: pageEnd(options), filter: options.filter });
+  async relatedToPaper(name: string, options: RelatedOptions, caller?: EmbedRequestOptions): Promise<RankedList> {
+    const neighbours = await this.storage.related(name, { k: candidateDepth(options), filter: options.filter });
     return this.finish(rankedBy(neighbours, 'dense'), options, caller, async () => (await this.storedVectors([name]))[0]!);
   }
 
@@ -104,17 +124,32 @@ export class SearchService {
    * Papers like the positives and unlike the negatives (see recommendationVector), never the
    * inputs themselves. Uses the stored vectors: no model call unless hits are explained.
    */
-  async recommend(positiveNames: readonly string[], negativeNames: readonly string[], options: RelatedOptions, caller?: EmbedRequestOptions): Promise<Hit[]> {
+  async recommend(
+    positiveNames: readonly string[],
+    negativeNames: readonly string[],
+    options: RelatedOptions,
+    caller?: EmbedRequestOptions,
+  ): Promise<RankedList> {
     const vectors = await this.storedVectors([...positiveNames, ...negativeNames]);
     const query = recommendationVector(vectors.slice(0, positiveNames.length), vectors.slice(positiveNames.length));
     const inputs = await Promise.all([...positiveNames, ...negativeNames].map(async (name) => (await this.storage.resolve(name))!));
-    const neighbours = await this.storage.nearest(query, { k: pageEnd(options), filter: options.filter, exclude: inputs });
+    const neighbours = await this.storage.nearest(query, { k: candidateDepth(options), filter: options.filter, exclude: inputs });
     return this.finish(rankedBy(neighbours, 'dense'), options, caller, async () => query);
   }
 
   /** Stored papers a page at a time, in the storage's stable order; the cursor is opaque to clients. */
   listPapers(cursor: string | undefined, limit: number): Promise<PaperPage> {
     return this.storage.list(cursor, limit);
+  }
+
+  /** Facet counts over every stored paper matching `filter` (no ranking involved). */
+  collectionFacets(fields: readonly FacetName[], filter: PaperFilter | undefined): Promise<FacetCounts> {
+    return this.storage.facets({ fields, filter, maxValuesPerFacet });
+  }
+
+  /** Every stored paper's place on a 2-D map of the collection, grouped by primary category. */
+  async map(): Promise<CollectionMap> {
+    return groupByPrimaryCategory(await this.storage.map());
   }
 
   /** The stored paper a name (id, doi:…, arxiv:…) names. */
@@ -140,56 +175,99 @@ export class SearchService {
     return vectors as Float32Array[];
   }
 
-  private async retrieve(text: string, options: SearchOptions, caller: EmbedRequestOptions | undefined, embed: () => Promise<Float32Array>): Promise<Hit[]> {
+  private async retrieve(
+    text: string,
+    options: SearchOptions,
+    caller: EmbedRequestOptions | undefined,
+    embed: () => Promise<Float32Array>,
+  ): Promise<RankedList> {
     const mode = options.mode ?? this.defaultMode;
     const needed = pageEnd(options);
     if (mode === 'hybrid' && needed > hybridCandidates) {
-      // Fused scores are normalized over each retriever's top candidates; past them a page would
-      // be fused over a different candidate set than the page before it, and pages would not join.
+      // Hybrid lists are cut from each retriever's top candidates; a deeper page would draw on
+      // other candidates than the page before it, and pages would not join.
       throw invalidInput(
         `Hybrid results reach ${hybridCandidates} deep: offset + k must be at most ${hybridCandidates} in hybrid mode (use dense or lexical mode to page further).`,
         [{ path: 'offset', message: `offset + k must be at most ${hybridCandidates} in hybrid mode`, code: 'too_big' }],
       );
     }
     const { filter } = options;
-    if (mode === 'lexical') return this.finish(rankedBy(await this.storage.lexical(text, { k: needed, filter }), 'lexical'), options, caller, embed);
+    const depth = candidateDepth(options);
+    if (mode === 'lexical') {
+      const [hits, ceiling] = await Promise.all([this.storage.lexical(text, { k: depth, filter }), this.storage.lexicalCeiling(text)]);
+      const relative = hits.map((hit) => ({ id: hit.id, score: relativeLexicalScore(hit.score, ceiling) }));
+      return this.finish(rankedBy(relative, 'lexical'), options, caller, embed);
+    }
     const vector = await embed();
     const queryVector = async () => vector;
-    if (mode === 'dense') return this.finish(rankedBy(await this.storage.nearest(vector, { k: needed, filter }), 'dense'), options, caller, queryVector);
-    const [dense, lexical] = await Promise.all([
-      this.storage.nearest(vector, { k: hybridCandidates, filter }),
-      this.storage.lexical(text, { k: hybridCandidates, filter }),
-    ]);
-    return this.finish(fuseNormalized(dense, lexical, { denseWeight: this.storage.model.hybridDenseWeight }).slice(0, needed), options, caller, queryVector);
+    if (mode === 'dense') return this.finish(rankedBy(await this.storage.nearest(vector, { k: depth, filter }), 'dense'), options, caller, queryVector);
+    return this.finish(await this.fuseHybrid(text, vector, filter), options, caller, queryVector);
   }
 
   /**
-   * The requested page of a ranked list (ordered once over the whole prefix, then cut), with the
-   * papers' records, and explanations when asked for. A paper deleted since it was ranked is left out.
+   * Both retrievers' top candidates, each scored absolutely on its own cosine and BM25 (the
+   * signal a candidate's other retriever did not return is looked up: its stored vector's cosine,
+   * or its exact BM25).
+   */
+  private async fuseHybrid(text: string, vector: Float32Array, filter: PaperFilter | undefined): Promise<RankedCandidate[]> {
+    const [dense, lexical, ceiling] = await Promise.all([
+      this.storage.nearest(vector, { k: hybridCandidates, filter }),
+      this.storage.lexical(text, { k: hybridCandidates, filter }),
+      this.storage.lexicalCeiling(text),
+    ]);
+    const denseIds = new Set(dense.map((hit) => hit.id));
+    const lexicalIds = new Set(lexical.map((hit) => hit.id));
+    const onlyLexical = [...lexicalIds].filter((id) => !denseIds.has(id));
+    const onlyDense = [...denseIds].filter((id) => !lexicalIds.has(id));
+    const [vectors, bm25] = await Promise.all([this.storage.vectors(onlyLexical), this.storage.lexicalScores(text, onlyDense)]);
+    const missing = {
+      cosines: new Map(onlyLexical.map((id, i) => [id, vectors[i] ? dot(vector, vectors[i]) : 0])),
+      bm25: new Map(onlyDense.map((id, i) => [id, bm25[i]!])),
+    };
+    return fuseCalibrated(dense, lexical, missing, ceiling, this.storage.model.hybridCalibration);
+  }
+
+  /**
+   * The requested page of a ranked list (ordered once over all its candidates, then cut), with the
+   * papers' records, explanations and the candidates' facet counts when asked for. A paper deleted
+   * since it was ranked is left out.
    */
   private async finish(
     list: RankedCandidate[],
     options: SearchOptions,
     caller: EmbedRequestOptions | undefined,
     queryVector: () => Promise<Float32Array>,
-  ): Promise<Hit[]> {
+  ): Promise<RankedList> {
     const page = list.sort(byScoreThenId).slice(options.offset ?? 0, pageEnd(options));
-    const papers = await this.storage.papers(page.map((candidate) => candidate.id));
     const threshold = options.scoreThreshold;
+    // Compared as shown (rounded), so a hit shown with the threshold's own score is kept.
+    const passes = (candidate: RankedCandidate) => threshold === undefined || roundScore(candidate.score) >= threshold;
+    const [papers, facets] = await Promise.all([
+      this.storage.papers(page.map((candidate) => candidate.id)),
+      options.facets?.length
+        ? this.storage.facets({ fields: options.facets, ids: list.filter(passes).map((candidate) => candidate.id), maxValuesPerFacet })
+        : undefined,
+    ]);
     const hits = page.flatMap((candidate, i) => {
       const paper = papers[i];
-      // Compared as shown (rounded), so a hit shown with the threshold's own score is kept.
-      return paper && (threshold === undefined || roundScore(candidate.score) >= threshold) ? [toHit(candidate, paper)] : [];
+      return paper && passes(candidate) ? [toHit(candidate, paper)] : [];
     });
-    if (!options.explain) return hits;
-    return explainHits(hits, new Map(list.map((candidate) => [candidate.id, candidate.ranks])), queryVector, (sentences) =>
-      this.embedder.embedPassages(sentences, caller),
-    );
+    const explained = options.explain
+      ? await explainHits(hits, new Map(list.map((candidate) => [candidate.id, candidate.ranks])), queryVector, (sentences) =>
+          this.embedder.embedPassages(sentences, caller),
+        )
+      : hits;
+    return facets ? { hits: explained, facets } : { hits: explained };
   }
 }
 
 function pageEnd(options: { k: number; offset?: number }): number {
   return (options.offset ?? 0) + options.k;
+}
+
+/** How many candidates a retriever returns: the page, or the facets' candidates when deeper. */
+function candidateDepth(options: SearchOptions): number {
+  return options.facets?.length ? Math.max(pageEnd(options), facetCandidates) : pageEnd(options);
 }
 
 function paperNotFound(names: readonly string[]): AppError {

@@ -1,4 +1,5 @@
 import type { ModelDescription } from '../embedding/model-registry.js';
+import type { FacetCounts, FacetName } from '../papers/paper-facets.js';
 import type { PaperFilter } from '../papers/paper-filter.js';
 import type { Paper } from '../papers/paper.js';
 
@@ -24,6 +25,14 @@ export interface PaperStorage {
   related(id: string, query: CandidateQuery): Promise<ScoredId[]>;
   /** The `k` best papers for `text` by words (BM25), best first; only papers sharing a word with it. */
   lexical(text: string, query: CandidateQuery): Promise<ScoredId[]>;
+  /** The BM25 scores of these papers for `text`, on the scale of `lexical` (0 for a paper holding no word of it). */
+  lexicalScores(text: string, ids: readonly string[]): Promise<number[]>;
+  /**
+   * The supremum of any paper's BM25 score for `text`: the sum over its words of their idf, as
+   * often as the text repeats each (a word no paper holds counts with the idf of a document
+   * frequency of 0). BM25 divided by it is an absolute lexical score (see search/lexical-ceiling.ts).
+   */
+  lexicalCeiling(text: string): Promise<number>;
 
   /** The id of the stored paper a name (an id, `doi:<DOI>` or `arxiv:<arXiv id>`) names, if any. */
   resolve(name: string): Promise<string | undefined>;
@@ -33,6 +42,18 @@ export interface PaperStorage {
   vectors(ids: readonly string[]): Promise<(Float32Array | undefined)[]>;
   /** A page of stored papers in the backend's own stable order; `cursor` continues a previous page. */
   list(cursor: string | undefined, limit: number): Promise<PaperPage>;
+
+  /**
+   * Counts facet values (papers per year, category, author) over the stored papers matching
+   * `filter`, or over those of `ids` that match it (ids not stored are ignored), each paper once.
+   */
+  facets(query: FacetQuery): Promise<FacetCounts>;
+
+  /**
+   * Every stored paper's place on a 2-D map of the collection (similar papers near each other).
+   * May throw `map_building` (with `details.retryAfterSeconds`) while the layout is computed.
+   */
+  map(): Promise<PaperMap>;
 
   /**
    * Applies writes, in order, each one's changes all or none, and resolves once every one is
@@ -72,6 +93,28 @@ export interface CandidateQuery {
 export interface NeighbourQuery extends CandidateQuery {
   /** Papers never to return, by id: the inputs of a recommendation. */
   exclude?: readonly string[];
+}
+
+export interface FacetQuery {
+  fields: readonly FacetName[];
+  filter?: PaperFilter;
+  /** Count only these papers (a ranked list's candidates); all stored papers without. */
+  ids?: readonly string[];
+  /** The most values reported per facet (the most frequent). */
+  maxValuesPerFacet: number;
+}
+
+/** The map of a collection: parallel arrays, one entry per stored paper, in the backend's stable order. */
+export interface PaperMap {
+  ids: string[];
+  x: Float32Array;
+  y: Float32Array;
+  /** Each paper's first category (its primary one on arXiv), if it has any. */
+  primaryCategories: (string | undefined)[];
+  /** How the layout was made: UMAP, or PCA for collections too small for UMAP. */
+  method: 'umap' | 'pca';
+  /** When the layout was computed; papers written since were placed into it by their nearest neighbours. */
+  builtAt: string;
 }
 
 export interface PaperPage {

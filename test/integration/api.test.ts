@@ -139,11 +139,20 @@ describe('search modes', () => {
     );
   });
 
-  it('matches a rare exact word lexically, with BM25 scores', async () => {
+  it('matches a rare exact word lexically, with BM25 scores as a share of the query’s ceiling', async () => {
     const response = await request<HitsBody>(base, '/v1/search', { json: { query: 'HNeRV', k: 3, mode: 'lexical' } });
     assert.equal(response.status, 200);
     assert.equal(response.body.hits[0]!.id, 'seed-014');
-    assert.ok(response.body.hits[0]!.score > 1, 'a BM25 score, not a cosine');
+    assert.ok(response.body.hits[0]!.score > 0.3 && response.body.hits[0]!.score < 1, String(response.body.hits[0]!.score));
+  });
+
+  it('scores a query on a topic absent from the collection far below a real answer (scores were two-valued, 1.0 or 0.5)', async () => {
+    const onTopic = await request<HitsBody>(base, '/v1/search', { json: { query: 'implicit neural representations for video compression', k: 1 } });
+    const offTopic = await request<HitsBody>(base, '/v1/search', { json: { query: 'the grain trade of medieval Venice and its merchant guilds', k: 1 } });
+    const junk = await request<HitsBody>(base, '/v1/search', { json: { query: 'qwxz plmokn vbtyr', k: 1 } });
+    const top = onTopic.body.hits[0]!.score;
+    assert.ok(top > 0.3, `on topic ${top}`);
+    for (const other of [offTopic, junk]) assert.ok((other.body.hits[0]?.score ?? 0) < top / 4, `${other.body.hits[0]?.score} vs ${top}`);
   });
 
   it('returns fewer than k lexical hits when fewer papers share a word with the query', async () => {

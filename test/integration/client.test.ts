@@ -1,18 +1,20 @@
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { PaperSearchClient, PaperSearchError } from '../../src/index.js';
 import type { RunningServer } from '../../src/server.js';
-import { buildIndex, makeTempDir, removeDir, repoRoot, startTestServer } from './helpers.js';
+import { buildIndex, fixtures, makeTempDir, removeDir, repoRoot, startTestServer } from './helpers.js';
 
 let workDir: string;
 let server: RunningServer;
 let client: PaperSearchClient;
+const writeKey = 'client-test-key-0123456789';
 
 before(async () => {
   workDir = await makeTempDir();
   await buildIndex(join(workDir, 'index'), join(repoRoot, 'index-data/samples/sample-papers.jsonl'));
-  server = await startTestServer(join(workDir, 'index'));
+  server = await startTestServer(join(workDir, 'index'), { API_KEYS: writeKey, SNAPSHOT_INTERVAL_MS: '86400000' });
   client = new PaperSearchClient(`${server.url}/`);
 });
 
@@ -55,9 +57,19 @@ describe('the typed client', () => {
     assert.ok(related.hits.every((hit) => hit.categories!.includes('cs.RO')));
     const first = await client.listPapers({ limit: 250 });
     const rest = await client.listPapers({ limit: 250, cursor: first.next_cursor! });
-    assert.equal(first.papers.length + rest.papers.length, 300);
+    assert.equal(first.papers.length + rest.papers.length, 376);
     assert.equal(rest.next_cursor, null);
-    assert.equal((await client.stats()).papers, 300);
+    assert.equal((await client.stats()).papers, 376);
+  });
+
+  it('counts facets over a ranked list and over the whole collection', async () => {
+    const result = await client.search({ query: 'robot perception', k: 2, facets: ['categories', 'year'] });
+    assert.equal(result.hits.length, 2);
+    assert.ok(Object.values(result.facet_distribution!.categories!).every((count) => count >= 1));
+    const whole = await client.facets({ facets: ['year', 'categories'], categories_any: ['cs.RO'] });
+    assert.equal(whole.facet_distribution.categories!['cs.RO'], whole.papers);
+    const related = await client.related('2503.11731', { k: 2, facets: ['year'] });
+    assert.ok(related.facet_stats!.year!.min >= 2025);
   });
 
   it('throws PaperSearchError with the API error code', async () => {
@@ -68,5 +80,42 @@ describe('the typed client', () => {
       return true;
     });
     await assert.rejects(client.search({ query: 'x', k: 1000 }), (error: unknown) => error instanceof PaperSearchError && error.code === 'invalid_input');
+  });
+
+  it('asks for ranked lists and papers as BibTeX, RIS or CSL-JSON, and imports BibTeX files', async () => {
+    const bibtex = await client.search({ query: 'robot perception', k: 3 }, { format: 'bibtex' });
+    const ids = (await client.search({ query: 'robot perception', k: 3 })).hits.map((hit) => hit.id);
+    assert.deepEqual(
+      [...bibtex.matchAll(/^@\w+\{([^,]+),/gm)].map((match) => match[1]),
+      ids,
+    );
+    const ris = await client.related('2503.11731', { k: 2 }, { format: 'ris' });
+    assert.equal((ris.match(/^ER {2}- /gm) ?? []).length, 2);
+    const csl = JSON.parse(await client.paper('arxiv:2503.11731', { format: 'csl-json' })) as { id: string; DOI: string }[];
+    assert.deepEqual(
+      csl.map((item) => [item.id, item.DOI]),
+      [['2503.11731', '10.48550/arxiv.2503.11731']],
+    );
+    await assert.rejects(client.paper('nope', { format: 'bibtex' }), (error: unknown) => error instanceof PaperSearchError && error.code === 'paper_not_found');
+
+    const writer = new PaperSearchClient(server.url, { headers: { authorization: `Bearer ${writeKey}` } });
+    const imported = await writer.importPapers(await readFile(join(fixtures, 'formats/write-api.bib'), 'utf8'), 'bibtex');
+    assert.deepEqual(
+      imported.map((paper) => [paper.id, paper.year, paper.doi]),
+      [
+        ['muller2021attention', 2021, '10.5555/jmlr.2021.compound_nouns'],
+        ['lovelace2020engines', 2020, '10.5555/engines.2020.1'],
+        ['nguyen2023reefs', 2023, undefined],
+      ],
+    );
+    const found = await client.search({ query: 'coral reef bleaching from satellite images', k: 1 });
+    assert.equal(found.hits[0]?.id, 'nguyen2023reefs', 'imported papers are searchable with the real model');
+    await assert.rejects(writer.importPapers(await readFile(join(fixtures, 'formats/library.bib'), 'utf8'), 'bibtex'), (error: unknown) => {
+      assert.ok(error instanceof PaperSearchError);
+      assert.equal(error.code, 'invalid_input');
+      assert.equal((error.details as { rejected: unknown[] }).rejected.length, 3);
+      return true;
+    });
+    for (const paper of imported) await writer.deletePaper(paper.id);
   });
 });

@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import { after, before, describe, it } from 'node:test';
 import { PaperSearchClient, PaperSearchError } from '../../src/index.js';
 import type { RunningServer } from '../../src/server.js';
-import { buildIndex, makeTempDir, removeDir, repoRoot, startTestServer } from './helpers.js';
+import { buildIndex, cliEntry, makeTempDir, removeDir, repoRoot, startTestServer } from './helpers.js';
 
 const apiKey = 'crash-test-key-0123456789';
 // Snapshots every few writes, so the kill may also land in the middle of one.
@@ -28,16 +28,15 @@ after(async () => {
 
 /** The real server as its own process (so it can be SIGKILLed), and the URL it listens on once ready. */
 async function spawnServer(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/cli/serve.ts')], {
+  const child = spawn(process.execPath, [...cliEntry, 'serve'], {
     cwd: repoRoot,
-    env: { ...process.env, ...settings, INDEX_DIR: indexDir, MODEL_DIR: join(repoRoot, 'models'), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
+    env: { ...process.env, ...settings, INDEX_DIR: indexDir, MODEL_DIR: join(repoRoot, 'models'), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  let url: string | undefined;
+  // Once ready, the server prints one line with its URLs on stdout.
   for await (const line of createInterface({ input: child.stdout! })) {
-    const entry = JSON.parse(line) as { msg?: string; url?: string };
-    if (entry.msg === 'listening') url = entry.url;
-    if (entry.msg === 'ready' && url) {
+    const url = /search page (http:\/\/\S+?)\/ /.exec(line)?.[1];
+    if (url) {
       child.stdout!.resume();
       return { child, url };
     }

@@ -3,7 +3,9 @@ import { dot as cosine } from '../../src/shared/vector-math.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import type { Worker } from 'node:worker_threads';
 import type { Embedder } from '../../src/embedding/embedder.js';
+import type { WorkerEmbedder } from '../../src/embedding/worker-embedder.js';
 import { loadTestEmbedder, repoRoot } from './helpers.js';
 
 let embedder: Embedder;
@@ -75,5 +77,49 @@ describe('the real all-MiniLM-L6-v2 model (quantized ONNX, transformers.js)', ()
     const [query] = await embedder.embedQueries(['diffusion models for 3D generation']);
     const [passage] = await embedder.embedPassages(['diffusion models for 3D generation']);
     assert.deepEqual(query, passage);
+  });
+});
+
+describe('the model worker dying', () => {
+  /**
+   * Ends the worker thread while it is idle. Terminating a thread inside an ONNX Runtime call
+   * aborts the whole process (the binding cannot unwind), so a death the supervisor can survive
+   * is one outside a model call: an uncaught error or a heap limit in the worker's own code.
+   */
+  const workerOf = (model: WorkerEmbedder) => (model as unknown as { worker: Promise<Worker> }).worker;
+  const crash = async (model: WorkerEmbedder) => (await workerOf(model)).terminate();
+
+  it('answers the model call it was sent 503 model_unavailable, restarts, and serves again', async () => {
+    const model = await loadTestEmbedder();
+    try {
+      const [before] = await model.embedPassages(['Neural video compression with learned motion.']);
+      const worker = await workerOf(model);
+      // The call reaches the worker after its termination began, so it is lost with the worker.
+      const inFlight = model.embedPassages(['A passage the dying worker never answers.']);
+      const terminated = worker.terminate();
+      await assert.rejects(inFlight, (error: unknown) => (error as { code?: string }).code === 'model_unavailable');
+      await terminated;
+      assert.equal(model.state, 'restarting');
+      const [after] = await model.embedPassages(['Neural video compression with learned motion.']);
+      assert.equal(model.state, 'ready');
+      assert.deepEqual(after, before, 'the new worker embeds as the old one did');
+    } finally {
+      await model.dispose();
+    }
+  });
+
+  it('gives up after repeated deaths: the model is failed and every request is refused', async () => {
+    const model = await loadTestEmbedder();
+    try {
+      for (let death = 0; death < 4; death++) {
+        await model.embedQueries([`query ${death}`]);
+        await crash(model);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await assert.rejects(model.embedQueries(['after']), (error: unknown) => (error as { code?: string }).code === 'model_unavailable');
+      assert.equal(model.state, 'failed');
+    } finally {
+      await model.dispose();
+    }
   });
 });

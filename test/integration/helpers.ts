@@ -4,12 +4,17 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadConfig, type Config } from '../../src/config/config.js';
-import type { Embedder } from '../../src/embedding/embedder.js';
+import type { WorkerEmbedder } from '../../src/embedding/worker-embedder.js';
 import { loadEmbedder } from '../../src/embedding/load-embedder.js';
 import { getModel } from '../../src/embedding/model-registry.js';
 import { ingestPapers } from '../../src/ingest/ingest.js';
 import { createLogger } from '../../src/log.js';
 import { startServer, type RunningServer } from '../../src/server.js';
+import type { Express } from 'express';
+import { createApp } from '../../src/http/app.js';
+import { ApiKeys } from '../../src/http/auth.js';
+import { ServiceMetrics } from '../../src/metrics/service-metrics.js';
+import { ServiceState } from '../../src/service-state.js';
 
 export const repoRoot = resolve(import.meta.dirname, '../..');
 export const samplePapers = join(repoRoot, 'index-data/samples/seed-papers.jsonl');
@@ -77,7 +82,7 @@ async function dropCollectionsUnder(path: string): Promise<void> {
   }
 }
 
-export async function loadTestEmbedder(modelId = 'all-MiniLM-L6-v2'): Promise<Embedder> {
+export async function loadTestEmbedder(modelId = 'all-MiniLM-L6-v2'): Promise<WorkerEmbedder> {
   return loadEmbedder(getModel(modelId), testConfig(), silentLog);
 }
 
@@ -93,6 +98,20 @@ export async function buildIndex(indexDir: string, input = samplePapers, modelId
   } finally {
     await embedder.dispose();
   }
+}
+
+/** The Express app as the server builds it, with no service behind it yet (as during start-up). */
+export function appWithoutService(): Express {
+  return createApp({
+    state: new ServiceState(),
+    log: silentLog,
+    settings: testConfig(),
+    apiKeys: new ApiKeys([]),
+    metrics: new ServiceMetrics(
+      () => undefined,
+      () => undefined,
+    ),
+  });
 }
 
 /** The real server on a random port, serving `indexDir`, ready to answer. */
@@ -131,10 +150,13 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs one of the product's commands (src/cli/<name>.ts) as a separate process. */
-export function runCli(name: string, args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+/** The `paper-search` command line from source, with node's arguments to run it. */
+export const cliEntry = ['--import', 'tsx', join(repoRoot, 'src/cli/main.ts')];
+
+/** Runs a `paper-search` command (`ingest`, `serve`, `search`...) as a separate process. */
+export function runCli(command: string, args: string[], env: Record<string, string> = {}): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/cli', `${name}.ts`), ...args], {
+    const child = spawn(process.execPath, [...cliEntry, ...command.split(' ').filter(Boolean), ...args], {
       cwd: repoRoot,
       env: { ...process.env, MODEL_DIR: join(repoRoot, 'models'), LOG_LEVEL: 'warn', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

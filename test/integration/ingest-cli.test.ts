@@ -22,7 +22,7 @@ async function readPapers(indexDir: string): Promise<Record<string, unknown>[]> 
     .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
-describe('npm run ingest', () => {
+describe('paper-search ingest', () => {
   it('indexes the good records of a JSONL file and reports each bad one with its line and reason', async () => {
     const indexDir = join(workDir, 'mixed');
     const result = await runCli('ingest', ['--input', join(fixtures, 'ingest-mixed.jsonl'), '--index', indexDir]);
@@ -147,6 +147,21 @@ describe('npm run ingest', () => {
     );
   });
 
+  it('verifies a built index file by file, and names a damaged file with exit code 1', async () => {
+    const indexDir = join(workDir, 'verified');
+    assert.equal((await runCli('ingest', ['--input', join(fixtures, 'ingest-papers.json'), '--index', indexDir])).code, 0);
+    const intact = await runCli('verify', ['--index', indexDir]);
+    assert.equal(intact.code, 0, intact.stderr);
+    assert.match(intact.stdout, /^ok {5}papers\.jsonl$/m);
+    assert.doesNotMatch(intact.stdout, /DAMAGED/);
+    const papers = await readFile(join(indexDir, 'papers.jsonl'), 'utf8');
+    await writeFile(join(indexDir, 'papers.jsonl'), papers.replace('"j1"', '"j9"'));
+    const damaged = await runCli('verify', ['--index', indexDir]);
+    assert.equal(damaged.code, 1);
+    assert.match(damaged.stdout, /^DAMAGED papers\.jsonl: its SHA-256 differs/m);
+    assert.match(damaged.stderr, /error \[index_corrupt\].*rebuild it/);
+  });
+
   it('refuses to build over a folder of other files, and leaves them alone', async () => {
     const folder = join(workDir, 'not-an-index');
     await mkdir(folder);
@@ -160,15 +175,26 @@ describe('npm run ingest', () => {
   const failures: { name: string; args: string[]; message: RegExp }[] = [
     { name: 'a missing file', args: ['--input', 'no/such/file.jsonl'], message: /input_unreadable.*no such file/ },
     { name: 'an unknown extension', args: ['--input', 'README.md'], message: /input_unreadable.*--format/ },
-    { name: 'no --input', args: [], message: /config_invalid.*--input.*usage:/s },
-    { name: 'an unknown flag', args: ['--input', 'x.jsonl', '--colour', 'blue'], message: /config_invalid.*colour/s },
-    { name: 'an unknown model', args: ['--input', 'x.jsonl', '--model', 'gpt-9'], message: /config_invalid.*--model/s },
     { name: 'a malformed JSON array', args: ['--input', join(fixtures, 'ingest-malformed.json')], message: /input_malformed.*after record 1/ },
   ];
   for (const failure of failures) {
     it(`fails clearly, without a stack trace, on ${failure.name}`, async () => {
       const result = await runCli('ingest', [...failure.args, '--index', join(workDir, 'never')]);
       assert.equal(result.code, 1);
+      assert.match(result.stderr, failure.message);
+      assert.doesNotMatch(result.stderr, /\n\s+at /);
+    });
+  }
+
+  const usageErrors: { name: string; args: string[]; message: RegExp }[] = [
+    { name: 'no --input', args: [], message: /required option '--input <path>' not specified.*--help/s },
+    { name: 'an unknown flag', args: ['--input', 'x.jsonl', '--colour', 'blue'], message: /unknown option '--colour'/ },
+    { name: 'an unknown model', args: ['--input', 'x.jsonl', '--model', 'gpt-9'], message: /'gpt-9' is invalid.*all-MiniLM-L6-v2, bge-small-en-v1\.5/s },
+  ];
+  for (const failure of usageErrors) {
+    it(`exits 2 (usage) with the reason on ${failure.name}`, async () => {
+      const result = await runCli('ingest', [...failure.args, '--index', join(workDir, 'never')]);
+      assert.equal(result.code, 2);
       assert.match(result.stderr, failure.message);
       assert.doesNotMatch(result.stderr, /\n\s+at /);
     });

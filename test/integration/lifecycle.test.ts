@@ -1,14 +1,10 @@
-import { ApiKeys } from '../../src/http/auth.js';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { connect, createServer } from 'node:net';
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createApp } from '../../src/http/app.js';
-import { ServiceMetrics } from '../../src/metrics/service-metrics.js';
-import { ServiceState } from '../../src/service-state.js';
-import { buildIndex, makeTempDir, removeDir, repoRoot, request, runCli, silentLog, testConfig } from './helpers.js';
+import { appWithoutService, buildIndex, cliEntry, makeTempDir, removeDir, repoRoot, request, runCli } from './helpers.js';
 
 let workDir: string;
 let indexDir: string;
@@ -25,16 +21,7 @@ after(async () => {
 
 describe('readiness', () => {
   it('answers 503 on /readyz and the API until the service is ready, while /healthz is up', async () => {
-    const app = createApp({
-      state: new ServiceState(),
-      log: silentLog,
-      settings: testConfig(),
-      apiKeys: new ApiKeys([]),
-      metrics: new ServiceMetrics(
-        () => undefined,
-        () => undefined,
-      ),
-    });
+    const app = appWithoutService();
     const server = app.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
@@ -125,18 +112,31 @@ async function startServeProcess(): Promise<{
   exited: Promise<number | null>;
   logs: () => string;
 }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/cli/serve.ts')], {
+  const child = spawn(process.execPath, [...cliEntry, 'serve'], {
     cwd: repoRoot,
-    env: { ...process.env, INDEX_DIR: indexDir, MODEL_DIR: join(repoRoot, 'models'), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
+    // A shutdown timeout far above what the requests need, even on a loaded machine: these tests
+    // check that in-flight requests are answered, not how fast.
+    env: {
+      ...process.env,
+      INDEX_DIR: indexDir,
+      MODEL_DIR: join(repoRoot, 'models'),
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      SHUTDOWN_TIMEOUT_MS: '120000',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  // Logs are JSON lines on stderr (not a terminal); the one ready line with the URLs is on stdout.
   let logs = '';
+  let output = '';
+  child.stderr!.on('data', (chunk: Buffer) => (logs += chunk.toString()));
   const base = await new Promise<string>((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => {
-      logs += chunk.toString();
-      const listening = /"url":"(http:\/\/[^"]+)"/.exec(logs);
-      if (listening && logs.includes('"msg":"ready"')) resolve(listening[1]!);
+      output += chunk.toString();
+      const ready = /search page (http:\/\/\S+?)\/ /.exec(output);
+      if (ready) resolve(ready[1]!);
     });
     child.on('close', () => reject(new Error(`server exited early:\n${logs}`)));
   });

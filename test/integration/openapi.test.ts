@@ -1,12 +1,9 @@
-import { ApiKeys } from '../../src/http/auth.js';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { createApp } from '../../src/http/app.js';
-import { ServiceMetrics } from '../../src/metrics/service-metrics.js';
-import { ServiceState } from '../../src/service-state.js';
+import { webPagePaths } from '../../src/http/routes/web-routes.js';
 import type { RunningServer } from '../../src/server.js';
-import { buildIndex, makeTempDir, removeDir, request, silentLog, startTestServer, testConfig } from './helpers.js';
+import { appWithoutService, buildIndex, makeTempDir, removeDir, request, startTestServer } from './helpers.js';
 
 interface OpenApiDocument {
   openapi: string;
@@ -33,16 +30,7 @@ after(async () => {
 
 /** Method and path of every route the Express app registers (Express paths: `:id`). */
 function registeredRoutes(): string[] {
-  const app = createApp({
-    state: new ServiceState(),
-    log: silentLog,
-    settings: testConfig(),
-    apiKeys: new ApiKeys([]),
-    metrics: new ServiceMetrics(
-      () => undefined,
-      () => undefined,
-    ),
-  });
+  const app = appWithoutService();
   type Layer = { route?: { path: string; methods: Record<string, boolean> }; handle?: { stack?: Layer[] } };
   const routes: string[] = [];
   const visit = (stack: Layer[]) => {
@@ -67,7 +55,9 @@ describe('the OpenAPI document', () => {
     const documented = new Set(
       Object.entries(document.paths).flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method} ${path.replace(/\{(\w+)\}/g, ':$1')}`)),
     );
-    const routes = registeredRoutes().filter((route) => !route.startsWith('get /docs'));
+    // The reference and the search page are pages, not API routes.
+    const pages = new Set(webPagePaths.map((path) => `get ${path}`));
+    const routes = registeredRoutes().filter((route) => !route.startsWith('get /docs') && !pages.has(route));
     assert.ok(routes.length >= 10);
     for (const route of routes) {
       if (route === 'get /openapi.json') continue;
@@ -93,13 +83,16 @@ describe('the OpenAPI document', () => {
     };
     await check('post', '/v1/search', '/v1/search', 200, { query: 'video compression', k: 3, explain: true });
     await check('post', '/v1/search', '/v1/search', 400, { query: '' });
-    await check('post', '/v1/search/batch', '/v1/search/batch', 200, { queries: [{ query: 'a' }, { query: 'b', fields: ['title'] }] });
+    await check('post', '/v1/search', '/v1/search', 200, { query: 'video compression', k: 3, facets: ['year', 'categories', 'authors'] });
+    await check('post', '/v1/search/batch', '/v1/search/batch', 200, { queries: [{ query: 'a' }, { query: 'b', fields: ['title'], facets: ['categories'] }] });
     await check('post', '/v1/similar', '/v1/similar', 200, { abstract: 'We compress videos with neural networks.' });
     await check('post', '/v1/recommend', '/v1/recommend', 200, { positive: ['seed-014'], negative: ['seed-001'] });
     await check('post', '/v1/recommend', '/v1/recommend', 404, { positive: ['nope'] });
     await check('get', '/v1/papers?limit=2', '/v1/papers', 200);
     await check('get', '/v1/papers/seed-014', '/v1/papers/{id}', 200);
     await check('get', '/v1/papers/nope', '/v1/papers/{id}', 404);
+    await check('get', '/v1/papers/seed-014?fields=title,year', '/v1/papers/{id}', 200);
+    await check('get', '/v1/map', '/v1/map', 200);
     await check('get', '/v1/papers/seed-014/related?k=2&fields=title,year', '/v1/papers/{id}/related', 200);
     await check('post', '/v1/papers', '/v1/papers', 201, { id: 'doc-1', abstract: 'A paper written to check the documented answer.' });
     await check('post', '/v1/papers', '/v1/papers', 201, { papers: [{ id: 'doc-2', abstract: 'Second.' }, { abstract: 'Third, id generated.' }] });
@@ -108,6 +101,9 @@ describe('the OpenAPI document', () => {
     await check('put', '/v1/papers/doc-4', '/v1/papers/{id}', 201, { abstract: 'Created by PUT.' });
     await check('delete', '/v1/papers/doc-2', '/v1/papers/{id}', 200);
     await check('delete', '/v1/papers/doc-2', '/v1/papers/{id}', 404);
+    await check('get', '/v1/facets?facets=year,categories,authors&year_gte=2020', '/v1/facets', 200);
+    await check('get', '/v1/facets?facets=colour', '/v1/facets', 400);
+    await check('get', '/v1/papers/seed-014/related?k=2&facets=year,categories', '/v1/papers/{id}/related', 200);
     await check('get', '/v1/stats', '/v1/stats', 200);
     await check('get', '/healthz', '/healthz', 200);
     await check('get', '/readyz', '/readyz', 200);

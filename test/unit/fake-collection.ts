@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { EmbedRequestOptions } from '../../src/embedding/embed-scheduler.js';
-import type { Embedder } from '../../src/embedding/embedder.js';
+import type { Embedder, ModelState } from '../../src/embedding/embedder.js';
 import { getModel, type ModelDescription } from '../../src/embedding/model-registry.js';
 import { createLogger } from '../../src/log.js';
 import type { Paper } from '../../src/papers/paper.js';
@@ -16,7 +16,7 @@ import { IndexFolderWriter } from '../../src/storage/embedded/index-folder-write
  */
 export class FakeEmbedder implements Embedder {
   readonly model: ModelDescription = getModel('all-MiniLM-L6-v2');
-  healthy = true;
+  state: ModelState = 'ready';
   readonly calls: { kind: 'query' | 'passage'; texts: string[] }[] = [];
 
   async embedQueries(texts: readonly string[], _request?: EmbedRequestOptions): Promise<Float32Array[]> {

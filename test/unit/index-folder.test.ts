@@ -4,9 +4,19 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { getModel } from '../../src/embedding/model-registry.js';
+import { mapLayoutFileName } from '../../src/storage/embedded/map/map-layout-file.js';
 import { IndexFolderWriter } from '../../src/storage/embedded/index-folder-writer.js';
 import { openIndexFolder } from '../../src/storage/embedded/index-folder.js';
-import { describeModel, indexFiles, indexFormatVersion, manifestFileName, readManifest, writeManifest } from '../../src/storage/embedded/manifest.js';
+import { verifyIndexFiles } from '../../src/storage/embedded/index-integrity.js';
+import {
+  describeModel,
+  indexFiles,
+  indexFormatVersion,
+  manifestFileName,
+  readManifest,
+  writeManifest,
+  type Manifest,
+} from '../../src/storage/embedded/manifest.js';
 import { defaultHnswParameters } from '../../src/storage/embedded/vector-index.js';
 import type { Paper } from '../../src/papers/paper.js';
 import { isAppErrorWithCode, randomUnitVectors, temporaryRoot } from './support.js';
@@ -34,6 +44,12 @@ async function freshParent(): Promise<string> {
   return parent;
 }
 
+/** Rewrites the manifest as a folder written before checksums were recorded. */
+async function withoutChecksums(target: string, manifest: Manifest): Promise<void> {
+  const { checksums: _dropped, ...older } = manifest;
+  await writeManifest(target, older);
+}
+
 async function buildIndex(target: string, papers: readonly Paper[], vectors: readonly Float32Array[]) {
   const writer = await IndexFolderWriter.create(target, model);
   for (let i = 0; i < papers.length; i++) await writer.add(papers[i]!, vectors[i]!);
@@ -51,14 +67,14 @@ describe('IndexFolderWriter + openIndexFolder', () => {
     const manifest = await buildIndex(target, papers, vectors);
 
     assert.deepEqual((await readdir(parent)).sort(), ['index'], 'no staging folder is left beside the index');
-    assert.deepEqual((await readdir(target)).sort(), [...Object.values(indexFiles), manifestFileName].sort());
+    assert.deepEqual((await readdir(target)).sort(), [...Object.values(indexFiles), manifestFileName, mapLayoutFileName].sort());
 
     assert.equal(manifest.format, 'paper-search-index');
     assert.equal(manifest.formatVersion, indexFormatVersion);
     assert.deepEqual(manifest.model, describeModel(model));
     assert.equal(manifest.count, papers.length);
     assert.deepEqual(manifest.hnsw, defaultHnswParameters);
-    assert.deepEqual(manifest.files, indexFiles);
+    assert.deepEqual(manifest.files, { ...indexFiles, map: mapLayoutFileName });
     assert.deepEqual(manifest.source, { input: 'papers.jsonl', read: papers.length + 1, rejected: 1 });
     assert.ok(!Number.isNaN(Date.parse(manifest.createdAt)));
     assert.deepEqual(await readManifest(target), manifest);
@@ -69,6 +85,8 @@ describe('IndexFolderWriter + openIndexFolder', () => {
     assert.equal(loaded.papers.size, papers.length);
     assert.equal(loaded.vectors.count, papers.length);
     assert.equal(loaded.vectors.dimension, dimension);
+    assert.equal(loaded.layout?.method, 'pca', 'a map layout, by PCA for so few papers');
+    assert.equal(loaded.layout.x.length, papers.length);
     for (const label of [0, 1, 17, 39]) {
       assert.deepEqual(loaded.papers.byLabel(label), papers[label]);
       assert.equal(loaded.papers.labelOf(papers[label]!.id), label);
@@ -186,10 +204,12 @@ describe('IndexFolderWriter + openIndexFolder', () => {
     await assert.rejects(openIndexFolder(join(parent, 'nothing-here'), model, 50), isAppErrorWithCode('index_missing'));
   });
 
+  // The count checks below guard folders without checksums (written by older versions); with
+  // checksums, the integrity check refuses such folders first (see "index integrity").
   it('reports an extra line in papers.jsonl as index_corrupt', async () => {
     const parent = await freshParent();
     const target = join(parent, 'index');
-    await buildIndex(target, papers.slice(0, 3), vectors.slice(0, 3));
+    await withoutChecksums(target, await buildIndex(target, papers.slice(0, 3), vectors.slice(0, 3)));
     await appendFile(join(target, indexFiles.papers), `${JSON.stringify({ id: 'extra', title: '', abstract: 'x' })}\n`);
     await assert.rejects(openIndexFolder(target, model, 50), isAppErrorWithCode('index_corrupt', /4 papers.*says 3/));
   });
@@ -197,7 +217,7 @@ describe('IndexFolderWriter + openIndexFolder', () => {
   it('reports a truncated papers.jsonl as index_corrupt', async () => {
     const parent = await freshParent();
     const target = join(parent, 'index');
-    await buildIndex(target, papers.slice(0, 3), vectors.slice(0, 3));
+    await withoutChecksums(target, await buildIndex(target, papers.slice(0, 3), vectors.slice(0, 3)));
     const path = join(target, indexFiles.papers);
     const lines = (await readFile(path, 'utf8')).split('\n').filter(Boolean);
     await writeFile(path, `${lines.slice(0, 2).join('\n')}\n`);
@@ -220,7 +240,7 @@ describe('IndexFolderWriter + openIndexFolder', () => {
     const path = join(target, indexFiles.papers);
     const lines = (await readFile(path, 'utf8')).split('\n').filter(Boolean);
     await writeFile(path, `${lines.slice(0, 2).join('\n')}\n`);
-    await writeManifest(target, { ...manifest, count: 2 });
+    await withoutChecksums(target, { ...manifest, count: 2 });
     await assert.rejects(openIndexFolder(target, model, 50), isAppErrorWithCode('index_corrupt', /hnsw\.bin holds 3 .*says 2/));
   });
 
@@ -234,5 +254,64 @@ describe('IndexFolderWriter + openIndexFolder', () => {
       await writer.abort();
     }
     assert.deepEqual(await readdir(parent), []);
+  });
+});
+
+describe('index integrity', () => {
+  const papers = samplePapers(12);
+  const vectors = randomUnitVectors(12, dimension, 7);
+
+  async function damaged(file: string, damage: (bytes: Buffer) => Buffer): Promise<string> {
+    const target = join(await freshParent(), 'index');
+    await buildIndex(target, papers, vectors);
+    await writeFile(join(target, file), damage(await readFile(join(target, file))));
+    return target;
+  }
+  const flipped = (offset: number) => (bytes: Buffer) => {
+    const copy = Buffer.from(bytes);
+    copy[offset]! ^= 0xff;
+    return copy;
+  };
+
+  it('records the size and SHA-256 of every file in the manifest', async () => {
+    const target = join(await freshParent(), 'index');
+    const manifest = await buildIndex(target, papers, vectors);
+    for (const file of Object.values(indexFiles)) {
+      assert.equal(manifest.checksums?.[file]?.bytes, (await readFile(join(target, file))).length, file);
+      assert.match(manifest.checksums?.[file]?.sha256 ?? '', /^[0-9a-f]{64}$/, file);
+    }
+  });
+
+  it('refuses a graph damaged in place, naming the file and the fix (a corrupted index file was loaded)', async () => {
+    const target = await damaged(indexFiles.hnsw, flipped(200));
+    await assert.rejects(
+      openIndexFolder(target, model, 64),
+      isAppErrorWithCode('index_corrupt', /hnsw\.bin.*SHA-256.*Rebuild the index with: npm run ingest/s),
+    );
+  });
+
+  it('refuses damaged paper records, and truncated raw vectors, at load', async () => {
+    await assert.rejects(openIndexFolder(await damaged(indexFiles.papers, flipped(30)), model, 64), isAppErrorWithCode('index_corrupt', /papers\.jsonl/));
+    await assert.rejects(
+      openIndexFolder(await damaged(indexFiles.vectors, (bytes) => bytes.subarray(0, bytes.length - 4)), model, 64),
+      isAppErrorWithCode('index_corrupt', /vectors\.f32 \(\d+ bytes, \d+ recorded\)/),
+    );
+  });
+
+  it('finds a same-size change in the raw vectors only when verifying in full', async () => {
+    const target = await damaged(indexFiles.vectors, flipped(100));
+    const manifest = await readManifest(target);
+    const atLoad = await verifyIndexFiles(target, manifest, 'load');
+    assert.ok(atLoad !== 'no checksums' && atLoad.every((verdict) => verdict.ok));
+    const full = await verifyIndexFiles(target, manifest, 'full');
+    assert.deepEqual(full === 'no checksums' ? full : full.filter((verdict) => !verdict.ok).map((verdict) => verdict.file), [indexFiles.vectors]);
+  });
+
+  it('still loads a folder written before checksums were recorded, and says so', async () => {
+    const target = join(await freshParent(), 'index');
+    await withoutChecksums(target, await buildIndex(target, papers, vectors));
+    const loaded = await openIndexFolder(target, model, 64);
+    assert.equal(loaded.integrity, 'no checksums');
+    assert.equal(loaded.papers.size, 12);
   });
 });

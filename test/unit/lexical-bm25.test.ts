@@ -5,7 +5,7 @@ import { analyze } from '../../src/storage/embedded/lexical/analyzer.js';
 import { createBm25Builder } from '../../src/storage/embedded/lexical/bm25-builder.js';
 import { decodeBm25Index, encodeBm25Index } from '../../src/storage/embedded/lexical/bm25-codec.js';
 import type { Bm25Index } from '../../src/storage/embedded/lexical/bm25-index.js';
-import { defaultBm25Parameters } from '../../src/storage/embedded/lexical/bm25-scoring.js';
+import { bm25Ceiling, bm25Idf, countTerms, defaultBm25Parameters } from '../../src/storage/embedded/lexical/bm25-scoring.js';
 import type { ScoredLabel } from '../../src/storage/embedded/lexical/top-k.js';
 import { seededRandom } from './support.js';
 
@@ -380,3 +380,37 @@ function assertHitsCloseLoose(actual: ScoredLabel[], expected: ScoredLabel[]): v
   const sameLabels = actual.every((hit, i) => hit.label === expected[i]!.label || Math.abs(hit.score - expected[i]!.score) < 1e-9);
   assert.ok(sameLabels);
 }
+
+describe('bm25Ceiling', () => {
+  it('is the sum of idf times occurrences over the query terms', () => {
+    assert.equal(
+      bm25Ceiling([
+        { idf: 2, occurrences: 1 },
+        { idf: 0.5, occurrences: 3 },
+      ]),
+      3.5,
+    );
+    assert.equal(bm25Ceiling([]), 0);
+  });
+
+  it('bounds every BM25 score of the query, and a paper repeating every term comes closest', () => {
+    const index = indexOf(['lung cancer screening', 'cancer cancer cancer lung lung lung', 'heart failure', 'diabetes', 'asthma in children']);
+    const ceiling = bm25Ceiling(['lung', 'cancer'].map((term) => ({ idf: bm25Idf(index.documentCount, index.documentFrequency(term)), occurrences: 1 })));
+    const hits = index.search('lung cancer', 10);
+    assert.equal(hits.length, 2);
+    for (const hit of hits) assert.ok(hit.score < ceiling, `${hit.score} < ${ceiling}`);
+    assert.equal(hits[0]!.label, 1);
+    assert.ok(hits[0]!.score / ceiling > 0.6);
+  });
+});
+
+describe('Bm25Index.scoreDocuments', () => {
+  it('gives each asked document the score a search gives it, and 0 to one without a query term', () => {
+    const texts = Array.from({ length: 60 }, (_, i) => `paper ${i} about ${['lungs', 'hearts', 'cancer cells', 'lung cancer'][i % 4]} and more`);
+    const index = indexOf(texts);
+    const searched = new Map(index.search('lung cancer', 100).map((hit) => [hit.label, hit.score]));
+    const labels = [3, 7, 2, 59, 0];
+    const scores = index.scoreDocuments(countTerms('lung cancer'), labels);
+    labels.forEach((label, i) => assert.ok(Math.abs(scores[i]! - (searched.get(label) ?? 0)) < 1e-12, `label ${label}`));
+  });
+});

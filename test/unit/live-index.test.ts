@@ -48,7 +48,14 @@ function loadedIndex(walSeq?: number): { loaded: LoadedIndex; vectors: Float32Ar
     ...(walSeq === undefined ? {} : { walSeq }),
   };
   return {
-    loaded: { folder: '/nonexistent/index', manifest, papers: PaperStore.fromPapers(papers), vectors: graph, lexical: lexical.build() },
+    loaded: {
+      folder: '/nonexistent/index',
+      integrity: 'no checksums',
+      manifest,
+      papers: PaperStore.fromPapers(papers),
+      vectors: graph,
+      lexical: lexical.build(),
+    },
     vectors,
   };
 }

@@ -250,3 +250,24 @@ describe('LiveLexicalIndex with added papers', () => {
     }
   });
 });
+
+describe('LiveLexicalIndex scores and term weights', () => {
+  const base = ['glacier calving fronts', 'radar sounding of ice', 'coral reef bleaching', 'glacier mass balance and radar'];
+  const added = ['radar altimetry of glacier surfaces', 'reef fish counts'];
+
+  it('scores asked papers, of the snapshot or written since, as a search does', () => {
+    const live = liveOf(base, added);
+    const searched = new Map(live.search('glacier radar', 10).map((hit) => [hit.label, hit.score]));
+    const labels = [4, 0, 2, 3, 5];
+    const scores = live.scores('glacier radar', labels);
+    labels.forEach((label, i) => assert.ok(Math.abs(scores[i]! - (searched.get(label) ?? 0)) < 1e-12, `label ${label}`));
+  });
+
+  it('weighs every query term by its idf over the snapshot and the papers written since, unknown terms included', () => {
+    const live = liveOf(base, added);
+    const weights = new Map(live.termWeights('glacier glacier unheardofword').map((weight) => [weight.term, weight]));
+    assert.equal(weights.get('glacier')!.occurrences, 2);
+    assert.ok(Math.abs(weights.get('glacier')!.idf - Math.log(1 + (6 - 3 + 0.5) / (3 + 0.5))) < 1e-12, 'df 3 of 6 papers');
+    assert.ok(Math.abs(weights.get('unheardofword')!.idf - Math.log(1 + (6 + 0.5) / 0.5)) < 1e-12, 'df 0');
+  });
+});

@@ -10,7 +10,7 @@ function countingEmbedder(): Embedder & { queryCalls: string[][]; passageCalls: 
   const passageCalls: string[][] = [];
   return {
     model: getModel('all-MiniLM-L6-v2'),
-    healthy: true,
+    state: 'ready',
     queryCalls,
     passageCalls,
     async embedQueries(texts) {

@@ -32,32 +32,42 @@ const ids = (hits: readonly { id: string }[]) => hits.map((hit) => hit.id);
 describe('SearchService.searchText', () => {
   it('ranks papers about the query first in every mode', async () => {
     for (const mode of ['dense', 'lexical', 'hybrid'] as const) {
-      const hits = await service.searchText('volcano eruption magma', { k: 3, mode });
+      const { hits } = await service.searchText('volcano eruption magma', { k: 3, mode });
       assert.deepEqual(ids(hits).sort(), ['volcano-1', 'volcano-2', 'volcano-3'], mode);
     }
   });
 
   it('uses the default mode when the request names none', async () => {
-    const hits = await service.searchText('protein folding', { k: 2 });
+    const { hits } = await service.searchText('protein folding', { k: 2 });
     assert.deepEqual(hits[0]!.explain, undefined);
     assert.equal(hits[0]!.id, 'protein-1');
   });
 
-  it('scores dense hits by cosine, lexical hits by BM25', async () => {
-    const [dense] = await service.searchText('protein folding', { k: 1, mode: 'dense' });
-    const [lexical] = await service.searchText('protein folding', { k: 1, mode: 'lexical' });
-    assert.ok(dense!.score > 0 && dense!.score <= 1);
-    assert.ok(lexical!.score > 1, 'a BM25 score, not a cosine');
+  it('scores dense hits by cosine, lexical hits by BM25 as a share of the query’s ceiling, hybrid hits absolutely', async () => {
+    const [dense] = (await service.searchText('protein folding', { k: 1, mode: 'dense' })).hits;
+    const [lexical] = (await service.searchText('protein folding', { k: 1, mode: 'lexical' })).hits;
+    const [hybrid] = (await service.searchText('protein folding', { k: 1, mode: 'hybrid' })).hits;
+    for (const hit of [dense!, lexical!, hybrid!]) assert.ok(hit.score > 0 && hit.score <= 1, String(hit.score));
+    const ceiling = await storage.lexicalCeiling('protein folding');
+    const [bm25] = await storage.lexicalScores('protein folding', [lexical!.id]);
+    assert.ok(Math.abs(lexical!.score - bm25! / ceiling) < 1e-6);
+  });
+
+  it('scores an off-topic query low in hybrid mode, whatever the best hit (hybrid scores were 0.5 or more whatever the query)', async () => {
+    const [onTopic] = (await service.searchText('volcano eruption magma tremor', { k: 1, mode: 'hybrid' })).hits;
+    const [offTopic] = (await service.searchText('medieval tax records of monasteries', { k: 1, mode: 'hybrid' })).hits;
+    assert.ok(offTopic === undefined || offTopic.score < 0.05, String(offTopic?.score));
+    assert.ok(onTopic!.score > 5 * (offTopic?.score ?? 0));
   });
 
   it('returns no hit in lexical mode when no word matches', async () => {
-    assert.deepEqual(await service.searchText('zzzz qqqq', { k: 5, mode: 'lexical' }), []);
+    assert.deepEqual(await service.searchText('zzzz qqqq', { k: 5, mode: 'lexical' }), { hits: [] });
   });
 
   it('pages a stable order: offset continues where k stopped', async () => {
-    const all = await service.searchText('video compression networks', { k: 6, mode: 'dense' });
-    const first = await service.searchText('video compression networks', { k: 3, mode: 'dense' });
-    const second = await service.searchText('video compression networks', { k: 3, offset: 3, mode: 'dense' });
+    const { hits: all } = await service.searchText('video compression networks', { k: 6, mode: 'dense' });
+    const { hits: first } = await service.searchText('video compression networks', { k: 3, mode: 'dense' });
+    const { hits: second } = await service.searchText('video compression networks', { k: 3, offset: 3, mode: 'dense' });
     assert.deepEqual([...ids(first), ...ids(second)], ids(all));
   });
 
@@ -71,29 +81,69 @@ describe('SearchService.searchText', () => {
   });
 
   it('applies filters inside the search', async () => {
-    const recent = await service.searchText('volcano eruption', { k: 5, mode: 'dense', filter: { year: { gte: 2023 } } });
+    const { hits: recent } = await service.searchText('volcano eruption', { k: 5, mode: 'dense', filter: { year: { gte: 2023 } } });
     assert.ok(recent.every((hit) => (hit.year ?? 0) >= 2023));
     assert.ok(ids(recent).includes('volcano-2'));
-    const byCategory = await service.searchText('networks', { k: 8, mode: 'hybrid', filter: { categories: { all: ['cs.LG'] } } });
+    const { hits: byCategory } = await service.searchText('networks', { k: 8, mode: 'hybrid', filter: { categories: { all: ['cs.LG'] } } });
     assert.deepEqual(ids(byCategory).sort(), ['protein-1', 'video-2']);
-    const excluded = await service.searchText('volcano eruption', { k: 3, mode: 'lexical', filter: { exclude_ids: ['volcano-1', 'doi:10.1000/VOLCANO.1'] } });
+    const { hits: excluded } = await service.searchText('volcano eruption', {
+      k: 3,
+      mode: 'lexical',
+      filter: { exclude_ids: ['volcano-1', 'doi:10.1000/VOLCANO.1'] },
+    });
     assert.ok(!ids(excluded).includes('volcano-1'));
   });
 
   it('leaves out hits below the score threshold, compared as shown', async () => {
-    const all = await service.searchText('speech recognition', { k: 8, mode: 'dense' });
+    const { hits: all } = await service.searchText('speech recognition', { k: 8, mode: 'dense' });
     const threshold = all[1]!.score;
-    const kept = await service.searchText('speech recognition', { k: 8, mode: 'dense', scoreThreshold: threshold });
+    const { hits: kept } = await service.searchText('speech recognition', { k: 8, mode: 'dense', scoreThreshold: threshold });
     assert.ok(kept.length >= 2);
     assert.ok(kept.every((hit) => hit.score >= threshold));
   });
 
   it('explains each hit with the retrievers’ ranks and its closest sentence', async () => {
-    const hits = await service.searchText('magma chambers', { k: 2, mode: 'hybrid', explain: true });
+    const { hits } = await service.searchText('magma chambers', { k: 2, mode: 'hybrid', explain: true });
     const top = hits[0]!;
     assert.equal(top.id, 'volcano-2');
     assert.deepEqual(Object.keys(top.explain!.ranks).sort(), ['dense', 'lexical']);
     assert.equal(top.explain!.closest_sentence!.text, 'Magma chambers feed volcano eruption cycles.');
+  });
+});
+
+describe('SearchService facets', () => {
+  it('counts the facets of a ranked list over its candidates, not just the page', async () => {
+    const list = await service.searchText('volcano eruption', { k: 1, mode: 'lexical', facets: ['categories', 'year'] });
+    assert.equal(list.hits.length, 1);
+    assert.equal(list.facets!.papers, 3, 'the three papers sharing a word with the query');
+    assert.deepEqual(list.facets!.distribution, { categories: { 'physics.geo-ph': 2, 'physics.ao-ph': 1 }, year: { 2021: 1, 2023: 1, 2024: 1 } });
+    assert.deepEqual(list.facets!.stats, { year: { min: 2021, max: 2024 } });
+    assert.equal((await service.searchText('volcano eruption', { k: 1, mode: 'lexical' })).facets, undefined, 'no facets unless asked');
+  });
+
+  it('counts the candidates the ranking kept: the filter and the score threshold apply', async () => {
+    const filtered = await service.searchText('volcano eruption', { k: 5, mode: 'lexical', facets: ['year'], filter: { year: { gte: 2023 } } });
+    assert.equal(filtered.facets!.papers, 2);
+    const top = (await service.searchText('volcano eruption', { k: 5, mode: 'lexical' })).hits;
+    const threshold = top[1]!.score;
+    const kept = await service.searchText('volcano eruption', { k: 5, mode: 'lexical', facets: ['year'], scoreThreshold: threshold });
+    assert.equal(kept.facets!.papers, kept.hits.length);
+  });
+
+  it('counts the union of both retrievers in hybrid mode, and the same hits come back with or without facets', async () => {
+    const plain = await service.searchText('protein folding', { k: 2, mode: 'hybrid' });
+    const faceted = await service.searchText('protein folding', { k: 2, mode: 'hybrid', facets: ['categories'] });
+    assert.deepEqual(faceted.hits, plain.hits);
+    assert.equal(faceted.facets!.papers, 8, 'dense search returns every paper of this small collection');
+  });
+
+  it('counts related and recommended lists, never their inputs, and the whole collection', async () => {
+    const related = await service.relatedToPaper('volcano-1', { k: 1, facets: ['categories'] });
+    assert.equal(related.facets!.papers, 7);
+    const recommended = await service.recommend(['protein-1'], ['video-2'], { k: 1, facets: ['authors'] });
+    assert.equal(recommended.facets!.papers, 6);
+    const whole = await service.collectionFacets(['categories'], { categories: { any: ['cs.LG'] } });
+    assert.deepEqual(whole, { distribution: { categories: { 'cs.LG': 2, 'q-bio.BM': 1, 'cs.CV': 1 } }, stats: {}, papers: 2 });
   });
 });
 
@@ -106,7 +156,7 @@ describe('SearchService batch and similar', () => {
       { query: 'video codecs', options: { k: 1, mode: 'hybrid' } },
     ]);
     assert.deepEqual(
-      results.map((hits) => hits[0]!.id),
+      results.map(({ hits }) => hits[0]!.id),
       ['protein-2', 'speech-1', 'video-1'],
     );
     assert.deepEqual(embedder.calls.slice(before), [{ kind: 'query', texts: ['protein design', 'video codecs'] }]);
@@ -114,7 +164,7 @@ describe('SearchService batch and similar', () => {
 
   it('embeds an abstract as a passage, title first, as the papers were', async () => {
     const before = embedder.calls.length;
-    const hits = await service.similarToAbstract('Seismic tremor predicts volcano eruption.', 'Eruption forecasting', { k: 1, mode: 'dense' });
+    const { hits } = await service.similarToAbstract('Seismic tremor predicts volcano eruption.', 'Eruption forecasting', { k: 1, mode: 'dense' });
     assert.equal(hits[0]!.id, 'volcano-1');
     assert.deepEqual(embedder.calls[before], { kind: 'passage', texts: ['Eruption forecasting Seismic tremor predicts volcano eruption.'] });
   });
@@ -123,7 +173,7 @@ describe('SearchService batch and similar', () => {
 describe('SearchService related, recommend and lookups', () => {
   it('finds papers related to a stored one by its stored vector, never the paper itself, and calls no model', async () => {
     const before = embedder.calls.length;
-    const hits = await service.relatedToPaper('volcano-1', { k: 2 });
+    const { hits } = await service.relatedToPaper('volcano-1', { k: 2 });
     assert.deepEqual(ids(hits).sort(), ['volcano-2', 'volcano-3']);
     assert.equal(embedder.calls.length, before);
   });
@@ -131,7 +181,7 @@ describe('SearchService related, recommend and lookups', () => {
   it('names a paper by DOI or arXiv id too', async () => {
     assert.equal((await service.getPaper('doi:10.1000/VOLCANO.1')).id, 'volcano-1');
     assert.equal((await service.getPaper('arxiv:2401.00003v2')).id, 'volcano-3');
-    assert.ok(!ids(await service.relatedToPaper('arxiv:2401.00003', { k: 7 })).includes('volcano-3'));
+    assert.ok(!ids((await service.relatedToPaper('arxiv:2401.00003', { k: 7 })).hits).includes('volcano-3'));
   });
 
   it('answers paper_not_found for an unknown paper', async () => {
@@ -140,7 +190,7 @@ describe('SearchService related, recommend and lookups', () => {
   });
 
   it('recommends like the positives and unlike the negatives, never an input', async () => {
-    const hits = await service.recommend(['protein-1'], ['video-2'], { k: 3 });
+    const { hits } = await service.recommend(['protein-1'], ['video-2'], { k: 3 });
     assert.equal(hits[0]!.id, 'protein-2');
     assert.ok(!ids(hits).some((id) => id === 'protein-1' || id === 'video-2'));
   });
@@ -185,15 +235,18 @@ describe('SearchService against a collection changing under it', () => {
     const vanishing: PaperStorage = Object.create(storage, {
       papers: { value: async (wanted: readonly string[]) => (await storage.papers(wanted)).map((paper) => (paper?.id === 'volcano-2' ? undefined : paper)) },
     }) as PaperStorage;
-    const hits = await new SearchService(vanishing, embedder).searchText('volcano magma', { k: 3, mode: 'dense' });
+    const { hits } = await new SearchService(vanishing, embedder).searchText('volcano magma', { k: 3, mode: 'dense' });
     assert.ok(hits.length >= 1);
     assert.ok(!ids(hits).includes('volcano-2'));
   });
 
-  it('is unhealthy once the model cannot answer', () => {
-    const broken = new FakeEmbedder();
-    broken.healthy = false;
-    assert.equal(new SearchService(storage, broken).healthy, false);
-    assert.equal(service.healthy, true);
+  it('says which part is not ready: a model restarting or failed', () => {
+    const model = new FakeEmbedder();
+    const watched = new SearchService(storage, model);
+    assert.equal(watched.readiness, 'ready');
+    model.state = 'restarting';
+    assert.equal(watched.readiness, 'model_restarting');
+    model.state = 'failed';
+    assert.equal(watched.readiness, 'model_failed');
   });
 });

@@ -53,7 +53,7 @@ describe('WriteService.createPapers', () => {
       year: 2024,
       doi: '10.5/glacier',
     });
-    assert.equal((await search.searchText('glacier calving radar', { k: 1, mode: 'lexical' }))[0]!.id, 'g1');
+    assert.equal((await search.searchText('glacier calving radar', { k: 1, mode: 'lexical' })).hits[0]!.id, 'g1');
     assert.equal((await search.getPaper('doi:10.5/glacier')).id, 'g1');
   });
 
@@ -122,7 +122,7 @@ describe('WriteService.putPaper and deletePaper', () => {
     const replaced = await writes.putPaper('p9', { abstract: 'Squid bioluminescence in light organs.' });
     assert.equal(replaced.created, false);
     assert.equal((await search.getPaper('p9')).abstract, 'Squid bioluminescence in light organs.');
-    assert.equal((await search.searchText('glacier calving', { k: 3, mode: 'lexical' })).length, 0);
+    assert.equal((await search.searchText('glacier calving', { k: 3, mode: 'lexical' })).hits.length, 0);
   });
 
   it('replaces the stored paper a DOI names, keeping its id', async () => {

@@ -35,7 +35,10 @@ async function main(client: WeaviateClient): Promise<void> {
   const shards = await collection.config.getShards();
   show('shards (name/status)', shards);
   const nodes = await client.cluster.nodes({ collection: collectionName, output: 'verbose' });
-  show('shard placement per node', nodes.map((n) => ({ node: n.name, status: n.status, shards: n.shards?.map((s) => s.name) })));
+  show(
+    'shard placement per node',
+    nodes.map((n) => ({ node: n.name, status: n.status, shards: n.shards?.map((s) => s.name) })),
+  );
 
   // ---- batch upsert over gRPC with deterministic ids
   const sample = samplePapers();
@@ -45,12 +48,18 @@ async function main(client: WeaviateClient): Promise<void> {
   const inserted = await collection.data.insertMany(
     sample.map((properties) => ({ id: paperUuid(properties.paper_id), properties, vectors: vectors.get(properties.paper_id) ?? [] })),
   );
-  show(`insertMany ${sample.length} papers`, { hasErrors: inserted.hasErrors, elapsedMs: Math.round(performance.now() - started), uuidsReturned: Object.keys(inserted.uuids).length });
+  show(`insertMany ${sample.length} papers`, {
+    hasErrors: inserted.hasErrors,
+    elapsedMs: Math.round(performance.now() - started),
+    uuidsReturned: Object.keys(inserted.uuids).length,
+  });
   assert.equal(inserted.hasErrors, false);
   assert.equal(await collection.length(), sample.length);
 
   // Same ids again = update in place, not duplicates.
-  const again = await collection.data.insertMany(sample.slice(0, 10).map((properties) => ({ id: paperUuid(properties.paper_id), properties, vectors: vectors.get(properties.paper_id) ?? [] })));
+  const again = await collection.data.insertMany(
+    sample.slice(0, 10).map((properties) => ({ id: paperUuid(properties.paper_id), properties, vectors: vectors.get(properties.paper_id) ?? [] })),
+  );
   assert.equal(again.hasErrors, false);
   assert.equal(await collection.length(), sample.length);
 
@@ -59,8 +68,16 @@ async function main(client: WeaviateClient): Promise<void> {
   const bad = await collection.data.insertMany([
     { id: paperUuid('probe:good'), properties: { ...first, paper_id: 'probe:good' }, vectors: randomUnitVector(random) },
     { id: paperUuid('probe:short-vector'), properties: { ...first, paper_id: 'probe:short-vector' }, vectors: [0.1, 0.2, 0.3] },
-    { id: paperUuid('probe:bad-year'), properties: { ...first, paper_id: 'probe:bad-year', year: 'nineteen' as unknown as number }, vectors: randomUnitVector(random) },
-    { id: paperUuid('probe:unknown-prop'), properties: { ...first, paper_id: 'probe:unknown-prop', venue: 'x' } as PaperProperties, vectors: randomUnitVector(random) },
+    {
+      id: paperUuid('probe:bad-year'),
+      properties: { ...first, paper_id: 'probe:bad-year', year: 'nineteen' as unknown as number },
+      vectors: randomUnitVector(random),
+    },
+    {
+      id: paperUuid('probe:unknown-prop'),
+      properties: { ...first, paper_id: 'probe:unknown-prop', venue: 'x' } as PaperProperties,
+      vectors: randomUnitVector(random),
+    },
   ]);
   show('insertMany with bad objects', {
     hasErrors: bad.hasErrors,
@@ -80,14 +97,20 @@ async function main(client: WeaviateClient): Promise<void> {
     returnMetadata: ['distance'],
     returnProperties: ['paper_id', 'title', 'year', 'categories'],
   });
-  show('nearVector k=5 (the query is paper 7 own vector)', near.objects.map((o) => ({ id: o.properties.paper_id, distance: o.metadata?.distance })));
+  show(
+    'nearVector k=5 (the query is paper 7 own vector)',
+    near.objects.map((o) => ({ id: o.properties.paper_id, distance: o.metadata?.distance })),
+  );
   assert.equal(near.objects[0]?.properties.paper_id, target.paper_id);
   assert.ok(Math.abs(near.objects[0]?.metadata?.distance ?? 1) < 1e-4);
 
   // Paging with offset, and a distance ceiling (the product's score_threshold for cosine).
   const ten = await collection.query.nearVector(targetVector, { limit: 10, returnProperties: ['paper_id'] });
   const secondPage = await collection.query.nearVector(targetVector, { limit: 5, offset: 5, returnProperties: ['paper_id'] });
-  assert.deepEqual(secondPage.objects.map((o) => o.properties.paper_id), ten.objects.slice(5).map((o) => o.properties.paper_id));
+  assert.deepEqual(
+    secondPage.objects.map((o) => o.properties.paper_id),
+    ten.objects.slice(5).map((o) => o.properties.paper_id),
+  );
   const ceiling = near.objects[2]?.metadata?.distance ?? 0;
   const within = await collection.query.nearVector(targetVector, { limit: 10, distance: ceiling, returnMetadata: ['distance'] });
   show('offset 5 = items 6-10 of k=10; distance ceiling', { ceiling, hitsWithin: within.objects.length });
@@ -115,7 +138,11 @@ async function main(client: WeaviateClient): Promise<void> {
   const filterReport: Record<string, unknown> = {};
   for (const [name, filter] of Object.entries(filters) as [keyof typeof filters, (typeof filters)[keyof typeof filters]][]) {
     const matches = sample.filter(expected[name]).length;
-    const result = await collection.query.nearVector(targetVector, { limit: 400, filters: filter, returnProperties: ['paper_id', 'year', 'categories', 'author_keys'] });
+    const result = await collection.query.nearVector(targetVector, {
+      limit: 400,
+      filters: filter,
+      returnProperties: ['paper_id', 'year', 'categories', 'author_keys'],
+    });
     const allMatch = result.objects.every((o) => expected[name](o.properties as PaperProperties));
     filterReport[name] = { expectedMatches: matches, returned: result.objects.length, allMatch };
     assert.equal(result.objects.length, matches, `${name}: every matching paper comes back with a large k`);
@@ -140,9 +167,21 @@ async function main(client: WeaviateClient): Promise<void> {
     returnMetadata: ['score', 'explainScore'],
     returnProperties: ['paper_id', 'title'],
   });
-  show('bm25 "gaussian splatting" over title^2+abstract, year 2025', bm25.objects.map((o) => ({ id: o.properties.paper_id, title: o.properties.title, score: o.metadata?.score, explain: o.metadata?.explainScore?.slice(0, 160) })));
+  show(
+    'bm25 "gaussian splatting" over title^2+abstract, year 2025',
+    bm25.objects.map((o) => ({
+      id: o.properties.paper_id,
+      title: o.properties.title,
+      score: o.metadata?.score,
+      explain: o.metadata?.explainScore?.slice(0, 160),
+    })),
+  );
   assert.ok(bm25.objects.length > 0);
-  const andOperator = await collection.query.bm25('gaussian splatting driving', { queryProperties: ['title', 'abstract'], operator: Bm25Operator.and(), limit: 50 });
+  const andOperator = await collection.query.bm25('gaussian splatting driving', {
+    queryProperties: ['title', 'abstract'],
+    operator: Bm25Operator.and(),
+    limit: 50,
+  });
   const orOperator = await collection.query.bm25('gaussian splatting driving', { queryProperties: ['title', 'abstract'], limit: 50 });
   show('bm25 operator And vs default Or (hits)', { and: andOperator.objects.length, or: orOperator.objects.length });
 
@@ -158,10 +197,26 @@ async function main(client: WeaviateClient): Promise<void> {
       returnMetadata: ['score', 'explainScore'],
       returnProperties: ['paper_id'],
     });
-    show(`hybrid alpha=0.5 fusion=${fusionType}`, hybrid.objects.map((o) => ({ id: o.properties.paper_id, score: o.metadata?.score, explain: o.metadata?.explainScore?.replace(/\s+/g, ' ').slice(0, 200) })));
+    show(
+      `hybrid alpha=0.5 fusion=${fusionType}`,
+      hybrid.objects.map((o) => ({
+        id: o.properties.paper_id,
+        score: o.metadata?.score,
+        explain: o.metadata?.explainScore?.replace(/\s+/g, ' ').slice(0, 200),
+      })),
+    );
   }
-  const pureVector = await collection.query.hybrid('gaussian splatting', { vector: targetVector, alpha: 1, limit: 3, returnMetadata: ['score'], returnProperties: ['paper_id'] });
-  show('hybrid alpha=1 (vector only)', pureVector.objects.map((o) => ({ id: o.properties.paper_id, score: o.metadata?.score })));
+  const pureVector = await collection.query.hybrid('gaussian splatting', {
+    vector: targetVector,
+    alpha: 1,
+    limit: 3,
+    returnMetadata: ['score'],
+    returnProperties: ['paper_id'],
+  });
+  show(
+    'hybrid alpha=1 (vector only)',
+    pureVector.objects.map((o) => ({ id: o.properties.paper_id, score: o.metadata?.score })),
+  );
   assert.equal(pureVector.objects[0]?.properties.paper_id, target.paper_id);
 
   // ---- lookups
@@ -182,10 +237,17 @@ async function main(client: WeaviateClient): Promise<void> {
   assert.equal(byDoi.objects.length, 1);
   assert.equal(byArxiv.objects.length, 1);
   const storedVector = byUuid?.vectors.default as number[];
-  assert.ok(storedVector.every((x, i) => Math.abs(x - (targetVector[i] ?? 0)) < 1e-6), 'vector round-trips');
+  assert.ok(
+    storedVector.every((x, i) => Math.abs(x - (targetVector[i] ?? 0)) < 1e-6),
+    'vector round-trips',
+  );
   assert.equal(missing, null);
 
-  const many = await collection.query.fetchObjects({ filters: f.byId().containsAny(sample.slice(0, 20).map((p) => paperUuid(p.paper_id))), includeVector: true, limit: 20 });
+  const many = await collection.query.fetchObjects({
+    filters: f.byId().containsAny(sample.slice(0, 20).map((p) => paperUuid(p.paper_id))),
+    includeVector: true,
+    limit: 20,
+  });
   assert.equal(many.objects.length, 20);
   assert.ok(many.objects.every((o) => (o.vectors.default as number[]).length === 384));
 
@@ -229,7 +291,10 @@ async function main(client: WeaviateClient): Promise<void> {
   };
   const smallLimit = await categoryFacet(10);
   const largeLimit = await categoryFacet(1000);
-  const yearWithinCv = await collection.aggregate.groupBy.overAll({ groupBy: { property: 'year', limit: 100 }, filters: f.byProperty('categories').containsAny(['cs.CV']) });
+  const yearWithinCv = await collection.aggregate.groupBy.overAll({
+    groupBy: { property: 'year', limit: 100 },
+    filters: f.byProperty('categories').containsAny(['cs.CV']),
+  });
   show('aggregate', {
     total: total.totalCount,
     categoriesAnyCount: filteredCount.totalCount,
@@ -251,8 +316,14 @@ async function main(client: WeaviateClient): Promise<void> {
     returnMetadata: ['distance'],
     returnProperties: ['paper_id'],
   });
-  show('nearObject (stored vector of paper 7), itself excluded', related.objects.map((o) => ({ id: o.properties.paper_id, distance: o.metadata?.distance })));
-  assert.deepEqual(related.objects.slice(0, 4).map((o) => o.properties.paper_id), near.objects.slice(1).map((o) => o.properties.paper_id));
+  show(
+    'nearObject (stored vector of paper 7), itself excluded',
+    related.objects.map((o) => ({ id: o.properties.paper_id, distance: o.metadata?.distance })),
+  );
+  assert.deepEqual(
+    related.objects.slice(0, 4).map((o) => o.properties.paper_id),
+    near.objects.slice(1).map((o) => o.properties.paper_id),
+  );
 
   // ---- publishing a rebuilt collection: an alias names the served collection and is switched in one step
   const aliasName = 'ProbePapers';
@@ -263,11 +334,18 @@ async function main(client: WeaviateClient): Promise<void> {
   const viaAlias = client.collections.use<string, PaperProperties>(aliasName);
   const beforeSwitch = await viaAlias.length();
   const next = await createPaperCollection(client, { name: nextName, embeddingModel: 'probe-random-384' });
-  await next.data.insertMany(sample.slice(0, 25).map((properties) => ({ id: paperUuid(properties.paper_id), properties, vectors: vectors.get(properties.paper_id) ?? [] })));
+  await next.data.insertMany(
+    sample.slice(0, 25).map((properties) => ({ id: paperUuid(properties.paper_id), properties, vectors: vectors.get(properties.paper_id) ?? [] })),
+  );
   await client.alias.update({ alias: aliasName, newTargetCollection: nextName });
   const afterSwitch = await viaAlias.length();
   const aliasTarget = await client.alias.get(aliasName);
-  show('alias switch', { beforeSwitch, afterSwitch, aliasTarget, searchViaAlias: (await viaAlias.query.nearVector(targetVector, { limit: 1, returnProperties: ['paper_id'] })).objects[0]?.properties.paper_id });
+  show('alias switch', {
+    beforeSwitch,
+    afterSwitch,
+    aliasTarget,
+    searchViaAlias: (await viaAlias.query.nearVector(targetVector, { limit: 1, returnProperties: ['paper_id'] })).objects[0]?.properties.paper_id,
+  });
   assert.equal(beforeSwitch, sample.length);
   assert.equal(afterSwitch, 25);
   await client.alias.delete(aliasName);
@@ -283,7 +361,9 @@ async function main(client: WeaviateClient): Promise<void> {
   const perLevel: Record<string, unknown> = {};
   for (const level of levels) {
     const scoped = collection.withConsistency(level);
-    const write = await scoped.data.insertMany([{ id: paperUuid(`probe:cl-${level}`), properties: { ...first, paper_id: `probe:cl-${level}` }, vectors: randomUnitVector(random) }]);
+    const write = await scoped.data.insertMany([
+      { id: paperUuid(`probe:cl-${level}`), properties: { ...first, paper_id: `probe:cl-${level}` }, vectors: randomUnitVector(random) },
+    ]);
     const read = await scoped.query.fetchObjectById(paperUuid(`probe:cl-${level}`));
     const search = await scoped.query.nearVector(targetVector, { limit: 3 });
     perLevel[level] = { writeErrors: write.hasErrors, readFound: read !== null, searchHits: search.objects.length };

@@ -72,21 +72,42 @@ async function levelsWithNodeDown(collection: PaperCollection, phase: string, wr
     const singleId = `${phase}-${level}-single`;
     const batchIds = Array.from({ length: 5 }, (_, i) => `${phase}-${level}-batch-${i}`);
     report[level] = {
-      insertOne: await attempt(() => scoped.data.insert(object(singleId)), () => {
-        ids.push(singleId);
-        return 'stored';
-      }),
-      insertMany: await attempt(() => scoped.data.insertMany(batchIds.map(object)), (r) => {
-        batchIds.forEach((id, index) => {
-          if (!(index in r.errors)) ids.push(id);
-        });
-        return { hasErrors: r.hasErrors, errors: Object.values(r.errors).map((e) => e.message.slice(0, 300)) };
-      }),
-      fetchById: await attempt(() => scoped.query.fetchObjectById(paperUuid(`${collection.name}:seed-99`)), (o) => (o ? 'found' : 'null')),
-      nearVector: await attempt(() => scoped.query.nearVector(query, { limit: 5 }), (r) => `${r.objects.length} hits`),
-      bm25: await attempt(() => scoped.query.bm25('probe', { limit: 5 }), (r) => `${r.objects.length} hits`),
-      count: await attempt(() => scoped.aggregate.overAll(), (r) => r.totalCount),
-      delete: await attempt(() => scoped.data.deleteById(paperUuid(`${collection.name}:seed-${(deletedSeeds += 1)}`)), (deleted) => deleted),
+      insertOne: await attempt(
+        () => scoped.data.insert(object(singleId)),
+        () => {
+          ids.push(singleId);
+          return 'stored';
+        },
+      ),
+      insertMany: await attempt(
+        () => scoped.data.insertMany(batchIds.map(object)),
+        (r) => {
+          batchIds.forEach((id, index) => {
+            if (!(index in r.errors)) ids.push(id);
+          });
+          return { hasErrors: r.hasErrors, errors: Object.values(r.errors).map((e) => e.message.slice(0, 300)) };
+        },
+      ),
+      fetchById: await attempt(
+        () => scoped.query.fetchObjectById(paperUuid(`${collection.name}:seed-99`)),
+        (o) => (o ? 'found' : 'null'),
+      ),
+      nearVector: await attempt(
+        () => scoped.query.nearVector(query, { limit: 5 }),
+        (r) => `${r.objects.length} hits`,
+      ),
+      bm25: await attempt(
+        () => scoped.query.bm25('probe', { limit: 5 }),
+        (r) => `${r.objects.length} hits`,
+      ),
+      count: await attempt(
+        () => scoped.aggregate.overAll(),
+        (r) => r.totalCount,
+      ),
+      delete: await attempt(
+        () => scoped.data.deleteById(paperUuid(`${collection.name}:seed-${(deletedSeeds += 1)}`)),
+        (deleted) => deleted,
+      ),
     };
   }
   return report;
@@ -108,11 +129,20 @@ async function main(client: WeaviateClient): Promise<void> {
 
   console.log('\n# phase 1: node 2 stopped cleanly (SIGTERM)');
   cluster('stop-node', '2');
-  show('node 1 view', (await client.cluster.nodes()).map((n) => `${n.name}=${n.status}`));
+  show(
+    'node 1 view',
+    (await client.cluster.nodes()).map((n) => `${n.name}=${n.status}`),
+  );
   show('each level, node 2 stopped cleanly', await levelsWithNodeDown(collection, 'sigterm', missed));
   show('schema changes, node 2 stopped', {
-    createRf2: await attempt(() => createPaperCollection(client, { name: 'ProbeFaultRf2', embeddingModel: 'x' }), () => 'created'),
-    updateDescription: await attempt(() => collection.config.update({ description: 'changed while node 2 was down' }), () => 'updated'),
+    createRf2: await attempt(
+      () => createPaperCollection(client, { name: 'ProbeFaultRf2', embeddingModel: 'x' }),
+      () => 'created',
+    ),
+    updateDescription: await attempt(
+      () => collection.config.update({ description: 'changed while node 2 was down' }),
+      () => 'updated',
+    ),
   });
   if (await client.collections.exists('ProbeFaultRf2')) await client.collections.delete('ProbeFaultRf2');
   cluster('start-node', '2');
@@ -136,10 +166,20 @@ async function main(client: WeaviateClient): Promise<void> {
     const alone = node2.collections.use<string, PaperProperties>(collection.name);
     show('node 2 alone (node 1 stopped), level ONE', {
       missedWritesPresent: Object.fromEntries(await Promise.all([...missed].map(async ([phase, ids]) => [phase, await presentOn(alone, ids, 'ONE')] as const))),
-      count: await attempt(() => alone.withConsistency('ONE').aggregate.overAll(), (r) => r.totalCount),
-      nearVector: await attempt(() => alone.withConsistency('ONE').query.nearVector(randomUnitVector(random), { limit: 5 }), (r) => `${r.objects.length} hits`),
+      count: await attempt(
+        () => alone.withConsistency('ONE').aggregate.overAll(),
+        (r) => r.totalCount,
+      ),
+      nearVector: await attempt(
+        () => alone.withConsistency('ONE').query.nearVector(randomUnitVector(random), { limit: 5 }),
+        (r) => `${r.objects.length} hits`,
+      ),
       insertWithin15s: await attempt(
-        () => Promise.race([alone.withConsistency('ONE').data.insert(object('node1-down-write')), sleep(15_000).then(() => Promise.reject(new Error('no answer within 15 s')))]),
+        () =>
+          Promise.race([
+            alone.withConsistency('ONE').data.insert(object('node1-down-write')),
+            sleep(15_000).then(() => Promise.reject(new Error('no answer within 15 s'))),
+          ]),
         () => 'stored',
       ),
     });
@@ -152,7 +192,10 @@ async function main(client: WeaviateClient): Promise<void> {
     const again = reconnected.collections.use<string, PaperProperties>(collection.name);
     show('after node 1 is back: missed writes read at ALL, count at ALL', {
       missedWritesPresent: await presentOn(again, [...missed.values()].flat(), 'ALL'),
-      count: await attempt(() => again.withConsistency('ALL').aggregate.overAll(), (r) => r.totalCount),
+      count: await attempt(
+        () => again.withConsistency('ALL').aggregate.overAll(),
+        (r) => r.totalCount,
+      ),
     });
   } finally {
     await reconnected.close();

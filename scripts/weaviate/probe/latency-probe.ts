@@ -36,14 +36,21 @@ async function load(client: WeaviateClient, vectors: number[][]): Promise<void> 
   for (let start = 0; start < vectors.length; start += batchSize) {
     const batch = vectors.slice(start, start + batchSize).map((vector, offset) => {
       const id = `latency:${start + offset}`;
-      const properties: PaperProperties = { paper_id: id, title: `Paper ${start + offset}`, abstract: 'synthetic abstract for the latency probe', year: 2020 + ((start + offset) % 7) };
+      const properties: PaperProperties = {
+        paper_id: id,
+        title: `Paper ${start + offset}`,
+        abstract: 'synthetic abstract for the latency probe',
+        year: 2020 + ((start + offset) % 7),
+      };
       return { id: paperUuid(id), properties, vectors: vector };
     });
     const result = await collection.data.insertMany(batch);
     if (result.hasErrors) throw new Error(`batch at ${start}: ${JSON.stringify(Object.values(result.errors)[0])}`);
   }
   const seconds = (performance.now() - started) / 1000;
-  console.log(`inserted ${vectors.length} objects (384-dim, RF 2, 2 shards) in ${seconds.toFixed(1)} s: ${Math.round(vectors.length / seconds)} objects/s, batches of ${batchSize}`);
+  console.log(
+    `inserted ${vectors.length} objects (384-dim, RF 2, 2 shards) in ${seconds.toFixed(1)} s: ${Math.round(vectors.length / seconds)} objects/s, batches of ${batchSize}`,
+  );
 }
 
 function summary(samples: number[]): string {
@@ -74,17 +81,23 @@ async function main(client: WeaviateClient): Promise<void> {
   });
   const collection = client.collections.use<string, PaperProperties>(collectionName);
   if (options.ef !== undefined) {
-    await collection.config.update({ vectorizers: reconfigure.vectors.update({ vectorIndexConfig: reconfigure.vectorIndex.hnsw({ ef: Number(options.ef) }) }) });
+    await collection.config.update({
+      vectorizers: reconfigure.vectors.update({ vectorIndexConfig: reconfigure.vectorIndex.hnsw({ ef: Number(options.ef) }) }),
+    });
   }
   const { ef } = (await collection.config.get()).vectorizers.default?.indexConfig as { ef: number };
   const url = `${process.env.WEAVIATE_URL}/v1/graphql`;
 
   const grpc = async (query: number[], level: 'ONE' | 'QUORUM') => {
-    const result = await collection.withConsistency(level).query.nearVector(query, { limit: k, returnMetadata: ['distance'], returnProperties: ['paper_id', 'title'] });
+    const result = await collection
+      .withConsistency(level)
+      .query.nearVector(query, { limit: k, returnMetadata: ['distance'], returnProperties: ['paper_id', 'title'] });
     return result.objects.map((o) => o.properties.paper_id);
   };
   const rest = async (query: number[]) => {
-    const body = { query: `{ Get { ${collectionName}(nearVector: {vector: ${JSON.stringify(query)}}, limit: ${k}) { paper_id title _additional { distance } } } }` };
+    const body = {
+      query: `{ Get { ${collectionName}(nearVector: {vector: ${JSON.stringify(query)}}, limit: ${k}) { paper_id title _additional { distance } } } }`,
+    };
     const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const json = (await response.json()) as { data?: { Get?: Record<string, { paper_id: string }[]> }; errors?: unknown };
     if (json.errors) throw new Error(JSON.stringify(json.errors));

@@ -17,8 +17,9 @@ export function healthRoutes(state: ServiceState): Router {
     // Degraded storage (part of a cluster down) still answers: ready, and says so.
     const { status: storage, reason } = service.storageHealth;
     const storageFields = { storage, ...(reason ? { storage_reason: reason } : {}) };
-    if (!service.healthy) {
-      response.status(503).json({ status: storage === 'down' ? 'storage_down' : 'model_failed', ...storageFields });
+    const readiness = service.readiness;
+    if (readiness !== 'ready') {
+      response.status(503).json({ status: readiness, ...storageFields });
       return;
     }
     response.json({ status: 'ready', ...storageFields, index: await service.info() });

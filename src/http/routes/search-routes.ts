@@ -1,12 +1,15 @@
 import { Router, type Response } from 'express';
+import type { FacetCounts, FacetName } from '../../papers/paper-facets.js';
 import type { PaperFilter } from '../../papers/paper-filter.js';
 import { selectFields, selectPaperFields } from '../../search/ranking.js';
-import type { RelatedOptions, SearchService } from '../../search/search-service.js';
+import type { RankedList, RelatedOptions, SearchService } from '../../search/search-service.js';
 import { callerOf } from '../caller.js';
 import { methodNotAllowed, parseInput } from '../error-handling.js';
+import { paperOfHit, responseFormat, sendExport, withoutFormat } from '../export-formats.js';
 import { elapsedMs } from '../took.js';
 import {
   batchSearchRequestSchema,
+  facetsQuerySchema,
   listPapersQuerySchema,
   paperIdParamsSchema,
   paperQuerySchema,
@@ -16,15 +19,20 @@ import {
   similarRequestSchema,
 } from '../schemas.js';
 
-/** Route handlers validate, call the search service, and shape the response; nothing else. */
+/**
+ * Route handlers validate, call the search service, and shape the response; nothing else. Ranked
+ * lists and papers answer in the export format the request asks for (see export-formats.ts).
+ */
 export function searchRoutes(requireService: (response: Response) => SearchService, writesEnabled: boolean): Router {
   const router = Router();
 
   router.post('/v1/search', async (request, response) => {
     const started = performance.now();
+    const format = responseFormat(request, response);
     const body = parseInput(searchRequestSchema, request.body, 'body');
-    const hits = await requireService(response).searchText(body.query, { ...listOptions(body), mode: body.mode }, callerOf(response));
-    response.json({ hits: hits.map((hit) => selectFields(hit, body.fields)), took_ms: elapsedMs(started) });
+    const list = await requireService(response).searchText(body.query, { ...listOptions(body), mode: body.mode }, callerOf(response));
+    if (format !== 'json') return sendExport(response, format, list.hits.map(paperOfHit), 'search');
+    response.json({ ...rankedListBody(list, body.fields), took_ms: elapsedMs(started) });
   });
   router.all('/v1/search', methodNotAllowed(['POST']));
 
@@ -36,7 +44,7 @@ export function searchRoutes(requireService: (response: Response) => SearchServi
       callerOf(response),
     );
     response.json({
-      results: results.map((hits, i) => ({ hits: hits.map((hit) => selectFields(hit, body.queries[i]!.fields)) })),
+      results: results.map((list, i) => rankedListBody(list, body.queries[i]!.fields)),
       took_ms: elapsedMs(started),
     });
   });
@@ -44,19 +52,41 @@ export function searchRoutes(requireService: (response: Response) => SearchServi
 
   router.post('/v1/similar', async (request, response) => {
     const started = performance.now();
+    const format = responseFormat(request, response);
     const body = parseInput(similarRequestSchema, request.body, 'body');
-    const hits = await requireService(response).similarToAbstract(body.abstract, body.title, { ...listOptions(body), mode: body.mode }, callerOf(response));
-    response.json({ hits: hits.map((hit) => selectFields(hit, body.fields)), took_ms: elapsedMs(started) });
+    const list = await requireService(response).similarToAbstract(body.abstract, body.title, { ...listOptions(body), mode: body.mode }, callerOf(response));
+    if (format !== 'json') return sendExport(response, format, list.hits.map(paperOfHit), 'similar');
+    response.json({ ...rankedListBody(list, body.fields), took_ms: elapsedMs(started) });
   });
   router.all('/v1/similar', methodNotAllowed(['POST']));
 
   router.post('/v1/recommend', async (request, response) => {
     const started = performance.now();
+    const format = responseFormat(request, response);
     const body = parseInput(recommendRequestSchema, request.body, 'body');
-    const hits = await requireService(response).recommend(body.positive, body.negative, listOptions(body), callerOf(response));
-    response.json({ hits: hits.map((hit) => selectFields(hit, body.fields)), took_ms: elapsedMs(started) });
+    const list = await requireService(response).recommend(body.positive, body.negative, listOptions(body), callerOf(response));
+    if (format !== 'json') return sendExport(response, format, list.hits.map(paperOfHit), 'recommend');
+    response.json({ ...rankedListBody(list, body.fields), took_ms: elapsedMs(started) });
   });
   router.all('/v1/recommend', methodNotAllowed(['POST']));
+
+  router.get('/v1/map', async (_request, response) => {
+    const started = performance.now();
+    const map = await requireService(response).map();
+    response.json({
+      count: map.ids.length,
+      ids: map.ids,
+      x: base64Of(map.x),
+      y: base64Of(map.y),
+      groups: map.groups,
+      group_sizes: map.groupSizes,
+      group: base64Of(map.group),
+      method: map.method,
+      built_at: map.builtAt,
+      took_ms: elapsedMs(started),
+    });
+  });
+  router.all('/v1/map', methodNotAllowed(['GET']));
 
   router.get('/v1/stats', async (_request, response) => {
     const { snapshots, ...stats } = await requireService(response).stats();
@@ -66,17 +96,24 @@ export function searchRoutes(requireService: (response: Response) => SearchServi
 
   router.get('/v1/papers', async (request, response) => {
     const started = performance.now();
-    const query = parseInput(listPapersQuerySchema, request.query, 'query');
+    const format = responseFormat(request, response);
+    const query = parseInput(listPapersQuerySchema, withoutFormat(request.query), 'query');
     const page = await requireService(response).listPapers(query.cursor, query.limit);
+    if (format !== 'json') {
+      if (page.nextCursor !== null) response.setHeader('Link', `<${nextPageUrl(request.originalUrl, page.nextCursor)}>; rel="next"`);
+      return sendExport(response, format, page.papers, 'papers');
+    }
     response.json({ papers: page.papers, next_cursor: page.nextCursor, took_ms: elapsedMs(started) });
   });
   router.all('/v1/papers', methodNotAllowed(['GET', 'POST']));
 
   router.get('/v1/papers/:id', async (request, response) => {
     const started = performance.now();
+    const format = responseFormat(request, response);
     const { id } = parseInput(paperIdParamsSchema, request.params, 'params');
-    const { fields } = parseInput(paperQuerySchema, request.query, 'query');
+    const { fields } = parseInput(paperQuerySchema, withoutFormat(request.query), 'query');
     const paper = await requireService(response).getPaper(id);
+    if (format !== 'json') return sendExport(response, format, [paper], 'paper');
     response.json({ paper: selectPaperFields(paper, fields), took_ms: elapsedMs(started) });
   });
   router.all('/v1/papers/:id', methodNotAllowed(['GET', 'PUT', 'DELETE']));
@@ -84,11 +121,21 @@ export function searchRoutes(requireService: (response: Response) => SearchServi
   router.get('/v1/papers/:id/related', async (request, response) => {
     const started = performance.now();
     const { id } = parseInput(paperIdParamsSchema, request.params, 'params');
-    const query = parseInput(relatedQuerySchema, request.query, 'query');
-    const hits = await requireService(response).relatedToPaper(id, listOptions(query), callerOf(response));
-    response.json({ hits: hits.map((hit) => selectFields(hit, query.fields)), took_ms: elapsedMs(started) });
+    const format = responseFormat(request, response);
+    const query = parseInput(relatedQuerySchema, withoutFormat(request.query), 'query');
+    const list = await requireService(response).relatedToPaper(id, listOptions(query), callerOf(response));
+    if (format !== 'json') return sendExport(response, format, list.hits.map(paperOfHit), 'related');
+    response.json({ ...rankedListBody(list, query.fields), took_ms: elapsedMs(started) });
   });
   router.all('/v1/papers/:id/related', methodNotAllowed(['GET']));
+
+  router.get('/v1/facets', async (request, response) => {
+    const started = performance.now();
+    const query = parseInput(facetsQuerySchema, request.query, 'query');
+    const counts = await requireService(response).collectionFacets(query.facets, query.filter);
+    response.json({ ...facetBody(counts), papers: counts.papers, took_ms: elapsedMs(started) });
+  });
+  router.all('/v1/facets', methodNotAllowed(['GET']));
 
   return router;
 }
@@ -100,6 +147,28 @@ function listOptions(input: {
   score_threshold?: number | undefined;
   filter?: PaperFilter | undefined;
   explain?: boolean | undefined;
+  facets?: FacetName[] | undefined;
 }): RelatedOptions {
-  return { k: input.k, offset: input.offset, scoreThreshold: input.score_threshold, filter: input.filter, explain: input.explain };
+  return { k: input.k, offset: input.offset, scoreThreshold: input.score_threshold, filter: input.filter, explain: input.explain, facets: input.facets };
+}
+
+/** A ranked list as the API answers it: the hits with the chosen fields, and facets when counted. */
+function rankedListBody(list: RankedList, fields: readonly string[] | undefined) {
+  return { hits: list.hits.map((hit) => selectFields(hit, fields)), ...(list.facets ? facetBody(list.facets) : {}) };
+}
+
+function facetBody(counts: FacetCounts) {
+  return { facet_distribution: counts.distribution, facet_stats: counts.stats };
+}
+
+/** A typed array's bytes (little-endian: every platform Node runs on), base64-encoded. */
+function base64Of(values: Float32Array | Uint16Array): string {
+  return Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString('base64');
+}
+
+/** The URL of the next page of a listing: the same query with the next cursor (exports carry it in a Link header). */
+function nextPageUrl(originalUrl: string, cursor: string): string {
+  const url = new URL(originalUrl, 'http://server');
+  url.searchParams.set('cursor', cursor);
+  return `${url.pathname}${url.search}`;
 }

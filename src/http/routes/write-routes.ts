@@ -3,6 +3,7 @@ import type { WriteService } from '../../writes/write-service.js';
 import { callerOf } from '../caller.js';
 import { methodNotAllowed, parseInput } from '../error-handling.js';
 import { elapsedMs } from '../took.js';
+import { paperInputsOfReferences, referenceFormatOf } from '../reference-bodies.js';
 import { isPaperBatch, paperBatchSchema, paperIdParamsSchema, paperInputSchema } from '../schemas.js';
 
 /**
@@ -15,6 +16,14 @@ export function writeRoutes(requireWrites: (response: Response) => WriteService)
 
   router.post('/v1/papers', async (request, response) => {
     const started = performance.now();
+    const referenceFormat = typeof request.body === 'string' ? referenceFormatOf(request) : undefined;
+    if (referenceFormat) {
+      // A BibTeX or RIS file: a batch, all or none, answered as one.
+      const inputs = await paperInputsOfReferences(request.body as string, referenceFormat);
+      const papers = await requireWrites(response).createPapers(inputs, { batch: true }, callerOf(response));
+      response.status(201).json({ papers, took_ms: elapsedMs(started) });
+      return;
+    }
     const batch = isPaperBatch(request.body);
     const inputs = batch ? parseInput(paperBatchSchema, request.body, 'body').papers : [parseInput(paperInputSchema, request.body, 'body')];
     const papers = await requireWrites(response).createPapers(inputs, { batch }, callerOf(response));

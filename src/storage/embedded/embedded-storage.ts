@@ -3,12 +3,26 @@ import type { ModelDescription } from '../../embedding/model-registry.js';
 import { AppError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import type { Paper } from '../../papers/paper.js';
-import type { CandidateQuery, NeighbourQuery, PaperChange, PaperPage, PaperStorage, ScoredId, StorageHealth, StorageStats } from '../paper-storage.js';
+import type { FacetCounts } from '../../papers/paper-facets.js';
+import type {
+  CandidateQuery,
+  FacetQuery,
+  NeighbourQuery,
+  PaperChange,
+  PaperMap,
+  PaperPage,
+  PaperStorage,
+  ScoredId,
+  StorageHealth,
+  StorageStats,
+} from '../paper-storage.js';
 import { openIndexFolder } from './index-folder.js';
 import { excludedLabels, labelFilter } from './label-filter.js';
+import { bm25Ceiling } from './lexical/bm25-scoring.js';
 import { cursorTag, decodeCursor, encodeCursor } from './list-cursor.js';
 import { LiveIndex } from './live-index.js';
 import { lineageOf } from './manifest.js';
+import { LayoutComputation } from './map/layout-computation.js';
 import { SnapshotScheduler, type SnapshotHost } from './snapshots/snapshot-scheduler.js';
 import { WriteLog } from './write-log/write-log.js';
 
@@ -45,6 +59,7 @@ export class EmbeddedStorage implements PaperStorage {
   private turn: Promise<unknown> = Promise.resolve();
   private nextSeq: number;
   private readonly snapshots: SnapshotScheduler | undefined;
+  private readonly layouts: LayoutComputation;
   private closed = false;
 
   private constructor(
@@ -56,6 +71,7 @@ export class EmbeddedStorage implements PaperStorage {
     this.current = live;
     this.model = options.model;
     this.nextSeq = live.appliedSeq + 1;
+    this.layouts = new LayoutComputation(() => this.current, options.log);
     const host: SnapshotHost = {
       served: () => this.current,
       exclusive: (task) => this.exclusive(task),
@@ -75,7 +91,14 @@ export class EmbeddedStorage implements PaperStorage {
 
   /** Loads the folder, then replays the writes logged since it was written. */
   static async open(options: EmbeddedStorageOptions): Promise<EmbeddedStorage> {
-    const live = new LiveIndex(await openIndexFolder(options.folder, options.model, options.efSearch));
+    const loaded = await openIndexFolder(options.folder, options.model, options.efSearch);
+    if (loaded.integrity === 'no checksums') {
+      options.log.warn(
+        { index: options.folder },
+        'the index folder records no checksums (built by an older version): its files cannot be checked; the next snapshot or a rebuild records them',
+      );
+    }
+    const live = new LiveIndex(loaded);
     if (!options.acceptsWrites && !(await exists(options.walDir))) return new EmbeddedStorage(live, undefined, options);
     const opened = await WriteLog.open(options.walDir, lineageOf(live.manifest), live.appliedSeq + 1);
     if (opened.movedAside) {
@@ -129,6 +152,19 @@ export class EmbeddedStorage implements PaperStorage {
     return named(index, index.lexical.search(text, query.k, labelFilter(index.papers, query.filter, { skipTombstones: true })));
   }
 
+  async lexicalScores(text: string, ids: readonly string[]): Promise<number[]> {
+    const index = this.current;
+    const labels = ids.map((id) => index.papers.labelOfId(id));
+    const known = labels.filter((label): label is number => label !== undefined);
+    const scores = index.lexical.scores(text, known);
+    const byLabel = new Map(known.map((label, i) => [label, scores[i]!]));
+    return labels.map((label) => (label === undefined ? 0 : (byLabel.get(label) ?? 0)));
+  }
+
+  async lexicalCeiling(text: string): Promise<number> {
+    return bm25Ceiling(this.current.lexical.termWeights(text));
+  }
+
   async resolve(name: string): Promise<string | undefined> {
     const { papers } = this.current;
     const label = papers.labelOf(name);
@@ -165,6 +201,38 @@ export class EmbeddedStorage implements PaperStorage {
       papers.push(paper);
     }
     return { papers, nextCursor: next < store.size ? encodeCursor(tag, next) : null };
+  }
+
+  async facets(query: FacetQuery): Promise<FacetCounts> {
+    const index = this.current;
+    const { papers } = index;
+    const columns = await index.facets();
+    const matches = columns.matcher(query.filter);
+    const excluded = excludedLabels(papers, query.filter?.exclude_ids ?? []);
+    const accept = (label: number) => papers.isLive(label) && !excluded.has(label) && (!matches || matches(label));
+    return columns.count(candidateLabels(index, query.ids).filter(accept), query.fields, query.maxValuesPerFacet);
+  }
+
+  async map(): Promise<PaperMap> {
+    const index = this.current;
+    const positions = index.mapPositions ?? this.layouts.requireLayout(index);
+    const facets = await index.facets();
+    // From here on nothing waits, so no write falls between placing the papers and listing them.
+    positions.placeMissing(index.papers, index.vectors);
+    const { papers } = index;
+    const ids: string[] = [];
+    const primaryCategories: (string | undefined)[] = [];
+    const x = new Float32Array(papers.liveCount);
+    const y = new Float32Array(papers.liveCount);
+    for (let label = 0; label < papers.size; label++) {
+      if (!papers.isLive(label)) continue;
+      const point = positions.pointOf(label)!;
+      x[ids.length] = point.x;
+      y[ids.length] = point.y;
+      ids.push(papers.idOf(label));
+      primaryCategories.push(facets.primaryCategory(label));
+    }
+    return { ids, x, y, primaryCategories, method: positions.method, builtAt: positions.builtAt };
   }
 
   /**
@@ -222,6 +290,7 @@ export class EmbeddedStorage implements PaperStorage {
   /** Stops snapshots and closes the log after the last write. */
   async close(): Promise<void> {
     this.closed = true;
+    await this.layouts.close();
     await this.snapshots?.close();
     await this.exclusive(async () => this.writeLog?.close());
   }
@@ -236,6 +305,17 @@ export class EmbeddedStorage implements PaperStorage {
 /** Labels of one index as the paper ids the services speak in. */
 function named(index: LiveIndex, list: readonly { label: number; score: number }[]): ScoredId[] {
   return list.map(({ label, score }) => ({ id: index.papers.idOf(label), score }));
+}
+
+/** The labels of `ids` (each once; ids not stored are skipped), or every label. */
+function candidateLabels(index: LiveIndex, ids: readonly string[] | undefined): number[] {
+  if (!ids) return Array.from({ length: index.papers.size }, (_, label) => label);
+  const labels = new Set<number>();
+  for (const id of ids) {
+    const label = index.papers.labelOfId(id);
+    if (label !== undefined) labels.add(label);
+  }
+  return [...labels];
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -6,16 +6,42 @@ import type { ModelDescription } from '../../embedding/model-registry.js';
 import { AppError } from '../../errors.js';
 import type { Paper } from '../../papers/paper.js';
 import { fsyncPath, removeStaleStaging, replaceDirectory, stagingPathFor } from '../../shared/fs-atomic.js';
+import { checksumOf } from './index-integrity.js';
 import { analyzerName } from './lexical/analyzer.js';
 import { createBm25Builder, type Bm25IndexBuilder } from './lexical/bm25-builder.js';
 import { encodeBm25Index } from './lexical/bm25-codec.js';
 import { describeModel, indexFiles, indexFormatVersion, manifestFileName, writeManifest, type HnswParameters, type Manifest } from './manifest.js';
+import { mapLayoutFileName, writeMapLayoutFile } from './map/map-layout-file.js';
+import { computeLayout, defaultLayoutSettings, positionAmong, type LayoutMethod, type MapLayout } from './map/map-layout.js';
 import { PapersFileWriter } from './papers-file.js';
 import { VectorIndex, defaultHnswParameters } from './vector-index.js';
-import { VectorsFileWriter } from './vectors-file.js';
+import { readVectorsFile, VectorsFileWriter } from './vectors-file.js';
 
 /** How a build continues an existing one (a snapshot); absent, the folder is a new build. */
 export type BuildLineage = Pick<Manifest, 'lineage' | 'walSeq' | 'createdAt'>;
+
+/**
+ * Where the folder's map layout comes from: `compute`d from all the vectors at the end
+ * (ingestion); `carry` the positions passed with the papers (a snapshot of a folder that has a
+ * layout), papers added without one placed among their nearest placed neighbours; or `none`
+ * (a snapshot of a folder without a layout: one is computed when first asked for).
+ */
+export type LayoutPlan = { kind: 'compute' } | { kind: 'carry'; method: LayoutMethod; builtAt: string } | { kind: 'none' };
+
+export interface IndexFolderWriterOptions {
+  parameters?: HnswParameters;
+  /**
+   * Already holds the vectors of the first papers to be added (labels 0..count−1, as a snapshot
+   * reloads them from the previous folder): they are not inserted again.
+   */
+  seedGraph?: VectorIndex;
+  layout?: LayoutPlan;
+}
+
+export interface MapPoint {
+  x: number;
+  y: number;
+}
 
 /**
  * Builds a new index folder beside the target and renames it into place on `finish`, so a crash
@@ -23,6 +49,9 @@ export type BuildLineage = Pick<Manifest, 'lineage' | 'walSeq' | 'createdAt'>;
  */
 export class IndexFolderWriter {
   private count = 0;
+  /** Carried map positions by label (NaN: none given), and the vectors of the papers without one. */
+  private readonly positions = { x: [] as number[], y: [] as number[] };
+  private readonly unplaced = new Map<number, Float32Array>();
 
   private constructor(
     private readonly target: string,
@@ -33,18 +62,11 @@ export class IndexFolderWriter {
     private readonly papers: PapersFileWriter,
     private readonly vectorFile: VectorsFileWriter,
     private readonly lexical: Bm25IndexBuilder,
+    private readonly layout: LayoutPlan,
   ) {}
 
-  /**
-   * `seedGraph`, when given, already holds the vectors of the first papers to be added (labels
-   * 0..count−1, as a snapshot reloads them from the previous folder): they are not inserted again.
-   */
-  static async create(
-    target: string,
-    model: ModelDescription,
-    parameters: HnswParameters = defaultHnswParameters,
-    seedGraph?: VectorIndex,
-  ): Promise<IndexFolderWriter> {
+  static async create(target: string, model: ModelDescription, options: IndexFolderWriterOptions = {}): Promise<IndexFolderWriter> {
+    const { parameters = defaultHnswParameters, seedGraph, layout = { kind: 'compute' } } = options;
     const absoluteTarget = resolve(target);
     await assertReplaceable(absoluteTarget);
     await mkdir(dirname(absoluteTarget), { recursive: true });
@@ -60,6 +82,7 @@ export class IndexFolderWriter {
       new PapersFileWriter(join(staging, indexFiles.papers)),
       new VectorsFileWriter(join(staging, indexFiles.vectors)),
       createBm25Builder(),
+      layout,
     );
   }
 
@@ -67,8 +90,14 @@ export class IndexFolderWriter {
     return this.count;
   }
 
-  async add(paper: Paper, vector: Float32Array): Promise<void> {
+  /** `position`: the paper's place on the map, kept when the layout is carried (see LayoutPlan). */
+  async add(paper: Paper, vector: Float32Array, position?: MapPoint): Promise<void> {
     const label = this.count;
+    if (this.layout.kind === 'carry') {
+      this.positions.x.push(position?.x ?? NaN);
+      this.positions.y.push(position?.y ?? NaN);
+      if (!position) this.unplaced.set(label, vector);
+    }
     // A seeded graph holds the first labels already (see create).
     if (label >= this.index.count) this.index.add(label, vector);
     this.lexical.add(label, paperPassage(paper.title, paper.abstract));
@@ -85,7 +114,14 @@ export class IndexFolderWriter {
     await this.index.save(join(this.staging, indexFiles.hnsw));
     const lexical = this.lexical.build();
     await writeFile(join(this.staging, indexFiles.lexical), encodeBm25Index(lexical));
-    for (const file of Object.values(indexFiles)) await fsyncPath(join(this.staging, file));
+    const layout = await this.mapLayout();
+    if (layout) await writeMapLayoutFile(join(this.staging, mapLayoutFileName), layout);
+    const files = { ...indexFiles, ...(layout ? { map: mapLayoutFileName } : {}) };
+    const checksums: NonNullable<Manifest['checksums']> = {};
+    for (const file of Object.values(files)) {
+      await fsyncPath(join(this.staging, file));
+      checksums[file] = await checksumOf(join(this.staging, file));
+    }
     const manifest: Manifest = {
       format: 'paper-search-index',
       formatVersion: indexFormatVersion,
@@ -93,16 +129,36 @@ export class IndexFolderWriter {
       count: this.count,
       hnsw: this.parameters,
       lexical: { analyzer: analyzerName, ...lexical.parameters },
-      files: { ...indexFiles },
+      files,
       createdAt: lineage?.createdAt ?? new Date().toISOString(),
       lineage: lineage?.lineage ?? randomBytes(8).toString('hex'),
       walSeq: lineage?.walSeq ?? 0,
       ...(lineage ? { snapshotAt: new Date().toISOString() } : {}),
       source,
+      checksums,
     };
     await writeManifest(this.staging, manifest);
     await replaceDirectory(this.staging, this.target);
     return manifest;
+  }
+
+  private async mapLayout(): Promise<MapLayout | undefined> {
+    if (this.layout.kind === 'none') return undefined;
+    if (this.layout.kind === 'compute') {
+      const { dimension } = this.model;
+      return computeLayout(await readVectorsFile(join(this.staging, indexFiles.vectors), this.count, dimension), this.count, dimension);
+    }
+    const x = Float32Array.from(this.positions.x);
+    const y = Float32Array.from(this.positions.y);
+    const placed = (label: number) => !Number.isNaN(x[label]!);
+    // In label order, so a paper can be placed beside one added before it.
+    for (const [label, vector] of this.unplaced) {
+      const neighbours = this.index.search(vector, defaultLayoutSettings.placementNeighbours, placed);
+      const point = positionAmong(neighbours.map(({ label: neighbour, score }) => ({ score, x: x[neighbour]!, y: y[neighbour]! }))) ?? { x: 0, y: 0 };
+      x[label] = point.x;
+      y[label] = point.y;
+    }
+    return { method: this.layout.method, builtAt: this.layout.builtAt, x, y };
   }
 
   async abort(): Promise<void> {

@@ -4,7 +4,10 @@ import type { ModelDescription } from '../../embedding/model-registry.js';
 import { AppError } from '../../errors.js';
 import { decodeBm25Index } from './lexical/bm25-codec.js';
 import type { Bm25Index } from './lexical/bm25-index.js';
+import { assertIntact, verifyIndexFiles } from './index-integrity.js';
 import { assertManifestMatchesModel, readManifest, type Manifest } from './manifest.js';
+import { readMapLayoutFile } from './map/map-layout-file.js';
+import type { MapLayout } from './map/map-layout.js';
 import { PaperStore } from './paper-store.js';
 import { VectorIndex } from './vector-index.js';
 
@@ -12,19 +15,26 @@ import { VectorIndex } from './vector-index.js';
  * An index folder as loaded for serving: `manifest.json` (written last), `hnsw.bin` (the graph),
  * `papers.jsonl` (the records, label order) and `lexical.bm25` (the BM25 index of the same
  * passages). `vectors.f32` (the raw vectors) is read only by rebuilds (see vectors-file.ts).
+ * `map-layout.bin` (the papers' map positions) is there when the folder was built with one.
  */
 export interface LoadedIndex {
   folder: string;
+  /** Whether the files were checked against recorded checksums; older folders have none. */
+  integrity: 'checked' | 'no checksums';
   manifest: Manifest;
   papers: PaperStore;
   vectors: VectorIndex;
   lexical: Bm25Index;
+  /** The map positions of the folder's papers, by label; absent in folders built without. */
+  layout?: MapLayout;
 }
 
 /** Loads an index folder built with `model`; any other model, a damaged or an incomplete folder is refused. */
 export async function openIndexFolder(folder: string, model: ModelDescription, efSearch: number): Promise<LoadedIndex> {
   const manifest = await readManifest(folder);
   assertManifestMatchesModel(manifest, model, folder);
+  const verdicts = await verifyIndexFiles(folder, manifest, 'load');
+  assertIntact(folder, verdicts);
   const hnswPath = join(folder, manifest.files.hnsw);
   try {
     await stat(hnswPath);
@@ -42,7 +52,10 @@ export async function openIndexFolder(folder: string, model: ModelDescription, e
   ] as const) {
     if (count !== manifest.count) throw new AppError('index_corrupt', `${file} holds ${count} entries, the manifest says ${manifest.count}.`);
   }
-  return { folder, manifest, papers, vectors, lexical };
+  // Read after the checks above, so a damaged core file is the one reported.
+  const layout = manifest.files.map === undefined ? undefined : await readMapLayoutFile(join(folder, manifest.files.map), manifest.count);
+  const integrity = verdicts === 'no checksums' ? 'no checksums' : 'checked';
+  return { folder, integrity, manifest, papers, vectors, lexical, ...(layout ? { layout } : {}) };
 }
 
 async function loadLexical(path: string): Promise<Bm25Index> {

@@ -1,7 +1,12 @@
+import { setImmediate } from 'node:timers/promises';
 import { paperPassage } from '../../embedding/embedder.js';
 import { LiveLexicalIndex } from './lexical/live-lexical-index.js';
 import type { Paper } from '../../papers/paper.js';
 import type { PaperChange } from '../paper-storage.js';
+import { FacetColumns } from './facet-columns.js';
+import type { MapPoint } from './index-folder-writer.js';
+import type { MapLayout } from './map/map-layout.js';
+import { PaperPositions } from './map/paper-positions.js';
 import type { PaperStore } from './paper-store.js';
 import type { LoadedIndex } from './index-folder.js';
 import type { Manifest } from './manifest.js';
@@ -13,9 +18,14 @@ export interface SnapshotDelta {
   walSeq: number;
   /** Labels of the loaded folder that were deleted or replaced. */
   removedBaseLabels: number[];
-  /** Papers written since, still present, in label order. */
-  added: { paper: Paper; vector: Float32Array }[];
+  /** Papers written since, still present, in label order, with their map position if they were placed. */
+  added: { paper: Paper; vector: Float32Array; position?: MapPoint }[];
+  /** The map positions of the folder's papers (by its labels), when the index has a layout. */
+  layout?: MapLayout;
 }
+
+/** Labels read per turn of the event loop while the facet columns are built. */
+const facetBuildSlice = 2_048;
 
 /**
  * An index folder as loaded, plus every write applied since: the one view searches read. Writes
@@ -32,11 +42,17 @@ export class LiveIndex {
   private operationsSinceBase = 0;
   /** Every write applied since the folder, in order: what a newer folder may still lack. */
   private readonly applied: { seq: number; changes: readonly PaperChange[] }[] = [];
+  /** Built on first use (see facets), then kept current by apply. */
+  private facetColumns: FacetColumns | undefined;
+  private facetBuild: Promise<FacetColumns> | undefined;
+  /** The map positions: the folder's layout, or one computed later (see adoptLayout); undefined until then. */
+  private positions: PaperPositions | undefined;
 
   constructor(private readonly loaded: LoadedIndex) {
     this.lexical = new LiveLexicalIndex(loaded.lexical);
     this.baseCount = loaded.papers.size;
     this.lastSeq = loaded.manifest.walSeq ?? 0;
+    if (loaded.layout) this.positions = PaperPositions.fromLayout(loaded.layout);
   }
 
   get folder(): string {
@@ -53,6 +69,56 @@ export class LiveIndex {
 
   get vectors(): VectorIndex {
     return this.loaded.vectors;
+  }
+
+  /**
+   * The facet columns of every label, built from the records the first time they are asked for:
+   * a few thousand labels at a time, letting other requests run between (reading 75,000 records
+   * and interning their authors takes a second or two of CPU).
+   */
+  async facets(): Promise<FacetColumns> {
+    const built = this.facetColumns;
+    if (built) {
+      built.catchUp(this.papers, this.papers.size);
+      return built;
+    }
+    return (this.facetBuild ??= this.buildFacets());
+  }
+
+  private async buildFacets(): Promise<FacetColumns> {
+    const columns = FacetColumns.empty();
+    // Writes applied meanwhile append labels: the loop reads them too, and they are in the columns once it ends.
+    while (columns.size < this.papers.size) {
+      columns.catchUp(this.papers, Math.min(columns.size + facetBuildSlice, this.papers.size));
+      if (columns.size < this.papers.size) await setImmediate();
+    }
+    this.facetColumns = columns;
+    return columns;
+  }
+
+  /**
+   * Takes over what `previous` (the index this one replaces after a snapshot) built lazily, so a
+   * snapshot swap does not make the next request rebuild it. Call before applying any write.
+   */
+  carryFrom(previous: LiveIndex): void {
+    if (previous.facetColumns) this.facetColumns = FacetColumns.carried(previous.facetColumns, previous.papers, this.papers);
+    if (!this.positions && previous.positions) this.positions = PaperPositions.carried(previous.positions, previous.papers, this.papers, this.baseCount);
+  }
+
+  /** The map positions, once the index has a layout. */
+  get mapPositions(): PaperPositions | undefined {
+    return this.positions;
+  }
+
+  /**
+   * Takes the layout computed for the folder of `source` (this index, or the one it replaced
+   * since the computation started): the folder's papers get their positions, papers written
+   * since are placed when the map is asked for.
+   */
+  adoptLayout(layout: MapLayout, source: LiveIndex): void {
+    if (this.positions) return;
+    const computed = PaperPositions.fromLayout(layout);
+    this.positions = source === this ? computed : PaperPositions.carried(computed, source.papers, this.papers, this.baseCount);
   }
 
   /** Sequence number of the last write applied (the folder's own if none since). */
@@ -77,6 +143,7 @@ export class LiveIndex {
       }
       this.removeId(change.paper.id);
       const label = this.papers.append(change.paper);
+      this.facetColumns?.append(change.paper);
       this.vectors.add(label, change.vector);
       this.lexical.add(label, paperPassage(change.paper.title, change.paper.abstract));
       this.addedVectors.set(label, change.vector);
@@ -94,8 +161,16 @@ export class LiveIndex {
   /** The changes a snapshot folds in, as of now. */
   snapshotDelta(): SnapshotDelta {
     const added: SnapshotDelta['added'] = [];
-    for (const [label, paper] of this.papers.entries(this.baseCount)) added.push({ paper, vector: this.addedVectors.get(label)! });
-    return { walSeq: this.lastSeq, removedBaseLabels: [...this.removedBaseLabels].sort((a, b) => a - b), added };
+    for (const [label, paper] of this.papers.entries(this.baseCount)) {
+      const position = this.positions?.pointOf(label);
+      added.push({ paper, vector: this.addedVectors.get(label)!, ...(position ? { position } : {}) });
+    }
+    return {
+      walSeq: this.lastSeq,
+      removedBaseLabels: [...this.removedBaseLabels].sort((a, b) => a - b),
+      added,
+      ...(this.positions ? { layout: this.positions.layoutOf(this.baseCount) } : {}),
+    };
   }
 
   private removeId(id: string): void {

@@ -39,7 +39,8 @@ export const manifestSchema = z.object({
   hnsw: hnswParametersSchema,
   /** The lexical (BM25) index over the same passages the vectors embed. */
   lexical: z.object({ analyzer: z.string(), k1: z.number(), b: z.number() }),
-  files: z.object({ hnsw: z.string(), vectors: z.string(), papers: z.string(), lexical: z.string() }),
+  /** `map`, the map layout (see map/map-layout-file.ts), is optional: folders built before it had none, and get one computed when first asked for. */
+  files: z.object({ hnsw: z.string(), vectors: z.string(), papers: z.string(), lexical: z.string(), map: z.string().optional() }),
   createdAt: z.string(),
   /**
    * Identifies the build this folder descends from: ingestion draws a new one, snapshots keep it.
@@ -51,6 +52,12 @@ export const manifestSchema = z.object({
   /** When the last snapshot folded logged writes into this folder. */
   snapshotAt: z.string().optional(),
   source: z.object({ input: z.string(), read: z.number().int(), rejected: z.number().int() }).optional(),
+  /**
+   * Size and SHA-256 of every file, by file name, recorded when the folder was written so that a
+   * damaged file is refused instead of served (see index-integrity.ts). Absent in folders written
+   * before checksums were recorded.
+   */
+  checksums: z.record(z.string(), z.object({ bytes: z.number().int().nonnegative(), sha256: z.string().regex(/^[0-9a-f]{64}$/) })).optional(),
 });
 
 export type Manifest = z.infer<typeof manifestSchema>;

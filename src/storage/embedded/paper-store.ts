@@ -1,6 +1,7 @@
 import { AppError } from '../../errors.js';
+import type { FacetFields } from '../../papers/paper-facets.js';
 import { arxivIdWithoutVersion, normalizeDoi, type Paper } from '../../papers/paper.js';
-import { parsePaperLine, scanPapersFile, type PaperIdentifiers, type ScannedPapersFile } from './papers-file.js';
+import { parseFacetFieldsOfLine, parsePaperLine, scanPapersFile, type PaperIdentifiers, type ScannedPapersFile } from './papers-file.js';
 
 /**
  * The paper records of an index, kept in memory for serving. Line N of `papers.jsonl` is the
@@ -116,6 +117,18 @@ export class PaperStore {
     const paper = parsePaperLine(this.file!, label);
     this.papers[label] = paper;
     return paper;
+  }
+
+  /**
+   * The facet fields of a live label. A record not parsed yet is read without parsing its
+   * abstract and is not kept: facet columns read every record once, and keeping them all parsed
+   * would cost the memory lazy parsing saves.
+   */
+  facetFieldsOf(label: number): FacetFields {
+    const stored = this.papers[label];
+    if (stored === undefined) throw new AppError('internal', `No paper stored for label ${label}.`);
+    if (stored !== unparsed) return stored;
+    return parseFacetFieldsOfLine(this.file!, label);
   }
 
   /** The live papers in label order, with their labels. */

@@ -131,6 +131,36 @@ export class Bm25Index {
     return topK(touched.subarray(0, touchedCount), scores, limit, accept);
   }
 
+  /**
+   * The BM25 scores of the documents `labels` for already analyzed query terms (0 for a document
+   * holding none of them), found by binary search in each term's postings: for a few candidates a
+   * search did not return, without scoring the whole corpus. `corpus` as for searchTerms.
+   */
+  scoreDocuments(occurrences: ReadonlyMap<string, number>, labels: readonly number[], corpus?: CorpusStatistics): Float64Array {
+    const scores = new Float64Array(labels.length);
+    const { termOffsets, postingLabels, postingFrequencies } = this.postings;
+    for (const [term, weight] of this.queryWeights(occurrences, corpus)) {
+      const start = termOffsets[term]!;
+      const end = termOffsets[term + 1]!;
+      labels.forEach((label, i) => {
+        let low = start;
+        let high = end - 1;
+        while (low <= high) {
+          const middle = (low + high) >>> 1;
+          const found = postingLabels[middle]!;
+          if (found === label) {
+            const tf = postingFrequencies[middle]!;
+            scores[i]! += (weight * tf) / (tf + this.lengthNorms[label]!);
+            return;
+          }
+          if (found < label) low = middle + 1;
+          else high = middle - 1;
+        }
+      });
+    }
+    return scores;
+  }
+
   /** Query terms known to the index, as term id → idf · occurrences in the query. */
   private queryWeights(occurrences: ReadonlyMap<string, number>, corpus?: CorpusStatistics): Map<number, number> {
     const weights = new Map<number, number>();

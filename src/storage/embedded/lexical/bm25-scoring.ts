@@ -41,3 +41,15 @@ export function bm25ParameterProblem({ k1, b }: Bm25Parameters): string | undefi
   if (!(b >= 0 && b <= 1)) return `b must be between 0 and 1, got ${b}`;
   return undefined;
 }
+
+/**
+ * The supremum of a query's BM25 score: Σ occurrences · idf over its terms. Our BM25 (Lucene's,
+ * without the constant k1 + 1 factor) gives each term at most its idf per occurrence in the query,
+ * approached by a document repeating the term many times. Dividing a score by it gives a number in
+ * [0, 1) that depends only on the query and the document, not on which other documents were found.
+ */
+export function bm25Ceiling(terms: Iterable<{ idf: number; occurrences: number }>): number {
+  let ceiling = 0;
+  for (const { idf, occurrences } of terms) ceiling += occurrences * idf;
+  return ceiling;
+}

@@ -57,27 +57,66 @@ export class LiveLexicalIndex {
   search(query: string, k: number, accept?: (label: number) => boolean): ScoredLabel[] {
     if (this.added.size === 0) return this.base.search(query, k, accept);
     const occurrences = countTerms(query);
-    const documents = this.base.documentCount + this.added.size;
-    const extraDocumentFrequency = (term: string) => this.addedDocumentFrequencies.get(term) ?? 0;
-    const fromSnapshot = this.base.searchTerms(occurrences, k, accept, { documents, extraDocumentFrequency });
+    const fromSnapshot = this.base.searchTerms(occurrences, k, accept, this.corpus());
+    const weights = this.knownTermWeights(occurrences);
+    const fromAdded: ScoredLabel[] = [];
+    for (const label of this.added.keys()) {
+      const score = this.addedScore(label, weights);
+      if (score > 0 && (!accept || accept(label))) fromAdded.push({ label, score });
+    }
+    return [...fromSnapshot, ...fromAdded].sort((a, b) => b.score - a.score || a.label - b.label).slice(0, Math.max(0, Math.floor(k)));
+  }
 
+  /** The BM25 scores of the papers `labels` for `query` (0 for one holding no query term), on the same scale as search. */
+  scores(query: string, labels: readonly number[]): number[] {
+    const occurrences = countTerms(query);
+    const base = labels.filter((label) => !this.added.has(label));
+    const baseScores = this.base.scoreDocuments(occurrences, base, this.corpus());
+    const byLabel = new Map(base.map((label, i) => [label, baseScores[i]!]));
+    const weights = this.knownTermWeights(occurrences);
+    return labels.map((label) => byLabel.get(label) ?? this.addedScore(label, weights));
+  }
+
+  /**
+   * Every analyzed term of `query` with its occurrences and its idf over the whole collection
+   * (the snapshot's papers and those written since); a term no paper holds gets the idf of a
+   * document frequency of 0. What a query's BM25 ceiling is computed from.
+   */
+  termWeights(query: string): { term: string; occurrences: number; idf: number }[] {
+    const { documents, extraDocumentFrequency } = this.corpus();
+    return [...countTerms(query)].map(([term, occurrences]) => ({
+      term,
+      occurrences,
+      idf: bm25Idf(documents, this.base.documentFrequency(term) + extraDocumentFrequency(term)),
+    }));
+  }
+
+  private corpus(): { documents: number; extraDocumentFrequency: (term: string) => number } {
+    return { documents: this.base.documentCount + this.added.size, extraDocumentFrequency: (term) => this.addedDocumentFrequencies.get(term) ?? 0 };
+  }
+
+  /** Query terms some paper holds, as term → idf · occurrences. */
+  private knownTermWeights(occurrences: ReadonlyMap<string, number>): Map<string, number> {
+    const { documents, extraDocumentFrequency } = this.corpus();
     const weights = new Map<string, number>();
     for (const [term, times] of occurrences) {
       const frequency = this.base.documentFrequency(term) + extraDocumentFrequency(term);
       if (frequency > 0) weights.set(term, times * bm25Idf(documents, frequency));
     }
+    return weights;
+  }
+
+  private addedScore(label: number, weights: ReadonlyMap<string, number>): number {
+    const document = this.added.get(label);
+    if (!document) return 0;
     const averageLength = this.base.documentCount > 0 ? this.base.averageDocumentLength : this.addedAverageLength();
-    const fromAdded: ScoredLabel[] = [];
-    for (const [label, document] of this.added) {
-      const norm = bm25LengthNorm(this.base.parameters, document.length, averageLength);
-      let score = 0;
-      for (const [term, weight] of weights) {
-        const tf = document.frequencies.get(term);
-        if (tf !== undefined) score += (weight * tf) / (tf + norm);
-      }
-      if (score > 0 && (!accept || accept(label))) fromAdded.push({ label, score });
+    const norm = bm25LengthNorm(this.base.parameters, document.length, averageLength);
+    let score = 0;
+    for (const [term, weight] of weights) {
+      const tf = document.frequencies.get(term);
+      if (tf !== undefined) score += (weight * tf) / (tf + norm);
     }
-    return [...fromSnapshot, ...fromAdded].sort((a, b) => b.score - a.score || a.label - b.label).slice(0, Math.max(0, Math.floor(k)));
+    return score;
   }
 
   private addedAverageLength(): number {

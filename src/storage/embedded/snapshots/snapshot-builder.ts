@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { AppError } from '../../../errors.js';
-import { IndexFolderWriter } from '../index-folder-writer.js';
+import { IndexFolderWriter, type LayoutPlan, type MapPoint } from '../index-folder-writer.js';
+import { assertIntact, verifyIndexFiles } from '../index-integrity.js';
 import type { SnapshotDelta } from '../live-index.js';
 import { lineageOf, modelOfManifest, readManifest, type Manifest } from '../manifest.js';
 import { readPapersFile } from '../papers-file.js';
@@ -28,25 +29,35 @@ export async function buildSnapshot(folder: string, delta: SnapshotDelta, baseWa
   if (baseWalSeq !== undefined && (manifest.walSeq ?? 0) !== baseWalSeq) {
     throw new AppError('internal', `The index folder holds writes up to ${manifest.walSeq ?? 0}, but the snapshot's changes were taken against ${baseWalSeq}.`);
   }
+  // The old folder's files are read back into the new one: a damaged one must not be copied on.
+  assertIntact(folder, await verifyIndexFiles(folder, manifest, 'full'));
   const model = modelOfManifest(manifest);
   const removed = new Set(delta.removedBaseLabels);
   const rebuiltGraph = removed.size > 0;
   const seedGraph = rebuiltGraph ? undefined : await VectorIndex.load(join(folder, manifest.files.hnsw), manifest.model.dimension, 10);
-  const writer = await IndexFolderWriter.create(folder, model, manifest.hnsw, seedGraph);
+  const layout: LayoutPlan = delta.layout ? { kind: 'carry', method: delta.layout.method, builtAt: delta.layout.builtAt } : { kind: 'none' };
+  const writer = await IndexFolderWriter.create(folder, model, { parameters: manifest.hnsw, seedGraph, layout });
   try {
     const { dimension } = manifest.model;
     const vectors = await readVectorsFile(join(folder, manifest.files.vectors), manifest.count, dimension);
     let label = 0;
     for await (const paper of readPapersFile(join(folder, manifest.files.papers))) {
-      if (!removed.has(label)) await writer.add(paper, vectorAt(vectors, label, dimension));
+      if (!removed.has(label)) await writer.add(paper, vectorAt(vectors, label, dimension), positionOf(delta, label));
       label++;
     }
     if (label !== manifest.count) throw new AppError('index_corrupt', `${folder}: papers.jsonl holds ${label} papers, the manifest says ${manifest.count}.`);
-    for (const { paper, vector } of delta.added) await writer.add(paper, vector);
+    for (const { paper, vector, position } of delta.added) await writer.add(paper, vector, position);
     const written = await writer.finish(manifest.source, { lineage: lineageOf(manifest), walSeq: delta.walSeq, createdAt: manifest.createdAt });
     return { manifest: written, rebuiltGraph, ms: performance.now() - started };
   } catch (error) {
     await writer.abort();
     throw error;
   }
+}
+
+/** The map position the served index had for a label of the folder, if it had a layout. */
+function positionOf(delta: SnapshotDelta, label: number): MapPoint | undefined {
+  const layout = delta.layout;
+  if (!layout || Number.isNaN(layout.x[label]!)) return undefined;
+  return { x: layout.x[label]!, y: layout.y[label]! };
 }

@@ -126,6 +126,7 @@ export class SnapshotScheduler {
       const folded = loaded.manifest.walSeq ?? 0;
       await this.host.exclusive(async () => {
         const next = new LiveIndex(loaded);
+        next.carryFrom(this.host.served());
         for (const write of this.host.served().writesAfter(folded)) next.apply(write.seq, write.changes);
         this.host.replace(next);
         this.oldestPendingAt = next.pendingOperations > 0 ? Date.now() : undefined;

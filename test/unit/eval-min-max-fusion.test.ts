@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { fuseNormalized } from '../../src/search/fusion.js';
+import { fuseNormalized } from '../../scripts/eval/min-max-fusion.js';
 
 const close = (actual: number, expected: number) => assert.ok(Math.abs(actual - expected) < 1e-9, `${actual} vs ${expected}`);
 

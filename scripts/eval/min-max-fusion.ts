@@ -1,5 +1,5 @@
-import type { ScoredId } from '../storage/paper-storage.js';
-import { byScoreThenId, type RankedCandidate } from './ranking.js';
+import { byScoreThenId, type RankedCandidate } from '../../src/search/ranking.js';
+import type { ScoredId } from '../../src/storage/paper-storage.js';
 
 export interface FusionParameters {
   /** Weight of the dense list; the lexical list gets 1 - denseWeight. */
@@ -7,11 +7,12 @@ export interface FusionParameters {
 }
 
 /**
- * Convex combination of min-max normalized scores over the union of both candidate lists.
+ * The hybrid fusion the product used before its scores were calibrated, kept as a baseline for
+ * the quality evaluation: a convex combination of min-max normalized scores over the union of both
+ * candidate lists. Its top hit scores 1.0 or about 0.5 whatever the query, which is why the product
+ * now fuses calibrated absolute scores (src/search/calibrated-fusion.ts).
  * A candidate missing from one list gets that list's floor (0 after normalization), which is what
- * its score would at most have been. Unlike reciprocal-rank fusion this keeps how far ahead a
- * confident first hit is, which measured better on the SciFact train split (see the search
- * quality documentation).
+ * its score would at most have been.
  */
 export function fuseNormalized(dense: readonly ScoredId[], lexical: readonly ScoredId[], parameters: FusionParameters): RankedCandidate[] {
   const denseNormalized = minMaxNormalize(dense);

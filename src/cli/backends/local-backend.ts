@@ -1,0 +1,102 @@
+import { cp, mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { walDirOf, type Config } from '../../config/config.js';
+import { parseInput } from '../../http/error-handling.js';
+import { elapsedMs } from '../../http/took.js';
+import { paperIdParamsSchema, recommendRequestSchema, relatedQuerySchema, searchRequestSchema, similarRequestSchema } from '../../http/schemas.js';
+import type { Logger } from '../../log.js';
+import type { PaperFilter } from '../../papers/paper-filter.js';
+import { selectFields } from '../../search/ranking.js';
+import type { RelatedOptions } from '../../search/search-service.js';
+import { openServices } from '../../services.js';
+import type { QueryBackend } from './query-backend.js';
+
+/** No snapshot may start while a command reads the index: these thresholds are never reached in a command's life. */
+const neverSnapshot = { SNAPSHOT_AFTER_WRITES: 10_000_000, SNAPSHOT_INTERVAL_MS: 86_400_000 };
+
+/**
+ * The index folder opened in this process (the model loaded too), read-only: requests are
+ * validated by the HTTP API's own schemas and answered by the same service calls, so the output
+ * is the same as a server's. A server may be serving the same folder: the write-ahead log is
+ * replayed from a private copy (opening the log itself would add a segment to it), no key is
+ * configured (so no write is taken) and no snapshot can start.
+ */
+export async function localBackend(config: Config, log: Logger): Promise<QueryBackend> {
+  const walCopy = await copyWriteLog(walDirOf(config));
+  try {
+    const services = await openServices({ ...config, API_KEYS: [], ...neverSnapshot, WAL_DIR: walCopy.dir }, log);
+    const search = services.search;
+    return {
+      search: async (request) => {
+        const started = performance.now();
+        const body = parseInput(searchRequestSchema, request, 'body');
+        const { hits } = await search.searchText(body.query, { ...listOptions(body), mode: body.mode });
+        return { hits: hits.map((hit) => selectFields(hit, body.fields)), took_ms: elapsedMs(started) };
+      },
+      similar: async (request) => {
+        const started = performance.now();
+        const body = parseInput(similarRequestSchema, request, 'body');
+        const { hits } = await search.similarToAbstract(body.abstract, body.title, { ...listOptions(body), mode: body.mode });
+        return { hits: hits.map((hit) => selectFields(hit, body.fields)), took_ms: elapsedMs(started) };
+      },
+      related: async (id, query) => {
+        const started = performance.now();
+        parseInput(paperIdParamsSchema, { id }, 'params');
+        const parsed = parseInput(relatedQuerySchema, queryParameters(query), 'query');
+        const { hits } = await search.relatedToPaper(id, listOptions(parsed));
+        return { hits: hits.map((hit) => selectFields(hit, parsed.fields)), took_ms: elapsedMs(started) };
+      },
+      recommend: async (request) => {
+        const started = performance.now();
+        const body = parseInput(recommendRequestSchema, request, 'body');
+        const { hits } = await search.recommend(body.positive, body.negative, listOptions(body));
+        return { hits: hits.map((hit) => selectFields(hit, body.fields)), took_ms: elapsedMs(started) };
+      },
+      paper: async (id) => {
+        const started = performance.now();
+        return { paper: await search.getPaper(id), took_ms: elapsedMs(started) };
+      },
+      close: async () => {
+        await services.close();
+        await walCopy.remove();
+      },
+    };
+  } catch (error) {
+    await walCopy.remove();
+    throw error;
+  }
+}
+
+/** A private copy of the write-ahead log (or, when there is none, a path where none exists), removed on close. */
+async function copyWriteLog(walDir: string): Promise<{ dir: string; remove: () => Promise<void> }> {
+  const parent = await mkdtemp(join(tmpdir(), 'paper-search-cli-'));
+  const dir = join(parent, 'wal');
+  const exists = await stat(walDir).then(
+    (info) => info.isDirectory(),
+    () => false,
+  );
+  if (exists) await cp(walDir, dir, { recursive: true });
+  return { dir, remove: () => rm(parent, { recursive: true, force: true }) };
+}
+
+/** The GET route's parameters as the HTTP layer receives them: text, lists joined by commas (author names repeated). */
+function queryParameters(query: Record<string, unknown>): Record<string, string | string[]> {
+  const parameters: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(query)) {
+    if (value === undefined) continue;
+    if (Array.isArray(value)) parameters[name] = name === 'authors_any' ? value.map(String) : value.join(',');
+    else parameters[name] = String(value);
+  }
+  return parameters;
+}
+
+function listOptions(input: {
+  k: number;
+  offset: number;
+  score_threshold?: number | undefined;
+  filter?: PaperFilter | undefined;
+  explain?: boolean | undefined;
+}): RelatedOptions {
+  return { k: input.k, offset: input.offset, scoreThreshold: input.score_threshold, filter: input.filter, explain: input.explain };
+}

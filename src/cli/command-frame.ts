@@ -1,0 +1,46 @@
+import { loadConfig, type Config } from '../config/config.js';
+import type { Logger } from '../log.js';
+import { createCliLogger } from './cli-logger.js';
+import { describeFailure } from './exit-codes.js';
+import { painter, traitsOf, type StreamTraits } from './output/terminal.js';
+
+/** What every command runs with: the configuration, a logger on stderr, and what stdout and stderr can show. */
+export interface CommandContext {
+  config: Config;
+  log: Logger;
+  stdout: StreamTraits;
+  stderr: StreamTraits;
+  /** One line for a person on stderr (progress, summaries, the error line), never data. */
+  say(line: string): void;
+}
+
+export interface FrameOptions {
+  /** Settings the command's flags set, over the environment (`--index` is INDEX_DIR, say). */
+  settings?: Record<string, string | undefined>;
+  /** Log level when LOG_LEVEL is not set: query commands keep quiet, the server and ingestion tell what they do. */
+  logLevel?: 'info' | 'warn';
+  /** The server the command talks to, named when it cannot be reached. */
+  serverUrl?: string;
+}
+
+/**
+ * Runs a command: configuration read once (flags over the environment), a logger on stderr, and
+ * any failure turned into one line on stderr and the documented exit code instead of a stack trace.
+ */
+export async function runInFrame(options: FrameOptions, command: (context: CommandContext) => Promise<void>): Promise<void> {
+  const stderr = traitsOf(process.stderr);
+  const paint = painter(stderr.color);
+  try {
+    const settings = Object.fromEntries(Object.entries(options.settings ?? {}).filter(([, value]) => value !== undefined));
+    const config = loadConfig({ LOG_LEVEL: options.logLevel ?? 'info', ...process.env, ...settings });
+    const log = createCliLogger(config.LOG_LEVEL, stderr);
+    await command({ config, log, stdout: traitsOf(process.stdout), stderr, say: (line) => process.stderr.write(`${line}\n`) });
+  } catch (error) {
+    const failure = describeFailure(error, options.serverUrl);
+    process.stderr.write(`${paint('red', `error [${failure.code}]`)}: ${failure.message}\n`);
+    process.exitCode = failure.exitCode;
+    // Whatever was still starting when the failure came (a model worker, say) must not keep the
+    // process alive: give stderr a moment to flush, then exit.
+    setTimeout(() => process.exit(), 1_000).unref();
+  }
+}

@@ -1,0 +1,105 @@
+import { Command, Option } from 'commander';
+import { loadEmbedder } from '../../embedding/load-embedder.js';
+import { defaultModelId, getModel, halfWindowStrategy, knownModelIds, withLongPassages } from '../../embedding/model-registry.js';
+import { detectInputFormat } from '../../ingest/format-detection.js';
+import { ingestPapers, type IngestSummary } from '../../ingest/ingest.js';
+import { LogProgress } from '../../ingest/progress.js';
+import { checkRecordSourceOptions, inputFormats, type InputFormat } from '../../ingest/record-readers.js';
+import { withFieldOverrides } from '../../papers/paper-record.js';
+import { runInFrame } from '../command-frame.js';
+import { UsageError } from '../exit-codes.js';
+import { PapersProgressBar } from '../output/progress-bars.js';
+import { examples } from './examples.js';
+import { integer } from './list-options.js';
+
+/** Paper fields whose source field can be named by `--<field>-field`. */
+const fieldFlags = ['id', 'title', 'abstract', 'authors', 'categories', 'year', 'date', 'doi', 'url', 'arxiv-id'] as const;
+
+interface IngestFlags {
+  input: string;
+  index?: string;
+  format?: InputFormat;
+  model?: string;
+  strict?: boolean;
+  abstracts?: string;
+  allowTitleOnly?: boolean;
+  longPassages?: 'truncate' | 'windows';
+  groupSize?: number;
+  [fieldFlag: string]: unknown;
+}
+
+/** Builds an index from a papers file (or folder), replacing the one at --index when complete. */
+export function ingestCommand(): Command {
+  const command = new Command('ingest')
+    .description('build an index from a papers file or folder (JSON Lines, JSON, CSV, BibTeX, RIS, arXiv, OpenAlex, Semantic Scholar; .gz and .zip too)')
+    .requiredOption('--input <path>', 'papers file or folder')
+    .option('--index <dir>', 'index folder to build (INDEX_DIR; default index-data/default); replaced atomically when complete')
+    .addOption(new Option('--format <format>', 'input format (default: from the extension and content)').choices(inputFormats))
+    .addOption(new Option('--model <id>', `embedding model (MODEL; default ${defaultModelId})`).choices(knownModelIds))
+    .option('--strict', 'stop at the first bad record')
+    .option('--abstracts <path>', "Semantic Scholar's abstracts dataset, joined to --input")
+    .option('--allow-title-only', 'index records without an abstract by their title')
+    .addOption(
+      new Option('--long-passages <strategy>', 'passages over the model window: cut, or averaged overlapping windows').choices(['truncate', 'windows']),
+    )
+    .option('--group-size <n>', 'papers embedded together (memory bound; default 256)', integer);
+  for (const flag of fieldFlags) command.option(`--${flag}-field <name>`, `read the paper's ${flag.replace('-', ' ')} from this field`);
+  return command
+    .addHelpText(
+      'after',
+      examples(
+        'paper-search ingest --input my-papers.jsonl --index index-data/mine',
+        'paper-search ingest --input library.bib --index index-data/library --model bge-small-en-v1.5',
+        'paper-search ingest --input papers.csv --id-field paper_id --abstract-field summary',
+      ),
+    )
+    .action((flags: IngestFlags) =>
+      runInFrame({ settings: { INDEX_DIR: flags.index } }, async ({ config, log, stderr, say }) => {
+        if (flags.groupSize !== undefined && (flags.groupSize < 1 || flags.groupSize > 100_000)) throw new UsageError('--group-size must be 1..100000.');
+        const format = await detectInputFormat(flags.input, flags.format);
+        checkRecordSourceOptions(format, { abstracts: flags.abstracts });
+        const registered = getModel(flags.model ?? config.MODEL ?? defaultModelId);
+        const model = flags.longPassages === 'windows' ? withLongPassages(registered, halfWindowStrategy(registered)) : registered;
+        const embedder = await loadEmbedder(model, config, log);
+        try {
+          const summary = await ingestPapers(embedder, {
+            input: flags.input,
+            format,
+            indexDir: config.INDEX_DIR,
+            strict: flags.strict ?? false,
+            allowTitleOnly: flags.allowTitleOnly ?? false,
+            abstracts: flags.abstracts,
+            groupSize: flags.groupSize,
+            fields: withFieldOverrides(Object.fromEntries(fieldFlags.map((flag) => [flag === 'arxiv-id' ? 'arxiv_id' : flag, fieldOverride(flags, flag)]))),
+            storage: config,
+            log,
+            progress: stderr.isTerminal ? new PapersProgressBar(stderr) : new LogProgress(log),
+          });
+          say(summaryLines(summary).join('\n'));
+        } finally {
+          await embedder.dispose();
+        }
+      }),
+    );
+}
+
+/** commander names `--arxiv-id-field` `arxivIdField`. */
+function fieldOverride(flags: IngestFlags, flag: (typeof fieldFlags)[number]): string | undefined {
+  const key = `${flag.replace(/-(\w)/g, (_, letter: string) => letter.toUpperCase())}Field`;
+  const value = flags[key];
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+
+function summaryLines(summary: IngestSummary): string[] {
+  const rejectedTotal = Object.values(summary.rejected).reduce((sum, count) => sum + count, 0);
+  return [
+    `read ${summary.read}, indexed ${summary.indexed}, rejected ${rejectedTotal}` +
+      (rejectedTotal > 0
+        ? ` (${Object.entries(summary.rejected)
+            .map(([reason, count]) => `${reason}: ${count}`)
+            .join(', ')})`
+        : ''),
+    ...summary.rejectionExamples.map((rejection) => `  rejected ${rejection.position}: ${rejection.reason}: ${rejection.message}`),
+    `index ${summary.indexDir} (model ${summary.collection.model.id}) in ${summary.seconds.toFixed(1)} s, ${summary.papersPerSecond.toFixed(1)} papers/s`,
+  ];
+}

@@ -1,0 +1,112 @@
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import type { SearchRequest } from '../../client/paper-search-client.js';
+import { searchModes } from '../../search/search-modes.js';
+
+/** The flags of every ranked list, as commander gives them. */
+export interface ListFlags {
+  k?: number;
+  offset?: number;
+  threshold?: number;
+  fields?: string[];
+  yearFrom?: number;
+  yearTo?: number;
+  category?: string[];
+  author?: string[];
+  exclude?: string[];
+  explain?: boolean;
+  json?: boolean;
+}
+
+/** Where the answers come from: a server, or an index folder opened in this process. */
+export interface TargetFlags {
+  url?: string;
+  key?: string;
+  index?: string;
+}
+
+export function integer(value: string): number {
+  if (!/^-?\d+$/.test(value.trim())) throw new InvalidArgumentError('must be a whole number.');
+  return Number(value);
+}
+
+function number(value: string): number {
+  const parsed = Number(value);
+  if (value.trim() === '' || !Number.isFinite(parsed)) throw new InvalidArgumentError('must be a number.');
+  return parsed;
+}
+
+/** A comma-separated list, which may also be given by repeating the flag. */
+function commaList(value: string, previous: string[] | undefined): string[] {
+  return [
+    ...(previous ?? []),
+    ...value
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean),
+  ];
+}
+
+/** Repeated only: author names contain commas. */
+function repeated(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+export function addTargetOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--url <url>', 'ask a running server (e.g. http://127.0.0.1:8080)').env('PAPER_SEARCH_URL').conflicts('index'))
+    .addOption(new Option('--key <key>', 'API key sent to the server (when it sets AUTH_READS)').env('PAPER_SEARCH_API_KEY'))
+    .addOption(new Option('--index <dir>', 'open this index folder in this process (default: INDEX_DIR, index-data/default)'));
+}
+
+export function addListOptions(command: Command): Command {
+  return command
+    .option('-k, --k <n>', 'number of hits (1..100)', integer)
+    .option('--offset <n>', 'hits to skip first (paging)', integer)
+    .option('--year-from <year>', 'only papers from this year on', integer)
+    .option('--year-to <year>', 'only papers up to this year', integer)
+    .option('--category <list>', 'only papers in at least one of these categories (comma-separated or repeated)', commaList)
+    .option('--author <name>', 'only papers by this author (repeat for several)', repeated)
+    .option('--exclude <ids>', 'never return these papers (comma-separated)', commaList)
+    .option('--threshold <score>', 'leave out hits scoring below this', number)
+    .option('--fields <list>', 'stored fields to return (id and score always come back)', commaList)
+    .option('--explain', "add each retriever's rank and the abstract sentence closest to the query")
+    .option('--json', 'JSON lines even on a terminal');
+}
+
+export function addModeOption(command: Command): Command {
+  return command.addOption(new Option('--mode <mode>', 'hybrid (default), dense (meaning) or lexical (words)').choices(searchModes));
+}
+
+/** The body fields of a ranked list (POST routes). */
+export function listBody(flags: ListFlags): Omit<SearchRequest, 'query' | 'mode'> {
+  const filter = {
+    ...(flags.yearFrom !== undefined || flags.yearTo !== undefined ? { year: { gte: flags.yearFrom, lte: flags.yearTo } } : {}),
+    ...(flags.category?.length ? { categories: { any: flags.category } } : {}),
+    ...(flags.author?.length ? { authors: { any: flags.author } } : {}),
+    ...(flags.exclude?.length ? { exclude_ids: flags.exclude } : {}),
+  };
+  return {
+    k: flags.k,
+    offset: flags.offset,
+    score_threshold: flags.threshold,
+    fields: flags.fields,
+    explain: flags.explain,
+    ...(Object.keys(filter).length > 0 ? { filter } : {}),
+  };
+}
+
+/** The same options as the GET route's query parameters (`/v1/papers/:id/related`). */
+export function listParameters(flags: ListFlags): Record<string, string | number | boolean | string[] | undefined> {
+  return {
+    k: flags.k,
+    offset: flags.offset,
+    score_threshold: flags.threshold,
+    fields: flags.fields,
+    explain: flags.explain,
+    year_gte: flags.yearFrom,
+    year_lte: flags.yearTo,
+    categories_any: flags.category,
+    authors_any: flags.author,
+    exclude_ids: flags.exclude,
+  };
+}

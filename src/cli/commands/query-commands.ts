@@ -1,0 +1,114 @@
+import { readFile } from 'node:fs/promises';
+import { Command } from 'commander';
+import type { HitsResponse } from '../../client/paper-search-client.js';
+import type { SearchMode } from '../../search/search-modes.js';
+import { localBackend } from '../backends/local-backend.js';
+import type { QueryBackend } from '../backends/query-backend.js';
+import { remoteBackend } from '../backends/remote-backend.js';
+import { runInFrame, type CommandContext } from '../command-frame.js';
+import { AppError } from '../../errors.js';
+import { UsageError } from '../exit-codes.js';
+import { examples } from './examples.js';
+import { printHits, printPaper } from '../output/hits-output.js';
+import { addListOptions, addModeOption, addTargetOptions, listBody, listParameters, type ListFlags, type TargetFlags } from './list-options.js';
+
+type QueryFlags = ListFlags & TargetFlags & { mode?: SearchMode };
+
+/** search, similar, related, recommend and get: the same answers from a server (--url) or an index folder (--index). */
+export function queryCommands(): Command[] {
+  const search = new Command('search')
+    .description('papers about a free-text query')
+    .argument('<query>', 'what to look for, in words')
+    .addHelpText(
+      'after',
+      examples(
+        'paper-search search "video compression" --index index-data/default --json',
+        'paper-search search "speech recognition" --year-from 2025 --category cs.CL -k 5',
+      ),
+    )
+    .action((query: string, flags: QueryFlags) =>
+      withBackend(flags, async (backend, context) => report(await backend.search({ query, mode: flags.mode, ...listBody(flags) }), flags, context)),
+    );
+
+  const similar = new Command('similar')
+    .description('papers similar to an abstract, read from a file or standard input')
+    .option('--file <path>', 'the abstract (plain text); "-" or no --file reads standard input')
+    .option('--title <title>', 'its title, embedded with the abstract as the papers were')
+    .addHelpText(
+      'after',
+      examples('paper-search similar --file abstract.txt --url http://127.0.0.1:8080', 'cat draft.txt | paper-search similar --title "My draft" -k 5'),
+    )
+    .action((flags: QueryFlags & { file?: string; title?: string }) =>
+      withBackend(flags, async (backend, context) => {
+        const abstract = await readAbstract(flags.file);
+        report(await backend.similar({ abstract, title: flags.title, mode: flags.mode, ...listBody(flags) }), flags, context);
+      }),
+    );
+
+  const related = new Command('related')
+    .description('papers related to a stored paper (from its stored vector)')
+    .argument('<id>', 'paper id, or doi:<DOI>, or arxiv:<arXiv id>')
+    .addHelpText('after', examples('paper-search related seed-014 -k 5', 'paper-search related arxiv:2503.11731 --category cs.RO --json'))
+    .action((id: string, flags: QueryFlags) =>
+      withBackend(flags, async (backend, context) => report(await backend.related(id, listParameters(flags)), flags, context)),
+    );
+
+  const recommend = new Command('recommend')
+    .description('papers like the positives and unlike the negatives')
+    .requiredOption('--positive <ids>', 'papers to find more of (comma-separated)', splitIds)
+    .option('--negative <ids>', 'papers to find fewer of (comma-separated)', splitIds)
+    .addHelpText('after', examples('paper-search recommend --positive seed-014,seed-027 --negative seed-074 -k 5'))
+    .action((flags: QueryFlags & { positive: string[]; negative?: string[] }) =>
+      withBackend(flags, async (backend, context) =>
+        report(await backend.recommend({ positive: flags.positive, negative: flags.negative, ...listBody(flags) }), flags, context),
+      ),
+    );
+
+  const get = new Command('get')
+    .description('one paper')
+    .argument('<id>', 'paper id, or doi:<DOI>, or arxiv:<arXiv id>')
+    .option('--json', 'JSON even on a terminal')
+    .addHelpText('after', examples('paper-search get seed-014', 'paper-search get doi:10.48550/arXiv.2503.11731 --json'))
+    .action((id: string, flags: TargetFlags & { json?: boolean }) =>
+      withBackend(flags, async (backend, context) => printPaper((await backend.paper(id)).paper, { json: flags.json ?? false, stdout: context.stdout })),
+    );
+
+  for (const command of [search, similar]) addModeOption(command);
+  for (const command of [search, similar, related, recommend]) addListOptions(command);
+  for (const command of [search, similar, related, recommend, get]) addTargetOptions(command);
+  return [search, similar, related, recommend, get];
+}
+
+function splitIds(value: string): string[] {
+  return value
+    .split(',')
+    .map((id) => id.trim())
+    .filter(Boolean);
+}
+
+async function withBackend(flags: TargetFlags, use: (backend: QueryBackend, context: CommandContext) => Promise<void>): Promise<void> {
+  await runInFrame({ settings: { INDEX_DIR: flags.index }, logLevel: 'warn', serverUrl: flags.url }, async (context) => {
+    const backend = flags.url ? remoteBackend(flags.url, flags.key) : await localBackend(context.config, context.log);
+    try {
+      await use(backend, context);
+    } finally {
+      await backend.close();
+    }
+  });
+}
+
+function report(response: HitsResponse, flags: ListFlags, context: CommandContext): void {
+  printHits(response, { json: flags.json ?? false, stdout: context.stdout }, context.say);
+}
+
+async function readAbstract(file: string | undefined): Promise<string> {
+  if (file !== undefined && file !== '-') {
+    return readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+      throw new AppError('input_unreadable', `Cannot read ${file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}.`);
+    });
+  }
+  if (process.stdin.isTTY) throw new UsageError('Give the abstract with --file <path>, or pipe it to standard input.');
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}

@@ -1,0 +1,233 @@
+import { existsSync } from 'node:fs';
+import { stat, statfs } from 'node:fs/promises';
+import net from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import type { Config } from '../../config/config.js';
+import { checkModelFiles, modelFolder } from '../../embedding/model-files.js';
+import { defaultModelId, getModel, type ModelDescription } from '../../embedding/model-registry.js';
+import { isAppError } from '../../errors.js';
+import { webPageFolder } from '../../http/routes/web-routes.js';
+import { assertManifestMatchesModel, modelOfManifest, readManifest, type Manifest } from '../../storage/embedded/manifest.js';
+
+export type CheckStatus = 'ok' | 'warn' | 'fail';
+
+/** One line of `paper-search doctor`: what was checked, what was found, and how to fix it when it is not ok. */
+export interface CheckResult {
+  check: string;
+  status: CheckStatus;
+  message: string;
+  fix?: string;
+}
+
+/** Below this much free space a snapshot or a rebuild of a large index may not fit. */
+const comfortableFreeBytes = 1024 ** 3;
+const minimumNodeVersion = [22, 12] as const;
+
+/** Every check, in an order where each can use what the ones before found. */
+export async function runChecks(config: Config): Promise<CheckResult[]> {
+  const results: CheckResult[] = [checkNode()];
+  const index = await inspectIndex(config);
+  const models = modelsToCheck(config, index.manifest);
+  for (const model of models) results.push(await checkModel(config, model));
+  results.push(index.result);
+  results.push(await checkDisk(config, index.manifest));
+  results.push(await checkPort(config));
+  results.push(checkWebPage());
+  return results;
+}
+
+function checkNode(): CheckResult {
+  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+  const [wantMajor, wantMinor] = minimumNodeVersion;
+  const recent = major > wantMajor || (major === wantMajor && minor >= wantMinor);
+  return recent
+    ? { check: 'node', status: 'ok', message: `Node.js ${process.versions.node}` }
+    : {
+        check: 'node',
+        status: 'fail',
+        message: `Node.js ${process.versions.node} is older than ${wantMajor}.${wantMinor}`,
+        fix: 'install Node.js 22, 24 or 26 (LTS)',
+      };
+}
+
+/** The index's model when there is an index; MODEL (or the default) otherwise; both when they differ. */
+function modelsToCheck(config: Config, manifest: Manifest | undefined): ModelDescription[] {
+  const ids = new Set<string>();
+  if (manifest) ids.add(manifest.model.id);
+  if (config.MODEL || !manifest) ids.add(config.MODEL ?? defaultModelId);
+  return [...ids].flatMap((id) => {
+    try {
+      return [getModel(id)];
+    } catch {
+      return [];
+    }
+  });
+}
+
+async function checkModel(config: Config, model: ModelDescription): Promise<CheckResult> {
+  const problem = await checkModelFiles(config.MODEL_DIR, model);
+  if (problem === null) {
+    return { check: 'model', status: 'ok', message: `${model.id}: files present, ONNX checksum matches (${modelFolder(config.MODEL_DIR, model)})` };
+  }
+  return { check: 'model', status: 'fail', message: `${model.id}: ${problem}`, fix: `paper-search model fetch --model ${model.id}` };
+}
+
+async function inspectIndex(config: Config): Promise<{ manifest?: Manifest; result: CheckResult }> {
+  const folder = config.INDEX_DIR;
+  let manifest: Manifest;
+  try {
+    manifest = await readManifest(folder);
+  } catch (error) {
+    if (isAppError(error) && error.code === 'index_missing') {
+      return {
+        result: {
+          check: 'index',
+          status: 'fail',
+          message: `no index at ${folder}`,
+          fix: `paper-search ingest --input <papers file> --index ${folder}   (or paper-search start, which indexes the sample papers)`,
+        },
+      };
+    }
+    return {
+      result: {
+        check: 'index',
+        status: 'fail',
+        message: error instanceof Error ? error.message : String(error),
+        fix: `rebuild it: paper-search ingest --input <papers file> --index ${folder}`,
+      },
+    };
+  }
+  const missing = Object.values(manifest.files).filter((file) => !existsSync(join(folder, file)));
+  if (missing.length > 0) {
+    return {
+      manifest,
+      result: {
+        check: 'index',
+        status: 'fail',
+        message: `${folder} lacks ${missing.join(', ')}`,
+        fix: `rebuild it: paper-search ingest --input <papers file> --index ${folder}`,
+      },
+    };
+  }
+  try {
+    const model = modelOfManifest(manifest);
+    assertManifestMatchesModel(manifest, model, folder);
+    if (config.MODEL && config.MODEL !== model.id) {
+      return {
+        manifest,
+        result: {
+          check: 'index',
+          status: 'fail',
+          message: `${folder} was built with ${model.id}, but MODEL is ${config.MODEL}`,
+          fix: `unset MODEL to serve it, or rebuild: paper-search ingest --input <papers file> --index ${folder} --model ${config.MODEL}`,
+        },
+      };
+    }
+  } catch (error) {
+    return {
+      manifest,
+      result: {
+        check: 'index',
+        status: 'fail',
+        message: error instanceof Error ? error.message : String(error),
+        fix: `rebuild it: paper-search ingest --input <papers file> --index ${folder}`,
+      },
+    };
+  }
+  return {
+    manifest,
+    result: {
+      check: 'index',
+      status: 'ok',
+      message: `${folder}: ${manifest.count.toLocaleString('en')} papers, format ${manifest.formatVersion}, model ${manifest.model.id}, built ${manifest.createdAt}`,
+    },
+  };
+}
+
+/** Free space where the index lives: a snapshot or a rebuild writes a whole new folder beside it. */
+async function checkDisk(config: Config, manifest: Manifest | undefined): Promise<CheckResult> {
+  const place = await nearestExisting(resolve(config.INDEX_DIR));
+  const info = await statfs(place);
+  const free = info.bavail * info.bsize;
+  const indexBytes = manifest ? await folderFilesSize(config.INDEX_DIR, Object.values(manifest.files)) : 0;
+  const message = `${formatBytes(free)} free at ${place}${manifest ? ` (the index takes ${formatBytes(indexBytes)})` : ''}`;
+  if (free < indexBytes * 1.1 + 50 * 1024 ** 2) {
+    return { check: 'disk', status: 'fail', message, fix: 'free some space: a snapshot or a rebuild writes a new copy of the index beside it' };
+  }
+  if (free < comfortableFreeBytes) return { check: 'disk', status: 'warn', message, fix: 'free some space before ingesting a large collection' };
+  return { check: 'disk', status: 'ok', message };
+}
+
+/** Whether HOST:PORT is free to serve on; if not, whether a paper-search is the one using it. */
+async function checkPort(config: Config): Promise<CheckResult> {
+  if (config.PORT === 0) return { check: 'port', status: 'ok', message: 'PORT is 0: any free port will do' };
+  const address = `${config.HOST}:${config.PORT}`;
+  const problem = await new Promise<string | undefined>((done) => {
+    const probe = net.createServer();
+    probe.once('error', (error: NodeJS.ErrnoException) => done(error.code ?? error.message));
+    probe.listen(config.PORT, config.HOST, () => probe.close(() => done(undefined)));
+  });
+  if (problem === undefined) return { check: 'port', status: 'ok', message: `${address} is free` };
+  if (problem === 'EADDRINUSE') {
+    const host = config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST;
+    const ready = await fetch(`http://${host.includes(':') ? `[${host}]` : host}:${config.PORT}/readyz`, { signal: AbortSignal.timeout(2_000) })
+      .then(async (response) => ((await response.json()) as { status?: string }).status)
+      .catch(() => undefined);
+    if (ready !== undefined) {
+      return {
+        check: 'port',
+        status: 'warn',
+        message: `${address} is in use by a running paper-search (${ready})`,
+        fix: 'stop it first, or serve on another port: paper-search serve --port 8081',
+      };
+    }
+    return {
+      check: 'port',
+      status: 'fail',
+      message: `${address} is in use by another program`,
+      fix: 'serve on another port: paper-search serve --port 8081 (or PORT=8081)',
+    };
+  }
+  return {
+    check: 'port',
+    status: 'fail',
+    message: `cannot listen on ${address}: ${problem}`,
+    fix: 'choose another HOST or PORT (ports under 1024 need privileges)',
+  };
+}
+
+function checkWebPage(): CheckResult {
+  const folder = webPageFolder();
+  return existsSync(join(folder, 'index.html'))
+    ? { check: 'page', status: 'ok', message: `search page built (${folder})` }
+    : { check: 'page', status: 'fail', message: `the search page is not built (${folder} is missing)`, fix: 'npm run build (in the package folder)' };
+}
+
+async function nearestExisting(path: string): Promise<string> {
+  for (let current = path; ; current = dirname(current)) {
+    if (existsSync(current) || dirname(current) === current) return current;
+  }
+}
+
+async function folderFilesSize(folder: string, files: readonly string[]): Promise<number> {
+  const sizes = await Promise.all(
+    files.map((file) =>
+      stat(join(folder, file)).then(
+        (info) => info.size,
+        () => 0,
+      ),
+    ),
+  );
+  return sizes.reduce((sum, size) => sum + size, 0);
+}
+
+function formatBytes(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(value >= 10 || unit === 0 ? 0 : 1)} ${units[unit]}`;
+}

@@ -1,0 +1,49 @@
+import { PaperSearchError } from '../client/paper-search-client.js';
+import { isAppError } from '../errors.js';
+
+/** The command line's exit codes (docs/cli.md). */
+export const exitCodes = {
+  ok: 0,
+  /** The command could not do its work: a missing index, an unknown paper, a server that does not answer... */
+  failure: 1,
+  /** The command line itself is wrong: an unknown flag, a missing argument, a value out of range. */
+  usage: 2,
+} as const;
+
+/** Codes that mean a value given on the command line was refused, whether the local service or a server said so (k out of range, say). */
+const usageCodes = new Set(['invalid_input', 'invalid_json']);
+
+/** A usage error the command line finds itself (a flag combination, a missing file argument). */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export interface Failure {
+  code: string;
+  message: string;
+  exitCode: number;
+}
+
+/** Turns whatever a command threw into one sentence, a stable code and an exit code. */
+export function describeFailure(error: unknown, serverUrl?: string): Failure {
+  if (error instanceof UsageError) return { code: 'usage', message: error.message, exitCode: exitCodes.usage };
+  if (isAppError(error) || error instanceof PaperSearchError) {
+    return { code: error.code, message: error.message, exitCode: usageCodes.has(error.code) ? exitCodes.usage : exitCodes.failure };
+  }
+  const unreachable = unreachableReason(error);
+  if (unreachable && serverUrl) {
+    return {
+      code: 'server_unreachable',
+      message: `Cannot reach ${serverUrl} (${unreachable}). Is the server running? Start one with: paper-search serve`,
+      exitCode: exitCodes.failure,
+    };
+  }
+  return { code: 'unexpected', message: error instanceof Error ? (error.stack ?? error.message) : String(error), exitCode: exitCodes.failure };
+}
+
+/** Why fetch could not reach a server (connection refused, unknown host...), if that is what failed. */
+function unreachableReason(error: unknown): string | undefined {
+  if (!(error instanceof TypeError) || error.message !== 'fetch failed') return undefined;
+  const cause = error.cause as { code?: string; message?: string } | undefined;
+  return cause?.code ?? cause?.message ?? 'no answer';
+}

@@ -1,0 +1,78 @@
+import type { HitsResponse, PaperResponse } from '../../client/paper-search-client.js';
+import { paperLinks } from './paper-links.js';
+import { fit, painter, wrap, type StreamTraits } from './terminal.js';
+
+type Hit = HitsResponse['hits'][number];
+type Paper = PaperResponse['paper'];
+
+export interface OutputChoice {
+  /** JSON lines even on a terminal (`--json`). */
+  json: boolean;
+  stdout: StreamTraits;
+}
+
+/** Scripts (a pipe, or `--json`) get JSON lines; a person at a terminal gets a table. */
+export function wantsJson(choice: OutputChoice): boolean {
+  return choice.json || !choice.stdout.isTerminal;
+}
+
+/** One JSON object per hit on stdout, or the readable table; the count and time go to stderr on a terminal. */
+export function printHits(response: HitsResponse, choice: OutputChoice, say: (line: string) => void): void {
+  if (wantsJson(choice)) {
+    process.stdout.write(response.hits.map((hit) => `${JSON.stringify(hit)}\n`).join(''));
+    return;
+  }
+  process.stdout.write(hitsTable(response.hits, choice.stdout));
+  say(`${response.hits.length} ${response.hits.length === 1 ? 'hit' : 'hits'} in ${Math.round(response.took_ms)} ms`);
+}
+
+/**
+ * Two lines a hit: rank, score, year, title and id; then authors, categories and a link, dimmed;
+ * with `explain`, the closest sentence of the abstract on a third.
+ */
+export function hitsTable(hits: readonly Hit[], terminal: StreamTraits): string {
+  if (hits.length === 0) return 'No papers match.\n';
+  const paint = painter(terminal.color);
+  const rankWidth = String(hits.length).length;
+  const idWidth = Math.min(24, Math.max(...hits.map((hit) => hit.id.length)));
+  const lead = rankWidth + 2 + 6 + 2 + 4 + 2;
+  const titleWidth = Math.max(20, terminal.columns - lead - idWidth - 2);
+  const indent = ' '.repeat(rankWidth + 2);
+  const lines: string[] = [];
+  hits.forEach((hit, index) => {
+    const rank = String(index + 1).padStart(rankWidth);
+    const score = hit.score.toFixed(3).padStart(6);
+    const year = String(hit.year ?? '').padEnd(4);
+    const title = fit(hit.title || '(untitled)', titleWidth).padEnd(titleWidth);
+    lines.push(`${paint('dim', rank)}  ${paint('cyan', score)}  ${year}  ${paint('bold', title)}  ${paint('yellow', fit(hit.id, idWidth))}`);
+    const details = [authorsLine(hit.authors), hit.categories?.join(' '), paperLinks(hit)[0]].filter((part): part is string => Boolean(part));
+    if (details.length > 0) lines.push(`${indent}${paint('dim', fit(details.join(' · '), terminal.columns - indent.length))}`);
+    const sentence = hit.explain?.closest_sentence;
+    if (sentence) lines.push(`${indent}${paint('italic', fit(`“${sentence.text}”`, terminal.columns - indent.length))}`);
+  });
+  return `${lines.join('\n')}\n`;
+}
+
+/** One paper: JSON on one line for scripts, a readable card on a terminal. */
+export function printPaper(paper: Paper, choice: OutputChoice): void {
+  if (wantsJson(choice)) {
+    process.stdout.write(`${JSON.stringify(paper)}\n`);
+    return;
+  }
+  const paint = painter(choice.stdout.color);
+  const width = Math.min(choice.stdout.columns, 100);
+  const lines = [
+    ...wrap(paper.title || '(untitled)', width).map((line) => paint('bold', line)),
+    paint('dim', [paper.authors?.join(', '), paper.date ?? paper.year?.toString(), paper.categories?.join(' ')].filter(Boolean).join(' · ')),
+    paint('yellow', `id ${paper.id}`),
+    ...paperLinks(paper).map((link) => paint('cyan', link)),
+    '',
+    ...wrap(paper.abstract ?? '', width),
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+function authorsLine(authors: readonly string[] | undefined): string | undefined {
+  if (!authors || authors.length === 0) return undefined;
+  return authors.length <= 3 ? authors.join(', ') : `${authors.slice(0, 3).join(', ')} et al.`;
+}

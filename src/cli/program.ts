@@ -1,0 +1,57 @@
+import { createRequire } from 'node:module';
+import { Command } from 'commander';
+import { doctorCommand } from './commands/doctor-command.js';
+import { devCommands } from './commands/dev-commands.js';
+import { ingestCommand } from './commands/ingest-command.js';
+import { mcpCommand } from './commands/mcp-command.js';
+import { modelCommand } from './commands/model-command.js';
+import { queryCommands } from './commands/query-commands.js';
+import { serveCommands } from './commands/serve-commands.js';
+import { verifyCommand } from './commands/verify-command.js';
+
+const packageVersion = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+
+const overview = `
+Exit codes: 0 ok, 1 failure, 2 usage (a wrong flag, argument or value).
+Output: on a terminal a table and coloured logs; in a pipe, or with --json, JSON lines on stdout.
+Messages and logs go to stderr. NO_COLOR turns colour off. Settings: the environment (README).
+
+Examples:
+  $ paper-search start                                          # index the sample if needed, then serve on :8080
+  $ paper-search search "video compression" --index index-data/default
+  $ paper-search search "video compression" --url http://127.0.0.1:8080 --json
+  $ paper-search ingest --input my-papers.jsonl --index index-data/mine
+`;
+
+/** The `paper-search` command line: every command, its flags and help. */
+export function buildProgram(): Command {
+  const program = new Command('paper-search')
+    .description('Self-hosted semantic search for scientific papers: search, ingest, serve.')
+    .version(packageVersion, '-V, --version')
+    .enablePositionalOptions()
+    .addHelpText('after', overview)
+    .configureHelp({ sortSubcommands: false, showGlobalOptions: false });
+  for (const command of [
+    ...queryCommands(),
+    ingestCommand(),
+    ...serveCommands(),
+    modelCommand(),
+    verifyCommand(),
+    doctorCommand(),
+    mcpCommand(),
+    ...devCommands(),
+  ]) {
+    program.addCommand(command);
+  }
+  configureEveryCommand(program);
+  return program;
+}
+
+/**
+ * On every command: help, --version and a wrong flag throw a CommanderError (with its exit code)
+ * instead of ending the process, so main decides the exit code; a wrong flag points to --help.
+ */
+function configureEveryCommand(command: Command): void {
+  command.exitOverride().showHelpAfterError('(add --help for usage)');
+  for (const child of command.commands) configureEveryCommand(child);
+}

@@ -1,0 +1,14 @@
+/** The media type of each export format: what an Accept header names, and a response's Content-Type. */
+export const exportMediaTypes = {
+  bibtex: 'application/x-bibtex',
+  ris: 'application/x-research-info-systems',
+  'csl-json': 'application/vnd.citationstyles.csl+json',
+} as const;
+export type ExportFormat = keyof typeof exportMediaTypes;
+
+/** The formats papers can also be written in (reference managers' files), as their media types. */
+export const importFormats = ['bibtex', 'ris'] as const satisfies readonly ExportFormat[];
+export type ImportFormat = (typeof importFormats)[number];
+
+/** A file name's extension for each format. */
+export const formatExtensions: Record<ExportFormat, string> = { bibtex: 'bib', ris: 'ris', 'csl-json': 'json' };

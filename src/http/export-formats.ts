@@ -1,0 +1,48 @@
+import type { Request, Response } from 'express';
+import { z } from 'zod';
+import { papersToBibtex } from '../export/bibtex.js';
+import { paperToCslJson } from '../export/csl-json.js';
+import { exportMediaTypes, formatExtensions, type ExportFormat } from '../export/media-types.js';
+import { papersToRis } from '../export/ris.js';
+import type { Paper } from '../papers/paper.js';
+import { parseInput } from './error-handling.js';
+
+/** What ranked lists and papers can be answered as: the API's JSON, or an export format. */
+export const responseFormats = ['json', ...(Object.keys(exportMediaTypes) as ExportFormat[])] as const;
+export type ResponseFormat = (typeof responseFormats)[number];
+
+export const formatQuerySchema = z.object({ format: z.enum(responseFormats).optional() });
+
+/**
+ * The representation a request asks for: the `format` query parameter, else the best type of its
+ * Accept header among JSON and the export types. JSON unless one of them names an export, so an
+ * Accept the API cannot meet (a browser's text/html) still gets JSON, as before exports existed.
+ */
+export function responseFormat(request: Request, response: Response): ResponseFormat {
+  response.vary('Accept');
+  const { format } = parseInput(formatQuerySchema, { format: request.query.format }, 'query');
+  if (format) return format;
+  const accepted = request.accepts(['application/json', ...Object.values(exportMediaTypes)]);
+  const exported = Object.entries(exportMediaTypes).find(([, type]) => type === accepted);
+  return exported ? (exported[0] as ExportFormat) : 'json';
+}
+
+/** Query parameters without `format`, for the routes' strict query schemas. */
+export function withoutFormat(query: Request['query']): Request['query'] {
+  const { format: _format, ...rest } = query;
+  return rest;
+}
+
+/** Papers, or the papers of a ranked list in its order (scores and explanations left out), in an export format. */
+export function sendExport(response: Response, format: ExportFormat, papers: readonly Paper[], name: string): void {
+  const body =
+    format === 'bibtex' ? papersToBibtex(papers) : format === 'ris' ? papersToRis(papers) : `${JSON.stringify(papers.map(paperToCslJson), null, 2)}\n`;
+  response.setHeader('Content-Type', `${exportMediaTypes[format]}; charset=utf-8`);
+  response.setHeader('Content-Disposition', `inline; filename="${name}.${formatExtensions[format]}"`);
+  response.send(body);
+}
+
+/** A hit as the paper it is: its stored fields, without score and explanation. */
+export function paperOfHit<Hit extends Paper & { score: number; explain?: unknown }>({ score: _score, explain: _explain, ...paper }: Hit): Paper {
+  return paper;
+}

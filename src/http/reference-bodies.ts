@@ -1,0 +1,83 @@
+import type { Request } from 'express';
+import { invalidInput } from '../errors.js';
+import { exportMediaTypes, importFormats, type ImportFormat } from '../export/media-types.js';
+import { readReferenceText } from '../ingest/reference-text.js';
+import { mapRecordToPaper } from '../papers/paper-record.js';
+import { maxPapersPerWrite, paperInputSchema, type PaperInput } from './schemas.js';
+
+/** Bodies POST /v1/papers takes besides JSON: a reference manager's export, written all or none. */
+export const referenceMediaTypes: readonly string[] = importFormats.map((format) => exportMediaTypes[format]);
+
+/** Which reference format a request body is in, by its Content-Type; undefined for any other. */
+export function referenceFormatOf(request: Request): ImportFormat | undefined {
+  const type = request.is([...referenceMediaTypes]);
+  return importFormats.find((format) => exportMediaTypes[format] === type);
+}
+
+/** An entry of a reference body that cannot be written, and why. */
+export interface RejectedEntry {
+  /** Where it is: `entry <key> (line <n>)` for BibTeX, `record <ID> (line <n>)` for RIS. */
+  position: string;
+  /** The paper id it would have had (the citation key, or the RIS ID). */
+  id?: string;
+  reason: string;
+  message: string;
+  /** The paper field at fault, where one is. */
+  field?: string;
+}
+
+/**
+ * The papers of a BibTeX or RIS body, each checked as a JSON paper would be (ingestion's mapping,
+ * then the write schema's limits) so that a bad entry is named by its key and line, not by an
+ * index. Any rejected entry, a repeated id, no entry at all or more than a write may hold refuse
+ * the whole body: 400 invalid_input with `details.rejected`.
+ */
+export async function paperInputsOfReferences(text: string, format: ImportFormat): Promise<PaperInput[]> {
+  const inputs: PaperInput[] = [];
+  const rejected: RejectedEntry[] = [];
+  const seen = new Map<string, string>();
+  for await (const record of readReferenceText(text, format)) {
+    if (record.error) {
+      rejected.push({ position: record.position, reason: record.error.reason, message: record.error.message });
+      continue;
+    }
+    const value = record.value as Record<string, unknown>;
+    const id = typeof value.id === 'string' ? value.id : undefined;
+    const reject = (reason: string, message: string, field?: string) =>
+      rejected.push({ position: record.position, ...(id === undefined ? {} : { id }), reason, message, ...(field === undefined ? {} : { field }) });
+    const mapped = mapRecordToPaper(value);
+    if (!mapped.ok) {
+      reject(mapped.reason, mapped.message, mapped.field);
+      continue;
+    }
+    const parsed = paperInputSchema.safeParse(mapped.paper);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      const field = issue.path.map(String).join('.');
+      reject('invalid_field', `field "${field}": ${issue.message}`, field);
+      continue;
+    }
+    if (id !== undefined && seen.has(id)) {
+      reject('duplicate_id', `the id "${id}" is also the id of ${seen.get(id)}`);
+      continue;
+    }
+    if (id !== undefined) seen.set(id, record.position);
+    inputs.push(parsed.data);
+  }
+  const what = format === 'bibtex' ? 'BibTeX entries' : 'RIS records';
+  if (rejected.length > 0) {
+    const shown = rejected.slice(0, 5).map((entry) => `${entry.position}: ${entry.message}`);
+    throw invalidInput(
+      `${rejected.length} of ${rejected.length + inputs.length} ${what} cannot be written, so none was: ${shown.join('; ')}${rejected.length > 5 ? '; …' : ''}.`,
+      rejected.map((entry) => ({ path: 'body', message: `${entry.position}: ${entry.message}`, code: entry.reason })),
+      { rejected },
+    );
+  }
+  if (inputs.length === 0) throw invalidInput(`The body holds no ${what}.`, [{ path: 'body', message: `no ${what}`, code: 'too_small' }]);
+  if (inputs.length > maxPapersPerWrite) {
+    throw invalidInput(`The body holds ${inputs.length} ${what}; one write takes at most ${maxPapersPerWrite}.`, [
+      { path: 'body', message: `more than ${maxPapersPerWrite} entries`, code: 'too_big' },
+    ]);
+  }
+  return inputs;
+}

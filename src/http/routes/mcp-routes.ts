@@ -1,0 +1,96 @@
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import express, { Router, type RequestHandler, type Response } from 'express';
+import { AppError } from '../../errors.js';
+import { localBackend } from '../../mcp/local-backend.js';
+import { createMcpServer } from '../../mcp/mcp-server.js';
+import type { SearchService } from '../../search/search-service.js';
+import type { WriteService } from '../../writes/write-service.js';
+import type { ApiKeys } from '../auth.js';
+import { callerOf } from '../caller.js';
+import { methodNotAllowed } from '../error-handling.js';
+
+export interface McpRouteOptions {
+  apiKeys: ApiKeys;
+  authReads: boolean;
+  /** Host names allowed in Host and Origin; `*` allows any. */
+  allowedHosts: readonly string[];
+  maxBodyBytes: number;
+  writeMaxBodyBytes: number;
+  search: (response: Response) => SearchService;
+  writes: (response: Response) => WriteService;
+}
+
+const jsonTypes = ['application/json', 'application/*+json'];
+
+/**
+ * MCP over Streamable HTTP at /mcp, stateless: each POST is one JSON-RPC exchange answered as
+ * JSON by a server made for it, so no session lives between requests (and any instance behind a
+ * load balancer can answer). Host and Origin are checked first (DNS rebinding protection), then
+ * the key, with the REST API's rules: reads are open unless AUTH_READS, and a valid key offers
+ * the write tools; only then is the body read, with the write limit when the key allows writes.
+ */
+export function mcpRoutes(options: McpRouteOptions): Router {
+  const router = Router();
+  const readGuard = options.apiKeys.requireForReads(options.authReads);
+  const keyGuard = options.apiKeys.requireForReads(true);
+  const readBody = express.json({ limit: options.maxBodyBytes, strict: true, type: jsonTypes });
+  const writeBody = express.json({ limit: options.writeMaxBodyBytes, strict: true, type: jsonTypes });
+
+  router.use('/mcp', allowedHostsOnly(options.allowedHosts));
+  router.post(
+    '/mcp',
+    (request, response, next) => {
+      // A key that is presented must be valid, even where reads need none: a client that sends
+      // one means to write, and should hear that the key is wrong rather than lose the write tools.
+      const keyPresented = request.headers.authorization !== undefined && options.apiKeys.configured;
+      response.locals.mcpWrites = keyPresented;
+      (keyPresented ? keyGuard : readGuard)(request, response, next);
+    },
+    (request, response, next) => {
+      if (request.is(jsonTypes) === false) {
+        throw new AppError('unsupported_media_type', `MCP requests must be application/json, not ${request.headers['content-type']}.`);
+      }
+      (response.locals.mcpWrites ? writeBody : readBody)(request, response, next);
+    },
+    async (request, response) => {
+      const writes = response.locals.mcpWrites === true ? options.writes(response) : undefined;
+      const server = createMcpServer(localBackend(options.search(response), writes, callerOf(response)), request.log);
+      const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+      response.on('close', () => void server.close());
+      await server.connect(transport);
+      await transport.handleRequest(request, response, request.body);
+    },
+  );
+  // Stateless: no server-to-client stream (GET) and no session to end (DELETE).
+  router.all('/mcp', methodNotAllowed(['POST']));
+  return router;
+}
+
+/** Refuses a Host, or a browser's Origin, whose host name is not allowed: a page on another site cannot reach /mcp through a rebound DNS name. */
+function allowedHostsOnly(allowed: readonly string[]): RequestHandler {
+  if (allowed.includes('*')) return (_request, _response, next) => next();
+  return (request, _response, next) => {
+    const { host, origin } = request.headers;
+    const hostName = hostNameOf(host === undefined ? undefined : `http://${host}`);
+    if (hostName === undefined || !allowed.includes(hostName)) {
+      throw new AppError('host_not_allowed', `The Host "${host ?? ''}" is not allowed for /mcp (allowed: ${allowed.join(', ')}; see MCP_ALLOWED_HOSTS).`, {
+        details: { host: host ?? null },
+      });
+    }
+    if (origin !== undefined && !allowed.includes(hostNameOf(origin) ?? '')) {
+      throw new AppError('host_not_allowed', `The Origin "${origin}" is not allowed for /mcp (allowed hosts: ${allowed.join(', ')}; see MCP_ALLOWED_HOSTS).`, {
+        details: { origin },
+      });
+    }
+    next();
+  };
+}
+
+function hostNameOf(url: string | undefined): string | undefined {
+  if (url === undefined) return undefined;
+  try {
+    return new URL(url).hostname.toLowerCase();
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,54 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express, { Router, type Response } from 'express';
+import { methodNotAllowed } from '../error-handling.js';
+
+/**
+ * Where the search page is built (`vite build`, run by the package's build): `dist/web` in the
+ * package, found from this file whether it runs compiled (dist/http/routes) or from source
+ * (src/http/routes, in tests).
+ */
+export function webPageFolder(): string {
+  return join(fileURLToPath(new URL('../../../', import.meta.url)), 'dist', 'web');
+}
+
+/** The page's own addresses (not API routes): each view has a URL that can be shared or reloaded. */
+export const webPagePaths = ['/', '/paper/:id', '/similar', '/map'];
+
+const notBuilt = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>paper-search</title></head>
+<body><p>The search page is not built. Run <code>npm run build</code> in the package folder, then reload.
+The API works meanwhile: see <a href="/docs">/docs</a>.</p></body></html>
+`;
+
+/**
+ * The search page: index.html for each of its views (never cached, so a new build is seen at
+ * once) and its assets, whose names carry a content hash, cached for a year.
+ */
+export function webRoutes(folder = webPageFolder()): Router {
+  const router = Router();
+  const indexFile = join(folder, 'index.html');
+  const sendPage = (response: Response) => {
+    response.setHeader('Cache-Control', 'no-cache');
+    if (!existsSync(indexFile)) {
+      response.status(503).type('html').send(notBuilt);
+      return;
+    }
+    response.sendFile(indexFile);
+  };
+  for (const path of webPagePaths) {
+    router.get(path, (_request, response) => sendPage(response));
+    router.all(path, methodNotAllowed(['GET']));
+  }
+  router.use(
+    '/assets',
+    express.static(join(folder, 'assets'), {
+      index: false,
+      fallthrough: true,
+      immutable: true,
+      maxAge: '365d',
+    }),
+  );
+  return router;
+}

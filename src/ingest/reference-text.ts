@@ -1,0 +1,24 @@
+import { Readable } from 'node:stream';
+import type { ImportFormat } from '../export/media-types.js';
+import { readBibtex } from './formats/bibtex.js';
+import { readRis } from './formats/ris.js';
+import type { Input } from './input-files.js';
+import type { RawRecord } from './record-readers.js';
+
+/** The records of a BibTeX or RIS text, read by the same readers as files, positioned by key and line. */
+export function readReferenceText(text: string, format: ImportFormat): AsyncGenerator<RawRecord> {
+  const bytes = Buffer.from(text, 'utf8');
+  let opened = false;
+  const file = {
+    path: 'request body',
+    name: 'request body',
+    size: bytes.length,
+    open: () => {
+      opened = true;
+      return Readable.from([bytes]);
+    },
+    bytesRead: () => (opened ? bytes.length : 0),
+  };
+  const input: Input = { path: file.path, files: [file], totalBytes: bytes.length, bytesRead: file.bytesRead };
+  return format === 'bibtex' ? readBibtex(input) : readRis(input);
+}

@@ -1,0 +1,29 @@
+import type { EmbedRequestOptions } from '../embedding/embed-scheduler.js';
+import type { SearchService } from '../search/search-service.js';
+import type { WriteService } from '../writes/write-service.js';
+import { countPapers, type ListRequest, type PaperSearchBackend } from './backend.js';
+
+/**
+ * The services of this process (an index opened in process, or the HTTP server's own). `caller`
+ * is who asks and until when (the HTTP request's), for the model's fair share between clients.
+ */
+export function localBackend(search: SearchService, writes?: WriteService, caller?: EmbedRequestOptions): PaperSearchBackend {
+  const options = (request: ListRequest) => ({ k: request.k, offset: request.offset, filter: request.filter });
+  const backend: PaperSearchBackend = {
+    search: async (request) => (await search.searchText(request.query, { ...options(request), mode: request.mode }, caller)).hits,
+    similar: async (request) => (await search.similarToAbstract(request.abstract, request.title, { ...options(request), mode: request.mode }, caller)).hits,
+    related: async (name, request) => (await search.relatedToPaper(name, options(request), caller)).hits,
+    recommend: async (request) => (await search.recommend(request.positive, request.negative, options(request), caller)).hits,
+    paper: (name) => search.getPaper(name),
+    listPapers: (cursor, limit) => search.listPapers(cursor, limit),
+    summary: async () => {
+      const stats = await search.stats();
+      return { model: stats.model.id, defaultMode: stats.defaultMode, ...(await countPapers(backend.listPapers)) };
+    },
+    writes: writes && {
+      create: (papers) => writes.createPapers(papers, { batch: true }, caller),
+      delete: (name) => writes.deletePaper(name),
+    },
+  };
+  return backend;
+}

@@ -1,0 +1,142 @@
+import { createRequire } from 'node:module';
+// The low-level Server, not McpServer: McpServer validates tool arguments itself and reports a
+// failure in its own words, where these tools answer with the HTTP API's error codes and paths.
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import {
+  CallToolRequestSchema,
+  ErrorCode,
+  ListResourcesRequestSchema,
+  ListResourceTemplatesRequestSchema,
+  ListToolsRequestSchema,
+  McpError,
+  ReadResourceRequestSchema,
+  type CallToolResult,
+  type Tool,
+} from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
+import type { Logger } from '../log.js';
+import type { PaperSearchBackend } from './backend.js';
+import { paperIdOfUri, paperUri, renderPaper } from './render.js';
+import { parseArguments, toolErrorBody } from './tool-errors.js';
+import { tools } from './tools.js';
+
+const require = createRequire(import.meta.url);
+const packageVersion = (require('../../package.json') as { version: string }).version;
+
+/** Papers per page of resources/list. */
+const resourcePageSize = 100;
+
+/** JSON-RPC error code MCP gives a resource that does not exist. */
+const resourceNotFound = -32002;
+
+const instructions =
+  'paper-search: semantic search over one collection of scientific papers (titles, abstracts and metadata, not full texts). ' +
+  'Start with search_papers; follow up with get_paper, related_papers or recommend_papers using the ids it returns. ' +
+  'collection_stats tells what the collection holds. Each paper is also a resource, paper://{id}.';
+
+/** A zod schema as the JSON Schema (draft-07, as the SDK publishes its own) a client validates with. */
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Tool['inputSchema'] {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, target: 'draft-7', unrepresentable: 'any' }) as Record<string, unknown>;
+  return rest as Tool['inputSchema'];
+}
+
+/** Each tool as tools/list shows it, made once: the HTTP endpoint makes a server per request. */
+const listings = new Map<string, Tool>();
+function toolListing(tool: (typeof tools)[number]): Tool {
+  let listing = listings.get(tool.name);
+  if (!listing) {
+    listing = {
+      name: tool.name,
+      title: tool.title,
+      description: tool.description,
+      inputSchema: jsonSchema(tool.input, 'input'),
+      outputSchema: jsonSchema(tool.output, 'output'),
+      annotations: { title: tool.title, ...tool.hints },
+    };
+    listings.set(tool.name, listing);
+  }
+  return listing;
+}
+
+/**
+ * An MCP server over a paper-search backend: the tools (the write tools only when the backend
+ * takes writes) and every paper as a resource, `paper://<id>`. Tool failures are tool results
+ * with `isError` and the API's error body as text; no input makes a handler throw past this.
+ */
+export function createMcpServer(backend: PaperSearchBackend, log: Logger): Server {
+  const offered = tools.filter((tool) => !tool.writes || backend.writes !== undefined);
+  const byName = new Map(offered.map((tool) => [tool.name, tool]));
+  const listed = offered.map(toolListing);
+
+  const server = new Server({ name: 'paper-search', version: packageVersion }, { capabilities: { tools: {}, resources: {} }, instructions });
+
+  server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listed }));
+
+  server.setRequestHandler(CallToolRequestSchema, async (request): Promise<CallToolResult> => {
+    const tool = byName.get(request.params.name);
+    if (!tool) {
+      const writeTool = tools.some((known) => known.name === request.params.name && known.writes);
+      throw new McpError(
+        ErrorCode.InvalidParams,
+        writeTool
+          ? `The tool ${request.params.name} is offered only to clients that may write: connect with an API key.`
+          : `Unknown tool: ${request.params.name}.`,
+      );
+    }
+    try {
+      const answer = await tool.run(backend, parseArguments(tool.input, request.params.arguments));
+      return {
+        content: [{ type: 'text', text: answer.text }, ...(answer.links ?? [])],
+        structuredContent: answer.structured as Record<string, unknown>,
+      };
+    } catch (error) {
+      return { isError: true, content: [{ type: 'text', text: JSON.stringify(toolErrorBody(error, log)) }] };
+    }
+  });
+
+  server.setRequestHandler(ListResourceTemplatesRequestSchema, () => ({
+    resourceTemplates: [
+      {
+        uriTemplate: 'paper://{id}',
+        name: 'paper',
+        title: 'A paper of the collection',
+        description: 'One paper as Markdown: title, authors, date, identifiers, categories and abstract. {id} is the paper id, percent-encoded.',
+        mimeType: 'text/markdown',
+      },
+    ],
+  }));
+
+  server.setRequestHandler(ListResourcesRequestSchema, async (request) => {
+    const page = await failAsMcpError(() => backend.listPapers(request.params?.cursor, resourcePageSize), log);
+    return {
+      resources: page.papers.map((paper) => ({
+        uri: paperUri(paper.id),
+        name: paper.id,
+        ...(paper.title ? { title: paper.title } : {}),
+        mimeType: 'text/markdown',
+      })),
+      ...(page.nextCursor === null ? {} : { nextCursor: page.nextCursor }),
+    };
+  });
+
+  server.setRequestHandler(ReadResourceRequestSchema, async (request) => {
+    const id = paperIdOfUri(request.params.uri);
+    if (id === undefined) throw new McpError(ErrorCode.InvalidParams, `Not a paper URI: ${request.params.uri} (expected paper://<id>).`);
+    const paper = await failAsMcpError(() => backend.paper(id), log);
+    return { contents: [{ uri: request.params.uri, mimeType: 'text/markdown', text: renderPaper(paper) }] };
+  });
+
+  return server;
+}
+
+/** Resource requests fail as JSON-RPC errors (MCP has no error result for them), carrying the API's error body as data. */
+async function failAsMcpError<T>(task: () => Promise<T>, log: Logger): Promise<T> {
+  try {
+    return await task();
+  } catch (error) {
+    const body = toolErrorBody(error, log);
+    const code =
+      body.error.code === 'paper_not_found' ? resourceNotFound : body.error.code === 'invalid_input' ? ErrorCode.InvalidParams : ErrorCode.InternalError;
+    throw new McpError(code, body.error.message, body.error);
+  }
+}

@@ -1,0 +1,77 @@
+import { PaperSearchClient, type HitsResponse, type RelatedQuery } from '../client/paper-search-client.js';
+import { AppError } from '../errors.js';
+import type { Paper } from '../papers/paper.js';
+import { countPapers, type ListRequest, type PaperSearchBackend, type RankedPaper } from './backend.js';
+
+export interface RemoteBackendOptions {
+  /** Sent as `Authorization: Bearer <key>`; the write tools are offered only with one. */
+  key?: string | undefined;
+}
+
+/** A paper-search server reached over HTTP with the typed client; its errors keep the server's codes. */
+export function remoteBackend(baseUrl: string, options: RemoteBackendOptions = {}): PaperSearchBackend {
+  const client = new PaperSearchClient(baseUrl, {
+    headers: options.key === undefined ? {} : { authorization: `Bearer ${options.key}` },
+    fetch: async (input, init) => {
+      try {
+        return await fetch(input, init);
+      } catch (error) {
+        const reason = error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
+        throw new AppError('server_unreachable', `The paper-search server at ${baseUrl} cannot be reached: ${reason}.`, { cause: error });
+      }
+    },
+  });
+  const page = (request: ListRequest) => ({ k: request.k, offset: request.offset, filter: request.filter });
+  const backend: PaperSearchBackend = {
+    search: async (request) => ranked(await client.search({ query: request.query, mode: request.mode, ...page(request) })),
+    similar: async (request) => ranked(await client.similar({ abstract: request.abstract, title: request.title, mode: request.mode, ...page(request) })),
+    related: async (name, request) => ranked(await client.related(name, relatedQuery(request))),
+    recommend: async (request) => ranked(await client.recommend({ positive: [...request.positive], negative: [...request.negative], ...page(request) })),
+    paper: async (name) => complete((await client.paper(name)).paper),
+    listPapers: async (cursor, limit) => {
+      const listed = await client.listPapers({ limit, cursor });
+      return { papers: listed.papers, nextCursor: listed.next_cursor };
+    },
+    summary: async () => {
+      const stats = await client.stats();
+      return { model: stats.model.id, defaultMode: stats.defaultMode, ...(await countPapers(backend.listPapers)) };
+    },
+    writes:
+      options.key === undefined
+        ? undefined
+        : {
+            create: async (papers) => (await client.createPapers(papers)).map(complete),
+            delete: async (name) => (await client.deletePaper(name)).id,
+          },
+  };
+  return backend;
+}
+
+/** A ranked list's page and filter as the query parameters of GET /v1/papers/:id/related. */
+function relatedQuery(request: ListRequest): RelatedQuery {
+  const { year, categories, authors, exclude_ids: excludeIds } = request.filter ?? {};
+  return {
+    k: request.k,
+    offset: request.offset,
+    year_gte: year?.gte,
+    year_lte: year?.lte,
+    year_gt: year?.gt,
+    year_lt: year?.lt,
+    categories_any: categories?.any?.join(','),
+    categories_all: categories?.all?.join(','),
+    authors_any: authors?.any as string[] | undefined,
+    exclude_ids: excludeIds?.join(','),
+  };
+}
+
+/**
+ * A paper as the API sends it without a `fields` choice: every stored field. Its schema allows
+ * a choice, so title and abstract are typed optional; a paper always has both (maybe empty).
+ */
+function complete<Sent extends { id: string; title?: string | undefined; abstract?: string | undefined }>(paper: Sent): Sent & Paper {
+  return { ...paper, title: paper.title ?? '', abstract: paper.abstract ?? '' };
+}
+
+function ranked(response: HitsResponse): RankedPaper[] {
+  return response.hits.map(({ explain: _explain, ...hit }) => complete(hit));
+}

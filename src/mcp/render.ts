@@ -1,0 +1,74 @@
+import type { Paper } from '../papers/paper.js';
+import type { RankedPaper } from './backend.js';
+
+/** How much of an abstract a ranked list shows in text; the structured result has all of it. */
+const abstractPreview = 300;
+
+/** The address of a paper as an MCP resource: its id, percent-encoded (ids may hold "/" and ":"). */
+export function paperUri(id: string): string {
+  return `paper://${encodeURIComponent(id)}`;
+}
+
+/** The id a `paper://` URI names, or undefined when the URI is not one. */
+export function paperIdOfUri(uri: string): string | undefined {
+  const match = /^paper:\/\/(.+)$/.exec(uri);
+  if (!match) return undefined;
+  try {
+    return decodeURIComponent(match[1]!);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A public page of the paper: its URL, else its DOI or arXiv page, else its resource URI. */
+export function paperLink(paper: Paper): string {
+  if (paper.url) return paper.url;
+  if (paper.doi) return `https://doi.org/${paper.doi}`;
+  if (paper.arxiv_id) return `https://arxiv.org/abs/${paper.arxiv_id}`;
+  return paperUri(paper.id);
+}
+
+function shorten(text: string, length: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length <= length ? flat : `${flat.slice(0, length).replace(/\s+\S*$/, '')}…`;
+}
+
+function authorList(authors: readonly string[] | undefined, most = 3): string | undefined {
+  if (!authors || authors.length === 0) return undefined;
+  return authors.length > most ? `${authors.slice(0, most).join(', ')} et al.` : authors.join(', ');
+}
+
+function identifiers(paper: Paper): string {
+  return [`id: ${paper.id}`, paper.doi && `doi: ${paper.doi}`, paper.arxiv_id && `arXiv: ${paper.arxiv_id}`].filter(Boolean).join(', ');
+}
+
+/** A numbered list a model can read at a glance: title, year, authors, identifiers, score, the start of the abstract. */
+export function renderRankedPapers(papers: readonly RankedPaper[], offset = 0): string {
+  if (papers.length === 0) return 'No papers found.';
+  return papers
+    .map((paper, i) => {
+      const heading = [paper.title || '(untitled)', paper.year !== undefined ? `(${paper.year})` : undefined].filter(Boolean).join(' ');
+      const byline = [authorList(paper.authors), `${identifiers(paper)}, score ${paper.score}`].filter(Boolean).join('; ');
+      const abstract = paper.abstract ? `\n   ${shorten(paper.abstract, abstractPreview)}` : '';
+      return `${offset + i + 1}. ${heading}\n   ${byline}${abstract}`;
+    })
+    .join('\n');
+}
+
+/** One paper in full, as Markdown. */
+export function renderPaper(paper: Paper): string {
+  const lines = [
+    `# ${paper.title || '(untitled)'}`,
+    '',
+    paper.authors && paper.authors.length > 0 ? `Authors: ${paper.authors.join(', ')}` : undefined,
+    paper.date ? `Date: ${paper.date}` : paper.year !== undefined ? `Year: ${paper.year}` : undefined,
+    paper.doi ? `DOI: ${paper.doi}` : undefined,
+    paper.arxiv_id ? `arXiv: ${paper.arxiv_id}` : undefined,
+    paper.categories && paper.categories.length > 0 ? `Categories: ${paper.categories.join(', ')}` : undefined,
+    `URL: ${paperLink(paper)}`,
+    `Id: ${paper.id}`,
+    '',
+    paper.abstract || '(no abstract)',
+  ];
+  return lines.filter((line) => line !== undefined).join('\n');
+}

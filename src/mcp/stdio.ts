@@ -1,0 +1,60 @@
+import { join, resolve } from 'node:path';
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { loadConfig } from '../config/config.js';
+import { createLogger, type Logger } from '../log.js';
+import { openServices, type Services } from '../services.js';
+import type { PaperSearchBackend } from './backend.js';
+import { localBackend } from './local-backend.js';
+import { createMcpServer } from './mcp-server.js';
+import { remoteBackend } from './remote-backend.js';
+
+/** Where the MCP server finds its papers: an index opened in this process, or a running server. */
+export type McpStdioOptions = { index: string; url?: undefined; key?: undefined } | { url: string; key?: string | undefined; index?: undefined };
+
+/** MCP clients start servers from a folder of their own: the model folder defaults to the package's, not the working directory's. */
+const packageRoot = resolve(import.meta.dirname, '../..');
+
+/**
+ * Serves MCP on stdin and stdout until the client closes stdin or a SIGINT or SIGTERM arrives.
+ * With `index`, the model and index are loaded in this process (read-only: writes go through a
+ * server, the one owner of an index that takes writes); with `url`, every call is forwarded to
+ * that paper-search server, and a `key` offers the write tools. Logs go to stderr, as JSON lines.
+ */
+export async function runMcpStdio(options: McpStdioOptions, environment: NodeJS.ProcessEnv = process.env): Promise<void> {
+  // stdout carries the protocol only: whatever a library prints goes to stderr.
+  console.log = console.info = console.debug = console.error;
+  let services: Services | undefined;
+  let backend: PaperSearchBackend;
+  let log: Logger;
+  if (options.index !== undefined) {
+    const config = loadConfig({
+      ...environment,
+      MODEL_DIR: environment.MODEL_DIR ?? join(packageRoot, 'models'),
+      INDEX_DIR: resolve(options.index),
+      // Read-only: no keys, so the index opens without a write-ahead log of its own.
+      API_KEYS: '',
+      AUTH_READS: '',
+      AUTH_METRICS: '',
+    });
+    log = createLogger(config.LOG_LEVEL, 'paper-search-mcp', 'stderr');
+    services = await openServices(config, log);
+    backend = localBackend(services.search);
+  } else {
+    log = createLogger(loadConfig(environment).LOG_LEVEL, 'paper-search-mcp', 'stderr');
+    backend = remoteBackend(options.url, { key: options.key });
+  }
+
+  const server = createMcpServer(backend, log);
+  const stopped = new Promise<string>((resolveStop) => {
+    server.onclose = () => resolveStop('the client closed the connection');
+    process.stdin.once('end', () => resolveStop('stdin ended'));
+    process.once('SIGINT', () => resolveStop('SIGINT'));
+    process.once('SIGTERM', () => resolveStop('SIGTERM'));
+  });
+  await server.connect(new StdioServerTransport());
+  log.info({ source: options.index !== undefined ? { index: options.index } : { url: options.url, writes: options.key !== undefined } }, 'MCP server on stdio');
+  const reason = await stopped;
+  log.info({ reason }, 'MCP server stopping');
+  await server.close();
+  await services?.close();
+}

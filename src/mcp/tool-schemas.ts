@@ -1,0 +1,135 @@
+import { z } from 'zod';
+import { filterSchema, maxPageEnd, paperInputSchema } from '../http/schemas.js';
+import { paperSchema } from '../papers/paper.js';
+import { searchModes } from '../search/search-modes.js';
+
+/**
+ * The MCP tools' arguments and results as zod schemas: arguments are validated with them (bad
+ * ones get the API's `invalid_input`), and tools/list publishes them as JSON Schema. The filter
+ * and the paper input are the HTTP API's own, so a filter or paper means the same in both.
+ */
+
+/** A tool answer goes into a model's context: fewer hits than the API's 100 a page. */
+export const maxToolHits = 50;
+/** Papers one add_papers call may carry. */
+export const maxPapersPerToolCall = 100;
+
+const text = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((value) => value.trim().length > 0, { message: 'must not be empty or only white space' });
+
+const page = {
+  k: z.number().int().min(1).max(maxToolHits).default(10).describe(`How many papers to return, 1 to ${maxToolHits} (default 10).`),
+  offset: z
+    .number()
+    .int()
+    .min(0)
+    .max(maxPageEnd - 1)
+    .default(0)
+    .describe('Papers to skip, to page through a longer list: offset 10 with k 10 gives results 11 to 20. In hybrid mode offset + k is at most 100.'),
+  filter: filterSchema
+    .optional()
+    .describe(
+      'Only papers matching every condition given: year bounds {"gte","lte","gt","lt"}; categories {"any": [...]} or {"all": [...]} ' +
+        '(arXiv categories such as "cs.CL"); authors {"any": [...]} (full names, case ignored); exclude_ids (papers never to return).',
+    ),
+};
+
+const mode = z
+  .enum(searchModes)
+  .optional()
+  .describe(
+    '"hybrid" (default: meaning and words combined), "dense" (meaning only: paraphrases, related concepts) or "lexical" (exact words: names, acronyms).',
+  );
+
+const withinPage = (value: { k: number; offset: number }) => value.offset + value.k <= maxPageEnd;
+const pageIssue = { message: `offset + k must be at most ${maxPageEnd}`, path: ['offset'] };
+
+export const searchPapersInput = z
+  .strictObject({ query: text(10_000).describe('What to look for, in natural language or keywords.'), mode, ...page })
+  .refine(withinPage, pageIssue);
+
+export const findSimilarInput = z
+  .strictObject({
+    abstract: text(100_000).describe('The abstract (or any passage) to find papers like.'),
+    title: z.string().max(2_000).optional().describe('Its title, if known: it is embedded with the abstract as the stored papers were.'),
+    mode,
+    ...page,
+  })
+  .refine(withinPage, pageIssue);
+
+/** One paper named by exactly one of its identifiers. */
+const paperReference = {
+  id: z.string().min(1).max(512).optional().describe('The paper id used by this collection (as returned by the other tools).'),
+  doi: z.string().min(1).max(512).optional().describe('A DOI, such as "10.48550/arXiv.2503.11731" (a doi.org URL works too).'),
+  arxiv_id: z.string().min(1).max(64).optional().describe('An arXiv id, such as "2503.11731" (a version suffix is ignored).'),
+};
+const exactlyOneReference = (value: { id?: string | undefined; doi?: string | undefined; arxiv_id?: string | undefined }) =>
+  [value.id, value.doi, value.arxiv_id].filter((part) => part !== undefined).length === 1;
+const referenceIssue = { message: 'give exactly one of id, doi and arxiv_id', path: ['id'] };
+
+export const paperReferenceInput = z.strictObject(paperReference).refine(exactlyOneReference, referenceIssue);
+
+export const relatedPapersInput = z
+  .strictObject({ ...paperReference, ...page })
+  .refine(exactlyOneReference, referenceIssue)
+  .refine(withinPage, pageIssue);
+
+const paperNames = z.array(z.string().min(1).max(512));
+
+export const recommendPapersInput = z
+  .strictObject({
+    positive: paperNames.min(1).max(100).describe('Ids of papers the user likes (doi:<DOI> and arxiv:<id> work too).'),
+    negative: paperNames.max(100).default([]).describe('Ids of papers the user does not want more of.'),
+    ...page,
+  })
+  .refine(withinPage, pageIssue)
+  .refine((value) => !value.positive.some((id) => value.negative.includes(id)), {
+    message: 'a paper cannot be both positive and negative',
+    path: ['negative'],
+  });
+
+export const collectionStatsInput = z.strictObject({
+  top_categories: z.number().int().min(1).max(1_000).default(30).describe('How many of the most frequent categories to list (default 30).'),
+});
+
+export const addPapersInput = z.strictObject({
+  papers: z
+    .array(paperInputSchema)
+    .min(1)
+    .max(maxPapersPerToolCall)
+    .describe(`1 to ${maxPapersPerToolCall} papers; each needs an abstract. Ids are generated where absent; an id already stored refuses the whole call.`),
+});
+
+export const connectorSearchInput = z.strictObject({ query: text(10_000).describe('What to look for.') });
+export const connectorFetchInput = z.strictObject({ id: z.string().min(1).max(512).describe('An id from the results of `search`.') });
+
+/** A paper in a ranked list: every stored field and the score. */
+export const rankedPaperSchema = paperSchema.extend({ score: z.number() });
+
+export const rankedPapersOutput = z.object({ papers: z.array(rankedPaperSchema) });
+export const paperOutput = z.object({ paper: paperSchema });
+
+export const collectionStatsOutput = z.object({
+  papers: z.number().int(),
+  model: z.string(),
+  default_mode: z.enum(searchModes),
+  years: z.array(z.object({ year: z.number().int(), papers: z.number().int() })),
+  papers_without_year: z.number().int(),
+  categories: z.array(z.object({ category: z.string(), papers: z.number().int() })),
+  distinct_categories: z.number().int(),
+});
+
+export const addPapersOutput = z.object({ added: z.array(z.object({ id: z.string(), title: z.string() })) });
+export const deletePaperOutput = z.object({ id: z.string(), deleted: z.literal(true) });
+
+export const connectorSearchOutput = z.object({ results: z.array(z.object({ id: z.string(), title: z.string(), url: z.string() })) });
+export const connectorFetchOutput = z.object({
+  id: z.string(),
+  title: z.string(),
+  text: z.string(),
+  url: z.string(),
+  metadata: z.record(z.string(), z.string()),
+});

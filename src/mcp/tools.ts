@@ -1,0 +1,277 @@
+import type { z } from 'zod';
+import type { Paper } from '../papers/paper.js';
+import type { PaperSearchBackend, RankedPaper } from './backend.js';
+import { paperLink, paperUri, renderPaper, renderRankedPapers } from './render.js';
+import {
+  addPapersInput,
+  addPapersOutput,
+  collectionStatsInput,
+  collectionStatsOutput,
+  connectorFetchInput,
+  connectorFetchOutput,
+  connectorSearchInput,
+  connectorSearchOutput,
+  deletePaperOutput,
+  findSimilarInput,
+  paperOutput,
+  paperReferenceInput,
+  rankedPapersOutput,
+  recommendPapersInput,
+  relatedPapersInput,
+  searchPapersInput,
+} from './tool-schemas.js';
+
+/** Hints for clients (MCP tool annotations): whether a tool changes anything. */
+interface ToolHints {
+  readOnlyHint: boolean;
+  destructiveHint?: boolean;
+  idempotentHint: boolean;
+  /** The tools see one collection, not the open web. */
+  openWorldHint: false;
+}
+
+/** A link to a paper as an MCP resource, which a client may attach or read. */
+export interface PaperLink {
+  type: 'resource_link';
+  uri: string;
+  name: string;
+  title?: string;
+  mimeType: 'text/markdown';
+}
+
+export interface ToolAnswer<Output> {
+  structured: Output;
+  /** What a model reads when its client shows text only. */
+  text: string;
+  links?: PaperLink[];
+}
+
+export interface ToolDefinition<Input extends z.ZodType = z.ZodType, Output extends z.ZodType = z.ZodType> {
+  name: string;
+  title: string;
+  /** Written for a model: when to use the tool and what comes back. */
+  description: string;
+  input: Input;
+  output: Output;
+  hints: ToolHints;
+  /** Offered only when the caller may write. */
+  writes: boolean;
+  run(backend: PaperSearchBackend, input: z.output<Input>): Promise<ToolAnswer<z.output<Output>>>;
+}
+
+/**
+ * Checks a definition against its own schemas (run takes the parsed input, answers the output),
+ * then erases them: one list holds tools of different schemas, and the server parses each call's
+ * arguments with the tool's own input schema before `run` sees them.
+ */
+function tool<Input extends z.ZodType, Output extends z.ZodType>(definition: ToolDefinition<Input, Output>): ToolDefinition {
+  return definition as unknown as ToolDefinition;
+}
+
+const read: ToolHints = { readOnlyHint: true, idempotentHint: true, openWorldHint: false };
+
+/** The paper name the API takes for exactly one of id, DOI and arXiv id. */
+function paperName(reference: { id?: string | undefined; doi?: string | undefined; arxiv_id?: string | undefined }): string {
+  if (reference.doi !== undefined) return `doi:${reference.doi}`;
+  if (reference.arxiv_id !== undefined) return `arxiv:${reference.arxiv_id}`;
+  return reference.id!;
+}
+
+export function paperLinkOf(paper: Paper): PaperLink {
+  return { type: 'resource_link', uri: paperUri(paper.id), name: paper.id, ...(paper.title ? { title: paper.title } : {}), mimeType: 'text/markdown' };
+}
+
+function rankedAnswer(papers: RankedPaper[], offset: number): ToolAnswer<z.output<typeof rankedPapersOutput>> {
+  return { structured: { papers }, text: renderRankedPapers(papers, offset), links: papers.map(paperLinkOf) };
+}
+
+const rankedListNote =
+  'Returns {papers: [...]}, best first: each paper with id, title, abstract, authors, year, date, DOI, arXiv id, categories and url where known, ' +
+  'and a score (higher is better; compare scores only within one list).';
+
+export const tools: readonly ToolDefinition[] = [
+  tool({
+    name: 'search_papers',
+    title: 'Search papers',
+    description:
+      'Search the collection of scientific papers for a topic, question, method or keywords. ' +
+      `${rankedListNote} Use this first to find papers; then pass the ids it returns to get_paper, related_papers or recommend_papers. ` +
+      'Narrow the results with `filter` (years, categories, authors); use collection_stats to see which years and categories exist.',
+    input: searchPapersInput,
+    output: rankedPapersOutput,
+    hints: read,
+    writes: false,
+    run: async (backend, input) => rankedAnswer(await backend.search(input), input.offset),
+  }),
+  tool({
+    name: 'find_similar_papers',
+    title: 'Find papers similar to an abstract',
+    description:
+      'Find papers similar to a given abstract or passage: a draft abstract, or the abstract of a paper that is not in the collection. ' +
+      'The text is compared with each stored paper as a whole (title and abstract), so it suits abstract-length texts; for a short question use search_papers. ' +
+      rankedListNote,
+    input: findSimilarInput,
+    output: rankedPapersOutput,
+    hints: read,
+    writes: false,
+    run: async (backend, input) => rankedAnswer(await backend.similar(input), input.offset),
+  }),
+  tool({
+    name: 'related_papers',
+    title: 'Papers related to a paper',
+    description:
+      'Papers most related to one paper of the collection, named by exactly one of its id, DOI or arXiv id; the paper itself is left out. ' +
+      `Use it to widen from a paper the user already knows. ${rankedListNote} Answers paper_not_found when the collection does not hold the paper.`,
+    input: relatedPapersInput,
+    output: rankedPapersOutput,
+    hints: read,
+    writes: false,
+    run: async (backend, input) => rankedAnswer(await backend.related(paperName(input), input), input.offset),
+  }),
+  tool({
+    name: 'recommend_papers',
+    title: 'Recommend papers from examples',
+    description:
+      'Recommend papers like the `positive` examples and unlike the `negative` ones (ids from the other tools); the examples themselves are never returned. ' +
+      `Use it when the user has marked some papers as relevant or irrelevant. ${rankedListNote} Unknown ids answer paper_not_found, naming them.`,
+    input: recommendPapersInput,
+    output: rankedPapersOutput,
+    hints: read,
+    writes: false,
+    run: async (backend, input) => rankedAnswer(await backend.recommend(input), input.offset),
+  }),
+  tool({
+    name: 'get_paper',
+    title: 'Get a paper',
+    description:
+      'The full record of one paper, named by exactly one of its id, DOI or arXiv id: {paper: {id, title, abstract, authors, year, date, doi, arxiv_id, categories, url}} ' +
+      '(fields the paper lacks are absent). Answers paper_not_found when the collection does not hold it.',
+    input: paperReferenceInput,
+    output: paperOutput,
+    hints: read,
+    writes: false,
+    run: async (backend, input) => {
+      const paper = await backend.paper(paperName(input));
+      return { structured: { paper }, text: renderPaper(paper), links: [paperLinkOf(paper)] };
+    },
+  }),
+  tool({
+    name: 'collection_stats',
+    title: 'What the collection holds',
+    description:
+      'What the collection holds: the number of papers, the embedding model, papers per year, and the most frequent categories with their counts. ' +
+      'Use it to learn what can be searched and which years and categories a filter can name.',
+    input: collectionStatsInput,
+    output: collectionStatsOutput,
+    hints: read,
+    writes: false,
+    run: async (backend, input) => {
+      const summary = await backend.summary();
+      const years = [...summary.years].sort(([a], [b]) => a - b).map(([year, papers]) => ({ year, papers }));
+      const categories = [...summary.categories]
+        .sort(([a, countA], [b, countB]) => countB - countA || (a < b ? -1 : 1))
+        .slice(0, input.top_categories)
+        .map(([category, papers]) => ({ category, papers }));
+      const structured = {
+        papers: summary.papers,
+        model: summary.model,
+        default_mode: summary.defaultMode,
+        years,
+        papers_without_year: summary.withoutYear,
+        categories,
+        distinct_categories: summary.categories.size,
+      };
+      const text = [
+        `${summary.papers} papers (model ${summary.model}, default mode ${summary.defaultMode}).`,
+        `Papers per year: ${years.map(({ year, papers }) => `${year}: ${papers}`).join(', ') || 'none'}${summary.withoutYear > 0 ? `; without a year: ${summary.withoutYear}` : ''}.`,
+        `Most frequent categories (${categories.length} of ${summary.categories.size}): ${categories.map(({ category, papers }) => `${category}: ${papers}`).join(', ') || 'none'}.`,
+      ].join('\n');
+      return { structured, text };
+    },
+  }),
+  tool({
+    name: 'add_papers',
+    title: 'Add papers',
+    description:
+      'Add papers to the collection. Each paper needs an abstract; id, title, authors, year or date (YYYY-MM-DD), DOI, arXiv id, categories and url are optional. ' +
+      'All or none: an invalid paper, or an id already stored (paper_exists), refuses the whole call and nothing is added. ' +
+      'Added papers are searchable at once. Returns {added: [{id, title}]}.',
+    input: addPapersInput,
+    output: addPapersOutput,
+    hints: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+    writes: true,
+    run: async (backend, input) => {
+      const papers = await backend.writes!.create(input.papers);
+      const added = papers.map((paper) => ({ id: paper.id, title: paper.title }));
+      return {
+        structured: { added },
+        text: `Added ${added.length} paper${added.length === 1 ? '' : 's'}: ${added.map((paper) => paper.id).join(', ')}.`,
+        links: papers.map(paperLinkOf),
+      };
+    },
+  }),
+  tool({
+    name: 'delete_paper',
+    title: 'Delete a paper',
+    description:
+      'Delete one paper from the collection, named by exactly one of its id, DOI or arXiv id. It is gone from every search at once; this cannot be undone. ' +
+      'Returns {id, deleted: true}; paper_not_found when there is no such paper.',
+    input: paperReferenceInput,
+    output: deletePaperOutput,
+    hints: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+    writes: true,
+    run: async (backend, input) => {
+      const id = await backend.writes!.delete(paperName(input));
+      return { structured: { id, deleted: true as const }, text: `Deleted paper ${id}.` };
+    },
+  }),
+  tool({
+    name: 'search',
+    title: 'Search (connector)',
+    description:
+      'Search the paper collection; the form deep-research connectors expect. Returns {results: [{id, title, url}]}, best first; ' +
+      'read a result in full with `fetch`. Clients that can, should prefer search_papers: it returns abstracts and takes filters.',
+    input: connectorSearchInput,
+    output: connectorSearchOutput,
+    hints: read,
+    writes: false,
+    run: async (backend, input) => {
+      const papers = await backend.search({ query: input.query, k: 10, offset: 0 });
+      const structured = { results: papers.map((paper) => ({ id: paper.id, title: paper.title, url: paperLink(paper) })) };
+      // Connectors read the result from the text, as JSON.
+      return { structured, text: JSON.stringify(structured) };
+    },
+  }),
+  tool({
+    name: 'fetch',
+    title: 'Fetch a paper (connector)',
+    description:
+      'One paper found by `search`, in the form deep-research connectors expect: {id, title, text, url, metadata}, where text is the title and abstract ' +
+      'and metadata holds authors, year, date, DOI, arXiv id and categories where known.',
+    input: connectorFetchInput,
+    output: connectorFetchOutput,
+    hints: read,
+    writes: false,
+    run: async (backend, input) => {
+      const paper = await backend.paper(input.id);
+      const metadata = Object.fromEntries(
+        Object.entries({
+          authors: paper.authors?.join('; '),
+          year: paper.year?.toString(),
+          date: paper.date,
+          doi: paper.doi,
+          arxiv_id: paper.arxiv_id,
+          categories: paper.categories?.join(', '),
+        }).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1].length > 0),
+      );
+      const structured = {
+        id: paper.id,
+        title: paper.title,
+        text: [paper.title, paper.abstract].filter(Boolean).join('\n\n'),
+        url: paperLink(paper),
+        metadata,
+      };
+      return { structured, text: JSON.stringify(structured) };
+    },
+  }),
+];

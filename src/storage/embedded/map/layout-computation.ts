@@ -1,0 +1,83 @@
+import type { Worker } from 'node:worker_threads';
+import { AppError } from '../../../errors.js';
+import type { Logger } from '../../../log.js';
+import { startSiblingWorker } from '../../../shared/worker-threads.js';
+import type { LiveIndex } from '../live-index.js';
+import { lineageOf } from '../manifest.js';
+import type { MapLayout } from './map-layout.js';
+
+type WorkerAnswer = { ok: true; lineage: string; walSeq: number; layout: MapLayout } | { ok: false; message: string };
+
+/** After a failure, the computation is not retried before this long (the failure is answered meanwhile). */
+const retryAfterFailureMs = 60_000;
+
+/**
+ * Computes the map layout of an index folder built without one (before layouts existed), in a
+ * worker thread, one at a time; the map answers `map_building` until it is done. The layout is
+ * then kept by the served index (and written into the next snapshot's folder).
+ */
+export class LayoutComputation {
+  private running: { source: LiveIndex; startedAt: number; worker: Worker } | undefined;
+  private failure: { at: number; message: string } | undefined;
+
+  constructor(
+    private readonly served: () => LiveIndex,
+    private readonly log: Logger,
+  ) {}
+
+  /** Starts computing the layout of `index`'s folder unless it is under way, and throws what the map answers meanwhile. */
+  requireLayout(index: LiveIndex): never {
+    if (this.failure && Date.now() - this.failure.at < retryAfterFailureMs) {
+      throw new AppError('map_failed', `The map layout could not be computed: ${this.failure.message}`);
+    }
+    this.running ??= this.start(index);
+    const elapsedSeconds = (Date.now() - this.running.startedAt) / 1000;
+    const retryAfterSeconds = Math.max(1, Math.ceil(expectedSeconds(index.papers.size) - elapsedSeconds));
+    throw new AppError(
+      'map_building',
+      `The map of this collection is being computed (a collection indexed before maps existed); ask again in ${retryAfterSeconds} s.`,
+      {
+        details: { retryAfterSeconds },
+        retryAfterSeconds,
+      },
+    );
+  }
+
+  async close(): Promise<void> {
+    await this.running?.worker.terminate();
+  }
+
+  private start(source: LiveIndex): { source: LiveIndex; startedAt: number; worker: Worker } {
+    const startedAt = Date.now();
+    const worker = startSiblingWorker(import.meta.url, 'map-layout-worker', { folder: source.folder });
+    const finish = (answer: WorkerAnswer) => {
+      this.running = undefined;
+      if (!answer.ok) {
+        this.failure = { at: Date.now(), message: answer.message };
+        this.log.error({ message: answer.message }, 'the map layout could not be computed');
+        return;
+      }
+      this.failure = undefined;
+      const current = this.served();
+      const read = (index: LiveIndex) => lineageOf(index.manifest) === answer.lineage && (index.manifest.walSeq ?? 0) === answer.walSeq;
+      // The served index may have been replaced by a snapshot meanwhile: its papers then get the positions by id.
+      const from = read(current) ? current : read(source) ? source : undefined;
+      if (from) current.adoptLayout(answer.layout, from);
+      this.log.info(
+        { papers: answer.layout.x.length, method: answer.layout.method, ms: Date.now() - startedAt, applied: from !== undefined },
+        'map layout computed',
+      );
+    };
+    worker.once('message', finish);
+    worker.once('error', (error) => finish({ ok: false, message: error.message }));
+    worker.once('exit', (code) => {
+      if (this.running?.worker === worker) finish({ ok: false, message: `the worker exited with code ${code}` });
+    });
+    return { source, startedAt, worker };
+  }
+}
+
+/** A rough time for a layout of `papers` papers on one core (UMAP on the landmarks, then placing the rest). */
+function expectedSeconds(papers: number): number {
+  return 5 + papers / 4_000;
+}

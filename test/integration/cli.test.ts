@@ -1,0 +1,257 @@
+import assert from 'node:assert/strict';
+import { createReadStream, existsSync } from 'node:fs';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { after, before, describe, it } from 'node:test';
+import { getModel } from '../../src/embedding/model-registry.js';
+import type { RunningServer } from '../../src/server.js';
+import { buildIndex, cliEntry, makeTempDir, removeDir, repoRoot, runCli, startTestServer, type CliResult } from './helpers.js';
+
+let workDir: string;
+let indexDir: string;
+let server: RunningServer;
+
+before(async () => {
+  workDir = await makeTempDir();
+  indexDir = join(workDir, 'index');
+  await buildIndex(indexDir);
+  server = await startTestServer(indexDir);
+});
+
+after(async () => {
+  await server?.close();
+  await removeDir(workDir);
+});
+
+interface HitLine {
+  id: string;
+  title: string;
+  score: number;
+}
+
+function jsonLines<Line>(result: CliResult): Line[] {
+  assert.equal(result.code, 0, result.stderr);
+  const lines = result.stdout.trim().split('\n');
+  return lines.map((line) => JSON.parse(line) as Line);
+}
+
+/** Runs the command line with text on its standard input. */
+function runWithInput(args: string[], input: string): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...cliEntry, ...args], {
+      cwd: repoRoot,
+      env: { ...process.env, MODEL_DIR: join(repoRoot, 'models'), LOG_LEVEL: 'warn' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    child.stdin.end(input);
+  });
+}
+
+describe('paper-search search, against an index folder and a server', () => {
+  it('prints one JSON object per hit, the same from --index and from --url', async () => {
+    const [local, remote] = await Promise.all([
+      runCli('search', ['implicit neural representations for video', '-k', '5', '--index', indexDir, '--json']),
+      runCli('search', ['implicit neural representations for video', '-k', '5', '--url', server.url, '--json']),
+    ]);
+    const localHits = jsonLines<HitLine>(local);
+    const remoteHits = jsonLines<HitLine>(remote);
+    assert.equal(localHits.length, 5);
+    for (const hit of localHits) {
+      assert.equal(typeof hit.id, 'string');
+      assert.equal(typeof hit.title, 'string');
+      assert.equal(typeof hit.score, 'number');
+    }
+    assert.deepEqual(
+      localHits.map((hit) => [hit.id, hit.score]),
+      remoteHits.map((hit) => [hit.id, hit.score]),
+    );
+    assert.ok(
+      localHits.slice(0, 3).some((hit) => /video/i.test(hit.title)),
+      'a video paper is among the first three',
+    );
+  });
+
+  it('writes JSON lines when stdout is not a terminal even without --json, and keeps stdout for data', async () => {
+    const result = await runCli('search', ['speech recognition', '-k', '2', '--fields', 'title', '--url', server.url]);
+    const hits = jsonLines<Record<string, unknown>>(result);
+    assert.equal(hits.length, 2);
+    for (const hit of hits) assert.deepEqual(Object.keys(hit).sort(), ['id', 'score', 'title']);
+  });
+
+  it('passes the filters and the mode', async () => {
+    const hits = jsonLines<HitLine & { categories?: string[] }>(
+      await runCli('search', ['video', '--mode', 'lexical', '--exclude', 'seed-027', '-k', '10', '--url', server.url]),
+    );
+    assert.ok(hits.length > 0);
+    assert.ok(!hits.some((hit) => hit.id === 'seed-027'));
+  });
+});
+
+describe('paper-search similar, related, recommend, get', () => {
+  it('similar reads the abstract from a file or from standard input', async () => {
+    const abstract = 'We compress videos by fitting a neural network to each video and storing its weights.';
+    const file = join(workDir, 'abstract.txt');
+    await writeFile(file, abstract);
+    const fromFile = jsonLines<HitLine>(await runCli('similar', ['--file', file, '-k', '3', '--url', server.url]));
+    const fromStdin = jsonLines<HitLine>(await runWithInput(['similar', '-k', '3', '--url', server.url], abstract));
+    assert.equal(fromFile.length, 3);
+    assert.deepEqual(
+      fromFile.map((hit) => hit.id),
+      fromStdin.map((hit) => hit.id),
+    );
+  });
+
+  it('related leaves the paper out; recommend leaves the inputs out; get prints the paper', async () => {
+    const related = jsonLines<HitLine>(await runCli('related', ['seed-014', '-k', '4', '--index', indexDir]));
+    assert.equal(related.length, 4);
+    assert.ok(!related.some((hit) => hit.id === 'seed-014'));
+    const recommended = jsonLines<HitLine>(
+      await runCli('recommend', ['--positive', 'seed-014,seed-027', '--negative', 'seed-074', '-k', '4', '--url', server.url]),
+    );
+    assert.equal(recommended.length, 4);
+    assert.ok(!recommended.some((hit) => ['seed-014', 'seed-027', 'seed-074'].includes(hit.id)));
+    const [paper] = jsonLines<{ id: string; title: string; abstract: string }>(await runCli('get', ['seed-014', '--url', server.url]));
+    assert.equal(paper!.id, 'seed-014');
+    assert.match(paper!.title, /HNeRV/);
+  });
+});
+
+describe('exit codes', () => {
+  const cases: { name: string; args: string[]; code: number; message: RegExp }[] = [
+    { name: 'a missing query (usage)', args: ['search'], code: 2, message: /missing required argument 'query'/ },
+    { name: 'an unknown flag (usage)', args: ['search', 'x', '--colour'], code: 2, message: /unknown option '--colour'/ },
+    {
+      name: 'k out of range (usage: the service refuses the value)',
+      args: ['search', 'x', '-k', '500', '--url', 'SERVER'],
+      code: 2,
+      message: /invalid_input.*body\.k/,
+    },
+    { name: 'a bad mode (usage)', args: ['search', 'x', '--mode', 'fuzzy'], code: 2, message: /'fuzzy' is invalid/ },
+    { name: 'an unknown paper (failure)', args: ['get', 'no-such-paper', '--url', 'SERVER'], code: 1, message: /paper_not_found.*no-such-paper/ },
+    {
+      name: 'a server that is not there (failure)',
+      args: ['search', 'x', '--url', 'http://127.0.0.1:9'],
+      code: 1,
+      message: /server_unreachable.*Cannot reach http:\/\/127\.0\.0\.1:9/,
+    },
+    { name: 'an index that is not there (failure)', args: ['search', 'x', '--index', 'NOWHERE'], code: 1, message: /index_missing/ },
+    {
+      name: 'no abstract file (failure)',
+      args: ['similar', '--file', 'NOWHERE/abstract.txt', '--url', 'SERVER'],
+      code: 1,
+      message: /input_unreadable.*no such file/,
+    },
+  ];
+  for (const failure of cases) {
+    it(`exits ${failure.code} on ${failure.name}, with one line and no stack trace`, async () => {
+      const args = failure.args.map((arg) => arg.replace('SERVER', server.url).replace('NOWHERE', join(workDir, 'nowhere')));
+      const result = await runCli(args[0]!, args.slice(1));
+      assert.equal(result.code, failure.code, result.stderr);
+      assert.match(result.stderr, failure.message);
+      assert.doesNotMatch(result.stderr, /\n\s+at /);
+      assert.equal(result.stdout, '');
+    });
+  }
+
+  it('--help exits 0 with examples (every command: test/unit/cli-program.test.ts); no command at all is a usage error', async () => {
+    const help = await runCli('search', ['--help']);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /Usage: paper-search search \[options\] <query>[\s\S]*Examples:\n\s+\$ paper-search search/);
+    const nothing = await runCli('', []);
+    assert.equal(nothing.code, 2);
+    assert.match(nothing.stderr, /Usage: paper-search/);
+  });
+});
+
+describe('paper-search doctor', () => {
+  it('checks the model, the index, the disk, the port and the page, one JSON line each', async () => {
+    const result = await runCli('doctor', ['--index', indexDir, '--json'], { PORT: '0' });
+    const checks = jsonLines<{ check: string; status: string; message: string; fix?: string }>(result);
+    assert.deepEqual(
+      checks.map((check) => check.check),
+      ['node', 'model', 'index', 'disk', 'port', 'page'],
+    );
+    for (const check of checks) assert.equal(check.status, 'ok', `${check.check}: ${check.message}`);
+    assert.match(checks.find((check) => check.check === 'model')!.message, /all-MiniLM-L6-v2: files present, ONNX checksum matches/);
+    assert.match(checks.find((check) => check.check === 'index')!.message, /76 papers/);
+  });
+
+  it('fails with the fix when the index is missing and the port is taken', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      const result = await runCli('doctor', ['--index', join(workDir, 'nowhere'), '--json'], { PORT: String(port), HOST: '127.0.0.1' });
+      assert.equal(result.code, 1);
+      const checks = result.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { check: string; status: string; fix?: string });
+      const index = checks.find((check) => check.check === 'index')!;
+      assert.equal(index.status, 'fail');
+      assert.match(index.fix!, /paper-search ingest --input/);
+      const portCheck = checks.find((check) => check.check === 'port')!;
+      assert.equal(portCheck.status, 'fail');
+      assert.match(portCheck.fix!, /--port/);
+    } finally {
+      taken.close();
+    }
+  });
+});
+
+describe('paper-search model fetch', () => {
+  let hub: Server;
+  let hubUrl: string;
+
+  before(async () => {
+    // A stand-in for the Hugging Face hub on loopback, serving the installed model's files.
+    const installed = join(repoRoot, 'models', getModel('all-MiniLM-L6-v2').hubId);
+    hub = createServer((request, response) => {
+      const file = /^\/Xenova\/all-MiniLM-L6-v2\/resolve\/main\/(.+)$/.exec(request.url ?? '')?.[1];
+      if (!file) return void response.writeHead(404).end();
+      const path = join(installed, file);
+      stat(path).then(
+        (info) => {
+          response.writeHead(200, { 'content-length': info.size });
+          createReadStream(path).pipe(response);
+        },
+        () => response.writeHead(404).end(),
+      );
+    });
+    await new Promise<void>((resolve) => hub.listen(0, '127.0.0.1', resolve));
+    hubUrl = `http://127.0.0.1:${(hub.address() as AddressInfo).port}`;
+  });
+
+  after(() => hub.close());
+
+  it('downloads the files, checks the checksum, and prints where they are', async () => {
+    const modelDir = join(workDir, 'fetched-models');
+    await mkdir(modelDir);
+    const result = await runCli('model fetch', ['--model', 'all-MiniLM-L6-v2'], { MODEL_DIR: modelDir, HF_ENDPOINT: hubUrl, MODEL_SOURCES: 'hub' });
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout, `all-MiniLM-L6-v2: ${join(modelDir, 'Xenova/all-MiniLM-L6-v2')}\n`);
+    const onnx = await readFile(join(modelDir, 'Xenova/all-MiniLM-L6-v2', getModel('all-MiniLM-L6-v2').onnxFile));
+    assert.equal(onnx.length, getModel('all-MiniLM-L6-v2').onnxBytes);
+  });
+});
+
+describe('paper-search mcp', () => {
+  it('serves MCP until its input closes when the build has the MCP server, and says so clearly when it has not', async () => {
+    const result = await runWithInput(['mcp', '--index', indexDir], '');
+    if (existsSync(join(repoRoot, 'src/mcp/stdio.ts'))) {
+      assert.equal(result.code, 0, result.stderr);
+    } else {
+      assert.equal(result.code, 1);
+      assert.match(result.stderr, /command_unavailable.*MCP server is not part of this build/);
+    }
+  });
+});

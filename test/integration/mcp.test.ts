@@ -1,0 +1,305 @@
+import assert from 'node:assert/strict';
+import { cp, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { CallToolResult, JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import type { RunningServer } from '../../src/server.js';
+import { buildIndex, cliEntry, makeTempDir, removeDir, repoRoot, request, runCli, samplePapers, startTestServer } from './helpers.js';
+
+const key = 'mcp-integration-key-0123456789';
+let workDir: string;
+let server: RunningServer;
+
+/** 40 arXiv papers with metadata (years, categories, DOIs) and the 76 seed papers: one index for every test here. */
+before(async () => {
+  workDir = await makeTempDir();
+  const arxiv = (await readFile(join(repoRoot, 'index-data/samples/sample-papers.jsonl'), 'utf8')).split('\n').slice(0, 40).join('\n');
+  await writeFile(join(workDir, 'papers.jsonl'), `${arxiv}\n${await readFile(samplePapers, 'utf8')}`);
+  await buildIndex(join(workDir, 'index'), join(workDir, 'papers.jsonl'));
+  // The stdio server opens its own copy: the HTTP server below writes to the original's log.
+  await cp(join(workDir, 'index'), join(workDir, 'index-copy'), { recursive: true });
+  server = await startTestServer(join(workDir, 'index'), { API_KEYS: key, SNAPSHOT_INTERVAL_MS: '86400000' });
+});
+
+after(async () => {
+  await server?.close();
+  await removeDir(workDir);
+});
+
+/** Passes messages through, keeping each with its direction: the transcript in docs/mcp.md comes from here. */
+class RecordingTransport implements Transport {
+  readonly messages: { from: 'client' | 'server'; message: JSONRPCMessage }[] = [];
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: (message: JSONRPCMessage) => void;
+
+  constructor(private readonly inner: Transport) {}
+
+  start(): Promise<void> {
+    this.inner.onmessage = (message) => {
+      this.messages.push({ from: 'server', message });
+      this.onmessage?.(message);
+    };
+    this.inner.onclose = () => this.onclose?.();
+    this.inner.onerror = (error) => this.onerror?.(error);
+    return this.inner.start();
+  }
+
+  send(message: JSONRPCMessage): Promise<void> {
+    this.messages.push({ from: 'client', message });
+    return this.inner.send(message);
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+}
+
+/** The MCP server as an MCP client starts it: `paper-search mcp <args>`, over stdio. */
+function stdioTransport(args: string[], env: Record<string, string> = {}): StdioClientTransport {
+  return new StdioClientTransport({
+    command: process.execPath,
+    args: [...cliEntry, 'mcp', ...args],
+    env: { ...(process.env as Record<string, string>), LOG_LEVEL: 'info', ...env },
+    stderr: 'pipe',
+  });
+}
+
+async function connect(transport: Transport): Promise<{ client: Client; errors: Error[] }> {
+  const client = new Client({ name: 'integration-test', version: '1.0.0' });
+  const errors: Error[] = [];
+  client.onerror = (error) => errors.push(error);
+  await client.connect(transport);
+  return { client, errors };
+}
+
+async function call(client: Client, name: string, args: Record<string, unknown>): Promise<CallToolResult> {
+  return (await client.callTool({ name, arguments: args })) as CallToolResult;
+}
+
+function papersOf(result: CallToolResult): { id: string; title: string; score: number; year?: number; categories?: string[] }[] {
+  assert.equal(result.isError, undefined, JSON.stringify(result.content[0]));
+  return (result.structuredContent as { papers: ReturnType<typeof papersOf> }).papers;
+}
+
+function errorOf(result: CallToolResult): { code: string; message: string; details?: unknown } {
+  assert.equal(result.isError, true);
+  return (JSON.parse((result.content[0] as { text: string }).text) as { error: ReturnType<typeof errorOf> }).error;
+}
+
+const readTools = ['collection_stats', 'fetch', 'find_similar_papers', 'get_paper', 'recommend_papers', 'related_papers', 'search', 'search_papers'];
+
+describe('the MCP server on stdio over an index opened in process (--index)', () => {
+  let client: Client;
+  let errors: Error[];
+  let transport: StdioClientTransport;
+  let recording: RecordingTransport;
+  let stderr = '';
+
+  before(async () => {
+    transport = stdioTransport(['--index', join(workDir, 'index-copy')]);
+    transport.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    recording = new RecordingTransport(transport);
+    ({ client, errors } = await connect(recording));
+  });
+
+  after(async () => {
+    await client.close();
+    if (process.env.MCP_TRANSCRIPT) await writeFile(process.env.MCP_TRANSCRIPT, `${JSON.stringify(recording.messages, null, 2)}\n`);
+  });
+
+  it('names itself and lists the read tools, no write tools', async () => {
+    assert.equal(client.getServerVersion()?.name, 'paper-search');
+    assert.match(client.getInstructions() ?? '', /search_papers/);
+    const { tools } = await client.listTools();
+    assert.deepEqual(tools.map((tool) => tool.name).sort(), readTools);
+  });
+
+  it('searches with the real model, filters and modes; bad input is invalid_input', async () => {
+    const found = papersOf(await call(client, 'search_papers', { query: 'Gaussian splatting sensor simulation for autonomous driving', k: 3 }));
+    assert.equal(found[0]?.id, '2503.11731');
+    const filtered = papersOf(
+      await call(client, 'search_papers', { query: 'language models', k: 5, mode: 'dense', filter: { categories: { any: ['cs.CL'] } } }),
+    );
+    assert.equal(filtered.length, 5);
+    assert.ok(filtered.every((paper) => paper.categories?.includes('cs.CL')));
+    const bad = errorOf(await call(client, 'search_papers', { query: 'x', k: 0, mode: 'fuzzy' }));
+    assert.equal(bad.code, 'invalid_input');
+    assert.match(bad.message, /^Invalid arguments: arguments\.mode: .*; arguments\.k: Too small/);
+  });
+
+  it('finds papers similar to an abstract; a blank one is invalid_input', async () => {
+    const similar = papersOf(
+      await call(client, 'find_similar_papers', { abstract: 'We simulate camera and lidar sensors for self-driving cars with 3D Gaussian splats.', k: 2 }),
+    );
+    assert.equal(similar[0]?.id, '2503.11731');
+    assert.equal(errorOf(await call(client, 'find_similar_papers', { abstract: ' ' })).code, 'invalid_input');
+  });
+
+  it('relates and recommends by id, DOI or arXiv id; unknown papers are paper_not_found', async () => {
+    const related = papersOf(await call(client, 'related_papers', { doi: '10.48550/arXiv.2503.11731', k: 4 }));
+    assert.equal(related.length, 4);
+    assert.ok(!related.some((paper) => paper.id === '2503.11731'));
+    assert.equal(errorOf(await call(client, 'related_papers', { arxiv_id: '9999.99999' })).code, 'paper_not_found');
+    const recommended = papersOf(await call(client, 'recommend_papers', { positive: ['seed-014', 'seed-027'], k: 3 }));
+    assert.equal(recommended.length, 3);
+    assert.equal(errorOf(await call(client, 'recommend_papers', { positive: ['seed-014'], negative: ['seed-014'] })).code, 'invalid_input');
+  });
+
+  it('gets a paper, and answers the connector tools', async () => {
+    const paper = await call(client, 'get_paper', { arxiv_id: '2503.11731' });
+    assert.equal((paper.structuredContent as { paper: { id: string } }).paper.id, '2503.11731');
+    assert.equal(errorOf(await call(client, 'get_paper', {})).code, 'invalid_input');
+    const search = (await call(client, 'search', { query: 'neural video representation' })).structuredContent as { results: { id: string; url: string }[] };
+    assert.equal(search.results.length, 10);
+    assert.equal(errorOf(await call(client, 'search', { query: 42 })).code, 'invalid_input');
+    const fetched = (await call(client, 'fetch', { id: search.results[0]!.id })).structuredContent as { id: string; text: string };
+    assert.equal(fetched.id, search.results[0]!.id);
+    assert.ok(fetched.text.length > 100);
+    assert.equal(errorOf(await call(client, 'fetch', { id: 'nope' })).code, 'paper_not_found');
+  });
+
+  it('reports what the collection holds', async () => {
+    const stats = (await call(client, 'collection_stats', {})).structuredContent as {
+      papers: number;
+      years: { year: number; papers: number }[];
+      categories: { category: string; papers: number }[];
+      papers_without_year: number;
+    };
+    assert.equal(stats.papers, 116);
+    assert.equal(stats.papers_without_year, 76);
+    assert.equal(
+      stats.years.reduce((sum, year) => sum + year.papers, 0),
+      40,
+    );
+    assert.deepEqual(stats.categories[0], { category: 'cs.CV', papers: 25 });
+    assert.equal(errorOf(await call(client, 'collection_stats', { top_categories: 0 })).code, 'invalid_input');
+  });
+
+  it('reads a paper as a resource', async () => {
+    const { contents } = await client.readResource({ uri: 'paper://2503.11731' });
+    assert.match((contents[0] as { text: string }).text, /^# Industrial-Grade Sensor Simulation/);
+    const { resources, nextCursor } = await client.listResources();
+    assert.equal(resources.length, 100);
+    assert.equal((await client.listResources({ cursor: nextCursor! })).resources.length, 16);
+  });
+
+  it('keeps stdout for the protocol and logs JSON lines on stderr', () => {
+    assert.deepEqual(errors, [], 'no line on stdout the client could not read');
+    const lines = stderr.trim().split('\n');
+    assert.ok(lines.some((line) => /"msg":"model and index loaded"/.test(line)));
+    assert.ok(
+      lines.every((line) => line.startsWith('{')),
+      'only JSON log lines',
+    );
+  });
+});
+
+describe('the MCP server on stdio forwarding to a running server (--url)', () => {
+  it('answers as the API does, including its errors, and offers no write tools without a key', async () => {
+    const { client, errors } = await connect(stdioTransport(['--url', server.url]));
+    const { tools } = await client.listTools();
+    assert.deepEqual(tools.map((tool) => tool.name).sort(), readTools);
+    const query = 'speech recognition in noisy rooms';
+    const viaMcp = papersOf(await call(client, 'search_papers', { query, k: 5, filter: { year: { gte: 2025 } } }));
+    const viaApi = await request<{ hits: { id: string; score: number }[] }>(server.url, '/v1/search', {
+      json: { query, k: 5, filter: { year: { gte: 2025 } } },
+    });
+    assert.deepEqual(
+      viaMcp.map((paper) => [paper.id, paper.score]),
+      viaApi.body.hits.map((hit) => [hit.id, hit.score]),
+    );
+    const related = papersOf(await call(client, 'related_papers', { id: '2503.11731', k: 3, filter: { categories: { any: ['cs.CV'] } } }));
+    assert.ok(related.length === 3 && related.every((paper) => paper.categories?.includes('cs.CV')));
+    const missing = errorOf(await call(client, 'get_paper', { id: 'nope' }));
+    assert.deepEqual(missing, (await request(server.url, '/v1/papers/nope')).body.error);
+    const deep = errorOf(await call(client, 'search_papers', { query, k: 10, offset: 95 }));
+    assert.equal(deep.code, 'invalid_input');
+    assert.deepEqual(
+      (deep.details as { issues: { path: string }[] }).issues.map((issue) => issue.path),
+      ['arguments.offset'],
+    );
+    assert.ok(((await call(client, 'collection_stats', {})).structuredContent as { papers: number }).papers >= 116);
+    assert.deepEqual(errors, []);
+    await client.close();
+  });
+
+  it('offers the write tools with a key, and writes through the server', async () => {
+    const { client } = await connect(stdioTransport(['--url', server.url], { PAPER_SEARCH_API_KEY: key }));
+    assert.ok((await client.listTools()).tools.some((tool) => tool.name === 'add_papers'));
+    const added = await call(client, 'add_papers', {
+      papers: [
+        { id: 'mcp-added-1', title: 'Octopus camouflage', abstract: 'How octopuses drive chromatophores to match reef backgrounds.', date: '2025-03-01' },
+      ],
+    });
+    assert.deepEqual(added.structuredContent, { added: [{ id: 'mcp-added-1', title: 'Octopus camouflage' }] });
+    const found = papersOf(await call(client, 'search_papers', { query: 'octopus skin colour change', k: 1 }));
+    assert.equal(found[0]?.id, 'mcp-added-1');
+    // The server checks what the tool's schema cannot (a date that does not exist); its path names the argument.
+    const badDate = errorOf(await call(client, 'add_papers', { papers: [{ abstract: 'Bad date.', date: '2023-02-30' }] }));
+    assert.equal(badDate.code, 'invalid_input');
+    assert.deepEqual(
+      (badDate.details as { issues: { path: string }[] }).issues.map((issue) => issue.path),
+      ['arguments.papers.0.date'],
+    );
+    assert.deepEqual((await call(client, 'delete_paper', { id: 'mcp-added-1' })).structuredContent, { id: 'mcp-added-1', deleted: true });
+    assert.equal((await request(server.url, '/v1/papers/mcp-added-1')).status, 404);
+    assert.deepEqual(errorOf(await call(client, 'delete_paper', { id: 'mcp-added-1' })), (await request(server.url, '/v1/papers/mcp-added-1')).body.error);
+    await client.close();
+  });
+
+  it('reports an unreachable server as a tool error and keeps running', async () => {
+    const { client } = await connect(stdioTransport(['--url', 'http://127.0.0.1:9']));
+    const failed = errorOf(await call(client, 'search_papers', { query: 'anything' }));
+    assert.equal(failed.code, 'server_unreachable');
+    assert.match(failed.message, /http:\/\/127\.0\.0\.1:9 cannot be reached/);
+    assert.equal((await client.listTools()).tools.length, readTools.length);
+    await client.close();
+  });
+
+  it('refuses bad flags (exit code 2) and a missing index (exit code 1) with a line on stderr and nothing on stdout', async () => {
+    const both = await runCli('mcp', ['--index', workDir, '--url', 'http://127.0.0.1:9']);
+    assert.equal(both.code, 2);
+    assert.match(both.stderr, /--url <url>' cannot be used with option '--index <dir>/);
+    assert.equal(both.stdout, '');
+    const missing = await runCli('mcp', ['--index', join(workDir, 'no-such-index')]);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /^error \[index_missing\]/m);
+    assert.equal(missing.stdout, '');
+  });
+});
+
+describe('MCP over Streamable HTTP on the server (/mcp)', () => {
+  it('serves the same tools and answers as the REST API', async () => {
+    const { client } = await connect(new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`)));
+    assert.deepEqual((await client.listTools()).tools.map((tool) => tool.name).sort(), readTools);
+    const query = 'implicit neural representations for video';
+    const viaMcp = papersOf(await call(client, 'search_papers', { query, k: 3, mode: 'dense' }));
+    const viaApi = await request<{ hits: { id: string; score: number }[] }>(server.url, '/v1/search', { json: { query, k: 3, mode: 'dense' } });
+    assert.deepEqual(
+      viaMcp.map((paper) => [paper.id, paper.score]),
+      viaApi.body.hits.map((hit) => [hit.id, hit.score]),
+    );
+    assert.equal(errorOf(await call(client, 'related_papers', { id: 'nope' })).code, 'paper_not_found');
+    assert.equal(errorOf(await call(client, 'search_papers', { query: 'x', filter: { year: { gte: 'recent' } } })).code, 'invalid_input');
+    await client.close();
+  });
+
+  it('adds and deletes papers with a key', async () => {
+    const { client } = await connect(
+      new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`), { requestInit: { headers: { authorization: `Bearer ${key}` } } }),
+    );
+    const added = await call(client, 'add_papers', {
+      papers: [{ id: 'mcp-http-1', abstract: 'Tardigrades survive desiccation by vitrifying their cytoplasm.' }],
+    });
+    assert.equal(added.isError, undefined);
+    assert.equal((await request(server.url, '/v1/papers/mcp-http-1')).status, 200);
+    assert.equal(errorOf(await call(client, 'add_papers', { papers: [{ id: 'mcp-http-1', abstract: 'Again.' }] })).code, 'paper_exists');
+    await call(client, 'delete_paper', { id: 'mcp-http-1' });
+    await client.close();
+  });
+});

@@ -1,0 +1,109 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { CommanderError, type Command } from 'commander';
+import { buildProgram } from '../../src/cli/program.js';
+import { listBody, listParameters } from '../../src/cli/commands/list-options.js';
+
+/** Every command of the program, subcommands included, by their full names. */
+function allCommands(command: Command, prefix = ''): [string, Command][] {
+  return command.commands.flatMap((child) => {
+    const name = `${prefix}${child.name()}`;
+    return child.commands.length > 0 ? allCommands(child, `${name} `) : [[name, child] as [string, Command]];
+  });
+}
+
+/** What --help prints, and the CommanderError it ends with (help does not end the process). */
+function help(path: string[]): { text: string; error: CommanderError } {
+  const program = buildProgram();
+  let text = '';
+  const capture = (command: Command) => {
+    command.configureOutput({ writeOut: (chunk) => (text += chunk), writeErr: (chunk) => (text += chunk) });
+    for (const child of command.commands) capture(child);
+  };
+  capture(program);
+  try {
+    program.parse([...path, '--help'], { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) return { text, error };
+    throw error;
+  }
+  throw new Error('--help did not stop the parse');
+}
+
+describe('the paper-search program', () => {
+  const commands = allCommands(buildProgram());
+
+  it('has the documented commands', () => {
+    assert.deepEqual(
+      commands.map(([name]) => name),
+      ['search', 'similar', 'related', 'recommend', 'get', 'ingest', 'serve', 'start', 'model fetch', 'verify', 'doctor', 'mcp', 'eval', 'bench'],
+    );
+  });
+
+  for (const [name] of commands) {
+    it(`${name} --help describes it with an example and exits 0`, () => {
+      const { text, error } = help(name.split(' '));
+      assert.equal(error.exitCode, 0);
+      assert.match(text, new RegExp(`^Usage: paper-search ${name}`));
+      assert.match(text, new RegExp(`Examples:\\n(\\s+\\$ .+\\n)*\\s+\\$ (cat .+ \\| )?paper-search ${name}`));
+    });
+  }
+
+  it('top-level --help documents the exit codes', () => {
+    const { text, error } = help([]);
+    assert.equal(error.exitCode, 0);
+    assert.match(text, /Exit codes: 0 ok, 1 failure, 2 usage/);
+  });
+
+  it('a wrong flag is a CommanderError, not an exit of the process', () => {
+    const program = buildProgram();
+    program.configureOutput({ writeErr: () => undefined });
+    for (const child of program.commands) child.configureOutput({ writeErr: () => undefined });
+    assert.throws(
+      () => program.parse(['search', 'x', '-k', 'ten'], { from: 'user' }),
+      (error: unknown) => error instanceof CommanderError && error.code === 'commander.invalidArgument',
+    );
+  });
+});
+
+describe('list flags', () => {
+  const flags = {
+    k: 5,
+    offset: 10,
+    yearFrom: 2020,
+    yearTo: 2024,
+    category: ['cs.CV', 'cs.RO'],
+    author: ['Doe, Jane'],
+    exclude: ['a'],
+    threshold: 0.2,
+    fields: ['title'],
+    explain: true,
+  };
+
+  it('become the body of the POST routes', () => {
+    assert.deepEqual(listBody(flags), {
+      k: 5,
+      offset: 10,
+      score_threshold: 0.2,
+      fields: ['title'],
+      explain: true,
+      filter: { year: { gte: 2020, lte: 2024 }, categories: { any: ['cs.CV', 'cs.RO'] }, authors: { any: ['Doe, Jane'] }, exclude_ids: ['a'] },
+    });
+    assert.equal(listBody({}).filter, undefined);
+  });
+
+  it('become the query parameters of the related route', () => {
+    assert.deepEqual(listParameters(flags), {
+      k: 5,
+      offset: 10,
+      score_threshold: 0.2,
+      fields: ['title'],
+      explain: true,
+      year_gte: 2020,
+      year_lte: 2024,
+      categories_any: ['cs.CV', 'cs.RO'],
+      authors_any: ['Doe, Jane'],
+      exclude_ids: ['a'],
+    });
+  });
+});

@@ -1,0 +1,247 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { buildOpenApiDocument } from '../../src/http/openapi.js';
+import { readReferenceText } from '../../src/ingest/reference-text.js';
+import { mapRecordToPaper } from '../../src/papers/paper-record.js';
+import type { Paper } from '../../src/papers/paper.js';
+import { SearchService } from '../../src/search/search-service.js';
+import { ServiceState } from '../../src/service-state.js';
+import type { EmbeddedStorage } from '../../src/storage/embedded/embedded-storage.js';
+import { WriteService } from '../../src/writes/write-service.js';
+import { buildFakeIndex, FakeEmbedder, openFakeStorage } from './fake-collection.js';
+import { formatFixtures } from './format-support.js';
+import { startApp, type TestApp } from './http-support.js';
+
+const key = 'unit-test-key-0123456789';
+const embedder = new FakeEmbedder();
+let root: string;
+let storage: EmbeddedStorage;
+let writes: WriteService;
+let app: TestApp;
+
+before(async () => {
+  root = await mkdtemp(join(tmpdir(), 'paper-search-exports-'));
+  await buildFakeIndex(join(root, 'index'), embedder);
+  storage = await openFakeStorage(join(root, 'index'), embedder);
+  writes = new WriteService(storage, embedder);
+  const state = new ServiceState();
+  state.markReady(new SearchService(storage, embedder), writes);
+  app = await startApp({ state, apiKeys: [key], environment: { MAX_BODY_BYTES: '4096', WRITE_MAX_BODY_BYTES: '16384' } });
+});
+
+after(async () => {
+  await app.close();
+  await writes.close();
+  await storage.close();
+  await rm(root, { recursive: true, force: true });
+});
+
+const call = (path: string, init: { method?: string; json?: unknown; body?: string; headers?: Record<string, string> } = {}) => app.call(path, init);
+
+const bibtex = 'application/x-bibtex';
+const ris = 'application/x-research-info-systems';
+const csl = 'application/vnd.citationstyles.csl+json';
+
+/** The citation keys of a BibTeX text, in order. */
+function keysOf(text: string): string[] {
+  return [...text.matchAll(/^@\w+\{([^,]+),/gm)].map((match) => match[1]!);
+}
+
+describe('exports of ranked lists and papers', () => {
+  it('answers a search as BibTeX when Accept asks for it, in rank order, leaving scores out', async () => {
+    const json = JSON.parse((await call('/v1/search', { json: { query: 'volcano eruption', k: 3, mode: 'dense' } })).text) as { hits: { id: string }[] };
+    const exported = await call('/v1/search', { json: { query: 'volcano eruption', k: 3, mode: 'dense' }, headers: { accept: bibtex } });
+    assert.equal(exported.status, 200);
+    assert.equal(exported.headers.get('content-type'), `${bibtex}; charset=utf-8`);
+    assert.equal(exported.headers.get('content-disposition'), 'inline; filename="search.bib"');
+    assert.match(exported.headers.get('vary') ?? '', /Accept/);
+    assert.deepEqual(
+      keysOf(exported.text),
+      json.hits.map((hit) => hit.id),
+    );
+    assert.doesNotMatch(exported.text, /score/);
+  });
+
+  it('takes ?format= on POST and GET routes, over Accept', async () => {
+    const risList = await call('/v1/similar?format=ris', { json: { abstract: 'Protein folding with attention networks.', k: 2 }, headers: { accept: bibtex } });
+    assert.equal(risList.headers.get('content-type'), `${ris}; charset=utf-8`);
+    assert.equal((risList.text.match(/^TY {2}- /gm) ?? []).length, 2);
+    const recommended = await call('/v1/recommend?format=csl-json', { json: { positive: ['protein-1'], k: 2 } });
+    assert.equal(recommended.headers.get('content-type'), `${csl}; charset=utf-8`);
+    assert.equal((JSON.parse(recommended.text) as unknown[]).length, 2);
+    const related = await call('/v1/papers/volcano-1/related?k=2&categories_any=physics.geo-ph&format=bibtex');
+    assert.deepEqual(keysOf(related.text), ['volcano-2']);
+    const one = await call('/v1/papers/doi:10.1000%2Fvolcano.1?format=csl-json');
+    const items = JSON.parse(one.text) as { id: string; DOI: string; author: { family: string; given: string }[]; issued: unknown }[];
+    assert.deepEqual(items, [
+      {
+        id: 'volcano-1',
+        type: 'article-journal',
+        title: 'Volcano eruption forecasting',
+        author: [{ family: 'Lovelace', given: 'Ada' }],
+        issued: { 'date-parts': [[2021]] },
+        abstract: 'Seismic tremor predicts volcano eruption. Magma rises before the eruption.',
+        DOI: '10.1000/volcano.1',
+        keyword: 'physics.geo-ph',
+      },
+    ]);
+  });
+
+  it('pages an export of the collection with a Link header to the next page', async () => {
+    const first = await call('/v1/papers?limit=3&format=ris');
+    assert.equal((first.text.match(/^ER {2}- /gm) ?? []).length, 3);
+    const link = /^<([^>]+)>; rel="next"$/.exec(first.headers.get('link') ?? '');
+    assert.ok(link, 'a next link');
+    assert.match(link[1]!, /^\/v1\/papers\?limit=3&format=ris&cursor=/);
+    const last = await call(link[1]!.replace('limit=3', 'limit=100'));
+    assert.equal((last.text.match(/^ER {2}- /gm) ?? []).length, 5);
+    assert.equal(last.headers.get('link'), null);
+  });
+
+  it('keeps JSON for Accept types it cannot meet, and for errors', async () => {
+    const browser = await call('/v1/papers/volcano-1', { headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } });
+    assert.match(browser.headers.get('content-type') ?? '', /^application\/json/);
+    const missing = await call('/v1/papers/nope', { headers: { accept: bibtex } });
+    assert.equal(missing.status, 404);
+    assert.equal((JSON.parse(missing.text) as { error: { code: string } }).error.code, 'paper_not_found');
+  });
+
+  it('refuses an unknown format, naming the parameter', async () => {
+    const response = await call('/v1/papers/volcano-1?format=endnote');
+    assert.equal(response.status, 400);
+    const error = (JSON.parse(response.text) as { error: { code: string; details: { issues: { path: string }[] } } }).error;
+    assert.equal(error.code, 'invalid_input');
+    assert.deepEqual(
+      error.details.issues.map((issue) => issue.path),
+      ['query.format'],
+    );
+  });
+});
+
+describe('imports: POST /v1/papers with a BibTeX or RIS body', () => {
+  const write = (body: string, type: string, headers: Record<string, string> = {}) =>
+    call('/v1/papers', { method: 'POST', body, headers: { 'content-type': type, authorization: `Bearer ${key}`, ...headers } });
+
+  it('writes every entry of a .bib file, ids from the citation keys, and exports them again with title, authors, year, DOI and abstract', async () => {
+    const text = await readFile(join(formatFixtures, 'write-api.bib'), 'utf8');
+    const created = await write(text, bibtex);
+    assert.equal(created.status, 201, created.text);
+    const papers = (JSON.parse(created.text) as { papers: { id: string }[] }).papers;
+    assert.deepEqual(
+      papers.map((paper) => paper.id),
+      ['muller2021attention', 'lovelace2020engines', 'nguyen2023reefs'],
+    );
+    // Compared as papers: both sides through the importers' mapping (a year from a date, a DOI in lower case).
+    const imported = (await recordsOf(text, 'bibtex')).map(asPaper);
+    try {
+      for (const id of papers.map((paper) => paper.id)) {
+        const exported = (await recordsOf((await call(`/v1/papers/${id}`, { headers: { accept: bibtex } })).text, 'bibtex')).map(asPaper);
+        assert.equal(exported.length, 1);
+        const [before, after] = [imported.find((paper) => paper.id === id)!, exported[0]!];
+        for (const field of ['id', 'title', 'authors', 'year', 'doi', 'abstract', 'arxiv_id'] as const) {
+          assert.deepEqual(after[field], before[field], `${id}: ${field}`);
+        }
+      }
+      assert.deepEqual(imported.find((paper) => paper.id === 'muller2021attention')?.authors, ['Jörg Müller', 'Anna van der Berg', 'John Smith Jr.']);
+    } finally {
+      for (const paper of papers) await writes.deletePaper(paper.id);
+    }
+  });
+
+  it('writes a RIS file the same way', async () => {
+    const text = 'TY  - JOUR\nID  - ris-1\nTI  - Kelp forests\nAU  - Okafor, Chidi\nPY  - 2021\nAB  - Kelp forests store carbon.\nDO  - 10.5555/kelp\nER  - \n';
+    const created = await write(text, `${ris}; charset=utf-8`);
+    assert.equal(created.status, 201, created.text);
+    const exported = await call('/v1/papers/doi:10.5555%2Fkelp', { headers: { accept: ris } });
+    assert.match(
+      exported.text,
+      /^TY {2}- JOUR\nID {2}- ris-1\nTI {2}- Kelp forests\nAU {2}- Okafor, Chidi\nPY {2}- 2021\nAB {2}- Kelp forests store carbon\.\nDO {2}- 10\.5555\/kelp\n/,
+    );
+    await writes.deletePaper('ris-1');
+  });
+
+  it('refuses the whole file when any entry cannot be written, naming each by key and line', async () => {
+    const response = await write(await readFile(join(formatFixtures, 'library.bib'), 'utf8'), bibtex);
+    assert.equal(response.status, 400);
+    const error = (JSON.parse(response.text) as { error: { code: string; message: string; details: { rejected: { position: string; reason: string }[] } } })
+      .error;
+    assert.equal(error.code, 'invalid_input');
+    assert.match(error.message, /^3 of 8 BibTeX entries cannot be written, so none was: entry devlin2019bert \(line 59\): no abstract or text field; /);
+    assert.deepEqual(
+      error.details.rejected.map((entry) => [entry.position, entry.reason]),
+      [
+        ['entry devlin2019bert (line 59)', 'missing_abstract'],
+        ['entry muller2021attention (line 66)', 'duplicate_id'],
+        ['entry broken2020 (line 73)', 'malformed_record'],
+      ],
+    );
+    assert.equal((await call('/v1/papers/lovelace2020engines')).status, 404, 'nothing was written');
+  });
+
+  it('refuses a RIS file with bad records, naming each', async () => {
+    const response = await write(await readFile(join(formatFixtures, 'references.ris'), 'utf8'), ris);
+    assert.equal(response.status, 400);
+    const rejected = (JSON.parse(response.text) as { error: { details: { rejected: { position: string; reason: string }[] } } }).error.details.rejected;
+    assert.deepEqual(
+      rejected.map((entry) => entry.reason),
+      ['missing_abstract', 'duplicate_id', 'malformed_record'],
+    );
+    assert.match(rejected[1]!.position, /^record glacier2019 \(line \d+\)$/);
+  });
+
+  it('refuses an empty file, a file without a key (401, before reading it) and other body types (415)', async () => {
+    const empty = await write('% nothing here\n', bibtex);
+    assert.equal(empty.status, 400);
+    assert.match(empty.text, /holds no BibTeX entries/);
+    const anonymous = await call('/v1/papers', { method: 'POST', body: '@misc{a, abstract={x}}', headers: { 'content-type': bibtex } });
+    assert.equal(anonymous.status, 401);
+    const plain = await write('@misc{a, abstract={x}}', 'text/plain');
+    assert.equal(plain.status, 415);
+    assert.match(plain.text, /application\/json \(or application\/x-bibtex or application\/x-research-info-systems\)/);
+    const tooLarge = await write(`@misc{big, abstract={${'x'.repeat(20_000)}}}`, bibtex);
+    assert.equal(tooLarge.status, 413);
+  });
+});
+
+function asPaper(record: Record<string, unknown>): Paper {
+  const mapped = mapRecordToPaper(record);
+  assert.ok(mapped.ok, JSON.stringify(record));
+  return mapped.paper;
+}
+
+describe('the OpenAPI document', () => {
+  type Operation = {
+    parameters?: { name: string; schema: { enum?: string[] } }[];
+    requestBody?: { content: Record<string, unknown> };
+    responses: Record<string, { content?: Record<string, unknown> }>;
+  };
+  const paths = (buildOpenApiDocument('test') as { paths: Record<string, Record<string, Operation>> }).paths;
+
+  it('lists the export formats on every ranked list and paper, and the reference bodies on POST /v1/papers', () => {
+    const exporting = [
+      ['post', '/v1/search'],
+      ['post', '/v1/similar'],
+      ['post', '/v1/recommend'],
+      ['get', '/v1/papers'],
+      ['get', '/v1/papers/{id}'],
+      ['get', '/v1/papers/{id}/related'],
+    ] as const;
+    for (const [method, path] of exporting) {
+      const operation = paths[path]![method]!;
+      assert.deepEqual(Object.keys(operation.responses['200']!.content!), ['application/json', bibtex, ris, csl], `${method} ${path}`);
+      assert.deepEqual(operation.parameters?.find((parameter) => parameter.name === 'format')?.schema.enum, ['json', 'bibtex', 'ris', 'csl-json']);
+    }
+    assert.deepEqual(Object.keys(paths['/v1/search/batch']!.post!.responses['200']!.content!), ['application/json']);
+    assert.deepEqual(Object.keys(paths['/v1/papers']!.post!.requestBody!.content), ['application/json', bibtex, ris]);
+  });
+});
+
+/** The records a BibTeX or RIS text holds, read by the importers. */
+async function recordsOf(text: string, format: 'bibtex' | 'ris'): Promise<Record<string, unknown>[]> {
+  const records: Record<string, unknown>[] = [];
+  for await (const record of readReferenceText(text, format)) if (record.value) records.push(record.value as Record<string, unknown>);
+  return records;
+}

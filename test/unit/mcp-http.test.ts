@@ -1,0 +1,185 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { loadConfig } from '../../src/config/config.js';
+import { SearchService } from '../../src/search/search-service.js';
+import { ServiceState } from '../../src/service-state.js';
+import type { EmbeddedStorage } from '../../src/storage/embedded/embedded-storage.js';
+import { WriteService } from '../../src/writes/write-service.js';
+import { buildFakeIndex, FakeEmbedder, openFakeStorage } from './fake-collection.js';
+import { startApp, type TestApp } from './http-support.js';
+
+const key = 'unit-test-key-0123456789';
+const embedder = new FakeEmbedder();
+let root: string;
+let storage: EmbeddedStorage;
+let search: SearchService;
+let writes: WriteService;
+const apps: TestApp[] = [];
+
+before(async () => {
+  root = await mkdtemp(join(tmpdir(), 'paper-search-mcp-http-'));
+  await buildFakeIndex(join(root, 'index'), embedder);
+  storage = await openFakeStorage(join(root, 'index'), embedder);
+  search = new SearchService(storage, embedder);
+  writes = new WriteService(storage, embedder);
+});
+
+after(async () => {
+  for (const app of apps) await app.close();
+  await writes.close();
+  await storage.close();
+  await rm(root, { recursive: true, force: true });
+});
+
+/** The app on a random port with these settings and keys; ready unless `ready` is false. */
+async function serve(options: { environment?: Record<string, string>; apiKeys?: string[]; ready?: boolean } = {}): Promise<string> {
+  const state = new ServiceState();
+  if (options.ready ?? true) state.markReady(search, writes);
+  const app = await startApp({
+    state,
+    apiKeys: options.apiKeys ?? [key],
+    environment: { MAX_BODY_BYTES: '2048', WRITE_MAX_BODY_BYTES: '65536', ...options.environment },
+  });
+  apps.push(app);
+  return app.base;
+}
+
+async function mcpClient(base: string, headers: Record<string, string> = {}): Promise<Client> {
+  const client = new Client({ name: 'unit-test', version: '1.0.0' });
+  await client.connect(new StreamableHTTPClientTransport(new URL(`${base}/mcp`), { requestInit: { headers } }));
+  return client;
+}
+
+const initialize = {
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'initialize',
+  params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
+};
+
+/** One raw POST /mcp, as a browser or a misconfigured client might send it (node:http: fetch will not send another Host). */
+function post(base: string, headers: Record<string, string>, body: string = JSON.stringify(initialize)) {
+  return new Promise<{ status: number; headers: IncomingHttpHeaders; body: { error?: { code: string; message: string } } | undefined }>((resolve, reject) => {
+    const sent = httpRequest(`${base}/mcp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'content-length': Buffer.byteLength(body), ...headers },
+    });
+    sent.on('response', async (response) => {
+      let text = '';
+      for await (const chunk of response) text += String(chunk);
+      resolve({ status: response.statusCode!, headers: response.headers, body: text ? JSON.parse(text) : undefined });
+    });
+    sent.on('error', reject);
+    sent.end(body);
+  });
+}
+
+describe('MCP over HTTP at /mcp', () => {
+  let base: string;
+  before(async () => {
+    base = await serve();
+  });
+
+  it('offers the read tools without a key, and the write tools with a valid one', async () => {
+    const reader = await mcpClient(base);
+    const readTools = (await reader.listTools()).tools.map((tool) => tool.name);
+    assert.ok(readTools.includes('search_papers') && !readTools.includes('add_papers'));
+    const found = await reader.callTool({ name: 'search_papers', arguments: { query: 'protein folding', k: 1 } });
+    assert.equal((found.structuredContent as { papers: { id: string }[] }).papers[0]?.id, 'protein-1');
+    await reader.close();
+
+    const writer = await mcpClient(base, { authorization: `Bearer ${key}` });
+    const writeTools = (await writer.listTools()).tools.map((tool) => tool.name);
+    assert.ok(writeTools.includes('add_papers') && writeTools.includes('delete_paper'));
+    const added = await writer.callTool({ name: 'add_papers', arguments: { papers: [{ id: 'http-1', abstract: 'Coral reef bleaching.' }] } });
+    assert.deepEqual(added.structuredContent, { added: [{ id: 'http-1', title: '' }] });
+    await writer.callTool({ name: 'delete_paper', arguments: { id: 'http-1' } });
+    await writer.close();
+  });
+
+  it('refuses a wrong key (403 forbidden) and a malformed one (401), as the write API does', async () => {
+    const wrong = await post(base, { authorization: 'Bearer not-the-right-key-at-all' });
+    assert.equal(wrong.status, 403);
+    assert.equal(wrong.body?.error?.code, 'forbidden');
+    const malformed = await post(base, { authorization: 'Basic abc' });
+    assert.equal(malformed.status, 401);
+    assert.equal(malformed.headers['www-authenticate'], 'Bearer realm="paper-search"');
+  });
+
+  it('refuses a Host or Origin outside the allowed hosts (DNS rebinding), before reading the body', async () => {
+    const rebound = await post(base, { host: 'attacker.example:8080' }, '{not json');
+    assert.equal(rebound.status, 403);
+    assert.equal(rebound.body?.error?.code, 'host_not_allowed');
+    const crossSite = await post(base, { origin: 'http://attacker.example' });
+    assert.equal(crossSite.status, 403);
+    assert.equal(crossSite.body?.error?.code, 'host_not_allowed');
+    assert.equal((await post(base, { origin: 'null' })).status, 403);
+    assert.equal((await post(base, { origin: 'http://localhost:6274' })).status, 200, 'a local web client');
+    assert.equal((await post(base, { host: 'localhost:1234' })).status, 200);
+  });
+
+  it('answers the hosts it is configured for, or any with *', async () => {
+    const named = await serve({ environment: { MCP_ALLOWED_HOSTS: 'papers.example.org' } });
+    assert.equal((await post(named, { host: 'papers.example.org' })).status, 200);
+    assert.equal((await post(named, {})).status, 403, '127.0.0.1 is not in the list');
+    const any = await serve({ environment: { MCP_ALLOWED_HOSTS: '*' } });
+    assert.equal((await post(any, { host: 'whatever.example', origin: 'https://elsewhere.example' })).status, 200);
+  });
+
+  it('allows only POST (stateless: no stream to GET, no session to DELETE)', async () => {
+    for (const method of ['GET', 'DELETE']) {
+      const response = await fetch(`${base}/mcp`, { method });
+      assert.equal(response.status, 405);
+      assert.equal(response.headers.get('allow'), 'POST');
+    }
+  });
+
+  it('refuses a body that is not JSON (415), and one over the read limit (413) unless the key allows writes', async () => {
+    const text = await fetch(`${base}/mcp`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello' });
+    assert.equal(text.status, 415);
+    const large = JSON.stringify({ ...initialize, params: { ...initialize.params, clientInfo: { name: 'x'.repeat(4_000), version: '1' } } });
+    const refused = await post(base, {}, large);
+    assert.equal(refused.status, 413);
+    assert.equal(refused.body?.error?.code, 'payload_too_large');
+    assert.equal((await post(base, { authorization: `Bearer ${key}` }, large)).status, 200);
+  });
+
+  it('needs a key for reads too with AUTH_READS', async () => {
+    const closed = await serve({ environment: { AUTH_READS: 'true' } });
+    const anonymous = await post(closed, {});
+    assert.equal(anonymous.status, 401);
+    assert.equal(anonymous.body?.error?.code, 'unauthorized');
+    const client = await mcpClient(closed, { authorization: `Bearer ${key}` });
+    assert.ok((await client.listTools()).tools.length > 0);
+    await client.close();
+  });
+
+  it('ignores a key where none are configured: reads stay open, writes are not offered', async () => {
+    const keyless = await serve({ apiKeys: [] });
+    const client = await mcpClient(keyless, { authorization: `Bearer ${key}` });
+    assert.ok(!(await client.listTools()).tools.some((tool) => tool.name === 'add_papers'));
+    await client.close();
+  });
+
+  it('answers 503 not_ready while the model and index load', async () => {
+    const starting = await serve({ ready: false });
+    const response = await post(starting, {});
+    assert.equal(response.status, 503);
+    assert.equal(response.body?.error?.code, 'not_ready');
+  });
+});
+
+describe('MCP_ALLOWED_HOSTS', () => {
+  it('defaults to the loopback names and takes a comma-separated list or *', () => {
+    assert.deepEqual(loadConfig({}).MCP_ALLOWED_HOSTS, ['localhost', '127.0.0.1', '[::1]']);
+    assert.deepEqual(loadConfig({ MCP_ALLOWED_HOSTS: 'Papers.Example.org, localhost' }).MCP_ALLOWED_HOSTS, ['papers.example.org', 'localhost']);
+    assert.deepEqual(loadConfig({ MCP_ALLOWED_HOSTS: '*' }).MCP_ALLOWED_HOSTS, ['*']);
+    assert.throws(() => loadConfig({ MCP_ALLOWED_HOSTS: 'localhost:8080' }), /MCP_ALLOWED_HOSTS/);
+  });
+});

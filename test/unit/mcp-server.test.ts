@@ -1,0 +1,285 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { createLogger } from '../../src/log.js';
+import { localBackend } from '../../src/mcp/local-backend.js';
+import { createMcpServer } from '../../src/mcp/mcp-server.js';
+import { paperIdOfUri, paperUri } from '../../src/mcp/render.js';
+import { SearchService } from '../../src/search/search-service.js';
+import type { EmbeddedStorage } from '../../src/storage/embedded/embedded-storage.js';
+import { WriteService } from '../../src/writes/write-service.js';
+import { buildFakeIndex, FakeEmbedder, openFakeStorage, topicPapers } from './fake-collection.js';
+
+const embedder = new FakeEmbedder();
+let root: string;
+let storage: EmbeddedStorage;
+let search: SearchService;
+let writes: WriteService;
+
+before(async () => {
+  root = await mkdtemp(join(tmpdir(), 'paper-search-mcp-'));
+  await buildFakeIndex(join(root, 'index'), embedder);
+  storage = await openFakeStorage(join(root, 'index'), embedder);
+  search = new SearchService(storage, embedder);
+  writes = new WriteService(storage, embedder);
+});
+
+after(async () => {
+  await writes.close();
+  await storage.close();
+  await rm(root, { recursive: true, force: true });
+});
+
+async function connect(withWrites: boolean): Promise<Client> {
+  const server = createMcpServer(localBackend(search, withWrites ? writes : undefined), createLogger('silent'));
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  await server.connect(serverSide);
+  const client = new Client({ name: 'unit-test', version: '1.0.0' });
+  await client.connect(clientSide);
+  return client;
+}
+
+async function callTool(client: Client, name: string, args: Record<string, unknown>): Promise<CallToolResult> {
+  return (await client.callTool({ name, arguments: args })) as CallToolResult;
+}
+
+/** The API error body a failed tool call carries as its text. */
+function errorOf(result: CallToolResult): { code: string; message: string; details?: { issues?: { path: string }[]; ids?: string[] } } {
+  assert.equal(result.isError, true, 'a tool error');
+  assert.equal(result.structuredContent, undefined);
+  const first = result.content[0];
+  assert.equal(first?.type, 'text');
+  return (JSON.parse((first as { text: string }).text) as { error: ReturnType<typeof errorOf> }).error;
+}
+
+function textOf(result: CallToolResult): string {
+  return (result.content[0] as { text: string }).text;
+}
+
+describe('the MCP server over the services', () => {
+  it('lists the read tools with input and output schemas and read-only hints, and no write tools without write access', async () => {
+    const client = await connect(false);
+    const { tools } = await client.listTools();
+    assert.deepEqual(tools.map((tool) => tool.name).sort(), [
+      'collection_stats',
+      'fetch',
+      'find_similar_papers',
+      'get_paper',
+      'recommend_papers',
+      'related_papers',
+      'search',
+      'search_papers',
+    ]);
+    for (const tool of tools) {
+      assert.equal(tool.annotations?.readOnlyHint, true, tool.name);
+      assert.equal(tool.inputSchema.type, 'object');
+      assert.equal(tool.outputSchema?.type, 'object');
+      assert.ok((tool.description ?? '').length > 80, `${tool.name} is described`);
+      assert.equal('$schema' in tool.inputSchema, false);
+    }
+    const searchTool = tools.find((tool) => tool.name === 'search_papers')!;
+    assert.deepEqual(searchTool.inputSchema.required, ['query']);
+    assert.equal(searchTool.inputSchema.additionalProperties, false);
+    await client.close();
+  });
+
+  it('offers add_papers and delete_paper, not read-only, with write access', async () => {
+    const client = await connect(true);
+    const { tools } = await client.listTools();
+    const add = tools.find((tool) => tool.name === 'add_papers');
+    const remove = tools.find((tool) => tool.name === 'delete_paper');
+    assert.equal(add?.annotations?.readOnlyHint, false);
+    assert.equal(remove?.annotations?.destructiveHint, true);
+    await client.close();
+  });
+
+  it('searches, with structured papers and a short text rendering', async () => {
+    const client = await connect(false);
+    const result = await callTool(client, 'search_papers', { query: 'volcano eruption', k: 2, mode: 'dense', filter: { year: { gte: 2022 } } });
+    assert.equal(result.isError, undefined);
+    const papers = (result.structuredContent as { papers: { id: string; year: number; score: number; abstract: string }[] }).papers;
+    assert.equal(papers.length, 2);
+    assert.ok(papers.every((paper) => paper.id.startsWith('volcano') && paper.year >= 2022 && paper.abstract.length > 0));
+    assert.match(textOf(result), /^1\. .+ \(20\d\d\)\n/);
+    const links = result.content.filter((item) => item.type === 'resource_link');
+    assert.deepEqual(
+      links.map((link) => (link as { uri: string }).uri),
+      papers.map((paper) => paperUri(paper.id)),
+    );
+    await client.close();
+  });
+
+  it('answers bad arguments with the API invalid_input, naming each argument, and keeps serving', async () => {
+    const client = await connect(false);
+    const tooMany = errorOf(await callTool(client, 'search_papers', { query: 'volcano', k: 500 }));
+    assert.equal(tooMany.code, 'invalid_input');
+    assert.match(tooMany.message, /^Invalid arguments: arguments\.k: /);
+    assert.deepEqual(
+      tooMany.details?.issues?.map((issue) => issue.path),
+      ['arguments.k'],
+    );
+    const unknown = errorOf(await callTool(client, 'search_papers', { query: 'volcano', colour: 'red' }));
+    assert.equal(unknown.code, 'invalid_input');
+    const blank = errorOf(await callTool(client, 'search_papers', { query: '   ' }));
+    assert.deepEqual(
+      blank.details?.issues?.map((issue) => issue.path),
+      ['arguments.query'],
+    );
+    const missing = errorOf(await callTool(client, 'find_similar_papers', {}));
+    assert.deepEqual(
+      missing.details?.issues?.map((issue) => issue.path),
+      ['arguments.abstract'],
+    );
+    const twoNames = errorOf(await callTool(client, 'get_paper', { id: 'volcano-1', doi: '10.1000/volcano.1' }));
+    assert.match(twoNames.message, /exactly one of id, doi and arxiv_id/);
+    // The service's own check (hybrid lists reach 100 deep) keeps its message, located in the arguments.
+    const deep = errorOf(await callTool(client, 'search_papers', { query: 'volcano', k: 10, offset: 95 }));
+    assert.equal(deep.code, 'invalid_input');
+    assert.deepEqual(
+      deep.details?.issues?.map((issue) => issue.path),
+      ['arguments.offset'],
+    );
+    assert.equal((await callTool(client, 'search_papers', { query: 'volcano' })).isError, undefined, 'still serving');
+    await client.close();
+  });
+
+  it('names a paper by id, DOI or arXiv id, and answers paper_not_found as the API does', async () => {
+    const client = await connect(false);
+    for (const reference of [{ id: 'volcano-1' }, { doi: '10.1000/VOLCANO.1' }]) {
+      const result = await callTool(client, 'get_paper', reference);
+      assert.equal((result.structuredContent as { paper: { id: string } }).paper.id, 'volcano-1');
+      assert.match(textOf(result), /^# Volcano eruption forecasting\n/);
+    }
+    const byArxiv = await callTool(client, 'related_papers', { arxiv_id: '2401.00003v2', k: 2 });
+    const related = (byArxiv.structuredContent as { papers: { id: string }[] }).papers.map((paper) => paper.id);
+    assert.equal(related.length, 2);
+    assert.ok(!related.includes('volcano-3'), 'the paper itself is left out');
+    const missing = errorOf(await callTool(client, 'get_paper', { id: 'nope' }));
+    assert.deepEqual(missing, { code: 'paper_not_found', message: 'No paper with id "nope".', details: { id: 'nope' } });
+    const recommendMissing = errorOf(await callTool(client, 'recommend_papers', { positive: ['volcano-1', 'gone-1'] }));
+    assert.equal(recommendMissing.code, 'paper_not_found');
+    assert.deepEqual(recommendMissing.details?.ids, ['gone-1']);
+    await client.close();
+  });
+
+  it('recommends from examples, never returning them', async () => {
+    const client = await connect(false);
+    const result = await callTool(client, 'recommend_papers', { positive: ['protein-1'], negative: ['video-2'], k: 3 });
+    const ids = (result.structuredContent as { papers: { id: string }[] }).papers.map((paper) => paper.id);
+    assert.equal(ids[0], 'protein-2');
+    assert.ok(!ids.includes('protein-1') && !ids.includes('video-2'));
+    await client.close();
+  });
+
+  it('counts papers per year and category', async () => {
+    const client = await connect(false);
+    const result = await callTool(client, 'collection_stats', { top_categories: 2 });
+    const stats = result.structuredContent as {
+      papers: number;
+      years: { year: number; papers: number }[];
+      categories: { category: string; papers: number }[];
+      distinct_categories: number;
+      papers_without_year: number;
+    };
+    assert.equal(stats.papers, topicPapers.length);
+    assert.equal(
+      stats.years.reduce((sum, year) => sum + year.papers, 0),
+      topicPapers.length,
+    );
+    assert.deepEqual(stats.years[0], { year: 2019, papers: 1 });
+    assert.deepEqual(stats.categories, [
+      { category: 'cs.CV', papers: 2 },
+      { category: 'cs.LG', papers: 2 },
+    ]);
+    assert.equal(stats.distinct_categories, 6);
+    assert.equal(stats.papers_without_year, 0);
+    assert.match(textOf(result), /^8 papers \(model all-MiniLM-L6-v2/);
+    await client.close();
+  });
+
+  it('answers the connector tools search and fetch in their expected shapes, as JSON text', async () => {
+    const client = await connect(false);
+    const found = await callTool(client, 'search', { query: 'protein folding' });
+    const results = (found.structuredContent as { results: { id: string; title: string; url: string }[] }).results;
+    assert.equal(results[0]?.id, 'protein-1');
+    assert.deepEqual(JSON.parse(textOf(found)), found.structuredContent);
+    // Dense search ranks every paper: each one's link is its URL, else its DOI or arXiv page, else its resource URI.
+    const urls = new Map(results.map((result) => [result.id, result.url]));
+    assert.equal(urls.get('volcano-1'), 'https://doi.org/10.1000/volcano.1');
+    assert.equal(urls.get('volcano-3'), 'https://arxiv.org/abs/2401.00003');
+    assert.equal(urls.get('speech-1'), 'paper://speech-1');
+    const fetched = await callTool(client, 'fetch', { id: 'volcano-1' });
+    assert.deepEqual(fetched.structuredContent, {
+      id: 'volcano-1',
+      title: 'Volcano eruption forecasting',
+      text: 'Volcano eruption forecasting\n\nSeismic tremor predicts volcano eruption. Magma rises before the eruption.',
+      url: 'https://doi.org/10.1000/volcano.1',
+      metadata: { authors: 'Ada Lovelace', year: '2021', doi: '10.1000/volcano.1', categories: 'physics.geo-ph' },
+    });
+    assert.equal(errorOf(await callTool(client, 'fetch', { id: 'nope' })).code, 'paper_not_found');
+    await client.close();
+  });
+
+  it('adds and deletes papers with write access, all or none', async () => {
+    const client = await connect(true);
+    const added = await callTool(client, 'add_papers', {
+      papers: [{ id: 'mcp-1', title: 'Glacier melt', abstract: 'Glacier melt raises sea level.', date: '2024-05-01' }, { abstract: 'Glacier calving.' }],
+    });
+    const ids = (added.structuredContent as { added: { id: string }[] }).added.map((paper) => paper.id);
+    assert.equal(ids[0], 'mcp-1');
+    assert.equal(ids.length, 2);
+    assert.equal((await search.getPaper('mcp-1')).year, 2024);
+    const taken = errorOf(
+      await callTool(client, 'add_papers', {
+        papers: [
+          { id: 'mcp-3', abstract: 'New.' },
+          { id: 'mcp-1', abstract: 'Taken.' },
+        ],
+      }),
+    );
+    assert.equal(taken.code, 'paper_exists');
+    await assert.rejects(search.getPaper('mcp-3'), 'nothing of a refused call is written');
+    const badDate = errorOf(await callTool(client, 'add_papers', { papers: [{ abstract: 'Fine.' }, { abstract: 'Bad date.', date: '2023-02-30' }] }));
+    assert.equal(badDate.code, 'invalid_input');
+    assert.deepEqual(
+      badDate.details?.issues?.map((issue) => issue.path),
+      ['arguments.papers.1.date'],
+    );
+    assert.deepEqual((await callTool(client, 'delete_paper', { id: 'mcp-1' })).structuredContent, { id: 'mcp-1', deleted: true });
+    assert.equal(errorOf(await callTool(client, 'delete_paper', { id: 'mcp-1' })).code, 'paper_not_found');
+    await writes.deletePaper(ids[1]!);
+    await client.close();
+  });
+
+  it('refuses a write tool to a client without write access, saying why', async () => {
+    const client = await connect(false);
+    await assert.rejects(callTool(client, 'add_papers', { papers: [{ abstract: 'x' }] }), /offered only to clients that may write/);
+    await client.close();
+  });
+
+  it('serves each paper as a resource, paper://<id>, listed a page at a time and read as Markdown', async () => {
+    const client = await connect(false);
+    const { resourceTemplates } = await client.listResourceTemplates();
+    assert.equal(resourceTemplates[0]?.uriTemplate, 'paper://{id}');
+    const { resources, nextCursor } = await client.listResources();
+    assert.equal(resources.length, topicPapers.length);
+    assert.equal(nextCursor, undefined);
+    const read = await client.readResource({ uri: paperUri('volcano-1') });
+    const content = read.contents[0] as { mimeType: string; text: string };
+    assert.equal(content.mimeType, 'text/markdown');
+    assert.match(content.text, /^# Volcano eruption forecasting\n\nAuthors: Ada Lovelace\nYear: 2021\nDOI: 10\.1000\/volcano\.1\n/);
+    await assert.rejects(client.readResource({ uri: paperUri('nope') }), (error: Error & { code?: number }) => error.code === -32002);
+    await assert.rejects(client.readResource({ uri: 'https://example.org/x' }), /Not a paper URI/);
+    await client.close();
+  });
+
+  it('round-trips ids with slashes and colons through resource URIs', () => {
+    for (const id of ['hep-th/9901001', 'doi:10.1/x y', 'seed-001']) assert.equal(paperIdOfUri(paperUri(id)), id);
+    assert.equal(paperIdOfUri('paper://%E0%A4%A'), undefined);
+  });
+});

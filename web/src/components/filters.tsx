@@ -1,0 +1,118 @@
+import type { FacetDistribution, FacetStats } from '../facets.js';
+import type { SearchState } from '../search-state.js';
+
+type FilterState = Pick<SearchState, 'yearFrom' | 'yearTo' | 'categories' | 'authors'>;
+
+interface FiltersProps {
+  state: FilterState;
+  onChange: (next: FilterState) => void;
+  /** Papers per value among the matches (facets), when the server counted them. */
+  distribution?: FacetDistribution;
+  stats?: FacetStats;
+}
+
+const shownValues = 12;
+
+/** Year range, categories and authors, each value with how many matching papers have it. */
+export function Filters({ state, onChange, distribution, stats }: FiltersProps) {
+  const active = state.yearFrom !== undefined || state.yearTo !== undefined || state.categories.length > 0 || state.authors.length > 0;
+  return (
+    <aside class="filters" aria-label="Filters">
+      <details open={!matchMedia('(max-width: 760px)').matches}>
+        <summary>Filters{active ? ' (on)' : ''}</summary>
+        <fieldset class="year-range">
+          <legend>Year</legend>
+          <label>
+            from
+            <input
+              type="number"
+              inputMode="numeric"
+              min={0}
+              max={9999}
+              placeholder={stats?.year ? String(stats.year.min) : ''}
+              value={state.yearFrom ?? ''}
+              onChange={(event) => onChange({ ...state, yearFrom: yearValue(event.currentTarget.value) })}
+            />
+          </label>
+          <label>
+            to
+            <input
+              type="number"
+              inputMode="numeric"
+              min={0}
+              max={9999}
+              placeholder={stats?.year ? String(stats.year.max) : ''}
+              value={state.yearTo ?? ''}
+              onChange={(event) => onChange({ ...state, yearTo: yearValue(event.currentTarget.value) })}
+            />
+          </label>
+          {distribution?.year && <YearBars counts={distribution.year} />}
+        </fieldset>
+        <ValueList
+          legend="Categories"
+          counts={distribution?.categories}
+          selected={state.categories}
+          onChange={(categories) => onChange({ ...state, categories })}
+        />
+        <ValueList legend="Authors" counts={distribution?.authors} selected={state.authors} onChange={(authors) => onChange({ ...state, authors })} />
+        {active && (
+          <button type="button" class="link-button" onClick={() => onChange({ yearFrom: undefined, yearTo: undefined, categories: [], authors: [] })}>
+            Clear filters
+          </button>
+        )}
+      </details>
+    </aside>
+  );
+}
+
+function ValueList({
+  legend,
+  counts,
+  selected,
+  onChange,
+}: {
+  legend: string;
+  counts: Record<string, number> | undefined;
+  selected: readonly string[];
+  onChange: (values: string[]) => void;
+}) {
+  const ranked = Object.entries(counts ?? {}).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const values = [
+    ...selected.filter((value) => !ranked.some(([name]) => name === value)).map((value) => [value, undefined] as const),
+    ...ranked.slice(0, shownValues),
+  ];
+  if (values.length === 0) return null;
+  return (
+    <fieldset class="values">
+      <legend>{legend}</legend>
+      {values.map(([value, count]) => (
+        <label key={value}>
+          <input
+            type="checkbox"
+            checked={selected.includes(value)}
+            onChange={(event) => onChange(event.currentTarget.checked ? [...selected, value] : selected.filter((other) => other !== value))}
+          />
+          <span class="value-name">{value}</span>
+          {count !== undefined && <span class="count">{count}</span>}
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
+/** Papers per year as a small bar chart (the counts are also in its text alternative). */
+function YearBars({ counts }: { counts: Record<string, number> }) {
+  const years = Object.entries(counts).sort((a, b) => Number(a[0]) - Number(b[0]));
+  const max = Math.max(...years.map(([, count]) => count));
+  return (
+    <div class="year-bars" role="img" aria-label={years.map(([year, count]) => `${year}: ${count}`).join(', ')}>
+      {years.map(([year, count]) => (
+        <span key={year} class="bar" style={{ height: `${Math.max(8, (count / max) * 100)}%` }} title={`${year}: ${count}`} />
+      ))}
+    </div>
+  );
+}
+
+function yearValue(text: string): number | undefined {
+  return /^\d{1,4}$/.test(text.trim()) ? Number(text) : undefined;
+}

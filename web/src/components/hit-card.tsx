@@ -1,0 +1,88 @@
+import type { Hit } from '../api.js';
+import { authorsText, paperLinks } from '../links.js';
+import { paperPath } from '../router.js';
+
+export type Feedback = 'like' | 'unlike';
+
+interface HitCardProps {
+  hit: Hit;
+  rank: number;
+  feedback?: Feedback;
+  /** Absent: no "more / less like this" buttons. */
+  onFeedback?: (id: string, feedback: Feedback) => void;
+  note?: string;
+}
+
+/** One result: title (to the paper's page), authors, year, categories, score, links, and the closest sentence when explained. */
+export function HitCard({ hit, rank, feedback, onFeedback, note }: HitCardProps) {
+  const sentence = hit.explain?.closest_sentence?.text;
+  const titleId = `hit-${rank}-title`;
+  return (
+    <li class="hit" aria-labelledby={titleId}>
+      <h3 id={titleId} class="hit-title">
+        <a href={paperPath(hit.id)}>{hit.title || '(untitled)'}</a>
+      </h3>
+      <p class="meta">
+        {[authorsText(hit.authors), hit.year?.toString()].filter(Boolean).join(' · ')}
+        {hit.categories?.map((category) => (
+          <span class="tag" key={category}>
+            {category}
+          </span>
+        ))}
+        <span class="score" title="score (higher is closer)">
+          score {hit.score.toFixed(3)}
+        </span>
+      </p>
+      {hit.abstract !== undefined && <Excerpt abstract={hit.abstract} sentence={sentence} />}
+      <div class="hit-actions">
+        {paperLinks(hit).map((link) => (
+          <a class="external" href={link.href} target="_blank" rel="noopener noreferrer" key={link.href}>
+            {link.label}
+            <span class="visually-hidden"> of “{hit.title}” (opens in a new tab)</span>
+          </a>
+        ))}
+        {note && <span class="note">{note}</span>}
+        {onFeedback && (
+          <span class="feedback" role="group" aria-label={`Feedback on “${hit.title}”`}>
+            <button type="button" aria-pressed={feedback === 'like'} onClick={() => onFeedback(hit.id, 'like')}>
+              More like this
+            </button>
+            <button type="button" aria-pressed={feedback === 'unlike'} onClick={() => onFeedback(hit.id, 'unlike')}>
+              Less like this
+            </button>
+          </span>
+        )}
+      </div>
+    </li>
+  );
+}
+
+const contextCharacters = 160;
+
+/** The abstract's start, or, when the closest sentence is known, that sentence highlighted with a little context on each side. */
+function Excerpt({ abstract, sentence }: { abstract: string; sentence: string | undefined }) {
+  if (!sentence) return abstract ? <p class="excerpt">{clip(abstract, 2 * contextCharacters + 40)}</p> : null;
+  const at = abstract.indexOf(sentence);
+  if (at < 0) {
+    return (
+      <p class="excerpt">
+        <mark title="closest sentence">{sentence}</mark>
+      </p>
+    );
+  }
+  const before = abstract.slice(Math.max(0, at - contextCharacters), at);
+  const after = abstract.slice(at + sentence.length, at + sentence.length + contextCharacters);
+  return (
+    <p class="excerpt">
+      {at > contextCharacters ? '…' : ''}
+      {before}
+      <mark title="the sentence closest to your text">{sentence}</mark>
+      {after}
+      {at + sentence.length + contextCharacters < abstract.length ? '…' : ''}
+    </p>
+  );
+}
+
+function clip(text: string, length: number): string {
+  return text.length <= length ? text : `${text.slice(0, text.lastIndexOf(' ', length) > 0 ? text.lastIndexOf(' ', length) : length)}…`;
+}

@@ -1,0 +1,99 @@
+import { useRef } from 'preact/hooks';
+import { api, type Hit, type HitsResponse, type SearchRequest } from '../api.js';
+import { useRequest } from '../use-request.js';
+import { HitCard, type Feedback } from './hit-card.js';
+import { ErrorNotice } from './notice.js';
+
+/** How many of the list's top hits stand for "what the person wants" when they said only what they do not want. */
+const anchorCount = 3;
+
+interface RankedListProps {
+  /** The list before any feedback. */
+  hits: readonly Hit[];
+  like: readonly string[];
+  unlike: readonly string[];
+  onFeedbackChange: (like: string[], unlike: string[]) => void;
+  /** Papers that are always positives (the paper a page is about). */
+  positives?: readonly string[];
+  filter?: SearchRequest['filter'];
+  /** Heading of the list, for screen readers and the live count. */
+  label: string;
+}
+
+/**
+ * A list of hits with "more like this / less like this" on each. With feedback, the list is
+ * re-ranked by POST /v1/recommend: the papers marked "more" (and `positives`) against those
+ * marked "less". With only "less", the list's top hits not marked stand for what is wanted: they
+ * stay on top and the rest is re-ranked around them.
+ */
+export function RankedList({ hits, like, unlike, onFeedbackChange, positives = [], filter, label }: RankedListProps) {
+  const titles = useRef(new Map<string, string>());
+  for (const hit of hits) titles.current.set(hit.id, hit.title ?? hit.id);
+
+  const explicit = [...new Set([...positives, ...like])].filter((id) => !unlike.includes(id));
+  const anchors = explicit.length === 0 && unlike.length > 0 ? hits.filter((hit) => !unlike.includes(hit.id)).slice(0, anchorCount) : [];
+  const recommendPositives = explicit.length > 0 ? explicit : anchors.map((hit) => hit.id);
+  const hasFeedback = like.length > 0 || unlike.length > 0;
+  const request =
+    hasFeedback && recommendPositives.length > 0
+      ? { positive: recommendPositives, negative: [...unlike], k: Math.max(10, hits.length) - anchors.length, filter }
+      : null;
+  const recommended = useRequest<HitsResponse>(request && JSON.stringify(request), (signal) => api('/v1/recommend', { body: request, signal }));
+  for (const hit of recommended.data?.hits ?? []) titles.current.set(hit.id, hit.title ?? hit.id);
+
+  const toggle = (id: string, feedback: Feedback) => {
+    const inLike = like.includes(id);
+    const inUnlike = unlike.includes(id);
+    const nextLike = like.filter((other) => other !== id);
+    const nextUnlike = unlike.filter((other) => other !== id);
+    if (feedback === 'like' && !inLike) nextLike.push(id);
+    if (feedback === 'unlike' && !inUnlike) nextUnlike.push(id);
+    onFeedbackChange(nextLike, nextUnlike);
+  };
+  const feedbackOf = (id: string): Feedback | undefined => (like.includes(id) ? 'like' : unlike.includes(id) ? 'unlike' : undefined);
+
+  const shown: { hit: Hit; note?: string }[] = !hasFeedback
+    ? hits.map((hit) => ({ hit }))
+    : [...anchors.map((hit) => ({ hit, note: 'kept from your results' })), ...(recommended.data?.hits ?? []).map((hit) => ({ hit }))];
+
+  return (
+    <section class="results" aria-label={label}>
+      {hasFeedback && (
+        <div class="feedback-bar">
+          <p>
+            Re-ranked by your feedback
+            {like.length > 0 && <> · more like {chips(like, titles.current, (id) => toggle(id, 'like'))}</>}
+            {unlike.length > 0 && <> · less like {chips(unlike, titles.current, (id) => toggle(id, 'unlike'))}</>}
+          </p>
+          <button type="button" class="link-button" onClick={() => onFeedbackChange([], [])}>
+            Clear feedback
+          </button>
+        </div>
+      )}
+      {recommended.error && <ErrorNotice message={recommended.error} />}
+      <p class="visually-hidden" aria-live="polite">
+        {recommended.loading ? 'Re-ranking…' : `${shown.length} papers`}
+      </p>
+      <ol class={`hits${recommended.loading ? ' stale' : ''}`}>
+        {shown.map(({ hit, note }, index) => (
+          <HitCard key={hit.id} hit={hit} rank={index + 1} feedback={feedbackOf(hit.id)} onFeedback={toggle} note={note} />
+        ))}
+      </ol>
+    </section>
+  );
+}
+
+function chips(ids: readonly string[], titles: Map<string, string>, remove: (id: string) => void) {
+  return ids.map((id) => (
+    <span class="chip" key={id}>
+      {clip(titles.get(id) ?? id)}
+      <button type="button" aria-label={`Remove “${titles.get(id) ?? id}” from the feedback`} onClick={() => remove(id)}>
+        ×
+      </button>
+    </span>
+  ));
+}
+
+function clip(text: string): string {
+  return text.length > 48 ? `${text.slice(0, 47)}…` : text;
+}

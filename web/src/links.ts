@@ -1,0 +1,13 @@
+/** Where a paper can be read: arXiv, its DOI, its own URL (those its record has). */
+export function paperLinks(paper: { arxiv_id?: string; doi?: string; url?: string }): { label: string; href: string }[] {
+  const links: { label: string; href: string }[] = [];
+  if (paper.arxiv_id) links.push({ label: 'arXiv', href: `https://arxiv.org/abs/${encodeURIComponent(paper.arxiv_id).replace(/%2F/g, '/')}` });
+  if (paper.doi) links.push({ label: 'DOI', href: `https://doi.org/${paper.doi}` });
+  if (paper.url && !links.some((link) => link.href === paper.url) && /^https?:\/\//.test(paper.url)) links.push({ label: 'Link', href: paper.url });
+  return links;
+}
+
+export function authorsText(authors: readonly string[] | undefined, max = 4): string {
+  if (!authors || authors.length === 0) return '';
+  return authors.length <= max ? authors.join(', ') : `${authors.slice(0, max).join(', ')} et al.`;
+}

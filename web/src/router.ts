@@ -1,0 +1,53 @@
+import { useEffect, useState } from 'preact/hooks';
+
+/** The page's views, each at its own URL so it can be shared, bookmarked and reloaded. */
+export type Route = { view: 'search' } | { view: 'similar' } | { view: 'map' } | { view: 'paper'; id: string } | { view: 'missing' };
+
+export function routeOf(pathname: string): Route {
+  if (pathname === '/' || pathname === '') return { view: 'search' };
+  if (pathname === '/similar') return { view: 'similar' };
+  if (pathname === '/map') return { view: 'map' };
+  const paper = /^\/paper\/(.+)$/.exec(pathname);
+  if (paper?.[1]) return { view: 'paper', id: decodeURIComponent(paper[1]) };
+  return { view: 'missing' };
+}
+
+export function paperPath(id: string): string {
+  return `/paper/${encodeURIComponent(id)}`;
+}
+
+const changed = 'paper-search:navigate';
+
+/** Goes to a URL of the page without reloading; `replace` for changes that should not each make a history entry (typing). */
+export function navigate(url: string, options: { replace?: boolean } = {}): void {
+  if (url === location.pathname + location.search) return;
+  if (options.replace) history.replaceState(null, '', url);
+  else history.pushState(null, '', url);
+  window.dispatchEvent(new Event(changed));
+  if (!options.replace) window.scrollTo(0, 0);
+}
+
+/** The current location, re-rendered on navigation and on the browser's back and forward. */
+export function useLocation(): { pathname: string; search: URLSearchParams } {
+  const [, setTick] = useState(0);
+  useEffect(() => {
+    const update = () => setTick((tick) => tick + 1);
+    window.addEventListener('popstate', update);
+    window.addEventListener(changed, update);
+    return () => {
+      window.removeEventListener('popstate', update);
+      window.removeEventListener(changed, update);
+    };
+  }, []);
+  return { pathname: location.pathname, search: new URLSearchParams(location.search) };
+}
+
+/** Internal links navigate in place (a plain click); other clicks (new tab, modifiers) are the browser's. */
+export function onLinkClick(event: MouseEvent): void {
+  if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+  const anchor = (event.target as Element | null)?.closest('a');
+  if (!anchor || anchor.target || anchor.origin !== location.origin || anchor.hasAttribute('download')) return;
+  if (!['/', '/similar', '/map'].includes(anchor.pathname) && !anchor.pathname.startsWith('/paper/')) return;
+  event.preventDefault();
+  navigate(anchor.pathname + anchor.search);
+}

@@ -1,0 +1,63 @@
+import type { SearchRequest } from './api.js';
+
+export type Mode = 'hybrid' | 'dense' | 'lexical';
+export const modes: readonly { value: Mode; label: string }[] = [
+  { value: 'hybrid', label: 'Hybrid' },
+  { value: 'dense', label: 'Meaning' },
+  { value: 'lexical', label: 'Words' },
+];
+
+/** The search view's state, all of it in the URL (shareable, and back and forward work). */
+export interface SearchState {
+  q: string;
+  mode: Mode;
+  yearFrom?: number;
+  yearTo?: number;
+  categories: string[];
+  authors: string[];
+  /** Papers marked "more like this" / "less like this". */
+  like: string[];
+  unlike: string[];
+}
+
+export function parseSearchState(params: URLSearchParams): SearchState {
+  const mode = params.get('mode');
+  return {
+    q: params.get('q') ?? '',
+    mode: mode === 'dense' || mode === 'lexical' ? mode : 'hybrid',
+    yearFrom: year(params.get('from')),
+    yearTo: year(params.get('to')),
+    categories: params.getAll('cat'),
+    authors: params.getAll('author'),
+    like: params.getAll('like'),
+    unlike: params.getAll('unlike'),
+  };
+}
+
+export function searchUrl(state: SearchState, path = '/'): string {
+  const params = new URLSearchParams();
+  if (state.q) params.set('q', state.q);
+  if (state.mode !== 'hybrid') params.set('mode', state.mode);
+  if (state.yearFrom !== undefined) params.set('from', String(state.yearFrom));
+  if (state.yearTo !== undefined) params.set('to', String(state.yearTo));
+  for (const category of state.categories) params.append('cat', category);
+  for (const author of state.authors) params.append('author', author);
+  for (const id of state.like) params.append('like', id);
+  for (const id of state.unlike) params.append('unlike', id);
+  const text = params.toString();
+  return text ? `${path}?${text}` : path;
+}
+
+/** The API filter of the state's year range, categories and authors (undefined when none is set). */
+export function filterOf(state: Pick<SearchState, 'yearFrom' | 'yearTo' | 'categories' | 'authors'>): SearchRequest['filter'] {
+  const filter: NonNullable<SearchRequest['filter']> = {};
+  if (state.yearFrom !== undefined || state.yearTo !== undefined) filter.year = { gte: state.yearFrom, lte: state.yearTo };
+  if (state.categories.length > 0) filter.categories = { any: state.categories };
+  if (state.authors.length > 0) filter.authors = { any: state.authors };
+  return Object.keys(filter).length > 0 ? filter : undefined;
+}
+
+function year(text: string | null): number | undefined {
+  if (text === null || !/^\d{1,4}$/.test(text)) return undefined;
+  return Number(text);
+}

@@ -1,0 +1,131 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { api, type PaperResponse } from '../api.js';
+import { ErrorNotice } from '../components/notice.js';
+import { lastResults } from '../last-results.js';
+import { loadMap } from '../map/map-api.js';
+import { indexById, type MapData } from '../map/map-data.js';
+import { cssColour, grey, groupColours } from '../map/palette.js';
+import { ScatterPlot } from '../map/scatter-plot.js';
+import { navigate, paperPath } from '../router.js';
+import { useRequest } from '../use-request.js';
+
+interface Hover {
+  index: number;
+  x: number;
+  y: number;
+  title?: string;
+}
+
+/** The map of the collection (GET /v1/map): coloured by primary category, hover for a title, click to open the paper, the latest results ringed. */
+export function MapView() {
+  const map = useRequest<MapData>('map', (signal) => loadMap(signal));
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const plot = useRef<ScatterPlot | undefined>(undefined);
+  const titles = useRef(new Map<string, string>());
+  const [hover, setHover] = useState<Hover | undefined>();
+  const results = lastResults();
+
+  useEffect(() => {
+    const data = map.data;
+    if (!data || !canvas.current) return;
+    let hoverTimer = 0;
+    const instance = new ScatterPlot(canvas.current, data, {
+      onHover: (index, at) => {
+        window.clearTimeout(hoverTimer);
+        if (index < 0) return setHover(undefined);
+        const id = data.ids[index]!;
+        setHover({ index, x: at.x, y: at.y, title: titles.current.get(id) });
+        if (titles.current.has(id)) return;
+        hoverTimer = window.setTimeout(() => {
+          api<PaperResponse>(`/v1/papers/${encodeURIComponent(id)}?fields=title`).then(
+            ({ paper }) => {
+              titles.current.set(id, paper.title || paper.id);
+              setHover((current) => (current?.index === index ? { ...current, title: titles.current.get(id) } : current));
+            },
+            () => undefined,
+          );
+        }, 60);
+      },
+      onSelect: (index) => navigate(paperPath(data.ids[index]!)),
+    });
+    plot.current = instance;
+    if (results) {
+      const byId = indexById(data);
+      instance.highlight(results.ids.map((id) => byId.get(id)).filter((index): index is number => index !== undefined));
+    }
+    // For the browser tests (and the console): where a point is drawn, how long a draw takes.
+    (window as unknown as { paperSearchMap?: ScatterPlot }).paperSearchMap = instance;
+    return () => {
+      window.clearTimeout(hoverTimer);
+      instance.destroy();
+    };
+  }, [map.data]);
+
+  return (
+    <div class="map-view">
+      <h1>Map of the collection</h1>
+      <p class="hint">
+        Each dot is a paper, placed near papers with similar abstracts and coloured by its primary category. Hover for its title, click to open it; drag or use
+        the arrow keys to move, the wheel or + and − to zoom, 0 to reset.
+        {results && results.ids.length > 0 && (
+          <>
+            {' '}
+            Ringed: the {results.ids.length} papers of your latest results ({results.label}).
+          </>
+        )}
+      </p>
+      {map.error && <ErrorNotice message={map.error} />}
+      {map.loading && <p class="status">Loading the map…</p>}
+      <div class="map-frame" hidden={!map.data}>
+        <canvas
+          ref={canvas}
+          class="map-canvas"
+          tabIndex={0}
+          role="img"
+          aria-label={map.data ? `Map of ${map.data.ids.length.toLocaleString('en')} papers by topic` : 'Map of the collection'}
+        />
+        {hover && (
+          <div class="map-tooltip" style={{ left: `${hover.x}px`, top: `${hover.y}px` }} role="status">
+            {hover.title ?? map.data?.ids[hover.index]}
+            <span class="tooltip-group">{map.data ? map.data.groups[map.data.group[hover.index]!]?.name : ''}</span>
+          </div>
+        )}
+        <div class="map-zoom">
+          <button type="button" aria-label="Zoom in" onClick={() => plot.current?.zoomAt(1.5)}>
+            +
+          </button>
+          <button type="button" aria-label="Zoom out" onClick={() => plot.current?.zoomAt(1 / 1.5)}>
+            −
+          </button>
+          <button type="button" onClick={() => plot.current?.reset()}>
+            Reset
+          </button>
+        </div>
+      </div>
+      {map.data && <Legend data={map.data} />}
+    </div>
+  );
+}
+
+/** The coloured groups, then all the grey ones ("other", and the groups past the palette) as one entry. */
+function Legend({ data }: { data: MapData }) {
+  const colours = groupColours(data.groups.map((group) => group.name));
+  const coloured = data.groups.map((group, index) => ({ ...group, colour: colours[index]! })).filter((group) => group.colour !== grey);
+  const rest = data.ids.length - coloured.reduce((sum, group) => sum + group.count, 0);
+  return (
+    <ul class="legend" aria-label="Primary categories">
+      {coloured.map((group) => (
+        <li key={group.name}>
+          <span class="swatch" style={{ background: cssColour(group.colour) }} aria-hidden="true" />
+          {group.name} <span class="count">{group.count.toLocaleString('en')}</span>
+        </li>
+      ))}
+      {rest > 0 && (
+        <li>
+          <span class="swatch" style={{ background: cssColour(grey) }} aria-hidden="true" />
+          other <span class="count">{rest.toLocaleString('en')}</span>
+        </li>
+      )}
+    </ul>
+  );
+}

@@ -1,0 +1,60 @@
+import { useEffect, useState } from 'preact/hooks';
+import { api, type HitsResponse, type PaperResponse } from '../api.js';
+import { ErrorNotice } from '../components/notice.js';
+import { RankedList } from '../components/ranked-list.js';
+import { rememberResults } from '../last-results.js';
+import { authorsText, paperLinks } from '../links.js';
+import { useRequest } from '../use-request.js';
+
+/** A paper's own page (/paper/<id>): the paper, and its related papers, re-ranked by "more / less like this". */
+export function PaperView({ id }: { id: string }) {
+  const paper = useRequest<PaperResponse>(`paper:${id}`, (signal) => api(`/v1/papers/${encodeURIComponent(id)}`, { signal }));
+  const related = useRequest<HitsResponse>(`related:${id}`, (signal) => api(`/v1/papers/${encodeURIComponent(id)}/related?k=10`, { signal }));
+  const [feedback, setFeedback] = useState<{ like: string[]; unlike: string[] }>({ like: [], unlike: [] });
+  useEffect(() => setFeedback({ like: [], unlike: [] }), [id]);
+  useEffect(() => {
+    if (paper.data) document.title = `${paper.data.paper.title || paper.data.paper.id} · paper-search`;
+    if (paper.data && related.data)
+      rememberResults({ label: `related to “${paper.data.paper.title}”`, ids: [paper.data.paper.id, ...related.data.hits.map((hit) => hit.id)] });
+  }, [paper.data, related.data]);
+
+  if (paper.error) return <ErrorNotice message={paper.error} />;
+  if (!paper.data) return <p class="status">Loading…</p>;
+  const { paper: record } = paper.data;
+  return (
+    <article class="paper-view">
+      <h1>{record.title || '(untitled)'}</h1>
+      <p class="meta">
+        {[authorsText(record.authors, 12), record.date ?? record.year?.toString()].filter(Boolean).join(' · ')}
+        {record.categories?.map((category) => (
+          <span class="tag" key={category}>
+            {category}
+          </span>
+        ))}
+      </p>
+      <p class="links">
+        {paperLinks(record).map((link) => (
+          <a class="external" href={link.href} target="_blank" rel="noopener noreferrer" key={link.href}>
+            {link.label}
+            <span class="visually-hidden"> (opens in a new tab)</span>
+          </a>
+        ))}
+        <span class="paper-id">id {record.id}</span>
+      </p>
+      {record.abstract && <p class="abstract">{record.abstract}</p>}
+      <h2 id="related-heading">Related papers</h2>
+      {related.error && <ErrorNotice message={related.error} />}
+      {related.loading && !related.data && <p class="status">Finding related papers…</p>}
+      {related.data && (
+        <RankedList
+          hits={related.data.hits}
+          positives={[record.id]}
+          like={feedback.like}
+          unlike={feedback.unlike}
+          label="Related papers"
+          onFeedbackChange={(like, unlike) => setFeedback({ like, unlike })}
+        />
+      )}
+    </article>
+  );
+}

@@ -1,0 +1,137 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { api, type StatsResponse } from '../api.js';
+import { Filters } from '../components/filters.js';
+import { ErrorNotice } from '../components/notice.js';
+import type { FacetedHits } from '../facets.js';
+import { RankedList } from '../components/ranked-list.js';
+import { rememberResults } from '../last-results.js';
+import { navigate } from '../router.js';
+import { filterOf, modes, parseSearchState, searchUrl, type Mode, type SearchState } from '../search-state.js';
+import { useRequest } from '../use-request.js';
+
+/** Typing pauses this long before the search runs (Enter runs it at once). */
+const typingPauseMs = 300;
+const examples = ['implicit neural representations for video', 'robot grasping from camera images', 'speech recognition for low-resource languages'];
+
+export function SearchView({ params }: { params: URLSearchParams }) {
+  const state = parseSearchState(params);
+  const [draft, setDraft] = useState(state.q);
+  const input = useRef<HTMLInputElement>(null);
+  const update = (change: Partial<SearchState>, options: { replace?: boolean } = {}) => {
+    // A new query or filter starts a new list: feedback on the old one no longer applies.
+    const resetsFeedback = 'q' in change || 'mode' in change || 'yearFrom' in change || 'categories' in change || 'authors' in change;
+    navigate(searchUrl({ ...state, ...(resetsFeedback ? { like: [], unlike: [] } : {}), ...change }), options);
+  };
+
+  useEffect(() => setDraft(state.q), [state.q]);
+  useEffect(() => {
+    if (draft.trim() === state.q.trim()) return;
+    const timer = setTimeout(() => update({ q: draft.trim() }, { replace: state.q !== '' }), typingPauseMs);
+    return () => clearTimeout(timer);
+  }, [draft]);
+
+  const filter = filterOf(state);
+  const request = state.q ? { query: state.q, mode: state.mode, k: 20, filter } : null;
+  const result = useRequest<FacetedHits>(request && JSON.stringify(request), (signal) => api('/v1/search', { body: request, signal }));
+  useEffect(() => {
+    if (result.data && state.q) rememberResults({ label: `“${state.q}”`, ids: result.data.hits.map((hit) => hit.id) });
+  }, [result.data]);
+
+  return (
+    <div class="search-view">
+      <h1 class="visually-hidden">Search papers</h1>
+      <form
+        class="search-form"
+        role="search"
+        onSubmit={(event) => {
+          event.preventDefault();
+          update({ q: draft.trim() });
+        }}
+      >
+        <label for="query" class="visually-hidden">
+          Search papers
+        </label>
+        <input
+          id="query"
+          ref={input}
+          type="search"
+          name="q"
+          placeholder="Search papers by meaning or words…"
+          autoComplete="off"
+          value={draft}
+          onInput={(event) => setDraft(event.currentTarget.value)}
+          onKeyDown={(event) => {
+            if (event.key === 'ArrowDown') {
+              const first = document.querySelector<HTMLAnchorElement>('.hits a');
+              if (first) {
+                event.preventDefault();
+                first.focus();
+              }
+            }
+          }}
+        />
+        <label for="mode" class="visually-hidden">
+          Search mode
+        </label>
+        <select id="mode" value={state.mode} onChange={(event) => update({ mode: event.currentTarget.value as Mode })}>
+          {modes.map((mode) => (
+            <option value={mode.value} key={mode.value}>
+              {mode.label}
+            </option>
+          ))}
+        </select>
+        <button type="submit">Search</button>
+      </form>
+      {state.q ? (
+        <div class="with-filters">
+          <Filters state={state} onChange={(next) => update(next)} distribution={result.data?.facet_distribution} stats={result.data?.facet_stats} />
+          <div class="main-column">
+            {result.error && <ErrorNotice message={result.error} />}
+            {result.loading && !result.data && <p class="status">Searching…</p>}
+            {result.data && (
+              <>
+                <p class="status" aria-live="polite">
+                  {result.data.hits.length === 0 ? 'No papers match.' : `${result.data.hits.length} papers`}
+                  <span class="took"> · {Math.round(result.data.took_ms)} ms</span>
+                </p>
+                <RankedList
+                  hits={result.data.hits}
+                  like={state.like}
+                  unlike={state.unlike}
+                  filter={filter}
+                  label={`Results for ${state.q}`}
+                  onFeedbackChange={(like, unlike) => update({ like, unlike })}
+                />
+              </>
+            )}
+          </div>
+        </div>
+      ) : (
+        <Welcome onExample={(query) => update({ q: query })} />
+      )}
+    </div>
+  );
+}
+
+function Welcome({ onExample }: { onExample: (query: string) => void }) {
+  const stats = useRequest<StatsResponse>('stats', (signal) => api('/v1/stats', { signal }));
+  return (
+    <section class="welcome">
+      <p>
+        Search {stats.data ? `${stats.data.papers.toLocaleString('en')} papers` : 'the collection'} by meaning and by words, paste an abstract to find similar
+        papers, or explore the map of the collection.
+      </p>
+      {stats.error && <ErrorNotice message={stats.error} />}
+      <p>Try:</p>
+      <ul class="examples">
+        {examples.map((example) => (
+          <li key={example}>
+            <button type="button" class="link-button" onClick={() => onExample(example)}>
+              {example}
+            </button>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
