@@ -6,7 +6,7 @@ import type { ModelSummary } from '../paper-storage.js';
 import type { PaperProperties } from './paper-object.js';
 
 /** Bumped whenever the layout of a paper collection changes; older collections are refused. */
-export const collectionFormatVersion = 1;
+export const collectionFormatVersion = 2;
 
 /** HNSW and BM25 settings of the collections ingestion creates (the embedded index's, where Weaviate has them). */
 export const hnswSettings = { m: 16, efConstruction: 200 } as const;
@@ -123,7 +123,8 @@ export async function createPaperCollection(client: WeaviateClient, name: string
     properties: [
       { name: 'paper_id', dataType: dataType.TEXT, ...exact },
       { name: 'record', dataType: dataType.TEXT, ...stored },
-      { name: 'lexical_terms', dataType: dataType.TEXT, tokenization: tokenization.WHITESPACE, indexSearchable: true, indexFilterable: false },
+      // Filterable too: a term's document frequency (for the BM25 ceiling) is a count of papers holding it.
+      { name: 'lexical_terms', dataType: dataType.TEXT, tokenization: tokenization.WHITESPACE, indexSearchable: true, indexFilterable: true },
       { name: 'author_keys', dataType: dataType.TEXT_ARRAY, ...exact },
       { name: 'categories', dataType: dataType.TEXT_ARRAY, ...exact },
       { name: 'year', dataType: dataType.INT, indexFilterable: true, indexRangeFilters: true },

@@ -5,11 +5,25 @@ import { AppError, invalidInput } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import { normalizeAuthorName, type PaperFilter } from '../../papers/paper-filter.js';
 import { arxivIdWithoutVersion, normalizeDoi, type Paper } from '../../papers/paper.js';
-import type { CandidateQuery, NeighbourQuery, PaperChange, PaperPage, PaperStorage, ScoredId, StorageHealth, StorageStats } from '../paper-storage.js';
+import type { FacetCounts } from '../../papers/paper-facets.js';
+import { bm25Ceiling, bm25Idf, countTerms } from '../embedded/lexical/bm25-scoring.js';
+import type {
+  CandidateQuery,
+  FacetQuery,
+  NeighbourQuery,
+  PaperChange,
+  PaperMap,
+  PaperPage,
+  PaperStorage,
+  ScoredId,
+  StorageHealth,
+  StorageStats,
+} from '../paper-storage.js';
 import { ClusterHealth } from './cluster-health.js';
 import { assertMetadataMatchesModel, bm25Settings, decodeMetadata, hnswSettings, lexicalAnalyzer, type CollectionMetadata } from './collection-schema.js';
 import { fromRecord, lexicalTerms, paperUuid, toProperties, type PaperProperties } from './paper-object.js';
 import { connectWeaviate, type WeaviateSettings } from './weaviate-connection.js';
+import { aggregateFacets, countFacets } from './weaviate-facets.js';
 
 export type ConsistencyLevel = 'ONE' | 'QUORUM' | 'ALL';
 
@@ -122,6 +136,81 @@ export class WeaviateStorage implements PaperStorage {
     );
     // Raw BM25 scores, so any fusion can work on them.
     return result.objects.map((object) => ({ id: object.properties.paper_id, score: object.metadata?.score ?? 0 }));
+  }
+
+  /**
+   * Weaviate's BM25 of these papers for `text`: the same BM25 query as `lexical`, restricted to
+   * their ids, so each score is the one a lexical search would give the paper (a paper holding no
+   * word of the text is not returned by Weaviate, and scores 0).
+   */
+  async lexicalScores(text: string, ids: readonly string[]): Promise<number[]> {
+    const terms = lexicalTerms(text);
+    if (terms.length === 0 || ids.length === 0) return ids.map(() => 0);
+    const scores = new Map<string, number>();
+    const unique = [...new Set(ids)];
+    for (let start = 0; start < unique.length; start += fetchChunk) {
+      const chunk = unique.slice(start, start + fetchChunk);
+      const result = await this.read(() =>
+        this.collection.query.bm25(terms, {
+          queryProperties: ['lexical_terms'],
+          limit: chunk.length,
+          filters: this.collection.filter.byId().containsAny(chunk.map(paperUuid)),
+          returnMetadata: ['score'],
+          returnProperties: ['paper_id'],
+        }),
+      );
+      for (const object of result.objects) scores.set(object.properties.paper_id, object.metadata?.score ?? 0);
+    }
+    return ids.map((id) => scores.get(id) ?? 0);
+  }
+
+  /**
+   * The query's BM25 ceiling by the product's definition (Σ occurrences · idf over its terms),
+   * from the collection's own counts: the papers stored and, for each term, how many hold it
+   * (Weaviate's BM25 has the same form and scale as the embedded one: k1, b, Lucene's idf, no
+   * k1 + 1 factor). It depends on the query and the collection only, never on which papers a
+   * search found. Weaviate scores each shard with that shard's counts, so a BM25 score over this
+   * ceiling can differ from the embedded backend's share by about the shards' differences.
+   */
+  async lexicalCeiling(text: string): Promise<number> {
+    const occurrences = countTerms(text);
+    if (occurrences.size === 0) return 0;
+    const terms = [...occurrences.keys()];
+    const [documents, ...frequencies] = await this.read(() =>
+      Promise.all([
+        this.collection.aggregate.overAll().then((result) => result.totalCount),
+        ...terms.map((term) =>
+          this.collection.aggregate.overAll({ filters: this.collection.filter.byProperty('lexical_terms').equal(term) }).then((result) => result.totalCount),
+        ),
+      ]),
+    );
+    return bm25Ceiling(terms.map((term, i) => ({ occurrences: occurrences.get(term)!, idf: bm25Idf(documents!, frequencies[i]!) })));
+  }
+
+  /**
+   * Facet counts: over a ranked list's candidates, their records are fetched (with the filter
+   * applied inside Weaviate) and counted here; over the whole collection, Weaviate aggregates.
+   */
+  async facets(query: FacetQuery): Promise<FacetCounts> {
+    const filters = await this.where(query.filter);
+    if (query.ids === undefined) return this.read(() => aggregateFacets(this.collection, filters, query.fields, query.maxValuesPerFacet));
+    const objects = await this.fetchByIds(query.ids, false, filters);
+    return countFacets(
+      objects.map((object) => fromRecord(object.properties.record)),
+      query.fields,
+      query.maxValuesPerFacet,
+    );
+  }
+
+  /** The map's layout is computed over an index folder's vectors at ingestion; a Weaviate collection has none. */
+  async map(): Promise<PaperMap> {
+    throw new AppError(
+      'feature_unavailable',
+      'The collection map is not available on the Weaviate backend (BACKEND=weaviate); it is computed for embedded index folders.',
+      {
+        details: { feature: 'map', backend: this.backend },
+      },
+    );
   }
 
   /**
@@ -262,14 +351,14 @@ export class WeaviateStorage implements PaperStorage {
     return conditions.length === 1 ? conditions[0] : Filters.and(...conditions);
   }
 
-  private async fetchByIds(ids: readonly string[], includeVector: boolean) {
+  private async fetchByIds(ids: readonly string[], includeVector: boolean, where?: FilterValue) {
     const unique = [...new Set(ids)];
     const objects = [];
     for (let start = 0; start < unique.length; start += fetchChunk) {
       const uuids = unique.slice(start, start + fetchChunk).map(paperUuid);
       const result = await this.read(() =>
         this.collection.query.fetchObjects({
-          filters: this.collection.filter.byId().containsAny(uuids),
+          filters: where ? Filters.and(this.collection.filter.byId().containsAny(uuids), where) : this.collection.filter.byId().containsAny(uuids),
           limit: uuids.length,
           includeVector,
           returnProperties: ['paper_id', 'record', 'lexical_terms', 'author_keys', 'categories', 'year', 'doi_key', 'arxiv_key', 'write_order'],
