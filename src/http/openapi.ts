@@ -192,7 +192,8 @@ export const operations: readonly Operation[] = [
   {
     method: 'get',
     path: '/v1/map',
-    summary: 'Every paper on a 2-D map of the collection (503 map_building with Retry-After while a layout is computed; 409 feature_unavailable on the Weaviate backend)',
+    summary:
+      'Every paper on a 2-D map of the collection (503 map_building with Retry-After while a layout is computed; 409 feature_unavailable on the Weaviate backend)',
     response: mapResponseSchema,
     errors: [409, 500, ...readErrors],
   },

@@ -60,13 +60,15 @@ function serveWithReadyLine(context: CommandContext): Promise<void> {
 }
 
 async function indexSampleIfNoIndex({ config, log, stderr }: CommandContext): Promise<void> {
-  const hasIndex = (await holdsCollectionPointer(config.INDEX_DIR)) || await readManifest(config.INDEX_DIR).then(
-    () => true,
-    (error: unknown) => {
-      if (isAppError(error) && error.code === 'index_missing') return false;
-      throw error;
-    },
-  );
+  const hasIndex =
+    (await holdsCollectionPointer(config.INDEX_DIR)) ||
+    (await readManifest(config.INDEX_DIR).then(
+      () => true,
+      (error: unknown) => {
+        if (isAppError(error) && error.code === 'index_missing') return false;
+        throw error;
+      },
+    ));
   if (hasIndex) return;
   log.info({ index: config.INDEX_DIR, sample: config.SAMPLE_FILE }, 'no index yet: building one from the sample papers');
   const embedder = await loadEmbedder(getModel(config.MODEL ?? defaultModelId), config, log);
