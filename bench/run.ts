@@ -25,6 +25,7 @@ import { profileServer } from './profile.js';
 import { measureRecall } from './recall.js';
 import { renderReport } from './report.js';
 import { measureScale } from './scale.js';
+import { measureWeaviate } from './weaviate.js';
 
 function previousResult<T>(section: string): T | undefined {
   const file = join(resultsDir, `${section}.json`);
@@ -38,6 +39,7 @@ const sections: Record<string, (context: BenchContext, peers?: string[]) => Prom
   peers: (context, peers) => measurePeers(context, peers, peers ? previousResult<PeerResult>('peers') : undefined),
   scale: measureScale,
   profile: (context) => profileServer(context, port),
+  weaviate: (context) => measureWeaviate(context, port),
 };
 
 const { values } = parseArgs({
@@ -54,7 +56,10 @@ const { values } = parseArgs({
 });
 const port = Number(values.port);
 const quick = values.quick;
-const selected = values.only?.split(',') ?? Object.keys(sections).filter((name) => !(quick && name === 'scale'));
+// The weaviate section needs a running cluster: it runs when asked for (--only weaviate) or when one is configured.
+const selected =
+  values.only?.split(',') ??
+  Object.keys(sections).filter((name) => !(quick && name === 'scale') && (name !== 'weaviate' || process.env.WEAVIATE_URL !== undefined));
 const unknown = selected.filter((name) => !(name in sections));
 if (unknown.length > 0) throw new Error(`unknown section ${unknown.join(', ')}; known: ${Object.keys(sections).join(', ')}`);
 const arxivPapers = '../shared/data/arxiv/papers.jsonl.gz';

@@ -5,14 +5,17 @@
  * [--json] [--cache <dir>] [--limit <n>] [--calibration [--junk <junk.jsonl>]]`. `--sweep` adds nDCG@10
  * for each fusion setting. `--calibration` adds, per mode, how well the top hit's score tells a
  * right answer (judged relevant) from a wrong one or from an off-topic or junk query
- * (junk-queries.jsonl by default), and what share of each a score threshold keeps.
+ * (junk-queries.jsonl by default), and what share of each a score threshold keeps. `--backend
+ * weaviate|both` loads the cached index's papers and vectors (no model call) into a collection of
+ * the Weaviate cluster named by WEAVIATE_URL and WEAVIATE_GRPC, once, and measures the same modes
+ * there, plus Weaviate's own hybrid fusion (`hybrid-weaviate`).
  */
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { loadConfig } from '../../src/config/config.js';
 import { loadEmbedder } from '../../src/embedding/load-embedder.js';
-import { getModel, halfWindowStrategy, knownModelIds, withLongPassages } from '../../src/embedding/model-registry.js';
+import { getModel, halfWindowStrategy, knownModelIds, withLongPassages, type ModelDescription } from '../../src/embedding/model-registry.js';
 import type { LoadedIndex } from '../../src/storage/embedded/index-folder.js';
 import { dot } from '../../src/shared/vector-math.js';
 import { readVectorsFile, vectorAt } from '../../src/storage/embedded/vectors-file.js';
@@ -21,7 +24,10 @@ import { searchModes, type SearchMode } from '../../src/search/search-modes.js';
 import { SearchService } from '../../src/search/search-service.js';
 import { fuseNormalized } from './min-max-fusion.js';
 import type { RankedCandidate } from '../../src/search/ranking.js';
-import type { PaperStorage, ScoredId } from '../../src/storage/paper-storage.js';
+import { createCollectionBuilder } from '../../src/storage/open-storage.js';
+import type { PaperStorage, ScoredId, StorageBackendName } from '../../src/storage/paper-storage.js';
+import { readCollectionPointer } from '../../src/storage/weaviate/collection-pointer.js';
+import { WeaviateStorage } from '../../src/storage/weaviate/weaviate-storage.js';
 import { cachedIndex, readJsonLines, readOnlyStorage, readQrels, type BenchmarkQuery } from './benchmark-data.js';
 import { separation, shareAtLeast, type SeparationReport } from './calibration-metrics.js';
 import { junkQueriesPath, type JunkQuery } from './generate-junk-queries.js';
@@ -42,11 +48,13 @@ const argumentsSchema = z.object({
   calibration: z.boolean().default(false),
   junk: z.string().default(junkQueriesPath),
   'long-passages': z.enum(['truncate', 'windows']).default('truncate'),
+  backend: z.enum(['embedded', 'weaviate', 'both']).default('embedded'),
 });
 
 interface ModeResult {
   model: string;
-  mode: SearchMode;
+  backend: StorageBackendName;
+  mode: SearchMode | 'hybrid-weaviate';
   ndcg10: number;
   recall10: number;
   recall100: number;
@@ -70,6 +78,7 @@ const { values } = parseArgs({
     calibration: { type: 'boolean' },
     junk: { type: 'string' },
     'long-passages': { type: 'string' },
+    backend: { type: 'string' },
   },
 });
 const args = argumentsSchema.parse(values);
@@ -94,7 +103,6 @@ for (const modelId of models) {
   const embedder = await loadEmbedder(model, config, log);
   const { index, papersPerSecond } = await cachedIndex(args.corpus, args.cache, embedder, { efSearch: config.HNSW_EF_SEARCH, log });
   const storage = await readOnlyStorage(index, embedder, { efSearch: config.HNSW_EF_SEARCH, log });
-  const service = new SearchService(storage, embedder);
   ingestion.push({
     model: modelId,
     papersPerSecond,
@@ -104,40 +112,99 @@ for (const modelId of models) {
       judged.map((query) => query.text),
     ),
   });
-  for (const mode of modes) {
-    const perQuery = { ndcg10: [] as number[], recall10: [] as number[], recall100: [] as number[], mrr10: [] as number[] };
-    const topHits: TopHit[] = [];
-    const started = performance.now();
-    for (const query of judged) {
-      const { hits } = await service.searchText(query.text, { k: 100, mode });
-      const ranked = hits.map((hit) => hit.id);
-      const judgments = qrels.get(query._id)!;
-      perQuery.ndcg10.push(ndcgAt(ranked, judgments, 10));
-      perQuery.recall10.push(recallAt(ranked, judgments, 10));
-      perQuery.recall100.push(recallAt(ranked, judgments, 100));
-      perQuery.mrr10.push(reciprocalRankAt(ranked, judgments, 10));
-      topHits.push({ score: hits[0]?.score ?? 0, right: hits[0] !== undefined && (judgments.get(hits[0].id) ?? 0) > 0 });
-    }
-    const seconds = (performance.now() - started) / 1000;
-    results.push({
-      model: modelId,
-      mode,
-      ndcg10: mean(perQuery.ndcg10),
-      recall10: mean(perQuery.recall10),
-      recall100: mean(perQuery.recall100),
-      mrr10: mean(perQuery.mrr10),
-      queriesPerSecond: judged.length / seconds,
-      msPerQuery: (seconds * 1000) / judged.length,
-    });
-    if (args.calibration) {
-      const junkTop: number[] = [];
-      for (const query of junkQueries) junkTop.push((await service.searchText(query.text, { k: 1, mode })).hits[0]?.score ?? 0);
-      calibrations.push({ model: modelId, mode, ndcg10: mean(perQuery.ndcg10), ...calibrationOf(topHits, junkTop) });
+  if (args.backend !== 'weaviate') await measureModes(modelId, storage, embedder);
+  if (args.backend !== 'embedded') {
+    const remote = await weaviateCopy(index.folder, storage, embedder.model);
+    try {
+      await measureModes(modelId, remote, embedder);
+      const vectors = await embedder.embedQueries(judged.map((query) => query.text));
+      await measure(modelId, 'weaviate', 'hybrid-weaviate', async (text, i) =>
+        (await remote.engineHybrid(text, vectors[i]!, { k: 100, alpha: 0.5 })).map((hit) => ({ id: hit.id, score: hit.score })),
+      );
+    } finally {
+      await remote.close();
     }
   }
   if (args.sweep) sweeps.push(...(await sweepFusion(modelId, storage, embedder)));
   await storage.close();
   await embedder.dispose();
+}
+
+/** Every requested mode through the product's search service over `storage`, with the calibration when asked. */
+async function measureModes(modelId: string, storage: PaperStorage, embedder: Awaited<ReturnType<typeof loadEmbedder>>): Promise<void> {
+  const service = new SearchService(storage, embedder);
+  for (const mode of modes) {
+    const topHits = await measure(modelId, storage.backend, mode, async (text) => (await service.searchText(text, { k: 100, mode })).hits);
+    if (args.calibration) {
+      const junkTop: number[] = [];
+      for (const query of junkQueries) junkTop.push((await service.searchText(query.text, { k: 1, mode })).hits[0]?.score ?? 0);
+      const ndcg10 = results.at(-1)!.ndcg10;
+      calibrations.push({ model: modelId, mode, ndcg10, ...calibrationOf(topHits, junkTop) });
+    }
+  }
+}
+
+/** nDCG@10, recall and MRR of one ranking over the judged queries; the top hit of each, for the calibration. */
+async function measure(
+  modelId: string,
+  backend: StorageBackendName,
+  mode: ModeResult['mode'],
+  rank: (text: string, index: number) => Promise<{ id: string; score: number }[]>,
+): Promise<TopHit[]> {
+  const perQuery = { ndcg10: [] as number[], recall10: [] as number[], recall100: [] as number[], mrr10: [] as number[] };
+  const topHits: TopHit[] = [];
+  const started = performance.now();
+  for (const [i, query] of judged.entries()) {
+    const hits = await rank(query.text, i);
+    const ranked = hits.map((hit) => hit.id);
+    const judgments = qrels.get(query._id)!;
+    perQuery.ndcg10.push(ndcgAt(ranked, judgments, 10));
+    perQuery.recall10.push(recallAt(ranked, judgments, 10));
+    perQuery.recall100.push(recallAt(ranked, judgments, 100));
+    perQuery.mrr10.push(reciprocalRankAt(ranked, judgments, 10));
+    topHits.push({ score: hits[0]?.score ?? 0, right: hits[0] !== undefined && (judgments.get(hits[0].id) ?? 0) > 0 });
+  }
+  const seconds = (performance.now() - started) / 1000;
+  results.push({
+    model: modelId,
+    backend,
+    mode,
+    ndcg10: mean(perQuery.ndcg10),
+    recall10: mean(perQuery.recall10),
+    recall100: mean(perQuery.recall100),
+    mrr10: mean(perQuery.mrr10),
+    queriesPerSecond: judged.length / seconds,
+    msPerQuery: (seconds * 1000) / judged.length,
+  });
+  return topHits;
+}
+
+/**
+ * The cached index's papers and vectors in a Weaviate collection of their own (alias named after
+ * the index folder), loaded on the first run and reused after.
+ */
+async function weaviateCopy(folder: string, source: PaperStorage, model: ModelDescription): Promise<WeaviateStorage> {
+  const settings = loadConfig({ ...process.env, BACKEND: 'weaviate', WEAVIATE_COLLECTION: `Eval${basename(folder).replace(/[^A-Za-z0-9]/g, '')}` });
+  const pointerFolder = `${folder}.weaviate`;
+  const existing = await readCollectionPointer(pointerFolder);
+  if (!existing) {
+    const builder = await createCollectionBuilder(pointerFolder, model, settings);
+    try {
+      let cursor: string | undefined;
+      do {
+        const page = await source.list(cursor, 1_000);
+        const vectors = await source.vectors(page.papers.map((paper) => paper.id));
+        for (const [i, paper] of page.papers.entries()) await builder.add(paper, vectors[i]!);
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor !== undefined);
+      await builder.finish({ input: folder, read: builder.size, rejected: 0 });
+    } catch (error) {
+      await builder.abort();
+      throw error;
+    }
+  }
+  const pointer = (await readCollectionPointer(pointerFolder))!;
+  return WeaviateStorage.open({ settings, alias: pointer.alias, model, log });
 }
 
 if (args.json) {
@@ -147,11 +214,11 @@ if (args.json) {
   const lines = [
     `${judged.length} queries from ${args.queries}`,
     '',
-    '| model | mode | nDCG@10 | Recall@10 | Recall@100 | MRR@10 | queries/s | ms/query |',
-    '|---|---|---|---|---|---|---|---|',
+    '| model | backend | mode | nDCG@10 | Recall@10 | Recall@100 | MRR@10 | queries/s | ms/query |',
+    '|---|---|---|---|---|---|---|---|---|',
     ...results.map(
       (r) =>
-        `| ${r.model} | ${r.mode} | ${round(r.ndcg10)} | ${round(r.recall10)} | ${round(r.recall100)} | ${round(r.mrr10)} | ${round(r.queriesPerSecond, 1)} | ${round(r.msPerQuery, 2)} |`,
+        `| ${r.model} | ${r.backend} | ${r.mode} | ${round(r.ndcg10)} | ${round(r.recall10)} | ${round(r.recall100)} | ${round(r.mrr10)} | ${round(r.queriesPerSecond, 1)} | ${round(r.msPerQuery, 2)} |`,
     ),
     '',
     '| model | ingestion papers/s | HNSW recall@10 vs exact |',

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { knownModelIds } from '../embedding/model-registry.js';
 import { AppError } from '../errors.js';
 import { searchModes } from '../search/search-modes.js';
+import { storageBackendNames } from '../storage/paper-storage.js';
 
 const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
@@ -121,6 +122,31 @@ const configSchema = z.object({
   TRUST_PROXY: z.string().default('false'),
   /** Require an API key for GET /metrics too. */
   AUTH_METRICS: booleanSetting.default(false),
+  /** Where papers live: `embedded` (an index folder served from this process) or `weaviate` (a cluster). */
+  BACKEND: z.enum(storageBackendNames).default('embedded'),
+  /** The Weaviate cluster's REST address (BACKEND=weaviate), e.g. http://weaviate:8080. */
+  WEAVIATE_URL: z.url({ protocol: /^https?$/, message: 'an http(s) URL such as http://weaviate:8080' }).optional(),
+  /** Its gRPC address as host:port; by default the REST host on port 50051. */
+  WEAVIATE_GRPC: z
+    .string()
+    .regex(/^[^\s:/]+:\d{1,5}$/, { message: 'host:port, e.g. weaviate:50051' })
+    .optional(),
+  /** Sent as a bearer token to a cluster that requires one. */
+  WEAVIATE_API_KEY: z.string().min(1).optional(),
+  /**
+   * The alias ingestion publishes each new collection under (readers follow it); Weaviate names
+   * start with a capital letter.
+   */
+  WEAVIATE_COLLECTION: z
+    .string()
+    .regex(/^[A-Z][A-Za-z0-9]{0,62}$/, { message: 'a capital letter, then letters and digits (at most 63 characters)' })
+    .default('Papers'),
+  /** Shards of a collection ingestion creates (spread over the nodes). */
+  WEAVIATE_SHARDS: integer(1, 1_024).default(2),
+  /** Copies of each shard (on different nodes) of a collection ingestion creates. */
+  WEAVIATE_REPLICATION_FACTOR: integer(1, 16).default(2),
+  /** How many replicas must acknowledge a write or answer a read: ONE, QUORUM (a majority) or ALL. */
+  WEAVIATE_CONSISTENCY: z.enum(['ONE', 'QUORUM', 'ALL']).default('QUORUM'),
 });
 
 export type Config = Readonly<z.infer<typeof configSchema>>;
@@ -160,5 +186,24 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       },
     });
   }
+  if (parsed.data.BACKEND === 'weaviate' && parsed.data.WEAVIATE_URL === undefined) {
+    throw new AppError('config_invalid', 'Invalid configuration: BACKEND is weaviate but WEAVIATE_URL is not set (e.g. http://weaviate:8080).', {
+      details: { problems: ['WEAVIATE_URL: needed with BACKEND=weaviate'] },
+    });
+  }
   return Object.freeze(parsed.data);
 }
+
+/** The settings of the storage backend: what ingestion and the server need to reach it. */
+export type StorageSettings = Pick<
+  Config,
+  | 'BACKEND'
+  | 'WEAVIATE_URL'
+  | 'WEAVIATE_GRPC'
+  | 'WEAVIATE_API_KEY'
+  | 'WEAVIATE_COLLECTION'
+  | 'WEAVIATE_SHARDS'
+  | 'WEAVIATE_REPLICATION_FACTOR'
+  | 'WEAVIATE_CONSISTENCY'
+  | 'HNSW_EF_SEARCH'
+>;

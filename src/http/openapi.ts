@@ -192,9 +192,10 @@ export const operations: readonly Operation[] = [
   {
     method: 'get',
     path: '/v1/map',
-    summary: 'Every paper on a 2-D map of the collection (503 map_building with Retry-After while a layout is computed)',
+    summary:
+      'Every paper on a 2-D map of the collection (503 map_building with Retry-After while a layout is computed; 409 feature_unavailable on the Weaviate backend)',
     response: mapResponseSchema,
-    errors: [500, ...readErrors],
+    errors: [409, 500, ...readErrors],
   },
   { method: 'get', path: '/v1/stats', summary: 'The index being served', response: statsResponseSchema, errors: readErrors },
   { method: 'get', path: '/healthz', summary: 'The process is up', response: healthResponseSchema, errors: [] },

@@ -96,6 +96,9 @@ export const mapResponseSchema = z
 export const healthResponseSchema = z.object({ status: z.literal('ok') }).strict();
 export const readyResponseSchema = z.object({
   status: z.string(),
+  /** The storage backend's health: `degraded` answers with part of it down (a Weaviate node, say). */
+  storage: z.enum(['ok', 'degraded', 'down']).optional(),
+  storage_reason: z.string().optional(),
   index: z.object({ model: z.string(), dimension: z.number(), papers: z.number(), createdAt: z.string(), defaultMode: z.enum(searchModes) }).optional(),
 });
 

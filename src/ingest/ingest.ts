@@ -1,3 +1,4 @@
+import type { StorageSettings } from '../config/config.js';
 import { paperPassage, type Embedder } from '../embedding/embedder.js';
 import { AppError } from '../errors.js';
 import { createCollectionBuilder } from '../storage/open-storage.js';
@@ -24,6 +25,8 @@ export interface IngestOptions {
    * model batch holds texts of similar length and little padding; memory stays bounded by it.
    */
   groupSize?: number;
+  /** Where the collection is built (absent: an embedded index folder). */
+  storage?: StorageSettings;
   log: Logger;
   progress?: ProgressReporter;
 }
@@ -55,7 +58,7 @@ export async function ingestPapers(embedder: Embedder, options: IngestOptions): 
   const fields = options.fields ?? defaultFieldMap;
   const groupSize = options.groupSize ?? 256;
   const source = await openRecordSource(options.input, options.format, { abstracts: options.abstracts });
-  const writer = await createCollectionBuilder(options.indexDir, embedder.model);
+  const writer = await createCollectionBuilder(options.indexDir, embedder.model, options.storage);
   const seenIds = new Set<string>();
   const rejected: Partial<Record<RejectionReason, number>> = {};
   const rejectionExamples: Rejection[] = [];

@@ -5,7 +5,7 @@ import { maxValuesPerFacet, type FacetCounts, type FacetName } from '../papers/p
 import type { PaperFilter } from '../papers/paper-filter.js';
 import { dot } from '../shared/vector-math.js';
 import type { Paper } from '../papers/paper.js';
-import type { PaperPage, PaperStorage, ScoredId, StorageStats } from '../storage/paper-storage.js';
+import type { PaperPage, PaperStorage, ScoredId, StorageHealth, StorageStats } from '../storage/paper-storage.js';
 import { groupByPrimaryCategory, type CollectionMap } from './collection-map.js';
 import { explainHits } from './explain.js';
 import { fuseCalibrated, relativeLexicalScore } from './calibrated-fusion.js';
@@ -93,6 +93,11 @@ export class SearchService {
     if (this.embedder.state === 'failed') return 'model_failed';
     if (this.embedder.state === 'restarting') return 'model_restarting';
     return this.storage.health().status === 'down' ? 'storage_down' : 'ready';
+  }
+
+  /** The storage's own view: `degraded` still answers (a replica is down, say). */
+  get storageHealth(): StorageHealth {
+    return this.storage.health();
   }
 
   async stats(): Promise<ServiceStats> {

@@ -1,16 +1,21 @@
-import { walDirOf, type Config } from '../config/config.js';
-import type { ModelDescription } from '../embedding/model-registry.js';
+import { walDirOf, type Config, type StorageSettings } from '../config/config.js';
+import { getModel, parseLongPassages, withLongPassages, type ModelDescription } from '../embedding/model-registry.js';
+import { AppError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { restoreInterruptedReplace } from '../shared/fs-atomic.js';
 import { EmbeddedStorage } from './embedded/embedded-storage.js';
 import { modelOfManifest, readManifest } from './embedded/manifest.js';
 import { IndexFolderWriter } from './embedded/index-folder-writer.js';
 import type { CollectionBuilder, PaperStorage } from './paper-storage.js';
+import { holdsCollectionPointer, readCollectionPointer, type CollectionPointer } from './weaviate/collection-pointer.js';
+import { WeaviateCollectionBuilder } from './weaviate/weaviate-collection-builder.js';
+import { WeaviateStorage } from './weaviate/weaviate-storage.js';
 
 /**
  * The model the configured collection was built with, read before anything is loaded (so the
  * model and the collection can load side by side). Finishes an index folder swap a crash
- * interrupted, first: until then there is no folder to read.
+ * interrupted, first: until then there is no folder to read. For Weaviate the folder's manifest
+ * names the model; opening the storage then checks the collection itself agrees.
  */
 export async function collectionModel(config: Config, log: Logger): Promise<ModelDescription> {
   if (await restoreInterruptedReplace(config.INDEX_DIR)) {
@@ -19,11 +24,22 @@ export async function collectionModel(config: Config, log: Logger): Promise<Mode
       'a snapshot swap was interrupted by a crash; restored the previous index folder (the write-ahead log replays the rest)',
     );
   }
+  if (config.BACKEND === 'weaviate') {
+    const pointer = await weaviatePointer(config.INDEX_DIR);
+    return withLongPassages(getModel(pointer.model.id), parseLongPassages(pointer.model.longPassages));
+  }
+  if (await holdsCollectionPointer(config.INDEX_DIR)) {
+    throw new AppError('config_invalid', `The index at ${config.INDEX_DIR} is a Weaviate collection; serve it with BACKEND=weaviate (and WEAVIATE_URL).`);
+  }
   return modelOfManifest(await readManifest(config.INDEX_DIR));
 }
 
 /** Opens the configured collection for serving, built with `model`. */
-export function openStorage(config: Config, model: ModelDescription, log: Logger): Promise<PaperStorage> {
+export async function openStorage(config: Config, model: ModelDescription, log: Logger): Promise<PaperStorage> {
+  if (config.BACKEND === 'weaviate') {
+    const pointer = await weaviatePointer(config.INDEX_DIR);
+    return WeaviateStorage.open({ settings: config, alias: pointer.alias, model, log });
+  }
   return EmbeddedStorage.open({
     folder: config.INDEX_DIR,
     model,
@@ -37,9 +53,26 @@ export function openStorage(config: Config, model: ModelDescription, log: Logger
 }
 
 /**
- * A builder of a new collection at `target` (an index folder), made with `model`: ingestion adds
- * the papers, and `finish` replaces what was served from there.
+ * A builder of a new collection for `target` (an index folder), made with `model`: ingestion adds
+ * the papers, and `finish` replaces what was served from there (embedded: the folder; Weaviate:
+ * the collection behind the alias, and the folder then names it). Without settings, embedded.
  */
-export function createCollectionBuilder(target: string, model: ModelDescription): Promise<CollectionBuilder> {
+export function createCollectionBuilder(target: string, model: ModelDescription, settings?: StorageSettings): Promise<CollectionBuilder> {
+  if (settings?.BACKEND === 'weaviate') return WeaviateCollectionBuilder.create(target, model, settings);
   return IndexFolderWriter.create(target, model);
+}
+
+async function weaviatePointer(folder: string): Promise<CollectionPointer> {
+  const pointer = await readCollectionPointer(folder);
+  if (pointer) return pointer;
+  const embedded = await readManifest(folder).then(
+    () => true,
+    () => false,
+  );
+  throw new AppError(
+    embedded ? 'config_invalid' : 'index_missing',
+    embedded
+      ? `The index at ${folder} is an embedded index folder, but BACKEND is weaviate. Serve it with BACKEND=embedded, or load its papers into Weaviate: BACKEND=weaviate npm run ingest -- --input <papers file> --index ${folder}`
+      : `No Weaviate collection manifest at ${folder}. Build one with: BACKEND=weaviate npm run ingest -- --input <papers file> --index ${folder}`,
+  );
 }

@@ -75,7 +75,7 @@ export interface PaperStorage {
   close(): Promise<void>;
 }
 
-export const storageBackendNames = ['embedded'] as const;
+export const storageBackendNames = ['embedded', 'weaviate'] as const;
 export type StorageBackendName = (typeof storageBackendNames)[number];
 
 /** A paper in a ranked list: its id and the retriever's own score (cosine, or BM25). */

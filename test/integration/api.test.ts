@@ -103,8 +103,9 @@ describe('search and related papers on the sample', () => {
 
   it('answers health and readiness', async () => {
     assert.equal((await request(base, '/healthz')).status, 200);
-    const ready = await request<{ status: string; index: { papers: number; model: string; defaultMode: string } }>(base, '/readyz');
+    const ready = await request<{ status: string; storage: string; index: { papers: number; model: string; defaultMode: string } }>(base, '/readyz');
     assert.equal(ready.status, 200);
+    assert.equal(ready.body.storage, 'ok');
     assert.equal(ready.body.index.defaultMode, 'hybrid');
     assert.equal(ready.body.index.papers, 76);
     assert.equal(ready.body.index.model, 'all-MiniLM-L6-v2');

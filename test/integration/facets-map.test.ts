@@ -7,7 +7,7 @@ import type { RunningServer } from '../../src/server.js';
 import { readManifest, writeManifest } from '../../src/storage/embedded/manifest.js';
 import { mapLayoutFileName } from '../../src/storage/embedded/map/map-layout-file.js';
 import type { Paper } from '../../src/papers/paper.js';
-import { buildIndex, makeTempDir, removeDir, repoRoot, request, startTestServer } from './helpers.js';
+import { buildIndex, embeddedOnly, makeTempDir, removeDir, repoRoot, request, startTestServer, testBackend } from './helpers.js';
 
 const key = 'facets-map-test-key-0123456789';
 const auth = { authorization: `Bearer ${key}` };
@@ -35,7 +35,7 @@ interface FacetsBody {
 before(async () => {
   workDir = await makeTempDir();
   await buildIndex(join(workDir, 'index'), join(repoRoot, 'index-data/samples/sample-papers.jsonl'));
-  await cp(join(workDir, 'index'), join(workDir, 'old-index'), { recursive: true });
+  if (testBackend === 'embedded') await cp(join(workDir, 'index'), join(workDir, 'old-index'), { recursive: true });
   server = await startTestServer(join(workDir, 'index'), { API_KEYS: key, SNAPSHOT_INTERVAL_MS: '86400000' });
   papers = (await request<{ papers: Paper[] }>(server.url, '/v1/papers?limit=1000')).body.papers;
 });
@@ -93,6 +93,24 @@ describe('GET /v1/facets', () => {
     assert.equal(filtered.facet_distribution.categories!['cs.CV'], matching.length);
   });
 
+  it('count papers written and deleted since, then as before', async () => {
+    const source = papers.find((paper) => paper.authors?.length)!;
+    const copy = { id: 'facets-copy', title: source.title, abstract: source.abstract, categories: ['zz.FACET'], year: 2031, authors: ['Facet  Tester'] };
+    assert.equal((await request(server.url, '/v1/papers', { json: copy, headers: auth })).status, 201);
+    const { took_ms: _took, ...written } = (
+      await request<FacetsBody & { took_ms: number }>(server.url, '/v1/facets?facets=year,categories,authors&year_gte=2031')
+    ).body;
+    assert.deepEqual(written, {
+      facet_distribution: { year: { '2031': 1 }, categories: { 'zz.FACET': 1 }, authors: { 'Facet Tester': 1 } },
+      facet_stats: { year: { min: 2031, max: 2031 } },
+      papers: 1,
+    });
+    assert.equal((await request(server.url, '/v1/papers/facets-copy', { method: 'DELETE', headers: auth })).status, 200);
+    const after = (await request<FacetsBody>(server.url, '/v1/facets?facets=year,categories')).body;
+    assert.equal(after.papers, papers.length);
+    assert.equal(after.facet_distribution.categories!['zz.FACET'], undefined);
+  });
+
   it('refuses a request without facets or with an unknown one', async () => {
     for (const query of ['', '?facets=', '?facets=colour', '?facets=year&k=3']) {
       const response = await request<{ error: { code: string } }>(server.url, `/v1/facets${query}`);
@@ -122,7 +140,19 @@ describe('facets of a ranked list', () => {
 });
 
 describe('GET /v1/map', () => {
-  it('places every paper, grouped by primary category', async () => {
+  it(
+    'answers 409 feature_unavailable naming the backend on Weaviate',
+    { skip: testBackend === 'weaviate' ? undefined : 'the embedded backend has the map' },
+    async () => {
+      const response = await request<{ error: { code: string; message: string; details: { feature: string; backend: string } } }>(server.url, '/v1/map');
+      assert.equal(response.status, 409);
+      assert.equal(response.body.error.code, 'feature_unavailable');
+      assert.deepEqual(response.body.error.details, { feature: 'map', backend: 'weaviate' });
+      assert.match(response.body.error.message, /Weaviate/);
+    },
+  );
+
+  it('places every paper, grouped by primary category', embeddedOnly('the map is computed for index folders'), async () => {
     const { body, at } = await decodedMap();
     assert.equal(body.count, papers.length);
     assert.equal(body.method, 'umap');
@@ -139,7 +169,7 @@ describe('GET /v1/map', () => {
     }
   });
 
-  it('follows writes and keeps every position across a snapshot', async () => {
+  it('follows writes and keeps every position across a snapshot', embeddedOnly('the map is computed for index folders'), async () => {
     const { at: before } = await decodedMap();
     const source = papers.find((paper) => paper.categories?.length)!;
     const copy = { id: 'map-copy', title: source.title, abstract: source.abstract, categories: ['zz.NEW'], year: 2030 };
@@ -167,29 +197,33 @@ describe('GET /v1/map', () => {
     assert.deepEqual((await request<FacetsBody>(server.url, '/v1/facets?facets=year,categories')).body.facet_distribution, facets.facet_distribution);
   });
 
-  it('answers 503 map_building with Retry-After for an index built without a layout, then the map', async () => {
-    const folder = join(workDir, 'old-index');
-    const manifest = await readManifest(folder);
-    const { map: _layoutFile, ...files } = manifest.files;
-    await writeManifest(folder, { ...manifest, files });
-    await rm(join(folder, mapLayoutFileName));
-    const old = await startTestServer(folder);
-    try {
-      const first = await request<{ error: { code: string; details: { retryAfterSeconds: number } } }>(old.url, '/v1/map');
-      assert.equal(first.status, 503);
-      assert.equal(first.body.error.code, 'map_building');
-      assert.equal(first.headers.get('retry-after'), String(first.body.error.details.retryAfterSeconds));
-      let response = first;
-      for (let tries = 0; response.status === 503 && tries < 600; tries++) {
-        await sleep(100);
-        response = await request(old.url, '/v1/map');
+  it(
+    'answers 503 map_building with Retry-After for an index built without a layout, then the map',
+    embeddedOnly('the map is computed for index folders'),
+    async () => {
+      const folder = join(workDir, 'old-index');
+      const manifest = await readManifest(folder);
+      const { map: _layoutFile, ...files } = manifest.files;
+      await writeManifest(folder, { ...manifest, files });
+      await rm(join(folder, mapLayoutFileName));
+      const old = await startTestServer(folder);
+      try {
+        const first = await request<{ error: { code: string; details: { retryAfterSeconds: number } } }>(old.url, '/v1/map');
+        assert.equal(first.status, 503);
+        assert.equal(first.body.error.code, 'map_building');
+        assert.equal(first.headers.get('retry-after'), String(first.body.error.details.retryAfterSeconds));
+        let response = first;
+        for (let tries = 0; response.status === 503 && tries < 600; tries++) {
+          await sleep(100);
+          response = await request(old.url, '/v1/map');
+        }
+        assert.equal(response.status, 200);
+        assert.equal((await decodedMap(old.url)).body.count, papers.length);
+      } finally {
+        await old.close();
       }
-      assert.equal(response.status, 200);
-      assert.equal((await decodedMap(old.url)).body.count, papers.length);
-    } finally {
-      await old.close();
-    }
-  });
+    },
+  );
 });
 
 describe('GET /v1/papers/:id with fields', () => {

@@ -71,6 +71,7 @@ export function ingestCommand(): Command {
             abstracts: flags.abstracts,
             groupSize: flags.groupSize,
             fields: withFieldOverrides(Object.fromEntries(fieldFlags.map((flag) => [flag === 'arxiv-id' ? 'arxiv_id' : flag, fieldOverride(flags, flag)]))),
+            storage: config,
             log,
             progress: stderr.isTerminal ? new PapersProgressBar(stderr) : new LogProgress(log),
           });

@@ -6,6 +6,7 @@ import { ingestPapers } from '../../ingest/ingest.js';
 import { LogProgress } from '../../ingest/progress.js';
 import { detectFormat } from '../../ingest/record-readers.js';
 import { readManifest } from '../../storage/embedded/manifest.js';
+import { holdsCollectionPointer } from '../../storage/weaviate/collection-pointer.js';
 import { runInFrame, type CommandContext } from '../command-frame.js';
 import { PapersProgressBar } from '../output/progress-bars.js';
 import { serveUntilSignal } from '../serve-until-signal.js';
@@ -59,13 +60,15 @@ function serveWithReadyLine(context: CommandContext): Promise<void> {
 }
 
 async function indexSampleIfNoIndex({ config, log, stderr }: CommandContext): Promise<void> {
-  const hasIndex = await readManifest(config.INDEX_DIR).then(
-    () => true,
-    (error: unknown) => {
-      if (isAppError(error) && error.code === 'index_missing') return false;
-      throw error;
-    },
-  );
+  const hasIndex =
+    (await holdsCollectionPointer(config.INDEX_DIR)) ||
+    (await readManifest(config.INDEX_DIR).then(
+      () => true,
+      (error: unknown) => {
+        if (isAppError(error) && error.code === 'index_missing') return false;
+        throw error;
+      },
+    ));
   if (hasIndex) return;
   log.info({ index: config.INDEX_DIR, sample: config.SAMPLE_FILE }, 'no index yet: building one from the sample papers');
   const embedder = await loadEmbedder(getModel(config.MODEL ?? defaultModelId), config, log);
@@ -74,6 +77,7 @@ async function indexSampleIfNoIndex({ config, log, stderr }: CommandContext): Pr
       input: config.SAMPLE_FILE,
       format: detectFormat(config.SAMPLE_FILE),
       indexDir: config.INDEX_DIR,
+      storage: config,
       log,
       progress: stderr.isTerminal ? new PapersProgressBar(stderr, 'indexing the sample') : new LogProgress(log),
     });

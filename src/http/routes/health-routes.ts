@@ -10,12 +10,19 @@ export function healthRoutes(state: ServiceState): Router {
   router.all('/healthz', methodNotAllowed(['GET']));
   router.get('/readyz', async (_request, response) => {
     const service = state.service;
-    const readiness = service ? service.readiness : state.phase;
-    if (!service || readiness !== 'ready') {
-      response.status(503).json({ status: readiness });
+    if (!service) {
+      response.status(503).json({ status: state.phase });
       return;
     }
-    response.json({ status: 'ready', index: await service.info() });
+    // Degraded storage (part of a cluster down) still answers: ready, and says so.
+    const { status: storage, reason } = service.storageHealth;
+    const storageFields = { storage, ...(reason ? { storage_reason: reason } : {}) };
+    const readiness = service.readiness;
+    if (readiness !== 'ready') {
+      response.status(503).json({ status: readiness, ...storageFields });
+      return;
+    }
+    response.json({ status: 'ready', ...storageFields, index: await service.info() });
   });
   router.all('/readyz', methodNotAllowed(['GET']));
   return router;

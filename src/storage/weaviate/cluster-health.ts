@@ -1,0 +1,84 @@
+import type { WeaviateClient } from 'weaviate-client';
+import type { StorageHealth } from '../paper-storage.js';
+
+export interface ClusterHealthOptions {
+  /** Copies of each shard: fewer healthy nodes than this is degraded even on first sight. */
+  replicationFactor: number;
+  intervalMs: number;
+}
+
+/**
+ * The cluster's health, polled in the background so `health()` stays cheap and synchronous (the
+ * nodes call waits on a hung node). A node that leaves cleanly drops out of Weaviate's node list,
+ * so the nodes seen once are remembered: fewer healthy nodes than that is `degraded`; no answer
+ * at all is `down`.
+ */
+export class ClusterHealth {
+  private current: StorageHealth = { status: 'ok' };
+  private readonly seen = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly client: WeaviateClient,
+    private readonly options: ClusterHealthOptions,
+  ) {}
+
+  get status(): StorageHealth {
+    return this.current;
+  }
+
+  /** Polls once now, then every interval until stopped. */
+  async start(): Promise<void> {
+    await this.poll();
+    this.schedule();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => void this.poll().finally(() => this.schedule()), this.options.intervalMs);
+    this.timer.unref();
+  }
+
+  private async poll(): Promise<void> {
+    let nodes: { name: string; status: string }[];
+    try {
+      nodes = await withTimeout(this.client.cluster.nodes(), Math.max(2_000, this.options.intervalMs));
+    } catch (error) {
+      this.current =
+        error instanceof PollTimeout
+          ? { status: 'degraded', reason: 'the cluster takes too long to report its nodes (a node may be hung)' }
+          : { status: 'down', reason: `the Weaviate cluster cannot be reached: ${(error as Error).message}` };
+      return;
+    }
+    for (const node of nodes) this.seen.add(node.name);
+    const healthy = nodes.filter((node) => node.status === 'HEALTHY').map((node) => node.name);
+    const expected = Math.max(this.seen.size, this.options.replicationFactor);
+    if (healthy.length === 0) {
+      this.current = { status: 'down', reason: 'no Weaviate node is healthy' };
+    } else if (healthy.length < expected) {
+      const missing = [...this.seen].filter((name) => !healthy.includes(name));
+      this.current = {
+        status: 'degraded',
+        reason: `${healthy.length} of ${expected} Weaviate nodes healthy${missing.length > 0 ? ` (${missing.join(', ')} not)` : ''}`,
+      };
+    } else {
+      this.current = { status: 'ok' };
+    }
+  }
+}
+
+class PollTimeout extends Error {}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new PollTimeout(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,64 @@
+import { generateUuid5 } from 'weaviate-client';
+import { paperPassage } from '../../embedding/embedder.js';
+import { normalizeAuthorName } from '../../papers/paper-filter.js';
+import { arxivIdWithoutVersion, normalizeDoi, paperSchema, type Paper } from '../../papers/paper.js';
+// The embedded backend's analyzer defines the product's lexical terms; storing them lets Weaviate's
+// BM25 rank over the same terms (stemmed, the same stop words) as the embedded index does.
+import { analyze } from '../embedded/lexical/analyzer.js';
+
+/**
+ * A paper as a Weaviate object. `record` holds the paper exactly as the service returns it;
+ * the other properties exist to be filtered, looked up or searched.
+ */
+export type PaperProperties = {
+  paper_id: string;
+  /** The paper as JSON: read back as it was written, whatever Weaviate makes of absent values. */
+  record: string;
+  /** The analyzed terms of title and abstract, separated by spaces (BM25 searches these). */
+  lexical_terms: string;
+  /** Author names folded as the product compares them (Weaviate's exact match is case-sensitive). */
+  author_keys?: string[];
+  categories?: string[];
+  year?: number;
+  /** The normalized DOI and the arXiv id without version: what `doi:` and `arxiv:` names look up. */
+  doi_key?: string;
+  arxiv_key?: string;
+  /**
+   * Orders papers sharing a DOI or arXiv id: the newest write names it (as in the embedded
+   * backend). Ingestion numbers papers by position; later writes by time, which is larger.
+   */
+  write_order: number;
+};
+
+/** Names of the properties, for `returnProperties`. */
+export const recordProperties = ['paper_id', 'record'] as const;
+
+/** The object id of a paper id: UUID v5, so writing the same id again replaces the object. */
+export function paperUuid(id: string): string {
+  return generateUuid5(id);
+}
+
+export function toProperties(paper: Paper, writeOrder: number): PaperProperties {
+  const properties: PaperProperties = {
+    paper_id: paper.id,
+    record: JSON.stringify(paper),
+    lexical_terms: lexicalTerms(paperPassage(paper.title, paper.abstract)),
+    write_order: writeOrder,
+  };
+  if (paper.authors && paper.authors.length > 0) properties.author_keys = paper.authors.map(normalizeAuthorName);
+  if (paper.categories && paper.categories.length > 0) properties.categories = [...paper.categories];
+  if (paper.year !== undefined) properties.year = paper.year;
+  if (paper.doi) properties.doi_key = normalizeDoi(paper.doi);
+  if (paper.arxiv_id) properties.arxiv_key = arxivIdWithoutVersion(paper.arxiv_id);
+  return properties;
+}
+
+/** The paper a stored object holds. */
+export function fromRecord(record: unknown): Paper {
+  return paperSchema.parse(JSON.parse(String(record)));
+}
+
+/** Text as the space-separated terms the BM25 property holds (and queries are sent as). */
+export function lexicalTerms(text: string): string {
+  return analyze(text).join(' ');
+}

@@ -1,0 +1,170 @@
+import { randomBytes } from 'node:crypto';
+import type { WeaviateClient } from 'weaviate-client';
+import type { ModelDescription } from '../../embedding/model-registry.js';
+import { AppError } from '../../errors.js';
+import type { Paper } from '../../papers/paper.js';
+import type { BuildSource, BuiltCollection, CollectionBuilder } from '../paper-storage.js';
+import { assertReplaceable, writeCollectionPointer } from './collection-pointer.js';
+import { collectionFormatVersion, createPaperCollection, describeModel, encodeMetadata, type CollectionMetadata } from './collection-schema.js';
+import { paperUuid, toProperties, type PaperProperties } from './paper-object.js';
+import { connectWeaviate, type WeaviateSettings } from './weaviate-connection.js';
+
+/** Papers sent to Weaviate per batch, and batches in flight at once while embedding goes on. */
+const batchSize = 200;
+const batchesInFlight = 2;
+/** A batch's failed objects are sent again this many times (ids are deterministic: retries are idempotent). */
+const retries = 3;
+
+type PaperObject = { id: string; properties: PaperProperties; vectors: number[] };
+
+/**
+ * Builds a new Weaviate collection and publishes it by switching the alias to it: readers keep
+ * the previous collection until `finish`, then see the new one whole. The previous collection is
+ * dropped after the switch; the index folder is replaced by one naming the alias and collection.
+ */
+export class WeaviateCollectionBuilder implements CollectionBuilder {
+  private added = 0;
+  private pending: PaperObject[] = [];
+  private readonly inFlight = new Set<Promise<void>>();
+  private failure: unknown;
+
+  private constructor(
+    private readonly client: WeaviateClient,
+    private readonly target: string,
+    private readonly alias: string,
+    private readonly name: string,
+    private readonly metadata: CollectionMetadata,
+    private readonly settings: WeaviateSettings,
+  ) {}
+
+  static async create(target: string, model: ModelDescription, settings: WeaviateSettings): Promise<WeaviateCollectionBuilder> {
+    await assertReplaceable(target);
+    const client = await connectWeaviate(settings);
+    try {
+      const alias = settings.WEAVIATE_COLLECTION;
+      const aliases = (await client.alias.listAll()) ?? [];
+      if (!aliases.some((entry) => entry.alias === alias) && (await client.collections.exists(alias))) {
+        throw new AppError(
+          'config_invalid',
+          `Weaviate has a collection named ${alias}, so it cannot be the alias paper-search publishes under; choose another WEAVIATE_COLLECTION.`,
+        );
+      }
+      const createdAt = new Date().toISOString();
+      const name = `${alias}_${createdAt.replace(/\D/g, '').slice(0, 14)}_${randomBytes(3).toString('hex')}`;
+      const metadata: CollectionMetadata = {
+        format: 'paper-search-collection',
+        formatVersion: collectionFormatVersion,
+        model: describeModel(model),
+        createdAt,
+      };
+      await createPaperCollection(client, name, metadata, {
+        shards: settings.WEAVIATE_SHARDS,
+        replicationFactor: settings.WEAVIATE_REPLICATION_FACTOR,
+        efSearch: settings.HNSW_EF_SEARCH,
+      });
+      return new WeaviateCollectionBuilder(client, target, alias, name, metadata, settings);
+    } catch (error) {
+      await client.close();
+      throw error;
+    }
+  }
+
+  get size(): number {
+    return this.added;
+  }
+
+  async add(paper: Paper, vector: Float32Array): Promise<void> {
+    if (this.failure) throw this.failure;
+    // Ingestion numbers papers by position; later writes order after them (see PaperProperties.write_order).
+    this.pending.push({ id: paperUuid(paper.id), properties: toProperties(paper, this.added), vectors: Array.from(vector) });
+    this.added++;
+    if (this.pending.length >= batchSize) await this.send();
+  }
+
+  async finish(source: BuildSource): Promise<BuiltCollection> {
+    try {
+      await this.send();
+      await Promise.all(this.inFlight);
+      if (this.failure) throw this.failure;
+      const collection = this.collection();
+      const { totalCount } = await collection.aggregate.overAll();
+      if (totalCount !== this.added) {
+        throw new AppError(
+          'write_failed',
+          `The new Weaviate collection ${this.name} holds ${totalCount} papers, not the ${this.added} added; it was not published.`,
+        );
+      }
+      const metadata: CollectionMetadata = { ...this.metadata, source, count: this.added };
+      await collection.config.update({ description: encodeMetadata(metadata) });
+      const previous = await this.publish();
+      await writeCollectionPointer(this.target, {
+        alias: this.alias,
+        collection: this.name,
+        model: { id: metadata.model.id, longPassages: metadata.model.longPassages },
+        createdAt: metadata.createdAt,
+        count: this.added,
+      });
+      // Readers follow the alias, so nothing reads the previous collection any more.
+      if (previous !== undefined && previous !== this.name) await this.client.collections.delete(previous);
+      return { model: metadata.model, count: this.added };
+    } finally {
+      await this.client.close();
+    }
+  }
+
+  async abort(): Promise<void> {
+    await Promise.allSettled(this.inFlight);
+    try {
+      const target = (await this.client.alias.listAll())?.find((entry) => entry.alias === this.alias)?.collection;
+      if (target !== this.name) await this.client.collections.delete(this.name);
+    } finally {
+      await this.client.close();
+    }
+  }
+
+  /** Points the alias at the new collection (creating it the first time); returns what it named before. */
+  private async publish(): Promise<string | undefined> {
+    const existing = (await this.client.alias.listAll())?.find((entry) => entry.alias === this.alias);
+    if (existing) await this.client.alias.update({ alias: this.alias, newTargetCollection: this.name });
+    else await this.client.alias.create({ alias: this.alias, collection: this.name });
+    return existing?.collection;
+  }
+
+  private collection() {
+    return this.client.collections.get<PaperProperties>(this.name).withConsistency(this.settings.WEAVIATE_CONSISTENCY);
+  }
+
+  /** Sends the pending papers as one batch, waiting first if enough batches are in flight. */
+  private async send(): Promise<void> {
+    if (this.pending.length === 0) return;
+    while (this.inFlight.size >= batchesInFlight) await Promise.race(this.inFlight);
+    if (this.failure) throw this.failure;
+    const batch = this.pending;
+    this.pending = [];
+    const sending: Promise<void> = this.insertWithRetries(batch)
+      .catch((error: unknown) => {
+        this.failure ??= error;
+      })
+      .finally(() => this.inFlight.delete(sending));
+    this.inFlight.add(sending);
+  }
+
+  private async insertWithRetries(batch: PaperObject[]): Promise<void> {
+    let remaining = batch;
+    for (let attempt = 0; ; attempt++) {
+      let message: string;
+      try {
+        const result = await this.collection().data.insertMany(remaining);
+        if (!result.hasErrors) return;
+        const failed = Object.keys(result.errors).map(Number);
+        message = result.errors[failed[0]!]!.message;
+        remaining = failed.map((index) => remaining[index]!);
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      if (attempt >= retries) {
+        throw new AppError('write_failed', `${remaining.length} papers could not be stored in Weaviate after ${retries + 1} attempts: ${message}`);
+      }
+    }
+  }
+}

@@ -1,0 +1,469 @@
+import { createHash } from 'node:crypto';
+import { Filters, type Collection, type FilterValue, type WeaviateClient } from 'weaviate-client';
+import type { ModelDescription } from '../../embedding/model-registry.js';
+import { AppError, invalidInput } from '../../errors.js';
+import type { Logger } from '../../log.js';
+import { normalizeAuthorName, type PaperFilter } from '../../papers/paper-filter.js';
+import { arxivIdWithoutVersion, normalizeDoi, type Paper } from '../../papers/paper.js';
+import type { FacetCounts } from '../../papers/paper-facets.js';
+import { bm25Ceiling, bm25Idf, countTerms } from '../embedded/lexical/bm25-scoring.js';
+import type {
+  CandidateQuery,
+  FacetQuery,
+  NeighbourQuery,
+  PaperChange,
+  PaperMap,
+  PaperPage,
+  PaperStorage,
+  ScoredId,
+  StorageHealth,
+  StorageStats,
+} from '../paper-storage.js';
+import { ClusterHealth } from './cluster-health.js';
+import { assertMetadataMatchesModel, bm25Settings, decodeMetadata, hnswSettings, lexicalAnalyzer, type CollectionMetadata } from './collection-schema.js';
+import { fromRecord, lexicalTerms, paperUuid, toProperties, type PaperProperties } from './paper-object.js';
+import { connectWeaviate, type WeaviateSettings } from './weaviate-connection.js';
+import { aggregateFacets, countFacets } from './weaviate-facets.js';
+
+export type ConsistencyLevel = 'ONE' | 'QUORUM' | 'ALL';
+
+export interface WeaviateStorageOptions {
+  settings: WeaviateSettings;
+  /** The alias the collection is served through (ingestion switches it to each new build). */
+  alias: string;
+  model: ModelDescription;
+  log: Logger;
+  /** How often the cluster's nodes are polled for `health()`. */
+  healthIntervalMs?: number;
+}
+
+type PaperCollection = Collection<PaperProperties, string>;
+
+/** Objects fetched by id in one request at most (Weaviate caps offset + limit at 10,000). */
+const fetchChunk = 1_000;
+/**
+ * Writes of at most this many objects are sent one object per request, in parallel: a batch of
+ * two or more objects costs about half a second on the server whatever its size, one object a
+ * few milliseconds.
+ */
+const parallelWriteLimit = 16;
+
+/**
+ * Papers served from a Weaviate collection, through its alias, at the configured consistency
+ * level. Papers are objects keyed by a UUID derived from the paper id (so every write and every
+ * retry of one is idempotent); vectors are ours (cosine HNSW); BM25 runs over the product's
+ * analyzed terms; metadata filters run inside the searches.
+ *
+ * What a commit acknowledges: Weaviate has no transactions. A commit reads the current state of
+ * every paper it touches, applies the net change of each, and resolves once Weaviate reports
+ * every object written (or deleted) on as many replicas as the consistency level asks: ONE, one
+ * replica; QUORUM, a majority (both, with two replicas); ALL, every replica of a node Weaviate
+ * currently counts as a member (a node that has left, or been declared dead, is not counted, so
+ * ALL then means the replicas left). Missing replicas catch up through Weaviate's asynchronous
+ * replication. When any object fails, the commit writes back the state it read and fails: the
+ * writes are then applied none (if the restore succeeded) or in part (if it failed too: the
+ * error says so). Readers may see a commit's papers one by one while it runs.
+ */
+export class WeaviateStorage implements PaperStorage {
+  readonly backend = 'weaviate' as const;
+  readonly model: ModelDescription;
+  private readonly collection: PaperCollection;
+  private turn: Promise<unknown> = Promise.resolve();
+  private lastWriteOrder = 0;
+  private closed = false;
+
+  private constructor(
+    private readonly client: WeaviateClient,
+    private readonly metadata: CollectionMetadata,
+    private readonly health_: ClusterHealth,
+    private readonly options: WeaviateStorageOptions,
+  ) {
+    this.model = options.model;
+    this.collection = client.collections.get<PaperProperties>(options.alias).withConsistency(options.settings.WEAVIATE_CONSISTENCY);
+  }
+
+  /** Connects, checks the collection behind the alias was built with `model`, starts watching the nodes. */
+  static async open(options: WeaviateStorageOptions): Promise<WeaviateStorage> {
+    const client = await connectWeaviate(options.settings);
+    try {
+      const metadata = await readAliasMetadata(client, options.alias);
+      assertMetadataMatchesModel(metadata, options.model, options.alias);
+      const health = new ClusterHealth(client, {
+        replicationFactor: options.settings.WEAVIATE_REPLICATION_FACTOR,
+        intervalMs: options.healthIntervalMs ?? 2_000,
+      });
+      await health.start();
+      return new WeaviateStorage(client, metadata, health, options);
+    } catch (error) {
+      await client.close();
+      throw error;
+    }
+  }
+
+  get createdAt(): string {
+    return this.metadata.createdAt;
+  }
+
+  async nearest(vector: Float32Array, query: NeighbourQuery): Promise<ScoredId[]> {
+    if (query.k < 1) return [];
+    const filters = await this.where(query.filter, query.exclude);
+    const result = await this.read(() =>
+      this.collection.query.nearVector(Array.from(vector), { limit: query.k, filters, returnMetadata: ['distance'], returnProperties: ['paper_id'] }),
+    );
+    // Weaviate reports the cosine distance; the product's dense score is the cosine itself.
+    return result.objects.map((object) => ({ id: object.properties.paper_id, score: 1 - (object.metadata?.distance ?? 1) }));
+  }
+
+  async related(name: string, query: CandidateQuery): Promise<ScoredId[]> {
+    const id = await this.resolve(name);
+    const [vector] = id === undefined ? [undefined] : await this.vectors([id]);
+    if (id === undefined || vector === undefined) throw new AppError('paper_not_found', `No paper with id "${name}".`, { details: { id: name } });
+    return this.nearest(vector, { ...query, exclude: [id] });
+  }
+
+  async lexical(text: string, query: CandidateQuery): Promise<ScoredId[]> {
+    const terms = lexicalTerms(text);
+    if (terms.length === 0 || query.k < 1) return [];
+    const filters = await this.where(query.filter);
+    const result = await this.read(() =>
+      this.collection.query.bm25(terms, {
+        queryProperties: ['lexical_terms'],
+        limit: query.k,
+        filters,
+        returnMetadata: ['score'],
+        returnProperties: ['paper_id'],
+      }),
+    );
+    // Raw BM25 scores, so any fusion can work on them.
+    return result.objects.map((object) => ({ id: object.properties.paper_id, score: object.metadata?.score ?? 0 }));
+  }
+
+  /**
+   * Weaviate's BM25 of these papers for `text`: the same BM25 query as `lexical`, restricted to
+   * their ids, so each score is the one a lexical search would give the paper (a paper holding no
+   * word of the text is not returned by Weaviate, and scores 0).
+   */
+  async lexicalScores(text: string, ids: readonly string[]): Promise<number[]> {
+    const terms = lexicalTerms(text);
+    if (terms.length === 0 || ids.length === 0) return ids.map(() => 0);
+    const scores = new Map<string, number>();
+    const unique = [...new Set(ids)];
+    for (let start = 0; start < unique.length; start += fetchChunk) {
+      const chunk = unique.slice(start, start + fetchChunk);
+      const result = await this.read(() =>
+        this.collection.query.bm25(terms, {
+          queryProperties: ['lexical_terms'],
+          limit: chunk.length,
+          filters: this.collection.filter.byId().containsAny(chunk.map(paperUuid)),
+          returnMetadata: ['score'],
+          returnProperties: ['paper_id'],
+        }),
+      );
+      for (const object of result.objects) scores.set(object.properties.paper_id, object.metadata?.score ?? 0);
+    }
+    return ids.map((id) => scores.get(id) ?? 0);
+  }
+
+  /**
+   * The query's BM25 ceiling by the product's definition (Σ occurrences · idf over its terms),
+   * from the collection's own counts: the papers stored and, for each term, how many hold it
+   * (Weaviate's BM25 has the same form and scale as the embedded one: k1, b, Lucene's idf, no
+   * k1 + 1 factor). It depends on the query and the collection only, never on which papers a
+   * search found. Weaviate scores each shard with that shard's counts, so a BM25 score over this
+   * ceiling can differ from the embedded backend's share by about the shards' differences.
+   */
+  async lexicalCeiling(text: string): Promise<number> {
+    const occurrences = countTerms(text);
+    if (occurrences.size === 0) return 0;
+    const terms = [...occurrences.keys()];
+    const [documents, ...frequencies] = await this.read(() =>
+      Promise.all([
+        this.collection.aggregate.overAll().then((result) => result.totalCount),
+        ...terms.map((term) =>
+          this.collection.aggregate.overAll({ filters: this.collection.filter.byProperty('lexical_terms').equal(term) }).then((result) => result.totalCount),
+        ),
+      ]),
+    );
+    return bm25Ceiling(terms.map((term, i) => ({ occurrences: occurrences.get(term)!, idf: bm25Idf(documents!, frequencies[i]!) })));
+  }
+
+  /**
+   * Facet counts: over a ranked list's candidates, their records are fetched (with the filter
+   * applied inside Weaviate) and counted here; over the whole collection, Weaviate aggregates.
+   */
+  async facets(query: FacetQuery): Promise<FacetCounts> {
+    const filters = await this.where(query.filter);
+    if (query.ids === undefined) return this.read(() => aggregateFacets(this.collection, filters, query.fields, query.maxValuesPerFacet));
+    const objects = await this.fetchByIds(query.ids, false, filters);
+    return countFacets(
+      objects.map((object) => fromRecord(object.properties.record)),
+      query.fields,
+      query.maxValuesPerFacet,
+    );
+  }
+
+  /** The map's layout is computed over an index folder's vectors at ingestion; a Weaviate collection has none. */
+  async map(): Promise<PaperMap> {
+    throw new AppError(
+      'feature_unavailable',
+      'The collection map is not available on the Weaviate backend (BACKEND=weaviate); it is computed for embedded index folders.',
+      {
+        details: { feature: 'map', backend: this.backend },
+      },
+    );
+  }
+
+  /**
+   * Weaviate's own hybrid search (relative-score fusion of its BM25 and this vector, weighted by
+   * `alpha` towards the vector). The service fuses `nearest` and `lexical` itself instead; this
+   * is here so the evaluation can measure the two fusions on the same collection.
+   */
+  async engineHybrid(text: string, vector: Float32Array, query: CandidateQuery & { alpha: number }): Promise<ScoredId[]> {
+    const filters = await this.where(query.filter);
+    const result = await this.read(() =>
+      this.collection.query.hybrid(lexicalTerms(text), {
+        vector: Array.from(vector),
+        alpha: query.alpha,
+        fusionType: 'RelativeScore',
+        queryProperties: ['lexical_terms'],
+        limit: query.k,
+        filters,
+        returnMetadata: ['score'],
+        returnProperties: ['paper_id'],
+      }),
+    );
+    return result.objects.map((object) => ({ id: object.properties.paper_id, score: object.metadata?.score ?? 0 }));
+  }
+
+  async resolve(name: string): Promise<string | undefined> {
+    const direct = await this.read(() => this.collection.query.fetchObjectById(paperUuid(name), { returnProperties: ['paper_id'] }));
+    if (direct?.properties.paper_id === name) return name;
+    const f = this.collection.filter;
+    let filters: FilterValue | undefined;
+    if (name.startsWith('doi:')) filters = f.byProperty('doi_key').equal(normalizeDoi(name.slice('doi:'.length)));
+    else if (name.startsWith('arxiv:')) filters = f.byProperty('arxiv_key').equal(arxivIdWithoutVersion(name.slice('arxiv:'.length)));
+    if (!filters) return undefined;
+    // Papers sharing a DOI or arXiv id: the newest write names it.
+    const result = await this.read(() =>
+      this.collection.query.fetchObjects({ filters, limit: 1, sort: this.collection.sort.byProperty('write_order', false), returnProperties: ['paper_id'] }),
+    );
+    return result.objects[0]?.properties.paper_id;
+  }
+
+  async papers(ids: readonly string[]): Promise<(Paper | undefined)[]> {
+    const found = new Map<string, Paper>();
+    for (const object of await this.fetchByIds(ids, false)) found.set(object.properties.paper_id, fromRecord(object.properties.record));
+    return ids.map((id) => found.get(id));
+  }
+
+  async vectors(ids: readonly string[]): Promise<(Float32Array | undefined)[]> {
+    const found = new Map<string, Float32Array>();
+    for (const object of await this.fetchByIds(ids, true)) found.set(object.properties.paper_id, Float32Array.from(object.vectors.default as number[]));
+    return ids.map((id) => found.get(id));
+  }
+
+  /** Pages in UUID order: the cursor is the last UUID of the previous page (Weaviate's cursor API). */
+  async list(cursor: string | undefined, limit: number): Promise<PaperPage> {
+    const after = cursor === undefined ? undefined : this.decodeCursor(cursor);
+    const result = await this.read(() => this.collection.query.fetchObjects({ limit: limit + 1, after, returnProperties: ['paper_id', 'record'] }));
+    const page = result.objects.slice(0, limit);
+    const more = result.objects.length > limit && page.length > 0;
+    return { papers: page.map((object) => fromRecord(object.properties.record)), nextCursor: more ? this.encodeCursor(page.at(-1)!.uuid) : null };
+  }
+
+  commit(writes: readonly (readonly PaperChange[])[]): Promise<void> {
+    return this.exclusive(async () => {
+      if (this.closed) throw new AppError('shutting_down');
+      // Only each paper's last change matters once the commit is over.
+      const net = new Map<string, PaperChange>();
+      for (const changes of writes) for (const change of changes) net.set(change.op === 'put' ? change.paper.id : change.id, change);
+      const ids = [...net.keys()];
+      const before = await this.fetchByIds(ids, true);
+      try {
+        await this.apply([...net.values()]);
+      } catch (error) {
+        const restored = await this.restore(ids, before).then(
+          () => true,
+          (restoreError: unknown) => {
+            this.options.log.error({ err: restoreError, ids }, 'a failed Weaviate commit could not be rolled back');
+            return false;
+          },
+        );
+        throw new AppError(
+          'write_failed',
+          `The write could not be stored at consistency level ${this.options.settings.WEAVIATE_CONSISTENCY}: ${(error as Error).message}. ` +
+            (restored ? 'It was not applied.' : 'Rolling it back failed too: some of its papers may be stored; repeat the write to make it whole.'),
+          { cause: error, details: { rolledBack: restored } },
+        );
+      }
+    });
+  }
+
+  /** Weaviate keeps its own logs: nothing to fold. */
+  async snapshot(): Promise<void> {}
+
+  async stats(): Promise<StorageStats> {
+    const { totalCount } = await this.read(() => this.collection.aggregate.overAll());
+    return {
+      backend: this.backend,
+      papers: totalCount,
+      deleted: 0,
+      pending: 0,
+      logBytes: 0,
+      model: this.metadata.model,
+      hnsw: { space: 'cosine', m: hnswSettings.m, efConstruction: hnswSettings.efConstruction, randomSeed: 0, efSearch: this.options.settings.HNSW_EF_SEARCH },
+      // Weaviate does not report its vocabulary size.
+      lexical: { analyzer: lexicalAnalyzer, k1: bm25Settings.k1, b: bm25Settings.b, terms: 0 },
+      index: { formatVersion: this.metadata.formatVersion, createdAt: this.metadata.createdAt, snapshotAt: null, walSeq: 0, source: this.metadata.source },
+      snapshots: { lastSnapshotAt: null, lastSnapshotMs: null, snapshotRunning: false, lastSnapshotError: null },
+    };
+  }
+
+  health(): StorageHealth {
+    return this.health_.status;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.health_.stop();
+    await this.exclusive(async () => undefined);
+    await this.client.close();
+  }
+
+  /** The filter as Weaviate conditions, evaluated inside the search; `exclude` are paper ids. */
+  private async where(filter: PaperFilter | undefined, exclude: readonly string[] = []): Promise<FilterValue | undefined> {
+    const f = this.collection.filter;
+    const conditions: FilterValue[] = [];
+    const year = filter?.year;
+    if (year?.gte !== undefined) conditions.push(f.byProperty('year').greaterOrEqual(year.gte));
+    if (year?.lte !== undefined) conditions.push(f.byProperty('year').lessOrEqual(year.lte));
+    if (year?.gt !== undefined) conditions.push(f.byProperty('year').greaterThan(year.gt));
+    if (year?.lt !== undefined) conditions.push(f.byProperty('year').lessThan(year.lt));
+    const { categories, authors } = filter ?? {};
+    if (categories?.any && categories.any.length > 0) conditions.push(f.byProperty('categories').containsAny([...categories.any]));
+    if (categories?.all && categories.all.length > 0) conditions.push(f.byProperty('categories').containsAll([...categories.all]));
+    if (authors?.any && authors.any.length > 0) conditions.push(f.byProperty('author_keys').containsAny(authors.any.map(normalizeAuthorName)));
+    // Excluded names may be doi:/arxiv: names: the papers they name now are left out.
+    const named = await Promise.all((filter?.exclude_ids ?? []).map((name) => this.resolve(name)));
+    const excluded = [...new Set([...exclude, ...named.filter((id): id is string => id !== undefined)])];
+    if (excluded.length > 0) conditions.push(f.byProperty('paper_id').containsNone(excluded));
+    if (conditions.length === 0) return undefined;
+    return conditions.length === 1 ? conditions[0] : Filters.and(...conditions);
+  }
+
+  private async fetchByIds(ids: readonly string[], includeVector: boolean, where?: FilterValue) {
+    const unique = [...new Set(ids)];
+    const objects = [];
+    for (let start = 0; start < unique.length; start += fetchChunk) {
+      const uuids = unique.slice(start, start + fetchChunk).map(paperUuid);
+      const result = await this.read(() =>
+        this.collection.query.fetchObjects({
+          filters: where ? Filters.and(this.collection.filter.byId().containsAny(uuids), where) : this.collection.filter.byId().containsAny(uuids),
+          limit: uuids.length,
+          includeVector,
+          returnProperties: ['paper_id', 'record', 'lexical_terms', 'author_keys', 'categories', 'year', 'doi_key', 'arxiv_key', 'write_order'],
+        }),
+      );
+      objects.push(...result.objects);
+    }
+    return objects;
+  }
+
+  private async apply(changes: readonly PaperChange[]): Promise<void> {
+    const puts = changes.flatMap((change) =>
+      change.op === 'put'
+        ? [{ id: paperUuid(change.paper.id), properties: toProperties(change.paper, this.nextWriteOrder()), vectors: Array.from(change.vector) }]
+        : [],
+    );
+    const deletes = changes.flatMap((change) => (change.op === 'delete' ? [paperUuid(change.id)] : []));
+    await Promise.all([this.insert(puts), this.delete(deletes)]);
+  }
+
+  /** Writes back what `fetchByIds` read before a failed commit: papers that were absent are deleted. */
+  private async restore(ids: readonly string[], before: Awaited<ReturnType<WeaviateStorage['fetchByIds']>>): Promise<void> {
+    const present = new Set(before.map((object) => object.properties.paper_id));
+    await Promise.all([
+      this.insert(before.map((object) => ({ id: object.uuid, properties: object.properties, vectors: object.vectors.default as number[] }))),
+      this.delete(ids.filter((id) => !present.has(id)).map(paperUuid)),
+    ]);
+  }
+
+  private async insert(objects: { id: string; properties: PaperProperties; vectors: number[] }[]): Promise<void> {
+    if (objects.length === 0) return;
+    const batches = objects.length <= parallelWriteLimit ? objects.map((object) => [object]) : [objects];
+    const results = await Promise.all(batches.map((batch) => this.collection.data.insertMany(batch)));
+    const errors = results.flatMap((result) => Object.values(result.errors));
+    if (errors.length > 0) throw new Error(`${errors.length} of ${objects.length} papers were not stored (${errors[0]!.message})`);
+  }
+
+  private async delete(uuids: readonly string[]): Promise<void> {
+    if (uuids.length === 0) return;
+    const result = await this.collection.data.deleteMany(this.collection.filter.byId().containsAny([...uuids]));
+    if (result.failed > 0) throw new Error(`${result.failed} of ${result.matches} papers could not be deleted`);
+  }
+
+  /** Later writes order after earlier ones and after every ingested paper (numbered by position). */
+  private nextWriteOrder(): number {
+    this.lastWriteOrder = Math.max(Date.now() * 1_000, this.lastWriteOrder + 1);
+    return this.lastWriteOrder;
+  }
+
+  private encodeCursor(uuid: string): string {
+    return Buffer.from(`${this.cursorTag}:${uuid}`).toString('base64url');
+  }
+
+  private decodeCursor(cursor: string): string {
+    const match = /^([0-9a-f]{12}):([0-9a-f-]{36})$/.exec(Buffer.from(cursor, 'base64url').toString());
+    if (!match || match[1] !== this.cursorTag) {
+      throw invalidInput('The cursor was not issued by this index (it may have been rebuilt since); start again without one.', [
+        { path: 'cursor', message: 'unknown cursor', code: 'custom' },
+      ]);
+    }
+    return match[2]!;
+  }
+
+  /** Ties cursors to the build being served: a rebuilt collection's cursors differ. */
+  private get cursorTag(): string {
+    return createHash('sha256').update(`${this.options.alias}:${this.metadata.createdAt}`).digest('hex').slice(0, 12);
+  }
+
+  /** A read failing because the cluster cannot be reached is the client's 503, not a 500. */
+  private async read<T>(operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      if (this.health_.status.status === 'down' || isConnectionFailure(error)) {
+        throw new AppError('storage_unavailable', `The Weaviate cluster did not answer: ${(error as Error).message}`, { cause: error, retryAfterSeconds: 5 });
+      }
+      throw error;
+    }
+  }
+
+  private exclusive<T>(task: () => Promise<T>): Promise<T> {
+    const result = this.turn.then(task);
+    this.turn = result.catch(() => undefined);
+    return result;
+  }
+}
+
+/** The metadata of the collection an alias names (refused if the alias names none). */
+export async function readAliasMetadata(client: WeaviateClient, alias: string): Promise<CollectionMetadata> {
+  const config = await client.collections
+    .get(alias)
+    .config.get()
+    .catch((error: unknown) => {
+      throw new AppError(
+        'index_missing',
+        `No Weaviate collection under the alias ${alias}: ${(error as Error).message}. Build one with npm run ingest (BACKEND=weaviate).`,
+        {
+          cause: error,
+        },
+      );
+    });
+  return decodeMetadata(config.description, alias);
+}
+
+function isConnectionFailure(error: unknown): boolean {
+  const text = `${(error as Error)?.message ?? ''} ${String((error as { cause?: unknown })?.cause ?? '')}`;
+  return /UNAVAILABLE|ECONNREFUSED|fetch failed|DEADLINE_EXCEEDED|connection/i.test(text);
+}
