@@ -1,5 +1,5 @@
 /** k-fold cross-validation over queries for choosing a scoring setting without peeking. */
-import { seededRandom } from './generate-junk-queries.js';
+import { seededRandom } from '../../src/shared/seeded-random.js';
 import { mean } from './metrics.js';
 
 /** Fold number of each of `count` queries: a seeded shuffle dealt round-robin into `folds` folds. */

@@ -9,6 +9,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { seededRandom } from '../../src/shared/seeded-random.js';
 
 export interface JunkQuery {
   _id: string;
@@ -220,18 +221,6 @@ const noiseRanges: [number, number][] = [
   [0x2500, 0x257f],
   [0x1f300, 0x1f5ff],
 ];
-
-/** Mulberry32: small, fast, good enough to make a reproducible test file. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function generateJunkQueries(seed: number): JunkQuery[] {
   const random = seededRandom(seed);

@@ -23,7 +23,7 @@ import { getModel } from '../../src/embedding/model-registry.js';
 import { poolAndNormalize } from '../../src/embedding/pooling.js';
 import { TransformersEmbedder } from '../../src/embedding/transformers-embedder.js';
 import { createLogger } from '../../src/log.js';
-import { seededRandom } from './generate-junk-queries.js';
+import { seededRandom } from '../../src/shared/seeded-random.js';
 import { mean, median } from './metrics.js';
 
 const { values } = parseArgs({ options: { model: { type: 'string' }, papers: { type: 'string' }, probe: { type: 'string' }, data: { type: 'string' } } });
