@@ -9,7 +9,7 @@ import { ingestPapers } from '../../src/ingest/ingest.js';
 import type { Logger } from '../../src/log.js';
 import { EmbeddedStorage } from '../../src/storage/embedded/embedded-storage.js';
 import { openIndexFolder, type LoadedIndex } from '../../src/storage/embedded/index-folder.js';
-import { describeModel } from '../../src/storage/embedded/manifest.js';
+import { describeModel } from '../../src/storage/model-summary.js';
 import type { Judgments } from './metrics.js';
 
 export interface BenchmarkQuery {

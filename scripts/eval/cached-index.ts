@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Embedder } from '../../src/embedding/embedder.js';
 import { openIndexFolder, type LoadedIndex } from '../../src/storage/embedded/index-folder.js';
-import { describeModel } from '../../src/storage/embedded/manifest.js';
+import { describeModel } from '../../src/storage/model-summary.js';
 import { ingestPapers } from '../../src/ingest/ingest.js';
 import type { Logger } from '../../src/log.js';
 

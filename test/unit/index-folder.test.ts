@@ -8,15 +8,8 @@ import { mapLayoutFileName } from '../../src/storage/embedded/map/map-layout-fil
 import { IndexFolderWriter } from '../../src/storage/embedded/index-folder-writer.js';
 import { openIndexFolder } from '../../src/storage/embedded/index-folder.js';
 import { verifyIndexFiles } from '../../src/storage/embedded/index-integrity.js';
-import {
-  describeModel,
-  indexFiles,
-  indexFormatVersion,
-  manifestFileName,
-  readManifest,
-  writeManifest,
-  type Manifest,
-} from '../../src/storage/embedded/manifest.js';
+import { indexFiles, indexFormatVersion, manifestFileName, readManifest, writeManifest, type Manifest } from '../../src/storage/embedded/manifest.js';
+import { describeModel } from '../../src/storage/model-summary.js';
 import { defaultHnswParameters } from '../../src/storage/embedded/vector-index.js';
 import type { Paper } from '../../src/papers/paper.js';
 import { isAppErrorWithCode, randomUnitVectors, temporaryRoot } from './support.js';

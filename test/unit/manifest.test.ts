@@ -6,7 +6,6 @@ import { getModel, halfWindowStrategy, parseLongPassages, withLongPassages } fro
 import { AppError } from '../../src/errors.js';
 import {
   assertManifestMatchesModel,
-  describeModel,
   indexFiles,
   indexFormatVersion,
   manifestFileName,
@@ -14,6 +13,7 @@ import {
   writeManifest,
   type Manifest,
 } from '../../src/storage/embedded/manifest.js';
+import { describeModel } from '../../src/storage/model-summary.js';
 import { isAppErrorWithCode, temporaryRoot } from './support.js';
 
 const miniLm = getModel('all-MiniLM-L6-v2');

@@ -9,10 +9,10 @@ import {
   assertMetadataMatchesModel,
   collectionFormatVersion,
   decodeMetadata,
-  describeModel,
   encodeMetadata,
   modelOfMetadata,
 } from '../../src/storage/weaviate/collection-schema.js';
+import { describeModel } from '../../src/storage/model-summary.js';
 import { fromRecord, paperUuid, toProperties } from '../../src/storage/weaviate/paper-object.js';
 import { isAppErrorWithCode, temporaryRoot } from './support.js';
 

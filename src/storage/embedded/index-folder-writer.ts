@@ -1,21 +1,22 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { paperPassage } from '../../embedding/embedder.js';
 import type { ModelDescription } from '../../embedding/model-registry.js';
-import { AppError } from '../../errors.js';
 import type { Paper } from '../../papers/paper.js';
 import { fsyncPath, removeStaleStaging, replaceDirectory, stagingPathFor } from '../../shared/fs-atomic.js';
 import { checksumOf } from './index-integrity.js';
 import { analyzerName } from './lexical/analyzer.js';
 import { createBm25Builder, type Bm25IndexBuilder } from './lexical/bm25-builder.js';
 import { encodeBm25Index } from './lexical/bm25-codec.js';
-import { describeModel, indexFiles, indexFormatVersion, manifestFileName, writeManifest, type HnswParameters, type Manifest } from './manifest.js';
+import { indexFiles, indexFormatVersion, writeManifest, type HnswParameters, type Manifest } from './manifest.js';
+import { describeModel } from '../model-summary.js';
 import { mapLayoutFileName, writeMapLayoutFile } from './map/map-layout-file.js';
 import { computeLayout, defaultLayoutSettings, positionAmong, type LayoutMethod, type MapLayout } from './map/map-layout.js';
 import { PapersFileWriter } from './papers-file.js';
 import { VectorIndex, defaultHnswParameters } from './vector-index.js';
 import { readVectorsFile, VectorsFileWriter } from './vectors-file.js';
+import { assertReplaceable } from '../index-target.js';
 
 /** How a build continues an existing one (a snapshot); absent, the folder is a new build. */
 export type BuildLineage = Pick<Manifest, 'lineage' | 'walSeq' | 'createdAt'>;
@@ -166,27 +167,4 @@ export class IndexFolderWriter {
     await this.papers.close().catch(() => undefined);
     await rm(this.staging, { recursive: true, force: true });
   }
-}
-
-/**
- * A new index replaces the folder at its target as a whole, so the target must be absent, empty,
- * or an index folder (it has a manifest): never a folder of other files, such as the one holding
- * the input.
- */
-async function assertReplaceable(target: string): Promise<void> {
-  let entries: string[];
-  try {
-    entries = await readdir(target);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return;
-    if (code === 'ENOTDIR') throw new AppError('config_invalid', `The index target ${target} is a file, not a folder.`);
-    throw error;
-  }
-  if (entries.length === 0 || entries.includes(manifestFileName)) return;
-  throw new AppError(
-    'config_invalid',
-    `The index target ${target} holds other files (${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', ...' : ''}) and no index manifest; ` +
-      'building an index there would replace them. Choose a new or empty folder, or an existing index folder.',
-  );
 }

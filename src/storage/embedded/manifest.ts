@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { formatLongPassages, getModel, parseLongPassages, withLongPassages, type ModelDescription } from '../../embedding/model-registry.js';
+import { getModel, parseLongPassages, withLongPassages, type ModelDescription } from '../../embedding/model-registry.js';
 import { AppError } from '../../errors.js';
 import { writeFileAtomic } from '../../shared/fs-atomic.js';
+import { describeModel } from '../model-summary.js';
 
 /** Bumped whenever the layout of an index folder changes; older folders are refused, not guessed at. */
 export const indexFormatVersion = 2;
@@ -70,18 +71,6 @@ export function lineageOf(manifest: Manifest): string {
 /** The model a manifest's index was built with, as the registry describes it, with the same long-passage handling. */
 export function modelOfManifest(manifest: Manifest): ModelDescription {
   return withLongPassages(getModel(manifest.model.id), parseLongPassages(manifest.model.longPassages));
-}
-
-export function describeModel(model: ModelDescription): Manifest['model'] {
-  return {
-    id: model.id,
-    hubId: model.hubId,
-    dimension: model.dimension,
-    pooling: model.pooling,
-    maxTokens: model.maxTokens,
-    longPassages: formatLongPassages(model.longPassages),
-    onnxSha256: model.onnxSha256,
-  };
 }
 
 export async function writeManifest(folder: string, manifest: Manifest): Promise<void> {

@@ -1,8 +1,9 @@
-import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../../errors.js';
 import { removeStaleStaging, replaceDirectory, stagingPathFor, writeFileAtomic } from '../../shared/fs-atomic.js';
+import { assertReplaceable } from '../index-target.js';
 
 /**
  * The local side of a collection that lives in Weaviate: an index folder holding only
@@ -65,23 +66,4 @@ export async function writeCollectionPointer(target: string, pointer: Omit<Colle
   const manifest: CollectionPointer = { format: pointerFormat, formatVersion: pointerFormatVersion, backend: 'weaviate', ...pointer };
   await writeFileAtomic(join(staging, manifestFileName), `${JSON.stringify(manifest, null, 2)}\n`);
   await replaceDirectory(staging, absolute);
-}
-
-/** Checked before a build starts, so a wrong target costs nothing. */
-export async function assertReplaceable(target: string): Promise<void> {
-  let entries: string[];
-  try {
-    entries = await readdir(target);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return;
-    if (code === 'ENOTDIR') throw new AppError('config_invalid', `The index target ${target} is a file, not a folder.`);
-    throw error;
-  }
-  if (entries.length === 0 || entries.includes(manifestFileName)) return;
-  throw new AppError(
-    'config_invalid',
-    `The index target ${target} holds other files (${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', ...' : ''}) and no index manifest; ` +
-      'writing the collection manifest there would replace them. Choose a new or empty folder, or an existing index folder.',
-  );
 }

@@ -1,9 +1,10 @@
 import weaviate, { type WeaviateClient } from 'weaviate-client';
 import { z } from 'zod';
-import { formatLongPassages, getModel, parseLongPassages, withLongPassages, type ModelDescription } from '../../embedding/model-registry.js';
+import { getModel, parseLongPassages, withLongPassages, type ModelDescription } from '../../embedding/model-registry.js';
 import { AppError } from '../../errors.js';
 import type { ModelSummary } from '../paper-storage.js';
 import type { PaperProperties } from './paper-object.js';
+import { describeModel } from '../model-summary.js';
 
 /** Bumped whenever the layout of a paper collection changes; older collections are refused. */
 export const collectionFormatVersion = 2;
@@ -37,18 +38,6 @@ const collectionMetadataSchema = z.object({
 });
 
 export type CollectionMetadata = z.infer<typeof collectionMetadataSchema>;
-
-export function describeModel(model: ModelDescription): ModelSummary {
-  return {
-    id: model.id,
-    hubId: model.hubId,
-    dimension: model.dimension,
-    pooling: model.pooling,
-    maxTokens: model.maxTokens,
-    longPassages: formatLongPassages(model.longPassages),
-    onnxSha256: model.onnxSha256,
-  };
-}
 
 /** The model a collection was built with, as the registry describes it. */
 export function modelOfMetadata(metadata: CollectionMetadata): ModelDescription {

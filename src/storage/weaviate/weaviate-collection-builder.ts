@@ -4,8 +4,10 @@ import type { ModelDescription } from '../../embedding/model-registry.js';
 import { AppError } from '../../errors.js';
 import type { Paper } from '../../papers/paper.js';
 import type { BuildSource, BuiltCollection, CollectionBuilder } from '../paper-storage.js';
-import { assertReplaceable, writeCollectionPointer } from './collection-pointer.js';
-import { collectionFormatVersion, createPaperCollection, describeModel, encodeMetadata, type CollectionMetadata } from './collection-schema.js';
+import { writeCollectionPointer } from './collection-pointer.js';
+import { assertReplaceable } from '../index-target.js';
+import { collectionFormatVersion, createPaperCollection, encodeMetadata, type CollectionMetadata } from './collection-schema.js';
+import { describeModel } from '../model-summary.js';
 import { paperUuid, toProperties, type PaperProperties } from './paper-object.js';
 import { connectWeaviate, type WeaviateSettings } from './weaviate-connection.js';
 
