@@ -18,7 +18,7 @@ import { loadConfig } from '../../../src/config/config.js';
 import { loadEmbedder } from '../../../src/embedding/load-embedder.js';
 import { getModel, knownModelIds } from '../../../src/embedding/model-registry.js';
 import { createLogger } from '../../../src/log.js';
-import { cachedIndex } from '../cached-index.js';
+import { cachedIndex } from '../benchmark-data.js';
 import { mean } from '../metrics.js';
 import { readCsfcubeFold } from './csfcube-data.js';
 import { scoreQuery } from './csfcube-metrics.js';
@@ -78,7 +78,7 @@ await mkdir(args.runs, { recursive: true });
 for (const modelId of models) {
   const embedder = await loadEmbedder(getModel(modelId), config, log);
   const started = performance.now();
-  const { index, papersPerSecond } = await cachedIndex(fold.corpusFile, embedder, { cache: args.cache, efSearch: config.HNSW_EF_SEARCH, log });
+  const { index, papersPerSecond } = await cachedIndex(fold.corpusFile, args.cache, embedder, { efSearch: config.HNSW_EF_SEARCH, log });
   if (papersPerSecond !== null)
     preparation.push({ model: modelId, step: `ingest (${papersPerSecond.toFixed(1)} papers/s)`, seconds: (performance.now() - started) / 1000 });
   const { corpus, methods } = await prepareMethods(requested, {
