@@ -5,6 +5,9 @@ import { AppError } from '../errors.js';
 import { searchModes } from '../search/search-modes.js';
 import { storageBackendNames } from '../storage/paper-storage.js';
 
+/** Candidates an HNSW search keeps (hnswlib's ef) unless configured otherwise: recall@10 0.999 at 74,728 papers (docs/performance.md). */
+export const defaultEfSearch = 128;
+
 const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
 const booleanSetting = z.enum(['true', 'false']).transform((value) => value === 'true');
@@ -53,7 +56,7 @@ const configSchema = z.object({
   /** Query vectors kept for repeated searches (0 turns the cache off). */
   QUERY_CACHE_SIZE: integer(0, 1_000_000).default(1_000),
   /** HNSW breadth at query time: higher finds more true neighbours, slower. */
-  HNSW_EF_SEARCH: integer(10, 2_000).default(128),
+  HNSW_EF_SEARCH: integer(10, 2_000).default(defaultEfSearch),
   /**
    * Keys that may write (and read, with AUTH_READS), comma-separated; clients send
    * `Authorization: Bearer <key>`. Without keys, writes are refused.

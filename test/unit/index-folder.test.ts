@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { getModel } from '../../src/embedding/model-registry.js';
 import { mapLayoutFileName } from '../../src/storage/embedded/map/map-layout-file.js';
+import { relatedListsFileName } from '../../src/storage/embedded/related-lists-file.js';
 import { IndexFolderWriter } from '../../src/storage/embedded/index-folder-writer.js';
 import { openIndexFolder } from '../../src/storage/embedded/index-folder.js';
 import { verifyIndexFiles } from '../../src/storage/embedded/index-integrity.js';
@@ -60,14 +61,14 @@ describe('IndexFolderWriter + openIndexFolder', () => {
     const manifest = await buildIndex(target, papers, vectors);
 
     assert.deepEqual((await readdir(parent)).sort(), ['index'], 'no staging folder is left beside the index');
-    assert.deepEqual((await readdir(target)).sort(), [...Object.values(indexFiles), manifestFileName, mapLayoutFileName].sort());
+    assert.deepEqual((await readdir(target)).sort(), [...Object.values(indexFiles), manifestFileName, mapLayoutFileName, relatedListsFileName].sort());
 
     assert.equal(manifest.format, 'paper-search-index');
     assert.equal(manifest.formatVersion, indexFormatVersion);
     assert.deepEqual(manifest.model, describeModel(model));
     assert.equal(manifest.count, papers.length);
     assert.deepEqual(manifest.hnsw, defaultHnswParameters);
-    assert.deepEqual(manifest.files, { ...indexFiles, map: mapLayoutFileName });
+    assert.deepEqual(manifest.files, { ...indexFiles, map: mapLayoutFileName, related: relatedListsFileName });
     assert.deepEqual(manifest.source, { input: 'papers.jsonl', read: papers.length + 1, rejected: 1 });
     assert.ok(!Number.isNaN(Date.parse(manifest.createdAt)));
     assert.deepEqual(await readManifest(target), manifest);

@@ -144,7 +144,8 @@ export class EmbeddedStorage implements PaperStorage {
     const label = index.papers.labelOf(id);
     if (label === undefined) throw new AppError('paper_not_found', `No paper with id "${id}".`, { details: { id } });
     // hnswlib never returns its deleted nodes, so tombstones need no filter here.
-    return named(index, index.vectors.searchNear(label, query.k, new Set(), labelFilter(index.papers, query.filter, { skipTombstones: false })));
+    const accept = labelFilter(index.papers, query.filter, { skipTombstones: false });
+    return named(index, accept ? index.vectors.searchNear(label, query.k, new Set(), accept) : index.neighboursOf(label, query.k));
   }
 
   async lexical(text: string, query: CandidateQuery): Promise<ScoredId[]> {

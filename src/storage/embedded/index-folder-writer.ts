@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { paperPassage } from '../../embedding/embedder.js';
+import { defaultEfSearch } from '../../config/config.js';
 import type { ModelDescription } from '../../embedding/model-registry.js';
 import type { Paper } from '../../papers/paper.js';
 import { fsyncPath, removeStaleStaging, replaceDirectory, stagingPathFor } from '../../shared/fs-atomic.js';
@@ -14,6 +15,8 @@ import { describeModel } from '../model-summary.js';
 import { mapLayoutFileName, writeMapLayoutFile } from './map/map-layout-file.js';
 import { computeLayout, defaultLayoutSettings, positionAmong, type LayoutMethod, type MapLayout } from './map/map-layout.js';
 import { PapersFileWriter } from './papers-file.js';
+import { RelatedLists } from './related-lists.js';
+import { relatedListsFileName, writeRelatedListsFile } from './related-lists-file.js';
 import { VectorIndex, defaultHnswParameters } from './vector-index.js';
 import { readVectorsFile, VectorsFileWriter } from './vectors-file.js';
 import { assertReplaceable } from '../index-target.js';
@@ -113,11 +116,14 @@ export class IndexFolderWriter {
     await this.vectorFile.close();
     this.index.shrinkToFit();
     await this.index.save(join(this.staging, indexFiles.hnsw));
+    // Searched as a server searches by default, so each list is the graph's answer there.
+    this.index.setEfSearch(defaultEfSearch);
+    await writeRelatedListsFile(join(this.staging, relatedListsFileName), RelatedLists.compute(this.index, this.count), this.count);
     const lexical = this.lexical.build();
     await writeFile(join(this.staging, indexFiles.lexical), encodeBm25Index(lexical));
     const layout = await this.mapLayout();
     if (layout) await writeMapLayoutFile(join(this.staging, mapLayoutFileName), layout);
-    const files = { ...indexFiles, ...(layout ? { map: mapLayoutFileName } : {}) };
+    const files = { ...indexFiles, related: relatedListsFileName, ...(layout ? { map: mapLayoutFileName } : {}) };
     const checksums: NonNullable<Manifest['checksums']> = {};
     for (const file of Object.values(files)) {
       await fsyncPath(join(this.staging, file));

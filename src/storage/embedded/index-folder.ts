@@ -9,6 +9,8 @@ import { assertManifestMatchesModel, readManifest, type Manifest } from './manif
 import { readMapLayoutFile } from './map/map-layout-file.js';
 import type { MapLayout } from './map/map-layout.js';
 import { PaperStore } from './paper-store.js';
+import type { RelatedLists } from './related-lists.js';
+import { readRelatedListsFile } from './related-lists-file.js';
 import { VectorIndex } from './vector-index.js';
 import { readVectorsFile } from './vectors-file.js';
 
@@ -17,7 +19,8 @@ import { readVectorsFile } from './vectors-file.js';
  * `papers.jsonl` (the records, label order) and `lexical.bm25` (the BM25 index of the same
  * passages) and `vectors.f32` (the raw vectors, label order: what hybrid search reads a candidate's
  * cosine from; hnswlib's own copy costs a JavaScript array per vector to read, see vectors-file.ts).
- * `map-layout.bin` (the papers' map positions) is there when the folder was built with one.
+ * `map-layout.bin` (the papers' map positions) is there when the folder was built with one, and
+ * `related.bin` (each paper's nearest neighbours) in folders built since it was introduced.
  */
 export interface LoadedIndex {
   folder: string;
@@ -31,6 +34,8 @@ export interface LoadedIndex {
   lexical: Bm25Index;
   /** The map positions of the folder's papers, by label; absent in folders built without. */
   layout?: MapLayout;
+  /** The precomputed related lists of the folder's papers; absent in folders built without. */
+  related?: RelatedLists;
 }
 
 /** Loads an index folder built with `model`; any other model, a damaged or an incomplete folder is refused. */
@@ -59,8 +64,9 @@ export async function openIndexFolder(folder: string, model: ModelDescription, e
   // Read after the checks above, so a damaged core file is the one reported.
   const storedVectors = await readVectorsFile(join(folder, manifest.files.vectors), manifest.count, manifest.model.dimension);
   const layout = manifest.files.map === undefined ? undefined : await readMapLayoutFile(join(folder, manifest.files.map), manifest.count);
+  const related = manifest.files.related === undefined ? undefined : await readRelatedListsFile(join(folder, manifest.files.related), manifest.count);
   const integrity = verdicts === 'no checksums' ? 'no checksums' : 'checked';
-  return { folder, integrity, manifest, papers, vectors, storedVectors, lexical, ...(layout ? { layout } : {}) };
+  return { folder, integrity, manifest, papers, vectors, storedVectors, lexical, ...(layout ? { layout } : {}), ...(related ? { related } : {}) };
 }
 
 async function loadLexical(path: string): Promise<Bm25Index> {

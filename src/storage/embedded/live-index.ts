@@ -10,7 +10,8 @@ import { PaperPositions } from './map/paper-positions.js';
 import type { PaperStore } from './paper-store.js';
 import type { LoadedIndex } from './index-folder.js';
 import type { Manifest } from './manifest.js';
-import type { VectorIndex } from './vector-index.js';
+import { RelatedLists, relatedListDepth } from './related-lists.js';
+import type { Neighbor, VectorIndex } from './vector-index.js';
 import { vectorAt } from './vectors-file.js';
 
 /** What a snapshot must fold into a new index folder: the changes to the folder the index was loaded from. */
@@ -35,6 +36,8 @@ const facetBuildSlice = 2_048;
  */
 export class LiveIndex {
   readonly lexical: LiveLexicalIndex;
+  /** Each paper's nearest neighbours (see RelatedLists): the folder's, kept current by writes. */
+  private readonly related: RelatedLists;
   /** Labels below this come from the folder; writes get labels from here on. */
   readonly baseCount: number;
   private readonly addedVectors = new Map<number, Float32Array>();
@@ -51,6 +54,7 @@ export class LiveIndex {
 
   constructor(private readonly loaded: LoadedIndex) {
     this.lexical = new LiveLexicalIndex(loaded.lexical);
+    this.related = loaded.related ?? RelatedLists.empty(loaded.papers.size);
     this.baseCount = loaded.papers.size;
     this.lastSeq = loaded.manifest.walSeq ?? 0;
     if (loaded.layout) this.positions = PaperPositions.fromLayout(loaded.layout);
@@ -80,6 +84,18 @@ export class LiveIndex {
     if (label >= this.baseCount) return this.addedVectors.get(label);
     if (this.removedBaseLabels.has(label)) return undefined;
     return vectorAt(this.loaded.storedVectors, label, this.loaded.manifest.model.dimension);
+  }
+
+  /**
+   * The `k` nearest neighbours of a present paper's label, best first, never itself: from its
+   * related list, or the graph's search when the list cannot tell (the list is then refilled).
+   */
+  neighboursOf(label: number, k: number): Neighbor[] {
+    const listed = this.related.read(label, k, (other) => this.papers.isLive(other));
+    if (listed) return listed;
+    const found = this.vectors.searchNear(label, Math.max(k, relatedListDepth), new Set());
+    this.related.store(label, found);
+    return found.slice(0, k);
   }
 
   /**
@@ -156,6 +172,7 @@ export class LiveIndex {
       const label = this.papers.append(change.paper);
       this.facetColumns?.append(change.paper);
       this.vectors.add(label, change.vector);
+      this.related.insert(this.vectors, label);
       this.lexical.add(label, paperPassage(change.paper.title, change.paper.abstract));
       this.addedVectors.set(label, change.vector);
     }

@@ -40,8 +40,19 @@ export const manifestSchema = z.object({
   hnsw: hnswParametersSchema,
   /** The lexical (BM25) index over the same passages the vectors embed. */
   lexical: z.object({ analyzer: z.string(), k1: z.number(), b: z.number() }),
-  /** `map`, the map layout (see map/map-layout-file.ts), is optional: folders built before it had none, and get one computed when first asked for. */
-  files: z.object({ hnsw: z.string(), vectors: z.string(), papers: z.string(), lexical: z.string(), map: z.string().optional() }),
+  /**
+   * `map`, the map layout (see map/map-layout-file.ts), and `related`, the precomputed related
+   * lists (see related-lists-file.ts), are optional: folders built before them had none, and get
+   * them computed when first asked for.
+   */
+  files: z.object({
+    hnsw: z.string(),
+    vectors: z.string(),
+    papers: z.string(),
+    lexical: z.string(),
+    map: z.string().optional(),
+    related: z.string().optional(),
+  }),
   createdAt: z.string(),
   /**
    * Identifies the build this folder descends from: ingestion draws a new one, snapshots keep it.

@@ -1,0 +1,164 @@
+import assert from 'node:assert/strict';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { defaultEfSearch } from '../../src/config/config.js';
+import { getModel } from '../../src/embedding/model-registry.js';
+import { createLogger } from '../../src/log.js';
+import type { Paper } from '../../src/papers/paper.js';
+import { normalize } from '../../src/shared/vector-math.js';
+import { seededRandom } from '../../src/shared/seeded-random.js';
+import { EmbeddedStorage } from '../../src/storage/embedded/embedded-storage.js';
+import { IndexFolderWriter } from '../../src/storage/embedded/index-folder-writer.js';
+import { readManifest, writeManifest } from '../../src/storage/embedded/manifest.js';
+import { RelatedLists, relatedListDepth } from '../../src/storage/embedded/related-lists.js';
+import { decodeRelatedLists, encodeRelatedLists, relatedListsFileName } from '../../src/storage/embedded/related-lists-file.js';
+import { VectorIndex, defaultHnswParameters, type Neighbor } from '../../src/storage/embedded/vector-index.js';
+import { isAppErrorWithCode, randomUnitVectors, temporaryRoot } from './support.js';
+
+const model = getModel('all-MiniLM-L6-v2');
+const root = temporaryRoot('paper-search-related-lists-');
+let cases = 0;
+
+/** Unit vectors around a few topics, so that neighbours are near and lists differ in depth of agreement. */
+function clusteredVectors(count: number, seed: number): Float32Array[] {
+  const random = seededRandom(seed);
+  const topics = randomUnitVectors(12, model.dimension, seed + 1000);
+  return Array.from({ length: count }, () => {
+    const topic = topics[Math.floor(random() * topics.length)]!;
+    return normalize(topic.map((value) => value + (random() * 2 - 1) * 0.08));
+  });
+}
+
+function paper(id: string): Paper {
+  return { id, title: `Paper ${id}`, abstract: `The abstract of paper ${id}.` };
+}
+
+async function buildFolder(count: number): Promise<string> {
+  const folder = join(root(), `case-${cases++}`, 'index');
+  const writer = await IndexFolderWriter.create(folder, model);
+  const vectors = clusteredVectors(count, 7);
+  for (let i = 0; i < count; i++) await writer.add(paper(`p${i}`), vectors[i]!);
+  await writer.finish({ input: 'test', read: count, rejected: 0 });
+  return folder;
+}
+
+function open(folder: string): Promise<EmbeddedStorage> {
+  return EmbeddedStorage.open({
+    folder,
+    model,
+    efSearch: defaultEfSearch,
+    walDir: join(folder, '..', 'wal'),
+    acceptsWrites: true,
+    snapshotAfterOperations: 1_000_000,
+    snapshotAfterMs: 86_400_000,
+    log: createLogger('silent'),
+  });
+}
+
+/** Every present paper's related answer, against the HNSW search of the index served now, at several depths. */
+async function assertListsMatchGraph(storage: EmbeddedStorage): Promise<void> {
+  const { papers, vectors } = storage.live;
+  for (let label = 0; label < papers.size; label++) {
+    if (!papers.isLive(label)) continue;
+    const id = papers.idOf(label);
+    for (const k of [1, 10, relatedListDepth]) {
+      const graph = vectors.searchNear(label, k, new Set()).map((neighbour) => ({ id: papers.idOf(neighbour.label), score: neighbour.score }));
+      assert.deepEqual(await storage.related(id, { k }), graph, `related to ${id} at k=${k}`);
+    }
+  }
+}
+
+describe('precomputed related lists', () => {
+  it('answer exactly what the graph search answers, for every paper and depth', async () => {
+    const storage = await open(await buildFolder(300));
+    try {
+      await assertListsMatchGraph(storage);
+    } finally {
+      await storage.close();
+    }
+  });
+
+  it('stay identical to the graph search after new papers, replacements and deletions, and after a snapshot', async () => {
+    const storage = await open(await buildFolder(300));
+    try {
+      const vectors = clusteredVectors(60, 8);
+      const replacements = clusteredVectors(10, 9);
+      await storage.commit([
+        vectors.map((vector, i) => ({ op: 'put' as const, paper: paper(`new${i}`), vector })),
+        replacements.map((vector, i) => ({ op: 'put' as const, paper: paper(`p${i * 7}`), vector })),
+        Array.from({ length: 15 }, (_, i) => ({ op: 'delete' as const, id: `p${100 + i * 3}` })),
+      ]);
+      await assertListsMatchGraph(storage);
+      await storage.snapshot();
+      await assertListsMatchGraph(storage);
+    } finally {
+      await storage.close();
+    }
+  });
+
+  it('are computed from the graph as asked for when the folder has none (built before they were stored)', async () => {
+    const folder = await buildFolder(120);
+    const { related, ...files } = (await readManifest(folder)).files;
+    assert.equal(related, relatedListsFileName);
+    await writeManifest(folder, { ...(await readManifest(folder)), files });
+    await rm(join(folder, relatedListsFileName));
+    const storage = await open(folder);
+    try {
+      await assertListsMatchGraph(storage);
+    } finally {
+      await storage.close();
+    }
+  });
+});
+
+describe('RelatedLists', () => {
+  const graph = VectorIndex.create(model.dimension, defaultHnswParameters);
+  const vectors = clusteredVectors(80, 3);
+  vectors.forEach((vector, label) => graph.add(label, vector));
+  graph.setEfSearch(defaultEfSearch);
+
+  it('cannot tell a cut list whose deleted entries leave fewer than k, so the graph answers', () => {
+    const lists = RelatedLists.compute(graph, vectors.length);
+    const full = lists.read(0, relatedListDepth, () => true)!;
+    assert.equal(full.length, relatedListDepth);
+    const deleted = new Set([full[3]!.label]);
+    const isLive = (label: number) => !deleted.has(label);
+    assert.deepEqual(
+      lists.read(0, relatedListDepth - 1, isLive),
+      full.filter((neighbour) => !deleted.has(neighbour.label)),
+    );
+    assert.equal(lists.read(0, relatedListDepth, isLive), undefined);
+  });
+
+  it('answers with every other paper when the collection is smaller than its depth', () => {
+    const small = VectorIndex.create(model.dimension, defaultHnswParameters);
+    vectors.slice(0, 5).forEach((vector, label) => small.add(label, vector));
+    const lists = RelatedLists.compute(small, 5);
+    assert.equal(lists.read(2, 10, () => true)!.length, 4);
+    assert.equal(
+      lists.read(7, 10, () => true),
+      undefined,
+      'a label without a list',
+    );
+  });
+
+  it('round-trips through its file format, and refuses a damaged file', () => {
+    const lists = RelatedLists.compute(graph, vectors.length);
+    const bytes = encodeRelatedLists(lists, vectors.length);
+    const decoded = decodeRelatedLists(bytes, vectors.length)!;
+    for (let label = 0; label < vectors.length; label++) {
+      assert.deepEqual<Neighbor[] | undefined>(
+        decoded.read(label, relatedListDepth, () => true),
+        lists.read(label, relatedListDepth, () => true),
+      );
+    }
+    const damaged = bytes.slice();
+    damaged[100] = damaged[100]! ^ 0xff;
+    assert.throws(() => decodeRelatedLists(damaged, vectors.length), isAppErrorWithCode('index_corrupt', /checksum/));
+    assert.throws(() => decodeRelatedLists(bytes, vectors.length + 1), isAppErrorWithCode('index_corrupt', /holds 80 papers/));
+    const otherDepth = bytes.slice();
+    new DataView(otherDepth.buffer).setUint32(16, relatedListDepth + 1, true);
+    assert.equal(decodeRelatedLists(otherDepth, vectors.length), undefined, 'a file of another depth is not read');
+  });
+});
