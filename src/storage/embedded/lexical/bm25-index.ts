@@ -43,6 +43,12 @@ export class Bm25Index {
   // Per-query accumulator, one slot per document. Search is synchronous and the accumulator is
   // zeroed again before `accept` runs, so reusing it is safe even if `accept` searches again.
   private readonly accumulator: Float64Array;
+  // The documents a query reached and their scores: reused by every search (a common word reaches
+  // most of the corpus, and allocating these per query was a good part of a search's cost in
+  // garbage collection); a search that `accept` starts meanwhile gets its own.
+  private readonly touchedBuffer: Uint32Array;
+  private readonly scoreBuffer: Float64Array;
+  private buffersInUse = false;
   // k1 · (1 − b + b · |d| / avgdl) per document: the only per-document part of the formula.
   private readonly lengthNorms: Float64Array;
   private readonly averageLength: number;
@@ -59,6 +65,8 @@ export class Bm25Index {
       this.lengthNorms[label] = bm25LengthNorm(parameters, documentLengths[label]!, this.averageLength);
     }
     this.accumulator = new Float64Array(count);
+    this.touchedBuffer = new Uint32Array(count);
+    this.scoreBuffer = new Float64Array(count);
   }
 
   get parameters(): Bm25Parameters {
@@ -108,9 +116,9 @@ export class Bm25Index {
     // Term at a time into the dense accumulator; `touched` lists each document once, in the
     // order it was first reached. Its bound is the total postings of the query terms.
     const { termOffsets, postingLabels, postingFrequencies } = this.postings;
-    let bound = 0;
-    for (const term of weights.keys()) bound += termOffsets[term + 1]! - termOffsets[term]!;
-    const touched = new Uint32Array(Math.min(bound, this.documentCount));
+    const reentered = this.buffersInUse;
+    const touched = reentered ? new Uint32Array(this.documentCount) : this.touchedBuffer;
+    const scores = reentered ? new Float64Array(this.documentCount) : this.scoreBuffer;
     let touchedCount = 0;
     const accumulator = this.accumulator;
     const lengthNorms = this.lengthNorms;
@@ -123,12 +131,16 @@ export class Bm25Index {
         accumulator[label]! += (weight * tf) / (tf + lengthNorms[label]!);
       }
     }
-    const scores = new Float64Array(touchedCount);
     for (let i = 0; i < touchedCount; i++) {
       scores[i] = accumulator[touched[i]!]!;
       accumulator[touched[i]!] = 0;
     }
-    return topK(touched.subarray(0, touchedCount), scores, limit, accept);
+    this.buffersInUse = true;
+    try {
+      return topK(touched.subarray(0, touchedCount), scores.subarray(0, touchedCount), limit, accept);
+    } finally {
+      this.buffersInUse = reentered;
+    }
   }
 
   /**
