@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Filters, type Collection, type FilterValue, type WeaviateClient } from 'weaviate-client';
+import { paperPassage } from '../../embedding/embedder.js';
 import type { ModelDescription } from '../../embedding/model-registry.js';
 import { AppError, invalidInput } from '../../errors.js';
 import type { Logger } from '../../log.js';
@@ -23,6 +24,7 @@ import { ClusterHealth } from './cluster-health.js';
 import { assertMetadataMatchesModel, bm25Settings, decodeMetadata, hnswSettings, lexicalAnalyzer, type CollectionMetadata } from './collection-schema.js';
 import { fromRecord, lexicalTerms, paperUuid, toProperties, type PaperProperties } from './paper-object.js';
 import { connectWeaviate, type WeaviateSettings } from './weaviate-connection.js';
+import { TermStatistics } from './term-statistics.js';
 import { aggregateFacets, countFacets } from './weaviate-facets.js';
 
 export type ConsistencyLevel = 'ONE' | 'QUORUM' | 'ALL';
@@ -41,6 +43,9 @@ type PaperCollection = Collection<PaperProperties, string>;
 
 /** Objects fetched by id in one request at most (Weaviate caps offset + limit at 10,000). */
 const fetchChunk = 1_000;
+/** How long the counts of the lexical ceiling are reused (see TermStatistics). */
+const termStatisticsTtlMs = 60_000;
+const termStatisticsMaxTerms = 100_000;
 /**
  * Writes of at most this many objects are sent one object per request, in parallel: a batch of
  * two or more objects costs about half a second on the server whatever its size, one object a
@@ -71,6 +76,7 @@ export class WeaviateStorage implements PaperStorage {
   private turn: Promise<unknown> = Promise.resolve();
   private lastWriteOrder = 0;
   private closed = false;
+  private readonly termStatistics: TermStatistics;
 
   private constructor(
     private readonly client: WeaviateClient,
@@ -80,6 +86,16 @@ export class WeaviateStorage implements PaperStorage {
   ) {
     this.model = options.model;
     this.collection = client.collections.get<PaperProperties>(options.alias).withConsistency(options.settings.WEAVIATE_CONSISTENCY);
+    this.termStatistics = new TermStatistics(
+      {
+        documents: () => this.read(() => this.collection.aggregate.overAll()).then((result) => result.totalCount),
+        holding: (term) =>
+          this.read(() => this.collection.aggregate.overAll({ filters: this.collection.filter.byProperty('lexical_terms').equal(term) })).then(
+            (result) => result.totalCount,
+          ),
+      },
+      { ttlMs: termStatisticsTtlMs, maxTerms: termStatisticsMaxTerms },
+    );
   }
 
   /** Connects, checks the collection behind the alias was built with `model`, starts watching the nodes. */
@@ -104,19 +120,36 @@ export class WeaviateStorage implements PaperStorage {
     return this.metadata.createdAt;
   }
 
+  /**
+   * `exclude` (a recommendation's inputs, the paper a related list is for) is left out by asking
+   * for as many more and dropping them here: as a filter, Weaviate would build an allow-list of
+   * every other paper for each search.
+   */
   async nearest(vector: Float32Array, query: NeighbourQuery): Promise<ScoredId[]> {
     if (query.k < 1) return [];
-    const filters = await this.where(query.filter, query.exclude);
+    const excluded = new Set(query.exclude);
+    const filters = await this.where(query.filter);
     const result = await this.read(() =>
-      this.collection.query.nearVector(Array.from(vector), { limit: query.k, filters, returnMetadata: ['distance'], returnProperties: ['paper_id'] }),
+      this.collection.query.nearVector(Array.from(vector), {
+        limit: query.k + excluded.size,
+        filters,
+        returnMetadata: ['distance'],
+        returnProperties: ['paper_id'],
+      }),
     );
     // Weaviate reports the cosine distance; the product's dense score is the cosine itself.
-    return result.objects.map((object) => ({ id: object.properties.paper_id, score: 1 - (object.metadata?.distance ?? 1) }));
+    return result.objects
+      .filter((object) => !excluded.has(object.properties.paper_id))
+      .slice(0, query.k)
+      .map((object) => ({ id: object.properties.paper_id, score: 1 - (object.metadata?.distance ?? 1) }));
   }
 
   async related(name: string, query: CandidateQuery): Promise<ScoredId[]> {
-    const id = await this.resolve(name);
-    const [vector] = id === undefined ? [undefined] : await this.vectors([id]);
+    // A paper id (what the service passes) is fetched with its vector in one round trip.
+    const direct = await this.read(() => this.collection.query.fetchObjectById(paperUuid(name), { includeVector: true, returnProperties: ['paper_id'] }));
+    const isId = direct?.properties.paper_id === name;
+    const id = isId ? name : await this.resolve(name);
+    const vector = isId ? Float32Array.from(direct.vectors.default as number[]) : id === undefined ? undefined : (await this.vectors([id]))[0];
     if (id === undefined || vector === undefined) throw new AppError('paper_not_found', `No paper with id "${name}".`, { details: { id: name } });
     return this.nearest(vector, { ...query, exclude: [id] });
   }
@@ -176,15 +209,8 @@ export class WeaviateStorage implements PaperStorage {
     const occurrences = countTerms(text);
     if (occurrences.size === 0) return 0;
     const terms = [...occurrences.keys()];
-    const [documents, ...frequencies] = await this.read(() =>
-      Promise.all([
-        this.collection.aggregate.overAll().then((result) => result.totalCount),
-        ...terms.map((term) =>
-          this.collection.aggregate.overAll({ filters: this.collection.filter.byProperty('lexical_terms').equal(term) }).then((result) => result.totalCount),
-        ),
-      ]),
-    );
-    return bm25Ceiling(terms.map((term, i) => ({ occurrences: occurrences.get(term)!, idf: bm25Idf(documents!, frequencies[i]!) })));
+    const [documents, frequencies] = await Promise.all([this.termStatistics.documents(), this.termStatistics.frequencies(terms)]);
+    return bm25Ceiling(terms.map((term, i) => ({ occurrences: occurrences.get(term)!, idf: bm25Idf(documents, frequencies[i]!) })));
   }
 
   /**
@@ -294,6 +320,13 @@ export class WeaviateStorage implements PaperStorage {
           `The write could not be stored at consistency level ${this.options.settings.WEAVIATE_CONSISTENCY}: ${(error as Error).message}. ` +
             (restored ? 'It was not applied.' : 'Rolling it back failed too: some of its papers may be stored; repeat the write to make it whole.'),
           { cause: error, details: { rolledBack: restored } },
+        );
+      } finally {
+        this.termStatistics.forget(
+          termsOf([
+            ...[...net.values()].flatMap((change) => (change.op === 'put' ? [change.paper] : [])),
+            ...before.map((object) => fromRecord(object.properties.record)),
+          ]),
         );
       }
     });
@@ -432,6 +465,8 @@ export class WeaviateStorage implements PaperStorage {
     try {
       return await operation();
     } catch (error) {
+      // A request still running when the server closed the client (shutdown ran past its drain).
+      if (this.closed) throw new AppError('shutting_down', undefined, { cause: error });
       if (this.health_.status.status === 'down' || isConnectionFailure(error)) {
         throw new AppError('storage_unavailable', `The Weaviate cluster did not answer: ${(error as Error).message}`, { cause: error, retryAfterSeconds: 5 });
       }
@@ -461,6 +496,13 @@ export async function readAliasMetadata(client: WeaviateClient, alias: string): 
       );
     });
   return decodeMetadata(config.description, alias);
+}
+
+/** The analyzed terms of the papers' passages, each once. */
+function termsOf(papers: readonly Paper[]): Set<string> {
+  const terms = new Set<string>();
+  for (const paper of papers) for (const term of countTerms(paperPassage(paper.title, paper.abstract)).keys()) terms.add(term);
+  return terms;
 }
 
 function isConnectionFailure(error: unknown): boolean {
