@@ -95,14 +95,21 @@ export async function measureWeaviate(context: BenchContext, port: number): Prom
   };
   const samples = new Map<string, LoadResult[]>();
   const serverPeakRssMiB: Record<string, number> = {};
-  for (let round = 0; round < context.repetitions; round++) {
-    for (const backend of backends) {
+  // One server per backend for the whole section, so what a server caches (the Weaviate
+  // backend's term counts, the records either backend has parsed) is what a running service has:
+  // the first round finds it cold, the later ones warm.
+  const servers = new Map<(typeof backends)[number], Awaited<ReturnType<typeof startServer>>>();
+  try {
+    for (const [i, backend] of backends.entries()) {
       const server = await startServer(backend === 'embedded' ? embeddedDir : weaviateDir, {
-        port,
-        env: { QUERY_CACHE_SIZE: '0', ...(backend === 'weaviate' ? { BACKEND: 'weaviate' } : { BACKEND: 'embedded' }) },
+        port: port + i,
+        env: { QUERY_CACHE_SIZE: '0', BACKEND: backend },
       });
-      try {
-        await runLoad(server.base, 8, 2, routes['/v1/search']!); // warm-up
+      servers.set(backend, server);
+      await runLoad(server.base, 8, 2, routes['/v1/search']!); // warm-up
+    }
+    for (let round = 0; round < context.repetitions; round++) {
+      for (const [backend, server] of servers) {
         for (const connections of clientCounts) {
           for (const [route, next] of Object.entries(routes)) {
             const result = await runLoad(server.base, connections, durationS, next);
@@ -113,11 +120,11 @@ export async function measureWeaviate(context: BenchContext, port: number): Prom
             );
           }
         }
-        serverPeakRssMiB[backend] = Math.max(serverPeakRssMiB[backend] ?? 0, memoryMiB(server.process.pid!).peakRssMiB);
-      } finally {
-        await server.stop();
       }
     }
+    for (const [backend, server] of servers) serverPeakRssMiB[backend] = memoryMiB(server.process.pid!).peakRssMiB;
+  } finally {
+    for (const server of servers.values()) await server.stop();
   }
   const figures: LoadFigures[] = [...samples.entries()].map(([key, runs]) => {
     const [backend, route] = key.split(' ') as [LoadFigures['backend'], string];
@@ -129,7 +136,7 @@ export async function measureWeaviate(context: BenchContext, port: number): Prom
     notes: [
       `Both backends serve the same ${context.dataset.count} papers and vectors (${model.id}); ingestion figures are the storage's alone (vectors given; embedding is ~40 papers/s on 2 cores).`,
       `Weaviate: ${weaviateNodeCount()} nodes on this machine, ${settings.WEAVIATE_SHARDS} shards, replication factor ${settings.WEAVIATE_REPLICATION_FACTOR}, consistency ${settings.WEAVIATE_CONSISTENCY}; the product server, both Weaviate nodes and the load generator share the 2 cores.`,
-      `${durationS} s per route, backend and client count; ${context.repetitions} rounds alternating the backends; medians. QUERY_CACHE_SIZE=0, hybrid search.`,
+      `${durationS} s per route, backend and client count; ${context.repetitions} rounds alternating the backends, each served by one server for the whole section (the first round finds its caches cold); medians. QUERY_CACHE_SIZE=0, hybrid search.`,
     ],
     count: context.dataset.count,
     layout: {

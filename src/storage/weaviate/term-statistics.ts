@@ -27,7 +27,7 @@ const documentsKey = '\u0000documents';
  * hybrid search's lexical ceiling needs one per query word: fetched every time, they made a
  * search cost a dozen round trips and queued up under concurrent load. Concurrent searches
  * asking for the same term share one query. The counts move by one per paper written, so a
- * count a minute old changes a score in its last digits; a write through this process forgets
+ * count ten minutes old changes a score in its last digits; a write through this process forgets
  * the counts it changed.
  */
 export class TermStatistics {

@@ -44,7 +44,7 @@ type PaperCollection = Collection<PaperProperties, string>;
 /** Objects fetched by id in one request at most (Weaviate caps offset + limit at 10,000). */
 const fetchChunk = 1_000;
 /** How long the counts of the lexical ceiling are reused (see TermStatistics). */
-const termStatisticsTtlMs = 60_000;
+const termStatisticsTtlMs = 600_000;
 const termStatisticsMaxTerms = 100_000;
 /**
  * Writes of at most this many objects are sent one object per request, in parallel: a batch of
