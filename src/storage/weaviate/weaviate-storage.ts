@@ -363,8 +363,8 @@ export class WeaviateStorage implements PaperStorage {
     await this.client.close();
   }
 
-  /** The filter as Weaviate conditions, evaluated inside the search; `exclude` are paper ids. */
-  private async where(filter: PaperFilter | undefined, exclude: readonly string[] = []): Promise<FilterValue | undefined> {
+  /** The filter as Weaviate conditions, evaluated inside the search. */
+  private async where(filter: PaperFilter | undefined): Promise<FilterValue | undefined> {
     const f = this.collection.filter;
     const conditions: FilterValue[] = [];
     const year = filter?.year;
@@ -378,7 +378,7 @@ export class WeaviateStorage implements PaperStorage {
     if (authors?.any && authors.any.length > 0) conditions.push(f.byProperty('author_keys').containsAny(authors.any.map(normalizeAuthorName)));
     // Excluded names may be doi:/arxiv: names: the papers they name now are left out.
     const named = await Promise.all((filter?.exclude_ids ?? []).map((name) => this.resolve(name)));
-    const excluded = [...new Set([...exclude, ...named.filter((id): id is string => id !== undefined)])];
+    const excluded = [...new Set(named.filter((id): id is string => id !== undefined))];
     if (excluded.length > 0) conditions.push(f.byProperty('paper_id').containsNone(excluded));
     if (conditions.length === 0) return undefined;
     return conditions.length === 1 ? conditions[0] : Filters.and(...conditions);
