@@ -11,6 +11,7 @@ const indexWritingSources = [
   'src/storage/embedded/index-folder-writer.ts',
   'src/storage/embedded/manifest.ts',
   'src/storage/embedded/map/map-layout-file.ts',
+  'src/storage/embedded/related-lists-file.ts',
   'src/ingest/ingest.ts',
 ];
 
