@@ -43,11 +43,11 @@ async function buildFolder(count: number): Promise<string> {
   return folder;
 }
 
-function open(folder: string): Promise<EmbeddedStorage> {
+function open(folder: string, efSearch = defaultEfSearch): Promise<EmbeddedStorage> {
   return EmbeddedStorage.open({
     folder,
     model,
-    efSearch: defaultEfSearch,
+    efSearch,
     walDir: join(folder, '..', 'wal'),
     acceptsWrites: true,
     snapshotAfterOperations: 1_000_000,
@@ -62,7 +62,7 @@ async function assertListsMatchGraph(storage: EmbeddedStorage): Promise<void> {
   for (let label = 0; label < papers.size; label++) {
     if (!papers.isLive(label)) continue;
     const id = papers.idOf(label);
-    for (const k of [1, 10, relatedListDepth]) {
+    for (const k of [1, 10, relatedListDepth, 50]) {
       const graph = vectors.searchNear(label, k, new Set()).map((neighbour) => ({ id: papers.idOf(neighbour.label), score: neighbour.score }));
       assert.deepEqual(await storage.related(id, { k }), graph, `related to ${id} at k=${k}`);
     }
@@ -91,6 +91,15 @@ describe('precomputed related lists', () => {
       ]);
       await assertListsMatchGraph(storage);
       await storage.snapshot();
+      await assertListsMatchGraph(storage);
+    } finally {
+      await storage.close();
+    }
+  });
+
+  it('are computed from the graph as asked for when the server searches at another ef than they were computed at', async () => {
+    const storage = await open(await buildFolder(300), 40);
+    try {
       await assertListsMatchGraph(storage);
     } finally {
       await storage.close();
@@ -145,8 +154,8 @@ describe('RelatedLists', () => {
 
   it('round-trips through its file format, and refuses a damaged file', () => {
     const lists = RelatedLists.compute(graph, vectors.length);
-    const bytes = encodeRelatedLists(lists, vectors.length);
-    const decoded = decodeRelatedLists(bytes, vectors.length)!;
+    const bytes = encodeRelatedLists(lists, vectors.length, defaultEfSearch);
+    const decoded = decodeRelatedLists(bytes, vectors.length, defaultEfSearch)!;
     for (let label = 0; label < vectors.length; label++) {
       assert.deepEqual<Neighbor[] | undefined>(
         decoded.read(label, relatedListDepth, () => true),
@@ -155,10 +164,11 @@ describe('RelatedLists', () => {
     }
     const damaged = bytes.slice();
     damaged[100] = damaged[100]! ^ 0xff;
-    assert.throws(() => decodeRelatedLists(damaged, vectors.length), isAppErrorWithCode('index_corrupt', /checksum/));
-    assert.throws(() => decodeRelatedLists(bytes, vectors.length + 1), isAppErrorWithCode('index_corrupt', /holds 80 papers/));
+    assert.throws(() => decodeRelatedLists(damaged, vectors.length, defaultEfSearch), isAppErrorWithCode('index_corrupt', /checksum/));
+    assert.throws(() => decodeRelatedLists(bytes, vectors.length + 1, defaultEfSearch), isAppErrorWithCode('index_corrupt', /holds 80 papers/));
     const otherDepth = bytes.slice();
     new DataView(otherDepth.buffer).setUint32(16, relatedListDepth + 1, true);
-    assert.equal(decodeRelatedLists(otherDepth, vectors.length), undefined, 'a file of another depth is not read');
+    assert.equal(decodeRelatedLists(otherDepth, vectors.length, defaultEfSearch), undefined, 'a file of another depth is not read');
+    assert.equal(decodeRelatedLists(bytes, vectors.length, 64), undefined, 'nor one computed at another ef than the server searches at');
   });
 });

@@ -118,7 +118,7 @@ export class IndexFolderWriter {
     await this.index.save(join(this.staging, indexFiles.hnsw));
     // Searched as a server searches by default, so each list is the graph's answer there.
     this.index.setEfSearch(defaultEfSearch);
-    await writeRelatedListsFile(join(this.staging, relatedListsFileName), RelatedLists.compute(this.index, this.count), this.count);
+    await writeRelatedListsFile(join(this.staging, relatedListsFileName), RelatedLists.compute(this.index, this.count), this.count, defaultEfSearch);
     const lexical = this.lexical.build();
     await writeFile(join(this.staging, indexFiles.lexical), encodeBm25Index(lexical));
     const layout = await this.mapLayout();

@@ -64,7 +64,7 @@ export async function openIndexFolder(folder: string, model: ModelDescription, e
   // Read after the checks above, so a damaged core file is the one reported.
   const storedVectors = await readVectorsFile(join(folder, manifest.files.vectors), manifest.count, manifest.model.dimension);
   const layout = manifest.files.map === undefined ? undefined : await readMapLayoutFile(join(folder, manifest.files.map), manifest.count);
-  const related = manifest.files.related === undefined ? undefined : await readRelatedListsFile(join(folder, manifest.files.related), manifest.count);
+  const related = manifest.files.related === undefined ? undefined : await readRelatedListsFile(join(folder, manifest.files.related), manifest.count, efSearch);
   const integrity = verdicts === 'no checksums' ? 'no checksums' : 'checked';
   return { folder, integrity, manifest, papers, vectors, storedVectors, lexical, ...(layout ? { layout } : {}), ...(related ? { related } : {}) };
 }

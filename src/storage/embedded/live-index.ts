@@ -89,11 +89,15 @@ export class LiveIndex {
   /**
    * The `k` nearest neighbours of a present paper's label, best first, never itself: from its
    * related list, or the graph's search when the list cannot tell (the list is then refilled).
+   * At k ≤ relatedListDepth the graph's answer is the first k of its answer at that depth, which
+   * holds while the ef searches run at (HNSW_EF_SEARCH, 128 by default) exceeds the depth.
    */
   neighboursOf(label: number, k: number): Neighbor[] {
+    // Deeper than a list: the graph answers, and the list is left as it is.
+    if (k > relatedListDepth) return this.vectors.searchNear(label, k, new Set());
     const listed = this.related.read(label, k, (other) => this.papers.isLive(other));
     if (listed) return listed;
-    const found = this.vectors.searchNear(label, Math.max(k, relatedListDepth), new Set());
+    const found = this.vectors.searchNear(label, relatedListDepth, new Set());
     this.related.store(label, found);
     return found.slice(0, k);
   }

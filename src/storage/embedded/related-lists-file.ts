@@ -4,7 +4,7 @@ import { AppError } from '../../errors.js';
 import { writeFileAtomic } from '../../shared/fs-atomic.js';
 import { RelatedLists, relatedListDepth } from './related-lists.js';
 
-/** Bumped whenever the layout of the file changes; a file of another version (or depth) is not read, and lists are computed as asked for. */
+/** Bumped whenever the layout of the file changes; a file of another version (or depth, or ef) is not read, and lists are computed as asked for. */
 export const relatedListsFormatVersion = 1;
 export const relatedListsFileName = 'related.bin';
 const magic = new TextEncoder().encode('PSRELATD');
@@ -16,13 +16,14 @@ const headerBytes = 32;
  *   header (32 bytes)
  *     0  magic "PSRELATD"            8  format version (u32)
  *     12 papers N (u32)              16 depth D (u32)
- *     20 reserved, 0 (12 bytes)
+ *     20 ef the graph was searched at (u32)
+ *     24 reserved, 0 (8 bytes)
  *   labels   N × D × i32, list by list in label order, best first
  *   scores   N × D × f32 (cosines), the same order
  *   lengths  N × i16 (entries of each list; −1: not computed), padded with zeros to 4 bytes
  *   CRC-32 of everything before it (u32)
  */
-export function encodeRelatedLists(lists: RelatedLists, count: number): Uint8Array {
+export function encodeRelatedLists(lists: RelatedLists, count: number, efSearch: number): Uint8Array {
   const { labels, scores, lengths } = lists.arrays(count);
   const layout = fileLayout(count, relatedListDepth);
   const bytes = new Uint8Array(layout.total);
@@ -31,6 +32,7 @@ export function encodeRelatedLists(lists: RelatedLists, count: number): Uint8Arr
   view.setUint32(8, relatedListsFormatVersion, true);
   view.setUint32(12, count, true);
   view.setUint32(16, relatedListDepth, true);
+  view.setUint32(20, efSearch, true);
   bytes.set(new Uint8Array(labels.buffer, labels.byteOffset, labels.byteLength), layout.labels);
   bytes.set(new Uint8Array(scores.buffer, scores.byteOffset, scores.byteLength), layout.scores);
   bytes.set(new Uint8Array(lengths.buffer, lengths.byteOffset, lengths.byteLength), layout.lengths);
@@ -39,16 +41,18 @@ export function encodeRelatedLists(lists: RelatedLists, count: number): Uint8Arr
 }
 
 /**
- * Reads bytes written by encodeRelatedLists for a folder of `count` papers. Undefined for a file
- * of another format version or depth (the lists are then computed as papers are asked for);
- * anything damaged is `index_corrupt`.
+ * Reads bytes written by encodeRelatedLists for a folder of `count` papers, to be served with
+ * `efSearch`. Undefined for a file of another format version or depth, or computed at another ef
+ * (its lists would not be the server's graph answers; they are then computed as papers are asked
+ * for); anything damaged is `index_corrupt`.
  */
-export function decodeRelatedLists(bytes: Uint8Array, count: number): RelatedLists | undefined {
+export function decodeRelatedLists(bytes: Uint8Array, count: number, efSearch: number): RelatedLists | undefined {
   const corrupt = (why: string) => new AppError('index_corrupt', `Related lists: ${why}.`);
   if (bytes.length < headerBytes + 4) throw corrupt(`${bytes.length} bytes is shorter than the header`);
   if (magic.some((byte, i) => bytes[i] !== byte)) throw corrupt('not a related-lists file (bad magic)');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (view.getUint32(8, true) !== relatedListsFormatVersion || view.getUint32(16, true) !== relatedListDepth) return undefined;
+  if (view.getUint32(20, true) !== efSearch) return undefined;
   const stored = view.getUint32(12, true);
   if (stored !== count) throw corrupt(`it holds ${stored} papers, the index ${count}`);
   const layout = fileLayout(count, relatedListDepth);
@@ -72,18 +76,18 @@ export function decodeRelatedLists(bytes: Uint8Array, count: number): RelatedLis
   return RelatedLists.fromArrays(labels, scores, lengths);
 }
 
-export async function writeRelatedListsFile(path: string, lists: RelatedLists, count: number): Promise<void> {
-  await writeFileAtomic(path, encodeRelatedLists(lists, count));
+export async function writeRelatedListsFile(path: string, lists: RelatedLists, count: number, efSearch: number): Promise<void> {
+  await writeFileAtomic(path, encodeRelatedLists(lists, count, efSearch));
 }
 
-export async function readRelatedListsFile(path: string, count: number): Promise<RelatedLists | undefined> {
+export async function readRelatedListsFile(path: string, count: number, efSearch: number): Promise<RelatedLists | undefined> {
   let bytes: Buffer;
   try {
     bytes = await readFile(path);
   } catch (error) {
     throw new AppError('index_corrupt', `Cannot read ${path}: ${(error as Error).message}`, { cause: error });
   }
-  return decodeRelatedLists(bytes, count);
+  return decodeRelatedLists(bytes, count, efSearch);
 }
 
 function fileLayout(count: number, depth: number) {

@@ -7,8 +7,10 @@ import type { Neighbor, VectorIndex } from './vector-index.js';
 export const relatedListDepth = 32;
 
 /**
- * How far a new paper looks for the papers whose lists it enters (their neighbours are mostly
- * among its own): four lists' depth, which the HNSW search covers at the default ef.
+ * How far a new paper looks for the papers whose lists it may enter: four lists' depth. A paper
+ * that has the new one among its 32 nearest is nearly always among the new one's 128 nearest;
+ * one in a sparse region may not be, and its list misses the new paper until the next snapshot
+ * recomputes every list.
  */
 const insertionReach = 4 * relatedListDepth;
 
@@ -17,12 +19,13 @@ const notComputed = -1;
 
 /**
  * Every paper's nearest neighbours, precomputed: what "related to this paper" answers without a
- * graph search (a lookup instead of ~2,000 distance computations). Each list is exactly the HNSW
- * answer at depth `relatedListDepth` when computed (so its first k are the HNSW answer at k), and
- * kept current by writes: a new paper gets its own list and enters the lists of the papers it is
- * near enough to; deleted papers are skipped when read. A list too short for a request, or not
- * computed (folders built before lists were stored, papers whose lists were cut short by
- * deletions), is answered by the graph and refilled from its answer.
+ * graph search (a lookup instead of ~2,000 distance computations). Each list is the HNSW answer
+ * at depth `relatedListDepth` when computed (so its first k are the HNSW answer at k, ties aside),
+ * and kept current by writes: a new paper gets its own list from the graph and enters the lists
+ * of the papers it is near enough to (see insertionReach); deleted papers are skipped when read.
+ * A list too short for a request, or not computed (folders built before lists were stored, or
+ * with another ef; papers whose lists were cut short by deletions), is answered by the graph and
+ * refilled from its answer.
  */
 export class RelatedLists {
   private constructor(
@@ -80,8 +83,8 @@ export class RelatedLists {
   }
 
   /**
-   * Sets the list of `label` from an HNSW answer for it (best first, `label` itself left out).
-   * An answer shorter than the depth is taken as complete only when it was asked that deep.
+   * Sets the list of `label` from an HNSW answer for it asked at least `relatedListDepth` deep
+   * (best first, `label` itself left out): an answer shorter than that is every other paper.
    */
   store(label: number, neighbours: readonly Neighbor[]): void {
     this.reserve(label + 1);
@@ -94,19 +97,14 @@ export class RelatedLists {
     this.lengths[label] = length;
   }
 
-  /** Makes `label` unknown again: its list is recomputed when next asked for. */
-  forget(label: number): void {
-    if (label < this.lengths.length) this.lengths[label] = notComputed;
-  }
-
   /**
    * A paper written after the lists were computed: its own list from the graph (which already
    * holds it), and it enters the list of each paper it is among the nearest of.
    */
   insert(graph: VectorIndex, label: number): void {
-    const near = graph.searchNear(label, insertionReach, new Set());
-    this.store(label, near.slice(0, relatedListDepth));
-    for (const { label: other, score } of near) this.offer(other, label, score);
+    // Its own list as a related request would get it from the graph (the wider search runs at a larger ef).
+    this.store(label, graph.searchNear(label, relatedListDepth, new Set()));
+    for (const { label: other, score } of graph.searchNear(label, insertionReach, new Set())) this.offer(other, label, score);
   }
 
   /** Puts `candidate` into the list of `label` if it ranks within the depth (score, then label, as the graph orders). */
@@ -125,10 +123,14 @@ export class RelatedLists {
     this.lengths[label] = kept + 1;
   }
 
-  /** Room for lists of labels below `count`, growing by doubling; new slots are not computed. */
+  /**
+   * Room for lists of labels below `count`, growing by a quarter (lists loaded from a file are
+   * sized exactly, and doubling them on the first write would hold both copies at once: 768 MB
+   * at a million papers); new slots are not computed.
+   */
   private reserve(count: number): void {
     if (count <= this.lengths.length) return;
-    const capacity = Math.max(count, 2 * this.lengths.length);
+    const capacity = Math.max(count, Math.ceil(1.25 * this.lengths.length), 1024);
     const labels = new Int32Array(capacity * relatedListDepth);
     labels.set(this.labels);
     const scores = new Float32Array(capacity * relatedListDepth);
