@@ -210,7 +210,8 @@ export class WeaviateStorage implements PaperStorage {
     if (occurrences.size === 0) return 0;
     const terms = [...occurrences.keys()];
     const [documents, frequencies] = await Promise.all([this.termStatistics.documents(), this.termStatistics.frequencies(terms)]);
-    return bm25Ceiling(terms.map((term, i) => ({ occurrences: occurrences.get(term)!, idf: bm25Idf(documents, frequencies[i]!) })));
+    // Counts fetched at different times (another server writing meanwhile) must not make a word commoner than the collection is large.
+    return bm25Ceiling(terms.map((term, i) => ({ occurrences: occurrences.get(term)!, idf: bm25Idf(documents, Math.min(frequencies[i]!, documents)) })));
   }
 
   /**
