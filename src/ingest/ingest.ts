@@ -114,6 +114,8 @@ export async function ingestPapers(embedder: Embedder, options: IngestOptions): 
         },
       );
     }
+    // Finishing takes a while at scale (about two minutes at 75,000 papers): say what is happening.
+    options.log.info({ papers: writer.size }, 'every paper embedded; writing the index (graph, related lists, BM25, map)');
     const collection = await writer.finish({ input: options.input, read, rejected: read - writer.size });
     const seconds = (performance.now() - started) / 1000;
     return {
