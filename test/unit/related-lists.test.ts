@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { rm } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { defaultEfSearch } from '../../src/config/config.js';
@@ -118,6 +118,20 @@ describe('precomputed related lists', () => {
     } finally {
       await storage.close();
     }
+  });
+});
+
+describe('a damaged related.bin', () => {
+  it('stops the folder from loading with index_corrupt, naming the file and the way out', async () => {
+    const folder = await buildFolder(40);
+    const path = join(folder, relatedListsFileName);
+    const bytes = await readFile(path);
+    bytes[100] = bytes[100]! ^ 0xff;
+    await writeFile(path, bytes);
+    await assert.rejects(
+      open(folder),
+      isAppErrorWithCode('index_corrupt', /related\.bin: Related lists: checksum mismatch\. Rebuild the index with npm run ingest\./),
+    );
   });
 });
 

@@ -87,7 +87,12 @@ export async function readRelatedListsFile(path: string, count: number, efSearch
   } catch (error) {
     throw new AppError('index_corrupt', `Cannot read ${path}: ${(error as Error).message}`, { cause: error });
   }
-  return decodeRelatedLists(bytes, count, efSearch);
+  try {
+    return decodeRelatedLists(bytes, count, efSearch);
+  } catch (error) {
+    // The decoder says what is wrong; the reader adds which file, and the way out.
+    throw new AppError('index_corrupt', `${path}: ${(error as Error).message} Rebuild the index with npm run ingest.`, { cause: error });
+  }
 }
 
 function fileLayout(count: number, depth: number) {

@@ -72,5 +72,10 @@ export async function readMapLayoutFile(path: string, count: number): Promise<Ma
   } catch (error) {
     throw new AppError('index_corrupt', `Cannot read ${path}: ${(error as Error).message}`, { cause: error });
   }
-  return decodeMapLayout(bytes, count);
+  try {
+    return decodeMapLayout(bytes, count);
+  } catch (error) {
+    // The decoder says what is wrong; the reader adds which file, and the way out.
+    throw new AppError('index_corrupt', `${path}: ${(error as Error).message} Rebuild the index with npm run ingest.`, { cause: error });
+  }
 }
