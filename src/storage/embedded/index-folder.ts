@@ -1,9 +1,10 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ModelDescription } from '../../embedding/model-registry.js';
 import { AppError } from '../../errors.js';
 import { decodeBm25Index } from './lexical/bm25-codec.js';
 import type { Bm25Index } from './lexical/bm25-index.js';
+import { readIndexFile } from './index-file-reader.js';
 import { assertIntact, verifyIndexFiles } from './index-integrity.js';
 import { assertManifestMatchesModel, readManifest, type Manifest } from './manifest.js';
 import { readMapLayoutFile } from './map/map-layout-file.js';
@@ -53,7 +54,7 @@ export async function openIndexFolder(folder: string, model: ModelDescription, e
   const [papers, vectors, lexical] = await Promise.all([
     PaperStore.load(join(folder, manifest.files.papers), manifest.count),
     VectorIndex.load(hnswPath, manifest.model.dimension, efSearch),
-    loadLexical(join(folder, manifest.files.lexical)),
+    readIndexFile(join(folder, manifest.files.lexical), decodeBm25Index),
   ]);
   for (const [file, count] of [
     [hnswPath, vectors.count],
@@ -67,14 +68,4 @@ export async function openIndexFolder(folder: string, model: ModelDescription, e
   const related = manifest.files.related === undefined ? undefined : await readRelatedListsFile(join(folder, manifest.files.related), manifest.count, efSearch);
   const integrity = verdicts === 'no checksums' ? 'no checksums' : 'checked';
   return { folder, integrity, manifest, papers, vectors, storedVectors, lexical, ...(layout ? { layout } : {}), ...(related ? { related } : {}) };
-}
-
-async function loadLexical(path: string): Promise<Bm25Index> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(path);
-  } catch {
-    throw new AppError('index_corrupt', `${path} is missing. Rebuild the index with npm run ingest.`);
-  }
-  return decodeBm25Index(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
 }

@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { crc32 } from 'node:zlib';
 import { AppError } from '../../errors.js';
 import { writeFileAtomic } from '../../shared/fs-atomic.js';
+import { readIndexFile } from './index-file-reader.js';
 import { RelatedLists, relatedListDepth } from './related-lists.js';
 
 /** Bumped whenever the layout of the file changes; a file of another version (or depth, or ef) is not read, and lists are computed as asked for. */
@@ -81,18 +81,7 @@ export async function writeRelatedListsFile(path: string, lists: RelatedLists, c
 }
 
 export async function readRelatedListsFile(path: string, count: number, efSearch: number): Promise<RelatedLists | undefined> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(path);
-  } catch (error) {
-    throw new AppError('index_corrupt', `Cannot read ${path}: ${(error as Error).message}`, { cause: error });
-  }
-  try {
-    return decodeRelatedLists(bytes, count, efSearch);
-  } catch (error) {
-    // The decoder says what is wrong; the reader adds which file, and the way out.
-    throw new AppError('index_corrupt', `${path}: ${(error as Error).message} Rebuild the index with npm run ingest.`, { cause: error });
-  }
+  return readIndexFile(path, (bytes) => decodeRelatedLists(bytes, count, efSearch));
 }
 
 function fileLayout(count: number, depth: number) {

@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { crc32 } from 'node:zlib';
 import { AppError } from '../../../errors.js';
 import { writeFileAtomic } from '../../../shared/fs-atomic.js';
+import { readIndexFile } from '../index-file-reader.js';
 import { layoutMethods, type MapLayout } from './map-layout.js';
 
 /** Bumped whenever the layout of the file changes; a file of another version is recomputed, not guessed at. */
@@ -66,16 +66,5 @@ export async function writeMapLayoutFile(path: string, layout: MapLayout): Promi
 }
 
 export async function readMapLayoutFile(path: string, count: number): Promise<MapLayout> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(path);
-  } catch (error) {
-    throw new AppError('index_corrupt', `Cannot read ${path}: ${(error as Error).message}`, { cause: error });
-  }
-  try {
-    return decodeMapLayout(bytes, count);
-  } catch (error) {
-    // The decoder says what is wrong; the reader adds which file, and the way out.
-    throw new AppError('index_corrupt', `${path}: ${(error as Error).message} Rebuild the index with npm run ingest.`, { cause: error });
-  }
+  return readIndexFile(path, (bytes) => decodeMapLayout(bytes, count));
 }
