@@ -14,6 +14,7 @@ import { loadConfig } from '../src/config/config.js';
 import { createLogger } from '../src/log.js';
 import { EmbeddedStorage } from '../src/storage/embedded/embedded-storage.js';
 import { modelOfManifest, readManifest } from '../src/storage/embedded/manifest.js';
+import { copyCollection } from '../scripts/eval/copy-collection.js';
 import { createCollectionBuilder } from '../src/storage/open-storage.js';
 import type { CollectionBuilder, PaperStorage } from '../src/storage/paper-storage.js';
 import { readCollectionPointer } from '../src/storage/weaviate/collection-pointer.js';
@@ -155,20 +156,9 @@ export async function measureWeaviate(context: BenchContext, port: number): Prom
 /** Copies every paper and vector of `source` into `builder`, timing the storage side. */
 async function copyInto(source: PaperStorage, builder: CollectionBuilder): Promise<{ papersPerSecond: number; seconds: number }> {
   const started = performance.now();
-  try {
-    let cursor: string | undefined;
-    do {
-      const page = await source.list(cursor, 1_000);
-      const vectors = await source.vectors(page.papers.map((paper) => paper.id));
-      for (const [i, paper] of page.papers.entries()) await builder.add(paper, vectors[i]!);
-      cursor = page.nextCursor ?? undefined;
-      if (builder.size % 10_000 < 1_000) console.error(`weaviate: copied ${builder.size} papers`);
-    } while (cursor !== undefined);
-    await builder.finish({ input: 'bench dataset', read: builder.size, rejected: 0 });
-  } catch (error) {
-    await builder.abort();
-    throw error;
-  }
+  await copyCollection(source, builder, { input: 'bench dataset' }, (copied) => {
+    if (copied % 10_000 < 1_000) console.error(`weaviate: copied ${copied} papers`);
+  });
   const seconds = (performance.now() - started) / 1000;
   return { papersPerSecond: builder.size / seconds, seconds };
 }

@@ -25,6 +25,7 @@ import { SearchService } from '../../src/search/search-service.js';
 import { fuseNormalized } from './min-max-fusion.js';
 import type { RankedCandidate } from '../../src/search/ranking.js';
 import { createCollectionBuilder } from '../../src/storage/open-storage.js';
+import { copyCollection } from './copy-collection.js';
 import type { PaperStorage, ScoredId, StorageBackendName } from '../../src/storage/paper-storage.js';
 import { readCollectionPointer } from '../../src/storage/weaviate/collection-pointer.js';
 import { WeaviateStorage } from '../../src/storage/weaviate/weaviate-storage.js';
@@ -188,20 +189,7 @@ async function weaviateCopy(folder: string, source: PaperStorage, model: ModelDe
   const pointerFolder = `${folder}.weaviate`;
   const existing = await readCollectionPointer(pointerFolder);
   if (!existing) {
-    const builder = await createCollectionBuilder(pointerFolder, model, settings);
-    try {
-      let cursor: string | undefined;
-      do {
-        const page = await source.list(cursor, 1_000);
-        const vectors = await source.vectors(page.papers.map((paper) => paper.id));
-        for (const [i, paper] of page.papers.entries()) await builder.add(paper, vectors[i]!);
-        cursor = page.nextCursor ?? undefined;
-      } while (cursor !== undefined);
-      await builder.finish({ input: folder, read: builder.size, rejected: 0 });
-    } catch (error) {
-      await builder.abort();
-      throw error;
-    }
+    await copyCollection(source, await createCollectionBuilder(pointerFolder, model, settings), { input: folder });
   }
   const pointer = (await readCollectionPointer(pointerFolder))!;
   return WeaviateStorage.open({ settings, alias: pointer.alias, model, log });
