@@ -140,85 +140,57 @@ describe('a full disk', () => {
   });
 
   it('during a write: answers write_failed in the error shape, keeps serving, and writes again once there is room; nothing acknowledged is lost', async () => {
-    const indexBytes = await folderBytes(await baseIndex());
-    const disk = await SmallDisk.mount(join(workDir, 'disk-write'), indexBytes + 4 * 1024 * 1024);
-    const indexDir = join(disk.path, 'index');
-    const env = { INDEX_DIR: indexDir, API_KEYS: apiKey, SNAPSHOT_AFTER_WRITES: '100000', SNAPSHOT_INTERVAL_MS: '86400000', LOG_LEVEL: 'warn' };
-    try {
-      await cp(await baseIndex(), indexDir, { recursive: true });
-      const server = await spawnServer({ env });
-      const client = new HttpClient(server.url, { sockets: 2 });
+    await withServerOnSmallDisk('disk-write', async ({ disk, server, client, env }) => {
+      const acknowledged = await writePapers(client, 'before-full', 5);
+      await disk.fill();
+      const refused = await client.json('POST', '/v1/papers', paper('while-full'), auth);
+      findings.push(`disk full during a write: ${refused.status} ${refused.text.slice(0, 200)}`);
+      assert.equal(refused.status, 500);
+      assert.equal(errorShapeProblem(refused.text), undefined);
+      assert.equal((refused.body as { error: { code: string } }).error.code, 'write_failed');
+      assert.match((refused.body as { error: { message: string } }).error.message, /no space|ENOSPC|full/i, 'the message says the disk is full');
+      assert.equal((await client.send({ method: 'GET', path: '/v1/papers/while-full' })).status, 404, 'the refused write was not applied');
+      assert.equal((await client.send({ method: 'GET', path: `/v1/papers/${acknowledged[0]}` })).status, 200, 'reads go on');
+      await disk.free();
+      acknowledged.push(...(await writePapers(client, 'after-free', 3)));
+      client.close();
+      assert.deepEqual(await server.stop(), { code: 0, signal: null });
+      const restarted = await spawnServer({ env });
       try {
-        const acknowledged = await writePapers(client, 'before-full', 5);
-        await disk.fill();
-        const refused = await client.json('POST', '/v1/papers', paper('while-full'), auth);
-        findings.push(`disk full during a write: ${refused.status} ${refused.text.slice(0, 200)}`);
-        assert.equal(refused.status, 500);
-        assert.equal(errorShapeProblem(refused.text), undefined);
-        assert.equal((refused.body as { error: { code: string } }).error.code, 'write_failed');
-        assert.match((refused.body as { error: { message: string } }).error.message, /no space|ENOSPC|full/i, 'the message says the disk is full');
-        assert.equal((await client.send({ method: 'GET', path: '/v1/papers/while-full' })).status, 404, 'the refused write was not applied');
-        assert.equal((await client.send({ method: 'GET', path: `/v1/papers/${acknowledged[0]}` })).status, 200, 'reads go on');
-        await disk.free();
-        acknowledged.push(...(await writePapers(client, 'after-free', 3)));
-        client.close();
-        assert.deepEqual(await server.stop(), { code: 0, signal: null });
-        const restarted = await spawnServer({ env });
-        try {
-          await assertAllPresent(restarted, acknowledged, 'after a full disk during a write');
-          const gone = await new HttpClient(restarted.url).send({ method: 'GET', path: '/v1/papers/while-full' });
-          assert.equal(gone.status, 404, 'the refused write did not come back');
-        } finally {
-          await restarted.stop();
-        }
+        await assertAllPresent(restarted, acknowledged, 'after a full disk during a write');
+        const gone = await new HttpClient(restarted.url).send({ method: 'GET', path: '/v1/papers/while-full' });
+        assert.equal(gone.status, 404, 'the refused write did not come back');
       } finally {
-        client.close();
-        await server.stop();
+        await restarted.stop();
       }
-    } finally {
-      await disk.unmount();
-    }
+    });
   });
 
   it('during a snapshot: answers snapshot_failed, keeps serving the old index and the log, leaves no staging folder, and snapshots once there is room', async () => {
-    const indexBytes = await folderBytes(await baseIndex());
-    const disk = await SmallDisk.mount(join(workDir, 'disk-snapshot'), indexBytes + 4 * 1024 * 1024);
-    const indexDir = join(disk.path, 'index');
-    const env = { INDEX_DIR: indexDir, API_KEYS: apiKey, SNAPSHOT_AFTER_WRITES: '100000', SNAPSHOT_INTERVAL_MS: '86400000', LOG_LEVEL: 'warn' };
-    try {
-      await cp(await baseIndex(), indexDir, { recursive: true });
-      const server = await spawnServer({ env });
-      const client = new HttpClient(server.url, { sockets: 2 });
+    await withServerOnSmallDisk('disk-snapshot', async ({ disk, indexBytes, server, client, env }) => {
+      const acknowledged = await writePapers(client, 'snap', 6);
+      // Room for log appends, not for a second copy of the index.
+      await disk.fill(Math.round(indexBytes / 3));
+      const entriesBefore = await disk.entries();
+      const failed = await client.json('POST', '/v1/snapshots', undefined, auth);
+      findings.push(`disk full during a snapshot: ${failed.status} ${failed.text.slice(0, 200)}`);
+      assert.equal(failed.status, 500);
+      assert.equal(errorShapeProblem(failed.text), undefined);
+      assert.equal((failed.body as { error: { code: string } }).error.code, 'snapshot_failed');
+      assert.deepEqual(await disk.entries(), entriesBefore, 'no staging folder left behind');
+      for (const id of acknowledged) assert.equal((await client.send({ method: 'GET', path: `/v1/papers/${id}` })).status, 200);
+      await disk.free();
+      const snapshot = await client.send({ method: 'POST', path: '/v1/snapshots', headers: auth });
+      assert.equal(snapshot.status, 200, snapshot.text);
+      client.close();
+      assert.deepEqual(await server.stop(), { code: 0, signal: null });
+      const restarted = await spawnServer({ env });
       try {
-        const acknowledged = await writePapers(client, 'snap', 6);
-        // Room for log appends, not for a second copy of the index.
-        await disk.fill(Math.round(indexBytes / 3));
-        const entriesBefore = await disk.entries();
-        const failed = await client.json('POST', '/v1/snapshots', undefined, auth);
-        findings.push(`disk full during a snapshot: ${failed.status} ${failed.text.slice(0, 200)}`);
-        assert.equal(failed.status, 500);
-        assert.equal(errorShapeProblem(failed.text), undefined);
-        assert.equal((failed.body as { error: { code: string } }).error.code, 'snapshot_failed');
-        assert.deepEqual(await disk.entries(), entriesBefore, 'no staging folder left behind');
-        for (const id of acknowledged) assert.equal((await client.send({ method: 'GET', path: `/v1/papers/${id}` })).status, 200);
-        await disk.free();
-        const snapshot = await client.send({ method: 'POST', path: '/v1/snapshots', headers: auth });
-        assert.equal(snapshot.status, 200, snapshot.text);
-        client.close();
-        assert.deepEqual(await server.stop(), { code: 0, signal: null });
-        const restarted = await spawnServer({ env });
-        try {
-          await assertAllPresent(restarted, acknowledged, 'after a full disk during a snapshot');
-        } finally {
-          await restarted.stop();
-        }
+        await assertAllPresent(restarted, acknowledged, 'after a full disk during a snapshot');
       } finally {
-        client.close();
-        await server.stop();
+        await restarted.stop();
       }
-    } finally {
-      await disk.unmount();
-    }
+    });
   });
 });
 
@@ -250,6 +222,33 @@ describe('model files', () => {
     assert.ok(hasNoStackTrace(result.stderr), result.stderr);
   });
 });
+
+/**
+ * A copy of the base index on a small disk (the index and 4 MiB of room) served with writes
+ * enabled and no automatic snapshots; the disk and the server are cleaned up after `run`.
+ */
+async function withServerOnSmallDisk(
+  name: string,
+  run: (context: { disk: SmallDisk; indexBytes: number; server: ServerProcess; client: HttpClient; env: Record<string, string> }) => Promise<void>,
+): Promise<void> {
+  const indexBytes = await folderBytes(await baseIndex());
+  const disk = await SmallDisk.mount(join(workDir, name), indexBytes + 4 * 1024 * 1024);
+  const indexDir = join(disk.path, 'index');
+  const env = { INDEX_DIR: indexDir, API_KEYS: apiKey, SNAPSHOT_AFTER_WRITES: '100000', SNAPSHOT_INTERVAL_MS: '86400000', LOG_LEVEL: 'warn' };
+  try {
+    await cp(await baseIndex(), indexDir, { recursive: true });
+    const server = await spawnServer({ env });
+    const client = new HttpClient(server.url, { sockets: 2 });
+    try {
+      await run({ disk, indexBytes, server, client, env });
+    } finally {
+      client.close();
+      await server.stop();
+    }
+  } finally {
+    await disk.unmount();
+  }
+}
 
 async function folderBytes(folder: string): Promise<number> {
   return Number(execFileSync('du', ['-sb', folder]).toString().split('\t')[0]);
