@@ -15,15 +15,16 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import { parseArgs } from 'node:util';
-import { AutoModel, AutoTokenizer, env, Tensor } from '@huggingface/transformers';
+import { Tensor } from '@huggingface/transformers';
 import { loadConfig } from '../../src/config/config.js';
 import { paperPassage } from '../../src/embedding/embedder.js';
 import { ensureModelFiles } from '../../src/embedding/model-files.js';
 import { getModel } from '../../src/embedding/model-registry.js';
 import { poolAndNormalize } from '../../src/embedding/pooling.js';
-import { TransformersEmbedder } from '../../src/embedding/transformers-embedder.js';
+import { loadTransformersModel, TransformersEmbedder } from '../../src/embedding/transformers-embedder.js';
 import { createLogger } from '../../src/log.js';
 import { seededRandom } from '../../src/shared/seeded-random.js';
+import { dot } from '../../src/shared/vector-math.js';
 import { mean, median } from './metrics.js';
 
 const { values } = parseArgs({ options: { model: { type: 'string' }, papers: { type: 'string' }, probe: { type: 'string' }, data: { type: 'string' } } });
@@ -39,15 +40,7 @@ const single = await TransformersEmbedder.create(model, { modelDir: config.MODEL
 const batched = await TransformersEmbedder.create(model, { modelDir: config.MODEL_DIR, threads, batchSize: 32 });
 
 // Low-level calls for what the embedder does not offer (fixed token lengths, extra padding).
-env.allowRemoteModels = false;
-env.localModelPath = `${config.MODEL_DIR.replace(/\/$/, '')}/`;
-const tokenizer = await AutoTokenizer.from_pretrained(model.hubId, { local_files_only: true });
-const network = await AutoModel.from_pretrained(model.hubId, {
-  local_files_only: true,
-  dtype: model.dtype,
-  device: 'cpu',
-  session_options: { intraOpNumThreads: threads, interOpNumThreads: 1 },
-});
+const { tokenizer, network } = await loadTransformersModel(model, { modelDir: config.MODEL_DIR, threads });
 const [cls, sep] = tokenizer.encode('', { add_special_tokens: true }) as [number, number];
 const room = model.maxTokens - 2;
 
@@ -72,10 +65,9 @@ async function runModel(rows: readonly number[][], padTo?: number): Promise<Floa
   return poolAndNormalize({ data: output.last_hidden_state.data as Float32Array, batch, tokens, dimension, attentionMask: mask }, model.pooling);
 }
 
-const cosine = (a: Float32Array, b: Float32Array) => a.reduce((sum, value, d) => sum + value * b[d]!, 0);
 const identical = (a: Float32Array, b: Float32Array) => a.every((value, d) => value === b[d]);
 const summary = (name: string, pairs: [Float32Array, Float32Array][]) => {
-  const cosines = pairs.map(([a, b]) => cosine(a, b));
+  const cosines = pairs.map(([a, b]) => dot(a, b));
   return {
     name,
     texts: pairs.length,

@@ -15,6 +15,28 @@ export interface TransformersEmbedderOptions {
   batchSize: number;
 }
 
+/**
+ * The model's tokenizer and ONNX session, from the model folder only: the fetcher obtains and
+ * verifies the files beforehand, so nothing is downloaded behind the checksum's back. The
+ * embedder runs on it; evaluation scripts that need the raw hidden states load it the same way.
+ */
+export async function loadTransformersModel(
+  model: ModelDescription,
+  options: { modelDir: string; threads: number },
+): Promise<{ tokenizer: PreTrainedTokenizer; network: PreTrainedModel }> {
+  env.allowRemoteModels = false;
+  env.allowLocalModels = true;
+  env.localModelPath = options.modelDir.endsWith('/') ? options.modelDir : `${options.modelDir}/`;
+  const tokenizer = await AutoTokenizer.from_pretrained(model.hubId, { local_files_only: true });
+  const network = await AutoModel.from_pretrained(model.hubId, {
+    local_files_only: true,
+    dtype: model.dtype,
+    device: 'cpu',
+    session_options: { intraOpNumThreads: options.threads, interOpNumThreads: 1 },
+  });
+  return { tokenizer, network };
+}
+
 /** The only user of transformers.js: a local ONNX sentence-transformer run in process. */
 export class TransformersEmbedder implements Embedder {
   /** The ids the tokenizer puts around a text ([CLS] and [SEP] for BERT models). */
@@ -34,19 +56,8 @@ export class TransformersEmbedder implements Embedder {
   readonly state = 'ready' as const;
 
   static async create(model: ModelDescription, options: TransformersEmbedderOptions): Promise<TransformersEmbedder> {
-    // Files come only from the model folder: the fetcher obtains and verifies them beforehand,
-    // so nothing is downloaded behind the checksum's back.
-    env.allowRemoteModels = false;
-    env.allowLocalModels = true;
-    env.localModelPath = options.modelDir.endsWith('/') ? options.modelDir : `${options.modelDir}/`;
     try {
-      const tokenizer = await AutoTokenizer.from_pretrained(model.hubId, { local_files_only: true });
-      const network = await AutoModel.from_pretrained(model.hubId, {
-        local_files_only: true,
-        dtype: model.dtype,
-        device: 'cpu',
-        session_options: { intraOpNumThreads: options.threads, interOpNumThreads: 1 },
-      });
+      const { tokenizer, network } = await loadTransformersModel(model, options);
       return new TransformersEmbedder(model, tokenizer, network, options.batchSize);
     } catch (error) {
       throw new AppError('model_missing', `Cannot load model ${model.id} from ${options.modelDir}: ${(error as Error).message}`, { cause: error });

@@ -1,7 +1,9 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AutoModel, AutoTokenizer, env, Tensor } from '@huggingface/transformers';
+import { Tensor } from '@huggingface/transformers';
 import type { ModelDescription } from '../../../src/embedding/model-registry.js';
+import { loadTransformersModel } from '../../../src/embedding/transformers-embedder.js';
+import { dot } from '../../../src/shared/vector-math.js';
 import { layOutSpans, poolSpans } from './span-pooling.js';
 import type { LoadedIndex } from '../../../src/storage/embedded/index-folder.js';
 import { splitSentences } from '../../../src/search/sentences.js';
@@ -28,34 +30,28 @@ export async function loadContextualSentences(
     const paper = index.papers.byLabel(label);
     texts.push([paper.title.trim(), ...splitSentences(paper.abstract)]);
   }
+  // Each paper's sentences that fitted the window (the offsets say how many), in label order.
+  const tableOf = (offsets: Uint32Array, sentences: Float32Array, titles: Float32Array) =>
+    SentenceTable.from(
+      dimension,
+      offsets,
+      sentences,
+      titles,
+      texts.flatMap((pieces, label) => pieces.slice(1, 1 + offsets[label + 1]! - offsets[label]!)),
+    );
   try {
     const offsets = new Uint32Array(await readBuffer(offsetFile));
     const sentences = new Float32Array(await readBuffer(sentenceFile));
     const titles = new Float32Array(await readBuffer(titleFile));
     if (offsets.length === texts.length + 1 && sentences.length === offsets[texts.length]! * dimension && titles.length === texts.length * dimension) {
-      return SentenceTable.from(
-        dimension,
-        offsets,
-        sentences,
-        titles,
-        texts.flatMap((pieces, label) => pieces.slice(1, 1 + offsets[label + 1]! - offsets[label]!)),
-      );
+      return tableOf(offsets, sentences, titles);
     }
   } catch {
     // Not computed yet.
   }
 
   const started = performance.now();
-  env.allowRemoteModels = false;
-  env.allowLocalModels = true;
-  env.localModelPath = options.modelDir.endsWith('/') ? options.modelDir : `${options.modelDir}/`;
-  const tokenizer = await AutoTokenizer.from_pretrained(model.hubId, { local_files_only: true });
-  const network = await AutoModel.from_pretrained(model.hubId, {
-    local_files_only: true,
-    dtype: model.dtype,
-    device: 'cpu',
-    session_options: { intraOpNumThreads: options.threads, interOpNumThreads: 1 },
-  });
+  const { tokenizer, network } = await loadTransformersModel(model, options);
   const [cls, ...closing] = tokenizer.encode('', { add_special_tokens: true }) as number[];
   const room = model.maxTokens - 1 - closing.length;
   const partsFolder = join(options.cacheFolder, 'contextual-v1.parts');
@@ -118,7 +114,7 @@ export async function loadContextualSentences(
           part[i] = {
             title: title ?? new Float32Array(dimension),
             sentences: (firstMissing < 0 ? sentences : sentences.slice(0, firstMissing)) as Float32Array[],
-            agreement: model.pooling === 'mean' ? dotArrays(whole, index.vectors.vector(input.label)) : Number.NaN,
+            agreement: model.pooling === 'mean' ? dot(whole, index.vectors.vector(input.label)) : Number.NaN,
           };
         });
         output.last_hidden_state.dispose();
@@ -157,19 +153,7 @@ export async function loadContextualSentences(
       (model.pooling === 'mean' ? `, mean cosine of the pass's pooled vector to the stored one ${(agreement / texts.length).toFixed(4)}` : ''),
     (performance.now() - started) / 1000,
   );
-  return SentenceTable.from(
-    dimension,
-    offsets,
-    sentences,
-    titles,
-    texts.flatMap((pieces, label) => pieces.slice(1, 1 + offsets[label + 1]! - offsets[label]!)),
-  );
-}
-
-function dotArrays(a: Float32Array, b: Float32Array): number {
-  let sum = 0;
-  for (let d = 0; d < a.length; d++) sum += a[d]! * b[d]!;
-  return sum;
+  return tableOf(offsets, sentences, titles);
 }
 
 async function readBuffer(path: string): Promise<ArrayBuffer> {
