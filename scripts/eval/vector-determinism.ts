@@ -15,7 +15,6 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import { parseArgs } from 'node:util';
-import { Tensor } from '@huggingface/transformers';
 import { loadConfig } from '../../src/config/config.js';
 import { paperPassage } from '../../src/embedding/embedder.js';
 import { ensureModelFiles } from '../../src/embedding/model-files.js';
@@ -25,6 +24,7 @@ import { loadTransformersModel, TransformersEmbedder } from '../../src/embedding
 import { createLogger } from '../../src/log.js';
 import { seededRandom } from '../../src/shared/seeded-random.js';
 import { dot } from '../../src/shared/vector-math.js';
+import { hiddenStates } from './hidden-states.js';
 import { mean, median } from './metrics.js';
 
 const { values } = parseArgs({ options: { model: { type: 'string' }, papers: { type: 'string' }, probe: { type: 'string' }, data: { type: 'string' } } });
@@ -47,22 +47,13 @@ const room = model.maxTokens - 2;
 /** One model call over token id rows (without special tokens), padded to `padTo` or the longest row. */
 async function runModel(rows: readonly number[][], padTo?: number): Promise<Float32Array[]> {
   const length = Math.max(padTo ?? 0, ...rows.map((ids) => ids.length + 2));
-  const inputIds = new BigInt64Array(rows.length * length);
-  const mask = new BigInt64Array(rows.length * length);
-  rows.forEach((ids, row) => {
-    [cls, ...ids, sep].forEach((id, column) => {
-      inputIds[row * length + column] = BigInt(id);
-      mask[row * length + column] = 1n;
-    });
-  });
-  const dims = [rows.length, length];
-  const output = (await network({
-    input_ids: new Tensor('int64', inputIds, dims),
-    attention_mask: new Tensor('int64', mask, dims),
-    token_type_ids: new Tensor('int64', new BigInt64Array(rows.length * length), dims),
-  })) as { last_hidden_state: Tensor };
-  const [batch, tokens, dimension] = output.last_hidden_state.dims as [number, number, number];
-  return poolAndNormalize({ data: output.last_hidden_state.data as Float32Array, batch, tokens, dimension, attentionMask: mask }, model.pooling);
+  const { hidden, mask, dims } = await hiddenStates(
+    network,
+    rows.map((ids) => [cls, ...ids, sep]),
+    length,
+  );
+  const [batch, tokens, dimension] = dims;
+  return poolAndNormalize({ data: hidden, batch, tokens, dimension, attentionMask: mask }, model.pooling);
 }
 
 const identical = (a: Float32Array, b: Float32Array) => a.every((value, d) => value === b[d]);

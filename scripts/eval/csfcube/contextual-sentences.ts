@@ -1,9 +1,9 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Tensor } from '@huggingface/transformers';
 import type { ModelDescription } from '../../../src/embedding/model-registry.js';
 import { loadTransformersModel } from '../../../src/embedding/transformers-embedder.js';
 import { dot } from '../../../src/shared/vector-math.js';
+import { hiddenStates } from '../hidden-states.js';
 import { layOutSpans, poolSpans } from './span-pooling.js';
 import type { LoadedIndex } from '../../../src/storage/embedded/index-folder.js';
 import { splitSentences } from '../../../src/search/sentences.js';
@@ -90,21 +90,11 @@ export async function loadContextualSentences(
       for (let batchStart = 0; batchStart < order.length; batchStart += 16) {
         const batch = order.slice(batchStart, batchStart + 16);
         const length = Math.max(...batch.map((i) => inputs[i]!.ids.length));
-        const ids = new BigInt64Array(batch.length * length);
-        const mask = new BigInt64Array(batch.length * length);
-        batch.forEach((i, row) =>
-          inputs[i]!.ids.forEach((id, column) => {
-            ids[row * length + column] = BigInt(id);
-            mask[row * length + column] = 1n;
-          }),
+        const { hidden } = await hiddenStates(
+          network,
+          batch.map((i) => inputs[i]!.ids),
+          length,
         );
-        const dims = [batch.length, length];
-        const output = (await network({
-          input_ids: new Tensor('int64', ids, dims),
-          attention_mask: new Tensor('int64', mask, dims),
-          token_type_ids: new Tensor('int64', new BigInt64Array(batch.length * length), dims),
-        })) as { last_hidden_state: Tensor };
-        const hidden = output.last_hidden_state.data as Float32Array;
         batch.forEach((i, row) => {
           const input = inputs[i]!;
           const rows = hidden.slice(row * length * dimension, (row * length + input.ids.length) * dimension);
@@ -117,7 +107,6 @@ export async function loadContextualSentences(
             agreement: model.pooling === 'mean' ? dot(whole, index.vectors.vector(input.label)) : Number.NaN,
           };
         });
-        output.last_hidden_state.dispose();
       }
       const rows = part.flatMap((paper) => [paper.title, ...paper.sentences]);
       const values = new Float32Array(rows.length * dimension);
