@@ -122,6 +122,41 @@ describe('SIGKILL during a snapshot', () => {
   });
 });
 
+describe('SIGTERM during a snapshot', () => {
+  // Regression: shutdown terminated the snapshot worker while it was inside an hnswlib call, and
+  // the add-on aborted the whole process (SIGABRT, "Error::ThrowAsJavaScriptException napi_throw").
+  it('stops cleanly while the snapshot worker is inside the HNSW add-on, leaving no staging folder and losing nothing acknowledged', async () => {
+    const parent = join(workDir, 'sigterm-in-graph');
+    const indexDir = await copyOfBaseIndex(join(parent, 'index'));
+    const written = 6;
+    // The last write starts a snapshot in the background, with no request waiting for it (a
+    // request in flight would hold the shutdown until the snapshot had finished).
+    const env = { INDEX_DIR: indexDir, API_KEYS: apiKey, SNAPSHOT_AFTER_WRITES: String(written), SNAPSHOT_INTERVAL_MS: '86400000', LOG_LEVEL: 'warn' };
+    const server = await spawnServer({
+      env: { ...env, STRESS_KILL_AT: 'sigterm-in-graph' },
+      preload: [join(repoRoot, 'test/stress/support/kill-during-snapshot.mjs')],
+    });
+    const client = new HttpClient(server.url, { sockets: 2 });
+    const acknowledged = await writePapers(client, 'sigterm', written);
+    client.close();
+    const exit = await server.exited;
+    assert.deepEqual(exit, { code: 0, signal: null }, `the server stops cleanly:\n${server.logs().slice(-3000)}`);
+    assert.deepEqual(
+      (await readdir(parent)).filter((name) => name !== 'index' && name !== 'index.wal'),
+      [],
+      'the abandoned snapshot removed its staging folder',
+    );
+
+    const restarted = await spawnServer({ env });
+    try {
+      await assertAllPresent(restarted, acknowledged, 'after a SIGTERM during a snapshot');
+    } finally {
+      await restarted.stop();
+    }
+    findings.push(`SIGTERM while the snapshot worker is in the HNSW add-on: exit ${JSON.stringify(exit)}, ${acknowledged.length} acknowledged writes kept`);
+  });
+});
+
 describe('a full disk', () => {
   it('during ingestion: exits 1 with a clear message, leaving no index and no staging folder', async () => {
     const disk = await SmallDisk.mount(join(workDir, 'disk-ingest'), 256 * 1024);

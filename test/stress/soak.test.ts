@@ -91,7 +91,7 @@ describe(`soak: ${clients} clients for ${soakMinutes} min of mixed load with wri
     } finally {
       client.close();
     }
-    assert.deepEqual(await server!.stop(), { code: 0, signal: null }, 'the server stops cleanly after the soak');
+    assert.deepEqual(await server!.stop(), { code: 0, signal: null }, `the server stops cleanly after the soak:\n${server!.logs().slice(-3000)}`);
     server = await spawnServer({ env: env() });
     const check = new HttpClient(server.url, { sockets: 4 });
     try {

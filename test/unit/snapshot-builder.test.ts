@@ -12,6 +12,8 @@ import type { SnapshotDelta } from '../../src/storage/embedded/live-index.js';
 import { indexFiles, manifestFileName, readManifest, type Manifest } from '../../src/storage/embedded/manifest.js';
 import type { Paper } from '../../src/papers/paper.js';
 import { buildSnapshot } from '../../src/storage/embedded/snapshots/snapshot-builder.js';
+import { AppError } from '../../src/errors.js';
+import { StopRequest } from '../../src/shared/worker-threads.js';
 import { isAppErrorWithCode, randomUnitVectors, temporaryRoot } from './support.js';
 
 const model = getModel('all-MiniLM-L6-v2');
@@ -222,6 +224,30 @@ describe('buildSnapshot staging', () => {
     await mkdir(stale);
     await buildSnapshot(folder, deltaOf(1, [], addedEntries.slice(0, 1)));
     assert.deepEqual(await readdir(parent), ['index']);
+  });
+
+  for (const after of [1, baseCount + 3, baseCount + addedPapers.length + 10]) {
+    it(`stops when asked (at check ${after}, in the ${after <= baseCount + addedPapers.length ? 'papers' : 'neighbour lists'}), leaving the folder as it was and no staging behind`, async () => {
+      const { parent, folder, manifest } = await baseIndex();
+      let checks = 0;
+      const stop = {
+        throwIfAborted: () => {
+          if (++checks >= after) throw new AppError('shutting_down', 'stopped by the test');
+        },
+      };
+      await assert.rejects(buildSnapshot(folder, deltaOf(1, [], addedEntries), undefined, stop), isAppErrorWithCode('shutting_down'));
+      assert.deepEqual(await readdir(parent), ['index']);
+      assert.deepEqual(await readManifest(folder), manifest);
+    });
+  }
+
+  it('stops at its first step when the StopRequest sharing its buffer was raised', async () => {
+    const { parent, folder, manifest } = await baseIndex();
+    const request = new StopRequest();
+    request.request();
+    await assert.rejects(buildSnapshot(folder, deltaOf(1, [], addedEntries), undefined, new StopRequest(request.buffer)), isAppErrorWithCode('shutting_down'));
+    assert.deepEqual(await readdir(parent), ['index']);
+    assert.deepEqual(await readManifest(folder), manifest);
   });
 
   it('leaves the folder untouched and no staging behind when it fails', async () => {

@@ -6,6 +6,7 @@ import { defaultEfSearch } from '../../config/config.js';
 import type { ModelDescription } from '../../embedding/model-registry.js';
 import type { Paper } from '../../papers/paper.js';
 import { fsyncPath, removeStaleStaging, replaceDirectory, stagingPathFor } from '../../shared/fs-atomic.js';
+import type { StopCheck } from '../../shared/worker-threads.js';
 import { checksumOf } from './index-integrity.js';
 import { analyzerName } from './lexical/analyzer.js';
 import { createBm25Builder, type Bm25IndexBuilder } from './lexical/bm25-builder.js';
@@ -40,6 +41,8 @@ export interface IndexFolderWriterOptions {
    */
   seedGraph?: VectorIndex;
   layout?: LayoutPlan;
+  /** Checked between papers and between the steps of `finish` that call the HNSW add-on (see StopRequest). */
+  stop?: StopCheck;
 }
 
 export interface MapPoint {
@@ -67,10 +70,11 @@ export class IndexFolderWriter {
     private readonly vectorFile: VectorsFileWriter,
     private readonly lexical: Bm25IndexBuilder,
     private readonly layout: LayoutPlan,
+    private readonly stop: StopCheck | undefined,
   ) {}
 
   static async create(target: string, model: ModelDescription, options: IndexFolderWriterOptions = {}): Promise<IndexFolderWriter> {
-    const { parameters = defaultHnswParameters, seedGraph, layout = { kind: 'compute' } } = options;
+    const { parameters = defaultHnswParameters, seedGraph, layout = { kind: 'compute' }, stop } = options;
     const absoluteTarget = resolve(target);
     await assertReplaceable(absoluteTarget);
     await mkdir(dirname(absoluteTarget), { recursive: true });
@@ -87,6 +91,7 @@ export class IndexFolderWriter {
       new VectorsFileWriter(join(staging, indexFiles.vectors)),
       createBm25Builder(),
       layout,
+      stop,
     );
   }
 
@@ -96,6 +101,7 @@ export class IndexFolderWriter {
 
   /** `position`: the paper's place on the map, kept when the layout is carried (see LayoutPlan). */
   async add(paper: Paper, vector: Float32Array, position?: MapPoint): Promise<void> {
+    this.stop?.throwIfAborted();
     const label = this.count;
     if (this.layout.kind === 'carry') {
       this.positions.x.push(position?.x ?? NaN);
@@ -118,7 +124,7 @@ export class IndexFolderWriter {
     await this.index.save(join(this.staging, indexFiles.hnsw));
     // Searched as a server searches by default, so each list is the graph's answer there.
     this.index.setEfSearch(defaultEfSearch);
-    await writeRelatedListsFile(join(this.staging, relatedListsFileName), RelatedLists.compute(this.index, this.count), this.count, defaultEfSearch);
+    await writeRelatedListsFile(join(this.staging, relatedListsFileName), RelatedLists.compute(this.index, this.count, this.stop), this.count, defaultEfSearch);
     const lexical = this.lexical.build();
     await writeFile(join(this.staging, indexFiles.lexical), encodeBm25Index(lexical));
     const layout = await this.mapLayout();
@@ -153,13 +159,15 @@ export class IndexFolderWriter {
     if (this.layout.kind === 'none') return undefined;
     if (this.layout.kind === 'compute') {
       const { dimension } = this.model;
-      return computeLayout(await readVectorsFile(join(this.staging, indexFiles.vectors), this.count, dimension), this.count, dimension);
+      const vectors = await readVectorsFile(join(this.staging, indexFiles.vectors), this.count, dimension);
+      return computeLayout(vectors, this.count, dimension, defaultLayoutSettings, this.stop);
     }
     const x = Float32Array.from(this.positions.x);
     const y = Float32Array.from(this.positions.y);
     const placed = (label: number) => !Number.isNaN(x[label]!);
     // In label order, so a paper can be placed beside one added before it.
     for (const [label, vector] of this.unplaced) {
+      this.stop?.throwIfAborted();
       const neighbours = this.index.search(vector, defaultLayoutSettings.placementNeighbours, placed);
       const point = positionAmong(neighbours.map(({ label: neighbour, score }) => ({ score, x: x[neighbour]!, y: y[neighbour]! }))) ?? { x: 0, y: 0 };
       x[label] = point.x;

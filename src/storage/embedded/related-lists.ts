@@ -1,3 +1,4 @@
+import type { StopCheck } from '../../shared/worker-threads.js';
 import type { Neighbor, VectorIndex } from './vector-index.js';
 
 /**
@@ -42,10 +43,13 @@ export class RelatedLists {
     return lists;
   }
 
-  /** The lists of every label of `graph` (labels 0..count−1, none deleted), from its own search. */
-  static compute(graph: VectorIndex, count: number): RelatedLists {
+  /** The lists of every label of `graph` (labels 0..count−1, none deleted), from its own search; `stop` is checked between papers. */
+  static compute(graph: VectorIndex, count: number, stop?: StopCheck): RelatedLists {
     const lists = RelatedLists.empty(count);
-    for (let label = 0; label < count; label++) lists.store(label, graph.searchNear(label, relatedListDepth, new Set()));
+    for (let label = 0; label < count; label++) {
+      stop?.throwIfAborted();
+      lists.store(label, graph.searchNear(label, relatedListDepth, new Set()));
+    }
     return lists;
   }
 

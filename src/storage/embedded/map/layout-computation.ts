@@ -1,10 +1,18 @@
 import type { Worker } from 'node:worker_threads';
 import { AppError } from '../../../errors.js';
 import type { Logger } from '../../../log.js';
-import { startSiblingWorker } from '../../../shared/worker-threads.js';
+import { startSiblingWorker, StopRequest } from '../../../shared/worker-threads.js';
 import type { LiveIndex } from '../live-index.js';
 import { lineageOf } from '../manifest.js';
 import type { MapLayout } from './map-layout.js';
+
+interface Running {
+  source: LiveIndex;
+  startedAt: number;
+  worker: Worker;
+  stop: StopRequest;
+  exited: Promise<void>;
+}
 
 type WorkerAnswer = { ok: true; lineage: string; walSeq: number; layout: MapLayout } | { ok: false; message: string };
 
@@ -17,8 +25,9 @@ const retryAfterFailureMs = 60_000;
  * then kept by the served index (and written into the next snapshot's folder).
  */
 export class LayoutComputation {
-  private running: { source: LiveIndex; startedAt: number; worker: Worker } | undefined;
+  private running: Running | undefined;
   private failure: { at: number; message: string } | undefined;
+  private closed = false;
 
   constructor(
     private readonly served: () => LiveIndex,
@@ -27,6 +36,7 @@ export class LayoutComputation {
 
   /** Starts computing the layout of `index`'s folder unless it is under way, and throws what the map answers meanwhile. */
   requireLayout(index: LiveIndex): never {
+    if (this.closed) throw new AppError('shutting_down', 'The service is shutting down.');
     if (this.failure && Date.now() - this.failure.at < retryAfterFailureMs) {
       throw new AppError('map_failed', `The map layout could not be computed: ${this.failure.message}`);
     }
@@ -43,16 +53,23 @@ export class LayoutComputation {
     );
   }
 
+  /** Stops a computation under way at its next step, and waits for its worker to end. */
   async close(): Promise<void> {
-    await this.running?.worker.terminate();
+    this.closed = true;
+    if (!this.running) return;
+    this.running.stop.request();
+    await this.running.exited;
   }
 
-  private start(source: LiveIndex): { source: LiveIndex; startedAt: number; worker: Worker } {
+  private start(source: LiveIndex): Running {
     const startedAt = Date.now();
-    const worker = startSiblingWorker(import.meta.url, 'map-layout-worker', { folder: source.folder });
+    const stop = new StopRequest();
+    const worker = startSiblingWorker(import.meta.url, 'map-layout-worker', { folder: source.folder, stop: stop.buffer });
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
     const finish = (answer: WorkerAnswer) => {
       this.running = undefined;
       if (!answer.ok) {
+        if (this.closed) return;
         this.failure = { at: Date.now(), message: answer.message };
         this.log.error({ message: answer.message }, 'the map layout could not be computed');
         return;
@@ -73,7 +90,7 @@ export class LayoutComputation {
     worker.once('exit', (code) => {
       if (this.running?.worker === worker) finish({ ok: false, message: `the worker exited with code ${code}` });
     });
-    return { source, startedAt, worker };
+    return { source, startedAt, worker, stop, exited };
   }
 }
 

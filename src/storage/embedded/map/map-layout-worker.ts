@@ -8,13 +8,20 @@ import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { lineageOf, readManifest } from '../manifest.js';
 import { readVectorsFile } from '../vectors-file.js';
-import { computeLayout } from './map-layout.js';
+import { StopRequest } from '../../../shared/worker-threads.js';
+import { computeLayout, defaultLayoutSettings } from './map-layout.js';
 
-const { folder } = workerData as { folder: string };
+const { folder, stop } = workerData as { folder: string; stop: SharedArrayBuffer };
 try {
   const manifest = await readManifest(folder);
   const { dimension } = manifest.model;
-  const layout = computeLayout(await readVectorsFile(join(folder, manifest.files.vectors), manifest.count, dimension), manifest.count, dimension);
+  const layout = computeLayout(
+    await readVectorsFile(join(folder, manifest.files.vectors), manifest.count, dimension),
+    manifest.count,
+    dimension,
+    defaultLayoutSettings,
+    new StopRequest(stop),
+  );
   parentPort!.postMessage({ ok: true, lineage: lineageOf(manifest), walSeq: manifest.walSeq ?? 0, layout }, [
     layout.x.buffer as ArrayBuffer,
     layout.y.buffer as ArrayBuffer,

@@ -2,6 +2,7 @@ import { UMAP } from 'umap-js';
 import { dot } from '../../../shared/vector-math.js';
 import { VectorIndex } from '../vector-index.js';
 import { seededRandom } from '../../../shared/seeded-random.js';
+import type { StopCheck } from '../../../shared/worker-threads.js';
 
 export const layoutMethods = ['umap', 'pca'] as const;
 export type LayoutMethod = (typeof layoutMethods)[number];
@@ -41,9 +42,16 @@ export const defaultLayoutSettings: LayoutSettings = { maxLandmarks: 2_000, neig
  * random sample of landmarks, every other paper placed among its nearest landmarks (see
  * positionAmong); PCA for collections too small for UMAP. Coordinates are centred on the
  * layout's bounding box and scaled so its longer side spans −1..1. CPU-heavy at scale (seconds
- * at 75,000 papers): run it off the serving thread.
+ * at 75,000 papers): run it off the serving thread. `stop` is checked between the steps that use
+ * the HNSW index.
  */
-export function computeLayout(vectors: Float32Array, count: number, dimension: number, settings: LayoutSettings = defaultLayoutSettings): MapLayout {
+export function computeLayout(
+  vectors: Float32Array,
+  count: number,
+  dimension: number,
+  settings: LayoutSettings = defaultLayoutSettings,
+  stop?: StopCheck,
+): MapLayout {
   const builtAt = new Date().toISOString();
   const x = new Float32Array(count);
   const y = new Float32Array(count);
@@ -60,11 +68,15 @@ export function computeLayout(vectors: Float32Array, count: number, dimension: n
     }
   } else {
     const index = VectorIndex.create(dimension, { space: 'ip', m: 16, efConstruction: 100, randomSeed: settings.seed }, landmarks.length);
-    landmarks.forEach((label, i) => index.add(i, vectorOf(label)));
+    landmarks.forEach((label, i) => {
+      stop?.throwIfAborted();
+      index.add(i, vectorOf(label));
+    });
     index.setEfSearch(64);
-    const embedding = umapOf(landmarks, vectorOf, index, settings, random);
+    const embedding = umapOf(landmarks, vectorOf, index, settings, random, stop);
     const isLandmark = new Map(landmarks.map((label, i) => [label, i]));
     for (let label = 0; label < count; label++) {
+      stop?.throwIfAborted();
       const landmark = isLandmark.get(label);
       const point =
         landmark !== undefined
@@ -107,11 +119,13 @@ function umapOf(
   index: VectorIndex,
   settings: LayoutSettings,
   random: () => number,
+  stop?: StopCheck,
 ): number[][] {
   const neighbours = Math.min(settings.neighbours, landmarks.length - 1);
   const knnIndices: number[][] = [];
   const knnDistances: number[][] = [];
   landmarks.forEach((label, i) => {
+    stop?.throwIfAborted();
     // Each landmark is its own nearest neighbour, as UMAP expects; distances are Euclidean between unit vectors.
     const found = index.search(vectorOf(label), neighbours + 1).filter((neighbour) => neighbour.label !== i);
     const row = [{ label: i, score: 1 }, ...found].slice(0, neighbours);

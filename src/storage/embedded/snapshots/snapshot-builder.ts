@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { AppError } from '../../../errors.js';
+import type { StopCheck } from '../../../shared/worker-threads.js';
 import { IndexFolderWriter, type LayoutPlan, type MapPoint } from '../index-folder-writer.js';
 import { assertIntact, verifyIndexFiles } from '../index-integrity.js';
 import type { SnapshotDelta } from '../live-index.js';
@@ -20,8 +21,9 @@ export interface SnapshotResult {
  * removed papers, so labels are dense again. The HNSW graph is extended in place when nothing
  * was removed (cheap), and rebuilt from the stored vectors when something was (hnswlib cannot
  * unlink a node; rebuilding is what purges tombstones). CPU-heavy: run it in a worker thread.
+ * Once `stop` throws, the new folder is abandoned and removed; the old one stays.
  */
-export async function buildSnapshot(folder: string, delta: SnapshotDelta, baseWalSeq?: number): Promise<SnapshotResult> {
+export async function buildSnapshot(folder: string, delta: SnapshotDelta, baseWalSeq?: number, stop?: StopCheck): Promise<SnapshotResult> {
   const started = performance.now();
   const manifest = await readManifest(folder);
   // The delta's labels count from the folder it was taken against; applied to any other folder
@@ -36,7 +38,7 @@ export async function buildSnapshot(folder: string, delta: SnapshotDelta, baseWa
   const rebuiltGraph = removed.size > 0;
   const seedGraph = rebuiltGraph ? undefined : await VectorIndex.load(join(folder, manifest.files.hnsw), manifest.model.dimension, 10);
   const layout: LayoutPlan = delta.layout ? { kind: 'carry', method: delta.layout.method, builtAt: delta.layout.builtAt } : { kind: 'none' };
-  const writer = await IndexFolderWriter.create(folder, model, { parameters: manifest.hnsw, seedGraph, layout });
+  const writer = await IndexFolderWriter.create(folder, model, { parameters: manifest.hnsw, seedGraph, layout, stop });
   try {
     const { dimension } = manifest.model;
     const vectors = await readVectorsFile(join(folder, manifest.files.vectors), manifest.count, dimension);

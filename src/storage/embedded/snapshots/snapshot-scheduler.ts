@@ -1,7 +1,6 @@
-import type { Worker } from 'node:worker_threads';
 import { AppError, isErrorCode } from '../../../errors.js';
 import type { Logger } from '../../../log.js';
-import { startSiblingWorker } from '../../../shared/worker-threads.js';
+import { startSiblingWorker, StopRequest } from '../../../shared/worker-threads.js';
 import type { SnapshotStats } from '../../paper-storage.js';
 import { openIndexFolder } from '../index-folder.js';
 import { LiveIndex, type SnapshotDelta } from '../live-index.js';
@@ -35,7 +34,7 @@ export interface SnapshotPolicy {
  */
 export class SnapshotScheduler {
   private running: { done: Promise<unknown> } | undefined;
-  private worker: Worker | undefined;
+  private stopWorker: StopRequest | undefined;
   private oldestPendingAt: number | undefined;
   private readonly timer: NodeJS.Timeout;
   private closed = false;
@@ -73,11 +72,11 @@ export class SnapshotScheduler {
       });
   }
 
-  /** Stops: a running snapshot is abandoned (its staging folder is removed at the next start; the log holds every write). */
+  /** Stops: a running snapshot is abandoned at its next step and its staging folder removed (the log holds every write). */
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.timer);
-    await this.worker?.terminate();
+    this.stopWorker?.request();
     await this.running?.done;
   }
 
@@ -151,15 +150,17 @@ export class SnapshotScheduler {
 
   private buildInWorker(folder: string, delta: SnapshotDelta, baseWalSeq: number): Promise<SnapshotResult> {
     return new Promise((resolve, reject) => {
-      const worker = startSiblingWorker(import.meta.url, 'snapshot-worker', { folder, delta, baseWalSeq });
-      this.worker = worker;
+      const stop = new StopRequest();
+      if (this.closed) stop.request();
+      this.stopWorker = stop;
+      const worker = startSiblingWorker(import.meta.url, 'snapshot-worker', { folder, delta, baseWalSeq, stop: stop.buffer });
       worker.once('message', (message: { ok: true; result: SnapshotResult } | { ok: false; code?: string; message: string }) => {
         if (message.ok) resolve(message.result);
         else reject(new AppError(isErrorCode(message.code) ? message.code : 'internal', message.message));
       });
       worker.once('error', reject);
       worker.once('exit', (code) => {
-        this.worker = undefined;
+        this.stopWorker = undefined;
         reject(new AppError('internal', `The snapshot worker exited with code ${code}.`));
       });
     });

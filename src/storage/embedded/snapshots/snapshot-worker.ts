@@ -4,12 +4,13 @@
  * thread. The worker uses its own copy of the index (read from disk), never the one being served.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { StopRequest } from '../../../shared/worker-threads.js';
 import type { SnapshotDelta } from '../live-index.js';
 import { buildSnapshot } from './snapshot-builder.js';
 
-const { folder, delta, baseWalSeq } = workerData as { folder: string; delta: SnapshotDelta; baseWalSeq: number };
+const { folder, delta, baseWalSeq, stop } = workerData as { folder: string; delta: SnapshotDelta; baseWalSeq: number; stop: SharedArrayBuffer };
 try {
-  parentPort!.postMessage({ ok: true, result: await buildSnapshot(folder, delta, baseWalSeq) });
+  parentPort!.postMessage({ ok: true, result: await buildSnapshot(folder, delta, baseWalSeq, new StopRequest(stop)) });
 } catch (error) {
   const { code, message } = error as { code?: unknown; message?: unknown };
   parentPort!.postMessage({ ok: false, code: typeof code === 'string' ? code : undefined, message: String(message) });
