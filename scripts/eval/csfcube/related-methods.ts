@@ -5,6 +5,7 @@ import type { LoadedIndex } from '../../../src/storage/embedded/index-folder.js'
 import { createLogger } from '../../../src/log.js';
 import { rankRelated, relatedCandidates, relatedWeights } from '../../../src/search/related/related-ranking.js';
 import { classifySentenceRoles, facetPassage, type SentenceRole } from '../../../src/search/related/sentence-roles.js';
+import type { SearchMode } from '../../../src/search/search-modes.js';
 import { SearchService } from '../../../src/search/search-service.js';
 import { splitSentences } from '../../../src/search/sentences.js';
 import { unitCentroid as meanOfVectors } from '../../../src/shared/vector-math.js';
@@ -58,6 +59,11 @@ const factories: Record<string, Factory> = {
   product: (corpus, parameters) => async (label) => productAnswer(corpus, label, undefined, parameters),
   /** The product with the query's facet (?facet=). */
   'product-facet': (corpus, parameters) => async (label, facet) => productAnswer(corpus, label, facet, parameters),
+  /**
+   * Papers like an abstract, as POST /v1/similar answers with the query paper's title and
+   * abstract (the paper itself left out): m=0 hybrid (the default mode), 1 dense, 2 lexical.
+   */
+  similar: (corpus, parameters) => async (label) => similarAnswer(corpus, label, parameters),
   /**
    * The top n dense neighbours re-ranked by w · cosine + (1 − w) · sentence match (each query
    * sentence's best cosine with a candidate sentence, averaged); s=1 averages both directions.
@@ -218,6 +224,16 @@ async function productAnswer(corpus: Corpus, label: number, facet: SentenceRole 
     ...(facet ? { facet } : {}),
   });
   return hits.map((hit) => corpus.index.papers.labelOf(hit.id)!);
+}
+
+const similarModes: readonly SearchMode[] = ['hybrid', 'dense', 'lexical'];
+
+async function similarAnswer(corpus: Corpus, label: number, parameters: Parameters): Promise<number[]> {
+  const paper = corpus.index.papers.byLabel(label);
+  const mode = similarModes[parameters.get('m') ?? 0];
+  if (!mode) throw new Error(`similar:m= is 0 (hybrid), 1 (dense) or 2 (lexical).`);
+  const { hits } = await corpus.service.similarToAbstract(paper.abstract, paper.title, { k: parameters.get('n') ?? relatedCandidates, mode });
+  return hits.filter((hit) => hit.id !== paper.id).map((hit) => corpus.index.papers.labelOf(hit.id)!);
 }
 
 /** The top n HNSW neighbours re-ranked by w · cosine + (1 − w) · extra(candidate). */
