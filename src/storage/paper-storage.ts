@@ -21,8 +21,11 @@ export interface PaperStorage {
 
   /** The `k` papers whose vectors are nearest `vector` (cosine), best first, never one of `exclude`. */
   nearest(vector: Float32Array, query: NeighbourQuery): Promise<ScoredId[]>;
-  /** The `k` papers nearest the stored vector of `id` (never re-embedded), best first, never `id` itself. */
-  related(id: string, query: CandidateQuery): Promise<ScoredId[]>;
+  /**
+   * The `k` papers nearest the stored vector of the paper `name` (its id, or a name `resolve`
+   * takes; never re-embedded), best first, never that paper itself. Throws `paper_not_found`.
+   */
+  related(name: string, query: CandidateQuery): Promise<ScoredId[]>;
   /** The `k` best papers for `text` by words (BM25), best first; only papers sharing a word with it. */
   lexical(text: string, query: CandidateQuery): Promise<ScoredId[]>;
   /** The BM25 scores of these papers for `text`, on the scale of `lexical` (0 for a paper holding no word of it). */

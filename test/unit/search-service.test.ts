@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import type { AppError } from '../../src/errors.js';
 import { rankRelated } from '../../src/search/related/related-ranking.js';
 import { dot } from '../../src/shared/vector-math.js';
 import { SearchService } from '../../src/search/search-service.js';
@@ -230,6 +231,14 @@ describe('SearchService related, recommend and lookups', () => {
   it('answers paper_not_found for an unknown paper', async () => {
     await assert.rejects(service.getPaper('nope'), isAppErrorWithCode('paper_not_found'));
     await assert.rejects(service.relatedToPaper('nope', { k: 3 }), isAppErrorWithCode('paper_not_found'));
+    // The storage resolves the name for related; the error names it as every list route does.
+    await assert.rejects(service.relatedToPaper('doi:10.1/none', { k: 3 }), (error: AppError) => {
+      assert.deepEqual(
+        { message: error.message, details: error.details },
+        { message: 'No paper with id "doi:10.1/none".', details: { ids: ['doi:10.1/none'] } },
+      );
+      return true;
+    });
   });
 
   it('recommends like the positives and unlike the negatives, never an input', async () => {

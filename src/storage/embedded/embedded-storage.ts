@@ -139,10 +139,10 @@ export class EmbeddedStorage implements PaperStorage {
     return named(index, index.vectors.searchExcluding(vector, query.k, excluded, accept));
   }
 
-  async related(id: string, query: CandidateQuery): Promise<ScoredId[]> {
+  async related(name: string, query: CandidateQuery): Promise<ScoredId[]> {
     const index = this.current;
-    const label = index.papers.labelOf(id);
-    if (label === undefined) throw new AppError('paper_not_found', `No paper with id "${id}".`, { details: { id } });
+    const label = index.papers.labelOf(name);
+    if (label === undefined) throw new AppError('paper_not_found', `No paper with id "${name}".`, { details: { id: name } });
     // hnswlib never returns its deleted nodes, so tombstones need no filter here.
     const accept = labelFilter(index.papers, query.filter, { skipTombstones: false });
     return named(index, accept ? index.vectors.searchNear(label, query.k, new Set(), accept) : index.neighboursOf(label, query.k));
