@@ -224,6 +224,23 @@ describe('GET /v1/map', () => {
       }
     },
   );
+
+  it('closes while the map is being computed, and the next start computes it again', embeddedOnly('the map is computed for index folders'), async () => {
+    const folder = join(workDir, 'old-index-closed');
+    await cp(join(workDir, 'old-index'), folder, { recursive: true });
+    const first = await startTestServer(folder);
+    try {
+      assert.equal((await request(first.url, '/v1/map')).status, 503);
+    } finally {
+      await first.close();
+    }
+    const again = await startTestServer(folder);
+    try {
+      assert.equal((await request<{ error: { code: string } }>(again.url, '/v1/map')).body.error.code, 'map_building');
+    } finally {
+      await again.close();
+    }
+  });
 });
 
 describe('GET /v1/papers/:id with fields', () => {
