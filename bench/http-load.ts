@@ -73,7 +73,7 @@ export async function measureHttp(context: BenchContext, port: number): Promise<
   const papers = await readPapers(context.dataset.indexDir, 2000);
   const generators = routes(papers);
   // The query cache off: every search pays for the model, as a new query does.
-  const server = await startServer(context.dataset.indexDir, { port, env: { QUERY_CACHE_SIZE: '0' } });
+  const server = await startServer(context.dataset.indexDir, { port, env: { QUERY_CACHE_SIZE: '0', RESULT_CACHE_SIZE: '0' } });
   const samples = new Map<string, LoadResult[]>();
   const modelRates: number[] = [];
   const abstractsFile = join(context.cacheDir, 'tmp', 'similar-abstracts.jsonl');
@@ -137,7 +137,7 @@ export async function measureHttp(context: BenchContext, port: number): Promise<
     section: 'http',
     measuredAt: new Date().toISOString(),
     notes: [
-      `${durationS} s per route and client count, ${context.repetitions} interleaved rounds, medians; QUERY_CACHE_SIZE=0, default HNSW_EF_SEARCH and SEARCH_MODE (hybrid).`,
+      `${durationS} s per route and client count, ${context.repetitions} interleaved rounds, medians; QUERY_CACHE_SIZE=0 and RESULT_CACHE_SIZE=0, default HNSW_EF_SEARCH and SEARCH_MODE (hybrid).`,
       'Two cores: autocannon runs beside the server and takes CPU from it, so req/s at 8 and 32 clients is a floor for the server alone.',
     ],
     count: context.dataset.count,

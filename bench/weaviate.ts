@@ -104,7 +104,7 @@ export async function measureWeaviate(context: BenchContext, port: number): Prom
     for (const [i, backend] of backends.entries()) {
       const server = await startServer(backend === 'embedded' ? embeddedDir : weaviateDir, {
         port: port + i,
-        env: { QUERY_CACHE_SIZE: '0', BACKEND: backend },
+        env: { QUERY_CACHE_SIZE: '0', RESULT_CACHE_SIZE: '0', BACKEND: backend },
       });
       servers.set(backend, server);
       await runLoad(server.base, 8, 2, routes['/v1/search']!); // warm-up
@@ -137,7 +137,7 @@ export async function measureWeaviate(context: BenchContext, port: number): Prom
     notes: [
       `Both backends serve the same ${context.dataset.count} papers and vectors (${model.id}); ingestion figures are the storage's alone (vectors given; embedding is ~40 papers/s on 2 cores).`,
       `Weaviate: ${weaviateNodeCount()} nodes on this machine, ${settings.WEAVIATE_SHARDS} shards, replication factor ${settings.WEAVIATE_REPLICATION_FACTOR}, consistency ${settings.WEAVIATE_CONSISTENCY}; the product server, both Weaviate nodes and the load generator share the 2 cores.`,
-      `${durationS} s per route, backend and client count; ${context.repetitions} rounds alternating the backends, each served by one server for the whole section (the first round finds its caches cold); medians. QUERY_CACHE_SIZE=0, hybrid search.`,
+      `${durationS} s per route, backend and client count; ${context.repetitions} rounds alternating the backends, each served by one server for the whole section (the first round finds its caches cold); medians. QUERY_CACHE_SIZE=0 and RESULT_CACHE_SIZE=0, hybrid search.`,
     ],
     count: context.dataset.count,
     layout: {

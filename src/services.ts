@@ -43,7 +43,7 @@ export async function openServices(config: Config, log: Logger, modelObserver?: 
   }
   const embedder = loadedEmbedder.value;
   const storage = openedStorage.value;
-  const search = new SearchService(storage, new QueryCachingEmbedder(embedder, config.QUERY_CACHE_SIZE), config.SEARCH_MODE);
+  const search = new SearchService(storage, new QueryCachingEmbedder(embedder, config.QUERY_CACHE_SIZE), config.SEARCH_MODE, config.RESULT_CACHE_SIZE);
   const writes = new WriteService(storage, embedder);
   await search.warmUp();
   const { papers, pending } = await storage.stats();

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { knownModelIds } from '../embedding/model-registry.js';
 import { AppError } from '../errors.js';
+import { defaultResultCacheSize } from '../search/candidate-cache.js';
 import { searchModes } from '../search/search-modes.js';
 import { storageBackendNames } from '../storage/paper-storage.js';
 
@@ -55,6 +56,8 @@ const configSchema = z.object({
   SEARCH_MODE: z.enum(searchModes).default('hybrid'),
   /** Query vectors kept for repeated searches (0 turns the cache off). */
   QUERY_CACHE_SIZE: integer(0, 1_000_000).default(1_000),
+  /** Ranked lists of recent searches kept for repeats, until the next write (0 turns the cache off). */
+  RESULT_CACHE_SIZE: integer(0, 1_000_000).default(defaultResultCacheSize),
   /** HNSW breadth at query time: higher finds more true neighbours, slower. */
   HNSW_EF_SEARCH: integer(10, 2_000).default(defaultEfSearch),
   /**

@@ -8,6 +8,7 @@ import { dot } from '../shared/vector-math.js';
 import type { Paper } from '../papers/paper.js';
 import type { PaperPage, PaperStorage, ScoredId, StorageHealth, StorageStats } from '../storage/paper-storage.js';
 import { groupByPrimaryCategory, type CollectionMap } from './collection-map.js';
+import { CandidateCache, defaultResultCacheSize } from './candidate-cache.js';
 import { explainHits } from './explain.js';
 import { fuseCalibrated, relativeLexicalScore } from './calibrated-fusion.js';
 import { byScoreThenId, rankedBy, roundScore, toHit, type Hit, type RankedCandidate } from './ranking.js';
@@ -78,11 +79,16 @@ export const facetCandidates = 100;
 export class SearchService {
   private readonly titleVectors = new TitleVectors();
 
+  private readonly candidates: CandidateCache;
+
   constructor(
     private readonly storage: PaperStorage,
     private readonly embedder: Embedder,
     private readonly defaultMode: SearchMode = 'hybrid',
-  ) {}
+    resultCacheSize = defaultResultCacheSize,
+  ) {
+    this.candidates = new CandidateCache(resultCacheSize);
+  }
 
   async info(): Promise<IndexInfo> {
     const { papers } = await this.storage.stats();
@@ -107,7 +113,7 @@ export class SearchService {
 
   /** `caller` says who asks and until when, for the model's fair share (see EmbedScheduler); every method takes it. */
   searchText(query: string, options: SearchOptions, caller?: EmbedRequestOptions): Promise<RankedList> {
-    return this.retrieve(query, options, caller, async () => (await this.embedder.embedQueries([query], caller))[0]!);
+    return this.retrieve(query, 'query', options, caller, async () => (await this.embedder.embedQueries([query], caller))[0]!);
   }
 
   /** Many searches at once: the queries that need the model are embedded in one call; answers keep the order. */
@@ -123,7 +129,7 @@ export class SearchService {
     // query's search (64 of them held a related-by-id request up to 130 ms).
     const lists: RankedList[] = [];
     for (const item of queries) {
-      lists.push(await this.retrieve(item.query, item.options, caller, async () => vectorOf.get(item)!));
+      lists.push(await this.retrieve(item.query, 'query', item.options, caller, async () => vectorOf.get(item)!));
       await setImmediate();
     }
     return lists;
@@ -132,7 +138,7 @@ export class SearchService {
   similarToAbstract(abstract: string, title: string | undefined, options: SearchOptions, caller?: EmbedRequestOptions): Promise<RankedList> {
     // Embedded exactly as the stored papers were, so an abstract is compared like for like.
     const passage = paperPassage(title, abstract);
-    return this.retrieve(passage, options, caller, async () => (await this.embedder.embedPassages([passage], caller))[0]!);
+    return this.retrieve(passage, 'passage', options, caller, async () => (await this.embedder.embedPassages([passage], caller))[0]!);
   }
 
   /**
@@ -237,8 +243,10 @@ export class SearchService {
     return vectors as Float32Array[];
   }
 
+  /** `textKind`: whether `text` is embedded as a query or as a passage (the vectors differ). */
   private async retrieve(
     text: string,
+    textKind: 'query' | 'passage',
     options: SearchOptions,
     caller: EmbedRequestOptions | undefined,
     embed: () => Promise<Float32Array>,
@@ -255,15 +263,26 @@ export class SearchService {
     }
     const { filter } = options;
     const depth = candidateDepth(options);
+    const version = this.storage.resultsVersion();
+    // A hybrid list is always fused from the same depth, so every page of it shares one entry.
+    const key = JSON.stringify([textKind, mode, mode === 'hybrid' ? hybridCandidates : depth, filter ?? null, text]);
+    const cached = version === undefined ? undefined : this.candidates.get(version, key);
+    if (cached) return this.finish([...cached], options, caller, embed);
+    let list: RankedCandidate[];
+    let queryVector = embed;
     if (mode === 'lexical') {
       const [hits, ceiling] = await Promise.all([this.storage.lexical(text, { k: depth, filter }), this.storage.lexicalCeiling(text)]);
-      const relative = hits.map((hit) => ({ id: hit.id, score: relativeLexicalScore(hit.score, ceiling) }));
-      return this.finish(rankedBy(relative, 'lexical'), options, caller, embed);
+      list = rankedBy(
+        hits.map((hit) => ({ id: hit.id, score: relativeLexicalScore(hit.score, ceiling) })),
+        'lexical',
+      );
+    } else {
+      const vector = await embed();
+      queryVector = async () => vector;
+      list = mode === 'dense' ? rankedBy(await this.storage.nearest(vector, { k: depth, filter }), 'dense') : await this.fuseHybrid(text, vector, filter);
     }
-    const vector = await embed();
-    const queryVector = async () => vector;
-    if (mode === 'dense') return this.finish(rankedBy(await this.storage.nearest(vector, { k: depth, filter }), 'dense'), options, caller, queryVector);
-    return this.finish(await this.fuseHybrid(text, vector, filter), options, caller, queryVector);
+    if (version !== undefined) this.candidates.set(version, key, [...list]);
+    return this.finish(list, options, caller, queryVector);
   }
 
   /**

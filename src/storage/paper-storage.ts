@@ -72,6 +72,12 @@ export interface PaperStorage {
   snapshot(): Promise<void>;
 
   stats(): Promise<StorageStats>;
+  /**
+   * A number that changes whenever a search could answer differently (a write was applied), or
+   * undefined when this process cannot know (other processes write to the collection); search
+   * results are cached only while it stays the same.
+   */
+  resultsVersion(): number | undefined;
   /** Cheap, synchronous: whether the backend can answer (readiness and metrics read it). */
   health(): StorageHealth;
   /** Stops background work and releases files or connections. */

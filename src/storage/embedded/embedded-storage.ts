@@ -289,6 +289,11 @@ export class EmbeddedStorage implements PaperStorage {
     return { status: 'ok' };
   }
 
+  /** The last write applied: a snapshot swap keeps it, since the contents stay the same. */
+  resultsVersion(): number {
+    return this.current.appliedSeq;
+  }
+
   /** Stops snapshots and closes the log after the last write. */
   async close(): Promise<void> {
     this.closed = true;

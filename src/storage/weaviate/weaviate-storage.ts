@@ -357,6 +357,11 @@ export class WeaviateStorage implements PaperStorage {
     return this.health_.status;
   }
 
+  /** Other servers may write to the same collection: no search result is reused. */
+  resultsVersion(): undefined {
+    return undefined;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     this.health_.stop();

@@ -1,0 +1,119 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { CandidateCache } from '../../src/search/candidate-cache.js';
+import type { RankedCandidate } from '../../src/search/ranking.js';
+import { SearchService } from '../../src/search/search-service.js';
+import type { EmbeddedStorage } from '../../src/storage/embedded/embedded-storage.js';
+import type { PaperStorage } from '../../src/storage/paper-storage.js';
+import { buildFakeIndex, FakeEmbedder, openFakeStorage } from './fake-collection.js';
+
+const list = (id: string): RankedCandidate[] => [{ id, score: 0.5, ranks: { dense: 1 } }];
+
+describe('CandidateCache', () => {
+  it('answers a list only for the version it was kept for, and empties itself when the version moves', () => {
+    const cache = new CandidateCache(10);
+    assert.equal(cache.get(1, 'a'), undefined);
+    cache.set(1, 'a', list('x'));
+    assert.deepEqual(cache.get(1, 'a'), list('x'));
+    assert.equal(cache.get(2, 'a'), undefined);
+    assert.equal(cache.size, 0);
+    cache.set(1, 'b', list('late'));
+    assert.equal(cache.get(2, 'b'), undefined, 'a list computed before a write is not kept after it');
+  });
+
+  it('lets the least recently used list go first, and keeps nothing at capacity 0', () => {
+    const cache = new CandidateCache(2);
+    cache.get(1, 'a');
+    cache.set(1, 'a', list('a'));
+    cache.set(1, 'b', list('b'));
+    cache.get(1, 'a');
+    cache.set(1, 'c', list('c'));
+    assert.deepEqual([cache.get(1, 'a'), cache.get(1, 'b'), cache.get(1, 'c')], [list('a'), undefined, list('c')]);
+    const off = new CandidateCache(0);
+    off.get(1, 'a');
+    off.set(1, 'a', list('a'));
+    assert.equal(off.get(1, 'a'), undefined);
+  });
+});
+
+describe('SearchService with its result cache', () => {
+  let root: string;
+  let storage: EmbeddedStorage;
+
+  before(async () => {
+    root = await mkdtemp(join(tmpdir(), 'paper-search-result-cache-'));
+    const embedder = new FakeEmbedder();
+    await buildFakeIndex(join(root, 'index'), embedder);
+    storage = await openFakeStorage(join(root, 'index'), embedder);
+  });
+
+  after(async () => {
+    await storage?.close();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  const modelCalls = (embedder: FakeEmbedder) => embedder.calls.length;
+
+  it('answers a repeated search, and every page of a hybrid list, without the model and with the same hits', async () => {
+    const embedder = new FakeEmbedder();
+    const service = new SearchService(storage, embedder);
+    const first = await service.searchText('volcano eruption magma', { k: 4 });
+    assert.equal(modelCalls(embedder), 1);
+    assert.deepEqual(await service.searchText('volcano eruption magma', { k: 4 }), first);
+    const second = await service.searchText('volcano eruption magma', { k: 2, offset: 2 });
+    assert.deepEqual(second.hits, first.hits.slice(2, 4));
+    assert.equal(modelCalls(embedder), 1);
+  });
+
+  it('keeps apart what ranks differently: mode, depth, filter, and a query against the same text as an abstract', async () => {
+    const embedder = new FakeEmbedder();
+    const service = new SearchService(storage, embedder);
+    await service.searchText('protein folding', { k: 3, mode: 'dense' });
+    await service.searchText('protein folding', { k: 5, mode: 'dense' });
+    await service.searchText('protein folding', { k: 3, mode: 'dense', filter: { year: { gte: 2020 } } });
+    await service.searchText('protein folding', { k: 3, mode: 'hybrid' });
+    await service.similarToAbstract('protein folding', undefined, { k: 3, mode: 'hybrid' });
+    assert.deepEqual(
+      embedder.calls.map((call) => call.kind),
+      ['query', 'query', 'query', 'query', 'passage'],
+    );
+    const lexical = await service.searchText('protein folding', { k: 3, mode: 'lexical' });
+    assert.deepEqual(await service.searchText('protein folding', { k: 3, mode: 'lexical' }), lexical);
+  });
+
+  it('answers a search after a write with the written paper (a cached list never outlives a write)', async () => {
+    const embedder = new FakeEmbedder();
+    const service = new SearchService(storage, embedder);
+    const query = 'glacier retreat in the alps';
+    const before = await service.searchText(query, { k: 3, mode: 'lexical' });
+    assert.ok(!before.hits.some((hit) => hit.id === 'alps-glacier'));
+    const paper = { id: 'alps-glacier', title: 'Glacier retreat in the Alps', abstract: 'Alpine glacier retreat measured over decades in the Alps.' };
+    await storage.commit([[{ op: 'put', paper, vector: embedder.vectorOf(`${paper.title} ${paper.abstract}`) }]]);
+    const afterWrite = await service.searchText(query, { k: 3, mode: 'lexical' });
+    assert.equal(afterWrite.hits[0]!.id, 'alps-glacier');
+    await storage.commit([[{ op: 'delete', id: 'alps-glacier' }]]);
+    assert.ok(!(await service.searchText(query, { k: 3, mode: 'lexical' })).hits.some((hit) => hit.id === 'alps-glacier'));
+  });
+
+  it('caches nothing when the storage cannot tell whether others wrote (a Weaviate collection)', async () => {
+    const embedder = new FakeEmbedder();
+    const shared: PaperStorage = new Proxy(storage, {
+      get: (target, property) => (property === 'resultsVersion' ? () => undefined : Reflect.get(target, property, target)),
+    });
+    const service = new SearchService(shared, embedder);
+    await service.searchText('speech recognition', { k: 2 });
+    await service.searchText('speech recognition', { k: 2 });
+    assert.equal(modelCalls(embedder), 2);
+  });
+
+  it('caches nothing at size 0 (RESULT_CACHE_SIZE=0)', async () => {
+    const embedder = new FakeEmbedder();
+    const service = new SearchService(storage, embedder, 'hybrid', 0);
+    await service.searchText('speech recognition', { k: 2 });
+    await service.searchText('speech recognition', { k: 2 });
+    assert.equal(modelCalls(embedder), 2);
+  });
+});
