@@ -40,7 +40,11 @@ export async function profileServer(context: BenchContext, port: number): Promis
   for (const { route, connections, next } of cases) {
     const dir = join(context.cacheDir, 'profiles', route.replace(/[^a-z]+/g, '-'));
     await rm(dir, { recursive: true, force: true });
-    const server = await startServer(context.dataset.indexDir, { port, env: { QUERY_CACHE_SIZE: '0', RESULT_CACHE_SIZE: '0' }, nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`] });
+    const server = await startServer(context.dataset.indexDir, {
+      port,
+      env: { QUERY_CACHE_SIZE: '0', RESULT_CACHE_SIZE: '0' },
+      nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`],
+    });
     const load = await runLoad(server.base, connections, durationS, next);
     await server.stop();
     // One profile per thread, named CPU.<date>.<time>.<pid>.<thread id>.<seq>.cpuprofile; thread 0 is the main thread.
