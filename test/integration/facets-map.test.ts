@@ -202,10 +202,7 @@ describe('GET /v1/map', () => {
     embeddedOnly('the map is computed for index folders'),
     async () => {
       const folder = join(workDir, 'old-index');
-      const manifest = await readManifest(folder);
-      const { map: _layoutFile, ...files } = manifest.files;
-      await writeManifest(folder, { ...manifest, files });
-      await rm(join(folder, mapLayoutFileName));
+      await removeLayout(folder);
       const old = await startTestServer(folder);
       try {
         const first = await request<{ error: { code: string; details: { retryAfterSeconds: number } } }>(old.url, '/v1/map');
@@ -228,6 +225,7 @@ describe('GET /v1/map', () => {
   it('closes while the map is being computed, and the next start computes it again', embeddedOnly('the map is computed for index folders'), async () => {
     const folder = join(workDir, 'old-index-closed');
     await cp(join(workDir, 'old-index'), folder, { recursive: true });
+    await removeLayout(folder);
     const first = await startTestServer(folder);
     try {
       assert.equal((await request(first.url, '/v1/map')).status, 503);
@@ -242,6 +240,14 @@ describe('GET /v1/map', () => {
     }
   });
 });
+
+/** Makes `folder` an index built before map layouts existed (no layout file, none in the manifest). */
+async function removeLayout(folder: string): Promise<void> {
+  const manifest = await readManifest(folder);
+  const { map: _layoutFile, ...files } = manifest.files;
+  await writeManifest(folder, { ...manifest, files });
+  await rm(join(folder, mapLayoutFileName), { force: true });
+}
 
 describe('GET /v1/papers/:id with fields', () => {
   it('returns the id and the chosen fields only', async () => {

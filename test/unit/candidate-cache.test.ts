@@ -32,6 +32,18 @@ describe('CandidateCache', () => {
     cache.get(1, 'a');
     cache.set(1, 'c', list('c'));
     assert.deepEqual([cache.get(1, 'a'), cache.get(1, 'b'), cache.get(1, 'c')], [list('a'), undefined, list('c')]);
+    // 1,600 bytes: a one-candidate list with a one-letter key counts 162, a two-candidate one 322 (over an eighth).
+    const small = new CandidateCache(100, 1_600);
+    small.get(1, 'a');
+    small.set(1, 'two', [...list('p1'), ...list('p2')]);
+    assert.equal(small.get(1, 'two'), undefined, 'a list larger than an eighth of the budget is not kept');
+    const keys = 'abcdefghijkl'.split('');
+    for (const key of keys) small.set(1, key, list(key));
+    assert.equal(small.size, 9, 'the oldest lists leave to keep within the budget');
+    assert.deepEqual(
+      keys.map((key) => small.get(1, key) !== undefined),
+      [false, false, false, true, true, true, true, true, true, true, true, true],
+    );
     const off = new CandidateCache(0);
     off.get(1, 'a');
     off.set(1, 'a', list('a'));
@@ -84,7 +96,7 @@ describe('SearchService with its result cache', () => {
     assert.deepEqual(await service.searchText('protein folding', { k: 3, mode: 'lexical' }), lexical);
   });
 
-  it('answers a search after a write with the written paper (a cached list never outlives a write)', async () => {
+  it('answers a search after a write with the written paper (a cached list never outlives a write or a snapshot swap)', async () => {
     const embedder = new FakeEmbedder();
     const service = new SearchService(storage, embedder);
     const query = 'glacier retreat in the alps';
@@ -96,6 +108,10 @@ describe('SearchService with its result cache', () => {
     assert.equal(afterWrite.hits[0]!.id, 'alps-glacier');
     await storage.commit([[{ op: 'delete', id: 'alps-glacier' }]]);
     assert.ok(!(await service.searchText(query, { k: 3, mode: 'lexical' })).hits.some((hit) => hit.id === 'alps-glacier'));
+    // A snapshot swap recomputes BM25's statistics (scores change): lists cached before it are not used after it.
+    const beforeSwap = storage.resultsVersion();
+    await storage.snapshot();
+    assert.notEqual(storage.resultsVersion(), beforeSwap);
   });
 
   it('caches nothing when the storage cannot tell whether others wrote (a Weaviate collection)', async () => {

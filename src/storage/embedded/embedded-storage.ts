@@ -61,6 +61,8 @@ export class EmbeddedStorage implements PaperStorage {
   private readonly snapshots: SnapshotScheduler | undefined;
   private readonly layouts: LayoutComputation;
   private closed = false;
+  /** Moves with every applied write and every snapshot swap (a swap recomputes BM25 statistics and may rebuild the graph). */
+  private contentVersion = 0;
 
   private constructor(
     live: LiveIndex,
@@ -77,6 +79,7 @@ export class EmbeddedStorage implements PaperStorage {
       exclusive: (task) => this.exclusive(task),
       replace: (next) => {
         this.current = next;
+        this.contentVersion++;
       },
     };
     this.snapshots = writeLog
@@ -253,6 +256,7 @@ export class EmbeddedStorage implements PaperStorage {
       }
       this.nextSeq += logged.length;
       for (const write of logged) this.current.apply(write.seq, write.changes);
+      this.contentVersion++;
       this.snapshots?.noteWrite();
     });
   }
@@ -289,16 +293,15 @@ export class EmbeddedStorage implements PaperStorage {
     return { status: 'ok' };
   }
 
-  /** The last write applied: a snapshot swap keeps it, since the contents stay the same. */
   resultsVersion(): number {
-    return this.current.appliedSeq;
+    return this.contentVersion;
   }
 
   /** Stops snapshots and closes the log after the last write. */
   async close(): Promise<void> {
     this.closed = true;
-    await this.layouts.close();
-    await this.snapshots?.close();
+    // Both background workers are asked to stop before either is waited for.
+    await Promise.all([this.layouts.close(), this.snapshots?.close()]);
     await this.exclusive(async () => this.writeLog?.close());
   }
 

@@ -42,8 +42,8 @@ export const defaultLayoutSettings: LayoutSettings = { maxLandmarks: 2_000, neig
  * random sample of landmarks, every other paper placed among its nearest landmarks (see
  * positionAmong); PCA for collections too small for UMAP. Coordinates are centred on the
  * layout's bounding box and scaled so its longer side spans −1..1. CPU-heavy at scale (seconds
- * at 75,000 papers): run it off the serving thread. `stop` is checked between the steps that use
- * the HNSW index.
+ * at 75,000 papers): run it off the serving thread. `stop` is checked between papers and between
+ * UMAP's epochs.
  */
 export function computeLayout(
   vectors: Float32Array,
@@ -135,7 +135,13 @@ function umapOf(
   const umap = new UMAP({ nComponents: 2, nNeighbors: neighbours, nEpochs: settings.epochs, minDist: 0.1, random });
   umap.setPrecomputedKNN(knnIndices, knnDistances);
   // UMAP reads the points only through the neighbours given; it needs them for their count.
-  return umap.fit(landmarks.map(() => []));
+  // Epoch by epoch (what fit does in one call), so a stop is seen between epochs.
+  const epochs = umap.initializeFit(landmarks.map(() => []));
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    stop?.throwIfAborted();
+    umap.step();
+  }
+  return umap.getEmbedding();
 }
 
 /** The two directions of greatest variance of `vectors` (power iteration with deflation). */

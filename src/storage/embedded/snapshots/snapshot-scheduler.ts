@@ -150,8 +150,11 @@ export class SnapshotScheduler {
 
   private buildInWorker(folder: string, delta: SnapshotDelta, baseWalSeq: number): Promise<SnapshotResult> {
     return new Promise((resolve, reject) => {
+      if (this.closed) {
+        reject(new AppError('shutting_down', 'The snapshot was not started: the service is shutting down.'));
+        return;
+      }
       const stop = new StopRequest();
-      if (this.closed) stop.request();
       this.stopWorker = stop;
       const worker = startSiblingWorker(import.meta.url, 'snapshot-worker', { folder, delta, baseWalSeq, stop: stop.buffer });
       worker.once('message', (message: { ok: true; result: SnapshotResult } | { ok: false; code?: string; message: string }) => {
@@ -160,7 +163,7 @@ export class SnapshotScheduler {
       });
       worker.once('error', reject);
       worker.once('exit', (code) => {
-        this.stopWorker = undefined;
+        if (this.stopWorker === stop) this.stopWorker = undefined;
         reject(new AppError('internal', `The snapshot worker exited with code ${code}.`));
       });
     });
