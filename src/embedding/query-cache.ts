@@ -1,5 +1,6 @@
 import type { EmbedRequestOptions } from './embed-scheduler.js';
 import type { Embedder } from './embedder.js';
+import { LruCache } from '../shared/lru-cache.js';
 
 /**
  * Remembers the vectors of recent queries (least recently used dropped first): repeated searches,
@@ -7,12 +8,14 @@ import type { Embedder } from './embedder.js';
  * twice and costs far more memory per entry.
  */
 export class QueryCachingEmbedder implements Embedder {
-  private readonly cache = new Map<string, Float32Array>();
+  private readonly cache: LruCache<string, Float32Array>;
 
   constructor(
     private readonly inner: Embedder,
-    private readonly capacity: number,
-  ) {}
+    capacity: number,
+  ) {
+    this.cache = new LruCache(capacity);
+  }
 
   get model(): Embedder['model'] {
     return this.inner.model;
@@ -28,9 +31,6 @@ export class QueryCachingEmbedder implements Embedder {
     for (const text of new Set(texts)) {
       const cached = this.cache.get(text);
       if (cached) {
-        // Re-inserting marks the entry as most recently used (a Map keeps insertion order).
-        this.cache.delete(text);
-        this.cache.set(text, cached);
         vectors.set(text, cached);
       } else {
         missing.push(text);
@@ -53,10 +53,8 @@ export class QueryCachingEmbedder implements Embedder {
 
   /** Keeps a copy (the vector may be a view into a reply buffer holding a whole batch) and returns it. */
   private remember(text: string, vector: Float32Array): Float32Array {
-    if (this.capacity <= 0) return vector;
     const copy = vector.slice();
     this.cache.set(text, copy);
-    if (this.cache.size > this.capacity) this.cache.delete(this.cache.keys().next().value!);
     return copy;
   }
 }

@@ -263,9 +263,9 @@ export class SearchService {
     }
     const { filter } = options;
     const depth = candidateDepth(options);
-    const version = this.storage.resultsVersion();
+    const version = this.candidates.capacity > 0 ? this.storage.resultsVersion() : undefined;
     // A hybrid list is always fused from the same depth, so every page of it shares one entry.
-    const key = JSON.stringify([textKind, mode, mode === 'hybrid' ? hybridCandidates : depth, filter ?? null, text]);
+    const key = version === undefined ? '' : JSON.stringify([textKind, mode, mode === 'hybrid' ? hybridCandidates : depth, filter ?? null, text]);
     const cached = version === undefined ? undefined : this.candidates.get(version, key);
     if (cached) return this.finish([...cached], options, caller, embed);
     let list: RankedCandidate[];
