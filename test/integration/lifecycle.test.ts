@@ -144,19 +144,31 @@ async function startServeProcess(): Promise<{
   return { child, base, port: Number(new URL(base).port), exited, logs: () => logs };
 }
 
+/** Texts the model has taken into batches or holds in its queue so far (from /metrics). */
+async function textsReceivedByModel(base: string): Promise<number> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
+  return value('paper_search_model_queue_wait_seconds_count') + value('paper_search_model_queue_texts');
+}
+
 describe('SIGTERM', () => {
   it('finishes the requests in flight, then exits 0', async () => {
     const { child, base, exited, logs } = await startServeProcess();
 
     // Enough work that many requests are still being answered when the signal arrives.
+    const requests = 48;
+    const before = await textsReceivedByModel(base);
     let signalledAt = Number.POSITIVE_INFINITY;
-    const inFlight = Array.from({ length: 48 }, async (_, i) => {
+    const inFlight = Array.from({ length: requests }, async (_, i) => {
       const response = await request<{ hits: unknown[] }>(base, '/v1/similar', {
         json: { abstract: `A study of neural video compression, variant ${i}. `.repeat(60), k: 5 },
       });
       return { response, finishedAt: performance.now() };
     });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The signal goes once the server has read every request (each has queued its abstract for
+    // the model): a connection the server had not accepted yet is not in flight, and on a loaded
+    // machine a fixed delay was sometimes too short for that (one ECONNRESET in CI).
+    while ((await textsReceivedByModel(base)) - before < requests) await new Promise((resolve) => setTimeout(resolve, 20));
     signalledAt = performance.now();
     child.kill('SIGTERM');
     const results = await Promise.all(inFlight);
