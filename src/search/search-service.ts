@@ -4,7 +4,6 @@ import { paperPassage, type Embedder } from '../embedding/embedder.js';
 import { AppError, invalidInput, isAppError } from '../errors.js';
 import { maxValuesPerFacet, type FacetCounts, type FacetName } from '../papers/paper-facets.js';
 import type { PaperFilter } from '../papers/paper-filter.js';
-import { dot } from '../shared/vector-math.js';
 import type { Paper } from '../papers/paper.js';
 import type { PaperPage, PaperStorage, ScoredId, StorageHealth, StorageStats } from '../storage/paper-storage.js';
 import { groupByPrimaryCategory, type CollectionMap } from './collection-map.js';
@@ -118,18 +117,26 @@ export class SearchService {
 
   /** Many searches at once: the queries that need the model are embedded in one call; answers keep the order. */
   async searchTextBatch(queries: readonly { query: string; options: SearchOptions }[], caller?: EmbedRequestOptions): Promise<RankedList[]> {
-    const needsModel = queries.filter(({ options }) => (options.mode ?? this.defaultMode) !== 'lexical' || options.explain);
-    const vectors = await this.embedder.embedQueries(
-      needsModel.map(({ query }) => query),
-      caller,
+    // A query whose ranked list is cached needs the model only to explain its hits.
+    const needsModel = queries.filter(
+      ({ query, options }) => options.explain || ((options.mode ?? this.defaultMode) !== 'lexical' && !this.cachedList(query, 'query', options)),
     );
+    const vectors =
+      needsModel.length > 0
+        ? await this.embedder.embedQueries(
+            needsModel.map(({ query }) => query),
+            caller,
+          )
+        : [];
     const vectorOf = new Map(needsModel.map((item, i) => [item, vectors[i]!]));
+    // A write while the batch was embedded may have emptied the cache: such a query is embedded alone.
+    const embedOne = async (item: (typeof queries)[number]) => vectorOf.get(item) ?? (await this.embedder.embedQueries([item.query], caller))[0]!;
     // One query at a time, letting other requests run between: the embedded storage answers
     // without waiting on I/O, so all of a batch at once would hold the event loop for every
     // query's search (64 of them held a related-by-id request up to 130 ms).
     const lists: RankedList[] = [];
     for (const item of queries) {
-      lists.push(await this.retrieve(item.query, 'query', item.options, caller, async () => vectorOf.get(item)!));
+      lists.push(await this.retrieve(item.query, 'query', item.options, caller, () => embedOne(item)));
       await setImmediate();
     }
     return lists;
@@ -263,10 +270,8 @@ export class SearchService {
     }
     const { filter } = options;
     const depth = candidateDepth(options);
-    const version = this.candidates.capacity > 0 ? this.storage.resultsVersion() : undefined;
-    // A hybrid list is always fused from the same depth, so every page of it shares one entry.
-    const key = version === undefined ? '' : JSON.stringify([textKind, mode, mode === 'hybrid' ? hybridCandidates : depth, filter ?? null, text]);
-    const cached = version === undefined ? undefined : this.candidates.get(version, key);
+    const slot = this.cacheSlot(text, textKind, options);
+    const cached = slot && this.candidates.get(slot.version, slot.key);
     if (cached) return this.finish([...cached], options, caller, embed);
     let list: RankedCandidate[];
     let queryVector = embed;
@@ -281,8 +286,22 @@ export class SearchService {
       queryVector = async () => vector;
       list = mode === 'dense' ? rankedBy(await this.storage.nearest(vector, { k: depth, filter }), 'dense') : await this.fuseHybrid(text, vector, filter);
     }
-    if (version !== undefined) this.candidates.set(version, key, [...list]);
+    if (slot) this.candidates.set(slot.version, slot.key, [...list]);
     return this.finish(list, options, caller, queryVector);
+  }
+
+  /** Where the ranked list of `text` is cached, or undefined when lists cannot be cached (see PaperStorage.resultsVersion). */
+  private cacheSlot(text: string, textKind: 'query' | 'passage', options: SearchOptions): { version: number; key: string } | undefined {
+    const version = this.candidates.capacity > 0 ? this.storage.resultsVersion() : undefined;
+    if (version === undefined) return undefined;
+    const mode = options.mode ?? this.defaultMode;
+    // A hybrid list is always fused from the same depth, so every page of it shares one entry.
+    return { version, key: JSON.stringify([textKind, mode, mode === 'hybrid' ? hybridCandidates : candidateDepth(options), options.filter ?? null, text]) };
+  }
+
+  private cachedList(text: string, textKind: 'query' | 'passage', options: SearchOptions): readonly RankedCandidate[] | undefined {
+    const slot = this.cacheSlot(text, textKind, options);
+    return slot && this.candidates.get(slot.version, slot.key);
   }
 
   /**
@@ -300,9 +319,9 @@ export class SearchService {
     const lexicalIds = new Set(lexical.map((hit) => hit.id));
     const onlyLexical = [...lexicalIds].filter((id) => !denseIds.has(id));
     const onlyDense = [...denseIds].filter((id) => !lexicalIds.has(id));
-    const [vectors, bm25] = await Promise.all([this.storage.vectors(onlyLexical), this.storage.lexicalScores(text, onlyDense)]);
+    const [cosines, bm25] = await Promise.all([this.storage.cosines(vector, onlyLexical), this.storage.lexicalScores(text, onlyDense)]);
     const missing = {
-      cosines: new Map(onlyLexical.map((id, i) => [id, vectors[i] ? dot(vector, vectors[i]) : 0])),
+      cosines: new Map(onlyLexical.map((id, i) => [id, cosines[i] ?? 0])),
       bm25: new Map(onlyDense.map((id, i) => [id, bm25[i]!])),
     };
     return fuseCalibrated(dense, lexical, missing, ceiling, this.storage.model.hybridCalibration);

@@ -43,6 +43,12 @@ export interface PaperStorage {
   papers(ids: readonly string[]): Promise<(Paper | undefined)[]>;
   /** The stored vectors of these ids, in the same order (undefined where there is none). */
   vectors(ids: readonly string[]): Promise<(Float32Array | undefined)[]>;
+  /**
+   * The cosine of `vector` and each of these papers' stored vectors, in the same order (undefined
+   * where there is no such paper): the dense score of papers a search did not return, without
+   * moving their vectors.
+   */
+  cosines(vector: Float32Array, ids: readonly string[]): Promise<(number | undefined)[]>;
   /** A page of stored papers in the backend's own stable order; `cursor` continues a previous page. */
   list(cursor: string | undefined, limit: number): Promise<PaperPage>;
 

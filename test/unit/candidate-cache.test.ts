@@ -114,6 +114,52 @@ describe('SearchService with its result cache', () => {
     assert.notEqual(storage.resultsVersion(), beforeSwap);
   });
 
+  it('embeds only the queries of a batch whose lists are not cached, unless their hits are to be explained', async () => {
+    const embedder = new FakeEmbedder();
+    const service = new SearchService(storage, embedder);
+    const alone = await service.searchText('ocean acidification', { k: 3 });
+    const batch = await service.searchTextBatch([
+      { query: 'ocean acidification', options: { k: 3 } },
+      { query: 'speech recognition', options: { k: 3 } },
+      { query: 'ocean acidification', options: { k: 3, explain: true } },
+    ]);
+    assert.deepEqual(
+      embedder.calls.filter((call) => call.kind === 'query').map((call) => call.texts),
+      [['ocean acidification'], ['speech recognition', 'ocean acidification']],
+    );
+    assert.deepEqual(batch[0], alone);
+    assert.deepEqual(
+      batch[2]!.hits.map((hit) => hit.id),
+      alone.hits.map((hit) => hit.id),
+    );
+  });
+
+  it('embeds a batch query alone when a write emptied the cache while the batch was embedded', async () => {
+    const embedder = new FakeEmbedder();
+    const service = new SearchService(storage, embedder);
+    await service.searchText('volcano tremor', { k: 3 });
+    let writeWhileEmbedding = false;
+    const writing: FakeEmbedder = Object.assign(Object.create(embedder) as FakeEmbedder, {
+      embedQueries: async (texts: readonly string[]) => {
+        if (writeWhileEmbedding) await storage.commit([[{ op: 'delete', id: 'no-such-paper' }]]);
+        return embedder.embedQueries(texts);
+      },
+    });
+    const racing = new SearchService(storage, writing);
+    await racing.searchText('volcano tremor', { k: 3 });
+    writeWhileEmbedding = true;
+    const [cachedBefore, fresh] = await racing.searchTextBatch([
+      { query: 'volcano tremor', options: { k: 3 } },
+      { query: 'lung cancer screening', options: { k: 3 } },
+    ]);
+    assert.deepEqual(
+      embedder.calls.slice(-2).map((call) => call.texts),
+      [['lung cancer screening'], ['volcano tremor']],
+    );
+    assert.deepEqual(cachedBefore, await service.searchText('volcano tremor', { k: 3 }));
+    assert.ok(fresh!.hits.length > 0);
+  });
+
   it('caches nothing when the storage cannot tell whether others wrote (a Weaviate collection)', async () => {
     const embedder = new FakeEmbedder();
     const shared: PaperStorage = new Proxy(storage, {

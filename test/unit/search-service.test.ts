@@ -215,6 +215,16 @@ describe('SearchService related, recommend and lookups', () => {
     assert.deepEqual(ids(faceted.hits).sort(), ids(plain.hits).sort());
   });
 
+  it('gives the cosines of stored papers to a vector as their stored vectors do, and none for an unknown id', async () => {
+    const [query] = await storage.vectors(['volcano-1']);
+    const vectors = await storage.vectors(['protein-1', 'volcano-2']);
+    assert.deepEqual(await storage.cosines(query!, ['protein-1', 'no-such-paper', 'volcano-2']), [
+      dot(query!, vectors[0]!),
+      undefined,
+      dot(query!, vectors[1]!),
+    ]);
+  });
+
   it('pages the faceted related ranking: offset continues where k stopped', async () => {
     const { hits: all } = await service.relatedToPaper('protein-1', { k: 6, facet: 'method' });
     const { hits: first } = await service.relatedToPaper('protein-1', { k: 3, facet: 'method' });

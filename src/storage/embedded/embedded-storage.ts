@@ -18,6 +18,7 @@ import type {
 } from '../paper-storage.js';
 import { openIndexFolder } from './index-folder.js';
 import { excludedLabels, labelFilter } from './label-filter.js';
+import { dot } from '../../shared/vector-math.js';
 import { bm25Ceiling } from './lexical/bm25-scoring.js';
 import { cursorTag, decodeCursor, encodeCursor } from './list-cursor.js';
 import { LiveIndex } from './live-index.js';
@@ -189,6 +190,15 @@ export class EmbeddedStorage implements PaperStorage {
       const label = index.papers.labelOfId(id);
       // A copy, so a caller cannot change the stored vector.
       return label === undefined ? undefined : index.storedVector(label)?.slice();
+    });
+  }
+
+  async cosines(vector: Float32Array, ids: readonly string[]): Promise<(number | undefined)[]> {
+    const index = this.current;
+    return ids.map((id) => {
+      const label = index.papers.labelOfId(id);
+      const stored = label === undefined ? undefined : index.storedVector(label);
+      return stored && dot(vector, stored);
     });
   }
 

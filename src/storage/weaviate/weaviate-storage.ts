@@ -7,6 +7,7 @@ import type { Logger } from '../../log.js';
 import { normalizeAuthorName, type PaperFilter } from '../../papers/paper-filter.js';
 import { arxivIdWithoutVersion, normalizeDoi, type Paper } from '../../papers/paper.js';
 import type { FacetCounts } from '../../papers/paper-facets.js';
+import { dot } from '../../shared/vector-math.js';
 import { bm25Ceiling, bm25Idf, countTerms } from '../embedded/lexical/bm25-scoring.js';
 import type {
   CandidateQuery,
@@ -286,6 +287,39 @@ export class WeaviateStorage implements PaperStorage {
   async vectors(ids: readonly string[]): Promise<(Float32Array | undefined)[]> {
     const found = new Map<string, Float32Array>();
     for (const object of await this.fetchByIds(ids, true)) found.set(object.properties.paper_id, Float32Array.from(object.vectors.default as number[]));
+    return ids.map((id) => found.get(id));
+  }
+
+  /**
+   * A vector search restricted to these papers' ids: Weaviate compares them all (a short
+   * allow-list is searched exhaustively) and returns only the distances, half the time of
+   * fetching the vectors (77 papers on the 2-node development cluster: 10.6 ms against 24.1 ms).
+   * An id Weaviate does not return (a paper deleted meanwhile) costs one fetch of the vectors.
+   */
+  async cosines(vector: Float32Array, ids: readonly string[]): Promise<(number | undefined)[]> {
+    const found = new Map<string, number>();
+    const unique = [...new Set(ids)];
+    const query = Array.from(vector);
+    for (let start = 0; start < unique.length; start += fetchChunk) {
+      const chunk = unique.slice(start, start + fetchChunk);
+      const result = await this.read(() =>
+        this.collection.query.nearVector(query, {
+          limit: chunk.length,
+          filters: this.collection.filter.byId().containsAny(chunk.map(paperUuid)),
+          returnMetadata: ['distance'],
+          returnProperties: ['paper_id'],
+        }),
+      );
+      for (const object of result.objects) found.set(object.properties.paper_id, 1 - (object.metadata?.distance ?? 1));
+    }
+    // Should the engine's search ever miss one (it is exact on a short allow-list), its vector is fetched.
+    const missed = unique.filter((id) => !found.has(id));
+    if (missed.length > 0) {
+      const vectors = await this.vectors(missed);
+      missed.forEach((id, i) => {
+        if (vectors[i]) found.set(id, dot(vector, vectors[i]));
+      });
+    }
     return ids.map((id) => found.get(id));
   }
 
