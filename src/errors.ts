@@ -107,3 +107,12 @@ export interface InputIssue {
 export function invalidInput(message: string, issues: readonly InputIssue[], extra: Record<string, unknown> = {}): AppError {
   return new AppError('invalid_input', message, { details: { issues, ...extra } });
 }
+
+/**
+ * The 404 for names (ids, `doi:`/`arxiv:` identifiers) no stored paper answers to. Every route
+ * gives `details.ids`, all the unknown names; when there is one, `details.id` names it too.
+ */
+export function paperNotFound(names: readonly string[]): AppError {
+  const message = `No paper with id ${names.map((name) => `"${name}"`).join(', ')}.`;
+  return new AppError('paper_not_found', message, { details: names.length === 1 ? { id: names[0], ids: [...names] } : { ids: [...names] } });
+}

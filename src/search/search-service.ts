@@ -1,7 +1,7 @@
 import { setImmediate } from 'node:timers/promises';
 import type { EmbedRequestOptions } from '../embedding/embed-scheduler.js';
 import { paperPassage, type Embedder } from '../embedding/embedder.js';
-import { AppError, invalidInput, isAppError } from '../errors.js';
+import { invalidInput, paperNotFound } from '../errors.js';
 import { maxValuesPerFacet, type FacetCounts, type FacetName } from '../papers/paper-facets.js';
 import type { PaperFilter } from '../papers/paper-filter.js';
 import type { Paper } from '../papers/paper.js';
@@ -158,9 +158,7 @@ export class SearchService {
     const queryVector = async () => (await this.storedVectors([name]))[0]!;
     if (options.facet === undefined) {
       // The storage resolves the name itself: on a remote backend, one round trip fewer.
-      const neighbours = await this.storage.related(name, { k: candidateDepth(options), filter: options.filter }).catch((error: unknown) => {
-        throw isAppError(error) && error.code === 'paper_not_found' ? paperNotFound([name]) : error;
-      });
+      const neighbours = await this.storage.related(name, { k: candidateDepth(options), filter: options.filter });
       return this.finish(rankedBy(neighbours, 'dense'), options, caller, queryVector);
     }
     const id = await this.storage.resolve(name);
@@ -206,7 +204,7 @@ export class SearchService {
   async getPaper(name: string): Promise<Paper> {
     const id = await this.storage.resolve(name);
     const paper = id === undefined ? undefined : (await this.storage.papers([id]))[0];
-    if (!paper) throw new AppError('paper_not_found', `No paper with id "${name}".`, { details: { id: name } });
+    if (!paper) throw paperNotFound([name]);
     return paper;
   }
 
@@ -368,8 +366,4 @@ function pageEnd(options: { k: number; offset?: number }): number {
 /** How many candidates a retriever returns: the page, or the facets' candidates when deeper. */
 function candidateDepth(options: SearchOptions): number {
   return options.facets?.length ? Math.max(pageEnd(options), facetCandidates) : pageEnd(options);
-}
-
-function paperNotFound(names: readonly string[]): AppError {
-  return new AppError('paper_not_found', `No paper with id ${names.map((name) => `"${name}"`).join(', ')}.`, { details: { ids: names } });
 }

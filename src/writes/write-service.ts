@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EmbedRequestOptions } from '../embedding/embed-scheduler.js';
 import { paperPassage, type Embedder } from '../embedding/embedder.js';
-import { AppError, invalidInput } from '../errors.js';
+import { AppError, invalidInput, paperNotFound } from '../errors.js';
 import { mapRecordToPaper } from '../papers/paper-record.js';
 import type { Paper, PaperInput } from '../papers/paper.js';
 import type { PaperChange, PaperStorage, SnapshotStats } from '../storage/paper-storage.js';
@@ -81,9 +81,9 @@ export class WriteService {
   /** Deletes the paper a name names; returns its id. */
   async deletePaper(name: string): Promise<string> {
     const id = await this.storage.resolve(name);
-    if (id === undefined) throw new AppError('paper_not_found', `No paper with id "${name}".`, { details: { id: name } });
+    if (id === undefined) throw paperNotFound([name]);
     await this.commit([{ op: 'delete', id }], async (present) => {
-      if (!(await present(id))) throw new AppError('paper_not_found', `No paper with id "${id}".`, { details: { id } });
+      if (!(await present(id))) throw paperNotFound([id]);
     });
     return id;
   }

@@ -101,6 +101,16 @@ describe('search and related papers on the sample', () => {
     assert.equal(missingRelated.body.error.code, 'paper_not_found');
   });
 
+  it('names unknown papers the same way on every route (one paper answered details.id, the list routes details.ids)', async () => {
+    const one = { id: 'no-such-paper', ids: ['no-such-paper'] };
+    const paths = ['/v1/papers/no-such-paper', '/v1/papers/no-such-paper/related', '/v1/papers/no-such-paper/related?facet=method'];
+    for (const path of paths) assert.deepEqual((await request<ErrorBody>(base, path)).body.error.details, one, path);
+    const recommended = await request<ErrorBody>(base, '/v1/recommend', { json: { positive: ['no-such-paper'] } });
+    assert.deepEqual(recommended.body.error.details, one);
+    const several = await request<ErrorBody>(base, '/v1/recommend', { json: { positive: ['seed-014', 'gone-1'], negative: ['gone-2'] } });
+    assert.deepEqual(several.body.error.details, { ids: ['gone-1', 'gone-2'] });
+  });
+
   it('answers health and readiness', async () => {
     assert.equal((await request(base, '/healthz')).status, 200);
     const ready = await request<{ status: string; storage: string; index: { papers: number; model: string; defaultMode: string } }>(base, '/readyz');

@@ -166,7 +166,7 @@ describe('the MCP server over the services', () => {
     assert.equal(scores(byFacet).length, 7);
     assert.notDeepEqual(scores(byFacet), scores(plain), 'the facet changes the ranking scores');
     const missing = errorOf(await callTool(client, 'get_paper', { id: 'nope' }));
-    assert.deepEqual(missing, { code: 'paper_not_found', message: 'No paper with id "nope".', details: { id: 'nope' } });
+    assert.deepEqual(missing, { code: 'paper_not_found', message: 'No paper with id "nope".', details: { id: 'nope', ids: ['nope'] } });
     const recommendMissing = errorOf(await callTool(client, 'recommend_papers', { positive: ['volcano-1', 'gone-1'] }));
     assert.equal(recommendMissing.code, 'paper_not_found');
     assert.deepEqual(recommendMissing.details?.ids, ['gone-1']);

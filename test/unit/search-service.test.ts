@@ -241,11 +241,11 @@ describe('SearchService related, recommend and lookups', () => {
   it('answers paper_not_found for an unknown paper', async () => {
     await assert.rejects(service.getPaper('nope'), isAppErrorWithCode('paper_not_found'));
     await assert.rejects(service.relatedToPaper('nope', { k: 3 }), isAppErrorWithCode('paper_not_found'));
-    // The storage resolves the name for related; the error names it as every list route does.
+    // The storage resolves the name for related; the error names it as every route does.
     await assert.rejects(service.relatedToPaper('doi:10.1/none', { k: 3 }), (error: AppError) => {
       assert.deepEqual(
         { message: error.message, details: error.details },
-        { message: 'No paper with id "doi:10.1/none".', details: { ids: ['doi:10.1/none'] } },
+        { message: 'No paper with id "doi:10.1/none".', details: { id: 'doi:10.1/none', ids: ['doi:10.1/none'] } },
       );
       return true;
     });

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import type { ModelDescription } from '../../embedding/model-registry.js';
-import { AppError } from '../../errors.js';
+import { AppError, paperNotFound } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import type { Paper } from '../../papers/paper.js';
 import type { FacetCounts } from '../../papers/paper-facets.js';
@@ -146,7 +146,7 @@ export class EmbeddedStorage implements PaperStorage {
   async related(name: string, query: CandidateQuery): Promise<ScoredId[]> {
     const index = this.current;
     const label = index.papers.labelOf(name);
-    if (label === undefined) throw new AppError('paper_not_found', `No paper with id "${name}".`, { details: { id: name } });
+    if (label === undefined) throw paperNotFound([name]);
     // hnswlib never returns its deleted nodes, so tombstones need no filter here.
     const accept = labelFilter(index.papers, query.filter, { skipTombstones: false });
     return named(index, accept ? index.vectors.searchNear(label, query.k, new Set(), accept) : index.neighboursOf(label, query.k));

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Filters, type Collection, type FilterValue, type WeaviateClient } from 'weaviate-client';
 import { paperPassage } from '../../embedding/embedder.js';
 import type { ModelDescription } from '../../embedding/model-registry.js';
-import { AppError, invalidInput } from '../../errors.js';
+import { AppError, invalidInput, paperNotFound } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import { normalizeAuthorName, type PaperFilter } from '../../papers/paper-filter.js';
 import { arxivIdWithoutVersion, normalizeDoi, type Paper } from '../../papers/paper.js';
@@ -151,7 +151,7 @@ export class WeaviateStorage implements PaperStorage {
     const isId = direct?.properties.paper_id === name;
     const id = isId ? name : await this.resolve(name);
     const vector = isId ? Float32Array.from(direct.vectors.default as number[]) : id === undefined ? undefined : (await this.vectors([id]))[0];
-    if (id === undefined || vector === undefined) throw new AppError('paper_not_found', `No paper with id "${name}".`, { details: { id: name } });
+    if (id === undefined || vector === undefined) throw paperNotFound([name]);
     return this.nearest(vector, { ...query, exclude: [id] });
   }
 
