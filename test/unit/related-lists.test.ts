@@ -97,6 +97,18 @@ describe('precomputed related lists', () => {
     }
   });
 
+  it('stay identical to the graph search after new papers only and a snapshot that carries them (the graph extended, not rebuilt)', async () => {
+    const storage = await open(await buildFolder(300));
+    try {
+      await storage.commit([clusteredVectors(40, 11).map((vector, i) => ({ op: 'put' as const, paper: paper(`added${i}`), vector }))]);
+      await storage.snapshot();
+      assert.equal(storage.live.papers.size, 340);
+      await assertListsMatchGraph(storage);
+    } finally {
+      await storage.close();
+    }
+  });
+
   it('are computed from the graph as asked for when the server searches at another ef than they were computed at', async () => {
     const storage = await open(await buildFolder(300), 40);
     try {

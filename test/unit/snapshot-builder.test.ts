@@ -7,6 +7,10 @@ import { describe, it } from 'node:test';
 import { getModel } from '../../src/embedding/model-registry.js';
 import { IndexFolderWriter } from '../../src/storage/embedded/index-folder-writer.js';
 import { openIndexFolder } from '../../src/storage/embedded/index-folder.js';
+import { RelatedLists, relatedListDepth } from '../../src/storage/embedded/related-lists.js';
+import { readRelatedListsFile, relatedListsFileName } from '../../src/storage/embedded/related-lists-file.js';
+import { defaultEfSearch } from '../../src/config/config.js';
+import { dot } from '../../src/shared/vector-math.js';
 import { readVectorsFile } from '../../src/storage/embedded/vectors-file.js';
 import type { SnapshotDelta } from '../../src/storage/embedded/live-index.js';
 import { indexFiles, manifestFileName, readManifest, type Manifest } from '../../src/storage/embedded/manifest.js';
@@ -98,6 +102,32 @@ describe('buildSnapshot with only added papers', () => {
     const stored = await readVectorsFile(join(folder, indexFiles.vectors), baseCount + addedPapers.length, dimension);
     assert.deepEqual(stored.slice(baseCount * dimension, (baseCount + 1) * dimension), addedVectors[0]);
     assert.deepEqual(stored.slice(0, dimension), baseVectors[0]);
+  });
+
+  it('carries the related lists instead of computing them again: the added papers enter them as writes do', async (t) => {
+    const { folder } = await baseIndex();
+    const compute = t.mock.method(RelatedLists, 'compute');
+    await buildSnapshot(folder, deltaOf(2, [], addedEntries));
+    assert.equal(compute.mock.callCount(), 0, 'no list computed again');
+    const count = baseCount + addedPapers.length;
+    const lists = await readRelatedListsFile(join(folder, relatedListsFileName), count, defaultEfSearch);
+    const vectors = [...baseVectors, ...addedVectors];
+    for (let label = 0; label < count; label++) {
+      // So few papers are searched exhaustively: each list is the exact nearest 32.
+      const exact = vectors
+        .map((vector, other) => ({ label: other, score: dot(vectors[label]!, vector) }))
+        .filter((neighbour) => neighbour.label !== label)
+        .sort((a, b) => b.score - a.score || a.label - b.label)
+        .slice(0, relatedListDepth)
+        .map((neighbour) => neighbour.label);
+      assert.deepEqual(
+        lists!.read(label, relatedListDepth, () => true)!.map((neighbour) => neighbour.label),
+        exact,
+        `list of ${label}`,
+      );
+    }
+    await buildSnapshot(folder, deltaOf(3, [0], []));
+    assert.equal(compute.mock.callCount(), 1, 'a rebuilt graph has its lists computed again');
   });
 
   it('can take a second snapshot on top of the first', async () => {
@@ -226,8 +256,8 @@ describe('buildSnapshot staging', () => {
     assert.deepEqual(await readdir(parent), ['index']);
   });
 
-  for (const after of [1, baseCount + 3, baseCount + addedPapers.length + 10]) {
-    it(`stops when asked (at check ${after}, in the ${after <= baseCount + addedPapers.length ? 'papers' : 'neighbour lists'}), leaving the folder as it was and no staging behind`, async () => {
+  for (const after of [1, baseCount + 2, baseCount + addedPapers.length + 10]) {
+    it(`stops when asked (at check ${after}, in the ${after < baseCount + addedPapers.length ? 'papers' : 'neighbour lists'}), leaving the folder as it was and no staging behind`, async () => {
       const { parent, folder, manifest } = await baseIndex();
       let checks = 0;
       const stop = {
@@ -235,7 +265,8 @@ describe('buildSnapshot staging', () => {
           if (++checks >= after) throw new AppError('shutting_down', 'stopped by the test');
         },
       };
-      await assert.rejects(buildSnapshot(folder, deltaOf(1, [], addedEntries), undefined, stop), isAppErrorWithCode('shutting_down'));
+      // A removal rebuilds the graph, so every list is computed again after the papers.
+      await assert.rejects(buildSnapshot(folder, deltaOf(1, [0], addedEntries), undefined, stop), isAppErrorWithCode('shutting_down'));
       assert.deepEqual(await readdir(parent), ['index']);
       assert.deepEqual(await readManifest(folder), manifest);
     });

@@ -3,6 +3,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { paperPassage } from '../../embedding/embedder.js';
 import { defaultEfSearch } from '../../config/config.js';
+import { AppError } from '../../errors.js';
 import type { ModelDescription } from '../../embedding/model-registry.js';
 import type { Paper } from '../../papers/paper.js';
 import { fsyncPath, removeStaleStaging, replaceDirectory, stagingPathFor } from '../../shared/fs-atomic.js';
@@ -40,6 +41,12 @@ export interface IndexFolderWriterOptions {
    * reloads them from the previous folder): they are not inserted again.
    */
   seedGraph?: VectorIndex;
+  /**
+   * The related lists of the seed graph's papers (a snapshot extending the graph in place):
+   * each paper added after them enters them as a write does (RelatedLists.insert) instead of
+   * every list being computed again, which at 75k papers is most of such a snapshot's time.
+   */
+  seedRelated?: RelatedLists;
   layout?: LayoutPlan;
   /** Checked between papers and between the steps of `finish` that call the HNSW add-on (see StopRequest). */
   stop?: StopCheck;
@@ -71,10 +78,16 @@ export class IndexFolderWriter {
     private readonly lexical: Bm25IndexBuilder,
     private readonly layout: LayoutPlan,
     private readonly stop: StopCheck | undefined,
+    private readonly related: RelatedLists | undefined,
   ) {}
 
   static async create(target: string, model: ModelDescription, options: IndexFolderWriterOptions = {}): Promise<IndexFolderWriter> {
-    const { parameters = defaultHnswParameters, seedGraph, layout = { kind: 'compute' }, stop } = options;
+    const { parameters = defaultHnswParameters, seedGraph, seedRelated, layout = { kind: 'compute' }, stop } = options;
+    if (seedRelated) {
+      if (!seedGraph) throw new AppError('internal', 'IndexFolderWriter: related lists are carried only with the graph they were computed on.');
+      // Lists are searched as a server searches by default (see finish), carried ones too.
+      seedGraph.setEfSearch(defaultEfSearch);
+    }
     const absoluteTarget = resolve(target);
     await assertReplaceable(absoluteTarget);
     await mkdir(dirname(absoluteTarget), { recursive: true });
@@ -92,6 +105,7 @@ export class IndexFolderWriter {
       createBm25Builder(),
       layout,
       stop,
+      seedRelated,
     );
   }
 
@@ -109,7 +123,10 @@ export class IndexFolderWriter {
       if (!position) this.unplaced.set(label, vector);
     }
     // A seeded graph holds the first labels already (see create).
-    if (label >= this.index.count) this.index.add(label, vector);
+    if (label >= this.index.count) {
+      this.index.add(label, vector);
+      this.related?.insert(this.index, label);
+    }
     this.lexical.add(label, paperPassage(paper.title, paper.abstract));
     await this.papers.append(paper);
     await this.vectorFile.append(vector);
@@ -124,7 +141,8 @@ export class IndexFolderWriter {
     await this.index.save(join(this.staging, indexFiles.hnsw));
     // Searched as a server searches by default, so each list is the graph's answer there.
     this.index.setEfSearch(defaultEfSearch);
-    await writeRelatedListsFile(join(this.staging, relatedListsFileName), RelatedLists.compute(this.index, this.count, this.stop), this.count, defaultEfSearch);
+    const related = this.related ? this.related.computeMissing(this.index, this.count, this.stop) : RelatedLists.compute(this.index, this.count, this.stop);
+    await writeRelatedListsFile(join(this.staging, relatedListsFileName), related, this.count, defaultEfSearch);
     const lexical = this.lexical.build();
     await writeFile(join(this.staging, indexFiles.lexical), encodeBm25Index(lexical));
     const layout = await this.mapLayout();

@@ -10,8 +10,8 @@ export const relatedListDepth = 32;
 /**
  * How far a new paper looks for the papers whose lists it may enter: four lists' depth. A paper
  * that has the new one among its 32 nearest is nearly always among the new one's 128 nearest;
- * one in a sparse region may not be, and its list misses the new paper until the next snapshot
- * recomputes every list.
+ * one in a sparse region may not be, and its list misses the new paper until every list is
+ * computed again (at ingestion, and at a snapshot that rebuilds the graph).
  */
 const insertionReach = 4 * relatedListDepth;
 
@@ -45,12 +45,18 @@ export class RelatedLists {
 
   /** The lists of every label of `graph` (labels 0..count−1, none deleted), from its own search; `stop` is checked between papers. */
   static compute(graph: VectorIndex, count: number, stop?: StopCheck): RelatedLists {
-    const lists = RelatedLists.empty(count);
+    return RelatedLists.empty(count).computeMissing(graph, count, stop);
+  }
+
+  /** Computes, from the graph's search, the lists of labels below `count` that are not computed yet (as `compute` does). */
+  computeMissing(graph: VectorIndex, count: number, stop?: StopCheck): this {
+    this.reserve(count);
     for (let label = 0; label < count; label++) {
+      if (this.lengths[label] !== notComputed) continue;
       stop?.throwIfAborted();
-      lists.store(label, graph.searchNear(label, relatedListDepth, new Set()));
+      this.store(label, graph.searchNear(label, relatedListDepth, new Set()));
     }
-    return lists;
+    return this;
   }
 
   /** Lists as stored in a file (see related-lists-file.ts); the arrays are taken over. */

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { defaultEfSearch } from '../../../config/config.js';
 import { AppError } from '../../../errors.js';
 import type { StopCheck } from '../../../shared/worker-threads.js';
 import { IndexFolderWriter, type LayoutPlan, type MapPoint } from '../index-folder-writer.js';
@@ -6,6 +7,7 @@ import { assertIntact, verifyIndexFiles } from '../index-integrity.js';
 import type { SnapshotDelta } from '../live-index.js';
 import { lineageOf, modelOfManifest, readManifest, type Manifest } from '../manifest.js';
 import { readPapersFile } from '../papers-file.js';
+import { readRelatedListsFile } from '../related-lists-file.js';
 import { VectorIndex } from '../vector-index.js';
 import { readVectorsFile, vectorAt } from '../vectors-file.js';
 export interface SnapshotResult {
@@ -19,8 +21,9 @@ export interface SnapshotResult {
  * Folds the writes since `folder` was written (`delta`) into a new index folder and swaps it in
  * atomically (see IndexFolderWriter): papers, vectors and BM25 are always rewritten without the
  * removed papers, so labels are dense again. The HNSW graph is extended in place when nothing
- * was removed (cheap), and rebuilt from the stored vectors when something was (hnswlib cannot
- * unlink a node; rebuilding is what purges tombstones). CPU-heavy: run it in a worker thread.
+ * was removed (cheap; the related lists are carried and the added papers enter them), and rebuilt
+ * from the stored vectors when something was (hnswlib cannot unlink a node; rebuilding is what
+ * purges tombstones; every related list is computed again). CPU-heavy: run it in a worker thread.
  * Once `stop` throws, the new folder is abandoned and removed; the old one stays.
  */
 export async function buildSnapshot(folder: string, delta: SnapshotDelta, baseWalSeq?: number, stop?: StopCheck): Promise<SnapshotResult> {
@@ -37,8 +40,14 @@ export async function buildSnapshot(folder: string, delta: SnapshotDelta, baseWa
   const removed = new Set(delta.removedBaseLabels);
   const rebuiltGraph = removed.size > 0;
   const seedGraph = rebuiltGraph ? undefined : await VectorIndex.load(join(folder, manifest.files.hnsw), manifest.model.dimension, 10);
+  // An extended graph keeps its papers' lists: the added papers enter them as writes do. A rebuilt
+  // graph (or a folder without lists at the default ef) has every list computed again.
+  const seedRelated =
+    seedGraph && manifest.files.related !== undefined
+      ? await readRelatedListsFile(join(folder, manifest.files.related), manifest.count, defaultEfSearch)
+      : undefined;
   const layout: LayoutPlan = delta.layout ? { kind: 'carry', method: delta.layout.method, builtAt: delta.layout.builtAt } : { kind: 'none' };
-  const writer = await IndexFolderWriter.create(folder, model, { parameters: manifest.hnsw, seedGraph, layout, stop });
+  const writer = await IndexFolderWriter.create(folder, model, { parameters: manifest.hnsw, seedGraph, seedRelated, layout, stop });
   try {
     const { dimension } = manifest.model;
     const vectors = await readVectorsFile(join(folder, manifest.files.vectors), manifest.count, dimension);
