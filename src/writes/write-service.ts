@@ -83,7 +83,7 @@ export class WriteService {
     const id = await this.storage.resolve(name);
     if (id === undefined) throw paperNotFound([name]);
     await this.commit([{ op: 'delete', id }], async (present) => {
-      if (!(await present(id))) throw paperNotFound([id]);
+      if (!(await present(id))) throw paperNotFound([name]);
     });
     return id;
   }

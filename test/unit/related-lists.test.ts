@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { crc32 } from 'node:zlib';
 import { defaultEfSearch } from '../../src/config/config.js';
 import { getModel } from '../../src/embedding/model-registry.js';
 import { createLogger } from '../../src/log.js';
@@ -97,7 +98,7 @@ describe('precomputed related lists', () => {
     }
   });
 
-  it('stay identical to the graph search after new papers only and a snapshot that carries them (the graph extended, not rebuilt)', async () => {
+  it('stay identical to the graph search after new papers only and a snapshot that extends the graph (the lists carried)', async () => {
     const storage = await open(await buildFolder(300));
     try {
       await storage.commit([clusteredVectors(40, 11).map((vector, i) => ({ op: 'put' as const, paper: paper(`added${i}`), vector }))]);
@@ -196,5 +197,25 @@ describe('RelatedLists', () => {
     new DataView(otherDepth.buffer).setUint32(16, relatedListDepth + 1, true);
     assert.equal(decodeRelatedLists(otherDepth, vectors.length, defaultEfSearch), undefined, 'a file of another depth is not read');
     assert.equal(decodeRelatedLists(bytes, vectors.length, 64), undefined, 'nor one computed at another ef than the server searches at');
+  });
+
+  it('records when every list was last computed, and lets lists be carried until the collection grows by a quarter', () => {
+    const lists = RelatedLists.compute(graph, vectors.length);
+    assert.equal(lists.fullyComputedAt, vectors.length);
+    assert.ok(lists.canCarryTo(100) && !lists.canCarryTo(101), '80 papers carry to 100, not beyond');
+    const bytes = encodeRelatedLists(lists, vectors.length, defaultEfSearch);
+    const decoded = decodeRelatedLists(bytes, vectors.length, defaultEfSearch, vectors.length + 15)!;
+    assert.equal(decoded.fullyComputedAt, vectors.length);
+    assert.equal(
+      decoded.read(vectors.length + 3, 1, () => true),
+      undefined,
+      'the room for papers to come holds no list yet',
+    );
+    // Files written before the count was recorded hold 0 there: read as the file's own count.
+    const older = bytes.slice();
+    new DataView(older.buffer).setUint32(24, 0, true);
+    const view = new DataView(older.buffer);
+    view.setUint32(older.length - 4, crc32(older.subarray(0, older.length - 4)), true);
+    assert.equal(decodeRelatedLists(older, vectors.length, defaultEfSearch)!.fullyComputedAt, vectors.length);
   });
 });

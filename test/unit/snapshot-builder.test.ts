@@ -126,8 +126,21 @@ describe('buildSnapshot with only added papers', () => {
         `list of ${label}`,
       );
     }
-    await buildSnapshot(folder, deltaOf(3, [0], []));
-    assert.equal(compute.mock.callCount(), 1, 'a rebuilt graph has its lists computed again');
+    assert.equal(lists!.fullyComputedAt, baseCount, 'carried lists keep the count they were computed at');
+    // 35 papers carried from 30; 39 would be more than a quarter past 30, so every list is computed again.
+    const moreVectors = randomUnitVectors(4, dimension, 5);
+    await buildSnapshot(
+      folder,
+      deltaOf(
+        3,
+        [],
+        papersOf(4, 'more').map((paper, i) => ({ paper, vector: moreVectors[i]! })),
+      ),
+    );
+    assert.equal(compute.mock.callCount(), 1, 'lists computed again once the collection grew by more than a quarter');
+    assert.equal((await readRelatedListsFile(join(folder, relatedListsFileName), count + 4, defaultEfSearch))!.fullyComputedAt, count + 4);
+    await buildSnapshot(folder, deltaOf(4, [0], []));
+    assert.equal(compute.mock.callCount(), 2, 'a rebuilt graph has its lists computed again');
   });
 
   it('can take a second snapshot on top of the first', async () => {
@@ -271,6 +284,19 @@ describe('buildSnapshot staging', () => {
       assert.deepEqual(await readManifest(folder), manifest);
     });
   }
+
+  it('stops when asked among the added papers of a snapshot that carries the related lists', async () => {
+    const { parent, folder, manifest } = await baseIndex();
+    let checks = 0;
+    const stop = {
+      throwIfAborted: () => {
+        if (++checks >= baseCount + 2) throw new AppError('shutting_down', 'stopped by the test');
+      },
+    };
+    await assert.rejects(buildSnapshot(folder, deltaOf(1, [], addedEntries), undefined, stop), isAppErrorWithCode('shutting_down'));
+    assert.deepEqual(await readdir(parent), ['index']);
+    assert.deepEqual(await readManifest(folder), manifest);
+  });
 
   it('stops at its first step when the StopRequest sharing its buffer was raised', async () => {
     const { parent, folder, manifest } = await baseIndex();

@@ -17,7 +17,9 @@ const headerBytes = 32;
  *     0  magic "PSRELATD"            8  format version (u32)
  *     12 papers N (u32)              16 depth D (u32)
  *     20 ef the graph was searched at (u32)
- *     24 reserved, 0 (8 bytes)
+ *     24 papers when every list was last computed from the graph (u32; 0 in files written
+ *        before it was recorded, read as N)
+ *     28 reserved, 0 (4 bytes)
  *   labels   N × D × i32, list by list in label order, best first
  *   scores   N × D × f32 (cosines), the same order
  *   lengths  N × i16 (entries of each list; −1: not computed), padded with zeros to 4 bytes
@@ -33,6 +35,7 @@ export function encodeRelatedLists(lists: RelatedLists, count: number, efSearch:
   view.setUint32(12, count, true);
   view.setUint32(16, relatedListDepth, true);
   view.setUint32(20, efSearch, true);
+  view.setUint32(24, lists.fullyComputedAt, true);
   bytes.set(new Uint8Array(labels.buffer, labels.byteOffset, labels.byteLength), layout.labels);
   bytes.set(new Uint8Array(scores.buffer, scores.byteOffset, scores.byteLength), layout.scores);
   bytes.set(new Uint8Array(lengths.buffer, lengths.byteOffset, lengths.byteLength), layout.lengths);
@@ -44,9 +47,10 @@ export function encodeRelatedLists(lists: RelatedLists, count: number, efSearch:
  * Reads bytes written by encodeRelatedLists for a folder of `count` papers, to be served with
  * `efSearch`. Undefined for a file of another format version or depth, or computed at another ef
  * (its lists would not be the server's graph answers; they are then computed as papers are asked
- * for); anything damaged is `index_corrupt`.
+ * for); anything damaged is `index_corrupt`. `capacity` (at least `count`) sizes the lists for
+ * the papers about to be added, so that adding them does not copy every list.
  */
-export function decodeRelatedLists(bytes: Uint8Array, count: number, efSearch: number): RelatedLists | undefined {
+export function decodeRelatedLists(bytes: Uint8Array, count: number, efSearch: number, capacity = count): RelatedLists | undefined {
   const corrupt = (why: string) => new AppError('index_corrupt', `Related lists: ${why}.`);
   if (bytes.length < headerBytes + 4) throw corrupt(`${bytes.length} bytes is shorter than the header`);
   if (magic.some((byte, i) => bytes[i] !== byte)) throw corrupt('not a related-lists file (bad magic)');
@@ -59,11 +63,12 @@ export function decodeRelatedLists(bytes: Uint8Array, count: number, efSearch: n
   if (bytes.length !== layout.total) throw corrupt(`${bytes.length} bytes, ${layout.total} expected`);
   if (crc32(bytes.subarray(0, layout.checksum)) !== view.getUint32(layout.checksum, true)) throw corrupt('checksum mismatch');
   // Copied: typed arrays must be aligned, and must not keep the whole file alive.
-  const labels = new Int32Array(count * relatedListDepth);
+  const size = Math.max(count, capacity);
+  const labels = new Int32Array(size * relatedListDepth);
   new Uint8Array(labels.buffer).set(bytes.subarray(layout.labels, layout.scores));
-  const scores = new Float32Array(count * relatedListDepth);
+  const scores = new Float32Array(size * relatedListDepth);
   new Uint8Array(scores.buffer).set(bytes.subarray(layout.scores, layout.lengths));
-  const lengths = new Int16Array(count);
+  const lengths = new Int16Array(size).fill(-1);
   new Uint8Array(lengths.buffer).set(bytes.subarray(layout.lengths, layout.lengths + 2 * count));
   for (let label = 0; label < count; label++) {
     const length = lengths[label]!;
@@ -73,15 +78,15 @@ export function decodeRelatedLists(bytes: Uint8Array, count: number, efSearch: n
       if (neighbour < 0 || neighbour >= count || neighbour === label) throw corrupt(`list ${label} names label ${neighbour}`);
     }
   }
-  return RelatedLists.fromArrays(labels, scores, lengths);
+  return RelatedLists.fromArrays(labels, scores, lengths, view.getUint32(24, true) || count);
 }
 
 export async function writeRelatedListsFile(path: string, lists: RelatedLists, count: number, efSearch: number): Promise<void> {
   await writeFileAtomic(path, encodeRelatedLists(lists, count, efSearch));
 }
 
-export async function readRelatedListsFile(path: string, count: number, efSearch: number): Promise<RelatedLists | undefined> {
-  return readIndexFile(path, (bytes) => decodeRelatedLists(bytes, count, efSearch));
+export async function readRelatedListsFile(path: string, count: number, efSearch: number, capacity = count): Promise<RelatedLists | undefined> {
+  return readIndexFile(path, (bytes) => decodeRelatedLists(bytes, count, efSearch, capacity));
 }
 
 function fileLayout(count: number, depth: number) {

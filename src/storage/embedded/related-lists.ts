@@ -19,6 +19,13 @@ const insertionReach = 4 * relatedListDepth;
 const notComputed = -1;
 
 /**
+ * How far a collection may grow by carried lists (see canCarryTo) before every list is computed
+ * again from the graph: by a quarter, so a list a new paper's insertion missed is set right
+ * within a bounded growth, and recomputing stays a small share of the additions' own cost.
+ */
+const carriedGrowth = 1.25;
+
+/**
  * Every paper's nearest neighbours, precomputed: what "related to this paper" answers without a
  * graph search (a lookup instead of ~2,000 distance computations). Each list is the HNSW answer
  * at depth `relatedListDepth` when computed (so its first k are the HNSW answer at k, ties aside),
@@ -35,17 +42,29 @@ export class RelatedLists {
     private scores: Float32Array,
     /** Entries per list, or notComputed. */
     private lengths: Int16Array,
+    /** The number of papers when every list was last computed from the graph (0: never). */
+    readonly fullyComputedAt: number,
   ) {}
 
   static empty(capacity = 0): RelatedLists {
-    const lists = new RelatedLists(new Int32Array(0), new Float32Array(0), new Int16Array(0));
+    const lists = new RelatedLists(new Int32Array(0), new Float32Array(0), new Int16Array(0), 0);
     lists.reserve(capacity);
     return lists;
   }
 
   /** The lists of every label of `graph` (labels 0..count−1, none deleted), from its own search; `stop` is checked between papers. */
   static compute(graph: VectorIndex, count: number, stop?: StopCheck): RelatedLists {
-    return RelatedLists.empty(count).computeMissing(graph, count, stop);
+    const lists = new RelatedLists(new Int32Array(0), new Float32Array(0), new Int16Array(0), count);
+    return lists.computeMissing(graph, count, stop);
+  }
+
+  /**
+   * Whether these lists may be carried to a collection of `count` papers (a snapshot that adds
+   * papers to the graph) rather than computed again: new papers enter lists only through the
+   * insertion's reach, so the lists drift slowly from the graph's answers as papers are added.
+   */
+  canCarryTo(count: number): boolean {
+    return count <= carriedGrowth * this.fullyComputedAt;
   }
 
   /** Computes, from the graph's search, the lists of labels below `count` that are not computed yet (as `compute` does). */
@@ -60,8 +79,8 @@ export class RelatedLists {
   }
 
   /** Lists as stored in a file (see related-lists-file.ts); the arrays are taken over. */
-  static fromArrays(labels: Int32Array, scores: Float32Array, lengths: Int16Array): RelatedLists {
-    return new RelatedLists(labels, scores, lengths);
+  static fromArrays(labels: Int32Array, scores: Float32Array, lengths: Int16Array, fullyComputedAt: number): RelatedLists {
+    return new RelatedLists(labels, scores, lengths, fullyComputedAt);
   }
 
   /** The lists of labels 0..count−1 as arrays (views, for the file writer). */

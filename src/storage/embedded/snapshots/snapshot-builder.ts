@@ -40,12 +40,15 @@ export async function buildSnapshot(folder: string, delta: SnapshotDelta, baseWa
   const removed = new Set(delta.removedBaseLabels);
   const rebuiltGraph = removed.size > 0;
   const seedGraph = rebuiltGraph ? undefined : await VectorIndex.load(join(folder, manifest.files.hnsw), manifest.model.dimension, 10);
-  // An extended graph keeps its papers' lists: the added papers enter them as writes do. A rebuilt
-  // graph (or a folder without lists at the default ef) has every list computed again.
-  const seedRelated =
+  // An extended graph keeps its papers' lists, the added papers entering them as writes do,
+  // until the collection has grown enough since they were all computed (see canCarryTo). A rebuilt
+  // graph, or a folder without lists at the default ef, has every list computed again.
+  const count = manifest.count + delta.added.length;
+  const stored =
     seedGraph && manifest.files.related !== undefined
-      ? await readRelatedListsFile(join(folder, manifest.files.related), manifest.count, defaultEfSearch)
+      ? await readRelatedListsFile(join(folder, manifest.files.related), manifest.count, defaultEfSearch, count)
       : undefined;
+  const seedRelated = stored?.canCarryTo(count) ? stored : undefined;
   const layout: LayoutPlan = delta.layout ? { kind: 'carry', method: delta.layout.method, builtAt: delta.layout.builtAt } : { kind: 'none' };
   const writer = await IndexFolderWriter.create(folder, model, { parameters: manifest.hnsw, seedGraph, seedRelated, layout, stop });
   try {
