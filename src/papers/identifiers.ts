@@ -7,6 +7,14 @@ const arxivDoi = new RegExp(`^(?:https?://(?:dx\\.)?doi\\.org/)?10\\.48550/arxiv
 const arxivUrl = new RegExp(`arxiv\\.org/(?:abs|pdf)/${arxivId}`, 'i');
 const arxivMention = new RegExp(`arxiv:\\s*${arxivId}`, 'i');
 
+/** Prefixes of the names that stand for a paper's DOI or arXiv id wherever a paper id is taken (`doi:10.1/x`, `arxiv:2001.01234`). */
+export const identifierNamePrefixes = ['doi:', 'arxiv:'] as const;
+
+/** Whether `name` is a `doi:` or `arxiv:` name rather than a plain paper id. */
+export function isIdentifierName(name: string): boolean {
+  return identifierNamePrefixes.some((prefix) => name.startsWith(prefix));
+}
+
 export function isArxivId(value: string): boolean {
   return wholeArxivId.test(value);
 }

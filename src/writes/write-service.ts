@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EmbedRequestOptions } from '../embedding/embed-scheduler.js';
 import { paperPassage, type Embedder } from '../embedding/embedder.js';
 import { AppError, invalidInput, paperNotFound } from '../errors.js';
+import { identifierNamePrefixes, isIdentifierName } from '../papers/identifiers.js';
 import { mapRecordToPaper } from '../papers/paper-record.js';
 import type { Paper, PaperInput } from '../papers/paper.js';
 import type { PaperChange, PaperStorage, SnapshotStats } from '../storage/paper-storage.js';
@@ -161,6 +162,11 @@ export class WriteService {
 
 /** Ingestion's mapping, so a written paper is normalized exactly like an ingested one. */
 function toPaper(input: PaperInput, id: string, path: string): Paper {
+  // Such an id would shadow the paper whose DOI or arXiv id the name stands for.
+  if (isIdentifierName(id)) {
+    const message = `an id may not start with ${identifierNamePrefixes.map((prefix) => `"${prefix}"`).join(' or ')}: those name papers by their DOI or arXiv id (give the paper a plain id, and the identifier in its doi or arxiv_id field)`;
+    throw invalidInput(`Invalid paper${path ? ` at ${path}` : ''}: ${message}.`, [{ path: [path, 'id'].filter(Boolean).join('.'), message, code: 'custom' }]);
+  }
   const mapped = mapRecordToPaper({ ...input, id });
   if (!mapped.ok) {
     const field = [path, mapped.field].filter(Boolean).join('.');

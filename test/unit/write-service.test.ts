@@ -107,6 +107,21 @@ describe('WriteService.createPapers', () => {
     });
   });
 
+  it('refuses an id that is a doi: or arxiv: name, which would shadow the paper that name stands for, and writes nothing', async () => {
+    for (const id of ['doi:10.1000/volcano.1', 'arxiv:2001.01234']) {
+      await assert.rejects(writes.createPapers([glacier, { id, ...glacier }], { batch: true }), (error: unknown) => {
+        assert.equal((error as { details: { issues: { path: string }[] } }).details.issues[0]!.path, 'papers.1.id');
+        return isAppErrorWithCode('invalid_input', /may not start with "doi:" or "arxiv:"/)(error);
+      });
+    }
+    assert.equal((await search.getPaper('doi:10.1000/volcano.1')).id, 'volcano-1');
+    await assert.rejects(writes.putPaper('doi:10.9999/nobody', glacier), (error: unknown) => {
+      assert.equal((error as { details: { issues: { path: string }[] } }).details.issues[0]!.path, 'id');
+      return isAppErrorWithCode('invalid_input', /doi or arxiv_id field/)(error);
+    });
+    await assert.rejects(search.getPaper('doi:10.9999/nobody'), isAppErrorWithCode('paper_not_found'));
+  });
+
   it('lets exactly one of several concurrent creates of one id win', async () => {
     const outcomes = await Promise.allSettled(
       Array.from({ length: 6 }, (_, i) => writes.createPapers([{ id: 'race', ...glacier, title: `Version ${i}` }], { batch: false })),
