@@ -44,17 +44,39 @@ export function methodNotAllowed(allowed: readonly string[]): RequestHandler {
 
 /** body-parser's failure types, mapped to catalog codes. */
 const bodyParserErrors: Record<string, (error: Error) => AppError> = {
-  'entity.parse.failed': (error) => new AppError('invalid_json', `The request body is not valid JSON: ${error.message}`),
+  'entity.parse.failed': (error) => new AppError('invalid_json', unparsableBodyMessage(error)),
   'entity.too.large': (error) => {
     const limit = (error as Error & { limit?: number }).limit;
     return new AppError('payload_too_large', `The request body is larger than ${limit} bytes.`, { details: { limitBytes: limit } });
   },
   'encoding.unsupported': (error) => new AppError('unsupported_media_type', error.message),
-  'charset.unsupported': (error) => new AppError('unsupported_media_type', error.message),
+  'charset.unsupported': (error) => {
+    const charset = (error as Error & { charset?: string }).charset;
+    return new AppError('unsupported_media_type', `The request body must be UTF-8 JSON; its Content-Type names the charset "${charset}".`, {
+      details: { charset },
+    });
+  },
   'request.aborted': () => new AppError('invalid_input', 'The request was aborted while its body was read.'),
   'request.size.invalid': () => new AppError('invalid_input', 'The request body is shorter or longer than its Content-Length.'),
   'stream.encoding.set': () => new AppError('internal'),
 };
+
+/**
+ * body-parser refuses JSON that is not an object or array (`"hi"`, `null`) with the same error as
+ * broken JSON; saying which it is tells the client what to fix.
+ */
+function unparsableBodyMessage(error: Error): string {
+  const body = (error as Error & { body?: unknown }).body;
+  if (typeof body === 'string') {
+    try {
+      const value: unknown = JSON.parse(body);
+      return `The request body must be a JSON object; it is valid JSON, but ${value === null ? 'null' : `a ${typeof value}`}.`;
+    } catch {
+      // Broken JSON: the parser's own message says where.
+    }
+  }
+  return `The request body is not valid JSON: ${error.message}`;
+}
 
 /**
  * Errors from Express's own layers (body parsing, decompression, path decoding) carry an HTTP

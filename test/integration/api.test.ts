@@ -196,7 +196,7 @@ describe('bad input gets a clear 4xx in the one error shape', () => {
     assert.equal((JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as { error: { code: string } }).error.code, 'invalid_input');
   });
 
-  const cases: { name: string; path: string; init: Parameters<typeof request>[2]; status: number; code: string; field?: string }[] = [
+  const cases: { name: string; path: string; init: Parameters<typeof request>[2]; status: number; code: string; field?: string; message?: RegExp }[] = [
     {
       name: 'malformed JSON',
       path: '/v1/search',
@@ -211,6 +211,7 @@ describe('bad input gets a clear 4xx in the one error shape', () => {
       init: { body: '"query"', headers: { 'content-type': 'application/json' } },
       status: 400,
       code: 'invalid_json',
+      message: /must be a JSON object; it is valid JSON, but a string/,
     },
     { name: 'no body at all', path: '/v1/search', init: { method: 'POST' }, status: 400, code: 'invalid_input' },
     { name: 'missing query', path: '/v1/search', init: { json: { k: 3 } }, status: 400, code: 'invalid_input', field: 'body.query' },
@@ -277,8 +278,16 @@ describe('bad input gets a clear 4xx in the one error shape', () => {
       init: { body: '{"query":"x"}', headers: { 'content-type': 'application/json; charset=latin1' } },
       status: 415,
       code: 'unsupported_media_type',
+      message: /must be UTF-8 JSON; its Content-Type names the charset "latin1"/,
     },
-    { name: 'JSON null', path: '/v1/search', init: { body: 'null', headers: { 'content-type': 'application/json' } }, status: 400, code: 'invalid_json' },
+    {
+      name: 'JSON null',
+      path: '/v1/search',
+      init: { body: 'null', headers: { 'content-type': 'application/json' } },
+      status: 400,
+      code: 'invalid_json',
+      message: /valid JSON, but null/,
+    },
     {
       name: 'an infinite k',
       path: '/v1/search',
@@ -310,6 +319,7 @@ describe('bad input gets a clear 4xx in the one error shape', () => {
       assert.equal(response.body.error.code, testCase.code);
       assert.equal(typeof response.body.error.message, 'string');
       assert.ok(response.body.error.message.length > 0);
+      if (testCase.message) assert.match(response.body.error.message, testCase.message);
       if (testCase.field) {
         assert.ok(
           response.body.error.details?.issues?.some((issue) => issue.path === testCase.field),
