@@ -4,6 +4,7 @@ import { AppError, paperNotFound } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import type { Paper } from '../../papers/paper.js';
 import type { FacetCounts } from '../../papers/paper-facets.js';
+import { dot } from '../../shared/vector-math.js';
 import type {
   CandidateQuery,
   FacetQuery,
@@ -18,7 +19,6 @@ import type {
 } from '../paper-storage.js';
 import { openIndexFolder } from './index-folder.js';
 import { excludedLabels, labelFilter } from './label-filter.js';
-import { dot } from '../../shared/vector-math.js';
 import { bm25Ceiling } from './lexical/bm25-scoring.js';
 import { cursorTag, decodeCursor, encodeCursor } from './list-cursor.js';
 import { LiveIndex } from './live-index.js';
