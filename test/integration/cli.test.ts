@@ -122,6 +122,13 @@ describe('paper-search similar, related, recommend, get', () => {
     const [paper] = jsonLines<{ id: string; title: string; abstract: string }>(await runCli('get', ['seed-014', '--url', server.url]));
     assert.equal(paper!.id, 'seed-014');
     assert.match(paper!.title, /HNeRV/);
+    for (const target of [['--url', server.url], ['--index', indexDir]]) {
+      const [chosen] = jsonLines<Record<string, unknown>>(await runCli('get', ['seed-014', '--fields', 'title,abstract', ...target]));
+      assert.deepEqual(Object.keys(chosen!).sort(), ['abstract', 'id', 'title'], target[0]);
+      const unknown = await runCli('get', ['seed-014', '--fields', 'colour', ...target]);
+      assert.equal(unknown.code, 2, target[0]);
+      assert.match(unknown.stderr, /invalid_input.*fields/, target[0]);
+    }
   });
 });
 

@@ -5,8 +5,16 @@ import { walDirOf, type Config } from '../../config/config.js';
 import { parseInput } from '../../http/error-handling.js';
 import { listOptions, rankedListBody } from '../../http/ranked-lists.js';
 import { elapsedMs } from '../../http/took.js';
-import { paperIdParamsSchema, recommendRequestSchema, relatedQuerySchema, searchRequestSchema, similarRequestSchema } from '../../http/schemas.js';
+import {
+  paperIdParamsSchema,
+  paperQuerySchema,
+  recommendRequestSchema,
+  relatedQuerySchema,
+  searchRequestSchema,
+  similarRequestSchema,
+} from '../../http/schemas.js';
 import type { Logger } from '../../log.js';
+import { selectPaperFields } from '../../search/ranking.js';
 import { openServices } from '../../services.js';
 import type { QueryBackend } from './query-backend.js';
 
@@ -51,9 +59,10 @@ export async function localBackend(config: Config, log: Logger): Promise<QueryBa
         const list = await search.recommend(body.positive, body.negative, listOptions(body));
         return { ...rankedListBody(list, body.fields), took_ms: elapsedMs(started) };
       },
-      paper: async (id) => {
+      paper: async (id, requested) => {
         const started = performance.now();
-        return { paper: await search.getPaper(id), took_ms: elapsedMs(started) };
+        const { fields } = parseInput(paperQuerySchema, requested === undefined ? {} : { fields: [...requested] }, 'query');
+        return { paper: selectPaperFields(await search.getPaper(id), fields), took_ms: elapsedMs(started) };
       },
       close: async () => {
         await services.close();

@@ -1,4 +1,12 @@
-import type { HitsResponse, PaperResponse, RecommendRequest, RelatedQuery, SearchRequest, SimilarRequest } from '../../client/paper-search-client.js';
+import type {
+  HitsResponse,
+  PaperField,
+  PaperResponse,
+  RecommendRequest,
+  RelatedQuery,
+  SearchRequest,
+  SimilarRequest,
+} from '../../client/paper-search-client.js';
 
 /**
  * What the query commands ask of a collection, whether a server answers (`--url`) or the index
@@ -10,6 +18,7 @@ export interface QueryBackend {
   similar(request: SimilarRequest): Promise<HitsResponse>;
   related(id: string, query: RelatedQuery): Promise<HitsResponse>;
   recommend(request: RecommendRequest): Promise<HitsResponse>;
-  paper(id: string): Promise<PaperResponse>;
+  /** The paper, or with `fields` only those stored fields (and the id), as GET /v1/papers/:id answers. */
+  paper(id: string, fields?: readonly PaperField[]): Promise<PaperResponse>;
   close(): Promise<void>;
 }

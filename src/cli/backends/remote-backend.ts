@@ -9,7 +9,7 @@ export function remoteBackend(url: string, key: string | undefined): QueryBacken
     similar: (request) => client.similar(request),
     related: (id, query) => client.related(id, query),
     recommend: (request) => client.recommend(request),
-    paper: (id) => client.paper(id),
+    paper: (id, fields) => client.paper(id, fields),
     close: async () => undefined,
   };
 }

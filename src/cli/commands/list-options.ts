@@ -36,7 +36,7 @@ function number(value: string): number {
 }
 
 /** A comma-separated list, which may also be given by repeating the flag. */
-function commaList(value: string, previous: string[] | undefined): string[] {
+export function commaList(value: string, previous: string[] | undefined): string[] {
   return [
     ...(previous ?? []),
     ...value

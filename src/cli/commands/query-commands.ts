@@ -10,7 +10,7 @@ import { AppError } from '../../errors.js';
 import { UsageError } from '../exit-codes.js';
 import { examples } from './examples.js';
 import { printHits, printPaper } from '../output/hits-output.js';
-import { addListOptions, addModeOption, addTargetOptions, listBody, listParameters, type ListFlags, type TargetFlags } from './list-options.js';
+import { addListOptions, addModeOption, addTargetOptions, commaList, listBody, listParameters, type ListFlags, type TargetFlags } from './list-options.js';
 
 type QueryFlags = ListFlags & TargetFlags & { mode?: SearchMode };
 
@@ -67,10 +67,16 @@ export function queryCommands(): Command[] {
   const get = new Command('get')
     .description('one paper')
     .argument('<id>', 'paper id, or doi:<DOI>, or arxiv:<arXiv id>')
+    .option('--fields <list>', 'only these stored fields (the id always comes back)', commaList)
     .option('--json', 'JSON even on a terminal')
-    .addHelpText('after', examples('paper-search get seed-014', 'paper-search get doi:10.48550/arXiv.2503.11731 --json'))
-    .action((id: string, flags: TargetFlags & { json?: boolean }) =>
-      withBackend(flags, async (backend, context) => printPaper((await backend.paper(id)).paper, { json: flags.json ?? false, stdout: context.stdout })),
+    .addHelpText(
+      'after',
+      examples('paper-search get seed-014', 'paper-search get doi:10.48550/arXiv.2503.11731 --json', 'paper-search get seed-014 --fields title,year'),
+    )
+    .action((id: string, flags: TargetFlags & { json?: boolean; fields?: string[] }) =>
+      withBackend(flags, async (backend, context) =>
+        printPaper((await backend.paper(id, flags.fields)).paper, { json: flags.json ?? false, stdout: context.stdout }),
+      ),
     );
 
   for (const command of [search, similar]) addModeOption(command);

@@ -54,7 +54,8 @@ export function hitsTable(hits: readonly Hit[], terminal: StreamTraits): string 
 }
 
 /** One paper: JSON on one line for scripts, a readable card on a terminal. */
-export function printPaper(paper: Paper, choice: OutputChoice): void {
+/** A paper, or the fields of it that were asked for (the id always). */
+export function printPaper(paper: Partial<Paper> & Pick<Paper, 'id'>, choice: OutputChoice): void {
   if (wantsJson(choice)) {
     process.stdout.write(`${JSON.stringify(paper)}\n`);
     return;
@@ -62,7 +63,7 @@ export function printPaper(paper: Paper, choice: OutputChoice): void {
   const paint = painter(choice.stdout.color);
   const width = Math.min(choice.stdout.columns, 100);
   const lines = [
-    ...wrap(paper.title || '(untitled)', width).map((line) => paint('bold', line)),
+    ...(paper.title === undefined ? [] : wrap(paper.title || '(untitled)', width).map((line) => paint('bold', line))),
     paint('dim', [paper.authors?.join(', '), paper.date ?? paper.year?.toString(), paper.categories?.join(' ')].filter(Boolean).join(' · ')),
     paint('yellow', `id ${paper.id}`),
     ...paperLinks(paper).map((link) => paint('cyan', link)),
