@@ -1,6 +1,7 @@
 import { arxivIdFromDoi } from '../papers/identifiers.js';
 import type { Paper } from '../papers/paper.js';
 import { splitName } from './names.js';
+import { singleLine } from './single-line.js';
 
 const specialCharacters: Record<string, string> = {
   '\\': '\\textbackslash{}',
@@ -19,10 +20,7 @@ const specialCharacters: Record<string, string> = {
 
 /** Plain text as a BibTeX value: TeX's special characters escaped, white space collapsed; Unicode stays (biber and BibTeX 8-bit read it). */
 export function escapeBibtex(text: string): string {
-  return text
-    .replace(/\s+/g, ' ')
-    .trim()
-    .replace(/[\\{}$%&#_~^<>]/g, (char) => specialCharacters[char]!);
+  return singleLine(text).replace(/[\\{}$%&#_~^<>]/g, (char) => specialCharacters[char]!);
 }
 
 /**

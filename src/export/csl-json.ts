@@ -1,6 +1,7 @@
 import { arxivIdFromDoi } from '../papers/identifiers.js';
 import type { Paper } from '../papers/paper.js';
 import { splitName } from './names.js';
+import { singleLine } from './single-line.js';
 
 /** A CSL-JSON name: parts, or a literal for organisations and unsplittable names. */
 export type CslName = { family: string; given?: string; 'non-dropping-particle'?: string; suffix?: string } | { literal: string };
@@ -46,11 +47,11 @@ function dateParts(paper: Paper): [number, ...number[]] | undefined {
 export function paperToCslJson(paper: Paper): CslItem {
   const journal = paper.doi !== undefined && arxivIdFromDoi(paper.doi) === undefined;
   const item: CslItem = { id: paper.id, type: journal ? 'article-journal' : 'article' };
-  if (paper.title) item.title = paper.title;
+  if (paper.title) item.title = singleLine(paper.title);
   if (paper.authors && paper.authors.length > 0) item.author = paper.authors.map(cslName);
   const issued = dateParts(paper);
   if (issued) item.issued = { 'date-parts': [issued] };
-  if (paper.abstract) item.abstract = paper.abstract;
+  if (paper.abstract) item.abstract = singleLine(paper.abstract);
   if (paper.doi) item.DOI = paper.doi;
   const url = paper.url ?? (paper.arxiv_id ? `https://arxiv.org/abs/${paper.arxiv_id}` : undefined);
   if (url) item.URL = url;

@@ -1,19 +1,15 @@
 import { arxivIdFromDoi } from '../papers/identifiers.js';
 import type { Paper } from '../papers/paper.js';
 import { splitName } from './names.js';
-
-/** A RIS value is one line: white space, line breaks included, collapses to single spaces. */
-function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
-}
+import { singleLine } from './single-line.js';
 
 /** "Last, First, Suffix", as RIS wants names; organisations whole. */
 export function risName(displayName: string): string {
   const parts = splitName(displayName);
-  if (parts.literal !== undefined) return oneLine(parts.literal);
+  if (parts.literal !== undefined) return singleLine(parts.literal);
   return [[parts.particle, parts.family].filter(Boolean).join(' '), parts.given, parts.suffix]
     .filter(Boolean)
-    .map((part) => oneLine(part!))
+    .map((part) => singleLine(part!))
     .join(', ');
 }
 
@@ -33,7 +29,7 @@ export function paperToRis(paper: Paper): string {
     ['UR', paper.url ?? (paper.arxiv_id ? `https://arxiv.org/abs/${paper.arxiv_id}` : undefined)],
   ];
   const body = lines
-    .map(([tag, value]) => [tag, value === undefined ? '' : oneLine(value)] as const)
+    .map(([tag, value]) => [tag, value === undefined ? '' : singleLine(value)] as const)
     .filter(([, value]) => value.length > 0)
     .map(([tag, value]) => `${tag}  - ${value}`);
   return `${body.join('\n')}\nER  - \n`;

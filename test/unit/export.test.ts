@@ -159,6 +159,13 @@ describe('RIS export', () => {
 });
 
 describe('CSL-JSON export', () => {
+  it('writes title and abstract on one line, as BibTeX and RIS do (arXiv wraps them every 80 columns)', () => {
+    const wrapped = { id: 'w1', title: 'A title wrapped\n  onto two lines', abstract: 'An abstract hard-wrapped\nat eighty columns,\n  with an indent.' };
+    const item = paperToCslJson(wrapped);
+    assert.equal(item.title, 'A title wrapped onto two lines');
+    assert.equal(item.abstract, 'An abstract hard-wrapped at eighty columns, with an indent.');
+  });
+
   it('writes an arXiv preprint as "article" with arXiv as publisher and its id as number', () => {
     assert.deepEqual(paperToCslJson(arxivPaper), {
       id: '2305.04567',
@@ -171,7 +178,7 @@ describe('CSL-JSON export', () => {
         { literal: 'Google Research' },
       ],
       issued: { 'date-parts': [[2023, 5, 8]] },
-      abstract: 'Self-supervised pretraining detects 95% of bleaching events & more.\nSecond line.',
+      abstract: 'Self-supervised pretraining detects 95% of bleaching events & more. Second line.',
       URL: 'https://arxiv.org/abs/2305.04567',
       keyword: 'cs.CV, cs.LG',
       publisher: 'arXiv',
