@@ -1,7 +1,7 @@
 /**
  * Retrieval quality on a BEIR-layout benchmark, through the product's own ingestion and search
  * code: `npm run eval -- [--benchmark beir] --corpus <corpus.jsonl> --queries <queries.jsonl> --qrels <qrels.tsv>
- * [--mode dense|lexical|hybrid|all] [--model <id>|all] [--long-passages truncate|windows] [--sweep]
+ * [--mode dense|lexical|hybrid|all] [--model <id>|all] [--long-passages truncate|windows] [--title-weight <w>] [--sweep]
  * [--json] [--cache <dir>] [--limit <n>] [--calibration [--junk <junk.jsonl>]]`. `--sweep` adds nDCG@10
  * for each fusion setting. `--calibration` adds, per mode, how well the top hit's score tells a
  * right answer (judged relevant) from a wrong one or from an off-topic or junk query
@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { loadConfig } from '../../src/config/config.js';
 import { loadEmbedder } from '../../src/embedding/load-embedder.js';
-import { getModel, halfWindowStrategy, knownModelIds, withLongPassages, type ModelDescription } from '../../src/embedding/model-registry.js';
+import { getModel, halfWindowStrategy, knownModelIds, withLongPassages, withTitleWeight, type ModelDescription } from '../../src/embedding/model-registry.js';
 import type { LoadedIndex } from '../../src/storage/embedded/index-folder.js';
 import { dot } from '../../src/shared/vector-math.js';
 import { readVectorsFile, vectorAt } from '../../src/storage/embedded/vectors-file.js';
@@ -49,6 +49,8 @@ const argumentsSchema = z.object({
   calibration: z.boolean().default(false),
   junk: z.string().default(junkQueriesPath),
   'long-passages': z.enum(['truncate', 'windows']).default('truncate'),
+  /** The weight of the title in paper vectors (default: the model's own). */
+  'title-weight': z.coerce.number().nonnegative().optional(),
   backend: z.enum(['embedded', 'weaviate', 'both']).default('embedded'),
 });
 
@@ -79,6 +81,7 @@ const { values } = parseArgs({
     calibration: { type: 'boolean' },
     junk: { type: 'string' },
     'long-passages': { type: 'string' },
+    'title-weight': { type: 'string' },
     backend: { type: 'string' },
   },
 });
@@ -100,7 +103,8 @@ const sweeps: { model: string; fusion: string; ndcg10: number; recall100: number
 const calibrations: CalibrationRow[] = [];
 const ingestion: { model: string; papersPerSecond: number | null; hnswRecallAt10: number }[] = [];
 for (const modelId of models) {
-  const model = args['long-passages'] === 'windows' ? withLongPassages(getModel(modelId), halfWindowStrategy(getModel(modelId))) : getModel(modelId);
+  const windowed = args['long-passages'] === 'windows' ? withLongPassages(getModel(modelId), halfWindowStrategy(getModel(modelId))) : getModel(modelId);
+  const model = args['title-weight'] === undefined ? windowed : withTitleWeight(windowed, args['title-weight']);
   const embedder = await loadEmbedder(model, config, log);
   const { index, papersPerSecond } = await cachedIndex(args.corpus, args.cache, embedder, { efSearch: config.HNSW_EF_SEARCH, log });
   const storage = await readOnlyStorage(index, embedder, { efSearch: config.HNSW_EF_SEARCH, log });

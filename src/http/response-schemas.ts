@@ -60,6 +60,7 @@ export const statsResponseSchema = z.object({
     pooling: z.string(),
     maxTokens: z.number(),
     longPassages: z.string(),
+    titleWeight: z.number(),
     onnxSha256: z.string(),
   }),
   hnsw: z.object({ space: z.string(), m: z.number(), efConstruction: z.number(), randomSeed: z.number(), efSearch: z.number() }),

@@ -1,5 +1,6 @@
 import type { StorageSettings } from '../config/config.js';
-import { paperPassage, type Embedder } from '../embedding/embedder.js';
+import type { Embedder } from '../embedding/embedder.js';
+import { embedPapers } from '../embedding/paper-vectors.js';
 import { AppError } from '../errors.js';
 import { createCollectionBuilder } from '../storage/open-storage.js';
 import type { BuiltCollection, CollectionBuilder } from '../storage/paper-storage.js';
@@ -140,6 +141,6 @@ export async function ingestPapers(embedder: Embedder, options: IngestOptions): 
 /** Embeds a group (the embedder batches it by length) and adds the papers in input order. */
 async function embedGroup(embedder: Embedder, writer: CollectionBuilder, papers: readonly Paper[]): Promise<void> {
   if (papers.length === 0) return;
-  const vectors = await embedder.embedPassages(papers.map((paper) => paperPassage(paper.title, paper.abstract)));
+  const vectors = await embedPapers(embedder, papers);
   for (let i = 0; i < papers.length; i++) await writer.add(papers[i]!, vectors[i]!);
 }

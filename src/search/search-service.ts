@@ -1,6 +1,7 @@
 import { setImmediate } from 'node:timers/promises';
 import type { EmbedRequestOptions } from '../embedding/embed-scheduler.js';
 import { paperPassage, type Embedder } from '../embedding/embedder.js';
+import { embedPapers } from '../embedding/paper-vectors.js';
 import { invalidInput, paperNotFound } from '../errors.js';
 import { maxValuesPerFacet, type FacetCounts, type FacetName } from '../papers/paper-facets.js';
 import type { PaperFilter } from '../papers/paper-filter.js';
@@ -145,7 +146,7 @@ export class SearchService {
   similarToAbstract(abstract: string, title: string | undefined, options: SearchOptions, caller?: EmbedRequestOptions): Promise<RankedList> {
     // Embedded exactly as the stored papers were, so an abstract is compared like for like.
     const passage = paperPassage(title, abstract);
-    return this.retrieve(passage, 'passage', options, caller, async () => (await this.embedder.embedPassages([passage], caller))[0]!);
+    return this.retrieve(passage, 'passage', options, caller, async () => (await embedPapers(this.embedder, [{ title, abstract }], caller))[0]!);
   }
 
   /**

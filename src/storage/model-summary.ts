@@ -9,6 +9,7 @@ export function describeModel(model: ModelDescription) {
     pooling: model.pooling,
     maxTokens: model.maxTokens,
     longPassages: formatLongPassages(model.longPassages),
+    titleWeight: model.titleWeight,
     onnxSha256: model.onnxSha256,
   };
 }

@@ -1,5 +1,5 @@
 import { walDirOf, type Config, type StorageSettings } from '../config/config.js';
-import { getModel, parseLongPassages, withLongPassages, type ModelDescription } from '../embedding/model-registry.js';
+import { modelAsRecorded, type ModelDescription } from '../embedding/model-registry.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { restoreInterruptedReplace } from '../shared/fs-atomic.js';
@@ -26,7 +26,7 @@ export async function collectionModel(config: Config, log: Logger): Promise<Mode
   }
   if (config.BACKEND === 'weaviate') {
     const pointer = await weaviatePointer(config.INDEX_DIR);
-    return withLongPassages(getModel(pointer.model.id), parseLongPassages(pointer.model.longPassages));
+    return modelAsRecorded(pointer.model);
   }
   if (await holdsCollectionPointer(config.INDEX_DIR)) {
     throw new AppError('config_invalid', `The index at ${config.INDEX_DIR} is a Weaviate collection; serve it with BACKEND=weaviate (and WEAVIATE_URL).`);

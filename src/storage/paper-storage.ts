@@ -173,6 +173,7 @@ export interface ModelSummary {
   pooling: string;
   maxTokens: number;
   longPassages: string;
+  titleWeight: number;
   onnxSha256: string;
 }
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EmbedRequestOptions } from '../embedding/embed-scheduler.js';
-import { paperPassage, type Embedder } from '../embedding/embedder.js';
+import type { Embedder } from '../embedding/embedder.js';
+import { embedPapers } from '../embedding/paper-vectors.js';
 import { AppError, invalidInput, paperNotFound } from '../errors.js';
 import { identifierNamePrefixes, isIdentifierName } from '../papers/identifiers.js';
 import { mapRecordToPaper } from '../papers/paper-record.js';
@@ -102,12 +103,8 @@ export class WriteService {
   }
 
   private async embed(papers: readonly Paper[], caller: EmbedRequestOptions | undefined): Promise<PaperChange[]> {
-    const vectors = await this.embedder.embedPassages(
-      papers.map((paper) => paperPassage(paper.title, paper.abstract)),
-      caller,
-    );
-    // Copies: the embedder hands out views of one batch buffer.
-    return papers.map((paper, i) => ({ op: 'put', paper, vector: Float32Array.from(vectors[i]!) }));
+    const vectors = await embedPapers(this.embedder, papers, caller);
+    return papers.map((paper, i) => ({ op: 'put', paper, vector: vectors[i]! }));
   }
 
   private commit(changes: PaperChange[], check: WriteCheck): Promise<void> {

@@ -125,6 +125,33 @@ describe('paper-search ingest', () => {
     }
   });
 
+  it("adds each title embedded alone at --title-weight (MiniLM's 0.3 by default), records it, and the server embeds abstracts with the index's own weight", async () => {
+    const paper = { title: 'Speech recognition with transformers', abstract: 'Transformer encoders transcribe speech with fewer errors.' };
+    for (const [name, flags, weight] of [
+      ['default-title-weight', [], 0.3],
+      ['no-title-weight', ['--title-weight', '0'], 0],
+    ] as const) {
+      const indexDir = join(workDir, name);
+      // One text per model call on both sides, so the vectors match bit for bit (see docs/search-quality.md, "Vector determinism").
+      const result = await runCli('ingest', ['--input', join(fixtures, 'ingest-papers.json'), '--index', indexDir, ...flags], { EMBED_BATCH_SIZE: '1' });
+      assert.equal(result.code, 0, result.stderr);
+      const manifest = JSON.parse(await readFile(join(indexDir, 'manifest.json'), 'utf8')) as { model: { titleWeight: number } };
+      assert.equal(manifest.model.titleWeight, weight);
+      let server: RunningServer | undefined;
+      try {
+        server = await startTestServer(indexDir, { EMBED_BATCH_SIZE: '1' });
+        const stats = await request<{ model: { titleWeight: number } }>(server.url, '/v1/stats');
+        assert.equal(stats.body.model.titleWeight, weight);
+        // Embedded as the stored paper was (with or without its title added), the paper finds itself at cosine 1.
+        const response = await request<{ hits: { id: string; score: number }[] }>(server.url, '/v1/similar', { json: { ...paper, k: 1, mode: 'dense' } });
+        assert.equal(response.body.hits[0]!.id, 'j2');
+        assert.ok(response.body.hits[0]!.score > 0.99999, `${name}: ${response.body.hits[0]!.score}`);
+      } finally {
+        await server?.close();
+      }
+    }
+  });
+
   it('replaces an existing index only when the new one is complete', async () => {
     const indexDir = join(workDir, 'replace');
     assert.equal((await runCli('ingest', ['--input', join(fixtures, 'ingest-papers.json'), '--index', indexDir])).code, 0);
@@ -189,6 +216,7 @@ describe('paper-search ingest', () => {
   const usageErrors: { name: string; args: string[]; message: RegExp }[] = [
     { name: 'no --input', args: [], message: /required option '--input <path>' not specified.*--help/s },
     { name: 'an unknown flag', args: ['--input', 'x.jsonl', '--colour', 'blue'], message: /unknown option '--colour'/ },
+    { name: 'a negative --title-weight', args: ['--input', 'x.jsonl', '--title-weight', '-1'], message: /--title-weight must be 0\.\.10/ },
     { name: 'an unknown model', args: ['--input', 'x.jsonl', '--model', 'gpt-9'], message: /'gpt-9' is invalid.*all-MiniLM-L6-v2, bge-small-en-v1\.5/s },
   ];
   for (const failure of usageErrors) {

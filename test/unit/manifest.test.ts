@@ -7,6 +7,7 @@ import { AppError } from '../../src/errors.js';
 import {
   assertManifestMatchesModel,
   indexFiles,
+  modelOfManifest,
   indexFormatVersion,
   manifestFileName,
   readManifest,
@@ -133,12 +134,31 @@ describe('describeModel', () => {
       pooling: 'mean',
       maxTokens: miniLm.maxTokens,
       longPassages: 'truncate',
+      titleWeight: 0.3,
       onnxSha256: miniLm.onnxSha256,
     });
   });
 });
 
 describe('assertManifestMatchesModel', () => {
+  it('reads a manifest from before titles had a weight as title weight 0, and serves it only so', async () => {
+    const { titleWeight: _, ...modelWithoutTitleWeight } = describeModel(miniLm);
+    const folder = await folderWithManifest(JSON.stringify({ ...manifestFor(miniLm), model: modelWithoutTitleWeight }));
+    const manifest = await readManifest(folder);
+    assert.equal(manifest.model.titleWeight, 0);
+    const recorded = modelOfManifest(manifest);
+    assert.equal(recorded.titleWeight, 0);
+    assert.doesNotThrow(() => assertManifestMatchesModel(manifest, recorded, folder));
+    assert.throws(
+      () => assertManifestMatchesModel(manifest, miniLm, folder),
+      (error: unknown) => {
+        assert.ok(error instanceof AppError);
+        assert.deepEqual((error.details as { mismatches: string[] }).mismatches, ['titleWeight']);
+        return true;
+      },
+    );
+  });
+
   it('refuses an index whose long passages were embedded another way', () => {
     const windowed = withLongPassages(miniLm, halfWindowStrategy(miniLm));
     assert.throws(
@@ -171,7 +191,7 @@ describe('assertManifestMatchesModel', () => {
         assert.match(error.message, /pooling cls/);
         assert.match(error.message, /--model bge-small-en-v1\.5/);
         const { mismatches } = error.details as { mismatches: string[] };
-        assert.deepEqual([...mismatches].sort(), ['hubId', 'id', 'maxTokens', 'onnxSha256', 'pooling']);
+        assert.deepEqual([...mismatches].sort(), ['hubId', 'id', 'maxTokens', 'onnxSha256', 'pooling', 'titleWeight']);
         assert.ok(!mismatches.includes('dimension'), 'both models have dimension 384');
         return true;
       },

@@ -95,7 +95,7 @@ describe('the index folder of a Weaviate collection', () => {
   const pointer = {
     alias: 'Papers',
     collection: 'Papers_20260101_abcdef',
-    model: { id: 'all-MiniLM-L6-v2', longPassages: 'truncate' },
+    model: { id: 'all-MiniLM-L6-v2', longPassages: 'truncate', titleWeight: 0.3 },
     createdAt: '2026-01-01T00:00:00.000Z',
     count: 3,
   };

@@ -1,7 +1,7 @@
 /**
  * Related-paper quality on CSFCube through the product's own ingestion and related-by-id code:
  * `npm run eval -- --benchmark csfcube [--data <fold folder>] [--model <id>|all]
- * [--method <name>,...|all] [--runs <folder>] [--cache <dir>] [--no-official] [--cross-validate] [--json]`.
+ * [--method <name>,...|all] [--title-weight <w>] [--runs <folder>] [--cache <dir>] [--no-official] [--cross-validate] [--json]`.
  *
  * For each query paper the whole corpus is ranked by the method (as GET /v1/papers/:id/related
  * would, at any depth), the judged pool is ordered by that ranking (pool items the method does
@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { loadConfig } from '../../../src/config/config.js';
 import { loadEmbedder } from '../../../src/embedding/load-embedder.js';
-import { getModel, knownModelIds } from '../../../src/embedding/model-registry.js';
+import { getModel, knownModelIds, withTitleWeight } from '../../../src/embedding/model-registry.js';
 import { createLogger } from '../../../src/log.js';
 import { cachedIndex } from '../benchmark-data.js';
 import { mean } from '../metrics.js';
@@ -34,6 +34,8 @@ const argumentsSchema = z.object({
   'no-official': z.boolean().default(false),
   'cross-validate': z.boolean().default(false),
   json: z.boolean().default(false),
+  /** The weight of the title in paper vectors (default: the model's own). */
+  'title-weight': z.coerce.number().nonnegative().optional(),
 });
 
 const { values } = parseArgs({
@@ -47,6 +49,7 @@ const { values } = parseArgs({
     'no-official': { type: 'boolean' },
     'cross-validate': { type: 'boolean' },
     json: { type: 'boolean' },
+    'title-weight': { type: 'string' },
   },
 });
 const args = argumentsSchema.parse(values);
@@ -76,7 +79,8 @@ const rows: Row[] = [];
 const preparation: { model: string; step: string; seconds: number }[] = [];
 await mkdir(args.runs, { recursive: true });
 for (const modelId of models) {
-  const embedder = await loadEmbedder(getModel(modelId), config, log);
+  const registered = getModel(modelId);
+  const embedder = await loadEmbedder(args['title-weight'] === undefined ? registered : withTitleWeight(registered, args['title-weight']), config, log);
   const started = performance.now();
   const { index, papersPerSecond } = await cachedIndex(fold.corpusFile, args.cache, embedder, { efSearch: config.HNSW_EF_SEARCH, log });
   if (papersPerSecond !== null)

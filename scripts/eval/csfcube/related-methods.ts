@@ -9,6 +9,7 @@ import type { SearchMode } from '../../../src/search/search-modes.js';
 import { SearchService } from '../../../src/search/search-service.js';
 import { splitSentences } from '../../../src/search/sentences.js';
 import { unitCentroid as meanOfVectors } from '../../../src/shared/vector-math.js';
+import { blendTitle } from '../../../src/embedding/paper-vectors.js';
 import { EmbeddedStorage } from '../../../src/storage/embedded/embedded-storage.js';
 import { sentenceMatchScore } from './sentence-match.js';
 import type { CsfcubeFacet } from './csfcube-data.js';
@@ -42,7 +43,7 @@ type Factory = (corpus: Corpus, parameters: Parameters) => RelatedMethod['answer
 type CandidateScore = (candidate: number, cosine: number) => number;
 
 /** Methods that need every paper's sentence vectors (embedded once per model, then cached). */
-const sentenceMethods = new Set(['maxsim', 'facet', 'title', 'multi', 'related', 'related-facet']);
+const sentenceMethods = new Set(['maxsim', 'facet', 'title', 'multi', 'related', 'related-facet', 'blend']);
 
 interface ScoredLabel {
   label: number;
@@ -139,6 +140,27 @@ const factories: Record<string, Factory> = {
   related: (corpus, parameters) => async (label) => proposed(corpus, label, undefined, parameters),
   /** The same for the query's facet. */
   'related-facet': (corpus, parameters) => async (label, facet) => proposed(corpus, label, facet, parameters),
+  /**
+   * Paper vectors with their title added at weight a, as ingestion's --title-weight makes them,
+   * computed from this index's vectors (built with --title-weight 0) and the titles embedded
+   * alone; the whole corpus ranked exactly by their cosine. Measures a title weight without
+   * building an index per weight.
+   */
+  blend: (corpus, parameters) => {
+    const sentences = corpus.sentencesFor(parameters);
+    const weight = parameters.get('a') ?? 0.3;
+    const blended = Array.from({ length: corpus.count }, (_, label) =>
+      corpus.index.papers.byLabel(label).title.trim()
+        ? blendTitle(Float32Array.from(corpus.vector(label)), sentences.title(label), weight)
+        : corpus.vector(label),
+    );
+    return async (label) =>
+      blended
+        .map((vector, other) => ({ label: other, score: dot(blended[label]!, vector) }))
+        .filter((item) => item.label !== label)
+        .sort((a, b) => b.score - a.score || a.label - b.label)
+        .map((item) => item.label);
+  },
   /**
    * The query's facet sentences joined and embedded as one passage (a model call per query, or
    * three vectors per paper stored at ingest); candidates scored by cosine + w · cosine of that

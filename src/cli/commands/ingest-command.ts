@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { loadEmbedder } from '../../embedding/load-embedder.js';
-import { defaultModelId, getModel, halfWindowStrategy, knownModelIds, withLongPassages } from '../../embedding/model-registry.js';
+import { defaultModelId, getModel, halfWindowStrategy, knownModelIds, withLongPassages, withTitleWeight } from '../../embedding/model-registry.js';
 import { detectInputFormat } from '../../ingest/format-detection.js';
 import { ingestPapers, type IngestSummary } from '../../ingest/ingest.js';
 import { LogProgress } from '../../ingest/progress.js';
@@ -10,7 +10,7 @@ import { runInFrame } from '../command-frame.js';
 import { UsageError } from '../exit-codes.js';
 import { PapersProgressBar } from '../output/progress-bars.js';
 import { examples } from './examples.js';
-import { integer } from './list-options.js';
+import { integer, number } from './list-options.js';
 
 /** Paper fields whose source field can be named by `--<field>-field`. */
 const fieldFlags = ['id', 'title', 'abstract', 'authors', 'categories', 'year', 'date', 'doi', 'url', 'arxiv-id'] as const;
@@ -24,6 +24,7 @@ interface IngestFlags {
   abstracts?: string;
   allowTitleOnly?: boolean;
   longPassages?: 'truncate' | 'windows';
+  titleWeight?: number;
   groupSize?: number;
   [fieldFlag: string]: unknown;
 }
@@ -42,6 +43,11 @@ export function ingestCommand(): Command {
     .addOption(
       new Option('--long-passages <strategy>', 'passages over the model window: cut, or averaged overlapping windows').choices(['truncate', 'windows']),
     )
+    .option(
+      '--title-weight <w>',
+      "weight of the title embedded alone in each paper's vector (default: the model's, 0.3 for MiniLM, 0 for bge-small; 0: the passage alone)",
+      number,
+    )
     .option('--group-size <n>', 'papers embedded together (memory bound; default 256)', integer);
   for (const flag of fieldFlags) command.option(`--${flag}-field <name>`, `read the paper's ${flag.replace('-', ' ')} from this field`);
   return command
@@ -56,10 +62,12 @@ export function ingestCommand(): Command {
     .action((flags: IngestFlags) =>
       runInFrame({ settings: { INDEX_DIR: flags.index } }, async ({ config, log, stderr, say }) => {
         if (flags.groupSize !== undefined && (flags.groupSize < 1 || flags.groupSize > 100_000)) throw new UsageError('--group-size must be 1..100000.');
+        if (flags.titleWeight !== undefined && (flags.titleWeight < 0 || flags.titleWeight > 10)) throw new UsageError('--title-weight must be 0..10.');
         const format = await detectInputFormat(flags.input, flags.format);
         checkRecordSourceOptions(format, { abstracts: flags.abstracts });
         const registered = getModel(flags.model ?? config.MODEL ?? defaultModelId);
-        const model = flags.longPassages === 'windows' ? withLongPassages(registered, halfWindowStrategy(registered)) : registered;
+        const windowed = flags.longPassages === 'windows' ? withLongPassages(registered, halfWindowStrategy(registered)) : registered;
+        const model = flags.titleWeight === undefined ? windowed : withTitleWeight(windowed, flags.titleWeight);
         const embedder = await loadEmbedder(model, config, log);
         try {
           const summary = await ingestPapers(embedder, {

@@ -29,7 +29,7 @@ export function integer(value: string): number {
   return Number(value);
 }
 
-function number(value: string): number {
+export function number(value: string): number {
   const parsed = Number(value);
   if (value.trim() === '' || !Number.isFinite(parsed)) throw new InvalidArgumentError('must be a number.');
   return parsed;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { getModel, parseLongPassages, withLongPassages, type ModelDescription } from '../../embedding/model-registry.js';
+import { modelAsRecorded, type ModelDescription } from '../../embedding/model-registry.js';
 import { AppError } from '../../errors.js';
 import { writeFileAtomic } from '../../shared/fs-atomic.js';
 import { describeModel } from '../model-summary.js';
@@ -34,6 +34,8 @@ export const manifestSchema = z.object({
     maxTokens: z.number().int().positive(),
     /** How passages longer than the window were embedded: `truncate`, or `windows:<stride>`. */
     longPassages: z.string(),
+    /** Weight of the title embedded alone in each paper's vector; absent (read as 0) in folders built before it had one. */
+    titleWeight: z.number().nonnegative().default(0),
     onnxSha256: z.string(),
   }),
   count: z.number().int().nonnegative(),
@@ -79,9 +81,9 @@ export function lineageOf(manifest: Manifest): string {
   return manifest.lineage ?? createHash('sha256').update(`${manifest.createdAt}:${manifest.count}`).digest('hex').slice(0, 16);
 }
 
-/** The model a manifest's index was built with, as the registry describes it, with the same long-passage handling. */
+/** The model a manifest's index was built with, as the registry describes it, with the same embedding choices. */
 export function modelOfManifest(manifest: Manifest): ModelDescription {
-  return withLongPassages(getModel(manifest.model.id), parseLongPassages(manifest.model.longPassages));
+  return modelAsRecorded(manifest.model);
 }
 
 export async function writeManifest(folder: string, manifest: Manifest): Promise<void> {

@@ -21,7 +21,7 @@ const pointerSchema = z.object({
   backend: z.literal('weaviate'),
   alias: z.string().min(1),
   collection: z.string().min(1),
-  model: z.object({ id: z.string(), longPassages: z.string() }),
+  model: z.object({ id: z.string(), longPassages: z.string(), titleWeight: z.number().nonnegative().default(0) }),
   createdAt: z.string(),
   count: z.number().int().nonnegative(),
 });

@@ -1,6 +1,6 @@
 import weaviate, { type WeaviateClient } from 'weaviate-client';
 import { z } from 'zod';
-import { getModel, parseLongPassages, withLongPassages, type ModelDescription } from '../../embedding/model-registry.js';
+import { modelAsRecorded, type ModelDescription } from '../../embedding/model-registry.js';
 import { AppError } from '../../errors.js';
 import type { ModelSummary } from '../paper-storage.js';
 import type { PaperProperties } from './paper-object.js';
@@ -29,6 +29,8 @@ const collectionMetadataSchema = z.object({
     pooling: z.string(),
     maxTokens: z.number().int().positive(),
     longPassages: z.string(),
+    /** Absent (read as 0) in collections built before the title had a weight in paper vectors. */
+    titleWeight: z.number().nonnegative().default(0),
     onnxSha256: z.string(),
   }),
   createdAt: z.string(),
@@ -41,7 +43,7 @@ export type CollectionMetadata = z.infer<typeof collectionMetadataSchema>;
 
 /** The model a collection was built with, as the registry describes it. */
 export function modelOfMetadata(metadata: CollectionMetadata): ModelDescription {
-  return withLongPassages(getModel(metadata.model.id), parseLongPassages(metadata.model.longPassages));
+  return modelAsRecorded(metadata.model);
 }
 
 export function encodeMetadata(metadata: CollectionMetadata): string {

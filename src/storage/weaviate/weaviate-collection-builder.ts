@@ -102,7 +102,7 @@ export class WeaviateCollectionBuilder implements CollectionBuilder {
       await writeCollectionPointer(this.target, {
         alias: this.alias,
         collection: this.name,
-        model: { id: metadata.model.id, longPassages: metadata.model.longPassages },
+        model: { id: metadata.model.id, longPassages: metadata.model.longPassages, titleWeight: metadata.model.titleWeight },
         createdAt: metadata.createdAt,
         count: this.added,
       });
