@@ -146,7 +146,9 @@ export class SearchService {
   similarToAbstract(abstract: string, title: string | undefined, options: SearchOptions, caller?: EmbedRequestOptions): Promise<RankedList> {
     // Embedded exactly as the stored papers were, so an abstract is compared like for like.
     const passage = paperPassage(title, abstract);
-    return this.retrieve(passage, 'passage', options, caller, async () => (await embedPapers(this.embedder, [{ title, abstract }], caller))[0]!);
+    // The title is embedded alone as well, so it is part of what decides the vector.
+    const embeddedAs = JSON.stringify(['passage', title?.trim() ?? '']);
+    return this.retrieve(passage, embeddedAs, options, caller, async () => (await embedPapers(this.embedder, [{ title, abstract }], caller))[0]!);
   }
 
   /**
@@ -249,10 +251,13 @@ export class SearchService {
     return vectors as Float32Array[];
   }
 
-  /** `textKind`: whether `text` is embedded as a query or as a passage (the vectors differ). */
+  /**
+   * `embeddedAs`: how `text` becomes the query vector, beside the text itself (part of the cache
+   * key): `query`, or for an abstract the passage kind with its title (the vectors differ).
+   */
   private async retrieve(
     text: string,
-    textKind: 'query' | 'passage',
+    embeddedAs: string,
     options: SearchOptions,
     caller: EmbedRequestOptions | undefined,
     embed: () => Promise<Float32Array>,
@@ -269,7 +274,7 @@ export class SearchService {
     }
     const { filter } = options;
     const depth = candidateDepth(options);
-    const slot = this.cacheSlot(text, textKind, options);
+    const slot = this.cacheSlot(text, embeddedAs, options);
     const cached = slot && this.candidates.get(slot.version, slot.key);
     if (cached) return this.finish([...cached], options, caller, embed);
     let list: RankedCandidate[];
@@ -290,16 +295,16 @@ export class SearchService {
   }
 
   /** Where the ranked list of `text` is cached, or undefined when lists cannot be cached (see PaperStorage.resultsVersion). */
-  private cacheSlot(text: string, textKind: 'query' | 'passage', options: SearchOptions): { version: number; key: string } | undefined {
+  private cacheSlot(text: string, embeddedAs: string, options: SearchOptions): { version: number; key: string } | undefined {
     const version = this.candidates.capacity > 0 ? this.storage.resultsVersion() : undefined;
     if (version === undefined) return undefined;
     const mode = options.mode ?? this.defaultMode;
     // A hybrid list is always fused from the same depth, so every page of it shares one entry.
-    return { version, key: JSON.stringify([textKind, mode, mode === 'hybrid' ? hybridCandidates : candidateDepth(options), options.filter ?? null, text]) };
+    return { version, key: JSON.stringify([embeddedAs, mode, mode === 'hybrid' ? hybridCandidates : candidateDepth(options), options.filter ?? null, text]) };
   }
 
-  private cachedList(text: string, textKind: 'query' | 'passage', options: SearchOptions): readonly RankedCandidate[] | undefined {
-    const slot = this.cacheSlot(text, textKind, options);
+  private cachedList(text: string, embeddedAs: string, options: SearchOptions): readonly RankedCandidate[] | undefined {
+    const slot = this.cacheSlot(text, embeddedAs, options);
     return slot && this.candidates.get(slot.version, slot.key);
   }
 

@@ -173,6 +173,18 @@ describe('SearchService batch and similar', () => {
       { kind: 'passage', texts: ['Eruption forecasting Seismic tremor predicts volcano eruption.', 'Eruption forecasting'] },
     ]);
   });
+
+  it('keeps apart the cached lists of abstracts whose title and abstract join into the same passage (the title is embedded alone too)', async () => {
+    const before = embedder.calls.length;
+    await service.similarToAbstract('plumes disrupt aviation.', 'Volcano ash', { k: 1, mode: 'dense' });
+    await service.similarToAbstract('ash plumes disrupt aviation.', 'Volcano', { k: 1, mode: 'dense' });
+    await service.similarToAbstract('ash plumes disrupt aviation.', ' Volcano ', { k: 1, mode: 'dense' });
+    assert.deepEqual(
+      embedder.calls.slice(before).map((call) => call.texts[1]),
+      ['Volcano ash', 'Volcano'],
+      'the same passage with another title is embedded again; the same title answers from the cache',
+    );
+  });
 });
 
 describe('SearchService related, recommend and lookups', () => {
