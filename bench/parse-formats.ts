@@ -31,7 +31,7 @@ const bibtexCount = Number(values.bibtex ?? 3000);
 const snapshotCount = Number(values.snapshot ?? 20_000);
 const embedCount = Number(values.embed ?? 0);
 
-/** Papers per second of embedding, in groups of 256 like ingestion (model loading not counted). */
+/** Papers per second of embedding passages, in groups of 256 like ingestion (titles embedded alone and model loading not counted). */
 async function embeddingRate(papers: readonly Paper[]): Promise<{ papers: number; seconds: number; perSecond: number }> {
   const log = createLogger('silent');
   const embedder = await loadEmbedder(getModel(defaultModelId), loadConfig({ ...process.env, LOG_LEVEL: 'silent' }), log);

@@ -103,7 +103,7 @@ describe('SearchService with its result cache', () => {
     const before = await service.searchText(query, { k: 3, mode: 'lexical' });
     assert.ok(!before.hits.some((hit) => hit.id === 'alps-glacier'));
     const paper = { id: 'alps-glacier', title: 'Glacier retreat in the Alps', abstract: 'Alpine glacier retreat measured over decades in the Alps.' };
-    await storage.commit([[{ op: 'put', paper, vector: embedder.vectorOf(`${paper.title} ${paper.abstract}`) }]]);
+    await storage.commit([[{ op: 'put', paper, vector: embedder.paperVector(paper) }]]);
     const afterWrite = await service.searchText(query, { k: 3, mode: 'lexical' });
     assert.equal(afterWrite.hits[0]!.id, 'alps-glacier');
     await storage.commit([[{ op: 'delete', id: 'alps-glacier' }]]);

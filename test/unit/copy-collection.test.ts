@@ -29,7 +29,7 @@ describe('copyCollection (the eval and bench move a collection between backends 
       const ids = topicPapers.map((paper) => paper.id);
       assert.deepEqual(await copy.papers(ids), topicPapers);
       const vectors = await copy.vectors(ids);
-      topicPapers.forEach((paper, i) => assert.deepEqual(vectors[i], embedder.vectorOf(`${paper.title} ${paper.abstract}`)));
+      topicPapers.forEach((paper, i) => assert.deepEqual(vectors[i], embedder.paperVector(paper)));
       assert.equal((await copy.stats()).index.source?.input, 'a copy');
     } finally {
       await copy.close();

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import type { EmbedRequestOptions } from '../../src/embedding/embed-scheduler.js';
-import type { Embedder, ModelState } from '../../src/embedding/embedder.js';
+import { paperPassage, type Embedder, type ModelState } from '../../src/embedding/embedder.js';
 import { getModel, type ModelDescription } from '../../src/embedding/model-registry.js';
+import { blendTitle, type PaperText } from '../../src/embedding/paper-vectors.js';
 import { createLogger } from '../../src/log.js';
 import type { Paper } from '../../src/papers/paper.js';
 import { normalize } from '../../src/shared/vector-math.js';
@@ -30,6 +31,13 @@ export class FakeEmbedder implements Embedder {
   }
 
   async dispose(): Promise<void> {}
+
+  /** A paper's vector as ingestion makes it with this model (see embedPapers), without counting as a model call. */
+  paperVector(paper: PaperText): Float32Array {
+    const passage = this.vectorOf(paperPassage(paper.title, paper.abstract));
+    const title = paper.title?.trim();
+    return title && this.model.titleWeight > 0 ? blendTitle(passage, this.vectorOf(title), this.model.titleWeight) : passage;
+  }
 
   vectorOf(text: string): Float32Array {
     const vector = new Float32Array(this.model.dimension);
@@ -111,7 +119,7 @@ export const topicPapers: Paper[] = [
 /** Builds an index folder of `papers` with the fake model's vectors, as ingestion would. */
 export async function buildFakeIndex(folder: string, embedder: FakeEmbedder, papers: readonly Paper[] = topicPapers): Promise<void> {
   const writer = await IndexFolderWriter.create(folder, embedder.model);
-  for (const paper of papers) await writer.add(paper, embedder.vectorOf(`${paper.title} ${paper.abstract}`));
+  for (const paper of papers) await writer.add(paper, embedder.paperVector(paper));
   await writer.finish({ input: 'test papers', read: papers.length, rejected: 0 });
 }
 

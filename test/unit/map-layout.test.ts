@@ -172,7 +172,7 @@ describe('EmbeddedStorage.map', () => {
       const at = (map: typeof before, id: string) => ({ x: map.x[map.ids.indexOf(id)]!, y: map.y[map.ids.indexOf(id)]! });
 
       const twin = { ...topicPapers[0]!, id: 'volcano-twin' };
-      await storage.commit([[{ op: 'put', paper: twin, vector: embedder.vectorOf(`${twin.title} ${twin.abstract}`) }], [{ op: 'delete', id: 'speech-1' }]]);
+      await storage.commit([[{ op: 'put', paper: twin, vector: embedder.paperVector(twin) }], [{ op: 'delete', id: 'speech-1' }]]);
       const after = await storage.map();
       assert.equal(after.ids.length, topicPapers.length);
       assert.ok(!after.ids.includes('speech-1'));

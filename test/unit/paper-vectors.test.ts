@@ -22,6 +22,21 @@ describe('embedPapers', () => {
     assert.ok(dot(vector!, passage) < 1 - 1e-3, 'the title moved the vector');
   });
 
+  it('gives each titled paper its own title, in order', async () => {
+    const embedder = new FakeEmbedder();
+    const other = { title: 'Protein folding', abstract: 'Attention predicts protein structure.' };
+    const vectors = await embedPapers(embedder, [titled, untitled, other]);
+    const [alone] = await embedPapers(new FakeEmbedder(), [other]);
+    const [first] = await embedPapers(new FakeEmbedder(), [titled]);
+    assert.deepEqual(vectors[2], alone);
+    assert.deepEqual(vectors[0], first);
+    assert.deepEqual(
+      vectors,
+      [titled, untitled, other].map((paper) => embedder.paperVector(paper)),
+      'the fake model builds test indexes the same way',
+    );
+  });
+
   it('embeds passages and titles in one model call, titles after the passages, and leaves an untitled paper its passage vector', async () => {
     const embedder = new FakeEmbedder();
     const vectors = await embedPapers(embedder, [untitled, titled, { ...untitled, title: '   ' }]);

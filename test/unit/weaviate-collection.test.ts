@@ -71,6 +71,15 @@ describe('collection metadata', () => {
     assertMetadataMatchesModel(decoded, model, 'Papers');
   });
 
+  it('reads a collection built before titles had a weight as title weight 0, and serves it only so', () => {
+    const { titleWeight: _, ...modelWithoutTitleWeight } = metadata.model;
+    const decoded = decodeMetadata(JSON.stringify({ ...metadata, model: modelWithoutTitleWeight }), 'Papers');
+    assert.equal(decoded.model.titleWeight, 0);
+    assert.equal(modelOfMetadata(decoded).titleWeight, 0);
+    assert.doesNotThrow(() => assertMetadataMatchesModel(decoded, modelOfMetadata(decoded), 'Papers'));
+    assert.throws(() => assertMetadataMatchesModel(decoded, model, 'Papers'), isAppErrorWithCode('index_incompatible', /titleWeight 0/));
+  });
+
   it('refuses a collection built with another model, or another passage handling', () => {
     assert.throws(
       () => assertMetadataMatchesModel(metadata, getModel('bge-small-en-v1.5'), 'Papers'),
@@ -107,6 +116,17 @@ describe('the index folder of a Weaviate collection', () => {
     assert.equal(await holdsCollectionPointer(folder), true);
     const manifest = JSON.parse(await readFile(join(folder, 'manifest.json'), 'utf8')) as { backend: string };
     assert.equal(manifest.backend, 'weaviate');
+  });
+
+  it('reads a folder written before titles had a weight as title weight 0', async () => {
+    const folder = join(root(), 'before-title-weight');
+    await mkdir(folder);
+    const { titleWeight: _, ...modelWithoutTitleWeight } = pointer.model;
+    await writeFile(
+      join(folder, 'manifest.json'),
+      JSON.stringify({ format: 'paper-search-weaviate-collection', formatVersion: 1, backend: 'weaviate', ...pointer, model: modelWithoutTitleWeight }),
+    );
+    assert.equal((await readCollectionPointer(folder))?.model.titleWeight, 0);
   });
 
   it('is not read from an embedded index folder, and never replaces a folder of other files', async () => {

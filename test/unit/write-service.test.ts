@@ -57,6 +57,13 @@ describe('WriteService.createPapers', () => {
     assert.equal((await search.getPaper('doi:10.5/glacier')).id, 'g1');
   });
 
+  it("stores each paper's vector as ingestion makes it: its passage and its title embedded alone, in one model call", async () => {
+    const calls = embedder.calls.length;
+    await writes.createPapers([{ id: 'g2', ...glacier }], { batch: false });
+    assert.deepEqual(embedder.calls.slice(calls), [{ kind: 'passage', texts: ['Glacier calving Radar measures glacier calving fronts.', 'Glacier calving'] }]);
+    assert.deepEqual((await storage.vectors(['g2']))[0], embedder.paperVector(glacier));
+  });
+
   it('generates an id when none is given', async () => {
     const [paper] = await writes.createPapers([glacier], { batch: false });
     assert.match(paper!.id, /^[0-9a-f-]{36}$/);

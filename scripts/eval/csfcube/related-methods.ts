@@ -147,6 +147,7 @@ const factories: Record<string, Factory> = {
    * building an index per weight.
    */
   blend: (corpus, parameters) => {
+    if (corpus.index.manifest.model.titleWeight !== 0) throw new Error('blend adds the titles itself: build the index with --title-weight 0.');
     const sentences = corpus.sentencesFor(parameters);
     const weight = parameters.get('a') ?? 0.3;
     const blended = Array.from({ length: corpus.count }, (_, label) =>
