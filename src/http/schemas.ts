@@ -3,18 +3,14 @@ import { searchModes } from '../search/search-modes.js';
 import { facetNames } from '../papers/paper-facets.js';
 import { sentenceRoles } from '../search/related/sentence-roles.js';
 import { paperSchema } from '../papers/paper.js';
+import { wholeNumber } from '../shared/whole-number.js';
 
 /** Deepest result a page may reach (offset + k): past it, approximate search order is not worth paging. */
 export const maxPageEnd = 1_000;
 
 /** JSON numbers stay numbers: no coercion of strings, booleans or arrays in bodies. */
-const k = z.number().int().min(1).max(100).default(10);
-const offset = z
-  .number()
-  .int()
-  .min(0)
-  .max(maxPageEnd - 1)
-  .default(0);
+const k = wholeNumber(1, 100).default(10);
+const offset = wholeNumber(0, maxPageEnd - 1).default(0);
 
 /** A query parameter holding a whole number; an empty value is an error, not 0. */
 const queryInteger = (min: number, max: number) =>
@@ -23,7 +19,7 @@ const queryInteger = (min: number, max: number) =>
     .trim()
     .regex(/^-?\d+$/, { message: 'must be a whole number' })
     .transform(Number)
-    .pipe(z.number().int().min(min).max(max));
+    .pipe(wholeNumber(min, max));
 const queryNumber = z.string().trim().min(1, { message: 'must be a number' }).transform(Number).pipe(z.number().finite());
 const nonBlank = (max: number) =>
   z
@@ -36,7 +32,7 @@ const mode = z.enum(searchModes).optional();
 /** Stored fields a client may ask for; `id` and `score` always come back. */
 export const selectableFields = Object.keys(paperSchema.shape).filter((field) => field !== 'id') as [string, ...string[]];
 
-const year = z.number().int().min(0).max(9999);
+const year = wholeNumber(0, 9999);
 const names = z.array(z.string().trim().min(1).max(512)).min(1).max(100);
 
 export const filterSchema = z.strictObject({

@@ -4,6 +4,7 @@ import { paperSchema } from '../papers/paper.js';
 import { maxValuesPerFacet } from '../papers/paper-facets.js';
 import { searchModes } from '../search/search-modes.js';
 import { sentenceRoles } from '../search/related/sentence-roles.js';
+import { wholeNumber } from '../shared/whole-number.js';
 
 /**
  * The MCP tools' arguments and results as zod schemas: arguments are validated with them (bad
@@ -23,12 +24,8 @@ const text = (max: number) =>
     .refine((value) => value.trim().length > 0, { message: 'must not be empty or only white space' });
 
 const page = {
-  k: z.number().int().min(1).max(maxToolHits).default(10).describe(`How many papers to return, 1 to ${maxToolHits} (default 10).`),
-  offset: z
-    .number()
-    .int()
-    .min(0)
-    .max(maxPageEnd - 1)
+  k: wholeNumber(1, maxToolHits).default(10).describe(`How many papers to return, 1 to ${maxToolHits} (default 10).`),
+  offset: wholeNumber(0, maxPageEnd - 1)
     .default(0)
     .describe('Papers to skip, to page through a longer list: offset 10 with k 10 gives results 11 to 20. In hybrid mode offset + k is at most 100.'),
   filter: filterSchema

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isArxivId } from './identifiers.js';
 import { normalizeDoi, type Paper } from './paper.js';
+import { wholeNumber } from '../shared/whole-number.js';
 
 /** Which input field feeds each paper field; the first candidate present in a record wins. */
 export interface FieldMap {
@@ -197,7 +198,7 @@ const fieldSchemas = {
     expected: 'a real date starting YYYY, YYYY-MM or YYYY-MM-DD (year 1 to 9999)',
   },
   year: {
-    schema: z.union([z.number(), z.string().trim().regex(/^\d+$/).transform(Number)]).pipe(z.number().int().min(1).max(9999)),
+    schema: z.union([z.number(), z.string().trim().regex(/^\d+$/).transform(Number)]).pipe(wholeNumber(1, 9999)),
     expected: 'a whole year from 1 to 9999, such as 2024',
   },
   doi: {
