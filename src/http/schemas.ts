@@ -62,8 +62,19 @@ const listOptions = {
   facets: facetList.optional(),
 };
 
-const withinPageLimit = (value: { k: number; offset: number }) => value.offset + value.k <= maxPageEnd;
-const pageLimitIssue = { message: `offset + k must be at most ${maxPageEnd}`, path: ['offset'] };
+/** offset + k within maxPageEnd, reported as too_big on offset like the hybrid mode's own limit. */
+const withinPageLimit = (value: { k: number; offset: number }, context: z.RefinementCtx) => {
+  if (value.offset + value.k <= maxPageEnd) return;
+  context.addIssue({
+    code: 'too_big',
+    origin: 'number',
+    maximum: maxPageEnd,
+    inclusive: true,
+    input: value.offset + value.k,
+    message: `offset + k must be at most ${maxPageEnd}`,
+    path: ['offset'],
+  });
+};
 
 /**
  * Explaining embeds every sentence of every hit, all on the one model worker, so it is bounded:
@@ -75,12 +86,12 @@ const explainLimitIssue = { message: `explain is limited to k <= ${maxExplainedH
 
 export const searchRequestSchema = z
   .strictObject({ query: nonBlank(10_000), mode, ...listOptions })
-  .refine(withinPageLimit, pageLimitIssue)
+  .superRefine(withinPageLimit)
   .refine(explainWithinLimit, explainLimitIssue);
 
 export const similarRequestSchema = z
   .strictObject({ abstract: nonBlank(100_000), title: z.string().max(2_000).optional(), mode, ...listOptions })
-  .refine(withinPageLimit, pageLimitIssue)
+  .superRefine(withinPageLimit)
   .refine(explainWithinLimit, explainLimitIssue);
 
 export const batchSearchRequestSchema = z.strictObject({
@@ -88,7 +99,7 @@ export const batchSearchRequestSchema = z.strictObject({
     .array(
       z
         .strictObject({ query: nonBlank(10_000), mode, ...listOptions })
-        .refine(withinPageLimit, pageLimitIssue)
+        .superRefine(withinPageLimit)
         .refine((value) => !value.explain, { message: 'explain is not available in batches', path: ['explain'] }),
     )
     .min(1)
@@ -99,7 +110,7 @@ const paperIds = z.array(z.string().min(1).max(512));
 
 export const recommendRequestSchema = z
   .strictObject({ positive: paperIds.min(1).max(100), negative: paperIds.max(100).default([]), ...listOptions })
-  .refine(withinPageLimit, pageLimitIssue)
+  .superRefine(withinPageLimit)
   .refine(explainWithinLimit, explainLimitIssue)
   .refine((value) => !value.positive.some((id) => value.negative.includes(id)), {
     message: 'a paper cannot be both positive and negative',
@@ -162,7 +173,7 @@ export const relatedQuerySchema = z
         'Relate on one facet of the paper: background (the problem it addresses), method (how it solves it) or result (what it finds); ranks by the abstract sentences playing that role.',
       ),
   })
-  .refine(withinPageLimit, pageLimitIssue)
+  .superRefine(withinPageLimit)
   .refine(explainWithinLimit, explainLimitIssue)
   .transform((query) => ({
     k: query.k,

@@ -1,0 +1,19 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { relatedQuerySchema, searchRequestSchema } from '../../src/http/schemas.js';
+
+describe('the page limit (offset + k)', () => {
+  it('regression: is reported as too_big on offset, the code the hybrid limit uses, not custom', () => {
+    const search = searchRequestSchema.safeParse({ query: 'graphs', mode: 'dense', offset: 995, k: 10 });
+    assert.deepEqual(
+      search.error?.issues.map(({ code, path, message }) => ({ code, path, message })),
+      [{ code: 'too_big', path: ['offset'], message: 'offset + k must be at most 1000' }],
+    );
+    const related = relatedQuerySchema.safeParse({ offset: '999', k: '2' });
+    assert.deepEqual(
+      related.error?.issues.map(({ code, path }) => ({ code, path })),
+      [{ code: 'too_big', path: ['offset'] }],
+    );
+    assert.equal(searchRequestSchema.safeParse({ query: 'graphs', offset: 990, k: 10 }).success, true);
+  });
+});
