@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Filters, type Collection, type FilterValue, type WeaviateClient } from 'weaviate-client';
 import { paperPassage } from '../../embedding/embedder.js';
 import type { ModelDescription } from '../../embedding/model-registry.js';
@@ -500,17 +501,29 @@ export class WeaviateStorage implements PaperStorage {
     return createHash('sha256').update(`${this.options.alias}:${this.metadata.createdAt}`).digest('hex').slice(0, 12);
   }
 
-  /** A read failing because the cluster cannot be reached is the client's 503, not a 500. */
+  /**
+   * Runs a read, trying again after a pause when the engine fails in a way that passes (a replica
+   * stopping or rejoining fails the queries that reach it for a moment; reads are idempotent). A
+   * read failing because the cluster cannot be reached is the client's 503, not a 500.
+   */
   private async read<T>(operation: () => Promise<T>): Promise<T> {
-    try {
-      return await operation();
-    } catch (error) {
-      // A request still running when the server closed the client (shutdown ran past its drain).
-      if (this.closed) throw new AppError('shutting_down', undefined, { cause: error });
-      if (this.health_.status.status === 'down' || isConnectionFailure(error)) {
-        throw new AppError('storage_unavailable', `The Weaviate cluster did not answer: ${(error as Error).message}`, { cause: error, retryAfterSeconds: 5 });
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await operation();
+      } catch (error) {
+        // A request still running when the server closed the client (shutdown ran past its drain).
+        if (this.closed) throw new AppError('shutting_down', undefined, { cause: error });
+        const pauseMs = readRetryPausesMs[attempt];
+        if (pauseMs !== undefined && this.health_.status.status !== 'down' && isPassingEngineError(error)) {
+          this.options.log.warn({ err: error, attempt: attempt + 1 }, 'a Weaviate read failed; trying it again');
+          await sleep(pauseMs);
+          continue;
+        }
+        if (this.health_.status.status === 'down' || isConnectionFailure(error)) {
+          throw new AppError('storage_unavailable', `The Weaviate cluster did not answer: ${(error as Error).message}`, { cause: error, retryAfterSeconds: 5 });
+        }
+        throw error;
       }
-      throw error;
     }
   }
 
@@ -543,6 +556,20 @@ function termsOf(papers: readonly Paper[]): Set<string> {
   const terms = new Set<string>();
   for (const paper of papers) for (const term of countTerms(paperPassage(paper.title, paper.abstract)).keys()) terms.add(term);
   return terms;
+}
+
+/** Pauses before each further try of a failed read: two more tries, about a second in all. */
+const readRetryPausesMs = [200, 600];
+
+/**
+ * Engine failures that may pass: a query error (a shard on a node going down or coming back),
+ * the gRPC channel unavailable, a timeout, a 5xx answer, or the connection itself. The client's
+ * error classes are not exported, so they are told apart by name.
+ */
+export function isPassingEngineError(error: unknown): boolean {
+  const name = (error as Error | undefined)?.name;
+  if (name === 'WeaviateUnexpectedStatusCodeError') return ((error as { code?: number }).code ?? 0) >= 500;
+  return name === 'WeaviateQueryError' || name === 'WeaviateGRPCUnavailableError' || name === 'WeaviateRequestTimeoutError' || isConnectionFailure(error);
 }
 
 function isConnectionFailure(error: unknown): boolean {
