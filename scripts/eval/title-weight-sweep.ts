@@ -8,7 +8,6 @@
  * fuses w · cosine + (1 − w) · BM25 / ceiling over the dense top 100 and the BM25 top 100, for
  * each dense weight w (the fusion the calibrated score orders by, see search-quality.md).
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../src/config/config.js';
@@ -17,6 +16,7 @@ import { getModel, withTitleWeight } from '../../src/embedding/model-registry.js
 import { blendTitle } from '../../src/embedding/paper-vectors.js';
 import { createLogger } from '../../src/log.js';
 import { dot } from '../../src/shared/vector-math.js';
+import { readVectorsFile, vectorAt } from '../../src/storage/embedded/vectors-file.js';
 import { cachedIndex, readJsonLines, readOnlyStorage, readQrels, type BenchmarkQuery } from './benchmark-data.js';
 import { mean, ndcgAt } from './metrics.js';
 
@@ -41,8 +41,7 @@ const queries = (await readJsonLines<BenchmarkQuery>(join(values.data, `queries.
 
 const count = index.manifest.count;
 const dimension = index.manifest.model.dimension;
-const bytes = await readFile(join(index.folder, index.manifest.files.vectors));
-const passageVectors = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+const passageVectors = await readVectorsFile(join(index.folder, index.manifest.files.vectors), count, dimension);
 const papers = Array.from({ length: count }, (_, label) => index.papers.byLabel(label));
 const titled = papers.flatMap((paper, label) => (paper.title.trim() ? [label] : []));
 const titleVectors = new Map<number, Float32Array>();
@@ -61,7 +60,7 @@ process.stdout.write(`${values.model}, SciFact ${values.split} (${queries.length
 process.stdout.write(`| title weight | dense | ${denseWeights.map((w) => `hybrid w=${w}`).join(' | ')} |\n|${'---|'.repeat(denseWeights.length + 2)}\n`);
 for (const titleWeight of numbers(values.weights)) {
   const vectors = papers.map((_, label) => {
-    const passage = passageVectors.subarray(label * dimension, (label + 1) * dimension);
+    const passage = vectorAt(passageVectors, label, dimension);
     const title = titleVectors.get(label);
     return title ? blendTitle(Float32Array.from(passage), title, titleWeight) : passage;
   });

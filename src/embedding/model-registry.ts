@@ -94,7 +94,7 @@ const models: readonly ModelDescription[] = [
     // The largest weight that costs search nothing: on CSFCube's dev fold every weight from 0.25
     // to 0.5 ranks related papers better than the passage alone (+1.0 to +1.5 MAP); on SciFact
     // train, dense nDCG@10 holds up to 0.3 and falls beyond (0.645 at 0.5 against 0.654), while
-    // hybrid gains a little at every weight (docs/search-quality.md, "Title weight").
+    // hybrid stays level or gains a little at every weight (docs/search-quality.md, "Title weight").
     titleWeight: 0.3,
     queryPrefix: '',
     // Dense weight 0.45 (the folds chose 0.4, 0.4, 0.5, 0.5, 0.45), scale 11.283, bias −7.024.
