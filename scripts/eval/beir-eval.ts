@@ -34,6 +34,7 @@ import { separation, shareAtLeast, type SeparationReport } from './calibration-m
 import { junkQueriesPath, type JunkQuery } from './generate-junk-queries.js';
 import { fuseReciprocalRank } from './reciprocal-rank.js';
 import { mean, ndcgAt, overlapAt, recallAt, reciprocalRankAt } from './metrics.js';
+import { parseScriptArguments } from './script-arguments.js';
 
 const argumentsSchema = z.object({
   benchmark: z.literal('beir').optional(),
@@ -85,7 +86,7 @@ const { values } = parseArgs({
     backend: { type: 'string' },
   },
 });
-const args = argumentsSchema.parse(values);
+const args = parseScriptArguments(argumentsSchema, values);
 const config = loadConfig();
 const log = createLogger(args.json ? 'silent' : 'warn');
 

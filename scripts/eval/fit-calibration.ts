@@ -35,6 +35,7 @@ import { fitLogistic, separation, type SeparationReport } from './calibration-me
 import { assignFolds, crossValidate } from './cross-validation.js';
 import { junkQueriesPath, type JunkQuery } from './generate-junk-queries.js';
 import { mean, median, ndcgAt, type Judgments } from './metrics.js';
+import { parseScriptArguments } from './script-arguments.js';
 import { fuseNormalized } from './min-max-fusion.js';
 
 /** The dense weight of the min-max fusion each model used before calibrated scores (the baseline). */
@@ -56,8 +57,8 @@ const { values } = parseArgs({
     json: { type: 'boolean' },
   },
 });
-const args = z
-  .object({
+const args = parseScriptArguments(
+  z.object({
     corpus: z.string(),
     queries: z.string(),
     qrels: z.string(),
@@ -68,8 +69,9 @@ const args = z
     cache: z.string().default('bench/.cache'),
     limit: z.coerce.number().int().positive().optional(),
     json: z.boolean().default(false),
-  })
-  .parse(values);
+  }),
+  values,
+);
 
 /** A candidate of one query: its two signals, as the service's fusion sees them. */
 interface Candidate {

@@ -20,6 +20,7 @@ import { getModel, knownModelIds, withTitleWeight } from '../../../src/embedding
 import { createLogger } from '../../../src/log.js';
 import { cachedIndex } from '../benchmark-data.js';
 import { mean } from '../metrics.js';
+import { parseScriptArguments } from '../script-arguments.js';
 import { readCsfcubeFold } from './csfcube-data.js';
 import { scoreQuery } from './csfcube-metrics.js';
 import { methodNames, parseMethod, prepareMethods, withDenseTail, type Corpus, type RelatedMethod } from './related-methods.js';
@@ -52,7 +53,7 @@ const { values } = parseArgs({
     'title-weight': { type: 'string' },
   },
 });
-const args = argumentsSchema.parse(values);
+const args = parseScriptArguments(argumentsSchema, values);
 const config = loadConfig();
 const log = createLogger('warn');
 const fold = await readCsfcubeFold(args.data);
