@@ -93,6 +93,14 @@ describe('openRecordSource: JSON lines', () => {
     ]);
   });
 
+  it('regression: a raw U+2028 or U+2029 inside a JSON string stays in its record (read as a line break, it rejected valid records)', async () => {
+    const path = await writeInput('separators.jsonl', '{"id":"a","abstract":"One.\u2028Two.\u2029Three."}\n{"id":"b"}\n');
+    assert.deepEqual(await readAll(path, 'jsonl'), [
+      { position: 'line 1', value: { id: 'a', abstract: 'One.\u2028Two.\u2029Three.' } },
+      { position: 'line 2', value: { id: 'b' } },
+    ]);
+  });
+
   it('yields nothing for an empty file', async () => {
     const path = await writeInput('empty.jsonl', '');
     assert.deepEqual(await readAll(path, 'jsonl'), []);

@@ -104,6 +104,17 @@ describe('buildSnapshot with only added papers', () => {
     assert.deepEqual(stored.slice(0, dimension), baseVectors[0]);
   });
 
+  it('regression: a paper holding U+2028 or U+2029 does not break the next snapshot (its record was read as two lines)', async () => {
+    const { folder } = await baseIndex();
+    const separated = { id: 'separated', title: 'Line\u2028separator', abstract: 'First sentence.\u2028Second.\u2029Third.' };
+    await buildSnapshot(folder, deltaOf(1, [], [{ paper: separated, vector: addedVectors[0]! }]));
+    await buildSnapshot(folder, deltaOf(2, [], [{ paper: addedPapers[1]!, vector: addedVectors[1]! }]));
+    await buildSnapshot(folder, deltaOf(3, [0], []));
+    const loaded = await openIndexFolder(folder, model, 100);
+    assert.deepEqual(loaded.papers.byLabel(loaded.papers.labelOf('separated')!), separated);
+    assert.equal(loaded.papers.size, baseCount + 1);
+  });
+
   it('carries the related lists instead of computing them again: the added papers enter them as writes do', async (t) => {
     const { folder } = await baseIndex();
     const compute = t.mock.method(RelatedLists, 'compute');

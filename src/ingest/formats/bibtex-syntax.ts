@@ -1,6 +1,6 @@
-import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { AppError } from '../../errors.js';
+import { textLines } from '../../shared/text-lines.js';
 
 /** One entry with its fields' raw TeX: @string macros expanded, `#` concatenations joined, names lower-cased. */
 export interface BibtexEntry {
@@ -35,7 +35,7 @@ const monthMacros: [string, string][] = ['jan', 'feb', 'mar', 'apr', 'may', 'jun
  */
 export async function* readBibtexEntries(stream: Readable): AsyncGenerator<BibtexItem> {
   const macros = new Map(monthMacros);
-  const lines = createInterface({ input: stream, crlfDelay: Infinity });
+  const lines = textLines(stream);
   let chunk: string[] = [];
   let chunkLine = 1;
   let lineNumber = 0;

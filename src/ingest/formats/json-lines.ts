@@ -1,12 +1,12 @@
-import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { AppError } from '../../errors.js';
+import { textLines } from '../../shared/text-lines.js';
 import type { Input } from '../input-files.js';
 import type { RawRecord } from '../record-readers.js';
 
 /** One record per line; a line that is not JSON is reported with its number, and reading goes on. */
 export async function* readJsonLines(stream: Readable, positionPrefix = ''): AsyncGenerator<RawRecord> {
-  const lines = createInterface({ input: stream, crlfDelay: Infinity });
+  const lines = textLines(stream);
   let lineNumber = 0;
   try {
     for await (const rawLine of lines) {
@@ -64,7 +64,7 @@ export function text(value: unknown): string | undefined {
 export async function* readInputLines(input: Input): AsyncGenerator<string> {
   for (const file of input.files) {
     try {
-      for await (const line of createInterface({ input: file.open(), crlfDelay: Infinity })) yield line;
+      yield* textLines(file.open());
     } catch (error) {
       throw new AppError('input_malformed', `Reading ${file.path} stopped: ${(error as Error).message}`);
     }

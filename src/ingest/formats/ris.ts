@@ -1,8 +1,8 @@
-import { createInterface } from 'node:readline';
 import { AppError } from '../../errors.js';
 import type { Input } from '../input-files.js';
 import type { RawRecord } from '../record-readers.js';
 import { arxivIdFromDoi, arxivIdFromUrl, contentId } from '../../papers/identifiers.js';
+import { textLines } from '../../shared/text-lines.js';
 
 /** "TI  - value": a two-character tag, two spaces (some writers use one), a hyphen. */
 const tagLine = /^([A-Z][A-Z0-9])\s{1,2}-(?: (.*))?$/;
@@ -23,7 +23,7 @@ export async function* readRis(input: Input): AsyncGenerator<RawRecord> {
     let open: OpenRecord | undefined;
     let lineNumber = 0;
     try {
-      for await (const rawLine of createInterface({ input: file.open(), crlfDelay: Infinity })) {
+      for await (const rawLine of textLines(file.open())) {
         lineNumber++;
         const line = (lineNumber === 1 ? rawLine.replace(/^\uFEFF/, '') : rawLine).trimEnd();
         const tagged = tagLine.exec(line);

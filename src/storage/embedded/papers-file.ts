@@ -1,10 +1,10 @@
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import { AppError } from '../../errors.js';
 import type { FacetFields } from '../../papers/paper-facets.js';
 import { paperSchema, type Paper } from '../../papers/paper.js';
+import { textLines } from '../../shared/text-lines.js';
 
 /**
  * `papers.jsonl`, the paper records of an index folder: one JSON object per line, line N (0-based)
@@ -103,7 +103,7 @@ function facetFieldsOf({ year, categories, authors }: Partial<Paper>): FacetFiel
 
 /** Every record of a papers file, in label order, streamed. */
 export async function* readPapersFile(path: string): AsyncGenerator<Paper> {
-  for await (const line of createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity })) {
+  for await (const line of textLines(createReadStream(path))) {
     if (line.length > 0) yield JSON.parse(line) as Paper;
   }
 }

@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
+import { describe, it } from 'node:test';
+import { textLines } from '../../src/shared/text-lines.js';
+
+async function linesOf(chunks: (string | Buffer)[]): Promise<string[]> {
+  const lines: string[] = [];
+  for await (const line of textLines(Readable.from(chunks))) lines.push(line);
+  return lines;
+}
+
+describe('textLines', () => {
+  it('regression: U+2028 and U+2029 inside a record do not end its line (readline split there and snapshots failed)', async () => {
+    const record = JSON.stringify({ id: 'ls-1', abstract: 'First sentence.\u2028Second.\u2029Third.' });
+    assert.ok(record.includes('\u2028'), 'JSON.stringify writes the separators raw');
+    const lines = await linesOf([`${record}\n{"id":"next"}\n`]);
+    assert.deepEqual(
+      lines.map((line) => JSON.parse(line) as unknown),
+      [{ id: 'ls-1', abstract: 'First sentence.\u2028Second.\u2029Third.' }, { id: 'next' }],
+    );
+  });
+
+  it('ends lines at \\n, \\r\\n and a lone \\r, even when a \\r\\n or a character is split across chunks', async () => {
+    assert.deepEqual(await linesOf(['a\nb\r', '\nc\rd\r\n\ne']), ['a', 'b', 'c', 'd', '', 'e']);
+    const euro = Buffer.from('€uro\n', 'utf8');
+    assert.deepEqual(await linesOf([euro.subarray(0, 1), euro.subarray(1, 2), euro.subarray(2)]), ['€uro']);
+  });
+
+  it('yields no empty line after a final line break, and the last line without one', async () => {
+    assert.deepEqual(await linesOf(['a\n']), ['a']);
+    assert.deepEqual(await linesOf(['a\r']), ['a']);
+    assert.deepEqual(await linesOf(['a\n\n']), ['a', '']);
+    assert.deepEqual(await linesOf(['a\nb']), ['a', 'b']);
+    assert.deepEqual(await linesOf([]), []);
+  });
+});
