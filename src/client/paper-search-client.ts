@@ -14,6 +14,7 @@ import {
   snapshotResponseSchema,
   statsResponseSchema,
 } from '../http/response-schemas.js';
+import { hasLoneSurrogate } from '../shared/unicode.js';
 import type {
   batchSearchRequestSchema,
   facetsQuerySchema,
@@ -122,16 +123,16 @@ export class PaperSearchClient {
   /** `id` may also be `doi:<DOI>` or `arxiv:<id>`. */
   related(id: string, query?: RelatedQuery): Promise<HitsResponse>;
   related(id: string, query: RelatedQuery, options: ExportOptions): Promise<string>;
-  related(id: string, query: RelatedQuery = {}, options?: ExportOptions): Promise<HitsResponse | string> {
-    const path = `/v1/papers/${encodeURIComponent(id)}/related${queryString(query)}`;
+  async related(id: string, query: RelatedQuery = {}, options?: ExportOptions): Promise<HitsResponse | string> {
+    const path = `${paperPath(id)}/related${queryString(query)}`;
     return options ? this.export('GET', path, options.format) : this.call('GET', path, hitsResponseSchema);
   }
 
   /** The whole record, or with `fields` only those (and the id): `paper(id, ['title', 'year'])`; or exported. */
   paper(id: string, fields?: readonly PaperField[]): Promise<PaperResponse>;
   paper(id: string, options: ExportOptions): Promise<string>;
-  paper(id: string, fieldsOrExport?: readonly PaperField[] | ExportOptions): Promise<PaperResponse | string> {
-    const path = `/v1/papers/${encodeURIComponent(id)}`;
+  async paper(id: string, fieldsOrExport?: readonly PaperField[] | ExportOptions): Promise<PaperResponse | string> {
+    const path = paperPath(id);
     if (fieldsOrExport && !isFieldList(fieldsOrExport)) return this.export('GET', path, fieldsOrExport.format);
     return this.call('GET', `${path}${queryString({ fields: fieldsOrExport })}`, paperResponseSchema);
   }
@@ -165,12 +166,12 @@ export class PaperSearchClient {
   }
 
   /** Creates or replaces the paper `id`. Needs an API key. */
-  putPaper(id: string, paper: PaperInput): Promise<PutPaperResponse> {
-    return this.call('PUT', `/v1/papers/${encodeURIComponent(id)}`, putPaperResponseSchema, paper);
+  async putPaper(id: string, paper: PaperInput): Promise<PutPaperResponse> {
+    return this.call('PUT', paperPath(id), putPaperResponseSchema, paper);
   }
 
-  deletePaper(id: string): Promise<DeletedPaperResponse> {
-    return this.call('DELETE', `/v1/papers/${encodeURIComponent(id)}`, deletedPaperResponseSchema);
+  async deletePaper(id: string): Promise<DeletedPaperResponse> {
+    return this.call('DELETE', paperPath(id), deletedPaperResponseSchema);
   }
 
   /** Folds every logged write into the index now and waits for it. Needs an API key. */
@@ -236,6 +237,14 @@ export class PaperSearchClient {
     });
     return { response, text: await response.text() };
   }
+}
+
+/** The path of paper `id`; an id with a lone surrogate cannot be percent-encoded, so no paper has one. */
+function paperPath(id: string): string {
+  if (hasLoneSurrogate(id)) {
+    throw new PaperSearchError(400, 'invalid_input', 'A paper id cannot hold an unpaired surrogate (it is not well-formed Unicode).', { id });
+  }
+  return `/v1/papers/${encodeURIComponent(id)}`;
 }
 
 /** A body's JSON (undefined when empty), or not ok when it is not JSON. */

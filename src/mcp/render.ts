@@ -1,12 +1,17 @@
 import type { Paper } from '../papers/paper.js';
+import { withoutLoneSurrogates } from '../shared/unicode.js';
 import type { RankedPaper } from './backend.js';
 
 /** How much of an abstract a ranked list shows in text; the structured result has all of it. */
 const abstractPreview = 300;
 
-/** The address of a paper as an MCP resource: its id, percent-encoded (ids may hold "/" and ":"). */
+/**
+ * The address of a paper as an MCP resource: its id, percent-encoded (ids may hold "/" and ":").
+ * Ids are refused with lone surrogates, but an index written before that may hold one: it gets
+ * U+FFFD in its place rather than failing the whole answer.
+ */
 export function paperUri(id: string): string {
-  return `paper://${encodeURIComponent(id)}`;
+  return `paper://${encodeURIComponent(withoutLoneSurrogates(id))}`;
 }
 
 /** The id a `paper://` URI names, or undefined when the URI is not one. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { isArxivId } from './identifiers.js';
 import { normalizeDoi, type Paper } from './paper.js';
 import { wholeNumber } from '../shared/whole-number.js';
+import { hasLoneSurrogate } from '../shared/unicode.js';
 
 /** Which input field feeds each paper field; the first candidate present in a record wins. */
 export interface FieldMap {
@@ -186,9 +187,10 @@ const fieldSchemas = {
     schema: z
       .union([z.string(), z.number().finite().transform(String)])
       .pipe(z.string().trim().min(1).max(512))
-      // Ids travel in URLs, logs and files: control characters (a newline, NUL) have no place in one.
-      .refine((id) => !/\p{Cc}/u.test(id)),
-    expected: 'a non-empty string or a number, at most 512 characters, without control characters',
+      // Ids travel in URLs, logs and files: control characters (a newline, NUL) have no place in
+      // one, and a lone surrogate cannot be percent-encoded (the paper could not be named in a URL).
+      .refine((id) => !/\p{Cc}/u.test(id) && !hasLoneSurrogate(id)),
+    expected: 'a non-empty string or a number, at most 512 characters, without control characters or unpaired surrogates',
   },
   text: { schema: z.string().transform((value) => value.trim()), expected: 'a string' },
   authors: { schema: stringList(/\s*;\s*|\s*,\s*|\s+and\s+/), expected: 'a list of strings or a delimited string' },

@@ -82,6 +82,12 @@ describe('the typed client', () => {
     await assert.rejects(client.search({ query: 'x', k: 1000 }), (error: unknown) => error instanceof PaperSearchError && error.code === 'invalid_input');
   });
 
+  it('regression: an id with a lone surrogate is refused as invalid_input (encodeURIComponent threw a URIError)', async () => {
+    for (const call of [client.paper('ls\ud800'), client.related('\udfff'), client.deletePaper('x\ud800')]) {
+      await assert.rejects(call, (error: unknown) => error instanceof PaperSearchError && error.status === 400 && error.code === 'invalid_input');
+    }
+  });
+
   it('asks for ranked lists and papers as BibTeX, RIS or CSL-JSON, and imports BibTeX files', async () => {
     const bibtex = await client.search({ query: 'robot perception', k: 3 }, { format: 'bibtex' });
     const ids = (await client.search({ query: 'robot perception', k: 3 })).hits.map((hit) => hit.id);

@@ -328,4 +328,8 @@ describe('the MCP server over the services', () => {
     for (const id of ['hep-th/9901001', 'doi:10.1/x y', 'seed-001']) assert.equal(paperIdOfUri(paperUri(id)), id);
     assert.equal(paperIdOfUri('paper://%E0%A4%A'), undefined);
   });
+
+  it('regression: a stored id with a lone surrogate (an index written before such ids were refused) gets a URI instead of failing the answer', () => {
+    assert.equal(paperUri('ls\ud800z'), 'paper://ls%EF%BF%BDz');
+  });
 });

@@ -311,6 +311,14 @@ describe('mapRecordToPaper: rejections', () => {
     }
   });
 
+  it('regression: refuses ids with a lone surrogate (stored, such a paper could not be named in a URL, and a write of one answered 400 after it was logged)', () => {
+    for (const id of ['ls\ud800z', '\udfff', 'end\ud83d']) {
+      const result = mapRecordToPaper({ id, abstract: 'a' });
+      assert.deepEqual(result.ok ? undefined : [result.reason, result.field], ['invalid_field', 'id'], JSON.stringify(id));
+    }
+    assert.equal(accepted(mapRecordToPaper({ id: 'emoji-\ud83d\ude00', abstract: 'a' })).id, 'emoji-\ud83d\ude00', 'a surrogate pair is a character');
+  });
+
   // Regression: a whitespace-only year string (e.g. a padded empty CSV
   // cell) is not treated as absent like '' is: Number('  '.trim()) === 0, so the paper gets year 0
   // and the year in its date is ignored. Expected year 2021 (from the date); actual year 0.
