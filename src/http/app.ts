@@ -60,7 +60,7 @@ export function createApp({ state, log, settings, apiKeys, metrics }: AppDepende
   app.use(securityHeaders());
   app.use(crossOrigin(settings.CORS_ORIGINS));
   app.use(compression());
-  app.use(attachCaller(settings.REQUEST_TIMEOUT_MS));
+  app.use(attachCaller(settings.REQUEST_TIMEOUT_MS, apiKeys));
   if (settings.RATE_LIMIT_REQUESTS > 0) {
     app.use(
       rateLimitPerClient({ requests: settings.RATE_LIMIT_REQUESTS, windowMs: settings.RATE_LIMIT_WINDOW_MS, onLimited: () => metrics.countRateLimited() }),

@@ -27,10 +27,15 @@ export class ApiKeys {
         authorization === undefined ? 'An API key is required: send Authorization: Bearer <key>.' : 'The Authorization header must be "Bearer <key>".',
       );
     }
-    const presented = digest(match[1]!);
+    if (!this.isKnown(match[1]!)) throw new AppError('forbidden');
+  }
+
+  /** Whether `key` is one of the configured keys. */
+  isKnown(key: string): boolean {
+    const presented = digest(key);
     let valid = false;
     for (const known of this.digests) valid = timingSafeEqual(presented, known) || valid;
-    if (!valid) throw new AppError('forbidden');
+    return valid;
   }
 
   /** Guards writes: refused outright when no key is configured, otherwise a valid key is needed. */

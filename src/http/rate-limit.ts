@@ -1,13 +1,13 @@
 import type { Request, RequestHandler } from 'express';
 import { rateLimit, type RateLimitInfo } from 'express-rate-limit';
 import { AppError } from '../errors.js';
-import { clientIdOf } from './caller.js';
+import { callerOf } from './caller.js';
 
 /** Routes never limited: probes and scrapes. */
 const unlimitedPaths = new Set(['/healthz', '/readyz', '/metrics']);
 
 /**
- * At most `requests` per `windowMs` per client (its API key, else its address; see clientIdOf),
+ * At most `requests` per `windowMs` per client (its valid API key, else its address; see clientIdOf),
  * in a fixed window, in memory. Over it, 429 `rate_limited` with Retry-After; every limited
  * answer carries the IETF RateLimit and RateLimit-Policy headers.
  */
@@ -17,7 +17,8 @@ export function rateLimitPerClient(options: { requests: number; windowMs: number
     limit: options.requests,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
-    keyGenerator: (request) => clientIdOf(request),
+    // attachCaller, which runs first, has named the client.
+    keyGenerator: (_request, response) => callerOf(response).client,
     skip: (request) => unlimitedPaths.has(request.path),
     handler: (request, _response, next, limitOptions) => {
       options.onLimited();

@@ -140,6 +140,14 @@ describe('operating the service', () => {
     assert.equal((await app.call('/v1/stats', { headers: { authorization: `Bearer ${key}` } })).status, 200);
   });
 
+  it('regression: a made-up bearer token on an open read counts as its address, not as a new client (it escaped the rate limit)', async () => {
+    const app = await serving({ RATE_LIMIT_REQUESTS: '3', RATE_LIMIT_WINDOW_MS: '60000' });
+    const statuses = [];
+    for (let i = 0; i < 5; i++) statuses.push((await app.call('/v1/stats', { headers: { authorization: `Bearer made-up-${i}` } })).status);
+    assert.deepEqual(statuses, [200, 200, 200, 429, 429]);
+    assert.equal((await app.call('/v1/stats', { headers: { authorization: `Bearer ${key}` } })).status, 200, 'a configured key has its own budget');
+  });
+
   it('answers 503 overloaded with Retry-After when the model cannot serve in time', async () => {
     const overloaded = new FakeEmbedder();
     overloaded.embedQueries = async () => {
@@ -164,15 +172,17 @@ describe('operating the service', () => {
       seen.push(request);
       return original(texts);
     };
-    const app = await startApp({ storage: () => storage, environment: { REQUEST_TIMEOUT_MS: '5000' } });
+    const app = await startApp({ storage: () => storage, environment: { REQUEST_TIMEOUT_MS: '5000' }, apiKeys: [key] });
     apps.push(app);
     app.state.markReady(new SearchService(storage, watching), new WriteService(storage, watching));
     await app.call('/v1/search', { json: { query: 'volcano', mode: 'dense' }, headers: { authorization: `Bearer ${key}` } });
     await app.call('/v1/search', { json: { query: 'magma', mode: 'dense' } });
-    const [withKey, withoutKey] = seen as { client: string; deadline: number }[];
+    await app.call('/v1/search', { json: { query: 'lava', mode: 'dense' }, headers: { authorization: 'Bearer not-a-configured-key' } });
+    const [withKey, withoutKey, withUnknownKey] = seen as { client: string; deadline: number }[];
     assert.match(withKey!.client, /^key:[0-9a-f]{16}$/);
     assert.ok(!withKey!.client.includes(key), 'never the key itself');
     assert.match(withoutKey!.client, /^ip:/);
+    assert.equal(withUnknownKey!.client, withoutKey!.client, 'a token that is no key is not a client of its own');
     assert.ok(withoutKey!.deadline > performance.now() && withoutKey!.deadline <= performance.now() + 5_000);
   });
 
