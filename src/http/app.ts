@@ -97,14 +97,19 @@ export function createApp({ state, log, settings, apiKeys, metrics }: AppDepende
   // POST /v1/papers also takes a BibTeX or RIS file, read as text within the write limit.
   app.post('/v1/papers', express.text({ type: [...referenceMediaTypes], limit: settings.WRITE_MAX_BODY_BYTES }));
   app.use(requireJsonBody);
-  app.use('/v1/papers', express.json({ limit: settings.WRITE_MAX_BODY_BYTES, strict: true, type: jsonTypes }));
-  app.use(express.json({ limit: settings.MAX_BODY_BYTES, strict: true, type: jsonTypes }));
 
   app.use(healthRoutes(state));
   app.use(metricsRoutes(metrics, apiKeys.requireForReads(settings.AUTH_METRICS)));
   app.use(docsRoutes());
   app.use(webRoutes());
+  // Bodies are read once the caller may send one: after the read key check, and at the write
+  // limit only on the two write routes (already past writeGuard); anything else that sends a
+  // body, whatever its route or method, is held to the general limit.
   app.use(apiKeys.requireForReads(settings.AUTH_READS));
+  const writeBody = express.json({ limit: settings.WRITE_MAX_BODY_BYTES, strict: true, type: jsonTypes });
+  app.post('/v1/papers', writeBody);
+  app.put('/v1/papers/:id', writeBody);
+  app.use(express.json({ limit: settings.MAX_BODY_BYTES, strict: true, type: jsonTypes }));
   app.use(writeRoutes(writes));
   app.use(searchRoutes(service, apiKeys.configured));
 

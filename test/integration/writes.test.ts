@@ -103,6 +103,9 @@ describe('API keys', () => {
     const guarded = await startTestServer(indexDir, { ...manualSnapshots, AUTH_READS: 'true' });
     try {
       assert.equal((await request(guarded.url, '/v1/search', { json: { query: 'video' } })).status, 401);
+      // Regression: the body was read (and broken JSON answered 400) before the key was checked.
+      const broken = await request<{ error: { code: string } }>(guarded.url, '/v1/search', { body: '{bad', headers: { 'content-type': 'application/json' } });
+      assert.deepEqual([broken.status, broken.body.error.code], [401, 'unauthorized']);
       assert.equal((await request(guarded.url, '/v1/papers/seed-001', { headers: { authorization: 'Bearer wrong-wrong-wrong-wrong' } })).status, 403);
       assert.equal((await request(guarded.url, '/v1/search', { json: { query: 'video' }, headers: auth })).status, 200);
       assert.equal((await request(guarded.url, '/healthz')).status, 200);

@@ -86,6 +86,9 @@ describe('createApp when ready', () => {
       [call('/v1/search', { body: 'query=x', headers: { 'content-type': 'text/plain' } }), 415, 'unsupported_media_type'],
       [call('/v1/search', { body: '{"query":', headers: { 'content-type': 'application/json' } }), 400, 'invalid_json'],
       [call('/v1/search', { json: { query: 'x'.repeat(5000) } }), 413, 'payload_too_large'],
+      // Regression: every route under /v1/papers read bodies up to the write limit, without a key.
+      [call('/v1/papers/volcano-1/related', { method: 'POST', json: { pad: 'x'.repeat(5000) } }), 413, 'payload_too_large'],
+      [call('/v1/papers/volcano-1', { method: 'PATCH', json: { pad: 'x'.repeat(5000) } }), 413, 'payload_too_large'],
       [call('/v1/search', { json: { query: 'x', unknown: 1 } }), 400, 'invalid_input'],
       [call('/v1/papers/nope'), 404, 'paper_not_found'],
       [call('/v1/papers/%E0%A4%A'), 400, 'invalid_input'],
