@@ -102,8 +102,14 @@ export class WriteService {
     await this.turn;
   }
 
+  /**
+   * A write's texts queue for the model in its caller's turn but without the caller's deadline:
+   * a batch of up to 1,000 papers takes longer than REQUEST_TIMEOUT_MS at the model's rate (a
+   * minute or more on two cores), so a deadline refused it every time, however often it was
+   * retried. Writes need a key and are bounded in size, and their client waits for the answer.
+   */
   private async embed(papers: readonly Paper[], caller: EmbedRequestOptions | undefined): Promise<PaperChange[]> {
-    const vectors = await embedPapers(this.embedder, papers, caller);
+    const vectors = await embedPapers(this.embedder, papers, caller?.client === undefined ? {} : { client: caller.client });
     return papers.map((paper, i) => ({ op: 'put', paper, vector: vectors[i]! }));
   }
 

@@ -64,6 +64,18 @@ describe('WriteService.createPapers', () => {
     assert.deepEqual((await storage.vectors(['g2']))[0], embedder.paperVector(glacier));
   });
 
+  it("regression: queues a write's texts in its caller's turn without the caller's deadline (a batch longer than REQUEST_TIMEOUT_MS was refused on every retry)", async (t) => {
+    const seen: unknown[] = [];
+    const original = embedder.embedPassages.bind(embedder);
+    t.mock.method(embedder, 'embedPassages', (texts: readonly string[], request?: unknown) => {
+      seen.push(request);
+      return original(texts);
+    });
+    await writes.createPapers([{ id: 'g3', ...glacier }], { batch: false }, { client: 'key:0123', deadline: performance.now() + 1 });
+    await writes.putPaper('g4', glacier, { client: 'key:0123', deadline: performance.now() + 1 });
+    assert.deepEqual(seen, [{ client: 'key:0123' }, { client: 'key:0123' }]);
+  });
+
   it('generates an id when none is given', async () => {
     const [paper] = await writes.createPapers([glacier], { batch: false });
     assert.match(paper!.id, /^[0-9a-f-]{36}$/);
