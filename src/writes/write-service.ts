@@ -18,6 +18,9 @@ interface PendingWrite {
   reject: (error: unknown) => void;
 }
 
+/** Papers of a write sent to the model at a time (their passages and titles: one model batch of 64 texts). */
+const papersPerModelRequest = 32;
+
 /**
  * Creates, replaces and deletes papers while the service runs. A paper is validated and
  * normalized exactly as ingestion does it, embedded, then, one write at a time, checked against
@@ -107,9 +110,15 @@ export class WriteService {
    * a batch of up to 1,000 papers takes longer than REQUEST_TIMEOUT_MS at the model's rate (a
    * minute or more on two cores), so a deadline refused it every time, however often it was
    * retried. Writes need a key and are bounded in size, and their client waits for the answer.
+   * The papers go to the model a few at a time: a whole batch would fill the model's queue
+   * (EMBED_QUEUE_MAX_TOKENS) and every other client's search would be refused until it was done.
    */
   private async embed(papers: readonly Paper[], caller: EmbedRequestOptions | undefined): Promise<PaperChange[]> {
-    const vectors = await embedPapers(this.embedder, papers, caller?.client === undefined ? {} : { client: caller.client });
+    const request = caller?.client === undefined ? {} : { client: caller.client };
+    const vectors: Float32Array[] = [];
+    for (let start = 0; start < papers.length; start += papersPerModelRequest) {
+      vectors.push(...(await embedPapers(this.embedder, papers.slice(start, start + papersPerModelRequest), request)));
+    }
     return papers.map((paper, i) => ({ op: 'put', paper, vector: vectors[i]! }));
   }
 

@@ -76,6 +76,17 @@ describe('WriteService.createPapers', () => {
     assert.deepEqual(seen, [{ client: 'key:0123' }, { client: 'key:0123' }]);
   });
 
+  it('sends a large batch to the model a few papers at a time, so it never fills the queue other clients need', async () => {
+    const calls = embedder.calls.length;
+    const papers = Array.from({ length: 70 }, (_, i) => ({ id: `many-${i}`, title: `Paper ${i}`, abstract: `Abstract number ${i}.` }));
+    await writes.createPapers(papers, { batch: true });
+    assert.deepEqual(
+      embedder.calls.slice(calls).map((call) => call.texts.length),
+      [64, 64, 12],
+    );
+    assert.deepEqual((await storage.vectors(['many-69']))[0], embedder.paperVector(papers[69]!));
+  });
+
   it('generates an id when none is given', async () => {
     const [paper] = await writes.createPapers([glacier], { batch: false });
     assert.match(paper!.id, /^[0-9a-f-]{36}$/);
