@@ -27,6 +27,10 @@ export const errorCatalog = {
   storage_unavailable: { status: 503, message: 'The storage backend cannot be reached; try again shortly.' },
   model_unavailable: { status: 503, message: 'The model is not available.' },
   write_failed: { status: 500, message: 'The write could not be made durable; it was not applied.' },
+  index_replaced: {
+    status: 409,
+    message: 'The index folder was rebuilt by another process while this server ran; writes are refused until the server is restarted on the new build.',
+  },
   snapshot_failed: { status: 500, message: 'The snapshot failed; the write-ahead log still holds every write.' },
   map_building: { status: 503, message: 'The map of the collection is being computed; ask again after Retry-After seconds.' },
   map_failed: { status: 500, message: 'The map layout of the collection could not be computed.' },

@@ -272,6 +272,15 @@ describe('snapshots through the write service', () => {
     await assert.rejects(search.getPaper('video-2'), isAppErrorWithCode('paper_not_found'));
   });
 
+  it("regression: are refused once ingestion rebuilt the served folder (acknowledged, they were set aside as another build's at the next start)", async () => {
+    await writes.createPapers([{ id: 'before-rebuild', ...glacier }], { batch: false });
+    await buildFakeIndex(folder, embedder);
+    await assert.rejects(writes.createPapers([{ id: 'after-rebuild', ...glacier }], { batch: false }), isAppErrorWithCode('index_replaced'));
+    await assert.rejects(writes.deletePaper('video-2'), isAppErrorWithCode('index_replaced'));
+    assert.equal((await search.getPaper('before-rebuild')).id, 'before-rebuild', 'the server goes on serving what it loaded');
+    await assert.rejects(search.getPaper('after-rebuild'), isAppErrorWithCode('paper_not_found'));
+  });
+
   it('report a failed snapshot, keep every write, and succeed when retried after the cause is gone', async () => {
     await writes.createPapers([{ id: 'r1', ...glacier }], { batch: false });
     const vectorsFile = join(folder, 'vectors.f32');

@@ -22,7 +22,7 @@ import { excludedLabels, labelFilter } from './label-filter.js';
 import { bm25Ceiling } from './lexical/bm25-scoring.js';
 import { cursorTag, decodeCursor, encodeCursor } from './list-cursor.js';
 import { LiveIndex } from './live-index.js';
-import { lineageOf } from './manifest.js';
+import { lineageOf, readManifest } from './manifest.js';
 import { LayoutComputation } from './map/layout-computation.js';
 import { SnapshotScheduler, type SnapshotHost } from './snapshots/snapshot-scheduler.js';
 import { WriteLog } from './write-log/write-log.js';
@@ -69,7 +69,7 @@ export class EmbeddedStorage implements PaperStorage {
     live: LiveIndex,
     /** Absent on a read-only server that has never been written to (see open). */
     private readonly writeLog: WriteLog | undefined,
-    options: EmbeddedStorageOptions,
+    private readonly options: EmbeddedStorageOptions,
   ) {
     this.current = live;
     this.model = options.model;
@@ -258,6 +258,7 @@ export class EmbeddedStorage implements PaperStorage {
     return this.exclusive(async () => {
       if (this.closed) throw new AppError('shutting_down');
       if (!this.writeLog) throw new AppError('writes_disabled');
+      await this.assertFolderIsServedBuild();
       const logged = writes.map((changes, i) => ({ seq: this.nextSeq + i, changes: [...changes] }));
       try {
         await this.writeLog.append(logged);
@@ -269,6 +270,19 @@ export class EmbeddedStorage implements PaperStorage {
       this.contentVersion++;
       this.snapshots?.noteWrite();
     });
+  }
+
+  /**
+   * Refuses writes once the folder on disk is another build than the one served (ingestion wrote
+   * a new index into it while this server ran): the next start sets the log aside as another
+   * build's, and with it every write acknowledged meanwhile. A snapshot keeps the lineage, so only
+   * a rebuild trips this. A manifest that cannot be read (a swap under way) is no evidence.
+   */
+  private async assertFolderIsServedBuild(): Promise<void> {
+    const onDisk = await readManifest(this.options.folder).catch(() => undefined);
+    if (onDisk && lineageOf(onDisk) !== lineageOf(this.current.manifest)) {
+      throw new AppError('index_replaced', undefined, { details: { index: this.options.folder } });
+    }
   }
 
   /** Takes a snapshot now, if writes are pending, and waits for it. */

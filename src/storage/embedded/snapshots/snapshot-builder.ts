@@ -32,7 +32,10 @@ export async function buildSnapshot(folder: string, delta: SnapshotDelta, baseWa
   // The delta's labels count from the folder it was taken against; applied to any other folder
   // they would remove and duplicate the wrong papers.
   if (baseWalSeq !== undefined && (manifest.walSeq ?? 0) !== baseWalSeq) {
-    throw new AppError('internal', `The index folder holds writes up to ${manifest.walSeq ?? 0}, but the snapshot's changes were taken against ${baseWalSeq}.`);
+    throw new AppError(
+      'internal',
+      `The index folder holds writes up to ${manifest.walSeq ?? 0}, but the snapshot's changes were taken against ${baseWalSeq} (was the folder rebuilt by ingestion while the server ran?)`,
+    );
   }
   // The old folder's files are read back into the new one: a damaged one must not be copied on.
   assertIntact(folder, await verifyIndexFiles(folder, manifest, 'full'));
