@@ -3,8 +3,14 @@ import { rateLimit, type RateLimitInfo } from 'express-rate-limit';
 import { AppError } from '../errors.js';
 import { callerOf } from './caller.js';
 
-/** Routes never limited: probes and scrapes. */
-const unlimitedPaths = new Set(['/healthz', '/readyz', '/metrics']);
+/**
+ * Only the API is limited: probes and scrapes must always answer, and the search page, its
+ * assets and the reference are static files a browser fetches several at a time (a page limited
+ * with the API showed the 429's JSON in place of the page).
+ */
+function isLimited(path: string): boolean {
+  return path.startsWith('/v1/') || path === '/mcp';
+}
 
 /**
  * At most `requests` per `windowMs` per client (its valid API key, else its address; see clientIdOf),
@@ -19,7 +25,7 @@ export function rateLimitPerClient(options: { requests: number; windowMs: number
     legacyHeaders: false,
     // attachCaller, which runs first, has named the client.
     keyGenerator: (_request, response) => callerOf(response).client,
-    skip: (request) => unlimitedPaths.has(request.path),
+    skip: (request) => !isLimited(request.path),
     handler: (request, _response, next, limitOptions) => {
       options.onLimited();
       const resetTime = (request as Request & { rateLimit?: RateLimitInfo }).rateLimit?.resetTime;

@@ -136,6 +136,8 @@ describe('operating the service', () => {
     assert.match(limited.headers.get('ratelimit') ?? '', /r=0/);
     assert.match(limited.headers.get('ratelimit-policy') ?? '', /q=3/);
     assert.equal((await app.call('/healthz')).status, 200);
+    // Regression: the search page and the reference answered 429 JSON once the API budget was spent.
+    for (const path of ['/', '/openapi.json', '/docs']) assert.notEqual((await app.call(path)).status, 429, path);
     // Another client (another key) has its own budget.
     assert.equal((await app.call('/v1/stats', { headers: { authorization: `Bearer ${key}` } })).status, 200);
   });
