@@ -62,9 +62,12 @@ const listOptions = {
   facets: facetList.optional(),
 };
 
-/** offset + k within maxPageEnd, reported as too_big on offset like the hybrid mode's own limit. */
-const withinPageLimit = (value: { k: number; offset: number }, context: z.RefinementCtx) => {
-  if (value.offset + value.k <= maxPageEnd) return;
+/**
+ * offset + k within maxPageEnd, reported as too_big on offset like the hybrid mode's own limit;
+ * a k or offset that is not a whole number has its own issue already, and no sum to check.
+ */
+export const withinPageLimit = (value: { k: number; offset: number }, context: z.RefinementCtx) => {
+  if (!Number.isInteger(value.k) || !Number.isInteger(value.offset) || value.offset + value.k <= maxPageEnd) return;
   context.addIssue({
     code: 'too_big',
     origin: 'number',

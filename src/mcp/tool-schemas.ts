@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { filterSchema, maxPageEnd, paperInputSchema } from '../http/schemas.js';
+import { filterSchema, maxPageEnd, paperInputSchema, withinPageLimit } from '../http/schemas.js';
 import { paperSchema } from '../papers/paper.js';
 import { maxValuesPerFacet } from '../papers/paper-facets.js';
 import { searchModes } from '../search/search-modes.js';
@@ -43,12 +43,9 @@ const mode = z
     '"hybrid" (default: meaning and words combined), "dense" (meaning only: paraphrases, related concepts) or "lexical" (exact words: names, acronyms).',
   );
 
-const withinPage = (value: { k: number; offset: number }) => value.offset + value.k <= maxPageEnd;
-const pageIssue = { message: `offset + k must be at most ${maxPageEnd}`, path: ['offset'] };
-
 export const searchPapersInput = z
   .strictObject({ query: text(10_000).describe('What to look for, in natural language or keywords.'), mode, ...page })
-  .refine(withinPage, pageIssue);
+  .superRefine(withinPageLimit);
 
 export const findSimilarInput = z
   .strictObject({
@@ -57,7 +54,7 @@ export const findSimilarInput = z
     mode,
     ...page,
   })
-  .refine(withinPage, pageIssue);
+  .superRefine(withinPageLimit);
 
 /** One paper named by exactly one of its identifiers. */
 const paperReference = {
@@ -81,7 +78,7 @@ export const relatedPapersInput = z
     ...page,
   })
   .refine(exactlyOneReference, referenceIssue)
-  .refine(withinPage, pageIssue);
+  .superRefine(withinPageLimit);
 
 const paperNames = z.array(z.string().min(1).max(512));
 
@@ -91,7 +88,7 @@ export const recommendPapersInput = z
     negative: paperNames.max(100).default([]).describe('Ids of papers the user does not want more of.'),
     ...page,
   })
-  .refine(withinPage, pageIssue)
+  .superRefine(withinPageLimit)
   .refine((value) => !value.positive.some((id) => value.negative.includes(id)), {
     message: 'a paper cannot be both positive and negative',
     path: ['negative'],

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { relatedQuerySchema, searchRequestSchema } from '../../src/http/schemas.js';
+import { searchPapersInput } from '../../src/mcp/tool-schemas.js';
 
 describe('the page limit (offset + k)', () => {
   it('regression: is reported as too_big on offset, the code the hybrid limit uses, not custom', () => {
@@ -15,5 +16,21 @@ describe('the page limit (offset + k)', () => {
       [{ code: 'too_big', path: ['offset'] }],
     );
     assert.equal(searchRequestSchema.safeParse({ query: 'graphs', offset: 990, k: 10 }).success, true);
+  });
+
+  it('regression: a k that is not a number gets its own issue only, not also the page limit', () => {
+    const related = relatedQuerySchema.safeParse({ k: 'abc' });
+    assert.deepEqual(
+      related.error?.issues.map(({ path }) => path),
+      [['k']],
+    );
+  });
+
+  it('is the same issue in the MCP tools (their code was custom)', () => {
+    const search = searchPapersInput.safeParse({ query: 'graphs', offset: 995, k: 10 });
+    assert.deepEqual(
+      search.error?.issues.map(({ code, path }) => ({ code, path })),
+      [{ code: 'too_big', path: ['offset'] }],
+    );
   });
 });
