@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { loadConfig } from '../config/config.js';
 import { createLogger, type Logger } from '../log.js';
 import { openServices, type Services } from '../services.js';
@@ -51,10 +52,55 @@ export async function runMcpStdio(options: McpStdioOptions, environment: NodeJS.
     process.once('SIGINT', () => resolveStop('SIGINT'));
     process.once('SIGTERM', () => resolveStop('SIGTERM'));
   });
-  await server.connect(new StdioServerTransport());
+  const transport = new StdioServerTransport();
+  await server.connect(transport);
+  const requests = trackRequests(transport);
   log.info({ source: options.index !== undefined ? { index: options.index } : { url: options.url, writes: options.key !== undefined } }, 'MCP server on stdio');
   const reason = await stopped;
+  // A client that writes its requests and closes stdin (a script piping them in) still gets every
+  // answer; a signal stops at once.
+  if (reason === 'stdin ended' && !(await requests.answered(answerGraceMs))) {
+    log.warn({ unanswered: requests.pending }, 'stdin ended; stopped before every request was answered');
+  }
   log.info({ reason }, 'MCP server stopping');
   await server.close();
   await services?.close();
+}
+
+/** How long requests still under way when stdin ends may take to be answered. */
+const answerGraceMs = 60_000;
+
+/** The requests a transport has received and not yet answered, and a way to wait for them. */
+function trackRequests(transport: StdioServerTransport): { readonly pending: number; answered(timeoutMs: number): Promise<boolean> } {
+  const unanswered = new Set<string | number>();
+  let onSettled: (() => void) | undefined;
+  // Wrapped after connect: the server has set onmessage, and stdin delivers nothing before the next turn.
+  const deliver = transport.onmessage?.bind(transport);
+  transport.onmessage = (message: JSONRPCMessage) => {
+    if ('method' in message && 'id' in message) unanswered.add(message.id);
+    deliver?.(message);
+  };
+  const send = transport.send.bind(transport);
+  transport.send = async (message: JSONRPCMessage) => {
+    await send(message);
+    if (!('method' in message) && 'id' in message && message.id !== undefined) {
+      unanswered.delete(message.id);
+      if (unanswered.size === 0) onSettled?.();
+    }
+  };
+  return {
+    get pending() {
+      return unanswered.size;
+    },
+    answered(timeoutMs) {
+      if (unanswered.size === 0) return Promise.resolve(true);
+      return new Promise((resolveAnswered) => {
+        const timer = setTimeout(() => resolveAnswered(false), timeoutMs);
+        onSettled = () => {
+          clearTimeout(timer);
+          resolveAnswered(true);
+        };
+      });
+    },
+  };
 }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -264,6 +265,27 @@ describe('the MCP server on stdio forwarding to a running server (--url)', () =>
     assert.equal((await request(server.url, '/v1/papers/mcp-added-1')).status, 404);
     assert.deepEqual(errorOf(await call(client, 'delete_paper', { id: 'mcp-added-1' })), (await request(server.url, '/v1/papers/mcp-added-1')).body.error);
     await client.close();
+  });
+
+  it('regression: answers every request of a client that writes them and closes stdin (it stopped at the end of stdin with get_paper unanswered)', async () => {
+    const child = spawn(process.execPath, [...cliEntry, 'mcp', '--url', server.url], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const exited = new Promise<number | null>((resolveExit) => child.on('close', resolveExit));
+    const messages = [
+      { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'pipe', version: '1' } } },
+      { jsonrpc: '2.0', method: 'notifications/initialized' },
+      { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'get_paper', arguments: { id: 'seed-001' } } },
+      { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'search_papers', arguments: { query: 'video compression', k: 2 } } },
+    ];
+    child.stdin.end(messages.map((message) => `${JSON.stringify(message)}\n`).join(''));
+    assert.equal(await exited, 0);
+    const answers = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { id: number; result?: { isError?: boolean } });
+    assert.deepEqual(answers.map((answer) => answer.id).sort(), [1, 2, 3]);
+    assert.ok(answers.every((answer) => answer.result !== undefined && answer.result.isError === undefined));
   });
 
   it('reports an unreachable server as a tool error and keeps running', async () => {
