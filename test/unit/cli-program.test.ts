@@ -64,6 +64,23 @@ describe('the paper-search program', () => {
       (error: unknown) => error instanceof CommanderError && error.code === 'commander.invalidArgument',
     );
   });
+
+  it('regression: a --url that is not an http(s) URL is a usage error (it failed as a request, exit code 1)', () => {
+    for (const args of [
+      ['search', 'x', '--url', 'notaurl'],
+      ['related', 'seed-001', '--url', 'ftp://host'],
+      ['mcp', '--url', '127.0.0.1:8080'],
+    ]) {
+      const program = buildProgram();
+      program.configureOutput({ writeErr: () => undefined });
+      for (const child of program.commands) child.configureOutput({ writeErr: () => undefined });
+      assert.throws(
+        () => program.parse(args, { from: 'user' }),
+        (error: unknown) => error instanceof CommanderError && error.code === 'commander.invalidArgument',
+        args.join(' '),
+      );
+    }
+  });
 });
 
 describe('list flags', () => {

@@ -35,6 +35,19 @@ export function number(value: string): number {
   return parsed;
 }
 
+/** A server's address: http or https, so a typo is a usage error rather than a failed request. */
+export function serverUrl(value: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(value.trim());
+  } catch {
+    throw new InvalidArgumentError('must be an http:// or https:// URL, such as http://127.0.0.1:8080.');
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    throw new InvalidArgumentError('must be an http:// or https:// URL, such as http://127.0.0.1:8080.');
+  return value.trim();
+}
+
 /** A comma-separated list, which may also be given by repeating the flag. */
 export function commaList(value: string, previous: string[] | undefined): string[] {
   return [
@@ -53,7 +66,7 @@ function repeated(value: string, previous: string[] | undefined): string[] {
 
 export function addTargetOptions(command: Command): Command {
   return command
-    .addOption(new Option('--url <url>', 'ask a running server (e.g. http://127.0.0.1:8080)').env('PAPER_SEARCH_URL').conflicts('index'))
+    .addOption(new Option('--url <url>', 'ask a running server (e.g. http://127.0.0.1:8080)').env('PAPER_SEARCH_URL').argParser(serverUrl).conflicts('index'))
     .addOption(new Option('--key <key>', 'API key sent to the server (when it sets AUTH_READS)').env('PAPER_SEARCH_API_KEY'))
     .addOption(new Option('--index <dir>', 'open this index folder in this process (default: INDEX_DIR, index-data/default)'));
 }
