@@ -52,8 +52,19 @@ const { values } = parseArgs({
     'skip-build': { type: 'boolean', default: false },
     // The first of the ports the sections' servers listen on, so that two runs can share a machine.
     port: { type: 'string', default: '18700' },
+    help: { type: 'boolean', short: 'h', default: false },
   },
 });
+if (values.help) {
+  process.stdout.write(`Usage: npm run bench -- [--quick] [--only <section>,...] [--peers <name>,...]
+  [--data <papers.jsonl.gz>] [--seed-index <dir>] [--skip-build] [--port 18700]
+
+Sections: ${Object.keys(sections).join(', ')}. --quick embeds a 2,000-paper slice and runs
+shorter rounds (about 10 minutes); results go to bench/results (bench/results/tmp/quick with
+--quick). See docs/performance.md.
+`);
+  process.exit(0);
+}
 const port = Number(values.port);
 const quick = values.quick;
 // The weaviate section needs a running cluster: it runs when asked for (--only weaviate) or when one is configured.

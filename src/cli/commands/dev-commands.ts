@@ -20,7 +20,11 @@ export function devCommands(): Command[] {
     .allowUnknownOption()
     .addHelpText(
       'after',
-      examples('paper-search eval -- --help', 'paper-search eval -- --dataset /data/scifact --split test') + '\nSee docs/search-quality.md.\n',
+      examples(
+        'paper-search eval -- --help',
+        'paper-search eval -- --corpus scifact/corpus.jsonl --queries scifact/queries.jsonl --qrels scifact/qrels/test.tsv',
+        'paper-search eval -- --benchmark csfcube --data csfcube-dev',
+      ) + '\nSee docs/search-quality.md.\n',
     )
     .action((args: string[]) => runScript('scripts/eval/run-eval.ts', args));
   const bench = new Command('bench')
@@ -28,7 +32,7 @@ export function devCommands(): Command[] {
     .argument('[args...]', "the script's own flags (after --)")
     .passThroughOptions()
     .allowUnknownOption()
-    .addHelpText('after', examples('paper-search bench -- --quick') + '\nSee docs/performance.md.\n')
+    .addHelpText('after', examples('paper-search bench -- --help', 'paper-search bench -- --quick') + '\nSee docs/performance.md.\n')
     .action((args: string[]) => runScript('bench/run.ts', args));
   return [evaluate, bench];
 }
