@@ -18,14 +18,16 @@ const headWanted = 1 << 14;
  */
 export async function detectInputFormat(path: string, explicit?: InputFormat): Promise<InputFormat> {
   if (explicit) return explicit;
+  // A zip's format is its member's: papers.zip may hold papers.jsonl.
+  const named = /\.zip$/i.test(path) ? ((await openInput(path, { folders: true })).files[0]?.member ?? path) : path;
   let byExtension: InputFormat | undefined;
   try {
-    byExtension = detectFormat(path);
+    byExtension = detectFormat(named);
   } catch {
     byExtension = undefined;
   }
   if (byExtension === 'bibtex' || byExtension === 'ris' || byExtension === 'csv') return byExtension;
-  return formatOfContent(await readHead(path)) ?? detectFormat(path);
+  return formatOfContent(await readHead(path)) ?? byExtension ?? detectFormat(path);
 }
 
 async function readHead(path: string): Promise<string> {

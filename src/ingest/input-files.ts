@@ -13,6 +13,8 @@ export interface InputFile {
   name: string;
   /** Size on disk. */
   size: number;
+  /** For a zip, the name of the one file inside it, whose extension tells its format. */
+  member?: string;
   /** A fresh stream of the file's content, decompressed if it is .gz or .zip. */
   open(): Readable;
   /** Bytes of the file on disk consumed by the latest stream. */
@@ -108,6 +110,7 @@ async function openZipMember(path: string, name: string, size: number): Promise<
   return {
     path,
     name: `${name}:${member}`,
+    member,
     size,
     bytesRead: () => Math.min(size, Math.round((size * inflated) / memberSize)),
     open: () => {

@@ -57,6 +57,18 @@ describe('detectInputFormat', () => {
     assert.equal(await detectInputFormat(join(formatFixtures, '../ingest-papers.json')), 'json');
   });
 
+  it('regression: takes the format of a zip from the name of the file inside it (one.zip holding papers.jsonl was refused)', async () => {
+    for (const [member, content, format] of [
+      ['papers.jsonl', '{"id":"a","title":"T","abstract":"A"}\n', 'jsonl'],
+      ['papers.json', '[{"id":"a","title":"T","abstract":"A"}]\n', 'json'],
+      ['papers.csv', 'id,title,abstract\na,T,A\n', 'csv'],
+    ] as const) {
+      const zip = join(root(), `one-${format}.zip`);
+      await writeZip(zip, { [member]: content });
+      assert.equal(await detectInputFormat(zip), format, member);
+    }
+  });
+
   it('looks inside .gz and .zip files and folders of parts', async () => {
     const gz = join(root(), 'part_000.gz');
     await writeFile(gz, gzipSync('{"id":"https://openalex.org/W1","title":"T"}\n'));
