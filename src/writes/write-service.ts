@@ -69,7 +69,26 @@ export class WriteService {
    * resolves to; a name that resolves to none becomes the new paper's id.
    */
   async putPaper(name: string, input: PaperInput, caller?: EmbedRequestOptions): Promise<{ paper: Paper; created: boolean }> {
-    const id = (await this.storage.resolve(name)) ?? name;
+    const resolved = await this.storage.resolve(name);
+    // A DOI or arXiv name replaces the paper it names; with none, there is nothing to replace and
+    // no paper may take such a name as its id.
+    if (resolved === undefined && isIdentifierName(name)) {
+      const notFound = paperNotFound([name]);
+      throw new AppError(
+        'paper_not_found',
+        `${notFound.message} To add it, PUT it under a plain id (or POST it) with the identifier in its doi or arxiv_id field.`,
+        {
+          details: notFound.details,
+        },
+      );
+    }
+    // Ids are stored trimmed: " x " would create "x", a paper the same URL could then not find.
+    if (resolved === undefined && name !== name.trim()) {
+      throw invalidInput(`The path's id "${name}" starts or ends with whitespace; ids do not.`, [
+        { path: 'id', message: 'starts or ends with whitespace', code: 'custom' },
+      ]);
+    }
+    const id = resolved ?? name;
     if (input.id !== undefined && input.id !== id) {
       throw invalidInput(`The body's id "${input.id}" differs from the path's "${id}"; leave it out or make them equal.`, [
         { path: 'id', message: 'differs from the path id', code: 'custom' },

@@ -145,10 +145,7 @@ describe('WriteService.createPapers', () => {
       });
     }
     assert.equal((await search.getPaper('doi:10.1000/volcano.1')).id, 'volcano-1');
-    await assert.rejects(writes.putPaper('doi:10.9999/nobody', glacier), (error: unknown) => {
-      assert.equal((error as { details: { issues: { path: string }[] } }).details.issues[0]!.path, 'id');
-      return isAppErrorWithCode('invalid_input', /doi or arxiv_id field/)(error);
-    });
+    await assert.rejects(writes.putPaper('doi:10.9999/nobody', glacier), isAppErrorWithCode('paper_not_found', /doi or arxiv_id field/));
     await assert.rejects(search.getPaper('doi:10.9999/nobody'), isAppErrorWithCode('paper_not_found'));
   });
 
@@ -168,6 +165,16 @@ describe('WriteService.putPaper and deletePaper', () => {
     assert.equal(replaced.created, false);
     assert.equal((await search.getPaper('p9')).abstract, 'Squid bioluminescence in light organs.');
     assert.equal((await search.searchText('glacier calving', { k: 3, mode: 'lexical' })).hits.length, 0);
+  });
+
+  it('regression: answers paper_not_found for a DOI or arXiv name no paper has (it answered 400 about the id of the body)', async () => {
+    await assert.rejects(writes.putPaper('doi:10.9999/none', glacier), isAppErrorWithCode('paper_not_found'));
+    await assert.rejects(writes.putPaper('arxiv:9999.99999', glacier), isAppErrorWithCode('paper_not_found'));
+  });
+
+  it('regression: refuses a path id with surrounding whitespace (PUT " sp " created "sp", which GET " sp " then did not find)', async () => {
+    await assert.rejects(writes.putPaper(' sp ', glacier), isAppErrorWithCode('invalid_input'));
+    await assert.rejects(search.getPaper('sp'), isAppErrorWithCode('paper_not_found'));
   });
 
   it('replaces the stored paper a DOI names, keeping its id', async () => {
