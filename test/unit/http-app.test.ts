@@ -105,6 +105,18 @@ describe('createApp when ready', () => {
     }
   });
 
+  it('regression: answers OPTIONS on the paper routes like every route, 405 JSON with the whole Allow (Express answered "POST" as text)', async () => {
+    for (const [path, allow] of [
+      ['/v1/papers', 'GET, POST'],
+      ['/v1/papers/volcano-1', 'GET, PUT, DELETE'],
+    ]) {
+      const response = await call(path!, { method: 'OPTIONS' });
+      assert.equal(response.status, 405, path);
+      assert.equal(response.body!.error.code, 'method_not_allowed');
+      assert.equal(response.headers.get('allow'), allow);
+    }
+  });
+
   it('turns an unexpected failure into a 500 internal without its message', async () => {
     const original = storage.papers.bind(storage);
     storage.papers = async () => {

@@ -18,6 +18,10 @@ import {
   similarRequestSchema,
 } from '../schemas.js';
 
+/** The methods of /v1/papers and /v1/papers/:id, which this router and the write routes share. */
+export const paperListMethods = ['GET', 'POST'];
+export const paperMethods = ['GET', 'PUT', 'DELETE'];
+
 /**
  * Route handlers validate, call the search service, and shape the response; nothing else. Ranked
  * lists and papers answer in the export format the request asks for (see export-formats.ts).
@@ -104,7 +108,7 @@ export function searchRoutes(requireService: (response: Response) => SearchServi
     }
     response.json({ papers: page.papers, next_cursor: page.nextCursor, took_ms: elapsedMs(started) });
   });
-  router.all('/v1/papers', methodNotAllowed(['GET', 'POST']));
+  router.all('/v1/papers', methodNotAllowed(paperListMethods));
 
   router.get('/v1/papers/:id', async (request, response) => {
     const started = performance.now();
@@ -115,7 +119,7 @@ export function searchRoutes(requireService: (response: Response) => SearchServi
     if (format !== 'json') return sendExport(response, format, [paper], 'paper');
     response.json({ paper: selectPaperFields(paper, fields), took_ms: elapsedMs(started) });
   });
-  router.all('/v1/papers/:id', methodNotAllowed(['GET', 'PUT', 'DELETE']));
+  router.all('/v1/papers/:id', methodNotAllowed(paperMethods));
 
   router.get('/v1/papers/:id/related', async (request, response) => {
     const started = performance.now();

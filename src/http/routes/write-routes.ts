@@ -4,6 +4,7 @@ import { callerOf } from '../caller.js';
 import { methodNotAllowed, parseInput } from '../error-handling.js';
 import { elapsedMs } from '../took.js';
 import { paperInputsOfReferences, referenceFormatOf } from '../reference-bodies.js';
+import { paperListMethods, paperMethods } from './search-routes.js';
 import { isPaperBatch, paperBatchSchema, paperIdParamsSchema, paperInputSchema } from '../schemas.js';
 
 /**
@@ -57,6 +58,9 @@ export function writeRoutes(requireWrites: (response: Response) => WriteService)
     response.json({ snapshot, took_ms: elapsedMs(started) });
   });
   router.all('/v1/snapshots', methodNotAllowed(['POST']));
+  // Express would answer OPTIONS itself from this router's routes alone (Allow: POST, as text).
+  router.options('/v1/papers', methodNotAllowed(paperListMethods));
+  router.options('/v1/papers/:id', methodNotAllowed(paperMethods));
 
   return router;
 }
