@@ -150,6 +150,18 @@ describe('the search page', () => {
     await context.close();
   });
 
+  it('regression: a filter change starts a new list, leaving the "more like this" feedback behind (it was kept and sent to recommend)', async () => {
+    const { context, page } = await openPage('/?q=robot+perception');
+    await page.locator('.hits .hit').first().waitFor();
+    await page.getByRole('button', { name: 'More like this' }).first().click();
+    await page.waitForURL(/like=/);
+    await page.getByLabel('to', { exact: true }).fill('2026');
+    await page.getByLabel('to', { exact: true }).press('Enter');
+    await page.waitForURL(/to=2026/);
+    assert.doesNotMatch(page.url(), /like=/);
+    await context.close();
+  });
+
   it('shows how many results have each year, category and author (the API facets), and narrows them to a category', async () => {
     const query = 'robot perception';
     const { context, page, errors } = await openPage(`/?q=${encodeURIComponent(query)}`);

@@ -18,9 +18,10 @@ export function SearchView({ params }: { params: URLSearchParams }) {
   const [draft, setDraft] = useState(state.q);
   const input = useRef<HTMLInputElement>(null);
   const update = (change: Partial<SearchState>, options: { replace?: boolean } = {}) => {
-    // A new query or filter starts a new list: feedback on the old one no longer applies.
-    const resetsFeedback = 'q' in change || 'mode' in change || 'yearFrom' in change || 'categories' in change || 'authors' in change;
-    navigate(searchUrl({ ...state, ...(resetsFeedback ? { like: [], unlike: [] } : {}), ...change }), options);
+    // A new query or filter starts a new list: feedback on the old one no longer applies. The
+    // reset comes last, as the filters hand over the whole state, feedback included.
+    const resetsFeedback = (['q', 'mode', 'yearFrom', 'yearTo', 'categories', 'authors'] as const).some((key) => key in change);
+    navigate(searchUrl({ ...state, ...change, ...(resetsFeedback ? { like: [], unlike: [] } : {}) }), options);
   };
 
   useEffect(() => setDraft(state.q), [state.q]);
