@@ -19,7 +19,7 @@ import { mcpRoutes } from './routes/mcp-routes.js';
 import { metricsRoutes } from './routes/metrics-routes.js';
 import { referenceMediaTypes } from './reference-bodies.js';
 import { searchRoutes } from './routes/search-routes.js';
-import { webRoutes } from './routes/web-routes.js';
+import { pageNotFound, webRoutes } from './routes/web-routes.js';
 import { writeRoutes } from './routes/write-routes.js';
 import { crossOrigin, securityHeaders } from './security.js';
 
@@ -113,6 +113,7 @@ export function createApp({ state, log, settings, apiKeys, metrics }: AppDepende
   app.use(writeRoutes(writes));
   app.use(searchRoutes(service, apiKeys.configured));
 
+  app.use(pageNotFound());
   app.use(routeNotFound);
   app.use(errorHandler);
   return app;

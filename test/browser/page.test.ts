@@ -202,6 +202,16 @@ describe('the search page', () => {
     await context.close();
   });
 
+  it('regression: shows its own "no such page" for an address that is no view (the API\'s 404 JSON was shown), with status 404', async () => {
+    for (const path of ['/nonexistent-view', '/paper/', '/paper/a/b']) {
+      const { context, page } = await openPage('/');
+      const response = await page.goto(path);
+      assert.equal(response?.status(), 404, path);
+      await page.getByText('There is no such page').waitFor();
+      await context.close();
+    }
+  });
+
   it('shows an API error as a sentence, not JSON', async () => {
     const { context, page } = await openPage('/paper/no-such-paper');
     const alert = page.getByRole('alert');

@@ -7,13 +7,24 @@ export function routeOf(pathname: string): Route {
   if (pathname === '/' || pathname === '') return { view: 'search' };
   if (pathname === '/similar') return { view: 'similar' };
   if (pathname === '/map') return { view: 'map' };
-  const paper = /^\/paper\/(.+)$/.exec(pathname);
-  if (paper?.[1]) return { view: 'paper', id: decodeURIComponent(paper[1]) };
-  return { view: 'missing' };
+  const paper = /^\/paper\/([^/]+)$/.exec(pathname);
+  const id = paper?.[1] === undefined ? undefined : decodedSegment(paper[1]);
+  return id === undefined ? { view: 'missing' } : { view: 'paper', id };
+}
+
+/** A path segment decoded, or undefined when its percent-encoding is broken (/paper/100%). */
+function decodedSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
 }
 
 export function paperPath(id: string): string {
-  return `/paper/${encodeURIComponent(id)}`;
+  // A browser resolves the segments . and .. away (/paper/.. is /): such ids keep their dots encoded.
+  const segment = id === '.' || id === '..' ? id.replaceAll('.', '%2E') : encodeURIComponent(id);
+  return `/paper/${segment}`;
 }
 
 const changed = 'paper-search:navigate';

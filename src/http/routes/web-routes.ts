@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import express, { Router, type Response } from 'express';
+import express, { Router, type RequestHandler, type Response } from 'express';
 import { methodNotAllowed } from '../error-handling.js';
 
 /**
@@ -28,15 +28,7 @@ The API works meanwhile: see <a href="/docs">/docs</a>.</p></body></html>
  */
 export function webRoutes(folder = webPageFolder()): Router {
   const router = Router();
-  const indexFile = join(folder, 'index.html');
-  const sendPage = (response: Response) => {
-    response.setHeader('Cache-Control', 'no-cache');
-    if (!existsSync(indexFile)) {
-      response.status(503).type('html').send(notBuilt);
-      return;
-    }
-    response.sendFile(indexFile);
-  };
+  const sendPage = pageSender(folder);
   for (const path of webPagePaths) {
     router.get(path, (_request, response) => sendPage(response));
     router.all(path, methodNotAllowed(['GET']));
@@ -51,4 +43,37 @@ export function webRoutes(folder = webPageFolder()): Router {
     }),
   );
   return router;
+}
+
+/** index.html, never cached; a 503 page saying how to build it when it is not built. */
+function pageSender(folder: string): (response: Response) => void {
+  const indexFile = join(folder, 'index.html');
+  return (response) => {
+    response.setHeader('Cache-Control', 'no-cache');
+    if (!existsSync(indexFile)) {
+      response.status(503).type('html').send(notBuilt);
+      return;
+    }
+    response.sendFile(indexFile);
+  };
+}
+
+/**
+ * A browser asking for an address that is neither a view of the page nor the API gets the page,
+ * with status 404, which shows its own "not found" view with a way back, instead of the API's
+ * JSON error. Clients of the API (which ask for JSON, or for anything) still get the JSON, and so
+ * does everyone while the page is not built.
+ */
+export function pageNotFound(folder = webPageFolder()): RequestHandler {
+  const indexFile = join(folder, 'index.html');
+  return (request, response, next) => {
+    const api = request.path.startsWith('/v1/') || request.path === '/mcp';
+    const browser = (request.method === 'GET' || request.method === 'HEAD') && request.accepts(['json', 'html']) === 'html';
+    if (api || !browser || !existsSync(indexFile)) {
+      next();
+      return;
+    }
+    response.status(404).setHeader('Cache-Control', 'no-cache');
+    response.sendFile(indexFile);
+  };
 }
