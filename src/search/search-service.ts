@@ -184,6 +184,14 @@ export class SearchService {
     const vectors = await this.storedVectors([...positiveNames, ...negativeNames]);
     const query = recommendationVector(vectors.slice(0, positiveNames.length), vectors.slice(positiveNames.length));
     const inputs = await Promise.all([...positiveNames, ...negativeNames].map(async (name) => (await this.storage.resolve(name))!));
+    // The request's own check compares names; a DOI and an id can name the same paper.
+    const positiveIds = new Set(inputs.slice(0, positiveNames.length));
+    const both = negativeNames.filter((_, i) => positiveIds.has(inputs[positiveNames.length + i]!));
+    if (both.length > 0) {
+      throw invalidInput(`A paper cannot be both positive and negative: ${both.map((name) => `"${name}"`).join(', ')} names a positive paper.`, [
+        { path: 'negative', message: 'a paper cannot be both positive and negative', code: 'custom' },
+      ]);
+    }
     const neighbours = await this.storage.nearest(query, { k: candidateDepth(options), filter: options.filter, exclude: inputs });
     return this.finish(rankedBy(neighbours, 'dense'), options, caller, async () => query);
   }

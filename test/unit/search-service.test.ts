@@ -271,6 +271,13 @@ describe('SearchService related, recommend and lookups', () => {
     assert.ok(!ids(hits).some((id) => id === 'protein-1' || id === 'video-2'));
   });
 
+  it('regression: refuses a paper named as positive and as negative under two names (its id and its DOI)', async () => {
+    await assert.rejects(
+      service.recommend(['volcano-1'], ['doi:10.1000/volcano.1'], { k: 3 }),
+      isAppErrorWithCode('invalid_input', /both positive and negative/),
+    );
+  });
+
   it('names every unknown recommendation input in one 404', async () => {
     await assert.rejects(service.recommend(['protein-1', 'x'], ['y'], { k: 3 }), (error: unknown) => {
       assert.deepEqual((error as { details: unknown }).details, { ids: ['x', 'y'] });
