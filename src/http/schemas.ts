@@ -21,11 +21,12 @@ const queryInteger = (min: number, max: number) =>
     .transform(Number)
     .pipe(wholeNumber(min, max));
 const queryNumber = z.string().trim().min(1, { message: 'must be a number' }).transform(Number).pipe(z.number().finite());
-const nonBlank = (max: number) =>
+export const nonBlank = (max: number) =>
   z
     .string()
     .max(max)
-    .refine((value) => value.trim().length > 0, { message: 'must not be empty or only white space' });
+    // Control characters (NUL, escapes) are as empty as white space: nothing to search for.
+    .refine((value) => /[^\s\p{Cc}]/u.test(value), { message: 'must not be empty or only white space' });
 
 const mode = z.enum(searchModes).optional();
 

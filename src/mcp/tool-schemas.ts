@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { filterSchema, maxPageEnd, paperInputSchema, withinPageLimit } from '../http/schemas.js';
+import { filterSchema, maxPageEnd, nonBlank, paperInputSchema, withinPageLimit } from '../http/schemas.js';
 import { paperSchema } from '../papers/paper.js';
 import { maxValuesPerFacet } from '../papers/paper-facets.js';
 import { searchModes } from '../search/search-modes.js';
@@ -16,12 +16,6 @@ import { wholeNumber } from '../shared/whole-number.js';
 export const maxToolHits = 50;
 /** Papers one add_papers call may carry. */
 export const maxPapersPerToolCall = 100;
-
-const text = (max: number) =>
-  z
-    .string()
-    .max(max)
-    .refine((value) => value.trim().length > 0, { message: 'must not be empty or only white space' });
 
 const page = {
   k: wholeNumber(1, maxToolHits).default(10).describe(`How many papers to return, 1 to ${maxToolHits} (default 10).`),
@@ -44,12 +38,12 @@ const mode = z
   );
 
 export const searchPapersInput = z
-  .strictObject({ query: text(10_000).describe('What to look for, in natural language or keywords.'), mode, ...page })
+  .strictObject({ query: nonBlank(10_000).describe('What to look for, in natural language or keywords.'), mode, ...page })
   .superRefine(withinPageLimit);
 
 export const findSimilarInput = z
   .strictObject({
-    abstract: text(100_000).describe('The abstract (or any passage) to find papers like.'),
+    abstract: nonBlank(100_000).describe('The abstract (or any passage) to find papers like.'),
     title: z.string().max(2_000).optional().describe('Its title, if known: it is embedded with the abstract as the stored papers were.'),
     mode,
     ...page,
@@ -112,7 +106,7 @@ export const addPapersInput = z.strictObject({
     .describe(`1 to ${maxPapersPerToolCall} papers; each needs an abstract. Ids are generated where absent; an id already stored refuses the whole call.`),
 });
 
-export const connectorSearchInput = z.strictObject({ query: text(10_000).describe('What to look for.') });
+export const connectorSearchInput = z.strictObject({ query: nonBlank(10_000).describe('What to look for.') });
 export const connectorFetchInput = z.strictObject({ id: z.string().min(1).max(512).describe('An id from the results of `search`.') });
 
 /** A paper in a ranked list: every stored field and the score. */
