@@ -18,9 +18,15 @@ const specialCharacters: Record<string, string> = {
   '>': '\\textgreater{}',
 };
 
-/** Plain text as a BibTeX value: TeX's special characters escaped, white space collapsed; Unicode stays (biber and BibTeX 8-bit read it). */
+/**
+ * Plain text as a BibTeX value: TeX's special characters escaped, white space collapsed; Unicode
+ * stays (biber and BibTeX 8-bit read it). The ligatures TeX makes of -- --- `` and '' (dashes,
+ * curly quotes) are broken with {} so the text reads back as it was written.
+ */
 export function escapeBibtex(text: string): string {
-  return singleLine(text).replace(/[\\{}$%&#_~^<>]/g, (char) => specialCharacters[char]!);
+  return singleLine(text)
+    .replace(/[\\{}$%&#_~^<>]/g, (char) => specialCharacters[char]!)
+    .replace(/-(?=-)|`(?=`)|'(?=')/g, '$&{}');
 }
 
 /**

@@ -225,4 +225,13 @@ describe('BibTeX round trip', () => {
     assert.equal(back?.abstract, tricky.abstract);
     assert.deepEqual(back?.authors, ['Zoë Ñúñez', 'Antonín Dvořák']);
   });
+
+  it("regression: keeps -- --- `` and '' as written (read back as TeX, they became dashes and curly quotes)", async () => {
+    const ligatures: Paper = { id: 'ligatures', title: "A -- B --- C ``D'' x''", abstract: "Range 1--2, a pause --- then ``quoted'' text and it's fine." };
+    const path = join(root(), 'ligatures.bib');
+    await writeFile(path, paperToBibtex(ligatures));
+    const [back] = await importPapers(path, 'bibtex');
+    assert.equal(back?.title, ligatures.title);
+    assert.equal(back?.abstract, ligatures.abstract);
+  });
 });
