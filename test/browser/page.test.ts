@@ -244,6 +244,14 @@ describe('the search page', () => {
     await page.screenshot({ path: join(screenshotDir, 'search-phone.png') });
     await context.close();
   });
+
+  it('regression: wraps an error quoting a long unbroken string on a phone screen (the page grew 2,882 px wide)', async () => {
+    const { context, page } = await openPage(`/paper/${'x'.repeat(400)}`, { width: 390, height: 844 });
+    await page.locator('.notice').first().waitFor();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `the page is ${overflow} px wider than the screen`);
+    await context.close();
+  });
 });
 
 describe('paste an abstract', () => {
