@@ -315,6 +315,24 @@ describe('a paper page', () => {
   });
 });
 
+describe('going back', () => {
+  it('regression: returns to where the results were scrolled after opening a paper (Back showed the top of the list)', async () => {
+    const { context, page, errors } = await openPage('/?q=language+models', { width: 1280, height: 700 });
+    const links = page.locator('.hits .hit-title a');
+    await links.nth(15).waitFor();
+    await links.nth(15).scrollIntoViewIfNeeded();
+    const scrolled = await page.evaluate(() => window.scrollY);
+    assert.ok(scrolled > 500, `the list scrolled down (${scrolled} px)`);
+    await links.nth(15).click();
+    await page.waitForURL(/\/paper\//);
+    await page.locator('h1').waitFor();
+    await page.goBack();
+    await page.waitForFunction((expected) => Math.abs(window.scrollY - expected) < 5, scrolled, { timeout: 5_000 });
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+});
+
 describe('the map', () => {
   it('says it is being prepared while the server lays the collection out, then draws every paper by primary category; hover names a paper, a click opens it, the latest results are ringed', async () => {
     const { context, page, errors } = await openPage('/?q=robot+grasping');

@@ -32,6 +32,8 @@ const changed = 'paper-search:navigate';
 /** Goes to a URL of the page without reloading; `replace` for changes that should not each make a history entry (typing). */
 export function navigate(url: string, options: { replace?: boolean } = {}): void {
   if (url === location.pathname + location.search) return;
+  // Where the page being left was scrolled to, for Back to return there (see restoreScrollOnBack).
+  if (!options.replace) history.replaceState({ scrollY: window.scrollY }, '');
   if (options.replace) history.replaceState(null, '', url);
   else history.pushState(null, '', url);
   window.dispatchEvent(new Event(changed));
@@ -51,6 +53,25 @@ export function useLocation(): { pathname: string; search: URLSearchParams } {
     };
   }, []);
   return { pathname: location.pathname, search: new URLSearchParams(location.search) };
+}
+
+/**
+ * Back and Forward return to where each page was scrolled. The page's content arrives after the
+ * URL changes (its results are fetched again), so the position is applied once the page is long
+ * enough to hold it, or after three seconds at the latest.
+ */
+export function restoreScrollOnBack(): void {
+  history.scrollRestoration = 'manual';
+  window.addEventListener('popstate', (event) => {
+    const target = (event.state as { scrollY?: number } | null)?.scrollY ?? 0;
+    const giveUpAt = performance.now() + 3_000;
+    const apply = () => {
+      const reachable = document.documentElement.scrollHeight - window.innerHeight >= target;
+      if (reachable || performance.now() > giveUpAt) window.scrollTo(0, target);
+      else requestAnimationFrame(apply);
+    };
+    requestAnimationFrame(apply);
+  });
 }
 
 /** Internal links navigate in place (a plain click); other clicks (new tab, modifiers) are the browser's. */
