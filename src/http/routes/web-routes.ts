@@ -28,7 +28,15 @@ The API works meanwhile: see <a href="/docs">/docs</a>.</p></body></html>
  */
 export function webRoutes(folder = webPageFolder()): Router {
   const router = Router();
-  const sendPage = pageSender(folder);
+  const indexFile = join(folder, 'index.html');
+  const sendPage = (response: Response) => {
+    response.setHeader('Cache-Control', 'no-cache');
+    if (!existsSync(indexFile)) {
+      response.status(503).type('html').send(notBuilt);
+      return;
+    }
+    response.sendFile(indexFile);
+  };
   for (const path of webPagePaths) {
     router.get(path, (_request, response) => sendPage(response));
     router.all(path, methodNotAllowed(['GET']));
@@ -43,19 +51,6 @@ export function webRoutes(folder = webPageFolder()): Router {
     }),
   );
   return router;
-}
-
-/** index.html, never cached; a 503 page saying how to build it when it is not built. */
-function pageSender(folder: string): (response: Response) => void {
-  const indexFile = join(folder, 'index.html');
-  return (response) => {
-    response.setHeader('Cache-Control', 'no-cache');
-    if (!existsSync(indexFile)) {
-      response.status(503).type('html').send(notBuilt);
-      return;
-    }
-    response.sendFile(indexFile);
-  };
 }
 
 /**
