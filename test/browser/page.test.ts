@@ -150,6 +150,24 @@ describe('the search page', () => {
     await context.close();
   });
 
+  it('shows 20 results, then 20 more at a time with "Show more", kept in the URL', async () => {
+    const { context, page, errors } = await openPage('/?q=language+models');
+    await page.locator('.hits .hit').nth(19).waitFor();
+    assert.equal(await page.locator('.hits .hit').count(), 20);
+    assert.match((await page.locator('.search-view .status').first().textContent()) ?? '', /^Top 20 papers/);
+    const first20 = await hitIds(page);
+    await page.getByRole('button', { name: 'Show more' }).click();
+    await page.waitForURL(/n=40/);
+    await page.locator('.hits .hit').nth(39).waitFor();
+    assert.deepEqual((await hitIds(page)).slice(0, 20), first20, 'the first results stay where they were');
+    await page.getByLabel('to', { exact: true }).fill('2026');
+    await page.getByLabel('to', { exact: true }).press('Enter');
+    await page.waitForURL(/to=2026/);
+    assert.doesNotMatch(page.url(), /n=40/, 'a new list starts at 20 again');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   it('regression: a filter change starts a new list, leaving the "more like this" feedback behind (it was kept and sent to recommend)', async () => {
     const { context, page } = await openPage('/?q=robot+perception');
     await page.locator('.hits .hit').first().waitFor();

@@ -7,6 +7,10 @@ export const modes: readonly { value: Mode; label: string }[] = [
   { value: 'lexical', label: 'Words' },
 ];
 
+/** Results shown at first, and added by each "Show more"; hybrid search ranks 100 deep. */
+export const resultsPerPage = 20;
+export const maxResults = 100;
+
 /** The search view's state, all of it in the URL (shareable, and back and forward work). */
 export interface SearchState {
   q: string;
@@ -18,6 +22,8 @@ export interface SearchState {
   /** Papers marked "more like this" / "less like this". */
   like: string[];
   unlike: string[];
+  /** How many results are shown: resultsPerPage, more after "Show more". */
+  shown: number;
 }
 
 export function parseSearchState(params: URLSearchParams): SearchState {
@@ -31,6 +37,7 @@ export function parseSearchState(params: URLSearchParams): SearchState {
     authors: params.getAll('author'),
     like: params.getAll('like'),
     unlike: params.getAll('unlike'),
+    shown: shownOf(params.get('n')),
   };
 }
 
@@ -44,6 +51,7 @@ export function searchUrl(state: SearchState, path = '/'): string {
   for (const author of state.authors) params.append('author', author);
   for (const id of state.like) params.append('like', id);
   for (const id of state.unlike) params.append('unlike', id);
+  if (state.shown > resultsPerPage) params.set('n', String(state.shown));
   const text = params.toString();
   return text ? `${path}?${text}` : path;
 }
@@ -55,6 +63,12 @@ export function filterOf(state: Pick<SearchState, 'yearFrom' | 'yearTo' | 'categ
   if (state.categories.length > 0) filter.categories = { any: state.categories };
   if (state.authors.length > 0) filter.authors = { any: state.authors };
   return Object.keys(filter).length > 0 ? filter : undefined;
+}
+
+/** A whole number of pages within maxResults, else the first page. */
+function shownOf(text: string | null): number {
+  const shown = Number(text);
+  return Number.isInteger(shown) && shown > resultsPerPage && shown <= maxResults && shown % resultsPerPage === 0 ? shown : resultsPerPage;
 }
 
 function year(text: string | null): number | undefined {

@@ -6,7 +6,7 @@ import { disjunctiveFacetRequests, facetNames, mergedFacets } from '../facets.js
 import { RankedList } from '../components/ranked-list.js';
 import { rememberResults } from '../last-results.js';
 import { navigate } from '../router.js';
-import { filterOf, modes, parseSearchState, searchUrl, type Mode, type SearchState } from '../search-state.js';
+import { filterOf, maxResults, modes, parseSearchState, resultsPerPage, searchUrl, type Mode, type SearchState } from '../search-state.js';
 import { useRequest } from '../use-request.js';
 
 /** Typing pauses this long before the search runs (Enter runs it at once). */
@@ -21,7 +21,7 @@ export function SearchView({ params }: { params: URLSearchParams }) {
     // A new query or filter starts a new list: feedback on the old one no longer applies. The
     // reset comes last, as the filters hand over the whole state, feedback included.
     const resetsFeedback = (['q', 'mode', 'yearFrom', 'yearTo', 'categories', 'authors'] as const).some((key) => key in change);
-    navigate(searchUrl({ ...state, ...change, ...(resetsFeedback ? { like: [], unlike: [] } : {}) }), options);
+    navigate(searchUrl({ ...state, ...change, ...(resetsFeedback ? { like: [], unlike: [], shown: resultsPerPage } : {}) }), options);
   };
 
   useEffect(() => setDraft(state.q), [state.q]);
@@ -32,12 +32,14 @@ export function SearchView({ params }: { params: URLSearchParams }) {
   }, [draft]);
 
   const filter = filterOf(state);
-  const request: SearchRequest | null = state.q ? { query: state.q, mode: state.mode, k: 20, filter, facets: [...facetNames] } : null;
+  const request: SearchRequest | null = state.q ? { query: state.q, mode: state.mode, k: state.shown, filter, facets: [...facetNames] } : null;
   const result = useRequest<HitsResponse>(request && JSON.stringify(request), (signal) => api('/v1/search', { body: request, signal }));
   const facetSearches = request ? disjunctiveFacetRequests(request, state) : [];
   const disjunctive = useRequest(facetSearches.length > 0 ? JSON.stringify(facetSearches) : null, (signal) =>
     Promise.all(facetSearches.map(async ({ name, request }) => ({ name, answer: await api<HitsResponse>('/v1/search', { body: request, signal }) }))),
   );
+  // A full page says there may be more, up to the depth hybrid search ranks.
+  const hasMore = result.data !== undefined && result.data.hits.length === state.shown && state.shown < maxResults;
   const facets = mergedFacets(result.data, facetSearches.length > 0 ? (disjunctive.data ?? []) : []);
   useEffect(() => {
     if (result.data && state.q) rememberResults({ label: `“${state.q}”`, ids: result.data.hits.map((hit) => hit.id) });
@@ -97,7 +99,7 @@ export function SearchView({ params }: { params: URLSearchParams }) {
             {result.data && (
               <>
                 <p class="status" aria-live="polite">
-                  {result.data.hits.length === 0 ? 'No papers match.' : `${result.data.hits.length} papers`}
+                  {result.data.hits.length === 0 ? 'No papers match.' : `${hasMore ? 'Top ' : ''}${result.data.hits.length} papers`}
                   <span class="took"> · {Math.round(result.data.took_ms)} ms</span>
                 </p>
                 <RankedList
@@ -108,6 +110,11 @@ export function SearchView({ params }: { params: URLSearchParams }) {
                   label={`Results for ${state.q}`}
                   onFeedbackChange={(like, unlike) => update({ like, unlike })}
                 />
+                {hasMore && (
+                  <button type="button" class="show-more" onClick={() => update({ shown: state.shown + resultsPerPage }, { replace: true })}>
+                    Show more
+                  </button>
+                )}
               </>
             )}
           </div>
