@@ -273,6 +273,16 @@ describe('the search page', () => {
 });
 
 describe('paste an abstract', () => {
+  it('regression: clears the error of a refused abstract once the text is edited away (it stayed under an empty box)', async () => {
+    const { context, page } = await openPage('/similar');
+    await page.getByLabel('Abstract').fill('x'.repeat(100_001));
+    await page.getByRole('button', { name: 'Find similar papers' }).click();
+    await page.locator('.notice.error').waitFor();
+    await page.getByLabel('Abstract').fill('');
+    await page.locator('.notice.error').waitFor({ state: 'detached' });
+    await context.close();
+  });
+
   it('finds similar papers and highlights the closest sentence of each', async () => {
     const { context, page, errors } = await openPage('/similar');
     await page

@@ -61,7 +61,8 @@ export function SimilarView() {
           Find similar papers
         </button>
       </form>
-      {result.error && <ErrorNotice message={result.error} />}
+      {/* An error is about the text sent: once that text is edited away it no longer applies. */}
+      {result.error && submitted?.abstract === draft.abstract && submitted.title === draft.title && <ErrorNotice message={result.error} />}
       {result.loading && <p class="status">Comparing…</p>}
       {result.data && !result.loading && (
         <RankedList
