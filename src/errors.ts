@@ -113,10 +113,11 @@ export function invalidInput(message: string, issues: readonly InputIssue[], ext
 }
 
 /**
- * The 404 for names (ids, `doi:`/`arxiv:` identifiers) no stored paper answers to. Every route
- * gives `details.ids`, all the unknown names; when there is one, `details.id` names it too.
+ * The 404 for names (ids, `doi:`/`arxiv:` identifiers) no stored paper answers to, with a `hint`
+ * of what to do instead where one helps. Every route gives `details.ids`, all the unknown names;
+ * when there is one, `details.id` names it too.
  */
-export function paperNotFound(names: readonly string[]): AppError {
-  const message = `No paper with id ${names.map((name) => `"${name}"`).join(', ')}.`;
+export function paperNotFound(names: readonly string[], hint?: string): AppError {
+  const message = `No paper with id ${names.map((name) => `"${name}"`).join(', ')}.${hint ? ` ${hint}` : ''}`;
   return new AppError('paper_not_found', message, { details: names.length === 1 ? { id: names[0], ids: [...names] } : { ids: [...names] } });
 }

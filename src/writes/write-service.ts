@@ -73,14 +73,7 @@ export class WriteService {
     // A DOI or arXiv name replaces the paper it names; with none, there is nothing to replace and
     // no paper may take such a name as its id.
     if (resolved === undefined && isIdentifierName(name)) {
-      const notFound = paperNotFound([name]);
-      throw new AppError(
-        'paper_not_found',
-        `${notFound.message} To add it, PUT it under a plain id (or POST it) with the identifier in its doi or arxiv_id field.`,
-        {
-          details: notFound.details,
-        },
-      );
+      throw paperNotFound([name], 'To add it, PUT it under a plain id (or POST it) with the identifier in its doi or arxiv_id field.');
     }
     // Ids are stored trimmed: " x " would create "x", a paper the same URL could then not find.
     if (resolved === undefined && name !== name.trim()) {
