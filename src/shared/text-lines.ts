@@ -12,29 +12,48 @@ const lineBreak = /[\r\n]/g;
  */
 export async function* textLines(input: Readable): AsyncGenerator<string> {
   const decoder = new StringDecoder('utf8');
-  let pending = '';
+  const line = new LineAssembler();
   for await (const chunk of input as AsyncIterable<string | Buffer>) {
-    pending += typeof chunk === 'string' ? chunk : decoder.write(chunk);
-    const { lines, rest } = splitLines(pending, false);
-    yield* lines;
-    pending = rest;
+    yield* line.feed(typeof chunk === 'string' ? chunk : decoder.write(chunk));
   }
-  const { lines, rest } = splitLines(pending + decoder.end(), true);
-  yield* lines;
-  if (rest.length > 0) yield rest;
+  yield* line.feed(decoder.end());
+  yield* line.finish();
 }
 
-/** The complete lines of `text` and what follows the last of them; a \r at the very end may be half of a \r\n unless `final`. */
-function splitLines(text: string, final: boolean): { lines: string[]; rest: string } {
-  const lines: string[] = [];
-  let start = 0;
-  lineBreak.lastIndex = 0;
-  for (let found = lineBreak.exec(text); found !== null; found = lineBreak.exec(text)) {
-    const at = found.index;
-    if (text[at] === '\r' && at === text.length - 1 && !final) break;
-    lines.push(text.slice(start, at));
-    start = text[at] === '\r' && text[at + 1] === '\n' ? at + 2 : at + 1;
+/**
+ * Cuts text fed a chunk at a time into lines. Each chunk is scanned once and an unfinished line
+ * is kept as its pieces, joined when its end arrives, so a line longer than many chunks costs no
+ * more than a short one per character.
+ */
+class LineAssembler {
+  private pieces: string[] = [];
+  /** The last chunk ended with \r: a \n opening the next one belongs to that line break. */
+  private afterCarriageReturn = false;
+
+  /** The lines that `text` completes (the shared regex is used to the end before they are yielded). */
+  feed(text: string): string[] {
+    if (text.length === 0) return [];
+    const lines: string[] = [];
+    let start = this.afterCarriageReturn && text[0] === '\n' ? 1 : 0;
+    this.afterCarriageReturn = false;
     lineBreak.lastIndex = start;
+    for (let found = lineBreak.exec(text); found !== null; found = lineBreak.exec(text)) {
+      const at = found.index;
+      this.pieces.push(text.slice(start, at));
+      lines.push(this.pieces.join(''));
+      this.pieces = [];
+      if (text[at] === '\r' && at === text.length - 1) this.afterCarriageReturn = true;
+      start = text[at] === '\r' && text[at + 1] === '\n' ? at + 2 : at + 1;
+      lineBreak.lastIndex = start;
+    }
+    if (start < text.length) this.pieces.push(text.slice(start));
+    return lines;
   }
-  return { lines, rest: text.slice(start) };
+
+  /** The last line, when the text did not end with a line break. */
+  finish(): string[] {
+    const last = this.pieces.join('');
+    this.pieces = [];
+    return last.length > 0 ? [last] : [];
+  }
 }

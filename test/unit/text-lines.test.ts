@@ -26,6 +26,11 @@ describe('textLines', () => {
     assert.deepEqual(await linesOf([euro.subarray(0, 1), euro.subarray(1, 2), euro.subarray(2)]), ['€uro']);
   });
 
+  it('keeps a line whole when it arrives a character at a time, \r\n split included', async () => {
+    const text = 'first line\r\nsecond\rthird\n';
+    assert.deepEqual(await linesOf([...text]), ['first line', 'second', 'third']);
+  });
+
   it('yields no empty line after a final line break, and the last line without one', async () => {
     assert.deepEqual(await linesOf(['a\n']), ['a']);
     assert.deepEqual(await linesOf(['a\r']), ['a']);
