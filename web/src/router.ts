@@ -56,9 +56,10 @@ export function useLocation(): { pathname: string; search: URLSearchParams } {
 }
 
 /**
- * Back and Forward return to where each page was scrolled. The page's content arrives after the
- * URL changes (its results are fetched again), so the position is applied once the page is long
- * enough to hold it, or after three seconds at the latest.
+ * Back returns to where the page was scrolled when a link left it (navigate records it; a page
+ * left by Back itself has no position recorded, so Forward opens it at the top). The page's
+ * content arrives after the URL changes (its results are fetched again), so the position is
+ * applied once the page is long enough to hold it, or after three seconds at the latest.
  */
 export function restoreScrollOnBack(): void {
   history.scrollRestoration = 'manual';
