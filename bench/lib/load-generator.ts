@@ -27,6 +27,7 @@ export interface LoadRequest {
   method: 'GET' | 'POST';
   path: string;
   body?: unknown;
+  headers?: Record<string, string>;
 }
 
 export interface LoadResult {
@@ -61,8 +62,14 @@ export async function runLoad(base: string, connections: number, durationS: numb
             setupRequest: (request) => {
               const item = next();
               return item.body === undefined
-                ? { ...request, method: item.method, path: item.path }
-                : { ...request, method: item.method, path: item.path, headers: { 'content-type': 'application/json' }, body: JSON.stringify(item.body) };
+                ? { ...request, method: item.method, path: item.path, headers: item.headers ?? {} }
+                : {
+                    ...request,
+                    method: item.method,
+                    path: item.path,
+                    headers: { ...item.headers, 'content-type': 'application/json' },
+                    body: JSON.stringify(item.body),
+                  };
             },
           },
         ],

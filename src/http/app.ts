@@ -8,6 +8,7 @@ import type { SearchService } from '../search/search-service.js';
 import type { ServiceState } from '../service-state.js';
 import type { WriteService } from '../writes/write-service.js';
 import type { ApiKeys } from './auth.js';
+import { AnswerCache } from './answer-cache.js';
 import { attachCaller } from './caller.js';
 import { errorHandler, routeNotFound } from './error-handling.js';
 import { rateLimitPerClient } from './rate-limit.js';
@@ -19,6 +20,7 @@ import { mcpRoutes } from './routes/mcp-routes.js';
 import { metricsRoutes } from './routes/metrics-routes.js';
 import { referenceMediaTypes } from './reference-bodies.js';
 import { searchRoutes } from './routes/search-routes.js';
+import { relatedRoutes } from './routes/related-routes.js';
 import { pageNotFound, webRoutes } from './routes/web-routes.js';
 import { writeRoutes } from './routes/write-routes.js';
 import { crossOrigin, securityHeaders } from './security.js';
@@ -36,6 +38,7 @@ export type HttpSettings = Pick<
   | 'TRUST_PROXY'
   | 'REQUEST_TIMEOUT_MS'
   | 'MCP_ALLOWED_HOSTS'
+  | 'ANSWER_CACHE_MB'
 >;
 
 export interface AppDependencies {
@@ -73,6 +76,9 @@ export function createApp({ state, log, settings, apiKeys, metrics }: AppDepende
     response.locals.writes = state.writes;
     next();
   });
+  const service = (response: Response) => requireService(state, response.locals.service as SearchService | undefined);
+  const requireForReads = apiKeys.requireForReads(settings.AUTH_READS);
+  app.use(relatedRoutes(service, requireForReads, new AnswerCache(settings.ANSWER_CACHE_MB * 1024 * 1024)));
   // Writes are checked for a key before their (possibly large) body is read; body-parser skips a
   // body already parsed, so the write routes' larger limit wins over the general one.
   const writeGuard = apiKeys.requireForWrites();
@@ -80,7 +86,6 @@ export function createApp({ state, log, settings, apiKeys, metrics }: AppDepende
   app.put('/v1/papers/:id', writeGuard);
   app.delete('/v1/papers/:id', writeGuard);
   app.post('/v1/snapshots', writeGuard);
-  const service = (response: Response) => requireService(state, response.locals.service as SearchService | undefined);
   const writes = (response: Response) => requireWrites(state, response);
   // Before the general body parsing: /mcp checks host and key before it reads its body.
   app.use(
@@ -105,7 +110,7 @@ export function createApp({ state, log, settings, apiKeys, metrics }: AppDepende
   // Bodies are read once the caller may send one: after the read key check, and at the write
   // limit only on the two write routes (already past writeGuard); anything else that sends a
   // body, whatever its route or method, is held to the general limit.
-  app.use(apiKeys.requireForReads(settings.AUTH_READS));
+  app.use(requireForReads);
   const writeBody = express.json({ limit: settings.WRITE_MAX_BODY_BYTES, strict: true, type: jsonTypes });
   app.post('/v1/papers', writeBody);
   app.put('/v1/papers/:id', writeBody);

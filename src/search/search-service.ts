@@ -95,6 +95,15 @@ export class SearchService {
     return { model: this.storage.model.id, dimension: this.storage.model.dimension, papers, createdAt: this.storage.createdAt, defaultMode: this.defaultMode };
   }
 
+  /**
+   * The version of the collection's contents answers are computed from now (see
+   * PaperStorage.resultsVersion): a front end may keep an answer while it stays the same, or
+   * undefined when answers must not be kept.
+   */
+  contentsVersion(): number | undefined {
+    return this.storage.resultsVersion();
+  }
+
   /** Whether the model and the storage can answer now, and if not, which cannot. */
   get readiness(): 'ready' | 'model_restarting' | 'model_failed' | 'storage_down' {
     if (this.embedder.state === 'failed') return 'model_failed';

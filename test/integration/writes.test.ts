@@ -108,6 +108,9 @@ describe('API keys', () => {
       assert.deepEqual([broken.status, broken.body.error.code], [401, 'unauthorized']);
       assert.equal((await request(guarded.url, '/v1/papers/seed-001', { headers: { authorization: 'Bearer wrong-wrong-wrong-wrong' } })).status, 403);
       assert.equal((await request(guarded.url, '/v1/search', { json: { query: 'video' }, headers: auth })).status, 200);
+      // A related list answered to a key is kept encoded; kept or not, it is never answered without one.
+      assert.equal((await request(guarded.url, '/v1/papers/seed-001/related', { headers: auth })).status, 200);
+      assert.equal((await request(guarded.url, '/v1/papers/seed-001/related')).status, 401);
       assert.equal((await request(guarded.url, '/healthz')).status, 200);
       assert.equal((await request(guarded.url, '/readyz')).status, 200);
     } finally {

@@ -7,7 +7,7 @@ import { SearchService } from '../../src/search/search-service.js';
 import type { ServiceState } from '../../src/service-state.js';
 import type { EmbeddedStorage } from '../../src/storage/embedded/embedded-storage.js';
 import { WriteService } from '../../src/writes/write-service.js';
-import { buildFakeIndex, FakeEmbedder, openFakeStorage } from './fake-collection.js';
+import { buildFakeIndex, FakeEmbedder, openFakeStorage, topicPapers } from './fake-collection.js';
 import { startApp, type CallInit, type TestApp } from './http-support.js';
 
 const key = 'unit-test-key-0123456789';
@@ -116,6 +116,41 @@ describe('createApp when ready', () => {
       assert.equal(response.status, 405, path);
       assert.equal(response.body!.error.code, 'method_not_allowed');
       assert.equal(response.headers.get('allow'), allow);
+    }
+  });
+
+  it('answers a repeated related list from its encoded answer, with its own took_ms, and never across a write', async () => {
+    const service = state.service!;
+    const relatedToPaper = service.relatedToPaper.bind(service);
+    let computed = 0;
+    service.relatedToPaper = (...args) => {
+      computed++;
+      return relatedToPaper(...args);
+    };
+    const idsOf = (response: Awaited<ReturnType<typeof call>>) => (response.body!.hits as { id: string }[]).map((hit) => hit.id);
+    const authorized = { authorization: `Bearer ${key}` };
+    try {
+      const path = '/v1/papers/volcano-1/related?k=3';
+      const first = await call(path);
+      const again = await call(path);
+      assert.equal(computed, 1, 'the second answer was kept');
+      assert.equal(again.headers.get('content-type'), 'application/json; charset=utf-8');
+      assert.equal(typeof again.body!.took_ms, 'number');
+      assert.deepEqual({ ...again.body, took_ms: 0 }, { ...first.body, took_ms: 0 });
+      assert.deepEqual(idsOf(await call(path, { headers: { 'cache-control': 'max-age=0, no-cache' } })), idsOf(first));
+      assert.equal(computed, 2, 'Cache-Control: no-cache asks for an answer computed now');
+      const bibtex = await call(path, { headers: { accept: 'application/x-bibtex' } });
+      assert.match(bibtex.text, /^@/, 'an export of the same URL is not the kept JSON');
+
+      const twin = { id: 'volcano-twin', title: topicPapers[0]!.title, abstract: topicPapers[0]!.abstract };
+      assert.equal((await call('/v1/papers', { json: twin, headers: authorized })).status, 201);
+      const afterWrite = await call(path);
+      assert.equal(idsOf(afterWrite)[0], 'volcano-twin');
+      assert.equal((await call('/v1/papers/volcano-twin', { method: 'DELETE', headers: authorized })).status, 200);
+      assert.deepEqual(idsOf(await call(path)), idsOf(first));
+      assert.equal(computed, 5, 'each write took the kept answers away');
+    } finally {
+      service.relatedToPaper = relatedToPaper;
     }
   });
 

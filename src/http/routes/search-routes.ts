@@ -13,7 +13,6 @@ import {
   paperIdParamsSchema,
   paperQuerySchema,
   recommendRequestSchema,
-  relatedQuerySchema,
   searchRequestSchema,
   similarRequestSchema,
 } from '../schemas.js';
@@ -121,15 +120,6 @@ export function searchRoutes(requireService: (response: Response) => SearchServi
   });
   router.all('/v1/papers/:id', methodNotAllowed(paperMethods));
 
-  router.get('/v1/papers/:id/related', async (request, response) => {
-    const started = performance.now();
-    const { id } = parseInput(paperIdParamsSchema, request.params, 'params');
-    const format = responseFormat(request, response);
-    const query = parseInput(relatedQuerySchema, withoutFormat(request.query), 'query');
-    const list = await requireService(response).relatedToPaper(id, { ...listOptions(query), facet: query.facet }, callerOf(response));
-    if (format !== 'json') return sendExport(response, format, list.hits.map(paperOfHit), 'related');
-    response.json({ ...rankedListBody(list, query.fields), took_ms: elapsedMs(started) });
-  });
   router.all('/v1/papers/:id/related', methodNotAllowed(['GET']));
 
   router.get('/v1/facets', async (request, response) => {

@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { AnswerCache } from '../../src/http/answer-cache.js';
+
+const service = {};
+const answer = (text: string) => Buffer.from(text);
+
+describe('AnswerCache', () => {
+  it('keeps an answer for its service and contents version', () => {
+    const cache = new AnswerCache(1024 * 1024);
+    const slot = { owner: service, version: 1, key: '/v1/papers/a/related' };
+    assert.equal(cache.get(slot), undefined);
+    cache.set(slot, answer('{"hits":[]}'));
+    assert.equal(cache.get(slot)?.toString(), '{"hits":[]}');
+  });
+
+  it('empties itself when the contents change or another service answers', () => {
+    const cache = new AnswerCache(1024 * 1024);
+    const slot = { owner: service, version: 1, key: 'a' };
+    cache.get(slot);
+    cache.set(slot, answer('{}'));
+    assert.equal(cache.get({ ...slot, version: 2 }), undefined);
+    assert.equal(cache.size, 0);
+    cache.set({ ...slot, version: 2 }, answer('{}'));
+    assert.equal(cache.get({ ...slot, version: 2, owner: {} }), undefined);
+    assert.equal(cache.size, 0);
+  });
+
+  it('does not keep an answer computed from contents that have moved on', () => {
+    const cache = new AnswerCache(1024 * 1024);
+    const stale = { owner: service, version: 1, key: 'a' };
+    cache.get(stale);
+    cache.get({ ...stale, version: 2, key: 'b' });
+    cache.set(stale, answer('{}'));
+    assert.equal(cache.get({ ...stale, version: 2 }), undefined);
+  });
+
+  it('holds at most its bytes, least recently used out first, and nothing when off', () => {
+    const cache = new AnswerCache(64 * 1024);
+    const body = answer(`{"hits":"${'x'.repeat(4000)}"}`);
+    const slot = (key: string) => ({ owner: service, version: 1, key });
+    cache.get(slot('first'));
+    for (let i = 0; i < 20; i++) cache.set(slot(String(i)), body);
+    assert.ok(cache.size < 20 && cache.size >= 14, `${cache.size} answers of 4 kB in 64 kB`);
+    assert.equal(cache.get(slot('0')), undefined);
+    assert.ok(cache.get(slot('19')));
+    const off = new AnswerCache(0);
+    off.get(slot('a'));
+    off.set(slot('a'), body);
+    assert.equal(off.get(slot('a')), undefined);
+  });
+});
