@@ -29,7 +29,8 @@ export class AnswerCache {
   /** `maxBytes` 0 turns the cache off. */
   constructor(maxBytes: number) {
     const capacity = maxBytes > 0 ? Number.POSITIVE_INFINITY : 0;
-    this.answers = new LruCache(capacity, (key, body) => 2 * key.length + body.length + bytesPerEntry, maxBytes);
+    // What a body holds on to is its whole ArrayBuffer: a short Buffer may be a slice of a shared pool.
+    this.answers = new LruCache(capacity, (key, body) => 2 * key.length + body.buffer.byteLength + bytesPerEntry, maxBytes);
   }
 
   /** The answer kept for `slot`, if any. */

@@ -78,7 +78,8 @@ export function createApp({ state, log, settings, apiKeys, metrics }: AppDepende
   });
   const service = (response: Response) => requireService(state, response.locals.service as SearchService | undefined);
   const requireForReads = apiKeys.requireForReads(settings.AUTH_READS);
-  app.use(relatedRoutes(service, requireForReads, new AnswerCache(settings.ANSWER_CACHE_MB * 1024 * 1024)));
+  const generalBody = express.json({ limit: settings.MAX_BODY_BYTES, strict: true, type: jsonTypes });
+  app.use(relatedRoutes(service, [requireJsonBody, requireForReads, generalBody], new AnswerCache(settings.ANSWER_CACHE_MB * 1024 * 1024)));
   // Writes are checked for a key before their (possibly large) body is read; body-parser skips a
   // body already parsed, so the write routes' larger limit wins over the general one.
   const writeGuard = apiKeys.requireForWrites();
@@ -114,7 +115,7 @@ export function createApp({ state, log, settings, apiKeys, metrics }: AppDepende
   const writeBody = express.json({ limit: settings.WRITE_MAX_BODY_BYTES, strict: true, type: jsonTypes });
   app.post('/v1/papers', writeBody);
   app.put('/v1/papers/:id', writeBody);
-  app.use(express.json({ limit: settings.MAX_BODY_BYTES, strict: true, type: jsonTypes }));
+  app.use(generalBody);
   app.use(writeRoutes(writes));
   app.use(searchRoutes(service, apiKeys.configured));
 

@@ -3,7 +3,12 @@ import { describe, it } from 'node:test';
 import { AnswerCache } from '../../src/http/answer-cache.js';
 
 const service = {};
-const answer = (text: string) => Buffer.from(text);
+/** An encoded answer in memory of its own, as the related route makes them. */
+function answer(text: string): Buffer {
+  const body = Buffer.allocUnsafeSlow(Buffer.byteLength(text));
+  body.write(text);
+  return body;
+}
 
 describe('AnswerCache', () => {
   it('keeps an answer for its service and contents version', () => {
@@ -48,5 +53,18 @@ describe('AnswerCache', () => {
     off.get(slot('a'));
     off.set(slot('a'), body);
     assert.equal(off.get(slot('a')), undefined);
+  });
+
+  it('counts the memory an answer holds on to: a short Buffer may be a slice of a shared 8 KiB pool', () => {
+    const cache = new AnswerCache(64 * 1024);
+    const slot = { owner: service, version: 1, key: 'a' };
+    cache.get(slot);
+    const pooled = Buffer.from('{"hits":[]}');
+    assert.ok(pooled.buffer.byteLength >= 8192, 'Buffer.from slices its pool');
+    cache.set(slot, pooled);
+    assert.equal(cache.get(slot), undefined, 'over an eighth of the budget');
+    const own = answer('{"hits":[]}');
+    cache.set(slot, own);
+    assert.equal(cache.get(slot), own);
   });
 });

@@ -2,7 +2,7 @@ import { Router, type Request, type RequestHandler, type Response } from 'expres
 import type { SearchService } from '../../search/search-service.js';
 import type { AnswerCache, AnswerSlot } from '../answer-cache.js';
 import { callerOf } from '../caller.js';
-import { parseInput } from '../error-handling.js';
+import { methodNotAllowed, parseInput } from '../error-handling.js';
 import { paperOfHit, responseFormat, sendExport, withoutFormat } from '../export-formats.js';
 import { listOptions, rankedListBody } from '../ranked-lists.js';
 import { paperIdParamsSchema, relatedQuerySchema } from '../schemas.js';
@@ -11,13 +11,14 @@ import { elapsedMs } from '../took.js';
 /**
  * GET /v1/papers/:id/related, mounted ahead of the body parsers and the other routers: a related
  * list is a lookup in precomputed lists, so the middleware a request walks past costs more than
- * the list itself. Its JSON answers are kept encoded (see AnswerCache). Other methods on the path
- * fall through to the search routes' 405.
+ * the list itself. `requestChecks` are the checks every API request passes before its route (a
+ * body's type and size, the read key). Its JSON answers are kept encoded (see AnswerCache). Other
+ * methods on the path fall through to the body parsers and the search routes' 405.
  */
-export function relatedRoutes(requireService: (response: Response) => SearchService, requireForReads: RequestHandler, answers: AnswerCache): Router {
+export function relatedRoutes(requireService: (response: Response) => SearchService, requestChecks: readonly RequestHandler[], answers: AnswerCache): Router {
   const router = Router();
 
-  router.get('/v1/papers/:id/related', requireForReads, async (request, response) => {
+  router.get('/v1/papers/:id/related', ...requestChecks, async (request, response) => {
     const started = performance.now();
     const format = responseFormat(request, response);
     const service = requireService(response);
@@ -29,10 +30,12 @@ export function relatedRoutes(requireService: (response: Response) => SearchServ
     const query = parseInput(relatedQuerySchema, withoutFormat(request.query), 'query');
     const list = await service.relatedToPaper(id, { ...listOptions(query), facet: query.facet }, callerOf(response));
     if (format !== 'json') return sendExport(response, format, list.hits.map(paperOfHit), 'related');
-    const answer = Buffer.from(JSON.stringify(rankedListBody(list, query.fields)));
+    const answer = encodeAnswer(rankedListBody(list, query.fields));
     if (slot) answers.set(slot, answer);
     sendAnswer(response, answer, started);
   });
+  // Express would answer OPTIONS itself ("GET, HEAD" as text) before the search routes' 405.
+  router.options('/v1/papers/:id/related', methodNotAllowed(['GET']));
 
   return router;
 }
@@ -45,6 +48,17 @@ function asksForFreshAnswer(request: Request): boolean {
 function answerSlot(service: SearchService, url: string): AnswerSlot | undefined {
   const version = service.contentsVersion();
   return version === undefined ? undefined : { owner: service, version, key: url };
+}
+
+/**
+ * The answer as JSON in memory of its own: Buffer.from would put a short one in a slice of a
+ * shared 8 KiB pool, which a kept answer would hold on to whole.
+ */
+function encodeAnswer(body: object): Buffer {
+  const json = JSON.stringify(body);
+  const answer = Buffer.allocUnsafeSlow(Buffer.byteLength(json));
+  answer.write(json);
+  return answer;
 }
 
 /**
