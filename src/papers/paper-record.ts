@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { authorNames } from './author-names.js';
 import { isArxivId } from './identifiers.js';
 import { normalizeDoi, type Paper } from './paper.js';
 import { wholeNumber } from '../shared/whole-number.js';
@@ -170,16 +171,8 @@ interface FieldSchema<Output> {
   expected: string;
 }
 
-const stringList = (separator: RegExp) =>
-  z.union([
-    z.string().transform((value) =>
-      value
-        .split(separator)
-        .map((part) => part.trim())
-        .filter(Boolean),
-    ),
-    z.array(z.string()).transform((items) => items.map((item) => item.trim()).filter(Boolean)),
-  ]);
+const stringList = (split: (text: string) => string[]) =>
+  z.union([z.string().transform(split), z.array(z.string()).transform((items) => items.map((item) => item.trim()).filter(Boolean))]);
 
 /** Each input field's accepted forms and the normalized value it becomes. */
 const fieldSchemas = {
@@ -193,8 +186,11 @@ const fieldSchemas = {
     expected: 'a non-empty string or a number, at most 512 characters, without control characters or unpaired surrogates',
   },
   text: { schema: z.string().transform((value) => value.trim()), expected: 'a string' },
-  authors: { schema: stringList(/\s*;\s*|\s*,\s*|\s+and\s+/), expected: 'a list of strings or a delimited string' },
-  categories: { schema: stringList(/[\s,;]+/), expected: 'a list of strings or a delimited string' },
+  authors: { schema: stringList(authorNames), expected: 'a list of strings or a delimited string' },
+  categories: {
+    schema: stringList((text) => text.split(/[\s,;]+/).filter(Boolean)),
+    expected: 'a list of strings or a delimited string',
+  },
   date: {
     schema: z.string().trim().refine(isCalendarDate),
     expected: 'a real date starting YYYY, YYYY-MM or YYYY-MM-DD (year 1 to 9999)',

@@ -95,6 +95,21 @@ describe('mapRecordToPaper: accepted records', () => {
     ]);
   });
 
+  it('regression: reads inverted names separated by semicolons or "and" as whole names (Zotero CSV, Web of Science, BibTeX style), not split at every comma', () => {
+    const authors = (value: string) => accepted(mapRecordToPaper({ id: 'x', abstract: 'a', authors: value })).authors;
+    assert.deepEqual(authors('Lovelace, Ada; Turing, Alan M.; Hopper, Grace'), ['Ada Lovelace', 'Alan M. Turing', 'Grace Hopper']);
+    assert.deepEqual(authors('Smith, J.; Doe, K'), ['J. Smith', 'K Doe']);
+    assert.deepEqual(authors('Smith, J. and Doe, K.'), ['J. Smith', 'K. Doe']);
+    assert.deepEqual(authors('van der Berg, Anna and Müller, Jörg and Smith, John'), ['Anna van der Berg', 'Jörg Müller', 'John Smith']);
+    assert.deepEqual(authors('Smith, J. R.'), ['J. R. Smith']);
+    assert.deepEqual(authors('Müller, J.-P.'), ['J.-P. Müller']);
+    // Not inverted names: the plain separators still apply.
+    assert.deepEqual(authors('Ada Lovelace, Alan Turing and Grace Hopper'), ['Ada Lovelace', 'Alan Turing', 'Grace Hopper']);
+    assert.deepEqual(authors('Alice Smith, Bob Doe and Carol Roe'), ['Alice Smith', 'Bob Doe', 'Carol Roe']);
+    assert.deepEqual(authors('Lovelace, Turing'), ['Lovelace', 'Turing']);
+    assert.deepEqual(authors('Smith, Jr., John; Doe, Jane'), ['Smith, Jr., John', 'Jane Doe']);
+  });
+
   it('does not split author names that merely contain "and"', () => {
     assert.deepEqual(accepted(mapRecordToPaper({ id: 'x', abstract: 'a', authors: 'Alexander Anderson, Sandy Band' })).authors, [
       'Alexander Anderson',
