@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { loadConfig } from '../config/config.js';
 import { createLogger, type Logger } from '../log.js';
 import { openServices, type Services } from '../services.js';
@@ -54,6 +54,7 @@ export async function runMcpStdio(options: McpStdioOptions, environment: NodeJS.
   });
   const transport = new StdioServerTransport();
   await server.connect(transport);
+  answerUnreadableLines(transport);
   const requests = trackRequests(transport);
   log.info({ source: options.index !== undefined ? { index: options.index } : { url: options.url, writes: options.key !== undefined } }, 'MCP server on stdio');
   const reason = await stopped;
@@ -65,6 +66,25 @@ export async function runMcpStdio(options: McpStdioOptions, environment: NodeJS.
   log.info({ reason }, 'MCP server stopping');
   await server.close();
   await services?.close();
+}
+
+/**
+ * Answers a line that is not JSON (-32700) or not a JSON-RPC message (-32600) as JSON-RPC 2.0
+ * asks, with a null id; the SDK's transport only reports it, and the client would wait forever.
+ */
+function answerUnreadableLines(transport: StdioServerTransport): void {
+  const report = transport.onerror?.bind(transport);
+  transport.onerror = (error: Error) => {
+    const refusal =
+      error instanceof SyntaxError
+        ? { code: ErrorCode.ParseError, message: 'Parse error: the line is not JSON.' }
+        : error.name === 'ZodError'
+          ? { code: ErrorCode.InvalidRequest, message: 'Invalid request: the line is not a JSON-RPC 2.0 request, notification or response.' }
+          : undefined;
+    // The SDK's message types have no null id, which JSON-RPC requires when the request's id cannot be read.
+    if (refusal) void transport.send({ jsonrpc: '2.0', id: null, error: refusal } as unknown as JSONRPCMessage).catch(() => undefined);
+    report?.(error);
+  };
 }
 
 /** How long requests still under way when stdin ends may take to be answered. */

@@ -288,6 +288,34 @@ describe('the MCP server on stdio forwarding to a running server (--url)', () =>
     assert.ok(answers.every((answer) => answer.result !== undefined && answer.result.isError === undefined));
   });
 
+  it('regression: answers a line that is not JSON (-32700) or not a JSON-RPC message (-32600) with a null id, and goes on (such lines went unanswered)', async () => {
+    const child = spawn(process.execPath, [...cliEntry, 'mcp', '--url', server.url], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const exited = new Promise<number | null>((resolveExit) => child.on('close', resolveExit));
+    const initialize = {
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'pipe', version: '1' } },
+    };
+    const lines = ['{not json', JSON.stringify({ jsonrpc: '2.0', id: 7, method: 42 }), JSON.stringify(initialize)];
+    child.stdin.end(lines.map((line) => `${line}\n`).join(''));
+    assert.equal(await exited, 0);
+    const answers = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { id: number | null; error?: { code: number }; result?: unknown });
+    assert.deepEqual(
+      answers.map((answer) => [answer.id, answer.error?.code ?? 'result']),
+      [
+        [null, -32700],
+        [null, -32600],
+        [1, 'result'],
+      ],
+    );
+  });
+
   it('reports an unreachable server as a tool error and keeps running', async () => {
     const { client } = await connect(stdioTransport(['--url', 'http://127.0.0.1:9']));
     const failed = errorOf(await call(client, 'search_papers', { query: 'anything' }));
