@@ -20,7 +20,13 @@ const queryInteger = (min: number, max: number) =>
     .regex(/^-?\d+$/, { message: 'must be a whole number' })
     .transform(Number)
     .pipe(wholeNumber(min, max));
-const queryNumber = z.string().trim().min(1, { message: 'must be a number' }).transform(Number).pipe(z.number().finite());
+// Decimal notation only: Number() also reads "0x1", "0b11" and "0o7" as numbers.
+const queryNumber = z
+  .string()
+  .trim()
+  .regex(/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/, { message: 'must be a number' })
+  .transform(Number)
+  .pipe(z.number().finite());
 export const nonBlank = (max: number) =>
   z
     .string()

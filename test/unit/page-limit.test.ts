@@ -34,3 +34,19 @@ describe('the page limit (offset + k)', () => {
     );
   });
 });
+
+describe('number query parameters', () => {
+  it('regression: read decimal notation only (score_threshold=0x1 was read as 1)', () => {
+    for (const text of ['0.5', '-0.25', '+1', '1e-3', '.5', '2.', ' 0.3 ']) {
+      assert.equal(relatedQuerySchema.safeParse({ score_threshold: text }).success, true, text);
+    }
+    for (const text of ['0x1', '0b1', '0o7', 'Infinity', '1e999', '', '.', '1,5', 'e3']) {
+      const parsed = relatedQuerySchema.safeParse({ score_threshold: text });
+      assert.deepEqual(
+        parsed.error?.issues.map(({ path }) => path),
+        [['score_threshold']],
+        text,
+      );
+    }
+  });
+});
