@@ -1,6 +1,7 @@
 import { AutoModel, AutoTokenizer, env, Tensor, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
 import { AppError } from '../errors.js';
 import type { Embedder } from './embedder.js';
+import { lengthBatches } from './length-batches.js';
 import type { LongPassageStrategy, ModelDescription } from './model-registry.js';
 import { poolAndNormalize } from './pooling.js';
 import { unitCentroid } from '../shared/vector-math.js';
@@ -77,9 +78,9 @@ export class TransformersEmbedder implements Embedder {
   }
 
   /**
-   * Text → token ids → one or more windows per text → batches of similar length (shortest first,
-   * so each batch carries little padding) → pooled unit vectors; a text cut into several
-   * windows gets the normalized mean of its windows' vectors.
+   * Text → token ids → one or more windows per text → model calls of similar lengths (shortest
+   * first, cut where padding would cost more than another call: see lengthBatches) → pooled unit
+   * vectors; a text cut into several windows gets the normalized mean of its windows' vectors.
    */
   private async embed(texts: readonly string[], longTexts: LongPassageStrategy): Promise<Float32Array[]> {
     const room = this.model.maxTokens - this.specialTokens.length;
@@ -91,10 +92,15 @@ export class TransformersEmbedder implements Embedder {
     });
     segments.sort((a, b) => a.ids.length - b.ids.length);
     const perText = texts.map(() => [] as Float32Array[]);
-    for (let start = 0; start < segments.length; start += this.batchSize) {
-      const batch = segments.slice(start, start + this.batchSize);
+    let start = 0;
+    for (const end of lengthBatches(
+      segments.map((segment) => segment.ids.length),
+      this.batchSize,
+    )) {
+      const batch = segments.slice(start, end);
       const vectors = await this.embedBatch(batch.map((segment) => segment.ids));
       batch.forEach((segment, position) => perText[segment.text]!.push(vectors[position]!));
+      start = end;
     }
     return perText.map((vectors) => (vectors.length === 1 ? vectors[0]! : unitCentroid(vectors)));
   }
