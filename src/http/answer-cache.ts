@@ -1,6 +1,7 @@
 import { LruCache } from '../shared/lru-cache.js';
+import { keptBytes, type KeptAnswer } from './kept-answer.js';
 
-/** What the encoded answers may take in all by default: every ten-hit related list of about 7,000 papers (18 kB each with every field). */
+/** What the encoded answers may take in all by default: every ten-hit related list of about 7,000 papers (18 kB each with every field; 25 kB once kept gzipped too). */
 export const defaultAnswerCacheMiB = 128;
 
 /** A rough size of an entry beyond its bytes: the Buffer object, the Map entry and the key string's header. */
@@ -22,19 +23,18 @@ export interface AnswerSlot {
  * write it follows. Bounded by bytes; the least recently used answers leave first.
  */
 export class AnswerCache {
-  private readonly answers: LruCache<string, Buffer>;
+  private readonly answers: LruCache<string, KeptAnswer>;
   private owner: object | undefined;
   private version: number | undefined;
 
   /** `maxBytes` 0 turns the cache off. */
   constructor(maxBytes: number) {
     const capacity = maxBytes > 0 ? Number.POSITIVE_INFINITY : 0;
-    // What a body holds on to is its whole ArrayBuffer: a short Buffer may be a slice of a shared pool.
-    this.answers = new LruCache(capacity, (key, body) => 2 * key.length + body.buffer.byteLength + bytesPerEntry, maxBytes);
+    this.answers = new LruCache(capacity, (key, answer) => 2 * key.length + keptBytes(answer) + bytesPerEntry, maxBytes);
   }
 
   /** The answer kept for `slot`, if any. */
-  get(slot: AnswerSlot): Buffer | undefined {
+  get(slot: AnswerSlot): KeptAnswer | undefined {
     if (slot.owner !== this.owner || slot.version !== this.version) {
       this.answers.clear();
       this.owner = slot.owner;
@@ -44,9 +44,9 @@ export class AnswerCache {
     return this.answers.get(slot.key);
   }
 
-  /** Keeps `body` for `slot` unless the contents have moved on since the slot was taken. */
-  set(slot: AnswerSlot, body: Buffer): void {
-    if (slot.owner === this.owner && slot.version === this.version) this.answers.set(slot.key, body);
+  /** Keeps `answer` for `slot` (replacing what was kept) unless the contents have moved on since the slot was taken. */
+  set(slot: AnswerSlot, answer: KeptAnswer): void {
+    if (slot.owner === this.owner && slot.version === this.version) this.answers.set(slot.key, answer);
   }
 
   get size(): number {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { request as httpRequest } from 'node:http';
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -155,10 +155,19 @@ describe('createApp when ready', () => {
       const bibtex = await call(path, { headers: { accept: 'application/x-bibtex' } });
       assert.match(bibtex.text, /^@/, 'an export of the same URL is not the kept JSON');
 
-      const twin = { id: 'volcano-twin', title: topicPapers[0]!.title, abstract: topicPapers[0]!.abstract };
+      // Long enough that the answer is compressed for clients that take gzip (fetch does).
+      const twin = { id: 'volcano-twin', title: topicPapers[0]!.title, abstract: Array(20).fill(topicPapers[0]!.abstract).join(' ') };
       assert.equal((await call('/v1/papers', { json: twin, headers: authorized })).status, 201);
       const afterWrite = await call(path);
       assert.equal(idsOf(afterWrite)[0], 'volcano-twin');
+      assert.equal(afterWrite.headers.get('content-encoding'), 'gzip');
+      const keptGzip = await call(path);
+      assert.equal(keptGzip.headers.get('content-encoding'), 'gzip');
+      assert.deepEqual({ ...keptGzip.body, took_ms: 0 }, { ...afterWrite.body, took_ms: 0 });
+      const plain = await rawGet(`${app.base}${path}`);
+      assert.equal(plain.headers['content-encoding'], undefined, 'no Accept-Encoding: no encoding');
+      assert.deepEqual({ ...(JSON.parse(plain.text) as object), took_ms: 0 }, { ...afterWrite.body, took_ms: 0 });
+      assert.equal(computed, 4, 'compressed and plain answers come from one kept answer');
       assert.equal((await call('/v1/papers/volcano-twin', { method: 'DELETE', headers: authorized })).status, 200);
       assert.deepEqual(idsOf(await call(path)), idsOf(first));
       assert.equal(computed, 5, 'each write took the kept answers away');
@@ -191,12 +200,17 @@ describe('createApp when ready', () => {
 
 /** A GET that sends a body, which fetch refuses to send. */
 function getWithBody(url: string, body: string, contentType: string): Promise<{ status: number; text: string }> {
+  return rawGet(url, { 'content-type': contentType, 'content-length': String(Buffer.byteLength(body)) }, body);
+}
+
+/** A GET with only the headers given (fetch adds Accept-Encoding and cannot send a body on GET), its answer undecoded. */
+function rawGet(url: string, headers: Record<string, string> = {}, body?: string): Promise<{ status: number; headers: IncomingHttpHeaders; text: string }> {
   return new Promise((resolve, reject) => {
-    const sent = httpRequest(url, { method: 'GET', headers: { 'content-type': contentType, 'content-length': Buffer.byteLength(body) } }, (response) => {
+    const sent = httpRequest(url, { method: 'GET', headers }, (response) => {
       let text = '';
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => (text += chunk));
-      response.on('end', () => resolve({ status: response.statusCode!, text }));
+      response.on('end', () => resolve({ status: response.statusCode!, headers: response.headers, text }));
     });
     sent.on('error', reject);
     sent.end(body);

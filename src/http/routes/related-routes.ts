@@ -6,6 +6,7 @@ import { methodNotAllowed, parseInput } from '../error-handling.js';
 import { paperOfHit, responseFormat, sendExport, withoutFormat } from '../export-formats.js';
 import { listOptions, rankedListBody } from '../ranked-lists.js';
 import { paperIdParamsSchema, relatedQuerySchema } from '../schemas.js';
+import { gzippedAnswer, keptAnswer, plainAnswer, withGzip, type KeptAnswer } from '../kept-answer.js';
 import { elapsedMs } from '../took.js';
 
 /**
@@ -23,16 +24,17 @@ export function relatedRoutes(requireService: (response: Response) => SearchServ
     const format = responseFormat(request, response);
     const service = requireService(response);
     const slot = format === 'json' ? answerSlot(service, request.originalUrl) : undefined;
+    const keep = (answer: KeptAnswer) => slot && answers.set(slot, answer);
     // A client that asks for a fresh answer (Cache-Control: no-cache) gets one computed now, which is kept.
     const kept = slot && !asksForFreshAnswer(request) && answers.get(slot);
-    if (kept) return sendAnswer(response, kept, started);
+    if (kept) return sendAnswer(request, response, kept, keep, started);
     const { id } = parseInput(paperIdParamsSchema, request.params, 'params');
     const query = parseInput(relatedQuerySchema, withoutFormat(request.query), 'query');
     const list = await service.relatedToPaper(id, { ...listOptions(query), facet: query.facet }, callerOf(response));
     if (format !== 'json') return sendExport(response, format, list.hits.map(paperOfHit), 'related');
-    const answer = encodeAnswer(rankedListBody(list, query.fields));
-    if (slot) answers.set(slot, answer);
-    sendAnswer(response, answer, started);
+    const answer = keptAnswer(rankedListBody(list, query.fields));
+    keep(answer);
+    sendAnswer(request, response, answer, keep, started);
   });
   // Express would answer OPTIONS itself ("GET, HEAD" as text) before the search routes' 405.
   router.options('/v1/papers/:id/related', methodNotAllowed(['GET']));
@@ -50,24 +52,34 @@ function answerSlot(service: SearchService, url: string): AnswerSlot | undefined
   return version === undefined ? undefined : { owner: service, version, key: url };
 }
 
-/**
- * The answer as JSON in memory of its own: Buffer.from would put a short one in a slice of a
- * shared 8 KiB pool, which a kept answer would hold on to whole.
- */
-function encodeAnswer(body: object): Buffer {
-  const json = JSON.stringify(body);
-  const answer = Buffer.allocUnsafeSlow(Buffer.byteLength(json));
-  answer.write(json);
-  return answer;
-}
+/** Below this many bytes an answer is sent as it is, as the compression middleware does. */
+const compressionThreshold = 1024;
 
 /**
- * Sends an encoded answer (a JSON object, so it ends with `}`) with this request's took_ms as its
- * last member, as response.json would have written it.
+ * Sends a kept answer ended with this request's took_ms, as response.json would have written it.
+ * A client that takes gzip gets it compressed from the answer's kept gzip prefix (made the first
+ * time one asks, and kept through `keep`): compressing an 18 KB list on every request would cost
+ * several times what the rest of the request does. The compression middleware leaves an answer
+ * that already has a Content-Encoding alone.
  */
-function sendAnswer(response: Response, answer: Buffer, started: number): void {
-  const body = Buffer.concat([answer.subarray(0, -1), Buffer.from(`,"took_ms":${elapsedMs(started)}}`)]);
+function sendAnswer(request: Request, response: Response, answer: KeptAnswer, keep: (answer: KeptAnswer) => void, started: number): void {
+  const ending = `,"took_ms":${elapsedMs(started)}}`;
   response.setHeader('Content-Type', 'application/json; charset=utf-8');
+  let body: Buffer;
+  if (answer.open.length + ending.length >= compressionThreshold && takesGzip(request)) {
+    const compressed = withGzip(answer);
+    if (compressed !== answer) keep(compressed);
+    body = gzippedAnswer(compressed, ending);
+    response.vary('Accept-Encoding');
+    response.setHeader('Content-Encoding', 'gzip');
+  } else {
+    body = plainAnswer(answer, ending);
+  }
   response.setHeader('Content-Length', body.length);
   response.end(body);
+}
+
+/** Whether the request's Accept-Encoding takes gzip over no encoding (no header: no encoding, as the compression middleware reads it). */
+function takesGzip(request: Request): boolean {
+  return request.headers['accept-encoding'] !== undefined && request.acceptsEncodings(['gzip', 'identity']) === 'gzip';
 }
