@@ -20,6 +20,9 @@ import { median, medianOfRuns, type LatencySummary } from './lib/stats.js';
 
 export const clientCounts = [1, 8, 32] as const;
 
+/** Related-by-id with `Accept-Encoding: gzip`: kept answers are sent compressed. */
+export const relatedGzip = '/v1/papers/:id/related (gzip)';
+
 /** Related-by-id with `Cache-Control: no-cache`: the server's kept encoded answers are not used. */
 export const relatedComputed = '/v1/papers/:id/related (no-cache)';
 
@@ -50,6 +53,12 @@ function routes(papers: { id: string; title?: string; abstract: string }[]): Rec
   return {
     '/healthz': () => ({ method: 'GET', path: '/healthz' }),
     '/v1/papers/:id/related': () => ({ method: 'GET', path: `/v1/papers/${encodeURIComponent(nextPaper().id)}/related?k=10` }),
+    // The same as a client that takes gzip asks (browsers; Go's HTTP client, so hey and vegeta).
+    [relatedGzip]: () => ({
+      method: 'GET',
+      path: `/v1/papers/${encodeURIComponent(nextPaper().id)}/related?k=10`,
+      headers: { 'accept-encoding': 'gzip' },
+    }),
     // The same lists computed and encoded for every request, as a first ask of each is.
     [relatedComputed]: () => ({
       method: 'GET',

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EmbeddingResult } from './embedding.js';
-import { findRoute, relatedComputed, type HttpResult } from './http-load.js';
+import { findRoute, relatedComputed, relatedGzip, type HttpResult } from './http-load.js';
 import type { IndexResult } from './index-figures.js';
 import type { MachineDescription } from './lib/machine.js';
 import { logXChart } from './lib/svg-chart.js';
@@ -70,6 +70,7 @@ function goals(results: Results): string {
   const health32 = http && findRoute(http, '/healthz', 32);
   for (const [route, goal] of [
     ['/v1/papers/:id/related', 'related req/s ≥ 60% of /healthz at 32 clients'],
+    [relatedGzip, 'the same, clients that take gzip'],
     [relatedComputed, 'the same, every answer computed and encoded (no-cache)'],
   ] as const) {
     const related32 = http && findRoute(http, route, 32);

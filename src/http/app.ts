@@ -10,6 +10,7 @@ import type { WriteService } from '../writes/write-service.js';
 import type { ApiKeys } from './auth.js';
 import { AnswerCache } from './answer-cache.js';
 import { attachCaller } from './caller.js';
+import { compressionThreshold } from './kept-answer.js';
 import { errorHandler, routeNotFound } from './error-handling.js';
 import { rateLimitPerClient } from './rate-limit.js';
 import { requestLogging } from './request-logging.js';
@@ -62,7 +63,7 @@ export function createApp({ state, log, settings, apiKeys, metrics }: AppDepende
   app.use(requestLogging(log));
   app.use(securityHeaders());
   app.use(crossOrigin(settings.CORS_ORIGINS));
-  app.use(compression());
+  app.use(compression({ threshold: compressionThreshold }));
   app.use(attachCaller(settings.REQUEST_TIMEOUT_MS, apiKeys));
   if (settings.RATE_LIMIT_REQUESTS > 0) {
     app.use(

@@ -10,6 +10,9 @@ export interface KeptAnswer {
   readonly gzip?: GzipPrefix;
 }
 
+/** Answers shorter than this many bytes are sent uncompressed, by the compression middleware and kept answers alike. */
+export const compressionThreshold = 1024;
+
 /** A kept answer whose gzip prefix is made. */
 export type GzippedAnswer = KeptAnswer & { readonly gzip: GzipPrefix };
 

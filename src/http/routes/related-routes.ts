@@ -6,7 +6,7 @@ import { methodNotAllowed, parseInput } from '../error-handling.js';
 import { paperOfHit, responseFormat, sendExport, withoutFormat } from '../export-formats.js';
 import { listOptions, rankedListBody } from '../ranked-lists.js';
 import { paperIdParamsSchema, relatedQuerySchema } from '../schemas.js';
-import { gzippedAnswer, keptAnswer, plainAnswer, withGzip, type KeptAnswer } from '../kept-answer.js';
+import { compressionThreshold, gzippedAnswer, keptAnswer, plainAnswer, withGzip, type KeptAnswer } from '../kept-answer.js';
 import { elapsedMs } from '../took.js';
 
 /**
@@ -51,9 +51,6 @@ function answerSlot(service: SearchService, url: string): AnswerSlot | undefined
   const version = service.contentsVersion();
   return version === undefined ? undefined : { owner: service, version, key: url };
 }
-
-/** Below this many bytes an answer is sent as it is, as the compression middleware does. */
-const compressionThreshold = 1024;
 
 /**
  * Sends a kept answer ended with this request's took_ms, as response.json would have written it.
