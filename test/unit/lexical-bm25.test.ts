@@ -176,6 +176,48 @@ describe('Bm25Index search', () => {
     assert.deepEqual(nested, expected);
   });
 
+  // A query reaching most documents reads every document's slot; one of rare terms lists the
+  // documents it reaches. Both must give the exhaustive answer and leave the accumulator clean.
+  describe('whether the query reaches few documents or most of them', () => {
+    const texts = Array.from(
+      { length: 600 },
+      (_, i) => `${i % 10 === 0 ? '' : 'common '}${i % 37 === 0 ? 'rare rare ' : ''}${i % 5 === 0 ? 'middle ' : ''}filler${i % 13}`,
+    );
+    const index = indexOf(texts);
+    const reference = referenceSearch(texts);
+    const queries = ['rare', 'rare middle', 'common', 'common rare middle', 'filler3 rare'];
+
+    it('returns the exhaustive top k, with and without a filter', () => {
+      for (const query of queries) {
+        for (const k of [1, 7, 100, 1000]) {
+          assertHitsClose(index.search(query, k), reference(query, k));
+          const accept = (label: number): boolean => label % 4 !== 1;
+          assertHitsClose(index.search(query, k, accept), reference(query, k, accept));
+        }
+      }
+    });
+
+    it('answers the next query correctly after a filter throws midway', () => {
+      for (const query of queries) {
+        let asked = 0;
+        assert.throws(() =>
+          index.search(query, 5, () => {
+            if (++asked === 3) throw new Error('filter failed');
+            return true;
+          }),
+        );
+        for (const next of queries) assertHitsClose(index.search(next, 10), reference(next, 10));
+      }
+    });
+
+    it('gives a search started inside a filter its own buffers', () => {
+      for (const query of queries) {
+        const nested = index.search(query, 10, (label) => index.search('common middle', 3).length > 0 && label >= 0);
+        assertHitsClose(nested, reference(query, 10));
+      }
+    });
+  });
+
   it('returns every match when k is larger', () => {
     const index = indexOf(tiny);
     assert.equal(index.search('cat', 1000).length, 2);

@@ -5,63 +5,85 @@ export interface ScoredLabel {
 }
 
 /**
- * The `limit` best of (labels[i], scores[i]) that pass `accept`, best first, ties by smaller
- * label. A bounded min-heap keeps it O(candidates · log limit) for common query words matching
- * most of the corpus, and `accept` is asked only about candidates that would enter the heap.
+ * The `limit` best (label, score) pairs offered, best first, ties by smaller label: a bounded
+ * min-heap whose root is the worst pair kept. Searches offer tens of thousands of documents a
+ * query (a common word reaches most of the corpus), so the hot loops reject most of them inline
+ * with `floor` and call `admits` and `add` only for the few that might enter.
  */
-export function topK(labels: Uint32Array, scores: Float64Array, limit: number, accept?: (label: number) => boolean): ScoredLabel[] {
-  const size = Math.min(limit, labels.length);
-  const heapLabels = new Uint32Array(size);
-  const heapScores = new Float64Array(size);
-  let filled = 0;
-  // a is worse than b: lower score, or the same score and a larger label.
-  const worse = (scoreA: number, labelA: number, scoreB: number, labelB: number): boolean => scoreA < scoreB || (scoreA === scoreB && labelA > labelB);
+export class BestLabels {
+  /**
+   * No score below this can enter: the worst score kept once the heap is full, and until then
+   * the smallest positive number, so a document the query never reached (score 0) is not kept.
+   */
+  floor = Number.MIN_VALUE;
+  private readonly labels: Uint32Array;
+  private readonly scores: Float64Array;
+  private filled = 0;
 
-  const siftDown = (start: number): void => {
-    let i = start;
-    for (;;) {
-      const left = 2 * i + 1;
-      if (left >= filled) return;
-      const right = left + 1;
-      let worst = left;
-      if (right < filled && worse(heapScores[right]!, heapLabels[right]!, heapScores[left]!, heapLabels[left]!)) worst = right;
-      if (!worse(heapScores[worst]!, heapLabels[worst]!, heapScores[i]!, heapLabels[i]!)) return;
-      swap(i, worst);
-      i = worst;
-    }
-  };
-  const swap = (i: number, j: number): void => {
-    const label = heapLabels[i]!;
-    const score = heapScores[i]!;
-    heapLabels[i] = heapLabels[j]!;
-    heapScores[i] = heapScores[j]!;
-    heapLabels[j] = label;
-    heapScores[j] = score;
-  };
+  constructor(readonly limit: number) {
+    this.labels = new Uint32Array(limit);
+    this.scores = new Float64Array(limit);
+  }
 
-  for (let c = 0; c < labels.length; c++) {
-    const label = labels[c]!;
-    const score = scores[c]!;
-    if (filled === size && !worse(heapScores[0]!, heapLabels[0]!, score, label)) continue;
-    if (accept && !accept(label)) continue;
-    if (filled < size) {
-      let i = filled++;
-      heapLabels[i] = label;
-      heapScores[i] = score;
+  /** Whether (label, score) would be kept, given what is kept now. */
+  admits(label: number, score: number): boolean {
+    if (!(score >= this.floor)) return false;
+    if (this.filled < this.limit) return true;
+    return this.isWorse(0, score, label);
+  }
+
+  /** Keeps (label, score), dropping the worst pair if full; call only when `admits` says so. */
+  add(label: number, score: number): void {
+    if (this.filled < this.limit) {
+      let i = this.filled++;
+      this.labels[i] = label;
+      this.scores[i] = score;
       while (i > 0) {
         const parent = (i - 1) >>> 1;
-        if (!worse(heapScores[i]!, heapLabels[i]!, heapScores[parent]!, heapLabels[parent]!)) break;
-        swap(i, parent);
+        if (!this.isWorse(i, this.scores[parent]!, this.labels[parent]!)) break;
+        this.swap(i, parent);
         i = parent;
       }
     } else {
-      heapLabels[0] = label;
-      heapScores[0] = score;
-      siftDown(0);
+      this.labels[0] = label;
+      this.scores[0] = score;
+      this.siftDown();
+    }
+    if (this.filled === this.limit) this.floor = this.scores[0]!;
+  }
+
+  /** What is kept, best first. */
+  best(): ScoredLabel[] {
+    const hits: ScoredLabel[] = [];
+    for (let i = 0; i < this.filled; i++) hits.push({ label: this.labels[i]!, score: this.scores[i]! });
+    return hits.sort((a, b) => b.score - a.score || a.label - b.label);
+  }
+
+  /** Whether the pair at heap position i is worse than (score, label): lower, or equal with a larger label. */
+  private isWorse(i: number, score: number, label: number): boolean {
+    const kept = this.scores[i]!;
+    return kept < score || (kept === score && this.labels[i]! > label);
+  }
+
+  private siftDown(): void {
+    let i = 0;
+    for (;;) {
+      const left = 2 * i + 1;
+      if (left >= this.filled) return;
+      const right = left + 1;
+      const worst = right < this.filled && this.isWorse(right, this.scores[left]!, this.labels[left]!) ? right : left;
+      if (!this.isWorse(worst, this.scores[i]!, this.labels[i]!)) return;
+      this.swap(i, worst);
+      i = worst;
     }
   }
 
-  const hits: ScoredLabel[] = [];
-  for (let i = 0; i < filled; i++) hits.push({ label: heapLabels[i]!, score: heapScores[i]! });
-  return hits.sort((a, b) => b.score - a.score || a.label - b.label);
+  private swap(i: number, j: number): void {
+    const label = this.labels[i]!;
+    const score = this.scores[i]!;
+    this.labels[i] = this.labels[j]!;
+    this.scores[i] = this.scores[j]!;
+    this.labels[j] = label;
+    this.scores[j] = score;
+  }
 }
