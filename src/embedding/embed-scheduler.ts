@@ -91,6 +91,8 @@ export class EmbedScheduler {
   private sequence = 0;
   private readonly lastFinish = new Map<string, number>();
   private running = false;
+  /** Jobs whose vectors are all in, waiting for their turn to be answered (see answerNext). */
+  private readonly answered: Job[] = [];
   private closedWith: Error | undefined;
   private tokensPerSecond: number;
   private readonly now: () => number;
@@ -230,9 +232,23 @@ export class EmbedScheduler {
     if (--job.waiting === 0) {
       job.settled = true;
       clearTimeout(job.timer);
-      job.resolve(job.vectors as Float32Array[]);
+      this.answered.push(job);
+      if (this.answered.length === 1) setImmediate(this.answerNext);
     }
   }
+
+  /**
+   * Hands answered jobs their vectors one per turn of the event loop. What a caller does with
+   * its vectors (a search's index lookups) runs synchronously, and a whole batch's worth run as
+   * one stretch of promise callbacks would keep the event loop from reading new requests until
+   * the last: the model would sit idle through all of them, then the main thread through the
+   * next model call. Between two answers the loop reads what arrived, and the model starts on it.
+   */
+  private readonly answerNext = (): void => {
+    const job = this.answered.shift();
+    if (this.answered.length > 0) setImmediate(this.answerNext);
+    job?.resolve(job.vectors as Float32Array[]);
+  };
 
   private expire(job: Job): void {
     if (job.settled) return;

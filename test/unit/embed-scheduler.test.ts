@@ -218,4 +218,33 @@ describe('EmbedScheduler', () => {
     assert.equal(waits.length, 3);
     assert.deepEqual(batches, [2, 1]);
   });
+
+  // A batch's requests used to resume in one stretch of promise callbacks: a search's index work
+  // runs synchronously after its vectors arrive, so a batch of 32 searches held the event loop
+  // (and left the model idle) until the last was done.
+  it('answers the requests of one model call one per turn of the event loop', async () => {
+    const model = controllableModel();
+    const queue = scheduler(model);
+    const busy = queue.submit('query', ['x']);
+    await settle();
+    // Counts turns of the event loop: an immediate that queues itself again runs once per turn.
+    let turn = 0;
+    let counting = true;
+    const count = (): void => {
+      turn++;
+      if (counting) setImmediate(count);
+    };
+    setImmediate(count);
+    const answeredAt = new Map<string, number>();
+    const answers = ['a', 'b', 'c'].map((text) => queue.submit('query', [text], { client: text }).then(() => answeredAt.set(text, turn)));
+    model.finish();
+    await busy;
+    await settle();
+    assert.deepEqual(model.calls[1]!.batch.texts, ['a', 'b', 'c']);
+    model.finish();
+    await Promise.all(answers);
+    counting = false;
+    const [a, b, c] = ['a', 'b', 'c'].map((text) => answeredAt.get(text)!);
+    assert.ok(a! < b! && b! < c!, `answered at turns ${a}, ${b}, ${c}`);
+  });
 });
