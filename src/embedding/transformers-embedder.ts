@@ -12,6 +12,11 @@ export interface TransformersEmbedderOptions {
   modelDir: string;
   /** ONNX Runtime intra-op threads for one model call. */
   threads: number;
+  /**
+   * Intra-op threads for a call of queries, if not `threads`: such calls then run in a session of
+   * their own, loaded on the first query (see `queryNetwork`).
+   */
+  queryThreads?: number;
   /** Texts per model call; longer lists are split. */
   batchSize: number;
 }
@@ -29,13 +34,17 @@ export async function loadTransformersModel(
   env.allowLocalModels = true;
   env.localModelPath = options.modelDir.endsWith('/') ? options.modelDir : `${options.modelDir}/`;
   const tokenizer = await AutoTokenizer.from_pretrained(model.hubId, { local_files_only: true });
-  const network = await AutoModel.from_pretrained(model.hubId, {
+  return { tokenizer, network: await loadNetwork(model, options.threads) };
+}
+
+/** An ONNX session of the model (files already in the folder `loadTransformersModel` set). */
+function loadNetwork(model: ModelDescription, threads: number): Promise<PreTrainedModel> {
+  return AutoModel.from_pretrained(model.hubId, {
     local_files_only: true,
     dtype: model.dtype,
     device: 'cpu',
-    session_options: { intraOpNumThreads: options.threads, interOpNumThreads: 1 },
+    session_options: { intraOpNumThreads: threads, interOpNumThreads: 1 },
   });
-  return { tokenizer, network };
 }
 
 /** The only user of transformers.js: a local ONNX sentence-transformer run in process. */
@@ -43,12 +52,19 @@ export class TransformersEmbedder implements Embedder {
   /** The ids the tokenizer puts around a text ([CLS] and [SEP] for BERT models). */
   private readonly specialTokens: number[];
   private readonly padTokenId: number;
+  /**
+   * The session queries run in when they take another number of threads than passages. In the
+   * server, a query's vector goes on to the indexes on the main thread: with one thread fewer,
+   * the model leaves that thread a core, where with every core its threads (which spin-wait
+   * between a call's operations) took CPU the index work needed.
+   */
+  private queryNetwork: Promise<PreTrainedModel> | undefined;
 
   private constructor(
     readonly model: ModelDescription,
     private readonly tokenizer: PreTrainedTokenizer,
     private readonly network: PreTrainedModel,
-    private readonly batchSize: number,
+    private readonly options: TransformersEmbedderOptions,
   ) {
     this.specialTokens = tokenizer.encode('', { add_special_tokens: true });
     this.padTokenId = tokenizer.pad_token_id ?? 0;
@@ -59,22 +75,33 @@ export class TransformersEmbedder implements Embedder {
   static async create(model: ModelDescription, options: TransformersEmbedderOptions): Promise<TransformersEmbedder> {
     try {
       const { tokenizer, network } = await loadTransformersModel(model, options);
-      return new TransformersEmbedder(model, tokenizer, network, options.batchSize);
+      return new TransformersEmbedder(model, tokenizer, network, options);
     } catch (error) {
       throw new AppError('model_missing', `Cannot load model ${model.id} from ${options.modelDir}: ${(error as Error).message}`, { cause: error });
     }
   }
 
-  embedQueries(texts: readonly string[]): Promise<Float32Array[]> {
+  async embedQueries(texts: readonly string[]): Promise<Float32Array[]> {
     const prefix = this.model.queryPrefix;
     return this.embed(
       texts.map((text) => prefix + text),
       { kind: 'truncate' },
+      await this.networkForQueries(),
     );
   }
 
   embedPassages(texts: readonly string[]): Promise<Float32Array[]> {
-    return this.embed(texts, this.model.longPassages);
+    return this.embed(texts, this.model.longPassages, this.network);
+  }
+
+  private networkForQueries(): Promise<PreTrainedModel> | PreTrainedModel {
+    const { queryThreads, threads } = this.options;
+    if (queryThreads === undefined || queryThreads === threads) return this.network;
+    this.queryNetwork ??= loadNetwork(this.model, queryThreads).catch((error: unknown) => {
+      this.queryNetwork = undefined;
+      throw new AppError('model_missing', `Cannot load model ${this.model.id} for queries: ${(error as Error).message}`, { cause: error });
+    });
+    return this.queryNetwork;
   }
 
   /**
@@ -82,7 +109,7 @@ export class TransformersEmbedder implements Embedder {
    * first, cut where padding would cost more than another call: see lengthBatches) → pooled unit
    * vectors; a text cut into several windows gets the normalized mean of its windows' vectors.
    */
-  private async embed(texts: readonly string[], longTexts: LongPassageStrategy): Promise<Float32Array[]> {
+  private async embed(texts: readonly string[], longTexts: LongPassageStrategy, network: PreTrainedModel): Promise<Float32Array[]> {
     const room = this.model.maxTokens - this.specialTokens.length;
     const segments: { text: number; ids: number[] }[] = [];
     texts.forEach((text, index) => {
@@ -95,10 +122,13 @@ export class TransformersEmbedder implements Embedder {
     let start = 0;
     for (const end of lengthBatches(
       segments.map((segment) => segment.ids.length),
-      this.batchSize,
+      this.options.batchSize,
     )) {
       const batch = segments.slice(start, end);
-      const vectors = await this.embedBatch(batch.map((segment) => segment.ids));
+      const vectors = await this.embedBatch(
+        batch.map((segment) => segment.ids),
+        network,
+      );
       batch.forEach((segment, position) => perText[segment.text]!.push(vectors[position]!));
       start = end;
     }
@@ -110,7 +140,7 @@ export class TransformersEmbedder implements Embedder {
   }
 
   /** One model call: [CLS] ids [SEP], padded to the longest sequence of the batch. */
-  private async embedBatch(sequences: readonly number[][]): Promise<Float32Array[]> {
+  private async embedBatch(sequences: readonly number[][], network: PreTrainedModel): Promise<Float32Array[]> {
     const [first, ...rest] = this.specialTokens;
     const length = Math.max(...sequences.map((ids) => ids.length)) + this.specialTokens.length;
     const inputIds = new BigInt64Array(sequences.length * length).fill(BigInt(this.padTokenId));
@@ -123,7 +153,7 @@ export class TransformersEmbedder implements Embedder {
       });
     });
     const dims = [sequences.length, length];
-    const output = (await this.network({
+    const output = (await network({
       input_ids: new Tensor('int64', inputIds, dims),
       attention_mask: new Tensor('int64', attentionMask, dims),
       token_type_ids: new Tensor('int64', new BigInt64Array(sequences.length * length), dims),
@@ -136,6 +166,7 @@ export class TransformersEmbedder implements Embedder {
   }
 
   async dispose(): Promise<void> {
-    await this.network.dispose();
+    const queryNetwork = await this.queryNetwork?.catch(() => undefined);
+    await Promise.all([this.network.dispose(), queryNetwork?.dispose()]);
   }
 }

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Worker } from 'node:worker_threads';
 import type { Embedder } from '../../src/embedding/embedder.js';
+import { getModel } from '../../src/embedding/model-registry.js';
+import { TransformersEmbedder } from '../../src/embedding/transformers-embedder.js';
 import type { WorkerEmbedder } from '../../src/embedding/worker-embedder.js';
 import { loadTestEmbedder, repoRoot } from './helpers.js';
 
@@ -77,6 +79,23 @@ describe('the real all-MiniLM-L6-v2 model (quantized ONNX, transformers.js)', ()
     const [query] = await embedder.embedQueries(['diffusion models for 3D generation']);
     const [passage] = await embedder.embedPassages(['diffusion models for 3D generation']);
     assert.deepEqual(query, passage);
+  });
+
+  it('runs queries in a session of their own when they take other threads, with the same vectors', async () => {
+    const titles = ['Sparse attention for long documents', 'A survey of graph neural networks', 'Protein folding with deep learning'];
+    const model = getModel('all-MiniLM-L6-v2');
+    const split = await TransformersEmbedder.create(model, { modelDir: join(repoRoot, 'models'), threads: 2, queryThreads: 1, batchSize: 32 });
+    try {
+      const network = (instance: TransformersEmbedder) => instance as unknown as { network: unknown; queryNetwork: Promise<unknown> | undefined };
+      assert.equal(network(split).queryNetwork, undefined, 'loaded on the first query, not before');
+      const queries = await split.embedQueries(titles);
+      const queryNetwork = await network(split).queryNetwork;
+      assert.ok(queryNetwork && queryNetwork !== network(split).network);
+      const passages = await split.embedPassages(titles);
+      queries.forEach((query, i) => assert.ok(cosine(query, passages[i]!) > 0.9999, `cosine ${cosine(query, passages[i]!)}`));
+    } finally {
+      await split.dispose();
+    }
   });
 });
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadConfig } from '../../src/config/config.js';
+import { queryThreads } from '../../src/embedding/load-embedder.js';
 import { AppError } from '../../src/errors.js';
 
 function assertConfigInvalid(environment: NodeJS.ProcessEnv, variable: string): void {
@@ -156,5 +157,15 @@ describe('loadConfig', () => {
       (config as { PORT: number }).PORT = 1;
     }, TypeError);
     assert.equal(config.PORT, 9000);
+  });
+});
+
+describe('queryThreads', () => {
+  it('gives queries one thread fewer than passages, at least one, unless EMBED_QUERY_THREADS says otherwise', () => {
+    assert.equal(queryThreads(loadConfig({ EMBED_THREADS: '2' })), 1);
+    assert.equal(queryThreads(loadConfig({ EMBED_THREADS: '8' })), 7);
+    assert.equal(queryThreads(loadConfig({ EMBED_THREADS: '1' })), 1);
+    assert.equal(queryThreads(loadConfig({ EMBED_THREADS: '2', EMBED_QUERY_THREADS: '2' })), 2);
+    assert.throws(() => loadConfig({ EMBED_QUERY_THREADS: '0' }), AppError);
   });
 });
