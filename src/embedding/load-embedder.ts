@@ -27,7 +27,7 @@ export async function loadEmbedder(model: ModelDescription, config: Config, log:
  * Queries take one core fewer than passages (at least one): the index work a search does with
  * the query's vector runs on the main thread at the same time as the next queries' model call.
  * On two cores, 32 clients searching got about 1.5x the searches per second this way (200–227
- * against 125–151), at the same latency for one client (see docs/performance.md).
+ * against 125–151), for about 1 ms more at one client (see docs/performance.md).
  */
 export function queryThreads(config: Pick<Config, 'EMBED_THREADS' | 'EMBED_QUERY_THREADS'>): number {
   return config.EMBED_QUERY_THREADS ?? Math.max(1, config.EMBED_THREADS - 1);
