@@ -13,8 +13,8 @@ export interface TransformersEmbedderOptions {
   /** ONNX Runtime intra-op threads for one model call. */
   threads: number;
   /**
-   * Intra-op threads for a call of queries, if not `threads`: such calls then run in a session of
-   * their own, loaded on the first query (see `queryNetwork`).
+   * Intra-op threads for a call of short queries, if not `threads`: such calls then run in a
+   * session of their own, loaded on the first query (see `queryNetwork`).
    */
   queryThreads?: number;
   /** Texts per model call; longer lists are split. */
@@ -47,16 +47,25 @@ function loadNetwork(model: ModelDescription, threads: number): Promise<PreTrain
   });
 }
 
+/**
+ * Calls of texts no longer than this (in tokens) run in the query session when queries have one:
+ * titles and keyword queries. Longer queries (a pasted abstract) go to the session with every
+ * thread, where they embed faster: on one thread, batches of abstract-length queries ran at
+ * 0.55–0.65x the rate of two threads (the stress suite's fairness run, 6,400–7,900 against
+ * 11,800–11,900 tokens/s), while a title took the same time on either.
+ */
+const shortCallTokens = 64;
+
 /** The only user of transformers.js: a local ONNX sentence-transformer run in process. */
 export class TransformersEmbedder implements Embedder {
   /** The ids the tokenizer puts around a text ([CLS] and [SEP] for BERT models). */
   private readonly specialTokens: number[];
   private readonly padTokenId: number;
   /**
-   * The session queries run in when they take another number of threads than passages. In the
-   * server, a query's vector goes on to the indexes on the main thread: with one thread fewer,
-   * the model leaves that thread a core, where with every core its threads (which spin-wait
-   * between a call's operations) took CPU the index work needed.
+   * The session short queries run in when queries take another number of threads than passages
+   * (see shortCallTokens). In the server, a query's vector goes on to the indexes on the main
+   * thread: with one thread fewer, the model leaves that thread a core, where with every core
+   * its threads (which spin-wait between a call's operations) took CPU the index work needed.
    */
   private queryNetwork: Promise<PreTrainedModel> | undefined;
 
@@ -109,7 +118,7 @@ export class TransformersEmbedder implements Embedder {
    * first, cut where padding would cost more than another call: see lengthBatches) → pooled unit
    * vectors; a text cut into several windows gets the normalized mean of its windows' vectors.
    */
-  private async embed(texts: readonly string[], longTexts: LongPassageStrategy, network: PreTrainedModel): Promise<Float32Array[]> {
+  private async embed(texts: readonly string[], longTexts: LongPassageStrategy, shortCallNetwork: PreTrainedModel): Promise<Float32Array[]> {
     const room = this.model.maxTokens - this.specialTokens.length;
     const segments: { text: number; ids: number[] }[] = [];
     texts.forEach((text, index) => {
@@ -125,9 +134,11 @@ export class TransformersEmbedder implements Embedder {
       this.options.batchSize,
     )) {
       const batch = segments.slice(start, end);
+      // Segments are sorted by length, so the last is the longest of the call.
+      const short = batch.at(-1)!.ids.length <= shortCallTokens;
       const vectors = await this.embedBatch(
         batch.map((segment) => segment.ids),
-        network,
+        short ? shortCallNetwork : this.network,
       );
       batch.forEach((segment, position) => perText[segment.text]!.push(vectors[position]!));
       start = end;

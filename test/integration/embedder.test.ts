@@ -81,8 +81,10 @@ describe('the real all-MiniLM-L6-v2 model (quantized ONNX, transformers.js)', ()
     assert.deepEqual(query, passage);
   });
 
-  it('runs queries in a session of their own when they take other threads, with the same vectors', async () => {
-    const titles = ['Sparse attention for long documents', 'A survey of graph neural networks', 'Protein folding with deep learning'];
+  it('runs short queries in a session of their own when they take other threads, with the same vectors', async () => {
+    // Titles go to the query session; a pasted abstract (over 64 tokens) to the one with every thread.
+    const abstract = Array.from({ length: 12 }, (_, i) => `Sentence ${i} describes sparse attention for long documents in detail.`).join(' ');
+    const titles = ['Sparse attention for long documents', 'A survey of graph neural networks', 'Protein folding with deep learning', abstract];
     const model = getModel('all-MiniLM-L6-v2');
     const split = await TransformersEmbedder.create(model, { modelDir: join(repoRoot, 'models'), threads: 2, queryThreads: 1, batchSize: 32 });
     try {
