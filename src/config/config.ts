@@ -44,7 +44,7 @@ const configSchema = z.object({
   SAMPLE_FILE: z.string().min(1).default('index-data/samples/sample-papers.jsonl'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   EMBED_THREADS: integer(1, 64).default(Math.min(64, Math.max(1, availableParallelism()))),
-  /** Threads for a model call of search queries; unset, one fewer than EMBED_THREADS (see queryThreads). */
+  /** Threads for a model call of short search queries; unset, one fewer than EMBED_THREADS (see queryThreads). */
   EMBED_QUERY_THREADS: integer(1, 64).optional(),
   EMBED_BATCH_SIZE: integer(1, 512).default(32),
   EMBED_BATCH_MAX_TOKENS: integer(64, 1_000_000).default(2_048),

@@ -24,8 +24,9 @@ export async function loadEmbedder(model: ModelDescription, config: Config, log:
 }
 
 /**
- * Queries take one core fewer than passages (at least one): the index work a search does with
- * the query's vector runs on the main thread at the same time as the next queries' model call.
+ * Short queries (model calls of at most 64 tokens, see transformers-embedder.ts) take one core
+ * fewer than passages (at least one): the index work a search does with the query's vector runs
+ * on the main thread at the same time as the next queries' model call.
  * On two cores, 32 clients searching got about 1.5x the searches per second this way (200–227
  * against 125–151), for about 1 ms more at one client (see docs/performance.md).
  */
