@@ -8,6 +8,7 @@ import type { PaperSearchBackend } from './backend.js';
 import { localBackend } from './local-backend.js';
 import { createMcpServer } from './mcp-server.js';
 import { remoteBackend } from './remote-backend.js';
+import { refuseInvalidParams } from './request-checks.js';
 
 /** Where the MCP server finds its papers: an index opened in this process, or a running server. */
 export type McpStdioOptions = { index: string; url?: undefined; key?: undefined } | { url: string; key?: string | undefined; index?: undefined };
@@ -54,6 +55,7 @@ export async function runMcpStdio(options: McpStdioOptions, environment: NodeJS.
   });
   const transport = new StdioServerTransport();
   await server.connect(transport);
+  refuseInvalidParams(transport);
   answerUnreadableLines(transport);
   const requests = trackRequests(transport);
   log.info({ source: options.index !== undefined ? { index: options.index } : { url: options.url, writes: options.key !== undefined } }, 'MCP server on stdio');

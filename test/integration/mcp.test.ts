@@ -316,6 +316,36 @@ describe('the MCP server on stdio forwarding to a running server (--url)', () =>
     );
   });
 
+  it('regression: answers a request whose params do not fit its method with -32602 (it was -32603, Internal error)', async () => {
+    const child = spawn(process.execPath, [...cliEntry, 'mcp', '--url', server.url], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const exited = new Promise<number | null>((resolveExit) => child.on('close', resolveExit));
+    const messages = [
+      { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'pipe', version: '1' } } },
+      { jsonrpc: '2.0', method: 'notifications/initialized' },
+      { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { arguments: { query: 'x' } } },
+      { jsonrpc: '2.0', id: 3, method: 'resources/read', params: {} },
+      { jsonrpc: '2.0', id: 4, method: 'tools/call', params: { name: 'get_paper', arguments: { id: 'seed-001' } } },
+    ];
+    child.stdin.end(messages.map((message) => `${JSON.stringify(message)}\n`).join(''));
+    assert.equal(await exited, 0);
+    const answers = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { id: number; error?: { code: number; message: string }; result?: unknown });
+    assert.deepEqual(
+      answers.map((answer) => [answer.id, answer.error?.code ?? 'result']).sort((a, b) => Number(a[0]) - Number(b[0])),
+      [
+        [1, 'result'],
+        [2, -32602],
+        [3, -32602],
+        [4, 'result'],
+      ],
+    );
+    assert.match(answers.find((answer) => answer.id === 2)!.error!.message, /params\.name/);
+  });
+
   it('reports an unreachable server as a tool error and keeps running', async () => {
     const { client } = await connect(stdioTransport(['--url', 'http://127.0.0.1:9']));
     const failed = errorOf(await call(client, 'search_papers', { query: 'anything' }));

@@ -150,6 +150,45 @@ describe('MCP over HTTP at /mcp', () => {
     assert.equal((await post(base, { authorization: `Bearer ${key}` }, large)).status, 200);
   });
 
+  it("regression: answers a request whose params do not fit its method with -32602, naming the problem (it was -32603, Internal error, with the validator's dump)", async () => {
+    const cases = [
+      { method: 'tools/call', params: {}, problem: /params\.name: .*expected string/ },
+      { method: 'tools/call', params: undefined, problem: /params: .*expected object/ },
+      { method: 'resources/read', params: { uri: 5 }, problem: /params\.uri: .*expected string/ },
+      { method: 'initialize', params: {}, problem: /params\.protocolVersion/ },
+    ];
+    for (const { method, params, problem } of cases) {
+      const answer = await post(base, {}, JSON.stringify({ jsonrpc: '2.0', id: 9, method, ...(params === undefined ? {} : { params }) }));
+      assert.equal(answer.status, 200);
+      const { id, error } = answer.body as unknown as { id: number; error: { code: number; message: string } };
+      assert.equal(id, 9);
+      assert.equal(error.code, -32602, `${method}: ${error.message}`);
+      assert.match(error.message, problem);
+    }
+    const batch = await post(
+      base,
+      {},
+      JSON.stringify([
+        { jsonrpc: '2.0', id: 1, method: 'ping' },
+        { jsonrpc: '2.0', id: 2, method: 'tools/call', params: {} },
+      ]),
+    );
+    const answers = batch.body as unknown as { id: number; result?: unknown; error?: { code: number } }[];
+    assert.deepEqual(
+      answers.map((answer) => [answer.id, answer.error?.code ?? 'result']),
+      [
+        [1, 'result'],
+        [2, -32602],
+      ],
+    );
+  });
+
+  it('regression: answers an empty batch with one -32600 error (it answered 202 and nothing)', async () => {
+    const answer = await post(base, {}, '[]');
+    assert.equal(answer.status, 400);
+    assert.deepEqual(answer.body, { jsonrpc: '2.0', id: null, error: { code: -32600, message: 'Invalid request: an empty batch.' } });
+  });
+
   it('needs a key for reads too with AUTH_READS', async () => {
     const closed = await serve({ environment: { AUTH_READS: 'true' } });
     const anonymous = await post(closed, {});

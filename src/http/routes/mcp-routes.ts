@@ -1,8 +1,10 @@
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { ErrorCode } from '@modelcontextprotocol/sdk/types.js';
 import express, { Router, type RequestHandler, type Response } from 'express';
 import { AppError } from '../../errors.js';
 import { localBackend } from '../../mcp/local-backend.js';
 import { createMcpServer } from '../../mcp/mcp-server.js';
+import { refuseInvalidParams } from '../../mcp/request-checks.js';
 import type { SearchService } from '../../search/search-service.js';
 import type { WriteService } from '../../writes/write-service.js';
 import type { ApiKeys } from '../auth.js';
@@ -53,11 +55,17 @@ export function mcpRoutes(options: McpRouteOptions): Router {
       (response.locals.mcpWrites ? writeBody : readBody)(request, response, next);
     },
     async (request, response) => {
+      if (Array.isArray(request.body) && request.body.length === 0) {
+        // JSON-RPC 2.0 answers an empty batch with one error; the SDK would accept it and answer nothing.
+        response.status(400).json({ jsonrpc: '2.0', id: null, error: { code: ErrorCode.InvalidRequest, message: 'Invalid request: an empty batch.' } });
+        return;
+      }
       const writes = response.locals.mcpWrites === true ? options.writes(response) : undefined;
       const server = createMcpServer(localBackend(options.search(response), writes, callerOf(response)), request.log);
       const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
       response.on('close', () => void server.close());
       await server.connect(transport);
+      refuseInvalidParams(transport);
       await transport.handleRequest(request, response, request.body);
     },
   );
