@@ -42,6 +42,26 @@ export function methodNotAllowed(allowed: readonly string[]): RequestHandler {
   };
 }
 
+/**
+ * Refuses query parameters other than `allowed` on a route that reads its parameters from the
+ * JSON body, as the GET routes refuse unknown ones: `POST /v1/search?k=5` would otherwise answer
+ * with the default k and the caller would never learn why.
+ */
+export function bodyParametersOnly(allowed: readonly string[] = []): RequestHandler {
+  return (request, _response, next) => {
+    const unknown = Object.keys(request.query).filter((key) => !allowed.includes(key));
+    if (unknown.length === 0) {
+      next();
+      return;
+    }
+    const read = allowed.length > 0 ? `only ${allowed.join(', ')} from the query` : 'nothing from the query';
+    throw invalidInput(
+      `Invalid request query: ${request.method} ${request.path} reads ${read}; its parameters go in the JSON body (unrecognized: ${unknown.map((key) => `"${truncate(key)}"`).join(', ')})`,
+      unknown.slice(0, maxIssues).map((key) => ({ path: 'query', message: truncate(`Unrecognized key: "${key}"`), code: 'unrecognized_keys' })),
+    );
+  };
+}
+
 /** body-parser's failure types, mapped to catalog codes. */
 const bodyParserErrors: Record<string, (error: Error) => AppError> = {
   'entity.parse.failed': (error) => new AppError('invalid_json', unparsableBodyMessage(error)),

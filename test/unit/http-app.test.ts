@@ -108,6 +108,27 @@ describe('createApp when ready', () => {
     }
   });
 
+  it('regression: refuses query parameters a POST or PUT route does not read (POST /v1/search?k=1 answered with the default k)', async () => {
+    const refused = await call('/v1/search?k=1', { json: { query: 'volcano eruption', mode: 'dense' } });
+    assert.equal(refused.status, 400);
+    assert.equal(refused.body!.error.code, 'invalid_input');
+    assert.match(refused.body!.error.message, /POST \/v1\/search reads only format from the query; its parameters go in the JSON body \(unrecognized: "k"\)/);
+    assert.deepEqual(refused.body!.error.details.issues, [{ path: 'query', message: 'Unrecognized key: "k"', code: 'unrecognized_keys' }]);
+    const cases: [string, CallInit][] = [
+      ['/v1/similar?mode=dense', { json: { abstract: 'Lava flows.' } }],
+      ['/v1/recommend?positive=a', { json: { positive: ['volcano-1'] } }],
+      ['/v1/search/batch?format=ris', { json: { queries: [{ query: 'lava' }] } }],
+      ['/v1/papers?upsert=1', { json: { abstract: 'x' }, headers: { authorization: `Bearer ${key}` } }],
+      ['/v1/papers/q-1?dry_run=1', { method: 'PUT', json: { abstract: 'x' }, headers: { authorization: `Bearer ${key}` } }],
+    ];
+    for (const [path, init] of cases) {
+      const answer = await call(path, init);
+      assert.equal(answer.status, 400, path);
+      assert.equal(answer.body!.error.details.issues[0].code, 'unrecognized_keys', path);
+    }
+    assert.equal((await call('/v1/search?format=ris', { json: { query: 'volcano eruption', k: 1 } })).status, 200);
+  });
+
   it('regression: holds a GET of a related list that sends a body to the general body checks (its route is answered ahead of the parsers)', async () => {
     for (const [body, type, status, code] of [
       [JSON.stringify({ pad: 'x'.repeat(5000) }), 'application/json', 413, 'payload_too_large'],
