@@ -44,12 +44,12 @@ describe('Bm25Index scoring', () => {
   // idf(df 1) = ln(1 + (4 − 1 + 0.5) / (1 + 0.5)) = ln(1 + 7/3) = ln(10/3)  = 1.203973…
   // norm(|d|) = k1 · (1 − b + b · |d| / avgdl) = 0.9 · (0.6 + 0.16 · |d|):
   //   norm(1) = 0.684, norm(2) = 0.828, norm(3) = 0.972, norm(4) = 1.116.
-  // term score = idf · tf / (tf + norm(|d|)).
+  // term score = idf · fround(tf / (tf + norm(|d|))): the share is kept as a float32 (bm25Share).
   const N = 4;
   const avgdl = (2 + 3 + 4 + 1) / 4;
   const { k1, b } = defaultBm25Parameters;
   const idf = (df: number): number => Math.log(1 + (N - df + 0.5) / (df + 0.5));
-  const termScore = (df: number, tf: number, length: number): number => (idf(df) * tf) / (tf + k1 * (1 - b + (b * length) / avgdl));
+  const termScore = (df: number, tf: number, length: number): number => idf(df) * Math.fround(tf / (tf + k1 * (1 - b + (b * length) / avgdl)));
   const index = indexOf(tiny);
 
   it('uses Anserini defaults k1 = 0.9, b = 0.4', () => {
@@ -104,8 +104,8 @@ describe('Bm25Index scoring', () => {
     const lucene = indexOf(tiny, { k1: 1.2, b: 0.75 });
     const norm = (length: number): number => 1.2 * (1 - 0.75 + (0.75 * length) / avgdl);
     assertHitsClose(lucene.search('cat', 10), [
-      { label: 1, score: (idf(2) * 2) / (2 + norm(3)) },
-      { label: 0, score: (idf(2) * 1) / (1 + norm(2)) },
+      { label: 1, score: idf(2) * Math.fround(2 / (2 + norm(3))) },
+      { label: 0, score: idf(2) * Math.fround(1 / (1 + norm(2))) },
     ]);
     // b = 0: no length normalization, so only tf separates documents.
     const flat = indexOf(['fish', 'fish bird bird bird bird bird'], { b: 0 });
@@ -241,7 +241,7 @@ describe('Bm25Index search', () => {
     const withBlank = indexOf(['', 'the of', 'cat']);
     assert.equal(withBlank.documentCount, 3);
     // N = 3 counts the documents without terms: idf = ln(1 + 2.5 / 1.5), |d| = 1, avgdl = 1/3.
-    const score = (Math.log(1 + 2.5 / 1.5) * 1) / (1 + 0.9 * (0.6 + (0.4 * 1) / (1 / 3)));
+    const score = Math.log(1 + 2.5 / 1.5) * Math.fround(1 / (1 + 0.9 * (0.6 + (0.4 * 1) / (1 / 3))));
     assertHitsClose(withBlank.search('cat', 10), [{ label: 2, score }]);
   });
 
@@ -407,7 +407,7 @@ function referenceSearch(texts: readonly string[]) {
         if (!tf) continue;
         matched = true;
         const idf = Math.log(1 + (N - df.get(term)! + 0.5) / (df.get(term)! + 0.5));
-        score += (idf * tf) / (tf + k1 * (1 - b + (b * document.length) / avgdl));
+        score += idf * Math.fround(tf / (tf + k1 * (1 - b + (b * document.length) / avgdl)));
       }
       if (matched) hits.push({ label, score });
     });

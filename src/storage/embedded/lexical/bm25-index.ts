@@ -1,4 +1,4 @@
-import { bm25Idf, bm25LengthNorm, countTerms, type Bm25Parameters, type CorpusStatistics } from './bm25-scoring.js';
+import { bm25Idf, bm25LengthNorm, bm25Share, countTerms, type Bm25Parameters, type CorpusStatistics } from './bm25-scoring.js';
 import { BestLabels, type ScoredLabel } from './top-k.js';
 
 /**
@@ -32,10 +32,11 @@ export interface Bm25Postings {
  *   idf(t)      = ln(1 + (N − df + 0.5) / (df + 0.5))
  *
  * with N the number of documents, df the documents containing t, tf the occurrences of t in d,
- * |d| the number of terms of d after analysis and avgdl the mean of |d|. Two departures from
- * Lucene, both towards the textbook formula: |d| is exact (Lucene stores it in one lossy byte),
- * and N counts every document added, even one whose text analyzed to nothing (it still is a paper
- * the query could have matched). Like Lucene 8+, there is no (k1 + 1) factor in the numerator:
+ * |d| the number of terms of d after analysis and avgdl the mean of |d|. Three departures from
+ * Lucene: |d| is exact (Lucene stores it in one lossy byte); N counts every document added, even
+ * one whose text analyzed to nothing (it still is a paper the query could have matched); and
+ * tf / (tf + …) is rounded to a float32 (see bm25Share), a relative 6e-8 against Lucene's
+ * length byte's several percent. Like Lucene 8+, there is no (k1 + 1) factor in the numerator:
  * it multiplies every score by the same constant and changes no ranking.
  *
  * A term repeated in the query counts once per occurrence ("lung cancer cancer" weighs "cancer"
@@ -44,7 +45,8 @@ export interface Bm25Postings {
  *
  * Memory: postings are grouped by term in flat typed arrays (labels ascending within a term)
  * addressed through an offsets array, so the index costs 6 bytes per (term, document) pair plus
- * the vocabulary, and loading a serialized index is one copy of its bytes (see bm25-codec.ts).
+ * the vocabulary, and loading a serialized index is one copy of its bytes (see bm25-codec.ts);
+ * in memory each pair also keeps its share (4 bytes), computed at load.
  */
 export class Bm25Index {
   // Per-query accumulator, one slot per document, all zero between searches. A search that
@@ -53,8 +55,8 @@ export class Bm25Index {
   // The documents a query with few postings reached, in the order first reached.
   private readonly touchedBuffer: Uint32Array;
   private buffersInUse = false;
-  // k1 · (1 − b + b · |d| / avgdl) per document: the only per-document part of the formula.
-  private readonly lengthNorms: Float64Array;
+  // Each posting's bm25Share, in posting order.
+  private readonly shares: Float32Array;
   private readonly averageLength: number;
 
   constructor(readonly postings: Bm25Postings) {
@@ -64,10 +66,11 @@ export class Bm25Index {
     for (let label = 0; label < count; label++) totalLength += documentLengths[label]!;
     // An index of empty texts has no postings, so the norm is never read; 1 avoids a NaN.
     this.averageLength = totalLength > 0 ? totalLength / count : 1;
-    this.lengthNorms = new Float64Array(count);
-    for (let label = 0; label < count; label++) {
-      this.lengthNorms[label] = bm25LengthNorm(parameters, documentLengths[label]!, this.averageLength);
-    }
+    const lengthNorms = new Float64Array(count);
+    for (let label = 0; label < count; label++) lengthNorms[label] = bm25LengthNorm(parameters, documentLengths[label]!, this.averageLength);
+    const { postingLabels, postingFrequencies } = postings;
+    this.shares = new Float32Array(postingLabels.length);
+    for (let p = 0; p < postingLabels.length; p++) this.shares[p] = bm25Share(postingFrequencies[p]!, lengthNorms[postingLabels[p]!]!);
     this.accumulator = new Float64Array(count);
     this.touchedBuffer = new Uint32Array(count);
   }
@@ -133,7 +136,7 @@ export class Bm25Index {
    */
   scoreDocuments(occurrences: ReadonlyMap<string, number>, labels: readonly number[], corpus?: CorpusStatistics): Float64Array {
     const scores = new Float64Array(labels.length);
-    const { termOffsets, postingLabels, postingFrequencies } = this.postings;
+    const { termOffsets, postingLabels } = this.postings;
     for (const [term, weight] of this.queryWeights(occurrences, corpus)) {
       const start = termOffsets[term]!;
       const end = termOffsets[term + 1]!;
@@ -144,8 +147,7 @@ export class Bm25Index {
           const middle = (low + high) >>> 1;
           const found = postingLabels[middle]!;
           if (found === label) {
-            const tf = postingFrequencies[middle]!;
-            scores[i]! += (weight * tf) / (tf + this.lengthNorms[label]!);
+            scores[i]! += weight * this.shares[middle]!;
             return;
           }
           if (found < label) low = middle + 1;
@@ -163,14 +165,12 @@ export class Bm25Index {
    * per document reached), and labels come in order, which the tie rule wants.
    */
   private scoreEveryDocument(weights: ReadonlyMap<number, number>, accumulator: Float64Array, best: BestLabels, accept?: (label: number) => boolean): void {
-    const { termOffsets, postingLabels, postingFrequencies } = this.postings;
-    const lengthNorms = this.lengthNorms;
+    const { termOffsets, postingLabels } = this.postings;
+    const shares = this.shares;
     for (const [term, weight] of weights) {
       const end = termOffsets[term + 1]!;
       for (let p = termOffsets[term]!; p < end; p++) {
-        const label = postingLabels[p]!;
-        const tf = postingFrequencies[p]!;
-        accumulator[label]! += (weight * tf) / (tf + lengthNorms[label]!);
+        accumulator[postingLabels[p]!]! += weight * shares[p]!;
       }
     }
     try {
@@ -193,16 +193,15 @@ export class Bm25Index {
     best: BestLabels,
     accept?: (label: number) => boolean,
   ): void {
-    const { termOffsets, postingLabels, postingFrequencies } = this.postings;
-    const lengthNorms = this.lengthNorms;
+    const { termOffsets, postingLabels } = this.postings;
+    const shares = this.shares;
     let touchedCount = 0;
     for (const [term, weight] of weights) {
       const end = termOffsets[term + 1]!;
       for (let p = termOffsets[term]!; p < end; p++) {
         const label = postingLabels[p]!;
-        const tf = postingFrequencies[p]!;
         if (accumulator[label] === 0) touched[touchedCount++] = label;
-        accumulator[label]! += (weight * tf) / (tf + lengthNorms[label]!);
+        accumulator[label]! += weight * shares[p]!;
       }
     }
     let i = 0;

@@ -28,6 +28,17 @@ export function bm25LengthNorm({ k1, b }: Bm25Parameters, length: number, averag
   return k1 * (1 - b + (b * length) / averageLength);
 }
 
+/**
+ * tf / (tf + k1 · (1 − b + b · |d| / avgdl)): the share of its term's query weight a document
+ * gets, rounded to the nearest float32. The index keeps one per posting (4 bytes) rather than
+ * dividing as it reads them, which took about 40% of a search; the rounding (a relative 6e-8,
+ * far below what could change a ranking but near-exact ties) is part of the score everywhere a
+ * score is computed, so every path scores a document alike.
+ */
+export function bm25Share(tf: number, lengthNorm: number): number {
+  return Math.fround(tf / (tf + lengthNorm));
+}
+
 /** Analyzed terms of a query, each with its number of occurrences. */
 export function countTerms(query: string): Map<string, number> {
   const occurrences = new Map<string, number>();

@@ -1,5 +1,5 @@
 import type { Bm25Index } from './bm25-index.js';
-import { bm25Idf, bm25LengthNorm, countTerms } from './bm25-scoring.js';
+import { bm25Idf, bm25LengthNorm, bm25Share, countTerms } from './bm25-scoring.js';
 import type { ScoredLabel } from './top-k.js';
 
 interface AddedDocument {
@@ -114,7 +114,7 @@ export class LiveLexicalIndex {
     let score = 0;
     for (const [term, weight] of weights) {
       const tf = document.frequencies.get(term);
-      if (tf !== undefined) score += (weight * tf) / (tf + norm);
+      if (tf !== undefined) score += weight * bm25Share(tf, norm);
     }
     return score;
   }
