@@ -268,44 +268,18 @@ describe('the MCP server on stdio forwarding to a running server (--url)', () =>
   });
 
   it('regression: answers every request of a client that writes them and closes stdin (it stopped at the end of stdin with get_paper unanswered)', async () => {
-    const child = spawn(process.execPath, [...cliEntry, 'mcp', '--url', server.url], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    const exited = new Promise<number | null>((resolveExit) => child.on('close', resolveExit));
-    const messages = [
-      { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'pipe', version: '1' } } },
+    const answers = await pipedAnswers(server.url, [
+      initializeMessage,
       { jsonrpc: '2.0', method: 'notifications/initialized' },
       { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'get_paper', arguments: { id: 'seed-001' } } },
       { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'search_papers', arguments: { query: 'video compression', k: 2 } } },
-    ];
-    child.stdin.end(messages.map((message) => `${JSON.stringify(message)}\n`).join(''));
-    assert.equal(await exited, 0);
-    const answers = stdout
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as { id: number; result?: { isError?: boolean } });
+    ]);
     assert.deepEqual(answers.map((answer) => answer.id).sort(), [1, 2, 3]);
-    assert.ok(answers.every((answer) => answer.result !== undefined && answer.result.isError === undefined));
+    assert.ok(answers.every((answer) => answer.result !== undefined && (answer.result as { isError?: boolean }).isError === undefined));
   });
 
   it('regression: answers a line that is not JSON (-32700) or not a JSON-RPC message (-32600) with a null id, and goes on (such lines went unanswered)', async () => {
-    const child = spawn(process.execPath, [...cliEntry, 'mcp', '--url', server.url], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    const exited = new Promise<number | null>((resolveExit) => child.on('close', resolveExit));
-    const initialize = {
-      jsonrpc: '2.0',
-      id: 1,
-      method: 'initialize',
-      params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'pipe', version: '1' } },
-    };
-    const lines = ['{not json', JSON.stringify({ jsonrpc: '2.0', id: 7, method: 42 }), JSON.stringify(initialize)];
-    child.stdin.end(lines.map((line) => `${line}\n`).join(''));
-    assert.equal(await exited, 0);
-    const answers = stdout
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as { id: number | null; error?: { code: number }; result?: unknown });
+    const answers = await pipedAnswers(server.url, ['{not json', { jsonrpc: '2.0', id: 7, method: 42 }, initializeMessage]);
     assert.deepEqual(
       answers.map((answer) => [answer.id, answer.error?.code ?? 'result']),
       [
@@ -317,23 +291,13 @@ describe('the MCP server on stdio forwarding to a running server (--url)', () =>
   });
 
   it('regression: answers a request whose params do not fit its method with -32602 (it was -32603, Internal error)', async () => {
-    const child = spawn(process.execPath, [...cliEntry, 'mcp', '--url', server.url], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    const exited = new Promise<number | null>((resolveExit) => child.on('close', resolveExit));
-    const messages = [
-      { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'pipe', version: '1' } } },
+    const answers = await pipedAnswers(server.url, [
+      initializeMessage,
       { jsonrpc: '2.0', method: 'notifications/initialized' },
       { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { arguments: { query: 'x' } } },
       { jsonrpc: '2.0', id: 3, method: 'resources/read', params: {} },
       { jsonrpc: '2.0', id: 4, method: 'tools/call', params: { name: 'get_paper', arguments: { id: 'seed-001' } } },
-    ];
-    child.stdin.end(messages.map((message) => `${JSON.stringify(message)}\n`).join(''));
-    assert.equal(await exited, 0);
-    const answers = stdout
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as { id: number; error?: { code: number; message: string }; result?: unknown });
+    ]);
     assert.deepEqual(
       answers.map((answer) => [answer.id, answer.error?.code ?? 'result']).sort((a, b) => Number(a[0]) - Number(b[0])),
       [
@@ -397,3 +361,30 @@ describe('MCP over Streamable HTTP on the server (/mcp)', () => {
     await client.close();
   });
 });
+
+const initializeMessage = {
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'initialize',
+  params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'pipe', version: '1' } },
+};
+
+/**
+ * What `mcp --url` answers to these lines (a message is written as its JSON) piped into its stdin
+ * and stdin closed, as a script would; the process must exit 0 once it has answered.
+ */
+async function pipedAnswers(
+  url: string,
+  lines: readonly (string | object)[],
+): Promise<{ id: number | null; result?: unknown; error?: { code: number; message: string } }[]> {
+  const child = spawn(process.execPath, [...cliEntry, 'mcp', '--url', url], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  const exited = new Promise<number | null>((resolveExit) => child.on('close', resolveExit));
+  child.stdin.end(lines.map((line) => `${typeof line === 'string' ? line : JSON.stringify(line)}\n`).join(''));
+  assert.equal(await exited, 0);
+  return stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { id: number | null; result?: unknown; error?: { code: number; message: string } });
+}
