@@ -6,7 +6,7 @@ import { invalidInput, paperNotFound } from '../errors.js';
 import { maxValuesPerFacet, type FacetCounts, type FacetName } from '../papers/paper-facets.js';
 import type { PaperFilter } from '../papers/paper-filter.js';
 import type { Paper } from '../papers/paper.js';
-import type { PaperPage, PaperStorage, ScoredId, StorageHealth, StorageStats } from '../storage/paper-storage.js';
+import type { CandidateQuery, PaperPage, PaperStorage, ScoredId, StorageHealth, StorageStats } from '../storage/paper-storage.js';
 import { groupByPrimaryCategory, type CollectionMap } from './collection-map.js';
 import { CandidateCache, defaultResultCacheSize } from './candidate-cache.js';
 import { explainHits } from './explain.js';
@@ -331,21 +331,43 @@ export class SearchService {
    * or its exact BM25).
    */
   private async fuseHybrid(text: string, vector: Float32Array, filter: PaperFilter | undefined): Promise<RankedCandidate[]> {
-    const [dense, lexical, ceiling] = await Promise.all([
-      this.storage.nearest(vector, { k: hybridCandidates, filter }),
-      this.storage.lexical(text, { k: hybridCandidates, filter }),
-      this.storage.lexicalCeiling(text),
-    ]);
+    const query = { k: hybridCandidates, filter };
+    const [{ dense, lexical, denseBm25 }, ceiling] = await Promise.all([this.retrieveBoth(text, vector, query), this.storage.lexicalCeiling(text)]);
     const denseIds = new Set(dense.map((hit) => hit.id));
     const lexicalIds = new Set(lexical.map((hit) => hit.id));
     const onlyLexical = [...lexicalIds].filter((id) => !denseIds.has(id));
     const onlyDense = [...denseIds].filter((id) => !lexicalIds.has(id));
-    const [cosines, bm25] = await Promise.all([this.storage.cosines(vector, onlyLexical), this.storage.lexicalScores(text, onlyDense)]);
+    const [cosines, bm25] = await Promise.all([
+      this.storage.cosines(vector, onlyLexical),
+      denseBm25 ? onlyDense.map((id) => denseBm25.get(id)!) : this.storage.lexicalScores(text, onlyDense),
+    ]);
     const missing = {
       cosines: new Map(onlyLexical.map((id, i) => [id, cosines[i] ?? 0])),
       bm25: new Map(onlyDense.map((id, i) => [id, bm25[i]!])),
     };
     return fuseCalibrated(dense, lexical, missing, ceiling, this.storage.model.hybridCalibration);
+  }
+
+  /**
+   * Both retrievers' candidates; with a backend that scores every paper of a query in one pass,
+   * also the BM25 of each dense candidate, taken from that pass (see PaperStorage.lexicalWithScores).
+   */
+  private async retrieveBoth(
+    text: string,
+    vector: Float32Array,
+    query: CandidateQuery,
+  ): Promise<{ dense: ScoredId[]; lexical: ScoredId[]; denseBm25?: ReadonlyMap<string, number> }> {
+    if (!this.storage.lexicalWithScores) {
+      const [dense, lexical] = await Promise.all([this.storage.nearest(vector, query), this.storage.lexical(text, query)]);
+      return { dense, lexical };
+    }
+    const dense = await this.storage.nearest(vector, query);
+    const { hits, scores } = await this.storage.lexicalWithScores(
+      text,
+      query,
+      dense.map((hit) => hit.id),
+    );
+    return { dense, lexical: hits, denseBm25: new Map(dense.map((hit, i) => [hit.id, scores[i]!])) };
   }
 
   /**

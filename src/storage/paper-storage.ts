@@ -31,6 +31,13 @@ export interface PaperStorage {
   /** The BM25 scores of these papers for `text`, on the scale of `lexical` (0 for a paper holding no word of it). */
   lexicalScores(text: string, ids: readonly string[]): Promise<number[]>;
   /**
+   * Optional: `lexical` and `lexicalScores(text, ids)` from one pass, for a backend that scores
+   * every paper of a query at once (the embedded one). Hybrid search then asks for the words'
+   * candidates after the dense ones, with these as `ids`; without it, it runs both retrievers at
+   * once and asks for the missing scores after.
+   */
+  lexicalWithScores?(text: string, query: CandidateQuery, ids: readonly string[]): Promise<{ hits: ScoredId[]; scores: number[] }>;
+  /**
    * The supremum of any paper's BM25 score for `text`: the sum over its words of their idf, as
    * often as the text repeats each (a word no paper holds counts with the idf of a document
    * frequency of 0). BM25 divided by it is an absolute lexical score (see search/lexical-ceiling.ts).

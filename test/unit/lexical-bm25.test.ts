@@ -197,6 +197,17 @@ describe('Bm25Index search', () => {
       }
     });
 
+    it('scores asked documents in the search pass exactly as scoreDocuments does', () => {
+      const asked = [0, 5, 37, 74, 111, 599, 300, 1];
+      for (const query of queries) {
+        for (const k of [1, 7, 1000]) {
+          const { hits, scores } = index.searchAndScore(countTerms(query), k, asked);
+          assert.deepEqual(hits, index.search(query, k));
+          assert.deepEqual([...scores], [...index.scoreDocuments(countTerms(query), asked)], query);
+        }
+      }
+    });
+
     it('answers the next query correctly after a filter throws midway', () => {
       for (const query of queries) {
         let asked = 0;

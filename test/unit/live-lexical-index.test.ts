@@ -263,6 +263,20 @@ describe('LiveLexicalIndex scores and term weights', () => {
     labels.forEach((label, i) => assert.ok(Math.abs(scores[i]! - (searched.get(label) ?? 0)) < 1e-12, `label ${label}`));
   });
 
+  it('gives in one pass the hits of search and the scores of scores, with and without papers written since', () => {
+    for (const live of [liveOf(base), liveOf(base, added)]) {
+      const labels = [4, 0, 2, 3, 5, 1].filter((label) => label < base.length + live.addedCount);
+      for (const query of ['glacier radar', 'reef', 'ice ice radar', 'nothingmatches']) {
+        for (const k of [0, 1, 3, 10]) {
+          const accept = (label: number): boolean => label !== 3;
+          const { hits, scores } = live.searchAndScore(query, k, labels, accept);
+          assert.deepEqual(hits, live.search(query, k, accept), `${query} k=${k}`);
+          assert.deepEqual(scores, live.scores(query, labels), `${query} k=${k}`);
+        }
+      }
+    }
+  });
+
   it('weighs every query term by its idf over the snapshot and the papers written since, unknown terms included', () => {
     const live = liveOf(base, added);
     const weights = new Map(live.termWeights('glacier glacier unheardofword').map((weight) => [weight.term, weight]));

@@ -63,6 +63,19 @@ describe('SearchService.searchText', () => {
     assert.ok(onTopic!.score > 5 * (offTopic?.score ?? 0));
   });
 
+  it('ranks hybrid alike whether the backend scores the dense candidates in its lexical pass or is asked after', async () => {
+    // The same storage without lexicalWithScores: the path other backends (Weaviate) take.
+    const asksAfter = new Proxy(storage, {
+      get: (target, property) => (property === 'lexicalWithScores' ? undefined : Reflect.get(target, property, target)),
+    }) as PaperStorage;
+    assert.ok(storage.lexicalWithScores && !asksAfter.lexicalWithScores, 'precondition');
+    const other = new SearchService(asksAfter, embedder, 'hybrid');
+    for (const query of ['volcano eruption magma', 'protein folding', 'deep sea coral reef', 'medieval tax records']) {
+      const options = { k: 8, mode: 'hybrid' as const, explain: true };
+      assert.deepEqual(await service.searchText(query, options), await other.searchText(query, options), query);
+    }
+  });
+
   it('returns no hit in lexical mode when no word matches', async () => {
     assert.deepEqual(await service.searchText('zzzz qqqq', { k: 5, mode: 'lexical' }), { hits: [] });
   });

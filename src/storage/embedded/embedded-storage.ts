@@ -159,11 +159,19 @@ export class EmbeddedStorage implements PaperStorage {
 
   async lexicalScores(text: string, ids: readonly string[]): Promise<number[]> {
     const index = this.current;
-    const labels = ids.map((id) => index.papers.labelOfId(id));
-    const known = labels.filter((label): label is number => label !== undefined);
-    const scores = index.lexical.scores(text, known);
-    const byLabel = new Map(known.map((label, i) => [label, scores[i]!]));
-    return labels.map((label) => (label === undefined ? 0 : (byLabel.get(label) ?? 0)));
+    return scoresOfIds(index, ids, (labels) => index.lexical.scores(text, labels));
+  }
+
+  async lexicalWithScores(text: string, query: CandidateQuery, ids: readonly string[]): Promise<{ hits: ScoredId[]; scores: number[] }> {
+    const index = this.current;
+    const accept = labelFilter(index.papers, query.filter, { skipTombstones: true });
+    let hits: ScoredId[] = [];
+    const scores = scoresOfIds(index, ids, (labels) => {
+      const found = index.lexical.searchAndScore(text, query.k, labels, accept);
+      hits = named(index, found.hits);
+      return found.scores;
+    });
+    return { hits, scores };
   }
 
   async lexicalCeiling(text: string): Promise<number> {
@@ -339,6 +347,15 @@ export class EmbeddedStorage implements PaperStorage {
 /** Labels of one index as the paper ids the services speak in. */
 function named(index: LiveIndex, list: readonly { label: number; score: number }[]): ScoredId[] {
   return list.map(({ label, score }) => ({ id: index.papers.idOf(label), score }));
+}
+
+/** Scores `ids` by their labels with `score`, in their order; an id not stored scores 0. */
+function scoresOfIds(index: LiveIndex, ids: readonly string[], score: (labels: number[]) => readonly number[]): number[] {
+  const labels = ids.map((id) => index.papers.labelOfId(id));
+  const known = labels.filter((label): label is number => label !== undefined);
+  const scores = score(known);
+  const byLabel = new Map(known.map((label, i) => [label, scores[i]!]));
+  return labels.map((label) => (label === undefined ? 0 : (byLabel.get(label) ?? 0)));
 }
 
 /** The labels of `ids` (each once; ids not stored are skipped), or every label. */

@@ -55,16 +55,26 @@ export class LiveLexicalIndex {
   }
 
   search(query: string, k: number, accept?: (label: number) => boolean): ScoredLabel[] {
-    if (this.added.size === 0) return this.base.search(query, k, accept);
+    return this.searchAndScore(query, k, [], accept).hits;
+  }
+
+  /** `search`, and the `scores` of the papers `labels` from the same pass (see Bm25Index.searchAndScore). */
+  searchAndScore(query: string, k: number, labels: readonly number[], accept?: (label: number) => boolean): { hits: ScoredLabel[]; scores: number[] } {
     const occurrences = countTerms(query);
-    const fromSnapshot = this.base.searchTerms(occurrences, k, accept, this.corpus());
+    if (this.added.size === 0) {
+      const { hits, scores } = this.base.searchAndScore(occurrences, k, labels, accept);
+      return { hits, scores: [...scores] };
+    }
+    const base = labels.filter((label) => !this.added.has(label));
+    const fromSnapshot = this.base.searchAndScore(occurrences, k, base, accept, this.corpus());
     const weights = this.knownTermWeights(occurrences);
     const fromAdded: ScoredLabel[] = [];
     for (const label of this.added.keys()) {
       const score = this.addedScore(label, weights);
       if (score > 0 && (!accept || accept(label))) fromAdded.push({ label, score });
     }
-    return [...fromSnapshot, ...fromAdded].sort((a, b) => b.score - a.score || a.label - b.label).slice(0, Math.max(0, Math.floor(k)));
+    const hits = [...fromSnapshot.hits, ...fromAdded].sort((a, b) => b.score - a.score || a.label - b.label).slice(0, Math.max(0, Math.floor(k)));
+    return { hits, scores: this.withAddedScores(labels, base, fromSnapshot.scores, weights) };
   }
 
   /** The BM25 scores of the papers `labels` for `query` (0 for one holding no query term), on the same scale as search. */
@@ -72,9 +82,7 @@ export class LiveLexicalIndex {
     const occurrences = countTerms(query);
     const base = labels.filter((label) => !this.added.has(label));
     const baseScores = this.base.scoreDocuments(occurrences, base, this.corpus());
-    const byLabel = new Map(base.map((label, i) => [label, baseScores[i]!]));
-    const weights = this.knownTermWeights(occurrences);
-    return labels.map((label) => byLabel.get(label) ?? this.addedScore(label, weights));
+    return this.withAddedScores(labels, base, baseScores, this.knownTermWeights(occurrences));
   }
 
   /**
@@ -104,6 +112,12 @@ export class LiveLexicalIndex {
       if (frequency > 0) weights.set(term, times * bm25Idf(documents, frequency));
     }
     return weights;
+  }
+
+  /** The scores of `labels`: those of `base` (the ones in the snapshot) as given, the added papers' computed. */
+  private withAddedScores(labels: readonly number[], base: readonly number[], baseScores: Float64Array, weights: ReadonlyMap<string, number>): number[] {
+    const byLabel = new Map(base.map((label, i) => [label, baseScores[i]!]));
+    return labels.map((label) => byLabel.get(label) ?? this.addedScore(label, weights));
   }
 
   private addedScore(label: number, weights: ReadonlyMap<string, number>): number {
