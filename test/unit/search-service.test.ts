@@ -68,7 +68,7 @@ describe('SearchService.searchText', () => {
     const asksAfter = new Proxy(storage, {
       get: (target, property) => (property === 'lexicalWithScores' ? undefined : Reflect.get(target, property, target)),
     }) as PaperStorage;
-    assert.ok(storage.lexicalWithScores && !asksAfter.lexicalWithScores, 'precondition');
+    assert.ok(typeof (storage as PaperStorage).lexicalWithScores === 'function' && asksAfter.lexicalWithScores === undefined, 'precondition');
     const other = new SearchService(asksAfter, embedder, 'hybrid');
     for (const query of ['volcano eruption magma', 'protein folding', 'deep sea coral reef', 'medieval tax records']) {
       const options = { k: 8, mode: 'hybrid' as const, explain: true };
