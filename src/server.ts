@@ -5,7 +5,7 @@ import { AppError } from './errors.js';
 import { ApiKeys } from './http/auth.js';
 import { createApp } from './http/app.js';
 import { drainOnClose } from './http/connection-drain.js';
-import { answerUnparsableRequest } from './http/unparsable-request.js';
+import { answerUnparsableRequest, refuseConnect } from './http/unparsable-request.js';
 import type { Logger } from './log.js';
 import { ServiceMetrics } from './metrics/service-metrics.js';
 import { openServices, type Services } from './services.js';
@@ -35,6 +35,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const server = await listen(app, config.PORT, config.HOST);
   const closeGracefully = drainOnClose(server);
   server.on('clientError', answerUnparsableRequest);
+  server.on('connect', refuseConnect);
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`;
   log.info({ url }, 'listening');

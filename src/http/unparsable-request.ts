@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { AppError, toErrorBody, type ErrorCode } from '../errors.js';
 
@@ -13,12 +14,28 @@ export function answerUnparsableRequest(error: NodeJS.ErrnoException, socket: So
   }
   const code: ErrorCode =
     error.code === 'HPE_HEADER_OVERFLOW' ? 'headers_too_large' : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'request_timeout' : 'invalid_input';
-  const appError = new AppError(code, code === 'invalid_input' ? 'The request is not valid HTTP/1.1.' : undefined);
+  answerAndClose(socket, new AppError(code, code === 'invalid_input' ? 'The request is not valid HTTP/1.1.' : undefined));
+}
+
+/**
+ * Answers a CONNECT request, which Node hands to the server's `connect` listeners rather than to
+ * the app and, with none, drops without a word: this server is no proxy.
+ */
+export function refuseConnect(request: IncomingMessage, socket: Socket): void {
+  answerAndClose(socket, new AppError('method_not_allowed', `CONNECT is not allowed on ${request.url ?? '/'}: this server is not a proxy.`), [
+    'Allow: GET, HEAD, POST, PUT, DELETE, OPTIONS',
+  ]);
+}
+
+function answerAndClose(socket: Socket, appError: AppError, headers: readonly string[] = []): void {
   const body = JSON.stringify(toErrorBody(appError));
   socket.end(
     `HTTP/1.1 ${appError.status} ${statusText[appError.status] ?? 'Bad Request'}\r\n` +
-      `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      [...headers, 'Content-Type: application/json; charset=utf-8', `Content-Length: ${Buffer.byteLength(body)}`, 'Connection: close']
+        .map((line) => `${line}\r\n`)
+        .join('') +
+      `\r\n${body}`,
   );
 }
 
-const statusText: Record<number, string> = { 400: 'Bad Request', 408: 'Request Timeout', 431: 'Request Header Fields Too Large' };
+const statusText: Record<number, string> = { 400: 'Bad Request', 405: 'Method Not Allowed', 408: 'Request Timeout', 431: 'Request Header Fields Too Large' };

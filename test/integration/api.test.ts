@@ -196,6 +196,15 @@ describe('bad input gets a clear 4xx in the one error shape', () => {
     assert.equal((JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as { error: { code: string } }).error.code, 'invalid_input');
   });
 
+  it('regression: answers CONNECT with 405 in the error shape (the connection was closed without an answer)', async () => {
+    const answer = await rawRequest(base, 'CONNECT example.org:443 HTTP/1.1\r\nHost: example.org:443\r\n\r\n');
+    assert.match(answer, /^HTTP\/1\.1 405 /);
+    assert.match(answer, /\r\nAllow: GET, HEAD, POST, PUT, DELETE, OPTIONS\r\n/);
+    const body = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as { error: { code: string; message: string } };
+    assert.equal(body.error.code, 'method_not_allowed');
+    assert.match(body.error.message, /not a proxy/);
+  });
+
   const cases: { name: string; path: string; init: Parameters<typeof request>[2]; status: number; code: string; field?: string; message?: RegExp }[] = [
     {
       name: 'malformed JSON',
