@@ -3,6 +3,16 @@ import { CommanderError } from 'commander';
 import { exitCodes } from './exit-codes.js';
 import { buildProgram } from './program.js';
 
+// A reader that stops early (`paper-search search … | head`) closes the pipe: stop quietly, as
+// other command-line tools do. Any other failure to write the output (a full disk) is one error
+// line, not a stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(exitCodes.ok);
+  const code = error.code === 'ENOSPC' || error.code === 'EDQUOT' ? 'disk_full' : 'output_failed';
+  process.stderr.write(`error [${code}]: Cannot write the output: ${error.message}\n`);
+  process.exit(exitCodes.failure);
+});
+
 // The `paper-search` executable. Commander's own exits (help, version, a wrong flag) become the documented exit codes.
 try {
   await buildProgram().parseAsync(process.argv);

@@ -80,6 +80,11 @@ export interface PaperSearchClientOptions {
   headers?: Record<string, string>;
   /** Replaces the global fetch (for tests, proxies, retries). */
   fetch?: typeof fetch;
+  /**
+   * How long a request may wait for its whole answer; past it the call fails with
+   * `server_timeout` (status 504). None by default: fetch's own limits apply (5 minutes).
+   */
+  timeoutMs?: number;
 }
 
 /**
@@ -230,12 +235,22 @@ export class PaperSearchClient {
   }
 
   private async send(method: string, path: string, accept: string, body: unknown, contentType?: string): Promise<{ response: Response; text: string }> {
-    const response = await this.fetch(`${this.baseUrl}${path}`, {
-      method,
-      headers: { accept, ...(body === undefined ? {} : { 'content-type': contentType ?? 'application/json' }), ...this.options.headers },
-      body: body === undefined ? undefined : contentType ? String(body) : JSON.stringify(body),
-    });
-    return { response, text: await response.text() };
+    const { timeoutMs } = this.options;
+    const signal = timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs);
+    try {
+      const response = await this.fetch(`${this.baseUrl}${path}`, {
+        method,
+        headers: { accept, ...(body === undefined ? {} : { 'content-type': contentType ?? 'application/json' }), ...this.options.headers },
+        body: body === undefined ? undefined : contentType ? String(body) : JSON.stringify(body),
+        signal,
+      });
+      return { response, text: await response.text() };
+    } catch (error) {
+      if (signal?.aborted) {
+        throw new PaperSearchError(504, 'server_timeout', `${method} ${path}: ${this.baseUrl} did not answer within ${timeoutMs! / 1000} s.`);
+      }
+      throw error;
+    }
   }
 }
 

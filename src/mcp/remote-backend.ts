@@ -9,14 +9,24 @@ export interface RemoteBackendOptions {
   key?: string | undefined;
 }
 
+/**
+ * How long a tool call waits for the server: a server that accepts the connection and never
+ * answers must not leave the assistant waiting for fetch's five minutes. Writes of a few hundred
+ * papers embed well within it.
+ */
+const remoteTimeoutMs = 120_000;
+
 /** A paper-search server reached over HTTP with the typed client; its errors keep the server's codes. */
 export function remoteBackend(baseUrl: string, options: RemoteBackendOptions = {}): PaperSearchBackend {
   const client = new PaperSearchClient(baseUrl, {
     headers: options.key === undefined ? {} : { authorization: `Bearer ${options.key}` },
+    timeoutMs: remoteTimeoutMs,
     fetch: async (input, init) => {
       try {
         return await fetch(input, init);
       } catch (error) {
+        // The client's own timeout: it reports that as server_timeout.
+        if (init?.signal?.aborted) throw error;
         const reason = error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
         throw new AppError('server_unreachable', `The paper-search server at ${baseUrl} cannot be reached: ${reason}.`, { cause: error });
       }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createReadStream, existsSync } from 'node:fs';
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, stat, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -122,7 +122,10 @@ describe('paper-search similar, related, recommend, get', () => {
     const [paper] = jsonLines<{ id: string; title: string; abstract: string }>(await runCli('get', ['seed-014', '--url', server.url]));
     assert.equal(paper!.id, 'seed-014');
     assert.match(paper!.title, /HNeRV/);
-    for (const target of [['--url', server.url], ['--index', indexDir]]) {
+    for (const target of [
+      ['--url', server.url],
+      ['--index', indexDir],
+    ]) {
       const [chosen] = jsonLines<Record<string, unknown>>(await runCli('get', ['seed-014', '--fields', 'title,abstract', ...target]));
       assert.deepEqual(Object.keys(chosen!).sort(), ['abstract', 'id', 'title'], target[0]);
       const unknown = await runCli('get', ['seed-014', '--fields', 'colour', ...target]);
@@ -152,6 +155,18 @@ describe('exit codes', () => {
     },
     { name: 'an index that is not there (failure)', args: ['search', 'x', '--index', 'NOWHERE'], code: 1, message: /index_missing/ },
     {
+      name: 'a server URL with credentials (usage; it failed as "unexpected" with a TypeError)',
+      args: ['search', 'x', '--url', 'http://user:secret@127.0.0.1:9'],
+      code: 2,
+      message: /--url.*base URL, without a user name, password, query or fragment/,
+    },
+    {
+      name: 'a server URL with a query (usage; it was sent to /)',
+      args: ['search', 'x', '--url', 'http://127.0.0.1:9/?x=1'],
+      code: 2,
+      message: /--url.*query/,
+    },
+    {
       name: 'no abstract file (failure)',
       args: ['similar', '--file', 'NOWHERE/abstract.txt', '--url', 'SERVER'],
       code: 1,
@@ -168,6 +183,43 @@ describe('exit codes', () => {
       assert.equal(result.stdout, '');
     });
   }
+
+  it('regression: stops quietly (exit 0) when the reader closes the pipe early, as `| head` does (it died with a stack trace)', async () => {
+    const child = spawn(process.execPath, [...cliEntry, 'search', 'video', '-k', '100', '--url', server.url], {
+      cwd: repoRoot,
+      env: { ...process.env, LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((closed) => child.on('close', closed));
+    assert.equal(code, 0, stderr);
+    assert.equal(stderr, '');
+  });
+
+  it(
+    'regression: says disk_full in one line (exit 1) when its output cannot be written (it died with a stack trace)',
+    { skip: !existsSync('/dev/full') && 'no /dev/full here' },
+    async () => {
+      const output = await open('/dev/full', 'w');
+      try {
+        const child = spawn(process.execPath, [...cliEntry, 'search', 'video', '-k', '5', '--url', server.url], {
+          cwd: repoRoot,
+          env: { ...process.env, LOG_LEVEL: 'warn' },
+          stdio: ['ignore', output.fd, 'pipe'],
+        });
+        let stderr = '';
+        child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+        const code = await new Promise<number | null>((closed) => child.on('close', closed));
+        assert.equal(code, 1, stderr);
+        assert.match(stderr, /^error \[disk_full\]: Cannot write the output: ENOSPC/);
+        assert.doesNotMatch(stderr, /\n\s+at /);
+      } finally {
+        await output.close();
+      }
+    },
+  );
 
   it('--help exits 0 with examples (every command: test/unit/cli-program.test.ts); no command at all is a usage error', async () => {
     const help = await runCli('search', ['--help']);

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { PaperSearchClient, PaperSearchError } from '../../src/index.js';
@@ -80,6 +82,28 @@ describe('the typed client', () => {
       return true;
     });
     await assert.rejects(client.search({ query: 'x', k: 1000 }), (error: unknown) => error instanceof PaperSearchError && error.code === 'invalid_input');
+  });
+
+  it("regression: gives up on a server that accepts the connection and never answers, with server_timeout (it waited fetch's five minutes)", async () => {
+    const silent = createServer(() => undefined);
+    await new Promise<void>((listening) => silent.listen(0, '127.0.0.1', listening));
+    try {
+      const { port } = silent.address() as AddressInfo;
+      const patient = new PaperSearchClient(`http://127.0.0.1:${port}`, { timeoutMs: 300 });
+      const started = performance.now();
+      await assert.rejects(patient.search({ query: 'x' }), (error: unknown) => {
+        assert.ok(error instanceof PaperSearchError);
+        assert.deepEqual([error.status, error.code], [504, 'server_timeout']);
+        assert.match(error.message, /POST \/v1\/search: http:\/\/127\.0\.0\.1:\d+ did not answer within 0\.3 s\./);
+        return true;
+      });
+      assert.ok(performance.now() - started < 5_000);
+      // Answers that come in time are not affected.
+      assert.equal((await new PaperSearchClient(server.url, { timeoutMs: 30_000 }).stats()).papers > 0, true);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((closed) => silent.close(closed));
+    }
   });
 
   it('regression: an id with a lone surrogate is refused as invalid_input (encodeURIComponent threw a URIError)', async () => {

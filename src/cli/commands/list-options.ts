@@ -45,6 +45,9 @@ export function serverUrl(value: string): string {
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
     throw new InvalidArgumentError('must be an http:// or https:// URL, such as http://127.0.0.1:8080.');
+  if (parsed.username || parsed.password || parsed.search || parsed.hash) {
+    throw new InvalidArgumentError("must be the server's base URL, without a user name, password, query or fragment (a key goes in --key).");
+  }
   return value.trim();
 }
 
