@@ -6,6 +6,7 @@ import { createLogger, type Logger } from '../log.js';
 import { openServices, type Services } from '../services.js';
 import type { PaperSearchBackend } from './backend.js';
 import { localBackend } from './local-backend.js';
+import { messageLines } from './message-lines.js';
 import { createMcpServer } from './mcp-server.js';
 import { remoteBackend } from './remote-backend.js';
 import { refuseInvalidParams } from './request-checks.js';
@@ -47,13 +48,15 @@ export async function runMcpStdio(options: McpStdioOptions, environment: NodeJS.
   }
 
   const server = createMcpServer(backend, log);
+  const input = messageLines(process.stdin);
   const stopped = new Promise<string>((resolveStop) => {
     server.onclose = () => resolveStop('the client closed the connection');
-    process.stdin.once('end', () => resolveStop('stdin ended'));
+    // The lines' end, not stdin's: the last line reaches the transport only when they end.
+    input.once('end', () => resolveStop('stdin ended'));
     process.once('SIGINT', () => resolveStop('SIGINT'));
     process.once('SIGTERM', () => resolveStop('SIGTERM'));
   });
-  const transport = new StdioServerTransport();
+  const transport = new StdioServerTransport(input, process.stdout);
   await server.connect(transport);
   refuseInvalidParams(transport);
   answerUnreadableLines(transport);

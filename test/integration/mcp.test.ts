@@ -310,6 +310,18 @@ describe('the MCP server on stdio forwarding to a running server (--url)', () =>
     assert.match(answers.find((answer) => answer.id === 2)!.error!.message, /params\.name/);
   });
 
+  it('regression: answers a last request without its newline, after a byte-order mark and blank lines (it went unanswered; blank lines got parse errors)', async () => {
+    const ping = JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'ping' });
+    const answers = await pipedAnswers(server.url, `\uFEFF${JSON.stringify(initializeMessage)}\r\n\n   \n${ping}`);
+    assert.deepEqual(
+      answers.map((answer) => [answer.id, answer.error?.code ?? 'result']),
+      [
+        [1, 'result'],
+        [2, 'result'],
+      ],
+    );
+  });
+
   it('reports an unreachable server as a tool error and keeps running', async () => {
     const { client } = await connect(stdioTransport(['--url', 'http://127.0.0.1:9']));
     const failed = errorOf(await call(client, 'search_papers', { query: 'anything' }));
@@ -370,18 +382,19 @@ const initializeMessage = {
 };
 
 /**
- * What `mcp --url` answers to these lines (a message is written as its JSON) piped into its stdin
- * and stdin closed, as a script would; the process must exit 0 once it has answered.
+ * What `mcp --url` answers to these lines (a message is written as its JSON; a string is sent as
+ * it is) piped into its stdin and stdin closed, as a script would; the process must exit 0 once
+ * it has answered.
  */
 async function pipedAnswers(
   url: string,
-  lines: readonly (string | object)[],
+  lines: readonly (string | object)[] | string,
 ): Promise<{ id: number | null; result?: unknown; error?: { code: number; message: string } }[]> {
   const child = spawn(process.execPath, [...cliEntry, 'mcp', '--url', url], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   const exited = new Promise<number | null>((resolveExit) => child.on('close', resolveExit));
-  child.stdin.end(lines.map((line) => `${typeof line === 'string' ? line : JSON.stringify(line)}\n`).join(''));
+  child.stdin.end(typeof lines === 'string' ? lines : lines.map((line) => `${typeof line === 'string' ? line : JSON.stringify(line)}\n`).join(''));
   assert.equal(await exited, 0);
   return stdout
     .trim()
