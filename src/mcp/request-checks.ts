@@ -7,6 +7,7 @@ import {
   ListResourceTemplatesRequestSchema,
   ListToolsRequestSchema,
   PingRequestSchema,
+  JSONRPCMessageSchema,
   ReadResourceRequestSchema,
   type JSONRPCMessage,
   type JSONRPCRequest,
@@ -39,7 +40,8 @@ export function refuseInvalidParams(transport: Transport): void {
       deliver?.(message, extra);
       return;
     }
-    const refusal: JSONRPCMessage = { jsonrpc: '2.0', id: (message as JSONRPCRequest).id, error: { code: ErrorCode.InvalidParams, message: problem } };
+    // The SDK's message type has no null id; this one is the request's own.
+    const refusal = jsonRpcError((message as JSONRPCRequest).id, ErrorCode.InvalidParams, problem) as JSONRPCMessage;
     void transport.send(refusal).catch(() => undefined);
   };
 }
@@ -55,4 +57,31 @@ function paramsProblem(request: JSONRPCRequest): string | undefined {
   if (!parsed || parsed.success) return undefined;
   const problems = parsed.error.issues.map((issue) => `${issue.path.map(String).join('.') || 'request'}: ${issue.message}`);
   return `Invalid params for ${request.method}: ${problems.join('; ')}.`;
+}
+
+/**
+ * The answer to a POST body that is not something the SDK can take: an empty batch (JSON-RPC 2.0
+ * answers it with one error; the SDK answered nothing), or a single message that is JSON but not
+ * JSON-RPC (the SDK called it a parse error, -32700, and dropped its id). Undefined otherwise.
+ */
+export function refusalOfBody(body: unknown): JsonRpcError | undefined {
+  if (Array.isArray(body)) return body.length === 0 ? jsonRpcError(null, ErrorCode.InvalidRequest, 'Invalid request: an empty batch.') : undefined;
+  if (JSONRPCMessageSchema.safeParse(body).success) return undefined;
+  const id = (body as { id?: unknown } | null)?.id;
+  return jsonRpcError(
+    typeof id === 'string' || (typeof id === 'number' && Number.isInteger(id)) ? id : null,
+    ErrorCode.InvalidRequest,
+    'Invalid request: the body is not a JSON-RPC 2.0 request, notification or response.',
+  );
+}
+
+export interface JsonRpcError {
+  jsonrpc: '2.0';
+  /** Null when the request's id cannot be read, as JSON-RPC 2.0 asks. */
+  id: string | number | null;
+  error: { code: number; message: string };
+}
+
+export function jsonRpcError(id: string | number | null, code: number, message: string): JsonRpcError {
+  return { jsonrpc: '2.0', id, error: { code, message } };
 }

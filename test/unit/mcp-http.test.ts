@@ -183,6 +183,32 @@ describe('MCP over HTTP at /mcp', () => {
     );
   });
 
+  it('regression: answers JSON that is not a JSON-RPC message with -32600 and its id (it was a -32700 parse error without the id)', async () => {
+    for (const [body, id] of [
+      [{ jsonrpc: '2.0', id: 1 }, 1],
+      [{ jsonrpc: '1.0', id: 'a', method: 'ping' }, 'a'],
+      [{ jsonrpc: '2.0', id: { a: 1 }, method: 'ping' }, null],
+      [{ jsonrpc: '2.0', id: 1.5, method: 'ping' }, null],
+      [{}, null],
+    ] as const) {
+      const answer = await post(base, {}, JSON.stringify(body));
+      assert.equal(answer.status, 400, JSON.stringify(body));
+      assert.deepEqual(answer.body, {
+        jsonrpc: '2.0',
+        id,
+        error: { code: -32600, message: 'Invalid request: the body is not a JSON-RPC 2.0 request, notification or response.' },
+      });
+    }
+  });
+
+  it("regression: answers a body that is not JSON with JSON-RPC's -32700 parse error (it was the REST API's invalid_json)", async () => {
+    for (const body of ['{"jsonrpc":', 'null', '"text"', '{} trailing']) {
+      const answer = await post(base, {}, body);
+      assert.equal(answer.status, 400, body);
+      assert.deepEqual(answer.body, { jsonrpc: '2.0', id: null, error: { code: -32700, message: 'Parse error: the body is not a JSON object or array.' } });
+    }
+  });
+
   it('regression: answers an empty batch with one -32600 error (it answered 202 and nothing)', async () => {
     const answer = await post(base, {}, '[]');
     assert.equal(answer.status, 400);

@@ -4,7 +4,7 @@ import express, { Router, type RequestHandler, type Response } from 'express';
 import { AppError } from '../../errors.js';
 import { localBackend } from '../../mcp/local-backend.js';
 import { createMcpServer } from '../../mcp/mcp-server.js';
-import { refuseInvalidParams } from '../../mcp/request-checks.js';
+import { jsonRpcError, refusalOfBody, refuseInvalidParams } from '../../mcp/request-checks.js';
 import type { SearchService } from '../../search/search-service.js';
 import type { WriteService } from '../../writes/write-service.js';
 import type { ApiKeys } from '../auth.js';
@@ -52,12 +52,19 @@ export function mcpRoutes(options: McpRouteOptions): Router {
       if (request.is(jsonTypes) === false) {
         throw new AppError('unsupported_media_type', `MCP requests must be application/json, not ${request.headers['content-type']}.`);
       }
-      (response.locals.mcpWrites ? writeBody : readBody)(request, response, next);
+      (response.locals.mcpWrites ? writeBody : readBody)(request, response, (error?: unknown) => {
+        // JSON-RPC's own parse error for a body that is not JSON, rather than the REST API's invalid_json.
+        if ((error as { type?: string } | undefined)?.type === 'entity.parse.failed') {
+          response.status(400).json(jsonRpcError(null, ErrorCode.ParseError, 'Parse error: the body is not a JSON object or array.'));
+          return;
+        }
+        next(error);
+      });
     },
     async (request, response) => {
-      if (Array.isArray(request.body) && request.body.length === 0) {
-        // JSON-RPC 2.0 answers an empty batch with one error; the SDK would accept it and answer nothing.
-        response.status(400).json({ jsonrpc: '2.0', id: null, error: { code: ErrorCode.InvalidRequest, message: 'Invalid request: an empty batch.' } });
+      const refusal = refusalOfBody(request.body);
+      if (refusal) {
+        response.status(400).json(refusal);
         return;
       }
       const writes = response.locals.mcpWrites === true ? options.writes(response) : undefined;
