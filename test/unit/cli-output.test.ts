@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { describeFailure, exitCodes, UsageError } from '../../src/cli/exit-codes.js';
 import { hitsTable } from '../../src/cli/output/hits-output.js';
 import { formatDuration } from '../../src/cli/output/progress-bars.js';
-import { fit, traitsOf, wrap } from '../../src/cli/output/terminal.js';
+import { columnsOf, fit, padColumns, traitsOf, wrap } from '../../src/cli/output/terminal.js';
 import { PaperSearchError } from '../../src/client/paper-search-client.js';
 import { AppError } from '../../src/errors.js';
 
@@ -37,6 +37,30 @@ describe('the hits table', () => {
     assert.match(hitsTable(hits, { isTerminal: true, color: true, columns: 100 }), ansi);
   });
 
+  it('regression: keeps every line within the terminal for CJK titles and emoji (a CJK title took 123 of 80 columns; an emoji was cut in two)', () => {
+    const wide = [
+      { id: 'cjk-1', title: '基于深度学习的图像分割方法研究：一种新的注意力机制与多尺度特征融合网络在医学影像中的应用', score: 0.9, year: 2024 },
+      { id: 'emoji', title: '🐙'.repeat(60), score: 0.8, year: 2024 },
+      { id: 'mixed', title: 'Ａｌｐｈａ résumé naïve — 長い題名 with combining é', score: 0.7 },
+    ];
+    for (const columns of [80, 61, 50]) {
+      const lines = hitsTable(wide, { isTerminal: true, color: false, columns }).trimEnd().split('\n');
+      for (const line of lines) assert.ok(columnsOf(line) <= columns, `${columnsOf(line)} > ${columns}: ${line}`);
+      assert.ok(lines.every((line) => !line.includes('\ufffd')));
+      // The id column lines up whatever the title's script.
+      const idColumns = lines.filter((line) => /(cjk-1|emoji|mixed)$/.test(line)).map((line) => columnsOf(line.replace(/\S+$/, '')));
+      assert.equal(new Set(idColumns).size, 1, String(idColumns));
+    }
+  });
+
+  it('regression: shows control characters of a stored title as U+FFFD (an escape sequence reached the terminal)', () => {
+    const hostile = [{ id: 'x\u001b]0;id\u0007', title: 'ANSI \u001b[31mred\u001b[0m \u001b]0;pwned\u0007 \ud800 end', score: 0.5 }];
+    const table = hitsTable(hostile, { isTerminal: true, color: false, columns: 100 });
+    assert.doesNotMatch(table, /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+    assert.doesNotMatch(table, /\p{Cs}/u);
+    assert.match(table, /ANSI \ufffd\[31mred\ufffd\[0m \ufffd\]0;pwned\ufffd \ufffd end/);
+  });
+
   it('says so when there is nothing', () => {
     assert.equal(hitsTable([], { isTerminal: true, color: true, columns: 80 }), 'No papers match.\n');
   });
@@ -54,6 +78,15 @@ describe('stream traits', () => {
   it('fits and wraps text', () => {
     assert.equal(fit('a  long\ntitle here', 9), 'a long t…');
     assert.deepEqual(wrap('one two three four', 9), ['one two', 'three', 'four']);
+  });
+
+  it('fits and wraps by columns, not UTF-16 units, between characters', () => {
+    assert.equal(fit('图像分割方法', 7), '图像分…');
+    assert.equal(fit('🐙🐙🐙🐙', 5), '🐙🐙…');
+    assert.equal(fit('👩‍🔬👩‍🔬', 3), '👩‍🔬…');
+    assert.deepEqual(wrap('图像分割方法研究 深度', 6), ['图像分', '割方法', '研究', '深度']);
+    assert.equal(padColumns('图像', 6), '图像  ');
+    assert.deepEqual([columnsOf('abc'), columnsOf('图像'), columnsOf('é'), columnsOf('🐙')], [3, 4, 1, 2]);
   });
 });
 

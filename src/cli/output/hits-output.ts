@@ -1,6 +1,6 @@
 import type { HitsResponse, PaperResponse } from '../../client/paper-search-client.js';
 import { paperLinks } from './paper-links.js';
-import { fit, painter, wrap, type StreamTraits } from './terminal.js';
+import { columnsOf, fit, padColumns, painter, printable, wrap, type StreamTraits } from './terminal.js';
 
 type Hit = HitsResponse['hits'][number];
 type Paper = PaperResponse['paper'];
@@ -34,7 +34,7 @@ export function hitsTable(hits: readonly Hit[], terminal: StreamTraits): string 
   if (hits.length === 0) return 'No papers match.\n';
   const paint = painter(terminal.color);
   const rankWidth = String(hits.length).length;
-  const idWidth = Math.min(24, Math.max(...hits.map((hit) => hit.id.length)));
+  const idWidth = Math.min(24, Math.max(...hits.map((hit) => columnsOf(printable(hit.id)))));
   const lead = rankWidth + 2 + 6 + 2 + 4 + 2;
   const titleWidth = Math.max(20, terminal.columns - lead - idWidth - 2);
   const indent = ' '.repeat(rankWidth + 2);
@@ -43,7 +43,7 @@ export function hitsTable(hits: readonly Hit[], terminal: StreamTraits): string 
     const rank = String(index + 1).padStart(rankWidth);
     const score = hit.score.toFixed(3).padStart(6);
     const year = String(hit.year ?? '').padEnd(4);
-    const title = fit(hit.title || '(untitled)', titleWidth).padEnd(titleWidth);
+    const title = padColumns(fit(hit.title || '(untitled)', titleWidth), titleWidth);
     lines.push(`${paint('dim', rank)}  ${paint('cyan', score)}  ${year}  ${paint('bold', title)}  ${paint('yellow', fit(hit.id, idWidth))}`);
     const details = [authorsLine(hit.authors), hit.categories?.join(' '), paperLinks(hit)[0]].filter((part): part is string => Boolean(part));
     if (details.length > 0) lines.push(`${indent}${paint('dim', fit(details.join(' · '), terminal.columns - indent.length))}`);
@@ -64,9 +64,9 @@ export function printPaper(paper: Partial<Paper> & Pick<Paper, 'id'>, choice: Ou
   const width = Math.min(choice.stdout.columns, 100);
   const lines = [
     ...(paper.title === undefined ? [] : wrap(paper.title || '(untitled)', width).map((line) => paint('bold', line))),
-    paint('dim', [paper.authors?.join(', '), paper.date ?? paper.year?.toString(), paper.categories?.join(' ')].filter(Boolean).join(' · ')),
-    paint('yellow', `id ${paper.id}`),
-    ...paperLinks(paper).map((link) => paint('cyan', link)),
+    paint('dim', printable([paper.authors?.join(', '), paper.date ?? paper.year?.toString(), paper.categories?.join(' ')].filter(Boolean).join(' · '))),
+    paint('yellow', `id ${printable(paper.id)}`),
+    ...paperLinks(paper).map((link) => paint('cyan', printable(link))),
     '',
     ...wrap(paper.abstract ?? '', width),
   ];

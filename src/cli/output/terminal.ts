@@ -1,4 +1,6 @@
 import { styleText } from 'node:util';
+import stringWidth from 'string-width';
+import { withoutLoneSurrogates } from '../../shared/unicode.js';
 
 type Style = Parameters<typeof styleText>[0];
 
@@ -24,25 +26,65 @@ export function painter(color: boolean): (style: Style, text: string) => string 
   return color ? (style, text) => styleText(style, text, { validateStream: false }) : (_style, text) => text;
 }
 
-/** Cuts text to `width` columns, with an ellipsis when cut. */
-export function fit(text: string, width: number): string {
-  if (width <= 0) return '';
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length <= width ? flat : `${flat.slice(0, Math.max(0, width - 1))}…`;
+/**
+ * Text as a terminal may show it: control characters (an escape sequence in a stored title could
+ * recolour the terminal or retitle its window) and unpaired surrogates become U+FFFD. Tabs and
+ * line breaks are kept for the callers that fold whitespace.
+ */
+export function printable(text: string): string {
+  return withoutLoneSurrogates(text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, '\ufffd'));
 }
 
-/** Word-wraps text to `width` columns. */
+/** The columns `text` takes on a terminal: two for a CJK character or an emoji, none for a combining mark. */
+export function columnsOf(text: string): number {
+  return stringWidth(text);
+}
+
+/** Pads `text` with spaces to `width` columns. */
+export function padColumns(text: string, width: number): string {
+  return text + ' '.repeat(Math.max(0, width - columnsOf(text)));
+}
+
+/** Cuts text to `width` columns (whitespace folded), with an ellipsis when cut; never through a character. */
+export function fit(text: string, width: number): string {
+  if (width <= 0) return '';
+  const flat = printable(text).replace(/\s+/g, ' ').trim();
+  if (columnsOf(flat) <= width) return flat;
+  return `${takeColumns(flat, width - 1).taken}…`;
+}
+
+/** Word-wraps text to `width` columns; a word wider than a line (CJK text has no spaces) is cut between characters. */
 export function wrap(text: string, width: number): string[] {
   const lines: string[] = [];
   let line = '';
-  for (const word of text.split(/\s+/).filter(Boolean)) {
-    if (line.length > 0 && line.length + 1 + word.length > width) {
+  for (let word of printable(text).split(/\s+/).filter(Boolean)) {
+    if (line.length > 0 && columnsOf(line) + 1 + columnsOf(word) > width) {
       lines.push(line);
-      line = word;
-    } else {
-      line = line.length > 0 ? `${line} ${word}` : word;
+      line = '';
     }
+    while (line.length === 0 && columnsOf(word) > width) {
+      const { taken, rest } = takeColumns(word, width);
+      if (taken.length === 0) break;
+      lines.push(taken);
+      word = rest;
+    }
+    line = line.length > 0 ? `${line} ${word}` : word;
   }
   if (line.length > 0) lines.push(line);
   return lines;
 }
+
+/** The longest start of `text` that fits in `width` columns, cut between grapheme clusters, and what is left. */
+function takeColumns(text: string, width: number): { taken: string; rest: string } {
+  let taken = '';
+  let used = 0;
+  for (const { segment, index } of graphemes.segment(text)) {
+    const columns = columnsOf(segment);
+    if (used + columns > width) return { taken, rest: text.slice(index) };
+    taken += segment;
+    used += columns;
+  }
+  return { taken, rest: '' };
+}
+
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
