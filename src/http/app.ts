@@ -7,6 +7,7 @@ import type { ServiceMetrics } from '../metrics/service-metrics.js';
 import type { SearchService } from '../search/search-service.js';
 import type { ServiceState } from '../service-state.js';
 import type { WriteService } from '../writes/write-service.js';
+import { jsonBody, jsonTypes, textBody } from './body-parsers.js';
 import type { ApiKeys } from './auth.js';
 import { AnswerCache } from './answer-cache.js';
 import { attachCaller } from './caller.js';
@@ -50,8 +51,6 @@ export interface AppDependencies {
   metrics: ServiceMetrics;
 }
 
-const jsonTypes = ['application/json', 'application/*+json'];
-
 export function createApp({ state, log, settings, apiKeys, metrics }: AppDependencies): Express {
   const app = express();
   app.disable('x-powered-by');
@@ -79,7 +78,7 @@ export function createApp({ state, log, settings, apiKeys, metrics }: AppDepende
   });
   const service = (response: Response) => requireService(state, response.locals.service as SearchService | undefined);
   const requireForReads = apiKeys.requireForReads(settings.AUTH_READS);
-  const generalBody = express.json({ limit: settings.MAX_BODY_BYTES, strict: true, type: jsonTypes });
+  const generalBody = jsonBody(settings.MAX_BODY_BYTES);
   app.use(relatedRoutes(service, [requireJsonBody, requireForReads, generalBody], new AnswerCache(settings.ANSWER_CACHE_MB * 1024 * 1024)));
   // Writes are checked for a key before their (possibly large) body is read; body-parser skips a
   // body already parsed, so the write routes' larger limit wins over the general one.
@@ -102,7 +101,7 @@ export function createApp({ state, log, settings, apiKeys, metrics }: AppDepende
     }),
   );
   // POST /v1/papers also takes a BibTeX or RIS file, read as text within the write limit.
-  app.post('/v1/papers', express.text({ type: [...referenceMediaTypes], limit: settings.WRITE_MAX_BODY_BYTES }));
+  app.post('/v1/papers', textBody(referenceMediaTypes, settings.WRITE_MAX_BODY_BYTES));
   app.use(requireJsonBody);
 
   app.use(healthRoutes(state));
@@ -113,7 +112,7 @@ export function createApp({ state, log, settings, apiKeys, metrics }: AppDepende
   // limit only on the two write routes (already past writeGuard); anything else that sends a
   // body, whatever its route or method, is held to the general limit.
   app.use(requireForReads);
-  const writeBody = express.json({ limit: settings.WRITE_MAX_BODY_BYTES, strict: true, type: jsonTypes });
+  const writeBody = jsonBody(settings.WRITE_MAX_BODY_BYTES);
   app.post('/v1/papers', writeBody);
   app.put('/v1/papers/:id', writeBody);
   app.use(generalBody);

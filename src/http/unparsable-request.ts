@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { AppError, toErrorBody, type ErrorCode } from '../errors.js';
 
@@ -27,6 +27,29 @@ export function refuseConnect(request: IncomingMessage, socket: Socket): void {
   ]);
 }
 
+/**
+ * Answers `Expect: 100-continue`: a body declared larger than any route takes is refused with 413
+ * before the client sends it (Node would say 100 Continue and then read it all); any other request
+ * goes on to `handle`, the app.
+ */
+export function continueUnlessTooLarge(
+  largestBodyBytes: number,
+  handle: (request: IncomingMessage, response: ServerResponse) => void,
+): (request: IncomingMessage, response: ServerResponse) => void {
+  return (request, response) => {
+    const declared = Number(request.headers['content-length']);
+    if (declared > largestBodyBytes) {
+      answerAndClose(
+        response.socket!,
+        new AppError('payload_too_large', `The request body is larger than ${largestBodyBytes} bytes.`, { details: { limitBytes: largestBodyBytes } }),
+      );
+      return;
+    }
+    response.writeContinue();
+    handle(request, response);
+  };
+}
+
 function answerAndClose(socket: Socket, appError: AppError, headers: readonly string[] = []): void {
   const body = JSON.stringify(toErrorBody(appError));
   socket.end(
@@ -38,4 +61,10 @@ function answerAndClose(socket: Socket, appError: AppError, headers: readonly st
   );
 }
 
-const statusText: Record<number, string> = { 400: 'Bad Request', 405: 'Method Not Allowed', 408: 'Request Timeout', 431: 'Request Header Fields Too Large' };
+const statusText: Record<number, string> = {
+  400: 'Bad Request',
+  405: 'Method Not Allowed',
+  408: 'Request Timeout',
+  413: 'Content Too Large',
+  431: 'Request Header Fields Too Large',
+};

@@ -196,6 +196,33 @@ describe('bad input gets a clear 4xx in the one error shape', () => {
     assert.equal((JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as { error: { code: string } }).error.code, 'invalid_input');
   });
 
+  it('regression: refuses a body declared too large before it is sent, when the client waits for 100 Continue (it said 100 Continue, then waited)', async () => {
+    const refused = await rawRequest(
+      base,
+      'POST /v1/search HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 999999999999\r\nExpect: 100-continue\r\n\r\n',
+    );
+    assert.match(refused, /^HTTP\/1\.1 413 /);
+    assert.doesNotMatch(refused, /100 Continue/);
+    assert.equal((JSON.parse(refused.slice(refused.indexOf('\r\n\r\n') + 4)) as { error: { code: string } }).error.code, 'payload_too_large');
+    const body = JSON.stringify({ query: 'video', k: 1 });
+    const accepted = await rawRequest(
+      base,
+      `POST /v1/search HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n${body}`,
+      { keepSending: true },
+    );
+    assert.match(accepted, /^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 /);
+  });
+
+  it('regression: closes the connection after a 413, so the client stops sending the body (the server read all of it)', async () => {
+    const answer = await rawRequest(
+      base,
+      `POST /v1/search HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5000000\r\n\r\n{"query":"${'x'.repeat(100_000)}`,
+      { keepSending: true },
+    );
+    assert.match(answer, /^HTTP\/1\.1 413 /);
+    assert.match(answer, /\r\nConnection: close\r\n/i);
+  });
+
   it('regression: answers CONNECT with 405 in the error shape (the connection was closed without an answer)', async () => {
     const answer = await rawRequest(base, 'CONNECT example.org:443 HTTP/1.1\r\nHost: example.org:443\r\n\r\n');
     assert.match(answer, /^HTTP\/1\.1 405 /);
@@ -346,10 +373,15 @@ describe('bad input gets a clear 4xx in the one error shape', () => {
 });
 
 /** Sends raw bytes on a fresh connection and reads everything until the server closes it. */
-function rawRequest(baseUrl: string, bytes: string): Promise<string> {
+/**
+ * Sends `bytes` on a new connection and resolves with everything the server sends until it closes
+ * the connection. The client half-closes after the bytes unless `keepSending` (a client still
+ * uploading), when only the server's close ends the exchange.
+ */
+function rawRequest(baseUrl: string, bytes: string, { keepSending = false } = {}): Promise<string> {
   const { hostname, port } = new URL(baseUrl);
   return new Promise((resolve, reject) => {
-    const socket = connect(Number(port), hostname, () => socket.end(bytes));
+    const socket = connect(Number(port), hostname, () => (keepSending ? socket.write(bytes) : socket.end(bytes)));
     let answer = '';
     socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
     socket.on('error', reject);

@@ -1,6 +1,6 @@
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { ErrorCode } from '@modelcontextprotocol/sdk/types.js';
-import express, { Router, type RequestHandler, type Response } from 'express';
+import { Router, type RequestHandler, type Response } from 'express';
 import { AppError } from '../../errors.js';
 import { localBackend } from '../../mcp/local-backend.js';
 import { createMcpServer } from '../../mcp/mcp-server.js';
@@ -8,6 +8,7 @@ import { jsonRpcError, refusalOfBody, refuseInvalidParams } from '../../mcp/requ
 import type { SearchService } from '../../search/search-service.js';
 import type { WriteService } from '../../writes/write-service.js';
 import type { ApiKeys } from '../auth.js';
+import { jsonBody, jsonTypes } from '../body-parsers.js';
 import { callerOf } from '../caller.js';
 import { methodNotAllowed } from '../error-handling.js';
 
@@ -22,8 +23,6 @@ export interface McpRouteOptions {
   writes: (response: Response) => WriteService;
 }
 
-const jsonTypes = ['application/json', 'application/*+json'];
-
 /**
  * MCP over Streamable HTTP at /mcp, stateless: each POST is one JSON-RPC exchange answered as
  * JSON by a server made for it, so no session lives between requests (and any instance behind a
@@ -35,8 +34,8 @@ export function mcpRoutes(options: McpRouteOptions): Router {
   const router = Router();
   const readGuard = options.apiKeys.requireForReads(options.authReads);
   const keyGuard = options.apiKeys.requireForReads(true);
-  const readBody = express.json({ limit: options.maxBodyBytes, strict: true, type: jsonTypes });
-  const writeBody = express.json({ limit: options.writeMaxBodyBytes, strict: true, type: jsonTypes });
+  const readBody = jsonBody(options.maxBodyBytes);
+  const writeBody = jsonBody(options.writeMaxBodyBytes);
 
   router.use('/mcp', allowedHostsOnly(options.allowedHosts));
   router.post(
