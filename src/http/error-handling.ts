@@ -43,11 +43,11 @@ export function methodNotAllowed(allowed: readonly string[]): RequestHandler {
 }
 
 /**
- * Refuses query parameters other than `allowed` on a route that reads its parameters from the
- * JSON body, as the GET routes refuse unknown ones: `POST /v1/search?k=5` would otherwise answer
- * with the default k and the caller would never learn why.
+ * Refuses query parameters other than `allowed`, as the routes with query schemas refuse unknown
+ * ones: on a route that reads its parameters from the JSON body, `POST /v1/search?k=5` would
+ * otherwise answer with the default k and the caller would never learn why.
  */
-export function bodyParametersOnly(allowed: readonly string[] = []): RequestHandler {
+export function onlyQueryParameters(allowed: readonly string[] = []): RequestHandler {
   return (request, _response, next) => {
     const unknown = Object.keys(request.query).filter((key) => !allowed.includes(key));
     if (unknown.length === 0) {
@@ -55,8 +55,9 @@ export function bodyParametersOnly(allowed: readonly string[] = []): RequestHand
       return;
     }
     const read = allowed.length > 0 ? `only ${allowed.join(', ')} from the query` : 'nothing from the query';
+    const body = request.method === 'POST' || request.method === 'PUT' ? '; its parameters go in the JSON body' : '';
     throw invalidInput(
-      `Invalid request query: ${request.method} ${request.path} reads ${read}; its parameters go in the JSON body (unrecognized: ${unknown.map((key) => `"${truncate(key)}"`).join(', ')})`,
+      `Invalid request query: ${request.method} ${request.path} reads ${read}${body} (unrecognized: ${unknown.map((key) => `"${truncate(key)}"`).join(', ')})`,
       unknown.slice(0, maxIssues).map((key) => ({ path: 'query', message: truncate(`Unrecognized key: "${key}"`), code: 'unrecognized_keys' })),
     );
   };

@@ -129,6 +129,14 @@ describe('createApp when ready', () => {
     assert.equal((await call('/v1/search?format=ris', { json: { query: 'volcano eruption', k: 1 } })).status, 200);
   });
 
+  it('regression: refuses query parameters on GET /v1/stats and /v1/map, which read none (they were ignored)', async () => {
+    const refused = await call('/v1/stats?verbose=1');
+    assert.equal(refused.status, 400);
+    assert.equal(refused.body!.error.message, 'Invalid request query: GET /v1/stats reads nothing from the query (unrecognized: "verbose")');
+    assert.equal((await call('/v1/map?x=1')).status, 400);
+    assert.equal((await call('/v1/stats')).status, 200);
+  });
+
   it('regression: holds a GET of a related list that sends a body to the general body checks (its route is answered ahead of the parsers)', async () => {
     for (const [body, type, status, code] of [
       [JSON.stringify({ pad: 'x'.repeat(5000) }), 'application/json', 413, 'payload_too_large'],

@@ -2,7 +2,7 @@ import { Router, type Response } from 'express';
 import { selectPaperFields } from '../../search/ranking.js';
 import type { SearchService } from '../../search/search-service.js';
 import { callerOf } from '../caller.js';
-import { bodyParametersOnly, methodNotAllowed, parseInput } from '../error-handling.js';
+import { methodNotAllowed, onlyQueryParameters, parseInput } from '../error-handling.js';
 import { paperOfHit, responseFormat, sendExport, withoutFormat } from '../export-formats.js';
 import { facetBody, listOptions, rankedListBody } from '../ranked-lists.js';
 import { elapsedMs } from '../took.js';
@@ -28,7 +28,7 @@ export const paperMethods = ['GET', 'PUT', 'DELETE'];
 export function searchRoutes(requireService: (response: Response) => SearchService, writesEnabled: boolean): Router {
   const router = Router();
 
-  router.post('/v1/search', bodyParametersOnly(['format']), async (request, response) => {
+  router.post('/v1/search', onlyQueryParameters(['format']), async (request, response) => {
     const started = performance.now();
     const format = responseFormat(request, response);
     const body = parseInput(searchRequestSchema, request.body, 'body');
@@ -38,7 +38,7 @@ export function searchRoutes(requireService: (response: Response) => SearchServi
   });
   router.all('/v1/search', methodNotAllowed(['POST']));
 
-  router.post('/v1/search/batch', bodyParametersOnly(), async (request, response) => {
+  router.post('/v1/search/batch', onlyQueryParameters(), async (request, response) => {
     const started = performance.now();
     const body = parseInput(batchSearchRequestSchema, request.body, 'body');
     const results = await requireService(response).searchTextBatch(
@@ -52,7 +52,7 @@ export function searchRoutes(requireService: (response: Response) => SearchServi
   });
   router.all('/v1/search/batch', methodNotAllowed(['POST']));
 
-  router.post('/v1/similar', bodyParametersOnly(['format']), async (request, response) => {
+  router.post('/v1/similar', onlyQueryParameters(['format']), async (request, response) => {
     const started = performance.now();
     const format = responseFormat(request, response);
     const body = parseInput(similarRequestSchema, request.body, 'body');
@@ -62,7 +62,7 @@ export function searchRoutes(requireService: (response: Response) => SearchServi
   });
   router.all('/v1/similar', methodNotAllowed(['POST']));
 
-  router.post('/v1/recommend', bodyParametersOnly(['format']), async (request, response) => {
+  router.post('/v1/recommend', onlyQueryParameters(['format']), async (request, response) => {
     const started = performance.now();
     const format = responseFormat(request, response);
     const body = parseInput(recommendRequestSchema, request.body, 'body');
@@ -72,7 +72,7 @@ export function searchRoutes(requireService: (response: Response) => SearchServi
   });
   router.all('/v1/recommend', methodNotAllowed(['POST']));
 
-  router.get('/v1/map', async (_request, response) => {
+  router.get('/v1/map', onlyQueryParameters(), async (_request, response) => {
     const started = performance.now();
     const map = await requireService(response).map();
     response.json({
@@ -90,7 +90,7 @@ export function searchRoutes(requireService: (response: Response) => SearchServi
   });
   router.all('/v1/map', methodNotAllowed(['GET']));
 
-  router.get('/v1/stats', async (_request, response) => {
+  router.get('/v1/stats', onlyQueryParameters(), async (_request, response) => {
     const { snapshots, ...stats } = await requireService(response).stats();
     response.json({ ...stats, writes: { enabled: writesEnabled, ...snapshots } });
   });

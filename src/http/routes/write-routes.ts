@@ -1,7 +1,7 @@
 import { Router, type Response } from 'express';
 import type { WriteService } from '../../writes/write-service.js';
 import { callerOf } from '../caller.js';
-import { bodyParametersOnly, methodNotAllowed, parseInput } from '../error-handling.js';
+import { methodNotAllowed, onlyQueryParameters, parseInput } from '../error-handling.js';
 import { elapsedMs } from '../took.js';
 import { paperInputsOfReferences, referenceFormatOf } from '../reference-bodies.js';
 import { paperListMethods, paperMethods } from './search-routes.js';
@@ -15,7 +15,7 @@ import { isPaperBatch, paperBatchSchema, paperIdParamsSchema, paperInputSchema }
 export function writeRoutes(requireWrites: (response: Response) => WriteService): Router {
   const router = Router();
 
-  router.post('/v1/papers', bodyParametersOnly(), async (request, response) => {
+  router.post('/v1/papers', onlyQueryParameters(), async (request, response) => {
     const started = performance.now();
     const referenceFormat = typeof request.body === 'string' ? referenceFormatOf(request) : undefined;
     if (referenceFormat) {
@@ -37,7 +37,7 @@ export function writeRoutes(requireWrites: (response: Response) => WriteService)
     response.json({ paper: papers[0], took_ms: elapsedMs(started) });
   });
 
-  router.put('/v1/papers/:id', bodyParametersOnly(), async (request, response) => {
+  router.put('/v1/papers/:id', onlyQueryParameters(), async (request, response) => {
     const started = performance.now();
     const { id } = parseInput(paperIdParamsSchema, request.params, 'params');
     const input = parseInput(paperInputSchema, request.body, 'body');
