@@ -70,6 +70,8 @@ describe('the paper-search program', () => {
       ['search', 'x', '--url', 'notaurl'],
       ['related', 'seed-001', '--url', 'ftp://host'],
       ['mcp', '--url', '127.0.0.1:8080'],
+      ['mcp', '--url', 'http://user:secret@127.0.0.1:8080'],
+      ['search', 'x', '--url', 'http://127.0.0.1:8080/#top'],
     ]) {
       const program = buildProgram();
       program.configureOutput({ writeErr: () => undefined });
@@ -78,6 +80,21 @@ describe('the paper-search program', () => {
         () => program.parse(args, { from: 'user' }),
         (error: unknown) => error instanceof CommanderError && error.code === 'commander.invalidArgument',
         args.join(' '),
+      );
+    }
+  });
+});
+
+describe('serve --port', () => {
+  it('regression: a port out of range is a usage error (it failed later as config_invalid, exit code 1)', () => {
+    for (const value of ['99999', '-1', '65536', 'http']) {
+      const program = buildProgram();
+      program.configureOutput({ writeErr: () => undefined });
+      for (const child of program.commands) child.configureOutput({ writeErr: () => undefined });
+      assert.throws(
+        () => program.parse(['serve', '--port', value], { from: 'user' }),
+        (error: unknown) => error instanceof CommanderError && error.code === 'commander.invalidArgument',
+        value,
       );
     }
   });

@@ -29,6 +29,13 @@ export function integer(value: string): number {
   return Number(value);
 }
 
+/** A TCP port: 0 (any free port) to 65535. */
+export function port(value: string): number {
+  const parsed = integer(value);
+  if (parsed < 0 || parsed > 65_535) throw new InvalidArgumentError('must be a port from 0 (any free port) to 65535.');
+  return parsed;
+}
+
 export function number(value: string): number {
   const parsed = Number(value);
   if (value.trim() === '' || !Number.isFinite(parsed)) throw new InvalidArgumentError('must be a number.');
