@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config/config.js';
 import { AppError } from './errors.js';
@@ -61,7 +61,9 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
 
 function listen(app: ReturnType<typeof createApp>, port: number, host: string): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = app.listen(port, host);
+    // Node answers an HTTP/1.1 request without a Host header with a bare 400; the app answers it
+    // in the error shape instead (requireHost).
+    const server = createServer({ requireHostHeader: false }, app).listen(port, host);
     server.once('listening', () => resolve(server));
     server.once('error', (error: NodeJS.ErrnoException) =>
       reject(

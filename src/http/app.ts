@@ -60,6 +60,7 @@ export function createApp({ state, log, settings, apiKeys, metrics }: AppDepende
 
   app.use(requestMetrics(metrics));
   app.use(requestLogging(log));
+  app.use(requireHost);
   app.use(securityHeaders());
   app.use(crossOrigin(settings.CORS_ORIGINS));
   app.use(compression({ threshold: compressionThreshold }));
@@ -124,6 +125,12 @@ export function createApp({ state, log, settings, apiKeys, metrics }: AppDepende
   app.use(errorHandler);
   return app;
 }
+
+/** HTTP/1.1 requires a Host header (RFC 9112, 3.2); the server leaves the check to the app so the answer has the error shape. */
+const requireHost: RequestHandler = (request, _response, next) => {
+  if (request.httpVersion === '1.1' && request.headers.host === undefined) throw new AppError('invalid_input', 'An HTTP/1.1 request must carry a Host header.');
+  next();
+};
 
 function requireWrites(state: ServiceState, response: Response): WriteService {
   const writes = (response.locals.writes as WriteService | undefined) ?? state.writes;

@@ -223,6 +223,14 @@ describe('bad input gets a clear 4xx in the one error shape', () => {
     assert.match(answer, /\r\nConnection: close\r\n/i);
   });
 
+  it('regression: answers an HTTP/1.1 request without a Host header with 400 in the error shape (Node answered a bare status line)', async () => {
+    const answer = await rawRequest(base, 'GET /healthz HTTP/1.1\r\n\r\n');
+    assert.match(answer, /^HTTP\/1\.1 400 /);
+    const body = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as { error: { code: string; message: string } };
+    assert.deepEqual(body.error, { code: 'invalid_input', message: 'An HTTP/1.1 request must carry a Host header.' });
+    assert.match(await rawRequest(base, 'GET /healthz HTTP/1.0\r\n\r\n'), /^HTTP\/1\.1 200 /);
+  });
+
   it('regression: answers CONNECT with 405 in the error shape (the connection was closed without an answer)', async () => {
     const answer = await rawRequest(base, 'CONNECT example.org:443 HTTP/1.1\r\nHost: example.org:443\r\n\r\n');
     assert.match(answer, /^HTTP\/1\.1 405 /);
