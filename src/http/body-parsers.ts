@@ -4,6 +4,11 @@ import { AppError } from '../errors.js';
 /** The media types read as JSON bodies. */
 export const jsonTypes = ['application/json', 'application/*+json'];
 
+/** The 413 for a body over `limitBytes`, however it was found out (declared, read, or announced with `Expect`). */
+export function payloadTooLarge(limitBytes: number | undefined): AppError {
+  return new AppError('payload_too_large', `The request body is larger than ${limitBytes} bytes.`, { details: { limitBytes } });
+}
+
 /** JSON bodies (an object or an array) of at most `limitBytes`. */
 export function jsonBody(limitBytes: number): RequestHandler {
   return withinLimit(limitBytes, jsonTypes, express.json({ limit: limitBytes, strict: true, type: jsonTypes }));
@@ -25,7 +30,7 @@ function withinLimit(limitBytes: number, types: readonly string[], parse: Reques
     const declared = Number(request.headers['content-length']);
     const compressed = (request.headers['content-encoding'] ?? 'identity').toLowerCase() !== 'identity';
     if (declared > limitBytes && !compressed && !request.complete && request.is([...types])) {
-      next(new AppError('payload_too_large', `The request body is larger than ${limitBytes} bytes.`, { details: { limitBytes } }));
+      next(payloadTooLarge(limitBytes));
       return;
     }
     parse(request, response, next);

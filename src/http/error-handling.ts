@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { z } from 'zod';
 import { AppError, invalidInput, isAppError, toErrorBody, type InputIssue } from '../errors.js';
+import { payloadTooLarge } from './body-parsers.js';
 
 /** Issues named in one answer, and the length of each message: a hostile body cannot make the error large. */
 const maxIssues = 10;
@@ -66,10 +67,7 @@ export function onlyQueryParameters(allowed: readonly string[] = []): RequestHan
 /** body-parser's failure types, mapped to catalog codes. */
 const bodyParserErrors: Record<string, (error: Error) => AppError> = {
   'entity.parse.failed': (error) => new AppError('invalid_json', unparsableBodyMessage(error)),
-  'entity.too.large': (error) => {
-    const limit = (error as Error & { limit?: number }).limit;
-    return new AppError('payload_too_large', `The request body is larger than ${limit} bytes.`, { details: { limitBytes: limit } });
-  },
+  'entity.too.large': (error) => payloadTooLarge((error as Error & { limit?: number }).limit),
   'encoding.unsupported': (error) => new AppError('unsupported_media_type', error.message),
   'charset.unsupported': (error) => {
     const charset = (error as Error & { charset?: string }).charset;

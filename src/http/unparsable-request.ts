@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { AppError, toErrorBody, type ErrorCode } from '../errors.js';
+import { payloadTooLarge } from './body-parsers.js';
 
 /**
  * Answers a request Node's HTTP parser refused before it reached the app (headers over the size
@@ -39,10 +40,7 @@ export function continueUnlessTooLarge(
   return (request, response) => {
     const declared = Number(request.headers['content-length']);
     if (declared > largestBodyBytes) {
-      answerAndClose(
-        response.socket!,
-        new AppError('payload_too_large', `The request body is larger than ${largestBodyBytes} bytes.`, { details: { limitBytes: largestBodyBytes } }),
-      );
+      answerAndClose(response.socket!, payloadTooLarge(largestBodyBytes));
       return;
     }
     response.writeContinue();
