@@ -1,4 +1,4 @@
-import { loadConfig, type Config } from '../config/config.js';
+import { clientEnvironment, loadConfig, type Config } from '../config/config.js';
 import type { Logger } from '../log.js';
 import { createCliLogger } from './cli-logger.js';
 import { describeFailure } from './exit-codes.js';
@@ -19,7 +19,10 @@ export interface FrameOptions {
   settings?: Record<string, string | undefined>;
   /** Log level when LOG_LEVEL is not set: query commands keep quiet, the server and ingestion tell what they do. */
   logLevel?: 'info' | 'warn';
-  /** The server the command talks to, named when it cannot be reached. */
+  /**
+   * The server the command talks to, named when it cannot be reached. The command is then a client:
+   * of the environment it reads only what a client uses (see clientEnvironment).
+   */
   serverUrl?: string;
 }
 
@@ -32,7 +35,8 @@ export async function runInFrame(options: FrameOptions, command: (context: Comma
   const paint = painter(stderr.color);
   try {
     const settings = Object.fromEntries(Object.entries(options.settings ?? {}).filter(([, value]) => value !== undefined));
-    const config = loadConfig({ LOG_LEVEL: options.logLevel ?? 'info', ...process.env, ...settings });
+    const environment = options.serverUrl === undefined ? process.env : clientEnvironment();
+    const config = loadConfig({ LOG_LEVEL: options.logLevel ?? 'info', ...environment, ...settings });
     const log = createCliLogger(config.LOG_LEVEL, stderr);
     await command({ config, log, stdout: traitsOf(process.stdout), stderr, say: (line) => process.stderr.write(`${line}\n`) });
   } catch (error) {

@@ -205,6 +205,15 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
   return Object.freeze(parsed.data);
 }
 
+/**
+ * The part of the environment a client of a running server reads: its log level. Whatever else is
+ * set there (a server's PORT, say) configures that server, not the client, so a bad value of it
+ * must not stop a `search --url`.
+ */
+export function clientEnvironment(environment: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return environment.LOG_LEVEL === undefined ? {} : { LOG_LEVEL: environment.LOG_LEVEL };
+}
+
 /** The settings of the storage backend: what ingestion and the server need to reach it. */
 export type StorageSettings = Pick<
   Config,

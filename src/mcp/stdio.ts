@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { ErrorCode, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import { loadConfig } from '../config/config.js';
+import { clientEnvironment, loadConfig } from '../config/config.js';
 import { createLogger, type Logger } from '../log.js';
 import { openServices, type Services } from '../services.js';
 import type { PaperSearchBackend } from './backend.js';
@@ -43,7 +43,7 @@ export async function runMcpStdio(options: McpStdioOptions, environment: NodeJS.
     services = await openServices(config, log);
     backend = localBackend(services.search);
   } else {
-    log = createLogger(loadConfig(environment).LOG_LEVEL, 'paper-search-mcp', 'stderr');
+    log = createLogger(loadConfig(clientEnvironment(environment)).LOG_LEVEL, 'paper-search-mcp', 'stderr');
     backend = remoteBackend(options.url, { key: options.key });
   }
 

@@ -135,6 +135,16 @@ describe('paper-search similar, related, recommend, get', () => {
   });
 });
 
+describe('a client of a running server', () => {
+  it('regression: a server setting left in the environment (PORT=abc) stopped search --url with config_invalid', async () => {
+    const hits = jsonLines<HitLine>(await runCli('search', ['video', '-k', '2', '--url', server.url, '--json'], { PORT: 'abc', EMBED_THREADS: 'many' }));
+    assert.equal(hits.length, 2);
+    const badLevel = await runCli('search', ['video', '--url', server.url], { LOG_LEVEL: 'loud' });
+    assert.equal(badLevel.code, 1);
+    assert.match(badLevel.stderr, /config_invalid.*LOG_LEVEL/);
+  });
+});
+
 describe('exit codes', () => {
   const cases: { name: string; args: string[]; code: number; message: RegExp }[] = [
     { name: 'a missing query (usage)', args: ['search'], code: 2, message: /missing required argument 'query'/ },
