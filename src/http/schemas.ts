@@ -31,8 +31,8 @@ export const nonBlank = (max: number) =>
   z
     .string()
     .max(max)
-    // Control characters (NUL, escapes) are as empty as white space: nothing to search for.
-    .refine((value) => /[^\s\p{Cc}]/u.test(value), { message: 'must not be empty or only white space' });
+    // Control and format characters (NUL, escapes, zero-width spaces) are as empty as white space: nothing to search for.
+    .refine((value) => /[^\s\p{Cc}\p{Cf}]/u.test(value), { message: 'must not be empty or only white space' });
 
 const mode = z.enum(searchModes).optional();
 

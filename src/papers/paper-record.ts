@@ -144,6 +144,11 @@ export function mapRecordToPaper(value: unknown, fields: FieldMap = defaultField
   return { ok: true, paper };
 }
 
+/** Whether `id` may be a paper's id as it stands (already trimmed), and if not, what an id must be. */
+export function paperIdProblem(id: string): string | undefined {
+  return fieldSchemas.id.schema.safeParse(id).success && id === id.trim() ? undefined : fieldSchemas.id.expected;
+}
+
 /**
  * Whether text starts with a date that exists: YYYY, YYYY-MM or YYYY-MM-DD (year 1 to 9999, a
  * month 01 to 12, a day that month has, leap years counted), optionally followed by more (a
@@ -182,8 +187,9 @@ const fieldSchemas = {
       .pipe(z.string().trim().min(1).max(512))
       // Ids travel in URLs, logs and files: control characters (a newline, NUL) have no place in
       // one, and a lone surrogate cannot be percent-encoded (the paper could not be named in a URL).
-      .refine((id) => !/\p{Cc}/u.test(id) && !hasLoneSurrogate(id)),
-    expected: 'a non-empty string or a number, at most 512 characters, without control characters or unpaired surrogates',
+      // An id of format characters alone (zero-width spaces) looks empty wherever it is shown.
+      .refine((id) => !/\p{Cc}/u.test(id) && !hasLoneSurrogate(id) && /[^\p{Cf}\p{Z}]/u.test(id)),
+    expected: 'a non-empty string or a number, at most 512 characters, with a visible character, without control characters or unpaired surrogates',
   },
   text: { schema: z.string().transform((value) => value.trim()), expected: 'a string' },
   authors: { schema: stringList(authorNames), expected: 'a list of strings or a delimited string' },

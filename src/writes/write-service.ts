@@ -4,7 +4,7 @@ import type { Embedder } from '../embedding/embedder.js';
 import { embedPapers } from '../embedding/paper-vectors.js';
 import { AppError, invalidInput, paperNotFound } from '../errors.js';
 import { identifierNamePrefixes, isIdentifierName } from '../papers/identifiers.js';
-import { mapRecordToPaper } from '../papers/paper-record.js';
+import { mapRecordToPaper, paperIdProblem } from '../papers/paper-record.js';
 import type { Paper, PaperInput } from '../papers/paper.js';
 import type { PaperChange, PaperStorage, SnapshotStats } from '../storage/paper-storage.js';
 
@@ -75,11 +75,13 @@ export class WriteService {
     if (resolved === undefined && isIdentifierName(name)) {
       throw paperNotFound([name], 'To add it, PUT it under a plain id (or POST it) with the identifier in its doi or arxiv_id field.');
     }
-    // Ids are stored trimmed: " x " would create "x", a paper the same URL could then not find.
-    if (resolved === undefined && name !== name.trim()) {
-      throw invalidInput(`The path's id "${name}" starts or ends with whitespace; ids do not.`, [
-        { path: 'id', message: 'starts or ends with whitespace', code: 'custom' },
-      ]);
+    // The name becomes the new paper's id, so it must be a valid one; the issue is then the request
+    // path's (params), not the body's. Ids are stored trimmed: " x " would create "x", a paper the
+    // same URL could then not find.
+    if (resolved === undefined) {
+      const idProblem = paperIdProblem(name);
+      const message = name !== name.trim() ? 'starts or ends with whitespace; ids do not' : idProblem && `must be ${idProblem}`;
+      if (message) throw invalidInput(`The path's id "${name}" ${message}.`, [{ path: 'params.id', message, code: 'custom' }]);
     }
     const id = resolved ?? name;
     if (input.id !== undefined && input.id !== id) {

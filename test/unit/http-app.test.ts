@@ -93,6 +93,8 @@ describe('createApp when ready', () => {
       [call('/v1/search', { json: { query: 'x', unknown: 1 } }), 400, 'invalid_input'],
       // Regression: a query of control characters alone passed as not blank.
       [call('/v1/search', { json: { query: '\u0000\u001b ' } }), 400, 'invalid_input'],
+      // Regression: a query of zero-width characters alone passed as not blank.
+      [call('/v1/search', { json: { query: '\u200b\u200d ' } }), 400, 'invalid_input'],
       [call('/v1/papers/nope'), 404, 'paper_not_found'],
       [call('/v1/papers/%E0%A4%A'), 400, 'invalid_input'],
       [call('/v1/papers', { json: { abstract: 'x' } }), 401, 'unauthorized'],

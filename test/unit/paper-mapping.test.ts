@@ -334,6 +334,15 @@ describe('mapRecordToPaper: rejections', () => {
     assert.equal(accepted(mapRecordToPaper({ id: 'emoji-\ud83d\ude00', abstract: 'a' })).id, 'emoji-\ud83d\ude00', 'a surrogate pair is a character');
   });
 
+  it('regression: refuses ids made of zero-width or other format characters alone (such an id looked empty wherever it was shown)', () => {
+    for (const id of ['\u200b', '\u200b\u200d\ufeff', '\u2060\u00ad', '\u200b\u3000']) {
+      const result = mapRecordToPaper({ id, abstract: 'a' });
+      assert.deepEqual(result.ok ? undefined : [result.reason, result.field], ['invalid_field', 'id'], JSON.stringify(id));
+    }
+    assert.equal(accepted(mapRecordToPaper({ id: 'a\u200bb', abstract: 'a' })).id, 'a\u200bb', 'a visible character makes it an id');
+    assert.equal(accepted(mapRecordToPaper({ id: '論文', abstract: 'a' })).id, '論文');
+  });
+
   // Regression: a whitespace-only year string (e.g. a padded empty CSV
   // cell) is not treated as absent like '' is: Number('  '.trim()) === 0, so the paper gets year 0
   // and the year in its date is ignored. Expected year 2021 (from the date); actual year 0.

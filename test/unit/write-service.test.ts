@@ -177,6 +177,15 @@ describe('WriteService.putPaper and deletePaper', () => {
     await assert.rejects(search.getPaper('sp'), isAppErrorWithCode('paper_not_found'));
   });
 
+  it('regression: names the request path, not the body, for a path id that cannot be an id (it was reported as body.id)', async () => {
+    for (const name of [' sp ', 'a\u0000b', '\u200b\u200d', 'lone\ud800']) {
+      await assert.rejects(writes.putPaper(name, glacier), (error: unknown) => {
+        assert.equal((error as { details: { issues: { path: string }[] } }).details.issues[0]!.path, 'params.id', JSON.stringify(name));
+        return isAppErrorWithCode('invalid_input', /path's id/)(error);
+      });
+    }
+  });
+
   it('replaces the stored paper a DOI names, keeping its id', async () => {
     const { paper, created } = await writes.putPaper('doi:10.1000/volcano.1', { abstract: 'A new abstract about lava.' });
     assert.equal(created, false);
