@@ -3,6 +3,15 @@ import { StringDecoder } from 'node:string_decoder';
 
 const lineBreak = /[\r\n]/g;
 
+export interface TextLinesOptions {
+  /**
+   * Read a line that is not valid UTF-8 as Windows-1252 (a superset of Latin-1) instead of
+   * replacing its bad bytes with U+FFFD: older reference managers (JabRef before 5, EndNote,
+   * Citavi) wrote BibTeX and RIS in that encoding, and "Müller" should not come out as "M\uFFFDller".
+   */
+  windows1252Fallback?: boolean;
+}
+
 /**
  * The lines of a UTF-8 text stream, ended by \n, \r\n or a lone \r, without their ends. Unlike
  * node:readline it does not also end a line at U+2028 or U+2029: those are ordinary characters
@@ -10,8 +19,8 @@ const lineBreak = /[\r\n]/g;
  * so splitting there cut records in two. As with readline, a final line break ends the last line
  * rather than starting an empty one.
  */
-export async function* textLines(input: Readable): AsyncGenerator<string> {
-  const decoder = new StringDecoder('utf8');
+export async function* textLines(input: Readable, options: TextLinesOptions = {}): AsyncGenerator<string> {
+  const decoder = options.windows1252Fallback ? new LineWiseFallbackDecoder() : new StringDecoder('utf8');
   const line = new LineAssembler();
   for await (const chunk of input as AsyncIterable<string | Buffer>) {
     yield* line.feed(typeof chunk === 'string' ? chunk : decoder.write(chunk));
@@ -55,5 +64,56 @@ class LineAssembler {
     const last = this.pieces.join('');
     this.pieces = [];
     return last.length > 0 ? [last] : [];
+  }
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const windows1252 = new TextDecoder('windows-1252', { ignoreBOM: true });
+
+/**
+ * Decodes bytes up to each chunk's last line break, as UTF-8 where that is valid and line by line
+ * as Windows-1252 where it is not. Line breaks are the same single bytes in both encodings and never
+ * part of a UTF-8 sequence, so cutting there splits no character.
+ */
+class LineWiseFallbackDecoder {
+  /** Bytes after the last line break seen: the start of a line still arriving. */
+  private held: Buffer[] = [];
+
+  write(chunk: Buffer): string {
+    const lastBreak = Math.max(chunk.lastIndexOf(0x0a), chunk.lastIndexOf(0x0d));
+    if (lastBreak < 0) {
+      this.held.push(chunk);
+      return '';
+    }
+    const complete = Buffer.concat([...this.held, chunk.subarray(0, lastBreak + 1)]);
+    this.held = [chunk.subarray(lastBreak + 1)];
+    return decodeLines(complete);
+  }
+
+  end(): string {
+    const rest = Buffer.concat(this.held);
+    this.held = [];
+    return decodeLines(rest);
+  }
+}
+
+function decodeLines(bytes: Buffer): string {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    const text: string[] = [];
+    for (let start = 0; start < bytes.length;) {
+      let end = start;
+      while (end < bytes.length && bytes[end] !== 0x0a && bytes[end] !== 0x0d) end++;
+      end = Math.min(end + 1, bytes.length);
+      const line = bytes.subarray(start, end);
+      try {
+        text.push(strictUtf8.decode(line));
+      } catch {
+        text.push(windows1252.decode(line));
+      }
+      start = end;
+    }
+    return text.join('');
   }
 }

@@ -130,6 +130,19 @@ describe('BibTeX entry to record: TeX to text', () => {
   });
 });
 
+describe('BibTeX file encodings', () => {
+  it('regression: reads a Latin-1 file (older JabRef and EndNote exports) as Windows-1252, not as U+FFFD', async () => {
+    const latin1 = Buffer.from(
+      '% Encoding: ISO8859_1\n@article{k, author = {M\xfcller, J\xfcrgen}, title = {Caf\xe9 \x96 na\xefve}, abstract = {x}}\n',
+      'latin1',
+    );
+    const found: BibtexItem[] = [];
+    for await (const item of readBibtexEntries(Readable.from([latin1.subarray(0, 40), latin1.subarray(40)]))) found.push(item);
+    const converted = bibtexEntryToRecord(parse, found[0]!.entry!);
+    assert.deepEqual([converted.authors, converted.title], [['Jürgen Müller'], 'Café – naïve']);
+  });
+});
+
 describe('BibTeX entry to record: dates and identifiers', () => {
   const dates: [string, Record<string, unknown>][] = [
     ['date = {2021-05-03}', { date: '2021-05-03' }],
@@ -139,6 +152,10 @@ describe('BibTeX entry to record: dates and identifiers', () => {
     ['year = {2020}, month = {11}', { year: 2020, date: '2020-11' }],
     ['year = {2020}', { year: 2020 }],
     ['year = {in press}', {}],
+    // Regression: a year with a suffix or a range was dropped.
+    ['year = {2020a}', { year: 2020 }],
+    ['year = {2019--2020}', { year: 2019 }],
+    ['year = {20201}', {}],
   ];
   for (const [bibFields, expected] of dates) {
     it(`reads ${bibFields}`, async () => {

@@ -38,4 +38,16 @@ describe('textLines', () => {
     assert.deepEqual(await linesOf(['a\nb']), ['a', 'b']);
     assert.deepEqual(await linesOf([]), []);
   });
+
+  it('reads a line that is not UTF-8 as Windows-1252 when asked, and every UTF-8 line as UTF-8', async () => {
+    const bytes = Buffer.concat([Buffer.from('caf\u00e9 €\n', 'utf8'), Buffer.from('M\xfcller \x80\r\n', 'latin1'), Buffer.from('na\u00efve', 'utf8')]);
+    const lenient: string[] = [];
+    for (let cut = 1; cut < bytes.length; cut++) {
+      lenient.length = 0;
+      const chunks = [bytes.subarray(0, cut), bytes.subarray(cut)];
+      for await (const line of textLines(Readable.from(chunks), { windows1252Fallback: true })) lenient.push(line);
+      assert.deepEqual(lenient, ['café €', 'Müller €', 'naïve'], `cut at ${cut}`);
+    }
+    assert.deepEqual(await linesOf([bytes]), ['café €', 'M\ufffdller \ufffd', 'naïve'], 'UTF-8 alone, as before');
+  });
 });

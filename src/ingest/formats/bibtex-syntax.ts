@@ -35,7 +35,7 @@ const monthMacros: [string, string][] = ['jan', 'feb', 'mar', 'apr', 'may', 'jun
  */
 export async function* readBibtexEntries(stream: Readable): AsyncGenerator<BibtexItem> {
   const macros = new Map(monthMacros);
-  const lines = textLines(stream);
+  const lines = textLines(stream, { windows1252Fallback: true });
   let chunk: string[] = [];
   let chunkLine = 1;
   let lineNumber = 0;

@@ -125,7 +125,8 @@ const monthNames = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep
 /** BibLaTeX's `date` (YYYY, YYYY-MM, YYYY-MM-DD, or a range whose start is taken), else year and month. */
 function entryDate(fields: Map<string, string>): { date?: string; year?: number } {
   const date = /^(\d{4})(-\d{2}(-\d{2})?)?/.exec(simpleText(fields.get('date') ?? ''))?.[0];
-  const yearText = /^\d{4}$/.exec(simpleText(fields.get('year') ?? ''))?.[0];
+  // "2020a" (a citation-style suffix) and "2019--2020" start with their year; "in press" names none.
+  const yearText = /^(\d{4})(?!\d)/.exec(simpleText(fields.get('year') ?? ''))?.[1];
   const year = yearText ? Number(yearText) : undefined;
   if (date) return { date, ...(year !== undefined ? { year } : {}) };
   if (year === undefined) return {};

@@ -23,7 +23,7 @@ export async function* readRis(input: Input): AsyncGenerator<RawRecord> {
     let open: OpenRecord | undefined;
     let lineNumber = 0;
     try {
-      for await (const rawLine of textLines(file.open())) {
+      for await (const rawLine of textLines(file.open(), { windows1252Fallback: true })) {
         lineNumber++;
         const line = (lineNumber === 1 ? rawLine.replace(/^\uFEFF/, '') : rawLine).trimEnd();
         const tagged = tagLine.exec(line);
