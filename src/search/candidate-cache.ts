@@ -1,4 +1,4 @@
-import { LruCache } from '../shared/lru-cache.js';
+import { VersionedCache } from '../shared/versioned-cache.js';
 import type { RankedCandidate } from './ranking.js';
 
 /** Lists kept by default. A hybrid list of 100 candidates and its key take about 16 kB: 16 MB in all. */
@@ -16,39 +16,15 @@ const bytesPerCandidate = 160;
 /**
  * Ranked candidate lists of recent searches, so a repeated search (the same text, mode, depth and
  * filter: a second page, a client's retry, a popular query, the page re-rendered) skips the model,
- * HNSW and BM25. Solr's queryResultCache works the same way. Entries belong to one version of the
- * collection's contents (see PaperStorage.resultsVersion): the first lookup after a write empties
- * the cache, so an answer never misses a write it follows. Bounded by count and by size (a list
- * over an eighth of the size is not kept); the least recently used entries leave first.
+ * HNSW and BM25. Solr's queryResultCache works the same way. Slots are the service, the version
+ * of the collection's contents (see PaperStorage.resultsVersion) and the search: the first lookup
+ * after a write empties the cache. Lists are kept as given (callers must not change them).
+ * Bounded by count and by size (a list over an eighth of the size is not kept); the least
+ * recently used entries leave first.
  */
-export class CandidateCache {
-  private readonly lists: LruCache<string, readonly RankedCandidate[]>;
-  private version: number | undefined;
-
+export class CandidateCache extends VersionedCache<readonly RankedCandidate[]> {
   /** `capacity` 0 turns the cache off. */
-  constructor(
-    readonly capacity: number,
-    maxBytes = maxCachedBytes,
-  ) {
-    this.lists = new LruCache(capacity, (key, list) => 2 * key.length + bytesPerCandidate * list.length, maxBytes);
-  }
-
-  /** The list cached under `key` for this `version`, if any. */
-  get(version: number, key: string): readonly RankedCandidate[] | undefined {
-    if (version !== this.version) {
-      this.lists.clear();
-      this.version = version;
-      return undefined;
-    }
-    return this.lists.get(key);
-  }
-
-  /** Keeps `list` (not copied: callers must not change it) for `version`. */
-  set(version: number, key: string, list: readonly RankedCandidate[]): void {
-    if (version === this.version) this.lists.set(key, list);
-  }
-
-  get size(): number {
-    return this.lists.size;
+  constructor(capacity: number, maxBytes = maxCachedBytes) {
+    super(capacity, (key, list) => 2 * key.length + bytesPerCandidate * list.length, maxBytes);
   }
 }

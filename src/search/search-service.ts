@@ -9,6 +9,7 @@ import type { Paper } from '../papers/paper.js';
 import type { CandidateQuery, PaperPage, PaperStorage, ScoredId, StorageHealth, StorageStats } from '../storage/paper-storage.js';
 import { groupByPrimaryCategory, type CollectionMap } from './collection-map.js';
 import { CandidateCache, defaultResultCacheSize } from './candidate-cache.js';
+import type { CacheSlot } from '../shared/versioned-cache.js';
 import { explainHits } from './explain.js';
 import { fuseCalibrated, relativeLexicalScore } from './calibrated-fusion.js';
 import { byScoreThenId, rankedBy, roundScore, toHit, type Hit, type RankedCandidate } from './ranking.js';
@@ -292,7 +293,7 @@ export class SearchService {
     const { filter } = options;
     const depth = candidateDepth(options);
     const slot = this.cacheSlot(text, embeddedAs, options);
-    const cached = slot && this.candidates.get(slot.version, slot.key);
+    const cached = slot && this.candidates.get(slot);
     if (cached) return this.finish([...cached], options, caller, embed);
     let list: RankedCandidate[];
     let queryVector = embed;
@@ -307,22 +308,26 @@ export class SearchService {
       queryVector = async () => vector;
       list = mode === 'dense' ? rankedBy(await this.storage.nearest(vector, { k: depth, filter }), 'dense') : await this.fuseHybrid(text, vector, filter);
     }
-    if (slot) this.candidates.set(slot.version, slot.key, [...list]);
+    if (slot) this.candidates.set(slot, [...list]);
     return this.finish(list, options, caller, queryVector);
   }
 
   /** Where the ranked list of `text` is cached, or undefined when lists cannot be cached (see PaperStorage.resultsVersion). */
-  private cacheSlot(text: string, embeddedAs: string, options: SearchOptions): { version: number; key: string } | undefined {
+  private cacheSlot(text: string, embeddedAs: string, options: SearchOptions): CacheSlot | undefined {
     const version = this.candidates.capacity > 0 ? this.storage.resultsVersion() : undefined;
     if (version === undefined) return undefined;
     const mode = options.mode ?? this.defaultMode;
     // A hybrid list is always fused from the same depth, so every page of it shares one entry.
-    return { version, key: JSON.stringify([embeddedAs, mode, mode === 'hybrid' ? hybridCandidates : candidateDepth(options), options.filter ?? null, text]) };
+    return {
+      owner: this,
+      version,
+      key: JSON.stringify([embeddedAs, mode, mode === 'hybrid' ? hybridCandidates : candidateDepth(options), options.filter ?? null, text]),
+    };
   }
 
   private cachedList(text: string, embeddedAs: string, options: SearchOptions): readonly RankedCandidate[] | undefined {
     const slot = this.cacheSlot(text, embeddedAs, options);
-    return slot && this.candidates.get(slot.version, slot.key);
+    return slot && this.candidates.get(slot);
   }
 
   /**

@@ -11,43 +11,45 @@ import type { PaperStorage } from '../../src/storage/paper-storage.js';
 import { buildFakeIndex, FakeEmbedder, openFakeStorage } from './fake-collection.js';
 
 const list = (id: string): RankedCandidate[] => [{ id, score: 0.5, ranks: { dense: 1 } }];
+const owner = {};
+const at = (version: number, key: string) => ({ owner, version, key });
 
 describe('CandidateCache', () => {
   it('answers a list only for the version it was kept for, and empties itself when the version moves', () => {
     const cache = new CandidateCache(10);
-    assert.equal(cache.get(1, 'a'), undefined);
-    cache.set(1, 'a', list('x'));
-    assert.deepEqual(cache.get(1, 'a'), list('x'));
-    assert.equal(cache.get(2, 'a'), undefined);
+    assert.equal(cache.get(at(1, 'a')), undefined);
+    cache.set(at(1, 'a'), list('x'));
+    assert.deepEqual(cache.get(at(1, 'a')), list('x'));
+    assert.equal(cache.get(at(2, 'a')), undefined);
     assert.equal(cache.size, 0);
-    cache.set(1, 'b', list('late'));
-    assert.equal(cache.get(2, 'b'), undefined, 'a list computed before a write is not kept after it');
+    cache.set(at(1, 'b'), list('late'));
+    assert.equal(cache.get(at(2, 'b')), undefined, 'a list computed before a write is not kept after it');
   });
 
   it('lets the least recently used list go first, and keeps nothing at capacity 0', () => {
     const cache = new CandidateCache(2);
-    cache.get(1, 'a');
-    cache.set(1, 'a', list('a'));
-    cache.set(1, 'b', list('b'));
-    cache.get(1, 'a');
-    cache.set(1, 'c', list('c'));
-    assert.deepEqual([cache.get(1, 'a'), cache.get(1, 'b'), cache.get(1, 'c')], [list('a'), undefined, list('c')]);
+    cache.get(at(1, 'a'));
+    cache.set(at(1, 'a'), list('a'));
+    cache.set(at(1, 'b'), list('b'));
+    cache.get(at(1, 'a'));
+    cache.set(at(1, 'c'), list('c'));
+    assert.deepEqual([cache.get(at(1, 'a')), cache.get(at(1, 'b')), cache.get(at(1, 'c'))], [list('a'), undefined, list('c')]);
     // 1,600 bytes: a one-candidate list with a one-letter key counts 162, a two-candidate one 322 (over an eighth).
     const small = new CandidateCache(100, 1_600);
-    small.get(1, 'a');
-    small.set(1, 'two', [...list('p1'), ...list('p2')]);
-    assert.equal(small.get(1, 'two'), undefined, 'a list larger than an eighth of the budget is not kept');
+    small.get(at(1, 'a'));
+    small.set(at(1, 'two'), [...list('p1'), ...list('p2')]);
+    assert.equal(small.get(at(1, 'two')), undefined, 'a list larger than an eighth of the budget is not kept');
     const keys = 'abcdefghijkl'.split('');
-    for (const key of keys) small.set(1, key, list(key));
+    for (const key of keys) small.set(at(1, key), list(key));
     assert.equal(small.size, 9, 'the oldest lists leave to keep within the budget');
     assert.deepEqual(
-      keys.map((key) => small.get(1, key) !== undefined),
+      keys.map((key) => small.get(at(1, key)) !== undefined),
       [false, false, false, true, true, true, true, true, true, true, true, true],
     );
     const off = new CandidateCache(0);
-    off.get(1, 'a');
-    off.set(1, 'a', list('a'));
-    assert.equal(off.get(1, 'a'), undefined);
+    off.get(at(1, 'a'));
+    off.set(at(1, 'a'), list('a'));
+    assert.equal(off.get(at(1, 'a')), undefined);
   });
 });
 

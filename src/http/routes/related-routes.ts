@@ -1,6 +1,7 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { SearchService } from '../../search/search-service.js';
-import type { AnswerCache, AnswerSlot } from '../answer-cache.js';
+import type { AnswerCache } from '../answer-cache.js';
+import type { CacheSlot } from '../../shared/versioned-cache.js';
 import { callerOf } from '../caller.js';
 import { methodNotAllowed, parseInput } from '../error-handling.js';
 import { paperOfHit, responseFormat, sendExport, withoutFormat } from '../export-formats.js';
@@ -47,7 +48,7 @@ function asksForFreshAnswer(request: Request): boolean {
 }
 
 /** Where the answer to `url` is kept, or undefined when the service cannot tell when its contents change. */
-function answerSlot(service: SearchService, url: string): AnswerSlot | undefined {
+function answerSlot(service: SearchService, url: string): CacheSlot | undefined {
   const version = service.contentsVersion();
   return version === undefined ? undefined : { owner: service, version, key: url };
 }
