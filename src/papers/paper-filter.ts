@@ -6,7 +6,7 @@ export interface PaperFilter {
   year?: { gte?: number; lte?: number; gt?: number; lt?: number };
   /** At least one of `any`, and every one of `all`. */
   categories?: { any?: readonly string[]; all?: readonly string[] };
-  /** At least one of these authors (case-insensitive, white space folded). */
+  /** At least one of these authors (case, accents and spacing ignored: see normalizeAuthorName). */
   authors?: { any?: readonly string[] };
   /** Papers never to return, by id (or doi:/arxiv: name). */
   exclude_ids?: readonly string[];
@@ -49,7 +49,38 @@ export function paperMatcher(filter: PaperFilter | undefined): ((paper: Paper) =
   return (paper) => checks.every((check) => check(paper));
 }
 
-/** How author names are compared: Unicode-normalized, white space folded, case ignored. */
+/** Letters that are not a base letter plus marks, so dropping marks does not reach them. */
+const unmarkedLetters: Record<string, string> = { ø: 'o', ł: 'l', đ: 'd', ð: 'd', ħ: 'h', æ: 'ae', œ: 'oe', þ: 'th' };
+
+/**
+ * How author names are compared: as people type them, the way scholarly search engines match
+ * names. Compatibility forms are unified (ligatures, full-width letters), accents and other
+ * marks dropped (Müller and Muller, İnan and Inan, Łukasz and Lukasz), case folded in full (ß
+ * as ss), typographic apostrophes and dashes made plain, white space folded.
+ */
 export function normalizeAuthorName(name: string): string {
+  return (
+    name
+      .normalize('NFKD')
+      // Combining diacritical marks only: marks of other scripts (Devanagari vowel signs, the kana
+      // voicing marks) are part of the letter, and dropping them would make other names of these.
+      .replace(/[\u0300-\u036f]/g, '')
+      .toUpperCase()
+      .toLowerCase()
+      .replace(/[øłđðħæœþ]/g, (letter) => unmarkedLetters[letter]!)
+      .replace(/[\u2018\u2019\u02bc\u0060\u00b4]/g, "'")
+      .replace(/[\u2010-\u2015\u2212]/g, '-')
+      .normalize('NFC')
+      .trim()
+      .replace(/\s+/g, ' ')
+  );
+}
+
+/**
+ * The key an author name was stored under before names were folded for accents and in full case
+ * (Unicode compatibility form, white space folded, lower case): Weaviate collections written then
+ * hold it, so their filters look for both.
+ */
+export function caseFoldedAuthorName(name: string): string {
   return name.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase();
 }

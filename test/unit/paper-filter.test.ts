@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { paperMatcher, type PaperFilter } from '../../src/papers/paper-filter.js';
+import { normalizeAuthorName, paperMatcher, type PaperFilter } from '../../src/papers/paper-filter.js';
 import { labelFilter } from '../../src/storage/embedded/label-filter.js';
 import { PaperStore } from '../../src/storage/embedded/paper-store.js';
 import type { Paper } from '../../src/papers/paper.js';
@@ -48,6 +48,26 @@ describe('paperMatcher', () => {
   it('matches authors without regard to case or spacing', () => {
     assert.deepEqual(matching({ authors: { any: ['  grace   HOPPER '] } }), ['b']);
     assert.deepEqual(matching({ authors: { any: ['Nobody'] } }), []);
+  });
+
+  it('regression: folds author names as people type them (İnan did not match Inan, nor Straße STRASSE)', () => {
+    const same: [string, string][] = [
+      ['İnan Yılmaz', 'inan yilmaz'],
+      ['Jürgen Schmidhuber', 'Jurgen Schmidhuber'],
+      ['Hans Straße', 'HANS STRASSE'],
+      ['Łukasz Kaiser', 'Lukasz Kaiser'],
+      ['Søren Kierkegaard', 'Soren Kierkegaard'],
+      ['Seán O’Brien', "Sean O'Brien"],
+      ['Jean‐Paul Sartre', 'Jean-Paul Sartre'],
+      ['Ｆｕｌｌ Ｗｉｄｔｈ', 'full width'],
+    ];
+    for (const [stored, typed] of same) assert.equal(normalizeAuthorName(typed), normalizeAuthorName(stored), `${typed} / ${stored}`);
+    assert.notEqual(normalizeAuthorName('Ada Lovelace'), normalizeAuthorName('Ada Loveless'));
+    assert.notEqual(normalizeAuthorName('李明'), normalizeAuthorName('李红'));
+    assert.notEqual(normalizeAuthorName('加藤'), normalizeAuthorName('ガトウ'));
+    assert.notEqual(normalizeAuthorName('ガトウ'), normalizeAuthorName('カトウ'), 'a kana voicing mark is part of its letter');
+    assert.notEqual(normalizeAuthorName('राम'), normalizeAuthorName('रम'), 'so is a Devanagari vowel sign');
+    assert.equal(normalizeAuthorName('김민준'), '김민준');
   });
 });
 

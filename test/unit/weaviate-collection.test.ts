@@ -13,7 +13,7 @@ import {
   modelOfMetadata,
 } from '../../src/storage/weaviate/collection-schema.js';
 import { describeModel } from '../../src/storage/model-summary.js';
-import { fromRecord, paperUuid, toProperties } from '../../src/storage/weaviate/paper-object.js';
+import { authorKeysToMatch, fromRecord, paperUuid, toProperties } from '../../src/storage/weaviate/paper-object.js';
 import { isAppErrorWithCode, temporaryRoot } from './support.js';
 
 const paper: Paper = {
@@ -41,6 +41,10 @@ describe('a paper as a Weaviate object', () => {
     assert.equal(properties.write_order, 7);
     // The embedded backend's analyzed terms: lower case, stop words gone, Porter stems.
     assert.equal(properties.lexical_terms, 'run robot robot run faster');
+  });
+
+  it('filters by the folded keys of author names and by the case-folded keys objects written before hold', () => {
+    assert.deepEqual(authorKeysToMatch(['Ada Lovelace', 'Jürgen  Müller', 'ada lovelace']), ['ada lovelace', 'jurgen muller', 'jürgen müller']);
   });
 
   it('leaves absent metadata absent', () => {

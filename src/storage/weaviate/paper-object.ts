@@ -1,6 +1,6 @@
 import { generateUuid5 } from 'weaviate-client';
 import { paperPassage } from '../../embedding/embedder.js';
-import { normalizeAuthorName } from '../../papers/paper-filter.js';
+import { caseFoldedAuthorName, normalizeAuthorName } from '../../papers/paper-filter.js';
 import { arxivIdWithoutVersion, normalizeDoi, paperSchema, type Paper } from '../../papers/paper.js';
 // The embedded backend's analyzer defines the product's lexical terms; storing them lets Weaviate's
 // BM25 rank over the same terms (stemmed, the same stop words) as the embedded index does.
@@ -51,6 +51,14 @@ export function toProperties(paper: Paper, writeOrder: number): PaperProperties 
   if (paper.doi) properties.doi_key = normalizeDoi(paper.doi);
   if (paper.arxiv_id) properties.arxiv_key = arxivIdWithoutVersion(paper.arxiv_id);
   return properties;
+}
+
+/**
+ * The `author_keys` a filter on these names looks for: each name's key, and the key objects
+ * written before names were folded for accents and in full case hold (see caseFoldedAuthorName).
+ */
+export function authorKeysToMatch(names: readonly string[]): string[] {
+  return [...new Set(names.flatMap((name) => [normalizeAuthorName(name), caseFoldedAuthorName(name)]))];
 }
 
 /** The paper a stored object holds. */

@@ -5,7 +5,7 @@ import { paperPassage } from '../../embedding/embedder.js';
 import type { ModelDescription } from '../../embedding/model-registry.js';
 import { AppError, invalidInput, paperNotFound } from '../../errors.js';
 import type { Logger } from '../../log.js';
-import { normalizeAuthorName, type PaperFilter } from '../../papers/paper-filter.js';
+import type { PaperFilter } from '../../papers/paper-filter.js';
 import { arxivIdWithoutVersion, normalizeDoi, type Paper } from '../../papers/paper.js';
 import type { FacetCounts } from '../../papers/paper-facets.js';
 import { dot } from '../../shared/vector-math.js';
@@ -24,7 +24,7 @@ import type {
 } from '../paper-storage.js';
 import { ClusterHealth } from './cluster-health.js';
 import { assertMetadataMatchesModel, bm25Settings, decodeMetadata, hnswSettings, lexicalAnalyzer, type CollectionMetadata } from './collection-schema.js';
-import { fromRecord, lexicalTerms, paperUuid, toProperties, type PaperProperties } from './paper-object.js';
+import { authorKeysToMatch, fromRecord, lexicalTerms, paperUuid, toProperties, type PaperProperties } from './paper-object.js';
 import { connectWeaviate, type WeaviateSettings } from './weaviate-connection.js';
 import { TermStatistics } from './term-statistics.js';
 import { aggregateFacets, countFacets } from './weaviate-facets.js';
@@ -416,7 +416,7 @@ export class WeaviateStorage implements PaperStorage {
     const { categories, authors } = filter ?? {};
     if (categories?.any && categories.any.length > 0) conditions.push(f.byProperty('categories').containsAny([...categories.any]));
     if (categories?.all && categories.all.length > 0) conditions.push(f.byProperty('categories').containsAll([...categories.all]));
-    if (authors?.any && authors.any.length > 0) conditions.push(f.byProperty('author_keys').containsAny(authors.any.map(normalizeAuthorName)));
+    if (authors?.any && authors.any.length > 0) conditions.push(f.byProperty('author_keys').containsAny(authorKeysToMatch(authors.any)));
     // Excluded names may be doi:/arxiv: names: the papers they name now are left out.
     const named = await Promise.all((filter?.exclude_ids ?? []).map((name) => this.resolve(name)));
     const excluded = [...new Set(named.filter((id): id is string => id !== undefined))];
