@@ -12,10 +12,16 @@ import type { ApiKeys } from './auth.js';
  * new turn in the model's queue. Bounded in length, safe as a metric or log label.
  */
 export function clientIdOf(request: Request, apiKeys: ApiKeys): string {
-  const bearer = /^Bearer[ \t]+(\S+)/i.exec(request.headers.authorization ?? '')?.[1];
-  if (bearer && apiKeys.isKnown(bearer)) return `key:${createHash('sha256').update(bearer).digest('hex').slice(0, 16)}`;
+  const key = knownKeyOf(request, apiKeys);
+  if (key !== undefined) return `key:${createHash('sha256').update(key).digest('hex').slice(0, 16)}`;
   // An IPv6 client owns a whole subnet: its addresses count as one (express-rate-limit's rule).
   return `ip:${ipKeyGenerator(request.ip ?? request.socket.remoteAddress ?? 'unknown')}`;
+}
+
+/** The bearer key the request presents, if it is a configured one. */
+function knownKeyOf(request: Request, apiKeys: ApiKeys): string | undefined {
+  const bearer = /^Bearer[ \t]+(\S+)/i.exec(request.headers.authorization ?? '')?.[1];
+  return bearer !== undefined && apiKeys.isKnown(bearer) ? bearer : undefined;
 }
 
 /** Records, as each request arrives, who it is from and until when an answer is of use. */
@@ -24,6 +30,11 @@ export function attachCaller(requestTimeoutMs: number, apiKeys: ApiKeys): Reques
     response.locals.caller = { client: clientIdOf(request, apiKeys), deadline: performance.now() + requestTimeoutMs } satisfies Required<EmbedRequestOptions>;
     next();
   };
+}
+
+/** Whether the request presents one of the configured API keys (what writes need). */
+export function presentsKnownKey(response: Response): boolean {
+  return callerOf(response).client.startsWith('key:');
 }
 
 /** The caller recorded by attachCaller. */

@@ -67,6 +67,8 @@ export const statsResponseSchema = z.object({
   lexical: z.object({ analyzer: z.string(), k1: z.number(), b: z.number(), terms: z.number() }),
   defaultMode: z.enum(searchModes),
   writes: snapshotStatsSchema.extend({ enabled: z.boolean() }),
+  /** What this request's credentials allow: `writes` when writes are enabled and its bearer key is a configured one. */
+  access: z.object({ writes: z.boolean() }),
   index: z.object({
     formatVersion: z.number(),
     createdAt: z.string(),

@@ -1,12 +1,14 @@
-import { PaperSearchClient, type HitsResponse, type RelatedQuery } from '../client/paper-search-client.js';
+import { PaperSearchClient, PaperSearchError, type HitsResponse, type RelatedQuery, type StatsResponse } from '../client/paper-search-client.js';
 import { AppError } from '../errors.js';
 import type { Paper } from '../papers/paper.js';
 import { countByFacets, type CollectionFacets, type ListRequest, type PaperSearchBackend, type RankedPaper } from './backend.js';
 import type { SentenceRole } from '../search/related/sentence-roles.js';
 
 export interface RemoteBackendOptions {
-  /** Sent as `Authorization: Bearer <key>`; the write tools are offered only with one. */
+  /** Sent as `Authorization: Bearer <key>` (reads need it when the server sets AUTH_READS). */
   key?: string | undefined;
+  /** Offer the write tools: the server takes writes with this key (see writeAccess). */
+  writes?: boolean;
 }
 
 /**
@@ -16,22 +18,39 @@ export interface RemoteBackendOptions {
  */
 const remoteTimeoutMs = 120_000;
 
+/** How long the check of a key at start waits: an assistant starting its tools should not wait for a stuck server. */
+const keyCheckTimeoutMs = 10_000;
+
+/**
+ * Whether the server takes writes with `key`, asked once at start (its /v1/stats tells what a
+ * request's key allows). A key the server refuses is an error, as POST /mcp answers one with 403:
+ * a client given a key means to write, and should hear at once that it cannot. A server without
+ * writes, or not reachable yet, is not: the read tools are offered alone, or as usual.
+ */
+export async function writeAccess(baseUrl: string, key: string): Promise<'writes' | 'reads only' | 'unknown'> {
+  let stats: StatsResponse;
+  try {
+    stats = await remoteClient(baseUrl, { key }, keyCheckTimeoutMs).stats();
+  } catch (error) {
+    if (error instanceof PaperSearchError && (error.code === 'forbidden' || error.code === 'unauthorized')) throw refusedKey(baseUrl);
+    return 'unknown';
+  }
+  if (!stats.writes.enabled) return 'reads only';
+  if (!stats.access.writes) throw refusedKey(baseUrl);
+  return 'writes';
+}
+
+function refusedKey(baseUrl: string): AppError {
+  return new AppError(
+    'forbidden',
+    `The paper-search server at ${baseUrl} does not accept this API key (--key or PAPER_SEARCH_API_KEY): it is not one of its API_KEYS.`,
+  );
+}
+
 /** A paper-search server reached over HTTP with the typed client; its errors keep the server's codes. */
 export function remoteBackend(baseUrl: string, options: RemoteBackendOptions = {}): PaperSearchBackend {
-  const client = new PaperSearchClient(baseUrl, {
-    headers: options.key === undefined ? {} : { authorization: `Bearer ${options.key}` },
-    timeoutMs: remoteTimeoutMs,
-    fetch: async (input, init) => {
-      try {
-        return await fetch(input, init);
-      } catch (error) {
-        // The client's own timeout: it reports that as server_timeout.
-        if (init?.signal?.aborted) throw error;
-        const reason = error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
-        throw new AppError('server_unreachable', `The paper-search server at ${baseUrl} cannot be reached: ${reason}.`, { cause: error });
-      }
-    },
-  });
+  const client = remoteClient(baseUrl, options, remoteTimeoutMs);
+
   const facets: CollectionFacets = async (fields, filter) => {
     const counted = await client.facets({ facets: fields.join(','), year_gte: filter?.year?.gte });
     return { distribution: counted.facet_distribution, papers: counted.papers };
@@ -52,7 +71,7 @@ export function remoteBackend(baseUrl: string, options: RemoteBackendOptions = {
       return { model: stats.model.id, defaultMode: stats.defaultMode, ...(await countByFacets(facets)) };
     },
     writes:
-      options.key === undefined
+      options.writes !== true
         ? undefined
         : {
             create: async (papers) => (await client.createPapers(papers)).map(complete),
@@ -90,4 +109,22 @@ function complete<Sent extends { id: string; title?: string | undefined; abstrac
 
 function ranked(response: HitsResponse): RankedPaper[] {
   return response.hits.map(({ explain: _explain, ...hit }) => complete(hit));
+}
+
+/** The typed client, with the key as a bearer token and fetch failures as server_unreachable. */
+function remoteClient(baseUrl: string, options: RemoteBackendOptions, timeoutMs: number): PaperSearchClient {
+  return new PaperSearchClient(baseUrl, {
+    headers: options.key === undefined ? {} : { authorization: `Bearer ${options.key}` },
+    timeoutMs,
+    fetch: async (input, init) => {
+      try {
+        return await fetch(input, init);
+      } catch (error) {
+        // The client's own timeout: it reports that as server_timeout.
+        if (init?.signal?.aborted) throw error;
+        const reason = error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
+        throw new AppError('server_unreachable', `The paper-search server at ${baseUrl} cannot be reached: ${reason}.`, { cause: error });
+      }
+    },
+  });
 }

@@ -8,7 +8,7 @@ import type { PaperSearchBackend } from './backend.js';
 import { localBackend } from './local-backend.js';
 import { messageLines } from './message-lines.js';
 import { createMcpServer } from './mcp-server.js';
-import { remoteBackend } from './remote-backend.js';
+import { remoteBackend, writeAccess } from './remote-backend.js';
 import { refuseInvalidParams } from './request-checks.js';
 
 /** Where the MCP server finds its papers: an index opened in this process, or a running server. */
@@ -44,7 +44,16 @@ export async function runMcpStdio(options: McpStdioOptions, environment: NodeJS.
     backend = localBackend(services.search);
   } else {
     log = createLogger(loadConfig(clientEnvironment(environment)).LOG_LEVEL, 'paper-search-mcp', 'stderr');
-    backend = remoteBackend(options.url, { key: options.key });
+    const access = options.key === undefined ? 'reads only' : await writeAccess(options.url, options.key);
+    if (options.key !== undefined && access !== 'writes') {
+      log.warn(
+        { url: options.url },
+        access === 'unknown'
+          ? 'the server could not be asked whether it takes this key; the write tools are offered'
+          : 'the server takes no writes (it has no API_KEYS); the write tools are not offered',
+      );
+    }
+    backend = remoteBackend(options.url, { key: options.key, writes: access !== 'reads only' });
   }
 
   const server = createMcpServer(backend, log);
@@ -61,7 +70,10 @@ export async function runMcpStdio(options: McpStdioOptions, environment: NodeJS.
   refuseInvalidParams(transport);
   answerUnreadableLines(transport);
   const requests = trackRequests(transport);
-  log.info({ source: options.index !== undefined ? { index: options.index } : { url: options.url, writes: options.key !== undefined } }, 'MCP server on stdio');
+  log.info(
+    { source: options.index !== undefined ? { index: options.index } : { url: options.url, writes: backend.writes !== undefined } },
+    'MCP server on stdio',
+  );
   const reason = await stopped;
   // A client that writes its requests and closes stdin (a script piping them in) still gets every
   // answer; a signal stops at once.

@@ -331,6 +331,17 @@ describe('the MCP server on stdio forwarding to a running server (--url)', () =>
     await client.close();
   });
 
+  it('regression: refuses at start a key the server does not accept (with a wrong --key it listed the write tools, and every write failed)', async () => {
+    const wrong = await runCli('mcp', ['--url', server.url, '--key', 'not-the-key-0123456789abcdef']);
+    assert.equal(wrong.code, 1);
+    assert.match(wrong.stderr, /^error \[forbidden\]: .*does not accept this API key/m);
+    assert.equal(wrong.stdout, '');
+    // A server that cannot be asked yet may still take the key: the write tools are offered.
+    const { client } = await connect(stdioTransport(['--url', 'http://127.0.0.1:9'], { PAPER_SEARCH_API_KEY: key }));
+    assert.ok((await client.listTools()).tools.some((tool) => tool.name === 'add_papers'));
+    await client.close();
+  });
+
   it('refuses bad flags (exit code 2) and a missing index (exit code 1) with a line on stderr and nothing on stdout', async () => {
     const both = await runCli('mcp', ['--index', workDir, '--url', 'http://127.0.0.1:9']);
     assert.equal(both.code, 2);

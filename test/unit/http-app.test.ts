@@ -139,6 +139,13 @@ describe('createApp when ready', () => {
     assert.equal((await call('/v1/stats')).status, 200);
   });
 
+  it('tells in /v1/stats whether the key of the request may write', async () => {
+    const access = async (authorization?: string) => (await call('/v1/stats', authorization ? { headers: { authorization } } : {})).body!.access;
+    assert.deepEqual(await access(), { writes: false });
+    assert.deepEqual(await access('Bearer wrong-key-wrong-key-0000'), { writes: false });
+    assert.deepEqual(await access(`Bearer ${key}`), { writes: true });
+  });
+
   it('regression: holds a GET of a related list that sends a body to the general body checks (its route is answered ahead of the parsers)', async () => {
     for (const [body, type, status, code] of [
       [JSON.stringify({ pad: 'x'.repeat(5000) }), 'application/json', 413, 'payload_too_large'],

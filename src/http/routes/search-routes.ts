@@ -1,7 +1,7 @@
 import { Router, type Response } from 'express';
 import { selectPaperFields } from '../../search/ranking.js';
 import type { SearchService } from '../../search/search-service.js';
-import { callerOf } from '../caller.js';
+import { callerOf, presentsKnownKey } from '../caller.js';
 import { methodNotAllowed, onlyQueryParameters, parseInput } from '../error-handling.js';
 import { paperOfHit, responseFormat, sendExport, withoutFormat } from '../export-formats.js';
 import { facetBody, listOptions, rankedListBody } from '../ranked-lists.js';
@@ -92,7 +92,7 @@ export function searchRoutes(requireService: (response: Response) => SearchServi
 
   router.get('/v1/stats', onlyQueryParameters(), async (_request, response) => {
     const { snapshots, ...stats } = await requireService(response).stats();
-    response.json({ ...stats, writes: { enabled: writesEnabled, ...snapshots } });
+    response.json({ ...stats, writes: { enabled: writesEnabled, ...snapshots }, access: { writes: writesEnabled && presentsKnownKey(response) } });
   });
   router.all('/v1/stats', methodNotAllowed(['GET']));
 
