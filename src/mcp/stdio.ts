@@ -3,7 +3,8 @@ import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import { ErrorCode, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { clientEnvironment, loadConfig } from '../config/config.js';
 import { createLogger, type Logger } from '../log.js';
-import { openServices, type Services } from '../services.js';
+import { openReadOnlyServices } from '../read-only-services.js';
+import type { Services } from '../services.js';
 import type { PaperSearchBackend } from './backend.js';
 import { localBackend } from './local-backend.js';
 import { messageLines } from './message-lines.js';
@@ -34,13 +35,13 @@ export async function runMcpStdio(options: McpStdioOptions, environment: NodeJS.
       ...environment,
       MODEL_DIR: environment.MODEL_DIR ?? join(packageRoot, 'models'),
       INDEX_DIR: resolve(options.index),
-      // Read-only: no keys, so the index opens without a write-ahead log of its own.
+      // Read-only (see openReadOnlyServices), so keys are not this process's business.
       API_KEYS: '',
       AUTH_READS: '',
       AUTH_METRICS: '',
     });
     log = createLogger(config.LOG_LEVEL, 'paper-search-mcp', 'stderr');
-    services = await openServices(config, log);
+    services = await openReadOnlyServices(config, log);
     backend = localBackend(services.search);
   } else {
     log = createLogger(loadConfig(clientEnvironment(environment)).LOG_LEVEL, 'paper-search-mcp', 'stderr');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { cp, readFile, writeFile } from 'node:fs/promises';
+import { cp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -197,6 +197,30 @@ describe('the MCP server on stdio over an index opened in process (--index)', ()
       lines.every((line) => line.startsWith('{')),
       'only JSON log lines',
     );
+  });
+});
+
+describe('mcp --index on the folder a server is serving', () => {
+  it('regression: leaves the write-ahead log of the server alone (it removed and remade the empty segment the server appends to, and a write acknowledged after was lost)', async () => {
+    const walDir = join(workDir, 'index.wal');
+    const segments = async () => Promise.all((await readdir(walDir)).sort().map(async (name) => [name, (await stat(join(walDir, name))).ino]));
+    const before = await segments();
+    assert.ok(before.length > 0, 'the server has its log open');
+    const { client } = await connect(stdioTransport(['--index', join(workDir, 'index')]));
+    assert.ok(papersOf(await call(client, 'search_papers', { query: 'speech recognition', k: 1 })).length === 1);
+    await client.close();
+    assert.deepEqual(await segments(), before);
+    const written = await request(server.url, '/v1/papers', {
+      json: { id: 'wal-after-mcp', abstract: 'A write the server acknowledges after a read-only MCP process came and went.' },
+      headers: { authorization: `Bearer ${key}` },
+    });
+    assert.equal(written.status, 201);
+    const logged = await Promise.all((await readdir(walDir)).map((name) => readFile(join(walDir, name), 'utf8')));
+    assert.ok(
+      logged.some((text) => text.includes('wal-after-mcp')),
+      'the acknowledged write is in a file of the folder',
+    );
+    assert.equal((await request(server.url, '/v1/papers/wal-after-mcp', { method: 'DELETE', headers: { authorization: `Bearer ${key}` } })).status, 200);
   });
 });
 

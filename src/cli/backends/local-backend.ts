@@ -1,7 +1,4 @@
-import { cp, mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { walDirOf, type Config } from '../../config/config.js';
+import type { Config } from '../../config/config.js';
 import { parseInput } from '../../http/error-handling.js';
 import { listOptions, rankedListBody } from '../../http/ranked-lists.js';
 import { elapsedMs } from '../../http/took.js';
@@ -15,76 +12,51 @@ import {
 } from '../../http/schemas.js';
 import type { Logger } from '../../log.js';
 import { selectPaperFields } from '../../search/ranking.js';
-import { openServices } from '../../services.js';
+import { openReadOnlyServices } from '../../read-only-services.js';
 import type { QueryBackend } from './query-backend.js';
 
-/** No snapshot may start while a command reads the index: these thresholds are never reached in a command's life. */
-const neverSnapshot = { SNAPSHOT_AFTER_WRITES: 10_000_000, SNAPSHOT_INTERVAL_MS: 86_400_000 };
-
 /**
- * The index folder opened in this process (the model loaded too), read-only: requests are
- * validated by the HTTP API's own schemas and answered by the same service calls, so the output
- * is the same as a server's. A server may be serving the same folder: the write-ahead log is
- * replayed from a private copy (opening the log itself would add a segment to it), no key is
- * configured (so no write is taken) and no snapshot can start.
+ * The index folder opened in this process (the model loaded too), read-only (see
+ * openReadOnlyServices: a server may be serving the same folder): requests are validated by the
+ * HTTP API's own schemas and answered by the same service calls, so the output is the same as a
+ * server's.
  */
 export async function localBackend(config: Config, log: Logger): Promise<QueryBackend> {
-  const walCopy = await copyWriteLog(walDirOf(config));
-  try {
-    const services = await openServices({ ...config, API_KEYS: [], ...neverSnapshot, WAL_DIR: walCopy.dir }, log);
-    const search = services.search;
-    return {
-      search: async (request) => {
-        const started = performance.now();
-        const body = parseInput(searchRequestSchema, request, 'body');
-        const list = await search.searchText(body.query, { ...listOptions(body), mode: body.mode });
-        return { ...rankedListBody(list, body.fields), took_ms: elapsedMs(started) };
-      },
-      similar: async (request) => {
-        const started = performance.now();
-        const body = parseInput(similarRequestSchema, request, 'body');
-        const list = await search.similarToAbstract(body.abstract, body.title, { ...listOptions(body), mode: body.mode });
-        return { ...rankedListBody(list, body.fields), took_ms: elapsedMs(started) };
-      },
-      related: async (id, query) => {
-        const started = performance.now();
-        parseInput(paperIdParamsSchema, { id }, 'params');
-        const parsed = parseInput(relatedQuerySchema, queryParameters(query), 'query');
-        const list = await search.relatedToPaper(id, listOptions(parsed));
-        return { ...rankedListBody(list, parsed.fields), took_ms: elapsedMs(started) };
-      },
-      recommend: async (request) => {
-        const started = performance.now();
-        const body = parseInput(recommendRequestSchema, request, 'body');
-        const list = await search.recommend(body.positive, body.negative, listOptions(body));
-        return { ...rankedListBody(list, body.fields), took_ms: elapsedMs(started) };
-      },
-      paper: async (id, requested) => {
-        const started = performance.now();
-        const { fields } = parseInput(paperQuerySchema, requested === undefined ? {} : { fields: [...requested] }, 'query');
-        return { paper: selectPaperFields(await search.getPaper(id), fields), took_ms: elapsedMs(started) };
-      },
-      close: async () => {
-        await services.close();
-        await walCopy.remove();
-      },
-    };
-  } catch (error) {
-    await walCopy.remove();
-    throw error;
-  }
-}
-
-/** A private copy of the write-ahead log (or, when there is none, a path where none exists), removed on close. */
-async function copyWriteLog(walDir: string): Promise<{ dir: string; remove: () => Promise<void> }> {
-  const parent = await mkdtemp(join(tmpdir(), 'paper-search-cli-'));
-  const dir = join(parent, 'wal');
-  const exists = await stat(walDir).then(
-    (info) => info.isDirectory(),
-    () => false,
-  );
-  if (exists) await cp(walDir, dir, { recursive: true });
-  return { dir, remove: () => rm(parent, { recursive: true, force: true }) };
+  const services = await openReadOnlyServices(config, log);
+  const search = services.search;
+  return {
+    search: async (request) => {
+      const started = performance.now();
+      const body = parseInput(searchRequestSchema, request, 'body');
+      const list = await search.searchText(body.query, { ...listOptions(body), mode: body.mode });
+      return { ...rankedListBody(list, body.fields), took_ms: elapsedMs(started) };
+    },
+    similar: async (request) => {
+      const started = performance.now();
+      const body = parseInput(similarRequestSchema, request, 'body');
+      const list = await search.similarToAbstract(body.abstract, body.title, { ...listOptions(body), mode: body.mode });
+      return { ...rankedListBody(list, body.fields), took_ms: elapsedMs(started) };
+    },
+    related: async (id, query) => {
+      const started = performance.now();
+      parseInput(paperIdParamsSchema, { id }, 'params');
+      const parsed = parseInput(relatedQuerySchema, queryParameters(query), 'query');
+      const list = await search.relatedToPaper(id, listOptions(parsed));
+      return { ...rankedListBody(list, parsed.fields), took_ms: elapsedMs(started) };
+    },
+    recommend: async (request) => {
+      const started = performance.now();
+      const body = parseInput(recommendRequestSchema, request, 'body');
+      const list = await search.recommend(body.positive, body.negative, listOptions(body));
+      return { ...rankedListBody(list, body.fields), took_ms: elapsedMs(started) };
+    },
+    paper: async (id, requested) => {
+      const started = performance.now();
+      const { fields } = parseInput(paperQuerySchema, requested === undefined ? {} : { fields: [...requested] }, 'query');
+      return { paper: selectPaperFields(await search.getPaper(id), fields), took_ms: elapsedMs(started) };
+    },
+    close: () => services.close(),
+  };
 }
 
 /** The GET route's parameters as the HTTP layer receives them: text, lists joined by commas (author names repeated). */

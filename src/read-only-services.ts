@@ -1,0 +1,45 @@
+import { cp, mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { walDirOf, type Config } from './config/config.js';
+import type { Logger } from './log.js';
+import { openServices, type Services } from './services.js';
+
+/** No snapshot may start while a read-only process has the index open: these thresholds are never reached in its life. */
+const neverSnapshot = { SNAPSHOT_AFTER_WRITES: 10_000_000, SNAPSHOT_INTERVAL_MS: 86_400_000 };
+
+/**
+ * The services over an index folder for a process that only reads it (the query commands'
+ * `--index`, `mcp --index`) while a server may be serving the same folder. The write-ahead log is
+ * replayed from a private copy: opening the log itself tidies it (an empty segment is removed and
+ * made again), which would leave the server appending to a file no longer in the folder. No key
+ * is configured, so no write is taken, and no snapshot can start. `close` removes the copy.
+ */
+export async function openReadOnlyServices(config: Config, log: Logger): Promise<Services> {
+  const walCopy = await copyWriteLog(walDirOf(config));
+  try {
+    const services = await openServices({ ...config, API_KEYS: [], AUTH_READS: false, AUTH_METRICS: false, ...neverSnapshot, WAL_DIR: walCopy.dir }, log);
+    return {
+      ...services,
+      close: async () => {
+        await services.close();
+        await walCopy.remove();
+      },
+    };
+  } catch (error) {
+    await walCopy.remove();
+    throw error;
+  }
+}
+
+/** A private copy of the write-ahead log (or, when there is none, a path where none exists), removed on close. */
+async function copyWriteLog(walDir: string): Promise<{ dir: string; remove: () => Promise<void> }> {
+  const parent = await mkdtemp(join(tmpdir(), 'paper-search-read-only-'));
+  const dir = join(parent, 'wal');
+  const exists = await stat(walDir).then(
+    (info) => info.isDirectory(),
+    () => false,
+  );
+  if (exists) await cp(walDir, dir, { recursive: true });
+  return { dir, remove: () => rm(parent, { recursive: true, force: true }) };
+}
