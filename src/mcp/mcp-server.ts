@@ -8,7 +8,6 @@ import {
   ListResourcesRequestSchema,
   ListResourceTemplatesRequestSchema,
   ListToolsRequestSchema,
-  McpError,
   ReadResourceRequestSchema,
   type CallToolResult,
   type Tool,
@@ -76,7 +75,7 @@ export function createMcpServer(backend: PaperSearchBackend, log: Logger): Serve
     const tool = byName.get(request.params.name);
     if (!tool) {
       const writeTool = tools.some((known) => known.name === request.params.name && known.writes);
-      throw new McpError(
+      throw new RequestFailure(
         ErrorCode.InvalidParams,
         writeTool
           ? `The tool ${request.params.name} is offered only to clients that may write: connect with an API key.`
@@ -121,7 +120,7 @@ export function createMcpServer(backend: PaperSearchBackend, log: Logger): Serve
 
   server.setRequestHandler(ReadResourceRequestSchema, async (request) => {
     const id = paperIdOfUri(request.params.uri);
-    if (id === undefined) throw new McpError(ErrorCode.InvalidParams, `Not a paper URI: ${request.params.uri} (expected paper://<id>).`);
+    if (id === undefined) throw new RequestFailure(ErrorCode.InvalidParams, `Not a paper URI: ${request.params.uri} (expected paper://<id>).`);
     const paper = await failAsMcpError(() => backend.paper(id), log);
     return { contents: [{ uri: request.params.uri, mimeType: 'text/markdown', text: renderPaper(paper) }] };
   });
@@ -134,9 +133,24 @@ async function failAsMcpError<T>(task: () => Promise<T>, log: Logger): Promise<T
   try {
     return await task();
   } catch (error) {
-    const body = toolErrorBody(error, log);
+    const body = toolErrorBody(error, log, 'params');
     const code =
       body.error.code === 'paper_not_found' ? resourceNotFound : body.error.code === 'invalid_input' ? ErrorCode.InvalidParams : ErrorCode.InternalError;
-    throw new McpError(code, body.error.message, body.error);
+    throw new RequestFailure(code, body.error.message, body.error);
+  }
+}
+
+/**
+ * A JSON-RPC error answer: the SDK sends a thrown error's code, message and data as they are. Its
+ * own McpError puts "MCP error <code>: " into the message, and SDK clients add that prefix again
+ * when they read the answer, so clients showed it twice.
+ */
+class RequestFailure extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+    readonly data?: unknown,
+  ) {
+    super(message);
   }
 }

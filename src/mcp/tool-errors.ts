@@ -3,41 +3,42 @@ import { PaperSearchError } from '../client/paper-search-client.js';
 import { invalidInput, isAppError, toErrorBody, type ErrorBody, type InputIssue } from '../errors.js';
 import type { Logger } from '../log.js';
 
-/** Where a tool's input came from, as error paths name it (the HTTP API says `body`). */
-const where = 'arguments';
+/** Where a request's input is, as error paths name it (the HTTP API says `body`): a tool's arguments, or a request's params. */
+type InputPlace = 'arguments' | 'params';
 
 /** Parses tool arguments; a failure is the API's invalid_input, naming each bad argument. */
 export function parseArguments<Schema extends z.ZodType>(schema: Schema, input: unknown): z.output<Schema> {
   const parsed = schema.safeParse(input ?? {});
   if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((issue) => ({ path: [where, ...issue.path.map(String)].join('.'), message: issue.message, code: issue.code }));
+  const issues = parsed.error.issues.map((issue) => ({ path: ['arguments', ...issue.path.map(String)].join('.'), message: issue.message, code: issue.code }));
   throw invalidInput(`Invalid arguments: ${issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`, issues);
 }
 
 /**
  * A tool failure as the HTTP API would answer it, `{"error": {"code", "message", "details"?}}`:
  * the service's errors, and a remote server's, keep their codes; field paths name the tool's
- * arguments. Anything else is a bug, logged, and reported as `internal`.
+ * arguments (or, for a resource request, its params). Anything else is a bug, logged, and
+ * reported as `internal`.
  */
-export function toolErrorBody(error: unknown, log: Logger): ErrorBody {
+export function toolErrorBody(error: unknown, log: Logger, where: InputPlace = 'arguments'): ErrorBody {
   if (isAppError(error)) {
     if (error.status >= 500 && error.status !== 503 && error.code !== 'server_unreachable') log.error({ err: error, code: error.code }, 'tool failed');
-    return locateIssues(toErrorBody(error));
+    return locateIssues(toErrorBody(error), where);
   }
   if (error instanceof PaperSearchError) {
-    return locateIssues({ error: { code: error.code, message: error.message, ...(error.details === undefined ? {} : { details: error.details }) } });
+    return locateIssues({ error: { code: error.code, message: error.message, ...(error.details === undefined ? {} : { details: error.details }) } }, where);
   }
   log.error({ err: error }, 'tool failed');
   return { error: { code: 'internal', message: 'Internal error.' } };
 }
 
-/** Issue paths as the tool's arguments: a service's own (`offset`) or a server's (`body.offset`) become `arguments.offset`. */
-function locateIssues(body: ErrorBody): ErrorBody {
+/** Issue paths as the request's input: a service's own (`offset`) or a server's (`body.offset`, `query.cursor`) become `arguments.offset`. */
+function locateIssues(body: ErrorBody, where: InputPlace): ErrorBody {
   const details = body.error.details as { issues?: InputIssue[] } | undefined;
   if (body.error.code !== 'invalid_input' || !Array.isArray(details?.issues)) return body;
   const issues = details.issues.map((issue) => {
     if (issue.path === where || issue.path.startsWith(`${where}.`)) return issue;
-    const local = issue.path.replace(/^body(\.|$)/, '');
+    const local = issue.path.replace(/^(body|query|params)(\.|$)/, '');
     return { ...issue, path: local ? `${where}.${local}` : where };
   });
   return { error: { ...body.error, details: { ...details, issues } } };

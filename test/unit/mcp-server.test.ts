@@ -324,6 +324,18 @@ describe('the MCP server over the services', () => {
     await client.close();
   });
 
+  it('regression: says each refusal once ("MCP error -32002: MCP error -32002: ...") and names a bad cursor as a param (it was arguments.cursor)', async () => {
+    const client = await connect(false);
+    await assert.rejects(client.readResource({ uri: paperUri('nope') }), (error: Error) => /^MCP error -32002: No paper/.test(error.message));
+    await assert.rejects(client.listResources({ cursor: 'bm9wZQ' }), (error: Error & { data?: { details?: { issues?: { path: string }[] } } }) => {
+      assert.doesNotMatch(error.message, /MCP error.*MCP error/);
+      assert.equal(error.data?.details?.issues?.[0]?.path, 'params.cursor');
+      return true;
+    });
+    await assert.rejects(callTool(client, 'add_papers', { papers: [{ abstract: 'x' }] }), (error: Error) => !/MCP error.*MCP error/.test(error.message));
+    await client.close();
+  });
+
   it('round-trips ids with slashes and colons through resource URIs', () => {
     for (const id of ['hep-th/9901001', 'doi:10.1/x y', 'seed-001']) assert.equal(paperIdOfUri(paperUri(id)), id);
     assert.equal(paperIdOfUri('paper://%E0%A4%A'), undefined);
