@@ -1,4 +1,4 @@
-import { arxivIdFromDoi } from '../papers/identifiers.js';
+import { arxivAbstractUrl, arxivIdFromDoi } from '../papers/identifiers.js';
 import type { Paper } from '../papers/paper.js';
 import { splitName } from './names.js';
 import { singleLine } from './single-line.js';
@@ -108,7 +108,7 @@ function suffixLetters(n: number): string {
 
 /** The paper's URL; for an arXiv paper without one, its abstract page. */
 function paperUrl(paper: Paper): string | undefined {
-  const url = paper.url ?? (paper.arxiv_id ? `https://arxiv.org/abs/${paper.arxiv_id}` : undefined);
+  const url = paper.url ?? (paper.arxiv_id ? arxivAbstractUrl(paper.arxiv_id) : undefined);
   return url === undefined ? undefined : verbatim(url);
 }
 

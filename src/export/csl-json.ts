@@ -1,4 +1,4 @@
-import { arxivIdFromDoi } from '../papers/identifiers.js';
+import { arxivAbstractUrl, arxivIdFromDoi } from '../papers/identifiers.js';
 import type { Paper } from '../papers/paper.js';
 import { splitName } from './names.js';
 import { singleLine } from './single-line.js';
@@ -53,7 +53,7 @@ export function paperToCslJson(paper: Paper): CslItem {
   if (issued) item.issued = { 'date-parts': [issued] };
   if (paper.abstract) item.abstract = singleLine(paper.abstract);
   if (paper.doi) item.DOI = paper.doi;
-  const url = paper.url ?? (paper.arxiv_id ? `https://arxiv.org/abs/${paper.arxiv_id}` : undefined);
+  const url = paper.url ?? (paper.arxiv_id ? arxivAbstractUrl(paper.arxiv_id) : undefined);
   if (url) item.URL = url;
   if (paper.categories && paper.categories.length > 0) item.keyword = paper.categories.join(', ');
   if (paper.arxiv_id && !journal) {

@@ -1,4 +1,4 @@
-import { arxivIdFromDoi } from '../papers/identifiers.js';
+import { arxivAbstractUrl, arxivIdFromDoi } from '../papers/identifiers.js';
 import type { Paper } from '../papers/paper.js';
 import { splitName } from './names.js';
 import { singleLine } from './single-line.js';
@@ -26,7 +26,7 @@ export function paperToRis(paper: Paper): string {
     ['AB', paper.abstract || undefined],
     ...(paper.categories ?? []).map((category): [string, string] => ['KW', category]),
     ['DO', paper.doi],
-    ['UR', paper.url ?? (paper.arxiv_id ? `https://arxiv.org/abs/${paper.arxiv_id}` : undefined)],
+    ['UR', paper.url ?? (paper.arxiv_id ? arxivAbstractUrl(paper.arxiv_id) : undefined)],
   ];
   const body = lines
     .map(([tag, value]) => [tag, value === undefined ? '' : singleLine(value)] as const)

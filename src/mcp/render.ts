@@ -1,6 +1,7 @@
 import type { Paper } from '../papers/paper.js';
 import { withoutLoneSurrogates } from '../shared/unicode.js';
 import type { RankedPaper } from './backend.js';
+import { arxivAbstractUrl, doiUrl } from '../papers/identifiers.js';
 
 /** How much of an abstract a ranked list shows in text; the structured result has all of it. */
 const abstractPreview = 300;
@@ -28,8 +29,8 @@ export function paperIdOfUri(uri: string): string | undefined {
 /** A public page of the paper: its URL, else its DOI or arXiv page, else its resource URI. */
 export function paperLink(paper: Paper): string {
   if (paper.url) return paper.url;
-  if (paper.doi) return `https://doi.org/${paper.doi}`;
-  if (paper.arxiv_id) return `https://arxiv.org/abs/${paper.arxiv_id}`;
+  if (paper.doi) return doiUrl(paper.doi);
+  if (paper.arxiv_id) return arxivAbstractUrl(paper.arxiv_id);
   return paperUri(paper.id);
 }
 

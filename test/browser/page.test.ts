@@ -263,6 +263,14 @@ describe('the search page', () => {
     await context.close();
   });
 
+  it('regression: wraps a long unbroken word of a paper on a phone screen (a URL in an abstract made the page 492 px wide)', async () => {
+    const { context, page } = await openPage('/paper/2504.02912', { width: 375, height: 812 });
+    await page.locator('.abstract').first().waitFor();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `the page is ${overflow} px wider than the screen`);
+    await context.close();
+  });
+
   it('regression: wraps an error quoting a long unbroken string on a phone screen (the page grew 2,882 px wide)', async () => {
     const { context, page } = await openPage(`/paper/${'x'.repeat(400)}`, { width: 390, height: 844 });
     await page.locator('.notice').first().waitFor();

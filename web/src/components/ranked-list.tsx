@@ -28,7 +28,7 @@ interface RankedListProps {
  */
 export function RankedList({ hits, like, unlike, onFeedbackChange, positives = [], filter, label }: RankedListProps) {
   const titles = useRef(new Map<string, string>());
-  for (const hit of hits) titles.current.set(hit.id, hit.title ?? hit.id);
+  for (const hit of hits) titles.current.set(hit.id, hit.title || hit.id);
 
   const explicit = [...new Set([...positives, ...like])].filter((id) => !unlike.includes(id));
   const anchors = explicit.length === 0 && unlike.length > 0 ? hits.filter((hit) => !unlike.includes(hit.id)).slice(0, anchorCount) : [];
@@ -39,7 +39,7 @@ export function RankedList({ hits, like, unlike, onFeedbackChange, positives = [
       ? { positive: recommendPositives, negative: [...unlike], k: Math.max(10, hits.length) - anchors.length, filter }
       : null;
   const recommended = useRequest<HitsResponse>(request && JSON.stringify(request), (signal) => api('/v1/recommend', { body: request, signal }));
-  for (const hit of recommended.data?.hits ?? []) titles.current.set(hit.id, hit.title ?? hit.id);
+  for (const hit of recommended.data?.hits ?? []) titles.current.set(hit.id, hit.title || hit.id);
 
   const toggle = (id: string, feedback: Feedback) => {
     const inLike = like.includes(id);

@@ -15,7 +15,10 @@ export function PaperView({ id }: { id: string }) {
   useEffect(() => {
     if (paper.data) document.title = `${paper.data.paper.title || paper.data.paper.id} · paper-search`;
     if (paper.data && related.data)
-      rememberResults({ label: `related to “${paper.data.paper.title}”`, ids: [paper.data.paper.id, ...related.data.hits.map((hit) => hit.id)] });
+      rememberResults({
+        label: `related to “${paper.data.paper.title || paper.data.paper.id}”`,
+        ids: [paper.data.paper.id, ...related.data.hits.map((hit) => hit.id)],
+      });
   }, [paper.data, related.data]);
 
   if (paper.error) return <ErrorNotice message={paper.error} />;
