@@ -136,7 +136,7 @@ export function mapRecordToPaper(value: unknown, fields: FieldMap = defaultField
   for (const field of ['doi', 'url', 'arxiv_id'] as const) {
     const found = pick(field);
     if (!found) continue;
-    const text = parseField(found, field === 'doi' ? fieldSchemas.doi : fieldSchemas.text);
+    const text = parseField(found, field === 'doi' ? fieldSchemas.doi : field === 'url' ? fieldSchemas.url : fieldSchemas.text);
     if (!text.parsed) return text.failure;
     paper[field] = text.value;
   }
@@ -212,5 +212,15 @@ const fieldSchemas = {
       .transform((value) => normalizeDoi(value))
       .refine((doi) => /^10\.\S+\/\S+/.test(doi)),
     expected: 'a DOI such as 10.1145/3292500, bare or as a doi.org link',
+  },
+  url: {
+    // Apps and assistants show it as a link: a javascript: or data: URL would run or show
+    // whatever it holds. A bare "www." address is taken as https.
+    schema: z
+      .string()
+      .trim()
+      .transform((value) => (/^www\./i.test(value) ? `https://${value}` : value))
+      .refine((value) => /^(https?|ftp):\/\/[^\s/?#]+/i.test(value) && URL.canParse(value)),
+    expected: 'an http, https or ftp URL such as https://arxiv.org/abs/2401.00001',
   },
 } satisfies Record<string, FieldSchema<unknown>>;

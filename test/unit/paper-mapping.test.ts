@@ -273,6 +273,11 @@ describe('mapRecordToPaper: rejections', () => {
     ['a bad published date', { id: 'x', abstract: 'a', published: '20-01-01' }, 'published'],
     ['a numeric doi', { id: 'x', abstract: 'a', doi: 10.1 }, 'doi'],
     ['a url object', { id: 'x', abstract: 'a', url: { href: 'https://x' } }, 'url'],
+    // Regression: any text was stored as the url, and MCP clients were handed it as a link.
+    ['a javascript: url', { id: 'x', abstract: 'a', url: "javascript:alert('url')" }, 'url'],
+    ['a data: url', { id: 'x', abstract: 'a', url: 'data:text/html,<script>alert(1)</script>' }, 'url'],
+    ['a url without a scheme', { id: 'x', abstract: 'a', url: 'example.org/paper' }, 'url'],
+    ['a url without a host', { id: 'x', abstract: 'a', url: 'https:///paper' }, 'url'],
     ['a numeric arxiv_id', { id: 'x', abstract: 'a', arxiv_id: 2401.12345 }, 'arxiv_id'],
   ];
   for (const [label, record, field] of invalidCases) {
@@ -281,6 +286,13 @@ describe('mapRecordToPaper: rejections', () => {
       assert.ok(message.includes(`"${field}"`), message);
     });
   }
+
+  it('takes http, https and ftp urls, and a bare www. address as https', () => {
+    for (const url of ['http://example.org/p', 'HTTPS://Example.org/p?q=1#x', 'ftp://ftp.example.org/pub/p.ps']) {
+      assert.equal(accepted(mapRecordToPaper({ id: 'x', abstract: 'a', url })).url, url);
+    }
+    assert.equal(accepted(mapRecordToPaper({ id: 'x', abstract: 'a', url: ' www.example.org/p ' })).url, 'https://www.example.org/p');
+  });
 
   it('accepts an id of exactly 512 characters', () => {
     assert.equal(accepted(mapRecordToPaper({ id: 'x'.repeat(512), abstract: 'a' })).id.length, 512);
