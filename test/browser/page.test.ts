@@ -221,7 +221,8 @@ describe('the search page', () => {
   });
 
   it('regression: shows its own "no such page" for an address that is no view (the API\'s 404 JSON was shown), with status 404', async () => {
-    for (const path of ['/nonexistent-view', '/paper/', '/paper/a/b']) {
+    // Regression: a paper address that is not valid percent-encoding got the API's 400 JSON.
+    for (const path of ['/nonexistent-view', '/paper/', '/paper/a/b', '/paper/100%', '/paper/%E0%A4%A']) {
       const { context, page } = await openPage('/');
       const response = await page.goto(path);
       assert.equal(response?.status(), 404, path);

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import express, { Router, type RequestHandler, type Response } from 'express';
+import express, { Router, type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
 import { methodNotAllowed } from '../error-handling.js';
 
 /**
@@ -41,6 +41,17 @@ export function webRoutes(folder = webPageFolder()): Router {
     router.get(path, (_request, response) => sendPage(response));
     router.all(path, methodNotAllowed(['GET']));
   }
+  // A view's address whose id is not valid percent-encoding (`/paper/100%`) cannot be decoded into
+  // its parameter: a browser gets the page, which says the paper is missing, rather than JSON.
+  const undecodablePageAddress: ErrorRequestHandler = (error, request, response, next) => {
+    if (!(error instanceof URIError) || !wantsPage(request)) {
+      next(error);
+      return;
+    }
+    response.status(404);
+    sendPage(response);
+  };
+  router.use(undecodablePageAddress);
   router.use(
     '/assets',
     express.static(join(folder, 'assets'), {
@@ -63,12 +74,16 @@ export function pageNotFound(folder = webPageFolder()): RequestHandler {
   const indexFile = join(folder, 'index.html');
   return (request, response, next) => {
     const api = request.path.startsWith('/v1/') || request.path === '/mcp';
-    const browser = (request.method === 'GET' || request.method === 'HEAD') && request.accepts(['json', 'html']) === 'html';
-    if (api || !browser || !existsSync(indexFile)) {
+    if (api || !wantsPage(request) || !existsSync(indexFile)) {
       next();
       return;
     }
     response.status(404).setHeader('Cache-Control', 'no-cache');
     response.sendFile(indexFile);
   };
+}
+
+/** A browser's request for a page: GET or HEAD, preferring HTML to JSON. */
+function wantsPage(request: Request): boolean {
+  return (request.method === 'GET' || request.method === 'HEAD') && request.accepts(['json', 'html']) === 'html';
 }
