@@ -342,9 +342,13 @@ describe('a paper page', () => {
     assert.ok(!reranked.includes(unwanted), 'the paper marked "less like this" is gone');
     assert.notDeepEqual(reranked, before.filter((id) => id !== unwanted).slice(0, reranked.length), 'the order changed, not just one paper removed');
 
-    await page.getByRole('button', { name: 'More like this' }).first().click();
+    // Regression: the pressed button left with its paper, and focus fell back to the top of the page.
+    const [liked] = await hitIds(page);
+    await page.getByRole('button', { name: 'More like this' }).first().focus();
+    await page.keyboard.press('Enter');
     await page.waitForFunction(() => !document.querySelector('.hits.stale'));
     assert.equal(await page.getByRole('button', { name: /^Remove “/ }).count(), 2);
+    assert.equal(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.paperId), liked);
     await page.getByRole('button', { name: 'Clear feedback' }).click();
     assert.deepEqual(await hitIds(page), before);
     assert.deepEqual(errors, []);

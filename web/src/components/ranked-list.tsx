@@ -1,4 +1,4 @@
-import { useRef } from 'preact/hooks';
+import { useEffect, useRef } from 'preact/hooks';
 import { api, type Hit, type HitsResponse, type SearchRequest } from '../api.js';
 import { useRequest } from '../use-request.js';
 import { HitCard, type Feedback } from './hit-card.js';
@@ -41,6 +41,19 @@ export function RankedList({ hits, like, unlike, onFeedbackChange, positives = [
   const recommended = useRequest<HitsResponse>(request && JSON.stringify(request), (signal) => api('/v1/recommend', { body: request, signal }));
   for (const hit of recommended.data?.hits ?? []) titles.current.set(hit.id, hit.title || hit.id);
 
+  // A paper marked "more" or "less" leaves the list, and the button pressed with it: focus goes to
+  // the paper's chip in the feedback bar (its remove button), and to the list's first result once
+  // feedback is taken away, rather than back to the top of the page.
+  const section = useRef<HTMLElement>(null);
+  const focusAfterRender = useRef<string | undefined>(undefined);
+  useEffect(() => {
+    const target = focusAfterRender.current;
+    if (target === undefined || !section.current) return;
+    focusAfterRender.current = undefined;
+    const chip = [...section.current.querySelectorAll<HTMLButtonElement>('.chip button')].find((button) => button.dataset.paperId === target);
+    (chip ?? section.current.querySelector<HTMLAnchorElement>('.hit-title a'))?.focus();
+  });
+
   const toggle = (id: string, feedback: Feedback) => {
     const inLike = like.includes(id);
     const inUnlike = unlike.includes(id);
@@ -48,6 +61,7 @@ export function RankedList({ hits, like, unlike, onFeedbackChange, positives = [
     const nextUnlike = unlike.filter((other) => other !== id);
     if (feedback === 'like' && !inLike) nextLike.push(id);
     if (feedback === 'unlike' && !inUnlike) nextUnlike.push(id);
+    focusAfterRender.current = nextLike.includes(id) || nextUnlike.includes(id) ? id : '';
     onFeedbackChange(nextLike, nextUnlike);
   };
   const feedbackOf = (id: string): Feedback | undefined => (like.includes(id) ? 'like' : unlike.includes(id) ? 'unlike' : undefined);
@@ -57,7 +71,7 @@ export function RankedList({ hits, like, unlike, onFeedbackChange, positives = [
     : [...anchors.map((hit) => ({ hit, note: 'kept from your results' })), ...(recommended.data?.hits ?? []).map((hit) => ({ hit }))];
 
   return (
-    <section class="results" aria-label={label}>
+    <section class="results" aria-label={label} ref={section}>
       {hasFeedback && (
         <div class="feedback-bar">
           <p>
@@ -65,7 +79,14 @@ export function RankedList({ hits, like, unlike, onFeedbackChange, positives = [
             {like.length > 0 && <> · more like {chips(like, titles.current, (id) => toggle(id, 'like'))}</>}
             {unlike.length > 0 && <> · less like {chips(unlike, titles.current, (id) => toggle(id, 'unlike'))}</>}
           </p>
-          <button type="button" class="link-button" onClick={() => onFeedbackChange([], [])}>
+          <button
+            type="button"
+            class="link-button"
+            onClick={() => {
+              focusAfterRender.current = '';
+              onFeedbackChange([], []);
+            }}
+          >
             Clear feedback
           </button>
         </div>
@@ -87,7 +108,7 @@ function chips(ids: readonly string[], titles: Map<string, string>, remove: (id:
   return ids.map((id) => (
     <span class="chip" key={id}>
       {clip(titles.get(id) ?? id)}
-      <button type="button" aria-label={`Remove “${titles.get(id) ?? id}” from the feedback`} onClick={() => remove(id)}>
+      <button type="button" data-paper-id={id} aria-label={`Remove “${titles.get(id) ?? id}” from the feedback`} onClick={() => remove(id)}>
         ×
       </button>
     </span>
