@@ -231,6 +231,14 @@ describe('the search page', () => {
     }
   });
 
+  it('regression: keeps the list when a paper of the feedback is unknown (it showed none under "Top 20 papers" and "Show more")', async () => {
+    const { context, page } = await openPage('/?q=speech+recognition&like=no-such-paper');
+    await page.getByText('There is no paper “no-such-paper” in the collection.').waitFor();
+    await page.locator('.hits .hit').first().waitFor();
+    assert.equal((await hitIds(page)).length, 20);
+    await context.close();
+  });
+
   it('shows an API error as a sentence, not JSON', async () => {
     const { context, page } = await openPage('/paper/no-such-paper');
     const alert = page.getByRole('alert');

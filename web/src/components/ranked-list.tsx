@@ -66,9 +66,12 @@ export function RankedList({ hits, like, unlike, onFeedbackChange, positives = [
   };
   const feedbackOf = (id: string): Feedback | undefined => (like.includes(id) ? 'like' : unlike.includes(id) ? 'unlike' : undefined);
 
-  const shown: { hit: Hit; note?: string }[] = !hasFeedback
-    ? hits.map((hit) => ({ hit }))
-    : [...anchors.map((hit) => ({ hit, note: 'kept from your results' })), ...(recommended.data?.hits ?? []).map((hit) => ({ hit }))];
+  // A re-ranking that failed (a paper of the feedback no longer exists, say) leaves the list as it
+  // was, under the error, so the list matches its count and "Show more".
+  const shown: { hit: Hit; note?: string }[] =
+    !hasFeedback || recommended.error
+      ? hits.map((hit) => ({ hit }))
+      : [...anchors.map((hit) => ({ hit, note: 'kept from your results' })), ...(recommended.data?.hits ?? []).map((hit) => ({ hit }))];
 
   return (
     <section class="results" aria-label={label} ref={section}>
