@@ -46,6 +46,7 @@ export const errorCatalog = {
   index_incompatible: { status: 500, message: 'The index cannot be served with this model or format.' },
   index_corrupt: { status: 500, message: 'The index files are damaged or incomplete.' },
   wal_corrupt: { status: 500, message: 'The write-ahead log is damaged.' },
+  index_locked: { status: 500, message: 'The index folder is served by another process.' },
   wal_incompatible: { status: 500, message: 'The write-ahead log was written in a record format this version does not read.' },
   input_unreadable: { status: 500, message: 'The input file cannot be read.' },
   input_malformed: { status: 500, message: 'The input file is malformed.' },

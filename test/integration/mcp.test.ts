@@ -222,6 +222,13 @@ describe('mcp --index on the folder a server is serving', () => {
     );
     assert.equal((await request(server.url, '/v1/papers/wal-after-mcp', { method: 'DELETE', headers: { authorization: `Bearer ${key}` } })).status, 200);
   });
+
+  it('regression: a second server on the folder exits with index_locked, leaving the first its log (it tidied the log under the first)', async () => {
+    const second = await runCli('serve', [], { INDEX_DIR: join(workDir, 'index'), API_KEYS: key, PORT: '0', HOST: '127.0.0.1' });
+    assert.equal(second.code, 1);
+    assert.match(second.stderr, new RegExp(`index_locked.*in use by process ${process.pid}`, 's'));
+    assert.equal((await request(server.url, '/v1/papers/2503.11731')).status, 200);
+  });
 });
 
 describe('the MCP server on stdio forwarding to a running server (--url)', () => {

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { appendFile, mkdir, open, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { PaperChange } from '../../src/storage/paper-storage.js';
@@ -539,5 +541,45 @@ describe('WriteLog failed appends', () => {
     } finally {
       await reopened.log.close();
     }
+  });
+});
+
+describe('WriteLog ownership by one process', () => {
+  const lockOf = (folder: string) => `${folder}.lock`;
+  const holder = (pid: number, host = hostname()) => `${JSON.stringify({ pid, host, since: '2026-01-01T00:00:00.000Z' })}\n`;
+
+  it('regression: refuses a log another running process on this host holds (a second server tidied the first one’s log, and an acknowledged write was lost)', async () => {
+    const folder = await freshLogFolder();
+    await writeFile(lockOf(folder), holder(process.ppid));
+    await assert.rejects(WriteLog.open(folder, lineage, 1), isAppErrorWithCode('index_locked', new RegExp(`process ${process.ppid}`)));
+    assert.equal(await readFile(lockOf(folder), 'utf8'), holder(process.ppid), 'the holder keeps its lock');
+  });
+
+  it('holds the log while open and lets it go on close', async () => {
+    const folder = await freshLogFolder();
+    const opened = await WriteLog.open(folder, lineage, 1);
+    assert.equal((JSON.parse(await readFile(lockOf(folder), 'utf8')) as { pid: number }).pid, process.pid);
+    assert.equal(opened.lockTakenOver, undefined);
+    await opened.log.close();
+    await assert.rejects(stat(lockOf(folder)), { code: 'ENOENT' });
+  });
+
+  it('takes over a lock left by a process that died, by this very process id, or by another host, and says whose it was', async () => {
+    const child = spawn(process.execPath, ['-e', '']);
+    const deadPid = await new Promise<number>((resolve) => child.on('exit', () => resolve(child.pid!)));
+    for (const [pid, host] of [
+      [deadPid, hostname()],
+      [process.pid, hostname()],
+      [process.ppid, 'another-host'],
+    ] as const) {
+      const folder = await freshLogFolder();
+      await writeFile(lockOf(folder), holder(pid, host));
+      const opened = await WriteLog.open(folder, lineage, 1);
+      assert.deepEqual(opened.lockTakenOver, { pid, host, since: '2026-01-01T00:00:00.000Z' });
+      await opened.log.close();
+    }
+    const halfWritten = await freshLogFolder();
+    await writeFile(lockOf(halfWritten), '');
+    await (await WriteLog.open(halfWritten, lineage, 1)).log.close();
   });
 });

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { stat } from 'node:fs/promises';
 import type { ModelDescription } from '../../embedding/model-registry.js';
 import { AppError, paperNotFound } from '../../errors.js';
@@ -110,6 +111,20 @@ export class EmbeddedStorage implements PaperStorage {
         { movedTo: opened.movedAside },
         'the write-ahead log belonged to another build of the index (it was rebuilt by ingestion); moved it aside, not replayed',
       );
+    }
+    if (opened.lockTakenOver) {
+      const holder = opened.lockTakenOver;
+      if (holder.host === hostname()) {
+        options.log.info(
+          { pid: holder.pid, since: holder.since },
+          'took over the write-ahead log from a process that is no longer running (it ended without closing the log)',
+        );
+      } else {
+        options.log.warn(
+          { host: holder.host, pid: holder.pid, since: holder.since },
+          'took over the write-ahead log from a process on another host, which cannot be checked: make sure no other server serves this index folder',
+        );
+      }
     }
     if (opened.truncatedBytes > 0) {
       options.log.warn({ bytes: opened.truncatedBytes }, 'cut off an incomplete last write-ahead log record (a crash mid-write; it was never acknowledged)');

@@ -4,6 +4,7 @@ import { AppError } from '../../../errors.js';
 import { fsyncPath } from '../../../shared/fs-atomic.js';
 import type { PaperChange } from '../../paper-storage.js';
 import { decodeLogRecord, encodeLogRecord, type LogRecord } from './write-log-record.js';
+import { lockWriteLog } from './write-log-lock.js';
 
 /** One acknowledged write: all its changes are applied together or not at all. */
 export interface LoggedWrite {
@@ -19,6 +20,8 @@ export interface OpenedLog {
   movedAside?: string;
   /** Bytes of an incomplete last record (a crash mid-append, never acknowledged) that were cut off. */
   truncatedBytes: number;
+  /** The holder of a lock left on the log that was taken over (see lockWriteLog). */
+  lockTakenOver?: { pid: number; host: string; since: string };
 }
 
 const segmentPattern = /^wal-(\d{12})\.log$/;
@@ -47,23 +50,32 @@ export class WriteLog {
     private segmentStart: number,
     /** Bytes of the current segment: where the next record starts. */
     private size: number,
+    private readonly unlock: () => Promise<void>,
   ) {}
 
+  /** Opens the log for this process alone (see lockWriteLog): taken before anything in it is touched. */
   static async open(folder: string, lineage: string, nextSeq: number): Promise<OpenedLog> {
-    let movedAside: string | undefined;
-    let scan = await scanFolder(folder);
-    if (scan.records.some((record) => record.lineage !== lineage)) {
-      movedAside = `${folder}.orphaned-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-      await rename(folder, movedAside);
-      scan = { records: [], truncatedBytes: 0 };
+    const lock = await lockWriteLog(folder);
+    try {
+      let movedAside: string | undefined;
+      let scan = await scanFolder(folder);
+      if (scan.records.some((record) => record.lineage !== lineage)) {
+        movedAside = `${folder}.orphaned-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+        await rename(folder, movedAside);
+        scan = { records: [], truncatedBytes: 0 };
+      }
+      await mkdir(folder, { recursive: true });
+      const lastSeq = scan.records.at(-1)?.seq ?? 0;
+      const start = Math.max(nextSeq, lastSeq + 1);
+      const handle = await openSegment(folder, start);
+      const { size } = await handle.stat();
+      const records = scan.records.map(({ seq, changes }) => ({ seq, changes }));
+      const log = new WriteLog(folder, lineage, handle, start, size, lock.release);
+      return { log, records, movedAside, truncatedBytes: scan.truncatedBytes, ...(lock.tookOver ? { lockTakenOver: lock.tookOver } : {}) };
+    } catch (error) {
+      await lock.release();
+      throw error;
     }
-    await mkdir(folder, { recursive: true });
-    const lastSeq = scan.records.at(-1)?.seq ?? 0;
-    const start = Math.max(nextSeq, lastSeq + 1);
-    const handle = await openSegment(folder, start);
-    const { size } = await handle.stat();
-    const records = scan.records.map(({ seq, changes }) => ({ seq, changes }));
-    return { log: new WriteLog(folder, lineage, handle, start, size), records, movedAside, truncatedBytes: scan.truncatedBytes };
   }
 
   /**
@@ -125,6 +137,7 @@ export class WriteLog {
 
   async close(): Promise<void> {
     await this.handle.close();
+    await this.unlock();
   }
 }
 

@@ -1,0 +1,83 @@
+import { open, readFile, rm } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { AppError } from '../../../errors.js';
+
+/** Who holds a log: written into its lock file. */
+interface LockHolder {
+  pid: number;
+  host: string;
+  since: string;
+}
+
+/**
+ * Makes a write-ahead log the one process's that opened it, as a database's lock file does: a
+ * second server on the same index folder would tidy the log under the first (an empty segment
+ * removed and made again, so the first appends to a file no longer in the folder) and append
+ * records of its own, and acknowledged writes would be lost. The lock file beside the log folder
+ * names the holder's process and host; it is removed on close. One left by a process that died
+ * (a crash, SIGKILL) is taken over: its process is gone from this host, or it is this process's
+ * own (a container restarted with the same process id). A holder on another host (a folder shared
+ * over the network) cannot be checked, so it is taken over too, with a warning to the caller.
+ * Returns the release function, and whether a lock was taken over.
+ */
+export async function lockWriteLog(folder: string): Promise<{ release: () => Promise<void>; tookOver?: LockHolder }> {
+  const path = lockPathOf(folder);
+  const me: LockHolder = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
+  let tookOver: LockHolder | undefined;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const handle = await open(path, 'wx');
+      try {
+        await handle.writeFile(`${JSON.stringify(me)}\n`);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      return { release: () => releaseLock(path, me), ...(tookOver ? { tookOver } : {}) };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const holder = await readHolder(path);
+    if (holder && holder.host === me.host && holder.pid !== me.pid && isRunning(holder.pid)) {
+      throw new AppError(
+        'index_locked',
+        `The write-ahead log ${folder} is in use by process ${holder.pid} (since ${holder.since}): another server serves this index folder. ` +
+          `Stop it, or ask it with --url; if no such process serves it, delete ${path}.`,
+      );
+    }
+    tookOver = holder;
+    await rm(path, { force: true });
+  }
+  throw new AppError('index_locked', `The lock ${path} of the write-ahead log keeps changing: another process is opening this index folder.`);
+}
+
+/** Beside the log folder, not in it: the folder is moved aside when it belongs to another build. */
+export function lockPathOf(folder: string): string {
+  return `${folder.replace(/[\\/]+$/, '')}.lock`;
+}
+
+/** Removes the lock if it is still this holder's (someone may have deleted it by hand and started another server). */
+async function releaseLock(path: string, me: LockHolder): Promise<void> {
+  const holder = await readHolder(path);
+  if (holder?.pid === me.pid && holder.since === me.since) await rm(path, { force: true });
+}
+
+async function readHolder(path: string): Promise<LockHolder | undefined> {
+  try {
+    const holder = JSON.parse(await readFile(path, 'utf8')) as Partial<LockHolder>;
+    return Number.isSafeInteger(holder.pid) && typeof holder.host === 'string' && typeof holder.since === 'string' ? (holder as LockHolder) : undefined;
+  } catch {
+    // Unreadable or half-written (its writer died between creating and filling it): nobody's.
+    return undefined;
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the process exists but belongs to another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
