@@ -69,6 +69,20 @@ describe('detectInputFormat', () => {
     }
   });
 
+  it(
+    'regression: reads the head of a file whose first line is long in linear time (a one-line 264 KB JSON array took minutes before a record was read)',
+    { timeout: 20_000 },
+    async () => {
+      const papers = Array.from({ length: 12_000 }, (_, i) => ({ id: `m${i}`, title: 'P', abstract: `Short abstract ${i}.` }));
+      const array = join(root(), 'one-line.json');
+      await writeFile(array, JSON.stringify(papers));
+      assert.equal(await detectInputFormat(array), 'json');
+      const longFirst = join(root(), 'long-first.jsonl');
+      await writeFile(longFirst, `${JSON.stringify({ id: 'a', abstract: 'word '.repeat(200_000) })}\n{"id":"b","abstract":"B"}\n`);
+      assert.equal(await detectInputFormat(longFirst), 'jsonl');
+    },
+  );
+
   it('looks inside .gz and .zip files and folders of parts', async () => {
     const gz = join(root(), 'part_000.gz');
     await writeFile(gz, gzipSync('{"id":"https://openalex.org/W1","title":"T"}\n'));
