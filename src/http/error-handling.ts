@@ -48,7 +48,7 @@ export function methodNotAllowed(allowed: readonly string[]): RequestHandler {
  * ones: on a route that reads its parameters from the JSON body, `POST /v1/search?k=5` would
  * otherwise answer with the default k and the caller would never learn why.
  */
-export function onlyQueryParameters(allowed: readonly string[] = []): RequestHandler {
+export function onlyQueryParameters(allowed: readonly string[] = [], options: { takesBody?: boolean } = {}): RequestHandler {
   return (request, _response, next) => {
     const unknown = Object.keys(request.query).filter((key) => !allowed.includes(key));
     if (unknown.length === 0) {
@@ -56,7 +56,7 @@ export function onlyQueryParameters(allowed: readonly string[] = []): RequestHan
       return;
     }
     const read = allowed.length > 0 ? `only ${allowed.join(', ')} from the query` : 'nothing from the query';
-    const body = request.method === 'POST' || request.method === 'PUT' ? '; its parameters go in the JSON body' : '';
+    const body = (options.takesBody ?? (request.method === 'POST' || request.method === 'PUT')) ? '; its parameters go in the JSON body' : '';
     throw invalidInput(
       `Invalid request query: ${request.method} ${request.path} reads ${read}${body} (unrecognized: ${unknown.map((key) => `"${truncate(key)}"`).join(', ')})`,
       unknown.slice(0, maxIssues).map((key) => ({ path: 'query', message: truncate(`Unrecognized key: "${key}"`), code: 'unrecognized_keys' })),

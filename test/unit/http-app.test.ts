@@ -131,6 +131,17 @@ describe('createApp when ready', () => {
     assert.equal((await call('/v1/search?format=ris', { json: { query: 'volcano eruption', k: 1 } })).status, 200);
   });
 
+  it('regression: refuses query parameters on DELETE and POST /v1/snapshots, which read none (DELETE /v1/papers/x?dry_run=true deleted the paper)', async () => {
+    const auth = { authorization: `Bearer ${key}` };
+    const deleted = await call('/v1/papers/volcano-2?dry_run=true', { method: 'DELETE', headers: auth });
+    assert.equal(deleted.status, 400);
+    assert.match(deleted.body!.error.message, /DELETE \/v1\/papers\/volcano-2 reads nothing from the query \(unrecognized: "dry_run"\)/);
+    assert.equal((await call('/v1/papers/volcano-2')).status, 200, 'the paper is still there');
+    const snapshot = await call('/v1/snapshots?now=1', { method: 'POST', headers: auth });
+    assert.equal(snapshot.status, 400);
+    assert.doesNotMatch(snapshot.body!.error.message, /JSON body/);
+  });
+
   it('regression: refuses query parameters on GET /v1/stats and /v1/map, which read none (they were ignored)', async () => {
     const refused = await call('/v1/stats?verbose=1');
     assert.equal(refused.status, 400);

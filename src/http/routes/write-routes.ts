@@ -45,14 +45,14 @@ export function writeRoutes(requireWrites: (response: Response) => WriteService)
     response.status(created ? 201 : 200).json({ paper, created, took_ms: elapsedMs(started) });
   });
 
-  router.delete('/v1/papers/:id', async (request, response) => {
+  router.delete('/v1/papers/:id', onlyQueryParameters(), async (request, response) => {
     const started = performance.now();
     const { id: name } = parseInput(paperIdParamsSchema, request.params, 'params');
     const id = await requireWrites(response).deletePaper(name);
     response.json({ id, deleted: true, took_ms: elapsedMs(started) });
   });
 
-  router.post('/v1/snapshots', async (_request, response) => {
+  router.post('/v1/snapshots', onlyQueryParameters([], { takesBody: false }), async (_request, response) => {
     const started = performance.now();
     const snapshot = await requireWrites(response).snapshot();
     response.json({ snapshot, took_ms: elapsedMs(started) });
