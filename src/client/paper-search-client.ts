@@ -254,10 +254,17 @@ export class PaperSearchClient {
   }
 }
 
-/** The path of paper `id`; an id with a lone surrogate cannot be percent-encoded, so no paper has one. */
+/**
+ * The path of paper `id`. No paper has an id that cannot be put in one: an id with a lone
+ * surrogate cannot be percent-encoded, and "." and ".." (even encoded) are path steps that URL
+ * parsers resolve away, so /v1/papers/.. would ask for /v1/.
+ */
 function paperPath(id: string): string {
   if (hasLoneSurrogate(id)) {
     throw new PaperSearchError(400, 'invalid_input', 'A paper id cannot hold an unpaired surrogate (it is not well-formed Unicode).', { id });
+  }
+  if (id === '' || id === '.' || id === '..') {
+    throw new PaperSearchError(400, 'invalid_input', id === '' ? 'A paper id cannot be empty.' : `A paper id cannot be "${id}".`, { id });
   }
   return `/v1/papers/${encodeURIComponent(id)}`;
 }

@@ -187,9 +187,11 @@ const fieldSchemas = {
       .pipe(z.string().trim().min(1).max(512))
       // Ids travel in URLs, logs and files: control characters (a newline, NUL) have no place in
       // one, and a lone surrogate cannot be percent-encoded (the paper could not be named in a URL).
-      // An id of format characters alone (zero-width spaces) looks empty wherever it is shown.
-      .refine((id) => !/\p{Cc}/u.test(id) && !hasLoneSurrogate(id) && /[^\p{Cf}\p{Z}]/u.test(id)),
-    expected: 'a non-empty string or a number, at most 512 characters, with a visible character, without control characters or unpaired surrogates',
+      // An id of format characters alone (zero-width spaces) looks empty wherever it is shown, and
+      // "." and ".." are path steps to URL parsers (fetch and browsers drop them from /v1/papers/..).
+      .refine((id) => !/\p{Cc}/u.test(id) && !hasLoneSurrogate(id) && /[^\p{Cf}\p{Z}]/u.test(id) && id !== '.' && id !== '..'),
+    expected:
+      'a non-empty string or a number, at most 512 characters, with a visible character, not "." or "..", without control characters or unpaired surrogates',
   },
   text: { schema: z.string().transform((value) => value.trim()), expected: 'a string' },
   authors: { schema: stringList(authorNames), expected: 'a list of strings or a delimited string' },

@@ -112,6 +112,12 @@ describe('the typed client', () => {
     }
   });
 
+  it('regression: refuses an empty id, "." and ".." as invalid_input (they asked for other routes: GET /v1/ answered route_not_found)', async () => {
+    for (const call of [client.paper(''), client.paper('.'), client.related('..'), client.deletePaper('..')]) {
+      await assert.rejects(call, (error: unknown) => error instanceof PaperSearchError && error.status === 400 && error.code === 'invalid_input');
+    }
+  });
+
   it('asks for ranked lists and papers as BibTeX, RIS or CSL-JSON, and imports BibTeX files', async () => {
     const bibtex = await client.search({ query: 'robot perception', k: 3 }, { format: 'bibtex' });
     const ids = (await client.search({ query: 'robot perception', k: 3 })).hits.map((hit) => hit.id);

@@ -352,6 +352,9 @@ describe('mapRecordToPaper: rejections', () => {
       assert.deepEqual(result.ok ? undefined : [result.reason, result.field], ['invalid_field', 'id'], JSON.stringify(id));
     }
     assert.equal(accepted(mapRecordToPaper({ id: 'a\u200bb', abstract: 'a' })).id, 'a\u200bb', 'a visible character makes it an id');
+    // Regression: "." and ".." were accepted, and clients could not name them in a URL.
+    for (const id of ['.', '..']) assert.deepEqual(rejected(mapRecordToPaper({ id, abstract: 'a' }), 'invalid_field').includes('"id"'), true, id);
+    assert.equal(accepted(mapRecordToPaper({ id: '...', abstract: 'a' })).id, '...');
     assert.equal(accepted(mapRecordToPaper({ id: '論文', abstract: 'a' })).id, '論文');
   });
 
