@@ -7,7 +7,7 @@ import type { ServiceMetrics } from '../metrics/service-metrics.js';
 import type { SearchService } from '../search/search-service.js';
 import type { ServiceState } from '../service-state.js';
 import type { WriteService } from '../writes/write-service.js';
-import { jsonBody, jsonTypes, textBody } from './body-parsers.js';
+import { jsonBody, jsonTypes, rawBody } from './body-parsers.js';
 import type { ApiKeys } from './auth.js';
 import { AnswerCache } from './answer-cache.js';
 import { attachCaller } from './caller.js';
@@ -102,7 +102,7 @@ export function createApp({ state, log, settings, apiKeys, metrics }: AppDepende
     }),
   );
   // POST /v1/papers also takes a BibTeX or RIS file, read as text within the write limit.
-  app.post('/v1/papers', textBody(referenceMediaTypes, settings.WRITE_MAX_BODY_BYTES));
+  app.post('/v1/papers', rawBody(referenceMediaTypes, settings.WRITE_MAX_BODY_BYTES));
   app.use(requireJsonBody);
 
   app.use(healthRoutes(state));
@@ -144,10 +144,10 @@ function requireService(state: ServiceState, atArrival: SearchService | undefine
   throw new AppError(state.phase === 'stopping' ? 'shutting_down' : 'not_ready');
 }
 
-/** A request with a body must say it is JSON (or be a reference file already read as text); anything else gets a 415 before parsing. */
+/** A request with a body must say it is JSON (or be a reference file already read as bytes); anything else gets a 415 before parsing. */
 const requireJsonBody: RequestHandler = (request, _response, next) => {
   const hasBody = request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0;
-  if (hasBody && typeof request.body !== 'string' && !request.is(jsonTypes)) {
+  if (hasBody && !Buffer.isBuffer(request.body) && !request.is(jsonTypes)) {
     const alternatives = request.method === 'POST' && request.path === '/v1/papers' ? ` (or ${referenceMediaTypes.join(' or ')})` : '';
     throw new AppError(
       'unsupported_media_type',

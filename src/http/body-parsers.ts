@@ -14,9 +14,12 @@ export function jsonBody(limitBytes: number): RequestHandler {
   return withinLimit(limitBytes, jsonTypes, express.json({ limit: limitBytes, strict: true, type: jsonTypes }));
 }
 
-/** Text bodies of these media types, of at most `limitBytes`. */
-export function textBody(types: readonly string[], limitBytes: number): RequestHandler {
-  return withinLimit(limitBytes, types, express.text({ type: [...types], limit: limitBytes }));
+/**
+ * Bodies of these media types, of at most `limitBytes`, as their bytes: a reference manager's
+ * export is decoded by the importer, as a file of it would be (see rawBodyText).
+ */
+export function rawBody(types: readonly string[], limitBytes: number): RequestHandler {
+  return withinLimit(limitBytes, types, express.raw({ type: [...types], limit: limitBytes }));
 }
 
 /**

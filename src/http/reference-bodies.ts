@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import { invalidInput } from '../errors.js';
+import { AppError, invalidInput } from '../errors.js';
 import { exportMediaTypes, importFormats, type ImportFormat } from '../export/media-types.js';
 import { readReferenceText } from '../ingest/reference-text.js';
 import { mapRecordToPaper } from '../papers/paper-record.js';
@@ -12,6 +12,26 @@ export const referenceMediaTypes: readonly string[] = importFormats.map((format)
 export function referenceFormatOf(request: Request): ImportFormat | undefined {
   const type = request.is([...referenceMediaTypes]);
   return importFormats.find((format) => exportMediaTypes[format] === type);
+}
+
+/**
+ * A reference body's bytes as the importer reads them: UTF-8, or line by line Windows-1252 where
+ * a line is not (as a file of it would be read). A charset the Content-Type declares is honoured:
+ * the body is decoded with it (as UTF-8 for the importer); one nobody knows is a 415.
+ */
+export function referenceBytes(request: Request): Buffer {
+  const body = request.body as Buffer;
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(request.headers['content-type'] ?? '')?.[1]?.toLowerCase();
+  if (charset === undefined || charset === 'utf-8' || charset === 'utf8' || charset === 'us-ascii') return body;
+  try {
+    return Buffer.from(new TextDecoder(charset).decode(body), 'utf8');
+  } catch (error) {
+    // The constructor's RangeError: a label the Encoding Standard does not know.
+    if (!(error instanceof RangeError)) throw error;
+    throw new AppError('unsupported_media_type', `The charset ${charset} of the body is not one this server knows; send UTF-8.`, {
+      details: { contentType: request.headers['content-type'] },
+    });
+  }
 }
 
 /** An entry of a reference body that cannot be written, and why. */
@@ -32,11 +52,11 @@ export interface RejectedEntry {
  * index. Any rejected entry, a repeated id, no entry at all or more than a write may hold refuse
  * the whole body: 400 invalid_input with `details.rejected`.
  */
-export async function paperInputsOfReferences(text: string, format: ImportFormat): Promise<PaperInput[]> {
+export async function paperInputsOfReferences(body: Buffer, format: ImportFormat): Promise<PaperInput[]> {
   const inputs: PaperInput[] = [];
   const rejected: RejectedEntry[] = [];
   const seen = new Map<string, string>();
-  for await (const record of readReferenceText(text, format)) {
+  for await (const record of readReferenceText(body, format)) {
     if (record.error) {
       rejected.push({ position: record.position, reason: record.error.reason, message: record.error.message });
       continue;

@@ -5,9 +5,9 @@ import { readRis } from './formats/ris.js';
 import type { Input } from './input-files.js';
 import type { RawRecord } from './record-readers.js';
 
-/** The records of a BibTeX or RIS text, read by the same readers as files, positioned by key and line. */
-export function readReferenceText(text: string, format: ImportFormat): AsyncGenerator<RawRecord> {
-  const bytes = Buffer.from(text, 'utf8');
+/** The records of a BibTeX or RIS text (or its bytes), read by the same readers as files, positioned by key and line. */
+export function readReferenceText(text: string | Buffer, format: ImportFormat): AsyncGenerator<RawRecord> {
+  const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
   let opened = false;
   const file = {
     path: 'request body',

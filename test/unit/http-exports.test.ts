@@ -39,7 +39,8 @@ after(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-const call = (path: string, init: { method?: string; json?: unknown; body?: string; headers?: Record<string, string> } = {}) => app.call(path, init);
+const call = (path: string, init: { method?: string; json?: unknown; body?: string | Uint8Array; headers?: Record<string, string> } = {}) =>
+  app.call(path, init);
 
 const bibtex = 'application/x-bibtex';
 const ris = 'application/x-research-info-systems';
@@ -203,6 +204,34 @@ describe('imports: POST /v1/papers with a BibTeX or RIS body', () => {
     assert.match(plain.text, /application\/json \(or application\/x-bibtex or application\/x-research-info-systems\)/);
     const tooLarge = await write(`@misc{big, abstract={${'x'.repeat(20_000)}}}`, bibtex);
     assert.equal(tooLarge.status, 413);
+  });
+
+  it('regression: reads a Latin-1 upload as ingestion reads the file (it stored U+FFFD for each accented letter, and answered 201)', async () => {
+    const bytes = Buffer.from('@article{latin1-upload, title={M\xfcller}, abstract={Caf\xe9 na\xefve}}\n', 'latin1');
+    const created = await call('/v1/papers', { method: 'POST', body: bytes, headers: { 'content-type': bibtex, authorization: `Bearer ${key}` } });
+    assert.equal(created.status, 201, created.text);
+    assert.deepEqual(
+      created.body!.papers.map((paper: { title: string; abstract: string }) => [paper.title, paper.abstract]),
+      [['Müller', 'Café naïve']],
+    );
+    const declared = await call('/v1/papers', {
+      method: 'POST',
+      body: Buffer.from('TY  - JOUR\nID  - latin1-declared\nTI  - \xc5ngstr\xf6m\nAB  - x\nER  - \n', 'latin1'),
+      headers: { 'content-type': `${ris}; charset=iso-8859-1`, authorization: `Bearer ${key}` },
+    });
+    assert.equal(declared.status, 201, declared.text);
+    assert.equal(declared.body!.papers[0].title, 'Ångström');
+    const unknown = await call('/v1/papers', {
+      method: 'POST',
+      body: '@misc{a, abstract={x}}',
+      headers: { 'content-type': `${bibtex}; charset=klingon`, authorization: `Bearer ${key}` },
+    });
+    assert.equal(unknown.status, 415);
+  });
+
+  it('refuses a BibTeX or RIS body on PUT with 415 (only POST takes them)', async () => {
+    const put = await call('/v1/papers/p2', { method: 'PUT', body: 'x', headers: { 'content-type': bibtex, authorization: `Bearer ${key}` } });
+    assert.equal(put.status, 415, put.text);
   });
 });
 

@@ -19,7 +19,7 @@ export interface TestApp {
 
 export interface CallInit {
   method?: string;
-  body?: string;
+  body?: string | Uint8Array;
   json?: unknown;
   headers?: Record<string, string>;
 }

@@ -3,7 +3,7 @@ import type { WriteService } from '../../writes/write-service.js';
 import { callerOf } from '../caller.js';
 import { methodNotAllowed, onlyQueryParameters, parseInput } from '../error-handling.js';
 import { elapsedMs } from '../took.js';
-import { paperInputsOfReferences, referenceFormatOf } from '../reference-bodies.js';
+import { paperInputsOfReferences, referenceBytes, referenceFormatOf } from '../reference-bodies.js';
 import { paperListMethods, paperMethods } from './search-routes.js';
 import { isPaperBatch, paperBatchSchema, paperIdParamsSchema, paperInputSchema } from '../schemas.js';
 
@@ -17,10 +17,10 @@ export function writeRoutes(requireWrites: (response: Response) => WriteService)
 
   router.post('/v1/papers', onlyQueryParameters(), async (request, response) => {
     const started = performance.now();
-    const referenceFormat = typeof request.body === 'string' ? referenceFormatOf(request) : undefined;
+    const referenceFormat = Buffer.isBuffer(request.body) ? referenceFormatOf(request) : undefined;
     if (referenceFormat) {
       // A BibTeX or RIS file: a batch, all or none, answered as one.
-      const inputs = await paperInputsOfReferences(request.body as string, referenceFormat);
+      const inputs = await paperInputsOfReferences(referenceBytes(request), referenceFormat);
       const papers = await requireWrites(response).createPapers(inputs, { batch: true }, callerOf(response));
       response.status(201).json({ papers, took_ms: elapsedMs(started) });
       return;
