@@ -10,9 +10,15 @@ const arxivMention = new RegExp(`arxiv:\\s*${arxivId}`, 'i');
 /** Prefixes of the names that stand for a paper's DOI or arXiv id wherever a paper id is taken (`doi:10.1/x`, `arxiv:2001.01234`). */
 export const identifierNamePrefixes = ['doi:', 'arxiv:'] as const;
 
+/** The DOI or arXiv id a `doi:` or `arxiv:` name stands for (the prefix in any case, as `DOI:10.1/x`), if it is one. */
+export function identifierOfName(name: string): { kind: 'doi' | 'arxiv'; value: string } | undefined {
+  const prefix = identifierNamePrefixes.find((candidate) => name.slice(0, candidate.length).toLowerCase() === candidate);
+  return prefix === undefined ? undefined : { kind: prefix === 'doi:' ? 'doi' : 'arxiv', value: name.slice(prefix.length) };
+}
+
 /** Whether `name` is a `doi:` or `arxiv:` name rather than a plain paper id. */
 export function isIdentifierName(name: string): boolean {
-  return identifierNamePrefixes.some((prefix) => name.startsWith(prefix));
+  return identifierOfName(name) !== undefined;
 }
 
 export function isArxivId(value: string): boolean {

@@ -190,7 +190,7 @@ export class WriteService {
 function toPaper(input: PaperInput, id: string, path: string): Paper {
   // Such an id would shadow the paper whose DOI or arXiv id the name stands for.
   if (isIdentifierName(id)) {
-    const message = `an id may not start with ${identifierNamePrefixes.map((prefix) => `"${prefix}"`).join(' or ')}: those name papers by their DOI or arXiv id (give the paper a plain id, and the identifier in its doi or arxiv_id field)`;
+    const message = `an id may not start with ${identifierNamePrefixes.map((prefix) => `"${prefix}"`).join(' or ')}, in any case: those name papers by their DOI or arXiv id (give the paper a plain id, and the identifier in its doi or arxiv_id field)`;
     throw invalidInput(`Invalid paper${path ? ` at ${path}` : ''}: ${message}.`, [{ path: [path, 'id'].filter(Boolean).join('.'), message, code: 'custom' }]);
   }
   const mapped = mapRecordToPaper({ ...input, id });

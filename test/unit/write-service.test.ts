@@ -186,6 +186,13 @@ describe('WriteService.putPaper and deletePaper', () => {
     }
   });
 
+  it('regression: reads the doi: and arxiv: prefixes in any case (DOI:… was not found, and an id DOI:… could be created)', async () => {
+    const { paper, created } = await writes.putPaper('DOI:10.1000/volcano.1', { abstract: 'A new abstract about lava.' });
+    assert.deepEqual([paper.id, created], ['volcano-1', false]);
+    assert.equal((await search.getPaper('ArXiv:2401.00003')).id, 'volcano-3');
+    await assert.rejects(writes.createPapers([{ id: 'DOI:10.1/x', abstract: 'x' }], { batch: false }), isAppErrorWithCode('invalid_input', /in any case/));
+  });
+
   it('replaces the stored paper a DOI names, keeping its id', async () => {
     const { paper, created } = await writes.putPaper('doi:10.1000/volcano.1', { abstract: 'A new abstract about lava.' });
     assert.equal(created, false);

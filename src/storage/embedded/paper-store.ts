@@ -1,5 +1,6 @@
 import { AppError } from '../../errors.js';
 import type { FacetFields } from '../../papers/paper-facets.js';
+import { identifierOfName } from '../../papers/identifiers.js';
 import { arxivIdWithoutVersion, normalizeDoi, type Paper } from '../../papers/paper.js';
 import { parseFacetFieldsOfLine, parsePaperLine, scanPapersFile, type PaperIdentifiers, type ScannedPapersFile } from './papers-file.js';
 
@@ -85,14 +86,15 @@ export class PaperStore {
 
   /**
    * The label of a paper named by its id, or by `doi:<DOI>` or `arxiv:<arXiv id>` where the record
-   * has them (DOIs case-insensitive, arXiv versions ignored; the newest paper wins when several
-   * share one). An id that is literally `doi:...` still wins.
+   * has them (the prefix and DOIs case-insensitive, arXiv versions ignored; the newest paper wins
+   * when several share one). An id that is literally `doi:...` still wins.
    */
   labelOf(name: string): number | undefined {
     const direct = this.labelById.get(name);
     if (direct !== undefined) return direct;
-    if (name.startsWith('doi:')) return this.labelsByDoi.newest(normalizeDoi(name.slice('doi:'.length)));
-    if (name.startsWith('arxiv:')) return this.labelsByArxivId.newest(arxivIdWithoutVersion(name.slice('arxiv:'.length)));
+    const identifier = identifierOfName(name);
+    if (identifier?.kind === 'doi') return this.labelsByDoi.newest(normalizeDoi(identifier.value));
+    if (identifier?.kind === 'arxiv') return this.labelsByArxivId.newest(arxivIdWithoutVersion(identifier.value));
     return undefined;
   }
 

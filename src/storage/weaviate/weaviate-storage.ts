@@ -6,6 +6,7 @@ import type { ModelDescription } from '../../embedding/model-registry.js';
 import { AppError, invalidInput, paperNotFound } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import type { PaperFilter } from '../../papers/paper-filter.js';
+import { identifierOfName } from '../../papers/identifiers.js';
 import { arxivIdWithoutVersion, normalizeDoi, type Paper } from '../../papers/paper.js';
 import type { FacetCounts } from '../../papers/paper-facets.js';
 import { dot } from '../../shared/vector-math.js';
@@ -269,8 +270,9 @@ export class WeaviateStorage implements PaperStorage {
     if (direct?.properties.paper_id === name) return name;
     const f = this.collection.filter;
     let filters: FilterValue | undefined;
-    if (name.startsWith('doi:')) filters = f.byProperty('doi_key').equal(normalizeDoi(name.slice('doi:'.length)));
-    else if (name.startsWith('arxiv:')) filters = f.byProperty('arxiv_key').equal(arxivIdWithoutVersion(name.slice('arxiv:'.length)));
+    const identifier = identifierOfName(name);
+    if (identifier?.kind === 'doi') filters = f.byProperty('doi_key').equal(normalizeDoi(identifier.value));
+    else if (identifier?.kind === 'arxiv') filters = f.byProperty('arxiv_key').equal(arxivIdWithoutVersion(identifier.value));
     if (!filters) return undefined;
     // Papers sharing a DOI or arXiv id: the newest write names it.
     const result = await this.read(() =>
