@@ -113,9 +113,10 @@ function paperUrl(paper: Paper): string | undefined {
 }
 
 /**
- * DOIs and URLs are verbatim fields for biblatex (written as they are, as Better BibTeX does);
- * only braces, which would end the field, and white space are taken out.
+ * DOIs and URLs are verbatim fields for biblatex (written as they are, as Better BibTeX does).
+ * A brace would end the field and white space would be folded, so those are percent-encoded:
+ * the same address to a browser and to doi.org, where dropping them named another one.
  */
 function verbatim(value: string): string {
-  return value.replace(/[{}\s]/g, '');
+  return value.replace(/[{}\s]/g, (character) => encodeURIComponent(character));
 }

@@ -116,6 +116,12 @@ describe('BibTeX export', () => {
     assert.doesNotMatch(entry, /eprint/);
   });
 
+  it('regression: percent-encodes braces and white space in a DOI or URL rather than dropping them (the exported URL named another page)', () => {
+    const entry = paperToBibtex({ ...journalPaper, doi: '10.1234/ab}c', url: 'https://example.org/a b{c}?q=1' });
+    assert.match(entry, /\n {2}doi = \{10\.1234\/ab%7Dc\},\n/);
+    assert.match(entry, /\n {2}url = \{https:\/\/example\.org\/a%20b%7Bc%7D\?q=1\},\n/);
+  });
+
   it('makes citation keys from ids, and unique within a file', () => {
     assert.equal(citationKey('hep-th/9901001'), 'hep-th/9901001');
     assert.equal(citationKey('a b,c{d}'), 'a_b_c_d_');
