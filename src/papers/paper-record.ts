@@ -3,7 +3,7 @@ import { authorNames } from './author-names.js';
 import { isArxivId } from './identifiers.js';
 import { normalizeDoi, type Paper } from './paper.js';
 import { wholeNumber } from '../shared/whole-number.js';
-import { hasLoneSurrogate } from '../shared/unicode.js';
+import { hasLoneSurrogate, withoutControlCharacters } from '../shared/unicode.js';
 
 /** Which input field feeds each paper field; the first candidate present in a record wins. */
 export interface FieldMap {
@@ -60,7 +60,7 @@ export function mapRecordToPaper(value: unknown, fields: FieldMap = defaultField
   const pick = (field: keyof FieldMap): { name: string; value: unknown } | undefined => {
     for (const name of fields[field]) {
       const candidate = record[name];
-      const blank = typeof candidate === 'string' && candidate.trim().length === 0;
+      const blank = typeof candidate === 'string' && withoutControlCharacters(candidate).trim().length === 0;
       if (candidate !== undefined && candidate !== null && !blank) return { name, value: candidate };
     }
     return undefined;
@@ -177,7 +177,10 @@ interface FieldSchema<Output> {
 }
 
 const stringList = (split: (text: string) => string[]) =>
-  z.union([z.string().transform(split), z.array(z.string()).transform((items) => items.map((item) => item.trim()).filter(Boolean))]);
+  z.union([
+    z.string().transform((text) => split(withoutControlCharacters(text))),
+    z.array(z.string()).transform((items) => items.map((item) => withoutControlCharacters(item).trim()).filter(Boolean)),
+  ]);
 
 /** Each input field's accepted forms and the normalized value it becomes. */
 const fieldSchemas = {
@@ -193,7 +196,8 @@ const fieldSchemas = {
     expected:
       'a non-empty string or a number, at most 512 characters, with a visible character, not "." or "..", without control characters or unpaired surrogates',
   },
-  text: { schema: z.string().transform((value) => value.trim()), expected: 'a string' },
+  // Control characters (NUL, escapes) are dropped: nothing a reader could see, and exports would carry them.
+  text: { schema: z.string().transform((value) => withoutControlCharacters(value).trim()), expected: 'a string' },
   authors: { schema: stringList(authorNames), expected: 'a list of strings or a delimited string' },
   categories: {
     schema: stringList((text) => text.split(/[\s,;]+/).filter(Boolean)),

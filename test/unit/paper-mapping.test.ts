@@ -287,6 +287,20 @@ describe('mapRecordToPaper: rejections', () => {
     });
   }
 
+  it('regression: drops control characters from text fields (a NUL category was stored and exported as a raw 0x00 byte)', () => {
+    const paper = accepted(
+      mapRecordToPaper({
+        id: 'x',
+        title: 'Ti\u0000tle\u001b',
+        abstract: 'Line one\nline\ttwo\u0007',
+        categories: ['  ', '\u0000', 'cs.CL'],
+        authors: ['Ada\u0000 Lovelace'],
+      }),
+    );
+    assert.deepEqual([paper.title, paper.abstract, paper.categories, paper.authors], ['Title', 'Line one\nline\ttwo', ['cs.CL'], ['Ada Lovelace']]);
+    assert.equal(rejected(mapRecordToPaper({ id: 'x', abstract: '\u0000\u0001' }), 'missing_abstract').length > 0, true);
+  });
+
   it('takes http, https and ftp urls, and a bare www. address as https', () => {
     for (const url of ['http://example.org/p', 'HTTPS://Example.org/p?q=1#x', 'ftp://ftp.example.org/pub/p.ps']) {
       assert.equal(accepted(mapRecordToPaper({ id: 'x', abstract: 'a', url })).url, url);
