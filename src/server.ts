@@ -5,7 +5,7 @@ import { AppError } from './errors.js';
 import { ApiKeys } from './http/auth.js';
 import { createApp } from './http/app.js';
 import { drainOnClose } from './http/connection-drain.js';
-import { answerUnparsableRequest, continueUnlessTooLarge, refuseConnect } from './http/unparsable-request.js';
+import { answerUnparsableRequest, continueUnlessTooLarge, refuseConnect, refuseExpectation } from './http/unparsable-request.js';
 import type { Logger } from './log.js';
 import { ServiceMetrics } from './metrics/service-metrics.js';
 import { openServices, type Services } from './services.js';
@@ -37,6 +37,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   server.on('clientError', answerUnparsableRequest);
   server.on('connect', refuseConnect);
   server.on('checkContinue', continueUnlessTooLarge(Math.max(config.MAX_BODY_BYTES, config.WRITE_MAX_BODY_BYTES), app));
+  server.on('checkExpectation', refuseExpectation);
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`;
   log.info({ url }, 'listening');

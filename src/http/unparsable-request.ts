@@ -29,6 +29,17 @@ export function refuseConnect(request: IncomingMessage, socket: Socket): void {
 }
 
 /**
+ * Answers an `Expect` other than 100-continue, which Node hands to the server's
+ * `checkExpectation` listeners and, with none, answers 417 with an empty body.
+ */
+export function refuseExpectation(request: IncomingMessage, response: ServerResponse): void {
+  answerAndClose(
+    response.socket!,
+    new AppError('expectation_failed', `This server meets no expectation but 100-continue (the request expects "${request.headers.expect ?? ''}").`),
+  );
+}
+
+/**
  * Answers `Expect: 100-continue`: a body declared larger than any route takes is refused with 413
  * before the client sends it (Node would say 100 Continue and then read it all); any other request
  * goes on to `handle`, the app.
@@ -64,5 +75,6 @@ const statusText: Record<number, string> = {
   405: 'Method Not Allowed',
   408: 'Request Timeout',
   413: 'Content Too Large',
+  417: 'Expectation Failed',
   431: 'Request Header Fields Too Large',
 };

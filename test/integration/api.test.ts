@@ -213,6 +213,12 @@ describe('bad input gets a clear 4xx in the one error shape', () => {
     assert.match(accepted, /^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 /);
   });
 
+  it('regression: answers an Expect other than 100-continue with 417 in the error shape (Node sent 417 with an empty body)', async () => {
+    const refused = await rawRequest(base, 'GET /healthz HTTP/1.1\r\nHost: x\r\nExpect: something\r\n\r\n');
+    assert.match(refused, /^HTTP\/1\.1 417 /);
+    assert.equal((JSON.parse(refused.slice(refused.indexOf('\r\n\r\n') + 4)) as { error: { code: string } }).error.code, 'expectation_failed');
+  });
+
   it('regression: closes the connection after a 413, so the client stops sending the body (the server read all of it)', async () => {
     const answer = await rawRequest(
       base,
