@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, basename } from 'node:path';
+import { isProcessRunning } from './processes.js';
 
 /** A sibling path for staging a file or folder before it is renamed into place. */
 export function stagingPathFor(target: string, tag = 'tmp'): string {
@@ -24,21 +25,11 @@ export async function removeStaleStaging(target: string, tag: string): Promise<s
   for (const name of names) {
     if (!name.startsWith(prefix)) continue;
     const pid = Number(name.slice(prefix.length).split('-')[0]);
-    if (!Number.isInteger(pid) || pid <= 0 || isRunning(pid)) continue;
+    if (!Number.isInteger(pid) || pid <= 0 || isProcessRunning(pid)) continue;
     await rm(join(dirname(target), name), { recursive: true, force: true });
     removed.push(name);
   }
   return removed;
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Writes a whole file durably: temp file, fsync, rename, so readers see the old or the new file. */

@@ -1,6 +1,7 @@
 import { open, readFile, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { AppError } from '../../../errors.js';
+import { isProcessRunning } from '../../../shared/processes.js';
 
 /** Who holds a log: written into its lock file. */
 interface LockHolder {
@@ -38,7 +39,7 @@ export async function lockWriteLog(folder: string): Promise<{ release: () => Pro
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
     const holder = await readHolder(path);
-    if (holder && holder.host === me.host && holder.pid !== me.pid && isRunning(holder.pid)) {
+    if (holder && holder.host === me.host && holder.pid !== me.pid && isProcessRunning(holder.pid)) {
       throw new AppError(
         'index_locked',
         `The write-ahead log ${folder} is in use by process ${holder.pid} (since ${holder.since}): another server serves this index folder. ` +
@@ -69,15 +70,5 @@ async function readHolder(path: string): Promise<LockHolder | undefined> {
   } catch {
     // Unreadable or half-written (its writer died between creating and filling it): nobody's.
     return undefined;
-  }
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
