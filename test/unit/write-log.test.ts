@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { appendFile, mkdir, open, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
+import { setTimeout } from 'node:timers/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { PaperChange } from '../../src/storage/paper-storage.js';
@@ -555,6 +556,23 @@ describe('WriteLog ownership by one process', () => {
     assert.equal(await readFile(lockOf(folder), 'utf8'), holder(process.ppid), 'the holder keeps its lock');
   });
 
+  it('regression: takes over a lock whose process was killed but not yet reaped (a zombie counted as running, and a restart was refused)', async () => {
+    // The background sleep ends first; its parent, exec'd into the longer sleep, never reaps it.
+    const parent = spawn('sh', ['-c', 'sleep 0.1 & echo $!; exec sleep 5']);
+    const zombie = await new Promise<number>((resolve) => parent.stdout.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim()))));
+    try {
+      await setTimeout(500);
+      assert.match(await readFile(`/proc/${zombie}/stat`, 'utf8'), /\) Z /, 'the child is a zombie');
+      const folder = await freshLogFolder();
+      await writeFile(lockOf(folder), holder(zombie));
+      const opened = await WriteLog.open(folder, lineage, 1);
+      assert.equal(opened.lockTakenOver?.pid, zombie);
+      await opened.log.close();
+    } finally {
+      parent.kill();
+    }
+  });
+
   it('holds the log while open and lets it go on close', async () => {
     const folder = await freshLogFolder();
     const opened = await WriteLog.open(folder, lineage, 1);
@@ -578,6 +596,10 @@ describe('WriteLog ownership by one process', () => {
       assert.deepEqual(opened.lockTakenOver, { pid, host, since: '2026-01-01T00:00:00.000Z' });
       await opened.log.close();
     }
+    // Another process now has the id (its start time differs from the one the lock recorded).
+    const reused = await freshLogFolder();
+    await writeFile(lockOf(reused), `${JSON.stringify({ pid: process.ppid, host: hostname(), since: '2026-01-01T00:00:00.000Z', processStartedAt: '1' })}\n`);
+    await (await WriteLog.open(reused, lineage, 1)).log.close();
     const halfWritten = await freshLogFolder();
     await writeFile(lockOf(halfWritten), '');
     await (await WriteLog.open(halfWritten, lineage, 1)).log.close();

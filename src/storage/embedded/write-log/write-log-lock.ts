@@ -1,13 +1,15 @@
 import { open, readFile, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { AppError } from '../../../errors.js';
-import { isProcessRunning } from '../../../shared/processes.js';
+import { isProcessRunning, processStartTime } from '../../../shared/processes.js';
 
 /** Who holds a log: written into its lock file. */
 interface LockHolder {
   pid: number;
   host: string;
   since: string;
+  /** The process's start time where the system tells (see processStartTime): its id may be reused after it ends. */
+  processStartedAt?: string;
 }
 
 /**
@@ -15,15 +17,17 @@ interface LockHolder {
  * second server on the same index folder would tidy the log under the first (an empty segment
  * removed and made again, so the first appends to a file no longer in the folder) and append
  * records of its own, and acknowledged writes would be lost. The lock file beside the log folder
- * names the holder's process and host; it is removed on close. One left by a process that died
- * (a crash, SIGKILL) is taken over: its process is gone from this host, or it is this process's
- * own (a container restarted with the same process id). A holder on another host (a folder shared
- * over the network) cannot be checked, so it is taken over too, with a warning to the caller.
- * Returns the release function, and whether a lock was taken over.
+ * names the holder's process (id and start time) and host; it is removed on close. One left by a
+ * process that died (a crash, SIGKILL) is taken over: its process is gone from this host (or a
+ * zombie, or its id now another process's), or it is this process's own id (a container
+ * restarted). A holder on another host (a folder shared over the network) cannot be checked, so
+ * it is taken over too, with a warning to the caller. Returns the release function, and whether a
+ * lock was taken over.
  */
 export async function lockWriteLog(folder: string): Promise<{ release: () => Promise<void>; tookOver?: LockHolder }> {
   const path = lockPathOf(folder);
-  const me: LockHolder = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
+  const startedAt = processStartTime(process.pid);
+  const me: LockHolder = { pid: process.pid, host: hostname(), since: new Date().toISOString(), ...(startedAt ? { processStartedAt: startedAt } : {}) };
   let tookOver: LockHolder | undefined;
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
@@ -39,7 +43,7 @@ export async function lockWriteLog(folder: string): Promise<{ release: () => Pro
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
     const holder = await readHolder(path);
-    if (holder && holder.host === me.host && holder.pid !== me.pid && isProcessRunning(holder.pid)) {
+    if (holder && holder.host === me.host && holder.pid !== me.pid && isProcessRunning(holder.pid, holder.processStartedAt)) {
       throw new AppError(
         'index_locked',
         `The write-ahead log ${folder} is in use by process ${holder.pid} (since ${holder.since}): another server serves this index folder. ` +
@@ -66,7 +70,8 @@ async function releaseLock(path: string, me: LockHolder): Promise<void> {
 async function readHolder(path: string): Promise<LockHolder | undefined> {
   try {
     const holder = JSON.parse(await readFile(path, 'utf8')) as Partial<LockHolder>;
-    return Number.isSafeInteger(holder.pid) && typeof holder.host === 'string' && typeof holder.since === 'string' ? (holder as LockHolder) : undefined;
+    const valid = Number.isSafeInteger(holder.pid) && typeof holder.host === 'string' && typeof holder.since === 'string';
+    return valid && (holder.processStartedAt === undefined || typeof holder.processStartedAt === 'string') ? (holder as LockHolder) : undefined;
   } catch {
     // Unreadable or half-written (its writer died between creating and filling it): nobody's.
     return undefined;
