@@ -101,7 +101,7 @@ export function createApp({ state, log, settings, apiKeys, metrics }: AppDepende
       writes,
     }),
   );
-  // POST /v1/papers also takes a BibTeX or RIS file, read as text within the write limit.
+  // POST /v1/papers also takes a BibTeX or RIS file, read as bytes within the write limit.
   app.post('/v1/papers', rawBody(referenceMediaTypes, settings.WRITE_MAX_BODY_BYTES));
   app.use(requireJsonBody);
 

@@ -16,7 +16,7 @@ export function jsonBody(limitBytes: number): RequestHandler {
 
 /**
  * Bodies of these media types, of at most `limitBytes`, as their bytes: a reference manager's
- * export is decoded by the importer, as a file of it would be (see rawBodyText).
+ * export is decoded by the importer, as a file of it would be (see referenceBytes).
  */
 export function rawBody(types: readonly string[], limitBytes: number): RequestHandler {
   return withinLimit(limitBytes, types, express.raw({ type: [...types], limit: limitBytes }));

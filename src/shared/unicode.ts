@@ -13,7 +13,11 @@ export function withoutLoneSurrogates(text: string): string {
 /** Control characters other than tab and line breaks: NUL, escapes, C1 codes. */
 const strayControls = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
 
-/** `text` without control characters other than tab and line breaks: nothing a reader could see, and NUL makes exported files binary. */
-export function withoutControlCharacters(text: string): string {
-  return text.replace(strayControls, '');
+/**
+ * `text` with its control characters other than tab and line breaks (nothing a reader could see;
+ * NUL makes exported files binary, an escape sequence recolours a terminal) replaced by
+ * `replacement`, by default dropped.
+ */
+export function withoutControlCharacters(text: string, replacement = ''): string {
+  return text.replace(strayControls, replacement);
 }

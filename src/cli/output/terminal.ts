@@ -1,6 +1,6 @@
 import { styleText } from 'node:util';
 import stringWidth from 'string-width';
-import { withoutLoneSurrogates } from '../../shared/unicode.js';
+import { withoutControlCharacters, withoutLoneSurrogates } from '../../shared/unicode.js';
 
 type Style = Parameters<typeof styleText>[0];
 
@@ -32,7 +32,7 @@ export function painter(color: boolean): (style: Style, text: string) => string 
  * line breaks are kept for the callers that fold whitespace.
  */
 export function printable(text: string): string {
-  return withoutLoneSurrogates(text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, '\ufffd'));
+  return withoutLoneSurrogates(withoutControlCharacters(text, '\ufffd'));
 }
 
 /** The columns `text` takes on a terminal: two for a CJK character or an emoji, none for a combining mark. */
