@@ -1,4 +1,5 @@
-import { arxivAbstractUrl, arxivIdFromDoi } from '../papers/identifiers.js';
+import { arxivIdFromDoi } from '../papers/identifiers.js';
+import { arxivAbstractUrl } from '../papers/paper-urls.js';
 import type { Paper } from '../papers/paper.js';
 import { splitName } from './names.js';
 import { singleLine } from './single-line.js';

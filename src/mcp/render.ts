@@ -1,7 +1,7 @@
 import type { Paper } from '../papers/paper.js';
 import { withoutLoneSurrogates } from '../shared/unicode.js';
 import type { RankedPaper } from './backend.js';
-import { arxivAbstractUrl, doiUrl } from '../papers/identifiers.js';
+import { arxivAbstractUrl, doiUrl } from '../papers/paper-urls.js';
 
 /** How much of an abstract a ranked list shows in text; the structured result has all of it. */
 const abstractPreview = 300;

@@ -1,4 +1,4 @@
-import { arxivAbstractUrl, doiUrl } from '../../papers/identifiers.js';
+import { arxivAbstractUrl, doiUrl } from '../../papers/paper-urls.js';
 
 /** Where a paper can be read: its arXiv page, its DOI, its own URL (those its record has). */
 export function paperLinks(paper: { arxiv_id?: string | undefined; doi?: string | undefined; url?: string | undefined }): string[] {

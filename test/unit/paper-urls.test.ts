@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { arxivAbstractUrl, doiUrl } from '../../src/papers/identifiers.js';
+import { arxivAbstractUrl, doiUrl } from '../../src/papers/paper-urls.js';
 
 describe('links of identifiers', () => {
   it('regression: percent-encodes a DOI in its doi.org link (a # or ? in one sent doi.org another DOI)', () => {
