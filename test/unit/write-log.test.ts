@@ -566,7 +566,7 @@ describe('WriteLog ownership by one process', () => {
       const folder = await freshLogFolder();
       await writeFile(lockOf(folder), holder(zombie));
       const opened = await WriteLog.open(folder, lineage, 1);
-      assert.equal(opened.lockTakenOver?.pid, zombie);
+      assert.deepEqual([opened.lockTakenOver?.holder.pid, opened.lockTakenOver?.checked], [zombie, true]);
       await opened.log.close();
     } finally {
       parent.kill();
@@ -593,7 +593,7 @@ describe('WriteLog ownership by one process', () => {
       const folder = await freshLogFolder();
       await writeFile(lockOf(folder), holder(pid, host));
       const opened = await WriteLog.open(folder, lineage, 1);
-      assert.deepEqual(opened.lockTakenOver, { pid, host, since: '2026-01-01T00:00:00.000Z' });
+      assert.deepEqual(opened.lockTakenOver, { holder: { pid, host, since: '2026-01-01T00:00:00.000Z' }, checked: host === hostname() });
       await opened.log.close();
     }
     // Another process now has the id (its start time differs from the one the lock recorded).

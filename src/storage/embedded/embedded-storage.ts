@@ -1,4 +1,3 @@
-import { hostname } from 'node:os';
 import { stat } from 'node:fs/promises';
 import type { ModelDescription } from '../../embedding/model-registry.js';
 import { AppError, paperNotFound } from '../../errors.js';
@@ -113,8 +112,8 @@ export class EmbeddedStorage implements PaperStorage {
       );
     }
     if (opened.lockTakenOver) {
-      const holder = opened.lockTakenOver;
-      if (holder.host === hostname()) {
+      const { holder, checked } = opened.lockTakenOver;
+      if (checked) {
         options.log.info(
           { pid: holder.pid, since: holder.since },
           'took over the write-ahead log from a process that is no longer running (it ended without closing the log)',

@@ -4,12 +4,18 @@ import { AppError } from '../../../errors.js';
 import { isProcessRunning, processStartTime } from '../../../shared/processes.js';
 
 /** Who holds a log: written into its lock file. */
-interface LockHolder {
+export interface LockHolder {
   pid: number;
   host: string;
   since: string;
   /** The process's start time where the system tells (see processStartTime): its id may be reused after it ends. */
   processStartedAt?: string;
+}
+
+/** A lock left on a log and taken over: whose it was, and whether it was seen to be no longer held (its host is this one). */
+export interface TakenOverLock {
+  holder: LockHolder;
+  checked: boolean;
 }
 
 /**
@@ -24,11 +30,11 @@ interface LockHolder {
  * it is taken over too, with a warning to the caller. Returns the release function, and whether a
  * lock was taken over.
  */
-export async function lockWriteLog(folder: string): Promise<{ release: () => Promise<void>; tookOver?: LockHolder }> {
+export async function lockWriteLog(folder: string): Promise<{ release: () => Promise<void>; tookOver?: TakenOverLock }> {
   const path = lockPathOf(folder);
   const startedAt = processStartTime(process.pid);
   const me: LockHolder = { pid: process.pid, host: hostname(), since: new Date().toISOString(), ...(startedAt ? { processStartedAt: startedAt } : {}) };
-  let tookOver: LockHolder | undefined;
+  let tookOver: TakenOverLock | undefined;
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const handle = await open(path, 'wx');
@@ -50,14 +56,14 @@ export async function lockWriteLog(folder: string): Promise<{ release: () => Pro
           `Stop it, or ask it with --url; if no such process serves it, delete ${path}.`,
       );
     }
-    tookOver = holder;
+    tookOver = holder && { holder, checked: holder.host === me.host };
     await rm(path, { force: true });
   }
   throw new AppError('index_locked', `The lock ${path} of the write-ahead log keeps changing: another process is opening this index folder.`);
 }
 
 /** Beside the log folder, not in it: the folder is moved aside when it belongs to another build. */
-export function lockPathOf(folder: string): string {
+function lockPathOf(folder: string): string {
   return `${folder.replace(/[\\/]+$/, '')}.lock`;
 }
 

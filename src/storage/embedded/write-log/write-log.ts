@@ -4,7 +4,7 @@ import { AppError } from '../../../errors.js';
 import { fsyncPath } from '../../../shared/fs-atomic.js';
 import type { PaperChange } from '../../paper-storage.js';
 import { decodeLogRecord, encodeLogRecord, type LogRecord } from './write-log-record.js';
-import { lockWriteLog } from './write-log-lock.js';
+import { lockWriteLog, type TakenOverLock } from './write-log-lock.js';
 
 /** One acknowledged write: all its changes are applied together or not at all. */
 export interface LoggedWrite {
@@ -20,8 +20,8 @@ export interface OpenedLog {
   movedAside?: string;
   /** Bytes of an incomplete last record (a crash mid-append, never acknowledged) that were cut off. */
   truncatedBytes: number;
-  /** The holder of a lock left on the log that was taken over (see lockWriteLog). */
-  lockTakenOver?: { pid: number; host: string; since: string };
+  /** A lock left on the log that was taken over (see lockWriteLog). */
+  lockTakenOver?: TakenOverLock;
 }
 
 const segmentPattern = /^wal-(\d{12})\.log$/;
