@@ -186,14 +186,14 @@ describe('bad input gets a clear 4xx in the one error shape', () => {
   it('answers headers over the size limit with 431 headers_too_large in the error shape (Node answered a bare status line)', async () => {
     const answer = await rawRequest(base, `GET /v1/stats HTTP/1.1\r\nHost: x\r\nX-Big: ${'b'.repeat(20_000)}\r\n\r\n`);
     assert.match(answer, /^HTTP\/1\.1 431 /);
-    const body = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as { error: { code: string; message: string } };
+    const body = errorOfRawAnswer(answer);
     assert.equal(body.error.code, 'headers_too_large');
   });
 
   it('answers bytes that are not HTTP with 400 in the error shape', async () => {
     const answer = await rawRequest(base, 'NOT HTTP AT ALL\r\n\r\n');
     assert.match(answer, /^HTTP\/1\.1 400 /);
-    assert.equal((JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as { error: { code: string } }).error.code, 'invalid_input');
+    assert.equal(errorOfRawAnswer(answer).error.code, 'invalid_input');
   });
 
   it('regression: refuses a body declared too large before it is sent, when the client waits for 100 Continue (it said 100 Continue, then waited)', async () => {
@@ -203,7 +203,7 @@ describe('bad input gets a clear 4xx in the one error shape', () => {
     );
     assert.match(refused, /^HTTP\/1\.1 413 /);
     assert.doesNotMatch(refused, /100 Continue/);
-    assert.equal((JSON.parse(refused.slice(refused.indexOf('\r\n\r\n') + 4)) as { error: { code: string } }).error.code, 'payload_too_large');
+    assert.equal(errorOfRawAnswer(refused).error.code, 'payload_too_large');
     const body = JSON.stringify({ query: 'video', k: 1 });
     const accepted = await rawRequest(
       base,
@@ -216,7 +216,7 @@ describe('bad input gets a clear 4xx in the one error shape', () => {
   it('regression: answers an Expect other than 100-continue with 417 in the error shape (Node sent 417 with an empty body)', async () => {
     const refused = await rawRequest(base, 'GET /healthz HTTP/1.1\r\nHost: x\r\nExpect: something\r\n\r\n');
     assert.match(refused, /^HTTP\/1\.1 417 /);
-    assert.equal((JSON.parse(refused.slice(refused.indexOf('\r\n\r\n') + 4)) as { error: { code: string } }).error.code, 'expectation_failed');
+    assert.equal(errorOfRawAnswer(refused).error.code, 'expectation_failed');
   });
 
   it('regression: closes the connection after a 413, so the client stops sending the body (the server read all of it)', async () => {
@@ -232,7 +232,7 @@ describe('bad input gets a clear 4xx in the one error shape', () => {
   it('regression: answers an HTTP/1.1 request without a Host header with 400 in the error shape (Node answered a bare status line)', async () => {
     const answer = await rawRequest(base, 'GET /healthz HTTP/1.1\r\n\r\n');
     assert.match(answer, /^HTTP\/1\.1 400 /);
-    const body = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as { error: { code: string; message: string } };
+    const body = errorOfRawAnswer(answer);
     assert.deepEqual(body.error, { code: 'invalid_input', message: 'An HTTP/1.1 request must carry a Host header.' });
     assert.match(await rawRequest(base, 'GET /healthz HTTP/1.0\r\n\r\n'), /^HTTP\/1\.1 200 /);
   });
@@ -241,7 +241,7 @@ describe('bad input gets a clear 4xx in the one error shape', () => {
     const answer = await rawRequest(base, 'CONNECT example.org:443 HTTP/1.1\r\nHost: example.org:443\r\n\r\n');
     assert.match(answer, /^HTTP\/1\.1 405 /);
     assert.match(answer, /\r\nAllow: GET, HEAD, POST, PUT, DELETE, OPTIONS\r\n/);
-    const body = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as { error: { code: string; message: string } };
+    const body = errorOfRawAnswer(answer);
     assert.equal(body.error.code, 'method_not_allowed');
     assert.match(body.error.message, /not a proxy/);
   });
@@ -392,6 +392,11 @@ describe('bad input gets a clear 4xx in the one error shape', () => {
  * the connection. The client half-closes after the bytes unless `keepSending` (a client still
  * uploading), when only the server's close ends the exchange.
  */
+/** The error body of a raw HTTP answer (status line, headers, then the JSON). */
+function errorOfRawAnswer(answer: string): { error: { code: string; message: string } } {
+  return JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as { error: { code: string; message: string } };
+}
+
 function rawRequest(baseUrl: string, bytes: string, { keepSending = false } = {}): Promise<string> {
   const { hostname, port } = new URL(baseUrl);
   return new Promise((resolve, reject) => {
