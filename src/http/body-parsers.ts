@@ -1,4 +1,5 @@
-import express, { type RequestHandler } from 'express';
+import { isUtf8 } from 'node:buffer';
+import express, { type Request, type RequestHandler } from 'express';
 import { AppError } from '../errors.js';
 
 /** The media types read as JSON bodies. */
@@ -11,7 +12,20 @@ export function payloadTooLarge(limitBytes: number | undefined): AppError {
 
 /** JSON bodies (an object or an array) of at most `limitBytes`. */
 export function jsonBody(limitBytes: number): RequestHandler {
-  return withinLimit(limitBytes, jsonTypes, express.json({ limit: limitBytes, strict: true, type: jsonTypes }));
+  return withinLimit(limitBytes, jsonTypes, express.json({ limit: limitBytes, strict: true, type: jsonTypes, verify: refuseInvalidUtf8 }));
+}
+
+/**
+ * A body said to be UTF-8 (or saying nothing) that is not: body-parser would decode each bad byte
+ * to U+FFFD, and a paper would be stored with them, or a query searched for them, without a word.
+ */
+function refuseInvalidUtf8(_request: Request, _response: unknown, body: Buffer, encoding: string): void {
+  if ((encoding === 'utf-8' || encoding === 'utf8') && !isUtf8(body)) {
+    throw new AppError(
+      'invalid_json',
+      'The request body is not valid UTF-8 (JSON is UTF-8; declare another Unicode charset in Content-Type if the body is in one).',
+    );
+  }
 }
 
 /**
@@ -30,6 +44,7 @@ export function rawBody(types: readonly string[], limitBytes: number): RequestHa
  */
 function withinLimit(limitBytes: number, types: readonly string[], parse: RequestHandler): RequestHandler {
   return (request, response, next) => {
+    normalizeContentEncoding(request);
     const declared = Number(request.headers['content-length']);
     const compressed = (request.headers['content-encoding'] ?? 'identity').toLowerCase() !== 'identity';
     if (declared > limitBytes && !compressed && !request.complete && request.is([...types])) {
@@ -38,4 +53,21 @@ function withinLimit(limitBytes: number, types: readonly string[], parse: Reques
     }
     parse(request, response, next);
   };
+}
+
+/**
+ * The Content-Encoding body-parser reads: `x-gzip` is gzip (RFC 9110 asks recipients to take it
+ * so; old clients send it), and `identity` in a list is no coding at all. Anything else, a chain
+ * of two codings included, is left for body-parser to refuse with 415.
+ */
+function normalizeContentEncoding(request: Request): void {
+  const declared = request.headers['content-encoding'];
+  if (declared === undefined) return;
+  const codings = declared
+    .split(',')
+    .map((coding) => coding.trim().toLowerCase())
+    .filter((coding) => coding !== '' && coding !== 'identity')
+    .map((coding) => (coding === 'x-gzip' ? 'gzip' : coding));
+  if (codings.length === 0) delete request.headers['content-encoding'];
+  else request.headers['content-encoding'] = codings.join(', ');
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { connect } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import type { RunningServer } from '../../src/server.js';
 import { buildIndex, makeTempDir, removeDir, request, samplePapers, startTestServer } from './helpers.js';
@@ -331,6 +332,14 @@ describe('bad input gets a clear 4xx in the one error shape', () => {
       message: /must be UTF-8 JSON; its Content-Type names the charset "latin1"/,
     },
     {
+      name: 'a JSON body that is not valid UTF-8 (regression: its bad bytes were read as U+FFFD)',
+      path: '/v1/search',
+      init: { body: Buffer.from([...Buffer.from('{"query":"caf'), 0xe9, ...Buffer.from('"}')]), headers: { 'content-type': 'application/json' } },
+      status: 400,
+      code: 'invalid_json',
+      message: /not valid UTF-8/,
+    },
+    {
       name: 'JSON null',
       path: '/v1/search',
       init: { body: 'null', headers: { 'content-type': 'application/json' } },
@@ -379,6 +388,17 @@ describe('bad input gets a clear 4xx in the one error shape', () => {
     });
   }
 
+  it('reads a gzip body declared as x-gzip, or with identity in the list (regression: both were 415)', async () => {
+    for (const coding of ['x-gzip', 'gzip, identity', 'identity, GZIP']) {
+      const response = await request<HitsBody>(base, '/v1/search', {
+        body: gzipSync(JSON.stringify({ query: 'video generation', k: 2 })),
+        headers: { 'content-type': 'application/json', 'content-encoding': coding },
+      });
+      assert.equal(response.status, 200, coding);
+      assert.equal(response.body.hits.length, 2, coding);
+    }
+  });
+
   it('keeps serving after all of that', async () => {
     const response = await request<HitsBody>(base, '/v1/search', { json: { query: 'video generation', k: 2 } });
     assert.equal(response.status, 200);
@@ -386,17 +406,16 @@ describe('bad input gets a clear 4xx in the one error shape', () => {
   });
 });
 
-/** Sends raw bytes on a fresh connection and reads everything until the server closes it. */
-/**
- * Sends `bytes` on a new connection and resolves with everything the server sends until it closes
- * the connection. The client half-closes after the bytes unless `keepSending` (a client still
- * uploading), when only the server's close ends the exchange.
- */
 /** The error body of a raw HTTP answer (status line, headers, then the JSON). */
 function errorOfRawAnswer(answer: string): { error: { code: string; message: string } } {
   return JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as { error: { code: string; message: string } };
 }
 
+/**
+ * Sends `bytes` on a new connection and resolves with everything the server sends until it closes
+ * the connection. The client half-closes after the bytes unless `keepSending` (a client still
+ * uploading), when only the server's close ends the exchange.
+ */
 function rawRequest(baseUrl: string, bytes: string, { keepSending = false } = {}): Promise<string> {
   const { hostname, port } = new URL(baseUrl);
   return new Promise((resolve, reject) => {

@@ -64,7 +64,7 @@ const initialize = {
 };
 
 /** One raw POST /mcp, as a browser or a misconfigured client might send it (node:http: fetch will not send another Host). */
-function post(base: string, headers: Record<string, string>, body: string = JSON.stringify(initialize)) {
+function post(base: string, headers: Record<string, string>, body: string | Buffer = JSON.stringify(initialize)) {
   return new Promise<{ status: number; headers: IncomingHttpHeaders; body: { error?: { code: string; message: string } } | undefined }>((resolve, reject) => {
     const sent = httpRequest(`${base}/mcp`, {
       method: 'POST',
@@ -207,6 +207,20 @@ describe('MCP over HTTP at /mcp', () => {
       assert.equal(answer.status, 400, body);
       assert.deepEqual(answer.body, { jsonrpc: '2.0', id: null, error: { code: -32700, message: 'Parse error: the body is not a JSON object or array.' } });
     }
+  });
+
+  it('regression: answers a body that is not valid UTF-8 with -32700 (its bad bytes were read as U+FFFD)', async () => {
+    const body = Buffer.concat([Buffer.from(JSON.stringify(initialize).slice(0, -2)), Buffer.from([0xff]), Buffer.from('"}')]);
+    const answer = await post(base, {}, body);
+    assert.equal(answer.status, 400);
+    assert.deepEqual(answer.body, {
+      jsonrpc: '2.0',
+      id: null,
+      error: {
+        code: -32700,
+        message: 'Parse error: The request body is not valid UTF-8 (JSON is UTF-8; declare another Unicode charset in Content-Type if the body is in one).',
+      },
+    });
   });
 
   it('regression: answers an empty batch with one -32600 error (it answered 202 and nothing)', async () => {

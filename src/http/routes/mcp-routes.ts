@@ -1,7 +1,7 @@
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { ErrorCode } from '@modelcontextprotocol/sdk/types.js';
 import { Router, type RequestHandler, type Response } from 'express';
-import { AppError } from '../../errors.js';
+import { AppError, isAppError } from '../../errors.js';
 import { localBackend } from '../../mcp/local-backend.js';
 import { createMcpServer } from '../../mcp/mcp-server.js';
 import { jsonRpcError, refusalOfBody, refuseInvalidParams } from '../../mcp/request-checks.js';
@@ -52,7 +52,11 @@ export function mcpRoutes(options: McpRouteOptions): Router {
         throw new AppError('unsupported_media_type', `MCP requests must be application/json, not ${request.headers['content-type']}.`);
       }
       (response.locals.mcpWrites ? writeBody : readBody)(request, response, (error?: unknown) => {
-        // JSON-RPC's own parse error for a body that is not JSON, rather than the REST API's invalid_json.
+        // JSON-RPC's own parse error for a body that is not UTF-8 or not JSON, rather than the REST API's invalid_json.
+        if (isAppError(error) && error.code === 'invalid_json') {
+          response.status(400).json(jsonRpcError(null, ErrorCode.ParseError, `Parse error: ${error.message}`));
+          return;
+        }
         if ((error as { type?: string } | undefined)?.type === 'entity.parse.failed') {
           response.status(400).json(jsonRpcError(null, ErrorCode.ParseError, 'Parse error: the body is not a JSON object or array.'));
           return;
