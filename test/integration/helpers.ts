@@ -130,7 +130,7 @@ export interface JsonResponse<Body = unknown> {
 export async function request<Body = Record<string, unknown>>(
   baseUrl: string,
   path: string,
-  init: { method?: string; json?: unknown; body?: string | Uint8Array; headers?: Record<string, string> } = {},
+  init: { method?: string; json?: unknown; body?: string | Uint8Array<ArrayBuffer>; headers?: Record<string, string> } = {},
 ): Promise<JsonResponse<Body>> {
   const headers: Record<string, string> = { ...init.headers };
   let body = init.body;
