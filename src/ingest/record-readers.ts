@@ -95,8 +95,22 @@ async function* readJsonArray(stream: Readable, path: string): AsyncGenerator<Ra
   }
 }
 
+/**
+ * The header row as column names, refused when one name comes twice: csv-parse would keep the
+ * last column of that name, and a file with two `abstract` columns would lose one without a word.
+ */
+function distinctColumns(header: string[]): string[] {
+  const firstColumnOf = new Map<string, number>();
+  header.forEach((name, column) => {
+    const first = firstColumnOf.get(name);
+    if (first !== undefined) throw new Error(`its header names the column "${name}" twice (columns ${first + 1} and ${column + 1})`);
+    firstColumnOf.set(name, column);
+  });
+  return header;
+}
+
 async function* readCsv(stream: Readable, path: string): AsyncGenerator<RawRecord> {
-  const rows = stream.pipe(parseCsv({ columns: true, bom: true, info: true, skip_empty_lines: true, relax_column_count: true, trim: false }));
+  const rows = stream.pipe(parseCsv({ columns: distinctColumns, bom: true, info: true, skip_empty_lines: true, relax_column_count: true, trim: false }));
   stream.on('error', (error) => rows.destroy(error));
   try {
     for await (const row of rows as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {

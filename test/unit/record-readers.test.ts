@@ -259,6 +259,11 @@ describe('openRecordSource: CSV', () => {
     await assert.rejects(readAll(path, 'csv'), isAppErrorWithCode('input_malformed', /unterminated\.csv/));
   });
 
+  it('regression: refuses a header naming a column twice (the last column of the name was kept)', async () => {
+    const path = await writeInput('twice.csv', 'id,abstract,title,abstract\na,first,T,second\n');
+    await assert.rejects(readAll(path, 'csv'), isAppErrorWithCode('input_malformed', /twice\.csv is not valid CSV: its header names the column "abstract" twice \(columns 2 and 4\)/));
+  });
+
   it('reads a gzipped CSV (.csv.gz)', async () => {
     const path = await writeInput('papers.csv.gz', gzipSync('id,abstract\na,"x, y"\n'));
     assert.deepEqual(await readAll(path, 'csv'), [{ position: 'line 2', value: { id: 'a', abstract: 'x, y' } }]);
