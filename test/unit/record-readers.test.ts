@@ -261,7 +261,10 @@ describe('openRecordSource: CSV', () => {
 
   it('regression: refuses a header naming a column twice (the last column of the name was kept)', async () => {
     const path = await writeInput('twice.csv', 'id,abstract,title,abstract\na,first,T,second\n');
-    await assert.rejects(readAll(path, 'csv'), isAppErrorWithCode('input_malformed', /twice\.csv is not valid CSV: its header names the column "abstract" twice \(columns 2 and 4\)/));
+    await assert.rejects(
+      readAll(path, 'csv'),
+      isAppErrorWithCode('input_malformed', /twice\.csv is not valid CSV: its header names the column "abstract" twice \(columns 2 and 4\)/),
+    );
   });
 
   it('reads a gzipped CSV (.csv.gz)', async () => {
