@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { searchModes } from '../search/search-modes.js';
 import { facetNames } from '../papers/paper-facets.js';
 import { sentenceRoles } from '../search/related/sentence-roles.js';
+import { paperLimits } from '../papers/paper-limits.js';
 import { paperSchema } from '../papers/paper.js';
 import { wholeNumber } from '../shared/whole-number.js';
 
@@ -100,7 +101,7 @@ export const searchRequestSchema = z
   .refine(explainWithinLimit, explainLimitIssue);
 
 export const similarRequestSchema = z
-  .strictObject({ abstract: nonBlank(100_000), title: z.string().max(2_000).optional(), mode, ...listOptions })
+  .strictObject({ abstract: nonBlank(paperLimits.abstractCharacters), title: z.string().max(paperLimits.titleCharacters).optional(), mode, ...listOptions })
   .superRefine(withinPageLimit)
   .refine(explainWithinLimit, explainLimitIssue);
 
@@ -212,7 +213,7 @@ export const listPapersQuerySchema = z.strictObject({
   cursor: z.string().max(100).optional(),
 });
 
-export const paperIdParamsSchema = z.object({ id: z.string().min(1).max(512) });
+export const paperIdParamsSchema = z.object({ id: z.string().min(1).max(paperLimits.idCharacters) });
 
 /** GET /v1/papers/:id takes `fields` like the ranked lists, and nothing else. */
 export const paperQuerySchema = z.strictObject({
@@ -228,19 +229,19 @@ export const maxPapersPerWrite = 1_000;
  * exactly as ingesting it would have stored it.
  */
 export const paperInputSchema = z.strictObject({
-  id: z.string().trim().min(1).max(512).optional().describe('Our id for the paper; generated (a UUID) when absent on POST.'),
-  title: z.string().max(2_000).optional(),
-  abstract: nonBlank(100_000),
-  authors: z.array(z.string().max(512)).max(1_000).optional(),
-  categories: z.array(z.string().max(128)).max(100).optional(),
+  id: z.string().trim().min(1).max(paperLimits.idCharacters).optional().describe('Our id for the paper; generated (a UUID) when absent on POST.'),
+  title: z.string().max(paperLimits.titleCharacters).optional(),
+  abstract: nonBlank(paperLimits.abstractCharacters),
+  authors: z.array(z.string().max(paperLimits.authorCharacters)).max(paperLimits.authors).optional(),
+  categories: z.array(z.string().max(paperLimits.categoryCharacters)).max(paperLimits.categories).optional(),
   year: year.optional(),
   date: z
     .string()
     .regex(/^\d{4}(-\d{2}(-\d{2})?)?$/, { message: 'must be YYYY, YYYY-MM or YYYY-MM-DD' })
     .optional(),
-  doi: z.string().max(512).optional(),
-  arxiv_id: z.string().max(64).optional(),
-  url: z.string().max(2_048).optional(),
+  doi: z.string().max(paperLimits.doiCharacters).optional(),
+  arxiv_id: z.string().max(paperLimits.arxivIdCharacters).optional(),
+  url: z.string().max(paperLimits.urlCharacters).optional(),
 });
 
 export type PaperInput = z.infer<typeof paperInputSchema>;

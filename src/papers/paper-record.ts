@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { authorNames } from './author-names.js';
 import { isArxivId } from './identifiers.js';
+import { paperLimits } from './paper-limits.js';
 import { normalizeDoi, type Paper } from './paper.js';
 import { wholeNumber } from '../shared/whole-number.js';
 import { hasLoneSurrogate, withoutControlCharacters } from '../shared/unicode.js';
@@ -90,14 +91,14 @@ export function mapRecordToPaper(value: unknown, fields: FieldMap = defaultField
   }
   let abstractText = '';
   if (abstract) {
-    const parsed = parseField(abstract, fieldSchemas.text);
+    const parsed = parseField(abstract, fieldSchemas.abstract);
     if (!parsed.parsed) return parsed.failure;
     abstractText = parsed.value;
   }
 
   const paper: Paper = { id: paperId.value, title: '', abstract: abstractText };
   if (title) {
-    const titleText = parseField(title, fieldSchemas.text);
+    const titleText = parseField(title, fieldSchemas.title);
     if (!titleText.parsed) return titleText.failure;
     paper.title = titleText.value;
   }
@@ -136,7 +137,7 @@ export function mapRecordToPaper(value: unknown, fields: FieldMap = defaultField
   for (const field of ['doi', 'url', 'arxiv_id'] as const) {
     const found = pick(field);
     if (!found) continue;
-    const text = parseField(found, field === 'doi' ? fieldSchemas.doi : field === 'url' ? fieldSchemas.url : fieldSchemas.text);
+    const text = parseField(found, fieldSchemas[field]);
     if (!text.parsed) return text.failure;
     paper[field] = text.value;
   }
@@ -176,33 +177,47 @@ interface FieldSchema<Output> {
   expected: string;
 }
 
-const stringList = (split: (text: string) => string[]) =>
-  z.union([
-    z.string().transform((text) => split(withoutControlCharacters(text))),
-    z.array(z.string()).transform((items) => items.map((item) => withoutControlCharacters(item).trim()).filter(Boolean)),
-  ]);
+const stringList = (split: (text: string) => string[], most: number, itemCharacters: number): FieldSchema<string[]> => ({
+  schema: z
+    .union([
+      z.string().transform((text) => split(withoutControlCharacters(text))),
+      z.array(z.string()).transform((items) => items.map((item) => withoutControlCharacters(item).trim()).filter(Boolean)),
+    ])
+    .pipe(z.array(z.string().max(itemCharacters)).max(most)),
+  expected: `a list of at most ${count(most)} strings or a delimited string, each at most ${count(itemCharacters)} characters`,
+});
+
+/** Control characters (NUL, escapes) are dropped: nothing a reader could see, and exports would carry them. */
+const textField = (characters: number): FieldSchema<string> => ({
+  schema: z
+    .string()
+    .transform((value) => withoutControlCharacters(value).trim())
+    .pipe(z.string().max(characters)),
+  expected: `a string of at most ${count(characters)} characters`,
+});
+
+function count(value: number): string {
+  return value.toLocaleString('en-US');
+}
 
 /** Each input field's accepted forms and the normalized value it becomes. */
 const fieldSchemas = {
   id: {
     schema: z
       .union([z.string(), z.number().finite().transform(String)])
-      .pipe(z.string().trim().min(1).max(512))
+      .pipe(z.string().trim().min(1).max(paperLimits.idCharacters))
       // Ids travel in URLs, logs and files: control characters (a newline, NUL) have no place in
       // one, and a lone surrogate cannot be percent-encoded (the paper could not be named in a URL).
       // An id of format characters alone (zero-width spaces) looks empty wherever it is shown, and
       // "." and ".." are path steps to URL parsers (fetch and browsers drop them from /v1/papers/..).
       .refine((id) => !/\p{Cc}/u.test(id) && !hasLoneSurrogate(id) && /[^\p{Cf}\p{Z}]/u.test(id) && id !== '.' && id !== '..'),
-    expected:
-      'a non-empty string or a number, at most 512 characters, with a visible character, not "." or "..", without control characters or unpaired surrogates',
+    expected: `a non-empty string or a number, at most ${count(paperLimits.idCharacters)} characters, with a visible character, not "." or "..", without control characters or unpaired surrogates`,
   },
-  // Control characters (NUL, escapes) are dropped: nothing a reader could see, and exports would carry them.
-  text: { schema: z.string().transform((value) => withoutControlCharacters(value).trim()), expected: 'a string' },
-  authors: { schema: stringList(authorNames), expected: 'a list of strings or a delimited string' },
-  categories: {
-    schema: stringList((text) => text.split(/[\s,;]+/).filter(Boolean)),
-    expected: 'a list of strings or a delimited string',
-  },
+  title: textField(paperLimits.titleCharacters),
+  abstract: textField(paperLimits.abstractCharacters),
+  arxiv_id: textField(paperLimits.arxivIdCharacters),
+  authors: stringList(authorNames, paperLimits.authors, paperLimits.authorCharacters),
+  categories: stringList((value) => value.split(/[\s,;]+/).filter(Boolean), paperLimits.categories, paperLimits.categoryCharacters),
   date: {
     schema: z.string().trim().refine(isCalendarDate),
     expected: 'a real date starting YYYY, YYYY-MM or YYYY-MM-DD (year 1 to 9999)',
@@ -216,8 +231,8 @@ const fieldSchemas = {
     schema: z
       .string()
       .transform((value) => normalizeDoi(value))
-      .refine((doi) => /^10\.\S+\/\S+/.test(doi)),
-    expected: 'a DOI such as 10.1145/3292500, bare or as a doi.org link',
+      .refine((doi) => /^10\.\S+\/\S+/.test(doi) && doi.length <= paperLimits.doiCharacters),
+    expected: `a DOI such as 10.1145/3292500, bare or as a doi.org link, at most ${count(paperLimits.doiCharacters)} characters`,
   },
   url: {
     // Apps and assistants show it as a link: a javascript: or data: URL would run or show
@@ -226,7 +241,7 @@ const fieldSchemas = {
       .string()
       .trim()
       .transform((value) => (/^www\./i.test(value) ? `https://${value}` : value))
-      .refine((value) => /^(https?|ftp):\/\/[^\s/?#]+/i.test(value) && URL.canParse(value)),
-    expected: 'an http, https or ftp URL such as https://arxiv.org/abs/2401.00001',
+      .refine((value) => /^(https?|ftp):\/\/[^\s/?#]+/i.test(value) && URL.canParse(value) && value.length <= paperLimits.urlCharacters),
+    expected: `an http, https or ftp URL such as https://arxiv.org/abs/2401.00001, at most ${count(paperLimits.urlCharacters)} characters`,
   },
 } satisfies Record<string, FieldSchema<unknown>>;

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { defaultFieldMap, mapRecordToPaper, withFieldOverrides, type MappingResult, type RejectionReason } from '../../src/papers/paper-record.js';
 import { normalizeDoi, type Paper } from '../../src/papers/paper.js';
+import { paperInputSchema } from '../../src/http/schemas.js';
 
 function accepted(result: MappingResult): Paper {
   if (!result.ok) assert.fail(`expected the record to be accepted, got ${result.reason}: ${result.message}`);
@@ -279,6 +280,16 @@ describe('mapRecordToPaper: rejections', () => {
     ['a url without a scheme', { id: 'x', abstract: 'a', url: 'example.org/paper' }, 'url'],
     ['a url without a host', { id: 'x', abstract: 'a', url: 'https:///paper' }, 'url'],
     ['a numeric arxiv_id', { id: 'x', abstract: 'a', arxiv_id: 2401.12345 }, 'arxiv_id'],
+    // Regression: ingestion stored papers the write API refuses, which could then not be written back.
+    ['an abstract over 100,000 characters', { id: 'x', abstract: 'a'.repeat(100_001) }, 'abstract'],
+    ['a title over 2,000 characters', { id: 'x', abstract: 'a', title: 't'.repeat(2_001) }, 'title'],
+    ['over 1,000 authors', { id: 'x', abstract: 'a', authors: Array.from({ length: 1_001 }, (_, i) => `Author ${i}`) }, 'authors'],
+    ['an author over 512 characters', { id: 'x', abstract: 'a', authors: 'A'.repeat(513) }, 'authors'],
+    ['over 100 categories', { id: 'x', abstract: 'a', categories: Array.from({ length: 101 }, (_, i) => `c${i}`).join(' ') }, 'categories'],
+    ['a category over 128 characters', { id: 'x', abstract: 'a', categories: ['c'.repeat(129)] }, 'categories'],
+    ['a doi over 512 characters', { id: 'x', abstract: 'a', doi: `10.1000/${'d'.repeat(505)}` }, 'doi'],
+    ['a url over 2,048 characters', { id: 'x', abstract: 'a', url: `https://example.org/${'p'.repeat(2_029)}` }, 'url'],
+    ['an arxiv_id over 64 characters', { id: 'x', abstract: 'a', arxiv_id: '2'.repeat(65) }, 'arxiv_id'],
   ];
   for (const [label, record, field] of invalidCases) {
     it(`rejects ${label} as invalid_field naming "${field}"`, () => {
@@ -306,6 +317,21 @@ describe('mapRecordToPaper: rejections', () => {
       assert.equal(accepted(mapRecordToPaper({ id: 'x', abstract: 'a', url })).url, url);
     }
     assert.equal(accepted(mapRecordToPaper({ id: 'x', abstract: 'a', url: ' www.example.org/p ' })).url, 'https://www.example.org/p');
+  });
+
+  it('accepts every field at its limit, which the write API accepts too', () => {
+    const paper = {
+      id: 'x'.repeat(512),
+      title: 't'.repeat(2_000),
+      abstract: 'a'.repeat(100_000),
+      authors: Array.from({ length: 1_000 }, (_, i) => `${'A'.repeat(500)} ${i}`.slice(-512)),
+      categories: Array.from({ length: 100 }, (_, i) => `${'c'.repeat(128)}${i}`.slice(-128)),
+      doi: `10.1000/${'d'.repeat(504)}`,
+      url: `https://example.org/${'p'.repeat(2_028)}`,
+      arxiv_id: '2'.repeat(64),
+    };
+    assert.deepEqual(accepted(mapRecordToPaper(paper)), paper);
+    assert.equal(paperInputSchema.safeParse(paper).success, true);
   });
 
   it('accepts an id of exactly 512 characters', () => {

@@ -1,0 +1,17 @@
+/**
+ * The most a stored paper may hold, field by field: the write API's schema and ingestion's mapping
+ * both enforce them, so every paper in an index could also have been written through the API
+ * (and an exported paper edited and written back).
+ */
+export const paperLimits = {
+  idCharacters: 512,
+  titleCharacters: 2_000,
+  abstractCharacters: 100_000,
+  authors: 1_000,
+  authorCharacters: 512,
+  categories: 100,
+  categoryCharacters: 128,
+  doiCharacters: 512,
+  arxivIdCharacters: 64,
+  urlCharacters: 2_048,
+} as const;
