@@ -7,7 +7,8 @@ export const paperLimits = {
   idCharacters: 512,
   titleCharacters: 2_000,
   abstractCharacters: 100_000,
-  authors: 1_000,
+  // Large collaborations sign with thousands (ATLAS and CMS papers list over 3,000 authors).
+  authors: 10_000,
   authorCharacters: 512,
   categories: 100,
   categoryCharacters: 128,

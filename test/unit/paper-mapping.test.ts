@@ -283,7 +283,7 @@ describe('mapRecordToPaper: rejections', () => {
     // Regression: ingestion stored papers the write API refuses, which could then not be written back.
     ['an abstract over 100,000 characters', { id: 'x', abstract: 'a'.repeat(100_001) }, 'abstract'],
     ['a title over 2,000 characters', { id: 'x', abstract: 'a', title: 't'.repeat(2_001) }, 'title'],
-    ['over 1,000 authors', { id: 'x', abstract: 'a', authors: Array.from({ length: 1_001 }, (_, i) => `Author ${i}`) }, 'authors'],
+    ['over 10,000 authors', { id: 'x', abstract: 'a', authors: Array.from({ length: 10_001 }, (_, i) => `Author ${i}`) }, 'authors'],
     ['an author over 512 characters', { id: 'x', abstract: 'a', authors: 'A'.repeat(513) }, 'authors'],
     ['over 100 categories', { id: 'x', abstract: 'a', categories: Array.from({ length: 101 }, (_, i) => `c${i}`).join(' ') }, 'categories'],
     ['a category over 128 characters', { id: 'x', abstract: 'a', categories: ['c'.repeat(129)] }, 'categories'],
@@ -324,7 +324,7 @@ describe('mapRecordToPaper: rejections', () => {
       id: 'x'.repeat(512),
       title: 't'.repeat(2_000),
       abstract: 'a'.repeat(100_000),
-      authors: Array.from({ length: 1_000 }, (_, i) => `${'A'.repeat(500)} ${i}`.slice(-512)),
+      authors: Array.from({ length: 10_000 }, (_, i) => `${'A'.repeat(500)} ${i}`.slice(-512)),
       categories: Array.from({ length: 100 }, (_, i) => `${'c'.repeat(128)}${i}`.slice(-128)),
       doi: `10.1000/${'d'.repeat(504)}`,
       url: `https://example.org/${'p'.repeat(2_028)}`,
