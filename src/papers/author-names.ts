@@ -5,14 +5,15 @@
  * Zotero's CSV and Web of Science separate such names with semicolons, BibTeX-style strings with
  * "and". Other lists ("Ada Lovelace, Alan Turing and Grace Hopper") are separated by commas,
  * semicolons or "and". A string with a semicolon is therefore split at semicolons only; one whose
- * every "and"-separated part holds one comma is split at "and" only; a lone "Smith, J. R." is one
- * name. Inverted names are turned around, as the RIS and BibTeX readers do.
+ * every "and"-separated part holds one comma is split at "and" only; a lone "Hopper, Grace" or
+ * "Smith, J. R." is one name (a single-author paper in a Zotero export), not two. Inverted names
+ * are turned around, as the RIS and BibTeX readers do.
  */
 export function authorNames(text: string): string[] {
-  if (text.includes(';')) return namesBetween(text, /;/).map(uprighted);
+  if (text.includes(';')) return namesBetween(text, /;/).map(uprightedAuthorName);
   const byAnd = namesBetween(text, /\s+and\s+/);
-  if (byAnd.length > 1 && byAnd.every((name) => commaCount(name) === 1)) return byAnd.map(uprighted);
-  if (byAnd.length === 1 && isInvertedWithInitials(text.trim())) return [uprighted(text.trim())];
+  if (byAnd.length > 1 && byAnd.every((name) => commaCount(name) === 1)) return byAnd.map(uprightedAuthorName);
+  if (byAnd.length === 1 && isLoneInvertedName(text.trim())) return [uprightedAuthorName(text.trim())];
   return namesBetween(text, /\s*,\s*|\s+and\s+/);
 }
 
@@ -28,12 +29,25 @@ function commaCount(text: string): number {
 }
 
 /** "Smith, John" → "John Smith"; a name with no comma, or more than one ("Smith, Jr., John"), is kept as written. */
-function uprighted(name: string): string {
+export function uprightedAuthorName(name: string): string {
   const parts = name.split(',').map((part) => part.trim());
   return parts.length === 2 && parts[0] && parts[1] ? `${parts[1]} ${parts[0]}` : name;
 }
 
-/** "Smith, J." or "van der Berg, J.-P. R.": one family name and given names that are initials only. */
-function isInvertedWithInitials(text: string): boolean {
-  return /^[^,]+,\s*(\p{Lu}\.?(-\p{Lu}\.?)?\s*)+$/u.test(text);
+/**
+ * "Hopper, Grace", "Smith, J. R." or "van der Berg, Anna-Lena": a family name (one word, after
+ * lower-case particles) and one to four given names or initials, each capitalized. "Ada Lovelace,
+ * Alan Turing" is two names: its first part is not a family name alone.
+ */
+function isLoneInvertedName(text: string): boolean {
+  const parts = text.split(',');
+  if (parts.length !== 2) return false;
+  const family = parts[0]!.trim().split(/\s+/);
+  const given = parts[1]!.trim().split(/\s+/);
+  return (
+    family.slice(0, -1).every((particle) => /^\p{Ll}+$/u.test(particle)) &&
+    /^\p{L}[\p{L}\p{M}'’-]*$/u.test(family.at(-1)!) &&
+    given.length <= 4 &&
+    given.every((name) => /^\p{Lu}[\p{L}\p{M}.'’-]*$/u.test(name))
+  );
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { authorNames } from './author-names.js';
+import { authorNames, uprightedAuthorName } from './author-names.js';
 import { isArxivId } from './identifiers.js';
 import { paperLimits } from './paper-limits.js';
 import { normalizeDoi, type Paper } from './paper.js';
@@ -177,11 +177,12 @@ interface FieldSchema<Output> {
   expected: string;
 }
 
-const stringList = (split: (text: string) => string[], most: number, itemCharacters: number): FieldSchema<string[]> => ({
+/** `split` reads a delimited string; `item` tidies each entry of a list (an inverted author name is turned around). */
+const stringList = (split: (text: string) => string[], item: (entry: string) => string, most: number, itemCharacters: number): FieldSchema<string[]> => ({
   schema: z
     .union([
       z.string().transform((text) => split(withoutControlCharacters(text))),
-      z.array(z.string()).transform((items) => items.map((item) => withoutControlCharacters(item).trim()).filter(Boolean)),
+      z.array(z.string()).transform((items) => items.map((entry) => item(withoutControlCharacters(entry).trim())).filter(Boolean)),
     ])
     .pipe(z.array(z.string().max(itemCharacters)).max(most)),
   expected: `a list of at most ${count(most)} strings or a delimited string, each at most ${count(itemCharacters)} characters`,
@@ -216,8 +217,13 @@ const fieldSchemas = {
   title: textField(paperLimits.titleCharacters),
   abstract: textField(paperLimits.abstractCharacters),
   arxiv_id: textField(paperLimits.arxivIdCharacters),
-  authors: stringList(authorNames, paperLimits.authors, paperLimits.authorCharacters),
-  categories: stringList((value) => value.split(/[\s,;]+/).filter(Boolean), paperLimits.categories, paperLimits.categoryCharacters),
+  authors: stringList(authorNames, uprightedAuthorName, paperLimits.authors, paperLimits.authorCharacters),
+  categories: stringList(
+    (value) => value.split(/[\s,;]+/).filter(Boolean),
+    (entry) => entry,
+    paperLimits.categories,
+    paperLimits.categoryCharacters,
+  ),
   date: {
     schema: z.string().trim().refine(isCalendarDate),
     expected: 'a real date starting YYYY, YYYY-MM or YYYY-MM-DD (year 1 to 9999)',

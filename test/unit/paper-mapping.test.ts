@@ -107,8 +107,22 @@ describe('mapRecordToPaper: accepted records', () => {
     // Not inverted names: the plain separators still apply.
     assert.deepEqual(authors('Ada Lovelace, Alan Turing and Grace Hopper'), ['Ada Lovelace', 'Alan Turing', 'Grace Hopper']);
     assert.deepEqual(authors('Alice Smith, Bob Doe and Carol Roe'), ['Alice Smith', 'Bob Doe', 'Carol Roe']);
-    assert.deepEqual(authors('Lovelace, Turing'), ['Lovelace', 'Turing']);
     assert.deepEqual(authors('Smith, Jr., John; Doe, Jane'), ['Smith, Jr., John', 'Jane Doe']);
+  });
+
+  it('regression: reads a lone inverted name as one author (a single-author row of a Zotero CSV became two authors)', () => {
+    const authors = (value: string | string[]) => accepted(mapRecordToPaper({ id: 'x', abstract: 'a', authors: value })).authors;
+    assert.deepEqual(authors('Hopper, Grace'), ['Grace Hopper']);
+    assert.deepEqual(authors('Hopper, Grace Brewster Murray'), ['Grace Brewster Murray Hopper']);
+    assert.deepEqual(authors('van der Berg, Anna-Lena'), ['Anna-Lena van der Berg']);
+    assert.deepEqual(authors("O'Neil, Cathy"), ["Cathy O'Neil"]);
+    assert.deepEqual(authors('Ñúñez, Zoë'), ['Zoë Ñúñez']);
+    // Two names, each with given and family names, stay two.
+    assert.deepEqual(authors('Ada Lovelace, Alan Turing'), ['Ada Lovelace', 'Alan Turing']);
+    assert.deepEqual(authors('Smith J, Doe K'), ['Smith J', 'Doe K']);
+    assert.deepEqual(authors('Lovelace, Alan Turing, Grace Hopper'), ['Lovelace', 'Alan Turing', 'Grace Hopper']);
+    // In a list each entry is one name already: an inverted one is turned around.
+    assert.deepEqual(authors(['Müller, Jürgen', 'Zoë Ñúñez', 'Smith, Jr., John']), ['Jürgen Müller', 'Zoë Ñúñez', 'Smith, Jr., John']);
   });
 
   it('does not split author names that merely contain "and"', () => {
