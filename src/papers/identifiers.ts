@@ -25,6 +25,17 @@ export function isArxivId(value: string): boolean {
   return wholeArxivId.test(value);
 }
 
+/**
+ * An arXiv id as people paste it, bare: `arXiv:2101.00001`, an abs or pdf link, or arXiv's DOI
+ * become `2101.00001` (with its version, if given). Anything else is returned trimmed, to be
+ * refused by isArxivId.
+ */
+export function normalizeArxivId(value: string): string {
+  const trimmed = value.trim();
+  const bare = trimmed.replace(/^arxiv:\s*/i, '');
+  return arxivIdFromUrl(bare) ?? arxivIdFromDoi(bare) ?? bare;
+}
+
 /** arXiv's own DOIs (10.48550/arXiv.<id>, since 2022) name the paper. */
 export function arxivIdFromDoi(doi: string | undefined): string | undefined {
   const match = doi === undefined ? null : arxivDoi.exec(doi.trim());

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { authorNames, uprightedAuthorName } from './author-names.js';
-import { isArxivId } from './identifiers.js';
+import { isArxivId, normalizeArxivId } from './identifiers.js';
 import { paperLimits } from './paper-limits.js';
 import { normalizeDoi, type Paper } from './paper.js';
 import { wholeNumber } from '../shared/whole-number.js';
@@ -216,7 +216,14 @@ const fieldSchemas = {
   },
   title: textField(paperLimits.titleCharacters),
   abstract: textField(paperLimits.abstractCharacters),
-  arxiv_id: textField(paperLimits.arxivIdCharacters),
+  arxiv_id: {
+    // Stored bare, as `arxiv:` names and links need it: "arXiv:2101.00001" and abs links are read.
+    schema: z
+      .string()
+      .transform((value) => normalizeArxivId(value))
+      .refine((value) => isArxivId(value) && value.length <= paperLimits.arxivIdCharacters),
+    expected: 'an arXiv id such as 2101.00001, 2101.00001v2 or hep-th/9901001 (an arXiv: prefix or an arxiv.org link is read too)',
+  },
   authors: stringList(authorNames, uprightedAuthorName, paperLimits.authors, paperLimits.authorCharacters),
   categories: stringList(
     (value) => value.split(/[\s,;]+/).filter(Boolean),

@@ -209,6 +209,16 @@ describe('mapRecordToPaper: accepted records', () => {
     }
   });
 
+  it('regression: stores an arxiv_id bare, as arxiv: names and links need it (an arXiv: prefix or an abs link was stored as written)', () => {
+    const arxivId = (value: string) => accepted(mapRecordToPaper({ id: 'x', abstract: 'a', arxiv_id: value })).arxiv_id;
+    assert.equal(arxivId('arXiv:2101.00001'), '2101.00001');
+    assert.equal(arxivId(' ARXIV: 2101.00001v2 '), '2101.00001v2');
+    assert.equal(arxivId('https://arxiv.org/abs/2101.00002v3'), '2101.00002v3');
+    assert.equal(arxivId('http://arxiv.org/pdf/2101.00002.pdf'), '2101.00002');
+    assert.equal(arxivId('https://doi.org/10.48550/arXiv.2101.00003'), '2101.00003');
+    assert.equal(arxivId('hep-th/9901001'), 'hep-th/9901001');
+  });
+
   it('keeps an explicit arxiv_id (or arxivId) over one derived from the id', () => {
     assert.equal(accepted(mapRecordToPaper({ id: '2401.12345', abstract: 'a', arxiv_id: '2401.99999' })).arxiv_id, '2401.99999');
     assert.equal(accepted(mapRecordToPaper({ id: 'p', abstract: 'a', arxivId: '2402.00001' })).arxiv_id, '2402.00001');
@@ -304,6 +314,9 @@ describe('mapRecordToPaper: rejections', () => {
     ['a doi over 512 characters', { id: 'x', abstract: 'a', doi: `10.1000/${'d'.repeat(505)}` }, 'doi'],
     ['a url over 2,048 characters', { id: 'x', abstract: 'a', url: `https://example.org/${'p'.repeat(2_029)}` }, 'url'],
     ['an arxiv_id over 64 characters', { id: 'x', abstract: 'a', arxiv_id: '2'.repeat(65) }, 'arxiv_id'],
+    // Regression: any text was stored as the arXiv id, and the page linked arxiv.org/abs/<that text>.
+    ['an arxiv_id that is not one', { id: 'x', abstract: 'a', arxiv_id: 'not an arxiv id at all' }, 'arxiv_id'],
+    ['an arxiv_id of another site', { id: 'x', abstract: 'a', arxiv_id: 'https://example.org/abs/2101.00001' }, 'arxiv_id'],
   ];
   for (const [label, record, field] of invalidCases) {
     it(`rejects ${label} as invalid_field naming "${field}"`, () => {
@@ -342,7 +355,7 @@ describe('mapRecordToPaper: rejections', () => {
       categories: Array.from({ length: 100 }, (_, i) => `${'c'.repeat(128)}${i}`.slice(-128)),
       doi: `10.1000/${'d'.repeat(504)}`,
       url: `https://example.org/${'p'.repeat(2_028)}`,
-      arxiv_id: '2'.repeat(64),
+      arxiv_id: '2101.00001v2',
     };
     assert.deepEqual(accepted(mapRecordToPaper(paper)), paper);
     assert.equal(paperInputSchema.safeParse(paper).success, true);
