@@ -14,10 +14,16 @@ export function withoutLoneSurrogates(text: string): string {
 const strayControls = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
 
 /**
+ * Terminal escape sequences, whole: CSI (`ESC [ 31 m`, or its one-byte form), OSC (`ESC ] … BEL`)
+ * and two-character escapes. Dropping only the ESC would leave their printable rest (`[31m`).
+ */
+const escapeSequences = /\u001b\[[0-?]*[ -/]*[@-~]|\u009b[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[@-Z\\-_]/g;
+
+/**
  * `text` with its control characters other than tab and line breaks (nothing a reader could see;
- * NUL makes exported files binary, an escape sequence recolours a terminal) replaced by
- * `replacement`, by default dropped.
+ * NUL makes exported files binary, an escape sequence recolours a terminal), and the whole of each
+ * escape sequence, replaced by `replacement`, by default dropped.
  */
 export function withoutControlCharacters(text: string, replacement = ''): string {
-  return text.replace(strayControls, replacement);
+  return text.replace(escapeSequences, replacement).replace(strayControls, replacement);
 }

@@ -339,6 +339,19 @@ describe('mapRecordToPaper: rejections', () => {
     assert.equal(rejected(mapRecordToPaper({ id: 'x', abstract: '\u0000\u0001' }), 'missing_abstract').length > 0, true);
   });
 
+  it('regression: drops the whole of a terminal escape sequence from text fields (only the ESC went, "[31m" stayed)', () => {
+    const paper = accepted(
+      mapRecordToPaper({
+        id: 'x',
+        title: 'Control\u001b[31m chars\u001b[0m',
+        abstract: 'a\u001b]0;window title\u0007b\u009b2Jc',
+        authors: ['Ada\u001b[1m Lovelace'],
+      }),
+    );
+    assert.deepEqual([paper.title, paper.abstract, paper.authors], ['Control chars', 'abc', ['Ada Lovelace']]);
+    assert.equal(accepted(mapRecordToPaper({ id: 'x', abstract: 'keeps [31m when it is text' })).abstract, 'keeps [31m when it is text');
+  });
+
   it('takes http, https and ftp urls, and a bare www. address as https', () => {
     for (const url of ['http://example.org/p', 'HTTPS://Example.org/p?q=1#x', 'ftp://ftp.example.org/pub/p.ps']) {
       assert.equal(accepted(mapRecordToPaper({ id: 'x', abstract: 'a', url })).url, url);
