@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { cp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { cp, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -227,6 +227,18 @@ describe('mcp --index on the folder a server is serving', () => {
     const second = await runCli('serve', [], { INDEX_DIR: join(workDir, 'index'), API_KEYS: key, PORT: '0', HOST: '127.0.0.1' });
     assert.equal(second.code, 1);
     assert.match(second.stderr, new RegExp(`index_locked.*in use by process ${process.pid}`, 's'));
+    assert.equal((await request(server.url, '/v1/papers/2503.11731')).status, 200);
+  });
+
+  it('regression: a second server reaching the folder through a symbolic link, or with another WAL_DIR, exits with index_locked (it started and snapshotted over the first one’s writes)', async () => {
+    const link = join(workDir, 'index-link');
+    await symlink(join(workDir, 'index'), link);
+    const environments: Record<string, string>[] = [{ INDEX_DIR: link }, { INDEX_DIR: join(workDir, 'index'), WAL_DIR: join(workDir, 'another.wal') }];
+    for (const environment of environments) {
+      const second = await runCli('serve', [], { ...environment, API_KEYS: key, PORT: '0', HOST: '127.0.0.1' });
+      assert.equal(second.code, 1, JSON.stringify(environment));
+      assert.match(second.stderr, new RegExp(`index_locked.*index folder .* in use by process ${process.pid}`, 's'));
+    }
     assert.equal((await request(server.url, '/v1/papers/2503.11731')).status, 200);
   });
 });

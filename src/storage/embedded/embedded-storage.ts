@@ -1,4 +1,5 @@
-import { stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { ModelDescription } from '../../embedding/model-registry.js';
 import { AppError, paperNotFound } from '../../errors.js';
 import type { Logger } from '../../log.js';
@@ -17,6 +18,7 @@ import type {
   StorageHealth,
   StorageStats,
 } from '../paper-storage.js';
+import { lockFolder, type LockedFolder, type TakenOverLock } from './folder-lock.js';
 import { openIndexFolder } from './index-folder.js';
 import { excludedLabels, labelFilter } from './label-filter.js';
 import { bm25Ceiling } from './lexical/bm25-scoring.js';
@@ -70,6 +72,7 @@ export class EmbeddedStorage implements PaperStorage {
     /** Absent on a read-only server that has never been written to (see open). */
     private readonly writeLog: WriteLog | undefined,
     private readonly options: EmbeddedStorageOptions,
+    private readonly releaseFolder: () => Promise<void>,
   ) {
     this.current = live;
     this.model = options.model;
@@ -93,8 +96,24 @@ export class EmbeddedStorage implements PaperStorage {
       : undefined;
   }
 
-  /** Loads the folder, then replays the writes logged since it was written. */
+  /**
+   * Loads the folder, then replays the writes logged since it was written. A server that takes
+   * writes first locks the folder by its real path (see lockFolder), however it was named.
+   */
   static async open(options: EmbeddedStorageOptions): Promise<EmbeddedStorage> {
+    if (!options.acceptsWrites) return EmbeddedStorage.openFolder(options, async () => undefined);
+    const folder = await realpath(options.folder).catch(() => resolve(options.folder));
+    const lock = await lockFolder(folder, 'index folder');
+    if (lock.tookOver) reportTakeOver(options.log, 'index folder', lock.tookOver);
+    try {
+      return await EmbeddedStorage.openFolder(options, lock.release);
+    } catch (error) {
+      await lock.release();
+      throw error;
+    }
+  }
+
+  private static async openFolder(options: EmbeddedStorageOptions, releaseFolder: () => Promise<void>): Promise<EmbeddedStorage> {
     const loaded = await openIndexFolder(options.folder, options.model, options.efSearch);
     if (loaded.integrity === 'no checksums') {
       options.log.warn(
@@ -103,7 +122,7 @@ export class EmbeddedStorage implements PaperStorage {
       );
     }
     const live = new LiveIndex(loaded);
-    if (!options.acceptsWrites && !(await exists(options.walDir))) return new EmbeddedStorage(live, undefined, options);
+    if (!options.acceptsWrites && !(await exists(options.walDir))) return new EmbeddedStorage(live, undefined, options, releaseFolder);
     const opened = await WriteLog.open(options.walDir, lineageOf(live.manifest), live.appliedSeq + 1);
     if (opened.movedAside) {
       options.log.warn(
@@ -111,20 +130,7 @@ export class EmbeddedStorage implements PaperStorage {
         'the write-ahead log belonged to another build of the index (it was rebuilt by ingestion); moved it aside, not replayed',
       );
     }
-    if (opened.lockTakenOver) {
-      const { holder, checked } = opened.lockTakenOver;
-      if (checked) {
-        options.log.info(
-          { pid: holder.pid, since: holder.since },
-          'took over the write-ahead log from a process that is no longer running (it ended without closing the log)',
-        );
-      } else {
-        options.log.warn(
-          { host: holder.host, pid: holder.pid, since: holder.since },
-          'took over the write-ahead log from a process on another host, which cannot be checked: make sure no other server serves this index folder',
-        );
-      }
-    }
+    if (opened.lockTakenOver) reportTakeOver(options.log, 'write-ahead log', opened.lockTakenOver);
     if (opened.truncatedBytes > 0) {
       options.log.warn({ bytes: opened.truncatedBytes }, 'cut off an incomplete last write-ahead log record (a crash mid-write; it was never acknowledged)');
     }
@@ -135,7 +141,7 @@ export class EmbeddedStorage implements PaperStorage {
       replayed++;
     }
     if (replayed > 0) options.log.info({ writes: replayed, operations: live.pendingOperations }, 'replayed the write-ahead log');
-    return new EmbeddedStorage(live, opened.log, options);
+    return new EmbeddedStorage(live, opened.log, options, releaseFolder);
   }
 
   /** The index being served (a snapshot swap replaces it). */
@@ -349,6 +355,7 @@ export class EmbeddedStorage implements PaperStorage {
     // Both background workers are asked to stop before either is waited for.
     await Promise.all([this.layouts.close(), this.snapshots?.close()]);
     await this.exclusive(async () => this.writeLog?.close());
+    await this.releaseFolder();
   }
 
   private exclusive<T>(task: () => Promise<T>): Promise<T> {
@@ -389,5 +396,17 @@ async function exists(path: string): Promise<boolean> {
     return true;
   } catch {
     return false;
+  }
+}
+
+/** Says that a lock left on `what` was taken over: an info line when its process was seen gone, a warning when it could not be checked. */
+function reportTakeOver(log: Logger, what: LockedFolder, { holder, checked }: TakenOverLock): void {
+  if (checked) {
+    log.info({ pid: holder.pid, since: holder.since }, `took over the ${what} from a process that is no longer running (it ended without releasing it)`);
+  } else {
+    log.warn(
+      { host: holder.host, pid: holder.pid, since: holder.since },
+      `took over the ${what} from a process on another host, which cannot be checked: make sure no other server serves this index folder`,
+    );
   }
 }

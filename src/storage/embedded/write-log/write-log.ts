@@ -4,7 +4,7 @@ import { AppError } from '../../../errors.js';
 import { fsyncPath } from '../../../shared/fs-atomic.js';
 import type { PaperChange } from '../../paper-storage.js';
 import { decodeLogRecord, encodeLogRecord, type LogRecord } from './write-log-record.js';
-import { lockWriteLog, type TakenOverLock } from './write-log-lock.js';
+import { lockFolder, type TakenOverLock } from '../folder-lock.js';
 
 /** One acknowledged write: all its changes are applied together or not at all. */
 export interface LoggedWrite {
@@ -20,7 +20,7 @@ export interface OpenedLog {
   movedAside?: string;
   /** Bytes of an incomplete last record (a crash mid-append, never acknowledged) that were cut off. */
   truncatedBytes: number;
-  /** A lock left on the log that was taken over (see lockWriteLog). */
+  /** A lock left on the log that was taken over (see lockFolder). */
   lockTakenOver?: TakenOverLock;
 }
 
@@ -53,9 +53,9 @@ export class WriteLog {
     private readonly unlock: () => Promise<void>,
   ) {}
 
-  /** Opens the log for this process alone (see lockWriteLog): taken before anything in it is touched. */
+  /** Opens the log for this process alone (see lockFolder): taken before anything in it is touched. */
   static async open(folder: string, lineage: string, nextSeq: number): Promise<OpenedLog> {
-    const lock = await lockWriteLog(folder);
+    const lock = await lockFolder(folder, 'write-ahead log');
     try {
       let movedAside: string | undefined;
       let scan = await scanFolder(folder);

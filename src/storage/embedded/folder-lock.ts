@@ -1,9 +1,9 @@
 import { open, readFile, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { AppError } from '../../../errors.js';
-import { isProcessRunning, processStartTime } from '../../../shared/processes.js';
+import { AppError } from '../../errors.js';
+import { isProcessRunning, processStartTime } from '../../shared/processes.js';
 
-/** Who holds a log: written into its lock file. */
+/** Who holds a folder: written into its lock file. */
 export interface LockHolder {
   pid: number;
   host: string;
@@ -12,25 +12,30 @@ export interface LockHolder {
   processStartedAt?: string;
 }
 
-/** A lock left on a log and taken over: whose it was, and whether it was seen to be no longer held (its host is this one). */
+/** A lock left on a folder and taken over: whose it was, and whether it was seen to be no longer held (its host is this one). */
 export interface TakenOverLock {
   holder: LockHolder;
   checked: boolean;
 }
 
+/** What a lock guards, as its messages name it. */
+export type LockedFolder = 'write-ahead log' | 'index folder';
+
 /**
- * Makes a write-ahead log the one process's that opened it, as a database's lock file does: a
- * second server on the same index folder would tidy the log under the first (an empty segment
- * removed and made again, so the first appends to a file no longer in the folder) and append
- * records of its own, and acknowledged writes would be lost. The lock file beside the log folder
- * names the holder's process (id and start time) and host; it is removed on close. One left by a
- * process that died (a crash, SIGKILL) is taken over: its process is gone from this host (or a
- * zombie, or its id now another process's), or it is this process's own id (a container
+ * Makes a folder the one process's that opened it, as a database's lock file does. A server takes
+ * two: its write-ahead log (a second server would tidy the log under the first, an empty segment
+ * removed and made again so the first appends to a file no longer in the folder, and append
+ * records of its own) and, by its real path, its index folder (a second server reaching it through
+ * a symbolic link or with another WAL_DIR would snapshot over the first's writes). Either way
+ * acknowledged writes would be lost. The lock file beside the folder (not in it: both are replaced
+ * whole) names the holder's process (id and start time) and host; it is removed on release. One
+ * left by a process that died (a crash, SIGKILL) is taken over: its process is gone from this host
+ * (or a zombie, or its id now another process's), or it is this process's own id (a container
  * restarted). A holder on another host (a folder shared over the network) cannot be checked, so
  * it is taken over too, with a warning to the caller. Returns the release function, and whether a
  * lock was taken over.
  */
-export async function lockWriteLog(folder: string): Promise<{ release: () => Promise<void>; tookOver?: TakenOverLock }> {
+export async function lockFolder(folder: string, what: LockedFolder): Promise<{ release: () => Promise<void>; tookOver?: TakenOverLock }> {
   const path = lockPathOf(folder);
   const startedAt = processStartTime(process.pid);
   const me: LockHolder = { pid: process.pid, host: hostname(), since: new Date().toISOString(), ...(startedAt ? { processStartedAt: startedAt } : {}) };
@@ -52,17 +57,17 @@ export async function lockWriteLog(folder: string): Promise<{ release: () => Pro
     if (holder && holder.host === me.host && holder.pid !== me.pid && isProcessRunning(holder.pid, holder.processStartedAt)) {
       throw new AppError(
         'index_locked',
-        `The write-ahead log ${folder} is in use by process ${holder.pid} (since ${holder.since}): another server serves this index folder. ` +
+        `The ${what} ${folder} is in use by process ${holder.pid} (since ${holder.since}): another server serves this index folder. ` +
           `Stop it, or ask it with --url; if no such process serves it, delete ${path}.`,
       );
     }
     tookOver = holder && { holder, checked: holder.host === me.host };
     await rm(path, { force: true });
   }
-  throw new AppError('index_locked', `The lock ${path} of the write-ahead log keeps changing: another process is opening this index folder.`);
+  throw new AppError('index_locked', `The lock ${path} of the ${what} keeps changing: another process is opening this index folder.`);
 }
 
-/** Beside the log folder, not in it: the folder is moved aside when it belongs to another build. */
+/** Beside the folder, not in it: a log folder is moved aside when it belongs to another build, an index folder replaced by each snapshot. */
 function lockPathOf(folder: string): string {
   return `${folder.replace(/[\\/]+$/, '')}.lock`;
 }
