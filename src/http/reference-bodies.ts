@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import { AppError, invalidInput } from '../errors.js';
+import { AppError, invalidInput, isAppError } from '../errors.js';
 import { exportMediaTypes, importFormats, type ImportFormat } from '../export/media-types.js';
 import { readReferenceText } from '../ingest/reference-text.js';
 import { mapRecordToPaper } from '../papers/paper-record.js';
@@ -56,7 +56,7 @@ export async function paperInputsOfReferences(body: Buffer, format: ImportFormat
   const inputs: PaperInput[] = [];
   const rejected: RejectedEntry[] = [];
   const seen = new Map<string, string>();
-  for await (const record of readReferenceText(body, format)) {
+  for await (const record of readableReferences(body, format)) {
     if (record.error) {
       rejected.push({ position: record.position, reason: record.error.reason, message: record.error.message });
       continue;
@@ -100,4 +100,19 @@ export async function paperInputsOfReferences(body: Buffer, format: ImportFormat
     ]);
   }
   return inputs;
+}
+
+/**
+ * The records of a reference body, with a body that cannot be read at all (an @string chain that
+ * grows past any string's length) as the client's 400, not ingestion's input_malformed (a 500).
+ */
+async function* readableReferences(body: Buffer, format: ImportFormat): ReturnType<typeof readReferenceText> {
+  try {
+    yield* readReferenceText(body, format);
+  } catch (error) {
+    if (!isAppError(error) || error.code !== 'input_malformed') throw error;
+    throw invalidInput(`The body cannot be read as ${format === 'bibtex' ? 'BibTeX' : 'RIS'}: ${error.message}`, [
+      { path: 'body', message: error.message, code: 'custom' },
+    ]);
+  }
 }

@@ -229,6 +229,14 @@ describe('imports: POST /v1/papers with a BibTeX or RIS body', () => {
     assert.equal(unknown.status, 415);
   });
 
+  it('regression: answers 400 for a BibTeX body that cannot be read at all (an @string doubling chain was a 500 input_malformed)', async () => {
+    const chain = Array.from({ length: 60 }, (_, i) => `@string{a${i + 1} = a${i} # a${i}}`).join('\n');
+    const body = `@string{a0 = "x"}\n${chain}\n@article{bomb, title={t}, abstract=a60}\n`;
+    const answer = await call('/v1/papers', { method: 'POST', body, headers: { 'content-type': bibtex, authorization: `Bearer ${key}` } });
+    assert.equal(answer.status, 400, answer.text);
+    assert.match(answer.text, /"code":"invalid_input".*The body cannot be read as BibTeX/);
+  });
+
   it('refuses a BibTeX or RIS body on PUT with 415 (only POST takes them)', async () => {
     const put = await call('/v1/papers/p2', { method: 'PUT', body: 'x', headers: { 'content-type': bibtex, authorization: `Bearer ${key}` } });
     assert.equal(put.status, 415, put.text);
