@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import express, { type Request, type RequestHandler } from 'express';
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { AppError } from '../errors.js';
 
 /** The media types read as JSON bodies. */
@@ -51,8 +51,35 @@ function withinLimit(limitBytes: number, types: readonly string[], parse: Reques
       next(payloadTooLarge(limitBytes));
       return;
     }
+    if (request.headers['content-length'] === undefined && !compressed && !request.complete && request.is([...types])) {
+      parseCounted(request, response, next, limitBytes, parse);
+      return;
+    }
     parse(request, response, next);
   };
+}
+
+/**
+ * `parse` for a body of undeclared length (chunked), refused with 413 as soon as more than
+ * `limitBytes` have come: body-parser, finding it too large, reads it to its end before it answers
+ * (200 MB taken for a 200 MB upload, and a client that stalled mid-body heard nothing). Listening
+ * beside body-parser's own reader sees every chunk it sees; the answer closes the connection.
+ */
+function parseCounted(request: Request, response: Response, next: NextFunction, limitBytes: number, parse: RequestHandler): void {
+  let received = 0;
+  let refused = false;
+  const count = (chunk: Buffer): void => {
+    received += chunk.length;
+    if (received <= limitBytes || refused) return;
+    refused = true;
+    request.off('data', count);
+    next(payloadTooLarge(limitBytes));
+  };
+  request.on('data', count);
+  parse(request, response, (error?: unknown) => {
+    request.off('data', count);
+    if (!refused) next(error);
+  });
 }
 
 /**

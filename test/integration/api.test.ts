@@ -230,6 +230,19 @@ describe('bad input gets a clear 4xx in the one error shape', () => {
     assert.match(answer, /\r\nConnection: close\r\n/i);
   });
 
+  it('regression: answers 413 once a chunked body passes the limit, without waiting for its end (it read all of it first, and a client that stalled heard nothing)', async () => {
+    const chunk = (text: string) => `${text.length.toString(16)}\r\n${text}\r\n`;
+    // Over 1 MiB sent, then the client stalls without the last chunk: only the server's answer and close end the exchange.
+    const answer = await rawRequest(
+      base,
+      `POST /v1/search HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n${chunk('{"query":"')}${chunk('x'.repeat(600_000))}${chunk('x'.repeat(600_000))}`,
+      { keepSending: true },
+    );
+    assert.match(answer, /^HTTP\/1\.1 413 /);
+    assert.match(answer, /\r\nConnection: close\r\n/i);
+    assert.equal(errorOfRawAnswer(answer).error.code, 'payload_too_large');
+  });
+
   it('regression: answers an HTTP/1.1 request without a Host header with 400 in the error shape (Node answered a bare status line)', async () => {
     const answer = await rawRequest(base, 'GET /healthz HTTP/1.1\r\n\r\n');
     assert.match(answer, /^HTTP\/1\.1 400 /);
