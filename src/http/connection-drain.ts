@@ -22,18 +22,24 @@ export function drainOnClose(server: Server): (timeoutMs: number, log: Logger) =
       idleAfterResponse.delete(socket);
     });
   });
-  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+  const inFlight = (request: IncomingMessage, response: ServerResponse): void => {
     const socket = request.socket;
     idleAfterResponse.delete(socket);
     openedAt.delete(socket);
     response.once('finish', () => {
       if (!socket.destroyed) idleAfterResponse.add(socket);
     });
-  });
+  };
+  // A request sent with `Expect: 100-continue` comes as checkContinue instead of request: it is
+  // in flight all the same (it was cut at shutdown as a connection that had sent nothing).
+  server.on('request', inFlight);
+  server.on('checkContinue', inFlight);
 
   return async (timeoutMs, log) => {
     // Requests from now on are told to close their connection.
-    server.on('request', (_request: IncomingMessage, response: ServerResponse) => response.setHeader('Connection', 'close'));
+    const closeAfter = (_request: IncomingMessage, response: ServerResponse): void => void response.setHeader('Connection', 'close');
+    server.on('request', closeAfter);
+    server.on('checkContinue', closeAfter);
     // Stop listening only: http.Server.close would also close every connection without a request
     // in progress at once.
     const closed = new Promise<void>((resolve) => net.Server.prototype.close.call(server, () => resolve()));

@@ -205,6 +205,30 @@ describe('SIGTERM', () => {
     assert.equal(await exited, 0);
   });
 
+  it('regression: answers a request sent with Expect: 100-continue whose body was still arriving when the signal came (it was cut 2 s after the signal, as a connection that had sent nothing)', async () => {
+    const { child, port, exited } = await startServeProcess();
+    const body = JSON.stringify({ query: 'neural video representation', k: 2 });
+    const socket = connect(port, '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    let answer = '';
+    socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+    const ended = new Promise((resolve) => socket.once('close', resolve));
+    const continued = new Promise((resolve) => socket.once('data', resolve));
+    socket.write(
+      `POST /v1/search HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nExpect: 100-continue\r\n\r\n`,
+    );
+    await continued;
+    socket.write(body.slice(0, 10));
+    child.kill('SIGTERM');
+    // Past the grace given to connections that have sent no request yet.
+    await new Promise((resolve) => setTimeout(resolve, 2_600));
+    socket.write(body.slice(10));
+    await ended;
+    assert.match(answer, /^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200/);
+    assert.match(answer, /"hits":\[/);
+    assert.equal(await exited, 0);
+  });
+
   it('answers the first request of a connection opened before the signal, even if it comes after it, instead of resetting it (a loaded server reset such requests)', async () => {
     const { child, port, exited } = await startServeProcess();
     const idle = connect(port, '127.0.0.1');
