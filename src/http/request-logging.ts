@@ -8,10 +8,25 @@ const requestIdPattern = /^[\w.:-]{1,128}$/;
 /** Probed every few seconds by orchestrators and scrapers: logged at debug, whatever they answer. */
 const probePaths = new Set(['/healthz', '/readyz', '/metrics']);
 
+/** Query parameters whose values a client may mean as a secret (no route reads one: keys go in the Authorization header). */
+const secretParameter = /(key|token|secret|password|passwd|credentials?|signature)$|^(auth|authorization|session|session[-_]?id)$/i;
+
+/** The URL as logged: the value of any query parameter named like a secret (`?api_key=…`) replaced. */
+export function withoutSecrets(url: string): string {
+  const start = url.indexOf('?');
+  if (start < 0) return url;
+  const parameters = new URLSearchParams(url.slice(start + 1));
+  if (![...parameters.keys()].some((name) => secretParameter.test(name))) return url;
+  for (const name of new Set(parameters.keys())) {
+    if (secretParameter.test(name)) parameters.set(name, '[redacted]');
+  }
+  return `${url.slice(0, start)}?${parameters.toString()}`;
+}
+
 /**
  * One log line per request, carrying its request id (the client's X-Request-Id if it sent a
  * valid one, else a new UUID, echoed in the response). Only the method and URL of a request are
- * logged: never its headers, so never an API key. A 5xx is an error, except a 503 (starting,
+ * logged: never its headers, so never an API key, and not one sent in the query by mistake. A 5xx is an error, except a 503 (starting,
  * stopping, overloaded), which is expected and logged as a warning without a stack trace.
  */
 export function requestLogging(log: Logger): RequestHandler {
@@ -29,7 +44,7 @@ export function requestLogging(log: Logger): RequestHandler {
       return response.statusCode >= 500 || error ? 'error' : 'info';
     },
     serializers: {
-      req: (request: { id: unknown; method: string; url: string }) => ({ id: request.id, method: request.method, url: request.url }),
+      req: (request: { id: unknown; method: string; url: string }) => ({ id: request.id, method: request.method, url: withoutSecrets(request.url) }),
       res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
       // pino-http makes up an error for every 5xx; a 503 has nothing to trace. Real failures
       // are logged by the error middleware with their cause.

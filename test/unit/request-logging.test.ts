@@ -1,0 +1,27 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { withoutSecrets } from '../../src/http/request-logging.js';
+
+describe('withoutSecrets', () => {
+  it('regression: logs no API key sent in the query by mistake (?api_key=… was logged as sent)', () => {
+    const key = 'writekey-0123456789abcdef';
+    for (const name of ['api_key', 'apiKey', 'key', 'access_token', 'token', 'password', 'Authorization', 'secret']) {
+      const logged = withoutSecrets(`/v1/papers?${name}=${key}&k=3`);
+      assert.ok(!logged.includes(key), logged);
+      assert.equal(logged, `/v1/papers?${name}=%5Bredacted%5D&k=3`);
+    }
+    assert.equal(withoutSecrets(`/v1/search?token=${key}&token=${key}`), '/v1/search?token=%5Bredacted%5D');
+  });
+
+  it('keeps every other URL as it came', () => {
+    for (const url of [
+      '/v1/papers/seed-001/related?k=10&fields=title,authors,keywords',
+      '/v1/papers/a%2Fb',
+      '/healthz',
+      '/v1/papers?cursor=abc&limit=5',
+      '/x?%zz=1&=&&',
+    ]) {
+      assert.equal(withoutSecrets(url), url);
+    }
+  });
+});
