@@ -223,6 +223,18 @@ describe('MCP over HTTP at /mcp', () => {
     });
   });
 
+  it('regression: answers a client that accepts JSON, any type or says nothing (the SDK answered 406 unless Accept also listed text/event-stream)', async () => {
+    for (const accept of ['*/*', 'application/json', 'application/*']) {
+      const answer = await post(base, { accept });
+      assert.equal(answer.status, 200, accept);
+      assert.equal((answer.body as { result?: { serverInfo?: { name: string } } }).result?.serverInfo?.name, 'paper-search', accept);
+    }
+    const withoutAccept = await post(base, { accept: '' });
+    assert.equal(withoutAccept.status, 200);
+    const htmlOnly = await post(base, { accept: 'text/html' });
+    assert.equal(htmlOnly.status, 406);
+  });
+
   it('regression: answers an empty batch with one -32600 error (it answered 202 and nothing)', async () => {
     const answer = await post(base, {}, '[]');
     assert.equal(answer.status, 400);

@@ -1,6 +1,6 @@
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { ErrorCode } from '@modelcontextprotocol/sdk/types.js';
-import { Router, type RequestHandler, type Response } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { AppError, isAppError } from '../../errors.js';
 import { localBackend } from '../../mcp/local-backend.js';
 import { createMcpServer } from '../../mcp/mcp-server.js';
@@ -70,6 +70,7 @@ export function mcpRoutes(options: McpRouteOptions): Router {
         response.status(400).json(refusal);
         return;
       }
+      acceptingBothForJsonClients(request);
       const writes = response.locals.mcpWrites === true ? options.writes(response) : undefined;
       const server = createMcpServer(localBackend(options.search(response), writes, callerOf(response)), request.log);
       const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
@@ -111,4 +112,22 @@ function hostNameOf(url: string | undefined): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The SDK answers 406 to a POST whose Accept does not list both application/json and
+ * text/event-stream, though this stateless endpoint only ever answers JSON: `curl` (any type) and
+ * clients that send no Accept or only application/json were refused. Such a request is taken as
+ * accepting both; one that accepts neither JSON nor anything (`text/html`) still gets the 406.
+ * The SDK reads the raw header list, so that is where the header is set.
+ */
+function acceptingBothForJsonClients(request: Request): void {
+  const accept = request.headers.accept;
+  if (accept?.includes('application/json') && accept.includes('text/event-stream')) return;
+  if (accept && !/application\/json|application\/\*|\*\/\*/.test(accept)) return;
+  const both = 'application/json, text/event-stream';
+  request.headers.accept = both;
+  const raw = request.rawHeaders;
+  for (let i = raw.length - 2; i >= 0; i -= 2) if (raw[i]!.toLowerCase() === 'accept') raw.splice(i, 2);
+  raw.push('Accept', both);
 }
