@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { z } from 'zod';
-import { AppError, invalidInput, isAppError, toErrorBody, type InputIssue } from '../errors.js';
+import { AppError, invalidInput, isAppError, toErrorBody, type ErrorCode, type InputIssue } from '../errors.js';
 import { payloadTooLarge } from './body-parsers.js';
 
 /** Issues named in one answer, and the length of each message: a hostile body cannot make the error large. */
@@ -115,13 +115,20 @@ function toAppError(error: unknown): AppError {
   return new AppError('internal');
 }
 
+/**
+ * When to try again after a 503 whose cause carries no estimate: a server still loading is
+ * usually ready within seconds, and one stopping is being restarted or replaced.
+ */
+const unavailableRetryAfterSeconds: Partial<Record<ErrorCode, number>> = { not_ready: 5, shutting_down: 5 };
+
 /** The one place errors become responses: the catalog fixes status and code; 5xx are logged as errors. */
 export const errorHandler: ErrorRequestHandler = (error: unknown, request, response, next) => {
   if (response.headersSent) return next(error);
   const appError = locateIssues(toAppError(error), request.method === 'GET' || request.method === 'DELETE' ? 'query' : 'body');
   if (appError.status >= 500 && appError.status !== 503) request.log.error({ err: error, code: appError.code }, 'request failed');
   else request.log.info({ code: appError.code, message: appError.message }, 'request rejected');
-  if (appError.retryAfterSeconds !== undefined) response.setHeader('Retry-After', String(appError.retryAfterSeconds));
+  const retryAfter = appError.retryAfterSeconds ?? unavailableRetryAfterSeconds[appError.code];
+  if (retryAfter !== undefined) response.setHeader('Retry-After', String(retryAfter));
   // The rest of an oversized body is never read: closing the connection stops the client sending
   // it, where keeping it open would take in every byte (200 MB for a 200 MB upload) to reuse it.
   if (appError.code === 'payload_too_large') response.setHeader('Connection', 'close');

@@ -33,7 +33,7 @@ export function securityHeaders(): RequestHandler {
 /**
  * Cross-origin access for the listed origins only (none by default): their preflights are
  * answered and their requests get the CORS headers, including the ones a client needs to read
- * (request id, Retry-After, rate limits, Location).
+ * (request id, Retry-After, rate limits, Location, a listing's next-page Link, an export's file name).
  */
 export function crossOrigin(origins: readonly string[]): RequestHandler {
   const allowed = new Set(origins);
@@ -41,7 +41,7 @@ export function crossOrigin(origins: readonly string[]): RequestHandler {
     origin: (origin, callback) => callback(null, origin !== undefined && allowed.has(origin)),
     methods: ['GET', 'POST', 'PUT', 'DELETE'],
     allowedHeaders: ['Content-Type', 'Authorization', 'Accept', 'X-Request-Id'],
-    exposedHeaders: ['X-Request-Id', 'Retry-After', 'RateLimit', 'RateLimit-Policy', 'Location'],
+    exposedHeaders: ['X-Request-Id', 'Retry-After', 'RateLimit', 'RateLimit-Policy', 'Location', 'Link', 'Content-Disposition'],
     maxAge: 600,
   });
 }

@@ -41,6 +41,8 @@ describe('createApp before the service is ready', () => {
     const search = await call('/v1/search', { json: { query: 'volcano' } });
     assert.equal(search.status, 503);
     assert.equal(search.body!.error.code, 'not_ready');
+    // Regression: the one 503 without a Retry-After, as shutting_down was.
+    assert.equal(search.headers.get('retry-after'), '5');
   });
 });
 

@@ -103,7 +103,16 @@ describe('regressions', () => {
     const open = await serving({ CORS_ORIGINS: 'https://app.example.org, http://localhost:5173' });
     const allowed = await open.call('/v1/stats', { headers: { origin: 'https://app.example.org' } });
     assert.equal(allowed.headers.get('access-control-allow-origin'), 'https://app.example.org');
-    assert.match(allowed.headers.get('access-control-expose-headers') ?? '', /X-Request-Id/);
+    // Regression: a browser app could not read a listing's next-page Link or an export's file name.
+    assert.deepEqual((allowed.headers.get('access-control-expose-headers') ?? '').split(','), [
+      'X-Request-Id',
+      'Retry-After',
+      'RateLimit',
+      'RateLimit-Policy',
+      'Location',
+      'Link',
+      'Content-Disposition',
+    ]);
     const preflight = await open.call('/v1/search', {
       method: 'OPTIONS',
       headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,authorization' },
