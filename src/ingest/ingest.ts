@@ -106,7 +106,7 @@ export async function ingestPapers(embedder: Embedder, options: IngestOptions): 
     if (writer.size === 0) {
       throw new AppError(
         'input_rejected',
-        `No paper in ${options.input} could be indexed (${read} records read); the existing index, if any, was left as it was.`,
+        `No paper in ${options.input} could be indexed (${read} records read${firstRejection(rejectionExamples)}); the existing index, if any, was left as it was.`,
         {
           details: {
             rejected,
@@ -143,4 +143,10 @@ async function embedGroup(embedder: Embedder, writer: CollectionBuilder, papers:
   if (papers.length === 0) return;
   const vectors = await embedPapers(embedder, papers);
   for (let i = 0; i < papers.length; i++) await writer.add(papers[i]!, vectors[i]!);
+}
+
+/** The first rejection, said in the one line a failed run ends with: the log lines above it are easy to miss. */
+function firstRejection(examples: readonly Rejection[]): string {
+  const first = examples[0];
+  return first ? `; the first, at ${first.position}: ${first.message} (${first.reason})` : '';
 }

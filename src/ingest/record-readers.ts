@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import { parse as parseCsv } from 'csv-parse';
 import streamArray from 'stream-json/streamers/stream-array.js';
 import { AppError } from '../errors.js';
+import { withWindows1252Fallback } from '../shared/text-lines.js';
 import { readArxivSnapshot } from './formats/arxiv-snapshot.js';
 import { readBibtex } from './formats/bibtex.js';
 import { readJsonLines } from './formats/json-lines.js';
@@ -71,7 +72,7 @@ export async function openRecordSource(path: string, format: InputFormat, option
   const readers: Record<InputFormat, () => AsyncGenerator<RawRecord>> = {
     jsonl: () => readJsonLines(open()),
     json: () => readJsonArray(open(), path),
-    csv: () => readCsv(open(), path),
+    csv: () => readCsv(open, path),
     bibtex: () => readBibtex(input),
     ris: () => readRis(input),
     'arxiv-snapshot': () => readArxivSnapshot(input),
@@ -95,6 +96,29 @@ async function* readJsonArray(stream: Readable, path: string): AsyncGenerator<Ra
   }
 }
 
+const csvDelimiters = [',', ';', '\t'] as const;
+
+/** The delimiter the first line uses most outside quotes (a comma when none does); reads no further than that line. */
+async function headerDelimiter(stream: Readable): Promise<string> {
+  let head = '';
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      head += chunk.toString('latin1');
+      if (/[\r\n]/.test(head) || head.length > 1 << 20) break;
+    }
+  } finally {
+    stream.destroy();
+  }
+  const counts = new Map<string, number>(csvDelimiters.map((delimiter) => [delimiter, 0]));
+  let quoted = false;
+  for (const character of head) {
+    if (character === '"') quoted = !quoted;
+    else if (!quoted && (character === '\n' || character === '\r')) break;
+    else if (!quoted && counts.has(character)) counts.set(character, counts.get(character)! + 1);
+  }
+  return csvDelimiters.reduce((best, delimiter) => (counts.get(delimiter)! > counts.get(best)! ? delimiter : best), ',');
+}
+
 /**
  * The header row as column names, refused when one name comes twice: csv-parse would keep the
  * last column of that name, and a file with two `abstract` columns would lose one without a word.
@@ -109,8 +133,17 @@ function distinctColumns(header: string[]): string[] {
   return header;
 }
 
-async function* readCsv(stream: Readable, path: string): AsyncGenerator<RawRecord> {
-  const rows = stream.pipe(parseCsv({ columns: distinctColumns, bom: true, info: true, skip_empty_lines: true, relax_column_count: true, trim: false }));
+/**
+ * A CSV file's rows, its delimiter read from its header (a comma, or the semicolon of Excel in
+ * much of Europe, or a tab) and each line that is not UTF-8 read as Windows-1252 (Excel's "CSV"
+ * on Windows).
+ */
+async function* readCsv(open: () => Readable, path: string): AsyncGenerator<RawRecord> {
+  const delimiter = await headerDelimiter(open());
+  const stream = withWindows1252Fallback(open());
+  const rows = stream.pipe(
+    parseCsv({ columns: distinctColumns, delimiter, bom: true, info: true, skip_empty_lines: true, relax_column_count: true, trim: false }),
+  );
   stream.on('error', (error) => rows.destroy(error));
   try {
     for await (const row of rows as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {

@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 
 const lineBreak = /[\r\n]/g;
@@ -27,6 +27,21 @@ export async function* textLines(input: Readable, options: TextLinesOptions = {}
   }
   yield* line.feed(decoder.end());
   yield* line.finish();
+}
+
+/**
+ * The text of a byte stream as UTF-8 bytes, each line that is not valid UTF-8 read as Windows-1252
+ * (see TextLinesOptions): for parsers that take the text whole, such as CSV's, where Excel on
+ * Windows saves in that encoding.
+ */
+export function withWindows1252Fallback(input: Readable): Readable {
+  const decoder = new LineWiseFallbackDecoder();
+  const decoded = new Transform({
+    transform: (chunk: Buffer, _encoding, done) => done(null, decoder.write(chunk)),
+    flush: (done) => done(null, decoder.end()),
+  });
+  input.on('error', (error) => decoded.destroy(error));
+  return input.pipe(decoded);
 }
 
 /**

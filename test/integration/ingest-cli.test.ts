@@ -199,6 +199,14 @@ describe('paper-search ingest', () => {
     assert.equal(await readFile(join(folder, 'important.txt'), 'utf8'), 'keep me');
   });
 
+  it('regression: says in its last line why no record could be indexed (only a log line above it did)', async () => {
+    const input = join(workDir, 'unusable.jsonl');
+    await writeFile(input, '{"id":"a"}\n{"id":"b"}\n');
+    const result = await runCli('ingest', ['--input', input, '--index', join(workDir, 'never')]);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /could be indexed \(2 records read; the first, at line 1: no abstract or text field \(missing_abstract\)\)/);
+  });
+
   const failures: { name: string; args: string[]; message: RegExp }[] = [
     { name: 'a missing file', args: ['--input', 'no/such/file.jsonl'], message: /input_unreadable.*no such file/ },
     { name: 'an unknown extension', args: ['--input', 'README.md'], message: /input_unreadable.*--format/ },

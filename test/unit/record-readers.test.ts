@@ -267,6 +267,27 @@ describe('openRecordSource: CSV', () => {
     );
   });
 
+  it('regression: reads a CSV delimited by semicolons or tabs, told by its header (every row of a European Excel file was missing_id)', async () => {
+    const semicolons = await writeInput('excel.csv', 'id;title;abstract\r\na;"One, two";"x; y"\r\n');
+    assert.deepEqual(await readAll(semicolons, 'csv'), [{ position: 'line 2', value: { id: 'a', title: 'One, two', abstract: 'x; y' } }]);
+    const tabs = await writeInput('tabs.csv', 'id\tabstract\na\tx, y; z\n');
+    assert.deepEqual(await readAll(tabs, 'csv'), [{ position: 'line 2', value: { id: 'a', abstract: 'x, y; z' } }]);
+    // A semicolon inside a quoted header name does not count.
+    const quoted = await writeInput('quoted.csv', 'id,"title; short",abstract\na,T,x\n');
+    assert.deepEqual(await readAll(quoted, 'csv'), [{ position: 'line 2', value: { id: 'a', 'title; short': 'T', abstract: 'x' } }]);
+  });
+
+  it('regression: reads a line of a CSV that is not UTF-8 as Windows-1252 (Excel on Windows; "Café" was stored as "Caf\uFFFD")', async () => {
+    const path = await writeInput(
+      'latin1.csv',
+      Buffer.concat([Buffer.from('id,abstract\na,Caf'), Buffer.from([0xe9, 0x20, 0x80]), Buffer.from('\nb,Müller\n')]),
+    );
+    assert.deepEqual(await readAll(path, 'csv'), [
+      { position: 'line 2', value: { id: 'a', abstract: 'Café €' } },
+      { position: 'line 3', value: { id: 'b', abstract: 'Müller' } },
+    ]);
+  });
+
   it('reads a gzipped CSV (.csv.gz)', async () => {
     const path = await writeInput('papers.csv.gz', gzipSync('id,abstract\na,"x, y"\n'));
     assert.deepEqual(await readAll(path, 'csv'), [{ position: 'line 2', value: { id: 'a', abstract: 'x, y' } }]);
