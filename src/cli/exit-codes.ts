@@ -27,16 +27,16 @@ export interface Failure {
 /** Turns whatever a command threw into one sentence, a stable code and an exit code. */
 export function describeFailure(error: unknown, serverUrl?: string): Failure {
   if (error instanceof UsageError) return { code: 'usage', message: error.message, exitCode: exitCodes.usage };
-  if (isAppError(error) || error instanceof PaperSearchError) {
-    return { code: error.code, message: error.message, exitCode: usageCodes.has(error.code) ? exitCodes.usage : exitCodes.failure };
-  }
-  const unreachable = unreachableReason(error);
-  if (unreachable && serverUrl) {
+  if (error instanceof PaperSearchError && error.code === 'server_unreachable' && serverUrl) {
+    const { reason } = (error.details ?? {}) as { reason?: string };
     return {
       code: 'server_unreachable',
-      message: `Cannot reach ${serverUrl} (${unreachable}). Is the server running? Start one with: paper-search serve`,
+      message: `Cannot reach ${serverUrl} (${reason ?? 'no answer'}). Is the server running? Start one with: paper-search serve`,
       exitCode: exitCodes.failure,
     };
+  }
+  if (isAppError(error) || error instanceof PaperSearchError) {
+    return { code: error.code, message: error.message, exitCode: usageCodes.has(error.code) ? exitCodes.usage : exitCodes.failure };
   }
   if (isDiskFull(error)) {
     return {
@@ -52,11 +52,4 @@ export function describeFailure(error: unknown, serverUrl?: string): Failure {
 function isDiskFull(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   return code === 'ENOSPC' || code === 'EDQUOT';
-}
-
-/** Why fetch could not reach a server (connection refused, unknown host...), if that is what failed. */
-function unreachableReason(error: unknown): string | undefined {
-  if (!(error instanceof TypeError) || error.message !== 'fetch failed') return undefined;
-  const cause = error.cause as { code?: string; message?: string } | undefined;
-  return cause?.code ?? cause?.message ?? 'no answer';
 }

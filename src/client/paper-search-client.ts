@@ -62,7 +62,10 @@ export interface ExportOptions {
   format: ExportFormat;
 }
 
-/** A non-2xx answer, with the API's stable error code. */
+/**
+ * A non-2xx answer, with the API's stable error code; also no answer at all: 502
+ * `server_unreachable` (refused, unknown host, connection reset) and 504 `server_timeout`.
+ */
 export class PaperSearchError extends Error {
   constructor(
     readonly status: number,
@@ -248,6 +251,14 @@ export class PaperSearchClient {
     } catch (error) {
       if (signal?.aborted) {
         throw new PaperSearchError(504, 'server_timeout', `${method} ${path}: ${this.baseUrl} did not answer within ${timeoutMs! / 1000} s.`);
+      }
+      // fetch's TypeError ("fetch failed", the reason in its cause: refused, unknown host, reset).
+      if (error instanceof TypeError) {
+        const cause = error.cause as { code?: string; message?: string } | undefined;
+        const reason = cause?.code ?? cause?.message ?? error.message;
+        throw new PaperSearchError(502, 'server_unreachable', `${method} ${path}: the paper-search server at ${this.baseUrl} cannot be reached (${reason}).`, {
+          reason,
+        });
       }
       throw error;
     }

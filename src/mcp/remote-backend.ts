@@ -111,20 +111,10 @@ function ranked(response: HitsResponse): RankedPaper[] {
   return response.hits.map(({ explain: _explain, ...hit }) => complete(hit));
 }
 
-/** The typed client, with the key as a bearer token and fetch failures as server_unreachable. */
+/** The typed client, with the key as a bearer token (a server it cannot reach is its PaperSearchError server_unreachable). */
 function remoteClient(baseUrl: string, options: RemoteBackendOptions, timeoutMs: number): PaperSearchClient {
   return new PaperSearchClient(baseUrl, {
     headers: options.key === undefined ? {} : { authorization: `Bearer ${options.key}` },
     timeoutMs,
-    fetch: async (input, init) => {
-      try {
-        return await fetch(input, init);
-      } catch (error) {
-        // The client's own timeout: it reports that as server_timeout.
-        if (init?.signal?.aborted) throw error;
-        const reason = error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
-        throw new AppError('server_unreachable', `The paper-search server at ${baseUrl} cannot be reached: ${reason}.`, { cause: error });
-      }
-    },
   });
 }

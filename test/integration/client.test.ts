@@ -84,6 +84,19 @@ describe('the typed client', () => {
     await assert.rejects(client.search({ query: 'x', k: 1000 }), (error: unknown) => error instanceof PaperSearchError && error.code === 'invalid_input');
   });
 
+  it("regression: throws PaperSearchError server_unreachable when nothing answers at the address (it threw fetch's bare TypeError)", async () => {
+    const closed = createServer();
+    await new Promise<void>((listening) => closed.listen(0, '127.0.0.1', listening));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((done) => closed.close(done));
+    await assert.rejects(new PaperSearchClient(`http://127.0.0.1:${port}`).stats(), (error: unknown) => {
+      assert.ok(error instanceof PaperSearchError);
+      assert.deepEqual([error.status, error.code, error.details], [502, 'server_unreachable', { reason: 'ECONNREFUSED' }]);
+      assert.equal(error.message, `GET /v1/stats: the paper-search server at http://127.0.0.1:${port} cannot be reached (ECONNREFUSED).`);
+      return true;
+    });
+  });
+
   it("regression: gives up on a server that accepts the connection and never answers, with server_timeout (it waited fetch's five minutes)", async () => {
     const silent = createServer(() => undefined);
     await new Promise<void>((listening) => silent.listen(0, '127.0.0.1', listening));

@@ -98,7 +98,14 @@ describe('failures', () => {
     assert.equal(describeFailure(new PaperSearchError(400, 'invalid_input', 'k too big')).exitCode, exitCodes.usage);
     assert.equal(describeFailure(new PaperSearchError(404, 'paper_not_found', 'no')).exitCode, exitCodes.failure);
     assert.equal(describeFailure(new AppError('index_missing')).exitCode, exitCodes.failure);
-    const refused = Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } });
+    const refused = new PaperSearchError(
+      502,
+      'server_unreachable',
+      'GET /v1/stats: the paper-search server at http://127.0.0.1:9 cannot be reached (ECONNREFUSED).',
+      {
+        reason: 'ECONNREFUSED',
+      },
+    );
     assert.deepEqual(describeFailure(refused, 'http://127.0.0.1:9'), {
       code: 'server_unreachable',
       message: 'Cannot reach http://127.0.0.1:9 (ECONNREFUSED). Is the server running? Start one with: paper-search serve',
