@@ -1,11 +1,14 @@
 import { Command, Option } from 'commander';
+import { walDirOf } from '../../config/config.js';
 import { loadEmbedder } from '../../embedding/load-embedder.js';
 import { defaultModelId, getModel, halfWindowStrategy, knownModelIds, withLongPassages, withTitleWeight } from '../../embedding/model-registry.js';
 import { detectInputFormat } from '../../ingest/format-detection.js';
 import { ingestPapers, type IngestSummary } from '../../ingest/ingest.js';
 import { LogProgress } from '../../ingest/progress.js';
 import { checkRecordSourceOptions, inputFormats, type InputFormat } from '../../ingest/record-readers.js';
+import type { Logger } from '../../log.js';
 import { withFieldOverrides } from '../../papers/paper-record.js';
+import { countLoggedWrites } from '../../storage/embedded/write-log/write-log.js';
 import { runInFrame } from '../command-frame.js';
 import { UsageError } from '../exit-codes.js';
 import { PapersProgressBar } from '../output/progress-bars.js';
@@ -68,6 +71,7 @@ export function ingestCommand(): Command {
         const registered = getModel(flags.model ?? config.MODEL ?? defaultModelId);
         const windowed = flags.longPassages === 'windows' ? withLongPassages(registered, halfWindowStrategy(registered)) : registered;
         const model = flags.titleWeight === undefined ? windowed : withTitleWeight(windowed, flags.titleWeight);
+        await warnOfLoggedWrites(walDirOf(config), log);
         const embedder = await loadEmbedder(model, config, log);
         try {
           const summary = await ingestPapers(embedder, {
@@ -89,6 +93,20 @@ export function ingestCommand(): Command {
         }
       }),
     );
+}
+
+/**
+ * A rebuild holds the input's papers only: writes made through the API since the last snapshot
+ * are not in it, and the next server start sets their log aside. Said before the work starts,
+ * while the papers can still be exported from the server.
+ */
+async function warnOfLoggedWrites(walDir: string, log: Logger): Promise<void> {
+  const writes = await countLoggedWrites(walDir);
+  if (writes === 0) return;
+  log.warn(
+    { writeAheadLog: walDir, writes },
+    `the index being replaced has ${writes} write(s) made through the API since its last snapshot: the new build will not hold them, and the next server start sets their log aside (${walDir}.orphaned-…); to keep them, stop here and export them from the server first`,
+  );
 }
 
 /** commander names `--arxiv-id-field` `arxivIdField`. */

@@ -157,6 +157,20 @@ function segmentName(start: number): string {
   return `wal-${String(start).padStart(12, '0')}.log`;
 }
 
+/**
+ * How many writes the log at `folder` holds (records ended by their line break), read without
+ * opening it: a process that does not own the log may ask (ingestion, about to rebuild the index
+ * it belongs to). Its segments hold only writes since the last snapshot.
+ */
+export async function countLoggedWrites(folder: string): Promise<number> {
+  let count = 0;
+  for (const start of await segmentStarts(folder)) {
+    const bytes = await readFile(join(folder, segmentName(start))).catch(() => Buffer.alloc(0));
+    for (let at = bytes.indexOf(0x0a); at !== -1; at = bytes.indexOf(0x0a, at + 1)) count++;
+  }
+  return count;
+}
+
 async function segmentStarts(folder: string): Promise<number[]> {
   let names: string[];
   try {
