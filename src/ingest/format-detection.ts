@@ -18,8 +18,9 @@ const headWanted = 1 << 14;
  */
 export async function detectInputFormat(path: string, explicit?: InputFormat): Promise<InputFormat> {
   if (explicit) return explicit;
-  // A zip's format is its member's: papers.zip may hold papers.jsonl.
-  const named = /\.zip$/i.test(path) ? ((await openInput(path, { folders: true })).files[0]?.member ?? path) : path;
+  // A zip's format is its member's (papers.zip may hold papers.jsonl), a folder's its first file's.
+  const first = (await openInput(path, { folders: true })).files[0];
+  const named = first?.member ?? (first && first.path !== path ? first.path : path);
   let byExtension: InputFormat | undefined;
   try {
     byExtension = detectFormat(named);

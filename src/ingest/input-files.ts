@@ -47,6 +47,8 @@ export async function openInput(path: string, options: { folders?: boolean } = {
     const paths = (await listFiles(path)).filter((file) => folderDataFile.test(file)).sort();
     if (paths.length === 0) throw new AppError('input_unreadable', `The folder ${path} holds no .jsonl, .json or .gz files.`);
     files = await Promise.all(paths.map(async (file) => openFile(file, relative(path, file), (await stat(file)).size)));
+  } else if (info.isDirectory()) {
+    throw new AppError('input_unreadable', `${path} is not a file: only JSON lines, JSON array, OpenAlex and Semantic Scholar inputs may be folders.`);
   } else {
     throw new AppError('input_unreadable', `${path} is not a file.`);
   }

@@ -6,17 +6,17 @@ import { AppError } from '../errors.js';
 import { withWindows1252Fallback } from '../shared/text-lines.js';
 import { readArxivSnapshot } from './formats/arxiv-snapshot.js';
 import { readBibtex } from './formats/bibtex.js';
-import { readJsonLines } from './formats/json-lines.js';
+import { readInputJsonLines } from './formats/json-lines.js';
 import { readOpenAlex } from './formats/openalex.js';
 import { readRis } from './formats/ris.js';
 import { readSemanticScholar } from './formats/semantic-scholar.js';
-import { openInput } from './input-files.js';
+import { openInput, type Input } from './input-files.js';
 
 export const inputFormats = ['jsonl', 'json', 'csv', 'bibtex', 'ris', 'arxiv-snapshot', 'openalex', 'semantic-scholar'] as const;
 export type InputFormat = (typeof inputFormats)[number];
 
-/** Formats whose input may be a folder of files (the snapshots and datasets come in parts). */
-const folderFormats: readonly InputFormat[] = ['openalex', 'semantic-scholar'];
+/** Formats whose input may be a folder of files, read in name order (the snapshots and datasets come in parts; exports in batches). */
+const folderFormats: readonly InputFormat[] = ['jsonl', 'json', 'openalex', 'semantic-scholar'];
 
 /** Why a record could not even be parsed. */
 export type RecordErrorReason = 'invalid_json' | 'malformed_record';
@@ -70,8 +70,8 @@ export async function openRecordSource(path: string, format: InputFormat, option
   const abstracts = options.abstracts === undefined ? undefined : await openInput(options.abstracts, { folders: true });
   const open = (): Readable => input.files[0]!.open();
   const readers: Record<InputFormat, () => AsyncGenerator<RawRecord>> = {
-    jsonl: () => readJsonLines(open()),
-    json: () => readJsonArray(open(), path),
+    jsonl: () => readInputJsonLines(input),
+    json: () => readJsonArrays(input),
     csv: () => readCsv(open, path),
     bibtex: () => readBibtex(input),
     ris: () => readRis(input),
@@ -82,14 +82,19 @@ export async function openRecordSource(path: string, format: InputFormat, option
   return { format, totalBytes: input.totalBytes, bytesRead: () => input.bytesRead(), records: readers[format] };
 }
 
-async function* readJsonArray(stream: Readable, path: string): AsyncGenerator<RawRecord> {
+/** The records of each file's JSON array in turn; positions name the file when there are several. */
+async function* readJsonArrays(input: Input): AsyncGenerator<RawRecord> {
+  for (const file of input.files) yield* readJsonArray(file.open(), file.path, input.files.length > 1 ? `${file.name} ` : '');
+}
+
+async function* readJsonArray(stream: Readable, path: string, positionPrefix: string): AsyncGenerator<RawRecord> {
   const items = stream.pipe(streamArray.withParserAsStream());
   stream.on('error', (error) => items.destroy(error));
   let index = 0;
   try {
     for await (const item of items as AsyncIterable<{ key: number; value: unknown }>) {
       index = item.key + 1;
-      yield { position: `record ${index}`, value: item.value };
+      yield { position: `${positionPrefix}record ${index}`, value: item.value };
     }
   } catch (error) {
     throw new AppError('input_malformed', `${path} is not a valid JSON array of papers (after record ${index}): ${(error as Error).message}`);

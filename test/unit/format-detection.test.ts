@@ -96,6 +96,33 @@ describe('detectInputFormat', () => {
     assert.equal(await detectInputFormat(folder), 'semantic-scholar');
   });
 
+  it('regression: reads a folder of JSON lines or JSON array files in name order, positions naming each file (it could not tell the format, and --format jsonl said "is not a file")', async () => {
+    const lines = join(root(), 'batches');
+    await mkdir(join(lines, 'later'), { recursive: true });
+    await writeFile(join(lines, 'a.jsonl'), '{"id":"a1","abstract":"x"}\n{"id":"a2","abstract":"y"}\n');
+    await writeFile(join(lines, 'later', 'b.jsonl.gz'), gzipSync('{"id":"b1","abstract":"z"}\n'));
+    assert.equal(await detectInputFormat(lines), 'jsonl');
+    const records = await readRecords(lines, 'jsonl');
+    assert.deepEqual(
+      records.map((record) => [record.position, (record.value as { id: string }).id]),
+      [
+        ['a.jsonl line 1', 'a1'],
+        ['a.jsonl line 2', 'a2'],
+        ['later/b.jsonl.gz line 1', 'b1'],
+      ],
+    );
+    const arrays = join(root(), 'arrays');
+    await mkdir(arrays);
+    await writeFile(join(arrays, '1.json'), '[{"id":"c1","abstract":"x"}]');
+    await writeFile(join(arrays, '2.json'), '[{"id":"c2","abstract":"y"}]');
+    assert.equal(await detectInputFormat(arrays), 'json');
+    const items = await readRecords(arrays, 'json');
+    assert.deepEqual(
+      items.map((record) => record.position),
+      ['1.json record 1', '2.json record 1'],
+    );
+  });
+
   it('fails with input_unreadable, naming --format, when neither content nor extension tell', async () => {
     const path = join(root(), 'notes.txt');
     await writeFile(path, 'just text\n');

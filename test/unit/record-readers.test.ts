@@ -299,10 +299,11 @@ describe('openRecordSource: unreadable inputs', () => {
     await assert.rejects(openRecordSource(join(dir, 'does-not-exist.jsonl'), 'jsonl'), isAppErrorWithCode('input_unreadable', /does-not-exist\.jsonl/));
   });
 
-  it('throws input_unreadable for a directory', async () => {
+  it('throws input_unreadable for a directory where a format takes one file, and for one without data files', async () => {
     const folder = join(dir, 'a-folder.jsonl');
     await mkdir(folder);
     assert.ok((await stat(folder)).isDirectory());
-    await assert.rejects(openRecordSource(folder, 'jsonl'), isAppErrorWithCode('input_unreadable', /not a file/));
+    await assert.rejects(openRecordSource(folder, 'csv'), isAppErrorWithCode('input_unreadable', /not a file/));
+    await assert.rejects(openRecordSource(folder, 'jsonl'), isAppErrorWithCode('input_unreadable', /holds no \.jsonl, \.json or \.gz files/));
   });
 });
