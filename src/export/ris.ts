@@ -14,6 +14,16 @@ export function risName(displayName: string): string {
     .join(', ');
 }
 
+/**
+ * RIS's YYYY/MM/DD, its missing parts left empty between their slashes as the format wants
+ * (`2021/03//`, `2021///`); a time after the date is not part of it.
+ */
+function risDate(date: string): string {
+  const [, year, month, day] = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?/.exec(date) ?? [];
+  if (year === undefined) return date;
+  return day !== undefined ? `${year}/${month}/${day}` : `${year}/${month ?? ''}//`;
+}
+
 /** One paper as a RIS record: JOUR when it has a (non-arXiv) DOI, else GEN. */
 export function paperToRis(paper: Paper): string {
   const journal = paper.doi !== undefined && arxivIdFromDoi(paper.doi) === undefined;
@@ -23,7 +33,7 @@ export function paperToRis(paper: Paper): string {
     ['TI', paper.title || undefined],
     ...(paper.authors ?? []).map((author): [string, string] => ['AU', risName(author)]),
     ['PY', paper.year !== undefined ? String(paper.year) : undefined],
-    ['DA', paper.date ? paper.date.replace(/-/g, '/') : undefined],
+    ['DA', paper.date ? risDate(paper.date) : undefined],
     ['AB', paper.abstract || undefined],
     ...(paper.categories ?? []).map((category): [string, string] => ['KW', category]),
     ['DO', paper.doi],

@@ -165,6 +165,11 @@ describe('RIS export', () => {
 });
 
 describe('CSL-JSON export', () => {
+  it('regression: writes a date of a month or a year alone as RIS does (2021/03//, 2021///), and no time after it (it wrote 2021/03 and 2021/03/05T10:00Z)', () => {
+    const da = (date: string) => /^DA {2}- (.*)$/m.exec(paperToRis({ id: 'x', title: 'T', abstract: 'A', date }))?.[1];
+    assert.deepEqual(['2021-03-05', '2021-03', '2021', '2021-03-05T10:00:00Z'].map(da), ['2021/03/05', '2021/03//', '2021///', '2021/03/05']);
+  });
+
   it('writes title and abstract on one line, as BibTeX and RIS do (arXiv wraps them every 80 columns)', () => {
     const wrapped = { id: 'w1', title: 'A title wrapped\n  onto two lines', abstract: 'An abstract hard-wrapped\nat eighty columns,\n  with an indent.' };
     const item = paperToCslJson(wrapped);
