@@ -20,6 +20,7 @@ import { docsRoutes } from './routes/docs-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { mcpRoutes } from './routes/mcp-routes.js';
 import { metricsRoutes } from './routes/metrics-routes.js';
+import { exportMediaTypes, importFormats } from '../export/media-types.js';
 import { referenceMediaTypes } from './reference-bodies.js';
 import { searchRoutes } from './routes/search-routes.js';
 import { relatedRoutes } from './routes/related-routes.js';
@@ -148,7 +149,8 @@ function requireService(state: ServiceState, atArrival: SearchService | undefine
 const requireJsonBody: RequestHandler = (request, _response, next) => {
   const hasBody = request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0;
   if (hasBody && !Buffer.isBuffer(request.body) && !request.is(jsonTypes)) {
-    const alternatives = request.method === 'POST' && request.path === '/v1/papers' ? ` (or ${referenceMediaTypes.join(' or ')})` : '';
+    const alternatives =
+      request.method === 'POST' && request.path === '/v1/papers' ? ` (or ${importFormats.map((format) => exportMediaTypes[format]).join(' or ')})` : '';
     throw new AppError(
       'unsupported_media_type',
       `The request body must be application/json${alternatives}, not ${request.headers['content-type'] ?? 'unspecified'}.`,

@@ -229,6 +229,22 @@ describe('imports: POST /v1/papers with a BibTeX or RIS body', () => {
     assert.equal(unknown.status, 415);
   });
 
+  it('regression: takes BibTeX as text/x-bibtex and RIS as text/x-research-info-systems too (415 before)', async () => {
+    const asText = await call('/v1/papers', {
+      method: 'POST',
+      body: '@misc{text-bibtex, title={Sent as text}, abstract={x}}',
+      headers: { 'content-type': 'text/x-bibtex; charset=utf-8', authorization: `Bearer ${key}` },
+    });
+    assert.equal(asText.status, 201, asText.text);
+    const risAsText = await call('/v1/papers', {
+      method: 'POST',
+      body: 'TY  - JOUR\nID  - text-ris\nTI  - Sent as text\nAB  - x\nER  - \n',
+      headers: { 'content-type': 'text/x-research-info-systems', authorization: `Bearer ${key}` },
+    });
+    assert.equal(risAsText.status, 201, risAsText.text);
+    assert.deepEqual([asText.body!.papers[0].id, risAsText.body!.papers[0].id], ['text-bibtex', 'text-ris']);
+  });
+
   it('regression: answers 400 for a BibTeX body that cannot be read at all (an @string doubling chain was a 500 input_malformed)', async () => {
     const chain = Array.from({ length: 60 }, (_, i) => `@string{a${i + 1} = a${i} # a${i}}`).join('\n');
     const body = `@string{a0 = "x"}\n${chain}\n@article{bomb, title={t}, abstract=a60}\n`;
