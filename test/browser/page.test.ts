@@ -150,6 +150,30 @@ describe('the search page', () => {
     await context.close();
   });
 
+  it('regression: applies a year as soon as four digits are typed, as the query box searches as you type (only Enter or leaving the box did)', async () => {
+    const { context, page } = await openPage('/?q=robot+perception');
+    await page.locator('.hits .hit').first().waitFor();
+    await page.getByLabel('from').pressSequentially('2026');
+    await page.waitForURL(/from=2026/);
+    assert.equal(await page.getByLabel('from').evaluate((input) => input === document.activeElement), true, 'the box keeps the focus');
+    await context.close();
+  });
+
+  it('regression: lists every author of a paper after "and N more" (its page stopped at 12 with "et al.")', async () => {
+    const { context, page, errors } = await openPage('/paper/2503.11731');
+    const more = page.getByRole('button', { name: /^and \d+ more$/ });
+    await more.waitFor();
+    const hidden = Number(/\d+/.exec((await more.textContent()) ?? '')![0]);
+    const before = ((await page.locator('.paper-view > .meta').textContent()) ?? '').split(', ').length;
+    await more.click();
+    await page.waitForFunction(() => !document.querySelector('.paper-view > .meta button'));
+    const authors = ((await page.locator('.paper-view > .meta').textContent()) ?? '').split(' · ')[0]!.split(', ');
+    assert.equal(authors.length, 12 + hidden);
+    assert.ok(before <= 13);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   it('shows 20 results, then 20 more at a time with "Show more", kept in the URL', async () => {
     const { context, page, errors } = await openPage('/?q=language+models');
     await page.locator('.hits .hit').nth(19).waitFor();
@@ -312,6 +336,22 @@ describe('paste an abstract', () => {
     await page.locator('.hits .hit').first().waitFor({ timeout: 60_000 });
     const marks = await page.locator('.hits .hit mark').count();
     assert.ok(marks >= 5, `${marks} highlighted sentences`);
+    // Regression: the context around the sentence was cut mid-word ("…o address", "perfo…").
+    const cutWords = await page.locator('.hits .hit').evaluateAll(async (hits) => {
+      const cut: string[] = [];
+      for (const hit of hits) {
+        const id = decodeURIComponent(new URL(hit.querySelector<HTMLAnchorElement>('.hit-title a')!.href).pathname.slice('/paper/'.length));
+        const paper = (await (await fetch(`/v1/papers/${encodeURIComponent(id)}`)).json()) as { paper: { abstract: string } };
+        // Compared with white space collapsed: the closest sentence comes back with its line breaks as spaces.
+        const abstract = paper.paper.abstract.replace(/\s+/g, ' ');
+        const shown = (hit.querySelector('.excerpt')?.textContent ?? '').replace(/^…|…$/g, '').replace(/\s+/g, ' ');
+        const at = abstract.indexOf(shown);
+        const end = at + shown.length;
+        if (at < 0 || (at > 0 && !/\s/.test(abstract[at - 1]!)) || (end < abstract.length && !/\s/.test(abstract[end]!))) cut.push(shown);
+      }
+      return cut;
+    });
+    assert.deepEqual(cutWords, [], 'each excerpt starts and ends at a word of its abstract');
     assert.match((await page.locator('.hits .hit-title').first().textContent()) ?? '', /video|neural|representation/i);
     await page.screenshot({ path: join(screenshotDir, 'similar.png') });
     assert.deepEqual(await seriousViolations(page), []);

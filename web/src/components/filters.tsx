@@ -31,6 +31,7 @@ export function Filters({ state, onChange, distribution, stats }: FiltersProps) 
               max={9999}
               placeholder={stats?.year ? String(stats.year.min) : ''}
               value={state.yearFrom ?? ''}
+              onInput={(event) => completeYear(event.currentTarget.value) && onChange({ ...state, yearFrom: yearValue(event.currentTarget.value) })}
               onChange={(event) => onChange({ ...state, yearFrom: yearValue(event.currentTarget.value) })}
             />
           </label>
@@ -43,6 +44,7 @@ export function Filters({ state, onChange, distribution, stats }: FiltersProps) 
               max={9999}
               placeholder={stats?.year ? String(stats.year.max) : ''}
               value={state.yearTo ?? ''}
+              onInput={(event) => completeYear(event.currentTarget.value) && onChange({ ...state, yearTo: yearValue(event.currentTarget.value) })}
               onChange={(event) => onChange({ ...state, yearTo: yearValue(event.currentTarget.value) })}
             />
           </label>
@@ -115,4 +117,12 @@ function YearBars({ counts }: { counts: Record<string, number> }) {
 
 function yearValue(text: string): number | undefined {
   return /^\d{1,4}$/.test(text.trim()) ? Number(text) : undefined;
+}
+
+/**
+ * Whether a year box's text is worth searching for as it is typed: four digits, or nothing. "20"
+ * on the way to "2024" is not; it applies on Enter or leaving the box, as any value does.
+ */
+function completeYear(text: string): boolean {
+  return text === '' || /^\d{4}$/.test(text);
 }

@@ -38,12 +38,12 @@ export function HitCard({ hit, rank, feedback, onFeedback, note }: HitCardProps)
         {paperLinks(hit).map((link) => (
           <a class="external" href={link.href} target="_blank" rel="noopener noreferrer" key={link.href}>
             {link.label}
-            <span class="visually-hidden"> of “{hit.title}” (opens in a new tab)</span>
+            <span class="visually-hidden"> of “{hit.title || hit.id}” (opens in a new tab)</span>
           </a>
         ))}
         {note && <span class="note">{note}</span>}
         {onFeedback && (
-          <span class="feedback" role="group" aria-label={`Feedback on “${hit.title}”`}>
+          <span class="feedback" role="group" aria-label={`Feedback on “${hit.title || hit.id}”`}>
             <button type="button" aria-pressed={feedback === 'like'} onClick={() => onFeedback(hit.id, 'like')}>
               More like this
             </button>
@@ -60,8 +60,12 @@ export function HitCard({ hit, rank, feedback, onFeedback, note }: HitCardProps)
 const contextCharacters = 160;
 
 /** The abstract's start, or, when the closest sentence is known, that sentence highlighted with a little context on each side. */
-function Excerpt({ abstract, sentence }: { abstract: string; sentence: string | undefined }) {
-  if (!sentence) return abstract ? <p class="excerpt">{clip(abstract, 2 * contextCharacters + 40)}</p> : null;
+function Excerpt({ abstract: stored, sentence: closest }: { abstract: string; sentence: string | undefined }) {
+  if (!closest) return stored ? <p class="excerpt">{clip(stored, 2 * contextCharacters + 40)}</p> : null;
+  // White space collapsed (the page shows it so anyway): the closest sentence comes back with the
+  // abstract's line breaks as spaces, and was not found in an abstract wrapped as arXiv's are.
+  const abstract = stored.replace(/\s+/g, ' ');
+  const sentence = closest.replace(/\s+/g, ' ').trim();
   const at = abstract.indexOf(sentence);
   if (at < 0) {
     return (
@@ -70,17 +74,34 @@ function Excerpt({ abstract, sentence }: { abstract: string; sentence: string | 
       </p>
     );
   }
-  const before = abstract.slice(Math.max(0, at - contextCharacters), at);
-  const after = abstract.slice(at + sentence.length, at + sentence.length + contextCharacters);
+  const end = at + sentence.length;
+  const before = wordsBefore(abstract, at);
+  const after = wordsAfter(abstract, end);
   return (
     <p class="excerpt">
-      {at > contextCharacters ? '…' : ''}
+      {before.length < at ? '…' : ''}
       {before}
       <mark title="the sentence closest to your text">{sentence}</mark>
       {after}
-      {at + sentence.length + contextCharacters < abstract.length ? '…' : ''}
+      {end + after.length < abstract.length ? '…' : ''}
     </p>
   );
+}
+
+/** Up to contextCharacters of `text` before `at`, starting at a word. */
+function wordsBefore(text: string, at: number): string {
+  const start = Math.max(0, at - contextCharacters);
+  if (start === 0) return text.slice(0, at);
+  const space = text.indexOf(' ', start);
+  return space < 0 || space >= at ? '' : text.slice(space + 1, at);
+}
+
+/** Up to contextCharacters of `text` after `from`, ending at a word. */
+function wordsAfter(text: string, from: number): string {
+  const end = from + contextCharacters;
+  if (end >= text.length) return text.slice(from);
+  const space = text.lastIndexOf(' ', end);
+  return space <= from ? '' : text.slice(from, space);
 }
 
 function clip(text: string, length: number): string {

@@ -3,7 +3,7 @@ import { api, type HitsResponse, type PaperResponse } from '../api.js';
 import { ErrorNotice } from '../components/notice.js';
 import { RankedList } from '../components/ranked-list.js';
 import { rememberResults } from '../last-results.js';
-import { authorsText, paperLinks } from '../links.js';
+import { paperLinks } from '../links.js';
 import { useRequest } from '../use-request.js';
 
 /** A paper's own page (/paper/<id>): the paper, and its related papers, re-ranked by "more / less like this". */
@@ -24,11 +24,14 @@ export function PaperView({ id }: { id: string }) {
   if (paper.error) return <ErrorNotice message={paper.error} />;
   if (!paper.data) return <p class="status">Loading…</p>;
   const { paper: record } = paper.data;
+  const published = record.date ?? record.year?.toString();
   return (
     <article class="paper-view">
       <h1>{record.title || '(untitled)'}</h1>
       <p class="meta">
-        {[authorsText(record.authors, 12), record.date ?? record.year?.toString()].filter(Boolean).join(' · ')}
+        {record.authors?.length ? <Authors authors={record.authors} /> : null}
+        {record.authors?.length && published ? ' · ' : ''}
+        {published}
         {record.categories?.map((category) => (
           <span class="tag" key={category}>
             {category}
@@ -59,5 +62,23 @@ export function PaperView({ id }: { id: string }) {
         />
       )}
     </article>
+  );
+}
+
+/** Authors shown on a paper's page before "and N more" lists the rest (a collaboration may have thousands). */
+const authorsShownAtFirst = 12;
+
+/** The paper's authors: the first dozen, and a button that shows every one. */
+function Authors({ authors }: { authors: readonly string[] }) {
+  const [all, setAll] = useState(false);
+  useEffect(() => setAll(false), [authors]);
+  if (authors.length <= authorsShownAtFirst || all) return <>{authors.join(', ')}</>;
+  return (
+    <>
+      {authors.slice(0, authorsShownAtFirst).join(', ')},{' '}
+      <button type="button" class="link-button" onClick={() => setAll(true)}>
+        and {authors.length - authorsShownAtFirst} more
+      </button>
+    </>
   );
 }
