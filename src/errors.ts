@@ -120,6 +120,7 @@ export function invalidInput(message: string, issues: readonly InputIssue[], ext
  * when there is one, `details.id` names it too.
  */
 export function paperNotFound(names: readonly string[], hint?: string): AppError {
-  const message = `No paper with id ${names.map((name) => `"${name}"`).join(', ')}.${hint ? ` ${hint}` : ''}`;
+  const listed = names.map((name) => `"${name}"`).join(', ');
+  const message = `${names.length === 1 ? `No paper with id ${listed}` : `No papers with ids ${listed}`}.${hint ? ` ${hint}` : ''}`;
   return new AppError('paper_not_found', message, { details: names.length === 1 ? { id: names[0], ids: [...names] } : { ids: [...names] } });
 }

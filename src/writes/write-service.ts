@@ -56,7 +56,10 @@ export class WriteService {
     const assertAbsent = async (present: (id: string) => Promise<boolean>) => {
       const taken: string[] = [];
       for (const paper of papers) if (await present(paper.id)) taken.push(paper.id);
-      if (taken.length > 0) throw new AppError('paper_exists', `A paper with id ${quoted(taken)} already exists.`, { details: { ids: taken } });
+      if (taken.length > 0) {
+        const message = taken.length === 1 ? `A paper with id ${quoted(taken)} already exists.` : `Papers with ids ${quoted(taken)} already exist.`;
+        throw new AppError('paper_exists', message, { details: { ids: taken } });
+      }
     };
     // Checked before embedding too, so a conflict costs no model call; the check at commit decides.
     await assertAbsent((id) => this.isStored(id));

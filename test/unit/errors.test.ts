@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { AppError, errorCatalog, isAppError, toErrorBody, type ErrorCode } from '../../src/errors.js';
+import { AppError, errorCatalog, isAppError, paperNotFound, toErrorBody, type ErrorCode } from '../../src/errors.js';
 
 describe('AppError', () => {
   it('takes its status from the catalog', () => {
@@ -82,5 +82,13 @@ describe('toErrorBody', () => {
     assert.deepEqual(Object.keys(body), ['error']);
     assert.deepEqual(Object.keys(body.error).sort(), ['code', 'message']);
     assert.equal(JSON.stringify(body).includes('secret'), false);
+  });
+});
+
+describe('paperNotFound', () => {
+  it('regression: names one paper in the singular and several in the plural ("No paper with id "a", "b"" read wrong)', () => {
+    assert.equal(paperNotFound(['a']).message, 'No paper with id "a".');
+    assert.equal(paperNotFound(['a', 'b']).message, 'No papers with ids "a", "b".');
+    assert.deepEqual(paperNotFound(['a', 'b']).details, { ids: ['a', 'b'] });
   });
 });
