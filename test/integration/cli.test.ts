@@ -97,6 +97,13 @@ describe('paper-search search, against an index folder and a server', () => {
 });
 
 describe('paper-search similar, related, recommend, get', () => {
+  it('regression: similar with an empty abstract says so in its own terms, exit 2 (it passed on the API\'s "body.abstract must not be empty")', async () => {
+    const empty = await runWithInput(['similar', '--url', server.url], ' \n');
+    assert.equal(empty.code, 2);
+    assert.match(empty.stderr, /The abstract is empty: standard input gave no text\./);
+    assert.doesNotMatch(empty.stderr, /body\.abstract/);
+  });
+
   it('similar reads the abstract from a file or from standard input', async () => {
     const abstract = 'We compress videos by fitting a neural network to each video and storing its weights.';
     const file = join(workDir, 'abstract.txt');

@@ -108,13 +108,19 @@ function report(response: HitsResponse, flags: ListFlags, context: CommandContex
 }
 
 async function readAbstract(file: string | undefined): Promise<string> {
-  if (file !== undefined && file !== '-') {
-    return readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+  const fromFile = file !== undefined && file !== '-';
+  let abstract: string;
+  if (fromFile) {
+    abstract = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
       throw new AppError('input_unreadable', `Cannot read ${file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}.`);
     });
+  } else {
+    if (process.stdin.isTTY) throw new UsageError('Give the abstract with --file <path>, or pipe it to standard input.');
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    abstract = Buffer.concat(chunks).toString('utf8');
   }
-  if (process.stdin.isTTY) throw new UsageError('Give the abstract with --file <path>, or pipe it to standard input.');
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  // Said in the command's terms: the API's "body.abstract must not be empty" names no file or stream.
+  if (abstract.trim() === '') throw new UsageError(`The abstract is empty: ${fromFile ? `${file} holds only white space` : 'standard input gave no text'}.`);
+  return abstract;
 }
