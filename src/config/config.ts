@@ -10,7 +10,10 @@ import { storageBackendNames } from '../storage/paper-storage.js';
 /** Candidates an HNSW search keeps (hnswlib's ef) unless configured otherwise: recall@10 0.999 at 74,728 papers (docs/performance.md). */
 export const defaultEfSearch = 128;
 
-const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const integer = (min: number, max: number) => {
+  const expected = `must be a whole number from ${min} to ${max}`;
+  return z.coerce.number({ error: expected }).int({ error: expected }).min(min, { error: expected }).max(max, { error: expected });
+};
 
 const booleanSetting = z.enum(['true', 'false']).transform((value) => value === 'true');
 
@@ -173,6 +176,12 @@ export function walDirOf(config: Config): string {
   return config.WAL_DIR ?? `${config.INDEX_DIR.replace(/[\\/]+$/, '')}.wal`;
 }
 
+/** What a setting was given, for its error message; never a key (API_KEYS, WEAVIATE_API_KEY). */
+function givenValue(given: Record<string, string | undefined>, name: PropertyKey | undefined): string {
+  const value = typeof name === 'string' && !name.endsWith('_KEYS') && !name.endsWith('_KEY') ? given[name] : undefined;
+  return value === undefined ? '' : ` (got ${JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value)})`;
+}
+
 /** Parses the environment once; a bad value stops start-up with the variable's name and the reason. */
 export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config {
   const known = Object.fromEntries(
@@ -182,7 +191,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
   );
   const parsed = configSchema.safeParse(known);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}${givenValue(known, issue.path[0])}`);
     throw new AppError('config_invalid', `Invalid configuration: ${problems.join('; ')}`, { details: { problems } });
   }
   if (parsed.data.AUTH_METRICS && parsed.data.API_KEYS.length === 0) {

@@ -91,6 +91,14 @@ describe('loadConfig', () => {
     });
   }
 
+  it('regression: says what a whole-number setting must be and what it was given, never a key ("expected number, received NaN")', () => {
+    assert.throws(() => loadConfig({ PORT: 'abc' }), { message: 'Invalid configuration: PORT: must be a whole number from 0 to 65535 (got "abc")' });
+    assert.throws(
+      () => loadConfig({ API_KEYS: 'too-short' }),
+      (error: Error) => !error.message.includes('too-short'),
+    );
+  });
+
   it('rejects an unknown LOG_LEVEL as config_invalid naming LOG_LEVEL', () => {
     assertConfigInvalid({ LOG_LEVEL: 'loud' }, 'LOG_LEVEL');
     assertConfigInvalid({ LOG_LEVEL: 'INFO' }, 'LOG_LEVEL');
