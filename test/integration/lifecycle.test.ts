@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { connect, createServer } from 'node:net';
+import { connect, createServer, type Socket } from 'node:net';
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -188,31 +188,21 @@ describe('SIGTERM', () => {
 
   it('answers a request whose body was still arriving when the signal came', async () => {
     const { child, port, exited } = await startServeProcess();
-    const body = JSON.stringify({ query: 'neural video representation', k: 2 });
-    const socket = connect(port, '127.0.0.1');
-    await new Promise((resolve) => socket.once('connect', resolve));
-    let answer = '';
-    socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
-    const ended = new Promise((resolve) => socket.once('close', resolve));
+    const { socket, body, answer } = await searchOnRawSocket(port);
     socket.write(`POST /v1/search HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 10)}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
     child.kill('SIGTERM');
     await new Promise((resolve) => setTimeout(resolve, 200));
     socket.write(body.slice(10));
-    await ended;
-    assert.match(answer, /^HTTP\/1\.1 200/);
-    assert.match(answer, /"hits":\[/);
+    await answer.ended;
+    assert.match(answer.text, /^HTTP\/1\.1 200/);
+    assert.match(answer.text, /"hits":\[/);
     assert.equal(await exited, 0);
   });
 
   it('regression: answers a request sent with Expect: 100-continue whose body was still arriving when the signal came (it was cut 2 s after the signal, as a connection that had sent nothing)', async () => {
     const { child, port, exited } = await startServeProcess();
-    const body = JSON.stringify({ query: 'neural video representation', k: 2 });
-    const socket = connect(port, '127.0.0.1');
-    await new Promise((resolve) => socket.once('connect', resolve));
-    let answer = '';
-    socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
-    const ended = new Promise((resolve) => socket.once('close', resolve));
+    const { socket, body, answer } = await searchOnRawSocket(port);
     const continued = new Promise((resolve) => socket.once('data', resolve));
     socket.write(
       `POST /v1/search HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nExpect: 100-continue\r\n\r\n`,
@@ -223,9 +213,9 @@ describe('SIGTERM', () => {
     // Past the grace given to connections that have sent no request yet.
     await new Promise((resolve) => setTimeout(resolve, 2_600));
     socket.write(body.slice(10));
-    await ended;
-    assert.match(answer, /^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200/);
-    assert.match(answer, /"hits":\[/);
+    await answer.ended;
+    assert.match(answer.text, /^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200/);
+    assert.match(answer.text, /"hits":\[/);
     assert.equal(await exited, 0);
   });
 
@@ -253,3 +243,12 @@ describe('SIGTERM', () => {
     assert.equal(await exited, 0);
   });
 });
+
+/** A connection to the server for a search sent by hand: its body, and everything the server answers until it closes the connection. */
+async function searchOnRawSocket(port: number): Promise<{ socket: Socket; body: string; answer: { text: string; ended: Promise<unknown> } }> {
+  const socket = connect(port, '127.0.0.1');
+  await new Promise((resolve) => socket.once('connect', resolve));
+  const answer = { text: '', ended: new Promise((resolve) => socket.once('close', resolve)) };
+  socket.on('data', (chunk: Buffer) => (answer.text += chunk.toString()));
+  return { socket, body: JSON.stringify({ query: 'neural video representation', k: 2 }), answer };
+}
