@@ -1,5 +1,6 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { SearchRequest } from '../../client/paper-search-client.js';
+import { paperSchema } from '../../papers/paper.js';
 import { searchModes } from '../../search/search-modes.js';
 
 /** The flags of every ranked list, as commander gives them. */
@@ -69,6 +70,18 @@ export function commaList(value: string, previous: string[] | undefined): string
   ];
 }
 
+/** Stored fields a list or a paper may be limited to (the id always comes back). */
+const storedFields = Object.keys(paperSchema.shape).filter((field) => field !== 'id');
+
+/** `--fields`: a comma list of stored fields, each checked here so a typo is named as the flag's. */
+export function fieldList(value: string, previous: string[] | undefined): string[] {
+  const fields = commaList(value, previous);
+  const unknown = fields.filter((field) => !storedFields.includes(field));
+  if (unknown.length > 0)
+    throw new InvalidArgumentError(`unknown field ${unknown.map((field) => `"${field}"`).join(', ')}; the fields are ${storedFields.join(', ')}.`);
+  return fields;
+}
+
 /** Repeated only: author names contain commas. */
 function repeated(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
@@ -91,7 +104,7 @@ export function addListOptions(command: Command): Command {
     .option('--author <name>', 'only papers by this author (repeat for several)', repeated)
     .option('--exclude <ids>', 'never return these papers (comma-separated)', commaList)
     .option('--threshold <score>', 'leave out hits scoring below this', number)
-    .option('--fields <list>', 'stored fields to return (id and score always come back)', commaList)
+    .option('--fields <list>', 'stored fields to return (id and score always come back)', fieldList)
     .option('--explain', "add each retriever's rank and the abstract sentence closest to the query")
     .option('--json', 'JSON lines even on a terminal');
 }

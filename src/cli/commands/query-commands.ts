@@ -10,7 +10,7 @@ import { AppError } from '../../errors.js';
 import { UsageError } from '../exit-codes.js';
 import { examples } from './examples.js';
 import { printHits, printPaper } from '../output/hits-output.js';
-import { addListOptions, addModeOption, addTargetOptions, commaList, listBody, listParameters, type ListFlags, type TargetFlags } from './list-options.js';
+import { addListOptions, addModeOption, addTargetOptions, fieldList, listBody, listParameters, type ListFlags, type TargetFlags } from './list-options.js';
 
 type QueryFlags = ListFlags & TargetFlags & { mode?: SearchMode };
 
@@ -67,7 +67,7 @@ export function queryCommands(): Command[] {
   const get = new Command('get')
     .description('one paper')
     .argument('<id>', 'paper id, or doi:<DOI>, or arxiv:<arXiv id>')
-    .option('--fields <list>', 'only these stored fields (the id always comes back)', commaList)
+    .option('--fields <list>', 'only these stored fields (the id always comes back)', fieldList)
     .option('--json', 'JSON even on a terminal')
     .addHelpText(
       'after',
