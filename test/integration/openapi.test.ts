@@ -122,6 +122,10 @@ describe('the OpenAPI document', () => {
     const html = await page.text();
     assert.match(html, /\/docs\/assets\/swagger-ui-bundle\.js/);
     assert.doesNotMatch(html, /https?:\/\//, 'no asset from the network');
+    // Regression: the page had no icon, and the browser's request for /favicon.ico was a 404.
+    assert.match(html, /<link rel="icon" href="\/docs\/assets\/icon\.svg">/);
+    const icon = await fetch(`${server.url}/docs/assets/icon.svg`);
+    assert.deepEqual([icon.status, icon.headers.get('content-type')], [200, 'image/svg+xml; charset=utf-8']);
     const bundle = await fetch(`${server.url}/docs/assets/swagger-ui-bundle.js`);
     assert.equal(bundle.status, 200);
     assert.ok((await bundle.arrayBuffer()).byteLength > 100_000);

@@ -14,14 +14,16 @@ const swaggerUiAssets: Record<string, string> = {
   'swagger-ui-bundle.js': join(swaggerUiFolder, 'swagger-ui-bundle.js'),
 };
 
-/** The page's icon is the search page's (web/index.html), inline: without one the browser asks for /favicon.ico, a 404. */
+/** The search page's icon (web/index.html): without one the browser asks for /favicon.ico, a 404. */
+const iconSvg = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><circle cx="6.5" cy="6.5" r="4.5" fill="none" stroke="#2563eb" stroke-width="2"/><path d="M10 10l4.5 4.5" stroke="#2563eb" stroke-width="2"/></svg>\n`;
+
 const docsPage = `<!doctype html>
 <html lang="en">
 <head>
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>paper-search API</title>
-  <link rel="icon" href="data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E%3Ccircle cx='6.5' cy='6.5' r='4.5' fill='none' stroke='%232563eb' stroke-width='2'/%3E%3Cpath d='M10 10l4.5 4.5' stroke='%232563eb' stroke-width='2'/%3E%3C/svg%3E">
+  <link rel="icon" href="/docs/assets/icon.svg">
   <link rel="stylesheet" href="/docs/assets/swagger-ui.css">
 </head>
 <body>
@@ -46,6 +48,9 @@ export function docsRoutes(): Router {
     response.type('html').send(docsPage);
   });
   router.all('/docs', methodNotAllowed(['GET']));
+  router.get('/docs/assets/icon.svg', (_request, response) => {
+    response.type('svg').setHeader('Cache-Control', 'public, max-age=3600').send(iconSvg);
+  });
   router.get('/docs/assets/reference.js', (_request, response) => {
     response.type('js').setHeader('Cache-Control', 'public, max-age=3600').send(referenceScript);
   });
