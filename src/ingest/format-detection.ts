@@ -3,7 +3,7 @@ import { isArxivSnapshotRecord } from './formats/arxiv-snapshot.js';
 import { isObject } from './formats/json-lines.js';
 import { isOpenAlexRecord } from './formats/openalex.js';
 import { isSemanticScholarAbstract, isSemanticScholarPaper } from './formats/semantic-scholar.js';
-import { openInput } from './input-files.js';
+import { openInput, type InputFile } from './input-files.js';
 import { detectFormat, type InputFormat } from './record-readers.js';
 
 /** Enough of a file to hold its first record: OpenAlex works run to tens of kilobytes a line. */
@@ -19,8 +19,8 @@ const headWanted = 1 << 14;
 export async function detectInputFormat(path: string, explicit?: InputFormat): Promise<InputFormat> {
   if (explicit) return explicit;
   // A zip's format is its member's (papers.zip may hold papers.jsonl), a folder's its first file's.
-  const first = (await openInput(path, { folders: true })).files[0];
-  const named = first?.member ?? (first && first.path !== path ? first.path : path);
+  const first = (await openInput(path, { folders: true })).files[0]!;
+  const named = first.member ?? first.path;
   let byExtension: InputFormat | undefined;
   try {
     byExtension = detectFormat(named);
@@ -28,12 +28,11 @@ export async function detectInputFormat(path: string, explicit?: InputFormat): P
     byExtension = undefined;
   }
   if (byExtension === 'bibtex' || byExtension === 'ris' || byExtension === 'csv') return byExtension;
-  return formatOfContent(await readHead(path)) ?? byExtension ?? detectFormat(path);
+  return formatOfContent(await readHead(first)) ?? byExtension ?? detectFormat(path);
 }
 
-async function readHead(path: string): Promise<string> {
-  const input = await openInput(path, { folders: true });
-  const stream = input.files[0]!.open();
+async function readHead(file: InputFile): Promise<string> {
+  const stream = file.open();
   let head = '';
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
