@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import { parse as parseCsv } from 'csv-parse';
 import streamArray from 'stream-json/streamers/stream-array.js';
 import { AppError } from '../errors.js';
-import { withWindows1252Fallback } from '../shared/text-lines.js';
+import { textLines, withWindows1252Fallback } from '../shared/text-lines.js';
 import { readArxivSnapshot } from './formats/arxiv-snapshot.js';
 import { readBibtex } from './formats/bibtex.js';
 import { readInputJsonLines } from './formats/json-lines.js';
@@ -103,22 +103,21 @@ async function* readJsonArray(stream: Readable, path: string, positionPrefix: st
 
 const csvDelimiters = [',', ';', '\t'] as const;
 
-/** The delimiter the first line uses most outside quotes (a comma when none does); reads no further than that line. */
+/** The delimiter the header line uses most outside quotes (a comma when none does); reads no further than that line. */
 async function headerDelimiter(stream: Readable): Promise<string> {
-  let head = '';
+  let header = '';
   try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      head += chunk.toString('latin1');
-      if (/[\r\n]/.test(head) || head.length > 1 << 20) break;
+    for await (const line of textLines(stream, { windows1252Fallback: true })) {
+      header = line;
+      break;
     }
   } finally {
     stream.destroy();
   }
   const counts = new Map<string, number>(csvDelimiters.map((delimiter) => [delimiter, 0]));
   let quoted = false;
-  for (const character of head) {
+  for (const character of header) {
     if (character === '"') quoted = !quoted;
-    else if (!quoted && (character === '\n' || character === '\r')) break;
     else if (!quoted && counts.has(character)) counts.set(character, counts.get(character)! + 1);
   }
   return csvDelimiters.reduce((best, delimiter) => (counts.get(delimiter)! > counts.get(best)! ? delimiter : best), ',');
