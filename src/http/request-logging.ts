@@ -11,10 +11,16 @@ const probePaths = new Set(['/healthz', '/readyz', '/metrics']);
 /** Query parameters whose values a client may mean as a secret (no route reads one: keys go in the Authorization header). */
 const secretParameter = /(key|token|secret|password|passwd|credentials?|signature)$|^(auth|authorization|session|session[-_]?id)$/i;
 
-/** The URL as logged: the value of any query parameter named like a secret (`?api_key=…`) replaced. */
+/** A raw query that may name a secret: one of the words a secret parameter's name holds, or a percent-escape that may spell one. */
+const mayNameSecret = /key|token|secret|passw|credential|signature|auth|session|%/i;
+
+/**
+ * The URL as logged: the value of any query parameter named like a secret (`?api_key=…`) replaced.
+ * Every request is logged, so a query without such a word (`?k=10`) is returned unparsed.
+ */
 export function withoutSecrets(url: string): string {
   const start = url.indexOf('?');
-  if (start < 0) return url;
+  if (start < 0 || !mayNameSecret.test(url.slice(start + 1))) return url;
   const parameters = new URLSearchParams(url.slice(start + 1));
   if (![...parameters.keys()].some((name) => secretParameter.test(name))) return url;
   for (const name of new Set(parameters.keys())) {

@@ -11,6 +11,7 @@ describe('withoutSecrets', () => {
       assert.equal(logged, `/v1/papers?${name}=%5Bredacted%5D&k=3`);
     }
     assert.equal(withoutSecrets(`/v1/search?token=${key}&token=${key}`), '/v1/search?token=%5Bredacted%5D');
+    assert.equal(withoutSecrets(`/v1/search?%61pi_key=${key}`), '/v1/search?api_key=%5Bredacted%5D');
   });
 
   it('keeps every other URL as it came', () => {
