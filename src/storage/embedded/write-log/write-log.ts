@@ -1,3 +1,4 @@
+import { createReadStream } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '../../../errors.js';
@@ -165,8 +166,15 @@ function segmentName(start: number): string {
 export async function countLoggedWrites(folder: string): Promise<number> {
   let count = 0;
   for (const start of await segmentStarts(folder)) {
-    const bytes = await readFile(join(folder, segmentName(start))).catch(() => Buffer.alloc(0));
-    for (let at = bytes.indexOf(0x0a); at !== -1; at = bytes.indexOf(0x0a, at + 1)) count++;
+    // Streamed: a log may hold many large writes, and only their line breaks are wanted.
+    try {
+      for await (const chunk of createReadStream(join(folder, segmentName(start))) as AsyncIterable<Buffer>) {
+        for (let at = chunk.indexOf(0x0a); at !== -1; at = chunk.indexOf(0x0a, at + 1)) count++;
+      }
+    } catch (error) {
+      // A running server's snapshot may remove a segment once it is listed.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
   }
   return count;
 }
