@@ -29,7 +29,7 @@ export function PaperView({ id }: { id: string }) {
     <article class="paper-view">
       <h1>{record.title || '(untitled)'}</h1>
       <p class="meta">
-        {record.authors?.length ? <Authors authors={record.authors} /> : null}
+        {record.authors?.length ? <Authors key={record.id} authors={record.authors} /> : null}
         {record.authors?.length && published ? ' · ' : ''}
         {published}
         {record.categories?.map((category) => (
@@ -68,10 +68,9 @@ export function PaperView({ id }: { id: string }) {
 /** Authors shown on a paper's page before "and N more" lists the rest (a collaboration may have thousands). */
 const authorsShownAtFirst = 12;
 
-/** The paper's authors: the first dozen, and a button that shows every one. */
+/** The paper's authors: the first dozen, and a button that shows every one (keyed by paper, so another paper starts folded). */
 function Authors({ authors }: { authors: readonly string[] }) {
   const [all, setAll] = useState(false);
-  useEffect(() => setAll(false), [authors]);
   if (authors.length <= authorsShownAtFirst || all) return <>{authors.join(', ')}</>;
   return (
     <>
