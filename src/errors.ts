@@ -28,6 +28,7 @@ export const errorCatalog = {
   storage_unavailable: { status: 503, message: 'The storage backend cannot be reached; try again shortly.' },
   model_unavailable: { status: 503, message: 'The model is not available.' },
   write_failed: { status: 500, message: 'The write could not be made durable; it was not applied.' },
+  disk_full: { status: 507, message: 'The disk holding the index is full; nothing was written. Free space and try again.' },
   index_replaced: {
     status: 409,
     message: 'The index folder was rebuilt by another process while this server ran; writes are refused until the server is restarted on the new build.',
@@ -95,6 +96,12 @@ export function toErrorBody(error: AppError): ErrorBody {
   const body: ErrorBody = { error: { code: error.code, message: error.message } };
   if (error.details !== undefined) body.error.details = error.details;
   return body;
+}
+
+/** A file system write refused for want of space (or of the user's quota). */
+export function isDiskFull(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null | undefined)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT';
 }
 
 /** Whether a code (from another thread or process, say) is one of the catalog's. */

@@ -1,5 +1,5 @@
 import { PaperSearchError } from '../client/paper-search-client.js';
-import { isAppError } from '../errors.js';
+import { isAppError, isDiskFull } from '../errors.js';
 
 /** The command line's exit codes (docs/cli.md). */
 export const exitCodes = {
@@ -46,10 +46,4 @@ export function describeFailure(error: unknown, serverUrl?: string): Failure {
     };
   }
   return { code: 'unexpected', message: error instanceof Error ? (error.stack ?? error.message) : String(error), exitCode: exitCodes.failure };
-}
-
-/** A write the file system refused for want of space (or of the user's quota). */
-function isDiskFull(error: unknown): boolean {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  return code === 'ENOSPC' || code === 'EDQUOT';
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { CommanderError } from 'commander';
+import { isDiskFull } from '../errors.js';
 import { exitCodes } from './exit-codes.js';
 import { buildProgram } from './program.js';
 
@@ -8,7 +9,7 @@ import { buildProgram } from './program.js';
 // line, not a stack trace.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code === 'EPIPE') process.exit(exitCodes.ok);
-  const code = error.code === 'ENOSPC' || error.code === 'EDQUOT' ? 'disk_full' : 'output_failed';
+  const code = isDiskFull(error) ? 'disk_full' : 'output_failed';
   process.stderr.write(`error [${code}]: Cannot write the output: ${error.message}\n`);
   process.exit(exitCodes.failure);
 });

@@ -54,6 +54,8 @@ interface Operation {
 }
 
 const readErrors = [405, 503];
+/** A write can also fail on the server's side: its log or snapshot cannot be written (500), or the disk is full (507). */
+const writeErrors = [401, 403, 500, 507, ...readErrors];
 
 /** The JSON-RPC envelope of /mcp, for the document only: the MCP SDK reads and checks the messages. */
 const mcpMessageSchema = z.looseObject({
@@ -142,7 +144,7 @@ export const operations: readonly Operation[] = [
     response: createdPapersResponseSchema,
     success: [201],
     write: true,
-    errors: [401, 403, 409, 413, 415, ...readErrors],
+    errors: [409, 413, 415, ...writeErrors],
   },
   {
     method: 'put',
@@ -152,7 +154,7 @@ export const operations: readonly Operation[] = [
     response: putPaperResponseSchema,
     success: [200, 201],
     write: true,
-    errors: [401, 403, 413, 415, ...readErrors],
+    errors: [413, 415, ...writeErrors],
   },
   {
     method: 'delete',
@@ -160,7 +162,7 @@ export const operations: readonly Operation[] = [
     summary: 'Delete a paper',
     response: deletedPaperResponseSchema,
     write: true,
-    errors: [401, 403, 404, ...readErrors],
+    errors: [404, ...writeErrors],
   },
   {
     method: 'post',
@@ -168,7 +170,7 @@ export const operations: readonly Operation[] = [
     summary: 'Fold every logged write into the index folder now, and wait for it',
     response: snapshotResponseSchema,
     write: true,
-    errors: [401, 403, 500, ...readErrors],
+    errors: writeErrors,
   },
   {
     method: 'post',

@@ -174,15 +174,15 @@ describe('a full disk', () => {
     }
   });
 
-  it('during a write: answers write_failed in the error shape, keeps serving, and writes again once there is room; nothing acknowledged is lost', async () => {
+  it('during a write: answers 507 disk_full in the error shape (it was 500 write_failed, a server fault), keeps serving, and writes again once there is room; nothing acknowledged is lost', async () => {
     await withServerOnSmallDisk('disk-write', async ({ disk, server, client, env }) => {
       const acknowledged = await writePapers(client, 'before-full', 5);
       await disk.fill();
       const refused = await client.json('POST', '/v1/papers', paper('while-full'), auth);
       findings.push(`disk full during a write: ${refused.status} ${refused.text.slice(0, 200)}`);
-      assert.equal(refused.status, 500);
+      assert.equal(refused.status, 507);
       assert.equal(errorShapeProblem(refused.text), undefined);
-      assert.equal((refused.body as { error: { code: string } }).error.code, 'write_failed');
+      assert.equal((refused.body as { error: { code: string } }).error.code, 'disk_full');
       assert.match((refused.body as { error: { message: string } }).error.message, /no space|ENOSPC|full/i, 'the message says the disk is full');
       assert.equal((await client.send({ method: 'GET', path: '/v1/papers/while-full' })).status, 404, 'the refused write was not applied');
       assert.equal((await client.send({ method: 'GET', path: `/v1/papers/${acknowledged[0]}` })).status, 200, 'reads go on');
@@ -201,7 +201,7 @@ describe('a full disk', () => {
     });
   });
 
-  it('during a snapshot: answers snapshot_failed, keeps serving the old index and the log, leaves no staging folder, and snapshots once there is room', async () => {
+  it('during a snapshot: answers 507 disk_full (it was 500 snapshot_failed), keeps serving the old index and the log, leaves no staging folder, and snapshots once there is room', async () => {
     await withServerOnSmallDisk('disk-snapshot', async ({ disk, indexBytes, server, client, env }) => {
       const acknowledged = await writePapers(client, 'snap', 6);
       // Room for log appends, not for a second copy of the index.
@@ -209,9 +209,10 @@ describe('a full disk', () => {
       const entriesBefore = await disk.entries();
       const failed = await client.json('POST', '/v1/snapshots', undefined, auth);
       findings.push(`disk full during a snapshot: ${failed.status} ${failed.text.slice(0, 200)}`);
-      assert.equal(failed.status, 500);
+      assert.equal(failed.status, 507);
       assert.equal(errorShapeProblem(failed.text), undefined);
-      assert.equal((failed.body as { error: { code: string } }).error.code, 'snapshot_failed');
+      assert.equal((failed.body as { error: { code: string } }).error.code, 'disk_full');
+      assert.match((failed.body as { error: { message: string } }).error.message, /disk is full.*write-ahead log still holds every write/);
       assert.deepEqual(await disk.entries(), entriesBefore, 'no staging folder left behind');
       for (const id of acknowledged) assert.equal((await client.send({ method: 'GET', path: `/v1/papers/${id}` })).status, 200);
       await disk.free();

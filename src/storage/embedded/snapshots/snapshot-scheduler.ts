@@ -1,4 +1,4 @@
-import { AppError, isErrorCode } from '../../../errors.js';
+import { AppError, isAppError, isDiskFull, isErrorCode } from '../../../errors.js';
 import type { Logger } from '../../../log.js';
 import { startSiblingWorker, StopRequest } from '../../../shared/worker-threads.js';
 import type { SnapshotStats } from '../../paper-storage.js';
@@ -66,10 +66,14 @@ export class SnapshotScheduler {
   async snapshotNow(): Promise<void> {
     await this.running?.done;
     const failure = await this.maybeStart(true);
-    if (failure)
-      throw new AppError('snapshot_failed', `The snapshot failed: ${(failure as Error).message}. The write-ahead log still holds every write.`, {
+    if (!failure) return;
+    // The worker reports a full disk as disk_full; the swap, on this thread, as the file system's own error.
+    const reason = (failure as Error).message;
+    if (isDiskFull(failure) || (isAppError(failure) && failure.code === 'disk_full'))
+      throw new AppError('disk_full', `The disk is full (${reason}): the snapshot was not written. The write-ahead log still holds every write.`, {
         cause: failure,
       });
+    throw new AppError('snapshot_failed', `The snapshot failed: ${reason}. The write-ahead log still holds every write.`, { cause: failure });
   }
 
   /** Stops: a running snapshot is abandoned at its next step and its staging folder removed (the log holds every write). */

@@ -4,6 +4,7 @@
  * thread. The worker uses its own copy of the index (read from disk), never the one being served.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { isDiskFull } from '../../../errors.js';
 import { StopRequest } from '../../../shared/worker-threads.js';
 import type { SnapshotDelta } from '../live-index.js';
 import { buildSnapshot } from './snapshot-builder.js';
@@ -13,5 +14,5 @@ try {
   parentPort!.postMessage({ ok: true, result: await buildSnapshot(folder, delta, baseWalSeq, new StopRequest(stop)) });
 } catch (error) {
   const { code, message } = error as { code?: unknown; message?: unknown };
-  parentPort!.postMessage({ ok: false, code: typeof code === 'string' ? code : undefined, message: String(message) });
+  parentPort!.postMessage({ ok: false, code: isDiskFull(error) ? 'disk_full' : typeof code === 'string' ? code : undefined, message: String(message) });
 }
