@@ -1,5 +1,5 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Config } from './config/config.js';
 import { AppError } from './errors.js';
 import { ApiKeys } from './http/auth.js';
@@ -34,10 +34,11 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const app = createApp({ state, log, settings: config, apiKeys: new ApiKeys(config.API_KEYS), metrics });
   const server = await listen(app, config.PORT, config.HOST);
   const closeGracefully = drainOnClose(server);
-  server.on('clientError', answerUnparsableRequest);
-  server.on('connect', refuseConnect);
-  server.on('checkContinue', continueUnlessTooLarge(Math.max(config.MAX_BODY_BYTES, config.WRITE_MAX_BODY_BYTES), app));
-  server.on('checkExpectation', refuseExpectation);
+  const counted = (method: string, status: number): void => metrics.countAnswerOutsideApp(method, status);
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => answerUnparsableRequest(error, socket, counted));
+  server.on('connect', (request: IncomingMessage, socket: Socket) => refuseConnect(request, socket, counted));
+  server.on('checkContinue', continueUnlessTooLarge(Math.max(config.MAX_BODY_BYTES, config.WRITE_MAX_BODY_BYTES), app, counted));
+  server.on('checkExpectation', (request: IncomingMessage, response: ServerResponse) => refuseExpectation(request, response, counted));
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`;
   log.info({ url }, 'listening');

@@ -1,41 +1,48 @@
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { AppError, toErrorBody, type ErrorCode } from '../errors.js';
 import { payloadTooLarge } from './body-parsers.js';
+
+/** Told of each answer given here, so the metrics count it ("unparsed" requests) like any other. */
+export type AnswerOutsideApp = (method: string, status: number) => void;
 
 /**
  * Answers a request Node's HTTP parser refused before it reached the app (headers over the size
  * limit, bytes that are not HTTP, a request that never finished arriving) in the service's one
  * error shape; Node's own answer is a bare status line with no body.
  */
-export function answerUnparsableRequest(error: NodeJS.ErrnoException, socket: Socket): void {
+export function answerUnparsableRequest(error: NodeJS.ErrnoException, socket: Socket, counted?: AnswerOutsideApp): void {
   if (error.code === 'ECONNRESET' || !socket.writable) {
     socket.destroy();
     return;
   }
   const code: ErrorCode =
     error.code === 'HPE_HEADER_OVERFLOW' ? 'headers_too_large' : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'request_timeout' : 'invalid_input';
-  answerAndClose(socket, new AppError(code, code === 'invalid_input' ? 'The request is not valid HTTP/1.1.' : undefined));
+  answerAndClose(socket, new AppError(code, code === 'invalid_input' ? 'The request is not valid HTTP/1.1.' : undefined), { counted, method: 'unknown' });
 }
 
 /**
  * Answers a CONNECT request, which Node hands to the server's `connect` listeners rather than to
  * the app and, with none, drops without a word: this server is no proxy.
  */
-export function refuseConnect(request: IncomingMessage, socket: Socket): void {
-  answerAndClose(socket, new AppError('method_not_allowed', `CONNECT is not allowed on ${request.url ?? '/'}: this server is not a proxy.`), [
-    'Allow: GET, HEAD, POST, PUT, DELETE, OPTIONS',
-  ]);
+export function refuseConnect(request: IncomingMessage, socket: Socket, counted?: AnswerOutsideApp): void {
+  answerAndClose(socket, new AppError('method_not_allowed', `CONNECT is not allowed on ${request.url ?? '/'}: this server is not a proxy.`), {
+    counted,
+    method: 'CONNECT',
+    headers: ['Allow: GET, HEAD, POST, PUT, DELETE, OPTIONS'],
+  });
 }
 
 /**
  * Answers an `Expect` other than 100-continue, which Node hands to the server's
  * `checkExpectation` listeners and, with none, answers 417 with an empty body.
  */
-export function refuseExpectation(request: IncomingMessage, response: ServerResponse): void {
+export function refuseExpectation(request: IncomingMessage, response: ServerResponse, counted?: AnswerOutsideApp): void {
   answerAndClose(
     response.socket!,
     new AppError('expectation_failed', `This server meets no expectation but 100-continue (the request expects "${request.headers.expect ?? ''}").`),
+    { counted, method: request.method ?? 'unknown' },
   );
 }
 
@@ -47,11 +54,12 @@ export function refuseExpectation(request: IncomingMessage, response: ServerResp
 export function continueUnlessTooLarge(
   largestBodyBytes: number,
   handle: (request: IncomingMessage, response: ServerResponse) => void,
+  counted?: AnswerOutsideApp,
 ): (request: IncomingMessage, response: ServerResponse) => void {
   return (request, response) => {
     const declared = Number(request.headers['content-length']);
     if (declared > largestBodyBytes) {
-      answerAndClose(response.socket!, payloadTooLarge(largestBodyBytes));
+      answerAndClose(response.socket!, payloadTooLarge(largestBodyBytes), { counted, method: request.method ?? 'unknown' });
       return;
     }
     response.writeContinue();
@@ -59,11 +67,19 @@ export function continueUnlessTooLarge(
   };
 }
 
-function answerAndClose(socket: Socket, appError: AppError, headers: readonly string[] = []): void {
+/** Writes the error answer and closes the connection; like the app's answers, it carries a new request id. */
+function answerAndClose(socket: Socket, appError: AppError, how: { method: string; counted: AnswerOutsideApp | undefined; headers?: readonly string[] }): void {
   const body = JSON.stringify(toErrorBody(appError));
+  how.counted?.(how.method, appError.status);
   socket.end(
     `HTTP/1.1 ${appError.status} ${statusText[appError.status] ?? 'Bad Request'}\r\n` +
-      [...headers, 'Content-Type: application/json; charset=utf-8', `Content-Length: ${Buffer.byteLength(body)}`, 'Connection: close']
+      [
+        ...(how.headers ?? []),
+        `X-Request-Id: ${randomUUID()}`,
+        'Content-Type: application/json; charset=utf-8',
+        `Content-Length: ${Buffer.byteLength(body)}`,
+        'Connection: close',
+      ]
         .map((line) => `${line}\r\n`)
         .join('') +
       `\r\n${body}`,

@@ -139,6 +139,15 @@ export class ServiceMetrics {
     this.requestSeconds.observe({ route, method }, seconds);
   }
 
+  /**
+   * An answer given before a request reached the app (Node's parser refused it, a CONNECT, an
+   * Expect the server does not meet): counted under the route `unparsed`, with no duration, as
+   * the request never started.
+   */
+  countAnswerOutsideApp(method: string, status: number): void {
+    this.requests.inc({ route: 'unparsed', method, status: String(status) });
+  }
+
   countRateLimited(): void {
     this.rateLimited.inc();
   }

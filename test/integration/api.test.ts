@@ -197,6 +197,17 @@ describe('bad input gets a clear 4xx in the one error shape', () => {
     assert.equal(errorOfRawAnswer(answer).error.code, 'invalid_input');
   });
 
+  it("regression: gives the parser's answers a request id and counts them in the metrics (they carried none and left no trace)", async () => {
+    const counted = async () => {
+      const metrics = await (await fetch(`${base}/metrics`)).text();
+      return Number(/^paper_search_http_requests_total\{route="unparsed",method="unknown",status="400"\} (\d+)$/m.exec(metrics)?.[1] ?? 0);
+    };
+    const before = await counted();
+    const answer = await rawRequest(base, 'NOT HTTP AT ALL\r\n\r\n');
+    assert.match(answer, /\r\nX-Request-Id: [0-9a-f-]{36}\r\n/);
+    assert.equal(await counted(), before + 1);
+  });
+
   it('regression: refuses a body declared too large before it is sent, when the client waits for 100 Continue (it said 100 Continue, then waited)', async () => {
     const refused = await rawRequest(
       base,
