@@ -297,17 +297,18 @@ function failure(method: string, path: string, status: number, json: unknown): P
   return new PaperSearchError(status, 'invalid_response', `${method} ${path} answered ${status}.`);
 }
 
-/** Query parameters from an object: arrays become comma lists, except author names (repeated). */
+/**
+ * Query parameters from an object. An array is the parameter repeated: the server splits a lone
+ * value on commas but takes each repetition whole, so a name holding a comma is sent as it is (a
+ * list of one such name gets an empty repetition, which the server ignores).
+ */
 function queryString(query: Record<string, unknown>): string {
   const parameters = new URLSearchParams();
   for (const [name, value] of Object.entries(query)) {
     if (value === undefined) continue;
-    if (Array.isArray(value)) {
-      if (name === 'authors_any') for (const item of value) parameters.append(name, String(item));
-      else parameters.set(name, value.join(','));
-    } else {
-      parameters.set(name, String(value));
-    }
+    const items = Array.isArray(value) ? value.map(String) : [String(value)];
+    for (const item of items) parameters.append(name, item);
+    if (Array.isArray(value) && items.length === 1 && items[0]!.includes(',')) parameters.append(name, '');
   }
   const text = parameters.toString();
   return text.length > 0 ? `?${text}` : '';

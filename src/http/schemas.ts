@@ -135,8 +135,17 @@ const commaList = z.union([z.string(), z.array(z.string())]).transform((value) =
     .map((part) => part.trim())
     .filter(Boolean),
 );
-/** Like commaList, but only repeated: author names contain commas. */
-const repeatedList = z.union([z.string(), z.array(z.string())]).transform((value) => (Array.isArray(value) ? value : [value]));
+/**
+ * Names that may themselves hold a comma (paper ids, categories): one value is comma-separated,
+ * but a repeated parameter (`?a=x,1&a=y`) takes each repetition whole, so any name can be sent.
+ */
+const nameList = z
+  .union([z.string(), z.array(z.string())])
+  .transform((value) => (Array.isArray(value) ? value : value.split(',')).map((part) => part.trim()).filter(Boolean));
+/** Like commaList, but only repeated: author names contain commas. An empty repetition is ignored, as in nameList. */
+const repeatedList = z
+  .union([z.string(), z.array(z.string())])
+  .transform((value) => (Array.isArray(value) ? value.filter((part) => part.trim() !== '') : [value]));
 const queryYear = queryInteger(0, 9999).optional();
 const queryFacets = commaList.pipe(facetList);
 
@@ -146,10 +155,10 @@ const filterQueryParameters = {
   year_lte: queryYear,
   year_gt: queryYear,
   year_lt: queryYear,
-  categories_any: commaList.pipe(names).optional(),
-  categories_all: commaList.pipe(names).optional(),
+  categories_any: nameList.pipe(names).optional(),
+  categories_all: nameList.pipe(names).optional(),
   authors_any: repeatedList.pipe(names).optional(),
-  exclude_ids: commaList.pipe(z.array(z.string().min(1).max(512)).max(1_000)).optional(),
+  exclude_ids: nameList.pipe(z.array(z.string().min(1).max(512)).max(1_000)).optional(),
 };
 
 type FilterQuery = z.output<z.ZodObject<typeof filterQueryParameters>>;

@@ -92,10 +92,10 @@ function relatedQuery(request: ListRequest & { facet?: SentenceRole | undefined 
     year_lte: year?.lte,
     year_gt: year?.gt,
     year_lt: year?.lt,
-    categories_any: categories?.any?.join(','),
-    categories_all: categories?.all?.join(','),
-    authors_any: authors?.any as string[] | undefined,
-    exclude_ids: excludeIds?.join(','),
+    categories_any: categories?.any,
+    categories_all: categories?.all,
+    authors_any: authors?.any,
+    exclude_ids: excludeIds,
   };
 }
 

@@ -64,6 +64,26 @@ describe('the typed client', () => {
     assert.equal((await client.stats()).papers, 376);
   });
 
+  it('regression: excludes and filters by a name holding a comma (the client joined lists with commas, and the server split the name in two)', async () => {
+    const writer = new PaperSearchClient(server.url, { headers: { authorization: `Bearer ${writeKey}` } });
+    const abstract = 'Comma-named twins: two papers sharing one abstract about glacier radar soundings of calving fronts.';
+    await writer.createPapers([
+      { id: 'twin,1', title: 'Glacier radar twin', abstract, categories: ['physics.geo-ph,extra'] },
+      { id: 'twin-2', title: 'Glacier radar twin', abstract, categories: ['physics.geo-ph,extra'] },
+    ]);
+    try {
+      assert.equal((await client.related('twin-2', { k: 1 })).hits[0]!.id, 'twin,1');
+      const excluded = await client.related('twin-2', { k: 3, exclude_ids: ['twin,1'] });
+      assert.ok(!excluded.hits.some((hit) => hit.id === 'twin,1'), 'the excluded paper is not returned');
+      const inCategory = await client.facets({ facets: ['categories'], categories_any: ['physics.geo-ph,extra'] });
+      assert.equal(inCategory.papers, 2);
+      const both = await client.facets({ facets: ['categories'], categories_any: ['physics.geo-ph,extra', 'cs.RO'] });
+      assert.ok(both.papers > 2);
+    } finally {
+      for (const id of ['twin,1', 'twin-2']) await writer.deletePaper(id);
+    }
+  });
+
   it('counts facets over a ranked list and over the whole collection', async () => {
     const result = await client.search({ query: 'robot perception', k: 2, facets: ['categories', 'year'] });
     assert.equal(result.hits.length, 2);
