@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { errorCatalog } from '../errors.js';
 import { exportMediaTypes, importFormats } from '../export/media-types.js';
 import { responseFormats } from './export-formats.js';
+import { parameterDocOf, type JsonSchema } from './parameter-docs.js';
+import { isRateLimited } from './rate-limit.js';
 import {
   batchResponseSchema,
   createdPapersResponseSchema,
@@ -41,10 +43,17 @@ interface Operation {
   response: z.ZodType;
   /** Success statuses (200 unless given). */
   success?: number[];
-  /** Needs an API key (writes); reads need one only when the server sets AUTH_READS. */
-  write?: boolean;
-  /** Client errors this route can answer, besides 400 for invalid input. */
+  /** A stable name for generated clients. */
+  operationId: string;
+  /**
+   * Who needs an API key: `read` (the default) only when the server sets AUTH_READS, `write`
+   * always, `metrics` only with AUTH_METRICS, `open` never.
+   */
+  access?: 'read' | 'write' | 'metrics' | 'open';
+  /** Errors this route can answer besides 400 for invalid input, 401/403 for a key (see access) and 429 for the rate limit. */
   errors: number[];
+  /** Answers whose body is not the error shape (the readiness state, MCP's JSON-RPC errors). */
+  otherAnswers?: Record<number, { description: string; schema: z.ZodType }>;
   /** The answer's media type, when not JSON. */
   produces?: string;
   /** Also answers in the export formats (Accept, or the `format` query parameter). */
@@ -55,7 +64,7 @@ interface Operation {
 
 const readErrors = [405, 503];
 /** A write can also fail on the server's side: its log or snapshot cannot be written (500), or the disk is full (507). */
-const writeErrors = [401, 403, 500, 507, ...readErrors];
+const writeErrors = [500, 507, ...readErrors];
 
 /** The JSON-RPC envelope of /mcp, for the document only: the MCP SDK reads and checks the messages. */
 const mcpMessageSchema = z.looseObject({
@@ -76,6 +85,7 @@ export const operations: readonly Operation[] = [
   {
     method: 'post',
     path: '/v1/search',
+    operationId: 'searchPapers',
     summary: 'Papers for a free-text query',
     body: searchRequestSchema,
     response: hitsResponseSchema,
@@ -85,6 +95,7 @@ export const operations: readonly Operation[] = [
   {
     method: 'post',
     path: '/v1/search/batch',
+    operationId: 'searchPapersInBatch',
     summary: 'Up to 64 searches in one call',
     body: batchSearchRequestSchema,
     response: batchResponseSchema,
@@ -93,6 +104,7 @@ export const operations: readonly Operation[] = [
   {
     method: 'post',
     path: '/v1/similar',
+    operationId: 'findSimilarPapers',
     summary: 'Papers similar to an abstract',
     body: similarRequestSchema,
     response: hitsResponseSchema,
@@ -102,6 +114,7 @@ export const operations: readonly Operation[] = [
   {
     method: 'post',
     path: '/v1/recommend',
+    operationId: 'recommendPapers',
     summary: 'Papers like the positives and unlike the negatives',
     body: recommendRequestSchema,
     response: hitsResponseSchema,
@@ -111,6 +124,7 @@ export const operations: readonly Operation[] = [
   {
     method: 'get',
     path: '/v1/papers',
+    operationId: 'listPapers',
     summary: 'List stored papers, with cursor pagination',
     query: listPapersQuerySchema,
     response: paperListResponseSchema,
@@ -120,6 +134,7 @@ export const operations: readonly Operation[] = [
   {
     method: 'get',
     path: '/v1/papers/{id}',
+    operationId: 'getPaper',
     summary: 'One paper (id, doi:<DOI> or arxiv:<id>)',
     query: paperQuerySchema,
     response: paperResponseSchema,
@@ -129,6 +144,7 @@ export const operations: readonly Operation[] = [
   {
     method: 'get',
     path: '/v1/papers/{id}/related',
+    operationId: 'getRelatedPapers',
     summary: 'Papers related to a stored paper',
     query: relatedQuerySchema,
     response: hitsResponseSchema,
@@ -138,54 +154,69 @@ export const operations: readonly Operation[] = [
   {
     method: 'post',
     path: '/v1/papers',
+    operationId: 'createPapers',
     summary: 'Add one paper, or {"papers": [...]} up to 1,000, or a BibTeX or RIS file of up to 1,000 (all or none)',
     body: createPapersRequestSchema,
     imports: true,
     response: createdPapersResponseSchema,
     success: [201],
-    write: true,
+    access: 'write',
     errors: [409, 413, 415, ...writeErrors],
   },
   {
     method: 'put',
     path: '/v1/papers/{id}',
+    operationId: 'putPaper',
     summary: 'Create or replace a paper (201 created, 200 replaced)',
     body: paperInputSchema,
     response: putPaperResponseSchema,
     success: [200, 201],
-    write: true,
-    errors: [413, 415, ...writeErrors],
+    access: 'write',
+    // 404 for a doi: or arxiv: name no stored paper answers to (a plain id creates the paper).
+    errors: [404, 413, 415, ...writeErrors],
   },
   {
     method: 'delete',
     path: '/v1/papers/{id}',
+    operationId: 'deletePaper',
     summary: 'Delete a paper',
     response: deletedPaperResponseSchema,
-    write: true,
+    access: 'write',
     errors: [404, ...writeErrors],
   },
   {
     method: 'post',
     path: '/v1/snapshots',
+    operationId: 'takeSnapshot',
     summary: 'Fold every logged write into the index folder now, and wait for it',
     response: snapshotResponseSchema,
-    write: true,
+    access: 'write',
     errors: writeErrors,
   },
   {
     method: 'post',
     path: '/mcp',
+    operationId: 'mcp',
     summary:
       'MCP (Model Context Protocol) over Streamable HTTP, stateless, answered as JSON: the paper tools and paper:// resources (docs/mcp.md). ' +
       'Host and Origin must be in MCP_ALLOWED_HOSTS; a valid key adds the write tools',
-    body: mcpMessageSchema,
-    response: mcpAnswerSchema,
+    body: z.union([mcpMessageSchema, z.array(mcpMessageSchema)]),
+    response: z.union([mcpAnswerSchema, z.array(mcpAnswerSchema)]),
     success: [200, 202],
-    errors: [401, 403, 413, 415, ...readErrors],
+    // 403 host_not_allowed whatever the key.
+    errors: [403, 413, 415, ...readErrors],
+    otherAnswers: {
+      400: { description: 'A JSON-RPC error: the body is not JSON-RPC (parse error -32700, invalid request -32600)', schema: mcpAnswerSchema },
+      406: {
+        description: 'A JSON-RPC error: the Accept header does not allow application/json, the only form this server answers in',
+        schema: mcpAnswerSchema,
+      },
+    },
   },
   {
     method: 'get',
     path: '/v1/facets',
+    operationId: 'countFacets',
     summary: 'Papers per year, category or author over the whole collection, filtered',
     query: facetsQuerySchema,
     response: facetsResponseSchema,
@@ -194,28 +225,48 @@ export const operations: readonly Operation[] = [
   {
     method: 'get',
     path: '/v1/map',
+    operationId: 'getMap',
     summary:
       'Every paper on a 2-D map of the collection (503 map_building with Retry-After while a layout is computed; 409 feature_unavailable on the Weaviate backend)',
     response: mapResponseSchema,
     errors: [409, 500, ...readErrors],
   },
-  { method: 'get', path: '/v1/stats', summary: 'The index being served', response: statsResponseSchema, errors: readErrors },
-  { method: 'get', path: '/healthz', summary: 'The process is up', response: healthResponseSchema, errors: [] },
+  { method: 'get', path: '/v1/stats', operationId: 'getStats', summary: 'The index being served', response: statsResponseSchema, errors: readErrors },
+  { method: 'get', path: '/healthz', operationId: 'checkHealth', access: 'open', summary: 'The process is up', response: healthResponseSchema, errors: [] },
   {
     method: 'get',
     path: '/metrics',
+    operationId: 'getMetrics',
+    access: 'metrics',
     summary: 'Metrics in the Prometheus text format (behind a key with AUTH_METRICS)',
     response: z.string(),
     produces: 'text/plain; version=0.0.4',
-    errors: [401, 403],
+    errors: [],
   },
-  { method: 'get', path: '/readyz', summary: 'The model and index are loaded (503 before)', response: readyResponseSchema, errors: [] },
+  {
+    method: 'get',
+    path: '/readyz',
+    operationId: 'checkReadiness',
+    access: 'open',
+    summary: 'The model and index are loaded (503 before, and while the storage or the model is down)',
+    response: readyResponseSchema,
+    errors: [],
+    otherAnswers: { 503: { description: 'Not ready: `status` says why', schema: readyResponseSchema } },
+  },
 ];
 
-type JsonSchema = Record<string, unknown>;
-
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as JsonSchema;
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, {
+    io,
+    unrepresentable: 'any',
+    target: 'draft-2020-12',
+    override: ({ zodSchema, jsonSchema: generated }) => {
+      const documented = parameterDocOf(zodSchema);
+      if (!documented) return;
+      for (const key of Object.keys(generated)) delete (generated as JsonSchema)[key];
+      Object.assign(generated, documented);
+    },
+  }) as JsonSchema;
   return rest;
 }
 
@@ -274,14 +325,27 @@ export function buildOpenApiDocument(version: string): JsonSchema {
               },
             };
     }
-    for (const status of [...(operation.body || operation.query ? [400] : []), ...operation.errors]) {
+    const access = operation.access ?? 'read';
+    const statuses = [
+      // Every API route refuses query parameters it does not know.
+      ...(operation.body || operation.query || operation.path.startsWith('/v1/') ? [400] : []),
+      ...(access === 'open' ? [] : [401, 403]),
+      ...(isRateLimited(operation.path) ? [429] : []),
+      ...operation.errors,
+    ];
+    for (const status of [...new Set(statuses)].sort((a, b) => a - b)) {
       responses[status] = { description: describeStatus(status), content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+    }
+    for (const [status, answer] of Object.entries(operation.otherAnswers ?? {})) {
+      responses[status] = { description: answer.description, content: { 'application/json': { schema: jsonSchema(answer.schema, 'output') } } };
     }
     paths[operation.path] = {
       ...paths[operation.path],
       [operation.method]: {
+        operationId: operation.operationId,
         summary: operation.summary,
-        ...(operation.write ? { security: [{ apiKey: [] }] } : {}),
+        // A key is optional ({}) where the server's settings decide whether it needs one.
+        security: access === 'open' ? [] : access === 'write' ? [{ apiKey: [] }] : [{}, { apiKey: [] }],
         ...(parameters.length > 0 ? { parameters } : {}),
         ...(operation.body
           ? {
@@ -297,7 +361,14 @@ export function buildOpenApiDocument(version: string): JsonSchema {
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'paper-search', version, description: 'Self-hosted semantic search for scientific papers.' },
+    info: {
+      title: 'paper-search',
+      version,
+      description: 'Self-hosted semantic search for scientific papers.',
+      license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
+    },
+    // Relative: the server that serves this document, wherever it is reached from.
+    servers: [{ url: '/' }],
     paths,
     components: {
       schemas: { Error: jsonSchema(errorResponseSchema, 'output') },

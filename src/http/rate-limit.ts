@@ -8,7 +8,7 @@ import { callerOf } from './caller.js';
  * assets and the reference are static files a browser fetches several at a time (a page limited
  * with the API showed the 429's JSON in place of the page).
  */
-function isLimited(path: string): boolean {
+export function isRateLimited(path: string): boolean {
   return path.startsWith('/v1/') || path === '/mcp';
 }
 
@@ -25,7 +25,7 @@ export function rateLimitPerClient(options: { requests: number; windowMs: number
     legacyHeaders: false,
     // attachCaller, which runs first, has named the client.
     keyGenerator: (_request, response) => callerOf(response).client,
-    skip: (request) => !isLimited(request.path),
+    skip: (request) => !isRateLimited(request.path),
     handler: (request, _response, next, limitOptions) => {
       options.onLimited();
       const resetTime = (request as Request & { rateLimit?: RateLimitInfo }).rateLimit?.resetTime;

@@ -5,6 +5,7 @@ import { sentenceRoles } from '../search/related/sentence-roles.js';
 import { paperLimits } from '../papers/paper-limits.js';
 import { paperSchema } from '../papers/paper.js';
 import { wholeNumber } from '../shared/whole-number.js';
+import { documentedAs, type JsonSchema } from './parameter-docs.js';
 
 /** Deepest result a page may reach (offset + k): past it, approximate search order is not worth paging. */
 export const maxPageEnd = 1_000;
@@ -15,19 +16,25 @@ const offset = wholeNumber(0, maxPageEnd - 1).default(0);
 
 /** A query parameter holding a whole number; an empty value is an error, not 0. */
 const queryInteger = (min: number, max: number) =>
+  documentedAs(
+    z
+      .string()
+      .trim()
+      .regex(/^-?\d+$/, { message: 'must be a whole number' })
+      .transform(Number)
+      .pipe(wholeNumber(min, max)),
+    { type: 'integer', minimum: min, maximum: max },
+  );
+// Decimal notation only: Number() also reads "0x1", "0b11" and "0o7" as numbers.
+const queryNumber = documentedAs(
   z
     .string()
     .trim()
-    .regex(/^-?\d+$/, { message: 'must be a whole number' })
+    .regex(/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/, { message: 'must be a number' })
     .transform(Number)
-    .pipe(wholeNumber(min, max));
-// Decimal notation only: Number() also reads "0x1", "0b11" and "0o7" as numbers.
-const queryNumber = z
-  .string()
-  .trim()
-  .regex(/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/, { message: 'must be a number' })
-  .transform(Number)
-  .pipe(z.number().finite());
+    .pipe(z.number().finite()),
+  { type: 'number' },
+);
 export const nonBlank = (max: number) =>
   z
     .string()
@@ -147,7 +154,11 @@ const repeatedList = z
   .union([z.string(), z.array(z.string())])
   .transform((value) => (Array.isArray(value) ? value.filter((part) => part.trim() !== '') : [value]));
 const queryYear = queryInteger(0, 9999).optional();
-const queryFacets = commaList.pipe(facetList);
+/** A list parameter in the document: an array, sent as the parameter repeated (the server also reads one comma-separated value). */
+const listParameter = (items: JsonSchema, bounds: JsonSchema = {}): JsonSchema => ({ type: 'array', items, ...bounds });
+const nameParameter = listParameter({ type: 'string', minLength: 1, maxLength: 512 }, { minItems: 1, maxItems: 100 });
+const queryFacets = documentedAs(commaList.pipe(facetList), listParameter({ type: 'string', enum: facetNames }, { uniqueItems: true }));
+const queryFields = documentedAs(commaList.pipe(z.array(z.enum(selectableFields))), listParameter({ type: 'string', enum: selectableFields }));
 
 /** The filter as flat query parameters (see filterOfQuery). */
 const filterQueryParameters = {
@@ -155,10 +166,13 @@ const filterQueryParameters = {
   year_lte: queryYear,
   year_gt: queryYear,
   year_lt: queryYear,
-  categories_any: nameList.pipe(names).optional(),
-  categories_all: nameList.pipe(names).optional(),
-  authors_any: repeatedList.pipe(names).optional(),
-  exclude_ids: nameList.pipe(z.array(z.string().min(1).max(512)).max(1_000)).optional(),
+  categories_any: documentedAs(nameList.pipe(names), nameParameter).optional(),
+  categories_all: documentedAs(nameList.pipe(names), nameParameter).optional(),
+  authors_any: documentedAs(repeatedList.pipe(names), nameParameter).optional(),
+  exclude_ids: documentedAs(
+    nameList.pipe(z.array(z.string().min(1).max(512)).max(1_000)),
+    listParameter({ type: 'string', minLength: 1, maxLength: 512 }, { maxItems: 1_000 }),
+  ).optional(),
 };
 
 type FilterQuery = z.output<z.ZodObject<typeof filterQueryParameters>>;
@@ -179,12 +193,12 @@ export const relatedQuerySchema = z
     k: queryInteger(1, 100).default(10),
     offset: queryInteger(0, maxPageEnd - 1).default(0),
     score_threshold: queryNumber.optional(),
-    fields: commaList.pipe(z.array(z.enum(selectableFields))).optional(),
+    fields: queryFields.optional(),
     ...filterQueryParameters,
-    explain: z
-      .enum(['true', 'false'])
-      .transform((value) => value === 'true')
-      .default(false),
+    explain: documentedAs(
+      z.enum(['true', 'false']).transform((value) => value === 'true'),
+      { type: 'boolean' },
+    ).default(false),
     facets: queryFacets.optional(),
     facet: z
       .enum(sentenceRoles)
@@ -209,10 +223,13 @@ export const relatedQuerySchema = z
 /** GET /v1/facets: the facets to count (at least one) and the filter, as query parameters. */
 export const facetsQuerySchema = z
   .strictObject({
-    facets: z
-      .union([z.string(), z.array(z.string())], { error: `required: the facets to count, e.g. facets=${facetNames.join(',')}` })
-      .pipe(commaList)
-      .pipe(facetList.min(1, { message: 'name at least one facet' })),
+    facets: documentedAs(
+      z
+        .union([z.string(), z.array(z.string())], { error: `required: the facets to count, e.g. facets=${facetNames.join(',')}` })
+        .pipe(commaList)
+        .pipe(facetList.min(1, { message: 'name at least one facet' })),
+      listParameter({ type: 'string', enum: facetNames }, { minItems: 1, uniqueItems: true }),
+    ),
     ...filterQueryParameters,
   })
   .transform((query) => ({ facets: query.facets, filter: filterOfQuery(query) }));
@@ -226,7 +243,7 @@ export const paperIdParamsSchema = z.object({ id: z.string().min(1).max(paperLim
 
 /** GET /v1/papers/:id takes `fields` like the ranked lists, and nothing else. */
 export const paperQuerySchema = z.strictObject({
-  fields: commaList.pipe(z.array(z.enum(selectableFields))).optional(),
+  fields: queryFields.optional(),
 });
 
 /** The most papers one POST /v1/papers may carry. */

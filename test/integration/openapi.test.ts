@@ -109,6 +109,43 @@ describe('the OpenAPI document', () => {
     await check('get', '/readyz', '/readyz', 200);
   });
 
+  it('regression: declares the key, rate-limit and non-error-shape answers every route can give, and names each operation for generated clients (reads had no 401/403/429 and no security, /readyz no 503, /mcp a 400 in the error shape)', async () => {
+    type Operation = {
+      operationId?: string;
+      security?: unknown[];
+      parameters?: { name: string; schema: Record<string, unknown> }[];
+      responses: Record<string, unknown>;
+    };
+    const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, operation]) => ({ route: `${method} ${path}`, ...(operation as Operation) })),
+    );
+    const ids = operations.map((operation) => operation.operationId);
+    assert.ok(
+      ids.every((id) => typeof id === 'string' && /^[a-z][A-Za-z]+$/.test(id)),
+      `every operation has an operationId: ${ids.join(', ')}`,
+    );
+    assert.equal(new Set(ids).size, ids.length, 'operationIds are unique');
+    const byRoute = new Map(operations.map((operation) => [operation.route, operation]));
+    for (const route of ['post /v1/search', 'get /v1/papers/{id}/related', 'get /v1/stats', 'get /v1/facets', 'post /mcp']) {
+      const operation = byRoute.get(route)!;
+      for (const status of ['401', '403', '429']) assert.ok(operation.responses[status], `${route} declares ${status}`);
+      assert.deepEqual(operation.security, [{}, { apiKey: [] }], `${route}: a key is optional (AUTH_READS decides)`);
+    }
+    assert.deepEqual(byRoute.get('post /v1/papers')!.security, [{ apiKey: [] }]);
+    assert.deepEqual(byRoute.get('get /healthz')!.security, []);
+    assert.ok(byRoute.get('get /readyz')!.responses['503'], '/readyz declares its 503');
+    assert.ok(byRoute.get('put /v1/papers/{id}')!.responses['404'], 'PUT declares 404 for a doi: name no paper has');
+    const k = byRoute.get('get /v1/papers/{id}/related')!.parameters!.find((parameter) => parameter.name === 'k')!;
+    assert.deepEqual(k.schema, { type: 'integer', minimum: 1, maximum: 100 });
+
+    const ajv = new Ajv2020({ strict: false });
+    const mcpError = (byRoute.get('post /mcp')!.responses['400'] as { content: { 'application/json': { schema: object } } }).content['application/json'].schema;
+    const answer = await fetch(`${server.url}/mcp`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{bad' });
+    assert.equal(answer.status, 400);
+    const validate = ajv.compile(mcpError);
+    assert.ok(validate(await answer.json()), `the /mcp 400 is as documented: ${ajv.errorsText(validate.errors)}`);
+  });
+
   it('documents /metrics as the Prometheus text it answers, not JSON (the document said application/json)', async () => {
     const content = document.paths['/metrics']!.get!.responses['200']!.content as Record<string, unknown>;
     assert.deepEqual(Object.keys(content), ['text/plain; version=0.0.4']);

@@ -1,0 +1,21 @@
+import type { z } from 'zod';
+
+/** A JSON Schema object, as the OpenAPI document holds it. */
+export type JsonSchema = Record<string, unknown>;
+
+const documented = new WeakMap<object, JsonSchema>();
+
+/**
+ * Describes a query parameter in the OpenAPI document as the value it stands for (an integer, a
+ * boolean, a list of names) rather than as the string it arrives as, so that generated clients
+ * type and send it as such. The schema itself still parses the string.
+ */
+export function documentedAs<Schema extends z.ZodType>(schema: Schema, json: JsonSchema): Schema {
+  documented.set(schema, json);
+  return schema;
+}
+
+/** The document's description of a query parameter's schema, if it was given one (documentedAs). */
+export function parameterDocOf(schema: object): JsonSchema | undefined {
+  return documented.get(schema);
+}
