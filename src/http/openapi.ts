@@ -331,6 +331,8 @@ export function buildOpenApiDocument(version: string): JsonSchema {
       ...(operation.body || operation.query || operation.path.startsWith('/v1/') ? [400] : []),
       ...(access === 'open' ? [] : [401, 403]),
       ...(isRateLimited(operation.path) ? [429] : []),
+      // Any request whose line and headers pass Node's limit, a long query string included.
+      431,
       ...operation.errors,
     ];
     for (const status of [...new Set(statuses)].sort((a, b) => a - b)) {

@@ -109,7 +109,7 @@ describe('the OpenAPI document', () => {
     await check('get', '/readyz', '/readyz', 200);
   });
 
-  it('regression: declares the key, rate-limit and non-error-shape answers every route can give, and names each operation for generated clients (reads had no 401/403/429 and no security, /readyz no 503, /mcp a 400 in the error shape)', async () => {
+  it('regression: declares the key, rate-limit and non-error-shape answers every route can give, and names each operation for generated clients (reads had no 401/403/429, no route its 431 for a long query string, no security, /readyz no 503, /mcp a 400 in the error shape)', async () => {
     type Operation = {
       operationId?: string;
       security?: unknown[];
@@ -128,7 +128,7 @@ describe('the OpenAPI document', () => {
     const byRoute = new Map(operations.map((operation) => [operation.route, operation]));
     for (const route of ['post /v1/search', 'get /v1/papers/{id}/related', 'get /v1/stats', 'get /v1/facets', 'post /mcp']) {
       const operation = byRoute.get(route)!;
-      for (const status of ['401', '403', '429']) assert.ok(operation.responses[status], `${route} declares ${status}`);
+      for (const status of ['401', '403', '429', '431']) assert.ok(operation.responses[status], `${route} declares ${status}`);
       assert.deepEqual(operation.security, [{}, { apiKey: [] }], `${route}: a key is optional (AUTH_READS decides)`);
     }
     assert.deepEqual(byRoute.get('post /v1/papers')!.security, [{ apiKey: [] }]);
