@@ -117,6 +117,28 @@ describe('paper-search similar, related, recommend, get', () => {
     );
   });
 
+  it('regression: related --facet relates on one facet, the same from --index, from --url and over HTTP (the command had no --facet, and --index dropped it)', async () => {
+    const overHttp = (await (await fetch(`${server.url}/v1/papers/seed-014/related?k=5&facet=method`)).json()) as { hits: { id: string; score: number }[] };
+    const plain = (await (await fetch(`${server.url}/v1/papers/seed-014/related?k=5`)).json()) as { hits: { id: string; score: number }[] };
+    assert.notDeepEqual(
+      overHttp.hits.map((hit) => [hit.id, hit.score]),
+      plain.hits.map((hit) => [hit.id, hit.score]),
+      'the facet changes the list',
+    );
+    for (const target of [
+      ['--url', server.url],
+      ['--index', indexDir],
+    ]) {
+      const hits = jsonLines<HitLine>(await runCli('related', ['seed-014', '-k', '5', '--facet', 'method', ...target]));
+      assert.deepEqual(
+        hits.map((hit) => [hit.id, hit.score]),
+        overHttp.hits.map((hit) => [hit.id, hit.score]),
+        target[0],
+      );
+    }
+    assert.equal((await runCli('related', ['seed-014', '--facet', 'colour', '--index', indexDir])).code, 2);
+  });
+
   it('related leaves the paper out; recommend leaves the inputs out; get prints the paper', async () => {
     const related = jsonLines<HitLine>(await runCli('related', ['seed-014', '-k', '4', '--index', indexDir]));
     assert.equal(related.length, 4);

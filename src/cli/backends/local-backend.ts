@@ -41,7 +41,7 @@ export async function localBackend(config: Config, log: Logger): Promise<QueryBa
       const started = performance.now();
       parseInput(paperIdParamsSchema, { id }, 'params');
       const parsed = parseInput(relatedQuerySchema, queryParameters(query), 'query');
-      const list = await search.relatedToPaper(id, listOptions(parsed));
+      const list = await search.relatedToPaper(id, { ...listOptions(parsed), facet: parsed.facet });
       return { ...rankedListBody(list, parsed.fields), took_ms: elapsedMs(started) };
     },
     recommend: async (request) => {
@@ -59,13 +59,12 @@ export async function localBackend(config: Config, log: Logger): Promise<QueryBa
   };
 }
 
-/** The GET route's parameters as the HTTP layer receives them: text, lists joined by commas (author names repeated). */
+/** The GET route's parameters as the HTTP layer receives them: text, and lists as a repeated parameter (each name whole, commas and all). */
 function queryParameters(query: Record<string, unknown>): Record<string, string | string[]> {
   const parameters: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(query)) {
     if (value === undefined) continue;
-    if (Array.isArray(value)) parameters[name] = name === 'authors_any' ? value.map(String) : value.join(',');
-    else parameters[name] = String(value);
+    parameters[name] = Array.isArray(value) ? value.map(String) : String(value);
   }
   return parameters;
 }

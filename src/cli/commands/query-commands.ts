@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import type { HitsResponse } from '../../client/paper-search-client.js';
+import { sentenceRoles, type SentenceRole } from '../../search/related/sentence-roles.js';
 import type { SearchMode } from '../../search/search-modes.js';
 import { localBackend } from '../backends/local-backend.js';
 import type { QueryBackend } from '../backends/query-backend.js';
@@ -48,9 +49,17 @@ export function queryCommands(): Command[] {
   const related = new Command('related')
     .description('papers related to a stored paper (from its stored vector)')
     .argument('<id>', 'paper id, or doi:<DOI>, or arxiv:<arXiv id>')
-    .addHelpText('after', examples('paper-search related seed-014 -k 5', 'paper-search related arxiv:2503.11731 --category cs.RO --json'))
-    .action((id: string, flags: QueryFlags) =>
-      withBackend(flags, async (backend, context) => report(await backend.related(id, listParameters(flags)), flags, context)),
+    .addOption(new Option('--facet <role>', 'relate on one facet of the paper: its background, method or result sentences').choices(sentenceRoles))
+    .addHelpText(
+      'after',
+      examples(
+        'paper-search related seed-014 -k 5',
+        'paper-search related arxiv:2503.11731 --category cs.RO --json',
+        'paper-search related seed-014 --facet method',
+      ),
+    )
+    .action((id: string, flags: QueryFlags & { facet?: SentenceRole }) =>
+      withBackend(flags, async (backend, context) => report(await backend.related(id, { ...listParameters(flags), facet: flags.facet }), flags, context)),
     );
 
   const recommend = new Command('recommend')
