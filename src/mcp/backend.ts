@@ -12,6 +12,7 @@ export type RankedPaper = Paper & { score: number };
 export interface ListRequest {
   k: number;
   offset: number;
+  score_threshold?: number | undefined;
   filter?: z.output<typeof filterSchema> | undefined;
 }
 

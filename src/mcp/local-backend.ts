@@ -8,7 +8,7 @@ import { countByFacets, type ListRequest, type PaperSearchBackend } from './back
  * is who asks and until when (the HTTP request's), for the model's fair share between clients.
  */
 export function localBackend(search: SearchService, writes?: WriteService, caller?: EmbedRequestOptions): PaperSearchBackend {
-  const options = (request: ListRequest) => ({ k: request.k, offset: request.offset, filter: request.filter });
+  const options = (request: ListRequest) => ({ k: request.k, offset: request.offset, scoreThreshold: request.score_threshold, filter: request.filter });
   const backend: PaperSearchBackend = {
     search: async (request) => (await search.searchText(request.query, { ...options(request), mode: request.mode }, caller)).hits,
     similar: async (request) => (await search.similarToAbstract(request.abstract, request.title, { ...options(request), mode: request.mode }, caller)).hits,

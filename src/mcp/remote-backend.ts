@@ -55,7 +55,7 @@ export function remoteBackend(baseUrl: string, options: RemoteBackendOptions = {
     const counted = await client.facets({ facets: fields.join(','), year_gte: filter?.year?.gte });
     return { distribution: counted.facet_distribution, papers: counted.papers };
   };
-  const page = (request: ListRequest) => ({ k: request.k, offset: request.offset, filter: request.filter });
+  const page = (request: ListRequest) => ({ k: request.k, offset: request.offset, score_threshold: request.score_threshold, filter: request.filter });
   const backend: PaperSearchBackend = {
     search: async (request) => ranked(await client.search({ query: request.query, mode: request.mode, ...page(request) })),
     similar: async (request) => ranked(await client.similar({ abstract: request.abstract, title: request.title, mode: request.mode, ...page(request) })),
@@ -87,6 +87,7 @@ function relatedQuery(request: ListRequest & { facet?: SentenceRole | undefined 
   return {
     k: request.k,
     offset: request.offset,
+    score_threshold: request.score_threshold,
     facet: request.facet,
     year_gte: year?.gte,
     year_lte: year?.lte,

@@ -22,6 +22,14 @@ const page = {
   offset: wholeNumber(0, maxPageEnd - 1)
     .default(0)
     .describe('Papers to skip, to page through a longer list: offset 10 with k 10 gives results 11 to 20. In hybrid mode offset + k is at most 100.'),
+  score_threshold: z
+    .number()
+    .finite()
+    .optional()
+    .describe(
+      'Leave out papers scoring below this. In hybrid mode (the default) the score estimates the chance that the paper answers the query: ' +
+        '0.1 drops off-topic results, 0.3 keeps likely matches, 0.5 confident ones. Dense and related scores are cosines (about 0.4 and up for a real match with the default model).',
+    ),
   filter: filterSchema
     .optional()
     .describe(

@@ -115,6 +115,25 @@ describe('the MCP server over the services', () => {
     await client.close();
   });
 
+  it('leaves out papers scoring below score_threshold, as the API does (the tools had no threshold)', async () => {
+    const client = await connect(false);
+    const all = (await callTool(client, 'search_papers', { query: 'volcano eruption', k: 10, mode: 'dense' })).structuredContent as {
+      papers: { score: number }[];
+    };
+    const cut = all.papers[2]!.score;
+    const kept = (await callTool(client, 'search_papers', { query: 'volcano eruption', k: 10, mode: 'dense', score_threshold: cut })).structuredContent as {
+      papers: { score: number }[];
+    };
+    assert.deepEqual(
+      kept.papers.map((paper) => paper.score),
+      all.papers.filter((paper) => paper.score >= cut).map((paper) => paper.score),
+    );
+    assert.ok(kept.papers.length < all.papers.length);
+    const related = (await callTool(client, 'related_papers', { id: 'volcano-1', k: 10, score_threshold: 2 })).structuredContent as { papers: unknown[] };
+    assert.deepEqual(related.papers, []);
+    await client.close();
+  });
+
   it('answers bad arguments with the API invalid_input, naming each argument, and keeps serving', async () => {
     const client = await connect(false);
     const tooMany = errorOf(await callTool(client, 'search_papers', { query: 'volcano', k: 500 }));
