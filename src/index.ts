@@ -7,6 +7,7 @@ export {
   type DeletedPaperResponse,
   type ExportFormat,
   type ExportOptions,
+  type ExportedPage,
   type FacetsQuery,
   type FacetsResponse,
   type HitsResponse,

@@ -62,6 +62,12 @@ export interface ExportOptions {
   format: ExportFormat;
 }
 
+/** A page of the stored papers in an export format, and the cursor of the next page (null on the last). */
+export interface ExportedPage {
+  text: string;
+  nextCursor: string | null;
+}
+
 /**
  * A non-2xx answer, with the API's stable error code; also no answer at all: 502
  * `server_unreachable` (refused, unknown host, connection reset) and 504 `server_timeout`.
@@ -145,8 +151,14 @@ export class PaperSearchClient {
     return this.call('GET', `${path}${queryString({ fields: fieldsOrExport })}`, paperResponseSchema);
   }
 
-  listPapers(query: ListPapersQuery = {}): Promise<PaperListResponse> {
-    return this.call('GET', `/v1/papers${queryString(query)}`, paperListResponseSchema);
+  /** A page of the stored papers; or that page exported, with the cursor of the next page (from the answer's `Link` header). */
+  listPapers(query?: ListPapersQuery): Promise<PaperListResponse>;
+  listPapers(query: ListPapersQuery, options: ExportOptions): Promise<ExportedPage>;
+  async listPapers(query: ListPapersQuery = {}, options?: ExportOptions): Promise<PaperListResponse | ExportedPage> {
+    const path = `/v1/papers${queryString(query)}`;
+    if (!options) return this.call('GET', path, paperListResponseSchema);
+    const { response, text } = await this.exportAnswer('GET', path, options.format);
+    return { text, nextCursor: nextCursorOf(response.headers.get('link')) };
   }
 
   /** Adds one paper (409 if its id exists). Needs an API key (`headers`). */
@@ -221,6 +233,10 @@ export class PaperSearchClient {
 
   /** A call answered in an export format: the exported text; failures are JSON errors as for any call. */
   private async export(method: 'GET' | 'POST', path: string, format: ExportFormat, body?: unknown): Promise<string> {
+    return (await this.exportAnswer(method, path, format, body)).text;
+  }
+
+  private async exportAnswer(method: 'GET' | 'POST', path: string, format: ExportFormat, body?: unknown): Promise<{ response: Response; text: string }> {
     const { response, text } = await this.send(method, path, exportMediaTypes[format], body);
     if (!response.ok) {
       const read = readJson(text);
@@ -234,7 +250,7 @@ export class PaperSearchClient {
         `${method} ${path} answered ${type || 'no content type'}, not ${exportMediaTypes[format]}.`,
       );
     }
-    return text;
+    return { response, text };
   }
 
   private async send(method: string, path: string, accept: string, body: unknown, contentType?: string): Promise<{ response: Response; text: string }> {
@@ -312,6 +328,12 @@ function queryString(query: Record<string, unknown>): string {
   }
   const text = parameters.toString();
   return text.length > 0 ? `?${text}` : '';
+}
+
+/** The `cursor` of a `Link: <…>; rel="next"` header. */
+function nextCursorOf(link: string | null): string | null {
+  const next = /<([^>]*)>\s*;\s*rel="?next"?/.exec(link ?? '');
+  return next ? new URL(next[1]!, 'http://link.invalid').searchParams.get('cursor') : null;
 }
 
 function isFieldList(value: readonly PaperField[] | ExportOptions): value is readonly PaperField[] {

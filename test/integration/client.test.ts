@@ -151,6 +151,21 @@ describe('the typed client', () => {
     }
   });
 
+  it('regression: pages through the stored papers exported, following the cursor (listPapers had no export option)', async () => {
+    const json = await client.listPapers({ limit: 150 });
+    const first = await client.listPapers({ limit: 150 }, { format: 'ris' });
+    assert.equal((first.text.match(/^ER {2}- /gm) ?? []).length, 150);
+    assert.equal(first.nextCursor, json.next_cursor);
+    let cursor = first.nextCursor;
+    let papers = 150;
+    while (cursor !== null) {
+      const page = await client.listPapers({ limit: 150, cursor }, { format: 'ris' });
+      papers += (page.text.match(/^ER {2}- /gm) ?? []).length;
+      cursor = page.nextCursor;
+    }
+    assert.equal(papers, (await client.stats()).papers);
+  });
+
   it('asks for ranked lists and papers as BibTeX, RIS or CSL-JSON, and imports BibTeX files', async () => {
     const bibtex = await client.search({ query: 'robot perception', k: 3 }, { format: 'bibtex' });
     const ids = (await client.search({ query: 'robot perception', k: 3 })).hits.map((hit) => hit.id);
