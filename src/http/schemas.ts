@@ -40,7 +40,9 @@ export const nonBlank = (max: number) =>
     .string()
     .max(max)
     // Control and format characters (NUL, escapes, zero-width spaces) are as empty as white space: nothing to search for.
-    .refine((value) => /[^\s\p{Cc}\p{Cf}]/u.test(value), { message: 'must not be empty or only white space' });
+    .refine((value) => /[^\s\p{Cc}\p{Cf}]/u.test(value), { message: 'must not be empty or only white space' })
+    // What JSON Schema can say of that rule, for the documents (OpenAPI, MCP tools): \p{…} is not in every validator's dialect.
+    .meta({ minLength: 1, pattern: '\\S' });
 
 const mode = z.enum(searchModes).optional();
 
