@@ -50,7 +50,7 @@ interface Operation {
    * always, `metrics` only with AUTH_METRICS, `open` never.
    */
   access?: 'read' | 'write' | 'metrics' | 'open';
-  /** Errors this route can answer besides 400 for invalid input, 401/403 for a key (see access) and 429 for the rate limit. */
+  /** Errors this route can answer besides those every route may (400 invalid input, 401/403 a key as access says, 429, 431). */
   errors: number[];
   /** Answers whose body is not the error shape (the readiness state, MCP's JSON-RPC errors). */
   otherAnswers?: Record<number, { description: string; schema: z.ZodType }>;
