@@ -5,6 +5,34 @@ import type { PaperStorage } from '../storage/paper-storage.js';
 /** What the storage metrics read when scraped: the storage being served, once there is one. */
 export type StorageSource = () => PaperStorage | undefined;
 
+type StorageStats = Awaited<ReturnType<PaperStorage['stats']>>;
+
+/** How long a scrape waits for the storage's figures before answering without them. */
+const storageStatsTimeoutMs = 2_000;
+
+/**
+ * The storage's figures for the gauges of one scrape: read once however many gauges ask, not at
+ * all while the storage is down, and given up after a bound, so that /metrics answers (with
+ * `paper_search_storage_up 0`) when the storage does not.
+ */
+function statsOncePerScrape(storage: StorageSource): () => Promise<StorageStats | undefined> {
+  // The gauges of a scrape are collected together: they share the read in flight.
+  let inFlight: Promise<StorageStats | undefined> | undefined;
+  return () => {
+    const served = storage();
+    if (!served || served.health().status === 'down') return Promise.resolve(undefined);
+    if (inFlight === undefined) {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), storageStatsTimeoutMs)));
+      inFlight = Promise.race([served.stats().catch(() => undefined), timeout]).finally(() => {
+        clearTimeout(timer);
+        inFlight = undefined;
+      });
+    }
+    return inFlight;
+  };
+}
+
 /** What the model queue metrics read when scraped. */
 export type ModelQueueSource = () => { texts: number; tokens: number; tokensPerSecond: number } | undefined;
 
@@ -86,13 +114,14 @@ export class ServiceMetrics {
       (queue) => queue.tokensPerSecond,
     );
 
-    const storageGauge = (name: string, help: string, read: (stats: Awaited<ReturnType<PaperStorage['stats']>>) => number | undefined) =>
+    const scrapeStats = statsOncePerScrape(storage);
+    const storageGauge = (name: string, help: string, read: (stats: StorageStats) => number | undefined) =>
       new Gauge({
         name,
         help,
         registers,
         async collect() {
-          const stats = await storage()?.stats();
+          const stats = await scrapeStats();
           const value = stats && read(stats);
           if (value !== undefined) this.set(value);
         },

@@ -53,6 +53,40 @@ describe('a Weaviate node stopped mid-traffic', { skip: testBackend !== 'weaviat
     await removeDir(workDir);
   });
 
+  it('regression: a node killed outright leaves the service degraded, not down, while reads go on (the survivor calls itself unhealthy, and every server answered 503 until the node was back)', async (t) => {
+    const reader = new PaperSearchClient(server.url);
+    await waitFor('a whole cluster', storageState, (state) => state.storage === 'ok');
+    await clusterCommand('stop-node', '2', '--kill');
+    const states: Awaited<ReturnType<typeof storageState>>[] = [];
+    const readFailures: string[] = [];
+    let reads = 0;
+    try {
+      await waitFor('the service noticing node 2 is dead', storageState, (state) => state.storage !== 'ok');
+      // Through the time Weaviate takes to declare the node dead (about 20 s) and after it.
+      const until = Date.now() + 30_000;
+      while (Date.now() < until) {
+        states.push(await storageState());
+        try {
+          await reader.search({ query: 'neural networks for language', k: 3, mode: 'dense' });
+          reads++;
+        } catch (error) {
+          readFailures.push((error as Error).message);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    } finally {
+      await clusterCommand('start-node', '2');
+    }
+    await waitFor('the service seeing node 2 again', storageState, (state) => state.storage === 'ok', 120_000);
+    t.diagnostic(`${states.length} samples, reads ${reads}, failed ${readFailures.length}: ${readFailures.slice(0, 3).join(' | ')}`);
+    assert.deepEqual(
+      states.filter((state) => state.ready !== 200 || state.storage !== 'degraded' || state.metric !== 0.5),
+      [],
+      'degraded throughout, never down',
+    );
+    assert.ok(reads > 0, 'searches are answered while node 2 is dead');
+  });
+
   it('keeps answering reads, loses no acknowledged write, and reports itself degraded until the node is back', async (t) => {
     const reader = new PaperSearchClient(server.url);
     const writer = new PaperSearchClient(server.url, { headers: { authorization: `Bearer ${apiKey}` } });

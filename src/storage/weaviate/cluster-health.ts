@@ -5,6 +5,8 @@ export interface ClusterHealthOptions {
   /** Copies of each shard: fewer healthy nodes than this is degraded even on first sight. */
   replicationFactor: number;
   intervalMs: number;
+  /** A cheap read of the served collection: whether the data still answers when no node calls itself healthy. */
+  probe: () => Promise<unknown>;
 }
 
 /**
@@ -60,7 +62,21 @@ export class ClusterHealth {
     const healthy = nodes.filter((node) => node.status === 'HEALTHY').map((node) => node.name);
     const expected = Math.max(this.seen.size, this.options.replicationFactor);
     if (healthy.length === 0) {
-      this.current = { status: 'down', reason: 'no Weaviate node is healthy' };
+      // A node that lost its peers calls itself unhealthy (its Raft has no majority: in a two-node
+      // cluster, as soon as one node dies) while its shards still answer reads and writes.
+      // A probe that only takes long is a node being declared dead (reads wait on it meanwhile).
+      const probe = await withTimeout(this.options.probe(), Math.max(2_000, this.options.intervalMs)).then(
+        () => 'answers' as const,
+        (error: unknown) => (error instanceof PollTimeout ? ('slow' as const) : ('fails' as const)),
+      );
+      const listed = `${nodes.length} of ${this.seen.size} listed`;
+      this.current =
+        probe === 'fails'
+          ? { status: 'down', reason: `no Weaviate node is healthy (${listed}), and the collection does not answer` }
+          : {
+              status: 'degraded',
+              reason: `no Weaviate node reports itself healthy (${listed}), but the collection ${probe === 'answers' ? 'answers' : 'is slow to answer'}`,
+            };
     } else if (healthy.length < expected) {
       const missing = [...this.seen].filter((name) => !healthy.includes(name));
       this.current = {

@@ -110,6 +110,7 @@ export class WeaviateStorage implements PaperStorage {
       const health = new ClusterHealth(client, {
         replicationFactor: options.settings.WEAVIATE_REPLICATION_FACTOR,
         intervalMs: options.healthIntervalMs ?? 2_000,
+        probe: () => client.collections.get(options.alias).query.fetchObjects({ limit: 1, returnProperties: ['paper_id'] }),
       });
       await health.start();
       return new WeaviateStorage(client, metadata, health, options);
@@ -338,6 +339,7 @@ export class WeaviateStorage implements PaperStorage {
   commit(writes: readonly (readonly PaperChange[])[]): Promise<void> {
     return this.exclusive(async () => {
       if (this.closed) throw new AppError('shutting_down');
+      this.refuseWhileDown();
       // Only each paper's last change matters once the commit is over.
       const net = new Map<string, PaperChange>();
       for (const changes of writes) for (const change of changes) net.set(change.op === 'put' ? change.paper.id : change.id, change);
@@ -353,11 +355,13 @@ export class WeaviateStorage implements PaperStorage {
             return false;
           },
         );
+        // Too few replicas answering, or none, passes as the cluster settles: worth a retry (503), unlike a refused object.
+        const passing = isPassingEngineError(error) || /replica/i.test((error as Error).message) || this.health_.status.status !== 'ok';
         throw new AppError(
-          'write_failed',
+          passing ? 'storage_unavailable' : 'write_failed',
           `The write could not be stored at consistency level ${this.options.settings.WEAVIATE_CONSISTENCY}: ${(error as Error).message}. ` +
             (restored ? 'It was not applied.' : 'Rolling it back failed too: some of its papers may be stored; repeat the write to make it whole.'),
-          { cause: error, details: { rolledBack: restored } },
+          { cause: error, details: { rolledBack: restored }, ...(passing ? { retryAfterSeconds: 5 } : {}) },
         );
       } finally {
         this.termStatistics.forget(
@@ -509,6 +513,7 @@ export class WeaviateStorage implements PaperStorage {
    * read failing because the cluster cannot be reached is the client's 503, not a 500.
    */
   private async read<T>(operation: () => Promise<T>): Promise<T> {
+    this.refuseWhileDown();
     for (let attempt = 0; ; attempt++) {
       try {
         return await operation();
@@ -527,6 +532,12 @@ export class WeaviateStorage implements PaperStorage {
         throw error;
       }
     }
+  }
+
+  /** While the health poll finds the cluster down, requests are refused at once rather than each waiting out the client's timeouts. */
+  private refuseWhileDown(): void {
+    const health = this.health_.status;
+    if (health.status === 'down') throw new AppError('storage_unavailable', `The Weaviate cluster is down: ${health.reason}.`, { retryAfterSeconds: 5 });
   }
 
   private exclusive<T>(task: () => Promise<T>): Promise<T> {
