@@ -118,6 +118,12 @@ export async function ingestPapers(embedder: Embedder, options: IngestOptions): 
     // Finishing takes a while at scale (about two minutes at 75,000 papers): say what is happening.
     options.log.info({ papers: writer.size }, 'every paper embedded; writing the index (graph, related lists, BM25, map)');
     const collection = await writer.finish({ input: options.input, read, rejected: read - writer.size });
+    if (collection.keptPrevious) {
+      options.log.warn(
+        collection.keptPrevious,
+        `the collection served before took ${collection.keptPrevious.writes} writes after it was built, which the input does not hold: it was kept, no longer served (see docs/scaling-out.md)`,
+      );
+    }
     const seconds = (performance.now() - started) / 1000;
     return {
       input: options.input,

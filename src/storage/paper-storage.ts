@@ -215,4 +215,6 @@ export interface BuildSource {
 export interface BuiltCollection {
   model: ModelSummary;
   count: number;
+  /** The collection served before, kept rather than dropped because it took writes after it was built. */
+  keptPrevious?: { collection: string; writes: number };
 }

@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import type { WeaviateClient } from 'weaviate-client';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Collection, WeaviateClient } from 'weaviate-client';
 import type { ModelDescription } from '../../embedding/model-registry.js';
 import { AppError } from '../../errors.js';
 import type { Paper } from '../../papers/paper.js';
 import type { BuildSource, BuiltCollection, CollectionBuilder } from '../paper-storage.js';
 import { writeCollectionPointer } from './collection-pointer.js';
 import { assertReplaceable } from '../index-target.js';
-import { collectionFormatVersion, createPaperCollection, encodeMetadata, type CollectionMetadata } from './collection-schema.js';
+import { collectionFormatVersion, createPaperCollection, decodeMetadata, encodeMetadata, type CollectionMetadata } from './collection-schema.js';
 import { describeModel } from '../model-summary.js';
 import { paperUuid, toProperties, type PaperProperties } from './paper-object.js';
 import { connectWeaviate, type WeaviateSettings } from './weaviate-connection.js';
@@ -106,8 +107,12 @@ export class WeaviateCollectionBuilder implements CollectionBuilder {
         createdAt: metadata.createdAt,
         count: this.added,
       });
-      // Readers follow the alias, so nothing reads the previous collection any more.
-      if (previous !== undefined && previous !== this.name) await this.client.collections.delete(previous);
+      if (previous === undefined || previous === this.name) return { model: metadata.model, count: this.added };
+      // Readers and writers follow the alias, so nothing uses the previous collection any more;
+      // but writes it took after its build are in no input file: it is kept for them.
+      const writes = await writesAfterBuild(this.client.collections.get<PaperProperties>(previous));
+      if (writes > 0) return { model: metadata.model, count: this.added, keptPrevious: { collection: previous, writes } };
+      await this.client.collections.delete(previous);
       return { model: metadata.model, count: this.added };
     } finally {
       await this.client.close();
@@ -169,4 +174,21 @@ export class WeaviateCollectionBuilder implements CollectionBuilder {
       }
     }
   }
+}
+
+/**
+ * Papers written to (or deleted from) a collection after ingestion built it: written papers carry
+ * a write order of at least the build's count (a time in microseconds), and a delete leaves fewer
+ * papers than the build recorded. Waits a moment first, for a write that began before the alias
+ * moved.
+ */
+async function writesAfterBuild(collection: Collection<PaperProperties, string>): Promise<number> {
+  await sleep(1_000);
+  // A build that did not record its count (an older format) is taken as written to: kept, never lost.
+  const built = decodeMetadata((await collection.config.get()).description, collection.name).count ?? 0;
+  const [{ totalCount }, written] = await Promise.all([
+    collection.aggregate.overAll(),
+    collection.aggregate.overAll({ filters: collection.filter.byProperty('write_order').greaterOrEqual(built) }),
+  ]);
+  return written.totalCount + Math.max(0, built - (totalCount - written.totalCount));
 }

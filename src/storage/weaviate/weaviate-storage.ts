@@ -23,8 +23,9 @@ import type {
   StorageHealth,
   StorageStats,
 } from '../paper-storage.js';
+import { AliasWatch, readAliasMetadata } from './alias-watch.js';
 import { ClusterHealth } from './cluster-health.js';
-import { assertMetadataMatchesModel, bm25Settings, decodeMetadata, hnswSettings, lexicalAnalyzer, type CollectionMetadata } from './collection-schema.js';
+import { assertMetadataMatchesModel, bm25Settings, hnswSettings, lexicalAnalyzer, type CollectionMetadata } from './collection-schema.js';
 import { authorKeysToMatch, fromRecord, lexicalTerms, paperUuid, toProperties, type PaperProperties } from './paper-object.js';
 import { connectWeaviate, type WeaviateSettings } from './weaviate-connection.js';
 import { TermStatistics } from './term-statistics.js';
@@ -83,7 +84,7 @@ export class WeaviateStorage implements PaperStorage {
 
   private constructor(
     private readonly client: WeaviateClient,
-    private readonly metadata: CollectionMetadata,
+    private readonly aliasWatch: AliasWatch,
     private readonly health_: ClusterHealth,
     private readonly options: WeaviateStorageOptions,
   ) {
@@ -107,13 +108,19 @@ export class WeaviateStorage implements PaperStorage {
     try {
       const metadata = await readAliasMetadata(client, options.alias);
       assertMetadataMatchesModel(metadata, options.model, options.alias);
+      const aliasWatch = new AliasWatch(
+        client,
+        { alias: options.alias, model: options.model, intervalMs: options.healthIntervalMs ?? 2_000, log: options.log },
+        metadata,
+      );
       const health = new ClusterHealth(client, {
         replicationFactor: options.settings.WEAVIATE_REPLICATION_FACTOR,
         intervalMs: options.healthIntervalMs ?? 2_000,
         probe: () => client.collections.get(options.alias).query.fetchObjects({ limit: 1, returnProperties: ['paper_id'] }),
       });
       await health.start();
-      return new WeaviateStorage(client, metadata, health, options);
+      aliasWatch.start();
+      return new WeaviateStorage(client, aliasWatch, health, options);
     } catch (error) {
       await client.close();
       throw error;
@@ -122,6 +129,11 @@ export class WeaviateStorage implements PaperStorage {
 
   get createdAt(): string {
     return this.metadata.createdAt;
+  }
+
+  /** The build the alias names (ingestion may publish another while this server runs). */
+  private get metadata(): CollectionMetadata {
+    return this.aliasWatch.metadata;
   }
 
   /**
@@ -356,7 +368,7 @@ export class WeaviateStorage implements PaperStorage {
           },
         );
         // Too few replicas answering, or none, passes as the cluster settles: worth a retry (503), unlike a refused object.
-        const passing = isPassingEngineError(error) || /replica/i.test((error as Error).message) || this.health_.status.status !== 'ok';
+        const passing = isPassingEngineError(error) || /replica/i.test((error as Error).message) || this.health().status !== 'ok';
         throw new AppError(
           passing ? 'storage_unavailable' : 'write_failed',
           `The write could not be stored at consistency level ${this.options.settings.WEAVIATE_CONSISTENCY}: ${(error as Error).message}. ` +
@@ -395,7 +407,8 @@ export class WeaviateStorage implements PaperStorage {
   }
 
   health(): StorageHealth {
-    return this.health_.status;
+    const refusal = this.aliasWatch.refusal;
+    return refusal === undefined ? this.health_.status : { status: 'down', reason: refusal };
   }
 
   /** Other servers may write to the same collection: no search result is reused. */
@@ -406,6 +419,7 @@ export class WeaviateStorage implements PaperStorage {
   async close(): Promise<void> {
     this.closed = true;
     this.health_.stop();
+    this.aliasWatch.stop();
     await this.exclusive(async () => undefined);
     await this.client.close();
   }
@@ -521,12 +535,12 @@ export class WeaviateStorage implements PaperStorage {
         // A request still running when the server closed the client (shutdown ran past its drain).
         if (this.closed) throw new AppError('shutting_down', undefined, { cause: error });
         const pauseMs = readRetryPausesMs[attempt];
-        if (pauseMs !== undefined && this.health_.status.status !== 'down' && isPassingEngineError(error)) {
+        if (pauseMs !== undefined && this.health().status !== 'down' && isPassingEngineError(error)) {
           this.options.log.warn({ err: error, attempt: attempt + 1 }, 'a Weaviate read failed; trying it again');
           await sleep(pauseMs);
           continue;
         }
-        if (this.health_.status.status === 'down' || isConnectionFailure(error)) {
+        if (this.health().status === 'down' || isConnectionFailure(error)) {
           throw new AppError('storage_unavailable', `The Weaviate cluster did not answer: ${(error as Error).message}`, { cause: error, retryAfterSeconds: 5 });
         }
         throw error;
@@ -536,6 +550,8 @@ export class WeaviateStorage implements PaperStorage {
 
   /** While the health poll finds the cluster down, requests are refused at once rather than each waiting out the client's timeouts. */
   private refuseWhileDown(): void {
+    const refusal = this.aliasWatch.refusal;
+    if (refusal !== undefined) throw new AppError('storage_unavailable', refusal, { retryAfterSeconds: 5 });
     const health = this.health_.status;
     if (health.status === 'down') throw new AppError('storage_unavailable', `The Weaviate cluster is down: ${health.reason}.`, { retryAfterSeconds: 5 });
   }
@@ -545,23 +561,6 @@ export class WeaviateStorage implements PaperStorage {
     this.turn = result.catch(() => undefined);
     return result;
   }
-}
-
-/** The metadata of the collection an alias names (refused if the alias names none). */
-export async function readAliasMetadata(client: WeaviateClient, alias: string): Promise<CollectionMetadata> {
-  const config = await client.collections
-    .get(alias)
-    .config.get()
-    .catch((error: unknown) => {
-      throw new AppError(
-        'index_missing',
-        `No Weaviate collection under the alias ${alias}: ${(error as Error).message}. Build one with npm run ingest (BACKEND=weaviate).`,
-        {
-          cause: error,
-        },
-      );
-    });
-  return decodeMetadata(config.description, alias);
 }
 
 /** The analyzed terms of the papers' passages, each once. */

@@ -1,0 +1,84 @@
+import type { WeaviateClient } from 'weaviate-client';
+import type { ModelDescription } from '../../embedding/model-registry.js';
+import { AppError } from '../../errors.js';
+import type { Logger } from '../../log.js';
+import { assertMetadataMatchesModel, decodeMetadata, type CollectionMetadata } from './collection-schema.js';
+
+/** The metadata of the collection an alias names (refused if the alias names none). */
+export async function readAliasMetadata(client: WeaviateClient, alias: string): Promise<CollectionMetadata> {
+  const config = await client.collections
+    .get(alias)
+    .config.get()
+    .catch((error: unknown) => {
+      throw new AppError(
+        'index_missing',
+        `No Weaviate collection under the alias ${alias}: ${(error as Error).message}. Build one with npm run ingest (BACKEND=weaviate).`,
+        { cause: error },
+      );
+    });
+  return decodeMetadata(config.description, alias);
+}
+
+/**
+ * Follows the alias the service reads and writes through, which ingestion points at each new
+ * build while servers run. A build made with the server's model is simply served from then on
+ * (its metadata taken up); one made with another model would give meaningless cosines and have
+ * this server store vectors of the wrong model in it, so `refusal` then says why every request
+ * is refused until the server is restarted with that model.
+ */
+export class AliasWatch {
+  private current: CollectionMetadata;
+  private mismatch: string | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly client: WeaviateClient,
+    private readonly options: { alias: string; model: ModelDescription; intervalMs: number; log: Logger },
+    served: CollectionMetadata,
+  ) {
+    this.current = served;
+  }
+
+  /** The build being served. */
+  get metadata(): CollectionMetadata {
+    return this.current;
+  }
+
+  /** Why requests are refused (the alias now names a build of another model), if they are. */
+  get refusal(): string | undefined {
+    return this.mismatch;
+  }
+
+  start(): void {
+    this.schedule();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+  }
+
+  /** Reads the alias's build now; resolves once it is taken up or refused. */
+  async check(): Promise<void> {
+    // An alias that cannot be read now is the cluster's health to report, not a new build.
+    const latest = await readAliasMetadata(this.client, this.options.alias).catch(() => undefined);
+    if (latest === undefined || (latest.createdAt === this.current.createdAt && this.mismatch === undefined)) return;
+    try {
+      assertMetadataMatchesModel(latest, this.options.model, this.options.alias);
+    } catch (error) {
+      if (this.mismatch === undefined) this.options.log.error({ err: error }, 'the alias now names a build of another model; refusing requests');
+      this.mismatch = `${(error as Error).message} Restart this server with that model.`;
+      return;
+    }
+    this.options.log.info({ alias: this.options.alias, createdAt: latest.createdAt }, 'the alias names a new build; serving it');
+    this.current = latest;
+    this.mismatch = undefined;
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => void this.check().finally(() => this.schedule()), this.options.intervalMs);
+    this.timer.unref();
+  }
+}

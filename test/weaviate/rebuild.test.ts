@@ -1,0 +1,116 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { ingestPapers } from '../../src/ingest/ingest.js';
+import type { RunningServer } from '../../src/server.js';
+import { connectWeaviate } from '../../src/storage/weaviate/weaviate-connection.js';
+import { loadTestEmbedder, makeTempDir, removeDir, repoRoot, request, silentLog, startTestServer, testBackend, testConfig } from '../integration/helpers.js';
+
+// Ingestion rebuilding the collection a server is serving: the alias moves under the server.
+
+const apiKey = 'rebuild-drill-key-0123456789';
+const alias = `Rebuild${randomBytes(6).toString('hex')}`;
+const input = join(repoRoot, 'test/fixtures/ingest-papers.json');
+
+let workDir: string;
+let indexDir: string;
+let server: RunningServer;
+const kept: string[] = [];
+
+async function ingest(modelId: string) {
+  const embedder = await loadTestEmbedder(modelId);
+  try {
+    return await ingestPapers(embedder, { input, format: 'json', indexDir, storage: testConfig({ WEAVIATE_COLLECTION: alias }), log: silentLog });
+  } finally {
+    await embedder.dispose();
+  }
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (done(value)) return value;
+    if (Date.now() > deadline) assert.fail(`${what}: still ${JSON.stringify(value)} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+describe(
+  'rebuilding the collection a server serves',
+  { skip: testBackend !== 'weaviate' && 'needs the local Weaviate cluster (TEST_BACKEND=weaviate)' },
+  () => {
+    before(async () => {
+      workDir = await makeTempDir();
+      indexDir = join(workDir, 'index');
+      await ingest('all-MiniLM-L6-v2');
+      server = await startTestServer(indexDir, { API_KEYS: apiKey });
+    });
+
+    after(async () => {
+      await server?.close();
+      await removeDir(workDir);
+      const client = await connectWeaviate(testConfig());
+      try {
+        for (const name of kept) await client.collections.delete(name).catch(() => undefined);
+      } finally {
+        await client.close();
+      }
+    });
+
+    it('regression: keeps the collection served before when it took writes (a rebuild dropped acknowledged writes), and the server serves the new build', async () => {
+      const createdBefore = (await request<{ index: { createdAt: string } }>(server.url, '/v1/stats')).body.index.createdAt;
+      const written = await request(server.url, '/v1/papers/written-before-rebuild', {
+        method: 'PUT',
+        json: { title: 'Written before the rebuild', abstract: 'An acknowledged write the input file does not hold.' },
+        headers: { authorization: `Bearer ${apiKey}` },
+      });
+      assert.equal(written.status, 201);
+
+      const summary = await ingest('all-MiniLM-L6-v2');
+      assert.equal(summary.collection.keptPrevious?.writes, 1);
+      kept.push(summary.collection.keptPrevious!.collection);
+      const client = await connectWeaviate(testConfig());
+      try {
+        const old = client.collections.get(summary.collection.keptPrevious!.collection);
+        const objects = await old.query.fetchObjects({ filters: old.filter.byProperty('paper_id').equal('written-before-rebuild'), limit: 1 });
+        assert.equal(objects.objects.length, 1, 'the acknowledged write is in the kept collection');
+      } finally {
+        await client.close();
+      }
+
+      const stats = await waitFor(
+        'the server taking up the new build',
+        () => request<{ index: { createdAt: string } }>(server.url, '/v1/stats'),
+        (answer) => answer.status === 200 && answer.body.index.createdAt !== createdBefore,
+      );
+      assert.equal(stats.status, 200);
+      assert.equal((await request(server.url, '/readyz')).status, 200);
+    });
+
+    it('regression: refuses requests once the alias names a build of another model (it served cosines of two models, and wrote its vectors into the other build)', async () => {
+      await ingest('bge-small-en-v1.5');
+      const ready = await waitFor(
+        'the server noticing the model changed',
+        () => request<{ status: string; storage_reason?: string }>(server.url, '/readyz'),
+        (answer) => answer.status === 503,
+      );
+      assert.equal(ready.body.status, 'storage_down');
+      assert.match(ready.body.storage_reason ?? '', /bge-small-en-v1\.5/);
+      const search = await request<{ error: { code: string; message: string } }>(server.url, '/v1/search', {
+        method: 'POST',
+        json: { query: 'graph neural networks' },
+      });
+      assert.equal(search.status, 503);
+      assert.equal(search.body.error.code, 'storage_unavailable');
+      assert.match(search.body.error.message, /Restart this server with that model/);
+      const write = await request(server.url, '/v1/papers/after-model-change', {
+        method: 'PUT',
+        json: { title: 'Not to be stored', abstract: 'A vector of the wrong model.' },
+        headers: { authorization: `Bearer ${apiKey}` },
+      });
+      assert.equal(write.status, 503);
+    });
+  },
+);
