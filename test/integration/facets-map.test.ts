@@ -111,6 +111,27 @@ describe('GET /v1/facets', () => {
     assert.equal(after.facet_distribution.categories!['zz.FACET'], undefined);
   });
 
+  it('regression: count a paper once per value when it names a category or an author twice (Weaviate counted it twice)', async () => {
+    const source = papers[0]!;
+    const twice = {
+      id: 'facets-twice',
+      title: source.title,
+      abstract: source.abstract,
+      categories: ['zz.TWICE', 'zz.TWICE'],
+      year: 2032,
+      authors: ['Ada Lovelace', 'ada lovelace'],
+    };
+    assert.equal((await request(server.url, '/v1/papers', { json: twice, headers: auth })).status, 201);
+    try {
+      const counted = (await request<FacetsBody>(server.url, '/v1/facets?facets=categories,authors&year_gte=2032')).body;
+      assert.deepEqual(counted.facet_distribution.categories, { 'zz.TWICE': 1 });
+      assert.deepEqual(Object.values(counted.facet_distribution.authors ?? {}), [1]);
+      assert.equal(counted.papers, 1);
+    } finally {
+      await request(server.url, '/v1/papers/facets-twice', { method: 'DELETE', headers: auth });
+    }
+  });
+
   it('refuses a request without facets or with an unknown one', async () => {
     for (const query of ['', '?facets=', '?facets=colour', '?facets=year&k=3']) {
       const response = await request<{ error: { code: string } }>(server.url, `/v1/facets${query}`);

@@ -45,8 +45,9 @@ export function toProperties(paper: Paper, writeOrder: number): PaperProperties 
     lexical_terms: lexicalTerms(paperPassage(paper.title, paper.abstract)),
     write_order: writeOrder,
   };
-  if (paper.authors && paper.authors.length > 0) properties.author_keys = paper.authors.map(normalizeAuthorName);
-  if (paper.categories && paper.categories.length > 0) properties.categories = [...paper.categories];
+  // Each value once: Weaviate's top occurrences count values, and a paper counts once per value (as in the embedded backend).
+  if (paper.authors && paper.authors.length > 0) properties.author_keys = [...new Set(paper.authors.map(normalizeAuthorName))];
+  if (paper.categories && paper.categories.length > 0) properties.categories = [...new Set(paper.categories)];
   if (paper.year !== undefined) properties.year = paper.year;
   if (paper.doi) properties.doi_key = normalizeDoi(paper.doi);
   if (paper.arxiv_id) properties.arxiv_key = arxivIdWithoutVersion(paper.arxiv_id);

@@ -14,6 +14,12 @@ const yearGroupLimit = 10_000;
  * are Weaviate's pick).
  */
 const tieMargin = 4;
+/**
+ * Values asked of each shard at least: Weaviate merges the shards' top lists, so a value just
+ * outside one shard's list loses that shard's papers from its count. A deep list per shard keeps
+ * the counts of the most frequent values exact unless values are very many and evenly spread.
+ */
+const shardWindow = 5_000;
 
 /**
  * Counts facets over papers in hand (a ranked list's candidates, fetched by id): each paper once
@@ -102,7 +108,7 @@ async function topOccurrences(
 ): Promise<{ values: string[]; counts: number[] }> {
   const result = await collection.aggregate.overAll({
     filters,
-    returnMetrics: collection.metrics.aggregate(property).text(['topOccurrencesValue', 'topOccurrencesOccurs'], limit * tieMargin),
+    returnMetrics: collection.metrics.aggregate(property).text(['topOccurrencesValue', 'topOccurrencesOccurs'], Math.max(limit * tieMargin, shardWindow)),
   });
   const occurrences = (result.properties[property] as { topOccurrences?: { value?: string; occurs?: number }[] } | undefined)?.topOccurrences ?? [];
   const known = occurrences.filter((item) => item.value !== undefined && (item.occurs ?? 0) > 0);
