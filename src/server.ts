@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import type { Config } from './config/config.js';
+import { trustProxyOf, type Config } from './config/config.js';
 import { AppError } from './errors.js';
 import { ApiKeys } from './http/auth.js';
 import { createApp } from './http/app.js';
@@ -42,6 +42,11 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`;
   log.info({ url }, 'listening');
+  if (trustProxyOf(config) === true) {
+    log.warn(
+      'TRUST_PROXY=true takes the leftmost X-Forwarded-For entry, which clients write themselves: they can escape the rate limit and the fair share of the model. Set the number of proxies in front (1) or their addresses instead, unless the proxy replaces the header.',
+    );
+  }
 
   const ready = (async () => {
     services = await openServices(config, log, metrics.schedulerObserver);
