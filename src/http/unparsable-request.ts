@@ -13,7 +13,9 @@ export type AnswerOutsideApp = (method: string, status: number) => void;
  * error shape; Node's own answer is a bare status line with no body.
  */
 export function answerUnparsableRequest(error: NodeJS.ErrnoException, socket: Socket, counted?: AnswerOutsideApp): void {
-  if (error.code === 'ECONNRESET' || !socket.writable) {
+  // A client that reset or closed its side before its request was whole is gone, not refused:
+  // nothing to answer, and nothing to count as a bad request.
+  if (error.code === 'ECONNRESET' || error.code === 'HPE_INVALID_EOF_STATE' || !socket.writable) {
     socket.destroy();
     return;
   }

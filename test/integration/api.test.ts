@@ -219,6 +219,34 @@ describe('bad input gets a clear 4xx in the one error shape', () => {
     assert.equal(await counted(), before + 1);
   });
 
+  it('regression: counts a request whose client hung up before its answer as 499, and one cut off mid-headers not at all (the first was counted nowhere, the second as a 400)', async () => {
+    const metrics = async () => (await fetch(`${base}/metrics`)).text();
+    const count = (text: string, labels: string) => Number(new RegExp(`^paper_search_http_requests_total\\{${labels}\\} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
+    const unparsed = 'route="unparsed",method="unknown",status="400"';
+    const closed = 'route="/v1/search/batch",method="POST",status="499"';
+    const before = await metrics();
+
+    assert.equal(await rawRequest(base, 'GET /healthz HTTP/1.1\r\nHost: x\r\nX-Cut: mid-hea'), '', 'no answer to a request cut off');
+    const queries = Array.from({ length: 64 }, (_, i) => ({ query: `a long query the client will not wait for, number ${i}: ${'words '.repeat(40)}` }));
+    const abandoned = new AbortController();
+    const call = fetch(`${base}/v1/search/batch`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ queries }),
+      signal: abandoned.signal,
+    });
+    setTimeout(() => abandoned.abort(), 50);
+    await assert.rejects(call);
+    // The server notices the closed connection when it next writes, or when the socket closes.
+    let after = await metrics();
+    for (let tries = 0; tries < 100 && count(after, closed) === count(before, closed); tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      after = await metrics();
+    }
+    assert.equal(count(after, closed), count(before, closed) + 1);
+    assert.equal(count(after, unparsed), count(before, unparsed));
+  });
+
   it('regression: refuses a body declared too large before it is sent, when the client waits for 100 Continue (it said 100 Continue, then waited)', async () => {
     const refused = await rawRequest(
       base,
