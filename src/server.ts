@@ -70,13 +70,7 @@ function listen(app: ReturnType<typeof createApp>, port: number, host: string): 
   return new Promise((resolve, reject) => {
     // Node answers an HTTP/1.1 request without a Host header with a bare 400; the app answers it
     // in the error shape instead (requireHost).
-    const server = createServer({ requireHostHeader: false }, app);
-    // A client that half-closes its side once the request is sent (`nc -N`, a shell's
-    // `shutdown(SHUT_WR)`) still waits for the answer; Node's default gives up any request not yet
-    // answered, so slower routes answered nothing. With this, the answer is sent, then the socket
-    // closed (long-standing http.Server field, not in its typings).
-    (server as Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
-    server.listen(port, host);
+    const server = createServer({ requireHostHeader: false }, app).listen(port, host);
     server.once('listening', () => resolve(server));
     server.once('error', (error: NodeJS.ErrnoException) =>
       reject(
