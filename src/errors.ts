@@ -25,6 +25,8 @@ export const errorCatalog = {
   not_ready: { status: 503, message: 'The service is starting: the model and index are not loaded yet.' },
   shutting_down: { status: 503, message: 'The service is shutting down.' },
   overloaded: { status: 503, message: 'The service is overloaded; try again shortly.' },
+  // Never sent: the client has gone. It ends the request's work, and names it in the log.
+  client_closed_request: { status: 499, message: 'The client closed the connection before its answer was ready.' },
   storage_unavailable: { status: 503, message: 'The storage backend cannot be reached; try again shortly.' },
   model_unavailable: { status: 503, message: 'The model is not available.' },
   write_failed: { status: 500, message: 'The write could not be made durable; it was not applied.' },

@@ -6,6 +6,8 @@ export interface EmbedRequestOptions {
   client?: string;
   /** `performance.now()` time after which the answer is of no use; the request is refused rather than kept waiting. */
   deadline?: number;
+  /** Aborted when the answer is of no use any more (its client hung up): its texts still queued are dropped. */
+  signal?: AbortSignal;
 }
 
 export type TextKind = 'query' | 'passage';
@@ -118,6 +120,7 @@ export class EmbedScheduler {
   submit(kind: TextKind, texts: readonly string[], request: EmbedRequestOptions = {}): Promise<Float32Array[]> {
     if (this.closedWith) return Promise.reject(this.closedWith);
     if (texts.length === 0) return Promise.resolve([]);
+    if (request.signal?.aborted) return Promise.reject(clientGone());
     const now = this.now();
     const client = request.client ?? '';
     const deadline = request.deadline ?? Number.POSITIVE_INFINITY;
@@ -156,6 +159,7 @@ export class EmbedScheduler {
         job.timer = setTimeout(() => this.expire(job), Math.max(0, deadline - now));
         job.timer.unref();
       }
+      request.signal?.addEventListener('abort', () => this.drop(job, clientGone()), { once: true });
       this.lastFinish.set(client, start);
       order.forEach((item, position) =>
         this.queue.push({ job, index: item.index, text: item.text, cost: item.cost, start: starts[position]!, sequence: this.sequence++ }),
@@ -252,8 +256,26 @@ export class EmbedScheduler {
 
   private expire(job: Job): void {
     if (job.settled) return;
-    // Its texts still queued are skipped when their turn comes.
-    this.settle(job, this.refusal('deadline', this.queuedTokens));
+    this.drop(job, this.refusal('deadline', this.queuedTokens));
+  }
+
+  /**
+   * Settles a job no one waits for any more and takes its texts still queued out now, so that
+   * they neither count against the queue's bound (refusing live requests) nor delay anyone's
+   * estimate; texts already in a model call finish there, unused.
+   */
+  private drop(job: Job, error: unknown): void {
+    if (job.settled) return;
+    this.settle(job, error);
+    let freed = 0;
+    for (let i = this.queue.length - 1; i >= 0; i--) {
+      if (this.queue[i]!.job !== job) continue;
+      freed += this.queue[i]!.cost;
+      this.queue.splice(i, 1);
+    }
+    if (freed === 0) return;
+    this.queuedTokens -= freed;
+    this.options.observer?.queueChanged?.(this.queue.length, this.queuedTokens);
   }
 
   private settle(job: Job, error: unknown): void {
@@ -274,4 +296,9 @@ export class EmbedScheduler {
       { details: { reason, retryAfterSeconds: retryAfter }, retryAfterSeconds: retryAfter },
     );
   }
+}
+
+/** What a request whose client hung up is told (no one reads it: it only ends the request's work). */
+function clientGone(): AppError {
+  return new AppError('client_closed_request');
 }

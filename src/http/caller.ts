@@ -24,10 +24,22 @@ function knownKeyOf(request: Request, apiKeys: ApiKeys): string | undefined {
   return bearer !== undefined && apiKeys.isKnown(bearer) ? bearer : undefined;
 }
 
-/** Records, as each request arrives, who it is from and until when an answer is of use. */
+/**
+ * Records, as each request arrives, who it is from, until when an answer is of use, and a signal
+ * aborted if its client hangs up first (its model work still queued is then dropped: clients that
+ * time out and retry would otherwise have the model compute every abandoned try).
+ */
 export function attachCaller(requestTimeoutMs: number, apiKeys: ApiKeys): RequestHandler {
   return (request, response, next) => {
-    response.locals.caller = { client: clientIdOf(request, apiKeys), deadline: performance.now() + requestTimeoutMs } satisfies Required<EmbedRequestOptions>;
+    const hungUp = new AbortController();
+    response.once('close', () => {
+      if (!response.writableFinished) hungUp.abort();
+    });
+    response.locals.caller = {
+      client: clientIdOf(request, apiKeys),
+      deadline: performance.now() + requestTimeoutMs,
+      signal: hungUp.signal,
+    } satisfies Required<EmbedRequestOptions>;
     next();
   };
 }

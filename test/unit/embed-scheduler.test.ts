@@ -177,6 +177,35 @@ describe('EmbedScheduler', () => {
     assert.equal(model.calls.length, 1, 'the expired text never reached the model');
   });
 
+  it("regression: drops a request's queued texts when its client hangs up, freeing the queue for live requests (abandoned work was computed, and filled the queue)", async () => {
+    const model = controllableModel();
+    const queue = scheduler(model, { maxQueuedTokens: 10 });
+    const running = queue.submit('passage', ['first']);
+    await settle();
+    const hungUp = new AbortController();
+    const abandoned = queue.submit('passage', ['0123456789'], { client: 'b', signal: hungUp.signal });
+    assert.equal(queue.depth.tokens, 10);
+    hungUp.abort();
+    await assert.rejects(abandoned, isAppErrorWithCode('client_closed_request'));
+    assert.deepEqual(queue.depth, { texts: 0, tokens: 0 });
+    // The room it held takes a live request, which a full queue refused.
+    const live = queue.submit('passage', ['abcdefghij'], { client: 'c' });
+    model.finish();
+    await running;
+    await settle();
+    model.finish();
+    assert.deepEqual(
+      (await live).map((vector) => vector[0]),
+      [10],
+    );
+    assert.deepEqual(
+      model.calls.map((call) => call.batch.texts),
+      [['first'], ['abcdefghij']],
+      'the abandoned text never reached the model',
+    );
+    await assert.rejects(queue.submit('passage', ['x'], { signal: AbortSignal.abort() }), isAppErrorWithCode('client_closed_request'));
+  });
+
   it('rejects every queued request when closed, and later ones too', async () => {
     const model = controllableModel();
     const queue = scheduler(model);
