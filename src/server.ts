@@ -70,7 +70,9 @@ function listen(app: ReturnType<typeof createApp>, port: number, host: string): 
   return new Promise((resolve, reject) => {
     // Node answers an HTTP/1.1 request without a Host header with a bare 400; the app answers it
     // in the error shape instead (requireHost).
-    const server = createServer({ requireHostHeader: false }, app).listen(port, host);
+    // A deeper accept queue than Node's 511 (the kernel caps it at net.core.somaxconn): a burst of a
+    // thousand new connections overflowed it, and clients waited 1–7 s to connect.
+    const server = createServer({ requireHostHeader: false }, app).listen({ port, host, backlog: 4_096 });
     server.once('listening', () => resolve(server));
     server.once('error', (error: NodeJS.ErrnoException) =>
       reject(
