@@ -28,6 +28,8 @@ export interface IngestOptions {
   groupSize?: number;
   /** Where the collection is built (absent: an embedded index folder). */
   storage?: StorageSettings;
+  /** Aborted to stop (a signal): the build is abandoned before the next group, and what it replaces is left as it was. */
+  signal?: AbortSignal;
   log: Logger;
   progress?: ProgressReporter;
 }
@@ -77,6 +79,12 @@ export async function ingestPapers(embedder: Embedder, options: IngestOptions): 
     }
   };
   const flush = async () => {
+    if (options.signal?.aborted) {
+      throw new AppError(
+        'interrupted',
+        `Stopped by ${String(options.signal.reason)} after ${writer.size} papers: the new build was abandoned, and the index it was to replace left as it was.`,
+      );
+    }
     await embedGroup(embedder, writer, group);
     group = [];
     options.progress?.update(writer.size, source.totalBytes > 0 ? source.bytesRead() / source.totalBytes : 1);

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { RunningServer } from '../../src/server.js';
-import { fixtures, makeTempDir, removeDir, request, runCli, samplePapers, startTestServer } from './helpers.js';
+import { cliEntry, fixtures, makeTempDir, removeDir, repoRoot, request, runCli, samplePapers, startTestServer } from './helpers.js';
 
 let workDir: string;
 
@@ -172,6 +173,33 @@ describe('paper-search ingest', () => {
     assert.match(rebuilt.stderr, /has 2 write\(s\) made through the API since its last snapshot: the new build will not hold them/);
     const again = await runCli('ingest', ['--input', join(fixtures, 'ingest-papers.json'), '--index', join(workDir, 'without-writes')]);
     assert.doesNotMatch(again.stderr, /made through the API/);
+  });
+
+  it('regression: stops on Ctrl-C, removing its partial build and leaving the index it was to replace (it died mid-build, leaving a partial collection in Weaviate)', async () => {
+    const parent = join(workDir, 'interrupted');
+    const indexDir = join(parent, 'index');
+    assert.equal((await runCli('ingest', ['--input', join(fixtures, 'ingest-papers.json'), '--index', indexDir])).code, 0);
+    const child = spawn(process.execPath, [...cliEntry, 'ingest', '--input', samplePapers, '--index', indexDir, '--group-size', '8'], {
+      cwd: repoRoot,
+      env: { ...process.env, MODEL_DIR: join(repoRoot, 'models'), LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    // Interrupted once its build has begun: its staging folder exists.
+    for (let tries = 0; tries < 600 && !(await readdir(parent)).some((name) => name.startsWith('.index.building-')); tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    child.kill('SIGINT');
+    assert.equal(await exited, 1, stderr);
+    assert.match(stderr, /error \[interrupted\]: Stopped by SIGINT after \d+ papers: the new build was abandoned/);
+    assert.deepEqual(await readdir(parent), ['index'], 'no staging folder left');
+    assert.deepEqual(
+      (await readPapers(indexDir)).map((paper) => paper.id),
+      ['j1', 'j2'],
+      'the previous index is untouched',
+    );
   });
 
   it('replaces an existing index only when the new one is complete', async () => {

@@ -73,6 +73,7 @@ export function ingestCommand(): Command {
         const model = flags.titleWeight === undefined ? windowed : withTitleWeight(windowed, flags.titleWeight);
         await warnOfLoggedWrites(walDirOf(config), log);
         const embedder = await loadEmbedder(model, config, log);
+        const stop = stopOnSignal(log);
         try {
           const summary = await ingestPapers(embedder, {
             input: flags.input,
@@ -86,13 +87,38 @@ export function ingestCommand(): Command {
             storage: config,
             log,
             progress: stderr.isTerminal ? new PapersProgressBar(stderr) : new LogProgress(log),
+            signal: stop.signal,
           });
           say(summaryLines(summary).join('\n'));
         } finally {
+          stop.release();
           await embedder.dispose();
         }
       }),
     );
+}
+
+/**
+ * Ctrl-C or SIGTERM stops the build cleanly (its partial collection removed, the index it was to
+ * replace untouched) rather than killing the process with it half-written in Weaviate; a second
+ * signal exits at once.
+ */
+function stopOnSignal(log: Logger): { signal: AbortSignal; release(): void } {
+  const controller = new AbortController();
+  const stop = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) process.exit(130);
+    log.warn({ signal }, 'stopping: the build is abandoned after the group being embedded (signal again to exit at once)');
+    controller.abort(signal);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  return {
+    signal: controller.signal,
+    release() {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+    },
+  };
 }
 
 /**
