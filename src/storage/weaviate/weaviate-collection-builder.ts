@@ -177,10 +177,10 @@ export class WeaviateCollectionBuilder implements CollectionBuilder {
 }
 
 /**
- * Papers written to (or deleted from) a collection after ingestion built it: written papers carry
- * a write order of at least the build's count (a time in microseconds), and a delete leaves fewer
- * papers than the build recorded. Waits a moment first, for a write that began before the alias
- * moved.
+ * About how many papers were written to (or deleted from) a collection after ingestion built it:
+ * written papers carry a write order of at least the build's count (a time in microseconds), and
+ * deletes leave fewer papers than the build recorded. Waits a moment first, for a write that
+ * began before the alias moved.
  */
 async function writesAfterBuild(collection: Collection<PaperProperties, string>): Promise<number> {
   await sleep(1_000);
@@ -190,5 +190,5 @@ async function writesAfterBuild(collection: Collection<PaperProperties, string>)
     collection.aggregate.overAll(),
     collection.aggregate.overAll({ filters: collection.filter.byProperty('write_order').greaterOrEqual(built) }),
   ]);
-  return written.totalCount + Math.max(0, built - (totalCount - written.totalCount));
+  return written.totalCount + Math.max(0, built - totalCount);
 }
