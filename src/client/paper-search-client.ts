@@ -314,17 +314,26 @@ function failure(method: string, path: string, status: number, json: unknown): P
 }
 
 /**
- * Query parameters from an object. An array is the parameter repeated: the server splits a lone
- * value on commas but takes each repetition whole, so a name holding a comma is sent as it is (a
- * list of one such name gets an empty repetition, which the server ignores).
+ * Query parameters from an object. An array is one comma-separated value (the shortest form: a
+ * long exclude list stays within the server's 16 KiB for a request line), except author names,
+ * and any list holding a name with a comma: those are the parameter repeated, which the server
+ * takes item by item, whole (a list of one such name gets an empty repetition, which it ignores).
  */
 function queryString(query: Record<string, unknown>): string {
   const parameters = new URLSearchParams();
   for (const [name, value] of Object.entries(query)) {
     if (value === undefined) continue;
-    const items = Array.isArray(value) ? value.map(String) : [String(value)];
+    if (!Array.isArray(value)) {
+      parameters.set(name, String(value));
+      continue;
+    }
+    const items = value.map(String);
+    if (name !== 'authors_any' && !items.some((item) => item.includes(','))) {
+      parameters.set(name, items.join(','));
+      continue;
+    }
     for (const item of items) parameters.append(name, item);
-    if (Array.isArray(value) && items.length === 1 && items[0]!.includes(',')) parameters.append(name, '');
+    if (items.length === 1 && items[0]!.includes(',')) parameters.append(name, '');
   }
   const text = parameters.toString();
   return text.length > 0 ? `?${text}` : '';

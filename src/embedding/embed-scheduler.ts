@@ -52,6 +52,12 @@ const maxRememberedClients = 1_000;
 
 interface Job {
   kind: TextKind;
+  client: string;
+  /** Where its texts start and end in fair order (their client's finish tag once queued). */
+  firstStart: number;
+  end: number;
+  /** Stops listening for its client hanging up, once settled. */
+  release: () => void;
   vectors: (Float32Array | undefined)[];
   waiting: number;
   deadline: number;
@@ -146,6 +152,10 @@ export class EmbedScheduler {
     return new Promise((resolve, reject) => {
       const job: Job = {
         kind,
+        client,
+        firstStart: starts[0]!,
+        end: start,
+        release: () => undefined,
         vectors: new Array(texts.length),
         waiting: texts.length,
         deadline,
@@ -159,7 +169,12 @@ export class EmbedScheduler {
         job.timer = setTimeout(() => this.expire(job), Math.max(0, deadline - now));
         job.timer.unref();
       }
-      request.signal?.addEventListener('abort', () => this.drop(job, clientGone()), { once: true });
+      const signal = request.signal;
+      if (signal) {
+        const hungUp = () => this.drop(job, clientGone());
+        signal.addEventListener('abort', hungUp, { once: true });
+        job.release = () => signal.removeEventListener('abort', hungUp);
+      }
       this.lastFinish.set(client, start);
       order.forEach((item, position) =>
         this.queue.push({ job, index: item.index, text: item.text, cost: item.cost, start: starts[position]!, sequence: this.sequence++ }),
@@ -236,6 +251,7 @@ export class EmbedScheduler {
     if (--job.waiting === 0) {
       job.settled = true;
       clearTimeout(job.timer);
+      job.release();
       this.answered.push(job);
       if (this.answered.length === 1) setImmediate(this.answerNext);
     }
@@ -275,6 +291,8 @@ export class EmbedScheduler {
     }
     if (freed === 0) return;
     this.queuedTokens -= freed;
+    // Its client's place in line goes back to where this job began, if nothing was queued after it.
+    if (this.lastFinish.get(job.client) === job.end) this.lastFinish.set(job.client, Math.max(this.virtualTime, job.firstStart));
     this.options.observer?.queueChanged?.(this.queue.length, this.queuedTokens);
   }
 
@@ -282,6 +300,7 @@ export class EmbedScheduler {
     if (job.settled) return;
     job.settled = true;
     clearTimeout(job.timer);
+    job.release();
     job.reject(error);
   }
 

@@ -158,7 +158,12 @@ const repeatedList = z
 const queryYear = queryInteger(0, 9999).optional();
 /** A list parameter in the document: an array, sent as the parameter repeated (the server also reads one comma-separated value). */
 const listParameter = (items: JsonSchema, bounds: JsonSchema = {}): JsonSchema => ({ type: 'array', items, ...bounds });
-const nameParameter = listParameter({ type: 'string', minLength: 1, maxLength: 512 }, { minItems: 1, maxItems: 100 });
+/** What a generated client must know of a list of names: a lone value is split on commas (an empty repetition keeps it whole). */
+const wholeNames = {
+  description:
+    'Sent as the parameter repeated, each item whole. A lone value is also read as a comma-separated list: to send one name holding a comma, repeat the parameter with an empty value after it (empty values are ignored).',
+};
+const nameParameter = listParameter({ type: 'string', maxLength: 512 }, { minItems: 1, maxItems: 100, ...wholeNames });
 const queryFacets = documentedAs(commaList.pipe(facetList), listParameter({ type: 'string', enum: facetNames }, { uniqueItems: true }));
 const queryFields = documentedAs(commaList.pipe(z.array(z.enum(selectableFields))), listParameter({ type: 'string', enum: selectableFields }));
 
@@ -170,10 +175,16 @@ const filterQueryParameters = {
   year_lt: queryYear,
   categories_any: documentedAs(nameList.pipe(names), nameParameter).optional(),
   categories_all: documentedAs(nameList.pipe(names), nameParameter).optional(),
-  authors_any: documentedAs(repeatedList.pipe(names), nameParameter).optional(),
+  authors_any: documentedAs(
+    repeatedList.pipe(names),
+    listParameter(
+      { type: 'string', maxLength: 512 },
+      { minItems: 1, maxItems: 100, description: 'Sent as the parameter repeated, one name each (never split: names hold commas).' },
+    ),
+  ).optional(),
   exclude_ids: documentedAs(
     nameList.pipe(z.array(z.string().min(1).max(512)).max(1_000)),
-    listParameter({ type: 'string', minLength: 1, maxLength: 512 }, { maxItems: 1_000 }),
+    listParameter({ type: 'string', maxLength: 512 }, { maxItems: 1_000, ...wholeNames }),
   ).optional(),
 };
 

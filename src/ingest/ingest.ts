@@ -78,13 +78,16 @@ export async function ingestPapers(embedder: Embedder, options: IngestOptions): 
       });
     }
   };
-  const flush = async () => {
+  const stopIfAsked = () => {
     if (options.signal?.aborted) {
       throw new AppError(
         'interrupted',
         `Stopped by ${String(options.signal.reason)} after ${writer.size} papers: the new build was abandoned, and the index it was to replace left as it was.`,
       );
     }
+  };
+  const flush = async () => {
+    stopIfAsked();
     await embedGroup(embedder, writer, group);
     group = [];
     options.progress?.update(writer.size, source.totalBytes > 0 ? source.bytesRead() / source.totalBytes : 1);
@@ -125,6 +128,8 @@ export async function ingestPapers(embedder: Embedder, options: IngestOptions): 
     }
     // Finishing takes a while at scale (about two minutes at 75,000 papers): say what is happening.
     options.log.info({ papers: writer.size }, 'every paper embedded; writing the index (graph, related lists, BM25, map)');
+    // Past this point the build is written and published whole: a stop asked for during it comes too late.
+    stopIfAsked();
     const collection = await writer.finish({ input: options.input, read, rejected: read - writer.size });
     if (collection.keptPrevious) {
       options.log.warn(

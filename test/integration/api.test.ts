@@ -208,6 +208,16 @@ describe('bad input gets a clear 4xx in the one error shape', () => {
     assert.equal(await counted(), before + 1);
   });
 
+  it('regression: reads every query parameter, past the first 1,000 (later ones, a k or an unknown name, went unread and unchecked)', async () => {
+    const many = Array.from({ length: 1_000 }, () => 'fields=title').join('&');
+    const honoured = await request<{ hits: unknown[] }>(base, `/v1/papers/seed-014/related?${many}&k=2`);
+    assert.equal(honoured.status, 200);
+    assert.equal(honoured.body.hits.length, 2);
+    const unknown = await request<{ error: { code: string } }>(base, `/v1/papers/seed-014/related?${many}&bogus=1`);
+    assert.equal(unknown.status, 400);
+    assert.equal(unknown.body.error.code, 'invalid_input');
+  });
+
   it('regression: counts a request whose client hung up before its answer as 499, and one cut off mid-headers not at all (the first was counted nowhere, the second as a 400)', async () => {
     const metrics = async () => (await fetch(`${base}/metrics`)).text();
     const count = (text: string, labels: string) => Number(new RegExp(`^paper_search_http_requests_total\\{${labels}\\} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);

@@ -84,6 +84,12 @@ describe('the typed client', () => {
     }
   });
 
+  it('regression: sends a long exclude list within the request line limit (as repeated parameters, 700 ids answered 431)', async () => {
+    const ids = Array.from({ length: 1_000 }, (_, i) => `excluded-${String(i).padStart(3, '0')}`);
+    const related = await client.related('2503.11731', { k: 2, exclude_ids: ids });
+    assert.equal(related.hits.length, 2);
+  });
+
   it('counts facets over a ranked list and over the whole collection', async () => {
     const result = await client.search({ query: 'robot perception', k: 2, facets: ['categories', 'year'] });
     assert.equal(result.hits.length, 2);

@@ -206,6 +206,34 @@ describe('EmbedScheduler', () => {
     await assert.rejects(queue.submit('passage', ['x'], { signal: AbortSignal.abort() }), isAppErrorWithCode('client_closed_request'));
   });
 
+  it("regression: gives a client whose request was dropped its place in line back (its retry waited behind every other client's work)", async () => {
+    const model = controllableModel();
+    const queue = scheduler(model, { batchSize: 1, maxQueuedTokens: 10_000 });
+    const running = queue.submit('passage', ['first'], { client: 'z' });
+    await settle();
+    const hungUp = new AbortController();
+    const abandoned = queue.submit(
+      'passage',
+      Array.from({ length: 20 }, (_, i) => `a${i}`.padEnd(50, 'a')),
+      { client: 'a', signal: hungUp.signal },
+    );
+    hungUp.abort();
+    await assert.rejects(abandoned, isAppErrorWithCode('client_closed_request'));
+    const others = queue.submit(
+      'passage',
+      Array.from({ length: 5 }, (_, i) => `b${i}`.padEnd(50, 'b')),
+      { client: 'b' },
+    );
+    const retry = queue.submit('passage', ['retry'], { client: 'a' });
+    for (let call = 0; call < 7; call++) {
+      model.finish();
+      await settle();
+    }
+    await Promise.all([running, others, retry]);
+    const order = model.calls.map((call) => call.batch.texts[0]!.slice(0, 5));
+    assert.ok(order.indexOf('retry') <= 2, `the retry is served next to the other client's first text: ${order.join(' ')}`);
+  });
+
   it('rejects every queued request when closed, and later ones too', async () => {
     const model = controllableModel();
     const queue = scheduler(model);

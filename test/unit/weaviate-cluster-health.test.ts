@@ -49,4 +49,32 @@ describe('the Weaviate cluster health', () => {
     const unreachable = await statusAfterPolls([both, () => Promise.reject(new Error('fetch failed'))], async () => undefined);
     assert.equal(unreachable.status, 'down');
   });
+
+  it('regression: is degraded, not down, after one poll the cluster did not answer, and down after two in a row (one blip refused every request)', async () => {
+    const answers = [
+      both,
+      () => Promise.reject(new Error('fetch failed')),
+      () => Promise.reject(new Error('fetch failed')),
+      () => new Promise<Node[]>(() => undefined),
+    ];
+    let calls = 0;
+    const seen: (() => void)[] = [];
+    const reached = answers.map((_, n) => new Promise<void>((resolve) => (seen[n] = resolve)));
+    const health = new ClusterHealth(
+      clientListing(() => {
+        const n = calls++;
+        const answer = answers[Math.min(n, answers.length - 1)]!();
+        const reported = () => setImmediate(() => seen[n]?.());
+        answer.then(reported, reported);
+        return answer;
+      }),
+      { replicationFactor: 2, intervalMs: 10, probe: async () => undefined },
+    );
+    await health.start();
+    await reached[1];
+    assert.equal(health.status.status, 'degraded');
+    await reached[2];
+    assert.equal(health.status.status, 'down');
+    health.stop();
+  });
 });

@@ -106,8 +106,15 @@ export function ingestCommand(): Command {
 function stopOnSignal(log: Logger): { signal: AbortSignal; release(): void } {
   const controller = new AbortController();
   const stop = (signal: NodeJS.Signals) => {
-    if (controller.signal.aborted) process.exit(130);
-    log.warn({ signal }, 'stopping: the build is abandoned after the group being embedded (signal again to exit at once)');
+    if (controller.signal.aborted) {
+      // Dies of the signal, as without a handler: process.exit ran the model's native teardown
+      // under its running threads and aborted.
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      process.kill(process.pid, signal);
+      return;
+    }
+    log.warn({ signal }, 'stopping: the build is abandoned after the group being embedded, unless it is already being written (signal again to exit at once)');
     controller.abort(signal);
   };
   process.on('SIGINT', stop);

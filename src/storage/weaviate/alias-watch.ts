@@ -1,6 +1,6 @@
 import type { WeaviateClient } from 'weaviate-client';
 import type { ModelDescription } from '../../embedding/model-registry.js';
-import { AppError } from '../../errors.js';
+import { AppError, isAppError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import { assertMetadataMatchesModel, decodeMetadata, type CollectionMetadata } from './collection-schema.js';
 
@@ -61,19 +61,31 @@ export class AliasWatch {
 
   /** Reads the alias's build now; resolves once it is taken up or refused. */
   async check(): Promise<void> {
-    // An alias that cannot be read now is the cluster's health to report, not a new build.
-    const latest = await readAliasMetadata(this.client, this.options.alias).catch(() => undefined);
-    if (latest === undefined || (latest.createdAt === this.current.createdAt && this.mismatch === undefined)) return;
+    let latest: CollectionMetadata;
+    try {
+      latest = await readAliasMetadata(this.client, this.options.alias);
+    } catch (error) {
+      // An alias that cannot be read now is the cluster's health to report, not a new build; one
+      // naming a collection of another format, or not paper-search's, is refused like another model.
+      if (isAppError(error) && error.code === 'index_missing') return;
+      this.refuse(error);
+      return;
+    }
+    if (latest.createdAt === this.current.createdAt && this.mismatch === undefined) return;
     try {
       assertMetadataMatchesModel(latest, this.options.model, this.options.alias);
     } catch (error) {
-      if (this.mismatch === undefined) this.options.log.error({ err: error }, 'the alias now names a build of another model; refusing requests');
-      this.mismatch = `${(error as Error).message} Restart this server with that model.`;
+      this.refuse(error);
       return;
     }
     this.options.log.info({ alias: this.options.alias, createdAt: latest.createdAt }, 'the alias names a new build; serving it');
     this.current = latest;
     this.mismatch = undefined;
+  }
+
+  private refuse(error: unknown): void {
+    if (this.mismatch === undefined) this.options.log.error({ err: error }, 'the alias now names a build this server cannot serve; refusing requests');
+    this.mismatch = `${(error as Error).message} Restart this server with that model, or point the alias back.`;
   }
 
   private schedule(): void {

@@ -17,6 +17,7 @@ export interface ClusterHealthOptions {
  */
 export class ClusterHealth {
   private current: StorageHealth = { status: 'ok' };
+  private failedPolls = 0;
   private readonly seen = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -52,12 +53,17 @@ export class ClusterHealth {
     try {
       nodes = await withTimeout(this.client.cluster.nodes(), Math.max(2_000, this.options.intervalMs));
     } catch (error) {
+      // Down refuses every request at once: one failed poll (a blip) is not enough for it.
+      this.failedPolls++;
       this.current =
         error instanceof PollTimeout
           ? { status: 'degraded', reason: 'the cluster takes too long to report its nodes (a node may be hung)' }
-          : { status: 'down', reason: `the Weaviate cluster cannot be reached: ${(error as Error).message}` };
+          : this.failedPolls >= 2
+            ? { status: 'down', reason: `the Weaviate cluster cannot be reached: ${(error as Error).message}` }
+            : { status: 'degraded', reason: `the Weaviate cluster did not answer the last poll: ${(error as Error).message}` };
       return;
     }
+    this.failedPolls = 0;
     for (const node of nodes) this.seen.add(node.name);
     const healthy = nodes.filter((node) => node.status === 'HEALTHY').map((node) => node.name);
     const expected = Math.max(this.seen.size, this.options.replicationFactor);

@@ -132,7 +132,18 @@ export class WriteLog {
 
   /** Bytes in every segment of the log. */
   async bytes(): Promise<number> {
-    const sizes = await Promise.all((await segmentStarts(this.folder)).map(async (start) => (await stat(join(this.folder, segmentName(start)))).size));
+    // A snapshot may remove a segment between the listing and its stat: it no longer counts.
+    const sizes = await Promise.all(
+      (await segmentStarts(this.folder)).map((start) =>
+        stat(join(this.folder, segmentName(start))).then(
+          ({ size }) => size,
+          (error: NodeJS.ErrnoException) => {
+            if (error.code === 'ENOENT') return 0;
+            throw error;
+          },
+        ),
+      ),
+    );
     return sizes.reduce((sum, size) => sum + size, 0);
   }
 
