@@ -31,14 +31,22 @@ function knownKeyOf(request: Request, apiKeys: ApiKeys): string | undefined {
  */
 export function attachCaller(requestTimeoutMs: number, apiKeys: ApiKeys): RequestHandler {
   return (request, response, next) => {
-    const hungUp = new AbortController();
-    response.once('close', () => {
-      if (!response.writableFinished) hungUp.abort();
-    });
+    // Made when first asked for: most requests (related, get, health) never wait for the model.
+    let hungUp: AbortController | undefined;
+    const signalOf = (): AbortSignal => {
+      if (hungUp) return hungUp.signal;
+      const controller = new AbortController();
+      hungUp = controller;
+      if (response.destroyed) controller.abort();
+      else response.once('close', () => response.writableFinished || controller.abort());
+      return controller.signal;
+    };
     response.locals.caller = {
       client: clientIdOf(request, apiKeys),
       deadline: performance.now() + requestTimeoutMs,
-      signal: hungUp.signal,
+      get signal() {
+        return signalOf();
+      },
     } satisfies Required<EmbedRequestOptions>;
     next();
   };

@@ -1,4 +1,5 @@
 import type { Request, RequestHandler } from 'express';
+import { errorCatalog } from '../errors.js';
 import type { ServiceMetrics } from '../metrics/service-metrics.js';
 import { operations } from './openapi.js';
 
@@ -8,18 +9,13 @@ const knownRoutes = operations.map((operation) => ({
   pattern: new RegExp(`^${operation.path.replace(/\{\w+\}/g, '[^/]+')}$`),
 }));
 
-/**
- * The status a request is counted under when its client closed the connection before the answer
- * was complete (nginx's convention): such requests were counted nowhere, their work done for nobody.
- */
-const clientClosedStatus = 499;
-
 /** Counts every answer and its latency by route template: bounded label values, never a raw path. */
 export function requestMetrics(metrics: ServiceMetrics): RequestHandler {
   return (request, response, next) => {
     const started = performance.now();
     response.on('close', () => {
-      const status = response.writableFinished ? response.statusCode : clientClosedStatus;
+      // A client that closed the connection before the answer was complete: 499, nginx's convention.
+      const status = response.writableFinished ? response.statusCode : errorCatalog.client_closed_request.status;
       metrics.observeRequest(routeTemplateOf(request), request.method, status, (performance.now() - started) / 1000);
     });
     next();

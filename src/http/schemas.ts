@@ -137,24 +137,20 @@ export const recommendRequestSchema = z
     path: ['negative'],
   });
 
-/** A query parameter that may be repeated (`?a=x&a=y`) or comma-separated (`?a=x,y`). */
-const commaList = z.union([z.string(), z.array(z.string())]).transform((value) =>
-  (Array.isArray(value) ? value : [value])
-    .flatMap((part) => part.split(','))
-    .map((part) => part.trim())
-    .filter(Boolean),
-);
 /**
- * Names that may themselves hold a comma (paper ids, categories): one value is comma-separated,
- * but a repeated parameter (`?a=x,1&a=y`) takes each repetition whole, so any name can be sent.
+ * A query parameter holding a list, given once or repeated (`?a=x&a=y`), and where commas
+ * separate its items: `always` (field and facet names), `lone` (a single value is comma-separated
+ * but each repetition is taken whole, as ids and categories may hold a comma), `never` (author
+ * names hold commas). Empty items are ignored.
  */
-const nameList = z
-  .union([z.string(), z.array(z.string())])
-  .transform((value) => (Array.isArray(value) ? value : value.split(',')).map((part) => part.trim()).filter(Boolean));
-/** Like commaList, but only repeated: author names contain commas. An empty repetition is ignored, as in nameList. */
-const repeatedList = z
-  .union([z.string(), z.array(z.string())])
-  .transform((value) => (Array.isArray(value) ? value.filter((part) => part.trim() !== '') : [value]));
+const queryList = (commas: 'always' | 'lone' | 'never') =>
+  z.union([z.string(), z.array(z.string())]).transform((value) => {
+    const given = Array.isArray(value) ? value : [value];
+    const split = commas === 'always' || (commas === 'lone' && !Array.isArray(value));
+    return (split ? given.flatMap((part) => part.split(',')) : given).map((part) => part.trim()).filter(Boolean);
+  });
+const commaList = queryList('always');
+const nameList = queryList('lone');
 const queryYear = queryInteger(0, 9999).optional();
 /** A list parameter in the document: an array, sent as the parameter repeated (the server also reads one comma-separated value). */
 const listParameter = (items: JsonSchema, bounds: JsonSchema = {}): JsonSchema => ({ type: 'array', items, ...bounds });
@@ -176,7 +172,7 @@ const filterQueryParameters = {
   categories_any: documentedAs(nameList.pipe(names), nameParameter).optional(),
   categories_all: documentedAs(nameList.pipe(names), nameParameter).optional(),
   authors_any: documentedAs(
-    repeatedList.pipe(names),
+    queryList('never').pipe(names),
     listParameter(
       { type: 'string', maxLength: 512 },
       { minItems: 1, maxItems: 100, description: 'Sent as the parameter repeated, one name each (never split: names hold commas).' },

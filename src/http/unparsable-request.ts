@@ -12,7 +12,7 @@ export type AnswerOutsideApp = (method: string, status: number) => void;
  * limit, bytes that are not HTTP, a request that never finished arriving) in the service's one
  * error shape; Node's own answer is a bare status line with no body.
  */
-export function answerUnparsableRequest(error: NodeJS.ErrnoException, socket: Socket, counted?: AnswerOutsideApp): void {
+export function answerUnparsableRequest(error: NodeJS.ErrnoException, socket: Socket, counted: AnswerOutsideApp): void {
   // A client that reset or closed its side before its request was whole is gone, not refused:
   // nothing to answer, and nothing to count as a bad request.
   if (error.code === 'ECONNRESET' || error.code === 'HPE_INVALID_EOF_STATE' || !socket.writable) {
@@ -28,7 +28,7 @@ export function answerUnparsableRequest(error: NodeJS.ErrnoException, socket: So
  * Answers a CONNECT request, which Node hands to the server's `connect` listeners rather than to
  * the app and, with none, drops without a word: this server is no proxy.
  */
-export function refuseConnect(request: IncomingMessage, socket: Socket, counted?: AnswerOutsideApp): void {
+export function refuseConnect(request: IncomingMessage, socket: Socket, counted: AnswerOutsideApp): void {
   answerAndClose(socket, new AppError('method_not_allowed', `CONNECT is not allowed on ${request.url ?? '/'}: this server is not a proxy.`), {
     counted,
     method: 'CONNECT',
@@ -40,7 +40,7 @@ export function refuseConnect(request: IncomingMessage, socket: Socket, counted?
  * Answers an `Expect` other than 100-continue, which Node hands to the server's
  * `checkExpectation` listeners and, with none, answers 417 with an empty body.
  */
-export function refuseExpectation(request: IncomingMessage, response: ServerResponse, counted?: AnswerOutsideApp): void {
+export function refuseExpectation(request: IncomingMessage, response: ServerResponse, counted: AnswerOutsideApp): void {
   answerAndClose(
     response.socket!,
     new AppError('expectation_failed', `This server meets no expectation but 100-continue (the request expects "${request.headers.expect ?? ''}").`),
@@ -56,7 +56,7 @@ export function refuseExpectation(request: IncomingMessage, response: ServerResp
 export function continueUnlessTooLarge(
   largestBodyBytes: number,
   handle: (request: IncomingMessage, response: ServerResponse) => void,
-  counted?: AnswerOutsideApp,
+  counted: AnswerOutsideApp,
 ): (request: IncomingMessage, response: ServerResponse) => void {
   return (request, response) => {
     const declared = Number(request.headers['content-length']);
@@ -70,9 +70,9 @@ export function continueUnlessTooLarge(
 }
 
 /** Writes the error answer and closes the connection; like the app's answers, it carries a new request id. */
-function answerAndClose(socket: Socket, appError: AppError, how: { method: string; counted: AnswerOutsideApp | undefined; headers?: readonly string[] }): void {
+function answerAndClose(socket: Socket, appError: AppError, how: { method: string; counted: AnswerOutsideApp; headers?: readonly string[] }): void {
   const body = JSON.stringify(toErrorBody(appError));
-  how.counted?.(how.method, appError.status);
+  how.counted(how.method, appError.status);
   socket.end(
     `HTTP/1.1 ${appError.status} ${statusText[appError.status] ?? 'Bad Request'}\r\n` +
       [

@@ -6,12 +6,15 @@ import { after, before, describe, it } from 'node:test';
 import { PaperSearchClient } from '../../src/index.js';
 import type { RunningServer } from '../../src/server.js';
 import { buildIndex, makeTempDir, removeDir, repoRoot, request, startTestServer, testBackend } from '../integration/helpers.js';
+import { waitFor } from '../integration/weaviate-support.js';
 
 // The fault drill of the Weaviate backend: node 2 of the local cluster (scripts/weaviate/cluster.sh)
 // is stopped while reads and writes run. Node 1 is the cluster's only Raft voter, so it is never
 // the one stopped (see scripts/weaviate/NOTES.md).
 
 const apiKey = 'fault-drill-key-0123456789';
+/** How long the service may take to see a node go or come back (Weaviate declares a dead node after about 20 s). */
+const healthChangeMs = 60_000;
 const cluster = join(repoRoot, 'scripts/weaviate/cluster.sh');
 const run = promisify(execFile);
 
@@ -27,16 +30,6 @@ async function storageState(): Promise<{ ready: number; storage: string | undefi
   const metrics = await fetch(`${server.url}/metrics`).then((response) => response.text());
   const line = metrics.split('\n').find((entry) => entry.startsWith('paper_search_storage_up'));
   return { ready: ready.status, storage: ready.body.storage, metric: line === undefined ? undefined : Number(line.split(' ').at(-1)) };
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline) assert.fail(`${what}: still ${JSON.stringify(value)} after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
 }
 
 describe('a Weaviate node stopped mid-traffic', { skip: testBackend !== 'weaviate' && 'needs the local Weaviate cluster (TEST_BACKEND=weaviate)' }, () => {
@@ -55,13 +48,13 @@ describe('a Weaviate node stopped mid-traffic', { skip: testBackend !== 'weaviat
 
   it('regression: a node killed outright leaves the service degraded, not down, while reads go on (the survivor calls itself unhealthy, and every server answered 503 until the node was back)', async (t) => {
     const reader = new PaperSearchClient(server.url);
-    await waitFor('a whole cluster', storageState, (state) => state.storage === 'ok');
+    await waitFor('a whole cluster', storageState, (state) => state.storage === 'ok', healthChangeMs);
     await clusterCommand('stop-node', '2', '--kill');
     const states: Awaited<ReturnType<typeof storageState>>[] = [];
     const readFailures: string[] = [];
     let reads = 0;
     try {
-      await waitFor('the service noticing node 2 is dead', storageState, (state) => state.storage !== 'ok');
+      await waitFor('the service noticing node 2 is dead', storageState, (state) => state.storage !== 'ok', healthChangeMs);
       // Through the time Weaviate takes to declare the node dead (about 20 s) and after it.
       const until = Date.now() + 30_000;
       while (Date.now() < until) {
@@ -127,12 +120,12 @@ describe('a Weaviate node stopped mid-traffic', { skip: testBackend !== 'weaviat
     try {
       await new Promise((resolve) => setTimeout(resolve, 3_000));
       await clusterCommand('stop-node', '2');
-      degraded = await waitFor('the service noticing node 2 is gone', storageState, (state) => state.storage === 'degraded');
+      degraded = await waitFor('the service noticing node 2 is gone', storageState, (state) => state.storage === 'degraded', healthChangeMs);
       const acknowledgedAtStop = acknowledged.length;
       await new Promise((resolve) => setTimeout(resolve, 3_000));
       writesWhileDown = acknowledged.length - acknowledgedAtStop;
       await clusterCommand('start-node', '2');
-      await waitFor('the service seeing node 2 again', storageState, (state) => state.storage === 'ok');
+      await waitFor('the service seeing node 2 again', storageState, (state) => state.storage === 'ok', healthChangeMs);
       await new Promise((resolve) => setTimeout(resolve, 2_000));
     } finally {
       stop = true;

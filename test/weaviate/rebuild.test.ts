@@ -5,11 +5,14 @@ import { after, before, describe, it } from 'node:test';
 import { ingestPapers } from '../../src/ingest/ingest.js';
 import type { RunningServer } from '../../src/server.js';
 import { connectWeaviate } from '../../src/storage/weaviate/weaviate-connection.js';
+import { waitFor } from '../integration/weaviate-support.js';
 import { loadTestEmbedder, makeTempDir, removeDir, repoRoot, request, silentLog, startTestServer, testBackend, testConfig } from '../integration/helpers.js';
 
 // Ingestion rebuilding the collection a server is serving: the alias moves under the server.
 
 const apiKey = 'rebuild-drill-key-0123456789';
+/** Servers read the alias every 2 s: ample time to see a new build. */
+const aliasCheckMs = 30_000;
 const alias = `Rebuild${randomBytes(6).toString('hex')}`;
 const input = join(repoRoot, 'test/fixtures/ingest-papers.json');
 
@@ -24,16 +27,6 @@ async function ingest(modelId: string) {
     return await ingestPapers(embedder, { input, format: 'json', indexDir, storage: testConfig({ WEAVIATE_COLLECTION: alias }), log: silentLog });
   } finally {
     await embedder.dispose();
-  }
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline) assert.fail(`${what}: still ${JSON.stringify(value)} after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
 
@@ -84,6 +77,7 @@ describe(
         'the server taking up the new build',
         () => request<{ index: { createdAt: string } }>(server.url, '/v1/stats'),
         (answer) => answer.status === 200 && answer.body.index.createdAt !== createdBefore,
+        aliasCheckMs,
       );
       assert.equal(stats.status, 200);
       assert.equal((await request(server.url, '/readyz')).status, 200);
@@ -95,6 +89,7 @@ describe(
         'the server noticing the model changed',
         () => request<{ status: string; storage_reason?: string }>(server.url, '/readyz'),
         (answer) => answer.status === 503,
+        aliasCheckMs,
       );
       assert.equal(ready.body.status, 'storage_down');
       assert.match(ready.body.storage_reason ?? '', /bge-small-en-v1\.5/);
