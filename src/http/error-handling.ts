@@ -2,6 +2,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { z } from 'zod';
 import { AppError, invalidInput, isAppError, toErrorBody, type ErrorCode, type InputIssue } from '../errors.js';
 import { payloadTooLarge } from './body-parsers.js';
+import { lingerBeforeClosing } from './lingering-close.js';
 
 /** Issues named in one answer, and the length of each message: a hostile body cannot make the error large. */
 const maxIssues = 10;
@@ -129,9 +130,12 @@ export const errorHandler: ErrorRequestHandler = (error: unknown, request, respo
   else request.log.info({ code: appError.code, message: appError.message }, 'request rejected');
   const retryAfter = appError.retryAfterSeconds ?? unavailableRetryAfterSeconds[appError.code];
   if (retryAfter !== undefined) response.setHeader('Retry-After', String(retryAfter));
-  // The rest of an oversized body is never read: closing the connection stops the client sending
-  // it, where keeping it open would take in every byte (200 MB for a 200 MB upload) to reuse it.
-  if (appError.code === 'payload_too_large') response.setHeader('Connection', 'close');
+  // An oversized body is not read to its end: closing the connection stops the client sending it,
+  // where keeping it open would take in every byte (200 MB for a 200 MB upload) to reuse it.
+  if (appError.code === 'payload_too_large') {
+    response.setHeader('Connection', 'close');
+    lingerBeforeClosing(request.socket);
+  }
   response.status(appError.status).json(toErrorBody(appError));
 };
 

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { connect } from 'node:net';
+import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import type { RunningServer } from '../../src/server.js';
@@ -19,6 +21,8 @@ interface HitsBody {
 interface ErrorBody {
   error: { code: string; message: string; details?: { issues?: { path: string }[] } };
 }
+
+const run = promisify(execFile);
 
 let indexDir: string;
 let server: RunningServer;
@@ -277,6 +281,33 @@ describe('bad input gets a clear 4xx in the one error shape', () => {
     );
     assert.match(answer, /^HTTP\/1\.1 413 /);
     assert.match(answer, /\r\nConnection: close\r\n/i);
+  });
+
+  it('regression: a client still uploading a body refused with 413 gets the 413 (1 in 5 of 8 concurrent uploads saw EPIPE: the socket was closed under the unread body, which resets the connection)', async () => {
+    // The uploads come from another process: a client sharing the server's event loop never
+    // writes while the server closes.
+    const uploads = `
+      import { Agent, request } from 'node:http';
+      const agent = new Agent({ keepAlive: true, maxSockets: 8 });
+      const upload = (bytes) => new Promise((resolve) => {
+        const outgoing = request(new URL('/v1/search', process.argv[1]), { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': bytes } }, (incoming) => {
+          incoming.resume();
+          incoming.on('end', () => resolve(String(incoming.statusCode)));
+        });
+        outgoing.on('error', (error) => resolve(error.code ?? error.message));
+        outgoing.end(Buffer.alloc(bytes, 'x'));
+      });
+      const outcomes = {};
+      await Promise.all(Array.from({ length: 8 }, async (_, worker) => {
+        for (let sent = worker; sent < 400; sent += 8) {
+          const outcome = await upload([1_100_000, 1_500_000, 2_000_000, 4_000_000][sent % 4]);
+          outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+        }
+      }));
+      agent.destroy();
+      console.log(JSON.stringify(outcomes));`;
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', uploads, base]);
+    assert.deepEqual(JSON.parse(stdout), { '413': 400 });
   });
 
   it('regression: answers 413 once a chunked body passes the limit, without waiting for its end (it read all of it first, and a client that stalled heard nothing)', async () => {
