@@ -24,6 +24,7 @@ import { metricsRoutes } from './routes/metrics-routes.js';
 import { exportMediaTypes, importFormats } from '../export/media-types.js';
 import { referenceMediaTypes } from './reference-bodies.js';
 import { searchRoutes } from './routes/search-routes.js';
+import { routeBeforeBodyRefusal } from './served-paths.js';
 import { relatedRoutes } from './routes/related-routes.js';
 import { pageNotFound, webRoutes } from './routes/web-routes.js';
 import { writeRoutes } from './routes/write-routes.js';
@@ -108,12 +109,12 @@ export function createApp({ state, log, settings, apiKeys, metrics }: AppDepende
   );
   // POST /v1/papers also takes a BibTeX or RIS file, read as bytes within the write limit.
   app.post('/v1/papers', rawBody(referenceMediaTypes, settings.WRITE_MAX_BODY_BYTES));
-  app.use(requireJsonBody);
-
+  // These read no body: POST /healthz is a 405 whatever it sends.
   app.use(healthRoutes(state));
   app.use(metricsRoutes(metrics, apiKeys.requireForReads(settings.AUTH_METRICS)));
   app.use(docsRoutes());
   app.use(webRoutes());
+  app.use(requireJsonBody);
   // Bodies are read once the caller may send one: after the read key check, and at the write
   // limit only on the two write routes (already past writeGuard); anything else that sends a
   // body, whatever its route or method, is held to the general limit.
@@ -127,6 +128,7 @@ export function createApp({ state, log, settings, apiKeys, metrics }: AppDepende
 
   app.use(pageNotFound());
   app.use(routeNotFound);
+  app.use(routeBeforeBodyRefusal);
   app.use(errorHandler);
   return app;
 }

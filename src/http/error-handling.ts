@@ -1,4 +1,4 @@
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
 import { AppError, invalidInput, isAppError, toErrorBody, type ErrorCode, type InputIssue } from '../errors.js';
 import { payloadTooLarge } from './body-parsers.js';
@@ -34,14 +34,23 @@ function truncate(text: string): string {
 }
 
 export const routeNotFound: RequestHandler = (request) => {
-  throw new AppError('route_not_found', `No route for ${request.method} ${request.path}.`);
+  throw noRouteFor(request);
 };
+
+export function noRouteFor(request: Request): AppError {
+  return new AppError('route_not_found', `No route for ${request.method} ${request.path}.`);
+}
 
 export function methodNotAllowed(allowed: readonly string[]): RequestHandler {
   return (request, response) => {
-    response.setHeader('Allow', allowed.join(', '));
-    throw new AppError('method_not_allowed', `${request.method} is not allowed on ${request.path}; use ${allowed.join(' or ')}.`);
+    throw methodNotAllowedFor(request, response, allowed);
   };
+}
+
+/** The 405 for a method `request.path` is not served by, with the Allow header that lists those it is. */
+export function methodNotAllowedFor(request: Request, response: Response, allowed: readonly string[]): AppError {
+  response.setHeader('Allow', allowed.join(', '));
+  return new AppError('method_not_allowed', `${request.method} is not allowed on ${request.path}; use ${allowed.join(' or ')}.`);
 }
 
 /**

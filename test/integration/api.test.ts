@@ -462,6 +462,41 @@ describe('bad input gets a clear 4xx in the one error shape', () => {
     { name: 'DELETE on a paper while no API key is configured', path: '/v1/papers/seed-001', init: { method: 'DELETE' }, status: 403, code: 'writes_disabled' },
     { name: 'POST on /healthz', path: '/healthz', init: { method: 'POST' }, status: 405, code: 'method_not_allowed' },
     { name: 'POST on /readyz', path: '/readyz', init: { method: 'POST' }, status: 405, code: 'method_not_allowed' },
+    {
+      name: 'regression: an unknown route with a body that is not JSON (it was 415, the body named as the fault)',
+      path: '/v1/serach',
+      init: { method: 'POST', body: 'query=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+      status: 404,
+      code: 'route_not_found',
+    },
+    {
+      name: 'regression: an unknown route with broken JSON (it was 400 invalid_json)',
+      path: '/v1/papers/seed-001/related/more',
+      init: { method: 'POST', body: '{"query":', headers: { 'content-type': 'application/json' } },
+      status: 404,
+      code: 'route_not_found',
+    },
+    {
+      name: 'regression: PUT on a POST route with broken JSON (it was 400 invalid_json)',
+      path: '/v1/search',
+      init: { method: 'PUT', body: '{"query":', headers: { 'content-type': 'application/json' } },
+      status: 405,
+      code: 'method_not_allowed',
+    },
+    {
+      name: 'regression: POST on /healthz with a form body (it was 415)',
+      path: '/healthz',
+      init: { method: 'POST', body: 'a=1', headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+      status: 405,
+      code: 'method_not_allowed',
+    },
+    {
+      name: 'a known route with a form body',
+      path: '/v1/search',
+      init: { method: 'POST', body: 'query=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+      status: 415,
+      code: 'unsupported_media_type',
+    },
   ];
 
   for (const testCase of cases) {

@@ -1,0 +1,40 @@
+import type { ErrorRequestHandler } from 'express';
+import { isAppError, type ErrorCode } from '../errors.js';
+import { methodNotAllowedFor, noRouteFor } from './error-handling.js';
+import { operations } from './openapi.js';
+
+/** Refusals of a request's body: for a path no route serves, or a method it is not served by, the route is what is wrong. */
+const bodyRefusals: ReadonlySet<ErrorCode> = new Set(['unsupported_media_type', 'invalid_json']);
+const bodyParserRefusals: ReadonlySet<string> = new Set(['entity.parse.failed', 'encoding.unsupported', 'charset.unsupported']);
+
+/**
+ * The routes, as Express matches their paths (case-insensitive, a trailing slash allowed, a
+ * parameter one segment), with the methods each is served by. The OpenAPI document's operations
+ * are the route table: the route test checks that every one is served.
+ */
+const routes = [...new Set(operations.map((operation) => operation.path))].map((path) => ({
+  pattern: new RegExp(`^${path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}/]+\}/g, '[^/]+')}/?$`, 'i'),
+  methods: operations.filter((operation) => operation.path === path).map((operation) => operation.method.toUpperCase()),
+}));
+
+/** The methods `path` is served by, or undefined when no route serves it. */
+export function methodsServing(path: string): readonly string[] | undefined {
+  return routes.find((route) => route.pattern.test(path))?.methods;
+}
+
+/**
+ * A request for a path no route serves is a 404, and one by a method its path is not served by a
+ * 405, whatever its body: the body is checked before the routes are tried (its type, then its
+ * JSON), and a typo in the path answered "the body must be JSON" or "not valid JSON" sent the
+ * client looking in the wrong place. A body over the limit stays a 413: the connection is closed
+ * for it, whatever the route.
+ */
+export const routeBeforeBodyRefusal: ErrorRequestHandler = (error: unknown, request, response, next) => {
+  const type = (error as { type?: unknown } | undefined)?.type;
+  const refusesBody = isAppError(error) ? bodyRefusals.has(error.code) : typeof type === 'string' && bodyParserRefusals.has(type);
+  if (!refusesBody) return next(error);
+  const methods = methodsServing(request.path);
+  if (methods === undefined) return next(noRouteFor(request));
+  const served = methods.includes(request.method) || (request.method === 'HEAD' && methods.includes('GET'));
+  next(served ? error : methodNotAllowedFor(request, response, methods));
+};
