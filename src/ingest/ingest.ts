@@ -134,7 +134,7 @@ export async function ingestPapers(embedder: Embedder, options: IngestOptions): 
     if (collection.keptPrevious) {
       options.log.warn(
         collection.keptPrevious,
-        `the collection served before took ${collection.keptPrevious.writes} writes after it was built, which the input does not hold: it was kept, no longer served (see docs/scaling-out.md)`,
+        `the index served before took ${collection.keptPrevious.writes} write(s) through the API after it was built, which the input does not hold: it was kept as ${collection.keptPrevious.collection}, no longer served (see docs/operations.md, "Rebuilding an index")`,
       );
     }
     const seconds = (performance.now() - started) / 1000;

@@ -67,12 +67,13 @@ export async function fsyncPath(path: string): Promise<void> {
 
 /**
  * Replaces the folder `target` with the fully written folder `staged`. The old folder, if any, is
- * moved aside first and removed only after the new one is in place, so at every instant either
- * the old or the new complete folder is at `target` (apart from the instant between the renames).
+ * moved aside first and removed only after the new one is in place (or, with `keepPreviousAs`,
+ * kept under that name), so at every instant either the old or the new complete folder is at
+ * `target` (apart from the instant between the renames).
  */
-export async function replaceDirectory(staged: string, target: string): Promise<void> {
+export async function replaceDirectory(staged: string, target: string, options: { keepPreviousAs?: string } = {}): Promise<void> {
   await fsyncPath(staged);
-  const retired = stagingPathFor(target, 'old');
+  const retired = options.keepPreviousAs ?? stagingPathFor(target, 'old');
   let hadPrevious = true;
   try {
     await rename(target, retired);
@@ -87,7 +88,7 @@ export async function replaceDirectory(staged: string, target: string): Promise<
     throw error;
   }
   await fsyncPath(dirname(target));
-  if (hadPrevious) await rm(retired, { recursive: true, force: true });
+  if (hadPrevious && options.keepPreviousAs === undefined) await rm(retired, { recursive: true, force: true });
 }
 
 /**

@@ -175,6 +175,40 @@ describe('paper-search ingest', () => {
     assert.doesNotMatch(again.stderr, /made through the API/);
   });
 
+  it('regression: keeps the index it replaces when a snapshot had folded writes into it (a rebuild deleted papers written through the API)', async () => {
+    const parent = join(workDir, 'snapshotted-writes');
+    const indexDir = join(parent, 'index');
+    assert.equal((await runCli('ingest', ['--input', join(fixtures, 'ingest-papers.json'), '--index', indexDir])).code, 0);
+    const key = 'a-key-of-sixteen-characters';
+    const server = await startTestServer(indexDir, { API_KEYS: key, SNAPSHOT_INTERVAL_MS: '86400000' });
+    try {
+      const written = await request(server.url, '/v1/papers', {
+        json: { id: 'w1', abstract: 'Written through the API.' },
+        headers: { authorization: `Bearer ${key}` },
+      });
+      assert.equal(written.status, 201);
+      assert.equal((await request(server.url, '/v1/snapshots', { method: 'POST', headers: { authorization: `Bearer ${key}` } })).status, 200);
+    } finally {
+      await server.close();
+    }
+    const rebuilt = await runCli('ingest', ['--input', join(fixtures, 'ingest-papers.json'), '--index', indexDir]);
+    assert.equal(rebuilt.code, 0, rebuilt.stderr);
+    const kept = (await readdir(parent)).filter((name) => name.startsWith('index.previous-'));
+    assert.equal(kept.length, 1, `kept folders: ${kept.join(', ')}`);
+    assert.match(
+      rebuilt.stderr,
+      new RegExp(`took 1 write\\(s\\) through the API after it was built, which the input does not hold: it was kept as .*${kept[0]}`),
+    );
+    assert.deepEqual((await readPapers(join(parent, kept[0]!))).map((paper) => paper.id).sort(), ['j1', 'j2', 'w1']);
+    assert.deepEqual(
+      (await readPapers(indexDir)).map((paper) => paper.id),
+      ['j1', 'j2'],
+    );
+    // The new build took no writes: rebuilding it again keeps nothing more.
+    assert.equal((await runCli('ingest', ['--input', join(fixtures, 'ingest-papers.json'), '--index', indexDir])).code, 0);
+    assert.equal((await readdir(parent)).filter((name) => name.startsWith('index.previous-')).length, 1);
+  });
+
   it('regression: stops on Ctrl-C, removing its partial build and leaving the index it was to replace (it died mid-build, leaving a partial collection in Weaviate)', async () => {
     const parent = join(workDir, 'interrupted');
     const indexDir = join(parent, 'index');

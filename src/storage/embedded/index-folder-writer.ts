@@ -12,7 +12,7 @@ import { checksumOf } from './index-integrity.js';
 import { analyzerName } from './lexical/analyzer.js';
 import { createBm25Builder, type Bm25IndexBuilder } from './lexical/bm25-builder.js';
 import { encodeBm25Index } from './lexical/bm25-codec.js';
-import { indexFiles, indexFormatVersion, writeManifest, type HnswParameters, type Manifest } from './manifest.js';
+import { indexFiles, indexFormatVersion, readManifest, writeManifest, type HnswParameters, type Manifest } from './manifest.js';
 import { describeModel } from '../model-summary.js';
 import { mapLayoutFileName, writeMapLayoutFile } from './map/map-layout-file.js';
 import { computeLayout, defaultLayoutSettings, positionAmong, type LayoutMethod, type MapLayout } from './map/map-layout.js';
@@ -133,8 +133,12 @@ export class IndexFolderWriter {
     this.count++;
   }
 
-  /** `lineage` continues an existing build's (a snapshot); without it the index is a new build. */
-  async finish(source: Manifest['source'], lineage?: BuildLineage): Promise<Manifest> {
+  /**
+   * `lineage` continues an existing build's (a snapshot); without it the index is a new build,
+   * and the folder it replaces is kept beside it when that folder took writes after its own build
+   * (see keptPrevious).
+   */
+  async finish(source: Manifest['source'], lineage?: BuildLineage): Promise<Manifest & { keptPrevious?: { collection: string; writes: number } }> {
     await this.papers.close();
     await this.vectorFile.close();
     this.index.shrinkToFit();
@@ -169,8 +173,14 @@ export class IndexFolderWriter {
       checksums,
     };
     await writeManifest(this.staging, manifest);
-    await replaceDirectory(this.staging, this.target);
-    return manifest;
+    const previousWrites = lineage ? 0 : await writesFoldedInto(this.target);
+    if (previousWrites === 0) {
+      await replaceDirectory(this.staging, this.target);
+      return manifest;
+    }
+    const keptAs = `${this.target}.previous-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    await replaceDirectory(this.staging, this.target, { keepPreviousAs: keptAs });
+    return { ...manifest, keptPrevious: { collection: keptAs, writes: previousWrites } };
   }
 
   private async mapLayout(): Promise<MapLayout | undefined> {
@@ -198,5 +208,19 @@ export class IndexFolderWriter {
     this.vectorFile.destroy();
     await this.papers.close().catch(() => undefined);
     await rm(this.staging, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The writes made through the API that a snapshot folded into the index at `folder` after it was
+ * built (its log sequence): papers a new build from an input file does not hold, so that folder
+ * is kept rather than removed, as the Weaviate backend keeps such a collection. 0 when there is
+ * no index there, or it cannot be read (nothing to keep from it).
+ */
+async function writesFoldedInto(folder: string): Promise<number> {
+  try {
+    return (await readManifest(folder)).walSeq ?? 0;
+  } catch {
+    return 0;
   }
 }
