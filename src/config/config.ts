@@ -172,7 +172,7 @@ export function trustProxyOf(config: Pick<Config, 'TRUST_PROXY'>): boolean | num
   return /^\d+$/.test(value) ? Number(value) : value;
 }
 
-export function walDirOf(config: Config): string {
+export function walDirOf(config: Pick<Config, 'WAL_DIR' | 'INDEX_DIR'>): string {
   return config.WAL_DIR ?? `${config.INDEX_DIR.replace(/[\\/]+$/, '')}.wal`;
 }
 
@@ -235,4 +235,5 @@ export type StorageSettings = Pick<
   | 'WEAVIATE_REPLICATION_FACTOR'
   | 'WEAVIATE_CONSISTENCY'
   | 'HNSW_EF_SEARCH'
+  | 'WAL_DIR'
 >;

@@ -59,7 +59,7 @@ export async function openStorage(config: Config, model: ModelDescription, log: 
  */
 export function createCollectionBuilder(target: string, model: ModelDescription, settings?: StorageSettings): Promise<CollectionBuilder> {
   if (settings?.BACKEND === 'weaviate') return WeaviateCollectionBuilder.create(target, model, settings);
-  return IndexFolderWriter.create(target, model);
+  return IndexFolderWriter.create(target, model, settings ? { writeLog: walDirOf({ WAL_DIR: settings.WAL_DIR, INDEX_DIR: target }) } : {});
 }
 
 async function weaviatePointer(folder: string): Promise<CollectionPointer> {

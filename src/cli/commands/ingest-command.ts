@@ -130,15 +130,15 @@ function stopOnSignal(log: Logger): { signal: AbortSignal; release(): void } {
 
 /**
  * A rebuild holds the input's papers only: writes made through the API since the last snapshot
- * are not in it, and the next server start sets their log aside. Said before the work starts,
- * while the papers can still be exported from the server.
+ * are not in it; the folder it replaces is kept, and the next server start sets their log aside.
+ * Said before the work starts, while the papers can still be exported from the server.
  */
 async function warnOfLoggedWrites(walDir: string, log: Logger): Promise<void> {
   const writes = await countLoggedWrites(walDir);
   if (writes === 0) return;
   log.warn(
     { writeAheadLog: walDir, writes },
-    `the index being replaced has ${writes} write(s) made through the API since its last snapshot: the new build will not hold them, and the next server start sets their log aside (${walDir}.orphaned-…); to keep them, stop here and export them from the server first`,
+    `the index being replaced has ${writes} write(s) made through the API since its last snapshot: the new build will not hold them; the folder it replaces will be kept beside it (…previous-…) and the next server start sets their log aside (${walDir}.orphaned-…), see docs/operations.md, "Rebuilding an index"`,
   );
 }
 

@@ -10,6 +10,7 @@ import { fsyncPath, removeStaleStaging, replaceDirectory, stagingPathFor } from 
 import type { StopCheck } from '../../shared/worker-threads.js';
 import { checksumOf } from './index-integrity.js';
 import { analyzerName } from './lexical/analyzer.js';
+import { countLoggedWrites } from './write-log/write-log.js';
 import { createBm25Builder, type Bm25IndexBuilder } from './lexical/bm25-builder.js';
 import { encodeBm25Index } from './lexical/bm25-codec.js';
 import { indexFiles, indexFormatVersion, readManifest, writeManifest, type HnswParameters, type Manifest } from './manifest.js';
@@ -50,6 +51,8 @@ export interface IndexFolderWriterOptions {
   layout?: LayoutPlan;
   /** Checked between papers and between the steps of `finish` that call the HNSW add-on (see StopRequest). */
   stop?: StopCheck;
+  /** The write-ahead log of the folder a new build replaces: writes it holds make that folder worth keeping (see finish). */
+  writeLog?: string;
 }
 
 export interface MapPoint {
@@ -79,10 +82,11 @@ export class IndexFolderWriter {
     private readonly layout: LayoutPlan,
     private readonly stop: StopCheck | undefined,
     private readonly related: RelatedLists | undefined,
+    private readonly writeLog: string | undefined,
   ) {}
 
   static async create(target: string, model: ModelDescription, options: IndexFolderWriterOptions = {}): Promise<IndexFolderWriter> {
-    const { parameters = defaultHnswParameters, seedGraph, seedRelated, layout = { kind: 'compute' }, stop } = options;
+    const { parameters = defaultHnswParameters, seedGraph, seedRelated, layout = { kind: 'compute' }, stop, writeLog } = options;
     if (seedRelated) {
       if (!seedGraph) throw new AppError('internal', 'IndexFolderWriter: related lists are carried only with the graph they were computed on.');
       // Lists are searched as a server searches by default (see finish), carried ones too.
@@ -106,6 +110,7 @@ export class IndexFolderWriter {
       layout,
       stop,
       seedRelated,
+      writeLog,
     );
   }
 
@@ -135,8 +140,8 @@ export class IndexFolderWriter {
 
   /**
    * `lineage` continues an existing build's (a snapshot); without it the index is a new build,
-   * and the folder it replaces is kept beside it when that folder took writes after its own build
-   * (see keptPrevious).
+   * and the folder it replaces is kept beside it when that folder took writes after its own build,
+   * folded in by a snapshot or still in its write-ahead log (see keptPrevious).
    */
   async finish(source: Manifest['source'], lineage?: BuildLineage): Promise<Manifest & { keptPrevious?: { collection: string; writes: number } }> {
     await this.papers.close();
@@ -173,7 +178,7 @@ export class IndexFolderWriter {
       checksums,
     };
     await writeManifest(this.staging, manifest);
-    const previousWrites = lineage ? 0 : await writesFoldedInto(this.target);
+    const previousWrites = lineage ? 0 : (await writesFoldedInto(this.target)) + (this.writeLog ? await countLoggedWrites(this.writeLog) : 0);
     if (previousWrites === 0) {
       await replaceDirectory(this.staging, this.target);
       return manifest;
@@ -214,8 +219,9 @@ export class IndexFolderWriter {
 /**
  * The writes made through the API that a snapshot folded into the index at `folder` after it was
  * built (its log sequence): papers a new build from an input file does not hold, so that folder
- * is kept rather than removed, as the Weaviate backend keeps such a collection. 0 when there is
- * no index there, or it cannot be read (nothing to keep from it).
+ * is kept rather than removed, as the Weaviate backend keeps such a collection (writes still in
+ * the log are counted from it; the log is set aside by the next start, and replays onto the kept
+ * folder). 0 when there is no index there, or it cannot be read (nothing to keep from it).
  */
 async function writesFoldedInto(folder: string): Promise<number> {
   try {
