@@ -107,6 +107,26 @@ export function isDiskFull(error: unknown): boolean {
   return code === 'ENOSPC' || code === 'EDQUOT';
 }
 
+/** The process has no file descriptor left (its own limit, or the system's): a passing shortage, while connections hold them. */
+export function isOutOfFileDescriptors(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null | undefined)?.code;
+  return code === 'EMFILE' || code === 'ENFILE';
+}
+
+/**
+ * An error's message for an answer or a log line a client may see: Node's file system errors end
+ * with the paths they were about (`…, open '/srv/index/wal-000007.log'`), and no answer names
+ * the server's folders; each path is cut to its file name.
+ */
+export function describeFailure(error: unknown): string {
+  const { message, path, dest } = (error ?? {}) as { message?: unknown; path?: unknown; dest?: unknown };
+  let described = typeof message === 'string' ? message : String(error);
+  for (const named of [path, dest]) {
+    if (typeof named === 'string' && named.length > 0) described = described.split(named).join(named.split(/[\\/]/).pop() || named);
+  }
+  return described;
+}
+
 /** Whether a code (from another thread or process, say) is one of the catalog's. */
 export function isErrorCode(code: unknown): code is ErrorCode {
   return typeof code === 'string' && Object.hasOwn(errorCatalog, code);

@@ -5,6 +5,7 @@ import { AppError } from './errors.js';
 import { ApiKeys } from './http/auth.js';
 import { createApp } from './http/app.js';
 import { drainOnClose } from './http/connection-drain.js';
+import { connectionLimit, openFileLimit } from './http/connection-limit.js';
 import { answerUnparsableRequest, continueUnlessTooLarge, refuseConnect, refuseExpectation } from './http/unparsable-request.js';
 import type { Logger } from './log.js';
 import { ServiceMetrics } from './metrics/service-metrics.js';
@@ -33,6 +34,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   );
   const app = createApp({ state, log, settings: config, apiKeys: new ApiKeys(config.API_KEYS), metrics });
   const server = await listen(app, config.PORT, config.HOST);
+  server.maxConnections = connectionLimit(config.MAX_CONNECTIONS, openFileLimit());
+  server.on('drop', () => metrics.countDroppedConnection());
   const closeGracefully = drainOnClose(server);
   const counted = (method: string, status: number): void => metrics.countAnswerOutsideApp(method, status);
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => answerUnparsableRequest(error, socket, counted));

@@ -115,6 +115,8 @@ const configSchema = z.object({
   /** Body limit of paper writes, which carry up to 1,000 papers. */
   WRITE_MAX_BODY_BYTES: integer(1_024, 512 * 1024 * 1024).default(32 * 1024 * 1024),
   SHUTDOWN_TIMEOUT_MS: integer(0, 600_000).default(10_000),
+  /** Connections held at once; by default the open-file limit less 256 (see connection-limit.ts). */
+  MAX_CONNECTIONS: integer(1, 10_000_000).optional(),
   /** Origins (scheme://host[:port]) whose browser pages may call the API; none by default. */
   CORS_ORIGINS: z
     .string()

@@ -12,6 +12,7 @@ import { jsonBody, jsonTypes, rawBody } from './body-parsers.js';
 import type { ApiKeys } from './auth.js';
 import { AnswerCache } from './answer-cache.js';
 import { attachCaller } from './caller.js';
+import { pipelinedInTurn } from './connection-requests.js';
 import { compressionThreshold } from './kept-answer.js';
 import { errorHandler, routeNotFound } from './error-handling.js';
 import { rateLimitPerClient } from './rate-limit.js';
@@ -66,6 +67,7 @@ export function createApp({ state, log, settings, apiKeys, metrics }: AppDepende
 
   app.use(requestMetrics(metrics));
   app.use(requestLogging(log));
+  app.use(pipelinedInTurn());
   app.use(requireHost);
   app.use(securityHeaders());
   app.use(crossOrigin(settings.CORS_ORIGINS));

@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
-import { AppError, invalidInput, isAppError, toErrorBody, type ErrorCode, type InputIssue } from '../errors.js';
+import { AppError, invalidInput, isAppError, isOutOfFileDescriptors, toErrorBody, type ErrorCode, type InputIssue } from '../errors.js';
 import { payloadTooLarge } from './body-parsers.js';
 import { lingerBeforeClosing } from './lingering-close.js';
 
@@ -116,6 +116,9 @@ function toAppError(error: unknown): AppError {
   const { type, status } = (error ?? {}) as { type?: unknown; status?: unknown };
   if (typeof type === 'string' && bodyParserErrors[type]) return bodyParserErrors[type](error as Error);
   if (error instanceof URIError) return new AppError('invalid_input', 'The request path is not valid percent-encoding.');
+  if (isOutOfFileDescriptors(error)) {
+    return new AppError('overloaded', 'The server has no file descriptor left (too many open connections); try again shortly.', { retryAfterSeconds: 5 });
+  }
   if (typeof status === 'number' && status >= 400 && status < 500) {
     const message = error instanceof Error ? error.message : undefined;
     if (status === 413) return new AppError('payload_too_large', message);

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { AppError, toErrorBody, type ErrorCode } from '../errors.js';
 import { payloadTooLarge } from './body-parsers.js';
+import { whenConnectionIdle } from './connection-requests.js';
 
 /** Told of each answer given here, so the metrics count it ("unparsed" requests) like any other. */
 export type AnswerOutsideApp = (method: string, status: number) => void;
@@ -21,7 +22,14 @@ export function answerUnparsableRequest(error: NodeJS.ErrnoException, socket: So
   }
   const code: ErrorCode =
     error.code === 'HPE_HEADER_OVERFLOW' ? 'headers_too_large' : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'request_timeout' : 'invalid_input';
-  answerAndClose(socket, new AppError(code, code === 'invalid_input' ? 'The request is not valid HTTP/1.1.' : undefined), { counted, method: 'unknown' });
+  // Nothing more is read from a connection whose bytes are not HTTP; its requests ahead of them
+  // (pipelined) are answered first, or their clients would read this error as their answer.
+  socket.pause();
+  whenConnectionIdle(socket, () => {
+    if (!socket.writable) return void socket.destroy();
+    socket.resume();
+    answerAndClose(socket, new AppError(code, code === 'invalid_input' ? 'The request is not valid HTTP/1.1.' : undefined), { counted, method: 'unknown' });
+  });
 }
 
 /**

@@ -53,6 +53,7 @@ export class ServiceMetrics {
   private readonly batchSeconds: Histogram;
   private readonly refusals: Counter<'reason'>;
   private readonly rateLimited: Counter;
+  private readonly droppedConnections: Counter;
 
   constructor(storage: StorageSource, modelQueue: ModelQueueSource) {
     const registers = [this.registry];
@@ -95,6 +96,11 @@ export class ServiceMetrics {
       registers,
     });
     this.rateLimited = new Counter({ name: 'paper_search_rate_limited_total', help: 'Requests answered 429 by the rate limit.', registers });
+    this.droppedConnections = new Counter({
+      name: 'paper_search_connections_dropped_total',
+      help: 'Connections closed on arrival: the server held MAX_CONNECTIONS already.',
+      registers,
+    });
 
     const queueGauge = (name: string, help: string, read: (queue: NonNullable<ReturnType<ModelQueueSource>>) => number) =>
       new Gauge({
@@ -179,5 +185,9 @@ export class ServiceMetrics {
 
   countRateLimited(): void {
     this.rateLimited.inc();
+  }
+
+  countDroppedConnection(): void {
+    this.droppedConnections.inc();
   }
 }

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
@@ -321,6 +322,43 @@ describe('bad input gets a clear 4xx in the one error shape', () => {
     assert.match(answer, /^HTTP\/1\.1 413 /);
     assert.match(answer, /\r\nConnection: close\r\n/i);
     assert.equal(errorOfRawAnswer(answer).error.code, 'payload_too_large');
+  });
+
+  it('regression: closes connections past MAX_CONNECTIONS on arrival and counts them (idle connections took every file descriptor: new clients dropped, the page and /readyz answered 500)', async () => {
+    const limited = await startTestServer(`${indexDir}/index`, { MAX_CONNECTIONS: '3' });
+    const { hostname, port } = new URL(limited.url);
+    const opened: Socket[] = [];
+    try {
+      for (let count = 0; count < 3; count++) {
+        const socket = connect(Number(port), hostname);
+        await once(socket, 'connect');
+        opened.push(socket);
+      }
+      const refused = connect(Number(port), hostname);
+      let received = '';
+      refused.on('data', (chunk: Buffer) => (received += chunk.toString()));
+      refused.on('error', () => undefined);
+      await once(refused, 'close');
+      assert.equal(received, '', 'closed without a word');
+      opened.pop()!.destroy();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const metrics = await fetch(`${limited.url}/metrics`).then((response) => response.text());
+      assert.match(metrics, /^paper_search_connections_dropped_total 1$/m);
+    } finally {
+      for (const socket of opened) socket.destroy();
+      await limited.close();
+    }
+  });
+
+  it('regression: answers the requests ahead of bytes that are not HTTP before the 400 (the 400 came first, and the client read it as the answer to its search)', async () => {
+    const body = JSON.stringify({ query: 'volcano', k: 1 });
+    const answer = await rawRequest(
+      base,
+      `POST /v1/search HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}BOGUS\r\n\r\n`,
+      { keepSending: true },
+    );
+    assert.match(answer, /^HTTP\/1\.1 200 /);
+    assert.match(answer, /\}HTTP\/1\.1 400 Bad Request\r\n/);
   });
 
   it('regression: answers an HTTP/1.1 request without a Host header with 400 in the error shape (Node answered a bare status line)', async () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
+import { open } from 'node:fs/promises';
 import { describe, it } from 'node:test';
-import { AppError, errorCatalog, isAppError, paperNotFound, toErrorBody, type ErrorCode } from '../../src/errors.js';
+import { AppError, describeFailure, errorCatalog, isAppError, isOutOfFileDescriptors, paperNotFound, toErrorBody, type ErrorCode } from '../../src/errors.js';
 
 describe('AppError', () => {
   it('takes its status from the catalog', () => {
@@ -90,5 +91,24 @@ describe('paperNotFound', () => {
     assert.equal(paperNotFound(['a']).message, 'No paper with id "a".');
     assert.equal(paperNotFound(['a', 'b']).message, 'No papers with ids "a", "b".');
     assert.deepEqual(paperNotFound(['a', 'b']).details, { ids: ['a', 'b'] });
+  });
+});
+
+describe('failures told to clients', () => {
+  it("regression: name no folder of the server (a snapshot's EMFILE answered with the log's full path)", async () => {
+    const failure = await open('/nonexistent-folder/paper-search/wal-000000000007.log').then(
+      () => assert.fail('opened'),
+      (error: unknown) => error,
+    );
+    assert.match(describeFailure(failure), /^ENOENT: no such file or directory, open 'wal-000000000007\.log'$/);
+    const renamed = Object.assign(new Error("EXDEV: cross-device link not permitted, rename '/a/b/c' -> '/d/e/f'"), { path: '/a/b/c', dest: '/d/e/f' });
+    assert.equal(describeFailure(renamed), "EXDEV: cross-device link not permitted, rename 'c' -> 'f'");
+    assert.equal(describeFailure(new Error('plain')), 'plain');
+  });
+
+  it('tell no file descriptor left from other failures', () => {
+    assert.equal(isOutOfFileDescriptors(Object.assign(new Error('x'), { code: 'EMFILE' })), true);
+    assert.equal(isOutOfFileDescriptors(Object.assign(new Error('x'), { code: 'ENFILE' })), true);
+    assert.equal(isOutOfFileDescriptors(Object.assign(new Error('x'), { code: 'ENOENT' })), false);
   });
 });

@@ -1,7 +1,7 @@
 import { realpath, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { ModelDescription } from '../../embedding/model-registry.js';
-import { AppError, isDiskFull, paperNotFound } from '../../errors.js';
+import { AppError, describeFailure, isDiskFull, paperNotFound } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import type { Paper } from '../../papers/paper.js';
 import type { FacetCounts } from '../../papers/paper-facets.js';
@@ -291,7 +291,7 @@ export class EmbeddedStorage implements PaperStorage {
       try {
         await this.writeLog.append(logged);
       } catch (error) {
-        const reason = (error as Error).message;
+        const reason = describeFailure(error);
         if (isDiskFull(error))
           throw new AppError('disk_full', `The disk is full (${reason}): the write was not applied. Free space and try again.`, { cause: error });
         throw new AppError('write_failed', `The write could not be logged: ${reason}. It was not applied.`, { cause: error });

@@ -1,4 +1,4 @@
-import { AppError, isAppError, isDiskFull, isErrorCode } from '../../../errors.js';
+import { AppError, describeFailure, isAppError, isDiskFull, isErrorCode, isOutOfFileDescriptors } from '../../../errors.js';
 import type { Logger } from '../../../log.js';
 import { startSiblingWorker, StopRequest } from '../../../shared/worker-threads.js';
 import type { SnapshotStats } from '../../paper-storage.js';
@@ -67,8 +67,15 @@ export class SnapshotScheduler {
     await this.running?.done;
     const failure = await this.maybeStart(true);
     if (!failure) return;
-    // The worker reports a full disk as disk_full; the swap, on this thread, as the file system's own error.
-    const reason = (failure as Error).message;
+    // The worker reports a full disk as disk_full (no file descriptor left as overloaded); the
+    // swap, on this thread, as the file system's own error.
+    const reason = describeFailure(failure);
+    if (isOutOfFileDescriptors(failure) || (isAppError(failure) && failure.code === 'overloaded'))
+      throw new AppError(
+        'overloaded',
+        `The server has no file descriptor left (${reason}): the snapshot was not written; try again shortly. The write-ahead log still holds every write.`,
+        { cause: failure, retryAfterSeconds: 5 },
+      );
     if (isDiskFull(failure) || (isAppError(failure) && failure.code === 'disk_full'))
       throw new AppError('disk_full', `The disk is full (${reason}): the snapshot was not written. The write-ahead log still holds every write.`, {
         cause: failure,

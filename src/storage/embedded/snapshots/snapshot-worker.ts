@@ -4,7 +4,7 @@
  * thread. The worker uses its own copy of the index (read from disk), never the one being served.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { isDiskFull } from '../../../errors.js';
+import { describeFailure, isDiskFull, isOutOfFileDescriptors } from '../../../errors.js';
 import { StopRequest } from '../../../shared/worker-threads.js';
 import type { SnapshotDelta } from '../live-index.js';
 import { buildSnapshot } from './snapshot-builder.js';
@@ -13,6 +13,7 @@ const { folder, delta, baseWalSeq, stop } = workerData as { folder: string; delt
 try {
   parentPort!.postMessage({ ok: true, result: await buildSnapshot(folder, delta, baseWalSeq, new StopRequest(stop)) });
 } catch (error) {
-  const { code, message } = error as { code?: unknown; message?: unknown };
-  parentPort!.postMessage({ ok: false, code: isDiskFull(error) ? 'disk_full' : typeof code === 'string' ? code : undefined, message: String(message) });
+  const { code } = error as { code?: unknown };
+  const reported = isDiskFull(error) ? 'disk_full' : isOutOfFileDescriptors(error) ? 'overloaded' : typeof code === 'string' ? code : undefined;
+  parentPort!.postMessage({ ok: false, code: reported, message: describeFailure(error) });
 }
