@@ -69,6 +69,7 @@ export function createApp({ state, log, settings, apiKeys, metrics }: AppDepende
   app.use(requestLogging(log));
   app.use(pipelinedInTurn());
   app.use(requireHost);
+  app.use(closeAfterUpgradeRequest);
   app.use(securityHeaders());
   app.use(crossOrigin(settings.CORS_ORIGINS));
   app.use(compression({ threshold: compressionThreshold }));
@@ -138,6 +139,17 @@ export function createApp({ state, log, settings, apiKeys, metrics }: AppDepende
 /** HTTP/1.1 requires a Host header (RFC 9112, 3.2); the server leaves the check to the app so the answer has the error shape. */
 const requireHost: RequestHandler = (request, _response, next) => {
   if (request.httpVersion === '1.1' && request.headers.host === undefined) throw new AppError('invalid_input', 'An HTTP/1.1 request must carry a Host header.');
+  next();
+};
+
+/**
+ * Node reads nothing more from a connection once a request on it asks to `Upgrade` (there is no
+ * other protocol here, and the request is answered as HTTP): a request pipelined behind it went
+ * unanswered until the keep-alive timeout closed the connection. Saying the connection closes
+ * after the answer tells the client to send the rest on a new one.
+ */
+const closeAfterUpgradeRequest: RequestHandler = (request, response, next) => {
+  if (request.headers.upgrade !== undefined) response.setHeader('Connection', 'close');
   next();
 };
 

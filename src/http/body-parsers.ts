@@ -1,4 +1,5 @@
 import { isUtf8 } from 'node:buffer';
+import type { IncomingMessage } from 'node:http';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { AppError } from '../errors.js';
 
@@ -8,6 +9,17 @@ export const jsonTypes = ['application/json', 'application/*+json'];
 /** The 413 for a body over `limitBytes`, however it was found out (declared, read, or announced with `Expect`). */
 export function payloadTooLarge(limitBytes: number | undefined): AppError {
   return new AppError('payload_too_large', `The request body is larger than ${limitBytes} bytes.`, { details: { limitBytes } });
+}
+
+const awaitingContinue = new WeakSet<IncomingMessage>();
+
+/**
+ * Marks a request whose client waits for `100 Continue` before it sends its body: the 100 is sent
+ * when a route is about to read the body, so a request refused before that (a missing key, a body
+ * of the wrong type, no such route) gets its final answer instead, and the client never uploads.
+ */
+export function continueWhenBodyIsRead(request: IncomingMessage): void {
+  awaitingContinue.add(request);
 }
 
 /** JSON bodies (an object or an array) of at most `limitBytes`. */
@@ -51,6 +63,7 @@ function withinLimit(limitBytes: number, types: readonly string[], parse: Reques
       next(payloadTooLarge(limitBytes));
       return;
     }
+    if (request.is([...types]) && awaitingContinue.delete(request)) response.writeContinue();
     if (request.headers['content-length'] === undefined && !compressed && !request.complete && request.is([...types])) {
       parseCounted(request, response, next, limitBytes, parse);
       return;

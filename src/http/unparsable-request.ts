@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { AppError, toErrorBody, type ErrorCode } from '../errors.js';
-import { payloadTooLarge } from './body-parsers.js';
+import { continueWhenBodyIsRead, payloadTooLarge } from './body-parsers.js';
 import { whenConnectionIdle } from './connection-requests.js';
 
 /** Told of each answer given here, so the metrics count it ("unparsed" requests) like any other. */
@@ -59,7 +59,8 @@ export function refuseExpectation(request: IncomingMessage, response: ServerResp
 /**
  * Answers `Expect: 100-continue`: a body declared larger than any route takes is refused with 413
  * before the client sends it (Node would say 100 Continue and then read it all); any other request
- * goes on to `handle`, the app.
+ * goes on to `handle`, the app, which says 100 Continue when it comes to read the body (Node said
+ * it at once, and a client refused for its key or content type uploaded its body for nothing).
  */
 export function continueUnlessTooLarge(
   largestBodyBytes: number,
@@ -72,7 +73,7 @@ export function continueUnlessTooLarge(
       answerAndClose(response.socket!, payloadTooLarge(largestBodyBytes), { counted, method: request.method ?? 'unknown' });
       return;
     }
-    response.writeContinue();
+    continueWhenBodyIsRead(request);
     handle(request, response);
   };
 }

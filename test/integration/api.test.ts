@@ -268,6 +268,21 @@ describe('bad input gets a clear 4xx in the one error shape', () => {
     assert.match(accepted, /^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 /);
   });
 
+  it('regression: gives a request refused before its body is read its final answer instead of 100 Continue (the client was told to upload 20 MB, then refused)', async () => {
+    const refused = await rawRequest(
+      base,
+      'POST /v1/papers HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 20000000\r\nExpect: 100-continue\r\n\r\n',
+    );
+    assert.match(refused, /^HTTP\/1\.1 403 /);
+    assert.doesNotMatch(refused, /100 Continue/);
+    assert.match(refused, /\r\nConnection: close\r\n/i);
+    const wrongType = await rawRequest(
+      base,
+      'POST /v1/search HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 20\r\nExpect: 100-continue\r\n\r\n',
+    );
+    assert.match(wrongType, /^HTTP\/1\.1 415 /);
+  });
+
   it('regression: answers an Expect other than 100-continue with 417 in the error shape (Node sent 417 with an empty body)', async () => {
     const refused = await rawRequest(base, 'GET /healthz HTTP/1.1\r\nHost: x\r\nExpect: something\r\n\r\n');
     assert.match(refused, /^HTTP\/1\.1 417 /);
@@ -359,6 +374,16 @@ describe('bad input gets a clear 4xx in the one error shape', () => {
     );
     assert.match(answer, /^HTTP\/1\.1 200 /);
     assert.match(answer, /\}HTTP\/1\.1 400 Bad Request\r\n/);
+  });
+
+  it('regression: closes the connection after answering a request that asks to Upgrade (a request pipelined behind it went unanswered on an open connection)', async () => {
+    const answer = await rawRequest(
+      base,
+      'GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\nGET /readyz HTTP/1.1\r\nHost: x\r\n\r\n',
+      { keepSending: true },
+    );
+    assert.match(answer, /^HTTP\/1\.1 200 /);
+    assert.match(answer, /\r\nConnection: close\r\n/i);
   });
 
   it('regression: answers an HTTP/1.1 request without a Host header with 400 in the error shape (Node answered a bare status line)', async () => {
