@@ -8,6 +8,7 @@ import type { Logger } from '../log.js';
 import type { Paper } from '../papers/paper.js';
 import { defaultFieldMap, mapRecordToPaper, type FieldMap, type RejectionReason } from '../papers/paper-record.js';
 import type { ProgressReporter } from './progress.js';
+import { namesOf } from './input-files.js';
 import { openRecordSource, type InputFormat } from './record-readers.js';
 
 export interface IngestOptions {
@@ -61,6 +62,12 @@ export async function ingestPapers(embedder: Embedder, options: IngestOptions): 
   const fields = options.fields ?? defaultFieldMap;
   const groupSize = options.groupSize ?? 256;
   const source = await openRecordSource(options.input, options.format, { abstracts: options.abstracts });
+  if (source.skipped.length > 0) {
+    options.log.warn(
+      { skipped: source.skipped.length },
+      `${namesOf(source.skipped)} in ${options.input} ${source.skipped.length === 1 ? 'is' : 'are'} not read: a folder's files are read as parts of one ${source.format} input (.jsonl, .json, .gz); give a BibTeX, RIS or CSV file as --input on its own`,
+    );
+  }
   const writer = await createCollectionBuilder(options.indexDir, embedder.model, options.storage);
   const seenIds = new Set<string>();
   const rejected: Partial<Record<RejectionReason, number>> = {};
@@ -117,7 +124,7 @@ export async function ingestPapers(embedder: Embedder, options: IngestOptions): 
     if (writer.size === 0) {
       throw new AppError(
         'input_rejected',
-        `No paper in ${options.input} could be indexed (${read} records read${firstRejection(rejectionExamples)}); the existing index, if any, was left as it was.`,
+        `No paper in ${options.input} could be indexed (${read} record${read === 1 ? '' : 's'} read${firstRejection(rejectionExamples)}); the existing index, if any, was left as it was.${remedyFor(rejected)}`,
         {
           details: {
             rejected,
@@ -165,6 +172,14 @@ async function embedGroup(embedder: Embedder, writer: CollectionBuilder, papers:
 }
 
 /** The first rejection, said in the one line a failed run ends with: the log lines above it are easy to miss. */
+/** The flag that would let the records in, when they were refused for one reason a flag answers. */
+function remedyFor(rejected: Partial<Record<RejectionReason, number>>): string {
+  const [reason] = Object.entries(rejected).sort(([, a], [, b]) => (b ?? 0) - (a ?? 0))[0] ?? [];
+  if (reason === 'missing_abstract') return ' --allow-title-only indexes records without an abstract by their title.';
+  if (reason === 'missing_id') return ' --id-field <name> names the field that holds the id (and --abstract-field, --title-field … the others).';
+  return '';
+}
+
 function firstRejection(examples: readonly Rejection[]): string {
   const first = examples[0];
   return first ? `; the first, at ${first.position}: ${first.message} (${first.reason})` : '';

@@ -25,6 +25,8 @@ export interface InputFile {
 export interface Input {
   path: string;
   files: readonly InputFile[];
+  /** Files of the folder that are not read (not JSON lines, JSON or gzip), by their path in it. */
+  skipped: readonly string[];
   totalBytes: number;
   bytesRead(): number;
 }
@@ -41,11 +43,19 @@ export async function openInput(path: string, options: { folders?: boolean } = {
     throw new AppError('input_unreadable', `Cannot read ${path}: ${error.code === 'ENOENT' ? 'no such file' : error.message}.`);
   });
   let files: InputFile[];
+  let skipped: string[] = [];
   if (info.isFile()) {
     files = [await openFile(path, basename(path), info.size)];
   } else if (info.isDirectory() && options.folders) {
-    const paths = (await listFiles(path)).filter((file) => folderDataFile.test(file)).sort();
-    if (paths.length === 0) throw new AppError('input_unreadable', `The folder ${path} holds no .jsonl, .json or .gz files.`);
+    const listed = await listFiles(path);
+    const paths = listed.filter((file) => folderDataFile.test(file)).sort();
+    skipped = listed.filter((file) => !folderDataFile.test(file)).map((file) => relative(path, file));
+    if (paths.length === 0) {
+      throw new AppError(
+        'input_unreadable',
+        `The folder ${path} holds no .jsonl, .json or .gz files${skipped.length > 0 ? ` (it holds ${namesOf(skipped)}: give such a file as --input, one at a time)` : ''}.`,
+      );
+    }
     files = await Promise.all(paths.map(async (file) => openFile(file, relative(path, file), (await stat(file)).size)));
   } else if (info.isDirectory()) {
     throw new AppError('input_unreadable', `${path} is not a file: only JSON lines, JSON array, OpenAlex and Semantic Scholar inputs may be folders.`);
@@ -55,9 +65,16 @@ export async function openInput(path: string, options: { folders?: boolean } = {
   return {
     path,
     files,
+    skipped,
     totalBytes: files.reduce((sum, file) => sum + file.size, 0),
     bytesRead: () => files.reduce((sum, file) => sum + file.bytesRead(), 0),
   };
+}
+
+/** A few names of a list, and how many more. */
+export function namesOf(names: readonly string[], shown = 5): string {
+  const more = names.length - shown;
+  return names.slice(0, shown).join(', ') + (more > 0 ? ` and ${more} more` : '');
 }
 
 async function listFiles(folder: string): Promise<string[]> {

@@ -28,6 +28,8 @@ export type RawRecord =
 /** Records of an input file, streamed, with how far into the file the reader has got. */
 export interface RecordSource {
   format: InputFormat;
+  /** Files of a folder input that are not read (see Input.skipped). */
+  skipped: readonly string[];
   totalBytes: number;
   bytesRead(): number;
   records(): AsyncGenerator<RawRecord>;
@@ -79,7 +81,7 @@ export async function openRecordSource(path: string, format: InputFormat, option
     openalex: () => readOpenAlex(input),
     'semantic-scholar': () => readSemanticScholar(input, abstracts),
   };
-  return { format, totalBytes: input.totalBytes, bytesRead: () => input.bytesRead(), records: readers[format] };
+  return { format, skipped: input.skipped, totalBytes: input.totalBytes, bytesRead: () => input.bytesRead(), records: readers[format] };
 }
 
 /** The records of each file's JSON array in turn; positions name the file when there are several. */

@@ -19,6 +19,6 @@ export function readReferenceText(text: string | Buffer, format: ImportFormat): 
     },
     bytesRead: () => (opened ? bytes.length : 0),
   };
-  const input: Input = { path: file.path, files: [file], totalBytes: bytes.length, bytesRead: file.bytesRead };
+  const input: Input = { path: file.path, files: [file], skipped: [], totalBytes: bytes.length, bytesRead: file.bytesRead };
   return format === 'bibtex' ? readBibtex(input) : readRis(input);
 }

@@ -80,7 +80,7 @@ export function mapRecordToPaper(value: unknown, fields: FieldMap = defaultField
   };
 
   const id = pick('id');
-  if (!id) return { ok: false, reason: 'missing_id', message: `no ${fields.id.join(' or ')} field` };
+  if (!id) return { ok: false, reason: 'missing_id', message: `no ${fields.id.join(' or ')} field (${fieldsOf(record)})` };
   const paperId = parseField(id, fieldSchemas.id);
   if (!paperId.parsed) return paperId.failure;
 
@@ -258,3 +258,10 @@ const fieldSchemas = {
     expected: `an http, https or ftp URL such as https://arxiv.org/abs/2401.00001, at most ${count(paperLimits.urlCharacters)} characters`,
   },
 } satisfies Record<string, FieldSchema<unknown>>;
+
+/** The fields a record has, for a message: an id column named otherwise (paper_id) is then one flag away. */
+function fieldsOf(record: Record<string, unknown>): string {
+  const names = Object.keys(record);
+  if (names.length === 0) return 'it has no field';
+  return `it has ${names.slice(0, 10).join(', ')}${names.length > 10 ? ` and ${names.length - 10} more` : ''}`;
+}

@@ -276,6 +276,17 @@ describe('paper-search ingest', () => {
     assert.match(damaged.stderr, /error \[index_corrupt\].*rebuild it/);
   });
 
+  it('regression: names the files of a folder input it does not read (a .bib beside a .jsonl was left out without a word)', async () => {
+    const folder = join(workDir, 'library');
+    await mkdir(folder);
+    await writeFile(join(folder, 'a.jsonl'), '{"id":"a","abstract":"About volcanoes."}\n');
+    await writeFile(join(folder, 'b.bib'), '@article{b, title={B}, abstract={About glaciers.}}\n');
+    const result = await runCli('ingest', ['--input', folder, '--index', join(workDir, 'library-index')]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /b\.bib in .*library is not read: a folder's files are read as parts of one jsonl input/);
+    assert.match(result.stderr, /read 1, indexed 1/);
+  });
+
   it('refuses to build over a folder of other files, and leaves them alone', async () => {
     const folder = join(workDir, 'not-an-index');
     await mkdir(folder);
@@ -292,6 +303,12 @@ describe('paper-search ingest', () => {
     const result = await runCli('ingest', ['--input', input, '--index', join(workDir, 'never')]);
     assert.equal(result.code, 1);
     assert.match(result.stderr, /could be indexed \(2 records read; the first, at line 1: no abstract or text field \(missing_abstract\)\)/);
+    // And what lets such records in (it did not say).
+    assert.match(result.stderr, /--allow-title-only indexes records without an abstract by their title/);
+    const one = join(workDir, 'unusable-one.jsonl');
+    await writeFile(one, '{"paper_id":"a","abstract":"x"}\n');
+    const single = await runCli('ingest', ['--input', one, '--index', join(workDir, 'never')]);
+    assert.match(single.stderr, /\(1 record read; the first, at line 1: no id or _id field \(it has paper_id, abstract\) \(missing_id\)\).*--id-field <name>/);
   });
 
   const failures: { name: string; args: string[]; message: RegExp }[] = [

@@ -478,6 +478,8 @@ describe('withFieldOverrides', () => {
     assert.deepEqual(paper, { id: 'P-7', title: '', abstract: 'S', authors: ['A', 'B'] });
     const message = rejected(mapRecordToPaper({ id: 'x', summary: 's' }, fields), 'missing_id');
     assert.match(message, /paper_id/);
+    // The fields the record has, so that a column named otherwise is found (it said only what it looked for).
+    assert.match(message, /\(it has id, summary\)$/);
     rejected(mapRecordToPaper({ paper_id: 'x', abstract: 'a' }, fields), 'missing_abstract');
   });
 
