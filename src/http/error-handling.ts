@@ -38,7 +38,23 @@ export const routeNotFound: RequestHandler = (request) => {
 };
 
 export function noRouteFor(request: Request): AppError {
-  return new AppError('route_not_found', `No route for ${request.method} ${request.path}.`);
+  return new AppError('route_not_found', `No route for ${request.method} ${request.path}.${encodedIdHint(request.path)}`);
+}
+
+/**
+ * A paper id holding a slash (a DOI: doi:10.48550/arXiv.2503.11731) sent as it is spans two path
+ * segments and matches no route; the answer shows the path with the id encoded as one.
+ */
+function encodedIdHint(path: string): string {
+  const named = /^\/v1\/papers\/(.+?)(\/related)?\/?$/i.exec(path);
+  if (!named?.[1]?.includes('/')) return '';
+  let id = named[1];
+  try {
+    id = decodeURIComponent(id);
+  } catch {
+    // Not percent-encoding: encoded below as it is.
+  }
+  return ` A paper id holding a slash (a DOI) is one path segment once encoded: /v1/papers/${encodeURIComponent(id)}${named[2] ?? ''}.`;
 }
 
 export function methodNotAllowed(allowed: readonly string[]): RequestHandler {
