@@ -129,7 +129,17 @@ export const batchSearchRequestSchema = z.strictObject({
 const paperIds = z.array(z.string().min(1).max(512));
 
 export const recommendRequestSchema = z
-  .strictObject({ positive: paperIds.min(1).max(100), negative: paperIds.max(100).default([]), ...listOptions })
+  .strictObject({
+    positive: paperIds.max(100).default([]),
+    negative: paperIds.max(100).default([]),
+    /** The search the feedback refines: the list stays on its topic. */
+    query: nonBlank(10_000).optional(),
+    ...listOptions,
+  })
+  .refine((value) => value.positive.length > 0 || value.query !== undefined, {
+    message: 'give at least one positive paper, or a query',
+    path: ['positive'],
+  })
   .superRefine(withinPageLimit)
   .refine(explainWithinLimit, explainLimitIssue)
   .refine((value) => !value.positive.some((id) => value.negative.includes(id)), {

@@ -58,7 +58,7 @@ export interface PaperSearchBackend {
   search(request: ListRequest & { query: string; mode?: SearchMode | undefined }): Promise<RankedPaper[]>;
   similar(request: ListRequest & { abstract: string; title?: string | undefined; mode?: SearchMode | undefined }): Promise<RankedPaper[]>;
   related(name: string, request: ListRequest & { facet?: SentenceRole | undefined }): Promise<RankedPaper[]>;
-  recommend(request: ListRequest & { positive: readonly string[]; negative: readonly string[] }): Promise<RankedPaper[]>;
+  recommend(request: ListRequest & { positive: readonly string[]; negative: readonly string[]; query?: string }): Promise<RankedPaper[]>;
   paper(name: string): Promise<Paper>;
   listPapers(cursor: string | undefined, limit: number): Promise<PaperPageResult>;
   summary(): Promise<CollectionSummary>;

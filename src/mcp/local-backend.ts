@@ -13,7 +13,7 @@ export function localBackend(search: SearchService, writes?: WriteService, calle
     search: async (request) => (await search.searchText(request.query, { ...options(request), mode: request.mode }, caller)).hits,
     similar: async (request) => (await search.similarToAbstract(request.abstract, request.title, { ...options(request), mode: request.mode }, caller)).hits,
     related: async (name, request) => (await search.relatedToPaper(name, { ...options(request), facet: request.facet }, caller)).hits,
-    recommend: async (request) => (await search.recommend(request.positive, request.negative, options(request), caller)).hits,
+    recommend: async (request) => (await search.recommend(request, options(request), caller)).hits,
     paper: (name) => search.getPaper(name),
     listPapers: (cursor, limit) => search.listPapers(cursor, limit),
     summary: async () => {

@@ -60,7 +60,15 @@ export function remoteBackend(baseUrl: string, options: RemoteBackendOptions = {
     search: async (request) => ranked(await client.search({ query: request.query, mode: request.mode, ...page(request) })),
     similar: async (request) => ranked(await client.similar({ abstract: request.abstract, title: request.title, mode: request.mode, ...page(request) })),
     related: async (name, request) => ranked(await client.related(name, relatedQuery(request))),
-    recommend: async (request) => ranked(await client.recommend({ positive: [...request.positive], negative: [...request.negative], ...page(request) })),
+    recommend: async (request) =>
+      ranked(
+        await client.recommend({
+          positive: [...request.positive],
+          negative: [...request.negative],
+          ...(request.query === undefined ? {} : { query: request.query }),
+          ...page(request),
+        }),
+      ),
     paper: async (name) => complete((await client.paper(name)).paper),
     listPapers: async (cursor, limit) => {
       const listed = await client.listPapers({ limit, cursor });

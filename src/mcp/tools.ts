@@ -133,7 +133,7 @@ export const tools: readonly ToolDefinition[] = [
     title: 'Recommend papers from examples',
     description:
       'Recommend papers like the `positive` examples and unlike the `negative` ones (ids from the other tools); the examples themselves are never returned. ' +
-      `Use it when the user has marked some papers as relevant or irrelevant. ${rankedListNote} Unknown ids answer paper_not_found, naming them.`,
+      `Use it when the user has marked some papers as relevant or irrelevant; pass their search as \`query\` to keep the list on its topic. ${rankedListNote} Unknown ids answer paper_not_found, naming them.`,
     input: recommendPapersInput,
     output: rankedPapersOutput,
     hints: read,

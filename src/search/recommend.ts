@@ -8,15 +8,19 @@ import { normalize, unitCentroid } from '../shared/vector-math.js';
 export const negativeWeight = 0.5;
 
 /**
- * The query vector for "like these, unlike those" (Rocchio): the unit centroid of the positives
- * minus a weighted unit centroid of the negatives, renormalized. Searching with it ranks papers by
- * cosine to that direction.
+ * The query vector for "like these, unlike those" (Rocchio): the unit centroid of the positives,
+ * plus the query text's unit vector when there is one (the topic a searcher's feedback refines,
+ * weighted as much as the positives together), minus a weighted unit centroid of the negatives,
+ * renormalized. Searching with it ranks papers by cosine to that direction.
  */
-export function recommendationVector(positives: readonly Float32Array[], negatives: readonly Float32Array[]): Float32Array {
-  const dimension = positives[0]?.length ?? 0;
-  const query = new Float32Array(dimension);
-  const positiveCentroid = unitCentroid(positives);
-  const negativeCentroid = negatives.length > 0 ? unitCentroid(negatives) : undefined;
-  for (let d = 0; d < dimension; d++) query[d] = positiveCentroid[d]! - (negativeCentroid ? negativeWeight * negativeCentroid[d]! : 0);
-  return normalize(query);
+export function recommendationVector(positives: readonly Float32Array[], negatives: readonly Float32Array[], query?: Float32Array): Float32Array {
+  const dimension = (positives[0] ?? query ?? negatives[0])?.length ?? 0;
+  const direction = new Float32Array(dimension);
+  const towards = [...(positives.length > 0 ? [unitCentroid(positives)] : []), ...(query ? [normalize(Float32Array.from(query))] : [])];
+  const away = negatives.length > 0 ? unitCentroid(negatives) : undefined;
+  for (let d = 0; d < dimension; d++) {
+    for (const vector of towards) direction[d]! += vector[d]!;
+    if (away) direction[d]! -= negativeWeight * away[d]!;
+  }
+  return normalize(direction);
 }

@@ -77,6 +77,13 @@ export const facetCandidates = 100;
  * What the service can answer, independent of transport: the HTTP layer (and any other front end)
  * calls these and never touches the model or the storage itself.
  */
+/** What "more like this / less like this" says: papers marked either way, and the search they refine. */
+export interface Feedback {
+  positive: readonly string[];
+  negative: readonly string[];
+  query?: string;
+}
+
 export class SearchService {
   private readonly titleVectors = new TitleVectors();
 
@@ -182,17 +189,15 @@ export class SearchService {
   }
 
   /**
-   * Papers like the positives and unlike the negatives (see recommendationVector), never the
-   * inputs themselves. Uses the stored vectors: no model call unless hits are explained.
+   * Papers like the positives and unlike the negatives, on the query's topic when there is one
+   * (see recommendationVector), never the inputs themselves. Uses the stored vectors: no model
+   * call unless there is a query or hits are explained.
    */
-  async recommend(
-    positiveNames: readonly string[],
-    negativeNames: readonly string[],
-    options: RelatedOptions,
-    caller?: EmbedRequestOptions,
-  ): Promise<RankedList> {
+  async recommend(feedback: Feedback, options: RelatedOptions, caller?: EmbedRequestOptions): Promise<RankedList> {
+    const { positive: positiveNames, negative: negativeNames } = feedback;
     const vectors = await this.storedVectors([...positiveNames, ...negativeNames]);
-    const query = recommendationVector(vectors.slice(0, positiveNames.length), vectors.slice(positiveNames.length));
+    const topic = feedback.query === undefined ? undefined : (await this.embedder.embedQueries([feedback.query], caller))[0]!;
+    const query = recommendationVector(vectors.slice(0, positiveNames.length), vectors.slice(positiveNames.length), topic);
     const inputs = await Promise.all([...positiveNames, ...negativeNames].map(async (name) => (await this.storage.resolve(name))!));
     // The request's own check compares names; a DOI and an id can name the same paper.
     const positiveIds = new Set(inputs.slice(0, positiveNames.length));

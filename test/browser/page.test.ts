@@ -204,6 +204,19 @@ describe('the search page', () => {
     await context.close();
   });
 
+  it('regression: "more like this" on a search keeps the list on the search\'s topic (the query was dropped, and the re-ranked list drifted off it)', async () => {
+    const { context, page, errors } = await openPage('/?q=robot+perception');
+    await page.locator('.hits .hit').first().waitFor();
+    const sent = page.waitForRequest((outgoing) => outgoing.url().endsWith('/v1/recommend'));
+    await page.getByRole('button', { name: 'More like this' }).first().click();
+    const body = JSON.parse((await sent).postData() ?? '{}') as { query?: string; positive?: string[] };
+    assert.equal(body.query, 'robot perception');
+    assert.equal(body.positive?.length, 1);
+    await page.locator('.hits:not(.stale) .hit').first().waitFor();
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   it('shows how many results have each year, category and author (the API facets), and narrows them to a category', async () => {
     const query = 'robot perception';
     const { context, page, errors } = await openPage(`/?q=${encodeURIComponent(query)}`);

@@ -191,6 +191,20 @@ describe('POST /v1/recommend', () => {
     assert.ok(scoreOf(withNegative) < scoreOf(without));
   });
 
+  it('stays on the topic of the search the feedback refines, and takes a query with only negatives', async () => {
+    const query = 'speech recognition';
+    const searched = (await request<HitsBody>(base, '/v1/search', { json: { query, k: 20, mode: 'dense' } })).body.hits.map((hit) => hit.id);
+    // Feedback alone follows the marked paper; with the query, the list keeps more of the search's own answers.
+    const alone = (await request<HitsBody>(base, '/v1/recommend', { json: { positive: [searched[1]], k: 20 } })).body.hits.map((hit) => hit.id);
+    const refined = (await request<HitsBody>(base, '/v1/recommend', { json: { positive: [searched[1]], query, k: 20 } })).body.hits.map((hit) => hit.id);
+    const kept = (list: string[]) => list.filter((id) => searched.includes(id)).length;
+    assert.ok(kept(refined) > kept(alone), `${kept(alone)} → ${kept(refined)} of the search's top 20`);
+    const negativeOnly = await request<HitsBody>(base, '/v1/recommend', { json: { negative: [searched[0]], query, k: 5 } });
+    assert.equal(negativeOnly.status, 200);
+    assert.ok(!negativeOnly.body.hits.some((hit) => hit.id === searched[0]));
+    assert.ok(negativeOnly.body.hits.some((hit) => searched.includes(hit.id)));
+  });
+
   it('answers 404 naming unknown ids, and 400 for bad input', async () => {
     const unknown = await request<{ error: { code: string; details: { ids: string[] } } }>(base, '/v1/recommend', {
       json: { positive: [source, 'nope-1'], negative: ['nope-2'] },
@@ -198,7 +212,13 @@ describe('POST /v1/recommend', () => {
     assert.equal(unknown.status, 404);
     assert.equal(unknown.body.error.code, 'paper_not_found');
     assert.deepEqual(unknown.body.error.details.ids, ['nope-1', 'nope-2']);
-    for (const json of [{ positive: [] }, { positive: [source], negative: [source] }, { negative: [source] }, { positive: 'x' }]) {
+    for (const json of [
+      { positive: [] },
+      { positive: [source], negative: [source] },
+      { negative: [source] },
+      { positive: 'x' },
+      { negative: [source], query: '  ' },
+    ]) {
       const response = await request<ErrorBody>(base, '/v1/recommend', { json });
       assert.equal(response.status, 400, JSON.stringify(json));
       assert.equal(response.body.error.code, 'invalid_input');

@@ -14,6 +14,13 @@ describe('recommendationVector', () => {
     close(recommendationVector([new Float32Array([1, 0]), new Float32Array([0, 1])], []), [Math.SQRT1_2, Math.SQRT1_2]);
   });
 
+  it('weighs a query as much as the positives together, and stands for them when there are none', () => {
+    close(recommendationVector([new Float32Array([1, 0]), new Float32Array([1, 0])], [], new Float32Array([0, 3])), [Math.SQRT1_2, Math.SQRT1_2]);
+    close(recommendationVector([], [], new Float32Array([0, 2])), [0, 1]);
+    const expected = [-negativeWeight, 1].map((value) => value / Math.hypot(1, negativeWeight));
+    close(recommendationVector([], [new Float32Array([1, 0])], new Float32Array([0, 1])), expected);
+  });
+
   it('moves away from the negatives, by hand', () => {
     // (1, 0) - 0.5 · (0, 1) = (1, -0.5), normalized.
     const expected = [1, -negativeWeight].map((value) => value / Math.hypot(1, negativeWeight));

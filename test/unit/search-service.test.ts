@@ -156,7 +156,7 @@ describe('SearchService facets', () => {
   it('counts related and recommended lists, never their inputs, and the whole collection', async () => {
     const related = await service.relatedToPaper('volcano-1', { k: 1, facets: ['categories'] });
     assert.equal(related.facets!.papers, 7);
-    const recommended = await service.recommend(['protein-1'], ['video-2'], { k: 1, facets: ['authors'] });
+    const recommended = await service.recommend({ positive: ['protein-1'], negative: ['video-2'] }, { k: 1, facets: ['authors'] });
     assert.equal(recommended.facets!.papers, 6);
     const whole = await service.collectionFacets(['categories'], { categories: { any: ['cs.LG'] } });
     assert.deepEqual(whole, { distribution: { categories: { 'cs.LG': 2, 'q-bio.BM': 1, 'cs.CV': 1 } }, stats: {}, papers: 2 });
@@ -279,20 +279,31 @@ describe('SearchService related, recommend and lookups', () => {
   });
 
   it('recommends like the positives and unlike the negatives, never an input', async () => {
-    const { hits } = await service.recommend(['protein-1'], ['video-2'], { k: 3 });
+    const { hits } = await service.recommend({ positive: ['protein-1'], negative: ['video-2'] }, { k: 3 });
     assert.equal(hits[0]!.id, 'protein-2');
     assert.ok(!ids(hits).some((id) => id === 'protein-1' || id === 'video-2'));
   });
 
+  it('keeps recommendations on the topic of the search they refine (the feedback alone drifted away from it)', async () => {
+    const aboutVolcanoes = { positive: ['volcano-1'], negative: [], query: 'magma' };
+    const steered = ids((await service.recommend(aboutVolcanoes, { k: 2 })).hits);
+    assert.deepEqual(steered.sort(), ['volcano-2', 'volcano-3']);
+    // A query alone (the searcher marked only papers they do not want) stands for what is wanted.
+    const alone = await service.recommend({ positive: [], negative: ['volcano-2'], query: 'volcano eruption' }, { k: 3 });
+    assert.equal(alone.hits[0]!.id, 'volcano-1');
+    assert.ok(!ids(alone.hits).includes('volcano-2'));
+    assert.ok(embedder.calls.some((call) => call.kind === 'query' && call.texts[0] === 'volcano eruption'));
+  });
+
   it('regression: refuses a paper named as positive and as negative under two names (its id and its DOI)', async () => {
     await assert.rejects(
-      service.recommend(['volcano-1'], ['doi:10.1000/volcano.1'], { k: 3 }),
+      service.recommend({ positive: ['volcano-1'], negative: ['doi:10.1000/volcano.1'] }, { k: 3 }),
       isAppErrorWithCode('invalid_input', /both positive and negative/),
     );
   });
 
   it('names every unknown recommendation input in one 404', async () => {
-    await assert.rejects(service.recommend(['protein-1', 'x'], ['y'], { k: 3 }), (error: unknown) => {
+    await assert.rejects(service.recommend({ positive: ['protein-1', 'x'], negative: ['y'] }, { k: 3 }), (error: unknown) => {
       assert.deepEqual((error as { details: unknown }).details, { ids: ['x', 'y'] });
       return isAppErrorWithCode('paper_not_found')(error);
     });

@@ -47,7 +47,7 @@ export async function localBackend(config: Config, log: Logger): Promise<QueryBa
     recommend: async (request) => {
       const started = performance.now();
       const body = parseInput(recommendRequestSchema, request, 'body');
-      const list = await search.recommend(body.positive, body.negative, listOptions(body));
+      const list = await search.recommend(body, listOptions(body));
       return { ...rankedListBody(list, body.fields), took_ms: elapsedMs(started) };
     },
     paper: async (id, requested) => {

@@ -63,13 +63,20 @@ export function queryCommands(): Command[] {
     );
 
   const recommend = new Command('recommend')
-    .description('papers like the positives and unlike the negatives')
-    .requiredOption('--positive <ids>', 'papers to find more of (comma-separated)', splitIds)
+    .description('papers like the positives and unlike the negatives, on the topic of --query if given')
+    .option('--positive <ids>', 'papers to find more of (comma-separated)', splitIds)
     .option('--negative <ids>', 'papers to find fewer of (comma-separated)', splitIds)
-    .addHelpText('after', examples('paper-search recommend --positive seed-014,seed-027 --negative seed-074 -k 5'))
-    .action((flags: QueryFlags & { positive: string[]; negative?: string[] }) =>
+    .option('--query <text>', 'the search the feedback refines: the list stays on its topic (needed without --positive)')
+    .addHelpText(
+      'after',
+      examples(
+        'paper-search recommend --positive seed-014,seed-027 --negative seed-074 -k 5',
+        'paper-search recommend --query "video compression" --positive seed-014 --negative seed-074',
+      ),
+    )
+    .action((flags: QueryFlags & { positive?: string[]; negative?: string[]; query?: string }) =>
       withBackend(flags, async (backend, context) =>
-        report(await backend.recommend({ positive: flags.positive, negative: flags.negative, ...listBody(flags) }), flags, context),
+        report(await backend.recommend({ positive: flags.positive, negative: flags.negative, query: flags.query, ...listBody(flags) }), flags, context),
       ),
     );
 

@@ -66,7 +66,7 @@ export function searchRoutes(requireService: (response: Response) => SearchServi
     const started = performance.now();
     const format = responseFormat(request, response);
     const body = parseInput(recommendRequestSchema, request.body, 'body');
-    const list = await requireService(response).recommend(body.positive, body.negative, listOptions(body), callerOf(response));
+    const list = await requireService(response).recommend(body, listOptions(body), callerOf(response));
     if (format !== 'json') return sendExport(response, format, list.hits.map(paperOfHit), 'recommend');
     response.json({ ...rankedListBody(list, body.fields), took_ms: elapsedMs(started) });
   });

@@ -15,6 +15,8 @@ interface RankedListProps {
   onFeedbackChange: (like: string[], unlike: string[]) => void;
   /** Papers that are always positives (the paper a page is about). */
   positives?: readonly string[];
+  /** The search the list answers: feedback refines it, and the re-ranked list stays on its topic. */
+  query?: string;
   filter?: SearchRequest['filter'];
   /** Heading of the list, for screen readers and the live count. */
   label: string;
@@ -23,10 +25,10 @@ interface RankedListProps {
 /**
  * A list of hits with "more like this / less like this" on each. With feedback, the list is
  * re-ranked by POST /v1/recommend: the papers marked "more" (and `positives`) against those
- * marked "less". With only "less", the list's top hits not marked stand for what is wanted: they
+ * marked "less", on the topic of `query` when the list answers a search. With only "less", the list's top hits not marked stand for what is wanted: they
  * stay on top and the rest is re-ranked around them.
  */
-export function RankedList({ hits, like, unlike, onFeedbackChange, positives = [], filter, label }: RankedListProps) {
+export function RankedList({ hits, like, unlike, onFeedbackChange, positives = [], query, filter, label }: RankedListProps) {
   const titles = useRef(new Map<string, string>());
   for (const hit of hits) titles.current.set(hit.id, hit.title || hit.id);
 
@@ -36,7 +38,7 @@ export function RankedList({ hits, like, unlike, onFeedbackChange, positives = [
   const hasFeedback = like.length > 0 || unlike.length > 0;
   const request =
     hasFeedback && recommendPositives.length > 0
-      ? { positive: recommendPositives, negative: [...unlike], k: Math.max(10, hits.length) - anchors.length, filter }
+      ? { positive: recommendPositives, negative: [...unlike], ...(query ? { query } : {}), k: Math.max(10, hits.length) - anchors.length, filter }
       : null;
   const recommended = useRequest<HitsResponse>(request && JSON.stringify(request), (signal) => api('/v1/recommend', { body: request, signal }));
   for (const hit of recommended.data?.hits ?? []) titles.current.set(hit.id, hit.title || hit.id);

@@ -106,6 +106,7 @@ export function SearchView({ params }: { params: URLSearchParams }) {
                   hits={result.data.hits}
                   like={state.like}
                   unlike={state.unlike}
+                  query={state.q.trim() || undefined}
                   filter={filter}
                   label={`Results for ${state.q}`}
                   onFeedbackChange={(like, unlike) => update({ like, unlike })}
