@@ -19,6 +19,7 @@ export const errorCatalog = {
   request_timeout: { status: 408, message: 'The request did not arrive in time.' },
   payload_too_large: { status: 413, message: 'The request body is too large.' },
   expectation_failed: { status: 417, message: 'The Expect header asks for something this server does not do.' },
+  transfer_coding_unsupported: { status: 501, message: 'The request names a transfer coding this server does not implement (only chunked).' },
   unsupported_media_type: { status: 415, message: 'The request body must be application/json.' },
   feature_unavailable: { status: 409, message: 'This feature is not available on the storage backend this server uses.' },
   server_unreachable: { status: 502, message: 'The paper-search server cannot be reached.' },

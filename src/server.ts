@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { trustProxyOf, type Config } from './config/config.js';
 import { AppError } from './errors.js';
@@ -41,7 +41,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => answerUnparsableRequest(error, socket, counted));
   server.on('connect', (request: IncomingMessage, socket: Socket) => refuseConnect(request, socket, counted));
   server.on('checkContinue', continueUnlessTooLarge(Math.max(config.MAX_BODY_BYTES, config.WRITE_MAX_BODY_BYTES), app, counted));
-  server.on('checkExpectation', (request: IncomingMessage, response: ServerResponse) => refuseExpectation(request, response, counted));
+  server.on('checkExpectation', (request: IncomingMessage) => refuseExpectation(request, counted));
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`;
   log.info({ url }, 'listening');

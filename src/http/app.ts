@@ -70,6 +70,7 @@ export function createApp({ state, log, settings, apiKeys, metrics }: AppDepende
   app.use(pipelinedInTurn());
   app.use(requireHost);
   app.use(closeAfterUpgradeRequest);
+  app.use(refuseUnknownTransferCodings);
   app.use(securityHeaders());
   app.use(crossOrigin(settings.CORS_ORIGINS));
   app.use(compression({ threshold: compressionThreshold }));
@@ -150,6 +151,23 @@ const requireHost: RequestHandler = (request, _response, next) => {
  */
 const closeAfterUpgradeRequest: RequestHandler = (request, response, next) => {
   if (request.headers.upgrade !== undefined) response.setHeader('Connection', 'close');
+  next();
+};
+
+/**
+ * A transfer coding other than chunked (`gzip, chunked`): Node frames the body by its final
+ * chunked and hands over the bytes still gzipped, which were refused as "not valid UTF-8" JSON,
+ * sending the client to look at its body. RFC 9112 answers 501; compression goes in Content-Encoding.
+ */
+const refuseUnknownTransferCodings: RequestHandler = (request, _response, next) => {
+  const declared = request.headers['transfer-encoding'];
+  const codings = declared?.split(',').map((coding) => coding.trim().toLowerCase()) ?? [];
+  if (codings.some((coding) => coding !== 'chunked')) {
+    throw new AppError(
+      'transfer_coding_unsupported',
+      `The request's Transfer-Encoding "${declared}" names a coding this server does not implement (only chunked); send a compressed body with Content-Encoding instead.`,
+    );
+  }
   next();
 };
 

@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import { handleNoMoreRequests } from './connection-requests.js';
 
 /** How long the rest of a refused body may go on arriving after the answer, and how much of it is read. */
 const lingerMs = 1_000;
@@ -17,6 +18,8 @@ const lingerBytes = 8 * 1024 * 1024;
  * `end()` without it): that step is replaced for this one socket.
  */
 export function lingerBeforeClosing(socket: Socket): void {
+  // The parser reads what is drained: a request after the refused body is not handled.
+  handleNoMoreRequests(socket);
   socket.destroySoon = () => {
     if (socket.destroyed) return;
     socket.end();

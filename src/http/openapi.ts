@@ -333,6 +333,8 @@ export function buildOpenApiDocument(version: string): JsonSchema {
       ...(isRateLimited(operation.path) ? [429] : []),
       // Any request whose line and headers pass Node's limit, a long query string included.
       431,
+      // A body sent with a transfer coding other than chunked.
+      ...(operation.body ? [501] : []),
       ...operation.errors,
     ];
     for (const status of [...new Set(statuses)].sort((a, b) => a - b)) {

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { AppError, toErrorBody, type ErrorCode } from '../errors.js';
 import { continueWhenBodyIsRead, payloadTooLarge } from './body-parsers.js';
-import { whenConnectionIdle } from './connection-requests.js';
+import { handleNoMoreRequests, whenConnectionIdle } from './connection-requests.js';
 
 /** Told of each answer given here, so the metrics count it ("unparsed" requests) like any other. */
 export type AnswerOutsideApp = (method: string, status: number) => void;
@@ -22,14 +22,9 @@ export function answerUnparsableRequest(error: NodeJS.ErrnoException, socket: So
   }
   const code: ErrorCode =
     error.code === 'HPE_HEADER_OVERFLOW' ? 'headers_too_large' : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'request_timeout' : 'invalid_input';
-  // Nothing more is read from a connection whose bytes are not HTTP; its requests ahead of them
-  // (pipelined) are answered first, or their clients would read this error as their answer.
+  // Nothing more is read from a connection whose bytes are not HTTP until it is answered.
   socket.pause();
-  whenConnectionIdle(socket, () => {
-    if (!socket.writable) return void socket.destroy();
-    socket.resume();
-    answerAndClose(socket, new AppError(code, code === 'invalid_input' ? 'The request is not valid HTTP/1.1.' : undefined), { counted, method: 'unknown' });
-  });
+  answerAndClose(socket, new AppError(code, code === 'invalid_input' ? 'The request is not valid HTTP/1.1.' : undefined), { counted, method: 'unknown' });
 }
 
 /**
@@ -48,9 +43,9 @@ export function refuseConnect(request: IncomingMessage, socket: Socket, counted:
  * Answers an `Expect` other than 100-continue, which Node hands to the server's
  * `checkExpectation` listeners and, with none, answers 417 with an empty body.
  */
-export function refuseExpectation(request: IncomingMessage, response: ServerResponse, counted: AnswerOutsideApp): void {
+export function refuseExpectation(request: IncomingMessage, counted: AnswerOutsideApp): void {
   answerAndClose(
-    response.socket!,
+    request.socket,
     new AppError('expectation_failed', `This server meets no expectation but 100-continue (the request expects "${request.headers.expect ?? ''}").`),
     { counted, method: request.method ?? 'unknown' },
   );
@@ -70,7 +65,7 @@ export function continueUnlessTooLarge(
   return (request, response) => {
     const declared = Number(request.headers['content-length']);
     if (declared > largestBodyBytes) {
-      answerAndClose(response.socket!, payloadTooLarge(largestBodyBytes), { counted, method: request.method ?? 'unknown' });
+      answerAndClose(request.socket, payloadTooLarge(largestBodyBytes), { counted, method: request.method ?? 'unknown' });
       return;
     }
     continueWhenBodyIsRead(request);
@@ -78,8 +73,21 @@ export function continueUnlessTooLarge(
   };
 }
 
-/** Writes the error answer and closes the connection; like the app's answers, it carries a new request id. */
+/**
+ * Writes the error answer and closes the connection; like the app's answers, it carries a new
+ * request id. It goes after the answers of the requests ahead of it on the connection (pipelined),
+ * which their clients would otherwise read as this error, and no request after it is handled.
+ */
 function answerAndClose(socket: Socket, appError: AppError, how: { method: string; counted: AnswerOutsideApp; headers?: readonly string[] }): void {
+  handleNoMoreRequests(socket);
+  whenConnectionIdle(socket, () => {
+    if (!socket.writable) return void socket.destroy();
+    socket.resume();
+    writeAnswerAndClose(socket, appError, how);
+  });
+}
+
+function writeAnswerAndClose(socket: Socket, appError: AppError, how: { method: string; counted: AnswerOutsideApp; headers?: readonly string[] }): void {
   const body = JSON.stringify(toErrorBody(appError));
   how.counted(how.method, appError.status);
   socket.end(

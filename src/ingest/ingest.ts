@@ -65,7 +65,7 @@ export async function ingestPapers(embedder: Embedder, options: IngestOptions): 
   if (source.skipped.length > 0) {
     options.log.warn(
       { skipped: source.skipped.length },
-      `${namesOf(source.skipped)} in ${options.input} ${source.skipped.length === 1 ? 'is' : 'are'} not read: a folder's files are read as parts of one ${source.format} input (.jsonl, .json, .gz); give a BibTeX, RIS or CSV file as --input on its own`,
+      `${namesOf(source.skipped)} in ${options.input} ${source.skipped.length === 1 ? 'is' : 'are'} not read: a folder's files are read as parts of one ${source.format} input (.jsonl, .ndjson, .json, .gz); give a BibTeX, RIS or CSV file as --input on its own`,
     );
   }
   const writer = await createCollectionBuilder(options.indexDir, embedder.model, options.storage);
@@ -171,7 +171,6 @@ async function embedGroup(embedder: Embedder, writer: CollectionBuilder, papers:
   for (let i = 0; i < papers.length; i++) await writer.add(papers[i]!, vectors[i]!);
 }
 
-/** The first rejection, said in the one line a failed run ends with: the log lines above it are easy to miss. */
 /** The flag that would let the records in, when they were refused for one reason a flag answers. */
 function remedyFor(rejected: Partial<Record<RejectionReason, number>>): string {
   const [reason] = Object.entries(rejected).sort(([, a], [, b]) => (b ?? 0) - (a ?? 0))[0] ?? [];
@@ -180,6 +179,7 @@ function remedyFor(rejected: Partial<Record<RejectionReason, number>>): string {
   return '';
 }
 
+/** The first rejection, said in the one line a failed run ends with: the log lines above it are easy to miss. */
 function firstRejection(examples: readonly Rejection[]): string {
   const first = examples[0];
   return first ? `; the first, at ${first.position}: ${first.message} (${first.reason})` : '';

@@ -53,7 +53,7 @@ export async function openInput(path: string, options: { folders?: boolean } = {
     if (paths.length === 0) {
       throw new AppError(
         'input_unreadable',
-        `The folder ${path} holds no .jsonl, .json or .gz files${skipped.length > 0 ? ` (it holds ${namesOf(skipped)}: give such a file as --input, one at a time)` : ''}.`,
+        `The folder ${path} holds no .jsonl, .ndjson, .json or .gz files${skipped.length > 0 ? ` (it holds ${namesOf(skipped)}: give such a file as --input, one at a time)` : ''}.`,
       );
     }
     files = await Promise.all(paths.map(async (file) => openFile(file, relative(path, file), (await stat(file)).size)));

@@ -386,6 +386,37 @@ describe('bad input gets a clear 4xx in the one error shape', () => {
     assert.match(answer, /\r\nConnection: close\r\n/i);
   });
 
+  it('regression: answers a transfer coding other than chunked 501 (a gzip-coded body was refused as "not valid UTF-8" JSON)', async () => {
+    // The coding is named, not applied: the answer comes from the headers alone.
+    const body = JSON.stringify({ query: 'volcano' });
+    const answer = await rawRequest(
+      base,
+      `POST /v1/search HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: gzip, chunked\r\nConnection: close\r\n\r\n${body.length.toString(16)}\r\n${body}\r\n0\r\n\r\n`,
+    );
+    assert.match(answer, /^HTTP\/1\.1 501 /);
+    assert.equal(errorOfRawAnswer(answer).error.code, 'transfer_coding_unsupported');
+  });
+
+  it('regression: answers bytes that are not HTTP inside a body being read at once (the 400 waited for that body to end, forever)', async () => {
+    const answer = await rawRequest(
+      base,
+      'POST /v1/search HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n',
+      { keepSending: true },
+    );
+    assert.match(answer, /^HTTP\/1\.1 400 /);
+  });
+
+  it('regression: answers a pipelined request expecting 100-continue after the requests ahead of it (the server crashed: its answer had no socket yet)', async () => {
+    const answer = await rawRequest(
+      base,
+      'GET /v1/papers?limit=200 HTTP/1.1\r\nHost: x\r\n\r\nPOST /v1/search HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 999999999\r\nExpect: 100-continue\r\n\r\n',
+      { keepSending: true },
+    );
+    assert.match(answer, /^HTTP\/1\.1 200 /);
+    assert.match(answer, /\}HTTP\/1\.1 413 /);
+    assert.equal((await request(base, '/healthz')).status, 200);
+  });
+
   it('regression: answers an HTTP/1.1 request without a Host header with 400 in the error shape (Node answered a bare status line)', async () => {
     const answer = await rawRequest(base, 'GET /healthz HTTP/1.1\r\n\r\n');
     assert.match(answer, /^HTTP\/1\.1 400 /);

@@ -174,6 +174,10 @@ describe('paper-search ingest', () => {
     // Kept with its log, which replays onto it: the writes can be had back.
     assert.match(rebuilt.stderr, /took 2 write\(s\) through the API after it was built, which the input does not hold: it was kept as /);
     assert.equal((await readdir(workDir)).filter((name) => name.startsWith('with-writes.previous-')).length, 1);
+    // The log is the earlier build's until a server sets it aside: a second rebuild keeps nothing more (it kept a copy each time).
+    const second = await runCli('ingest', ['--input', join(fixtures, 'ingest-papers.json'), '--index', indexDir]);
+    assert.doesNotMatch(second.stderr, /write\(s\)/);
+    assert.equal((await readdir(workDir)).filter((name) => name.startsWith('with-writes.previous-')).length, 1);
     const again = await runCli('ingest', ['--input', join(fixtures, 'ingest-papers.json'), '--index', join(workDir, 'without-writes')]);
     assert.doesNotMatch(again.stderr, /made through the API/);
   });

@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { describe, it } from 'node:test';
 import type { Request, Response } from 'express';
-import { pipelinedInTurn, whenConnectionIdle } from '../../src/http/connection-requests.js';
+import { handleNoMoreRequests, pipelinedInTurn, whenConnectionIdle } from '../../src/http/connection-requests.js';
 
 /** A connection, and requests on it whose answers the test finishes one by one. */
 function connection() {
@@ -30,6 +30,16 @@ describe('pipelined requests of one connection', () => {
     answer(1);
     answer(2);
     assert.deepEqual(handled, [0, 1, 2, 3, 4]);
+  });
+
+  it('regression: handles no request read after an answer that closes the connection (a DELETE sent after a refused upload was applied)', () => {
+    const { socket, handled, send, answer } = connection();
+    for (let number = 0; number < 3; number++) send(number);
+    handleNoMoreRequests(socket);
+    send(3);
+    answer(0);
+    answer(1);
+    assert.deepEqual(handled, [0, 1]);
   });
 
   it('drops the waiting requests of a connection that closed', () => {

@@ -304,6 +304,6 @@ describe('openRecordSource: unreadable inputs', () => {
     await mkdir(folder);
     assert.ok((await stat(folder)).isDirectory());
     await assert.rejects(openRecordSource(folder, 'csv'), isAppErrorWithCode('input_unreadable', /not a file/));
-    await assert.rejects(openRecordSource(folder, 'jsonl'), isAppErrorWithCode('input_unreadable', /holds no \.jsonl, \.json or \.gz files/));
+    await assert.rejects(openRecordSource(folder, 'jsonl'), isAppErrorWithCode('input_unreadable', /holds no \.jsonl, \.ndjson, \.json or \.gz files/));
   });
 });

@@ -8,6 +8,7 @@ import { LogProgress } from '../../ingest/progress.js';
 import { checkRecordSourceOptions, inputFormats, type InputFormat } from '../../ingest/record-readers.js';
 import type { Logger } from '../../log.js';
 import { withFieldOverrides } from '../../papers/paper-record.js';
+import { lineageOf, readManifest } from '../../storage/embedded/manifest.js';
 import { countLoggedWrites } from '../../storage/embedded/write-log/write-log.js';
 import { runInFrame } from '../command-frame.js';
 import { UsageError } from '../exit-codes.js';
@@ -71,7 +72,7 @@ export function ingestCommand(): Command {
         const registered = getModel(flags.model ?? config.MODEL ?? defaultModelId);
         const windowed = flags.longPassages === 'windows' ? withLongPassages(registered, halfWindowStrategy(registered)) : registered;
         const model = flags.titleWeight === undefined ? windowed : withTitleWeight(windowed, flags.titleWeight);
-        await warnOfLoggedWrites(walDirOf(config), log);
+        await warnOfLoggedWrites(config.INDEX_DIR, walDirOf(config), log);
         const embedder = await loadEmbedder(model, config, log);
         const stop = stopOnSignal(log);
         try {
@@ -133,8 +134,9 @@ function stopOnSignal(log: Logger): { signal: AbortSignal; release(): void } {
  * are not in it; the folder it replaces is kept, and the next server start sets their log aside.
  * Said before the work starts, while the papers can still be exported from the server.
  */
-async function warnOfLoggedWrites(walDir: string, log: Logger): Promise<void> {
-  const writes = await countLoggedWrites(walDir);
+async function warnOfLoggedWrites(indexDir: string, walDir: string, log: Logger): Promise<void> {
+  const manifest = await readManifest(indexDir).catch(() => undefined);
+  const writes = manifest ? await countLoggedWrites(walDir, lineageOf(manifest)) : 0;
   if (writes === 0) return;
   log.warn(
     { writeAheadLog: walDir, writes },

@@ -13,7 +13,7 @@ import { analyzerName } from './lexical/analyzer.js';
 import { countLoggedWrites } from './write-log/write-log.js';
 import { createBm25Builder, type Bm25IndexBuilder } from './lexical/bm25-builder.js';
 import { encodeBm25Index } from './lexical/bm25-codec.js';
-import { indexFiles, indexFormatVersion, readManifest, writeManifest, type HnswParameters, type Manifest } from './manifest.js';
+import { indexFiles, indexFormatVersion, lineageOf, readManifest, writeManifest, type HnswParameters, type Manifest } from './manifest.js';
 import { describeModel } from '../model-summary.js';
 import { mapLayoutFileName, writeMapLayoutFile } from './map/map-layout-file.js';
 import { computeLayout, defaultLayoutSettings, positionAmong, type LayoutMethod, type MapLayout } from './map/map-layout.js';
@@ -178,7 +178,7 @@ export class IndexFolderWriter {
       checksums,
     };
     await writeManifest(this.staging, manifest);
-    const previousWrites = lineage ? 0 : (await writesFoldedInto(this.target)) + (this.writeLog ? await countLoggedWrites(this.writeLog) : 0);
+    const previousWrites = lineage ? 0 : await writesTakenBy(this.target, this.writeLog);
     if (previousWrites === 0) {
       await replaceDirectory(this.staging, this.target);
       return manifest;
@@ -217,16 +217,19 @@ export class IndexFolderWriter {
 }
 
 /**
- * The writes made through the API that a snapshot folded into the index at `folder` after it was
- * built (its log sequence): papers a new build from an input file does not hold, so that folder
- * is kept rather than removed, as the Weaviate backend keeps such a collection (writes still in
- * the log are counted from it; the log is set aside by the next start, and replays onto the kept
- * folder). 0 when there is no index there, or it cannot be read (nothing to keep from it).
+ * The writes made through the API that the index at `folder` took after it was built: those a
+ * snapshot folded into it (its log sequence) and those still in its write-ahead log. Papers a new
+ * build from an input file does not hold, so that folder is kept rather than removed, as the
+ * Weaviate backend keeps such a collection (the log is set aside by the next start, and replays
+ * onto the kept folder). 0 when there is no index there, or it cannot be read (nothing to keep).
  */
-async function writesFoldedInto(folder: string): Promise<number> {
+async function writesTakenBy(folder: string, writeLog: string | undefined): Promise<number> {
+  let manifest: Manifest;
   try {
-    return (await readManifest(folder)).walSeq ?? 0;
+    manifest = await readManifest(folder);
   } catch {
     return 0;
   }
+  const logged = writeLog ? await countLoggedWrites(writeLog, lineageOf(manifest)) : 0;
+  return (manifest.walSeq ?? 0) + logged;
 }

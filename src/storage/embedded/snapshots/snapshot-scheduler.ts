@@ -152,7 +152,7 @@ export class SnapshotScheduler {
       return undefined;
     } catch (error) {
       if (this.closed) return error;
-      this.last.lastSnapshotError = (error as Error).message;
+      this.last.lastSnapshotError = describeFailure(error);
       this.policy.log.error({ err: error }, 'snapshot failed; the write-ahead log still holds every write, retrying later');
       this.retryAt = Date.now() + this.policy.afterMs;
       return error;

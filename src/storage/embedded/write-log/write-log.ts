@@ -170,13 +170,17 @@ function segmentName(start: number): string {
 }
 
 /**
- * How many writes the log at `folder` holds (records ended by their line break), read without
- * opening it: a process that does not own the log may ask (ingestion, about to rebuild the index
- * it belongs to). Its segments hold only writes since the last snapshot.
+ * How many writes the log at `folder` holds for the index build `lineage` (records ended by their
+ * line break), read without opening it: a process that does not own the log may ask (ingestion,
+ * about to rebuild the index it belongs to). Its segments hold only writes since the last
+ * snapshot, all of one build (a server moves aside a log of another build before it appends): a
+ * log left by an earlier build, not yet set aside, holds none of this one's.
  */
-export async function countLoggedWrites(folder: string): Promise<number> {
+export async function countLoggedWrites(folder: string, lineage: string): Promise<number> {
+  const segments = await segmentStarts(folder);
+  if (segments.length === 0 || (await lineageOfFirstRecord(join(folder, segmentName(segments[0]!)))) !== lineage) return 0;
   let count = 0;
-  for (const start of await segmentStarts(folder)) {
+  for (const start of segments) {
     // Streamed: a log may hold many large writes, and only their line breaks are wanted.
     try {
       for await (const chunk of createReadStream(join(folder, segmentName(start))) as AsyncIterable<Buffer>) {
@@ -188,6 +192,17 @@ export async function countLoggedWrites(folder: string): Promise<number> {
     }
   }
   return count;
+}
+
+/** The build a log segment's first record names (records begin `<crc> {"v":…,"seq":…,"lineage":"…"`), if it has one. */
+async function lineageOfFirstRecord(segment: string): Promise<string | undefined> {
+  let head = '';
+  try {
+    for await (const chunk of createReadStream(segment, { start: 0, end: 4095 }) as AsyncIterable<Buffer>) head += chunk.toString('utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  return /"lineage":"([^"]*)"/.exec(head)?.[1];
 }
 
 async function segmentStarts(folder: string): Promise<number[]> {
