@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { Command } from 'commander';
 import { doctorCommand } from './commands/doctor-command.js';
 import { devCommands } from './commands/dev-commands.js';
+import { addCommand } from './commands/add-command.js';
 import { ingestCommand } from './commands/ingest-command.js';
 import { mcpCommand } from './commands/mcp-command.js';
 import { modelCommand } from './commands/model-command.js';
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   for (const command of [
     ...queryCommands(),
     ingestCommand(),
+    addCommand(),
     ...serveCommands(),
     modelCommand(),
     verifyCommand(),

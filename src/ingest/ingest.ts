@@ -6,9 +6,10 @@ import { createCollectionBuilder } from '../storage/open-storage.js';
 import type { BuiltCollection, CollectionBuilder } from '../storage/paper-storage.js';
 import type { Logger } from '../log.js';
 import type { Paper } from '../papers/paper.js';
-import { defaultFieldMap, mapRecordToPaper, type FieldMap, type RejectionReason } from '../papers/paper-record.js';
+import { defaultFieldMap, type FieldMap, type RejectionReason } from '../papers/paper-record.js';
 import type { ProgressReporter } from './progress.js';
 import { namesOf } from './input-files.js';
+import { papersOfInput, type Rejection } from './input-papers.js';
 import { openRecordSource, type InputFormat } from './record-readers.js';
 
 export interface IngestOptions {
@@ -35,12 +36,6 @@ export interface IngestOptions {
   progress?: ProgressReporter;
 }
 
-export interface Rejection {
-  position: string;
-  reason: RejectionReason;
-  message: string;
-}
-
 export interface IngestSummary {
   input: string;
   indexDir: string;
@@ -65,11 +60,10 @@ export async function ingestPapers(embedder: Embedder, options: IngestOptions): 
   if (source.skipped.length > 0) {
     options.log.warn(
       { skipped: source.skipped.length },
-      `${namesOf(source.skipped)} in ${options.input} ${source.skipped.length === 1 ? 'is' : 'are'} not read: a folder's files are read as parts of one ${source.format} input (.jsonl, .ndjson, .json, .gz); give a BibTeX, RIS or CSV file as --input on its own`,
+      `${namesOf(source.skipped)} in ${options.input} ${source.skipped.length === 1 ? 'is' : 'are'} not read: a folder's files are read as parts of one ${source.format} input (.jsonl, .ndjson, .json, .gz); add the others to the running server with paper-search add`,
     );
   }
   const writer = await createCollectionBuilder(options.indexDir, embedder.model, options.storage);
-  const seenIds = new Set<string>();
   const rejected: Partial<Record<RejectionReason, number>> = {};
   const rejectionExamples: Rejection[] = [];
   let read = 0;
@@ -101,23 +95,13 @@ export async function ingestPapers(embedder: Embedder, options: IngestOptions): 
   };
 
   try {
-    for await (const record of source.records()) {
+    for await (const { paper, rejection } of papersOfInput(source, { fields, allowTitleOnly: options.allowTitleOnly ?? false })) {
       read++;
-      if (record.error) {
-        reject({ position: record.position, reason: record.error.reason, message: record.error.message });
+      if (rejection) {
+        reject(rejection);
         continue;
       }
-      const mapped = mapRecordToPaper(record.value, fields, { allowTitleOnly: options.allowTitleOnly ?? false });
-      if (!mapped.ok) {
-        reject({ position: record.position, reason: mapped.reason, message: mapped.message });
-        continue;
-      }
-      if (seenIds.has(mapped.paper.id)) {
-        reject({ position: record.position, reason: 'duplicate_id', message: `id "${mapped.paper.id}" appeared earlier in the file` });
-        continue;
-      }
-      seenIds.add(mapped.paper.id);
-      group.push(mapped.paper);
+      group.push(paper);
       if (group.length >= groupSize) await flush();
     }
     await flush();

@@ -344,3 +344,46 @@ describe('paper-search ingest', () => {
     });
   }
 });
+
+describe('paper-search add', () => {
+  it('adds the papers of exports in other formats to a running server, keeping or replacing those stored, and reports the rejected (nothing added to a collection from the command line)', async () => {
+    const indexDir = join(workDir, 'add-target');
+    assert.equal((await runCli('ingest', ['--input', join(fixtures, 'ingest-papers.json'), '--index', indexDir])).code, 0);
+    const key = 'a-key-of-sixteen-characters';
+    const server = await startTestServer(indexDir, { API_KEYS: key });
+    try {
+      const bib = join(workDir, 'library.bib');
+      await writeFile(
+        bib,
+        [
+          '@article{glaciers2024, title={Glacier retreat in the Alps}, author={M{\\"u}ller, Anna}, year={2024}, abstract={Alpine glaciers lose mass every summer.}}',
+          '@article{noabstract, title={A title alone}}',
+          '',
+        ].join('\n'),
+      );
+      const added = await runCli('add', ['--input', bib, '--url', server.url, '--key', key]);
+      assert.equal(added.code, 0, added.stderr);
+      assert.match(added.stderr, /read 2, added 1, replaced 0, already stored and kept 0, rejected 1 \(missing_abstract: 1\)/);
+      const stored = await request<{ paper: { title: string; authors: string[] } }>(server.url, '/v1/papers/glaciers2024');
+      assert.deepEqual([stored.body.paper.title, stored.body.paper.authors], ['Glacier retreat in the Alps', ['Anna Müller']]);
+
+      const lines = join(workDir, 'more.jsonl');
+      await writeFile(lines, '{"id":"j1","title":"Renamed","abstract":"A new abstract."}\n{"id":"fresh","abstract":"Volcanic ash in the stratosphere."}\n');
+      const kept = await runCli('add', ['--input', lines, '--url', server.url, '--key', key]);
+      assert.match(kept.stderr, /read 2, added 1, replaced 0, already stored and kept 1 \(--replace replaces them\), rejected 0/);
+      assert.equal(
+        (await request<{ paper: { title: string } }>(server.url, '/v1/papers/j1')).body.paper.title,
+        'Contrastive learning of visual representations',
+      );
+      const replaced = await runCli('add', ['--input', lines, '--url', server.url, '--key', key, '--replace']);
+      assert.match(replaced.stderr, /read 2, added 0, replaced 2, already stored and kept 0, rejected 0/);
+      assert.equal((await request<{ paper: { title: string } }>(server.url, '/v1/papers/j1')).body.paper.title, 'Renamed');
+
+      const refused = await runCli('add', ['--input', lines, '--url', server.url]);
+      assert.equal(refused.code, 1);
+      assert.match(refused.stderr, /error \[unauthorized\]/);
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -36,7 +36,7 @@ describe('the paper-search program', () => {
   it('has the documented commands', () => {
     assert.deepEqual(
       commands.map(([name]) => name),
-      ['search', 'similar', 'related', 'recommend', 'get', 'ingest', 'serve', 'start', 'model fetch', 'verify', 'doctor', 'mcp', 'eval', 'bench'],
+      ['search', 'similar', 'related', 'recommend', 'get', 'ingest', 'add', 'serve', 'start', 'model fetch', 'verify', 'doctor', 'mcp', 'eval', 'bench'],
     );
   });
 

@@ -7,17 +7,14 @@ import { ingestPapers, type IngestSummary } from '../../ingest/ingest.js';
 import { LogProgress } from '../../ingest/progress.js';
 import { checkRecordSourceOptions, inputFormats, type InputFormat } from '../../ingest/record-readers.js';
 import type { Logger } from '../../log.js';
-import { withFieldOverrides } from '../../papers/paper-record.js';
 import { lineageOf, readManifest } from '../../storage/embedded/manifest.js';
 import { countLoggedWrites } from '../../storage/embedded/write-log/write-log.js';
 import { runInFrame } from '../command-frame.js';
 import { UsageError } from '../exit-codes.js';
 import { PapersProgressBar } from '../output/progress-bars.js';
 import { examples } from './examples.js';
+import { addFieldOptions, fieldMapOf } from './field-options.js';
 import { integer, number } from './list-options.js';
-
-/** Paper fields whose source field can be named by `--<field>-field`. */
-const fieldFlags = ['id', 'title', 'abstract', 'authors', 'categories', 'year', 'date', 'doi', 'url', 'arxiv-id'] as const;
 
 interface IngestFlags {
   input: string;
@@ -53,8 +50,7 @@ export function ingestCommand(): Command {
       number,
     )
     .option('--group-size <n>', 'papers embedded together (memory bound; default 256)', integer);
-  for (const flag of fieldFlags) command.option(`--${flag}-field <name>`, `read the paper's ${flag.replace('-', ' ')} from this field`);
-  return command
+  return addFieldOptions(command)
     .addHelpText(
       'after',
       examples(
@@ -84,7 +80,7 @@ export function ingestCommand(): Command {
             allowTitleOnly: flags.allowTitleOnly ?? false,
             abstracts: flags.abstracts,
             groupSize: flags.groupSize,
-            fields: withFieldOverrides(Object.fromEntries(fieldFlags.map((flag) => [flag === 'arxiv-id' ? 'arxiv_id' : flag, fieldOverride(flags, flag)]))),
+            fields: fieldMapOf(flags),
             storage: config,
             log,
             progress: stderr.isTerminal ? new PapersProgressBar(stderr) : new LogProgress(log),
@@ -142,13 +138,6 @@ async function warnOfLoggedWrites(indexDir: string, walDir: string, log: Logger)
     { writeAheadLog: walDir, writes },
     `the index being replaced has ${writes} write(s) made through the API since its last snapshot: the new build will not hold them; the folder it replaces will be kept beside it (…previous-…) and the next server start sets their log aside (${walDir}.orphaned-…), see docs/operations.md, "Rebuilding an index"`,
   );
-}
-
-/** commander names `--arxiv-id-field` `arxivIdField`. */
-function fieldOverride(flags: IngestFlags, flag: (typeof fieldFlags)[number]): string | undefined {
-  const key = `${flag.replace(/-(\w)/g, (_, letter: string) => letter.toUpperCase())}Field`;
-  const value = flags[key];
-  return typeof value === 'string' && value.length > 0 ? value : undefined;
 }
 
 function summaryLines(summary: IngestSummary): string[] {

@@ -1,0 +1,127 @@
+import { Command, Option } from 'commander';
+import { PaperSearchClient, PaperSearchError, type PaperInput } from '../../client/paper-search-client.js';
+import { detectInputFormat } from '../../ingest/format-detection.js';
+import { papersOfInput, type Rejection } from '../../ingest/input-papers.js';
+import { openRecordSource, inputFormats, type InputFormat } from '../../ingest/record-readers.js';
+import type { RejectionReason } from '../../papers/paper-record.js';
+import { runInFrame } from '../command-frame.js';
+import { examples } from './examples.js';
+import { addFieldOptions, fieldMapOf } from './field-options.js';
+import { serverUrl } from './list-options.js';
+
+/** Papers per request: the server's limit for one write. */
+const papersPerRequest = 1_000;
+/** JSON per request, well under the server's 32 MiB default write body (a thousand long abstracts exceed it). */
+const bytesPerRequest = 8 * 1024 * 1024;
+const rejectionsShown = 20;
+
+interface AddFlags {
+  input: string;
+  url: string;
+  key?: string;
+  format?: InputFormat;
+  allowTitleOnly?: boolean;
+  replace?: boolean;
+  [fieldFlag: string]: unknown;
+}
+
+interface AddSummary {
+  read: number;
+  added: number;
+  replaced: number;
+  /** Ids already stored, left as they were (without --replace). */
+  kept: number;
+  rejected: Partial<Record<RejectionReason, number>>;
+  rejectionExamples: Rejection[];
+}
+
+/**
+ * Adds the papers of a file or folder, in any format ingestion reads, to a running server: unlike
+ * `ingest`, which builds a new index from one input, this adds to the collection being served
+ * (POST /v1/papers in batches; the server embeds them), so several exports make one collection.
+ */
+export function addCommand(): Command {
+  const command = new Command('add')
+    .description('add the papers of a file or folder (any format ingest reads) to a running server; ids already stored are kept, or replaced with --replace')
+    .requiredOption('--input <path>', 'papers file or folder')
+    .addOption(new Option('--url <url>', 'the server (e.g. http://127.0.0.1:8080)').env('PAPER_SEARCH_URL').argParser(serverUrl).makeOptionMandatory())
+    .addOption(new Option('--key <key>', 'an API key of the server (writes need one)').env('PAPER_SEARCH_API_KEY'))
+    .addOption(new Option('--format <format>', 'input format (default: from the extension and content)').choices(inputFormats))
+    .option('--allow-title-only', 'add records without an abstract by their title')
+    .option('--replace', 'replace the papers already stored under the same ids (the default keeps them)');
+  return addFieldOptions(command)
+    .addHelpText(
+      'after',
+      examples(
+        'paper-search add --input zotero.bib --url http://127.0.0.1:8080 --key "$KEY"',
+        'paper-search add --input exports/ --url http://127.0.0.1:8080 --key "$KEY" --replace',
+      ),
+    )
+    .action((flags: AddFlags) =>
+      runInFrame({ serverUrl: flags.url, logLevel: 'warn' }, async ({ log, say }) => {
+        const format = await detectInputFormat(flags.input, flags.format);
+        const source = await openRecordSource(flags.input, format);
+        if (source.skipped.length > 0) log.warn({ skipped: source.skipped }, 'files of the folder not read (not parts of one input)');
+        const client = new PaperSearchClient(flags.url, {
+          timeoutMs: 10 * 60_000,
+          ...(flags.key ? { headers: { authorization: `Bearer ${flags.key}` } } : {}),
+        });
+        const summary: AddSummary = { read: 0, added: 0, replaced: 0, kept: 0, rejected: {}, rejectionExamples: [] };
+        let batch: PaperInput[] = [];
+        let batchBytes = 0;
+        const send = async () => {
+          if (batch.length > 0) await addBatch(client, batch, flags.replace ?? false, summary);
+          batch = [];
+          batchBytes = 0;
+        };
+        for await (const { paper, rejection } of papersOfInput(source, { fields: fieldMapOf(flags), allowTitleOnly: flags.allowTitleOnly ?? false })) {
+          summary.read++;
+          if (rejection) {
+            summary.rejected[rejection.reason] = (summary.rejected[rejection.reason] ?? 0) + 1;
+            if (summary.rejectionExamples.length < rejectionsShown) summary.rejectionExamples.push(rejection);
+            continue;
+          }
+          const bytes = Buffer.byteLength(JSON.stringify(paper));
+          if (batch.length >= papersPerRequest || (batch.length > 0 && batchBytes + bytes > bytesPerRequest)) await send();
+          batch.push(paper);
+          batchBytes += bytes;
+        }
+        await send();
+        say(summaryLines(summary).join('\n'));
+      }),
+    );
+}
+
+/**
+ * One write of up to a thousand papers, all or none on the server: those whose ids are stored
+ * already (409, named in `details.ids`) are replaced one by one with --replace, or left, and the
+ * rest written again.
+ */
+async function addBatch(client: PaperSearchClient, papers: readonly PaperInput[], replace: boolean, summary: AddSummary): Promise<void> {
+  try {
+    summary.added += (await client.createPapers(papers)).length;
+    return;
+  } catch (error) {
+    if (!(error instanceof PaperSearchError) || error.code !== 'paper_exists') throw error;
+    const stored = new Set((error.details as { ids?: string[] } | undefined)?.ids ?? []);
+    const storedPapers = papers.filter((paper) => stored.has(String(paper.id)));
+    if (replace) {
+      for (const paper of storedPapers) await client.putPaper(String(paper.id), paper);
+      summary.replaced += storedPapers.length;
+    } else {
+      summary.kept += storedPapers.length;
+    }
+    const rest = papers.filter((paper) => !stored.has(String(paper.id)));
+    if (rest.length > 0) summary.added += (await client.createPapers(rest)).length;
+  }
+}
+
+function summaryLines(summary: AddSummary): string[] {
+  const rejectedTotal = Object.values(summary.rejected).reduce((sum, count) => sum + count, 0);
+  const reasons = Object.entries(summary.rejected).map(([reason, count]) => `${reason}: ${count}`);
+  return [
+    `read ${summary.read}, added ${summary.added}, replaced ${summary.replaced}, already stored and kept ${summary.kept}` +
+      `${summary.kept > 0 ? ' (--replace replaces them)' : ''}, rejected ${rejectedTotal}${rejectedTotal > 0 ? ` (${reasons.join(', ')})` : ''}`,
+    ...summary.rejectionExamples.map((rejection) => `  rejected ${rejection.position}: ${rejection.reason}: ${rejection.message}`),
+  ];
+}

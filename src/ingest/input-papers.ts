@@ -1,0 +1,37 @@
+import type { Paper } from '../papers/paper.js';
+import { mapRecordToPaper, type FieldMap, type RejectionReason } from '../papers/paper-record.js';
+import type { RecordSource } from './record-readers.js';
+
+export interface Rejection {
+  position: string;
+  reason: RejectionReason;
+  message: string;
+}
+
+/** One record of an input: the paper it makes, or why it makes none. */
+export type InputPaper = { paper: Paper; rejection?: undefined } | { paper?: undefined; rejection: Rejection };
+
+/**
+ * The records of an input as papers, in order: each validated and mapped (see mapRecordToPaper),
+ * an id seen earlier in the input refused. Ingestion and `add` read inputs through it alike.
+ */
+export async function* papersOfInput(source: RecordSource, options: { fields: FieldMap; allowTitleOnly: boolean }): AsyncGenerator<InputPaper> {
+  const seenIds = new Set<string>();
+  for await (const record of source.records()) {
+    if (record.error) {
+      yield { rejection: { position: record.position, reason: record.error.reason, message: record.error.message } };
+      continue;
+    }
+    const mapped = mapRecordToPaper(record.value, options.fields, { allowTitleOnly: options.allowTitleOnly });
+    if (!mapped.ok) {
+      yield { rejection: { position: record.position, reason: mapped.reason, message: mapped.message } };
+      continue;
+    }
+    if (seenIds.has(mapped.paper.id)) {
+      yield { rejection: { position: record.position, reason: 'duplicate_id', message: `id "${mapped.paper.id}" appeared earlier in the file` } };
+      continue;
+    }
+    seenIds.add(mapped.paper.id);
+    yield { paper: mapped.paper };
+  }
+}
