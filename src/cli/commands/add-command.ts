@@ -20,7 +20,6 @@ interface AddFlags {
   url: string;
   key?: string;
   format?: InputFormat;
-  allowTitleOnly?: boolean;
   replace?: boolean;
   [fieldFlag: string]: unknown;
 }
@@ -47,7 +46,6 @@ export function addCommand(): Command {
     .addOption(new Option('--url <url>', 'the server (e.g. http://127.0.0.1:8080)').env('PAPER_SEARCH_URL').argParser(serverUrl).makeOptionMandatory())
     .addOption(new Option('--key <key>', 'an API key of the server (writes need one)').env('PAPER_SEARCH_API_KEY'))
     .addOption(new Option('--format <format>', 'input format (default: from the extension and content)').choices(inputFormats))
-    .option('--allow-title-only', 'add records without an abstract by their title')
     .option('--replace', 'replace the papers already stored under the same ids (the default keeps them)');
   return addFieldOptions(command)
     .addHelpText(
@@ -74,7 +72,8 @@ export function addCommand(): Command {
           batch = [];
           batchBytes = 0;
         };
-        for await (const { paper, rejection } of papersOfInput(source, { fields: fieldMapOf(flags), allowTitleOnly: flags.allowTitleOnly ?? false })) {
+        // The write API takes papers with an abstract only: a record without one is listed as rejected.
+        for await (const { paper, rejection } of papersOfInput(source, { fields: fieldMapOf(flags), allowTitleOnly: false })) {
           summary.read++;
           if (rejection) {
             summary.rejected[rejection.reason] = (summary.rejected[rejection.reason] ?? 0) + 1;
