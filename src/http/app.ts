@@ -161,7 +161,12 @@ const closeAfterUpgradeRequest: RequestHandler = (request, response, next) => {
  */
 const refuseUnknownTransferCodings: RequestHandler = (request, _response, next) => {
   const declared = request.headers['transfer-encoding'];
-  const codings = declared?.split(',').map((coding) => coding.trim().toLowerCase()) ?? [];
+  // A list's empty elements count for nothing (RFC 9110, 5.6.1).
+  const codings =
+    declared
+      ?.split(',')
+      .map((coding) => coding.trim().toLowerCase())
+      .filter(Boolean) ?? [];
   if (codings.some((coding) => coding !== 'chunked')) {
     throw new AppError(
       'transfer_coding_unsupported',

@@ -11,9 +11,11 @@ import type { RequestHandler } from 'express';
 export const pipelinedRequestsAtOnce = 8;
 
 interface ConnectionRequests {
+  /** Requests being handled or waiting their turn, until their answer is sent. */
+  pending: Set<IncomingMessage>;
   active: number;
-  waiting: (() => void)[];
-  onIdle: (() => void)[];
+  waiting: { request: IncomingMessage; start: () => void }[];
+  onSettled: (() => void)[];
   /** The connection's latest request: while its body is still arriving, a parse error is in it. */
   latest?: IncomingMessage;
   /** Set once an answer closes the connection: requests read after it are not handled (RFC 9112, 9.6). */
@@ -28,45 +30,61 @@ export function pipelinedInTurn(atOnce = pipelinedRequestsAtOnce): RequestHandle
     const socket = request.socket;
     const requests = requestsOf(socket);
     requests.latest = request;
-    // Bytes after a request answered with Connection: close (the rest of a refused upload, read
-    // to drain it) may parse as more requests; none is handled.
+    // Bytes read after an answer that closes the connection (the rest of a refused upload,
+    // drained) may parse as more requests; none is handled.
     if (requests.closing) return;
+    requests.pending.add(request);
     const start = (): void => {
       requests.active++;
       response.once('close', () => {
         requests.active--;
+        requests.pending.delete(request);
         startWaiting(socket, requests);
       });
       next();
     };
     if (requests.active < atOnce) start();
-    else requests.waiting.push(start);
+    else requests.waiting.push({ request, start });
   };
 }
 
 /**
- * Calls `then` once the connection has no request being handled or waiting: an answer written
- * straight to the socket (a parse error's) must not come before the answers of the requests ahead
- * of it, which their clients would read as the error. At once when the connection's latest request
- * is still arriving: the error is in that request's body, which never ends, so it would wait forever.
+ * Calls `then` once the requests ahead on the connection are answered: an answer written straight
+ * to the socket (a parse error's, say) must not come before theirs, which their clients would read
+ * as the error. A latest request whose body is still arriving is not waited for: the error is in
+ * that body, which never ends.
  */
-export function whenConnectionIdle(socket: Socket, then: () => void): void {
+export function whenRequestsAheadAnswered(socket: Socket, then: () => void): void {
   const requests = byConnection.get(socket);
-  if (!requests || (requests.active === 0 && requests.waiting.length === 0) || requests.latest?.complete === false) then();
-  else requests.onIdle.push(then);
+  if (!requests || requestsAheadAnswered(requests)) then();
+  else requests.onSettled.push(then);
 }
 
-/** No request read from `socket` from now on is handled: its answer so far closes the connection. */
+/** No request read from `socket` from now on is handled: an answer on it closes the connection. */
 export function handleNoMoreRequests(socket: Socket): void {
   requestsOf(socket).closing = true;
+}
+
+/**
+ * Drops the requests waiting their turn on `socket`, which came after every request being handled:
+ * one of those is answered with Connection: close, so none after it is handled.
+ */
+export function dropWaitingRequests(socket: Socket): void {
+  const requests = requestsOf(socket);
+  for (const { request } of requests.waiting.splice(0)) requests.pending.delete(request);
+}
+
+function requestsAheadAnswered(requests: ConnectionRequests): boolean {
+  const { pending, latest } = requests;
+  return pending.size === 0 || (pending.size === 1 && latest !== undefined && pending.has(latest) && !latest.complete);
 }
 
 function requestsOf(socket: Socket): ConnectionRequests {
   let requests = byConnection.get(socket);
   if (!requests) {
-    const created: ConnectionRequests = { active: 0, waiting: [], onIdle: [], closing: false };
+    const created: ConnectionRequests = { pending: new Set(), active: 0, waiting: [], onSettled: [], closing: false };
     // Requests still waiting when the connection closes have no one to answer.
-    socket.once('close', () => (created.waiting.length = 0));
+    socket.once('close', () => dropWaitingRequests(socket));
     byConnection.set(socket, created);
     requests = created;
   }
@@ -74,10 +92,7 @@ function requestsOf(socket: Socket): ConnectionRequests {
 }
 
 function startWaiting(socket: Socket, requests: ConnectionRequests): void {
-  // Those waiting came after every request being handled: after one that closes the connection, none is.
-  if (requests.closing) requests.waiting.length = 0;
   const next = socket.destroyed ? undefined : requests.waiting.shift();
-  if (next) return next();
-  if (requests.active > 0 || requests.waiting.length > 0) return;
-  for (const then of requests.onIdle.splice(0)) then();
+  if (next) next.start();
+  if (requestsAheadAnswered(requests)) for (const then of requests.onSettled.splice(0)) then();
 }

@@ -154,7 +154,8 @@ const unavailableRetryAfterSeconds: Partial<Record<ErrorCode, number>> = { not_r
 export const errorHandler: ErrorRequestHandler = (error: unknown, request, response, next) => {
   if (response.headersSent) return next(error);
   const appError = locateIssues(toAppError(error), request.method === 'GET' || request.method === 'DELETE' ? 'query' : 'body');
-  if (appError.status >= 500 && appError.status !== 503) request.log.error({ err: error, code: appError.code }, 'request failed');
+  // 503 is the service's passing state and 501 a client's request for what is not implemented: neither is a fault.
+  if (appError.status >= 500 && appError.status !== 503 && appError.status !== 501) request.log.error({ err: error, code: appError.code }, 'request failed');
   else request.log.info({ code: appError.code, message: appError.message }, 'request rejected');
   const retryAfter = appError.retryAfterSeconds ?? unavailableRetryAfterSeconds[appError.code];
   if (retryAfter !== undefined) response.setHeader('Retry-After', String(retryAfter));

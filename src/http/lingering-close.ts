@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { handleNoMoreRequests } from './connection-requests.js';
+import { dropWaitingRequests, handleNoMoreRequests } from './connection-requests.js';
 
 /** How long the rest of a refused body may go on arriving after the answer, and how much of it is read. */
 const lingerMs = 1_000;
@@ -20,6 +20,7 @@ const lingerBytes = 8 * 1024 * 1024;
 export function lingerBeforeClosing(socket: Socket): void {
   // The parser reads what is drained: a request after the refused body is not handled.
   handleNoMoreRequests(socket);
+  dropWaitingRequests(socket);
   socket.destroySoon = () => {
     if (socket.destroyed) return;
     socket.end();

@@ -47,6 +47,8 @@ export function requestLogging(log: Logger): RequestHandler {
     customLogLevel: (request, response, error) => {
       if (probePaths.has(request.url?.split('?')[0] ?? '')) return 'debug';
       if (response.statusCode === 503) return 'warn';
+      // 501: the client asked for what is not implemented (a transfer coding), no fault of the server.
+      if (response.statusCode === 501) return 'info';
       return response.statusCode >= 500 || error ? 'error' : 'info';
     },
     serializers: {

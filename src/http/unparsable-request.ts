@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { AppError, toErrorBody, type ErrorCode } from '../errors.js';
 import { continueWhenBodyIsRead, payloadTooLarge } from './body-parsers.js';
-import { handleNoMoreRequests, whenConnectionIdle } from './connection-requests.js';
+import { handleNoMoreRequests, whenRequestsAheadAnswered } from './connection-requests.js';
 
 /** Told of each answer given here, so the metrics count it ("unparsed" requests) like any other. */
 export type AnswerOutsideApp = (method: string, status: number) => void;
@@ -80,7 +80,7 @@ export function continueUnlessTooLarge(
  */
 function answerAndClose(socket: Socket, appError: AppError, how: { method: string; counted: AnswerOutsideApp; headers?: readonly string[] }): void {
   handleNoMoreRequests(socket);
-  whenConnectionIdle(socket, () => {
+  whenRequestsAheadAnswered(socket, () => {
     if (!socket.writable) return void socket.destroy();
     socket.resume();
     writeAnswerAndClose(socket, appError, how);

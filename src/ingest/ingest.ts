@@ -9,7 +9,7 @@ import type { Paper } from '../papers/paper.js';
 import { defaultFieldMap, type FieldMap, type RejectionReason } from '../papers/paper-record.js';
 import type { ProgressReporter } from './progress.js';
 import { namesOf } from './input-files.js';
-import { papersOfInput, type Rejection } from './input-papers.js';
+import { papersOfInput, remedyFor, type Rejection } from './input-papers.js';
 import { openRecordSource, type InputFormat } from './record-readers.js';
 
 export interface IngestOptions {
@@ -153,14 +153,6 @@ async function embedGroup(embedder: Embedder, writer: CollectionBuilder, papers:
   if (papers.length === 0) return;
   const vectors = await embedPapers(embedder, papers);
   for (let i = 0; i < papers.length; i++) await writer.add(papers[i]!, vectors[i]!);
-}
-
-/** The flag that would let the records in, when they were refused for one reason a flag answers. */
-function remedyFor(rejected: Partial<Record<RejectionReason, number>>): string {
-  const [reason] = Object.entries(rejected).sort(([, a], [, b]) => (b ?? 0) - (a ?? 0))[0] ?? [];
-  if (reason === 'missing_abstract') return ' --allow-title-only indexes records without an abstract by their title.';
-  if (reason === 'missing_id') return ' --id-field <name> names the field that holds the id (and --abstract-field, --title-field … the others).';
-  return '';
 }
 
 /** The first rejection, said in the one line a failed run ends with: the log lines above it are easy to miss. */

@@ -35,3 +35,11 @@ export async function* papersOfInput(source: RecordSource, options: { fields: Fi
     yield { paper: mapped.paper };
   }
 }
+
+/** The flag that would let the records in, when they were refused for one reason a flag answers. */
+export function remedyFor(rejected: Partial<Record<RejectionReason, number>>): string {
+  const [reason] = Object.entries(rejected).sort(([, a], [, b]) => (b ?? 0) - (a ?? 0))[0] ?? [];
+  if (reason === 'missing_abstract') return ' --allow-title-only indexes records without an abstract by their title.';
+  if (reason === 'missing_id') return ' --id-field <name> names the field that holds the id (and --abstract-field, --title-field … the others).';
+  return '';
+}

@@ -88,12 +88,7 @@ export const recommendPapersInput = z
   .strictObject({
     positive: paperNames.max(100).default([]).describe('Ids of papers the user likes (doi:<DOI> and arxiv:<id> work too).'),
     negative: paperNames.max(100).default([]).describe('Ids of papers the user does not want more of.'),
-    query: z
-      .string()
-      .max(10_000)
-      .regex(/\S/, 'must not be blank')
-      .optional()
-      .describe('The search the feedback refines, so the list stays on its topic (optional when there are positives).'),
+    query: nonBlank(10_000).optional().describe('The search the feedback refines, so the list stays on its topic (optional when there are positives).'),
     ...page,
   })
   .refine((value) => value.positive.length > 0 || value.query !== undefined, { message: 'give at least one positive paper, or a query', path: ['positive'] })

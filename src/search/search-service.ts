@@ -73,10 +73,6 @@ export const hybridCandidates = 100;
  */
 export const facetCandidates = 100;
 
-/**
- * What the service can answer, independent of transport: the HTTP layer (and any other front end)
- * calls these and never touches the model or the storage itself.
- */
 /** What "more like this / less like this" says: papers marked either way, and the search they refine. */
 export interface Feedback {
   positive: readonly string[];
@@ -84,6 +80,10 @@ export interface Feedback {
   query?: string;
 }
 
+/**
+ * What the service can answer, independent of transport: the HTTP layer (and any other front end)
+ * calls these and never touches the model or the storage itself.
+ */
 export class SearchService {
   private readonly titleVectors = new TitleVectors();
 

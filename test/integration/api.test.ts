@@ -406,6 +406,28 @@ describe('bad input gets a clear 4xx in the one error shape', () => {
     assert.match(answer, /^HTTP\/1\.1 400 /);
   });
 
+  it('regression: answers bytes that are not HTTP after all the pipelined requests ahead of them, more than are handled at once (the ninth was dropped and its client read the 400)', async () => {
+    const answer = await rawRequest(base, `${'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n'.repeat(12)}THIS IS NOT HTTP\r\n\r\n`, { keepSending: true });
+    assert.deepEqual(
+      [...answer.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((match) => match[1]),
+      [...Array.from({ length: 12 }, () => '200'), '400'],
+    );
+  });
+
+  it('regression: answers a parse error in a body after the complete request ahead of it (the search ahead went unanswered)', async () => {
+    const body = JSON.stringify({ query: 'volcano', k: 1 });
+    const answer = await rawRequest(
+      base,
+      `POST /v1/search HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}` +
+        'POST /v1/search HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nZZZ\r\n{}\r\n0\r\n\r\n',
+      { keepSending: true },
+    );
+    assert.deepEqual(
+      [...answer.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((match) => match[1]),
+      ['200', '400'],
+    );
+  });
+
   it('regression: answers a pipelined request expecting 100-continue after the requests ahead of it (the server crashed: its answer had no socket yet)', async () => {
     const answer = await rawRequest(
       base,

@@ -382,6 +382,21 @@ describe('paper-search add', () => {
       const refused = await runCli('add', ['--input', lines, '--url', server.url]);
       assert.equal(refused.code, 1);
       assert.match(refused.stderr, /error \[unauthorized\]/);
+
+      // A paper the server refuses leaves out that paper only (it stopped the whole run).
+      const mixed = join(workDir, 'mixed.jsonl');
+      await writeFile(mixed, '{"id":"doi:10.1000/abc","abstract":"An id the write API refuses."}\n{"id":"kept-going","abstract":"Added all the same."}\n');
+      const partly = await runCli('add', ['--input', mixed, '--url', server.url, '--key', key]);
+      assert.equal(partly.code, 0, partly.stderr);
+      assert.match(partly.stderr, /read 2, added 1, .*rejected 1 \(invalid_field: 1\)/);
+      assert.match(partly.stderr, /rejected paper "doi:10\.1000\/abc": invalid_field: refused by the server/);
+      assert.equal((await request(server.url, '/v1/papers/kept-going')).status, 200);
+      // Nothing added: a failure, with what would let the records in.
+      const noIds = join(workDir, 'no-ids.jsonl');
+      await writeFile(noIds, '{"paper_id":"p1","abstract":"x"}\n');
+      const none = await runCli('add', ['--input', noIds, '--url', server.url, '--key', key]);
+      assert.equal(none.code, 1);
+      assert.match(none.stderr, /error \[input_rejected\]: No paper of .* could be added \(1 record read\)\. --id-field <name>/);
     } finally {
       await server.close();
     }

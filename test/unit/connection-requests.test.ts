@@ -3,18 +3,21 @@ import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { describe, it } from 'node:test';
 import type { Request, Response } from 'express';
-import { handleNoMoreRequests, pipelinedInTurn, whenConnectionIdle } from '../../src/http/connection-requests.js';
+import { dropWaitingRequests, handleNoMoreRequests, pipelinedInTurn, whenRequestsAheadAnswered } from '../../src/http/connection-requests.js';
 
 /** A connection, and requests on it whose answers the test finishes one by one. */
 function connection() {
   const socket = Object.assign(new EventEmitter(), { destroyed: false }) as unknown as Socket;
   const answers: EventEmitter[] = [];
+  const requests: { socket: Socket; complete: boolean }[] = [];
   const handled: number[] = [];
   const inTurn = pipelinedInTurn(2);
-  const send = (number: number): void => {
+  /** A request read whole, or (complete false) one whose body is still arriving. */
+  const send = (number: number, complete = true): void => {
     const response = new EventEmitter();
     answers[number] = response;
-    inTurn({ socket } as Request, response as Response, () => handled.push(number));
+    requests[number] = { socket, complete };
+    inTurn(requests[number] as unknown as Request, response as Response, () => handled.push(number));
   };
   const answer = (number: number): boolean => answers[number]!.emit('close');
   return { socket, handled, send, answer };
@@ -32,24 +35,29 @@ describe('pipelined requests of one connection', () => {
     assert.deepEqual(handled, [0, 1, 2, 3, 4]);
   });
 
-  it('regression: handles no request read after an answer that closes the connection (a DELETE sent after a refused upload was applied)', () => {
+  it('regression: after an answer that closes the connection, handles the requests ahead of it and none read after (a DELETE sent after a refused upload was applied; then the requests ahead were dropped)', () => {
     const { socket, handled, send, answer } = connection();
     for (let number = 0; number < 3; number++) send(number);
     handleNoMoreRequests(socket);
     send(3);
     answer(0);
     answer(1);
-    assert.deepEqual(handled, [0, 1]);
+    assert.deepEqual(handled, [0, 1, 2]);
   });
 
-  it('drops the waiting requests of a connection that closed', () => {
-    const { socket, handled, send, answer } = connection();
-    for (let number = 0; number < 4; number++) send(number);
-    (socket as unknown as { destroyed: boolean }).destroyed = true;
-    socket.emit('close');
-    answer(0);
-    answer(1);
-    assert.deepEqual(handled, [0, 1]);
+  it('drops the waiting requests, which came after one answered with Connection: close, and those of a connection that closed', () => {
+    const first = connection();
+    for (let number = 0; number < 4; number++) first.send(number);
+    dropWaitingRequests(first.socket);
+    first.answer(0);
+    assert.deepEqual(first.handled, [0, 1]);
+    const second = connection();
+    for (let number = 0; number < 4; number++) second.send(number);
+    (second.socket as unknown as { destroyed: boolean }).destroyed = true;
+    second.socket.emit('close');
+    second.answer(0);
+    second.answer(1);
+    assert.deepEqual(second.handled, [0, 1]);
   });
 
   it('regression: says when the requests ahead are answered (a parse error was answered before them, and their clients read it as theirs)', () => {
@@ -57,15 +65,26 @@ describe('pipelined requests of one connection', () => {
     send(0);
     send(1);
     send(2);
-    let idle = false;
-    whenConnectionIdle(socket, () => (idle = true));
+    let told = false;
+    whenRequestsAheadAnswered(socket, () => (told = true));
     answer(0);
     answer(1);
-    assert.equal(idle, false);
+    assert.equal(told, false);
     answer(2);
-    assert.equal(idle, true);
+    assert.equal(told, true);
     let atOnce = false;
-    whenConnectionIdle(Object.assign(new EventEmitter(), { destroyed: false }) as unknown as Socket, () => (atOnce = true));
+    whenRequestsAheadAnswered(Object.assign(new EventEmitter(), { destroyed: false }) as unknown as Socket, () => (atOnce = true));
     assert.equal(atOnce, true);
+  });
+
+  it('regression: does not wait for a latest request whose body is still arriving, only for those ahead of it (it waited for that body forever; then it did not wait for those ahead)', () => {
+    const { socket, send, answer } = connection();
+    send(0);
+    send(1, false);
+    let told = false;
+    whenRequestsAheadAnswered(socket, () => (told = true));
+    assert.equal(told, false);
+    answer(0);
+    assert.equal(told, true);
   });
 });

@@ -1,7 +1,8 @@
 import { Command, Option } from 'commander';
 import { PaperSearchClient, PaperSearchError, type PaperInput } from '../../client/paper-search-client.js';
 import { detectInputFormat } from '../../ingest/format-detection.js';
-import { papersOfInput, type Rejection } from '../../ingest/input-papers.js';
+import { AppError } from '../../errors.js';
+import { papersOfInput, remedyFor, type Rejection } from '../../ingest/input-papers.js';
 import { openRecordSource, inputFormats, type InputFormat } from '../../ingest/record-readers.js';
 import type { RejectionReason } from '../../papers/paper-record.js';
 import { runInFrame } from '../command-frame.js';
@@ -76,8 +77,7 @@ export function addCommand(): Command {
         for await (const { paper, rejection } of papersOfInput(source, { fields: fieldMapOf(flags), allowTitleOnly: false })) {
           summary.read++;
           if (rejection) {
-            summary.rejected[rejection.reason] = (summary.rejected[rejection.reason] ?? 0) + 1;
-            if (summary.rejectionExamples.length < rejectionsShown) summary.rejectionExamples.push(rejection);
+            reject(summary, rejection);
             continue;
           }
           const bytes = Buffer.byteLength(JSON.stringify(paper));
@@ -87,32 +87,81 @@ export function addCommand(): Command {
         }
         await send();
         say(summaryLines(summary).join('\n'));
+        if (summary.read > 0 && summary.added + summary.replaced + summary.kept === 0) {
+          const remedy = summary.rejected.missing_abstract ? ' The write API takes papers with an abstract only.' : remedyFor(summary.rejected);
+          throw new AppError(
+            'input_rejected',
+            `No paper of ${flags.input} could be added (${summary.read} record${summary.read === 1 ? '' : 's'} read).${remedy}`,
+          );
+        }
       }),
     );
 }
 
 /**
- * One write of up to a thousand papers, all or none on the server: those whose ids are stored
- * already (409, named in `details.ids`) are replaced one by one with --replace, or left, and the
- * rest written again.
+ * One write of up to a thousand papers, all or none on the server. Those whose ids are stored
+ * already (409, named in `details.ids`) are replaced one by one with --replace, or left; a batch
+ * the server refuses as invalid (a paper it will not take, as an id that is a `doi:` name) is
+ * sent again paper by paper, so only the refused ones are left out, each listed as rejected.
  */
 async function addBatch(client: PaperSearchClient, papers: readonly PaperInput[], replace: boolean, summary: AddSummary): Promise<void> {
   try {
-    summary.added += (await client.createPapers(papers)).length;
-    return;
+    summary.added += (await withRetries(() => client.createPapers(papers))).length;
   } catch (error) {
-    if (!(error instanceof PaperSearchError) || error.code !== 'paper_exists') throw error;
-    const stored = new Set((error.details as { ids?: string[] } | undefined)?.ids ?? []);
-    const storedPapers = papers.filter((paper) => stored.has(String(paper.id)));
-    if (replace) {
-      for (const paper of storedPapers) await client.putPaper(String(paper.id), paper);
-      summary.replaced += storedPapers.length;
-    } else {
-      summary.kept += storedPapers.length;
+    if (!(error instanceof PaperSearchError)) throw error;
+    if (error.code === 'paper_exists') {
+      const stored = new Set((error.details as { ids?: string[] } | undefined)?.ids ?? []);
+      for (const paper of papers.filter((candidate) => stored.has(String(candidate.id)))) {
+        if (!replace) {
+          summary.kept++;
+          continue;
+        }
+        const refused = await refusedAsInvalid(summary, paper, () => withRetries(() => client.putPaper(String(paper.id), paper)));
+        if (!refused) summary.replaced++;
+      }
+      const rest = papers.filter((paper) => !stored.has(String(paper.id)));
+      if (rest.length > 0) await addBatch(client, rest, replace, summary);
+      return;
     }
-    const rest = papers.filter((paper) => !stored.has(String(paper.id)));
-    if (rest.length > 0) summary.added += (await client.createPapers(rest)).length;
+    if (error.code !== 'invalid_input') throw error;
+    if (papers.length === 1) {
+      reject(summary, { position: `paper "${String(papers[0]!.id)}"`, reason: 'invalid_field', message: `refused by the server: ${error.message}` });
+      return;
+    }
+    for (const paper of papers) await addBatch(client, [paper], replace, summary);
   }
+}
+
+/** Runs a write; a 400 is counted as the paper's rejection (true), anything else thrown. */
+async function refusedAsInvalid(summary: AddSummary, paper: PaperInput, write: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await write();
+    return false;
+  } catch (error) {
+    if (!(error instanceof PaperSearchError) || error.code !== 'invalid_input') throw error;
+    reject(summary, { position: `paper "${String(paper.id)}"`, reason: 'invalid_field', message: `refused by the server: ${error.message}` });
+    return true;
+  }
+}
+
+const retryDelaysMs = [1_000, 2_000, 4_000, 8_000, 16_000];
+
+/** A write the server put off (429 rate limited, 503 overloaded or still starting) is tried again, up to five times, waiting longer each time. */
+async function withRetries<Answer>(write: () => Promise<Answer>): Promise<Answer> {
+  for (const delayMs of retryDelaysMs) {
+    try {
+      return await write();
+    } catch (error) {
+      if (!(error instanceof PaperSearchError) || (error.status !== 429 && error.status !== 503)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
+  }
+  return write();
+}
+
+function reject(summary: AddSummary, rejection: Rejection): void {
+  summary.rejected[rejection.reason] = (summary.rejected[rejection.reason] ?? 0) + 1;
+  if (summary.rejectionExamples.length < rejectionsShown) summary.rejectionExamples.push(rejection);
 }
 
 function summaryLines(summary: AddSummary): string[] {
