@@ -108,6 +108,15 @@ export function isDiskFull(error: unknown): boolean {
   return code === 'ENOSPC' || code === 'EDQUOT';
 }
 
+/**
+ * Whether an answer's status is the server's own fault, logged as an error: not a 503 (the
+ * service's passing state, said with Retry-After), nor a 501 (a client asking for what is not
+ * implemented, a transfer coding).
+ */
+export function isServerFault(status: number): boolean {
+  return status >= 500 && status !== 501 && status !== 503;
+}
+
 /** The process has no file descriptor left (its own limit, or the system's): a passing shortage, while connections hold them. */
 export function isOutOfFileDescriptors(error: unknown): boolean {
   const code = (error as { code?: unknown } | null | undefined)?.code;

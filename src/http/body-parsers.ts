@@ -59,12 +59,13 @@ function withinLimit(limitBytes: number, types: readonly string[], parse: Reques
     normalizeContentEncoding(request);
     const declared = Number(request.headers['content-length']);
     const compressed = (request.headers['content-encoding'] ?? 'identity').toLowerCase() !== 'identity';
-    if (declared > limitBytes && !compressed && !request.complete && request.is([...types])) {
+    const readHere = Boolean(request.is([...types]));
+    if (declared > limitBytes && !compressed && !request.complete && readHere) {
       next(payloadTooLarge(limitBytes));
       return;
     }
-    if (request.is([...types]) && awaitingContinue.delete(request)) response.writeContinue();
-    if (request.headers['content-length'] === undefined && !compressed && !request.complete && request.is([...types])) {
+    if (readHere && awaitingContinue.delete(request)) response.writeContinue();
+    if (request.headers['content-length'] === undefined && !compressed && !request.complete && readHere) {
       parseCounted(request, response, next, limitBytes, parse);
       return;
     }

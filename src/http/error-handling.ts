@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
-import { AppError, invalidInput, isAppError, isOutOfFileDescriptors, toErrorBody, type ErrorCode, type InputIssue } from '../errors.js';
+import { AppError, invalidInput, isAppError, isOutOfFileDescriptors, isServerFault, toErrorBody, type ErrorCode, type InputIssue } from '../errors.js';
 import { payloadTooLarge } from './body-parsers.js';
 import { lingerBeforeClosing } from './lingering-close.js';
 
@@ -154,8 +154,7 @@ const unavailableRetryAfterSeconds: Partial<Record<ErrorCode, number>> = { not_r
 export const errorHandler: ErrorRequestHandler = (error: unknown, request, response, next) => {
   if (response.headersSent) return next(error);
   const appError = locateIssues(toAppError(error), request.method === 'GET' || request.method === 'DELETE' ? 'query' : 'body');
-  // 503 is the service's passing state and 501 a client's request for what is not implemented: neither is a fault.
-  if (appError.status >= 500 && appError.status !== 503 && appError.status !== 501) request.log.error({ err: error, code: appError.code }, 'request failed');
+  if (isServerFault(appError.status)) request.log.error({ err: error, code: appError.code }, 'request failed');
   else request.log.info({ code: appError.code, message: appError.message }, 'request rejected');
   const retryAfter = appError.retryAfterSeconds ?? unavailableRetryAfterSeconds[appError.code];
   if (retryAfter !== undefined) response.setHeader('Retry-After', String(retryAfter));

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import { pino } from 'pino';
 import { pinoHttp } from 'pino-http';
+import { isServerFault } from '../errors.js';
 import type { Logger } from '../log.js';
 
 const requestIdPattern = /^[\w.:-]{1,128}$/;
@@ -47,9 +48,8 @@ export function requestLogging(log: Logger): RequestHandler {
     customLogLevel: (request, response, error) => {
       if (probePaths.has(request.url?.split('?')[0] ?? '')) return 'debug';
       if (response.statusCode === 503) return 'warn';
-      // 501: the client asked for what is not implemented (a transfer coding), no fault of the server.
-      if (response.statusCode === 501) return 'info';
-      return response.statusCode >= 500 || error ? 'error' : 'info';
+      // pino-http makes up an error for every 5xx: only a fault of the server's is one.
+      return isServerFault(response.statusCode) || (error !== undefined && response.statusCode < 500) ? 'error' : 'info';
     },
     serializers: {
       req: (request: { id: unknown; method: string; url: string }) => ({ id: request.id, method: request.method, url: withoutSecrets(request.url) }),

@@ -1,13 +1,7 @@
 import type { Request, RequestHandler } from 'express';
 import { errorCatalog } from '../errors.js';
 import type { ServiceMetrics } from '../metrics/service-metrics.js';
-import { operations } from './openapi.js';
-
-/** The documented routes as patterns, for requests answered before routing (a 413, a 415). */
-const knownRoutes = operations.map((operation) => ({
-  template: operation.path.replace(/\{(\w+)\}/g, ':$1'),
-  pattern: new RegExp(`^${operation.path.replace(/\{\w+\}/g, '[^/]+')}$`),
-}));
+import { documentedRouteOf } from './served-paths.js';
 
 /** Counts every answer and its latency by route template: bounded label values, never a raw path. */
 export function requestMetrics(metrics: ServiceMetrics): RequestHandler {
@@ -25,5 +19,6 @@ export function requestMetrics(metrics: ServiceMetrics): RequestHandler {
 function routeTemplateOf(request: Request): string {
   const matched = (request.route as { path?: unknown } | undefined)?.path;
   if (typeof matched === 'string') return `${request.baseUrl}${matched}`;
-  return knownRoutes.find((route) => route.pattern.test(request.path))?.template ?? 'unmatched';
+  // Answered before routing (a 413, a 415): the documented route its path names.
+  return documentedRouteOf(request.path)?.template ?? 'unmatched';
 }

@@ -7,6 +7,12 @@ import { operations } from './openapi.js';
 const bodyRefusals: ReadonlySet<ErrorCode> = new Set(['unsupported_media_type', 'invalid_json']);
 const bodyParserRefusals: ReadonlySet<string> = new Set(['entity.parse.failed', 'encoding.unsupported', 'charset.unsupported']);
 
+export interface DocumentedRoute {
+  /** Express's form of the path (`/v1/papers/:id`), the metrics' route label. */
+  template: string;
+  methods: readonly string[];
+}
+
 /**
  * The routes, as Express matches their paths (case-insensitive, a trailing slash allowed, a
  * parameter one segment), with the methods each is served by. The OpenAPI document's operations
@@ -14,12 +20,13 @@ const bodyParserRefusals: ReadonlySet<string> = new Set(['entity.parse.failed', 
  */
 const routes = [...new Set(operations.map((operation) => operation.path))].map((path) => ({
   pattern: new RegExp(`^${path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}/]+\}/g, '[^/]+')}/?$`, 'i'),
+  template: path.replace(/\{(\w+)\}/g, ':$1'),
   methods: operations.filter((operation) => operation.path === path).map((operation) => operation.method.toUpperCase()),
 }));
 
-/** The methods `path` is served by, or undefined when no route serves it. */
-export function methodsServing(path: string): readonly string[] | undefined {
-  return routes.find((route) => route.pattern.test(path))?.methods;
+/** The documented route serving `path` (by any method), for requests answered before routing; undefined when none does. */
+export function documentedRouteOf(path: string): DocumentedRoute | undefined {
+  return routes.find((route) => route.pattern.test(path));
 }
 
 /**
@@ -33,7 +40,7 @@ export const routeBeforeBodyRefusal: ErrorRequestHandler = (error: unknown, requ
   const type = (error as { type?: unknown } | undefined)?.type;
   const refusesBody = isAppError(error) ? bodyRefusals.has(error.code) : typeof type === 'string' && bodyParserRefusals.has(type);
   if (!refusesBody) return next(error);
-  const methods = methodsServing(request.path);
+  const methods = documentedRouteOf(request.path)?.methods;
   if (methods === undefined) return next(noRouteFor(request));
   const served = methods.includes(request.method) || (request.method === 'HEAD' && methods.includes('GET'));
   next(served ? error : methodNotAllowedFor(request, response, methods));

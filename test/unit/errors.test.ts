@@ -1,7 +1,17 @@
 import assert from 'node:assert/strict';
 import { open } from 'node:fs/promises';
 import { describe, it } from 'node:test';
-import { AppError, describeFailure, errorCatalog, isAppError, isOutOfFileDescriptors, paperNotFound, toErrorBody, type ErrorCode } from '../../src/errors.js';
+import {
+  AppError,
+  describeFailure,
+  errorCatalog,
+  isAppError,
+  isOutOfFileDescriptors,
+  isServerFault,
+  paperNotFound,
+  toErrorBody,
+  type ErrorCode,
+} from '../../src/errors.js';
 
 describe('AppError', () => {
   it('takes its status from the catalog', () => {
@@ -104,6 +114,10 @@ describe('failures told to clients', () => {
     const renamed = Object.assign(new Error("EXDEV: cross-device link not permitted, rename '/a/b/c' -> '/d/e/f'"), { path: '/a/b/c', dest: '/d/e/f' });
     assert.equal(describeFailure(renamed), "EXDEV: cross-device link not permitted, rename 'c' -> 'f'");
     assert.equal(describeFailure(new Error('plain')), 'plain');
+  });
+
+  it("are logged as the server's fault only when they are: not a 503 (passing) nor a 501 (a client asking for what is not implemented)", () => {
+    assert.deepEqual([500, 501, 503, 507, 404].map(isServerFault), [true, false, false, true, false]);
   });
 
   it('tell no file descriptor left from other failures', () => {
