@@ -6,10 +6,10 @@ import { createCollectionBuilder } from '../storage/open-storage.js';
 import type { BuiltCollection, CollectionBuilder } from '../storage/paper-storage.js';
 import type { Logger } from '../log.js';
 import type { Paper } from '../papers/paper.js';
-import { defaultFieldMap, type FieldMap, type RejectionReason } from '../papers/paper-record.js';
+import { defaultFieldMap, type FieldMap } from '../papers/paper-record.js';
 import type { ProgressReporter } from './progress.js';
 import { namesOf } from './input-files.js';
-import { papersOfInput, remedyFor, type Rejection } from './input-papers.js';
+import { papersOfInput, remedyFor, tallyRejection, type Rejection, type RejectionTally } from './input-papers.js';
 import { openRecordSource, type InputFormat } from './record-readers.js';
 
 export interface IngestOptions {
@@ -36,20 +36,16 @@ export interface IngestOptions {
   progress?: ProgressReporter;
 }
 
-export interface IngestSummary {
+/** `rejectionExamples`: the first rejections, for the report; all of them are logged. */
+export interface IngestSummary extends RejectionTally {
   input: string;
   indexDir: string;
   read: number;
   indexed: number;
-  rejected: Partial<Record<RejectionReason, number>>;
-  /** The first rejections, for the report; all of them are logged. */
-  rejectionExamples: Rejection[];
   seconds: number;
   papersPerSecond: number;
   collection: BuiltCollection;
 }
-
-const maxRejectionExamples = 20;
 
 /** Reads a papers file, validates and embeds each paper, and builds a new index folder. */
 export async function ingestPapers(embedder: Embedder, options: IngestOptions): Promise<IngestSummary> {
@@ -64,14 +60,13 @@ export async function ingestPapers(embedder: Embedder, options: IngestOptions): 
     );
   }
   const writer = await createCollectionBuilder(options.indexDir, embedder.model, options.storage);
-  const rejected: Partial<Record<RejectionReason, number>> = {};
-  const rejectionExamples: Rejection[] = [];
+  const tally: RejectionTally = { rejected: {}, rejectionExamples: [] };
+  const { rejected, rejectionExamples } = tally;
   let read = 0;
   let group: Paper[] = [];
 
   const reject = (rejection: Rejection) => {
-    rejected[rejection.reason] = (rejected[rejection.reason] ?? 0) + 1;
-    if (rejectionExamples.length < maxRejectionExamples) rejectionExamples.push(rejection);
+    tallyRejection(tally, rejection);
     options.log.warn(rejection, 'record rejected');
     if (options.strict) {
       throw new AppError('input_rejected', `${options.input} ${rejection.position}: ${rejection.message} (${rejection.reason}); stopped because of --strict.`, {

@@ -8,6 +8,29 @@ export interface Rejection {
   message: string;
 }
 
+/** Records refused in a run: counted by reason, and the first `rejectionExamplesKept` kept for its report. */
+export interface RejectionTally {
+  rejected: Partial<Record<RejectionReason, number>>;
+  rejectionExamples: Rejection[];
+}
+
+const rejectionExamplesKept = 20;
+
+export function tallyRejection(tally: RejectionTally, rejection: Rejection): void {
+  tally.rejected[rejection.reason] = (tally.rejected[rejection.reason] ?? 0) + 1;
+  if (tally.rejectionExamples.length < rejectionExamplesKept) tally.rejectionExamples.push(rejection);
+}
+
+/** A run's report of its rejections: `rejected N (reason: n, …)`, and a line for each example kept. */
+export function rejectionReport(tally: RejectionTally): { count: string; examples: string[] } {
+  const total = Object.values(tally.rejected).reduce((sum, count) => sum + count, 0);
+  const reasons = Object.entries(tally.rejected).map(([reason, count]) => `${reason}: ${count}`);
+  return {
+    count: `rejected ${total}${total > 0 ? ` (${reasons.join(', ')})` : ''}`,
+    examples: tally.rejectionExamples.map((rejection) => `  rejected ${rejection.position}: ${rejection.reason}: ${rejection.message}`),
+  };
+}
+
 /** One record of an input: the paper it makes, or why it makes none. */
 export type InputPaper = { paper: Paper; rejection?: undefined } | { paper?: undefined; rejection: Rejection };
 

@@ -2,9 +2,8 @@ import { Command, Option } from 'commander';
 import { PaperSearchClient, PaperSearchError, type PaperInput } from '../../client/paper-search-client.js';
 import { detectInputFormat } from '../../ingest/format-detection.js';
 import { AppError } from '../../errors.js';
-import { papersOfInput, remedyFor, type Rejection } from '../../ingest/input-papers.js';
+import { papersOfInput, rejectionReport, remedyFor, tallyRejection, type Rejection, type RejectionTally } from '../../ingest/input-papers.js';
 import { openRecordSource, inputFormats, type InputFormat } from '../../ingest/record-readers.js';
-import type { RejectionReason } from '../../papers/paper-record.js';
 import { runInFrame } from '../command-frame.js';
 import { examples } from './examples.js';
 import { addFieldOptions, fieldMapOf } from './field-options.js';
@@ -14,7 +13,6 @@ import { serverUrl } from './list-options.js';
 const papersPerRequest = 1_000;
 /** JSON per request, well under the server's 32 MiB default write body (a thousand long abstracts exceed it). */
 const bytesPerRequest = 8 * 1024 * 1024;
-const rejectionsShown = 20;
 
 interface AddFlags {
   input: string;
@@ -25,14 +23,12 @@ interface AddFlags {
   [fieldFlag: string]: unknown;
 }
 
-interface AddSummary {
+interface AddSummary extends RejectionTally {
   read: number;
   added: number;
   replaced: number;
   /** Ids already stored, left as they were (without --replace). */
   kept: number;
-  rejected: Partial<Record<RejectionReason, number>>;
-  rejectionExamples: Rejection[];
 }
 
 /**
@@ -77,7 +73,7 @@ export function addCommand(): Command {
         for await (const { paper, rejection } of papersOfInput(source, { fields: fieldMapOf(flags), allowTitleOnly: false })) {
           summary.read++;
           if (rejection) {
-            reject(summary, rejection);
+            tallyRejection(summary, rejection);
             continue;
           }
           const bytes = Buffer.byteLength(JSON.stringify(paper));
@@ -125,7 +121,7 @@ async function addBatch(client: PaperSearchClient, papers: readonly PaperInput[]
     }
     if (error.code !== 'invalid_input') throw error;
     if (papers.length === 1) {
-      reject(summary, { position: `paper "${String(papers[0]!.id)}"`, reason: 'invalid_field', message: `refused by the server: ${error.message}` });
+      tallyRejection(summary, refusedByServer(papers[0]!, error));
       return;
     }
     for (const paper of papers) await addBatch(client, [paper], replace, summary);
@@ -139,9 +135,13 @@ async function refusedAsInvalid(summary: AddSummary, paper: PaperInput, write: (
     return false;
   } catch (error) {
     if (!(error instanceof PaperSearchError) || error.code !== 'invalid_input') throw error;
-    reject(summary, { position: `paper "${String(paper.id)}"`, reason: 'invalid_field', message: `refused by the server: ${error.message}` });
+    tallyRejection(summary, refusedByServer(paper, error));
     return true;
   }
+}
+
+function refusedByServer(paper: PaperInput, error: PaperSearchError): Rejection {
+  return { position: `paper "${String(paper.id)}"`, reason: 'invalid_field', message: `refused by the server: ${error.message}` };
 }
 
 const retryDelaysMs = [1_000, 2_000, 4_000, 8_000, 16_000];
@@ -159,17 +159,8 @@ async function withRetries<Answer>(write: () => Promise<Answer>): Promise<Answer
   return write();
 }
 
-function reject(summary: AddSummary, rejection: Rejection): void {
-  summary.rejected[rejection.reason] = (summary.rejected[rejection.reason] ?? 0) + 1;
-  if (summary.rejectionExamples.length < rejectionsShown) summary.rejectionExamples.push(rejection);
-}
-
 function summaryLines(summary: AddSummary): string[] {
-  const rejectedTotal = Object.values(summary.rejected).reduce((sum, count) => sum + count, 0);
-  const reasons = Object.entries(summary.rejected).map(([reason, count]) => `${reason}: ${count}`);
-  return [
-    `read ${summary.read}, added ${summary.added}, replaced ${summary.replaced}, already stored and kept ${summary.kept}` +
-      `${summary.kept > 0 ? ' (--replace replaces them)' : ''}, rejected ${rejectedTotal}${rejectedTotal > 0 ? ` (${reasons.join(', ')})` : ''}`,
-    ...summary.rejectionExamples.map((rejection) => `  rejected ${rejection.position}: ${rejection.reason}: ${rejection.message}`),
-  ];
+  const rejections = rejectionReport(summary);
+  const kept = `already stored and kept ${summary.kept}${summary.kept > 0 ? ' (--replace replaces them)' : ''}`;
+  return [`read ${summary.read}, added ${summary.added}, replaced ${summary.replaced}, ${kept}, ${rejections.count}`, ...rejections.examples];
 }

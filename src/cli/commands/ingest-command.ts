@@ -4,11 +4,11 @@ import { loadEmbedder } from '../../embedding/load-embedder.js';
 import { defaultModelId, getModel, halfWindowStrategy, knownModelIds, withLongPassages, withTitleWeight } from '../../embedding/model-registry.js';
 import { detectInputFormat } from '../../ingest/format-detection.js';
 import { ingestPapers, type IngestSummary } from '../../ingest/ingest.js';
+import { rejectionReport } from '../../ingest/input-papers.js';
 import { LogProgress } from '../../ingest/progress.js';
 import { checkRecordSourceOptions, inputFormats, type InputFormat } from '../../ingest/record-readers.js';
 import type { Logger } from '../../log.js';
-import { lineageOf, readManifest } from '../../storage/embedded/manifest.js';
-import { countLoggedWrites } from '../../storage/embedded/write-log/write-log.js';
+import { writesSinceBuild } from '../../storage/embedded/index-folder-writer.js';
 import { runInFrame } from '../command-frame.js';
 import { UsageError } from '../exit-codes.js';
 import { PapersProgressBar } from '../output/progress-bars.js';
@@ -131,8 +131,7 @@ function stopOnSignal(log: Logger): { signal: AbortSignal; release(): void } {
  * Said before the work starts, while the papers can still be exported from the server.
  */
 async function warnOfLoggedWrites(indexDir: string, walDir: string, log: Logger): Promise<void> {
-  const manifest = await readManifest(indexDir).catch(() => undefined);
-  const writes = manifest ? await countLoggedWrites(walDir, lineageOf(manifest)) : 0;
+  const writes = (await writesSinceBuild(indexDir, walDir)).logged;
   if (writes === 0) return;
   log.warn(
     { writeAheadLog: walDir, writes },
@@ -141,15 +140,10 @@ async function warnOfLoggedWrites(indexDir: string, walDir: string, log: Logger)
 }
 
 function summaryLines(summary: IngestSummary): string[] {
-  const rejectedTotal = Object.values(summary.rejected).reduce((sum, count) => sum + count, 0);
+  const rejections = rejectionReport(summary);
   return [
-    `read ${summary.read}, indexed ${summary.indexed}, rejected ${rejectedTotal}` +
-      (rejectedTotal > 0
-        ? ` (${Object.entries(summary.rejected)
-            .map(([reason, count]) => `${reason}: ${count}`)
-            .join(', ')})`
-        : ''),
-    ...summary.rejectionExamples.map((rejection) => `  rejected ${rejection.position}: ${rejection.reason}: ${rejection.message}`),
+    `read ${summary.read}, indexed ${summary.indexed}, ${rejections.count}`,
+    ...rejections.examples,
     `index ${summary.indexDir} (model ${summary.collection.model.id}) in ${summary.seconds.toFixed(1)} s, ${summary.papersPerSecond.toFixed(1)} papers/s`,
   ];
 }

@@ -178,7 +178,8 @@ export class IndexFolderWriter {
       checksums,
     };
     await writeManifest(this.staging, manifest);
-    const previousWrites = lineage ? 0 : await writesTakenBy(this.target, this.writeLog);
+    const previous = lineage ? { folded: 0, logged: 0 } : await writesSinceBuild(this.target, this.writeLog);
+    const previousWrites = previous.folded + previous.logged;
     if (previousWrites === 0) {
       await replaceDirectory(this.staging, this.target);
       return manifest;
@@ -218,18 +219,17 @@ export class IndexFolderWriter {
 
 /**
  * The writes made through the API that the index at `folder` took after it was built: those a
- * snapshot folded into it (its log sequence) and those still in its write-ahead log. Papers a new
- * build from an input file does not hold, so that folder is kept rather than removed, as the
- * Weaviate backend keeps such a collection (the log is set aside by the next start, and replays
- * onto the kept folder). 0 when there is no index there, or it cannot be read (nothing to keep).
+ * snapshot folded into it (its log sequence) and those still in its write-ahead log `writeLog`.
+ * Papers a new build from an input file does not hold, so that folder is kept rather than removed
+ * (as the Weaviate backend keeps such a collection; the log is set aside by the next start, and
+ * replays onto the kept folder). None when there is no index there, or it cannot be read.
  */
-async function writesTakenBy(folder: string, writeLog: string | undefined): Promise<number> {
+export async function writesSinceBuild(folder: string, writeLog: string | undefined): Promise<{ folded: number; logged: number }> {
   let manifest: Manifest;
   try {
     manifest = await readManifest(folder);
   } catch {
-    return 0;
+    return { folded: 0, logged: 0 };
   }
-  const logged = writeLog ? await countLoggedWrites(writeLog, lineageOf(manifest)) : 0;
-  return (manifest.walSeq ?? 0) + logged;
+  return { folded: manifest.walSeq ?? 0, logged: writeLog ? await countLoggedWrites(writeLog, lineageOf(manifest)) : 0 };
 }
