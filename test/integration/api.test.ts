@@ -408,10 +408,7 @@ describe('bad input gets a clear 4xx in the one error shape', () => {
 
   it('regression: answers bytes that are not HTTP after all the pipelined requests ahead of them, more than are handled at once (the ninth was dropped and its client read the 400)', async () => {
     const answer = await rawRequest(base, `${'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n'.repeat(12)}THIS IS NOT HTTP\r\n\r\n`, { keepSending: true });
-    assert.deepEqual(
-      [...answer.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((match) => match[1]),
-      [...Array.from({ length: 12 }, () => '200'), '400'],
-    );
+    assert.deepEqual(statusesOf(answer), [...Array.from({ length: 12 }, () => '200'), '400']);
   });
 
   it('regression: answers a parse error in a body after the complete request ahead of it (the search ahead went unanswered)', async () => {
@@ -422,10 +419,7 @@ describe('bad input gets a clear 4xx in the one error shape', () => {
         'POST /v1/search HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nZZZ\r\n{}\r\n0\r\n\r\n',
       { keepSending: true },
     );
-    assert.deepEqual(
-      [...answer.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((match) => match[1]),
-      ['200', '400'],
-    );
+    assert.deepEqual(statusesOf(answer), ['200', '400']);
   });
 
   it('regression: answers a pipelined request expecting 100-continue after the requests ahead of it (the server crashed: its answer had no socket yet)', async () => {
@@ -668,6 +662,11 @@ function errorOfRawAnswer(answer: string): { error: { code: string; message: str
  * the connection. The client half-closes after the bytes unless `keepSending` (a client still
  * uploading), when only the server's close ends the exchange.
  */
+/** The statuses of the answers in raw bytes read from a connection, in order. */
+function statusesOf(answer: string): string[] {
+  return [...answer.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((match) => match[1]!);
+}
+
 function rawRequest(baseUrl: string, bytes: string, { keepSending = false } = {}): Promise<string> {
   const { hostname, port } = new URL(baseUrl);
   return new Promise((resolve, reject) => {
