@@ -22,6 +22,17 @@ export interface SchedulerOptions {
   /** Texts per model call. */
   batchSize: number;
   /**
+   * Model calls that may run at once (one per model worker). Queued texts are shared among the
+   * calls that start together, so two workers split a burst instead of one taking it all.
+   */
+  concurrency?: number;
+  /**
+   * Calls of queries that may run at once (at most `concurrency`). A search goes on to the
+   * indexes on the main thread with its query's vector: on a machine with as many model threads
+   * as cores, a second query call would take the core that work needs.
+   */
+  queryConcurrency?: number;
+  /**
    * Estimated tokens per model call (a text longer than this goes alone): a request that arrives
    * while the model is busy waits for the call in progress, so this bounds that wait.
    */
@@ -98,7 +109,8 @@ export class EmbedScheduler {
   private virtualTime = 0;
   private sequence = 0;
   private readonly lastFinish = new Map<string, number>();
-  private running = false;
+  private running = 0;
+  private runningQueries = 0;
   /** Jobs whose vectors are all in, waiting for their turn to be answered (see answerNext). */
   private readonly answered: Job[] = [];
   private closedWith: Error | undefined;
@@ -194,47 +206,79 @@ export class EmbedScheduler {
   }
 
   private pump(): void {
-    if (this.running || this.closedWith) return;
-    const batch = this.nextBatch();
-    if (batch.length === 0) return;
-    this.running = true;
+    const concurrency = this.options.concurrency ?? 1;
+    while (this.running < concurrency && !this.closedWith) {
+      const free = concurrency - this.running;
+      const queriesAllowed = this.runningQueries < (this.options.queryConcurrency ?? concurrency);
+      const batch = this.nextBatch(Math.ceil(this.queue.length / free), queriesAllowed);
+      if (batch.length === 0) return;
+      this.start(batch, concurrency);
+    }
+  }
+
+  private start(batch: QueuedText[], concurrency: number): void {
+    const kind = batch[0]!.job.kind;
     const startedAt = this.now();
     const tokens = batch.reduce((sum, queued) => sum + queued.cost, 0);
     for (const queued of batch) this.options.observer?.waited?.((startedAt - queued.job.arrivedAt) / 1000);
-    this.run({ kind: batch[0]!.job.kind, texts: batch.map((queued) => queued.text) }).then(
+    this.running++;
+    if (kind === 'query') this.runningQueries++;
+    const finished = () => {
+      this.running--;
+      if (kind === 'query') this.runningQueries--;
+      this.pump();
+    };
+    this.run({ kind, texts: batch.map((queued) => queued.text) }).then(
       (vectors) => {
         const seconds = (this.now() - startedAt) / 1000;
-        // Small calls are mostly fixed overhead and would understate the rate.
-        if (seconds > 0 && tokens >= minimumTimedTokens) this.tokensPerSecond = 0.8 * this.tokensPerSecond + 0.2 * (tokens / seconds);
+        // Small calls are mostly fixed overhead and would understate the rate. Calls run side by
+        // side, so the model's rate is theirs together.
+        if (seconds > 0 && tokens >= minimumTimedTokens) this.tokensPerSecond = 0.8 * this.tokensPerSecond + 0.2 * ((concurrency * tokens) / seconds);
         this.options.observer?.batchDone?.(batch.length, tokens, seconds);
         batch.forEach((queued, i) => this.deliver(queued, vectors[i]!));
-        this.running = false;
-        this.pump();
+        finished();
       },
       (error: unknown) => {
         for (const queued of batch) this.settle(queued.job, error);
-        this.running = false;
-        this.pump();
+        finished();
       },
     );
   }
 
-  /** Up to a batch of texts of one kind (by count and by tokens), in fair order, skipping those of requests already answered. */
-  private nextBatch(): QueuedText[] {
+  /**
+   * Up to a batch of texts of one kind (by count, at most `share`, and by tokens): the run of
+   * that kind from the first text in fair order, skipping texts of requests already answered.
+   * While `queriesAllowed` is false, queries are passed over (they wait for the query call under
+   * way, not for the passages behind them) and the batch is the first run of passages.
+   */
+  private nextBatch(share: number, queriesAllowed: boolean): QueuedText[] {
     this.queue.sort((a, b) => a.start - b.start || a.sequence - b.sequence);
     const batch: QueuedText[] = [];
-    let taken = 0;
+    const left: QueuedText[] = [];
     let batchTokens = 0;
-    while (taken < this.queue.length && batch.length < this.options.batchSize) {
-      const queued = this.queue[taken]!;
-      if (batch.length > 0 && (queued.job.kind !== batch[0]!.job.kind || batchTokens + queued.cost > this.options.maxBatchTokens)) break;
-      taken++;
-      this.queuedTokens -= queued.cost;
-      if (queued.job.settled) continue;
+    let full = false;
+    const most = Math.min(this.options.batchSize, Math.max(1, share));
+    for (const queued of this.queue) {
+      if (queued.job.settled) {
+        this.queuedTokens -= queued.cost;
+        continue;
+      }
+      const eligible = queriesAllowed || queued.job.kind !== 'query';
+      if (full || !eligible) {
+        left.push(queued);
+        continue;
+      }
+      if (batch.length > 0 && (queued.job.kind !== batch[0]!.job.kind || batchTokens + queued.cost > this.options.maxBatchTokens)) {
+        full = true;
+        left.push(queued);
+        continue;
+      }
       batch.push(queued);
       batchTokens += queued.cost;
+      this.queuedTokens -= queued.cost;
+      full = batch.length >= most;
     }
-    this.queue.splice(0, taken);
+    this.queue.splice(0, this.queue.length, ...left);
     if (batch.length > 0) this.virtualTime = Math.max(this.virtualTime, batch.at(-1)!.start);
     // A client whose work all lies behind the virtual time is as one with nothing queued.
     if (this.lastFinish.size > maxRememberedClients) {

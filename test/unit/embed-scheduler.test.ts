@@ -72,6 +72,55 @@ describe('EmbedScheduler', () => {
     assert.ok(model.calls.some(({ batch }) => batch.kind === 'query' && batch.texts.length === 1));
   });
 
+  it('shares a burst between the model calls that start together, and starts another as soon as one ends', async () => {
+    const model = controllableModel();
+    const queue = scheduler(model, { concurrency: 2 });
+    const burst = queue.submit('passage', ['p1', 'p2', 'p3', 'p4', 'p5', 'p6']);
+    await settle();
+    assert.deepEqual(
+      model.calls.map(({ batch }) => batch.texts),
+      [
+        ['p1', 'p2', 'p3'],
+        ['p4', 'p5', 'p6'],
+      ],
+      'two idle workers split the burst rather than one taking a full batch of it',
+    );
+    const later = queue.submit('passage', ['p7'], { client: 'other' });
+    await settle();
+    assert.equal(model.calls.length, 2, 'no third call while both run');
+    model.finish();
+    await settle();
+    assert.deepEqual(model.calls[2]!.batch.texts, ['p7']);
+    model.finish();
+    model.finish();
+    assert.equal((await burst).length, 6);
+    assert.equal((await later).length, 1);
+  });
+
+  it('runs one query call at a time beside passage calls, and lets passages pass queries waiting for it', async () => {
+    const model = controllableModel();
+    const queue = scheduler(model, { concurrency: 2, queryConcurrency: 1 });
+    const query = queue.submit('query', ['q1'], { client: 'a' });
+    await settle();
+    const waiting = queue.submit('query', ['q2'], { client: 'b' });
+    const passage = queue.submit('passage', ['p1'], { client: 'c' });
+    await settle();
+    assert.deepEqual(
+      model.calls.map(({ batch }) => batch),
+      [
+        { kind: 'query', texts: ['q1'] },
+        { kind: 'passage', texts: ['p1'] },
+      ],
+    );
+    model.finish();
+    await query;
+    await settle();
+    assert.deepEqual(model.calls[2]!.batch, { kind: 'query', texts: ['q2'] });
+    model.finish();
+    model.finish();
+    await Promise.all([waiting, passage]);
+  });
+
   it('bounds a model call by tokens too, so a query arriving meanwhile waits for a short call (a flood of long texts made it wait 11-33 s)', async () => {
     const model = controllableModel();
     const queue = scheduler(model, { maxBatchTokens: 500, maxQueuedTokens: 100_000 });
