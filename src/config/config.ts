@@ -46,8 +46,11 @@ const configSchema = z.object({
   HF_ENDPOINT: z.url().default('https://huggingface.co'),
   SAMPLE_FILE: z.string().min(1).default('index-data/samples/sample-papers.jsonl'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** The model's ONNX Runtime threads in all, shared among its workers (see modelThreads). */
   EMBED_THREADS: integer(1, 64).default(Math.min(64, Math.max(1, availableParallelism()))),
-  /** Threads for a model call of short search queries; unset, one fewer than EMBED_THREADS (see queryThreads). */
+  /** Model workers, each running one model call at a time; unset, two (one if EMBED_THREADS is 1). */
+  EMBED_WORKERS: integer(1, 64).optional(),
+  /** Threads for a model call of short search queries; unset, one fewer than EMBED_THREADS, at most a worker's (see modelThreads). */
   EMBED_QUERY_THREADS: integer(1, 64).optional(),
   EMBED_BATCH_SIZE: integer(1, 512).default(32),
   EMBED_BATCH_MAX_TOKENS: integer(64, 1_000_000).default(2_048),

@@ -9,27 +9,41 @@ import { WorkerEmbedder } from './worker-embedder.js';
 export async function loadEmbedder(model: ModelDescription, config: Config, log: Logger, observer?: SchedulerObserver): Promise<WorkerEmbedder> {
   await ensureModelFiles(model, { modelDir: config.MODEL_DIR, sources: config.MODEL_SOURCES, hubEndpoint: config.HF_ENDPOINT, log });
   const started = performance.now();
+  const threading = modelThreads(config);
   const embedder = await WorkerEmbedder.create(model, {
     modelDir: config.MODEL_DIR,
-    threads: config.EMBED_THREADS,
-    queryThreads: queryThreads(config),
+    ...threading,
     batchSize: config.EMBED_BATCH_SIZE,
     maxBatchTokens: config.EMBED_BATCH_MAX_TOKENS,
     maxQueuedTokens: config.EMBED_QUEUE_MAX_TOKENS,
     observer,
     log,
   });
-  log.info({ model: model.id, ms: Math.round(performance.now() - started) }, 'model loaded');
+  log.info({ model: model.id, workers: threading.workers, threads: threading.threads, ms: Math.round(performance.now() - started) }, 'model loaded');
   return embedder;
 }
 
 /**
+ * How the model's threads are laid out: `workers` model workers of `threads` threads each, and
+ * `queryThreads` for a call of short search queries.
+ *
+ * Two workers of half the threads each, by default: on two cores, 32 clients sending abstracts
+ * got 1.15–1.28x the answers per second of one worker with both threads, because ONNX Runtime's
+ * threads wait for each other at every operation and the main thread, busy on the same cores
+ * with the indexes, kept stalling them (see docs/performance.md#model-workers).
+ *
  * Short queries (model calls of at most 64 tokens, see transformers-embedder.ts) take one core
- * fewer than passages (at least one): the index work a search does with the query's vector runs
- * on the main thread at the same time as the next queries' model call.
- * On two cores, 32 clients searching got about 1.5x the searches per second this way (200–227
- * against 125–151), for about 1 ms more at one client (see docs/performance.md).
+ * fewer than the model has (at least one, at most a worker's threads), and one such call runs at
+ * a time (see EmbedScheduler): the index work a search does with the query's vector runs on the
+ * main thread at the same time as the next queries' model call. On two cores, 32 clients
+ * searching got about 1.5x the searches per second this way (200–227 against 125–151).
  */
-export function queryThreads(config: Pick<Config, 'EMBED_THREADS' | 'EMBED_QUERY_THREADS'>): number {
-  return config.EMBED_QUERY_THREADS ?? Math.max(1, config.EMBED_THREADS - 1);
+export function modelThreads(config: Pick<Config, 'EMBED_THREADS' | 'EMBED_WORKERS' | 'EMBED_QUERY_THREADS'>): {
+  workers: number;
+  threads: number;
+  queryThreads: number;
+} {
+  const workers = config.EMBED_WORKERS ?? Math.min(2, config.EMBED_THREADS);
+  const threads = Math.max(1, Math.floor(config.EMBED_THREADS / workers));
+  return { workers, threads, queryThreads: config.EMBED_QUERY_THREADS ?? Math.max(1, Math.min(threads, config.EMBED_THREADS - 1)) };
 }

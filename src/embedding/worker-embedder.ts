@@ -11,6 +11,8 @@ import type { WorkerReply, WorkerRequest, WorkerSetup } from './worker-protocol.
 type Pending = { resolve: (reply: WorkerReply) => void; reject: (error: Error) => void };
 
 export interface WorkerEmbedderOptions extends TransformersEmbedderOptions {
+  /** Model workers, each running one model call at a time with `threads` intra-op threads. */
+  workers: number;
   /** Estimated tokens that may wait for the model before requests are refused (see EmbedScheduler). */
   maxQueuedTokens: number;
   /** Estimated tokens per model call (see EmbedScheduler). */
@@ -23,49 +25,77 @@ export interface WorkerEmbedderOptions extends TransformersEmbedderOptions {
 const maxRestarts = 3;
 const restartWindowMs = 5 * 60_000;
 
+/** One model worker: the thread once it is up, and the model calls it is answering. */
+interface ModelWorker {
+  thread: Promise<Worker>;
+  busy: boolean;
+  restarting: boolean;
+  readonly pending: Map<number, Pending>;
+}
+
 /**
- * The model behind a worker thread (see embedder-worker.ts for why), as a plain Embedder. Texts
- * reach the worker through an EmbedScheduler: fairly between clients, a batch at a time, and
- * refused at once when they could not be answered in time.
+ * The model behind worker threads (see embedder-worker.ts for why), as a plain Embedder. Texts
+ * reach the workers through an EmbedScheduler: fairly between clients, a batch at a time per
+ * worker, and refused at once when they could not be answered in time. Several workers of one
+ * thread each keep the cores busy where one worker of several threads would not: ONNX Runtime's
+ * threads wait for each other at every operation, so a main thread busy on the same cores
+ * (searching the indexes for the vectors just embedded) stalls them all (see
+ * docs/performance.md#model-workers).
  *
- * Should the worker die (a crash in native code, memory exhausted), the model call it was running
- * is answered 503 and a new worker is started; texts still queued wait for it. A worker that keeps
- * dying (more than three times in five minutes) is given up: the model is then `failed`, every
- * request is refused, and readiness says so, for an orchestrator to restart the process.
+ * Should a worker die (a crash in native code, memory exhausted), the model call it was running
+ * is answered 503 and a new worker is started; texts still queued wait for it or go to another
+ * worker. Workers that keep dying (more than three times in five minutes) are given up: the model
+ * is then `failed`, every request is refused, and readiness says so, for an orchestrator to
+ * restart the process.
  */
 export class WorkerEmbedder implements Embedder {
   private nextId = 1;
-  private readonly pending = new Map<number, Pending>();
   private readonly scheduler: EmbedScheduler;
-  private current: ModelState = 'ready';
-  /** The worker to send model calls to, once it is up. */
-  private worker: Promise<Worker>;
+  private failed = false;
+  private readonly workers: ModelWorker[];
   private readonly restarts: number[] = [];
   private disposing = false;
 
   private constructor(
     readonly model: ModelDescription,
-    first: Worker,
+    first: readonly Worker[],
     private readonly options: WorkerEmbedderOptions,
   ) {
+    this.workers = first.map((thread) => {
+      const worker: ModelWorker = { thread: Promise.resolve(thread), busy: false, restarting: false, pending: new Map() };
+      this.supervise(worker, thread);
+      return worker;
+    });
     this.scheduler = new EmbedScheduler((batch) => this.runBatch(batch), {
       batchSize: options.batchSize,
+      concurrency: first.length,
+      queryConcurrency: 1,
       maxBatchTokens: options.maxBatchTokens,
       maxQueuedTokens: options.maxQueuedTokens,
       costOf: (text, kind) => estimatedTokens(text, kind, model),
       initialTokensPerSecond: 5_000,
       observer: options.observer,
     });
-    this.worker = Promise.resolve(this.supervise(first));
   }
 
   static async create(model: ModelDescription, options: WorkerEmbedderOptions): Promise<WorkerEmbedder> {
-    return new WorkerEmbedder(model, await startWorker(model, options), options);
+    const started = await Promise.allSettled(Array.from({ length: Math.max(1, options.workers) }, () => startWorker(model, options)));
+    const failure = started.find((result) => result.status === 'rejected');
+    if (failure) {
+      await Promise.all(started.map((result) => (result.status === 'fulfilled' ? result.value.terminate() : undefined)));
+      throw failure.reason;
+    }
+    return new WorkerEmbedder(
+      model,
+      started.map((result) => (result as PromiseFulfilledResult<Worker>).value),
+      options,
+    );
   }
 
-  /** `restarting` while a new worker loads after one died; `failed` once given up. */
+  /** `restarting` while no worker is up (new ones load after they died); `failed` once given up. */
   get state(): ModelState {
-    return this.current;
+    if (this.failed) return 'failed';
+    return this.workers.every((worker) => worker.restarting) ? 'restarting' : 'ready';
   }
 
   /** Texts and estimated tokens waiting for the model, and its measured rate. */
@@ -84,32 +114,47 @@ export class WorkerEmbedder implements Embedder {
   async dispose(): Promise<void> {
     this.disposing = true;
     this.scheduler.close(new AppError('shutting_down', 'The model is shutting down.'));
-    if (this.current === 'failed') return;
-    const worker = await this.worker;
-    const exited = new Promise((resolve) => worker.once('exit', resolve));
-    worker.postMessage({ type: 'close' } satisfies WorkerRequest);
-    await exited;
+    if (this.failed) return;
+    await Promise.all(
+      this.workers.map(async (worker) => {
+        const thread = await worker.thread;
+        const exited = new Promise((resolve) => thread.once('exit', resolve));
+        thread.postMessage({ type: 'close' } satisfies WorkerRequest);
+        await exited;
+      }),
+    );
   }
 
-  /** One model call in the worker. */
+  /**
+   * One model call in an idle worker, one that is up if there is one (the scheduler runs no more
+   * calls at once than there are workers).
+   */
   private async runBatch({ kind, texts }: ModelBatch): Promise<Float32Array[]> {
-    const worker = await this.worker;
-    const reply = await new Promise<WorkerReply>((resolve, reject) => {
-      const id = this.nextId++;
-      this.pending.set(id, { resolve, reject });
-      worker.postMessage({ type: 'embed', id, kind, texts } satisfies WorkerRequest);
-    });
-    if (reply.type !== 'vectors') throw new AppError('internal', 'The embedding worker answered without vectors.');
-    const { dimension } = this.model;
-    return texts.map((_, i) => reply.packed.subarray(i * dimension, (i + 1) * dimension));
+    const idle = this.workers.filter((candidate) => !candidate.busy);
+    const worker = idle.find((candidate) => !candidate.restarting) ?? idle[0];
+    if (!worker) throw new AppError('internal', 'Every model worker is busy.');
+    worker.busy = true;
+    try {
+      const thread = await worker.thread;
+      const reply = await new Promise<WorkerReply>((resolve, reject) => {
+        const id = this.nextId++;
+        worker.pending.set(id, { resolve, reject });
+        thread.postMessage({ type: 'embed', id, kind, texts } satisfies WorkerRequest);
+      });
+      if (reply.type !== 'vectors') throw new AppError('internal', 'The embedding worker answered without vectors.');
+      const { dimension } = this.model;
+      return texts.map((_, i) => reply.packed.subarray(i * dimension, (i + 1) * dimension));
+    } finally {
+      worker.busy = false;
+    }
   }
 
-  private supervise(worker: Worker): Worker {
-    worker.on('message', (reply: WorkerReply) => {
+  private supervise(worker: ModelWorker, thread: Worker): void {
+    thread.on('message', (reply: WorkerReply) => {
       if (reply.type === 'ready') return;
-      const waiting = this.pending.get(reply.id);
+      const waiting = worker.pending.get(reply.id);
       if (!waiting) return;
-      this.pending.delete(reply.id);
+      worker.pending.delete(reply.id);
       if (reply.type === 'error') waiting.reject(new AppError('internal', `Embedding failed: ${reply.message}`));
       else waiting.resolve(reply);
     });
@@ -118,30 +163,31 @@ export class WorkerEmbedder implements Embedder {
       if (ended) return;
       ended = true;
       const stopped = new AppError('model_unavailable', `The model stopped while answering (${reason}); it is being restarted.`, { retryAfterSeconds: 5 });
-      for (const waiting of this.pending.values()) waiting.reject(stopped);
-      this.pending.clear();
-      if (!this.disposing) this.restart(reason);
+      for (const waiting of worker.pending.values()) waiting.reject(stopped);
+      worker.pending.clear();
+      if (!this.disposing) this.restart(worker, reason);
     };
-    worker.on('error', (error) => died(error.message));
-    worker.on('exit', (code) => died(`exit code ${code}`));
-    return worker;
+    thread.on('error', (error) => died(error.message));
+    thread.on('exit', (code) => died(`exit code ${code}`));
   }
 
-  private restart(reason: string): void {
+  private restart(worker: ModelWorker, reason: string): void {
+    if (this.failed) return;
     const now = Date.now();
     while (this.restarts.length > 0 && now - this.restarts[0]! > restartWindowMs) this.restarts.shift();
     if (this.restarts.length >= maxRestarts) {
-      this.giveUp(`the model worker died ${maxRestarts + 1} times in ${restartWindowMs / 60_000} minutes (last: ${reason})`);
+      this.giveUp(`a model worker died ${maxRestarts + 1} times in ${restartWindowMs / 60_000} minutes (last: ${reason})`);
       return;
     }
     this.restarts.push(now);
-    this.current = 'restarting';
-    this.options.log.error({ reason, restart: this.restarts.length }, 'the model worker died; starting a new one');
-    this.worker = startWorker(this.model, this.options).then(
-      (worker) => {
-        this.current = 'ready';
+    worker.restarting = true;
+    this.options.log.error({ reason, restart: this.restarts.length }, 'a model worker died; starting a new one');
+    worker.thread = startWorker(this.model, this.options).then(
+      (thread) => {
+        worker.restarting = false;
         this.options.log.info('the model worker was restarted');
-        return this.supervise(worker);
+        this.supervise(worker, thread);
+        return thread;
       },
       (error: unknown) => {
         this.giveUp(`a new model worker could not start: ${(error as Error).message}`);
@@ -149,19 +195,26 @@ export class WorkerEmbedder implements Embedder {
       },
     );
     // Model calls await the new worker; this only keeps a failed start from going unhandled.
-    this.worker.catch(() => undefined);
+    worker.thread.catch(() => undefined);
   }
 
   private giveUp(reason: string): void {
-    this.current = 'failed';
+    if (this.failed) return;
+    this.failed = true;
     this.options.log.fatal({ reason }, 'the model is given up; the process must be restarted');
     this.scheduler.close(new AppError('model_unavailable', `The model is not available (${reason}); the service must be restarted.`));
+    // The other workers have nothing left to do.
+    for (const worker of this.workers)
+      void worker.thread.then(
+        (thread) => thread.postMessage({ type: 'close' } satisfies WorkerRequest),
+        () => undefined,
+      );
   }
 }
 
 /** Starts a worker and waits until its model is loaded. */
 async function startWorker(model: ModelDescription, options: WorkerEmbedderOptions): Promise<Worker> {
-  const { maxQueuedTokens: _queue, maxBatchTokens: _batchTokens, observer: _observer, log: _log, ...modelOptions } = options;
+  const { workers: _workers, maxQueuedTokens: _queue, maxBatchTokens: _batchTokens, observer: _observer, log: _log, ...modelOptions } = options;
   const worker = startSiblingWorker(import.meta.url, 'embedder-worker', { model, options: modelOptions } satisfies WorkerSetup);
   await new Promise<void>((resolve, reject) => {
     const onMessage = (reply: WorkerReply) => {

@@ -5,10 +5,11 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Worker } from 'node:worker_threads';
 import type { Embedder } from '../../src/embedding/embedder.js';
+import { loadEmbedder } from '../../src/embedding/load-embedder.js';
 import { getModel } from '../../src/embedding/model-registry.js';
 import { TransformersEmbedder } from '../../src/embedding/transformers-embedder.js';
 import type { WorkerEmbedder } from '../../src/embedding/worker-embedder.js';
-import { loadTestEmbedder, repoRoot } from './helpers.js';
+import { loadTestEmbedder, repoRoot, silentLog, testConfig } from './helpers.js';
 
 let embedder: Embedder;
 
@@ -107,11 +108,15 @@ describe('the model worker dying', () => {
    * aborts the whole process (the binding cannot unwind), so a death the supervisor can survive
    * is one outside a model call: an uncaught error or a heap limit in the worker's own code.
    */
-  const workerOf = (model: WorkerEmbedder) => (model as unknown as { worker: Promise<Worker> }).worker;
+  const workersOf = (model: WorkerEmbedder) => (model as unknown as { workers: { thread: Promise<Worker>; restarting: boolean }[] }).workers;
+  const workerOf = (model: WorkerEmbedder) => workersOf(model)[0]!.thread;
   const crash = async (model: WorkerEmbedder) => (await workerOf(model)).terminate();
+  const restarted = async (model: WorkerEmbedder) => {
+    while (workersOf(model).some((worker) => worker.restarting)) await new Promise((resolve) => setTimeout(resolve, 20));
+  };
 
   it('answers the model call it was sent 503 model_unavailable, restarts, and serves again', async () => {
-    const model = await loadTestEmbedder();
+    const model = await loadEmbedder(getModel('all-MiniLM-L6-v2'), testConfig({ EMBED_WORKERS: '1' }), silentLog);
     try {
       const [before] = await model.embedPassages(['Neural video compression with learned motion.']);
       const worker = await workerOf(model);
@@ -124,6 +129,25 @@ describe('the model worker dying', () => {
       const [after] = await model.embedPassages(['Neural video compression with learned motion.']);
       assert.equal(model.state, 'ready');
       assert.deepEqual(after, before, 'the new worker embeds as the old one did');
+    } finally {
+      await model.dispose();
+    }
+  });
+
+  it('keeps answering from the other worker while one restarts (two workers)', async () => {
+    const model = await loadEmbedder(getModel('all-MiniLM-L6-v2'), testConfig({ EMBED_WORKERS: '2' }), silentLog);
+    try {
+      const [before] = await model.embedPassages(['Neural video compression with learned motion.']);
+      const inFlight = model.embedPassages(['A passage the dying worker never answers.']);
+      const terminated = (await workerOf(model)).terminate();
+      await assert.rejects(inFlight, (error: unknown) => (error as { code?: string }).code === 'model_unavailable');
+      await terminated;
+      assert.equal(model.state, 'ready', 'one worker is still up');
+      const [meanwhile] = await model.embedPassages(['Neural video compression with learned motion.']);
+      assert.ok(cosine(meanwhile!, before!) > 0.9999);
+      await restarted(model);
+      const both = await Promise.all([model.embedPassages(['Neural video compression with learned motion.']), model.embedPassages(['Sparse attention.'])]);
+      assert.ok(cosine(both[0][0]!, before!) > 0.9999, 'the new worker embeds as the old one did');
     } finally {
       await model.dispose();
     }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadConfig } from '../../src/config/config.js';
-import { queryThreads } from '../../src/embedding/load-embedder.js';
+import { modelThreads } from '../../src/embedding/load-embedder.js';
 import { AppError } from '../../src/errors.js';
 
 function assertConfigInvalid(environment: NodeJS.ProcessEnv, variable: string): void {
@@ -168,12 +168,22 @@ describe('loadConfig', () => {
   });
 });
 
-describe('queryThreads', () => {
-  it('gives queries one thread fewer than passages, at least one, unless EMBED_QUERY_THREADS says otherwise', () => {
-    assert.equal(queryThreads(loadConfig({ EMBED_THREADS: '2' })), 1);
-    assert.equal(queryThreads(loadConfig({ EMBED_THREADS: '8' })), 7);
-    assert.equal(queryThreads(loadConfig({ EMBED_THREADS: '1' })), 1);
-    assert.equal(queryThreads(loadConfig({ EMBED_THREADS: '2', EMBED_QUERY_THREADS: '2' })), 2);
+describe('modelThreads', () => {
+  it('splits the threads between two workers, one each on two cores', () => {
+    assert.deepEqual(modelThreads(loadConfig({ EMBED_THREADS: '2' })), { workers: 2, threads: 1, queryThreads: 1 });
+    assert.deepEqual(modelThreads(loadConfig({ EMBED_THREADS: '8' })), { workers: 2, threads: 4, queryThreads: 4 });
+    assert.deepEqual(modelThreads(loadConfig({ EMBED_THREADS: '1' })), { workers: 1, threads: 1, queryThreads: 1 });
+  });
+
+  it('takes EMBED_WORKERS and EMBED_QUERY_THREADS as given, at least one thread a worker', () => {
+    assert.deepEqual(modelThreads(loadConfig({ EMBED_THREADS: '2', EMBED_WORKERS: '1' })), { workers: 1, threads: 2, queryThreads: 1 });
+    assert.deepEqual(modelThreads(loadConfig({ EMBED_THREADS: '2', EMBED_WORKERS: '4' })), { workers: 4, threads: 1, queryThreads: 1 });
+    assert.deepEqual(modelThreads(loadConfig({ EMBED_THREADS: '2', EMBED_WORKERS: '1', EMBED_QUERY_THREADS: '2' })), {
+      workers: 1,
+      threads: 2,
+      queryThreads: 2,
+    });
     assert.throws(() => loadConfig({ EMBED_QUERY_THREADS: '0' }), AppError);
+    assert.throws(() => loadConfig({ EMBED_WORKERS: '0' }), AppError);
   });
 });
