@@ -82,10 +82,15 @@ export async function ingestPapers(embedder: Embedder, options: IngestOptions): 
       );
     }
   };
+  // One group is embedded while the one before it is added to the index: the model and the
+  // index work (graph inserts, BM25, the store) then overlap instead of taking turns.
+  let embedded: EmbeddingGroup | undefined;
   const flush = async () => {
     stopIfAsked();
-    await embedGroup(embedder, writer, group);
+    const next = startEmbedding(embedder, group);
     group = [];
+    if (embedded) await addGroup(writer, embedded);
+    embedded = next;
     options.progress?.update(writer.size, source.totalBytes > 0 ? source.bytesRead() / source.totalBytes : 1);
   };
 
@@ -100,6 +105,7 @@ export async function ingestPapers(embedder: Embedder, options: IngestOptions): 
       if (group.length >= groupSize) await flush();
     }
     await flush();
+    await flush(); // adds the last group
     if (writer.size === 0) {
       throw new AppError(
         'input_rejected',
@@ -143,11 +149,25 @@ export async function ingestPapers(embedder: Embedder, options: IngestOptions): 
   }
 }
 
-/** Embeds a group (the embedder batches it by length) and adds the papers in input order. */
-async function embedGroup(embedder: Embedder, writer: CollectionBuilder, papers: readonly Paper[]): Promise<void> {
-  if (papers.length === 0) return;
-  const vectors = await embedPapers(embedder, papers);
-  for (let i = 0; i < papers.length; i++) await writer.add(papers[i]!, vectors[i]!);
+/** A group of papers and their vectors to come. */
+interface EmbeddingGroup {
+  papers: readonly Paper[];
+  vectors: Promise<Float32Array[]>;
+}
+
+/** Starts embedding a group (the embedder batches it by length); undefined for no papers. */
+function startEmbedding(embedder: Embedder, papers: readonly Paper[]): EmbeddingGroup | undefined {
+  if (papers.length === 0) return undefined;
+  const vectors = embedPapers(embedder, papers);
+  // Awaited in addGroup; should the build fail before that, its failure is the one reported.
+  vectors.catch(() => undefined);
+  return { papers, vectors };
+}
+
+/** Adds an embedded group's papers in input order. */
+async function addGroup(writer: CollectionBuilder, { papers, vectors }: EmbeddingGroup): Promise<void> {
+  const ready = await vectors;
+  for (let i = 0; i < papers.length; i++) await writer.add(papers[i]!, ready[i]!);
 }
 
 /** The first rejection, said in the one line a failed run ends with: the log lines above it are easy to miss. */
