@@ -2,7 +2,7 @@
  * Section 1, embedding throughput: papers/s of the product's ingestion CLI against the model's
  * own limit here (bench/workers/onnx-tight-loop.ts) on the same papers, alternating the two so
  * that a noisy neighbour hurts both alike. Both use every core (EMBED_THREADS defaults to the
- * core count; the tight loop gets the same intra-op thread count).
+ * core count; the tight loop gets the same threads and reports its best layout).
  */
 import { availableParallelism } from 'node:os';
 import { rm } from 'node:fs/promises';
@@ -36,14 +36,7 @@ export async function measureEmbedding(context: BenchContext): Promise<Embedding
     const ingested = ingest(input, indexDir, { EMBED_THREADS: String(threads), EMBED_BATCH_SIZE: '32' });
     const reported = /([\d.]+) papers\/s/.exec(ingested.stderr);
     if (!reported) throw new Error(`the ingestion printed no papers/s:\n${ingested.stderr}`);
-    const limit = await runWorker<{ papersPerSecond: number }>('bench/workers/onnx-tight-loop.ts', [
-      '--papers',
-      input,
-      '--threads',
-      String(threads),
-      '--batch',
-      '32',
-    ]);
+    const limit = await runWorker<{ papersPerSecond: number }>('bench/workers/onnx-tight-loop.ts', ['--papers', input, '--threads', String(threads)]);
     runs.push({
       ingestPapersPerSecond: Number(reported[1]),
       ingestWallPapersPerSecond: papers / (ingested.wallMs / 1000),
@@ -56,7 +49,9 @@ export async function measureEmbedding(context: BenchContext): Promise<Embedding
   return {
     section: 'embedding',
     measuredAt: new Date().toISOString(),
-    notes: [`${papers} papers (the first of the data file), batches of 32, ${threads} intra-op threads; ${runs.length} alternating runs, medians.`],
+    notes: [
+      `${papers} papers (the first of the data file), EMBED_BATCH_SIZE 32, EMBED_THREADS ${threads}; the limit is the best layout of bench/workers/onnx-tight-loop.ts; ${runs.length} alternating runs, medians.`,
+    ],
     papers,
     threads,
     ingestPapersPerSecond: median(runs.map((run) => run.ingestPapersPerSecond)),

@@ -37,9 +37,10 @@ export interface HttpResult extends SectionResult {
   routes: RouteFigures[];
   serverPeakRssMiB: number;
   /**
-   * The model's own rate on the abstracts /v1/similar is sent (an ONNX session in a tight loop on
-   * pre-tokenized batches of 32, as many intra-op threads as the server's embedder), measured
-   * between the load rounds with the server idle: the ceiling of /v1/similar's req/s.
+   * The model's own rate on the abstracts /v1/similar is sent (ONNX sessions in a tight loop on
+   * pre-tokenized calls, the best of the layouts of bench/workers/onnx-tight-loop.ts with as many
+   * threads as the server's model), measured between the load rounds with the server idle: the
+   * ceiling of /v1/similar's req/s.
    */
   modelAbstractsPerSecond: number;
   /** Related-by-id in one process, no HTTP: the product's VectorIndex and hnswlib-node itself. */
@@ -118,8 +119,6 @@ export async function measureHttp(context: BenchContext, port: number): Promise<
         abstractsFile,
         '--threads',
         String(availableParallelism()),
-        '--batch',
-        '32',
       ]);
       modelRates.push(model.papersPerSecond);
       console.error(`http: model on the abstracts, server idle: ${model.papersPerSecond.toFixed(1)} abstracts/s`);

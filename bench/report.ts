@@ -139,7 +139,7 @@ function sections(results: Results): string[] {
           [
             ['ingestion (`npm run ingest`, model load excluded)', f(embedding.ingestPapersPerSecond, 1)],
             ['ingestion, whole process', f(embedding.ingestWallPapersPerSecond, 1)],
-            ['model limit (ONNX session in a tight loop)', f(embedding.limitPapersPerSecond, 1)],
+            ['model limit (ONNX sessions in a tight loop, the best layout)', f(embedding.limitPapersPerSecond, 1)],
             ['ratio (median of per-run ratios)', `${f(100 * embedding.ratio, 1)}%`],
           ],
         ),
@@ -191,7 +191,7 @@ function sections(results: Results): string[] {
               row.errors,
             ]),
         ),
-        `Model on the same abstracts, server idle (ONNX session in a tight loop, batches of 32): ${f(http.modelAbstractsPerSecond, 1)} abstracts/s. Load average during the section: ${http.loadAverage ? http.loadAverage.map((load) => f(load, 1)).join(' → ') : '?'}.`,
+        `Model on the same abstracts, server idle (ONNX sessions in a tight loop, the best layout): ${f(http.modelAbstractsPerSecond, 1)} abstracts/s. Load average during the section: ${http.loadAverage ? http.loadAverage.map((load) => f(load, 1)).join(' → ') : '?'}.`,
         `Index baseline, related-by-id in one process without HTTP: product VectorIndex p50 ${f(http.indexBaseline.vectorIndex.p50, 3)} ms / p99 ${f(http.indexBaseline.vectorIndex.p99, 3)} ms; hnswlib-node itself (no filter callback) p50 ${f(http.indexBaseline.hnswlibRaw.p50, 3)} ms / p99 ${f(http.indexBaseline.hnswlibRaw.p99, 3)} ms.`,
       ),
     );
