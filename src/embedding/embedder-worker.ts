@@ -11,6 +11,10 @@ import type { WorkerReply, WorkerRequest, WorkerSetup } from './worker-protocol.
 const port = parentPort!;
 const setup = workerData as WorkerSetup;
 const embedder = await TransformersEmbedder.create(setup.model, setup.options);
+// A session's first call allocates its working memory and loads the query session: paid here,
+// before the worker says it is ready, so that no request of a fresh (or restarted) worker does.
+await embedder.embedQueries(['warm up the model']);
+await embedder.embedPassages(['warm up the model with a passage']);
 
 let closing = false;
 /** The model call in progress (or the last one): the model is disposed only after it. */
