@@ -208,9 +208,12 @@ export class EmbedScheduler {
   private pump(): void {
     const concurrency = this.options.concurrency ?? 1;
     while (this.running < concurrency && !this.closedWith) {
-      const free = concurrency - this.running;
-      const queriesAllowed = this.runningQueries < (this.options.queryConcurrency ?? concurrency);
-      const batch = this.nextBatch(Math.ceil(this.queue.length / free), queriesAllowed);
+      const freeCalls = {
+        query: Math.min(concurrency, this.options.queryConcurrency ?? concurrency) - this.runningQueries,
+        passage: concurrency - this.running,
+      };
+      freeCalls.query = Math.min(freeCalls.query, freeCalls.passage);
+      const batch = this.nextBatch(freeCalls);
       if (batch.length === 0) return;
       this.start(batch, concurrency);
     }
@@ -246,25 +249,27 @@ export class EmbedScheduler {
   }
 
   /**
-   * Up to a batch of texts of one kind (by count, at most `share`, and by tokens): the run of
-   * that kind from the first text in fair order, skipping texts of requests already answered.
-   * While `queriesAllowed` is false, queries are passed over (they wait for the query call under
-   * way, not for the passages behind them) and the batch is the first run of passages.
+   * Up to a batch of texts of one kind (by count and by tokens): the run of that kind from the
+   * first text in fair order, skipping texts of requests already answered. Texts of that kind
+   * queued are shared evenly between the calls of that kind that may start now (`freeCalls`), so
+   * idle workers split a burst. Kinds with no call free are passed over (queries wait for the
+   * query call under way, not for the passages behind them).
    */
-  private nextBatch(share: number, queriesAllowed: boolean): QueuedText[] {
+  private nextBatch(freeCalls: Record<TextKind, number>): QueuedText[] {
     this.queue.sort((a, b) => a.start - b.start || a.sequence - b.sequence);
+    const kind = this.queue.find((queued) => !queued.job.settled && freeCalls[queued.job.kind] > 0)?.job.kind;
+    const queuedOfKind = this.queue.reduce((count, queued) => (!queued.job.settled && queued.job.kind === kind ? count + 1 : count), 0);
+    const most = kind ? Math.min(this.options.batchSize, Math.ceil(queuedOfKind / freeCalls[kind])) : 0;
     const batch: QueuedText[] = [];
     const left: QueuedText[] = [];
     let batchTokens = 0;
     let full = false;
-    const most = Math.min(this.options.batchSize, Math.max(1, share));
     for (const queued of this.queue) {
       if (queued.job.settled) {
         this.queuedTokens -= queued.cost;
         continue;
       }
-      const eligible = queriesAllowed || queued.job.kind !== 'query';
-      if (full || !eligible) {
+      if (full || freeCalls[queued.job.kind] <= 0) {
         left.push(queued);
         continue;
       }

@@ -121,6 +121,22 @@ describe('EmbedScheduler', () => {
     await Promise.all([waiting, passage]);
   });
 
+  it('gives a query call every waiting query when only one query call may run (half-full calls made 32 searching clients 7% slower)', async () => {
+    const model = controllableModel();
+    const queue = scheduler(model, { concurrency: 2, queryConcurrency: 1 });
+    const first = queue.submit('query', ['q0'], { client: 'a' });
+    await settle();
+    const waiting = ['q1', 'q2', 'q3', 'q4'].map((text, i) => queue.submit('query', [text], { client: `client ${i}` }));
+    await settle();
+    assert.equal(model.calls.length, 1);
+    model.finish();
+    await first;
+    await settle();
+    assert.deepEqual(model.calls[1]!.batch, { kind: 'query', texts: ['q1', 'q2', 'q3', 'q4'] });
+    model.finish();
+    await Promise.all(waiting);
+  });
+
   it('bounds a model call by tokens too, so a query arriving meanwhile waits for a short call (a flood of long texts made it wait 11-33 s)', async () => {
     const model = controllableModel();
     const queue = scheduler(model, { maxBatchTokens: 500, maxQueuedTokens: 100_000 });
