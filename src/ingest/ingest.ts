@@ -83,14 +83,17 @@ export async function ingestPapers(embedder: Embedder, options: IngestOptions): 
     }
   };
   // One group is embedded while the one before it is added to the index: the model and the
-  // index work (graph inserts, BM25, the store) then overlap instead of taking turns.
-  let embedded: EmbeddingGroup | undefined;
+  // index work (graph inserts, BM25, the store) then overlap instead of taking turns. The next
+  // group is sent only once the previous one's vectors are in, so the model's queue never holds
+  // two groups (together they could overflow it, and it would refuse the second).
+  let embedding: EmbeddingGroup | undefined;
   const flush = async () => {
     stopIfAsked();
-    const next = startEmbedding(embedder, group);
+    const previous = embedding;
+    const vectors = previous ? await previous.vectors : [];
+    embedding = startEmbedding(embedder, group);
     group = [];
-    if (embedded) await addGroup(writer, embedded);
-    embedded = next;
+    if (previous) await addGroup(writer, previous.papers, vectors);
     options.progress?.update(writer.size, source.totalBytes > 0 ? source.bytesRead() / source.totalBytes : 1);
   };
 
@@ -159,15 +162,14 @@ interface EmbeddingGroup {
 function startEmbedding(embedder: Embedder, papers: readonly Paper[]): EmbeddingGroup | undefined {
   if (papers.length === 0) return undefined;
   const vectors = embedPapers(embedder, papers);
-  // Awaited in addGroup; should the build fail before that, its failure is the one reported.
+  // Awaited before the group is added; should the build fail before that, its failure is the one reported.
   vectors.catch(() => undefined);
   return { papers, vectors };
 }
 
 /** Adds an embedded group's papers in input order. */
-async function addGroup(writer: CollectionBuilder, { papers, vectors }: EmbeddingGroup): Promise<void> {
-  const ready = await vectors;
-  for (let i = 0; i < papers.length; i++) await writer.add(papers[i]!, ready[i]!);
+async function addGroup(writer: CollectionBuilder, papers: readonly Paper[], vectors: readonly Float32Array[]): Promise<void> {
+  for (let i = 0; i < papers.length; i++) await writer.add(papers[i]!, vectors[i]!);
 }
 
 /** The first rejection, said in the one line a failed run ends with: the log lines above it are easy to miss. */

@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { EmbedScheduler } from '../../src/embedding/embed-scheduler.js';
+import type { Embedder } from '../../src/embedding/embedder.js';
+import { getModel } from '../../src/embedding/model-registry.js';
+import { ingestPapers } from '../../src/ingest/ingest.js';
+import { createLogger } from '../../src/log.js';
+import { randomUnitVectors, temporaryRoot } from './support.js';
+
+const root = temporaryRoot('paper-search-ingest-pipeline-');
+const model = getModel('all-MiniLM-L6-v2');
+
+/** A fake model behind the product's scheduler, with a queue that holds one group of papers but not two. */
+function embedderWithQueue(maxQueuedTokens: number): Embedder & { largestQueue: number } {
+  let largestQueue = 0;
+  const scheduler = new EmbedScheduler(
+    async (batch) => {
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      return randomUnitVectors(batch.texts.length, model.dimension, batch.texts[0]!.length);
+    },
+    {
+      batchSize: 32,
+      concurrency: 2,
+      queryConcurrency: 1,
+      maxBatchTokens: 2_048,
+      maxQueuedTokens,
+      costOf: (text) => Math.min(Math.ceil(text.length / 4) + 2, model.maxTokens),
+      initialTokensPerSecond: 5_000,
+      observer: { queueChanged: (_texts, tokens) => (largestQueue = Math.max(largestQueue, tokens)) },
+    },
+  );
+  return {
+    model,
+    state: 'ready',
+    embedQueries: (texts, request) => scheduler.submit('query', texts, request),
+    embedPassages: (texts, request) => scheduler.submit('passage', texts, request),
+    dispose: async () => undefined,
+    get largestQueue() {
+      return largestQueue;
+    },
+  };
+}
+
+describe('ingestion with the model queue', () => {
+  it('ingests groups larger than half the queue (the next group, queued beside the one still embedding, was refused queue_full)', async () => {
+    const input = join(root(), 'papers.jsonl');
+    const abstract = 'Sparse attention for long documents. '.repeat(20);
+    await writeFile(input, Array.from({ length: 200 }, (_, i) => JSON.stringify({ id: `p${i}`, title: `Paper ${i}`, abstract })).join('\n'));
+    // A group of 40 papers is about 40 × 195 tokens of passages plus 40 titles: one fits in 10,000, two do not.
+    const embedder = embedderWithQueue(10_000);
+    const summary = await ingestPapers(embedder, { input, format: 'jsonl', indexDir: join(root(), 'index'), groupSize: 40, log: createLogger('silent') });
+    assert.equal(summary.indexed, 200);
+    assert.ok(embedder.largestQueue <= 10_000, `the queue held ${embedder.largestQueue} tokens`);
+  });
+});
