@@ -22,8 +22,9 @@ export interface SchedulerOptions {
   /** Texts per model call. */
   batchSize: number;
   /**
-   * Model calls that may run at once (one per model worker). Queued texts are shared among the
-   * calls that start together, so two workers split a burst instead of one taking it all.
+   * Model calls that may run at once (one per model worker; see setConcurrency). Queued texts are
+   * shared among the calls that start together, so two workers split a burst instead of one
+   * taking it all.
    */
   concurrency?: number;
   /**
@@ -111,6 +112,7 @@ export class EmbedScheduler {
   private readonly lastFinish = new Map<string, number>();
   private running = 0;
   private runningQueries = 0;
+  private concurrency: number;
   /** Jobs whose vectors are all in, waiting for their turn to be answered (see answerNext). */
   private readonly answered: Job[] = [];
   private closedWith: Error | undefined;
@@ -122,6 +124,7 @@ export class EmbedScheduler {
     private readonly options: SchedulerOptions,
   ) {
     this.tokensPerSecond = options.initialTokensPerSecond;
+    this.concurrency = Math.max(1, options.concurrency ?? 1);
     this.now = options.now ?? (() => performance.now());
   }
 
@@ -197,6 +200,16 @@ export class EmbedScheduler {
     });
   }
 
+  /**
+   * How many model calls may run at once from now on: the workers that are up, so that no call
+   * waits for a worker being restarted while another is free (at least one: with none up, the
+   * next call waits for the first to come back). Calls already running go on.
+   */
+  setConcurrency(calls: number): void {
+    this.concurrency = Math.max(1, calls);
+    this.pump();
+  }
+
   /** Refuses everything queued and every later request with `error` (the model is gone or stopping). */
   close(error: Error): void {
     this.closedWith = error;
@@ -206,7 +219,7 @@ export class EmbedScheduler {
   }
 
   private pump(): void {
-    const concurrency = this.options.concurrency ?? 1;
+    const concurrency = this.concurrency;
     while (this.running < concurrency && !this.closedWith) {
       const freeCalls = {
         query: Math.min(concurrency, this.options.queryConcurrency ?? concurrency) - this.runningQueries,

@@ -184,9 +184,10 @@ export class WorkerEmbedder implements Embedder {
     this.options.log.error({ reason, restart: this.restarts.length }, 'a model worker died; starting a new one');
     worker.thread = startWorker(this.model, this.options).then(
       (thread) => {
+        this.supervise(worker, thread);
         worker.restarting = false;
         this.options.log.info('the model worker was restarted');
-        this.supervise(worker, thread);
+        this.scheduler.setConcurrency(this.workersUp());
         return thread;
       },
       (error: unknown) => {
@@ -196,6 +197,11 @@ export class WorkerEmbedder implements Embedder {
     );
     // Model calls await the new worker; this only keeps a failed start from going unhandled.
     worker.thread.catch(() => undefined);
+    this.scheduler.setConcurrency(this.workersUp());
+  }
+
+  private workersUp(): number {
+    return this.workers.filter((worker) => !worker.restarting).length;
   }
 
   private giveUp(reason: string): void {

@@ -153,6 +153,22 @@ describe('the model worker dying', () => {
     }
   });
 
+  it('sends no model call to a worker being restarted while another is up (a query waited for the whole restart)', async () => {
+    const model = await loadEmbedder(getModel('all-MiniLM-L6-v2'), testConfig({ EMBED_WORKERS: '2' }), silentLog);
+    try {
+      await (await workerOf(model)).terminate();
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.ok(workersOf(model)[0]!.restarting);
+      const abstract = 'Sparse attention lets transformers read long documents at a fraction of the cost. '.repeat(6);
+      // The live worker takes the passage, then the query: neither is parked on the restarting one.
+      await Promise.all([model.embedPassages([abstract]), model.embedQueries(['sparse attention'], { client: 'other' })]);
+      assert.ok(workersOf(model)[0]!.restarting, 'both were answered before the restart ended');
+      await restarted(model);
+    } finally {
+      await model.dispose();
+    }
+  });
+
   it('gives up after repeated deaths: the model is failed and every request is refused', async () => {
     const model = await loadTestEmbedder();
     try {

@@ -97,6 +97,27 @@ describe('EmbedScheduler', () => {
     assert.equal((await later).length, 1);
   });
 
+  it('runs only as many calls as workers are up, and starts more as they come back', async () => {
+    const model = controllableModel();
+    const queue = scheduler(model, { concurrency: 2 });
+    queue.setConcurrency(1);
+    const burst = queue.submit('passage', ['p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'p7', 'p8']);
+    await settle();
+    assert.deepEqual(
+      model.calls.map(({ batch }) => batch.texts.length),
+      [4],
+    );
+    queue.setConcurrency(2);
+    await settle();
+    assert.deepEqual(
+      model.calls.map(({ batch }) => batch.texts.length),
+      [4, 4],
+    );
+    model.finish();
+    model.finish();
+    assert.equal((await burst).length, 8);
+  });
+
   it('runs one query call at a time beside passage calls, and lets passages pass queries waiting for it', async () => {
     const model = controllableModel();
     const queue = scheduler(model, { concurrency: 2, queryConcurrency: 1 });
