@@ -101,12 +101,16 @@ async function measure(layout: Layout, modelDir: string, papersFile: string): Pr
       new Worker(new URL(import.meta.url), { workerData: { modelDir, papersFile, layout, part } satisfies WorkerSetup, execArgv: ['--import', 'tsx'] }),
   );
   const next = (worker: Worker) => new Promise<unknown>((resolve, reject) => (worker.once('message', resolve), worker.once('error', reject)));
-  const parts = (await Promise.all(workers.map(next))) as { texts: number }[];
-  const started = performance.now();
-  await Promise.all(workers.map((worker) => (worker.postMessage('go'), next(worker))));
-  const seconds = (performance.now() - started) / 1000;
-  await Promise.all(workers.map((worker) => worker.terminate()));
-  return parts.reduce((sum, part) => sum + part.texts, 0) / seconds;
+  try {
+    const parts = (await Promise.all(workers.map(next))) as { texts: number }[];
+    const started = performance.now();
+    await Promise.all(workers.map((worker) => (worker.postMessage('go'), next(worker))));
+    const seconds = (performance.now() - started) / 1000;
+    return parts.reduce((sum, part) => sum + part.texts, 0) / seconds;
+  } finally {
+    // Also when one failed: the others would keep the process alive.
+    await Promise.all(workers.map((worker) => worker.terminate()));
+  }
 }
 
 if (isMainThread) {
