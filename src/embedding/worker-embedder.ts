@@ -52,23 +52,17 @@ export class WorkerEmbedder implements Embedder {
   private nextId = 1;
   private readonly scheduler: EmbedScheduler;
   private failed = false;
-  private readonly workers: ModelWorker[];
+  private readonly workers: ModelWorker[] = [];
   private readonly restarts: number[] = [];
   private disposing = false;
 
   private constructor(
     readonly model: ModelDescription,
-    first: readonly Worker[],
     private readonly options: WorkerEmbedderOptions,
   ) {
-    this.workers = first.map((thread) => {
-      const worker: ModelWorker = { thread: Promise.resolve(thread), busy: false, restarting: false, pending: new Map() };
-      this.supervise(worker, thread);
-      return worker;
-    });
     this.scheduler = new EmbedScheduler((batch) => this.runBatch(batch), {
       batchSize: options.batchSize,
-      concurrency: first.length,
+      concurrency: 1,
       queryConcurrency: 1,
       maxBatchTokens: options.maxBatchTokens,
       maxQueuedTokens: options.maxQueuedTokens,
@@ -79,17 +73,31 @@ export class WorkerEmbedder implements Embedder {
   }
 
   static async create(model: ModelDescription, options: WorkerEmbedderOptions): Promise<WorkerEmbedder> {
-    const started = await Promise.allSettled(Array.from({ length: Math.max(1, options.workers) }, () => startWorker(model, options)));
+    const embedder = new WorkerEmbedder(model, options);
+    await embedder.startWorkers(Math.max(1, options.workers));
+    return embedder;
+  }
+
+  /**
+   * Starts the workers side by side, each supervised from the moment it is up (one that dies
+   * while the others still load is restarted); if one cannot start, stops the others.
+   */
+  private async startWorkers(count: number): Promise<void> {
+    const started = await Promise.allSettled(
+      Array.from({ length: count }, async () => {
+        const thread = await startWorker(this.model, this.options);
+        const worker: ModelWorker = { thread: Promise.resolve(thread), busy: false, restarting: false, pending: new Map() };
+        this.supervise(worker, thread);
+        this.workers.push(worker);
+      }),
+    );
     const failure = started.find((result) => result.status === 'rejected');
     if (failure) {
-      await Promise.all(started.map((result) => (result.status === 'fulfilled' ? result.value.terminate() : undefined)));
+      this.disposing = true;
+      await Promise.all(this.workers.map((worker) => worker.thread.then((thread) => thread.terminate()).catch(() => undefined)));
       throw failure.reason;
     }
-    return new WorkerEmbedder(
-      model,
-      started.map((result) => (result as PromiseFulfilledResult<Worker>).value),
-      options,
-    );
+    this.scheduler.setConcurrency(this.workersUp());
   }
 
   /** `restarting` while no worker is up (new ones load after they died); `failed` once given up. */
