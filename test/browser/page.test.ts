@@ -138,8 +138,8 @@ describe('the search page', () => {
     await page.locator('.hits .hit').first().waitFor();
     const yearsBefore = await page.locator('.year-bars').getAttribute('aria-label');
     assert.match(yearsBefore ?? '', /^\d{4}: \d+/);
-    await page.getByLabel('from').fill('2026');
-    await page.getByLabel('from').press('Enter');
+    await page.getByLabel('from', { exact: true }).fill('2026');
+    await page.getByLabel('from', { exact: true }).press('Enter');
     await page.waitForURL(/from=2026/);
     await page.waitForFunction(() => {
       const metas = [...document.querySelectorAll('.hits .hit .meta')];
@@ -153,9 +153,9 @@ describe('the search page', () => {
   it('regression: applies a year as soon as four digits are typed, as the query box searches as you type (only Enter or leaving the box did)', async () => {
     const { context, page } = await openPage('/?q=robot+perception');
     await page.locator('.hits .hit').first().waitFor();
-    await page.getByLabel('from').pressSequentially('2026');
+    await page.getByLabel('from', { exact: true }).pressSequentially('2026');
     await page.waitForURL(/from=2026/);
-    assert.equal(await page.getByLabel('from').evaluate((input) => input === document.activeElement), true, 'the box keeps the focus');
+    assert.equal(await page.getByLabel('from', { exact: true }).evaluate((input) => input === document.activeElement), true, 'the box keeps the focus');
     await context.close();
   });
 
@@ -329,10 +329,10 @@ describe('the search page', () => {
 describe('paste an abstract', () => {
   it('regression: clears the error of a refused abstract once the text is edited away (it stayed under an empty box)', async () => {
     const { context, page } = await openPage('/similar');
-    await page.getByLabel('Abstract').fill('x'.repeat(100_001));
+    await page.getByLabel('Abstract', { exact: true }).fill('x'.repeat(100_001));
     await page.getByRole('button', { name: 'Find similar papers' }).click();
     await page.locator('.notice.error').waitFor();
-    await page.getByLabel('Abstract').fill('');
+    await page.getByLabel('Abstract', { exact: true }).fill('');
     await page.locator('.notice.error').waitFor({ state: 'detached' });
     await context.close();
   });
@@ -340,7 +340,7 @@ describe('paste an abstract', () => {
   it('finds similar papers and highlights the closest sentence of each', async () => {
     const { context, page, errors } = await openPage('/similar');
     await page
-      .getByLabel('Abstract')
+      .getByLabel('Abstract', { exact: true })
       .fill(
         'We represent each video as a neural network that maps frame indices to frames. Encoding a video means fitting the network; ' +
           'decoding is a forward pass. Pruning and quantizing the weights gives a compact video codec competitive with classic ones.',
