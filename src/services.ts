@@ -45,7 +45,6 @@ export async function openServices(config: Config, log: Logger, modelObserver?: 
   const storage = openedStorage.value;
   const search = new SearchService(storage, new QueryCachingEmbedder(embedder, config.QUERY_CACHE_SIZE), config.SEARCH_MODE, config.RESULT_CACHE_SIZE);
   const writes = new WriteService(storage, embedder);
-  await search.warmUp();
   const { papers, pending } = await storage.stats();
   log.info({ papers, pendingWrites: pending, model: model.id, ms: Math.round(performance.now() - started) }, 'model and index loaded');
   return {

@@ -234,12 +234,6 @@ export class SearchService {
     return paper;
   }
 
-  /** Runs the model once so the first real request does not pay for lazy initialisation. */
-  async warmUp(): Promise<void> {
-    await this.embedder.embedQueries(['warm up the model']);
-    await this.embedder.embedPassages(['warm up the model with a passage']);
-  }
-
   /**
    * The neighbours re-ranked by relatedScore. Their cosines come with them; their stored vectors
    * are read only for a facet (reading a vector out of the HNSW graph costs more than the rest).
