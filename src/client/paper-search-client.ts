@@ -134,7 +134,7 @@ export class PaperSearchClient {
     return options ? this.export('POST', '/v1/recommend', options.format, request) : this.call('POST', '/v1/recommend', hitsResponseSchema, request);
   }
 
-  /** `id` may also be `doi:<DOI>` or `arxiv:<id>`. */
+  /** `id` may also be `doi:<DOI>`, `arxiv:<id>` or a DOI or arXiv link (`https://doi.org/…`, `https://arxiv.org/abs/…`). */
   related(id: string, query?: RelatedQuery): Promise<HitsResponse>;
   related(id: string, query: RelatedQuery, options: ExportOptions): Promise<string>;
   async related(id: string, query: RelatedQuery = {}, options?: ExportOptions): Promise<HitsResponse | string> {

@@ -135,7 +135,7 @@ export const operations: readonly Operation[] = [
     method: 'get',
     path: '/v1/papers/{id}',
     operationId: 'getPaper',
-    summary: 'One paper (id, doi:<DOI> or arxiv:<id>)',
+    summary: 'One paper (id, doi:<DOI>, arxiv:<id>, or a DOI or arXiv link)',
     query: paperQuerySchema,
     response: paperResponseSchema,
     exports: true,

@@ -86,7 +86,7 @@ const paperNames = z.array(z.string().min(1).max(512));
 
 export const recommendPapersInput = z
   .strictObject({
-    positive: paperNames.max(100).default([]).describe('Ids of papers the user likes (doi:<DOI> and arxiv:<id> work too).'),
+    positive: paperNames.max(100).default([]).describe('Ids of papers the user likes (doi:<DOI>, arxiv:<id> and DOI or arXiv links work too).'),
     negative: paperNames.max(100).default([]).describe('Ids of papers the user does not want more of.'),
     query: nonBlank(10_000).optional().describe('The search the feedback refines, so the list stays on its topic (optional when there are positives).'),
     ...page,

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { arxivIdWithoutVersion, normalizeDoi } from './paper.js';
 
 /** New-style (2001.01234) and old-style (hep-th/9901001) arXiv ids, with an optional version. */
 const arxivId = String.raw`(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(v\d+)?`;
@@ -11,9 +12,42 @@ const arxivMention = new RegExp(`arxiv:\\s*${arxivId}`, 'i');
 export const identifierNamePrefixes = ['doi:', 'arxiv:'] as const;
 
 /** The DOI or arXiv id a `doi:` or `arxiv:` name stands for (the prefix in any case, as `DOI:10.1/x`), if it is one. */
-export function identifierOfName(name: string): { kind: 'doi' | 'arxiv'; value: string } | undefined {
+function identifierOfName(name: string): { kind: 'doi' | 'arxiv'; value: string } | undefined {
   const prefix = identifierNamePrefixes.find((candidate) => name.slice(0, candidate.length).toLowerCase() === candidate);
   return prefix === undefined ? undefined : { kind: prefix === 'doi:' ? 'doi' : 'arxiv', value: name.slice(prefix.length) };
+}
+
+/** A DOI link (doi.org or dx.doi.org) and an arXiv abstract or PDF link, as people copy them from a browser. */
+const doiLink = /^https?:\/\/(?:dx\.)?doi\.org\/(10\.\S+)$/i;
+const arxivLink = new RegExp(`^https?://(?:www\\.|export\\.)?arxiv\\.org/(?:abs|pdf)/${arxivId}(?:\\.pdf)?/?$`, 'i');
+
+/** The stored identifier a lookup compares with: a paper's normalized DOI, or its arXiv id without version. */
+export interface IdentifierKey {
+  field: 'doi' | 'arxiv';
+  key: string;
+}
+
+/**
+ * The stored identifiers a name may stand for, in the order to try them (the first that names a
+ * paper wins; a paper whose id is the name itself wins over all): a `doi:` or `arxiv:` name, or a
+ * DOI or arXiv link. arXiv's own DOIs (10.48550/arXiv.<id>) are also tried as the arXiv id, as
+ * papers read from arXiv carry that rather than the DOI. A bare DOI or arXiv id is not a name: it
+ * may be a paper's own id.
+ */
+export function identifierKeysOfName(name: string): IdentifierKey[] {
+  const arxivFromLink = arxivLink.exec(name);
+  if (arxivFromLink) return [{ field: 'arxiv', key: arxivIdWithoutVersion(arxivFromLink[1]!) }];
+  const named = identifierOfName(name) ?? (doiLink.test(name) ? { kind: 'doi' as const, value: name } : undefined);
+  if (named?.kind === 'arxiv') return [{ field: 'arxiv', key: arxivIdWithoutVersion(named.value) }];
+  if (named === undefined) return [];
+  const doi = normalizeDoi(named.value);
+  const arxivOfDoi = arxivIdFromDoi(doi);
+  return arxivOfDoi === undefined
+    ? [{ field: 'doi', key: doi }]
+    : [
+        { field: 'doi', key: doi },
+        { field: 'arxiv', key: arxivIdWithoutVersion(arxivOfDoi) },
+      ];
 }
 
 /** Whether `name` is a `doi:` or `arxiv:` name rather than a plain paper id. */

@@ -44,7 +44,7 @@ export interface PaperStorage {
    */
   lexicalCeiling(text: string): Promise<number>;
 
-  /** The id of the stored paper a name (an id, `doi:<DOI>` or `arxiv:<arXiv id>`) names, if any. */
+  /** The id of the stored paper a name (an id, `doi:<DOI>`, `arxiv:<arXiv id>` or a link: see identifierKeysOfName) names, if any. */
   resolve(name: string): Promise<string | undefined>;
   /** The stored papers with these ids, in the same order (undefined where there is none). */
   papers(ids: readonly string[]): Promise<(Paper | undefined)[]>;

@@ -55,6 +55,14 @@ describe('the typed client', () => {
   it('reads papers, related papers with filters, the list and the stats', async () => {
     const paper = await client.paper('arxiv:2503.11731');
     assert.equal(paper.paper.id, '2503.11731');
+    for (const link of ['https://arxiv.org/abs/2503.11731v1', 'https://arxiv.org/pdf/2503.11731', 'https://doi.org/10.48550/arXiv.2503.11731']) {
+      assert.equal((await client.paper(link)).paper.id, '2503.11731', link);
+    }
+    const relatedByLink = await client.related('https://arxiv.org/abs/2503.11731', { k: 3 });
+    assert.deepEqual(
+      relatedByLink.hits.map((hit) => hit.id),
+      (await client.related('2503.11731', { k: 3 })).hits.map((hit) => hit.id),
+    );
     const related = await client.related('2503.11731', { k: 5, categories_any: ['cs.RO'], fields: ['categories'] });
     assert.ok(related.hits.every((hit) => hit.categories!.includes('cs.RO')));
     const first = await client.listPapers({ limit: 250 });

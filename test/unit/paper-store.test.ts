@@ -44,6 +44,35 @@ describe('PaperStoreWriter + PaperStore', () => {
     assert.equal(store.labelOf('2401.00001'), undefined, 'a bare arXiv id is not a paper id');
   });
 
+  it('finds papers by the DOI and arXiv links people paste', async () => {
+    const arxivOnly: Paper = { id: 'd', title: 'Delta', abstract: 'Fourth.', arxiv_id: 'hep-th/9901001v2' };
+    const store = await PaperStore.load(await writePapers([...papers, arxivOnly]), papers.length + 1);
+    for (const link of [
+      'https://doi.org/10.1/C',
+      'http://dx.doi.org/10.1/c',
+      'https://arxiv.org/abs/2401.00001',
+      'https://arxiv.org/abs/2401.00001v2',
+      'http://export.arxiv.org/pdf/2401.00001v1.pdf',
+      'https://www.arxiv.org/pdf/2401.00001',
+    ]) {
+      assert.equal(store.labelOf(link), 2, link);
+    }
+    assert.equal(store.labelOf('https://arxiv.org/abs/hep-th/9901001'), 3);
+    // arXiv shows each paper's DOI link; papers read from arXiv carry the arXiv id, not that DOI.
+    assert.equal(store.labelOf('https://doi.org/10.48550/arXiv.2401.00001'), 2);
+    assert.equal(store.labelOf('doi:10.48550/arXiv.hep-th/9901001'), 3);
+    assert.equal(store.labelOf('https://doi.org/10.1/unknown'), undefined);
+    assert.equal(store.labelOf('https://example.org/abs/2401.00001'), undefined, 'a link of another site');
+    assert.equal(store.labelOf('https://arxiv.org/abs/2401.00001/extra'), undefined, 'a link with more after the id');
+  });
+
+  it('lets a paper whose id is a DOI link be named by that link, before any paper with that DOI', async () => {
+    const linkId: Paper = { id: 'https://doi.org/10.1/c', title: 'Linked', abstract: 'Fifth.' };
+    const store = await PaperStore.load(await writePapers([...papers, linkId]), papers.length + 1);
+    assert.equal(store.labelOf('https://doi.org/10.1/c'), 3);
+    assert.equal(store.labelOf('https://doi.org/10.1/C'), 2, 'another spelling is a DOI lookup');
+  });
+
   it('writes one JSON object per line', async () => {
     const text = await readFile(await writePapers(papers), 'utf8');
     const lines = text.split('\n');

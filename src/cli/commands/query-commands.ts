@@ -48,7 +48,7 @@ export function queryCommands(): Command[] {
 
   const related = new Command('related')
     .description('papers related to a stored paper (from its stored vector)')
-    .argument('<id>', 'paper id, or doi:<DOI>, or arxiv:<arXiv id>')
+    .argument('<id>', 'paper id, or doi:<DOI>, arxiv:<arXiv id>, or a DOI or arXiv link')
     .addOption(new Option('--facet <role>', 'relate on one facet of the paper: its background, method or result sentences').choices(sentenceRoles))
     .addHelpText(
       'after',
@@ -82,7 +82,7 @@ export function queryCommands(): Command[] {
 
   const get = new Command('get')
     .description('one paper')
-    .argument('<id>', 'paper id, or doi:<DOI>, or arxiv:<arXiv id>')
+    .argument('<id>', 'paper id, or doi:<DOI>, arxiv:<arXiv id>, or a DOI or arXiv link')
     .option('--fields <list>', 'only these stored fields (the id always comes back)', fieldList)
     .option('--json', 'JSON even on a terminal')
     .addHelpText(

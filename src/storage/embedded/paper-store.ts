@@ -1,6 +1,6 @@
 import { AppError } from '../../errors.js';
 import type { FacetFields } from '../../papers/paper-facets.js';
-import { identifierOfName } from '../../papers/identifiers.js';
+import { identifierKeysOfName } from '../../papers/identifiers.js';
 import { arxivIdWithoutVersion, normalizeDoi, type Paper } from '../../papers/paper.js';
 import { parseFacetFieldsOfLine, parsePaperLine, scanPapersFile, type PaperIdentifiers, type ScannedPapersFile } from './papers-file.js';
 
@@ -85,16 +85,18 @@ export class PaperStore {
   }
 
   /**
-   * The label of a paper named by its id, or by `doi:<DOI>` or `arxiv:<arXiv id>` where the record
-   * has them (the prefix and DOIs case-insensitive, arXiv versions ignored; the newest paper wins
-   * when several share one). An id that is literally `doi:...` still wins.
+   * The label of a paper named by its id, or by its DOI or arXiv id (`doi:<DOI>`, `arxiv:<arXiv
+   * id>` or a link: see identifierKeysOfName) where the record has them (DOIs case-insensitive,
+   * arXiv versions ignored; the newest paper wins when several share one). An id that is literally
+   * `doi:...` still wins.
    */
   labelOf(name: string): number | undefined {
     const direct = this.labelById.get(name);
     if (direct !== undefined) return direct;
-    const identifier = identifierOfName(name);
-    if (identifier?.kind === 'doi') return this.labelsByDoi.newest(normalizeDoi(identifier.value));
-    if (identifier?.kind === 'arxiv') return this.labelsByArxivId.newest(arxivIdWithoutVersion(identifier.value));
+    for (const { field, key } of identifierKeysOfName(name)) {
+      const label = (field === 'doi' ? this.labelsByDoi : this.labelsByArxivId).newest(key);
+      if (label !== undefined) return label;
+    }
     return undefined;
   }
 

@@ -20,7 +20,7 @@ export type PaperProperties = {
   author_keys?: string[];
   categories?: string[];
   year?: number;
-  /** The normalized DOI and the arXiv id without version: what `doi:` and `arxiv:` names look up. */
+  /** The normalized DOI and the arXiv id without version: what `doi:` and `arxiv:` names and links look up. */
   doi_key?: string;
   arxiv_key?: string;
   /**

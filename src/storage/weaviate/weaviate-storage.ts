@@ -6,8 +6,8 @@ import type { ModelDescription } from '../../embedding/model-registry.js';
 import { AppError, invalidInput, paperNotFound } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import type { PaperFilter } from '../../papers/paper-filter.js';
-import { identifierOfName } from '../../papers/identifiers.js';
-import { arxivIdWithoutVersion, normalizeDoi, type Paper } from '../../papers/paper.js';
+import { identifierKeysOfName } from '../../papers/identifiers.js';
+import type { Paper } from '../../papers/paper.js';
 import type { FacetCounts } from '../../papers/paper-facets.js';
 import { dot } from '../../shared/vector-math.js';
 import { bm25Ceiling, bm25Idf, countTerms } from '../embedded/lexical/bm25-scoring.js';
@@ -281,17 +281,16 @@ export class WeaviateStorage implements PaperStorage {
   async resolve(name: string): Promise<string | undefined> {
     const direct = await this.read(() => this.collection.query.fetchObjectById(paperUuid(name), { returnProperties: ['paper_id'] }));
     if (direct?.properties.paper_id === name) return name;
-    const f = this.collection.filter;
-    let filters: FilterValue | undefined;
-    const identifier = identifierOfName(name);
-    if (identifier?.kind === 'doi') filters = f.byProperty('doi_key').equal(normalizeDoi(identifier.value));
-    else if (identifier?.kind === 'arxiv') filters = f.byProperty('arxiv_key').equal(arxivIdWithoutVersion(identifier.value));
-    if (!filters) return undefined;
-    // Papers sharing a DOI or arXiv id: the newest write names it.
-    const result = await this.read(() =>
-      this.collection.query.fetchObjects({ filters, limit: 1, sort: this.collection.sort.byProperty('write_order', false), returnProperties: ['paper_id'] }),
-    );
-    return result.objects[0]?.properties.paper_id;
+    for (const { field, key } of identifierKeysOfName(name)) {
+      const filters = this.collection.filter.byProperty(field === 'doi' ? 'doi_key' : 'arxiv_key').equal(key);
+      // Papers sharing a DOI or arXiv id: the newest write names it.
+      const result = await this.read(() =>
+        this.collection.query.fetchObjects({ filters, limit: 1, sort: this.collection.sort.byProperty('write_order', false), returnProperties: ['paper_id'] }),
+      );
+      const found = result.objects[0]?.properties.paper_id;
+      if (found !== undefined) return found;
+    }
+    return undefined;
   }
 
   async papers(ids: readonly string[]): Promise<(Paper | undefined)[]> {
