@@ -21,9 +21,12 @@ export {
   type PaperSearchClientOptions,
   type PutPaperResponse,
   type RecommendRequest,
+  type RejectedEntry,
   type RelatedQuery,
   type SearchRequest,
   type SimilarRequest,
   type SnapshotResponse,
   type StatsResponse,
+  type TitleOnlyPaperInput,
+  type WriteOptions,
 } from './client/paper-search-client.js';

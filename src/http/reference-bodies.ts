@@ -2,8 +2,9 @@ import type { Request } from 'express';
 import { AppError, invalidInput, isAppError } from '../errors.js';
 import { exportMediaTypes, importFormats, type ImportFormat } from '../export/media-types.js';
 import { readReferenceText } from '../ingest/reference-text.js';
-import { mapRecordToPaper } from '../papers/paper-record.js';
-import { maxPapersPerWrite, paperInputSchema, type PaperInput } from './schemas.js';
+import { defaultFieldMap, mapRecordToPaper } from '../papers/paper-record.js';
+import type { TitleOnlyPaperInput } from '../papers/paper.js';
+import { maxPapersPerWrite, paperInputSchema, titleOnlyPaperInputSchema } from './schemas.js';
 
 /**
  * Other names clients give the same formats: `text/x-bibtex` is what many tools and the
@@ -58,11 +59,17 @@ export interface RejectedEntry {
 /**
  * The papers of a BibTeX or RIS body, each checked as a JSON paper would be (ingestion's mapping,
  * then the write schema's limits) so that a bad entry is named by its key and line, not by an
- * index. Any rejected entry, a repeated id, no entry at all or more than a write may hold refuse
- * the whole body: 400 invalid_input with `details.rejected`.
+ * index. Any rejected entry (unless `skipInvalid`: the others are then written, and the rejected
+ * ones listed), a repeated id, no entry to write or more than a write may hold refuse the whole
+ * body: 400 invalid_input with `details.rejected`.
  */
-export async function paperInputsOfReferences(body: Buffer, format: ImportFormat): Promise<PaperInput[]> {
-  const inputs: PaperInput[] = [];
+export async function paperInputsOfReferences(
+  body: Buffer,
+  format: ImportFormat,
+  options: { allowTitleOnly: boolean; skipInvalid: boolean },
+): Promise<{ inputs: TitleOnlyPaperInput[]; rejected: RejectedEntry[] }> {
+  const inputSchema = options.allowTitleOnly ? titleOnlyPaperInputSchema : paperInputSchema;
+  const inputs: TitleOnlyPaperInput[] = [];
   const rejected: RejectedEntry[] = [];
   const seen = new Map<string, string>();
   for await (const record of readableReferences(body, format)) {
@@ -74,12 +81,12 @@ export async function paperInputsOfReferences(body: Buffer, format: ImportFormat
     const id = typeof value.id === 'string' ? value.id : undefined;
     const reject = (reason: string, message: string, field?: string) =>
       rejected.push({ position: record.position, ...(id === undefined ? {} : { id }), reason, message, ...(field === undefined ? {} : { field }) });
-    const mapped = mapRecordToPaper(value);
+    const mapped = mapRecordToPaper(value, defaultFieldMap, { allowTitleOnly: options.allowTitleOnly });
     if (!mapped.ok) {
       reject(mapped.reason, mapped.message, mapped.field);
       continue;
     }
-    const parsed = paperInputSchema.safeParse(mapped.paper);
+    const parsed = inputSchema.safeParse(mapped.paper);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
       const field = issue.path.map(String).join('.');
@@ -94,7 +101,7 @@ export async function paperInputsOfReferences(body: Buffer, format: ImportFormat
     inputs.push(parsed.data);
   }
   const what = format === 'bibtex' ? 'BibTeX entries' : 'RIS records';
-  if (rejected.length > 0) {
+  if (rejected.length > 0 && !(options.skipInvalid && inputs.length > 0)) {
     const shown = rejected.slice(0, 5).map((entry) => `${entry.position}: ${entry.message}`);
     throw invalidInput(
       `${rejected.length} of ${rejected.length + inputs.length} ${what} cannot be written, so none was: ${shown.join('; ')}${rejected.length > 5 ? '; …' : ''}.`,
@@ -108,7 +115,7 @@ export async function paperInputsOfReferences(body: Buffer, format: ImportFormat
       { path: 'body', message: `more than ${maxPapersPerWrite} entries`, code: 'too_big' },
     ]);
   }
-  return inputs;
+  return { inputs, rejected };
 }
 
 /**

@@ -31,9 +31,19 @@ export const paperResponseSchema = z.object({ paper: paperSchema.partial().exten
 export const paperListResponseSchema = z.object({ papers: z.array(paperSchema.strict()), next_cursor: z.string().nullable(), took_ms: tookMs }).strict();
 
 /** POST /v1/papers: `paper` for one, `papers` for a batch, as stored (ids generated where absent). */
+/** An entry of a BibTeX or RIS body that was not written (see reference-bodies.ts). */
+const rejectedEntrySchema = z
+  .object({ position: z.string(), id: z.string().optional(), reason: z.string(), message: z.string(), field: z.string().optional() })
+  .strict();
 export const createdPapersResponseSchema = z.union([
   z.object({ paper: paperSchema.strict(), took_ms: tookMs }).strict(),
-  z.object({ papers: z.array(paperSchema.strict()), took_ms: tookMs }).strict(),
+  z
+    .object({
+      papers: z.array(paperSchema.strict()),
+      rejected: z.array(rejectedEntrySchema).optional().describe('With skip_invalid: the entries of the file not written, and why.'),
+      took_ms: tookMs,
+    })
+    .strict(),
 ]);
 export const putPaperResponseSchema = z.object({ paper: paperSchema.strict(), created: z.boolean(), took_ms: tookMs }).strict();
 export const deletedPaperResponseSchema = z.object({ id: z.string(), deleted: z.literal(true), took_ms: tookMs }).strict();

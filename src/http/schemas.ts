@@ -25,6 +25,11 @@ const queryInteger = (min: number, max: number) =>
       .pipe(wholeNumber(min, max)),
     { type: 'integer', minimum: min, maximum: max },
   );
+/** A query parameter that is true or false, false when absent. */
+const queryFlag = documentedAs(
+  z.enum(['true', 'false']).transform((value) => value === 'true'),
+  { type: 'boolean' },
+).default(false);
 // Decimal notation only: Number() also reads "0x1", "0b11" and "0o7" as numbers.
 const queryNumber = documentedAs(
   z
@@ -35,9 +40,10 @@ const queryNumber = documentedAs(
     .pipe(z.number().finite()),
   { type: 'number' },
 );
-export const nonBlank = (max: number) =>
+/** A string with something to search for; `whenMissing` is the message for a field left out. */
+export const nonBlank = (max: number, whenMissing?: string) =>
   z
-    .string()
+    .string({ error: (issue) => (issue.input === undefined ? whenMissing : undefined) })
     .max(max)
     // Control and format characters (NUL, escapes, zero-width spaces) are as empty as white space: nothing to search for.
     .refine((value) => /[^\s\p{Cc}\p{Cf}]/u.test(value), { message: 'must not be empty or only white space' })
@@ -214,10 +220,7 @@ export const relatedQuerySchema = z
     score_threshold: queryNumber.optional(),
     fields: queryFields.optional(),
     ...filterQueryParameters,
-    explain: documentedAs(
-      z.enum(['true', 'false']).transform((value) => value === 'true'),
-      { type: 'boolean' },
-    ).default(false),
+    explain: queryFlag,
     facets: queryFacets.optional(),
     facet: z
       .enum(sentenceRoles)
@@ -276,7 +279,7 @@ export const maxPapersPerWrite = 1_000;
 export const paperInputSchema = z.strictObject({
   id: z.string().trim().min(1).max(paperLimits.idCharacters).optional().describe('Our id for the paper; generated (a UUID) when absent on POST.'),
   title: z.string().max(paperLimits.titleCharacters).optional(),
-  abstract: nonBlank(paperLimits.abstractCharacters),
+  abstract: nonBlank(paperLimits.abstractCharacters, 'required (a paper with a title but no abstract is taken with allow_title_only=true)'),
   authors: z.array(z.string().max(paperLimits.authorCharacters)).max(paperLimits.authors).optional(),
   categories: z.array(z.string().max(paperLimits.categoryCharacters)).max(paperLimits.categories).optional(),
   year: year.optional(),
@@ -291,7 +294,31 @@ export const paperInputSchema = z.strictObject({
 
 export type PaperInput = z.infer<typeof paperInputSchema>;
 
-export const paperBatchSchema = z.strictObject({ papers: z.array(paperInputSchema).min(1).max(maxPapersPerWrite) });
+/**
+ * A paper as `allow_title_only=true` takes it: the abstract may be left out, or blank, when there
+ * is a title (ingestion's mapping then checks there is one, as `--allow-title-only` does).
+ */
+export const titleOnlyPaperInputSchema = paperInputSchema.extend({ abstract: z.string().max(paperLimits.abstractCharacters).optional() });
+
+/** A batch of papers, each as `paper` takes it. */
+export const paperBatchSchemaOf = (paper: typeof paperInputSchema | typeof titleOnlyPaperInputSchema) =>
+  z.strictObject({ papers: z.array(paper).min(1).max(maxPapersPerWrite) });
+
+export const paperBatchSchema = paperBatchSchemaOf(paperInputSchema);
+
+const allowTitleOnly = queryFlag.describe(
+  "Take papers that have a title but no abstract (a reference manager's export often has none); they are found by their title alone, as ingestion's --allow-title-only.",
+);
+
+/** PUT /v1/papers/:id's query parameters. */
+export const putPaperQuerySchema = z.strictObject({ allow_title_only: allowTitleOnly });
+
+/** POST /v1/papers's query parameters. */
+export const createPapersQuerySchema = putPaperQuerySchema.extend({
+  skip_invalid: queryFlag.describe(
+    'For a BibTeX or RIS body: write the entries that can be written and list the others in `rejected`, instead of writing none.',
+  ),
+});
 
 /** POST /v1/papers takes one paper, or a batch: an object with a `papers` key. */
 export const createPapersRequestSchema = z.union([paperBatchSchema, paperInputSchema]);

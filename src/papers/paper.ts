@@ -32,3 +32,6 @@ export function arxivIdWithoutVersion(arxivId: string): string {
 
 /** A paper as a client writes it: the id may be left to the service, the title left out. */
 export type PaperInput = Omit<Paper, 'id' | 'title'> & { id?: string; title?: string };
+
+/** A PaperInput whose abstract may be left out when it has a title (a write with allow_title_only). */
+export type TitleOnlyPaperInput = Omit<PaperInput, 'abstract'> & { abstract?: string };

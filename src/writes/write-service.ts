@@ -4,11 +4,17 @@ import type { Embedder } from '../embedding/embedder.js';
 import { embedPapers } from '../embedding/paper-vectors.js';
 import { AppError, invalidInput, paperNotFound } from '../errors.js';
 import { identifierNamePrefixes, isIdentifierName } from '../papers/identifiers.js';
-import { mapRecordToPaper, paperIdProblem } from '../papers/paper-record.js';
-import type { Paper, PaperInput } from '../papers/paper.js';
+import { defaultFieldMap, mapRecordToPaper, paperIdProblem } from '../papers/paper-record.js';
+import type { Paper, TitleOnlyPaperInput } from '../papers/paper.js';
 import type { PaperChange, PaperStorage, SnapshotStats } from '../storage/paper-storage.js';
 
 /** Throws if the write may not happen, given which ids are present when its turn comes. */
+/** How strictly a write takes its papers. */
+export interface WriteOptions {
+  /** Take a paper that has a title and no abstract (found by its title alone), as ingestion's --allow-title-only does. */
+  allowTitleOnly?: boolean;
+}
+
 type WriteCheck = (present: (id: string) => Promise<boolean>) => Promise<void>;
 
 interface PendingWrite {
@@ -40,9 +46,12 @@ export class WriteService {
     private readonly embedder: Embedder,
   ) {}
 
-  /** Adds new papers, all or none. Absent ids are generated; an id already present, or repeated, refuses the whole batch. */
-  async createPapers(inputs: readonly PaperInput[], options: { batch: boolean }, caller?: EmbedRequestOptions): Promise<Paper[]> {
-    const papers = inputs.map((input, i) => toPaper(input, input.id ?? randomUUID(), options.batch ? `papers.${i}` : ''));
+  /**
+   * Adds new papers, all or none. Absent ids are generated; an id already present, or repeated,
+   * refuses the whole batch. With `allowTitleOnly`, a paper with a title may have no abstract.
+   */
+  async createPapers(inputs: readonly TitleOnlyPaperInput[], options: WriteOptions & { batch: boolean }, caller?: EmbedRequestOptions): Promise<Paper[]> {
+    const papers = inputs.map((input, i) => toPaper(input, input.id ?? randomUUID(), options.batch ? `papers.${i}` : '', options));
     const repeated = [...new Set(papers.map((paper) => paper.id).filter((id, i, ids) => ids.indexOf(id) !== i))];
     if (repeated.length > 0) {
       throw invalidInput(
@@ -71,7 +80,12 @@ export class WriteService {
    * Creates or replaces the paper `name` names: a doi:/arxiv: name stands for the stored paper it
    * resolves to; a name that resolves to none becomes the new paper's id.
    */
-  async putPaper(name: string, input: PaperInput, caller?: EmbedRequestOptions): Promise<{ paper: Paper; created: boolean }> {
+  async putPaper(
+    name: string,
+    input: TitleOnlyPaperInput,
+    caller?: EmbedRequestOptions,
+    options: WriteOptions = {},
+  ): Promise<{ paper: Paper; created: boolean }> {
     const resolved = await this.storage.resolve(name);
     // A DOI or arXiv name replaces the paper it names; with none, there is nothing to replace and
     // no paper may take such a name as its id.
@@ -92,7 +106,7 @@ export class WriteService {
         { path: 'id', message: 'differs from the path id', code: 'custom' },
       ]);
     }
-    const paper = toPaper(input, id, '');
+    const paper = toPaper(input, id, '', options);
     let created = false;
     await this.commit(await this.embed([paper], caller), async (present) => {
       created = !(await present(paper.id));
@@ -190,15 +204,15 @@ export class WriteService {
 }
 
 /** Ingestion's mapping, so a written paper is normalized exactly like an ingested one. */
-function toPaper(input: PaperInput, id: string, path: string): Paper {
+function toPaper(input: TitleOnlyPaperInput, id: string, path: string, options: WriteOptions): Paper {
   // Such an id would shadow the paper whose DOI or arXiv id the name stands for.
   if (isIdentifierName(id)) {
     const message = `an id may not start with ${identifierNamePrefixes.map((prefix) => `"${prefix}"`).join(' or ')}, in any case: those name papers by their DOI or arXiv id (give the paper a plain id, and the identifier in its doi or arxiv_id field)`;
     throw invalidInput(`Invalid paper${path ? ` at ${path}` : ''}: ${message}.`, [{ path: [path, 'id'].filter(Boolean).join('.'), message, code: 'custom' }]);
   }
-  const mapped = mapRecordToPaper({ ...input, id });
+  const mapped = mapRecordToPaper({ ...input, id }, defaultFieldMap, { allowTitleOnly: options.allowTitleOnly ?? false });
   if (!mapped.ok) {
-    const field = [path, mapped.field].filter(Boolean).join('.');
+    const field = [path, mapped.field ?? (mapped.reason === 'missing_abstract' ? 'abstract' : undefined)].filter(Boolean).join('.');
     throw invalidInput(`Invalid paper${path ? ` at ${path}` : ''}: ${mapped.message}.`, [{ path: field, message: mapped.message, code: 'custom' }]);
   }
   return mapped.paper;

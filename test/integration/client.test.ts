@@ -215,5 +215,19 @@ describe('the typed client', () => {
       return true;
     });
     for (const paper of imported) await writer.deletePaper(paper.id);
+
+    // Written by a reference manager: the entries that can be, those without an abstract by their title.
+    const library = await writer.importValidPapers(await readFile(join(fixtures, 'formats/library.bib'), 'utf8'), 'bibtex', { allowTitleOnly: true });
+    assert.deepEqual(
+      library.rejected.map((entry) => [entry.id, entry.reason]),
+      [
+        ['muller2021attention', 'duplicate_id'],
+        [undefined, 'malformed_record'],
+      ],
+    );
+    assert.equal(library.papers.length, 6);
+    const bert = await client.search({ query: 'pre-training deep bidirectional transformers for language understanding', k: 1 });
+    assert.equal(bert.hits[0]?.id, 'devlin2019bert', 'a paper written by its title alone is found by it');
+    for (const paper of library.papers) await writer.deletePaper(paper.id);
   });
 });

@@ -366,6 +366,14 @@ describe('paper-search add', () => {
       assert.match(added.stderr, /read 2, added 1, replaced 0, already stored and kept 0, rejected 1 \(missing_abstract: 1\)/);
       const stored = await request<{ paper: { title: string; authors: string[] } }>(server.url, '/v1/papers/glaciers2024');
       assert.deepEqual([stored.body.paper.title, stored.body.paper.authors], ['Glacier retreat in the Alps', ['Anna Müller']]);
+      const titleOnly = await runCli('add', ['--input', bib, '--url', server.url, '--key', key, '--allow-title-only']);
+      assert.equal(titleOnly.code, 0, titleOnly.stderr);
+      assert.match(titleOnly.stderr, /read 2, added 1, replaced 0, already stored and kept 1 \(--replace replaces them\), rejected 0/);
+      assert.deepEqual((await request<{ paper: unknown }>(server.url, '/v1/papers/noabstract')).body.paper, {
+        id: 'noabstract',
+        title: 'A title alone',
+        abstract: '',
+      });
 
       const lines = join(workDir, 'more.jsonl');
       await writeFile(lines, '{"id":"j1","title":"Renamed","abstract":"A new abstract."}\n{"id":"fresh","abstract":"Volcanic ash in the stratosphere."}\n');

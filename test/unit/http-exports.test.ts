@@ -182,6 +182,91 @@ describe('imports: POST /v1/papers with a BibTeX or RIS body', () => {
     assert.equal((await call('/v1/papers/lovelace2020engines')).status, 404, 'nothing was written');
   });
 
+  it('with skip_invalid, writes the entries that can be written and lists the others; with allow_title_only, takes an entry without abstract', async () => {
+    const library = await readFile(join(formatFixtures, 'library.bib'), 'utf8');
+    const skipping = await call('/v1/papers?skip_invalid=true', {
+      method: 'POST',
+      body: library,
+      headers: { 'content-type': bibtex, authorization: `Bearer ${key}` },
+    });
+    assert.equal(skipping.status, 201, skipping.text);
+    const answer = JSON.parse(skipping.text) as { papers: { id: string; abstract: string }[]; rejected: { position: string; id?: string; reason: string }[] };
+    assert.deepEqual(
+      answer.rejected.map((entry) => [entry.position, entry.reason]),
+      [
+        ['entry devlin2019bert (line 59)', 'missing_abstract'],
+        ['entry muller2021attention (line 66)', 'duplicate_id'],
+        ['entry broken2020 (line 73)', 'malformed_record'],
+      ],
+    );
+    const written = answer.papers.map((paper) => paper.id);
+    assert.deepEqual(written, ['muller2021attention', 'lovelace2020engines', 'kowalczyk2022speech', 'nguyen2023reefs', 'hinterberger2024migration']);
+    assert.equal((await call('/v1/papers/lovelace2020engines')).status, 200);
+    for (const id of written) await writes.deletePaper(id);
+
+    const titleOnly = await call('/v1/papers?skip_invalid=true&allow_title_only=true', {
+      method: 'POST',
+      body: library,
+      headers: { 'content-type': bibtex, authorization: `Bearer ${key}` },
+    });
+    assert.equal(titleOnly.status, 201, titleOnly.text);
+    const both = JSON.parse(titleOnly.text) as { papers: { id: string; title: string; abstract: string }[]; rejected: { reason: string }[] };
+    assert.deepEqual(
+      both.rejected.map((entry) => entry.reason),
+      ['duplicate_id', 'malformed_record'],
+    );
+    const bert = both.papers.find((paper) => paper.id === 'devlin2019bert');
+    assert.deepEqual([bert?.title, bert?.abstract], ['Bert: Pre-training of deep bidirectional transformers for language understanding', '']);
+    for (const paper of both.papers) await writes.deletePaper(paper.id);
+  });
+
+  it('refuses skip_invalid on a JSON body, and a flag that is not true or false', async () => {
+    const json = await call('/v1/papers?skip_invalid=true', {
+      method: 'POST',
+      body: JSON.stringify({ papers: [{ id: 'j1', abstract: 'A paper.' }] }),
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    });
+    assert.equal(json.status, 400);
+    assert.match(json.text, /skip_invalid applies to BibTeX and RIS bodies/);
+    const flag = await call('/v1/papers?allow_title_only=yes', {
+      method: 'POST',
+      body: JSON.stringify({ id: 'j2', title: 'A title' }),
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    });
+    assert.equal(flag.status, 400);
+    assert.match(flag.text, /query\.allow_title_only/);
+    assert.equal((await call('/v1/papers/j1')).status, 404);
+  });
+
+  it('takes a JSON paper with a title and no abstract with allow_title_only, on POST and PUT, and refuses it without', async () => {
+    const post = (body: unknown, query = '') =>
+      call(`/v1/papers${query}`, {
+        method: 'POST',
+        body: JSON.stringify(body),
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      });
+    const refused = await post({ id: 't1', title: 'Kelp forest carbon' });
+    assert.equal(refused.status, 400);
+    assert.match(refused.text, /"path":"body.abstract","message":"required \(a paper with a title but no abstract is taken with allow_title_only=true\)"/);
+    assert.equal((await post({ id: 't1', title: 'Kelp forest carbon' }, '?allow_title_only=true')).status, 201);
+    assert.equal((await post({ papers: [{ id: 't2', title: 'Seagrass meadows' }] }, '?allow_title_only=true')).status, 201);
+    const noTitle = await post({ id: 't3', title: '  ' }, '?allow_title_only=true');
+    assert.equal(noTitle.status, 400, 'a paper needs a title or an abstract');
+    const put = await call('/v1/papers/t1?allow_title_only=true', {
+      method: 'PUT',
+      body: JSON.stringify({ title: 'Kelp forest carbon storage' }),
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    });
+    assert.equal(put.status, 200, put.text);
+    assert.deepEqual((JSON.parse((await call('/v1/papers/t1')).text) as { paper: { title: string; abstract: string } }).paper, {
+      id: 't1',
+      title: 'Kelp forest carbon storage',
+      abstract: '',
+    });
+    await writes.deletePaper('t1');
+    await writes.deletePaper('t2');
+  });
+
   it('refuses a RIS file with bad records, naming each', async () => {
     const response = await write(await readFile(join(formatFixtures, 'references.ris'), 'utf8'), ris);
     assert.equal(response.status, 400);

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { PaperSearchClient, PaperSearchError, type PaperInput } from '../../client/paper-search-client.js';
+import { PaperSearchClient, PaperSearchError, type TitleOnlyPaperInput } from '../../client/paper-search-client.js';
 import { detectInputFormat } from '../../ingest/format-detection.js';
 import { AppError } from '../../errors.js';
 import { papersOfInput, rejectionReport, remedyFor, tallyRejection, type Rejection, type RejectionTally } from '../../ingest/input-papers.js';
@@ -20,6 +20,7 @@ interface AddFlags {
   key?: string;
   format?: InputFormat;
   replace?: boolean;
+  allowTitleOnly?: boolean;
   [fieldFlag: string]: unknown;
 }
 
@@ -43,7 +44,8 @@ export function addCommand(): Command {
     .addOption(new Option('--url <url>', 'the server (e.g. http://127.0.0.1:8080)').env('PAPER_SEARCH_URL').argParser(serverUrl).makeOptionMandatory())
     .addOption(new Option('--key <key>', 'an API key of the server (writes need one)').env('PAPER_SEARCH_API_KEY'))
     .addOption(new Option('--format <format>', 'input format (default: from the extension and content)').choices(inputFormats))
-    .option('--replace', 'replace the papers already stored under the same ids (the default keeps them)');
+    .option('--replace', 'replace the papers already stored under the same ids (the default keeps them)')
+    .option('--allow-title-only', 'add records without an abstract by their title (the default lists them as rejected)');
   return addFieldOptions(command)
     .addHelpText(
       'after',
@@ -62,15 +64,15 @@ export function addCommand(): Command {
           ...(flags.key ? { headers: { authorization: `Bearer ${flags.key}` } } : {}),
         });
         const summary: AddSummary = { read: 0, added: 0, replaced: 0, kept: 0, rejected: {}, rejectionExamples: [] };
-        let batch: PaperInput[] = [];
+        let batch: TitleOnlyPaperInput[] = [];
         let batchBytes = 0;
         const send = async () => {
-          if (batch.length > 0) await addBatch(client, batch, flags.replace ?? false, summary);
+          if (batch.length > 0) await addBatch(client, batch, { replace: flags.replace ?? false, allowTitleOnly: flags.allowTitleOnly ?? false }, summary);
           batch = [];
           batchBytes = 0;
         };
-        // The write API takes papers with an abstract only: a record without one is listed as rejected.
-        for await (const { paper, rejection } of papersOfInput(source, { fields: fieldMapOf(flags), allowTitleOnly: false })) {
+        // Without --allow-title-only, a record without an abstract is listed as rejected, as the write API would refuse it.
+        for await (const { paper, rejection } of papersOfInput(source, { fields: fieldMapOf(flags), allowTitleOnly: flags.allowTitleOnly ?? false })) {
           summary.read++;
           if (rejection) {
             tallyRejection(summary, rejection);
@@ -84,7 +86,9 @@ export function addCommand(): Command {
         await send();
         say(summaryLines(summary).join('\n'));
         if (summary.read > 0 && summary.added + summary.replaced + summary.kept === 0) {
-          const remedy = summary.rejected.missing_abstract ? ' The write API takes papers with an abstract only.' : remedyFor(summary.rejected);
+          const remedy = summary.rejected.missing_abstract
+            ? ' Records without an abstract are added by their title with --allow-title-only.'
+            : remedyFor(summary.rejected);
           throw new AppError(
             'input_rejected',
             `No paper of ${flags.input} could be added (${summary.read} record${summary.read === 1 ? '' : 's'} read).${remedy}`,
@@ -100,9 +104,15 @@ export function addCommand(): Command {
  * the server refuses as invalid (a paper it will not take, as an id that is a `doi:` name) is
  * sent again paper by paper, so only the refused ones are left out, each listed as rejected.
  */
-async function addBatch(client: PaperSearchClient, papers: readonly PaperInput[], replace: boolean, summary: AddSummary): Promise<void> {
+async function addBatch(
+  client: PaperSearchClient,
+  papers: readonly TitleOnlyPaperInput[],
+  options: { replace: boolean; allowTitleOnly: boolean },
+  summary: AddSummary,
+): Promise<void> {
+  const { replace, allowTitleOnly } = options;
   try {
-    summary.added += (await withRetries(() => client.createPapers(papers))).length;
+    summary.added += (await withRetries(() => client.createPapers(papers, { allowTitleOnly }))).length;
   } catch (error) {
     if (!(error instanceof PaperSearchError)) throw error;
     if (error.code === 'paper_exists') {
@@ -112,11 +122,11 @@ async function addBatch(client: PaperSearchClient, papers: readonly PaperInput[]
           summary.kept++;
           continue;
         }
-        const refused = await refusedAsInvalid(summary, paper, () => withRetries(() => client.putPaper(String(paper.id), paper)));
+        const refused = await refusedAsInvalid(summary, paper, () => withRetries(() => client.putPaper(String(paper.id), paper, { allowTitleOnly })));
         if (!refused) summary.replaced++;
       }
       const rest = papers.filter((paper) => !stored.has(String(paper.id)));
-      if (rest.length > 0) await addBatch(client, rest, replace, summary);
+      if (rest.length > 0) await addBatch(client, rest, options, summary);
       return;
     }
     if (error.code !== 'invalid_input') throw error;
@@ -124,12 +134,12 @@ async function addBatch(client: PaperSearchClient, papers: readonly PaperInput[]
       tallyRejection(summary, refusedByServer(papers[0]!, error));
       return;
     }
-    for (const paper of papers) await addBatch(client, [paper], replace, summary);
+    for (const paper of papers) await addBatch(client, [paper], options, summary);
   }
 }
 
 /** Runs a write; a 400 is counted as the paper's rejection (true), anything else thrown. */
-async function refusedAsInvalid(summary: AddSummary, paper: PaperInput, write: () => Promise<unknown>): Promise<boolean> {
+async function refusedAsInvalid(summary: AddSummary, paper: TitleOnlyPaperInput, write: () => Promise<unknown>): Promise<boolean> {
   try {
     await write();
     return false;
@@ -140,7 +150,7 @@ async function refusedAsInvalid(summary: AddSummary, paper: PaperInput, write: (
   }
 }
 
-function refusedByServer(paper: PaperInput, error: PaperSearchError): Rejection {
+function refusedByServer(paper: TitleOnlyPaperInput, error: PaperSearchError): Rejection {
   return { position: `paper "${String(paper.id)}"`, reason: 'invalid_field', message: `refused by the server: ${error.message}` };
 }
 

@@ -1,11 +1,20 @@
 import { Router, type Response } from 'express';
+import { invalidInput } from '../../errors.js';
 import type { WriteService } from '../../writes/write-service.js';
 import { callerOf } from '../caller.js';
 import { methodNotAllowed, onlyQueryParameters, parseInput } from '../error-handling.js';
 import { elapsedMs } from '../took.js';
 import { paperInputsOfReferences, referenceBytes, referenceFormatOf } from '../reference-bodies.js';
 import { paperListMethods, paperMethods } from './search-routes.js';
-import { isPaperBatch, paperBatchSchema, paperIdParamsSchema, paperInputSchema } from '../schemas.js';
+import {
+  createPapersQuerySchema,
+  isPaperBatch,
+  paperBatchSchemaOf,
+  paperIdParamsSchema,
+  paperInputSchema,
+  putPaperQuerySchema,
+  titleOnlyPaperInputSchema,
+} from '../schemas.js';
 
 /**
  * POST /v1/papers, PUT and DELETE /v1/papers/:id, POST /v1/snapshots: validate, hand to the write
@@ -15,19 +24,26 @@ import { isPaperBatch, paperBatchSchema, paperIdParamsSchema, paperInputSchema }
 export function writeRoutes(requireWrites: (response: Response) => WriteService): Router {
   const router = Router();
 
-  router.post('/v1/papers', onlyQueryParameters(), async (request, response) => {
+  router.post('/v1/papers', onlyQueryParameters(Object.keys(createPapersQuerySchema.shape)), async (request, response) => {
     const started = performance.now();
+    const { allow_title_only: allowTitleOnly, skip_invalid: skipInvalid } = parseInput(createPapersQuerySchema, request.query, 'query');
     const referenceFormat = Buffer.isBuffer(request.body) ? referenceFormatOf(request) : undefined;
     if (referenceFormat) {
-      // A BibTeX or RIS file: a batch, all or none, answered as one.
-      const inputs = await paperInputsOfReferences(referenceBytes(request), referenceFormat);
-      const papers = await requireWrites(response).createPapers(inputs, { batch: true }, callerOf(response));
-      response.status(201).json({ papers, took_ms: elapsedMs(started) });
+      // A BibTeX or RIS file: a batch, all or none unless skip_invalid, answered as one.
+      const { inputs, rejected } = await paperInputsOfReferences(referenceBytes(request), referenceFormat, { allowTitleOnly, skipInvalid });
+      const papers = await requireWrites(response).createPapers(inputs, { batch: true, allowTitleOnly }, callerOf(response));
+      response.status(201).json({ papers, ...(skipInvalid ? { rejected } : {}), took_ms: elapsedMs(started) });
       return;
     }
+    if (skipInvalid) {
+      throw invalidInput('skip_invalid applies to BibTeX and RIS bodies; a JSON body is written all or none.', [
+        { path: 'query.skip_invalid', message: 'only for BibTeX and RIS bodies', code: 'custom' },
+      ]);
+    }
     const batch = isPaperBatch(request.body);
-    const inputs = batch ? parseInput(paperBatchSchema, request.body, 'body').papers : [parseInput(paperInputSchema, request.body, 'body')];
-    const papers = await requireWrites(response).createPapers(inputs, { batch }, callerOf(response));
+    const paperSchema = allowTitleOnly ? titleOnlyPaperInputSchema : paperInputSchema;
+    const inputs = batch ? parseInput(paperBatchSchemaOf(paperSchema), request.body, 'body').papers : [parseInput(paperSchema, request.body, 'body')];
+    const papers = await requireWrites(response).createPapers(inputs, { batch, allowTitleOnly }, callerOf(response));
     response.status(201);
     if (batch) {
       response.json({ papers, took_ms: elapsedMs(started) });
@@ -37,11 +53,12 @@ export function writeRoutes(requireWrites: (response: Response) => WriteService)
     response.json({ paper: papers[0], took_ms: elapsedMs(started) });
   });
 
-  router.put('/v1/papers/:id', onlyQueryParameters(), async (request, response) => {
+  router.put('/v1/papers/:id', onlyQueryParameters(Object.keys(putPaperQuerySchema.shape)), async (request, response) => {
     const started = performance.now();
     const { id } = parseInput(paperIdParamsSchema, request.params, 'params');
-    const input = parseInput(paperInputSchema, request.body, 'body');
-    const { paper, created } = await requireWrites(response).putPaper(id, input, callerOf(response));
+    const { allow_title_only: allowTitleOnly } = parseInput(putPaperQuerySchema, request.query, 'query');
+    const input = parseInput(allowTitleOnly ? titleOnlyPaperInputSchema : paperInputSchema, request.body, 'body');
+    const { paper, created } = await requireWrites(response).putPaper(id, input, callerOf(response), { allowTitleOnly });
     response.status(created ? 201 : 200).json({ paper, created, took_ms: elapsedMs(started) });
   });
 
