@@ -60,7 +60,7 @@ export interface WriteOptions {
   /** Take papers with a title and no abstract (found by their title alone). */
   allowTitleOnly?: boolean;
 }
-/** An entry of a BibTeX or RIS file that importValidPapers did not write, and why. */
+/** A paper that createValidPapers, or an entry that importValidPapers, did not write, and why. */
 export type RejectedEntry = NonNullable<Extract<z.output<typeof createdPapersResponseSchema>, { papers: unknown }>['rejected']>[number];
 export type PutPaperResponse = z.output<typeof putPaperResponseSchema>;
 export type DeletedPaperResponse = z.output<typeof deletedPaperResponseSchema>;
@@ -187,6 +187,20 @@ export class PaperSearchClient {
     const created = await this.call('POST', `/v1/papers${writeQuery(options)}`, createdPapersResponseSchema, { papers });
     if (!('papers' in created)) throw new PaperSearchError(201, 'invalid_response', 'POST /v1/papers answered one paper for a batch.');
     return created.papers;
+  }
+
+  /**
+   * Adds those of up to 1,000 papers that can be written, and returns them with the others (their
+   * place, `papers.3`, and why) in `rejected`; fails only when none can be, or when an id is
+   * already stored (409). Needs an API key.
+   */
+  async createValidPapers(
+    papers: readonly TitleOnlyPaperInput[],
+    options: WriteOptions = {},
+  ): Promise<{ papers: PaperResponse['paper'][]; rejected: RejectedEntry[] }> {
+    const created = await this.call('POST', `/v1/papers${writeQuery({ ...options, skipInvalid: true })}`, createdPapersResponseSchema, { papers });
+    if (!('papers' in created)) throw new PaperSearchError(201, 'invalid_response', 'POST /v1/papers answered one paper for a batch.');
+    return { papers: created.papers, rejected: created.rejected ?? [] };
   }
 
   /**

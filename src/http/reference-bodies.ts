@@ -3,7 +3,7 @@ import { AppError, invalidInput, isAppError } from '../errors.js';
 import { exportMediaTypes, importFormats, type ImportFormat } from '../export/media-types.js';
 import { readReferenceText } from '../ingest/reference-text.js';
 import { defaultFieldMap, mapRecordToPaper } from '../papers/paper-record.js';
-import type { TitleOnlyPaperInput } from '../papers/paper.js';
+import type { RejectedEntry, WriteEntry } from '../writes/write-service.js';
 import { maxPapersPerWrite, paperInputSchema, titleOnlyPaperInputSchema } from './schemas.js';
 
 /**
@@ -44,18 +44,6 @@ export function referenceBytes(request: Request): Buffer {
   }
 }
 
-/** An entry of a reference body that cannot be written, and why. */
-export interface RejectedEntry {
-  /** Where it is: `entry <key> (line <n>)` for BibTeX, `record <ID> (line <n>)` for RIS. */
-  position: string;
-  /** The paper id it would have had (the citation key, or the RIS ID). */
-  id?: string;
-  reason: string;
-  message: string;
-  /** The paper field at fault, where one is. */
-  field?: string;
-}
-
 /**
  * The papers of a BibTeX or RIS body, each checked as a JSON paper would be (ingestion's mapping,
  * then the write schema's limits) so that a bad entry is named by its key and line, not by an
@@ -67,9 +55,9 @@ export async function paperInputsOfReferences(
   body: Buffer,
   format: ImportFormat,
   options: { allowTitleOnly: boolean; skipInvalid: boolean },
-): Promise<{ inputs: TitleOnlyPaperInput[]; rejected: RejectedEntry[] }> {
+): Promise<{ entries: WriteEntry[]; rejected: RejectedEntry[] }> {
   const inputSchema = options.allowTitleOnly ? titleOnlyPaperInputSchema : paperInputSchema;
-  const inputs: TitleOnlyPaperInput[] = [];
+  const entries: WriteEntry[] = [];
   const rejected: RejectedEntry[] = [];
   const seen = new Map<string, string>();
   for await (const record of readableReferences(body, format)) {
@@ -98,24 +86,24 @@ export async function paperInputsOfReferences(
       continue;
     }
     if (id !== undefined) seen.set(id, record.position);
-    inputs.push(parsed.data);
+    entries.push({ position: record.position, input: parsed.data });
   }
   const what = format === 'bibtex' ? 'BibTeX entries' : 'RIS records';
-  if (rejected.length > 0 && !(options.skipInvalid && inputs.length > 0)) {
+  if (rejected.length > 0 && !(options.skipInvalid && entries.length > 0)) {
     const shown = rejected.slice(0, 5).map((entry) => `${entry.position}: ${entry.message}`);
     throw invalidInput(
-      `${rejected.length} of ${rejected.length + inputs.length} ${what} cannot be written, so none was: ${shown.join('; ')}${rejected.length > 5 ? '; …' : ''}.`,
+      `${rejected.length} of ${rejected.length + entries.length} ${what} cannot be written, so none was: ${shown.join('; ')}${rejected.length > 5 ? '; …' : ''}.`,
       rejected.map((entry) => ({ path: 'body', message: `${entry.position}: ${entry.message}`, code: entry.reason })),
       { rejected },
     );
   }
-  if (inputs.length === 0) throw invalidInput(`The body holds no ${what}.`, [{ path: 'body', message: `no ${what}`, code: 'too_small' }]);
-  if (inputs.length > maxPapersPerWrite) {
-    throw invalidInput(`The body holds ${inputs.length} ${what}; one write takes at most ${maxPapersPerWrite}.`, [
+  if (entries.length === 0) throw invalidInput(`The body holds no ${what}.`, [{ path: 'body', message: `no ${what}`, code: 'too_small' }]);
+  if (entries.length > maxPapersPerWrite) {
+    throw invalidInput(`The body holds ${entries.length} ${what}; one write takes at most ${maxPapersPerWrite}.`, [
       { path: 'body', message: `more than ${maxPapersPerWrite} entries`, code: 'too_big' },
     ]);
   }
-  return { inputs, rejected };
+  return { entries, rejected };
 }
 
 /**

@@ -31,7 +31,7 @@ export const paperResponseSchema = z.object({ paper: paperSchema.partial().exten
 export const paperListResponseSchema = z.object({ papers: z.array(paperSchema.strict()), next_cursor: z.string().nullable(), took_ms: tookMs }).strict();
 
 /** POST /v1/papers: `paper` for one, `papers` for a batch, as stored (ids generated where absent). */
-/** An entry of a BibTeX or RIS body that was not written (see reference-bodies.ts). */
+/** A paper of a batch or an entry of a BibTeX or RIS body that was not written (see WriteService.createValidPapers). */
 const rejectedEntrySchema = z
   .object({ position: z.string(), id: z.string().optional(), reason: z.string(), message: z.string(), field: z.string().optional() })
   .strict();
@@ -40,7 +40,7 @@ export const createdPapersResponseSchema = z.union([
   z
     .object({
       papers: z.array(paperSchema.strict()),
-      rejected: z.array(rejectedEntrySchema).optional().describe('With skip_invalid: the entries of the file not written, and why.'),
+      rejected: z.array(rejectedEntrySchema).optional().describe('With skip_invalid: the papers or entries not written, where they were and why.'),
       took_ms: tookMs,
     })
     .strict(),

@@ -306,6 +306,9 @@ export const paperBatchSchemaOf = (paper: typeof paperInputSchema | typeof title
 
 export const paperBatchSchema = paperBatchSchemaOf(paperInputSchema);
 
+/** A batch whose papers are checked one by one (skip_invalid). */
+export const paperItemsSchema = z.strictObject({ papers: z.array(z.unknown()).min(1).max(maxPapersPerWrite) });
+
 const allowTitleOnly = queryFlag.describe(
   "Take papers that have a title but no abstract (a reference manager's export often has none); they are found by their title alone, as ingestion's --allow-title-only.",
 );
@@ -316,7 +319,7 @@ export const putPaperQuerySchema = z.strictObject({ allow_title_only: allowTitle
 /** POST /v1/papers's query parameters. */
 export const createPapersQuerySchema = putPaperQuerySchema.extend({
   skip_invalid: queryFlag.describe(
-    'For a BibTeX or RIS body: write the entries that can be written and list the others in `rejected`, instead of writing none.',
+    'For a batch or a BibTeX or RIS body: write the papers that can be written and list the others in `rejected`, instead of writing none.',
   ),
 });
 

@@ -4,7 +4,7 @@ import type { Embedder } from '../embedding/embedder.js';
 import { embedPapers } from '../embedding/paper-vectors.js';
 import { AppError, invalidInput, paperNotFound } from '../errors.js';
 import { identifierNamePrefixes, isIdentifierName } from '../papers/identifiers.js';
-import { defaultFieldMap, mapRecordToPaper, paperIdProblem } from '../papers/paper-record.js';
+import { defaultFieldMap, mapRecordToPaper, paperIdProblem, type RejectionReason } from '../papers/paper-record.js';
 import type { Paper, TitleOnlyPaperInput } from '../papers/paper.js';
 import type { PaperChange, PaperStorage, SnapshotStats } from '../storage/paper-storage.js';
 
@@ -13,6 +13,25 @@ import type { PaperChange, PaperStorage, SnapshotStats } from '../storage/paper-
 export interface WriteOptions {
   /** Take a paper that has a title and no abstract (found by its title alone), as ingestion's --allow-title-only does. */
   allowTitleOnly?: boolean;
+}
+
+/** A paper of a write, and where it was in the request (`papers.3`, `entry <key> (line <n>)`). */
+export interface WriteEntry {
+  position: string;
+  input: TitleOnlyPaperInput;
+}
+
+/** A paper of a write that was not written (with skip_invalid), and why. */
+export interface RejectedEntry {
+  /** Where it was: `papers.3` in a JSON batch, `entry <key> (line <n>)` in BibTeX, `record <ID> (line <n>)` in RIS. */
+  position: string;
+  /** The paper id it would have had. */
+  id?: string;
+  /** One of ingestion's rejection reasons (malformed_record, missing_abstract, invalid_field, duplicate_id, ...). */
+  reason: string;
+  message: string;
+  /** The paper field at fault, where one is. */
+  field?: string;
 }
 
 type WriteCheck = (present: (id: string) => Promise<boolean>) => Promise<void>;
@@ -62,6 +81,54 @@ export class WriteService {
         },
       );
     }
+    return this.addPapers(papers, caller);
+  }
+
+  /**
+   * Adds the papers that can be added, and says why each other cannot (an invalid field, an id
+   * repeated in the write), after those the caller already `rejected` (entries that could not be
+   * read); fails only when none can be added, or when an id is already stored (409 for all).
+   */
+  async createValidPapers(
+    entries: readonly WriteEntry[],
+    options: WriteOptions & { rejected?: readonly RejectedEntry[] },
+    caller?: EmbedRequestOptions,
+  ): Promise<{ papers: Paper[]; rejected: RejectedEntry[] }> {
+    const papers: Paper[] = [];
+    const rejected: RejectedEntry[] = [...(options.rejected ?? [])];
+    const firstPosition = new Map<string, string>();
+    for (const { position, input } of entries) {
+      const mapped = mapInput(input, input.id ?? randomUUID(), options);
+      if (!mapped.ok) {
+        const { reason, message, field } = mapped;
+        rejected.push({ position, ...(input.id === undefined ? {} : { id: input.id }), reason, message, ...(field === undefined ? {} : { field }) });
+        continue;
+      }
+      const paper = mapped.paper;
+      const earlier = firstPosition.get(paper.id);
+      if (earlier !== undefined) {
+        rejected.push({ position, id: paper.id, reason: 'duplicate_id', message: `the id "${paper.id}" is also the id of ${earlier}` });
+        continue;
+      }
+      firstPosition.set(paper.id, position);
+      papers.push(paper);
+    }
+    if (papers.length === 0) {
+      throw invalidInput(
+        `None of the ${rejected.length} papers can be written: ${rejected
+          .slice(0, 5)
+          .map((entry) => `${entry.position}: ${entry.message}`)
+          .join('; ')}${rejected.length > 5 ? '; …' : ''}.`,
+        // Each is named by its place in `rejected`; the issues point at the body, as a reference file's do.
+        rejected.map((entry) => ({ path: '', message: `${entry.position}: ${entry.message}`, code: entry.reason })),
+        { rejected },
+      );
+    }
+    return { papers: await this.addPapers(papers, caller), rejected };
+  }
+
+  /** Adds validated papers with distinct ids, all or none: any id already stored refuses them all (409). */
+  private async addPapers(papers: Paper[], caller: EmbedRequestOptions | undefined): Promise<Paper[]> {
     const assertAbsent = async (present: (id: string) => Promise<boolean>) => {
       const taken: string[] = [];
       for (const paper of papers) if (await present(paper.id)) taken.push(paper.id);
@@ -205,17 +272,26 @@ export class WriteService {
 
 /** Ingestion's mapping, so a written paper is normalized exactly like an ingested one. */
 function toPaper(input: TitleOnlyPaperInput, id: string, path: string, options: WriteOptions): Paper {
+  const mapped = mapInput(input, id, options);
+  if (mapped.ok) return mapped.paper;
+  const field = [path, mapped.field].filter(Boolean).join('.');
+  throw invalidInput(`Invalid paper${path ? ` at ${path}` : ''}: ${mapped.message}.`, [{ path: field, message: mapped.message, code: 'custom' }]);
+}
+
+/** The stored form of a written paper, or why it cannot be one (the field at fault, where there is one). */
+function mapInput(
+  input: TitleOnlyPaperInput,
+  id: string,
+  options: WriteOptions,
+): { ok: true; paper: Paper } | { ok: false; reason: RejectionReason; message: string; field?: string } {
   // Such an id would shadow the paper whose DOI or arXiv id the name stands for.
   if (isIdentifierName(id)) {
     const message = `an id may not start with ${identifierNamePrefixes.map((prefix) => `"${prefix}"`).join(' or ')}, in any case: those name papers by their DOI or arXiv id (give the paper a plain id, and the identifier in its doi or arxiv_id field)`;
-    throw invalidInput(`Invalid paper${path ? ` at ${path}` : ''}: ${message}.`, [{ path: [path, 'id'].filter(Boolean).join('.'), message, code: 'custom' }]);
+    return { ok: false, reason: 'invalid_field', message, field: 'id' };
   }
   const mapped = mapRecordToPaper({ ...input, id }, defaultFieldMap, { allowTitleOnly: options.allowTitleOnly ?? false });
-  if (!mapped.ok) {
-    const field = [path, mapped.field ?? (mapped.reason === 'missing_abstract' ? 'abstract' : undefined)].filter(Boolean).join('.');
-    throw invalidInput(`Invalid paper${path ? ` at ${path}` : ''}: ${mapped.message}.`, [{ path: field, message: mapped.message, code: 'custom' }]);
-  }
-  return mapped.paper;
+  if (mapped.ok || mapped.field !== undefined || mapped.reason !== 'missing_abstract') return mapped;
+  return { ...mapped, field: 'abstract' };
 }
 
 function quoted(ids: readonly string[]): string {

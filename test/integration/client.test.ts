@@ -229,5 +229,14 @@ describe('the typed client', () => {
     const bert = await client.search({ query: 'pre-training deep bidirectional transformers for language understanding', k: 1 });
     assert.equal(bert.hits[0]?.id, 'devlin2019bert', 'a paper written by its title alone is found by it');
     for (const paper of library.papers) await writer.deletePaper(paper.id);
+    const mixed = await writer.createValidPapers([
+      { id: 'valid-1', abstract: 'Glacier calving observed with radar.' },
+      { id: 'title-only', title: 'A title without an abstract' },
+    ]);
+    assert.deepEqual(
+      [mixed.papers.map((paper) => paper.id), mixed.rejected.map((entry) => [entry.position, entry.reason])],
+      [['valid-1'], [['papers.1', 'missing_abstract']]],
+    );
+    await writer.deletePaper('valid-1');
   });
 });

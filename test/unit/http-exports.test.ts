@@ -220,22 +220,55 @@ describe('imports: POST /v1/papers with a BibTeX or RIS body', () => {
     for (const paper of both.papers) await writes.deletePaper(paper.id);
   });
 
-  it('refuses skip_invalid on a JSON body, and a flag that is not true or false', async () => {
-    const json = await call('/v1/papers?skip_invalid=true', {
-      method: 'POST',
-      body: JSON.stringify({ papers: [{ id: 'j1', abstract: 'A paper.' }] }),
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-    });
-    assert.equal(json.status, 400);
-    assert.match(json.text, /skip_invalid applies to BibTeX and RIS bodies/);
-    const flag = await call('/v1/papers?allow_title_only=yes', {
-      method: 'POST',
-      body: JSON.stringify({ id: 'j2', title: 'A title' }),
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-    });
+  it('with skip_invalid, writes the papers of a JSON batch that can be written and lists the others by place; refuses it for one paper, and a flag that is not true or false', async () => {
+    const send = (body: unknown, query: string) =>
+      call(`/v1/papers${query}`, {
+        method: 'POST',
+        body: JSON.stringify(body),
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      });
+    const batch = {
+      papers: [
+        { id: 'j1', abstract: 'Kelp forests store carbon.' },
+        { id: 'j2', title: 'No abstract here' },
+        { id: 'j3', abstract: 'A date that does not exist.', date: '2023-02-30' },
+        { id: 'j1', abstract: 'The same id again.' },
+        'not a paper',
+        { id: 'j4', abstract: 'A field nobody knows.', colour: 'red' },
+        { id: 'doi:10.1/x', abstract: 'An id that is a DOI name.' },
+        { abstract: 'No id: one is generated.' },
+      ],
+    };
+    const written = await send(batch, '?skip_invalid=true');
+    assert.equal(written.status, 201, written.text);
+    const answer = JSON.parse(written.text) as { papers: { id: string }[]; rejected: { position: string; id?: string; reason: string; field?: string }[] };
+    assert.equal(answer.papers.length, 2);
+    assert.equal(answer.papers[0]!.id, 'j1');
+    assert.deepEqual(
+      answer.rejected.map((entry) => [entry.position, entry.id, entry.reason, entry.field]),
+      [
+        ['papers.1', 'j2', 'missing_abstract', 'abstract'],
+        ['papers.4', undefined, 'not_an_object', undefined],
+        ['papers.5', 'j4', 'invalid_field', 'colour'],
+        ['papers.2', 'j3', 'invalid_field', 'date'],
+        ['papers.3', 'j1', 'duplicate_id', undefined],
+        ['papers.6', 'doi:10.1/x', 'invalid_field', 'id'],
+      ],
+    );
+    for (const paper of answer.papers) await writes.deletePaper(paper.id);
+
+    const none = await send({ papers: [{ id: 'j5', title: 'Only a title' }] }, '?skip_invalid=true');
+    assert.equal(none.status, 400);
+    const refusal = (JSON.parse(none.text) as { error: { message: string; details: { issues: { path: string }[]; rejected: unknown[] } } }).error;
+    assert.match(refusal.message, /^None of the 1 papers can be written: papers\.0: field "abstract": required/);
+    assert.deepEqual([refusal.details.issues[0]!.path, refusal.details.rejected.length], ['body', 1]);
+    const one = await send({ id: 'j6', abstract: 'One paper.' }, '?skip_invalid=true');
+    assert.equal(one.status, 400);
+    assert.match(one.text, /skip_invalid applies to a batch/);
+    const flag = await send({ id: 'j7', title: 'A title' }, '?allow_title_only=yes');
     assert.equal(flag.status, 400);
     assert.match(flag.text, /query\.allow_title_only/);
-    assert.equal((await call('/v1/papers/j1')).status, 404);
+    for (const id of ['j5', 'j6', 'j7']) assert.equal((await call(`/v1/papers/${id}`)).status, 404);
   });
 
   it('takes a JSON paper with a title and no abstract with allow_title_only, on POST and PUT, and refuses it without', async () => {

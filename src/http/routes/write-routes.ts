@@ -5,6 +5,7 @@ import { callerOf } from '../caller.js';
 import { methodNotAllowed, onlyQueryParameters, parseInput } from '../error-handling.js';
 import { elapsedMs } from '../took.js';
 import { paperInputsOfReferences, referenceBytes, referenceFormatOf } from '../reference-bodies.js';
+import { entriesOfBatch } from '../skipping-batches.js';
 import { paperListMethods, paperMethods } from './search-routes.js';
 import {
   createPapersQuerySchema,
@@ -28,20 +29,33 @@ export function writeRoutes(requireWrites: (response: Response) => WriteService)
     const started = performance.now();
     const { allow_title_only: allowTitleOnly, skip_invalid: skipInvalid } = parseInput(createPapersQuerySchema, request.query, 'query');
     const referenceFormat = Buffer.isBuffer(request.body) ? referenceFormatOf(request) : undefined;
+    const batch = isPaperBatch(request.body);
+    const paperSchema = allowTitleOnly ? titleOnlyPaperInputSchema : paperInputSchema;
+    if (skipInvalid && (referenceFormat || batch)) {
+      // A batch or a BibTeX or RIS file, of which the papers that can be are written.
+      const { entries, rejected } = referenceFormat
+        ? await paperInputsOfReferences(referenceBytes(request), referenceFormat, { allowTitleOnly, skipInvalid })
+        : entriesOfBatch(request.body, paperSchema);
+      const written = await requireWrites(response).createValidPapers(entries, { allowTitleOnly, rejected }, callerOf(response));
+      response.status(201).json({ ...written, took_ms: elapsedMs(started) });
+      return;
+    }
     if (referenceFormat) {
-      // A BibTeX or RIS file: a batch, all or none unless skip_invalid, answered as one.
-      const { inputs, rejected } = await paperInputsOfReferences(referenceBytes(request), referenceFormat, { allowTitleOnly, skipInvalid });
-      const papers = await requireWrites(response).createPapers(inputs, { batch: true, allowTitleOnly }, callerOf(response));
-      response.status(201).json({ papers, ...(skipInvalid ? { rejected } : {}), took_ms: elapsedMs(started) });
+      // A BibTeX or RIS file: a batch, all or none, answered as one.
+      const { entries } = await paperInputsOfReferences(referenceBytes(request), referenceFormat, { allowTitleOnly, skipInvalid });
+      const papers = await requireWrites(response).createPapers(
+        entries.map((entry) => entry.input),
+        { batch: true, allowTitleOnly },
+        callerOf(response),
+      );
+      response.status(201).json({ papers, took_ms: elapsedMs(started) });
       return;
     }
     if (skipInvalid) {
-      throw invalidInput('skip_invalid applies to BibTeX and RIS bodies; a JSON body is written all or none.', [
-        { path: 'query.skip_invalid', message: 'only for BibTeX and RIS bodies', code: 'custom' },
+      throw invalidInput('skip_invalid applies to a batch ({"papers": [...]}) or a BibTeX or RIS body, not to one paper.', [
+        { path: 'query.skip_invalid', message: 'only for a batch or a BibTeX or RIS body', code: 'custom' },
       ]);
     }
-    const batch = isPaperBatch(request.body);
-    const paperSchema = allowTitleOnly ? titleOnlyPaperInputSchema : paperInputSchema;
     const inputs = batch ? parseInput(paperBatchSchemaOf(paperSchema), request.body, 'body').papers : [parseInput(paperSchema, request.body, 'body')];
     const papers = await requireWrites(response).createPapers(inputs, { batch, allowTitleOnly }, callerOf(response));
     response.status(201);

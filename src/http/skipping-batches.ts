@@ -1,0 +1,38 @@
+import type { z } from 'zod';
+import type { RejectedEntry, WriteEntry } from '../writes/write-service.js';
+import { parseInput } from './error-handling.js';
+import { paperItemsSchema, type paperInputSchema, type titleOnlyPaperInputSchema } from './schemas.js';
+
+/**
+ * The papers of a JSON batch written with skip_invalid: each checked on its own, so that one bad
+ * paper is listed (by its place, `papers.3`, and its first problem) instead of refusing the rest.
+ * The batch itself must still be `{"papers": [...]}` of 1 to 1,000 items.
+ */
+export function entriesOfBatch(
+  body: unknown,
+  paperSchema: typeof paperInputSchema | typeof titleOnlyPaperInputSchema,
+): { entries: WriteEntry[]; rejected: RejectedEntry[] } {
+  const entries: WriteEntry[] = [];
+  const rejected: RejectedEntry[] = [];
+  parseInput(paperItemsSchema, body, 'body').papers.forEach((item, i) => {
+    const position = `papers.${i}`;
+    const parsed = paperSchema.safeParse(item);
+    if (parsed.success) entries.push({ position, input: parsed.data });
+    else rejected.push({ position, ...idOf(item), ...problemOf(item, parsed.error.issues[0]!) });
+  });
+  return { entries, rejected };
+}
+
+function idOf(item: unknown): { id?: string } {
+  const id = typeof item === 'object' && item !== null ? (item as { id?: unknown }).id : undefined;
+  return typeof id === 'string' ? { id } : {};
+}
+
+/** A schema issue as ingestion's rejection reasons put it. */
+function problemOf(item: unknown, issue: z.core.$ZodIssue): Pick<RejectedEntry, 'reason' | 'message' | 'field'> {
+  if (typeof item !== 'object' || item === null || Array.isArray(item)) return { reason: 'not_an_object', message: 'the paper is not an object' };
+  const field = issue.code === 'unrecognized_keys' ? issue.keys[0] : issue.path.map(String).join('.');
+  if (!field) return { reason: 'invalid_field', message: issue.message };
+  const missing = field === 'abstract' && (item as { abstract?: unknown }).abstract === undefined;
+  return { reason: missing ? 'missing_abstract' : 'invalid_field', message: `field "${field}": ${issue.message}`, field };
+}
