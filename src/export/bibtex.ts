@@ -1,5 +1,5 @@
-import { arxivIdFromDoi } from '../papers/identifiers.js';
 import { arxivAbstractUrl } from '../papers/paper-urls.js';
+import { isPublished } from './publication.js';
 import type { Paper } from '../papers/paper.js';
 import { splitName } from './names.js';
 import { singleLine } from './single-line.js';
@@ -63,17 +63,23 @@ export function citationKey(id: string): string {
 const arxivCategory = /^[a-z-]+(\.[A-Za-z-]+)?$/;
 
 /**
- * One paper as a BibTeX entry: @article when it has a (non-arXiv) DOI, else @misc; arXiv papers
- * carry eprint, archivePrefix and primaryClass, which BibTeX styles and biber both read.
+ * One paper as a BibTeX entry: @article when it has a venue or a (non-arXiv) DOI, else @misc;
+ * arXiv papers carry eprint, archivePrefix and primaryClass, which BibTeX styles and biber both
+ * read. The venue is the journal (a paper from proceedings comes back as an @article too: the
+ * entry type is not kept).
  */
 export function paperToBibtex(paper: Paper, key = citationKey(paper.id)): string {
-  const arxivDoi = paper.doi !== undefined && arxivIdFromDoi(paper.doi) !== undefined;
-  const type = paper.doi && !arxivDoi ? 'article' : 'misc';
+  const type = isPublished(paper) ? 'article' : 'misc';
   const fields: [string, string | undefined][] = [
     ['title', paper.title ? protectTitleCase(paper.title) : undefined],
     ['author', paper.authors && paper.authors.length > 0 ? paper.authors.map(bibtexName).join(' and ') : undefined],
     ['year', paper.year !== undefined ? String(paper.year) : undefined],
     ['date', paper.date && paper.date.length > 4 ? escapeBibtex(paper.date) : undefined],
+    ['journal', paper.venue ? escapeBibtex(paper.venue) : undefined],
+    ['volume', paper.volume ? escapeBibtex(paper.volume) : undefined],
+    ['number', paper.issue ? escapeBibtex(paper.issue) : undefined],
+    // BibTeX's range dash is "--".
+    ['pages', paper.pages ? escapeBibtex(paper.pages).replace(/-/g, '--') : undefined],
     ['doi', paper.doi ? verbatim(paper.doi) : undefined],
     ['url', paperUrl(paper)],
     ['eprint', paper.arxiv_id ? escapeBibtex(paper.arxiv_id) : undefined],

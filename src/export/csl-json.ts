@@ -1,5 +1,5 @@
-import { arxivIdFromDoi } from '../papers/identifiers.js';
 import { arxivAbstractUrl } from '../papers/paper-urls.js';
+import { isPublished } from './publication.js';
 import type { Paper } from '../papers/paper.js';
 import { splitName } from './names.js';
 import { singleLine } from './single-line.js';
@@ -18,6 +18,10 @@ export interface CslItem {
   DOI?: string;
   URL?: string;
   keyword?: string;
+  'container-title'?: string;
+  volume?: string;
+  issue?: string;
+  page?: string;
   /** Preprints: the server and its identifier, as Zotero writes them. */
   publisher?: string;
   number?: string;
@@ -43,10 +47,11 @@ function dateParts(paper: Paper): [number, ...number[]] | undefined {
 
 /**
  * One paper as a CSL-JSON item (what Zotero, Pandoc and citeproc read): "article-journal" when it
- * has a (non-arXiv) DOI; otherwise "article", CSL's type for preprints, with arXiv as publisher.
+ * has a venue or a (non-arXiv) DOI; otherwise "article", CSL's type for preprints, with arXiv as
+ * publisher.
  */
 export function paperToCslJson(paper: Paper): CslItem {
-  const journal = paper.doi !== undefined && arxivIdFromDoi(paper.doi) === undefined;
+  const journal = isPublished(paper);
   const item: CslItem = { id: paper.id, type: journal ? 'article-journal' : 'article' };
   if (paper.title) item.title = singleLine(paper.title);
   if (paper.authors && paper.authors.length > 0) item.author = paper.authors.map(cslName);
@@ -57,6 +62,10 @@ export function paperToCslJson(paper: Paper): CslItem {
   const url = paper.url ?? (paper.arxiv_id ? arxivAbstractUrl(paper.arxiv_id) : undefined);
   if (url) item.URL = url;
   if (paper.categories && paper.categories.length > 0) item.keyword = paper.categories.join(', ');
+  if (paper.venue) item['container-title'] = singleLine(paper.venue);
+  if (paper.volume) item.volume = paper.volume;
+  if (paper.issue) item.issue = paper.issue;
+  if (paper.pages) item.page = paper.pages;
   if (paper.arxiv_id && !journal) {
     item.publisher = 'arXiv';
     item.number = `arXiv:${paper.arxiv_id}`;

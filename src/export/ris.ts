@@ -1,5 +1,5 @@
-import { arxivIdFromDoi } from '../papers/identifiers.js';
 import { arxivAbstractUrl } from '../papers/paper-urls.js';
+import { isPublished } from './publication.js';
 import type { Paper } from '../papers/paper.js';
 import { splitName } from './names.js';
 import { singleLine } from './single-line.js';
@@ -24,9 +24,10 @@ function risDate(date: string): string {
   return day !== undefined ? `${year}/${month}/${day}` : `${year}/${month ?? ''}//`;
 }
 
-/** One paper as a RIS record: JOUR when it has a (non-arXiv) DOI, else GEN. */
+/** One paper as a RIS record: JOUR when it has a venue or a (non-arXiv) DOI, else GEN. */
 export function paperToRis(paper: Paper): string {
-  const journal = paper.doi !== undefined && arxivIdFromDoi(paper.doi) === undefined;
+  const journal = isPublished(paper);
+  const [startPage, endPage] = paper.pages?.split('-', 2) ?? [];
   const lines: [string, string | undefined][] = [
     ['TY', journal ? 'JOUR' : 'GEN'],
     ['ID', paper.id],
@@ -36,6 +37,11 @@ export function paperToRis(paper: Paper): string {
     ['DA', paper.date ? risDate(paper.date) : undefined],
     ['AB', paper.abstract || undefined],
     ...(paper.categories ?? []).map((category): [string, string] => ['KW', category]),
+    ['T2', paper.venue],
+    ['VL', paper.volume],
+    ['IS', paper.issue],
+    ['SP', startPage],
+    ['EP', endPage],
     ['DO', paper.doi],
     ['UR', paper.url ?? (paper.arxiv_id ? arxivAbstractUrl(paper.arxiv_id) : undefined)],
   ];

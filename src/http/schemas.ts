@@ -271,6 +271,9 @@ export const paperQuerySchema = z.strictObject({
 /** The most papers one POST /v1/papers may carry. */
 export const maxPapersPerWrite = 1_000;
 
+/** A volume, an issue or pages: text, or a number (kept as text). */
+const locator = z.union([z.string().max(paperLimits.locatorCharacters), z.number().finite().transform(String)]);
+
 /**
  * A paper as clients write it. Ingestion's validation and normalization then apply (the year of a
  * date, DOI normal form, an arXiv id taken from an arXiv-style id), so a written paper is stored
@@ -290,6 +293,10 @@ export const paperInputSchema = z.strictObject({
   doi: z.string().max(paperLimits.doiCharacters).optional(),
   arxiv_id: z.string().max(paperLimits.arxivIdCharacters).optional(),
   url: z.string().max(paperLimits.urlCharacters).optional(),
+  venue: z.string().max(paperLimits.venueCharacters).optional().describe('Where it was published: a journal, or the proceedings or book it is part of.'),
+  volume: locator.optional(),
+  issue: locator.optional(),
+  pages: locator.optional().describe('As written, e.g. "117-129" (any dash is stored as "-").'),
 });
 
 export type PaperInput = z.infer<typeof paperInputSchema>;

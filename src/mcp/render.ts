@@ -68,6 +68,9 @@ export function renderPaper(paper: Paper): string {
     '',
     paper.authors && paper.authors.length > 0 ? `Authors: ${paper.authors.join(', ')}` : undefined,
     paper.date ? `Date: ${paper.date}` : paper.year !== undefined ? `Year: ${paper.year}` : undefined,
+    paper.venue
+      ? `Published in: ${[paper.venue, paper.volume && `vol. ${paper.volume}`, paper.issue && `no. ${paper.issue}`, paper.pages && `pp. ${paper.pages}`].filter(Boolean).join(', ')}`
+      : undefined,
     paper.doi ? `DOI: ${paper.doi}` : undefined,
     paper.arxiv_id ? `arXiv: ${paper.arxiv_id}` : undefined,
     paper.categories && paper.categories.length > 0 ? `Categories: ${paper.categories.join(', ')}` : undefined,

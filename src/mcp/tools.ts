@@ -144,7 +144,7 @@ export const tools: readonly ToolDefinition[] = [
     name: 'get_paper',
     title: 'Get a paper',
     description:
-      'The full record of one paper, named by exactly one of its id, DOI or arXiv id: {paper: {id, title, abstract, authors, year, date, doi, arxiv_id, categories, url}} ' +
+      'The full record of one paper, named by exactly one of its id, DOI or arXiv id: {paper: {id, title, abstract, authors, year, date, doi, arxiv_id, categories, url, venue, volume, issue, pages}} ' +
       '(fields the paper lacks are absent). Answers paper_not_found when the collection does not hold it.',
     input: paperReferenceInput,
     output: paperOutput,
@@ -247,7 +247,7 @@ export const tools: readonly ToolDefinition[] = [
     title: 'Fetch a paper (connector)',
     description:
       'One paper found by `search`, in the form deep-research connectors expect: {id, title, text, url, metadata}, where text is the title and abstract ' +
-      'and metadata holds authors, year, date, DOI, arXiv id and categories where known.',
+      'and metadata holds authors, year, date, DOI, arXiv id, categories and venue where known.',
     input: connectorFetchInput,
     output: connectorFetchOutput,
     hints: read,
@@ -262,6 +262,7 @@ export const tools: readonly ToolDefinition[] = [
           doi: paper.doi,
           arxiv_id: paper.arxiv_id,
           categories: paper.categories?.join(', '),
+          venue: paper.venue,
         }).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1].length > 0),
       );
       const structured = {

@@ -15,4 +15,7 @@ export const paperLimits = {
   doiCharacters: 512,
   arxivIdCharacters: 64,
   urlCharacters: 2_048,
+  venueCharacters: 1_000,
+  /** Of a volume, an issue and pages each. */
+  locatorCharacters: 64,
 } as const;

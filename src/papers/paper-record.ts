@@ -18,6 +18,10 @@ export interface FieldMap {
   doi: readonly string[];
   url: readonly string[];
   arxiv_id: readonly string[];
+  venue: readonly string[];
+  volume: readonly string[];
+  issue: readonly string[];
+  pages: readonly string[];
 }
 
 export const defaultFieldMap: FieldMap = {
@@ -31,6 +35,10 @@ export const defaultFieldMap: FieldMap = {
   doi: ['doi'],
   url: ['url'],
   arxiv_id: ['arxiv_id', 'arxivId'],
+  venue: ['venue', 'journal', 'container_title'],
+  volume: ['volume'],
+  issue: ['issue', 'number'],
+  pages: ['pages'],
 };
 
 /** Replaces the candidates of the fields named in `overrides` (from --id-field and the like). */
@@ -134,7 +142,7 @@ export function mapRecordToPaper(value: unknown, fields: FieldMap = defaultField
     };
   }
 
-  for (const field of ['doi', 'url', 'arxiv_id'] as const) {
+  for (const field of ['doi', 'url', 'arxiv_id', 'venue', 'volume', 'issue', 'pages'] as const) {
     const found = pick(field);
     if (!found) continue;
     const text = parseField(found, fieldSchemas[field]);
@@ -188,6 +196,15 @@ const stringList = (split: (text: string) => string[], item: (entry: string) => 
   expected: `a list of at most ${count(most)} strings or a delimited string, each at most ${count(itemCharacters)} characters`,
 });
 
+/** A volume, an issue or pages: written as text or as a number (`"volume": 12`), kept as text. */
+const locatorField = (characters: number): FieldSchema<string> => ({
+  schema: z
+    .union([z.string(), z.number().finite().transform(String)])
+    .transform((value) => withoutControlCharacters(value).trim())
+    .pipe(z.string().max(characters)),
+  expected: `a string or a number of at most ${count(characters)} characters`,
+});
+
 /** Control characters (NUL, escapes) are dropped: nothing a reader could see, and exports would carry them. */
 const textField = (characters: number): FieldSchema<string> => ({
   schema: z
@@ -200,6 +217,8 @@ const textField = (characters: number): FieldSchema<string> => ({
 function count(value: number): string {
   return value.toLocaleString('en-US');
 }
+
+const locator = locatorField(paperLimits.locatorCharacters);
 
 /** Each input field's accepted forms and the normalized value it becomes. */
 const fieldSchemas = {
@@ -246,6 +265,14 @@ const fieldSchemas = {
       .transform((value) => normalizeDoi(value))
       .refine((doi) => /^10\.\S+\/\S+/.test(doi) && doi.length <= paperLimits.doiCharacters),
     expected: `a DOI such as 10.1145/3292500, bare or as a doi.org link, at most ${count(paperLimits.doiCharacters)} characters`,
+  },
+  venue: textField(paperLimits.venueCharacters),
+  volume: locator,
+  issue: locator,
+  pages: {
+    // One form for a range, whatever dash it was written with ("117--129" in BibTeX, "117–129").
+    schema: locator.schema.transform((value) => value.replace(/\s*(?:-+|[–—])\s*/g, '-')),
+    expected: locator.expected,
   },
   url: {
     // Apps and assistants show it as a link: a javascript: or data: URL would run or show

@@ -13,6 +13,12 @@ export const paperSchema = z.object({
   doi: z.string().optional(),
   arxiv_id: z.string().optional(),
   url: z.string().optional(),
+  /** Where it was published: a journal, or the proceedings or book it is part of. */
+  venue: z.string().optional(),
+  volume: z.string().optional(),
+  issue: z.string().optional(),
+  /** As written: "117--129", "e1002", "12". */
+  pages: z.string().optional(),
 });
 
 export type Paper = z.infer<typeof paperSchema>;

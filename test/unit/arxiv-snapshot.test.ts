@@ -23,6 +23,11 @@ describe('arxivSnapshotToRecord', () => {
     assert.equal(record.abstract, 'We train an operator on reanalysis data. A second paragraph follows.');
   });
 
+  it('keeps the journal reference as the venue', () => {
+    assert.equal(convert({ id: 'x', 'journal-ref': ' Phys. Rev. D 76, 013009 (2007) ' }).venue, 'Phys. Rev. D 76, 013009 (2007)');
+    assert.equal(convert({ id: 'y', 'journal-ref': null }).venue, undefined);
+  });
+
   it('turns TeX into text: accents, math, dashes, ties', () => {
     const record = convert({
       id: 'x',

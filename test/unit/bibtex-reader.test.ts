@@ -219,7 +219,11 @@ describe('readBibtex on a library export', () => {
       date: '2021-03',
       doi: '10.5555/JMLR.2021.Compound_Nouns',
       url: 'https://example.org/papers/compound_nouns',
+      venue: 'Journal of Machine Learning Research (Special Issue)',
+      volume: '22',
+      pages: '1–28',
     });
+    assert.equal(valuesByPosition(records).get('entry lovelace2020engines (line 25)')?.venue, 'Proceedings of the Workshop on Computational Biology');
   });
 
   it('leaves an entry without abstract to be rejected as missing_abstract, unless titles alone are allowed', async () => {

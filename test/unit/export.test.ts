@@ -33,6 +33,10 @@ const journalPaper: Paper = {
   year: 2019,
   doi: '10.5555/glacier.2019.42',
   url: 'https://example.org/glacier?a=1&b=2',
+  venue: 'Journal of Glaciology',
+  volume: '65',
+  issue: '251',
+  pages: '117-129',
 };
 
 /** Papers of a file through the product's reader and mapping. */
@@ -116,6 +120,14 @@ describe('BibTeX export', () => {
     assert.doesNotMatch(entry, /eprint/);
   });
 
+  it('writes the venue as the journal, with volume, number and pages ("--" between them), and calls a paper with a venue an @article', () => {
+    const entry = paperToBibtex(journalPaper);
+    assert.match(entry, /\n {2}journal = \{Journal of Glaciology\},\n {2}volume = \{65\},\n {2}number = \{251\},\n {2}pages = \{117--129\},\n/);
+    const { doi: _doi, ...withoutDoi } = journalPaper;
+    assert.match(paperToBibtex(withoutDoi), /^@article\{/);
+    assert.match(paperToBibtex({ ...withoutDoi, venue: undefined }), /^@misc\{/);
+  });
+
   it('regression: percent-encodes braces and white space in a DOI or URL rather than dropping them (the exported URL named another page)', () => {
     const entry = paperToBibtex({ ...journalPaper, doi: '10.1234/ab}c', url: 'https://example.org/a b{c}?q=1' });
     assert.match(entry, /\n {2}doi = \{10\.1234\/ab%7Dc\},\n/);
@@ -160,6 +172,7 @@ describe('RIS export', () => {
       ].join('\n'),
     );
     assert.match(paperToRis(journalPaper), /^TY {2}- JOUR\n/);
+    assert.match(paperToRis(journalPaper), /\nT2 {2}- Journal of Glaciology\nVL {2}- 65\nIS {2}- 251\nSP {2}- 117\nEP {2}- 129\n/);
     assert.equal(risName('Plato'), 'Plato');
   });
 });
@@ -202,19 +215,24 @@ describe('CSL-JSON export', () => {
     assert.equal(item.type, 'article-journal');
     assert.equal(item.DOI, '10.5555/glacier.2019.42');
     assert.deepEqual(item.issued, { 'date-parts': [[2019]] });
+    assert.deepEqual([item['container-title'], item.volume, item.issue, item.page], ['Journal of Glaciology', '65', '251', '117-129']);
     assert.deepEqual(cslName('王小明'), { literal: '王小明' });
   });
 });
 
 describe('BibTeX round trip', () => {
-  it('keeps title, authors, year, date, DOI, arXiv id and abstract of an imported .bib through export and re-import', async () => {
+  it('keeps title, authors, year, date, DOI, arXiv id, abstract, venue, volume, issue and pages of an imported .bib through export and re-import', async () => {
     const imported = await importPapers(join(formatFixtures, 'library.bib'), 'bibtex');
     assert.equal(imported.length, 6, 'the fixture has six entries with an abstract (one a duplicate key)');
     const path = join(root(), 'exported.bib');
     await writeFile(path, papersToBibtex(imported));
     const reimported = await importPapers(path, 'bibtex');
     assert.equal(reimported.length, imported.length);
-    const fields = ['title', 'authors', 'year', 'date', 'doi', 'arxiv_id', 'abstract', 'categories'] as const;
+    const fields = ['title', 'authors', 'year', 'date', 'doi', 'arxiv_id', 'abstract', 'categories', 'venue', 'volume', 'issue', 'pages'] as const;
+    assert.ok(
+      imported.some((paper) => paper.venue && paper.pages),
+      'the fixture has a paper with a venue and pages',
+    );
     for (let i = 0; i < imported.length; i++) {
       const pick = (paper: Paper) => Object.fromEntries(fields.map((field) => [field, paper[field]]));
       assert.deepEqual(pick(reimported[i]!), pick(imported[i]!), imported[i]!.id);

@@ -59,6 +59,20 @@ describe('openAlexWorkToRecord', () => {
     });
   });
 
+  it("takes the venue from the primary location's source (host_venue in older snapshots), and volume, issue and pages from biblio", () => {
+    const record = openAlexWorkToRecord({
+      id: 'https://openalex.org/W7',
+      primary_location: { source: { display_name: 'Nature' } },
+      biblio: { volume: '521', issue: '7553', first_page: '436', last_page: '444' },
+    }) as Record<string, unknown>;
+    assert.deepEqual([record.venue, record.volume, record.issue, record.pages], ['Nature', '521', '7553', '436-444']);
+    const older = openAlexWorkToRecord({ id: 'W8', host_venue: { display_name: 'Science' }, biblio: { first_page: 'e12', last_page: 'e12' } }) as Record<
+      string,
+      unknown
+    >;
+    assert.deepEqual([older.venue, older.pages], ['Science', 'e12']);
+  });
+
   it('falls back to concepts scored at least 0.5 when there is no primary topic', () => {
     const record = openAlexWorkToRecord({
       id: 'https://openalex.org/W1',

@@ -225,8 +225,15 @@ describe('mapRecordToPaper: accepted records', () => {
   });
 
   it('ignores fields it does not know', () => {
-    const paper = accepted(mapRecordToPaper({ id: 'x', abstract: 'a', venue: 'NeurIPS', citations: 3 }));
+    const paper = accepted(mapRecordToPaper({ id: 'x', abstract: 'a', citations: 3, publisher: 'ACM' }));
     assert.deepEqual(paper, { id: 'x', title: '', abstract: 'a' });
+  });
+
+  it('keeps where a paper was published: venue (or journal), volume, issue (or number) and pages, numbers as text and any range dash as "-"', () => {
+    const paper = accepted(mapRecordToPaper({ id: 'x', abstract: 'a', journal: ' Nature ', volume: 521, number: '7553', pages: '436 – 444' }));
+    assert.deepEqual(paper, { id: 'x', title: '', abstract: 'a', venue: 'Nature', volume: '521', issue: '7553', pages: '436-444' });
+    assert.equal(accepted(mapRecordToPaper({ id: 'y', abstract: 'a', pages: '117--129' })).pages, '117-129');
+    rejected(mapRecordToPaper({ id: 'z', abstract: 'a', volume: 'x'.repeat(65) }), 'invalid_field');
   });
 });
 

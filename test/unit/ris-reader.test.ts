@@ -190,6 +190,31 @@ describe('readRis on a reference manager export', () => {
       date: '2019-06-21',
       doi: '10.5555/glacier.2019.42',
       url: 'https://example.org/glacier',
+      venue: 'Journal of Glaciology',
     });
+  });
+
+  it('reads the journal or the secondary title as the venue, and volume, issue and pages (SP and EP joined)', () => {
+    const tags = (entries: [string, string][]) => new Map(entries.map(([tag, value]) => [tag, [value]]));
+    const record = risRecordToRecord(
+      tags([
+        ['ID', 'r1'],
+        ['JF', 'Nature'],
+        ['JO', 'Nat.'],
+        ['VL', '521'],
+        ['IS', '7553'],
+        ['SP', '436'],
+        ['EP', '444'],
+      ]),
+    );
+    assert.deepEqual([record.venue, record.volume, record.issue, record.pages], ['Nature', '521', '7553', '436-444']);
+    const chapter = risRecordToRecord(
+      tags([
+        ['ID', 'r2'],
+        ['T2', 'Proceedings of ACL'],
+        ['SP', 'e12'],
+      ]),
+    );
+    assert.deepEqual([chapter.venue, chapter.pages], ['Proceedings of ACL', 'e12']);
   });
 });

@@ -49,6 +49,16 @@ describe('semanticScholarPaperToRecord', () => {
     );
     assert.deepEqual(record, { id: 'abc123', abstract: 'Inline.', title: 'T', date: '2020-01-02', doi: '10.1/y', categories: ['Physics'] });
   });
+
+  it("takes the journal's name, volume and pages, else the venue", () => {
+    const journal = semanticScholarPaperToRecord(
+      { paperId: 'j', venue: 'Nat.', journal: { name: 'Nature', volume: ' 521', pages: '436 - 444' } },
+      new Map(),
+    ) as Record<string, unknown>;
+    assert.deepEqual([journal.venue, journal.volume, journal.pages], ['Nature', '521', '436 - 444']);
+    const venue = semanticScholarPaperToRecord({ paperId: 'v', venue: 'NeurIPS' }, new Map()) as Record<string, unknown>;
+    assert.equal(venue.venue, 'NeurIPS');
+  });
 });
 
 describe('readSemanticScholar', () => {

@@ -51,6 +51,9 @@ export function arxivSnapshotToRecord(parse: LibraryParse, value: unknown): unkn
   // A few records list several DOIs separated by spaces; the first is the paper's.
   const doi = text(value.doi)?.split(/\s+/)[0];
   if (doi) record.doi = doi;
+  // The journal reference as the authors wrote it ("Phys. Rev. D 76, 013009 (2007)").
+  const journalRef = text(value['journal-ref']);
+  if (journalRef) record.venue = journalRef;
   return record;
 }
 

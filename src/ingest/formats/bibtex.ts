@@ -31,10 +31,10 @@ function entryPosition(key: string | undefined, line: number): string {
 }
 
 /** The fields that carry TeX worth converting; the rest are identifiers and numbers. */
-const textFields = ['title', 'abstract', 'keywords'] as const;
+const textFields = ['title', 'abstract', 'keywords', 'venue'] as const;
 
 /** The library splits and sorts `keywords` itself; under another name it converts them as text, in order. */
-const libraryFieldName = { title: 'title', abstract: 'abstract', keywords: 'keywordtext' } as const;
+const libraryFieldName = { title: 'title', abstract: 'abstract', keywords: 'keywordtext', venue: 'venue' } as const;
 
 /** One entry as a record in the canonical field names (see papers/paper-record.ts). */
 export function bibtexEntryToRecord(parse: LibraryParse, entry: BibtexEntry): Record<string, unknown> {
@@ -47,6 +47,8 @@ export function bibtexEntryToRecord(parse: LibraryParse, entry: BibtexEntry): Re
     title: fields.get('title'),
     abstract: fields.get('abstract') ?? fields.get('abstractnote'),
     keywords: fields.get('keywords'),
+    // BibLaTeX names a journal journaltitle; a paper in proceedings or a book has a booktitle.
+    venue: fields.get('journal') ?? fields.get('journaltitle') ?? fields.get('booktitle'),
   };
   const forLibrary: Record<string, string> = {};
   const plain: Record<string, string> = {};
@@ -74,6 +76,18 @@ export function bibtexEntryToRecord(parse: LibraryParse, entry: BibtexEntry): Re
       .map(displayName)
       .filter((name): name is string => name !== undefined);
   if (authors.length > 0) record.authors = authors;
+  const venue = plain.venue ?? asText(converted.venue);
+  // Google Scholar's "journal" of a preprint ("arXiv preprint arXiv:1810.04805") names no venue.
+  if (venue && !arxivIdFromMention(venue)) record.venue = venue;
+  for (const [field, names] of [
+    ['volume', ['volume']],
+    ['issue', ['number', 'issue']],
+    ['pages', ['pages']],
+  ] as const) {
+    const value = names.map((name) => fields.get(name)).find((candidate) => candidate !== undefined);
+    const text = value === undefined ? '' : simpleText(value);
+    if (text) record[field] = text;
+  }
 
   Object.assign(record, entryDate(fields));
   const doi = verbatim(fields.get('doi'));

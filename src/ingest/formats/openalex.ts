@@ -67,7 +67,19 @@ export function openAlexWorkToRecord(work: unknown): unknown {
   if (arxivId) record.arxiv_id = arxivId;
   const url = landingPages[0] ?? text(work.id);
   if (url) record.url = url;
+  Object.assign(record, workVenue(work));
   return record;
+}
+
+/** The source of the primary location (host_venue in older snapshots), and biblio's volume, issue and pages. */
+function workVenue(work: Record<string, unknown>): Record<string, string> {
+  const location = isObject(work.primary_location) ? work.primary_location : {};
+  const source = isObject(location.source) ? location.source : isObject(work.host_venue) ? work.host_venue : {};
+  const biblio = isObject(work.biblio) ? work.biblio : {};
+  const [first, last] = [text(biblio.first_page), text(biblio.last_page)];
+  const pages = first && last && last !== first ? `${first}-${last}` : first;
+  const found = { venue: text(source.display_name), volume: text(biblio.volume), issue: text(biblio.issue), pages };
+  return Object.fromEntries(Object.entries(found).filter((entry): entry is [string, string] => entry[1] !== undefined));
 }
 
 function arxivIdFromText(value: string | undefined): string | undefined {

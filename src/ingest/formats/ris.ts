@@ -104,6 +104,16 @@ export function risRecordToRecord(tags: Map<string, string[]>): Record<string, u
   if (url) record.url = url;
   const arxivId = arxivIdFromDoi(doi) ?? urls.map(arxivIdFromUrl).find(Boolean);
   if (arxivId) record.arxiv_id = arxivId;
+  // The journal (full name first), else the secondary title: the proceedings or book of a paper in one.
+  const venue = first(tags, 'JF', 'JO', 'T2', 'JA', 'J2');
+  if (venue) record.venue = venue;
+  const volume = first(tags, 'VL');
+  if (volume) record.volume = volume;
+  const issue = first(tags, 'IS');
+  if (issue) record.issue = issue;
+  const [startPage, endPage] = [first(tags, 'SP'), first(tags, 'EP')];
+  const pages = startPage && endPage && endPage !== startPage ? `${startPage}-${endPage}` : startPage;
+  if (pages) record.pages = pages;
   const id = first(tags, 'ID') ?? doi ?? (title ? contentId('ris', title, year) : undefined);
   if (id) record.id = id;
   return record;

@@ -89,6 +89,14 @@ export function semanticScholarPaperToRecord(value: unknown, abstractOf: Readonl
   if (categories.length > 0) record.categories = categories;
   const url = text(value.url);
   if (url) record.url = url;
+  // The journal's name where there is one; `venue` is how S2 names the journal or conference.
+  const journal = isObject(value.journal) ? value.journal : {};
+  const venue = text(journal.name) ?? text(value.venue);
+  if (venue) record.venue = venue;
+  const volume = text(journal.volume);
+  if (volume) record.volume = volume;
+  const pages = text(journal.pages);
+  if (pages) record.pages = pages;
   return record;
 }
 

@@ -25,6 +25,11 @@ export function PaperView({ id }: { id: string }) {
   if (!paper.data) return <p class="status">Loading…</p>;
   const { paper: record } = paper.data;
   const published = record.date ?? record.year?.toString();
+  const venue =
+    record.venue &&
+    [record.venue, record.volume && `vol. ${record.volume}`, record.issue && `no. ${record.issue}`, record.pages && `pp. ${record.pages}`]
+      .filter(Boolean)
+      .join(', ');
   return (
     <article class="paper-view">
       <h1>{record.title || '(untitled)'}</h1>
@@ -32,6 +37,7 @@ export function PaperView({ id }: { id: string }) {
         {record.authors?.length ? <Authors key={record.id} authors={record.authors} /> : null}
         {record.authors?.length && published ? ' · ' : ''}
         {published}
+        {venue ? <span class="venue"> · {venue}</span> : null}
         {record.categories?.map((category) => (
           <span class="tag" key={category}>
             {category}
