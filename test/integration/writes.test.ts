@@ -27,6 +27,8 @@ const octopus: PaperInput = {
   authors: ['Ada Cephalopod'],
   categories: ['q-bio.NC'],
   date: '2031-05-02',
+  venue: 'Cephalopod Letters',
+  pages: 'e1002',
 };
 
 async function expectError(promise: Promise<unknown>, status: number, code: string): Promise<PaperSearchError> {
@@ -125,7 +127,8 @@ describe('writing papers', () => {
     assert.equal(created.status, 201);
     assert.equal(created.headers.get('location'), '/v1/papers/new-octopus');
     assert.equal(created.body.paper.year, 2031, 'normalized like ingestion: the year of the date');
-    assert.equal((await anonymous.paper('new-octopus')).paper.title, octopus.title);
+    const stored = (await anonymous.paper('new-octopus')).paper;
+    assert.deepEqual([stored.title, stored.venue, stored.pages], [octopus.title, 'Cephalopod Letters', 'e1002']);
     for (const mode of ['dense', 'lexical', 'hybrid'] as const) {
       assert.equal((await searchIds('octopus chromatophores skin camouflage', mode))[0], 'new-octopus', mode);
     }
@@ -366,6 +369,8 @@ describe('snapshots', () => {
     'fold the log into a new index folder: tombstones purged, nothing lost, and it survives a restart',
     embeddedOnly('the write-ahead log and index folders'),
     async () => {
+      const published = { venue: 'Journal of Glaciology', volume: 65, issue: '251', pages: '117--129' };
+      await client.createPaper({ id: 'folded-published', abstract: 'Folded into the index folder with where it was published.', ...published });
       const before = await anonymous.stats();
       await client.snapshot();
       const after = await anonymous.stats();
@@ -381,7 +386,7 @@ describe('snapshots', () => {
       const leftovers = (await readdir(workDir)).filter((name) => name.startsWith('.index.'));
       assert.deepEqual(leftovers, [], 'no staging or retired folders are left beside the index');
 
-      await client.createPaper({ id: 'after-snapshot', abstract: 'Written after the snapshot: replayed from the log at restart.' });
+      await client.createPaper({ id: 'after-snapshot', abstract: 'Written after the snapshot: replayed from the log at restart.', ...published });
       await server.close();
       server = await startTestServer(indexDir, manualSnapshots);
       anonymous = new PaperSearchClient(server.url);
@@ -390,6 +395,10 @@ describe('snapshots', () => {
       assert.equal(restarted.papers, after.papers + 1);
       assert.equal(restarted.pending, 1);
       assert.equal((await anonymous.paper('after-snapshot')).paper.id, 'after-snapshot');
+      for (const id of ['folded-published', 'after-snapshot']) {
+        const { venue, volume, issue, pages } = (await anonymous.paper(id)).paper;
+        assert.deepEqual({ venue, volume, issue, pages }, { venue: 'Journal of Glaciology', volume: '65', issue: '251', pages: '117-129' }, id);
+      }
       assert.equal((await searchIds('written after the snapshot replayed from the log', 'hybrid', 1))[0], 'after-snapshot');
       await expectError(anonymous.paper('to-delete'), 404, 'paper_not_found');
     },
