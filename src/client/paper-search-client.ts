@@ -10,6 +10,7 @@ import {
   mapResponseSchema,
   paperListResponseSchema,
   paperResponseSchema,
+  patchedPaperResponseSchema,
   putPaperResponseSchema,
   snapshotResponseSchema,
   statsResponseSchema,
@@ -20,6 +21,7 @@ import type {
   facetsQuerySchema,
   listPapersQuerySchema,
   paperInputSchema,
+  paperPatchSchema,
   recommendRequestSchema,
   titleOnlyPaperInputSchema,
   relatedQuerySchema,
@@ -63,6 +65,9 @@ export interface WriteOptions {
 /** A paper that createValidPapers, or an entry that importValidPapers, did not write, and why. */
 export type RejectedEntry = NonNullable<Extract<z.output<typeof createdPapersResponseSchema>, { papers: unknown }>['rejected']>[number];
 export type PutPaperResponse = z.output<typeof putPaperResponseSchema>;
+export type PatchedPaperResponse = z.output<typeof patchedPaperResponseSchema>;
+/** The fields of a paper to change (`null` removes one), as PATCH /v1/papers/:id takes them. */
+export type PaperPatch = z.input<typeof paperPatchSchema>;
 export type DeletedPaperResponse = z.output<typeof deletedPaperResponseSchema>;
 export type SnapshotResponse = z.output<typeof snapshotResponseSchema>;
 export type { ExportFormat, ImportFormat };
@@ -231,6 +236,14 @@ export class PaperSearchClient {
     return this.call('PUT', `${paperPath(id)}${writeQuery(options)}`, putPaperResponseSchema, paper);
   }
 
+  /**
+   * Changes some fields of the paper `id` names: a field given replaces it, `null` removes it
+   * (a JSON merge patch); the rest stay. Needs an API key.
+   */
+  async patchPaper(id: string, patch: PaperPatch, options: WriteOptions = {}): Promise<PatchedPaperResponse> {
+    return this.call('PATCH', `${paperPath(id)}${writeQuery(options)}`, patchedPaperResponseSchema, patch);
+  }
+
   async deletePaper(id: string): Promise<DeletedPaperResponse> {
     return this.call('DELETE', paperPath(id), deletedPaperResponseSchema);
   }
@@ -262,7 +275,7 @@ export class PaperSearchClient {
   }
 
   private async call<Schema extends z.ZodType>(
-    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
     path: string,
     schema: Schema,
     body?: unknown,

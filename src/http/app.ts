@@ -96,6 +96,7 @@ export function createApp({ state, log, settings, apiKeys, metrics }: AppDepende
   const writeGuard = apiKeys.requireForWrites();
   app.post('/v1/papers', writeGuard);
   app.put('/v1/papers/:id', writeGuard);
+  app.patch('/v1/papers/:id', writeGuard);
   app.delete('/v1/papers/:id', writeGuard);
   app.post('/v1/snapshots', writeGuard);
   const writes = (response: Response) => requireWrites(state, response);
@@ -126,6 +127,7 @@ export function createApp({ state, log, settings, apiKeys, metrics }: AppDepende
   const writeBody = jsonBody(settings.WRITE_MAX_BODY_BYTES);
   app.post('/v1/papers', writeBody);
   app.put('/v1/papers/:id', writeBody);
+  app.patch('/v1/papers/:id', writeBody);
   app.use(generalBody);
   app.use(writeRoutes(writes));
   app.use(searchRoutes(service, apiKeys.configured));

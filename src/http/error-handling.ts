@@ -82,7 +82,10 @@ export function onlyQueryParameters(allowed: readonly string[] = [], options: { 
       return;
     }
     const read = allowed.length > 0 ? `only ${allowed.join(', ')} from the query` : 'nothing from the query';
-    const body = (options.takesBody ?? (request.method === 'POST' || request.method === 'PUT')) ? '; its parameters go in the JSON body' : '';
+    const body =
+      (options.takesBody ?? (request.method === 'POST' || request.method === 'PUT' || request.method === 'PATCH'))
+        ? '; its parameters go in the JSON body'
+        : '';
     throw invalidInput(
       `Invalid request query: ${request.method} ${request.path} reads ${read}${body} (unrecognized: ${unknown.map((key) => `"${truncate(key)}"`).join(', ')})`,
       unknown.slice(0, maxIssues).map((key) => ({ path: 'query', message: truncate(`Unrecognized key: "${key}"`), code: 'unrecognized_keys' })),

@@ -10,6 +10,7 @@ import {
   deletedPaperResponseSchema,
   facetsResponseSchema,
   putPaperResponseSchema,
+  patchedPaperResponseSchema,
   errorResponseSchema,
   healthResponseSchema,
   hitsResponseSchema,
@@ -29,6 +30,7 @@ import {
   paperQuerySchema,
   recommendRequestSchema,
   createPapersQuerySchema,
+  paperPatchSchema,
   putPaperQuerySchema,
   relatedQuerySchema,
   searchRequestSchema,
@@ -36,7 +38,7 @@ import {
 } from './schemas.js';
 
 interface Operation {
-  method: 'get' | 'post' | 'put' | 'delete';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   /** OpenAPI form: `{id}` for a path parameter. */
   path: string;
   summary: string;
@@ -177,6 +179,17 @@ export const operations: readonly Operation[] = [
     success: [200, 201],
     access: 'write',
     // 404 for a doi: or arxiv: name no stored paper answers to (a plain id creates the paper).
+    errors: [404, 413, 415, ...writeErrors],
+  },
+  {
+    method: 'patch',
+    path: '/v1/papers/{id}',
+    operationId: 'patchPaper',
+    summary: 'Change some fields of a paper (a JSON merge patch: null removes a field); the vector is kept when title and abstract are',
+    query: putPaperQuerySchema,
+    body: paperPatchSchema,
+    response: patchedPaperResponseSchema,
+    access: 'write',
     errors: [404, 413, 415, ...writeErrors],
   },
   {

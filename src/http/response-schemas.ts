@@ -46,6 +46,7 @@ export const createdPapersResponseSchema = z.union([
     .strict(),
 ]);
 export const putPaperResponseSchema = z.object({ paper: paperSchema.strict(), created: z.boolean(), took_ms: tookMs }).strict();
+export const patchedPaperResponseSchema = z.object({ paper: paperSchema.strict(), took_ms: tookMs }).strict();
 export const deletedPaperResponseSchema = z.object({ id: z.string(), deleted: z.literal(true), took_ms: tookMs }).strict();
 
 const snapshotStatsSchema = z.object({

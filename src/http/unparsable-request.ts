@@ -35,7 +35,7 @@ export function refuseConnect(request: IncomingMessage, socket: Socket, counted:
   answerAndClose(socket, new AppError('method_not_allowed', `CONNECT is not allowed on ${request.url ?? '/'}: this server is not a proxy.`), {
     counted,
     method: 'CONNECT',
-    headers: ['Allow: GET, HEAD, POST, PUT, DELETE, OPTIONS'],
+    headers: ['Allow: GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS'],
   });
 }
 

@@ -7,6 +7,7 @@ import { identifierNamePrefixes, isIdentifierName } from '../papers/identifiers.
 import { defaultFieldMap, mapRecordToPaper, paperIdProblem, type RejectionReason } from '../papers/paper-record.js';
 import type { Paper, TitleOnlyPaperInput } from '../papers/paper.js';
 import type { PaperChange, PaperStorage, SnapshotStats } from '../storage/paper-storage.js';
+import { patchedInput, sameText, type PaperPatch } from './paper-patch.js';
 
 /** Throws if the write may not happen, given which ids are present when its turn comes. */
 /** How strictly a write takes its papers. */
@@ -34,7 +35,17 @@ export interface RejectedEntry {
   field?: string;
 }
 
-type WriteCheck = (present: (id: string) => Promise<boolean>) => Promise<void>;
+/**
+ * A write's check at commit: `present` says whether an id is stored once the writes before it in
+ * the group are applied, `touched` whether one of those writes changed it.
+ */
+type WriteCheck = (present: (id: string) => Promise<boolean>, touched: (id: string) => boolean) => Promise<void>;
+
+/** The paper a patch was read from changed before the patch was committed: read it again. */
+class PaperChangedError extends Error {}
+
+/** Attempts of a patch whose paper keeps changing under it before it gives up. */
+const patchAttempts = 5;
 
 interface PendingWrite {
   changes: PaperChange[];
@@ -181,6 +192,45 @@ export class WriteService {
     return { paper, created };
   }
 
+  /**
+   * Changes some fields of the paper a name names (a merge patch: see paper-patch.ts) and returns
+   * it. Validated as a whole paper would be; a paper whose title and abstract stay keeps its
+   * vector (no model call). Committed only if nothing else changed the paper since it was read,
+   * else read and patched again. A paper stored by its title alone may stay so without
+   * `allowTitleOnly` as long as the patch leaves its abstract alone.
+   */
+  async patchPaper(name: string, patch: PaperPatch, caller?: EmbedRequestOptions, options: WriteOptions = {}): Promise<Paper> {
+    const id = await this.storage.resolve(name);
+    if (id === undefined) throw paperNotFound([name]);
+    if (patch.id !== undefined && patch.id !== null && patch.id !== id) {
+      throw invalidInput(
+        `The body's id "${patch.id}" differs from the paper's "${id}"; a patch cannot change an id (PUT the paper under the new id and delete this one).`,
+        [{ path: 'id', message: 'differs from the paper id', code: 'custom' }],
+      );
+    }
+    for (let attempt = 1; ; attempt++) {
+      const [current] = await this.storage.papers([id]);
+      if (current === undefined) throw paperNotFound([name]);
+      const keepsTitleOnly = current.abstract === '' && patch.abstract === undefined;
+      const paper = toPaper(patchedInput(current, patch), id, '', { allowTitleOnly: options.allowTitleOnly || keepsTitleOnly });
+      const vector = sameText(paper, current) ? (await this.storage.vectors([id]))[0] : undefined;
+      const changes: PaperChange[] = vector ? [{ op: 'put', paper, vector }] : await this.embed([paper], caller);
+      try {
+        await this.commit(changes, async (present, touched) => {
+          if (touched(id) || !(await present(id))) throw new PaperChangedError();
+          const [now] = await this.storage.papers([id]);
+          if (JSON.stringify(now) !== JSON.stringify(current)) throw new PaperChangedError();
+        });
+        return paper;
+      } catch (error) {
+        if (!(error instanceof PaperChangedError)) throw error;
+        if (attempt >= patchAttempts) throw new AppError('overloaded', `The paper "${id}" kept changing while the patch was applied; try again.`);
+        // The change that came first is committed in this turn: read the paper once it is applied.
+        await this.turn;
+      }
+    }
+  }
+
   /** Deletes the paper a name names; returns its id. */
   async deletePaper(name: string): Promise<string> {
     const id = await this.storage.resolve(name);
@@ -237,10 +287,11 @@ export class WriteService {
     // What the writes accepted so far in this group do to each id, before they are applied.
     const effects = new Map<string, boolean>();
     const present = async (id: string) => effects.get(id) ?? (await this.isStored(id));
+    const touched = (id: string) => effects.has(id);
     const accepted: PendingWrite[] = [];
     for (const write of group) {
       try {
-        await write.check(present);
+        await write.check(present, touched);
       } catch (error) {
         write.reject(error);
         continue;

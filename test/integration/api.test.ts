@@ -444,7 +444,7 @@ describe('bad input gets a clear 4xx in the one error shape', () => {
   it('regression: answers CONNECT with 405 in the error shape (the connection was closed without an answer)', async () => {
     const answer = await rawRequest(base, 'CONNECT example.org:443 HTTP/1.1\r\nHost: example.org:443\r\n\r\n');
     assert.match(answer, /^HTTP\/1\.1 405 /);
-    assert.match(answer, /\r\nAllow: GET, HEAD, POST, PUT, DELETE, OPTIONS\r\n/);
+    assert.match(answer, /\r\nAllow: GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS\r\n/);
     const body = errorOfRawAnswer(answer);
     assert.equal(body.error.code, 'method_not_allowed');
     assert.match(body.error.message, /not a proxy/);
@@ -576,7 +576,8 @@ describe('bad input gets a clear 4xx in the one error shape', () => {
       message: /one path segment once encoded: \/v1\/papers\/doi%3A10\.48550%2FarXiv\.2503\.11731\/related\.$/,
     },
     { name: 'GET on a POST route', path: '/v1/search', init: { method: 'GET' }, status: 405, code: 'method_not_allowed' },
-    { name: 'PATCH on a paper', path: '/v1/papers/seed-001', init: { method: 'PATCH' }, status: 405, code: 'method_not_allowed' },
+    { name: 'PATCH on a paper while no API key is configured', path: '/v1/papers/seed-001', init: { method: 'PATCH' }, status: 403, code: 'writes_disabled' },
+    { name: 'POST on a paper', path: '/v1/papers/seed-001', init: { method: 'POST' }, status: 405, code: 'method_not_allowed' },
     { name: 'DELETE on a paper while no API key is configured', path: '/v1/papers/seed-001', init: { method: 'DELETE' }, status: 403, code: 'writes_disabled' },
     { name: 'POST on /healthz', path: '/healthz', init: { method: 'POST' }, status: 405, code: 'method_not_allowed' },
     { name: 'POST on /readyz', path: '/readyz', init: { method: 'POST' }, status: 405, code: 'method_not_allowed' },

@@ -330,6 +330,31 @@ describe('writing papers', () => {
     await expectError(client.putPaper('put-created', { id: 'other-id', abstract: 'x' }), 400, 'invalid_input');
   });
 
+  it('patches a paper: the fields given change, null removes one, and the text (so its place in searches) stays', async () => {
+    const before = await searchIds('squid light organs bacteria', 'dense', 3);
+    const patched = await client.patchPaper('new-octopus', { venue: 'Journal of Cephalopod Biology', volume: 12, pages: '3--19', date: null });
+    assert.deepEqual(
+      [patched.paper.venue, patched.paper.volume, patched.paper.pages, patched.paper.date, patched.paper.title],
+      ['Journal of Cephalopod Biology', '12', '3-19', undefined, 'Squid bioluminescence'],
+    );
+    assert.equal((await anonymous.paper('new-octopus')).paper.venue, 'Journal of Cephalopod Biology');
+    assert.deepEqual(await searchIds('squid light organs bacteria', 'dense', 3), before);
+    await expectError(client.patchPaper('new-octopus', { abstract: null }), 400, 'invalid_input');
+    await expectError(client.patchPaper('no-such-paper', { venue: 'x' }), 404, 'paper_not_found');
+    const unknownField = await request<{ error: { code: string } }>(server.url, '/v1/papers/new-octopus', {
+      method: 'PATCH',
+      json: { colour: 'red' },
+      headers: auth,
+    });
+    assert.deepEqual([unknownField.status, unknownField.body.error.code], [400, 'invalid_input']);
+    const mergePatch = await request<{ paper: { issue: string } }>(server.url, '/v1/papers/new-octopus', {
+      method: 'PATCH',
+      body: JSON.stringify({ issue: '4' }),
+      headers: { ...auth, 'content-type': 'application/merge-patch+json' },
+    });
+    assert.deepEqual([mergePatch.status, mergePatch.body.paper.issue], [200, '4']);
+  });
+
   it('deletes a paper: gone from reads, searches, lists and recommendations', async () => {
     await client.createPaper({
       id: 'to-delete',

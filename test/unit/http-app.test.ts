@@ -91,7 +91,9 @@ describe('createApp when ready', () => {
       [call('/v1/search', { json: { query: 'x'.repeat(5000) } }), 413, 'payload_too_large'],
       // Regression: every route under /v1/papers read bodies up to the write limit, without a key.
       [call('/v1/papers/volcano-1/related', { method: 'POST', json: { pad: 'x'.repeat(5000) } }), 413, 'payload_too_large'],
-      [call('/v1/papers/volcano-1', { method: 'PATCH', json: { pad: 'x'.repeat(5000) } }), 413, 'payload_too_large'],
+      [call('/v1/papers/volcano-1', { method: 'POST', json: { pad: 'x'.repeat(5000) } }), 413, 'payload_too_large'],
+      // A write: the key is checked before the body is read.
+      [call('/v1/papers/volcano-1', { method: 'PATCH', json: { pad: 'x'.repeat(5000) } }), 401, 'unauthorized'],
       [call('/v1/search', { json: { query: 'x', unknown: 1 } }), 400, 'invalid_input'],
       // Regression: a query of control characters alone passed as not blank.
       [call('/v1/search', { json: { query: '\u0000\u001b ' } }), 400, 'invalid_input'],
@@ -173,7 +175,7 @@ describe('createApp when ready', () => {
   it('regression: answers OPTIONS on the paper routes like every route, 405 JSON with the whole Allow (Express answered "POST" as text)', async () => {
     for (const [path, allow] of [
       ['/v1/papers', 'GET, POST'],
-      ['/v1/papers/volcano-1', 'GET, PUT, DELETE'],
+      ['/v1/papers/volcano-1', 'GET, PUT, PATCH, DELETE'],
       ['/v1/papers/volcano-1/related', 'GET'],
     ]) {
       const response = await call(path!, { method: 'OPTIONS' });

@@ -236,6 +236,60 @@ describe('WriteService.putPaper and deletePaper', () => {
   });
 });
 
+describe('WriteService.patchPaper', () => {
+  it('changes the fields given, removes those set to null, keeps the rest and the vector when title and abstract stay', async () => {
+    await writes.createPapers([{ id: 'g1', ...glacier, authors: ['Ada Lovelace'], doi: '10.5/g1' }], { batch: false });
+    const [vectorBefore] = await storage.vectors(['g1']);
+    const calls = embedder.calls.length;
+    const patched = await writes.patchPaper('doi:10.5/g1', { venue: 'Journal of Glaciology', pages: '117--129', authors: null });
+    assert.deepEqual(patched, { id: 'g1', ...glacier, year: 2024, doi: '10.5/g1', venue: 'Journal of Glaciology', pages: '117-129' });
+    assert.deepEqual(await search.getPaper('g1'), patched);
+    assert.equal(embedder.calls.length, calls, 'no model call');
+    assert.deepEqual((await storage.vectors(['g1']))[0], vectorBefore);
+  });
+
+  it('embeds the paper again when its title or abstract changes, and takes the year of a new date', async () => {
+    await writes.createPapers([{ id: 'g2', ...glacier }], { batch: false });
+    const calls = embedder.calls.length;
+    const patched = await writes.patchPaper('g2', { abstract: 'Squid bioluminescence in light organs.', date: '2026-02-01' });
+    assert.equal(patched.year, 2026);
+    assert.ok(embedder.calls.length > calls);
+    assert.equal(
+      (await search.searchText('radar fronts', { k: 3, mode: 'lexical' })).hits.some((hit) => hit.id === 'g2'),
+      false,
+      'the old abstract is gone',
+    );
+  });
+
+  it('refuses what a PUT of the patched paper would refuse, an id change, and a paper that does not exist', async () => {
+    await writes.createPapers([{ id: 'g3', ...glacier }], { batch: false });
+    await assert.rejects(writes.patchPaper('g3', { abstract: null }), isAppErrorWithCode('invalid_input', /abstract/));
+    await assert.rejects(writes.patchPaper('g3', { year: 1999 }), isAppErrorWithCode('invalid_input', /contradicts/));
+    await assert.rejects(writes.patchPaper('g3', { id: 'other' }), isAppErrorWithCode('invalid_input', /cannot change an id/));
+    await assert.rejects(writes.patchPaper('nobody', { venue: 'x' }), isAppErrorWithCode('paper_not_found'));
+    assert.equal((await search.getPaper('g3')).abstract, glacier.abstract);
+    const titleOnly = await writes.patchPaper('g3', { abstract: null }, undefined, { allowTitleOnly: true });
+    assert.equal(titleOnly.abstract, '');
+    assert.equal(
+      (await writes.patchPaper('g3', { venue: 'Kept by its title alone' })).venue,
+      'Kept by its title alone',
+      'no flag needed to leave the abstract out still',
+    );
+  });
+
+  it('loses no field when patches of one paper arrive together', async () => {
+    await writes.createPapers([{ id: 'g4', ...glacier }], { batch: false });
+    await Promise.all([
+      writes.patchPaper('g4', { venue: 'V' }),
+      writes.patchPaper('g4', { volume: '7' }),
+      writes.patchPaper('g4', { issue: '2' }),
+      writes.patchPaper('g4', { pages: '9' }),
+    ]);
+    const paper = await search.getPaper('g4');
+    assert.deepEqual([paper.venue, paper.volume, paper.issue, paper.pages], ['V', '7', '2', '9']);
+  });
+});
+
 describe('WriteService group commit', () => {
   it('commits the writes that arrive during a commit together, checked in arrival order', async () => {
     const commits: number[] = [];

@@ -19,7 +19,7 @@ import {
 
 /** The methods of /v1/papers and /v1/papers/:id, which this router and the write routes share. */
 export const paperListMethods = ['GET', 'POST'];
-export const paperMethods = ['GET', 'PUT', 'DELETE'];
+export const paperMethods = ['GET', 'PUT', 'PATCH', 'DELETE'];
 
 /**
  * Route handlers validate, call the search service, and shape the response; nothing else. Ranked

@@ -13,12 +13,13 @@ import {
   paperBatchSchemaOf,
   paperIdParamsSchema,
   paperInputSchema,
+  paperPatchSchema,
   putPaperQuerySchema,
   titleOnlyPaperInputSchema,
 } from '../schemas.js';
 
 /**
- * POST /v1/papers, PUT and DELETE /v1/papers/:id, POST /v1/snapshots: validate, hand to the write
+ * POST /v1/papers, PUT, PATCH and DELETE /v1/papers/:id, POST /v1/snapshots: validate, hand to the write
  * service, answer.
  * The API key check runs before these, in the app (ahead of body parsing).
  */
@@ -74,6 +75,15 @@ export function writeRoutes(requireWrites: (response: Response) => WriteService)
     const input = parseInput(allowTitleOnly ? titleOnlyPaperInputSchema : paperInputSchema, request.body, 'body');
     const { paper, created } = await requireWrites(response).putPaper(id, input, callerOf(response), { allowTitleOnly });
     response.status(created ? 201 : 200).json({ paper, created, took_ms: elapsedMs(started) });
+  });
+
+  router.patch('/v1/papers/:id', onlyQueryParameters(Object.keys(putPaperQuerySchema.shape)), async (request, response) => {
+    const started = performance.now();
+    const { id } = parseInput(paperIdParamsSchema, request.params, 'params');
+    const { allow_title_only: allowTitleOnly } = parseInput(putPaperQuerySchema, request.query, 'query');
+    const patch = parseInput(paperPatchSchema, request.body, 'body');
+    const paper = await requireWrites(response).patchPaper(id, patch, callerOf(response), { allowTitleOnly });
+    response.json({ paper, took_ms: elapsedMs(started) });
   });
 
   router.delete('/v1/papers/:id', onlyQueryParameters(), async (request, response) => {

@@ -1,0 +1,26 @@
+import type { Paper, TitleOnlyPaperInput } from '../papers/paper.js';
+
+/** A JSON merge patch (RFC 7396) of a paper: a field given replaces it, `null` removes it. */
+export type PaperPatch = { [Field in keyof TitleOnlyPaperInput]?: TitleOnlyPaperInput[Field] | null };
+
+/**
+ * The paper as a write takes it once `patch` is applied to `current`: a value replaces the field
+ * (a list whole), null removes it, the id stays. The stored year of a paper with a date is that
+ * date's, so a new date without a year drops it, to be taken from the new date again.
+ */
+export function patchedInput(current: Paper, patch: PaperPatch): TitleOnlyPaperInput {
+  const merged: Record<string, unknown> = { ...current };
+  delete merged.id;
+  if (patch.date !== undefined && patch.year === undefined) delete merged.year;
+  for (const [field, value] of Object.entries(patch)) {
+    if (field === 'id' || value === undefined) continue;
+    if (value === null) delete merged[field];
+    else merged[field] = value;
+  }
+  return merged as TitleOnlyPaperInput;
+}
+
+/** Whether two versions of a paper embed alike: the vector is made of the title and abstract only. */
+export function sameText(a: Paper, b: Paper): boolean {
+  return a.title === b.title && a.abstract === b.abstract;
+}
