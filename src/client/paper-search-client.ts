@@ -267,13 +267,14 @@ export class PaperSearchClient {
     return this.call('GET', '/v1/stats', statsResponseSchema);
   }
 
-  /** A JSON call; `body` is sent as JSON, or as text of `contentType` when one is given. */
+  /** POST /v1/papers with a BibTeX or RIS file, `query` its write flags. */
   private async importFile(text: string, format: ImportFormat, query: string) {
     const created = await this.call('POST', `/v1/papers${query}`, createdPapersResponseSchema, text, exportMediaTypes[format]);
     if (!('papers' in created)) throw new PaperSearchError(201, 'invalid_response', 'POST /v1/papers answered one paper for a file.');
     return created;
   }
 
+  /** A JSON call; `body` is sent as JSON, or as text of `contentType` when one is given. */
   private async call<Schema extends z.ZodType>(
     method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
     path: string,
@@ -373,16 +374,17 @@ function failure(method: string, path: string, status: number, json: unknown): P
   return new PaperSearchError(status, 'invalid_response', `${method} ${path} answered ${status}.`);
 }
 
+/** The query of a write: only the flags that are set. */
+function writeQuery(options: WriteOptions & { skipInvalid?: boolean }): string {
+  return queryString({ allow_title_only: options.allowTitleOnly || undefined, skip_invalid: options.skipInvalid || undefined });
+}
+
 /**
  * Query parameters from an object. An array is one comma-separated value (the shortest form: a
  * long exclude list stays within the server's 16 KiB for a request line), except author names,
  * and any list holding a name with a comma: those are the parameter repeated, which the server
  * takes item by item, whole (a list of one such name gets an empty repetition, which it ignores).
  */
-/** The query of a write: only the flags that are set. */
-function writeQuery(options: WriteOptions & { skipInvalid?: boolean }): string {
-  return queryString({ allow_title_only: options.allowTitleOnly || undefined, skip_invalid: options.skipInvalid || undefined });
-}
 
 function queryString(query: Record<string, unknown>): string {
   const parameters = new URLSearchParams();

@@ -1,5 +1,5 @@
 import { arxivAbstractUrl } from '../papers/paper-urls.js';
-import { isPublished } from './publication.js';
+import { isPublished, pageRange } from './publication.js';
 import type { Paper } from '../papers/paper.js';
 import { splitName } from './names.js';
 import { singleLine } from './single-line.js';
@@ -78,8 +78,7 @@ export function paperToBibtex(paper: Paper, key = citationKey(paper.id)): string
     ['journal', paper.venue ? escapeBibtex(paper.venue) : undefined],
     ['volume', paper.volume ? escapeBibtex(paper.volume) : undefined],
     ['number', paper.issue ? escapeBibtex(paper.issue) : undefined],
-    // BibTeX's range dash is "--".
-    ['pages', paper.pages ? escapeBibtex(paper.pages).replace(/-/g, '--') : undefined],
+    ['pages', paper.pages ? bibtexPages(paper.pages) : undefined],
     ['doi', paper.doi ? verbatim(paper.doi) : undefined],
     ['url', paperUrl(paper)],
     ['eprint', paper.arxiv_id ? escapeBibtex(paper.arxiv_id) : undefined],
@@ -93,6 +92,12 @@ export function paperToBibtex(paper: Paper, key = citationKey(paper.id)): string
     .map(([name, value]) => `  ${name} = {${value}}`)
     .join(',\n');
   return `@${type}{${key},\n${body}\n}\n`;
+}
+
+/** Pages as BibTeX writes them: a range with "--" (an en dash once typeset), any other form as it is. */
+function bibtexPages(pages: string): string {
+  const range = pageRange(pages);
+  return range ? range.map(escapeBibtex).join('--') : escapeBibtex(pages);
 }
 
 /** A .bib file of papers; keys that would repeat get a suffix (a, b, …) as reference managers do. */

@@ -1,5 +1,5 @@
 import { arxivAbstractUrl } from '../papers/paper-urls.js';
-import { isPublished } from './publication.js';
+import { isPublished, pageRange } from './publication.js';
 import type { Paper } from '../papers/paper.js';
 import { splitName } from './names.js';
 import { singleLine } from './single-line.js';
@@ -27,7 +27,8 @@ function risDate(date: string): string {
 /** One paper as a RIS record: JOUR when it has a venue or a (non-arXiv) DOI, else GEN. */
 export function paperToRis(paper: Paper): string {
   const journal = isPublished(paper);
-  const [startPage, endPage] = paper.pages?.split('-', 2) ?? [];
+  const range = paper.pages === undefined ? undefined : pageRange(paper.pages);
+  const [startPage, endPage] = range ?? [paper.pages, undefined];
   const lines: [string, string | undefined][] = [
     ['TY', journal ? 'JOUR' : 'GEN'],
     ['ID', paper.id],

@@ -304,7 +304,9 @@ const exportContent = {
 const importContent = Object.fromEntries(
   importFormats.map((format) => [
     exportMediaTypes[format],
-    { schema: { type: 'string', description: `A ${format === 'bibtex' ? 'BibTeX' : 'RIS'} file; every entry needs an abstract.` } },
+    {
+      schema: { type: 'string', description: `A ${format === 'bibtex' ? 'BibTeX' : 'RIS'} file; every entry needs an abstract, unless allow_title_only=true.` },
+    },
   ]),
 );
 

@@ -30,11 +30,11 @@ export const facetsResponseSchema = z
 export const paperResponseSchema = z.object({ paper: paperSchema.partial().extend({ id: z.string() }).strict(), took_ms: tookMs }).strict();
 export const paperListResponseSchema = z.object({ papers: z.array(paperSchema.strict()), next_cursor: z.string().nullable(), took_ms: tookMs }).strict();
 
-/** POST /v1/papers: `paper` for one, `papers` for a batch, as stored (ids generated where absent). */
 /** A paper of a batch or an entry of a BibTeX or RIS body that was not written (see WriteService.createValidPapers). */
 const rejectedEntrySchema = z
   .object({ position: z.string(), id: z.string().optional(), reason: z.string(), message: z.string(), field: z.string().optional() })
   .strict();
+/** POST /v1/papers: `paper` for one, `papers` for a batch, as stored (ids generated where absent). */
 export const createdPapersResponseSchema = z.union([
   z.object({ paper: paperSchema.strict(), took_ms: tookMs }).strict(),
   z

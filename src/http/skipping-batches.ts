@@ -33,6 +33,8 @@ function problemOf(item: unknown, issue: z.core.$ZodIssue): Pick<RejectedEntry, 
   if (typeof item !== 'object' || item === null || Array.isArray(item)) return { reason: 'not_an_object', message: 'the paper is not an object' };
   const field = issue.code === 'unrecognized_keys' ? issue.keys[0] : issue.path.map(String).join('.');
   if (!field) return { reason: 'invalid_field', message: issue.message };
-  const missing = field === 'abstract' && (item as { abstract?: unknown }).abstract === undefined;
+  const abstract = (item as { abstract?: unknown }).abstract;
+  // Left out or blank, as ingestion and the reference readers call it.
+  const missing = field === 'abstract' && (abstract === undefined || (typeof abstract === 'string' && !/[^\s\p{Cc}\p{Cf}]/u.test(abstract)));
   return { reason: missing ? 'missing_abstract' : 'invalid_field', message: `field "${field}": ${issue.message}`, field };
 }

@@ -142,12 +142,19 @@ export function mapRecordToPaper(value: unknown, fields: FieldMap = defaultField
     };
   }
 
-  for (const field of ['doi', 'url', 'arxiv_id', 'venue', 'volume', 'issue', 'pages'] as const) {
+  for (const field of ['doi', 'url', 'arxiv_id'] as const) {
     const found = pick(field);
     if (!found) continue;
     const text = parseField(found, fieldSchemas[field]);
     if (!text.parsed) return text.failure;
     paper[field] = text.value;
+  }
+  // Where a paper was published is read from fields that datasets fill in many shapes (a journal
+  // as an object, a volume of prose): one that cannot be read is left out, not the paper.
+  for (const field of ['venue', 'volume', 'issue', 'pages'] as const) {
+    const found = pick(field);
+    const text = found && fieldSchemas[field].schema.safeParse(found.value);
+    if (text?.success && text.data) paper[field] = text.data;
   }
   if (!paper.arxiv_id && isArxivId(paper.id)) paper.arxiv_id = paper.id;
   return { ok: true, paper };

@@ -17,7 +17,7 @@ export const paperSchema = z.object({
   venue: z.string().optional(),
   volume: z.string().optional(),
   issue: z.string().optional(),
-  /** As written: "117--129", "e1002", "12". */
+  /** "117-129" (any dash of a range stored as "-"), "e1002", "12". */
   pages: z.string().optional(),
 });
 

@@ -9,7 +9,6 @@ import type { Paper, TitleOnlyPaperInput } from '../papers/paper.js';
 import type { PaperChange, PaperStorage, SnapshotStats } from '../storage/paper-storage.js';
 import { patchedInput, sameText, type PaperPatch } from './paper-patch.js';
 
-/** Throws if the write may not happen, given which ids are present when its turn comes. */
 /** How strictly a write takes its papers. */
 export interface WriteOptions {
   /** Take a paper that has a title and no abstract (found by its title alone), as ingestion's --allow-title-only does. */
@@ -36,7 +35,7 @@ export interface RejectedEntry {
 }
 
 /**
- * A write's check at commit: `present` says whether an id is stored once the writes before it in
+ * Throws if the write may not happen, given the papers when its turn comes: `present` says whether an id is stored once the writes before it in
  * the group are applied, `touched` whether one of those writes changed it.
  */
 type WriteCheck = (present: (id: string) => Promise<boolean>, touched: (id: string) => boolean) => Promise<void>;
@@ -337,7 +336,7 @@ function mapInput(
 ): { ok: true; paper: Paper } | { ok: false; reason: RejectionReason; message: string; field?: string } {
   // Such an id would shadow the paper whose DOI or arXiv id the name stands for.
   if (isIdentifierName(id)) {
-    const message = `an id may not start with ${identifierNamePrefixes.map((prefix) => `"${prefix}"`).join(' or ')}, in any case: those name papers by their DOI or arXiv id (give the paper a plain id, and the identifier in its doi or arxiv_id field)`;
+    const message = `an id may not start with ${identifierNamePrefixes.map((prefix) => `"${prefix}"`).join(' or ')}, in any case, nor be a DOI or arXiv link: those name papers by their DOI or arXiv id (give the paper a plain id, and the identifier in its doi or arxiv_id field)`;
     return { ok: false, reason: 'invalid_field', message, field: 'id' };
   }
   const mapped = mapRecordToPaper({ ...input, id }, defaultFieldMap, { allowTitleOnly: options.allowTitleOnly ?? false });

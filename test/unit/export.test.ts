@@ -126,6 +126,15 @@ describe('BibTeX export', () => {
     const { doi: _doi, ...withoutDoi } = journalPaper;
     assert.match(paperToBibtex(withoutDoi), /^@article\{/);
     assert.match(paperToBibtex({ ...withoutDoi, venue: undefined }), /^@misc\{/);
+    // Only a range of two pages gets the range dash; other forms are kept as they are.
+    for (const [pages, written] of [
+      ['S12-S15', 'S12--S15'],
+      ['e1002', 'e1002'],
+      ['e-1002', 'e-1002'],
+      ['1-5, 7-9', '1-5, 7-9'],
+    ]) {
+      assert.match(paperToBibtex({ ...journalPaper, pages: pages! }), new RegExp(`\\n {2}pages = \\{${written}\\},\\n`), pages);
+    }
   });
 
   it('regression: percent-encodes braces and white space in a DOI or URL rather than dropping them (the exported URL named another page)', () => {
@@ -173,6 +182,9 @@ describe('RIS export', () => {
     );
     assert.match(paperToRis(journalPaper), /^TY {2}- JOUR\n/);
     assert.match(paperToRis(journalPaper), /\nT2 {2}- Journal of Glaciology\nVL {2}- 65\nIS {2}- 251\nSP {2}- 117\nEP {2}- 129\n/);
+    const listed = paperToRis({ ...journalPaper, pages: '1-5, 7-9' });
+    assert.match(listed, /\nSP {2}- 1-5, 7-9\n/, 'pages that are not one range are kept whole in SP');
+    assert.doesNotMatch(listed, /\nEP /);
     assert.equal(risName('Plato'), 'Plato');
   });
 });

@@ -71,6 +71,12 @@ describe('openAlexWorkToRecord', () => {
       unknown
     >;
     assert.deepEqual([older.venue, older.pages], ['Science', 'e12']);
+    const preprint = openAlexWorkToRecord({
+      id: 'W9',
+      primary_location: { source: { display_name: 'arXiv (Cornell University)', type: 'repository' } },
+      biblio: { volume: '2' },
+    }) as Record<string, unknown>;
+    assert.deepEqual([preprint.venue, preprint.volume], [undefined, undefined], 'a repository is where a preprint is, not a venue');
   });
 
   it('falls back to concepts scored at least 0.5 when there is no primary topic', () => {

@@ -62,6 +62,7 @@ describe('PaperStoreWriter + PaperStore', () => {
     assert.equal(store.labelOf('https://doi.org/10.48550/arXiv.2401.00001'), 2);
     assert.equal(store.labelOf('doi:10.48550/arXiv.hep-th/9901001'), 3);
     assert.equal(store.labelOf('https://doi.org/10.1/unknown'), undefined);
+    assert.equal(store.labelOf('https://doi.org/10.1%2Fc'), 2, 'a percent-encoded link');
     assert.equal(store.labelOf('https://example.org/abs/2401.00001'), undefined, 'a link of another site');
     assert.equal(store.labelOf('https://arxiv.org/abs/2401.00001/extra'), undefined, 'a link with more after the id');
   });

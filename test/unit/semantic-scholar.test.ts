@@ -58,6 +58,12 @@ describe('semanticScholarPaperToRecord', () => {
     assert.deepEqual([journal.venue, journal.volume, journal.pages], ['Nature', '521', '436 - 444']);
     const venue = semanticScholarPaperToRecord({ paperId: 'v', venue: 'NeurIPS' }, new Map()) as Record<string, unknown>;
     assert.equal(venue.venue, 'NeurIPS');
+    // A conference paper also on arXiv: the journal is "ArXiv", the venue the conference.
+    const onArxiv = semanticScholarPaperToRecord({ paperId: 'a', venue: 'NeurIPS', journal: { name: 'ArXiv', volume: 'abs/1810.04805' } }, new Map()) as Record<
+      string,
+      unknown
+    >;
+    assert.deepEqual([onArxiv.venue, onArxiv.volume], ['NeurIPS', undefined]);
   });
 });
 

@@ -167,12 +167,14 @@ describe('WriteService.putPaper and deletePaper', () => {
     assert.equal((await search.searchText('glacier calving', { k: 3, mode: 'lexical' })).hits.length, 0);
   });
 
-  it('replaces the paper a DOI link names, and takes a link no paper answers to as a new id', async () => {
+  it('replaces the paper a DOI link names; a link no paper answers to is a 404, and no id may be a link', async () => {
     const replaced = await writes.putPaper('https://doi.org/10.1000/VOLCANO.1', { abstract: 'Volcanic ash forecasts, revised.' });
     assert.deepEqual({ id: replaced.paper.id, created: replaced.created }, { id: 'volcano-1', created: false });
-    const created = await writes.putPaper('https://doi.org/10.9999/new', glacier);
-    assert.deepEqual({ id: created.paper.id, created: created.created }, { id: 'https://doi.org/10.9999/new', created: true });
-    assert.equal((await search.getPaper('https://doi.org/10.9999/new')).title, glacier.title);
+    await assert.rejects(writes.putPaper('https://doi.org/10.9999/new', glacier), isAppErrorWithCode('paper_not_found'));
+    await assert.rejects(
+      writes.createPapers([{ id: 'https://arxiv.org/abs/2101.00001', ...glacier }], { batch: false }),
+      isAppErrorWithCode('invalid_input', /nor be a DOI or arXiv link/),
+    );
   });
 
   it('regression: answers paper_not_found for a DOI or arXiv name no paper has (it answered 400 about the id of the body)', async () => {

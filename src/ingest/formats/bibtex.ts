@@ -4,6 +4,7 @@ import type { RawRecord } from '../record-readers.js';
 import { bibtexNames } from './bibtex-names.js';
 import { readBibtexEntries, type BibtexEntry } from './bibtex-syntax.js';
 import { arxivIdFromDoi, arxivIdFromMention, arxivIdFromUrl, isArxivId } from '../../papers/identifiers.js';
+import { publishedVenue } from './preprint-servers.js';
 import { cleanLibraryText, convertWithLibrary, loadBibtexLibrary, simpleTexToText, simpleText, texToText, type LibraryFieldValue } from './tex-text.js';
 
 type LibraryParse = Awaited<ReturnType<typeof loadBibtexLibrary>>;
@@ -76,9 +77,8 @@ export function bibtexEntryToRecord(parse: LibraryParse, entry: BibtexEntry): Re
       .map(displayName)
       .filter((name): name is string => name !== undefined);
   if (authors.length > 0) record.authors = authors;
-  const venue = plain.venue ?? asText(converted.venue);
-  // Google Scholar's "journal" of a preprint ("arXiv preprint arXiv:1810.04805") names no venue.
-  if (venue && !arxivIdFromMention(venue)) record.venue = venue;
+  const venue = publishedVenue(plain.venue ?? asText(converted.venue));
+  if (venue) record.venue = venue;
   for (const [field, names] of [
     ['volume', ['volume']],
     ['issue', ['number', 'issue']],

@@ -1,7 +1,8 @@
 import type { Input } from '../input-files.js';
 import type { RawRecord } from '../record-readers.js';
 import { arxivIdFromDoi, arxivIdFromUrl } from '../../papers/identifiers.js';
-import { convertJsonLines, isObject, readInputJsonLines, text } from './json-lines.js';
+import { convertJsonLines, definedTexts, isObject, readInputJsonLines, text } from './json-lines.js';
+import { publishedVenue } from './preprint-servers.js';
 
 /**
  * OpenAlex works as JSON lines: the snapshot's works/…/part_NNN.gz files (a folder of them is
@@ -71,15 +72,19 @@ export function openAlexWorkToRecord(work: unknown): unknown {
   return record;
 }
 
-/** The source of the primary location (host_venue in older snapshots), and biblio's volume, issue and pages. */
+/**
+ * The source of the primary location (host_venue in older snapshots), and biblio's volume, issue
+ * and pages; none for a work whose primary location is a repository (a preprint server).
+ */
 function workVenue(work: Record<string, unknown>): Record<string, string> {
   const location = isObject(work.primary_location) ? work.primary_location : {};
   const source = isObject(location.source) ? location.source : isObject(work.host_venue) ? work.host_venue : {};
+  const venue = source.type === 'repository' ? undefined : publishedVenue(text(source.display_name));
+  if (venue === undefined) return {};
   const biblio = isObject(work.biblio) ? work.biblio : {};
   const [first, last] = [text(biblio.first_page), text(biblio.last_page)];
   const pages = first && last && last !== first ? `${first}-${last}` : first;
-  const found = { venue: text(source.display_name), volume: text(biblio.volume), issue: text(biblio.issue), pages };
-  return Object.fromEntries(Object.entries(found).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  return definedTexts({ venue, volume: text(biblio.volume), issue: text(biblio.issue), pages });
 }
 
 function arxivIdFromText(value: string | undefined): string | undefined {

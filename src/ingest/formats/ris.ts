@@ -104,8 +104,9 @@ export function risRecordToRecord(tags: Map<string, string[]>): Record<string, u
   if (url) record.url = url;
   const arxivId = arxivIdFromDoi(doi) ?? urls.map(arxivIdFromUrl).find(Boolean);
   if (arxivId) record.arxiv_id = arxivId;
-  // The journal (full name first), else the secondary title: the proceedings or book of a paper in one.
-  const venue = first(tags, 'JF', 'JO', 'T2', 'JA', 'J2');
+  // The journal's full name (JF, or T2, the secondary title: also a paper's proceedings or book),
+  // before its abbreviations (JO, JA, J2).
+  const venue = first(tags, 'JF', 'T2', 'JO', 'JA', 'J2');
   if (venue) record.venue = venue;
   const volume = first(tags, 'VL');
   if (volume) record.volume = volume;

@@ -1,7 +1,8 @@
 import { AppError } from '../../errors.js';
 import type { Input } from '../input-files.js';
 import type { RawRecord } from '../record-readers.js';
-import { convertJsonLines, isObject, readInputJsonLines, readInputLines, text } from './json-lines.js';
+import { convertJsonLines, definedTexts, isObject, readInputJsonLines, readInputLines, text } from './json-lines.js';
+import { publishedVenue } from './preprint-servers.js';
 
 /**
  * Semantic Scholar's `papers` dataset (JSON lines, a file or a folder of parts), joined on
@@ -89,15 +90,20 @@ export function semanticScholarPaperToRecord(value: unknown, abstractOf: Readonl
   if (categories.length > 0) record.categories = categories;
   const url = text(value.url);
   if (url) record.url = url;
-  // The journal's name where there is one; `venue` is how S2 names the journal or conference.
-  const journal = isObject(value.journal) ? value.journal : {};
-  const venue = text(journal.name) ?? text(value.venue);
-  if (venue) record.venue = venue;
-  const volume = text(journal.volume);
-  if (volume) record.volume = volume;
-  const pages = text(journal.pages);
-  if (pages) record.pages = pages;
+  Object.assign(record, paperVenue(value));
   return record;
+}
+
+/**
+ * The journal's name, volume and pages, else `venue` (S2's name for the journal or conference);
+ * a preprint server is skipped (a conference paper on arXiv has the journal "ArXiv").
+ */
+function paperVenue(value: Record<string, unknown>): Record<string, string> {
+  const journal = isObject(value.journal) ? value.journal : {};
+  const journalName = publishedVenue(text(journal.name));
+  if (journalName) return definedTexts({ venue: journalName, volume: text(journal.volume), pages: text(journal.pages) });
+  const venue = publishedVenue(text(value.venue));
+  return venue ? { venue } : {};
 }
 
 /** s2fieldsofstudy lists a field once per source (external, s2-fos-model); each name is kept once. */
