@@ -4,6 +4,7 @@ import type { Paper, PaperInput } from '../papers/paper.js';
 import { maxValuesPerFacet } from '../papers/paper-facets.js';
 import type { SearchMode } from '../search/search-modes.js';
 import type { SentenceRole } from '../search/related/sentence-roles.js';
+import type { PaperPatch } from '../writes/paper-patch.js';
 
 /** A paper in a ranked list: its stored fields and its score in the list's scale. */
 export type RankedPaper = Paper & { score: number };
@@ -45,6 +46,8 @@ export type CollectionFacets = (
 export interface PaperWrites {
   /** Adds new papers, all or none; ids are generated where absent. */
   create(papers: readonly PaperInput[]): Promise<Paper[]>;
+  /** Changes some fields of the paper a name names (a merge patch: null removes a field); returns it. */
+  update(name: string, changes: PaperPatch): Promise<Paper>;
   /** Deletes the paper a name (id, doi:…, arxiv:…) names; returns its id. */
   delete(name: string): Promise<string>;
 }

@@ -22,6 +22,7 @@ export function localBackend(search: SearchService, writes?: WriteService, calle
     },
     writes: writes && {
       create: (papers) => writes.createPapers(papers, { batch: true }, caller),
+      update: (name, changes) => writes.patchPaper(name, changes, caller),
       delete: (name) => writes.deletePaper(name),
     },
   };

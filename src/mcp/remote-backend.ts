@@ -83,6 +83,7 @@ export function remoteBackend(baseUrl: string, options: RemoteBackendOptions = {
         ? undefined
         : {
             create: async (papers) => (await client.createPapers(papers)).map(complete),
+            update: async (name, changes) => complete((await client.patchPaper(name, changes)).paper),
             delete: async (name) => (await client.deletePaper(name)).id,
           },
   };

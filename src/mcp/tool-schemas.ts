@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { filterSchema, maxPageEnd, nonBlank, paperInputSchema, withinPageLimit } from '../http/schemas.js';
+import { filterSchema, maxPageEnd, nonBlank, paperInputSchema, paperPatchSchema, withinPageLimit } from '../http/schemas.js';
 import { paperSchema } from '../papers/paper.js';
 import { maxValuesPerFacet } from '../papers/paper-facets.js';
 import { searchModes } from '../search/search-modes.js';
@@ -142,6 +142,15 @@ export const collectionStatsOutput = z.object({
 });
 
 export const addPapersOutput = z.object({ added: z.array(z.object({ id: z.string(), title: z.string() })) });
+
+export const updatePaperInput = z
+  .strictObject({
+    ...paperReference,
+    changes: paperPatchSchema
+      .omit({ id: true })
+      .describe('The fields to change, each replacing the stored one (a list whole); null removes a field. Fields left out stay.'),
+  })
+  .refine(exactlyOneReference, referenceIssue);
 export const deletePaperOutput = z.object({ id: z.string(), deleted: z.literal(true) });
 
 export const connectorSearchOutput = z.object({ results: z.array(z.object({ id: z.string(), title: z.string(), url: z.string() })) });

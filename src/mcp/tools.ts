@@ -19,6 +19,7 @@ import {
   recommendPapersInput,
   relatedPapersInput,
   searchPapersInput,
+  updatePaperInput,
 } from './tool-schemas.js';
 
 /** Hints for clients (MCP tool annotations): whether a tool changes anything. */
@@ -193,7 +194,7 @@ export const tools: readonly ToolDefinition[] = [
     name: 'add_papers',
     title: 'Add papers',
     description:
-      'Add papers to the collection. Each paper needs an abstract; id, title, authors, year or date (YYYY-MM-DD), DOI, arXiv id, categories and url are optional. ' +
+      'Add papers to the collection. Each paper needs an abstract; id, title, authors, year or date (YYYY-MM-DD), DOI, arXiv id, categories, url, venue (journal or proceedings), volume, issue and pages are optional. ' +
       'All or none: an invalid paper, or an id already stored (paper_exists), refuses the whole call and nothing is added. ' +
       'Added papers are searchable at once. Returns {added: [{id, title}]}.',
     input: addPapersInput,
@@ -208,6 +209,22 @@ export const tools: readonly ToolDefinition[] = [
         text: `Added ${added.length} paper${added.length === 1 ? '' : 's'}: ${added.map((paper) => paper.id).join(', ')}.`,
         links: papers.map(paperLinkOf),
       };
+    },
+  }),
+  tool({
+    name: 'update_paper',
+    title: 'Update a paper',
+    description:
+      'Change some fields of one paper, named by exactly one of its id, DOI or arXiv id: `changes` holds the fields to change (title, abstract, authors, year, date, doi, arxiv_id, categories, url, venue, volume, issue, pages); null removes a field, fields left out stay. ' +
+      'For example, when a preprint is published: {"changes": {"venue": "Nature", "volume": "521", "pages": "436-444", "doi": "10.1038/nature14539"}}. ' +
+      'The paper must stay valid (an abstract, a year the date agrees with). Returns {paper}; paper_not_found when there is no such paper.',
+    input: updatePaperInput,
+    output: paperOutput,
+    hints: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    writes: true,
+    run: async (backend, input) => {
+      const paper = await backend.writes!.update(paperName(input), input.changes);
+      return { structured: { paper }, text: `Updated paper ${paper.id}.\n\n${renderPaper(paper)}`, links: [paperLinkOf(paper)] };
     },
   }),
   tool({

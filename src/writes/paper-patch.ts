@@ -1,7 +1,7 @@
 import type { Paper, TitleOnlyPaperInput } from '../papers/paper.js';
 
-/** A JSON merge patch (RFC 7396) of a paper: a field given replaces it, `null` removes it. */
-export type PaperPatch = { [Field in keyof TitleOnlyPaperInput]?: TitleOnlyPaperInput[Field] | null };
+/** A JSON merge patch (RFC 7396) of a paper: a field given replaces it, `null` removes it; the id, if given, must be the paper's. */
+export type PaperPatch = { id?: string } & { [Field in Exclude<keyof TitleOnlyPaperInput, 'id'>]?: TitleOnlyPaperInput[Field] | null };
 
 /**
  * The paper as a write takes it once `patch` is applied to `current`: a value replaces the field

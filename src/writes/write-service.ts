@@ -201,7 +201,7 @@ export class WriteService {
   async patchPaper(name: string, patch: PaperPatch, caller?: EmbedRequestOptions, options: WriteOptions = {}): Promise<Paper> {
     const id = await this.storage.resolve(name);
     if (id === undefined) throw paperNotFound([name]);
-    if (patch.id !== undefined && patch.id !== null && patch.id !== id) {
+    if (patch.id !== undefined && patch.id !== id) {
       throw invalidInput(
         `The body's id "${patch.id}" differs from the paper's "${id}"; a patch cannot change an id (PUT the paper under the new id and delete this one).`,
         [{ path: 'id', message: 'differs from the paper id', code: 'custom' }],

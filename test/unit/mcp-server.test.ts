@@ -89,12 +89,14 @@ describe('the MCP server over the services', () => {
     await client.close();
   });
 
-  it('offers add_papers and delete_paper, not read-only, with write access', async () => {
+  it('offers add_papers, update_paper and delete_paper, not read-only, with write access', async () => {
     const client = await connect(true);
     const { tools } = await client.listTools();
     const add = tools.find((tool) => tool.name === 'add_papers');
+    const update = tools.find((tool) => tool.name === 'update_paper');
     const remove = tools.find((tool) => tool.name === 'delete_paper');
     assert.equal(add?.annotations?.readOnlyHint, false);
+    assert.deepEqual([update?.annotations?.readOnlyHint, update?.annotations?.destructiveHint], [false, false]);
     assert.equal(remove?.annotations?.destructiveHint, true);
     await client.close();
   });
@@ -315,6 +317,12 @@ describe('the MCP server over the services', () => {
       badDate.details?.issues?.map((issue) => issue.path),
       ['arguments.papers.1.date'],
     );
+    const updated = await callTool(client, 'update_paper', { id: 'mcp-1', changes: { venue: 'Bulletin of Volcanology', pages: '3--9', date: null } });
+    const paper = (updated.structuredContent as { paper: { venue: string; pages: string; date?: string } }).paper;
+    assert.deepEqual([paper.venue, paper.pages, paper.date], ['Bulletin of Volcanology', '3-9', undefined]);
+    assert.equal((await search.getPaper('mcp-1')).venue, 'Bulletin of Volcanology');
+    assert.equal(errorOf(await callTool(client, 'update_paper', { id: 'mcp-1', changes: { abstract: null } })).code, 'invalid_input');
+    assert.equal(errorOf(await callTool(client, 'update_paper', { id: 'nobody', changes: { venue: 'x' } })).code, 'paper_not_found');
     assert.deepEqual((await callTool(client, 'delete_paper', { id: 'mcp-1' })).structuredContent, { id: 'mcp-1', deleted: true });
     assert.equal(errorOf(await callTool(client, 'delete_paper', { id: 'mcp-1' })).code, 'paper_not_found');
     await writes.deletePaper(ids[1]!);
