@@ -35,8 +35,9 @@ export interface RejectedEntry {
 }
 
 /**
- * Throws if the write may not happen, given the papers when its turn comes: `present` says whether an id is stored once the writes before it in
- * the group are applied, `touched` whether one of those writes changed it.
+ * Throws if the write may not happen, given the papers when its turn comes: `present` says
+ * whether an id is stored once the writes before it in the group are applied, `touched` whether
+ * one of those writes changed it.
  */
 type WriteCheck = (present: (id: string) => Promise<boolean>, touched: (id: string) => boolean) => Promise<void>;
 
@@ -154,8 +155,9 @@ export class WriteService {
   }
 
   /**
-   * Creates or replaces the paper `name` names: a doi:/arxiv: name stands for the stored paper it
-   * resolves to; a name that resolves to none becomes the new paper's id.
+   * Creates or replaces the paper `name` names: a doi:/arxiv: name or a DOI or arXiv link stands
+   * for the stored paper it resolves to; a plain name that resolves to none becomes the new
+   * paper's id.
    */
   async putPaper(
     name: string,

@@ -19,9 +19,9 @@ import {
 } from '../schemas.js';
 
 /**
- * POST /v1/papers, PUT, PATCH and DELETE /v1/papers/:id, POST /v1/snapshots: validate, hand to the write
- * service, answer.
- * The API key check runs before these, in the app (ahead of body parsing).
+ * POST /v1/papers, PUT, PATCH and DELETE /v1/papers/:id, POST /v1/snapshots: validate, hand to
+ * the write service, answer. The API key check runs before these, in the app (ahead of body
+ * parsing).
  */
 export function writeRoutes(requireWrites: (response: Response) => WriteService): Router {
   const router = Router();
