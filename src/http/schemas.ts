@@ -296,7 +296,7 @@ export const paperInputSchema = z.strictObject({
   venue: z.string().max(paperLimits.venueCharacters).optional().describe('Where it was published: a journal, or the proceedings or book it is part of.'),
   volume: locator.optional(),
   issue: locator.optional(),
-  pages: locator.optional().describe('As written, e.g. "117-129" (any dash is stored as "-").'),
+  pages: locator.optional().describe('E.g. "117-129" or "e1002"; the dash of a range is stored as "-".'),
 });
 
 export type PaperInput = z.infer<typeof paperInputSchema>;
