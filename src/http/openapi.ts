@@ -64,6 +64,8 @@ interface Operation {
   exports?: boolean;
   /** Also takes a BibTeX or RIS file as its body. */
   imports?: boolean;
+  /** The body is a JSON merge patch, also sent as application/merge-patch+json (RFC 7396). */
+  mergePatch?: boolean;
 }
 
 const readErrors = [405, 503];
@@ -188,6 +190,7 @@ export const operations: readonly Operation[] = [
     summary: 'Change some fields of a paper (a JSON merge patch: null removes a field); the vector is kept when title and abstract are',
     query: putPaperQuerySchema,
     body: paperPatchSchema,
+    mergePatch: true,
     response: patchedPaperResponseSchema,
     access: 'write',
     errors: [404, 413, 415, ...writeErrors],
@@ -374,7 +377,11 @@ export function buildOpenApiDocument(version: string): JsonSchema {
           ? {
               requestBody: {
                 required: true,
-                content: { 'application/json': { schema: jsonSchema(operation.body, 'input') }, ...(operation.imports ? importContent : {}) },
+                content: {
+                  'application/json': { schema: jsonSchema(operation.body, 'input') },
+                  ...(operation.mergePatch ? { 'application/merge-patch+json': { schema: jsonSchema(operation.body, 'input') } } : {}),
+                  ...(operation.imports ? importContent : {}),
+                },
               },
             }
           : {}),

@@ -409,6 +409,15 @@ describe('the OpenAPI document', () => {
     assert.deepEqual(Object.keys(paths['/v1/search/batch']!.post!.responses['200']!.content!), ['application/json']);
     assert.deepEqual(Object.keys(paths['/v1/papers']!.post!.requestBody!.content), ['application/json', bibtex, ris]);
   });
+
+  it('documents the write flags as query parameters, and PATCH as a merge patch', () => {
+    const names = (operation: Operation) => operation.parameters?.map((parameter) => parameter.name);
+    assert.deepEqual(names(paths['/v1/papers']!.post!), ['allow_title_only', 'skip_invalid']);
+    assert.deepEqual(names(paths['/v1/papers/{id}']!.put!), ['id', 'allow_title_only']);
+    const patch = paths['/v1/papers/{id}']!.patch!;
+    assert.deepEqual(names(patch), ['id', 'allow_title_only']);
+    assert.deepEqual(Object.keys(patch.requestBody!.content), ['application/json', 'application/merge-patch+json']);
+  });
 });
 
 /** The records a BibTeX or RIS text holds, read by the importers. */
