@@ -189,9 +189,7 @@ export class PaperSearchClient {
   async createPapers(papers: readonly PaperInput[]): Promise<PaperResponse['paper'][]>;
   async createPapers(papers: readonly TitleOnlyPaperInput[], options: WriteOptions): Promise<PaperResponse['paper'][]>;
   async createPapers(papers: readonly TitleOnlyPaperInput[], options: WriteOptions = {}): Promise<PaperResponse['paper'][]> {
-    const created = await this.call('POST', `/v1/papers${writeQuery(options)}`, createdPapersResponseSchema, { papers });
-    if (!('papers' in created)) throw new PaperSearchError(201, 'invalid_response', 'POST /v1/papers answered one paper for a batch.');
-    return created.papers;
+    return (await this.postBatch(papers, writeQuery(options))).papers;
   }
 
   /**
@@ -203,8 +201,7 @@ export class PaperSearchClient {
     papers: readonly TitleOnlyPaperInput[],
     options: WriteOptions = {},
   ): Promise<{ papers: PaperResponse['paper'][]; rejected: RejectedEntry[] }> {
-    const created = await this.call('POST', `/v1/papers${writeQuery({ ...options, skipInvalid: true })}`, createdPapersResponseSchema, { papers });
-    if (!('papers' in created)) throw new PaperSearchError(201, 'invalid_response', 'POST /v1/papers answered one paper for a batch.');
+    const created = await this.postBatch(papers, writeQuery({ ...options, skipInvalid: true }));
     return { papers: created.papers, rejected: created.rejected ?? [] };
   }
 
@@ -265,6 +262,13 @@ export class PaperSearchClient {
 
   stats(): Promise<StatsResponse> {
     return this.call('GET', '/v1/stats', statsResponseSchema);
+  }
+
+  /** POST /v1/papers with a batch of papers, `query` its write flags. */
+  private async postBatch(papers: readonly TitleOnlyPaperInput[], query: string) {
+    const created = await this.call('POST', `/v1/papers${query}`, createdPapersResponseSchema, { papers });
+    if (!('papers' in created)) throw new PaperSearchError(201, 'invalid_response', 'POST /v1/papers answered one paper for a batch.');
+    return created;
   }
 
   /** POST /v1/papers with a BibTeX or RIS file, `query` its write flags. */
@@ -385,7 +389,6 @@ function writeQuery(options: WriteOptions & { skipInvalid?: boolean }): string {
  * and any list holding a name with a comma: those are the parameter repeated, which the server
  * takes item by item, whole (a list of one such name gets an empty repetition, which it ignores).
  */
-
 function queryString(query: Record<string, unknown>): string {
   const parameters = new URLSearchParams();
   for (const [name, value] of Object.entries(query)) {

@@ -40,13 +40,17 @@ const queryNumber = documentedAs(
     .pipe(z.number().finite()),
   { type: 'number' },
 );
+/** Whether text has something to search for: control and format characters (NUL, escapes, zero-width spaces) are as empty as white space. */
+export function hasVisibleText(value: string): boolean {
+  return /[^\s\p{Cc}\p{Cf}]/u.test(value);
+}
+
 /** A string with something to search for; `whenMissing` is the message for a field left out. */
 export const nonBlank = (max: number, whenMissing?: string) =>
   z
     .string({ error: (issue) => (issue.input === undefined ? whenMissing : undefined) })
     .max(max)
-    // Control and format characters (NUL, escapes, zero-width spaces) are as empty as white space: nothing to search for.
-    .refine((value) => /[^\s\p{Cc}\p{Cf}]/u.test(value), { message: 'must not be empty or only white space' })
+    .refine(hasVisibleText, { message: 'must not be empty or only white space' })
     // What JSON Schema can say of that rule, for the documents (OpenAPI, MCP tools): \p{…} is not in every validator's dialect.
     .meta({ minLength: 1, pattern: '\\S' });
 

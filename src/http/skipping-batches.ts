@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { RejectedEntry, WriteEntry } from '../writes/write-service.js';
 import { parseInput } from './error-handling.js';
-import { paperItemsSchema, type paperInputSchema, type titleOnlyPaperInputSchema } from './schemas.js';
+import { hasVisibleText, paperItemsSchema, type paperInputSchema, type titleOnlyPaperInputSchema } from './schemas.js';
 
 /**
  * The papers of a JSON batch written with skip_invalid: each checked on its own, so that one bad
@@ -35,6 +35,6 @@ function problemOf(item: unknown, issue: z.core.$ZodIssue): Pick<RejectedEntry, 
   if (!field) return { reason: 'invalid_field', message: issue.message };
   const abstract = (item as { abstract?: unknown }).abstract;
   // Left out or blank, as ingestion and the reference readers call it.
-  const missing = field === 'abstract' && (abstract === undefined || (typeof abstract === 'string' && !/[^\s\p{Cc}\p{Cf}]/u.test(abstract)));
+  const missing = field === 'abstract' && (abstract === undefined || (typeof abstract === 'string' && !hasVisibleText(abstract)));
   return { reason: missing ? 'missing_abstract' : 'invalid_field', message: `field "${field}": ${issue.message}`, field };
 }

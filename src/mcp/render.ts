@@ -2,6 +2,7 @@ import type { Paper } from '../papers/paper.js';
 import { withoutLoneSurrogates } from '../shared/unicode.js';
 import type { RankedPaper } from './backend.js';
 import { arxivAbstractUrl, doiUrl } from '../papers/paper-urls.js';
+import { publicationLine } from '../papers/publication-line.js';
 
 /** How much of an abstract a ranked list shows in text; the structured result has all of it. */
 const abstractPreview = 300;
@@ -68,9 +69,7 @@ export function renderPaper(paper: Paper): string {
     '',
     paper.authors && paper.authors.length > 0 ? `Authors: ${paper.authors.join(', ')}` : undefined,
     paper.date ? `Date: ${paper.date}` : paper.year !== undefined ? `Year: ${paper.year}` : undefined,
-    paper.venue
-      ? `Published in: ${[paper.venue, paper.volume && `vol. ${paper.volume}`, paper.issue && `no. ${paper.issue}`, paper.pages && `pp. ${paper.pages}`].filter(Boolean).join(', ')}`
-      : undefined,
+    publicationLine(paper) && `Published in: ${publicationLine(paper)}`,
     paper.doi ? `DOI: ${paper.doi}` : undefined,
     paper.arxiv_id ? `arXiv: ${paper.arxiv_id}` : undefined,
     paper.categories && paper.categories.length > 0 ? `Categories: ${paper.categories.join(', ')}` : undefined,

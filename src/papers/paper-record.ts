@@ -153,7 +153,7 @@ export function mapRecordToPaper(value: unknown, fields: FieldMap = defaultField
   // as an object, a volume of prose): one that cannot be read is left out, not the paper.
   for (const field of ['venue', 'volume', 'issue', 'pages'] as const) {
     const found = pick(field);
-    const text = found && fieldSchemas[field].schema.safeParse(found.value);
+    const text = found && publicationSchemas[field].safeParse(found.value);
     if (text?.success && text.data) paper[field] = text.data;
   }
   if (!paper.arxiv_id && isArxivId(paper.id)) paper.arxiv_id = paper.id;
@@ -203,15 +203,6 @@ const stringList = (split: (text: string) => string[], item: (entry: string) => 
   expected: `a list of at most ${count(most)} strings or a delimited string, each at most ${count(itemCharacters)} characters`,
 });
 
-/** A volume, an issue or pages: written as text or as a number (`"volume": 12`), kept as text. */
-const locatorField = (characters: number): FieldSchema<string> => ({
-  schema: z
-    .union([z.string(), z.number().finite().transform(String)])
-    .transform((value) => withoutControlCharacters(value).trim())
-    .pipe(z.string().max(characters)),
-  expected: `a string or a number of at most ${count(characters)} characters`,
-});
-
 /** Control characters (NUL, escapes) are dropped: nothing a reader could see, and exports would carry them. */
 const textField = (characters: number): FieldSchema<string> => ({
   schema: z
@@ -224,8 +215,6 @@ const textField = (characters: number): FieldSchema<string> => ({
 function count(value: number): string {
   return value.toLocaleString('en-US');
 }
-
-const locator = locatorField(paperLimits.locatorCharacters);
 
 /** Each input field's accepted forms and the normalized value it becomes. */
 const fieldSchemas = {
@@ -273,14 +262,6 @@ const fieldSchemas = {
       .refine((doi) => /^10\.\S+\/\S+/.test(doi) && doi.length <= paperLimits.doiCharacters),
     expected: `a DOI such as 10.1145/3292500, bare or as a doi.org link, at most ${count(paperLimits.doiCharacters)} characters`,
   },
-  venue: textField(paperLimits.venueCharacters),
-  volume: locator,
-  issue: locator,
-  pages: {
-    // One form for a range, whatever dash it was written with ("117--129" in BibTeX, "117–129").
-    schema: locator.schema.transform((value) => value.replace(/\s*(?:-+|[–—])\s*/g, '-')),
-    expected: locator.expected,
-  },
   url: {
     // Apps and assistants show it as a link: a javascript: or data: URL would run or show
     // whatever it holds. A bare "www." address is taken as https.
@@ -299,3 +280,18 @@ function fieldsOf(record: Record<string, unknown>): string {
   if (names.length === 0) return 'it has no field';
   return `it has ${names.slice(0, 10).join(', ')}${names.length > 10 ? ` and ${names.length - 10} more` : ''}`;
 }
+
+/** A volume, an issue or pages: written as text or as a number (`"volume": 12`), kept as text. */
+const locator = z
+  .union([z.string(), z.number().finite().transform(String)])
+  .transform((value) => withoutControlCharacters(value).trim())
+  .pipe(z.string().max(paperLimits.locatorCharacters));
+
+/** Where a paper was published: read leniently (see mapRecordToPaper), so schemas alone, with no message. */
+const publicationSchemas = {
+  venue: textField(paperLimits.venueCharacters).schema,
+  volume: locator,
+  issue: locator,
+  // One form for a range, whatever dash it was written with ("117--129" in BibTeX, "117–129").
+  pages: locator.transform((value) => value.replace(/\s*(?:-+|[–—])\s*/g, '-')),
+};

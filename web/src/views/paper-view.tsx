@@ -4,6 +4,7 @@ import { ErrorNotice } from '../components/notice.js';
 import { RankedList } from '../components/ranked-list.js';
 import { rememberResults } from '../last-results.js';
 import { paperLinks } from '../links.js';
+import { publicationLine } from '../../../src/papers/publication-line.js';
 import { useRequest } from '../use-request.js';
 
 /** A paper's own page (/paper/<id>): the paper, and its related papers, re-ranked by "more / less like this". */
@@ -25,11 +26,7 @@ export function PaperView({ id }: { id: string }) {
   if (!paper.data) return <p class="status">Loading…</p>;
   const { paper: record } = paper.data;
   const published = record.date ?? record.year?.toString();
-  const venue =
-    record.venue &&
-    [record.venue, record.volume && `vol. ${record.volume}`, record.issue && `no. ${record.issue}`, record.pages && `pp. ${record.pages}`]
-      .filter(Boolean)
-      .join(', ');
+  const venue = publicationLine(record);
   return (
     <article class="paper-view">
       <h1>{record.title || '(untitled)'}</h1>
