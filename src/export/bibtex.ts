@@ -1,6 +1,7 @@
 import { arxivAbstractUrl } from '../papers/paper-urls.js';
-import { isPublished, pageRange } from './publication.js';
+import { exportedType, pageRange } from './publication.js';
 import type { Paper } from '../papers/paper.js';
+import type { PublicationType } from '../papers/publication-type.js';
 import { splitName } from './names.js';
 import { singleLine } from './single-line.js';
 
@@ -62,20 +63,45 @@ export function citationKey(id: string): string {
 
 const arxivCategory = /^[a-z-]+(\.[A-Za-z-]+)?$/;
 
+/** The entry type of each kind of publication; preprints and other works are @misc, as arXiv's own BibTeX is. */
+const entryTypes: Record<PublicationType, string> = {
+  'journal-article': 'article',
+  'conference-paper': 'inproceedings',
+  'book-chapter': 'incollection',
+  book: 'book',
+  thesis: 'phdthesis',
+  report: 'techreport',
+  preprint: 'misc',
+  dataset: 'dataset',
+  other: 'misc',
+};
+
+/** The field that names the venue in each entry type: the journal, the book or proceedings, or the publisher. */
+const venueFields: Record<PublicationType, string> = {
+  'journal-article': 'journal',
+  'conference-paper': 'booktitle',
+  'book-chapter': 'booktitle',
+  book: 'publisher',
+  thesis: 'school',
+  report: 'institution',
+  preprint: 'journal',
+  dataset: 'journal',
+  other: 'journal',
+};
+
 /**
- * One paper as a BibTeX entry: @article when it has a venue or a (non-arXiv) DOI, else @misc;
- * arXiv papers carry eprint, archivePrefix and primaryClass, which BibTeX styles and biber both
- * read. The venue is the journal (a paper from proceedings comes back as an @article too: the
- * entry type is not kept).
+ * One paper as a BibTeX entry of its type (exportedType: a paper without one is an @article when
+ * it has a venue or a non-arXiv DOI, else @misc); arXiv papers carry eprint, archivePrefix and
+ * primaryClass, which BibTeX styles and biber both read.
  */
 export function paperToBibtex(paper: Paper, key = citationKey(paper.id)): string {
-  const type = isPublished(paper) ? 'article' : 'misc';
+  const type = exportedType(paper);
   const fields: [string, string | undefined][] = [
     ['title', paper.title ? protectTitleCase(paper.title) : undefined],
     ['author', paper.authors && paper.authors.length > 0 ? paper.authors.map(bibtexName).join(' and ') : undefined],
     ['year', paper.year !== undefined ? String(paper.year) : undefined],
     ['date', paper.date && paper.date.length > 4 ? escapeBibtex(paper.date) : undefined],
-    ['journal', paper.venue ? escapeBibtex(paper.venue) : undefined],
+    [venueFields[type], paper.venue ? escapeBibtex(paper.venue) : undefined],
     ['volume', paper.volume ? escapeBibtex(paper.volume) : undefined],
     ['number', paper.issue ? escapeBibtex(paper.issue) : undefined],
     ['pages', paper.pages ? bibtexPages(paper.pages) : undefined],
@@ -91,7 +117,7 @@ export function paperToBibtex(paper: Paper, key = citationKey(paper.id)): string
     .filter((field): field is [string, string] => field[1] !== undefined && field[1].length > 0)
     .map(([name, value]) => `  ${name} = {${value}}`)
     .join(',\n');
-  return `@${type}{${key},\n${body}\n}\n`;
+  return `@${entryTypes[type]}{${key},\n${body}\n}\n`;
 }
 
 /** Pages as BibTeX writes them: a range with "--" (an en dash once typeset), any other form as it is. */

@@ -1,6 +1,7 @@
 import { arxivAbstractUrl } from '../papers/paper-urls.js';
-import { isPublished } from './publication.js';
+import { exportedType } from './publication.js';
 import type { Paper } from '../papers/paper.js';
+import { venueIsPublisher, type PublicationType } from '../papers/publication-type.js';
 import { splitName } from './names.js';
 import { singleLine } from './single-line.js';
 
@@ -10,7 +11,7 @@ export type CslName = { family: string; given?: string; 'non-dropping-particle'?
 /** The CSL-JSON item fields this export fills (the schema has many more). */
 export interface CslItem {
   id: string;
-  type: 'article-journal' | 'article';
+  type: (typeof cslTypes)[PublicationType];
   title?: string;
   author?: CslName[];
   issued?: { 'date-parts': [number, ...number[]][] };
@@ -22,8 +23,9 @@ export interface CslItem {
   volume?: string;
   issue?: string;
   page?: string;
-  /** Preprints: the server and its identifier, as Zotero writes them. */
+  /** A thesis's university, a report's institution, a book's publisher; for an arXiv preprint, arXiv (as Zotero writes it). */
   publisher?: string;
+  /** An arXiv preprint's identifier, as Zotero writes it. */
   number?: string;
 }
 
@@ -45,14 +47,27 @@ function dateParts(paper: Paper): [number, ...number[]] | undefined {
   return paper.year !== undefined ? [paper.year] : undefined;
 }
 
+/** CSL's type of each kind of publication; "article" is CSL's type for preprints. */
+const cslTypes = {
+  'journal-article': 'article-journal',
+  'conference-paper': 'paper-conference',
+  'book-chapter': 'chapter',
+  book: 'book',
+  thesis: 'thesis',
+  report: 'report',
+  preprint: 'article',
+  dataset: 'dataset',
+  other: 'document',
+} as const satisfies Record<PublicationType, string>;
+
 /**
- * One paper as a CSL-JSON item (what Zotero, Pandoc and citeproc read): "article-journal" when it
- * has a venue or a (non-arXiv) DOI; otherwise "article", CSL's type for preprints, with arXiv as
- * publisher.
+ * One paper as a CSL-JSON item (what Zotero, Pandoc and citeproc read) of its type (exportedType:
+ * a paper without one is "article-journal" when it has a venue or a non-arXiv DOI, else
+ * "article"); an arXiv preprint has arXiv as publisher.
  */
 export function paperToCslJson(paper: Paper): CslItem {
-  const journal = isPublished(paper);
-  const item: CslItem = { id: paper.id, type: journal ? 'article-journal' : 'article' };
+  const type = exportedType(paper);
+  const item: CslItem = { id: paper.id, type: cslTypes[type] };
   if (paper.title) item.title = singleLine(paper.title);
   if (paper.authors && paper.authors.length > 0) item.author = paper.authors.map(cslName);
   const issued = dateParts(paper);
@@ -62,11 +77,11 @@ export function paperToCslJson(paper: Paper): CslItem {
   const url = paper.url ?? (paper.arxiv_id ? arxivAbstractUrl(paper.arxiv_id) : undefined);
   if (url) item.URL = url;
   if (paper.categories && paper.categories.length > 0) item.keyword = paper.categories.join(', ');
-  if (paper.venue) item['container-title'] = singleLine(paper.venue);
+  if (paper.venue) item[venueIsPublisher(type) ? 'publisher' : 'container-title'] = singleLine(paper.venue);
   if (paper.volume) item.volume = paper.volume;
   if (paper.issue) item.issue = paper.issue;
   if (paper.pages) item.page = paper.pages;
-  if (paper.arxiv_id && !journal) {
+  if (paper.arxiv_id && type === 'preprint' && !item.publisher) {
     item.publisher = 'arXiv';
     item.number = `arXiv:${paper.arxiv_id}`;
   }

@@ -1,6 +1,7 @@
 import { arxivAbstractUrl } from '../papers/paper-urls.js';
-import { isPublished, pageRange } from './publication.js';
+import { exportedType, pageRange } from './publication.js';
 import type { Paper } from '../papers/paper.js';
+import { venueIsPublisher, type PublicationType } from '../papers/publication-type.js';
 import { splitName } from './names.js';
 import { singleLine } from './single-line.js';
 
@@ -24,13 +25,30 @@ function risDate(date: string): string {
   return day !== undefined ? `${year}/${month}/${day}` : `${year}/${month ?? ''}//`;
 }
 
-/** One paper as a RIS record: JOUR when it has a venue or a (non-arXiv) DOI, else GEN. */
+/** The reference type (TY) of each kind of publication, as Zotero and EndNote write them. */
+const referenceTypes: Record<PublicationType, string> = {
+  'journal-article': 'JOUR',
+  'conference-paper': 'CONF',
+  'book-chapter': 'CHAP',
+  book: 'BOOK',
+  thesis: 'THES',
+  report: 'RPRT',
+  preprint: 'GEN',
+  dataset: 'DATA',
+  other: 'GEN',
+};
+
+/**
+ * One paper as a RIS record of its type (exportedType: a paper without one is JOUR when it has a
+ * venue or a non-arXiv DOI, else GEN). The venue is the secondary title (T2: the journal, the
+ * proceedings or the book), or the publisher (PB) of a thesis, a report or a book.
+ */
 export function paperToRis(paper: Paper): string {
-  const journal = isPublished(paper);
+  const type = exportedType(paper);
   const range = paper.pages === undefined ? undefined : pageRange(paper.pages);
   const [startPage, endPage] = range ?? [paper.pages, undefined];
   const lines: [string, string | undefined][] = [
-    ['TY', journal ? 'JOUR' : 'GEN'],
+    ['TY', referenceTypes[type]],
     ['ID', paper.id],
     ['TI', paper.title || undefined],
     ...(paper.authors ?? []).map((author): [string, string] => ['AU', risName(author)]),
@@ -38,7 +56,7 @@ export function paperToRis(paper: Paper): string {
     ['DA', paper.date ? risDate(paper.date) : undefined],
     ['AB', paper.abstract || undefined],
     ...(paper.categories ?? []).map((category): [string, string] => ['KW', category]),
-    ['T2', paper.venue],
+    [venueIsPublisher(type) ? 'PB' : 'T2', paper.venue],
     ['VL', paper.volume],
     ['IS', paper.issue],
     ['SP', startPage],

@@ -4,6 +4,7 @@ import { facetNames } from '../papers/paper-facets.js';
 import { sentenceRoles } from '../search/related/sentence-roles.js';
 import { paperLimits } from '../papers/paper-limits.js';
 import { paperSchema } from '../papers/paper.js';
+import { publicationTypes } from '../papers/publication-type.js';
 import { wholeNumber } from '../shared/whole-number.js';
 import { documentedAs, type JsonSchema } from './parameter-docs.js';
 
@@ -297,6 +298,10 @@ export const paperInputSchema = z.strictObject({
   doi: z.string().max(paperLimits.doiCharacters).optional(),
   arxiv_id: z.string().max(paperLimits.arxivIdCharacters).optional(),
   url: z.string().max(paperLimits.urlCharacters).optional(),
+  type: z
+    .enum(publicationTypes)
+    .optional()
+    .describe('What kind of publication it is; the exports write it as their own type (BibTeX @inproceedings, RIS CONF, CSL paper-conference, …).'),
   venue: z.string().max(paperLimits.venueCharacters).optional().describe('Where it was published: a journal, or the proceedings or book it is part of.'),
   volume: locator.optional(),
   issue: locator.optional(),
@@ -341,6 +346,7 @@ export const paperPatchSchema = z.strictObject({
   doi: patchable.doi.nullable(),
   arxiv_id: patchable.arxiv_id.nullable(),
   url: patchable.url.nullable(),
+  type: patchable.type.nullable(),
   venue: patchable.venue.nullable(),
   volume: patchable.volume.nullable(),
   issue: patchable.issue.nullable(),

@@ -69,7 +69,7 @@ export function renderPaper(paper: Paper): string {
     '',
     paper.authors && paper.authors.length > 0 ? `Authors: ${paper.authors.join(', ')}` : undefined,
     paper.date ? `Date: ${paper.date}` : paper.year !== undefined ? `Year: ${paper.year}` : undefined,
-    publicationLine(paper) && `Published in: ${publicationLine(paper)}`,
+    publicationLine(paper) && `Publication: ${publicationLine(paper)}`,
     paper.doi ? `DOI: ${paper.doi}` : undefined,
     paper.arxiv_id ? `arXiv: ${paper.arxiv_id}` : undefined,
     paper.categories && paper.categories.length > 0 ? `Categories: ${paper.categories.join(', ')}` : undefined,

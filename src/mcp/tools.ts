@@ -145,7 +145,7 @@ export const tools: readonly ToolDefinition[] = [
     name: 'get_paper',
     title: 'Get a paper',
     description:
-      'The full record of one paper, named by exactly one of its id, DOI or arXiv id: {paper: {id, title, abstract, authors, year, date, doi, arxiv_id, categories, url, venue, volume, issue, pages}} ' +
+      'The full record of one paper, named by exactly one of its id, DOI or arXiv id: {paper: {id, title, abstract, authors, year, date, doi, arxiv_id, categories, url, type, venue, volume, issue, pages}} ' +
       '(fields the paper lacks are absent). Answers paper_not_found when the collection does not hold it.',
     input: paperReferenceInput,
     output: paperOutput,
@@ -194,7 +194,7 @@ export const tools: readonly ToolDefinition[] = [
     name: 'add_papers',
     title: 'Add papers',
     description:
-      'Add papers to the collection. Each paper needs an abstract; id, title, authors, year or date (YYYY-MM-DD), DOI, arXiv id, categories, url, venue (journal or proceedings), volume, issue and pages are optional. ' +
+      'Add papers to the collection. Each paper needs an abstract; id, title, authors, year or date (YYYY-MM-DD), DOI, arXiv id, categories, url, type (journal-article, conference-paper, book-chapter, book, thesis, report, preprint, dataset or other), venue (journal or proceedings), volume, issue and pages are optional. ' +
       'All or none: an invalid paper, or an id already stored (paper_exists), refuses the whole call and nothing is added. ' +
       'Added papers are searchable at once. Returns {added: [{id, title}]}.',
     input: addPapersInput,
@@ -215,8 +215,8 @@ export const tools: readonly ToolDefinition[] = [
     name: 'update_paper',
     title: 'Update a paper',
     description:
-      'Change some fields of one paper, named by exactly one of its id, DOI or arXiv id: `changes` holds the fields to change (title, abstract, authors, year, date, doi, arxiv_id, categories, url, venue, volume, issue, pages); null removes a field, fields left out stay. ' +
-      'For example, when a preprint is published: {"changes": {"venue": "Nature", "volume": "521", "pages": "436-444", "doi": "10.1038/nature14539"}}. ' +
+      'Change some fields of one paper, named by exactly one of its id, DOI or arXiv id: `changes` holds the fields to change (title, abstract, authors, year, date, doi, arxiv_id, categories, url, type, venue, volume, issue, pages); null removes a field, fields left out stay. ' +
+      'For example, when a preprint is published: {"changes": {"type": "journal-article", "venue": "Nature", "volume": "521", "pages": "436-444", "doi": "10.1038/nature14539"}}. ' +
       'The paper must stay valid (an abstract, a year the date agrees with). Returns {paper}; paper_not_found when there is no such paper.',
     input: updatePaperInput,
     output: paperOutput,
@@ -264,7 +264,7 @@ export const tools: readonly ToolDefinition[] = [
     title: 'Fetch a paper (connector)',
     description:
       'One paper found by `search`, in the form deep-research connectors expect: {id, title, text, url, metadata}, where text is the title and abstract ' +
-      'and metadata holds authors, year, date, DOI, arXiv id, categories and venue where known.',
+      'and metadata holds authors, year, date, DOI, arXiv id, categories, type and venue where known.',
     input: connectorFetchInput,
     output: connectorFetchOutput,
     hints: read,
@@ -279,6 +279,7 @@ export const tools: readonly ToolDefinition[] = [
           doi: paper.doi,
           arxiv_id: paper.arxiv_id,
           categories: paper.categories?.join(', '),
+          type: paper.type,
           venue: paper.venue,
         }).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1].length > 0),
       );

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { authorNames, uprightedAuthorName } from './author-names.js';
 import { isArxivId, normalizeArxivId } from './identifiers.js';
 import { paperLimits } from './paper-limits.js';
+import { publicationTypeOf } from './publication-type.js';
 import { normalizeDoi, type Paper } from './paper.js';
 import { wholeNumber } from '../shared/whole-number.js';
 import { hasLoneSurrogate, withoutControlCharacters } from '../shared/unicode.js';
@@ -18,6 +19,7 @@ export interface FieldMap {
   doi: readonly string[];
   url: readonly string[];
   arxiv_id: readonly string[];
+  type: readonly string[];
   venue: readonly string[];
   volume: readonly string[];
   issue: readonly string[];
@@ -35,6 +37,7 @@ export const defaultFieldMap: FieldMap = {
   doi: ['doi'],
   url: ['url'],
   arxiv_id: ['arxiv_id', 'arxivId'],
+  type: ['type', 'publication_type'],
   venue: ['venue', 'journal', 'container_title'],
   volume: ['volume'],
   issue: ['issue', 'number'],
@@ -149,8 +152,12 @@ export function mapRecordToPaper(value: unknown, fields: FieldMap = defaultField
     if (!text.parsed) return text.failure;
     paper[field] = text.value;
   }
-  // Where a paper was published is read from fields that datasets fill in many shapes (a journal
-  // as an object, a volume of prose): one that cannot be read is left out, not the paper.
+  // What a paper is and where it was published are read from fields that datasets fill in many
+  // shapes (a journal as an object, a volume of prose, their own type names): one that cannot be
+  // read is left out, not the paper.
+  const type = pick('type');
+  const kind = typeof type?.value === 'string' ? publicationTypeOf(type.value) : undefined;
+  if (kind) paper.type = kind;
   for (const field of ['venue', 'volume', 'issue', 'pages'] as const) {
     const found = pick(field);
     const text = found && publicationSchemas[field].safeParse(found.value);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { publicationTypes } from './publication-type.js';
 
 /** A stored paper: what ingestion keeps and what every hit carries. */
 export const paperSchema = z.object({
@@ -13,6 +14,8 @@ export const paperSchema = z.object({
   doi: z.string().optional(),
   arxiv_id: z.string().optional(),
   url: z.string().optional(),
+  /** What kind of publication it is (see publication-type.ts); left out when the source did not say. */
+  type: z.enum(publicationTypes).optional(),
   /** Where it was published: a journal, or the proceedings or book it is part of. */
   venue: z.string().optional(),
   volume: z.string().optional(),

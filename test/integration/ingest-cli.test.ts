@@ -373,6 +373,7 @@ describe('paper-search add', () => {
         id: 'noabstract',
         title: 'A title alone',
         abstract: '',
+        type: 'journal-article',
       });
 
       const lines = join(workDir, 'more.jsonl');

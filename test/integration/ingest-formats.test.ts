@@ -114,6 +114,7 @@ describe('npm run ingest: bibliographic and dataset formats', () => {
         authors: ['Jacob Devlin', 'Ming-Wei Chang', 'Kenton Lee', 'Kristina Toutanova'],
         year: 2018,
         arxiv_id: '1810.04805',
+        type: 'preprint',
       },
     );
     assert.equal((await topHits(indexDir, 'pre-training bidirectional transformers for language understanding'))[0], 'devlin2019bert');

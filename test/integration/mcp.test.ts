@@ -304,8 +304,12 @@ describe('the MCP server on stdio forwarding to a running server (--url)', () =>
       (badDate.details as { issues: { path: string }[] }).issues.map((issue) => issue.path),
       ['arguments.papers.0.date'],
     );
-    const updated = await call(client, 'update_paper', { id: 'mcp-added-1', changes: { venue: 'Journal of Cephalopod Biology', volume: '12' } });
+    const updated = await call(client, 'update_paper', {
+      id: 'mcp-added-1',
+      changes: { type: 'journal-article', venue: 'Journal of Cephalopod Biology', volume: '12' },
+    });
     assert.equal((updated.structuredContent as { paper: { venue: string } }).paper.venue, 'Journal of Cephalopod Biology');
+    assert.match((updated.content[0] as { text: string }).text, /^Publication: Journal article, Journal of Cephalopod Biology, vol\. 12$/m);
     assert.equal((await request<{ paper: { volume: string } }>(server.url, '/v1/papers/mcp-added-1')).body.paper.volume, '12');
     assert.deepEqual((await call(client, 'delete_paper', { id: 'mcp-added-1' })).structuredContent, { id: 'mcp-added-1', deleted: true });
     assert.equal((await request(server.url, '/v1/papers/mcp-added-1')).status, 404);

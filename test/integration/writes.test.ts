@@ -27,6 +27,7 @@ const octopus: PaperInput = {
   authors: ['Ada Cephalopod'],
   categories: ['q-bio.NC'],
   date: '2031-05-02',
+  type: 'journal-article',
   venue: 'Cephalopod Letters',
   pages: 'e1002',
 };
@@ -128,7 +129,7 @@ describe('writing papers', () => {
     assert.equal(created.headers.get('location'), '/v1/papers/new-octopus');
     assert.equal(created.body.paper.year, 2031, 'normalized like ingestion: the year of the date');
     const stored = (await anonymous.paper('new-octopus')).paper;
-    assert.deepEqual([stored.title, stored.venue, stored.pages], [octopus.title, 'Cephalopod Letters', 'e1002']);
+    assert.deepEqual([stored.title, stored.type, stored.venue, stored.pages], [octopus.title, 'journal-article', 'Cephalopod Letters', 'e1002']);
     for (const mode of ['dense', 'lexical', 'hybrid'] as const) {
       assert.equal((await searchIds('octopus chromatophores skin camouflage', mode))[0], 'new-octopus', mode);
     }
@@ -332,14 +333,27 @@ describe('writing papers', () => {
 
   it('patches a paper: the fields given change, null removes one, and the text (so its place in searches) stays', async () => {
     const before = await searchIds('squid light organs bacteria', 'dense', 3);
-    const patched = await client.patchPaper('new-octopus', { venue: 'Journal of Cephalopod Biology', volume: 12, pages: '3--19', date: null });
+    const patched = await client.patchPaper('new-octopus', {
+      type: 'book-chapter',
+      venue: 'Journal of Cephalopod Biology',
+      volume: 12,
+      pages: '3--19',
+      date: null,
+    });
     assert.deepEqual(
-      [patched.paper.venue, patched.paper.volume, patched.paper.pages, patched.paper.date, patched.paper.title],
-      ['Journal of Cephalopod Biology', '12', '3-19', undefined, 'Squid bioluminescence'],
+      [patched.paper.type, patched.paper.venue, patched.paper.volume, patched.paper.pages, patched.paper.date, patched.paper.title],
+      ['book-chapter', 'Journal of Cephalopod Biology', '12', '3-19', undefined, 'Squid bioluminescence'],
     );
     assert.equal((await anonymous.paper('new-octopus')).paper.venue, 'Journal of Cephalopod Biology');
     assert.deepEqual(await searchIds('squid light organs bacteria', 'dense', 3), before);
     await expectError(client.patchPaper('new-octopus', { abstract: null }), 400, 'invalid_input');
+    const unknownType = await request<{ error: { code: string; details: unknown } }>(server.url, '/v1/papers/new-octopus', {
+      method: 'PATCH',
+      json: { type: 'inproceedings' },
+      headers: auth,
+    });
+    assert.deepEqual([unknownType.status, unknownType.body.error.code], [400, 'invalid_input'], 'the API takes the type in its own words only');
+    assert.match(JSON.stringify(unknownType.body.error), /conference-paper/);
     await expectError(client.patchPaper('no-such-paper', { venue: 'x' }), 404, 'paper_not_found');
     const unknownField = await request<{ error: { code: string } }>(server.url, '/v1/papers/new-octopus', {
       method: 'PATCH',
@@ -394,7 +408,7 @@ describe('snapshots', () => {
     'fold the log into a new index folder: tombstones purged, nothing lost, and it survives a restart',
     embeddedOnly('the write-ahead log and index folders'),
     async () => {
-      const published = { venue: 'Journal of Glaciology', volume: 65, issue: '251', pages: '117--129' };
+      const published = { type: 'journal-article' as const, venue: 'Journal of Glaciology', volume: 65, issue: '251', pages: '117--129' };
       await client.createPaper({ id: 'folded-published', abstract: 'Folded into the index folder with where it was published.', ...published });
       const before = await anonymous.stats();
       await client.snapshot();
@@ -421,8 +435,12 @@ describe('snapshots', () => {
       assert.equal(restarted.pending, 1);
       assert.equal((await anonymous.paper('after-snapshot')).paper.id, 'after-snapshot');
       for (const id of ['folded-published', 'after-snapshot']) {
-        const { venue, volume, issue, pages } = (await anonymous.paper(id)).paper;
-        assert.deepEqual({ venue, volume, issue, pages }, { venue: 'Journal of Glaciology', volume: '65', issue: '251', pages: '117-129' }, id);
+        const { type, venue, volume, issue, pages } = (await anonymous.paper(id)).paper;
+        assert.deepEqual(
+          { type, venue, volume, issue, pages },
+          { type: 'journal-article', venue: 'Journal of Glaciology', volume: '65', issue: '251', pages: '117-129' },
+          id,
+        );
       }
       assert.equal((await searchIds('written after the snapshot replayed from the log', 'hybrid', 1))[0], 'after-snapshot');
       await expectError(anonymous.paper('to-delete'), 404, 'paper_not_found');

@@ -222,8 +222,25 @@ describe('readBibtex on a library export', () => {
       venue: 'Journal of Machine Learning Research (Special Issue)',
       volume: '22',
       pages: '1–28',
+      type: 'journal-article',
     });
     assert.equal(valuesByPosition(records).get('entry lovelace2020engines (line 25)')?.venue, 'Proceedings of the Workshop on Computational Biology');
+  });
+
+  it('keeps the entry type as the paper type, a preprint where the entry is an arXiv paper or its journal a preprint server', async () => {
+    const records = valuesByPosition(await readRecords(join(formatFixtures, 'library.bib'), 'bibtex'));
+    const typeOf = (position: string) => records.get(position)?.type;
+    assert.equal(typeOf('entry muller2021attention (line 8)'), 'journal-article');
+    assert.equal(typeOf('entry lovelace2020engines (line 25)'), 'conference-paper');
+    // @online and @misc with an arXiv eprint; Google Scholar's @article in "arXiv preprint arXiv:…".
+    assert.equal(typeOf('entry kowalczyk2022speech (line 36)'), 'preprint');
+    assert.equal(typeOf('entry nguyen2023reefs (line 48)'), 'preprint');
+    assert.equal(typeOf('entry devlin2019bert (line 59)'), 'preprint');
+    // A book's venue is its publisher.
+    assert.deepEqual(
+      [typeOf('entry hinterberger2024migration (line 81)'), records.get('entry hinterberger2024migration (line 81)')?.venue],
+      ['book', 'Ornithology Press'],
+    );
   });
 
   it('leaves an entry without abstract to be rejected as missing_abstract, unless titles alone are allowed', async () => {
@@ -240,6 +257,7 @@ describe('readBibtex on a library export', () => {
       authors: ['Jacob Devlin', 'Ming-Wei Chang', 'Kenton Lee', 'Kristina Toutanova'],
       year: 2018,
       arxiv_id: '1810.04805',
+      type: 'preprint',
     });
   });
 
@@ -251,8 +269,8 @@ describe('readBibtex on a library export', () => {
     assert.deepEqual(
       records.map((item) => [item.position, item.value]),
       [
-        ['entry k1 (line 1)', { id: 'k1', title: 'T', abstract: 'A' }],
-        ['entry k2 (line 5)', { id: 'k2', abstract: 'B' }],
+        ['entry k1 (line 1)', { id: 'k1', title: 'T', abstract: 'A', type: 'other' }],
+        ['entry k2 (line 5)', { id: 'k2', abstract: 'B', type: 'other' }],
       ],
     );
   });

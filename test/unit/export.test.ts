@@ -9,6 +9,7 @@ import { paperToRis, risName } from '../../src/export/ris.js';
 import { mapRecordToPaper } from '../../src/papers/paper-record.js';
 import type { InputFormat } from '../../src/ingest/record-readers.js';
 import type { Paper } from '../../src/papers/paper.js';
+import { publicationTypes, type PublicationType } from '../../src/papers/publication-type.js';
 import { formatFixtures, readRecords } from './format-support.js';
 import { temporaryRoot } from './support.js';
 
@@ -232,15 +233,67 @@ describe('CSL-JSON export', () => {
   });
 });
 
+describe('publication types in the exports', () => {
+  const typed = (type: PublicationType): Paper => ({ ...journalPaper, id: `typed-${type}`, type, venue: 'Where' });
+  const cases: [PublicationType, bibtex: string, venueField: string, ris: string, risVenue: string, csl: string][] = [
+    ['journal-article', 'article', 'journal', 'JOUR', 'T2', 'article-journal'],
+    ['conference-paper', 'inproceedings', 'booktitle', 'CONF', 'T2', 'paper-conference'],
+    ['book-chapter', 'incollection', 'booktitle', 'CHAP', 'T2', 'chapter'],
+    ['book', 'book', 'publisher', 'BOOK', 'PB', 'book'],
+    ['thesis', 'phdthesis', 'school', 'THES', 'PB', 'thesis'],
+    ['report', 'techreport', 'institution', 'RPRT', 'PB', 'report'],
+    ['preprint', 'misc', 'journal', 'GEN', 'T2', 'article'],
+    ['dataset', 'dataset', 'journal', 'DATA', 'T2', 'dataset'],
+    ['other', 'misc', 'journal', 'GEN', 'T2', 'document'],
+  ];
+  it('covers every type', () => assert.deepEqual(cases.map(([type]) => type).sort(), [...publicationTypes].sort()));
+  for (const [type, bibtex, venueField, ris, risVenue, csl] of cases) {
+    it(`writes a ${type} as @${bibtex} (venue in ${venueField}), TY ${ris} (venue in ${risVenue}) and CSL "${csl}"`, () => {
+      const entry = paperToBibtex(typed(type));
+      assert.match(entry, new RegExp(`^@${bibtex}\\{typed-${type},`));
+      assert.match(entry, new RegExp(`\\n  ${venueField} = \\{Where\\}`));
+      const record = paperToRis(typed(type));
+      assert.match(record, new RegExp(`^TY  - ${ris}\\n`));
+      assert.match(record, new RegExp(`\\n${risVenue}  - Where\\n`));
+      const item = paperToCslJson(typed(type));
+      assert.equal(item.type, csl);
+      assert.equal(item[risVenue === 'PB' ? 'publisher' : 'container-title'], 'Where');
+    });
+  }
+
+  it('reads every type back from its BibTeX and RIS export, venue included (a preprint of no arXiv id comes back as "other": both write it as a generic entry)', async () => {
+    for (const type of publicationTypes) {
+      for (const [format, write] of [
+        ['bibtex', paperToBibtex],
+        ['ris', paperToRis],
+      ] as const) {
+        const path = join(root(), `typed-${type}.${format}`);
+        await writeFile(path, write(typed(type)));
+        const [back] = await importPapers(path, format);
+        assert.deepEqual([back?.type, back?.venue], [type === 'preprint' ? 'other' : type, 'Where'], `${type} through ${format}`);
+      }
+    }
+    const path = join(root(), 'arxiv-preprint.bib');
+    await writeFile(path, paperToBibtex({ ...arxivPaper, type: 'preprint' }));
+    assert.equal((await importPapers(path, 'bibtex'))[0]?.type, 'preprint');
+  });
+
+  it("writes a paper without a type as a journal article when it has a venue or a DOI not arXiv's, else as a preprint", () => {
+    assert.equal(paperToCslJson({ ...journalPaper, venue: undefined }).type, 'article-journal');
+    assert.equal(paperToCslJson(arxivPaper).type, 'article');
+  });
+});
+
 describe('BibTeX round trip', () => {
-  it('keeps title, authors, year, date, DOI, arXiv id, abstract, venue, volume, issue and pages of an imported .bib through export and re-import', async () => {
+  it('keeps title, authors, year, date, DOI, arXiv id, abstract, type, venue, volume, issue and pages of an imported .bib through export and re-import', async () => {
     const imported = await importPapers(join(formatFixtures, 'library.bib'), 'bibtex');
     assert.equal(imported.length, 6, 'the fixture has six entries with an abstract (one a duplicate key)');
     const path = join(root(), 'exported.bib');
     await writeFile(path, papersToBibtex(imported));
     const reimported = await importPapers(path, 'bibtex');
     assert.equal(reimported.length, imported.length);
-    const fields = ['title', 'authors', 'year', 'date', 'doi', 'arxiv_id', 'abstract', 'categories', 'venue', 'volume', 'issue', 'pages'] as const;
+    const fields = ['title', 'authors', 'year', 'date', 'doi', 'arxiv_id', 'abstract', 'categories', 'type', 'venue', 'volume', 'issue', 'pages'] as const;
+    assert.deepEqual(new Set(imported.map((paper) => paper.type)), new Set(['journal-article', 'conference-paper', 'preprint', 'book']));
     assert.ok(
       imported.some((paper) => paper.venue && paper.pages),
       'the fixture has a paper with a venue and pages',

@@ -126,7 +126,7 @@ describe('imports: POST /v1/papers with a BibTeX or RIS body', () => {
   const write = (body: string, type: string, headers: Record<string, string> = {}) =>
     call('/v1/papers', { method: 'POST', body, headers: { 'content-type': type, authorization: `Bearer ${key}`, ...headers } });
 
-  it('writes every entry of a .bib file, ids from the citation keys, and exports them again with title, authors, year, DOI, abstract and venue', async () => {
+  it('writes every entry of a .bib file, ids from the citation keys, and exports them again with title, authors, year, DOI, abstract, type and venue', async () => {
     const text = await readFile(join(formatFixtures, 'write-api.bib'), 'utf8');
     const created = await write(text, bibtex);
     assert.equal(created.status, 201, created.text);
@@ -142,12 +142,16 @@ describe('imports: POST /v1/papers with a BibTeX or RIS body', () => {
         const exported = (await recordsOf((await call(`/v1/papers/${id}`, { headers: { accept: bibtex } })).text, 'bibtex')).map(asPaper);
         assert.equal(exported.length, 1);
         const [before, after] = [imported.find((paper) => paper.id === id)!, exported[0]!];
-        for (const field of ['id', 'title', 'authors', 'year', 'doi', 'abstract', 'arxiv_id', 'venue', 'volume', 'issue', 'pages'] as const) {
+        for (const field of ['id', 'title', 'authors', 'year', 'doi', 'abstract', 'arxiv_id', 'type', 'venue', 'volume', 'issue', 'pages'] as const) {
           assert.deepEqual(after[field], before[field], `${id}: ${field}`);
         }
       }
       assert.deepEqual(imported.find((paper) => paper.id === 'muller2021attention')?.authors, ['Jörg Müller', 'Anna van der Berg', 'John Smith Jr.']);
       assert.equal(imported.find((paper) => paper.id === 'muller2021attention')?.venue, 'Journal of Machine Learning Research');
+      assert.deepEqual(
+        imported.map((paper) => paper.type),
+        ['journal-article', 'conference-paper', 'preprint'],
+      );
     } finally {
       for (const paper of papers) await writes.deletePaper(paper.id);
     }

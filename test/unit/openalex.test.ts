@@ -79,6 +79,19 @@ describe('openAlexWorkToRecord', () => {
     assert.deepEqual([preprint.venue, preprint.volume], [undefined, undefined], 'a repository is where a preprint is, not a venue');
   });
 
+  it("takes the type from Crossref's type, else OpenAlex's; an article in a repository is a preprint, one at a conference a conference paper", () => {
+    const typeOf = (work: Record<string, unknown>) => (openAlexWorkToRecord({ id: 'W1', ...work }) as Record<string, unknown>).type;
+    assert.equal(typeOf({ type: 'article', type_crossref: 'proceedings-article' }), 'conference-paper');
+    assert.equal(typeOf({ type: 'article', primary_location: { source: { display_name: 'Nature', type: 'journal' } } }), 'journal-article');
+    assert.equal(typeOf({ type: 'article', primary_location: { source: { display_name: 'arXiv (Cornell University)', type: 'repository' } } }), 'preprint');
+    assert.equal(typeOf({ type: 'article', primary_location: { source: { display_name: 'ICML', type: 'conference' } } }), 'conference-paper');
+    assert.equal(typeOf({ type: 'preprint' }), 'preprint');
+    assert.equal(typeOf({ type: 'dissertation' }), 'thesis');
+    assert.equal(typeOf({ type: 'book-chapter' }), 'book-chapter');
+    assert.equal(typeOf({ type: 'paratext' }), undefined);
+    assert.equal(typeOf({}), undefined);
+  });
+
   it('falls back to concepts scored at least 0.5 when there is no primary topic', () => {
     const record = openAlexWorkToRecord({
       id: 'https://openalex.org/W1',

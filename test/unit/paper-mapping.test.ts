@@ -241,6 +241,15 @@ describe('mapRecordToPaper: accepted records', () => {
       pages: '12',
     });
   });
+
+  it("keeps the paper's type (or publication_type) in the product's words, read from any format's name for it; a name no format uses is left out", () => {
+    assert.equal(accepted(mapRecordToPaper({ id: 'x', abstract: 'a', type: 'inproceedings' })).type, 'conference-paper');
+    assert.equal(accepted(mapRecordToPaper({ id: 'x', abstract: 'a', publication_type: 'Journal Article' })).type, 'journal-article');
+    assert.equal(accepted(mapRecordToPaper({ id: 'x', abstract: 'a', type: 'thesis' })).type, 'thesis');
+    for (const type of ['paper', 42, { name: 'article' }, '']) {
+      assert.deepEqual(accepted(mapRecordToPaper({ id: 'x', abstract: 'a', type })), { id: 'x', title: '', abstract: 'a' }, String(type));
+    }
+  });
 });
 
 describe('mapRecordToPaper: rejections', () => {

@@ -8,7 +8,14 @@ describe('publicationLine', () => {
     assert.equal(publicationLine({ venue: 'Nature', pages: 'e12' }), 'Nature, pp. e12');
   });
 
-  it('says nothing without a venue, whatever else the paper has', () => {
+  it('says nothing without a type or a venue, whatever else the paper has', () => {
     assert.equal(publicationLine({ volume: '3', pages: '1-9' }), undefined);
+    assert.equal(publicationLine({ type: 'other', volume: '3' }), undefined);
+  });
+
+  it('starts with the type, in words, when the paper has one other than "other"', () => {
+    assert.equal(publicationLine({ type: 'conference-paper', venue: 'NeurIPS', pages: '1-9' }), 'Conference paper, NeurIPS, pp. 1-9');
+    assert.equal(publicationLine({ type: 'preprint' }), 'Preprint');
+    assert.equal(publicationLine({ type: 'other', venue: 'Zenodo' }), 'Zenodo');
   });
 });

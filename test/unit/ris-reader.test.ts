@@ -52,7 +52,7 @@ describe('readRis', () => {
   it('ignores lines outside records and tolerates a single space before the hyphen', async () => {
     const [record] = await readRis('Exported by a tool\n\nTY - JOUR\nTI - Spaced\nAB - Text.\nER -\n');
     const { id, ...fields } = record?.value as Record<string, unknown>;
-    assert.deepEqual(fields, { title: 'Spaced', abstract: 'Text.' });
+    assert.deepEqual(fields, { title: 'Spaced', abstract: 'Text.', type: 'journal-article' });
     assert.match(String(id), /^ris-[0-9a-f]{16}$/);
   });
 });
@@ -164,6 +164,14 @@ describe('risRecordToRecord', () => {
 });
 
 describe('readRis on a reference manager export', () => {
+  it('keeps TY as the paper type, a generic record of an arXiv paper as a preprint', async () => {
+    const records = await readRecords(join(formatFixtures, 'references.ris'), 'ris');
+    assert.deepEqual(
+      records.slice(0, 3).map((record) => (record.value as { type?: string }).type),
+      ['journal-article', 'conference-paper', 'preprint'],
+    );
+  });
+
   it('positions records by ID (or the id it derives) and line, with a byte-order mark at the start', async () => {
     const records = await readRecords(join(formatFixtures, 'references.ris'), 'ris');
     assert.deepEqual(
@@ -191,6 +199,7 @@ describe('readRis on a reference manager export', () => {
       doi: '10.5555/glacier.2019.42',
       url: 'https://example.org/glacier',
       venue: 'Journal of Glaciology',
+      type: 'journal-article',
     });
   });
 

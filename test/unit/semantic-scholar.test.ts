@@ -65,6 +65,16 @@ describe('semanticScholarPaperToRecord', () => {
     >;
     assert.deepEqual([onArxiv.venue, onArxiv.volume], ['NeurIPS', undefined]);
   });
+
+  it('takes the type from publicationTypes, a conference before a journal; a journal article only on arXiv is a preprint', () => {
+    const typeOf = (paper: Record<string, unknown>) => (semanticScholarPaperToRecord({ paperId: 'p', ...paper }, new Map()) as Record<string, unknown>).type;
+    assert.equal(typeOf({ publicationTypes: ['JournalArticle', 'Conference'], venue: 'NeurIPS' }), 'conference-paper');
+    assert.equal(typeOf({ publicationtypes: ['Review', 'JournalArticle'], journal: { name: 'Nature' } }), 'journal-article');
+    assert.equal(typeOf({ publicationTypes: ['JournalArticle'], journal: { name: 'ArXiv' }, externalIds: { ArXiv: '1810.04805' } }), 'preprint');
+    assert.equal(typeOf({ publicationTypes: ['JournalArticle'], venue: 'Nature', journal: { name: 'ArXiv' } }), 'journal-article');
+    assert.equal(typeOf({ publicationTypes: ['CaseReport'] }), undefined);
+    assert.equal(typeOf({ publicationTypes: null }), undefined);
+  });
 });
 
 describe('readSemanticScholar', () => {

@@ -2,7 +2,23 @@ import type { Command } from 'commander';
 import { withFieldOverrides, type FieldMap } from '../../papers/paper-record.js';
 
 /** Paper fields whose source field can be named by `--<field>-field`. */
-const fieldFlags = ['id', 'title', 'abstract', 'authors', 'categories', 'year', 'date', 'doi', 'url', 'arxiv-id', 'venue', 'volume', 'issue', 'pages'] as const;
+const fieldFlags = [
+  'id',
+  'title',
+  'abstract',
+  'authors',
+  'categories',
+  'year',
+  'date',
+  'doi',
+  'url',
+  'arxiv-id',
+  'type',
+  'venue',
+  'volume',
+  'issue',
+  'pages',
+] as const;
 
 /** `--id-field <name>` and the like: where each paper field is read from in the input's records. */
 export function addFieldOptions(command: Command): Command {

@@ -5,6 +5,8 @@ import { bibtexNames } from './bibtex-names.js';
 import { readBibtexEntries, type BibtexEntry } from './bibtex-syntax.js';
 import { arxivIdFromDoi, arxivIdFromMention, arxivIdFromUrl, isArxivId } from '../../papers/identifiers.js';
 import { publishedVenue } from './preprint-servers.js';
+import { referenceType } from './reference-type.js';
+import { publicationTypeOf, venueIsPublisher } from '../../papers/publication-type.js';
 import { cleanLibraryText, convertWithLibrary, loadBibtexLibrary, simpleTexToText, simpleText, texToText, type LibraryFieldValue } from './tex-text.js';
 
 type LibraryParse = Awaited<ReturnType<typeof loadBibtexLibrary>>;
@@ -42,14 +44,20 @@ export function bibtexEntryToRecord(parse: LibraryParse, entry: BibtexEntry): Re
   const fields = entry.fields;
   const record: Record<string, unknown> = {};
   if (entry.key) record.id = entry.key;
+  const named = publicationTypeOf(entry.type);
 
   // Zotero's own exporter writes the abstract as abstractNote.
   const raw: Record<(typeof textFields)[number], string | undefined> = {
     title: fields.get('title'),
     abstract: fields.get('abstract') ?? fields.get('abstractnote'),
     keywords: fields.get('keywords'),
-    // BibLaTeX names a journal journaltitle; a paper in proceedings or a book has a booktitle.
-    venue: fields.get('journal') ?? fields.get('journaltitle') ?? fields.get('booktitle'),
+    // BibLaTeX names a journal journaltitle; a paper in proceedings or a book has a booktitle; a
+    // thesis has a school, a report an institution, a book a publisher.
+    venue:
+      fields.get('journal') ??
+      fields.get('journaltitle') ??
+      fields.get('booktitle') ??
+      (named && venueIsPublisher(named) ? (fields.get('school') ?? fields.get('institution') ?? fields.get('publisher')) : undefined),
   };
   const forLibrary: Record<string, string> = {};
   const plain: Record<string, string> = {};
@@ -77,7 +85,8 @@ export function bibtexEntryToRecord(parse: LibraryParse, entry: BibtexEntry): Re
       .map(displayName)
       .filter((name): name is string => name !== undefined);
   if (authors.length > 0) record.authors = authors;
-  const venue = publishedVenue(plain.venue ?? asText(converted.venue));
+  const namedVenue = plain.venue ?? asText(converted.venue);
+  const venue = publishedVenue(namedVenue);
   if (venue) record.venue = venue;
   for (const [field, names] of [
     ['volume', ['volume']],
@@ -96,6 +105,8 @@ export function bibtexEntryToRecord(parse: LibraryParse, entry: BibtexEntry): Re
   if (url) record.url = url;
   const arxivId = entryArxivId(fields, doi, url);
   if (arxivId) record.arxiv_id = arxivId;
+  const type = referenceType(entry.type, { namedVenue, arxivId });
+  if (type) record.type = type;
   return record;
 }
 

@@ -3,6 +3,7 @@ import type { RawRecord } from '../record-readers.js';
 import { arxivIdFromDoi, arxivIdFromUrl } from '../../papers/identifiers.js';
 import { convertJsonLines, definedTexts, isObject, readInputJsonLines, text } from './json-lines.js';
 import { publishedVenue } from './preprint-servers.js';
+import { publicationTypeOf, type PublicationType } from '../../papers/publication-type.js';
 
 /**
  * OpenAlex works as JSON lines: the snapshot's works/…/part_NNN.gz files (a folder of them is
@@ -69,16 +70,35 @@ export function openAlexWorkToRecord(work: unknown): unknown {
   const url = landingPages[0] ?? text(work.id);
   if (url) record.url = url;
   Object.assign(record, workVenue(work));
+  const type = workType(work);
+  if (type) record.type = type;
   return record;
 }
 
+/** The source of the primary location (host_venue in older snapshots). */
+function primarySource(work: Record<string, unknown>): Record<string, unknown> {
+  const location = isObject(work.primary_location) ? work.primary_location : {};
+  return isObject(location.source) ? location.source : isObject(work.host_venue) ? work.host_venue : {};
+}
+
 /**
- * The source of the primary location (host_venue in older snapshots), and biblio's volume, issue
- * and pages; none for a work whose primary location is a repository (a preprint server).
+ * Crossref's type where OpenAlex gives it (it tells proceedings from journal articles), else
+ * OpenAlex's own; an article whose primary source is a repository is a preprint, and one whose
+ * source is a conference a conference paper.
+ */
+function workType(work: Record<string, unknown>): PublicationType | undefined {
+  const named = publicationTypeOf(text(work.type_crossref) ?? text(work.type) ?? '');
+  if (named !== 'journal-article') return named;
+  const sourceType = primarySource(work).type;
+  return sourceType === 'repository' ? 'preprint' : sourceType === 'conference' ? 'conference-paper' : named;
+}
+
+/**
+ * The primary source's name, and biblio's volume, issue and pages; none for a work whose primary
+ * location is a repository (a preprint server).
  */
 function workVenue(work: Record<string, unknown>): Record<string, string> {
-  const location = isObject(work.primary_location) ? work.primary_location : {};
-  const source = isObject(location.source) ? location.source : isObject(work.host_venue) ? work.host_venue : {};
+  const source = primarySource(work);
   const venue = source.type === 'repository' ? undefined : publishedVenue(text(source.display_name));
   if (venue === undefined) return {};
   const biblio = isObject(work.biblio) ? work.biblio : {};

@@ -8,5 +8,9 @@ const preprintServer = /^(arxiv|biorxiv|medrxiv|chemrxiv|psyarxiv|socarxiv|techr
 
 /** The venue a format names, unless it is a preprint server. */
 export function publishedVenue(name: string | undefined): string | undefined {
-  return name === undefined || preprintServer.test(name.trim()) ? undefined : name;
+  return name === undefined || isPreprintServer(name) ? undefined : name;
+}
+
+export function isPreprintServer(name: string): boolean {
+  return preprintServer.test(name.trim());
 }

@@ -2,6 +2,9 @@ import { AppError } from '../../errors.js';
 import type { Input } from '../input-files.js';
 import type { RawRecord } from '../record-readers.js';
 import { arxivIdFromDoi, arxivIdFromUrl, contentId } from '../../papers/identifiers.js';
+import { publicationTypeOf, venueIsPublisher } from '../../papers/publication-type.js';
+import { publishedVenue } from './preprint-servers.js';
+import { referenceType } from './reference-type.js';
 import { textLines } from '../../shared/text-lines.js';
 
 /** "TI  - value": a two-character tag, two spaces (some writers use one), a hyphen. */
@@ -105,9 +108,14 @@ export function risRecordToRecord(tags: Map<string, string[]>): Record<string, u
   const arxivId = arxivIdFromDoi(doi) ?? urls.map(arxivIdFromUrl).find(Boolean);
   if (arxivId) record.arxiv_id = arxivId;
   // The journal's full name (JF, or T2, the secondary title: also a paper's proceedings or book),
-  // before its abbreviations (JO, JA, J2).
-  const venue = first(tags, 'JF', 'T2', 'JO', 'JA', 'J2');
+  // before its abbreviations (JO, JA, J2); a thesis's university, a report's institution or a
+  // book's publisher is its publisher (PB). A preprint server is not a venue.
+  const named = publicationTypeOf(first(tags, 'TY') ?? '');
+  const namedVenue = first(tags, 'JF', 'T2', 'JO', 'JA', 'J2') ?? (named && venueIsPublisher(named) ? first(tags, 'PB') : undefined);
+  const venue = publishedVenue(namedVenue);
   if (venue) record.venue = venue;
+  const type = referenceType(first(tags, 'TY'), { namedVenue, arxivId });
+  if (type) record.type = type;
   const volume = first(tags, 'VL');
   if (volume) record.volume = volume;
   const issue = first(tags, 'IS');

@@ -3,6 +3,8 @@ import type { Input } from '../input-files.js';
 import type { RawRecord } from '../record-readers.js';
 import { convertJsonLines, definedTexts, isObject, readInputJsonLines, readInputLines, text } from './json-lines.js';
 import { publishedVenue } from './preprint-servers.js';
+import { referenceType } from './reference-type.js';
+import { publicationTypeOf, type PublicationType } from '../../papers/publication-type.js';
 
 /**
  * Semantic Scholar's `papers` dataset (JSON lines, a file or a folder of parts), joined on
@@ -91,7 +93,22 @@ export function semanticScholarPaperToRecord(value: unknown, abstractOf: Readonl
   const url = text(value.url);
   if (url) record.url = url;
   Object.assign(record, paperVenue(value));
+  const type = paperType(value, record);
+  if (type) record.type = type;
   return record;
+}
+
+/**
+ * The first of S2's publication types that names a kind, a conference before a journal (S2 lists
+ * both for many proceedings papers); a paper with no venue but its journal "ArXiv" is a preprint.
+ */
+function paperType(value: Record<string, unknown>, record: Record<string, unknown>): PublicationType | undefined {
+  const types = value.publicationtypes ?? value.publicationTypes;
+  const listed = (Array.isArray(types) ? types : []).filter((name): name is string => typeof name === 'string');
+  const named = listed.includes('Conference') ? 'Conference' : listed.find((name) => publicationTypeOf(name) !== undefined);
+  const journal = isObject(value.journal) ? value.journal : {};
+  const namedVenue = text(record.venue) ?? text(journal.name) ?? text(value.venue);
+  return referenceType(named, { namedVenue, arxivId: text(record.arxiv_id) });
 }
 
 /**
