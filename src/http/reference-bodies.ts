@@ -3,7 +3,7 @@ import { AppError, invalidInput, isAppError } from '../errors.js';
 import { exportMediaTypes, importFormats, type ImportFormat } from '../export/media-types.js';
 import { readReferenceText } from '../ingest/reference-text.js';
 import { defaultFieldMap, mapRecordToPaper } from '../papers/paper-record.js';
-import type { RejectedEntry, WriteEntry } from '../writes/write-service.js';
+import { isWriteEntry, type RejectedEntry, type WriteEntry } from '../writes/write-service.js';
 import { maxPapersPerWrite, paperInputSchema, titleOnlyPaperInputSchema } from './schemas.js';
 
 /**
@@ -45,30 +45,29 @@ export function referenceBytes(request: Request): Buffer {
 }
 
 /**
- * The papers of a BibTeX or RIS body, each checked as a JSON paper would be (ingestion's mapping,
- * then the write schema's limits) so that a bad entry is named by its key and line, not by an
- * index. Any rejected entry (unless `skipInvalid`: the others are then written, and the rejected
- * ones listed), a repeated id, no entry to write or more than a write may hold refuse the whole
- * body: 400 invalid_input with `details.rejected`.
+ * The papers of a BibTeX or RIS body in order, each checked as a JSON paper would be (ingestion's
+ * mapping, then the write schema's limits) so that a bad entry is named by its key and line, not
+ * by an index. Any rejected entry (unless `skipInvalid`: the others are then written, and the
+ * rejected ones listed), a repeated id, no entry to write or more than a write may hold refuse
+ * the whole body: 400 invalid_input with `details.rejected`.
  */
 export async function paperInputsOfReferences(
   body: Buffer,
   format: ImportFormat,
   options: { allowTitleOnly: boolean; skipInvalid: boolean },
-): Promise<{ entries: WriteEntry[]; rejected: RejectedEntry[] }> {
+): Promise<(WriteEntry | RejectedEntry)[]> {
   const inputSchema = options.allowTitleOnly ? titleOnlyPaperInputSchema : paperInputSchema;
-  const entries: WriteEntry[] = [];
-  const rejected: RejectedEntry[] = [];
+  const items: (WriteEntry | RejectedEntry)[] = [];
   const seen = new Map<string, string>();
   for await (const record of readableReferences(body, format)) {
     if (record.error) {
-      rejected.push({ position: record.position, reason: record.error.reason, message: record.error.message });
+      items.push({ position: record.position, reason: record.error.reason, message: record.error.message });
       continue;
     }
     const value = record.value as Record<string, unknown>;
     const id = typeof value.id === 'string' ? value.id : undefined;
     const reject = (reason: string, message: string, field?: string) =>
-      rejected.push({ position: record.position, ...(id === undefined ? {} : { id }), reason, message, ...(field === undefined ? {} : { field }) });
+      items.push({ position: record.position, ...(id === undefined ? {} : { id }), reason, message, ...(field === undefined ? {} : { field }) });
     const mapped = mapRecordToPaper(value, defaultFieldMap, { allowTitleOnly: options.allowTitleOnly });
     if (!mapped.ok) {
       reject(mapped.reason, mapped.message, mapped.field);
@@ -86,8 +85,10 @@ export async function paperInputsOfReferences(
       continue;
     }
     if (id !== undefined) seen.set(id, record.position);
-    entries.push({ position: record.position, input: parsed.data });
+    items.push({ position: record.position, input: parsed.data });
   }
+  const entries = items.filter(isWriteEntry);
+  const rejected = items.filter((item): item is RejectedEntry => !isWriteEntry(item));
   const what = format === 'bibtex' ? 'BibTeX entries' : 'RIS records';
   if (rejected.length > 0 && !(options.skipInvalid && entries.length > 0)) {
     const shown = rejected.slice(0, 5).map((entry) => `${entry.position}: ${entry.message}`);
@@ -103,7 +104,7 @@ export async function paperInputsOfReferences(
       { path: 'body', message: `more than ${maxPapersPerWrite} entries`, code: 'too_big' },
     ]);
   }
-  return { entries, rejected };
+  return items;
 }
 
 /**

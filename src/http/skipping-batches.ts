@@ -4,23 +4,16 @@ import { parseInput } from './error-handling.js';
 import { hasVisibleText, paperItemsSchema, type paperInputSchema, type titleOnlyPaperInputSchema } from './schemas.js';
 
 /**
- * The papers of a JSON batch written with skip_invalid: each checked on its own, so that one bad
- * paper is listed (by its place, `papers.3`, and its first problem) instead of refusing the rest.
- * The batch itself must still be `{"papers": [...]}` of 1 to 1,000 items.
+ * The papers of a JSON batch written with skip_invalid, in order: each checked on its own, so that
+ * one bad paper is listed (by its place, `papers.3`, and its first problem) instead of refusing
+ * the rest. The batch itself must still be `{"papers": [...]}` of 1 to 1,000 items.
  */
-export function entriesOfBatch(
-  body: unknown,
-  paperSchema: typeof paperInputSchema | typeof titleOnlyPaperInputSchema,
-): { entries: WriteEntry[]; rejected: RejectedEntry[] } {
-  const entries: WriteEntry[] = [];
-  const rejected: RejectedEntry[] = [];
-  parseInput(paperItemsSchema, body, 'body').papers.forEach((item, i) => {
+export function entriesOfBatch(body: unknown, paperSchema: typeof paperInputSchema | typeof titleOnlyPaperInputSchema): (WriteEntry | RejectedEntry)[] {
+  return parseInput(paperItemsSchema, body, 'body').papers.map((item, i) => {
     const position = `papers.${i}`;
     const parsed = paperSchema.safeParse(item);
-    if (parsed.success) entries.push({ position, input: parsed.data });
-    else rejected.push({ position, ...idOf(item), ...problemOf(item, parsed.error.issues[0]!) });
+    return parsed.success ? { position, input: parsed.data } : { position, ...idOf(item), ...problemOf(item, parsed.error.issues[0]!) };
   });
-  return { entries, rejected };
 }
 
 function idOf(item: unknown): { id?: string } {

@@ -21,6 +21,10 @@ export interface WriteEntry {
   input: TitleOnlyPaperInput;
 }
 
+export function isWriteEntry(item: WriteEntry | RejectedEntry): item is WriteEntry {
+  return 'input' in item;
+}
+
 /** A paper of a write that was not written (with skip_invalid), and why. */
 export interface RejectedEntry {
   /** Where it was: `papers.3` in a JSON batch, `entry <key> (line <n>)` in BibTeX, `record <ID> (line <n>)` in RIS. */
@@ -97,18 +101,24 @@ export class WriteService {
 
   /**
    * Adds the papers that can be added, and says why each other cannot (an invalid field, an id
-   * repeated in the write), after those the caller already `rejected` (entries that could not be
-   * read); fails only when none can be added, or when an id is already stored (409 for all).
+   * repeated in the write), in the order of `items`: the write's papers, with those the caller
+   * already rejected (entries that could not be read) in their places. Fails only when none can be
+   * added, or when an id is already stored (409 for all).
    */
   async createValidPapers(
-    entries: readonly WriteEntry[],
-    options: WriteOptions & { rejected?: readonly RejectedEntry[] },
+    items: readonly (WriteEntry | RejectedEntry)[],
+    options: WriteOptions,
     caller?: EmbedRequestOptions,
   ): Promise<{ papers: Paper[]; rejected: RejectedEntry[] }> {
     const papers: Paper[] = [];
-    const rejected: RejectedEntry[] = [...(options.rejected ?? [])];
+    const rejected: RejectedEntry[] = [];
     const firstPosition = new Map<string, string>();
-    for (const { position, input } of entries) {
+    for (const item of items) {
+      if (!isWriteEntry(item)) {
+        rejected.push(item);
+        continue;
+      }
+      const { position, input } = item;
       const mapped = mapInput(input, input.id ?? randomUUID(), options);
       if (!mapped.ok) {
         const { reason, message, field } = mapped;

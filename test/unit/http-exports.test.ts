@@ -225,7 +225,7 @@ describe('imports: POST /v1/papers with a BibTeX or RIS body', () => {
     for (const paper of both.papers) await writes.deletePaper(paper.id);
   });
 
-  it('with skip_invalid, writes the papers of a JSON batch that can be written and lists the others by place; refuses it for one paper, and a flag that is not true or false', async () => {
+  it('with skip_invalid, writes the papers of a JSON batch that can be written and lists the others by place, in the order of the batch (regression: papers the schema refused came first); refuses it for one paper, and a flag that is not true or false', async () => {
     const send = (body: unknown, query: string) =>
       call(`/v1/papers${query}`, {
         method: 'POST',
@@ -253,10 +253,10 @@ describe('imports: POST /v1/papers with a BibTeX or RIS body', () => {
       answer.rejected.map((entry) => [entry.position, entry.id, entry.reason, entry.field]),
       [
         ['papers.1', 'j2', 'missing_abstract', 'abstract'],
-        ['papers.4', undefined, 'not_an_object', undefined],
-        ['papers.5', 'j4', 'invalid_field', 'colour'],
         ['papers.2', 'j3', 'invalid_field', 'date'],
         ['papers.3', 'j1', 'duplicate_id', undefined],
+        ['papers.4', undefined, 'not_an_object', undefined],
+        ['papers.5', 'j4', 'invalid_field', 'colour'],
         ['papers.6', 'doi:10.1/x', 'invalid_field', 'id'],
       ],
     );

@@ -1,6 +1,6 @@
 import { Router, type Response } from 'express';
 import { invalidInput } from '../../errors.js';
-import type { WriteService } from '../../writes/write-service.js';
+import { isWriteEntry, type WriteService } from '../../writes/write-service.js';
 import { callerOf } from '../caller.js';
 import { methodNotAllowed, onlyQueryParameters, parseInput } from '../error-handling.js';
 import { elapsedMs } from '../took.js';
@@ -34,18 +34,18 @@ export function writeRoutes(requireWrites: (response: Response) => WriteService)
     const paperSchema = allowTitleOnly ? titleOnlyPaperInputSchema : paperInputSchema;
     if (skipInvalid && (referenceFormat || batch)) {
       // A batch or a BibTeX or RIS file, of which the papers that can be are written.
-      const { entries, rejected } = referenceFormat
+      const items = referenceFormat
         ? await paperInputsOfReferences(referenceBytes(request), referenceFormat, { allowTitleOnly, skipInvalid })
         : entriesOfBatch(request.body, paperSchema);
-      const written = await requireWrites(response).createValidPapers(entries, { allowTitleOnly, rejected }, callerOf(response));
+      const written = await requireWrites(response).createValidPapers(items, { allowTitleOnly }, callerOf(response));
       response.status(201).json({ ...written, took_ms: elapsedMs(started) });
       return;
     }
     if (referenceFormat) {
       // A BibTeX or RIS file: a batch, all or none, answered as one.
-      const { entries } = await paperInputsOfReferences(referenceBytes(request), referenceFormat, { allowTitleOnly, skipInvalid });
+      const items = await paperInputsOfReferences(referenceBytes(request), referenceFormat, { allowTitleOnly, skipInvalid });
       const papers = await requireWrites(response).createPapers(
-        entries.map((entry) => entry.input),
+        items.filter(isWriteEntry).map((entry) => entry.input),
         { batch: true, allowTitleOnly },
         callerOf(response),
       );
