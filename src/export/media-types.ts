@@ -6,6 +6,8 @@ export const exportMediaTypes = {
 } as const;
 export type ExportFormat = keyof typeof exportMediaTypes;
 
+export const exportFormats = Object.keys(exportMediaTypes) as ExportFormat[];
+
 /** The formats papers can also be written in (reference managers' files), as their media types. */
 export const importFormats = ['bibtex', 'ris'] as const satisfies readonly ExportFormat[];
 export type ImportFormat = (typeof importFormats)[number];

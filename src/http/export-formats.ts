@@ -1,14 +1,12 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { papersToBibtex } from '../export/bibtex.js';
-import { paperToCslJson } from '../export/csl-json.js';
-import { exportMediaTypes, formatExtensions, type ExportFormat } from '../export/media-types.js';
-import { papersToRis } from '../export/ris.js';
+import { exportPapers } from '../export/export-papers.js';
+import { exportFormats, exportMediaTypes, formatExtensions, type ExportFormat } from '../export/media-types.js';
 import type { Paper } from '../papers/paper.js';
 import { parseInput } from './error-handling.js';
 
 /** What ranked lists and papers can be answered as: the API's JSON, or an export format. */
-export const responseFormats = ['json', ...(Object.keys(exportMediaTypes) as ExportFormat[])] as const;
+export const responseFormats = ['json', ...exportFormats] as const;
 export type ResponseFormat = (typeof responseFormats)[number];
 
 export const formatQuerySchema = z.object({ format: z.enum(responseFormats).optional() });
@@ -35,14 +33,8 @@ export function withoutFormat(query: Request['query']): Request['query'] {
 
 /** Papers, or the papers of a ranked list in its order (scores and explanations left out), in an export format. */
 export function sendExport(response: Response, format: ExportFormat, papers: readonly Paper[], name: string): void {
-  const body =
-    format === 'bibtex' ? papersToBibtex(papers) : format === 'ris' ? papersToRis(papers) : `${JSON.stringify(papers.map(paperToCslJson), null, 2)}\n`;
+  const body = exportPapers(papers, format);
   response.setHeader('Content-Type', `${exportMediaTypes[format]}; charset=utf-8`);
   response.setHeader('Content-Disposition', `inline; filename="${name}.${formatExtensions[format]}"`);
   response.send(body);
-}
-
-/** A hit as the paper it is: its stored fields, without score and explanation. */
-export function paperOfHit<Hit extends Paper & { score: number; explain?: unknown }>({ score: _score, explain: _explain, ...paper }: Hit): Paper {
-  return paper;
 }

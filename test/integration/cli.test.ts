@@ -165,6 +165,42 @@ describe('paper-search similar, related, recommend, get', () => {
   });
 });
 
+describe('paper-search --format', () => {
+  it("writes a list or a paper as a BibTeX, RIS or CSL-JSON file, the same from --index and --url as the server's own export", async () => {
+    const exported = async (path: string, format: string, body?: unknown): Promise<string> => {
+      const response = await fetch(`${server.url}${path}${path.includes('?') ? '&' : '?'}format=${format}`, {
+        method: body ? 'POST' : 'GET',
+        ...(body ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}),
+      });
+      assert.equal(response.status, 200, path);
+      return response.text();
+    };
+    const query = 'implicit neural representations for video';
+    const cases: [args: string[], path: string, body?: unknown][] = [
+      [['search', query, '-k', '4'], '/v1/search', { query, k: 4 }],
+      [['related', 'seed-014', '-k', '3'], '/v1/papers/seed-014/related?k=3'],
+      [['get', 'seed-014'], '/v1/papers/seed-014'],
+    ];
+    for (const format of ['bibtex', 'ris', 'csl-json']) {
+      for (const [[command, ...args], path, body] of cases) {
+        const expected = await exported(path, format, body);
+        for (const target of [
+          ['--url', server.url],
+          ['--index', indexDir],
+        ]) {
+          const result = await runCli(command!, [...args, '--format', format, ...target]);
+          assert.equal(result.code, 0, result.stderr);
+          assert.equal(result.stdout, expected, `${command} ${format} ${target[0]}`);
+        }
+      }
+    }
+    assert.match(await exported('/v1/papers/seed-014', 'bibtex'), /^@misc\{seed-014,/);
+    const withFields = await runCli('search', [query, '--format', 'bibtex', '--fields', 'title', '--url', server.url]);
+    assert.equal(withFields.code, 2);
+    assert.match(withFields.stderr, /'--format <format>' cannot be used with option '--fields <list>'/);
+  });
+});
+
 describe('a client of a running server', () => {
   it('regression: a server setting left in the environment (PORT=abc) stopped search --url with config_invalid', async () => {
     const hits = jsonLines<HitLine>(await runCli('search', ['video', '-k', '2', '--url', server.url, '--json'], { PORT: 'abc', EMBED_THREADS: 'many' }));

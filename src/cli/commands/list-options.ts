@@ -1,5 +1,6 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { SearchRequest } from '../../client/paper-search-client.js';
+import { exportFormats, type ExportFormat } from '../../export/media-types.js';
 import { paperSchema } from '../../papers/paper.js';
 import { searchModes } from '../../search/search-modes.js';
 
@@ -16,6 +17,7 @@ export interface ListFlags {
   exclude?: string[];
   explain?: boolean;
   json?: boolean;
+  format?: ExportFormat;
 }
 
 /** Where the answers come from: a server, or an index folder opened in this process. */
@@ -107,6 +109,15 @@ export function addListOptions(command: Command): Command {
     .option('--fields <list>', 'stored fields to return (id and score always come back)', fieldList)
     .option('--explain', "add each retriever's rank and the abstract sentence closest to the query")
     .option('--json', 'JSON lines even on a terminal');
+}
+
+/** `--format`: the papers as a reference manager's file instead of hits (every stored field, so not with --fields). */
+export function addExportOption(command: Command): Command {
+  return command.addOption(
+    new Option('--format <format>', 'write the papers as a BibTeX, RIS or CSL-JSON file (for a reference manager)')
+      .choices(exportFormats)
+      .conflicts(['fields', 'json']),
+  );
 }
 
 export function addModeOption(command: Command): Command {

@@ -11,7 +11,18 @@ import { AppError } from '../../errors.js';
 import { UsageError } from '../exit-codes.js';
 import { examples } from './examples.js';
 import { printHits, printPaper } from '../output/hits-output.js';
-import { addListOptions, addModeOption, addTargetOptions, fieldList, listBody, listParameters, type ListFlags, type TargetFlags } from './list-options.js';
+import {
+  addExportOption,
+  addListOptions,
+  addModeOption,
+  addTargetOptions,
+  fieldList,
+  listBody,
+  listParameters,
+  type ListFlags,
+  type TargetFlags,
+} from './list-options.js';
+import { printExport } from '../output/export-output.js';
 
 type QueryFlags = ListFlags & TargetFlags & { mode?: SearchMode };
 
@@ -25,6 +36,7 @@ export function queryCommands(): Command[] {
       examples(
         'paper-search search "video compression" --index index-data/default --json',
         'paper-search search "speech recognition" --year-from 2025 --category cs.CL -k 5',
+        'paper-search search "diffusion models for video" -k 20 --format bibtex > video.bib',
       ),
     )
     .action((query: string, flags: QueryFlags) =>
@@ -56,6 +68,7 @@ export function queryCommands(): Command[] {
         'paper-search related seed-014 -k 5',
         'paper-search related arxiv:2503.11731 --category cs.RO --json',
         'paper-search related seed-014 --facet method',
+        'paper-search related arxiv:2503.11731 --format ris > related.ris',
       ),
     )
     .action((id: string, flags: QueryFlags & { facet?: SentenceRole }) =>
@@ -89,14 +102,17 @@ export function queryCommands(): Command[] {
       'after',
       examples('paper-search get seed-014', 'paper-search get doi:10.48550/arXiv.2503.11731 --json', 'paper-search get seed-014 --fields title,year'),
     )
-    .action((id: string, flags: TargetFlags & { json?: boolean; fields?: string[] }) =>
-      withBackend(flags, async (backend, context) =>
-        printPaper((await backend.paper(id, flags.fields)).paper, { json: flags.json ?? false, stdout: context.stdout }),
-      ),
+    .action((id: string, flags: TargetFlags & Pick<ListFlags, 'json' | 'fields' | 'format'>) =>
+      withBackend(flags, async (backend, context) => {
+        const { paper } = await backend.paper(id, flags.fields);
+        if (flags.format) printExport([paper], flags.format);
+        else printPaper(paper, { json: flags.json ?? false, stdout: context.stdout });
+      }),
     );
 
   for (const command of [search, similar]) addModeOption(command);
   for (const command of [search, similar, related, recommend]) addListOptions(command);
+  for (const command of [search, similar, related, recommend, get]) addExportOption(command);
   for (const command of [search, similar, related, recommend, get]) addTargetOptions(command);
   return [search, similar, related, recommend, get];
 }
@@ -120,7 +136,8 @@ async function withBackend(flags: TargetFlags, use: (backend: QueryBackend, cont
 }
 
 function report(response: HitsResponse, flags: ListFlags, context: CommandContext): void {
-  printHits(response, { json: flags.json ?? false, stdout: context.stdout }, context.say);
+  if (flags.format) printExport(response.hits, flags.format);
+  else printHits(response, { json: flags.json ?? false, stdout: context.stdout }, context.say);
 }
 
 async function readAbstract(file: string | undefined): Promise<string> {

@@ -3,7 +3,8 @@ import { selectPaperFields } from '../../search/ranking.js';
 import type { SearchService } from '../../search/search-service.js';
 import { callerOf, presentsKnownKey } from '../caller.js';
 import { methodNotAllowed, onlyQueryParameters, parseInput } from '../error-handling.js';
-import { paperOfHit, responseFormat, sendExport, withoutFormat } from '../export-formats.js';
+import { paperOfHit } from '../../export/export-papers.js';
+import { responseFormat, sendExport, withoutFormat } from '../export-formats.js';
 import { facetBody, listOptions, rankedListBody } from '../ranked-lists.js';
 import { elapsedMs } from '../took.js';
 import {
