@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import AxeBuilder from '@axe-core/playwright';
@@ -387,6 +387,13 @@ describe('a paper page', () => {
     const before = await hitIds(page);
     assert.equal(before.length, 10);
     assert.ok(await page.getByRole('link', { name: /^arXiv/ }).count());
+    // Cite: the paper as a file a reference manager reads, from the API's export.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'BibTeX file of this paper' }).click()]);
+    assert.match(download.suggestedFilename(), /\.bib$/);
+    const bibtex = await readFile((await download.path())!, 'utf8');
+    assert.match(bibtex, /^@\w+\{/);
+    assert.ok(bibtex.includes(`title = {`), bibtex);
+    assert.equal(await page.getByRole('link', { name: /^(RIS|CSL-JSON) file of this paper$/ }).count(), 2);
     await page.screenshot({ path: join(screenshotDir, 'paper.png') });
     assert.deepEqual(await seriousViolations(page), []);
 
