@@ -196,9 +196,10 @@ const requireJsonBody: RequestHandler = (request, _response, next) => {
   if (hasBody && !Buffer.isBuffer(request.body) && !request.is(jsonTypes)) {
     const alternatives =
       request.method === 'POST' && request.path === '/v1/papers' ? ` (or ${importFormats.map((format) => exportMediaTypes[format]).join(' or ')})` : '';
+    const fileRoute = request.is([...referenceMediaTypes]) ? '; a BibTeX or RIS file is written with POST /v1/papers' : '';
     throw new AppError(
       'unsupported_media_type',
-      `The request body must be application/json${alternatives}, not ${request.headers['content-type'] ?? 'unspecified'}.`,
+      `The request body must be application/json${alternatives}, not ${request.headers['content-type'] ?? 'unspecified'}${fileRoute}.`,
       {
         details: { contentType: request.headers['content-type'] ?? null },
       },

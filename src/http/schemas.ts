@@ -4,7 +4,7 @@ import { facetNames } from '../papers/paper-facets.js';
 import { sentenceRoles } from '../search/related/sentence-roles.js';
 import { paperLimits } from '../papers/paper-limits.js';
 import { paperSchema } from '../papers/paper.js';
-import { publicationTypes } from '../papers/publication-type.js';
+import { publicationTypeOf, publicationTypes } from '../papers/publication-type.js';
 import { wholeNumber } from '../shared/whole-number.js';
 import { documentedAs, type JsonSchema } from './parameter-docs.js';
 
@@ -280,6 +280,18 @@ export const maxPapersPerWrite = 1_000;
 const locator = z.union([z.string().max(paperLimits.locatorCharacters), z.number().finite().transform(String)]);
 
 /**
+ * A paper's type in the API's own words only: "article" is a journal article to BibTeX and a
+ * preprint to CSL, so other formats' names are not guessed at here (files are read as their
+ * format means them). A name some format uses is answered with the API's word for it.
+ */
+const publicationType = z.enum(publicationTypes, {
+  error: (issue) => {
+    const known = typeof issue.input === 'string' ? publicationTypeOf(issue.input) : undefined;
+    return `must be one of ${publicationTypes.join(', ')}${known ? ` ("${issue.input as string}" is written "${known}" here)` : ''}`;
+  },
+});
+
+/**
  * A paper as clients write it. Ingestion's validation and normalization then apply (the year of a
  * date, DOI normal form, an arXiv id taken from an arXiv-style id), so a written paper is stored
  * exactly as ingesting it would have stored it.
@@ -298,8 +310,7 @@ export const paperInputSchema = z.strictObject({
   doi: z.string().max(paperLimits.doiCharacters).optional(),
   arxiv_id: z.string().max(paperLimits.arxivIdCharacters).optional(),
   url: z.string().max(paperLimits.urlCharacters).optional(),
-  type: z
-    .enum(publicationTypes)
+  type: publicationType
     .optional()
     .describe('What kind of publication it is; the exports write it as their own type (BibTeX @inproceedings, RIS CONF, CSL paper-conference, …).'),
   venue: z.string().max(paperLimits.venueCharacters).optional().describe('Where it was published: a journal, or the proceedings or book it is part of.'),

@@ -225,6 +225,18 @@ describe('imports: POST /v1/papers with a BibTeX or RIS body', () => {
     for (const paper of both.papers) await writes.deletePaper(paper.id);
   });
 
+  it('refuses a BibTeX or RIS body on PUT and PATCH with 415, saying where such a file goes', async () => {
+    for (const method of ['PUT', 'PATCH']) {
+      const answer = await call('/v1/papers/some-paper', {
+        method,
+        body: '@article{some-paper, title={T}, abstract={A}}',
+        headers: { 'content-type': bibtex, authorization: `Bearer ${key}` },
+      });
+      assert.equal(answer.status, 415, method);
+      assert.match(answer.text, /must be application\/json, not application\/x-bibtex; a BibTeX or RIS file is written with POST \/v1\/papers/, method);
+    }
+  });
+
   it('with skip_invalid, writes the papers of a JSON batch that can be written and lists the others by place, in the order of the batch (regression: papers the schema refused came first); refuses it for one paper, and a flag that is not true or false', async () => {
     const send = (body: unknown, query: string) =>
       call(`/v1/papers${query}`, {

@@ -35,7 +35,12 @@ export function PaperView({ id }: { id: string }) {
         {record.authors?.length ? <Authors key={record.id} authors={record.authors} /> : null}
         {record.authors?.length && published ? ' · ' : ''}
         {published}
-        {venue ? <span class="venue"> · {venue}</span> : null}
+        {venue ? (
+          <span class="venue">
+            {record.authors?.length || published ? ' · ' : ''}
+            {venue}
+          </span>
+        ) : null}
         {record.categories?.map((category) => (
           <span class="tag" key={category}>
             {category}
