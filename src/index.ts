@@ -18,6 +18,7 @@ export {
   type PaperInput,
   type PaperListResponse,
   type PaperPatch,
+  type PaperLookupResponse,
   type PaperResponse,
   type PaperSearchClientOptions,
   type PatchedPaperResponse,

@@ -9,6 +9,7 @@ import {
   hitsResponseSchema,
   mapResponseSchema,
   paperListResponseSchema,
+  paperLookupResponseSchema,
   paperResponseSchema,
   patchedPaperResponseSchema,
   putPaperResponseSchema,
@@ -49,6 +50,7 @@ export type FacetsQuery = QueryParameters<typeof facetsQuerySchema>;
 export type HitsResponse = z.output<typeof hitsResponseSchema>;
 export type BatchResponse = z.output<typeof batchResponseSchema>;
 export type PaperResponse = z.output<typeof paperResponseSchema>;
+export type PaperLookupResponse = z.output<typeof paperLookupResponseSchema>;
 export type PaperListResponse = z.output<typeof paperListResponseSchema>;
 export type StatsResponse = z.output<typeof statsResponseSchema>;
 export type FacetsResponse = z.output<typeof facetsResponseSchema>;
@@ -164,6 +166,17 @@ export class PaperSearchClient {
     const path = paperPath(id);
     if (fieldsOrExport && !isFieldList(fieldsOrExport)) return this.export('GET', path, fieldsOrExport.format);
     return this.call('GET', `${path}${queryString({ fields: fieldsOrExport })}`, paperResponseSchema);
+  }
+
+  /**
+   * Papers by id (or `doi:`, `arxiv:` names and links), up to 500, in the order asked: null for a
+   * name no stored paper has; with `fields` only those (and the id). Or the papers found, exported.
+   */
+  papers(ids: readonly string[], fields?: readonly PaperField[]): Promise<PaperLookupResponse>;
+  papers(ids: readonly string[], options: ExportOptions): Promise<string>;
+  async papers(ids: readonly string[], fieldsOrExport?: readonly PaperField[] | ExportOptions): Promise<PaperLookupResponse | string> {
+    if (fieldsOrExport && !isFieldList(fieldsOrExport)) return this.export('POST', '/v1/papers/batch', fieldsOrExport.format, { ids });
+    return this.call('POST', '/v1/papers/batch', paperLookupResponseSchema, { ids, ...(fieldsOrExport ? { fields: fieldsOrExport } : {}) });
   }
 
   /** A page of the stored papers; or that page exported, with the cursor of the next page (from the answer's `Link` header). */

@@ -28,6 +28,14 @@ export const facetsResponseSchema = z
   .strict();
 /** One paper: every stored field, or `id` and the chosen `fields`. */
 export const paperResponseSchema = z.object({ paper: paperSchema.partial().extend({ id: z.string() }).strict(), took_ms: tookMs }).strict();
+export const paperLookupResponseSchema = z
+  .object({
+    papers: z
+      .array(paperSchema.partial().extend({ id: z.string() }).strict().nullable())
+      .describe('One per name asked for, in the same order: the paper, or null when no stored paper has that name.'),
+    took_ms: tookMs,
+  })
+  .strict();
 export const paperListResponseSchema = z.object({ papers: z.array(paperSchema.strict()), next_cursor: z.string().nullable(), took_ms: tookMs }).strict();
 
 /** A paper of a batch or an entry of a BibTeX or RIS body that was not written (see WriteService.createValidPapers). */

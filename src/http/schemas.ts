@@ -268,6 +268,19 @@ export const listPapersQuerySchema = z.strictObject({
 
 export const paperIdParamsSchema = z.object({ id: z.string().min(1).max(paperLimits.idCharacters) });
 
+/** The most papers one POST /v1/papers/batch may name. */
+export const maxPapersPerLookup = 500;
+
+/** POST /v1/papers/batch: papers by id (or doi:, arxiv: names and links), as GET /v1/papers/:id names them. */
+export const paperLookupRequestSchema = z.strictObject({
+  ids: z
+    .array(z.string().min(1).max(paperLimits.idCharacters))
+    .min(1)
+    .max(maxPapersPerLookup)
+    .describe(`1 to ${maxPapersPerLookup} papers, each by id, doi:<DOI>, arxiv:<arXiv id> or a DOI or arXiv link; a name may repeat.`),
+  fields: z.array(z.enum(selectableFields)).max(selectableFields.length).optional(),
+});
+
 /** GET /v1/papers/:id takes `fields` like the ranked lists, and nothing else. */
 export const paperQuerySchema = z.strictObject({
   fields: queryFields.optional(),

@@ -24,9 +24,15 @@ const routes = [...new Set(operations.map((operation) => operation.path))].map((
   methods: operations.filter((operation) => operation.path === path).map((operation) => operation.method.toUpperCase()),
 }));
 
-/** The documented route serving `path` (by any method), for requests answered before routing; undefined when none does. */
+/**
+ * The documented route serving `path` (by any method), for requests answered before routing;
+ * undefined when none does. A path two routes serve (/v1/papers/batch is also the path of a paper
+ * named "batch") is named by the first listed and served by the methods of both.
+ */
 export function documentedRouteOf(path: string): DocumentedRoute | undefined {
-  return routes.find((route) => route.pattern.test(path));
+  const serving = routes.filter((route) => route.pattern.test(path));
+  if (serving.length === 0) return undefined;
+  return { template: serving[0]!.template, methods: [...new Set(serving.flatMap((route) => route.methods))] };
 }
 
 /**

@@ -6,6 +6,7 @@ import { invalidInput, paperNotFound } from '../errors.js';
 import { maxValuesPerFacet, type FacetCounts, type FacetName } from '../papers/paper-facets.js';
 import type { PaperFilter } from '../papers/paper-filter.js';
 import type { Paper } from '../papers/paper.js';
+import { isIdentifierName } from '../papers/identifiers.js';
 import type { CandidateQuery, PaperPage, PaperStorage, ScoredId, StorageHealth, StorageStats } from '../storage/paper-storage.js';
 import { groupByPrimaryCategory, type CollectionMap } from './collection-map.js';
 import { CandidateCache, defaultResultCacheSize } from './candidate-cache.js';
@@ -224,6 +225,21 @@ export class SearchService {
   /** Every stored paper's place on a 2-D map of the collection, grouped by primary category. */
   async map(): Promise<CollectionMap> {
     return groupByPrimaryCategory(await this.storage.map());
+  }
+
+  /**
+   * The stored papers `names` name, in their order (undefined for a name no paper answers to):
+   * ids in one read; DOI and arXiv names (doi:…, links) that are no paper's id resolved one at a
+   * time, since on a cluster each is a query of its own.
+   */
+  async getPapers(names: readonly string[]): Promise<(Paper | undefined)[]> {
+    const papers = await this.storage.papers(names);
+    for (const [i, name] of names.entries()) {
+      if (papers[i] || !isIdentifierName(name)) continue;
+      const id = await this.storage.resolve(name);
+      if (id !== undefined) papers[i] = (await this.storage.papers([id]))[0];
+    }
+    return papers;
   }
 
   /** The stored paper a name (id, doi:…, arxiv:…) names. */

@@ -72,6 +72,31 @@ describe('the typed client', () => {
     assert.equal((await client.stats()).papers, 376);
   });
 
+  it('looks papers up by id, DOI or arXiv name in one call, in the order asked, null for a name no paper has; or exports those found', async () => {
+    const names = ['2503.11731', 'no-such-paper', 'doi:10.48550/arXiv.2503.11731', 'https://arxiv.org/abs/2503.11731v2', '2503.11731'];
+    const found = await client.papers(names, ['title']);
+    assert.deepEqual(
+      found.papers.map((paper) => paper && Object.keys(paper).sort()),
+      [['id', 'title'], null, ['id', 'title'], ['id', 'title'], ['id', 'title']],
+    );
+    assert.deepEqual(
+      found.papers.map((paper) => paper?.id ?? null),
+      ['2503.11731', null, '2503.11731', '2503.11731', '2503.11731'],
+    );
+    const whole = await client.papers(['2503.11731']);
+    assert.deepEqual(whole.papers[0], (await client.paper('2503.11731')).paper);
+    const bibtex = await client.papers(['no-such-paper', '2503.11731', '2504.02912'], { format: 'bibtex' });
+    assert.deepEqual(
+      [...bibtex.matchAll(/^@\w+\{([^,]+),/gm)].map((match) => match[1]),
+      ['2503.11731', '2504.02912'],
+    );
+    for (const ids of [[], Array.from({ length: 501 }, (_, i) => `p${i}`), ['']]) {
+      await assert.rejects(client.papers(ids), (error: unknown) => error instanceof PaperSearchError && error.code === 'invalid_input', String(ids.length));
+    }
+    // The path is also that of a paper named "batch": reading it is not the lookup.
+    await assert.rejects(client.paper('batch'), (error: unknown) => error instanceof PaperSearchError && error.code === 'paper_not_found');
+  });
+
   it('regression: excludes and filters by a name holding a comma (the client joined lists with commas, and the server split the name in two)', async () => {
     const writer = new PaperSearchClient(server.url, { headers: { authorization: `Bearer ${writeKey}` } });
     const abstract = 'Comma-named twins: two papers sharing one abstract about glacier radar soundings of calving fronts.';

@@ -12,6 +12,7 @@ import {
   facetsQuerySchema,
   listPapersQuerySchema,
   paperIdParamsSchema,
+  paperLookupRequestSchema,
   paperQuerySchema,
   recommendRequestSchema,
   searchRequestSchema,
@@ -21,6 +22,8 @@ import {
 /** The methods of /v1/papers and /v1/papers/:id, which this router and the write routes share. */
 export const paperListMethods = ['GET', 'POST'];
 export const paperMethods = ['GET', 'PUT', 'PATCH', 'DELETE'];
+/** /v1/papers/batch looks papers up (POST), and is also the path of a paper named "batch". */
+const paperBatchMethods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
 /**
  * Route handlers validate, call the search service, and shape the response; nothing else. Ranked
@@ -109,6 +112,25 @@ export function searchRoutes(requireService: (response: Response) => SearchServi
     response.json({ papers: page.papers, next_cursor: page.nextCursor, took_ms: elapsedMs(started) });
   });
   router.all('/v1/papers', methodNotAllowed(paperListMethods));
+
+  router.post('/v1/papers/batch', onlyQueryParameters(['format']), async (request, response) => {
+    const started = performance.now();
+    const format = responseFormat(request, response);
+    const body = parseInput(paperLookupRequestSchema, request.body, 'body');
+    const papers = await requireService(response).getPapers(body.ids);
+    if (format !== 'json')
+      return sendExport(
+        response,
+        format,
+        papers.filter((paper) => paper !== undefined),
+        'papers',
+      );
+    response.json({ papers: papers.map((paper) => (paper ? selectPaperFields(paper, body.fields) : null)), took_ms: elapsedMs(started) });
+  });
+  // A paper may be named "batch": its GET, PUT, PATCH and DELETE go on to the paper's routes.
+  router.all('/v1/papers/batch', (request, response, next) =>
+    request.method === 'HEAD' || paperMethods.includes(request.method) ? next() : methodNotAllowed(paperBatchMethods)(request, response, next),
+  );
 
   router.get('/v1/papers/:id', async (request, response) => {
     const started = performance.now();
