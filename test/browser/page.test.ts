@@ -174,6 +174,31 @@ describe('the search page', () => {
     await context.close();
   });
 
+  it('saves the papers of the list, as shown and in that order, as one BibTeX or RIS file', async () => {
+    const { context, page, errors } = await openPage('/?q=gaussian+splatting');
+    await page.locator('.hits .hit').nth(9).waitFor();
+    const shown = await hitIds(page);
+    const saved = async (format: string): Promise<{ name: string; text: string }> => {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: `${format} file of these papers` }).click()]);
+      return { name: download.suggestedFilename(), text: await readFile((await download.path())!, 'utf8') };
+    };
+    const bibtex = await saved('BibTeX');
+    assert.equal(bibtex.name, 'papers.bib');
+    assert.deepEqual(
+      [...bibtex.text.matchAll(/^@\w+\{([^,]+),$/gm)].map((match) => match[1]),
+      shown,
+    );
+    const ris = await saved('RIS');
+    assert.equal(ris.name, 'papers.ris');
+    assert.deepEqual(
+      [...ris.text.matchAll(/^ID {2}- (.+)$/gm)].map((match) => match[1]),
+      shown,
+    );
+    assert.match((await page.locator('.results .cite').textContent()) ?? '', new RegExp(`^Save these ${shown.length} papers as`));
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   it('shows 20 results, then 20 more at a time with "Show more", kept in the URL', async () => {
     const { context, page, errors } = await openPage('/?q=language+models');
     await page.locator('.hits .hit').nth(19).waitFor();

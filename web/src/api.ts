@@ -1,3 +1,4 @@
+import { exportMediaTypes, type ExportFormat } from '../../src/export/media-types.js';
 import type { HitsResponse, PaperResponse, RecommendRequest, SearchRequest, SimilarRequest, StatsResponse } from '../../src/client/paper-search-client.js';
 
 export type Hit = HitsResponse['hits'][number];
@@ -28,11 +29,20 @@ interface ErrorBody {
 
 /** The API's answer, or an ApiError whose message can be shown as it is. `signal` cancels a request the person has moved past. */
 export async function api<Answer>(path: string, init: { body?: unknown; signal?: AbortSignal } = {}): Promise<Answer> {
+  return parsedJson(await answerText(path, init, 'application/json')) as Answer;
+}
+
+/** The papers `ids`, in that order, as a reference manager's file (POST /v1/papers/batch?format=…), or an ApiError. */
+export function exportedPapers(ids: readonly string[], format: ExportFormat): Promise<string> {
+  return answerText(`/v1/papers/batch?format=${format}`, { body: { ids } }, exportMediaTypes[format]);
+}
+
+async function answerText(path: string, init: { body?: unknown; signal?: AbortSignal }, accept: string): Promise<string> {
   let response: Response;
   try {
     response = await fetch(path, {
       method: init.body === undefined ? 'GET' : 'POST',
-      headers: init.body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      headers: init.body === undefined ? { accept } : { accept, 'content-type': 'application/json' },
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
       signal: init.signal,
     });
@@ -41,14 +51,8 @@ export async function api<Answer>(path: string, init: { body?: unknown; signal?:
     throw new ApiError(0, 'unreachable', 'The server cannot be reached. Check that it is running, then try again.');
   }
   const text = await response.text();
-  let json: unknown;
-  try {
-    json = text.length > 0 ? JSON.parse(text) : undefined;
-  } catch {
-    json = undefined;
-  }
   if (!response.ok) {
-    const body = json as ErrorBody | undefined;
+    const body = parsedJson(text) as ErrorBody | undefined;
     const retryAfter = Number(response.headers.get('retry-after') ?? body?.error?.details?.retryAfterSeconds);
     throw new ApiError(
       response.status,
@@ -57,7 +61,16 @@ export async function api<Answer>(path: string, init: { body?: unknown; signal?:
       Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : undefined,
     );
   }
-  return json as Answer;
+  return text;
+}
+
+/** JSON text as a value; undefined for no text or text that is not JSON (an error page from a proxy). */
+function parsedJson(text: string): unknown {
+  try {
+    return text.length > 0 ? JSON.parse(text) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** What went wrong, said for a person. */

@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import { api, type Hit, type HitsResponse, type SearchRequest } from '../api.js';
 import { useRequest } from '../use-request.js';
 import { HitCard, type Feedback } from './hit-card.js';
+import { SaveList } from './export-links.js';
 import { ErrorNotice } from './notice.js';
 
 /** How many of the list's top hits stand for "what the person wants" when they said only what they do not want. */
@@ -100,6 +101,7 @@ export function RankedList({ hits, like, unlike, onFeedbackChange, positives = [
       <p class="visually-hidden" aria-live="polite">
         {recommended.loading ? 'Re-ranking…' : `${shown.length} papers`}
       </p>
+      {shown.length > 0 && <SaveList ids={shown.map(({ hit }) => hit.id)} />}
       <ol class={`hits${recommended.loading ? ' stale' : ''}`}>
         {shown.map(({ hit, note }, index) => (
           <HitCard key={hit.id} hit={hit} rank={index + 1} feedback={feedbackOf(hit.id)} onFeedback={toggle} note={note} />

@@ -1,10 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, type HitsResponse, type PaperResponse } from '../api.js';
+import { CiteLinks } from '../components/export-links.js';
 import { ErrorNotice } from '../components/notice.js';
 import { RankedList } from '../components/ranked-list.js';
 import { rememberResults } from '../last-results.js';
 import { paperLinks } from '../links.js';
-import { exportFormats, formatExtensions, type ExportFormat } from '../../../src/export/media-types.js';
 import { publicationLine } from '../../../src/papers/publication-line.js';
 import { useRequest } from '../use-request.js';
 
@@ -72,24 +72,6 @@ export function PaperView({ id }: { id: string }) {
         />
       )}
     </article>
-  );
-}
-
-const formatLabels: Record<ExportFormat, string> = { bibtex: 'BibTeX', ris: 'RIS', 'csl-json': 'CSL-JSON' };
-
-/** The paper as a reference manager's file, from the API's exports (GET /v1/papers/:id?format=…), saved under its id. */
-function CiteLinks({ id }: { id: string }) {
-  const fileName = id.replace(/[^\w.-]+/g, '_');
-  return (
-    <p class="cite">
-      Cite:{' '}
-      {exportFormats.map((format) => (
-        <a key={format} href={`/v1/papers/${encodeURIComponent(id)}?format=${format}`} download={`${fileName}.${formatExtensions[format]}`}>
-          {formatLabels[format]}
-          <span class="visually-hidden"> file of this paper</span>
-        </a>
-      ))}
-    </p>
   );
 }
 
