@@ -63,7 +63,11 @@ export function citationKey(id: string): string {
 
 const arxivCategory = /^[a-z-]+(\.[A-Za-z-]+)?$/;
 
-/** The entry type of each kind of publication; preprints and other works are @misc, as arXiv's own BibTeX is. */
+/**
+ * The entry type of each kind of publication: preprints and other works are @misc, as arXiv's own
+ * BibTeX is, and so are datasets (Zotero's BibTeX import discards an entry type it does not know,
+ * and BibLaTeX's @dataset is one).
+ */
 const entryTypes: Record<PublicationType, string> = {
   'journal-article': 'article',
   'conference-paper': 'inproceedings',
@@ -72,11 +76,11 @@ const entryTypes: Record<PublicationType, string> = {
   thesis: 'phdthesis',
   report: 'techreport',
   preprint: 'misc',
-  dataset: 'dataset',
+  dataset: 'misc',
   other: 'misc',
 };
 
-/** The field that names the venue in each entry type: the journal, the book or proceedings, or the publisher. */
+/** The field that names the venue in each entry type: the journal, the book or proceedings, or the publisher (see venueIsPublisher). */
 const venueFields: Record<PublicationType, string> = {
   'journal-article': 'journal',
   'conference-paper': 'booktitle',
@@ -85,8 +89,8 @@ const venueFields: Record<PublicationType, string> = {
   thesis: 'school',
   report: 'institution',
   preprint: 'journal',
-  dataset: 'journal',
-  other: 'journal',
+  dataset: 'publisher',
+  other: 'publisher',
 };
 
 /**

@@ -81,7 +81,7 @@ export function paperToCslJson(paper: Paper): CslItem {
   if (paper.volume) item.volume = paper.volume;
   if (paper.issue) item.issue = paper.issue;
   if (paper.pages) item.page = paper.pages;
-  if (paper.arxiv_id && type === 'preprint' && !item.publisher) {
+  if (paper.arxiv_id && type === 'preprint') {
     item.publisher = 'arXiv';
     item.number = `arXiv:${paper.arxiv_id}`;
   }

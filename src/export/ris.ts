@@ -25,7 +25,10 @@ function risDate(date: string): string {
   return day !== undefined ? `${year}/${month}/${day}` : `${year}/${month ?? ''}//`;
 }
 
-/** The reference type (TY) of each kind of publication, as Zotero and EndNote write them. */
+/**
+ * The reference type (TY) of each kind of publication, as Zotero writes them (EndNote writes a
+ * conference paper CPAPER, its CONF being whole proceedings; both read either as a paper).
+ */
 const referenceTypes: Record<PublicationType, string> = {
   'journal-article': 'JOUR',
   'conference-paper': 'CONF',
@@ -40,8 +43,9 @@ const referenceTypes: Record<PublicationType, string> = {
 
 /**
  * One paper as a RIS record of its type (exportedType: a paper without one is JOUR when it has a
- * venue or a non-arXiv DOI, else GEN). The venue is the secondary title (T2: the journal, the
- * proceedings or the book), or the publisher (PB) of a thesis, a report or a book.
+ * venue or a non-arXiv DOI, else GEN). The venue is the secondary title (T2: the journal or the
+ * book; for a conference paper also C3, where Zotero reads the proceedings), or the publisher (PB,
+ * see venueIsPublisher).
  */
 export function paperToRis(paper: Paper): string {
   const type = exportedType(paper);
@@ -57,6 +61,7 @@ export function paperToRis(paper: Paper): string {
     ['AB', paper.abstract || undefined],
     ...(paper.categories ?? []).map((category): [string, string] => ['KW', category]),
     [venueIsPublisher(type) ? 'PB' : 'T2', paper.venue],
+    ['C3', type === 'conference-paper' ? paper.venue : undefined],
     ['VL', paper.volume],
     ['IS', paper.issue],
     ['SP', startPage],

@@ -14,20 +14,22 @@ export type PublicationType = (typeof publicationTypes)[number];
  * kind the product knows: readers leave the paper's type out rather than guess.
  */
 const otherNames: Record<PublicationType, readonly string[]> = {
-  // BibTeX; RIS (electronic, full and magazine journal codes too); CSL; Zotero; Crossref,
-  // OpenAlex ("article" is a journal or proceedings article there, told apart by its source)
-  // and Semantic Scholar (a review is a journal article).
-  'journal-article': ['article', 'jour', 'ejour', 'jfull', 'articlejournal', 'journalarticle', 'review'],
+  // BibTeX ("article" as BibTeX means it: CSL's "article" is a preprint, but CSL-JSON is not read);
+  // RIS (electronic, full-journal and in-press codes too); CSL; Zotero; Crossref; OpenAlex
+  // ("article" is a journal or proceedings article there, told apart by its source; letters,
+  // editorials and errata are journal items too) and Semantic Scholar (a review is a journal article).
+  'journal-article': ['article', 'jour', 'ejour', 'jfull', 'inpr', 'articlejournal', 'journalarticle', 'review', 'letter', 'editorial', 'erratum'],
   'conference-paper': ['inproceedings', 'conference', 'conf', 'cpaper', 'paperconference', 'conferencepaper', 'proceedingsarticle'],
-  'book-chapter': ['incollection', 'inbook', 'chap', 'echap', 'chapter', 'booksection', 'bookchapter'],
+  'book-chapter': ['incollection', 'inbook', 'chap', 'echap', 'chapter', 'booksection', 'bookchapter', 'bookpart'],
   book: ['mvbook', 'collection', 'proceedings', 'ebook', 'edbook', 'monograph', 'editedbook'],
   thesis: ['phdthesis', 'mastersthesis', 'thes', 'dissertation'],
   report: ['techreport', 'rprt'],
-  // BibLaTeX and RIS call a work not (yet) published "unpublished"; Crossref "posted content".
-  preprint: ['unpublished', 'unpb', 'postedcontent'],
+  // BibLaTeX and RIS call a work not (yet) published "unpublished" (RIS also "manuscript");
+  // Crossref "posted content".
+  preprint: ['unpublished', 'unpb', 'manscpt', 'postedcontent'],
   dataset: ['data'],
   // Catch-alls for works outside these kinds: software, web pages, manuals.
-  other: ['misc', 'gen', 'online', 'electronic', 'www', 'elec', 'software', 'manual', 'document', 'webpage', 'computerprogram'],
+  other: ['misc', 'gen', 'online', 'electronic', 'www', 'elec', 'web', 'comp', 'software', 'manual', 'document', 'webpage', 'computerprogram'],
 };
 
 const typeByName = new Map<string, PublicationType>(
@@ -41,11 +43,12 @@ export function publicationTypeOf(name: string): PublicationType | undefined {
 
 /**
  * Whether the venue of a paper of this type is its publisher (the university of a thesis, the
- * institution of a report, the house of a book) rather than the journal, proceedings or book it
- * appears in: the formats keep the two in different fields.
+ * institution of a report, the house of a book, the repository of a dataset, whoever put out
+ * another work) rather than the journal, proceedings or book it appears in: the formats keep the
+ * two in different fields.
  */
 export function venueIsPublisher(type: PublicationType): boolean {
-  return type === 'thesis' || type === 'report' || type === 'book';
+  return type === 'thesis' || type === 'report' || type === 'book' || type === 'dataset' || type === 'other';
 }
 
 function comparable(name: string): string {

@@ -262,6 +262,18 @@ describe('readBibtex on a library export', () => {
   });
 
   const root = temporaryRoot('paper-search-bibtex-');
+  it("calls an @misc published by a preprint server a preprint (Zotero writes bioRxiv preprints so), and reads another @misc's publisher as its venue", async () => {
+    const path = join(root(), 'misc.bib');
+    await writeFile(
+      path,
+      '@misc{p1, title = {T}, abstract = {A}, publisher = {bioRxiv}, doi = {10.1101/2020.01.01.123456}}\n' +
+        '@misc{d1, title = {Survey data}, abstract = {B}, publisher = {Zenodo}}\n',
+    );
+    const [preprint, other] = (await readRecords(path, 'bibtex')).map((item) => item.value as Record<string, unknown>);
+    assert.deepEqual([preprint?.type, preprint?.venue], ['preprint', undefined]);
+    assert.deepEqual([other?.type, other?.venue], ['other', 'Zenodo']);
+  });
+
   it('reads a file with Windows line ends and a byte-order mark', async () => {
     const path = join(root(), 'windows.bib');
     await writeFile(path, '\uFEFF@misc{k1,\r\n  title = {T},\r\n  abstract = {A}\r\n}\r\n@misc{k2, abstract = {B}}\r\n');

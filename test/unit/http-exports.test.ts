@@ -223,6 +223,23 @@ describe('imports: POST /v1/papers with a BibTeX or RIS body', () => {
     const bert = both.papers.find((paper) => paper.id === 'devlin2019bert');
     assert.deepEqual([bert?.title, bert?.abstract], ['Bert: Pre-training of deep bidirectional transformers for language understanding', '']);
     for (const paper of both.papers) await writes.deletePaper(paper.id);
+
+    // An entry the write itself refuses (a key that is a DOI name) is listed in its place too,
+    // before a malformed entry further down.
+    const ordered = await call('/v1/papers?skip_invalid=true', {
+      method: 'POST',
+      body: '@article{doi:10.1/x, title = {T}, abstract = {A}}\n@article{fine2024, title = {T}, abstract = {B}}\n@article{broken, title = {T\n',
+      headers: { 'content-type': bibtex, authorization: `Bearer ${key}` },
+    });
+    assert.equal(ordered.status, 201, ordered.text);
+    assert.deepEqual(
+      (JSON.parse(ordered.text) as { rejected: { position: string; reason: string }[] }).rejected.map((entry) => [entry.position, entry.reason]),
+      [
+        ['entry doi:10.1/x (line 1)', 'invalid_field'],
+        ['entry broken (line 3)', 'malformed_record'],
+      ],
+    );
+    await writes.deletePaper('fine2024');
   });
 
   it('refuses a BibTeX or RIS body on PUT and PATCH with 415, saying where such a file goes', async () => {

@@ -29,6 +29,9 @@ describe('publicationTypeOf', () => {
       ['DATA', 'dataset'],
       ['misc', 'other'],
       ['GEN', 'other'],
+      ['INPR', 'journal-article'],
+      ['book-part', 'book-chapter'],
+      ['MANSCPT', 'preprint'],
     ];
     for (const [name, type] of names) assert.equal(publicationTypeOf(name), type, name);
   });
@@ -41,21 +44,22 @@ describe('publicationTypeOf', () => {
 describe('referenceType', () => {
   const none = { namedVenue: undefined, arxivId: undefined };
   it('is the type the format names', () => {
-    assert.equal(referenceType('inproceedings', { namedVenue: 'NeurIPS', arxivId: '2101.00001' }), 'conference-paper');
-    assert.equal(referenceType('patent', none), undefined);
+    assert.equal(referenceType('conference-paper', { namedVenue: 'NeurIPS', arxivId: '2101.00001' }), 'conference-paper');
     assert.equal(referenceType(undefined, none), undefined);
   });
 
-  it('calls a journal article, an untyped entry or a generic one in a preprint server a preprint', () => {
-    for (const name of ['article', 'misc', undefined]) {
-      assert.equal(referenceType(name, { namedVenue: 'arXiv preprint arXiv:1810.04805', arxivId: '1810.04805' }), 'preprint', name);
+  it('calls a journal article, a generic entry or one of no known type in a preprint server a preprint', () => {
+    for (const named of ['journal-article', 'other', undefined] as const) {
+      assert.equal(referenceType(named, { namedVenue: 'arXiv preprint arXiv:1810.04805', arxivId: '1810.04805' }), 'preprint', named);
+      // Zotero's @misc{…, publisher = {bioRxiv}} and GEN with PB - bioRxiv.
+      assert.equal(referenceType(named, { namedVenue: 'bioRxiv', arxivId: undefined }), 'preprint', named);
     }
-    assert.equal(referenceType('inproceedings', { namedVenue: 'arXiv', arxivId: undefined }), 'conference-paper');
+    assert.equal(referenceType('conference-paper', { namedVenue: 'arXiv', arxivId: undefined }), 'conference-paper');
   });
 
   it('calls a generic entry of an arXiv paper with no venue a preprint, and one with a venue or no arXiv id other', () => {
-    assert.equal(referenceType('misc', { namedVenue: undefined, arxivId: '2305.04567' }), 'preprint');
-    assert.equal(referenceType('misc', { namedVenue: 'A workshop', arxivId: '2305.04567' }), 'other');
-    assert.equal(referenceType('misc', none), 'other');
+    assert.equal(referenceType('other', { namedVenue: undefined, arxivId: '2305.04567' }), 'preprint');
+    assert.equal(referenceType('other', { namedVenue: 'A workshop', arxivId: '2305.04567' }), 'other');
+    assert.equal(referenceType('other', none), 'other');
   });
 });

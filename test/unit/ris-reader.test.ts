@@ -163,6 +163,38 @@ describe('risRecordToRecord', () => {
   });
 });
 
+describe('risRecordToRecord: type and venue', () => {
+  const tags = (entries: [string, string][]) => new Map(entries.map(([tag, value]) => [tag, [value]]));
+  it("reads a conference paper's proceedings from C3 before T2 (Zotero's conference name), and a thesis's or report's publisher", () => {
+    const conference = risRecordToRecord(
+      tags([
+        ['TY', 'CONF'],
+        ['T2', 'ICML 2021'],
+        ['C3', 'Proceedings of the 38th International Conference on Machine Learning'],
+      ]),
+    );
+    assert.deepEqual([conference.type, conference.venue], ['conference-paper', 'Proceedings of the 38th International Conference on Machine Learning']);
+    const thesis = risRecordToRecord(
+      tags([
+        ['TY', 'THES'],
+        ['PB', 'University of Cambridge'],
+      ]),
+    );
+    assert.deepEqual([thesis.type, thesis.venue], ['thesis', 'University of Cambridge']);
+  });
+
+  it('calls a generic record published by a preprint server a preprint, with no venue (Zotero writes preprints so)', () => {
+    const preprint = risRecordToRecord(
+      tags([
+        ['TY', 'GEN'],
+        ['PB', 'bioRxiv'],
+        ['DO', '10.1101/2020.01.01.123456'],
+      ]),
+    );
+    assert.deepEqual([preprint.type, preprint.venue], ['preprint', undefined]);
+  });
+});
+
 describe('readRis on a reference manager export', () => {
   it('keeps TY as the paper type, a generic record of an arXiv paper as a preprint', async () => {
     const records = await readRecords(join(formatFixtures, 'references.ris'), 'ris');

@@ -250,6 +250,15 @@ describe('WriteService.patchPaper', () => {
     assert.deepEqual((await storage.vectors(['g1']))[0], vectorBefore);
   });
 
+  it('regression: a preprint given a venue is no longer a preprint unless the patch says so (it exported as @misc with a journal, "Preprint, Nature")', async () => {
+    await writes.createPapers([{ id: 'g4', ...glacier, type: 'preprint' }], { batch: false });
+    assert.equal((await writes.patchPaper('g4', { venue: 'Nature', volume: '521' })).type, undefined);
+    assert.equal((await writes.patchPaper('g4', { type: 'preprint', venue: 'Nature' })).type, 'preprint');
+    assert.equal((await writes.patchPaper('g4', { volume: '522' })).type, 'preprint', 'a patch that sets no venue leaves the type');
+    await writes.putPaper('g5', { ...glacier, type: 'conference-paper' });
+    assert.equal((await writes.patchPaper('g5', { venue: 'ICML' })).type, 'conference-paper', 'only a preprint changes');
+  });
+
   it('embeds the paper again when its title or abstract changes, and takes the year of a new date', async () => {
     await writes.createPapers([{ id: 'g2', ...glacier }], { batch: false });
     const calls = embedder.calls.length;

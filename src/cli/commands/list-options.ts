@@ -116,7 +116,7 @@ export function addExportOption(command: Command): Command {
   return command.addOption(
     new Option('--format <format>', 'write the papers as a BibTeX, RIS or CSL-JSON file (for a reference manager)')
       .choices(exportFormats)
-      .conflicts(['fields', 'json']),
+      .conflicts(['fields', 'json', 'explain']),
   );
 }
 

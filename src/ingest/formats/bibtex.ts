@@ -52,7 +52,7 @@ export function bibtexEntryToRecord(parse: LibraryParse, entry: BibtexEntry): Re
     abstract: fields.get('abstract') ?? fields.get('abstractnote'),
     keywords: fields.get('keywords'),
     // BibLaTeX names a journal journaltitle; a paper in proceedings or a book has a booktitle; a
-    // thesis has a school, a report an institution, a book a publisher.
+    // thesis has a school, a report an institution, a book or another work a publisher.
     venue:
       fields.get('journal') ??
       fields.get('journaltitle') ??
@@ -105,7 +105,7 @@ export function bibtexEntryToRecord(parse: LibraryParse, entry: BibtexEntry): Re
   if (url) record.url = url;
   const arxivId = entryArxivId(fields, doi, url);
   if (arxivId) record.arxiv_id = arxivId;
-  const type = referenceType(entry.type, { namedVenue, arxivId });
+  const type = referenceType(named, { namedVenue, arxivId });
   if (type) record.type = type;
   return record;
 }

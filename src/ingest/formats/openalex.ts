@@ -87,7 +87,7 @@ function primarySource(work: Record<string, unknown>): Record<string, unknown> {
  * source is a conference a conference paper.
  */
 function workType(work: Record<string, unknown>): PublicationType | undefined {
-  const named = publicationTypeOf(text(work.type_crossref) ?? text(work.type) ?? '');
+  const named = publicationTypeOf(text(work.type_crossref) ?? '') ?? publicationTypeOf(text(work.type) ?? '');
   if (named !== 'journal-article') return named;
   const sourceType = primarySource(work).type;
   return sourceType === 'repository' ? 'preprint' : sourceType === 'conference' ? 'conference-paper' : named;

@@ -107,14 +107,18 @@ export function risRecordToRecord(tags: Map<string, string[]>): Record<string, u
   if (url) record.url = url;
   const arxivId = arxivIdFromDoi(doi) ?? urls.map(arxivIdFromUrl).find(Boolean);
   if (arxivId) record.arxiv_id = arxivId;
-  // The journal's full name (JF, or T2, the secondary title: also a paper's proceedings or book),
-  // before its abbreviations (JO, JA, J2); a thesis's university, a report's institution or a
-  // book's publisher is its publisher (PB). A preprint server is not a venue.
+  // The journal's full name (JF, or T2, the secondary title: also a paper's book), before its
+  // abbreviations (JO, JA, J2). A conference paper's proceedings are C3 (Zotero writes the
+  // conference's name in T2). A thesis's university, a report's institution, a book's or another
+  // work's publisher is PB. A preprint server is not a venue.
   const named = publicationTypeOf(first(tags, 'TY') ?? '');
-  const namedVenue = first(tags, 'JF', 'T2', 'JO', 'JA', 'J2') ?? (named && venueIsPublisher(named) ? first(tags, 'PB') : undefined);
+  const namedVenue =
+    (named === 'conference-paper' ? first(tags, 'C3') : undefined) ??
+    first(tags, 'JF', 'T2', 'JO', 'JA', 'J2') ??
+    (named && venueIsPublisher(named) ? first(tags, 'PB') : undefined);
   const venue = publishedVenue(namedVenue);
   if (venue) record.venue = venue;
-  const type = referenceType(first(tags, 'TY'), { namedVenue, arxivId });
+  const type = referenceType(named, { namedVenue, arxivId });
   if (type) record.type = type;
   const volume = first(tags, 'VL');
   if (volume) record.volume = volume;

@@ -108,7 +108,7 @@ function paperType(value: Record<string, unknown>, record: Record<string, unknow
   const named = listed.includes('Conference') ? 'Conference' : listed.find((name) => publicationTypeOf(name) !== undefined);
   const journal = isObject(value.journal) ? value.journal : {};
   const namedVenue = text(record.venue) ?? text(journal.name) ?? text(value.venue);
-  return referenceType(named, { namedVenue, arxivId: text(record.arxiv_id) });
+  return referenceType(named === undefined ? undefined : publicationTypeOf(named), { namedVenue, arxivId: text(record.arxiv_id) });
 }
 
 /**
