@@ -57,13 +57,14 @@ describe('readRis', () => {
   });
 });
 
-describe('risRecordToRecord', () => {
-  const tags = (entries: [string, string][]) => {
-    const map = new Map<string, string[]>();
-    for (const [tag, value] of entries) map.set(tag, [...(map.get(tag) ?? []), value]);
-    return map;
-  };
+/** A record's tags as the reader collects them: each tag's values in order. */
+function tags(entries: [string, string][]): Map<string, string[]> {
+  const map = new Map<string, string[]>();
+  for (const [tag, value] of entries) map.set(tag, [...(map.get(tag) ?? []), value]);
+  return map;
+}
 
+describe('risRecordToRecord', () => {
   it('takes the id from ID, else the DOI, else a stable hash of title and year', () => {
     assert.equal(
       risRecordToRecord(
@@ -164,7 +165,6 @@ describe('risRecordToRecord', () => {
 });
 
 describe('risRecordToRecord: type and venue', () => {
-  const tags = (entries: [string, string][]) => new Map(entries.map(([tag, value]) => [tag, [value]]));
   it("reads a conference paper's proceedings from C3 before T2 (Zotero's conference name), and a thesis's or report's publisher", () => {
     const conference = risRecordToRecord(
       tags([
@@ -236,7 +236,6 @@ describe('readRis on a reference manager export', () => {
   });
 
   it('reads the journal or the secondary title as the venue, and volume, issue and pages (SP and EP joined)', () => {
-    const tags = (entries: [string, string][]) => new Map(entries.map(([tag, value]) => [tag, [value]]));
     const record = risRecordToRecord(
       tags([
         ['ID', 'r1'],
