@@ -6,7 +6,7 @@ export const exportMediaTypes = {
 } as const;
 export type ExportFormat = keyof typeof exportMediaTypes;
 
-export const exportFormats = Object.keys(exportMediaTypes) as ExportFormat[];
+export const exportFormats = Object.keys(exportMediaTypes) as [ExportFormat, ...ExportFormat[]];
 
 /** The formats papers can also be written in (reference managers' files), as their media types. */
 export const importFormats = ['bibtex', 'ris'] as const satisfies readonly ExportFormat[];

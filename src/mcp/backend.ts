@@ -63,6 +63,8 @@ export interface PaperSearchBackend {
   related(name: string, request: ListRequest & { facet?: SentenceRole | undefined }): Promise<RankedPaper[]>;
   recommend(request: ListRequest & { positive: readonly string[]; negative: readonly string[]; query?: string }): Promise<RankedPaper[]>;
   paper(name: string): Promise<Paper>;
+  /** The papers `names` name, in that order; undefined for a name no paper has. */
+  papers(names: readonly string[]): Promise<(Paper | undefined)[]>;
   listPapers(cursor: string | undefined, limit: number): Promise<PaperPageResult>;
   summary(): Promise<CollectionSummary>;
   readonly writes: PaperWrites | undefined;

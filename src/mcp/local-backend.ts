@@ -15,6 +15,7 @@ export function localBackend(search: SearchService, writes?: WriteService, calle
     related: async (name, request) => (await search.relatedToPaper(name, { ...options(request), facet: request.facet }, caller)).hits,
     recommend: async (request) => (await search.recommend(request, options(request), caller)).hits,
     paper: (name) => search.getPaper(name),
+    papers: (names) => search.getPapers(names),
     listPapers: (cursor, limit) => search.listPapers(cursor, limit),
     summary: async () => {
       const stats = await search.stats();

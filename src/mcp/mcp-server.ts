@@ -31,6 +31,7 @@ const resourceNotFound = -32002;
 const instructions =
   'paper-search: semantic search over one collection of scientific papers (titles, abstracts and metadata, not full texts). ' +
   'Start with search_papers; follow up with get_paper, related_papers or recommend_papers using the ids it returns. ' +
+  'cite_papers writes their citations (BibTeX, RIS or CSL-JSON) for a bibliography. ' +
   'collection_stats tells what the collection holds. Each paper is also a resource, paper://{id}.';
 
 /** A zod schema as the JSON Schema (draft-07, as the SDK publishes its own) a client validates with. */

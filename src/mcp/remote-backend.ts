@@ -70,6 +70,7 @@ export function remoteBackend(baseUrl: string, options: RemoteBackendOptions = {
         }),
       ),
     paper: async (name) => complete((await client.paper(name)).paper),
+    papers: async (names) => (await client.papers(names)).papers.map((paper) => (paper ? complete(paper) : undefined)),
     listPapers: async (cursor, limit) => {
       const listed = await client.listPapers({ limit, cursor });
       return { papers: listed.papers, nextCursor: listed.next_cursor };

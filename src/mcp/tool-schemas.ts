@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { filterSchema, maxPageEnd, nonBlank, paperInputSchema, paperPatchSchema, withinPageLimit } from '../http/schemas.js';
 import { paperSchema } from '../papers/paper.js';
+import { exportFormats } from '../export/media-types.js';
 import { maxValuesPerFacet } from '../papers/paper-facets.js';
 import { searchModes } from '../search/search-modes.js';
 import { sentenceRoles } from '../search/related/sentence-roles.js';
@@ -69,6 +70,27 @@ const exactlyOneReference = (value: { id?: string | undefined; doi?: string | un
 const referenceIssue = { message: 'give exactly one of id, doi and arxiv_id', path: ['id'] };
 
 export const paperReferenceInput = z.strictObject(paperReference).refine(exactlyOneReference, referenceIssue);
+
+/** The most papers one cite_papers call takes. */
+export const maxPapersPerCitation = 100;
+
+export const citePapersInput = z.strictObject({
+  papers: z
+    .array(paperReferenceInput)
+    .min(1)
+    .max(maxPapersPerCitation)
+    .describe(`1 to ${maxPapersPerCitation} papers, each {id} or {doi} or {arxiv_id}, in the order the citations should come.`),
+  format: z
+    .enum(exportFormats)
+    .default('bibtex')
+    .describe('bibtex (a .bib file for LaTeX), ris (for EndNote, Zotero, Mendeley) or csl-json (for Pandoc and citeproc).'),
+});
+
+export const citePapersOutput = z.object({
+  format: z.enum(exportFormats),
+  text: z.string().describe('The file: one entry per paper found, in the order asked.'),
+  not_found: z.array(z.string()).describe('The names of papers the collection does not hold.'),
+});
 
 export const relatedPapersInput = z
   .strictObject({

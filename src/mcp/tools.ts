@@ -1,10 +1,13 @@
 import type { z } from 'zod';
+import { exportPapers } from '../export/export-papers.js';
 import type { Paper } from '../papers/paper.js';
 import type { PaperSearchBackend, RankedPaper } from './backend.js';
 import { paperLink, paperUri, renderPaper, renderRankedPapers } from './render.js';
 import {
   addPapersInput,
   addPapersOutput,
+  citePapersInput,
+  citePapersOutput,
   collectionStatsInput,
   collectionStatsOutput,
   connectorFetchInput,
@@ -154,6 +157,29 @@ export const tools: readonly ToolDefinition[] = [
     run: async (backend, input) => {
       const paper = await backend.paper(paperName(input));
       return { structured: { paper }, text: renderPaper(paper), links: [paperLinkOf(paper)] };
+    },
+  }),
+  tool({
+    name: 'cite_papers',
+    title: 'Cite papers',
+    description:
+      'The citations of papers as one file, for a bibliography: BibTeX (default, for LaTeX), RIS (EndNote, Zotero, Mendeley) or CSL-JSON (Pandoc, citeproc). ' +
+      'Each paper is named by exactly one of its id, DOI or arXiv id; the entries come in the order asked, each of the type the paper is (journal article, conference paper, preprint, ...). ' +
+      'Returns {format, text, not_found}: text is the file; not_found lists the names the collection does not hold.',
+    input: citePapersInput,
+    output: citePapersOutput,
+    hints: read,
+    writes: false,
+    run: async (backend, input) => {
+      const names = input.papers.map(paperName);
+      const papers = await backend.papers(names);
+      const text = exportPapers(
+        papers.filter((paper) => paper !== undefined),
+        input.format,
+      );
+      const notFound = names.filter((_, i) => papers[i] === undefined);
+      const note = notFound.length > 0 ? `\n(Not in the collection: ${notFound.join(', ')}.)` : '';
+      return { structured: { format: input.format, text, not_found: notFound }, text: `${text}${note}` };
     },
   }),
   tool({

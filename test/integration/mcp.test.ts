@@ -92,7 +92,17 @@ function errorOf(result: CallToolResult): { code: string; message: string; detai
   return (JSON.parse((result.content[0] as { text: string }).text) as { error: ReturnType<typeof errorOf> }).error;
 }
 
-const readTools = ['collection_stats', 'fetch', 'find_similar_papers', 'get_paper', 'recommend_papers', 'related_papers', 'search', 'search_papers'];
+const readTools = [
+  'cite_papers',
+  'collection_stats',
+  'fetch',
+  'find_similar_papers',
+  'get_paper',
+  'recommend_papers',
+  'related_papers',
+  'search',
+  'search_papers',
+];
 
 describe('the MCP server on stdio over an index opened in process (--index)', () => {
   let client: Client;
@@ -162,6 +172,27 @@ describe('the MCP server on stdio over an index opened in process (--index)', ()
     assert.equal(fetched.id, search.results[0]!.id);
     assert.ok(fetched.text.length > 100);
     assert.equal(errorOf(await call(client, 'fetch', { id: 'nope' })).code, 'paper_not_found');
+  });
+
+  it('cites papers named by id, DOI or arXiv id as one BibTeX, RIS or CSL-JSON file, in the order asked, and names those not found', async () => {
+    const papers = [{ arxiv_id: '2503.11731' }, { id: 'nope' }, { doi: '10.48550/arXiv.2504.02912' }];
+    const cited = await call(client, 'cite_papers', { papers });
+    const bibtex = cited.structuredContent as { format: string; text: string; not_found: string[] };
+    assert.equal(bibtex.format, 'bibtex');
+    assert.deepEqual(
+      [...bibtex.text.matchAll(/^@\w+\{([^,]+),/gm)].map((match) => match[1]),
+      ['2503.11731', '2504.02912'],
+    );
+    assert.deepEqual(bibtex.not_found, ['nope']);
+    assert.match((cited.content[0] as { text: string }).text, /\(Not in the collection: nope\.\)$/);
+    const csl = (await call(client, 'cite_papers', { papers, format: 'csl-json' })).structuredContent as { text: string };
+    assert.deepEqual(
+      (JSON.parse(csl.text) as { id: string }[]).map((item) => item.id),
+      ['2503.11731', '2504.02912'],
+    );
+    assert.equal(errorOf(await call(client, 'cite_papers', { papers: [] })).code, 'invalid_input');
+    assert.equal(errorOf(await call(client, 'cite_papers', { papers: [{ id: 'a', doi: '10.1/b' }] })).code, 'invalid_input');
+    assert.equal(errorOf(await call(client, 'cite_papers', { papers, format: 'xml' })).code, 'invalid_input');
   });
 
   it('reports what the collection holds', async () => {
@@ -261,6 +292,15 @@ describe('the MCP server on stdio forwarding to a running server (--url)', () =>
     assert.ok(related.length === 3 && related.every((paper) => paper.categories?.includes('cs.CV')));
     const missing = errorOf(await call(client, 'get_paper', { id: 'nope' }));
     assert.deepEqual(missing, (await request(server.url, '/v1/papers/nope')).body.error);
+    const cited = (await call(client, 'cite_papers', { papers: [{ id: '2504.02912' }, { arxiv_id: '2503.11731' }], format: 'ris' })).structuredContent as {
+      text: string;
+    };
+    const exported = await fetch(`${server.url}/v1/papers/batch?format=ris`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ids: ['2504.02912', 'arxiv:2503.11731'] }),
+    });
+    assert.equal(cited.text, await exported.text(), 'the same file as the API exports');
     const deep = errorOf(await call(client, 'search_papers', { query, k: 10, offset: 95 }));
     assert.equal(deep.code, 'invalid_input');
     assert.deepEqual(

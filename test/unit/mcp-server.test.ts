@@ -67,6 +67,7 @@ describe('the MCP server over the services', () => {
     const client = await connect(false);
     const { tools } = await client.listTools();
     assert.deepEqual(tools.map((tool) => tool.name).sort(), [
+      'cite_papers',
       'collection_stats',
       'fetch',
       'find_similar_papers',
