@@ -180,6 +180,7 @@ describe('paper-search --format', () => {
       [['search', query, '-k', '4'], '/v1/search', { query, k: 4 }],
       [['related', 'seed-014', '-k', '3'], '/v1/papers/seed-014/related?k=3'],
       [['get', 'seed-014'], '/v1/papers/seed-014'],
+      [['get', 'seed-027', 'seed-014'], '/v1/papers/batch', { ids: ['seed-027', 'seed-014'] }],
     ];
     for (const format of ['bibtex', 'ris', 'csl-json']) {
       for (const [[command, ...args], path, body] of cases) {
@@ -198,6 +199,39 @@ describe('paper-search --format', () => {
     const withFields = await runCli('search', [query, '--format', 'bibtex', '--fields', 'title', '--url', server.url]);
     assert.equal(withFields.code, 2);
     assert.match(withFields.stderr, /'--format <format>' cannot be used with option '--fields <list>'/);
+  });
+});
+
+describe('paper-search get with several papers', () => {
+  it('prints the papers in the order given; one not found is named on stderr and fails the command after the others are printed', async () => {
+    for (const target of [
+      ['--url', server.url],
+      ['--index', indexDir],
+    ]) {
+      const found = jsonLines<{ id: string; title: string }>(await runCli('get', ['seed-027', 'seed-014', '--fields', 'title', ...target]));
+      assert.deepEqual(
+        found.map((paper) => Object.keys(paper).sort()),
+        [
+          ['id', 'title'],
+          ['id', 'title'],
+        ],
+      );
+      assert.deepEqual(
+        found.map((paper) => paper.id),
+        ['seed-027', 'seed-014'],
+        target[0],
+      );
+      const partly = await runCli('get', ['seed-027', 'no-such-paper', ...target]);
+      assert.equal(partly.code, 1, target[0]);
+      assert.deepEqual(
+        partly.stdout
+          .trim()
+          .split('\n')
+          .map((line) => (JSON.parse(line) as { id: string }).id),
+        ['seed-027'],
+      );
+      assert.match(partly.stderr, /paper_not_found.*no-such-paper/);
+    }
   });
 });
 

@@ -4,6 +4,7 @@ import { listOptions, rankedListBody } from '../../http/ranked-lists.js';
 import { elapsedMs } from '../../http/took.js';
 import {
   paperIdParamsSchema,
+  paperLookupRequestSchema,
   paperQuerySchema,
   recommendRequestSchema,
   relatedQuerySchema,
@@ -54,6 +55,12 @@ export async function localBackend(config: Config, log: Logger): Promise<QueryBa
       const started = performance.now();
       const { fields } = parseInput(paperQuerySchema, requested === undefined ? {} : { fields: [...requested] }, 'query');
       return { paper: selectPaperFields(await search.getPaper(id), fields), took_ms: elapsedMs(started) };
+    },
+    papers: async (ids, requested) => {
+      const started = performance.now();
+      const body = parseInput(paperLookupRequestSchema, { ids, ...(requested === undefined ? {} : { fields: requested }) }, 'body');
+      const papers = await search.getPapers(body.ids);
+      return { papers: papers.map((paper) => (paper ? selectPaperFields(paper, body.fields) : null)), took_ms: elapsedMs(started) };
     },
     close: () => services.close(),
   };

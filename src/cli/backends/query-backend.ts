@@ -1,6 +1,7 @@
 import type {
   HitsResponse,
   PaperField,
+  PaperLookupResponse,
   PaperResponse,
   RecommendRequest,
   RelatedQuery,
@@ -20,5 +21,7 @@ export interface QueryBackend {
   recommend(request: RecommendRequest): Promise<HitsResponse>;
   /** The paper, or with `fields` only those stored fields (and the id), as GET /v1/papers/:id answers. */
   paper(id: string, fields?: readonly PaperField[]): Promise<PaperResponse>;
+  /** The papers `ids` name, in that order (null for a name no paper has), as POST /v1/papers/batch answers. */
+  papers(ids: readonly string[], fields?: readonly PaperField[]): Promise<PaperLookupResponse>;
   close(): Promise<void>;
 }

@@ -16,6 +16,7 @@ export function remoteBackend(url: string, key: string | undefined): QueryBacken
     related: (id, query) => client.related(id, query),
     recommend: (request) => client.recommend(request),
     paper: (id, fields) => client.paper(id, fields),
+    papers: (ids, fields) => client.papers(ids, fields),
     close: async () => undefined,
   };
 }

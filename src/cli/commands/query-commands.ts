@@ -7,10 +7,10 @@ import { localBackend } from '../backends/local-backend.js';
 import type { QueryBackend } from '../backends/query-backend.js';
 import { remoteBackend } from '../backends/remote-backend.js';
 import { runInFrame, type CommandContext } from '../command-frame.js';
-import { AppError } from '../../errors.js';
+import { AppError, paperNotFound } from '../../errors.js';
 import { UsageError } from '../exit-codes.js';
 import { examples } from './examples.js';
-import { printHits, printPaper } from '../output/hits-output.js';
+import { printHits, printPapers } from '../output/hits-output.js';
 import {
   addExportOption,
   addListOptions,
@@ -94,19 +94,30 @@ export function queryCommands(): Command[] {
     );
 
   const get = new Command('get')
-    .description('one paper')
-    .argument('<id>', 'paper id, or doi:<DOI>, arxiv:<arXiv id>, or a DOI or arXiv link')
+    .description('one paper, or several in the order given')
+    .argument('<ids...>', 'paper ids, or doi:<DOI>, arxiv:<arXiv id>, or DOI or arXiv links')
     .option('--fields <list>', 'only these stored fields (the id always comes back)', fieldList)
     .option('--json', 'JSON even on a terminal')
     .addHelpText(
       'after',
-      examples('paper-search get seed-014', 'paper-search get doi:10.48550/arXiv.2503.11731 --json', 'paper-search get seed-014 --fields title,year'),
+      examples(
+        'paper-search get seed-014',
+        'paper-search get doi:10.48550/arXiv.2503.11731 --json',
+        'paper-search get seed-014 --fields title,year',
+        'paper-search get seed-014 seed-027 arxiv:2503.11731 --format bibtex > refs.bib',
+      ),
     )
-    .action((id: string, flags: TargetFlags & Pick<ListFlags, 'json' | 'fields' | 'format'>) =>
+    .action((ids: string[], flags: TargetFlags & Pick<ListFlags, 'json' | 'fields' | 'format'>) =>
       withBackend(flags, async (backend, context) => {
-        const { paper } = await backend.paper(id, flags.fields);
-        if (flags.format) printExport([paper], flags.format);
-        else printPaper(paper, { json: flags.json ?? false, stdout: context.stdout });
+        // One call either way: a single name keeps GET /v1/papers/:id's answer (and its 404).
+        const papers = ids.length === 1 ? [(await backend.paper(ids[0]!, flags.fields)).paper] : (await backend.papers(ids, flags.fields)).papers;
+        const found = papers.filter((paper) => paper !== null);
+        const choice = { json: flags.json ?? false, stdout: context.stdout };
+        if (flags.format) printExport(found, flags.format);
+        else printPapers(found, choice);
+        const missing = ids.filter((_, i) => papers[i] === null);
+        // The papers found are printed; the command still fails, naming the others.
+        if (missing.length > 0) throw paperNotFound(missing);
       }),
     );
 

@@ -53,9 +53,19 @@ export function hitsTable(hits: readonly Hit[], terminal: StreamTraits): string 
   return `${lines.join('\n')}\n`;
 }
 
-/** One paper: JSON on one line for scripts, a readable card on a terminal. */
 /** A paper, or the fields of it that were asked for (the id always). */
-export function printPaper(paper: Partial<Paper> & Pick<Paper, 'id'>, choice: OutputChoice): void {
+type PaperFields = Partial<Paper> & Pick<Paper, 'id'>;
+
+/** Papers one after the other: JSON lines for scripts; on a terminal each paper's card, a blank line between. */
+export function printPapers(papers: readonly PaperFields[], choice: OutputChoice): void {
+  papers.forEach((paper, i) => {
+    if (i > 0 && !wantsJson(choice)) process.stdout.write('\n');
+    printPaper(paper, choice);
+  });
+}
+
+/** One paper: JSON on one line for scripts, a readable card on a terminal. */
+function printPaper(paper: PaperFields, choice: OutputChoice): void {
   if (wantsJson(choice)) {
     process.stdout.write(`${JSON.stringify(paper)}\n`);
     return;
