@@ -5,6 +5,7 @@ import { sentenceRoles } from '../search/related/sentence-roles.js';
 import { paperLimits } from '../papers/paper-limits.js';
 import { paperSchema } from '../papers/paper.js';
 import { publicationTypeOf, publicationTypes } from '../papers/publication-type.js';
+import { hasLoneSurrogate } from '../shared/unicode.js';
 import { wholeNumber } from '../shared/whole-number.js';
 import { documentedAs, type JsonSchema } from './parameter-docs.js';
 
@@ -274,7 +275,14 @@ export const maxPapersPerLookup = 500;
 /** POST /v1/papers/batch: papers by id (or doi:, arxiv: names and links), as GET /v1/papers/:id names them. */
 export const paperLookupRequestSchema = z.strictObject({
   ids: z
-    .array(z.string().min(1).max(paperLimits.idCharacters))
+    // A lone surrogate is no text a paper could be named by, and a cluster's wire format cannot carry it.
+    .array(
+      z
+        .string()
+        .min(1)
+        .max(paperLimits.idCharacters)
+        .refine((name) => !hasLoneSurrogate(name), { message: 'must not hold an unpaired surrogate' }),
+    )
     .min(1)
     .max(maxPapersPerLookup)
     .describe(`1 to ${maxPapersPerLookup} papers, each by id, doi:<DOI>, arxiv:<arXiv id> or a DOI or arXiv link; a name may repeat.`),

@@ -86,7 +86,7 @@ export function createMcpServer(backend: PaperSearchBackend, log: Logger): Serve
     try {
       const answer = await tool.run(backend, parseArguments(tool.input, request.params.arguments));
       return {
-        content: [{ type: 'text', text: answer.text }, ...(answer.links ?? [])],
+        content: [{ type: 'text', text: answer.text }, ...(answer.notes ?? []).map((note) => ({ type: 'text' as const, text: note })), ...(answer.links ?? [])],
         structuredContent: answer.structured as Record<string, unknown>,
       };
     } catch (error) {

@@ -47,6 +47,8 @@ export interface ToolAnswer<Output> {
   structured: Output;
   /** What a model reads when its client shows text only. */
   text: string;
+  /** Said apart from `text`, which may be a file to be saved as it is (a note would break a CSL-JSON file). */
+  notes?: string[];
   links?: PaperLink[];
 }
 
@@ -178,8 +180,11 @@ export const tools: readonly ToolDefinition[] = [
         input.format,
       );
       const notFound = names.filter((_, i) => papers[i] === undefined);
-      const note = notFound.length > 0 ? `\n(Not in the collection: ${notFound.join(', ')}.)` : '';
-      return { structured: { format: input.format, text, not_found: notFound }, text: `${text}${note}` };
+      return {
+        structured: { format: input.format, text, not_found: notFound },
+        text,
+        ...(notFound.length > 0 ? { notes: [`Not in the collection: ${notFound.join(', ')}.`] } : {}),
+      };
     },
   }),
   tool({

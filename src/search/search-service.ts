@@ -229,17 +229,22 @@ export class SearchService {
 
   /**
    * The stored papers `names` name, in their order (undefined for a name no paper answers to):
-   * ids in one read; DOI and arXiv names (doi:…, links) that are no paper's id resolved one at a
-   * time, since on a cluster each is a query of its own.
+   * ids in one read; each distinct DOI or arXiv name (doi:…, links) that is no paper's id resolved
+   * once, one at a time (on a cluster each is a query of its own), then the papers they name in
+   * one more read.
    */
   async getPapers(names: readonly string[]): Promise<(Paper | undefined)[]> {
     const papers = await this.storage.papers(names);
-    for (const [i, name] of names.entries()) {
-      if (papers[i] || !isIdentifierName(name)) continue;
+    const unresolved = [...new Set(names.filter((name, i) => !papers[i] && isIdentifierName(name)))];
+    if (unresolved.length === 0) return papers;
+    const idOf = new Map<string, string>();
+    for (const name of unresolved) {
       const id = await this.storage.resolve(name);
-      if (id !== undefined) papers[i] = (await this.storage.papers([id]))[0];
+      if (id !== undefined) idOf.set(name, id);
     }
-    return papers;
+    const ids = [...new Set(idOf.values())];
+    const resolved = new Map((await this.storage.papers(ids)).map((paper, i) => [ids[i]!, paper]));
+    return names.map((name, i) => papers[i] ?? resolved.get(idOf.get(name) ?? ''));
   }
 
   /** The stored paper a name (id, doi:…, arxiv:…) names. */

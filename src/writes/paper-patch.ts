@@ -1,4 +1,5 @@
 import type { Paper, TitleOnlyPaperInput } from '../papers/paper.js';
+import { isPreprintServer } from '../papers/preprint-servers.js';
 
 /** A JSON merge patch (RFC 7396) of a paper: a field given replaces it, `null` removes it; the id, if given, must be the paper's. */
 export type PaperPatch = { id?: string } & { [Field in Exclude<keyof TitleOnlyPaperInput, 'id'>]?: TitleOnlyPaperInput[Field] | null };
@@ -14,13 +15,19 @@ export function patchedInput(current: Paper, patch: PaperPatch): TitleOnlyPaperI
   const merged: Record<string, unknown> = { ...current };
   delete merged.id;
   if (patch.date !== undefined && patch.year === undefined) delete merged.year;
-  if (typeof patch.venue === 'string' && patch.type === undefined && current.type === 'preprint') delete merged.type;
+  if (current.type === 'preprint' && patch.type === undefined && isPublication(patch.venue, current.venue)) delete merged.type;
   for (const [field, value] of Object.entries(patch)) {
     if (field === 'id' || value === undefined) continue;
     if (value === null) delete merged[field];
     else merged[field] = value;
   }
   return merged as TitleOnlyPaperInput;
+}
+
+/** Whether `venue` newly names where a paper was published: text, not the venue it had, not a preprint server. */
+function isPublication(venue: string | null | undefined, before: string | undefined): boolean {
+  const named = venue?.trim();
+  return Boolean(named) && named !== before && !isPreprintServer(named!);
 }
 
 /** Whether two versions of a paper embed alike: the vector is made of the title and abstract only. */

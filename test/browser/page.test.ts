@@ -414,7 +414,7 @@ describe('a paper page', () => {
     assert.ok(await page.getByRole('link', { name: /^arXiv/ }).count());
     // Cite: the paper as a file a reference manager reads, from the API's export.
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'BibTeX file of this paper' }).click()]);
-    assert.match(download.suggestedFilename(), /\.bib$/);
+    assert.equal(download.suggestedFilename(), `${(await page.locator('.paper-id').textContent())!.replace(/^id /, '')}.bib`);
     const bibtex = await readFile((await download.path())!, 'utf8');
     assert.match(bibtex, /^@\w+\{/);
     assert.ok(bibtex.includes(`title = {`), bibtex);

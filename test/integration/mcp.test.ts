@@ -184,7 +184,8 @@ describe('the MCP server on stdio over an index opened in process (--index)', ()
       ['2503.11731', '2504.02912'],
     );
     assert.deepEqual(bibtex.not_found, ['nope']);
-    assert.match((cited.content[0] as { text: string }).text, /\(Not in the collection: nope\.\)$/);
+    assert.equal((cited.content[0] as { text: string }).text, bibtex.text, 'the file alone, to be saved as it is');
+    assert.equal((cited.content[1] as { text: string }).text, 'Not in the collection: nope.');
     const csl = (await call(client, 'cite_papers', { papers, format: 'csl-json' })).structuredContent as { text: string };
     assert.deepEqual(
       (JSON.parse(csl.text) as { id: string }[]).map((item) => item.id),

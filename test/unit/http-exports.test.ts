@@ -91,6 +91,39 @@ describe('exports of ranked lists and papers', () => {
     ]);
   });
 
+  it('saves one paper under its id, and a batch of papers, asked by Accept or ?format=, in the order asked', async () => {
+    const one = await call('/v1/papers/doi:10.1000%2Fvolcano.1?format=bibtex');
+    assert.equal(one.headers.get('content-disposition'), 'inline; filename="volcano-1.bib"');
+    const batch = await call('/v1/papers/batch', { json: { ids: ['volcano-2', 'nope', 'volcano-1'] }, headers: { accept: bibtex } });
+    assert.equal(batch.status, 200);
+    assert.equal(batch.headers.get('content-disposition'), 'inline; filename="papers.bib"');
+    assert.deepEqual(keysOf(batch.text), ['volcano-2', 'volcano-1']);
+    const unknownParameter = await call('/v1/papers/batch?k=3', { json: { ids: ['volcano-1'] } });
+    assert.deepEqual([unknownParameter.status, (JSON.parse(unknownParameter.text) as { error: { code: string } }).error.code], [400, 'invalid_input']);
+    for (const ids of [['a\ud800b'], ['doi:10.1/\udc00']]) {
+      const surrogate = await call('/v1/papers/batch', { json: { ids } });
+      assert.equal(surrogate.status, 400, JSON.stringify(ids));
+    }
+  });
+
+  it('keeps /v1/papers/batch the path of a paper named "batch" for GET, PUT and DELETE, and lists every method it serves', async () => {
+    const auth = { authorization: `Bearer ${key}` };
+    assert.equal((await call('/v1/papers/batch')).status, 404);
+    const put = await call('/v1/papers/batch', { method: 'PUT', json: { abstract: 'A paper whose id is batch.' }, headers: auth });
+    assert.equal(put.status, 201, put.text);
+    assert.equal((JSON.parse((await call('/v1/papers/batch')).text) as { paper: { id: string } }).paper.id, 'batch');
+    const looked = JSON.parse((await call('/v1/papers/batch', { json: { ids: ['batch'] } })).text) as { papers: { id: string }[] };
+    assert.deepEqual(
+      looked.papers.map((paper) => paper.id),
+      ['batch'],
+    );
+    for (const method of ['OPTIONS', 'PROPFIND']) {
+      const refused = await call('/v1/papers/batch', { method });
+      assert.deepEqual([refused.status, refused.headers.get('allow')], [405, 'GET, POST, PUT, PATCH, DELETE'], method);
+    }
+    assert.equal((await call('/v1/papers/batch', { method: 'DELETE', headers: auth })).status, 200);
+  });
+
   it('pages an export of the collection with a Link header to the next page', async () => {
     const first = await call('/v1/papers?limit=3&format=ris');
     assert.equal((first.text.match(/^ER {2}- /gm) ?? []).length, 3);

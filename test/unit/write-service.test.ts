@@ -255,6 +255,8 @@ describe('WriteService.patchPaper', () => {
     assert.equal((await writes.patchPaper('g4', { venue: 'Nature', volume: '521' })).type, undefined);
     assert.equal((await writes.patchPaper('g4', { type: 'preprint', venue: 'Nature' })).type, 'preprint');
     assert.equal((await writes.patchPaper('g4', { volume: '522' })).type, 'preprint', 'a patch that sets no venue leaves the type');
+    assert.equal((await writes.patchPaper('g4', { venue: 'Nature' })).type, 'preprint', 'the venue it had, sent again');
+    for (const venue of ['   ', 'bioRxiv']) assert.equal((await writes.patchPaper('g4', { venue })).type, 'preprint', `venue ${JSON.stringify(venue)}`);
     await writes.putPaper('g5', { ...glacier, type: 'conference-paper' });
     assert.equal((await writes.patchPaper('g5', { venue: 'ICML' })).type, 'conference-paper', 'only a preprint changes');
   });

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
-import type { HitsResponse } from '../../client/paper-search-client.js';
+import type { HitsResponse, PaperField, PaperLookupResponse } from '../../client/paper-search-client.js';
+import { maxPapersPerLookup } from '../../http/schemas.js';
 import { sentenceRoles, type SentenceRole } from '../../search/related/sentence-roles.js';
 import type { SearchMode } from '../../search/search-modes.js';
 import { localBackend } from '../backends/local-backend.js';
@@ -109,13 +110,13 @@ export function queryCommands(): Command[] {
     )
     .action((ids: string[], flags: TargetFlags & Pick<ListFlags, 'json' | 'fields' | 'format'>) =>
       withBackend(flags, async (backend, context) => {
-        // One call either way: a single name keeps GET /v1/papers/:id's answer (and its 404).
-        const papers = ids.length === 1 ? [(await backend.paper(ids[0]!, flags.fields)).paper] : (await backend.papers(ids, flags.fields)).papers;
+        // A single name keeps GET /v1/papers/:id's answer (and its 404); more go by batches.
+        const papers = ids.length === 1 ? [(await backend.paper(ids[0]!, flags.fields)).paper] : await lookUp(backend, ids, flags.fields);
         const found = papers.filter((paper) => paper !== null);
         const choice = { json: flags.json ?? false, stdout: context.stdout };
         if (flags.format) printExport(found, flags.format);
         else printPapers(found, choice);
-        const missing = ids.filter((_, i) => papers[i] === null);
+        const missing = [...new Set(ids.filter((_, i) => papers[i] === null))];
         // The papers found are printed; the command still fails, naming the others.
         if (missing.length > 0) throw paperNotFound(missing);
       }),
@@ -126,6 +127,15 @@ export function queryCommands(): Command[] {
   for (const command of [search, similar, related, recommend, get]) addExportOption(command);
   for (const command of [search, similar, related, recommend, get]) addTargetOptions(command);
   return [search, similar, related, recommend, get];
+}
+
+/** The papers `ids` name, in that order (null for a name no paper has), in as many lookups as the API's limit takes. */
+async function lookUp(backend: QueryBackend, ids: readonly string[], fields: readonly PaperField[] | undefined): Promise<PaperLookupResponse['papers']> {
+  const papers: PaperLookupResponse['papers'] = [];
+  for (let start = 0; start < ids.length; start += maxPapersPerLookup) {
+    papers.push(...(await backend.papers(ids.slice(start, start + maxPapersPerLookup), fields)).papers);
+  }
+  return papers;
 }
 
 function splitIds(value: string): string[] {

@@ -4,7 +4,7 @@ import type { SearchService } from '../../search/search-service.js';
 import { callerOf, presentsKnownKey } from '../caller.js';
 import { methodNotAllowed, onlyQueryParameters, parseInput } from '../error-handling.js';
 import { paperOfHit } from '../../export/export-papers.js';
-import { responseFormat, sendExport, withoutFormat } from '../export-formats.js';
+import { fileNameOf, responseFormat, sendExport, withoutFormat } from '../export-formats.js';
 import { facetBody, listOptions, rankedListBody } from '../ranked-lists.js';
 import { elapsedMs } from '../took.js';
 import {
@@ -23,7 +23,7 @@ import {
 export const paperListMethods = ['GET', 'POST'];
 export const paperMethods = ['GET', 'PUT', 'PATCH', 'DELETE'];
 /** /v1/papers/batch looks papers up (POST), and is also the path of a paper named "batch". */
-const paperBatchMethods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+export const paperBatchMethods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
 /**
  * Route handlers validate, call the search service, and shape the response; nothing else. Ranked
@@ -138,7 +138,7 @@ export function searchRoutes(requireService: (response: Response) => SearchServi
     const { id } = parseInput(paperIdParamsSchema, request.params, 'params');
     const { fields } = parseInput(paperQuerySchema, withoutFormat(request.query), 'query');
     const paper = await requireService(response).getPaper(id);
-    if (format !== 'json') return sendExport(response, format, [paper], 'paper');
+    if (format !== 'json') return sendExport(response, format, [paper], fileNameOf(paper.id));
     response.json({ paper: selectPaperFields(paper, fields), took_ms: elapsedMs(started) });
   });
   router.all('/v1/papers/:id', methodNotAllowed(paperMethods));

@@ -6,7 +6,7 @@ import { methodNotAllowed, onlyQueryParameters, parseInput } from '../error-hand
 import { elapsedMs } from '../took.js';
 import { paperInputsOfReferences, referenceBytes, referenceFormatOf } from '../reference-bodies.js';
 import { entriesOfBatch } from '../skipping-batches.js';
-import { paperListMethods, paperMethods } from './search-routes.js';
+import { paperBatchMethods, paperListMethods, paperMethods } from './search-routes.js';
 import {
   createPapersQuerySchema,
   isPaperBatch,
@@ -101,6 +101,7 @@ export function writeRoutes(requireWrites: (response: Response) => WriteService)
   router.all('/v1/snapshots', methodNotAllowed(['POST']));
   // Express would answer OPTIONS itself from this router's routes alone (Allow: POST, as text).
   router.options('/v1/papers', methodNotAllowed(paperListMethods));
+  router.options('/v1/papers/batch', methodNotAllowed(paperBatchMethods));
   router.options('/v1/papers/:id', methodNotAllowed(paperMethods));
 
   return router;

@@ -4,7 +4,7 @@ import type { RawRecord } from '../record-readers.js';
 import { bibtexNames } from './bibtex-names.js';
 import { readBibtexEntries, type BibtexEntry } from './bibtex-syntax.js';
 import { arxivIdFromDoi, arxivIdFromMention, arxivIdFromUrl, isArxivId } from '../../papers/identifiers.js';
-import { publishedVenue } from './preprint-servers.js';
+import { publishedVenue } from '../../papers/preprint-servers.js';
 import { referenceType } from './reference-type.js';
 import { publicationTypeOf, venueIsPublisher } from '../../papers/publication-type.js';
 import { cleanLibraryText, convertWithLibrary, loadBibtexLibrary, simpleTexToText, simpleText, texToText, type LibraryFieldValue } from './tex-text.js';

@@ -2,7 +2,7 @@ import type { Input } from '../input-files.js';
 import type { RawRecord } from '../record-readers.js';
 import { arxivIdFromDoi, arxivIdFromUrl } from '../../papers/identifiers.js';
 import { convertJsonLines, definedTexts, isObject, readInputJsonLines, text } from './json-lines.js';
-import { publishedVenue } from './preprint-servers.js';
+import { publishedVenue } from '../../papers/preprint-servers.js';
 import { publicationTypeOf, type PublicationType } from '../../papers/publication-type.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { PublicationType } from '../../papers/publication-type.js';
-import { isPreprintServer } from './preprint-servers.js';
+import { isPreprintServer } from '../../papers/preprint-servers.js';
 
 /** What a reference says about being a preprint, besides the type its format names. */
 export interface PreprintEvidence {

@@ -3,7 +3,7 @@ import type { Input } from '../input-files.js';
 import type { RawRecord } from '../record-readers.js';
 import { arxivIdFromDoi, arxivIdFromUrl, contentId } from '../../papers/identifiers.js';
 import { publicationTypeOf, venueIsPublisher } from '../../papers/publication-type.js';
-import { publishedVenue } from './preprint-servers.js';
+import { publishedVenue } from '../../papers/preprint-servers.js';
 import { referenceType } from './reference-type.js';
 import { textLines } from '../../shared/text-lines.js';
 

@@ -2,7 +2,7 @@ import { AppError } from '../../errors.js';
 import type { Input } from '../input-files.js';
 import type { RawRecord } from '../record-readers.js';
 import { convertJsonLines, definedTexts, isObject, readInputJsonLines, readInputLines, text } from './json-lines.js';
-import { publishedVenue } from './preprint-servers.js';
+import { publishedVenue } from '../../papers/preprint-servers.js';
 import { referenceType } from './reference-type.js';
 import { publicationTypeOf, type PublicationType } from '../../papers/publication-type.js';
 

@@ -5,14 +5,13 @@ import { ErrorNotice } from './notice.js';
 
 const formatLabels: Record<ExportFormat, string> = { bibtex: 'BibTeX', ris: 'RIS', 'csl-json': 'CSL-JSON' };
 
-/** One paper as a reference manager's file, from the API's exports (GET /v1/papers/:id?format=…), saved under its id. */
+/** One paper as a reference manager's file, from the API's exports (GET /v1/papers/:id?format=…), saved under the name the server gives it (its id). */
 export function CiteLinks({ id }: { id: string }) {
-  const fileName = id.replace(/[^\w.-]+/g, '_');
   return (
     <p class="cite">
       Cite:{' '}
       {exportFormats.map((format) => (
-        <a key={format} href={`/v1/papers/${encodeURIComponent(id)}?format=${format}`} download={`${fileName}.${formatExtensions[format]}`}>
+        <a key={format} href={`/v1/papers/${encodeURIComponent(id)}?format=${format}`} download>
           {formatLabels[format]}
           <span class="visually-hidden"> file of this paper</span>
         </a>
@@ -21,15 +20,23 @@ export function CiteLinks({ id }: { id: string }) {
   );
 }
 
-/** The papers of a list as shown, in that order, saved as one file (POST /v1/papers/batch?format=…). */
+/**
+ * The papers of a list as shown, in that order, saved as one file (POST /v1/papers/batch?format=…).
+ * Keyed by its list (see RankedList), so an error does not outlive the list it was about.
+ */
 export function SaveList({ ids }: { ids: readonly string[] }) {
   const [error, setError] = useState<string>();
+  const [saving, setSaving] = useState(false);
   const save = async (format: ExportFormat) => {
     setError(undefined);
+    setSaving(true);
     try {
       saveFile(await exportedPapers(ids, format), exportMediaTypes[format], `papers.${formatExtensions[format]}`);
     } catch (caught) {
-      setError(caught instanceof ApiError ? caught.message : 'The file could not be made. Try again.');
+      // The API's own sentence when it says why (busy, unreachable); a refused request is no search here.
+      setError(caught instanceof ApiError && caught.code !== 'invalid_input' ? caught.message : 'The file could not be made. Try again.');
+    } finally {
+      setSaving(false);
     }
   };
   return (
@@ -37,7 +44,7 @@ export function SaveList({ ids }: { ids: readonly string[] }) {
       <p class="cite">
         Save these {ids.length} papers as{' '}
         {exportFormats.map((format) => (
-          <button key={format} type="button" class="link-button" onClick={() => void save(format)}>
+          <button key={format} type="button" class="link-button" disabled={saving} onClick={() => void save(format)}>
             {formatLabels[format]}
             <span class="visually-hidden"> file of these papers</span>
           </button>

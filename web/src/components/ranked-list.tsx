@@ -101,7 +101,7 @@ export function RankedList({ hits, like, unlike, onFeedbackChange, positives = [
       <p class="visually-hidden" aria-live="polite">
         {recommended.loading ? 'Re-ranking…' : `${shown.length} papers`}
       </p>
-      {shown.length > 0 && <SaveList ids={shown.map(({ hit }) => hit.id)} />}
+      {shown.length > 0 && <SaveList key={shown.map(({ hit }) => hit.id).join('\n')} ids={shown.map(({ hit }) => hit.id)} />}
       <ol class={`hits${recommended.loading ? ' stale' : ''}`}>
         {shown.map(({ hit, note }, index) => (
           <HitCard key={hit.id} hit={hit} rank={index + 1} feedback={feedbackOf(hit.id)} onFeedback={toggle} note={note} />
