@@ -6,7 +6,8 @@ import { AppError } from '../errors.js';
 import { textLines, withWindows1252Fallback } from '../shared/text-lines.js';
 import { readArxivSnapshot } from './formats/arxiv-snapshot.js';
 import { readBibtex } from './formats/bibtex.js';
-import { readInputJsonLines } from './formats/json-lines.js';
+import { cslItemToRecord, isCslItem } from './formats/csl-json.js';
+import { isObject, readInputJsonLines } from './formats/json-lines.js';
 import { readOpenAlex } from './formats/openalex.js';
 import { readRis } from './formats/ris.js';
 import { readSemanticScholar } from './formats/semantic-scholar.js';
@@ -96,7 +97,9 @@ async function* readJsonArray(stream: Readable, path: string, positionPrefix: st
   try {
     for await (const item of items as AsyncIterable<{ key: number; value: unknown }>) {
       index = item.key + 1;
-      yield { position: `${positionPrefix}record ${index}`, value: item.value };
+      // A CSL-JSON bibliography (Zotero, Better BibTeX, Pandoc) is an array of CSL items.
+      const value = isObject(item.value) && isCslItem(item.value) ? cslItemToRecord(item.value) : item.value;
+      yield { position: `${positionPrefix}record ${index}`, value };
     }
   } catch (error) {
     throw new AppError('input_malformed', `${path} is not a valid JSON array of papers (after record ${index}): ${(error as Error).message}`);

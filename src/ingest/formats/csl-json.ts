@@ -1,0 +1,137 @@
+import { arxivIdFromDoi, arxivIdFromMention, arxivIdFromUrl } from '../../papers/identifiers.js';
+import { publishedVenue } from '../../papers/preprint-servers.js';
+import { publicationTypeOf, venueIsPublisher, type PublicationType } from '../../papers/publication-type.js';
+import { definedTexts, isObject, text } from './json-lines.js';
+import { referenceType } from './reference-type.js';
+
+/** CSL 1.0.2's item types: an object whose `type` is one of them, with CSL's own fields, is a CSL item. */
+const cslTypes: ReadonlySet<string> = new Set([
+  'article',
+  'article-journal',
+  'article-magazine',
+  'article-newspaper',
+  'bill',
+  'book',
+  'broadcast',
+  'chapter',
+  'classic',
+  'collection',
+  'dataset',
+  'document',
+  'entry',
+  'entry-dictionary',
+  'entry-encyclopedia',
+  'event',
+  'figure',
+  'graphic',
+  'hearing',
+  'interview',
+  'legal_case',
+  'legislation',
+  'manuscript',
+  'map',
+  'motion_picture',
+  'musical_score',
+  'pamphlet',
+  'paper-conference',
+  'patent',
+  'performance',
+  'periodical',
+  'personal_communication',
+  'post',
+  'post-weblog',
+  'regulation',
+  'report',
+  'review',
+  'review-book',
+  'software',
+  'song',
+  'speech',
+  'standard',
+  'thesis',
+  'treaty',
+  'webpage',
+]);
+
+/** Fields only CSL names so (a paper object of this product has `authors`, `doi`, `url`, `venue`). */
+const cslOnlyFields = ['author', 'issued', 'container-title', 'DOI', 'URL', 'citation-key'];
+
+/**
+ * Whether a JSON object is a CSL-JSON item (Zotero's, Better BibTeX's and Pandoc's bibliography
+ * format): a CSL type and at least one field only CSL spells so.
+ */
+export function isCslItem(value: Record<string, unknown>): boolean {
+  return typeof value.type === 'string' && cslTypes.has(value.type) && cslOnlyFields.some((field) => field in value);
+}
+
+/**
+ * One CSL-JSON item as a record in the canonical field names: the inverse of the CSL-JSON export
+ * (see export/csl-json.ts), so an exported file reads back as the papers it was made of.
+ */
+export function cslItemToRecord(item: Record<string, unknown>): Record<string, unknown> {
+  const record: Record<string, unknown> = {};
+  const id = typeof item.id === 'number' ? String(item.id) : (text(item.id) ?? text(item['citation-key']));
+  if (id) record.id = id;
+  const title = text(item.title);
+  if (title) record.title = title;
+  const abstract = text(item.abstract);
+  if (abstract) record.abstract = abstract;
+  const authors = (Array.isArray(item.author) ? item.author : []).map(cslNameText).filter((name): name is string => name !== undefined);
+  if (authors.length > 0) record.authors = authors;
+  const keywords = text(item.keyword)
+    ?.split(/\s*[,;]\s*/)
+    .filter(Boolean);
+  if (keywords && keywords.length > 0) record.categories = [...new Set(keywords)];
+  const date = issuedDate(item.issued);
+  if (date) record.date = date;
+  const doi = text(item.DOI);
+  if (doi) record.doi = doi;
+  const url = text(item.URL);
+  if (url) record.url = url;
+  // An arXiv preprint as the export (and Zotero) writes it: publisher arXiv, number "arXiv:<id>".
+  const arxivId = arxivIdFromDoi(doi) ?? arxivIdFromUrl(url) ?? arxivIdFromMention(text(item.number));
+  if (arxivId) record.arxiv_id = arxivId;
+  const named = cslType(item.type as string);
+  const container = firstText(item['container-title']);
+  const publisher = text(item.publisher);
+  const namedVenue = container ?? (named && venueIsPublisher(named) ? publisher : undefined);
+  const venue = publishedVenue(namedVenue);
+  Object.assign(record, definedTexts({ venue, volume: locator(item.volume), issue: locator(item.issue), pages: locator(item.page) }));
+  const type = referenceType(named, { namedVenue: namedVenue ?? publisher, arxivId });
+  if (type) record.type = type;
+  return record;
+}
+
+/** CSL's "article" is a preprint or working paper (CSL has no preprint type); the other names are read as anywhere. */
+function cslType(type: string): PublicationType | undefined {
+  return type === 'article' ? 'preprint' : publicationTypeOf(type);
+}
+
+/** "Given von Family Suffix" from CSL's name parts, or the literal name. */
+function cslNameText(name: unknown): string | undefined {
+  if (!isObject(name)) return undefined;
+  const literal = text(name.literal);
+  if (literal) return literal;
+  const parts = [name.given, name['dropping-particle'], name['non-dropping-particle'], name.family, name.suffix].map(text).filter(Boolean);
+  return parts.length > 0 ? parts.join(' ') : undefined;
+}
+
+/** YYYY, YYYY-MM or YYYY-MM-DD from the first of `issued`'s date parts. */
+function issuedDate(issued: unknown): string | undefined {
+  const parts = isObject(issued) && Array.isArray(issued['date-parts']) ? issued['date-parts'][0] : undefined;
+  if (!Array.isArray(parts) || parts.length === 0) return undefined;
+  const [year, month, day] = parts.map(Number);
+  if (!Number.isInteger(year)) return undefined;
+  const padded = (value: number | undefined) => (value !== undefined && Number.isInteger(value) ? `-${String(value).padStart(2, '0')}` : undefined);
+  const monthText = padded(month);
+  return `${String(year).padStart(4, '0')}${monthText ?? ''}${monthText ? (padded(day) ?? '') : ''}`;
+}
+
+/** A field some CSL writers give as a list (container-title of citeproc-js's input). */
+function firstText(value: unknown): string | undefined {
+  return Array.isArray(value) ? value.map(text).find(Boolean) : text(value);
+}
+
+function locator(value: unknown): string | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? String(value) : text(value);
+}

@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { paperToCslJson } from '../../src/export/csl-json.js';
+import { cslItemToRecord, isCslItem } from '../../src/ingest/formats/csl-json.js';
+import { mapRecordToPaper } from '../../src/papers/paper-record.js';
+import type { Paper } from '../../src/papers/paper.js';
+import { publicationTypes } from '../../src/papers/publication-type.js';
+import { readRecords } from './format-support.js';
+import { temporaryRoot } from './support.js';
+
+const root = temporaryRoot('paper-search-csl-');
+
+const published: Paper = {
+  id: 'glacier2019',
+  title: 'Glacier Retreat',
+  abstract: 'Ice loss measured by drones.',
+  authors: ['Freja Østergaard', 'Anna van der Berg', 'John Smith Jr.', 'Google Research'],
+  categories: ['glaciology', 'remote sensing'],
+  year: 2019,
+  date: '2019-06',
+  doi: '10.5555/glacier.2019.42',
+  url: 'https://example.org/glacier',
+  venue: 'Journal of Glaciology',
+  volume: '65',
+  issue: '251',
+  pages: '117-129',
+};
+
+const fields = ['title', 'abstract', 'authors', 'categories', 'year', 'date', 'doi', 'url', 'arxiv_id', 'type', 'venue', 'volume', 'issue', 'pages'] as const;
+
+function readBack(item: ReturnType<typeof paperToCslJson>): Paper {
+  const mapped = mapRecordToPaper(cslItemToRecord(item as unknown as Record<string, unknown>));
+  assert.ok(mapped.ok, JSON.stringify(mapped));
+  return mapped.paper;
+}
+
+const pick = (paper: Paper) => Object.fromEntries(fields.map((field) => [field, paper[field]]));
+
+describe('CSL-JSON items', () => {
+  it('read back as the papers the export made them of, for every type', () => {
+    for (const type of publicationTypes) {
+      const paper: Paper = { ...published, type };
+      assert.deepEqual(pick(readBack(paperToCslJson(paper))), pick(paper), type);
+    }
+  });
+
+  it('read an arXiv preprint (CSL "article", publisher arXiv, number "arXiv:<id>") as a preprint with its arXiv id', () => {
+    const preprint: Paper = { id: '2305.04567', title: 'Reefs', abstract: 'Bleaching.', year: 2023, arxiv_id: '2305.04567' };
+    const back = readBack(paperToCslJson(preprint));
+    assert.deepEqual([back.type, back.arxiv_id, back.venue], ['preprint', '2305.04567', undefined]);
+  });
+
+  it("read Zotero's forms: a numeric id, a container title as a list, a bioRxiv preprint, a date of a year", () => {
+    const record = cslItemToRecord({
+      id: 42,
+      type: 'article',
+      title: 'A preprint',
+      publisher: 'bioRxiv',
+      DOI: '10.1101/2020.01.01.123456',
+      issued: { 'date-parts': [[2020]] },
+      author: [{ family: 'Lovelace', given: 'Ada' }, { literal: 'The ATLAS Collaboration' }],
+    });
+    assert.deepEqual(record, {
+      id: '42',
+      title: 'A preprint',
+      authors: ['Ada Lovelace', 'The ATLAS Collaboration'],
+      date: '2020',
+      doi: '10.1101/2020.01.01.123456',
+      type: 'preprint',
+    });
+    assert.equal(cslItemToRecord({ id: 'c', type: 'paper-conference', 'container-title': ['Proceedings of ICML'] }).venue, 'Proceedings of ICML');
+  });
+
+  it("are told from papers written in this product's own fields", () => {
+    assert.equal(isCslItem({ id: 'x', type: 'article-journal', DOI: '10.1/x' }), true);
+    assert.equal(isCslItem({ id: 'x', type: 'article-journal', authors: ['Ada Lovelace'], doi: '10.1/x' }), false);
+    assert.equal(isCslItem({ id: 'x', type: 'journal-article', author: [] }), false);
+  });
+
+  it('are converted when a JSON array is read, and other objects of the array are left as they are', async () => {
+    const path = join(root(), 'library.json');
+    await writeFile(path, JSON.stringify([paperToCslJson(published), { id: 'plain', abstract: "A paper in the product's fields.", type: 'report' }], null, 2));
+    const [cited, plain] = (await readRecords(path, 'json')).map((record) => record.value as Record<string, unknown>);
+    assert.deepEqual([cited?.venue, cited?.type, cited?.authors], ['Journal of Glaciology', 'journal-article', published.authors]);
+    assert.deepEqual(plain, { id: 'plain', abstract: "A paper in the product's fields.", type: 'report' });
+  });
+});
