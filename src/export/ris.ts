@@ -1,5 +1,6 @@
 import { arxivAbstractUrl } from '../papers/paper-urls.js';
-import { exportedType, pageRange } from './publication.js';
+import { exportedType } from './publication.js';
+import { pageRange } from '../papers/page-range.js';
 import type { Paper } from '../papers/paper.js';
 import { venueIsPublisher, type PublicationType } from '../papers/publication-type.js';
 import { splitName } from './names.js';

@@ -3,7 +3,7 @@ import { AppError, invalidInput, isAppError } from '../errors.js';
 import { exportMediaTypes, importFormats, type ImportFormat } from '../export/media-types.js';
 import { readReferenceText } from '../ingest/reference-text.js';
 import { defaultFieldMap, mapRecordToPaper } from '../papers/paper-record.js';
-import { isWriteEntry, type RejectedEntry, type WriteEntry } from '../writes/write-service.js';
+import { isWriteEntry, rejectedEntry, type RejectedEntry, type WriteEntry } from '../writes/write-service.js';
 import { maxPapersPerWrite, paperInputSchema, titleOnlyPaperInputSchema } from './schemas.js';
 
 /**
@@ -61,13 +61,12 @@ export async function paperInputsOfReferences(
   const seen = new Map<string, string>();
   for await (const record of readableReferences(body, format)) {
     if (record.error) {
-      items.push({ position: record.position, reason: record.error.reason, message: record.error.message });
+      items.push(rejectedEntry(record.position, undefined, record.error));
       continue;
     }
     const value = record.value as Record<string, unknown>;
     const id = typeof value.id === 'string' ? value.id : undefined;
-    const reject = (reason: string, message: string, field?: string) =>
-      items.push({ position: record.position, ...(id === undefined ? {} : { id }), reason, message, ...(field === undefined ? {} : { field }) });
+    const reject = (reason: string, message: string, field?: string) => items.push(rejectedEntry(record.position, id, { reason, message, field }));
     const mapped = mapRecordToPaper(value, defaultFieldMap, { allowTitleOnly: options.allowTitleOnly });
     if (!mapped.ok) {
       reject(mapped.reason, mapped.message, mapped.field);

@@ -80,12 +80,15 @@ const facetList = z
   .max(facetNames.length)
   .refine((names) => new Set(names).size === names.length, { message: 'names a facet twice' });
 
+/** Which stored fields come back (in a JSON body; the query's form is queryFields). */
+const fieldChoice = z.array(z.enum(selectableFields)).max(selectableFields.length);
+
 /** Options every ranked list takes: the page, a score floor, a filter, which fields come back and which facets are counted. */
 const listOptions = {
   k,
   offset,
   score_threshold: z.number().finite().optional(),
-  fields: z.array(z.enum(selectableFields)).max(selectableFields.length).optional(),
+  fields: fieldChoice.optional(),
   filter: filterSchema.optional(),
   explain: z.boolean().default(false),
   facets: facetList.optional(),
@@ -286,7 +289,7 @@ export const paperLookupRequestSchema = z.strictObject({
     .min(1)
     .max(maxPapersPerLookup)
     .describe(`1 to ${maxPapersPerLookup} papers, each by id, doi:<DOI>, arxiv:<arXiv id> or a DOI or arXiv link; a name may repeat.`),
-  fields: z.array(z.enum(selectableFields)).max(selectableFields.length).optional(),
+  fields: fieldChoice.optional(),
 });
 
 /** GET /v1/papers/:id takes `fields` like the ranked lists, and nothing else. */

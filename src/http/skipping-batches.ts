@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { RejectedEntry, WriteEntry } from '../writes/write-service.js';
+import { rejectedEntry, type RejectedEntry, type WriteEntry } from '../writes/write-service.js';
 import { parseInput } from './error-handling.js';
 import { hasVisibleText, paperItemsSchema, type paperInputSchema, type titleOnlyPaperInputSchema } from './schemas.js';
 
@@ -12,13 +12,13 @@ export function entriesOfBatch(body: unknown, paperSchema: typeof paperInputSche
   return parseInput(paperItemsSchema, body, 'body').papers.map((item, i) => {
     const position = `papers.${i}`;
     const parsed = paperSchema.safeParse(item);
-    return parsed.success ? { position, input: parsed.data } : { position, ...idOf(item), ...problemOf(item, parsed.error.issues[0]!) };
+    return parsed.success ? { position, input: parsed.data } : rejectedEntry(position, idOf(item), problemOf(item, parsed.error.issues[0]!));
   });
 }
 
-function idOf(item: unknown): { id?: string } {
+function idOf(item: unknown): string | undefined {
   const id = typeof item === 'object' && item !== null ? (item as { id?: unknown }).id : undefined;
-  return typeof id === 'string' ? { id } : {};
+  return typeof id === 'string' ? id : undefined;
 }
 
 /** A schema issue as ingestion's rejection reasons put it. */

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { exportPapers } from '../export/export-papers.js';
+import { publicationTypes } from '../papers/publication-type.js';
 import type { Paper } from '../papers/paper.js';
 import type { PaperSearchBackend, RankedPaper } from './backend.js';
 import { paperLink, paperUri, renderPaper, renderRankedPapers } from './render.js';
@@ -225,7 +226,7 @@ export const tools: readonly ToolDefinition[] = [
     name: 'add_papers',
     title: 'Add papers',
     description:
-      'Add papers to the collection. Each paper needs an abstract; id, title, authors, year or date (YYYY-MM-DD), DOI, arXiv id, categories, url, type (journal-article, conference-paper, book-chapter, book, thesis, report, preprint, dataset or other), venue (journal or proceedings), volume, issue and pages are optional. ' +
+      `Add papers to the collection. Each paper needs an abstract; id, title, authors, year or date (YYYY-MM-DD), DOI, arXiv id, categories, url, type (${publicationTypes.join(', ')}), venue (journal or proceedings), volume, issue and pages are optional. ` +
       'All or none: an invalid paper, or an id already stored (paper_exists), refuses the whole call and nothing is added. ' +
       'Added papers are searchable at once. Returns {added: [{id, title}]}.',
     input: addPapersInput,

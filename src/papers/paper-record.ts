@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { authorNames, uprightedAuthorName } from './author-names.js';
 import { isArxivId, normalizeArxivId } from './identifiers.js';
+import { storedPages } from './page-range.js';
 import { paperLimits } from './paper-limits.js';
 import { publicationTypeOf } from './publication-type.js';
 import { normalizeDoi, type Paper } from './paper.js';
@@ -299,6 +300,5 @@ const publicationSchemas = {
   venue: textField(paperLimits.venueCharacters).schema,
   volume: locator,
   issue: locator,
-  // One form for a range, whatever dash it was written with ("117--129" in BibTeX, "117–129").
-  pages: locator.transform((value) => value.replace(/\s*(?:-+|[–—])\s*/g, '-')),
+  pages: locator.transform(storedPages),
 };

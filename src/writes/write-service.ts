@@ -4,7 +4,7 @@ import type { Embedder } from '../embedding/embedder.js';
 import { embedPapers } from '../embedding/paper-vectors.js';
 import { AppError, invalidInput, paperNotFound } from '../errors.js';
 import { identifierNamePrefixes, isIdentifierName } from '../papers/identifiers.js';
-import { defaultFieldMap, mapRecordToPaper, paperIdProblem, type RejectionReason } from '../papers/paper-record.js';
+import { defaultFieldMap, mapRecordToPaper, paperIdProblem, type MappingResult } from '../papers/paper-record.js';
 import type { Paper, TitleOnlyPaperInput } from '../papers/paper.js';
 import type { PaperChange, PaperStorage, SnapshotStats } from '../storage/paper-storage.js';
 import { patchedInput, sameText, type PaperPatch } from './paper-patch.js';
@@ -36,6 +36,16 @@ export interface RejectedEntry {
   message: string;
   /** The paper field at fault, where one is. */
   field?: string;
+}
+
+/** A rejected entry: where it was, the id it would have had (if it names one), and why. */
+export function rejectedEntry(
+  position: string,
+  id: string | undefined,
+  problem: { reason: string; message: string; field?: string | undefined },
+): RejectedEntry {
+  const { reason, message, field } = problem;
+  return { position, ...(id === undefined ? {} : { id }), reason, message, ...(field === undefined ? {} : { field }) };
 }
 
 /**
@@ -121,14 +131,13 @@ export class WriteService {
       const { position, input } = item;
       const mapped = mapInput(input, input.id ?? randomUUID(), options);
       if (!mapped.ok) {
-        const { reason, message, field } = mapped;
-        rejected.push({ position, ...(input.id === undefined ? {} : { id: input.id }), reason, message, ...(field === undefined ? {} : { field }) });
+        rejected.push(rejectedEntry(position, input.id, mapped));
         continue;
       }
       const paper = mapped.paper;
       const earlier = firstPosition.get(paper.id);
       if (earlier !== undefined) {
-        rejected.push({ position, id: paper.id, reason: 'duplicate_id', message: `the id "${paper.id}" is also the id of ${earlier}` });
+        rejected.push(rejectedEntry(position, paper.id, { reason: 'duplicate_id', message: `the id "${paper.id}" is also the id of ${earlier}` }));
         continue;
       }
       firstPosition.set(paper.id, position);
@@ -341,11 +350,7 @@ function toPaper(input: TitleOnlyPaperInput, id: string, path: string, options: 
 }
 
 /** The stored form of a written paper, or why it cannot be one (the field at fault, where there is one). */
-function mapInput(
-  input: TitleOnlyPaperInput,
-  id: string,
-  options: WriteOptions,
-): { ok: true; paper: Paper } | { ok: false; reason: RejectionReason; message: string; field?: string } {
+function mapInput(input: TitleOnlyPaperInput, id: string, options: WriteOptions): MappingResult {
   // Such an id would shadow the paper whose DOI or arXiv id the name stands for.
   if (isIdentifierName(id)) {
     const message = `an id may not start with ${identifierNamePrefixes.map((prefix) => `"${prefix}"`).join(' or ')}, in any case, nor be a DOI or arXiv link: those name papers by their DOI or arXiv id (give the paper a plain id, and the identifier in its doi or arxiv_id field)`;

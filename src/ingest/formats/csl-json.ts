@@ -5,7 +5,7 @@ import { definedTexts, isObject, text } from './json-lines.js';
 import { referenceType } from './reference-type.js';
 
 /** CSL 1.0.2's item types: an object whose `type` is one of them, with CSL's own fields, is a CSL item. */
-const cslTypes: ReadonlySet<string> = new Set([
+const cslItemTypes: ReadonlySet<string> = new Set([
   'article',
   'article-journal',
   'article-magazine',
@@ -61,7 +61,7 @@ const cslOnlyFields = ['author', 'issued', 'container-title', 'DOI', 'URL', 'cit
  * format): a CSL type and at least one field only CSL spells so.
  */
 export function isCslItem(value: Record<string, unknown>): boolean {
-  return typeof value.type === 'string' && cslTypes.has(value.type) && cslOnlyFields.some((field) => field in value);
+  return typeof value.type === 'string' && cslItemTypes.has(value.type) && cslOnlyFields.some((field) => field in value);
 }
 
 /**

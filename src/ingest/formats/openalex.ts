@@ -2,6 +2,7 @@ import type { Input } from '../input-files.js';
 import type { RawRecord } from '../record-readers.js';
 import { arxivIdFromDoi, arxivIdFromUrl } from '../../papers/identifiers.js';
 import { convertJsonLines, definedTexts, isObject, readInputJsonLines, text } from './json-lines.js';
+import { pagesFrom } from '../../papers/page-range.js';
 import { publishedVenue } from '../../papers/preprint-servers.js';
 import { publicationTypeOf, type PublicationType } from '../../papers/publication-type.js';
 
@@ -102,8 +103,7 @@ function workVenue(work: Record<string, unknown>): Record<string, string> {
   const venue = source.type === 'repository' ? undefined : publishedVenue(text(source.display_name));
   if (venue === undefined) return {};
   const biblio = isObject(work.biblio) ? work.biblio : {};
-  const [first, last] = [text(biblio.first_page), text(biblio.last_page)];
-  const pages = first && last && last !== first ? `${first}-${last}` : first;
+  const pages = pagesFrom(text(biblio.first_page), text(biblio.last_page));
   return definedTexts({ venue, volume: text(biblio.volume), issue: text(biblio.issue), pages });
 }
 

@@ -3,6 +3,7 @@ import type { Input } from '../input-files.js';
 import type { RawRecord } from '../record-readers.js';
 import { arxivIdFromDoi, arxivIdFromUrl, contentId } from '../../papers/identifiers.js';
 import { publicationTypeOf, venueIsPublisher } from '../../papers/publication-type.js';
+import { pagesFrom } from '../../papers/page-range.js';
 import { publishedVenue } from '../../papers/preprint-servers.js';
 import { referenceType } from './reference-type.js';
 import { textLines } from '../../shared/text-lines.js';
@@ -125,7 +126,7 @@ export function risRecordToRecord(tags: Map<string, string[]>): Record<string, u
   const issue = first(tags, 'IS');
   if (issue) record.issue = issue;
   const [startPage, endPage] = [first(tags, 'SP'), first(tags, 'EP')];
-  const pages = startPage && endPage && endPage !== startPage ? `${startPage}-${endPage}` : startPage;
+  const pages = pagesFrom(startPage, endPage);
   if (pages) record.pages = pages;
   const id = first(tags, 'ID') ?? doi ?? (title ? contentId('ris', title, year) : undefined);
   if (id) record.id = id;
