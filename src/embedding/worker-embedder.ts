@@ -2,9 +2,10 @@ import type { Worker } from 'node:worker_threads';
 import { AppError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { startSiblingWorker } from '../shared/worker-threads.js';
-import { EmbedScheduler, type EmbedRequestOptions, type ModelBatch, type SchedulerObserver, type TextKind } from './embed-scheduler.js';
+import { EmbedScheduler, type EmbedRequestOptions, type ModelBatch, type SchedulerObserver } from './embed-scheduler.js';
 import type { Embedder, ModelState } from './embedder.js';
 import type { ModelDescription } from './model-registry.js';
+import { estimatedTokens } from './token-estimate.js';
 import type { TransformersEmbedderOptions } from './transformers-embedder.js';
 import type { WorkerReply, WorkerRequest, WorkerSetup } from './worker-protocol.js';
 
@@ -251,13 +252,4 @@ async function startWorker(model: ModelDescription, options: WorkerEmbedderOptio
     worker.on('exit', onExit);
   });
   return worker;
-}
-
-/**
- * About four characters a token for English prose under WordPiece, plus the special tokens; a
- * text is cut at the window unless the model embeds long passages as several windows.
- */
-function estimatedTokens(text: string, kind: TextKind, model: ModelDescription): number {
-  const tokens = Math.ceil(text.length / 4) + 2;
-  return kind === 'passage' && model.longPassages.kind === 'windows' ? tokens : Math.min(tokens, model.maxTokens);
 }
