@@ -11,6 +11,7 @@ import { computeLayout, defaultLayoutSettings, positionAmong, type MapLayout } f
 import { PaperPositions } from '../../src/storage/embedded/map/paper-positions.js';
 import { PaperStore } from '../../src/storage/embedded/paper-store.js';
 import { VectorIndex, defaultHnswParameters } from '../../src/storage/embedded/vector-index.js';
+import { readVectorsFile } from '../../src/storage/embedded/vectors-file.js';
 import type { Paper } from '../../src/papers/paper.js';
 import { buildFakeIndex, FakeEmbedder, openFakeStorage, topicPapers } from './fake-collection.js';
 import { isAppErrorWithCode, temporaryRoot } from './support.js';
@@ -218,6 +219,24 @@ describe('EmbeddedStorage.map', () => {
     } finally {
       await storage.close();
     }
+  });
+});
+
+describe('IndexFolderWriter map layout', () => {
+  it('computes a build of 1,000 papers in a worker beside the rest, as it would in place', async () => {
+    const folder = join(root(), 'thousand', 'index');
+    const papers: Paper[] = Array.from({ length: 1_000 }, (_, i) => {
+      const topic = topicPapers[i % topicPapers.length]!;
+      return { id: `paper-${i}`, title: `${topic.title} ${i % 7}`, abstract: `${topic.abstract} variant${i % 13} case${i % 29}` };
+    });
+    await buildFakeIndex(folder, embedder, papers);
+    const manifest = await readManifest(folder);
+    const written = decodeMapLayout(await readFile(join(folder, mapLayoutFileName)), manifest.count);
+    const { dimension: modelDimension } = embedder.model;
+    const inPlace = computeLayout(await readVectorsFile(join(folder, manifest.files.vectors), manifest.count, modelDimension), manifest.count, modelDimension);
+    assert.equal(written.method, 'umap');
+    assert.deepEqual(written.x, inPlace.x);
+    assert.deepEqual(written.y, inPlace.y);
   });
 });
 

@@ -1,20 +1,14 @@
-import type { Worker } from 'node:worker_threads';
 import { AppError } from '../../../errors.js';
 import type { Logger } from '../../../log.js';
-import { startSiblingWorker, StopRequest } from '../../../shared/worker-threads.js';
 import type { LiveIndex } from '../live-index.js';
 import { lineageOf } from '../manifest.js';
-import type { MapLayout } from './map-layout.js';
+import { startLayoutThread, type LayoutAnswer, type LayoutThread } from './layout-thread.js';
 
 interface Running {
   source: LiveIndex;
   startedAt: number;
-  worker: Worker;
-  stop: StopRequest;
-  exited: Promise<void>;
+  thread: LayoutThread;
 }
-
-type WorkerAnswer = { ok: true; lineage: string; walSeq: number; layout: MapLayout } | { ok: false; message: string };
 
 /** After a failure, the computation is not retried before this long (the failure is answered meanwhile). */
 const retryAfterFailureMs = 60_000;
@@ -57,16 +51,15 @@ export class LayoutComputation {
   async close(): Promise<void> {
     this.closed = true;
     if (!this.running) return;
-    this.running.stop.request();
-    await this.running.exited;
+    await this.running.thread.stop();
   }
 
   private start(source: LiveIndex): Running {
     const startedAt = Date.now();
-    const stop = new StopRequest();
-    const worker = startSiblingWorker(import.meta.url, 'map-layout-worker', { folder: source.folder, stop: stop.buffer });
-    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-    const finish = (answer: WorkerAnswer) => {
+    const thread = startLayoutThread({ folder: source.folder });
+    const running: Running = { source, startedAt, thread };
+    const finish = (answer: LayoutAnswer) => {
+      if (this.running !== running) return;
       this.running = undefined;
       if (!answer.ok) {
         if (this.closed) return;
@@ -85,12 +78,8 @@ export class LayoutComputation {
         'map layout computed',
       );
     };
-    worker.once('message', finish);
-    worker.once('error', (error) => finish({ ok: false, message: error.message }));
-    worker.once('exit', (code) => {
-      if (this.running?.worker === worker) finish({ ok: false, message: `the worker exited with code ${code}` });
-    });
-    return { source, startedAt, worker, stop, exited };
+    void thread.answer.then(finish);
+    return running;
   }
 }
 
