@@ -14,6 +14,8 @@ import { IndexFolderWriter } from '../../src/storage/embedded/index-folder-write
 import { readManifest, writeManifest } from '../../src/storage/embedded/manifest.js';
 import { RelatedLists, relatedListDepth } from '../../src/storage/embedded/related-lists.js';
 import { decodeRelatedLists, encodeRelatedLists, relatedListsFileName } from '../../src/storage/embedded/related-lists-file.js';
+import { computeRelatedLists } from '../../src/storage/embedded/related-lists-threads.js';
+import { StopRequest } from '../../src/shared/worker-threads.js';
 import { VectorIndex, defaultHnswParameters, type Neighbor } from '../../src/storage/embedded/vector-index.js';
 import { isAppErrorWithCode, randomUnitVectors, temporaryRoot } from './support.js';
 
@@ -131,6 +133,37 @@ describe('precomputed related lists', () => {
     } finally {
       await storage.close();
     }
+  });
+});
+
+describe('computeRelatedLists', () => {
+  const count = 300;
+  const graph = VectorIndex.create(model.dimension, defaultHnswParameters);
+  clusteredVectors(count, 5).forEach((vector, label) => graph.add(label, vector));
+  graph.setEfSearch(defaultEfSearch);
+  const saved = async (): Promise<string> => {
+    const file = join(root(), `graph-${cases++}.bin`);
+    await graph.save(file);
+    return file;
+  };
+  const listsOf = (lists: RelatedLists) => Array.from({ length: count }, (_, label) => lists.read(label, relatedListDepth, () => true));
+
+  it('computes the upper half of the lists in a worker from the saved graph, the same lists as one thread', async () => {
+    const expected = RelatedLists.compute(graph, count);
+    const lists = await computeRelatedLists(graph, await saved(), count, undefined, 100);
+    assert.deepEqual(listsOf(lists), listsOf(expected));
+    assert.equal(lists.fullyComputedAt, count);
+  });
+
+  it('computes every list itself when the worker cannot read the graph', async () => {
+    const lists = await computeRelatedLists(graph, join(root(), 'no-such-graph.bin'), count, undefined, 100);
+    assert.deepEqual(listsOf(lists), listsOf(RelatedLists.compute(graph, count)));
+  });
+
+  it('stops both threads when asked to', async () => {
+    const stop = new StopRequest();
+    stop.request();
+    await assert.rejects(computeRelatedLists(graph, await saved(), count, stop, 100), isAppErrorWithCode('shutting_down'));
   });
 });
 

@@ -20,6 +20,7 @@ import { computeLayout, defaultLayoutSettings, positionAmong, type LayoutMethod,
 import { startLayoutThread, type LayoutThread } from './map/layout-thread.js';
 import { PapersFileWriter } from './papers-file.js';
 import { RelatedLists } from './related-lists.js';
+import { computeRelatedLists } from './related-lists-threads.js';
 import { relatedListsFileName, writeRelatedListsFile } from './related-lists-file.js';
 import { VectorIndex, defaultHnswParameters } from './vector-index.js';
 import { readVectorsFile, VectorsFileWriter } from './vectors-file.js';
@@ -178,7 +179,9 @@ export class IndexFolderWriter {
     await this.index.save(join(this.staging, indexFiles.hnsw));
     // Searched as a server searches by default, so each list is the graph's answer there.
     this.index.setEfSearch(defaultEfSearch);
-    const related = this.related ? this.related.computeMissing(this.index, this.count, this.stop) : RelatedLists.compute(this.index, this.count, this.stop);
+    const related = this.related
+      ? this.related.computeMissing(this.index, this.count, this.stop)
+      : await computeRelatedLists(this.index, join(this.staging, indexFiles.hnsw), this.count, this.stop);
     await writeRelatedListsFile(join(this.staging, relatedListsFileName), related, this.count, defaultEfSearch);
     const lexical = this.lexical.build();
     await writeFile(join(this.staging, indexFiles.lexical), encodeBm25Index(lexical));

@@ -54,8 +54,12 @@ export class RelatedLists {
 
   /** The lists of every label of `graph` (labels 0..count−1, none deleted), from its own search; `stop` is checked between papers. */
   static compute(graph: VectorIndex, count: number, stop?: StopCheck): RelatedLists {
-    const lists = new RelatedLists(new Int32Array(0), new Float32Array(0), new Int16Array(0), count);
-    return lists.computeMissing(graph, count, stop);
+    return RelatedLists.toCompute(count).computeMissing(graph, count, stop);
+  }
+
+  /** Lists of a collection of `count` papers, none computed yet, that are all to be computed (in ranges, see computeRange). */
+  static toCompute(count: number): RelatedLists {
+    return new RelatedLists(new Int32Array(0), new Float32Array(0), new Int16Array(0), count);
   }
 
   /**
@@ -75,6 +79,35 @@ export class RelatedLists {
       stop?.throwIfAborted();
       this.store(label, graph.searchNear(label, relatedListDepth, new Set()));
     }
+    return this;
+  }
+
+  /** Computes, from the graph's search, the lists of labels from `from` up to `to` (another thread's share of `compute`). */
+  computeRange(graph: VectorIndex, from: number, to: number, stop?: StopCheck): this {
+    this.reserve(to);
+    for (let label = from; label < to; label++) {
+      stop?.throwIfAborted();
+      this.store(label, graph.searchNear(label, relatedListDepth, new Set()));
+    }
+    return this;
+  }
+
+  /** Copies of the lists of labels from `from` up to `to`, for `takeRange` in another thread. */
+  rangeArrays(from: number, to: number): { labels: Int32Array; scores: Float32Array; lengths: Int16Array } {
+    this.reserve(to);
+    return {
+      labels: this.labels.slice(from * relatedListDepth, to * relatedListDepth),
+      scores: this.scores.slice(from * relatedListDepth, to * relatedListDepth),
+      lengths: this.lengths.slice(from, to),
+    };
+  }
+
+  /** Takes the lists `rangeArrays` gave for labels from `from` on. */
+  takeRange(from: number, range: { labels: Int32Array; scores: Float32Array; lengths: Int16Array }): this {
+    this.reserve(from + range.lengths.length);
+    this.labels.set(range.labels, from * relatedListDepth);
+    this.scores.set(range.scores, from * relatedListDepth);
+    this.lengths.set(range.lengths, from);
     return this;
   }
 
