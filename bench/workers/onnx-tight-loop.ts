@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { AutoTokenizer, env } from '@huggingface/transformers';
 import ort from 'onnxruntime-node';
-import { paperPassage } from '../../src/embedding/embedder.js';
+import { paperTexts, type PaperText } from '../../src/embedding/paper-vectors.js';
 import { getModel } from '../../src/embedding/model-registry.js';
 import { reportResult } from '../lib/child-result.js';
 
@@ -41,11 +41,6 @@ interface WorkerSetup {
   part: number;
 }
 
-interface PaperText {
-  title?: string;
-  abstract: string;
-}
-
 function readPapers(papersFile: string): PaperText[] {
   return readFileSync(papersFile, 'utf8')
     .split('\n')
@@ -53,19 +48,13 @@ function readPapers(papersFile: string): PaperText[] {
     .map((line) => JSON.parse(line) as PaperText);
 }
 
-/** What the product embeds of these papers: every passage, and every title alone when the model weighs titles. */
-function textsOf(papers: readonly PaperText[]): string[] {
-  const titles = model.titleWeight > 0 ? papers.flatMap((paper) => (paper.title?.trim() ? [paper.title.trim()] : [])) : [];
-  return [...papers.map((paper) => paperPassage(paper.title, paper.abstract)), ...titles];
-}
-
 /** The texts' token ids, shortest first, cut into calls of at most `texts` texts and `tokens` padded tokens. */
 async function sortedCalls(modelDir: string, papersFile: string, batch: Layout['batch']): Promise<number[][][]> {
   env.allowRemoteModels = false;
   env.localModelPath = `${modelDir}/`;
   const tokenizer = await AutoTokenizer.from_pretrained(hubId, { local_files_only: true });
-  const sequences = textsOf(readPapers(papersFile))
-    .map((text) => (tokenizer.encode(text, { add_special_tokens: true }) as number[]).slice(0, maxTokens))
+  const sequences = paperTexts(readPapers(papersFile), model.titleWeight)
+    .texts.map((text) => (tokenizer.encode(text, { add_special_tokens: true }) as number[]).slice(0, maxTokens))
     .sort((a, b) => a.length - b.length);
   const calls: number[][][] = [];
   let call: number[][] = [];

@@ -19,13 +19,23 @@ export interface PaperText {
  */
 export async function embedPapers(embedder: Embedder, papers: readonly PaperText[], caller?: EmbedRequestOptions): Promise<Float32Array[]> {
   const weight = embedder.model.titleWeight;
-  const passages = papers.map((paper) => paperPassage(paper.title, paper.abstract));
-  const titled = weight > 0 ? papers.flatMap((paper, i) => (paper.title?.trim() ? [i] : [])) : [];
-  const texts = [...passages, ...titled.map((i) => papers[i]!.title!.trim())];
+  const { texts, titled } = paperTexts(papers, weight);
   const vectors = texts.length > 0 ? await embedder.embedPassages(texts, caller) : [];
-  const paperVectors = passages.map((_, i) => Float32Array.from(vectors[i]!));
-  titled.forEach((paperIndex, j) => blendTitle(paperVectors[paperIndex]!, vectors[passages.length + j]!, weight));
+  const paperVectors = papers.map((_, i) => Float32Array.from(vectors[i]!));
+  titled.forEach((paperIndex, j) => blendTitle(paperVectors[paperIndex]!, vectors[papers.length + j]!, weight));
   return paperVectors;
+}
+
+/**
+ * What embedPapers has the model embed for `papers`: each paper's passage, in order, then, when
+ * titles have a weight, the title alone of each paper in `titled` (those with a title).
+ */
+export function paperTexts(papers: readonly PaperText[], titleWeight: number): { texts: string[]; titled: number[] } {
+  const titled = titleWeight > 0 ? papers.flatMap((paper, i) => (paper.title?.trim() ? [i] : [])) : [];
+  return {
+    texts: [...papers.map((paper) => paperPassage(paper.title, paper.abstract)), ...titled.map((i) => papers[i]!.title!.trim())],
+    titled,
+  };
 }
 
 /** `passage` + `weight` · `title`, normalized, in place: the paper vector of a titled paper. */

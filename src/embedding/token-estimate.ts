@@ -22,7 +22,11 @@ export function estimatedTokens(text: string, kind: TextKind, model: ModelDescri
 
 /**
  * Runs of letters and digits, and single punctuation marks: what BERT's basic tokenizer splits
- * on, counted in one pass without building the pieces. Characters past ASCII count as letters.
+ * on, counted in one pass without building the pieces. Latin letters with diacritics count as
+ * letters (the uncased models strip the marks); every other character past ASCII (CJK, which the
+ * tokenizer splits per character, other scripts, which an English vocabulary cuts into single
+ * characters or near, symbols and punctuation) counts as a token of its own: an estimate too low
+ * would let such texts past the queue's bound and their client's fair share.
  */
 export function basicTokenCount(text: string): number {
   let count = 0;
@@ -34,9 +38,13 @@ export function basicTokenCount(text: string): number {
     } else if (isAsciiPunctuation(code)) {
       count++;
       inWord = false;
-    } else if (!inWord) {
-      count++;
+    } else if (code < 0x80 || (code >= 0xc0 && code <= 0x24f)) {
+      if (!inWord) count++;
       inWord = true;
+    } else if (code < 0xdc00 || code > 0xdfff) {
+      // A low surrogate is the second half of a character counted at its first.
+      count++;
+      inWord = false;
     }
   }
   return count;

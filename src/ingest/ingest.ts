@@ -59,7 +59,8 @@ export async function ingestPapers(embedder: Embedder, options: IngestOptions): 
       `${namesOf(source.skipped)} in ${options.input} ${source.skipped.length === 1 ? 'is' : 'are'} not read: a folder's files are read as parts of one ${source.format} input (.jsonl, .ndjson, .json, .gz); add the others to the running server with paper-search add`,
     );
   }
-  const writer = await createCollectionBuilder(options.indexDir, embedder.model, options.storage);
+  // A build run on its own: its finish may take a second core (the model's are idle by then).
+  const writer = await createCollectionBuilder(options.indexDir, embedder.model, options.storage, { log: options.log });
   const tally: RejectionTally = { rejected: {}, rejectionExamples: [] };
   const { rejected, rejectionExamples } = tally;
   let read = 0;

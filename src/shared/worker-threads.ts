@@ -16,6 +16,27 @@ export function startSiblingWorker(from: string, name: string, workerData: unkno
   return new Worker(bootstrap, { eval: true, workerData });
 }
 
+/** A worker's one answer, or why there is none. */
+export type TaskAnswer<T> = ({ ok: true } & T) | { ok: false; message: string };
+
+/** A worker thread that answers once: its answer (a failure, should it die or exit first), and its end. */
+export interface WorkerTask<T> {
+  readonly answer: Promise<TaskAnswer<T>>;
+  readonly exited: Promise<void>;
+}
+
+/** Starts the worker module `name` beside `from` (see startSiblingWorker) for one answer. */
+export function startWorkerTask<T>(from: string, name: string, workerData: unknown): WorkerTask<T> {
+  const worker = startSiblingWorker(from, name, workerData);
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  const answer = new Promise<TaskAnswer<T>>((resolve) => {
+    worker.once('message', resolve);
+    worker.once('error', (error) => resolve({ ok: false, message: error.message }));
+    worker.once('exit', (code) => resolve({ ok: false, message: `the worker exited with code ${code}` }));
+  });
+  return { answer, exited };
+}
+
 /** What a long computation checks between its steps: throws once it is asked to stop (an AbortSignal is one). */
 export type StopCheck = Pick<AbortSignal, 'throwIfAborted'>;
 
@@ -40,4 +61,9 @@ export class StopRequest implements StopCheck {
   throwIfAborted(): void {
     if (Atomics.load(this.flag, 0) === 1) throw new AppError('shutting_down', 'The work was stopped: the service is shutting down.');
   }
+}
+
+/** Stops when any of `checks` does. */
+export function eitherStop(...checks: readonly StopCheck[]): StopCheck {
+  return { throwIfAborted: () => checks.forEach((check) => check.throwIfAborted()) };
 }

@@ -56,10 +56,20 @@ export async function openStorage(config: Config, model: ModelDescription, log: 
  * A builder of a new collection for `target` (an index folder), made with `model`: ingestion adds
  * the papers, and `finish` replaces what was served from there (embedded: the folder; Weaviate:
  * the collection behind the alias, and the folder then names it). Without settings, embedded.
+ * With `helperThreads`, an embedded build finishes on a second core too (see
+ * IndexFolderWriterOptions.helperThreads).
  */
-export function createCollectionBuilder(target: string, model: ModelDescription, settings?: StorageSettings): Promise<CollectionBuilder> {
+export function createCollectionBuilder(
+  target: string,
+  model: ModelDescription,
+  settings?: StorageSettings,
+  helperThreads?: { log: Logger },
+): Promise<CollectionBuilder> {
   if (settings?.BACKEND === 'weaviate') return WeaviateCollectionBuilder.create(target, model, settings);
-  return IndexFolderWriter.create(target, model, settings ? { writeLog: walDirOf({ WAL_DIR: settings.WAL_DIR, INDEX_DIR: target }) } : {});
+  return IndexFolderWriter.create(target, model, {
+    ...(settings ? { writeLog: walDirOf({ WAL_DIR: settings.WAL_DIR, INDEX_DIR: target }) } : {}),
+    ...(helperThreads ? { helperThreads } : {}),
+  });
 }
 
 async function weaviatePointer(folder: string): Promise<CollectionPointer> {

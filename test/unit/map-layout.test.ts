@@ -12,6 +12,9 @@ import { PaperPositions } from '../../src/storage/embedded/map/paper-positions.j
 import { PaperStore } from '../../src/storage/embedded/paper-store.js';
 import { VectorIndex, defaultHnswParameters } from '../../src/storage/embedded/vector-index.js';
 import { readVectorsFile } from '../../src/storage/embedded/vectors-file.js';
+import { IndexFolderWriter } from '../../src/storage/embedded/index-folder-writer.js';
+import { startBuildLayout } from '../../src/storage/embedded/map/layout-thread.js';
+import { createLogger } from '../../src/log.js';
 import type { Paper } from '../../src/papers/paper.js';
 import { buildFakeIndex, FakeEmbedder, openFakeStorage, topicPapers } from './fake-collection.js';
 import { isAppErrorWithCode, temporaryRoot } from './support.js';
@@ -222,19 +225,36 @@ describe('EmbeddedStorage.map', () => {
   });
 });
 
-describe('IndexFolderWriter map layout', () => {
-  it('computes a build of 1,000 papers in a worker beside the rest, as it would in place', async () => {
-    const folder = join(root(), 'thousand', 'index');
-    const papers: Paper[] = Array.from({ length: 1_000 }, (_, i) => {
-      const topic = topicPapers[i % topicPapers.length]!;
-      return { id: `paper-${i}`, title: `${topic.title} ${i % 7}`, abstract: `${topic.abstract} variant${i % 13} case${i % 29}` };
-    });
+describe('map layouts computed in a worker', () => {
+  const papers: Paper[] = Array.from({ length: 1_000 }, (_, i) => {
+    const topic = topicPapers[i % topicPapers.length]!;
+    return { id: `paper-${i}`, title: `${topic.title} ${i % 7}`, abstract: `${topic.abstract} variant${i % 13} case${i % 29}` };
+  });
+  const { dimension: modelDimension } = embedder.model;
+  const layoutInPlace = async (folder: string): Promise<MapLayout> => {
+    const manifest = await readManifest(folder);
+    return computeLayout(await readVectorsFile(join(folder, manifest.files.vectors), manifest.count, modelDimension), manifest.count, modelDimension);
+  };
+
+  it('lay out a vectors file as it is laid out in place', async () => {
+    const folder = join(root(), 'vectors-file', 'index');
     await buildFakeIndex(folder, embedder, papers);
     const manifest = await readManifest(folder);
-    const written = decodeMapLayout(await readFile(join(folder, mapLayoutFileName)), manifest.count);
-    const { dimension: modelDimension } = embedder.model;
-    const inPlace = computeLayout(await readVectorsFile(join(folder, manifest.files.vectors), manifest.count, modelDimension), manifest.count, modelDimension);
-    assert.equal(written.method, 'umap');
+    const answer = await startBuildLayout(join(folder, manifest.files.vectors), manifest.count, modelDimension).answer;
+    assert.ok(answer.ok);
+    const inPlace = await layoutInPlace(folder);
+    assert.equal(answer.layout.method, 'umap');
+    assert.deepEqual(answer.layout.x, inPlace.x);
+    assert.deepEqual(answer.layout.y, inPlace.y);
+  });
+
+  it('give a build of 1,000 papers with helper threads the layout it would compute in place', async () => {
+    const folder = join(root(), 'thousand', 'index');
+    const writer = await IndexFolderWriter.create(folder, embedder.model, { helperThreads: { log: createLogger('silent') } });
+    for (const paper of papers) await writer.add(paper, embedder.paperVector(paper));
+    await writer.finish({ input: 'test papers', read: papers.length, rejected: 0 });
+    const written = decodeMapLayout(await readFile(join(folder, mapLayoutFileName)), papers.length);
+    const inPlace = await layoutInPlace(folder);
     assert.deepEqual(written.x, inPlace.x);
     assert.deepEqual(written.y, inPlace.y);
   });

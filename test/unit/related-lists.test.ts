@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { Writable } from 'node:stream';
 import { crc32 } from 'node:zlib';
+import { pino } from 'pino';
 import { defaultEfSearch } from '../../src/config/config.js';
 import { getModel } from '../../src/embedding/model-registry.js';
 import { createLogger } from '../../src/log.js';
@@ -147,23 +149,38 @@ describe('computeRelatedLists', () => {
     return file;
   };
   const listsOf = (lists: RelatedLists) => Array.from({ length: count }, (_, label) => lists.read(label, relatedListDepth, () => true));
+  const capturingLog = () => {
+    const lines: Record<string, unknown>[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        for (const line of chunk.toString().split('\n')) if (line.trim()) lines.push(JSON.parse(line) as Record<string, unknown>);
+        done();
+      },
+    });
+    return { log: pino({ level: 'warn' }, sink), lines };
+  };
 
   it('computes the upper half of the lists in a worker from the saved graph, the same lists as one thread', async () => {
-    const expected = RelatedLists.compute(graph, count);
-    const lists = await computeRelatedLists(graph, await saved(), count, undefined, 100);
-    assert.deepEqual(listsOf(lists), listsOf(expected));
-    assert.equal(lists.fullyComputedAt, count);
-  });
-
-  it('computes every list itself when the worker cannot read the graph', async () => {
-    const lists = await computeRelatedLists(graph, join(root(), 'no-such-graph.bin'), count, undefined, 100);
+    const { log, lines } = capturingLog();
+    const lists = await computeRelatedLists(graph, await saved(), count, log, undefined, 100);
     assert.deepEqual(listsOf(lists), listsOf(RelatedLists.compute(graph, count)));
+    assert.equal(lists.fullyComputedAt, count);
+    assert.deepEqual(lines, [], 'the worker answered');
   });
 
-  it('stops both threads when asked to', async () => {
+  it('computes every list itself when the worker cannot read the graph, and says why', async () => {
+    const { log, lines } = capturingLog();
+    const lists = await computeRelatedLists(graph, join(root(), 'no-such-graph.bin'), count, log, undefined, 100);
+    assert.deepEqual(listsOf(lists), listsOf(RelatedLists.compute(graph, count)));
+    assert.equal(lines.length, 1);
+    assert.match(String(lines[0]!.msg), /related lists thread failed/);
+    assert.match(String(lines[0]!.reason), /Cannot read the HNSW index/);
+  });
+
+  it('rejects with shutting_down when asked to stop', async () => {
     const stop = new StopRequest();
     stop.request();
-    await assert.rejects(computeRelatedLists(graph, await saved(), count, stop, 100), isAppErrorWithCode('shutting_down'));
+    await assert.rejects(computeRelatedLists(graph, await saved(), count, capturingLog().log, stop, 100), isAppErrorWithCode('shutting_down'));
   });
 });
 

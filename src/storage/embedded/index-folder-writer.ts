@@ -17,7 +17,8 @@ import { indexFiles, indexFormatVersion, lineageOf, readManifest, writeManifest,
 import { describeModel } from '../model-summary.js';
 import { mapLayoutFileName, writeMapLayoutFile } from './map/map-layout-file.js';
 import { computeLayout, defaultLayoutSettings, positionAmong, type LayoutMethod, type MapLayout } from './map/map-layout.js';
-import { startLayoutThread, type LayoutThread } from './map/layout-thread.js';
+import { startBuildLayout, type LayoutThread } from './map/layout-thread.js';
+import type { Logger } from '../../log.js';
 import { PapersFileWriter } from './papers-file.js';
 import { RelatedLists } from './related-lists.js';
 import { computeRelatedLists } from './related-lists-threads.js';
@@ -62,6 +63,13 @@ export interface IndexFolderWriterOptions {
   stop?: StopCheck;
   /** The write-ahead log of the folder a new build replaces: writes it holds make that folder worth keeping (see finish). */
   writeLog?: string;
+  /**
+   * Lets `finish` use a second core: the map layout and half of the related lists are computed
+   * in worker threads (see layoutThreadMinimum, computeRelatedLists); should a helper fail, its
+   * failure is logged to `log` and its work done on this thread. For a build run on its own
+   * (ingestion): a snapshot, beside a server's searches, keeps to its one thread.
+   */
+  helperThreads?: { log: Logger };
 }
 
 export interface MapPoint {
@@ -92,10 +100,11 @@ export class IndexFolderWriter {
     private readonly stop: StopCheck | undefined,
     private readonly related: RelatedLists | undefined,
     private readonly writeLog: string | undefined,
+    private readonly helperThreads: { log: Logger } | undefined,
   ) {}
 
   static async create(target: string, model: ModelDescription, options: IndexFolderWriterOptions = {}): Promise<IndexFolderWriter> {
-    const { parameters = defaultHnswParameters, seedGraph, seedRelated, layout = { kind: 'compute' }, stop, writeLog } = options;
+    const { parameters = defaultHnswParameters, seedGraph, seedRelated, layout = { kind: 'compute' }, stop, writeLog, helperThreads } = options;
     if (seedRelated) {
       if (!seedGraph) throw new AppError('internal', 'IndexFolderWriter: related lists are carried only with the graph they were computed on.');
       // Lists are searched as a server searches by default (see finish), carried ones too.
@@ -120,6 +129,7 @@ export class IndexFolderWriter {
       stop,
       seedRelated,
       writeLog,
+      helperThreads,
     );
   }
 
@@ -156,7 +166,10 @@ export class IndexFolderWriter {
     await this.papers.close();
     await this.vectorFile.close();
     // On another core, beside the graph's related lists and the BM25 index (see layoutThreadMinimum).
-    const layoutThread = this.layout.kind === 'compute' && this.count >= layoutThreadMinimum ? this.startLayoutThread() : undefined;
+    const layoutThread =
+      this.helperThreads && this.layout.kind === 'compute' && this.count >= layoutThreadMinimum
+        ? startBuildLayout(join(this.staging, indexFiles.vectors), this.count, this.model.dimension)
+        : undefined;
     try {
       return await this.finishWith(source, lineage, layoutThread);
     } finally {
@@ -166,26 +179,19 @@ export class IndexFolderWriter {
     }
   }
 
-  private startLayoutThread(): LayoutThread {
-    return startLayoutThread({ vectorsFile: join(this.staging, indexFiles.vectors), count: this.count, dimension: this.model.dimension });
-  }
-
   private async finishWith(
     source: Manifest['source'],
     lineage: BuildLineage | undefined,
-    layoutThread: LayoutThread | undefined,
+    layoutThread: LayoutThread<{ layout: MapLayout }> | undefined,
   ): Promise<Manifest & { keptPrevious?: { collection: string; writes: number } }> {
     this.index.shrinkToFit();
     await this.index.save(join(this.staging, indexFiles.hnsw));
     // Searched as a server searches by default, so each list is the graph's answer there.
     this.index.setEfSearch(defaultEfSearch);
-    const related = this.related
-      ? this.related.computeMissing(this.index, this.count, this.stop)
-      : await computeRelatedLists(this.index, join(this.staging, indexFiles.hnsw), this.count, this.stop);
-    await writeRelatedListsFile(join(this.staging, relatedListsFileName), related, this.count, defaultEfSearch);
+    await writeRelatedListsFile(join(this.staging, relatedListsFileName), await this.relatedLists(), this.count, defaultEfSearch);
     const lexical = this.lexical.build();
     await writeFile(join(this.staging, indexFiles.lexical), encodeBm25Index(lexical));
-    const layout = layoutThread ? await layoutOfThread(layoutThread) : await this.mapLayout();
+    const layout = (layoutThread && (await this.layoutOfThread(layoutThread))) ?? (await this.mapLayout());
     if (layout) await writeMapLayoutFile(join(this.staging, mapLayoutFileName), layout);
     const files = { ...indexFiles, related: relatedListsFileName, ...(layout ? { map: mapLayoutFileName } : {}) };
     const checksums: NonNullable<Manifest['checksums']> = {};
@@ -220,7 +226,22 @@ export class IndexFolderWriter {
     return { ...manifest, keptPrevious: { collection: keptAs, writes: previousWrites } };
   }
 
-  /** The layout computed here, on the main thread: carried, or computed for collections too small to pay for a thread. */
+  /** Every paper's related list, from the graph as saved: the carried lists completed, or all computed (on two threads with helpers). */
+  private async relatedLists(): Promise<RelatedLists> {
+    if (this.related) return this.related.computeMissing(this.index, this.count, this.stop);
+    if (!this.helperThreads) return RelatedLists.compute(this.index, this.count, this.stop);
+    return computeRelatedLists(this.index, join(this.staging, indexFiles.hnsw), this.count, this.helperThreads.log, this.stop);
+  }
+
+  /** The layout the worker computed, or undefined (logged) if it failed. */
+  private async layoutOfThread(thread: LayoutThread<{ layout: MapLayout }>): Promise<MapLayout | undefined> {
+    const answer = await thread.answer;
+    if (answer.ok) return answer.layout;
+    this.helperThreads?.log.warn({ reason: answer.message }, 'the map layout thread failed; computing the layout on the main thread');
+    return undefined;
+  }
+
+  /** The layout computed on this thread: carried, or computed (collections too small to pay for a thread, a failed thread). */
   private async mapLayout(): Promise<MapLayout | undefined> {
     if (this.layout.kind === 'none') return undefined;
     if (this.layout.kind === 'compute') {
@@ -247,12 +268,6 @@ export class IndexFolderWriter {
     await this.papers.close().catch(() => undefined);
     await rm(this.staging, { recursive: true, force: true });
   }
-}
-
-async function layoutOfThread(thread: LayoutThread): Promise<MapLayout> {
-  const answer = await thread.answer;
-  if (!answer.ok) throw new AppError('internal', `The map layout could not be computed: ${answer.message}`);
-  return answer.layout;
 }
 
 /**

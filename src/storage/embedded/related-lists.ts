@@ -1,6 +1,13 @@
 import type { StopCheck } from '../../shared/worker-threads.js';
 import type { Neighbor, VectorIndex } from './vector-index.js';
 
+/** The lists of a range of labels, as typed arrays (see computeRangeArrays). */
+export interface RangeArrays {
+  labels: Int32Array;
+  scores: Float32Array;
+  lengths: Int16Array;
+}
+
 /**
  * Neighbours kept per paper: two pages of ten, or one of twenty-five, with room for a few
  * deleted ones. 8 bytes a neighbour: 19 MB at 75,000 papers, 256 MB at a million.
@@ -54,12 +61,26 @@ export class RelatedLists {
 
   /** The lists of every label of `graph` (labels 0..count−1, none deleted), from its own search; `stop` is checked between papers. */
   static compute(graph: VectorIndex, count: number, stop?: StopCheck): RelatedLists {
-    return RelatedLists.toCompute(count).computeMissing(graph, count, stop);
+    return RelatedLists.toCompute(count).computeRange(graph, 0, count, stop);
   }
 
   /** Lists of a collection of `count` papers, none computed yet, that are all to be computed (in ranges, see computeRange). */
   static toCompute(count: number): RelatedLists {
     return new RelatedLists(new Int32Array(0), new Float32Array(0), new Int16Array(0), count);
+  }
+
+  /**
+   * The lists of labels from `from` up to `to`, computed from the graph's search, as arrays of
+   * that range alone (another thread's share of `compute`, for `takeRange`).
+   */
+  static computeRangeArrays(graph: VectorIndex, from: number, to: number, stop?: StopCheck): RangeArrays {
+    const range = RelatedLists.toCompute(0);
+    range.reserve(to - from);
+    for (let label = from; label < to; label++) {
+      stop?.throwIfAborted();
+      range.store(label - from, graph.searchNear(label, relatedListDepth, new Set()));
+    }
+    return range.arrays(to - from);
   }
 
   /**
@@ -82,7 +103,7 @@ export class RelatedLists {
     return this;
   }
 
-  /** Computes, from the graph's search, the lists of labels from `from` up to `to` (another thread's share of `compute`). */
+  /** Computes, from the graph's search, the lists of labels from `from` up to `to`. */
   computeRange(graph: VectorIndex, from: number, to: number, stop?: StopCheck): this {
     this.reserve(to);
     for (let label = from; label < to; label++) {
@@ -92,18 +113,8 @@ export class RelatedLists {
     return this;
   }
 
-  /** Copies of the lists of labels from `from` up to `to`, for `takeRange` in another thread. */
-  rangeArrays(from: number, to: number): { labels: Int32Array; scores: Float32Array; lengths: Int16Array } {
-    this.reserve(to);
-    return {
-      labels: this.labels.slice(from * relatedListDepth, to * relatedListDepth),
-      scores: this.scores.slice(from * relatedListDepth, to * relatedListDepth),
-      lengths: this.lengths.slice(from, to),
-    };
-  }
-
-  /** Takes the lists `rangeArrays` gave for labels from `from` on. */
-  takeRange(from: number, range: { labels: Int32Array; scores: Float32Array; lengths: Int16Array }): this {
+  /** Takes the lists computeRangeArrays gave for labels from `from` on. */
+  takeRange(from: number, range: RangeArrays): this {
     this.reserve(from + range.lengths.length);
     this.labels.set(range.labels, from * relatedListDepth);
     this.scores.set(range.scores, from * relatedListDepth);

@@ -2,12 +2,13 @@ import { AppError } from '../../../errors.js';
 import type { Logger } from '../../../log.js';
 import type { LiveIndex } from '../live-index.js';
 import { lineageOf } from '../manifest.js';
-import { startLayoutThread, type LayoutAnswer, type LayoutThread } from './layout-thread.js';
+import type { TaskAnswer } from '../../../shared/worker-threads.js';
+import { startFolderLayout, type FolderLayout, type LayoutThread } from './layout-thread.js';
 
 interface Running {
   source: LiveIndex;
   startedAt: number;
-  thread: LayoutThread;
+  thread: LayoutThread<FolderLayout>;
 }
 
 /** After a failure, the computation is not retried before this long (the failure is answered meanwhile). */
@@ -56,10 +57,8 @@ export class LayoutComputation {
 
   private start(source: LiveIndex): Running {
     const startedAt = Date.now();
-    const thread = startLayoutThread({ folder: source.folder });
-    const running: Running = { source, startedAt, thread };
-    const finish = (answer: LayoutAnswer) => {
-      if (this.running !== running) return;
+    const thread = startFolderLayout(source.folder);
+    const finish = (answer: TaskAnswer<FolderLayout>) => {
       this.running = undefined;
       if (!answer.ok) {
         if (this.closed) return;
@@ -79,7 +78,7 @@ export class LayoutComputation {
       );
     };
     void thread.answer.then(finish);
-    return running;
+    return { source, startedAt, thread };
   }
 }
 

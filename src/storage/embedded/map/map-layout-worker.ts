@@ -9,13 +9,13 @@ import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { lineageOf, readManifest } from '../manifest.js';
 import { readVectorsFile } from '../vectors-file.js';
-import { StopRequest } from '../../../shared/worker-threads.js';
-import { computeLayout, defaultLayoutSettings } from './map-layout.js';
-import type { LayoutAnswer, LayoutSource } from './layout-thread.js';
+import { StopRequest, type TaskAnswer } from '../../../shared/worker-threads.js';
+import { computeLayout, defaultLayoutSettings, type MapLayout } from './map-layout.js';
+import type { FolderLayout, LayoutSource } from './layout-thread.js';
 
 const { source, stop } = workerData as { source: LayoutSource; stop: SharedArrayBuffer };
 
-async function layoutOf(source: LayoutSource): Promise<Omit<Extract<LayoutAnswer, { ok: true }>, 'ok'>> {
+async function layoutOf(source: LayoutSource): Promise<FolderLayout | { layout: MapLayout }> {
   const stopCheck = new StopRequest(stop);
   if ('vectorsFile' in source) {
     const { vectorsFile, count, dimension } = source;
@@ -30,7 +30,10 @@ async function layoutOf(source: LayoutSource): Promise<Omit<Extract<LayoutAnswer
 
 try {
   const answer = await layoutOf(source);
-  parentPort!.postMessage({ ok: true, ...answer } satisfies LayoutAnswer, [answer.layout.x.buffer as ArrayBuffer, answer.layout.y.buffer as ArrayBuffer]);
+  parentPort!.postMessage({ ok: true, ...answer } satisfies TaskAnswer<FolderLayout | { layout: MapLayout }>, [
+    answer.layout.x.buffer as ArrayBuffer,
+    answer.layout.y.buffer as ArrayBuffer,
+  ]);
 } catch (error) {
-  parentPort!.postMessage({ ok: false, message: String((error as { message?: unknown }).message) } satisfies LayoutAnswer);
+  parentPort!.postMessage({ ok: false, message: String((error as { message?: unknown }).message) } satisfies TaskAnswer<never>);
 }
