@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, basename } from 'node:path';
 import { isProcessRunning } from './processes.js';
 
@@ -73,7 +73,10 @@ export async function fsyncPath(path: string): Promise<void> {
  */
 export async function replaceDirectory(staged: string, target: string, options: { keepPreviousAs?: string } = {}): Promise<void> {
   await fsyncPath(staged);
-  const retired = options.keepPreviousAs ?? stagingPathFor(target, 'old');
+  const { keepPreviousAs } = options;
+  // restoreInterruptedReplace finds a retired folder by its name; a kept one's it reads here.
+  if (keepPreviousAs !== undefined) await writeFileAtomic(keptPreviousNoteOf(target), basename(keepPreviousAs));
+  const retired = keepPreviousAs ?? stagingPathFor(target, 'old');
   let hadPrevious = true;
   try {
     await rename(target, retired);
@@ -88,13 +91,20 @@ export async function replaceDirectory(staged: string, target: string, options: 
     throw error;
   }
   await fsyncPath(dirname(target));
-  if (hadPrevious && options.keepPreviousAs === undefined) await rm(retired, { recursive: true, force: true });
+  if (keepPreviousAs !== undefined) await rm(keptPreviousNoteOf(target), { force: true });
+  else if (hadPrevious) await rm(retired, { recursive: true, force: true });
+}
+
+/** Where replaceDirectory notes the name a kept previous folder goes under, until the new folder is in place. */
+function keptPreviousNoteOf(target: string): string {
+  return join(dirname(target), `.${basename(target)}.kept-previous`);
 }
 
 /**
  * Finishes the one unsafe instant of replaceDirectory: a crash between its two renames leaves no
- * folder at `target`, the old one moved aside. Renames it back (the caller then redoes whatever
- * the new folder was for) and says whether it did.
+ * folder at `target`, the old one moved aside (under a retired name, or the name it was to be
+ * kept under). Renames it back (the caller then redoes whatever the new folder was for) and says
+ * whether it did.
  */
 export async function restoreInterruptedReplace(target: string): Promise<boolean> {
   try {
@@ -103,18 +113,38 @@ export async function restoreInterruptedReplace(target: string): Promise<boolean
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
+  const retired = (await keptPreviousOf(target)) ?? (await soleRetiredOf(target));
+  if (retired === undefined) return false;
+  await rename(retired, target);
+  await fsyncPath(dirname(target));
+  await rm(keptPreviousNoteOf(target), { force: true });
+  return true;
+}
+
+/** The folder a replace that keeps the previous one was moving aside, if its note names one that is there. */
+async function keptPreviousOf(target: string): Promise<string | undefined> {
+  let name: string;
+  try {
+    name = (await readFile(keptPreviousNoteOf(target), 'utf8')).trim();
+  } catch {
+    return undefined;
+  }
+  if (name === '' || name !== basename(name)) return undefined;
+  const kept = join(dirname(target), name);
+  return (await stat(kept).catch(() => undefined))?.isDirectory() ? kept : undefined;
+}
+
+/** The one folder a replace moved aside under a retired name, if there is exactly one. */
+async function soleRetiredOf(target: string): Promise<string | undefined> {
   const prefix = `.${basename(target)}.old-`;
   let names: string[];
   try {
     names = await readdir(dirname(target));
   } catch {
-    return false;
+    return undefined;
   }
   const retired = names.filter((name) => name.startsWith(prefix));
-  if (retired.length !== 1) return false;
-  await rename(join(dirname(target), retired[0]!), target);
-  await fsyncPath(dirname(target));
-  return true;
+  return retired.length === 1 ? join(dirname(target), retired[0]!) : undefined;
 }
 
 export async function sha256OfFile(path: string): Promise<string> {

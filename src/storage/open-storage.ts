@@ -21,7 +21,7 @@ export async function collectionModel(config: Config, log: Logger): Promise<Mode
   if (await restoreInterruptedReplace(config.INDEX_DIR)) {
     log.warn(
       { index: config.INDEX_DIR },
-      'a snapshot swap was interrupted by a crash; restored the previous index folder (the write-ahead log replays the rest)',
+      'a swap of the index folder (a snapshot or a rebuild) was interrupted by a crash; restored the previous index folder (the write-ahead log replays the rest)',
     );
   }
   if (config.BACKEND === 'weaviate') {

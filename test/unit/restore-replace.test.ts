@@ -77,6 +77,40 @@ describe('restoreInterruptedReplace', () => {
     assert.equal(await restoreInterruptedReplace(join(root(), 'no', 'such', 'index')), false);
   });
 
+  it('regression: restores a folder a rebuild was keeping under its own name when the crash came between the renames', async () => {
+    const dir = await freshDir();
+    const target = join(dir, 'index');
+    await folderWith(join(dir, 'index.previous-2026-01-01T00-00-00-000Z'), 'an older kept folder');
+    // What the crash leaves: replaceDirectory's note, the old folder under its kept name, no target.
+    await folderWith(join(dir, 'index.previous-2026-12-05T06-00-00-000Z'), 'took writes');
+    await folderWith(join(dir, '.index.building-1-00000001'), 'new build');
+    await writeFile(join(dir, '.index.kept-previous'), 'index.previous-2026-12-05T06-00-00-000Z');
+
+    assert.equal(await restoreInterruptedReplace(target), true);
+    assert.equal(await readFile(join(target, 'marker.txt'), 'utf8'), 'took writes');
+    assert.deepEqual((await readdir(dir)).sort(), ['.index.building-1-00000001', 'index', 'index.previous-2026-01-01T00-00-00-000Z']);
+  });
+
+  it('does not follow a note that names no folder there', async () => {
+    const dir = await freshDir();
+    await writeFile(join(dir, '.index.kept-previous'), 'index.previous-gone');
+    await folderWith(join(dir, 'index.previous-other'), 'another kept folder');
+    assert.equal(await restoreInterruptedReplace(join(dir, 'index')), false);
+  });
+
+  it('keeps the previous folder and leaves no note after a replace that completed', async () => {
+    const dir = await freshDir();
+    const target = join(dir, 'index');
+    await folderWith(target, 'v1');
+    const staged = join(dir, '.index.staged');
+    await folderWith(staged, 'v2');
+    await replaceDirectory(staged, target, { keepPreviousAs: join(dir, 'index.previous-x') });
+    assert.equal(await restoreInterruptedReplace(target), false);
+    assert.equal(await readFile(join(target, 'marker.txt'), 'utf8'), 'v2');
+    assert.equal(await readFile(join(dir, 'index.previous-x', 'marker.txt'), 'utf8'), 'v1');
+    assert.deepEqual((await readdir(dir)).sort(), ['index', 'index.previous-x']);
+  });
+
   it('does nothing after a replaceDirectory that completed', async () => {
     const dir = await freshDir();
     const target = join(dir, 'index');
