@@ -43,6 +43,7 @@ export const errorCatalog = {
   // Start-up and CLI failures: they never reach a client, but share the catalog so logs and
   // exit messages use the same stable codes.
   config_invalid: { status: 500, message: 'The configuration is invalid.' },
+  port_unavailable: { status: 500, message: 'The server cannot listen on its address and port.' },
   model_unknown: { status: 500, message: 'Unknown model id.' },
   model_missing: { status: 500, message: 'The model files are missing.' },
   model_fetch_failed: { status: 500, message: 'The model files could not be fetched.' },

@@ -81,7 +81,7 @@ function listen(app: ReturnType<typeof createApp>, port: number, host: string): 
       reject(
         error.code === 'EADDRINUSE' || error.code === 'EACCES'
           ? new AppError(
-              'config_invalid',
+              'port_unavailable',
               `Cannot listen on ${host}:${port}: ${error.code === 'EADDRINUSE' ? 'the port is in use' : 'permission denied'}. Set PORT to another port.`,
             )
           : error,

@@ -85,7 +85,7 @@ describe('refusing an index it cannot serve', () => {
       const port = String((blocker.address() as { port: number }).port);
       const result = await runCli('serve', [], { INDEX_DIR: indexDir, PORT: port, HOST: '127.0.0.1' });
       assert.equal(result.code, 1);
-      assert.match(result.stderr, /config_invalid.*port is in use/s);
+      assert.match(result.stderr, /port_unavailable.*port is in use.*Set PORT/s);
     } finally {
       blocker.close();
     }
