@@ -44,7 +44,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   server.on('checkExpectation', (request: IncomingMessage) => refuseExpectation(request, counted));
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`;
-  log.info({ url }, 'listening');
+  // Said as what it is: health checks answer from here on, but the index may still fail to open (index_locked, say).
+  log.info({ url }, 'listening; opening the index and loading the model');
   if (trustProxyOf(config) === true) {
     log.warn(
       'TRUST_PROXY=true takes the leftmost X-Forwarded-For entry, which clients write themselves: they can escape the rate limit and the fair share of the model. Set the number of proxies in front (1) or their addresses instead, unless the proxy replaces the header.',
