@@ -202,7 +202,7 @@ export class PaperSearchClient {
   async createPapers(papers: readonly PaperInput[]): Promise<PaperResponse['paper'][]>;
   async createPapers(papers: readonly TitleOnlyPaperInput[], options: WriteOptions): Promise<PaperResponse['paper'][]>;
   async createPapers(papers: readonly TitleOnlyPaperInput[], options: WriteOptions = {}): Promise<PaperResponse['paper'][]> {
-    return (await this.postBatch(papers, writeQuery(options))).papers;
+    return (await this.postPapers(writeQuery(options), { papers })).papers;
   }
 
   /**
@@ -214,7 +214,7 @@ export class PaperSearchClient {
     papers: readonly TitleOnlyPaperInput[],
     options: WriteOptions = {},
   ): Promise<{ papers: PaperResponse['paper'][]; rejected: RejectedEntry[] }> {
-    const created = await this.postBatch(papers, writeQuery({ ...options, skipInvalid: true }));
+    const created = await this.postPapers(writeQuery({ ...options, skipInvalid: true }), { papers });
     return { papers: created.papers, rejected: created.rejected ?? [] };
   }
 
@@ -223,7 +223,7 @@ export class PaperSearchClient {
    * entry that cannot be written fails the call with its key and line in `details.rejected`. Needs an API key.
    */
   async importPapers(text: string, format: ImportFormat, options: WriteOptions = {}): Promise<PaperResponse['paper'][]> {
-    return (await this.importFile(text, format, writeQuery(options))).papers;
+    return (await this.postPapers(writeQuery(options), text, exportMediaTypes[format])).papers;
   }
 
   /**
@@ -235,7 +235,7 @@ export class PaperSearchClient {
     format: ImportFormat,
     options: WriteOptions = {},
   ): Promise<{ papers: PaperResponse['paper'][]; rejected: RejectedEntry[] }> {
-    const created = await this.importFile(text, format, writeQuery({ ...options, skipInvalid: true }));
+    const created = await this.postPapers(writeQuery({ ...options, skipInvalid: true }), text, exportMediaTypes[format]);
     return { papers: created.papers, rejected: created.rejected ?? [] };
   }
 
@@ -277,17 +277,13 @@ export class PaperSearchClient {
     return this.call('GET', '/v1/stats', statsResponseSchema);
   }
 
-  /** POST /v1/papers with a batch of papers, `query` its write flags. */
-  private async postBatch(papers: readonly TitleOnlyPaperInput[], query: string) {
-    const created = await this.call('POST', `/v1/papers${query}`, createdPapersResponseSchema, { papers });
-    if (!('papers' in created)) throw new PaperSearchError(201, 'invalid_response', 'POST /v1/papers answered one paper for a batch.');
-    return created;
-  }
-
-  /** POST /v1/papers with a BibTeX or RIS file, `query` its write flags. */
-  private async importFile(text: string, format: ImportFormat, query: string) {
-    const created = await this.call('POST', `/v1/papers${query}`, createdPapersResponseSchema, text, exportMediaTypes[format]);
-    if (!('papers' in created)) throw new PaperSearchError(201, 'invalid_response', 'POST /v1/papers answered one paper for a file.');
+  /**
+   * POST /v1/papers with many papers, `query` its write flags: a batch as JSON, or a BibTeX or
+   * RIS file as text of `contentType`.
+   */
+  private async postPapers(query: string, body: unknown, contentType?: string) {
+    const created = await this.call('POST', `/v1/papers${query}`, createdPapersResponseSchema, body, contentType);
+    if (!('papers' in created)) throw new PaperSearchError(201, 'invalid_response', 'POST /v1/papers answered one paper where it was sent many.');
     return created;
   }
 
