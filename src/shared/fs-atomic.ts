@@ -74,7 +74,8 @@ export async function fsyncPath(path: string): Promise<void> {
 export async function replaceDirectory(staged: string, target: string, options: { keepPreviousAs?: string } = {}): Promise<void> {
   await fsyncPath(staged);
   const { keepPreviousAs } = options;
-  // restoreInterruptedReplace finds a retired folder by its name; a kept one's it reads here.
+  // A retired folder is found by the pattern of its name; a kept one's name is noted here, for
+  // restoreInterruptedReplace to find should a crash come between the renames.
   if (keepPreviousAs !== undefined) await writeFileAtomic(keptPreviousNoteOf(target), basename(keepPreviousAs));
   const retired = keepPreviousAs ?? stagingPathFor(target, 'old');
   let hadPrevious = true;
