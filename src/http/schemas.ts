@@ -364,29 +364,18 @@ const allowTitleOnly = queryFlag.describe(
   "Take papers that have a title but no abstract (a reference manager's export often has none); they are found by their title alone, as ingestion's --allow-title-only.",
 );
 
-const patchable = titleOnlyPaperInputSchema.shape;
+const { id: patchedId, ...patchableFields } = titleOnlyPaperInputSchema.shape;
+
+/** Every field but the id, each also taking `null` (remove it): a field added to the paper is patchable with it. */
+const removableFields = Object.fromEntries(Object.entries(patchableFields).map(([name, field]) => [name, field.nullable()])) as {
+  [Name in keyof typeof patchableFields]: z.ZodNullable<(typeof patchableFields)[Name]>;
+};
 
 /**
  * PATCH /v1/papers/:id's body, a JSON merge patch (RFC 7396): the fields to change, `null` for
  * those to remove. The patched paper is then checked as a whole, as a PUT of it would be.
  */
-export const paperPatchSchema = z.strictObject({
-  id: patchable.id,
-  title: patchable.title.nullable(),
-  abstract: patchable.abstract.nullable(),
-  authors: patchable.authors.nullable(),
-  categories: patchable.categories.nullable(),
-  year: patchable.year.nullable(),
-  date: patchable.date.nullable(),
-  doi: patchable.doi.nullable(),
-  arxiv_id: patchable.arxiv_id.nullable(),
-  url: patchable.url.nullable(),
-  type: patchable.type.nullable(),
-  venue: patchable.venue.nullable(),
-  volume: patchable.volume.nullable(),
-  issue: patchable.issue.nullable(),
-  pages: patchable.pages.nullable(),
-});
+export const paperPatchSchema = z.strictObject({ id: patchedId, ...removableFields });
 
 /** PUT and PATCH /v1/papers/:id's query parameters. */
 export const putPaperQuerySchema = z.strictObject({ allow_title_only: allowTitleOnly });
