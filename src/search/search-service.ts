@@ -249,8 +249,7 @@ export class SearchService {
 
   /** The stored paper a name (id, doi:…, arxiv:…) names. */
   async getPaper(name: string): Promise<Paper> {
-    const id = await this.storage.resolve(name);
-    const paper = id === undefined ? undefined : (await this.storage.papers([id]))[0];
+    const [paper] = await this.getPapers([name]);
     if (!paper) throw paperNotFound([name]);
     return paper;
   }
