@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { exportPapers } from '../export/export-papers.js';
 import { publicationTypes } from '../papers/publication-type.js';
+import { normalizeArxivId } from '../papers/identifiers.js';
 import type { Paper } from '../papers/paper.js';
 import type { PaperSearchBackend, RankedPaper } from './backend.js';
 import { paperLink, paperUri, renderPaper, renderRankedPapers } from './render.js';
@@ -77,10 +78,14 @@ function tool<Input extends z.ZodType, Output extends z.ZodType>(definition: Too
 
 const read: ToolHints = { readOnlyHint: true, idempotentHint: true, openWorldHint: false };
 
-/** The paper name the API takes for exactly one of id, DOI and arXiv id. */
+/**
+ * The paper name the API takes for exactly one of id, DOI and arXiv id. An arXiv id comes as
+ * people paste it (`arXiv:2503.11731`, an abs or pdf link, arXiv's DOI) and is made bare first, as
+ * the `doi:` name already takes a DOI in any of its forms.
+ */
 function paperName(reference: { id?: string | undefined; doi?: string | undefined; arxiv_id?: string | undefined }): string {
   if (reference.doi !== undefined) return `doi:${reference.doi}`;
-  if (reference.arxiv_id !== undefined) return `arxiv:${reference.arxiv_id}`;
+  if (reference.arxiv_id !== undefined) return `arxiv:${normalizeArxivId(reference.arxiv_id)}`;
   return reference.id!;
 }
 

@@ -183,6 +183,11 @@ describe('the MCP server over the services', () => {
     assert.equal(related.length, 2);
     assert.ok(!related.includes('volcano-3'), 'the paper itself is left out');
     const byFacet = await callTool(client, 'related_papers', { id: 'volcano-1', facet: 'result', k: 7 });
+    // Regression (arxiv_id with an arXiv: prefix or as a link was not found): the prefix was doubled.
+    for (const arxivId of ['arXiv:2401.00003v2', 'arxiv:2401.00003', 'https://arxiv.org/abs/2401.00003', 'https://arxiv.org/pdf/2401.00003v1.pdf']) {
+      const result = await callTool(client, 'get_paper', { arxiv_id: arxivId });
+      assert.equal((result.structuredContent as { paper: { id: string } } | undefined)?.paper.id, 'volcano-3', arxivId);
+    }
     const plain = await callTool(client, 'related_papers', { id: 'volcano-1', k: 7 });
     const scores = (result: CallToolResult) => (result.structuredContent as { papers: { score: number }[] }).papers.map((paper) => paper.score);
     assert.equal(scores(byFacet).length, 7);
