@@ -63,7 +63,12 @@ export const findSimilarInput = z
 const paperReference = {
   id: z.string().min(1).max(512).optional().describe('The paper id used by this collection (as returned by the other tools).'),
   doi: z.string().min(1).max(512).optional().describe('A DOI, such as "10.48550/arXiv.2503.11731" (a doi.org URL works too).'),
-  arxiv_id: z.string().min(1).max(64).optional().describe('An arXiv id, such as "2503.11731" ("arXiv:2503.11731" and arxiv.org links work too; a version suffix is ignored).'),
+  arxiv_id: z
+    .string()
+    .min(1)
+    .max(64)
+    .optional()
+    .describe('An arXiv id, such as "2503.11731" ("arXiv:2503.11731" and arxiv.org links work too; a version suffix is ignored).'),
 };
 const exactlyOneReference = (value: { id?: string | undefined; doi?: string | undefined; arxiv_id?: string | undefined }) =>
   [value.id, value.doi, value.arxiv_id].filter((part) => part !== undefined).length === 1;
