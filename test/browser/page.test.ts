@@ -301,6 +301,29 @@ describe('the search page', () => {
     await context.close();
   });
 
+  it('regression: ignores an empty category or author in the address (the search was refused with a validator message)', async () => {
+    for (const path of ['/?q=speech+recognition&cat=', '/?q=speech+recognition&author=&author=']) {
+      const { context, page } = await openPage(path);
+      await page.locator('.hits .hit').first().waitFor();
+      assert.equal(await page.getByRole('alert').count(), 0, path);
+      assert.equal((await hitIds(page)).length, 20, path);
+      await context.close();
+    }
+  });
+
+  it('regression: a paper marked both "more like" and "less like" in the address keeps one mark (both were shown, one applied)', async () => {
+    const { context, page } = await openPage('/?q=speech+recognition');
+    await page.locator('.hits .hit').first().waitFor();
+    const [first] = await hitIds(page);
+    await page.goto(`/?q=speech+recognition&like=${encodeURIComponent(first!)}&unlike=${encodeURIComponent(first!)}`);
+    const bar = page.locator('.feedback-bar');
+    await bar.waitFor();
+    const text = (await bar.textContent()) ?? '';
+    assert.match(text, /more like/);
+    assert.doesNotMatch(text, /less like/);
+    await context.close();
+  });
+
   it('shows an API error as a sentence, not JSON', async () => {
     const { context, page } = await openPage('/paper/no-such-paper');
     const alert = page.getByRole('alert');

@@ -26,19 +26,30 @@ export interface SearchState {
   shown: number;
 }
 
+/**
+ * The state an address holds. Like the other values it cannot use (a year that is no year, an
+ * unknown mode), an empty category or author is ignored rather than sent to be refused, and a paper
+ * marked both "more like" and "less like" keeps the first mark only, as a click on either does.
+ */
 export function parseSearchState(params: URLSearchParams): SearchState {
   const mode = params.get('mode');
+  const like = valuesOf(params, 'like');
   return {
     q: params.get('q') ?? '',
     mode: mode === 'dense' || mode === 'lexical' ? mode : 'hybrid',
     yearFrom: year(params.get('from')),
     yearTo: year(params.get('to')),
-    categories: params.getAll('cat'),
-    authors: params.getAll('author'),
-    like: params.getAll('like'),
-    unlike: params.getAll('unlike'),
+    categories: valuesOf(params, 'cat'),
+    authors: valuesOf(params, 'author'),
+    like,
+    unlike: valuesOf(params, 'unlike').filter((id) => !like.includes(id)),
     shown: shownOf(params.get('n')),
   };
+}
+
+/** The distinct non-blank values of a repeated parameter, in order. */
+function valuesOf(params: URLSearchParams, name: string): string[] {
+  return [...new Set(params.getAll(name).filter((value) => value.trim() !== ''))];
 }
 
 export function searchUrl(state: SearchState, path = '/'): string {
