@@ -9,8 +9,15 @@ const explanationSchema = z.object({
   closest_sentence: z.object({ text: z.string(), score: z.number() }).nullable(),
 });
 
-/** A hit: id and score always; the stored fields unless `fields` chose some. */
-export const hitSchema = paperSchema.partial().extend({ id: z.string(), score: z.number(), explain: explanationSchema.optional() }).strict();
+/**
+ * A hit: id and score always; the stored fields unless `fields` chose some. Its keys come in the
+ * order the server writes them, so a client that parses an answer prints it as the server sent it.
+ */
+export const hitSchema = z
+  .object({ id: z.string(), title: z.string().optional(), score: z.number() })
+  .extend(paperSchema.partial().omit({ id: true, title: true }).shape)
+  .extend({ explain: explanationSchema.optional() })
+  .strict();
 
 const tookMs = z.number().nonnegative();
 

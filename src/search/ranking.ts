@@ -46,20 +46,19 @@ export function roundScore(score: number): number {
   return Math.round(score * 1e6) / 1e6;
 }
 
-/** A hit with only the chosen stored fields (`id` and `score` always stay); all of them without a choice. */
+/**
+ * A hit with only the chosen stored fields (`id`, `score` and `explain` always stay); all of them
+ * without a choice. The keys keep the whole hit's order whatever the order of `fields`.
+ */
 export function selectFields(hit: Hit, fields: readonly string[] | undefined): Partial<Hit> & Pick<Hit, 'id' | 'score'> {
   if (!fields) return hit;
-  const chosen: Partial<Hit> & Pick<Hit, 'id' | 'score'> = { id: hit.id, score: hit.score, ...(hit.explain ? { explain: hit.explain } : {}) };
-  for (const field of fields) {
-    if (field in hit) (chosen as Record<string, unknown>)[field] = (hit as Record<string, unknown>)[field];
-  }
-  return chosen;
+  const kept = new Set(['id', 'score', 'explain', ...fields]);
+  return Object.fromEntries(Object.entries(hit).filter(([key]) => kept.has(key))) as Partial<Hit> & Pick<Hit, 'id' | 'score'>;
 }
 
-/** A paper with only `id` and the chosen stored fields; the whole record without a choice. */
+/** A paper with only `id` and the chosen stored fields, in the record's order; the whole record without a choice. */
 export function selectPaperFields(paper: Paper, fields: readonly string[] | undefined): Partial<Paper> & Pick<Paper, 'id'> {
   if (!fields) return paper;
-  const chosen: Partial<Paper> & Pick<Paper, 'id'> = { id: paper.id };
-  for (const field of fields) if (field in paper) (chosen as Record<string, unknown>)[field] = (paper as Record<string, unknown>)[field];
-  return chosen;
+  const kept = new Set(['id', ...fields]);
+  return Object.fromEntries(Object.entries(paper).filter(([key]) => kept.has(key))) as Partial<Paper> & Pick<Paper, 'id'>;
 }

@@ -107,4 +107,7 @@ describe('selectFields', () => {
   it('returns the whole hit without a choice', () => {
     assert.equal(selectFields(hit, undefined), hit);
   });
+  it("regression: keeps the whole hit's key order whatever the order of the fields (the CLI printed a hit's keys in one order from a server and another in process)", () => {
+    assert.deepEqual(Object.keys(selectFields(hit, ['year', 'abstract', 'title'])), ['id', 'title', 'score', 'abstract', 'year']);
+  });
 });
