@@ -8,8 +8,6 @@ import { singleLine } from './single-line.js';
 
 const specialCharacters: Record<string, string> = {
   '\\': '\\textbackslash{}',
-  '{': '\\{',
-  '}': '\\}',
   $: '\\$',
   '%': '\\%',
   '&': '\\&',
@@ -22,14 +20,95 @@ const specialCharacters: Record<string, string> = {
 };
 
 /**
- * Plain text as a BibTeX value: TeX's special characters escaped, white space collapsed; Unicode
- * stays (biber and BibTeX 8-bit read it). The ligatures TeX makes of -- --- `` and '' (dashes,
- * curly quotes) are broken with {} so the text reads back as it was written.
+ * Greek letters and the mathematical signs abstracts use most, as TeX math: pdfLaTeX's UTF-8 input
+ * has no text glyph for them (a bibliography holding "α-helix" stops with "Unicode character α"),
+ * while math mode sets them in every engine, and biber and the readers turn them back.
+ */
+const mathSymbols: Record<string, string> = Object.fromEntries(
+  Object.entries({
+    α: 'alpha',
+    β: 'beta',
+    γ: 'gamma',
+    δ: 'delta',
+    ε: 'epsilon',
+    ϵ: 'epsilon',
+    ζ: 'zeta',
+    η: 'eta',
+    θ: 'theta',
+    ϑ: 'vartheta',
+    ι: 'iota',
+    κ: 'kappa',
+    λ: 'lambda',
+    μ: 'mu',
+    µ: 'mu',
+    ν: 'nu',
+    ξ: 'xi',
+    π: 'pi',
+    ρ: 'rho',
+    σ: 'sigma',
+    ς: 'varsigma',
+    τ: 'tau',
+    υ: 'upsilon',
+    φ: 'phi',
+    ϕ: 'phi',
+    χ: 'chi',
+    ψ: 'psi',
+    ω: 'omega',
+    Γ: 'Gamma',
+    Δ: 'Delta',
+    Θ: 'Theta',
+    Λ: 'Lambda',
+    Ξ: 'Xi',
+    Π: 'Pi',
+    Σ: 'Sigma',
+    Υ: 'Upsilon',
+    Φ: 'Phi',
+    Ψ: 'Psi',
+    Ω: 'Omega',
+    '≤': 'leq',
+    '≥': 'geq',
+    '≈': 'approx',
+    '∼': 'sim',
+    '→': 'rightarrow',
+    '∞': 'infty',
+    '∈': 'in',
+    '≠': 'neq',
+    '∑': 'sum',
+    '√': 'surd',
+  }).map(([symbol, command]) => [symbol, `{$\\${command}$}`]),
+);
+/** A lone Greek letter is a symbol (α-helix, 5 μm, Δt); one within a Greek word is text and stays. */
+const mathSymbol = new RegExp(`(?<!\\p{Script=Greek})[${Object.keys(mathSymbols).join('')}](?!\\p{Script=Greek})`, 'gu');
+
+/**
+ * Plain text as a BibTeX value: TeX's special characters escaped, white space collapsed; other
+ * Unicode stays (biber and BibTeX 8-bit read it), but for Greek letters and math signs (see
+ * mathSymbols).
+ * The ligatures TeX makes of -- --- `` and '' (dashes, curly quotes) are broken with {} so the
+ * text reads back as it was written. BibTeX counts a brace even after a backslash, so `\{` and
+ * `\}` are written only when the text's braces pair up; otherwise a brace left open or closed
+ * would end the field early (an abstract ending "…}{https://…"), and each brace is a command.
  */
 export function escapeBibtex(text: string): string {
-  return singleLine(text)
-    .replace(/[\\{}$%&#_~^<>]/g, (char) => specialCharacters[char]!)
+  const line = singleLine(text);
+  const braces = literalBracesPaired(line) ? pairedBraces : unpairedBraces;
+  return line
+    .replace(/[\\{}$%&#_~^<>]/g, (char) => braces[char] ?? specialCharacters[char]!)
+    .replace(mathSymbol, (symbol) => mathSymbols[symbol]!)
     .replace(/-(?=-)|`(?=`)|'(?=')/g, '$&{}');
+}
+
+const pairedBraces: Record<string, string> = { '{': '\\{', '}': '\\}' };
+const unpairedBraces: Record<string, string> = { '{': '\\textbraceleft{}', '}': '\\textbraceright{}' };
+
+/** Whether every `{` of plain text is closed by a later `}` and every `}` closes one. */
+function literalBracesPaired(text: string): boolean {
+  let depth = 0;
+  for (const char of text) {
+    if (char === '{') depth++;
+    else if (char === '}' && --depth < 0) return false;
+  }
+  return depth === 0;
 }
 
 /**
@@ -137,9 +216,10 @@ export function papersToBibtex(papers: Iterable<Paper>): string {
   const entries: string[] = [];
   for (const paper of papers) {
     const base = citationKey(paper.id);
+    // BibTeX and biber compare keys ignoring case: Smith2020 and smith2020 would be one entry.
     let key = base;
-    for (let n = 0; used.has(key); n++) key = `${base}${suffixLetters(n)}`;
-    used.add(key);
+    for (let n = 0; used.has(key.toLowerCase()); n++) key = `${base}${suffixLetters(n)}`;
+    used.add(key.toLowerCase());
     entries.push(paperToBibtex(paper, key));
   }
   return entries.join('\n');

@@ -112,6 +112,10 @@ describe('BibTeX entry to record: TeX to text', () => {
     ['\\emph{Escherichia coli} in \\textbf{vivo}', 'Escherichia coli in vivo'],
     ['{{Double Braced Title}}', 'Double Braced Title'],
     ['Line one\n    line two', 'Line one line two'],
+    // Regression: an accent over nothing became a combining mark (Mendeley's and JabRef's literal ~ and ^).
+    ['http://www.cs.x.edu/{\\~{}}smith/ and x{\\^{}}2', 'http://www.cs.x.edu/~smith/ and x^2'],
+    // Regression: math letters came out as mathematical italic (U+1D707), which a search for "μm" does not hold.
+    ['5\\,$\\mu$m and $\\Delta$t', '5 \u03bcm and \u0394t'],
   ];
   for (const [tex, text] of cases) {
     it(`turns ${JSON.stringify(tex)} into ${JSON.stringify(text)}`, async () => {
@@ -236,6 +240,8 @@ describe('readBibtex on a library export', () => {
     assert.equal(typeOf('entry kowalczyk2022speech (line 36)'), 'preprint');
     assert.equal(typeOf('entry nguyen2023reefs (line 48)'), 'preprint');
     assert.equal(typeOf('entry devlin2019bert (line 59)'), 'preprint');
+    // Regression: a preprint server named as the publisher of an @article was read as a journal article.
+    assert.equal((await record('@article{a1, title = {T}, abstract = {A}, publisher = {arXiv}, year = {2017}}')).type, 'preprint');
     // A book's venue is its publisher.
     assert.deepEqual(
       [typeOf('entry hinterberger2024migration (line 81)'), records.get('entry hinterberger2024migration (line 81)')?.venue],

@@ -76,6 +76,20 @@ describe('BibTeX export', () => {
     );
   });
 
+  it('regression: writes braces that do not pair up as commands (an abstract ending "}{https://…" ended its field early, and the file did not compile)', () => {
+    assert.equal(escapeBibtex('KGRule2NL}{https://x.org/y'), 'KGRule2NL\\textbraceright{}\\textbraceleft{}https://x.org/y');
+    assert.equal(escapeBibtex('a } b {'), 'a \\textbraceright{} b \\textbraceleft{}');
+    assert.equal(escapeBibtex('set {x} of {y}'), 'set \\{x\\} of \\{y\\}');
+  });
+
+  it('regression: writes lone Greek letters and math signs as TeX math (pdfLaTeX stopped at "Unicode character α"), Greek words as they are', () => {
+    assert.equal(
+      escapeBibtex('The α-helix, 5 μm, p ≤ 0.05, Δt → ∞'),
+      'The {$\\alpha$}-helix, 5 {$\\mu$}m, p {$\\leq$} 0.05, {$\\Delta$}t {$\\rightarrow$} {$\\infty$}',
+    );
+    assert.equal(escapeBibtex('Σωκράτης'), 'Σωκράτης');
+  });
+
   it('braces acronyms and mixed-case words in titles', () => {
     assert.equal(
       protectTitleCase('BERT Meets ImageNet and GPT-4 on iPhone: A (LSTM) Study'),
@@ -151,10 +165,12 @@ describe('BibTeX export', () => {
       { ...journalPaper, id: 'x y' },
       { ...journalPaper, id: 'x,y' },
       { ...journalPaper, id: 'x_y' },
+      // Regression: BibTeX compares keys ignoring case, and dropped the second of Smith2020 and smith2020.
+      { ...journalPaper, id: 'X_Y' },
     ]);
     assert.deepEqual(
       [...file.matchAll(/^@article\{([^,]+),/gm)].map((match) => match[1]),
-      ['x_y', 'x_ya', 'x_yb'],
+      ['x_y', 'x_ya', 'x_yb', 'X_Yc'],
     );
   });
 });
@@ -310,8 +326,8 @@ describe('BibTeX round trip', () => {
   it('keeps text with TeX special characters, angle brackets and Unicode through export and re-import', async () => {
     const tricky: Paper = {
       id: 'tricky',
-      title: 'p < 0.05 for 50% of {A} & B_1 at $5 ~ #1 ^ \\ in Ωmega-ÉCOLE',
-      abstract: 'Backslash \\ and braces {x} and “quotes” and naïve café — done.',
+      title: 'p < 0.05 for 50% of {A} & B_1 at $5 ~ #1 ^ \\ in Ωmega-ÉCOLE, the α-helix ≤ 5 μm',
+      abstract: 'Backslash \\ and braces {x} and “quotes” and naïve café — done. Σωκράτης. Ends }{https://x.org/y',
       authors: ['Zoë Ñúñez', 'Dvořák, Antonín'],
       year: 2024,
     };

@@ -105,7 +105,9 @@ export function bibtexEntryToRecord(parse: LibraryParse, entry: BibtexEntry): Re
   if (url) record.url = url;
   const arxivId = entryArxivId(fields, doi, url);
   if (arxivId) record.arxiv_id = arxivId;
-  const type = referenceType(named, { namedVenue, arxivId });
+  // A preprint server may be named as the publisher of any entry (`@article{…, publisher = {arXiv}}`).
+  const publisher = fields.get('publisher');
+  const type = referenceType(named, { namedVenue: namedVenue ?? (publisher === undefined ? undefined : simpleText(publisher)), arxivId });
   if (type) record.type = type;
   return record;
 }

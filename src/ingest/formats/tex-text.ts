@@ -101,6 +101,16 @@ const letterAccent = /\\([uvHckrdb])(?:\s*\{\s*(\\[ij]|[A-Za-z])\s*\}|\s+([A-Za-
 const letterCommand = /\\(ss|ae|AE|oe|OE|aa|AA|[oOlL])(?![A-Za-z])(?:\s*\{\}|\s*)/g;
 const dotlessLetter = /\\([ij])(?![A-Za-z])(?:\s*\{\}|\s*)/g;
 
+/**
+ * An accent over nothing (`\~{}`, `{\^{}}`) is how Mendeley and JabRef write a literal tilde or
+ * caret (`http://host/{\~{}}user/`): the characters themselves, not combining marks.
+ */
+const accentOverNothing = /\\([~^])\s*\{\s*\}/g;
+
+function literalTildesAndCarets(tex: string): string {
+  return tex.replace(accentOverNothing, (_match, mark: string) => (mark === '~' ? '\\textasciitilde{}' : '\\textasciicircum{}'));
+}
+
 /** Accented letters and \ss-style letters as Unicode, the way names and titles mostly carry TeX. */
 export function resolveAccents(tex: string): string {
   if (!tex.includes('\\')) return tex;
@@ -109,7 +119,7 @@ export function resolveAccents(tex: string): string {
     return `${base}${accentMarks[command]}`;
   };
   const letter = (_match: string, name: string) => letterCommands[name]!;
-  return tex.replace(letterCommand, letter).replace(symbolAccent, accent).replace(letterAccent, accent).replace(dotlessLetter, letter);
+  return literalTildesAndCarets(tex).replace(letterCommand, letter).replace(symbolAccent, accent).replace(letterAccent, accent).replace(dotlessLetter, letter);
 }
 
 /** Whether TeX, its accents resolved, still holds commands or math that only the library reads. */
@@ -133,6 +143,9 @@ export function cleanLibraryText(text: string): string {
       .replace(/L\u1D2CTEX/g, 'LaTeX')
       // \"{\i} comes out as a dotless i with a combining accent, which NFC cannot compose.
       .replace(/\u0131(?=[\u0300-\u036f])/g, 'i')
+      // Math letters ($\mu$) come out in the mathematical italic block (U+1D707): plain letters
+      // (U+03BC) are what a search for "μm" holds.
+      .replace(/[\u{1D400}-\u{1D7FF}]/gu, (letter) => letter.normalize('NFKC'))
       .replace(/\s+/g, ' ')
       .trim()
       .normalize('NFC')
@@ -172,7 +185,7 @@ export type LibraryFieldValue = string | string[] | Creator[];
  */
 export function convertWithLibrary(parse: BibtexLibraryParse, fields: Record<string, string>): Record<string, LibraryFieldValue | undefined> | undefined {
   const body = Object.entries(fields)
-    .map(([name, value]) => `  ${name} = {${escapeAngleBrackets(value)}}`)
+    .map(([name, value]) => `  ${name} = {${escapeAngleBrackets(literalTildesAndCarets(value))}}`)
     .join(',\n');
   let library: ReturnType<BibtexLibraryParse>;
   try {
