@@ -21,15 +21,6 @@ function identifierOfName(name: string): { kind: 'doi' | 'arxiv'; value: string 
 const doiLink = /^https?:\/\/(?:dx\.)?doi\.org\/(10\.\S+)$/i;
 const arxivLink = new RegExp(`^https?://(?:www\\.|export\\.)?arxiv\\.org/(?:abs|pdf)/${arxivId}(?:\\.pdf)?/?$`, 'i');
 
-/** A link as a browser copies it, percent-encoding undone (`10.1002/%28SICI%29…`); as it is if that is not valid. */
-function decodedLink(link: string): string {
-  try {
-    return decodeURIComponent(link);
-  } catch {
-    return link;
-  }
-}
-
 /** The stored identifier a lookup compares with: a paper's normalized DOI, or its arXiv id without version. */
 export interface IdentifierKey {
   field: 'doi' | 'arxiv';
@@ -46,7 +37,7 @@ export interface IdentifierKey {
 export function identifierKeysOfName(name: string): IdentifierKey[] {
   const arxivFromLink = arxivLink.exec(name);
   if (arxivFromLink) return [{ field: 'arxiv', key: arxivIdWithoutVersion(arxivFromLink[1]!) }];
-  const named = identifierOfName(name) ?? (doiLink.test(name) ? { kind: 'doi' as const, value: decodedLink(name) } : undefined);
+  const named = identifierOfName(name) ?? (doiLink.test(name) ? { kind: 'doi' as const, value: name } : undefined);
   if (named?.kind === 'arxiv') return [{ field: 'arxiv', key: arxivIdWithoutVersion(named.value) }];
   if (named === undefined) return [];
   const doi = normalizeDoi(named.value);

@@ -28,10 +28,19 @@ export type Paper = z.infer<typeof paperSchema>;
 
 /** DOIs are case-insensitive and often written as URLs; store and look up the bare lower-case form. */
 export function normalizeDoi(doi: string): string {
-  return doi
-    .trim()
-    .replace(/^(https?:\/\/(dx\.)?doi\.org\/|doi:)/i, '')
-    .toLowerCase();
+  const trimmed = doi.trim();
+  const link = /^https?:\/\/(dx\.)?doi\.org\//i.exec(trimmed);
+  // A link as a browser copies it is percent-encoded (`10.1002/%28SICI%29…`); as it is if that is not valid.
+  const bare = link ? percentDecoded(trimmed.slice(link[0].length)) : trimmed.replace(/^doi:/i, '');
+  return bare.toLowerCase();
+}
+
+function percentDecoded(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 /** An arXiv id without its version suffix (2304.02633v2 → 2304.02633). */

@@ -190,6 +190,11 @@ describe('BibTeX entry to record: dates and identifiers', () => {
     assert.equal(converted.url, 'https://example.org/a_b%20c');
     assert.equal((await record('@misc{k, howpublished = {\\url{https://example.org/x}}}')).url, 'https://example.org/x');
   });
+
+  it('regression: keeps the first of several DOIs (they were run together into one), and joins one DOI broken across lines', async () => {
+    assert.equal((await record('@misc{k, doi = {10.1000/a 10.1000/b}}')).doi, '10.1000/a');
+    assert.equal((await record('@misc{k, doi = {10.1000/abc\n  def}}')).doi, '10.1000/abcdef');
+  });
 });
 
 describe('readBibtex on a library export', () => {

@@ -518,4 +518,9 @@ describe('normalizeDoi', () => {
     assert.equal(normalizeDoi('  DOI:10.1/X '), '10.1/x');
     assert.equal(normalizeDoi('10.1/x'), '10.1/x');
   });
+  it('regression: undoes the percent-encoding of a DOI link (10.1000/abc%2Fdef was stored encoded), and only of a link', () => {
+    assert.equal(normalizeDoi('http://dx.doi.org/10.1000/abc%2Fdef'), '10.1000/abc/def');
+    assert.equal(normalizeDoi('https://doi.org/10.1002/%28SICI%291097-4636'), '10.1002/(sici)1097-4636');
+    assert.equal(normalizeDoi('10.1000/100%25'), '10.1000/100%25');
+  });
 });

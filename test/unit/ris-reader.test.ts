@@ -85,6 +85,19 @@ describe('risRecordToRecord', () => {
       ).id,
       '10.1/x',
     );
+    // Regression: the DO line's own form became the id (a doi.org link, which the write API refuses as an id).
+    for (const written of ['https://doi.org/10.1234/ABC.def', 'doi:10.1234/abc.DEF']) {
+      assert.equal(
+        risRecordToRecord(
+          tags([
+            ['DO', written],
+            ['TI', 'T'],
+          ]),
+        ).id,
+        '10.1234/abc.def',
+        written,
+      );
+    }
     const hashed = risRecordToRecord(
       tags([
         ['TI', 'Glacier  Retreat'],

@@ -99,7 +99,7 @@ export function bibtexEntryToRecord(parse: LibraryParse, entry: BibtexEntry): Re
   }
 
   Object.assign(record, entryDate(fields));
-  const doi = verbatim(fields.get('doi'));
+  const doi = verbatim(firstDoi(fields.get('doi')));
   if (doi) record.doi = doi;
   const url = verbatim(fields.get('url')) ?? urlCommand(fields.get('howpublished')) ?? urlCommand(fields.get('note'));
   if (url) record.url = url;
@@ -168,6 +168,16 @@ function verbatim(value: string | undefined): string | undefined {
   const unwrapped = /^\s*\\url\{(.*)\}\s*$/s.exec(value)?.[1] ?? value;
   const clean = unwrapped.replace(/\\([_%#&$~])/g, '$1').replace(/[{}\s]/g, '');
   return clean.length > 0 ? clean : undefined;
+}
+
+/**
+ * The first of several DOIs a field lists (`10.1000/a 10.1000/b`, as some exports give a paper's
+ * DOI and its erratum's), as the arXiv snapshot reader keeps; one DOI broken across lines is
+ * joined again by verbatim.
+ */
+function firstDoi(value: string | undefined): string | undefined {
+  const dois = value?.split(/[\s,;]+/).filter((part) => /^(?:https?:\/\/(?:dx\.)?doi\.org\/|doi:)?10\./i.test(part));
+  return dois !== undefined && dois.length > 1 ? dois[0] : value;
 }
 
 function urlCommand(value: string | undefined): string | undefined {

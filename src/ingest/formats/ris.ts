@@ -2,6 +2,7 @@ import { AppError } from '../../errors.js';
 import type { Input } from '../input-files.js';
 import type { RawRecord } from '../record-readers.js';
 import { arxivIdFromDoi, arxivIdFromUrl, contentId } from '../../papers/identifiers.js';
+import { normalizeDoi } from '../../papers/paper.js';
 import { publicationTypeOf, venueIsPublisher } from '../../papers/publication-type.js';
 import { pagesFrom } from '../../papers/page-range.js';
 import { publishedVenue } from '../../papers/preprint-servers.js';
@@ -128,7 +129,8 @@ export function risRecordToRecord(tags: Map<string, string[]>): Record<string, u
   const [startPage, endPage] = [first(tags, 'SP'), first(tags, 'EP')];
   const pages = pagesFrom(startPage, endPage);
   if (pages) record.pages = pages;
-  const id = first(tags, 'ID') ?? doi ?? (title ? contentId('ris', title, year) : undefined);
+  // Without an ID, the DOI names the record as the paper stores it (bare), not as the DO line wrote it (a link, doi:…).
+  const id = first(tags, 'ID') ?? (doi ? normalizeDoi(doi) : undefined) ?? (title ? contentId('ris', title, year) : undefined);
   if (id) record.id = id;
   return record;
 }
