@@ -52,6 +52,17 @@ describe('CSL-JSON items', () => {
     assert.deepEqual([back.type, back.arxiv_id, back.venue], ['preprint', '2305.04567', undefined]);
   });
 
+  it("regression: read Zotero's rich text as plain text (its <i> and <sub> tags were stored and searched)", () => {
+    const record = cslItemToRecord({
+      id: 'coli',
+      type: 'article-journal',
+      title: 'Growth of <i>Escherichia coli</i> in H<sub>2</sub>O at <span style="font-variant:small-caps;">pH</span> 7',
+      abstract: 'We grew <b>E. coli</b> &amp; friends; p < 0.05.',
+    });
+    assert.equal(record.title, 'Growth of Escherichia coli in H2O at pH 7');
+    assert.equal(record.abstract, 'We grew E. coli & friends; p < 0.05.');
+  });
+
   it("read Zotero's forms: a numeric id, a container title as a list, a bioRxiv preprint, a date of a year", () => {
     const record = cslItemToRecord({
       id: 42,

@@ -3,7 +3,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { abstractFromInvertedIndex, htmlToText, openAlexWorkToRecord } from '../../src/ingest/formats/openalex.js';
+import { abstractFromInvertedIndex, openAlexWorkToRecord } from '../../src/ingest/formats/openalex.js';
+import { htmlToText } from '../../src/ingest/formats/markup-text.js';
 import { formatFixtures, readRecords } from './format-support.js';
 import { temporaryRoot } from './support.js';
 

@@ -2,6 +2,7 @@ import { arxivIdFromDoi, arxivIdFromMention, arxivIdFromUrl } from '../../papers
 import { publishedVenue } from '../../papers/preprint-servers.js';
 import { publicationTypeOf, venueIsPublisher, type PublicationType } from '../../papers/publication-type.js';
 import { definedTexts, isObject, text } from './json-lines.js';
+import { htmlToText } from './markup-text.js';
 import { referenceType } from './reference-type.js';
 
 /** CSL 1.0.2's item types: an object whose `type` is one of them, with CSL's own fields, is a CSL item. */
@@ -72,10 +73,11 @@ export function cslItemToRecord(item: Record<string, unknown>): Record<string, u
   const record: Record<string, unknown> = {};
   const id = typeof item.id === 'number' ? String(item.id) : (text(item.id) ?? text(item['citation-key']));
   if (id) record.id = id;
+  // CSL's rich text: Zotero writes <i>Escherichia coli</i>, H<sub>2</sub>O and small-caps spans.
   const title = text(item.title);
-  if (title) record.title = title;
+  if (title) record.title = htmlToText(title);
   const abstract = text(item.abstract);
-  if (abstract) record.abstract = abstract;
+  if (abstract) record.abstract = htmlToText(abstract);
   const authors = (Array.isArray(item.author) ? item.author : []).map(cslNameText).filter((name): name is string => name !== undefined);
   if (authors.length > 0) record.authors = authors;
   const keywords = text(item.keyword)

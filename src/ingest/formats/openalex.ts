@@ -2,6 +2,7 @@ import type { Input } from '../input-files.js';
 import type { RawRecord } from '../record-readers.js';
 import { arxivIdFromDoi, arxivIdFromUrl } from '../../papers/identifiers.js';
 import { convertJsonLines, definedTexts, isObject, readInputJsonLines, text } from './json-lines.js';
+import { htmlToText } from './markup-text.js';
 import { pagesFrom } from '../../papers/page-range.js';
 import { publishedVenue } from '../../papers/preprint-servers.js';
 import { publicationTypeOf, type PublicationType } from '../../papers/publication-type.js';
@@ -170,15 +171,4 @@ function workUrls(work: Record<string, unknown>): string[] {
     for (const url of [text(location.landing_page_url), text(location.pdf_url)]) if (url && !urls.includes(url)) urls.push(url);
   }
   return urls;
-}
-
-const entities: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'", '&apos;': "'", '&nbsp;': ' ' };
-
-/** Titles and abstracts that came through Crossref carry JATS/HTML inline markup and entities. */
-export function htmlToText(value: string): string {
-  return value
-    .replace(/<\/?(?:i|b|em|strong|sub|sup|scp|sc|span|p|br|u|mml:[a-z]+|jats:[a-z]+)(?:\s[^<>]*)?\/?>/gi, '')
-    .replace(/&(?:amp|lt|gt|quot|#39|apos|nbsp);/g, (entity) => entities[entity] ?? entity)
-    .replace(/\s+/g, ' ')
-    .trim();
 }
