@@ -8,6 +8,21 @@ export type ExportFormat = keyof typeof exportMediaTypes;
 
 export const exportFormats = Object.keys(exportMediaTypes) as [ExportFormat, ...ExportFormat[]];
 
+/**
+ * Other names clients give the same formats, taken in Accept and Content-Type alike: `text/x-bibtex`
+ * is what many tools and the shared-mime-info database call BibTeX, and RIS is sent as text too.
+ */
+export const exportMediaTypeAliases: Record<ExportFormat, readonly string[]> = {
+  bibtex: ['text/x-bibtex'],
+  ris: ['text/x-research-info-systems'],
+  'csl-json': [],
+};
+
+/** The format a media type names, by its own name or an alias; undefined for any other. */
+export function formatOfMediaType(type: string): ExportFormat | undefined {
+  return exportFormats.find((format) => exportMediaTypes[format] === type || exportMediaTypeAliases[format].includes(type));
+}
+
 /** The formats papers can also be written in (reference managers' files), as their media types. */
 export const importFormats = ['bibtex', 'ris'] as const satisfies readonly ExportFormat[];
 export type ImportFormat = (typeof importFormats)[number];

@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { exportPapers } from '../export/export-papers.js';
-import { exportFormats, exportMediaTypes, formatExtensions, type ExportFormat } from '../export/media-types.js';
+import { exportFormats, exportMediaTypeAliases, exportMediaTypes, formatExtensions, formatOfMediaType, type ExportFormat } from '../export/media-types.js';
 import type { Paper } from '../papers/paper.js';
 import { parseInput } from './error-handling.js';
 
@@ -20,9 +20,11 @@ export function responseFormat(request: Request, response: Response): ResponseFo
   response.vary('Accept');
   const { format } = parseInput(formatQuerySchema, { format: request.query.format }, 'query');
   if (format) return format;
-  const accepted = request.accepts(['application/json', ...Object.values(exportMediaTypes)]);
-  const exported = Object.entries(exportMediaTypes).find(([, type]) => type === accepted);
-  return exported ? (exported[0] as ExportFormat) : 'json';
+  const accepted = request.accepts([
+    'application/json',
+    ...exportFormats.flatMap((exported) => [exportMediaTypes[exported], ...exportMediaTypeAliases[exported]]),
+  ]);
+  return (accepted && formatOfMediaType(accepted)) || 'json';
 }
 
 /** Query parameters without `format`, for the routes' strict query schemas. */

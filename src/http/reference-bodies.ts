@@ -1,27 +1,19 @@
 import type { Request } from 'express';
 import { AppError, invalidInput, isAppError } from '../errors.js';
-import { exportMediaTypes, importFormats, type ImportFormat } from '../export/media-types.js';
+import { exportMediaTypeAliases, exportMediaTypes, formatOfMediaType, importFormats, type ImportFormat } from '../export/media-types.js';
 import { readReferenceText } from '../ingest/reference-text.js';
 import { defaultFieldMap, mapRecordToPaper } from '../papers/paper-record.js';
 import { isWriteEntry, rejectedEntry, type RejectedEntry, type WriteEntry } from '../writes/write-service.js';
 import { maxPapersPerWrite, paperInputSchema, titleOnlyPaperInputSchema } from './schemas.js';
 
-/**
- * Other names clients give the same formats: `text/x-bibtex` is what many tools and the
- * shared-mime-info database call BibTeX, and RIS is sent as text too.
- */
-const referenceMediaTypeAliases: Record<ImportFormat, readonly string[]> = {
-  bibtex: ['text/x-bibtex'],
-  ris: ['text/x-research-info-systems'],
-};
-
 /** Bodies POST /v1/papers takes besides JSON: a reference manager's export, written all or none. */
-export const referenceMediaTypes: readonly string[] = importFormats.flatMap((format) => [exportMediaTypes[format], ...referenceMediaTypeAliases[format]]);
+export const referenceMediaTypes: readonly string[] = importFormats.flatMap((format) => [exportMediaTypes[format], ...exportMediaTypeAliases[format]]);
 
 /** Which reference format a request body is in, by its Content-Type; undefined for any other. */
 export function referenceFormatOf(request: Request): ImportFormat | undefined {
   const type = request.is([...referenceMediaTypes]);
-  return importFormats.find((format) => exportMediaTypes[format] === type || referenceMediaTypeAliases[format].includes(type || ''));
+  const format = type ? formatOfMediaType(type) : undefined;
+  return importFormats.find((importFormat) => importFormat === format);
 }
 
 /**

@@ -143,6 +143,14 @@ describe('exports of ranked lists and papers', () => {
     assert.equal((JSON.parse(missing.text) as { error: { code: string } }).error.code, 'paper_not_found');
   });
 
+  it('regression: answers Accept: text/x-bibtex and text/x-research-info-systems with the export, as those names are taken for writes (JSON came back)', async () => {
+    const asBibtex = await call('/v1/papers/volcano-1', { headers: { accept: 'text/x-bibtex' } });
+    assert.match(asBibtex.headers.get('content-type') ?? '', /^application\/x-bibtex/);
+    assert.match(asBibtex.text, /^@/);
+    const asRis = await call('/v1/papers/volcano-1', { headers: { accept: 'text/x-research-info-systems' } });
+    assert.match(asRis.text, /^TY {2}- /);
+  });
+
   it('refuses an unknown format, naming the parameter', async () => {
     const response = await call('/v1/papers/volcano-1?format=endnote');
     assert.equal(response.status, 400);
