@@ -1,9 +1,8 @@
+import { isOrganisationName } from '../papers/author-names.js';
 /** A person's name in parts, or a name that is not split (an institution, a mononym, a name without spaces). */
 export type NameParts = { given?: string; particle?: string; family: string; suffix?: string; literal?: undefined } | { literal: string };
 
 const suffixes = /^(jr\.?|sr\.?|ii|iii|iv)$/i;
-const organisationWords =
-  /\b(consortium|collaboration|team|group|institute|institut|university|universit[yé]|laborator(y|ies)|lab|research|center|centre|committee|association|organi[sz]ation|project|society|foundation|inc\.?|ltd\.?|corporation|council|network|initiative)\b/i;
 
 /**
  * Splits a display name ("Anna van der Berg", "John Smith Jr.", "Google Research") into parts.
@@ -13,7 +12,7 @@ const organisationWords =
  */
 export function splitName(displayName: string): NameParts {
   const name = displayName.replace(/\s+/g, ' ').trim();
-  if (organisationWords.test(name)) return { literal: name };
+  if (isOrganisationName(name)) return { literal: name };
   const commaParts = name.split(/\s*,\s*/);
   if (commaParts.length >= 2) {
     const last = commaParts[commaParts.length - 1]!;

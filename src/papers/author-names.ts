@@ -28,8 +28,20 @@ function commaCount(text: string): number {
   return text.split(',').length - 1;
 }
 
-/** "Smith, John" → "John Smith"; a name with no comma, or more than one ("Smith, Jr., John"), is kept as written. */
+const organisationWords =
+  /\b(consortium|collaboration|team|group|institute|institut|university|universit[yé]|laborator(y|ies)|lab|research|center|centre|committee|association|organi[sz]ation|project|society|foundation|inc\.?|ltd\.?|llc|gmbh|plc|corp\.?|corporation|company|council|network|initiative|agency|department|office|ministry|bureau|hospital|college|academy)\b/i;
+
+/** Whether a name is an organisation's ("Google, Inc.", "U.S. Department of Energy"), by the words organisations' names hold. */
+export function isOrganisationName(name: string): boolean {
+  return organisationWords.test(name);
+}
+
+/**
+ * "Smith, John" → "John Smith"; a name with no comma, or more than one ("Smith, Jr., John"), and
+ * an organisation's ("Google, Inc.") are kept as written.
+ */
 export function uprightedAuthorName(name: string): string {
+  if (isOrganisationName(name)) return name;
   const parts = name.split(',').map((part) => part.trim());
   return parts.length === 2 && parts[0] && parts[1] ? `${parts[1]} ${parts[0]}` : name;
 }

@@ -125,6 +125,16 @@ describe('mapRecordToPaper: accepted records', () => {
     assert.deepEqual(authors(['Müller, Jürgen', 'Zoë Ñúñez', 'Smith, Jr., John']), ['Jürgen Müller', 'Zoë Ñúñez', 'Smith, Jr., John']);
   });
 
+  it('regression: keeps an organisation whose name holds a comma as written (a braced "Google, Inc." became "Inc. Google")', () => {
+    const authors = (value: string | string[]) => accepted(mapRecordToPaper({ id: 'x', abstract: 'a', authors: value })).authors;
+    assert.deepEqual(authors(['Google, Inc.', 'U.S. Department of Energy, Office of Science', 'Müller, Jürgen']), [
+      'Google, Inc.',
+      'U.S. Department of Energy, Office of Science',
+      'Jürgen Müller',
+    ]);
+    assert.deepEqual(authors('Google, Inc.'), ['Google, Inc.']);
+  });
+
   it('does not split author names that merely contain "and"', () => {
     assert.deepEqual(accepted(mapRecordToPaper({ id: 'x', abstract: 'a', authors: 'Alexander Anderson, Sandy Band' })).authors, [
       'Alexander Anderson',
