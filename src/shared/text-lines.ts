@@ -1,5 +1,6 @@
 import { Transform, type Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
+import { TextDecoder } from 'node:util';
 
 const lineBreak = /[\r\n]/g;
 
@@ -88,13 +89,27 @@ const windows1252 = new TextDecoder('windows-1252', { ignoreBOM: true });
 /**
  * Decodes bytes up to each chunk's last line break, as UTF-8 where that is valid and line by line
  * as Windows-1252 where it is not. Line breaks are the same single bytes in both encodings and never
- * part of a UTF-8 sequence, so cutting there splits no character.
+ * part of a UTF-8 sequence, so cutting there splits no character. A text that opens with a UTF-16
+ * byte-order mark (Windows tools' "Unicode" files) is decoded as UTF-16 throughout instead.
  */
 class LineWiseFallbackDecoder {
   /** Bytes after the last line break seen: the start of a line still arriving. */
   private held: Buffer[] = [];
+  /** Set by the first bytes: undefined until two have arrived, then the UTF-16 decoder or null. */
+  private utf16: TextDecoder | null | undefined;
 
   write(chunk: Buffer): string {
+    if (this.utf16 === undefined) {
+      const start = Buffer.concat([...this.held, chunk]);
+      if (start.length < 2) {
+        this.held = [start];
+        return '';
+      }
+      this.held = [];
+      this.utf16 = utf16DecoderOf(start);
+      chunk = start;
+    }
+    if (this.utf16) return this.utf16.decode(chunk, { stream: true });
     const lastBreak = Math.max(chunk.lastIndexOf(0x0a), chunk.lastIndexOf(0x0d));
     if (lastBreak < 0) {
       this.held.push(chunk);
@@ -106,10 +121,18 @@ class LineWiseFallbackDecoder {
   }
 
   end(): string {
+    if (this.utf16) return this.utf16.decode();
     const rest = Buffer.concat(this.held);
     this.held = [];
     return decodeLines(rest);
   }
+}
+
+/** A UTF-16 decoder (it drops the mark) for bytes opening with a UTF-16 byte-order mark, else null. */
+function utf16DecoderOf(start: Buffer): TextDecoder | null {
+  if (start[0] === 0xff && start[1] === 0xfe) return new TextDecoder('utf-16le');
+  if (start[0] === 0xfe && start[1] === 0xff) return new TextDecoder('utf-16be');
+  return null;
 }
 
 function decodeLines(bytes: Buffer): string {

@@ -50,4 +50,20 @@ describe('textLines', () => {
     }
     assert.deepEqual(await linesOf([bytes]), ['café €', 'M\ufffdller \ufffd', 'naïve'], 'UTF-8 alone, as before');
   });
+
+  it('regression: reads a text opening with a UTF-16 byte-order mark as UTF-16, little- or big-endian (Windows "Unicode" .bib and .ris files read as nothing)', async () => {
+    const text = '@misc{k,\r\n  title = {Müller — 検索},\r\n}';
+    const littleEndian = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    const bigEndian = Buffer.from(littleEndian).swap16();
+    for (const [name, bytes] of [
+      ['UTF-16LE', littleEndian],
+      ['UTF-16BE', bigEndian],
+    ] as const) {
+      for (const cut of [1, 2, 3, 17]) {
+        const lines: string[] = [];
+        for await (const line of textLines(Readable.from([bytes.subarray(0, cut), bytes.subarray(cut)]), { windows1252Fallback: true })) lines.push(line);
+        assert.deepEqual(lines, ['@misc{k,', '  title = {Müller — 検索},', '}'], `${name}, cut at ${cut}`);
+      }
+    }
+  });
 });
