@@ -194,7 +194,7 @@ export function paperToBibtex(paper: Paper, key = citationKey(paper.id)): string
     ['eprint', paper.arxiv_id ? escapeBibtex(paper.arxiv_id) : undefined],
     ['archiveprefix', paper.arxiv_id ? 'arXiv' : undefined],
     ['primaryclass', paper.arxiv_id ? paper.categories?.find((category) => arxivCategory.test(category)) : undefined],
-    ['keywords', paper.categories && paper.categories.length > 0 ? paper.categories.map(escapeBibtex).join(', ') : undefined],
+    ['keywords', paper.categories && paper.categories.length > 0 ? paper.categories.map(bibtexKeyword).join(', ') : undefined],
     ['abstract', paper.abstract ? escapeBibtex(paper.abstract) : undefined],
   ];
   const body = fields
@@ -205,6 +205,12 @@ export function paperToBibtex(paper: Paper, key = citationKey(paper.id)): string
 }
 
 /** Pages as BibTeX writes them: a range with "--" (an en dash once typeset), any other form as it is. */
+/** A keyword holding a comma or semicolon is braced, so it is read back as one (`{Carcinoma, Squamous Cell}`). */
+function bibtexKeyword(keyword: string): string {
+  const escaped = escapeBibtex(keyword);
+  return /[,;]/.test(keyword) ? `{${escaped}}` : escaped;
+}
+
 function bibtexPages(pages: string): string {
   const range = pageRange(pages);
   return range ? range.map(escapeBibtex).join('--') : escapeBibtex(pages);

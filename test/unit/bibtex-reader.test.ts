@@ -132,6 +132,14 @@ describe('BibTeX entry to record: TeX to text', () => {
   it('takes keywords as categories, in order, split at commas and semicolons', async () => {
     assert.deepEqual((await record('@misc{k, keywords = {deep learning; NLP, {BERT}, NLP}}')).categories, ['deep learning', 'NLP', 'BERT']);
   });
+
+  it('regression: keeps a braced keyword holding a comma whole (a MeSH heading was split in two)', async () => {
+    assert.deepEqual((await record("@misc{k, keywords = {Oncology, {Carcinoma, Squamous Cell}; Caf\\'e}}")).categories, [
+      'Oncology',
+      'Carcinoma, Squamous Cell',
+      'Café',
+    ]);
+  });
 });
 
 describe('BibTeX file encodings', () => {

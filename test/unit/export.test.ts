@@ -339,6 +339,14 @@ describe('BibTeX round trip', () => {
     assert.deepEqual(back?.authors, ['Zoë Ñúñez', 'Antonín Dvořák']);
   });
 
+  it('regression: keeps a category holding a comma whole through export and re-import (a MeSH heading came back split in two)', async () => {
+    const headings: Paper = { id: 'mesh', title: 'T', abstract: 'A', categories: ['Carcinoma, Squamous Cell', 'Oncology', 'a; b'] };
+    const path = join(root(), 'mesh.bib');
+    await writeFile(path, paperToBibtex(headings));
+    const [back] = await importPapers(path, 'bibtex');
+    assert.deepEqual(back?.categories, headings.categories);
+  });
+
   it("regression: keeps -- --- `` and '' as written (read back as TeX, they became dashes and curly quotes)", async () => {
     const ligatures: Paper = { id: 'ligatures', title: "A -- B --- C ``D'' x''", abstract: "Range 1--2, a pause --- then ``quoted'' text and it's fine." };
     const path = join(root(), 'ligatures.bib');

@@ -7,7 +7,16 @@ import { arxivIdFromDoi, arxivIdFromMention, arxivIdFromUrl, isArxivId } from '.
 import { publishedVenue } from '../../papers/preprint-servers.js';
 import { referenceType } from './reference-type.js';
 import { publicationTypeOf, venueIsPublisher } from '../../papers/publication-type.js';
-import { cleanLibraryText, convertWithLibrary, loadBibtexLibrary, simpleTexToText, simpleText, texToText, type LibraryFieldValue } from './tex-text.js';
+import {
+  cleanLibraryText,
+  convertWithLibrary,
+  loadBibtexLibrary,
+  simpleTexToText,
+  simpleText,
+  textsToText,
+  texToText,
+  type LibraryFieldValue,
+} from './tex-text.js';
 
 type LibraryParse = Awaited<ReturnType<typeof loadBibtexLibrary>>;
 
@@ -34,10 +43,9 @@ function entryPosition(key: string | undefined, line: number): string {
 }
 
 /** The fields that carry TeX worth converting; the rest are identifiers and numbers. */
-const textFields = ['title', 'abstract', 'keywords', 'venue'] as const;
+const textFields = ['title', 'abstract', 'venue'] as const;
 
-/** The library splits and sorts `keywords` itself; under another name it converts them as text, in order. */
-const libraryFieldName = { title: 'title', abstract: 'abstract', keywords: 'keywordtext', venue: 'venue' } as const;
+const libraryFieldName = { title: 'title', abstract: 'abstract', venue: 'venue' } as const;
 
 /** One entry as a record in the canonical field names (see papers/paper-record.ts). */
 export function bibtexEntryToRecord(parse: LibraryParse, entry: BibtexEntry): Record<string, unknown> {
@@ -50,7 +58,6 @@ export function bibtexEntryToRecord(parse: LibraryParse, entry: BibtexEntry): Re
   const raw: Record<(typeof textFields)[number], string | undefined> = {
     title: fields.get('title'),
     abstract: fields.get('abstract') ?? fields.get('abstractnote'),
-    keywords: fields.get('keywords'),
     // BibLaTeX names a journal journaltitle; a paper in proceedings or a book has a booktitle; a
     // thesis has a school, a report an institution, a book or another work a publisher.
     venue:
@@ -77,8 +84,8 @@ export function bibtexEntryToRecord(parse: LibraryParse, entry: BibtexEntry): Re
   const abstract = plain.abstract ?? asText(converted.abstract);
   if (title) record.title = title;
   if (abstract) record.abstract = abstract;
-  const keywords = plain.keywords ?? asText(converted.keywordtext);
-  if (keywords) record.categories = [...new Set(keywords.split(/\s*[,;]\s*/).filter(Boolean))];
+  const keywords = keywordsOf(parse, fields.get('keywords'));
+  if (keywords.length > 0) record.categories = keywords;
   const authors =
     simpleAuthors ??
     asCreators(converted.author)
@@ -110,6 +117,29 @@ export function bibtexEntryToRecord(parse: LibraryParse, entry: BibtexEntry): Re
   const type = referenceType(named, { namedVenue: namedVenue ?? (publisher === undefined ? undefined : simpleText(publisher)), arxivId });
   if (type) record.type = type;
   return record;
+}
+
+/**
+ * The keywords of a `keywords` field, split at commas and semicolons outside braces: a braced
+ * keyword keeps its comma (`{Carcinoma, Squamous Cell}`, a MeSH heading, as the export writes it).
+ */
+function keywordsOf(parse: LibraryParse, value: string | undefined): string[] {
+  if (value === undefined) return [];
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < value.length; i++) {
+    const char = value[i];
+    if (char === '\\') i++;
+    else if (char === '{') depth++;
+    else if (char === '}') depth--;
+    else if ((char === ',' || char === ';') && depth === 0) {
+      parts.push(value.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(value.slice(start));
+  return [...new Set(textsToText(parse, parts).filter(Boolean))];
 }
 
 /** One library call for the entry; if the library rejects the TeX, field by field with fallbacks. */
