@@ -127,6 +127,12 @@ export async function ingestPapers(embedder: Embedder, options: IngestOptions): 
     // Past this point the build is written and published whole: a stop asked for during it comes too late.
     stopIfAsked();
     const collection = await writer.finish({ input: options.input, read, rejected: read - writer.size });
+    if (collection.keptEmbeddedIndex) {
+      options.log.warn(
+        { keptAs: collection.keptEmbeddedIndex },
+        `the folder held an embedded index; the Weaviate collection holds the input's papers only, so the embedded index was kept as ${collection.keptEmbeddedIndex}, with every paper it held at its last snapshot (see docs/scaling-out.md, "Moving an index to Weaviate")`,
+      );
+    }
     if (collection.keptPrevious) {
       options.log.warn(
         collection.keptPrevious,

@@ -217,4 +217,6 @@ export interface BuiltCollection {
   count: number;
   /** The collection served before, kept rather than dropped because it took writes after it was built. */
   keptPrevious?: { collection: string; writes: number };
+  /** Where the embedded index the folder held before is kept, when a Weaviate build replaced one. */
+  keptEmbeddedIndex?: string;
 }

@@ -145,4 +145,17 @@ describe('the index folder of a Weaviate collection', () => {
     await assert.rejects(writeCollectionPointer(other, pointer), isAppErrorWithCode('config_invalid', /holds other files/));
     assert.equal(await readFile(join(other, 'notes.txt'), 'utf8'), 'keep me');
   });
+
+  it('regression: keeps an embedded index it replaces beside it (moving it to Weaviate deleted it, with the writes only it held)', async () => {
+    const folder = join(root(), 'moving');
+    await mkdir(folder);
+    await writeFile(join(folder, 'manifest.json'), JSON.stringify({ format: 'paper-search-index', formatVersion: 2 }));
+    await writeFile(join(folder, 'papers.jsonl'), '{"id":"written-1"}\n');
+    const kept = await writeCollectionPointer(folder, pointer);
+    assert.ok(kept?.startsWith(`${folder}.previous-`), kept);
+    assert.equal(await readFile(join(kept, 'papers.jsonl'), 'utf8'), '{"id":"written-1"}\n');
+    assert.equal(await holdsCollectionPointer(folder), true);
+    // A pointer replacing a pointer keeps nothing: the collections are Weaviate's to keep.
+    assert.equal(await writeCollectionPointer(folder, pointer), undefined);
+  });
 });

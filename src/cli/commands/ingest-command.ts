@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { walDirOf } from '../../config/config.js';
+import { walDirOf, type Config } from '../../config/config.js';
 import { loadEmbedder } from '../../embedding/load-embedder.js';
 import { defaultModelId, getModel, halfWindowStrategy, knownModelIds, withLongPassages, withTitleWeight } from '../../embedding/model-registry.js';
 import { detectInputFormat } from '../../ingest/format-detection.js';
@@ -68,7 +68,7 @@ export function ingestCommand(): Command {
         const registered = getModel(flags.model ?? config.MODEL ?? defaultModelId);
         const windowed = flags.longPassages === 'windows' ? withLongPassages(registered, halfWindowStrategy(registered)) : registered;
         const model = flags.titleWeight === undefined ? windowed : withTitleWeight(windowed, flags.titleWeight);
-        await warnOfLoggedWrites(config.INDEX_DIR, walDirOf(config), log);
+        await warnOfLoggedWrites(config.INDEX_DIR, walDirOf(config), config.BACKEND, log);
         const embedder = await loadEmbedder(model, config, log);
         const stop = stopOnSignal(log);
         try {
@@ -130,12 +130,16 @@ function stopOnSignal(log: Logger): { signal: AbortSignal; release(): void } {
  * are not in it; the folder it replaces is kept, and the next server start sets their log aside.
  * Said before the work starts, while the papers can still be exported from the server.
  */
-async function warnOfLoggedWrites(indexDir: string, walDir: string, log: Logger): Promise<void> {
+async function warnOfLoggedWrites(indexDir: string, walDir: string, backend: Config['BACKEND'], log: Logger): Promise<void> {
   const writes = (await writesSinceBuild(indexDir, walDir)).logged;
   if (writes === 0) return;
+  const theirLog =
+    backend === 'weaviate'
+      ? `their log stays at ${walDir}, beside it: serve the two together to recover them, see docs/scaling-out.md, "Moving an index to Weaviate"`
+      : `the next server start sets their log aside (${walDir}.orphaned-…), see docs/operations.md, "Rebuilding an index"`;
   log.warn(
     { writeAheadLog: walDir, writes },
-    `the index being replaced has ${writes} write(s) made through the API since its last snapshot: the new build will not hold them; the folder it replaces will be kept beside it (…previous-…) and the next server start sets their log aside (${walDir}.orphaned-…), see docs/operations.md, "Rebuilding an index"`,
+    `the index being replaced has ${writes} write(s) made through the API since its last snapshot: the new build will not hold them; the folder it replaces will be kept beside it (…previous-…) and ${theirLog}`,
   );
 }
 

@@ -1,4 +1,4 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { access, mkdir, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../../errors.js';
@@ -54,9 +54,15 @@ export async function holdsCollectionPointer(folder: string): Promise<boolean> {
 
 /**
  * Replaces the index folder `target` with one holding this pointer. Like an embedded build, the
- * target must be absent, empty or an index folder: never a folder of other files.
+ * target must be absent, empty or an index folder: never a folder of other files. An embedded
+ * index it replaces (a collection moving to Weaviate) is kept beside it as
+ * `<target>.previous-<time>`, whose path is returned: it is the only copy of that index's papers
+ * and of the writes its log still holds, which the input may not have.
  */
-export async function writeCollectionPointer(target: string, pointer: Omit<CollectionPointer, 'format' | 'formatVersion' | 'backend'>): Promise<void> {
+export async function writeCollectionPointer(
+  target: string,
+  pointer: Omit<CollectionPointer, 'format' | 'formatVersion' | 'backend'>,
+): Promise<string | undefined> {
   const absolute = resolve(target);
   await assertReplaceable(absolute);
   await mkdir(dirname(absolute), { recursive: true });
@@ -65,5 +71,17 @@ export async function writeCollectionPointer(target: string, pointer: Omit<Colle
   await mkdir(staging);
   const manifest: CollectionPointer = { format: pointerFormat, formatVersion: pointerFormatVersion, backend: 'weaviate', ...pointer };
   await writeFileAtomic(join(staging, manifestFileName), `${JSON.stringify(manifest, null, 2)}\n`);
-  await replaceDirectory(staging, absolute);
+  const keptAs = (await holdsEmbeddedIndex(absolute)) ? `${absolute}.previous-${new Date().toISOString().replace(/[:.]/g, '-')}` : undefined;
+  await replaceDirectory(staging, absolute, keptAs === undefined ? {} : { keepPreviousAs: keptAs });
+  return keptAs;
+}
+
+/** Whether a folder holds an index manifest that is not a pointer: an embedded index. */
+async function holdsEmbeddedIndex(folder: string): Promise<boolean> {
+  try {
+    await access(join(folder, manifestFileName));
+  } catch {
+    return false;
+  }
+  return !(await holdsCollectionPointer(folder));
 }

@@ -100,20 +100,21 @@ export class WeaviateCollectionBuilder implements CollectionBuilder {
       const metadata: CollectionMetadata = { ...this.metadata, source, count: this.added };
       await collection.config.update({ description: encodeMetadata(metadata) });
       const previous = await this.publish();
-      await writeCollectionPointer(this.target, {
+      const keptEmbeddedIndex = await writeCollectionPointer(this.target, {
         alias: this.alias,
         collection: this.name,
         model: { id: metadata.model.id, longPassages: metadata.model.longPassages, titleWeight: metadata.model.titleWeight },
         createdAt: metadata.createdAt,
         count: this.added,
       });
-      if (previous === undefined || previous === this.name) return { model: metadata.model, count: this.added };
+      const built = { model: metadata.model, count: this.added, ...(keptEmbeddedIndex === undefined ? {} : { keptEmbeddedIndex }) };
+      if (previous === undefined || previous === this.name) return built;
       // Readers and writers follow the alias, so nothing uses the previous collection any more;
       // but writes it took after its build are in no input file: it is kept for them.
       const writes = await writesAfterBuild(this.client.collections.get<PaperProperties>(previous));
-      if (writes > 0) return { model: metadata.model, count: this.added, keptPrevious: { collection: previous, writes } };
+      if (writes > 0) return { ...built, keptPrevious: { collection: previous, writes } };
       await this.client.collections.delete(previous);
-      return { model: metadata.model, count: this.added };
+      return built;
     } finally {
       await this.client.close();
     }
