@@ -152,7 +152,7 @@ describe('the index folder of a Weaviate collection', () => {
     await writeFile(join(folder, 'manifest.json'), JSON.stringify({ format: 'paper-search-index', formatVersion: 2 }));
     await writeFile(join(folder, 'papers.jsonl'), '{"id":"written-1"}\n');
     const kept = await writeCollectionPointer(folder, pointer);
-    assert.ok(kept?.startsWith(`${folder}.previous-`), kept);
+    assert.ok(kept !== undefined && kept.startsWith(`${folder}.previous-`), kept);
     assert.equal(await readFile(join(kept, 'papers.jsonl'), 'utf8'), '{"id":"written-1"}\n');
     assert.equal(await holdsCollectionPointer(folder), true);
     // A pointer replacing a pointer keeps nothing: the collections are Weaviate's to keep.

@@ -1,9 +1,18 @@
 import { Router } from 'express';
+import type { IndexInfo } from '../../search/search-service.js';
 import type { ServiceState } from '../../service-state.js';
 import { methodNotAllowed } from '../error-handling.js';
 
+/**
+ * How long /readyz waits for the index's figures. A cluster's count can wait on a failing node for
+ * tens of seconds, longer than a load balancer's probe: past this, readiness answers with the
+ * figures it last had (or none), as readiness itself never waits on storage.
+ */
+const indexInfoWaitMs = 1_000;
+
 export function healthRoutes(state: ServiceState): Router {
   const router = Router();
+  let lastInfo: { service: unknown; info: IndexInfo } | undefined;
   router.get('/healthz', (_request, response) => {
     response.json({ status: 'ok' });
   });
@@ -22,8 +31,24 @@ export function healthRoutes(state: ServiceState): Router {
       response.status(503).json({ status: readiness, ...storageFields });
       return;
     }
-    response.json({ status: 'ready', ...storageFields, index: await service.info() });
+    const info = await withinWait(service.info(), indexInfoWaitMs);
+    if (info) lastInfo = { service, info };
+    const index = info ?? (lastInfo?.service === service ? lastInfo.info : undefined);
+    response.json({ status: 'ready', ...storageFields, ...(index ? { index } : {}) });
   });
   router.all('/readyz', methodNotAllowed(['GET']));
   return router;
+}
+
+/** What `promise` gives within `ms`, else undefined (a failure too: readiness is the storage health's to tell). */
+async function withinWait<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  try {
+    return await Promise.race([promise.catch(() => undefined), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
