@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { fromRecord } from '../../src/storage/weaviate/paper-object.js';
 import { isPassingEngineError } from '../../src/storage/weaviate/weaviate-storage.js';
+import { isAppErrorWithCode } from './support.js';
 
 function engineError(name: string, extra: Record<string, unknown> = {}): Error {
   return Object.assign(new Error('Query call with protocol gRPC failed with message: shard not ready'), { name, ...extra });
@@ -20,5 +22,11 @@ describe('which failed Weaviate reads are tried again', () => {
     assert.equal(isPassingEngineError(engineError('WeaviateInvalidInputError')), false);
     assert.equal(isPassingEngineError(new TypeError('undefined is not a function')), false);
     assert.equal(isPassingEngineError(undefined), false);
+  });
+});
+
+describe('an object answered without its properties', () => {
+  it('regression (a paper read answered 500 "undefined is not valid JSON" while a node rejoined): is a 503 to retry', () => {
+    assert.throws(() => fromRecord(undefined), isAppErrorWithCode('storage_unavailable', /without their properties/));
   });
 });

@@ -1,3 +1,4 @@
+import { AppError } from '../../errors.js';
 import { generateUuid5 } from 'weaviate-client';
 import { paperPassage } from '../../embedding/embedder.js';
 import { caseFoldedAuthorName, normalizeAuthorName } from '../../papers/paper-filter.js';
@@ -62,9 +63,21 @@ export function authorKeysToMatch(names: readonly string[]): string[] {
   return [...new Set(names.flatMap((name) => [normalizeAuthorName(name), caseFoldedAuthorName(name)]))];
 }
 
-/** The paper a stored object holds. */
+/**
+ * The paper a stored object holds. An object without its record is what a node answers for a
+ * moment while it rejoins the cluster: a 503 to retry, not a 500.
+ */
 export function fromRecord(record: unknown): Paper {
-  return paperSchema.parse(JSON.parse(String(record)));
+  if (!hasRecord(record)) throw incompleteObjects();
+  return paperSchema.parse(JSON.parse(record));
+}
+
+export function hasRecord(record: unknown): record is string {
+  return typeof record === 'string';
+}
+
+export function incompleteObjects(): AppError {
+  return new AppError('storage_unavailable', 'Weaviate answered objects without their properties (a node is rejoining the cluster).', { retryAfterSeconds: 5 });
 }
 
 /** Text as the space-separated terms the BM25 property holds (and queries are sent as). */

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Filters, type Collection, type FilterValue, type WeaviateClient } from 'weaviate-client';
 import { paperPassage } from '../../embedding/embedder.js';
 import type { ModelDescription } from '../../embedding/model-registry.js';
-import { AppError, invalidInput, paperNotFound } from '../../errors.js';
+import { AppError, invalidInput, isAppError, paperNotFound } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import type { PaperFilter } from '../../papers/paper-filter.js';
 import { identifierKeysOfName } from '../../papers/identifiers.js';
@@ -26,7 +26,7 @@ import type {
 import { AliasWatch, readAliasMetadata } from './alias-watch.js';
 import { ClusterHealth } from './cluster-health.js';
 import { assertMetadataMatchesModel, bm25Settings, hnswSettings, lexicalAnalyzer, type CollectionMetadata } from './collection-schema.js';
-import { authorKeysToMatch, fromRecord, lexicalTerms, paperUuid, toProperties, type PaperProperties } from './paper-object.js';
+import { authorKeysToMatch, fromRecord, hasRecord, incompleteObjects, lexicalTerms, paperUuid, toProperties, type PaperProperties } from './paper-object.js';
 import { connectWeaviate, type WeaviateSettings } from './weaviate-connection.js';
 import { TermStatistics } from './term-statistics.js';
 import { aggregateFacets, countFacets } from './weaviate-facets.js';
@@ -449,14 +449,17 @@ export class WeaviateStorage implements PaperStorage {
     const objects = [];
     for (let start = 0; start < unique.length; start += fetchChunk) {
       const uuids = unique.slice(start, start + fetchChunk).map(paperUuid);
-      const result = await this.read(() =>
-        this.collection.query.fetchObjects({
+      const result = await this.read(async () => {
+        const fetched = await this.collection.query.fetchObjects({
           filters: where ? Filters.and(this.collection.filter.byId().containsAny(uuids), where) : this.collection.filter.byId().containsAny(uuids),
           limit: uuids.length,
           includeVector,
           returnProperties: ['paper_id', 'record', 'lexical_terms', 'author_keys', 'categories', 'year', 'doi_key', 'arxiv_key', 'write_order'],
-        }),
-      );
+        });
+        // Retried as a passing failure (see read).
+        if (!fetched.objects.every((object) => hasRecord(object.properties.record))) throw incompleteObjects();
+        return fetched;
+      });
       objects.push(...result.objects);
     }
     return objects;
@@ -534,12 +537,19 @@ export class WeaviateStorage implements PaperStorage {
         // A request still running when the server closed the client (shutdown ran past its drain).
         if (this.closed) throw new AppError('shutting_down', undefined, { cause: error });
         const pauseMs = readRetryPausesMs[attempt];
-        if (pauseMs !== undefined && this.health().status !== 'down' && isPassingEngineError(error)) {
+        if (
+          pauseMs !== undefined &&
+          this.health().status !== 'down' &&
+          (isPassingEngineError(error) || (isAppError(error) && error.code === 'storage_unavailable'))
+        ) {
           this.options.log.warn({ err: error, attempt: attempt + 1 }, 'a Weaviate read failed; trying it again');
           await sleep(pauseMs);
           continue;
         }
-        if (this.health().status === 'down' || isConnectionFailure(error)) {
+        if (isAppError(error)) throw error;
+        // Still failing after the retries: a node stopping or rejoining ("could not find class
+        // Papers in schema" while its schema loads), a 503 to retry rather than a 500.
+        if (this.health().status === 'down' || isPassingEngineError(error)) {
           throw new AppError('storage_unavailable', `The Weaviate cluster did not answer: ${(error as Error).message}`, { cause: error, retryAfterSeconds: 5 });
         }
         throw error;
