@@ -70,6 +70,29 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   return { url, state, ready, close };
 }
 
+/** Why the server cannot listen, as the setting to change says it; undefined for another failure. */
+function listenFailure(error: NodeJS.ErrnoException, host: string, port: number): AppError | undefined {
+  switch (error.code) {
+    case 'EADDRINUSE':
+      return new AppError('port_unavailable', `Cannot listen on ${host}:${port}: the port is in use. Set PORT to another port.`);
+    case 'EACCES':
+      return new AppError('port_unavailable', `Cannot listen on ${host}:${port}: permission denied. Set PORT to another port.`);
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new AppError(
+        'port_unavailable',
+        `Cannot listen on ${host}:${port}: HOST names no address this machine can resolve. Set HOST to one of its addresses (0.0.0.0 for all).`,
+      );
+    case 'EADDRNOTAVAIL':
+      return new AppError(
+        'port_unavailable',
+        `Cannot listen on ${host}:${port}: ${host} is not an address of this machine. Set HOST to one of its addresses (0.0.0.0 for all).`,
+      );
+    default:
+      return undefined;
+  }
+}
+
 function listen(app: ReturnType<typeof createApp>, port: number, host: string): Promise<Server> {
   return new Promise((resolve, reject) => {
     // Node answers an HTTP/1.1 request without a Host header with a bare 400; the app answers it
@@ -78,15 +101,6 @@ function listen(app: ReturnType<typeof createApp>, port: number, host: string): 
     // thousand new connections overflowed it, and clients waited 1–7 s to connect.
     const server = createServer({ requireHostHeader: false }, app).listen({ port, host, backlog: 4_096 });
     server.once('listening', () => resolve(server));
-    server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(
-        error.code === 'EADDRINUSE' || error.code === 'EACCES'
-          ? new AppError(
-              'port_unavailable',
-              `Cannot listen on ${host}:${port}: ${error.code === 'EADDRINUSE' ? 'the port is in use' : 'permission denied'}. Set PORT to another port.`,
-            )
-          : error,
-      ),
-    );
+    server.once('error', (error: NodeJS.ErrnoException) => reject(listenFailure(error, host, port) ?? error));
   });
 }

@@ -91,6 +91,26 @@ describe('refusing an index it cannot serve', () => {
     }
   });
 
+  it('regression: exits port_unavailable naming HOST when HOST is no address of this machine (a stack trace, error [unexpected])', async () => {
+    const result = await runCli('serve', [], { INDEX_DIR: indexDir, PORT: '0', HOST: 'nonexistent.invalid' });
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /port_unavailable.*Set HOST/s);
+    assert.doesNotMatch(result.stderr, /\n\s+at /);
+  });
+
+  it('regression: exits config_invalid naming WAL_DIR when the log folder cannot be written (an EROFS or ENOENT stack trace)', async () => {
+    const result = await runCli('serve', [], {
+      INDEX_DIR: indexDir,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      API_KEYS: 'lifecycle-key-0123456789',
+      WAL_DIR: join(workDir, 'no-such-parent', 'deeper', 'wal'),
+    });
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /config_invalid.*WAL_DIR/s);
+    assert.doesNotMatch(result.stderr, /\n\s+at /);
+  });
+
   it('exits with a clear message when there is no index at all', async () => {
     const result = await runCli('serve', [], { INDEX_DIR: join(workDir, 'nothing-here'), PORT: '0', HOST: '127.0.0.1' });
     assert.equal(result.code, 1);

@@ -51,7 +51,8 @@ export async function lockFolder(folder: string, what: LockedFolder): Promise<{ 
       }
       return { release: () => releaseLock(path, me), ...(tookOver ? { tookOver } : {}) };
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'EEXIST') throw unwritableFolder(folder, what, path, code) ?? error;
     }
     const holder = await readHolder(path);
     if (holder && holder.host === me.host && holder.pid !== me.pid && isProcessRunning(holder.pid, holder.processStartedAt)) {
@@ -65,6 +66,24 @@ export async function lockFolder(folder: string, what: LockedFolder): Promise<{ 
     await rm(path, { force: true });
   }
   throw new AppError('index_locked', `The lock ${path} of the ${what} keeps changing: another process is opening this index folder.`);
+}
+
+/** Why a folder's lock cannot be made, as the setting to change says it (a read-only mount, a missing parent), or undefined for another failure. */
+function unwritableFolder(folder: string, what: LockedFolder, path: string, code: string | undefined): AppError | undefined {
+  const why: Record<string, string> = {
+    EROFS: 'the file system is read-only',
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+    ENOENT: 'a folder on its path does not exist',
+    ENOTDIR: 'a part of its path is a file, not a folder',
+  };
+  const reason = code === undefined ? undefined : why[code];
+  if (reason === undefined) return undefined;
+  const setting = what === 'write-ahead log' ? 'WAL_DIR' : 'INDEX_DIR';
+  return new AppError(
+    'config_invalid',
+    `Cannot write the lock ${path} of the ${what} ${folder}: ${reason}. Point ${setting} at a folder this process can write.`,
+  );
 }
 
 /** Beside the folder, not in it: a log folder is moved aside when it belongs to another build, an index folder replaced by each snapshot. */
