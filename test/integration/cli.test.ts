@@ -377,6 +377,37 @@ describe('paper-search doctor', () => {
   });
 });
 
+describe('paper-search doctor and verify on a Weaviate collection folder', () => {
+  it('regression: name the collection the folder points at (they said "format version 1; this version reads version 2. Rebuild it")', async () => {
+    const folder = join(workDir, 'weaviate-pointer');
+    await mkdir(folder, { recursive: true });
+    const pointer = {
+      alias: 'Papers',
+      collection: 'Papers_20260101_abcdef',
+      model: { id: 'all-MiniLM-L6-v2', longPassages: 'truncate', titleWeight: 0.3 },
+      createdAt: '2026-01-01T00:00:00.000Z',
+      count: 3,
+    };
+    await writeFile(
+      join(folder, 'manifest.json'),
+      JSON.stringify({ format: 'paper-search-weaviate-collection', formatVersion: 1, backend: 'weaviate', ...pointer }),
+    );
+    const verify = await runCli('verify', ['--index', folder]);
+    assert.equal(verify.code, 0, verify.stderr);
+    assert.match(verify.stdout + verify.stderr, /Weaviate collection Papers_20260101_abcdef/);
+    const doctor = await runCli('doctor', ['--index', folder, '--json'], { PORT: '0' });
+    assert.equal(doctor.code, 1);
+    const index = doctor.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { check: string; status: string; message: string; fix?: string })
+      .find((check) => check.check === 'index')!;
+    assert.match(index.message, /Weaviate collection Papers_20260101_abcdef/);
+    assert.equal(index.status, 'fail', 'served with BACKEND=embedded, it needs BACKEND=weaviate');
+    assert.match(index.fix!, /BACKEND=weaviate/);
+  });
+});
+
 describe('paper-search model fetch', () => {
   let hub: Server;
   let hubUrl: string;

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { AppError } from '../../errors.js';
 import { verifyIndexFiles } from '../../storage/embedded/index-integrity.js';
 import { readManifest } from '../../storage/embedded/manifest.js';
+import { readCollectionPointer } from '../../storage/weaviate/collection-pointer.js';
 import { runInFrame } from '../command-frame.js';
 import { examples } from './examples.js';
 
@@ -17,6 +18,13 @@ export function verifyCommand(): Command {
     .action((flags: { index?: string }) =>
       runInFrame({ settings: { INDEX_DIR: flags.index } }, async ({ config, say }) => {
         const folder = config.INDEX_DIR;
+        const pointer = await readCollectionPointer(folder);
+        if (pointer) {
+          say(
+            `${folder}: its papers live in the Weaviate collection ${pointer.collection} (alias ${pointer.alias}); the folder holds only the manifest naming it, and Weaviate checks its own data`,
+          );
+          return;
+        }
         const verdicts = await verifyIndexFiles(folder, await readManifest(folder), 'full');
         if (verdicts === 'no checksums') {
           say(`${folder}: no checksums recorded (built by an older version); rebuild it, or let a snapshot rewrite it, to record them`);

@@ -8,6 +8,7 @@ import { defaultModelId, getModel, type ModelDescription } from '../../embedding
 import { isAppError } from '../../errors.js';
 import { webPageFolder } from '../../http/routes/web-routes.js';
 import { assertManifestMatchesModel, modelOfManifest, readManifest, type Manifest } from '../../storage/embedded/manifest.js';
+import { readCollectionPointer, type CollectionPointer } from '../../storage/weaviate/collection-pointer.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 
@@ -74,6 +75,8 @@ async function checkModel(config: Config, model: ModelDescription): Promise<Chec
 
 async function inspectIndex(config: Config): Promise<{ manifest?: Manifest; result: CheckResult }> {
   const folder = config.INDEX_DIR;
+  const pointer = await readCollectionPointer(folder).catch(() => undefined);
+  if (pointer) return { result: collectionPointerCheck(config, folder, pointer) };
   let manifest: Manifest;
   try {
     manifest = await readManifest(folder);
@@ -142,6 +145,15 @@ async function inspectIndex(config: Config): Promise<{ manifest?: Manifest; resu
       message: `${folder}: ${manifest.count.toLocaleString('en')} papers, format ${manifest.formatVersion}, model ${manifest.model.id}, built ${manifest.createdAt}`,
     },
   };
+}
+
+/** A folder whose papers live in Weaviate: its manifest names the collection; the embedded index's checks do not apply. */
+function collectionPointerCheck(config: Config, folder: string, pointer: CollectionPointer): CheckResult {
+  const message = `${folder}: papers in the Weaviate collection ${pointer.collection} (alias ${pointer.alias}), ${pointer.count.toLocaleString('en')} at its build, model ${pointer.model.id}, built ${pointer.createdAt}`;
+  if (config.BACKEND !== 'weaviate') {
+    return { check: 'index', status: 'fail', message, fix: 'serve it with BACKEND=weaviate and WEAVIATE_URL (see docs/scaling-out.md)' };
+  }
+  return { check: 'index', status: 'ok', message };
 }
 
 /** Free space where the index lives: a snapshot or a rebuild writes a whole new folder beside it. */
