@@ -83,11 +83,11 @@ const mathSymbol = new RegExp(`(?<!\\p{Script=Greek})[${Object.keys(mathSymbols)
 /**
  * Plain text as a BibTeX value: TeX's special characters escaped, white space collapsed; other
  * Unicode stays (biber and BibTeX 8-bit read it), but for Greek letters and math signs (see
- * mathSymbols).
- * The ligatures TeX makes of -- --- `` and '' (dashes, curly quotes) are broken with {} so the
- * text reads back as it was written. BibTeX counts a brace even after a backslash, so `\{` and
- * `\}` are written only when the text's braces pair up; otherwise a brace left open or closed
- * would end the field early (an abstract ending "…}{https://…"), and each brace is a command.
+ * mathSymbols). The ligatures TeX makes of -- --- `` and '' (dashes, curly quotes) are broken
+ * with {} so the text reads back as it was written. BibTeX counts a brace even after a backslash,
+ * so `\{` and `\}` are written only when the text's braces pair up; otherwise a brace left open
+ * or closed would end the field early (an abstract ending "…}{https://…"), and each brace is a
+ * command.
  */
 export function escapeBibtex(text: string): string {
   const line = singleLine(text);
@@ -204,13 +204,13 @@ export function paperToBibtex(paper: Paper, key = citationKey(paper.id)): string
   return `@${entryTypes[type]}{${key},\n${body}\n}\n`;
 }
 
-/** Pages as BibTeX writes them: a range with "--" (an en dash once typeset), any other form as it is. */
 /** A keyword holding a comma or semicolon is braced, so it is read back as one (`{Carcinoma, Squamous Cell}`). */
 function bibtexKeyword(keyword: string): string {
   const escaped = escapeBibtex(keyword);
   return /[,;]/.test(keyword) ? `{${escaped}}` : escaped;
 }
 
+/** Pages as BibTeX writes them: a range with "--" (an en dash once typeset), any other form as it is. */
 function bibtexPages(pages: string): string {
   const range = pageRange(pages);
   return range ? range.map(escapeBibtex).join('--') : escapeBibtex(pages);

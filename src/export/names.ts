@@ -1,4 +1,5 @@
 import { isOrganisationName } from '../papers/author-names.js';
+
 /** A person's name in parts, or a name that is not split (an institution, a mononym, a name without spaces). */
 export type NameParts = { given?: string; particle?: string; family: string; suffix?: string; literal?: undefined } | { literal: string };
 
