@@ -175,6 +175,17 @@ describe('risRecordToRecord', () => {
       ],
     );
   });
+
+  it('regression: reads a date written with the month\'s name (DA "June 2019" alone gave no year), and no year from five digits (PY 20199 was read as 2019)', () => {
+    const dateOf = (tag: string, value: string) => {
+      const { year, date } = risRecordToRecord(tags([[tag, value]]));
+      return [year, date];
+    };
+    assert.deepEqual(dateOf('DA', 'June 2019'), [2019, '2019-06']);
+    assert.deepEqual(dateOf('DA', '15 Sept. 2019'), [2019, '2019-09']);
+    assert.deepEqual(dateOf('Y1', 'Spring 2020'), [2020, undefined]);
+    assert.deepEqual(dateOf('PY', '20199'), [undefined, undefined]);
+  });
 });
 
 describe('risRecordToRecord: type and venue', () => {

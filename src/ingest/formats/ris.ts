@@ -135,6 +135,16 @@ export function risRecordToRecord(tags: Map<string, string[]>): Record<string, u
   return record;
 }
 
+const monthNames = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
+/** A date written with the month's name ("June 2019", "15 Jun 2019", "Jun 15, 2019"): [text, year, month] as the numeric form's match. */
+function writtenMonthDate(value: string): [string, string, string | undefined, undefined] | null {
+  const year = /(?<!\d)(\d{4})(?!\d)/.exec(value)?.[1];
+  if (year === undefined) return null;
+  const month = /\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(?![a-z])/i.exec(value)?.[1]?.toLowerCase();
+  return [value, year, month === undefined ? undefined : String(monthNames.indexOf(month) + 1), undefined];
+}
+
 /** RIS names are "Last, First, Suffix"; shown as "First Last Suffix". */
 function displayName(name: string): string {
   const [last = '', first, suffix] = name.split(/\s*,\s*/);
@@ -149,7 +159,8 @@ function risDate(tags: Map<string, string[]>): { year?: number; date?: string } 
   let best: { year: number; date?: string; precision: number } | undefined;
   for (const tag of ['DA', 'PY', 'Y1']) {
     const value = first(tags, tag);
-    const match = value === undefined ? null : /^(\d{4})(?:[/-](\d{1,2})?(?:[/-](\d{1,2})?)?)?/.exec(value);
+    // "2019/06/15", "2019/06//", "2019///" as the spec writes them; "June 2019" or "15 Jun 2019" as some tools do.
+    const match = value === undefined ? null : (/^(\d{4})(?!\d)(?:[/-](\d{1,2})?(?:[/-](\d{1,2})?)?)?/.exec(value) ?? writtenMonthDate(value));
     if (!match) continue;
     const [, year, month, day] = match;
     const date = month ? `${year}-${month.padStart(2, '0')}${day ? `-${day.padStart(2, '0')}` : ''}` : undefined;
