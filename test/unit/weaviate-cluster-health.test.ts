@@ -46,8 +46,15 @@ describe('the Weaviate cluster health', () => {
       throw new Error('UNAVAILABLE: no connection');
     });
     assert.equal(failing.status, 'down');
-    const unreachable = await statusAfterPolls([both, () => Promise.reject(new Error('fetch failed'))], async () => undefined);
+    const unreachable = await statusAfterPolls([both, () => Promise.reject(new Error('fetch failed'))], () => Promise.reject(new Error('fetch failed')));
     assert.equal(unreachable.status, 'down');
+  });
+
+  it("regression: is degraded, not down, when the node asked cannot list a dying peer but the collection answers (a 500 naming the peer's status call took the service down in the fault drill)", async () => {
+    const listingFails = () => Promise.reject(new Error('The request to Weaviate failed with status code: 500 and message: node: node2: send http request'));
+    const status = await statusAfterPolls([both, listingFails, listingFails, listingFails], async () => ({ objects: [] }));
+    assert.equal(status.status, 'degraded');
+    assert.match(status.reason ?? '', /could not list its nodes .*but the collection answers/);
   });
 
   it('regression: is degraded, not down, after one poll the cluster did not answer, and down after two in a row (one blip refused every request)', async () => {
@@ -68,7 +75,8 @@ describe('the Weaviate cluster health', () => {
         answer.then(reported, reported);
         return answer;
       }),
-      { replicationFactor: 2, intervalMs: 10, probe: async () => undefined },
+      // Unreachable: the collection cannot be read either.
+      { replicationFactor: 2, intervalMs: 10, probe: () => Promise.reject(new Error('fetch failed')) },
     );
     await health.start();
     await reached[1];

@@ -53,14 +53,28 @@ export class ClusterHealth {
     try {
       nodes = await withTimeout(this.client.cluster.nodes(), Math.max(2_000, this.options.intervalMs));
     } catch (error) {
+      if (error instanceof PollTimeout) {
+        this.failedPolls++;
+        this.current = { status: 'degraded', reason: 'the cluster takes too long to report its nodes (a node may be hung)' };
+        return;
+      }
+      // The node asked may fail to list the others while one of them dies (a 500 naming the dead
+      // node's status call) and still serve the collection: the data decides, as below.
+      const probe = await this.probe();
+      if (probe !== 'fails') {
+        this.failedPolls = 0;
+        this.current = {
+          status: 'degraded',
+          reason: `the cluster could not list its nodes (${(error as Error).message}), but the collection ${probe === 'answers' ? 'answers' : 'is slow to answer'}`,
+        };
+        return;
+      }
       // Down refuses every request at once: one failed poll (a blip) is not enough for it.
       this.failedPolls++;
       this.current =
-        error instanceof PollTimeout
-          ? { status: 'degraded', reason: 'the cluster takes too long to report its nodes (a node may be hung)' }
-          : this.failedPolls >= 2
-            ? { status: 'down', reason: `the Weaviate cluster cannot be reached: ${(error as Error).message}` }
-            : { status: 'degraded', reason: `the Weaviate cluster did not answer the last poll: ${(error as Error).message}` };
+        this.failedPolls >= 2
+          ? { status: 'down', reason: `the Weaviate cluster cannot be reached: ${(error as Error).message}` }
+          : { status: 'degraded', reason: `the Weaviate cluster did not answer the last poll: ${(error as Error).message}` };
       return;
     }
     this.failedPolls = 0;
@@ -71,10 +85,7 @@ export class ClusterHealth {
       // A node that lost its peers calls itself unhealthy (its Raft has no majority: in a two-node
       // cluster, as soon as one node dies) while its shards still answer reads and writes.
       // A probe that only takes long is a node being declared dead (reads wait on it meanwhile).
-      const probe = await withTimeout(this.options.probe(), Math.max(2_000, this.options.intervalMs)).then(
-        () => 'answers' as const,
-        (error: unknown) => (error instanceof PollTimeout ? ('slow' as const) : ('fails' as const)),
-      );
+      const probe = await this.probe();
       const listed = `${nodes.length} of ${this.seen.size} listed`;
       this.current =
         probe === 'fails'
@@ -92,6 +103,14 @@ export class ClusterHealth {
     } else {
       this.current = { status: 'ok' };
     }
+  }
+
+  /** Whether a cheap read of the served collection answers, answers late (a node being declared dead: reads wait on it), or fails. */
+  private probe(): Promise<'answers' | 'slow' | 'fails'> {
+    return withTimeout(this.options.probe(), Math.max(2_000, this.options.intervalMs)).then(
+      () => 'answers' as const,
+      (error: unknown) => (error instanceof PollTimeout ? ('slow' as const) : ('fails' as const)),
+    );
   }
 }
 
