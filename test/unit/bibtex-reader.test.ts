@@ -168,6 +168,9 @@ describe('BibTeX entry to record: dates and identifiers', () => {
     ['year = {2020a}', { year: 2020 }],
     ['year = {2019--2020}', { year: 2019 }],
     ['year = {20201}', {}],
+    // Regression: a month with its day lost the month.
+    ['year = {2020}, month = jun # "~15"', { year: 2020, date: '2020-06' }],
+    ['year = {2020}, month = {15 June}', { year: 2020, date: '2020-06' }],
   ];
   for (const [bibFields, expected] of dates) {
     it(`reads ${bibFields}`, async () => {

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { AppError } from '../../errors.js';
 import { textLines } from '../../shared/text-lines.js';
+import { monthNames } from './month-names.js';
 
 /** One entry with its fields' raw TeX: @string macros expanded, `#` concatenations joined, names lower-cased. */
 export interface BibtexEntry {
@@ -23,10 +24,7 @@ export type BibtexItem = { entry: BibtexEntry; problem?: undefined } | { entry?:
 const entryStartLine = /^\s*@\s*[A-Za-z]+\s*[{(]/;
 
 /** BibTeX's predefined month macros, as month numbers. */
-const monthMacros: [string, string][] = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'].map((name, i) => [
-  name,
-  String(i + 1),
-]);
+const monthMacros: [string, string][] = monthNames.map((name, i) => [name, String(i + 1)]);
 
 /**
  * Streams the entries of a .bib file. The file is cut at lines that start an entry, so memory

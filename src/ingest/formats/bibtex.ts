@@ -5,6 +5,7 @@ import { bibtexNames } from './bibtex-names.js';
 import { readBibtexEntries, type BibtexEntry } from './bibtex-syntax.js';
 import { arxivIdFromDoi, arxivIdFromMention, arxivIdFromUrl, isArxivId } from '../../papers/identifiers.js';
 import { publishedVenue } from '../../papers/preprint-servers.js';
+import { monthNamedIn } from './month-names.js';
 import { referenceType } from './reference-type.js';
 import { publicationTypeOf, venueIsPublisher } from '../../papers/publication-type.js';
 import {
@@ -177,8 +178,6 @@ function fallbackCreators(tex: string): Creator[] {
   });
 }
 
-const monthNames = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
-
 /** BibLaTeX's `date` (YYYY, YYYY-MM, YYYY-MM-DD, or a range whose start is taken), else year and month. */
 function entryDate(fields: Map<string, string>): { date?: string; year?: number } {
   const date = /^(\d{4})(-\d{2}(-\d{2})?)?/.exec(simpleText(fields.get('date') ?? ''))?.[0];
@@ -187,8 +186,10 @@ function entryDate(fields: Map<string, string>): { date?: string; year?: number 
   const year = yearText ? Number(yearText) : undefined;
   if (date) return { date, ...(year !== undefined ? { year } : {}) };
   if (year === undefined) return {};
+  // "jun", "June", "6", and with a day too: `jun # "~15"` (read as "6 15") or `{15 June}`.
   const monthText = simpleText(fields.get('month') ?? '').toLowerCase();
-  const month = /^\d{1,2}$/.test(monthText) ? Number(monthText) : monthNames.indexOf(monthText.slice(0, 3)) + 1;
+  const leading = /^(\d{1,2})(?!\d)/.exec(monthText)?.[1];
+  const month = monthNamedIn(monthText) ?? (leading !== undefined ? Number(leading) : 0);
   return month >= 1 && month <= 12 ? { year, date: `${year}-${String(month).padStart(2, '0')}` } : { year };
 }
 

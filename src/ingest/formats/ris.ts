@@ -6,6 +6,7 @@ import { normalizeDoi } from '../../papers/paper.js';
 import { publicationTypeOf, venueIsPublisher } from '../../papers/publication-type.js';
 import { pagesFrom } from '../../papers/page-range.js';
 import { publishedVenue } from '../../papers/preprint-servers.js';
+import { monthNamedIn } from './month-names.js';
 import { referenceType } from './reference-type.js';
 import { textLines } from '../../shared/text-lines.js';
 
@@ -135,14 +136,12 @@ export function risRecordToRecord(tags: Map<string, string[]>): Record<string, u
   return record;
 }
 
-const monthNames = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
-
 /** A date written with the month's name ("June 2019", "15 Jun 2019", "Jun 15, 2019"): [text, year, month] as the numeric form's match. */
 function writtenMonthDate(value: string): [string, string, string | undefined, undefined] | null {
   const year = /(?<!\d)(\d{4})(?!\d)/.exec(value)?.[1];
   if (year === undefined) return null;
-  const month = /\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(?![a-z])/i.exec(value)?.[1]?.toLowerCase();
-  return [value, year, month === undefined ? undefined : String(monthNames.indexOf(month) + 1), undefined];
+  const month = monthNamedIn(value);
+  return [value, year, month === undefined ? undefined : String(month), undefined];
 }
 
 /** RIS names are "Last, First, Suffix"; shown as "First Last Suffix". */
