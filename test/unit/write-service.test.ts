@@ -377,6 +377,9 @@ describe('snapshots through the write service', () => {
     await assert.rejects(writes.deletePaper('video-2'), isAppErrorWithCode('index_replaced'));
     assert.equal((await search.getPaper('before-rebuild')).id, 'before-rebuild', 'the server goes on serving what it loaded');
     await assert.rejects(search.getPaper('after-rebuild'), isAppErrorWithCode('paper_not_found'));
+    // Regression: readiness went on saying ok while every write was refused, so monitoring never asked for a restart.
+    assert.equal(storage.health().status, 'degraded');
+    assert.match(storage.health().reason ?? '', /rebuilt while this server ran.*restarted/);
   });
 
   it('report a failed snapshot, keep every write, and succeed when retried after the cause is gone', async () => {

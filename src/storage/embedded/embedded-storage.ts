@@ -64,6 +64,8 @@ export class EmbeddedStorage implements PaperStorage {
   private readonly snapshots: SnapshotScheduler | undefined;
   private readonly layouts: LayoutComputation;
   private closed = false;
+  /** Set when a write found the folder rebuilt under this server (see assertFolderIsServedBuild). */
+  private folderReplaced = false;
   /** Moves with every applied write and every snapshot swap (a swap recomputes BM25 statistics and may rebuild the graph). */
   private contentVersion = 0;
 
@@ -312,6 +314,7 @@ export class EmbeddedStorage implements PaperStorage {
   private async assertFolderIsServedBuild(): Promise<void> {
     const onDisk = await readManifest(this.options.folder).catch(() => undefined);
     if (onDisk && lineageOf(onDisk) !== lineageOf(this.current.manifest)) {
+      this.folderReplaced = true;
       throw new AppError('index_replaced', undefined, { details: { index: this.options.folder } });
     }
   }
@@ -344,8 +347,14 @@ export class EmbeddedStorage implements PaperStorage {
     };
   }
 
+  /** Degraded once a write found the folder rebuilt: reads go on, writes are refused until a restart, which monitoring should see. */
   health(): StorageHealth {
-    return { status: 'ok' };
+    return this.folderReplaced
+      ? {
+          status: 'degraded',
+          reason: `the index folder ${this.options.folder} was rebuilt while this server ran: writes are refused (409 index_replaced) until it is restarted on the new build`,
+        }
+      : { status: 'ok' };
   }
 
   resultsVersion(): number {
