@@ -63,7 +63,7 @@ export function createApp({ state, log, settings, apiKeys, metrics }: AppDepende
   // stops at 1,000 and silently drops the rest (a k or an unknown name after 1,000 repeated ids
   // went unread and unchecked). The 16 KiB request line bounds how many there can be.
   app.set('query parser', (query: string) => parseQueryString(query, undefined, undefined, { maxKeys: 0 }));
-  app.set('trust proxy', trustProxyOf(settings));
+  setTrustProxy(app, settings);
 
   app.use(requestMetrics(metrics));
   app.use(requestLogging(log));
@@ -207,3 +207,17 @@ const requireJsonBody: RequestHandler = (request, _response, next) => {
   }
   next();
 };
+
+/**
+ * Express parses `trust proxy` as it is set and throws a TypeError for an address it cannot read:
+ * its own parser is the check, and a bad TRUST_PROXY stops start-up as any bad setting does.
+ */
+function setTrustProxy(app: Express, settings: Pick<Config, 'TRUST_PROXY'>): void {
+  try {
+    app.set('trust proxy', trustProxyOf(settings));
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+    const problem = `TRUST_PROXY: ${error.message}; it takes true, false, a hop count, or addresses and subnets separated by commas (loopback, 10.0.0.0/8, ::1) (got ${JSON.stringify(settings.TRUST_PROXY)})`;
+    throw new AppError('config_invalid', `Invalid configuration: ${problem}`, { details: { problems: [problem] } });
+  }
+}

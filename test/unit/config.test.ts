@@ -104,13 +104,6 @@ describe('loadConfig', () => {
     assertConfigInvalid({ LOG_LEVEL: 'INFO' }, 'LOG_LEVEL');
   });
 
-  it('regression: refuses a TRUST_PROXY Express cannot take, naming it (a TypeError from its address parser stopped start-up)', () => {
-    for (const value of ['maybe', '-1', '10.0.0.0/33', '::1/129', 'loopback/8', '10.0.0.0/8/8']) assertConfigInvalid({ TRUST_PROXY: value }, 'TRUST_PROXY');
-    for (const value of ['true', 'false', '2', 'loopback', 'loopback, 10.0.0.0/8, ::1', '10.0.0.0/255.0.0.0', 'fe80::/10']) {
-      assert.equal(loadConfig({ TRUST_PROXY: value }).TRUST_PROXY, value);
-    }
-  });
-
   it('accepts every pino log level', () => {
     for (const level of ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const) {
       assert.equal(loadConfig({ LOG_LEVEL: level }).LOG_LEVEL, level);

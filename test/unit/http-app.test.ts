@@ -10,6 +10,7 @@ import type { EmbeddedStorage } from '../../src/storage/embedded/embedded-storag
 import { WriteService } from '../../src/writes/write-service.js';
 import { buildFakeIndex, FakeEmbedder, openFakeStorage, topicPapers } from './fake-collection.js';
 import { startApp, type CallInit, type TestApp } from './http-support.js';
+import { isAppErrorWithCode } from './support.js';
 
 const key = 'unit-test-key-0123456789';
 const embedder = new FakeEmbedder();
@@ -43,6 +44,22 @@ describe('createApp before the service is ready', () => {
     assert.equal(search.body!.error.code, 'not_ready');
     // Regression: the one 503 without a Retry-After, as shutting_down was.
     assert.equal(search.headers.get('retry-after'), '5');
+  });
+});
+
+describe('createApp settings', () => {
+  it("regression: refuses a TRUST_PROXY Express cannot take as config_invalid naming it (Express's TypeError stopped start-up with a stack trace)", async () => {
+    for (const value of ['maybe', '-1', '10.0.0.0/33', 'loopback/8']) {
+      await assert.rejects(
+        startApp({ environment: { TRUST_PROXY: value } }),
+        isAppErrorWithCode('config_invalid', /^Invalid configuration: TRUST_PROXY: /),
+        value,
+      );
+    }
+    for (const value of ['true', 'false', '2', 'loopback, 10.0.0.0/8, ::1', '10.0.0.0/255.0.0.0', 'fe80::/10']) {
+      const started = await startApp({ environment: { TRUST_PROXY: value } });
+      await started.close();
+    }
   });
 });
 
