@@ -65,6 +65,11 @@ export async function fsyncPath(path: string): Promise<void> {
   }
 }
 
+/** Where a folder replaced but kept goes: beside it, `<target>.previous-<time>` (the time fit for a file name). */
+export function previousFolderPathOf(target: string): string {
+  return `${target}.previous-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+}
+
 /**
  * Replaces the folder `target` with the fully written folder `staged`. The old folder, if any, is
  * moved aside first and removed only after the new one is in place (or, with `keepPreviousAs`,

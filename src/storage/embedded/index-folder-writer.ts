@@ -6,7 +6,7 @@ import { defaultEfSearch } from '../../config/config.js';
 import { AppError } from '../../errors.js';
 import type { ModelDescription } from '../../embedding/model-registry.js';
 import type { Paper } from '../../papers/paper.js';
-import { fsyncPath, removeStaleStaging, replaceDirectory, stagingPathFor } from '../../shared/fs-atomic.js';
+import { fsyncPath, previousFolderPathOf, removeStaleStaging, replaceDirectory, stagingPathFor } from '../../shared/fs-atomic.js';
 import type { StopCheck } from '../../shared/worker-threads.js';
 import { checksumOf } from './index-integrity.js';
 import { analyzerName } from './lexical/analyzer.js';
@@ -221,7 +221,7 @@ export class IndexFolderWriter {
       await replaceDirectory(this.staging, this.target);
       return manifest;
     }
-    const keptAs = `${this.target}.previous-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    const keptAs = previousFolderPathOf(this.target);
     await replaceDirectory(this.staging, this.target, { keepPreviousAs: keptAs });
     return { ...manifest, keptPrevious: { collection: keptAs, writes: previousWrites } };
   }

@@ -2,7 +2,7 @@ import { access, mkdir, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../../errors.js';
-import { removeStaleStaging, replaceDirectory, stagingPathFor, writeFileAtomic } from '../../shared/fs-atomic.js';
+import { previousFolderPathOf, removeStaleStaging, replaceDirectory, stagingPathFor, writeFileAtomic } from '../../shared/fs-atomic.js';
 import { assertReplaceable } from '../index-target.js';
 
 /**
@@ -71,7 +71,7 @@ export async function writeCollectionPointer(
   await mkdir(staging);
   const manifest: CollectionPointer = { format: pointerFormat, formatVersion: pointerFormatVersion, backend: 'weaviate', ...pointer };
   await writeFileAtomic(join(staging, manifestFileName), `${JSON.stringify(manifest, null, 2)}\n`);
-  const keptAs = (await holdsEmbeddedIndex(absolute)) ? `${absolute}.previous-${new Date().toISOString().replace(/[:.]/g, '-')}` : undefined;
+  const keptAs = (await holdsEmbeddedIndex(absolute)) ? previousFolderPathOf(absolute) : undefined;
   await replaceDirectory(staging, absolute, keptAs === undefined ? {} : { keepPreviousAs: keptAs });
   return keptAs;
 }
