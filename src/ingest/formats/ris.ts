@@ -136,12 +136,26 @@ export function risRecordToRecord(tags: Map<string, string[]>): Record<string, u
   return record;
 }
 
-/** A date written with the month's name ("June 2019", "15 Jun 2019", "Jun 15, 2019"): [text, year, month] as the numeric form's match. */
-function writtenMonthDate(value: string): [string, string, string | undefined, undefined] | null {
+interface DateParts {
+  year: number;
+  month?: number;
+  day?: number;
+}
+
+/** "2019/06/15", "2019/06//", "2019///" as the spec writes them (a "-" taken too), the year alone of five digits refused. */
+function numericDate(value: string): DateParts | undefined {
+  const match = /^(\d{4})(?!\d)(?:[/-](\d{1,2})?(?:[/-](\d{1,2})?)?)?/.exec(value);
+  if (!match) return undefined;
+  const [, year, month, day] = match;
+  return { year: Number(year), ...(month ? { month: Number(month) } : {}), ...(month && day ? { day: Number(day) } : {}) };
+}
+
+/** A date written with the month's name, as some tools do ("June 2019", "15 Jun 2019", "Jun 15, 2019"): its year and month. */
+function writtenMonthDate(value: string): DateParts | undefined {
   const year = /(?<!\d)(\d{4})(?!\d)/.exec(value)?.[1];
-  if (year === undefined) return null;
+  if (year === undefined) return undefined;
   const month = monthNamedIn(value);
-  return [value, year, month === undefined ? undefined : String(month), undefined];
+  return { year: Number(year), ...(month === undefined ? {} : { month }) };
 }
 
 /** RIS names are "Last, First, Suffix"; shown as "First Last Suffix". */
@@ -155,16 +169,16 @@ function displayName(name: string): string {
  * The most precise of them wins.
  */
 function risDate(tags: Map<string, string[]>): { year?: number; date?: string } {
-  let best: { year: number; date?: string; precision: number } | undefined;
+  let best: (DateParts & { precision: number }) | undefined;
   for (const tag of ['DA', 'PY', 'Y1']) {
     const value = first(tags, tag);
-    // "2019/06/15", "2019/06//", "2019///" as the spec writes them; "June 2019" or "15 Jun 2019" as some tools do.
-    const match = value === undefined ? null : (/^(\d{4})(?!\d)(?:[/-](\d{1,2})?(?:[/-](\d{1,2})?)?)?/.exec(value) ?? writtenMonthDate(value));
-    if (!match) continue;
-    const [, year, month, day] = match;
-    const date = month ? `${year}-${month.padStart(2, '0')}${day ? `-${day.padStart(2, '0')}` : ''}` : undefined;
-    const precision = day ? 3 : month ? 2 : 1;
-    if (!best || precision > best.precision) best = { year: Number(year), ...(date ? { date } : {}), precision };
+    const parts = value === undefined ? undefined : (numericDate(value) ?? writtenMonthDate(value));
+    if (!parts) continue;
+    const precision = parts.day ? 3 : parts.month ? 2 : 1;
+    if (!best || precision > best.precision) best = { ...parts, precision };
   }
-  return best ? { year: best.year, ...(best.date ? { date: best.date } : {}) } : {};
+  if (!best) return {};
+  const { year, month, day } = best;
+  const twoDigits = (n: number) => String(n).padStart(2, '0');
+  return month ? { year, date: `${year}-${twoDigits(month)}${day ? `-${twoDigits(day)}` : ''}` } : { year };
 }
