@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { IndexInfo } from '../../search/search-service.js';
 import type { ServiceState } from '../../service-state.js';
+import { withTimeout } from '../../shared/time-limit.js';
 import { methodNotAllowed } from '../error-handling.js';
 
 /**
@@ -31,24 +32,12 @@ export function healthRoutes(state: ServiceState): Router {
       response.status(503).json({ status: readiness, ...storageFields });
       return;
     }
-    const info = await withinWait(service.info(), indexInfoWaitMs);
+    // A failure too is the storage health's to tell, not readiness's.
+    const info = await withTimeout(service.info(), indexInfoWaitMs).catch(() => undefined);
     if (info) lastInfo = { service, info };
     const index = info ?? (lastInfo?.service === service ? lastInfo.info : undefined);
     response.json({ status: 'ready', ...storageFields, ...(index ? { index } : {}) });
   });
   router.all('/readyz', methodNotAllowed(['GET']));
   return router;
-}
-
-/** What `promise` gives within `ms`, else undefined (a failure too: readiness is the storage health's to tell). */
-async function withinWait<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), ms);
-  });
-  try {
-    return await Promise.race([promise.catch(() => undefined), late]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

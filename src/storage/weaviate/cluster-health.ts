@@ -1,4 +1,5 @@
 import type { WeaviateClient } from 'weaviate-client';
+import { TimedOut, withTimeout } from '../../shared/time-limit.js';
 import type { StorageHealth } from '../paper-storage.js';
 
 export interface ClusterHealthOptions {
@@ -53,7 +54,7 @@ export class ClusterHealth {
     try {
       nodes = await withTimeout(this.client.cluster.nodes(), Math.max(2_000, this.options.intervalMs));
     } catch (error) {
-      if (error instanceof PollTimeout) {
+      if (error instanceof TimedOut) {
         this.failedPolls++;
         this.current = { status: 'degraded', reason: 'the cluster takes too long to report its nodes (a node may be hung)' };
         return;
@@ -109,17 +110,7 @@ export class ClusterHealth {
   private probe(): Promise<'answers' | 'slow' | 'fails'> {
     return withTimeout(this.options.probe(), Math.max(2_000, this.options.intervalMs)).then(
       () => 'answers' as const,
-      (error: unknown) => (error instanceof PollTimeout ? ('slow' as const) : ('fails' as const)),
+      (error: unknown) => (error instanceof TimedOut ? ('slow' as const) : ('fails' as const)),
     );
   }
-}
-
-class PollTimeout extends Error {}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new PollTimeout(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
