@@ -116,9 +116,19 @@ build() {
     rm -rf "$staging"
     mkdir -p "$staging"
     log "building weaviate-server $version with $(go version | cut -d' ' -f3) into $(dirname "$bin") (takes minutes)"
-    GOBIN="$staging" GOFLAGS="${GOFLAGS:-} -buildvcs=false" timeout "$build_timeout" \
-      go install -trimpath -ldflags='-s -w' "github.com/weaviate/weaviate/cmd/weaviate-server@$version" >&2 ||
-      die "go install of weaviate-server $version failed or timed out"
+    # Tried three times: a module download the proxy resets is kept for the next attempt by Go's
+    # module cache, so a retry picks up where the first stopped. A build out of time is not retried.
+    local attempt status
+    for attempt in 1 2 3; do
+      status=0
+      GOBIN="$staging" GOFLAGS="${GOFLAGS:-} -buildvcs=false" timeout "$build_timeout" \
+        go install -trimpath -ldflags='-s -w' "github.com/weaviate/weaviate/cmd/weaviate-server@$version" >&2 || status=$?
+      [[ "$status" -ne 0 ]] || break
+      [[ "$status" -ne 124 ]] || die "go install of weaviate-server $version timed out after $build_timeout s"
+      [[ "$attempt" -lt 3 ]] || die "go install of weaviate-server $version failed (3 attempts)"
+      log "go install failed (attempt $attempt of 3); trying again in $((attempt * 20)) s"
+      sleep $((attempt * 20))
+    done
     mkdir -p "$(dirname "$bin")"
     mv "$staging/weaviate-server" "$bin"
     rm -rf "$staging"
