@@ -10,6 +10,7 @@
 import { writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { seededRandom } from '../src/shared/seeded-random.js';
 import { runWorker } from './lib/child-result.js';
 import type { BenchContext, SectionResult } from './lib/context.js';
 import { runLoad, type LoadRequest, type LoadResult } from './lib/load-generator.js';
@@ -25,6 +26,13 @@ export const relatedGzip = '/v1/papers/:id/related (gzip)';
 
 /** Related-by-id with `Cache-Control: no-cache`: the server's kept encoded answers are not used. */
 export const relatedComputed = '/v1/papers/:id/related (no-cache)';
+
+/**
+ * Related-by-id of any paper of the collection, drawn at random: at 74,728 papers most are asked
+ * for the first time (ANSWER_CACHE_MB keeps some 7,000 lists), as a load generator that draws ids
+ * from the whole collection asks.
+ */
+export const relatedAnyPaper = '/v1/papers/:id/related (any paper)';
 
 export interface RouteFigures extends LoadResult {
   route: string;
@@ -48,9 +56,10 @@ export interface HttpResult extends SectionResult {
 }
 
 /** Each route with a generator of varied requests: every query text or paper differs. */
-function routes(papers: { id: string; title?: string; abstract: string }[]): Record<string, () => LoadRequest> {
+function routes(papers: { id: string; title?: string; abstract: string }[], everyId: readonly string[]): Record<string, () => LoadRequest> {
   let i = 0;
   const nextPaper = () => papers[i++ % papers.length]!;
+  const random = seededRandom(7);
   return {
     '/healthz': () => ({ method: 'GET', path: '/healthz' }),
     '/v1/papers/:id/related': () => ({ method: 'GET', path: `/v1/papers/${encodeURIComponent(nextPaper().id)}/related?k=10` }),
@@ -66,6 +75,7 @@ function routes(papers: { id: string; title?: string; abstract: string }[]): Rec
       path: `/v1/papers/${encodeURIComponent(nextPaper().id)}/related?k=10`,
       headers: { 'cache-control': 'no-cache' },
     }),
+    [relatedAnyPaper]: () => ({ method: 'GET', path: `/v1/papers/${encodeURIComponent(everyId[Math.floor(random() * everyId.length)]!)}/related?k=10` }),
     // A title makes a realistic short query; hybrid is the service's default mode.
     '/v1/search': () => ({ method: 'POST', path: '/v1/search', body: { query: nextPaper().title ?? 'graph neural networks', k: 10 } }),
     '/v1/similar': () => {
@@ -90,7 +100,10 @@ async function settle(base: string, request: LoadRequest): Promise<void> {
 export async function measureHttp(context: BenchContext, port: number): Promise<HttpResult> {
   const durationS = context.quick ? 3 : 10;
   const papers = await readPapers(context.dataset.indexDir, 2000);
-  const generators = routes(papers);
+  const generators = routes(
+    papers,
+    (await readPapers(context.dataset.indexDir, Number.POSITIVE_INFINITY)).map((paper) => paper.id),
+  );
   // The query cache off: every search pays for the model, as a new query does.
   const server = await startServer(context.dataset.indexDir, { port, env: { QUERY_CACHE_SIZE: '0', RESULT_CACHE_SIZE: '0' } });
   const samples = new Map<string, LoadResult[]>();

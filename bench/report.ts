@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EmbeddingResult } from './embedding.js';
-import { findRoute, relatedComputed, relatedGzip, type HttpResult } from './http-load.js';
+import { findRoute, relatedAnyPaper, relatedComputed, relatedGzip, type HttpResult } from './http-load.js';
 import type { IndexResult } from './index-figures.js';
 import type { MachineDescription } from './lib/machine.js';
 import { logXChart } from './lib/svg-chart.js';
@@ -72,6 +72,7 @@ function goals(results: Results): string {
     ['/v1/papers/:id/related', 'related req/s ≥ 60% of /healthz at 32 clients'],
     [relatedGzip, 'the same, clients that take gzip'],
     [relatedComputed, 'the same, every answer computed and encoded (no-cache)'],
+    [relatedAnyPaper, 'the same, any paper of the collection at random'],
   ] as const) {
     const related32 = http && findRoute(http, route, 32);
     const relatedShare = related32 && health32 ? related32.requestsPerSecond / health32.requestsPerSecond : undefined;

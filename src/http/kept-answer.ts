@@ -31,6 +31,16 @@ export function keptAnswer(body: object): KeptAnswer {
   return { open };
 }
 
+/** The kept answer `{"hits": [...]}` of a JSON array of hits, the same bytes as keptAnswer of the decoded list. */
+export function keptHitsAnswer(hitsJson: Uint8Array): KeptAnswer {
+  const open = Buffer.allocUnsafeSlow(hitsMember.length + hitsJson.length);
+  hitsMember.copy(open);
+  open.set(hitsJson, hitsMember.length);
+  return { open };
+}
+
+const hitsMember = Buffer.from('{"hits":');
+
 /** The answer with its gzip prefix: compressed once, then every request appends its own ending uncompressed. */
 export function withGzip(answer: KeptAnswer): GzippedAnswer {
   if (isGzipped(answer)) return answer;

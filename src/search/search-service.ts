@@ -13,7 +13,7 @@ import { CandidateCache, defaultResultCacheSize } from './candidate-cache.js';
 import type { CacheSlot } from '../shared/versioned-cache.js';
 import { explainHits } from './explain.js';
 import { fuseCalibrated, relativeLexicalScore } from './calibrated-fusion.js';
-import { byScoreThenId, rankedBy, roundScore, toHit, type Hit, type RankedCandidate } from './ranking.js';
+import { byScoreThenId, hitsJson, rankedBy, roundScore, toHit, type Hit, type RankedCandidate } from './ranking.js';
 import { recommendationVector } from './recommend.js';
 import { rankRelated, relatedCandidates, type RelatedCandidate } from './related/related-ranking.js';
 import { facetPassage, type SentenceRole } from './related/sentence-roles.js';
@@ -177,16 +177,37 @@ export class SearchService {
    */
   async relatedToPaper(name: string, options: RelatedToPaperOptions, caller?: EmbedRequestOptions): Promise<RankedList> {
     const queryVector = async () => (await this.storedVectors([name]))[0]!;
+    return this.finish(await this.relatedCandidates(name, options, caller), options, caller, queryVector);
+  }
+
+  /**
+   * relatedToPaper's hits as a JSON array, exactly as `JSON.stringify` writes them, for lists with
+   * every field and neither explanations nor facets: a transport sends it as it is, and the
+   * records kept encoded by the storage are neither decoded nor encoded again (see hitsJson).
+   */
+  async relatedToPaperJson(name: string, options: Omit<RelatedToPaperOptions, 'explain' | 'facets'>, caller?: EmbedRequestOptions): Promise<Buffer> {
+    const page = pageOf(await this.relatedCandidates(name, options, caller), options);
+    const ids = page.map((candidate) => candidate.id);
+    const records = this.storage.paperJson
+      ? await this.storage.paperJson(ids)
+      : (await this.storage.papers(ids)).map((paper) => (paper ? Buffer.from(JSON.stringify(paper)) : undefined));
+    return hitsJson(
+      page.flatMap((candidate, i) => {
+        const paperJson = records[i];
+        return paperJson ? [{ candidate, paperJson }] : [];
+      }),
+    );
+  }
+
+  private async relatedCandidates(name: string, options: RelatedToPaperOptions, caller: EmbedRequestOptions | undefined): Promise<RankedCandidate[]> {
     if (options.facet === undefined) {
       // The storage resolves the name itself: on a remote backend, one round trip fewer.
-      const neighbours = await this.storage.related(name, { k: candidateDepth(options), filter: options.filter });
-      return this.finish(rankedBy(neighbours, 'dense'), options, caller, queryVector);
+      return rankedBy(await this.storage.related(name, { k: candidateDepth(options), filter: options.filter }), 'dense');
     }
     const id = await this.storage.resolve(name);
     if (id === undefined) throw paperNotFound([name]);
     const neighbours = await this.storage.related(id, { k: Math.max(relatedCandidates, candidateDepth(options)), filter: options.filter });
-    const ranked = await this.rerankRelated(id, neighbours, options.facet, caller);
-    return this.finish(rankedBy(ranked, 'dense'), options, caller, queryVector);
+    return rankedBy(await this.rerankRelated(id, neighbours, options.facet, caller), 'dense');
   }
 
   /**
@@ -405,19 +426,16 @@ export class SearchService {
     caller: EmbedRequestOptions | undefined,
     queryVector: () => Promise<Float32Array>,
   ): Promise<RankedList> {
-    const page = list.sort(byScoreThenId).slice(options.offset ?? 0, pageEnd(options));
-    const threshold = options.scoreThreshold;
-    // Compared as shown (rounded), so a hit shown with the threshold's own score is kept.
-    const passes = (candidate: RankedCandidate) => threshold === undefined || roundScore(candidate.score) >= threshold;
+    const page = pageOf(list, options);
     const [papers, facets] = await Promise.all([
       this.storage.papers(page.map((candidate) => candidate.id)),
       options.facets?.length
-        ? this.storage.facets({ fields: options.facets, ids: list.filter(passes).map((candidate) => candidate.id), maxValuesPerFacet })
+        ? this.storage.facets({ fields: options.facets, ids: list.filter(passesThreshold(options)).map((candidate) => candidate.id), maxValuesPerFacet })
         : undefined,
     ]);
     const hits = page.flatMap((candidate, i) => {
       const paper = papers[i];
-      return paper && passes(candidate) ? [toHit(candidate, paper)] : [];
+      return paper ? [toHit(candidate, paper)] : [];
     });
     const explained = options.explain
       ? await explainHits(hits, new Map(list.map((candidate) => [candidate.id, candidate.ranks])), queryVector, (sentences) =>
@@ -426,6 +444,19 @@ export class SearchService {
       : hits;
     return facets ? { hits: explained, facets } : { hits: explained };
   }
+}
+
+/** The requested page of a ranked list, ordered once over all its candidates, then cut, without candidates under the score threshold. */
+function pageOf(list: RankedCandidate[], options: SearchOptions): RankedCandidate[] {
+  return list
+    .sort(byScoreThenId)
+    .slice(options.offset ?? 0, pageEnd(options))
+    .filter(passesThreshold(options));
+}
+
+/** Compared as shown (rounded), so a hit shown with the threshold's own score is kept. */
+function passesThreshold({ scoreThreshold }: SearchOptions): (candidate: RankedCandidate) => boolean {
+  return (candidate) => scoreThreshold === undefined || roundScore(candidate.score) >= scoreThreshold;
 }
 
 function pageEnd(options: { k: number; offset?: number }): number {

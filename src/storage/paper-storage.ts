@@ -48,6 +48,12 @@ export interface PaperStorage {
   resolve(name: string): Promise<string | undefined>;
   /** The stored papers with these ids, in the same order (undefined where there is none). */
   papers(ids: readonly string[]): Promise<(Paper | undefined)[]>;
+  /**
+   * Optional: `papers` as JSON text, each parsing to the paper `papers` returns, for a backend that
+   * keeps its records encoded (the embedded one): a list a transport sends as JSON then needs no
+   * record decoded and encoded again (see hitJson). Without it, the records are encoded.
+   */
+  paperJson?(ids: readonly string[]): Promise<(Uint8Array | undefined)[]>;
   /** The stored vectors of these ids, in the same order (undefined where there is none). */
   vectors(ids: readonly string[]): Promise<(Float32Array | undefined)[]>;
   /**

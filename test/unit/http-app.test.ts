@@ -4,6 +4,7 @@ import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { paperSchema } from '../../src/papers/paper.js';
 import { SearchService } from '../../src/search/search-service.js';
 import type { ServiceState } from '../../src/service-state.js';
 import type { EmbeddedStorage } from '../../src/storage/embedded/embedded-storage.js';
@@ -218,11 +219,15 @@ describe('createApp when ready', () => {
 
   it('answers a repeated related list from its encoded answer, with its own took_ms, and never across a write', async () => {
     const service = state.service!;
-    const relatedToPaper = service.relatedToPaper.bind(service);
+    const { relatedToPaper, relatedToPaperJson } = service;
     let computed = 0;
     service.relatedToPaper = (...args) => {
       computed++;
-      return relatedToPaper(...args);
+      return relatedToPaper.apply(service, args);
+    };
+    service.relatedToPaperJson = (...args) => {
+      computed++;
+      return relatedToPaperJson.apply(service, args);
     };
     const idsOf = (response: Awaited<ReturnType<typeof call>>) => (response.body!.hits as { id: string }[]).map((hit) => hit.id);
     const authorized = { authorization: `Bearer ${key}` };
@@ -257,6 +262,22 @@ describe('createApp when ready', () => {
       assert.equal(computed, 5, 'each write took the kept answers away');
     } finally {
       service.relatedToPaper = relatedToPaper;
+      service.relatedToPaperJson = relatedToPaperJson;
+    }
+  });
+
+  it('answers a related list with every field in the bytes of the same list with every field named', async () => {
+    const everyField = Object.keys(paperSchema.shape)
+      .filter((field) => field !== 'id')
+      .join(',');
+    for (const query of ['k=5', 'k=3&offset=2', 'k=10&year_gte=2021', 'k=4&score_threshold=0.1', 'k=3&facet=method']) {
+      const headers = { 'cache-control': 'no-cache' };
+      const usual = await rawGet(`${app.base}/v1/papers/volcano-1/related?${query}`, headers);
+      const named = await rawGet(`${app.base}/v1/papers/volcano-1/related?${query}&fields=${everyField}`, headers);
+      const withoutTook = (text: string) => text.replace(/,"took_ms":[0-9.e-]+\}$/, '}');
+      assert.equal(usual.status, 200, query);
+      assert.equal(withoutTook(usual.text), withoutTook(named.text), query);
+      assert.ok((JSON.parse(usual.text) as { hits: unknown[] }).hits.length > 0, query);
     }
   });
 

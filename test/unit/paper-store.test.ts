@@ -34,6 +34,22 @@ describe('PaperStoreWriter + PaperStore', () => {
     });
   });
 
+  it('gives each record as JSON text: its stored line, or the paper written since, encoded', async () => {
+    const path = await writePapers(papers);
+    const lines = (await readFile(path, 'utf8')).trimEnd().split('\n');
+    const store = await PaperStore.load(path, papers.length);
+    store.byLabel(1);
+    const added = { id: 'd', title: 'Delta', abstract: 'Written while serving.' };
+    const label = store.append(added);
+    assert.deepEqual(
+      papers.map((_, i) => Buffer.from(store.jsonOf(i)).toString('utf8')),
+      lines,
+    );
+    assert.equal(Buffer.from(store.jsonOf(label)).toString('utf8'), JSON.stringify(added));
+    store.remove(0);
+    assert.throws(() => store.jsonOf(0), isAppErrorWithCode('internal'));
+  });
+
   it('finds papers by doi: and arxiv: identifiers, case- and version-insensitively', async () => {
     const store = await PaperStore.load(await writePapers(papers), papers.length);
     assert.equal(store.labelOf('doi:10.1/C'), 2);

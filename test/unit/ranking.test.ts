@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Paper } from '../../src/papers/paper.js';
-import { byScoreThenId, rankedBy, roundScore, selectFields, toHit, type RankedCandidate } from '../../src/search/ranking.js';
+import { byScoreThenId, hitsJson, rankedBy, roundScore, selectFields, toHit, type RankedCandidate } from '../../src/search/ranking.js';
 
 const papers: Paper[] = [
   { id: 'c', title: 'Gamma', abstract: 'third', year: 2020, authors: ['A'] },
@@ -109,5 +109,34 @@ describe('selectFields', () => {
   });
   it("regression: keeps the whole hit's key order whatever the order of the fields (the CLI printed a hit's keys in one order from a server and another in process)", () => {
     assert.deepEqual(Object.keys(selectFields(hit, ['year', 'abstract', 'title'])), ['id', 'title', 'score', 'abstract', 'year']);
+  });
+});
+
+describe('hitsJson', () => {
+  const awkward: Paper[] = [
+    ...papers,
+    { id: 'q"uote\\', title: 'A \\"quoted\\" title\\', abstract: 'ends with a backslash \\' },
+    { id: 'ünï', title: 'Γάμμα ✓ 🧪 \u2028 \u0007', abstract: '', authors: ['Ö, A.'], venue: '"}' },
+    { id: 'e', title: '","score":1,"x":"', abstract: 'a title that looks like keys' },
+  ];
+  const scores = [0.8000004, -0.25, 0, 1, 0.1234565];
+  const encoded = (paper: Paper, score: number, text = JSON.stringify(paper)) => ({ candidate: candidate(paper.id, score), paperJson: Buffer.from(text) });
+
+  it('writes stored records the bytes JSON.stringify writes of their hits', () => {
+    for (const score of scores) {
+      const found = hitsJson(awkward.map((paper) => encoded(paper, score)));
+      assert.equal(found.toString('utf8'), JSON.stringify(awkward.map((paper) => toHit(candidate(paper.id, score), paper))), String(score));
+    }
+    assert.equal(hitsJson([]).toString('utf8'), '[]');
+  });
+
+  it('writes the same bytes from JSON text in another key order or spacing, or a view into a larger buffer', () => {
+    const paper = awkward[4]!;
+    const hit = JSON.stringify(toHit(candidate(paper.id, 0.5), paper));
+    const { title, ...rest } = paper;
+    const enclosing = Buffer.from(`xx${JSON.stringify(paper)}yy`);
+    const view = { candidate: candidate(paper.id, 0.5), paperJson: new Uint8Array(enclosing.buffer, enclosing.byteOffset + 2, enclosing.length - 4) };
+    const found = hitsJson([encoded(paper, 0.5, JSON.stringify({ title, ...rest })), encoded(paper, 0.5, JSON.stringify(paper, null, 1)), view]);
+    assert.equal(found.toString('utf8'), `[${hit},${hit},${hit}]`);
   });
 });

@@ -259,6 +259,21 @@ describe('SearchService related, recommend and lookups', () => {
     assert.deepEqual([...ids(first), ...ids(second)], ids(all));
   });
 
+  it('gives related hits encoded as JSON.stringify writes them, from stored and from encoded records alike', async () => {
+    // A storage without records kept as JSON: the service encodes the papers itself.
+    const withoutJson: PaperStorage = Object.create(storage, { paperJson: { value: undefined } });
+    const encoding = new SearchService(withoutJson, embedder, 'hybrid');
+    const cases = [{ k: 3 }, { k: 2, offset: 1 }, { k: 7, scoreThreshold: 0.2 }, { k: 5, filter: { year: { gte: 2021 } } }, { k: 3, facet: 'method' as const }];
+    for (const options of cases) {
+      for (const name of ['volcano-1', 'protein-1', 'arxiv:2401.00003']) {
+        const expected = JSON.stringify((await service.relatedToPaper(name, options)).hits);
+        assert.equal(String(await service.relatedToPaperJson(name, options)), expected, `${name} ${JSON.stringify(options)}`);
+        assert.equal(String(await encoding.relatedToPaperJson(name, options)), expected, `${name} ${JSON.stringify(options)}, encoded`);
+      }
+    }
+    await assert.rejects(service.relatedToPaperJson('nope', { k: 3 }), isAppErrorWithCode('paper_not_found'));
+  });
+
   it('names a paper by DOI or arXiv id too', async () => {
     assert.equal((await service.getPaper('doi:10.1000/VOLCANO.1')).id, 'volcano-1');
     assert.equal((await service.getPaper('arxiv:2401.00003v2')).id, 'volcano-3');

@@ -8,7 +8,7 @@ import { paperOfHit } from '../../export/export-papers.js';
 import { responseFormat, sendExport, withoutFormat } from '../export-formats.js';
 import { listOptions, rankedListBody } from '../ranked-lists.js';
 import { paperIdParamsSchema, relatedQuerySchema } from '../schemas.js';
-import { compressionThreshold, gzippedAnswer, keptAnswer, plainAnswer, withGzip, type KeptAnswer } from '../kept-answer.js';
+import { compressionThreshold, gzippedAnswer, keptAnswer, keptHitsAnswer, plainAnswer, withGzip, type KeptAnswer } from '../kept-answer.js';
 import { elapsedMs } from '../took.js';
 
 /**
@@ -32,7 +32,14 @@ export function relatedRoutes(requireService: (response: Response) => SearchServ
     if (kept) return sendAnswer(request, response, kept, keep, started);
     const { id } = parseInput(paperIdParamsSchema, request.params, 'params');
     const query = parseInput(relatedQuerySchema, withoutFormat(request.query), 'query');
-    const list = await service.relatedToPaper(id, { ...listOptions(query), facet: query.facet }, callerOf(response));
+    const options = { ...listOptions(query), facet: query.facet };
+    if (format === 'json' && !query.fields && !query.explain && !query.facets?.length) {
+      // The usual request: every field, nothing added. Its hits come encoded (see relatedToPaperJson).
+      const answer = keptHitsAnswer(await service.relatedToPaperJson(id, options, callerOf(response)));
+      keep(answer);
+      return sendAnswer(request, response, answer, keep, started);
+    }
+    const list = await service.relatedToPaper(id, options, callerOf(response));
     if (format !== 'json') return sendExport(response, format, list.hits.map(paperOfHit), 'related');
     const answer = keptAnswer(rankedListBody(list, query.fields));
     keep(answer);

@@ -214,6 +214,14 @@ export class EmbeddedStorage implements PaperStorage {
     });
   }
 
+  async paperJson(ids: readonly string[]): Promise<(Buffer | undefined)[]> {
+    const { papers } = this.current;
+    return ids.map((id) => {
+      const label = papers.labelOfId(id);
+      return label === undefined ? undefined : papers.jsonOf(label);
+    });
+  }
+
   async vectors(ids: readonly string[]): Promise<(Float32Array | undefined)[]> {
     const index = this.current;
     return ids.map((id) => {

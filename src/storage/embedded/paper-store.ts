@@ -124,6 +124,17 @@ export class PaperStore {
   }
 
   /**
+   * The record of a live label as JSON text: its line of papers.jsonl as loaded, whether parsed
+   * since or not (a loaded label's record never changes: a replaced paper gets a new label), or
+   * the paper written while serving, encoded.
+   */
+  jsonOf(label: number): Buffer {
+    const file = this.file;
+    if (!file || label >= file.starts.length || !this.isLive(label)) return Buffer.from(JSON.stringify(this.byLabel(label)));
+    return file.bytes.subarray(file.starts[label], file.ends[label]);
+  }
+
+  /**
    * The facet fields of a live label. A record not parsed yet is read without parsing its
    * abstract and is not kept: facet columns read every record once, and keeping them all parsed
    * would cost the memory lazy parsing saves.

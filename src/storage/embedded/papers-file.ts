@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { AppError } from '../../errors.js';
 import type { FacetFields } from '../../papers/paper-facets.js';
 import { paperSchema, type Paper } from '../../papers/paper.js';
+import { closingQuote } from '../../shared/json-text.js';
 import { textLines } from '../../shared/text-lines.js';
 
 /**
@@ -85,18 +86,6 @@ export function parseFacetFieldsOfLine(file: ScannedPapersFile, line: number): F
   }
 }
 
-/** Where the JSON string opened at `opening` closes (the first quote not escaped), or −1. */
-function closingQuote(bytes: Buffer, opening: number): number {
-  let at = opening;
-  for (;;) {
-    at = bytes.indexOf(0x22, at + 1);
-    if (at === -1) return -1;
-    let backslashes = 0;
-    while (bytes[at - 1 - backslashes] === 0x5c) backslashes++;
-    if (backslashes % 2 === 0) return at;
-  }
-}
-
 function facetFieldsOf({ year, categories, authors }: Partial<Paper>): FacetFields {
   return { year, categories, authors };
 }
@@ -162,9 +151,8 @@ function identifiersOf(line: Buffer): PaperIdentifiers | undefined {
 
 /** The JSON string literal whose opening quote is at `quote`, decoded. */
 function jsonStringAt(bytes: Buffer, quote: number): string | undefined {
-  let end = quote + 1;
-  while (end < bytes.length && bytes[end] !== 0x22) end += bytes[end] === 0x5c ? 2 : 1;
-  if (end >= bytes.length) return undefined;
+  const end = closingQuote(bytes, quote);
+  if (end === -1) return undefined;
   try {
     return JSON.parse(bytes.toString('utf8', quote, end + 1)) as string;
   } catch {
