@@ -188,9 +188,11 @@ export class SearchService {
   async relatedToPaperJson(name: string, options: Omit<RelatedToPaperOptions, 'explain' | 'facets'>, caller?: EmbedRequestOptions): Promise<Buffer> {
     const page = pageOf(await this.relatedCandidates(name, options, caller), options);
     const ids = page.map((candidate) => candidate.id);
-    const records = this.storage.paperJson
-      ? await this.storage.paperJson(ids)
-      : (await this.storage.papers(ids)).map((paper) => (paper ? Buffer.from(JSON.stringify(paper)) : undefined));
+    if (!this.storage.paperJson) {
+      const papers = await this.storage.papers(ids);
+      return Buffer.from(JSON.stringify(page.flatMap((candidate, i) => (papers[i] ? [toHit(candidate, papers[i])] : []))));
+    }
+    const records = await this.storage.paperJson(ids);
     return hitsJson(
       page.flatMap((candidate, i) => {
         const paperJson = records[i];

@@ -4,7 +4,7 @@ import { AnswerCache } from '../../src/http/answer-cache.js';
 import { keptAnswer, plainAnswer } from '../../src/http/kept-answer.js';
 
 const service = {};
-const text = (answer: ReturnType<typeof keptAnswer> | undefined) => answer && plainAnswer(answer, '}').toString();
+const text = (answer: ReturnType<typeof keptAnswer> | undefined) => answer && Buffer.concat(plainAnswer(answer, '}')).toString();
 
 describe('AnswerCache', () => {
   it('keeps an answer for its service and contents version', () => {

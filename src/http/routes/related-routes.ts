@@ -71,18 +71,24 @@ function answerSlot(service: SearchService, url: string): CacheSlot | undefined 
 function sendAnswer(request: Request, response: Response, answer: KeptAnswer, keep: (answer: KeptAnswer) => void, started: number): void {
   const ending = `,"took_ms":${elapsedMs(started)}}`;
   response.setHeader('Content-Type', 'application/json; charset=utf-8');
-  let body: Buffer;
+  let chunks: Buffer[];
   if (answer.open.length + ending.length >= compressionThreshold && takesGzip(request)) {
     const compressed = withGzip(answer);
     if (compressed !== answer) keep(compressed);
-    body = gzippedAnswer(compressed, ending);
+    chunks = gzippedAnswer(compressed, ending);
     response.vary('Accept-Encoding');
     response.setHeader('Content-Encoding', 'gzip');
   } else {
-    body = plainAnswer(answer, ending);
+    chunks = plainAnswer(answer, ending);
   }
-  response.setHeader('Content-Length', body.length);
-  response.end(body);
+  response.setHeader(
+    'Content-Length',
+    chunks.reduce((length, chunk) => length + chunk.length, 0),
+  );
+  // Corked, the headers and every chunk leave in one write when end() uncorks.
+  response.cork();
+  for (const chunk of chunks.slice(0, -1)) response.write(chunk);
+  response.end(chunks.at(-1));
 }
 
 /** Whether the request's Accept-Encoding takes gzip over no encoding (no header: no encoding, as the compression middleware reads it). */
