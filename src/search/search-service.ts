@@ -74,6 +74,9 @@ export const hybridCandidates = 100;
  */
 export const facetCandidates = 100;
 
+/** How deep a retriever is asked at most to find every paper tied at the end of a page (see firstByScoreThenId). */
+const tieDepthLimit = 1_000;
+
 /** What "more like this / less like this" says: papers marked either way, and the search they refine. */
 export interface Feedback {
   positive: readonly string[];
@@ -204,7 +207,8 @@ export class SearchService {
   private async relatedCandidates(name: string, options: RelatedToPaperOptions, caller: EmbedRequestOptions | undefined): Promise<RankedCandidate[]> {
     if (options.facet === undefined) {
       // The storage resolves the name itself: on a remote backend, one round trip fewer.
-      return rankedBy(await this.storage.related(name, { k: candidateDepth(options), filter: options.filter }), 'dense');
+      const neighbours = await firstByScoreThenId(candidateDepth(options), (k) => this.storage.related(name, { k, filter: options.filter }));
+      return rankedBy(neighbours, 'dense');
     }
     const id = await this.storage.resolve(name);
     if (id === undefined) throw paperNotFound([name]);
@@ -231,7 +235,7 @@ export class SearchService {
         { path: 'negative', message: 'a paper cannot be both positive and negative', code: 'custom' },
       ]);
     }
-    const neighbours = await this.storage.nearest(query, { k: candidateDepth(options), filter: options.filter, exclude: inputs });
+    const neighbours = await firstByScoreThenId(candidateDepth(options), (k) => this.storage.nearest(query, { k, filter: options.filter, exclude: inputs }));
     return this.finish(rankedBy(neighbours, 'dense'), options, caller, async () => query);
   }
 
@@ -340,7 +344,10 @@ export class SearchService {
     let list: RankedCandidate[];
     let queryVector = embed;
     if (mode === 'lexical') {
-      const [hits, ceiling] = await Promise.all([this.storage.lexical(text, { k: depth, filter }), this.storage.lexicalCeiling(text)]);
+      const [hits, ceiling] = await Promise.all([
+        firstByScoreThenId(depth, (k) => this.storage.lexical(text, { k, filter })),
+        this.storage.lexicalCeiling(text),
+      ]);
       list = rankedBy(
         hits.map((hit) => ({ id: hit.id, score: relativeLexicalScore(hit.score, ceiling) })),
         'lexical',
@@ -348,7 +355,10 @@ export class SearchService {
     } else {
       const vector = await embed();
       queryVector = async () => vector;
-      list = mode === 'dense' ? rankedBy(await this.storage.nearest(vector, { k: depth, filter }), 'dense') : await this.fuseHybrid(text, vector, filter);
+      list =
+        mode === 'dense'
+          ? rankedBy(await firstByScoreThenId(depth, (k) => this.storage.nearest(vector, { k, filter })), 'dense')
+          : await this.fuseHybrid(text, vector, filter);
     }
     if (slot) this.candidates.set(slot, [...list]);
     return this.finish(list, options, caller, queryVector);
@@ -446,6 +456,24 @@ export class SearchService {
       : hits;
     return facets ? { hits: explained, facets } : { hits: explained };
   }
+}
+
+/**
+ * The first `depth` papers of a retriever's list in the order lists are shown (score, then id),
+ * whatever order the retriever breaks ties in: while the last paper it returned ties with the
+ * depth-th, papers of that score that sort before it may have been left out (two copies of a
+ * paper score alike), so it is asked for more, up to `tieDepthLimit`. Otherwise a page would
+ * hold other tied papers than the same place of a longer list, and pages would repeat or skip
+ * papers.
+ */
+async function firstByScoreThenId(depth: number, retrieve: (k: number) => Promise<ScoredId[]>): Promise<ScoredId[]> {
+  let k = depth;
+  let list = await retrieve(k);
+  while (list.length === k && k < tieDepthLimit && list[k - 1]!.score === list[depth - 1]!.score) {
+    k = Math.min(2 * k, tieDepthLimit);
+    list = await retrieve(k);
+  }
+  return [...list].sort(byScoreThenId).slice(0, depth);
 }
 
 /** The requested page of a ranked list, ordered once over all its candidates, then cut, without candidates under the score threshold. */

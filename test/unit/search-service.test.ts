@@ -9,7 +9,7 @@ import { dot } from '../../src/shared/vector-math.js';
 import { SearchService } from '../../src/search/search-service.js';
 import type { EmbeddedStorage } from '../../src/storage/embedded/embedded-storage.js';
 import type { PaperStorage } from '../../src/storage/paper-storage.js';
-import { buildFakeIndex, FakeEmbedder, openFakeStorage } from './fake-collection.js';
+import { buildFakeIndex, FakeEmbedder, openFakeStorage, topicPapers } from './fake-collection.js';
 import { isAppErrorWithCode } from './support.js';
 
 const embedder = new FakeEmbedder();
@@ -370,5 +370,50 @@ describe('SearchService against a collection changing under it', () => {
     assert.equal(watched.readiness, 'model_restarting');
     model.state = 'failed';
     assert.equal(watched.readiness, 'model_failed');
+  });
+});
+
+describe('SearchService paging through tied scores', () => {
+  // Copies of one paper score alike; written in the reverse of their ids' order, so the
+  // retrievers (HNSW, BM25 keeping the smaller label) break their ties against the id order.
+  const copies = ['copy-6', 'copy-5', 'copy-4', 'copy-3', 'copy-2', 'copy-1'].map((id) => ({
+    id,
+    title: 'Glacier melt',
+    abstract: 'Glacier melt raises sea level.',
+  }));
+  let tiedRoot: string;
+  let tiedStorage: EmbeddedStorage;
+  let tied: SearchService;
+
+  before(async () => {
+    tiedRoot = await mkdtemp(join(tmpdir(), 'paper-search-ties-'));
+    const folder = join(tiedRoot, 'index');
+    await buildFakeIndex(folder, embedder, [...copies, ...topicPapers]);
+    tiedStorage = await openFakeStorage(folder, embedder, { acceptsWrites: false });
+    tied = new SearchService(tiedStorage, embedder, 'hybrid');
+  });
+
+  after(async () => {
+    await tiedStorage?.close();
+    await rm(tiedRoot, { recursive: true, force: true });
+  });
+
+  it('regression: pages of tied papers join into the longer list, ties by id (pages repeated and skipped tied papers)', async () => {
+    const lists: Record<string, (k: number, offset: number) => Promise<readonly { id: string }[]>> = {
+      dense: async (k, offset) => (await tied.searchText('glacier melt sea level', { k, offset, mode: 'dense' })).hits,
+      lexical: async (k, offset) => (await tied.searchText('glacier melt sea level', { k, offset, mode: 'lexical' })).hits,
+      related: async (k, offset) => (await tied.relatedToPaper('copy-6', { k, offset })).hits,
+      'related as JSON': async (k, offset) => JSON.parse(String(await tied.relatedToPaperJson('copy-6', { k, offset }))) as { id: string }[],
+      recommend: async (k, offset) => (await tied.recommend({ positive: ['volcano-1'], negative: [] }, { k, offset })).hits,
+    };
+    for (const [name, list] of Object.entries(lists)) {
+      const whole = ids(await list(8, 0));
+      const pages = [];
+      for (let offset = 0; offset < 8; offset++) pages.push(...ids(await list(1, offset)));
+      assert.deepEqual(pages, whole, name);
+      assert.deepEqual(ids(await list(3, 0)), whole.slice(0, 3), name);
+    }
+    assert.deepEqual(ids(await lists.lexical!(6, 0)), ['copy-1', 'copy-2', 'copy-3', 'copy-4', 'copy-5', 'copy-6']);
+    assert.deepEqual(ids(await lists.related!(5, 0)), ['copy-1', 'copy-2', 'copy-3', 'copy-4', 'copy-5']);
   });
 });
