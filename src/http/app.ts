@@ -1,6 +1,6 @@
 import { parse as parseQueryString } from 'node:querystring';
 import compression from 'compression';
-import express, { type Express, type RequestHandler, type Response } from 'express';
+import express, { type Express, type Request, type RequestHandler, type Response } from 'express';
 import { trustProxyOf, type Config } from '../config/config.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -22,7 +22,7 @@ import { docsRoutes } from './routes/docs-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { mcpRoutes } from './routes/mcp-routes.js';
 import { metricsRoutes } from './routes/metrics-routes.js';
-import { exportMediaTypes, importFormats } from '../export/media-types.js';
+import { exportMediaTypes, formatOfMediaType, importFormats } from '../export/media-types.js';
 import { referenceMediaTypes } from './reference-bodies.js';
 import { searchRoutes } from './routes/search-routes.js';
 import { routeBeforeBodyRefusal } from './served-paths.js';
@@ -73,7 +73,7 @@ export function createApp({ state, log, settings, apiKeys, metrics }: AppDepende
   app.use(refuseUnknownTransferCodings);
   app.use(securityHeaders());
   app.use(crossOrigin(settings.CORS_ORIGINS));
-  app.use(compression({ threshold: compressionThreshold }));
+  app.use(compression({ threshold: compressionThreshold, filter: compressible }));
   app.use(attachCaller(settings.REQUEST_TIMEOUT_MS, apiKeys));
   if (settings.RATE_LIMIT_REQUESTS > 0) {
     app.use(
@@ -220,4 +220,16 @@ function setTrustProxy(app: Express, settings: Pick<Config, 'TRUST_PROXY'>): voi
     const problem = `TRUST_PROXY: ${error.message}; it takes true, false, a hop count, or addresses and subnets separated by commas (loopback, 10.0.0.0/8, ::1) (got ${JSON.stringify(settings.TRUST_PROXY)})`;
     throw new AppError('config_invalid', `Invalid configuration: ${problem}`, { details: { problems: [problem] } });
   }
+}
+
+/**
+ * What the compression middleware compresses: what it would (text, JSON), and the export formats
+ * it does not know as text (BibTeX and RIS are plain text, a few hundred KB a page).
+ */
+function compressible(request: Request, response: Response): boolean {
+  const type = String(response.getHeader('Content-Type') ?? '')
+    .split(';')[0]!
+    .trim()
+    .toLowerCase();
+  return formatOfMediaType(type) !== undefined || compression.filter(request, response);
 }

@@ -40,7 +40,8 @@ export function crossOrigin(origins: readonly string[]): RequestHandler {
   return cors({
     origin: (origin, callback) => callback(null, origin !== undefined && allowed.has(origin)),
     methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
-    allowedHeaders: ['Content-Type', 'Authorization', 'Accept', 'X-Request-Id'],
+    // Cache-Control asks for a related list computed now; Content-Encoding sends a compressed body.
+    allowedHeaders: ['Content-Type', 'Authorization', 'Accept', 'X-Request-Id', 'Cache-Control', 'Content-Encoding'],
     exposedHeaders: ['X-Request-Id', 'Retry-After', 'RateLimit', 'RateLimit-Policy', 'Location', 'Link', 'Content-Disposition'],
     maxAge: 600,
   });

@@ -6,7 +6,7 @@ import { paperLimits } from './paper-limits.js';
 import { publicationTypeOf } from './publication-type.js';
 import { normalizeDoi, type Paper } from './paper.js';
 import { wholeNumber } from '../shared/whole-number.js';
-import { hasLoneSurrogate, withoutControlCharacters } from '../shared/unicode.js';
+import { hasLoneSurrogate, withoutControlCharacters, withoutLoneSurrogates } from '../shared/unicode.js';
 
 /** Which input field feeds each paper field; the first candidate present in a record wins. */
 export interface FieldMap {
@@ -204,18 +204,27 @@ interface FieldSchema<Output> {
 const stringList = (split: (text: string) => string[], item: (entry: string) => string, most: number, itemCharacters: number): FieldSchema<string[]> => ({
   schema: z
     .union([
-      z.string().transform((text) => split(withoutControlCharacters(text))),
-      z.array(z.string()).transform((items) => items.map((entry) => item(withoutControlCharacters(entry).trim())).filter(Boolean)),
+      z.string().transform((text) => split(readableText(text))),
+      z.array(z.string()).transform((items) => items.map((entry) => item(readableText(entry).trim())).filter(Boolean)),
     ])
     .pipe(z.array(z.string().max(itemCharacters)).max(most)),
   expected: `a list of at most ${count(most)} strings or a delimited string, each at most ${count(itemCharacters)} characters`,
 });
 
-/** Control characters (NUL, escapes) are dropped: nothing a reader could see, and exports would carry them. */
+/**
+ * Text as stored: control characters (NUL, escapes) dropped, nothing a reader could see and
+ * exports would carry them; a lone surrogate (JSON can write `\udc00`) becomes U+FFFD, as every
+ * UTF-8 file, BibTeX and RIS export included, would write it, so all formats show the same text.
+ */
+function readableText(text: string): string {
+  return withoutLoneSurrogates(withoutControlCharacters(text));
+}
+
+/** A text field, as stored (see readableText). */
 const textField = (characters: number): FieldSchema<string> => ({
   schema: z
     .string()
-    .transform((value) => withoutControlCharacters(value).trim())
+    .transform((value) => readableText(value).trim())
     .pipe(z.string().max(characters)),
   expected: `a string of at most ${count(characters)} characters`,
 });
@@ -292,7 +301,7 @@ function fieldsOf(record: Record<string, unknown>): string {
 /** A volume, an issue or pages: written as text or as a number (`"volume": 12`), kept as text. */
 const locator = z
   .union([z.string(), z.number().finite().transform(String)])
-  .transform((value) => withoutControlCharacters(value).trim())
+  .transform((value) => readableText(value).trim())
   .pipe(z.string().max(paperLimits.locatorCharacters));
 
 /** Where a paper was published: read leniently (see mapRecordToPaper), so schemas alone, with no message. */

@@ -52,6 +52,15 @@ function keysOf(text: string): string[] {
 }
 
 describe('exports of ranked lists and papers', () => {
+  it('regression: compresses BibTeX and RIS for clients that take gzip, as it does JSON (the middleware did not know them as text)', async () => {
+    for (const format of ['bibtex', 'ris', 'csl-json']) {
+      const exported = await call(`/v1/papers?limit=8&format=${format}`, { headers: { 'accept-encoding': 'gzip' } });
+      assert.equal(exported.status, 200, format);
+      assert.ok(exported.text.length > 1024, `${format} is long enough to be compressed`);
+      assert.equal(exported.headers.get('content-encoding'), 'gzip', format);
+    }
+  });
+
   it('answers a search as BibTeX when Accept asks for it, in rank order, leaving scores out', async () => {
     const json = JSON.parse((await call('/v1/search', { json: { query: 'volcano eruption', k: 3, mode: 'dense' } })).text) as { hits: { id: string }[] };
     const exported = await call('/v1/search', { json: { query: 'volcano eruption', k: 3, mode: 'dense' }, headers: { accept: bibtex } });

@@ -371,6 +371,12 @@ describe('mapRecordToPaper: rejections', () => {
     assert.equal(rejected(mapRecordToPaper({ id: 'x', abstract: '\u0000\u0001' }), 'missing_abstract').length > 0, true);
   });
 
+  it('regression: stores a lone surrogate in text fields as U+FFFD (JSON and CSL-JSON kept it, BibTeX and RIS wrote U+FFFD)', () => {
+    const paper = accepted(mapRecordToPaper({ id: 'x', title: 'x\udc00y', abstract: 'a \ud800', authors: ['Ad\ud83da'], venue: 'V\udfff', volume: '1\ud800' }));
+    assert.deepEqual([paper.title, paper.abstract, paper.authors, paper.venue, paper.volume], ['x\ufffdy', 'a \ufffd', ['Ad\ufffda'], 'V\ufffd', '1\ufffd']);
+    assert.equal(accepted(mapRecordToPaper({ id: 'x', title: 'Emoji 🧪 kept', abstract: 'a' })).title, 'Emoji 🧪 kept');
+  });
+
   it('regression: drops the whole of a terminal escape sequence from text fields (only the ESC went, "[31m" stayed)', () => {
     const paper = accepted(
       mapRecordToPaper({
