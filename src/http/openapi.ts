@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { errorCatalog } from '../errors.js';
+import { errorCatalog, type ErrorCode } from '../errors.js';
 import { exportMediaTypes, importFormats } from '../export/media-types.js';
 import { responseFormats } from './export-formats.js';
 import { parameterDocOf, type JsonSchema } from './parameter-docs.js';
@@ -71,8 +71,25 @@ interface Operation {
 }
 
 const readErrors = [405, 503];
-/** A write can also fail on the server's side: its log or snapshot cannot be written (500), or the disk is full (507). */
-const writeErrors = [500, 507, ...readErrors];
+/**
+ * A write can also be refused while the index folder was rebuilt under the server (409), or fail
+ * on the server's side: its log or snapshot cannot be written (500), or the disk is full (507).
+ */
+const writeErrors = [409, 500, 507, ...readErrors];
+
+const writeOperations = ['createPapers', 'putPaper', 'patchPaper', 'deletePaper', 'takeSnapshot'];
+/** Codes only some operations answer: a status's description lists them there alone. */
+const codesOfSomeOperations: Partial<Record<ErrorCode, readonly string[]>> = {
+  paper_exists: ['createPapers'],
+  index_replaced: writeOperations,
+  writes_disabled: writeOperations,
+  write_failed: writeOperations,
+  disk_full: writeOperations,
+  snapshot_failed: ['takeSnapshot'],
+  map_building: ['getMap'],
+  map_failed: ['getMap'],
+  feature_unavailable: ['getMap'],
+};
 
 /** The JSON-RPC envelope of /mcp, for the document only: the MCP SDK reads and checks the messages. */
 const mcpMessageSchema = z.looseObject({
@@ -302,11 +319,35 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
   return rest;
 }
 
-function describeStatus(status: number): string {
+function describeStatus(status: number, operationId: string): string {
   const codes = Object.entries(errorCatalog)
-    .filter(([, entry]) => entry.status === status)
+    .filter(([code, entry]) => entry.status === status && (codesOfSomeOperations[code as ErrorCode]?.includes(operationId) ?? true))
     .map(([code]) => code);
   return codes.length > 0 ? `Error: ${codes.join(', ')}` : 'Error';
+}
+
+const stringHeader = (description: string) => ({ description, schema: { type: 'string' } });
+const responseHeaders = {
+  requestId: stringHeader("The request's id, as its log line carries it: the client's own X-Request-Id if it sent a valid one."),
+  retryAfter: { description: 'Seconds to wait before asking again.', schema: { type: 'integer', minimum: 0 } },
+  rateLimit: stringHeader('With a rate limit set (RATE_LIMIT_REQUESTS): the requests left in the window and the seconds until it resets (IETF draft).'),
+  rateLimitPolicy: stringHeader('With a rate limit set: the limit and its window (IETF draft).'),
+  location: stringHeader('The created paper (one paper written; a batch has no Location).'),
+  link: stringHeader('The next page, `<url>; rel="next"`, while there is one.'),
+  contentDisposition: stringHeader('On an answer in an export format: its file name, `inline; filename="….bib"`.'),
+};
+
+/** The headers an operation's answer with this status carries (`limited`: its path is rate-limited). */
+function headersOf(operation: Operation, status: number, limited: boolean): Record<string, unknown> {
+  return {
+    'X-Request-Id': responseHeaders.requestId,
+    // Errors in the error shape; /readyz's own 503 is a state to poll, not a refusal.
+    ...((status === 429 || status === 503) && !operation.otherAnswers?.[status] ? { 'Retry-After': responseHeaders.retryAfter } : {}),
+    ...(limited ? { RateLimit: responseHeaders.rateLimit, 'RateLimit-Policy': responseHeaders.rateLimitPolicy } : {}),
+    ...(status === 201 && operation.operationId === 'createPapers' ? { Location: responseHeaders.location } : {}),
+    ...(status === 200 && operation.operationId === 'listPapers' ? { Link: responseHeaders.link } : {}),
+    ...(status === 200 && operation.exports ? { 'Content-Disposition': responseHeaders.contentDisposition } : {}),
+  };
 }
 
 /** The papers of an answer in each export format, in the answer's order: text files, and CSL-JSON's array of items. */
@@ -347,12 +388,15 @@ export function buildOpenApiDocument(version: string): JsonSchema {
       });
     }
     const responses: Record<string, unknown> = {};
+    const limited = isRateLimited(operation.path);
     for (const status of operation.success ?? [200]) {
+      const headers = headersOf(operation, status, limited);
       responses[status] =
         status === 202
-          ? { description: 'Accepted (a notification or a response: no body)' }
+          ? { description: 'Accepted (a notification or a response: no body)', headers }
           : {
               description: status === 201 ? 'Created' : 'OK',
+              headers,
               content: {
                 [operation.produces ?? 'application/json']: { schema: jsonSchema(operation.response, 'output') },
                 ...(operation.exports ? exportContent : {}),
@@ -364,18 +408,28 @@ export function buildOpenApiDocument(version: string): JsonSchema {
       // Every API route refuses query parameters it does not know.
       ...(operation.body || operation.query || operation.path.startsWith('/v1/') ? [400] : []),
       ...(access === 'open' ? [] : [401, 403]),
-      ...(isRateLimited(operation.path) ? [429] : []),
+      ...(limited ? [429] : []),
       // Any request whose line and headers pass Node's limit, a long query string included.
       431,
-      // A body sent with a transfer coding other than chunked.
-      ...(operation.body ? [501] : []),
+      // Any request whose Expect header asks for more than 100-continue.
+      417,
+      // A body that does not arrive in time, or is sent with a transfer coding other than chunked.
+      ...(operation.body ? [408, 501] : []),
       ...operation.errors,
     ];
     for (const status of [...new Set(statuses)].sort((a, b) => a - b)) {
-      responses[status] = { description: describeStatus(status), content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+      responses[status] = {
+        description: describeStatus(status, operation.operationId),
+        headers: headersOf(operation, status, limited),
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+      };
     }
     for (const [status, answer] of Object.entries(operation.otherAnswers ?? {})) {
-      responses[status] = { description: answer.description, content: { 'application/json': { schema: jsonSchema(answer.schema, 'output') } } };
+      responses[status] = {
+        description: answer.description,
+        headers: headersOf(operation, Number(status), limited),
+        content: { 'application/json': { schema: jsonSchema(answer.schema, 'output') } },
+      };
     }
     paths[operation.path] = {
       ...paths[operation.path],

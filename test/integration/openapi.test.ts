@@ -135,6 +135,26 @@ describe('the OpenAPI document', () => {
     assert.deepEqual(byRoute.get('get /healthz')!.security, []);
     assert.ok(byRoute.get('get /readyz')!.responses['503'], '/readyz declares its 503');
     assert.ok(byRoute.get('put /v1/papers/{id}')!.responses['404'], 'PUT declares 404 for a doi: name no paper has');
+    // Regression: PUT, PATCH and DELETE answered an undeclared 409 index_replaced, every route an
+    // undeclared 417, and every 503 was said to mean map_building, which only the map answers.
+    const description = (route: string, status: string) => (byRoute.get(route)!.responses[status] as { description?: string } | undefined)?.description ?? '';
+    for (const route of ['put /v1/papers/{id}', 'patch /v1/papers/{id}', 'delete /v1/papers/{id}', 'post /v1/snapshots']) {
+      assert.match(description(route, '409'), /index_replaced/, route);
+      assert.doesNotMatch(description(route, '409'), /paper_exists|feature_unavailable/, route);
+    }
+    assert.match(description('post /v1/papers', '409'), /paper_exists.*index_replaced|index_replaced.*paper_exists/);
+    for (const route of ['post /v1/search', 'get /v1/stats', 'get /v1/papers/{id}/related']) {
+      assert.match(description(route, '417'), /expectation_failed/, route);
+      assert.doesNotMatch(description(route, '503'), /map_building/, route);
+    }
+    assert.match(description('post /v1/search', '408'), /request_timeout/);
+    assert.match(description('get /v1/map', '503'), /map_building/);
+    // Regression: no response header was described, so a generated client found no next page or retry delay.
+    const headers = (route: string, status: string) => Object.keys((byRoute.get(route)!.responses[status] as { headers?: object }).headers ?? {});
+    assert.deepEqual(headers('get /v1/papers', '200'), ['X-Request-Id', 'RateLimit', 'RateLimit-Policy', 'Link', 'Content-Disposition']);
+    assert.deepEqual(headers('post /v1/papers', '201'), ['X-Request-Id', 'RateLimit', 'RateLimit-Policy', 'Location']);
+    assert.deepEqual(headers('post /v1/search', '429'), ['X-Request-Id', 'Retry-After', 'RateLimit', 'RateLimit-Policy']);
+    assert.deepEqual(headers('get /v1/stats', '503'), ['X-Request-Id', 'Retry-After', 'RateLimit', 'RateLimit-Policy']);
     const k = byRoute.get('get /v1/papers/{id}/related')!.parameters!.find((parameter) => parameter.name === 'k')!;
     assert.deepEqual(k.schema, { type: 'integer', minimum: 1, maximum: 100 });
 
