@@ -216,19 +216,34 @@ function bibtexPages(pages: string): string {
   return range ? range.map(escapeBibtex).join('--') : escapeBibtex(pages);
 }
 
-/** A .bib file of papers; keys that would repeat get a suffix (a, b, …) as reference managers do. */
+/** A .bib file of papers, each under its citation key (see citationKeys). */
 export function papersToBibtex(papers: Iterable<Paper>): string {
+  const list = [...papers];
+  const keys = citationKeys(list.map((paper) => paper.id));
+  return list.map((paper, i) => paperToBibtex(paper, keys[i])).join('\n');
+}
+
+/**
+ * Each id's citation key, unique within a file ignoring case (BibTeX and biber compare keys so:
+ * Smith2020 and smith2020 would be one entry). An id that is a key already keeps it; a key made
+ * from another id (see citationKey) that would repeat one gets a suffix (a, b, …), as reference
+ * managers do.
+ */
+function citationKeys(ids: readonly string[]): string[] {
   const used = new Set<string>();
-  const entries: string[] = [];
-  for (const paper of papers) {
-    const base = citationKey(paper.id);
-    // BibTeX and biber compare keys ignoring case: Smith2020 and smith2020 would be one entry.
+  const kept = ids.map((id) => {
+    const keepsId = citationKey(id) === id && !used.has(id.toLowerCase());
+    if (keepsId) used.add(id.toLowerCase());
+    return keepsId;
+  });
+  return ids.map((id, i) => {
+    if (kept[i]) return id;
+    const base = citationKey(id);
     let key = base;
     for (let n = 0; used.has(key.toLowerCase()); n++) key = `${base}${suffixLetters(n)}`;
     used.add(key.toLowerCase());
-    entries.push(paperToBibtex(paper, key));
-  }
-  return entries.join('\n');
+    return key;
+  });
 }
 
 function suffixLetters(n: number): string {

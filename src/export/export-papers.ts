@@ -4,11 +4,21 @@ import type { ExportFormat } from './media-types.js';
 import { papersToRis } from './ris.js';
 import type { Paper } from '../papers/paper.js';
 
-/** Papers, in their order, as a file of the format: a .bib or .ris file's text, or a CSL-JSON array. */
+/**
+ * Papers, in their order, as a file of the format: a .bib or .ris file's text, or a CSL-JSON
+ * array. A paper listed twice (asked for by two of its names) is written once: a reference
+ * manager would import it twice.
+ */
 export function exportPapers(papers: readonly Paper[], format: ExportFormat): string {
-  if (format === 'bibtex') return papersToBibtex(papers);
-  if (format === 'ris') return papersToRis(papers);
-  return `${JSON.stringify(papers.map(paperToCslJson), null, 2)}\n`;
+  const seen = new Set<string>();
+  const unique = papers.filter((paper) => {
+    if (seen.has(paper.id)) return false;
+    seen.add(paper.id);
+    return true;
+  });
+  if (format === 'bibtex') return papersToBibtex(unique);
+  if (format === 'ris') return papersToRis(unique);
+  return `${JSON.stringify(unique.map(paperToCslJson), null, 2)}\n`;
 }
 
 /**

@@ -6,6 +6,7 @@ import { bibtexName, citationKey, escapeBibtex, papersToBibtex, paperToBibtex, p
 import { cslName, paperToCslJson } from '../../src/export/csl-json.js';
 import { splitName } from '../../src/export/names.js';
 import { paperToRis, risName } from '../../src/export/ris.js';
+import { exportPapers } from '../../src/export/export-papers.js';
 import { mapRecordToPaper } from '../../src/papers/paper-record.js';
 import type { InputFormat } from '../../src/ingest/record-readers.js';
 import type { Paper } from '../../src/papers/paper.js';
@@ -168,10 +169,18 @@ describe('BibTeX export', () => {
       // Regression: BibTeX compares keys ignoring case, and dropped the second of Smith2020 and smith2020.
       { ...journalPaper, id: 'X_Y' },
     ]);
+    // Regression: the paper whose id is x_y, a key already, was given x_yb because "x y" came first.
     assert.deepEqual(
       [...file.matchAll(/^@article\{([^,]+),/gm)].map((match) => match[1]),
-      ['x_y', 'x_ya', 'x_yb', 'X_Yc'],
+      ['x_ya', 'x_yb', 'x_y', 'X_Yc'],
     );
+  });
+
+  it('regression: writes a paper listed twice once (a batch asking for it by id and by DOI exported it under two keys)', () => {
+    for (const format of ['bibtex', 'ris', 'csl-json'] as const) {
+      const once = exportPapers([journalPaper], format);
+      assert.equal(exportPapers([journalPaper, { ...journalPaper }], format), once, format);
+    }
   });
 });
 
