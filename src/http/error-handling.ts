@@ -97,7 +97,16 @@ export function onlyQueryParameters(allowed: readonly string[] = [], options: { 
 const bodyParserErrors: Record<string, (error: Error) => AppError> = {
   'entity.parse.failed': (error) => new AppError('invalid_json', unparsableBodyMessage(error)),
   'entity.too.large': (error) => payloadTooLarge((error as Error & { limit?: number }).limit),
-  'encoding.unsupported': (error) => new AppError('unsupported_media_type', error.message),
+  'encoding.unsupported': (error) => {
+    const encoding = (error as Error & { encoding?: string }).encoding;
+    return new AppError(
+      'unsupported_media_type',
+      `The request body's Content-Encoding "${encoding}" is not one this server decompresses (gzip, deflate and br are).`,
+      {
+        details: { encoding },
+      },
+    );
+  },
   'charset.unsupported': (error) => {
     const charset = (error as Error & { charset?: string }).charset;
     return new AppError('unsupported_media_type', `The request body must be UTF-8 JSON; its Content-Type names the charset "${charset}".`, {

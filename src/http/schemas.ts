@@ -17,10 +17,13 @@ const k = wholeNumber(1, 100).default(10);
 const offset = wholeNumber(0, maxPageEnd - 1).default(0);
 
 /** A query parameter holding a whole number; an empty value is an error, not 0. */
+/** A parameter that takes one value, given more than once (`k=1&k=2`), says so rather than "expected string, received array". */
+const givenOnce = { error: (issue: { input: unknown }) => (Array.isArray(issue.input) ? 'must be given once' : undefined) };
+
 const queryInteger = (min: number, max: number) =>
   documentedAs(
     z
-      .string()
+      .string(givenOnce)
       .trim()
       .regex(/^-?\d+$/, { message: 'must be a whole number' })
       .transform(Number)
@@ -35,7 +38,7 @@ const queryFlag = documentedAs(
 // Decimal notation only: Number() also reads "0x1", "0b11" and "0o7" as numbers.
 const queryNumber = documentedAs(
   z
-    .string()
+    .string(givenOnce)
     .trim()
     .regex(/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/, { message: 'must be a number' })
     .transform(Number)

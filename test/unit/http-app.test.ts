@@ -186,6 +186,18 @@ describe('createApp when ready', () => {
     assert.equal((await call('/v1/stats')).status, 200);
   });
 
+  it('regression: says a number parameter given twice must be given once (it said "expected string, received array")', async () => {
+    for (const path of [
+      '/v1/papers/volcano-1/related?k=1&k=2',
+      '/v1/papers/volcano-1/related?score_threshold=0.1&score_threshold=0.2',
+      '/v1/papers?limit=1&limit=2',
+    ]) {
+      const refused = await call(path);
+      assert.equal(refused.status, 400, path);
+      assert.match(refused.body!.error.message, /must be given once/, path);
+    }
+  });
+
   it('tells in /v1/stats whether the key of the request may write', async () => {
     const access = async (authorization?: string) => (await call('/v1/stats', authorization ? { headers: { authorization } } : {})).body!.access;
     assert.deepEqual(await access(), { writes: false });
