@@ -4,12 +4,13 @@ import { exportPapers } from '../export/export-papers.js';
 import { exportFormats, exportMediaTypeAliases, exportMediaTypes, formatExtensions, formatOfMediaType, type ExportFormat } from '../export/media-types.js';
 import type { Paper } from '../papers/paper.js';
 import { parseInput } from './error-handling.js';
+import { givenOnce } from './schemas.js';
 
 /** What ranked lists and papers can be answered as: the API's JSON, or an export format. */
 export const responseFormats = ['json', ...exportFormats] as const;
 export type ResponseFormat = (typeof responseFormats)[number];
 
-export const formatQuerySchema = z.object({ format: z.enum(responseFormats).optional() });
+export const formatQuerySchema = z.object({ format: z.enum(responseFormats, givenOnce).optional() });
 
 /**
  * The representation a request asks for: the `format` query parameter, else the best type of its

@@ -18,7 +18,7 @@ const offset = wholeNumber(0, maxPageEnd - 1).default(0);
 
 /** A query parameter holding a whole number; an empty value is an error, not 0. */
 /** A parameter that takes one value, given more than once (`k=1&k=2`), says so rather than "expected string, received array". */
-const givenOnce = { error: (issue: { input: unknown }) => (Array.isArray(issue.input) ? 'must be given once' : undefined) };
+export const givenOnce = { error: (issue: { input: unknown }) => (Array.isArray(issue.input) ? 'must be given once' : undefined) };
 
 const queryInteger = (min: number, max: number) =>
   documentedAs(
@@ -32,7 +32,7 @@ const queryInteger = (min: number, max: number) =>
   );
 /** A query parameter that is true or false, false when absent. */
 const queryFlag = documentedAs(
-  z.enum(['true', 'false']).transform((value) => value === 'true'),
+  z.enum(['true', 'false'], givenOnce).transform((value) => value === 'true'),
   { type: 'boolean' },
 ).default(false);
 // Decimal notation only: Number() also reads "0x1", "0b11" and "0o7" as numbers.

@@ -186,10 +186,12 @@ describe('createApp when ready', () => {
     assert.equal((await call('/v1/stats')).status, 200);
   });
 
-  it('regression: says a number parameter given twice must be given once (it said "expected string, received array")', async () => {
+  it('regression: says a parameter of one value given twice must be given once (it said "expected string, received array", or that both formats were invalid)', async () => {
     for (const path of [
       '/v1/papers/volcano-1/related?k=1&k=2',
       '/v1/papers/volcano-1/related?score_threshold=0.1&score_threshold=0.2',
+      '/v1/papers/volcano-1/related?explain=true&explain=false',
+      '/v1/papers/volcano-1/related?format=ris&format=bibtex',
       '/v1/papers?limit=1&limit=2',
     ]) {
       const refused = await call(path);
