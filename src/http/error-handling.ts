@@ -65,7 +65,9 @@ export function methodNotAllowed(allowed: readonly string[]): RequestHandler {
 
 /** The 405 for a method `request.path` is not served by, with the Allow header that lists those it is. */
 export function methodNotAllowedFor(request: Request, response: Response, allowed: readonly string[]): AppError {
-  response.setHeader('Allow', allowed.join(', '));
+  // Express answers HEAD wherever it answers GET.
+  const methods = allowed.includes('GET') && !allowed.includes('HEAD') ? allowed.flatMap((method) => (method === 'GET' ? ['GET', 'HEAD'] : [method])) : allowed;
+  response.setHeader('Allow', methods.join(', '));
   return new AppError('method_not_allowed', `${request.method} is not allowed on ${request.path}; use ${allowed.join(' or ')}.`);
 }
 

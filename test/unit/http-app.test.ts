@@ -218,11 +218,11 @@ describe('createApp when ready', () => {
     }
   });
 
-  it('regression: answers OPTIONS on the paper routes like every route, 405 JSON with the whole Allow (Express answered "POST" as text)', async () => {
+  it('regression: answers OPTIONS on the paper routes like every route, 405 JSON with the whole Allow, HEAD beside GET (Express answered "POST" as text)', async () => {
     for (const [path, allow] of [
-      ['/v1/papers', 'GET, POST'],
-      ['/v1/papers/volcano-1', 'GET, PUT, PATCH, DELETE'],
-      ['/v1/papers/volcano-1/related', 'GET'],
+      ['/v1/papers', 'GET, HEAD, POST'],
+      ['/v1/papers/volcano-1', 'GET, HEAD, PUT, PATCH, DELETE'],
+      ['/v1/papers/volcano-1/related', 'GET, HEAD'],
     ]) {
       const response = await call(path!, { method: 'OPTIONS' });
       assert.equal(response.status, 405, path);

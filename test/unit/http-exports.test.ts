@@ -128,7 +128,7 @@ describe('exports of ranked lists and papers', () => {
     );
     for (const method of ['OPTIONS', 'PROPFIND']) {
       const refused = await call('/v1/papers/batch', { method });
-      assert.deepEqual([refused.status, refused.headers.get('allow')], [405, 'GET, POST, PUT, PATCH, DELETE'], method);
+      assert.deepEqual([refused.status, refused.headers.get('allow')], [405, 'GET, HEAD, POST, PUT, PATCH, DELETE'], method);
     }
     assert.equal((await call('/v1/papers/batch', { method: 'DELETE', headers: auth })).status, 200);
   });
