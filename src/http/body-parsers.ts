@@ -57,6 +57,7 @@ export function rawBody(types: readonly string[], limitBytes: number): RequestHa
 function withinLimit(limitBytes: number, types: readonly string[], parse: RequestHandler): RequestHandler {
   return (request, response, next) => {
     normalizeContentEncoding(request);
+    normalizeCharset(request);
     const declared = Number(request.headers['content-length']);
     const compressed = (request.headers['content-encoding'] ?? 'identity').toLowerCase() !== 'identity';
     const readHere = Boolean(request.is([...types]));
@@ -111,4 +112,15 @@ function normalizeContentEncoding(request: Request): void {
     .map((coding) => (coding === 'x-gzip' ? 'gzip' : coding));
   if (codings.length === 0) delete request.headers['content-encoding'];
   else request.headers['content-encoding'] = codings.join(', ');
+}
+
+/**
+ * The charset body-parser reads: `utf8` is a common name of UTF-8 (WHATWG's label list has it),
+ * and US-ASCII text is UTF-8 already; body-parser takes only names starting `utf-`. The body is
+ * then checked as UTF-8 (see refuseInvalidUtf8).
+ */
+function normalizeCharset(request: Request): void {
+  const declared = request.headers['content-type'];
+  if (declared === undefined) return;
+  request.headers['content-type'] = declared.replace(/(;\s*charset\s*=\s*)("?)(utf8|us-ascii|ascii)\2(?=\s*(;|$))/i, '$1utf-8');
 }

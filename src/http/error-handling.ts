@@ -1,3 +1,4 @@
+import zlib from 'node:zlib';
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
 import { AppError, invalidInput, isAppError, isOutOfFileDescriptors, isServerFault, toErrorBody, type ErrorCode, type InputIssue } from '../errors.js';
@@ -95,6 +96,9 @@ export function onlyQueryParameters(allowed: readonly string[] = [], options: { 
   };
 }
 
+/** The request Content-Encodings body-parser decompresses: zstd where Node's zlib has it (22.15 and later). */
+const decompressedCodings = ['gzip', 'deflate', 'br', ...('createZstdDecompress' in zlib ? ['zstd'] : [])];
+
 /** body-parser's failure types, mapped to catalog codes. */
 const bodyParserErrors: Record<string, (error: Error) => AppError> = {
   'entity.parse.failed': (error) => new AppError('invalid_json', unparsableBodyMessage(error)),
@@ -103,7 +107,7 @@ const bodyParserErrors: Record<string, (error: Error) => AppError> = {
     const encoding = (error as Error & { encoding?: string }).encoding;
     return new AppError(
       'unsupported_media_type',
-      `The request body's Content-Encoding "${encoding}" is not one this server decompresses (gzip, deflate and br are).`,
+      `The request body's Content-Encoding "${encoding}" is not one this server decompresses (${decompressedCodings.join(', ')}).`,
       {
         details: { encoding },
       },

@@ -186,6 +186,15 @@ describe('createApp when ready', () => {
     assert.equal((await call('/v1/stats')).status, 200);
   });
 
+  it('regression: reads a JSON body whose charset is named utf8 or US-ASCII (415: only names starting utf- were read)', async () => {
+    for (const charset of ['utf8', 'UTF8', '"utf8"', 'us-ascii', 'US-ASCII']) {
+      const answer = await call('/v1/search', { body: '{"query":"volcano","k":1}', headers: { 'content-type': `application/json; charset=${charset}` } });
+      assert.equal(answer.status, 200, charset);
+    }
+    const latin1 = await call('/v1/search', { body: '{"query":"volcano"}', headers: { 'content-type': 'application/json; charset=latin1' } });
+    assert.equal(latin1.status, 415);
+  });
+
   it('regression: says a parameter of one value given twice must be given once (it said "expected string, received array", or that both formats were invalid)', async () => {
     for (const path of [
       '/v1/papers/volcano-1/related?k=1&k=2',
