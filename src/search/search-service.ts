@@ -467,7 +467,8 @@ export class SearchService {
  * papers.
  */
 async function firstByScoreThenId(depth: number, retrieve: (k: number) => Promise<ScoredId[]>): Promise<ScoredId[]> {
-  let k = depth;
+  // One more than the page needs: whether the paper after the depth-th ties with it is the question.
+  let k = depth + 1;
   let list = await retrieve(k);
   while (list.length === k && k < tieDepthLimit && list[k - 1]!.score === list[depth - 1]!.score) {
     k = Math.min(2 * k, tieDepthLimit);

@@ -416,4 +416,17 @@ describe('SearchService paging through tied scores', () => {
     assert.deepEqual(ids(await lists.lexical!(6, 0)), ['copy-1', 'copy-2', 'copy-3', 'copy-4', 'copy-5', 'copy-6']);
     assert.deepEqual(ids(await lists.related!(5, 0)), ['copy-1', 'copy-2', 'copy-3', 'copy-4', 'copy-5']);
   });
+
+  it('asks the retriever once when no paper ties with the end of the page, and for one paper more than the page', async () => {
+    const asked: number[] = [];
+    const counting: PaperStorage = Object.create(tiedStorage, {
+      lexical: { value: (text: string, query: { k: number }) => (asked.push(query.k), tiedStorage.lexical(text, query)) },
+    }) as PaperStorage;
+    await new SearchService(counting, embedder).searchText('protein folding attention', { k: 1, mode: 'lexical' });
+    assert.deepEqual(asked, [2]);
+    asked.length = 0;
+    await new SearchService(counting, embedder).searchText('glacier melt', { k: 2, mode: 'lexical' });
+    // Six copies tie: 3 all tied, 6 all tied, then 12 finds no seventh.
+    assert.deepEqual(asked, [3, 6, 12]);
+  });
 });
