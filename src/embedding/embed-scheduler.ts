@@ -8,6 +8,12 @@ export interface EmbedRequestOptions {
   deadline?: number;
   /** Aborted when the answer is of no use any more (its client hung up): its texts still queued are dropped. */
   signal?: AbortSignal;
+  /**
+   * Each text in a model call of its own, never beside another request's texts: the int8 model
+   * quantizes activations per call, so a text's vector otherwise depends on what shares its call
+   * (a search's results on what else was in flight). Queries always are.
+   */
+  alone?: boolean;
 }
 
 export type TextKind = 'query' | 'passage';
@@ -64,6 +70,8 @@ const maxRememberedClients = 1_000;
 
 interface Job {
   kind: TextKind;
+  /** Its texts are embedded one per model call (see EmbedRequestOptions.alone). */
+  alone: boolean;
   client: string;
   /** Where its texts start and end in fair order (their client's finish tag once queued). */
   firstStart: number;
@@ -167,6 +175,7 @@ export class EmbedScheduler {
     return new Promise((resolve, reject) => {
       const job: Job = {
         kind,
+        alone: kind === 'query' || request.alone === true,
         client,
         firstStart: starts[0]!,
         end: start,
@@ -286,7 +295,8 @@ export class EmbedScheduler {
         left.push(queued);
         continue;
       }
-      if (batch.length > 0 && (queued.job.kind !== batch[0]!.job.kind || batchTokens + queued.cost > this.options.maxBatchTokens)) {
+      const joins = queued.job.kind === batch[0]?.job.kind && !queued.job.alone && !batch[0].job.alone;
+      if (batch.length > 0 && (!joins || batchTokens + queued.cost > this.options.maxBatchTokens)) {
         full = true;
         left.push(queued);
         continue;
@@ -294,7 +304,7 @@ export class EmbedScheduler {
       batch.push(queued);
       batchTokens += queued.cost;
       this.queuedTokens -= queued.cost;
-      full = batch.length >= most;
+      full = batch.length >= most || queued.job.alone;
     }
     this.queue.splice(0, this.queue.length, ...left);
     if (batch.length > 0) this.virtualTime = Math.max(this.virtualTime, batch.at(-1)!.start);

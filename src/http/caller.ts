@@ -47,7 +47,7 @@ export function attachCaller(requestTimeoutMs: number, apiKeys: ApiKeys): Reques
       get signal() {
         return signalOf();
       },
-    } satisfies Required<EmbedRequestOptions>;
+    } satisfies Required<Omit<EmbedRequestOptions, 'alone'>>;
     next();
   };
 }

@@ -169,7 +169,14 @@ export class SearchService {
     const passage = paperPassage(title, abstract);
     // The title is embedded alone as well, so it is part of what decides the vector.
     const embeddedAs = JSON.stringify(['passage', title?.trim() ?? '']);
-    return this.retrieve(passage, embeddedAs, options, caller, async () => (await embedPapers(this.embedder, [{ title, abstract }], caller))[0]!);
+    // Alone in its model calls, as queries are, so its vector does not depend on what else is in flight.
+    return this.retrieve(
+      passage,
+      embeddedAs,
+      options,
+      caller,
+      async () => (await embedPapers(this.embedder, [{ title, abstract }], { ...caller, alone: true }))[0]!,
+    );
   }
 
   /**

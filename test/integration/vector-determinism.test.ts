@@ -49,6 +49,23 @@ describe('vector determinism', () => {
     assert.deepEqual(inGroup, alone);
   });
 
+  it("regression: a query's and an abstract's vectors do not depend on what else is embedded at once (parallel searches moved cosines by 0.03 and changed top 3s)", async () => {
+    const embedder = await loadEmbedder(model, testConfig({}), silentLog);
+    try {
+      const queries = ['protein structure prediction', 'graph neural networks for molecules', 'speech recognition in noise', 'KV cache compression'];
+      const alone = [];
+      for (const query of queries) alone.push((await embedder.embedQueries([query]))[0]!);
+      const together = await Promise.all(queries.map(async (query) => (await embedder.embedQueries([query]))[0]!));
+      assert.deepEqual(together, alone);
+      const abstracts = lines.slice(0, 4).map((line) => (JSON.parse(line) as { abstract: string }).abstract);
+      const abstractAlone = (await embedder.embedPassages([abstracts[0]!], { alone: true }))[0]!;
+      const [abstractBeside] = await Promise.all(abstracts.map(async (abstract) => (await embedder.embedPassages([abstract], { alone: true }))[0]!));
+      assert.deepEqual(abstractBeside, abstractAlone);
+    } finally {
+      await embedder.dispose();
+    }
+  });
+
   it('with texts sharing a model call (the default), a vector depends on its batch: int8 activations are quantized per call', async () => {
     const paper = lines[5]!;
     const id = (JSON.parse(paper) as { id: string }).id;
