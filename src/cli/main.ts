@@ -8,6 +8,9 @@ import { buildProgram } from './program.js';
 // other command-line tools do. Any other failure to write the output (a full disk) is one error
 // line, not a stack trace.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  // A command serving a protocol on stdout (mcp) listens too, and stops itself: its model workers
+  // must be closed first.
+  if (error.code === 'EPIPE' && process.stdout.listenerCount('error') > 1) return;
   if (error.code === 'EPIPE') process.exit(exitCodes.ok);
   const code = isDiskFull(error) ? 'disk_full' : 'output_failed';
   process.stderr.write(`error [${code}]: Cannot write the output: ${error.message}\n`);

@@ -59,13 +59,22 @@ export async function runMcpStdio(options: McpStdioOptions, environment: NodeJS.
 
   const server = createMcpServer(backend, log);
   const input = messageLines(process.stdin);
-  const stopped = new Promise<string>((resolveStop) => {
-    server.onclose = () => resolveStop('the client closed the connection');
-    // The lines' end, not stdin's: the last line reaches the transport only when they end.
-    input.once('end', () => resolveStop('stdin ended'));
-    process.once('SIGINT', () => resolveStop('SIGINT'));
-    process.once('SIGTERM', () => resolveStop('SIGTERM'));
+  // Listened for until the end: once they are, a signal no longer ends the process by itself.
+  const signalled = new Promise<string>((resolveSignal) => {
+    process.once('SIGINT', () => resolveSignal('SIGINT'));
+    process.once('SIGTERM', () => resolveSignal('SIGTERM'));
   });
+  const stopped = Promise.race([
+    signalled,
+    new Promise<string>((resolveStop) => {
+      server.onclose = () => resolveStop('the client closed the connection');
+      // The lines' end, not stdin's: the last line reaches the transport only when they end.
+      input.once('end', () => resolveStop('stdin ended'));
+      // A client that stops reading is gone: stop as for a signal, the model workers closed
+      // before the process exits (exiting under a running model call aborted the process).
+      process.stdout.on('error', (error: NodeJS.ErrnoException) => error.code === 'EPIPE' && resolveStop('stdout closed'));
+    }),
+  ]);
   const transport = new StdioServerTransport(input, process.stdout);
   await server.connect(transport);
   refuseInvalidParams(transport);
@@ -78,7 +87,7 @@ export async function runMcpStdio(options: McpStdioOptions, environment: NodeJS.
   const reason = await stopped;
   // A client that writes its requests and closes stdin (a script piping them in) still gets every
   // answer; a signal stops at once.
-  if (reason === 'stdin ended' && !(await requests.answered(answerGraceMs))) {
+  if (reason === 'stdin ended' && !(await Promise.race([requests.answered(answerGraceMs), signalled.then(() => false)]))) {
     log.warn({ unanswered: requests.pending }, 'stdin ended; stopped before every request was answered');
   }
   log.info({ reason }, 'MCP server stopping');
@@ -114,17 +123,23 @@ function trackRequests(transport: StdioServerTransport): { readonly pending: num
   let onSettled: (() => void) | undefined;
   // Wrapped after connect: the server has set onmessage, and stdin delivers nothing before the next turn.
   const deliver = transport.onmessage?.bind(transport);
+  const settle = (id: string | number) => {
+    unanswered.delete(id);
+    if (unanswered.size === 0) onSettled?.();
+  };
   transport.onmessage = (message: JSONRPCMessage) => {
     if ('method' in message && 'id' in message) unanswered.add(message.id);
+    // A request the client cancelled gets no answer (the protocol's rule): it is settled.
+    else if ('method' in message && message.method === 'notifications/cancelled') {
+      const requestId = (message.params as { requestId?: unknown } | undefined)?.requestId;
+      if (typeof requestId === 'string' || typeof requestId === 'number') settle(requestId);
+    }
     deliver?.(message);
   };
   const send = transport.send.bind(transport);
   transport.send = async (message: JSONRPCMessage) => {
     await send(message);
-    if (!('method' in message) && 'id' in message && message.id !== undefined) {
-      unanswered.delete(message.id);
-      if (unanswered.size === 0) onSettled?.();
-    }
+    if (!('method' in message) && 'id' in message && message.id !== undefined) settle(message.id);
   };
   return {
     get pending() {

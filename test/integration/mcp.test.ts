@@ -221,6 +221,23 @@ describe('the MCP server on stdio over an index opened in process (--index)', ()
     assert.equal((await client.listResources({ cursor: nextCursor! })).resources.length, 16);
   });
 
+  it('regression: stops cleanly, exit 0, when the client stops reading stdout under model calls (the process aborted in the model add-on)', async () => {
+    const child = spawn(process.execPath, [...cliEntry, 'mcp', '--index', join(workDir, 'index-copy')], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stderrText = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderrText += chunk.toString()));
+    const exited = new Promise<number | null>((resolveExit) => child.on('close', resolveExit));
+    child.stdin.write(`${JSON.stringify(initializeMessage)}\n`);
+    await new Promise((resolveAnswer) => child.stdout.once('data', resolveAnswer));
+    child.stdout.destroy();
+    for (let id = 2; id < 20; id++) {
+      const abstract = `Text ${id} about graph neural networks and molecules. `.repeat(30);
+      child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'find_similar_papers', arguments: { abstract } } })}\n`);
+    }
+    assert.equal(await exited, 0, stderrText.slice(-2000));
+    assert.doesNotMatch(stderrText, /terminate called|Napi::Error/);
+    assert.match(stderrText, /"reason":"stdout closed"/);
+  });
+
   it('keeps stdout for the protocol and logs JSON lines on stderr', () => {
     assert.deepEqual(errors, [], 'no line on stdout the client could not read');
     const lines = stderr.trim().split('\n');
@@ -367,6 +384,18 @@ describe('the MCP server on stdio forwarding to a running server (--url)', () =>
     ]);
     assert.deepEqual(answers.map((answer) => answer.id).sort(), [1, 2, 3]);
     assert.ok(answers.every((answer) => answer.result !== undefined && (answer.result as { isError?: boolean }).isError === undefined));
+  });
+
+  it('regression: exits soon after stdin ends when a request was cancelled (it waited 60 s for an answer the protocol forbids)', async () => {
+    const started = performance.now();
+    const answers = await pipedAnswers(server.url, [
+      initializeMessage,
+      { jsonrpc: '2.0', method: 'notifications/initialized' },
+      { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'search_papers', arguments: { query: `cancelled ${Date.now()}` } } },
+      { jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 2 } },
+    ]);
+    assert.ok(performance.now() - started < 20_000, `exited after ${Math.round(performance.now() - started)} ms`);
+    assert.ok(answers.every((answer) => answer.id === 1 || answer.id === 2));
   });
 
   it('regression: answers a line that is not JSON (-32700) or not a JSON-RPC message (-32600) with a null id, and goes on (such lines went unanswered)', async () => {
