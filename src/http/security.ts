@@ -40,8 +40,9 @@ export function crossOrigin(origins: readonly string[]): RequestHandler {
   return cors({
     origin: (origin, callback) => callback(null, origin !== undefined && allowed.has(origin)),
     methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
-    // Cache-Control asks for a related list computed now; Content-Encoding sends a compressed body.
-    allowedHeaders: ['Content-Type', 'Authorization', 'Accept', 'X-Request-Id', 'Cache-Control', 'Content-Encoding'],
+    // Cache-Control asks for a related list computed now; Content-Encoding sends a compressed body;
+    // MCP clients send their protocol version (and a session id, which this stateless /mcp ignores).
+    allowedHeaders: ['Content-Type', 'Authorization', 'Accept', 'X-Request-Id', 'Cache-Control', 'Content-Encoding', 'Mcp-Protocol-Version', 'Mcp-Session-Id'],
     exposedHeaders: ['X-Request-Id', 'Retry-After', 'RateLimit', 'RateLimit-Policy', 'Location', 'Link', 'Content-Disposition'],
     maxAge: 600,
   });

@@ -121,7 +121,13 @@ describe('regressions', () => {
     assert.equal(preflight.headers.get('access-control-allow-origin'), 'http://localhost:5173');
     assert.match(preflight.headers.get('access-control-allow-headers') ?? '', /Authorization/i);
     // Regression: a browser app could not ask for a related list computed now, or send a compressed body.
-    assert.deepEqual((preflight.headers.get('access-control-allow-headers') ?? '').split(',').slice(-2), ['Cache-Control', 'Content-Encoding']);
+    // Regression: browser MCP clients could not send their protocol version to /mcp.
+    assert.deepEqual((preflight.headers.get('access-control-allow-headers') ?? '').split(',').slice(-4), [
+      'Cache-Control',
+      'Content-Encoding',
+      'Mcp-Protocol-Version',
+      'Mcp-Session-Id',
+    ]);
     const other = await open.call('/v1/stats', { headers: { origin: 'https://evil.example' } });
     assert.equal(other.headers.get('access-control-allow-origin'), null);
   });

@@ -143,6 +143,18 @@ describe('MCP over HTTP at /mcp', () => {
   it('refuses a body that is not JSON (415), and one over the read limit (413) unless the key allows writes', async () => {
     const text = await fetch(`${base}/mcp`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello' });
     assert.equal(text.status, 415);
+    // Regression: a body without Content-Type was said to be "not undefined".
+    const untyped = await new Promise<string>((resolveText, reject) => {
+      const body = JSON.stringify(initialize);
+      const sent = httpRequest(`${base}/mcp`, { method: 'POST', headers: { 'content-length': Buffer.byteLength(body) } }, async (response) => {
+        let answer = '';
+        for await (const chunk of response) answer += String(chunk);
+        resolveText(answer);
+      });
+      sent.on('error', reject);
+      sent.end(body);
+    });
+    assert.match(untyped, /must be application\/json, not a body without Content-Type/);
     const large = JSON.stringify({ ...initialize, params: { ...initialize.params, clientInfo: { name: 'x'.repeat(4_000), version: '1' } } });
     const refused = await post(base, {}, large);
     assert.equal(refused.status, 413);
@@ -224,7 +236,8 @@ describe('MCP over HTTP at /mcp', () => {
   });
 
   it('regression: answers a client that accepts JSON, any type or says nothing (the SDK answered 406 unless Accept also listed text/event-stream)', async () => {
-    for (const accept of ['*/*', 'application/json', 'application/*']) {
+    // Media types are case-insensitive: Application/JSON was refused.
+    for (const accept of ['*/*', 'application/json', 'application/*', 'Application/JSON', 'APPLICATION/JSON, TEXT/EVENT-STREAM']) {
       const answer = await post(base, { accept });
       assert.equal(answer.status, 200, accept);
       assert.equal((answer.body as { result?: { serverInfo?: { name: string } } }).result?.serverInfo?.name, 'paper-search', accept);

@@ -49,7 +49,11 @@ export function mcpRoutes(options: McpRouteOptions): Router {
     },
     (request, response, next) => {
       if (request.is(jsonTypes) === false) {
-        throw new AppError('unsupported_media_type', `MCP requests must be application/json, not ${request.headers['content-type']}.`);
+        const type = request.headers['content-type'];
+        throw new AppError(
+          'unsupported_media_type',
+          `MCP requests must be application/json, not ${type === undefined ? 'a body without Content-Type' : type}.`,
+        );
       }
       (response.locals.mcpWrites ? writeBody : readBody)(request, response, (error?: unknown) => {
         // JSON-RPC's own parse error for a body that is not UTF-8 or not JSON, rather than the REST API's invalid_json.
@@ -122,9 +126,10 @@ function hostNameOf(url: string | undefined): string | undefined {
  * The SDK reads the raw header list, so that is where the header is set.
  */
 function acceptingBothForJsonClients(request: Request): void {
-  const accept = request.headers.accept;
+  const { accept } = request.headers;
   if (accept?.includes('application/json') && accept.includes('text/event-stream')) return;
-  if (accept && !/application\/json|application\/\*|\*\/\*/.test(accept)) return;
+  // Media types are case-insensitive (Application/JSON is JSON); the SDK compares them as written.
+  if (accept && !/application\/json|application\/\*|\*\/\*/i.test(accept)) return;
   const both = 'application/json, text/event-stream';
   request.headers.accept = both;
   const raw = request.rawHeaders;
