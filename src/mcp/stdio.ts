@@ -27,6 +27,9 @@ const packageRoot = resolve(import.meta.dirname, '../..');
 export async function runMcpStdio(options: McpStdioOptions, environment: NodeJS.ProcessEnv = process.env): Promise<void> {
   // stdout carries the protocol only: whatever a library prints goes to stderr.
   console.log = console.info = console.debug = console.error;
+  // Each answer waiting for a full pipe to drain listens for it once; twenty answers in flight are
+  // no leak, and Node's warning would be a line on stderr that is not JSON.
+  process.stdout.setMaxListeners(0);
   let services: Services | undefined;
   let backend: PaperSearchBackend;
   let log: Logger;

@@ -22,7 +22,7 @@ const page = {
   k: wholeNumber(1, maxToolHits).default(10).describe(`How many papers to return, 1 to ${maxToolHits} (default 10).`),
   offset: wholeNumber(0, maxPageEnd - 1)
     .default(0)
-    .describe('Papers to skip, to page through a longer list: offset 10 with k 10 gives results 11 to 20. In hybrid mode offset + k is at most 100.'),
+    .describe(`Papers to skip, to page through a longer list: offset 10 with k 10 gives results 11 to 20. offset + k is at most ${maxPageEnd}.`),
   score_threshold: z
     .number()
     .finite()
@@ -46,8 +46,14 @@ const mode = z
     '"hybrid" (default: meaning and words combined), "dense" (meaning only: paraphrases, related concepts) or "lexical" (exact words: names, acronyms).',
   );
 
+/** Search's pages: hybrid lists are fused from each retriever's top 100. */
+const searchPage = {
+  ...page,
+  offset: page.offset.describe(`${page.offset.description} In hybrid mode (the default) offset + k is at most 100.`),
+};
+
 export const searchPapersInput = z
-  .strictObject({ query: nonBlank(10_000).describe('What to look for, in natural language or keywords.'), mode, ...page })
+  .strictObject({ query: nonBlank(10_000).describe('What to look for, in natural language or keywords.'), mode, ...searchPage })
   .superRefine(withinPageLimit);
 
 export const findSimilarInput = z
@@ -55,7 +61,7 @@ export const findSimilarInput = z
     abstract: nonBlank(100_000).describe('The abstract (or any passage) to find papers like.'),
     title: z.string().max(2_000).optional().describe('Its title, if known: it is embedded with the abstract as the stored papers were.'),
     mode,
-    ...page,
+    ...searchPage,
   })
   .superRefine(withinPageLimit);
 
