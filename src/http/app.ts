@@ -14,7 +14,7 @@ import { AnswerCache } from './answer-cache.js';
 import { attachCaller } from './caller.js';
 import { pipelinedInTurn } from './connection-requests.js';
 import { compressionThreshold } from './kept-answer.js';
-import { errorHandler, routeNotFound } from './error-handling.js';
+import { errorHandler, noRouteFor, routeNotFound } from './error-handling.js';
 import { rateLimitPerClient } from './rate-limit.js';
 import { requestLogging } from './request-logging.js';
 import { requestMetrics } from './request-metrics.js';
@@ -123,6 +123,9 @@ export function createApp({ state, log, settings, apiKeys, metrics }: AppDepende
   // Bodies are read once the caller may send one: after the read key check, and at the write
   // limit only on the two write routes (already past writeGuard); anything else that sends a
   // body, whatever its route or method, is held to the general limit.
+  // OAuth discovery, which MCP clients probe: this server has no OAuth, and a 404 says so where a
+  // 401 (a read key required) sent clients looking for an authorization server.
+  app.all(/^\/\.well-known\//, (request, _response, next) => next(noRouteFor(request)));
   app.use(requireForReads);
   const writeBody = jsonBody(settings.WRITE_MAX_BODY_BYTES);
   app.post('/v1/papers', writeBody);

@@ -262,6 +262,12 @@ describe('MCP over HTTP at /mcp', () => {
     const client = await mcpClient(closed, { authorization: `Bearer ${key}` });
     assert.ok((await client.listTools()).tools.length > 0);
     await client.close();
+    // Regression: OAuth discovery answered 401, and clients went looking for an authorization server.
+    for (const path of ['/.well-known/oauth-protected-resource', '/.well-known/oauth-protected-resource/mcp', '/.well-known/oauth-authorization-server']) {
+      const discovery = await fetch(`${closed}${path}`);
+      assert.equal(discovery.status, 404, path);
+      assert.equal(((await discovery.json()) as { error: { code: string } }).error.code, 'route_not_found', path);
+    }
   });
 
   it('ignores a key where none are configured: reads stay open, writes are not offered', async () => {
