@@ -125,7 +125,7 @@ export function createApp({ state, log, settings, apiKeys, metrics }: AppDepende
   // body, whatever its route or method, is held to the general limit.
   // OAuth discovery, which MCP clients probe: this server has no OAuth, and a 404 says so where a
   // 401 (a read key required) sent clients looking for an authorization server.
-  app.all(/^\/\.well-known\//, (request, _response, next) => next(noRouteFor(request)));
+  app.use((request, _response, next) => next(request.path.startsWith('/.well-known/') ? noRouteFor(request) : undefined));
   app.use(requireForReads);
   const writeBody = jsonBody(settings.WRITE_MAX_BODY_BYTES);
   app.post('/v1/papers', writeBody);
