@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { getModel } from '../../src/embedding/model-registry.js';
 import type { RunningServer } from '../../src/server.js';
+import { writeCollectionPointer } from '../../src/storage/weaviate/collection-pointer.js';
 import { buildIndex, cliEntry, makeTempDir, removeDir, repoRoot, runCli, startTestServer, type CliResult } from './helpers.js';
 
 let workDir: string;
@@ -380,18 +381,13 @@ describe('paper-search doctor', () => {
 describe('paper-search doctor and verify on a Weaviate collection folder', () => {
   it('regression: name the collection the folder points at (they said "format version 1; this version reads version 2. Rebuild it")', async () => {
     const folder = join(workDir, 'weaviate-pointer');
-    await mkdir(folder, { recursive: true });
-    const pointer = {
+    await writeCollectionPointer(folder, {
       alias: 'Papers',
       collection: 'Papers_20260101_abcdef',
       model: { id: 'all-MiniLM-L6-v2', longPassages: 'truncate', titleWeight: 0.3 },
       createdAt: '2026-01-01T00:00:00.000Z',
       count: 3,
-    };
-    await writeFile(
-      join(folder, 'manifest.json'),
-      JSON.stringify({ format: 'paper-search-weaviate-collection', formatVersion: 1, backend: 'weaviate', ...pointer }),
-    );
+    });
     const verify = await runCli('verify', ['--index', folder]);
     assert.equal(verify.code, 0, verify.stderr);
     assert.match(verify.stdout + verify.stderr, /Weaviate collection Papers_20260101_abcdef/);
