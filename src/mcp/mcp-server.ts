@@ -85,8 +85,10 @@ export function createMcpServer(backend: PaperSearchBackend, log: Logger): Serve
     }
     try {
       const answer = await tool.run(backend, parseArguments(tool.input, request.params.arguments));
+      // An empty file (cite_papers finding none of the papers) would be a blank first block before its note.
+      const texts = answer.text === '' && answer.notes !== undefined ? answer.notes : [answer.text, ...(answer.notes ?? [])];
       return {
-        content: [{ type: 'text', text: answer.text }, ...(answer.notes ?? []).map((note) => ({ type: 'text' as const, text: note })), ...(answer.links ?? [])],
+        content: [...texts.map((text) => ({ type: 'text' as const, text })), ...(answer.links ?? [])],
         structuredContent: answer.structured as Record<string, unknown>,
       };
     } catch (error) {

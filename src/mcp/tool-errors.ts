@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { PaperSearchError } from '../client/paper-search-client.js';
-import { invalidInput, isAppError, toErrorBody, type ErrorBody, type InputIssue } from '../errors.js';
+import { AppError, invalidInput, isAppError, toErrorBody, type ErrorBody, type InputIssue } from '../errors.js';
 import type { Logger } from '../log.js';
 
 /** Where a request's input is, as error paths name it (the HTTP API says `body`): a tool's arguments, or a request's params. */
@@ -30,6 +30,28 @@ export function toolErrorBody(error: unknown, log: Logger, where: InputPlace = '
   }
   log.error({ err: error }, 'tool failed');
   return { error: { code: 'internal', message: 'Internal error.' } };
+}
+
+/**
+ * Runs a service call made with one argument of a tool (update_paper's `changes`), so that its
+ * input issues name fields of that argument (`changes.abstract`) rather than of the arguments.
+ */
+export async function withIssuesUnder<T>(argument: string, task: () => Promise<T>): Promise<T> {
+  try {
+    return await task();
+  } catch (error) {
+    const under = (details: unknown) => {
+      const issues = (details as { issues?: InputIssue[] } | undefined)?.issues;
+      if (!Array.isArray(issues)) return details;
+      const local = (path: string) => path.replace(/^(body|query|params)(\.|$)/, '');
+      return { ...(details as object), issues: issues.map((issue) => ({ ...issue, path: [argument, local(issue.path)].filter(Boolean).join('.') })) };
+    };
+    if (isAppError(error) && error.code === 'invalid_input')
+      throw new AppError('invalid_input', error.message, { details: under(error.details), cause: error });
+    if (error instanceof PaperSearchError && error.code === 'invalid_input')
+      throw new PaperSearchError(error.status, error.code, error.message, under(error.details));
+    throw error;
+  }
 }
 
 /** Issue paths as the request's input: a service's own (`offset`) or a server's (`body.offset`, `query.cursor`) become `arguments.offset`. */

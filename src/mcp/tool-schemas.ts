@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { filterSchema, maxPageEnd, nonBlank, paperInputSchema, paperPatchSchema, withinPageLimit } from '../http/schemas.js';
 import { paperSchema } from '../papers/paper.js';
+import { paperLimits } from '../papers/paper-limits.js';
 import { exportFormats } from '../export/media-types.js';
 import { maxValuesPerFacet } from '../papers/paper-facets.js';
 import { searchModes } from '../search/search-modes.js';
@@ -141,9 +142,12 @@ export const collectionStatsInput = z.strictObject({
     .describe(`How many of the most frequent categories to list (default 30, at most ${maxValuesPerFacet}).`),
 });
 
+/** A paper add_papers takes: the API's, less its allow_title_only, which the tool does not offer. */
+const toolPaperInput = paperInputSchema.extend({ abstract: nonBlank(paperLimits.abstractCharacters, 'required') });
+
 export const addPapersInput = z.strictObject({
   papers: z
-    .array(paperInputSchema)
+    .array(toolPaperInput)
     .min(1)
     .max(maxPapersPerToolCall)
     .describe(`1 to ${maxPapersPerToolCall} papers; each needs an abstract. Ids are generated where absent; an id already stored refuses the whole call.`),

@@ -5,6 +5,7 @@ import { normalizeArxivId } from '../papers/identifiers.js';
 import type { Paper } from '../papers/paper.js';
 import type { PaperSearchBackend, RankedPaper } from './backend.js';
 import { paperLink, paperUri, renderPaper, renderRankedPapers } from './render.js';
+import { withIssuesUnder } from './tool-errors.js';
 import {
   addPapersInput,
   addPapersOutput,
@@ -260,7 +261,7 @@ export const tools: readonly ToolDefinition[] = [
     hints: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     writes: true,
     run: async (backend, input) => {
-      const paper = await backend.writes!.update(paperName(input), input.changes);
+      const paper = await withIssuesUnder('changes', () => backend.writes!.update(paperName(input), input.changes));
       return { structured: { paper }, text: `Updated paper ${paper.id}.\n\n${renderPaper(paper)}`, links: [paperLinkOf(paper)] };
     },
   }),

@@ -335,6 +335,55 @@ describe('the MCP server over the services', () => {
     await client.close();
   });
 
+  it('regression: add_papers without an abstract says it is required (it named allow_title_only, which the tool lacks), and refuses unknown fields', async () => {
+    const client = await connect(true);
+    const missing = errorOf(await callTool(client, 'add_papers', { papers: [{ title: 'Only a title' }] }));
+    assert.deepEqual(
+      missing.details?.issues?.map((issue) => issue.path),
+      ['arguments.papers.0.abstract'],
+    );
+    assert.doesNotMatch(missing.message, /allow_title_only/);
+    assert.match(missing.message, /abstract: required/);
+    const unknown = errorOf(await callTool(client, 'add_papers', { papers: [{ abstract: 'Fine.', journal: 'Nature' }] }));
+    assert.equal(unknown.code, 'invalid_input');
+    await client.close();
+  });
+
+  it('regression: update_paper names a field its changes make invalid under changes (it said arguments.abstract)', async () => {
+    const client = await connect(true);
+    await callTool(client, 'add_papers', { papers: [{ id: 'mcp-patch', title: 'Lava flows', abstract: 'Lava flows cool.' }] });
+    const removed = errorOf(await callTool(client, 'update_paper', { id: 'mcp-patch', changes: { abstract: null } }));
+    assert.equal(removed.code, 'invalid_input');
+    assert.deepEqual(
+      removed.details?.issues?.map((issue) => issue.path),
+      ['arguments.changes.abstract'],
+    );
+    const badYear = errorOf(await callTool(client, 'update_paper', { id: 'mcp-patch', changes: { date: '2020-01-01', year: 2021 } }));
+    assert.ok(
+      badYear.details?.issues?.every((issue) => issue.path.startsWith('arguments.changes.')),
+      JSON.stringify(badYear.details),
+    );
+    const badArgument = errorOf(await callTool(client, 'update_paper', { id: 'mcp-patch', doi: '10.1/x', changes: {} }));
+    assert.deepEqual(
+      badArgument.details?.issues?.map((issue) => issue.path),
+      ['arguments.id'],
+    );
+    await writes.deletePaper('mcp-patch');
+    await client.close();
+  });
+
+  it('regression: cite_papers naming only unknown papers answers the note, without an empty text block first', async () => {
+    const client = await connect(false);
+    const result = await callTool(client, 'cite_papers', { papers: [{ id: 'nobody' }, { doi: '10.1/none' }] });
+    assert.equal(result.isError, undefined);
+    assert.deepEqual(result.structuredContent, { format: 'bibtex', text: '', not_found: ['nobody', 'doi:10.1/none'] });
+    assert.deepEqual(
+      result.content.map((block) => (block as { text: string }).text),
+      ['Not in the collection: nobody, doi:10.1/none.'],
+    );
+    await client.close();
+  });
+
   it('refuses a write tool to a client without write access, saying why', async () => {
     const client = await connect(false);
     await assert.rejects(callTool(client, 'add_papers', { papers: [{ abstract: 'x' }] }), /offered only to clients that may write/);
