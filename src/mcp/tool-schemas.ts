@@ -159,7 +159,10 @@ export const connectorFetchInput = z.strictObject({ id: z.string().min(1).max(51
 /** A paper in a ranked list: every stored field and the score. */
 export const rankedPaperSchema = paperSchema.extend({ score: z.number() });
 
-export const rankedPapersOutput = z.object({ papers: z.array(rankedPaperSchema) });
+export const rankedPapersOutput = z.object({
+  papers: z.array(rankedPaperSchema),
+  next_offset: z.number().int().optional().describe('The offset of the next page (call again with it); absent when this page ends the list.'),
+});
 export const paperOutput = z.object({ paper: paperSchema });
 
 export const collectionStatsOutput = z.object({

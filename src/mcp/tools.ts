@@ -1,8 +1,10 @@
 import type { z } from 'zod';
 import { exportPapers } from '../export/export-papers.js';
 import { publicationTypes } from '../papers/publication-type.js';
+import { maxPageEnd } from '../http/schemas.js';
 import { normalizeArxivId } from '../papers/identifiers.js';
 import type { Paper } from '../papers/paper.js';
+import { hybridCandidates, type SearchMode } from '../search/search-modes.js';
 import type { PaperSearchBackend, RankedPaper } from './backend.js';
 import { paperLink, paperUri, renderPaper, renderRankedPapers } from './render.js';
 import { withIssuesUnder } from './tool-errors.js';
@@ -94,13 +96,31 @@ export function paperLinkOf(paper: Paper): PaperLink {
   return { type: 'resource_link', uri: paperUri(paper.id), name: paper.id, ...(paper.title ? { title: paper.title } : {}), mimeType: 'text/markdown' };
 }
 
-function rankedAnswer(papers: RankedPaper[], offset: number): ToolAnswer<z.output<typeof rankedPapersOutput>> {
-  return { structured: { papers }, text: renderRankedPapers(papers, offset), links: papers.map(paperLinkOf) };
+/**
+ * A page of a ranked list, and where the next one starts when there is one: the list is asked for
+ * one paper more than the page, where the list reaches that deep (hybrid lists end at their
+ * candidates' 100; a mode left to the server's default is taken to be hybrid).
+ */
+async function rankedAnswer(
+  input: { k: number; offset: number; mode?: SearchMode | undefined },
+  list: (page: { k: number }) => Promise<RankedPaper[]>,
+  reach = input.mode === 'dense' || input.mode === 'lexical' ? maxPageEnd : hybridCandidates,
+): Promise<ToolAnswer<z.output<typeof rankedPapersOutput>>> {
+  const probes = input.offset + input.k < reach;
+  const listed = await list({ k: input.k + (probes ? 1 : 0) });
+  const papers = listed.slice(0, input.k);
+  const nextOffset = probes && listed.length > input.k ? input.offset + input.k : undefined;
+  const more = nextOffset === undefined ? '' : `\n\nMore papers follow: ask again with offset ${nextOffset}.`;
+  return {
+    structured: { papers, ...(nextOffset === undefined ? {} : { next_offset: nextOffset }) },
+    text: renderRankedPapers(papers, input.offset) + more,
+    links: papers.map(paperLinkOf),
+  };
 }
 
 const rankedListNote =
-  'Returns {papers: [...]}, best first: each paper with id, title, abstract, authors, year, date, DOI, arXiv id, categories and url where known, ' +
-  'and a score (higher is better; compare scores only within one list).';
+  'Returns {papers: [...], next_offset?}, best first: each paper with id, title, abstract, authors, year, date, DOI, arXiv id, categories and url where known, ' +
+  'and a score (higher is better; compare scores only within one list); next_offset, when present, is the offset of the next page.';
 
 export const tools: readonly ToolDefinition[] = [
   tool({
@@ -114,7 +134,7 @@ export const tools: readonly ToolDefinition[] = [
     output: rankedPapersOutput,
     hints: read,
     writes: false,
-    run: async (backend, input) => rankedAnswer(await backend.search(input), input.offset),
+    run: (backend, input) => rankedAnswer(input, (page) => backend.search({ ...input, ...page })),
   }),
   tool({
     name: 'find_similar_papers',
@@ -127,7 +147,7 @@ export const tools: readonly ToolDefinition[] = [
     output: rankedPapersOutput,
     hints: read,
     writes: false,
-    run: async (backend, input) => rankedAnswer(await backend.similar(input), input.offset),
+    run: (backend, input) => rankedAnswer(input, (page) => backend.similar({ ...input, ...page })),
   }),
   tool({
     name: 'related_papers',
@@ -139,7 +159,7 @@ export const tools: readonly ToolDefinition[] = [
     output: rankedPapersOutput,
     hints: read,
     writes: false,
-    run: async (backend, input) => rankedAnswer(await backend.related(paperName(input), input), input.offset),
+    run: (backend, input) => rankedAnswer(input, (page) => backend.related(paperName(input), { ...input, ...page }), maxPageEnd),
   }),
   tool({
     name: 'recommend_papers',
@@ -151,7 +171,7 @@ export const tools: readonly ToolDefinition[] = [
     output: rankedPapersOutput,
     hints: read,
     writes: false,
-    run: async (backend, input) => rankedAnswer(await backend.recommend(input), input.offset),
+    run: (backend, input) => rankedAnswer(input, (page) => backend.recommend({ ...input, ...page }), maxPageEnd),
   }),
   tool({
     name: 'get_paper',

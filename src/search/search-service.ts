@@ -19,7 +19,7 @@ import { rankRelated, relatedCandidates, type RelatedCandidate } from './related
 import { facetPassage, type SentenceRole } from './related/sentence-roles.js';
 import { TitleVectors } from './related/title-vectors.js';
 import { splitSentences } from './sentences.js';
-import type { SearchMode } from './search-modes.js';
+import { hybridCandidates, type SearchMode } from './search-modes.js';
 
 export interface SearchOptions {
   /** Hits to return (the page size). */
@@ -59,13 +59,6 @@ export interface IndexInfo {
 }
 
 export type ServiceStats = StorageStats & { defaultMode: SearchMode };
-
-/**
- * Candidates each retriever contributes to a hybrid answer: deep enough that a paper ranked
- * low by one retriever and high by the other is still seen by the fusion. Always this many, so
- * every page of a hybrid list is cut from the same fused ranking.
- */
-export const hybridCandidates = 100;
 
 /**
  * How deep each retriever is asked when facets are counted: the facets of a ranked list count

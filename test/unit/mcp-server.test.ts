@@ -118,6 +118,36 @@ describe('the MCP server over the services', () => {
     await client.close();
   });
 
+  it('says where the next page starts while more papers follow, and cuts each page from the same list', async () => {
+    const client = await connect(false);
+    type Page = { papers: { id: string }[]; next_offset?: number };
+    const page = async (name: string, args: Record<string, unknown>) => {
+      const result = await callTool(client, name, args);
+      return { ...(result.structuredContent as Page), text: textOf(result) };
+    };
+    const whole = await page('search_papers', { query: 'volcano eruption', k: 50, mode: 'dense' });
+    assert.equal(whole.papers.length, topicPapers.length);
+    assert.equal(whole.next_offset, undefined);
+    assert.equal(topicPapers.length, 8, 'three pages of three, the last of two');
+    const first = await page('search_papers', { query: 'volcano eruption', k: 3, mode: 'dense' });
+    assert.equal(first.next_offset, 3);
+    assert.match(first.text, /\n\nMore papers follow: ask again with offset 3\.$/);
+    const second = await page('search_papers', { query: 'volcano eruption', k: 3, offset: 3, mode: 'dense' });
+    const last = await page('search_papers', { query: 'volcano eruption', k: 3, offset: 6, mode: 'dense' });
+    assert.deepEqual([second.next_offset, last.next_offset, last.papers.length], [6, undefined, 2]);
+    assert.doesNotMatch(last.text, /More papers follow/);
+    assert.deepEqual(
+      [...first.papers, ...second.papers, ...last.papers].map((paper) => paper.id),
+      whole.papers.map((paper) => paper.id),
+    );
+    const related = await page('related_papers', { id: 'volcano-1', k: topicPapers.length - 1 });
+    assert.deepEqual([related.papers.length, related.next_offset], [topicPapers.length - 1, undefined]);
+    assert.equal((await page('related_papers', { id: 'volcano-1', k: 2 })).next_offset, 2);
+    // A hybrid list ends at its 100 candidates: its last page does not offer a next one.
+    assert.equal((await page('search_papers', { query: 'volcano eruption', k: 5, offset: 95 })).next_offset, undefined);
+    await client.close();
+  });
+
   it('leaves out papers scoring below score_threshold, as the API does (the tools had no threshold)', async () => {
     const client = await connect(false);
     const all = (await callTool(client, 'search_papers', { query: 'volcano eruption', k: 10, mode: 'dense' })).structuredContent as {
