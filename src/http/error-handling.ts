@@ -2,6 +2,7 @@ import zlib from 'node:zlib';
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
 import { AppError, invalidInput, isAppError, isOutOfFileDescriptors, isServerFault, toErrorBody, type ErrorCode, type InputIssue } from '../errors.js';
+import { issueMessage } from '../shared/zod-issues.js';
 import { payloadTooLarge } from './body-parsers.js';
 import { lingerBeforeClosing } from './lingering-close.js';
 
@@ -19,7 +20,7 @@ export function parseInput<Schema extends z.ZodType>(schema: Schema, input: unkn
   const all = parsed.error.issues;
   const issues = all.slice(0, maxIssues).map((issue) => ({
     path: truncate([where, ...issue.path.slice(0, 20).map(String)].join('.')),
-    message: truncate(issue.message),
+    message: truncate(issueMessage(issue)),
     code: issue.code,
   }));
   const more = all.length - issues.length;
@@ -145,10 +146,17 @@ function unparsableBodyMessage(error: Error): string {
  * Errors from Express's own layers (body parsing, decompression, path decoding) carry an HTTP
  * status in the http-errors style; a 4xx among them is the client's mistake, never a 500.
  */
-function toAppError(error: unknown): AppError {
+function toAppError(error: unknown, request: Request): AppError {
   if (isAppError(error)) return error;
-  const { type, status } = (error ?? {}) as { type?: unknown; status?: unknown };
+  const { type, status, code } = (error ?? {}) as { type?: unknown; status?: unknown; code?: unknown };
   if (typeof type === 'string' && bodyParserErrors[type]) return bodyParserErrors[type](error as Error);
+  // zlib's codes (Z_DATA_ERROR, Z_BUF_ERROR): the body is not what its Content-Encoding says.
+  if (typeof code === 'string' && code.startsWith('Z_')) {
+    const encoding = request.headers['content-encoding'];
+    return new AppError('invalid_input', `The request body cannot be decompressed as its Content-Encoding "${encoding}" says: ${(error as Error).message}.`, {
+      details: { encoding },
+    });
+  }
   if (error instanceof URIError) return new AppError('invalid_input', 'The request path is not valid percent-encoding.');
   if (isOutOfFileDescriptors(error)) {
     return new AppError('overloaded', 'The server has no file descriptor left (too many open connections); try again shortly.', { retryAfterSeconds: 5 });
@@ -171,7 +179,7 @@ const unavailableRetryAfterSeconds: Partial<Record<ErrorCode, number>> = { not_r
 /** The one place errors become responses: the catalog fixes status and code; 5xx are logged as errors. */
 export const errorHandler: ErrorRequestHandler = (error: unknown, request, response, next) => {
   if (response.headersSent) return next(error);
-  const appError = locateIssues(toAppError(error), request.method === 'GET' || request.method === 'DELETE' ? 'query' : 'body');
+  const appError = locateIssues(toAppError(error, request), request.method === 'GET' || request.method === 'DELETE' ? 'query' : 'body');
   if (isServerFault(appError.status)) request.log.error({ err: error, code: appError.code }, 'request failed');
   else request.log.info({ code: appError.code, message: appError.message }, 'request rejected');
   const retryAfter = appError.retryAfterSeconds ?? unavailableRetryAfterSeconds[appError.code];

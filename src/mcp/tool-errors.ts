@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { PaperSearchError } from '../client/paper-search-client.js';
 import { AppError, invalidInput, isAppError, toErrorBody, type ErrorBody, type InputIssue } from '../errors.js';
 import type { Logger } from '../log.js';
+import { issueMessage } from '../shared/zod-issues.js';
 
 /** Where a request's input is, as error paths name it (the HTTP API says `body`): a tool's arguments, or a request's params. */
 type InputPlace = 'arguments' | 'params';
@@ -10,7 +11,11 @@ type InputPlace = 'arguments' | 'params';
 export function parseArguments<Schema extends z.ZodType>(schema: Schema, input: unknown): z.output<Schema> {
   const parsed = schema.safeParse(input ?? {});
   if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((issue) => ({ path: ['arguments', ...issue.path.map(String)].join('.'), message: issue.message, code: issue.code }));
+  const issues = parsed.error.issues.map((issue) => ({
+    path: ['arguments', ...issue.path.map(String)].join('.'),
+    message: issueMessage(issue),
+    code: issue.code,
+  }));
   throw invalidInput(`Invalid arguments: ${issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`, issues);
 }
 

@@ -513,11 +513,20 @@ describe('bad input gets a clear 4xx in the one error shape', () => {
     { name: 'a body over the limit', path: '/v1/similar', init: { json: { abstract: 'x'.repeat(2 * 1024 * 1024) } }, status: 413, code: 'payload_too_large' },
     { name: 'a path that is not valid percent-encoding', path: '/v1/papers/%E0%A4%A/related', init: {}, status: 400, code: 'invalid_input' },
     {
-      name: 'a body claiming gzip that is not',
+      name: 'regression: a body claiming gzip that is not, told so (it said only "incorrect header check")',
       path: '/v1/search',
       init: { body: 'not gzip', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' } },
       status: 400,
       code: 'invalid_input',
+      message: /^The request body cannot be decompressed as its Content-Encoding "gzip" says: incorrect header check\.$/,
+    },
+    {
+      name: 'a gzip body cut short',
+      path: '/v1/search',
+      init: { body: gzipSync('{"query":"volcanoes"}').subarray(0, 12), headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' } },
+      status: 400,
+      code: 'invalid_input',
+      message: /^The request body cannot be decompressed as its Content-Encoding "gzip" says: /,
     },
     {
       name: 'an unsupported content encoding',
@@ -553,11 +562,12 @@ describe('bad input gets a clear 4xx in the one error shape', () => {
       message: /valid JSON, but null/,
     },
     {
-      name: 'an infinite k',
+      name: 'regression: an infinite k, told it must be finite (it said "expected number, received Infinity")',
       path: '/v1/search',
       init: { body: '{"query":"x","k":1e400}', headers: { 'content-type': 'application/json' } },
       status: 400,
       code: 'invalid_input',
+      message: /body\.k: must be a finite number/,
       field: 'body.k',
     },
     {

@@ -16,7 +16,7 @@ function answerTo(error: unknown): { status?: number; headers: Record<string, st
     json: (body: NonNullable<typeof answer.body>) => void (answer.body = body),
   };
   const log = { info: () => undefined, error: () => undefined };
-  errorHandler(error, { method: 'GET', log } as unknown as Request, response as unknown as Response, () => undefined);
+  errorHandler(error, { method: 'GET', headers: {}, log } as unknown as Request, response as unknown as Response, () => undefined);
   return answer;
 }
 

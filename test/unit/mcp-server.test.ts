@@ -176,6 +176,8 @@ describe('the MCP server over the services', () => {
       tooMany.details?.issues?.map((issue) => issue.path),
       ['arguments.k'],
     );
+    const infinite = errorOf(await callTool(client, 'search_papers', { query: 'volcano', score_threshold: Infinity }));
+    assert.match(infinite.message, /arguments\.score_threshold: must be a finite number/);
     const unknown = errorOf(await callTool(client, 'search_papers', { query: 'volcano', colour: 'red' }));
     assert.equal(unknown.code, 'invalid_input');
     const blank = errorOf(await callTool(client, 'search_papers', { query: '   ' }));
