@@ -37,7 +37,7 @@ export function securityHeaders(): RequestHandler {
  */
 export function crossOrigin(origins: readonly string[]): RequestHandler {
   const allowed = new Set(origins);
-  return cors({
+  const listedOrigins = cors({
     origin: (origin, callback) => callback(null, origin !== undefined && allowed.has(origin)),
     methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
     // Cache-Control asks for a related list computed now; Content-Encoding sends a compressed body;
@@ -46,4 +46,17 @@ export function crossOrigin(origins: readonly string[]): RequestHandler {
     exposedHeaders: ['X-Request-Id', 'Retry-After', 'RateLimit', 'RateLimit-Policy', 'Location', 'Link', 'Content-Disposition'],
     maxAge: 600,
   });
+  // A preflight from any other origin is answered here, without CORS headers (the browser then
+  // refuses the request): it is not a request for the API, so it neither counts toward the
+  // caller's rate limit nor asks for a key, as it did when it fell through to a 405.
+  return (request, response, next) => {
+    const { origin } = request.headers;
+    const preflight = request.method === 'OPTIONS' && origin !== undefined && request.headers['access-control-request-method'] !== undefined;
+    if (!preflight || allowed.has(origin)) {
+      listedOrigins(request, response, next);
+      return;
+    }
+    response.setHeader('Vary', 'Origin');
+    response.status(204).end();
+  };
 }

@@ -131,6 +131,25 @@ describe('regressions', () => {
     const other = await open.call('/v1/stats', { headers: { origin: 'https://evil.example' } });
     assert.equal(other.headers.get('access-control-allow-origin'), null);
   });
+
+  it('regression: answers a preflight from an origin not listed without CORS headers, before the rate limit and the read key (it was a 405 that counted, or a 401)', async () => {
+    const app = await serving({ CORS_ORIGINS: 'https://app.example.org', RATE_LIMIT_REQUESTS: '3', RATE_LIMIT_WINDOW_MS: '60000', AUTH_READS: 'true' });
+    const preflight = { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } };
+    for (let i = 0; i < 4; i++) {
+      const refused = await app.call('/v1/search', preflight);
+      assert.equal(refused.status, 204);
+      assert.equal(refused.headers.get('access-control-allow-origin'), null);
+      assert.equal(refused.headers.get('access-control-allow-methods'), null);
+      assert.match(refused.headers.get('vary') ?? '', /Origin/);
+    }
+    const keyed = { headers: { authorization: `Bearer ${key}` } };
+    assert.deepEqual([(await app.call('/v1/stats', keyed)).status, (await app.call('/v1/stats', keyed)).status], [200, 200], 'no preflight was counted');
+    const listed = await app.call('/v1/search', { ...preflight, headers: { ...preflight.headers, origin: 'https://app.example.org' } });
+    assert.equal(listed.headers.get('access-control-allow-origin'), 'https://app.example.org');
+    // An OPTIONS that is not a preflight is the API's 405, and counts.
+    assert.equal((await app.call('/v1/search', { method: 'OPTIONS', ...keyed })).status, 405);
+    assert.equal((await app.call('/v1/stats', keyed)).status, 429);
+  });
 });
 
 describe('operating the service', () => {
