@@ -67,15 +67,19 @@ export async function runMcpStdio(options: McpStdioOptions, environment: NodeJS.
     process.once('SIGINT', () => resolveSignal('SIGINT'));
     process.once('SIGTERM', () => resolveSignal('SIGTERM'));
   });
+  // A client that stops reading is gone: stop as for a signal, the model workers closed before
+  // the process exits (exiting under a running model call aborted the process). An answer written
+  // after that never completes (the pipe never drains), so the grace for answers ends here too.
+  const stdoutClosed = new Promise<string>((resolveClosed) => {
+    process.stdout.on('error', (error: NodeJS.ErrnoException) => error.code === 'EPIPE' && resolveClosed('stdout closed'));
+  });
   const stopped = Promise.race([
     signalled,
+    stdoutClosed,
     new Promise<string>((resolveStop) => {
       server.onclose = () => resolveStop('the client closed the connection');
       // The lines' end, not stdin's: the last line reaches the transport only when they end.
       input.once('end', () => resolveStop('stdin ended'));
-      // A client that stops reading is gone: stop as for a signal, the model workers closed
-      // before the process exits (exiting under a running model call aborted the process).
-      process.stdout.on('error', (error: NodeJS.ErrnoException) => error.code === 'EPIPE' && resolveStop('stdout closed'));
     }),
   ]);
   const transport = new StdioServerTransport(input, process.stdout);
@@ -89,8 +93,9 @@ export async function runMcpStdio(options: McpStdioOptions, environment: NodeJS.
   );
   const reason = await stopped;
   // A client that writes its requests and closes stdin (a script piping them in) still gets every
-  // answer; a signal stops at once.
-  if (reason === 'stdin ended' && !(await Promise.race([requests.answered(answerGraceMs), signalled.then(() => false)]))) {
+  // answer; a signal, or a client no longer reading, stops at once.
+  const gone = Promise.race([signalled, stdoutClosed]).then(() => false);
+  if (reason === 'stdin ended' && !(await Promise.race([requests.answered(answerGraceMs), gone]))) {
     log.warn({ unanswered: requests.pending }, 'stdin ended; stopped before every request was answered');
   }
   log.info({ reason }, 'MCP server stopping');

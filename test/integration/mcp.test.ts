@@ -238,6 +238,27 @@ describe('the MCP server on stdio over an index opened in process (--index)', ()
     assert.match(stderrText, /"reason":"stdout closed"/);
   });
 
+  it('regression: stops at once when the client goes away with requests under way (it waited out the 60 s grace for answers it could no longer write)', async () => {
+    const child = spawn(process.execPath, [...cliEntry, 'mcp', '--index', join(workDir, 'index-copy')], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stderrText = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderrText += chunk.toString()));
+    const exited = new Promise<number | null>((resolveExit) => child.on('close', resolveExit));
+    child.stdin.write(`${JSON.stringify(initializeMessage)}\n`);
+    await new Promise((resolveAnswer) => child.stdout.once('data', resolveAnswer));
+    for (let id = 2; id < 6; id++) {
+      const abstract = `Text ${id} about speech recognition in noisy rooms. `.repeat(30);
+      child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'find_similar_papers', arguments: { abstract } } })}\n`);
+    }
+    // The client process ends: its end of both pipes closes.
+    const started = Date.now();
+    child.stdin.end();
+    child.stdout.destroy();
+    assert.equal(await exited, 0, stderrText.slice(-2000));
+    assert.ok(Date.now() - started < 30_000, `stopped after ${Date.now() - started} ms`);
+    assert.match(stderrText, /"reason":"stdin ended"/);
+    assert.match(stderrText, /stopped before every request was answered/);
+  });
+
   it('keeps stdout for the protocol and logs JSON lines on stderr', () => {
     assert.deepEqual(errors, [], 'no line on stdout the client could not read');
     const lines = stderr.trim().split('\n');
