@@ -291,12 +291,15 @@ export class SearchService {
     const query = papers[0];
     if (!query) return [...neighbours];
     const passage = facetPassage(splitSentences(query.abstract), facet);
+    // Each text alone in its model call, as queries are: the list must not depend on what else is
+    // embedded at once (nor, for the kept title vectors, on what was when they were computed).
+    const alone = { ...caller, alone: true };
     const [titles, facetVectors, vectors] = await Promise.all([
       this.titleVectors.of(
         papers.map((paper) => paper?.title ?? ''),
-        (missing) => this.embedder.embedPassages(missing, caller),
+        (missing) => this.embedder.embedPassages(missing, alone),
       ),
-      passage ? this.embedder.embedPassages([passage], caller) : undefined,
+      passage ? this.embedder.embedPassages([passage], alone) : undefined,
       passage ? this.storage.vectors(ids) : undefined,
     ]);
     // A paper deleted between the two reads is left out, as finish would.
@@ -451,7 +454,7 @@ export class SearchService {
     });
     const explained = options.explain
       ? await explainHits(hits, new Map(list.map((candidate) => [candidate.id, candidate.ranks])), queryVector, (sentences) =>
-          this.embedder.embedPassages(sentences, caller),
+          this.embedder.embedPassages(sentences, { ...caller, alone: true }),
         )
       : hits;
     return facets ? { hits: explained, facets } : { hits: explained };

@@ -18,15 +18,16 @@ import { IndexFolderWriter } from '../../src/storage/embedded/index-folder-write
 export class FakeEmbedder implements Embedder {
   readonly model: ModelDescription = getModel('all-MiniLM-L6-v2');
   state: ModelState = 'ready';
-  readonly calls: { kind: 'query' | 'passage'; texts: string[] }[] = [];
+  /** Each call, and whether its texts were to be embedded one per model call (queries always are). */
+  readonly calls: { kind: 'query' | 'passage'; texts: string[]; alone: boolean }[] = [];
 
   async embedQueries(texts: readonly string[], _request?: EmbedRequestOptions): Promise<Float32Array[]> {
-    this.calls.push({ kind: 'query', texts: [...texts] });
+    this.calls.push({ kind: 'query', texts: [...texts], alone: true });
     return texts.map((text) => this.vectorOf(text));
   }
 
-  async embedPassages(texts: readonly string[], _request?: EmbedRequestOptions): Promise<Float32Array[]> {
-    this.calls.push({ kind: 'passage', texts: [...texts] });
+  async embedPassages(texts: readonly string[], request?: EmbedRequestOptions): Promise<Float32Array[]> {
+    this.calls.push({ kind: 'passage', texts: [...texts], alone: request?.alone === true });
     return texts.map((text) => this.vectorOf(text));
   }
 

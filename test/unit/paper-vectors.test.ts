@@ -49,6 +49,7 @@ describe('embedPapers', () => {
           paperPassage(undefined, untitled.abstract),
           'Volcano eruption forecasting',
         ],
+        alone: false,
       },
     ]);
     assert.deepEqual(vectors[0], embedder.vectorOf(paperPassage(undefined, untitled.abstract)));
@@ -60,7 +61,7 @@ describe('embedPapers', () => {
     const embedder = new FakeEmbedder();
     Object.assign(embedder, { model: withTitleWeight(embedder.model, 0) });
     const [vector] = await embedPapers(embedder, [titled]);
-    assert.deepEqual(embedder.calls, [{ kind: 'passage', texts: [paperPassage(titled.title, titled.abstract)] }]);
+    assert.deepEqual(embedder.calls, [{ kind: 'passage', texts: [paperPassage(titled.title, titled.abstract)], alone: false }]);
     assert.deepEqual(vector, embedder.vectorOf(paperPassage(titled.title, titled.abstract)));
   });
 

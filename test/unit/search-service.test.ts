@@ -175,7 +175,7 @@ describe('SearchService batch and similar', () => {
       results.map(({ hits }) => hits[0]!.id),
       ['protein-2', 'speech-1', 'video-1'],
     );
-    assert.deepEqual(embedder.calls.slice(before), [{ kind: 'query', texts: ['protein design', 'video codecs'] }]);
+    assert.deepEqual(embedder.calls.slice(before), [{ kind: 'query', texts: ['protein design', 'video codecs'], alone: true }]);
   });
 
   it('embeds an abstract as the papers were: the passage, title first, and the title alone, in one call', async () => {
@@ -183,7 +183,7 @@ describe('SearchService batch and similar', () => {
     const { hits } = await service.similarToAbstract('Seismic tremor predicts volcano eruption.', 'Eruption forecasting', { k: 1, mode: 'dense' });
     assert.equal(hits[0]!.id, 'volcano-1');
     assert.deepEqual(embedder.calls.slice(before), [
-      { kind: 'passage', texts: ['Eruption forecasting Seismic tremor predicts volcano eruption.', 'Eruption forecasting'] },
+      { kind: 'passage', texts: ['Eruption forecasting Seismic tremor predicts volcano eruption.', 'Eruption forecasting'], alone: true },
     ]);
   });
 
@@ -223,6 +223,22 @@ describe('SearchService related, recommend and lookups', () => {
     assert.ok(
       embedder.calls.slice(again).every((call) => !call.texts.includes('Volcano eruption forecasting')),
       'titles are embedded once',
+    );
+  });
+
+  it('regression: embeds the facet passage, the titles and the sentences explain matches each alone in its model call, as queries (their vectors moved with what else was embedded at once)', async () => {
+    const fresh = new SearchService(storage, embedder, 'hybrid');
+    const before = embedder.calls.length;
+    await fresh.relatedToPaper('volcano-1', { k: 2, facet: 'result' });
+    await fresh.searchText('volcano eruption magma', { k: 3, explain: true });
+    const calls = embedder.calls.slice(before);
+    assert.ok(
+      calls.some((call) => call.texts.includes('Volcano eruption forecasting')) && calls.length >= 4,
+      'titles, facet, query and sentences were embedded',
+    );
+    assert.deepEqual(
+      calls.filter((call) => !call.alone),
+      [],
     );
   });
 

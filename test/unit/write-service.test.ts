@@ -60,7 +60,9 @@ describe('WriteService.createPapers', () => {
   it("stores each paper's vector as ingestion makes it: its passage and its title embedded alone, in one model call", async () => {
     const calls = embedder.calls.length;
     await writes.createPapers([{ id: 'g2', ...glacier }], { batch: false });
-    assert.deepEqual(embedder.calls.slice(calls), [{ kind: 'passage', texts: ['Glacier calving Radar measures glacier calving fronts.', 'Glacier calving'] }]);
+    assert.deepEqual(embedder.calls.slice(calls), [
+      { kind: 'passage', texts: ['Glacier calving Radar measures glacier calving fronts.', 'Glacier calving'], alone: false },
+    ]);
     assert.deepEqual((await storage.vectors(['g2']))[0], embedder.paperVector(glacier));
   });
 
