@@ -150,9 +150,10 @@ function toAppError(error: unknown, request: Request): AppError {
   if (isAppError(error)) return error;
   const { type, status, code } = (error ?? {}) as { type?: unknown; status?: unknown; code?: unknown };
   if (typeof type === 'string' && bodyParserErrors[type]) return bodyParserErrors[type](error as Error);
-  // zlib's codes (Z_DATA_ERROR, Z_BUF_ERROR): the body is not what its Content-Encoding says.
-  if (typeof code === 'string' && code.startsWith('Z_')) {
-    const encoding = request.headers['content-encoding'];
+  // The decompressor's own failure (zlib's Z_DATA_ERROR, brotli's ERR__ERROR_FORMAT_…, zstd's
+  // ZSTD_error_…), which body-parser passes on untyped: the body is not what its Content-Encoding says.
+  const encoding = request.headers['content-encoding'];
+  if (status === 400 && typeof code === 'string' && encoding !== undefined && !/^\s*identity\s*$/i.test(encoding)) {
     return new AppError('invalid_input', `The request body cannot be decompressed as its Content-Encoding "${encoding}" says: ${(error as Error).message}.`, {
       details: { encoding },
     });

@@ -42,19 +42,20 @@ export function toolErrorBody(error: unknown, log: Logger, where: InputPlace = '
  * input issues name fields of that argument (`changes.abstract`) rather than of the arguments.
  */
 export async function withIssuesUnder<T>(argument: string, task: () => Promise<T>): Promise<T> {
+  // The service's own paths and a server's body paths are the argument's; a server's `params.id`
+  // (the paper's name) or query is not, and is left for locateIssues.
+  const rooted = (path: string) => (/^(query|params)(\.|$)/.test(path) ? path : [argument, path.replace(/^body(\.|$)/, '')].filter(Boolean).join('.'));
+  const underArgument = (details: unknown) => {
+    const issues = (details as { issues?: InputIssue[] } | undefined)?.issues;
+    return Array.isArray(issues) ? { ...(details as object), issues: issues.map((issue) => ({ ...issue, path: rooted(issue.path) })) } : details;
+  };
   try {
     return await task();
   } catch (error) {
-    const under = (details: unknown) => {
-      const issues = (details as { issues?: InputIssue[] } | undefined)?.issues;
-      if (!Array.isArray(issues)) return details;
-      const local = (path: string) => path.replace(/^(body|query|params)(\.|$)/, '');
-      return { ...(details as object), issues: issues.map((issue) => ({ ...issue, path: [argument, local(issue.path)].filter(Boolean).join('.') })) };
-    };
     if (isAppError(error) && error.code === 'invalid_input')
-      throw new AppError('invalid_input', error.message, { details: under(error.details), cause: error });
+      throw new AppError('invalid_input', error.message, { details: underArgument(error.details), cause: error });
     if (error instanceof PaperSearchError && error.code === 'invalid_input')
-      throw new PaperSearchError(error.status, error.code, error.message, under(error.details));
+      throw new PaperSearchError(error.status, error.code, error.message, underArgument(error.details));
     throw error;
   }
 }

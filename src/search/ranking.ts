@@ -60,7 +60,7 @@ export function hitsJson(encoded: readonly EncodedCandidate[]): Buffer {
     const json = Buffer.isBuffer(paperJson) ? paperJson : Buffer.from(paperJson.buffer, paperJson.byteOffset, paperJson.byteLength);
     const titleEnd = titleEndOf(json);
     if (titleEnd === -1) return Buffer.from(JSON.stringify(toHit(candidate, JSON.parse(json.toString('utf8')) as Paper)));
-    return { json, titleEnd, score: `,"score":${roundScore(candidate.score)}` };
+    return { json, titleEnd, score: `,"score":${JSON.stringify(roundScore(candidate.score))}` };
   });
   const commas = Math.max(hits.length - 1, 0);
   const out = Buffer.allocUnsafe(hits.reduce((total, hit) => total + (Buffer.isBuffer(hit) ? hit.length : hit.json.length + hit.score.length), 2 + commas));

@@ -521,6 +521,14 @@ describe('bad input gets a clear 4xx in the one error shape', () => {
       message: /^The request body cannot be decompressed as its Content-Encoding "gzip" says: incorrect header check\.$/,
     },
     {
+      name: 'a body claiming brotli that is not, told so',
+      path: '/v1/search',
+      init: { body: 'not brotli at all', headers: { 'content-type': 'application/json', 'content-encoding': 'br' } },
+      status: 400,
+      code: 'invalid_input',
+      message: /^The request body cannot be decompressed as its Content-Encoding "br" says: /,
+    },
+    {
       name: 'a gzip body cut short',
       path: '/v1/search',
       init: { body: gzipSync('{"query":"volcanoes"}').subarray(0, 12), headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' } },

@@ -6,11 +6,14 @@ import { after, before, describe, it } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { PaperSearchError } from '../../src/client/paper-search-client.js';
+import { invalidInput } from '../../src/errors.js';
 import { createLogger } from '../../src/log.js';
 import { countByFacets } from '../../src/mcp/backend.js';
 import { localBackend } from '../../src/mcp/local-backend.js';
 import { createMcpServer } from '../../src/mcp/mcp-server.js';
 import { paperIdOfUri, paperUri } from '../../src/mcp/render.js';
+import { toolErrorBody, withIssuesUnder } from '../../src/mcp/tool-errors.js';
 import { SearchService } from '../../src/search/search-service.js';
 import type { EmbeddedStorage } from '../../src/storage/embedded/embedded-storage.js';
 import { WriteService } from '../../src/writes/write-service.js';
@@ -402,6 +405,23 @@ describe('the MCP server over the services', () => {
     );
     await writes.deletePaper('mcp-patch');
     await client.close();
+  });
+
+  it("regression: locates a server's issues with an update under changes, but not its issues with the paper's name (a DOI too long was reported as arguments.changes.id)", async () => {
+    const issues = [
+      { path: 'params.id', message: 'too big', code: 'too_big' },
+      { path: 'body.abstract', message: 'required', code: 'invalid_type' },
+      { path: 'year', message: 'too small', code: 'too_small' },
+    ];
+    const fromServer = new PaperSearchError(400, 'invalid_input', 'Invalid request', { issues });
+    const fromService = invalidInput('Invalid paper', issues);
+    for (const error of [fromServer, fromService]) {
+      const body = toolErrorBody(await withIssuesUnder('changes', () => Promise.reject(error)).catch((thrown: unknown) => thrown), createLogger('silent'));
+      assert.deepEqual(
+        (body.error.details as { issues: { path: string }[] }).issues.map((issue) => issue.path),
+        ['arguments.id', 'arguments.changes.abstract', 'arguments.changes.year'],
+      );
+    }
   });
 
   it('regression: cite_papers naming only unknown papers answers the note, without an empty text block first', async () => {

@@ -119,7 +119,8 @@ describe('hitsJson', () => {
     { id: 'ünï', title: 'Γάμμα ✓ 🧪 \u2028 \u0007', abstract: '', authors: ['Ö, A.'], venue: '"}' },
     { id: 'e', title: '","score":1,"x":"', abstract: 'a title that looks like keys' },
   ];
-  const scores = [0.8000004, -0.25, 0, 1, 0.1234565];
+  // Non-finite scores are unreachable (vectors are normalized), but must still write valid JSON: null, as JSON.stringify does.
+  const scores = [0.8000004, -0.25, 0, 1, 0.1234565, -0, NaN, Infinity];
   const encoded = (paper: Paper, score: number, text = JSON.stringify(paper)) => ({ candidate: candidate(paper.id, score), paperJson: Buffer.from(text) });
 
   it('writes stored records the bytes JSON.stringify writes of their hits', () => {
