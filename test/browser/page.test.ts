@@ -324,6 +324,57 @@ describe('the search page', () => {
     await context.close();
   });
 
+  it('regression: greys the results of the previous search under "Searching…" while the next one runs (they stayed unmarked under the new query)', async () => {
+    const { context, page, errors } = await openPage('/?q=video+compression');
+    await page.locator('.hits .hit').first().waitFor();
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/v1/search', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.locator('#query').fill('speech recognition');
+    await page.locator('#query').press('Enter');
+    await page.locator('.hits.stale').waitFor();
+    assert.equal(await page.locator('.main-column > .status').textContent(), 'Searching…');
+    assert.equal(await page.locator('.show-more').count(), 0, 'no "Show more" for a list being replaced');
+    release();
+    await page.waitForFunction(() => !document.querySelector('.hits.stale'));
+    assert.match((await page.locator('.main-column > .status').textContent()) ?? '', /^Top 20 papers/);
+    await page.unroute('**/v1/search');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  it('regression: a query of blanks in the address shows the welcome page (the search was refused)', async () => {
+    const { context, page, errors } = await openPage('/?q=%20%20%20');
+    await page.locator('.welcome').waitFor();
+    assert.equal(await page.getByRole('alert').count(), 0);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  it('says a year range that runs backwards is why nothing matches', async () => {
+    const { context, page } = await openPage('/?q=speech+recognition&from=2026&to=2025');
+    await page.getByText('No papers match: the years run backwards, from 2026 to 2025.').waitFor();
+    await context.close();
+  });
+
+  it("regression: keeps the authors' counts inside the filter panel (a long name pushed them past its edge)", async () => {
+    const { context, page } = await openPage('/?q=neural+video+compression');
+    await page.locator('.hits .hit').first().waitFor();
+    const overflowing = await page.locator('.filters fieldset.values').evaluateAll((fieldsets) =>
+      fieldsets.flatMap((fieldset) => {
+        const panel = fieldset.closest('.filters')!.getBoundingClientRect();
+        return [...fieldset.querySelectorAll('.count')]
+          .filter((count) => count.getBoundingClientRect().right > panel.right + 0.5)
+          .map((count) => count.closest('label')!.textContent);
+      }),
+    );
+    assert.deepEqual(overflowing, []);
+    await context.close();
+  });
+
   it('shows an API error as a sentence, not JSON', async () => {
     const { context, page } = await openPage('/paper/no-such-paper');
     const alert = page.getByRole('alert');
@@ -345,6 +396,10 @@ describe('the search page', () => {
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/paper\//);
     await page.locator('h1').waitFor();
+    // From a view without a search box, / opens the search page with its box focused.
+    await page.locator('body').press('/');
+    await page.waitForURL((url) => url.pathname === '/');
+    await page.waitForFunction(() => document.activeElement?.id === 'query');
     await context.close();
   });
 
@@ -475,6 +530,50 @@ describe('a paper page', () => {
 });
 
 describe('going back', () => {
+  it('regression: puts the focus back on the result that was opened (a keyboard user started again from the top of the page)', async () => {
+    const { context, page, errors } = await openPage('/?q=speech+recognition');
+    const third = page.locator('.hits .hit-title a').nth(2);
+    await third.waitFor();
+    const href = await third.getAttribute('href');
+    await third.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/paper\//);
+    await page.locator('h1').waitFor();
+    await page.goBack();
+    await page.waitForFunction((expected) => document.activeElement?.getAttribute('href') === expected, href, { timeout: 5_000 });
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  it('regression: shows "Loading…" while the next paper loads, not the paper it came from (its title and Cite links stayed under the new address)', async () => {
+    const { context, page, errors } = await openPage('/?q=speech+recognition');
+    await page.locator('.hits .hit-title a').first().click();
+    await page.waitForURL(/\/paper\//);
+    const left = (await page.locator('h1').textContent())!;
+    const next = page.locator('.hits .hit-title a').first();
+    await next.waitFor();
+    const nextId = decodeURIComponent((await next.getAttribute('href'))!.slice('/paper/'.length));
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route(`**/v1/papers/${encodeURIComponent(nextId)}`, async (route) => {
+      await held;
+      await route.continue();
+    });
+    await next.click();
+    await page.waitForURL((url) => decodeURIComponent(url.pathname) === `/paper/${nextId}`);
+    await page.getByText('Loading…').waitFor();
+    assert.equal(await page.getByRole('heading', { name: left, exact: true }).count(), 0, 'the paper left is not shown under the new address');
+    assert.equal(await page.getByRole('link', { name: 'BibTeX file of this paper' }).count(), 0);
+    release();
+    await page
+      .locator('.paper-id')
+      .filter({ hasText: `id ${nextId}` })
+      .waitFor();
+    assert.notEqual(await page.locator('h1').textContent(), left);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   it('regression: returns to where the results were scrolled after opening a paper (Back showed the top of the list)', async () => {
     const { context, page, errors } = await openPage('/?q=language+models', { width: 1280, height: 700 });
     const links = page.locator('.hits .hit-title a');

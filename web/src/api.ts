@@ -92,7 +92,7 @@ function sentenceFor(status: number, body: ErrorBody | undefined): string {
       return 'This server asks for an API key to search, which this page cannot send.';
     case 'invalid_input': {
       const issues = error.details?.issues?.map((issue) => `${(issue.path ?? '').replace(/^(body|query|params)\./, '')}: ${issue.message}`);
-      return `The search was refused: ${issues && issues.length > 0 ? issues.join('; ') : (error.message ?? 'invalid input')}.`.replace(/\.\.$/, '.');
+      return `The request was refused: ${issues && issues.length > 0 ? issues.join('; ') : (error.message ?? 'invalid input')}.`.replace(/\.\.$/, '.');
     }
     default:
       return error?.message ?? `The server answered with an error (HTTP ${status}).`;

@@ -1,5 +1,5 @@
 import { useEffect } from 'preact/hooks';
-import { onLinkClick, routeOf, useLocation } from './router.js';
+import { navigate, onLinkClick, routeOf, useLocation } from './router.js';
 import { MapView } from './views/map-view.js';
 import { PaperView } from './views/paper-view.js';
 import { SearchView } from './views/search-view.js';
@@ -16,14 +16,18 @@ export function App() {
   const route = routeOf(pathname);
   useEffect(() => {
     document.addEventListener('click', onLinkClick);
-    // "/" focuses the search box, as on many search pages.
+    // "/" focuses the search box, as on many search pages; from another view it opens the search page.
     const slash = (event: KeyboardEvent) => {
       const target = event.target as HTMLElement;
       if (event.key !== '/' || event.ctrlKey || event.metaKey || event.altKey || target.closest('input, textarea, select, [contenteditable]')) return;
-      const box = document.getElementById('query');
-      if (!box) return;
       event.preventDefault();
-      box.focus();
+      const box = document.getElementById('query');
+      if (box) {
+        box.focus();
+        return;
+      }
+      navigate('/');
+      requestAnimationFrame(() => document.getElementById('query')?.focus());
     };
     document.addEventListener('keydown', slash);
     return () => {

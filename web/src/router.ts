@@ -32,8 +32,9 @@ const changed = 'paper-search:navigate';
 /** Goes to a URL of the page without reloading; `replace` for changes that should not each make a history entry (typing). */
 export function navigate(url: string, options: { replace?: boolean } = {}): void {
   if (url === location.pathname + location.search) return;
-  // Where the page being left was scrolled to, for Back to return there (see restoreScrollOnBack).
-  if (!options.replace) history.replaceState({ scrollY: window.scrollY }, '');
+  // Where the page being left was scrolled to, and the link that left it, for Back to return there
+  // (see restoreScrollOnBack).
+  if (!options.replace) history.replaceState({ scrollY: window.scrollY, focusedLink: focusedLinkHref() }, '');
   if (options.replace) history.replaceState(null, '', url);
   else history.pushState(null, '', url);
   window.dispatchEvent(new Event(changed));
@@ -55,21 +56,34 @@ export function useLocation(): { pathname: string; search: URLSearchParams } {
   return { pathname: location.pathname, search: new URLSearchParams(location.search) };
 }
 
+/** The address of the focused link, if a link has the focus. */
+function focusedLinkHref(): string | undefined {
+  const focused = document.activeElement;
+  return focused instanceof HTMLAnchorElement ? (focused.getAttribute('href') ?? undefined) : undefined;
+}
+
 /**
- * Back returns to where the page was scrolled when a link left it (navigate records it; a page
- * left by Back itself has no position recorded, so Forward opens it at the top). The page's
- * content arrives after the URL changes (its results are fetched again), so the position is
- * applied once the page is long enough to hold it, or after three seconds at the latest.
+ * Back returns to where the page was scrolled when a link left it, with the focus on that link
+ * again, so a keyboard user goes on from there (navigate records both; a page left by Back itself
+ * has none recorded, so Forward opens it at the top). The page's content arrives after the URL
+ * changes (its results are fetched again), so the position is applied once the page is long
+ * enough to hold it, and the focus once the link is there, or after three seconds at the latest.
  */
 export function restoreScrollOnBack(): void {
   history.scrollRestoration = 'manual';
   window.addEventListener('popstate', (event) => {
-    const target = (event.state as { scrollY?: number } | null)?.scrollY ?? 0;
+    const { scrollY: target = 0, focusedLink } = (event.state ?? {}) as { scrollY?: number; focusedLink?: string };
     const giveUpAt = performance.now() + 3_000;
+    let scrolled = false;
     const apply = () => {
-      const reachable = document.documentElement.scrollHeight - window.innerHeight >= target;
-      if (reachable || performance.now() > giveUpAt) window.scrollTo(0, target);
-      else requestAnimationFrame(apply);
+      const late = performance.now() > giveUpAt;
+      if (!scrolled && (document.documentElement.scrollHeight - window.innerHeight >= target || late)) {
+        window.scrollTo(0, target);
+        scrolled = true;
+      }
+      const link = focusedLink === undefined ? undefined : [...document.querySelectorAll('a')].find((anchor) => anchor.getAttribute('href') === focusedLink);
+      link?.focus({ preventScroll: true });
+      if (!late && (!scrolled || (focusedLink !== undefined && !link))) requestAnimationFrame(apply);
     };
     requestAnimationFrame(apply);
   });

@@ -35,7 +35,8 @@ export function parseSearchState(params: URLSearchParams): SearchState {
   const mode = params.get('mode');
   const like = valuesOf(params, 'like');
   return {
-    q: params.get('q') ?? '',
+    // A query of blanks is no query: the welcome page, not a refusal.
+    q: (params.get('q') ?? '').trim(),
     mode: mode === 'dense' || mode === 'lexical' ? mode : 'hybrid',
     yearFrom: year(params.get('from')),
     yearTo: year(params.get('to')),

@@ -5,23 +5,34 @@ export interface RequestState<Answer> {
   data?: Answer;
   error?: string;
   loading: boolean;
+  /** `data` answers an earlier key: the answer to this one is on its way (or failed). */
+  stale: boolean;
+}
+
+interface KeyedState<Answer> {
+  data?: Answer;
+  /** The key `data` answers. */
+  dataKey?: string;
+  error?: string;
+  loading: boolean;
 }
 
 /**
  * Runs `load` whenever `key` changes (null: nothing to load), cancelling the request it replaces,
- * so a slow answer to an old query never overwrites the answer to a newer one.
+ * so a slow answer to an old query never overwrites the answer to a newer one. The previous
+ * answer is kept until the new one arrives, marked `stale`, for a view to grey it out or hide it.
  */
 export function useRequest<Answer>(key: string | null, load: (signal: AbortSignal) => Promise<Answer>): RequestState<Answer> {
-  const [state, setState] = useState<RequestState<Answer>>({ loading: key !== null });
+  const [state, setState] = useState<KeyedState<Answer>>({ loading: key !== null });
   useEffect(() => {
     if (key === null) {
       setState({ loading: false });
       return;
     }
     const controller = new AbortController();
-    setState((previous) => ({ data: previous.data, loading: true }));
+    setState((previous) => ({ data: previous.data, dataKey: previous.dataKey, loading: true }));
     load(controller.signal).then(
-      (data) => setState({ data, loading: false }),
+      (data) => setState({ data, dataKey: key, loading: false }),
       (error: unknown) => {
         if (controller.signal.aborted) return;
         setState({ loading: false, error: error instanceof ApiError ? error.message : 'Something went wrong on this page. Reload it to try again.' });
@@ -29,5 +40,7 @@ export function useRequest<Answer>(key: string | null, load: (signal: AbortSigna
     );
     return () => controller.abort();
   }, [key]);
-  return state;
+  // Judged against the key of this render: until the effect runs, the state still holds the last key's answer.
+  const { dataKey: _dataKey, ...answer } = state;
+  return { ...answer, stale: state.data !== undefined && state.dataKey !== key };
 }

@@ -21,6 +21,8 @@ interface RankedListProps {
   filter?: SearchRequest['filter'];
   /** Heading of the list, for screen readers and the live count. */
   label: string;
+  /** The hits answer an earlier search; the new answer is on its way: shown greyed. */
+  stale?: boolean;
 }
 
 /**
@@ -29,7 +31,7 @@ interface RankedListProps {
  * marked "less", on the topic of `query` when the list answers a search. With only "less", the list's top hits not marked stand for what is wanted: they
  * stay on top and the rest is re-ranked around them.
  */
-export function RankedList({ hits, like, unlike, onFeedbackChange, positives = [], query, filter, label }: RankedListProps) {
+export function RankedList({ hits, like, unlike, onFeedbackChange, positives = [], query, filter, label, stale = false }: RankedListProps) {
   const titles = useRef(new Map<string, string>());
   for (const hit of hits) titles.current.set(hit.id, hit.title || hit.id);
 
@@ -102,7 +104,7 @@ export function RankedList({ hits, like, unlike, onFeedbackChange, positives = [
         {recommended.loading ? 'Re-ranking…' : `${shown.length} papers`}
       </p>
       {shown.length > 0 && <SaveList key={shown.map(({ hit }) => hit.id).join('\n')} ids={shown.map(({ hit }) => hit.id)} />}
-      <ol class={`hits${recommended.loading ? ' stale' : ''}`}>
+      <ol class={`hits${recommended.loading || stale ? ' stale' : ''}`} aria-busy={recommended.loading || stale}>
         {shown.map(({ hit, note }, index) => (
           <HitCard key={hit.id} hit={hit} rank={index + 1} feedback={feedbackOf(hit.id)} onFeedback={toggle} note={note} />
         ))}

@@ -24,7 +24,8 @@ export function PaperView({ id }: { id: string }) {
   }, [paper.data, related.data]);
 
   if (paper.error) return <ErrorNotice message={paper.error} />;
-  if (!paper.data) return <p class="status">Loading…</p>;
+  // Another paper's page stays blank until this one arrives: its title, abstract and Cite links under this address would be wrong.
+  if (!paper.data || paper.stale) return <p class="status">Loading…</p>;
   const { paper: record } = paper.data;
   const published = record.date ?? record.year?.toString();
   const venue = publicationLine(record);
@@ -60,8 +61,8 @@ export function PaperView({ id }: { id: string }) {
       {record.abstract && <p class="abstract">{record.abstract}</p>}
       <h2 id="related-heading">Related papers</h2>
       {related.error && <ErrorNotice message={related.error} />}
-      {related.loading && !related.data && <p class="status">Finding related papers…</p>}
-      {related.data && (
+      {related.loading && (!related.data || related.stale) && <p class="status">Finding related papers…</p>}
+      {related.data && !related.stale && (
         <RankedList
           hits={related.data.hits}
           positives={[record.id]}

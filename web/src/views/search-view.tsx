@@ -39,7 +39,7 @@ export function SearchView({ params }: { params: URLSearchParams }) {
     Promise.all(facetSearches.map(async ({ name, request }) => ({ name, answer: await api<HitsResponse>('/v1/search', { body: request, signal }) }))),
   );
   // A full page says there may be more, up to the depth hybrid search ranks.
-  const hasMore = result.data !== undefined && result.data.hits.length === state.shown && state.shown < maxResults;
+  const hasMore = result.data !== undefined && !result.stale && result.data.hits.length === state.shown && state.shown < maxResults;
   const facets = mergedFacets(result.data, facetSearches.length > 0 ? (disjunctive.data ?? []) : []);
   useEffect(() => {
     if (result.data && state.q) rememberResults({ label: `“${state.q}”`, ids: result.data.hits.map((hit) => hit.id) });
@@ -99,10 +99,17 @@ export function SearchView({ params }: { params: URLSearchParams }) {
             {result.data && (
               <>
                 <p class="status" aria-live="polite">
-                  {result.data.hits.length === 0 ? 'No papers match.' : `${hasMore ? 'Top ' : ''}${result.data.hits.length} papers`}
-                  <span class="took"> · {Math.round(result.data.took_ms)} ms</span>
+                  {result.stale ? (
+                    'Searching…'
+                  ) : (
+                    <>
+                      {result.data.hits.length === 0 ? noMatch(state) : `${hasMore ? 'Top ' : ''}${result.data.hits.length} papers`}
+                      <span class="took"> · {Math.round(result.data.took_ms)} ms</span>
+                    </>
+                  )}
                 </p>
                 <RankedList
+                  stale={result.stale}
                   hits={result.data.hits}
                   like={state.like}
                   unlike={state.unlike}
@@ -125,6 +132,14 @@ export function SearchView({ params }: { params: URLSearchParams }) {
       )}
     </div>
   );
+}
+
+/** Why nothing matched, when the filters say it: a year range that ends before it starts. */
+function noMatch(state: SearchState): string {
+  const { yearFrom, yearTo } = state;
+  return yearFrom !== undefined && yearTo !== undefined && yearFrom > yearTo
+    ? `No papers match: the years run backwards, from ${yearFrom} to ${yearTo}.`
+    : 'No papers match.';
 }
 
 function Welcome({ onExample }: { onExample: (query: string) => void }) {
