@@ -257,6 +257,25 @@ describe('exit codes', () => {
       message: /invalid_input.*body\.k/,
     },
     { name: 'a bad mode (usage)', args: ['search', 'x', '--mode', 'fuzzy'], code: 2, message: /'fuzzy' is invalid/ },
+    {
+      name: 'regression: an empty query, said in the command\'s terms (it was "Invalid request body: body.query")',
+      args: ['search', ' ', '--url', 'SERVER'],
+      code: 2,
+      message: /^error \[usage\]: The query is empty/,
+    },
+    {
+      name: 'regression: a year range that runs backwards (usage; it printed nothing and exited 0)',
+      args: ['related', 'seed-014', '--year-from', '2026', '--year-to', '2025', '--url', 'SERVER'],
+      code: 2,
+      message: /--year-from 2026 is after --year-to 2025/,
+    },
+    {
+      name: 'regression: an empty category (usage; it was dropped and every paper came back)',
+      args: ['search', 'x', '--category', '', '--url', 'SERVER'],
+      code: 2,
+      message: /--category .*must name at least one value/,
+    },
+    { name: 'an empty author (usage)', args: ['search', 'x', '--author', ' ', '--url', 'SERVER'], code: 2, message: /--author .*must not be empty/ },
     { name: 'an unknown paper (failure)', args: ['get', 'no-such-paper', '--url', 'SERVER'], code: 1, message: /paper_not_found.*no-such-paper/ },
     {
       name: 'a server that is not there (failure)',

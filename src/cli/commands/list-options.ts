@@ -3,6 +3,7 @@ import type { SearchRequest } from '../../client/paper-search-client.js';
 import { exportFormats, type ExportFormat } from '../../export/media-types.js';
 import { paperSchema } from '../../papers/paper.js';
 import { searchModes } from '../../search/search-modes.js';
+import { UsageError } from '../exit-codes.js';
 
 /** The flags of every ranked list, as commander gives them. */
 export interface ListFlags {
@@ -61,15 +62,14 @@ export function serverUrl(value: string): string {
   return value.trim();
 }
 
-/** A comma-separated list, which may also be given by repeating the flag. */
+/** A comma-separated list, which may also be given by repeating the flag; an empty one is refused (it would filter nothing). */
 export function commaList(value: string, previous: string[] | undefined): string[] {
-  return [
-    ...(previous ?? []),
-    ...value
-      .split(',')
-      .map((part) => part.trim())
-      .filter(Boolean),
-  ];
+  const parts = value
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
+  if (parts.length === 0) throw new InvalidArgumentError('must name at least one value (comma-separated).');
+  return [...(previous ?? []), ...parts];
 }
 
 /** Stored fields a list or a paper may be limited to (the id always comes back). */
@@ -86,7 +86,15 @@ export function fieldList(value: string, previous: string[] | undefined): string
 
 /** Repeated only: author names contain commas. */
 function repeated(value: string, previous: string[] | undefined): string[] {
+  if (value.trim() === '') throw new InvalidArgumentError('must not be empty.');
   return [...(previous ?? []), value];
+}
+
+/** A year range that ends before it starts matches nothing: a mistake, said before anything is asked. */
+function checkYearRange(flags: ListFlags): void {
+  if (flags.yearFrom !== undefined && flags.yearTo !== undefined && flags.yearFrom > flags.yearTo) {
+    throw new UsageError(`--year-from ${flags.yearFrom} is after --year-to ${flags.yearTo}: no paper could match.`);
+  }
 }
 
 export function addTargetOptions(command: Command): Command {
@@ -126,6 +134,7 @@ export function addModeOption(command: Command): Command {
 
 /** The body fields of a ranked list (POST routes). */
 export function listBody(flags: ListFlags): Omit<SearchRequest, 'query' | 'mode'> {
+  checkYearRange(flags);
   const filter = {
     ...(flags.yearFrom !== undefined || flags.yearTo !== undefined ? { year: { gte: flags.yearFrom, lte: flags.yearTo } } : {}),
     ...(flags.category?.length ? { categories: { any: flags.category } } : {}),
@@ -144,6 +153,7 @@ export function listBody(flags: ListFlags): Omit<SearchRequest, 'query' | 'mode'
 
 /** The same options as the GET route's query parameters (`/v1/papers/:id/related`). */
 export function listParameters(flags: ListFlags): Record<string, string | number | boolean | string[] | undefined> {
+  checkYearRange(flags);
   return {
     k: flags.k,
     offset: flags.offset,

@@ -41,7 +41,11 @@ export function queryCommands(): Command[] {
       ),
     )
     .action((query: string, flags: QueryFlags) =>
-      withBackend(flags, async (backend, context) => report(await backend.search({ query, mode: flags.mode, ...listBody(flags) }), flags, context)),
+      withBackend(flags, async (backend, context) => {
+        // Said in the command's terms: the API's "body.query must not be empty" names no argument.
+        if (query.trim() === '') throw new UsageError('The query is empty: give the words to look for, such as paper-search search "video compression".');
+        report(await backend.search({ query, mode: flags.mode, ...listBody(flags) }), flags, context);
+      }),
     );
 
   const similar = new Command('similar')
