@@ -219,7 +219,7 @@ export class PaperSearchClient {
   }
 
   /**
-   * Adds every paper of a BibTeX or RIS file (ids from citation keys or RIS IDs), all or none: an
+   * Adds every paper of a BibTeX, RIS or CSL-JSON file (ids from citation keys, RIS IDs or CSL ids), all or none: an
    * entry that cannot be written fails the call with its key and line in `details.rejected`. Needs an API key.
    */
   async importPapers(text: string, format: ImportFormat, options: WriteOptions = {}): Promise<PaperResponse['paper'][]> {
@@ -227,7 +227,7 @@ export class PaperSearchClient {
   }
 
   /**
-   * Adds the entries of a BibTeX or RIS file that can be written, and returns them with the
+   * Adds the entries of a BibTeX, RIS or CSL-JSON file that can be written, and returns them with the
    * others (key, line and why) in `rejected`; fails only when none can be. Needs an API key.
    */
   async importValidPapers(

@@ -24,8 +24,15 @@ export function formatOfMediaType(type: string): ExportFormat | undefined {
 }
 
 /** The formats papers can also be written in (reference managers' files), as their media types. */
-export const importFormats = ['bibtex', 'ris'] as const satisfies readonly ExportFormat[];
+export const importFormats = ['bibtex', 'ris', 'csl-json'] as const satisfies readonly ExportFormat[];
 export type ImportFormat = (typeof importFormats)[number];
+
+/** Each format's name, as people write it, and what one record of it is called. */
+export const formatNames: Record<ExportFormat, { name: string; records: string }> = {
+  bibtex: { name: 'BibTeX', records: 'BibTeX entries' },
+  ris: { name: 'RIS', records: 'RIS records' },
+  'csl-json': { name: 'CSL-JSON', records: 'CSL-JSON items' },
+};
 
 /** A file name's extension for each format. */
 export const formatExtensions: Record<ExportFormat, string> = { bibtex: 'bib', ris: 'ris', 'csl-json': 'json' };

@@ -112,7 +112,7 @@ export function createApp({ state, log, settings, apiKeys, metrics }: AppDepende
       writes,
     }),
   );
-  // POST /v1/papers also takes a BibTeX or RIS file, read as bytes within the write limit.
+  // POST /v1/papers also takes a BibTeX, RIS or CSL-JSON file, read as bytes within the write limit.
   app.post('/v1/papers', rawBody(referenceMediaTypes, settings.WRITE_MAX_BODY_BYTES));
   // These read no body: POST /healthz is a 405 whatever it sends.
   app.use(healthRoutes(state));
@@ -199,7 +199,7 @@ const requireJsonBody: RequestHandler = (request, _response, next) => {
   if (hasBody && !Buffer.isBuffer(request.body) && !request.is(jsonTypes)) {
     const alternatives =
       request.method === 'POST' && request.path === '/v1/papers' ? ` (or ${importFormats.map((format) => exportMediaTypes[format]).join(' or ')})` : '';
-    const fileRoute = request.is([...referenceMediaTypes]) ? '; a BibTeX or RIS file is written with POST /v1/papers' : '';
+    const fileRoute = request.is([...referenceMediaTypes]) ? '; a BibTeX, RIS or CSL-JSON file is written with POST /v1/papers' : '';
     throw new AppError(
       'unsupported_media_type',
       `The request body must be application/json${alternatives}, not ${request.headers['content-type'] ?? 'unspecified'}${fileRoute}.`,

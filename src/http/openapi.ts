@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { errorCatalog, type ErrorCode } from '../errors.js';
-import { exportMediaTypes, importFormats } from '../export/media-types.js';
+import { exportMediaTypeAliases, exportMediaTypes, formatNames, importFormats } from '../export/media-types.js';
 import { responseFormats } from './export-formats.js';
 import { parameterDocOf, type JsonSchema } from './parameter-docs.js';
 import { isRateLimited } from './rate-limit.js';
@@ -64,7 +64,7 @@ interface Operation {
   produces?: string;
   /** Also answers in the export formats (Accept, or the `format` query parameter). */
   exports?: boolean;
-  /** Also takes a BibTeX or RIS file as its body. */
+  /** Also takes a BibTeX, RIS or CSL-JSON file as its body. */
   imports?: boolean;
   /** The body is a JSON merge patch, also sent as application/merge-patch+json (RFC 7396). */
   mergePatch?: boolean;
@@ -190,7 +190,7 @@ export const operations: readonly Operation[] = [
     method: 'post',
     path: '/v1/papers',
     operationId: 'createPapers',
-    summary: 'Add one paper, or {"papers": [...]} up to 1,000, or a BibTeX or RIS file of up to 1,000 (all or none, unless skip_invalid)',
+    summary: 'Add one paper, or {"papers": [...]} up to 1,000, or a BibTeX, RIS or CSL-JSON file of up to 1,000 (all or none, unless skip_invalid)',
     query: createPapersQuerySchema,
     body: createPapersRequestSchema,
     imports: true,
@@ -358,12 +358,17 @@ const exportContent = {
 };
 
 const importContent = Object.fromEntries(
-  importFormats.map((format) => [
-    exportMediaTypes[format],
-    {
-      schema: { type: 'string', description: `A ${format === 'bibtex' ? 'BibTeX' : 'RIS'} file; every entry needs an abstract, unless allow_title_only=true.` },
-    },
-  ]),
+  importFormats.flatMap((format) => {
+    const schema =
+      format === 'csl-json'
+        ? {
+            type: 'array',
+            items: { type: 'object' },
+            description: 'A CSL-JSON bibliography (an array of CSL items); every item needs an abstract, unless allow_title_only=true.',
+          }
+        : { type: 'string', description: `A ${formatNames[format].name} file; every entry needs an abstract, unless allow_title_only=true.` };
+    return [exportMediaTypes[format], ...exportMediaTypeAliases[format]].map((type) => [type, { schema }]);
+  }),
 );
 
 /** The OpenAPI 3.1 document, generated from the same zod schemas the routes validate with. */

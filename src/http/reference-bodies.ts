@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import { AppError, invalidInput, isAppError } from '../errors.js';
-import { exportMediaTypeAliases, exportMediaTypes, formatOfMediaType, importFormats, type ImportFormat } from '../export/media-types.js';
+import { exportMediaTypeAliases, exportMediaTypes, formatNames, formatOfMediaType, importFormats, type ImportFormat } from '../export/media-types.js';
 import { readReferenceText } from '../ingest/reference-text.js';
 import { defaultFieldMap, mapRecordToPaper } from '../papers/paper-record.js';
 import { isWriteEntry, rejectedEntry, type RejectedEntry, type WriteEntry } from '../writes/write-service.js';
@@ -37,7 +37,7 @@ export function referenceBytes(request: Request): Buffer {
 }
 
 /**
- * The papers of a BibTeX or RIS body in order, each checked as a JSON paper would be (ingestion's
+ * The papers of a BibTeX, RIS or CSL-JSON body in order, each checked as a JSON paper would be (ingestion's
  * mapping, then the write schema's limits) so that a bad entry is named by its key and line, not
  * by an index. Any rejected entry (unless `skipInvalid`: the others are then written, and the
  * rejected ones listed), a repeated id, no entry to write or more than a write may hold refuse
@@ -56,8 +56,9 @@ export async function paperInputsOfReferences(
       items.push(rejectedEntry(record.position, undefined, record.error));
       continue;
     }
-    const value = record.value as Record<string, unknown>;
-    const id = typeof value.id === 'string' ? value.id : undefined;
+    // A CSL-JSON array may hold anything (null, a number); the mapping refuses what is not an object.
+    const { value } = record;
+    const id = typeof value === 'object' && value !== null && typeof (value as { id?: unknown }).id === 'string' ? (value as { id: string }).id : undefined;
     const reject = (reason: string, message: string, field?: string) => items.push(rejectedEntry(record.position, id, { reason, message, field }));
     const mapped = mapRecordToPaper(value, defaultFieldMap, { allowTitleOnly: options.allowTitleOnly });
     if (!mapped.ok) {
@@ -80,7 +81,7 @@ export async function paperInputsOfReferences(
   }
   const entries = items.filter(isWriteEntry);
   const rejected = items.filter((item): item is RejectedEntry => !isWriteEntry(item));
-  const what = format === 'bibtex' ? 'BibTeX entries' : 'RIS records';
+  const what = formatNames[format].records;
   if (rejected.length > 0 && !(options.skipInvalid && entries.length > 0)) {
     const shown = rejected.slice(0, 5).map((entry) => `${entry.position}: ${entry.message}`);
     throw invalidInput(
@@ -107,8 +108,6 @@ async function* readableReferences(body: Buffer, format: ImportFormat): ReturnTy
     yield* readReferenceText(body, format);
   } catch (error) {
     if (!isAppError(error) || error.code !== 'input_malformed') throw error;
-    throw invalidInput(`The body cannot be read as ${format === 'bibtex' ? 'BibTeX' : 'RIS'}: ${error.message}`, [
-      { path: 'body', message: error.message, code: 'custom' },
-    ]);
+    throw invalidInput(`The body cannot be read as ${formatNames[format].name}: ${error.message}`, [{ path: 'body', message: error.message, code: 'custom' }]);
   }
 }

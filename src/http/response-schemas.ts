@@ -45,7 +45,7 @@ export const paperLookupResponseSchema = z
   .strict();
 export const paperListResponseSchema = z.object({ papers: z.array(paperSchema.strict()), next_cursor: z.string().nullable(), took_ms: tookMs }).strict();
 
-/** A paper of a batch or an entry of a BibTeX or RIS body that was not written (see WriteService.createValidPapers). */
+/** A paper of a batch or an entry of a BibTeX, RIS or CSL-JSON body that was not written (see WriteService.createValidPapers). */
 const rejectedEntrySchema = z
   .object({ position: z.string(), id: z.string().optional(), reason: z.string(), message: z.string(), field: z.string().optional() })
   .strict();

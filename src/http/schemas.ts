@@ -386,7 +386,7 @@ export const putPaperQuerySchema = z.strictObject({ allow_title_only: allowTitle
 /** POST /v1/papers's query parameters. */
 export const createPapersQuerySchema = putPaperQuerySchema.extend({
   skip_invalid: queryFlag.describe(
-    'For a batch or a BibTeX or RIS body: write the papers that can be written and list the others in `rejected`, instead of writing none.',
+    'For a batch or a BibTeX, RIS or CSL-JSON body: write the papers that can be written and list the others in `rejected`, instead of writing none.',
   ),
 });
 

@@ -90,7 +90,8 @@ async function* readJsonArrays(input: Input): AsyncGenerator<RawRecord> {
   for (const file of input.files) yield* readJsonArray(file.open(), file.path, input.files.length > 1 ? `${file.name} ` : '');
 }
 
-async function* readJsonArray(stream: Readable, path: string, positionPrefix: string): AsyncGenerator<RawRecord> {
+/** The records of one JSON array: a list of papers, or a CSL-JSON bibliography, whose items are read as papers. */
+export async function* readJsonArray(stream: Readable, path: string, positionPrefix: string): AsyncGenerator<RawRecord> {
   const items = stream.pipe(streamArray.withParserAsStream());
   stream.on('error', (error) => items.destroy(error));
   let index = 0;

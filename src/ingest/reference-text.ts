@@ -3,11 +3,15 @@ import type { ImportFormat } from '../export/media-types.js';
 import { readBibtex } from './formats/bibtex.js';
 import { readRis } from './formats/ris.js';
 import type { Input } from './input-files.js';
-import type { RawRecord } from './record-readers.js';
+import { readJsonArray, type RawRecord } from './record-readers.js';
 
-/** The records of a BibTeX or RIS text (or its bytes), read by the same readers as files, positioned by key and line. */
+/**
+ * The records of a BibTeX, RIS or CSL-JSON text (or its bytes), read by the same readers as files,
+ * positioned by key and line (BibTeX, RIS) or by their place in the array (CSL-JSON).
+ */
 export function readReferenceText(text: string | Buffer, format: ImportFormat): AsyncGenerator<RawRecord> {
   const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
+  if (format === 'csl-json') return readJsonArray(Readable.from([bytes]), 'the body', '');
   let opened = false;
   const file = {
     path: 'request body',

@@ -219,6 +219,81 @@ describe('imports: POST /v1/papers with a BibTeX or RIS body', () => {
     await writes.deletePaper('ris-1');
   });
 
+  it("writes a CSL-JSON bibliography (a reference manager's export), and its own CSL-JSON export read back gives the same papers", async () => {
+    const items = [
+      {
+        id: 'csl-kelp',
+        type: 'article-journal',
+        title: 'Kelp forests <i>store</i> carbon',
+        abstract: 'Kelp forests store carbon in the deep sea.',
+        author: [{ given: 'Chidi', family: 'Okafor' }],
+        issued: { 'date-parts': [[2021, 3, 4]] },
+        'container-title': 'Marine Ecology',
+        volume: '12',
+        page: '1-9',
+        DOI: '10.5555/CSL-Kelp',
+      },
+      { id: 'csl-reef', type: 'article', title: 'Reef heat', abstract: 'Reefs bleach in heat waves.', URL: 'https://arxiv.org/abs/2101.00001' },
+    ];
+    const created = await write(JSON.stringify(items), csl);
+    assert.equal(created.status, 201, created.text);
+    try {
+      const kelp = (JSON.parse((await call('/v1/papers/csl-kelp')).text) as { paper: Paper }).paper;
+      assert.deepEqual(
+        { ...kelp },
+        {
+          id: 'csl-kelp',
+          title: 'Kelp forests store carbon',
+          abstract: 'Kelp forests store carbon in the deep sea.',
+          authors: ['Chidi Okafor'],
+          year: 2021,
+          date: '2021-03-04',
+          doi: '10.5555/csl-kelp',
+          type: 'journal-article',
+          venue: 'Marine Ecology',
+          volume: '12',
+          pages: '1-9',
+        },
+      );
+      const reef = (JSON.parse((await call('/v1/papers/csl-reef')).text) as { paper: Paper }).paper;
+      assert.deepEqual([reef.type, reef.arxiv_id], ['preprint', '2101.00001']);
+      // Exported as CSL-JSON and written again under other ids: the same papers.
+      const exported = JSON.parse((await call('/v1/papers/csl-kelp', { headers: { accept: csl } })).text) as Record<string, unknown>[];
+      const again = await write(JSON.stringify(exported.map((item) => ({ ...item, id: 'csl-kelp-again' }))), csl);
+      assert.equal(again.status, 201, again.text);
+      const { id: _again, ...copy } = (JSON.parse((await call('/v1/papers/csl-kelp-again')).text) as { paper: Paper }).paper;
+      const { id: _kelp, ...original } = kelp;
+      assert.deepEqual(copy, original);
+      await writes.deletePaper('csl-kelp-again');
+    } finally {
+      for (const id of ['csl-kelp', 'csl-reef']) await writes.deletePaper(id);
+    }
+  });
+
+  it("refuses a CSL-JSON body that is not an array of items, or whose items cannot be written, in CSL-JSON's words", async () => {
+    const broken = await write('{"id": "x"', csl);
+    assert.equal(broken.status, 400, broken.text);
+    assert.match((JSON.parse(broken.text) as { error: { message: string } }).error.message, /^The body cannot be read as CSL-JSON: /);
+    const noAbstract = await write(JSON.stringify([{ id: 'csl-none', type: 'article-journal', title: 'Only a title' }]), csl);
+    assert.equal(noAbstract.status, 400, noAbstract.text);
+    assert.match(
+      (JSON.parse(noAbstract.text) as { error: { message: string } }).error.message,
+      /^1 of 1 CSL-JSON items cannot be written, so none was: record 1: /,
+    );
+    assert.equal((await write('[]', csl)).status, 400);
+    assert.equal((await call('/v1/papers/csl-none')).status, 404);
+    // Regression (found by the fuzzer): an item that is not an object was a 500.
+    for (const body of ['[null]', '[1, "x", [], true]']) {
+      const notObjects = await call('/v1/papers?skip_invalid=true&allow_title_only=true', {
+        method: 'POST',
+        body,
+        headers: { 'content-type': csl, authorization: `Bearer ${key}` },
+      });
+      assert.equal(notObjects.status, 400, notObjects.text);
+      assert.match(notObjects.text, /record 1: the record is not an object/);
+    }
+  });
+
   it('refuses the whole file when any entry cannot be written, naming each by key and line', async () => {
     const response = await write(await readFile(join(formatFixtures, 'library.bib'), 'utf8'), bibtex);
     assert.equal(response.status, 400);
@@ -300,7 +375,11 @@ describe('imports: POST /v1/papers with a BibTeX or RIS body', () => {
         headers: { 'content-type': bibtex, authorization: `Bearer ${key}` },
       });
       assert.equal(answer.status, 415, method);
-      assert.match(answer.text, /must be application\/json, not application\/x-bibtex; a BibTeX or RIS file is written with POST \/v1\/papers/, method);
+      assert.match(
+        answer.text,
+        /must be application\/json, not application\/x-bibtex; a BibTeX, RIS or CSL-JSON file is written with POST \/v1\/papers/,
+        method,
+      );
     }
   });
 
@@ -403,7 +482,10 @@ describe('imports: POST /v1/papers with a BibTeX or RIS body', () => {
     assert.equal(anonymous.status, 401);
     const plain = await write('@misc{a, abstract={x}}', 'text/plain');
     assert.equal(plain.status, 415);
-    assert.match(plain.text, /application\/json \(or application\/x-bibtex or application\/x-research-info-systems\)/);
+    assert.match(
+      plain.text,
+      /application\/json \(or application\/x-bibtex or application\/x-research-info-systems or application\/vnd\.citationstyles\.csl\+json\)/,
+    );
     const tooLarge = await write(`@misc{big, abstract={${'x'.repeat(20_000)}}}`, bibtex);
     assert.equal(tooLarge.status, 413);
   });
@@ -490,7 +572,14 @@ describe('the OpenAPI document', () => {
       assert.deepEqual(operation.parameters?.find((parameter) => parameter.name === 'format')?.schema.enum, ['json', 'bibtex', 'ris', 'csl-json']);
     }
     assert.deepEqual(Object.keys(paths['/v1/search/batch']!.post!.responses['200']!.content!), ['application/json']);
-    assert.deepEqual(Object.keys(paths['/v1/papers']!.post!.requestBody!.content), ['application/json', bibtex, ris]);
+    assert.deepEqual(Object.keys(paths['/v1/papers']!.post!.requestBody!.content), [
+      'application/json',
+      bibtex,
+      'text/x-bibtex',
+      ris,
+      'text/x-research-info-systems',
+      csl,
+    ]);
   });
 
   it('documents the write flags as query parameters, and PATCH as a merge patch', () => {

@@ -33,7 +33,7 @@ export function writeRoutes(requireWrites: (response: Response) => WriteService)
     const batch = isPaperBatch(request.body);
     const paperSchema = allowTitleOnly ? titleOnlyPaperInputSchema : paperInputSchema;
     if (skipInvalid && (referenceFormat || batch)) {
-      // A batch or a BibTeX or RIS file, of which the papers that can be are written.
+      // A batch or a BibTeX, RIS or CSL-JSON file, of which the papers that can be are written.
       const items = referenceFormat
         ? await paperInputsOfReferences(referenceBytes(request), referenceFormat, { allowTitleOnly, skipInvalid })
         : entriesOfBatch(request.body, paperSchema);
@@ -42,7 +42,7 @@ export function writeRoutes(requireWrites: (response: Response) => WriteService)
       return;
     }
     if (referenceFormat) {
-      // A BibTeX or RIS file: a batch, all or none, answered as one.
+      // A BibTeX, RIS or CSL-JSON file: a batch, all or none, answered as one.
       const items = await paperInputsOfReferences(referenceBytes(request), referenceFormat, { allowTitleOnly, skipInvalid });
       const papers = await requireWrites(response).createPapers(
         items.filter(isWriteEntry).map((entry) => entry.input),
@@ -53,8 +53,8 @@ export function writeRoutes(requireWrites: (response: Response) => WriteService)
       return;
     }
     if (skipInvalid) {
-      throw invalidInput('skip_invalid applies to a batch ({"papers": [...]}) or a BibTeX or RIS body, not to one paper.', [
-        { path: 'query.skip_invalid', message: 'only for a batch or a BibTeX or RIS body', code: 'custom' },
+      throw invalidInput('skip_invalid applies to a batch ({"papers": [...]}) or a BibTeX, RIS or CSL-JSON body, not to one paper.', [
+        { path: 'query.skip_invalid', message: 'only for a batch or a BibTeX, RIS or CSL-JSON body', code: 'custom' },
       ]);
     }
     const inputs = batch ? parseInput(paperBatchSchemaOf(paperSchema), request.body, 'body').papers : [parseInput(paperSchema, request.body, 'body')];
