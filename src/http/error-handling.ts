@@ -7,7 +7,7 @@ import { payloadTooLarge } from './body-parsers.js';
 import { lingerBeforeClosing } from './lingering-close.js';
 
 /** Issues named in one answer, and the length of each message: a hostile body cannot make the error large. */
-const maxIssues = 10;
+export const maxIssues = 10;
 const maxIssueMessage = 200;
 
 /**

@@ -4,6 +4,7 @@ import { exportMediaTypeAliases, exportMediaTypes, formatNames, formatOfMediaTyp
 import { readReferenceText } from '../ingest/reference-text.js';
 import { defaultFieldMap, mapRecordToPaper } from '../papers/paper-record.js';
 import { isWriteEntry, rejectedEntry, type RejectedEntry, type WriteEntry } from '../writes/write-service.js';
+import { maxIssues } from './error-handling.js';
 import { maxPapersPerWrite, paperInputSchema, titleOnlyPaperInputSchema } from './schemas.js';
 
 /** Bodies POST /v1/papers takes besides JSON: a reference manager's export, written all or none. */
@@ -52,6 +53,12 @@ export async function paperInputsOfReferences(
   const items: (WriteEntry | RejectedEntry)[] = [];
   const seen = new Map<string, string>();
   for await (const record of readableReferences(body, format)) {
+    // Counted as they are read, so a body of many thousands of entries is refused without reading them all.
+    if (items.length === maxPapersPerWrite) {
+      throw invalidInput(`The body holds more than ${maxPapersPerWrite} ${formatNames[format].records}; one write takes at most ${maxPapersPerWrite}.`, [
+        { path: 'body', message: `more than ${maxPapersPerWrite} entries`, code: 'too_big' },
+      ]);
+    }
     if (record.error) {
       items.push(rejectedEntry(record.position, undefined, record.error));
       continue;
@@ -84,18 +91,15 @@ export async function paperInputsOfReferences(
   const what = formatNames[format].records;
   if (rejected.length > 0 && !(options.skipInvalid && entries.length > 0)) {
     const shown = rejected.slice(0, 5).map((entry) => `${entry.position}: ${entry.message}`);
+    // The issues name the first ten, as every 400 does; `rejected` names each (at most the write's 1,000).
+    const issues = rejected.slice(0, maxIssues).map((entry) => ({ path: 'body', message: `${entry.position}: ${entry.message}`, code: entry.reason }));
     throw invalidInput(
       `${rejected.length} of ${rejected.length + entries.length} ${what} cannot be written, so none was: ${shown.join('; ')}${rejected.length > 5 ? '; …' : ''}.`,
-      rejected.map((entry) => ({ path: 'body', message: `${entry.position}: ${entry.message}`, code: entry.reason })),
-      { rejected },
+      issues,
+      { rejected, ...(rejected.length > maxIssues ? { moreIssues: rejected.length - maxIssues } : {}) },
     );
   }
   if (entries.length === 0) throw invalidInput(`The body holds no ${what}.`, [{ path: 'body', message: `no ${what}`, code: 'too_small' }]);
-  if (entries.length > maxPapersPerWrite) {
-    throw invalidInput(`The body holds ${entries.length} ${what}; one write takes at most ${maxPapersPerWrite}.`, [
-      { path: 'body', message: `more than ${maxPapersPerWrite} entries`, code: 'too_big' },
-    ]);
-  }
   return items;
 }
 

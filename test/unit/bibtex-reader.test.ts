@@ -77,6 +77,36 @@ describe('BibTeX syntax', () => {
     assert.equal(found[1]?.problem?.line, 2);
   });
 
+  it('regression: refuses a value that @string macros expand past 1,000,000 characters (a 1 KB chain doubling each macro took the process out of memory)', async () => {
+    const chain = ['@string{m0 = "abcdefgh "}', ...Array.from({ length: 25 }, (_, i) => `@string{m${i + 1} = m${i} # m${i}}`)];
+    const found = await items([...chain, '@article{evil1, title = m25, abstract = {A.}}', '@article{fine, title = m3, abstract = {B.}}'].join('\n'));
+    const problems = found.filter((item) => item.problem).map((item) => item.problem!);
+    assert.equal(problems.length, 1);
+    assert.match(problems[0]!.message, /a value expands to more than 1,000,000 characters/);
+    assert.equal(problems[0]!.line, 18, 'the first @string that goes past the limit');
+    const entries = found.filter((item) => item.entry).map((item) => item.entry!);
+    assert.deepEqual(
+      entries.map((entry) => [entry.key, entry.fields.get('title')?.length]),
+      [
+        ['evil1', 0],
+        ['fine', 72],
+      ],
+      'a macro left undefined is empty, as in BibTeX',
+    );
+  });
+
+  it('regression: numbers the lines of many entries on lines of their own text in one pass (counting from the chunk start for each entry was quadratic)', async () => {
+    const count = 50_000;
+    const bib = `% ${Array.from({ length: count }, (_, i) => `x@misc{k${i}, title={T}}`).join('\nx')}\n@misc{last, title={L}}`;
+    const started = performance.now();
+    const found = await items(bib);
+    const seconds = (performance.now() - started) / 1000;
+    assert.equal(found.length, count + 1);
+    assert.deepEqual([found[0]!.entry!.line, found[count - 1]!.entry!.line, found[count]!.entry!.line], [1, count, count + 1]);
+    // Linear: well under a second here; the quadratic count took about 5 s for this many.
+    assert.ok(seconds < 3, `${seconds.toFixed(1)} s`);
+  });
+
   it('accepts an entry without fields and a trailing comma after the last field', async () => {
     const found = await items('@misc{empty}\n@misc{trailing, title = {T},\n}\n');
     assert.equal(found[0]?.entry?.fields.size, 0);

@@ -294,6 +294,23 @@ describe('imports: POST /v1/papers with a BibTeX or RIS body', () => {
     }
   });
 
+  it('regression: refuses a file of more than 1,000 entries as it reads them, and names ten rejected entries in the issues (a 33 MB body of entries without abstracts got a 295 MB answer)', async () => {
+    const roomy = await startApp({ state: app.state, apiKeys: [key], environment: { WRITE_MAX_BODY_BYTES: '1048576' } });
+    try {
+      const post = (body: string) => roomy.call('/v1/papers', { method: 'POST', body, headers: { 'content-type': bibtex, authorization: `Bearer ${key}` } });
+      const entries = (count: number) => Array.from({ length: count }, (_, i) => `@misc{many${i}, title={T ${i}}}`).join('\n');
+      const many = await post(entries(5_000));
+      assert.equal(many.status, 400, many.text);
+      assert.match(many.text, /The body holds more than 1000 BibTeX entries; one write takes at most 1000\./);
+      const twenty = await post(entries(20));
+      const { details } = (JSON.parse(twenty.text) as { error: { details: { issues: unknown[]; rejected: unknown[]; moreIssues: number } } }).error;
+      assert.deepEqual([details.issues.length, details.moreIssues, details.rejected.length], [10, 10, 20]);
+      assert.equal((await call('/v1/papers/many0')).status, 404);
+    } finally {
+      await roomy.close();
+    }
+  });
+
   it('refuses the whole file when any entry cannot be written, naming each by key and line', async () => {
     const response = await write(await readFile(join(formatFixtures, 'library.bib'), 'utf8'), bibtex);
     assert.equal(response.status, 400);
@@ -534,7 +551,8 @@ describe('imports: POST /v1/papers with a BibTeX or RIS body', () => {
     const body = `@string{a0 = "x"}\n${chain}\n@article{bomb, title={t}, abstract=a60}\n`;
     const answer = await call('/v1/papers', { method: 'POST', body, headers: { 'content-type': bibtex, authorization: `Bearer ${key}` } });
     assert.equal(answer.status, 400, answer.text);
-    assert.match(answer.text, /"code":"invalid_input".*The body cannot be read as BibTeX/);
+    // The @string that goes past a million characters is named (before the limit, such a chain ended in "Invalid string length").
+    assert.match(answer.text, /"code":"invalid_input".*line 21: a value expands to more than 1,000,000 characters/);
   });
 
   it('refuses a BibTeX or RIS body on PUT with 415 (only POST takes them)', async () => {

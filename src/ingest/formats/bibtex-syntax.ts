@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { AppError } from '../../errors.js';
+import { paperLimits } from '../../papers/paper-limits.js';
 import { textLines } from '../../shared/text-lines.js';
 import { monthNames } from './month-names.js';
 
@@ -60,9 +61,23 @@ class BibtexSyntaxError extends Error {}
 const entryHead = /@\s*([A-Za-z][\w-]*)\s*([{(])/g;
 const nextEntryLine = /\n\s*@\s*[A-Za-z]+\s*[{(]/g;
 
+/**
+ * The longest value a field may expand to: ten times the longest text a paper may hold (its
+ * abstract). A chain of @string macros, each doubling the one before, reaches hundreds of millions
+ * of characters from a file of a few lines.
+ */
+const maxValueCharacters = 10 * paperLimits.abstractCharacters;
+
 function* parseChunk(text: string, firstLine: number, macros: Map<string, string>): Generator<BibtexItem> {
   const scanner = new Scanner(text, macros);
-  const lineAt = (offset: number) => firstLine + (text.slice(0, offset).match(/\n/g)?.length ?? 0);
+  // Entries come in the order of the text: the lines are counted once, from the last entry on (a
+  // count from the chunk's start for every entry made a chunk of many entries quadratic).
+  let counted = 0;
+  let line = firstLine;
+  const lineAt = (offset: number) => {
+    for (; counted < offset; counted++) if (text.charCodeAt(counted) === 10) line++;
+    return line;
+  };
   for (;;) {
     // Text outside entries is a comment in BibTeX, and so is an @ that does not open one.
     entryHead.lastIndex = scanner.pos;
@@ -175,6 +190,9 @@ class Scanner {
         if (!word) throw new BibtexSyntaxError(`expected a value but found ${next === undefined ? 'the end of the entry' : `"${next}"`}`);
         // An undefined macro is empty, as in BibTeX (which warns).
         value += /^\d+$/.test(word) ? word : (this.macros.get(word.toLowerCase()) ?? '');
+      }
+      if (value.length > maxValueCharacters) {
+        throw new BibtexSyntaxError(`a value expands to more than ${maxValueCharacters.toLocaleString('en')} characters (@string macros joined with #?)`);
       }
       if (this.peek() !== '#') return value;
       this.pos++;

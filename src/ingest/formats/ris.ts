@@ -35,8 +35,14 @@ export async function* readRis(input: Input): AsyncGenerator<RawRecord> {
         const tagged = tagLine.exec(line);
         if (!tagged) {
           // A continuation line: RIS writers wrap long abstracts and notes.
+          // Joined without trimming the whole value again: trimming a value grown line by line copied it
+          // at every line (a value of 160,000 one-word lines took seconds).
           const values = open?.lastTag ? open.tags.get(open.lastTag) : undefined;
-          if (values && line.trim().length > 0) values[values.length - 1] = `${values[values.length - 1]} ${line.trim()}`.trim();
+          const piece = line.trim();
+          if (values && piece.length > 0) {
+            const last = values[values.length - 1]!;
+            values[values.length - 1] = last.length > 0 ? `${last} ${piece}` : piece;
+          }
           continue;
         }
         const tag = tagged[1]!;
