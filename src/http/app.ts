@@ -75,11 +75,11 @@ export function createApp({ state, log, settings, apiKeys, metrics }: AppDepende
   app.use(crossOrigin(settings.CORS_ORIGINS));
   app.use(compression({ threshold: compressionThreshold, filter: compressible }));
   app.use(attachCaller(settings.REQUEST_TIMEOUT_MS, apiKeys));
-  if (settings.RATE_LIMIT_REQUESTS > 0) {
-    app.use(
-      rateLimitPerClient({ requests: settings.RATE_LIMIT_REQUESTS, windowMs: settings.RATE_LIMIT_WINDOW_MS, onLimited: () => metrics.countRateLimited() }),
-    );
-  }
+  const rateLimit =
+    settings.RATE_LIMIT_REQUESTS > 0
+      ? rateLimitPerClient({ requests: settings.RATE_LIMIT_REQUESTS, windowMs: settings.RATE_LIMIT_WINDOW_MS, onLimited: () => metrics.countRateLimited() })
+      : undefined;
+  if (rateLimit) app.use(rateLimit.middleware);
   // The service is looked up when a request arrives, before its body is read: a request that was
   // already in flight when shutdown began is answered, not refused.
   app.use((_request, response, next) => {
@@ -108,6 +108,7 @@ export function createApp({ state, log, settings, apiKeys, metrics }: AppDepende
       allowedHosts: settings.MCP_ALLOWED_HOSTS,
       maxBodyBytes: settings.MAX_BODY_BYTES,
       writeMaxBodyBytes: settings.WRITE_MAX_BODY_BYTES,
+      rateLimit,
       search: service,
       writes,
     }),

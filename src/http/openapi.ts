@@ -3,7 +3,7 @@ import { errorCatalog, type ErrorCode } from '../errors.js';
 import { exportMediaTypeAliases, exportMediaTypes, formatNames, importFormats } from '../export/media-types.js';
 import { responseFormats } from './export-formats.js';
 import { parameterDocOf, type JsonSchema } from './parameter-docs.js';
-import { isRateLimited } from './rate-limit.js';
+import { isApiPath } from './rate-limit.js';
 import {
   batchResponseSchema,
   createdPapersResponseSchema,
@@ -393,7 +393,7 @@ export function buildOpenApiDocument(version: string): JsonSchema {
       });
     }
     const responses: Record<string, unknown> = {};
-    const limited = isRateLimited(operation.path);
+    const limited = isApiPath(operation.path);
     for (const status of operation.success ?? [200]) {
       const headers = headersOf(operation, status, limited);
       responses[status] =

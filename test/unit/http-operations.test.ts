@@ -176,6 +176,8 @@ describe('operating the service', () => {
     for (const path of ['/', '/openapi.json', '/docs']) assert.notEqual((await app.call(path)).status, 429, path);
     // Another client (another key) has its own budget.
     assert.equal((await app.call('/v1/stats', { headers: { authorization: `Bearer ${key}` } })).status, 200);
+    // Regression: the routes answer in any case and with a trailing slash, and so escaped the limit.
+    for (const path of ['/V1/stats', '/v1/STATS/', '/v1/stats/']) assert.equal((await app.call(path)).status, 429, path);
   });
 
   it('regression: a made-up bearer token on an open read counts as its address, not as a new client (it escaped the rate limit)', async () => {

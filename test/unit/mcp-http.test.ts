@@ -248,6 +248,29 @@ describe('MCP over HTTP at /mcp', () => {
     assert.equal(htmlOnly.status, 406);
   });
 
+  it('regression: counts each message of a batch toward the rate limit (a batch of 100 tool calls counted as one request), and /mcp/ is limited as /mcp is', async () => {
+    const limited = await serve({ environment: { RATE_LIMIT_REQUESTS: '5', RATE_LIMIT_WINDOW_MS: '60000' } });
+    const pings = (count: number, from = 1) => JSON.stringify(Array.from({ length: count }, (_, i) => ({ jsonrpc: '2.0', id: from + i, method: 'ping' })));
+    const four = await post(limited, {}, pings(4));
+    assert.equal(four.status, 200);
+    assert.equal((four.body as unknown as unknown[]).length, 4);
+    const over = await post(limited, {}, pings(3, 10));
+    assert.equal(over.status, 429);
+    assert.equal(over.body?.error?.code, 'rate_limited');
+    assert.ok(Number(over.headers['retry-after']) >= 1);
+    const slashed = await serve({ environment: { RATE_LIMIT_REQUESTS: '1', RATE_LIMIT_WINDOW_MS: '60000' } });
+    const statuses = [];
+    for (const path of ['/mcp', '/mcp/', '/MCP']) {
+      const answer = await fetch(`${slashed}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' }),
+      });
+      statuses.push(answer.status);
+    }
+    assert.deepEqual(statuses, [200, 429, 429]);
+  });
+
   it('regression: answers an empty batch with one -32600 error (it answered 202 and nothing)', async () => {
     const answer = await post(base, {}, '[]');
     assert.equal(answer.status, 400);

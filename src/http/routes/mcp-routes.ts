@@ -8,6 +8,7 @@ import { jsonRpcError, refusalOfBody, refuseInvalidParams } from '../../mcp/requ
 import type { SearchService } from '../../search/search-service.js';
 import type { WriteService } from '../../writes/write-service.js';
 import type { ApiKeys } from '../auth.js';
+import type { ClientRateLimit } from '../rate-limit.js';
 import { jsonBody, jsonTypes } from '../body-parsers.js';
 import { callerOf } from '../caller.js';
 import { methodNotAllowed } from '../error-handling.js';
@@ -19,6 +20,8 @@ export interface McpRouteOptions {
   allowedHosts: readonly string[];
   maxBodyBytes: number;
   writeMaxBodyBytes: number;
+  /** The API's rate limit, when one is set: each message of a JSON-RPC batch counts as a request. */
+  rateLimit: ClientRateLimit | undefined;
   search: (response: Response) => SearchService;
   writes: (response: Response) => WriteService;
 }
@@ -74,6 +77,8 @@ export function mcpRoutes(options: McpRouteOptions): Router {
         response.status(400).json(refusal);
         return;
       }
+      // The request counted one; a batch of 100 tool calls is 100 (it was one).
+      if (Array.isArray(request.body) && request.body.length > 1) await options.rateLimit?.countMore(response, request.body.length - 1);
       acceptingBothForJsonClients(request);
       const writes = response.locals.mcpWrites === true ? options.writes(response) : undefined;
       const server = createMcpServer(localBackend(options.search(response), writes, callerOf(response)), request.log);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { Router, type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
 import { methodNotAllowed } from '../error-handling.js';
+import { isApiPath } from '../rate-limit.js';
 
 /**
  * Where the search page is built (`vite build`, run by the package's build): `dist/web` in the
@@ -73,8 +74,7 @@ export function webRoutes(folder = webPageFolder()): Router {
 export function pageNotFound(folder = webPageFolder()): RequestHandler {
   const indexFile = join(folder, 'index.html');
   return (request, response, next) => {
-    const api = request.path.startsWith('/v1/') || request.path === '/mcp';
-    if (api || !wantsPage(request) || !existsSync(indexFile)) {
+    if (isApiPath(request.path) || !wantsPage(request) || !existsSync(indexFile)) {
       next();
       return;
     }
