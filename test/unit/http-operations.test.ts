@@ -60,7 +60,17 @@ describe('regressions', () => {
     assert.equal((await app.call('/docs/assets/swagger-ui-bundle.js')).status, 200);
     assert.equal((await app.call('/docs/assets/swagger-ui.css')).status, 200);
     assert.equal((await app.call('/docs/assets/reference.js')).status, 200);
-    for (const file of ['index.html', 'package.json', 'swagger-initializer.js', '../package.json', 'absolute-path.js']) {
+    // Regression: the names of an object's own properties were looked up as files (a 500 with a stack trace).
+    for (const file of [
+      'index.html',
+      'package.json',
+      'swagger-initializer.js',
+      '../package.json',
+      'absolute-path.js',
+      'constructor',
+      '__proto__',
+      'toString',
+    ]) {
       assert.equal((await app.call(`/docs/assets/${file}`)).status, 404, file);
     }
     const page = await app.call('/docs');

@@ -9,10 +9,10 @@ const packageVersion = (require('../../../package.json') as { version: string })
 /** Swagger UI's files come from its npm package: the reference page works offline. */
 const swaggerUiFolder = dirname(require.resolve('swagger-ui-dist/package.json'));
 /** The only files of the package the page needs; the rest (its demo page, its package.json) is not served. */
-const swaggerUiAssets: Record<string, string> = {
-  'swagger-ui.css': join(swaggerUiFolder, 'swagger-ui.css'),
-  'swagger-ui-bundle.js': join(swaggerUiFolder, 'swagger-ui-bundle.js'),
-};
+const swaggerUiAssets: ReadonlyMap<string, string> = new Map([
+  ['swagger-ui.css', join(swaggerUiFolder, 'swagger-ui.css')],
+  ['swagger-ui-bundle.js', join(swaggerUiFolder, 'swagger-ui-bundle.js')],
+]);
 
 /** The search page's icon (web/index.html): without one the browser asks for /favicon.ico, a 404. */
 const iconSvg = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><circle cx="6.5" cy="6.5" r="4.5" fill="none" stroke="#2563eb" stroke-width="2"/><path d="M10 10l4.5 4.5" stroke="#2563eb" stroke-width="2"/></svg>\n`;
@@ -55,7 +55,8 @@ export function docsRoutes(): Router {
     response.type('js').setHeader('Cache-Control', 'public, max-age=3600').send(referenceScript);
   });
   router.get('/docs/assets/:file', (request, response, next) => {
-    const path = swaggerUiAssets[request.params.file];
+    // A Map: an object's own lookup also found "constructor" and "__proto__" (a 500).
+    const path = swaggerUiAssets.get(request.params.file);
     if (!path) return next();
     response.sendFile(path, { maxAge: '1h' });
   });
