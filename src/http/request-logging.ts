@@ -9,11 +9,21 @@ const requestIdPattern = /^[\w.:-]{1,128}$/;
 /** Probed every few seconds by orchestrators and scrapers: logged at debug, whatever they answer. */
 const probePaths = new Set(['/healthz', '/readyz', '/metrics']);
 
-/** Query parameters whose values a client may mean as a secret (no route reads one: keys go in the Authorization header). */
-const secretParameter = /(key|token|secret|password|passwd|credentials?|signature)$|^(auth|authorization|session|session[-_]?id)$/i;
+/** Words a query parameter's name holds when a client may mean its value as a secret (no route reads one: keys go in the Authorization header). */
+const secretWords = /key|token|secret|passw|credential|signature|bearer/;
+const secretNames = /^(auth|authorization|session|sessionid)$/;
+
+/**
+ * A parameter named like a secret, judged on its letters alone: `api_key[]`, `key.` or `key%00`
+ * (decoded, a NUL after the word) name one as `api_key` does, and were logged as sent.
+ */
+function isSecretParameter(name: string): boolean {
+  const letters = name.toLowerCase().replace(/[^a-z]/g, '');
+  return secretWords.test(letters) || secretNames.test(letters);
+}
 
 /** A raw query that may name a secret: one of the words a secret parameter's name holds, or a percent-escape that may spell one. */
-const mayNameSecret = /key|token|secret|passw|credential|signature|auth|session|%/i;
+const mayNameSecret = /key|token|secret|passw|credential|signature|bearer|auth|session|%/i;
 
 /**
  * The URL as logged: the value of any query parameter named like a secret (`?api_key=…`) replaced.
@@ -23,9 +33,9 @@ export function withoutSecrets(url: string): string {
   const start = url.indexOf('?');
   if (start < 0 || !mayNameSecret.test(url.slice(start + 1))) return url;
   const parameters = new URLSearchParams(url.slice(start + 1));
-  if (![...parameters.keys()].some((name) => secretParameter.test(name))) return url;
+  if (![...parameters.keys()].some(isSecretParameter)) return url;
   for (const name of new Set(parameters.keys())) {
-    if (secretParameter.test(name)) parameters.set(name, '[redacted]');
+    if (isSecretParameter(name)) parameters.set(name, '[redacted]');
   }
   return `${url.slice(0, start)}?${parameters.toString()}`;
 }

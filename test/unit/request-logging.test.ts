@@ -14,6 +14,15 @@ describe('withoutSecrets', () => {
     assert.equal(withoutSecrets(`/v1/search?%61pi_key=${key}`), '/v1/search?api_key=%5Bredacted%5D');
   });
 
+  it('regression: logs no secret whose parameter name is dressed up (api_key[], key., key%00 and Bearer were logged as sent)', () => {
+    const key = 'writekey-0123456789abcdef';
+    for (const name of ['api_key[]', 'key.', 'key%00', 'Bearer', 'X-Api-Key', 'session_id', 'auth']) {
+      const logged = withoutSecrets(`/v1/papers?${name}=${key}&k=3`);
+      assert.ok(!logged.includes(key), logged);
+      assert.match(logged, /=%5Bredacted%5D&k=3$/);
+    }
+  });
+
   it('keeps every other URL as it came', () => {
     for (const url of [
       '/v1/papers/seed-001/related?k=10&fields=title,authors,keywords',
