@@ -35,18 +35,27 @@ export function paperLink(paper: Paper): string {
   return paperUri(paper.id);
 }
 
+/**
+ * A stored field as one line. Titles, names and identifiers may hold line breaks (a write takes
+ * them); in a line-based rendering those would let a paper's title forge lines of the answer a
+ * model reads (a "result" with its own id and score).
+ */
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
 function shorten(text: string, length: number): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
+  const flat = oneLine(text);
   return flat.length <= length ? flat : `${flat.slice(0, length).replace(/\s+\S*$/, '')}…`;
 }
 
 function authorList(authors: readonly string[] | undefined, most = 3): string | undefined {
   if (!authors || authors.length === 0) return undefined;
-  return authors.length > most ? `${authors.slice(0, most).join(', ')} et al.` : authors.join(', ');
+  return oneLine(authors.length > most ? `${authors.slice(0, most).join(', ')} et al.` : authors.join(', '));
 }
 
 function identifiers(paper: Paper): string {
-  return [`id: ${paper.id}`, paper.doi && `doi: ${paper.doi}`, paper.arxiv_id && `arXiv: ${paper.arxiv_id}`].filter(Boolean).join(', ');
+  return oneLine([`id: ${paper.id}`, paper.doi && `doi: ${paper.doi}`, paper.arxiv_id && `arXiv: ${paper.arxiv_id}`].filter(Boolean).join(', '));
 }
 
 /** A numbered list a model can read at a glance: title, year, authors, identifiers, score, the start of the abstract. */
@@ -54,7 +63,7 @@ export function renderRankedPapers(papers: readonly RankedPaper[], offset = 0): 
   if (papers.length === 0) return 'No papers found.';
   return papers
     .map((paper, i) => {
-      const heading = [paper.title || '(untitled)', paper.year !== undefined ? `(${paper.year})` : undefined].filter(Boolean).join(' ');
+      const heading = [oneLine(paper.title) || '(untitled)', paper.year !== undefined ? `(${paper.year})` : undefined].filter(Boolean).join(' ');
       const byline = [authorList(paper.authors), `${identifiers(paper)}, score ${paper.score}`].filter(Boolean).join('; ');
       const abstract = paper.abstract ? `\n   ${shorten(paper.abstract, abstractPreview)}` : '';
       return `${offset + i + 1}. ${heading}\n   ${byline}${abstract}`;
@@ -64,8 +73,8 @@ export function renderRankedPapers(papers: readonly RankedPaper[], offset = 0): 
 
 /** One paper in full, as Markdown. */
 export function renderPaper(paper: Paper): string {
-  const lines = [
-    `# ${paper.title || '(untitled)'}`,
+  const heading = [
+    `# ${oneLine(paper.title) || '(untitled)'}`,
     '',
     paper.authors && paper.authors.length > 0 ? `Authors: ${paper.authors.join(', ')}` : undefined,
     paper.date ? `Date: ${paper.date}` : paper.year !== undefined ? `Year: ${paper.year}` : undefined,
@@ -75,8 +84,9 @@ export function renderPaper(paper: Paper): string {
     paper.categories && paper.categories.length > 0 ? `Categories: ${paper.categories.join(', ')}` : undefined,
     `URL: ${paperLink(paper)}`,
     `Id: ${paper.id}`,
-    '',
-    paper.abstract || '(no abstract)',
   ];
-  return lines.filter((line) => line !== undefined).join('\n');
+  // Each heading field on its line; the abstract keeps its paragraphs.
+  return [...heading.filter((line) => line !== undefined).map((line) => (line === '' ? line : oneLine(line))), '', paper.abstract || '(no abstract)'].join(
+    '\n',
+  );
 }
