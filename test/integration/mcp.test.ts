@@ -221,42 +221,41 @@ describe('the MCP server on stdio over an index opened in process (--index)', ()
     assert.equal((await client.listResources({ cursor: nextCursor! })).resources.length, 16);
   });
 
-  it('regression: stops cleanly, exit 0, when the client stops reading stdout under model calls (the process aborted in the model add-on)', async () => {
+  /** `mcp --index` on stdio, initialized, for a test that plays a client going away; its stderr as it grows. */
+  async function initializedStdioServer() {
     const child = spawn(process.execPath, [...cliEntry, 'mcp', '--index', join(workDir, 'index-copy')], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stderrText = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderrText += chunk.toString()));
+    const stderr = { text: '' };
+    child.stderr.on('data', (chunk: Buffer) => (stderr.text += chunk.toString()));
     const exited = new Promise<number | null>((resolveExit) => child.on('close', resolveExit));
     child.stdin.write(`${JSON.stringify(initializeMessage)}\n`);
     await new Promise((resolveAnswer) => child.stdout.once('data', resolveAnswer));
-    child.stdout.destroy();
-    for (let id = 2; id < 20; id++) {
-      const abstract = `Text ${id} about graph neural networks and molecules. `.repeat(30);
+    const callSimilar = (id: number, topic: string) => {
+      const abstract = `Text ${id} about ${topic}. `.repeat(30);
       child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'find_similar_papers', arguments: { abstract } } })}\n`);
-    }
-    assert.equal(await exited, 0, stderrText.slice(-2000));
-    assert.doesNotMatch(stderrText, /terminate called|Napi::Error/);
-    assert.match(stderrText, /"reason":"stdout closed"/);
+    };
+    return { child, stderr, exited, callSimilar };
+  }
+
+  it('regression: stops cleanly, exit 0, when the client stops reading stdout under model calls (the process aborted in the model add-on)', async () => {
+    const { child, stderr, exited, callSimilar } = await initializedStdioServer();
+    child.stdout.destroy();
+    for (let id = 2; id < 20; id++) callSimilar(id, 'graph neural networks and molecules');
+    assert.equal(await exited, 0, stderr.text.slice(-2000));
+    assert.doesNotMatch(stderr.text, /terminate called|Napi::Error/);
+    assert.match(stderr.text, /"reason":"stdout closed"/);
   });
 
   it('regression: stops at once when the client goes away with requests under way (it waited out the 60 s grace for answers it could no longer write)', async () => {
-    const child = spawn(process.execPath, [...cliEntry, 'mcp', '--index', join(workDir, 'index-copy')], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stderrText = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderrText += chunk.toString()));
-    const exited = new Promise<number | null>((resolveExit) => child.on('close', resolveExit));
-    child.stdin.write(`${JSON.stringify(initializeMessage)}\n`);
-    await new Promise((resolveAnswer) => child.stdout.once('data', resolveAnswer));
-    for (let id = 2; id < 6; id++) {
-      const abstract = `Text ${id} about speech recognition in noisy rooms. `.repeat(30);
-      child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'find_similar_papers', arguments: { abstract } } })}\n`);
-    }
+    const { child, stderr, exited, callSimilar } = await initializedStdioServer();
+    for (let id = 2; id < 6; id++) callSimilar(id, 'speech recognition in noisy rooms');
     // The client process ends: its end of both pipes closes.
     const started = Date.now();
     child.stdin.end();
     child.stdout.destroy();
-    assert.equal(await exited, 0, stderrText.slice(-2000));
+    assert.equal(await exited, 0, stderr.text.slice(-2000));
     assert.ok(Date.now() - started < 30_000, `stopped after ${Date.now() - started} ms`);
-    assert.match(stderrText, /"reason":"stdin ended"/);
-    assert.match(stderrText, /stopped before every request was answered/);
+    assert.match(stderr.text, /"reason":"stdin ended"/);
+    assert.match(stderr.text, /stopped before every request was answered/);
   });
 
   it('keeps stdout for the protocol and logs JSON lines on stderr', () => {
