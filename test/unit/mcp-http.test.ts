@@ -246,6 +246,12 @@ describe('MCP over HTTP at /mcp', () => {
     assert.equal(withoutAccept.status, 200);
     const htmlOnly = await post(base, { accept: 'text/html' });
     assert.equal(htmlOnly.status, 406);
+    // Regression: the SDK's words said both types were needed; JSON alone is.
+    assert.deepEqual(htmlOnly.body, {
+      jsonrpc: '2.0',
+      id: null,
+      error: { code: -32000, message: 'Not Acceptable: this endpoint answers application/json; send Accept: application/json.' },
+    });
   });
 
   it('regression: counts each message of a batch toward the rate limit (a batch of 100 tool calls counted as one request), and /mcp/ is limited as /mcp is', async () => {

@@ -79,7 +79,11 @@ export function mcpRoutes(options: McpRouteOptions): Router {
       }
       // The request counted one; a batch of 100 tool calls is 100 (it was one).
       if (Array.isArray(request.body) && request.body.length > 1) await options.rateLimit?.countMore(response, request.body.length - 1);
-      acceptingBothForJsonClients(request);
+      if (!acceptingBothForJsonClients(request)) {
+        // The SDK's own 406 says a client must accept both types; JSON alone is what this endpoint needs.
+        response.status(406).json(jsonRpcError(null, notAcceptable, 'Not Acceptable: this endpoint answers application/json; send Accept: application/json.'));
+        return;
+      }
       const writes = response.locals.mcpWrites === true ? options.writes(response) : undefined;
       const server = createMcpServer(localBackend(options.search(response), writes, callerOf(response)), request.log);
       const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
@@ -123,21 +127,25 @@ function hostNameOf(url: string | undefined): string | undefined {
   }
 }
 
+/** The JSON-RPC error code the SDK gives its own 406, kept for clients that read it. */
+const notAcceptable = -32000;
+
 /**
  * The SDK answers 406 to a POST whose Accept does not list both application/json and
  * text/event-stream, though this stateless endpoint only ever answers JSON: `curl` (any type) and
  * clients that send no Accept or only application/json were refused. Such a request is taken as
- * accepting both; one that accepts neither JSON nor anything (`text/html`) still gets the 406.
- * The SDK reads the raw header list, so that is where the header is set.
+ * accepting both; false for one that accepts neither JSON nor anything (`text/html`). The SDK
+ * reads the raw header list, so that is where the header is set.
  */
-function acceptingBothForJsonClients(request: Request): void {
+function acceptingBothForJsonClients(request: Request): boolean {
   const { accept } = request.headers;
-  if (accept?.includes('application/json') && accept.includes('text/event-stream')) return;
+  if (accept?.includes('application/json') && accept.includes('text/event-stream')) return true;
   // Media types are case-insensitive (Application/JSON is JSON); the SDK compares them as written.
-  if (accept && !/application\/json|application\/\*|\*\/\*/i.test(accept)) return;
+  if (accept && !/application\/json|application\/\*|\*\/\*/i.test(accept)) return false;
   const both = 'application/json, text/event-stream';
   request.headers.accept = both;
   const raw = request.rawHeaders;
   for (let i = raw.length - 2; i >= 0; i -= 2) if (raw[i]!.toLowerCase() === 'accept') raw.splice(i, 2);
   raw.push('Accept', both);
+  return true;
 }
