@@ -354,6 +354,16 @@ describe('the search page', () => {
     await context.close();
   });
 
+  it('says when nothing matches a query closely (junk queries filled the page as if they had answers), and not for a real one', async () => {
+    const { context, page } = await openPage('/?q=%F0%9F%A4%96%F0%9F%A6%BE+qqqq+zzzz');
+    await page.locator('.hits .hit').first().waitFor();
+    await page.getByText(/^Nothing in the collection matches this closely: the best score is 0\.0\d\d/).waitFor();
+    await page.goto('/?q=gaussian+splatting+sensor+simulation');
+    await page.locator('.hits .hit').first().waitFor();
+    assert.equal(await page.getByText(/Nothing in the collection matches this closely/).count(), 0);
+    await context.close();
+  });
+
   it('says a year range that runs backwards is why nothing matches', async () => {
     const { context, page } = await openPage('/?q=speech+recognition&from=2026&to=2025');
     await page.getByText('No papers match: the years run backwards, from 2026 to 2025.').waitFor();

@@ -9,6 +9,13 @@ import { navigate } from '../router.js';
 import { filterOf, maxResults, modes, parseSearchState, resultsPerPage, searchUrl, type Mode, type SearchState } from '../search-state.js';
 import { useRequest } from '../use-request.js';
 
+/**
+ * A hybrid score is the estimated chance that the paper answers the query. Off-topic and junk
+ * queries' top hits score below 0.01, and nine right answers in ten score 0.1 or more
+ * (docs/search-quality.md): below this, the list is most likely only the nearest papers.
+ */
+const weakMatchScore = 0.05;
+
 /** Typing pauses this long before the search runs (Enter runs it at once). */
 const typingPauseMs = 300;
 const examples = ['implicit neural representations for video', 'robot grasping from camera images', 'speech recognition for low-resource languages'];
@@ -108,6 +115,12 @@ export function SearchView({ params }: { params: URLSearchParams }) {
                     </>
                   )}
                 </p>
+                {!result.stale && state.mode === 'hybrid' && (result.data.hits[0]?.score ?? 1) < weakMatchScore && (
+                  <p class="notice">
+                    Nothing in the collection matches this closely: the best score is {result.data.hits[0]!.score.toFixed(3)}, where right answers mostly score
+                    0.1 or more. These are the nearest papers anyway.
+                  </p>
+                )}
                 <RankedList
                   stale={result.stale}
                   hits={result.data.hits}
