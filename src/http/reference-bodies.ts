@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import type { Request } from 'express';
 import { AppError, invalidInput, isAppError } from '../errors.js';
 import { exportMediaTypeAliases, exportMediaTypes, formatNames, formatOfMediaType, importFormats, type ImportFormat } from '../export/media-types.js';
@@ -6,6 +7,9 @@ import { defaultFieldMap, mapRecordToPaper } from '../papers/paper-record.js';
 import { isWriteEntry, rejectedEntry, type RejectedEntry, type WriteEntry } from '../writes/write-service.js';
 import { maxIssues } from './error-handling.js';
 import { maxPapersPerWrite, paperInputSchema, titleOnlyPaperInputSchema } from './schemas.js';
+
+/** How long a reference body is read before other requests get a turn. */
+const turnMs = 20;
 
 /** Bodies POST /v1/papers takes besides JSON: a reference manager's export, written all or none. */
 export const referenceMediaTypes: readonly string[] = importFormats.flatMap((format) => [exportMediaTypes[format], ...exportMediaTypeAliases[format]]);
@@ -52,7 +56,14 @@ export async function paperInputsOfReferences(
   const inputSchema = options.allowTitleOnly ? titleOnlyPaperInputSchema : paperInputSchema;
   const items: (WriteEntry | RejectedEntry)[] = [];
   const seen = new Map<string, string>();
+  let lastTurn = performance.now();
   for await (const record of readableReferences(body, format)) {
+    // Reading an entry's TeX costs a few microseconds a character: other requests get a turn
+    // between entries, so a body of long ones does not hold every reader up until it is read.
+    if (performance.now() - lastTurn > turnMs) {
+      await setImmediate();
+      lastTurn = performance.now();
+    }
     // Counted as they are read, so a body of many thousands of entries is refused without reading them all.
     if (items.length === maxPapersPerWrite) {
       throw invalidInput(`The body holds more than ${maxPapersPerWrite} ${formatNames[format].records}; one write takes at most ${maxPapersPerWrite}.`, [

@@ -74,7 +74,9 @@ export function formatOfContent(head: string): InputFormat | undefined {
     }
     return isObject(value) ? formatOfRecord(value) : undefined;
   }
-  return /^\s*@\s*[A-Za-z]+\s*[{(]/m.test(head) ? 'bibtex' : undefined;
+  // Spaces and tabs, not \s: with /m, ^ matches after every line break, and \s* from each one ran
+  // over every line break after it (a file of 256 KB of \r took half a minute).
+  return /^[ \t]*@[ \t]*[A-Za-z]+[ \t]*[{(]/m.test(head) ? 'bibtex' : undefined;
 }
 
 function formatOfRecord(value: Record<string, unknown>): InputFormat | undefined {

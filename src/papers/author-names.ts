@@ -9,12 +9,15 @@
  * "Smith, J. R." is one name (a single-author paper in a Zotero export), not two. Inverted names
  * are turned around, as the RIS and BibTeX readers do.
  */
-export function authorNames(text: string): string[] {
+export function authorNames(authors: string): string[] {
+  // Runs of white space as one space first: the separators' patterns retried from every space of
+  // a long run (80,000 spaces in one string took seconds).
+  const text = authors.replace(/\s+/g, ' ');
   if (text.includes(';')) return namesBetween(text, /;/).map(uprightedAuthorName);
-  const byAnd = namesBetween(text, /\s+and\s+/);
+  const byAnd = namesBetween(text, / and /);
   if (byAnd.length > 1 && byAnd.every((name) => commaCount(name) === 1)) return byAnd.map(uprightedAuthorName);
   if (byAnd.length === 1 && isLoneInvertedName(text.trim())) return [uprightedAuthorName(text.trim())];
-  return namesBetween(text, /\s*,\s*|\s+and\s+/);
+  return namesBetween(text, / ?, ?| and /);
 }
 
 function namesBetween(text: string, separator: RegExp): string[] {

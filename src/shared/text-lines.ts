@@ -4,6 +4,14 @@ import { TextDecoder } from 'node:util';
 
 const lineBreak = /[\r\n]/g;
 
+/**
+ * The longest line read: far more than any record a reader takes (a paper at every limit is a few
+ * MB), and short of what would exhaust the memory (a 6 GB line of a few MB compressed did).
+ */
+export const maxLineCharacters = 64 * 1024 * 1024;
+
+const lineTooLong = () => new Error(`a line is longer than ${maxLineCharacters / 1024 / 1024} MiB: not a file of records`);
+
 export interface TextLinesOptions {
   /**
    * Read a line that is not valid UTF-8 as Windows-1252 (a superset of Latin-1) instead of
@@ -38,7 +46,16 @@ export async function* textLines(input: Readable, options: TextLinesOptions = {}
 export function withWindows1252Fallback(input: Readable): Readable {
   const decoder = new LineWiseFallbackDecoder();
   const decoded = new Transform({
-    transform: (chunk: Buffer, _encoding, done) => done(null, decoder.write(chunk)),
+    transform: (chunk: Buffer, _encoding, done) => {
+      let text: string;
+      try {
+        text = decoder.write(chunk);
+      } catch (error) {
+        done(error as Error);
+        return;
+      }
+      done(null, text);
+    },
     flush: (done) => done(null, decoder.end()),
   });
   input.on('error', (error) => decoded.destroy(error));
@@ -52,6 +69,7 @@ export function withWindows1252Fallback(input: Readable): Readable {
  */
 class LineAssembler {
   private pieces: string[] = [];
+  private piecesLength = 0;
   /** The last chunk ended with \r: a \n opening the next one belongs to that line break. */
   private afterCarriageReturn = false;
 
@@ -67,11 +85,16 @@ class LineAssembler {
       this.pieces.push(text.slice(start, at));
       lines.push(this.pieces.join(''));
       this.pieces = [];
+      this.piecesLength = 0;
       if (text[at] === '\r' && at === text.length - 1) this.afterCarriageReturn = true;
       start = text[at] === '\r' && text[at + 1] === '\n' ? at + 2 : at + 1;
       lineBreak.lastIndex = start;
     }
-    if (start < text.length) this.pieces.push(text.slice(start));
+    if (start < text.length) {
+      this.pieces.push(text.slice(start));
+      this.piecesLength += text.length - start;
+      if (this.piecesLength > maxLineCharacters) throw lineTooLong();
+    }
     return lines;
   }
 
@@ -95,6 +118,7 @@ const windows1252 = new TextDecoder('windows-1252', { ignoreBOM: true });
 class LineWiseFallbackDecoder {
   /** Bytes after the last line break seen: the start of a line still arriving. */
   private held: Buffer[] = [];
+  private heldBytes = 0;
   /** Set by the first bytes: undefined until two have arrived, then the UTF-16 decoder or null. */
   private utf16: TextDecoder | null | undefined;
 
@@ -113,10 +137,14 @@ class LineWiseFallbackDecoder {
     const lastBreak = Math.max(chunk.lastIndexOf(0x0a), chunk.lastIndexOf(0x0d));
     if (lastBreak < 0) {
       this.held.push(chunk);
+      this.heldBytes += chunk.length;
+      // Held outside the heap, these bytes were not stopped by its limit (2 GB of one line held 6.6 GB).
+      if (this.heldBytes > maxLineCharacters) throw lineTooLong();
       return '';
     }
     const complete = Buffer.concat([...this.held, chunk.subarray(0, lastBreak + 1)]);
     this.held = [chunk.subarray(lastBreak + 1)];
+    this.heldBytes = this.held[0]!.length;
     return decodeLines(complete);
   }
 
@@ -124,6 +152,7 @@ class LineWiseFallbackDecoder {
     if (this.utf16) return this.utf16.decode();
     const rest = Buffer.concat(this.held);
     this.held = [];
+    this.heldBytes = 0;
     return decodeLines(rest);
   }
 }

@@ -10,6 +10,27 @@ async function linesOf(chunks: (string | Buffer)[]): Promise<string[]> {
 }
 
 describe('textLines', () => {
+  it('regression: refuses a line longer than 64 MiB instead of holding it (a 6 GB line of a small .gz ran ingestion out of memory)', async () => {
+    const chunk = Buffer.alloc(1024 * 1024, 'a');
+    for (const windows1252Fallback of [false, true]) {
+      const endless = Readable.from(
+        (function* () {
+          yield Buffer.from('a first line\n');
+          for (let i = 0; i < 80; i++) yield chunk;
+        })(),
+      );
+      const lines: string[] = [];
+      await assert.rejects(
+        (async () => {
+          for await (const line of textLines(endless, { windows1252Fallback })) lines.push(line);
+        })(),
+        /a line is longer than 64 MiB/,
+        String(windows1252Fallback),
+      );
+      assert.deepEqual(lines, ['a first line']);
+    }
+  });
+
   it('regression: U+2028 and U+2029 inside a record do not end its line (readline split there and snapshots failed)', async () => {
     const record = JSON.stringify({ id: 'ls-1', abstract: 'First sentence.\u2028Second.\u2029Third.' });
     assert.ok(record.includes('\u2028'), 'JSON.stringify writes the separators raw');

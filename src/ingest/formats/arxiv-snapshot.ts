@@ -71,7 +71,8 @@ function parsedAuthors(parts: readonly string[]): string[] {
 function authorsText(parse: LibraryParse, value: string | undefined): string[] {
   if (value === undefined) return [];
   return texToText(parse, value.replace(/\([^()]*\)/g, ' '))
-    .split(/\s*,\s*|\s+and\s+/)
+    .replace(/\s+/g, ' ')
+    .split(/ ?, ?| and /)
     .map((name) => name.trim())
     .filter((name) => name.length > 0);
 }

@@ -4,6 +4,7 @@ import type { RawRecord } from '../record-readers.js';
 import { bibtexNames } from './bibtex-names.js';
 import { readBibtexEntries, type BibtexEntry } from './bibtex-syntax.js';
 import { arxivIdFromDoi, arxivIdFromMention, arxivIdFromUrl, isArxivId } from '../../papers/identifiers.js';
+import { paperLimits } from '../../papers/paper-limits.js';
 import { publishedVenue } from '../../papers/preprint-servers.js';
 import { monthNamedIn } from './month-names.js';
 import { referenceType } from './reference-type.js';
@@ -32,11 +33,28 @@ export async function* readBibtex(input: Input): AsyncGenerator<RawRecord> {
       if (item.problem) {
         const { key, line, message } = item.problem;
         yield { position: entryPosition(key, line), error: { reason: 'malformed_record', message } };
-      } else {
-        yield { position: entryPosition(item.entry.key, item.entry.line), value: bibtexEntryToRecord(parse, item.entry) };
+        continue;
       }
+      const position = entryPosition(item.entry.key, item.entry.line);
+      const overlong = overlongField(item.entry);
+      if (overlong) yield { position, error: { reason: 'malformed_record', message: overlong } };
+      else yield { position, value: bibtexEntryToRecord(parse, item.entry) };
     }
   }
+}
+
+/**
+ * The longest field read: twice the longest text a paper may hold (its abstract), room for the
+ * TeX of such a text. A longer one is refused before its TeX is converted, which costs several
+ * microseconds a character (and a file reusing a long macro could have made it do so at every entry).
+ */
+const maxFieldCharacters = 2 * paperLimits.abstractCharacters;
+
+function overlongField(entry: BibtexEntry): string | undefined {
+  for (const [name, value] of entry.fields) {
+    if (value.length > maxFieldCharacters) return `field ${name} has ${value.length.toLocaleString('en')} characters, more than any field a paper may have`;
+  }
+  return undefined;
 }
 
 function entryPosition(key: string | undefined, line: number): string {

@@ -81,7 +81,8 @@ export function cslItemToRecord(item: Record<string, unknown>): Record<string, u
   const authors = (Array.isArray(item.author) ? item.author : []).map(cslNameText).filter((name): name is string => name !== undefined);
   if (authors.length > 0) record.authors = authors;
   const keywords = text(item.keyword)
-    ?.split(/\s*[,;]\s*/)
+    ?.split(/[,;]/)
+    .map((keyword) => keyword.trim())
     .filter(Boolean);
   if (keywords && keywords.length > 0) record.categories = [...new Set(keywords)];
   const date = issuedDate(item.issued);

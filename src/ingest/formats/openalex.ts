@@ -165,10 +165,11 @@ function workCategories(work: Record<string, unknown>): string[] {
 /** Landing pages and PDF links of the work's locations, primary first. */
 function workUrls(work: Record<string, unknown>): string[] {
   const locations = [work.primary_location, work.best_oa_location, ...(Array.isArray(work.locations) ? work.locations : [])];
-  const urls: string[] = [];
+  // A Set, in insertion order: a list searched for each URL was quadratic in a work's locations.
+  const urls = new Set<string>();
   for (const location of locations) {
     if (!isObject(location)) continue;
-    for (const url of [text(location.landing_page_url), text(location.pdf_url)]) if (url && !urls.includes(url)) urls.push(url);
+    for (const url of [text(location.landing_page_url), text(location.pdf_url)]) if (url) urls.add(url);
   }
-  return urls;
+  return [...urls];
 }

@@ -104,7 +104,7 @@ export function risRecordToRecord(tags: Map<string, string[]>): Record<string, u
     .map(displayName)
     .filter((name) => name.length > 0);
   if (authors.length > 0) record.authors = authors;
-  const keywords = (tags.get('KW') ?? []).flatMap((line) => line.split(/\s*;\s*/)).filter((keyword) => keyword.length > 0);
+  const keywords = (tags.get('KW') ?? []).flatMap((line) => line.split(';').map((keyword) => keyword.trim())).filter((keyword) => keyword.length > 0);
   if (keywords.length > 0) record.categories = [...new Set(keywords)];
   const { year, date } = risDate(tags);
   if (year !== undefined) record.year = year;
@@ -166,7 +166,9 @@ function writtenMonthDate(value: string): DateParts | undefined {
 
 /** RIS names are "Last, First, Suffix"; shown as "First Last Suffix". */
 function displayName(name: string): string {
-  const [last = '', first, suffix] = name.split(/\s*,\s*/);
+  // Split at commas and trimmed, not at /\s*,\s*/: that pattern retries from every space of a long
+  // run of them (a name of 160,000 spaces took seconds).
+  const [last = '', first, suffix] = name.split(',').map((part) => part.trim());
   return [first, last, suffix].filter((part) => part !== undefined && part.length > 0).join(' ');
 }
 

@@ -133,13 +133,27 @@ export function simpleTexToText(tex: string): string | undefined {
   return needsLibrary.test(resolved) ? undefined : simpleText(resolved);
 }
 
-/** The library's output is HTML-like: <i>, <b>, <sup>, small-caps spans, links. Only those are removed. */
-const libraryMarkup = /<\/?(?:i|b|sup|sub|code|p|br|li|ul|blockquote|h\d)>|<span [^>]*>|<\/span>|<a href="[^"]*">|<\/a>/g;
+/**
+ * The library's output is HTML-like: <i>, <b>, <sup>, small-caps spans, links. Only those are
+ * removed. An attribute stops at the next angle bracket: `[^>]*` ran to the text's end from each
+ * of many unclosed `<span ` (quadratic).
+ */
+const libraryMarkup = /<\/?(?:i|b|sup|sub|code|p|br|li|ul|blockquote|h\d)>|<span [^<>]*>|<\/span>|<a href="[^"<>]*">|<\/a>/g;
+
+/**
+ * Stand-ins for a text's own `<` and `>` through the library: noncharacters (U+FDD0, U+FDD1),
+ * which no text holds and the library passes through. Its TeX commands for them (\textless{})
+ * cost it far more per character, and its output's `<` could not be told from its markup.
+ */
+const lessThan = '\uFDD0';
+const greaterThan = '\uFDD1';
 
 export function cleanLibraryText(text: string): string {
   return (
     text
       .replace(libraryMarkup, '')
+      .replaceAll(lessThan, '<')
+      .replaceAll(greaterThan, '>')
       .replace(/L\u1D2CTEX/g, 'LaTeX')
       // \"{\i} comes out as a dotless i with a combining accent, which NFC cannot compose.
       .replace(/\u0131(?=[\u0300-\u036f])/g, 'i')
@@ -157,7 +171,7 @@ export function cleanLibraryText(text: string): string {
  * library follows TeX there, but whoever wrote `p < 0.05` in a .bib file meant the symbol.
  */
 function escapeAngleBrackets(tex: string): string {
-  return tex.replace(/\\.|\$[^$]*\$|[<>]/gs, (match) => (match === '<' ? '\\textless{}' : match === '>' ? '\\textgreater{}' : match));
+  return tex.replace(/\\.|\$[^$]*\$|[<>]/gs, (match) => (match === '<' ? lessThan : match === '>' ? greaterThan : match));
 }
 
 /** Braces balanced, escaped ones not counted: the condition for wrapping a value in a field. */
