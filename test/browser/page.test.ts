@@ -539,6 +539,30 @@ describe('a paper page', () => {
   });
 });
 
+describe("a paper's related papers", () => {
+  it('shows ten more with "Show more", the first ten kept in their order, and another paper starts again at ten', async () => {
+    const { context, page, errors } = await openPage('/paper/seed-014');
+    await page.locator('.hits .hit').nth(9).waitFor();
+    const first = await hitIds(page);
+    assert.equal(first.length, 10);
+    await page.getByRole('button', { name: 'Show more' }).click();
+    await page.locator('.hits .hit').nth(19).waitFor();
+    const more = await hitIds(page);
+    assert.deepEqual(more.slice(0, 10), first);
+    assert.equal(new Set(more).size, 20);
+    await page.locator('.hits .hit-title a').first().click();
+    await page.waitForURL((url) => url.pathname === `/paper/${first[0]}`);
+    await page
+      .locator('.paper-id')
+      .filter({ hasText: `id ${first[0]}` })
+      .waitFor();
+    await page.locator('.hits .hit').nth(9).waitFor();
+    assert.equal((await hitIds(page)).length, 10);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+});
+
 describe('going back', () => {
   it('regression: puts the focus back on the result that was opened (a keyboard user started again from the top of the page)', async () => {
     const { context, page, errors } = await openPage('/?q=speech+recognition');

@@ -8,20 +8,32 @@ import { paperLinks } from '../links.js';
 import { publicationLine } from '../../../src/papers/publication-line.js';
 import { useRequest } from '../use-request.js';
 
+/** Related papers shown at first, and added by each "Show more", up to the most a page shows. */
+const relatedPerPage = 10;
+const mostRelated = 50;
+
 /** A paper's own page (/paper/<id>): the paper, and its related papers, re-ranked by "more / less like this". */
 export function PaperView({ id }: { id: string }) {
   const paper = useRequest<PaperResponse>(`paper:${id}`, (signal) => api(`/v1/papers/${encodeURIComponent(id)}`, { signal }));
-  const related = useRequest<HitsResponse>(`related:${id}`, (signal) => api(`/v1/papers/${encodeURIComponent(id)}/related?k=10`, { signal }));
+  // How many related papers to show, for the paper it was chosen on: another paper starts at the first page.
+  const [chosen, setChosen] = useState<{ id: string; shown: number }>();
+  const shown = chosen?.id === id ? chosen.shown : relatedPerPage;
+  const related = useRequest<HitsResponse & { paperId: string }>(`related:${id}:${shown}`, async (signal) => ({
+    paperId: id,
+    ...(await api<HitsResponse>(`/v1/papers/${encodeURIComponent(id)}/related?k=${shown}`, { signal })),
+  }));
+  // A deeper list of the same paper keeps the shorter one in view (greyed) while it loads; another paper's is not shown.
+  const relatedHere = related.data?.paperId === id ? related.data : undefined;
   const [feedback, setFeedback] = useState<{ like: string[]; unlike: string[] }>({ like: [], unlike: [] });
   useEffect(() => setFeedback({ like: [], unlike: [] }), [id]);
   useEffect(() => {
     if (paper.data) document.title = `${paper.data.paper.title || paper.data.paper.id} · paper-search`;
-    if (paper.data && related.data)
+    if (paper.data && relatedHere)
       rememberResults({
         label: `related to “${paper.data.paper.title || paper.data.paper.id}”`,
-        ids: [paper.data.paper.id, ...related.data.hits.map((hit) => hit.id)],
+        ids: [paper.data.paper.id, ...relatedHere.hits.map((hit) => hit.id)],
       });
-  }, [paper.data, related.data]);
+  }, [paper.data, relatedHere]);
 
   if (paper.error) return <ErrorNotice message={paper.error} />;
   // Another paper's page stays blank until this one arrives: its title, abstract and Cite links under this address would be wrong.
@@ -61,16 +73,22 @@ export function PaperView({ id }: { id: string }) {
       {record.abstract && <p class="abstract">{record.abstract}</p>}
       <h2 id="related-heading">Related papers</h2>
       {related.error && <ErrorNotice message={related.error} />}
-      {related.loading && (!related.data || related.stale) && <p class="status">Finding related papers…</p>}
-      {related.data && !related.stale && (
+      {related.loading && !relatedHere && <p class="status">Finding related papers…</p>}
+      {relatedHere && (
         <RankedList
-          hits={related.data.hits}
+          stale={related.stale}
+          hits={relatedHere.hits}
           positives={[record.id]}
           like={feedback.like}
           unlike={feedback.unlike}
           label="Related papers"
           onFeedbackChange={(like, unlike) => setFeedback({ like, unlike })}
         />
+      )}
+      {relatedHere && !related.stale && relatedHere.hits.length === shown && shown < mostRelated && (
+        <button type="button" class="show-more" onClick={() => setChosen({ id, shown: shown + relatedPerPage })}>
+          Show more
+        </button>
       )}
     </article>
   );
