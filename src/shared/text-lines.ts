@@ -8,7 +8,7 @@ const lineBreak = /[\r\n]/g;
  * The longest line read: far more than any record a reader takes (a paper at every limit is a few
  * MB), and short of what would exhaust the memory (a 6 GB line of a few MB compressed did).
  */
-export const maxLineCharacters = 64 * 1024 * 1024;
+const maxLineCharacters = 64 * 1024 * 1024;
 
 const lineTooLong = () => new Error(`a line is longer than ${maxLineCharacters / 1024 / 1024} MiB: not a file of records`);
 
