@@ -244,3 +244,27 @@ describe('VectorIndex', () => {
     assert.throws(() => index.add(0, new Float32Array(dimension + 1)));
   });
 });
+
+describe('VectorIndex pages', () => {
+  it('regression: cuts every page from the same list, however deep (asked for more than ef, hnswlib explored a list that depended on k, and pages repeated some papers and skipped others)', () => {
+    const vectors = randomUnitVectors(3_000, 32, 91);
+    const index = VectorIndex.create(32, { ...defaultHnswParameters, efConstruction: 16, m: 4 }, 3_000);
+    vectors.forEach((vector, label) => index.add(label, vector));
+    index.setEfSearch(16);
+    for (const query of randomUnitVectors(5, 32, 92)) {
+      const whole = index.search(query, 600).map((neighbor) => neighbor.label);
+      for (const end of [10, 16, 17, 40, 250, 300, 599]) {
+        assert.deepEqual(
+          index.search(query, end).map((neighbor) => neighbor.label),
+          end <= 16
+            ? index
+                .search(query, 16)
+                .map((neighbor) => neighbor.label)
+                .slice(0, end)
+            : whole.slice(0, end),
+          `first ${end}`,
+        );
+      }
+    }
+  });
+});

@@ -11,6 +11,9 @@ export interface Neighbor {
 export const defaultHnswParameters: HnswParameters = { space: 'ip', m: 16, efConstruction: 200, randomSeed: 100 };
 
 /** The only user of hnswlib-node: approximate nearest neighbours over unit vectors by inner product. */
+/** How deep a search past ef goes: the deepest page a list serves (offset + k at most 1,000), and the one more that tie completion asks. */
+const deepestSearch = 1_001;
+
 export class VectorIndex {
   private constructor(
     private readonly hnsw: hnswlib.HierarchicalNSW,
@@ -85,11 +88,20 @@ export class VectorIndex {
       .slice(0, k);
   }
 
+  /**
+   * The k nearest, as the first k of one search: hnswlib explores max(ef, k) candidates, so asked
+   * for more than ef it returned a list that depended on k, and pages cut from two such lists
+   * (offset 250 and offset 300) repeated some papers and skipped others. Up to ef the exploration
+   * is the same for every k; past it, every search goes as deep as the deepest page.
+   */
   private searchArray(query: number[], k: number, accept?: (label: number) => boolean): Neighbor[] {
-    const limit = Math.min(k, this.hnsw.getCurrentCount());
-    if (limit <= 0) return [];
-    const result = accept ? this.hnsw.searchKnn(query, limit, accept) : this.hnsw.searchKnn(query, limit);
-    return result.neighbors.map((label, i) => ({ label, score: 1 - (result.distances[i] ?? 1) })).sort((a, b) => b.score - a.score || a.label - b.label);
+    const depth = Math.min(k <= this.hnsw.getEf() ? k : Math.max(k, deepestSearch), this.hnsw.getCurrentCount());
+    if (depth <= 0) return [];
+    const result = accept ? this.hnsw.searchKnn(query, depth, accept) : this.hnsw.searchKnn(query, depth);
+    return result.neighbors
+      .map((label, i) => ({ label, score: 1 - (result.distances[i] ?? 1) }))
+      .sort((a, b) => b.score - a.score || a.label - b.label)
+      .slice(0, k);
   }
 
   /** The stored vector of `label`, exactly as indexed (never re-embedded). */
