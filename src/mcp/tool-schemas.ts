@@ -50,7 +50,7 @@ const mode = z
 /** Search's pages: hybrid lists are fused from each retriever's top 100. */
 const searchPage = {
   ...page,
-  offset: page.offset.describe(`${page.offset.description} In hybrid mode (the default) offset + k is at most 100.`),
+  offset: page.offset.describe(`${page.offset.description} In hybrid mode (the default) the list ends at 100: a page running past it is cut there.`),
 };
 
 export const searchPapersInput = z

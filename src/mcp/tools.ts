@@ -99,17 +99,20 @@ export function paperLinkOf(paper: Paper): PaperLink {
 /**
  * A page of a ranked list, and where the next one starts when there is one: the list is asked for
  * one paper more than the page, where the list reaches that deep (hybrid lists end at their
- * candidates' 100; a mode left to the server's default is taken to be hybrid).
+ * candidates' 100; a mode left to the server's default is taken to be hybrid). A page that would
+ * run past that end is cut at it, so a client following next_offset with the same k gets the
+ * list's last papers (offset 98 with k 7 was refused).
  */
 async function rankedAnswer(
   input: { k: number; offset: number; mode?: SearchMode | undefined },
   list: (page: { k: number }) => Promise<RankedPaper[]>,
   reach = input.mode === 'dense' || input.mode === 'lexical' ? maxPageEnd : hybridCandidates,
 ): Promise<ToolAnswer<z.output<typeof rankedPapersOutput>>> {
-  const probes = input.offset + input.k < reach;
-  const listed = await list({ k: input.k + (probes ? 1 : 0) });
-  const papers = listed.slice(0, input.k);
-  const nextOffset = probes && listed.length > input.k ? input.offset + input.k : undefined;
+  const k = input.offset < reach ? Math.min(input.k, reach - input.offset) : input.k;
+  const probes = input.offset + k < reach;
+  const listed = await list({ k: k + (probes ? 1 : 0) });
+  const papers = listed.slice(0, k);
+  const nextOffset = probes && listed.length > k ? input.offset + k : undefined;
   const more = nextOffset === undefined ? '' : `\n\nMore papers follow: ask again with offset ${nextOffset}.`;
   return {
     structured: { papers, ...(nextOffset === undefined ? {} : { next_offset: nextOffset }) },

@@ -339,7 +339,7 @@ describe('the MCP server on stdio forwarding to a running server (--url)', () =>
       body: JSON.stringify({ ids: ['2504.02912', 'arxiv:2503.11731'] }),
     });
     assert.equal(cited.text, await exported.text(), 'the same file as the API exports');
-    const deep = errorOf(await call(client, 'search_papers', { query, k: 10, offset: 95 }));
+    const deep = errorOf(await call(client, 'search_papers', { query, k: 10, offset: 100 }));
     assert.equal(deep.code, 'invalid_input');
     assert.deepEqual(
       (deep.details as { issues: { path: string }[] }).issues.map((issue) => issue.path),

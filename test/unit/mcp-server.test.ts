@@ -148,6 +148,9 @@ describe('the MCP server over the services', () => {
     assert.equal((await page('related_papers', { id: 'volcano-1', k: 2 })).next_offset, 2);
     // A hybrid list ends at its 100 candidates: its last page does not offer a next one.
     assert.equal((await page('search_papers', { query: 'volcano eruption', k: 5, offset: 95 })).next_offset, undefined);
+    // Regression: a page running past the end is cut there (offset 98 with k 7 was refused, though next_offset said 98).
+    const pastTheEnd = await callTool(client, 'search_papers', { query: 'volcano eruption', k: 7, offset: 98 });
+    assert.equal(pastTheEnd.isError, undefined, textOf(pastTheEnd));
     await client.close();
   });
 
@@ -195,8 +198,9 @@ describe('the MCP server over the services', () => {
     );
     const twoNames = errorOf(await callTool(client, 'get_paper', { id: 'volcano-1', doi: '10.1000/volcano.1' }));
     assert.match(twoNames.message, /exactly one of id, doi and arxiv_id/);
-    // The service's own check (hybrid lists reach 100 deep) keeps its message, located in the arguments.
-    const deep = errorOf(await callTool(client, 'search_papers', { query: 'volcano', k: 10, offset: 95 }));
+    // The service's own check (hybrid lists reach 100 deep) keeps its message, located in the arguments
+    // (a page that starts inside the list and runs past its end is cut at the end instead).
+    const deep = errorOf(await callTool(client, 'search_papers', { query: 'volcano', k: 10, offset: 100 }));
     assert.equal(deep.code, 'invalid_input');
     assert.deepEqual(
       deep.details?.issues?.map((issue) => issue.path),
