@@ -90,8 +90,11 @@ async function* readJsonArrays(input: Input): AsyncGenerator<RawRecord> {
   for (const file of input.files) yield* readJsonArray(file.open(), file.path, input.files.length > 1 ? `${file.name} ` : '');
 }
 
-/** The records of one JSON array: a list of papers, or a CSL-JSON bibliography, whose items are read as papers. */
-export async function* readJsonArray(stream: Readable, path: string, positionPrefix: string): AsyncGenerator<RawRecord> {
+/**
+ * The records of one JSON array: a list of papers, or a CSL-JSON bibliography, whose items are
+ * read as papers. An item is CSL when it looks like one, or always when the array is declared CSL-JSON.
+ */
+export async function* readJsonArray(stream: Readable, path: string, positionPrefix: string, declaredCsl = false): AsyncGenerator<RawRecord> {
   const items = stream.pipe(streamArray.withParserAsStream());
   stream.on('error', (error) => items.destroy(error));
   let index = 0;
@@ -99,7 +102,7 @@ export async function* readJsonArray(stream: Readable, path: string, positionPre
     for await (const item of items as AsyncIterable<{ key: number; value: unknown }>) {
       index = item.key + 1;
       // A CSL-JSON bibliography (Zotero, Better BibTeX, Pandoc) is an array of CSL items.
-      const value = isObject(item.value) && isCslItem(item.value) ? cslItemToRecord(item.value) : item.value;
+      const value = isObject(item.value) && (declaredCsl || isCslItem(item.value)) ? cslItemToRecord(item.value) : item.value;
       yield { position: `${positionPrefix}record ${index}`, value };
     }
   } catch (error) {

@@ -11,7 +11,8 @@ import { readJsonArray, type RawRecord } from './record-readers.js';
  */
 export function readReferenceText(text: string | Buffer, format: ImportFormat): AsyncGenerator<RawRecord> {
   const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
-  if (format === 'csl-json') return readJsonArray(Readable.from([bytes]), 'the body', '');
+  // Every item of a body declared CSL-JSON is a CSL item, whether or not it has a field only CSL names.
+  if (format === 'csl-json') return readJsonArray(Readable.from([bytes]), 'the body', '', true);
   let opened = false;
   const file = {
     path: 'request body',

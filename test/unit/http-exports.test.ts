@@ -257,6 +257,11 @@ describe('imports: POST /v1/papers with a BibTeX or RIS body', () => {
       );
       const reef = (JSON.parse((await call('/v1/papers/csl-reef')).text) as { paper: Paper }).paper;
       assert.deepEqual([reef.type, reef.arxiv_id], ['preprint', '2101.00001']);
+      // Regression: an item without a field only CSL names (author, issued, DOI, URL…) was read as a plain paper (CSL's "article" became a journal article).
+      const plain = await write(JSON.stringify([{ id: 'csl-plain', type: 'article', title: 'Working paper', abstract: 'A working paper.' }]), csl);
+      assert.equal(plain.status, 201, plain.text);
+      assert.equal((JSON.parse((await call('/v1/papers/csl-plain')).text) as { paper: Paper }).paper.type, 'preprint');
+      await writes.deletePaper('csl-plain');
       // Exported as CSL-JSON and written again under other ids: the same papers.
       const exported = JSON.parse((await call('/v1/papers/csl-kelp', { headers: { accept: csl } })).text) as Record<string, unknown>[];
       const again = await write(JSON.stringify(exported.map((item) => ({ ...item, id: 'csl-kelp-again' }))), csl);
