@@ -123,6 +123,10 @@ describe('openAlexWorkToRecord', () => {
 });
 
 describe('htmlToText', () => {
+  it('regression: decodes numeric character references (&#8217; and &#x27; were kept as written), each once', () => {
+    assert.equal(htmlToText('it&#8217;s &#x27;q&#X27; &#x2013; caf&#233; &amp;#39; &#0; &#xD800;'), "it\u2019s 'q' \u2013 caf\u00e9 &#39; &#0; &#xD800;");
+  });
+
   it('removes inline markup, decodes entities, leaves other angle brackets', () => {
     assert.equal(htmlToText('H<sub>2</sub>O in <i>E. coli</i> &lt;5&gt; &amp; <jats:italic>x</jats:italic>, p &lt; 0.05'), 'H2O in E. coli <5> & x, p < 0.05');
   });
