@@ -208,7 +208,10 @@ describe('the search page', () => {
     await page.getByRole('button', { name: 'Show more' }).click();
     await page.waitForURL(/n=40/);
     await page.locator('.hits .hit').nth(39).waitFor();
-    assert.deepEqual((await hitIds(page)).slice(0, 20), first20, 'the first results stay where they were');
+    const first40 = await hitIds(page);
+    assert.deepEqual(first40.slice(0, 20), first20, 'the first results stay where they were');
+    // Regression: the focus fell to the page's body; it goes to the first result added.
+    await page.waitForFunction((id) => document.activeElement?.getAttribute('href') === `/paper/${id}`, first40[20]);
     await page.getByLabel('to', { exact: true }).fill('2026');
     await page.getByLabel('to', { exact: true }).press('Enter');
     await page.waitForURL(/to=2026/);
@@ -545,11 +548,14 @@ describe("a paper's related papers", () => {
     await page.locator('.hits .hit').nth(9).waitFor();
     const first = await hitIds(page);
     assert.equal(first.length, 10);
-    await page.getByRole('button', { name: 'Show more' }).click();
+    await page.getByRole('button', { name: 'Show more' }).focus();
+    await page.keyboard.press('Enter');
     await page.locator('.hits .hit').nth(19).waitFor();
     const more = await hitIds(page);
     assert.deepEqual(more.slice(0, 10), first);
     assert.equal(new Set(more).size, 20);
+    // Regression: the focus fell to the page's body; it goes to the first paper added.
+    await page.waitForFunction((id) => document.activeElement?.getAttribute('href') === `/paper/${id}`, more[10]);
     await page.locator('.hits .hit-title a').first().click();
     await page.waitForURL((url) => url.pathname === `/paper/${first[0]}`);
     await page

@@ -6,6 +6,7 @@ import { RankedList } from '../components/ranked-list.js';
 import { rememberResults } from '../last-results.js';
 import { paperLinks } from '../links.js';
 import { publicationLine } from '../../../src/papers/publication-line.js';
+import { useFocusAfterMore } from '../focus-after-more.js';
 import { useRequest } from '../use-request.js';
 
 /** Related papers shown at first, and added by each "Show more", up to the most a page shows. */
@@ -24,6 +25,7 @@ export function PaperView({ id }: { id: string }) {
   }));
   // A deeper list of the same paper keeps the shorter one in view (greyed) while it loads; another paper's is not shown.
   const relatedHere = related.data?.paperId === id ? related.data : undefined;
+  const markMore = useFocusAfterMore(relatedHere?.hits.length, !related.stale && !related.loading);
   const [feedback, setFeedback] = useState<{ like: string[]; unlike: string[] }>({ like: [], unlike: [] });
   useEffect(() => setFeedback({ like: [], unlike: [] }), [id]);
   useEffect(() => {
@@ -86,7 +88,14 @@ export function PaperView({ id }: { id: string }) {
         />
       )}
       {relatedHere && !related.stale && relatedHere.hits.length === shown && shown < mostRelated && (
-        <button type="button" class="show-more" onClick={() => setChosen({ id, shown: shown + relatedPerPage })}>
+        <button
+          type="button"
+          class="show-more"
+          onClick={() => {
+            markMore();
+            setChosen({ id, shown: shown + relatedPerPage });
+          }}
+        >
           Show more
         </button>
       )}

@@ -7,6 +7,7 @@ import { RankedList } from '../components/ranked-list.js';
 import { rememberResults } from '../last-results.js';
 import { navigate } from '../router.js';
 import { filterOf, maxResults, modes, parseSearchState, resultsPerPage, searchUrl, type Mode, type SearchState } from '../search-state.js';
+import { useFocusAfterMore } from '../focus-after-more.js';
 import { useRequest } from '../use-request.js';
 
 /**
@@ -45,6 +46,7 @@ export function SearchView({ params }: { params: URLSearchParams }) {
   const disjunctive = useRequest(facetSearches.length > 0 ? JSON.stringify(facetSearches) : null, (signal) =>
     Promise.all(facetSearches.map(async ({ name, request }) => ({ name, answer: await api<HitsResponse>('/v1/search', { body: request, signal }) }))),
   );
+  const markMore = useFocusAfterMore(result.data?.hits.length, !result.stale && !result.loading);
   // A full page says there may be more, up to the depth hybrid search ranks.
   const hasMore = result.data !== undefined && !result.stale && result.data.hits.length === state.shown && state.shown < maxResults;
   const facets = mergedFacets(result.data, facetSearches.length > 0 ? (disjunctive.data ?? []) : []);
@@ -132,7 +134,14 @@ export function SearchView({ params }: { params: URLSearchParams }) {
                   onFeedbackChange={(like, unlike) => update({ like, unlike })}
                 />
                 {hasMore && (
-                  <button type="button" class="show-more" onClick={() => update({ shown: state.shown + resultsPerPage }, { replace: true })}>
+                  <button
+                    type="button"
+                    class="show-more"
+                    onClick={() => {
+                      markMore();
+                      update({ shown: state.shown + resultsPerPage }, { replace: true });
+                    }}
+                  >
                     Show more
                   </button>
                 )}
