@@ -276,6 +276,24 @@ describe('exit codes', () => {
       message: /--category .*must name at least one value/,
     },
     { name: 'an empty author (usage)', args: ['search', 'x', '--author', ' ', '--url', 'SERVER'], code: 2, message: /--author .*must not be empty/ },
+    {
+      name: 'regression: an empty --index (usage; it searched index-data/default)',
+      args: ['search', 'x', '--index', ''],
+      code: 2,
+      message: /--index .*must not be empty/,
+    },
+    {
+      name: 'regression: an empty --negative (usage; it was dropped)',
+      args: ['recommend', '--positive', 'seed-014', '--negative', '', '--url', 'SERVER'],
+      code: 2,
+      message: /--negative .*must name at least one value/,
+    },
+    {
+      name: 'regression: an empty --input (usage; it failed as a missing file)',
+      args: ['ingest', '--input', ''],
+      code: 2,
+      message: /--input .*must not be empty/,
+    },
     { name: 'an unknown paper (failure)', args: ['get', 'no-such-paper', '--url', 'SERVER'], code: 1, message: /paper_not_found.*no-such-paper/ },
     {
       name: 'a server that is not there (failure)',

@@ -7,7 +7,7 @@ import { openRecordSource, inputFormats, type InputFormat } from '../../ingest/r
 import { runInFrame } from '../command-frame.js';
 import { examples } from './examples.js';
 import { addFieldOptions, fieldMapOf } from './field-options.js';
-import { serverUrl } from './list-options.js';
+import { nonEmpty, serverUrl } from './list-options.js';
 
 /** Papers per request: the server's limit for one write. */
 const papersPerRequest = 1_000;
@@ -40,7 +40,7 @@ interface AddSummary extends RejectionTally {
 export function addCommand(): Command {
   const command = new Command('add')
     .description('add the papers of a file or folder (any format ingest reads) to a running server; ids already stored are kept, or replaced with --replace')
-    .requiredOption('--input <path>', 'papers file or folder')
+    .requiredOption('--input <path>', 'papers file or folder', nonEmpty)
     .addOption(new Option('--url <url>', 'the server (e.g. http://127.0.0.1:8080)').env('PAPER_SEARCH_URL').argParser(serverUrl).makeOptionMandatory())
     .addOption(new Option('--key <key>', 'an API key of the server (writes need one)').env('PAPER_SEARCH_API_KEY'))
     .addOption(new Option('--format <format>', 'input format (default: from the extension and content)').choices(inputFormats))

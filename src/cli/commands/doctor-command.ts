@@ -3,6 +3,7 @@ import { runInFrame } from '../command-frame.js';
 import { runChecks, type CheckStatus } from '../doctor/checks.js';
 import { painter } from '../output/terminal.js';
 import { examples } from './examples.js';
+import { nonEmpty } from './list-options.js';
 
 const labels: Record<CheckStatus, { text: string; style: 'green' | 'yellow' | 'red' }> = {
   ok: { text: 'ok  ', style: 'green' },
@@ -14,7 +15,7 @@ const labels: Record<CheckStatus, { text: string; style: 'green' | 'yellow' | 'r
 export function doctorCommand(): Command {
   return new Command('doctor')
     .description('check the model files and their checksums, the index and its model, disk space, the port and the page; one line each, with the fix')
-    .option('--index <dir>', 'index folder to check (INDEX_DIR; default index-data/default)')
+    .option('--index <dir>', 'index folder to check (INDEX_DIR; default index-data/default)', nonEmpty)
     .option('--json', 'JSON lines even on a terminal')
     .addHelpText('after', examples('paper-search doctor', 'PORT=9000 paper-search doctor --index index-data/mine --json'))
     .action((flags: { index?: string; json?: boolean }) =>

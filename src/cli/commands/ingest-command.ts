@@ -14,7 +14,7 @@ import { UsageError } from '../exit-codes.js';
 import { PapersProgressBar } from '../output/progress-bars.js';
 import { examples } from './examples.js';
 import { addFieldOptions, fieldMapOf } from './field-options.js';
-import { integer, number } from './list-options.js';
+import { integer, nonEmpty, number } from './list-options.js';
 
 interface IngestFlags {
   input: string;
@@ -34,8 +34,8 @@ interface IngestFlags {
 export function ingestCommand(): Command {
   const command = new Command('ingest')
     .description('build an index from a papers file or folder (JSON Lines, JSON, CSV, BibTeX, RIS, arXiv, OpenAlex, Semantic Scholar; .gz and .zip too)')
-    .requiredOption('--input <path>', 'papers file or folder')
-    .option('--index <dir>', 'index folder to build (INDEX_DIR; default index-data/default); replaced atomically when complete')
+    .requiredOption('--input <path>', 'papers file or folder', nonEmpty)
+    .option('--index <dir>', 'index folder to build (INDEX_DIR; default index-data/default); replaced atomically when complete', nonEmpty)
     .addOption(new Option('--format <format>', 'input format (default: from the extension and content)').choices(inputFormats))
     .addOption(new Option('--model <id>', `embedding model (MODEL; default ${defaultModelId})`).choices(knownModelIds))
     .option('--strict', 'stop at the first bad record')

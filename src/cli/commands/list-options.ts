@@ -62,6 +62,12 @@ export function serverUrl(value: string): string {
   return value.trim();
 }
 
+/** A path or name given as a flag's value: an empty one is refused, not taken for the default (`--index ""` served index-data/default). */
+export function nonEmpty(value: string): string {
+  if (value.trim() === '') throw new InvalidArgumentError('must not be empty.');
+  return value;
+}
+
 /** A comma-separated list, which may also be given by repeating the flag; an empty one is refused (it would filter nothing). */
 export function commaList(value: string, previous: string[] | undefined): string[] {
   const parts = value
@@ -101,7 +107,7 @@ export function addTargetOptions(command: Command): Command {
   return command
     .addOption(new Option('--url <url>', 'ask a running server (e.g. http://127.0.0.1:8080)').env('PAPER_SEARCH_URL').argParser(serverUrl).conflicts('index'))
     .addOption(new Option('--key <key>', 'API key sent to the server (when it sets AUTH_READS)').env('PAPER_SEARCH_API_KEY'))
-    .addOption(new Option('--index <dir>', 'open this index folder in this process (default: INDEX_DIR, index-data/default)'));
+    .addOption(new Option('--index <dir>', 'open this index folder in this process (default: INDEX_DIR, index-data/default)').argParser(nonEmpty));
 }
 
 export function addListOptions(command: Command): Command {

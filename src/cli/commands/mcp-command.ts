@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { runMcpStdio } from '../../mcp/stdio.js';
 import { runInFrame } from '../command-frame.js';
 import { examples } from './examples.js';
-import { serverUrl } from './list-options.js';
+import { nonEmpty, serverUrl } from './list-options.js';
 
 /** `mcp`: the Model Context Protocol server on standard input and output, for AI assistants. */
 export function mcpCommand(): Command {
@@ -10,7 +10,7 @@ export function mcpCommand(): Command {
     .description('serve the search tools over the Model Context Protocol on stdin/stdout (for AI assistants)')
     .addOption(new Option('--url <url>', 'forward every call to a running server instead of opening an index here').argParser(serverUrl).conflicts('index'))
     .addOption(new Option('--key <key>', 'API key for that server (offers the write tools)').env('PAPER_SEARCH_API_KEY'))
-    .option('--index <dir>', 'index folder to open here, read-only (default: INDEX_DIR, index-data/default)')
+    .option('--index <dir>', 'index folder to open here, read-only (default: INDEX_DIR, index-data/default)', nonEmpty)
     .addHelpText('after', examples('paper-search mcp --index index-data/default', 'paper-search mcp --url http://127.0.0.1:8080'))
     .action((flags: { url?: string; key?: string; index?: string }) =>
       runInFrame({ settings: { INDEX_DIR: flags.index }, serverUrl: flags.url }, async ({ config }) => {

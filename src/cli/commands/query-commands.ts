@@ -17,6 +17,7 @@ import {
   addListOptions,
   addModeOption,
   addTargetOptions,
+  commaList,
   fieldList,
   listBody,
   listParameters,
@@ -82,8 +83,8 @@ export function queryCommands(): Command[] {
 
   const recommend = new Command('recommend')
     .description('papers like the positives and unlike the negatives, on the topic of --query if given')
-    .option('--positive <ids>', 'papers to find more of (comma-separated)', splitIds)
-    .option('--negative <ids>', 'papers to find fewer of (comma-separated)', splitIds)
+    .option('--positive <ids>', 'papers to find more of (comma-separated or repeated)', commaList)
+    .option('--negative <ids>', 'papers to find fewer of (comma-separated or repeated)', commaList)
     .option('--query <text>', 'the search the feedback refines: the list stays on its topic (needed without --positive)')
     .addHelpText(
       'after',
@@ -140,13 +141,6 @@ async function lookUp(backend: QueryBackend, ids: readonly string[], fields: rea
     papers.push(...(await backend.papers(ids.slice(start, start + maxPapersPerLookup), fields)).papers);
   }
   return papers;
-}
-
-function splitIds(value: string): string[] {
-  return value
-    .split(',')
-    .map((id) => id.trim())
-    .filter(Boolean);
 }
 
 async function withBackend(flags: TargetFlags, use: (backend: QueryBackend, context: CommandContext) => Promise<void>): Promise<void> {

@@ -11,7 +11,7 @@ import { runInFrame, type CommandContext } from '../command-frame.js';
 import { PapersProgressBar } from '../output/progress-bars.js';
 import { serveUntilSignal } from '../serve-until-signal.js';
 import { examples } from './examples.js';
-import { port } from './list-options.js';
+import { nonEmpty, port } from './list-options.js';
 
 interface ServeFlags {
   index?: string;
@@ -43,7 +43,7 @@ export function serveCommands(): Command[] {
 
 function withServerOptions(command: Command): Command {
   return command
-    .option('--index <dir>', 'index folder to serve (INDEX_DIR; default index-data/default)')
+    .option('--index <dir>', 'index folder to serve (INDEX_DIR; default index-data/default)', nonEmpty)
     .option('--port <port>', 'port to listen on (PORT; default 8080, 0 for any free port)', port)
     .option('--host <host>', 'address to listen on (HOST; default 0.0.0.0)');
 }

@@ -5,6 +5,7 @@ import { readManifest } from '../../storage/embedded/manifest.js';
 import { readCollectionPointer } from '../../storage/weaviate/collection-pointer.js';
 import { runInFrame } from '../command-frame.js';
 import { examples } from './examples.js';
+import { nonEmpty } from './list-options.js';
 
 /**
  * `verify`: every file of an index folder against the checksums its manifest recorded, hashed in
@@ -13,7 +14,7 @@ import { examples } from './examples.js';
 export function verifyCommand(): Command {
   return new Command('verify')
     .description('check every file of an index folder against the SHA-256 its manifest recorded')
-    .option('--index <dir>', 'index folder (default: INDEX_DIR, index-data/default)')
+    .option('--index <dir>', 'index folder (default: INDEX_DIR, index-data/default)', nonEmpty)
     .addHelpText('after', examples('paper-search verify --index index-data/default'))
     .action((flags: { index?: string }) =>
       runInFrame({ settings: { INDEX_DIR: flags.index } }, async ({ config, say }) => {
