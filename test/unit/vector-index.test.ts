@@ -252,18 +252,12 @@ describe('VectorIndex pages', () => {
     vectors.forEach((vector, label) => index.add(label, vector));
     index.setEfSearch(16);
     for (const query of randomUnitVectors(5, 32, 92)) {
-      const whole = index.search(query, 600).map((neighbor) => neighbor.label);
-      for (const end of [10, 16, 17, 40, 250, 300, 599]) {
-        assert.deepEqual(
-          index.search(query, end).map((neighbor) => neighbor.label),
-          end <= 16
-            ? index
-                .search(query, 16)
-                .map((neighbor) => neighbor.label)
-                .slice(0, end)
-            : whole.slice(0, end),
-          `first ${end}`,
-        );
+      const labels = (k: number) => index.search(query, k).map((neighbor) => neighbor.label);
+      // Each page is cut from the list of its depth: up to ef, up to 128 (hybrid's candidates fit), up to 1,001.
+      const [upToEf, upTo128, deepest] = [labels(16), labels(128), labels(1_000)];
+      for (const end of [10, 16, 17, 40, 100, 128, 129, 250, 300, 599, 1_000]) {
+        const list = end <= 16 ? upToEf : end <= 128 ? upTo128 : deepest;
+        assert.deepEqual(labels(end), list.slice(0, end), `first ${end}`);
       }
     }
   });

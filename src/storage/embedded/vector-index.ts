@@ -10,10 +10,14 @@ export interface Neighbor {
 
 export const defaultHnswParameters: HnswParameters = { space: 'ip', m: 16, efConstruction: 200, randomSeed: 100 };
 
-/** The only user of hnswlib-node: approximate nearest neighbours over unit vectors by inner product. */
-/** How deep a search past ef goes: the deepest page a list serves (offset + k at most 1,000), and the one more that tie completion asks. */
-const deepestSearch = 1_001;
+/**
+ * The depths a search asked for more than ef explores: the candidates of hybrid search and facets
+ * (100) fit the first, so a server run at a lower ef does not search deep for those; the second is
+ * the deepest page a list serves (offset + k at most 1,000) and the one more tie completion asks.
+ */
+const searchDepths = [128, 1_001] as const;
 
+/** The only user of hnswlib-node: approximate nearest neighbours over unit vectors by inner product. */
 export class VectorIndex {
   private constructor(
     private readonly hnsw: hnswlib.HierarchicalNSW,
@@ -92,10 +96,11 @@ export class VectorIndex {
    * The k nearest, as the first k of one search: hnswlib explores max(ef, k) candidates, so asked
    * for more than ef it returned a list that depended on k, and pages cut from two such lists
    * (offset 250 and offset 300) repeated some papers and skipped others. Up to ef the exploration
-   * is the same for every k; past it, every search goes as deep as the deepest page.
+   * is the same for every k; past it, a search goes to the first of the fixed depths that holds k.
    */
   private searchArray(query: number[], k: number, accept?: (label: number) => boolean): Neighbor[] {
-    const depth = Math.min(k <= this.hnsw.getEf() ? k : Math.max(k, deepestSearch), this.hnsw.getCurrentCount());
+    const explored = k <= this.hnsw.getEf() ? k : (searchDepths.find((depth) => depth >= k) ?? k);
+    const depth = Math.min(explored, this.hnsw.getCurrentCount());
     if (depth <= 0) return [];
     const result = accept ? this.hnsw.searchKnn(query, depth, accept) : this.hnsw.searchKnn(query, depth);
     return result.neighbors
