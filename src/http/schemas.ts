@@ -16,10 +16,10 @@ export const maxPageEnd = 1_000;
 const k = wholeNumber(1, 100).default(10);
 const offset = wholeNumber(0, maxPageEnd - 1).default(0);
 
-/** A query parameter holding a whole number; an empty value is an error, not 0. */
 /** A parameter that takes one value, given more than once (`k=1&k=2`), says so rather than "expected string, received array". */
 export const givenOnce = { error: (issue: { input: unknown }) => (Array.isArray(issue.input) ? 'must be given once' : undefined) };
 
+/** A query parameter holding a whole number; an empty value is an error, not 0. */
 const queryInteger = (min: number, max: number) =>
   documentedAs(
     z

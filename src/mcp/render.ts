@@ -86,7 +86,5 @@ export function renderPaper(paper: Paper): string {
     `Id: ${paper.id}`,
   ];
   // Each heading field on its line; the abstract keeps its paragraphs.
-  return [...heading.filter((line) => line !== undefined).map((line) => (line === '' ? line : oneLine(line))), '', paper.abstract || '(no abstract)'].join(
-    '\n',
-  );
+  return [...heading.filter((line) => line !== undefined).map(oneLine), '', paper.abstract || '(no abstract)'].join('\n');
 }

@@ -92,8 +92,7 @@ export function fieldList(value: string, previous: string[] | undefined): string
 
 /** Repeated only: author names contain commas. */
 function repeated(value: string, previous: string[] | undefined): string[] {
-  if (value.trim() === '') throw new InvalidArgumentError('must not be empty.');
-  return [...(previous ?? []), value];
+  return [...(previous ?? []), nonEmpty(value)];
 }
 
 /** A year range that ends before it starts matches nothing: a mistake, said before anything is asked. */
