@@ -106,6 +106,13 @@ export async function* readJsonArray(stream: Readable, path: string, positionPre
       yield { position: `${positionPrefix}record ${index}`, value };
     }
   } catch (error) {
+    // stream-json's words for a file that holds one object: say what a JSON input is instead.
+    if (index === 0 && /top-level object should be an array/i.test((error as Error).message)) {
+      throw new AppError(
+        'input_malformed',
+        `${path} holds one JSON object, not an array: a JSON input is an array of papers ([{…}, {…}]); one paper per line is --format jsonl.`,
+      );
+    }
     throw new AppError('input_malformed', `${path} is not a valid JSON array of papers (after record ${index}): ${(error as Error).message}`);
   }
 }

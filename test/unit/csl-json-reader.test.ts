@@ -84,6 +84,19 @@ describe('CSL-JSON items', () => {
     assert.equal(cslItemToRecord({ id: 'c', type: 'paper-conference', 'container-title': ['Proceedings of ICML'] }).venue, 'Proceedings of ICML');
   });
 
+  it('regression: read a date written as raw or literal text, and keywords given as a list (the date and the keywords were dropped)', () => {
+    const dated = (issued: unknown) => cslItemToRecord({ id: 'd', type: 'article-journal', issued }).date;
+    assert.equal(dated({ raw: '2019-05-03' }), '2019-05-03');
+    assert.equal(dated({ raw: '2019/5' }), '2019-05');
+    assert.equal(dated({ literal: 'May 2019' }), '2019-05');
+    assert.equal(dated({ literal: 'Spring 2019', season: 1 }), '2019');
+    assert.equal(dated('2021-11'), '2021-11');
+    assert.equal(dated({ literal: 'forthcoming' }), undefined);
+    assert.equal(dated({ 'date-parts': [['2020', '2']] }), '2020-02');
+    const keywords = cslItemToRecord({ id: 'k', type: 'article-journal', keyword: ['glaciology', 'remote sensing, drones', 'glaciology'] });
+    assert.deepEqual(keywords.categories, ['glaciology', 'remote sensing', 'drones']);
+  });
+
   it("are told from papers written in this product's own fields", () => {
     assert.equal(isCslItem({ id: 'x', type: 'article-journal', DOI: '10.1/x' }), true);
     assert.equal(isCslItem({ id: 'x', type: 'article-journal', authors: ['Ada Lovelace'], doi: '10.1/x' }), false);

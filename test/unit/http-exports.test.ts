@@ -262,6 +262,14 @@ describe('imports: POST /v1/papers with a BibTeX or RIS body', () => {
       assert.equal(plain.status, 201, plain.text);
       assert.equal((JSON.parse((await call('/v1/papers/csl-plain')).text) as { paper: Paper }).paper.type, 'preprint');
       await writes.deletePaper('csl-plain');
+      // Regression: one item alone (not in a list), after a byte-order mark, was refused ("Top-level object should be an array").
+      const single = await write(
+        `\ufeff ${JSON.stringify({ id: 'csl-single', type: 'article-journal', title: 'One item', abstract: 'Alone in the body.' })}`,
+        csl,
+      );
+      assert.equal(single.status, 201, single.text);
+      assert.equal((JSON.parse((await call('/v1/papers/csl-single')).text) as { paper: Paper }).paper.type, 'journal-article');
+      await writes.deletePaper('csl-single');
       // Exported as CSL-JSON and written again under other ids: the same papers.
       const exported = JSON.parse((await call('/v1/papers/csl-kelp', { headers: { accept: csl } })).text) as Record<string, unknown>[];
       const again = await write(JSON.stringify(exported.map((item) => ({ ...item, id: 'csl-kelp-again' }))), csl);

@@ -144,6 +144,14 @@ describe('openRecordSource: JSON lines', () => {
     await assert.rejects(readAll(path, 'jsonl'), isAppErrorWithCode('input_malformed'));
   });
 
+  it("regression: says what a JSON input is when a .json file holds one object (the message was stream-json's 'Top-level object should be an array')", async () => {
+    const path = await writeInput('one.json', '{"id":"a","title":"T","abstract":"A b c."}');
+    await assert.rejects(
+      readAll(path, 'json'),
+      (error: Error) => isAppErrorWithCode('input_malformed')(error) && /holds one JSON object, not an array.*--format jsonl/.test(error.message),
+    );
+  });
+
   it('turns a .jsonl.gz that is not gzip into AppError input_malformed', async () => {
     const path = await writeInput('plain.jsonl.gz', '{"id":"a","abstract":"x"}\n');
     await assert.rejects(readAll(path, 'jsonl'), isAppErrorWithCode('input_malformed'));

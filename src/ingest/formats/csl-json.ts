@@ -4,6 +4,7 @@ import { publicationTypeOf, venueIsPublisher, type PublicationType } from '../..
 import { definedTexts, isObject, text } from './json-lines.js';
 import { htmlToText } from './markup-text.js';
 import { referenceType } from './reference-type.js';
+import { isoDateText, writtenDate } from './written-dates.js';
 
 /** CSL 1.0.2's item types: an object whose `type` is one of them, with CSL's own fields, is a CSL item. */
 const cslItemTypes: ReadonlySet<string> = new Set([
@@ -80,11 +81,12 @@ export function cslItemToRecord(item: Record<string, unknown>): Record<string, u
   if (abstract) record.abstract = htmlToText(abstract);
   const authors = (Array.isArray(item.author) ? item.author : []).map(cslNameText).filter((name): name is string => name !== undefined);
   if (authors.length > 0) record.authors = authors;
-  const keywords = text(item.keyword)
-    ?.split(/[,;]/)
+  // CSL's keyword is one string; some writers give a list.
+  const keywords = (Array.isArray(item.keyword) ? item.keyword.map(text) : [text(item.keyword)])
+    .flatMap((keyword) => keyword?.split(/[,;]/) ?? [])
     .map((keyword) => keyword.trim())
     .filter(Boolean);
-  if (keywords && keywords.length > 0) record.categories = [...new Set(keywords)];
+  if (keywords.length > 0) record.categories = [...new Set(keywords)];
   const date = issuedDate(item.issued);
   if (date) record.date = date;
   const doi = text(item.DOI);
@@ -119,15 +121,25 @@ function cslNameText(name: unknown): string | undefined {
   return parts.length > 0 ? parts.join(' ') : undefined;
 }
 
-/** YYYY, YYYY-MM or YYYY-MM-DD from the first of `issued`'s date parts. */
+/**
+ * YYYY, YYYY-MM or YYYY-MM-DD from the first of `issued`'s date parts, or else from its `raw` or
+ * `literal` text (citation.js and some Mendeley exports write "2019-05-03" or "May 2019" there).
+ */
 function issuedDate(issued: unknown): string | undefined {
-  const parts = isObject(issued) && Array.isArray(issued['date-parts']) ? issued['date-parts'][0] : undefined;
-  if (!Array.isArray(parts) || parts.length === 0) return undefined;
+  if (typeof issued === 'string') return writtenIssued(issued);
+  if (!isObject(issued)) return undefined;
+  const parts = Array.isArray(issued['date-parts']) ? issued['date-parts'][0] : undefined;
+  if (!Array.isArray(parts) || parts.length === 0) return writtenIssued(text(issued.raw) ?? text(issued.literal));
   const [year, month, day] = parts.map(Number);
   if (!Number.isInteger(year)) return undefined;
   const padded = (value: number | undefined) => (value !== undefined && Number.isInteger(value) ? `-${String(value).padStart(2, '0')}` : undefined);
   const monthText = padded(month);
   return `${String(year).padStart(4, '0')}${monthText ?? ''}${monthText ? (padded(day) ?? '') : ''}`;
+}
+
+function writtenIssued(value: string | undefined): string | undefined {
+  const parts = value === undefined ? undefined : writtenDate(value);
+  return parts && isoDateText(parts);
 }
 
 /** A field some CSL writers give as a list (container-title of citeproc-js's input). */

@@ -6,8 +6,8 @@ import { normalizeDoi } from '../../papers/paper.js';
 import { publicationTypeOf, venueIsPublisher } from '../../papers/publication-type.js';
 import { pagesFrom } from '../../papers/page-range.js';
 import { publishedVenue } from '../../papers/preprint-servers.js';
-import { monthNamedIn } from './month-names.js';
 import { referenceType } from './reference-type.js';
+import { isoDateText, writtenDate, type DateParts } from './written-dates.js';
 import { textLines } from '../../shared/text-lines.js';
 
 /** "TI  - value": a two-character tag, two spaces (some writers use one), a hyphen. */
@@ -142,28 +142,6 @@ export function risRecordToRecord(tags: Map<string, string[]>): Record<string, u
   return record;
 }
 
-interface DateParts {
-  year: number;
-  month?: number;
-  day?: number;
-}
-
-/** "2019/06/15", "2019/06//", "2019///" as the spec writes them (a "-" taken too), the year alone of five digits refused. */
-function numericDate(value: string): DateParts | undefined {
-  const match = /^(\d{4})(?!\d)(?:[/-](\d{1,2})?(?:[/-](\d{1,2})?)?)?/.exec(value);
-  if (!match) return undefined;
-  const [, year, month, day] = match;
-  return { year: Number(year), ...(month ? { month: Number(month) } : {}), ...(month && day ? { day: Number(day) } : {}) };
-}
-
-/** A date written with the month's name, as some tools do ("June 2019", "15 Jun 2019", "Jun 15, 2019"): its year and month. */
-function writtenMonthDate(value: string): DateParts | undefined {
-  const year = /(?<!\d)(\d{4})(?!\d)/.exec(value)?.[1];
-  if (year === undefined) return undefined;
-  const month = monthNamedIn(value);
-  return { year: Number(year), ...(month === undefined ? {} : { month }) };
-}
-
 /** RIS names are "Last, First, Suffix"; shown as "First Last Suffix". */
 function displayName(name: string): string {
   // Split at commas and trimmed, not at /\s*,\s*/: that pattern retries from every space of a long
@@ -180,13 +158,11 @@ function risDate(tags: Map<string, string[]>): { year?: number; date?: string } 
   let best: (DateParts & { precision: number }) | undefined;
   for (const tag of ['DA', 'PY', 'Y1']) {
     const value = first(tags, tag);
-    const parts = value === undefined ? undefined : (numericDate(value) ?? writtenMonthDate(value));
+    const parts = value === undefined ? undefined : writtenDate(value);
     if (!parts) continue;
     const precision = parts.day ? 3 : parts.month ? 2 : 1;
     if (!best || precision > best.precision) best = { ...parts, precision };
   }
   if (!best) return {};
-  const { year, month, day } = best;
-  const twoDigits = (n: number) => String(n).padStart(2, '0');
-  return month ? { year, date: `${year}-${twoDigits(month)}${day ? `-${twoDigits(day)}` : ''}` } : { year };
+  return best.month ? { year: best.year, date: isoDateText(best) } : { year: best.year };
 }
