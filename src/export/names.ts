@@ -1,9 +1,7 @@
-import { isOrganisationName } from '../papers/author-names.js';
+import { isInvertedPersonName, isOrganisationName, nameSuffix as suffixes } from '../papers/author-names.js';
 
 /** A person's name in parts, or a name that is not split (an institution, a mononym, a name without spaces). */
 export type NameParts = { given?: string; particle?: string; family: string; suffix?: string; literal?: undefined } | { literal: string };
-
-const suffixes = /^(jr\.?|sr\.?|ii|iii|iv)$/i;
 
 /**
  * Splits a display name ("Anna van der Berg", "John Smith Jr.", "Google Research") into parts.
@@ -18,6 +16,8 @@ export function splitName(displayName: string): NameParts {
   if (commaParts.length >= 2) {
     const last = commaParts[commaParts.length - 1]!;
     if (commaParts.length === 2 && suffixes.test(last)) return withSuffix(splitName(commaParts[0]!), last);
+    // Any other text with commas (an organisation's "National Academies of Sciences, Engineering, and Medicine") stays whole.
+    if (!isInvertedPersonName(commaParts)) return { literal: name };
     const [family, given, suffix] = commaParts;
     return { family: family!, ...(given ? { given } : {}), ...(suffix ? { suffix } : {}) };
   }

@@ -32,7 +32,16 @@ function commaCount(text: string): number {
 }
 
 const organisationWords =
-  /\b(consortium|collaboration|team|group|institute|institut|university|universit[yé]|laborator(y|ies)|lab|research|center|centre|committee|association|organi[sz]ation|project|society|foundation|inc\.?|ltd\.?|llc|gmbh|plc|corp\.?|corporation|company|council|network|initiative|agency|department|office|ministry|bureau|hospital|college|academy)\b/i;
+  /\b(consortium|collaboration|team|group|institute|institut|university|universit[yé]|laborator(y|ies)|lab|research|center|centre|committee|association|organi[sz]ation|project|society|foundation|inc\.?|ltd\.?|llc|gmbh|plc|corp\.?|corporation|company|council|network|initiative|agency|department|office|ministry|bureau|hospital|college|academy|academies|commission|administration)\b/i;
+
+/** A suffix of a person's name, written after the family name ("John Smith Jr.", "Smith, John, III"). */
+export const nameSuffix = /^(jr\.?|sr\.?|ii|iii|iv)$/i;
+
+/** Whether the comma-separated parts of a name are "Family, Given" or "Family, Given, Suffix" (as BibTeX and RIS write a person's name). */
+export function isInvertedPersonName(commaParts: readonly string[]): boolean {
+  const [family, given, suffix] = commaParts;
+  return commaParts.length <= 3 && Boolean(family) && !/^and\b/i.test(given ?? '') && (!suffix || nameSuffix.test(suffix));
+}
 
 /** Whether a name is an organisation's ("Google, Inc.", "U.S. Department of Energy"), by the words organisations' names hold. */
 export function isOrganisationName(name: string): boolean {

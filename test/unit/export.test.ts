@@ -63,6 +63,10 @@ describe('splitName', () => {
     ['The ATLAS Collaboration', { literal: 'The ATLAS Collaboration' }],
     ['王小明', { literal: '王小明' }],
     ['Plato', { literal: 'Plato' }],
+    ['Smith, John, III', { family: 'Smith', given: 'John', suffix: 'III' }],
+    // Regression: split into family "National Academies of Sciences", given "Engineering", suffix "and Medicine".
+    ['National Academies of Sciences, Engineering, and Medicine', { literal: 'National Academies of Sciences, Engineering, and Medicine' }],
+    ['Alpha, Beta, Gamma', { literal: 'Alpha, Beta, Gamma' }],
   ];
   for (const [name, parts] of cases) {
     it(`splits ${name}`, () => assert.deepEqual(splitName(name), parts));
@@ -346,6 +350,26 @@ describe('BibTeX round trip', () => {
     assert.equal(back?.title, tricky.title);
     assert.equal(back?.abstract, tricky.abstract);
     assert.deepEqual(back?.authors, ['Zoë Ñúñez', 'Antonín Dvořák']);
+  });
+
+  it('regression: keeps an organisation whose name holds commas whole through BibTeX, RIS and CSL-JSON export and re-import (it came back as two authors or reshuffled)', async () => {
+    const report: Paper = {
+      id: 'nasem',
+      title: 'A consensus report',
+      abstract: 'A report.',
+      authors: ['National Academies of Sciences, Engineering, and Medicine', 'Google, Inc.', 'Ada Lovelace'],
+    };
+    const written: [InputFormat, string, string][] = [
+      ['bibtex', 'nasem.bib', paperToBibtex(report)],
+      ['ris', 'nasem.ris', paperToRis(report)],
+      ['json', 'nasem.json', JSON.stringify([paperToCslJson(report)])],
+    ];
+    for (const [format, name, text] of written) {
+      const path = join(root(), name);
+      await writeFile(path, text);
+      const [back] = await importPapers(path, format);
+      assert.deepEqual(back?.authors, report.authors, format);
+    }
   });
 
   it('regression: keeps a category holding a comma whole through export and re-import (a MeSH heading came back split in two)', async () => {

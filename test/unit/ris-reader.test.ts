@@ -151,6 +151,19 @@ describe('risRecordToRecord', () => {
     assert.deepEqual(risRecordToRecord(tags([['A2', 'Editor, An']])).authors, ['An Editor']);
   });
 
+  it('regression: keeps an organisation whose name holds commas as written (it became "Engineering National Academies of Sciences and Medicine")', () => {
+    assert.deepEqual(
+      risRecordToRecord(
+        tags([
+          ['AU', 'National Academies of Sciences, Engineering, and Medicine'],
+          ['AU', 'Google, Inc.'],
+          ['AU', 'Smith, John, III'],
+        ]),
+      ).authors,
+      ['National Academies of Sciences, Engineering, and Medicine', 'Google, Inc.', 'John Smith III'],
+    );
+  });
+
   it('splits KW lines at semicolons, keeps URLs, and finds arXiv ids in DOIs and URLs', () => {
     const record = risRecordToRecord(
       tags([

@@ -1,6 +1,7 @@
 import { AppError } from '../../errors.js';
 import type { Input } from '../input-files.js';
 import type { RawRecord } from '../record-readers.js';
+import { isInvertedPersonName, isOrganisationName } from '../../papers/author-names.js';
 import { arxivIdFromDoi, arxivIdFromUrl, contentId } from '../../papers/identifiers.js';
 import { normalizeDoi } from '../../papers/paper.js';
 import { publicationTypeOf, venueIsPublisher } from '../../papers/publication-type.js';
@@ -142,11 +143,16 @@ export function risRecordToRecord(tags: Map<string, string[]>): Record<string, u
   return record;
 }
 
-/** RIS names are "Last, First, Suffix"; shown as "First Last Suffix". */
+/**
+ * RIS names are "Last, First, Suffix"; shown as "First Last Suffix". An organisation's name
+ * ("Google, Inc.", "National Academies of Sciences, Engineering, and Medicine") is kept as written.
+ */
 function displayName(name: string): string {
   // Split at commas and trimmed, not at /\s*,\s*/: that pattern retries from every space of a long
   // run of them (a name of 160,000 spaces took seconds).
-  const [last = '', first, suffix] = name.split(',').map((part) => part.trim());
+  const parts = name.split(',').map((part) => part.trim());
+  if (parts.length > 1 && (isOrganisationName(name) || !isInvertedPersonName(parts))) return name.trim();
+  const [last = '', first, suffix] = parts;
   return [first, last, suffix].filter((part) => part !== undefined && part.length > 0).join(' ');
 }
 
