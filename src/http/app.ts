@@ -13,7 +13,7 @@ import type { ApiKeys } from './auth.js';
 import { AnswerCache } from './answer-cache.js';
 import { attachCaller } from './caller.js';
 import { pipelinedInTurn } from './connection-requests.js';
-import { compressionThreshold } from './kept-answer.js';
+import { compressionThreshold, isLeftUncompressed } from './kept-answer.js';
 import { errorHandler, noRouteFor, routeNotFound } from './error-handling.js';
 import { rateLimitPerClient } from './rate-limit.js';
 import { requestLogging } from './request-logging.js';
@@ -228,9 +228,11 @@ function setTrustProxy(app: Express, settings: Pick<Config, 'TRUST_PROXY'>): voi
 
 /**
  * What the compression middleware compresses: what it would (text, JSON), and the export formats
- * it does not know as text (BibTeX and RIS are plain text, a few hundred KB a page).
+ * it does not know as text (BibTeX and RIS are plain text, a few hundred KB a page), unless the
+ * route chose to send it as it is (a related list computed now, see related-routes.ts).
  */
 function compressible(request: Request, response: Response): boolean {
+  if (isLeftUncompressed(response)) return false;
   const type = String(response.getHeader('Content-Type') ?? '')
     .split(';')[0]!
     .trim()

@@ -1,3 +1,4 @@
+import type { Response } from 'express';
 import { constants, crc32, deflateRawSync } from 'node:zlib';
 
 /**
@@ -12,6 +13,15 @@ export interface KeptAnswer {
 
 /** Answers shorter than this many bytes are sent uncompressed, by the compression middleware and kept answers alike. */
 export const compressionThreshold = 1024;
+
+/** Marks a response the compression middleware must leave uncompressed (see the app's compression filter). */
+export function leaveUncompressed(response: Response): void {
+  response.locals.uncompressed = true;
+}
+
+export function isLeftUncompressed(response: Response): boolean {
+  return response.locals.uncompressed === true;
+}
 
 /** A kept answer whose gzip prefix is made. */
 export type GzippedAnswer = KeptAnswer & { readonly gzip: GzipPrefix };
@@ -82,7 +92,7 @@ export function gzippedAnswer(answer: GzippedAnswer, ending: string): Buffer[] {
   return [gzipHeader, answer.gzip.deflated, Buffer.concat([block, tail, trailer])];
 }
 
-function isGzipped(answer: KeptAnswer): answer is GzippedAnswer {
+export function isGzipped(answer: KeptAnswer): answer is GzippedAnswer {
   return answer.gzip !== undefined;
 }
 

@@ -272,17 +272,21 @@ describe('createApp when ready', () => {
       assert.equal((await call('/v1/papers', { json: twin, headers: authorized })).status, 201);
       const afterWrite = await call(path);
       assert.equal(idsOf(afterWrite)[0], 'volcano-twin');
-      assert.equal(afterWrite.headers.get('content-encoding'), 'gzip');
+      assert.equal(afterWrite.headers.get('content-encoding'), null, 'an answer computed for the request is sent as it is, not compressed on the spot');
+      assert.match(afterWrite.headers.get('vary') ?? '', /Accept-Encoding/);
       const keptGzip = await call(path);
-      assert.equal(keptGzip.headers.get('content-encoding'), 'gzip');
+      assert.equal(keptGzip.headers.get('content-encoding'), 'gzip', 'asked again, it is compressed once and kept so');
       assert.deepEqual({ ...keptGzip.body, took_ms: 0 }, { ...afterWrite.body, took_ms: 0 });
       const plain = await rawGet(`${app.base}${path}`);
       assert.equal(plain.headers['content-encoding'], undefined, 'no Accept-Encoding: no encoding');
       assert.deepEqual({ ...(JSON.parse(plain.text) as object), took_ms: 0 }, { ...afterWrite.body, took_ms: 0 });
       assert.equal(computed, 4, 'compressed and plain answers come from one kept answer');
+      const mustCompress = await rawGet(`${app.base}${path}`, { 'accept-encoding': 'gzip, identity;q=0', 'cache-control': 'no-cache' });
+      assert.equal(mustCompress.headers['content-encoding'], 'gzip', 'a client that refuses identity gets gzip even for an answer computed now');
+      assert.equal(computed, 5);
       assert.equal((await call('/v1/papers/volcano-twin', { method: 'DELETE', headers: authorized })).status, 200);
       assert.deepEqual(idsOf(await call(path)), idsOf(first));
-      assert.equal(computed, 5, 'each write took the kept answers away');
+      assert.equal(computed, 6, 'each write took the kept answers away');
     } finally {
       service.relatedToPaper = relatedToPaper;
       service.relatedToPaperJson = relatedToPaperJson;

@@ -8,7 +8,17 @@ import { paperOfHit } from '../../export/export-papers.js';
 import { responseFormat, sendExport, withoutFormat } from '../export-formats.js';
 import { listOptions, rankedListBody } from '../ranked-lists.js';
 import { paperIdParamsSchema, relatedQuerySchema } from '../schemas.js';
-import { compressionThreshold, gzippedAnswer, keptAnswer, keptHitsAnswer, plainAnswer, withGzip, type KeptAnswer } from '../kept-answer.js';
+import {
+  compressionThreshold,
+  gzippedAnswer,
+  isGzipped,
+  keptAnswer,
+  keptHitsAnswer,
+  leaveUncompressed,
+  plainAnswer,
+  withGzip,
+  type KeptAnswer,
+} from '../kept-answer.js';
 import { elapsedMs } from '../took.js';
 
 /**
@@ -29,7 +39,7 @@ export function relatedRoutes(requireService: (response: Response) => SearchServ
     const keep = (answer: KeptAnswer) => slot && answers.set(slot, answer);
     // A client that asks for a fresh answer (Cache-Control: no-cache) gets one computed now, which is kept.
     const kept = slot && !asksForFreshAnswer(request) && answers.get(slot);
-    if (kept) return sendAnswer(request, response, kept, keep, started);
+    if (kept) return sendAnswer(request, response, { answer: kept, computedNow: false }, keep, started);
     const { id } = parseInput(paperIdParamsSchema, request.params, 'params');
     const query = parseInput(relatedQuerySchema, withoutFormat(request.query), 'query');
     const options = { ...listOptions(query), facet: query.facet };
@@ -37,13 +47,13 @@ export function relatedRoutes(requireService: (response: Response) => SearchServ
       // The usual request: every field, nothing added. Its hits come encoded (see relatedToPaperJson).
       const answer = keptHitsAnswer(await service.relatedToPaperJson(id, options, callerOf(response)));
       keep(answer);
-      return sendAnswer(request, response, answer, keep, started);
+      return sendAnswer(request, response, { answer, computedNow: true }, keep, started);
     }
     const list = await service.relatedToPaper(id, options, callerOf(response));
     if (format !== 'json') return sendExport(response, format, list.hits.map(paperOfHit), 'related');
     const answer = keptAnswer(rankedListBody(list, query.fields));
     keep(answer);
-    sendAnswer(request, response, answer, keep, started);
+    sendAnswer(request, response, { answer, computedNow: true }, keep, started);
   });
   // Express would answer OPTIONS itself ("GET, HEAD" as text) before the search routes' 405.
   router.options('/v1/papers/:id/related', methodNotAllowed(['GET']));
@@ -63,23 +73,33 @@ function answerSlot(service: SearchService, url: string): CacheSlot | undefined 
 
 /**
  * Sends a kept answer ended with this request's took_ms, as response.json would have written it.
- * A client that takes gzip gets it compressed from the answer's kept gzip prefix (made the first
- * time one asks, and kept through `keep`): compressing an 18 KB list on every request would cost
- * several times what the rest of the request does. The compression middleware leaves an answer
- * that already has a Content-Encoding alone.
+ * A client that takes gzip gets it compressed from the answer's kept gzip prefix, made the second
+ * time the answer is sent (and kept through `keep`): compressing an 18 KB list costs several
+ * times what the rest of the request does (about twice what computing it does), so an answer
+ * computed for this request goes uncompressed, as HTTP allows (identity is acceptable unless the
+ * client refuses it), and only answers asked for again are compressed, once. The compression
+ * middleware leaves an answer that already has a Content-Encoding alone.
  */
-function sendAnswer(request: Request, response: Response, answer: KeptAnswer, keep: (answer: KeptAnswer) => void, started: number): void {
+function sendAnswer(
+  request: Request,
+  response: Response,
+  { answer, computedNow }: { answer: KeptAnswer; computedNow: boolean },
+  keep: (answer: KeptAnswer) => void,
+  started: number,
+): void {
   const ending = `,"took_ms":${elapsedMs(started)}}`;
   response.setHeader('Content-Type', 'application/json; charset=utf-8');
   let chunks: Buffer[];
-  if (answer.open.length + ending.length >= compressionThreshold && takesGzip(request)) {
+  const compressible = answer.open.length + ending.length >= compressionThreshold;
+  if (compressible) response.vary('Accept-Encoding');
+  if (compressible && takesGzip(request) && (isGzipped(answer) || !computedNow || refusesIdentity(request))) {
     const compressed = withGzip(answer);
     if (compressed !== answer) keep(compressed);
     chunks = gzippedAnswer(compressed, ending);
-    response.vary('Accept-Encoding');
     response.setHeader('Content-Encoding', 'gzip');
   } else {
     chunks = plainAnswer(answer, ending);
+    leaveUncompressed(response);
   }
   response.setHeader(
     'Content-Length',
@@ -94,4 +114,9 @@ function sendAnswer(request: Request, response: Response, answer: KeptAnswer, ke
 /** Whether the request's Accept-Encoding takes gzip over no encoding (no header: no encoding, as the compression middleware reads it). */
 function takesGzip(request: Request): boolean {
   return request.headers['accept-encoding'] !== undefined && request.acceptsEncodings(['gzip', 'identity']) === 'gzip';
+}
+
+/** Whether the request's Accept-Encoding refuses an uncompressed answer (`identity;q=0`, or `*;q=0` without identity named). */
+function refusesIdentity(request: Request): boolean {
+  return request.acceptsEncodings('identity') === false;
 }
