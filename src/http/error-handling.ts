@@ -1,7 +1,17 @@
 import zlib from 'node:zlib';
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
-import { AppError, invalidInput, isAppError, isOutOfFileDescriptors, isServerFault, toErrorBody, type ErrorCode, type InputIssue } from '../errors.js';
+import {
+  AppError,
+  invalidInput,
+  isAppError,
+  isOutOfFileDescriptors,
+  isServerFault,
+  toErrorBody,
+  type ErrorBody,
+  type ErrorCode,
+  type InputIssue,
+} from '../errors.js';
 import { issueMessage } from '../shared/zod-issues.js';
 import { payloadTooLarge } from './body-parsers.js';
 import { lingerBeforeClosing } from './lingering-close.js';
@@ -191,8 +201,24 @@ export const errorHandler: ErrorRequestHandler = (error: unknown, request, respo
     response.setHeader('Connection', 'close');
     lingerBeforeClosing(request.socket);
   }
-  response.status(appError.status).json(toErrorBody(appError));
+  const body = toErrorBody(appError);
+  response.status(appError.status).json(isMcpEndpoint(request) ? mcpErrorBody(body) : body);
 };
+
+/** Whether a request is for the MCP endpoint (matched as its route is: any case, a trailing slash allowed). */
+function isMcpEndpoint(request: Request): boolean {
+  return /^\/mcp\/?$/i.test(request.path);
+}
+
+/**
+ * An error of the MCP endpoint (a key refused, a body too large, a rate limit) as a JSON-RPC error
+ * with no id, as the transport's own refusals are: MCP clients read the message from there (the
+ * Python SDK showed only "Server returned an error response" for the REST shape). The API's error
+ * body is its data. -32000 is the code the SDK's transport gives its own HTTP-level refusals.
+ */
+function mcpErrorBody(body: ErrorBody) {
+  return { jsonrpc: '2.0', id: null, error: { code: -32000, message: body.error.message, data: body.error } };
+}
 
 /**
  * Services name a bad field by its place in their input (`offset`, `papers.3`); a client reads it

@@ -5,13 +5,16 @@ import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import {
   CallToolRequestSchema,
   ErrorCode,
+  LATEST_PROTOCOL_VERSION,
   ListResourcesRequestSchema,
   ListResourceTemplatesRequestSchema,
   ListToolsRequestSchema,
   ReadResourceRequestSchema,
+  SUPPORTED_PROTOCOL_VERSIONS,
   type CallToolResult,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { z } from 'zod';
 import type { Logger } from '../log.js';
 import type { PaperSearchBackend } from './backend.js';
@@ -59,18 +62,34 @@ function toolListing(tool: (typeof tools)[number]): Tool {
 }
 
 /**
+ * The first protocol version with resource links in tool results, structured tool output and
+ * output schemas: a client that agreed on an older one has no such types, and the SDK clients of
+ * those versions reject a result that holds a resource link.
+ */
+const structuredOutputVersion = '2025-06-18';
+
+/** Whether a negotiated protocol version (a date, YYYY-MM-DD) defines structured tool output. */
+function hasStructuredOutput(protocolVersion: string): boolean {
+  return protocolVersion >= structuredOutputVersion;
+}
+
+/**
  * An MCP server over a paper-search backend: the tools (the write tools only when the backend
  * takes writes) and every paper as a resource, `paper://<id>`. Tool failures are tool results
  * with `isError` and the API's error body as text; no input makes a handler throw past this.
+ * `protocolVersion` is the version the client agreed on (see negotiatedVersion): a client of an
+ * older version gets tool results and listings without what that version does not define.
  */
-export function createMcpServer(backend: PaperSearchBackend, log: Logger): Server {
+export function createMcpServer(backend: PaperSearchBackend, log: Logger, protocolVersion: () => string): Server {
   const offered = tools.filter((tool) => !tool.writes || backend.writes !== undefined);
   const byName = new Map(offered.map((tool) => [tool.name, tool]));
   const listed = offered.map(toolListing);
 
   const server = new Server({ name: 'paper-search', version: packageVersion }, { capabilities: { tools: {}, resources: {} }, instructions });
 
-  server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listed }));
+  server.setRequestHandler(ListToolsRequestSchema, () => ({
+    tools: hasStructuredOutput(protocolVersion()) ? listed : listed.map(({ outputSchema: _output, ...listing }) => listing),
+  }));
 
   server.setRequestHandler(CallToolRequestSchema, async (request): Promise<CallToolResult> => {
     const tool = byName.get(request.params.name);
@@ -87,10 +106,9 @@ export function createMcpServer(backend: PaperSearchBackend, log: Logger): Serve
       const answer = await tool.run(backend, parseArguments(tool.input, request.params.arguments));
       // An empty file (cite_papers finding none of the papers) would be a blank first block before its note.
       const texts = answer.text === '' && answer.notes !== undefined ? answer.notes : [answer.text, ...(answer.notes ?? [])];
-      return {
-        content: [...texts.map((text) => ({ type: 'text' as const, text })), ...(answer.links ?? [])],
-        structuredContent: answer.structured as Record<string, unknown>,
-      };
+      const content = texts.map((text) => ({ type: 'text' as const, text }));
+      if (!hasStructuredOutput(protocolVersion())) return { content };
+      return { content: [...content, ...(answer.links ?? [])], structuredContent: answer.structured as Record<string, unknown> };
     } catch (error) {
       return { isError: true, content: [{ type: 'text', text: JSON.stringify(toolErrorBody(error, log)) }] };
     }
@@ -156,4 +174,22 @@ class RequestFailure extends Error {
   ) {
     super(message);
   }
+}
+
+/**
+ * The protocol version a transport's client agreed on, as the SDK's server answers `initialize`
+ * (the client's version when supported, else the latest), for a transport that carries one
+ * session (stdio). Call after `connect`, which sets the transport's `onmessage`.
+ */
+export function negotiatedVersion(transport: Transport): () => string {
+  let version = LATEST_PROTOCOL_VERSION;
+  const deliver = transport.onmessage?.bind(transport);
+  transport.onmessage = (message, extra) => {
+    if ('method' in message && message.method === 'initialize') {
+      const requested = (message.params as { protocolVersion?: unknown } | undefined)?.protocolVersion;
+      version = typeof requested === 'string' && SUPPORTED_PROTOCOL_VERSIONS.includes(requested) ? requested : LATEST_PROTOCOL_VERSION;
+    }
+    deliver?.(message, extra);
+  };
+  return () => version;
 }

@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { ErrorCode, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, LATEST_PROTOCOL_VERSION, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { clientEnvironment, loadConfig } from '../config/config.js';
 import { createLogger, type Logger } from '../log.js';
 import { openReadOnlyServices } from '../read-only-services.js';
@@ -8,7 +8,7 @@ import type { Services } from '../services.js';
 import type { PaperSearchBackend } from './backend.js';
 import { localBackend } from './local-backend.js';
 import { messageLines } from './message-lines.js';
-import { createMcpServer } from './mcp-server.js';
+import { createMcpServer, negotiatedVersion } from './mcp-server.js';
 import { remoteBackend, writeAccess } from './remote-backend.js';
 import { refuseInvalidParams } from './request-checks.js';
 
@@ -60,7 +60,9 @@ export async function runMcpStdio(options: McpStdioOptions, environment: NodeJS.
     backend = remoteBackend(options.url, { key: options.key, writes: access !== 'reads only' });
   }
 
-  const server = createMcpServer(backend, log);
+  // Known once the transport is connected and the client has initialized (see negotiatedVersion).
+  let agreedVersion = () => LATEST_PROTOCOL_VERSION;
+  const server = createMcpServer(backend, log, () => agreedVersion());
   const input = messageLines(process.stdin);
   // Listened for until the end: once they are, a signal no longer ends the process by itself.
   const signalled = new Promise<string>((resolveSignal) => {
@@ -84,6 +86,7 @@ export async function runMcpStdio(options: McpStdioOptions, environment: NodeJS.
   ]);
   const transport = new StdioServerTransport(input, process.stdout);
   await server.connect(transport);
+  agreedVersion = negotiatedVersion(transport);
   refuseInvalidParams(transport);
   answerUnreadableLines(transport);
   const requests = trackRequests(transport);

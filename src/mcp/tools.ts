@@ -281,7 +281,7 @@ export const tools: readonly ToolDefinition[] = [
       'The paper must stay valid (an abstract, a year the date agrees with). Returns {paper}; paper_not_found when there is no such paper.',
     input: updatePaperInput,
     output: paperOutput,
-    hints: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    hints: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
     writes: true,
     run: async (backend, input) => {
       const paper = await withIssuesUnder('changes', () => backend.writes!.update(paperName(input), input.changes));

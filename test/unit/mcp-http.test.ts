@@ -64,8 +64,22 @@ const initialize = {
 };
 
 /** One raw POST /mcp, as a browser or a misconfigured client might send it (node:http: fetch will not send another Host). */
+interface McpAnswer {
+  jsonrpc?: string;
+  id?: unknown;
+  error?: { code: number; message: string; data?: { code: string; message: string } };
+}
+
+/** The API error an HTTP-level refusal of /mcp carries, checked to be a JSON-RPC error without an id whose message is the API's. */
+function apiErrorOf(answer: { body: McpAnswer | undefined }): { code: string; message: string } {
+  const { jsonrpc, id, error } = answer.body ?? {};
+  assert.deepEqual([jsonrpc, id, error?.code], ['2.0', null, -32000], JSON.stringify(answer.body));
+  assert.equal(error?.message, error?.data?.message);
+  return error!.data!;
+}
+
 function post(base: string, headers: Record<string, string>, body: string | Buffer = JSON.stringify(initialize)) {
-  return new Promise<{ status: number; headers: IncomingHttpHeaders; body: { error?: { code: string; message: string } } | undefined }>((resolve, reject) => {
+  return new Promise<{ status: number; headers: IncomingHttpHeaders; body: McpAnswer | undefined }>((resolve, reject) => {
     const sent = httpRequest(`${base}/mcp`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'content-length': Buffer.byteLength(body), ...headers },
@@ -106,7 +120,8 @@ describe('MCP over HTTP at /mcp', () => {
   it('refuses a wrong key (403 forbidden) and a malformed one (401), as the write API does', async () => {
     const wrong = await post(base, { authorization: 'Bearer not-the-right-key-at-all' });
     assert.equal(wrong.status, 403);
-    assert.equal(wrong.body?.error?.code, 'forbidden');
+    // Regression: refusals of /mcp had the REST API's shape, and the Python SDK showed only "Server returned an error response".
+    assert.equal(apiErrorOf(wrong).code, 'forbidden');
     const malformed = await post(base, { authorization: 'Basic abc' });
     assert.equal(malformed.status, 401);
     assert.equal(malformed.headers['www-authenticate'], 'Bearer realm="paper-search"');
@@ -115,10 +130,10 @@ describe('MCP over HTTP at /mcp', () => {
   it('refuses a Host or Origin outside the allowed hosts (DNS rebinding), before reading the body', async () => {
     const rebound = await post(base, { host: 'attacker.example:8080' }, '{not json');
     assert.equal(rebound.status, 403);
-    assert.equal(rebound.body?.error?.code, 'host_not_allowed');
+    assert.equal(apiErrorOf(rebound).code, 'host_not_allowed');
     const crossSite = await post(base, { origin: 'http://attacker.example' });
     assert.equal(crossSite.status, 403);
-    assert.equal(crossSite.body?.error?.code, 'host_not_allowed');
+    assert.equal(apiErrorOf(crossSite).code, 'host_not_allowed');
     assert.equal((await post(base, { origin: 'null' })).status, 403);
     assert.equal((await post(base, { origin: 'http://localhost:6274' })).status, 200, 'a local web client');
     assert.equal((await post(base, { host: 'localhost:1234' })).status, 200);
@@ -137,12 +152,14 @@ describe('MCP over HTTP at /mcp', () => {
       const response = await fetch(`${base}/mcp`, { method });
       assert.equal(response.status, 405);
       assert.equal(response.headers.get('allow'), 'POST');
+      assert.equal(apiErrorOf({ body: (await response.json()) as McpAnswer }).code, 'method_not_allowed');
     }
   });
 
   it('refuses a body that is not JSON (415), and one over the read limit (413) unless the key allows writes', async () => {
     const text = await fetch(`${base}/mcp`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello' });
     assert.equal(text.status, 415);
+    assert.equal(apiErrorOf({ body: (await text.json()) as McpAnswer }).code, 'unsupported_media_type');
     // Regression: a body without Content-Type was said to be "not undefined".
     const untyped = await new Promise<string>((resolveText, reject) => {
       const body = JSON.stringify(initialize);
@@ -158,7 +175,7 @@ describe('MCP over HTTP at /mcp', () => {
     const large = JSON.stringify({ ...initialize, params: { ...initialize.params, clientInfo: { name: 'x'.repeat(4_000), version: '1' } } });
     const refused = await post(base, {}, large);
     assert.equal(refused.status, 413);
-    assert.equal(refused.body?.error?.code, 'payload_too_large');
+    assert.equal(apiErrorOf(refused).code, 'payload_too_large');
     assert.equal((await post(base, { authorization: `Bearer ${key}` }, large)).status, 200);
   });
 
@@ -262,7 +279,7 @@ describe('MCP over HTTP at /mcp', () => {
     assert.equal((four.body as unknown as unknown[]).length, 4);
     const over = await post(limited, {}, pings(3, 10));
     assert.equal(over.status, 429);
-    assert.equal(over.body?.error?.code, 'rate_limited');
+    assert.equal(apiErrorOf(over).code, 'rate_limited');
     assert.ok(Number(over.headers['retry-after']) >= 1);
     const slashed = await serve({ environment: { RATE_LIMIT_REQUESTS: '1', RATE_LIMIT_WINDOW_MS: '60000' } });
     const statuses = [];
@@ -287,7 +304,7 @@ describe('MCP over HTTP at /mcp', () => {
     const closed = await serve({ environment: { AUTH_READS: 'true' } });
     const anonymous = await post(closed, {});
     assert.equal(anonymous.status, 401);
-    assert.equal(anonymous.body?.error?.code, 'unauthorized');
+    assert.equal(apiErrorOf(anonymous).code, 'unauthorized');
     const client = await mcpClient(closed, { authorization: `Bearer ${key}` });
     assert.ok((await client.listTools()).tools.length > 0);
     await client.close();
@@ -310,7 +327,7 @@ describe('MCP over HTTP at /mcp', () => {
     const starting = await serve({ ready: false });
     const response = await post(starting, {});
     assert.equal(response.status, 503);
-    assert.equal(response.body?.error?.code, 'not_ready');
+    assert.equal(apiErrorOf(response).code, 'not_ready');
   });
 });
 

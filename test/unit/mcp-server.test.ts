@@ -5,13 +5,14 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { LATEST_PROTOCOL_VERSION, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { PaperSearchError } from '../../src/client/paper-search-client.js';
 import { invalidInput } from '../../src/errors.js';
 import { createLogger } from '../../src/log.js';
 import { countByFacets } from '../../src/mcp/backend.js';
 import { localBackend } from '../../src/mcp/local-backend.js';
-import { createMcpServer } from '../../src/mcp/mcp-server.js';
+import type { PaperSearchBackend } from '../../src/mcp/backend.js';
+import { createMcpServer, negotiatedVersion } from '../../src/mcp/mcp-server.js';
 import { paperIdOfUri, paperUri } from '../../src/mcp/render.js';
 import { toolErrorBody, withIssuesUnder } from '../../src/mcp/tool-errors.js';
 import { SearchService } from '../../src/search/search-service.js';
@@ -39,12 +40,19 @@ after(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-async function connect(withWrites: boolean): Promise<Client> {
-  const server = createMcpServer(localBackend(search, withWrites ? writes : undefined), createLogger('silent'));
+/** A server over `backend` on one end of an in-memory pair, following the version its client agrees on; the other end. */
+async function serve(backend: PaperSearchBackend): Promise<InMemoryTransport> {
+  let agreedVersion = () => LATEST_PROTOCOL_VERSION;
+  const server = createMcpServer(backend, createLogger('silent'), () => agreedVersion());
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await server.connect(serverSide);
+  agreedVersion = negotiatedVersion(serverSide);
+  return clientSide;
+}
+
+async function connect(withWrites: boolean): Promise<Client> {
   const client = new Client({ name: 'unit-test', version: '1.0.0' });
-  await client.connect(clientSide);
+  await client.connect(await serve(localBackend(search, withWrites ? writes : undefined)));
   return client;
 }
 
@@ -100,7 +108,9 @@ describe('the MCP server over the services', () => {
     const update = tools.find((tool) => tool.name === 'update_paper');
     const remove = tools.find((tool) => tool.name === 'delete_paper');
     assert.equal(add?.annotations?.readOnlyHint, false);
-    assert.deepEqual([update?.annotations?.readOnlyHint, update?.annotations?.destructiveHint], [false, false]);
+    assert.equal(add?.annotations?.destructiveHint, false, 'adding papers changes none');
+    // Regression: update_paper was marked not destructive, though it overwrites fields and null removes them.
+    assert.deepEqual([update?.annotations?.readOnlyHint, update?.annotations?.destructiveHint], [false, true]);
     assert.equal(remove?.annotations?.destructiveHint, true);
     await client.close();
   });
@@ -119,6 +129,40 @@ describe('the MCP server over the services', () => {
       papers.map((paper) => paperUri(paper.id)),
     );
     await client.close();
+  });
+
+  it('regression: gives a client that agreed on 2025-03-26 or 2024-11-05 only what its version defines (its SDK rejected every result holding a resource link)', async () => {
+    for (const protocolVersion of ['2025-03-26', '2024-11-05', '2025-06-18']) {
+      const clientSide = await serve(localBackend(search));
+      const answers = new Map<number, Record<string, unknown>>();
+      clientSide.onmessage = (message) => {
+        if ('id' in message && 'result' in message) answers.set(message.id as number, message.result as Record<string, unknown>);
+      };
+      await clientSide.start();
+      const send = (id: number, method: string, params: Record<string, unknown>) => clientSide.send({ jsonrpc: '2.0', id, method, params });
+      await send(1, 'initialize', { protocolVersion, capabilities: {}, clientInfo: { name: 'old-client', version: '1' } });
+      await clientSide.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+      await send(2, 'tools/list', {});
+      await send(3, 'tools/call', { name: 'search_papers', arguments: { query: 'volcano eruption', k: 2 } });
+      while (answers.size < 3) await new Promise((resolveTurn) => setImmediate(resolveTurn));
+      assert.equal(answers.get(1)!.protocolVersion, protocolVersion);
+      const listed = answers.get(2)!.tools as { outputSchema?: unknown }[];
+      const result = answers.get(3) as { content: { type: string }[]; structuredContent?: unknown };
+      const structured = protocolVersion >= '2025-06-18';
+      assert.equal(
+        listed.every((tool) => tool.outputSchema !== undefined),
+        structured,
+        protocolVersion,
+      );
+      assert.equal(
+        result.content.some((item) => item.type === 'resource_link'),
+        structured,
+        protocolVersion,
+      );
+      assert.equal(result.structuredContent !== undefined, structured, protocolVersion);
+      assert.match((result.content[0] as unknown as { text: string }).text, /^1\. /);
+      await clientSide.close();
+    }
   });
 
   it('says where the next page starts while more papers follow, and cuts each page from the same list', async () => {
@@ -250,17 +294,8 @@ describe('the MCP server over the services', () => {
 
   it('counts papers per year and category from the collection facets, without reading the papers', async () => {
     const backend = localBackend(search);
-    const unreadable = createMcpServer(
-      {
-        ...backend,
-        listPapers: () => Promise.reject(new Error('collection_stats must not page through the papers')),
-      },
-      createLogger('silent'),
-    );
-    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-    await unreadable.connect(serverSide);
     const client = new Client({ name: 'unit-test', version: '1.0.0' });
-    await client.connect(clientSide);
+    await client.connect(await serve({ ...backend, listPapers: () => Promise.reject(new Error('collection_stats must not page through the papers')) }));
     const result = await callTool(client, 'collection_stats', { top_categories: 100 });
     assert.notEqual(result.isError, true);
     const facets = await search.collectionFacets(['year', 'categories'], undefined);

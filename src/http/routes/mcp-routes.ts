@@ -1,5 +1,5 @@
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { ErrorCode } from '@modelcontextprotocol/sdk/types.js';
+import { DEFAULT_NEGOTIATED_PROTOCOL_VERSION, ErrorCode } from '@modelcontextprotocol/sdk/types.js';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { AppError, isAppError } from '../../errors.js';
 import { localBackend } from '../../mcp/local-backend.js';
@@ -85,7 +85,9 @@ export function mcpRoutes(options: McpRouteOptions): Router {
         return;
       }
       const writes = response.locals.mcpWrites === true ? options.writes(response) : undefined;
-      const server = createMcpServer(localBackend(options.search(response), writes, callerOf(response)), request.log);
+      // Stateless: the version a client agreed on comes with each request, 2025-03-26 where it is not named (the protocol's rule).
+      const agreedVersion = () => request.headers['mcp-protocol-version']?.toString() ?? DEFAULT_NEGOTIATED_PROTOCOL_VERSION;
+      const server = createMcpServer(localBackend(options.search(response), writes, callerOf(response)), request.log, agreedVersion);
       const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
       response.on('close', () => void server.close());
       await server.connect(transport);
