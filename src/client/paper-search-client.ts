@@ -222,7 +222,7 @@ export class PaperSearchClient {
    * Adds every paper of a BibTeX, RIS or CSL-JSON file (ids from citation keys, RIS IDs or CSL ids), all or none: an
    * entry that cannot be written fails the call with its key and line in `details.rejected`. Needs an API key.
    */
-  async importPapers(text: string, format: ImportFormat, options: WriteOptions = {}): Promise<PaperResponse['paper'][]> {
+  async importPapers(text: string | Uint8Array, format: ImportFormat, options: WriteOptions = {}): Promise<PaperResponse['paper'][]> {
     return (await this.postPapers(writeQuery(options), text, exportMediaTypes[format])).papers;
   }
 
@@ -231,7 +231,7 @@ export class PaperSearchClient {
    * others (key, line and why) in `rejected`; fails only when none can be. Needs an API key.
    */
   async importValidPapers(
-    text: string,
+    text: string | Uint8Array,
     format: ImportFormat,
     options: WriteOptions = {},
   ): Promise<{ papers: PaperResponse['paper'][]; rejected: RejectedEntry[] }> {
@@ -287,7 +287,7 @@ export class PaperSearchClient {
     return created;
   }
 
-  /** A JSON call; `body` is sent as JSON, or as text of `contentType` when one is given. */
+  /** A JSON call; `body` is sent as JSON, or as text or bytes of `contentType` when one is given. */
   private async call<Schema extends z.ZodType>(
     method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
     path: string,
@@ -334,7 +334,7 @@ export class PaperSearchClient {
       const response = await this.fetch(`${this.baseUrl}${path}`, {
         method,
         headers: { accept, ...(body === undefined ? {} : { 'content-type': contentType ?? 'application/json' }), ...this.options.headers },
-        body: body === undefined ? undefined : contentType ? String(body) : JSON.stringify(body),
+        body: body === undefined ? undefined : contentType ? (body instanceof Uint8Array ? body : String(body)) : JSON.stringify(body),
         signal,
       });
       return { response, text: await response.text() };

@@ -13,11 +13,11 @@ import { readRis } from './formats/ris.js';
 import { readSemanticScholar } from './formats/semantic-scholar.js';
 import { openInput, type Input } from './input-files.js';
 
-export const inputFormats = ['jsonl', 'json', 'csv', 'bibtex', 'ris', 'arxiv-snapshot', 'openalex', 'semantic-scholar'] as const;
+export const inputFormats = ['jsonl', 'json', 'csl-json', 'csv', 'bibtex', 'ris', 'arxiv-snapshot', 'openalex', 'semantic-scholar'] as const;
 export type InputFormat = (typeof inputFormats)[number];
 
 /** Formats whose input may be a folder of files, read in name order (the snapshots and datasets come in parts; exports in batches). */
-const folderFormats: readonly InputFormat[] = ['jsonl', 'json', 'openalex', 'semantic-scholar'];
+const folderFormats: readonly InputFormat[] = ['jsonl', 'json', 'csl-json', 'openalex', 'semantic-scholar'];
 
 /** Why a record could not even be parsed. */
 export type RecordErrorReason = 'invalid_json' | 'malformed_record';
@@ -75,6 +75,8 @@ export async function openRecordSource(path: string, format: InputFormat, option
   const readers: Record<InputFormat, () => AsyncGenerator<RawRecord>> = {
     jsonl: () => readInputJsonLines(input),
     json: () => readJsonArrays(input),
+    // Named so (as the exports name it), every item is read as CSL, whether or not it has a field only CSL names.
+    'csl-json': () => readJsonArrays(input, true),
     csv: () => readCsv(open, path),
     bibtex: () => readBibtex(input),
     ris: () => readRis(input),
@@ -86,8 +88,8 @@ export async function openRecordSource(path: string, format: InputFormat, option
 }
 
 /** The records of each file's JSON array in turn; positions name the file when there are several. */
-async function* readJsonArrays(input: Input): AsyncGenerator<RawRecord> {
-  for (const file of input.files) yield* readJsonArray(file.open(), file.path, input.files.length > 1 ? `${file.name} ` : '');
+async function* readJsonArrays(input: Input, declaredCsl = false): AsyncGenerator<RawRecord> {
+  for (const file of input.files) yield* readJsonArray(file.open(), file.path, input.files.length > 1 ? `${file.name} ` : '', declaredCsl);
 }
 
 /**

@@ -240,6 +240,14 @@ describe('the typed client', () => {
       return true;
     });
     for (const paper of imported) await writer.deletePaper(paper.id);
+    // Regression: a file's bytes could not be passed, and read as UTF-8 text first a Windows-1252 file (JabRef 4) was stored as "l'�lectron".
+    const windows1252 = Buffer.from(
+      "@article{poincare1905, title={Sur la dynamique de l'\xe9lectron}, author={Poincar\xe9, Henri}, year={1905}, abstract={On the electron.}}",
+      'latin1',
+    );
+    const [poincare] = await writer.importPapers(windows1252, 'bibtex');
+    assert.deepEqual([poincare?.title, poincare?.authors], ["Sur la dynamique de l'électron", ['Henri Poincaré']]);
+    await writer.deletePaper('poincare1905');
 
     // Written by a reference manager: the entries that can be, those without an abstract by their title.
     const library = await writer.importValidPapers(await readFile(join(fixtures, 'formats/library.bib'), 'utf8'), 'bibtex', { allowTitleOnly: true });

@@ -406,6 +406,17 @@ describe('paper-search add', () => {
       const none = await runCli('add', ['--input', noIds, '--url', server.url, '--key', key]);
       assert.equal(none.code, 1);
       assert.match(none.stderr, /error \[input_rejected\]: No paper of .* could be added \(1 record read\)\. --id-field <name>/);
+      // Regression: a file of no record (empty, or read in the wrong format) exited 0 with "read 0, added 0".
+      const empty = join(workDir, 'empty.bib');
+      await writeFile(empty, '');
+      for (const args of [
+        ['--input', empty],
+        ['--input', bib, '--format', 'ris'],
+      ]) {
+        const nothing = await runCli('add', [...args, '--url', server.url, '--key', key]);
+        assert.equal(nothing.code, 1, nothing.stderr);
+        assert.match(nothing.stderr, /error \[input_rejected\]: .* holds no record of the (bibtex|ris) format: nothing was added\. Is --format right\?/);
+      }
     } finally {
       await server.close();
     }

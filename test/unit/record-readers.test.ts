@@ -152,6 +152,14 @@ describe('openRecordSource: JSON lines', () => {
     );
   });
 
+  it("regression: reads --format csl-json, the exports' name for it, as a CSL-JSON bibliography (it was refused)", async () => {
+    const path = await writeInput('library.json', JSON.stringify([{ id: 'w1', type: 'article', title: 'A working paper', abstract: 'About work.' }]));
+    const [item] = await readAll(path, 'csl-json');
+    assert.deepEqual(item?.value, { id: 'w1', title: 'A working paper', abstract: 'About work.', type: 'preprint' });
+    const [plain] = await readAll(path, 'json');
+    assert.equal((plain?.value as { type?: string }).type, 'article', 'without a field only CSL names, --format json reads a paper');
+  });
+
   it('turns a .jsonl.gz that is not gzip into AppError input_malformed', async () => {
     const path = await writeInput('plain.jsonl.gz', '{"id":"a","abstract":"x"}\n');
     await assert.rejects(readAll(path, 'jsonl'), isAppErrorWithCode('input_malformed'));

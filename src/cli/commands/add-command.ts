@@ -85,7 +85,10 @@ export function addCommand(): Command {
         }
         await send();
         say(summaryLines(summary).join('\n'));
-        if (summary.read > 0 && summary.added + summary.replaced + summary.kept === 0) {
+        if (summary.read === 0) {
+          throw new AppError('input_rejected', `${flags.input} holds no record of the ${format} format: nothing was added. Is --format right?`);
+        }
+        if (summary.added + summary.replaced + summary.kept === 0) {
           const remedy = summary.rejected.missing_abstract
             ? ' Records without an abstract are added by their title with --allow-title-only.'
             : remedyFor(summary.rejected);
