@@ -222,7 +222,7 @@ export class PaperSearchClient {
    * Adds every paper of a BibTeX, RIS or CSL-JSON file (ids from citation keys, RIS IDs or CSL ids), all or none: an
    * entry that cannot be written fails the call with its key and line in `details.rejected`. Needs an API key.
    */
-  async importPapers(text: string | Uint8Array, format: ImportFormat, options: WriteOptions = {}): Promise<PaperResponse['paper'][]> {
+  async importPapers(text: string | Uint8Array<ArrayBuffer>, format: ImportFormat, options: WriteOptions = {}): Promise<PaperResponse['paper'][]> {
     return (await this.postPapers(writeQuery(options), text, exportMediaTypes[format])).papers;
   }
 
@@ -231,7 +231,7 @@ export class PaperSearchClient {
    * others (key, line and why) in `rejected`; fails only when none can be. Needs an API key.
    */
   async importValidPapers(
-    text: string | Uint8Array,
+    text: string | Uint8Array<ArrayBuffer>,
     format: ImportFormat,
     options: WriteOptions = {},
   ): Promise<{ papers: PaperResponse['paper'][]; rejected: RejectedEntry[] }> {
@@ -334,7 +334,9 @@ export class PaperSearchClient {
       const response = await this.fetch(`${this.baseUrl}${path}`, {
         method,
         headers: { accept, ...(body === undefined ? {} : { 'content-type': contentType ?? 'application/json' }), ...this.options.headers },
-        body: body === undefined ? undefined : contentType ? (body instanceof Uint8Array ? body : String(body)) : JSON.stringify(body),
+        // Bytes come from the import methods, typed Uint8Array<ArrayBuffer> as fetch takes them.
+        body:
+          body === undefined ? undefined : contentType ? (body instanceof Uint8Array ? (body as Uint8Array<ArrayBuffer>) : String(body)) : JSON.stringify(body),
         signal,
       });
       return { response, text: await response.text() };
