@@ -289,9 +289,9 @@ describe('WriteLog damage', () => {
     assert.deepEqual(await readFile(path), bytes, 'a corrupt log is left as it is');
   });
 
-  it('cuts off a damaged last line as a torn append, even with its newline', async () => {
-    // Pages of one append may reach the disk out of order, so a complete-looking last line that
-    // fails its checksum is treated like a torn one (never acknowledged), not as corruption.
+  it('cuts off a last line with a page of zeros as a torn append, even with its newline', async () => {
+    // Pages of one append may reach the disk out of order, and a page that did not reads as zeros:
+    // such a complete-looking last line was never acknowledged.
     const folder = await freshLogFolder();
     const writes = sampleWrites(3);
     const first = await WriteLog.open(folder, lineage, 1);
@@ -300,7 +300,7 @@ describe('WriteLog damage', () => {
     const path = join(folder, segmentName(1));
     const bytes = await readFile(path);
     const lastLineStart = bytes.lastIndexOf(0x0a, bytes.length - 2) + 1;
-    bytes[lastLineStart + 20] = bytes[lastLineStart + 20]! ^ 0x01;
+    bytes.fill(0, lastLineStart + 20, Math.min(lastLineStart + 60, bytes.length - 1));
     await writeFile(path, bytes);
 
     const opened = await WriteLog.open(folder, lineage, 1);
@@ -311,6 +311,20 @@ describe('WriteLog damage', () => {
     } finally {
       await opened.log.close();
     }
+  });
+
+  it('regression: refuses a complete last line damaged after it was written (a flipped bit cut off an acknowledged write as a torn append)', async () => {
+    const folder = await freshLogFolder();
+    const first = await WriteLog.open(folder, lineage, 1);
+    await writeAll(first.log, sampleWrites(3));
+    await first.log.close();
+    const path = join(folder, segmentName(1));
+    const bytes = await readFile(path);
+    const lastLineStart = bytes.lastIndexOf(0x0a, bytes.length - 2) + 1;
+    bytes[lastLineStart + 20] = bytes[lastLineStart + 20]! ^ 0x01;
+    await writeFile(path, bytes);
+    await assert.rejects(WriteLog.open(folder, lineage, 1), isAppErrorWithCode('wal_corrupt', /damaged/));
+    assert.deepEqual(await readFile(path), bytes, 'the acknowledged write is left on disk');
   });
 
   it('rejects a damaged checksum in a segment that is not the last', async () => {

@@ -241,7 +241,9 @@ async function scanFolder(folder: string): Promise<{ records: LogRecord[]; trunc
       const record = end === -1 ? undefined : decodeLogRecord(bytes.subarray(offset, end), path);
       if (!record) {
         // Only the very end of the log can be a torn append; anything else lost acknowledged data.
-        const isTail = contents.slice(i + 1).every((later) => later.length === 0) && (end === -1 || end === bytes.length - 1);
+        const isTail =
+          contents.slice(i + 1).every((later) => later.length === 0) &&
+          (end === -1 || (end === bytes.length - 1 && hasUnwrittenPage(bytes.subarray(offset, end))));
         if (!isTail)
           throw new AppError(
             'wal_corrupt',
@@ -265,4 +267,14 @@ async function scanFolder(folder: string): Promise<{ records: LogRecord[]; trunc
     }
   }
   return { records, truncatedBytes };
+}
+
+/**
+ * Whether a complete last line shows a page of its append that never reached the disk: pages of
+ * one append may be written out of order, and a file's new blocks read as zeros until written.
+ * A record never holds a zero byte (JSON escapes it), so a complete line without one that fails
+ * its checksum was damaged after it was written, and was acknowledged: corruption, not a torn append.
+ */
+function hasUnwrittenPage(line: Buffer): boolean {
+  return line.includes(0);
 }
