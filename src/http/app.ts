@@ -1,7 +1,7 @@
 import { parse as parseQueryString } from 'node:querystring';
 import compression from 'compression';
 import express, { type Express, type Request, type RequestHandler, type Response } from 'express';
-import { trustProxyOf, type Config } from '../config/config.js';
+import { trustProxyOf, walDirOf, type Config } from '../config/config.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { ServiceMetrics } from '../metrics/service-metrics.js';
@@ -45,6 +45,9 @@ export type HttpSettings = Pick<
   | 'REQUEST_TIMEOUT_MS'
   | 'MCP_ALLOWED_HOSTS'
   | 'ANSWER_CACHE_MB'
+  | 'INDEX_DIR'
+  | 'WAL_DIR'
+  | 'MODEL_DIR'
 >;
 
 export interface AppDependencies {
@@ -139,7 +142,13 @@ export function createApp({ state, log, settings, apiKeys, metrics }: AppDepende
   app.use(pageNotFound());
   app.use(routeNotFound);
   app.use(routeBeforeBodyRefusal);
-  app.use(errorHandler);
+  app.use(
+    errorHandler([
+      { path: settings.INDEX_DIR, setting: 'INDEX_DIR' },
+      { path: walDirOf(settings), setting: 'WAL_DIR' },
+      { path: settings.MODEL_DIR, setting: 'MODEL_DIR' },
+    ]),
+  );
   return app;
 }
 

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import zlib from 'node:zlib';
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
@@ -187,23 +188,61 @@ function toAppError(error: unknown, request: Request): AppError {
  */
 const unavailableRetryAfterSeconds: Partial<Record<ErrorCode, number>> = { not_ready: 5, shutting_down: 5 };
 
-/** The one place errors become responses: the catalog fixes status and code; 5xx are logged as errors. */
-export const errorHandler: ErrorRequestHandler = (error: unknown, request, response, next) => {
-  if (response.headersSent) return next(error);
-  const appError = locateIssues(toAppError(error, request), request.method === 'GET' || request.method === 'DELETE' ? 'query' : 'body');
-  if (isServerFault(appError.status)) request.log.error({ err: error, code: appError.code }, 'request failed');
-  else request.log.info({ code: appError.code, message: appError.message }, 'request rejected');
-  const retryAfter = appError.retryAfterSeconds ?? unavailableRetryAfterSeconds[appError.code];
-  if (retryAfter !== undefined) response.setHeader('Retry-After', String(retryAfter));
-  // An oversized body is not read to its end: closing the connection stops the client sending it,
-  // where keeping it open would take in every byte (200 MB for a 200 MB upload) to reuse it.
-  if (appError.code === 'payload_too_large') {
-    response.setHeader('Connection', 'close');
-    lingerBeforeClosing(request.socket);
-  }
-  const body = toErrorBody(appError);
-  response.status(appError.status).json(isMcpEndpoint(request) ? mcpErrorBody(body) : body);
-};
+/**
+ * The one place errors become responses: the catalog fixes status and code; 5xx are logged as
+ * errors. `serverFolders` are the folders the server keeps its files in, each with the setting
+ * that names it: an answer names the setting instead (`<INDEX_DIR>`), so no client learns where
+ * on its disk the server keeps them (a damaged index named its folder in the snapshot's 500).
+ */
+export function errorHandler(serverFolders: readonly ServerFolder[] = []): ErrorRequestHandler {
+  const hidePaths = hidingFolders(serverFolders);
+  return (error: unknown, request, response, next) => {
+    if (response.headersSent) return next(error);
+    const appError = hidePaths(locateIssues(toAppError(error, request), request.method === 'GET' || request.method === 'DELETE' ? 'query' : 'body'));
+    if (isServerFault(appError.status)) request.log.error({ err: error, code: appError.code }, 'request failed');
+    else request.log.info({ code: appError.code, message: appError.message }, 'request rejected');
+    const retryAfter = appError.retryAfterSeconds ?? unavailableRetryAfterSeconds[appError.code];
+    if (retryAfter !== undefined) response.setHeader('Retry-After', String(retryAfter));
+    // An oversized body is not read to its end: closing the connection stops the client sending it,
+    // where keeping it open would take in every byte (200 MB for a 200 MB upload) to reuse it.
+    if (appError.code === 'payload_too_large') {
+      response.setHeader('Connection', 'close');
+      lingerBeforeClosing(request.socket);
+    }
+    const body = toErrorBody(appError);
+    response.status(appError.status).json(isMcpEndpoint(request) ? mcpErrorBody(body) : body);
+  };
+}
+
+/** A folder of the server's disk and the setting that names it. */
+export interface ServerFolder {
+  path: string;
+  setting: string;
+}
+
+/** An AppError with every mention of the folders, in its message and details, replaced by `<SETTING>`. */
+function hidingFolders(folders: readonly ServerFolder[]): (error: AppError) => AppError {
+  // Absolute and as configured, longest first, so a folder inside another is named by its own setting.
+  const mentions = folders
+    // A relative form only with a separator: a folder named "data" would hide every "data" of a message.
+    .flatMap(({ path, setting }) => [resolve(path), ...(/[\\/]/.test(path) ? [path] : [])].map((form) => ({ form, name: `<${setting}>` })))
+    .filter(({ form }) => form.length > 1)
+    .sort((a, b) => b.form.length - a.form.length);
+  const hide = (text: string) => mentions.reduce((hidden, { form, name }) => hidden.split(form).join(name), text);
+  const hideIn = (value: unknown): unknown => {
+    if (typeof value === 'string') return hide(value);
+    if (Array.isArray(value)) return value.map(hideIn);
+    if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, hideIn(inner)]));
+    return value;
+  };
+  return (error) => {
+    if (mentions.length === 0) return error;
+    const message = hide(error.message);
+    const details = hideIn(error.details);
+    if (message === error.message && JSON.stringify(details) === JSON.stringify(error.details)) return error;
+    return new AppError(error.code, message, { details, cause: error.cause, retryAfterSeconds: error.retryAfterSeconds });
+  };
+}
 
 /** Whether a request is for the MCP endpoint (matched as its route is: any case, a trailing slash allowed). */
 function isMcpEndpoint(request: Request): boolean {

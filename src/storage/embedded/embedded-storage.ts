@@ -323,7 +323,7 @@ export class EmbeddedStorage implements PaperStorage {
     const onDisk = await readManifest(this.options.folder).catch(() => undefined);
     if (onDisk && lineageOf(onDisk) !== lineageOf(this.current.manifest)) {
       this.folderReplaced = true;
-      throw new AppError('index_replaced', undefined, { details: { index: this.options.folder } });
+      throw new AppError('index_replaced');
     }
   }
 
@@ -360,7 +360,9 @@ export class EmbeddedStorage implements PaperStorage {
     return this.folderReplaced
       ? {
           status: 'degraded',
-          reason: `the index folder ${this.options.folder} was rebuilt while this server ran: writes are refused (409 index_replaced) until it is restarted on the new build`,
+          // Named by its setting: /readyz answers anyone, and no answer tells where the server keeps its files.
+          reason:
+            'the index folder (INDEX_DIR) was rebuilt while this server ran: writes are refused (409 index_replaced) until it is restarted on the new build',
         }
       : { status: 'ok' };
   }
