@@ -34,6 +34,9 @@ export const relatedComputed = '/v1/papers/:id/related (no-cache)';
  */
 export const relatedAnyPaper = '/v1/papers/:id/related (any paper)';
 
+/** The same as a client that takes gzip asks: what a Go or Python load generator drawing ids from the whole collection measures. */
+export const relatedAnyPaperGzip = '/v1/papers/:id/related (any paper, gzip)';
+
 export interface RouteFigures extends LoadResult {
   route: string;
 }
@@ -76,6 +79,11 @@ function routes(papers: { id: string; title?: string; abstract: string }[], ever
       headers: { 'cache-control': 'no-cache' },
     }),
     [relatedAnyPaper]: () => ({ method: 'GET', path: `/v1/papers/${encodeURIComponent(everyId[Math.floor(random() * everyId.length)]!)}/related?k=10` }),
+    [relatedAnyPaperGzip]: () => ({
+      method: 'GET',
+      path: `/v1/papers/${encodeURIComponent(everyId[Math.floor(random() * everyId.length)]!)}/related?k=10`,
+      headers: { 'accept-encoding': 'gzip' },
+    }),
     // A title makes a realistic short query; hybrid is the service's default mode.
     '/v1/search': () => ({ method: 'POST', path: '/v1/search', body: { query: nextPaper().title ?? 'graph neural networks', k: 10 } }),
     '/v1/similar': () => {

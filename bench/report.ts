@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EmbeddingResult } from './embedding.js';
-import { findRoute, relatedAnyPaper, relatedComputed, relatedGzip, type HttpResult } from './http-load.js';
+import { findRoute, relatedAnyPaper, relatedAnyPaperGzip, relatedComputed, relatedGzip, type HttpResult } from './http-load.js';
 import type { IndexResult } from './index-figures.js';
 import type { MachineDescription } from './lib/machine.js';
 import { logXChart } from './lib/svg-chart.js';
@@ -73,6 +73,7 @@ function goals(results: Results): string {
     [relatedGzip, 'the same, clients that take gzip'],
     [relatedComputed, 'the same, every answer computed and encoded (no-cache)'],
     [relatedAnyPaper, 'the same, any paper of the collection at random'],
+    [relatedAnyPaperGzip, 'the same, any paper, clients that take gzip'],
   ] as const) {
     const related32 = http && findRoute(http, route, 32);
     const relatedShare = related32 && health32 ? related32.requestsPerSecond / health32.requestsPerSecond : undefined;
