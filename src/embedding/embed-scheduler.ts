@@ -54,13 +54,17 @@ export interface SchedulerOptions {
   now?: () => number;
 }
 
+/** Why the scheduler refuses a request (503 overloaded). */
+export const modelRefusals = ['queue_full', 'deadline'] as const;
+export type ModelRefusal = (typeof modelRefusals)[number];
+
 /** What the scheduler reports, for metrics. */
 export interface SchedulerObserver {
   queueChanged?(texts: number, tokens: number): void;
   /** A text's wait between its arrival and its model call. */
   waited?(seconds: number): void;
   batchDone?(texts: number, tokens: number, seconds: number): void;
-  refused?(reason: 'queue_full' | 'deadline'): void;
+  refused?(reason: ModelRefusal): void;
 }
 
 /** Model calls of fewer tokens than this do not update the measured rate. */
@@ -376,7 +380,7 @@ export class EmbedScheduler {
     job.reject(error);
   }
 
-  private refusal(reason: 'queue_full' | 'deadline', tokens: number): AppError {
+  private refusal(reason: ModelRefusal, tokens: number): AppError {
     this.options.observer?.refused?.(reason);
     const retryAfter = Math.max(1, Math.ceil(tokens / this.tokensPerSecond));
     return new AppError(

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { SchedulerObserver } from '../embedding/embed-scheduler.js';
+import { modelRefusals, type SchedulerObserver } from '../embedding/embed-scheduler.js';
 import type { PaperStorage } from '../storage/paper-storage.js';
 
 /** What the storage metrics read when scraped: the storage being served, once there is one. */
@@ -95,6 +95,8 @@ export class ServiceMetrics {
       labelNames: ['reason'],
       registers,
     });
+    // Every reason at 0 from the start: an alert on a rising count, or increase(), sees the first refusal.
+    for (const reason of modelRefusals) this.refusals.inc({ reason }, 0);
     this.rateLimited = new Counter({ name: 'paper_search_rate_limited_total', help: 'Requests answered 429 by the rate limit.', registers });
     this.droppedConnections = new Counter({
       name: 'paper_search_connections_dropped_total',

@@ -44,3 +44,17 @@ describe('the storage metrics', () => {
     assert.equal(statsCalls(), 1);
   });
 });
+
+describe('the model refusal metric', () => {
+  it('regression: has a series at 0 for each reason before any refusal (the family had no sample, so increase() missed the first)', async () => {
+    const metrics = new ServiceMetrics(
+      () => undefined,
+      () => undefined,
+    );
+    const text = await metrics.registry.metrics();
+    assert.match(text, /^paper_search_model_refusals_total\{reason="queue_full"\} 0$/m);
+    assert.match(text, /^paper_search_model_refusals_total\{reason="deadline"\} 0$/m);
+    metrics.schedulerObserver.refused?.('deadline');
+    assert.match(await metrics.registry.metrics(), /^paper_search_model_refusals_total\{reason="deadline"\} 1$/m);
+  });
+});
