@@ -7,7 +7,7 @@ import type { SentenceRole } from '../search/related/sentence-roles.js';
 export interface RemoteBackendOptions {
   /** Sent as `Authorization: Bearer <key>` (reads need it when the server sets AUTH_READS). */
   key?: string | undefined;
-  /** Offer the write tools: the server takes writes with this key (see writeAccess). */
+  /** Offer the write tools: the server takes writes with this key (see serverAccess). */
   writes?: boolean;
 }
 
@@ -18,24 +18,39 @@ export interface RemoteBackendOptions {
  */
 const remoteTimeoutMs = 120_000;
 
-/** How long the check of a key at start waits: an assistant starting its tools should not wait for a stuck server. */
-const keyCheckTimeoutMs = 10_000;
+/** How long the check of the server at start waits: an assistant starting its tools should not wait for a stuck server. */
+const startCheckTimeoutMs = 3_000;
 
 /**
- * Whether the server takes writes with `key`, asked once at start (its /v1/stats tells what a
- * request's key allows). A key the server refuses is an error, as POST /mcp answers one with 403:
- * a client given a key means to write, and should hear at once that it cannot. A server without
+ * What the server at `baseUrl` lets a client with `key` (or none) do, asked once at start (its
+ * /v1/stats tells what a request's key allows). A key the server refuses is an error, as POST
+ * /mcp answers one with 403: a client given a key means to write, and should hear at once that it
+ * cannot. So are an address that is no paper-search API (every tool would fail with
+ * route_not_found) and a server that needs a key for reads when none is given. A server without
  * writes, or not reachable yet, is not: the read tools are offered alone, or as usual.
  */
-export async function writeAccess(baseUrl: string, key: string): Promise<'writes' | 'reads only' | 'unknown'> {
+export async function serverAccess(baseUrl: string, key: string | undefined): Promise<'writes' | 'reads only' | 'unknown'> {
   let stats: StatsResponse;
   try {
-    stats = await remoteClient(baseUrl, { key }, keyCheckTimeoutMs).stats();
+    stats = await remoteClient(baseUrl, { key }, startCheckTimeoutMs).stats();
   } catch (error) {
-    if (error instanceof PaperSearchError && (error.code === 'forbidden' || error.code === 'unauthorized')) throw refusedKey(baseUrl);
+    if (!(error instanceof PaperSearchError)) return 'unknown';
+    if (key !== undefined && (error.code === 'forbidden' || error.code === 'unauthorized')) throw refusedKey(baseUrl);
+    if (error.code === 'unauthorized') {
+      throw new AppError(
+        'unauthorized',
+        `The paper-search server at ${baseUrl} needs an API key for reads (AUTH_READS): pass --key or set PAPER_SEARCH_API_KEY.`,
+      );
+    }
+    if (error.code === 'route_not_found') {
+      throw new AppError(
+        'config_invalid',
+        `${baseUrl} is not the address of a paper-search server's API (GET /v1/stats answered 404): give the address the server prints, such as http://localhost:8080, without a path such as /mcp.`,
+      );
+    }
     return 'unknown';
   }
-  if (!stats.writes.enabled) return 'reads only';
+  if (key === undefined || !stats.writes.enabled) return 'reads only';
   if (!stats.access.writes) throw refusedKey(baseUrl);
   return 'writes';
 }

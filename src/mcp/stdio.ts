@@ -9,7 +9,7 @@ import type { PaperSearchBackend } from './backend.js';
 import { localBackend } from './local-backend.js';
 import { messageLines } from './message-lines.js';
 import { createMcpServer, negotiatedVersion } from './mcp-server.js';
-import { remoteBackend, writeAccess } from './remote-backend.js';
+import { remoteBackend, serverAccess } from './remote-backend.js';
 import { refuseInvalidParams } from './request-checks.js';
 
 /** Where the MCP server finds its papers: an index opened in this process, or a running server. */
@@ -48,16 +48,17 @@ export async function runMcpStdio(options: McpStdioOptions, environment: NodeJS.
     backend = localBackend(services.search);
   } else {
     log = createLogger(loadConfig(clientEnvironment(environment)).LOG_LEVEL, 'paper-search-mcp', 'stderr');
-    const access = options.key === undefined ? 'reads only' : await writeAccess(options.url, options.key);
-    if (options.key !== undefined && access !== 'writes') {
+    const access = await serverAccess(options.url, options.key);
+    const writes = options.key !== undefined && access !== 'reads only';
+    if (access === 'unknown') {
       log.warn(
         { url: options.url },
-        access === 'unknown'
-          ? 'the server could not be asked whether it takes this key; the write tools are offered'
-          : 'the server takes no writes (it has no API_KEYS); the write tools are not offered',
+        `the server could not be reached at start; each tool call tries it again${writes ? ', and the write tools are offered' : ''}`,
       );
+    } else if (options.key !== undefined && !writes) {
+      log.warn({ url: options.url }, 'the server takes no writes (it has no API_KEYS); the write tools are not offered');
     }
-    backend = remoteBackend(options.url, { key: options.key, writes: access !== 'reads only' });
+    backend = remoteBackend(options.url, { key: options.key, writes });
   }
 
   // Known once the transport is connected and the client has initialized (see negotiatedVersion).

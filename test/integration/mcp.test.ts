@@ -482,6 +482,13 @@ describe('the MCP server on stdio forwarding to a running server (--url)', () =>
     await client.close();
   });
 
+  it('regression: refuses at start an address that is no paper-search API (with /mcp appended it started, and every call failed with route_not_found)', async () => {
+    const wrongPath = await runCli('mcp', ['--url', `${server.url}/mcp`]);
+    assert.equal(wrongPath.code, 1);
+    assert.match(wrongPath.stderr, /^error \[config_invalid\]: .*\/mcp is not the address of a paper-search server's API/m);
+    assert.equal(wrongPath.stdout, '');
+  });
+
   it('refuses bad flags (exit code 2) and a missing index (exit code 1) with a line on stderr and nothing on stdout', async () => {
     const both = await runCli('mcp', ['--index', workDir, '--url', 'http://127.0.0.1:9']);
     assert.equal(both.code, 2);

@@ -263,6 +263,8 @@ describe('MCP over HTTP at /mcp', () => {
     assert.equal(withoutAccept.status, 200);
     const htmlOnly = await post(base, { accept: 'text/html' });
     assert.equal(htmlOnly.status, 406);
+    // Regression: a client that refuses JSON with q=0 was answered JSON.
+    for (const accept of ['application/json;q=0', 'application/json;q=0, text/event-stream']) assert.equal((await post(base, { accept })).status, 406, accept);
     // Regression: the SDK's words said both types were needed; JSON alone is.
     assert.deepEqual(htmlOnly.body, {
       jsonrpc: '2.0',

@@ -136,14 +136,14 @@ const notAcceptable = -32000;
  * The SDK answers 406 to a POST whose Accept does not list both application/json and
  * text/event-stream, though this stateless endpoint only ever answers JSON: `curl` (any type) and
  * clients that send no Accept or only application/json were refused. Such a request is taken as
- * accepting both; false for one that accepts neither JSON nor anything (`text/html`). The SDK
+ * accepting both; false for one that does not accept JSON (`text/html`, `application/json;q=0`). The SDK
  * reads the raw header list, so that is where the header is set.
  */
 function acceptingBothForJsonClients(request: Request): boolean {
   const { accept } = request.headers;
+  // Read as HTTP reads it: case-insensitive, wildcards, and q=0 refusing a type (application/json;q=0).
+  if (accept && request.accepts('application/json') === false) return false;
   if (accept?.includes('application/json') && accept.includes('text/event-stream')) return true;
-  // Media types are case-insensitive (Application/JSON is JSON); the SDK compares them as written.
-  if (accept && !/application\/json|application\/\*|\*\/\*/i.test(accept)) return false;
   const both = 'application/json, text/event-stream';
   request.headers.accept = both;
   const raw = request.rawHeaders;
