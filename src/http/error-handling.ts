@@ -150,7 +150,16 @@ function unparsableBodyMessage(error: Error): string {
       // Broken JSON: the parser's own message says where.
     }
   }
-  return `The request body is not valid JSON: ${error.message}`;
+  return `The request body is not valid JSON: ${error.message}${referenceFileHint(body)}`;
+}
+
+/** What to send a BibTeX or RIS file as, for a body that reads as one sent as JSON. */
+function referenceFileHint(body: unknown): string {
+  if (typeof body !== 'string') return '';
+  const start = body.trimStart();
+  if (/^@[a-z]+\s*[{(]/i.test(start)) return '. It reads as BibTeX: send it to POST /v1/papers with Content-Type: application/x-bibtex.';
+  if (/^TY {1,2}- /.test(start)) return '. It reads as RIS: send it to POST /v1/papers with Content-Type: application/x-research-info-systems.';
+  return '';
 }
 
 /**

@@ -230,6 +230,8 @@ describe('BibTeX entry to record: dates and identifiers', () => {
     assert.equal(converted.doi, '10.1000/ABC_1');
     assert.equal(converted.url, 'https://example.org/a_b%20c');
     assert.equal((await record('@misc{k, howpublished = {\\url{https://example.org/x}}}')).url, 'https://example.org/x');
+    // Regression: the address was cut at the first closing brace ("http://host/~").
+    assert.equal((await record('@misc{k, howpublished = {Online at \\url{http://host/{\\~{}}user/page}, 2020}}')).url, 'http://host/~user/page');
   });
 
   it('regression: keeps the first of several DOIs (they were run together into one), and joins one DOI broken across lines', async () => {

@@ -114,6 +114,20 @@ describe('createApp when ready', () => {
     assert.equal(response.body!.error.details.issues[0].path, 'body.papers.1.date');
   });
 
+  it('regression: says how to send a BibTeX or RIS file or a CSL-JSON array sent as plain JSON (the messages were "Unexpected token \'@\'" and "expected object, received array")', async () => {
+    const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+    const bibtex = await call('/v1/papers', { body: '\n@article{k, title={T}}', headers });
+    assert.equal(bibtex.status, 400);
+    assert.equal(bibtex.body!.error.code, 'invalid_json');
+    assert.match(bibtex.body!.error.message, /It reads as BibTeX: send it to POST \/v1\/papers with Content-Type: application\/x-bibtex\.$/);
+    const ris = await call('/v1/papers', { body: 'TY  - JOUR\nTI  - T\nER  - \n', headers });
+    assert.match(ris.body!.error.message, /It reads as RIS: .*application\/x-research-info-systems/);
+    const csl = await call('/v1/papers', { body: JSON.stringify([{ id: 'c', type: 'article-journal', title: 'T' }]), headers });
+    assert.equal(csl.status, 400);
+    assert.equal(csl.body!.error.code, 'invalid_input');
+    assert.match(csl.body!.error.message, /\{"papers": \[\.\.\.\]\}.*application\/vnd\.citationstyles\.csl\+json/);
+  });
+
   it('maps each kind of bad request to its status and code, in the one error shape', async () => {
     const cases: [ReturnType<typeof call>, number, string][] = [
       [call('/nowhere'), 404, 'route_not_found'],

@@ -57,6 +57,13 @@ export function writeRoutes(requireWrites: (response: Response) => WriteService)
         { path: 'query.skip_invalid', message: 'only for a batch or a BibTeX, RIS or CSL-JSON body', code: 'custom' },
       ]);
     }
+    if (Array.isArray(request.body)) {
+      // A JSON array: most likely a CSL-JSON bibliography sent as plain JSON.
+      throw invalidInput(
+        'The body is a JSON array: send papers as {"papers": [...]}, or a CSL-JSON bibliography (Zotero, Pandoc) with Content-Type: application/vnd.citationstyles.csl+json.',
+        [{ path: 'body', message: 'expected an object ({"papers": [...]} or one paper), received an array', code: 'invalid_type' }],
+      );
+    }
     const inputs = batch ? parseInput(paperBatchSchemaOf(paperSchema), request.body, 'body').papers : [parseInput(paperSchema, request.body, 'body')];
     const papers = await requireWrites(response).createPapers(inputs, { batch, allowTitleOnly }, callerOf(response));
     response.status(201);

@@ -229,9 +229,17 @@ function firstDoi(value: string | undefined): string | undefined {
   return dois !== undefined && dois.length > 1 ? dois[0] : value;
 }
 
+/** The argument of the first `\url{…}` in a field, to its matching brace (`\url{http://host/{\~{}}user}` whole). */
 function urlCommand(value: string | undefined): string | undefined {
-  const url = value === undefined ? undefined : /\\url\{([^}]+)\}/.exec(value)?.[1];
-  return url === undefined ? undefined : verbatim(url);
+  const start = value?.indexOf('\\url{') ?? -1;
+  if (value === undefined || start === -1) return undefined;
+  let depth = 0;
+  for (let at = start + '\\url'.length; at < value.length; at++) {
+    if (value[at] === '\\') at++;
+    else if (value[at] === '{') depth++;
+    else if (value[at] === '}' && --depth === 0) return verbatim(value.slice(start + '\\url{'.length, at));
+  }
+  return undefined;
 }
 
 /**
