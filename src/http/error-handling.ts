@@ -195,7 +195,8 @@ function toAppError(error: unknown, request: Request): AppError {
  * When to try again after a 503 whose cause carries no estimate: a server still loading is
  * usually ready within seconds, and one stopping is being restarted or replaced.
  */
-const unavailableRetryAfterSeconds: Partial<Record<ErrorCode, number>> = { not_ready: 5, shutting_down: 5 };
+export const notReadyRetryAfterSeconds = 5;
+const unavailableRetryAfterSeconds: Partial<Record<ErrorCode, number>> = { not_ready: notReadyRetryAfterSeconds, shutting_down: notReadyRetryAfterSeconds };
 
 /**
  * The one place errors become responses: the catalog fixes status and code; 5xx are logged as

@@ -98,7 +98,10 @@ describe('regressions', () => {
   it('logs a /readyz probe during start-up without a warning or stack (expected 503s are not errors)', async () => {
     const app = await startApp();
     apps.push(app);
-    assert.equal((await app.call('/readyz')).status, 503);
+    const probe = await app.call('/readyz');
+    assert.equal(probe.status, 503);
+    // Regression: the API's not_ready said when to look again, /readyz did not.
+    assert.equal(probe.headers.get('retry-after'), '5');
     const line = app.logs.find((entry) => (entry.req as { url?: string } | undefined)?.url === '/readyz');
     assert.ok(line, 'the probe is logged');
     assert.equal(line.level, 20, 'at debug level');

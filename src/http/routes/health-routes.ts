@@ -2,7 +2,7 @@ import { Router } from 'express';
 import type { IndexInfo } from '../../search/search-service.js';
 import type { ServiceState } from '../../service-state.js';
 import { withTimeout } from '../../shared/time-limit.js';
-import { methodNotAllowed } from '../error-handling.js';
+import { methodNotAllowed, notReadyRetryAfterSeconds } from '../error-handling.js';
 
 /**
  * How long /readyz waits for the index's figures. A cluster's count can wait on a failing node for
@@ -21,6 +21,8 @@ export function healthRoutes(state: ServiceState): Router {
   router.get('/readyz', async (_request, response) => {
     const service = state.service;
     if (!service) {
+      // When to look again, as the API's not_ready and shutting_down answers say.
+      response.setHeader('Retry-After', String(notReadyRetryAfterSeconds));
       response.status(503).json({ status: state.phase });
       return;
     }
