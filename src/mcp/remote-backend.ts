@@ -13,10 +13,11 @@ export interface RemoteBackendOptions {
 
 /**
  * How long a tool call waits for the server: a server that accepts the connection and never
- * answers must not leave the assistant waiting for fetch's five minutes. Writes of a few hundred
- * papers embed well within it.
+ * answers must not leave the assistant waiting for fetch's five minutes. Under the official SDKs'
+ * default request timeout (60 s), so the client hears server_timeout rather than its own generic
+ * timeout; add_papers' 100 papers embed well within it.
  */
-const remoteTimeoutMs = 120_000;
+const remoteTimeoutMs = 55_000;
 
 /** How long the check of the server at start waits: an assistant starting its tools should not wait for a stuck server. */
 const startCheckTimeoutMs = 3_000;
