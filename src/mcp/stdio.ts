@@ -13,7 +13,7 @@ import { remoteBackend, serverAccess } from './remote-backend.js';
 import { refuseInvalidParams } from './request-checks.js';
 
 /** Where the MCP server finds its papers: an index opened in this process, or a running server. */
-export type McpStdioOptions = { index: string; url?: undefined; key?: undefined } | { url: string; key?: string | undefined; index?: undefined };
+export type McpStdioOptions = { index: string; url?: undefined; key?: string | undefined } | { url: string; key?: string | undefined; index?: undefined };
 
 /** MCP clients start servers from a folder of their own: the model folder defaults to the package's, not the working directory's. */
 const packageRoot = resolve(import.meta.dirname, '../..');
@@ -44,6 +44,11 @@ export async function runMcpStdio(options: McpStdioOptions, environment: NodeJS.
       AUTH_METRICS: '',
     });
     log = createLogger(config.LOG_LEVEL, 'paper-search-mcp', 'stderr');
+    if (options.key !== undefined) {
+      log.warn(
+        'the API key (--key or PAPER_SEARCH_API_KEY) is not used with an index opened here, which is read-only: the write tools need --url and a server',
+      );
+    }
     services = await openReadOnlyServices(config, log);
     backend = localBackend(services.search);
   } else {

@@ -222,8 +222,11 @@ describe('the MCP server on stdio over an index opened in process (--index)', ()
   });
 
   /** `mcp --index` on stdio, initialized, for a test that plays a client going away; its stderr as it grows. */
-  async function initializedStdioServer() {
-    const child = spawn(process.execPath, [...cliEntry, 'mcp', '--index', join(workDir, 'index-copy')], { stdio: ['pipe', 'pipe', 'pipe'] });
+  async function initializedStdioServer(environment: NodeJS.ProcessEnv = {}) {
+    const child = spawn(process.execPath, [...cliEntry, 'mcp', '--index', join(workDir, 'index-copy')], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, ...environment },
+    });
     const stderr = { text: '' };
     child.stderr.on('data', (chunk: Buffer) => (stderr.text += chunk.toString()));
     const exited = new Promise<number | null>((resolveExit) => child.on('close', resolveExit));
@@ -235,6 +238,13 @@ describe('the MCP server on stdio over an index opened in process (--index)', ()
     };
     return { child, stderr, exited, callSimilar };
   }
+
+  it('regression: says a key is not used with --index (it was ignored without a word)', async () => {
+    const { child, stderr, exited } = await initializedStdioServer({ PAPER_SEARCH_API_KEY: 'a-key-for-a-server-0123456789' });
+    child.stdin.end();
+    assert.equal(await exited, 0, stderr.text.slice(-2000));
+    assert.match(stderr.text, /the API key \(--key or PAPER_SEARCH_API_KEY\) is not used with an index opened here/);
+  });
 
   it('regression: stops cleanly, exit 0, when the client stops reading stdout under model calls (the process aborted in the model add-on)', async () => {
     const { child, stderr, exited, callSimilar } = await initializedStdioServer();

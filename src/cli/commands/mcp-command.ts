@@ -14,7 +14,7 @@ export function mcpCommand(): Command {
     .addHelpText('after', examples('paper-search mcp --index index-data/default', 'paper-search mcp --url http://127.0.0.1:8080'))
     .action((flags: { url?: string; key?: string; index?: string }) =>
       runInFrame({ settings: { INDEX_DIR: flags.index }, serverUrl: flags.url }, async ({ config }) => {
-        await runMcpStdio(flags.url !== undefined ? { url: flags.url, key: flags.key } : { index: config.INDEX_DIR }, process.env);
+        await runMcpStdio(flags.url !== undefined ? { url: flags.url, key: flags.key } : { index: config.INDEX_DIR, key: flags.key }, process.env);
         // The protocol is over: nothing the server started may keep the process alive.
         process.exit(0);
       }),
