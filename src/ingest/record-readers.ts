@@ -1,5 +1,5 @@
 import { extname } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { parse as parseCsv } from 'csv-parse';
 import streamArray from 'stream-json/streamers/stream-array.js';
 import { AppError } from '../errors.js';
@@ -97,8 +97,10 @@ async function* readJsonArrays(input: Input, declaredCsl = false): AsyncGenerato
  * read as papers. An item is CSL when it looks like one, or always when the array is declared CSL-JSON.
  */
 export async function* readJsonArray(stream: Readable, path: string, positionPrefix: string, declaredCsl = false): AsyncGenerator<RawRecord> {
-  const items = stream.pipe(streamArray.withParserAsStream());
-  stream.on('error', (error) => items.destroy(error));
+  // Declared CSL-JSON, one item alone (as a citation manager copies a single reference) is a list of one.
+  const source = declaredCsl ? Readable.from(withLoneObjectListed(stream)) : stream;
+  const items = source.pipe(streamArray.withParserAsStream());
+  source.on('error', (error) => items.destroy(error));
   let index = 0;
   try {
     for await (const item of items as AsyncIterable<{ key: number; value: unknown }>) {
@@ -112,11 +114,31 @@ export async function* readJsonArray(stream: Readable, path: string, positionPre
     if (index === 0 && /top-level object should be an array/i.test((error as Error).message)) {
       throw new AppError(
         'input_malformed',
-        `${path} holds one JSON object, not an array: a JSON input is an array of papers ([{…}, {…}]); one paper per line is --format jsonl.`,
+        `${path} holds one JSON object, not an array: a JSON input is an array of papers ([{…}, {…}]); one paper per line is --format jsonl, and one CSL-JSON item alone is read with --format csl-json.`,
       );
     }
     throw new AppError('input_malformed', `${path} is not a valid JSON array of papers (after record ${index}): ${(error as Error).message}`);
   }
+}
+
+/** The bytes of a JSON text, a byte-order mark left out and one object alone (not in an array) made a list of one. */
+async function* withLoneObjectListed(stream: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  let start = true;
+  let lone = false;
+  for await (const chunk of stream) {
+    let bytes = chunk;
+    if (start) {
+      if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
+      const first = bytes.find((byte) => byte !== 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d);
+      if (first !== undefined) {
+        start = false;
+        lone = first === 0x7b;
+        if (lone) yield Buffer.from('[');
+      }
+    }
+    yield bytes;
+  }
+  if (lone) yield Buffer.from(']');
 }
 
 const csvDelimiters = [',', ';', '\t'] as const;

@@ -11,13 +11,8 @@ import { readJsonArray, type RawRecord } from './record-readers.js';
  */
 export function readReferenceText(text: string | Buffer, format: ImportFormat): AsyncGenerator<RawRecord> {
   const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
-  if (format === 'csl-json') {
-    const json = withoutByteOrderMark(bytes);
-    // One item alone, as a citation manager copies a single reference, is a list of one.
-    const chunks = firstNonSpace(json) === 0x7b ? [Buffer.from('['), json, Buffer.from(']')] : [json];
-    // Every item of a body declared CSL-JSON is a CSL item, whether or not it has a field only CSL names.
-    return readJsonArray(Readable.from(chunks), 'the body', '', true);
-  }
+  // Every item of a body declared CSL-JSON is a CSL item, whether or not it has a field only CSL names (and one item alone is a list of one).
+  if (format === 'csl-json') return readJsonArray(Readable.from([bytes]), 'the body', '', true);
   let opened = false;
   const file = {
     path: 'request body',
@@ -31,13 +26,4 @@ export function readReferenceText(text: string | Buffer, format: ImportFormat): 
   };
   const input: Input = { path: file.path, files: [file], skipped: [], totalBytes: bytes.length, bytesRead: file.bytesRead };
   return format === 'bibtex' ? readBibtex(input) : readRis(input);
-}
-
-function withoutByteOrderMark(bytes: Buffer): Buffer {
-  return bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
-}
-
-/** The first byte that is not JSON whitespace, or undefined. */
-function firstNonSpace(bytes: Buffer): number | undefined {
-  return bytes.find((byte) => byte !== 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d);
 }

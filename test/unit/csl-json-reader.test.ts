@@ -93,8 +93,17 @@ describe('CSL-JSON items', () => {
     assert.equal(dated('2021-11'), '2021-11');
     assert.equal(dated({ literal: 'forthcoming' }), undefined);
     assert.equal(dated({ 'date-parts': [['2020', '2']] }), '2020-02');
+    // Each part whole and a real date: a range was read as 1999-20 and 2019-05-20, and an impossible date refused the whole record.
+    assert.equal(dated({ raw: '1999-2000' }), '1999');
+    assert.equal(dated({ raw: '2019-05/2019-06' }), '2019-05');
+    assert.equal(dated({ literal: '2019-02-30' }), '2019-02');
+    assert.equal(dated({ raw: '2019-13' }), '2019');
     const keywords = cslItemToRecord({ id: 'k', type: 'article-journal', keyword: ['glaciology', 'remote sensing, drones', 'glaciology'] });
     assert.deepEqual(keywords.categories, ['glaciology', 'remote sensing', 'drones']);
+  });
+
+  it('regression: read an item without a type when the list is declared CSL (a TypeError stopped the whole import)', () => {
+    assert.deepEqual(cslItemToRecord({ id: 'u', title: 'Untyped', abstract: 'No type.' }), { id: 'u', title: 'Untyped', abstract: 'No type.' });
   });
 
   it("are told from papers written in this product's own fields", () => {

@@ -158,6 +158,12 @@ describe('openRecordSource: JSON lines', () => {
     assert.deepEqual(item?.value, { id: 'w1', title: 'A working paper', abstract: 'About work.', type: 'preprint' });
     const [plain] = await readAll(path, 'json');
     assert.equal((plain?.value as { type?: string }).type, 'article', 'without a field only CSL names, --format json reads a paper');
+    // One item alone, after a byte-order mark, is a list of one, as a POST body of it is.
+    const lone = await writeInput('one-item.json', `\ufeff\n ${JSON.stringify({ id: 'w2', type: 'article-journal', title: 'Alone', abstract: 'One.' })}`);
+    assert.deepEqual(
+      (await readAll(lone, 'csl-json')).map((record) => record.value),
+      [{ id: 'w2', title: 'Alone', abstract: 'One.', type: 'journal-article' }],
+    );
   });
 
   it('turns a .jsonl.gz that is not gzip into AppError input_malformed', async () => {

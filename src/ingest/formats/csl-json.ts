@@ -96,7 +96,8 @@ export function cslItemToRecord(item: Record<string, unknown>): Record<string, u
   // An arXiv preprint as the export (and Zotero) writes it: publisher arXiv, number "arXiv:<id>".
   const arxivId = arxivIdFromDoi(doi) ?? arxivIdFromUrl(url) ?? arxivIdFromMention(text(item.number));
   if (arxivId) record.arxiv_id = arxivId;
-  const named = cslType(item.type as string);
+  // A type is what makes an item CSL, but a list declared CSL-JSON may hold an item without one.
+  const named = typeof item.type === 'string' ? cslType(item.type) : undefined;
   const container = firstText(item['container-title']);
   const publisher = text(item.publisher);
   const namedVenue = container ?? (named && venueIsPublisher(named) ? publisher : undefined);

@@ -1,3 +1,4 @@
+import { isCalendarDate } from '../../papers/paper-record.js';
 import { monthNamedIn } from './month-names.js';
 
 /** A date as a reference file writes it, to the precision it gives. */
@@ -22,11 +23,19 @@ export function isoDateText({ year, month, day }: DateParts): string {
   return `${String(year).padStart(4, '0')}${month ? `-${twoDigits(month)}${day ? `-${twoDigits(day)}` : ''}` : ''}`;
 }
 
+/**
+ * Each part whole (a range such as "1999-2000" is its first year, not 1999-20), and only as
+ * precise as it is a real date: a month past 12 leaves the year, a day the month has not the month.
+ */
 function numericDate(value: string): DateParts | undefined {
-  const match = /^(\d{4})(?!\d)(?:[/-](\d{1,2})?(?:[/-](\d{1,2})?)?)?/.exec(value.trim());
+  const match = /^(\d{4})(?!\d)(?:[/-](?:(\d{1,2})(?!\d))?(?:[/-](?:(\d{1,2})(?!\d))?)?)?/.exec(value.trim());
   if (!match) return undefined;
-  const [, year, month, day] = match;
-  return { year: Number(year), ...(month ? { month: Number(month) } : {}), ...(month && day ? { day: Number(day) } : {}) };
+  const [, yearText, monthText, dayText] = match;
+  const year = Number(yearText);
+  const month = monthText === undefined ? undefined : Number(monthText);
+  if (month === undefined || !isCalendarDate(isoDateText({ year, month }))) return { year };
+  const day = dayText === undefined ? undefined : Number(dayText);
+  return day !== undefined && isCalendarDate(isoDateText({ year, month, day })) ? { year, month, day } : { year, month };
 }
 
 function writtenMonthDate(value: string): DateParts | undefined {
