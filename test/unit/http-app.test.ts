@@ -307,6 +307,19 @@ describe('createApp when ready', () => {
     }
   });
 
+  it('compresses at once a related list that cannot be kept (ANSWER_CACHE_MB=0: gzip clients never got one compressed)', async () => {
+    const uncached = await startApp({ environment: { ANSWER_CACHE_MB: '0' }, storage: () => storage });
+    try {
+      uncached.state.markReady(new SearchService(storage, embedder), new WriteService(storage, embedder));
+      const list = await uncached.call('/v1/papers/volcano-1/related?k=20');
+      assert.equal(list.status, 200);
+      assert.ok(list.text.length >= 1024, `long enough to be compressed (${list.text.length} bytes)`);
+      assert.equal(list.headers.get('content-encoding'), 'gzip', 'fetch takes gzip');
+    } finally {
+      await uncached.close();
+    }
+  });
+
   it('answers a related list with every field in the bytes of the same list with every field named', async () => {
     const everyField = Object.keys(paperSchema.shape)
       .filter((field) => field !== 'id')

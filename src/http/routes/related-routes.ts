@@ -35,11 +35,12 @@ export function relatedRoutes(requireService: (response: Response) => SearchServ
     const started = performance.now();
     const format = responseFormat(request, response);
     const service = requireService(response);
-    const slot = format === 'json' ? answerSlot(service, request.originalUrl) : undefined;
+    // Without a place to keep answers (the cache off, a backend that cannot tell when its contents change), every answer is computed now and sent as such.
+    const slot = format === 'json' && answers.capacity > 0 ? answerSlot(service, request.originalUrl) : undefined;
     const keep = (answer: KeptAnswer) => slot && answers.set(slot, answer);
     // A client that asks for a fresh answer (Cache-Control: no-cache) gets one computed now, which is kept.
     const kept = slot && !asksForFreshAnswer(request) && answers.get(slot);
-    if (kept) return sendAnswer(request, response, { answer: kept, computedNow: false }, keep, started);
+    if (kept) return sendAnswer(request, response, { answer: kept, compressNow: true }, keep, started);
     const { id } = parseInput(paperIdParamsSchema, request.params, 'params');
     const query = parseInput(relatedQuerySchema, withoutFormat(request.query), 'query');
     const options = { ...listOptions(query), facet: query.facet };
@@ -47,13 +48,13 @@ export function relatedRoutes(requireService: (response: Response) => SearchServ
       // The usual request: every field, nothing added. Its hits come encoded (see relatedToPaperJson).
       const answer = keptHitsAnswer(await service.relatedToPaperJson(id, options, callerOf(response)));
       keep(answer);
-      return sendAnswer(request, response, { answer, computedNow: true }, keep, started);
+      return sendAnswer(request, response, { answer, compressNow: slot === undefined }, keep, started);
     }
     const list = await service.relatedToPaper(id, options, callerOf(response));
     if (format !== 'json') return sendExport(response, format, list.hits.map(paperOfHit), 'related');
     const answer = keptAnswer(rankedListBody(list, query.fields));
     keep(answer);
-    sendAnswer(request, response, { answer, computedNow: true }, keep, started);
+    sendAnswer(request, response, { answer, compressNow: slot === undefined }, keep, started);
   });
   // Express would answer OPTIONS itself ("GET, HEAD" as text) before the search routes' 405.
   router.options('/v1/papers/:id/related', methodNotAllowed(['GET']));
@@ -73,17 +74,18 @@ function answerSlot(service: SearchService, url: string): CacheSlot | undefined 
 
 /**
  * Sends a kept answer ended with this request's took_ms, as response.json would have written it.
- * A client that takes gzip gets it compressed from the answer's kept gzip prefix, made the second
- * time the answer is sent (and kept through `keep`): compressing an 18 KB list costs several
- * times what the rest of the request does (about twice what computing it does), so an answer
- * computed for this request goes uncompressed, as HTTP allows (identity is acceptable unless the
- * client refuses it), and only answers asked for again are compressed, once. The compression
- * middleware leaves an answer that already has a Content-Encoding alone.
+ * A client that takes gzip gets it compressed from the answer's kept gzip prefix (made once, and
+ * kept through `keep`). Compressing an 18 KB list costs several times what the rest of the
+ * request does (about twice what computing it does), so an answer computed for this request and
+ * kept goes uncompressed (`compressNow` false), as HTTP allows (identity is acceptable unless the
+ * client refuses it): it is compressed when it is asked for again. An answer that cannot be kept
+ * is compressed at once (`compressNow`), or no client would ever get it compressed. The
+ * compression middleware leaves an answer that already has a Content-Encoding alone.
  */
 function sendAnswer(
   request: Request,
   response: Response,
-  { answer, computedNow }: { answer: KeptAnswer; computedNow: boolean },
+  { answer, compressNow }: { answer: KeptAnswer; compressNow: boolean },
   keep: (answer: KeptAnswer) => void,
   started: number,
 ): void {
@@ -92,7 +94,7 @@ function sendAnswer(
   let chunks: Buffer[];
   const compressible = answer.open.length + ending.length >= compressionThreshold;
   if (compressible) response.vary('Accept-Encoding');
-  if (compressible && takesGzip(request) && (isGzipped(answer) || !computedNow || refusesIdentity(request))) {
+  if (compressible && takesGzip(request) && (isGzipped(answer) || compressNow || refusesIdentity(request))) {
     const compressed = withGzip(answer);
     if (compressed !== answer) keep(compressed);
     chunks = gzippedAnswer(compressed, ending);
