@@ -112,8 +112,8 @@ export function onlyQueryParameters(allowed: readonly string[] = [], options: { 
 const decompressedCodings = ['gzip', 'deflate', 'br', ...('createZstdDecompress' in zlib ? ['zstd'] : [])];
 
 /** body-parser's failure types, mapped to catalog codes. */
-const bodyParserErrors: Record<string, (error: Error) => AppError> = {
-  'entity.parse.failed': (error) => new AppError('invalid_json', unparsableBodyMessage(error)),
+const bodyParserErrors: Record<string, (error: Error, request: Request) => AppError> = {
+  'entity.parse.failed': (error, request) => new AppError('invalid_json', unparsableBodyMessage(error, request)),
   'entity.too.large': (error) => payloadTooLarge((error as Error & { limit?: number }).limit),
   'encoding.unsupported': (error) => {
     const encoding = (error as Error & { encoding?: string }).encoding;
@@ -140,7 +140,7 @@ const bodyParserErrors: Record<string, (error: Error) => AppError> = {
  * body-parser refuses JSON that is not an object or array (`"hi"`, `null`) with the same error as
  * broken JSON; saying which it is tells the client what to fix.
  */
-function unparsableBodyMessage(error: Error): string {
+function unparsableBodyMessage(error: Error, request: Request): string {
   const body = (error as Error & { body?: unknown }).body;
   if (typeof body === 'string') {
     try {
@@ -150,10 +150,10 @@ function unparsableBodyMessage(error: Error): string {
       // Broken JSON: the parser's own message says where.
     }
   }
-  return `The request body is not valid JSON: ${error.message}${referenceFileHint(body)}`;
+  return `The request body is not valid JSON: ${error.message}${request.method === 'POST' && /^\/v1\/papers\/?$/i.test(request.path) ? referenceFileHint(body) : ''}`;
 }
 
-/** What to send a BibTeX or RIS file as, for a body that reads as one sent as JSON. */
+/** What to send a BibTeX or RIS file as, for a body of POST /v1/papers that reads as one sent as JSON. */
 function referenceFileHint(body: unknown): string {
   if (typeof body !== 'string') return '';
   const start = body.trimStart();
@@ -169,7 +169,7 @@ function referenceFileHint(body: unknown): string {
 function toAppError(error: unknown, request: Request): AppError {
   if (isAppError(error)) return error;
   const { type, status, code } = (error ?? {}) as { type?: unknown; status?: unknown; code?: unknown };
-  if (typeof type === 'string' && bodyParserErrors[type]) return bodyParserErrors[type](error as Error);
+  if (typeof type === 'string' && bodyParserErrors[type]) return bodyParserErrors[type](error as Error, request);
   // The decompressor's own failure (zlib's Z_DATA_ERROR, brotli's ERR__ERROR_FORMAT_…, zstd's
   // ZSTD_error_…), which body-parser passes on untyped: the body is not what its Content-Encoding says.
   const encoding = request.headers['content-encoding'];
@@ -235,10 +235,14 @@ function hidingFolders(folders: readonly ServerFolder[]): (error: AppError) => A
   // Absolute and as configured, longest first, so a folder inside another is named by its own setting.
   const mentions = folders
     // A relative form only with a separator: a folder named "data" would hide every "data" of a message.
-    .flatMap(({ path, setting }) => [resolve(path), ...(/[\\/]/.test(path) ? [path] : [])].map((form) => ({ form, name: `<${setting}>` })))
+    .flatMap(({ path, setting }) =>
+      [resolve(path), ...(/[\\/]/.test(path) ? [path.replace(/[\\/]+$/, '')] : [])].map((form) => ({ form, name: `<${setting}>` })),
+    )
     .filter(({ form }) => form.length > 1)
-    .sort((a, b) => b.form.length - a.form.length);
-  const hide = (text: string) => mentions.reduce((hidden, { form, name }) => hidden.split(form).join(name), text);
+    .sort((a, b) => b.form.length - a.form.length)
+    // Whole names only: /srv/idx does not name /srv/idx2 (its staging folder /srv/idx.staging-1 it does).
+    .map(({ form, name }) => ({ pattern: new RegExp(`${form.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}\\p{N}_-])`, 'gu'), name }));
+  const hide = (text: string) => mentions.reduce((hidden, { pattern, name }) => hidden.replace(pattern, name), text);
   const hideIn = (value: unknown): unknown => {
     if (typeof value === 'string') return hide(value);
     if (Array.isArray(value)) return value.map(hideIn);

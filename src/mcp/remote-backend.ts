@@ -43,10 +43,11 @@ export async function serverAccess(baseUrl: string, key: string | undefined): Pr
         `The paper-search server at ${baseUrl} needs an API key for reads (AUTH_READS): pass --key or set PAPER_SEARCH_API_KEY.`,
       );
     }
-    if (error.code === 'route_not_found') {
+    // Another kind of server's 404 says the same (a proxy's 502 while the server restarts does not).
+    if (error.code === 'route_not_found' || (error.code === 'invalid_response' && error.status === 404)) {
       throw new AppError(
         'config_invalid',
-        `${baseUrl} is not the address of a paper-search server's API (GET /v1/stats answered 404): give the address the server prints, such as http://localhost:8080, without a path such as /mcp.`,
+        `${baseUrl} is not the address of a paper-search server's API (GET /v1/stats: ${error.message}): give the address the server prints, such as http://localhost:8080, without a path such as /mcp.`,
       );
     }
     return 'unknown';

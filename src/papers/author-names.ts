@@ -37,10 +37,13 @@ const organisationWords =
 /** A suffix of a person's name, written after the family name ("John Smith Jr.", "Smith, John, III"). */
 export const nameSuffix = /^(jr\.?|sr\.?|ii|iii|iv)$/i;
 
+/** What may follow "Family, Given, " in a person's name: a generation or a degree ("Jr.", "III", "3rd", "MD", "PhD"). */
+const invertedNameSuffix = /^(jr\.?|sr\.?|[ivx]{1,4}|\d+(st|nd|rd|th)|m\.?d\.?|ph\.?d\.?|esq\.?)$/i;
+
 /** Whether the comma-separated parts of a name are "Family, Given" or "Family, Given, Suffix" (as BibTeX and RIS write a person's name). */
 export function isInvertedPersonName(commaParts: readonly string[]): boolean {
   const [family, given, suffix] = commaParts;
-  return commaParts.length <= 3 && Boolean(family) && !/^and\b/i.test(given ?? '') && (!suffix || nameSuffix.test(suffix));
+  return commaParts.length <= 3 && Boolean(family) && !/^and\b/i.test(given ?? '') && (!suffix || invertedNameSuffix.test(suffix));
 }
 
 /** Whether a name is an organisation's ("Google, Inc.", "U.S. Department of Energy"), by the words organisations' names hold. */

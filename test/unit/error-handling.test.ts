@@ -38,6 +38,8 @@ describe('the error handler', () => {
       'The snapshot failed: The index at <INDEX_DIR> is damaged: vectors.f32 (size). Rebuild it with --index <INDEX_DIR>; its log <WAL_DIR> holds every write.',
     );
     assert.deepEqual((answer.body?.error as { details?: unknown }).details, { files: [{ file: '<INDEX_DIR>/vectors.f32' }] });
+    const names = answerTo(new AppError('snapshot_failed', 'Staged in /srv/papers/index.staging-7; /srv/papers/index2 is another folder.'));
+    assert.equal(names.body?.error.message, 'Staged in <INDEX_DIR>.staging-7; /srv/papers/index2 is another folder.');
   });
 
   it('regression: answers a request that found no file descriptor left 503 overloaded with Retry-After (it was 500, /readyz included)', () => {

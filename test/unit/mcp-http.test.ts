@@ -147,6 +147,30 @@ describe('MCP over HTTP at /mcp', () => {
     assert.equal((await post(any, { host: 'whatever.example', origin: 'https://elsewhere.example' })).status, 200);
   });
 
+  it('gives a client of 2025-03-26 (the MCP-Protocol-Version header, or none) results without resource links or structured content', async () => {
+    const call = JSON.stringify({
+      jsonrpc: '2.0',
+      id: 7,
+      method: 'tools/call',
+      params: { name: 'search_papers', arguments: { query: 'volcano eruption', k: 2 } },
+    });
+    for (const [version, structured] of [
+      ['2025-03-26', false],
+      [undefined, false],
+      ['2025-06-18', true],
+    ] as const) {
+      const answer = await post(base, version === undefined ? {} : { 'mcp-protocol-version': version }, call);
+      assert.equal(answer.status, 200, JSON.stringify(answer.body));
+      const result = (answer.body as { result: { content: { type: string }[]; structuredContent?: unknown } }).result;
+      assert.equal(
+        result.content.some((item) => item.type === 'resource_link'),
+        structured,
+        String(version),
+      );
+      assert.equal(result.structuredContent !== undefined, structured, String(version));
+    }
+  });
+
   it('allows only POST (stateless: no stream to GET, no session to DELETE)', async () => {
     for (const method of ['GET', 'DELETE']) {
       const response = await fetch(`${base}/mcp`, { method });

@@ -158,9 +158,11 @@ describe('risRecordToRecord', () => {
           ['AU', 'National Academies of Sciences, Engineering, and Medicine'],
           ['AU', 'Google, Inc.'],
           ['AU', 'Smith, John, III'],
+          ['AU', 'Doe, Jane, PhD'],
+          ['AU', 'Roe, Richard, 3rd'],
         ]),
       ).authors,
-      ['National Academies of Sciences, Engineering, and Medicine', 'Google, Inc.', 'John Smith III'],
+      ['National Academies of Sciences, Engineering, and Medicine', 'Google, Inc.', 'John Smith III', 'Jane Doe PhD', 'Richard Roe 3rd'],
     );
   });
 
