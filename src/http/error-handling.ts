@@ -16,6 +16,7 @@ import {
 import { issueMessage } from '../shared/zod-issues.js';
 import { payloadTooLarge } from './body-parsers.js';
 import { lingerBeforeClosing } from './lingering-close.js';
+import { isMcpPath } from './rate-limit.js';
 
 /** Issues named in one answer, and the length of each message: a hostile body cannot make the error large. */
 export const maxIssues = 10;
@@ -220,7 +221,7 @@ export function errorHandler(serverFolders: readonly ServerFolder[] = []): Error
       lingerBeforeClosing(request.socket);
     }
     const body = toErrorBody(appError);
-    response.status(appError.status).json(isMcpEndpoint(request) ? mcpErrorBody(body) : body);
+    response.status(appError.status).json(isMcpPath(request.path) ? mcpErrorBody(body) : body);
   };
 }
 
@@ -256,11 +257,6 @@ function hidingFolders(folders: readonly ServerFolder[]): (error: AppError) => A
     if (message === error.message && JSON.stringify(details) === JSON.stringify(error.details)) return error;
     return new AppError(error.code, message, { details, cause: error.cause, retryAfterSeconds: error.retryAfterSeconds });
   };
-}
-
-/** Whether a request is for the MCP endpoint (matched as its route is: any case, a trailing slash allowed). */
-function isMcpEndpoint(request: Request): boolean {
-  return /^\/mcp\/?$/i.test(request.path);
 }
 
 /**

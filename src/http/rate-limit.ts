@@ -11,8 +11,13 @@ import { callerOf } from './caller.js';
  * (`/V1/search` and `/mcp/` escaped the limit).
  */
 export function isApiPath(path: string): boolean {
+  return path.toLowerCase().startsWith('/v1/') || isMcpPath(path);
+}
+
+/** The MCP endpoint's path, as Express routes it (any case, a trailing slash allowed). */
+export function isMcpPath(path: string): boolean {
   const routed = path.toLowerCase();
-  return routed.startsWith('/v1/') || routed === '/mcp' || routed === '/mcp/';
+  return routed === '/mcp' || routed === '/mcp/';
 }
 
 export interface ClientRateLimit {

@@ -123,15 +123,16 @@ export async function* readJsonArray(stream: Readable, path: string, positionPre
 
 /** The bytes of a JSON text, a byte-order mark left out and one object alone (not in an array) made a list of one. */
 async function* withLoneObjectListed(stream: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
-  let start = true;
+  let firstChunk = true;
+  let beforeText = true;
   let lone = false;
   for await (const chunk of stream) {
-    let bytes = chunk;
-    if (start) {
-      if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
+    const bytes = firstChunk && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf ? chunk.subarray(3) : chunk;
+    firstChunk = false;
+    if (beforeText) {
       const first = bytes.find((byte) => byte !== 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d);
       if (first !== undefined) {
-        start = false;
+        beforeText = false;
         lone = first === 0x7b;
         if (lone) yield Buffer.from('[');
       }

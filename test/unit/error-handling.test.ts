@@ -20,7 +20,7 @@ function answerTo(error: unknown): { status?: number; headers: Record<string, st
   errorHandler([
     { path: '/srv/papers/index', setting: 'INDEX_DIR' },
     { path: '/srv/papers/index.wal', setting: 'WAL_DIR' },
-  ])(error, { method: 'GET', headers: {}, log } as unknown as Request, response as unknown as Response, () => undefined);
+  ])(error, { method: 'GET', path: '/v1/search', headers: {}, log } as unknown as Request, response as unknown as Response, () => undefined);
   return answer;
 }
 

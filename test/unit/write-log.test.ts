@@ -289,19 +289,27 @@ describe('WriteLog damage', () => {
     assert.deepEqual(await readFile(path), bytes, 'a corrupt log is left as it is');
   });
 
-  it('cuts off a last line with a page of zeros as a torn append, even with its newline', async () => {
-    // Pages of one append may reach the disk out of order, and a page that did not reads as zeros:
-    // such a complete-looking last line was never acknowledged.
+  /** A closed log of `writes` whose last line `damage` changed on disk (given the file's bytes and where that line starts). */
+  async function logWithLastLineDamaged(writes: ReturnType<typeof sampleWrites>, damage: (bytes: Buffer, lastLineStart: number) => void) {
     const folder = await freshLogFolder();
-    const writes = sampleWrites(3);
     const first = await WriteLog.open(folder, lineage, 1);
     await writeAll(first.log, writes);
     await first.log.close();
     const path = join(folder, segmentName(1));
     const bytes = await readFile(path);
     const lastLineStart = bytes.lastIndexOf(0x0a, bytes.length - 2) + 1;
-    bytes.fill(0, lastLineStart + 20, Math.min(lastLineStart + 60, bytes.length - 1));
+    damage(bytes, lastLineStart);
     await writeFile(path, bytes);
+    return { folder, path, bytes, lastLineStart };
+  }
+
+  it('cuts off a last line with a page of zeros as a torn append, even with its newline', async () => {
+    // Pages of one append may reach the disk out of order, and a page that did not reads as zeros:
+    // such a complete-looking last line was never acknowledged.
+    const writes = sampleWrites(3);
+    const { folder, path, bytes, lastLineStart } = await logWithLastLineDamaged(writes, (bytes, start) =>
+      bytes.fill(0, start + 20, Math.min(start + 60, bytes.length - 1)),
+    );
 
     const opened = await WriteLog.open(folder, lineage, 1);
     try {
@@ -314,15 +322,9 @@ describe('WriteLog damage', () => {
   });
 
   it('regression: refuses a complete last line damaged after it was written (a flipped bit cut off an acknowledged write as a torn append)', async () => {
-    const folder = await freshLogFolder();
-    const first = await WriteLog.open(folder, lineage, 1);
-    await writeAll(first.log, sampleWrites(3));
-    await first.log.close();
-    const path = join(folder, segmentName(1));
-    const bytes = await readFile(path);
-    const lastLineStart = bytes.lastIndexOf(0x0a, bytes.length - 2) + 1;
-    bytes[lastLineStart + 20] = bytes[lastLineStart + 20]! ^ 0x01;
-    await writeFile(path, bytes);
+    const { folder, path, bytes } = await logWithLastLineDamaged(sampleWrites(3), (bytes, start) => {
+      bytes[start + 20] = bytes[start + 20]! ^ 0x01;
+    });
     await assert.rejects(WriteLog.open(folder, lineage, 1), isAppErrorWithCode('wal_corrupt', /damaged/));
     assert.deepEqual(await readFile(path), bytes, 'the acknowledged write is left on disk');
   });

@@ -131,11 +131,8 @@ function issuedDate(issued: unknown): string | undefined {
   if (!isObject(issued)) return undefined;
   const parts = Array.isArray(issued['date-parts']) ? issued['date-parts'][0] : undefined;
   if (!Array.isArray(parts) || parts.length === 0) return writtenIssued(text(issued.raw) ?? text(issued.literal));
-  const [year, month, day] = parts.map(Number);
-  if (!Number.isInteger(year)) return undefined;
-  const padded = (value: number | undefined) => (value !== undefined && Number.isInteger(value) ? `-${String(value).padStart(2, '0')}` : undefined);
-  const monthText = padded(month);
-  return `${String(year).padStart(4, '0')}${monthText ?? ''}${monthText ? (padded(day) ?? '') : ''}`;
+  const [year, month, day] = parts.map(Number).map((part) => (Number.isInteger(part) ? part : undefined));
+  return year === undefined ? undefined : isoDateText({ year, month, day });
 }
 
 function writtenIssued(value: string | undefined): string | undefined {
