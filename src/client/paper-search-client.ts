@@ -67,6 +67,8 @@ export interface WriteOptions {
 /** A paper that createValidPapers, or an entry that importValidPapers, did not write, and why. */
 export type RejectedEntry = NonNullable<Extract<z.output<typeof createdPapersResponseSchema>, { papers: unknown }>['rejected']>[number];
 export type PutPaperResponse = z.output<typeof putPaperResponseSchema>;
+/** A written paper whose DOI or arXiv id another paper has too (written all the same). */
+export type WriteWarning = NonNullable<PutPaperResponse['warnings']>[number];
 export type PatchedPaperResponse = z.output<typeof patchedPaperResponseSchema>;
 /** The fields of a paper to change (`null` removes one), as PATCH /v1/papers/:id takes them. */
 export type PaperPatch = z.input<typeof paperPatchSchema>;
@@ -202,7 +204,16 @@ export class PaperSearchClient {
   async createPapers(papers: readonly PaperInput[]): Promise<PaperResponse['paper'][]>;
   async createPapers(papers: readonly TitleOnlyPaperInput[], options: WriteOptions): Promise<PaperResponse['paper'][]>;
   async createPapers(papers: readonly TitleOnlyPaperInput[], options: WriteOptions = {}): Promise<PaperResponse['paper'][]> {
-    return (await this.postPapers(writeQuery(options), { papers })).papers;
+    return (await this.createPapersWithWarnings(papers, options)).papers;
+  }
+
+  /** createPapers, with the answer's warnings: papers written whose DOI or arXiv id another paper has too. */
+  async createPapersWithWarnings(
+    papers: readonly TitleOnlyPaperInput[],
+    options: WriteOptions = {},
+  ): Promise<{ papers: PaperResponse['paper'][]; warnings: WriteWarning[] }> {
+    const created = await this.postPapers(writeQuery(options), { papers });
+    return { papers: created.papers, warnings: created.warnings ?? [] };
   }
 
   /**
@@ -213,9 +224,9 @@ export class PaperSearchClient {
   async createValidPapers(
     papers: readonly TitleOnlyPaperInput[],
     options: WriteOptions = {},
-  ): Promise<{ papers: PaperResponse['paper'][]; rejected: RejectedEntry[] }> {
+  ): Promise<{ papers: PaperResponse['paper'][]; rejected: RejectedEntry[]; warnings: WriteWarning[] }> {
     const created = await this.postPapers(writeQuery({ ...options, skipInvalid: true }), { papers });
-    return { papers: created.papers, rejected: created.rejected ?? [] };
+    return { papers: created.papers, rejected: created.rejected ?? [], warnings: created.warnings ?? [] };
   }
 
   /**
@@ -234,9 +245,9 @@ export class PaperSearchClient {
     text: string | Uint8Array<ArrayBuffer>,
     format: ImportFormat,
     options: WriteOptions = {},
-  ): Promise<{ papers: PaperResponse['paper'][]; rejected: RejectedEntry[] }> {
+  ): Promise<{ papers: PaperResponse['paper'][]; rejected: RejectedEntry[]; warnings: WriteWarning[] }> {
     const created = await this.postPapers(writeQuery({ ...options, skipInvalid: true }), text, exportMediaTypes[format]);
-    return { papers: created.papers, rejected: created.rejected ?? [] };
+    return { papers: created.papers, rejected: created.rejected ?? [], warnings: created.warnings ?? [] };
   }
 
   /** Creates or replaces the paper `id`. Needs an API key. */

@@ -49,19 +49,36 @@ export const paperListResponseSchema = z.object({ papers: z.array(paperSchema.st
 const rejectedEntrySchema = z
   .object({ position: z.string(), id: z.string().optional(), reason: z.string(), message: z.string(), field: z.string().optional() })
   .strict();
+/** A written paper whose DOI or arXiv id another paper has too (see shared-identifiers.ts): written, and reported. */
+const writeWarningsSchema = z
+  .array(
+    z
+      .object({
+        code: z.literal('identifier_shared'),
+        id: z.string().describe('The written paper.'),
+        field: z.enum(['doi', 'arxiv_id']),
+        value: z.string().describe('The DOI or arXiv id, as the written paper stores it.'),
+        shared_with: z.string().describe('The id of the other paper: a stored one, or one earlier in the same request.'),
+        message: z.string(),
+      })
+      .strict(),
+  )
+  .optional()
+  .describe('Present when a written paper has a DOI or arXiv id that another paper has too (most often the same paper under two ids).');
 /** POST /v1/papers: `paper` for one, `papers` for a batch, as stored (ids generated where absent). */
 export const createdPapersResponseSchema = z.union([
-  z.object({ paper: paperSchema.strict(), took_ms: tookMs }).strict(),
+  z.object({ paper: paperSchema.strict(), warnings: writeWarningsSchema, took_ms: tookMs }).strict(),
   z
     .object({
       papers: z.array(paperSchema.strict()),
       rejected: z.array(rejectedEntrySchema).optional().describe('With skip_invalid: the papers or entries not written, where they were and why.'),
+      warnings: writeWarningsSchema,
       took_ms: tookMs,
     })
     .strict(),
 ]);
-export const putPaperResponseSchema = z.object({ paper: paperSchema.strict(), created: z.boolean(), took_ms: tookMs }).strict();
-export const patchedPaperResponseSchema = z.object({ paper: paperSchema.strict(), took_ms: tookMs }).strict();
+export const putPaperResponseSchema = z.object({ paper: paperSchema.strict(), created: z.boolean(), warnings: writeWarningsSchema, took_ms: tookMs }).strict();
+export const patchedPaperResponseSchema = z.object({ paper: paperSchema.strict(), warnings: writeWarningsSchema, took_ms: tookMs }).strict();
 export const deletedPaperResponseSchema = z.object({ id: z.string(), deleted: z.literal(true), took_ms: tookMs }).strict();
 
 const snapshotStatsSchema = z.object({

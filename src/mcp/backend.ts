@@ -42,12 +42,19 @@ export type CollectionFacets = (
   filter?: ListRequest['filter'],
 ) => Promise<{ distribution: { year?: Record<string, number> | undefined; categories?: Record<string, number> | undefined }; papers: number }>;
 
+/** A written paper whose DOI or arXiv id another paper has too, and what to make of it. */
+export interface WriteWarning {
+  id: string;
+  shared_with: string;
+  message: string;
+}
+
 /** Writing papers: present only when the caller may write. */
 export interface PaperWrites {
   /** Adds new papers, all or none; ids are generated where absent. */
-  create(papers: readonly PaperInput[]): Promise<Paper[]>;
+  create(papers: readonly PaperInput[]): Promise<{ papers: Paper[]; warnings: WriteWarning[] }>;
   /** Changes some fields of the paper a name names (a merge patch: null removes a field); returns it. */
-  update(name: string, changes: PaperPatch): Promise<Paper>;
+  update(name: string, changes: PaperPatch): Promise<{ paper: Paper; warnings: WriteWarning[] }>;
   /** Deletes the paper a name (id, doi:…, arxiv:…) names; returns its id. */
   delete(name: string): Promise<string>;
 }

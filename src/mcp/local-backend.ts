@@ -22,8 +22,14 @@ export function localBackend(search: SearchService, writes?: WriteService, calle
       return { model: stats.model.id, defaultMode: stats.defaultMode, ...(await countByFacets((fields, filter) => search.collectionFacets(fields, filter))) };
     },
     writes: writes && {
-      create: (papers) => writes.createPapers(papers, { batch: true }, caller),
-      update: (name, changes) => writes.patchPaper(name, changes, caller),
+      create: async (papers) => {
+        const { papers: written, shared } = await writes.createPapers(papers, { batch: true }, caller);
+        return { papers: written, warnings: shared };
+      },
+      update: async (name, changes) => {
+        const { paper, shared } = await writes.patchPaper(name, changes, caller);
+        return { paper, warnings: shared };
+      },
       delete: (name) => writes.deletePaper(name),
     },
   };

@@ -100,8 +100,14 @@ export function remoteBackend(baseUrl: string, options: RemoteBackendOptions = {
       options.writes !== true
         ? undefined
         : {
-            create: async (papers) => (await client.createPapers(papers)).map(complete),
-            update: async (name, changes) => complete((await client.patchPaper(name, changes)).paper),
+            create: async (papers) => {
+              const written = await client.createPapersWithWarnings(papers);
+              return { papers: written.papers.map(complete), warnings: written.warnings };
+            },
+            update: async (name, changes) => {
+              const patched = await client.patchPaper(name, changes);
+              return { paper: complete(patched.paper), warnings: patched.warnings ?? [] };
+            },
             delete: async (name) => (await client.deletePaper(name)).id,
           },
   };

@@ -181,7 +181,15 @@ export const collectionStatsOutput = z.object({
     ),
 });
 
-export const addPapersOutput = z.object({ added: z.array(z.object({ id: z.string(), title: z.string() })) });
+/** Written papers whose DOI or arXiv id another paper has too: most often one paper stored twice. */
+const writeWarnings = z
+  .array(z.object({ id: z.string(), shared_with: z.string(), message: z.string() }))
+  .optional()
+  .describe('Present when a written paper has the DOI or arXiv id of another paper (`shared_with`): if they are the same paper, delete one.');
+
+export const addPapersOutput = z.object({ added: z.array(z.object({ id: z.string(), title: z.string() })), warnings: writeWarnings });
+
+export const updatedPaperOutput = paperOutput.extend({ warnings: writeWarnings });
 
 export const updatePaperInput = z
   .strictObject({

@@ -5,7 +5,7 @@ import { maxPageEnd } from '../http/schemas.js';
 import { normalizeArxivId } from '../papers/identifiers.js';
 import type { Paper } from '../papers/paper.js';
 import { hybridCandidates, type SearchMode } from '../search/search-modes.js';
-import type { PaperSearchBackend, RankedPaper } from './backend.js';
+import type { PaperSearchBackend, RankedPaper, WriteWarning } from './backend.js';
 import { paperLink, paperUri, renderPaper, renderRankedPapers } from './render.js';
 import { withIssuesUnder } from './tool-errors.js';
 import {
@@ -22,6 +22,7 @@ import {
   deletePaperOutput,
   findSimilarInput,
   paperOutput,
+  updatedPaperOutput,
   paperReferenceInput,
   rankedPapersOutput,
   recommendPapersInput,
@@ -90,6 +91,16 @@ function paperName(reference: { id?: string | undefined; doi?: string | undefine
   if (reference.doi !== undefined) return `doi:${reference.doi}`;
   if (reference.arxiv_id !== undefined) return `arxiv:${normalizeArxivId(reference.arxiv_id)}`;
   return reference.id!;
+}
+
+/** A write's warnings in its structured answer, where there are any (as the API answers them). */
+function structuredWarnings(warnings: readonly WriteWarning[]): { warnings?: WriteWarning[] } {
+  return warnings.length > 0 ? { warnings: warnings.map(({ id, shared_with, message }) => ({ id, shared_with, message })) } : {};
+}
+
+/** A write's warnings as lines of its text answer. */
+function warningLines(warnings: readonly WriteWarning[]): string {
+  return warnings.map((warning) => `\nWarning: ${warning.message}`).join('');
 }
 
 export function paperLinkOf(paper: Paper): PaperLink {
@@ -257,17 +268,17 @@ export const tools: readonly ToolDefinition[] = [
     description:
       `Add papers to the collection. Each paper needs an abstract; id, title, authors, year or date (YYYY-MM-DD), DOI, arXiv id, categories, url, type (${publicationTypes.join(', ')}), venue (journal or proceedings), volume, issue and pages are optional. ` +
       'All or none: an invalid paper, or an id already stored (paper_exists), refuses the whole call and nothing is added. ' +
-      'Added papers are searchable at once. Returns {added: [{id, title}]}.',
+      'Added papers are searchable at once. Returns {added: [{id, title}]}, and `warnings` when an added paper has the DOI or arXiv id of another paper (most often the same paper stored twice: delete one).',
     input: addPapersInput,
     output: addPapersOutput,
     hints: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
     writes: true,
     run: async (backend, input) => {
-      const papers = await backend.writes!.create(input.papers);
+      const { papers, warnings } = await backend.writes!.create(input.papers);
       const added = papers.map((paper) => ({ id: paper.id, title: paper.title }));
       return {
-        structured: { added },
-        text: `Added ${added.length} paper${added.length === 1 ? '' : 's'}: ${added.map((paper) => paper.id).join(', ')}.`,
+        structured: { added, ...structuredWarnings(warnings) },
+        text: `Added ${added.length} paper${added.length === 1 ? '' : 's'}: ${added.map((paper) => paper.id).join(', ')}.${warningLines(warnings)}`,
         links: papers.map(paperLinkOf),
       };
     },
@@ -280,12 +291,16 @@ export const tools: readonly ToolDefinition[] = [
       'For example, when a preprint is published: {"changes": {"type": "journal-article", "venue": "Nature", "volume": "521", "pages": "436-444", "doi": "10.1038/nature14539"}}. ' +
       'The paper must stay valid (an abstract, a year the date agrees with). Returns {paper}; paper_not_found when there is no such paper.',
     input: updatePaperInput,
-    output: paperOutput,
+    output: updatedPaperOutput,
     hints: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
     writes: true,
     run: async (backend, input) => {
-      const paper = await withIssuesUnder('changes', () => backend.writes!.update(paperName(input), input.changes));
-      return { structured: { paper }, text: `Updated paper ${paper.id}.\n\n${renderPaper(paper)}`, links: [paperLinkOf(paper)] };
+      const { paper, warnings } = await withIssuesUnder('changes', () => backend.writes!.update(paperName(input), input.changes));
+      return {
+        structured: { paper, ...structuredWarnings(warnings) },
+        text: `Updated paper ${paper.id}.${warningLines(warnings)}\n\n${renderPaper(paper)}`,
+        links: [paperLinkOf(paper)],
+      };
     },
   }),
   tool({

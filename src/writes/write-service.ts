@@ -8,6 +8,18 @@ import { defaultFieldMap, mapRecordToPaper, paperIdProblem, type MappingResult }
 import type { Paper, TitleOnlyPaperInput } from '../papers/paper.js';
 import type { PaperChange, PaperStorage, SnapshotStats } from '../storage/paper-storage.js';
 import { patchedInput, sameText, type PaperPatch } from './paper-patch.js';
+import { findSharedIdentifiers, type SharedIdentifier } from './shared-identifiers.js';
+
+/** Papers as written, and those of their DOIs and arXiv ids other papers have too. */
+export interface WrittenPapers {
+  papers: Paper[];
+  shared: SharedIdentifier[];
+}
+
+export interface WrittenPaper {
+  paper: Paper;
+  shared: SharedIdentifier[];
+}
 
 /** How strictly a write takes its papers. */
 export interface WriteOptions {
@@ -94,7 +106,7 @@ export class WriteService {
    * Adds new papers, all or none. Absent ids are generated; an id already present, or repeated,
    * refuses the whole batch. With `allowTitleOnly`, a paper with a title may have no abstract.
    */
-  async createPapers(inputs: readonly TitleOnlyPaperInput[], options: WriteOptions & { batch: boolean }, caller?: EmbedRequestOptions): Promise<Paper[]> {
+  async createPapers(inputs: readonly TitleOnlyPaperInput[], options: WriteOptions & { batch: boolean }, caller?: EmbedRequestOptions): Promise<WrittenPapers> {
     const papers = inputs.map((input, i) => toPaper(input, input.id ?? randomUUID(), options.batch ? `papers.${i}` : '', options));
     const repeated = [...new Set(papers.map((paper) => paper.id).filter((id, i, ids) => ids.indexOf(id) !== i))];
     if (repeated.length > 0) {
@@ -119,7 +131,7 @@ export class WriteService {
     items: readonly (WriteEntry | RejectedEntry)[],
     options: WriteOptions,
     caller?: EmbedRequestOptions,
-  ): Promise<{ papers: Paper[]; rejected: RejectedEntry[] }> {
+  ): Promise<WrittenPapers & { rejected: RejectedEntry[] }> {
     const papers: Paper[] = [];
     const rejected: RejectedEntry[] = [];
     const firstPosition = new Map<string, string>();
@@ -154,11 +166,11 @@ export class WriteService {
         { rejected },
       );
     }
-    return { papers: await this.addPapers(papers, caller), rejected };
+    return { ...(await this.addPapers(papers, caller)), rejected };
   }
 
   /** Adds validated papers with distinct ids, all or none: any id already stored refuses them all (409). */
-  private async addPapers(papers: Paper[], caller: EmbedRequestOptions | undefined): Promise<Paper[]> {
+  private async addPapers(papers: Paper[], caller: EmbedRequestOptions | undefined): Promise<WrittenPapers> {
     const assertAbsent = async (present: (id: string) => Promise<boolean>) => {
       const taken: string[] = [];
       for (const paper of papers) if (await present(paper.id)) taken.push(paper.id);
@@ -169,8 +181,9 @@ export class WriteService {
     };
     // Checked before embedding too, so a conflict costs no model call; the check at commit decides.
     await assertAbsent((id) => this.isStored(id));
-    await this.commit(await this.embed(papers, caller), assertAbsent);
-    return papers;
+    const [changes, shared] = await Promise.all([this.embed(papers, caller), this.sharedIdentifiers(papers)]);
+    await this.commit(changes, assertAbsent);
+    return { papers, shared };
   }
 
   /**
@@ -183,7 +196,7 @@ export class WriteService {
     input: TitleOnlyPaperInput,
     caller?: EmbedRequestOptions,
     options: WriteOptions = {},
-  ): Promise<{ paper: Paper; created: boolean }> {
+  ): Promise<WrittenPaper & { created: boolean }> {
     const resolved = await this.storage.resolve(name);
     // A DOI or arXiv name replaces the paper it names; with none, there is nothing to replace and
     // no paper may take such a name as its id.
@@ -206,10 +219,11 @@ export class WriteService {
     }
     const paper = toPaper(input, id, '', options);
     let created = false;
-    await this.commit(await this.embed([paper], caller), async (present) => {
+    const [changes, shared] = await Promise.all([this.embed([paper], caller), this.sharedIdentifiers([paper])]);
+    await this.commit(changes, async (present) => {
       created = !(await present(paper.id));
     });
-    return { paper, created };
+    return { paper, created, shared };
   }
 
   /**
@@ -219,7 +233,7 @@ export class WriteService {
    * else read and patched again. A paper stored by its title alone may stay so without
    * `allowTitleOnly` as long as the patch leaves its abstract alone.
    */
-  async patchPaper(name: string, patch: PaperPatch, caller?: EmbedRequestOptions, options: WriteOptions = {}): Promise<Paper> {
+  async patchPaper(name: string, patch: PaperPatch, caller?: EmbedRequestOptions, options: WriteOptions = {}): Promise<WrittenPaper> {
     const id = await this.storage.resolve(name);
     if (id === undefined) throw paperNotFound([name]);
     if (patch.id !== undefined && patch.id !== id) {
@@ -235,13 +249,18 @@ export class WriteService {
       const paper = toPaper(patchedInput(current, patch), id, '', { allowTitleOnly: options.allowTitleOnly || keepsTitleOnly });
       const vector = sameText(paper, current) ? (await this.storage.vectors([id]))[0] : undefined;
       const changes: PaperChange[] = vector ? [{ op: 'put', paper, vector }] : await this.embed([paper], caller);
+      // Only an identifier the patch gives is news to the writer.
+      const shared = await this.sharedIdentifiers(
+        [paper],
+        (['doi', 'arxiv_id'] as const).filter((field) => patch[field]),
+      );
       try {
         await this.commit(changes, async (present, touched) => {
           if (touched(id) || !(await present(id))) throw new PaperChangedError();
           const [now] = await this.storage.papers([id]);
           if (JSON.stringify(now) !== JSON.stringify(current)) throw new PaperChangedError();
         });
-        return paper;
+        return { paper, shared };
       } catch (error) {
         if (!(error instanceof PaperChangedError)) throw error;
         if (attempt >= patchAttempts) throw new AppError('overloaded', `The paper "${id}" kept changing while the patch was applied; try again.`);
@@ -327,6 +346,10 @@ export class WriteService {
       return;
     }
     for (const write of accepted) write.resolve();
+  }
+
+  private sharedIdentifiers(papers: readonly Paper[], fields?: readonly SharedIdentifier['field'][]): Promise<SharedIdentifier[]> {
+    return findSharedIdentifiers(papers, (name) => this.storage.resolve(name), fields);
   }
 
   /** Whether a paper has exactly this id (not merely a DOI or arXiv id that reads like it). */

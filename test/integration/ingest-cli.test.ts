@@ -400,6 +400,23 @@ describe('paper-search add', () => {
       assert.match(partly.stderr, /read 2, added 1, .*rejected 1 \(invalid_field: 1\)/);
       assert.match(partly.stderr, /rejected paper "doi:10\.1000\/abc": invalid_field: refused by the server/);
       assert.equal((await request(server.url, '/v1/papers/kept-going')).status, 200);
+      // Regression: the same reference under another citation key was stored twice without a word.
+      const rekeyed = join(workDir, 'rekeyed.bib');
+      await writeFile(
+        rekeyed,
+        '@article{alps-again, title={Glacier retreat in the Alps}, doi={10.1/ALPS}, year={2024}, abstract={Alpine glaciers lose mass.}}\n',
+      );
+      await writeFile(
+        join(workDir, 'alps.bib'),
+        '@article{alps, title={Glacier retreat in the Alps}, doi={10.1/alps}, year={2024}, abstract={Alpine glaciers lose mass.}}\n',
+      );
+      assert.doesNotMatch((await runCli('add', ['--input', join(workDir, 'alps.bib'), '--url', server.url, '--key', key])).stderr, /DOI/);
+      const twice = await runCli('add', ['--input', rekeyed, '--url', server.url, '--key', key]);
+      assert.equal(twice.code, 0, twice.stderr);
+      assert.match(
+        twice.stderr,
+        /added 1, .*\n1 paper written with the DOI or arXiv id of another paper \(the same paper under two ids\?\):\n {2}The DOI 10\.1\/alps of "alps-again" is also that of "alps"/,
+      );
       // Nothing added: a failure, with what would let the records in.
       const noIds = join(workDir, 'no-ids.jsonl');
       await writeFile(noIds, '{"paper_id":"p1","abstract":"x"}\n');

@@ -522,6 +522,15 @@ describe('MCP over Streamable HTTP on the server (/mcp)', () => {
       viaMcp.map((paper) => [paper.id, paper.score]),
       viaApi.body.hits.map((hit) => [hit.id, hit.score]),
     );
+    // Regression: an assistant adding a paper the collection holds under another id got no hint of it.
+    const again = await call(client, 'add_papers', { papers: [{ id: 'mcp-added-again', abstract: 'Octopus camouflage, again.', doi: '10.5/octopus' }] });
+    assert.equal(again.structuredContent?.warnings, undefined);
+    const twice = await call(client, 'update_paper', { id: 'mcp-added-1', changes: { doi: '10.5/OCTOPUS' } });
+    assert.deepEqual(
+      (twice.structuredContent as { warnings: { id: string; shared_with: string }[] }).warnings.map(({ id, shared_with }) => [id, shared_with]),
+      [['mcp-added-1', 'mcp-added-again']],
+    );
+    assert.match((twice.content[0] as { text: string }).text, /^Warning: The DOI 10\.5\/octopus of "mcp-added-1" is also that of "mcp-added-again"/m);
     assert.equal(errorOf(await call(client, 'related_papers', { id: 'nope' })).code, 'paper_not_found');
     assert.equal(errorOf(await call(client, 'search_papers', { query: 'x', filter: { year: { gte: 'recent' } } })).code, 'invalid_input');
     await client.close();
@@ -537,6 +546,18 @@ describe('MCP over Streamable HTTP on the server (/mcp)', () => {
     assert.equal(added.isError, undefined);
     assert.equal((await request(server.url, '/v1/papers/mcp-http-1')).status, 200);
     assert.equal(errorOf(await call(client, 'add_papers', { papers: [{ id: 'mcp-http-1', abstract: 'Again.' }] })).code, 'paper_exists');
+    const shared = await call(client, 'add_papers', {
+      papers: [
+        { id: 'mcp-http-2', abstract: 'Tardigrade tun formation.', arxiv_id: '2601.00042' },
+        { id: 'mcp-http-3', abstract: 'Tardigrade tun formation.', arxiv_id: 'arXiv:2601.00042v2' },
+      ],
+    });
+    assert.deepEqual(
+      (shared.structuredContent as { warnings: { shared_with: string }[] }).warnings.map((warning) => warning.shared_with),
+      ['mcp-http-2'],
+    );
+    assert.match((shared.content[0] as { text: string }).text, /\nWarning: The arXiv id 2601\.00042v2 of "mcp-http-3" is also that of "mcp-http-2"/);
+    for (const id of ['mcp-http-2', 'mcp-http-3']) await call(client, 'delete_paper', { id });
     await call(client, 'delete_paper', { id: 'mcp-http-1' });
     await client.close();
   });

@@ -184,6 +184,39 @@ describe('writing papers', () => {
     assert.deepEqual(deletes.map((attempt) => attempt.status).sort(), ['fulfilled', 'rejected']);
   });
 
+  it('regression: writes a paper with the DOI or arXiv id of another, and says so (the same paper under a second id was stored silently)', async () => {
+    const abstract = 'Sea ice thickness retrieved from satellite altimetry over the Arctic.';
+    await client.createPaper({ id: 'ice-first', title: 'Sea ice', abstract, doi: '10.77/ice', arxiv_id: '2601.00077' });
+    const batch = await client.createPapersWithWarnings([
+      { id: 'ice-again', title: 'Sea ice', abstract, doi: 'https://doi.org/10.77/ICE', arxiv_id: '2601.00077v2' },
+      { id: 'ice-other', title: 'Lake ice', abstract: 'Lake ice phenology from radar.' },
+    ]);
+    assert.deepEqual(
+      batch.papers.map((paper) => paper.id),
+      ['ice-again', 'ice-other'],
+    );
+    assert.deepEqual(
+      batch.warnings.map(({ code, id, field, value, shared_with }) => ({ code, id, field, value, shared_with })),
+      [{ code: 'identifier_shared', id: 'ice-again', field: 'doi', value: '10.77/ice', shared_with: 'ice-first' }],
+      'one notice for a pair of papers, written all the same',
+    );
+    assert.equal((await anonymous.paper('doi:10.77/ice')).paper.id, 'ice-again', 'the name stands for the paper written last, as the message says');
+    const patched = await client.patchPaper('ice-other', { arxiv_id: '2601.00077' });
+    assert.deepEqual(
+      patched.warnings?.map((warning) => warning.shared_with),
+      ['ice-again'],
+    );
+    const put = await client.putPaper('ice-first', { title: 'Sea ice', abstract, doi: '10.77/ice' });
+    assert.deepEqual(
+      put.warnings?.map((warning) => warning.shared_with),
+      ['ice-again'],
+    );
+    const plain = await request<Record<string, unknown>>(server.url, '/v1/papers/ice-other', { method: 'PATCH', json: { venue: 'Ice' }, headers: auth });
+    assert.equal(plain.status, 200);
+    assert.equal('warnings' in plain.body, false, 'an answer without a notice has no warnings field');
+    for (const id of ['ice-first', 'ice-again', 'ice-other']) await client.deletePaper(id);
+  });
+
   it('rejects bad papers and bad batches with 400s naming the problem', async () => {
     const cases: { body: unknown; path: RegExp }[] = [
       { body: { title: 'no abstract' }, path: /body\.abstract/ },

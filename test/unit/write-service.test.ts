@@ -44,7 +44,9 @@ const glacier = { title: 'Glacier calving', abstract: 'Radar measures glacier ca
 
 describe('WriteService.createPapers', () => {
   it('stores a paper normalized as ingestion would, searchable at once', async () => {
-    const [paper] = await writes.createPapers([{ id: 'g1', ...glacier, doi: 'https://doi.org/10.5/GLACIER' }], { batch: false });
+    const {
+      papers: [paper],
+    } = await writes.createPapers([{ id: 'g1', ...glacier, doi: 'https://doi.org/10.5/GLACIER' }], { batch: false });
     assert.deepEqual(paper, {
       id: 'g1',
       title: 'Glacier calving',
@@ -90,7 +92,9 @@ describe('WriteService.createPapers', () => {
   });
 
   it('generates an id when none is given', async () => {
-    const [paper] = await writes.createPapers([glacier], { batch: false });
+    const {
+      papers: [paper],
+    } = await writes.createPapers([glacier], { batch: false });
     assert.match(paper!.id, /^[0-9a-f-]{36}$/);
   });
 
@@ -232,6 +236,48 @@ describe('WriteService.putPaper and deletePaper', () => {
     assert.equal((await search.getPaper('doi:10.9/SHARED')).id, 'dA');
   });
 
+  it('regression: the same DOI under a second id was stored twice without a word; the write now says which paper has it too', async () => {
+    assert.deepEqual((await writes.createPapers([{ id: 'zA', ...glacier, doi: '10.9/twice' }], { batch: false })).shared, []);
+    const { shared } = await writes.createPapers([{ id: 'zB', ...glacier, doi: 'https://doi.org/10.9/TWICE' }], { batch: false });
+    assert.deepEqual(
+      shared.map(({ id, field, value, shared_with }) => ({ id, field, value, shared_with })),
+      [{ id: 'zB', field: 'doi', value: '10.9/twice', shared_with: 'zA' }],
+    );
+    assert.match(shared[0]!.message, /"zB" is also that of "zA".*doi:10\.9\/twice now names "zB"/);
+    assert.equal((await search.getPaper('doi:10.9/twice')).id, 'zB', 'written all the same');
+    assert.deepEqual((await writes.putPaper('zB', { ...glacier, doi: '10.9/twice' })).shared, [], 'replacing the paper that has it says nothing');
+    assert.deepEqual(
+      (await writes.putPaper('zA', { ...glacier, doi: '10.9/twice' })).shared.map((notice) => notice.shared_with),
+      ['zB'],
+    );
+  });
+
+  it('says when papers of one write share an arXiv id, whatever its version, with each other or with a stored paper, once per pair', async () => {
+    await writes.createPapers([{ id: 'yA', ...glacier, arxiv_id: '2502.00002', doi: '10.9/y' }], { batch: false });
+    const { shared } = await writes.createPapers(
+      [
+        { id: 'yB', ...glacier, arxiv_id: '2502.00002v3', doi: '10.9/y' },
+        { id: 'yC', ...glacier, arxiv_id: '2502.00003' },
+        { id: 'yD', ...glacier, arxiv_id: 'arXiv:2502.00003v1' },
+      ],
+      { batch: true },
+    );
+    assert.deepEqual(
+      shared.map(({ id, field, shared_with }) => [id, field, shared_with]),
+      [
+        ['yB', 'doi', 'yA'],
+        ['yD', 'arxiv_id', 'yC'],
+      ],
+    );
+    const patched = await writes.patchPaper('yC', { doi: '10.9/y' });
+    assert.deepEqual(
+      patched.shared.map((notice) => notice.shared_with),
+      ['yB'],
+      'a patch that gives the DOI is told; the newest holder is named',
+    );
+    assert.deepEqual((await writes.patchPaper('yC', { venue: 'V' })).shared, [], 'a patch that leaves the identifiers alone is not told again');
+  });
+
   it('finds an arXiv id shared by two papers again after the newer one is deleted', async () => {
     await writes.createPapers([{ id: 'xA', ...glacier, arxiv_id: '2501.00001' }], { batch: false });
     await writes.createPapers([{ id: 'xB', ...glacier, arxiv_id: '2501.00001v2' }], { batch: false });
@@ -245,7 +291,8 @@ describe('WriteService.patchPaper', () => {
     await writes.createPapers([{ id: 'g1', ...glacier, authors: ['Ada Lovelace'], doi: '10.5/g1' }], { batch: false });
     const [vectorBefore] = await storage.vectors(['g1']);
     const calls = embedder.calls.length;
-    const patched = await writes.patchPaper('doi:10.5/g1', { venue: 'Journal of Glaciology', pages: '117--129', authors: null });
+    const { paper: patched, shared } = await writes.patchPaper('doi:10.5/g1', { venue: 'Journal of Glaciology', pages: '117--129', authors: null });
+    assert.deepEqual(shared, []);
     assert.deepEqual(patched, { id: 'g1', ...glacier, year: 2024, doi: '10.5/g1', venue: 'Journal of Glaciology', pages: '117-129' });
     assert.deepEqual(await search.getPaper('g1'), patched);
     assert.equal(embedder.calls.length, calls, 'no model call');
@@ -254,19 +301,19 @@ describe('WriteService.patchPaper', () => {
 
   it('regression: a preprint given a venue is no longer a preprint unless the patch says so (it exported as @misc with a journal, "Preprint, Nature")', async () => {
     await writes.createPapers([{ id: 'g4', ...glacier, type: 'preprint' }], { batch: false });
-    assert.equal((await writes.patchPaper('g4', { venue: 'Nature', volume: '521' })).type, undefined);
-    assert.equal((await writes.patchPaper('g4', { type: 'preprint', venue: 'Nature' })).type, 'preprint');
-    assert.equal((await writes.patchPaper('g4', { volume: '522' })).type, 'preprint', 'a patch that sets no venue leaves the type');
-    assert.equal((await writes.patchPaper('g4', { venue: 'Nature' })).type, 'preprint', 'the venue it had, sent again');
-    for (const venue of ['   ', 'bioRxiv']) assert.equal((await writes.patchPaper('g4', { venue })).type, 'preprint', `venue ${JSON.stringify(venue)}`);
+    assert.equal((await writes.patchPaper('g4', { venue: 'Nature', volume: '521' })).paper.type, undefined);
+    assert.equal((await writes.patchPaper('g4', { type: 'preprint', venue: 'Nature' })).paper.type, 'preprint');
+    assert.equal((await writes.patchPaper('g4', { volume: '522' })).paper.type, 'preprint', 'a patch that sets no venue leaves the type');
+    assert.equal((await writes.patchPaper('g4', { venue: 'Nature' })).paper.type, 'preprint', 'the venue it had, sent again');
+    for (const venue of ['   ', 'bioRxiv']) assert.equal((await writes.patchPaper('g4', { venue })).paper.type, 'preprint', `venue ${JSON.stringify(venue)}`);
     await writes.putPaper('g5', { ...glacier, type: 'conference-paper' });
-    assert.equal((await writes.patchPaper('g5', { venue: 'ICML' })).type, 'conference-paper', 'only a preprint changes');
+    assert.equal((await writes.patchPaper('g5', { venue: 'ICML' })).paper.type, 'conference-paper', 'only a preprint changes');
   });
 
   it('embeds the paper again when its title or abstract changes, and takes the year of a new date', async () => {
     await writes.createPapers([{ id: 'g2', ...glacier }], { batch: false });
     const calls = embedder.calls.length;
-    const patched = await writes.patchPaper('g2', { abstract: 'Squid bioluminescence in light organs.', date: '2026-02-01' });
+    const { paper: patched } = await writes.patchPaper('g2', { abstract: 'Squid bioluminescence in light organs.', date: '2026-02-01' });
     assert.equal(patched.year, 2026);
     assert.ok(embedder.calls.length > calls);
     assert.equal(
@@ -283,10 +330,10 @@ describe('WriteService.patchPaper', () => {
     await assert.rejects(writes.patchPaper('g3', { id: 'other' }), isAppErrorWithCode('invalid_input', /cannot change an id/));
     await assert.rejects(writes.patchPaper('nobody', { venue: 'x' }), isAppErrorWithCode('paper_not_found'));
     assert.equal((await search.getPaper('g3')).abstract, glacier.abstract);
-    const titleOnly = await writes.patchPaper('g3', { abstract: null }, undefined, { allowTitleOnly: true });
+    const { paper: titleOnly } = await writes.patchPaper('g3', { abstract: null }, undefined, { allowTitleOnly: true });
     assert.equal(titleOnly.abstract, '');
     assert.equal(
-      (await writes.patchPaper('g3', { venue: 'Kept by its title alone' })).venue,
+      (await writes.patchPaper('g3', { venue: 'Kept by its title alone' })).paper.venue,
       'Kept by its title alone',
       'no flag needed to leave the abstract out still',
     );

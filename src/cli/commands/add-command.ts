@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { PaperSearchClient, PaperSearchError, type TitleOnlyPaperInput } from '../../client/paper-search-client.js';
+import { PaperSearchClient, PaperSearchError, type TitleOnlyPaperInput, type WriteWarning } from '../../client/paper-search-client.js';
 import { detectInputFormat } from '../../ingest/format-detection.js';
 import { AppError } from '../../errors.js';
 import { papersOfInput, rejectionReport, remedyFor, tallyRejection, type Rejection, type RejectionTally } from '../../ingest/input-papers.js';
@@ -30,7 +30,13 @@ interface AddSummary extends RejectionTally {
   replaced: number;
   /** Ids already stored, left as they were (without --replace). */
   kept: number;
+  /** Papers written with the DOI or arXiv id of another paper, and the first few of the server's messages. */
+  shared: number;
+  sharedExamples: string[];
 }
+
+/** Shared identifiers listed in the summary; the rest are counted. */
+const sharedExamplesShown = 5;
 
 /**
  * Adds the papers of a file or folder, in any format ingestion reads, to a running server: unlike
@@ -63,7 +69,7 @@ export function addCommand(): Command {
           timeoutMs: 10 * 60_000,
           ...(flags.key ? { headers: { authorization: `Bearer ${flags.key}` } } : {}),
         });
-        const summary: AddSummary = { read: 0, added: 0, replaced: 0, kept: 0, rejected: {}, rejectionExamples: [] };
+        const summary: AddSummary = { read: 0, added: 0, replaced: 0, kept: 0, shared: 0, sharedExamples: [], rejected: {}, rejectionExamples: [] };
         let batch: TitleOnlyPaperInput[] = [];
         let batchBytes = 0;
         const send = async () => {
@@ -115,7 +121,9 @@ async function addBatch(
 ): Promise<void> {
   const { replace, allowTitleOnly } = options;
   try {
-    summary.added += (await withRetries(() => client.createPapers(papers, { allowTitleOnly }))).length;
+    const written = await withRetries(() => client.createPapersWithWarnings(papers, { allowTitleOnly }));
+    summary.added += written.papers.length;
+    tallyShared(summary, written.warnings);
   } catch (error) {
     if (!(error instanceof PaperSearchError)) throw error;
     if (error.code === 'paper_exists') {
@@ -125,7 +133,9 @@ async function addBatch(
           summary.kept++;
           continue;
         }
-        const refused = await refusedAsInvalid(summary, paper, () => withRetries(() => client.putPaper(String(paper.id), paper, { allowTitleOnly })));
+        const refused = await refusedAsInvalid(summary, paper, async () =>
+          tallyShared(summary, (await withRetries(() => client.putPaper(String(paper.id), paper, { allowTitleOnly }))).warnings ?? []),
+        );
         if (!refused) summary.replaced++;
       }
       const rest = papers.filter((paper) => !stored.has(String(paper.id)));
@@ -172,8 +182,20 @@ async function withRetries<Answer>(write: () => Promise<Answer>): Promise<Answer
   return write();
 }
 
+function tallyShared(summary: AddSummary, warnings: readonly WriteWarning[]): void {
+  summary.shared += warnings.length;
+  for (const warning of warnings.slice(0, sharedExamplesShown - summary.sharedExamples.length)) summary.sharedExamples.push(`  ${warning.message}`);
+}
+
 function summaryLines(summary: AddSummary): string[] {
   const rejections = rejectionReport(summary);
   const kept = `already stored and kept ${summary.kept}${summary.kept > 0 ? ' (--replace replaces them)' : ''}`;
-  return [`read ${summary.read}, added ${summary.added}, replaced ${summary.replaced}, ${kept}, ${rejections.count}`, ...rejections.examples];
+  const shared =
+    summary.shared === 0
+      ? []
+      : [
+          `${summary.shared} paper${summary.shared === 1 ? '' : 's'} written with the DOI or arXiv id of another paper (the same paper under two ids?)${summary.shared > sharedExamplesShown ? `; the first ${sharedExamplesShown}` : ''}:`,
+          ...summary.sharedExamples,
+        ];
+  return [`read ${summary.read}, added ${summary.added}, replaced ${summary.replaced}, ${kept}, ${rejections.count}`, ...rejections.examples, ...shared];
 }

@@ -1,5 +1,6 @@
 import { Router, type Response } from 'express';
 import { invalidInput } from '../../errors.js';
+import type { SharedIdentifier } from '../../writes/shared-identifiers.js';
 import { isWriteEntry, type WriteService } from '../../writes/write-service.js';
 import { callerOf } from '../caller.js';
 import { methodNotAllowed, onlyQueryParameters, parseInput } from '../error-handling.js';
@@ -37,19 +38,19 @@ export function writeRoutes(requireWrites: (response: Response) => WriteService)
       const items = referenceFormat
         ? await paperInputsOfReferences(referenceBytes(request), referenceFormat, { allowTitleOnly, skipInvalid })
         : entriesOfBatch(request.body, paperSchema);
-      const written = await requireWrites(response).createValidPapers(items, { allowTitleOnly }, callerOf(response));
-      response.status(201).json({ ...written, took_ms: elapsedMs(started) });
+      const { papers, rejected, shared } = await requireWrites(response).createValidPapers(items, { allowTitleOnly }, callerOf(response));
+      response.status(201).json({ papers, rejected, ...warningsOf(shared), took_ms: elapsedMs(started) });
       return;
     }
     if (referenceFormat) {
       // A BibTeX, RIS or CSL-JSON file: a batch, all or none, answered as one.
       const items = await paperInputsOfReferences(referenceBytes(request), referenceFormat, { allowTitleOnly, skipInvalid });
-      const papers = await requireWrites(response).createPapers(
+      const { papers, shared } = await requireWrites(response).createPapers(
         items.filter(isWriteEntry).map((entry) => entry.input),
         { batch: true, allowTitleOnly },
         callerOf(response),
       );
-      response.status(201).json({ papers, took_ms: elapsedMs(started) });
+      response.status(201).json({ papers, ...warningsOf(shared), took_ms: elapsedMs(started) });
       return;
     }
     if (skipInvalid) {
@@ -65,14 +66,14 @@ export function writeRoutes(requireWrites: (response: Response) => WriteService)
       );
     }
     const inputs = batch ? parseInput(paperBatchSchemaOf(paperSchema), request.body, 'body').papers : [parseInput(paperSchema, request.body, 'body')];
-    const papers = await requireWrites(response).createPapers(inputs, { batch, allowTitleOnly }, callerOf(response));
+    const { papers, shared } = await requireWrites(response).createPapers(inputs, { batch, allowTitleOnly }, callerOf(response));
     response.status(201);
     if (batch) {
-      response.json({ papers, took_ms: elapsedMs(started) });
+      response.json({ papers, ...warningsOf(shared), took_ms: elapsedMs(started) });
       return;
     }
     response.setHeader('Location', `/v1/papers/${encodeURIComponent(papers[0]!.id)}`);
-    response.json({ paper: papers[0], took_ms: elapsedMs(started) });
+    response.json({ paper: papers[0], ...warningsOf(shared), took_ms: elapsedMs(started) });
   });
 
   router.put('/v1/papers/:id', onlyQueryParameters(Object.keys(putPaperQuerySchema.shape)), async (request, response) => {
@@ -80,8 +81,8 @@ export function writeRoutes(requireWrites: (response: Response) => WriteService)
     const { id } = parseInput(paperIdParamsSchema, request.params, 'params');
     const { allow_title_only: allowTitleOnly } = parseInput(putPaperQuerySchema, request.query, 'query');
     const input = parseInput(allowTitleOnly ? titleOnlyPaperInputSchema : paperInputSchema, request.body, 'body');
-    const { paper, created } = await requireWrites(response).putPaper(id, input, callerOf(response), { allowTitleOnly });
-    response.status(created ? 201 : 200).json({ paper, created, took_ms: elapsedMs(started) });
+    const { paper, created, shared } = await requireWrites(response).putPaper(id, input, callerOf(response), { allowTitleOnly });
+    response.status(created ? 201 : 200).json({ paper, created, ...warningsOf(shared), took_ms: elapsedMs(started) });
   });
 
   router.patch('/v1/papers/:id', onlyQueryParameters(Object.keys(putPaperQuerySchema.shape)), async (request, response) => {
@@ -89,8 +90,8 @@ export function writeRoutes(requireWrites: (response: Response) => WriteService)
     const { id } = parseInput(paperIdParamsSchema, request.params, 'params');
     const { allow_title_only: allowTitleOnly } = parseInput(putPaperQuerySchema, request.query, 'query');
     const patch = parseInput(paperPatchSchema, request.body, 'body');
-    const paper = await requireWrites(response).patchPaper(id, patch, callerOf(response), { allowTitleOnly });
-    response.json({ paper, took_ms: elapsedMs(started) });
+    const { paper, shared } = await requireWrites(response).patchPaper(id, patch, callerOf(response), { allowTitleOnly });
+    response.json({ paper, ...warningsOf(shared), took_ms: elapsedMs(started) });
   });
 
   router.delete('/v1/papers/:id', onlyQueryParameters(), async (request, response) => {
@@ -112,4 +113,9 @@ export function writeRoutes(requireWrites: (response: Response) => WriteService)
   router.options('/v1/papers/:id', methodNotAllowed(paperMethods));
 
   return router;
+}
+
+/** A write answer's `warnings`, present only when there is one (answers without stay as they were). */
+function warningsOf(shared: readonly SharedIdentifier[]): { warnings?: readonly SharedIdentifier[] } {
+  return shared.length > 0 ? { warnings: shared } : {};
 }

@@ -1,0 +1,67 @@
+import { arxivIdWithoutVersion, type Paper } from '../papers/paper.js';
+
+/**
+ * A written paper whose DOI or arXiv id another paper has too: most often the same paper stored
+ * twice under two ids (a reference re-imported with a new citation key). The write is not
+ * refused, since distinct records may legitimately share one (a preprint and its chapter), but
+ * the writer is told, and the name `doi:`/`arxiv:` now stands for the paper written last.
+ */
+export interface SharedIdentifier {
+  /** What write answers call this notice among their `warnings`. */
+  code: 'identifier_shared';
+  /** The written paper. */
+  id: string;
+  field: 'doi' | 'arxiv_id';
+  /** The DOI or arXiv id, as the written paper stores it. */
+  value: string;
+  /** The other paper: a stored one, or one written before it in the same request. */
+  shared_with: string;
+  message: string;
+}
+
+/** The stored paper a `doi:`/`arxiv:` name names (PaperStorage.resolve). */
+type ResolveName = (name: string) => Promise<string | undefined>;
+
+/**
+ * The identifiers of `papers` another paper already has: one stored under another id, or one
+ * earlier in the same write. Looked up before the write is committed (afterwards, the name
+ * stands for the new paper); a write racing this one may go unreported, which only costs a notice.
+ */
+export async function findSharedIdentifiers(
+  papers: readonly Paper[],
+  resolve: ResolveName,
+  fields: readonly SharedIdentifier['field'][] = ['doi', 'arxiv_id'],
+): Promise<SharedIdentifier[]> {
+  const shared: SharedIdentifier[] = [];
+  const earlierHolder = new Map<string, string>();
+  for (const paper of papers) {
+    for (const { field, value, name, key } of identifiersOf(paper).filter((identifier) => fields.includes(identifier.field))) {
+      const earlier = earlierHolder.get(key);
+      const other = earlier ?? (await resolve(name));
+      if (earlier === undefined) earlierHolder.set(key, paper.id);
+      // A paper with both identifiers of another is reported once.
+      if (other === undefined || other === paper.id || shared.some((notice) => notice.id === paper.id && notice.shared_with === other)) continue;
+      const label = field === 'doi' ? 'DOI' : 'arXiv id';
+      shared.push({
+        code: 'identifier_shared',
+        id: paper.id,
+        field,
+        value,
+        shared_with: other,
+        message: `The ${label} ${value} of "${paper.id}" is also that of "${other}": if they are the same paper, delete one; ${name} now names "${paper.id}".`,
+      });
+    }
+  }
+  return shared;
+}
+
+function identifiersOf(paper: Paper): { field: SharedIdentifier['field']; value: string; name: string; key: string }[] {
+  const identifiers: { field: SharedIdentifier['field']; value: string; name: string; key: string }[] = [];
+  // Stored DOIs are already lower-case; arXiv ids name a paper whatever their version.
+  if (paper.doi) identifiers.push({ field: 'doi', value: paper.doi, name: `doi:${paper.doi}`, key: `doi:${paper.doi}` });
+  if (paper.arxiv_id) {
+    const bare = arxivIdWithoutVersion(paper.arxiv_id);
+    identifiers.push({ field: 'arxiv_id', value: paper.arxiv_id, name: `arxiv:${bare}`, key: `arxiv:${bare}` });
+  }
+  return identifiers;
+}
