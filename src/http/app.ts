@@ -122,7 +122,7 @@ export function createApp({ state, log, settings, apiKeys, metrics }: AppDepende
   app.use(healthRoutes(state));
   app.use(metricsRoutes(metrics, apiKeys.requireForReads(settings.AUTH_METRICS)));
   app.use(docsRoutes());
-  app.use(webRoutes());
+  app.use(webRoutes(undefined, settings.AUTH_READS ? undefined : (name) => paperShown(state, name)));
   app.use(requireJsonBody);
   // Bodies are read once the caller may send one: after the read key check, and at the write
   // limit only on the two write routes (already past writeGuard); anything else that sends a
@@ -190,6 +190,17 @@ const refuseUnknownTransferCodings: RequestHandler = (request, _response, next) 
   }
   next();
 };
+
+/** Whether a paper's page has a paper to show; while the service starts or stops, it is taken to have one. */
+async function paperShown(state: ServiceState, name: string): Promise<boolean> {
+  if (!state.service) return true;
+  try {
+    return (await state.service.getPapers([name]))[0] !== undefined;
+  } catch {
+    // The page asks the API itself, and says what went wrong; its status need not.
+    return true;
+  }
+}
 
 function requireWrites(state: ServiceState, response: Response): WriteService {
   const writes = (response.locals.writes as WriteService | undefined) ?? state.writes;

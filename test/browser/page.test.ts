@@ -183,13 +183,13 @@ describe('the search page', () => {
       return { name: download.suggestedFilename(), text: await readFile((await download.path())!, 'utf8') };
     };
     const bibtex = await saved('BibTeX');
-    assert.equal(bibtex.name, 'papers.bib');
+    assert.equal(bibtex.name, 'results-for-gaussian-splatting.bib', 'named after the search (every list was papers.bib)');
     assert.deepEqual(
       [...bibtex.text.matchAll(/^@\w+\{([^,]+),$/gm)].map((match) => match[1]),
       shown,
     );
     const ris = await saved('RIS');
-    assert.equal(ris.name, 'papers.ris');
+    assert.equal(ris.name, 'results-for-gaussian-splatting.ris');
     assert.deepEqual(
       [...ris.text.matchAll(/^ID {2}- (.+)$/gm)].map((match) => match[1]),
       shown,
@@ -285,6 +285,25 @@ describe('the search page', () => {
     await context.close();
   });
 
+  it('regression: answers the page of a paper the collection does not hold with status 404 and a heading (a 200 told link checkers it was there)', async () => {
+    const { context, page } = await openPage('/');
+    const missing = await page.goto('/paper/no-such-paper');
+    assert.equal(missing?.status(), 404);
+    await page.getByText('There is no paper “no-such-paper” in the collection.').waitFor();
+    assert.equal(await page.locator('h1').textContent(), 'Paper no-such-paper');
+    assert.equal((await page.goto('/paper/seed-014'))?.status(), 200);
+    assert.equal((await page.goto('/paper/doi%3A10.48550%2FarXiv.2503.11731'))?.status(), 200, 'a paper named by its DOI');
+    for (const [path, title] of [
+      // (The map's title is checked by the map's test: asking for the map here would lay it out before that test sees it wait.)
+      ['/similar', 'Paste an abstract · paper-search'],
+      ['/nowhere', 'No such page · paper-search'],
+    ]) {
+      await page.goto(path!);
+      await page.waitForFunction((expected) => document.title === expected, title);
+    }
+    await context.close();
+  });
+
   it('regression: shows its own "no such page" for an address that is no view (the API\'s 404 JSON was shown), with status 404', async () => {
     // Regression: a paper address that is not valid percent-encoding got the API's 400 JSON.
     for (const path of ['/nonexistent-view', '/paper/', '/paper/a/b', '/paper/100%', '/paper/%E0%A4%A']) {
@@ -341,11 +360,50 @@ describe('the search page', () => {
     await page.locator('.hits.stale').waitFor();
     assert.equal(await page.locator('.main-column > .status').textContent(), 'Searching…');
     assert.equal(await page.locator('.show-more').count(), 0, 'no "Show more" for a list being replaced');
+    // Regression: the save buttons stayed on, and saved the previous search's papers under the new one.
+    assert.deepEqual(await page.locator('.cite button').evaluateAll((buttons) => buttons.map((button) => (button as HTMLButtonElement).disabled)), [
+      true,
+      true,
+      true,
+    ]);
     release();
     await page.waitForFunction(() => !document.querySelector('.hits.stale'));
     assert.match((await page.locator('.main-column > .status').textContent()) ?? '', /^Top 20 papers/);
+    assert.equal(await page.locator('.cite button:disabled').count(), 0);
     await page.unroute('**/v1/search');
     assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  it('regression: keeps the space typed before a pause (the search run by the pause trimmed the box, and "speech recognition" became "speechrecognition")', async () => {
+    const { context, page, errors } = await openPage('/');
+    await page.locator('#query').pressSequentially('speech ');
+    await page.waitForURL((url) => url.searchParams.get('q') === 'speech');
+    await page.locator('.hits .hit').first().waitFor();
+    assert.equal(await page.locator('#query').inputValue(), 'speech ');
+    await page.locator('#query').pressSequentially('recognition');
+    await page.waitForURL((url) => url.searchParams.get('q') === 'speech recognition');
+    assert.equal(await page.locator('#query').inputValue(), 'speech recognition');
+    // The box still follows the address: Back shows the query of the entry it returns to.
+    await page.goto('/?q=video+compression');
+    assert.equal(await page.locator('#query').inputValue(), 'video compression');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  it('regression: says the server did not answer, rather than "Searching…" for good (a suspended server left the page waiting)', async () => {
+    const { context, page } = await openPage('/?q=video+compression');
+    await page.locator('.hits .hit').first().waitFor();
+    await page.clock.install();
+    await page.route('**/v1/search', () => undefined);
+    await page.locator('#query').fill('speech recognition');
+    await page.locator('#query').press('Enter');
+    await page.locator('.hits.stale').waitFor();
+    await page.clock.runFor(46_000);
+    const alert = page.getByRole('alert').first();
+    await alert.waitFor();
+    assert.equal(await alert.textContent(), 'The server did not answer within 45 seconds. Try again in a moment.');
+    await page.unroute('**/v1/search');
     await context.close();
   });
 
@@ -393,6 +451,18 @@ describe('the search page', () => {
     const alert = page.getByRole('alert');
     await alert.waitFor();
     assert.equal(await alert.textContent(), 'There is no paper “no-such-paper” in the collection.');
+    await context.close();
+  });
+
+  it("regression: / focuses the search box from the mode menu too (the menu kept the focus and took the query's letters as a choice of mode)", async () => {
+    const { context, page } = await openPage('/?q=video+compression');
+    await page.locator('#mode').focus();
+    await page.keyboard.press('/');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'query');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('words');
+    await page.waitForURL((url) => url.searchParams.get('q') === 'words');
+    assert.equal(new URL(page.url()).searchParams.get('mode'), null, 'the mode stays hybrid');
     await context.close();
   });
 
@@ -542,6 +612,37 @@ describe('a paper page', () => {
   });
 });
 
+describe('related papers by one facet of a paper', () => {
+  it('regression: finds them by the method or the results of the paper, as the API and the command line can (the page had no way to ask)', async () => {
+    const { context, page, errors } = await openPage('/paper/seed-014');
+    await page.locator('.hits .hit').nth(9).waitFor();
+    const whole = await hitIds(page);
+    const choice = page.getByLabel('by');
+    assert.equal(await choice.inputValue(), '');
+    await choice.selectOption({ label: 'its method' });
+    await page.waitForURL((url) => url.searchParams.get('facet') === 'method');
+    const byMethod = (await request<{ hits: { id: string }[] }>(server.url, '/v1/papers/seed-014/related?k=10&facet=method')).body.hits.map((hit) => hit.id);
+    assert.notDeepEqual(byMethod, whole, 'the facet changes the list');
+    await page.waitForFunction(
+      (ids) => [...document.querySelectorAll('.hits:not(.stale) .hit-title a')].map((link) => link.getAttribute('href')).join() === ids,
+      byMethod.map((id) => `/paper/${id}`).join(),
+    );
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'RIS file of these papers' }).click()]);
+    assert.equal(download.suggestedFilename(), 'related-to-seed-014-by-method.ris');
+    await page.reload();
+    assert.equal(await page.getByLabel('by').inputValue(), 'method', 'kept in the address');
+    await page.getByLabel('by').selectOption({ label: 'the whole paper' });
+    await page.waitForURL((url) => !url.searchParams.has('facet'));
+    await page.waitForFunction(
+      (ids) => [...document.querySelectorAll('.hits:not(.stale) .hit-title a')].map((link) => link.getAttribute('href')).join() === ids,
+      whole.map((id) => `/paper/${id}`).join(),
+    );
+    assert.deepEqual(await seriousViolations(page), []);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+});
+
 describe("a paper's related papers", () => {
   it('shows ten more with "Show more", the first ten kept in their order, and another paper starts again at ten', async () => {
     const { context, page, errors } = await openPage('/paper/seed-014');
@@ -639,6 +740,7 @@ describe('the map', () => {
     await page.getByRole('link', { name: 'Map', exact: true }).click();
     // The index has no layout yet: the server answers 503 map_building and computes one.
     await page.getByText('The map is being prepared').waitFor();
+    assert.equal(await page.title(), 'Map · paper-search', 'the tab names the view (it said "paper-search" alone)');
     await page.waitForFunction(() => ((window as unknown as { paperSearchMap?: { lastDrawMs: number } }).paperSearchMap?.lastDrawMs ?? 0) > 0, undefined, {
       timeout: 120_000,
     });

@@ -37,19 +37,37 @@ export function exportedPapers(ids: readonly string[], format: ExportFormat): Pr
   return answerText(`/v1/papers/batch?format=${format}`, { body: { ids } }, exportMediaTypes[format]);
 }
 
+/**
+ * How long the page waits for an answer: a server that stopped answering (suspended, or a proxy
+ * holding the connection) left "Searching…" on screen for good. A running server answers a
+ * request it cannot serve in time itself, before this (503 after REQUEST_TIMEOUT_MS, 30 s by default).
+ */
+const answerTimeoutMs = 45_000;
+
 async function answerText(path: string, init: { body?: unknown; signal?: AbortSignal }, accept: string): Promise<string> {
-  let response: Response;
+  const timeout = new AbortController();
+  const timer = setTimeout(() => timeout.abort(), answerTimeoutMs);
+  const signal = init.signal ? AbortSignal.any([init.signal, timeout.signal]) : timeout.signal;
   try {
-    response = await fetch(path, {
+    const response = await fetch(path, {
       method: init.body === undefined ? 'GET' : 'POST',
       headers: init.body === undefined ? { accept } : { accept, 'content-type': 'application/json' },
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
-      signal: init.signal,
+      signal,
     });
+    return await checkedText(response);
   } catch (error) {
+    if (error instanceof ApiError) throw error;
+    if (timeout.signal.aborted) throw new ApiError(0, 'timeout', `The server did not answer within ${answerTimeoutMs / 1000} seconds. Try again in a moment.`);
     if ((error as Error).name === 'AbortError') throw error;
     throw new ApiError(0, 'unreachable', 'The server cannot be reached. Check that it is running, then try again.');
+  } finally {
+    clearTimeout(timer);
   }
+}
+
+/** The answer's text, or an ApiError saying why the server refused. */
+async function checkedText(response: Response): Promise<string> {
   const text = await response.text();
   if (!response.ok) {
     const body = parsedJson(text) as ErrorBody | undefined;

@@ -19,7 +19,7 @@ export function App() {
     // "/" focuses the search box, as on many search pages; from another view it opens the search page.
     const slash = (event: KeyboardEvent) => {
       const target = event.target as HTMLElement;
-      if (event.key !== '/' || event.ctrlKey || event.metaKey || event.altKey || target.closest('input, textarea, select, [contenteditable]')) return;
+      if (event.key !== '/' || event.ctrlKey || event.metaKey || event.altKey || takesText(target)) return;
       event.preventDefault();
       const box = document.getElementById('query');
       if (box) {
@@ -36,7 +36,7 @@ export function App() {
     };
   }, []);
   useEffect(() => {
-    if (route.view !== 'paper') document.title = route.view === 'search' && search.get('q') ? `${search.get('q')} · paper-search` : 'paper-search';
+    if (route.view !== 'paper') document.title = viewTitle(route.view, search.get('q'));
   }, [pathname, search.get('q')]);
 
   return (
@@ -61,13 +61,31 @@ export function App() {
         {route.view === 'search' && <SearchView params={search} />}
         {route.view === 'similar' && <SimilarView />}
         {route.view === 'map' && <MapView />}
-        {route.view === 'paper' && <PaperView id={route.id} />}
+        {route.view === 'paper' && <PaperView id={route.id} params={search} />}
         {route.view === 'missing' && (
-          <p class="notice">
-            There is no such page. <a href="/">Search papers</a>.
-          </p>
+          <>
+            <h1>No such page</h1>
+            <p class="notice">
+              There is no such page. <a href="/">Search papers</a>.
+            </p>
+          </>
         )}
       </main>
     </>
   );
+}
+
+/** The tab's title for a view other than a paper's (a paper's page names the paper). */
+function viewTitle(view: 'search' | 'similar' | 'map' | 'missing', query: string | null): string {
+  const name = view === 'search' ? query : { similar: 'Paste an abstract', map: 'Map', missing: 'No such page' }[view];
+  return name ? `${name} · paper-search` : 'paper-search';
+}
+
+/**
+ * Whether a key typed into `target` is text (a text box, a text area, an editable element): there "/"
+ * is a character. A select or a checkbox takes no "/", and in a select the key would pick an option.
+ */
+function takesText(target: HTMLElement): boolean {
+  if (target.closest('textarea, [contenteditable]:not([contenteditable="false"])')) return true;
+  return target instanceof HTMLInputElement && !['checkbox', 'radio', 'button', 'submit', 'reset', 'range', 'color', 'file', 'image'].includes(target.type);
 }

@@ -24,10 +24,18 @@ The API works meanwhile: see <a href="/docs">/docs</a>.</p></body></html>
 `;
 
 /**
- * The search page: index.html for each of its views (never cached, so a new build is seen at
- * once) and its assets, whose names carry a content hash, cached for a year.
+ * Whether a paper's page shows a paper: false only when the collection is known not to hold one by
+ * that name. Absent where reads need a key (the page's status would tell who has none which ids exist).
  */
-export function webRoutes(folder = webPageFolder()): Router {
+export type PaperPageCheck = (name: string) => Promise<boolean>;
+
+/**
+ * The search page: index.html for each of its views (never cached, so a new build is seen at
+ * once) and its assets, whose names carry a content hash, cached for a year. A paper's page for a
+ * paper the collection does not hold is answered 404 (the page says so), not 200, so that
+ * crawlers and link checkers see it is missing.
+ */
+export function webRoutes(folder = webPageFolder(), paperShown?: PaperPageCheck): Router {
   const router = Router();
   const indexFile = join(folder, 'index.html');
   const sendPage = (response: Response) => {
@@ -39,7 +47,11 @@ export function webRoutes(folder = webPageFolder()): Router {
     response.sendFile(indexFile);
   };
   for (const path of webPagePaths) {
-    router.get(path, (_request, response) => sendPage(response));
+    router.get(path, async (request, response) => {
+      const paperId = request.params['id'];
+      if (paperShown && typeof paperId === 'string' && !(await paperShown(paperId))) response.status(404);
+      sendPage(response);
+    });
     router.all(path, methodNotAllowed(['GET']));
   }
   // A view's address whose id is not valid percent-encoding (`/paper/100%`) cannot be decoded into

@@ -24,14 +24,14 @@ export function CiteLinks({ id }: { id: string }) {
  * The papers of a list as shown, in that order, saved as one file (POST /v1/papers/batch?format=…).
  * Keyed by its list (see RankedList), so an error does not outlive the list it was about.
  */
-export function SaveList({ ids }: { ids: readonly string[] }) {
+export function SaveList({ ids, name, busy }: { ids: readonly string[]; name: string; busy: boolean }) {
   const [error, setError] = useState<string>();
   const [saving, setSaving] = useState(false);
   const save = async (format: ExportFormat) => {
     setError(undefined);
     setSaving(true);
     try {
-      saveFile(await exportedPapers(ids, format), exportMediaTypes[format], `papers.${formatExtensions[format]}`);
+      saveFile(await exportedPapers(ids, format), exportMediaTypes[format], `${fileNameOf(name)}.${formatExtensions[format]}`);
     } catch (caught) {
       // The API's own sentence when it says why (busy, unreachable); a refused request is no search here.
       setError(caught instanceof ApiError && caught.code !== 'invalid_input' ? caught.message : 'The file could not be made. Try again.');
@@ -44,7 +44,7 @@ export function SaveList({ ids }: { ids: readonly string[] }) {
       <p class="cite">
         Save these {ids.length} papers as{' '}
         {exportFormats.map((format) => (
-          <button key={format} type="button" class="link-button" disabled={saving} onClick={() => void save(format)}>
+          <button key={format} type="button" class="link-button" disabled={saving || busy} onClick={() => void save(format)}>
             {formatLabels[format]}
             <span class="visually-hidden"> file of these papers</span>
           </button>
@@ -66,4 +66,15 @@ function saveFile(text: string, mediaType: string, fileName: string): void {
   link.remove();
   // The browser has taken the file once the click is handled; the next task can let it go.
   setTimeout(() => URL.revokeObjectURL(url));
+}
+
+/** A file name from a list's name ("Results for speech recognition" → results-for-speech-recognition), short and safe on every system. */
+function fileNameOf(name: string): string {
+  const words = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  return words.slice(0, 60).replace(/-+$/, '') || 'papers';
 }

@@ -23,6 +23,10 @@ interface RankedListProps {
   label: string;
   /** The hits answer an earlier search; the new answer is on its way: shown greyed. */
   stale?: boolean;
+  /** The list's heading, for a view that has none above it (the hits' titles are third-level headings). */
+  headed?: boolean;
+  /** The name of a saved file of the list, without extension (default: from `label`). */
+  saveAs?: string;
 }
 
 /**
@@ -31,7 +35,19 @@ interface RankedListProps {
  * marked "less", on the topic of `query` when the list answers a search. With only "less", the list's top hits not marked stand for what is wanted: they
  * stay on top and the rest is re-ranked around them.
  */
-export function RankedList({ hits, like, unlike, onFeedbackChange, positives = [], query, filter, label, stale = false }: RankedListProps) {
+export function RankedList({
+  hits,
+  like,
+  unlike,
+  onFeedbackChange,
+  positives = [],
+  query,
+  filter,
+  label,
+  stale = false,
+  headed = false,
+  saveAs = label,
+}: RankedListProps) {
   const titles = useRef(new Map<string, string>());
   for (const hit of hits) titles.current.set(hit.id, hit.title || hit.id);
 
@@ -80,6 +96,7 @@ export function RankedList({ hits, like, unlike, onFeedbackChange, positives = [
 
   return (
     <section class="results" aria-label={label} ref={section}>
+      {headed && <h2 class="visually-hidden">{label}</h2>}
       {hasFeedback && (
         <div class="feedback-bar">
           <p>
@@ -103,7 +120,10 @@ export function RankedList({ hits, like, unlike, onFeedbackChange, positives = [
       <p class="visually-hidden" aria-live="polite">
         {recommended.loading ? 'Re-ranking…' : `${shown.length} papers`}
       </p>
-      {shown.length > 0 && <SaveList key={shown.map(({ hit }) => hit.id).join('\n')} ids={shown.map(({ hit }) => hit.id)} />}
+      {shown.length > 0 && (
+        // Off while the list is being replaced: it would save the previous search's papers under the new one.
+        <SaveList key={shown.map(({ hit }) => hit.id).join('\n')} ids={shown.map(({ hit }) => hit.id)} name={saveAs} busy={recommended.loading || stale} />
+      )}
       <ol class={`hits${recommended.loading || stale ? ' stale' : ''}`} aria-busy={recommended.loading || stale}>
         {shown.map(({ hit, note }, index) => (
           <HitCard key={hit.id} hit={hit} rank={index + 1} feedback={feedbackOf(hit.id)} onFeedback={toggle} note={note} />

@@ -5,6 +5,7 @@ import { ErrorNotice } from '../components/notice.js';
 import { RankedList } from '../components/ranked-list.js';
 import { rememberResults } from '../last-results.js';
 import { paperLinks } from '../links.js';
+import { navigate, paperPath } from '../router.js';
 import { publicationLine } from '../../../src/papers/publication-line.js';
 import { useFocusAfterMore } from '../focus-after-more.js';
 import { useRequest } from '../use-request.js';
@@ -13,21 +14,39 @@ import { useRequest } from '../use-request.js';
 const relatedPerPage = 10;
 const mostRelated = 50;
 
+/**
+ * What related papers are found by (the API's `facet`): the whole paper, or the sentences of its
+ * abstract that play one role, for "papers that solve it the same way" or "with similar findings".
+ */
+const facets = [
+  { value: '', label: 'the whole paper' },
+  { value: 'background', label: 'its background' },
+  { value: 'method', label: 'its method' },
+  { value: 'result', label: 'its results' },
+] as const;
+type Facet = (typeof facets)[number]['value'];
+
+/** The facet a URL asks for; anything else is the whole paper. */
+function facetOf(value: string | null): Facet {
+  return facets.find((facet) => facet.value === value)?.value ?? '';
+}
+
 /** A paper's own page (/paper/<id>): the paper, and its related papers, re-ranked by "more / less like this". */
-export function PaperView({ id }: { id: string }) {
+export function PaperView({ id, params }: { id: string; params: URLSearchParams }) {
   const paper = useRequest<PaperResponse>(`paper:${id}`, (signal) => api(`/v1/papers/${encodeURIComponent(id)}`, { signal }));
-  // How many related papers to show, for the paper it was chosen on: another paper starts at the first page.
-  const [chosen, setChosen] = useState<{ id: string; shown: number }>();
-  const shown = chosen?.id === id ? chosen.shown : relatedPerPage;
-  const related = useRequest<HitsResponse & { paperId: string }>(`related:${id}:${shown}`, async (signal) => ({
+  const facet = facetOf(params.get('facet'));
+  // How many related papers to show, for the paper and facet it was chosen on: another starts at the first page.
+  const [chosen, setChosen] = useState<{ id: string; facet: Facet; shown: number }>();
+  const shown = chosen?.id === id && chosen.facet === facet ? chosen.shown : relatedPerPage;
+  const related = useRequest<HitsResponse & { paperId: string }>(`related:${id}:${facet}:${shown}`, async (signal) => ({
     paperId: id,
-    ...(await api<HitsResponse>(`/v1/papers/${encodeURIComponent(id)}/related?k=${shown}`, { signal })),
+    ...(await api<HitsResponse>(`/v1/papers/${encodeURIComponent(id)}/related?k=${shown}${facet ? `&facet=${facet}` : ''}`, { signal })),
   }));
   // A deeper list of the same paper keeps the shorter one in view (greyed) while it loads; another paper's is not shown.
   const relatedHere = related.data?.paperId === id ? related.data : undefined;
   const markMore = useFocusAfterMore(relatedHere?.hits.length, !related.stale && !related.loading);
   const [feedback, setFeedback] = useState<{ like: string[]; unlike: string[] }>({ like: [], unlike: [] });
-  useEffect(() => setFeedback({ like: [], unlike: [] }), [id]);
+  useEffect(() => setFeedback({ like: [], unlike: [] }), [id, facet]);
   useEffect(() => {
     if (paper.data) document.title = `${paper.data.paper.title || paper.data.paper.id} · paper-search`;
     if (paper.data && relatedHere)
@@ -37,7 +56,14 @@ export function PaperView({ id }: { id: string }) {
       });
   }, [paper.data, relatedHere]);
 
-  if (paper.error) return <ErrorNotice message={paper.error} />;
+  if (paper.error) {
+    return (
+      <>
+        <h1 class="visually-hidden">Paper {id}</h1>
+        <ErrorNotice message={paper.error} />
+      </>
+    );
+  }
   // Another paper's page stays blank until this one arrives: its title, abstract and Cite links under this address would be wrong.
   if (!paper.data || paper.stale) return <p class="status">Loading…</p>;
   const { paper: record } = paper.data;
@@ -73,7 +99,22 @@ export function PaperView({ id }: { id: string }) {
       </p>
       <CiteLinks id={record.id} />
       {record.abstract && <p class="abstract">{record.abstract}</p>}
-      <h2 id="related-heading">Related papers</h2>
+      <div class="related-heading">
+        <h2 id="related-heading">Related papers</h2>
+        <label>
+          by{' '}
+          <select
+            value={facet}
+            onChange={(event) => navigate(`${paperPath(id)}${event.currentTarget.value ? `?facet=${event.currentTarget.value}` : ''}`, { replace: true })}
+          >
+            {facets.map(({ value, label }) => (
+              <option value={value} key={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
       {related.error && <ErrorNotice message={related.error} />}
       {related.loading && !relatedHere && <p class="status">Finding related papers…</p>}
       {relatedHere && (
@@ -84,6 +125,7 @@ export function PaperView({ id }: { id: string }) {
           like={feedback.like}
           unlike={feedback.unlike}
           label="Related papers"
+          saveAs={`related-to-${record.id}${facet ? `-by-${facet}` : ''}`}
           onFeedbackChange={(like, unlike) => setFeedback({ like, unlike })}
         />
       )}
@@ -93,7 +135,7 @@ export function PaperView({ id }: { id: string }) {
           class="show-more"
           onClick={() => {
             markMore();
-            setChosen({ id, shown: shown + relatedPerPage });
+            setChosen({ id, facet, shown: shown + relatedPerPage });
           }}
         >
           Show more

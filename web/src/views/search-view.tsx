@@ -32,7 +32,9 @@ export function SearchView({ params }: { params: URLSearchParams }) {
     navigate(searchUrl({ ...state, ...change, ...(resetsFeedback ? { like: [], unlike: [], shown: resultsPerPage } : {}) }), options);
   };
 
-  useEffect(() => setDraft(state.q), [state.q]);
+  // The box follows the URL (Back, an example), but a search run from a pause keeps what is typed:
+  // the query is trimmed, and writing it back took the space off "speech " before "recognition".
+  useEffect(() => setDraft((typed) => (typed.trim() === state.q ? typed : state.q)), [state.q]);
   useEffect(() => {
     if (draft.trim() === state.q.trim()) return;
     const timer = setTimeout(() => update({ q: draft.trim() }, { replace: state.q !== '' }), typingPauseMs);
@@ -131,6 +133,7 @@ export function SearchView({ params }: { params: URLSearchParams }) {
                   query={state.q.trim() || undefined}
                   filter={filter}
                   label={`Results for ${state.q}`}
+                  headed
                   onFeedbackChange={(like, unlike) => update({ like, unlike })}
                 />
                 {hasMore && (

@@ -70,6 +70,7 @@ export function SimilarView() {
           like={feedback.like}
           unlike={feedback.unlike}
           label="Papers similar to your abstract"
+          headed
           onFeedbackChange={(like, unlike) => setFeedback({ like, unlike })}
         />
       )}
