@@ -5,6 +5,7 @@ import { maxPageEnd } from '../http/schemas.js';
 import { normalizeArxivId } from '../papers/identifiers.js';
 import type { Paper } from '../papers/paper.js';
 import { hybridCandidates, type SearchMode } from '../search/search-modes.js';
+import { relatedCandidates } from '../search/related/related-ranking.js';
 import type { PaperSearchBackend, RankedPaper, WriteWarning } from './backend.js';
 import { paperLink, paperUri, renderPaper, renderRankedPapers } from './render.js';
 import { withIssuesUnder } from './tool-errors.js';
@@ -173,7 +174,9 @@ export const tools: readonly ToolDefinition[] = [
     output: rankedPapersOutput,
     hints: read,
     writes: false,
-    run: (backend, input) => rankedAnswer(input, (page) => backend.related(paperName(input), { ...input, ...page }), maxPageEnd),
+    // A list by a facet re-ranks the paper's 100 nearest neighbours, and ends there.
+    run: (backend, input) =>
+      rankedAnswer(input, (page) => backend.related(paperName(input), { ...input, ...page }), input.facet ? relatedCandidates : maxPageEnd),
   }),
   tool({
     name: 'recommend_papers',

@@ -132,6 +132,8 @@ export class SearchService {
 
   /** Many searches at once: the queries that need the model are embedded in one call; answers keep the order. */
   async searchTextBatch(queries: readonly { query: string; options: SearchOptions }[], caller?: EmbedRequestOptions): Promise<RankedList[]> {
+    // Before any model call, and naming the query at fault.
+    queries.forEach(({ options }, i) => assertHybridDepth(options.mode ?? this.defaultMode, options, `queries.${i}.`));
     // A query whose ranked list is cached needs the model only to explain its hits.
     const needsModel = queries.filter(
       ({ query, options }) => options.explain || ((options.mode ?? this.defaultMode) !== 'lexical' && !this.cachedList(query, 'query', options)),
@@ -209,6 +211,14 @@ export class SearchService {
       // The storage resolves the name itself: on a remote backend, one round trip fewer.
       const neighbours = await firstByScoreThenId(candidateDepth(options), (k) => this.storage.related(name, { k, filter: options.filter }));
       return rankedBy(neighbours, 'dense');
+    }
+    if (pageEnd(options) > relatedCandidates) {
+      // The facet re-ranks the paper's nearest neighbours: a deeper page would re-rank more of
+      // them, in another order, and pages would not join.
+      throw invalidInput(
+        `Related papers by a facet reach ${relatedCandidates} deep: offset + k must be at most ${relatedCandidates} with facet (leave facet out to page further).`,
+        [{ path: 'offset', message: `offset + k must be at most ${relatedCandidates} with facet`, code: 'too_big' }],
+      );
     }
     const id = await this.storage.resolve(name);
     if (id === undefined) throw paperNotFound([name]);
@@ -330,15 +340,7 @@ export class SearchService {
     embed: () => Promise<Float32Array>,
   ): Promise<RankedList> {
     const mode = options.mode ?? this.defaultMode;
-    const needed = pageEnd(options);
-    if (mode === 'hybrid' && needed > hybridCandidates) {
-      // Hybrid lists are cut from each retriever's top candidates; a deeper page would draw on
-      // other candidates than the page before it, and pages would not join.
-      throw invalidInput(
-        `Hybrid results reach ${hybridCandidates} deep: offset + k must be at most ${hybridCandidates} in hybrid mode (use dense or lexical mode to page further).`,
-        [{ path: 'offset', message: `offset + k must be at most ${hybridCandidates} in hybrid mode`, code: 'too_big' }],
-      );
-    }
+    assertHybridDepth(mode, options);
     const { filter } = options;
     const depth = candidateDepth(options);
     const slot = this.cacheSlot(text, embeddedAs, options);
@@ -491,6 +493,19 @@ function pageOf(list: RankedCandidate[], options: SearchOptions): RankedCandidat
 /** Compared as shown (rounded), so a hit shown with the threshold's own score is kept. */
 function passesThreshold({ scoreThreshold }: SearchOptions): (candidate: RankedCandidate) => boolean {
   return (candidate) => scoreThreshold === undefined || roundScore(candidate.score) >= scoreThreshold;
+}
+
+/**
+ * Hybrid lists are cut from each retriever's top candidates; a deeper page would draw on other
+ * candidates than the page before it, and pages would not join. `at` places the field in the
+ * request (`queries.3.` in a batch).
+ */
+function assertHybridDepth(mode: SearchMode, options: SearchOptions, at = ''): void {
+  if (mode !== 'hybrid' || pageEnd(options) <= hybridCandidates) return;
+  throw invalidInput(
+    `Hybrid results reach ${hybridCandidates} deep: offset + k must be at most ${hybridCandidates} in hybrid mode (use dense or lexical mode to page further).`,
+    [{ path: `${at}offset`, message: `offset + k must be at most ${hybridCandidates} in hybrid mode`, code: 'too_big' }],
+  );
 }
 
 function pageEnd(options: { k: number; offset?: number }): number {

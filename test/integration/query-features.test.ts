@@ -20,7 +20,7 @@ interface HitsBody {
   hits: Hit[];
 }
 interface ErrorBody {
-  error: { code: string; details?: { issues?: { path: string }[] } };
+  error: { code: string; message: string; details?: { issues?: { path: string }[] } };
 }
 
 let workDir: string;
@@ -416,5 +416,23 @@ describe('related by facet', () => {
     assert.equal(refused.status, 400);
     assert.equal(refused.body.error.code, 'invalid_input');
     assert.equal(refused.body.error.details?.issues?.[0]?.path, 'query.facet');
+  });
+
+  it('regression: pages by a facet join up to the end of the list, and a page past it is refused (pages past 100 repeated papers of the page before)', async () => {
+    const whole = await request<HitsBody>(base, '/v1/papers/2503.11731/related?k=100&facet=method&fields=');
+    assert.equal(whole.status, 200);
+    const pages: string[] = [];
+    for (let offset = 0; offset < 100; offset += 7) {
+      const page = await request<HitsBody>(base, `/v1/papers/2503.11731/related?k=${Math.min(7, 100 - offset)}&offset=${offset}&facet=method&fields=`);
+      pages.push(...page.body.hits.map((hit) => hit.id));
+    }
+    assert.deepEqual(
+      pages,
+      whole.body.hits.map((hit) => hit.id),
+    );
+    const past = await request<ErrorBody>(base, '/v1/papers/2503.11731/related?k=10&offset=95&facet=method');
+    assert.equal(past.status, 400);
+    assert.equal(past.body.error.details?.issues?.[0]?.path, 'query.offset');
+    assert.match(past.body.error.message, /at most 100 with facet/);
   });
 });

@@ -100,6 +100,10 @@ describe('createApp when ready', () => {
     const hybrid = await call('/v1/search', { json: { query: 'volcano', k: 10, offset: 95, mode: 'hybrid' } });
     assert.equal(hybrid.status, 400);
     assert.equal(hybrid.body!.error.details.issues[0].path, 'body.offset');
+    // Regression: in a batch, the query at fault went unnamed (body.offset).
+    const batch = await call('/v1/search/batch', { json: { queries: [{ query: 'fine' }, { query: 'volcano', k: 10, offset: 95 }] } });
+    assert.equal(batch.status, 400);
+    assert.equal(batch.body!.error.details.issues[0].path, 'body.queries.1.offset');
     const cursor = await call('/v1/papers?cursor=bm9wZQ');
     assert.equal(cursor.status, 400);
     assert.equal(cursor.body!.error.details.issues[0].path, 'query.cursor');
