@@ -95,6 +95,8 @@ export class WriteService {
   private turn: Promise<unknown> = Promise.resolve();
   /** Writes waiting for the next group commit. */
   private waiting: PendingWrite[] = [];
+  /** The last patch of each paper being patched (see inPatchTurn). */
+  private readonly patchTurns = new Map<string, Promise<void>>();
   private closed = false;
 
   constructor(
@@ -242,6 +244,29 @@ export class WriteService {
         [{ path: 'id', message: 'differs from the paper id', code: 'custom' }],
       );
     }
+    return this.inPatchTurn(id, () => this.applyPatch(name, id, patch, caller, options));
+  }
+
+  /**
+   * Runs the patches of one paper one at a time, each reading the paper the one before left: side
+   * by side, all but one of them found the paper changed at commit, and with a dozen at once some
+   * ran out of attempts (503). A PUT or a DELETE of the paper can still come between a read and
+   * its commit, which the attempts cover.
+   */
+  private inPatchTurn<T>(id: string, task: () => Promise<T>): Promise<T> {
+    const result = (this.patchTurns.get(id) ?? Promise.resolve()).then(task);
+    const turn = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.patchTurns.set(id, turn);
+    void turn.then(() => {
+      if (this.patchTurns.get(id) === turn) this.patchTurns.delete(id);
+    });
+    return result;
+  }
+
+  private async applyPatch(name: string, id: string, patch: PaperPatch, caller: EmbedRequestOptions | undefined, options: WriteOptions): Promise<WrittenPaper> {
     for (let attempt = 1; ; attempt++) {
       const [current] = await this.storage.papers([id]);
       if (current === undefined) throw paperNotFound([name]);
@@ -263,7 +288,9 @@ export class WriteService {
         return { paper, shared };
       } catch (error) {
         if (!(error instanceof PaperChangedError)) throw error;
-        if (attempt >= patchAttempts) throw new AppError('overloaded', `The paper "${id}" kept changing while the patch was applied; try again.`);
+        if (attempt >= patchAttempts) {
+          throw new AppError('overloaded', `The paper "${id}" kept changing while the patch was applied; try again.`, { retryAfterSeconds: 1 });
+        }
         // The change that came first is committed in this turn: read the paper once it is applied.
         await this.turn;
       }

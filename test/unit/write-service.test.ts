@@ -350,6 +350,18 @@ describe('WriteService.patchPaper', () => {
     const paper = await search.getPaper('g4');
     assert.deepEqual([paper.venue, paper.volume, paper.issue, paper.pages], ['V', '7', '2', '9']);
   });
+
+  it('regression: applies a dozen patches of one paper sent at once (half were refused 503 overloaded after five attempts)', async () => {
+    await writes.createPapers([{ id: 'g6', ...glacier }], { batch: false });
+    const authors = Array.from({ length: 12 }, (_, i) => `Author ${i}`);
+    const results = await Promise.allSettled(authors.map((author, i) => writes.patchPaper('g6', i % 2 ? { authors: [author] } : { venue: author })));
+    assert.deepEqual(
+      results.map((result) => result.status),
+      authors.map(() => 'fulfilled'),
+    );
+    const paper = await search.getPaper('g6');
+    assert.deepEqual([paper.venue, paper.authors], ['Author 10', ['Author 11']], 'applied in the order they came');
+  });
 });
 
 describe('WriteService group commit', () => {
