@@ -203,6 +203,20 @@ describe('paper-search --format', () => {
   });
 });
 
+describe('the server or the index', () => {
+  it('regression: --index wins over PAPER_SEARCH_URL in the environment (exporting it made every --index a usage error); both flags typed are one', async () => {
+    const fromIndex = await runCli('search', ['video', '-k', '1', '--json', '--index', indexDir], { PAPER_SEARCH_URL: 'http://127.0.0.1:1' });
+    assert.equal(fromIndex.code, 0, fromIndex.stderr);
+    assert.equal(fromIndex.stdout.trim().split('\n').length, 1);
+    const fromEnvironment = await runCli('search', ['video', '-k', '1', '--json'], { PAPER_SEARCH_URL: server.url });
+    assert.equal(fromEnvironment.code, 0, fromEnvironment.stderr);
+    assert.equal(JSON.parse(fromEnvironment.stdout).id, JSON.parse(fromIndex.stdout).id);
+    const both = await runCli('search', ['video', '--url', server.url, '--index', indexDir]);
+    assert.equal(both.code, 2);
+    assert.match(both.stderr, /option '--url <url>' cannot be used with option '--index <dir>'/);
+  });
+});
+
 describe('paper-search get with several papers', () => {
   it('prints the papers in the order given; one not found is named on stderr and fails the command after the others are printed', async () => {
     for (const target of [

@@ -102,9 +102,19 @@ function checkYearRange(flags: ListFlags): void {
   }
 }
 
+/**
+ * --url or --index. PAPER_SEARCH_URL stands for --url only when --index is not given: a shell that
+ * exports it made every --index a usage error, as if both flags had been typed (flags win over
+ * the environment everywhere else).
+ */
 export function addTargetOptions(command: Command): Command {
   return command
-    .addOption(new Option('--url <url>', 'ask a running server (e.g. http://127.0.0.1:8080)').env('PAPER_SEARCH_URL').argParser(serverUrl).conflicts('index'))
+    .addOption(new Option('--url <url>', 'ask a running server (e.g. http://127.0.0.1:8080)').env('PAPER_SEARCH_URL').argParser(serverUrl))
+    .hook('preAction', (target) => {
+      if (target.getOptionValue('index') === undefined || target.getOptionValue('url') === undefined) return;
+      if (target.getOptionValueSource('url') === 'env') target.setOptionValue('url', undefined);
+      else target.error("error: option '--url <url>' cannot be used with option '--index <dir>'", { code: 'commander.conflictingOption', exitCode: 2 });
+    })
     .addOption(new Option('--key <key>', 'API key sent to the server (when it sets AUTH_READS)').env('PAPER_SEARCH_API_KEY'))
     .addOption(new Option('--index <dir>', 'open this index folder in this process (default: INDEX_DIR, index-data/default)').argParser(nonEmpty));
 }
