@@ -50,13 +50,15 @@ export function crossOrigin(origins: readonly string[]): RequestHandler {
   // refuses the request): it is not a request for the API, so it neither counts toward the
   // caller's rate limit nor asks for a key, as it did when it fell through to a 405.
   return (request, response, next) => {
+    // Every answer depends on the origin once some are listed, those to requests without one too:
+    // a shared cache must not hand an answer without CORS headers to a listed origin.
+    if (allowed.size > 0) response.vary('Origin');
     const { origin } = request.headers;
     const preflight = request.method === 'OPTIONS' && origin !== undefined && request.headers['access-control-request-method'] !== undefined;
     if (!preflight || allowed.has(origin)) {
       listedOrigins(request, response, next);
       return;
     }
-    response.setHeader('Vary', 'Origin');
     response.status(204).end();
   };
 }

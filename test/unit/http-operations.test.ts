@@ -143,6 +143,12 @@ describe('regressions', () => {
     ]);
     const other = await open.call('/v1/stats', { headers: { origin: 'https://evil.example' } });
     assert.equal(other.headers.get('access-control-allow-origin'), null);
+    // Regression: an answer to a request without Origin said it did not vary by origin, so a shared
+    // cache could hand it, without CORS headers, to a listed origin.
+    // The related list twice: computed, then a kept answer.
+    for (const path of ['/v1/stats', '/v1/papers/volcano-1/related?k=1', '/v1/papers/volcano-1/related?k=1']) {
+      assert.match((await open.call(path)).headers.get('vary') ?? '', /\bOrigin\b/, path);
+    }
   });
 
   it('regression: answers a preflight from an origin not listed without CORS headers, before the rate limit and the read key (it was a 405 that counted, or a 401)', async () => {
