@@ -74,19 +74,19 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
 function listenFailure(error: NodeJS.ErrnoException, host: string, port: number): AppError | undefined {
   switch (error.code) {
     case 'EADDRINUSE':
-      return new AppError('port_unavailable', `Cannot listen on ${host}:${port}: the port is in use. Set PORT to another port.`);
+      return new AppError('port_unavailable', `Cannot listen on ${host}:${port}: the port is in use. Set PORT (or --port) to another port.`);
     case 'EACCES':
-      return new AppError('port_unavailable', `Cannot listen on ${host}:${port}: permission denied. Set PORT to another port.`);
+      return new AppError('port_unavailable', `Cannot listen on ${host}:${port}: permission denied. Set PORT (or --port) to another port.`);
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
       return new AppError(
         'port_unavailable',
-        `Cannot listen on ${host}:${port}: HOST names no address this machine can resolve. Set HOST to one of its addresses (0.0.0.0 for all).`,
+        `Cannot listen on ${host}:${port}: HOST names no address this machine can resolve. Set HOST (or --host) to one of its addresses (0.0.0.0 for all).`,
       );
     case 'EADDRNOTAVAIL':
       return new AppError(
         'port_unavailable',
-        `Cannot listen on ${host}:${port}: ${host} is not an address of this machine. Set HOST to one of its addresses (0.0.0.0 for all).`,
+        `Cannot listen on ${host}:${port}: ${host} is not an address of this machine. Set HOST (or --host) to one of its addresses (0.0.0.0 for all).`,
       );
     default:
       return undefined;

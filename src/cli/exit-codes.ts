@@ -35,6 +35,13 @@ export function describeFailure(error: unknown, serverUrl?: string): Failure {
       exitCode: exitCodes.failure,
     };
   }
+  if (error instanceof PaperSearchError && serverUrl) {
+    return {
+      code: error.code,
+      message: `${error.message}${serverHint(error.code, serverUrl)}`,
+      exitCode: usageCodes.has(error.code) ? exitCodes.usage : exitCodes.failure,
+    };
+  }
   if (isAppError(error) || error instanceof PaperSearchError) {
     return { code: error.code, message: error.message, exitCode: usageCodes.has(error.code) ? exitCodes.usage : exitCodes.failure };
   }
@@ -46,4 +53,20 @@ export function describeFailure(error: unknown, serverUrl?: string): Failure {
     };
   }
   return { code: 'unexpected', message: error instanceof Error ? (error.stack ?? error.message) : String(error), exitCode: exitCodes.failure };
+}
+
+/** What to change on the command line when a server refused a request for a reason the server words in HTTP's terms. */
+function serverHint(code: string, serverUrl: string): string {
+  switch (code) {
+    case 'unauthorized':
+      return ' Give the key with --key (or PAPER_SEARCH_API_KEY).';
+    case 'forbidden':
+      return ' Check --key (or PAPER_SEARCH_API_KEY).';
+    case 'route_not_found':
+      return new URL(serverUrl).pathname.replace(/\/+$/, '') === ''
+        ? ''
+        : ` --url is the server's base address (${new URL(serverUrl).origin}), without a path.`;
+    default:
+      return '';
+  }
 }

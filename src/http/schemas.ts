@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { searchModes } from '../search/search-modes.js';
+import { searchModes, maxQueryCharacters } from '../search/search-modes.js';
 import { facetNames } from '../papers/paper-facets.js';
 import { sentenceRoles } from '../search/related/sentence-roles.js';
 import { paperLimits } from '../papers/paper-limits.js';
@@ -123,7 +123,7 @@ const explainWithinLimit = (value: { k: number; explain: boolean }) => !value.ex
 const explainLimitIssue = { message: `explain is limited to k <= ${maxExplainedHits}`, path: ['explain'] };
 
 export const searchRequestSchema = z
-  .strictObject({ query: nonBlank(10_000), mode, ...listOptions })
+  .strictObject({ query: nonBlank(maxQueryCharacters), mode, ...listOptions })
   .superRefine(withinPageLimit)
   .refine(explainWithinLimit, explainLimitIssue);
 
@@ -136,7 +136,7 @@ export const batchSearchRequestSchema = z.strictObject({
   queries: z
     .array(
       z
-        .strictObject({ query: nonBlank(10_000), mode, ...listOptions })
+        .strictObject({ query: nonBlank(maxQueryCharacters), mode, ...listOptions })
         .superRefine(withinPageLimit)
         .refine((value) => !value.explain, { message: 'explain is not available in batches', path: ['explain'] }),
     )
@@ -151,7 +151,7 @@ export const recommendRequestSchema = z
     positive: paperIds.max(100).default([]),
     negative: paperIds.max(100).default([]),
     /** The search the feedback refines: the list stays on its topic. */
-    query: nonBlank(10_000).optional(),
+    query: nonBlank(maxQueryCharacters).optional(),
     ...listOptions,
   })
   .refine((value) => value.positive.length > 0 || value.query !== undefined, {

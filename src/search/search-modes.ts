@@ -8,3 +8,6 @@ export type SearchMode = (typeof searchModes)[number];
  * every page of a hybrid list is cut from the same fused ranking.
  */
 export const hybridCandidates = 100;
+
+/** The longest query text a search takes (an abstract is a passage: see /v1/similar). */
+export const maxQueryCharacters = 10_000;

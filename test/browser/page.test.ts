@@ -384,6 +384,8 @@ describe('the search page', () => {
     await page.locator('#query').pressSequentially('recognition');
     await page.waitForURL((url) => url.searchParams.get('q') === 'speech recognition');
     assert.equal(await page.locator('#query').inputValue(), 'speech recognition');
+    // Regression: a query over the API's 10,000 characters was sent and refused in the schema's words.
+    assert.equal(await page.locator('#query').getAttribute('maxlength'), '10000');
     // The box still follows the address: Back shows the query of the entry it returns to.
     await page.goto('/?q=video+compression');
     assert.equal(await page.locator('#query').inputValue(), 'video compression');

@@ -390,7 +390,7 @@ describe('paper-search add', () => {
 
       const refused = await runCli('add', ['--input', lines, '--url', server.url]);
       assert.equal(refused.code, 1);
-      assert.match(refused.stderr, /error \[unauthorized\]/);
+      assert.match(refused.stderr, /error \[unauthorized\]: .*Give the key with --key \(or PAPER_SEARCH_API_KEY\)\./);
 
       // A paper the server refuses leaves out that paper only (it stopped the whole run).
       const mixed = join(workDir, 'mixed.jsonl');

@@ -33,6 +33,19 @@ export function integer(value: string): number {
   return Number(value);
 }
 
+/** Hits of a page: 1 to 100, as the API takes them (said here, in the flag's words, rather than as the server's "body.k"). */
+function hitCount(value: string): number {
+  const parsed = integer(value);
+  if (parsed < 1 || parsed > 100) throw new InvalidArgumentError('must be from 1 to 100.');
+  return parsed;
+}
+
+function hitsToSkip(value: string): number {
+  const parsed = integer(value);
+  if (parsed < 0) throw new InvalidArgumentError('must be 0 or more.');
+  return parsed;
+}
+
 /** A TCP port: 0 (any free port) to 65535. */
 export function port(value: string): number {
   const parsed = integer(value);
@@ -121,8 +134,8 @@ export function addTargetOptions(command: Command): Command {
 
 export function addListOptions(command: Command): Command {
   return command
-    .option('-k, --k <n>', 'number of hits (1..100)', integer)
-    .option('--offset <n>', 'hits to skip first (paging)', integer)
+    .option('-k, --k <n>', 'number of hits (1..100)', hitCount)
+    .option('--offset <n>', 'hits to skip first (paging)', hitsToSkip)
     .option('--year-from <year>', 'only papers from this year on', integer)
     .option('--year-to <year>', 'only papers up to this year', integer)
     .option('--category <list>', 'only papers in at least one of these categories (comma-separated or repeated)', commaList)

@@ -93,11 +93,15 @@ export function queryCommands(): Command[] {
         'paper-search recommend --query "video compression" --positive seed-014 --negative seed-074',
       ),
     )
-    .action((flags: QueryFlags & { positive?: string[]; negative?: string[]; query?: string }) =>
-      withBackend(flags, async (backend, context) =>
+    .action((flags: QueryFlags & { positive?: string[]; negative?: string[]; query?: string }, command: Command) => {
+      // Said in the command's words, before anything is opened (the server's was "body.positive: ...").
+      if (!flags.positive?.length && flags.query === undefined) {
+        command.error('error: recommend needs --positive (papers to find more of), or --query', { code: 'commander.missingMandatoryOptionValue', exitCode: 2 });
+      }
+      return withBackend(flags, async (backend, context) =>
         report(await backend.recommend({ positive: flags.positive, negative: flags.negative, query: flags.query, ...listBody(flags) }), flags, context),
-      ),
-    );
+      );
+    });
 
   const get = new Command('get')
     .description('one paper, or several in the order given')

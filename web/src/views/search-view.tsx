@@ -1,3 +1,4 @@
+import { maxQueryCharacters } from '../../../src/search/search-modes.js';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, type HitsResponse, type SearchRequest, type StatsResponse } from '../api.js';
 import { Filters } from '../components/filters.js';
@@ -76,6 +77,8 @@ export function SearchView({ params }: { params: URLSearchParams }) {
           type="search"
           name="q"
           placeholder="Search papers by meaning or words…"
+          // The box takes no more than the API does, rather than sending a search it refuses.
+          maxLength={maxQueryCharacters}
           autoComplete="off"
           value={draft}
           onInput={(event) => setDraft(event.currentTarget.value)}

@@ -1,3 +1,4 @@
+import { paperLimits } from '../../../src/papers/paper-limits.js';
 import { useState } from 'preact/hooks';
 import { api, type HitsResponse } from '../api.js';
 import { ErrorNotice } from '../components/notice.js';
@@ -41,11 +42,18 @@ export function SimilarView() {
         }}
       >
         <label for="similar-title">Title (optional)</label>
-        <input id="similar-title" type="text" value={draft.title} onInput={(event) => setDraft({ ...draft, title: event.currentTarget.value })} />
+        <input
+          id="similar-title"
+          type="text"
+          maxLength={paperLimits.titleCharacters}
+          value={draft.title}
+          onInput={(event) => setDraft({ ...draft, title: event.currentTarget.value })}
+        />
         <label for="similar-abstract">Abstract</label>
         <textarea
           id="similar-abstract"
           rows={8}
+          maxLength={paperLimits.abstractCharacters}
           value={draft.abstract}
           placeholder="Paste the abstract of a paper (yours, a draft, a colleague's) to find the papers closest to it."
           onInput={(event) => setDraft({ ...draft, abstract: event.currentTarget.value })}
