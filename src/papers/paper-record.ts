@@ -244,7 +244,7 @@ const fieldSchemas = {
       // An id of format characters alone (zero-width spaces) looks empty wherever it is shown, and
       // "." and ".." are path steps to URL parsers (fetch and browsers drop them from /v1/papers/..).
       .refine((id) => !/\p{Cc}/u.test(id) && !hasLoneSurrogate(id) && /[^\p{Cf}\p{Z}]/u.test(id) && id !== '.' && id !== '..'),
-    expected: `a non-empty string or a number, at most ${count(paperLimits.idCharacters)} characters, with a visible character, not "." or "..", without control characters or unpaired surrogates`,
+    expected: `a non-empty string (a file's number is read as one), at most ${count(paperLimits.idCharacters)} characters, with a visible character, not "." or "..", without control characters or unpaired surrogates`,
   },
   title: textField(paperLimits.titleCharacters),
   abstract: textField(paperLimits.abstractCharacters),

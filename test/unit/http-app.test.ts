@@ -107,6 +107,10 @@ describe('createApp when ready', () => {
     const cursor = await call('/v1/papers?cursor=bm9wZQ');
     assert.equal(cursor.status, 400);
     assert.equal(cursor.body!.error.details.issues[0].path, 'query.cursor');
+    // Regression: an empty cursor was said to be "not issued by this index".
+    const empty = await call('/v1/papers?cursor=');
+    assert.equal(empty.status, 400);
+    assert.match(empty.body!.error.message, /query\.cursor: is empty: leave cursor out for the first page/);
   });
 
   it('names the paper of a batch write whose field is invalid', async () => {
