@@ -11,6 +11,8 @@ export interface ScatterPlotEvents {
 const paddingPx = 16;
 const pointSidePx = 3;
 const hoverRadiusPx = 8;
+/** How far from the centre of the view the keyboard's paper may be: the view moves 40 px a key. */
+const keyboardRadiusPx = 30;
 const minScale = 0.5;
 const maxScale = 400;
 
@@ -18,7 +20,8 @@ const maxScale = 400;
  * The collection map on a 2-D canvas. Points are written straight into an ImageData buffer (one
  * 32-bit store per pixel, no path per point), so 75,000 of them draw in a few milliseconds;
  * highlighted results and the hovered point are drawn over it with the canvas API. Drag or arrow
- * keys pan, the wheel, a pinch or +/- zoom, 0 resets.
+ * keys pan, the wheel, a pinch or +/- zoom, 0 resets; a key names the paper nearest the centre,
+ * which Enter opens.
  */
 export class ScatterPlot {
   private readonly context: CanvasRenderingContext2D;
@@ -180,13 +183,20 @@ export class ScatterPlot {
     };
   }
 
-  private pointAt(cssX: number, cssY: number): number {
+  private pointAt(cssX: number, cssY: number, radiusPx = hoverRadiusPx): number {
     const at = this.dataOf(cssX, cssY);
-    return this.grid.nearest(at.x, at.y, hoverRadiusPx / (this.fit().scale * this.scale));
+    return this.grid.nearest(at.x, at.y, radiusPx / (this.fit().scale * this.scale));
   }
 
-  private setHovered(index: number, at: { x: number; y: number }): void {
-    if (index === this.hovered) return;
+  /** With the keyboard, the paper nearest the centre of the view is the one named, and Enter opens it. */
+  private nameCentre(): void {
+    const centre = { x: this.cssWidth / 2, y: this.cssHeight / 2 };
+    this.setHovered(this.pointAt(centre.x, centre.y, keyboardRadiusPx), centre, true);
+  }
+
+  /** `moved`: the view moved under the same point, whose name must follow it. */
+  private setHovered(index: number, at: { x: number; y: number }, moved = false): void {
+    if (index === this.hovered && !moved) return;
     this.hovered = index;
     this.events.onHover(index, index >= 0 ? this.screenOf(index) : at);
     this.requestDraw();
@@ -244,10 +254,17 @@ export class ScatterPlot {
       if (!wasTap) return;
       const at = local(event);
       const index = this.pointAt(at.x, at.y);
+      // A finger has no hover: its first tap names the paper, a second tap on it opens it (a tap
+      // opened the paper under it before its title could be read).
+      if (event.pointerType !== 'mouse' && index !== this.hovered) {
+        this.setHovered(index, at);
+        return;
+      }
       if (index >= 0) this.events.onSelect(index);
     };
-    const leave = () => {
-      if (this.pointers.size === 0) this.setHovered(-1, { x: 0, y: 0 });
+    // A finger leaves the canvas as it lifts: the paper its tap named stays named.
+    const leave = (event: PointerEvent) => {
+      if (event.pointerType === 'mouse' && this.pointers.size === 0) this.setHovered(-1, { x: 0, y: 0 });
     };
     const wheel = (event: WheelEvent) => {
       event.preventDefault();
@@ -265,11 +282,15 @@ export class ScatterPlot {
         ArrowRight: () => this.panBy(-step, 0),
         ArrowUp: () => this.panBy(0, step),
         ArrowDown: () => this.panBy(0, -step),
+        Enter: () => {
+          if (this.hovered >= 0) this.events.onSelect(this.hovered);
+        },
       };
       const action = actions[event.key];
       if (!action) return;
       event.preventDefault();
       action();
+      if (event.key !== 'Enter') this.nameCentre();
     };
     canvas.addEventListener('pointerdown', down);
     canvas.addEventListener('pointermove', move);

@@ -66,8 +66,9 @@ export function MapView() {
     <div class="map-view">
       <h1>Map of the collection</h1>
       <p class="hint">
-        Each dot is a paper, placed near papers with similar abstracts and coloured by its primary category. Hover for its title, click to open it; drag or use
-        the arrow keys to move, the wheel or + and − to zoom, 0 to reset.
+        Each dot is a paper, placed near papers with similar abstracts and coloured by its primary category. Hover for its title and click to open it (on a
+        touch screen, tap for its title and tap again to open it); drag or use the arrow keys to move, the wheel, a pinch or + and − to zoom, 0 to reset. With
+        the keyboard, the paper nearest the centre is named, and Enter opens it.
         {results && results.ids.length > 0 && (
           <>
             {' '}
