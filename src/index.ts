@@ -32,4 +32,5 @@ export {
   type StatsResponse,
   type TitleOnlyPaperInput,
   type WriteOptions,
+  type WriteWarning,
 } from './client/paper-search-client.js';

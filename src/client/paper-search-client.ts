@@ -311,7 +311,7 @@ export class PaperSearchClient {
     if (!read.ok)
       throw new PaperSearchError(response.status, 'invalid_response', `${method} ${path} answered ${response.status} with a body that is not JSON.`);
     if (!response.ok) throw failure(method, path, response.status, read.json);
-    const parsed = schema.safeParse(read.json);
+    const parsed = parseAnswer(schema, read.json);
     if (!parsed.success) throw new PaperSearchError(response.status, 'invalid_response', `${method} ${path}: unexpected response: ${parsed.error.message}`);
     return parsed.data;
   }
@@ -398,6 +398,23 @@ function failure(method: string, path: string, status: number, json: unknown): P
   const error = errorResponseSchema.safeParse(json);
   if (error.success) return new PaperSearchError(status, error.data.error.code, error.data.error.message, error.data.error.details);
   return new PaperSearchError(status, 'invalid_response', `${method} ${path} answered ${status}.`);
+}
+
+/**
+ * An answer as `schema` reads it, with the fields it does not know left out. The response
+ * schemas are strict, which holds the server to its documented answers (its tests and the
+ * OpenAPI document); a client of an earlier version must still read the answer of a later server
+ * that adds a field (a write's `warnings`) rather than fail on a write that succeeded.
+ */
+function parseAnswer<Schema extends z.ZodType>(schema: Schema, json: unknown): z.ZodSafeParseResult<z.output<Schema>> {
+  const parsed = schema.safeParse(json);
+  if (parsed.success || !parsed.error.issues.every((issue) => issue.code === 'unrecognized_keys')) return parsed;
+  const known = structuredClone(json);
+  for (const issue of parsed.error.issues) {
+    const holder = issue.path.reduce<unknown>((value, key) => (value as Record<PropertyKey, unknown>)[key], known) as Record<string, unknown>;
+    for (const key of issue.code === 'unrecognized_keys' ? issue.keys : []) delete holder[key];
+  }
+  return schema.safeParse(known);
 }
 
 /** The query of a write: only the flags that are set. */

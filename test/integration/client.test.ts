@@ -143,6 +143,22 @@ describe('the typed client', () => {
     await assert.rejects(client.search({ query: 'x', k: 1000 }), (error: unknown) => error instanceof PaperSearchError && error.code === 'invalid_input');
   });
 
+  it('regression: reads the answer of a later server that adds fields (a write answered with warnings failed as invalid_response after it succeeded)', async () => {
+    const later = new PaperSearchClient(server.url, {
+      fetch: async (input, init) => {
+        const answer = await fetch(input, init);
+        const body = (await answer.json()) as { hits: Record<string, unknown>[] };
+        const extended = { ...body, warnings: [{ code: 'something_new' }], hits: body.hits.map((hit) => ({ ...hit, novelty: 1 })) };
+        return new Response(JSON.stringify(extended), { status: answer.status, headers: answer.headers });
+      },
+    });
+    const hits = (await later.related('seed-014', { k: 2 })).hits;
+    assert.equal(hits.length, 2);
+    assert.equal('novelty' in hits[0]!, false, 'a field it does not know is left out');
+    const broken = new PaperSearchClient(server.url, { fetch: async () => Response.json({ hits: 'not a list', took_ms: 1 }) });
+    await assert.rejects(broken.related('seed-014'), (error: unknown) => error instanceof PaperSearchError && error.code === 'invalid_response');
+  });
+
   it("regression: throws PaperSearchError server_unreachable when nothing answers at the address (it threw fetch's bare TypeError)", async () => {
     const closed = createServer();
     await new Promise<void>((listening) => closed.listen(0, '127.0.0.1', listening));
