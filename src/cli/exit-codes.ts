@@ -63,9 +63,10 @@ function serverHint(code: string, serverUrl: string): string {
     case 'forbidden':
       return ' Check --key (or PAPER_SEARCH_API_KEY).';
     case 'route_not_found':
+      // A path is right only for a server behind a proxy that serves it under that path.
       return new URL(serverUrl).pathname.replace(/\/+$/, '') === ''
         ? ''
-        : ` --url is the server's base address (${new URL(serverUrl).origin}), without a path.`;
+        : ` Is --url the server's base address? It has a path (${new URL(serverUrl).pathname}), which only a server behind a proxy at that path has.`;
     default:
       return '';
   }

@@ -292,7 +292,7 @@ export const tools: readonly ToolDefinition[] = [
     description:
       'Change some fields of one paper, named by exactly one of its id, DOI or arXiv id: `changes` holds the fields to change (title, abstract, authors, year, date, doi, arxiv_id, categories, url, type, venue, volume, issue, pages); null removes a field, fields left out stay. ' +
       'For example, when a preprint is published: {"changes": {"type": "journal-article", "venue": "Nature", "volume": "521", "pages": "436-444", "doi": "10.1038/nature14539"}}. ' +
-      'The paper must stay valid (an abstract, a year the date agrees with). Returns {paper}; paper_not_found when there is no such paper.',
+      "The paper must stay valid (an abstract, a year the date agrees with). Returns {paper}, and `warnings` when its DOI or arXiv id is also another paper's; paper_not_found when there is no such paper.",
     input: updatePaperInput,
     output: updatedPaperOutput,
     hints: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },

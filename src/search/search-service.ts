@@ -177,7 +177,7 @@ export class SearchService {
   /**
    * Papers related to a stored paper, the paper itself left out: its stored vector's nearest
    * neighbours by cosine (no model call: the fast path every cheap request takes). With a facet,
-   * at least `relatedCandidates` of them are re-ranked by relatedScore (paper and title cosines
+   * the nearest `relatedCandidates` of them are re-ranked by relatedScore (paper and title cosines
    * and the facet's sentences), which embeds titles and the facet passage with the model.
    */
   async relatedToPaper(name: string, options: RelatedToPaperOptions, caller?: EmbedRequestOptions): Promise<RankedList> {
@@ -222,7 +222,7 @@ export class SearchService {
     }
     const id = await this.storage.resolve(name);
     if (id === undefined) throw paperNotFound([name]);
-    const neighbours = await this.storage.related(id, { k: Math.max(relatedCandidates, candidateDepth(options)), filter: options.filter });
+    const neighbours = await this.storage.related(id, { k: relatedCandidates, filter: options.filter });
     return rankedBy(await this.rerankRelated(id, neighbours, options.facet, caller), 'dense');
   }
 

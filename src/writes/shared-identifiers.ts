@@ -22,23 +22,24 @@ export interface SharedIdentifier {
 /** The stored paper a `doi:`/`arxiv:` name names (PaperStorage.resolve). */
 type ResolveName = (name: string) => Promise<string | undefined>;
 
+/** Identifier lookups sent to the storage at once: a batch of 1,000 papers on a cluster is up to 2,000 queries. */
+const lookupsAtOnce = 16;
+
 /**
  * The identifiers of `papers` another paper already has: one stored under another id, or one
  * earlier in the same write. Looked up before the write is committed (afterwards, the name
- * stands for the new paper); a write racing this one may go unreported, which only costs a notice.
+ * stands for the new paper); a write racing this one may go unreported, and a lookup that fails
+ * leaves the notice out rather than the write: either only costs a notice.
  */
-export async function findSharedIdentifiers(
-  papers: readonly Paper[],
-  resolve: ResolveName,
-  fields: readonly SharedIdentifier['field'][] = ['doi', 'arxiv_id'],
-): Promise<SharedIdentifier[]> {
+export async function findSharedIdentifiers(papers: readonly Paper[], resolve: ResolveName): Promise<SharedIdentifier[]> {
+  const holders = await storedHolders(papers, resolve);
+  if (holders === undefined) return [];
   const shared: SharedIdentifier[] = [];
   const earlierHolder = new Map<string, string>();
   for (const paper of papers) {
-    for (const { field, value, name, key } of identifiersOf(paper).filter((identifier) => fields.includes(identifier.field))) {
-      const earlier = earlierHolder.get(key);
-      const other = earlier ?? (await resolve(name));
-      if (earlier === undefined) earlierHolder.set(key, paper.id);
+    for (const { field, value, name } of identifiersOf(paper)) {
+      const other = earlierHolder.get(name) ?? holders.get(name);
+      if (!earlierHolder.has(name)) earlierHolder.set(name, paper.id);
       // A paper with both identifiers of another is reported once.
       if (other === undefined || other === paper.id || shared.some((notice) => notice.id === paper.id && notice.shared_with === other)) continue;
       const label = field === 'doi' ? 'DOI' : 'arXiv id';
@@ -55,13 +56,25 @@ export async function findSharedIdentifiers(
   return shared;
 }
 
-function identifiersOf(paper: Paper): { field: SharedIdentifier['field']; value: string; name: string; key: string }[] {
-  const identifiers: { field: SharedIdentifier['field']; value: string; name: string; key: string }[] = [];
-  // Stored DOIs are already lower-case; arXiv ids name a paper whatever their version.
-  if (paper.doi) identifiers.push({ field: 'doi', value: paper.doi, name: `doi:${paper.doi}`, key: `doi:${paper.doi}` });
-  if (paper.arxiv_id) {
-    const bare = arxivIdWithoutVersion(paper.arxiv_id);
-    identifiers.push({ field: 'arxiv_id', value: paper.arxiv_id, name: `arxiv:${bare}`, key: `arxiv:${bare}` });
+/** The stored paper each identifier of `papers` names now, a few lookups at a time; undefined when a lookup failed. */
+async function storedHolders(papers: readonly Paper[], resolve: ResolveName): Promise<Map<string, string | undefined> | undefined> {
+  const names = [...new Set(papers.flatMap((paper) => identifiersOf(paper).map((identifier) => identifier.name)))];
+  const holders = new Map<string, string | undefined>();
+  try {
+    for (let start = 0; start < names.length; start += lookupsAtOnce) {
+      const chunk = names.slice(start, start + lookupsAtOnce);
+      (await Promise.all(chunk.map(resolve))).forEach((holder, i) => holders.set(chunk[i]!, holder));
+    }
+  } catch {
+    return undefined;
   }
+  return holders;
+}
+
+function identifiersOf(paper: Paper): { field: SharedIdentifier['field']; value: string; name: string }[] {
+  const identifiers: { field: SharedIdentifier['field']; value: string; name: string }[] = [];
+  // Stored DOIs are already lower-case; arXiv ids name a paper whatever their version.
+  if (paper.doi) identifiers.push({ field: 'doi', value: paper.doi, name: `doi:${paper.doi}` });
+  if (paper.arxiv_id) identifiers.push({ field: 'arxiv_id', value: paper.arxiv_id, name: `arxiv:${arxivIdWithoutVersion(paper.arxiv_id)}` });
   return identifiers;
 }

@@ -97,6 +97,8 @@ export class WriteService {
   private waiting: PendingWrite[] = [];
   /** The last patch of each paper being patched (see inPatchTurn). */
   private readonly patchTurns = new Map<string, Promise<void>>();
+  /** Every patch not yet answered, for close() to wait for. */
+  private readonly patches = new Set<Promise<void>>();
   private closed = false;
 
   constructor(
@@ -235,7 +237,19 @@ export class WriteService {
    * else read and patched again. A paper stored by its title alone may stay so without
    * `allowTitleOnly` as long as the patch leaves its abstract alone.
    */
-  async patchPaper(name: string, patch: PaperPatch, caller?: EmbedRequestOptions, options: WriteOptions = {}): Promise<WrittenPaper> {
+  patchPaper(name: string, patch: PaperPatch, caller?: EmbedRequestOptions, options: WriteOptions = {}): Promise<WrittenPaper> {
+    const patched = this.patchNamed(name, patch, caller, options);
+    // Followed from the start, so close() waits for a patch still looking its paper up too.
+    const answered = patched.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.patches.add(answered);
+    void answered.then(() => this.patches.delete(answered));
+    return patched;
+  }
+
+  private async patchNamed(name: string, patch: PaperPatch, caller: EmbedRequestOptions | undefined, options: WriteOptions): Promise<WrittenPaper> {
     const id = await this.storage.resolve(name);
     if (id === undefined) throw paperNotFound([name]);
     if (patch.id !== undefined && patch.id !== id) {
@@ -254,7 +268,10 @@ export class WriteService {
    * its commit, which the attempts cover.
    */
   private inPatchTurn<T>(id: string, task: () => Promise<T>): Promise<T> {
-    const result = (this.patchTurns.get(id) ?? Promise.resolve()).then(task);
+    const result = (this.patchTurns.get(id) ?? Promise.resolve()).then(() => {
+      if (this.closed) throw new AppError('shutting_down');
+      return task();
+    });
     const turn = result.then(
       () => undefined,
       () => undefined,
@@ -274,11 +291,8 @@ export class WriteService {
       const paper = toPaper(patchedInput(current, patch), id, '', { allowTitleOnly: options.allowTitleOnly || keepsTitleOnly });
       const vector = sameText(paper, current) ? (await this.storage.vectors([id]))[0] : undefined;
       const changes: PaperChange[] = vector ? [{ op: 'put', paper, vector }] : await this.embed([paper], caller);
-      // Only an identifier the patch gives is news to the writer.
-      const shared = await this.sharedIdentifiers(
-        [paper],
-        (['doi', 'arxiv_id'] as const).filter((field) => patch[field]),
-      );
+      // Any write of the paper makes it the one its identifiers name: a patch of its venue moves them too.
+      const shared = await this.sharedIdentifiers([paper]);
       try {
         await this.commit(changes, async (present, touched) => {
           if (touched(id) || !(await present(id))) throw new PaperChangedError();
@@ -313,9 +327,10 @@ export class WriteService {
     return (await this.storage.stats()).snapshots;
   }
 
-  /** Refuses writes from now on; those already committing finish. */
+  /** Refuses writes from now on; those already committing finish, and patches waiting their turn are refused. */
   async close(): Promise<void> {
     this.closed = true;
+    await Promise.all(this.patches);
     await this.turn;
   }
 
@@ -375,8 +390,8 @@ export class WriteService {
     for (const write of accepted) write.resolve();
   }
 
-  private sharedIdentifiers(papers: readonly Paper[], fields?: readonly SharedIdentifier['field'][]): Promise<SharedIdentifier[]> {
-    return findSharedIdentifiers(papers, (name) => this.storage.resolve(name), fields);
+  private sharedIdentifiers(papers: readonly Paper[]): Promise<SharedIdentifier[]> {
+    return findSharedIdentifiers(papers, (name) => this.storage.resolve(name));
   }
 
   /** Whether a paper has exactly this id (not merely a DOI or arXiv id that reads like it). */

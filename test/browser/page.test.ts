@@ -433,6 +433,12 @@ describe('the search page', () => {
     await context.close();
   });
 
+  it('regression: says why a Words search in another script finds nothing (it said only "No papers match")', async () => {
+    const { context, page } = await openPage('/?q=%E5%9B%BE%E5%83%8F%E5%88%86%E5%89%B2&mode=lexical');
+    await page.getByText('No papers match: the Words search reads English words, and this query has none. Try Meaning.').waitFor();
+    await context.close();
+  });
+
   it("regression: keeps the authors' counts inside the filter panel (a long name pushed them past its edge)", async () => {
     const { context, page } = await openPage('/?q=neural+video+compression');
     await page.locator('.hits .hit').first().waitFor();

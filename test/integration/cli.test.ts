@@ -219,7 +219,10 @@ describe('the server or the index', () => {
   it("regression: says what a command line must change when the server refuses it (the server's words named a request body and a header the user never wrote)", async () => {
     const withPath = await runCli('search', ['video', '--url', `${server.url}/v1`]);
     assert.equal(withPath.code, 1);
-    assert.match(withPath.stderr, /error \[route_not_found\]: .* --url is the server's base address \(http:\/\/127\.0\.0\.1:\d+\), without a path\./);
+    assert.match(
+      withPath.stderr,
+      /error \[route_not_found\]: .* Is --url the server's base address\? It has a path \(\/v1\), which only a server behind a proxy at that path has\./,
+    );
     const noHits = await runCli('search', ['video', '-k', '0', '--url', server.url]);
     assert.equal(noHits.code, 2);
     assert.match(noHits.stderr, /'-k, --k <n>' argument '0' is invalid\. must be from 1 to 100\./);

@@ -399,6 +399,16 @@ describe('the MCP server on stdio forwarding to a running server (--url)', () =>
     assert.equal((updated.structuredContent as { paper: { venue: string } }).paper.venue, 'Journal of Cephalopod Biology');
     assert.match((updated.content[0] as { text: string }).text, /^Publication: Journal article, Journal of Cephalopod Biology, vol\. 12$/m);
     assert.equal((await request<{ paper: { volume: string } }>(server.url, '/v1/papers/mcp-added-1')).body.paper.volume, '12');
+    // Regression: an assistant adding a paper the collection holds under another id got no hint of it.
+    const again = await call(client, 'add_papers', { papers: [{ id: 'mcp-added-again', abstract: 'Octopus camouflage, again.', doi: '10.5/octopus' }] });
+    assert.equal(again.structuredContent?.warnings, undefined);
+    const twice = await call(client, 'update_paper', { id: 'mcp-added-1', changes: { doi: '10.5/OCTOPUS' } });
+    assert.deepEqual(
+      (twice.structuredContent as { warnings: { id: string; shared_with: string }[] }).warnings.map(({ id, shared_with }) => [id, shared_with]),
+      [['mcp-added-1', 'mcp-added-again']],
+    );
+    assert.match((twice.content[0] as { text: string }).text, /^Warning: The DOI 10\.5\/octopus of "mcp-added-1" is also that of "mcp-added-again"/m);
+    await call(client, 'delete_paper', { id: 'mcp-added-again' });
     assert.deepEqual((await call(client, 'delete_paper', { id: 'mcp-added-1' })).structuredContent, { id: 'mcp-added-1', deleted: true });
     assert.equal((await request(server.url, '/v1/papers/mcp-added-1')).status, 404);
     assert.deepEqual(errorOf(await call(client, 'delete_paper', { id: 'mcp-added-1' })), (await request(server.url, '/v1/papers/mcp-added-1')).body.error);
@@ -522,15 +532,6 @@ describe('MCP over Streamable HTTP on the server (/mcp)', () => {
       viaMcp.map((paper) => [paper.id, paper.score]),
       viaApi.body.hits.map((hit) => [hit.id, hit.score]),
     );
-    // Regression: an assistant adding a paper the collection holds under another id got no hint of it.
-    const again = await call(client, 'add_papers', { papers: [{ id: 'mcp-added-again', abstract: 'Octopus camouflage, again.', doi: '10.5/octopus' }] });
-    assert.equal(again.structuredContent?.warnings, undefined);
-    const twice = await call(client, 'update_paper', { id: 'mcp-added-1', changes: { doi: '10.5/OCTOPUS' } });
-    assert.deepEqual(
-      (twice.structuredContent as { warnings: { id: string; shared_with: string }[] }).warnings.map(({ id, shared_with }) => [id, shared_with]),
-      [['mcp-added-1', 'mcp-added-again']],
-    );
-    assert.match((twice.content[0] as { text: string }).text, /^Warning: The DOI 10\.5\/octopus of "mcp-added-1" is also that of "mcp-added-again"/m);
     assert.equal(errorOf(await call(client, 'related_papers', { id: 'nope' })).code, 'paper_not_found');
     assert.equal(errorOf(await call(client, 'search_papers', { query: 'x', filter: { year: { gte: 'recent' } } })).code, 'invalid_input');
     await client.close();

@@ -151,6 +151,14 @@ describe('regressions', () => {
     }
   });
 
+  it("answers a missing paper's page 404, unless reads need a key (its status would tell who has none which papers exist)", async () => {
+    const page = { headers: { accept: 'text/html' } };
+    const open = await serving({});
+    assert.deepEqual([(await open.call('/paper/volcano-1', page)).status, (await open.call('/paper/no-such-paper', page)).status], [200, 404]);
+    const guarded = await serving({ AUTH_READS: 'true' });
+    assert.deepEqual([(await guarded.call('/paper/volcano-1', page)).status, (await guarded.call('/paper/no-such-paper', page)).status], [200, 200]);
+  });
+
   it('regression: answers a preflight from an origin not listed without CORS headers, before the rate limit and the read key (it was a 405 that counted, or a 401)', async () => {
     const app = await serving({ CORS_ORIGINS: 'https://app.example.org', RATE_LIMIT_REQUESTS: '3', RATE_LIMIT_WINDOW_MS: '60000', AUTH_READS: 'true' });
     const preflight = { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } };

@@ -271,11 +271,14 @@ describe('WriteService.putPaper and deletePaper', () => {
     );
     const patched = await writes.patchPaper('yC', { doi: '10.9/y' });
     assert.deepEqual(
-      patched.shared.map((notice) => notice.shared_with),
-      ['yB'],
-      'a patch that gives the DOI is told; the newest holder is named',
+      patched.shared.map((notice) => [notice.field, notice.shared_with]),
+      [
+        ['doi', 'yB'],
+        ['arxiv_id', 'yD'],
+      ],
+      'a patch is told of every name it moves to its paper, the newest holder named: any write of a paper makes it the newest',
     );
-    assert.deepEqual((await writes.patchPaper('yC', { venue: 'V' })).shared, [], 'a patch that leaves the identifiers alone is not told again');
+    assert.deepEqual((await writes.patchPaper('yC', { venue: 'V' })).shared, [], 'once its identifiers name it, nothing moves');
   });
 
   it('finds an arXiv id shared by two papers again after the newer one is deleted', async () => {
@@ -407,9 +410,32 @@ describe('WriteService group commit', () => {
     await assert.rejects(search.getPaper('f1'), isAppErrorWithCode('paper_not_found'));
   });
 
+  it('regression: a failed lookup of the identifiers costs the notice, not the write (a write failed when the check behind its warnings did)', async () => {
+    const forgetful: PaperStorage = Object.create(storage, {
+      resolve: { value: async (name: string) => (name.startsWith('doi:') ? Promise.reject(new Error('cluster hiccup')) : storage.resolve(name)) },
+    }) as PaperStorage;
+    const written = await new WriteService(forgetful, embedder).createPapers([{ id: 'h1', ...glacier, doi: '10.9/hiccup' }], { batch: false });
+    assert.deepEqual(written.shared, []);
+    assert.equal((await search.getPaper('h1')).doi, '10.9/hiccup');
+  });
+
   it('refuses writes once closed', async () => {
     await writes.close();
     await assert.rejects(writes.putPaper('late', glacier), isAppErrorWithCode('shutting_down'));
+  });
+
+  it('regression: refuses the patches waiting their turn when closed, and waits for them (they ran after close had returned)', async () => {
+    await writes.createPapers([{ id: 'q1', ...glacier }], { batch: false });
+    let settledCount = 0;
+    const patches = Array.from({ length: 5 }, (_, i) => writes.patchPaper('q1', { volume: String(i) }).finally(() => settledCount++));
+    await writes.close();
+    assert.equal(settledCount, 5, 'close returns once every patch is answered');
+    const settled = await Promise.allSettled(patches);
+    assert.ok(
+      settled.some((result) => result.status === 'rejected'),
+      'some were still waiting',
+    );
+    for (const result of settled) if (result.status === 'rejected') assert.equal((result.reason as { code?: string }).code, 'shutting_down');
   });
 });
 

@@ -39,30 +39,38 @@ export function exportedPapers(ids: readonly string[], format: ExportFormat): Pr
 
 /**
  * How long the page waits for an answer: a server that stopped answering (suspended, or a proxy
- * holding the connection) left "Searching…" on screen for good. A running server answers a
- * request it cannot serve in time itself, before this (503 after REQUEST_TIMEOUT_MS, 30 s by default).
+ * holding the connection) left "Searching…" on screen for good. A running server refuses, itself,
+ * a search whose model call cannot start within REQUEST_TIMEOUT_MS (30 s by default).
  */
 const answerTimeoutMs = 45_000;
 
 async function answerText(path: string, init: { body?: unknown; signal?: AbortSignal }, accept: string): Promise<string> {
-  const timeout = new AbortController();
-  const timer = setTimeout(() => timeout.abort(), answerTimeoutMs);
-  const signal = init.signal ? AbortSignal.any([init.signal, timeout.signal]) : timeout.signal;
+  // One signal for both reasons to stop, joined by hand: AbortSignal.any is too recent for some browsers.
+  const stopped = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    stopped.abort();
+  }, answerTimeoutMs);
+  const stop = () => stopped.abort();
+  if (init.signal?.aborted) stop();
+  init.signal?.addEventListener('abort', stop, { once: true });
   try {
     const response = await fetch(path, {
       method: init.body === undefined ? 'GET' : 'POST',
       headers: init.body === undefined ? { accept } : { accept, 'content-type': 'application/json' },
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
-      signal,
+      signal: stopped.signal,
     });
     return await checkedText(response);
   } catch (error) {
     if (error instanceof ApiError) throw error;
-    if (timeout.signal.aborted) throw new ApiError(0, 'timeout', `The server did not answer within ${answerTimeoutMs / 1000} seconds. Try again in a moment.`);
+    if (timedOut) throw new ApiError(0, 'timeout', `The server did not answer within ${answerTimeoutMs / 1000} seconds. Try again in a moment.`);
     if ((error as Error).name === 'AbortError') throw error;
     throw new ApiError(0, 'unreachable', 'The server cannot be reached. Check that it is running, then try again.');
   } finally {
     clearTimeout(timer);
+    init.signal?.removeEventListener('abort', stop);
   }
 }
 

@@ -30,8 +30,8 @@ interface AddSummary extends RejectionTally {
   replaced: number;
   /** Ids already stored, left as they were (without --replace). */
   kept: number;
-  /** Papers written with the DOI or arXiv id of another paper, and the first few of the server's messages. */
-  shared: number;
+  /** Papers written with the DOI or arXiv id of another paper, and the first few of the server's messages (one per pair of papers). */
+  shared: Set<string>;
   sharedExamples: string[];
 }
 
@@ -69,7 +69,7 @@ export function addCommand(): Command {
           timeoutMs: 10 * 60_000,
           ...(flags.key ? { headers: { authorization: `Bearer ${flags.key}` } } : {}),
         });
-        const summary: AddSummary = { read: 0, added: 0, replaced: 0, kept: 0, shared: 0, sharedExamples: [], rejected: {}, rejectionExamples: [] };
+        const summary: AddSummary = { read: 0, added: 0, replaced: 0, kept: 0, shared: new Set(), sharedExamples: [], rejected: {}, rejectionExamples: [] };
         let batch: TitleOnlyPaperInput[] = [];
         let batchBytes = 0;
         const send = async () => {
@@ -183,7 +183,7 @@ async function withRetries<Answer>(write: () => Promise<Answer>): Promise<Answer
 }
 
 function tallyShared(summary: AddSummary, warnings: readonly WriteWarning[]): void {
-  summary.shared += warnings.length;
+  for (const warning of warnings) summary.shared.add(warning.id);
   for (const warning of warnings.slice(0, sharedExamplesShown - summary.sharedExamples.length)) summary.sharedExamples.push(`  ${warning.message}`);
 }
 
@@ -191,10 +191,10 @@ function summaryLines(summary: AddSummary): string[] {
   const rejections = rejectionReport(summary);
   const kept = `already stored and kept ${summary.kept}${summary.kept > 0 ? ' (--replace replaces them)' : ''}`;
   const shared =
-    summary.shared === 0
+    summary.shared.size === 0
       ? []
       : [
-          `${summary.shared} paper${summary.shared === 1 ? '' : 's'} written with the DOI or arXiv id of another paper (the same paper under two ids?)${summary.shared > sharedExamplesShown ? `; the first ${sharedExamplesShown}` : ''}:`,
+          `${summary.shared.size} paper${summary.shared.size === 1 ? '' : 's'} written with the DOI or arXiv id of another paper (the same paper under two ids?)${summary.sharedExamples.length === sharedExamplesShown ? `; the first ${sharedExamplesShown} messages` : ''}:`,
           ...summary.sharedExamples,
         ];
   return [`read ${summary.read}, added ${summary.added}, replaced ${summary.replaced}, ${kept}, ${rejections.count}`, ...rejections.examples, ...shared];

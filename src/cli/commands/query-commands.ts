@@ -96,7 +96,7 @@ export function queryCommands(): Command[] {
     .action((flags: QueryFlags & { positive?: string[]; negative?: string[]; query?: string }, command: Command) => {
       // Said in the command's words, before anything is opened (the server's was "body.positive: ...").
       if (!flags.positive?.length && flags.query === undefined) {
-        command.error('error: recommend needs --positive (papers to find more of), or --query', { code: 'commander.missingMandatoryOptionValue', exitCode: 2 });
+        command.error('error: recommend needs --positive (papers to find more of), or --query', { code: 'paper-search.usage', exitCode: 2 });
       }
       return withBackend(flags, async (backend, context) =>
         report(await backend.recommend({ positive: flags.positive, negative: flags.negative, query: flags.query, ...listBody(flags) }), flags, context),

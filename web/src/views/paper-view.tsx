@@ -103,10 +103,7 @@ export function PaperView({ id, params }: { id: string; params: URLSearchParams 
         <h2 id="related-heading">Related papers</h2>
         <label>
           by{' '}
-          <select
-            value={facet}
-            onChange={(event) => navigate(`${paperPath(id)}${event.currentTarget.value ? `?facet=${event.currentTarget.value}` : ''}`, { replace: true })}
-          >
+          <select value={facet} onChange={(event) => navigate(`${paperPath(id)}${event.currentTarget.value ? `?facet=${event.currentTarget.value}` : ''}`)}>
             {facets.map(({ value, label }) => (
               <option value={value} key={value}>
                 {label}

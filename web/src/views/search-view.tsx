@@ -162,12 +162,14 @@ export function SearchView({ params }: { params: URLSearchParams }) {
   );
 }
 
-/** Why nothing matched, when the filters say it: a year range that ends before it starts. */
+/** Why nothing matched, when the filters or the query say it: a year range that ends before it starts, words the keyword index cannot read. */
 function noMatch(state: SearchState): string {
-  const { yearFrom, yearTo } = state;
-  return yearFrom !== undefined && yearTo !== undefined && yearFrom > yearTo
-    ? `No papers match: the years run backwards, from ${yearFrom} to ${yearTo}.`
-    : 'No papers match.';
+  const { yearFrom, yearTo, q, mode } = state;
+  if (yearFrom !== undefined && yearTo !== undefined && yearFrom > yearTo) return `No papers match: the years run backwards, from ${yearFrom} to ${yearTo}.`;
+  // The keyword index is English: a query in another script has no word it can look up.
+  if (mode === 'lexical' && /\p{L}/u.test(q) && !/\p{Script=Latin}/u.test(q))
+    return 'No papers match: the Words search reads English words, and this query has none. Try Meaning.';
+  return 'No papers match.';
 }
 
 function Welcome({ onExample }: { onExample: (query: string) => void }) {

@@ -1,4 +1,3 @@
-import { paperLimits } from '../../../src/papers/paper-limits.js';
 import { useState } from 'preact/hooks';
 import { api, type HitsResponse } from '../api.js';
 import { ErrorNotice } from '../components/notice.js';
@@ -45,7 +44,7 @@ export function SimilarView() {
         <input
           id="similar-title"
           type="text"
-          maxLength={paperLimits.titleCharacters}
+
           value={draft.title}
           onInput={(event) => setDraft({ ...draft, title: event.currentTarget.value })}
         />
@@ -53,7 +52,6 @@ export function SimilarView() {
         <textarea
           id="similar-abstract"
           rows={8}
-          maxLength={paperLimits.abstractCharacters}
           value={draft.abstract}
           placeholder="Paste the abstract of a paper (yours, a draft, a colleague's) to find the papers closest to it."
           onInput={(event) => setDraft({ ...draft, abstract: event.currentTarget.value })}
