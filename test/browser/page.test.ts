@@ -427,6 +427,16 @@ describe('the search page', () => {
     await context.close();
   });
 
+  it('regression: names the years under the bars and a value cut to the panel on hover (the bars had no visible year; long author names were cut with no way to read them)', async () => {
+    const { context, page } = await openPage('/?q=speech+recognition');
+    await page.locator('.year-bars .bar').first().waitFor();
+    const bars = await page.locator('.year-bars .bar').evaluateAll((spans) => spans.map((span) => span.getAttribute('title')!.split(':')[0]));
+    assert.deepEqual(await page.locator('.year-span span').allTextContents(), [bars[0], bars.length > 1 ? bars.at(-1) : '']);
+    const names = page.locator('fieldset.values .value-name');
+    assert.deepEqual(await names.evaluateAll((spans) => spans.map((span) => span.getAttribute('title'))), await names.allTextContents());
+    await context.close();
+  });
+
   it('says a year range that runs backwards is why nothing matches', async () => {
     const { context, page } = await openPage('/?q=speech+recognition&from=2026&to=2025');
     await page.getByText('No papers match: the years run backwards, from 2026 to 2025.').waitFor();

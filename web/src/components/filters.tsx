@@ -94,7 +94,10 @@ function ValueList({
             checked={selected.includes(value)}
             onChange={(event) => onChange(event.currentTarget.checked ? [...selected, value] : selected.filter((other) => other !== value))}
           />
-          <span class="value-name">{value}</span>
+          {/* A long name is cut to the panel's width: the whole of it on hover. */}
+          <span class="value-name" title={value}>
+            {value}
+          </span>
           {count !== undefined && <span class="count">{count}</span>}
         </label>
       ))}
@@ -107,11 +110,18 @@ function YearBars({ counts }: { counts: Record<string, number> }) {
   const years = Object.entries(counts).sort((a, b) => Number(a[0]) - Number(b[0]));
   const max = Math.max(...years.map(([, count]) => count));
   return (
-    <div class="year-bars" role="img" aria-label={years.map(([year, count]) => `${year}: ${count}`).join(', ')}>
-      {years.map(([year, count]) => (
-        <span key={year} class="bar" style={{ height: `${Math.max(8, (count / max) * 100)}%` }} title={`${year}: ${count}`} />
-      ))}
-    </div>
+    <>
+      <div class="year-bars" role="img" aria-label={years.map(([year, count]) => `${year}: ${count}`).join(', ')}>
+        {years.map(([year, count]) => (
+          <span key={year} class="bar" style={{ height: `${Math.max(8, (count / max) * 100)}%` }} title={`${year}: ${count}`} />
+        ))}
+      </div>
+      {/* The span the bars cover, readable without hovering each (the chart's text alternative has every year). */}
+      <p class="year-span" aria-hidden="true">
+        <span>{years[0]?.[0]}</span>
+        <span>{years.length > 1 ? years.at(-1)?.[0] : ''}</span>
+      </p>
+    </>
   );
 }
 
