@@ -7,6 +7,8 @@ set -euo pipefail
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 
 version="${WEAVIATE_VERSION:-v1.38.6}"
+# A tag of the Go module: "1.38.6" (as this script printed it once) is read as "v1.38.6".
+version="v${version#v}"
 cache_dir="${WEAVIATE_CACHE:-${HOME:?set HOME or WEAVIATE_CACHE}/.cache/paper-search/weaviate}"
 bin="${WEAVIATE_BIN:-$cache_dir/$version/weaviate-server}"
 data_root="${WEAVIATE_DATA_DIR:-$repo_root/.weaviate-data}"
@@ -261,7 +263,7 @@ WEAVIATE_GRPC_PORT=$grpc_port_1
 WEAVIATE_NODE2_URL=http://127.0.0.1:$http_port_2
 WEAVIATE_NODE2_GRPC=127.0.0.1:$grpc_port_2
 WEAVIATE_NODES=2
-WEAVIATE_VERSION=${version#v}
+WEAVIATE_VERSION=$version
 WEAVIATE_DATA_DIR=$data_root
 EOF
 }

@@ -22,6 +22,11 @@ async function statusAfterPolls(listings: (() => Promise<Node[]>)[], probe: () =
   return health.status;
 }
 
+/** The status now (a function, so the type checker does not keep what an earlier assertion narrowed it to). */
+function statusOf(health: ClusterHealth): string {
+  return health.status.status;
+}
+
 const both = async () => [
   { name: 'node1', status: 'HEALTHY' },
   { name: 'node2', status: 'HEALTHY' },
@@ -51,10 +56,56 @@ describe('the Weaviate cluster health', () => {
   });
 
   it("regression: is degraded, not down, when the node asked cannot list a dying peer but the collection answers (a 500 naming the peer's status call took the service down in the fault drill)", async () => {
-    const listingFails = () => Promise.reject(new Error('The request to Weaviate failed with status code: 500 and message: node: node2: send http request'));
+    const listingFails = () =>
+      Promise.reject(
+        Object.assign(new Error('The request to Weaviate failed with status code: 500 and message: node: node2: send http request'), {
+          name: 'WeaviateUnexpectedStatusCodeError',
+          code: 500,
+        }),
+      );
     const status = await statusAfterPolls([both, listingFails, listingFails, listingFails], async () => ({ objects: [] }));
     assert.equal(status.status, 'degraded');
     assert.match(status.reason ?? '', /could not list its nodes .*but the collection answers/);
+    // While the dying node's shards wait to be declared dead, the read may only be slow: still degraded.
+    const health = new ClusterHealth(clientListing(listingFails), { replicationFactor: 2, intervalMs: 10, probe: () => new Promise(() => undefined) });
+    await health.start();
+    await new Promise((resolve) => setTimeout(resolve, 4_500));
+    health.stop();
+    assert.match(health.status.reason ?? '', /could not list its nodes .*but the collection is slow to answer/);
+    assert.equal(health.status.status, 'degraded');
+  });
+
+  it('regression: is down, not degraded, when the cluster stopped: the node list fails at once and the read hangs (each request waited a minute)', async () => {
+    const health = new ClusterHealth(
+      clientListing(() => Promise.reject(new Error('fetch failed'))),
+      // A gRPC read on a connection retrying: it never answers.
+      { replicationFactor: 2, intervalMs: 10, probe: () => new Promise(() => undefined) },
+    );
+    await health.start();
+    assert.equal(health.status.status, 'degraded', 'one poll is a blip');
+    while (statusOf(health) !== 'down') await new Promise((resolve) => setTimeout(resolve, 100));
+    health.stop();
+  });
+
+  it('regression: stays down until the collection answers again, not only the node list (requests failed for a minute while the service said ok)', async () => {
+    let collectionUp = false;
+    let listingUp = false;
+    const health = new ClusterHealth(
+      clientListing(() => (listingUp ? both() : Promise.reject(new Error('fetch failed')))),
+      {
+        replicationFactor: 2,
+        intervalMs: 10,
+        probe: () => (collectionUp ? Promise.resolve() : Promise.reject(new Error('UNAVAILABLE: No connection established'))),
+      },
+    );
+    await health.start();
+    while (statusOf(health) !== 'down') await new Promise((resolve) => setTimeout(resolve, 10));
+    listingUp = true;
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    assert.deepEqual(health.status, { status: 'down', reason: 'the Weaviate nodes answer again, but the collection does not yet' });
+    collectionUp = true;
+    while (statusOf(health) !== 'ok') await new Promise((resolve) => setTimeout(resolve, 10));
+    health.stop();
   });
 
   it('regression: is degraded, not down, after one poll the cluster did not answer, and down after two in a row (one blip refused every request)', async () => {

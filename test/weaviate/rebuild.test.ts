@@ -52,6 +52,28 @@ describe(
       }
     });
 
+    it('regression: refuses a replication factor the cluster cannot hold as a setting to change (an unexpected error with a stack trace)', async () => {
+      const embedder = await loadTestEmbedder('all-MiniLM-L6-v2');
+      try {
+        await assert.rejects(
+          ingestPapers(embedder, {
+            input,
+            format: 'json',
+            indexDir: join(workDir, 'too-many-copies'),
+            storage: testConfig({ WEAVIATE_COLLECTION: `${alias}Copies`, WEAVIATE_REPLICATION_FACTOR: '3' }),
+            log: silentLog,
+          }),
+          (error: unknown) => {
+            assert.equal((error as { code?: string }).code, 'config_invalid');
+            assert.match((error as Error).message, /^WEAVIATE_REPLICATION_FACTOR is 3, but the Weaviate cluster has 2 nodes: set it to at most 2\.$/);
+            return true;
+          },
+        );
+      } finally {
+        await embedder.dispose();
+      }
+    });
+
     it('regression: keeps the collection served before when it took writes (a rebuild dropped acknowledged writes), and the server serves the new build', async () => {
       const createdBefore = (await request<{ index: { createdAt: string } }>(server.url, '/v1/stats')).body.index.createdAt;
       const written = await request(server.url, '/v1/papers/written-before-rebuild', {

@@ -36,4 +36,21 @@ describe('WeaviateStorage', { skip: testBackend !== 'weaviate' && 'needs the loc
     assert.equal(cosines[ids.length], undefined);
     assert.equal(cosines[ids.length + 1], cosines[3]);
   });
+
+  it("regression: names the paper written last by a DOI two papers share, every time (the shards' answers were merged in no order: either paper, at random)", async () => {
+    const [vector] = await storage.vectors([(await storage.list(undefined, 1)).papers[0]!.id]);
+    const pairs = Array.from({ length: 6 }, (_, i) => i);
+    for (const i of pairs) {
+      for (const id of [`doi-first-${i}`, `doi-last-${i}`]) {
+        await storage.commit([
+          [{ op: 'put', paper: { id, title: id, abstract: 'A paper written twice under two ids.', doi: `10.7777/x.${i}` }, vector: vector! }],
+        ]);
+      }
+    }
+    for (const i of pairs) {
+      const named = await Promise.all(Array.from({ length: 8 }, () => storage.resolve(`doi:10.7777/x.${i}`)));
+      assert.deepEqual(new Set(named), new Set([`doi-last-${i}`]), `doi:10.7777/x.${i}`);
+    }
+    await storage.commit([pairs.flatMap((i) => [`doi-first-${i}`, `doi-last-${i}`].map((id) => ({ op: 'delete' as const, id })))]);
+  });
 });

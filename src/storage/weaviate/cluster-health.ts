@@ -60,9 +60,14 @@ export class ClusterHealth {
         return;
       }
       // The node asked may fail to list the others while one of them dies (a 500 naming the dead
-      // node's status call) and still serve the collection: the data decides, as below.
+      // node's status call) and still serve the collection, answering or slow while the dead node's
+      // shards wait to be declared dead: the data decides, as below. A listing nobody answered
+      // (the cluster stopped) is saved only by a read that answers: the read then hangs on a
+      // connection retrying, and taking that for "slow" kept the service degraded, each request
+      // waiting a minute, instead of down.
       const probe = await this.probe();
-      if (probe !== 'fails') {
+      const nodeAnswered = (error as Error).name === 'WeaviateUnexpectedStatusCodeError';
+      if (probe === 'answers' || (probe === 'slow' && nodeAnswered)) {
         this.failedPolls = 0;
         this.current = {
           status: 'degraded',
@@ -78,9 +83,15 @@ export class ClusterHealth {
           : { status: 'degraded', reason: `the Weaviate cluster did not answer the last poll: ${(error as Error).message}` };
       return;
     }
-    this.failedPolls = 0;
     for (const node of nodes) this.seen.add(node.name);
     const healthy = nodes.filter((node) => node.status === 'HEALTHY').map((node) => node.name);
+    // Back from down, the nodes list themselves before the connection requests use is up again (it
+    // retries on its own schedule): reads failed for a minute while the service said ok.
+    if (this.current.status === 'down' && healthy.length > 0 && (await this.probe()) !== 'answers') {
+      this.current = { status: 'down', reason: 'the Weaviate nodes answer again, but the collection does not yet' };
+      return;
+    }
+    this.failedPolls = 0;
     const expected = Math.max(this.seen.size, this.options.replicationFactor);
     if (healthy.length === 0) {
       // A node that lost its peers calls itself unhealthy (its Raft has no majority: in a two-node

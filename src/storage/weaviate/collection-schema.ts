@@ -95,33 +95,52 @@ export async function createPaperCollection(client: WeaviateClient, name: string
   const { dataType, tokenization } = configure;
   const exact = { tokenization: tokenization.FIELD, indexFilterable: true, indexSearchable: false } as const;
   const stored = { indexFilterable: false, indexSearchable: false } as const;
-  await client.collections.create<PaperProperties>({
-    name,
-    description: encodeMetadata(metadata),
-    vectorizers: configure.vectors.selfProvided({
-      vectorIndexConfig: configure.vectorIndex.hnsw({
-        distanceMetric: 'cosine',
-        ef: layout.efSearch,
-        efConstruction: hnswSettings.efConstruction,
-        maxConnections: hnswSettings.m,
-        quantizer: configure.vectorIndex.quantizer.none(),
+  await withLayoutChecked(layout, () =>
+    client.collections.create<PaperProperties>({
+      name,
+      description: encodeMetadata(metadata),
+      vectorizers: configure.vectors.selfProvided({
+        vectorIndexConfig: configure.vectorIndex.hnsw({
+          distanceMetric: 'cosine',
+          ef: layout.efSearch,
+          efConstruction: hnswSettings.efConstruction,
+          maxConnections: hnswSettings.m,
+          quantizer: configure.vectorIndex.quantizer.none(),
+        }),
       }),
+      sharding: configure.sharding({ desiredCount: layout.shards }),
+      replication: configure.replication({ factor: layout.replicationFactor }),
+      // Stop words are already gone from the analyzed terms; Weaviate must not remove others.
+      invertedIndex: configure.invertedIndex({ bm25k1: bm25Settings.k1, bm25b: bm25Settings.b, stopwordsPreset: 'none', indexNullState: false }),
+      properties: [
+        { name: 'paper_id', dataType: dataType.TEXT, ...exact },
+        { name: 'record', dataType: dataType.TEXT, ...stored },
+        // Filterable too: a term's document frequency (for the BM25 ceiling) is a count of papers holding it.
+        { name: 'lexical_terms', dataType: dataType.TEXT, tokenization: tokenization.WHITESPACE, indexSearchable: true, indexFilterable: true },
+        { name: 'author_keys', dataType: dataType.TEXT_ARRAY, ...exact },
+        { name: 'categories', dataType: dataType.TEXT_ARRAY, ...exact },
+        { name: 'year', dataType: dataType.INT, indexFilterable: true, indexRangeFilters: true },
+        { name: 'doi_key', dataType: dataType.TEXT, ...exact },
+        { name: 'arxiv_key', dataType: dataType.TEXT, ...exact },
+        { name: 'write_order', dataType: dataType.INT, indexFilterable: true },
+      ],
     }),
-    sharding: configure.sharding({ desiredCount: layout.shards }),
-    replication: configure.replication({ factor: layout.replicationFactor }),
-    // Stop words are already gone from the analyzed terms; Weaviate must not remove others.
-    invertedIndex: configure.invertedIndex({ bm25k1: bm25Settings.k1, bm25b: bm25Settings.b, stopwordsPreset: 'none', indexNullState: false }),
-    properties: [
-      { name: 'paper_id', dataType: dataType.TEXT, ...exact },
-      { name: 'record', dataType: dataType.TEXT, ...stored },
-      // Filterable too: a term's document frequency (for the BM25 ceiling) is a count of papers holding it.
-      { name: 'lexical_terms', dataType: dataType.TEXT, tokenization: tokenization.WHITESPACE, indexSearchable: true, indexFilterable: true },
-      { name: 'author_keys', dataType: dataType.TEXT_ARRAY, ...exact },
-      { name: 'categories', dataType: dataType.TEXT_ARRAY, ...exact },
-      { name: 'year', dataType: dataType.INT, indexFilterable: true, indexRangeFilters: true },
-      { name: 'doi_key', dataType: dataType.TEXT, ...exact },
-      { name: 'arxiv_key', dataType: dataType.TEXT, ...exact },
-      { name: 'write_order', dataType: dataType.INT, indexFilterable: true },
-    ],
-  });
+  );
+}
+
+/**
+ * A layout the cluster cannot hold (more copies than it has nodes) is a setting to change, said in
+ * one line: Weaviate's 422 came out as an unexpected error with a stack trace.
+ */
+async function withLayoutChecked<T>(layout: CollectionLayout, create: () => Promise<T>): Promise<T> {
+  try {
+    return await create();
+  } catch (error) {
+    const found = /not find enough weaviate nodes for replication: (\d+) available, (\d+) requested/i.exec((error as Error).message);
+    if (!found) throw error;
+    throw new AppError(
+      'config_invalid',
+      `WEAVIATE_REPLICATION_FACTOR is ${layout.replicationFactor}, but the Weaviate cluster has ${found[1]} node${found[1] === '1' ? '' : 's'}: set it to at most ${found[1]}.`,
+    );
+  }
 }

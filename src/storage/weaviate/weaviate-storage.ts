@@ -283,9 +283,16 @@ export class WeaviateStorage implements PaperStorage {
     if (direct?.properties.paper_id === name) return name;
     for (const { field, key } of identifierKeysOfName(name)) {
       const filters = this.collection.filter.byProperty(field === 'doi' ? 'doi_key' : 'arxiv_key').equal(key);
-      // Papers sharing a DOI or arXiv id: the newest write names it.
+      // Papers sharing a DOI or arXiv id: the newest write names it. The sort key is returned too:
+      // without it, the shards' answers were merged in no order, and a name picked either paper
+      // at random (a DELETE by DOI removed the paper the write before had said it no longer named).
       const result = await this.read(() =>
-        this.collection.query.fetchObjects({ filters, limit: 1, sort: this.collection.sort.byProperty('write_order', false), returnProperties: ['paper_id'] }),
+        this.collection.query.fetchObjects({
+          filters,
+          limit: 1,
+          sort: this.collection.sort.byProperty('write_order', false),
+          returnProperties: ['paper_id', 'write_order'],
+        }),
       );
       const found = result.objects[0]?.properties.paper_id;
       if (found !== undefined) return found;
