@@ -632,13 +632,18 @@ describe('a paper page', () => {
 
 describe('related papers by one facet of a paper', () => {
   it('regression: finds them by the method or the results of the paper, as the API and the command line can (the page had no way to ask)', async () => {
-    const { context, page, errors } = await openPage('/paper/seed-014');
+    // A short window, so the choice sits below the fold.
+    const { context, page, errors } = await openPage('/paper/seed-014', { width: 1280, height: 500 });
     await page.locator('.hits .hit').nth(9).waitFor();
     const whole = await hitIds(page);
     const choice = page.getByLabel('by');
     assert.equal(await choice.inputValue(), '');
+    await choice.scrollIntoViewIfNeeded();
+    const scrolled = await page.evaluate(() => window.scrollY);
+    assert.ok(scrolled > 0);
     await choice.selectOption({ label: 'its method' });
     await page.waitForURL((url) => url.searchParams.get('facet') === 'method');
+    assert.equal(await page.evaluate(() => window.scrollY), scrolled, 'the page stays where the choice was made');
     const byMethod = (await request<{ hits: { id: string }[] }>(server.url, '/v1/papers/seed-014/related?k=10&facet=method')).body.hits.map((hit) => hit.id);
     assert.notDeepEqual(byMethod, whole, 'the facet changes the list');
     await page.waitForFunction(

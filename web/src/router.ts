@@ -29,8 +29,12 @@ export function paperPath(id: string): string {
 
 const changed = 'paper-search:navigate';
 
-/** Goes to a URL of the page without reloading; `replace` for changes that should not each make a history entry (typing). */
-export function navigate(url: string, options: { replace?: boolean } = {}): void {
+/**
+ * Goes to a URL of the page without reloading; `replace` for changes that should not each make a
+ * history entry (typing), `keepScroll` for a change of what a part of the view shows (a paper's
+ * related papers by another facet), where going to the top would lose the place.
+ */
+export function navigate(url: string, options: { replace?: boolean; keepScroll?: boolean } = {}): void {
   if (url === location.pathname + location.search) return;
   // Where the page being left was scrolled to, and the link that left it, for Back to return there
   // (see restoreScrollOnBack).
@@ -38,7 +42,7 @@ export function navigate(url: string, options: { replace?: boolean } = {}): void
   if (options.replace) history.replaceState(null, '', url);
   else history.pushState(null, '', url);
   window.dispatchEvent(new Event(changed));
-  if (!options.replace) window.scrollTo(0, 0);
+  if (!options.replace && !options.keepScroll) window.scrollTo(0, 0);
 }
 
 /** The current location, re-rendered on navigation and on the browser's back and forward. */

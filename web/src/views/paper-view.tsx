@@ -103,7 +103,10 @@ export function PaperView({ id, params }: { id: string; params: URLSearchParams 
         <h2 id="related-heading">Related papers</h2>
         <label>
           by{' '}
-          <select value={facet} onChange={(event) => navigate(`${paperPath(id)}${event.currentTarget.value ? `?facet=${event.currentTarget.value}` : ''}`)}>
+          <select
+            value={facet}
+            onChange={(event) => navigate(`${paperPath(id)}${event.currentTarget.value ? `?facet=${event.currentTarget.value}` : ''}`, { keepScroll: true })}
+          >
             {facets.map(({ value, label }) => (
               <option value={value} key={value}>
                 {label}
