@@ -6,7 +6,18 @@ import { ingestPapers } from '../../src/ingest/ingest.js';
 import type { RunningServer } from '../../src/server.js';
 import { connectWeaviate } from '../../src/storage/weaviate/weaviate-connection.js';
 import { waitFor } from '../integration/weaviate-support.js';
-import { loadTestEmbedder, makeTempDir, removeDir, repoRoot, request, silentLog, startTestServer, testBackend, testConfig } from '../integration/helpers.js';
+import {
+  loadTestEmbedder,
+  makeTempDir,
+  removeDir,
+  repoRoot,
+  request,
+  runCli,
+  silentLog,
+  startTestServer,
+  testBackend,
+  testConfig,
+} from '../integration/helpers.js';
 
 // Ingestion rebuilding the collection a server is serving: the alias moves under the server.
 
@@ -50,6 +61,24 @@ describe(
       } finally {
         await client.close();
       }
+    });
+
+    it('regression: doctor asks the cluster what the folder names (it passed a folder whose cluster was down, and serve failed)', async () => {
+      const checkIndex = async (environment: Record<string, string>) => {
+        const result = await runCli('doctor', ['--index', indexDir, '--json'], { PORT: '0', BACKEND: 'weaviate', WEAVIATE_COLLECTION: alias, ...environment });
+        const checks = result.stdout
+          .trim()
+          .split('\n')
+          .map((line) => JSON.parse(line) as { check: string; status: string; message: string; fix?: string });
+        return { code: result.code, index: checks.find((check) => check.check === 'index')! };
+      };
+      const served = await checkIndex({});
+      assert.equal(served.index.status, 'ok', served.index.message);
+      assert.match(served.index.message, new RegExp(`the cluster answers, and ${alias} names a build of all-MiniLM-L6-v2`));
+      const unreachable = await checkIndex({ WEAVIATE_URL: 'http://127.0.0.1:9', WEAVIATE_GRPC: '127.0.0.1:9' });
+      assert.equal(unreachable.code, 1);
+      assert.equal(unreachable.index.status, 'fail');
+      assert.match(unreachable.index.fix!, /WEAVIATE_URL/);
     });
 
     it('regression: refuses a replication factor the cluster cannot hold as a setting to change (an unexpected error with a stack trace)', async () => {

@@ -4,11 +4,14 @@ import net from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import type { Config } from '../../config/config.js';
 import { checkModelFiles, modelFolder } from '../../embedding/model-files.js';
-import { defaultModelId, getModel, type ModelDescription } from '../../embedding/model-registry.js';
+import { defaultModelId, getModel, modelAsRecorded, type ModelDescription } from '../../embedding/model-registry.js';
 import { isAppError } from '../../errors.js';
 import { webPageFolder } from '../../http/routes/web-routes.js';
 import { assertManifestMatchesModel, modelOfManifest, readManifest, type Manifest } from '../../storage/embedded/manifest.js';
+import { readAliasMetadata } from '../../storage/weaviate/alias-watch.js';
 import { readCollectionPointer, type CollectionPointer } from '../../storage/weaviate/collection-pointer.js';
+import { assertMetadataMatchesModel } from '../../storage/weaviate/collection-schema.js';
+import { connectWeaviate } from '../../storage/weaviate/weaviate-connection.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 
@@ -76,7 +79,7 @@ async function checkModel(config: Config, model: ModelDescription): Promise<Chec
 async function inspectIndex(config: Config): Promise<{ manifest?: Manifest; result: CheckResult }> {
   const folder = config.INDEX_DIR;
   const pointer = await readCollectionPointer(folder).catch(() => undefined);
-  if (pointer) return { result: collectionPointerCheck(config, folder, pointer) };
+  if (pointer) return { result: await collectionPointerCheck(config, folder, pointer) };
   let manifest: Manifest;
   try {
     manifest = await readManifest(folder);
@@ -147,13 +150,34 @@ async function inspectIndex(config: Config): Promise<{ manifest?: Manifest; resu
   };
 }
 
-/** A folder whose papers live in Weaviate: its manifest names the collection; the embedded index's checks do not apply. */
-function collectionPointerCheck(config: Config, folder: string, pointer: CollectionPointer): CheckResult {
+/**
+ * A folder whose papers live in Weaviate: its manifest names the collection; the embedded index's
+ * checks do not apply. The cluster is asked what its alias names, as `serve` will: a folder whose
+ * cluster cannot be reached, or whose alias names a build of another model, passed before and
+ * could not be served.
+ */
+async function collectionPointerCheck(config: Config, folder: string, pointer: CollectionPointer): Promise<CheckResult> {
   const message = `${folder}: papers in the Weaviate collection ${pointer.collection} (alias ${pointer.alias}), ${pointer.count.toLocaleString('en')} at its build, model ${pointer.model.id}, built ${pointer.createdAt}`;
   if (config.BACKEND !== 'weaviate') {
     return { check: 'index', status: 'fail', message, fix: 'serve it with BACKEND=weaviate and WEAVIATE_URL (see docs/scaling-out.md)' };
   }
-  return { check: 'index', status: 'ok', message };
+  try {
+    const client = await connectWeaviate(config);
+    try {
+      const metadata = await readAliasMetadata(client, pointer.alias);
+      assertMetadataMatchesModel(metadata, modelAsRecorded(pointer.model), pointer.alias);
+      return { check: 'index', status: 'ok', message: `${message}; the cluster answers, and ${pointer.alias} names a build of ${metadata.model.id}` };
+    } finally {
+      await client.close();
+    }
+  } catch (error) {
+    return {
+      check: 'index',
+      status: 'fail',
+      message: `${message}; but ${error instanceof Error ? error.message : String(error)}`,
+      fix: 'check WEAVIATE_URL and WEAVIATE_GRPC, or rebuild the collection: paper-search ingest (see docs/scaling-out.md)',
+    };
+  }
 }
 
 /** Free space where the index lives: a snapshot or a rebuild writes a whole new folder beside it. */
