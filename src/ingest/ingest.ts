@@ -123,7 +123,12 @@ export async function ingestPapers(embedder: Embedder, options: IngestOptions): 
       );
     }
     // Finishing takes a while at scale (about two minutes at 75,000 papers): say what is happening.
-    options.log.info({ papers: writer.size }, 'every paper embedded; writing the index (graph, related lists, BM25, map)');
+    options.log.info(
+      { papers: writer.size },
+      options.storage?.BACKEND === 'weaviate'
+        ? 'every paper embedded; checking the new collection and publishing it'
+        : 'every paper embedded; writing the index (graph, related lists, BM25, map)',
+    );
     // Past this point the build is written and published whole: a stop asked for during it comes too late.
     stopIfAsked();
     const collection = await writer.finish({ input: options.input, read, rejected: read - writer.size });
