@@ -13,7 +13,9 @@ import { documentedAs, type JsonSchema } from './parameter-docs.js';
 export const maxPageEnd = 1_000;
 
 /** JSON numbers stay numbers: no coercion of strings, booleans or arrays in bodies. */
-const k = wholeNumber(1, 100).default(10);
+/** The most hits one page of a ranked list holds. */
+export const maxHitsPerPage = 100;
+const k = wholeNumber(1, maxHitsPerPage).default(10);
 const offset = wholeNumber(0, maxPageEnd - 1).default(0);
 
 /** A parameter that takes one value, given more than once (`k=1&k=2`), says so rather than "expected string, received array". */
@@ -227,7 +229,7 @@ function filterOfQuery(query: FilterQuery) {
 /** The GET form of the list options: flat query parameters, turned into the same shape as a body. */
 export const relatedQuerySchema = z
   .strictObject({
-    k: queryInteger(1, 100).default(10),
+    k: queryInteger(1, maxHitsPerPage).default(10),
     offset: queryInteger(0, maxPageEnd - 1).default(0),
     score_threshold: queryNumber.optional(),
     fields: queryFields.optional(),

@@ -5,6 +5,7 @@ import { maxValuesPerFacet } from '../papers/paper-facets.js';
 import type { SearchMode } from '../search/search-modes.js';
 import type { SentenceRole } from '../search/related/sentence-roles.js';
 import type { PaperPatch } from '../writes/paper-patch.js';
+import type { SharedIdentifier } from '../writes/shared-identifiers.js';
 
 /** A paper in a ranked list: its stored fields and its score in the list's scale. */
 export type RankedPaper = Paper & { score: number };
@@ -42,12 +43,8 @@ export type CollectionFacets = (
   filter?: ListRequest['filter'],
 ) => Promise<{ distribution: { year?: Record<string, number> | undefined; categories?: Record<string, number> | undefined }; papers: number }>;
 
-/** A written paper whose DOI or arXiv id another paper has too, and what to make of it. */
-export interface WriteWarning {
-  id: string;
-  shared_with: string;
-  message: string;
-}
+/** A written paper whose DOI or arXiv id another paper has too, and what to make of it (what the tools pass on of it). */
+export type WriteWarning = Pick<SharedIdentifier, 'id' | 'shared_with' | 'message'>;
 
 /** Writing papers: present only when the caller may write. */
 export interface PaperWrites {

@@ -71,8 +71,11 @@ async function storedHolders(papers: readonly Paper[], resolve: ResolveName): Pr
   return holders;
 }
 
-function identifiersOf(paper: Paper): { field: SharedIdentifier['field']; value: string; name: string }[] {
-  const identifiers: { field: SharedIdentifier['field']; value: string; name: string }[] = [];
+/** One of a paper's identifiers, and the name (`doi:…`, `arxiv:…`) that stands for it. */
+type NamedIdentifier = Pick<SharedIdentifier, 'field' | 'value'> & { name: string };
+
+function identifiersOf(paper: Paper): NamedIdentifier[] {
+  const identifiers: NamedIdentifier[] = [];
   // Stored DOIs are already lower-case; arXiv ids name a paper whatever their version.
   if (paper.doi) identifiers.push({ field: 'doi', value: paper.doi, name: `doi:${paper.doi}` });
   if (paper.arxiv_id) identifiers.push({ field: 'arxiv_id', value: paper.arxiv_id, name: `arxiv:${arxivIdWithoutVersion(paper.arxiv_id)}` });

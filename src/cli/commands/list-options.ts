@@ -1,6 +1,7 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { SearchRequest } from '../../client/paper-search-client.js';
 import { exportFormats, type ExportFormat } from '../../export/media-types.js';
+import { maxHitsPerPage } from '../../http/schemas.js';
 import { paperSchema } from '../../papers/paper.js';
 import { searchModes } from '../../search/search-modes.js';
 import { UsageError } from '../exit-codes.js';
@@ -33,10 +34,10 @@ export function integer(value: string): number {
   return Number(value);
 }
 
-/** Hits of a page: 1 to 100, as the API takes them (said here, in the flag's words, rather than as the server's "body.k"). */
+/** Hits of a page, as the API takes them (said here, in the flag's words, rather than as the server's "body.k"). */
 function hitCount(value: string): number {
   const parsed = integer(value);
-  if (parsed < 1 || parsed > 100) throw new InvalidArgumentError('must be from 1 to 100.');
+  if (parsed < 1 || parsed > maxHitsPerPage) throw new InvalidArgumentError(`must be from 1 to ${maxHitsPerPage}.`);
   return parsed;
 }
 
@@ -134,7 +135,7 @@ export function addTargetOptions(command: Command): Command {
 
 export function addListOptions(command: Command): Command {
   return command
-    .option('-k, --k <n>', 'number of hits (1..100)', hitCount)
+    .option('-k, --k <n>', `number of hits (1..${maxHitsPerPage})`, hitCount)
     .option('--offset <n>', 'hits to skip first (paging)', hitsToSkip)
     .option('--year-from <year>', 'only papers from this year on', integer)
     .option('--year-to <year>', 'only papers up to this year', integer)

@@ -7,6 +7,7 @@ import { rememberResults } from '../last-results.js';
 import { paperLinks } from '../links.js';
 import { navigate, paperPath } from '../router.js';
 import { publicationLine } from '../../../src/papers/publication-line.js';
+import { sentenceRoles, type SentenceRole } from '../../../src/search/related/sentence-roles.js';
 import { useFocusAfterMore } from '../focus-after-more.js';
 import { useRequest } from '../use-request.js';
 
@@ -18,17 +19,16 @@ const mostRelated = 50;
  * What related papers are found by (the API's `facet`): the whole paper, or the sentences of its
  * abstract that play one role, for "papers that solve it the same way" or "with similar findings".
  */
-const facets = [
+const roleLabels: Record<SentenceRole, string> = { background: 'its background', method: 'its method', result: 'its results' };
+type Facet = SentenceRole | '';
+const facets: { value: Facet; label: string }[] = [
   { value: '', label: 'the whole paper' },
-  { value: 'background', label: 'its background' },
-  { value: 'method', label: 'its method' },
-  { value: 'result', label: 'its results' },
-] as const;
-type Facet = (typeof facets)[number]['value'];
+  ...sentenceRoles.map((role) => ({ value: role, label: roleLabels[role] })),
+];
 
 /** The facet a URL asks for; anything else is the whole paper. */
 function facetOf(value: string | null): Facet {
-  return facets.find((facet) => facet.value === value)?.value ?? '';
+  return sentenceRoles.find((role) => role === value) ?? '';
 }
 
 /** A paper's own page (/paper/<id>): the paper, and its related papers, re-ranked by "more / less like this". */
