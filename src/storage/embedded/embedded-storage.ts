@@ -290,7 +290,8 @@ export class EmbeddedStorage implements PaperStorage {
 
   /**
    * Appends the writes to the log (one flush for all), then applies them to the served index, in
-   * order. A write is never applied before it is on disk; a failed append applies none.
+   * order, letting reads run between slices of a large one. A write is never applied before it is
+   * on disk; a failed append applies none.
    */
   commit(writes: readonly (readonly PaperChange[])[]): Promise<void> {
     return this.exclusive(async () => {
@@ -307,7 +308,7 @@ export class EmbeddedStorage implements PaperStorage {
         throw new AppError('write_failed', `The write could not be logged: ${reason}. It was not applied.`, { cause: error });
       }
       this.nextSeq += logged.length;
-      for (const write of logged) this.current.apply(write.seq, write.changes);
+      for (const write of logged) await this.current.applyInSlices(write.seq, write.changes);
       this.contentVersion++;
       this.snapshots?.noteWrite();
     });

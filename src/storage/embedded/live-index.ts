@@ -30,9 +30,16 @@ export interface SnapshotDelta {
 const facetBuildSlice = 2_048;
 
 /**
+ * Milliseconds of a write applied per turn of the event loop (see applyInSlices), and of related
+ * lists brought up to date after it: a 1,000-paper write on 74,728 papers took 5.7 s in one
+ * piece, and every request waited.
+ */
+const writeWorkSlice = 10;
+
+/**
  * An index folder as loaded, plus every write applied since: the one view searches read. Writes
  * mutate it synchronously on the main thread (hnswlib is not safe for concurrent add and search,
- * and JavaScript runs one of them at a time), so a search never sees half a write.
+ * and JavaScript runs one of them at a time), so a search never sees half a change of a paper.
  */
 export class LiveIndex {
   readonly lexical: LiveLexicalIndex;
@@ -46,6 +53,12 @@ export class LiveIndex {
   private operationsSinceBase = 0;
   /** Every write applied since the folder, in order: what a newer folder may still lack. */
   private readonly applied: { seq: number; changes: readonly PaperChange[] }[] = [];
+  /**
+   * Papers written whose neighbours' related lists they have not entered yet, oldest first, and
+   * the task working through them (see apply).
+   */
+  private readonly relatedBacklog: number[] = [];
+  private relatedCatchUp: Promise<void> | undefined;
   /** Built on first use (see facets), then kept current by apply. */
   private facetColumns: FacetColumns | undefined;
   private facetBuild: Promise<FacetColumns> | undefined;
@@ -95,6 +108,8 @@ export class LiveIndex {
   neighboursOf(label: number, k: number): Neighbor[] {
     // Deeper than a list: the graph answers, and the list is left as it is.
     if (k > relatedListDepth) return this.vectors.searchNear(label, k, new Set());
+    // Papers just written may not be in the lists yet; the graph already holds them.
+    if (this.relatedBacklog.length > 0) return this.vectors.searchNear(label, relatedListDepth, new Set()).slice(0, k);
     const listed = this.related.read(label, k, (other) => this.papers.isLive(other));
     if (listed) return listed;
     const found = this.vectors.searchNear(label, relatedListDepth, new Set());
@@ -164,25 +179,70 @@ export class LiveIndex {
 
   /**
    * Applies one logged write, all its operations at once. A put of an existing id replaces the
-   * paper: the old label is tombstoned and the new version gets a new label.
+   * paper: the old label is tombstoned and the new version gets a new label. Each new paper then
+   * enters its neighbours' related lists a slice at a time; until all have, related papers come
+   * from the graph.
    */
   apply(seq: number, changes: readonly PaperChange[]): void {
+    for (const change of changes) this.applyChange(change);
+    this.finishWrite(seq, changes);
+  }
+
+  /**
+   * `apply`, a slice of the changes per turn of the event loop, so requests keep being answered
+   * while a large write goes in (inserting a paper into the graph takes about a millisecond at
+   * 75,000 papers). A search meanwhile sees the papers applied so far, each whole. Call with
+   * nothing else writing until it resolves.
+   */
+  async applyInSlices(seq: number, changes: readonly PaperChange[]): Promise<void> {
+    let sliceEnd = performance.now() + writeWorkSlice;
     for (const change of changes) {
-      if (change.op === 'delete') {
-        this.removeId(change.id);
-        continue;
+      if (performance.now() > sliceEnd) {
+        await setImmediate();
+        sliceEnd = performance.now() + writeWorkSlice;
       }
-      this.removeId(change.paper.id);
-      const label = this.papers.append(change.paper);
-      this.facetColumns?.append(change.paper);
-      this.vectors.add(label, change.vector);
-      this.related.insert(this.vectors, label);
-      this.lexical.add(label, paperPassage(change.paper.title, change.paper.abstract));
-      this.addedVectors.set(label, change.vector);
+      this.applyChange(change);
     }
+    this.finishWrite(seq, changes);
+  }
+
+  /** Resolves once every paper written has entered the related lists. */
+  async relatedListsCurrent(): Promise<void> {
+    await this.relatedCatchUp;
+  }
+
+  private applyChange(change: PaperChange): void {
+    if (change.op === 'delete') {
+      this.removeId(change.id);
+      return;
+    }
+    this.removeId(change.paper.id);
+    const label = this.papers.append(change.paper);
+    this.facetColumns?.append(change.paper);
+    this.vectors.add(label, change.vector);
+    this.lexical.add(label, paperPassage(change.paper.title, change.paper.abstract));
+    this.addedVectors.set(label, change.vector);
+    this.relatedBacklog.push(label);
+  }
+
+  private finishWrite(seq: number, changes: readonly PaperChange[]): void {
     this.lastSeq = seq;
     this.operationsSinceBase += changes.length;
     this.applied.push({ seq, changes });
+    if (this.relatedBacklog.length > 0) this.relatedCatchUp ??= this.catchUpRelatedLists();
+  }
+
+  private async catchUpRelatedLists(): Promise<void> {
+    while (this.relatedBacklog.length > 0) {
+      await setImmediate();
+      const sliceEnd = performance.now() + writeWorkSlice;
+      while (this.relatedBacklog.length > 0 && performance.now() < sliceEnd) {
+        const label = this.relatedBacklog.shift()!;
+        // A paper deleted or replaced since has left the graph's results (hnswlib cannot read its vector).
+        if (this.papers.isLive(label)) this.related.insert(this.vectors, label);
+      }
+    }
+    this.relatedCatchUp = undefined;
   }
 
   /** The writes applied here with a sequence number above `seq`, in order. */

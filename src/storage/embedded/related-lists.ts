@@ -180,11 +180,16 @@ export class RelatedLists {
     for (const { label: other, score } of graph.searchNear(label, insertionReach, new Set())) this.offer(other, label, score);
   }
 
-  /** Puts `candidate` into the list of `label` if it ranks within the depth (score, then label, as the graph orders). */
+  /**
+   * Puts `candidate` into the list of `label` if it ranks within the depth (score, then label, as
+   * the graph orders) and is not there already: a list computed after the candidate entered the
+   * graph holds it (papers enter the lists after the graph, see LiveIndex.apply).
+   */
   private offer(label: number, candidate: number, score: number): void {
     const length = label < this.lengths.length ? this.lengths[label]! : notComputed;
     if (length === notComputed) return;
     const start = label * relatedListDepth;
+    if (this.labels.subarray(start, start + length).includes(candidate)) return;
     let position = length;
     while (position > 0 && ranksBefore(score, candidate, this.scores[start + position - 1]!, this.labels[start + position - 1]!)) position--;
     if (position === relatedListDepth) return;
