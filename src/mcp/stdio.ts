@@ -7,13 +7,19 @@ import { openReadOnlyServices } from '../read-only-services.js';
 import type { Services } from '../services.js';
 import type { PaperSearchBackend } from './backend.js';
 import { localBackend } from './local-backend.js';
-import { messageLines } from './message-lines.js';
+import { messageLines, type MessageId } from './message-lines.js';
 import { createMcpServer, negotiatedVersion } from './mcp-server.js';
 import { remoteBackend, serverAccess } from './remote-backend.js';
 import { refuseInvalidParams } from './request-checks.js';
 
 /** Where the MCP server finds its papers: an index opened in this process, or a running server. */
 export type McpStdioOptions = { index: string; url?: undefined; key?: string | undefined } | { url: string; key?: string | undefined; index?: undefined };
+
+/**
+ * The longest message read, in bytes: the server's default limit for a write body
+ * (WRITE_MAX_BODY_BYTES), so a write that fits over HTTP fits here.
+ */
+const maxMessageBytes = 32 * 1024 * 1024;
 
 /** MCP clients start servers from a folder of their own: the model folder defaults to the package's, not the working directory's. */
 const packageRoot = resolve(import.meta.dirname, '../..');
@@ -69,7 +75,9 @@ export async function runMcpStdio(options: McpStdioOptions, environment: NodeJS.
   // Known once the transport is connected and the client has initialized (see negotiatedVersion).
   let agreedVersion = () => LATEST_PROTOCOL_VERSION;
   const server = createMcpServer(backend, log, () => agreedVersion());
-  const input = messageLines(process.stdin);
+  // Answered once the transport is there (see refuseOversized); nothing is read before.
+  let refuseOversized: (id: MessageId, bytes: number) => void = () => undefined;
+  const input = messageLines(process.stdin, { maxLineBytes: maxMessageBytes, onOversized: (id, bytes) => refuseOversized(id, bytes) });
   // Listened for until the end: once they are, a signal no longer ends the process by itself.
   const signalled = new Promise<string>((resolveSignal) => {
     process.once('SIGINT', () => resolveSignal('SIGINT'));
@@ -90,7 +98,13 @@ export async function runMcpStdio(options: McpStdioOptions, environment: NodeJS.
       input.once('end', () => resolveStop('stdin ended'));
     }),
   ]);
-  const transport = new StdioServerTransport(input, process.stdout);
+  // Lines reach the transport one at a time, none longer than maxMessageBytes.
+  const transport = new StdioServerTransport(input, process.stdout, { maxBufferSize: 2 * maxMessageBytes });
+  refuseOversized = (id, bytes) => {
+    log.warn({ bytes, id }, 'refused a message over the size limit');
+    const message = `Invalid request: the message is ${bytes} bytes, over the limit of ${maxMessageBytes} bytes.`;
+    void sendRaw(transport, { jsonrpc: '2.0', id, error: { code: ErrorCode.InvalidRequest, message } });
+  };
   await server.connect(transport);
   agreedVersion = negotiatedVersion(transport);
   refuseInvalidParams(transport);
@@ -125,10 +139,14 @@ function answerUnreadableLines(transport: StdioServerTransport): void {
         : error.name === 'ZodError'
           ? { code: ErrorCode.InvalidRequest, message: 'Invalid request: the line is not a JSON-RPC 2.0 request, notification or response.' }
           : undefined;
-    // The SDK's message types have no null id, which JSON-RPC requires when the request's id cannot be read.
-    if (refusal) void transport.send({ jsonrpc: '2.0', id: null, error: refusal } as unknown as JSONRPCMessage).catch(() => undefined);
+    if (refusal) void sendRaw(transport, { jsonrpc: '2.0', id: null, error: refusal });
     report?.(error);
   };
+}
+
+/** Sends a JSON-RPC error the SDK's types cannot express: they have no null id, which JSON-RPC requires when the request's id cannot be read. */
+function sendRaw(transport: StdioServerTransport, message: { jsonrpc: '2.0'; id: MessageId; error: { code: number; message: string } }): Promise<void> {
+  return transport.send(message as unknown as JSONRPCMessage).catch(() => undefined);
 }
 
 /** How long requests still under way when stdin ends may take to be answered. */

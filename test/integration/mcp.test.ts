@@ -450,6 +450,25 @@ describe('the MCP server on stdio forwarding to a running server (--url)', () =>
     );
   });
 
+  it('regression: refuses a message over 32 MiB with -32600 and its id, and answers the requests after it (the server stopped, and they went unanswered)', async () => {
+    const oversized = { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'search_papers', arguments: { query: 'q'.repeat(33 * 1024 * 1024) } } };
+    const answers = await pipedAnswers(server.url, [
+      initializeMessage,
+      { jsonrpc: '2.0', method: 'notifications/initialized' },
+      oversized,
+      { jsonrpc: '2.0', id: 3, method: 'ping' },
+    ]);
+    assert.deepEqual(
+      answers.map((answer) => [answer.id, answer.error?.code ?? 'result']),
+      [
+        [1, 'result'],
+        [2, -32600],
+        [3, 'result'],
+      ],
+    );
+    assert.match(answers[1]!.error!.message, /over the limit of 33554432 bytes/);
+  });
+
   it('regression: answers a request whose params do not fit its method with -32602 (it was -32603, Internal error)', async () => {
     const answers = await pipedAnswers(server.url, [
       initializeMessage,
