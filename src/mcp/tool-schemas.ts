@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { filterSchema, maxPageEnd, nonBlank, paperInputSchema, paperPatchSchema, withinPageLimit } from '../http/schemas.js';
+import { filterSchema, maxPageEnd, nonBlank, paperInputSchema, paperPatchSchema } from '../http/schemas.js';
 import { paperSchema } from '../papers/paper.js';
 import { paperLimits } from '../papers/paper-limits.js';
 import { exportFormats } from '../export/media-types.js';
@@ -23,7 +23,9 @@ const page = {
   k: wholeNumber(1, maxToolHits).default(10).describe(`How many papers to return, 1 to ${maxToolHits} (default 10).`),
   offset: wholeNumber(0, maxPageEnd - 1)
     .default(0)
-    .describe(`Papers to skip, to page through a longer list: offset 10 with k 10 gives results 11 to 20. offset + k is at most ${maxPageEnd}.`),
+    .describe(
+      `Papers to skip, to page through a longer list: offset 10 with k 10 gives results 11 to 20. A list ends at ${maxPageEnd} papers; a page running past its end is cut there.`,
+    ),
   score_threshold: z
     .number()
     .finite()
@@ -53,18 +55,18 @@ const searchPage = {
   offset: page.offset.describe(`${page.offset.description} In hybrid mode (the default) the list ends at 100: a page running past it is cut there.`),
 };
 
-export const searchPapersInput = z
-  .strictObject({ query: nonBlank(10_000).describe('What to look for, in natural language or keywords.'), mode, ...searchPage })
-  .superRefine(withinPageLimit);
+export const searchPapersInput = z.strictObject({
+  query: nonBlank(10_000).describe('What to look for, in natural language or keywords.'),
+  mode,
+  ...searchPage,
+});
 
-export const findSimilarInput = z
-  .strictObject({
-    abstract: nonBlank(100_000).describe('The abstract (or any passage) to find papers like.'),
-    title: z.string().max(2_000).optional().describe('Its title, if known: it is embedded with the abstract as the stored papers were.'),
-    mode,
-    ...searchPage,
-  })
-  .superRefine(withinPageLimit);
+export const findSimilarInput = z.strictObject({
+  abstract: nonBlank(100_000).describe('The abstract (or any passage) to find papers like.'),
+  title: z.string().max(2_000).optional().describe('Its title, if known: it is embedded with the abstract as the stored papers were.'),
+  mode,
+  ...searchPage,
+});
 
 /** One paper named by exactly one of its identifiers. */
 const paperReference = {
@@ -113,8 +115,7 @@ export const relatedPapersInput = z
       .describe('Relate on one facet only: background (same problem), method (solved the same way) or result (similar findings).'),
     ...page,
   })
-  .refine(exactlyOneReference, referenceIssue)
-  .superRefine(withinPageLimit);
+  .refine(exactlyOneReference, referenceIssue);
 
 const paperNames = z.array(z.string().min(1).max(512));
 
@@ -126,7 +127,6 @@ export const recommendPapersInput = z
     ...page,
   })
   .refine((value) => value.positive.length > 0 || value.query !== undefined, { message: 'give at least one positive paper, or a query', path: ['positive'] })
-  .superRefine(withinPageLimit)
   .refine((value) => !value.positive.some((id) => value.negative.includes(id)), {
     message: 'a paper cannot be both positive and negative',
     path: ['negative'],

@@ -195,6 +195,16 @@ describe('the MCP server over the services', () => {
     // Regression: a page running past the end is cut there (offset 98 with k 7 was refused, though next_offset said 98).
     const pastTheEnd = await callTool(client, 'search_papers', { query: 'volcano eruption', k: 7, offset: 98 });
     assert.equal(pastTheEnd.isError, undefined, textOf(pastTheEnd));
+    // Regression: so is a page running past the 1,000th paper of a longer list (offset 990 with k 30 was refused).
+    for (const [name, args] of [
+      ['search_papers', { query: 'volcano eruption', mode: 'dense' }],
+      ['search_papers', { query: 'volcano eruption', mode: 'lexical' }],
+      ['related_papers', { id: 'volcano-1' }],
+      ['recommend_papers', { positive: ['volcano-1'] }],
+    ] as const) {
+      const result = await callTool(client, name, { ...args, k: 30, offset: 990 });
+      assert.equal(result.isError, undefined, `${name}: ${textOf(result)}`);
+    }
     await client.close();
   });
 
