@@ -61,11 +61,14 @@ function paramsProblem(request: JSONRPCRequest): string | undefined {
 
 /**
  * The answer to a POST body that is not something the SDK can take: an empty batch (JSON-RPC 2.0
- * answers it with one error; the SDK answered nothing), or a single message that is JSON but not
- * JSON-RPC (the SDK called it a parse error, -32700, and dropped its id). Undefined otherwise.
+ * answers it with one error; the SDK answered nothing); a batch holding something that is not a
+ * JSON-RPC message (the SDK called the whole batch a parse error, -32700), or two requests with
+ * one id (the SDK ran both and answered one, so a write went unacknowledged): none of such a
+ * batch is run; or a single message that is JSON but not JSON-RPC (the SDK called it a parse
+ * error, -32700, and dropped its id). Undefined otherwise.
  */
 export function refusalOfBody(body: unknown): JsonRpcError | undefined {
-  if (Array.isArray(body)) return body.length === 0 ? jsonRpcError(null, ErrorCode.InvalidRequest, 'Invalid request: an empty batch.') : undefined;
+  if (Array.isArray(body)) return refusalOfBatch(body);
   if (JSONRPCMessageSchema.safeParse(body).success) return undefined;
   const id = (body as { id?: unknown } | null)?.id;
   return jsonRpcError(
@@ -73,6 +76,21 @@ export function refusalOfBody(body: unknown): JsonRpcError | undefined {
     ErrorCode.InvalidRequest,
     'Invalid request: the body is not a JSON-RPC 2.0 request, notification or response.',
   );
+}
+
+function refusalOfBatch(batch: readonly unknown[]): JsonRpcError | undefined {
+  const refuse = (why: string) => jsonRpcError(null, ErrorCode.InvalidRequest, `Invalid request: ${why}; nothing in it was run.`);
+  if (batch.length === 0) return jsonRpcError(null, ErrorCode.InvalidRequest, 'Invalid request: an empty batch.');
+  const ids = new Set<unknown>();
+  for (const [position, message] of batch.entries()) {
+    if (!JSONRPCMessageSchema.safeParse(message).success)
+      return refuse(`message ${position} of the batch is not a JSON-RPC 2.0 request, notification or response`);
+    if (!('method' in (message as object)) || !('id' in (message as object))) continue;
+    const { id } = message as { id: unknown };
+    if (ids.has(id)) return refuse(`two requests of the batch have the id ${JSON.stringify(id)}, and each needs its own`);
+    ids.add(id);
+  }
+  return undefined;
 }
 
 export interface JsonRpcError {

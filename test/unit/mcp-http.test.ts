@@ -255,11 +255,39 @@ describe('MCP over HTTP at /mcp', () => {
   });
 
   it("regression: answers a body that is not JSON with JSON-RPC's -32700 parse error (it was the REST API's invalid_json)", async () => {
-    for (const body of ['{"jsonrpc":', 'null', '"text"', '{} trailing']) {
+    for (const body of ['{"jsonrpc":', '{} trailing']) {
       const answer = await post(base, {}, body);
       assert.equal(answer.status, 400, body);
-      assert.deepEqual(answer.body, { jsonrpc: '2.0', id: null, error: { code: -32700, message: 'Parse error: the body is not a JSON object or array.' } });
+      assert.deepEqual(answer.body, { jsonrpc: '2.0', id: null, error: { code: -32700, message: 'Parse error: the body is not JSON.' } });
     }
+  });
+
+  it('regression: answers JSON that is neither an object nor an array with -32600 (it was a -32700 parse error)', async () => {
+    for (const body of ['null', '"text"', '42']) {
+      const answer = await post(base, {}, body);
+      assert.equal(answer.status, 400, body);
+      assert.deepEqual(answer.body, {
+        jsonrpc: '2.0',
+        id: null,
+        error: { code: -32600, message: 'Invalid request: the body is JSON, but neither a JSON-RPC message (an object) nor a batch (an array).' },
+      });
+    }
+  });
+
+  it('regression: refuses a batch holding two requests with one id, or something not JSON-RPC, with -32600, running none of it (both requests ran and one was answered; a bad element made the whole batch a -32700 parse error)', async () => {
+    const ping = (id: number) => ({ jsonrpc: '2.0', id, method: 'ping' });
+    const twice = await post(base, {}, JSON.stringify([ping(1), ping(1), ping(2)]));
+    assert.equal(twice.status, 400);
+    assert.deepEqual(twice.body, {
+      jsonrpc: '2.0',
+      id: null,
+      error: { code: -32600, message: 'Invalid request: two requests of the batch have the id 1, and each needs its own; nothing in it was run.' },
+    });
+    const stray = await post(base, {}, JSON.stringify([ping(1), { foo: 1 }, 5]));
+    assert.equal(stray.status, 400);
+    assert.match((stray.body as { error: { code: number; message: string } }).error.message, /message 1 of the batch is not a JSON-RPC 2\.0/);
+    const fine = await post(base, {}, JSON.stringify([ping(1), ping(2)]));
+    assert.equal(fine.status, 200);
   });
 
   it('regression: answers a body that is not valid UTF-8 with -32700 (its bad bytes were read as U+FFFD)', async () => {

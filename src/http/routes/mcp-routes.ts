@@ -65,7 +65,7 @@ export function mcpRoutes(options: McpRouteOptions): Router {
           return;
         }
         if ((error as { type?: string } | undefined)?.type === 'entity.parse.failed') {
-          response.status(400).json(jsonRpcError(null, ErrorCode.ParseError, 'Parse error: the body is not a JSON object or array.'));
+          response.status(400).json(refusalOfUnparsed((error as { body?: unknown }).body));
           return;
         }
         next(error);
@@ -150,4 +150,17 @@ function acceptingBothForJsonClients(request: Request): boolean {
   for (let i = raw.length - 2; i >= 0; i -= 2) if (raw[i]!.toLowerCase() === 'accept') raw.splice(i, 2);
   raw.push('Accept', both);
   return true;
+}
+
+/**
+ * What body-parser refused: text that is not JSON is a parse error (-32700); JSON that is neither
+ * an object nor an array (`null`, `"text"`) is JSON-RPC's invalid request (-32600).
+ */
+function refusalOfUnparsed(text: unknown): ReturnType<typeof jsonRpcError> {
+  try {
+    JSON.parse(String(text));
+  } catch {
+    return jsonRpcError(null, ErrorCode.ParseError, 'Parse error: the body is not JSON.');
+  }
+  return jsonRpcError(null, ErrorCode.InvalidRequest, 'Invalid request: the body is JSON, but neither a JSON-RPC message (an object) nor a batch (an array).');
 }
