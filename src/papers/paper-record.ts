@@ -272,11 +272,12 @@ const fieldSchemas = {
     expected: 'a whole year from 1 to 9999, such as 2024',
   },
   doi: {
-    // A DOI is "10.<registrant>/<suffix>"; what is left of an empty link ("https://doi.org/") is not one.
+    // A DOI is "10.<registrant>/<suffix>"; what is left of an empty link ("https://doi.org/") is not
+    // one, nor is a value with a space or a control character inside (links and exports carried them).
     schema: z
       .string()
       .transform((value) => normalizeDoi(value))
-      .refine((doi) => /^10\.\S+\/\S+/.test(doi) && doi.length <= paperLimits.doiCharacters),
+      .refine((doi) => /^10\.[^\s/]+\/[^\s\p{Cc}]+$/u.test(doi) && doi.length <= paperLimits.doiCharacters),
     expected: `a DOI such as 10.1145/3292500, bare or as a doi.org link, at most ${count(paperLimits.doiCharacters)} characters`,
   },
   url: {

@@ -442,8 +442,8 @@ describe('mapRecordToPaper: rejections', () => {
     assert.deepEqual(result.ok ? undefined : [result.reason, result.field], ['invalid_field', 'year']);
   });
 
-  it('refuses a DOI that normalizes to nothing (an empty doi.org link was stored as "")', () => {
-    for (const doi of ['https://doi.org/', 'doi:', 'not a doi']) {
+  it('refuses a DOI that normalizes to nothing (an empty doi.org link was stored as ""), and one with a line break, a space or a control character inside (they were stored, and carried into links and exports)', () => {
+    for (const doi of ['https://doi.org/', 'doi:', 'not a doi', '10.1234/abc\ndef', '10.1234/abc def', '10.1234/abc\u0007', '10.1234/x\u0000']) {
       const result = mapRecordToPaper({ id: 'x', abstract: 'a', doi });
       assert.deepEqual(result.ok ? undefined : [result.reason, result.field], ['invalid_field', 'doi'], doi);
     }
