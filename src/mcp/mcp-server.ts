@@ -80,7 +80,13 @@ function hasStructuredOutput(protocolVersion: string): boolean {
  * `protocolVersion` is the version the client agreed on (see negotiatedVersion): a client of an
  * older version gets tool results and listings without what that version does not define.
  */
-export function createMcpServer(backend: PaperSearchBackend, log: Logger, protocolVersion: () => string): Server {
+export function createMcpServer(
+  backend: PaperSearchBackend,
+  log: Logger,
+  protocolVersion: () => string,
+  /** What a client calling a write tool it was not offered should do, or why it cannot. */
+  writeAccessHint = 'connect with an API key',
+): Server {
   const offered = tools.filter((tool) => !tool.writes || backend.writes !== undefined);
   const byName = new Map(offered.map((tool) => [tool.name, tool]));
   const listed = offered.map(toolListing);
@@ -97,9 +103,7 @@ export function createMcpServer(backend: PaperSearchBackend, log: Logger, protoc
       const writeTool = tools.some((known) => known.name === request.params.name && known.writes);
       throw new RequestFailure(
         ErrorCode.InvalidParams,
-        writeTool
-          ? `The tool ${request.params.name} is offered only to clients that may write: connect with an API key.`
-          : `Unknown tool: ${request.params.name}.`,
+        writeTool ? `The tool ${request.params.name} is offered only to clients that may write: ${writeAccessHint}.` : `Unknown tool: ${request.params.name}.`,
       );
     }
     try {

@@ -39,6 +39,7 @@ export async function runMcpStdio(options: McpStdioOptions, environment: NodeJS.
   let services: Services | undefined;
   let backend: PaperSearchBackend;
   let log: Logger;
+  let writeAccessHint: string;
   if (options.index !== undefined) {
     const config = loadConfig({
       ...environment,
@@ -56,6 +57,7 @@ export async function runMcpStdio(options: McpStdioOptions, environment: NodeJS.
       );
     }
     services = await openReadOnlyServices(config, log);
+    writeAccessHint = 'an index opened here (--index) is read-only; writes go through a server (mcp --url <server> --key <key>)';
     backend = localBackend(services.search);
   } else {
     log = createLogger(loadConfig(clientEnvironment(environment)).LOG_LEVEL, 'paper-search-mcp', 'stderr');
@@ -64,17 +66,18 @@ export async function runMcpStdio(options: McpStdioOptions, environment: NodeJS.
     if (access === 'unknown') {
       log.warn(
         { url: options.url },
-        `the server could not be reached at start; each tool call tries it again${writes ? ', and the write tools are offered' : ''}`,
+        `the server could not be asked at start what it allows; each tool call tries it again${writes ? ', and the write tools are offered' : ''}`,
       );
     } else if (options.key !== undefined && !writes) {
       log.warn({ url: options.url }, 'the server takes no writes (it has no API_KEYS); the write tools are not offered');
     }
+    writeAccessHint = options.key === undefined ? 'connect with an API key (--key or PAPER_SEARCH_API_KEY)' : 'the server takes no writes (it has no API_KEYS)';
     backend = remoteBackend(options.url, { key: options.key, writes });
   }
 
   // Known once the transport is connected and the client has initialized (see negotiatedVersion).
   let agreedVersion = () => LATEST_PROTOCOL_VERSION;
-  const server = createMcpServer(backend, log, () => agreedVersion());
+  const server = createMcpServer(backend, log, () => agreedVersion(), writeAccessHint);
   // Answered once the transport is there (see refuseOversized); nothing is read before.
   let refuseOversized: (id: MessageId, bytes: number) => void = () => undefined;
   const input = messageLines(process.stdin, { maxLineBytes: maxMessageBytes, onOversized: (id, bytes) => refuseOversized(id, bytes) });

@@ -30,10 +30,7 @@ const page = {
     .number()
     .finite()
     .optional()
-    .describe(
-      'Leave out papers scoring below this. In hybrid mode (the default) the score estimates the chance that the paper answers the query: ' +
-        '0.1 drops off-topic results, 0.3 keeps likely matches, 0.5 confident ones. Dense and related scores are cosines (about 0.4 and up for a real match with the default model).',
-    ),
+    .describe('Leave out papers scoring below this. Scores here are cosine similarities: about 0.4 and up for a real match with the default model.'),
   filter: filterSchema
     .optional()
     .describe(
@@ -53,6 +50,10 @@ const mode = z
 const searchPage = {
   ...page,
   offset: page.offset.describe(`${page.offset.description} In hybrid mode (the default) the list ends at 100: a page running past it is cut there.`),
+  score_threshold: page.score_threshold.describe(
+    'Leave out papers scoring below this. In hybrid mode (the default) the score estimates the chance that the paper answers the query: ' +
+      '0.1 drops off-topic results, 0.3 keeps likely matches, 0.5 confident ones. Dense scores are cosines (about 0.4 and up for a real match with the default model).',
+  ),
 };
 
 export const searchPapersInput = z.strictObject({

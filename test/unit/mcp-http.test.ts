@@ -374,6 +374,11 @@ describe('MCP over HTTP at /mcp', () => {
     const keyless = await serve({ apiKeys: [] });
     const client = await mcpClient(keyless, { authorization: `Bearer ${key}` });
     assert.ok(!(await client.listTools()).tools.some((tool) => tool.name === 'add_papers'));
+    // Regression: the refusal told a client that had sent a key to connect with one.
+    await assert.rejects(
+      client.callTool({ name: 'add_papers', arguments: { papers: [{ abstract: 'x' }] } }),
+      /this server takes no writes \(it has no API_KEYS\)/,
+    );
     await client.close();
   });
 

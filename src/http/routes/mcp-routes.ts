@@ -87,7 +87,12 @@ export function mcpRoutes(options: McpRouteOptions): Router {
       const writes = response.locals.mcpWrites === true ? options.writes(response) : undefined;
       // Stateless: the version a client agreed on comes with each request, 2025-03-26 where it is not named (the protocol's rule).
       const agreedVersion = () => request.headers['mcp-protocol-version']?.toString() ?? DEFAULT_NEGOTIATED_PROTOCOL_VERSION;
-      const server = createMcpServer(localBackend(options.search(response), writes, callerOf(response)), request.log, agreedVersion);
+      const server = createMcpServer(
+        localBackend(options.search(response), writes, callerOf(response)),
+        request.log,
+        agreedVersion,
+        options.apiKeys.configured ? 'connect with an API key' : 'this server takes no writes (it has no API_KEYS)',
+      );
       const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
       response.on('close', () => void server.close());
       await server.connect(transport);
