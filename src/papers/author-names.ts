@@ -52,13 +52,18 @@ export function isOrganisationName(name: string): boolean {
 }
 
 /**
- * "Smith, John" → "John Smith"; a name with no comma, or more than one ("Smith, Jr., John"), and
- * an organisation's ("Google, Inc.") are kept as written.
+ * "Smith, John" → "John Smith", "Davis, Jr., Sammy" → "Sammy Davis, Jr."; a name already upright
+ * ("Sammy Davis, Jr."), one with no comma or more, and an organisation's ("Google, Inc.") are
+ * kept as written.
  */
 export function uprightedAuthorName(name: string): string {
   if (isOrganisationName(name)) return name;
   const parts = name.split(',').map((part) => part.trim());
-  return parts.length === 2 && parts[0] && parts[1] ? `${parts[1]} ${parts[0]}` : name;
+  if (parts.some((part) => part === '')) return name;
+  // A suffix is written after a comma in both orders of a name: "Sammy Davis, Jr.", "Davis, Jr., Sammy" (BibTeX's).
+  if (parts.length === 2 && !invertedNameSuffix.test(parts[1]!)) return `${parts[1]} ${parts[0]}`;
+  if (parts.length === 3 && invertedNameSuffix.test(parts[1]!)) return `${parts[2]} ${parts[0]}, ${parts[1]}`;
+  return name;
 }
 
 /**

@@ -26,12 +26,13 @@ describe('the page limit (offset + k)', () => {
     );
   });
 
-  it('is the same issue in the MCP tools (their code was custom)', () => {
-    const search = searchPapersInput.safeParse({ query: 'graphs', offset: 995, k: 10 });
+  it('is the same issue in the MCP tools for an offset past the list, whose pages are cut at its end instead', () => {
+    const past = searchPapersInput.safeParse({ query: 'graphs', offset: 1_000, k: 10 });
     assert.deepEqual(
-      search.error?.issues.map(({ code, path }) => ({ code, path })),
+      past.error?.issues.map(({ code, path }) => ({ code, path })),
       [{ code: 'too_big', path: ['offset'] }],
     );
+    assert.equal(searchPapersInput.safeParse({ query: 'graphs', offset: 995, k: 10 }).success, true);
   });
 });
 

@@ -102,12 +102,15 @@ describe('mapRecordToPaper: accepted records', () => {
     assert.deepEqual(authors('Smith, J.; Doe, K'), ['J. Smith', 'K Doe']);
     assert.deepEqual(authors('Smith, J. and Doe, K.'), ['J. Smith', 'K. Doe']);
     assert.deepEqual(authors('van der Berg, Anna and Müller, Jörg and Smith, John'), ['Anna van der Berg', 'Jörg Müller', 'John Smith']);
+    // Regression: a name written upright with its suffix was turned around ("Jr. Sammy Davis").
+    assert.deepEqual(authors('Sammy Davis, Jr.; Robert Downey, Jr.'), ['Sammy Davis, Jr.', 'Robert Downey, Jr.']);
+    assert.deepEqual(authors('Davis, Jr., Sammy; Brooks, Frederick P.'), ['Sammy Davis, Jr.', 'Frederick P. Brooks']);
     assert.deepEqual(authors('Smith, J. R.'), ['J. R. Smith']);
     assert.deepEqual(authors('Müller, J.-P.'), ['J.-P. Müller']);
     // Not inverted names: the plain separators still apply.
     assert.deepEqual(authors('Ada Lovelace, Alan Turing and Grace Hopper'), ['Ada Lovelace', 'Alan Turing', 'Grace Hopper']);
     assert.deepEqual(authors('Alice Smith, Bob Doe and Carol Roe'), ['Alice Smith', 'Bob Doe', 'Carol Roe']);
-    assert.deepEqual(authors('Smith, Jr., John; Doe, Jane'), ['Smith, Jr., John', 'Jane Doe']);
+    assert.deepEqual(authors('Smith, Jr., John; Doe, Jane'), ['John Smith, Jr.', 'Jane Doe']);
   });
 
   it('regression: reads a lone inverted name as one author (a single-author row of a Zotero CSV became two authors)', () => {
@@ -122,7 +125,7 @@ describe('mapRecordToPaper: accepted records', () => {
     assert.deepEqual(authors('Smith J, Doe K'), ['Smith J', 'Doe K']);
     assert.deepEqual(authors('Lovelace, Alan Turing, Grace Hopper'), ['Lovelace', 'Alan Turing', 'Grace Hopper']);
     // In a list each entry is one name already: an inverted one is turned around.
-    assert.deepEqual(authors(['Müller, Jürgen', 'Zoë Ñúñez', 'Smith, Jr., John']), ['Jürgen Müller', 'Zoë Ñúñez', 'Smith, Jr., John']);
+    assert.deepEqual(authors(['Müller, Jürgen', 'Zoë Ñúñez', 'Smith, Jr., John']), ['Jürgen Müller', 'Zoë Ñúñez', 'John Smith, Jr.']);
   });
 
   it('regression: keeps an organisation whose name holds a comma as written (a braced "Google, Inc." became "Inc. Google")', () => {
