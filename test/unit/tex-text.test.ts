@@ -34,6 +34,18 @@ describe('simpleTexToText (the path that skips the library)', () => {
   });
 });
 
+describe('texToText of math accents', () => {
+  it('regression: puts the accent over its argument ($\\hat{H}$ and $\\tilde{\\psi}$ were dropped with their argument, $\\vec{x}$ put the arrow first)', () => {
+    const cases: [string, string][] = [
+      ['The Hamiltonian $\\hat{H}$ and $\\hat H$', 'The Hamiltonian Ĥ and Ĥ'],
+      ['$\\tilde{\\rho}$, $\\dot{q}$, $\\ddot{x}$, $\\check{c}$, $\\breve{a}$, $\\acute{e}$, $\\grave{a}$', 'ρ̃, q̇, ẍ, č, ă, é, à'],
+      ['$\\vec{x}$, $\\bar x_1$, $\\mathring{A}$, $\\underline{x}$', 'x⃗, x̄₁, Å, x̲'],
+      ['$\\widehat{AB}$ and $\\hat{\\mathbf{x}}$', 'ÂB̂ and x̂'],
+    ];
+    for (const [tex, text] of cases) assert.equal(texToText(parse, tex), text, tex);
+  });
+});
+
 describe('texToText', () => {
   const cases: [string, string][] = [
     [

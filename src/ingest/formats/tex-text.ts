@@ -111,6 +111,37 @@ function literalTildesAndCarets(tex: string): string {
   return tex.replace(accentOverNothing, (_match, mark: string) => (mark === '~' ? '\\textasciitilde{}' : '\\textasciicircum{}'));
 }
 
+/** Math accents and the combining marks they stand for: the library dropped them with their argument ($\hat{H}$ became nothing). */
+const mathAccentMarks: Record<string, string> = {
+  hat: '\u0302',
+  widehat: '\u0302',
+  tilde: '\u0303',
+  widetilde: '\u0303',
+  bar: '\u0304',
+  overline: '\u0305',
+  breve: '\u0306',
+  dot: '\u0307',
+  ddot: '\u0308',
+  mathring: '\u030A',
+  check: '\u030C',
+  acute: '\u0301',
+  grave: '\u0300',
+  vec: '\u20D7',
+  underline: '\u0332',
+};
+const mathAccent =
+  /\\(hat|widehat|tilde|widetilde|bar|overline|breve|dot|ddot|mathring|check|acute|grave|vec|underline)(?![A-Za-z])\s*(?:\{((?:[^{}]|\{[^{}]*\})*)\}|(\\[A-Za-z]+|[A-Za-z0-9]))/g;
+
+/** `\hat{H}` as H with a combining circumflex (over each letter of `\widehat{AB}`); a command argument (`\tilde{\psi}`) keeps it, the mark after. */
+export function resolveMathAccents(tex: string): string {
+  if (!tex.includes('\\')) return tex;
+  return tex.replace(mathAccent, (_match, command: string, braced: string | undefined, bare: string | undefined) => {
+    const mark = mathAccentMarks[command]!;
+    const argument = braced ?? bare ?? '';
+    return /^[A-Za-z0-9\s]*$/.test(argument) ? argument.replace(/[A-Za-z0-9]/g, (character) => `${character}${mark}`) : `{${argument}}${mark}`;
+  });
+}
+
 /** Accented letters and \ss-style letters as Unicode, the way names and titles mostly carry TeX. */
 export function resolveAccents(tex: string): string {
   if (!tex.includes('\\')) return tex;
@@ -199,7 +230,7 @@ export type LibraryFieldValue = string | string[] | Creator[];
  */
 export function convertWithLibrary(parse: BibtexLibraryParse, fields: Record<string, string>): Record<string, LibraryFieldValue | undefined> | undefined {
   const body = Object.entries(fields)
-    .map(([name, value]) => `  ${name} = {${escapeAngleBrackets(literalTildesAndCarets(value))}}`)
+    .map(([name, value]) => `  ${name} = {${escapeAngleBrackets(literalTildesAndCarets(resolveMathAccents(value)))}}`)
     .join(',\n');
   let library: ReturnType<BibtexLibraryParse>;
   try {
