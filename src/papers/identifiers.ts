@@ -55,6 +55,16 @@ export function isIdentifierName(name: string): boolean {
   return identifierKeysOfName(name).length > 0;
 }
 
+/**
+ * A record's own name for a paper as a plain paper id: a name that stands for its DOI or arXiv id
+ * (`doi:10.1021/x`, a DOI link, `arXiv:2101.00001`: publishers' and Zotero's citation keys and
+ * CSL ids) becomes that identifier (`10.1021/x`, `2101.00001`), which no lookup takes for a name;
+ * any other is kept.
+ */
+export function plainPaperId(name: string): string {
+  return identifierKeysOfName(name)[0]?.key ?? name;
+}
+
 export function isArxivId(value: string): boolean {
   return wholeArxivId.test(value);
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { authorNames, uprightedAuthorName } from './author-names.js';
-import { isArxivId, normalizeArxivId } from './identifiers.js';
+import { identifierNamePrefixes, isArxivId, isIdentifierName, normalizeArxivId } from './identifiers.js';
 import { storedPages } from './page-range.js';
 import { paperLimits } from './paper-limits.js';
 import { publicationTypeOf } from './publication-type.js';
@@ -95,6 +95,11 @@ export function mapRecordToPaper(value: unknown, fields: FieldMap = defaultField
   if (!id) return { ok: false, reason: 'missing_id', message: `no ${fields.id.join(' or ')} field (${fieldsOf(record)})` };
   const paperId = parseField(id, fieldSchemas.id);
   if (!paperId.parsed) return paperId.failure;
+  // Such an id would shadow the paper whose DOI or arXiv id the name stands for.
+  if (isIdentifierName(paperId.value)) {
+    const message = `an id may not start with ${identifierNamePrefixes.map((prefix) => `"${prefix}"`).join(' or ')}, in any case, nor be a DOI or arXiv link: those name papers by their DOI or arXiv id (give the paper a plain id, and the identifier in its doi or arxiv_id field)`;
+    return { ok: false, reason: 'invalid_field', message, field: id.name };
+  }
 
   const abstract = pick('abstract');
   const title = pick('title');

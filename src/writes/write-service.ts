@@ -3,7 +3,7 @@ import type { EmbedRequestOptions } from '../embedding/embed-scheduler.js';
 import type { Embedder } from '../embedding/embedder.js';
 import { embedPapers } from '../embedding/paper-vectors.js';
 import { AppError, invalidInput, paperNotFound } from '../errors.js';
-import { identifierNamePrefixes, isIdentifierName } from '../papers/identifiers.js';
+import { isIdentifierName } from '../papers/identifiers.js';
 import { defaultFieldMap, mapRecordToPaper, paperIdProblem, type MappingResult } from '../papers/paper-record.js';
 import type { Paper, TitleOnlyPaperInput } from '../papers/paper.js';
 import type { PaperChange, PaperStorage, SnapshotStats } from '../storage/paper-storage.js';
@@ -416,11 +416,6 @@ function toPaper(input: TitleOnlyPaperInput, id: string, path: string, options: 
 
 /** The stored form of a written paper, or why it cannot be one (the field at fault, where there is one). */
 function mapInput(input: TitleOnlyPaperInput, id: string, options: WriteOptions): MappingResult {
-  // Such an id would shadow the paper whose DOI or arXiv id the name stands for.
-  if (isIdentifierName(id)) {
-    const message = `an id may not start with ${identifierNamePrefixes.map((prefix) => `"${prefix}"`).join(' or ')}, in any case, nor be a DOI or arXiv link: those name papers by their DOI or arXiv id (give the paper a plain id, and the identifier in its doi or arxiv_id field)`;
-    return { ok: false, reason: 'invalid_field', message, field: 'id' };
-  }
   const mapped = mapRecordToPaper({ ...input, id }, defaultFieldMap, { allowTitleOnly: options.allowTitleOnly ?? false });
   if (mapped.ok || mapped.field !== undefined || mapped.reason !== 'missing_abstract') return mapped;
   return { ...mapped, field: 'abstract' };

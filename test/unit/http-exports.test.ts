@@ -379,22 +379,28 @@ describe('imports: POST /v1/papers with a BibTeX or RIS body', () => {
     assert.deepEqual([bert?.title, bert?.abstract], ['Bert: Pre-training of deep bidirectional transformers for language understanding', '']);
     for (const paper of both.papers) await writes.deletePaper(paper.id);
 
-    // An entry the write itself refuses (a key that is a DOI name) is listed in its place too,
-    // before a malformed entry further down.
+    // An entry refused for a field (a date the year contradicts) is listed in its place too,
+    // before a malformed entry further down; a key that names a DOI (as publishers write them)
+    // becomes the DOI as a plain id.
     const ordered = await call('/v1/papers?skip_invalid=true', {
       method: 'POST',
-      body: '@article{doi:10.1/x, title = {T}, abstract = {A}}\n@article{fine2024, title = {T}, abstract = {B}}\n@article{broken, title = {T\n',
+      body: '@article{clash, title = {T}, abstract = {A}, year = {2021}, date = {2019-05-01}}\n@article{doi:10.1/X, title = {T}, abstract = {B}}\n@article{broken, title = {T\n',
       headers: { 'content-type': bibtex, authorization: `Bearer ${key}` },
     });
     assert.equal(ordered.status, 201, ordered.text);
+    const answer2 = JSON.parse(ordered.text) as { papers: { id: string }[]; rejected: { position: string; reason: string }[] };
     assert.deepEqual(
-      (JSON.parse(ordered.text) as { rejected: { position: string; reason: string }[] }).rejected.map((entry) => [entry.position, entry.reason]),
+      answer2.rejected.map((entry) => [entry.position, entry.reason]),
       [
-        ['entry doi:10.1/x (line 1)', 'invalid_field'],
+        ['entry clash (line 1)', 'invalid_field'],
         ['entry broken (line 3)', 'malformed_record'],
       ],
     );
-    await writes.deletePaper('fine2024');
+    assert.deepEqual(
+      answer2.papers.map((paper) => paper.id),
+      ['10.1/x'],
+    );
+    await writes.deletePaper('10.1/x');
   });
 
   it('refuses a BibTeX or RIS body on PUT and PATCH with 415, saying where such a file goes', async () => {

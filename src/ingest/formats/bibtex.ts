@@ -3,7 +3,7 @@ import type { Input } from '../input-files.js';
 import type { RawRecord } from '../record-readers.js';
 import { bibtexNames } from './bibtex-names.js';
 import { readBibtexEntries, type BibtexEntry } from './bibtex-syntax.js';
-import { arxivIdFromDoi, arxivIdFromMention, arxivIdFromUrl, isArxivId } from '../../papers/identifiers.js';
+import { arxivIdFromDoi, arxivIdFromMention, arxivIdFromUrl, isArxivId, plainPaperId } from '../../papers/identifiers.js';
 import { paperLimits } from '../../papers/paper-limits.js';
 import { publishedVenue } from '../../papers/preprint-servers.js';
 import { monthNamedIn } from './month-names.js';
@@ -70,7 +70,7 @@ const libraryFieldName = { title: 'title', abstract: 'abstract', venue: 'venue' 
 export function bibtexEntryToRecord(parse: LibraryParse, entry: BibtexEntry): Record<string, unknown> {
   const fields = entry.fields;
   const record: Record<string, unknown> = {};
-  if (entry.key) record.id = entry.key;
+  if (entry.key) record.id = plainPaperId(entry.key);
   const named = publicationTypeOf(entry.type);
 
   // Zotero's own exporter writes the abstract as abstractNote.

@@ -1,4 +1,4 @@
-import { arxivIdFromDoi, arxivIdFromMention, arxivIdFromUrl } from '../../papers/identifiers.js';
+import { arxivIdFromDoi, arxivIdFromMention, arxivIdFromUrl, plainPaperId } from '../../papers/identifiers.js';
 import { publishedVenue } from '../../papers/preprint-servers.js';
 import { publicationTypeOf, venueIsPublisher, type PublicationType } from '../../papers/publication-type.js';
 import { definedTexts, isObject, text } from './json-lines.js';
@@ -73,7 +73,7 @@ export function isCslItem(value: Record<string, unknown>): boolean {
 export function cslItemToRecord(item: Record<string, unknown>): Record<string, unknown> {
   const record: Record<string, unknown> = {};
   const id = typeof item.id === 'number' ? String(item.id) : (text(item.id) ?? text(item['citation-key']));
-  if (id) record.id = id;
+  if (id) record.id = plainPaperId(id);
   // CSL's rich text: Zotero writes <i>Escherichia coli</i>, H<sub>2</sub>O and small-caps spans.
   const title = text(item.title);
   if (title) record.title = htmlToText(title);

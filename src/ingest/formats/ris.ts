@@ -2,7 +2,7 @@ import { AppError } from '../../errors.js';
 import type { Input } from '../input-files.js';
 import type { RawRecord } from '../record-readers.js';
 import { isInvertedPersonName, isOrganisationName } from '../../papers/author-names.js';
-import { arxivIdFromDoi, arxivIdFromUrl, contentId } from '../../papers/identifiers.js';
+import { arxivIdFromDoi, arxivIdFromUrl, contentId, plainPaperId } from '../../papers/identifiers.js';
 import { normalizeDoi } from '../../papers/paper.js';
 import { publicationTypeOf, venueIsPublisher } from '../../papers/publication-type.js';
 import { pagesFrom } from '../../papers/page-range.js';
@@ -138,7 +138,9 @@ export function risRecordToRecord(tags: Map<string, string[]>): Record<string, u
   const pages = pagesFrom(startPage, endPage);
   if (pages) record.pages = pages;
   // Without an ID, the DOI names the record as the paper stores it (bare), not as the DO line wrote it (a link, doi:…).
-  const id = first(tags, 'ID') ?? (doi ? normalizeDoi(doi) : undefined) ?? (title ? contentId('ris', title, year) : undefined);
+  const key = first(tags, 'ID');
+  const id =
+    (key === undefined ? undefined : plainPaperId(key)) ?? (doi ? normalizeDoi(doi) : undefined) ?? (title ? contentId('ris', title, year) : undefined);
   if (id) record.id = id;
   return record;
 }
