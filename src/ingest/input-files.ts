@@ -1,6 +1,6 @@
 import { createReadStream, type ReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
-import { basename, join, relative } from 'node:path';
+import { basename, extname, join, relative } from 'node:path';
 import { PassThrough, Transform, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import yauzl from 'yauzl';
@@ -31,8 +31,14 @@ export interface Input {
   bytesRead(): number;
 }
 
-/** Data files of a folder: JSON, JSON lines and gzip files (the OpenAlex snapshot's part_000.gz). */
-const folderDataFile = /\.(jsonl|ndjson|json)(\.gz)?$|\.gz$/i;
+/**
+ * Data files of a folder: JSON and JSON lines, gzipped or not, and gzip files named nothing else
+ * (the OpenAlex snapshot's part_000.gz). A gzipped file of another format (`refs.ris.gz`) is left
+ * out with the plain ones: it was read as JSON, and the whole folder failed.
+ */
+function isFolderDataFile(file: string): boolean {
+  return /\.(jsonl|ndjson|json)(\.gz)?$/i.test(file) || (/\.gz$/i.test(file) && extname(basename(file).replace(/\.gz$/i, '')) === '');
+}
 
 /**
  * Opens a file, or with `folders` a folder (searched recursively), as an input. Fails with
@@ -48,8 +54,8 @@ export async function openInput(path: string, options: { folders?: boolean } = {
     files = [await openFile(path, basename(path), info.size)];
   } else if (info.isDirectory() && options.folders) {
     const listed = await listFiles(path);
-    const paths = listed.filter((file) => folderDataFile.test(file)).sort();
-    skipped = listed.filter((file) => !folderDataFile.test(file)).map((file) => relative(path, file));
+    const paths = listed.filter(isFolderDataFile).sort();
+    skipped = listed.filter((file) => !isFolderDataFile(file)).map((file) => relative(path, file));
     if (paths.length === 0) {
       throw new AppError(
         'input_unreadable',

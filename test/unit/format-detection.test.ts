@@ -101,6 +101,8 @@ describe('detectInputFormat', () => {
     await mkdir(join(lines, 'later'), { recursive: true });
     await writeFile(join(lines, 'a.jsonl'), '{"id":"a1","abstract":"x"}\n{"id":"a2","abstract":"y"}\n');
     await writeFile(join(lines, 'later', 'b.jsonl.gz'), gzipSync('{"id":"b1","abstract":"z"}\n'));
+    // Regression: a gzipped file of another format was read as JSON, and the whole folder failed.
+    await writeFile(join(lines, 'refs.ris.gz'), gzipSync('TY  - JOUR\nTI  - T\nER  - \n'));
     assert.equal(await detectInputFormat(lines), 'jsonl');
     const records = await readRecords(lines, 'jsonl');
     assert.deepEqual(
