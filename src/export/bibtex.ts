@@ -141,7 +141,13 @@ export function citationKey(id: string): string {
   return id.replace(/[\s,{}"#%'()=\\~]/g, '_');
 }
 
-const arxivCategory = /^[a-z-]+(\.[A-Za-z-]+)?$/;
+/**
+ * An arXiv category: an archive with a subject class (cs.LG, math.OC, cond-mat.mes-hall), or one
+ * of the archives that have none (hep-th, quant-ph). Any lower-case word matched before, and a
+ * paper's keyword "optimization" became its primary class.
+ */
+const arxivCategory =
+  /^(?:(?:cs|math|stat|physics|astro-ph|cond-mat|nlin|q-bio|q-fin|econ|eess)\.[A-Za-z-]+|gr-qc|hep-ex|hep-lat|hep-ph|hep-th|math-ph|nucl-ex|nucl-th|quant-ph|astro-ph|cond-mat)$/;
 
 /**
  * The entry type of each kind of publication: preprints and other works are @misc, as arXiv's own

@@ -132,6 +132,14 @@ describe('BibTeX export', () => {
     );
   });
 
+  it('regression: takes the primary class from arXiv categories only (a keyword "optimization" or "data.science" became it)', () => {
+    const primaryClass = (categories: string[]) => /primaryclass = \{([^}]*)\}/.exec(paperToBibtex({ ...arxivPaper, categories }))?.[1];
+    assert.equal(primaryClass(['optimization', 'data.science', 'math.OC']), 'math.OC');
+    assert.equal(primaryClass(['gravitation', 'gr-qc']), 'gr-qc');
+    assert.equal(primaryClass(['cond-mat.mes-hall']), 'cond-mat.mes-hall');
+    assert.equal(primaryClass(['optimization']), undefined);
+  });
+
   it('writes a paper with a DOI as @article, DOI and URL verbatim', () => {
     const entry = paperToBibtex(journalPaper);
     assert.match(entry, /^@article\{glacier2019,\n/);
