@@ -77,8 +77,13 @@ const mathSymbols: Record<string, string> = Object.fromEntries(
     '√': 'surd',
   }).map(([symbol, command]) => [symbol, `{$\\${command}$}`]),
 );
-/** A lone Greek letter is a symbol (α-helix, 5 μm, Δt); one within a Greek word is text and stays. */
-const mathSymbol = new RegExp(`(?<!\\p{Script=Greek})[${Object.keys(mathSymbols).join('')}](?!\\p{Script=Greek})`, 'gu');
+/**
+ * A lone Greek letter is a symbol (α-helix, 5 μm, Δt); one within a Greek word is text and stays.
+ * A sign is a sign wherever it stands (β≥0.5 kept its ≥ when only Greek letters were looked at).
+ */
+const greekLetters = Object.keys(mathSymbols).filter((symbol) => /\p{Script=Greek}|µ/u.test(symbol));
+const signs = Object.keys(mathSymbols).filter((symbol) => !greekLetters.includes(symbol));
+const mathSymbol = new RegExp(`(?<!\\p{Script=Greek})[${greekLetters.join('')}](?!\\p{Script=Greek})|[${signs.join('')}]`, 'gu');
 
 /**
  * Plain text as a BibTeX value: TeX's special characters escaped, white space collapsed; other

@@ -93,6 +93,8 @@ describe('BibTeX export', () => {
       'The {$\\alpha$}-helix, 5 {$\\mu$}m, p {$\\leq$} 0.05, {$\\Delta$}t {$\\rightarrow$} {$\\infty$}',
     );
     assert.equal(escapeBibtex('Σωκράτης'), 'Σωκράτης');
+    // Regression: a sign beside a Greek letter stayed Unicode.
+    assert.equal(escapeBibtex('β≥0.5, x²≤β, Σωκράτης≈π'), '{$\\beta$}{$\\geq$}0.5, x²{$\\leq$}{$\\beta$}, Σωκράτης{$\\approx$}{$\\pi$}');
   });
 
   it('braces acronyms and mixed-case words in titles', () => {
