@@ -315,6 +315,14 @@ describe('readBibtex on a library export', () => {
     });
   });
 
+  it('regression: reads the AAS journal macros NASA ADS writes as the journal (journal = {\\apjl} gave no venue)', async () => {
+    const venueOf = async (journal: string) => (await record(`@article{a, title = {T}, abstract = {A}, journal = {${journal}}}`)).venue;
+    assert.equal(await venueOf('\\apjl'), 'ApJL');
+    assert.equal(await venueOf('{\\mnras}'), 'MNRAS');
+    assert.equal(await venueOf('\\aap'), 'A&A');
+    assert.equal(await venueOf('Physical Review D'), 'Physical Review D');
+  });
+
   const root = temporaryRoot('paper-search-bibtex-');
   it("calls an @misc published by a preprint server a preprint (Zotero writes bioRxiv preprints so), and reads another @misc's publisher as its venue", async () => {
     const path = join(root(), 'misc.bib');

@@ -9,6 +9,7 @@ import { publishedVenue } from '../../papers/preprint-servers.js';
 import { monthNamedIn } from './month-names.js';
 import { referenceType } from './reference-type.js';
 import { publicationTypeOf, venueIsPublisher } from '../../papers/publication-type.js';
+import { journalOfMacro } from './journal-macros.js';
 import {
   cleanLibraryText,
   convertWithLibrary,
@@ -80,6 +81,7 @@ export function bibtexEntryToRecord(parse: LibraryParse, entry: BibtexEntry): Re
     // BibLaTeX names a journal journaltitle; a paper in proceedings or a book has a booktitle; a
     // thesis has a school, a report an institution, a book or another work a publisher.
     venue:
+      journalOfMacro(fields.get('journal') ?? '') ??
       fields.get('journal') ??
       fields.get('journaltitle') ??
       fields.get('booktitle') ??
