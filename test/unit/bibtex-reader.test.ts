@@ -323,6 +323,15 @@ describe('readBibtex on a library export', () => {
     assert.equal(await venueOf('Physical Review D'), 'Physical Review D');
   });
 
+  it('regression: keeps the first of several URLs (Mendeley wrote two, and they were joined into one)', async () => {
+    const { url } = await record(
+      '@article{a, title = {T}, abstract = {A}, url = {http://ai.stanford.edu/{~}ang/papers/nips01.pdf http://ai.stanford.edu/{\\~{}}ang/}}',
+    );
+    assert.equal(url, 'http://ai.stanford.edu/~ang/papers/nips01.pdf');
+    const broken = await record('@article{b, title = {T}, abstract = {A}, url = {https://example.org/a/very/long/\n  path}}');
+    assert.equal(broken.url, 'https://example.org/a/very/long/path', 'a URL broken across lines is still joined');
+  });
+
   const root = temporaryRoot('paper-search-bibtex-');
   it("calls an @misc published by a preprint server a preprint (Zotero writes bioRxiv preprints so), and reads another @misc's publisher as its venue", async () => {
     const path = join(root(), 'misc.bib');

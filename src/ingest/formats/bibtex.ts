@@ -129,7 +129,7 @@ export function bibtexEntryToRecord(parse: LibraryParse, entry: BibtexEntry): Re
   Object.assign(record, entryDate(fields));
   const doi = verbatim(firstDoi(fields.get('doi')));
   if (doi) record.doi = doi;
-  const url = verbatim(fields.get('url')) ?? urlCommand(fields.get('howpublished')) ?? urlCommand(fields.get('note'));
+  const url = verbatim(firstUrl(fields.get('url'))) ?? urlCommand(fields.get('howpublished')) ?? urlCommand(fields.get('note'));
   if (url) record.url = url;
   const arxivId = entryArxivId(fields, doi, url);
   if (arxivId) record.arxiv_id = arxivId;
@@ -219,6 +219,11 @@ function verbatim(value: string | undefined): string | undefined {
   const unwrapped = /^\s*\\url\{(.*)\}\s*$/s.exec(value)?.[1] ?? value;
   const clean = unwrapped.replace(/\\([_%#&$~])/g, '$1').replace(/[{}\s]/g, '');
   return clean.length > 0 ? clean : undefined;
+}
+
+/** The first of several URLs a field lists, space-separated (as Mendeley writes a PDF's and a page's): verbatim joined them into one. */
+function firstUrl(value: string | undefined): string | undefined {
+  return value?.trim().split(/\s+(?=(?:https?|ftp):\/\/)/i)[0];
 }
 
 /**
