@@ -11,7 +11,9 @@ export type NameParts = { given?: string; particle?: string; family: string; suf
  */
 export function splitName(displayName: string): NameParts {
   const name = displayName.replace(/\s+/g, ' ').trim();
-  if (isOrganisationName(name)) return { literal: name };
+  // A person's name holds no "and": "Johnson and Johnson" is a firm's, and in BibTeX the word
+  // would split it into two authors.
+  if (isOrganisationName(name) || /(?:^| )and(?: |$)/i.test(name)) return { literal: name };
   const commaParts = name.split(/\s*,\s*/);
   if (commaParts.length >= 2) {
     const last = commaParts[commaParts.length - 1]!;

@@ -104,6 +104,11 @@ describe('BibTeX export', () => {
     );
   });
 
+  it('regression: braces a name holding the word "and" whole (Johnson and Johnson became "and Johnson, Johnson", two authors to BibTeX)', () => {
+    assert.equal(bibtexName('Johnson and Johnson'), '{Johnson and Johnson}');
+    assert.equal(bibtexName('Alexander Anderson'), 'Anderson, Alexander');
+  });
+
   it('writes names "von Last, Jr, First", organisations braced', () => {
     assert.deepEqual(['Anna van der Berg', 'John Smith Jr.', 'Google Research', 'Ana María Ruíz'].map(bibtexName), [
       'van der Berg, Anna',
