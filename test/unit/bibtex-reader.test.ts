@@ -201,6 +201,11 @@ describe('BibTeX entry to record: dates and identifiers', () => {
     // Regression: a month with its day lost the month.
     ['year = {2020}, month = jun # "~15"', { year: 2020, date: '2020-06' }],
     ['year = {2020}, month = {15 June}', { year: 2020, date: '2020-06' }],
+    // Regression: these refused the whole entry (a date whose year is not the year's; a season; day 00).
+    ['year = {2021}, date = {2020-12-01}', { date: '2020-12-01' }],
+    ['year = {2021}, date = {2021-12-01}', { year: 2021, date: '2021-12-01' }],
+    ['date = {2021-21}', { date: '2021' }],
+    ['date = {2019-06-00}', { date: '2019-06' }],
   ];
   for (const [bibFields, expected] of dates) {
     it(`reads ${bibFields}`, async () => {

@@ -93,6 +93,9 @@ describe('CSL-JSON items', () => {
     assert.equal(dated('2021-11'), '2021-11');
     assert.equal(dated({ literal: 'forthcoming' }), undefined);
     assert.equal(dated({ 'date-parts': [['2020', '2']] }), '2020-02');
+    // Regression: a season (21 to 24) or a day the month has not refused the whole record.
+    assert.equal(dated({ 'date-parts': [[2018, 21]] }), '2018');
+    assert.equal(dated({ 'date-parts': [[2018, 6, 31]] }), '2018-06');
     // Each part whole and a real date: a range was read as 1999-20 and 2019-05-20, and an impossible date refused the whole record.
     assert.equal(dated({ raw: '1999-2000' }), '1999');
     assert.equal(dated({ raw: '2019-05/2019-06' }), '2019-05');

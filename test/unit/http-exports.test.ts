@@ -379,12 +379,12 @@ describe('imports: POST /v1/papers with a BibTeX or RIS body', () => {
     assert.deepEqual([bert?.title, bert?.abstract], ['Bert: Pre-training of deep bidirectional transformers for language understanding', '']);
     for (const paper of both.papers) await writes.deletePaper(paper.id);
 
-    // An entry refused for a field (a date the year contradicts) is listed in its place too,
+    // An entry refused for a field (a URL that is no web address) is listed in its place too,
     // before a malformed entry further down; a key that names a DOI (as publishers write them)
     // becomes the DOI as a plain id.
     const ordered = await call('/v1/papers?skip_invalid=true', {
       method: 'POST',
-      body: '@article{clash, title = {T}, abstract = {A}, year = {2021}, date = {2019-05-01}}\n@article{doi:10.1/X, title = {T}, abstract = {B}}\n@article{broken, title = {T\n',
+      body: '@article{clash, title = {T}, abstract = {A}, url = {javascript:alert(1)}}\n@article{doi:10.1/X, title = {T}, abstract = {B}}\n@article{broken, title = {T\n',
       headers: { 'content-type': bibtex, authorization: `Bearer ${key}` },
     });
     assert.equal(ordered.status, 201, ordered.text);

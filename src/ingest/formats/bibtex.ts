@@ -7,6 +7,7 @@ import { arxivIdFromDoi, arxivIdFromMention, arxivIdFromUrl, isArxivId, plainPap
 import { paperLimits } from '../../papers/paper-limits.js';
 import { publishedVenue } from '../../papers/preprint-servers.js';
 import { monthNamedIn } from './month-names.js';
+import { isoDateText, writtenDate } from './written-dates.js';
 import { referenceType } from './reference-type.js';
 import { publicationTypeOf, venueIsPublisher } from '../../papers/publication-type.js';
 import { journalOfMacro } from './journal-macros.js';
@@ -198,13 +199,20 @@ function fallbackCreators(tex: string): Creator[] {
   });
 }
 
-/** BibLaTeX's `date` (YYYY, YYYY-MM, YYYY-MM-DD, or a range whose start is taken), else year and month. */
+/**
+ * BibLaTeX's `date` (YYYY, YYYY-MM, YYYY-MM-DD, or a range whose start is taken; a season or a day
+ * 00 only as precise as it is a real date), else year and month. A `date` whose year is not
+ * `year` wins, as in biber: an article online in 2020 and in an issue of 2021 is dated 2020 (the
+ * whole entry was refused).
+ */
 function entryDate(fields: Map<string, string>): { date?: string; year?: number } {
-  const date = /^(\d{4})(-\d{2}(-\d{2})?)?/.exec(simpleText(fields.get('date') ?? ''))?.[0];
+  const dateText = simpleText(fields.get('date') ?? '');
+  const dateParts = /^\d{4}(?!\d)/.test(dateText) ? writtenDate(dateText) : undefined;
+  const date = dateParts && isoDateText(dateParts);
   // "2020a" (a citation-style suffix) and "2019--2020" start with their year; "in press" names none.
   const yearText = /^(\d{4})(?!\d)/.exec(simpleText(fields.get('year') ?? ''))?.[1];
   const year = yearText ? Number(yearText) : undefined;
-  if (date) return { date, ...(year !== undefined ? { year } : {}) };
+  if (date) return { date, ...(year !== undefined && year === dateParts.year ? { year } : {}) };
   if (year === undefined) return {};
   // "jun", "June", "6", and with a day too: `jun # "~15"` (read as "6 15") or `{15 June}`.
   const monthText = simpleText(fields.get('month') ?? '').toLowerCase();

@@ -4,7 +4,7 @@ import { publicationTypeOf, venueIsPublisher, type PublicationType } from '../..
 import { definedTexts, isObject, text } from './json-lines.js';
 import { htmlToText } from './markup-text.js';
 import { referenceType } from './reference-type.js';
-import { isoDateText, writtenDate } from './written-dates.js';
+import { isoDateText, realDateParts, writtenDate } from './written-dates.js';
 
 /** CSL 1.0.2's item types: an object whose `type` is one of them, with CSL's own fields, is a CSL item. */
 const cslItemTypes: ReadonlySet<string> = new Set([
@@ -132,7 +132,7 @@ function issuedDate(issued: unknown): string | undefined {
   const parts = Array.isArray(issued['date-parts']) ? issued['date-parts'][0] : undefined;
   if (!Array.isArray(parts) || parts.length === 0) return writtenIssued(text(issued.raw) ?? text(issued.literal));
   const [year, month, day] = parts.map(Number).map((part) => (Number.isInteger(part) ? part : undefined));
-  return year === undefined ? undefined : isoDateText({ year, month, day });
+  return year === undefined ? undefined : isoDateText(realDateParts({ year, month, day }));
 }
 
 function writtenIssued(value: string | undefined): string | undefined {

@@ -31,10 +31,16 @@ function numericDate(value: string): DateParts | undefined {
   const match = /^(\d{4})(?!\d)(?:[/-](?:(\d{1,2})(?!\d))?(?:[/-](?:(\d{1,2})(?!\d))?)?)?/.exec(value.trim());
   if (!match) return undefined;
   const [, yearText, monthText, dayText] = match;
-  const year = Number(yearText);
-  const month = monthText === undefined ? undefined : Number(monthText);
+  const number = (text: string | undefined) => (text === undefined ? undefined : Number(text));
+  return realDateParts({ year: Number(yearText), month: number(monthText), day: number(dayText) });
+}
+
+/**
+ * The parts only as precise as they make a real date: a month past 12 (a CSL or BibLaTeX season,
+ * 21 to 24) leaves the year, a day the month does not have (00, 31 June) leaves the month.
+ */
+export function realDateParts({ year, month, day }: DateParts): DateParts {
   if (month === undefined || !isCalendarDate(isoDateText({ year, month }))) return { year };
-  const day = dayText === undefined ? undefined : Number(dayText);
   return day !== undefined && isCalendarDate(isoDateText({ year, month, day })) ? { year, month, day } : { year, month };
 }
 
