@@ -127,6 +127,10 @@ describe('htmlToText', () => {
     assert.equal(htmlToText('it&#8217;s &#x27;q&#X27; &#x2013; caf&#233; &amp;#39; &#0; &#xD800;'), "it\u2019s 'q' \u2013 caf\u00e9 &#39; &#0; &#xD800;");
   });
 
+  it('regression: decodes every HTML named entity, with its semicolon (&deg; was kept as written)', () => {
+    assert.equal(htmlToText('<i>E. coli</i> growth at 37&deg;C &ndash; &alpha;&hellip; &notation &amp;deg;'), 'E. coli growth at 37°C – α… &notation &deg;');
+  });
+
   it('removes inline markup, decodes entities, leaves other angle brackets', () => {
     assert.equal(htmlToText('H<sub>2</sub>O in <i>E. coli</i> &lt;5&gt; &amp; <jats:italic>x</jats:italic>, p &lt; 0.05'), 'H2O in E. coli <5> & x, p < 0.05');
   });

@@ -1,4 +1,4 @@
-const entities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
+import { decodeHTMLStrict } from 'entities';
 
 /**
  * Titles and abstracts that came through Crossref (OpenAlex's) or a reference manager's CSL-JSON
@@ -8,10 +8,13 @@ export function htmlToText(value: string): string {
   return (
     value
       .replace(/<\/?(?:i|b|em|strong|sub|sup|scp|sc|span|p|br|u|mml:[a-z]+|jats:[a-z]+)(?:\s[^<>]*)?\/?>/gi, '')
-      // In one pass, so that "&amp;#39;" stays the text "&#39;": the named entities, and numeric
-      // references (&#8217; &#x2013;), as Crossref and Zotero write any other character.
-      .replace(/&(?:(amp|lt|gt|quot|apos|nbsp)|#[xX]([0-9a-fA-F]{1,6})|#(\d{1,7}));/g, (reference, name?: string, hex?: string, decimal?: string) => {
-        if (name !== undefined) return entities[name]!;
+      // HTML's named entities (&deg; &ndash;, not just &amp;) and numeric references (&#8217;),
+      // as Crossref and Zotero write characters, in one pass, so that "&amp;#39;" stays the text
+      // "&#39;"; the `entities` package (parse5's and cheerio's decoder) knows every HTML5 name, and
+      // strictly, only with their semicolon ("&notation" is no "¬ation").
+      .replace(/&(?:#[xX]([0-9a-fA-F]{1,6})|#(\d{1,7})|[A-Za-z][A-Za-z0-9]*);/g, (reference, hex?: string, decimal?: string) => {
+        if (hex === undefined && decimal === undefined) return decodeHTMLStrict(reference);
+        // No character, or half of one: kept as written (HTML would put U+FFFD in its place).
         const code = hex !== undefined ? parseInt(hex, 16) : Number(decimal);
         return code > 0 && code <= 0x10ffff && (code < 0xd800 || code > 0xdfff) ? String.fromCodePoint(code) : reference;
       })
