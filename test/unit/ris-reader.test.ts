@@ -76,6 +76,20 @@ function tags(entries: [string, string][]): Map<string, string[]> {
 }
 
 describe('risRecordToRecord', () => {
+  it('regression: reads a DOI EndNote writes in M3 or only as a doi.org link in UR (the paper had no DOI)', () => {
+    const doiOf = (entries: [string, string][]) => risRecordToRecord(tags([['TI', 'T'], ...entries])).doi;
+    assert.equal(doiOf([['M3', 'doi:10.1038/171737a0']]), '10.1038/171737a0');
+    assert.equal(doiOf([['UR', 'http://dx.doi.org/10.1038/171737a0']]), '10.1038/171737a0');
+    assert.equal(doiOf([['M3', 'Journal Article']]), undefined);
+    assert.equal(
+      doiOf([
+        ['DO', '10.1/first'],
+        ['M3', 'doi:10.1/second'],
+      ]),
+      '10.1/first',
+    );
+  });
+
   it('takes the id from ID, else the DOI, else a stable hash of title and year', () => {
     assert.equal(
       risRecordToRecord(

@@ -110,9 +110,10 @@ export function risRecordToRecord(tags: Map<string, string[]>): Record<string, u
   const { year, date } = risDate(tags);
   if (year !== undefined) record.year = year;
   if (date) record.date = date;
-  const doi = first(tags, 'DO');
-  if (doi) record.doi = doi;
   const urls = tags.get('UR') ?? [];
+  // EndNote writes the DOI in M3 ("doi:10.1038/171737a0") or only as a doi.org link in UR.
+  const doi = first(tags, 'DO') ?? doiIn(tags.get('M3') ?? []) ?? doiIn(urls.filter((candidate) => /^https?:\/\/(?:dx\.)?doi\.org\//i.test(candidate)));
+  if (doi) record.doi = doi;
   const url = urls.find((candidate) => /^https?:\/\//i.test(candidate)) ?? urls[0];
   if (url) record.url = url;
   const arxivId = arxivIdFromDoi(doi) ?? urls.map(arxivIdFromUrl).find(Boolean);
@@ -143,6 +144,15 @@ export function risRecordToRecord(tags: Map<string, string[]>): Record<string, u
     (key === undefined ? undefined : plainPaperId(key)) ?? (doi ? normalizeDoi(doi) : undefined) ?? (title ? contentId('ris', title, year) : undefined);
   if (id) record.id = id;
   return record;
+}
+
+/** The first of `values` that holds a DOI, bare, a doi: name or a doi.org link. */
+function doiIn(values: readonly string[]): string | undefined {
+  for (const value of values) {
+    const found = /(?:^|[\s:/])(10\.\d{4,9}\/\S+)/.exec(value)?.[1];
+    if (found) return found;
+  }
+  return undefined;
 }
 
 /**
