@@ -76,6 +76,19 @@ function tags(entries: [string, string][]): Map<string, string[]> {
 }
 
 describe('risRecordToRecord', () => {
+  it("regression: takes Web of Science's full names (AF) over its initials (AU) (Smith, John was stored as J Smith)", () => {
+    const record = risRecordToRecord(
+      tags([
+        ['AU', 'Smith, J'],
+        ['AU', 'Doe, JR'],
+        ['AF', 'Smith, John'],
+        ['AF', 'Doe, Jane Rose'],
+        ['TI', 'T'],
+      ]),
+    );
+    assert.deepEqual(record.authors, ['John Smith', 'Jane Rose Doe']);
+  });
+
   it('regression: reads a DOI EndNote writes in M3 or only as a doi.org link in UR (the paper had no DOI)', () => {
     const doiOf = (entries: [string, string][]) => risRecordToRecord(tags([['TI', 'T'], ...entries])).doi;
     assert.equal(doiOf([['M3', 'doi:10.1038/171737a0']]), '10.1038/171737a0');

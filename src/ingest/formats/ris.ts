@@ -98,8 +98,9 @@ export function risRecordToRecord(tags: Map<string, string[]>): Record<string, u
   // Some writers repeat the tag for each line of a long abstract.
   const abstract = ['AB', 'N2'].map((tag) => (tags.get(tag) ?? []).join(' ').trim()).find((text) => text.length > 0);
   if (abstract) record.abstract = abstract;
-  // Secondary authors (A2) are usually editors: used only when a record names no author.
-  const authorTags = tags.has('AU') || tags.has('A1') ? ['AU', 'A1'] : ['A2'];
+  // Web of Science writes each author's full name in AF beside AU's initials. Secondary authors
+  // (A2) are usually editors: used only when a record names no author.
+  const authorTags = tags.has('AF') ? ['AF'] : tags.has('AU') || tags.has('A1') ? ['AU', 'A1'] : ['A2'];
   const authors = authorTags
     .flatMap((tag) => tags.get(tag) ?? [])
     .map(displayName)
