@@ -6,6 +6,7 @@ import { ApiKeys } from './http/auth.js';
 import { createApp } from './http/app.js';
 import { drainOnClose } from './http/connection-drain.js';
 import { connectionLimit, openFileLimit } from './http/connection-limit.js';
+import { capConnections } from './http/silent-connections.js';
 import { answerUnparsableRequest, continueUnlessTooLarge, refuseConnect, refuseExpectation } from './http/unparsable-request.js';
 import type { Logger } from './log.js';
 import { ServiceMetrics } from './metrics/service-metrics.js';
@@ -34,8 +35,12 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   );
   const app = createApp({ state, log, settings: config, apiKeys: new ApiKeys(config.API_KEYS), metrics });
   const server = await listen(app, config.PORT, config.HOST);
-  server.maxConnections = connectionLimit(config.MAX_CONNECTIONS, openFileLimit());
-  server.on('drop', () => metrics.countDroppedConnection());
+  // A connection that has not sent a byte is held as long as Node holds one whose request is still arriving.
+  capConnections(server, {
+    limit: connectionLimit(config.MAX_CONNECTIONS, openFileLimit()),
+    silentTimeoutMs: server.headersTimeout,
+    onDrop: () => metrics.countDroppedConnection(),
+  });
   const closeGracefully = drainOnClose(server);
   const counted = (method: string, status: number): void => metrics.countAnswerOutsideApp(method, status);
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => answerUnparsableRequest(error, socket, counted));

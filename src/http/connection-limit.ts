@@ -9,8 +9,8 @@ const fewestConnections = 64;
 /**
  * How many connections the server holds at once. Each takes a file descriptor, and a client that
  * opened 21,000 idle ones took all 20,000 of the process: new clients were dropped, the page,
- * /readyz, /v1/stats and snapshots failed with EMFILE. Past the limit a new connection is closed
- * at once. By default the process's open-file limit less what the service needs for itself.
+ * /readyz, /v1/stats and snapshots failed with EMFILE. What happens past the limit is
+ * capConnections'. By default the process's open-file limit less what the service needs for itself.
  */
 export function connectionLimit(configured: number | undefined, openFiles: number | undefined): number {
   if (configured !== undefined) return configured;

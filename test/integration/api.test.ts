@@ -347,8 +347,11 @@ describe('bad input gets a clear 4xx in the one error shape', () => {
       for (let count = 0; count < 3; count++) {
         const socket = connect(Number(port), hostname);
         await once(socket, 'connect');
+        // A request under way: a connection that sent nothing would give way to the newcomer.
+        socket.write('GET /healthz HTTP/1.1\r\nHo');
         opened.push(socket);
       }
+      await new Promise((resolve) => setTimeout(resolve, 100));
       const refused = connect(Number(port), hostname);
       let received = '';
       refused.on('data', (chunk: Buffer) => (received += chunk.toString()));

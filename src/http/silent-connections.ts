@@ -1,0 +1,61 @@
+import type { Server } from 'node:http';
+import type { Socket } from 'node:net';
+
+export interface ConnectionCapOptions {
+  /** Connections held at once (see connectionLimit). */
+  limit: number;
+  /** How long a connection may stay without sending a byte. */
+  silentTimeoutMs: number;
+  /** A connection closed to keep within the limit. */
+  onDrop(): void;
+}
+
+/** How often connections are checked for silence, at most. */
+const sweepIntervalMs = 5_000;
+
+/**
+ * Holds the server to `limit` connections, and closes connections that send nothing. Node times
+ * a request out only from its first byte, and its own cap (maxConnections) refuses whoever comes
+ * next: 200 connections that sent nothing held a server capped at 200 for as long as they stayed
+ * open, and every other client was turned away. Here a connection silent for `silentTimeoutMs`
+ * is closed, and one arriving at the limit takes the place of the oldest connection that has not
+ * sent a byte (it has no request to lose); only when every connection has sent something is the
+ * newcomer closed. The count of either is `onDrop`.
+ */
+export function capConnections(server: Server, options: ConnectionCapOptions): void {
+  // Insertion order is arrival order: the first silent one found is the oldest.
+  const arrivals = new Map<Socket, number>();
+  server.on('connection', (socket: Socket) => {
+    if (arrivals.size >= options.limit) {
+      options.onDrop();
+      if (!closeOldestSilent(arrivals)) {
+        socket.destroy();
+        return;
+      }
+    }
+    arrivals.set(socket, Date.now());
+    socket.once('close', () => arrivals.delete(socket));
+  });
+  const sweep = setInterval(
+    () => {
+      const silentSince = Date.now() - options.silentTimeoutMs;
+      for (const [socket, arrived] of arrivals) {
+        if (arrived > silentSince) break;
+        if (socket.bytesRead === 0) socket.destroy();
+      }
+    },
+    Math.min(sweepIntervalMs, options.silentTimeoutMs / 2),
+  );
+  sweep.unref();
+  server.once('close', () => clearInterval(sweep));
+}
+
+function closeOldestSilent(arrivals: Map<Socket, number>): boolean {
+  for (const socket of arrivals.keys()) {
+    if (socket.bytesRead > 0) continue;
+    arrivals.delete(socket);
+    socket.destroy();
+    return true;
+  }
+  return false;
+}
