@@ -3,6 +3,7 @@ import compression from 'compression';
 import express, { type Express, type Request, type RequestHandler, type Response } from 'express';
 import { trustProxyOf, walDirOf, type Config } from '../config/config.js';
 import { AppError } from '../errors.js';
+import { answerGate } from './answer-gate.js';
 import type { Logger } from '../log.js';
 import type { ServiceMetrics } from '../metrics/service-metrics.js';
 import type { SearchService } from '../search/search-service.js';
@@ -137,6 +138,8 @@ export function createApp({ state, log, settings, apiKeys, metrics }: AppDepende
   app.patch('/v1/papers/:id', writeBody);
   app.use(generalBody);
   app.use(writeRoutes(writes));
+  // Pages of up to 1,000 papers (most of a megabyte each) take turns; see answerGate.
+  app.get('/v1/papers', answerGate({ concurrent: 2, heldBytes: 64 * 1024 * 1024, stalledMs: 30_000, waiting: 256 }));
   app.use(searchRoutes(service, apiKeys.configured));
 
   app.use(pageNotFound());

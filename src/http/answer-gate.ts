@@ -1,0 +1,80 @@
+import type { RequestHandler, Response } from 'express';
+import { AppError } from '../errors.js';
+
+export interface AnswerGateOptions {
+  /** Answers built at once (on the main thread). */
+  concurrent: number;
+  /** Bytes of built answers not yet taken by their clients, past which new answers wait. */
+  heldBytes: number;
+  /** How long a built answer may wait for its client to take it before the connection is closed. */
+  stalledMs: number;
+  /** Requests that may wait for their turn; past that, 503 `overloaded`. */
+  waiting: number;
+}
+
+/**
+ * Turns for a route whose answers are large: a page of 1,000 papers is most of a megabyte built
+ * on the main thread. 100 clients asking for such pages kept every other request (the health
+ * check too) waiting 9 to 15 s, and 400 clients that sent pipelined requests and read nothing made
+ * the server hold 2 GB of answers. Here a few answers are built at a time, and none while the
+ * answers built and not yet taken by their clients pass `heldBytes`; an answer its client leaves
+ * untaken for `stalledMs` has its connection closed.
+ */
+export function answerGate(options: AnswerGateOptions): RequestHandler {
+  let building = 0;
+  let held = 0;
+  const queue: (() => void)[] = [];
+  let pumping = false;
+  // On a later turn of the event loop: let in from the answer just built, the next one would be
+  // built before any other request was read, and the whole queue in one go.
+  const pump = () => {
+    if (pumping) return;
+    pumping = true;
+    setImmediate(() => {
+      pumping = false;
+      while (queue.length > 0 && building < options.concurrent && held < options.heldBytes) queue.shift()!();
+    });
+  };
+
+  const track = (response: Response) => {
+    // Taken now: a response lets go of its socket once it has handed the socket all its bytes.
+    const socket = response.socket;
+    building++;
+    let holding = 0;
+    let stalled: NodeJS.Timeout | undefined;
+    response.once('prefinish', () => {
+      building--;
+      holding = response.writableLength;
+      held += holding;
+      stalled = setTimeout(() => (socket ?? response).destroy(), options.stalledMs);
+      stalled.unref();
+      pump();
+    });
+    response.once('close', () => {
+      clearTimeout(stalled);
+      if (stalled === undefined) building--;
+      held -= holding;
+      pump();
+    });
+  };
+
+  return (_request, response, next) => {
+    let entered = false;
+    const enter = () => {
+      entered = true;
+      track(response);
+      next();
+    };
+    // A connection closed while waiting gives the turn up.
+    response.once('close', () => {
+      if (entered) return;
+      const position = queue.indexOf(enter);
+      if (position >= 0) queue.splice(position, 1);
+    });
+    if (queue.length === 0 && building < options.concurrent && held < options.heldBytes) return enter();
+    if (queue.length >= options.waiting) {
+      return next(new AppError('overloaded', 'Too many large answers are being sent; try again shortly.', { retryAfterSeconds: 1 }));
+    }
+    queue.push(enter);
+  };
+}

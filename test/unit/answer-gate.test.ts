@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import { connect, type AddressInfo, type Socket } from 'node:net';
+import { after, describe, it } from 'node:test';
+import express from 'express';
+import { answerGate } from '../../src/http/answer-gate.js';
+import { isAppError } from '../../src/errors.js';
+
+const servers: Server[] = [];
+after(() => servers.forEach((server) => server.close()));
+
+/** A route answering 16 MB (more than the kernel's socket buffers take) behind a gate. */
+async function gatedServer(options: Parameters<typeof answerGate>[0]): Promise<{ port: number; built: () => number }> {
+  let built = 0;
+  const body = Buffer.alloc(16 * 1024 * 1024, 'x');
+  const app = express();
+  app.get('/big', answerGate(options), (_request, response) => {
+    built++;
+    response.end(body);
+  });
+  app.use((error: unknown, _request: express.Request, response: express.Response, _next: express.NextFunction) => {
+    response.status(isAppError(error) && error.code === 'overloaded' ? 503 : 500).end();
+  });
+  const server = app.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  servers.push(server);
+  return { port: (server.address() as AddressInfo).port, built: () => built };
+}
+
+/** A client that asks for /big and reads nothing. */
+async function unread(port: number): Promise<Socket> {
+  const socket = connect(port, '127.0.0.1');
+  socket.on('error', () => undefined);
+  await once(socket, 'connect');
+  socket.pause();
+  socket.write('GET /big HTTP/1.1\r\nHost: x\r\n\r\n');
+  return socket;
+}
+
+async function statusOf(port: number): Promise<number> {
+  const response = await fetch(`http://127.0.0.1:${port}/big`);
+  await response.arrayBuffer();
+  return response.status;
+}
+
+const settle = (ms = 200) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('answerGate', () => {
+  it('regression: builds no answer while those not taken by their clients pass the bound, and refuses past the waiting room (clients reading nothing made the server hold 2 GB)', async () => {
+    const { port, built } = await gatedServer({ concurrent: 1, heldBytes: 1, stalledMs: 60_000, waiting: 1 });
+    const held = await unread(port);
+    await settle();
+    assert.equal(built(), 1);
+    const waiting = await unread(port);
+    await settle();
+    assert.equal(built(), 1, 'the second waits while the first answer is held');
+    assert.equal(await statusOf(port), 503, 'no room left to wait');
+    held.destroy();
+    await settle();
+    assert.equal(built(), 2, 'the waiting one is built once the held answer is gone');
+    waiting.destroy();
+  });
+
+  it('closes the connection of an answer left untaken past stalledMs, and serves the next client', async () => {
+    const { port } = await gatedServer({ concurrent: 1, heldBytes: 1, stalledMs: 300, waiting: 8 });
+    const stalled = await unread(port);
+    await settle(100);
+    const started = performance.now();
+    assert.equal(await statusOf(port), 200, 'served once the stalled connection was closed');
+    assert.ok(performance.now() - started >= 150, 'not before');
+    stalled.resume();
+    await once(stalled, 'close');
+  });
+});
