@@ -156,7 +156,7 @@ export class EmbedScheduler {
     if (request.signal?.aborted) return Promise.reject(clientGone());
     const now = this.now();
     const client = request.client ?? '';
-    const deadline = request.deadline ?? Number.POSITIVE_INFINITY;
+    const requestedDeadline = request.deadline ?? Number.POSITIVE_INFINITY;
     // A request's own texts are served shortest first, so a model call pads them little; their
     // vectors are put back in the request's order.
     const order = texts.map((text, index) => ({ text, index, cost: Math.max(1, this.options.costOf(text, kind)) })).sort((a, b) => a.cost - b.cost);
@@ -174,7 +174,12 @@ export class EmbedScheduler {
     });
     const lastStart = starts.at(-1)!;
     const ahead = this.queue.reduce((sum, queued) => (queued.start <= lastStart ? sum + queued.cost : sum), 0) + tokens;
-    if (now + (1000 * ahead) / this.tokensPerSecond > deadline) return Promise.reject(this.refusal('deadline', ahead));
+    const predictedMs = (1000 * ahead) / this.tokensPerSecond;
+    // With the model idle, a request too large to be answered by its deadline runs anyway, given
+    // twice the time it should take: refused, it could never run, and was told to try again.
+    const idle = this.queue.length === 0 && this.running === 0;
+    if (!idle && now + predictedMs > requestedDeadline) return Promise.reject(this.refusal('deadline', ahead));
+    const deadline = idle ? Math.max(requestedDeadline, now + 2 * predictedMs) : requestedDeadline;
 
     return new Promise((resolve, reject) => {
       const job: Job = {

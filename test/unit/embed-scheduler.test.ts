@@ -269,6 +269,19 @@ describe('EmbedScheduler', () => {
     queue.close(new Error('done'));
   });
 
+  it('regression: runs a request too large for its deadline when the model is idle, given twice its predicted time (it was refused as overloaded forever)', async () => {
+    const model = controllableModel();
+    let now = 0;
+    const queue = scheduler(model, { initialTokensPerSecond: 10, now: () => now });
+    // 20 tokens at 10 tokens/s: 2 s, past a 500 ms deadline, with nothing else to do.
+    const large = queue.submit('passage', ['y'.repeat(20)], { client: 'a', deadline: now + 500 });
+    await settle();
+    assert.equal(model.calls.length, 1, 'taken to the model');
+    model.finish();
+    assert.equal((await large).length, 1);
+    queue.close(new Error('done'));
+  });
+
   it('refuses a request still waiting at its deadline, and skips its texts', async () => {
     const model = controllableModel();
     const queue = scheduler(model, { initialTokensPerSecond: 1_000_000 });
