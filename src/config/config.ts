@@ -96,6 +96,8 @@ const configSchema = z.object({
   AUTH_READS: booleanSetting.default(false),
   /** Write-ahead log folder; by default beside the index folder, `<INDEX_DIR>.wal`. */
   WAL_DIR: z.string().min(1).optional(),
+  /** Set by `serve --salvage-wal`: start past damaged write-ahead log records (see WriteLogOptions.salvage). */
+  WAL_SALVAGE: booleanSetting.default(false),
   /** A snapshot folds the log into the index once this many write operations are pending... */
   SNAPSHOT_AFTER_WRITES: integer(1, 10_000_000).default(1_000),
   /** ...or once the oldest pending one is this old. */

@@ -45,6 +45,7 @@ export async function openStorage(config: Config, model: ModelDescription, log: 
     model,
     efSearch: config.HNSW_EF_SEARCH,
     walDir: walDirOf(config),
+    salvageWal: config.WAL_SALVAGE,
     acceptsWrites: config.API_KEYS.length > 0,
     snapshotAfterOperations: config.SNAPSHOT_AFTER_WRITES,
     snapshotAfterMs: config.SNAPSHOT_INTERVAL_MS,

@@ -285,8 +285,45 @@ describe('WriteLog damage', () => {
     bytes[position] = bytes[position]! ^ 0x01;
     await writeFile(path, bytes);
 
-    await assert.rejects(WriteLog.open(folder, lineage, 1), isAppErrorWithCode('wal_corrupt', /damaged/));
+    await assert.rejects(WriteLog.open(folder, lineage, 1), isAppErrorWithCode('wal_corrupt', /damaged.*--salvage-wal/));
     assert.deepEqual(await readFile(path), bytes, 'a corrupt log is left as it is');
+  });
+
+  it('regression: with salvage, replays every whole record, before and after a damaged one, and keeps its bytes beside the log (the only way past was to drop every write)', async () => {
+    const folder = await freshLogFolder();
+    const first = await WriteLog.open(folder, lineage, 1);
+    await writeAll(first.log, sampleWrites(4));
+    await first.log.close();
+    const path = join(folder, segmentName(1));
+    const bytes = await readFile(path);
+    const secondLineStart = bytes.indexOf(0x0a) + 1;
+    const secondLineEnd = bytes.indexOf(0x0a, secondLineStart) + 1;
+    bytes[secondLineStart + 30] = bytes[secondLineStart + 30]! ^ 0x01;
+    await writeFile(path, bytes);
+
+    const salvaged = await WriteLog.open(folder, lineage, 1, { salvage: true });
+    try {
+      assert.deepEqual(
+        salvaged.records.map((record) => record.seq),
+        [1, 3, 4],
+      );
+      assert.equal(salvaged.salvaged?.records, 1);
+      assert.deepEqual(await readFile(salvaged.salvaged!.keptIn), bytes.subarray(secondLineStart, secondLineEnd), 'the damaged line kept');
+      assert.ok(!salvaged.salvaged!.keptIn.startsWith(`${folder}/`), 'outside the log folder');
+      await salvaged.log.append(sampleWrites(1).map((write) => ({ ...write, seq: 5 })));
+    } finally {
+      await salvaged.log.close();
+    }
+    const reopened = await WriteLog.open(folder, lineage, 1);
+    try {
+      assert.deepEqual(
+        reopened.records.map((record) => record.seq),
+        [1, 3, 4, 5],
+        'the log reads whole again without salvage',
+      );
+    } finally {
+      await reopened.log.close();
+    }
   });
 
   /** A closed log of `writes` whose last line `damage` changed on disk (given the file's bytes and where that line starts). */

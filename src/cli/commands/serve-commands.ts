@@ -17,6 +17,7 @@ interface ServeFlags {
   index?: string;
   port?: number;
   host?: string;
+  salvageWal?: boolean;
 }
 
 /** `serve` (an existing index) and `start` (the sample indexed first on a fresh clone; what `npm start` runs). */
@@ -45,11 +46,12 @@ function withServerOptions(command: Command): Command {
   return command
     .option('--index <dir>', 'index folder to serve (INDEX_DIR; default index-data/default)', nonEmpty)
     .option('--port <port>', 'port to listen on (PORT; default 8080, 0 for any free port)', port)
-    .option('--host <host>', 'address to listen on (HOST; default 0.0.0.0)');
+    .option('--host <host>', 'address to listen on (HOST; default 0.0.0.0)')
+    .option('--salvage-wal', 'start past damaged write-ahead log records: replay the whole ones, keep the damaged bytes in a file beside the log');
 }
 
 function serverSettings(flags: ServeFlags): Record<string, string | undefined> {
-  return { INDEX_DIR: flags.index, PORT: flags.port?.toString(), HOST: flags.host };
+  return { INDEX_DIR: flags.index, PORT: flags.port?.toString(), HOST: flags.host, WAL_SALVAGE: flags.salvageWal ? 'true' : undefined };
 }
 
 /** Serves until a signal; once ready, one plain line on stdout with the page's and the reference's URLs (scripts can read it). */

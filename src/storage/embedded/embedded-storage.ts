@@ -37,6 +37,8 @@ export interface EmbeddedStorageOptions {
   efSearch: number;
   /** The write-ahead log folder. */
   walDir: string;
+  /** Replay a damaged log's whole records, keeping the damaged ones aside (see WriteLogOptions.salvage). */
+  salvageWal?: boolean;
   /**
    * Whether writes may come. A server that takes none and finds no log opens none, so the index
    * may live on a read-only disk.
@@ -125,7 +127,13 @@ export class EmbeddedStorage implements PaperStorage {
     }
     const live = new LiveIndex(loaded);
     if (!options.acceptsWrites && !(await exists(options.walDir))) return new EmbeddedStorage(live, undefined, options, releaseFolder);
-    const opened = await WriteLog.open(options.walDir, lineageOf(live.manifest), live.appliedSeq + 1);
+    const opened = await WriteLog.open(options.walDir, lineageOf(live.manifest), live.appliedSeq + 1, { salvage: options.salvageWal ?? false });
+    if (opened.salvaged) {
+      options.log.warn(
+        { damagedRecords: opened.salvaged.records, keptIn: opened.salvaged.keptIn },
+        'left damaged write-ahead log records out (--salvage-wal): the writes they held are lost; the other writes are replayed',
+      );
+    }
     if (opened.movedAside) {
       options.log.warn(
         { movedTo: opened.movedAside },

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '../../../errors.js';
-import { fsyncPath } from '../../../shared/fs-atomic.js';
+import { fsyncPath, writeFileAtomic } from '../../../shared/fs-atomic.js';
 import type { PaperChange } from '../../paper-storage.js';
 import { decodeLogRecord, encodeLogRecord, type LogRecord } from './write-log-record.js';
 import { lockFolder, type TakenOverLock } from '../folder-lock.js';
@@ -23,6 +23,17 @@ export interface OpenedLog {
   truncatedBytes: number;
   /** A lock left on the log that was taken over (see lockFolder). */
   lockTakenOver?: TakenOverLock;
+  /** With `salvage`: the damaged records left out, and the file beside the log that keeps their bytes. */
+  salvaged?: { records: number; keptIn: string };
+}
+
+export interface WriteLogOptions {
+  /**
+   * Leave out records damaged after they were written (a bad line that is not a torn last append),
+   * keeping their bytes in a file beside the log, and replay the rest: without it, such damage
+   * stops start-up (`wal_corrupt`), since acknowledged writes would be lost.
+   */
+  salvage?: boolean;
 }
 
 const segmentPattern = /^wal-(\d{12})\.log$/;
@@ -55,15 +66,15 @@ export class WriteLog {
   ) {}
 
   /** Opens the log for this process alone (see lockFolder): taken before anything in it is touched. */
-  static async open(folder: string, lineage: string, nextSeq: number): Promise<OpenedLog> {
+  static async open(folder: string, lineage: string, nextSeq: number, options: WriteLogOptions = {}): Promise<OpenedLog> {
     const lock = await lockFolder(folder, 'write-ahead log');
     try {
       let movedAside: string | undefined;
-      let scan = await scanFolder(folder);
+      let scan = await scanFolder(folder, options.salvage ?? false);
       if (scan.records.some((record) => record.lineage !== lineage)) {
         movedAside = `${folder}.orphaned-${new Date().toISOString().replace(/[:.]/g, '-')}`;
         await rename(folder, movedAside);
-        scan = { records: [], truncatedBytes: 0 };
+        scan = { records: [], truncatedBytes: 0, salvaged: undefined };
       }
       await mkdir(folder, { recursive: true });
       const lastSeq = scan.records.at(-1)?.seq ?? 0;
@@ -72,7 +83,14 @@ export class WriteLog {
       const { size } = await handle.stat();
       const records = scan.records.map(({ seq, changes }) => ({ seq, changes }));
       const log = new WriteLog(folder, lineage, handle, start, size, lock.release);
-      return { log, records, movedAside, truncatedBytes: scan.truncatedBytes, ...(lock.tookOver ? { lockTakenOver: lock.tookOver } : {}) };
+      return {
+        log,
+        records,
+        movedAside,
+        truncatedBytes: scan.truncatedBytes,
+        ...(lock.tookOver ? { lockTakenOver: lock.tookOver } : {}),
+        ...(scan.salvaged ? { salvaged: scan.salvaged } : {}),
+      };
     } catch (error) {
       await lock.release();
       throw error;
@@ -220,10 +238,16 @@ async function segmentStarts(folder: string): Promise<number[]> {
     .sort((a, b) => a - b);
 }
 
-async function scanFolder(folder: string): Promise<{ records: LogRecord[]; truncatedBytes: number }> {
+async function scanFolder(
+  folder: string,
+  salvage: boolean,
+): Promise<{ records: LogRecord[]; truncatedBytes: number; salvaged: { records: number; keptIn: string } | undefined }> {
   const segments = await segmentStarts(folder);
   const records: LogRecord[] = [];
   let truncatedBytes = 0;
+  /** Damaged lines left out with `salvage`, and the segments they were cut from (rewritten without them). */
+  const damaged: Buffer[] = [];
+  const rewritten = new Map<string, Buffer[]>();
   const contents = await Promise.all(segments.map((start) => readFile(join(folder, segmentName(start)))));
   for (const [i, start] of segments.entries()) {
     const path = join(folder, segmentName(start));
@@ -236,6 +260,7 @@ async function scanFolder(folder: string): Promise<{ records: LogRecord[]; trunc
       continue;
     }
     let offset = 0;
+    const kept: Buffer[] = [];
     while (offset < bytes.length) {
       const end = bytes.indexOf(0x0a, offset);
       const record = end === -1 ? undefined : decodeLogRecord(bytes.subarray(offset, end), path);
@@ -244,10 +269,17 @@ async function scanFolder(folder: string): Promise<{ records: LogRecord[]; trunc
         const isTail =
           contents.slice(i + 1).every((later) => later.length === 0) &&
           (end === -1 || (end === bytes.length - 1 && hasUnwrittenPage(bytes.subarray(offset, end))));
+        if (!isTail && salvage) {
+          const lineEnd = end === -1 ? bytes.length : end + 1;
+          damaged.push(bytes.subarray(offset, lineEnd));
+          rewritten.set(path, kept);
+          offset = lineEnd;
+          continue;
+        }
         if (!isTail)
           throw new AppError(
             'wal_corrupt',
-            `The write-ahead log ${path} is damaged at byte ${offset}; acknowledged writes after it cannot be trusted. Move the folder aside to start without them.`,
+            `The write-ahead log ${path} is damaged at byte ${offset}: an acknowledged write recorded there cannot be read. Start once with \`paper-search serve --salvage-wal\` to replay the writes it still holds whole and keep the damaged bytes aside, or move the folder aside to start without any of them.`,
           );
         truncatedBytes = bytes.length - offset;
         const handle = await open(path, 'r+');
@@ -263,10 +295,16 @@ async function scanFolder(folder: string): Promise<{ records: LogRecord[]; trunc
       if (previous && record.seq <= previous.seq)
         throw new AppError('wal_corrupt', `The write-ahead log ${path} repeats or reorders sequence number ${record.seq}.`);
       records.push(record);
+      kept.push(bytes.subarray(offset, end + 1));
       offset = end + 1;
     }
   }
-  return { records, truncatedBytes };
+  if (damaged.length === 0) return { records, truncatedBytes, salvaged: undefined };
+  // The damaged bytes first, kept outside the log folder; then each segment without them.
+  const keptIn = `${folder}.damaged-${new Date().toISOString().replace(/[:.]/g, '-')}.log`;
+  await writeFileAtomic(keptIn, Buffer.concat(damaged));
+  for (const [path, lines] of rewritten) await writeFileAtomic(path, Buffer.concat(lines));
+  return { records, truncatedBytes, salvaged: { records: damaged.length, keptIn } };
 }
 
 /**
