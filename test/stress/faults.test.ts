@@ -255,6 +255,8 @@ describe('model files', () => {
     findings.push(`model file damaged: exit ${result.code}; ${result.stderr.trim().split('\n').at(-1)}`);
     assert.equal(result.code, 1);
     assert.match(result.stderr, /error \[model_(checksum_mismatch|missing|fetch_failed)\]/);
+    // Regression: the one-line error spoke of the hub alone, not of the damaged file in place.
+    assert.match(result.stderr.trim().split('\n').at(-1)!, /model_quantized\.onnx has SHA-256 \w+, expected \w+, and no fresh copy could be fetched/);
     assert.ok(hasNoStackTrace(result.stderr), result.stderr);
   });
 });
