@@ -42,7 +42,7 @@ export function withoutSecrets(url: string): string {
 
 /**
  * One log line per request, carrying its request id (the client's X-Request-Id if it sent a
- * valid one, else a new UUID, echoed in the response). Only the method and URL of a request are
+ * valid one, else a new UUID, echoed in the response). Only the method, URL and peer address of a request are
  * logged: never its headers, so never an API key, and not one sent in the query by mistake. A 5xx is an error, except a 503 (starting,
  * stopping, overloaded), which is expected and logged as a warning without a stack trace.
  */
@@ -62,7 +62,13 @@ export function requestLogging(log: Logger): RequestHandler {
       return isServerFault(response.statusCode) || (error !== undefined && response.statusCode < 500) ? 'error' : 'info';
     },
     serializers: {
-      req: (request: { id: unknown; method: string; url: string }) => ({ id: request.id, method: request.method, url: withoutSecrets(request.url) }),
+      // The peer's address (the proxy's, behind one), so an operator can tell which client is refused or floods.
+      req: (request: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({
+        id: request.id,
+        method: request.method,
+        url: withoutSecrets(request.url),
+        remoteAddress: request.remoteAddress,
+      }),
       res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
       // pino-http makes up an error for every 5xx; a 503 has nothing to trace. Real failures
       // are logged by the error middleware with their cause.

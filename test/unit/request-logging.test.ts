@@ -1,6 +1,36 @@
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
-import { withoutSecrets } from '../../src/http/request-logging.js';
+import express from 'express';
+import { pino } from 'pino';
+import { requestLogging, withoutSecrets } from '../../src/http/request-logging.js';
+
+describe('requestLogging', () => {
+  it("regression: logs the peer's address with each request (no line told which client was refused or flooding)", async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    const app = express();
+    app.use(requestLogging(pino({ level: 'info' }, sink)));
+    app.get('/v1/stats', (_request, response) => response.json({}));
+    const server = app.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      await (await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/stats?k=1`)).text();
+      await new Promise((resolve) => setImmediate(resolve));
+      const logged = lines.map((line) => JSON.parse(line) as { req?: { method: string; url: string; remoteAddress: string } }).find((line) => line.req);
+      assert.deepEqual([logged?.req?.method, logged?.req?.url, logged?.req?.remoteAddress], ['GET', '/v1/stats?k=1', '127.0.0.1']);
+    } finally {
+      server.close();
+    }
+  });
+});
 
 describe('withoutSecrets', () => {
   it('regression: logs no API key sent in the query by mistake (?api_key=… was logged as sent)', () => {
