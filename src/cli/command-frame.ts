@@ -1,4 +1,4 @@
-import { clientEnvironment, loadConfig, type Config } from '../config/config.js';
+import { clientEnvironment, loadConfig, misspeltSettings, type Config } from '../config/config.js';
 import type { Logger } from '../log.js';
 import { createCliLogger } from './cli-logger.js';
 import { describeFailure } from './exit-codes.js';
@@ -38,6 +38,14 @@ export async function runInFrame(options: FrameOptions, command: (context: Comma
     const environment = options.serverUrl === undefined ? process.env : clientEnvironment();
     const config = loadConfig({ LOG_LEVEL: options.logLevel ?? 'info', ...environment, ...settings });
     const log = createCliLogger(config.LOG_LEVEL, stderr);
+    if (options.serverUrl === undefined) {
+      for (const { name, meant } of misspeltSettings(environment)) {
+        log.warn(
+          { variable: name },
+          meant === undefined ? `${name} is not a setting and is ignored` : `${name} is not a setting and is ignored: did you mean ${meant}?`,
+        );
+      }
+    }
     await command({ config, log, stdout: traitsOf(process.stdout), stderr, say: (line) => process.stderr.write(`${line}\n`) });
   } catch (error) {
     const failure = describeFailure(error, options.serverUrl);

@@ -189,6 +189,36 @@ function givenValue(given: Record<string, string | undefined>, name: PropertyKey
   return value === undefined ? '' : ` (got ${JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value)})`;
 }
 
+/** Variables of the client commands, read apart from the settings (see clientEnvironment). */
+const clientVariables = new Set(['PAPER_SEARCH_URL', 'PAPER_SEARCH_API_KEY']);
+
+/**
+ * Variables of the environment that look like a misspelt setting, each with the setting meant
+ * when one is a letter away (`API_KEY` for API_KEYS), for a warning: a setting is read by its exact
+ * name, and `API_KEY=…` started a server that silently refused every write. Names shorter than six
+ * letters are left alone (HOME is not HOST), as are other programs' variables.
+ */
+export function misspeltSettings(environment: NodeJS.ProcessEnv = process.env): { name: string; meant?: string }[] {
+  const settings = Object.keys(configSchema.shape);
+  return Object.keys(environment)
+    .filter((name) => !settings.includes(name) && !clientVariables.has(name))
+    .flatMap((name) => {
+      const meant = name.length >= 6 ? settings.find((setting) => withinOneEdit(name, setting)) : undefined;
+      if (meant !== undefined) return [{ name, meant }];
+      return name.startsWith('PAPER_SEARCH_') ? [{ name }] : [];
+    });
+}
+
+/** Whether one letter inserted, removed or replaced turns `a` into `b`. */
+function withinOneEdit(a: string, b: string): boolean {
+  if (Math.abs(a.length - b.length) > 1) return false;
+  const [shorter, longer] = a.length <= b.length ? [a, b] : [b, a];
+  let i = 0;
+  while (i < shorter.length && shorter[i] === longer[i]) i++;
+  const rest = shorter.length === longer.length ? shorter.slice(i + 1) === longer.slice(i + 1) : shorter.slice(i) === longer.slice(i + 1);
+  return rest;
+}
+
 /** Parses the environment once; a bad value stops start-up with the variable's name and the reason. */
 export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config {
   const known = Object.fromEntries(

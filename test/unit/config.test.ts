@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { loadConfig } from '../../src/config/config.js';
+import { loadConfig, misspeltSettings } from '../../src/config/config.js';
 import { modelThreads } from '../../src/embedding/load-embedder.js';
 import { AppError } from '../../src/errors.js';
 
@@ -165,6 +165,24 @@ describe('loadConfig', () => {
       (config as { PORT: number }).PORT = 1;
     }, TypeError);
     assert.equal(config.PORT, 9000);
+  });
+});
+
+describe('misspeltSettings', () => {
+  it('regression: names a variable a letter away from a setting, and unknown PAPER_SEARCH_ ones (API_KEY started a server that refused every write, without a word)', () => {
+    assert.deepEqual(
+      misspeltSettings({
+        API_KEY: 'k',
+        SEARCH_MOD: 'dense',
+        PAPER_SEARCH_FOO: '1',
+        PAPER_SEARCH_URL: 'u',
+        API_KEYS: 'k',
+        HOME: '/',
+        HOSTNAME: 'h',
+        PATH: '/bin',
+      }),
+      [{ name: 'API_KEY', meant: 'API_KEYS' }, { name: 'SEARCH_MOD', meant: 'SEARCH_MODE' }, { name: 'PAPER_SEARCH_FOO' }],
+    );
   });
 });
 
