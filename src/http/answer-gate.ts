@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import type { RequestHandler, Response } from 'express';
 import { AppError } from '../errors.js';
 
@@ -6,7 +7,7 @@ export interface AnswerGateOptions {
   concurrent: number;
   /** Bytes of built answers not yet taken by their clients, past which new answers wait. */
   heldBytes: number;
-  /** How long a built answer may wait for its client to take it before the connection is closed. */
+  /** How long a built answer may go without its client taking a byte of it before the connection is closed. */
   stalledMs: number;
   /** Requests that may wait for their turn; past that, 503 `overloaded`. */
   waiting: number;
@@ -17,8 +18,8 @@ export interface AnswerGateOptions {
  * on the main thread. 100 clients asking for such pages kept every other request (the health
  * check too) waiting 9 to 15 s, and 400 clients that sent pipelined requests and read nothing made
  * the server hold 2 GB of answers. Here a few answers are built at a time, and none while the
- * answers built and not yet taken by their clients pass `heldBytes`; an answer its client leaves
- * untaken for `stalledMs` has its connection closed.
+ * answers built and not yet taken by their clients pass `heldBytes`; a connection whose client
+ * takes nothing of its answers for `stalledMs` is closed.
  */
 export function answerGate(options: AnswerGateOptions): RequestHandler {
   let building = 0;
@@ -36,33 +37,43 @@ export function answerGate(options: AnswerGateOptions): RequestHandler {
     });
   };
 
-  const track = (response: Response) => {
-    // Taken now: a response lets go of its socket once it has handed the socket all its bytes.
-    const socket = response.socket;
+  const track = (socket: Socket, response: Response) => {
     building++;
+    let built = false;
     let holding = 0;
     let stalled: NodeJS.Timeout | undefined;
-    response.once('prefinish', () => {
-      building--;
-      holding = response.writableLength;
-      held += holding;
-      stalled = setTimeout(() => (socket ?? response).destroy(), options.stalledMs);
+    const watchStall = (bytesWritten: number) => {
+      stalled = setTimeout(() => (socket.bytesWritten > bytesWritten ? watchStall(socket.bytesWritten) : socket.destroy()), options.stalledMs);
       stalled.unref();
-      pump();
-    });
+    };
+    // Built when the handler ends the answer: a pipelined answer waits behind the one before it on
+    // its connection, and is not finished (nor "prefinished") until that one is sent.
+    const end = response.end;
+    response.end = function (this: Response, ...args: unknown[]) {
+      const result = (end as (...parameters: unknown[]) => Response).apply(this, args);
+      if (!built) {
+        built = true;
+        building--;
+        holding = response.writableLength;
+        held += holding;
+        watchStall(socket.bytesWritten);
+        pump();
+      }
+      return result;
+    } as Response['end'];
     response.once('close', () => {
       clearTimeout(stalled);
-      if (stalled === undefined) building--;
+      if (!built) building--;
       held -= holding;
       pump();
     });
   };
 
-  return (_request, response, next) => {
+  return (request, response, next) => {
     let entered = false;
     const enter = () => {
       entered = true;
-      track(response);
+      track(request.socket, response);
       next();
     };
     // A connection closed while waiting gives the turn up.

@@ -10,10 +10,10 @@ import { isAppError } from '../../src/errors.js';
 const servers: Server[] = [];
 after(() => servers.forEach((server) => server.close()));
 
-/** A route answering 16 MB (more than the kernel's socket buffers take) behind a gate. */
-async function gatedServer(options: Parameters<typeof answerGate>[0]): Promise<{ port: number; built: () => number }> {
+/** A route answering `bytes` (by default 16 MB, more than the kernel's socket buffers take) behind a gate. */
+async function gatedServer(options: Parameters<typeof answerGate>[0], bytes = 16 * 1024 * 1024): Promise<{ port: number; built: () => number }> {
   let built = 0;
-  const body = Buffer.alloc(16 * 1024 * 1024, 'x');
+  const body = Buffer.alloc(bytes, 'x');
   const app = express();
   app.get('/big', answerGate(options), (_request, response) => {
     built++;
@@ -60,6 +60,20 @@ describe('answerGate', () => {
     await settle();
     assert.equal(built(), 2, 'the waiting one is built once the held answer is gone');
     waiting.destroy();
+  });
+
+  it('regression: frees the turn of a pipelined answer once built (ten pipelined requests on one connection that read nothing held both turns, and every other client waited)', async () => {
+    const { port, built } = await gatedServer({ concurrent: 2, heldBytes: 256 * 1024 * 1024, stalledMs: 60_000, waiting: 8 }, 1024 * 1024);
+    const socket = connect(port, '127.0.0.1');
+    socket.on('error', () => undefined);
+    await once(socket, 'connect');
+    socket.pause();
+    socket.write('GET /big HTTP/1.1\r\nHost: x\r\n\r\n'.repeat(10));
+    await settle(300);
+    assert.ok(built() >= 3, `${built()} built`);
+    const servedBeforeStall = await Promise.race([statusOf(port), settle(10_000).then(() => 'still waiting')]);
+    assert.equal(servedBeforeStall, 200, 'another client is served while that connection holds its answers');
+    socket.destroy();
   });
 
   it('closes the connection of an answer left untaken past stalledMs, and serves the next client', async () => {
