@@ -60,9 +60,10 @@ export function uprightedAuthorName(name: string): string {
   if (isOrganisationName(name)) return name;
   const parts = name.split(',').map((part) => part.trim());
   if (parts.some((part) => part === '')) return name;
-  // A suffix is written after a comma in both orders of a name: "Sammy Davis, Jr.", "Davis, Jr., Sammy" (BibTeX's).
-  if (parts.length === 2 && !invertedNameSuffix.test(parts[1]!)) return `${parts[1]} ${parts[0]}`;
-  if (parts.length === 3 && invertedNameSuffix.test(parts[1]!)) return `${parts[2]} ${parts[0]}, ${parts[1]}`;
+  // A suffix is written after a comma in both orders of a name: "Sammy Davis, Jr.", "Davis, Jr., Sammy"
+  // (BibTeX's). Only unmistakable ones: "Chen, Xi" and "Nguyen, Vi" are given names, not numerals.
+  if (parts.length === 2 && !nameSuffix.test(parts[1]!)) return `${parts[1]} ${parts[0]}`;
+  if (parts.length === 3 && nameSuffix.test(parts[1]!)) return `${parts[2]} ${parts[0]}, ${parts[1]}`;
   return name;
 }
 

@@ -105,6 +105,7 @@ describe('mapRecordToPaper: accepted records', () => {
     // Regression: a name written upright with its suffix was turned around ("Jr. Sammy Davis").
     assert.deepEqual(authors('Sammy Davis, Jr.; Robert Downey, Jr.'), ['Sammy Davis, Jr.', 'Robert Downey, Jr.']);
     assert.deepEqual(authors('Davis, Jr., Sammy; Brooks, Frederick P.'), ['Sammy Davis, Jr.', 'Frederick P. Brooks']);
+    assert.deepEqual(authors('Chen, Xi; Nguyen, Vi; Gates, III'), ['Xi Chen', 'Vi Nguyen', 'Gates, III']);
     assert.deepEqual(authors('Smith, J. R.'), ['J. R. Smith']);
     assert.deepEqual(authors('Müller, J.-P.'), ['J.-P. Müller']);
     // Not inverted names: the plain separators still apply.
