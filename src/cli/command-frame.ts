@@ -1,4 +1,4 @@
-import { clientEnvironment, loadConfig, misspeltSettings, type Config } from '../config/config.js';
+import { clientEnvironment, flagOnlySettings, loadConfig, misspeltSettings, type Config } from '../config/config.js';
 import type { Logger } from '../log.js';
 import { createCliLogger } from './cli-logger.js';
 import { describeFailure } from './exit-codes.js';
@@ -36,10 +36,15 @@ export async function runInFrame(options: FrameOptions, command: (context: Comma
   try {
     const settings = Object.fromEntries(Object.entries(options.settings ?? {}).filter(([, value]) => value !== undefined));
     const environment = options.serverUrl === undefined ? process.env : clientEnvironment();
-    const config = loadConfig({ LOG_LEVEL: options.logLevel ?? 'info', ...environment, ...settings });
+    const fromEnvironment = Object.fromEntries(Object.entries(environment).filter(([name]) => !flagOnlySettings.has(name)));
+    const config = loadConfig({ LOG_LEVEL: options.logLevel ?? 'info', ...fromEnvironment, ...settings });
     const log = createCliLogger(config.LOG_LEVEL, stderr);
     if (options.serverUrl === undefined) {
-      for (const { name, meant } of misspeltSettings(environment)) {
+      for (const { name, meant, flag } of misspeltSettings(environment)) {
+        if (flag !== undefined) {
+          log.warn({ variable: name }, `${name} is ignored in the environment: it is set by ${flag} alone`);
+          continue;
+        }
         log.warn(
           { variable: name },
           meant === undefined ? `${name} is not a setting and is ignored` : `${name} is not a setting and is ignored: did you mean ${meant}?`,

@@ -96,7 +96,7 @@ const configSchema = z.object({
   AUTH_READS: booleanSetting.default(false),
   /** Write-ahead log folder; by default beside the index folder, `<INDEX_DIR>.wal`. */
   WAL_DIR: z.string().min(1).optional(),
-  /** Set by `serve --salvage-wal`: start past damaged write-ahead log records (see WriteLogOptions.salvage). */
+  /** Set by `serve --salvage-wal` only (see flagOnlySettings): start past damaged write-ahead log records (see WriteLogOptions.salvage). */
   WAL_SALVAGE: booleanSetting.default(false),
   /** A snapshot folds the log into the index once this many write operations are pending... */
   SNAPSHOT_AFTER_WRITES: integer(1, 10_000_000).default(1_000),
@@ -189,6 +189,12 @@ function givenValue(given: Record<string, string | undefined>, name: PropertyKey
   return value === undefined ? '' : ` (got ${JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value)})`;
 }
 
+/**
+ * Settings taken from a command's flags only, never from the environment: a salvage left set in
+ * a unit file would cut every later damage out of the log with nothing but a warning.
+ */
+export const flagOnlySettings: ReadonlyMap<string, string> = new Map([['WAL_SALVAGE', 'serve --salvage-wal']]);
+
 /** Variables of the client commands, read apart from the settings (see clientEnvironment). */
 const clientVariables = new Set(['PAPER_SEARCH_URL', 'PAPER_SEARCH_API_KEY']);
 
@@ -198,12 +204,14 @@ const clientVariables = new Set(['PAPER_SEARCH_URL', 'PAPER_SEARCH_API_KEY']);
  * name, and `API_KEY=…` started a server that silently refused every write. Names shorter than six
  * letters are left alone (HOME is not HOST), as are other programs' variables.
  */
-export function misspeltSettings(environment: NodeJS.ProcessEnv = process.env): { name: string; meant?: string }[] {
+export function misspeltSettings(environment: NodeJS.ProcessEnv = process.env): { name: string; meant?: string; flag?: string }[] {
   const settings = Object.keys(configSchema.shape);
   return Object.keys(environment)
-    .filter((name) => !settings.includes(name) && !clientVariables.has(name))
+    .filter((name) => (!settings.includes(name) || flagOnlySettings.has(name)) && !clientVariables.has(name))
     .flatMap((name) => {
-      const meant = name.length >= 6 ? settings.find((setting) => withinOneEdit(name, setting)) : undefined;
+      const flag = flagOnlySettings.get(name);
+      if (flag !== undefined) return [{ name, flag }];
+      const meant = name.length >= 6 ? settings.find((setting) => setting !== name && withinOneEdit(name, setting)) : undefined;
       if (meant !== undefined) return [{ name, meant }];
       return name.startsWith('PAPER_SEARCH_') ? [{ name }] : [];
     });

@@ -183,6 +183,8 @@ describe('misspeltSettings', () => {
       }),
       [{ name: 'API_KEY', meant: 'API_KEYS' }, { name: 'SEARCH_MOD', meant: 'SEARCH_MODE' }, { name: 'PAPER_SEARCH_FOO' }],
     );
+    // A setting a flag alone sets (a salvage left in a unit file would cut every later damage out of the log).
+    assert.deepEqual(misspeltSettings({ WAL_SALVAGE: 'true' }), [{ name: 'WAL_SALVAGE', flag: 'serve --salvage-wal' }]);
   });
 });
 
