@@ -175,11 +175,13 @@ export class EmbedScheduler {
     const lastStart = starts.at(-1)!;
     const ahead = this.queue.reduce((sum, queued) => (queued.start <= lastStart ? sum + queued.cost : sum), 0) + tokens;
     const predictedMs = (1000 * ahead) / this.tokensPerSecond;
-    // With the model idle, a request too large to be answered by its deadline runs anyway, given
-    // twice the time it should take: refused, it could never run, and was told to try again.
+    // With the model idle, a request too large to be answered by its deadline runs anyway, and
+    // without one (fair turns may let other clients' requests go first): refused, it could never
+    // run, and was told to try again.
     const idle = this.queue.length === 0 && this.running === 0;
-    if (!idle && now + predictedMs > requestedDeadline) return Promise.reject(this.refusal('deadline', ahead));
-    const deadline = idle ? Math.max(requestedDeadline, now + 2 * predictedMs) : requestedDeadline;
+    const late = now + predictedMs > requestedDeadline;
+    if (late && !idle) return Promise.reject(this.refusal('deadline', ahead));
+    const deadline = late ? Number.POSITIVE_INFINITY : requestedDeadline;
 
     return new Promise((resolve, reject) => {
       const job: Job = {

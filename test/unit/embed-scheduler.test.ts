@@ -269,16 +269,20 @@ describe('EmbedScheduler', () => {
     queue.close(new Error('done'));
   });
 
-  it('regression: runs a request too large for its deadline when the model is idle, given twice its predicted time (it was refused as overloaded forever)', async () => {
+  it('regression: runs a request too large for its deadline when the model is idle, and does not expire it (it was refused as overloaded forever)', async () => {
     const model = controllableModel();
-    let now = 0;
-    const queue = scheduler(model, { initialTokensPerSecond: 10, now: () => now });
-    // 20 tokens at 10 tokens/s: 2 s, past a 500 ms deadline, with nothing else to do.
-    const large = queue.submit('passage', ['y'.repeat(20)], { client: 'a', deadline: now + 500 });
+    const queue = scheduler(model, { initialTokensPerSecond: 10, batchSize: 1 });
+    // 40 tokens at 10 tokens/s: 4 s, past a 50 ms deadline, with nothing else to do.
+    const large = queue.submit('passage', ['y'.repeat(20), 'z'.repeat(20)], { client: 'a', deadline: performance.now() + 50 });
     await settle();
     assert.equal(model.calls.length, 1, 'taken to the model');
+    // Busy now: another client's request past its deadline is refused as before.
+    await assert.rejects(queue.submit('passage', ['w'.repeat(20)], { client: 'b', deadline: performance.now() + 50 }), isAppErrorWithCode('overloaded'));
+    await new Promise((resolve) => setTimeout(resolve, 100));
     model.finish();
-    assert.equal((await large).length, 1);
+    await settle();
+    model.finish();
+    assert.equal((await large).length, 2, 'answered past its deadline');
     queue.close(new Error('done'));
   });
 
