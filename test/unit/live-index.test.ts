@@ -283,6 +283,16 @@ describe('LiveIndex.applyInSlices and the related lists after a write', () => {
     }
   });
 
+  it('stops bringing the lists up to date once retired (a replaced index went on for seconds), and answers from the graph', async () => {
+    const index = new LiveIndex(loadedIndex().loaded);
+    index.apply(1, manyPuts);
+    index.retire();
+    const started = performance.now();
+    await index.relatedListsCurrent();
+    assert.ok(performance.now() - started < 1_000, 'stopped at once');
+    assert.deepEqual(index.neighboursOf(0, 10), index.vectors.searchNear(0, 32, new Set()).slice(0, 10));
+  });
+
   it('skips a paper deleted before it entered the lists', async () => {
     const index = new LiveIndex(loadedIndex().loaded);
     index.apply(1, manyPuts.slice(0, 50));

@@ -86,6 +86,7 @@ export class EmbeddedStorage implements PaperStorage {
       served: () => this.current,
       exclusive: (task) => this.exclusive(task),
       replace: (next) => {
+        this.current.retire();
         this.current = next;
         this.contentVersion++;
       },
@@ -386,6 +387,7 @@ export class EmbeddedStorage implements PaperStorage {
     // Both background workers are asked to stop before either is waited for.
     await Promise.all([this.layouts.close(), this.snapshots?.close()]);
     await this.exclusive(async () => this.writeLog?.close());
+    this.current.retire();
     await this.releaseFolder();
   }
 

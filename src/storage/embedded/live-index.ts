@@ -59,6 +59,8 @@ export class LiveIndex {
    */
   private readonly relatedBacklog: number[] = [];
   private relatedCatchUp: Promise<void> | undefined;
+  /** Cleared should bringing the lists up to date fail: from then on the graph answers alone. */
+  private relatedListsUsable = true;
   /** Built on first use (see facets), then kept current by apply. */
   private facetColumns: FacetColumns | undefined;
   private facetBuild: Promise<FacetColumns> | undefined;
@@ -109,7 +111,7 @@ export class LiveIndex {
     // Deeper than a list: the graph answers, and the list is left as it is.
     if (k > relatedListDepth) return this.vectors.searchNear(label, k, new Set());
     // Papers just written may not be in the lists yet; the graph already holds them.
-    if (this.relatedBacklog.length > 0) return this.vectors.searchNear(label, relatedListDepth, new Set()).slice(0, k);
+    if (this.relatedBacklog.length > 0 || !this.relatedListsUsable) return this.vectors.searchNear(label, relatedListDepth, new Set()).slice(0, k);
     const listed = this.related.read(label, k, (other) => this.papers.isLive(other));
     if (listed) return listed;
     const found = this.vectors.searchNear(label, relatedListDepth, new Set());
@@ -211,6 +213,15 @@ export class LiveIndex {
     await this.relatedCatchUp;
   }
 
+  /**
+   * Stops the work left on an index no longer served (replaced by a snapshot, or closed); a
+   * request still reading it gets related papers from the graph.
+   */
+  retire(): void {
+    this.relatedBacklog.length = 0;
+    this.relatedListsUsable = false;
+  }
+
   private applyChange(change: PaperChange): void {
     if (change.op === 'delete') {
       this.removeId(change.id);
@@ -233,16 +244,24 @@ export class LiveIndex {
   }
 
   private async catchUpRelatedLists(): Promise<void> {
-    while (this.relatedBacklog.length > 0) {
-      await setImmediate();
-      const sliceEnd = performance.now() + writeWorkSlice;
-      while (this.relatedBacklog.length > 0 && performance.now() < sliceEnd) {
-        const label = this.relatedBacklog.shift()!;
-        // A paper deleted or replaced since has left the graph's results (hnswlib cannot read its vector).
-        if (this.papers.isLive(label)) this.related.insert(this.vectors, label);
+    try {
+      while (this.relatedBacklog.length > 0) {
+        await setImmediate();
+        const sliceEnd = performance.now() + writeWorkSlice;
+        while (this.relatedBacklog.length > 0 && performance.now() < sliceEnd) {
+          const label = this.relatedBacklog.shift()!;
+          // A paper deleted or replaced since has left the graph's results (hnswlib cannot read its vector).
+          if (this.papers.isLive(label)) this.related.insert(this.vectors, label);
+        }
       }
+    } catch {
+      // The lists may be half updated: from now on the graph, which holds every paper, answers
+      // related papers alone. Nobody awaits this task to be told.
+      this.relatedListsUsable = false;
+      this.relatedBacklog.length = 0;
+    } finally {
+      this.relatedCatchUp = undefined;
     }
-    this.relatedCatchUp = undefined;
   }
 
   /** The writes applied here with a sequence number above `seq`, in order. */
