@@ -62,12 +62,13 @@ export function requestLogging(log: Logger): RequestHandler {
       return isServerFault(response.statusCode) || (error !== undefined && response.statusCode < 500) ? 'error' : 'info';
     },
     serializers: {
-      // The peer's address (the proxy's, behind one), so an operator can tell which client is refused or floods.
-      req: (request: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({
+      // The client's address, so an operator can tell which client is refused or floods: Express's
+      // request.ip, the forwarded one behind a proxy TRUST_PROXY trusts.
+      req: (request: { id: unknown; method: string; url: string; remoteAddress?: string; raw?: { ip?: string } }) => ({
         id: request.id,
         method: request.method,
         url: withoutSecrets(request.url),
-        remoteAddress: request.remoteAddress,
+        remoteAddress: request.raw?.ip ?? request.remoteAddress,
       }),
       res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
       // pino-http makes up an error for every 5xx; a 503 has nothing to trace. Real failures

@@ -12,6 +12,11 @@ export interface ConnectionCapOptions {
 
 /** How often connections are checked for silence, at most. */
 const sweepIntervalMs = 5_000;
+/**
+ * How long a connection may be silent before a newcomer may take its place: a client connects,
+ * then sends, and one that had just connected could lose its place to a flood of connections.
+ */
+const evictableAfterMs = 1_000;
 
 /**
  * Holds the server to `limit` connections, and closes connections that send nothing. Node times
@@ -51,7 +56,9 @@ export function capConnections(server: Server, options: ConnectionCapOptions): v
 }
 
 function closeOldestSilent(arrivals: Map<Socket, number>): boolean {
-  for (const socket of arrivals.keys()) {
+  const silentSince = Date.now() - evictableAfterMs;
+  for (const [socket, arrived] of arrivals) {
+    if (arrived > silentSince) return false;
     if (socket.bytesRead > 0) continue;
     arrivals.delete(socket);
     socket.destroy();

@@ -37,8 +37,11 @@ export function messageLines(input: Readable, options: MessageLineOptions): Read
       return;
     }
     if (head === undefined) {
-      head = Buffer.concat([...pieces, piece]).subarray(0, edgeBytes);
+      const line = Buffer.concat([...pieces, piece]);
+      head = line.subarray(0, edgeBytes);
+      tail = line.subarray(-edgeBytes);
       pieces = [];
+      return;
     }
     tail = Buffer.concat([tail, piece.subarray(-edgeBytes)]).subarray(-edgeBytes);
   };

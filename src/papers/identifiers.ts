@@ -62,7 +62,10 @@ export function isIdentifierName(name: string): boolean {
  * any other is kept.
  */
 export function plainPaperId(name: string): string {
-  return identifierKeysOfName(name)[0]?.key ?? name;
+  const [identifier] = identifierKeysOfName(name);
+  if (identifier === undefined) return name;
+  // With its version: a library may hold two versions of a preprint under two keys.
+  return identifier.field === 'arxiv' ? normalizeArxivId(name) : identifier.key;
 }
 
 export function isArxivId(value: string): boolean {

@@ -108,7 +108,7 @@ describe('CSL-JSON items', () => {
   it('regression: take an id that names a DOI or arXiv id (DataCite, Zotero) as that identifier (ingestion stored "https://doi.org/…" and "arXiv:…" ids no write could name)', () => {
     const idOf = (id: string) => cslItemToRecord({ id, type: 'article-journal', title: 'T', abstract: 'A' }).id;
     assert.equal(idOf('https://doi.org/10.1038/Nature14539'), '10.1038/nature14539');
-    assert.equal(idOf('arXiv:2101.00001v2'), '2101.00001');
+    assert.equal(idOf('arXiv:2101.00001v2'), '2101.00001v2', 'with its version: a library may hold two');
     assert.equal(idOf('doi:10.1/x'), '10.1/x');
     assert.equal(idOf('smith2020'), 'smith2020');
     // Another source's record with such an id is refused, as a write refuses it.

@@ -58,6 +58,12 @@ describe('messageLines (what the stdio MCP server reads)', () => {
     ]);
   });
 
+  it('finds the id at the end of a line that passes the limit in its last few bytes', async () => {
+    const line = `{"method":"ping","params":{"q":"${'x'.repeat(100)}"},"jsonrpc":"2.0","id":7}`;
+    const { oversized } = await linesOf([line.slice(0, -4), `${line.slice(-4)}\n`], line.length - 2);
+    assert.deepEqual(oversized, [{ id: 7, bytes: line.length }]);
+  });
+
   it('passes a 20 MB line under the limit whole', async () => {
     const line = `{"q":"${'y'.repeat(20_000_000)}"}`;
     const chunks = Array.from({ length: Math.ceil(line.length / 65_536) }, (_, i) => line.slice(i * 65_536, (i + 1) * 65_536));

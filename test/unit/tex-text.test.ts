@@ -41,6 +41,8 @@ describe('texToText of math accents', () => {
       ['$\\tilde{\\rho}$, $\\dot{q}$, $\\ddot{x}$, $\\check{c}$, $\\breve{a}$, $\\acute{e}$, $\\grave{a}$', 'ρ̃, q̇, ẍ, č, ă, é, à'],
       ['$\\vec{x}$, $\\bar x_1$, $\\mathring{A}$, $\\underline{x}$', 'x⃗, x̄₁, Å, x̲'],
       ['$\\widehat{AB}$ and $\\hat{\\mathbf{x}}$', 'ÂB̂ and x̂'],
+      // Underlined words are emphasis: the words alone.
+      ['\\underline{Very} good', 'Very good'],
     ];
     for (const [tex, text] of cases) assert.equal(texToText(parse, tex), text, tex);
   });

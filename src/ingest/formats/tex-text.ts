@@ -138,6 +138,8 @@ export function resolveMathAccents(tex: string): string {
   return tex.replace(mathAccent, (_match, command: string, braced: string | undefined, bare: string | undefined) => {
     const mark = mathAccentMarks[command]!;
     const argument = braced ?? bare ?? '';
+    // Text underlined or overlined for emphasis (`\underline{Very}` in a title) is the text.
+    if ((command === 'underline' || command === 'overline') && argument.trim().length > 1) return argument;
     return /^[A-Za-z0-9\s]*$/.test(argument) ? argument.replace(/[A-Za-z0-9]/g, (character) => `${character}${mark}`) : `{${argument}}${mark}`;
   });
 }
