@@ -133,6 +133,16 @@ async function rankedAnswer(
   };
 }
 
+/**
+ * The mode a search's page comes from: the one asked for, or, for a page past the hybrid list's
+ * end with none asked for, the server's default, which decides where the list ends (a server whose
+ * default is dense has 1,000 papers to page through, and the page was taken as hybrid's).
+ */
+async function modeOfPage(backend: PaperSearchBackend, input: { mode?: SearchMode | undefined; k: number; offset: number }): Promise<SearchMode | undefined> {
+  if (input.mode !== undefined || input.offset + input.k <= hybridCandidates) return input.mode;
+  return (await backend.summary()).defaultMode;
+}
+
 const rankedListNote =
   'Returns {papers: [...], next_offset?}, best first: each paper with id, title, abstract, authors, year, date, DOI, arXiv id, categories and url where known, ' +
   'and a score (higher is better; compare scores only within one list); next_offset, when present, is the offset of the next page.';
@@ -149,7 +159,10 @@ export const tools: readonly ToolDefinition[] = [
     output: rankedPapersOutput,
     hints: read,
     writes: false,
-    run: (backend, input) => rankedAnswer(input, (page) => backend.search({ ...input, ...page })),
+    run: async (backend, input) => {
+      const mode = await modeOfPage(backend, input);
+      return rankedAnswer({ ...input, mode }, (page) => backend.search({ ...input, mode, ...page }));
+    },
   }),
   tool({
     name: 'find_similar_papers',
@@ -162,7 +175,10 @@ export const tools: readonly ToolDefinition[] = [
     output: rankedPapersOutput,
     hints: read,
     writes: false,
-    run: (backend, input) => rankedAnswer(input, (page) => backend.similar({ ...input, ...page })),
+    run: async (backend, input) => {
+      const mode = await modeOfPage(backend, input);
+      return rankedAnswer({ ...input, mode }, (page) => backend.similar({ ...input, mode, ...page }));
+    },
   }),
   tool({
     name: 'related_papers',

@@ -206,6 +206,12 @@ describe('the MCP server over the services', () => {
       assert.equal(result.isError, undefined, `${name}: ${textOf(result)}`);
     }
     await client.close();
+    // Regression: with no mode asked for, the page was cut as hybrid's even on a server whose default is dense.
+    const denseByDefault = new Client({ name: 'dense-default', version: '1' });
+    await denseByDefault.connect(await serve(localBackend(new SearchService(storage, embedder, 'dense'))));
+    const deep = await callTool(denseByDefault, 'search_papers', { query: 'volcano eruption', k: 10, offset: 995 });
+    assert.equal(deep.isError, undefined, textOf(deep));
+    await denseByDefault.close();
   });
 
   it('leaves out papers scoring below score_threshold, as the API does (the tools had no threshold)', async () => {
