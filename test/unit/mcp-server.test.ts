@@ -207,10 +207,21 @@ describe('the MCP server over the services', () => {
     }
     await client.close();
     // Regression: with no mode asked for, the page was cut as hybrid's even on a server whose default is dense.
+    const denseBackend = localBackend(new SearchService(storage, embedder, 'dense'));
+    const asked: { k: number; offset: number }[] = [];
     const denseByDefault = new Client({ name: 'dense-default', version: '1' });
-    await denseByDefault.connect(await serve(localBackend(new SearchService(storage, embedder, 'dense'))));
+    await denseByDefault.connect(
+      await serve({
+        ...denseBackend,
+        search: (request) => {
+          asked.push({ k: request.k, offset: request.offset });
+          return denseBackend.search(request);
+        },
+      }),
+    );
     const deep = await callTool(denseByDefault, 'search_papers', { query: 'volcano eruption', k: 10, offset: 995 });
     assert.equal(deep.isError, undefined, textOf(deep));
+    assert.deepEqual(asked, [{ k: 5, offset: 995 }], 'the page cut at the 1,000th paper');
     await denseByDefault.close();
   });
 
