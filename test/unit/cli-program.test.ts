@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CommanderError, type Command } from 'commander';
 import { buildProgram } from '../../src/cli/program.js';
-import { listBody, listParameters } from '../../src/cli/commands/list-options.js';
+import { commaList, listBody, listParameters } from '../../src/cli/commands/list-options.js';
 
 /** Every command of the program, subcommands included, by their full names. */
 function allCommands(command: Command, prefix = ''): [string, Command][] {
@@ -139,5 +139,13 @@ describe('list flags', () => {
       authors_any: ['Doe, Jane'],
       exclude_ids: ['a'],
     });
+  });
+});
+
+describe('commaList', () => {
+  it('regression: reads \\, as a comma within a value (a keyword such as "Carcinoma, Squamous Cell" could not be asked for)', () => {
+    assert.deepEqual(commaList('cs.CV, Carcinoma\\, Squamous Cell,q-bio', undefined), ['cs.CV', 'Carcinoma, Squamous Cell', 'q-bio']);
+    assert.deepEqual(commaList('b', ['a']), ['a', 'b']);
+    assert.throws(() => commaList(' , ', undefined), /at least one value/);
   });
 });

@@ -82,11 +82,15 @@ export function nonEmpty(value: string): string {
   return value;
 }
 
-/** A comma-separated list, which may also be given by repeating the flag; an empty one is refused (it would filter nothing). */
+/**
+ * A comma-separated list, which may also be given by repeating the flag; an empty one is refused
+ * (it would filter nothing). `\,` is a comma within a value: a MeSH keyword such as "Carcinoma,
+ * Squamous Cell" could not be asked for.
+ */
 export function commaList(value: string, previous: string[] | undefined): string[] {
   const parts = value
-    .split(',')
-    .map((part) => part.trim())
+    .split(/(?<!\\),/)
+    .map((part) => part.replaceAll('\\,', ',').trim())
     .filter(Boolean);
   if (parts.length === 0) throw new InvalidArgumentError('must name at least one value (comma-separated).');
   return [...(previous ?? []), ...parts];
@@ -139,7 +143,7 @@ export function addListOptions(command: Command): Command {
     .option('--offset <n>', 'hits to skip first (paging)', hitsToSkip)
     .option('--year-from <year>', 'only papers from this year on', integer)
     .option('--year-to <year>', 'only papers up to this year', integer)
-    .option('--category <list>', 'only papers in at least one of these categories (comma-separated or repeated)', commaList)
+    .option('--category <list>', 'only papers in at least one of these categories (comma-separated or repeated; \\, for a comma within one)', commaList)
     .option('--author <name>', 'only papers by this author (repeat for several)', repeated)
     .option('--exclude <ids>', 'never return these papers (comma-separated)', commaList)
     .option('--threshold <score>', 'leave out hits scoring below this', number)
