@@ -271,36 +271,28 @@ describe('WriteLog damage', () => {
     }
   });
 
-  it('rejects a damaged record before the last one as wal_corrupt', async () => {
+  /** A closed log of four writes whose second record has a byte flipped inside its JSON (its newline kept). */
+  async function logWithSecondRecordDamaged(): Promise<{ folder: string; path: string; bytes: Buffer; secondLine: Buffer }> {
     const folder = await freshLogFolder();
     const first = await WriteLog.open(folder, lineage, 1);
     await writeAll(first.log, sampleWrites(4));
     await first.log.close();
-
     const path = join(folder, segmentName(1));
     const bytes = await readFile(path);
-    // Flip a byte inside the JSON of the second record (keeps its newline).
     const secondLineStart = bytes.indexOf(0x0a) + 1;
-    const position = secondLineStart + 30;
-    bytes[position] = bytes[position]! ^ 0x01;
+    bytes[secondLineStart + 30] = bytes[secondLineStart + 30]! ^ 0x01;
     await writeFile(path, bytes);
+    return { folder, path, bytes, secondLine: bytes.subarray(secondLineStart, bytes.indexOf(0x0a, secondLineStart) + 1) };
+  }
 
+  it('rejects a damaged record before the last one as wal_corrupt', async () => {
+    const { folder, path, bytes } = await logWithSecondRecordDamaged();
     await assert.rejects(WriteLog.open(folder, lineage, 1), isAppErrorWithCode('wal_corrupt', /damaged.*--salvage-wal/));
     assert.deepEqual(await readFile(path), bytes, 'a corrupt log is left as it is');
   });
 
   it('regression: with salvage, replays every whole record, before and after a damaged one, and keeps its bytes beside the log (the only way past was to drop every write)', async () => {
-    const folder = await freshLogFolder();
-    const first = await WriteLog.open(folder, lineage, 1);
-    await writeAll(first.log, sampleWrites(4));
-    await first.log.close();
-    const path = join(folder, segmentName(1));
-    const bytes = await readFile(path);
-    const secondLineStart = bytes.indexOf(0x0a) + 1;
-    const secondLineEnd = bytes.indexOf(0x0a, secondLineStart) + 1;
-    bytes[secondLineStart + 30] = bytes[secondLineStart + 30]! ^ 0x01;
-    await writeFile(path, bytes);
-
+    const { folder, secondLine } = await logWithSecondRecordDamaged();
     const salvaged = await WriteLog.open(folder, lineage, 1, { salvage: true });
     try {
       assert.deepEqual(
@@ -308,7 +300,7 @@ describe('WriteLog damage', () => {
         [1, 3, 4],
       );
       assert.equal(salvaged.salvaged?.records, 1);
-      assert.deepEqual(await readFile(salvaged.salvaged!.keptIn), bytes.subarray(secondLineStart, secondLineEnd), 'the damaged line kept');
+      assert.deepEqual(await readFile(salvaged.salvaged!.keptIn), secondLine, 'the damaged line kept');
       assert.ok(!salvaged.salvaged!.keptIn.startsWith(`${folder}/`), 'outside the log folder');
       await salvaged.log.append(sampleWrites(1).map((write) => ({ ...write, seq: 5 })));
     } finally {
