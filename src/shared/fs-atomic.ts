@@ -65,9 +65,14 @@ export async function fsyncPath(path: string): Promise<void> {
   }
 }
 
-/** Where a folder replaced but kept goes: beside it, `<target>.previous-<time>` (the time fit for a file name). */
+/** Where something set aside goes: beside `target`, `<target>.<tag>-<time>`, the time fit for a file name. */
+export function setAsidePathOf(target: string, tag: string): string {
+  return `${target}.${tag}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+}
+
+/** Where a folder replaced but kept goes: beside it, `<target>.previous-<time>`. */
 export function previousFolderPathOf(target: string): string {
-  return `${target}.previous-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  return setAsidePathOf(target, 'previous');
 }
 
 /**

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '../../../errors.js';
-import { fsyncPath, writeFileAtomic } from '../../../shared/fs-atomic.js';
+import { fsyncPath, setAsidePathOf, writeFileAtomic } from '../../../shared/fs-atomic.js';
 import type { PaperChange } from '../../paper-storage.js';
 import { decodeLogRecord, encodeLogRecord, type LogRecord } from './write-log-record.js';
 import { lockFolder, type TakenOverLock } from '../folder-lock.js';
@@ -72,7 +72,7 @@ export class WriteLog {
       let movedAside: string | undefined;
       let scan = await scanFolder(folder, options.salvage ?? false);
       if (scan.records.some((record) => record.lineage !== lineage)) {
-        movedAside = `${folder}.orphaned-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+        movedAside = setAsidePathOf(folder, 'orphaned');
         await rename(folder, movedAside);
         scan = { records: [], truncatedBytes: 0, salvaged: undefined };
       }
@@ -301,7 +301,7 @@ async function scanFolder(
   }
   if (damaged.length === 0) return { records, truncatedBytes, salvaged: undefined };
   // The damaged bytes first, kept outside the log folder; then each segment without them.
-  const keptIn = `${folder}.damaged-${new Date().toISOString().replace(/[:.]/g, '-')}.log`;
+  const keptIn = `${setAsidePathOf(folder, 'damaged')}.log`;
   await writeFileAtomic(keptIn, Buffer.concat(damaged));
   for (const [path, lines] of rewritten) await writeFileAtomic(path, Buffer.concat(lines));
   return { records, truncatedBytes, salvaged: { records: damaged.length, keptIn } };
