@@ -6,7 +6,7 @@ import { ApiKeys } from './http/auth.js';
 import { createApp } from './http/app.js';
 import { drainOnClose } from './http/connection-drain.js';
 import { connectionLimit, openFileLimit } from './http/connection-limit.js';
-import { capConnections } from './http/silent-connections.js';
+import { capConnections } from './http/connection-cap.js';
 import { answerUnparsableRequest, continueUnlessTooLarge, refuseConnect, refuseExpectation } from './http/unparsable-request.js';
 import type { Logger } from './log.js';
 import { ServiceMetrics } from './metrics/service-metrics.js';

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { after, describe, it } from 'node:test';
-import { capConnections } from '../../src/http/silent-connections.js';
+import { capConnections } from '../../src/http/connection-cap.js';
 
 const servers: Server[] = [];
 after(() => servers.forEach((server) => server.close()));
