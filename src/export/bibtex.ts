@@ -184,6 +184,9 @@ const venueFields: Record<PublicationType, string> = {
   other: 'publisher',
 };
 
+/** BibTeX's month macros, January first: classic styles read the month from `month` alone, not from BibLaTeX's `date`. */
+const monthMacros = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
 /**
  * One paper as a BibTeX entry of its type (exportedType: a paper without one is an @article when
  * it has a venue or a non-arXiv DOI, else @misc); arXiv papers carry eprint, archivePrefix and
@@ -195,6 +198,7 @@ export function paperToBibtex(paper: Paper, key = citationKey(paper.id)): string
     ['title', paper.title ? protectTitleCase(paper.title) : undefined],
     ['author', paper.authors && paper.authors.length > 0 ? paper.authors.map(bibtexName).join(' and ') : undefined],
     ['year', paper.year !== undefined ? String(paper.year) : undefined],
+    ['month', paper.date && paper.date.length > 4 ? monthMacros[Number(paper.date.slice(5, 7)) - 1] : undefined],
     ['date', paper.date && paper.date.length > 4 ? escapeBibtex(paper.date) : undefined],
     [venueFields[type], paper.venue ? escapeBibtex(paper.venue) : undefined],
     ['volume', paper.volume ? escapeBibtex(paper.volume) : undefined],
@@ -210,7 +214,8 @@ export function paperToBibtex(paper: Paper, key = citationKey(paper.id)): string
   ];
   const body = fields
     .filter((field): field is [string, string] => field[1] !== undefined && field[1].length > 0)
-    .map(([name, value]) => `  ${name} = {${value}}`)
+    // A month is BibTeX's macro (mar), which every style prints as its name; braced it is a string.
+    .map(([name, value]) => (name === 'month' ? `  month = ${value}` : `  ${name} = {${value}}`))
     .join(',\n');
   return `@${entryTypes[type]}{${key},\n${body}\n}\n`;
 }

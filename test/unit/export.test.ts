@@ -126,6 +126,7 @@ describe('BibTeX export', () => {
         '  title = {Coral Reef Bleaching Detected with {BERT-style} Pretraining on {ImageNet}},',
         '  author = {Nguyễn, Thị and van der Berg, Anna and Smith, Jr., John and {Google Research}},',
         '  year = {2023},',
+        '  month = may,',
         '  date = {2023-05-08},',
         '  url = {https://arxiv.org/abs/2305.04567},',
         '  eprint = {2305.04567},',
