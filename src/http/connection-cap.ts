@@ -24,8 +24,8 @@ const evictableAfterMs = 1_000;
  * next: 200 connections that sent nothing held a server capped at 200 for as long as they stayed
  * open, and every other client was turned away. Here a connection silent for `silentTimeoutMs`
  * is closed, and one arriving at the limit takes the place of the oldest connection that has not
- * sent a byte (it has no request to lose); only when every connection has sent something is the
- * newcomer closed. The count of either is `onDrop`.
+ * sent a byte in a second (it has no request to lose); when there is none, the newcomer is
+ * closed. The count of either is `onDrop`.
  */
 export function capConnections(server: Server, options: ConnectionCapOptions): void {
   // Insertion order is arrival order: the first silent one found is the oldest.
