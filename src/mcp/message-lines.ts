@@ -37,9 +37,10 @@ export function messageLines(input: Readable, options: MessageLineOptions): Read
       return;
     }
     if (head === undefined) {
+      // Copies: views would keep the whole line so far in memory until it ends.
       const line = Buffer.concat([...pieces, piece]);
-      head = line.subarray(0, edgeBytes);
-      tail = line.subarray(-edgeBytes);
+      head = Buffer.from(line.subarray(0, edgeBytes));
+      tail = Buffer.from(line.subarray(-edgeBytes));
       pieces = [];
       return;
     }
