@@ -71,6 +71,8 @@ export interface PaperSearchBackend {
   papers(names: readonly string[]): Promise<(Paper | undefined)[]>;
   listPapers(cursor: string | undefined, limit: number): Promise<PaperPageResult>;
   summary(): Promise<CollectionSummary>;
+  /** The mode a search without one runs in (the server's SEARCH_MODE). */
+  defaultMode(): Promise<SearchMode>;
   readonly writes: PaperWrites | undefined;
 }
 

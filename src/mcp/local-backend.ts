@@ -17,6 +17,7 @@ export function localBackend(search: SearchService, writes?: WriteService, calle
     paper: (name) => search.getPaper(name),
     papers: (names) => search.getPapers(names),
     listPapers: (cursor, limit) => search.listPapers(cursor, limit),
+    defaultMode: async () => (await search.info()).defaultMode,
     summary: async () => {
       const stats = await search.stats();
       return { model: stats.model.id, defaultMode: stats.defaultMode, ...(await countByFacets((fields, filter) => search.collectionFacets(fields, filter))) };

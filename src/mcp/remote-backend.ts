@@ -92,6 +92,7 @@ export function remoteBackend(baseUrl: string, options: RemoteBackendOptions = {
       const listed = await client.listPapers({ limit, cursor });
       return { papers: listed.papers, nextCursor: listed.next_cursor };
     },
+    defaultMode: async () => (await client.stats()).defaultMode,
     summary: async () => {
       const stats = await client.stats();
       return { model: stats.model.id, defaultMode: stats.defaultMode, ...(await countByFacets(facets)) };

@@ -140,7 +140,7 @@ async function rankedAnswer(
  */
 async function modeOfPage(backend: PaperSearchBackend, input: { mode?: SearchMode | undefined; k: number; offset: number }): Promise<SearchMode | undefined> {
   if (input.mode !== undefined || input.offset + input.k <= hybridCandidates) return input.mode;
-  return (await backend.summary()).defaultMode;
+  return backend.defaultMode();
 }
 
 const rankedListNote =
