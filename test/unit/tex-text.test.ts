@@ -60,6 +60,8 @@ describe('texToText', () => {
     ['p < 0.05 but $a<b$ and x > y', 'p < 0.05 but a<b and x > y'],
     ['\\LaTeX{} and \\TeX\\ users, \\cite{key} shows', 'LaTeX and TeX users, key shows'],
     ['\\textless{}tag\\textgreater{} \\textbackslash{} \\textasciitilde{} \\textasciicircum{}', '<tag> \\ ~ ^'],
+    // Regression: textcomp's straight quote was dropped ("Dont stop").
+    ['Don\\textquotesingle t stop, it\\textquotesingle{}s', "Don't stop, it's"],
   ];
   for (const [tex, text] of cases) {
     it(`turns ${JSON.stringify(tex)} into ${JSON.stringify(text)}`, () => assert.equal(texToText(parse, tex), text));

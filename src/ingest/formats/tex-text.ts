@@ -33,6 +33,9 @@ const operatorNames = new Set([
   'TeX',
 ]);
 
+/** Text commands the library does not know, with the characters they print. */
+const textCommands: Record<string, string> = { textquotesingle: "'" };
+
 const libraryOptions: Options = {
   // Titles keep the case they were written in: they are searched and shown, not typeset.
   sentenceCase: false,
@@ -41,7 +44,8 @@ const libraryOptions: Options = {
   unsupported: (_node, tex) => {
     if (/^\\\s$/.test(tex)) return ' ';
     const name = /^\\([A-Za-z]+)$/.exec(tex.trim())?.[1];
-    return name && operatorNames.has(name) ? ` ${name} ` : '';
+    if (name === undefined) return '';
+    return textCommands[name] ?? (operatorNames.has(name) ? ` ${name} ` : '');
   },
 };
 
