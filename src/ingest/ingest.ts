@@ -9,7 +9,8 @@ import type { Paper } from '../papers/paper.js';
 import { defaultFieldMap, type FieldMap } from '../papers/paper-record.js';
 import type { ProgressReporter } from './progress.js';
 import { namesOf } from './input-files.js';
-import { papersOfInput, remedyFor, tallyRejection, type Rejection, type RejectionTally } from './input-papers.js';
+import { papersOfInput, remedyFor, tallyRejection, tallyShared, type Rejection, type RejectionTally, type SharedIdentifierTally } from './input-papers.js';
+import { inputIdentifierTracker } from '../writes/shared-identifiers.js';
 import { openRecordSource, type InputFormat } from './record-readers.js';
 
 export interface IngestOptions {
@@ -36,8 +37,8 @@ export interface IngestOptions {
   progress?: ProgressReporter;
 }
 
-/** `rejectionExamples`: the first rejections, for the report; all of them are logged. */
-export interface IngestSummary extends RejectionTally {
+/** `rejectionExamples`, `sharedExamples`: the first rejections and shared identifiers, for the report; all of them are logged. */
+export interface IngestSummary extends RejectionTally, SharedIdentifierTally {
   input: string;
   indexDir: string;
   read: number;
@@ -63,6 +64,8 @@ export async function ingestPapers(embedder: Embedder, options: IngestOptions): 
   const writer = await createCollectionBuilder(options.indexDir, embedder.model, options.storage, { log: options.log });
   const tally: RejectionTally = { rejected: {}, rejectionExamples: [] };
   const { rejected, rejectionExamples } = tally;
+  const sharing: SharedIdentifierTally = { shared: new Set(), sharedExamples: [] };
+  const sharedInInput = inputIdentifierTracker();
   let read = 0;
   let group: Paper[] = [];
 
@@ -92,6 +95,9 @@ export async function ingestPapers(embedder: Embedder, options: IngestOptions): 
     stopIfAsked();
     const previous = embedding;
     const vectors = previous ? await previous.vectors : [];
+    const notices = sharedInInput(group);
+    for (const notice of notices) options.log.warn(notice, 'identifier shared');
+    tallyShared(sharing, notices);
     embedding = startEmbedding(embedder, group);
     group = [];
     if (previous) await addGroup(writer, previous.papers, vectors);
@@ -152,6 +158,7 @@ export async function ingestPapers(embedder: Embedder, options: IngestOptions): 
       indexed: writer.size,
       rejected,
       rejectionExamples,
+      ...sharing,
       seconds,
       papersPerSecond: writer.size / seconds,
       collection,

@@ -31,6 +31,30 @@ export function rejectionReport(tally: RejectionTally): { count: string; example
   };
 }
 
+/** Papers of a run stored with the DOI or arXiv id of another paper, and the first few messages saying so (one per pair). */
+export interface SharedIdentifierTally {
+  shared: Set<string>;
+  sharedExamples: string[];
+}
+
+const sharedExamplesShown = 5;
+
+export function tallyShared(tally: SharedIdentifierTally, notices: readonly { id: string; message: string }[]): void {
+  for (const notice of notices) tally.shared.add(notice.id);
+  for (const notice of notices.slice(0, sharedExamplesShown - tally.sharedExamples.length)) tally.sharedExamples.push(`  ${notice.message}`);
+}
+
+/** A run's report of its shared identifiers (nothing when there are none): `verb` is what the run did with the papers. */
+export function sharedReport(tally: SharedIdentifierTally, verb: string): string[] {
+  const count = tally.shared.size;
+  if (count === 0) return [];
+  const first = tally.sharedExamples.length === sharedExamplesShown ? `; the first ${sharedExamplesShown} messages` : '';
+  return [
+    `${count} paper${count === 1 ? '' : 's'} ${verb} with the DOI or arXiv id of another paper (the same paper under two ids?)${first}:`,
+    ...tally.sharedExamples,
+  ];
+}
+
 /** One record of an input: the paper it makes, or why it makes none. */
 export type InputPaper = { paper: Paper; rejection?: undefined } | { paper?: undefined; rejection: Rejection };
 

@@ -33,13 +33,29 @@ const lookupsAtOnce = 16;
  */
 export async function findSharedIdentifiers(papers: readonly Paper[], resolve: ResolveName): Promise<SharedIdentifier[]> {
   const holders = await storedHolders(papers, resolve);
-  if (holders === undefined) return [];
+  return holders === undefined ? [] : sharedInOrder(papers, holders, new Map());
+}
+
+/**
+ * The identifiers papers read in order share with earlier ones: an input file being ingested,
+ * where no stored paper is asked and the input itself is what the names will stand for. Each
+ * call takes the next papers of the same input.
+ */
+export function inputIdentifierTracker(): (papers: readonly Paper[]) => SharedIdentifier[] {
+  const firstHolders = new Map<string, string>();
+  return (papers) => sharedInOrder(papers, firstHolders, firstHolders);
+}
+
+/**
+ * Notices for `papers`: an identifier is shared with the first of them that has it, or else with
+ * its holder in `holders`. `earlierHolders` learns each identifier's first holder among them.
+ */
+function sharedInOrder(papers: readonly Paper[], holders: ReadonlyMap<string, string | undefined>, earlierHolders: Map<string, string>): SharedIdentifier[] {
   const shared: SharedIdentifier[] = [];
-  const earlierHolder = new Map<string, string>();
   for (const paper of papers) {
     for (const { field, value, name } of identifiersOf(paper)) {
-      const other = earlierHolder.get(name) ?? holders.get(name);
-      if (!earlierHolder.has(name)) earlierHolder.set(name, paper.id);
+      const other = earlierHolders.get(name) ?? holders.get(name);
+      if (!earlierHolders.has(name)) earlierHolders.set(name, paper.id);
       // A paper with both identifiers of another is reported once.
       if (other === undefined || other === paper.id || shared.some((notice) => notice.id === paper.id && notice.shared_with === other)) continue;
       const label = field === 'doi' ? 'DOI' : 'arXiv id';

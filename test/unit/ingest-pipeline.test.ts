@@ -55,3 +55,29 @@ describe('ingestion with the model queue', () => {
     assert.ok(embedder.largestQueue <= 10_000, `the queue held ${embedder.largestQueue} tokens`);
   });
 });
+
+describe('ingestion of papers sharing an identifier', () => {
+  it('reports papers whose DOI or arXiv id an earlier paper of the input has, across groups (ingest said nothing, unlike add)', async () => {
+    const input = join(root(), 'shared.jsonl');
+    const abstract = 'Sparse attention for long documents.';
+    const records = [
+      { id: 'first', title: 'A', abstract, doi: '10.1000/Same' },
+      { id: 'other', title: 'B', abstract },
+      { id: 'arxiv-one', title: 'C', abstract, arxiv_id: '2401.00001v1' },
+      { id: 'again', title: 'A again', abstract, doi: '10.1000/same' },
+      { id: 'arxiv-two', title: 'C again', abstract, arxiv_id: '2401.00001v2' },
+    ];
+    await writeFile(input, records.map((record) => JSON.stringify(record)).join('\n'));
+    const summary = await ingestPapers(embedderWithQueue(100_000), {
+      input,
+      format: 'jsonl',
+      indexDir: join(root(), 'shared-index'),
+      groupSize: 2,
+      log: createLogger('silent'),
+    });
+    assert.equal(summary.indexed, 5);
+    assert.deepEqual([...summary.shared], ['again', 'arxiv-two']);
+    assert.match(summary.sharedExamples[0]!, /The DOI 10\.1000\/same of "again" is also that of "first"/);
+    assert.match(summary.sharedExamples[1]!, /The arXiv id 2401\.00001v2 of "arxiv-two" is also that of "arxiv-one"/);
+  });
+});

@@ -1,8 +1,18 @@
 import { Command, Option } from 'commander';
-import { PaperSearchClient, PaperSearchError, type TitleOnlyPaperInput, type WriteWarning } from '../../client/paper-search-client.js';
+import { PaperSearchClient, PaperSearchError, type TitleOnlyPaperInput } from '../../client/paper-search-client.js';
 import { detectInputFormat } from '../../ingest/format-detection.js';
 import { AppError } from '../../errors.js';
-import { papersOfInput, rejectionReport, remedyFor, tallyRejection, type Rejection, type RejectionTally } from '../../ingest/input-papers.js';
+import {
+  papersOfInput,
+  rejectionReport,
+  remedyFor,
+  sharedReport,
+  tallyRejection,
+  tallyShared,
+  type Rejection,
+  type RejectionTally,
+  type SharedIdentifierTally,
+} from '../../ingest/input-papers.js';
 import { openRecordSource, inputFormats, type InputFormat } from '../../ingest/record-readers.js';
 import { runInFrame } from '../command-frame.js';
 import { examples } from './examples.js';
@@ -24,19 +34,13 @@ interface AddFlags {
   [fieldFlag: string]: unknown;
 }
 
-interface AddSummary extends RejectionTally {
+interface AddSummary extends RejectionTally, SharedIdentifierTally {
   read: number;
   added: number;
   replaced: number;
   /** Ids already stored, left as they were (without --replace). */
   kept: number;
-  /** Papers written with the DOI or arXiv id of another paper, and the first few of the server's messages (one per pair of papers). */
-  shared: Set<string>;
-  sharedExamples: string[];
 }
-
-/** Shared identifiers listed in the summary; the rest are counted. */
-const sharedExamplesShown = 5;
 
 /**
  * Adds the papers of a file or folder, in any format ingestion reads, to a running server: unlike
@@ -182,20 +186,12 @@ async function withRetries<Answer>(write: () => Promise<Answer>): Promise<Answer
   return write();
 }
 
-function tallyShared(summary: AddSummary, warnings: readonly WriteWarning[]): void {
-  for (const warning of warnings) summary.shared.add(warning.id);
-  for (const warning of warnings.slice(0, sharedExamplesShown - summary.sharedExamples.length)) summary.sharedExamples.push(`  ${warning.message}`);
-}
-
 function summaryLines(summary: AddSummary): string[] {
   const rejections = rejectionReport(summary);
   const kept = `already stored and kept ${summary.kept}${summary.kept > 0 ? ' (--replace replaces them)' : ''}`;
-  const shared =
-    summary.shared.size === 0
-      ? []
-      : [
-          `${summary.shared.size} paper${summary.shared.size === 1 ? '' : 's'} written with the DOI or arXiv id of another paper (the same paper under two ids?)${summary.sharedExamples.length === sharedExamplesShown ? `; the first ${sharedExamplesShown} messages` : ''}:`,
-          ...summary.sharedExamples,
-        ];
-  return [`read ${summary.read}, added ${summary.added}, replaced ${summary.replaced}, ${kept}, ${rejections.count}`, ...rejections.examples, ...shared];
+  return [
+    `read ${summary.read}, added ${summary.added}, replaced ${summary.replaced}, ${kept}, ${rejections.count}`,
+    ...rejections.examples,
+    ...sharedReport(summary, 'written'),
+  ];
 }

@@ -4,7 +4,7 @@ import { loadEmbedder } from '../../embedding/load-embedder.js';
 import { defaultModelId, getModel, halfWindowStrategy, knownModelIds, withLongPassages, withTitleWeight } from '../../embedding/model-registry.js';
 import { detectInputFormat } from '../../ingest/format-detection.js';
 import { ingestPapers, type IngestSummary } from '../../ingest/ingest.js';
-import { rejectionReport } from '../../ingest/input-papers.js';
+import { rejectionReport, sharedReport } from '../../ingest/input-papers.js';
 import { LogProgress } from '../../ingest/progress.js';
 import { checkRecordSourceOptions, inputFormats, type InputFormat } from '../../ingest/record-readers.js';
 import type { Logger } from '../../log.js';
@@ -148,6 +148,7 @@ function summaryLines(summary: IngestSummary): string[] {
   return [
     `read ${summary.read}, indexed ${summary.indexed}, ${rejections.count}`,
     ...rejections.examples,
+    ...sharedReport(summary, 'indexed'),
     `index ${summary.indexDir} (model ${summary.collection.model.id}) in ${summary.seconds.toFixed(1)} s, ${summary.papersPerSecond.toFixed(1)} papers/s`,
   ];
 }
