@@ -16,6 +16,7 @@ import {
 import { issueMessage } from '../shared/zod-issues.js';
 import { payloadTooLarge } from './body-parsers.js';
 import { lingerBeforeClosing } from './lingering-close.js';
+import { noteRejection } from './request-logging.js';
 import { isMcpPath } from './rate-limit.js';
 
 /** Issues named in one answer, and the length of each message: a hostile body cannot make the error large. */
@@ -211,7 +212,7 @@ export function errorHandler(serverFolders: readonly ServerFolder[] = []): Error
     if (response.headersSent) return next(error);
     const appError = hidePaths(locateIssues(toAppError(error, request), request.method === 'GET' || request.method === 'DELETE' ? 'query' : 'body'));
     if (isServerFault(appError.status)) request.log.error({ err: error, code: appError.code }, 'request failed');
-    else request.log.info({ code: appError.code, message: appError.message }, 'request rejected');
+    else noteRejection(response, appError.code, appError.message);
     const retryAfter = appError.retryAfterSeconds ?? unavailableRetryAfterSeconds[appError.code];
     if (retryAfter !== undefined) response.setHeader('Retry-After', String(retryAfter));
     // An oversized body is not read to its end: closing the connection stops the client sending it,

@@ -40,9 +40,16 @@ export function withoutSecrets(url: string): string {
   return `${url.slice(0, start)}?${parameters.toString()}`;
 }
 
+/** Why a request was refused (a 4xx), said in its one log line rather than a line of its own. */
+const rejections = new WeakMap<object, { code: string; message: string }>();
+
+export function noteRejection(response: object, code: string, message: string): void {
+  rejections.set(response, { code, message });
+}
+
 /**
  * One log line per request, carrying its request id (the client's X-Request-Id if it sent a
- * valid one, else a new UUID, echoed in the response). Only the method, URL and peer address of a request are
+ * valid one, else a new UUID, echoed in the response); a refused one adds the error's code and message. Only the method, URL and peer address of a request are
  * logged: never its headers, so never an API key, and not one sent in the query by mistake. A 5xx is an error, except a 503 (starting,
  * stopping, overloaded), which is expected and logged as a warning without a stack trace.
  */
@@ -60,6 +67,10 @@ export function requestLogging(log: Logger): RequestHandler {
       if (response.statusCode === 503) return 'warn';
       // pino-http makes up an error for every 5xx: only a fault of the server's is one.
       return isServerFault(response.statusCode) || (error !== undefined && response.statusCode < 500) ? 'error' : 'info';
+    },
+    customSuccessObject: (_request, response, fields: object) => {
+      const rejection = rejections.get(response);
+      return rejection ? { ...fields, ...rejection } : fields;
     },
     serializers: {
       // The client's address, so an operator can tell which client is refused or floods: Express's

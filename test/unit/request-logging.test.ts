@@ -5,6 +5,8 @@ import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
 import express from 'express';
 import { pino } from 'pino';
+import { AppError } from '../../src/errors.js';
+import { errorHandler } from '../../src/http/error-handling.js';
 import { requestLogging, withoutSecrets } from '../../src/http/request-logging.js';
 
 describe('requestLogging', () => {
@@ -26,6 +28,37 @@ describe('requestLogging', () => {
       await new Promise((resolve) => setImmediate(resolve));
       const logged = lines.map((line) => JSON.parse(line) as { req?: { method: string; url: string; remoteAddress: string } }).find((line) => line.req);
       assert.deepEqual([logged?.req?.method, logged?.req?.url, logged?.req?.remoteAddress], ['GET', '/v1/stats?k=1', '127.0.0.1']);
+    } finally {
+      server.close();
+    }
+  });
+});
+
+describe('requestLogging with the error handler', () => {
+  it('regression: logs a refused request once, with its status and the error code (it took two lines: "request rejected" and "request completed")', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    const app = express();
+    app.use(requestLogging(pino({ level: 'info' }, sink)));
+    app.get('/v1/papers/:id', () => {
+      throw new AppError('paper_not_found', 'No paper with id "nope".');
+    });
+    app.use(errorHandler());
+    const server = app.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/papers/nope`);
+      assert.equal(response.status, 404);
+      await response.text();
+      await new Promise((resolve) => setImmediate(resolve));
+      const logged = lines.map((line) => JSON.parse(line) as { res?: { statusCode: number }; code?: string; message?: string });
+      assert.equal(logged.length, 1, lines.join(''));
+      assert.deepEqual([logged[0]?.res?.statusCode, logged[0]?.code, logged[0]?.message], [404, 'paper_not_found', 'No paper with id "nope".']);
     } finally {
       server.close();
     }
