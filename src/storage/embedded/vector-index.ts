@@ -17,6 +17,18 @@ export const defaultHnswParameters: HnswParameters = { space: 'ip', m: 16, efCon
  */
 const searchDepths = [128, 1_001] as const;
 
+/** The depths whose explorations make up a list of k: k itself up to ef, else ef, then each fixed depth past it up to the first that holds k. */
+function tiersFor(k: number, ef: number): number[] {
+  if (k <= ef) return [k];
+  const tiers = [ef];
+  for (const depth of searchDepths) {
+    if (depth <= ef) continue;
+    tiers.push(depth);
+    if (depth >= k) return tiers;
+  }
+  return [...tiers, k];
+}
+
 /** The only user of hnswlib-node: approximate nearest neighbours over unit vectors by inner product. */
 export class VectorIndex {
   private constructor(
@@ -93,20 +105,35 @@ export class VectorIndex {
   }
 
   /**
-   * The k nearest, as the first k of one search: hnswlib explores max(ef, k) candidates, so asked
-   * for more than ef it returned a list that depended on k, and pages cut from two such lists
-   * (offset 250 and offset 300) repeated some papers and skipped others. Up to ef the exploration
-   * is the same for every k; past it, a search goes to the first of the fixed depths that holds k.
+   * The k nearest, as the first k of one list however deep the page. hnswlib explores max(ef, k)
+   * candidates, so a list cut from a deeper exploration ranked differently near where a shallower
+   * one ended, and pages cut from the two repeated some papers and skipped others. So the list is
+   * built in tiers: the first ef come from the ef exploration (the same for every k up to ef), the
+   * rest up to each fixed depth from that depth's exploration, papers already listed skipped. A
+   * deeper tier may hold a closer paper the shallower exploration missed: the list keeps it after
+   * the tier before, so scores may rise once at a tier's start.
    */
   private searchArray(query: number[], k: number, accept?: (label: number) => boolean): Neighbor[] {
-    const explored = k <= this.hnsw.getEf() ? k : (searchDepths.find((depth) => depth >= k) ?? k);
-    const depth = Math.min(explored, this.hnsw.getCurrentCount());
-    if (depth <= 0) return [];
+    const count = this.hnsw.getCurrentCount();
+    const listed: Neighbor[] = [];
+    const seen = new Set<number>();
+    for (const tier of tiersFor(k, this.hnsw.getEf())) {
+      const depth = Math.min(tier, count);
+      if (depth <= 0 || listed.length >= depth) break;
+      for (const neighbor of this.explore(query, depth, accept)) {
+        if (seen.has(neighbor.label)) continue;
+        seen.add(neighbor.label);
+        listed.push(neighbor);
+        if (listed.length >= depth) break;
+      }
+    }
+    return listed.slice(0, k);
+  }
+
+  /** The `depth` nearest of one exploration of max(ef, depth) candidates, best first. */
+  private explore(query: number[], depth: number, accept?: (label: number) => boolean): Neighbor[] {
     const result = accept ? this.hnsw.searchKnn(query, depth, accept) : this.hnsw.searchKnn(query, depth);
-    return result.neighbors
-      .map((label, i) => ({ label, score: 1 - (result.distances[i] ?? 1) }))
-      .sort((a, b) => b.score - a.score || a.label - b.label)
-      .slice(0, k);
+    return result.neighbors.map((label, i) => ({ label, score: 1 - (result.distances[i] ?? 1) })).sort((a, b) => b.score - a.score || a.label - b.label);
   }
 
   /** The stored vector of `label`, exactly as indexed (never re-embedded). */
