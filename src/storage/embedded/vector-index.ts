@@ -17,16 +17,15 @@ export const defaultHnswParameters: HnswParameters = { space: 'ip', m: 16, efCon
  */
 const searchDepths = [128, 1_001] as const;
 
-/** The depths whose explorations make up a list of k: k itself up to ef, else ef, then each fixed depth past it up to the first that holds k. */
-function tiersFor(k: number, ef: number): number[] {
-  if (k <= ef) return [k];
-  const tiers = [ef];
-  for (const depth of searchDepths) {
-    if (depth <= ef) continue;
-    tiers.push(depth);
-    if (depth >= k) return tiers;
-  }
-  return [...tiers, k];
+/**
+ * The depths whose explorations make up a list of more than ef: ef, then each fixed depth past it
+ * (k itself past the last), then twice the deepest. A list stops at the first tier that holds k
+ * papers; one short of k (papers skipped as missed) goes on to the next, as a longer list's would.
+ */
+function tiersPast(ef: number, k: number): number[] {
+  const tiers = [ef, ...searchDepths.filter((depth) => depth > ef)];
+  const deepest = Math.max(k, tiers.at(-1)!);
+  return [...tiers.filter((depth) => depth < deepest), deepest, 2 * deepest];
 }
 
 /** The only user of hnswlib-node: approximate nearest neighbours over unit vectors by inner product. */
@@ -110,22 +109,24 @@ export class VectorIndex {
    * one ended, and pages cut from the two repeated some papers and skipped others. So the list is
    * built in tiers: the first ef come from the ef exploration (the same for every k up to ef), the
    * rest up to each fixed depth from that depth's exploration, papers already listed skipped. A
-   * deeper tier may hold a closer paper the shallower exploration missed: the list keeps it after
-   * the tier before, so scores may rise once at a tier's start.
+   * deeper tier may hold a closer paper the shallower exploration missed; it is left out, as the
+   * shallower pages left it out, so the list stays in score order (callers sort it by score).
    */
   private searchArray(query: number[], k: number, accept?: (label: number) => boolean): Neighbor[] {
     const count = this.hnsw.getCurrentCount();
+    const ef = this.hnsw.getEf();
+    if (k <= ef) return count === 0 ? [] : this.explore(query, Math.min(k, count), accept);
     const listed: Neighbor[] = [];
     const seen = new Set<number>();
-    for (const tier of tiersFor(k, this.hnsw.getEf())) {
+    for (const tier of tiersPast(ef, k)) {
       const depth = Math.min(tier, count);
-      if (depth <= 0 || listed.length >= depth) break;
+      const floor = listed.at(-1)?.score ?? Infinity;
       for (const neighbor of this.explore(query, depth, accept)) {
-        if (seen.has(neighbor.label)) continue;
+        if (seen.has(neighbor.label) || neighbor.score > floor) continue;
         seen.add(neighbor.label);
         listed.push(neighbor);
-        if (listed.length >= depth) break;
       }
+      if (listed.length >= k || depth >= count) break;
     }
     return listed.slice(0, k);
   }
