@@ -181,7 +181,7 @@ export class SearchService {
    * and the facet's sentences), which embeds titles and the facet passage with the model.
    */
   async relatedToPaper(name: string, options: RelatedToPaperOptions, caller?: EmbedRequestOptions): Promise<RankedList> {
-    const queryVector = async () => (await this.storedVectors([name]))[0]!;
+    const queryVector = async () => (await this.storedVectors([name])).vectors[0]!;
     return this.finish(await this.relatedCandidates(name, options, caller), options, caller, queryVector);
   }
 
@@ -233,10 +233,9 @@ export class SearchService {
    */
   async recommend(feedback: Feedback, options: RelatedOptions, caller?: EmbedRequestOptions): Promise<RankedList> {
     const { positive: positiveNames, negative: negativeNames } = feedback;
-    const vectors = await this.storedVectors([...positiveNames, ...negativeNames]);
+    const { ids: inputs, vectors } = await this.storedVectors([...positiveNames, ...negativeNames]);
     const topic = feedback.query === undefined ? undefined : (await this.embedder.embedQueries([feedback.query], caller))[0]!;
     const query = recommendationVector(vectors.slice(0, positiveNames.length), vectors.slice(positiveNames.length), topic);
-    const inputs = await Promise.all([...positiveNames, ...negativeNames].map(async (name) => (await this.storage.resolve(name))!));
     // The request's own check compares names; a DOI and an id can name the same paper.
     const positiveIds = new Set(inputs.slice(0, positiveNames.length));
     const both = negativeNames.filter((_, i) => positiveIds.has(inputs[positiveNames.length + i]!));
@@ -320,12 +319,13 @@ export class SearchService {
   }
 
   /** The stored vectors of the named papers; any unknown name is a 404 naming all of them. */
-  private async storedVectors(names: readonly string[]): Promise<Float32Array[]> {
+  /** The ids `names` name and their stored vectors, in order; paper_not_found for any that names none. */
+  private async storedVectors(names: readonly string[]): Promise<{ ids: string[]; vectors: Float32Array[] }> {
     const ids = await Promise.all(names.map((name) => this.storage.resolve(name)));
     const vectors = await this.storage.vectors(ids.map((id) => id ?? ''));
     const unknown = names.filter((_, i) => ids[i] === undefined || vectors[i] === undefined);
     if (unknown.length > 0) throw paperNotFound(unknown);
-    return vectors as Float32Array[];
+    return { ids: ids as string[], vectors: vectors as Float32Array[] };
   }
 
   /**

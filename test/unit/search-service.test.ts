@@ -333,6 +333,18 @@ describe('SearchService related, recommend and lookups', () => {
     );
   });
 
+  it('regression: resolves the inputs once (two inputs deleted while the query was embedded were taken for one paper both positive and negative)', async () => {
+    let resolved = 0;
+    // The inputs resolve once; asked again (after the model call) they are gone, as after a DELETE.
+    const deletedAfterFirstLookup = new Proxy(storage, {
+      get: (target, property) =>
+        property === 'resolve' ? async (name: string) => (resolved++ < 2 ? target.resolve(name) : undefined) : Reflect.get(target, property, target),
+    }) as PaperStorage;
+    const other = new SearchService(deletedAfterFirstLookup, embedder, 'hybrid');
+    const { hits } = await other.recommend({ positive: ['volcano-1'], negative: ['protein-1'], query: 'magma' }, { k: 2 });
+    assert.ok(hits.length > 0 && !ids(hits).some((id) => id === 'volcano-1' || id === 'protein-1'));
+  });
+
   it('names every unknown recommendation input in one 404', async () => {
     await assert.rejects(service.recommend({ positive: ['protein-1', 'x'], negative: ['y'] }, { k: 3 }), (error: unknown) => {
       assert.deepEqual((error as { details: unknown }).details, { ids: ['x', 'y'] });
