@@ -483,6 +483,15 @@ describe('snapshots through the write service', () => {
     assert.equal((await storage.stats()).pending, 0);
   });
 
+  it('regression: are refused once the storage is closing (asked for then, one was reported taken when none was)', async () => {
+    await writes.createPapers([{ id: 'closing', ...glacier }], { batch: false });
+    const closing = storage.close();
+    await assert.rejects(storage.snapshot(), isAppErrorWithCode('shutting_down'));
+    await closing;
+    await open();
+    assert.equal((await storage.stats()).pending, 1, 'the write is still in the log');
+  });
+
   it('serve the writes made while a snapshot was being built', async () => {
     await writes.createPapers([{ id: 'before', ...glacier }], { batch: false });
     const snapshot = writes.snapshot();

@@ -64,7 +64,9 @@ export class SnapshotScheduler {
 
   /** Takes a snapshot now (after the one running, if any) when writes are pending, and waits for it; throws if it fails. */
   async snapshotNow(): Promise<void> {
-    await this.running?.done;
+    // Another may start as the running one ends (a write due for one): the snapshot asked for is the next.
+    while (this.running) await this.running.done;
+    if (this.closed) throw new AppError('shutting_down', 'The server is stopping: no snapshot was taken. The write-ahead log holds every write.');
     const failure = await this.maybeStart(true);
     if (!failure) return;
     // The worker reports a full disk as disk_full (no file descriptor left as overloaded); the
