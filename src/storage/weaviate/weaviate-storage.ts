@@ -362,7 +362,12 @@ export class WeaviateStorage implements PaperStorage {
       const net = new Map<string, PaperChange>();
       for (const changes of writes) for (const change of changes) net.set(change.op === 'put' ? change.paper.id : change.id, change);
       const ids = [...net.keys()];
-      const before = await this.fetchByIds(ids, true);
+      const before = await this.fetchByIds(ids, true).catch((error: unknown) => {
+        if (isAppError(error)) throw error;
+        throw new AppError('write_failed', `The papers the write replaces could not be read, so nothing was written: ${(error as Error).message}`, {
+          cause: error,
+        });
+      });
       try {
         await this.apply([...net.values()]);
       } catch (error) {
