@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
 import zlib from 'node:zlib';
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
-import { z } from 'zod';
 import {
   AppError,
   invalidInput,
@@ -13,40 +12,11 @@ import {
   type ErrorCode,
   type InputIssue,
 } from '../errors.js';
-import { issueMessage } from '../shared/zod-issues.js';
+import { boundedIssueText, maxIssues } from '../shared/zod-issues.js';
 import { payloadTooLarge } from './body-parsers.js';
 import { lingerBeforeClosing } from './lingering-close.js';
 import { noteRejection } from './request-logging.js';
 import { isMcpPath } from './rate-limit.js';
-
-/** Issues named in one answer, and the length of each message: a hostile body cannot make the error large. */
-export const maxIssues = 10;
-const maxIssueMessage = 200;
-
-/**
- * Parses with zod and turns a failure into a 400 that names each bad field (the first ten; the
- * count of the others is given), every message cut to a bounded length.
- */
-export function parseInput<Schema extends z.ZodType>(schema: Schema, input: unknown, where: 'body' | 'query' | 'params'): z.infer<Schema> {
-  const parsed = schema.safeParse(input);
-  if (parsed.success) return parsed.data;
-  const all = parsed.error.issues;
-  const issues = all.slice(0, maxIssues).map((issue) => ({
-    path: truncate([where, ...issue.path.slice(0, 20).map(String)].join('.')),
-    message: truncate(issueMessage(issue)),
-    code: issue.code,
-  }));
-  const more = all.length - issues.length;
-  throw invalidInput(
-    `Invalid request ${where}: ${issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}${more > 0 ? `; and ${more} more` : ''}`,
-    issues,
-    more > 0 ? { moreIssues: more } : {},
-  );
-}
-
-function truncate(text: string): string {
-  return text.length > maxIssueMessage ? `${text.slice(0, maxIssueMessage - 1)}…` : text;
-}
 
 export const routeNotFound: RequestHandler = (request) => {
   throw noRouteFor(request);
@@ -104,8 +74,8 @@ export function onlyQueryParameters(allowed: readonly string[] = [], options: { 
         ? '; its parameters go in the JSON body'
         : '';
     throw invalidInput(
-      `Invalid request query: ${request.method} ${request.path} reads ${read}${body} (unrecognized: ${unknown.map((key) => `"${truncate(key)}"`).join(', ')})`,
-      unknown.slice(0, maxIssues).map((key) => ({ path: 'query', message: truncate(`Unrecognized key: "${key}"`), code: 'unrecognized_keys' })),
+      `Invalid request query: ${request.method} ${request.path} reads ${read}${body} (unrecognized: ${unknown.map((key) => `"${boundedIssueText(key)}"`).join(', ')})`,
+      unknown.slice(0, maxIssues).map((key) => ({ path: 'query', message: boundedIssueText(`Unrecognized key: "${key}"`), code: 'unrecognized_keys' })),
     );
   };
 }

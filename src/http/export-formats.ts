@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { exportPapers } from '../export/export-papers.js';
 import { exportFormats, exportMediaTypeAliases, exportMediaTypes, formatExtensions, formatOfMediaType, type ExportFormat } from '../export/media-types.js';
 import type { Paper } from '../papers/paper.js';
-import { parseInput } from './error-handling.js';
+import { parseInput } from '../shared/zod-issues.js';
 import { givenOnce } from './schemas.js';
 
 /** What ranked lists and papers can be answered as: the API's JSON, or an export format. */

@@ -5,7 +5,7 @@ import { exportMediaTypeAliases, exportMediaTypes, formatNames, formatOfMediaTyp
 import { readReferenceText } from '../ingest/reference-text.js';
 import { defaultFieldMap, mapRecordToPaper } from '../papers/paper-record.js';
 import { isWriteEntry, rejectedEntry, type RejectedEntry, type WriteEntry } from '../writes/write-service.js';
-import { maxIssues } from './error-handling.js';
+import { maxIssues } from '../shared/zod-issues.js';
 import { maxPapersPerWrite, paperInputSchema, titleOnlyPaperInputSchema } from './schemas.js';
 
 /** How long a reference body is read before other requests get a turn. */

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { rejectedEntry, type RejectedEntry, type WriteEntry } from '../writes/write-service.js';
-import { parseInput } from './error-handling.js';
+import { parseInput } from '../shared/zod-issues.js';
 import { hasVisibleText, paperItemsSchema, type paperInputSchema, type titleOnlyPaperInputSchema } from './schemas.js';
 
 /**

@@ -1,22 +1,15 @@
 import type { z } from 'zod';
 import { PaperSearchError } from '../client/paper-search-client.js';
-import { AppError, invalidInput, isAppError, toErrorBody, type ErrorBody, type InputIssue } from '../errors.js';
+import { AppError, isAppError, isServerFault, toErrorBody, type ErrorBody, type InputIssue } from '../errors.js';
 import type { Logger } from '../log.js';
-import { issueMessage } from '../shared/zod-issues.js';
+import { parseInput } from '../shared/zod-issues.js';
 
 /** Where a request's input is, as error paths name it (the HTTP API says `body`): a tool's arguments, or a request's params. */
 type InputPlace = 'arguments' | 'params';
 
-/** Parses tool arguments; a failure is the API's invalid_input, naming each bad argument. */
+/** Parses tool arguments; a failure is the API's invalid_input, naming each bad argument (as bounded as the API's). */
 export function parseArguments<Schema extends z.ZodType>(schema: Schema, input: unknown): z.output<Schema> {
-  const parsed = schema.safeParse(input ?? {});
-  if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((issue) => ({
-    path: ['arguments', ...issue.path.map(String)].join('.'),
-    message: issueMessage(issue),
-    code: issue.code,
-  }));
-  throw invalidInput(`Invalid arguments: ${issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`, issues);
+  return parseInput(schema, input ?? {}, 'arguments');
 }
 
 /**
@@ -27,7 +20,7 @@ export function parseArguments<Schema extends z.ZodType>(schema: Schema, input: 
  */
 export function toolErrorBody(error: unknown, log: Logger, where: InputPlace = 'arguments'): ErrorBody {
   if (isAppError(error)) {
-    if (error.status >= 500 && error.status !== 503 && error.code !== 'server_unreachable') log.error({ err: error, code: error.code }, 'tool failed');
+    if (isServerFault(error.status) && error.code !== 'server_unreachable') log.error({ err: error, code: error.code }, 'tool failed');
     return locateIssues(toErrorBody(error), where);
   }
   if (error instanceof PaperSearchError) {

@@ -253,6 +253,10 @@ describe('the MCP server over the services', () => {
       tooMany.details?.issues?.map((issue) => issue.path),
       ['arguments.k'],
     );
+    // Regression: the issues were not bounded as the API's are (a hostile call could make the error as large as itself).
+    const many = errorOf(await callTool(client, 'recommend_papers', { positive: Array.from({ length: 50 }, (_, i) => i) }));
+    assert.equal(many.details?.issues?.length, 10);
+    assert.equal((many.details as { moreIssues?: number } | undefined)?.moreIssues, 40);
     const infinite = errorOf(await callTool(client, 'search_papers', { query: 'volcano', score_threshold: Infinity }));
     assert.match(infinite.message, /arguments\.score_threshold: must be a finite number/);
     const unknown = errorOf(await callTool(client, 'search_papers', { query: 'volcano', colour: 'red' }));

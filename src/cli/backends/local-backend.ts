@@ -1,5 +1,5 @@
 import type { Config } from '../../config/config.js';
-import { parseInput } from '../../http/error-handling.js';
+import { parseInput } from '../../shared/zod-issues.js';
 import { listOptions, rankedListBody } from '../../http/ranked-lists.js';
 import { elapsedMs } from '../../http/took.js';
 import {
