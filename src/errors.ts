@@ -58,6 +58,7 @@ export const errorCatalog = {
   input_malformed: { status: 500, message: 'The input file is malformed.' },
   input_rejected: { status: 500, message: 'A record was rejected (strict mode).' },
   command_unavailable: { status: 500, message: 'This command needs something this installation lacks.' },
+  usage: { status: 400, message: 'The command line is wrong: see the command with --help.' },
   interrupted: { status: 500, message: 'Stopped by a signal; the work was abandoned.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

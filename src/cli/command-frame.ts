@@ -1,7 +1,7 @@
 import { clientEnvironment, flagOnlySettings, loadConfig, misspeltSettings, type Config } from '../config/config.js';
 import type { Logger } from '../log.js';
 import { createCliLogger } from './cli-logger.js';
-import { describeFailure } from './exit-codes.js';
+import { failureOfCommand } from './exit-codes.js';
 import { painter, traitsOf, type StreamTraits } from './output/terminal.js';
 
 /** What every command runs with: the configuration, a logger on stderr, and what stdout and stderr can show. */
@@ -53,7 +53,7 @@ export async function runInFrame(options: FrameOptions, command: (context: Comma
     }
     await command({ config, log, stdout: traitsOf(process.stdout), stderr, say: (line) => process.stderr.write(`${line}\n`) });
   } catch (error) {
-    const failure = describeFailure(error, options.serverUrl);
+    const failure = failureOfCommand(error, options.serverUrl);
     process.stderr.write(`${paint('red', `error [${failure.code}]`)}: ${failure.message}\n`);
     process.exitCode = failure.exitCode;
     // Whatever was still starting when the failure came (a model worker, say) must not keep the

@@ -19,13 +19,14 @@ export class UsageError extends Error {
 }
 
 export interface Failure {
+  /** A catalog code, or a server's (a newer server may have codes this client does not know). */
   code: string;
   message: string;
   exitCode: number;
 }
 
 /** Turns whatever a command threw into one sentence, a stable code and an exit code. */
-export function describeFailure(error: unknown, serverUrl?: string): Failure {
+export function failureOfCommand(error: unknown, serverUrl?: string): Failure {
   if (error instanceof UsageError) return { code: 'usage', message: error.message, exitCode: exitCodes.usage };
   if (error instanceof PaperSearchError && error.code === 'server_unreachable' && serverUrl) {
     const { reason } = (error.details ?? {}) as { reason?: string };
@@ -52,7 +53,7 @@ export function describeFailure(error: unknown, serverUrl?: string): Failure {
       exitCode: exitCodes.failure,
     };
   }
-  return { code: 'unexpected', message: error instanceof Error ? (error.stack ?? error.message) : String(error), exitCode: exitCodes.failure };
+  return { code: 'internal', message: error instanceof Error ? (error.stack ?? error.message) : String(error), exitCode: exitCodes.failure };
 }
 
 /** What to change on the command line when a server refused a request for a reason the server words in HTTP's terms. */

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { describeFailure, exitCodes, UsageError } from '../../src/cli/exit-codes.js';
+import { failureOfCommand, exitCodes, UsageError } from '../../src/cli/exit-codes.js';
 import { hitsTable } from '../../src/cli/output/hits-output.js';
 import { formatDuration } from '../../src/cli/output/progress-bars.js';
 import { columnsOf, fit, padColumns, traitsOf, wrap } from '../../src/cli/output/terminal.js';
 import { PaperSearchError } from '../../src/client/paper-search-client.js';
-import { AppError } from '../../src/errors.js';
+import { AppError, errorCatalog } from '../../src/errors.js';
 
 const hits = [
   {
@@ -92,12 +92,19 @@ describe('stream traits', () => {
 });
 
 describe('failures', () => {
+  it("regression: carry codes of the one catalog (a usage error and a bug were 'usage' and 'unexpected', codes no catalog held)", () => {
+    for (const error of [new UsageError('give --file'), new TypeError('x is undefined'), 'a thrown string', new AppError('index_missing')]) {
+      assert.ok(failureOfCommand(error).code in errorCatalog, failureOfCommand(error).code);
+    }
+    assert.equal(failureOfCommand(new TypeError('x is undefined')).code, 'internal');
+  });
+
   it('map to the documented exit codes', () => {
-    assert.equal(describeFailure(new UsageError('give --file')).exitCode, exitCodes.usage);
-    assert.equal(describeFailure(new AppError('invalid_input', 'k too big')).exitCode, exitCodes.usage);
-    assert.equal(describeFailure(new PaperSearchError(400, 'invalid_input', 'k too big')).exitCode, exitCodes.usage);
-    assert.equal(describeFailure(new PaperSearchError(404, 'paper_not_found', 'no')).exitCode, exitCodes.failure);
-    assert.equal(describeFailure(new AppError('index_missing')).exitCode, exitCodes.failure);
+    assert.equal(failureOfCommand(new UsageError('give --file')).exitCode, exitCodes.usage);
+    assert.equal(failureOfCommand(new AppError('invalid_input', 'k too big')).exitCode, exitCodes.usage);
+    assert.equal(failureOfCommand(new PaperSearchError(400, 'invalid_input', 'k too big')).exitCode, exitCodes.usage);
+    assert.equal(failureOfCommand(new PaperSearchError(404, 'paper_not_found', 'no')).exitCode, exitCodes.failure);
+    assert.equal(failureOfCommand(new AppError('index_missing')).exitCode, exitCodes.failure);
     const refused = new PaperSearchError(
       502,
       'server_unreachable',
@@ -106,7 +113,7 @@ describe('failures', () => {
         reason: 'ECONNREFUSED',
       },
     );
-    assert.deepEqual(describeFailure(refused, 'http://127.0.0.1:9'), {
+    assert.deepEqual(failureOfCommand(refused, 'http://127.0.0.1:9'), {
       code: 'server_unreachable',
       message: 'Cannot reach http://127.0.0.1:9 (ECONNREFUSED). Is the server running? Start one with: paper-search serve',
       exitCode: exitCodes.failure,
@@ -117,7 +124,7 @@ describe('failures', () => {
 describe('a full disk during a command (it was reported as an unexpected error)', () => {
   it('is disk_full with what to do, and no stack trace', () => {
     const full = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', errno: -28, syscall: 'write' });
-    const failure = describeFailure(full);
+    const failure = failureOfCommand(full);
     assert.equal(failure.code, 'disk_full');
     assert.equal(failure.exitCode, exitCodes.failure);
     assert.match(failure.message, /^The disk is full \(ENOSPC: no space left on device, write\)\. Free space and run the command again/);
