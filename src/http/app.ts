@@ -138,8 +138,13 @@ export function createApp({ state, log, settings, apiKeys, metrics }: AppDepende
   app.patch('/v1/papers/:id', writeBody);
   app.use(generalBody);
   app.use(writeRoutes(writes));
-  // Pages of up to 1,000 papers (most of a megabyte each) take turns; see answerGate.
-  app.get('/v1/papers', answerGate({ concurrent: 2, heldBytes: 64 * 1024 * 1024, stalledMs: 30_000, waiting: 256 }));
+  // Large answers take turns (see answerGate): pages and lookups of up to 1,000 papers (most of a
+  // megabyte each), and the map (2 MB at 75,000 papers, built once and sent as it is, but held
+  // for each client until it takes it).
+  const largeAnswers = answerGate({ concurrent: 2, heldBytes: 64 * 1024 * 1024, stalledMs: 30_000, waiting: 256 });
+  app.get('/v1/papers', largeAnswers);
+  app.post('/v1/papers/batch', largeAnswers);
+  app.get('/v1/map', largeAnswers);
   app.use(searchRoutes(service, apiKeys.configured));
 
   app.use(pageNotFound());

@@ -8,6 +8,8 @@ import { paperOfHit } from '../../export/export-papers.js';
 import { fileNameOf, responseFormat, sendExport, withoutFormat } from '../export-formats.js';
 import { facetBody, listOptions, rankedListBody } from '../ranked-lists.js';
 import { elapsedMs } from '../took.js';
+import { MapAnswers } from '../map-answers.js';
+import { sendKeptAnswer } from '../kept-answer-response.js';
 import {
   batchSearchRequestSchema,
   facetsQuerySchema,
@@ -32,6 +34,7 @@ export const paperBatchMethods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
  */
 export function searchRoutes(requireService: (response: Response) => SearchService, writesEnabled: boolean): Router {
   const router = Router();
+  const mapAnswers = new MapAnswers();
 
   router.post('/v1/search', onlyQueryParameters(['format']), async (request, response) => {
     const started = performance.now();
@@ -77,21 +80,9 @@ export function searchRoutes(requireService: (response: Response) => SearchServi
   });
   router.all('/v1/recommend', methodNotAllowed(['POST']));
 
-  router.get('/v1/map', onlyQueryParameters(), async (_request, response) => {
+  router.get('/v1/map', onlyQueryParameters(), async (request, response) => {
     const started = performance.now();
-    const map = await requireService(response).map();
-    response.json({
-      count: map.ids.length,
-      ids: map.ids,
-      x: base64Of(map.x),
-      y: base64Of(map.y),
-      groups: map.groups,
-      group_sizes: map.groupSizes,
-      group: base64Of(map.group),
-      method: map.method,
-      built_at: map.builtAt,
-      took_ms: elapsedMs(started),
-    });
+    sendKeptAnswer(request, response, { answer: await mapAnswers.of(requireService(response)), compressNow: true }, () => undefined, started);
   });
   router.all('/v1/map', methodNotAllowed(['GET']));
 
@@ -155,11 +146,6 @@ export function searchRoutes(requireService: (response: Response) => SearchServi
   router.all('/v1/facets', methodNotAllowed(['GET']));
 
   return router;
-}
-
-/** A typed array's bytes (little-endian: every platform Node runs on), base64-encoded. */
-function base64Of(values: Float32Array | Uint16Array): string {
-  return Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString('base64');
 }
 
 /** The URL of the next page of a listing: the same query with the next cursor (exports carry it in a Link header). */
