@@ -24,22 +24,32 @@ const evictableAfterMs = 1_000;
  * next: 200 connections that sent nothing held a server capped at 200 for as long as they stayed
  * open, and every other client was turned away. Here a connection silent for `silentTimeoutMs`
  * is closed, and one arriving at the limit takes the place of the oldest connection that has not
- * sent a byte in a second (it has no request to lose); when there is none, the newcomer is
- * closed. The count of either is `onDrop`.
+ * sent a byte in a second (it has no request to lose); when there is none, of the oldest
+ * connection of the address holding the most, if that is more than the newcomer's address holds
+ * (200 connections from one address trickling request bodies held every other client out for
+ * the whole request timeout); else the newcomer is closed. The count of either is `onDrop`.
  */
 export function capConnections(server: Server, options: ConnectionCapOptions): void {
   // Insertion order is arrival order: the first silent one found is the oldest.
   const arrivals = new Map<Socket, number>();
+  const byAddress = new Map<string, Set<Socket>>();
   server.on('connection', (socket: Socket) => {
+    const address = socket.remoteAddress ?? '';
     if (arrivals.size >= options.limit) {
       options.onDrop();
-      if (!closeOldestSilent(arrivals)) {
+      if (!closeOldestSilent(arrivals) && !closeOldestOfLargestHolder(byAddress, arrivals, byAddress.get(address)?.size ?? 0)) {
         socket.destroy();
         return;
       }
     }
     arrivals.set(socket, Date.now());
-    socket.once('close', () => arrivals.delete(socket));
+    const held = byAddress.get(address) ?? new Set<Socket>();
+    byAddress.set(address, held.add(socket));
+    socket.once('close', () => {
+      arrivals.delete(socket);
+      held.delete(socket);
+      if (held.size === 0 && byAddress.get(address) === held) byAddress.delete(address);
+    });
   });
   const sweep = setInterval(
     () => {
@@ -61,6 +71,22 @@ function closeOldestSilent(arrivals: Map<Socket, number>): boolean {
     if (arrived > silentSince) return false;
     if (socket.bytesRead > 0) continue;
     arrivals.delete(socket);
+    socket.destroy();
+    return true;
+  }
+  return false;
+}
+
+/** Closes the oldest connection (of a second or more) of the address holding the most, when it holds more than `newcomerHolds` + 1. */
+function closeOldestOfLargestHolder(byAddress: Map<string, Set<Socket>>, arrivals: Map<Socket, number>, newcomerHolds: number): boolean {
+  let largest: Set<Socket> | undefined;
+  for (const held of byAddress.values()) if (held.size > (largest?.size ?? 0)) largest = held;
+  if (!largest || largest.size <= newcomerHolds + 1) return false;
+  const oldEnough = Date.now() - evictableAfterMs;
+  for (const socket of largest) {
+    if ((arrivals.get(socket) ?? Infinity) > oldEnough) return false;
+    arrivals.delete(socket);
+    largest.delete(socket);
     socket.destroy();
     return true;
   }

@@ -100,7 +100,7 @@ export class ServiceMetrics {
     this.rateLimited = new Counter({ name: 'paper_search_rate_limited_total', help: 'Requests answered 429 by the rate limit.', registers });
     this.droppedConnections = new Counter({
       name: 'paper_search_connections_dropped_total',
-      help: 'Connections closed on arrival: the server held MAX_CONNECTIONS already.',
+      help: 'Connections closed because the server held MAX_CONNECTIONS: an older one to make room for a newcomer, or the newcomer.',
       registers,
     });
 

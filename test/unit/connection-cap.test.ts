@@ -18,8 +18,8 @@ async function cappedServer(limit: number, silentTimeoutMs = 60_000): Promise<{ 
   return { port: (server.address() as AddressInfo).port, drops: () => dropped };
 }
 
-async function opened(port: number): Promise<Socket> {
-  const socket = connect(port, '127.0.0.1');
+async function opened(port: number, localAddress?: string): Promise<Socket> {
+  const socket = connect({ port, host: '127.0.0.1', localAddress });
   socket.on('error', () => undefined);
   await once(socket, 'connect');
   return socket;
@@ -65,6 +65,27 @@ describe('capConnections', () => {
     assert.equal(await closedWithin(busy[0]!, 100), false);
     assert.equal(drops(), 1);
     busy.forEach((socket) => socket.destroy());
+  });
+
+  it('regression: lets a client in at the limit in place of the oldest connection of the address holding the most (one address trickling request bodies on every connection locked every other client out)', async () => {
+    const { port, drops } = await cappedServer(4);
+    const hog: Socket[] = [];
+    // Read, so the server's close is seen.
+    for (let i = 0; i < 4; i++) hog.push((await opened(port, '127.0.0.2')).resume());
+    for (const socket of hog) socket.write('POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n{');
+    // Only a connection of a second or more gives way.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const newcomer = await opened(port);
+    newcomer.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+    const answer = await Promise.race([once(newcomer, 'data').then(([chunk]) => String(chunk)), once(newcomer, 'close').then(() => 'closed')]);
+    assert.match(answer, /^HTTP\/1\.1 200 /);
+    assert.equal(await closedWithin(hog[0]!, 1_000), true, "the hog's oldest connection was closed");
+    assert.equal(await closedWithin(hog[3]!, 100), false, 'its others stay');
+    // The hog itself cannot take another's place: it already holds the most.
+    const more = (await opened(port, '127.0.0.2')).resume();
+    assert.equal(await closedWithin(more, 1_000), true);
+    assert.equal(drops(), 2);
+    [...hog, newcomer].forEach((socket) => socket.destroy());
   });
 
   it('regression: closes a connection that sends nothing for the silent timeout (one that never sent a byte was held for good)', async () => {
