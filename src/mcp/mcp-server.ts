@@ -1,9 +1,11 @@
+import { setImmediate } from 'node:timers/promises';
 import { createRequire } from 'node:module';
 // The low-level Server, not McpServer: McpServer validates tool arguments itself and reports a
 // failure in its own words, where these tools answer with the HTTP API's error codes and paths.
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import {
   CallToolRequestSchema,
+  type CallToolRequest,
   ErrorCode,
   LATEST_PROTOCOL_VERSION,
   ListResourcesRequestSchema,
@@ -86,6 +88,12 @@ export function createMcpServer(
   protocolVersion: () => string,
   /** What a client calling a write tool it was not offered should do, or why it cannot. */
   writeAccessHint = 'connect with an API key',
+  /**
+   * Runs the tool calls of one client message (an HTTP batch) one at a time, other requests
+   * answered between them: run at once, a batch of 100 heavy calls kept the server's other
+   * clients waiting (a health check 0.7 s; 4.7 s under eight such batches).
+   */
+  callsInTurn = false,
 ): Server {
   const offered = tools.filter((tool) => !tool.writes || backend.writes !== undefined);
   const byName = new Map(offered.map((tool) => [tool.name, tool]));
@@ -97,7 +105,10 @@ export function createMcpServer(
     tools: hasStructuredOutput(protocolVersion()) ? listed : listed.map(({ outputSchema: _output, ...listing }) => listing),
   }));
 
-  server.setRequestHandler(CallToolRequestSchema, async (request): Promise<CallToolResult> => {
+  const inTurn = callsInTurn ? takingTurns() : <T>(task: () => Promise<T>) => task();
+  server.setRequestHandler(CallToolRequestSchema, (request) => inTurn(() => callTool(request)));
+
+  async function callTool(request: CallToolRequest): Promise<CallToolResult> {
     const tool = byName.get(request.params.name);
     if (!tool) {
       const writeTool = tools.some((known) => known.name === request.params.name && known.writes);
@@ -116,7 +127,7 @@ export function createMcpServer(
     } catch (error) {
       return { isError: true, content: [{ type: 'text', text: JSON.stringify(toolErrorBody(error, log)) }] };
     }
-  });
+  }
 
   server.setRequestHandler(ListResourceTemplatesRequestSchema, () => ({
     resourceTemplates: [
@@ -196,4 +207,14 @@ export function negotiatedVersion(transport: Transport): () => string {
     deliver?.(message, extra);
   };
   return () => version;
+}
+
+/** Runs tasks one after another, each on a turn of the event loop after the one before it ended. */
+function takingTurns(): <T>(task: () => Promise<T>) => Promise<T> {
+  let last: Promise<unknown> = Promise.resolve();
+  return (task) => {
+    const next = last.then(() => setImmediate()).then(task);
+    last = next.catch(() => undefined);
+    return next;
+  };
 }

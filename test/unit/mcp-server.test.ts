@@ -41,9 +41,9 @@ after(async () => {
 });
 
 /** A server over `backend` on one end of an in-memory pair, following the version its client agrees on; the other end. */
-async function serve(backend: PaperSearchBackend): Promise<InMemoryTransport> {
+async function serve(backend: PaperSearchBackend, callsInTurn = false): Promise<InMemoryTransport> {
   let agreedVersion = () => LATEST_PROTOCOL_VERSION;
-  const server = createMcpServer(backend, createLogger('silent'), () => agreedVersion());
+  const server = createMcpServer(backend, createLogger('silent'), () => agreedVersion(), undefined, callsInTurn);
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await server.connect(serverSide);
   agreedVersion = negotiatedVersion(serverSide);
@@ -242,6 +242,28 @@ describe('the MCP server over the services', () => {
     const related = (await callTool(client, 'related_papers', { id: 'volcano-1', k: 10, score_threshold: 2 })).structuredContent as { papers: unknown[] };
     assert.deepEqual(related.papers, []);
     await client.close();
+  });
+
+  it('regression: runs the calls of one client message one at a time when asked (a batch of 100 heavy calls ran at once and kept every other request waiting)', async () => {
+    const running = { now: 0, most: 0 };
+    const counting = (): PaperSearchBackend => ({
+      ...localBackend(search),
+      search: async () => {
+        running.most = Math.max(running.most, ++running.now);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        running.now--;
+        return [];
+      },
+    });
+    for (const inTurn of [true, false]) {
+      running.most = 0;
+      const client = new Client({ name: 'unit-test', version: '1.0.0' });
+      await client.connect(await serve(counting(), inTurn));
+      const results = await Promise.all(Array.from({ length: 5 }, () => callTool(client, 'search_papers', { query: 'volcano' })));
+      assert.ok(results.every((result) => result.isError !== true));
+      assert.equal(running.most, inTurn ? 1 : 5, `calls in turn: ${inTurn}`);
+      await client.close();
+    }
   });
 
   it('answers bad arguments with the API invalid_input, naming each argument, and keeps serving', async () => {

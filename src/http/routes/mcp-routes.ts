@@ -92,6 +92,7 @@ export function mcpRoutes(options: McpRouteOptions): Router {
         request.log,
         agreedVersion,
         options.apiKeys.configured ? 'connect with an API key' : 'this server takes no writes (it has no API_KEYS)',
+        true,
       );
       const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
       response.on('close', () => void server.close());
