@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import type { Config } from '../../src/config/config.js';
+import { createLogger } from '../../src/log.js';
 import { replaceDirectory, restoreInterruptedReplace, stagingPathFor } from '../../src/shared/fs-atomic.js';
+import { collectionModel } from '../../src/storage/open-storage.js';
 import { temporaryRoot } from './support.js';
 
 let counter = 0;
@@ -121,5 +125,33 @@ describe('restoreInterruptedReplace', () => {
     assert.equal(await restoreInterruptedReplace(target), false);
     assert.equal(await readFile(join(target, 'marker.txt'), 'utf8'), 'v2');
     assert.deepEqual(await readdir(dir), ['index']);
+  });
+});
+
+describe('collectionModel on a folder missing mid-swap', () => {
+  /** A lock file beside `target` naming `pid` of this host, as lockFolder writes it. */
+  async function lockedBy(target: string, pid: number): Promise<void> {
+    await writeFile(`${target}.lock`, `${JSON.stringify({ pid, host: hostname(), since: new Date().toISOString() })}\n`);
+  }
+  const configOf = (target: string) => ({ INDEX_DIR: target, BACKEND: 'embedded' }) as Config;
+
+  it("regression: leaves a running server's swap alone (a reader restored the old folder between its two renames, and both failed)", async () => {
+    const dir = await freshDir();
+    const target = join(dir, 'index');
+    await folderWith(join(dir, '.index.old-4242-deadbeef'), 'retired by the running server');
+    // This test's parent process stands for the server that holds the folder.
+    await lockedBy(target, process.ppid);
+    await assert.rejects(collectionModel(configOf(target), createLogger('silent')));
+    assert.deepEqual((await readdir(dir)).sort(), ['.index.old-4242-deadbeef', 'index.lock']);
+  });
+
+  it('restores the folder when the process holding its lock is gone', async () => {
+    const dir = await freshDir();
+    const target = join(dir, 'index');
+    await folderWith(join(dir, '.index.old-4242-deadbeef'), 'retired by a server that crashed');
+    await lockedBy(target, 999_999_999);
+    // The restored folder holds no index here, so reading its manifest fails after the restore.
+    await assert.rejects(collectionModel(configOf(target), createLogger('silent')));
+    assert.deepEqual((await readdir(dir)).sort(), ['index', 'index.lock']);
   });
 });

@@ -1,5 +1,6 @@
-import { open, readFile, rm } from 'node:fs/promises';
+import { open, readFile, realpath, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
+import { resolve } from 'node:path';
 import { AppError } from '../../errors.js';
 import { isProcessRunning, processStartTime } from '../../shared/processes.js';
 
@@ -87,6 +88,15 @@ function unwritableFolder(folder: string, what: LockedFolder, path: string, code
 }
 
 /** Beside the folder, not in it: a log folder is moved aside when it belongs to another build, an index folder replaced by each snapshot. */
+/**
+ * Whether a process running on this host holds `folder`'s lock (taken by its real path, as
+ * lockFolder takes it): what it does to the folder (a snapshot's swap) is its own to finish.
+ */
+export async function isHeldByRunningProcess(folder: string): Promise<boolean> {
+  const holder = await readHolder(lockPathOf(await realpath(folder).catch(() => resolve(folder))));
+  return holder !== undefined && holder.host === hostname() && holder.pid !== process.pid && isProcessRunning(holder.pid, holder.processStartedAt);
+}
+
 function lockPathOf(folder: string): string {
   return `${folder.replace(/[\\/]+$/, '')}.lock`;
 }
