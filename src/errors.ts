@@ -31,6 +31,10 @@ export const errorCatalog = {
   storage_unavailable: { status: 503, message: 'The storage backend cannot be reached; try again shortly.' },
   model_unavailable: { status: 503, message: 'The model is not available.' },
   write_failed: { status: 500, message: 'The write could not be made durable; it was not applied.' },
+  write_pending_restart: {
+    status: 500,
+    message: 'The write is logged but could not be applied in memory: restart the server, which applies it from the write-ahead log.',
+  },
   disk_full: { status: 507, message: 'The disk holding the index is full; nothing was written. Free space and try again.' },
   index_replaced: {
     status: 409,

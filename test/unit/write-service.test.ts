@@ -492,6 +492,21 @@ describe('snapshots through the write service', () => {
     assert.equal((await storage.stats()).pending, 1, 'the write is still in the log');
   });
 
+  it('regression: a write logged but not applied in memory is reported as pending a restart, later writes refused, and the restart applies it (it was answered as not applied, yet came back)', async () => {
+    const live = storage.live;
+    live.applyInSlices = async () => {
+      throw new Error('Cannot enlarge memory');
+    };
+    await assert.rejects(writes.createPapers([{ id: 'logged', ...glacier }], { batch: false }), isAppErrorWithCode('write_pending_restart'));
+    assert.equal(storage.health().status, 'degraded');
+    await assert.rejects(writes.createPapers([{ id: 'after', ...glacier }], { batch: false }), isAppErrorWithCode('write_failed', /restarted/));
+    await writes.close();
+    await storage.close();
+    await open();
+    assert.equal((await search.getPaper('logged')).id, 'logged');
+    await assert.rejects(search.getPaper('after'), isAppErrorWithCode('paper_not_found'));
+  });
+
   it('serve the writes made while a snapshot was being built', async () => {
     await writes.createPapers([{ id: 'before', ...glacier }], { batch: false });
     const snapshot = writes.snapshot();

@@ -68,6 +68,8 @@ export class EmbeddedStorage implements PaperStorage {
   private closed = false;
   /** Set when a write found the folder rebuilt under this server (see assertFolderIsServedBuild). */
   private folderReplaced = false;
+  /** Why a logged write could not be applied in memory, if one could not: the served index may hold part of it. */
+  private applyFailure: string | undefined;
   /** Moves with every applied write and every snapshot swap (a swap recomputes BM25 statistics and may rebuild the graph). */
   private contentVersion = 0;
 
@@ -306,6 +308,7 @@ export class EmbeddedStorage implements PaperStorage {
     return this.exclusive(async () => {
       if (this.closed) throw new AppError('shutting_down');
       if (!this.writeLog) throw new AppError('writes_disabled');
+      if (this.applyFailure !== undefined) throw new AppError('write_failed', `Writes are refused until the server is restarted: ${this.applyFailure}.`);
       await this.assertFolderIsServedBuild();
       const logged = writes.map((changes, i) => ({ seq: this.nextSeq + i, changes: [...changes] }));
       try {
@@ -317,7 +320,21 @@ export class EmbeddedStorage implements PaperStorage {
         throw new AppError('write_failed', `The write could not be logged: ${reason}. It was not applied.`, { cause: error });
       }
       this.nextSeq += logged.length;
-      for (const write of logged) await this.current.applyInSlices(write.seq, write.changes);
+      try {
+        for (const write of logged) await this.current.applyInSlices(write.seq, write.changes);
+      } catch (error) {
+        // Logged, the write is applied whole when the log is replayed at the next start; in memory
+        // it may be applied in part, so nothing more is written onto that.
+        this.applyFailure = `a write was logged but could not be applied in memory (${describeFailure(error)}); the restart applies it from the write-ahead log`;
+        this.contentVersion++;
+        throw new AppError(
+          'write_pending_restart',
+          `The write is logged but could not be applied in memory: restart the server, which applies it (${describeFailure(error)}).`,
+          {
+            cause: error,
+          },
+        );
+      }
       this.contentVersion++;
       this.snapshots?.noteWrite();
     });
@@ -367,6 +384,7 @@ export class EmbeddedStorage implements PaperStorage {
 
   /** Degraded once a write found the folder rebuilt: reads go on, writes are refused until a restart, which monitoring should see. */
   health(): StorageHealth {
+    if (this.applyFailure !== undefined) return { status: 'degraded', reason: this.applyFailure };
     return this.folderReplaced
       ? {
           status: 'degraded',
