@@ -84,6 +84,7 @@ const codesOfSomeOperations: Partial<Record<ErrorCode, readonly string[]>> = {
   index_replaced: writeOperations,
   writes_disabled: writeOperations,
   write_failed: writeOperations,
+  write_pending_restart: writeOperations.filter((operation) => operation !== 'takeSnapshot'),
   disk_full: writeOperations,
   snapshot_failed: ['takeSnapshot'],
   map_building: ['getMap'],
