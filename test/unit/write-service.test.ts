@@ -507,6 +507,21 @@ describe('snapshots through the write service', () => {
     await assert.rejects(search.getPaper('after'), isAppErrorWithCode('paper_not_found'));
   });
 
+  it('regression: are never taken by a storage that takes no writes (it replaced the folder without holding its lock)', async () => {
+    await writes.createPapers([{ id: 'logged-before', ...glacier }], { batch: false });
+    await writes.close();
+    await storage.close();
+    const readOnly = await openFakeStorage(folder, embedder, { acceptsWrites: false });
+    try {
+      assert.equal((await readOnly.stats()).pending, 1, 'the log is replayed');
+      await readOnly.snapshot();
+      assert.equal((await readOnly.stats()).pending, 1, 'and not folded into the folder');
+    } finally {
+      await readOnly.close();
+    }
+    await open();
+  });
+
   it('serve the writes made while a snapshot was being built', async () => {
     await writes.createPapers([{ id: 'before', ...glacier }], { batch: false });
     const snapshot = writes.snapshot();

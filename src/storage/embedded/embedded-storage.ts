@@ -93,14 +93,17 @@ export class EmbeddedStorage implements PaperStorage {
         this.contentVersion++;
       },
     };
-    this.snapshots = writeLog
-      ? new SnapshotScheduler(host, writeLog, {
-          afterOperations: options.snapshotAfterOperations,
-          afterMs: options.snapshotAfterMs,
-          efSearch: options.efSearch,
-          log: options.log,
-        })
-      : undefined;
+    // Only a server that takes writes snapshots: one without keys holds no lock on the folder
+    // (see open), so it must not replace it; it replays the log at each start instead.
+    this.snapshots =
+      writeLog && options.acceptsWrites
+        ? new SnapshotScheduler(host, writeLog, {
+            afterOperations: options.snapshotAfterOperations,
+            afterMs: options.snapshotAfterMs,
+            efSearch: options.efSearch,
+            log: options.log,
+          })
+        : undefined;
   }
 
   /**
