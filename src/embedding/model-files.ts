@@ -7,7 +7,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import yauzl from 'yauzl';
 import { AppError } from '../errors.js';
-import { replaceDirectory, sha256OfFile, stagingPathFor } from '../shared/fs-atomic.js';
+import { fsyncPath, replaceDirectory, sha256OfFile, stagingPathFor } from '../shared/fs-atomic.js';
 import type { Logger } from '../log.js';
 import type { ModelDescription } from './model-registry.js';
 
@@ -42,6 +42,14 @@ export async function checkModelFiles(modelDir: string, model: ModelDescription)
       return `${join(folder, file)} is missing`;
     }
   }
+  // A crash can leave a file empty or cut short: the JSON files must parse (the ONNX file has its checksum).
+  for (const file of [configFile, tokenizerFile, tokenizerConfigFile]) {
+    try {
+      JSON.parse(await readFile(join(folder, file), 'utf8'));
+    } catch {
+      return `${join(folder, file)} is not valid JSON`;
+    }
+  }
   const sha = await sha256OfFile(join(folder, model.onnxFile));
   if (sha !== model.onnxSha256) {
     return `${join(folder, model.onnxFile)} has SHA-256 ${sha}, expected ${model.onnxSha256}`;
@@ -73,6 +81,8 @@ export async function ensureModelFiles(model: ModelDescription, options: ModelFe
       if (sha !== model.onnxSha256) {
         throw new AppError('model_checksum_mismatch', `ONNX file from ${source} has SHA-256 ${sha}, expected ${model.onnxSha256}`);
       }
+      // On disk before the folder is renamed into place, so a crash cannot leave it with empty files.
+      for (const file of [configFile, tokenizerFile, tokenizerConfigFile, model.onnxFile]) await fsyncPath(join(staging, file));
       await replaceDirectory(staging, folder);
       options.log.info({ model: model.id, source, folder }, 'model files installed');
       return folder;
