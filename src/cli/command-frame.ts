@@ -1,4 +1,4 @@
-import { clientEnvironment, flagOnlySettings, loadConfig, misspeltSettings, type Config } from '../config/config.js';
+import { clientEnvironment, loadConfig, misspeltSettings, type Config } from '../config/config.js';
 import type { Logger } from '../log.js';
 import { createCliLogger } from './cli-logger.js';
 import { failureOfCommand } from './exit-codes.js';
@@ -36,8 +36,7 @@ export async function runInFrame(options: FrameOptions, command: (context: Comma
   try {
     const settings = Object.fromEntries(Object.entries(options.settings ?? {}).filter(([, value]) => value !== undefined));
     const environment = options.serverUrl === undefined ? process.env : clientEnvironment();
-    const fromEnvironment = Object.fromEntries(Object.entries(environment).filter(([name]) => !flagOnlySettings.has(name)));
-    const config = loadConfig({ LOG_LEVEL: options.logLevel ?? 'info', ...fromEnvironment, ...settings });
+    const config = loadConfig({ LOG_LEVEL: options.logLevel ?? 'info', ...environment }, settings);
     const log = createCliLogger(config.LOG_LEVEL, stderr);
     if (options.serverUrl === undefined) {
       for (const { name, meant, flag } of misspeltSettings(environment)) {

@@ -193,7 +193,7 @@ function givenValue(given: Record<string, string | undefined>, name: PropertyKey
  * Settings taken from a command's flags only, never from the environment: a salvage left set in
  * a unit file would cut every later damage out of the log with nothing but a warning.
  */
-export const flagOnlySettings: ReadonlyMap<string, string> = new Map([['WAL_SALVAGE', 'serve --salvage-wal']]);
+const flagOnlySettings: ReadonlyMap<string, string> = new Map([['WAL_SALVAGE', 'serve --salvage-wal']]);
 
 /** Variables of the client commands, read apart from the settings (see clientEnvironment). */
 const clientVariables = new Set(['PAPER_SEARCH_URL', 'PAPER_SEARCH_API_KEY']);
@@ -227,12 +227,19 @@ function withinOneEdit(a: string, b: string): boolean {
   return rest;
 }
 
-/** Parses the environment once; a bad value stops start-up with the variable's name and the reason. */
-export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config {
+/**
+ * Parses the environment once, then a command's `flags` over it; a bad value stops start-up with
+ * the variable's name and the reason. The flag-only settings are read from `flags` alone.
+ */
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env, flags: Record<string, string | undefined> = {}): Config {
+  const given: Record<string, string | undefined> = {
+    ...Object.fromEntries(Object.entries(environment).filter(([name]) => !flagOnlySettings.has(name))),
+    ...flags,
+  };
   const known = Object.fromEntries(
     Object.keys(configSchema.shape)
-      .filter((key) => environment[key] !== undefined && environment[key]!.trim() !== '')
-      .map((key) => [key, environment[key]]),
+      .filter((key) => given[key] !== undefined && given[key].trim() !== '')
+      .map((key) => [key, given[key]]),
   );
   const parsed = configSchema.safeParse(known);
   if (!parsed.success) {

@@ -185,6 +185,9 @@ describe('misspeltSettings', () => {
     );
     // A setting a flag alone sets (a salvage left in a unit file would cut every later damage out of the log).
     assert.deepEqual(misspeltSettings({ WAL_SALVAGE: 'true' }), [{ name: 'WAL_SALVAGE', flag: 'serve --salvage-wal' }]);
+    // Regression: loadConfig itself read it from the environment (only the command line left it out).
+    assert.equal(loadConfig({ WAL_SALVAGE: 'true' }).WAL_SALVAGE, false);
+    assert.equal(loadConfig({}, { WAL_SALVAGE: 'true' }).WAL_SALVAGE, true);
   });
 });
 
