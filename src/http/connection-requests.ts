@@ -8,7 +8,7 @@ import type { RequestHandler } from 'express';
  * reads nothing had every answer of a read (a thousand in 47 KB) built and held, hundreds of MB,
  * while the other clients waited. Past this many, the next request waits until one is answered.
  */
-export const pipelinedRequestsAtOnce = 8;
+const pipelinedRequestsAtOnce = 8;
 
 interface ConnectionRequests {
   /** Requests being handled or waiting their turn, until their answer is sent. */

@@ -10,7 +10,7 @@ import { givenOnce } from './schemas.js';
 export const responseFormats = ['json', ...exportFormats] as const;
 export type ResponseFormat = (typeof responseFormats)[number];
 
-export const formatQuerySchema = z.object({ format: z.enum(responseFormats, givenOnce).optional() });
+const formatQuerySchema = z.object({ format: z.enum(responseFormats, givenOnce).optional() });
 
 /**
  * The representation a request asks for: the `format` query parameter, else the best type of its

@@ -13,7 +13,7 @@ const explanationSchema = z.object({
  * A hit: id and score always; the stored fields unless `fields` chose some. Its keys come in the
  * order the server writes them, so a client that parses an answer prints it as the server sent it.
  */
-export const hitSchema = z
+const hitSchema = z
   .object({ id: z.string(), title: z.string().optional(), score: z.number() })
   .extend(paperSchema.partial().omit({ id: true, title: true }).shape)
   .extend({ explain: explanationSchema.optional() })
@@ -23,8 +23,8 @@ const tookMs = z.number().nonnegative();
 
 /** A facet's values and how many papers have each (the most frequent, at most 100). */
 const valueCounts = z.record(z.string(), z.number().int().positive());
-export const facetDistributionSchema = z.strictObject({ year: valueCounts.optional(), categories: valueCounts.optional(), authors: valueCounts.optional() });
-export const facetStatsSchema = z.strictObject({ year: z.strictObject({ min: z.number().int(), max: z.number().int() }).optional() });
+const facetDistributionSchema = z.strictObject({ year: valueCounts.optional(), categories: valueCounts.optional(), authors: valueCounts.optional() });
+const facetStatsSchema = z.strictObject({ year: z.strictObject({ min: z.number().int(), max: z.number().int() }).optional() });
 /** Present on a ranked list when `facets` were asked for. */
 const listFacets = { facet_distribution: facetDistributionSchema.optional(), facet_stats: facetStatsSchema.optional() };
 

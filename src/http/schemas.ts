@@ -64,7 +64,7 @@ export const nonBlank = (max: number, whenMissing?: string) =>
 const mode = z.enum(searchModes).optional();
 
 /** Stored fields a client may ask for; `id` and `score` always come back. */
-export const selectableFields = Object.keys(paperSchema.shape).filter((field) => field !== 'id') as [string, ...string[]];
+const selectableFields = Object.keys(paperSchema.shape).filter((field) => field !== 'id') as [string, ...string[]];
 
 const year = wholeNumber(0, 9999);
 const names = z.array(z.string().trim().min(1).max(512)).min(1).max(100);
@@ -103,7 +103,7 @@ const listOptions = {
  * offset + k within maxPageEnd, reported as too_big on offset like the hybrid mode's own limit;
  * a k or offset that is not a whole number has its own issue already, and no sum to check.
  */
-export const withinPageLimit = (value: { k: number; offset: number }, context: z.RefinementCtx) => {
+const withinPageLimit = (value: { k: number; offset: number }, context: z.RefinementCtx) => {
   if (!Number.isInteger(value.k) || !Number.isInteger(value.offset) || value.offset + value.k <= maxPageEnd) return;
   context.addIssue({
     code: 'too_big',
@@ -120,7 +120,7 @@ export const withinPageLimit = (value: { k: number; offset: number }, context: z
  * Explaining embeds every sentence of every hit, all on the one model worker, so it is bounded:
  * at most this many hits per explained request, and not inside batches.
  */
-export const maxExplainedHits = 20;
+const maxExplainedHits = 20;
 const explainWithinLimit = (value: { k: number; explain: boolean }) => !value.explain || value.k <= maxExplainedHits;
 const explainLimitIssue = { message: `explain is limited to k <= ${maxExplainedHits}`, path: ['explain'] };
 
@@ -361,7 +361,7 @@ export const titleOnlyPaperInputSchema = paperInputSchema.extend({ abstract: z.s
 export const paperBatchSchemaOf = (paper: typeof paperInputSchema | typeof titleOnlyPaperInputSchema) =>
   z.strictObject({ papers: z.array(paper).min(1).max(maxPapersPerWrite) });
 
-export const paperBatchSchema = paperBatchSchemaOf(paperInputSchema);
+const paperBatchSchema = paperBatchSchemaOf(paperInputSchema);
 
 /** A batch whose papers are checked one by one (skip_invalid). */
 export const paperItemsSchema = z.strictObject({ papers: z.array(z.unknown()).min(1).max(maxPapersPerWrite) });

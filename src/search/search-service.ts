@@ -65,7 +65,7 @@ export type ServiceStats = StorageStats & { defaultMode: SearchMode };
  * its candidates, the top `facetCandidates` of each retriever that ran (or offset + k, if
  * deeper), which is what a hybrid list fuses anyway.
  */
-export const facetCandidates = 100;
+const facetCandidates = 100;
 
 /** How deep a retriever is asked at most to find every paper tied at the end of a page (see firstByScoreThenId). */
 const tieDepthLimit = 1_000;

@@ -18,9 +18,8 @@ import { runInFrame } from '../command-frame.js';
 import { examples } from './examples.js';
 import { addFieldOptions, fieldMapOf } from './field-options.js';
 import { nonEmpty, serverUrl } from './list-options.js';
+import { maxPapersPerWrite } from '../../http/schemas.js';
 
-/** Papers per request: the server's limit for one write. */
-const papersPerRequest = 1_000;
 /** JSON per request, well under the server's 32 MiB default write body (a thousand long abstracts exceed it). */
 const bytesPerRequest = 8 * 1024 * 1024;
 
@@ -89,7 +88,7 @@ export function addCommand(): Command {
             continue;
           }
           const bytes = Buffer.byteLength(JSON.stringify(paper));
-          if (batch.length >= papersPerRequest || (batch.length > 0 && batchBytes + bytes > bytesPerRequest)) await send();
+          if (batch.length >= maxPapersPerWrite || (batch.length > 0 && batchBytes + bytes > bytesPerRequest)) await send();
           batch.push(paper);
           batchBytes += bytes;
         }

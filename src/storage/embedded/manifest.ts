@@ -23,7 +23,7 @@ const hnswParametersSchema = z.object({
 
 export type HnswParameters = z.infer<typeof hnswParametersSchema>;
 
-export const manifestSchema = z.object({
+const manifestSchema = z.object({
   format: z.literal('paper-search-index'),
   formatVersion: z.number().int(),
   model: z.object({

@@ -5,7 +5,7 @@ import { readIndexFile } from './index-file-reader.js';
 import { RelatedLists, relatedListDepth } from './related-lists.js';
 
 /** Bumped whenever the layout of the file changes; a file of another version (or depth, or ef) is not read, and lists are computed as asked for. */
-export const relatedListsFormatVersion = 1;
+const relatedListsFormatVersion = 1;
 export const relatedListsFileName = 'related.bin';
 const magic = new TextEncoder().encode('PSRELATD');
 const headerBytes = 32;

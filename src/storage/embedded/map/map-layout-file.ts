@@ -5,7 +5,7 @@ import { readIndexFile } from '../index-file-reader.js';
 import { layoutMethods, type MapLayout } from './map-layout.js';
 
 /** Bumped whenever the layout of the file changes; a file of another version is recomputed, not guessed at. */
-export const mapLayoutFormatVersion = 1;
+const mapLayoutFormatVersion = 1;
 export const mapLayoutFileName = 'map-layout.bin';
 const magic = new TextEncoder().encode('PSMAPLYT');
 const headerBytes = 32;

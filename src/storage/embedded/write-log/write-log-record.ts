@@ -14,7 +14,7 @@ import type { PaperChange } from '../../paper-storage.js';
  * by a newer paper-search) is refused with a clear message rather than guessed at. Vectors are
  * stored as base64 little-endian float32, so replay never calls the model.
  */
-export const writeLogRecordVersion = 1;
+const writeLogRecordVersion = 1;
 
 /** One acknowledged write: its changes are applied together or not at all. */
 export interface LogRecord {
