@@ -65,7 +65,7 @@ export function createApp({ state, log, settings, apiKeys, metrics }: AppDepende
   app.set('etag', false);
   // node:querystring, as Express's 'simple' parser, but reading every key: the simple parser
   // stops at 1,000 and silently drops the rest (a k or an unknown name after 1,000 repeated ids
-  // went unread and unchecked). The 16 KiB request line bounds how many there can be.
+  // would go unread and unchecked). The 16 KiB request line bounds how many there can be.
   app.set('query parser', (query: string) => parseQueryString(query, undefined, undefined, { maxKeys: 0 }));
   setTrustProxy(app, settings);
 

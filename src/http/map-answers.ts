@@ -5,8 +5,8 @@ import { keptAnswer, withGzip, type GzippedAnswer } from './kept-answer.js';
 /**
  * The map's answer, encoded and compressed once per version of the collection's contents and sent
  * as it is to every client that asks: building, encoding and compressing the 2 MB answer of 75,000
- * papers for each request kept every other request waiting (400 pipelined requests: 16 s) and
- * held a copy per request. Requests that arrive while it is built wait for that one build. A
+ * papers for each request would keep every other request waiting (400 pipelined requests: 16 s)
+ * and hold a copy per request. Requests that arrive while it is built wait for that one build. A
  * service whose contents have no version (see SearchService.contentsVersion) builds every answer.
  */
 export class MapAnswers {

@@ -113,7 +113,7 @@ export function paperLinkOf(paper: Paper): PaperLink {
  * one paper more than the page, where the list reaches that deep (hybrid lists end at their
  * candidates' 100; a mode left to the server's default is taken to be hybrid). A page that would
  * run past that end is cut at it, so a client following next_offset with the same k gets the
- * list's last papers (offset 98 with k 7 was refused).
+ * list's last papers (offset 98 with k 7 would otherwise be refused).
  */
 async function rankedAnswer(
   input: { k: number; offset: number; mode?: SearchMode | undefined },

@@ -263,8 +263,8 @@ export class WriteService {
 
   /**
    * Runs the patches of one paper one at a time, each reading the paper the one before left: side
-   * by side, all but one of them found the paper changed at commit, and with a dozen at once some
-   * ran out of attempts (503). A PUT or a DELETE of the paper can still come between a read and
+   * by side, all but one of them would find the paper changed at commit, and with a dozen at once
+   * some would run out of attempts (503). A PUT or a DELETE of the paper can still come between a read and
    * its commit, which the attempts cover.
    */
   private inPatchTurn<T>(id: string, task: () => Promise<T>): Promise<T> {
@@ -337,7 +337,7 @@ export class WriteService {
   /**
    * A write's texts queue for the model in its caller's turn but without the caller's deadline:
    * a batch of up to 1,000 papers takes longer than REQUEST_TIMEOUT_MS at the model's rate (a
-   * minute or more on two cores), so a deadline refused it every time, however often it was
+   * minute or more on two cores), so a deadline would refuse it every time, however often it was
    * retried. Writes need a key and are bounded in size, and their client waits for the answer.
    * The papers go to the model a few at a time: a whole batch would fill the model's queue
    * (EMBED_QUEUE_MAX_TOKENS) and every other client's search would be refused until it was done.

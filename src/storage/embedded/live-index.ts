@@ -31,8 +31,8 @@ const facetBuildSlice = 2_048;
 
 /**
  * Milliseconds of a write applied per turn of the event loop (see applyInSlices), and of related
- * lists brought up to date after it: a 1,000-paper write on 74,728 papers took 5.7 s in one
- * piece, and every request waited.
+ * lists brought up to date after it: a 1,000-paper write on 74,728 papers takes 5.7 s in one
+ * piece, which every other request would wait out.
  */
 const writeWorkSlice = 10;
 

@@ -105,8 +105,8 @@ export class VectorIndex {
 
   /**
    * The k nearest, as the first k of one list however deep the page. hnswlib explores max(ef, k)
-   * candidates, so a list cut from a deeper exploration ranked differently near where a shallower
-   * one ended, and pages cut from the two repeated some papers and skipped others. So the list is
+   * candidates, so a list cut from a deeper exploration ranks differently near where a shallower
+   * one ends, and pages cut from the two would repeat some papers and skip others. So the list is
    * built in tiers: the first ef come from the ef exploration (the same for every k up to ef), the
    * rest up to each fixed depth from that depth's exploration, papers already listed skipped. A
    * deeper tier may hold a closer paper the shallower exploration missed; it is left out, as the

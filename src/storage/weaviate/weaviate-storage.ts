@@ -284,8 +284,8 @@ export class WeaviateStorage implements PaperStorage {
     for (const { field, key } of identifierKeysOfName(name)) {
       const filters = this.collection.filter.byProperty(field === 'doi' ? 'doi_key' : 'arxiv_key').equal(key);
       // Papers sharing a DOI or arXiv id: the newest write names it. The sort key is returned too:
-      // without it, the shards' answers were merged in no order, and a name picked either paper
-      // at random (a DELETE by DOI removed the paper the write before had said it no longer named).
+      // without it, the shards' answers merge in no order, and a name would pick either paper at
+      // random (a DELETE by DOI could remove a paper the name no longer stands for).
       const result = await this.read(() =>
         this.collection.query.fetchObjects({
           filters,
