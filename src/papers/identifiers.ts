@@ -17,9 +17,9 @@ function identifierOfName(name: string): { kind: 'doi' | 'arxiv'; value: string 
   return prefix === undefined ? undefined : { kind: prefix === 'doi:' ? 'doi' : 'arxiv', value: name.slice(prefix.length) };
 }
 
-/** A DOI link (doi.org or dx.doi.org) and an arXiv abstract or PDF link, as people copy them from a browser. */
-const doiLink = /^https?:\/\/(?:dx\.)?doi\.org\/(10\.\S+)$/i;
-const arxivLink = new RegExp(`^https?://(?:www\\.|export\\.)?arxiv\\.org/(?:abs|pdf)/${arxivId}(?:\\.pdf)?/?$`, 'i');
+/** A DOI link (doi.org or dx.doi.org) and an arXiv abstract or PDF link, as people copy them from a browser (whose address bar may leave the scheme out). */
+const doiLink = /^(?:https?:\/\/)?(?:dx\.)?doi\.org\/(10\.\S+)$/i;
+const arxivLink = new RegExp(`^(?:https?://)?(?:www\\.|export\\.)?arxiv\\.org/(?:abs|pdf)/${arxivId}(?:\\.pdf)?/?$`, 'i');
 
 /** The stored identifier a lookup compares with: a paper's normalized DOI, or its arXiv id without version. */
 export interface IdentifierKey {

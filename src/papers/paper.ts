@@ -29,7 +29,7 @@ export type Paper = z.infer<typeof paperSchema>;
 /** DOIs are case-insensitive and often written as URLs; store and look up the bare lower-case form. */
 export function normalizeDoi(doi: string): string {
   const trimmed = doi.trim();
-  const link = /^https?:\/\/(dx\.)?doi\.org\//i.exec(trimmed);
+  const link = /^(?:https?:\/\/)?(dx\.)?doi\.org\//i.exec(trimmed);
   // A link as a browser copies it is percent-encoded (`10.1002/%28SICI%29…`); as it is if that is not valid.
   const bare = link ? percentDecoded(trimmed.slice(link[0].length)) : trimmed.replace(/^doi:/i, '');
   return bare.toLowerCase();

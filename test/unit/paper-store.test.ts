@@ -70,6 +70,9 @@ describe('PaperStoreWriter + PaperStore', () => {
       'https://arxiv.org/abs/2401.00001v2',
       'http://export.arxiv.org/pdf/2401.00001v1.pdf',
       'https://www.arxiv.org/pdf/2401.00001',
+      // Regression: a browser's address bar copies links without their scheme, and these were 404.
+      'arxiv.org/abs/2401.00001',
+      'doi.org/10.1/c',
     ]) {
       assert.equal(store.labelOf(link), 2, link);
     }
