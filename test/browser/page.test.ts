@@ -612,6 +612,8 @@ describe('a paper page', () => {
     const reranked = await hitIds(page);
     assert.ok(reranked.length > 0);
     assert.ok(!reranked.includes(unwanted), 'the paper marked "less like this" is gone');
+    // Regression: a re-ranked paper's cosine was shown as "score", on the scale of the kept results' scores.
+    assert.match((await page.locator('.hits .hit:not(:has(.note)) .score').first().textContent()) ?? '', /^similarity \d\.\d{3}$/);
     assert.notDeepEqual(reranked, before.filter((id) => id !== unwanted).slice(0, reranked.length), 'the order changed, not just one paper removed');
 
     // Regression: the pressed button left with its paper, and focus fell back to the top of the page.

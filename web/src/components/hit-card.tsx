@@ -11,10 +11,15 @@ interface HitCardProps {
   /** Absent: no "more / less like this" buttons. */
   onFeedback?: (id: string, feedback: Feedback) => void;
   note?: string;
+  /**
+   * What the score is: the list's own score, or (a list re-ranked by feedback) the cosine
+   * similarity to the papers marked, a scale of its own that a kept result's score is not on.
+   */
+  scoreKind?: 'score' | 'similarity';
 }
 
 /** One result: title (to the paper's page), authors, year, categories, score, links, and the closest sentence when explained. */
-export function HitCard({ hit, rank, feedback, onFeedback, note }: HitCardProps) {
+export function HitCard({ hit, rank, feedback, onFeedback, note, scoreKind = 'score' }: HitCardProps) {
   const sentence = hit.explain?.closest_sentence?.text;
   const titleId = `hit-${rank}-title`;
   return (
@@ -29,8 +34,8 @@ export function HitCard({ hit, rank, feedback, onFeedback, note }: HitCardProps)
             {category}
           </span>
         ))}
-        <span class="score" title="score (higher is closer)">
-          score {hit.score.toFixed(3)}
+        <span class="score" title={scoreKind === 'score' ? 'score (higher is closer)' : 'cosine similarity to the papers you marked (higher is closer)'}>
+          {scoreKind} {hit.score.toFixed(3)}
         </span>
       </p>
       {hit.abstract !== undefined && <Excerpt abstract={hit.abstract} sentence={sentence} />}

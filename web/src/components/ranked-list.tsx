@@ -89,10 +89,13 @@ export function RankedList({
 
   // A re-ranking that failed (a paper of the feedback no longer exists, say) leaves the list as it
   // was, under the error, so the list matches its count and "Show more".
-  const shown: { hit: Hit; note?: string }[] =
+  const shown: { hit: Hit; note?: string; scoreKind?: 'similarity' }[] =
     !hasFeedback || recommended.error
       ? hits.map((hit) => ({ hit }))
-      : [...anchors.map((hit) => ({ hit, note: 'kept from your results' })), ...(recommended.data?.hits ?? []).map((hit) => ({ hit }))];
+      : [
+          ...anchors.map((hit) => ({ hit, note: 'kept from your results' })),
+          ...(recommended.data?.hits ?? []).map((hit) => ({ hit, scoreKind: 'similarity' as const })),
+        ];
 
   return (
     <section class="results" aria-label={label} ref={section}>
@@ -125,8 +128,8 @@ export function RankedList({
         <SaveList key={shown.map(({ hit }) => hit.id).join('\n')} ids={shown.map(({ hit }) => hit.id)} name={saveAs} busy={recommended.loading || stale} />
       )}
       <ol class={`hits${recommended.loading || stale ? ' stale' : ''}`} aria-busy={recommended.loading || stale}>
-        {shown.map(({ hit, note }, index) => (
-          <HitCard key={hit.id} hit={hit} rank={index + 1} feedback={feedbackOf(hit.id)} onFeedback={toggle} note={note} />
+        {shown.map(({ hit, note, scoreKind }, index) => (
+          <HitCard key={hit.id} hit={hit} rank={index + 1} feedback={feedbackOf(hit.id)} onFeedback={toggle} note={note} scoreKind={scoreKind} />
         ))}
       </ol>
     </section>
