@@ -96,12 +96,27 @@ const mathSymbol = new RegExp(`(?<!\\p{Script=Greek})[${greekLetters.join('')}](
  */
 export function escapeBibtex(text: string): string {
   const line = singleLine(text);
-  const braces = literalBracesPaired(line) ? pairedBraces : unpairedBraces;
+  const braces = literalBracesPaired(line.replace(texMath, '')) ? pairedBraces : unpairedBraces;
   return line
-    .replace(/[\\{}$%&#_~^<>]/g, (char) => braces[char] ?? specialCharacters[char]!)
-    .replace(mathSymbol, (symbol) => mathSymbols[symbol]!)
-    .replace(/-(?=-)|`(?=`)|'(?=')/g, '$&{}');
+    .split(texMath)
+    .map((part, i) =>
+      i % 2 === 1
+        ? part
+        : part
+            .replace(/[\\{}$%&#_~^<>]/g, (char) => braces[char] ?? specialCharacters[char]!)
+            .replace(mathSymbol, (symbol) => mathSymbols[symbol]!)
+            .replace(/-(?=-)|`(?=`)|'(?=')/g, '$&{}'),
+    )
+    .join('');
 }
+
+/**
+ * TeX math as arXiv's metadata writes it in titles and abstracts (`$\mu$P`, `$\times$`, `$O(n^2)$`):
+ * a pair of dollars around a command, a superscript or a subscript, with balanced braces. Kept as
+ * it is, it is typeset as math; escaped, LaTeX printed the dollars and the command's name. Other
+ * dollars ("$5 and $10") are text. A capture group, so split keeps the math at odd places.
+ */
+const texMath = /(\$(?:[^$\\{}]|\\[A-Za-z]+|\\.|\{[^{}$]*\})*?(?:\\[A-Za-z]+|[\^_])(?:[^$\\{}]|\\[A-Za-z]+|\\.|\{[^{}$]*\})*\$)/;
 
 const pairedBraces: Record<string, string> = { '{': '\\{', '}': '\\}' };
 const unpairedBraces: Record<string, string> = { '{': '\\textbraceleft{}', '}': '\\textbraceright{}' };
@@ -122,16 +137,22 @@ function literalBracesPaired(text: string): boolean {
  * are not braced, so proper nouns like "Gaussian" may be lower-cased by such styles.
  */
 export function protectTitleCase(title: string): string {
+  // A space within TeX math does not end a word: the math is escaped (kept) whole.
   return title
     .replace(/\s+/g, ' ')
     .trim()
+    .replace(new RegExp(texMath.source, 'g'), (math) => math.replaceAll(' ', mathSpace))
     .split(' ')
+    .map((word) => word.replaceAll(mathSpace, ' '))
     .map((word) => {
       const [, before = '', core = '', after = ''] = /^([(\[“‘"']*)(.*?)([)\]”’"'.,:;!?]*)$/u.exec(word) ?? [];
       return /.\p{Lu}/u.test(core) ? `${escapeBibtex(before)}{${escapeBibtex(core)}}${escapeBibtex(after)}` : escapeBibtex(word);
     })
     .join(' ');
 }
+
+/** A stand-in for a space inside TeX math while a title is split into words (a noncharacter no text holds). */
+const mathSpace = '\uFDD2';
 
 /** "von Last, Jr, First" as BibTeX reads names, organisations braced whole. */
 export function bibtexName(displayName: string): string {

@@ -81,6 +81,14 @@ describe('BibTeX export', () => {
     );
   });
 
+  it("regression: keeps arXiv's TeX math as math (a title's $\\times$ was escaped, and LaTeX printed the dollars and the command's name)", () => {
+    assert.equal(escapeBibtex('A Survey of LLM $\\times$ DATA, $O(n^2)$ and $x_1$'), 'A Survey of LLM $\\times$ DATA, $O(n^2)$ and $x_1$');
+    assert.equal(protectTitleCase('Efficient via $\\mu$P for $x \\in X$'), 'Efficient via {$\\mu$P} for {$x \\in X$}');
+    // Dollars around no command, superscript or subscript are money; math whose braces do not balance is text.
+    assert.equal(escapeBibtex('Costs $5 and $10'), 'Costs \\$5 and \\$10');
+    assert.equal(escapeBibtex('a $\\frac{a$ b'), 'a \\$\\textbackslash{}frac\\textbraceleft{}a\\$ b');
+  });
+
   it('regression: writes braces that do not pair up as commands (an abstract ending "}{https://…" ended its field early, and the file did not compile)', () => {
     assert.equal(escapeBibtex('KGRule2NL}{https://x.org/y'), 'KGRule2NL\\textbraceright{}\\textbraceleft{}https://x.org/y');
     assert.equal(escapeBibtex('a } b {'), 'a \\textbraceright{} b \\textbraceleft{}');
