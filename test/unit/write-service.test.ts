@@ -500,6 +500,8 @@ describe('snapshots through the write service', () => {
     await assert.rejects(writes.createPapers([{ id: 'logged', ...glacier }], { batch: false }), isAppErrorWithCode('write_pending_restart'));
     assert.equal(storage.health().status, 'degraded');
     await assert.rejects(writes.createPapers([{ id: 'after', ...glacier }], { batch: false }), isAppErrorWithCode('write_failed', /restarted/));
+    // Regression: a snapshot then folded the part applied into the folder and dropped the log holding the whole write.
+    await assert.rejects(storage.snapshot(), isAppErrorWithCode('write_failed', /restarted/));
     await writes.close();
     await storage.close();
     await open();

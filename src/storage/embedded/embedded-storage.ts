@@ -330,6 +330,8 @@ export class EmbeddedStorage implements PaperStorage {
         // it may be applied in part, so nothing more is written onto that.
         this.applyFailure = `a write was logged but could not be applied in memory (${describeFailure(error)}); the restart applies it from the write-ahead log`;
         this.contentVersion++;
+        // A snapshot now would fold the part applied into the folder and drop the log that holds the whole write.
+        void this.snapshots?.close();
         throw new AppError(
           'write_pending_restart',
           `The write is logged but could not be applied in memory: restart the server, which applies it (${describeFailure(error)}).`,
@@ -359,6 +361,7 @@ export class EmbeddedStorage implements PaperStorage {
 
   /** Takes a snapshot now, if writes are pending, and waits for it. */
   async snapshot(): Promise<void> {
+    if (this.applyFailure !== undefined) throw new AppError('write_failed', `No snapshot is taken until the server is restarted: ${this.applyFailure}.`);
     await this.snapshots?.snapshotNow();
   }
 
