@@ -47,6 +47,11 @@ export function noteRejection(response: object, code: string, message: string): 
   rejections.set(response, { code, message });
 }
 
+function withRejection(response: object, fields: object): object {
+  const rejection = rejections.get(response);
+  return rejection ? { ...fields, ...rejection } : fields;
+}
+
 /**
  * One log line per request, carrying its request id (the client's X-Request-Id if it sent a
  * valid one, else a new UUID, echoed in the response); a refused one adds the error's code and message. Only the method, URL and peer address of a request are
@@ -68,10 +73,9 @@ export function requestLogging(log: Logger): RequestHandler {
       // pino-http makes up an error for every 5xx: only a fault of the server's is one.
       return isServerFault(response.statusCode) || (error !== undefined && response.statusCode < 500) ? 'error' : 'info';
     },
-    customSuccessObject: (_request, response, fields: object) => {
-      const rejection = rejections.get(response);
-      return rejection ? { ...fields, ...rejection } : fields;
-    },
+    customSuccessObject: (_request, response, fields: object) => withRejection(response, fields),
+    // pino-http takes every 5xx, a 503 refusal too, for an error.
+    customErrorObject: (_request, response, _error, fields: object) => withRejection(response, fields),
     serializers: {
       // The client's address, so an operator can tell which client is refused or floods: Express's
       // request.ip, the forwarded one behind a proxy TRUST_PROXY trusts.

@@ -48,6 +48,9 @@ describe('requestLogging with the error handler', () => {
     app.get('/v1/papers/:id', () => {
       throw new AppError('paper_not_found', 'No paper with id "nope".');
     });
+    app.get('/v1/stats', () => {
+      throw new AppError('overloaded', 'Too busy.');
+    });
     app.use(errorHandler());
     const server = app.listen(0, '127.0.0.1');
     await once(server, 'listening');
@@ -59,6 +62,13 @@ describe('requestLogging with the error handler', () => {
       const logged = lines.map((line) => JSON.parse(line) as { res?: { statusCode: number }; code?: string; message?: string });
       assert.equal(logged.length, 1, lines.join(''));
       assert.deepEqual([logged[0]?.res?.statusCode, logged[0]?.code, logged[0]?.message], [404, 'paper_not_found', 'No paper with id "nope".']);
+      // A 503 too, which pino-http logs as an error.
+      lines.length = 0;
+      await (await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/stats`)).text();
+      await new Promise((resolve) => setImmediate(resolve));
+      const refused = lines.map((line) => JSON.parse(line) as { res?: { statusCode: number }; code?: string; message?: string });
+      assert.equal(refused.length, 1, lines.join(''));
+      assert.deepEqual([refused[0]?.res?.statusCode, refused[0]?.code, refused[0]?.message], [503, 'overloaded', 'Too busy.']);
     } finally {
       server.close();
     }
