@@ -88,6 +88,24 @@ describe('capConnections', () => {
     [...hog, newcomer].forEach((socket) => socket.destroy());
   });
 
+  it("regression: spares the requests under way of a client that holds a few connections (a newcomer at the cap closed any client's oldest)", async () => {
+    const server = createServer(() => undefined); // answers nothing: every request stays under way
+    capConnections(server, { limit: 24, silentTimeoutMs: 60_000, onDrop: () => undefined });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    servers.push(server);
+    const { port } = server.address() as AddressInfo;
+    const honest = [(await opened(port, '127.0.0.2')).resume(), (await opened(port, '127.0.0.2')).resume()];
+    const others: Socket[] = [];
+    for (let i = 0; i < 22; i++) others.push((await opened(port, `127.0.0.${10 + i}`)).resume());
+    for (const socket of [...honest, ...others]) socket.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const newcomer = (await opened(port)).resume();
+    assert.equal(await closedWithin(newcomer, 1_000), true, 'the newcomer is refused');
+    assert.equal(await closedWithin(honest[0]!, 200), false, "the honest client's request goes on");
+    [...honest, ...others].forEach((socket) => socket.destroy());
+  });
+
   it('regression: closes a connection that sends nothing for the silent timeout (one that never sent a byte was held for good)', async () => {
     const { port } = await cappedServer(100, 200);
     const silent = await opened(port);
