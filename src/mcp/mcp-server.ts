@@ -22,6 +22,7 @@ import type { Logger } from '../log.js';
 import type { PaperSearchBackend } from './backend.js';
 import { paperIdOfUri, paperUri, renderPaper } from './render.js';
 import { parseArguments, toolErrorBody } from './tool-errors.js';
+import { AppError } from '../errors.js';
 import { tools } from './tools.js';
 
 const require = createRequire(import.meta.url);
@@ -89,11 +90,12 @@ export function createMcpServer(
   /** What a client calling a write tool it was not offered should do, or why it cannot. */
   writeAccessHint = 'connect with an API key',
   /**
-   * Runs the tool calls of one client message (an HTTP batch) one at a time, other requests
-   * answered between them: run at once, a batch of 100 heavy calls kept the server's other
-   * clients waiting (a health check 0.7 s; 4.7 s under eight such batches).
+   * Runs at most `limit` tool calls of this server (made for one HTTP request: a batch) at once,
+   * other requests answered between them: all at once, a batch of 100 heavy calls keeps the
+   * server's other clients waiting (a health check 0.7 s; 4.7 s under eight such batches). Calls
+   * still waiting when `signal` aborts (the client left) are not run.
    */
-  callsInTurn = false,
+  callsAtOnce?: { limit: number; signal?: AbortSignal },
 ): Server {
   const offered = tools.filter((tool) => !tool.writes || backend.writes !== undefined);
   const byName = new Map(offered.map((tool) => [tool.name, tool]));
@@ -105,7 +107,7 @@ export function createMcpServer(
     tools: hasStructuredOutput(protocolVersion()) ? listed : listed.map(({ outputSchema: _output, ...listing }) => listing),
   }));
 
-  const inTurn = callsInTurn ? takingTurns() : <T>(task: () => Promise<T>) => task();
+  const inTurn = callsAtOnce ? takingTurns(callsAtOnce.limit, callsAtOnce.signal) : <T>(task: () => Promise<T>) => task();
   server.setRequestHandler(CallToolRequestSchema, (request) => inTurn(() => callTool(request)));
 
   async function callTool(request: CallToolRequest): Promise<CallToolResult> {
@@ -209,12 +211,24 @@ export function negotiatedVersion(transport: Transport): () => string {
   return () => version;
 }
 
-/** Runs tasks one after another, each on a turn of the event loop after the one before it ended. */
-function takingTurns(): <T>(task: () => Promise<T>) => Promise<T> {
-  let last: Promise<unknown> = Promise.resolve();
-  return (task) => {
-    const next = last.then(() => setImmediate()).then(task);
-    last = next.catch(() => undefined);
-    return next;
+/**
+ * Runs tasks `limit` at a time, each started on a turn of the event loop after one ended; once
+ * `signal` aborts, the tasks still waiting are refused client_closed_request.
+ */
+function takingTurns(limit: number, signal?: AbortSignal): <T>(task: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async (task) => {
+    // A task that ends hands its place to the first waiting, so none starts past the limit.
+    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    else running++;
+    try {
+      if (signal?.aborted) throw new AppError('client_closed_request');
+      return await task();
+    } finally {
+      const first = waiting.shift();
+      if (first) void setImmediate().then(first);
+      else running--;
+    }
   };
 }

@@ -41,9 +41,9 @@ after(async () => {
 });
 
 /** A server over `backend` on one end of an in-memory pair, following the version its client agrees on; the other end. */
-async function serve(backend: PaperSearchBackend, callsInTurn = false): Promise<InMemoryTransport> {
+async function serve(backend: PaperSearchBackend, callsAtOnce?: { limit: number; signal?: AbortSignal }): Promise<InMemoryTransport> {
   let agreedVersion = () => LATEST_PROTOCOL_VERSION;
-  const server = createMcpServer(backend, createLogger('silent'), () => agreedVersion(), undefined, callsInTurn);
+  const server = createMcpServer(backend, createLogger('silent'), () => agreedVersion(), undefined, callsAtOnce);
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await server.connect(serverSide);
   agreedVersion = negotiatedVersion(serverSide);
@@ -244,26 +244,38 @@ describe('the MCP server over the services', () => {
     await client.close();
   });
 
-  it('regression: runs the calls of one client message one at a time when asked (a batch of 100 heavy calls ran at once and kept every other request waiting)', async () => {
-    const running = { now: 0, most: 0 };
-    const counting = (): PaperSearchBackend => ({
+  it('regression: runs at most the limit of its calls at once, and none of those waiting once the client left (a batch of 100 heavy calls ran at once and kept every other request waiting)', async () => {
+    const running = { now: 0, most: 0, started: 0 };
+    const counting: PaperSearchBackend = {
       ...localBackend(search),
       search: async () => {
+        running.started++;
         running.most = Math.max(running.most, ++running.now);
         await new Promise((resolve) => setTimeout(resolve, 10));
         running.now--;
         return [];
       },
-    });
-    for (const inTurn of [true, false]) {
+    };
+    const call = (client: Client) => callTool(client, 'search_papers', { query: 'volcano' });
+    for (const limit of [2, undefined]) {
       running.most = 0;
       const client = new Client({ name: 'unit-test', version: '1.0.0' });
-      await client.connect(await serve(counting(), inTurn));
-      const results = await Promise.all(Array.from({ length: 5 }, () => callTool(client, 'search_papers', { query: 'volcano' })));
+      await client.connect(await serve(counting, limit === undefined ? undefined : { limit }));
+      const results = await Promise.all(Array.from({ length: 6 }, () => call(client)));
       assert.ok(results.every((result) => result.isError !== true));
-      assert.equal(running.most, inTurn ? 1 : 5, `calls in turn: ${inTurn}`);
+      assert.equal(running.most, limit ?? 6, `limit ${limit}`);
       await client.close();
     }
+    const left = new AbortController();
+    const client = new Client({ name: 'unit-test', version: '1.0.0' });
+    await client.connect(await serve(counting, { limit: 1, signal: left.signal }));
+    running.started = 0;
+    const calls = Array.from({ length: 4 }, () => call(client).catch(() => undefined));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    left.abort();
+    await Promise.all(calls);
+    assert.equal(running.started, 1, 'the calls still waiting are not run');
+    await client.close();
   });
 
   it('answers bad arguments with the API invalid_input, naming each argument, and keeps serving', async () => {

@@ -92,7 +92,7 @@ export function mcpRoutes(options: McpRouteOptions): Router {
         request.log,
         agreedVersion,
         options.apiKeys.configured ? 'connect with an API key' : 'this server takes no writes (it has no API_KEYS)',
-        true,
+        { limit: toolCallsAtOnce, signal: callerOf(response).signal },
       );
       const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
       response.on('close', () => void server.close());
@@ -105,6 +105,12 @@ export function mcpRoutes(options: McpRouteOptions): Router {
   router.all('/mcp', methodNotAllowed(['POST']));
   return router;
 }
+
+/**
+ * Tool calls of one HTTP request (a batch) run at once: a few, so a batch's model calls still
+ * overlap, while other clients' requests are answered between its calls.
+ */
+const toolCallsAtOnce = 4;
 
 /** Refuses a Host, or a browser's Origin, whose host name is not allowed: a page on another site cannot reach /mcp through a rebound DNS name. */
 function allowedHostsOnly(allowed: readonly string[]): RequestHandler {
