@@ -246,6 +246,21 @@ describe('VectorIndex', () => {
 });
 
 describe('VectorIndex pages', () => {
+  it('regression: lists every paper of a collection of up to 1,001, exactly (a deeper page left out papers a shallower search had missed)', () => {
+    const vectors = randomUnitVectors(800, 32, 93);
+    const index = VectorIndex.create(32, { ...defaultHnswParameters, efConstruction: 16, m: 4 }, 800);
+    vectors.forEach((vector, label) => index.add(label, vector));
+    index.setEfSearch(16);
+    for (const query of randomUnitVectors(3, 32, 94)) {
+      const all = index.search(query, 800);
+      assert.equal(all.length, 800);
+      assert.deepEqual(
+        index.search(query, 20).map((neighbor) => neighbor.label),
+        all.slice(0, 20).map((neighbor) => neighbor.label),
+      );
+    }
+  });
+
   it('regression: cuts every page from the same list, however deep (asked for more than ef, hnswlib explored a list that depended on k, and pages repeated some papers and skipped others; then pages ending past 128 repeated and skipped papers of pages ending before)', () => {
     const vectors = randomUnitVectors(3_000, 32, 91);
     const index = VectorIndex.create(32, { ...defaultHnswParameters, efConstruction: 16, m: 4 }, 3_000);
@@ -261,6 +276,16 @@ describe('VectorIndex pages', () => {
         'in score order',
       );
       for (const end of [10, 16, 17, 40, 100, 128, 129, 250, 300, 599, 1_000]) assert.deepEqual(labels(end), deepest.slice(0, end), `first ${end}`);
+      // With a filter and with papers left out (related, recommend) alike.
+      const even = (label: number) => label % 2 === 0;
+      const filtered = (k: number) => index.search(query, k, even).map((neighbor) => neighbor.label);
+      const filteredDeepest = filtered(1_000);
+      assert.ok(filteredDeepest.every(even) && new Set(filteredDeepest).size === filteredDeepest.length);
+      for (const end of [10, 17, 129, 600]) assert.deepEqual(filtered(end), filteredDeepest.slice(0, end), `filtered, first ${end}`);
+      const excluded = new Set(deepest.slice(0, 30));
+      const without = (k: number) => index.searchExcluding(query, k, excluded).map((neighbor) => neighbor.label);
+      const withoutDeepest = without(1_000);
+      for (const end of [10, 100, 990]) assert.deepEqual(without(end), withoutDeepest.slice(0, end), `without some, first ${end}`);
     }
   });
 });

@@ -18,14 +18,20 @@ export const defaultHnswParameters: HnswParameters = { space: 'ip', m: 16, efCon
 const searchDepths = [128, 1_001] as const;
 
 /**
- * The depths whose explorations make up a list of more than ef: ef, then each fixed depth past it
- * (k itself past the last), then twice the deepest. A list stops at the first tier that holds k
- * papers; one short of k (papers skipped as missed) goes on to the next, as a longer list's would.
+ * The depths whose explorations make up a list of more than ef, whatever its length: ef, each
+ * fixed depth past it, then twice the last, and so on. A list stops at the first tier that holds
+ * its k papers (one short of k, papers skipped as missed, goes on to the next, as a longer list's
+ * would).
  */
-function tiersPast(ef: number, k: number): number[] {
-  const tiers = [ef, ...searchDepths.filter((depth) => depth > ef)];
-  const deepest = Math.max(k, tiers.at(-1)!);
-  return [...tiers.filter((depth) => depth < deepest), deepest, 2 * deepest];
+function* tiersPast(ef: number): Generator<number> {
+  yield ef;
+  let last = ef;
+  for (const depth of searchDepths) {
+    if (depth <= ef) continue;
+    yield depth;
+    last = depth;
+  }
+  for (;;) yield (last *= 2);
 }
 
 /** The only user of hnswlib-node: approximate nearest neighbours over unit vectors by inner product. */
@@ -114,19 +120,25 @@ export class VectorIndex {
    */
   private searchArray(query: number[], k: number, accept?: (label: number) => boolean): Neighbor[] {
     const count = this.hnsw.getCurrentCount();
+    if (count === 0) return [];
+    // A collection no larger than the deepest fixed tier is explored whole for every list: one
+    // list, complete, whatever the page.
+    if (count <= searchDepths.at(-1)!) return this.explore(query, count, accept).slice(0, k);
     const ef = this.hnsw.getEf();
-    if (k <= ef) return count === 0 ? [] : this.explore(query, Math.min(k, count), accept);
+    if (k <= ef) return this.explore(query, k, accept);
     const listed: Neighbor[] = [];
     const seen = new Set<number>();
-    for (const tier of tiersPast(ef, k)) {
+    for (const tier of tiersPast(ef)) {
       const depth = Math.min(tier, count);
       const floor = listed.at(-1)?.score ?? Infinity;
-      for (const neighbor of this.explore(query, depth, accept)) {
+      const explored = this.explore(query, depth, accept);
+      for (const neighbor of explored) {
         if (seen.has(neighbor.label) || neighbor.score > floor) continue;
         seen.add(neighbor.label);
         listed.push(neighbor);
       }
-      if (listed.length >= k || depth >= count) break;
+      // Fewer than asked: the filter lets no more through, and a deeper search would find none.
+      if (listed.length >= k || depth >= count || explored.length < depth) break;
     }
     return listed.slice(0, k);
   }
