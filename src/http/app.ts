@@ -139,12 +139,13 @@ export function createApp({ state, log, settings, apiKeys, metrics }: AppDepende
   app.use(generalBody);
   app.use(writeRoutes(writes));
   // Large answers take turns (see answerGate): pages and lookups of up to 1,000 papers (most of a
-  // megabyte each), and the map (2 MB at 75,000 papers, built once and sent as it is, but held
-  // for each client until it takes it).
+  // megabyte each). The map (2 MB at 75,000 papers) has turns of its own: one answer, built once,
+  // is sent to every client, so it counts once per client against a bound it does not use up,
+  // and its slow readers must not hold up the pages.
   const largeAnswers = answerGate({ concurrent: 2, heldBytes: 64 * 1024 * 1024, stalledMs: 30_000, waiting: 256 });
   app.get('/v1/papers', largeAnswers);
   app.post('/v1/papers/batch', largeAnswers);
-  app.get('/v1/map', largeAnswers);
+  app.get('/v1/map', answerGate({ concurrent: 2, heldBytes: 256 * 1024 * 1024, stalledMs: 30_000, waiting: 256 }));
   app.use(searchRoutes(service, apiKeys.configured));
 
   app.use(pageNotFound());
