@@ -68,6 +68,27 @@ export const errorCatalog = {
 
 export type ErrorCode = keyof typeof errorCatalog;
 
+/** The start-up and command-line failures of the catalog: no answer of the API carries them. */
+export const commandLineCodes: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'config_invalid',
+  'port_unavailable',
+  'model_unknown',
+  'model_missing',
+  'model_fetch_failed',
+  'model_checksum_mismatch',
+  'index_missing',
+  'index_incompatible',
+  'wal_corrupt',
+  'index_locked',
+  'wal_incompatible',
+  'input_unreadable',
+  'input_malformed',
+  'input_rejected',
+  'command_unavailable',
+  'usage',
+  'interrupted',
+]);
+
 export interface AppErrorOptions {
   /** Machine-readable particulars for the client (the response's `error.details`). */
   details?: unknown;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { errorCatalog, type ErrorCode } from '../errors.js';
+import { commandLineCodes, errorCatalog, type ErrorCode } from '../errors.js';
 import { exportMediaTypeAliases, exportMediaTypes, formatNames, importFormats } from '../export/media-types.js';
 import { responseFormats } from './export-formats.js';
 import { parameterDocOf, type JsonSchema } from './parameter-docs.js';
@@ -322,7 +322,10 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
 
 function describeStatus(status: number, operationId: string): string {
   const codes = Object.entries(errorCatalog)
-    .filter(([code, entry]) => entry.status === status && (codesOfSomeOperations[code as ErrorCode]?.includes(operationId) ?? true))
+    .filter(
+      ([code, entry]) =>
+        entry.status === status && !commandLineCodes.has(code as ErrorCode) && (codesOfSomeOperations[code as ErrorCode]?.includes(operationId) ?? true),
+    )
     .map(([code]) => code);
   return codes.length > 0 ? `Error: ${codes.join(', ')}` : 'Error';
 }

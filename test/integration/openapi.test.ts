@@ -125,6 +125,13 @@ describe('the OpenAPI document', () => {
       `every operation has an operationId: ${ids.join(', ')}`,
     );
     assert.equal(new Set(ids).size, ids.length, 'operationIds are unique');
+    // Regression: every 400 and 500 listed the command line's codes (usage, config_invalid, …), which no answer carries.
+    const descriptions = operations.flatMap((operation) =>
+      Object.values(operation.responses).map((response) => (response as { description?: string }).description ?? ''),
+    );
+    for (const code of ['usage', 'config_invalid', 'model_missing', 'input_rejected']) {
+      assert.ok(!descriptions.some((description) => new RegExp(`\\b${code}\\b`).test(description)), code);
+    }
     const byRoute = new Map(operations.map((operation) => [operation.route, operation]));
     for (const route of ['post /v1/search', 'get /v1/papers/{id}/related', 'get /v1/stats', 'get /v1/facets', 'post /mcp']) {
       const operation = byRoute.get(route)!;
