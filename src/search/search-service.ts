@@ -319,8 +319,7 @@ export class SearchService {
     return rankRelated({ title: titles[0], facet: facetVectors?.[0] }, candidates);
   }
 
-  /** The stored vectors of the named papers; any unknown name is a 404 naming all of them. */
-  /** The ids `names` name and their stored vectors, in order; paper_not_found for any that names none. */
+  /** The ids `names` name and their stored vectors, in order; any unknown name is a 404 naming all of them. */
   private async storedVectors(names: readonly string[]): Promise<{ ids: string[]; vectors: Float32Array[] }> {
     const ids = await Promise.all(names.map((name) => this.storage.resolve(name)));
     const vectors = await this.storage.vectors(ids.map((id) => id ?? ''));

@@ -87,7 +87,6 @@ function unwritableFolder(folder: string, what: LockedFolder, path: string, code
   );
 }
 
-/** Beside the folder, not in it: a log folder is moved aside when it belongs to another build, an index folder replaced by each snapshot. */
 /**
  * Whether a process running on this host holds `folder`'s lock (taken by its real path, as
  * lockFolder takes it): what it does to the folder (a snapshot's swap) is its own to finish.
@@ -97,6 +96,7 @@ export async function isHeldByRunningProcess(folder: string): Promise<boolean> {
   return holder !== undefined && holder.host === hostname() && holder.pid !== process.pid && isProcessRunning(holder.pid, holder.processStartedAt);
 }
 
+/** Beside the folder, not in it: a log folder is moved aside when it belongs to another build, an index folder replaced by each snapshot. */
 function lockPathOf(folder: string): string {
   return `${folder.replace(/[\\/]+$/, '')}.lock`;
 }
