@@ -9,17 +9,23 @@ import { AppError } from '../../src/errors.js';
 import { errorHandler } from '../../src/http/error-handling.js';
 import { requestLogging, withoutSecrets } from '../../src/http/request-logging.js';
 
+/** An app whose request log lines are kept in `lines`. */
+function loggedApp(): { app: express.Express; lines: string[] } {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(chunk.toString());
+      done();
+    },
+  });
+  const app = express();
+  app.use(requestLogging(pino({ level: 'info' }, sink)));
+  return { app, lines };
+}
+
 describe('requestLogging', () => {
   it("regression: logs the peer's address with each request (no line told which client was refused or flooding)", async () => {
-    const lines: string[] = [];
-    const sink = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        lines.push(chunk.toString());
-        done();
-      },
-    });
-    const app = express();
-    app.use(requestLogging(pino({ level: 'info' }, sink)));
+    const { app, lines } = loggedApp();
     app.get('/v1/stats', (_request, response) => response.json({}));
     const server = app.listen(0, '127.0.0.1');
     await once(server, 'listening');
@@ -36,15 +42,7 @@ describe('requestLogging', () => {
 
 describe('requestLogging with the error handler', () => {
   it('regression: logs a refused request once, with its status and the error code (it took two lines: "request rejected" and "request completed")', async () => {
-    const lines: string[] = [];
-    const sink = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        lines.push(chunk.toString());
-        done();
-      },
-    });
-    const app = express();
-    app.use(requestLogging(pino({ level: 'info' }, sink)));
+    const { app, lines } = loggedApp();
     app.get('/v1/papers/:id', () => {
       throw new AppError('paper_not_found', 'No paper with id "nope".');
     });
