@@ -91,7 +91,7 @@ export class ServiceMetrics {
     });
     this.refusals = new Counter({
       name: 'paper_search_model_refusals_total',
-      help: 'Requests answered 503 overloaded: the model queue was full, or they could not be answered before their deadline.',
+      help: 'Model calls refused overloaded (a 503, or an MCP tool error): the model queue was full, or they could not be answered before their deadline.',
       labelNames: ['reason'],
       registers,
     });
