@@ -31,16 +31,29 @@ export function disjunctiveFacetRequests(request: SearchRequest, state: FilterSt
     .map((name) => ({ name, request: { ...request, k: 1, fields: [], filter: filterOf(without(state, name)), facets: [name] } }));
 }
 
-/** The list's own counts, with each filtered facet's counts taken from its disjunctive search. */
+/**
+ * The list's own counts, with each filtered facet's counts taken from its disjunctive search. A
+ * checked value the disjunctive search does not count (beyond the most frequent values it
+ * returns, or among other candidates) keeps its count in the list itself: a checked author
+ * showed no number at all.
+ */
 export function mergedFacets(
   own: HitsResponse | undefined,
   disjunctive: readonly { name: FacetName; answer: HitsResponse }[],
+  checked: Pick<SearchState, 'categories' | 'authors'> = { categories: [], authors: [] },
 ): { distribution?: FacetDistribution; stats?: FacetStats } {
   if (!own?.facet_distribution) return {};
   const distribution: FacetDistribution = { ...own.facet_distribution };
   const stats: FacetStats = { ...own.facet_stats };
   for (const { name, answer } of disjunctive) {
-    distribution[name] = answer.facet_distribution?.[name] ?? {};
+    const counts = { ...answer.facet_distribution?.[name] };
+    if (name !== 'year') {
+      for (const value of checked[name]) {
+        const ownCount = own.facet_distribution[name]?.[value];
+        if (counts[value] === undefined && ownCount !== undefined) counts[value] = ownCount;
+      }
+    }
+    distribution[name] = counts;
     if (name === 'year') stats.year = answer.facet_stats?.year;
   }
   return { distribution, stats };

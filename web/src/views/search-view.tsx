@@ -54,7 +54,7 @@ export function SearchView({ params }: { params: URLSearchParams }) {
   const markMore = useFocusAfterMore(result.data?.hits.length, !result.stale && !result.loading);
   // A full page says there may be more, up to the depth hybrid search ranks.
   const hasMore = result.data !== undefined && !result.stale && result.data.hits.length === state.shown && state.shown < maxResults;
-  const facets = mergedFacets(result.data, facetSearches.length > 0 ? (disjunctive.data ?? []) : []);
+  const facets = mergedFacets(result.data, facetSearches.length > 0 ? (disjunctive.data ?? []) : [], state);
   useEffect(() => {
     if (result.data && state.q) rememberResults({ label: `“${state.q}”`, ids: result.data.hits.map((hit) => hit.id) });
   }, [result.data]);
