@@ -159,6 +159,17 @@ describe('the search page', () => {
     await context.close();
   });
 
+  it('regression: names the paper a pasted arXiv id, DOI or link belongs to (searched as words, it found unrelated papers)', async () => {
+    for (const pasted of ['arXiv:2503.11731', '2503.11731v1', 'https://arxiv.org/abs/2503.11731', '10.48550/arXiv.2503.11731']) {
+      const { context, page, errors } = await openPage(`/?q=${encodeURIComponent(pasted)}`);
+      const link = page.locator('.identifier-match a');
+      await link.waitFor();
+      assert.equal(await link.getAttribute('href'), '/paper/2503.11731', pasted);
+      assert.deepEqual(errors, []);
+      await context.close();
+    }
+  });
+
   it('regression: lists every author of a paper after "and N more" (its page stopped at 12 with "et al.")', async () => {
     const { context, page, errors } = await openPage('/paper/2503.11731');
     const more = page.getByRole('button', { name: /^and \d+ more$/ });

@@ -1,12 +1,13 @@
 import { maxQueryCharacters } from '../../../src/search/search-modes.js';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, type HitsResponse, type SearchRequest, type StatsResponse } from '../api.js';
+import { api, type HitsResponse, type PaperResponse, type SearchRequest, type StatsResponse } from '../api.js';
 import { Filters } from '../components/filters.js';
 import { ErrorNotice } from '../components/notice.js';
 import { disjunctiveFacetRequests, facetNames, mergedFacets } from '../facets.js';
 import { RankedList } from '../components/ranked-list.js';
 import { rememberResults } from '../last-results.js';
-import { navigate } from '../router.js';
+import { navigate, paperPath } from '../router.js';
+import { paperNameOfQuery } from '../identifier-query.js';
 import { filterOf, maxResults, modes, parseSearchState, resultsPerPage, searchUrl, type Mode, type SearchState } from '../search-state.js';
 import { useFocusAfterMore } from '../focus-after-more.js';
 import { useRequest } from '../use-request.js';
@@ -55,6 +56,9 @@ export function SearchView({ params }: { params: URLSearchParams }) {
   // A full page says there may be more, up to the depth hybrid search ranks.
   const hasMore = result.data !== undefined && !result.stale && result.data.hits.length === state.shown && state.shown < maxResults;
   const facets = mergedFacets(result.data, facetSearches.length > 0 ? (disjunctive.data ?? []) : [], state);
+  // A pasted arXiv id, DOI or link also names the paper that has it: searched as words, it finds nothing like it.
+  const paperName = paperNameOfQuery(state.q);
+  const named = useRequest<PaperResponse>(paperName ?? null, (signal) => api(`/v1/papers/${encodeURIComponent(paperName!)}?fields=title,year`, { signal }));
   useEffect(() => {
     if (result.data && state.q) rememberResults({ label: `“${state.q}”`, ids: result.data.hits.map((hit) => hit.id) });
   }, [result.data]);
@@ -124,6 +128,12 @@ export function SearchView({ params }: { params: URLSearchParams }) {
                     </>
                   )}
                 </p>
+                {named.data && !named.stale && (
+                  <p class="notice identifier-match">
+                    {paperName} is <a href={paperPath(named.data.paper.id)}>{named.data.paper.title || named.data.paper.id}</a>
+                    {named.data.paper.year !== undefined && ` (${named.data.paper.year})`}; the results below are searched by its words.
+                  </p>
+                )}
                 {!result.stale && state.mode === 'hybrid' && (result.data.hits[0]?.score ?? 1) < weakMatchScore && (
                   <p class="notice">
                     Nothing in the collection matches this closely: the best score is {result.data.hits[0]!.score.toFixed(3)}, where right answers mostly score
