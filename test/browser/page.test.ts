@@ -170,6 +170,24 @@ describe('the search page', () => {
     }
   });
 
+  it("regression: offers the author filter for a query that is an author's name (searched as words, a name found none of their papers)", async () => {
+    const { context, page, errors } = await openPage('/?q=jean-yves+guillemaut');
+    const offer = page.locator('.author-match');
+    await offer.waitFor();
+    assert.match((await offer.textContent()) ?? '', /^1 paper by Jean-Yves Guillemaut: show only it$/);
+    await offer.getByRole('button').click();
+    await page.waitForURL(/author=Jean-Yves\+Guillemaut/);
+    await page.waitForFunction(() => document.querySelectorAll('.hits .hit').length === 1 && !document.querySelector('.hits.stale'));
+    assert.match((await page.locator('.hits .hit .meta').first().textContent()) ?? '', /Jean-Yves Guillemaut/);
+    assert.equal(await page.locator('.author-match').count(), 0, 'no offer once the filter is on');
+    // A query that names no author of the collection gets no offer.
+    await page.goto('/?q=graph+neural+networks');
+    await page.locator('.hits .hit').first().waitFor();
+    assert.equal(await page.locator('.author-match').count(), 0);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   it('regression: lists every author of a paper after "and N more" (its page stopped at 12 with "et al.")', async () => {
     const { context, page, errors } = await openPage('/paper/2503.11731');
     const more = page.getByRole('button', { name: /^and \d+ more$/ });

@@ -1,9 +1,17 @@
 import { exportMediaTypes, type ExportFormat } from '../../src/export/media-types.js';
-import type { HitsResponse, PaperResponse, RecommendRequest, SearchRequest, SimilarRequest, StatsResponse } from '../../src/client/paper-search-client.js';
+import type {
+  FacetsResponse,
+  HitsResponse,
+  PaperResponse,
+  RecommendRequest,
+  SearchRequest,
+  SimilarRequest,
+  StatsResponse,
+} from '../../src/client/paper-search-client.js';
 
 export type Hit = HitsResponse['hits'][number];
 export type Paper = PaperResponse['paper'];
-export type { HitsResponse, PaperResponse, RecommendRequest, SearchRequest, SimilarRequest, StatsResponse };
+export type { FacetsResponse, HitsResponse, PaperResponse, RecommendRequest, SearchRequest, SimilarRequest, StatsResponse };
 
 /** An API failure as a sentence for a person (never the JSON), with the API's code for the page's logic. */
 export class ApiError extends Error {

@@ -1,6 +1,6 @@
 import { maxQueryCharacters } from '../../../src/search/search-modes.js';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, type HitsResponse, type PaperResponse, type SearchRequest, type StatsResponse } from '../api.js';
+import { api, type FacetsResponse, type HitsResponse, type PaperResponse, type SearchRequest, type StatsResponse } from '../api.js';
 import { Filters } from '../components/filters.js';
 import { ErrorNotice } from '../components/notice.js';
 import { disjunctiveFacetRequests, facetNames, mergedFacets } from '../facets.js';
@@ -8,6 +8,7 @@ import { RankedList } from '../components/ranked-list.js';
 import { rememberResults } from '../last-results.js';
 import { navigate, paperPath } from '../router.js';
 import { paperNameOfQuery } from '../identifier-query.js';
+import { authorNameOfQuery, authorNamed } from '../author-query.js';
 import { filterOf, maxResults, modes, parseSearchState, resultsPerPage, searchUrl, type Mode, type SearchState } from '../search-state.js';
 import { useFocusAfterMore } from '../focus-after-more.js';
 import { useRequest } from '../use-request.js';
@@ -56,6 +57,12 @@ export function SearchView({ params }: { params: URLSearchParams }) {
   // A full page says there may be more, up to the depth hybrid search ranks.
   const hasMore = result.data !== undefined && !result.stale && result.data.hits.length === state.shown && state.shown < maxResults;
   const facets = mergedFacets(result.data, facetSearches.length > 0 ? (disjunctive.data ?? []) : [], state);
+  // A person's name is searched as words, which no abstract holds: the author filter is offered when the collection has the author.
+  const authorQuery = state.authors.length === 0 ? authorNameOfQuery(state.q) : undefined;
+  const authorPapers = useRequest<FacetsResponse>(authorQuery ?? null, (signal) =>
+    api(`/v1/facets?facets=authors&authors_any=${encodeURIComponent(authorQuery!)}`, { signal }),
+  );
+  const author = authorQuery && !authorPapers.stale ? authorNamed(authorQuery, authorPapers.data?.facet_distribution.authors) : undefined;
   // A pasted arXiv id, DOI or link also names the paper that has it: searched as words, it finds nothing like it.
   const paperName = paperNameOfQuery(state.q);
   const named = useRequest<PaperResponse>(paperName ?? null, (signal) => api(`/v1/papers/${encodeURIComponent(paperName!)}?fields=title,year`, { signal }));
@@ -132,6 +139,14 @@ export function SearchView({ params }: { params: URLSearchParams }) {
                   <p class="notice identifier-match">
                     {paperName} is <a href={paperPath(named.data.paper.id)}>{named.data.paper.title || named.data.paper.id}</a>
                     {named.data.paper.year !== undefined && ` (${named.data.paper.year})`}; the results below are searched by its words.
+                  </p>
+                )}
+                {author && (
+                  <p class="notice author-match">
+                    {author.papers} {author.papers === 1 ? 'paper' : 'papers'} by {author.name}:{' '}
+                    <button type="button" class="link-button" onClick={() => update({ authors: [author.name] })}>
+                      show only {author.papers === 1 ? 'it' : 'those'}
+                    </button>
                   </p>
                 )}
                 {!result.stale && state.mode === 'hybrid' && (result.data.hits[0]?.score ?? 1) < weakMatchScore && (

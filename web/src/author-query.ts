@@ -1,0 +1,23 @@
+import { normalizeAuthorName } from '../../src/papers/paper-filter.js';
+
+/** A word of a person's name: letters of any script, with the hyphens, apostrophes and dots of names and initials. */
+const nameWord = /^\p{L}[\p{L}'’.-]*$/u;
+
+/** The query, when it may be a person's name (two to four words of letters); undefined otherwise. */
+export function authorNameOfQuery(query: string): string | undefined {
+  const words = query.trim().split(/\s+/);
+  return words.length >= 2 && words.length <= 4 && words.every((word) => nameWord.test(word)) ? words.join(' ') : undefined;
+}
+
+/**
+ * The author a query names, as the collection writes the name, and the papers they have: the
+ * most frequent of `counts` (papers per author of the papers the name filters to) that is the
+ * same name as the query, compared as the API compares names (case, accents, dashes).
+ */
+export function authorNamed(query: string, counts: Record<string, number> | undefined): { name: string; papers: number } | undefined {
+  const wanted = normalizeAuthorName(query);
+  const [match] = Object.entries(counts ?? {})
+    .filter(([name]) => normalizeAuthorName(name) === wanted)
+    .sort(([, a], [, b]) => b - a);
+  return match && { name: match[0], papers: match[1] };
+}
