@@ -1,9 +1,16 @@
 import { normalizeAuthorName } from '../../src/papers/paper-filter.js';
 
-/** A word of a person's name: letters of any script, with the hyphens, apostrophes and dots of names and initials. */
-const nameWord = /^\p{L}[\p{L}'’.-]*$/u;
+/**
+ * A word of a person's name as people write one: a capital, then letters of any script, with the
+ * hyphens, apostrophes and dots of names and initials.
+ */
+const nameWord = /^\p{Lu}[\p{L}'’.-]*$/u;
 
-/** The query, when it may be a person's name (two to four words of letters); undefined otherwise. */
+/**
+ * The query, when it may be a person's name (two to four capitalised words of letters); undefined
+ * otherwise. Asking the collection whether it has such an author counts over every paper (13 ms
+ * at 74,728 papers), so the lower-case topic queries most searches are do not ask.
+ */
 export function authorNameOfQuery(query: string): string | undefined {
   const words = query.trim().split(/\s+/);
   return words.length >= 2 && words.length <= 4 && words.every((word) => nameWord.test(word)) ? words.join(' ') : undefined;
