@@ -245,12 +245,17 @@ describe('VectorIndex', () => {
   });
 });
 
+/** A graph of `count` random vectors built and searched shallow (ef 16), so its searches miss papers as a large collection's do. */
+function weakGraph(count: number, seed: number): VectorIndex {
+  const index = VectorIndex.create(32, { ...defaultHnswParameters, efConstruction: 16, m: 4 }, count);
+  randomUnitVectors(count, 32, seed).forEach((vector, label) => index.add(label, vector));
+  index.setEfSearch(16);
+  return index;
+}
+
 describe('VectorIndex pages', () => {
   it('regression: lists every paper of a collection of up to 1,001, exactly (a deeper page left out papers a shallower search had missed)', () => {
-    const vectors = randomUnitVectors(800, 32, 93);
-    const index = VectorIndex.create(32, { ...defaultHnswParameters, efConstruction: 16, m: 4 }, 800);
-    vectors.forEach((vector, label) => index.add(label, vector));
-    index.setEfSearch(16);
+    const index = weakGraph(800, 93);
     for (const query of randomUnitVectors(3, 32, 94)) {
       const all = index.search(query, 800);
       assert.equal(all.length, 800);
@@ -262,10 +267,7 @@ describe('VectorIndex pages', () => {
   });
 
   it('regression: cuts every page from the same list, however deep (asked for more than ef, hnswlib explored a list that depended on k, and pages repeated some papers and skipped others; then pages ending past 128 repeated and skipped papers of pages ending before)', () => {
-    const vectors = randomUnitVectors(3_000, 32, 91);
-    const index = VectorIndex.create(32, { ...defaultHnswParameters, efConstruction: 16, m: 4 }, 3_000);
-    vectors.forEach((vector, label) => index.add(label, vector));
-    index.setEfSearch(16);
+    const index = weakGraph(3_000, 91);
     for (const query of randomUnitVectors(5, 32, 92)) {
       const labels = (k: number) => index.search(query, k).map((neighbor) => neighbor.label);
       const deepest = labels(1_000);
