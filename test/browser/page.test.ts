@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import AxeBuilder from '@axe-core/playwright';
@@ -45,8 +45,12 @@ async function removeMapLayout(folder: string): Promise<void> {
 }
 
 /** A new context (no shared storage), a page whose script errors fail the test. */
-async function openPage(path: string, viewport = { width: 1280, height: 900 }): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
-  const context = await browser.newContext({ viewport, baseURL: server.url });
+async function openPage(
+  path: string,
+  viewport = { width: 1280, height: 900 },
+  baseURL = server.url,
+): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const context = await browser.newContext({ viewport, baseURL });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
@@ -658,6 +662,42 @@ describe('a paper page', () => {
     assert.deepEqual(await hitIds(page), before);
     assert.deepEqual(errors, []);
     await context.close();
+  });
+});
+
+describe('math in titles and abstracts', () => {
+  it('regression: typesets TeX math as arXiv writes it, and leaves prices and formulas KaTeX cannot read as written (the page showed raw $\\ell_1$)', async () => {
+    const papers = join(workDir, 'math-papers.jsonl');
+    const paper = {
+      id: 'math-1',
+      title: 'Bounds on $\\ell_1$ regularization for $O(n \\log n)$ sorting',
+      abstract: 'We save $5 and $10 on each run. A broken formula $\\frac{1}{$ stays as written. The law: $$E = mc^2$$ holds.',
+    };
+    await writeFile(papers, `${JSON.stringify(paper)}\n`);
+    await buildIndex(join(workDir, 'math-index'), papers);
+    const mathServer = await startTestServer(join(workDir, 'math-index'));
+    const { context, page, errors } = await openPage(`/paper/${paper.id}`, undefined, mathServer.url);
+    try {
+      await page.locator('h1 .katex').first().waitFor();
+      assert.equal(await page.locator('h1 .katex').count(), 2);
+      // KaTeX's MathML copy is what a screen reader reads; the TeX source rides along as its annotation.
+      assert.deepEqual(await page.locator('h1 annotation').allTextContents(), ['\\ell_1', 'O(n \\log n)']);
+      const abstract = page.locator('.abstract');
+      assert.equal(await abstract.locator('.katex-display').count(), 1);
+      const shown = await abstract.evaluate((element) =>
+        [...element.childNodes]
+          .filter((node) => node.nodeType === Node.TEXT_NODE)
+          .map((node) => node.textContent)
+          .join(''),
+      );
+      assert.ok(shown.includes('We save $5 and $10 on each run.'), shown);
+      assert.ok(shown.includes('A broken formula $\\frac{1}{$ stays as written.'), shown);
+      assert.deepEqual(await seriousViolations(page), []);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+      await mathServer.close();
+    }
   });
 });
 

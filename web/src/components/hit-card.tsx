@@ -1,6 +1,8 @@
 import type { Hit } from '../api.js';
 import { authorsText, paperLinks } from '../links.js';
 import { paperPath } from '../router.js';
+import { outsideMath } from '../tex-math.js';
+import { TexText } from './tex-text.js';
 
 export type Feedback = 'like' | 'unlike';
 
@@ -25,7 +27,7 @@ export function HitCard({ hit, rank, feedback, onFeedback, note, scoreKind = 'sc
   return (
     <li class="hit" aria-labelledby={titleId}>
       <h3 id={titleId} class="hit-title">
-        <a href={paperPath(hit.id)}>{hit.title || '(untitled)'}</a>
+        <a href={paperPath(hit.id)}>{hit.title ? <TexText text={hit.title} /> : '(untitled)'}</a>
       </h3>
       <p class="meta">
         {[authorsText(hit.authors), hit.year?.toString()].filter(Boolean).join(' · ')}
@@ -66,7 +68,12 @@ const contextCharacters = 160;
 
 /** The abstract's start, or, when the closest sentence is known, that sentence highlighted with a little context on each side. */
 function Excerpt({ abstract: stored, sentence: closest }: { abstract: string; sentence: string | undefined }) {
-  if (!closest) return stored ? <p class="excerpt">{clip(stored, 2 * contextCharacters + 40)}</p> : null;
+  if (!closest)
+    return stored ? (
+      <p class="excerpt">
+        <TexText text={clip(stored, 2 * contextCharacters + 40)} />
+      </p>
+    ) : null;
   // White space collapsed (the page shows it so anyway): the closest sentence comes back with the
   // abstract's line breaks as spaces, and was not found in an abstract wrapped as arXiv's are.
   const abstract = stored.replace(/\s+/g, ' ');
@@ -75,7 +82,9 @@ function Excerpt({ abstract: stored, sentence: closest }: { abstract: string; se
   if (at < 0) {
     return (
       <p class="excerpt">
-        <mark title="closest sentence">{sentence}</mark>
+        <mark title="closest sentence">
+          <TexText text={sentence} />
+        </mark>
       </p>
     );
   }
@@ -85,30 +94,36 @@ function Excerpt({ abstract: stored, sentence: closest }: { abstract: string; se
   return (
     <p class="excerpt">
       {before.length < at ? '…' : ''}
-      {before}
-      <mark title="the sentence closest to your text">{sentence}</mark>
-      {after}
+      <TexText text={before} />
+      <mark title="the sentence closest to your text">
+        <TexText text={sentence} />
+      </mark>
+      <TexText text={after} />
       {end + after.length < abstract.length ? '…' : ''}
     </p>
   );
 }
 
-/** Up to contextCharacters of `text` before `at`, starting at a word. */
+/** Up to contextCharacters of `text` before `at`, starting at a word and never inside a formula. */
 function wordsBefore(text: string, at: number): string {
   const start = Math.max(0, at - contextCharacters);
   if (start === 0) return text.slice(0, at);
   const space = text.indexOf(' ', start);
-  return space < 0 || space >= at ? '' : text.slice(space + 1, at);
+  const from = outsideMath(text, space + 1, 'end');
+  return space < 0 || from >= at ? '' : text.slice(from, at);
 }
 
-/** Up to contextCharacters of `text` after `from`, ending at a word. */
+/** Up to contextCharacters of `text` after `from`, ending at a word and never inside a formula. */
 function wordsAfter(text: string, from: number): string {
   const end = from + contextCharacters;
   if (end >= text.length) return text.slice(from);
-  const space = text.lastIndexOf(' ', end);
-  return space <= from ? '' : text.slice(from, space);
+  const to = outsideMath(text, text.lastIndexOf(' ', end), 'start');
+  return to <= from ? '' : text.slice(from, to);
 }
 
+/** `text` cut at a word within `length` characters, before any formula the cut would split. */
 function clip(text: string, length: number): string {
-  return text.length <= length ? text : `${text.slice(0, text.lastIndexOf(' ', length) > 0 ? text.lastIndexOf(' ', length) : length)}…`;
+  if (text.length <= length) return text;
+  const space = text.lastIndexOf(' ', length);
+  return `${text.slice(0, outsideMath(text, space > 0 ? space : length, 'start'))}…`;
 }

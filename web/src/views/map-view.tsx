@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, type PaperResponse } from '../api.js';
 import { ErrorNotice } from '../components/notice.js';
+import { TexText } from '../components/tex-text.js';
 import { lastResults } from '../last-results.js';
 import { loadMap } from '../map/map-api.js';
 import { indexById, type MapData } from '../map/map-data.js';
@@ -95,7 +96,7 @@ export function MapView() {
         />
         {hover && (
           <div class="map-tooltip" style={{ left: `${hover.x}px`, top: `${hover.y}px` }} role="status">
-            {hover.title ?? map.data?.ids[hover.index]}
+            {hover.title ? <TexText text={hover.title} /> : map.data?.ids[hover.index]}
             <span class="tooltip-group">{map.data ? map.data.groups[map.data.group[hover.index]!]?.name : ''}</span>
           </div>
         )}

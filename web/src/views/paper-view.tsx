@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, type HitsResponse, type PaperResponse } from '../api.js';
 import { CiteLinks } from '../components/export-links.js';
 import { ErrorNotice } from '../components/notice.js';
+import { TexText } from '../components/tex-text.js';
 import { RankedList } from '../components/ranked-list.js';
 import { rememberResults } from '../last-results.js';
 import { paperLinks } from '../links.js';
@@ -71,7 +72,7 @@ export function PaperView({ id, params }: { id: string; params: URLSearchParams 
   const venue = publicationLine(record);
   return (
     <article class="paper-view">
-      <h1>{record.title || '(untitled)'}</h1>
+      <h1>{record.title ? <TexText text={record.title} /> : '(untitled)'}</h1>
       <p class="meta">
         {record.authors?.length ? <Authors key={record.id} authors={record.authors} /> : null}
         {record.authors?.length && published ? ' · ' : ''}
@@ -98,7 +99,11 @@ export function PaperView({ id, params }: { id: string; params: URLSearchParams 
         <span class="paper-id">id {record.id}</span>
       </p>
       <CiteLinks id={record.id} />
-      {record.abstract && <p class="abstract">{record.abstract}</p>}
+      {record.abstract && (
+        <p class="abstract">
+          <TexText text={record.abstract} />
+        </p>
+      )}
       <div class="related-heading">
         <h2 id="related-heading">Related papers</h2>
         <label>

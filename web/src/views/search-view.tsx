@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, type FacetsResponse, type HitsResponse, type PaperResponse, type SearchRequest, type StatsResponse } from '../api.js';
 import { Filters } from '../components/filters.js';
 import { ErrorNotice } from '../components/notice.js';
+import { TexText } from '../components/tex-text.js';
 import { disjunctiveFacetRequests, facetNames, mergedFacets } from '../facets.js';
 import { RankedList } from '../components/ranked-list.js';
 import { rememberResults } from '../last-results.js';
@@ -137,7 +138,8 @@ export function SearchView({ params }: { params: URLSearchParams }) {
                 </p>
                 {named.data && !named.stale && (
                   <p class="notice identifier-match">
-                    {paperName} is <a href={paperPath(named.data.paper.id)}>{named.data.paper.title || named.data.paper.id}</a>
+                    {paperName} is{' '}
+                    <a href={paperPath(named.data.paper.id)}>{named.data.paper.title ? <TexText text={named.data.paper.title} /> : named.data.paper.id}</a>
                     {named.data.paper.year !== undefined && ` (${named.data.paper.year})`}; the results below are searched by its words.
                   </p>
                 )}

@@ -1,0 +1,65 @@
+import { useEffect, useState } from 'preact/hooks';
+import { hasMath, textPieces } from '../tex-math.js';
+
+type Typesetter = typeof import('../katex-typesetter.js');
+
+let typesetter: Promise<Typesetter> | undefined;
+
+/** KaTeX and its style sheet, fetched the first time a text with math is shown: most pages have none. */
+function loadTypesetter(): Promise<Typesetter> {
+  // A failed load (the server restarted with a new build, say) is tried again on the next text.
+  typesetter ??= import('../katex-typesetter.js').catch((error: unknown) => {
+    typesetter = undefined;
+    throw error;
+  });
+  return typesetter;
+}
+
+/**
+ * A title or abstract with its TeX math typeset (KaTeX, as arXiv's listings do with MathJax); as
+ * written until KaTeX has loaded, and for any formula KaTeX cannot read.
+ */
+export function TexText({ text }: { text: string }) {
+  const withMath = hasMath(text);
+  const [katex, setKatex] = useState<Typesetter>();
+  useEffect(() => {
+    if (!withMath || katex) return;
+    let shown = true;
+    void loadTypesetter().then(
+      (loaded) => shown && setKatex(() => loaded),
+      // Not loaded (offline page, blocked asset): the text stays as written.
+      () => undefined,
+    );
+    return () => {
+      shown = false;
+    };
+  }, [withMath, katex]);
+  if (!withMath || !katex) return <>{text}</>;
+  return (
+    <>
+      {textPieces(text).map((piece, i) => {
+        if ('text' in piece) return piece.text;
+        const html = typeset(katex, piece.tex, piece.display);
+        return html === undefined ? piece.source : <span key={i} class="math" dangerouslySetInnerHTML={{ __html: html }} />;
+      })}
+    </>
+  );
+}
+
+function typeset(katex: Typesetter, tex: string, display: boolean): string | undefined {
+  try {
+    // trust false: no \href, \url, \includegraphics or raw HTML from a paper's text; the limits
+    // keep a hostile formula from growing the page or looping in macros.
+    return katex.renderToString(tex, {
+      displayMode: display,
+      throwOnError: true,
+      trust: false,
+      strict: 'ignore',
+      maxSize: 20,
+      maxExpand: 200,
+      output: 'htmlAndMathml',
+    });
+  } catch {
+    return undefined;
+  }
+}
