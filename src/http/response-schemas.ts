@@ -43,7 +43,9 @@ export const paperLookupResponseSchema = z
     took_ms: tookMs,
   })
   .strict();
-export const paperListResponseSchema = z.object({ papers: z.array(paperSchema.strict()), next_cursor: z.string().nullable(), took_ms: tookMs }).strict();
+export const paperListResponseSchema = z
+  .object({ papers: z.array(paperSchema.partial().extend({ id: z.string() }).strict()), next_cursor: z.string().nullable(), took_ms: tookMs })
+  .strict();
 
 /** A paper of a batch or an entry of a BibTeX, RIS or CSL-JSON body that was not written (see WriteService.createValidPapers). */
 const rejectedEntrySchema = z

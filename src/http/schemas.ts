@@ -274,6 +274,7 @@ export const listPapersQuerySchema = z.strictObject({
   limit: queryInteger(1, 1_000).default(100),
   // An empty cursor is a client's mistake (a next_cursor of null sent as ""), not a cursor of another index.
   cursor: z.string().min(1, 'is empty: leave cursor out for the first page').max(100).optional(),
+  fields: queryFields.optional(),
 });
 
 export const paperIdParamsSchema = z.object({ id: z.string().min(1).max(paperLimits.idCharacters) });

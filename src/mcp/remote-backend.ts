@@ -90,7 +90,7 @@ export function remoteBackend(baseUrl: string, options: RemoteBackendOptions = {
     papers: async (names) => (await client.papers(names)).papers.map((paper) => (paper ? complete(paper) : undefined)),
     listPapers: async (cursor, limit) => {
       const listed = await client.listPapers({ limit, cursor });
-      return { papers: listed.papers, nextCursor: listed.next_cursor };
+      return { papers: listed.papers.map(complete), nextCursor: listed.next_cursor };
     },
     defaultMode: async () => (await client.stats()).defaultMode,
     summary: async () => {

@@ -72,6 +72,16 @@ describe('the typed client', () => {
     assert.equal((await client.stats()).papers, 376);
   });
 
+  it('regression: lists the stored papers with only the fields asked for (the listing sent every field of every paper)', async () => {
+    const whole = await client.listPapers({ limit: 5 });
+    const chosen = await client.listPapers({ limit: 5, fields: ['title', 'year'] });
+    assert.deepEqual(
+      chosen.papers,
+      whole.papers.map(({ id, title, year }) => ({ id, title, year })),
+    );
+    assert.equal(chosen.next_cursor, whole.next_cursor);
+  });
+
   it('looks papers up by id, DOI or arXiv name in one call, in the order asked, null for a name no paper has; or exports those found', async () => {
     const names = ['2503.11731', 'no-such-paper', 'doi:10.48550/arXiv.2503.11731', 'https://arxiv.org/abs/2503.11731v2', '2503.11731'];
     const found = await client.papers(names, ['title']);

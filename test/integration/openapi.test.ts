@@ -89,6 +89,7 @@ describe('the OpenAPI document', () => {
     await check('post', '/v1/recommend', '/v1/recommend', 200, { positive: ['seed-014'], negative: ['seed-001'] });
     await check('post', '/v1/recommend', '/v1/recommend', 404, { positive: ['nope'] });
     await check('get', '/v1/papers?limit=2', '/v1/papers', 200);
+    await check('get', '/v1/papers?limit=2&fields=title,year', '/v1/papers', 200);
     await check('get', '/v1/papers/seed-014', '/v1/papers/{id}', 200);
     await check('get', '/v1/papers/nope', '/v1/papers/{id}', 404);
     await check('get', '/v1/papers/seed-014?fields=title,year', '/v1/papers/{id}', 200);

@@ -101,7 +101,7 @@ export function searchRoutes(requireService: (response: Response) => SearchServi
       if (page.nextCursor !== null) response.setHeader('Link', `<${nextPageUrl(request.originalUrl, page.nextCursor)}>; rel="next"`);
       return sendExport(response, format, page.papers, 'papers');
     }
-    response.json({ papers: page.papers, next_cursor: page.nextCursor, took_ms: elapsedMs(started) });
+    response.json({ papers: page.papers.map((paper) => selectPaperFields(paper, query.fields)), next_cursor: page.nextCursor, took_ms: elapsedMs(started) });
   });
   router.all('/v1/papers', methodNotAllowed(paperListMethods));
 
