@@ -79,11 +79,16 @@ export function previousFolderPathOf(target: string): string {
  * Replaces the folder `target` with the fully written folder `staged`. The old folder, if any, is
  * moved aside first and removed only after the new one is in place (or, with `keepPreviousAs`,
  * kept under that name), so at every instant either the old or the new complete folder is at
- * `target` (apart from the instant between the renames).
+ * `target` (apart from the instant between the renames). `confirmReplaced` is shown the old
+ * folder once it is moved aside; if it throws, the old folder is put back and nothing replaced.
  */
-export async function replaceDirectory(staged: string, target: string, options: { keepPreviousAs?: string } = {}): Promise<void> {
+export async function replaceDirectory(
+  staged: string,
+  target: string,
+  options: { keepPreviousAs?: string; confirmReplaced?: (folder: string) => Promise<void> } = {},
+): Promise<void> {
   await fsyncPath(staged);
-  const { keepPreviousAs } = options;
+  const { keepPreviousAs, confirmReplaced } = options;
   // A retired folder is found by the pattern of its name; a kept one's name is noted here, for
   // restoreInterruptedReplace to find should a crash come between the renames.
   if (keepPreviousAs !== undefined) await writeFileAtomic(keptPreviousNoteOf(target), basename(keepPreviousAs));
@@ -96,6 +101,8 @@ export async function replaceDirectory(staged: string, target: string, options: 
     hadPrevious = false;
   }
   try {
+    // Checked once moved aside, so no other process can swap it between the check and the rename.
+    if (hadPrevious) await confirmReplaced?.(retired);
     await rename(staged, target);
   } catch (error) {
     if (hadPrevious) await rename(retired, target);

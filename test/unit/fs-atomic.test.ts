@@ -90,6 +90,27 @@ describe('replaceDirectory', () => {
     assert.deepEqual(await readdir(dir), ['index'], 'neither the staged nor the retired folder is left behind');
   });
 
+  it('puts the old folder back and replaces nothing when confirmReplaced refuses it', async () => {
+    const dir = await freshDir();
+    const target = join(dir, 'index');
+    const staged = join(dir, '.index.staged');
+    await mkdir(target);
+    await writeFile(join(target, 'build.txt'), 'another build');
+    await mkdir(staged);
+    await writeFile(join(staged, 'build.txt'), 'snapshot');
+    const shown: string[] = [];
+    const confirmReplaced = async (folder: string) => {
+      shown.push(await readFile(join(folder, 'build.txt'), 'utf8'));
+      throw new Error('not the build the snapshot was taken of');
+    };
+
+    await assert.rejects(replaceDirectory(staged, target, { confirmReplaced }), /not the build/);
+
+    assert.deepEqual(shown, ['another build']);
+    assert.equal(await readFile(join(target, 'build.txt'), 'utf8'), 'another build');
+    assert.equal(await readFile(join(staged, 'build.txt'), 'utf8'), 'snapshot');
+  });
+
   it('works when the target does not exist yet', async () => {
     const dir = await freshDir();
     const target = join(dir, 'index');

@@ -13,7 +13,7 @@ import { defaultEfSearch } from '../../src/config/config.js';
 import { dot } from '../../src/shared/vector-math.js';
 import { readVectorsFile } from '../../src/storage/embedded/vectors-file.js';
 import type { SnapshotDelta } from '../../src/storage/embedded/live-index.js';
-import { indexFiles, manifestFileName, readManifest, type Manifest } from '../../src/storage/embedded/manifest.js';
+import { indexFiles, lineageOf, manifestFileName, readManifest, type Manifest } from '../../src/storage/embedded/manifest.js';
 import type { Paper } from '../../src/papers/paper.js';
 import { buildSnapshot } from '../../src/storage/embedded/snapshots/snapshot-builder.js';
 import { AppError } from '../../src/errors.js';
@@ -178,12 +178,27 @@ describe('buildSnapshot with only added papers', () => {
 
 describe('buildSnapshot against the wrong folder', () => {
   it('refuses changes taken against another version of the folder, leaving it as it was', async () => {
-    const { folder } = await baseIndex();
-    await buildSnapshot(folder, deltaOf(3, [0], addedEntries.slice(0, 1)), 0);
+    const { folder, manifest } = await baseIndex();
+    const base = { lineage: lineageOf(manifest), walSeq: 0 };
+    await buildSnapshot(folder, deltaOf(3, [0], addedEntries.slice(0, 1)), base);
     const before = await readManifest(folder);
     // A second delta still counted from the first folder (walSeq 0) must not be applied to this one.
-    await assert.rejects(buildSnapshot(folder, deltaOf(4, [1], []), 0), /taken against 0/);
+    await assert.rejects(buildSnapshot(folder, deltaOf(4, [1], []), base), /taken against 0/);
     assert.deepEqual(await readManifest(folder), before);
+  });
+
+  it("regression: refuses a folder that ingestion rebuilt while the server ran, leaving the new build as it was (the served build's writes were folded into it)", async () => {
+    const { folder, manifest } = await baseIndex();
+    const served = { lineage: lineageOf(manifest), walSeq: 0 };
+    // A new build at the same place: another lineage, and no writes folded in yet, like the served one.
+    const rebuilt = { ...manifest, lineage: 'another-build', createdAt: new Date().toISOString() };
+    await writeFile(join(folder, manifestFileName), `${JSON.stringify(rebuilt, null, 2)}\n`);
+    await assert.rejects(
+      buildSnapshot(folder, deltaOf(2, [0], addedEntries.slice(0, 1)), served),
+      (error: unknown) => error instanceof AppError && error.code === 'index_replaced',
+    );
+    assert.deepEqual(await readManifest(folder), rebuilt);
+    assert.equal((await openIndexFolder(folder, model, defaultEfSearch)).manifest.count, baseCount);
   });
 });
 

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, beforeEach, describe, it } from 'node:test';
 import { SearchService } from '../../src/search/search-service.js';
+import { readManifest } from '../../src/storage/embedded/manifest.js';
 import type { EmbeddedStorage } from '../../src/storage/embedded/embedded-storage.js';
 import type { PaperChange, PaperStorage } from '../../src/storage/paper-storage.js';
 import { WriteService } from '../../src/writes/write-service.js';
@@ -467,6 +468,15 @@ describe('snapshots through the write service', () => {
     // Regression: readiness went on saying ok while every write was refused, so monitoring never asked for a restart.
     assert.equal(storage.health().status, 'degraded');
     assert.match(storage.health().reason ?? '', /rebuilt while this server ran.*restarted/);
+  });
+
+  it("regression: a snapshot after ingestion rebuilt the served folder is refused and leaves the new build alone (the served build's writes were folded into it)", async () => {
+    await writes.createPapers([{ id: 'before-rebuild', ...glacier }], { batch: false });
+    await buildFakeIndex(folder, embedder);
+    const rebuilt = await readManifest(folder);
+    await assert.rejects(writes.snapshot(), isAppErrorWithCode('index_replaced'));
+    assert.deepEqual(await readManifest(folder), rebuilt);
+    assert.equal(storage.health().status, 'degraded');
   });
 
   it('report a failed snapshot, keep every write, and succeed when retried after the cause is gone', async () => {

@@ -92,6 +92,9 @@ export class EmbeddedStorage implements PaperStorage {
         this.current = next;
         this.contentVersion++;
       },
+      folderReplaced: () => {
+        this.folderReplaced = true;
+      },
     };
     // Only a server that takes writes snapshots: one without keys holds no lock on the folder
     // (see open), so it must not replace it; it replays the log at each start instead.

@@ -162,7 +162,11 @@ export class IndexFolderWriter {
    * and the folder it replaces is kept beside it when that folder took writes after its own build,
    * folded in by a snapshot or still in its write-ahead log (see keptPrevious).
    */
-  async finish(source: Manifest['source'], lineage?: BuildLineage): Promise<Manifest & { keptPrevious?: { collection: string; writes: number } }> {
+  async finish(
+    source: Manifest['source'],
+    lineage?: BuildLineage,
+    confirmReplaced?: (folder: string) => Promise<void>,
+  ): Promise<Manifest & { keptPrevious?: { collection: string; writes: number } }> {
     await this.papers.close();
     await this.vectorFile.close();
     // On another core, beside the graph's related lists and the BM25 index (see layoutThreadMinimum).
@@ -171,7 +175,7 @@ export class IndexFolderWriter {
         ? startBuildLayout(join(this.staging, indexFiles.vectors), this.count, this.model.dimension)
         : undefined;
     try {
-      return await this.finishWith(source, lineage, layoutThread);
+      return await this.finishWith(source, lineage, layoutThread, confirmReplaced);
     } finally {
       // After its answer the worker is ending anyway; if the finish failed first, it stops at its
       // next step, before the caller removes the staging folder it reads.
@@ -183,6 +187,7 @@ export class IndexFolderWriter {
     source: Manifest['source'],
     lineage: BuildLineage | undefined,
     layoutThread: LayoutThread<{ layout: MapLayout }> | undefined,
+    confirmReplaced: ((folder: string) => Promise<void>) | undefined,
   ): Promise<Manifest & { keptPrevious?: { collection: string; writes: number } }> {
     this.index.shrinkToFit();
     await this.index.save(join(this.staging, indexFiles.hnsw));
@@ -218,7 +223,7 @@ export class IndexFolderWriter {
     const previous = lineage ? { folded: 0, logged: 0 } : await writesSinceBuild(this.target, this.writeLog);
     const previousWrites = previous.folded + previous.logged;
     if (previousWrites === 0) {
-      await replaceDirectory(this.staging, this.target);
+      await replaceDirectory(this.staging, this.target, { confirmReplaced });
       return manifest;
     }
     const keptAs = previousFolderPathOf(this.target);

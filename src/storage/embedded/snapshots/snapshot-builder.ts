@@ -10,6 +10,9 @@ import { readPapersFile } from '../papers-file.js';
 import { readRelatedListsFile } from '../related-lists-file.js';
 import { VectorIndex } from '../vector-index.js';
 import { readVectorsFile, vectorAt } from '../vectors-file.js';
+/** The build a snapshot's changes were taken against: the served folder's lineage and the writes folded into it. */
+export type SnapshotBase = { lineage: string; walSeq: number };
+
 export interface SnapshotResult {
   manifest: Manifest;
   /** Whether the graph was rebuilt from scratch (tombstones purged) or extended in place. */
@@ -25,18 +28,17 @@ export interface SnapshotResult {
  * from the stored vectors when something was (hnswlib cannot unlink a node; rebuilding is what
  * purges tombstones; every related list is computed again). CPU-heavy: run it in a worker thread.
  * Once `stop` throws, the new folder is abandoned and removed; the old one stays.
+ *
+ * The delta's labels count from the folder it was taken against (`base`); applied to any other
+ * folder they would remove and duplicate the wrong papers, and the served build's writes would
+ * land in a build that never took them. So a folder of another build is refused (index_replaced),
+ * when the snapshot starts and again as the new folder is swapped in (ingestion may rebuild the
+ * folder meanwhile).
  */
-export async function buildSnapshot(folder: string, delta: SnapshotDelta, baseWalSeq?: number, stop?: StopCheck): Promise<SnapshotResult> {
+export async function buildSnapshot(folder: string, delta: SnapshotDelta, base?: SnapshotBase, stop?: StopCheck): Promise<SnapshotResult> {
   const started = performance.now();
   const manifest = await readManifest(folder);
-  // The delta's labels count from the folder it was taken against; applied to any other folder
-  // they would remove and duplicate the wrong papers.
-  if (baseWalSeq !== undefined && (manifest.walSeq ?? 0) !== baseWalSeq) {
-    throw new AppError(
-      'internal',
-      `The index folder holds writes up to ${manifest.walSeq ?? 0}, but the snapshot's changes were taken against ${baseWalSeq} (was the folder rebuilt by ingestion while the server ran?)`,
-    );
-  }
+  if (base) assertSnapshotBase(manifest, base);
   // The old folder's files are read back into the new one: a damaged one must not be copied on.
   assertIntact(folder, await verifyIndexFiles(folder, manifest, 'full'));
   const model = modelOfManifest(manifest);
@@ -64,11 +66,27 @@ export async function buildSnapshot(folder: string, delta: SnapshotDelta, baseWa
     }
     if (label !== manifest.count) throw new AppError('index_corrupt', `${folder}: papers.jsonl holds ${label} papers, the manifest says ${manifest.count}.`);
     for (const { paper, vector, position } of delta.added) await writer.add(paper, vector, position);
-    const written = await writer.finish(manifest.source, { lineage: lineageOf(manifest), walSeq: delta.walSeq, createdAt: manifest.createdAt });
+    const written = await writer.finish(
+      manifest.source,
+      { lineage: lineageOf(manifest), walSeq: delta.walSeq, createdAt: manifest.createdAt },
+      base && (async (replaced) => assertSnapshotBase(await readManifest(replaced), base)),
+    );
     return { manifest: written, rebuiltGraph, ms: performance.now() - started };
   } catch (error) {
     await writer.abort();
     throw error;
+  }
+}
+
+function assertSnapshotBase(manifest: Manifest, base: SnapshotBase): void {
+  if (lineageOf(manifest) !== base.lineage) {
+    throw new AppError('index_replaced', 'The index folder was rebuilt by another process while this server ran: the snapshot was not written into it.');
+  }
+  if ((manifest.walSeq ?? 0) !== base.walSeq) {
+    throw new AppError(
+      'internal',
+      `The index folder holds writes up to ${manifest.walSeq ?? 0}, but the snapshot's changes were taken against ${base.walSeq} (did another server take a snapshot of it?)`,
+    );
   }
 }
 

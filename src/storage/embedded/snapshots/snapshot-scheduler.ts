@@ -6,7 +6,7 @@ import { openIndexFolder } from '../index-folder.js';
 import { LiveIndex, type SnapshotDelta } from '../live-index.js';
 import { lineageOf, modelOfManifest, readManifest } from '../manifest.js';
 import type { WriteLog } from '../write-log/write-log.js';
-import type { SnapshotResult } from './snapshot-builder.js';
+import type { SnapshotBase, SnapshotResult } from './snapshot-builder.js';
 
 /** What the scheduler needs of the storage it snapshots. */
 export interface SnapshotHost {
@@ -16,6 +16,8 @@ export interface SnapshotHost {
   exclusive<T>(task: () => Promise<T>): Promise<T>;
   /** Serves `next` from now on; called inside `exclusive`. */
   replace(next: LiveIndex): void;
+  /** The folder on disk turned out to be another build (see index_replaced). */
+  folderReplaced(): void;
 }
 
 export interface SnapshotPolicy {
@@ -72,6 +74,7 @@ export class SnapshotScheduler {
     // The worker reports a full disk as disk_full (no file descriptor left as overloaded); the
     // swap, on this thread, as the file system's own error.
     const reason = describeFailure(failure);
+    if (isAppError(failure) && failure.code === 'index_replaced') throw new AppError('index_replaced', undefined, { cause: failure });
     if (isOutOfFileDescriptors(failure) || (isAppError(failure) && failure.code === 'overloaded'))
       throw new AppError(
         'overloaded',
@@ -122,7 +125,8 @@ export class SnapshotScheduler {
         return taken;
       });
       let failure: unknown;
-      const result = await this.buildInWorker(index.folder, delta, index.manifest.walSeq ?? 0).catch((error: unknown) => {
+      const base = { lineage: lineageOf(index.manifest), walSeq: index.manifest.walSeq ?? 0 };
+      const result = await this.buildInWorker(index.folder, delta, base).catch((error: unknown) => {
         failure = error;
         return undefined;
       });
@@ -154,6 +158,7 @@ export class SnapshotScheduler {
       return undefined;
     } catch (error) {
       if (this.closed) return error;
+      if (isAppError(error) && error.code === 'index_replaced') this.host.folderReplaced();
       this.last.lastSnapshotError = describeFailure(error);
       this.policy.log.error({ err: error }, 'snapshot failed; the write-ahead log still holds every write, retrying later');
       this.retryAt = Date.now() + this.policy.afterMs;
@@ -161,7 +166,7 @@ export class SnapshotScheduler {
     }
   }
 
-  private buildInWorker(folder: string, delta: SnapshotDelta, baseWalSeq: number): Promise<SnapshotResult> {
+  private buildInWorker(folder: string, delta: SnapshotDelta, base: SnapshotBase): Promise<SnapshotResult> {
     return new Promise((resolve, reject) => {
       if (this.closed) {
         reject(new AppError('shutting_down', 'The snapshot was not started: the service is shutting down.'));
@@ -169,7 +174,7 @@ export class SnapshotScheduler {
       }
       const stop = new StopRequest();
       this.stopWorker = stop;
-      const worker = startSiblingWorker(import.meta.url, 'snapshot-worker', { folder, delta, baseWalSeq, stop: stop.buffer });
+      const worker = startSiblingWorker(import.meta.url, 'snapshot-worker', { folder, delta, base, stop: stop.buffer });
       worker.once('message', (message: { ok: true; result: SnapshotResult } | { ok: false; code?: string; message: string }) => {
         if (message.ok) resolve(message.result);
         else reject(new AppError(isErrorCode(message.code) ? message.code : 'internal', message.message));

@@ -7,11 +7,11 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { describeFailure, isDiskFull, isOutOfFileDescriptors } from '../../../errors.js';
 import { StopRequest } from '../../../shared/worker-threads.js';
 import type { SnapshotDelta } from '../live-index.js';
-import { buildSnapshot } from './snapshot-builder.js';
+import { buildSnapshot, type SnapshotBase } from './snapshot-builder.js';
 
-const { folder, delta, baseWalSeq, stop } = workerData as { folder: string; delta: SnapshotDelta; baseWalSeq: number; stop: SharedArrayBuffer };
+const { folder, delta, base, stop } = workerData as { folder: string; delta: SnapshotDelta; base: SnapshotBase; stop: SharedArrayBuffer };
 try {
-  parentPort!.postMessage({ ok: true, result: await buildSnapshot(folder, delta, baseWalSeq, new StopRequest(stop)) });
+  parentPort!.postMessage({ ok: true, result: await buildSnapshot(folder, delta, base, new StopRequest(stop)) });
 } catch (error) {
   const { code } = error as { code?: unknown };
   const reported = isDiskFull(error) ? 'disk_full' : isOutOfFileDescriptors(error) ? 'overloaded' : typeof code === 'string' ? code : undefined;
