@@ -8,7 +8,7 @@ import { mapLayoutFileName } from '../../src/storage/embedded/map/map-layout-fil
 import { relatedListsFileName } from '../../src/storage/embedded/related-lists-file.js';
 import { IndexFolderWriter } from '../../src/storage/embedded/index-folder-writer.js';
 import { openIndexFolder } from '../../src/storage/embedded/index-folder.js';
-import { verifyIndexFiles } from '../../src/storage/embedded/index-integrity.js';
+import { checksumOf, verifyIndexFiles } from '../../src/storage/embedded/index-integrity.js';
 import { indexFiles, indexFormatVersion, manifestFileName, readManifest, writeManifest, type Manifest } from '../../src/storage/embedded/manifest.js';
 import { describeModel } from '../../src/storage/model-summary.js';
 import { defaultHnswParameters } from '../../src/storage/embedded/vector-index.js';
@@ -292,13 +292,37 @@ describe('index integrity', () => {
     );
   });
 
-  it('finds a same-size change in the raw vectors only when verifying in full', async () => {
-    const target = await damaged(indexFiles.vectors, flipped(100));
+  it('regression: refuses raw vectors changed in place at load (recommendations were computed from the damaged vectors)', async () => {
+    await assert.rejects(
+      openIndexFolder(await damaged(indexFiles.vectors, flipped(100)), model, 64),
+      isAppErrorWithCode('index_corrupt', /vectors\.f32.*SHA-256/s),
+    );
+  });
+
+  it('hashes a large file on a thread of its own, and finds a change in it there', async () => {
+    const target = join(await freshParent(), 'index');
+    const manifest = await buildIndex(target, papers, vectors);
+    // Over the size hashed on the main thread: the worker is what checks it.
+    const large = Buffer.alloc(33 * 1024 * 1024, 7);
+    await writeFile(join(target, indexFiles.vectors), large);
+    const checksums = { ...manifest.checksums, [indexFiles.vectors]: await checksumOf(join(target, indexFiles.vectors)) };
+    const verdictOf = async (bytes: Buffer) => {
+      await writeFile(join(target, indexFiles.vectors), bytes);
+      const verdicts = await verifyIndexFiles(target, { ...manifest, checksums }, 'load');
+      return verdicts === 'no checksums' ? verdicts : verdicts.find((verdict) => verdict.file === indexFiles.vectors);
+    };
+    assert.deepEqual(await verdictOf(large), { file: indexFiles.vectors, ok: true, checked: 'sha256' });
+    assert.equal((await verdictOf(flipped(20 * 1024 * 1024)(large)))?.problem, 'its SHA-256 differs from the one recorded');
+  });
+
+  it('leaves a same-size change in the BM25 file to its own CRC at load, and finds it by hash when verifying in full', async () => {
+    const target = await damaged(indexFiles.lexical, flipped(100));
     const manifest = await readManifest(target);
     const atLoad = await verifyIndexFiles(target, manifest, 'load');
     assert.ok(atLoad !== 'no checksums' && atLoad.every((verdict) => verdict.ok));
     const full = await verifyIndexFiles(target, manifest, 'full');
-    assert.deepEqual(full === 'no checksums' ? full : full.filter((verdict) => !verdict.ok).map((verdict) => verdict.file), [indexFiles.vectors]);
+    assert.deepEqual(full === 'no checksums' ? full : full.filter((verdict) => !verdict.ok).map((verdict) => verdict.file), [indexFiles.lexical]);
+    await assert.rejects(openIndexFolder(target, model, 64), isAppErrorWithCode('index_corrupt', /lexical\.bm25/));
   });
 
   it('still loads a folder written before checksums were recorded, and says so', async () => {
