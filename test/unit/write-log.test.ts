@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { appendFile, mkdir, open, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, open, readdir, readFile, stat, truncate, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { setTimeout } from 'node:timers/promises';
 import { join } from 'node:path';
@@ -260,14 +260,48 @@ describe('WriteLog damage', () => {
     await first.log.append(sampleWrites(2));
     await first.log.close();
     await appendFile(join(folder, segmentName(1)), '0badc0de {"seq":3,');
-    await writeFile(join(folder, segmentName(101)), '');
+    // Made by a snapshot's rotation that failed halfway (appends went on in segment 1): named by the write after the last one complete.
+    await writeFile(join(folder, segmentName(3)), '');
     const reopened = await WriteLog.open(folder, lineage, 1);
     try {
       assert.equal(reopened.records.length, 2);
       assert.ok(reopened.truncatedBytes > 0);
-      assert.ok(!(await segments(folder)).includes(segmentName(101)), 'the empty segment is gone');
+      // Removed, and made again as the segment the next writes go to.
+      assert.deepEqual(await segments(folder), [segmentName(1), segmentName(3)]);
     } finally {
       await reopened.log.close();
+    }
+  });
+
+  it('regression: refuses a record cut short before a later segment that starts after it (acknowledged writes were cut off as a torn append)', async () => {
+    const folder = await freshLogFolder();
+    const first = await WriteLog.open(folder, lineage, 1);
+    await writeAll(first.log, sampleWrites(3));
+    await first.log.close();
+    // The next start made segment 4, after the three complete writes; then the end of segment 1 was lost.
+    await WriteLog.open(folder, lineage, 1).then(({ log }) => log.close());
+    assert.deepEqual(await segments(folder), [segmentName(1), segmentName(4)]);
+    const path = join(folder, segmentName(1));
+    await truncate(path, (await stat(path)).size - 10);
+    await assert.rejects(WriteLog.open(folder, lineage, 1), isAppErrorWithCode('wal_corrupt', /damaged at byte/));
+  });
+
+  it('regression: refuses a log that starts after the writes the index folder holds (an older copy of the folder restored beside it lost the writes between, silently)', async () => {
+    const folder = await freshLogFolder();
+    const first = await WriteLog.open(folder, lineage, 1);
+    await writeAll(first.log, sampleWrites(3));
+    // A snapshot folded writes 1 to 3 into the folder, and the log dropped them.
+    await first.log.rotate(4);
+    await first.log.removeThrough(3);
+    await writeAll(first.log, sampleWrites(2, 4));
+    await first.log.close();
+    // Restored: a copy of the folder from before that snapshot, holding no write.
+    await assert.rejects(WriteLog.open(folder, lineage, 1), isAppErrorWithCode('wal_corrupt', /starts at write 4.*up to 0 only.*writes 1 to 3/s));
+    const matching = await WriteLog.open(folder, lineage, 4);
+    try {
+      assertSameWrites(matching.records, sampleWrites(2, 4));
+    } finally {
+      await matching.log.close();
     }
   });
 
@@ -472,7 +506,8 @@ describe('WriteLog segments', () => {
     } finally {
       await log.close();
     }
-    const reopened = await WriteLog.open(folder, lineage, 1);
+    // As the folder a snapshot through write 6 left: it needs the log from write 7.
+    const reopened = await WriteLog.open(folder, lineage, 7);
     try {
       assertSameWrites(reopened.records, [...sampleWrites(2, 7), ...sampleWrites(1, 9)]);
     } finally {

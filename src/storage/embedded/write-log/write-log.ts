@@ -76,6 +76,7 @@ export class WriteLog {
         await rename(folder, movedAside);
         scan = { records: [], truncatedBytes: 0, salvaged: undefined };
       }
+      assertContinues(folder, scan.records[0]?.seq, nextSeq);
       await mkdir(folder, { recursive: true });
       const lastSeq = scan.records.at(-1)?.seq ?? 0;
       const start = Math.max(nextSeq, lastSeq + 1);
@@ -223,6 +224,19 @@ async function lineageOfFirstRecord(segment: string): Promise<string | undefined
   return /"lineage":"([^"]*)"/.exec(head)?.[1];
 }
 
+/**
+ * Refuses a log whose first write comes after the next one the index folder needs: the writes
+ * between were folded into a snapshot that this folder is not (an older copy of the folder
+ * restored beside the log), and replaying the rest would silently drop them.
+ */
+function assertContinues(folder: string, firstSeq: number | undefined, nextSeq: number): void {
+  if (firstSeq === undefined || firstSeq <= nextSeq) return;
+  throw new AppError(
+    'wal_corrupt',
+    `The write-ahead log ${folder} starts at write ${firstSeq}, but the index folder holds the writes up to ${nextSeq - 1} only: writes ${nextSeq} to ${firstSeq - 1} are in neither (was an older copy of the index folder restored?). Restore the index folder that goes with this log, or move the log folder aside to start without its writes.`,
+  );
+}
+
 async function segmentStarts(folder: string): Promise<number[]> {
   let names: string[];
   try {
@@ -268,6 +282,7 @@ async function scanFolder(
         // Only the very end of the log can be a torn append; anything else lost acknowledged data.
         const isTail =
           contents.slice(i + 1).every((later) => later.length === 0) &&
+          holdsWritesBefore(records.at(-1)?.seq ?? start - 1, segments[i + 1]) &&
           (end === -1 || (end === bytes.length - 1 && hasUnwrittenPage(bytes.subarray(offset, end))));
         if (!isTail && salvage) {
           const lineEnd = end === -1 ? bytes.length : end + 1;
@@ -305,6 +320,17 @@ async function scanFolder(
   await writeFileAtomic(keptIn, Buffer.concat(damaged));
   for (const [path, lines] of rewritten) await writeFileAtomic(path, Buffer.concat(lines));
   return { records, truncatedBytes, salvaged: { records: damaged.length, keptIn } };
+}
+
+/**
+ * Whether the writes read so far reach the start of the segment after them: a segment is named
+ * by the write after the last one complete when it was made (at a start, after a torn append was
+ * cut off; or by a snapshot, between writes), so writes missing below its start were acknowledged
+ * and lost since, not torn. (Appends may go on in an earlier segment if making the next one
+ * failed halfway, so a torn append can still come before an empty later segment.)
+ */
+function holdsWritesBefore(lastSeq: number, nextSegmentStart: number | undefined): boolean {
+  return nextSegmentStart === undefined || lastSeq >= nextSegmentStart - 1;
 }
 
 /**
