@@ -95,10 +95,9 @@ const mathSymbol = new RegExp(`(?<!\\p{Script=Greek})[${greekLetters.join('')}](
  * command.
  */
 export function escapeBibtex(text: string): string {
-  const line = singleLine(text);
-  const braces = literalBracesPaired(line.replace(texMath, '')) ? pairedBraces : unpairedBraces;
-  return line
-    .split(texMath)
+  const parts = texMathParts(singleLine(text));
+  const braces = literalBracesPaired(parts.filter((_, i) => i % 2 === 0).join('')) ? pairedBraces : unpairedBraces;
+  return parts
     .map((part, i) =>
       i % 2 === 1
         ? part
@@ -113,10 +112,45 @@ export function escapeBibtex(text: string): string {
 /**
  * TeX math as arXiv's metadata writes it in titles and abstracts (`$\mu$P`, `$\times$`, `$O(n^2)$`):
  * a pair of dollars around a command, a superscript or a subscript, with balanced braces. Kept as
- * it is, it is typeset as math; escaped, LaTeX printed the dollars and the command's name. Other
- * dollars ("$5 and $10") are text. A capture group, so split keeps the math at odd places.
+ * it is, it is typeset as math; escaped, LaTeX printed the dollars and the command's name.
  */
-const texMath = /(\$(?:[^$\\{}]|\\[A-Za-z]+|\\.|\{[^{}$]*\})*?(?:\\[A-Za-z]+|[\^_])(?:[^$\\{}]|\\[A-Za-z]+|\\.|\{[^{}$]*\})*\$)/;
+const texMath = /^\$(?:[^$\\{}]|\\[A-Za-z]+|\\.|\{[^{}$]*\})*?(?:\\[A-Za-z]+|[\^_])(?:[^$\\{}]|\\[A-Za-z]+|\\.|\{[^{}$]*\})*\$$/;
+
+/**
+ * `line` as text and TeX math, alternating (math at the odd places). Dollars pair up from the
+ * left as TeX reads them: a `$` opens before a non-space, and the next `$` after a non-space and
+ * not before a digit closes it ("$5 and $10" holds no pair). A pair is math when it reads as
+ * texMath, and text (escaped whole) otherwise, so a pair of plain dollars ("$top$") is never
+ * taken apart and its closing dollar never opens math with the next one.
+ */
+function texMathParts(line: string): string[] {
+  const parts: string[] = [];
+  let textStart = 0;
+  let at = line.indexOf('$');
+  while (at !== -1) {
+    const close = /\S/.test(line[at + 1] ?? '') ? closingDollar(line, at + 1) : -1;
+    if (close === -1) {
+      at = line.indexOf('$', at + 1);
+      continue;
+    }
+    const pair = line.slice(at, close + 1);
+    if (texMath.test(pair)) {
+      parts.push(line.slice(textStart, at), pair);
+      textStart = close + 1;
+    }
+    at = line.indexOf('$', close + 1);
+  }
+  parts.push(line.slice(textStart));
+  return parts;
+}
+
+/** The first `$` from `from` that can close math (after a non-space, not before a digit), or -1. */
+function closingDollar(line: string, from: number): number {
+  for (let at = line.indexOf('$', from); at !== -1; at = line.indexOf('$', at + 1)) {
+    if (/\S/.test(line[at - 1] ?? '') && !/\d/.test(line[at + 1] ?? '')) return at;
+  }
+  return -1;
+}
 
 const pairedBraces: Record<string, string> = { '{': '\\{', '}': '\\}' };
 const unpairedBraces: Record<string, string> = { '{': '\\textbraceleft{}', '}': '\\textbraceright{}' };
@@ -138,10 +172,9 @@ function literalBracesPaired(text: string): boolean {
  */
 export function protectTitleCase(title: string): string {
   // A space within TeX math does not end a word: the math is escaped (kept) whole.
-  return title
-    .replace(/\s+/g, ' ')
-    .trim()
-    .replace(new RegExp(texMath.source, 'g'), (math) => math.replaceAll(' ', mathSpace))
+  return texMathParts(title.replace(/\s+/g, ' ').trim())
+    .map((part, i) => (i % 2 === 1 ? part.replaceAll(' ', mathSpace) : part))
+    .join('')
     .split(' ')
     .map((word) => word.replaceAll(mathSpace, ' '))
     .map((word) => {

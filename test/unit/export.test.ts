@@ -89,6 +89,14 @@ describe('BibTeX export', () => {
     assert.equal(escapeBibtex('a $\\frac{a$ b'), 'a \\$\\textbackslash{}frac\\textbraceleft{}a\\$ b');
   });
 
+  it("regression: pairs dollars from the left, so a plain pair's closing dollar never opens math with the next one (a command between them left the dollars unbalanced, and LaTeX read the text as math)", () => {
+    assert.equal(
+      escapeBibtex('crafting $top$-1 examples named \\b geometric (GSBAK$^K$), in $top$-$K$.'),
+      'crafting \\$top\\$-1 examples named \\textbackslash{}b geometric (GSBAK$^K$), in \\$top\\$-\\$K\\$.',
+    );
+    assert.equal(protectTitleCase('GSBAK$^K$: $top$-$K$ Geometric Attack'), '{GSBAK$^K$}: {\\$top\\$-\\$K\\$} Geometric Attack');
+  });
+
   it('regression: writes braces that do not pair up as commands (an abstract ending "}{https://…" ended its field early, and the file did not compile)', () => {
     assert.equal(escapeBibtex('KGRule2NL}{https://x.org/y'), 'KGRule2NL\\textbraceright{}\\textbraceleft{}https://x.org/y');
     assert.equal(escapeBibtex('a } b {'), 'a \\textbraceright{} b \\textbraceleft{}');
