@@ -94,6 +94,14 @@ describe('withoutSecrets', () => {
     }
   });
 
+  it("regression: logs no signed URL's or OAuth flow's short-named secret (?sig= was logged as sent)", () => {
+    const key = 'SUPERSECRET9';
+    for (const name of ['sig', 'sas', 'jwt', 'code', 'pwd', 'otp']) {
+      const logged = withoutSecrets(`/v1/papers?${name}=${key}&k=3`);
+      assert.equal(logged, `/v1/papers?${name}=%5Bredacted%5D&k=3`);
+    }
+  });
+
   it('keeps every other URL as it came', () => {
     for (const url of [
       '/v1/papers/seed-001/related?k=10&fields=title,authors,keywords',
