@@ -10,9 +10,18 @@ import { storageBackendNames } from '../storage/paper-storage.js';
 /** Candidates an HNSW search keeps (hnswlib's ef) unless configured otherwise: recall@10 0.999 at 74,728 papers (docs/performance.md). */
 export const defaultEfSearch = 128;
 
+/**
+ * A whole number written in decimal digits, as a person writes one: `0x4973`, `1e4` and `2.0`
+ * (which JavaScript's Number reads) are refused, so a setting means what it looks like.
+ */
 const integer = (min: number, max: number) => {
   const expected = `must be a whole number from ${min} to ${max}`;
-  return z.coerce.number({ error: expected }).int({ error: expected }).min(min, { error: expected }).max(max, { error: expected });
+  return z
+    .string({ error: expected })
+    .trim()
+    .regex(/^\d+$/, { error: expected })
+    .transform(Number)
+    .pipe(z.number().min(min, { error: expected }).max(max, { error: expected }));
 };
 
 const booleanSetting = z.enum(['true', 'false']).transform((value) => value === 'true');
@@ -257,6 +266,14 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, flags: 
         problems: ['AUTH_READS: needs API_KEYS'],
       },
     });
+  }
+  const { EMBED_QUERY_THREADS: queryThreads, EMBED_THREADS: modelThreads } = parsed.data;
+  if (queryThreads !== undefined && queryThreads > modelThreads) {
+    throw new AppError(
+      'config_invalid',
+      `Invalid configuration: EMBED_QUERY_THREADS (${queryThreads}) is more than EMBED_THREADS (${modelThreads}), the threads the model may use in all.`,
+      { details: { problems: ['EMBED_QUERY_THREADS: at most EMBED_THREADS'] } },
+    );
   }
   if (parsed.data.BACKEND === 'weaviate' && parsed.data.WEAVIATE_URL === undefined) {
     throw new AppError('config_invalid', 'Invalid configuration: BACKEND is weaviate but WEAVIATE_URL is not set (e.g. http://weaviate:8080).', {

@@ -93,6 +93,13 @@ describe('loadConfig', () => {
 
   it('regression: says what a whole-number setting must be and what it was given, never a key ("expected number, received NaN")', () => {
     assert.throws(() => loadConfig({ PORT: 'abc' }), { message: 'Invalid configuration: PORT: must be a whole number from 0 to 65535 (got "abc")' });
+    // Regression: JavaScript's forms of a number were taken (PORT=0x4973 bound port 18803), and a value failing two checks was named twice.
+    for (const written of ['0x4973', '1e4', '2.0', '+80', '-1']) {
+      assert.throws(() => loadConfig({ PORT: written }), { message: `Invalid configuration: PORT: must be a whole number from 0 to 65535 (got "${written}")` });
+    }
+    assert.throws(() => loadConfig({ MAX_BODY_BYTES: '1e99' }), {
+      message: 'Invalid configuration: MAX_BODY_BYTES: must be a whole number from 1024 to 52428800 (got "1e99")',
+    });
     assert.throws(
       () => loadConfig({ API_KEYS: 'too-short' }),
       (error: Error) => !error.message.includes('too-short'),
@@ -208,5 +215,11 @@ describe('modelThreads', () => {
     });
     assert.throws(() => loadConfig({ EMBED_QUERY_THREADS: '0' }), AppError);
     assert.throws(() => loadConfig({ EMBED_WORKERS: '0' }), AppError);
+  });
+
+  it('regression: refuses more query threads than the model has threads (EMBED_QUERY_THREADS=8 beside EMBED_THREADS=2 was used as given)', () => {
+    assert.throws(() => loadConfig({ EMBED_THREADS: '2', EMBED_QUERY_THREADS: '8' }), {
+      message: 'Invalid configuration: EMBED_QUERY_THREADS (8) is more than EMBED_THREADS (2), the threads the model may use in all.',
+    });
   });
 });
