@@ -51,9 +51,13 @@ export function buildProgram(): Command {
 
 /**
  * On every command: help, --version and a wrong flag throw a CommanderError (with its exit code)
- * instead of ending the process, so main decides the exit code; a wrong flag points to --help.
+ * instead of ending the process, so main decides the exit code; a wrong flag is reported as the
+ * command line's other mistakes are (`error [usage]: …`) and points to --help.
  */
 function configureEveryCommand(command: Command): void {
-  command.exitOverride().showHelpAfterError('(add --help for usage)');
+  command
+    .exitOverride()
+    .configureOutput({ outputError: (message, write) => write(message.replace(/^error: /, 'error [usage]: ')) })
+    .showHelpAfterError(`(see ${command.name() === 'paper-search' ? '' : `${command.name()} `}--help for its usage)`);
   for (const child of command.commands) configureEveryCommand(child);
 }

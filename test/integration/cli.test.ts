@@ -161,7 +161,11 @@ describe('paper-search similar, related, recommend, get', () => {
       const unknown = await runCli('get', ['seed-014', '--fields', 'colour', ...target]);
       assert.equal(unknown.code, 2, target[0]);
       // Named as the flag's error, before any request (it passed on the API's "query.fields.1").
-      assert.match(unknown.stderr, /--fields <list>' argument 'colour' is invalid\. unknown field "colour"; the fields are title, abstract/, target[0]);
+      assert.match(
+        unknown.stderr,
+        /--fields <list>' argument 'colour' is invalid\. It names an unknown field, "colour"; the fields are title, abstract/,
+        target[0],
+      );
     }
   });
 });
@@ -225,7 +229,8 @@ describe('the server or the index', () => {
     );
     const noHits = await runCli('search', ['video', '-k', '0', '--url', server.url]);
     assert.equal(noHits.code, 2);
-    assert.match(noHits.stderr, /'-k, --k <n>' argument '0' is invalid\. must be from 1 to 100\./);
+    assert.match(noHits.stderr, /'-k, --k <n>' argument '0' is invalid\. It must be from 1 to 100\./);
+    assert.match(noHits.stderr, /^error \[usage\]: option '-k/);
     const noPositive = await runCli('recommend', ['--negative', 'seed-074', '--url', server.url]);
     assert.equal(noPositive.code, 2);
     assert.match(noPositive.stderr, /recommend needs --positive \(papers to find more of\), or --query/);
@@ -278,12 +283,17 @@ describe('a client of a running server', () => {
 describe('exit codes', () => {
   const cases: { name: string; args: string[]; code: number; message: RegExp }[] = [
     { name: 'a missing query (usage)', args: ['search'], code: 2, message: /missing required argument 'query'/ },
-    { name: 'an unknown flag (usage)', args: ['search', 'x', '--colour'], code: 2, message: /unknown option '--colour'/ },
+    {
+      name: 'regression: an unknown flag (usage, in the documented form: it was commander\'s "error: unknown option")',
+      args: ['search', 'x', '--colour'],
+      code: 2,
+      message: /^error \[usage\]: unknown option '--colour'\n\(see search --help for its usage\)/,
+    },
     {
       name: 'regression: k out of range (usage, said in the flag\'s terms: it was the server\'s "body.k")',
       args: ['search', 'x', '-k', '500', '--url', 'SERVER'],
       code: 2,
-      message: /'-k, --k <n>' argument '500' is invalid\. must be from 1 to 100\./,
+      message: /^error \[usage\]: option '-k, --k <n>' argument '500' is invalid\. It must be from 1 to 100\./,
     },
     { name: 'a bad mode (usage)', args: ['search', 'x', '--mode', 'fuzzy'], code: 2, message: /'fuzzy' is invalid/ },
     {

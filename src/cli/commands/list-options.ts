@@ -30,33 +30,33 @@ export interface TargetFlags {
 }
 
 export function integer(value: string): number {
-  if (!/^-?\d+$/.test(value.trim())) throw new InvalidArgumentError('must be a whole number.');
+  if (!/^-?\d+$/.test(value.trim())) throw new InvalidArgumentError('It must be a whole number.');
   return Number(value);
 }
 
 /** Hits of a page, as the API takes them (said here, in the flag's words, rather than as the server's "body.k"). */
 function hitCount(value: string): number {
   const parsed = integer(value);
-  if (parsed < 1 || parsed > maxHitsPerPage) throw new InvalidArgumentError(`must be from 1 to ${maxHitsPerPage}.`);
+  if (parsed < 1 || parsed > maxHitsPerPage) throw new InvalidArgumentError(`It must be from 1 to ${maxHitsPerPage}.`);
   return parsed;
 }
 
 function hitsToSkip(value: string): number {
   const parsed = integer(value);
-  if (parsed < 0) throw new InvalidArgumentError('must be 0 or more.');
+  if (parsed < 0) throw new InvalidArgumentError('It must be 0 or more.');
   return parsed;
 }
 
 /** A TCP port: 0 (any free port) to 65535. */
 export function port(value: string): number {
   const parsed = integer(value);
-  if (parsed < 0 || parsed > 65_535) throw new InvalidArgumentError('must be a port from 0 (any free port) to 65535.');
+  if (parsed < 0 || parsed > 65_535) throw new InvalidArgumentError('It must be a port from 0 (any free port) to 65535.');
   return parsed;
 }
 
 export function number(value: string): number {
   const parsed = Number(value);
-  if (value.trim() === '' || !Number.isFinite(parsed)) throw new InvalidArgumentError('must be a number.');
+  if (value.trim() === '' || !Number.isFinite(parsed)) throw new InvalidArgumentError('It must be a number.');
   return parsed;
 }
 
@@ -66,19 +66,19 @@ export function serverUrl(value: string): string {
   try {
     parsed = new URL(value.trim());
   } catch {
-    throw new InvalidArgumentError('must be an http:// or https:// URL, such as http://127.0.0.1:8080.');
+    throw new InvalidArgumentError('It must be an http:// or https:// URL, such as http://127.0.0.1:8080.');
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
-    throw new InvalidArgumentError('must be an http:// or https:// URL, such as http://127.0.0.1:8080.');
+    throw new InvalidArgumentError('It must be an http:// or https:// URL, such as http://127.0.0.1:8080.');
   if (parsed.username || parsed.password || parsed.search || parsed.hash) {
-    throw new InvalidArgumentError("must be the server's base URL, without a user name, password, query or fragment (a key goes in --key).");
+    throw new InvalidArgumentError("It must be the server's base URL, without a user name, password, query or fragment (a key goes in --key).");
   }
   return value.trim();
 }
 
 /** A path or name given as a flag's value: an empty one is refused, not taken for the default (`--index ""` served index-data/default). */
 export function nonEmpty(value: string): string {
-  if (value.trim() === '') throw new InvalidArgumentError('must not be empty.');
+  if (value.trim() === '') throw new InvalidArgumentError('It must not be empty.');
   return value;
 }
 
@@ -92,7 +92,7 @@ export function commaList(value: string, previous: string[] | undefined): string
     .split(/(?<!\\),/)
     .map((part) => part.replaceAll('\\,', ',').trim())
     .filter(Boolean);
-  if (parts.length === 0) throw new InvalidArgumentError('must name at least one value (comma-separated).');
+  if (parts.length === 0) throw new InvalidArgumentError('It must name at least one value (comma-separated).');
   return [...(previous ?? []), ...parts];
 }
 
@@ -104,7 +104,7 @@ export function fieldList(value: string, previous: string[] | undefined): string
   const fields = commaList(value, previous);
   const unknown = fields.filter((field) => !storedFields.includes(field));
   if (unknown.length > 0)
-    throw new InvalidArgumentError(`unknown field ${unknown.map((field) => `"${field}"`).join(', ')}; the fields are ${storedFields.join(', ')}.`);
+    throw new InvalidArgumentError(`It names an unknown field, ${unknown.map((field) => `"${field}"`).join(', ')}; the fields are ${storedFields.join(', ')}.`);
   return fields;
 }
 
