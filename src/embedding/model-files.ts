@@ -66,7 +66,9 @@ export async function ensureModelFiles(model: ModelDescription, options: ModelFe
   const folder = modelFolder(options.modelDir, model);
   const problem = await checkModelFiles(options.modelDir, model);
   if (problem === null) return folder;
-  options.log.info({ model: model.id, reason: problem }, 'model files need fetching');
+  // Files that are there but damaged (changed, cut short) are worth an operator's look; a first install is not.
+  if (problem.endsWith(' is missing')) options.log.info({ model: model.id, reason: problem }, 'model files need fetching');
+  else options.log.warn({ model: model.id, reason: problem }, 'model files are damaged; fetching them again');
 
   const failures: string[] = [];
   for (const source of options.sources) {
