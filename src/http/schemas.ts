@@ -333,7 +333,8 @@ export const paperInputSchema = z.strictObject({
   abstract: nonBlank(paperLimits.abstractCharacters, 'required (a paper with a title but no abstract is taken with allow_title_only=true)'),
   authors: z.array(z.string().max(paperLimits.authorCharacters)).max(paperLimits.authors).optional(),
   categories: z.array(z.string().max(paperLimits.categoryCharacters)).max(paperLimits.categories).optional(),
-  year: year.optional(),
+  // As a paper's record takes it (see paper-record.ts): there is no year 0.
+  year: wholeNumber(1, 9999).optional(),
   date: z
     .string()
     .regex(/^\d{4}(-\d{2}(-\d{2})?)?$/, { message: 'must be YYYY, YYYY-MM or YYYY-MM-DD' })

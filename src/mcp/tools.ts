@@ -145,7 +145,7 @@ async function modeOfPage(backend: PaperSearchBackend, input: { mode?: SearchMod
 
 const rankedListNote =
   'Returns {papers: [...], next_offset?}, best first: each paper with id, title, abstract, authors, year, date, DOI, arXiv id, categories and url where known, ' +
-  'and a score (higher is better; compare scores only within one list); next_offset, when present, is the offset of the next page.';
+  'and a score (higher is better; its scale is described under score_threshold); next_offset, when present, is the offset of the next page.';
 
 export const tools: readonly ToolDefinition[] = [
   tool({
@@ -349,7 +349,7 @@ export const tools: readonly ToolDefinition[] = [
     writes: false,
     run: async (backend, input) => {
       const papers = await backend.search({ query: input.query, k: 10, offset: 0 });
-      const structured = { results: papers.map((paper) => ({ id: paper.id, title: paper.title, url: paperLink(paper) })) };
+      const structured = { results: papers.map((paper) => ({ id: paper.id, title: paper.title || '(untitled)', url: paperLink(paper) })) };
       // Connectors read the result from the text, as JSON.
       return { structured, text: JSON.stringify(structured) };
     },

@@ -437,6 +437,35 @@ describe('the MCP server over the services', () => {
     await client.close();
   });
 
+  it('regression: names an untitled paper "(untitled)" in the connector\'s results, as search_papers does (its title was "")', async () => {
+    const untitled: PaperSearchBackend = { ...localBackend(search), search: async () => [{ id: 'no-title', title: '', abstract: 'An abstract.', score: 0.5 }] };
+    const client = new Client({ name: 'unit-test', version: '1.0.0' });
+    await client.connect(await serve(untitled));
+    const found = await callTool(client, 'search', { query: 'anything' });
+    assert.deepEqual(found.structuredContent, { results: [{ id: 'no-title', title: '(untitled)', url: 'paper://no-title' }] });
+    await client.close();
+  });
+
+  it('regression: describes one scale for the scores of every ranked tool (they said to compare scores only within one list, against score_threshold)', async () => {
+    const client = await connect(false);
+    const { tools } = await client.listTools();
+    for (const tool of tools.filter((listed) => ['search_papers', 'find_similar_papers', 'related_papers', 'recommend_papers'].includes(listed.name))) {
+      assert.doesNotMatch(tool.description ?? '', /only within one list/, tool.name);
+      assert.match(tool.description ?? '', /score_threshold/, tool.name);
+    }
+    await client.close();
+  });
+
+  it("regression: takes a paper's year from 1 in add_papers, as the server does (the schema allowed 0, which the server refused)", async () => {
+    const client = await connect(true);
+    const { tools } = await client.listTools();
+    const addPapers = tools.find((listed) => listed.name === 'add_papers');
+    const year = (addPapers?.inputSchema as { properties: { papers: { items: { properties: { year: { minimum?: number } } } } } }).properties.papers.items
+      .properties.year;
+    assert.equal(year.minimum, 1);
+    await client.close();
+  });
+
   it('adds and deletes papers with write access, all or none', async () => {
     const client = await connect(true);
     const added = await callTool(client, 'add_papers', {
