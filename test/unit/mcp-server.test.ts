@@ -460,8 +460,8 @@ describe('the MCP server over the services', () => {
     const client = await connect(true);
     const { tools } = await client.listTools();
     const addPapers = tools.find((listed) => listed.name === 'add_papers');
-    const year = (addPapers?.inputSchema as { properties: { papers: { items: { properties: { year: { minimum?: number } } } } } }).properties.papers.items
-      .properties.year;
+    const year = (addPapers?.inputSchema as unknown as { properties: { papers: { items: { properties: { year: { minimum?: number } } } } } }).properties.papers
+      .items.properties.year;
     assert.equal(year.minimum, 1);
     await client.close();
   });
