@@ -1,3 +1,4 @@
+import { uprightedAuthorName } from './author-names.js';
 import type { Paper } from './paper.js';
 
 /** Conditions on stored metadata; every condition given must hold. */
@@ -6,7 +7,7 @@ export interface PaperFilter {
   year?: { gte?: number; lte?: number; gt?: number; lt?: number };
   /** At least one of `any`, and every one of `all`. */
   categories?: { any?: readonly string[]; all?: readonly string[] };
-  /** At least one of these authors (case, accents and spacing ignored: see normalizeAuthorName). */
+  /** At least one of these authors (case, accents and spacing ignored: see normalizeAuthorName; "Last, First" read as "First Last"). */
   authors?: { any?: readonly string[] };
   /** Papers never to return, by id (or doi:/arxiv: name). */
   exclude_ids?: readonly string[];
@@ -42,11 +43,19 @@ export function paperMatcher(filter: PaperFilter | undefined): ((paper: Paper) =
     checks.push((paper) => required.every((category) => paper.categories?.includes(category) ?? false));
   }
   if (authors?.any && authors.any.length > 0) {
-    const wanted = new Set(authors.any.map(normalizeAuthorName));
+    const wanted = new Set(wantedAuthorNames(authors.any).map(normalizeAuthorName));
     checks.push((paper) => paper.authors?.some((author) => wanted.has(normalizeAuthorName(author))) ?? false);
   }
   if (checks.length === 0) return undefined;
   return (paper) => checks.every((check) => check(paper));
+}
+
+/**
+ * The names an authors filter asks for, upright: reference managers write "Timofte, Radu", and the
+ * papers hold their authors as "Radu Timofte" (their writes turn such names around too).
+ */
+export function wantedAuthorNames(names: readonly string[]): string[] {
+  return names.map(uprightedAuthorName);
 }
 
 /** Letters that are not a base letter plus marks, so dropping marks does not reach them. */

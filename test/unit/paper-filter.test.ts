@@ -50,6 +50,13 @@ describe('paperMatcher', () => {
     assert.deepEqual(matching({ authors: { any: ['Nobody'] } }), []);
   });
 
+  it('regression: reads an author asked for as "Last, First", the form reference managers export, as the paper holds it (the filter found none)', () => {
+    for (const name of ['Hopper, Grace', 'hopper,grace']) {
+      assert.deepEqual(matching({ authors: { any: [name] } }), ['b'], name);
+      assert.deepEqual(matchingLabels({ authors: { any: [name] } }), ['b'], name);
+    }
+  });
+
   it('regression: folds author names as people type them (İnan did not match Inan, nor Straße STRASSE)', () => {
     const same: [string, string][] = [
       ['İnan Yılmaz', 'inan yilmaz'],

@@ -1,5 +1,5 @@
 import { authorDisplayName, topValues, type FacetCounts, type FacetFields, type FacetName } from '../../papers/paper-facets.js';
-import { normalizeAuthorName, type PaperFilter } from '../../papers/paper-filter.js';
+import { normalizeAuthorName, wantedAuthorNames, type PaperFilter } from '../../papers/paper-filter.js';
 import type { PaperStore } from './paper-store.js';
 
 const noYear = -1;
@@ -102,7 +102,7 @@ export class FacetColumns {
     }
     if (categories?.any && categories.any.length > 0) checks.push(this.categories.hasAny(categories.any));
     if (categories?.all && categories.all.length > 0) checks.push(this.categories.hasAll(categories.all));
-    if (authors?.any && authors.any.length > 0) checks.push(this.authors.hasAny(authors.any));
+    if (authors?.any && authors.any.length > 0) checks.push(this.authors.hasAny(wantedAuthorNames(authors.any)));
     if (checks.length === 0) return undefined;
     return (label) => checks.every((check) => check(label));
   }

@@ -5,7 +5,7 @@ import { paperPassage } from '../../embedding/embedder.js';
 import type { ModelDescription } from '../../embedding/model-registry.js';
 import { AppError, invalidInput, isAppError, paperNotFound } from '../../errors.js';
 import type { Logger } from '../../log.js';
-import type { PaperFilter } from '../../papers/paper-filter.js';
+import { wantedAuthorNames, type PaperFilter } from '../../papers/paper-filter.js';
 import { identifierKeysOfName } from '../../papers/identifiers.js';
 import type { Paper } from '../../papers/paper.js';
 import type { FacetCounts } from '../../papers/paper-facets.js';
@@ -447,7 +447,7 @@ export class WeaviateStorage implements PaperStorage {
     const { categories, authors } = filter ?? {};
     if (categories?.any && categories.any.length > 0) conditions.push(f.byProperty('categories').containsAny([...categories.any]));
     if (categories?.all && categories.all.length > 0) conditions.push(f.byProperty('categories').containsAll([...categories.all]));
-    if (authors?.any && authors.any.length > 0) conditions.push(f.byProperty('author_keys').containsAny(authorKeysToMatch(authors.any)));
+    if (authors?.any && authors.any.length > 0) conditions.push(f.byProperty('author_keys').containsAny(authorKeysToMatch(wantedAuthorNames(authors.any))));
     // Excluded names may be doi:/arxiv: names: the papers they name now are left out.
     const named = await Promise.all((filter?.exclude_ids ?? []).map((name) => this.resolve(name)));
     const excluded = [...new Set(named.filter((id): id is string => id !== undefined))];
