@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { authorNames, uprightedAuthorName } from './author-names.js';
-import { identifierNamePrefixes, isArxivId, isIdentifierName, normalizeArxivId } from './identifiers.js';
+import { arxivIdFromDoi, identifierNamePrefixes, isArxivId, isIdentifierName, normalizeArxivId } from './identifiers.js';
 import { storedPages } from './page-range.js';
 import { paperLimits } from './paper-limits.js';
 import { publicationTypeOf } from './publication-type.js';
@@ -169,7 +169,10 @@ export function mapRecordToPaper(value: unknown, fields: FieldMap = defaultField
     const text = found && publicationSchemas[field].safeParse(found.value);
     if (text?.success && text.data) paper[field] = text.data;
   }
-  if (!paper.arxiv_id && isArxivId(paper.id)) paper.arxiv_id = paper.id;
+  // The arXiv id a record names without an arxiv_id field: its arXiv DOI (as the BibTeX, RIS and
+  // CSL readers take it), or an id that is one.
+  const arxivId = paper.arxiv_id ?? arxivIdFromDoi(paper.doi) ?? (isArxivId(paper.id) ? paper.id : undefined);
+  if (arxivId) paper.arxiv_id = arxivId;
   return { ok: true, paper };
 }
 
