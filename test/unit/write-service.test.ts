@@ -470,6 +470,28 @@ describe('snapshots through the write service', () => {
     assert.match(storage.health().reason ?? '', /rebuilt while this server ran.*restarted/);
   });
 
+  it("regression: a listing's cursor goes on across snapshots, every paper listed once (a snapshot turned every cursor into a 400, so a listing never finished on a server taking writes)", async () => {
+    const before = (await search.listPapers(undefined, 100)).papers.map((paper) => paper.id);
+    const first = await search.listPapers(undefined, 3);
+    const listed = first.papers.map((paper) => paper.id);
+    // Writes on both sides of the cursor, then two snapshots that renumber the papers.
+    await writes.deletePaper(listed[1]!);
+    await writes.deletePaper(before[4]!);
+    await writes.createPapers([{ id: 'after-cursor', ...glacier }], { batch: false });
+    await writes.snapshot();
+    await writes.createPapers([{ id: 'after-first-snapshot', ...glacier }], { batch: false });
+    await writes.deletePaper(before[6]!);
+    await writes.snapshot();
+    let cursor = first.nextCursor;
+    while (cursor !== null) {
+      const page = await search.listPapers(cursor, 2);
+      listed.push(...page.papers.map((paper) => paper.id));
+      cursor = page.nextCursor;
+    }
+    const expected = [...before.slice(0, 3), ...before.slice(3).filter((id) => id !== before[4] && id !== before[6]), 'after-cursor', 'after-first-snapshot'];
+    assert.deepEqual(listed, expected);
+  });
+
   it("regression: a snapshot after ingestion rebuilt the served folder is refused and leaves the new build alone (the served build's writes were folded into it)", async () => {
     await writes.createPapers([{ id: 'before-rebuild', ...glacier }], { batch: false });
     await buildFakeIndex(folder, embedder);

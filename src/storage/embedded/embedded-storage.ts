@@ -258,9 +258,9 @@ export class EmbeddedStorage implements PaperStorage {
   }
 
   async list(cursor: string | undefined, limit: number): Promise<PaperPage> {
-    const { papers: store, manifest } = this.current;
+    const { papers: store, manifest, cursorGenerations } = this.current;
     const tag = cursorTag(manifest);
-    const start = cursor === undefined ? 0 : decodeCursor(cursor, tag, store.size);
+    const start = cursor === undefined ? 0 : decodeCursor(cursor, tag, store.size, cursorGenerations);
     const papers: Paper[] = [];
     let next = store.size;
     for (const [label, paper] of store.entries(start)) {

@@ -5,6 +5,7 @@ import type { Paper } from '../../papers/paper.js';
 import type { PaperChange } from '../paper-storage.js';
 import { FacetColumns } from './facet-columns.js';
 import type { MapPoint } from './index-folder-writer.js';
+import { cursorGenerationsKept, cursorTag, snapshotMoves, type CursorGeneration } from './list-cursor.js';
 import type { MapLayout } from './map/map-layout.js';
 import { PaperPositions } from './map/paper-positions.js';
 import type { PaperStore } from './paper-store.js';
@@ -66,6 +67,8 @@ export class LiveIndex {
   private facetBuild: Promise<FacetColumns> | undefined;
   /** The map positions: the folder's layout, or one computed later (see adoptLayout); undefined until then. */
   private positions: PaperPositions | undefined;
+  /** The builds this index's folder replaced, oldest first, so the list's cursors they issued go on here. */
+  cursorGenerations: readonly CursorGeneration[] = [];
 
   constructor(private readonly loaded: LoadedIndex) {
     this.lexical = new LiveLexicalIndex(loaded.lexical);
@@ -148,6 +151,22 @@ export class LiveIndex {
    * Takes over what `previous` (the index this one replaces after a snapshot) built lazily, so a
    * snapshot swap does not make the next request rebuild it. Call before applying any write.
    */
+  /**
+   * Where this index's list positions go in the folder a snapshot taken now writes, and then in
+   * the index that serves it (see snapshotMoves).
+   */
+  positionMoves(): (position: number) => number {
+    const labelCount = this.papers.size;
+    const dead: number[] = [];
+    for (let label = 0; label < labelCount; label++) if (!this.papers.isLive(label)) dead.push(label);
+    return snapshotMoves(labelCount, Uint32Array.from(dead));
+  }
+
+  /** Takes the cursor generations of `previous`, which a snapshot replaces with this index, its positions moving by `moves`. */
+  followCursorsOf(previous: LiveIndex, moves: (position: number) => number): void {
+    this.cursorGenerations = [...previous.cursorGenerations, { tag: cursorTag(previous.manifest), next: moves }].slice(-cursorGenerationsKept);
+  }
+
   carryFrom(previous: LiveIndex): void {
     if (previous.facetColumns) this.facetColumns = FacetColumns.carried(previous.facetColumns, previous.papers, this.papers);
     if (!this.positions && previous.positions) this.positions = PaperPositions.carried(previous.positions, previous.papers, this.papers, this.baseCount);

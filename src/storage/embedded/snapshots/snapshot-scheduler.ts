@@ -119,9 +119,9 @@ export class SnapshotScheduler {
     const started = performance.now();
     try {
       // Taken between writes, so the delta and the log position agree exactly.
-      const delta = await this.host.exclusive(async () => {
-        const taken = index.snapshotDelta();
-        await this.writeLog.rotate(taken.walSeq + 1);
+      const { delta, moves } = await this.host.exclusive(async () => {
+        const taken = { delta: index.snapshotDelta(), moves: index.positionMoves() };
+        await this.writeLog.rotate(taken.delta.walSeq + 1);
         return taken;
       });
       let failure: unknown;
@@ -143,6 +143,7 @@ export class SnapshotScheduler {
       await this.host.exclusive(async () => {
         const next = new LiveIndex(loaded);
         next.carryFrom(this.host.served());
+        next.followCursorsOf(this.host.served(), moves);
         for (const write of this.host.served().writesAfter(folded)) next.apply(write.seq, write.changes);
         this.host.replace(next);
         this.oldestPendingAt = next.pendingOperations > 0 ? Date.now() : undefined;
