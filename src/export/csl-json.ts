@@ -1,3 +1,4 @@
+import { arxivIdFromDoi, arxivIdFromUrl } from '../papers/identifiers.js';
 import { arxivAbstractUrl } from '../papers/paper-urls.js';
 import { exportedType } from './publication.js';
 import type { Paper } from '../papers/paper.js';
@@ -27,6 +28,8 @@ export interface CslItem {
   publisher?: string;
   /** An arXiv preprint's identifier, as Zotero writes it. */
   number?: string;
+  /** Zotero's Extra: another paper's arXiv id (`arXiv:<id>`), which CSL has no field for. */
+  note?: string;
 }
 
 export function cslName(displayName: string): CslName {
@@ -76,7 +79,9 @@ export function paperToCslJson(paper: Paper): CslItem {
   if (paper.doi) item.DOI = paper.doi;
   const url = paper.url ?? (paper.arxiv_id ? arxivAbstractUrl(paper.arxiv_id) : undefined);
   if (url) item.URL = url;
-  if (paper.categories && paper.categories.length > 0) item.keyword = paper.categories.join(', ');
+  // One string in CSL: joined by semicolons when a category holds a comma, so it reads back whole.
+  if (paper.categories && paper.categories.length > 0)
+    item.keyword = paper.categories.join(paper.categories.some((category) => category.includes(',')) ? '; ' : ', ');
   if (paper.venue) item[venueIsPublisher(type) ? 'publisher' : 'container-title'] = singleLine(paper.venue);
   if (paper.volume) item.volume = paper.volume;
   if (paper.issue) item.issue = paper.issue;
@@ -84,6 +89,8 @@ export function paperToCslJson(paper: Paper): CslItem {
   if (paper.arxiv_id && type === 'preprint') {
     item.publisher = 'arXiv';
     item.number = `arXiv:${paper.arxiv_id}`;
+  } else if (paper.arxiv_id && arxivIdFromUrl(url) === undefined && arxivIdFromDoi(paper.doi) === undefined) {
+    item.note = `arXiv:${paper.arxiv_id}`;
   }
   return item;
 }

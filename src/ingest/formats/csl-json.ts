@@ -1,6 +1,6 @@
 import { arxivIdFromDoi, arxivIdFromMention, arxivIdFromUrl, plainPaperId } from '../../papers/identifiers.js';
 import { publishedVenue } from '../../papers/preprint-servers.js';
-import { publicationTypeOf, venueIsPublisher, type PublicationType } from '../../papers/publication-type.js';
+import { publicationTypeOf, publicationTypes, venueIsPublisher, type PublicationType } from '../../papers/publication-type.js';
 import { definedTexts, isObject, text } from './json-lines.js';
 import { htmlToText } from './markup-text.js';
 import { referenceType } from './reference-type.js';
@@ -58,12 +58,19 @@ const cslItemTypes: ReadonlySet<string> = new Set([
 /** Fields only CSL names so (a paper object of this product has `authors`, `doi`, `url`, `venue`). */
 const cslOnlyFields = ['author', 'issued', 'container-title', 'DOI', 'URL', 'citation-key'];
 
+/** Fields a paper object of this product has and a CSL item spells otherwise. */
+const paperOnlyFields = ['authors', 'doi', 'url', 'venue', 'year', 'date', 'arxiv_id', 'categories'];
+
 /**
  * Whether a JSON object is a CSL-JSON item (Zotero's, Better BibTeX's and Pandoc's bibliography
- * format): a CSL type and at least one field only CSL spells so.
+ * format): a CSL type and at least one field only CSL spells so; or, for an item with none of
+ * those (an abstract alone), a CSL type that is no paper's type here ("article",
+ * "paper-conference") and no field a paper spells otherwise.
  */
 export function isCslItem(value: Record<string, unknown>): boolean {
-  return typeof value.type === 'string' && cslItemTypes.has(value.type) && cslOnlyFields.some((field) => field in value);
+  if (typeof value.type !== 'string' || !cslItemTypes.has(value.type)) return false;
+  if (cslOnlyFields.some((field) => field in value)) return true;
+  return !(publicationTypes as readonly string[]).includes(value.type) && !paperOnlyFields.some((field) => field in value);
 }
 
 /**
@@ -81,9 +88,10 @@ export function cslItemToRecord(item: Record<string, unknown>): Record<string, u
   if (abstract) record.abstract = htmlToText(abstract);
   const authors = (Array.isArray(item.author) ? item.author : []).map(cslNameText).filter((name): name is string => name !== undefined);
   if (authors.length > 0) record.authors = authors;
-  // CSL's keyword is one string; some writers give a list.
+  // CSL's keyword is one string; some writers give a list. Separated by semicolons when there is
+  // one (the export's choice when a keyword holds a comma: "Carcinoma, Squamous Cell"), else commas.
   const keywords = (Array.isArray(item.keyword) ? item.keyword.map(text) : [text(item.keyword)])
-    .flatMap((keyword) => keyword?.split(/[,;]/) ?? [])
+    .flatMap((keyword) => keyword?.split(keyword.includes(';') ? ';' : ',') ?? [])
     .map((keyword) => keyword.trim())
     .filter(Boolean);
   if (keywords.length > 0) record.categories = [...new Set(keywords)];
@@ -93,8 +101,9 @@ export function cslItemToRecord(item: Record<string, unknown>): Record<string, u
   if (doi) record.doi = doi;
   const url = text(item.URL);
   if (url) record.url = url;
-  // An arXiv preprint as the export (and Zotero) writes it: publisher arXiv, number "arXiv:<id>".
-  const arxivId = arxivIdFromDoi(doi) ?? arxivIdFromUrl(url) ?? arxivIdFromMention(text(item.number));
+  // An arXiv preprint as the export (and Zotero) writes it: publisher arXiv, number "arXiv:<id>";
+  // another paper's arXiv id in its note (Zotero's Extra), as the export writes it.
+  const arxivId = arxivIdFromDoi(doi) ?? arxivIdFromUrl(url) ?? arxivIdFromMention(text(item.number)) ?? arxivIdFromMention(text(item.note));
   if (arxivId) record.arxiv_id = arxivId;
   // A type is what makes an item CSL, but a list declared CSL-JSON may hold an item without one.
   const named = typeof item.type === 'string' ? cslType(item.type) : undefined;
