@@ -1,3 +1,4 @@
+import { arxivIdFromDoi, arxivIdFromUrl } from '../papers/identifiers.js';
 import { arxivAbstractUrl } from '../papers/paper-urls.js';
 import { exportedType } from './publication.js';
 import { pageRange } from '../papers/page-range.js';
@@ -69,6 +70,8 @@ export function paperToRis(paper: Paper): string {
     ['EP', endPage],
     ['DO', paper.doi],
     ['UR', paper.url ?? (paper.arxiv_id ? arxivAbstractUrl(paper.arxiv_id) : undefined)],
+    // A second link for a paper with its own URL and an arXiv id nothing else gives (RIS has no arXiv tag; readers take every UR).
+    ['UR', paper.url && paper.arxiv_id && !arxivIdFromUrl(paper.url) && !arxivIdFromDoi(paper.doi) ? arxivAbstractUrl(paper.arxiv_id) : undefined],
   ];
   const body = lines
     .map(([tag, value]) => [tag, value === undefined ? '' : singleLine(value)] as const)

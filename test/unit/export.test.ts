@@ -342,6 +342,15 @@ describe('publication types in the exports', () => {
     assert.equal((await importPapers(path, 'bibtex'))[0]?.type, 'preprint');
   });
 
+  it('regression: keeps the arXiv id of a paper with a URL of its own through RIS (the one UR held its own URL, and the arXiv id was lost)', async () => {
+    const paper: Paper = { id: 'smith2019', title: 'T', abstract: 'A', url: 'https://example.org/smith', arxiv_id: '1901.00001', type: 'conference-paper' };
+    const path = join(root(), 'own-url.ris');
+    await writeFile(path, paperToRis(paper));
+    const [back] = await importPapers(path, 'ris');
+    assert.deepEqual([back?.url, back?.arxiv_id], ['https://example.org/smith', '1901.00001']);
+    assert.equal(paperToRis({ ...paper, url: undefined }).match(/^UR {2}-/gm)?.length, 1, 'the arXiv link alone when it is the only one');
+  });
+
   it("writes a paper without a type as a journal article when it has a venue or a DOI not arXiv's, else as a preprint", () => {
     assert.equal(paperToCslJson({ ...journalPaper, venue: undefined }).type, 'article-journal');
     assert.equal(paperToCslJson(arxivPaper).type, 'article');
