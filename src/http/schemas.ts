@@ -308,7 +308,10 @@ export const paperQuerySchema = z.strictObject({
 export const maxPapersPerWrite = 1_000;
 
 /** A volume, an issue or pages: text, or a number (kept as text). */
-const locator = z.union([z.string().max(paperLimits.locatorCharacters), z.number().finite().transform(String)]);
+const locator = z.union([z.string().max(paperLimits.locatorCharacters), z.number().finite().transform(String)], {
+  // The union's own message was "Invalid input", naming no type.
+  error: (issue) => `expected a string or a number, received ${issue.input === null ? 'null' : Array.isArray(issue.input) ? 'array' : typeof issue.input}`,
+});
 
 /**
  * A paper's type in the API's own words only: "article" is a journal article to BibTeX and a

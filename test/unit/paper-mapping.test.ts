@@ -532,6 +532,43 @@ describe('withFieldOverrides', () => {
   });
 });
 
+describe('mapRecordToPaper: the arXiv id of an arXiv DOI', () => {
+  const mapped = (record: Record<string, unknown>) =>
+    accepted(mapRecordToPaper({ title: 'Graph transformers', abstract: 'Attention over graphs.', ...record }));
+
+  it('regression: takes the arXiv id an arXiv DOI names (arxiv: found no paper written with only its DOI, as BibTeX and RIS records were found)', () => {
+    for (const doi of ['10.48550/arXiv.2012.09699', 'https://doi.org/10.48550/arXiv.2012.09699', 'doi:10.48550/ARXIV.2012.09699v2']) {
+      assert.equal(mapped({ id: 'l1', doi }).arxiv_id, doi.endsWith('v2') ? '2012.09699v2' : '2012.09699', doi);
+    }
+    assert.equal(mapped({ id: 'l1', doi: '10.1000/xyz123' }).arxiv_id, undefined);
+  });
+
+  it('keeps an arxiv_id given beside another arXiv DOI, and takes an id that is an arXiv id', () => {
+    assert.equal(mapped({ id: 'l1', doi: '10.48550/arXiv.2012.09699', arxiv_id: '2101.00001' }).arxiv_id, '2101.00001');
+    assert.equal(mapped({ id: '2503.11731' }).arxiv_id, '2503.11731');
+  });
+});
+
+describe('paperInputSchema', () => {
+  it('regression: names the types a volume, an issue or pages may be (a boolean was "Invalid input")', () => {
+    for (const [value, received] of [
+      [true, 'boolean'],
+      [{ from: 1 }, 'object'],
+      [null, 'null'],
+      [[1], 'array'],
+    ] as const) {
+      const result = paperInputSchema.partial().safeParse({ volume: value, pages: value });
+      assert.deepEqual(
+        result.error?.issues.map((issue) => [issue.path.join('.'), issue.message]),
+        [
+          ['volume', `expected a string or a number, received ${received}`],
+          ['pages', `expected a string or a number, received ${received}`],
+        ],
+      );
+    }
+  });
+});
+
 describe('normalizeDoi', () => {
   it('strips URL and doi: prefixes, trims and lower-cases', () => {
     assert.equal(normalizeDoi('https://doi.org/10.48550/arXiv.1706.03762'), '10.48550/arxiv.1706.03762');
