@@ -6,6 +6,13 @@ import type { Logger } from '../log.js';
 const unusedConnectionGraceMs = 2_000;
 const sweepIntervalMs = 200;
 
+/** Answers whose connection the shutdown timeout closed: their request log line says so (the client did not leave). */
+const cutAtShutdown = new WeakSet<ServerResponse>();
+
+export function wasCutAtShutdown(response: ServerResponse): boolean {
+  return cutAtShutdown.has(response);
+}
+
 /**
  * Tracks the server's connections from the start, so that shutdown can tell a connection idle
  * between keep-alive requests (closed at once) from one whose first request has not been read
@@ -15,6 +22,7 @@ const sweepIntervalMs = 200;
 export function drainOnClose(server: Server): (timeoutMs: number, log: Logger) => Promise<void> {
   const openedAt = new Map<net.Socket, number>();
   const idleAfterResponse = new Set<net.Socket>();
+  const answering = new Set<ServerResponse>();
   server.on('connection', (socket: net.Socket) => {
     openedAt.set(socket, performance.now());
     socket.once('close', () => {
@@ -26,6 +34,8 @@ export function drainOnClose(server: Server): (timeoutMs: number, log: Logger) =
     const socket = request.socket;
     idleAfterResponse.delete(socket);
     openedAt.delete(socket);
+    answering.add(response);
+    response.once('close', () => answering.delete(response));
     response.once('finish', () => {
       if (!socket.destroyed) idleAfterResponse.add(socket);
     });
@@ -52,7 +62,8 @@ export function drainOnClose(server: Server): (timeoutMs: number, log: Logger) =
     sweep();
     const sweeper = setInterval(sweep, sweepIntervalMs);
     const deadline = setTimeout(() => {
-      log.warn({ timeoutMs }, 'in-flight requests did not finish in time; closing their connections');
+      for (const response of answering) cutAtShutdown.add(response);
+      log.warn({ timeoutMs, requests: answering.size }, 'in-flight requests did not finish in time; closing their connections');
       server.closeAllConnections();
     }, timeoutMs);
     await closed;

@@ -4,6 +4,7 @@ import { pino } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { isServerFault } from '../errors.js';
 import type { Logger } from '../log.js';
+import { wasCutAtShutdown } from './connection-drain.js';
 
 const requestIdPattern = /^[\w.:-]{1,128}$/;
 /** Probed every few seconds by orchestrators and scrapers: logged at debug, whatever they answer. */
@@ -75,6 +76,13 @@ export function requestLogging(log: Logger): RequestHandler {
       return isServerFault(response.statusCode) || (error !== undefined && response.statusCode < 500) ? 'error' : 'info';
     },
     customSuccessObject: (_request, response, fields: object) => withRejection(response, fields),
+    // pino-http's own words, but for a request whose connection the shutdown timeout closed, which a client's leaving would look like.
+    customSuccessMessage: (request, response) =>
+      wasCutAtShutdown(response)
+        ? 'request cut by the shutdown timeout'
+        : !request.readableAborted && response.writableEnded
+          ? 'request completed'
+          : 'request aborted',
     // pino-http takes every 5xx, a 503 refusal too, for an error.
     customErrorObject: (_request, response, _error, fields: object) => withRejection(response, fields),
     serializers: {

@@ -125,7 +125,7 @@ describe('refusing an index it cannot serve', () => {
 });
 
 /** The serve command as a child process, resolved once it is ready, with its logs so far. */
-async function startServeProcess(): Promise<{
+async function startServeProcess(environment: Record<string, string> = {}): Promise<{
   child: ReturnType<typeof spawn>;
   base: string;
   port: number;
@@ -145,6 +145,7 @@ async function startServeProcess(): Promise<{
       LOG_LEVEL: 'info',
       SHUTDOWN_TIMEOUT_MS: '120000',
       REQUEST_TIMEOUT_MS: '120000',
+      ...environment,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -204,6 +205,25 @@ describe('SIGTERM', () => {
     assert.match(logs(), /"msg":"stopped"/);
     // The request log lines carry a request id.
     assert.match(logs(), /"req":\{"id":"[0-9a-f-]{36}"/);
+  });
+
+  it('regression: logs a request its shutdown timeout cut as cut, and how many (it was logged "request aborted", as if the client had left)', async () => {
+    const { child, port, exited, logs } = await startServeProcess({ SHUTDOWN_TIMEOUT_MS: '300' });
+    const { socket, body } = await searchOnRawSocket(port);
+    // A body that never arrives whole: the request is in flight until the timeout.
+    socket.write(`POST /v1/search HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 10)}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    child.kill('SIGTERM');
+    await exited;
+    const lines = logs()
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { msg: string; requests?: number; req?: { url: string } });
+    assert.equal(lines.find((line) => line.msg.startsWith('in-flight requests did not finish in time'))?.requests, 1);
+    assert.deepEqual(
+      lines.filter((line) => line.req?.url === '/v1/search').map((line) => line.msg),
+      ['request cut by the shutdown timeout'],
+    );
   });
 
   it('answers a request whose body was still arriving when the signal came', async () => {
