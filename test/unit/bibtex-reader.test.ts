@@ -146,6 +146,9 @@ describe('BibTeX entry to record: TeX to text', () => {
     ['http://www.cs.x.edu/{\\~{}}smith/ and x{\\^{}}2', 'http://www.cs.x.edu/~smith/ and x^2'],
     // Regression: math letters came out as mathematical italic (U+1D707), which a search for "μm" does not hold.
     ['5\\,$\\mu$m and $\\Delta$t', '5 \u03bcm and \u0394t'],
+    // Regression: MathJax's \unicode became its argument's text ("Biofoulingx2013communities"), and a raised letter lost its raising (GSBAK$^K$ became GSBAKK).
+    ['Biofouling$\\unicode{x2013}$communities, $\\unicode{8212}$', 'Biofouling\u2013communities, \u2014'],
+    ['GSBAK$^K$ and $O(n^k)$ with $x_{i}$', 'GSBAK\u1d37 and O(n\u1d4f) with x\u1d62'],
   ];
   for (const [tex, text] of cases) {
     it(`turns ${JSON.stringify(tex)} into ${JSON.stringify(text)}`, async () => {

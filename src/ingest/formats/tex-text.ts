@@ -136,6 +136,31 @@ const mathAccentMarks: Record<string, string> = {
 const mathAccent =
   /\\(hat|widehat|tilde|widetilde|bar|overline|breve|dot|ddot|mathring|check|acute|grave|vec|underline)(?![A-Za-z])\s*(?:\{((?:[^{}]|\{[^{}]*\})*)\}|(\\[A-Za-z]+|[A-Za-z0-9]))/g;
 
+/** Letters with a superscript or subscript form in Unicode (modifier letters), which the library left plain ($^K$ became K). */
+const superscriptLetters: Record<string, string> = Object.fromEntries(
+  [...'ABDEGHIJKLMNOPRTUVWabcdefghijklmnoprstuvwxyz'].map((letter, i) => [letter, [...'ᴬᴮᴰᴱᴳᴴᴵᴶᴷᴸᴹᴺᴼᴾᴿᵀᵁⱽᵂᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻ'][i]!]),
+);
+const subscriptLetters: Record<string, string> = Object.fromEntries([...'aehijklmnoprstuvx'].map((letter, i) => [letter, [...'ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ'][i]!]));
+
+/**
+ * MathJax's `\unicode{x2013}` (arXiv's metadata uses it) as its character, and a letter raised or
+ * lowered in math (`$^K$`, `$x_{i}$`) as its Unicode form where there is one; the library read
+ * `\unicode{x2013}` as the text "x2013" and dropped the `^` of a letter.
+ */
+export function resolveUnicodeAndScripts(tex: string): string {
+  const unicode = tex.replace(/\\unicode\{(?:(?:0?x)([0-9A-Fa-f]{1,6})|(\d{1,7}))\}/g, (match, hex: string | undefined, decimal: string | undefined) => {
+    const code = hex === undefined ? Number(decimal) : Number.parseInt(hex, 16);
+    return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : match;
+  });
+  if (!unicode.includes('$')) return unicode;
+  return unicode.replace(/(?<!\\)\$[^$]+\$/g, (math) =>
+    math.replace(/([\^_])(?:\{([A-Za-z])\}|([A-Za-z]))/g, (script, mark: string, braced: string | undefined, bare: string | undefined) => {
+      const letter = braced ?? bare!;
+      return (mark === '^' ? superscriptLetters : subscriptLetters)[letter] ?? script;
+    }),
+  );
+}
+
 /** `\hat{H}` as H with a combining circumflex (over each letter of `\widehat{AB}`); a command argument (`\tilde{\psi}`) keeps it, the mark after. */
 export function resolveMathAccents(tex: string): string {
   if (!tex.includes('\\')) return tex;
@@ -236,7 +261,7 @@ export type LibraryFieldValue = string | string[] | Creator[];
  */
 export function convertWithLibrary(parse: BibtexLibraryParse, fields: Record<string, string>): Record<string, LibraryFieldValue | undefined> | undefined {
   const body = Object.entries(fields)
-    .map(([name, value]) => `  ${name} = {${escapeAngleBrackets(literalTildesAndCarets(resolveMathAccents(value)))}}`)
+    .map(([name, value]) => `  ${name} = {${escapeAngleBrackets(literalTildesAndCarets(resolveMathAccents(resolveUnicodeAndScripts(value))))}}`)
     .join(',\n');
   let library: ReturnType<BibtexLibraryParse>;
   try {
