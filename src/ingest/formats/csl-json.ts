@@ -1,6 +1,6 @@
 import { arxivIdFromDoi, arxivIdFromMention, arxivIdFromUrl, plainPaperId } from '../../papers/identifiers.js';
 import { publishedVenue } from '../../papers/preprint-servers.js';
-import { publicationTypeOf, publicationTypes, venueIsPublisher, type PublicationType } from '../../papers/publication-type.js';
+import { publicationTypeOf, venueIsPublisher, type PublicationType } from '../../papers/publication-type.js';
 import { definedTexts, isObject, text } from './json-lines.js';
 import { htmlToText } from './markup-text.js';
 import { referenceType } from './reference-type.js';
@@ -58,19 +58,14 @@ const cslItemTypes: ReadonlySet<string> = new Set([
 /** Fields only CSL names so (a paper object of this product has `authors`, `doi`, `url`, `venue`). */
 const cslOnlyFields = ['author', 'issued', 'container-title', 'DOI', 'URL', 'citation-key'];
 
-/** Fields a paper object of this product has and a CSL item spells otherwise. */
-const paperOnlyFields = ['authors', 'doi', 'url', 'venue', 'year', 'date', 'arxiv_id', 'categories'];
-
 /**
  * Whether a JSON object is a CSL-JSON item (Zotero's, Better BibTeX's and Pandoc's bibliography
- * format): a CSL type and at least one field only CSL spells so; or, for an item with none of
- * those (an abstract alone), a CSL type that is no paper's type here ("article",
- * "paper-conference") and no field a paper spells otherwise.
+ * format): a CSL type and at least one field only CSL spells so. An item with none of those (an
+ * abstract alone) is read as a paper unless the input is declared CSL (`--format csl-json`):
+ * datasets call journal articles "article" too, which CSL calls preprints.
  */
 export function isCslItem(value: Record<string, unknown>): boolean {
-  if (typeof value.type !== 'string' || !cslItemTypes.has(value.type)) return false;
-  if (cslOnlyFields.some((field) => field in value)) return true;
-  return !(publicationTypes as readonly string[]).includes(value.type) && !paperOnlyFields.some((field) => field in value);
+  return typeof value.type === 'string' && cslItemTypes.has(value.type) && cslOnlyFields.some((field) => field in value);
 }
 
 /**
