@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { appendFile, mkdir, open, readdir, readFile, stat, truncate, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, open, readdir, readFile, rename, stat, truncate, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { setTimeout } from 'node:timers/promises';
 import { join } from 'node:path';
@@ -270,6 +270,21 @@ describe('WriteLog damage', () => {
       assert.deepEqual(await segments(folder), [segmentName(1), segmentName(3)]);
     } finally {
       await reopened.log.close();
+    }
+  });
+
+  it('regression: refuses to append once its folder was moved away, and says why (writes went into the moved file, acknowledged)', async () => {
+    const folder = await freshLogFolder();
+    const opened = await WriteLog.open(folder, lineage, 1);
+    try {
+      await opened.log.append(sampleWrites(1));
+      await rename(folder, `${folder}.moved`);
+      await assert.rejects(opened.log.append(sampleWrites(1, 2)), /moved or deleted while the server ran/);
+      assert.equal(opened.log.failure, 'the write-ahead log (WAL_DIR) was moved or deleted while the server ran');
+      await mkdir(folder);
+      await assert.rejects(opened.log.append(sampleWrites(1, 2)), /moved or deleted/, 'a new folder at the old place is not the log either');
+    } finally {
+      await opened.log.close();
     }
   });
 

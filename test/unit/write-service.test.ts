@@ -470,6 +470,23 @@ describe('snapshots through the write service', () => {
     assert.match(storage.health().reason ?? '', /rebuilt while this server ran.*restarted/);
   });
 
+  it('regression: refuses writes once the log folder was moved away, says so on /readyz, and a snapshot still keeps every acknowledged write (writes went into the moved file, acknowledged, and a snapshot failed)', async () => {
+    await writes.createPapers([{ id: 'before-move', ...glacier }], { batch: false });
+    const logFolder = join(folder, '..', 'wal');
+    await rename(logFolder, `${logFolder}.moved`);
+    await assert.rejects(writes.createPapers([{ id: 'after-move', ...glacier }], { batch: false }), isAppErrorWithCode('write_failed', /moved or deleted/));
+    assert.deepEqual(storage.health(), {
+      status: 'degraded',
+      reason: 'the write-ahead log (WAL_DIR) was moved or deleted while the server ran: writes are refused until the server is restarted',
+    });
+    await writes.snapshot();
+    await writes.close();
+    await storage.close();
+    await open();
+    assert.equal((await search.getPaper('before-move')).id, 'before-move');
+    await assert.rejects(search.getPaper('after-move'), isAppErrorWithCode('paper_not_found'));
+  });
+
   it("regression: a listing's cursor goes on across snapshots, every paper listed once (a snapshot turned every cursor into a 400, so a listing never finished on a server taking writes)", async () => {
     const before = (await search.listPapers(undefined, 100)).papers.map((paper) => paper.id);
     const first = await search.listPapers(undefined, 3);

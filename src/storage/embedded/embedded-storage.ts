@@ -394,6 +394,8 @@ export class EmbeddedStorage implements PaperStorage {
   /** Degraded once a write found the folder rebuilt: reads go on, writes are refused until a restart, which monitoring should see. */
   health(): StorageHealth {
     if (this.applyFailure !== undefined) return { status: 'degraded', reason: this.applyFailure };
+    const logFailure = this.writeLog?.failure;
+    if (logFailure !== undefined) return { status: 'degraded', reason: `${logFailure}: writes are refused until the server is restarted` };
     return this.folderReplaced
       ? {
           status: 'degraded',

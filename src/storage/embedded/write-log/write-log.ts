@@ -54,6 +54,7 @@ const segmentPattern = /^wal-(\d{12})\.log$/;
 export class WriteLog {
   /** Set when a failed append could not be undone: nothing more may be appended. */
   private broken: Error | undefined;
+  private brokenReason: string | undefined;
 
   private constructor(
     private readonly folder: string,
@@ -107,6 +108,7 @@ export class WriteLog {
    */
   async append(writes: readonly LoggedWrite[]): Promise<void> {
     if (this.broken) throw this.broken;
+    await this.assertStillInPlace();
     const line = Buffer.concat(writes.map((write) => encodeLogRecord({ seq: write.seq, lineage: this.lineage, changes: write.changes })));
     const start = this.size;
     try {
@@ -125,14 +127,39 @@ export class WriteLog {
         await this.handle.datasync().catch(() => undefined);
       } catch (undo) {
         this.broken = new Error(`the write-ahead log could not be restored after a failed append (${(undo as Error).message}); restart the service`);
+        this.brokenReason = 'the write-ahead log could not be restored after a failed append';
       }
       throw error;
     }
   }
 
+  /** Why the log takes no more appends (see append), if it does not, in words fit for /readyz: the server needs a restart. */
+  get failure(): string | undefined {
+    return this.brokenReason;
+  }
+
+  /**
+   * Refuses to append once the segment's name no longer leads to the open file (its folder moved
+   * or deleted while the server ran, by an operator or a temp-file cleaner): the write would land
+   * where no start looks, or nowhere, and be acknowledged all the same. Two stats, against the
+   * flush each append waits for.
+   */
+  private async assertStillInPlace(): Promise<void> {
+    const path = join(this.folder, segmentName(this.segmentStart));
+    const [open, named] = await Promise.all([this.handle.stat(), stat(path).catch(() => undefined)]);
+    if (named && named.ino === open.ino && named.dev === open.dev) return;
+    // Named by its setting: the message reaches clients, which do not learn where the server keeps its files.
+    this.brokenReason = 'the write-ahead log (WAL_DIR) was moved or deleted while the server ran';
+    this.broken = new Error(`${this.brokenReason}; restart the service (writes are refused until then)`);
+    throw this.broken;
+  }
+
   /** Starts a new segment at `nextSeq`; the ones before it can be removed once a snapshot holds them. */
   async rotate(nextSeq: number): Promise<void> {
     if (nextSeq === this.segmentStart) return;
+    // A folder moved or deleted away is made again, so that the snapshot this rotation is for can
+    // fold every write acknowledged so far into the index folder (the moved log is where no start looks).
+    await mkdir(this.folder, { recursive: true });
     const handle = await openSegment(this.folder, nextSeq);
     const { size } = await handle.stat();
     await this.handle.close();
@@ -252,9 +279,22 @@ async function segmentStarts(folder: string): Promise<number[]> {
     .sort((a, b) => a - b);
 }
 
+/**
+ * What a start would find in the log at `folder`, changing nothing (for `doctor`): how many writes
+ * it holds and the bytes of a torn last append it would cut off; damage a start refuses is thrown
+ * as that start throws it (wal_corrupt). An absent folder holds nothing.
+ */
+export async function inspectWriteLog(folder: string, lineage: string, nextSeq: number): Promise<{ writes: number; tornBytes: number; otherBuild: boolean }> {
+  const scan = await scanFolder(folder, false, { changeNothing: true });
+  if (scan.records.some((record) => record.lineage !== lineage)) return { writes: scan.records.length, tornBytes: scan.truncatedBytes, otherBuild: true };
+  assertContinues(folder, scan.records[0]?.seq, nextSeq);
+  return { writes: scan.records.filter((record) => record.seq >= nextSeq).length, tornBytes: scan.truncatedBytes, otherBuild: false };
+}
+
 async function scanFolder(
   folder: string,
   salvage: boolean,
+  { changeNothing = false } = {},
 ): Promise<{ records: LogRecord[]; truncatedBytes: number; salvaged: { records: number; keptIn: string } | undefined }> {
   const segments = await segmentStarts(folder);
   const records: LogRecord[] = [];
@@ -270,7 +310,7 @@ async function scanFolder(
       // An empty segment holds nothing, and left in place it would break the rule that a segment
       // holds the writes from its start to the next segment's (a log reused after a rebuild can
       // leave one ahead of the writes to come).
-      await rm(path, { force: true });
+      if (!changeNothing) await rm(path, { force: true });
       continue;
     }
     let offset = 0;
@@ -297,6 +337,7 @@ async function scanFolder(
             `The write-ahead log ${path} is damaged at byte ${offset}: an acknowledged write recorded there cannot be read. Start once with \`paper-search serve --salvage-wal\` to replay the writes it still holds whole and keep the damaged bytes aside, or move the folder aside to start without any of them.`,
           );
         truncatedBytes = bytes.length - offset;
+        if (changeNothing) break;
         const handle = await open(path, 'r+');
         try {
           await handle.truncate(offset);
