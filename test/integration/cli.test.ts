@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createReadStream, existsSync } from 'node:fs';
-import { mkdir, open, readFile, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdir, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -419,16 +419,39 @@ describe('exit codes', () => {
 });
 
 describe('paper-search doctor', () => {
-  it('checks the model, the index, the disk, the port and the page, one JSON line each', async () => {
+  it('checks the model, the index, its files and log, the disk, the port and the page, one JSON line each', async () => {
     const result = await runCli('doctor', ['--index', indexDir, '--json'], { PORT: '0' });
     const checks = jsonLines<{ check: string; status: string; message: string; fix?: string }>(result);
     assert.deepEqual(
       checks.map((check) => check.check),
-      ['node', 'model', 'index', 'disk', 'port', 'page'],
+      ['node', 'model', 'index', 'index files', 'write-ahead log', 'disk', 'port', 'page'],
     );
     for (const check of checks) assert.equal(check.status, 'ok', `${check.check}: ${check.message}`);
     assert.match(checks.find((check) => check.check === 'model')!.message, /all-MiniLM-L6-v2: files present, ONNX checksum matches/);
     assert.match(checks.find((check) => check.check === 'index')!.message, /76 papers/);
+  });
+
+  it('regression: fails for a folder serve refuses: a file cut short, a damaged log, an embedded folder with BACKEND=weaviate (it said every check was ok)', async () => {
+    const folder = join(workDir, 'doctor-damaged');
+    await cp(indexDir, folder, { recursive: true });
+    const checksOf = async (environment: Record<string, string> = {}) =>
+      jsonLines<{ check: string; status: string; message: string }>(await runCli('doctor', ['--index', folder, '--json'], { PORT: '0', ...environment }));
+    const papersFile = join(folder, 'papers.jsonl');
+    const whole = await readFile(papersFile);
+    await writeFile(papersFile, whole.subarray(0, whole.length - 100));
+    const files = (await checksOf()).find((check) => check.check === 'index files')!;
+    assert.equal(files.status, 'fail');
+    assert.match(files.message, /papers\.jsonl: \d+ bytes, \d+ recorded/);
+    await writeFile(papersFile, whole);
+    await mkdir(`${folder}.wal`, { recursive: true });
+    await writeFile(join(`${folder}.wal`, 'wal-000000000001.log'), 'not a record\nnor this\n');
+    const log = (await checksOf()).find((check) => check.check === 'write-ahead log')!;
+    assert.equal(log.status, 'fail');
+    assert.match(log.message, /damaged at byte 0/);
+    await rm(`${folder}.wal`, { recursive: true });
+    const index = (await checksOf({ BACKEND: 'weaviate', WEAVIATE_URL: 'http://127.0.0.1:9' })).find((check) => check.check === 'index')!;
+    assert.equal(index.status, 'fail');
+    assert.match(index.message, /embedded index folder, but BACKEND is weaviate/);
   });
 
   it('fails with the fix when the index is missing and the port is taken', async () => {

@@ -12,6 +12,7 @@ import { readAliasMetadata } from '../../storage/weaviate/alias-watch.js';
 import { readCollectionPointer, type CollectionPointer } from '../../storage/weaviate/collection-pointer.js';
 import { assertMetadataMatchesModel } from '../../storage/weaviate/collection-schema.js';
 import { connectWeaviate } from '../../storage/weaviate/weaviate-connection.js';
+import { embeddedFolderChecks } from './folder-checks.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 
@@ -34,6 +35,7 @@ export async function runChecks(config: Config): Promise<CheckResult[]> {
   const models = modelsToCheck(config, index.manifest);
   for (const model of models) results.push(await checkModel(config, model));
   results.push(index.result);
+  if (index.manifest && index.result.status !== 'fail') results.push(...(await embeddedFolderChecks(config, index.manifest)));
   results.push(await checkDisk(config, index.manifest));
   results.push(await checkPort(config));
   results.push(checkWebPage());
@@ -100,6 +102,16 @@ async function inspectIndex(config: Config): Promise<{ manifest?: Manifest; resu
         status: 'fail',
         message: error instanceof Error ? error.message : String(error),
         fix: `rebuild it: paper-search ingest --input <papers file> --index ${folder}`,
+      },
+    };
+  }
+  if (config.BACKEND === 'weaviate') {
+    return {
+      result: {
+        check: 'index',
+        status: 'fail',
+        message: `${folder} is an embedded index folder, but BACKEND is weaviate`,
+        fix: `serve it with BACKEND=embedded, or load its papers into Weaviate: BACKEND=weaviate paper-search ingest --input <papers file> --index ${folder}`,
       },
     };
   }

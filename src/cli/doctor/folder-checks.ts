@@ -1,0 +1,85 @@
+import { constants } from 'node:fs';
+import { access } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { walDirOf, type Config } from '../../config/config.js';
+import { isAppError } from '../../errors.js';
+import { verifyIndexFiles } from '../../storage/embedded/index-integrity.js';
+import { lineageOf, type Manifest } from '../../storage/embedded/manifest.js';
+import { inspectWriteLog } from '../../storage/embedded/write-log/write-log.js';
+import type { CheckResult } from './checks.js';
+
+/**
+ * The checks of an embedded index folder that `serve` makes as it opens one, made without changing
+ * anything: its files against the manifest's checksums, its write-ahead log, and, when the server
+ * is to take writes, that both can be written. A folder these pass would be served.
+ */
+export async function embeddedFolderChecks(config: Config, manifest: Manifest): Promise<CheckResult[]> {
+  const results = [await checkIndexFiles(config.INDEX_DIR, manifest), await checkWriteLog(config, manifest)];
+  if (config.API_KEYS.length > 0) results.push(await checkWritable(config));
+  return results;
+}
+
+async function checkIndexFiles(folder: string, manifest: Manifest): Promise<CheckResult> {
+  const verdicts = await verifyIndexFiles(folder, manifest, 'load');
+  if (verdicts === 'no checksums') {
+    return {
+      check: 'index files',
+      status: 'warn',
+      message: `${folder} records no checksums (built by an older version)`,
+      fix: 'rebuild it, or take a snapshot',
+    };
+  }
+  const damaged = verdicts.filter((verdict) => !verdict.ok);
+  if (damaged.length === 0) return { check: 'index files', status: 'ok', message: `sizes and the checksums serve checks match (${verdicts.length} files)` };
+  return {
+    check: 'index files',
+    status: 'fail',
+    message: damaged.map((verdict) => `${verdict.file}: ${verdict.problem}`).join('; '),
+    fix: `rebuild it: paper-search ingest --input <papers file> --index ${folder}`,
+  };
+}
+
+async function checkWriteLog(config: Config, manifest: Manifest): Promise<CheckResult> {
+  const folder = walDirOf(config);
+  try {
+    const log = await inspectWriteLog(folder, lineageOf(manifest), (manifest.walSeq ?? 0) + 1);
+    if (log.otherBuild) {
+      return {
+        check: 'write-ahead log',
+        status: 'warn',
+        message: `${folder} holds the writes of another build of the index: serve will move it aside, not replay it`,
+        fix: 'if those writes matter, serve the index they belong to and export them first',
+      };
+    }
+    const torn = log.tornBytes > 0 ? `; a torn last append of ${log.tornBytes} bytes (never acknowledged) will be cut off` : '';
+    return { check: 'write-ahead log', status: 'ok', message: `${folder}: ${log.writes} writes to replay${torn}` };
+  } catch (error) {
+    if (!isAppError(error)) throw error;
+    return {
+      check: 'write-ahead log',
+      status: 'fail',
+      message: error.message,
+      fix: 'see docs/operations.md#integrity-of-the-index (serve --salvage-wal keeps the whole records)',
+    };
+  }
+}
+
+/** A server that takes writes locks the folder and appends to the log: both must be writable. */
+async function checkWritable(config: Config): Promise<CheckResult> {
+  const folders = [config.INDEX_DIR, dirname(walDirOf(config))];
+  const unwritable: string[] = [];
+  for (const folder of folders) {
+    try {
+      await access(folder, constants.W_OK);
+    } catch {
+      unwritable.push(folder);
+    }
+  }
+  if (unwritable.length === 0) return { check: 'writes', status: 'ok', message: `API_KEYS is set, and ${folders.join(' and ')} can be written` };
+  return {
+    check: 'writes',
+    status: 'fail',
+    message: `API_KEYS is set (the server takes writes), but ${unwritable.join(' and ')} cannot be written`,
+    fix: 'make them writable, set WAL_DIR to a writable place, or unset API_KEYS to serve the index read-only',
+  };
+}
