@@ -434,8 +434,14 @@ describe('paper-search doctor', () => {
   it('regression: fails for a folder serve refuses: a file cut short, a damaged log, an embedded folder with BACKEND=weaviate (it said every check was ok)', async () => {
     const folder = join(workDir, 'doctor-damaged');
     await cp(indexDir, folder, { recursive: true });
-    const checksOf = async (environment: Record<string, string> = {}) =>
-      jsonLines<{ check: string; status: string; message: string }>(await runCli('doctor', ['--index', folder, '--json'], { PORT: '0', ...environment }));
+    const checksOf = async (environment: Record<string, string> = {}) => {
+      const result = await runCli('doctor', ['--index', folder, '--json'], { PORT: '0', ...environment });
+      assert.equal(result.code, 1, result.stdout);
+      return result.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { check: string; status: string; message: string });
+    };
     const papersFile = join(folder, 'papers.jsonl');
     const whole = await readFile(papersFile);
     await writeFile(papersFile, whole.subarray(0, whole.length - 100));
