@@ -17,7 +17,11 @@ export function listOptions(input: {
 
 /** A ranked list as the API answers it: the hits with the chosen fields, and facets when counted. */
 export function rankedListBody(list: RankedList, fields: readonly string[] | undefined) {
-  return { hits: list.hits.map((hit) => selectFields(hit, fields)), ...(list.facets ? facetBody(list.facets) : {}) };
+  return {
+    hits: list.hits.map((hit) => selectFields(hit, fields)),
+    ...(list.facets ? facetBody(list.facets) : {}),
+    ...(list.namedPaper ? { named_paper: list.namedPaper } : {}),
+  };
 }
 
 /** Facet counts in the API's (Meilisearch's) shape. */

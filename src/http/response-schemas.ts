@@ -28,8 +28,18 @@ const facetStatsSchema = z.strictObject({ year: z.strictObject({ min: z.number()
 /** Present on a ranked list when `facets` were asked for. */
 const listFacets = { facet_distribution: facetDistributionSchema.optional(), facet_stats: facetStatsSchema.optional() };
 
-export const hitsResponseSchema = z.object({ hits: z.array(hitSchema), ...listFacets, took_ms: tookMs }).strict();
-export const batchResponseSchema = z.object({ results: z.array(z.object({ hits: z.array(hitSchema), ...listFacets }).strict()), took_ms: tookMs }).strict();
+/** On a search whose whole query is an arXiv id, a DOI or a link to either that names a stored paper. */
+const namedPaper = {
+  named_paper: z
+    .strictObject({ id: z.string(), title: z.string() })
+    .optional()
+    .describe('The stored paper the query names, when the whole query is an arXiv id, a DOI or a link to either (its words match no abstract).'),
+};
+
+export const hitsResponseSchema = z.object({ hits: z.array(hitSchema), ...listFacets, ...namedPaper, took_ms: tookMs }).strict();
+export const batchResponseSchema = z
+  .object({ results: z.array(z.object({ hits: z.array(hitSchema), ...listFacets, ...namedPaper }).strict()), took_ms: tookMs })
+  .strict();
 export const facetsResponseSchema = z
   .object({ facet_distribution: facetDistributionSchema, facet_stats: facetStatsSchema, papers: z.number().int().nonnegative(), took_ms: tookMs })
   .strict();

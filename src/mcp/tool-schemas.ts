@@ -163,6 +163,10 @@ export const rankedPaperSchema = paperSchema.extend({ score: z.number() });
 export const rankedPapersOutput = z.object({
   papers: z.array(rankedPaperSchema),
   next_offset: z.number().int().optional().describe('The offset of the next page (call again with it); absent when this page ends the list.'),
+  named_paper: z
+    .object({ id: z.string(), title: z.string() })
+    .optional()
+    .describe('The paper the query names, when the whole query is an arXiv id, a DOI or a link to either (get_paper gives its record).'),
 });
 export const paperOutput = z.object({ paper: paperSchema });
 

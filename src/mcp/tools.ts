@@ -3,6 +3,7 @@ import { exportPapers } from '../export/export-papers.js';
 import { publicationTypes } from '../papers/publication-type.js';
 import { maxPageEnd } from '../http/schemas.js';
 import { normalizeArxivId } from '../papers/identifiers.js';
+import { paperNameOfQuery } from '../papers/query-names.js';
 import type { Paper } from '../papers/paper.js';
 import { hybridCandidates, type SearchMode } from '../search/search-modes.js';
 import { relatedCandidates } from '../search/related/related-ranking.js';
@@ -115,6 +116,16 @@ export function paperLinkOf(paper: Paper): PaperLink {
  * run past that end is cut at it, so a client following next_offset with the same k gets the
  * list's last papers (offset 98 with k 7 would otherwise be refused).
  */
+/** The stored paper a query names when it is an arXiv id, a DOI or a link to either (see paperNameOfQuery). */
+async function paperNamedBy(backend: PaperSearchBackend, query: string): Promise<Paper | undefined> {
+  const name = paperNameOfQuery(query);
+  if (name === undefined) return undefined;
+  return backend.paper(name).catch((error: unknown) => {
+    if ((error as { code?: unknown }).code === 'paper_not_found') return undefined;
+    throw error;
+  });
+}
+
 async function rankedAnswer(
   input: { k: number; offset: number; mode?: SearchMode | undefined },
   list: (page: { k: number }) => Promise<RankedPaper[]>,
@@ -161,7 +172,16 @@ export const tools: readonly ToolDefinition[] = [
     writes: false,
     run: async (backend, input) => {
       const mode = await modeOfPage(backend, input);
-      return rankedAnswer({ ...input, mode }, (page) => backend.search({ ...input, mode, ...page }));
+      const [answer, named] = await Promise.all([
+        rankedAnswer({ ...input, mode }, (page) => backend.search({ ...input, mode, ...page })),
+        paperNamedBy(backend, input.query),
+      ]);
+      if (!named) return answer;
+      return {
+        ...answer,
+        structured: { ...answer.structured, named_paper: { id: named.id, title: named.title } },
+        text: `The query names the paper ${named.id}: “${named.title || '(untitled)'}” (get_paper gives its record).\n\n${answer.text}`,
+      };
     },
   }),
   tool({
@@ -348,7 +368,9 @@ export const tools: readonly ToolDefinition[] = [
     hints: read,
     writes: false,
     run: async (backend, input) => {
-      const papers = await backend.search({ query: input.query, k: 10, offset: 0 });
+      const [found, named] = await Promise.all([backend.search({ query: input.query, k: 10, offset: 0 }), paperNamedBy(backend, input.query)]);
+      // The paper an identifier names comes first: its words match no abstract.
+      const papers = named ? [named, ...found.filter((paper) => paper.id !== named.id)].slice(0, 10) : found;
       const structured = { results: papers.map((paper) => ({ id: paper.id, title: paper.title || '(untitled)', url: paperLink(paper) })) };
       // Connectors read the result from the text, as JSON.
       return { structured, text: JSON.stringify(structured) };

@@ -7,6 +7,7 @@ import { maxValuesPerFacet, type FacetCounts, type FacetName } from '../papers/p
 import type { PaperFilter } from '../papers/paper-filter.js';
 import type { Paper } from '../papers/paper.js';
 import { isIdentifierName } from '../papers/identifiers.js';
+import { paperNameOfQuery } from '../papers/query-names.js';
 import type { CandidateQuery, PaperPage, PaperStorage, ScoredId, StorageHealth, StorageStats } from '../storage/paper-storage.js';
 import { groupByPrimaryCategory, type CollectionMap } from './collection-map.js';
 import { CandidateCache, defaultResultCacheSize } from './candidate-cache.js';
@@ -40,6 +41,8 @@ export interface SearchOptions {
 export interface RankedList {
   hits: Hit[];
   facets?: FacetCounts;
+  /** The stored paper a search's query names by its arXiv id, DOI or a link (see paperNameOfQuery). */
+  namedPaper?: { id: string; title: string };
 }
 
 export type RelatedOptions = Omit<SearchOptions, 'mode'>;
@@ -126,8 +129,23 @@ export class SearchService {
   }
 
   /** `caller` says who asks and until when, for the model's fair share (see EmbedScheduler); every method takes it. */
-  searchText(query: string, options: SearchOptions, caller?: EmbedRequestOptions): Promise<RankedList> {
-    return this.retrieve(query, 'query', options, caller, async () => (await this.embedder.embedQueries([query], caller))[0]!);
+  async searchText(query: string, options: SearchOptions, caller?: EmbedRequestOptions): Promise<RankedList> {
+    const [list, named] = await Promise.all([
+      this.retrieve(query, 'query', options, caller, async () => (await this.embedder.embedQueries([query], caller))[0]!),
+      this.paperNamedBy(query),
+    ]);
+    return named ? { ...list, namedPaper: named } : list;
+  }
+
+  /**
+   * The stored paper a query names when the whole query is an arXiv id, a DOI or a link to either
+   * (people paste them into a search box): its words match no abstract, so the list alone would
+   * not find it.
+   */
+  private async paperNamedBy(query: string): Promise<RankedList['namedPaper']> {
+    const name = paperNameOfQuery(query);
+    const [paper] = name === undefined ? [] : await this.getPapers([name]);
+    return paper && { id: paper.id, title: paper.title };
   }
 
   /** Many searches at once: the queries that need the model are embedded in one call; answers keep the order. */
@@ -153,7 +171,9 @@ export class SearchService {
     // query's search (64 of them held a related-by-id request up to 130 ms).
     const lists: RankedList[] = [];
     for (const item of queries) {
-      lists.push(await this.retrieve(item.query, 'query', item.options, caller, () => embedOne(item)));
+      const list = await this.retrieve(item.query, 'query', item.options, caller, () => embedOne(item));
+      const named = await this.paperNamedBy(item.query);
+      lists.push(named ? { ...list, namedPaper: named } : list);
       await setImmediate();
     }
     return lists;

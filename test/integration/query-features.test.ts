@@ -61,6 +61,22 @@ describe('filters', () => {
     });
   }
 
+  it('regression: names the paper a query that is its arXiv id, DOI or link names (searched as words, it found unrelated papers)', async () => {
+    const title = (await request<{ paper: { title: string } }>(base, '/v1/papers/arxiv:2503.11731')).body.paper.title;
+    for (const query of ['2503.11731', 'arXiv:2503.11731v1', 'https://arxiv.org/abs/2503.11731', '10.48550/arXiv.2503.11731']) {
+      const { status, body } = await request<{ named_paper?: unknown }>(base, '/v1/search', { json: { query, k: 3 } });
+      assert.equal(status, 200);
+      assert.deepEqual(body.named_paper, { id: '2503.11731', title }, query);
+    }
+    const batch = await request<{ results: { named_paper?: unknown }[] }>(base, '/v1/search/batch', {
+      json: { queries: [{ query: '2503.11731' }, { query: 'video compression' }, { query: '2999.99999' }] },
+    });
+    assert.deepEqual(
+      batch.body.results.map((result) => result.named_paper),
+      [{ id: '2503.11731', title }, undefined, undefined],
+    );
+  });
+
   it('returns k papers when k match, with the year bounds honoured', async () => {
     const response = await request<HitsBody>(base, '/v1/search', { json: { query, k: 20, mode: 'dense', filter: { year: { gte: 2026 } } } });
     assert.equal(response.body.hits.length, 20);

@@ -466,6 +466,18 @@ describe('the MCP server over the services', () => {
     await client.close();
   });
 
+  it("regression: names the paper a query that is its DOI or arXiv id names, and puts it first in the connector's results (searched as words, it found unrelated papers)", async () => {
+    const client = await connect(false);
+    const searched = await callTool(client, 'search_papers', { query: 'arXiv:2401.00003' });
+    assert.deepEqual((searched.structuredContent as { named_paper?: unknown }).named_paper, { id: 'volcano-3', title: 'Ash plumes of eruption' });
+    assert.match(textOf(searched), /^The query names the paper volcano-3: “Ash plumes of eruption”/);
+    const found = await callTool(client, 'search', { query: 'doi:10.1000/volcano.1' });
+    assert.equal((found.structuredContent as { results: { id: string }[] }).results[0]?.id, 'volcano-1');
+    const plain = await callTool(client, 'search_papers', { query: 'volcano' });
+    assert.equal((plain.structuredContent as { named_paper?: unknown }).named_paper, undefined);
+    await client.close();
+  });
+
   it('adds and deletes papers with write access, all or none', async () => {
     const client = await connect(true);
     const added = await callTool(client, 'add_papers', {

@@ -8,7 +8,7 @@ import { disjunctiveFacetRequests, facetNames, mergedFacets } from '../facets.js
 import { RankedList } from '../components/ranked-list.js';
 import { rememberResults } from '../last-results.js';
 import { navigate, paperPath } from '../router.js';
-import { paperNameOfQuery } from '../identifier-query.js';
+import { paperNameOfQuery } from '../../../src/papers/query-names.js';
 import { authorNameOfQuery, authorNamed } from '../author-query.js';
 import { filterOf, maxResults, modes, parseSearchState, resultsPerPage, searchUrl, type Mode, type SearchState } from '../search-state.js';
 import { useFocusAfterMore } from '../focus-after-more.js';
