@@ -114,11 +114,24 @@ export async function* readJsonArray(stream: Readable, path: string, positionPre
     if (index === 0 && /top-level object should be an array/i.test((error as Error).message)) {
       throw new AppError(
         'input_malformed',
-        `${path} holds one JSON object, not an array: a JSON input is an array of papers ([{…}, {…}]); one paper per line is --format jsonl, and one CSL-JSON item alone is read with --format csl-json.`,
+        `${path} holds one JSON object, not an array: a JSON input is an array of papers ([{…}, {…}]); one paper per line is --format jsonl, and one CSL-JSON item alone is read with --format csl-json.${namedForOtherFormat(path, ['json', 'csl-json'])}`,
       );
     }
-    throw new AppError('input_malformed', `${path} is not a valid JSON array of papers (after record ${index}): ${(error as Error).message}`);
+    throw new AppError(
+      'input_malformed',
+      `${path} is not a valid JSON array of papers (after record ${index}): ${(error as Error).message}.${namedForOtherFormat(path, ['json', 'csl-json'])}`,
+    );
   }
+}
+
+/**
+ * A hint for a file that failed to read in one format while its name says another (a .jsonl in a
+ * folder of JSON arrays): a folder is read in one format, its first file's or the one given.
+ */
+function namedForOtherFormat(path: string, readAs: readonly InputFormat[]): string {
+  const named = extensions[extname(path.replace(/\.(gz|zip)$/i, '')).toLowerCase()];
+  if (named === undefined || readAs.includes(named)) return '';
+  return ` Its name says ${named}, but it was read as ${readAs[0]}: the files of a folder are read in one format (the first file's, or --format); keep one format per folder.`;
 }
 
 /** The bytes of a JSON text, a byte-order mark left out and one object alone (not in an array) made a list of one. */

@@ -321,6 +321,17 @@ describe('openRecordSource: unreadable inputs', () => {
     await assert.rejects(openRecordSource(join(dir, 'does-not-exist.jsonl'), 'jsonl'), isAppErrorWithCode('input_unreadable', /does-not-exist\.jsonl/));
   });
 
+  it('regression: says a file of a folder read in another format is named for its own (a .jsonl among .json files failed as an invalid JSON array, with no word of why)', async () => {
+    const folder = join(dir, 'mixed');
+    await mkdir(folder);
+    await writeFile(join(folder, 'a.json'), JSON.stringify([{ id: 'a', abstract: 'A.' }]));
+    await writeFile(join(folder, 'b.jsonl'), `${JSON.stringify({ id: 'b', abstract: 'B.' })}\n`);
+    await assert.rejects(
+      readAll(folder, 'json'),
+      isAppErrorWithCode('input_malformed', /b\.jsonl holds one JSON object, not an array.*Its name says jsonl, but it was read as json.*one format per folder/),
+    );
+  });
+
   it('throws input_unreadable for a directory where a format takes one file, and for one without data files', async () => {
     const folder = join(dir, 'a-folder.jsonl');
     await mkdir(folder);
