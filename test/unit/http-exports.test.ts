@@ -107,6 +107,11 @@ describe('exports of ranked lists and papers', () => {
     assert.equal(batch.status, 200);
     assert.equal(batch.headers.get('content-disposition'), 'inline; filename="papers.bib"');
     assert.deepEqual(keysOf(batch.text), ['volcano-2', 'volcano-1']);
+    // Regression: the names no paper has were dropped without a word.
+    assert.equal(batch.headers.get('x-papers-not-found'), 'nope');
+    const found = await call('/v1/papers/batch?format=ris', { json: { ids: ['volcano-1', 'doi:10.9/a,b', 'doi:10.9/a,b'] } });
+    assert.equal(found.headers.get('x-papers-not-found'), 'doi%3A10.9%2Fa%2Cb');
+    assert.equal((await call('/v1/papers/batch?format=ris', { json: { ids: ['volcano-1'] } })).headers.get('x-papers-not-found'), null);
     const unknownParameter = await call('/v1/papers/batch?k=3', { json: { ids: ['volcano-1'] } });
     assert.deepEqual([unknownParameter.status, (JSON.parse(unknownParameter.text) as { error: { code: string } }).error.code], [400, 'invalid_input']);
     for (const ids of [['a\ud800b'], ['doi:10.1/\udc00']]) {

@@ -125,6 +125,7 @@ describe('regressions', () => {
       'Location',
       'Link',
       'Content-Disposition',
+      'X-Papers-Not-Found',
     ]);
     const preflight = await open.call('/v1/search', {
       method: 'OPTIONS',

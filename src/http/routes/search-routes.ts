@@ -110,13 +110,17 @@ export function searchRoutes(requireService: (response: Response) => SearchServi
     const format = responseFormat(request, response);
     const body = parseInput(paperLookupRequestSchema, request.body, 'body');
     const papers = await requireService(response).getPapers(body.ids);
-    if (format !== 'json')
+    if (format !== 'json') {
+      // A file has no place for them (RIS and CSL-JSON have no comments): the names no paper has, in a header.
+      const missing = [...new Set(body.ids.filter((_, i) => papers[i] === undefined))];
+      if (missing.length > 0) response.setHeader('X-Papers-Not-Found', missing.map(encodeURIComponent).join(','));
       return sendExport(
         response,
         format,
         papers.filter((paper) => paper !== undefined),
         'papers',
       );
+    }
     response.json({ papers: papers.map((paper) => (paper ? selectPaperFields(paper, body.fields) : null)), took_ms: elapsedMs(started) });
   });
   // A paper may be named "batch": its GET, PUT, PATCH and DELETE go on to the paper's routes.
