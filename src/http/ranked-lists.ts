@@ -21,6 +21,7 @@ export function rankedListBody(list: RankedList, fields: readonly string[] | und
     hits: list.hits.map((hit) => selectFields(hit, fields)),
     ...(list.facets ? facetBody(list.facets) : {}),
     ...(list.namedPaper ? { named_paper: list.namedPaper } : {}),
+    ...(list.suggestedQuery === undefined ? {} : { suggested_query: list.suggestedQuery }),
   };
 }
 

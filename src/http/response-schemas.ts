@@ -28,17 +28,21 @@ const facetStatsSchema = z.strictObject({ year: z.strictObject({ min: z.number()
 /** Present on a ranked list when `facets` were asked for. */
 const listFacets = { facet_distribution: facetDistributionSchema.optional(), facet_stats: facetStatsSchema.optional() };
 
-/** On a search whose whole query is an arXiv id, a DOI or a link to either that names a stored paper. */
-const namedPaper = {
+/** What a search answers about its query besides the list. */
+const queryNotes = {
   named_paper: z
     .strictObject({ id: z.string(), title: z.string() })
     .optional()
     .describe('The stored paper the query names, when the whole query is an arXiv id, a DOI or a link to either (its words match no abstract).'),
+  suggested_query: z
+    .string()
+    .optional()
+    .describe('The query with its slips corrected ("did you mean"), when some of its words few or no papers hold and a word one letter away many do.'),
 };
 
-export const hitsResponseSchema = z.object({ hits: z.array(hitSchema), ...listFacets, ...namedPaper, took_ms: tookMs }).strict();
+export const hitsResponseSchema = z.object({ hits: z.array(hitSchema), ...listFacets, ...queryNotes, took_ms: tookMs }).strict();
 export const batchResponseSchema = z
-  .object({ results: z.array(z.object({ hits: z.array(hitSchema), ...listFacets, ...namedPaper }).strict()), took_ms: tookMs })
+  .object({ results: z.array(z.object({ hits: z.array(hitSchema), ...listFacets, ...queryNotes }).strict()), took_ms: tookMs })
   .strict();
 export const facetsResponseSchema = z
   .object({ facet_distribution: facetDistributionSchema, facet_stats: facetStatsSchema, papers: z.number().int().nonnegative(), took_ms: tookMs })

@@ -61,8 +61,15 @@ export interface PaperWrites {
  * behind a paper-search server reached over HTTP. Names of papers are ids, `doi:<DOI>` or
  * `arxiv:<id>`; failures throw errors carrying the API's codes (see toToolError).
  */
+/** A search's papers, and what it says of its query: the paper it names, or its slips corrected (see RankedList). */
+export interface SearchAnswer {
+  papers: RankedPaper[];
+  namedPaper?: { id: string; title: string } | undefined;
+  suggestedQuery?: string | undefined;
+}
+
 export interface PaperSearchBackend {
-  search(request: ListRequest & { query: string; mode?: SearchMode | undefined }): Promise<RankedPaper[]>;
+  search(request: ListRequest & { query: string; mode?: SearchMode | undefined }): Promise<SearchAnswer>;
   similar(request: ListRequest & { abstract: string; title?: string | undefined; mode?: SearchMode | undefined }): Promise<RankedPaper[]>;
   related(name: string, request: ListRequest & { facet?: SentenceRole | undefined }): Promise<RankedPaper[]>;
   recommend(request: ListRequest & { positive: readonly string[]; negative: readonly string[]; query?: string }): Promise<RankedPaper[]>;

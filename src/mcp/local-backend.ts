@@ -10,7 +10,10 @@ import { countByFacets, type ListRequest, type PaperSearchBackend } from './back
 export function localBackend(search: SearchService, writes?: WriteService, caller?: EmbedRequestOptions): PaperSearchBackend {
   const options = (request: ListRequest) => ({ k: request.k, offset: request.offset, scoreThreshold: request.score_threshold, filter: request.filter });
   const backend: PaperSearchBackend = {
-    search: async (request) => (await search.searchText(request.query, { ...options(request), mode: request.mode }, caller)).hits,
+    search: async (request) => {
+      const { hits, namedPaper, suggestedQuery } = await search.searchText(request.query, { ...options(request), mode: request.mode }, caller);
+      return { papers: hits, namedPaper, suggestedQuery };
+    },
     similar: async (request) => (await search.similarToAbstract(request.abstract, request.title, { ...options(request), mode: request.mode }, caller)).hits,
     related: async (name, request) => (await search.relatedToPaper(name, { ...options(request), facet: request.facet }, caller)).hits,
     recommend: async (request) => (await search.recommend(request, options(request), caller)).hits,

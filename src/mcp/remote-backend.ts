@@ -74,7 +74,10 @@ export function remoteBackend(baseUrl: string, options: RemoteBackendOptions = {
   };
   const page = (request: ListRequest) => ({ k: request.k, offset: request.offset, score_threshold: request.score_threshold, filter: request.filter });
   const backend: PaperSearchBackend = {
-    search: async (request) => ranked(await client.search({ query: request.query, mode: request.mode, ...page(request) })),
+    search: async (request) => {
+      const answer = await client.search({ query: request.query, mode: request.mode, ...page(request) });
+      return { papers: ranked(answer), namedPaper: answer.named_paper, suggestedQuery: answer.suggested_query };
+    },
     similar: async (request) => ranked(await client.similar({ abstract: request.abstract, title: request.title, mode: request.mode, ...page(request) })),
     related: async (name, request) => ranked(await client.related(name, relatedQuery(request))),
     recommend: async (request) =>

@@ -167,6 +167,12 @@ export const rankedPapersOutput = z.object({
     .object({ id: z.string(), title: z.string() })
     .optional()
     .describe('The paper the query names, when the whole query is an arXiv id, a DOI or a link to either (get_paper gives its record).'),
+  suggested_query: z
+    .string()
+    .optional()
+    .describe(
+      'The query with its slips corrected ("did you mean"), when some of its words few or no papers hold; search again with it if it is what was meant.',
+    ),
 });
 export const paperOutput = z.object({ paper: paperSchema });
 

@@ -3,11 +3,10 @@ import { exportPapers } from '../export/export-papers.js';
 import { publicationTypes } from '../papers/publication-type.js';
 import { maxPageEnd } from '../http/schemas.js';
 import { normalizeArxivId } from '../papers/identifiers.js';
-import { paperNameOfQuery } from '../papers/query-names.js';
 import type { Paper } from '../papers/paper.js';
 import { hybridCandidates, type SearchMode } from '../search/search-modes.js';
 import { relatedCandidates } from '../search/related/related-ranking.js';
-import type { PaperSearchBackend, RankedPaper, WriteWarning } from './backend.js';
+import type { PaperSearchBackend, RankedPaper, SearchAnswer, WriteWarning } from './backend.js';
 import { paperLink, paperUri, renderPaper, renderRankedPapers } from './render.js';
 import { withIssuesUnder } from './tool-errors.js';
 import {
@@ -116,14 +115,24 @@ export function paperLinkOf(paper: Paper): PaperLink {
  * run past that end is cut at it, so a client following next_offset with the same k gets the
  * list's last papers (offset 98 with k 7 would otherwise be refused).
  */
-/** The stored paper a query names when it is an arXiv id, a DOI or a link to either (see paperNameOfQuery). */
-async function paperNamedBy(backend: PaperSearchBackend, query: string): Promise<Paper | undefined> {
-  const name = paperNameOfQuery(query);
-  if (name === undefined) return undefined;
-  return backend.paper(name).catch((error: unknown) => {
-    if ((error as { code?: unknown }).code === 'paper_not_found') return undefined;
-    throw error;
-  });
+/** A search's answer with what the search says of its query: the paper it names, or the query with its slips corrected. */
+function withQueryNotes(
+  answer: ToolAnswer<z.output<typeof rankedPapersOutput>>,
+  { namedPaper, suggestedQuery }: Omit<SearchAnswer, 'papers'>,
+): ToolAnswer<z.output<typeof rankedPapersOutput>> {
+  if (namedPaper) {
+    return {
+      ...answer,
+      structured: { ...answer.structured, named_paper: namedPaper },
+      text: `The query names the paper ${namedPaper.id}: “${namedPaper.title || '(untitled)'}” (get_paper gives its record).\n\n${answer.text}`,
+    };
+  }
+  if (suggestedQuery === undefined) return answer;
+  return {
+    ...answer,
+    structured: { ...answer.structured, suggested_query: suggestedQuery },
+    text: `Few or no papers hold some words of the query; did you mean “${suggestedQuery}”?\n\n${answer.text}`,
+  };
 }
 
 async function rankedAnswer(
@@ -172,16 +181,13 @@ export const tools: readonly ToolDefinition[] = [
     writes: false,
     run: async (backend, input) => {
       const mode = await modeOfPage(backend, input);
-      const [answer, named] = await Promise.all([
-        rankedAnswer({ ...input, mode }, (page) => backend.search({ ...input, mode, ...page })),
-        paperNamedBy(backend, input.query),
-      ]);
-      if (!named) return answer;
-      return {
-        ...answer,
-        structured: { ...answer.structured, named_paper: { id: named.id, title: named.title } },
-        text: `The query names the paper ${named.id}: “${named.title || '(untitled)'}” (get_paper gives its record).\n\n${answer.text}`,
-      };
+      let notes: Omit<SearchAnswer, 'papers'> = {};
+      const answer = await rankedAnswer({ ...input, mode }, async (page) => {
+        const { papers, ...found } = await backend.search({ ...input, mode, ...page });
+        notes = found;
+        return papers;
+      });
+      return withQueryNotes(answer, notes);
     },
   }),
   tool({
@@ -368,8 +374,9 @@ export const tools: readonly ToolDefinition[] = [
     hints: read,
     writes: false,
     run: async (backend, input) => {
-      const [found, named] = await Promise.all([backend.search({ query: input.query, k: 10, offset: 0 }), paperNamedBy(backend, input.query)]);
+      const { papers: found, namedPaper } = await backend.search({ query: input.query, k: 10, offset: 0 });
       // The paper an identifier names comes first: its words match no abstract.
+      const named = namedPaper && (await backend.paper(namedPaper.id));
       const papers = named ? [named, ...found.filter((paper) => paper.id !== named.id)].slice(0, 10) : found;
       const structured = { results: papers.map((paper) => ({ id: paper.id, title: paper.title || '(untitled)', url: paperLink(paper) })) };
       // Connectors read the result from the text, as JSON.

@@ -43,6 +43,8 @@ export interface RankedList {
   facets?: FacetCounts;
   /** The stored paper a search's query names by its arXiv id, DOI or a link (see paperNameOfQuery). */
   namedPaper?: { id: string; title: string };
+  /** A search's query with its slips corrected, when some of its words few or no papers hold (see PaperStorage.spellingSuggestion). */
+  suggestedQuery?: string;
 }
 
 export type RelatedOptions = Omit<SearchOptions, 'mode'>;
@@ -130,11 +132,19 @@ export class SearchService {
 
   /** `caller` says who asks and until when, for the model's fair share (see EmbedScheduler); every method takes it. */
   async searchText(query: string, options: SearchOptions, caller?: EmbedRequestOptions): Promise<RankedList> {
-    const [list, named] = await Promise.all([
+    const [list, notes] = await Promise.all([
       this.retrieve(query, 'query', options, caller, async () => (await this.embedder.embedQueries([query], caller))[0]!),
-      this.paperNamedBy(query),
+      this.queryNotes(query),
     ]);
-    return named ? { ...list, namedPaper: named } : list;
+    return { ...list, ...notes };
+  }
+
+  /** What a search answers about its query besides the list: the paper it names, or else its spelling corrected. */
+  private async queryNotes(query: string): Promise<Pick<RankedList, 'namedPaper' | 'suggestedQuery'>> {
+    const named = await this.paperNamedBy(query);
+    if (named) return { namedPaper: named };
+    const suggested = await this.storage.spellingSuggestion?.(query);
+    return suggested === undefined ? {} : { suggestedQuery: suggested };
   }
 
   /**
@@ -172,8 +182,7 @@ export class SearchService {
     const lists: RankedList[] = [];
     for (const item of queries) {
       const list = await this.retrieve(item.query, 'query', item.options, caller, () => embedOne(item));
-      const named = await this.paperNamedBy(item.query);
-      lists.push(named ? { ...list, namedPaper: named } : list);
+      lists.push({ ...list, ...(await this.queryNotes(item.query)) });
       await setImmediate();
     }
     return lists;

@@ -43,6 +43,11 @@ export interface PaperStorage {
    * frequency of 0). BM25 divided by it is an absolute lexical score (see search/lexical-ceiling.ts).
    */
   lexicalCeiling(text: string): Promise<number>;
+  /**
+   * Optional: `text` with its words that few or no papers hold corrected to a word one letter away
+   * that many do (a "did you mean"), for a backend that holds its vocabulary; undefined when none needs it.
+   */
+  spellingSuggestion?(text: string): Promise<string | undefined>;
 
   /** The id of the stored paper a name (an id, `doi:<DOI>`, `arxiv:<arXiv id>` or a link: see identifierKeysOfName) names, if any. */
   resolve(name: string): Promise<string | undefined>;

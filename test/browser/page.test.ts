@@ -163,6 +163,21 @@ describe('the search page', () => {
     await context.close();
   });
 
+  it('regression: offers the query with its slips corrected, and searches it at a click (a typo was searched as typed, with no hint)', async () => {
+    const { context, page, errors } = await openPage(`/?q=${encodeURIComponent('nueral video compresion')}`);
+    const suggestion = page.locator('.spelling-suggestion button');
+    await suggestion.waitFor();
+    assert.equal(await suggestion.textContent(), 'neural video compression');
+    await suggestion.click();
+    await page.waitForURL((url) => url.searchParams.get('q') === 'neural video compression');
+    assert.equal(await page.getByRole('searchbox', { name: 'Search papers' }).inputValue(), 'neural video compression');
+    await page.waitForFunction(() => !document.querySelector('.hits.stale'));
+    assert.equal(await page.locator('.spelling-suggestion').count(), 0);
+    assert.deepEqual(await seriousViolations(page), []);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   it('regression: names the paper a pasted arXiv id, DOI or link belongs to (searched as words, it found unrelated papers)', async () => {
     for (const pasted of ['arXiv:2503.11731', '2503.11731v1', 'https://arxiv.org/abs/2503.11731', '10.48550/arXiv.2503.11731']) {
       const { context, page, errors } = await openPage(`/?q=${encodeURIComponent(pasted)}`);

@@ -77,6 +77,17 @@ describe('filters', () => {
     );
   });
 
+  it('regression: suggests the query with its slips corrected, and nothing for a query of words the papers hold (a typo was searched as typed, with no hint)', async () => {
+    const { body } = await request<{ suggested_query?: string; hits: unknown[] }>(base, '/v1/search', { json: { query: 'nueral video compresion', k: 3 } });
+    // Weaviate keeps its vocabulary in the cluster, where a word's ~600 neighbours would be 600 queries: no suggestion there (documented).
+    assert.equal(body.suggested_query, testBackend === 'embedded' ? 'neural video compression' : undefined);
+    assert.equal(body.hits.length, 3, 'the list is still the query as typed');
+    assert.equal(
+      (await request<{ suggested_query?: string }>(base, '/v1/search', { json: { query: 'neural video compression', k: 3 } })).body.suggested_query,
+      undefined,
+    );
+  });
+
   it('returns k papers when k match, with the year bounds honoured', async () => {
     const response = await request<HitsBody>(base, '/v1/search', { json: { query, k: 20, mode: 'dense', filter: { year: { gte: 2026 } } } });
     assert.equal(response.body.hits.length, 20);

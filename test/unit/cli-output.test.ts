@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { failureOfCommand, exitCodes, UsageError } from '../../src/cli/exit-codes.js';
-import { hitsTable } from '../../src/cli/output/hits-output.js';
+import { hitsTable, printHits } from '../../src/cli/output/hits-output.js';
 import { formatDuration } from '../../src/cli/output/progress-bars.js';
 import { columnsOf, fit, padColumns, traitsOf, wrap } from '../../src/cli/output/terminal.js';
 import { PaperSearchError } from '../../src/client/paper-search-client.js';
@@ -64,6 +64,27 @@ describe('the hits table', () => {
 
   it('says so when there is nothing', () => {
     assert.equal(hitsTable([], { isTerminal: true, color: true, columns: 80 }), 'No papers match.\n');
+  });
+});
+
+describe('the hits at a terminal', () => {
+  it('regression: says what the search said of its query, the paper it names or "did you mean" (the command line showed neither)', () => {
+    const said: string[] = [];
+    const write = process.stdout.write;
+    process.stdout.write = (() => true) as typeof process.stdout.write;
+    try {
+      const terminal = { json: false, stdout: { isTerminal: true, color: false, columns: 100 } };
+      printHits({ hits, took_ms: 3, suggested_query: 'neural video compression' }, terminal, (line) => said.push(line));
+      printHits({ hits, took_ms: 3, named_paper: { id: 'seed-014', title: 'HNeRV' } }, terminal, (line) => said.push(line));
+    } finally {
+      process.stdout.write = write;
+    }
+    assert.deepEqual(said, [
+      '2 hits in 3 ms',
+      'Did you mean: neural video compression',
+      '2 hits in 3 ms',
+      'The query names the paper seed-014: HNeRV (paper-search get seed-014)',
+    ]);
   });
 });
 

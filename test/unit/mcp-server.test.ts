@@ -253,7 +253,7 @@ describe('the MCP server over the services', () => {
         running.most = Math.max(running.most, ++running.now);
         await new Promise((resolve) => setTimeout(resolve, 10));
         running.now--;
-        return [];
+        return { papers: [] };
       },
     };
     const call = (client: Client) => callTool(client, 'search_papers', { query: 'volcano' });
@@ -438,7 +438,10 @@ describe('the MCP server over the services', () => {
   });
 
   it('regression: names an untitled paper "(untitled)" in the connector\'s results, as search_papers does (its title was "")', async () => {
-    const untitled: PaperSearchBackend = { ...localBackend(search), search: async () => [{ id: 'no-title', title: '', abstract: 'An abstract.', score: 0.5 }] };
+    const untitled: PaperSearchBackend = {
+      ...localBackend(search),
+      search: async () => ({ papers: [{ id: 'no-title', title: '', abstract: 'An abstract.', score: 0.5 }] }),
+    };
     const client = new Client({ name: 'unit-test', version: '1.0.0' });
     await client.connect(await serve(untitled));
     const found = await callTool(client, 'search', { query: 'anything' });

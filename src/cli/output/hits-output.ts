@@ -24,6 +24,9 @@ export function printHits(response: HitsResponse, choice: OutputChoice, say: (li
   }
   process.stdout.write(hitsTable(response.hits, choice.stdout));
   say(`${response.hits.length} ${response.hits.length === 1 ? 'hit' : 'hits'} in ${Math.round(response.took_ms)} ms`);
+  if (response.named_paper)
+    say(`The query names the paper ${response.named_paper.id}: ${response.named_paper.title || '(untitled)'} (paper-search get ${response.named_paper.id})`);
+  else if (response.suggested_query !== undefined) say(`Did you mean: ${response.suggested_query}`);
 }
 
 /**

@@ -217,6 +217,10 @@ export class EmbeddedStorage implements PaperStorage {
     return bm25Ceiling(this.current.lexical.termWeights(text));
   }
 
+  async spellingSuggestion(text: string): Promise<string | undefined> {
+    return this.current.lexical.spellingSuggestion(text);
+  }
+
   async resolve(name: string): Promise<string | undefined> {
     const { papers } = this.current;
     const label = papers.labelOf(name);

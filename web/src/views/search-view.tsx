@@ -143,6 +143,15 @@ export function SearchView({ params }: { params: URLSearchParams }) {
                     {named.data.paper.year !== undefined && ` (${named.data.paper.year})`}; the results below are searched by its words.
                   </p>
                 )}
+                {!result.stale && result.data.suggested_query !== undefined && (
+                  <p class="notice spelling-suggestion">
+                    Did you mean{' '}
+                    <button type="button" class="link-button" onClick={() => update({ q: result.data!.suggested_query! })}>
+                      {result.data.suggested_query}
+                    </button>
+                    ? Few or no papers hold some words of the query.
+                  </p>
+                )}
                 {author && (
                   <p class="notice author-match">
                     {author.papers} {author.papers === 1 ? 'paper' : 'papers'} by {author.name}:{' '}

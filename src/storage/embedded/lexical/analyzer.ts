@@ -219,8 +219,8 @@ export class TermDictionary {
 const sharedDictionaryLimit = 200_000;
 let sharedDictionary = new TermDictionary();
 
-/** The term of one token, or null when the token is dropped (too long, one letter, stop word). */
-function termOf(token: string): string | null {
+/** The term of one token (lower-case, as the tokenizer leaves it), or null when the token is dropped (too long, one letter, stop word). */
+export function termOf(token: string): string | null {
   const bare = nonAsciiPattern.test(token) ? token.replace(markPattern, '') : token;
   if (bare.length === 0) return null;
   if (bare.length === 1 && !digitPattern.test(bare)) return null;

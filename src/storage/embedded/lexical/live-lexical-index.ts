@@ -1,5 +1,6 @@
 import type { Bm25Index } from './bm25-index.js';
 import { bm25Idf, bm25LengthNorm, bm25Share, countTerms } from './bm25-scoring.js';
+import { spellingSuggestion } from './spelling.js';
 import type { ScoredLabel } from './top-k.js';
 
 interface AddedDocument {
@@ -75,6 +76,12 @@ export class LiveLexicalIndex {
     }
     const hits = [...fromSnapshot.hits, ...fromAdded].sort((a, b) => b.score - a.score || a.label - b.label).slice(0, Math.max(0, Math.floor(k)));
     return { hits, scores: this.withAddedScores(labels, base, fromSnapshot.scores, weights) };
+  }
+
+  /** `query` with its slips corrected against the words the papers hold (see spellingSuggestion), if it has any. */
+  spellingSuggestion(query: string): string | undefined {
+    const { extraDocumentFrequency } = this.corpus();
+    return spellingSuggestion(query, (term) => this.base.documentFrequency(term) + extraDocumentFrequency(term));
   }
 
   /** The BM25 scores of the papers `labels` for `query` (0 for one holding no query term), on the same scale as search. */

@@ -1,0 +1,88 @@
+import { termOf } from './analyzer.js';
+
+/**
+ * A word held by at most this many papers may be a slip (papers have typos too: "transfomer" is
+ * in 4 of 74,728 arXiv papers); one held by more is taken as meant ("modal" is no slip of "model").
+ */
+const rareWordPapers = 10;
+/** A neighbour must be held by this many times the papers the word is (and by ten at least) to be the word meant. */
+const commonerBy = 100;
+const leastPapers = 10;
+/** Shorter words have too many neighbours one letter away to guess among ("yolk" and "yolo"). */
+const shortestWordCorrected = 5;
+const letters = 'abcdefghijklmnopqrstuvwxyz';
+/**
+ * Each word looked at costs about 600 neighbours' stems and lookups (a millisecond) on the thread
+ * that answers every request, so a long query (a pasted abstract, a flood of random words) gets no
+ * suggestion, and a query at most this many words looked at.
+ */
+const longestQueryCorrected = 300;
+const mostWordsLookedAt = 4;
+
+/**
+ * The query with each word that few or no papers hold replaced by the word one letter away (a
+ * letter added, dropped, changed, or two swapped: most typing slips) that far more papers hold,
+ * or undefined when no word needs it or none has such a neighbour. Words are compared as the
+ * lexical index holds them (termOf: stemmed), so "transfomers" finds "transformers" through the
+ * stem papers hold; the rest of the query is kept as typed.
+ */
+export function spellingSuggestion(query: string, documentFrequency: (term: string) => number): string | undefined {
+  if (query.length > longestQueryCorrected) return undefined;
+  let changed = false;
+  let lookedAt = 0;
+  // Words of letters alone, lower-case after a first capital: acronyms and gene names (KRAS, TKIs)
+  // are names, not slips.
+  const suggested = query.replace(/(?<![\p{L}\p{N}])\p{L}\p{Ll}*(?![\p{L}\p{N}])/gu, (word) => {
+    const lower = word.toLowerCase();
+    if (lower.length < shortestWordCorrected || !/^[a-z]+$/.test(lower)) return word;
+    const term = termOf(lower);
+    const held = term === null ? Number.POSITIVE_INFINITY : documentFrequency(term);
+    if (held > rareWordPapers || ++lookedAt > mostWordsLookedAt) return word;
+    const least = Math.max(leastPapers, commonerBy * held);
+    let best: { word: string; frequency: number } | undefined;
+    for (const candidate of oneLetterAway(lower)) {
+      const candidateTerm = candidate.length < shortestWordCorrected - 1 ? null : termOf(candidate);
+      const frequency = candidateTerm === null || !isWordOfStem(candidate, candidateTerm) ? 0 : documentFrequency(candidateTerm);
+      if (frequency >= least && (!best || frequency > best.frequency || (frequency === best.frequency && candidate < best.word))) {
+        best = { word: candidate, frequency };
+      }
+    }
+    if (!best) return word;
+    changed = true;
+    return word[0] === word[0]!.toUpperCase() ? best.word[0]!.toUpperCase() + best.word.slice(1) : best.word;
+  });
+  return changed ? suggested : undefined;
+}
+
+/** Endings English puts after the stems Porter leaves (transform-er, diffus-ion, studi-es). */
+const wordEndings = new Set([
+  '',
+  ...'s es e ed ing er ers ion ions ation ations al ally ly y ity ities ment ments ness ive ize ized ization ate ated ic ical ous ance ence ant ent able ible ism ist ists'.split(
+    ' ',
+  ),
+]);
+
+/**
+ * Whether `word` reads as its stem and an English ending: Porter folds some strings that are no
+ * word onto a common stem ("trafficcing" onto "traffic"), which must not be offered as the word meant.
+ */
+function isWordOfStem(word: string, stem: string): boolean {
+  return word.startsWith(stem) && wordEndings.has(word.slice(stem.length));
+}
+
+/**
+ * Every word one deletion, swap of neighbours, change or insertion of a letter from `word`, its
+ * first letter kept: a slip rarely hits it, and changing it makes another word ("folic", "polic").
+ */
+function* oneLetterAway(word: string): Generator<string> {
+  for (let i = 1; i <= word.length; i++) {
+    const before = word.slice(0, i);
+    const after = word.slice(i);
+    if (after.length > 0) yield before + after.slice(1);
+    if (after.length > 1) yield before + after[1] + after[0] + after.slice(2);
+    for (const letter of letters) {
+      if (after.length > 0 && letter !== after[0]) yield before + letter + after.slice(1);
+      yield before + letter + after;
+    }
+  }
+}
