@@ -328,7 +328,10 @@ describe('openRecordSource: unreadable inputs', () => {
     await writeFile(join(folder, 'b.jsonl'), `${JSON.stringify({ id: 'b', abstract: 'B.' })}\n`);
     await assert.rejects(
       readAll(folder, 'json'),
-      isAppErrorWithCode('input_malformed', /b\.jsonl holds one JSON object, not an array.*Its name says jsonl, but it was read as json.*one format per folder/),
+      isAppErrorWithCode(
+        'input_malformed',
+        /b\.jsonl holds one JSON object, not an array.*Its name says jsonl, but it was read as json.*one format per folder/,
+      ),
     );
   });
 
