@@ -1,3 +1,4 @@
+import { citationKey } from '../papers/citation-key.js';
 import { arxivAbstractUrl } from '../papers/paper-urls.js';
 import { exportedType } from './publication.js';
 import { pageRange } from '../papers/page-range.js';
@@ -193,11 +194,6 @@ export function bibtexName(displayName: string): string {
   if (parts.literal !== undefined) return `{${escapeBibtex(parts.literal)}}`;
   const family = escapeBibtex([parts.particle, parts.family].filter(Boolean).join(' '));
   return [family, parts.suffix && escapeBibtex(parts.suffix), parts.given && escapeBibtex(parts.given)].filter(Boolean).join(', ');
-}
-
-/** A citation key from the paper id: the characters BibTeX cannot have in a key become "_". */
-export function citationKey(id: string): string {
-  return id.replace(/[\s,{}"#%'()=\\~]/g, '_');
 }
 
 /**

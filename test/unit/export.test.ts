@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { bibtexName, citationKey, escapeBibtex, papersToBibtex, paperToBibtex, protectTitleCase } from '../../src/export/bibtex.js';
+import { bibtexName, escapeBibtex, papersToBibtex, paperToBibtex, protectTitleCase } from '../../src/export/bibtex.js';
+import { citationKey } from '../../src/papers/citation-key.js';
 import { cslName, paperToCslJson } from '../../src/export/csl-json.js';
 import { splitName } from '../../src/export/names.js';
 import { paperToRis, risName } from '../../src/export/ris.js';
@@ -340,6 +341,15 @@ describe('publication types in the exports', () => {
     const path = join(root(), 'arxiv-preprint.bib');
     await writeFile(path, paperToBibtex({ ...arxivPaper, type: 'preprint' }));
     assert.equal((await importPapers(path, 'bibtex'))[0]?.type, 'preprint');
+  });
+
+  it('regression: keeps an id that is the paper\'s DOI through BibTeX, though the key had to change it (a re-import made a second copy under "10.1016/s0140-6736_19_30000-1")', async () => {
+    const doi = '10.1016/s0140-6736(19)30000-1';
+    const path = join(root(), 'doi-id.bib');
+    await writeFile(path, papersToBibtex([{ id: doi, title: 'T', abstract: 'A', doi }]));
+    assert.match(await readFile(path, 'utf8'), /^@article\{10\.1016\/s0140-6736_19_30000-1,/);
+    const [back] = await importPapers(path, 'bibtex');
+    assert.equal(back?.id, doi);
   });
 
   it('regression: keeps the arXiv id of a paper with a URL of its own through RIS (the one UR held its own URL, and the arXiv id was lost)', async () => {

@@ -3,6 +3,7 @@ import type { Input } from '../input-files.js';
 import type { RawRecord } from '../record-readers.js';
 import { bibtexNames } from './bibtex-names.js';
 import { readBibtexEntries, type BibtexEntry } from './bibtex-syntax.js';
+import { citationKey } from '../../papers/citation-key.js';
 import { arxivIdFromDoi, arxivIdFromMention, arxivIdFromUrl, isArxivId, plainPaperId } from '../../papers/identifiers.js';
 import { paperLimits } from '../../papers/paper-limits.js';
 import { publishedVenue } from '../../papers/preprint-servers.js';
@@ -130,6 +131,9 @@ export function bibtexEntryToRecord(parse: LibraryParse, entry: BibtexEntry): Re
   Object.assign(record, entryDate(fields));
   const doi = verbatim(firstDoi(fields.get('doi')));
   if (doi) record.doi = doi;
+  // A key the export made of a DOI that was the paper's id ("10.1016/s0140-6736(19)30000-1" keyed
+  // "10.1016/s0140-6736_19_30000-1"): the id was the DOI, and reads back so.
+  if (doi && entry.key && entry.key !== doi && entry.key === citationKey(doi)) record.id = doi;
   const url = verbatim(firstUrl(fields.get('url'))) ?? urlCommand(fields.get('howpublished')) ?? urlCommand(fields.get('note'));
   if (url) record.url = url;
   const arxivId = entryArxivId(fields, doi, url);
