@@ -367,6 +367,41 @@ describe('WriteLog damage', () => {
     }
   });
 
+  it('regression: with salvage, starts past a damaged first record after a snapshot, and a refused start rewrites nothing (the gap it left was taken for a restored folder, after the log was rewritten)', async () => {
+    const folder = await freshLogFolder();
+    const first = await WriteLog.open(folder, lineage, 1);
+    await writeAll(first.log, sampleWrites(3));
+    await first.log.close();
+    const path = join(folder, segmentName(1));
+    const bytes = await readFile(path);
+    bytes[30] = bytes[30]! ^ 0x01;
+    await writeFile(path, bytes);
+    const salvaged = await WriteLog.open(folder, lineage, 1, { salvage: true });
+    try {
+      assert.deepEqual(
+        salvaged.records.map((record) => record.seq),
+        [2, 3],
+      );
+      assert.equal(salvaged.salvaged?.records, 1);
+    } finally {
+      await salvaged.log.close();
+    }
+    // A folder older than the log (writes 1 and 2 missing) is still refused, and the log left as it was.
+    const older = await freshLogFolder();
+    const log = await WriteLog.open(older, lineage, 1);
+    await writeAll(log.log, sampleWrites(3));
+    await log.log.rotate(4);
+    await log.log.removeThrough(3);
+    await writeAll(log.log, sampleWrites(2, 4));
+    await log.log.close();
+    const segment = join(older, segmentName(4));
+    const damagedBytes = await readFile(segment);
+    damagedBytes[30] = damagedBytes[30]! ^ 0x01;
+    await writeFile(segment, damagedBytes);
+    await assert.rejects(WriteLog.open(older, lineage, 1, { salvage: true }), isAppErrorWithCode('wal_corrupt', /starts at write 5/));
+    assert.deepEqual(await readFile(segment), damagedBytes);
+  });
+
   /** A closed log of `writes` whose last line `damage` changed on disk (given the file's bytes and where that line starts). */
   async function logWithLastLineDamaged(writes: ReturnType<typeof sampleWrites>, damage: (bytes: Buffer, lastLineStart: number) => void) {
     const folder = await freshLogFolder();

@@ -75,9 +75,12 @@ export class WriteLog {
       if (scan.records.some((record) => record.lineage !== lineage)) {
         movedAside = setAsidePathOf(folder, 'orphaned');
         await rename(folder, movedAside);
-        scan = { records: [], truncatedBytes: 0, salvaged: undefined };
+        scan = { records: [], truncatedBytes: 0, salvage: undefined };
       }
-      assertContinues(folder, scan.records[0]?.seq, nextSeq);
+      // Checked before a salvage rewrites anything: a refused start leaves the log as it found it.
+      // Damaged records left out before the first whole one account for as many missing writes.
+      assertContinues(folder, scan.records[0]?.seq, nextSeq, scan.salvage?.damagedBeforeFirst ?? 0);
+      const salvaged = scan.salvage && (await applySalvage(folder, scan.salvage));
       await mkdir(folder, { recursive: true });
       const lastSeq = scan.records.at(-1)?.seq ?? 0;
       const start = Math.max(nextSeq, lastSeq + 1);
@@ -91,7 +94,7 @@ export class WriteLog {
         movedAside,
         truncatedBytes: scan.truncatedBytes,
         ...(lock.tookOver ? { lockTakenOver: lock.tookOver } : {}),
-        ...(scan.salvaged ? { salvaged: scan.salvaged } : {}),
+        ...(salvaged ? { salvaged } : {}),
       };
     } catch (error) {
       await lock.release();
@@ -146,7 +149,9 @@ export class WriteLog {
    */
   private async assertStillInPlace(): Promise<void> {
     const path = join(this.folder, segmentName(this.segmentStart));
-    const [open, named] = await Promise.all([this.handle.stat(), stat(path).catch(() => undefined)]);
+    // Only a name that leads nowhere, or elsewhere, breaks the log; another failure to stat (EIO) fails this append alone.
+    const gone = (error: NodeJS.ErrnoException) => (error.code === 'ENOENT' || error.code === 'ENOTDIR' ? undefined : Promise.reject(error));
+    const [open, named] = await Promise.all([this.handle.stat(), stat(path).catch(gone)]);
     if (named && named.ino === open.ino && named.dev === open.dev) return;
     // Named by its setting: the message reaches clients, which do not learn where the server keeps its files.
     this.brokenReason = 'the write-ahead log (WAL_DIR) was moved or deleted while the server ran';
@@ -256,8 +261,8 @@ async function lineageOfFirstRecord(segment: string): Promise<string | undefined
  * between were folded into a snapshot that this folder is not (an older copy of the folder
  * restored beside the log), and replaying the rest would silently drop them.
  */
-function assertContinues(folder: string, firstSeq: number | undefined, nextSeq: number): void {
-  if (firstSeq === undefined || firstSeq <= nextSeq) return;
+function assertContinues(folder: string, firstSeq: number | undefined, nextSeq: number, damagedBefore = 0): void {
+  if (firstSeq === undefined || firstSeq <= nextSeq + damagedBefore) return;
   throw new AppError(
     'wal_corrupt',
     `The write-ahead log ${folder} starts at write ${firstSeq}, but the index folder holds the writes up to ${nextSeq - 1} only: writes ${nextSeq} to ${firstSeq - 1} are in neither (was an older copy of the index folder restored?). Restore the index folder that goes with this log, or move the log folder aside to start without its writes.`,
@@ -291,16 +296,32 @@ export async function inspectWriteLog(folder: string, lineage: string, nextSeq: 
   return { writes: scan.records.filter((record) => record.seq >= nextSeq).length, tornBytes: scan.truncatedBytes, otherBuild: false };
 }
 
+/** What a salvage leaves out: the damaged lines, the segments rewritten without them, and how many came before the first whole record. */
+interface SalvagePlan {
+  damaged: Buffer[];
+  rewritten: Map<string, Buffer[]>;
+  damagedBeforeFirst: number;
+}
+
+/** Keeps the damaged bytes outside the log folder first, then rewrites each segment without them. */
+async function applySalvage(folder: string, plan: SalvagePlan): Promise<{ records: number; keptIn: string }> {
+  const keptIn = `${setAsidePathOf(folder, 'damaged')}.log`;
+  await writeFileAtomic(keptIn, Buffer.concat(plan.damaged));
+  for (const [path, lines] of plan.rewritten) await writeFileAtomic(path, Buffer.concat(lines));
+  return { records: plan.damaged.length, keptIn };
+}
+
 async function scanFolder(
   folder: string,
   salvage: boolean,
   { changeNothing = false } = {},
-): Promise<{ records: LogRecord[]; truncatedBytes: number; salvaged: { records: number; keptIn: string } | undefined }> {
+): Promise<{ records: LogRecord[]; truncatedBytes: number; salvage: SalvagePlan | undefined }> {
   const segments = await segmentStarts(folder);
   const records: LogRecord[] = [];
   let truncatedBytes = 0;
   /** Damaged lines left out with `salvage`, and the segments they were cut from (rewritten without them). */
   const damaged: Buffer[] = [];
+  let damagedBeforeFirst = 0;
   const rewritten = new Map<string, Buffer[]>();
   const contents = await Promise.all(segments.map((start) => readFile(join(folder, segmentName(start)))));
   for (const [i, start] of segments.entries()) {
@@ -327,6 +348,7 @@ async function scanFolder(
         if (!isTail && salvage) {
           const lineEnd = end === -1 ? bytes.length : end + 1;
           damaged.push(bytes.subarray(offset, lineEnd));
+          if (records.length === 0) damagedBeforeFirst++;
           rewritten.set(path, kept);
           offset = lineEnd;
           continue;
@@ -355,12 +377,7 @@ async function scanFolder(
       offset = end + 1;
     }
   }
-  if (damaged.length === 0) return { records, truncatedBytes, salvaged: undefined };
-  // The damaged bytes first, kept outside the log folder; then each segment without them.
-  const keptIn = `${setAsidePathOf(folder, 'damaged')}.log`;
-  await writeFileAtomic(keptIn, Buffer.concat(damaged));
-  for (const [path, lines] of rewritten) await writeFileAtomic(path, Buffer.concat(lines));
-  return { records, truncatedBytes, salvaged: { records: damaged.length, keptIn } };
+  return { records, truncatedBytes, salvage: damaged.length === 0 ? undefined : { damaged, rewritten, damagedBeforeFirst } };
 }
 
 /**
