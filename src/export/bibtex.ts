@@ -129,11 +129,14 @@ function texMathParts(line: string): string[] {
   let textStart = 0;
   let at = line.indexOf('$');
   while (at !== -1) {
-    const close = /\S/.test(line[at + 1] ?? '') ? closingDollar(line, at + 1) : -1;
-    if (close === -1) {
+    if (!/\S/.test(line[at + 1] ?? '')) {
       at = line.indexOf('$', at + 1);
       continue;
     }
+    const close = closingDollar(line, at + 1);
+    // No dollar after this one can close math, so none can after a later one either: the rest is
+    // text (looking again from each later dollar made a text of many dollars quadratic).
+    if (close === -1) break;
     const pair = line.slice(at, close + 1);
     if (texMath.test(pair)) {
       parts.push(line.slice(textStart, at), pair);

@@ -134,16 +134,20 @@ export class SearchService {
   async searchText(query: string, options: SearchOptions, caller?: EmbedRequestOptions): Promise<RankedList> {
     const [list, notes] = await Promise.all([
       this.retrieve(query, 'query', options, caller, async () => (await this.embedder.embedQueries([query], caller))[0]!),
-      this.queryNotes(query),
+      this.queryNotes(query, { suggest: !(options.offset && options.offset > 0) }),
     ]);
     return { ...list, ...notes };
   }
 
-  /** What a search answers about its query besides the list: the paper it names, or else its spelling corrected. */
-  private async queryNotes(query: string): Promise<Pick<RankedList, 'namedPaper' | 'suggestedQuery'>> {
+  /**
+   * What a search answers about its query besides the list: the paper it names, or else (with
+   * `suggest`: a first page, not a batch, whose up to 64 queries would each cost the main thread a
+   * correction) its spelling corrected.
+   */
+  private async queryNotes(query: string, { suggest }: { suggest: boolean }): Promise<Pick<RankedList, 'namedPaper' | 'suggestedQuery'>> {
     const named = await this.paperNamedBy(query);
     if (named) return { namedPaper: named };
-    const suggested = await this.storage.spellingSuggestion?.(query);
+    const suggested = suggest ? await this.storage.spellingSuggestion?.(query) : undefined;
     return suggested === undefined ? {} : { suggestedQuery: suggested };
   }
 
@@ -182,7 +186,7 @@ export class SearchService {
     const lists: RankedList[] = [];
     for (const item of queries) {
       const list = await this.retrieve(item.query, 'query', item.options, caller, () => embedOne(item));
-      lists.push({ ...list, ...(await this.queryNotes(item.query)) });
+      lists.push({ ...list, ...(await this.queryNotes(item.query, { suggest: false })) });
       await setImmediate();
     }
     return lists;

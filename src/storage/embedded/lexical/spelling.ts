@@ -10,14 +10,19 @@ const commonerBy = 100;
 const leastPapers = 10;
 /** Shorter words have too many neighbours one letter away to guess among ("yolk" and "yolo"). */
 const shortestWordCorrected = 5;
+/**
+ * Longer words are names, formulas or debris more than slips, and their neighbours (54 a letter)
+ * and stems cost with their length: a 299-letter word took 108 ms.
+ */
+const longestWordCorrected = 20;
 const letters = 'abcdefghijklmnopqrstuvwxyz';
 /**
- * Each word looked at costs about 600 neighbours' stems and lookups (a millisecond) on the thread
- * that answers every request, so a long query (a pasted abstract, a flood of random words) gets no
- * suggestion, and a query at most this many words looked at.
+ * Each word looked at costs up to a thousand neighbours' stems and lookups (about a millisecond)
+ * on the thread that answers every request, so a long query (a pasted abstract, a flood of random
+ * words) gets no suggestion, and a query at most this many words looked at.
  */
 const longestQueryCorrected = 300;
-const mostWordsLookedAt = 4;
+const mostWordsLookedAt = 3;
 
 /**
  * The query with each word that few or no papers hold replaced by the word one letter away (a
@@ -34,7 +39,7 @@ export function spellingSuggestion(query: string, documentFrequency: (term: stri
   // are names, not slips.
   const suggested = query.replace(/(?<![\p{L}\p{N}])\p{L}\p{Ll}*(?![\p{L}\p{N}])/gu, (word) => {
     const lower = word.toLowerCase();
-    if (lower.length < shortestWordCorrected || !/^[a-z]+$/.test(lower)) return word;
+    if (lower.length < shortestWordCorrected || lower.length > longestWordCorrected || !/^[a-z]+$/.test(lower)) return word;
     const term = termOf(lower);
     const held = term === null ? Number.POSITIVE_INFINITY : documentFrequency(term);
     if (held > rareWordPapers || ++lookedAt > mostWordsLookedAt) return word;
