@@ -126,6 +126,7 @@ describe('regressions', () => {
       'Link',
       'Content-Disposition',
       'X-Papers-Not-Found',
+      'X-Papers-Not-Found-Count',
     ]);
     const preflight = await open.call('/v1/search', {
       method: 'OPTIONS',

@@ -32,6 +32,23 @@ export const paperBatchMethods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
  * Route handlers validate, call the search service, and shape the response; nothing else. Ranked
  * lists and papers answer in the export format the request asks for (see export-formats.ts).
  */
+/**
+ * The most characters of names X-Papers-Not-Found lists: 500 missing DOIs went past the 16 KiB of
+ * headers Node's fetch reads (and nginx's default 4–8 KB buffer); the count says how many there are.
+ */
+const notFoundHeaderCharacters = 4_000;
+
+/** As many of `names` as fit in `characters`, comma-separated, in order. */
+function namesWithin(names: readonly string[], characters: number): string {
+  let listed = '';
+  for (const name of names) {
+    const next = listed === '' ? name : `${listed},${name}`;
+    if (next.length > characters) break;
+    listed = next;
+  }
+  return listed;
+}
+
 export function searchRoutes(requireService: (response: Response) => SearchService, writesEnabled: boolean): Router {
   const router = Router();
   const mapAnswers = new MapAnswers();
@@ -111,9 +128,12 @@ export function searchRoutes(requireService: (response: Response) => SearchServi
     const body = parseInput(paperLookupRequestSchema, request.body, 'body');
     const papers = await requireService(response).getPapers(body.ids);
     if (format !== 'json') {
-      // A file has no place for them (RIS and CSL-JSON have no comments): the names no paper has, in a header.
+      // A file has no place for them (RIS and CSL-JSON have no comments): the names no paper has, in headers.
       const missing = [...new Set(body.ids.filter((_, i) => papers[i] === undefined))];
-      if (missing.length > 0) response.setHeader('X-Papers-Not-Found', missing.map(encodeURIComponent).join(','));
+      if (missing.length > 0) {
+        response.setHeader('X-Papers-Not-Found-Count', String(missing.length));
+        response.setHeader('X-Papers-Not-Found', namesWithin(missing.map(encodeURIComponent), notFoundHeaderCharacters));
+      }
       return sendExport(
         response,
         format,
