@@ -251,7 +251,8 @@ function checkWebPage(): CheckResult {
     : { check: 'page', status: 'fail', message: `the search page is not built (${folder} is missing)`, fix: 'npm run build (in the package folder)' };
 }
 
-async function nearestExisting(path: string): Promise<string> {
+/** `path` if it exists, else the nearest folder above it that does. */
+export async function nearestExisting(path: string): Promise<string> {
   for (let current = path; ; current = dirname(current)) {
     if (existsSync(current) || dirname(current) === current) return current;
   }

@@ -1,12 +1,12 @@
 import { constants } from 'node:fs';
-import { access } from 'node:fs/promises';
+import { access, realpath } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { walDirOf, type Config } from '../../config/config.js';
 import { isAppError } from '../../errors.js';
 import { verifyIndexFiles } from '../../storage/embedded/index-integrity.js';
 import { lineageOf, type Manifest } from '../../storage/embedded/manifest.js';
 import { inspectWriteLog } from '../../storage/embedded/write-log/write-log.js';
-import type { CheckResult } from './checks.js';
+import { nearestExisting, type CheckResult } from './checks.js';
 
 /**
  * The checks of an embedded index folder that `serve` makes as it opens one, made without changing
@@ -26,7 +26,7 @@ async function checkIndexFiles(folder: string, manifest: Manifest): Promise<Chec
       check: 'index files',
       status: 'warn',
       message: `${folder} records no checksums (built by an older version)`,
-      fix: 'rebuild it, or take a snapshot',
+      fix: `rebuild it to record them: paper-search ingest --input <papers file> --index ${folder}`,
     };
   }
   const damaged = verdicts.filter((verdict) => !verdict.ok);
@@ -54,19 +54,23 @@ async function checkWriteLog(config: Config, manifest: Manifest): Promise<CheckR
     const torn = log.tornBytes > 0 ? `; a torn last append of ${log.tornBytes} bytes (never acknowledged) will be cut off` : '';
     return { check: 'write-ahead log', status: 'ok', message: `${folder}: ${log.writes} writes to replay${torn}` };
   } catch (error) {
-    if (!isAppError(error)) throw error;
+    // Any failure is the check's answer (a log that cannot be read, EACCES), not doctor's end.
     return {
       check: 'write-ahead log',
       status: 'fail',
-      message: error.message,
-      fix: 'see docs/operations.md#integrity-of-the-index (serve --salvage-wal keeps the whole records)',
+      message: error instanceof Error ? error.message : String(error),
+      fix: isAppError(error) ? 'see docs/operations.md#integrity-of-the-index (serve --salvage-wal keeps the whole records)' : `make ${folder} readable`,
     };
   }
 }
 
-/** A server that takes writes locks the folder and appends to the log: both must be writable. */
+/**
+ * A server that takes writes locks the index folder and swaps snapshots in beside it (in its
+ * parent), and appends to the log (in WAL_DIR, made in its parent when missing): those must be writable.
+ */
 async function checkWritable(config: Config): Promise<CheckResult> {
-  const folders = [config.INDEX_DIR, dirname(walDirOf(config))];
+  const index = await realpath(config.INDEX_DIR).catch(() => config.INDEX_DIR);
+  const folders = [dirname(index), await nearestExisting(walDirOf(config))];
   const unwritable: string[] = [];
   for (const folder of folders) {
     try {
