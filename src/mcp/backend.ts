@@ -56,11 +56,6 @@ export interface PaperWrites {
   delete(name: string): Promise<string>;
 }
 
-/**
- * What the MCP server needs of the collection, whether the services run in this process or
- * behind a paper-search server reached over HTTP. Names of papers are ids, `doi:<DOI>` or
- * `arxiv:<id>`; failures throw errors carrying the API's codes (see toToolError).
- */
 /** A search's papers, and what it says of its query: the paper it names, or its slips corrected (see RankedList). */
 export interface SearchAnswer {
   papers: RankedPaper[];
@@ -68,6 +63,11 @@ export interface SearchAnswer {
   suggestedQuery?: string | undefined;
 }
 
+/**
+ * What the MCP server needs of the collection, whether the services run in this process or
+ * behind a paper-search server reached over HTTP. Names of papers are ids, `doi:<DOI>` or
+ * `arxiv:<id>`; failures throw errors carrying the API's codes (see toToolError).
+ */
 export interface PaperSearchBackend {
   search(request: ListRequest & { query: string; mode?: SearchMode | undefined }): Promise<SearchAnswer>;
   similar(request: ListRequest & { abstract: string; title?: string | undefined; mode?: SearchMode | undefined }): Promise<RankedPaper[]>;

@@ -108,13 +108,6 @@ export function paperLinkOf(paper: Paper): PaperLink {
   return { type: 'resource_link', uri: paperUri(paper.id), name: paper.id, ...(paper.title ? { title: paper.title } : {}), mimeType: 'text/markdown' };
 }
 
-/**
- * A page of a ranked list, and where the next one starts when there is one: the list is asked for
- * one paper more than the page, where the list reaches that deep (hybrid lists end at their
- * candidates' 100; a mode left to the server's default is taken to be hybrid). A page that would
- * run past that end is cut at it, so a client following next_offset with the same k gets the
- * list's last papers (offset 98 with k 7 would otherwise be refused).
- */
 /** A search's answer with what the search says of its query: the paper it names, or the query with its slips corrected. */
 function withQueryNotes(
   answer: ToolAnswer<z.output<typeof rankedPapersOutput>>,
@@ -135,6 +128,13 @@ function withQueryNotes(
   };
 }
 
+/**
+ * A page of a ranked list, and where the next one starts when there is one: the list is asked for
+ * one paper more than the page, where the list reaches that deep (hybrid lists end at their
+ * candidates' 100; a mode left to the server's default is taken to be hybrid). A page that would
+ * run past that end is cut at it, so a client following next_offset with the same k gets the
+ * list's last papers (offset 98 with k 7 would otherwise be refused).
+ */
 async function rankedAnswer(
   input: { k: number; offset: number; mode?: SearchMode | undefined },
   list: (page: { k: number }) => Promise<RankedPaper[]>,

@@ -148,10 +148,6 @@ export class LiveIndex {
   }
 
   /**
-   * Takes over what `previous` (the index this one replaces after a snapshot) built lazily, so a
-   * snapshot swap does not make the next request rebuild it. Call before applying any write.
-   */
-  /**
    * Where this index's list positions go in the folder a snapshot taken now writes, and then in
    * the index that serves it (see snapshotMoves).
    */
@@ -167,6 +163,10 @@ export class LiveIndex {
     this.cursorGenerations = [...previous.cursorGenerations, { tag: cursorTag(previous.manifest), next: moves }].slice(-cursorGenerationsKept);
   }
 
+  /**
+   * Takes over what `previous` (the index this one replaces after a snapshot) built lazily, so a
+   * snapshot swap does not make the next request rebuild it. Call before applying any write.
+   */
   carryFrom(previous: LiveIndex): void {
     if (previous.facetColumns) this.facetColumns = FacetColumns.carried(previous.facetColumns, previous.papers, this.papers);
     if (!this.positions && previous.positions) this.positions = PaperPositions.carried(previous.positions, previous.papers, this.papers, this.baseCount);
