@@ -19,7 +19,8 @@ export interface CslItem {
   abstract?: string;
   DOI?: string;
   URL?: string;
-  keyword?: string;
+  /** One string, as CSL has it; a list when the categories hold both separators. */
+  keyword?: string | string[];
   'container-title'?: string;
   volume?: string;
   issue?: string;
@@ -79,9 +80,7 @@ export function paperToCslJson(paper: Paper): CslItem {
   if (paper.doi) item.DOI = paper.doi;
   const url = paper.url ?? (paper.arxiv_id ? arxivAbstractUrl(paper.arxiv_id) : undefined);
   if (url) item.URL = url;
-  // One string in CSL: joined by semicolons when a category holds a comma, so it reads back whole.
-  if (paper.categories && paper.categories.length > 0)
-    item.keyword = paper.categories.join(paper.categories.some((category) => category.includes(',')) ? '; ' : ', ');
+  if (paper.categories && paper.categories.length > 0) item.keyword = keywordOf(paper.categories);
   if (paper.venue) item[venueIsPublisher(type) ? 'publisher' : 'container-title'] = singleLine(paper.venue);
   if (paper.volume) item.volume = paper.volume;
   if (paper.issue) item.issue = paper.issue;
@@ -93,4 +92,15 @@ export function paperToCslJson(paper: Paper): CslItem {
     item.note = `arXiv:${paper.arxiv_id}`;
   }
   return item;
+}
+
+/**
+ * The categories as CSL's keyword, so that they read back whole: one string joined by commas, or
+ * by semicolons when a category holds a comma ("Carcinoma, Squamous Cell"); a list, each whole,
+ * when one holds a semicolon (a string with one is read as separated by semicolons).
+ */
+function keywordOf(categories: readonly string[]): string | string[] {
+  const holding = (separator: string) => categories.some((category) => category.includes(separator));
+  if (holding(';')) return [...categories];
+  return categories.join(holding(',') ? '; ' : ', ');
 }

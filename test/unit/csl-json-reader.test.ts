@@ -101,8 +101,9 @@ describe('CSL-JSON items', () => {
     assert.equal(dated({ raw: '2019-05/2019-06' }), '2019-05');
     assert.equal(dated({ literal: '2019-02-30' }), '2019-02');
     assert.equal(dated({ raw: '2019-13' }), '2019');
+    // A list's keywords are each whole, as the export writes categories holding a semicolon.
     const keywords = cslItemToRecord({ id: 'k', type: 'article-journal', keyword: ['glaciology', 'remote sensing, drones', 'glaciology'] });
-    assert.deepEqual(keywords.categories, ['glaciology', 'remote sensing', 'drones']);
+    assert.deepEqual(keywords.categories, ['glaciology', 'remote sensing, drones']);
   });
 
   it('regression: take an id that names a DOI or arXiv id (DataCite, Zotero) as that identifier (ingestion stored "https://doi.org/…" and "arXiv:…" ids no write could name)', () => {
@@ -124,6 +125,13 @@ describe('CSL-JSON items', () => {
     const paper: Paper = { ...published, type: 'conference-paper', categories: ['attention', 'Carcinoma, Squamous Cell'], arxiv_id: '2101.00001' };
     assert.deepEqual(pick(readBack(paperToCslJson(paper))), pick(paper));
     assert.deepEqual(readBack(paperToCslJson({ ...published, categories: ['a', 'b'] })).categories, ['a', 'b']);
+    // Regression: a category holding a semicolon was split there, and joined to the next at its comma.
+    for (const categories of [
+      ['Drug Therapy; Combination', 'Oncology'],
+      ['Drug Therapy; Combination', 'Carcinoma, Squamous Cell'],
+    ]) {
+      assert.deepEqual(readBack(paperToCslJson({ ...published, categories })).categories, categories);
+    }
   });
 
   it("are told from papers written in this product's own fields", () => {

@@ -83,11 +83,12 @@ export function cslItemToRecord(item: Record<string, unknown>): Record<string, u
   if (abstract) record.abstract = htmlToText(abstract);
   const authors = (Array.isArray(item.author) ? item.author : []).map(cslNameText).filter((name): name is string => name !== undefined);
   if (authors.length > 0) record.authors = authors;
-  // CSL's keyword is one string; some writers give a list. Separated by semicolons when there is
-  // one (the export's choice when a keyword holds a comma: "Carcinoma, Squamous Cell"), else commas.
-  const keywords = (Array.isArray(item.keyword) ? item.keyword.map(text) : [text(item.keyword)])
-    .flatMap((keyword) => keyword?.split(keyword.includes(';') ? ';' : ',') ?? [])
-    .map((keyword) => keyword.trim())
+  // CSL's keyword is one string, separated by semicolons when there is one (the export's choice
+  // when a keyword holds a comma: "Carcinoma, Squamous Cell"), else commas. Some writers give a
+  // list, of keywords each whole (the export's choice when keywords hold both).
+  const written = text(item.keyword);
+  const keywords = (Array.isArray(item.keyword) ? item.keyword.map(text) : (written?.split(written.includes(';') ? ';' : ',') ?? []))
+    .map((keyword) => keyword?.trim() ?? '')
     .filter(Boolean);
   if (keywords.length > 0) record.categories = [...new Set(keywords)];
   const date = issuedDate(item.issued);
