@@ -54,10 +54,11 @@ export function buildProgram(): Command {
  * instead of ending the process, so main decides the exit code; a wrong flag is reported as the
  * command line's other mistakes are (`error [usage]: …`) and points to --help.
  */
-function configureEveryCommand(command: Command): void {
+function configureEveryCommand(command: Command, path: readonly string[] = [command.name()]): void {
   command
     .exitOverride()
     .configureOutput({ outputError: (message, write) => write(message.replace(/^error: /, 'error [usage]: ')) })
-    .showHelpAfterError(`(see ${command.name() === 'paper-search' ? '' : `${command.name()} `}--help for its usage)`);
-  for (const child of command.commands) configureEveryCommand(child);
+    // The whole command, as it is run: `paper-search model fetch --help`.
+    .showHelpAfterError(`(see ${[...path, '--help'].join(' ')} for its usage)`);
+  for (const child of command.commands) configureEveryCommand(child, [...path, child.name()]);
 }

@@ -287,7 +287,7 @@ describe('exit codes', () => {
       name: 'regression: an unknown flag (usage, in the documented form: it was commander\'s "error: unknown option")',
       args: ['search', 'x', '--colour'],
       code: 2,
-      message: /^error \[usage\]: unknown option '--colour'\n\(see search --help for its usage\)/,
+      message: /^error \[usage\]: unknown option '--colour'\n\(see paper-search search --help for its usage\)/,
     },
     {
       name: 'regression: k out of range (usage, said in the flag\'s terms: it was the server\'s "body.k")',
