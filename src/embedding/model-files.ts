@@ -32,14 +32,20 @@ export function modelFolder(modelDir: string, model: ModelDescription): string {
   return join(modelDir, model.hubId);
 }
 
+/** Why installed model files cannot be used: one is missing (not yet fetched), or one is damaged. */
+export interface ModelFilesProblem {
+  kind: 'missing' | 'damaged';
+  message: string;
+}
+
 /** Why the installed files cannot be used, or null when they are complete and match the pinned sum. */
-export async function checkModelFiles(modelDir: string, model: ModelDescription): Promise<string | null> {
+export async function checkModelFiles(modelDir: string, model: ModelDescription): Promise<ModelFilesProblem | null> {
   const folder = modelFolder(modelDir, model);
   for (const file of [configFile, tokenizerFile, tokenizerConfigFile, model.onnxFile]) {
     try {
       await stat(join(folder, file));
     } catch {
-      return `${join(folder, file)} is missing`;
+      return { kind: 'missing', message: `${join(folder, file)} is missing` };
     }
   }
   // A crash can leave a file empty or cut short: the JSON files must parse (the ONNX file has its checksum).
@@ -47,12 +53,12 @@ export async function checkModelFiles(modelDir: string, model: ModelDescription)
     try {
       JSON.parse(await readFile(join(folder, file), 'utf8'));
     } catch {
-      return `${join(folder, file)} is not valid JSON`;
+      return { kind: 'damaged', message: `${join(folder, file)} is not valid JSON` };
     }
   }
   const sha = await sha256OfFile(join(folder, model.onnxFile));
   if (sha !== model.onnxSha256) {
-    return `${join(folder, model.onnxFile)} has SHA-256 ${sha}, expected ${model.onnxSha256}`;
+    return { kind: 'damaged', message: `${join(folder, model.onnxFile)} has SHA-256 ${sha}, expected ${model.onnxSha256}` };
   }
   return null;
 }
@@ -67,8 +73,8 @@ export async function ensureModelFiles(model: ModelDescription, options: ModelFe
   const problem = await checkModelFiles(options.modelDir, model);
   if (problem === null) return folder;
   // Files that are there but damaged (changed, cut short) are worth an operator's look; a first install is not.
-  if (problem.endsWith(' is missing')) options.log.info({ model: model.id, reason: problem }, 'model files need fetching');
-  else options.log.warn({ model: model.id, reason: problem }, 'model files are damaged; fetching them again');
+  if (problem.kind === 'missing') options.log.info({ model: model.id, reason: problem.message }, 'model files need fetching');
+  else options.log.warn({ model: model.id, reason: problem.message }, 'model files are damaged; fetching them again');
 
   const failures: string[] = [];
   for (const source of options.sources) {

@@ -29,6 +29,12 @@ describe('checkModelFiles', () => {
   });
 
   it('regression: finds a JSON file a crash left empty (only their presence was checked, and the model then failed to load)', async () => {
-    assert.match((await checkModelFiles(await installed(''), model)) ?? '', /tokenizer\.json is not valid JSON/);
+    const problem = await checkModelFiles(await installed(''), model);
+    assert.equal(problem?.kind, 'damaged');
+    assert.match(problem?.message ?? '', /tokenizer\.json is not valid JSON/);
+  });
+
+  it('tells files not yet fetched from damaged ones', async () => {
+    assert.equal((await checkModelFiles(join(await installed('{}'), 'elsewhere'), model))?.kind, 'missing');
   });
 });

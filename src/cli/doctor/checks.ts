@@ -75,7 +75,7 @@ async function checkModel(config: Config, model: ModelDescription): Promise<Chec
   if (problem === null) {
     return { check: 'model', status: 'ok', message: `${model.id}: files present, ONNX checksum matches (${modelFolder(config.MODEL_DIR, model)})` };
   }
-  return { check: 'model', status: 'fail', message: `${model.id}: ${problem}`, fix: `paper-search model fetch --model ${model.id}` };
+  return { check: 'model', status: 'fail', message: `${model.id}: ${problem.message}`, fix: `paper-search model fetch --model ${model.id}` };
 }
 
 async function inspectIndex(config: Config): Promise<{ manifest?: Manifest; result: CheckResult }> {
