@@ -72,7 +72,9 @@ const hashedOnOwnThreadBytes = 32 * 1024 * 1024;
 
 async function checksumOnOwnThread(path: string): Promise<FileChecksum> {
   const answer = await startWorkerTask<{ checksum: FileChecksum }>(import.meta.url, 'checksum-worker', { path }).answer;
-  if (!answer.ok) throw new AppError('index_corrupt', `${path} could not be read: ${answer.message}`);
+  // A file that cannot be read (EACCES, EIO, no descriptor left) is not a damaged one: said as the
+  // file system said it, as a file hashed on this thread would be.
+  if (!answer.ok) throw new Error(`${path} could not be read: ${answer.message}`);
   return answer.checksum;
 }
 
