@@ -7,8 +7,7 @@ const link = /^(?:https?:\/\/)?(?:(?:dx\.)?doi\.org\/10\.\S+|(?:www\.|export\.)?
  * The name the API looks a paper up by (`arxiv:…`, `doi:…`, or the link itself) when a whole query
  * is an arXiv id, a DOI or a link to either, as people paste them; undefined for any other query.
  * A bare id needs the prefix: to the API it could be a paper's own id. Searches answer with the
- * paper such a query names, and the search page names it too (so this module imports nothing: the
- * page bundles it).
+ * paper such a query names (named_paper).
  */
 export function paperNameOfQuery(query: string): string | undefined {
   const text = query.trim();

@@ -1,6 +1,6 @@
 import { maxQueryCharacters } from '../../../src/search/search-modes.js';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, type FacetsResponse, type HitsResponse, type PaperResponse, type SearchRequest, type StatsResponse } from '../api.js';
+import { api, type FacetsResponse, type HitsResponse, type SearchRequest, type StatsResponse } from '../api.js';
 import { Filters } from '../components/filters.js';
 import { ErrorNotice } from '../components/notice.js';
 import { TexText } from '../components/tex-text.js';
@@ -8,7 +8,6 @@ import { disjunctiveFacetRequests, facetNames, mergedFacets } from '../facets.js
 import { RankedList } from '../components/ranked-list.js';
 import { rememberResults } from '../last-results.js';
 import { navigate, paperPath } from '../router.js';
-import { paperNameOfQuery } from '../../../src/papers/query-names.js';
 import { authorNameOfQuery, authorNamed } from '../author-query.js';
 import { filterOf, maxResults, modes, parseSearchState, resultsPerPage, searchUrl, type Mode, type SearchState } from '../search-state.js';
 import { useFocusAfterMore } from '../focus-after-more.js';
@@ -64,9 +63,8 @@ export function SearchView({ params }: { params: URLSearchParams }) {
     api(`/v1/facets?facets=authors&authors_any=${encodeURIComponent(authorQuery!)}`, { signal }),
   );
   const author = authorQuery && !authorPapers.stale ? authorNamed(authorQuery, authorPapers.data?.facet_distribution.authors) : undefined;
-  // A pasted arXiv id, DOI or link also names the paper that has it: searched as words, it finds nothing like it.
-  const paperName = paperNameOfQuery(state.q);
-  const named = useRequest<PaperResponse>(paperName ?? null, (signal) => api(`/v1/papers/${encodeURIComponent(paperName!)}?fields=title,year`, { signal }));
+  // A pasted arXiv id, DOI or link also names the paper that has it (the search says which): searched as words, it finds nothing like it.
+  const named = result.data?.named_paper;
   useEffect(() => {
     if (result.data && state.q) rememberResults({ label: `“${state.q}”`, ids: result.data.hits.map((hit) => hit.id) });
   }, [result.data]);
@@ -136,11 +134,10 @@ export function SearchView({ params }: { params: URLSearchParams }) {
                     </>
                   )}
                 </p>
-                {named.data && !named.stale && (
+                {named && !result.stale && (
                   <p class="notice identifier-match">
-                    {paperName} is{' '}
-                    <a href={paperPath(named.data.paper.id)}>{named.data.paper.title ? <TexText text={named.data.paper.title} /> : named.data.paper.id}</a>
-                    {named.data.paper.year !== undefined && ` (${named.data.paper.year})`}; the results below are searched by its words.
+                    {state.q.trim()} is <a href={paperPath(named.id)}>{named.title ? <TexText text={named.title} /> : named.id}</a>; the results below are
+                    searched by its words.
                   </p>
                 )}
                 {!result.stale && result.data.suggested_query !== undefined && (
