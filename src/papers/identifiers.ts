@@ -56,6 +56,19 @@ export function isIdentifierName(name: string): boolean {
 }
 
 /**
+ * The name a paper is looked up by (`arxiv:…`, `doi:…`, or the name or link itself) when a whole
+ * search query is an arXiv id, a DOI or a link to either, as people paste them; undefined for any
+ * other query. A bare id needs the prefix: as a name it could be a paper's own id.
+ */
+export function paperNameOfQuery(query: string): string | undefined {
+  const text = query.trim();
+  if (isIdentifierName(text)) return text;
+  const arxiv = normalizeArxivId(text);
+  if (isArxivId(arxiv)) return `arxiv:${arxiv}`;
+  return /^10\.\d{4,9}\/\S+$/.test(text) ? `doi:${text}` : undefined;
+}
+
+/**
  * A record's own name for a paper as a plain paper id: a name that stands for its DOI or arXiv id
  * (`doi:10.1021/x`, a DOI link, `arXiv:2101.00001`: publishers' and Zotero's citation keys and
  * CSL ids) becomes that identifier (`10.1021/x`, `2101.00001`), which no lookup takes for a name;

@@ -1,0 +1,22 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { paperNameOfQuery } from '../../src/papers/identifiers.js';
+
+describe('the paper a search query names', () => {
+  it('is looked up by the name a pasted arXiv id, DOI or link gives, a bare one prefixed', () => {
+    const cases: [string, string][] = [
+      ['2503.11731', 'arxiv:2503.11731'],
+      [' arXiv:2503.11731v1 ', 'arXiv:2503.11731v1'],
+      ['hep-th/9901001', 'arxiv:hep-th/9901001'],
+      ['https://arxiv.org/abs/2503.11731', 'https://arxiv.org/abs/2503.11731'],
+      ['10.48550/arXiv.2503.11731', 'arxiv:2503.11731'],
+      ['10.1021/acs.jcim.0c00001', 'doi:10.1021/acs.jcim.0c00001'],
+      ['https://doi.org/10.1021/x', 'https://doi.org/10.1021/x'],
+    ];
+    for (const [query, name] of cases) assert.equal(paperNameOfQuery(query), name, query);
+  });
+
+  it('names none for any other query', () => {
+    for (const query of ['video compression', '2503', '10.1021/a b', 'arXiv preprints of 2025']) assert.equal(paperNameOfQuery(query), undefined, query);
+  });
+});
