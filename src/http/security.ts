@@ -43,7 +43,17 @@ export function crossOrigin(origins: readonly string[]): RequestHandler {
     // Cache-Control asks for a related list computed now; Content-Encoding sends a compressed body;
     // MCP clients send their protocol version (and a session id, which this stateless /mcp ignores).
     allowedHeaders: ['Content-Type', 'Authorization', 'Accept', 'X-Request-Id', 'Cache-Control', 'Content-Encoding', 'Mcp-Protocol-Version', 'Mcp-Session-Id'],
-    exposedHeaders: ['X-Request-Id', 'Retry-After', 'RateLimit', 'RateLimit-Policy', 'Location', 'Link', 'Content-Disposition', 'X-Papers-Not-Found', 'X-Papers-Not-Found-Count'],
+    exposedHeaders: [
+      'X-Request-Id',
+      'Retry-After',
+      'RateLimit',
+      'RateLimit-Policy',
+      'Location',
+      'Link',
+      'Content-Disposition',
+      'X-Papers-Not-Found',
+      'X-Papers-Not-Found-Count',
+    ],
     maxAge: 600,
   });
   // A preflight from any other origin is answered here, without CORS headers (the browser then
