@@ -57,11 +57,16 @@ const configSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** The model's ONNX Runtime threads in all, shared among its workers (see modelThreads). */
   EMBED_THREADS: integer(1, 64).default(Math.min(64, Math.max(1, availableParallelism()))),
-  /** Model workers, each running one model call at a time; unset, two (one if EMBED_THREADS is 1). */
+  /** Model workers, each running one model call at a time; unset, one a thread, at most eight (see modelThreads). */
   EMBED_WORKERS: integer(1, 64).optional(),
   /** Threads for a model call of short search queries; unset, one fewer than EMBED_THREADS, at most a worker's (see modelThreads). */
   EMBED_QUERY_THREADS: integer(1, 64).optional(),
-  EMBED_BATCH_SIZE: integer(1, 512).default(32),
+  /**
+   * Texts per model run. One by default: the int8 models quantize activations per run, so only a
+   * text run alone gets a vector that depends on it alone, and on one-thread workers it is also
+   * the fastest (see docs/search-quality.md#vector-determinism).
+   */
+  EMBED_BATCH_SIZE: integer(1, 512).default(1),
   EMBED_BATCH_MAX_TOKENS: integer(64, 1_000_000).default(2_048),
   /**
    * Estimated tokens that may wait for the model; a request that would queue more is refused

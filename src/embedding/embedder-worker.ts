@@ -1,8 +1,8 @@
 /**
  * Runs the model off the main thread. ONNX Runtime's Node binding computes synchronously, so in
  * the main thread every model call would stall HTTP, index lookups and shutdown for its whole
- * duration. The main thread's scheduler (see EmbedScheduler) decides what goes into each model
- * call; the worker embeds each request it receives as one call, in order.
+ * duration. The main thread's scheduler (see EmbedScheduler) decides which texts go to the worker
+ * at once; the worker embeds them in order, in model runs of at most EMBED_BATCH_SIZE texts.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { TransformersEmbedder } from './transformers-embedder.js';

@@ -23,14 +23,21 @@ export async function loadEmbedder(model: ModelDescription, config: Config, log:
   return embedder;
 }
 
+/** Model workers when EMBED_WORKERS is unset (see modelThreads). */
+const defaultMaxWorkers = 8;
+
 /**
  * How the model's threads are laid out: `workers` model workers of `threads` threads each, and
  * `queryThreads` for a call of short search queries.
  *
- * Two workers of half the threads each, by default: on two cores, 32 clients sending abstracts
- * got 1.15–1.28x the answers per second of one worker with both threads, because ONNX Runtime's
- * threads wait for each other at every operation and the main thread, busy on the same cores
- * with the indexes, kept stalling them (see docs/performance.md#model-workers).
+ * One worker a thread by default, at most eight (beyond that the threads are shared out among
+ * eight): on two cores, 32 clients sending abstracts got 1.15–1.28x the answers per second of one
+ * worker with both threads, because ONNX Runtime's threads wait for each other at every operation
+ * and the main thread, busy on the same cores with the indexes, kept stalling them; and a
+ * one-thread session embeds a text alone (each text in a run of its own, EMBED_BATCH_SIZE 1) at
+ * 1.2x the rate of the best batched layout, where a two-thread session runs it at 0.75x (see
+ * docs/performance.md#model-workers). Each worker holds a copy of the model (about 90 MB with
+ * MiniLM), hence the cap.
  *
  * Short queries (model calls of at most 64 tokens, see transformers-embedder.ts) take one core
  * fewer than the model has (at least one, at most a worker's threads), and one such call runs at
@@ -43,7 +50,7 @@ export function modelThreads(config: Pick<Config, 'EMBED_THREADS' | 'EMBED_WORKE
   threads: number;
   queryThreads: number;
 } {
-  const workers = config.EMBED_WORKERS ?? Math.min(2, config.EMBED_THREADS);
+  const workers = config.EMBED_WORKERS ?? Math.min(defaultMaxWorkers, config.EMBED_THREADS);
   const threads = Math.max(1, Math.floor(config.EMBED_THREADS / workers));
   return { workers, threads, queryThreads: config.EMBED_QUERY_THREADS ?? Math.max(1, Math.min(threads, config.EMBED_THREADS - 1)) };
 }

@@ -17,7 +17,7 @@ export interface TransformersEmbedderOptions {
    * session of their own, loaded on the first query (see `queryNetwork`).
    */
   queryThreads?: number;
-  /** Texts per model call; longer lists are split. */
+  /** Texts per model run (ONNX session call); longer lists are split. One makes a vector depend on its text alone. */
   batchSize: number;
 }
 

@@ -22,6 +22,13 @@ export interface WorkerEmbedderOptions extends TransformersEmbedderOptions {
   log: Logger;
 }
 
+/**
+ * Texts sent to a worker at once, whatever the texts per model run (`batchSize`): a message to a
+ * worker and its answer cost the main thread about as much for one text as for many, and with one
+ * text per run (the default) a message of one text each would spend that on every text.
+ */
+const textsPerWorkerCall = 32;
+
 /** Restarts allowed within `restartWindowMs` before the model is given up for failed. */
 const maxRestarts = 3;
 const restartWindowMs = 5 * 60_000;
@@ -62,7 +69,7 @@ export class WorkerEmbedder implements Embedder {
     private readonly options: WorkerEmbedderOptions,
   ) {
     this.scheduler = new EmbedScheduler((batch) => this.runBatch(batch), {
-      batchSize: options.batchSize,
+      batchSize: Math.max(options.batchSize, textsPerWorkerCall),
       concurrency: 1,
       queryConcurrency: 1,
       maxBatchTokens: options.maxBatchTokens,

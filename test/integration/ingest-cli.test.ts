@@ -133,14 +133,14 @@ describe('paper-search ingest', () => {
       ['no-title-weight', ['--title-weight', '0'], 0],
     ] as const) {
       const indexDir = join(workDir, name);
-      // One text per model call on both sides, so the vectors match bit for bit (see docs/search-quality.md, "Vector determinism").
-      const result = await runCli('ingest', ['--input', join(fixtures, 'ingest-papers.json'), '--index', indexDir, ...flags], { EMBED_BATCH_SIZE: '1' });
+      // Each text in a model run of its own (the default) on both sides, so the vectors match bit for bit (see docs/search-quality.md, "Vector determinism").
+      const result = await runCli('ingest', ['--input', join(fixtures, 'ingest-papers.json'), '--index', indexDir, ...flags]);
       assert.equal(result.code, 0, result.stderr);
       const manifest = JSON.parse(await readFile(join(indexDir, 'manifest.json'), 'utf8')) as { model: { titleWeight: number } };
       assert.equal(manifest.model.titleWeight, weight);
       let server: RunningServer | undefined;
       try {
-        server = await startTestServer(indexDir, { EMBED_BATCH_SIZE: '1' });
+        server = await startTestServer(indexDir);
         const stats = await request<{ model: { titleWeight: number } }>(server.url, '/v1/stats');
         assert.equal(stats.body.model.titleWeight, weight);
         // Embedded as the stored paper was (with or without its title added), the paper finds itself at cosine 1.

@@ -32,7 +32,7 @@ describe('loadConfig', () => {
     assert.equal(config.SAMPLE_FILE, 'index-data/samples/sample-papers.jsonl');
     assert.equal(config.LOG_LEVEL, 'info');
     assert.ok(Number.isInteger(config.EMBED_THREADS) && config.EMBED_THREADS >= 1);
-    assert.equal(config.EMBED_BATCH_SIZE, 32);
+    assert.equal(config.EMBED_BATCH_SIZE, 1);
     assert.equal(config.HNSW_EF_SEARCH, 128);
     assert.equal(config.MAX_BODY_BYTES, 1024 * 1024);
     assert.equal(config.SHUTDOWN_TIMEOUT_MS, 10_000);
@@ -199,9 +199,10 @@ describe('misspeltSettings', () => {
 });
 
 describe('modelThreads', () => {
-  it('splits the threads between two workers, one each on two cores', () => {
+  it('gives each thread a worker of its own, at most eight workers', () => {
     assert.deepEqual(modelThreads(loadConfig({ EMBED_THREADS: '2' })), { workers: 2, threads: 1, queryThreads: 1 });
-    assert.deepEqual(modelThreads(loadConfig({ EMBED_THREADS: '8' })), { workers: 2, threads: 4, queryThreads: 4 });
+    assert.deepEqual(modelThreads(loadConfig({ EMBED_THREADS: '8' })), { workers: 8, threads: 1, queryThreads: 1 });
+    assert.deepEqual(modelThreads(loadConfig({ EMBED_THREADS: '16' })), { workers: 8, threads: 2, queryThreads: 2 });
     assert.deepEqual(modelThreads(loadConfig({ EMBED_THREADS: '1' })), { workers: 1, threads: 1, queryThreads: 1 });
   });
 
