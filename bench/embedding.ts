@@ -33,7 +33,7 @@ export async function measureEmbedding(context: BenchContext): Promise<Embedding
   for (let run = 0; run < context.repetitions; run++) {
     const indexDir = join(context.cacheDir, 'tmp', 'embedding-index');
     await rm(indexDir, { recursive: true, force: true });
-    const ingested = ingest(input, indexDir, { EMBED_THREADS: String(threads), EMBED_BATCH_SIZE: '32' });
+    const ingested = ingest(input, indexDir, { EMBED_THREADS: String(threads) });
     const reported = /([\d.]+) papers\/s/.exec(ingested.stderr);
     if (!reported) throw new Error(`the ingestion printed no papers/s:\n${ingested.stderr}`);
     const limit = await runWorker<{ papersPerSecond: number }>('bench/workers/onnx-tight-loop.ts', ['--papers', input, '--threads', String(threads)]);
@@ -50,7 +50,7 @@ export async function measureEmbedding(context: BenchContext): Promise<Embedding
     section: 'embedding',
     measuredAt: new Date().toISOString(),
     notes: [
-      `${papers} papers (the first of the data file), EMBED_BATCH_SIZE 32, EMBED_THREADS ${threads}; the limit is the best layout of bench/workers/onnx-tight-loop.ts; ${runs.length} alternating runs, medians.`,
+      `${papers} papers (the first of the data file), the default EMBED_BATCH_SIZE (1) and EMBED_WORKERS, EMBED_THREADS ${threads}; the limit is the best layout of bench/workers/onnx-tight-loop.ts; ${runs.length} alternating runs, medians.`,
     ],
     papers,
     threads,

@@ -6,12 +6,14 @@
  * index: only session.run is timed. The rate is papers (passages) per second.
  *
  * The limit is the best of several layouts, each reported: one session with every thread, in
- * batches of 32 texts and in the product's calls (at most 32 texts and 2,048 tokens); and
- * `--workers` sessions of threads ÷ workers each, one per worker thread, side by side, in the
- * product's calls. Which is fastest depends on the CPU (on one 2-core VM batches of 32 abstracts
- * ran at 0.85x the rate of the product's 8-abstract calls, on another the other way round), so
- * a ceiling measured one way only would flatter or wrong the product.
- * `--papers <jsonl> [--threads 2] [--workers 2] [--model-dir models]`
+ * batches of 32 texts, in calls of at most 32 texts and 2,048 tokens (the product's calls until
+ * it ran one text a call) and one text a call; and `--workers` sessions of threads ÷ workers
+ * each, one per worker thread, side by side, in those calls and one text a call. Which is fastest
+ * depends on the CPU and the threads (on one 2-core VM batches of 32 abstracts ran at 0.85x the
+ * rate of 8-abstract calls, on another the other way round; one text a call is the fastest on
+ * one-thread sessions and the slowest on a two-thread one), so a ceiling measured one way only
+ * would flatter or wrong the product.
+ * `--papers <jsonl> [--threads 2] [--workers <threads, at most 8>] [--model-dir models]`
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -24,8 +26,10 @@ import { reportResult } from '../lib/child-result.js';
 
 const model = getModel('all-MiniLM-L6-v2');
 const { hubId, maxTokens } = model;
-/** The server's call bounds (EMBED_BATCH_SIZE, EMBED_BATCH_MAX_TOKENS defaults). */
-const productBatch = { texts: 32, tokens: 2_048 };
+/** Calls of at most 32 texts and 2,048 tokens (the product's until EMBED_BATCH_SIZE became 1). */
+const boundedBatch = { texts: 32, tokens: 2_048 };
+/** One text a call: the product's default (EMBED_BATCH_SIZE 1). */
+const oneText = { texts: 1, tokens: Number.POSITIVE_INFINITY };
 
 interface Layout {
   name: string;
@@ -125,20 +129,28 @@ if (isMainThread) {
     options: {
       papers: { type: 'string' },
       threads: { type: 'string', default: '2' },
-      workers: { type: 'string', default: '2' },
+      workers: { type: 'string' },
       'model-dir': { type: 'string', default: 'models' },
     },
   });
   if (!values.papers) throw new Error('--papers is required');
   const threads = Number(values.threads);
-  const workers = Math.min(Number(values.workers), threads);
+  // As many sessions as the product's model workers by default: one a thread, at most eight.
+  const workers = Math.min(Number(values.workers ?? 8), threads);
   const layouts: Layout[] = [
     { name: `1 session x ${threads} threads, batches of 32`, workers: 1, threadsEach: threads, batch: { texts: 32, tokens: Number.POSITIVE_INFINITY } },
-    { name: `1 session x ${threads} threads, the product's calls`, workers: 1, threadsEach: threads, batch: productBatch },
+    { name: `1 session x ${threads} threads, calls of 32 texts and 2,048 tokens`, workers: 1, threadsEach: threads, batch: boundedBatch },
+    { name: `1 session x ${threads} threads, one text a call`, workers: 1, threadsEach: threads, batch: oneText },
   ];
   if (workers > 1) {
     const threadsEach = Math.floor(threads / workers);
-    layouts.push({ name: `${workers} sessions x ${threadsEach} threads side by side, the product's calls`, workers, threadsEach, batch: productBatch });
+    layouts.push({
+      name: `${workers} sessions x ${threadsEach} threads side by side, calls of 32 texts and 2,048 tokens`,
+      workers,
+      threadsEach,
+      batch: boundedBatch,
+    });
+    layouts.push({ name: `${workers} sessions x ${threadsEach} threads side by side, one text a call`, workers, threadsEach, batch: oneText });
   }
   const rates: Record<string, number> = {};
   for (const layout of layouts) {
