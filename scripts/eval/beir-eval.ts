@@ -107,7 +107,11 @@ for (const modelId of models) {
   const windowed = args['long-passages'] === 'windows' ? withLongPassages(getModel(modelId), halfWindowStrategy(getModel(modelId))) : getModel(modelId);
   const model = args['title-weight'] === undefined ? windowed : withTitleWeight(windowed, args['title-weight']);
   const embedder = await loadEmbedder(model, config, log);
-  const { index, papersPerSecond } = await cachedIndex(args.corpus, args.cache, embedder, { efSearch: config.HNSW_EF_SEARCH, log });
+  const { index, papersPerSecond } = await cachedIndex(args.corpus, args.cache, embedder, {
+    efSearch: config.HNSW_EF_SEARCH,
+    textsPerRun: config.EMBED_BATCH_SIZE,
+    log,
+  });
   const storage = await readOnlyStorage(index, embedder, { efSearch: config.HNSW_EF_SEARCH, log });
   ingestion.push({
     model: modelId,

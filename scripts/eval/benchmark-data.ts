@@ -41,17 +41,18 @@ export async function readQrels(path: string): Promise<Map<string, Judgments>> {
 
 /**
  * The index of `corpus` for `embedder`'s model, built on first use into `cacheDir` (keyed by the
- * corpus file and the model description) and reused afterwards. `papersPerSecond` is null when the
+ * corpus file, the model description and the texts per model run, which move the vectors) and
+ * reused afterwards. `papersPerSecond` is null when the
  * cached index was reused.
  */
 export async function cachedIndex(
   corpus: string,
   cacheDir: string,
   embedder: Embedder,
-  options: { efSearch: number; log: Logger },
+  options: { efSearch: number; textsPerRun: number; log: Logger },
 ): Promise<{ index: LoadedIndex; papersPerSecond: number | null }> {
   const corpusInfo = await stat(corpus);
-  const fingerprint = JSON.stringify(describeModel(embedder.model));
+  const fingerprint = JSON.stringify([describeModel(embedder.model), options.textsPerRun]);
   const key = createHash('sha256')
     .update(`${resolve(corpus)}:${corpusInfo.size}:${corpusInfo.mtimeMs}:${fingerprint}`)
     .digest('hex')

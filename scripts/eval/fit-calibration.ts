@@ -95,7 +95,7 @@ const judged = (await readJsonLines<BenchmarkQuery>(args.queries)).filter((query
 const junkQueries = await readJsonLines<JunkQuery>(args.junk);
 
 const embedder = await loadEmbedder(model, config, log);
-const { index } = await cachedIndex(args.corpus, args.cache, embedder, { efSearch: config.HNSW_EF_SEARCH, log });
+const { index } = await cachedIndex(args.corpus, args.cache, embedder, { efSearch: config.HNSW_EF_SEARCH, textsPerRun: config.EMBED_BATCH_SIZE, log });
 const storage = await readOnlyStorage(index, embedder, { efSearch: config.HNSW_EF_SEARCH, log });
 const train: QueryCandidates[] = [];
 for (const query of judged) train.push({ judgments: qrels.get(query._id)!, ...(await candidatesOf(storage, query.text)) });

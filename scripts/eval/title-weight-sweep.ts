@@ -34,7 +34,11 @@ const numbers = (text: string) => text.split(',').map(Number);
 const config = loadConfig();
 const log = createLogger('warn');
 const embedder = await loadEmbedder(withTitleWeight(getModel(values.model), 0), config, log);
-const { index } = await cachedIndex(join(values.data, 'corpus.jsonl'), values.cache, embedder, { efSearch: config.HNSW_EF_SEARCH, log });
+const { index } = await cachedIndex(join(values.data, 'corpus.jsonl'), values.cache, embedder, {
+  efSearch: config.HNSW_EF_SEARCH,
+  textsPerRun: config.EMBED_BATCH_SIZE,
+  log,
+});
 const storage = await readOnlyStorage(index, embedder, { efSearch: config.HNSW_EF_SEARCH, log });
 const qrels = await readQrels(join(values.data, 'qrels', `${values.split}.tsv`));
 const queries = (await readJsonLines<BenchmarkQuery>(join(values.data, `queries.${values.split}.jsonl`))).filter((query) => qrels.has(query._id));

@@ -83,7 +83,11 @@ for (const modelId of models) {
   const registered = getModel(modelId);
   const embedder = await loadEmbedder(args['title-weight'] === undefined ? registered : withTitleWeight(registered, args['title-weight']), config, log);
   const started = performance.now();
-  const { index, papersPerSecond } = await cachedIndex(fold.corpusFile, args.cache, embedder, { efSearch: config.HNSW_EF_SEARCH, log });
+  const { index, papersPerSecond } = await cachedIndex(fold.corpusFile, args.cache, embedder, {
+    efSearch: config.HNSW_EF_SEARCH,
+    textsPerRun: config.EMBED_BATCH_SIZE,
+    log,
+  });
   if (papersPerSecond !== null)
     preparation.push({ model: modelId, step: `ingest (${papersPerSecond.toFixed(1)} papers/s)`, seconds: (performance.now() - started) / 1000 });
   const { corpus, methods } = await prepareMethods(requested, {
