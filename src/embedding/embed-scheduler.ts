@@ -9,9 +9,10 @@ export interface EmbedRequestOptions {
   /** Aborted when the answer is of no use any more (its client hung up): its texts still queued are dropped. */
   signal?: AbortSignal;
   /**
-   * Each text in a model call of its own, never beside another request's texts: the int8 model
-   * quantizes activations per call, so a text's vector otherwise depends on what shares its call
-   * (a search's results on what else was in flight). Queries always are.
+   * Each text in a model run of its own, never beside another text: the int8 model quantizes
+   * activations per run, so a text's vector otherwise depends on what shares its run (a search's
+   * results on what else was in flight). Such a text gets a model call of its own, unless the model
+   * runs every text alone anyway (see SchedulerOptions.textsRunAlone). Queries always are.
    */
   alone?: boolean;
 }
@@ -28,6 +29,12 @@ export interface SchedulerOptions {
   /** Texts per model call. */
   batchSize: number;
   /**
+   * The model runs each text of a call alone (see EmbedRequestOptions.alone), so passages that
+   * must be embedded alone may share a call: what they would share is only the message to the
+   * worker. Queries keep a call each, so that each search goes on as soon as its vector is ready.
+   */
+  textsRunAlone?: boolean;
+  /**
    * Model calls that may run at once (one per model worker; see setConcurrency). Queued texts are
    * shared among the calls that start together, so two workers split a burst instead of one
    * taking it all.
@@ -36,7 +43,7 @@ export interface SchedulerOptions {
   /**
    * Calls of queries that may run at once (at most `concurrency`). A search goes on to the
    * indexes on the main thread with its query's vector: on a machine with as many model threads
-   * as cores, a second query call would take the core that work needs.
+   * as cores, query calls on every core would take the core that work needs (see modelThreads).
    */
   queryConcurrency?: number;
   /**
@@ -74,7 +81,7 @@ const maxRememberedClients = 1_000;
 
 interface Job {
   kind: TextKind;
-  /** Its texts are embedded one per model call (see EmbedRequestOptions.alone). */
+  /** Its texts are embedded one per model run (see EmbedRequestOptions.alone). */
   alone: boolean;
   client: string;
   /** Where its texts start and end in fair order (their client's finish tag once queued). */
@@ -248,11 +255,12 @@ export class EmbedScheduler {
       freeCalls.query = Math.min(freeCalls.query, freeCalls.passage);
       const batch = this.nextBatch(freeCalls);
       if (batch.length === 0) return;
-      this.start(batch, concurrency);
+      // The calls of its kind that run side by side: queries have fewer.
+      this.start(batch, batch[0]!.job.kind === 'query' ? Math.min(concurrency, this.options.queryConcurrency ?? concurrency) : concurrency);
     }
   }
 
-  private start(batch: QueuedText[], concurrency: number): void {
+  private start(batch: QueuedText[], sideBySide: number): void {
     const kind = batch[0]!.job.kind;
     const startedAt = this.now();
     const tokens = batch.reduce((sum, queued) => sum + queued.cost, 0);
@@ -268,8 +276,8 @@ export class EmbedScheduler {
       (vectors) => {
         const seconds = (this.now() - startedAt) / 1000;
         // Small calls are mostly fixed overhead and would understate the rate. Calls run side by
-        // side, so the model's rate is theirs together.
-        if (seconds > 0 && tokens >= minimumTimedTokens) this.tokensPerSecond = 0.8 * this.tokensPerSecond + 0.2 * ((concurrency * tokens) / seconds);
+        // side, so the model's rate is theirs together (no more query calls than queryConcurrency).
+        if (seconds > 0 && tokens >= minimumTimedTokens) this.tokensPerSecond = 0.8 * this.tokensPerSecond + 0.2 * ((sideBySide * tokens) / seconds);
         this.options.observer?.batchDone?.(batch.length, tokens, seconds);
         batch.forEach((queued, i) => this.deliver(queued, vectors[i]!));
         finished();
@@ -306,7 +314,7 @@ export class EmbedScheduler {
         left.push(queued);
         continue;
       }
-      const joins = queued.job.kind === batch[0]?.job.kind && !queued.job.alone && !batch[0].job.alone;
+      const joins = queued.job.kind === batch[0]?.job.kind && !this.needsOwnCall(queued.job) && !this.needsOwnCall(batch[0].job);
       if (batch.length > 0 && (!joins || batchTokens + queued.cost > this.options.maxBatchTokens)) {
         full = true;
         left.push(queued);
@@ -315,7 +323,7 @@ export class EmbedScheduler {
       batch.push(queued);
       batchTokens += queued.cost;
       this.queuedTokens -= queued.cost;
-      full = batch.length >= most || queued.job.alone;
+      full = batch.length >= most || this.needsOwnCall(queued.job);
     }
     this.queue.splice(0, this.queue.length, ...left);
     if (batch.length > 0) this.virtualTime = Math.max(this.virtualTime, batch.at(-1)!.start);
@@ -325,6 +333,11 @@ export class EmbedScheduler {
     }
     this.options.observer?.queueChanged?.(this.queue.length, this.queuedTokens);
     return batch;
+  }
+
+  /** Whether the job's texts go in calls of their own, one text each (see `alone` and `textsRunAlone`). */
+  private needsOwnCall(job: Job): boolean {
+    return job.alone && !(this.options.textsRunAlone && job.kind === 'passage');
   }
 
   private deliver(queued: QueuedText, vector: Float32Array): void {

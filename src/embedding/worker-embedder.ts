@@ -14,6 +14,8 @@ type Pending = { resolve: (reply: WorkerReply) => void; reject: (error: Error) =
 export interface WorkerEmbedderOptions extends TransformersEmbedderOptions {
   /** Model workers, each running one model call at a time with `threads` intra-op threads. */
   workers: number;
+  /** Calls of search queries that may run at once (see modelThreads). */
+  queryCalls: number;
   /** Estimated tokens that may wait for the model before requests are refused (see EmbedScheduler). */
   maxQueuedTokens: number;
   /** Estimated tokens per model call (see EmbedScheduler). */
@@ -70,8 +72,9 @@ export class WorkerEmbedder implements Embedder {
   ) {
     this.scheduler = new EmbedScheduler((batch) => this.runBatch(batch), {
       batchSize: Math.max(options.batchSize, textsPerWorkerCall),
+      textsRunAlone: options.batchSize === 1,
       concurrency: 1,
-      queryConcurrency: 1,
+      queryConcurrency: options.queryCalls,
       maxBatchTokens: options.maxBatchTokens,
       maxQueuedTokens: options.maxQueuedTokens,
       costOf: (text, kind) => estimatedTokens(text, kind, model),

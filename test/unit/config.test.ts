@@ -199,20 +199,23 @@ describe('misspeltSettings', () => {
 });
 
 describe('modelThreads', () => {
-  it('gives each thread a worker of its own, at most eight workers', () => {
-    assert.deepEqual(modelThreads(loadConfig({ EMBED_THREADS: '2' })), { workers: 2, threads: 1, queryThreads: 1 });
-    assert.deepEqual(modelThreads(loadConfig({ EMBED_THREADS: '8' })), { workers: 8, threads: 1, queryThreads: 1 });
-    assert.deepEqual(modelThreads(loadConfig({ EMBED_THREADS: '16' })), { workers: 8, threads: 2, queryThreads: 2 });
-    assert.deepEqual(modelThreads(loadConfig({ EMBED_THREADS: '1' })), { workers: 1, threads: 1, queryThreads: 1 });
+  it('gives each thread a worker of its own, at most eight workers, and leaves the main thread a core from query calls', () => {
+    assert.deepEqual(modelThreads(loadConfig({ EMBED_THREADS: '2' })), { workers: 2, threads: 1, queryThreads: 1, queryCalls: 1 });
+    assert.deepEqual(modelThreads(loadConfig({ EMBED_THREADS: '8' })), { workers: 8, threads: 1, queryThreads: 1, queryCalls: 7 });
+    // Past eight threads, each worker gets its whole share; the rest is left to the main thread.
+    assert.deepEqual(modelThreads(loadConfig({ EMBED_THREADS: '12' })), { workers: 8, threads: 1, queryThreads: 1, queryCalls: 8 });
+    assert.deepEqual(modelThreads(loadConfig({ EMBED_THREADS: '16' })), { workers: 8, threads: 2, queryThreads: 2, queryCalls: 7 });
+    assert.deepEqual(modelThreads(loadConfig({ EMBED_THREADS: '1' })), { workers: 1, threads: 1, queryThreads: 1, queryCalls: 1 });
   });
 
   it('takes EMBED_WORKERS and EMBED_QUERY_THREADS as given, at least one thread a worker', () => {
-    assert.deepEqual(modelThreads(loadConfig({ EMBED_THREADS: '2', EMBED_WORKERS: '1' })), { workers: 1, threads: 2, queryThreads: 1 });
-    assert.deepEqual(modelThreads(loadConfig({ EMBED_THREADS: '2', EMBED_WORKERS: '4' })), { workers: 4, threads: 1, queryThreads: 1 });
+    assert.deepEqual(modelThreads(loadConfig({ EMBED_THREADS: '2', EMBED_WORKERS: '1' })), { workers: 1, threads: 2, queryThreads: 1, queryCalls: 1 });
+    assert.deepEqual(modelThreads(loadConfig({ EMBED_THREADS: '2', EMBED_WORKERS: '4' })), { workers: 4, threads: 1, queryThreads: 1, queryCalls: 1 });
     assert.deepEqual(modelThreads(loadConfig({ EMBED_THREADS: '2', EMBED_WORKERS: '1', EMBED_QUERY_THREADS: '2' })), {
       workers: 1,
       threads: 2,
       queryThreads: 2,
+      queryCalls: 1,
     });
     assert.throws(() => loadConfig({ EMBED_QUERY_THREADS: '0' }), AppError);
     assert.throws(() => loadConfig({ EMBED_WORKERS: '0' }), AppError);

@@ -174,6 +174,49 @@ describe('EmbedScheduler', () => {
     }
   });
 
+  it('when the model runs every text alone, lets the texts of a request asking to be alone share a call, while queries keep a call each', async () => {
+    const model = controllableModel();
+    const queue = scheduler(model, { concurrency: 1, textsRunAlone: true });
+    const first = queue.submit('passage', ['p0'], { client: 'a' });
+    await settle();
+    const sentences = queue.submit('passage', ['s1', 's2', 's3'], { client: 'explain', alone: true });
+    const finishAll = async () => {
+      while (model.calls.some((call) => !('done' in call))) {
+        model.finish();
+        await settle();
+      }
+    };
+    await finishAll();
+    await Promise.all([first, sentences]);
+    const queries = queue.submit('query', ['q1', 'q2'], { client: 'batch' });
+    await finishAll();
+    await queries;
+    assert.deepEqual(
+      model.calls.map((call) => call.batch.texts),
+      [['p0'], ['s1', 's2', 's3'], ['q1'], ['q2']],
+    );
+  });
+
+  it('regression: timed query calls counted every worker in the rate, though no more query calls than queryConcurrency run at once (deadlines were judged 2–8x too soon)', async () => {
+    let now = 0;
+    const model = controllableModel();
+    const queue = scheduler(model, {
+      concurrency: 4,
+      queryConcurrency: 1,
+      maxBatchTokens: 10_000,
+      maxQueuedTokens: 10_000,
+      initialTokensPerSecond: 1_000,
+      now: () => now,
+    });
+    const answer = queue.submit('query', ['x'.repeat(1_000)]);
+    await settle();
+    now += 1_000;
+    model.finish();
+    await answer;
+    // 1,000 tokens in one second by the one query call running: 1,000 tokens/s, not 4,000.
+    assert.equal(queue.rate, 1_000);
+  });
+
   it('bounds a model call by tokens too, so a query arriving meanwhile waits for a short call (a flood of long texts made it wait 11-33 s)', async () => {
     const model = controllableModel();
     const queue = scheduler(model, { maxBatchTokens: 500, maxQueuedTokens: 100_000 });
