@@ -82,7 +82,8 @@ describe('search and related papers on the sample', () => {
     assert.equal(response.status, 200);
     assertRankedHits(response.body, 3, true);
     assert.equal(response.body.hits[0]!.id, 'seed-056');
-    assert.ok(response.body.hits[0]!.score > 0.99, 'the same passage embeds to the stored vector');
+    // Each text in a model run of its own, at ingestion as here: the same vector (the cosine's last digit aside).
+    assert.ok(response.body.hits[0]!.score > 0.99999, `the same passage embeds to the stored vector (${response.body.hits[0]!.score})`);
   });
 
   it('defaults k to 10 and caps it at the number of papers', async () => {

@@ -69,10 +69,36 @@ describe('the real all-MiniLM-L6-v2 model (quantized ONNX, transformers.js)', ()
       assert.equal(tokenizer.padding, null);
     });
 
-    it('pads only to the longest text of a batch: a short text batched with a long one keeps its meaning', async () => {
-      const [alone] = await embedder.embedPassages(['Neural video representation']);
-      const [batched] = await embedder.embedPassages(['Neural video representation', words(400)]);
-      assert.ok(cosine(alone!, batched!) > 0.98, `cosine ${cosine(alone!, batched!)}`);
+    it('pads only to the longest text of a batch: a shorter text batched with a longer one keeps its meaning', async () => {
+      // Texts share a model run only with a batch size above one (one is the default), and only
+      // when their lengths are close enough that padding costs less than another run.
+      const batching = await TransformersEmbedder.create(embedder.model, { modelDir: join(repoRoot, 'models'), threads: 1, batchSize: 32 });
+      const shorter = `Neural video representation. ${words(150)}`;
+      try {
+        const [alone] = await batching.embedPassages([shorter]);
+        const [batched] = await batching.embedPassages([shorter, words(170)]);
+        assert.notDeepEqual(batched, alone, 'the two texts shared a run');
+        assert.ok(cosine(alone!, batched!) > 0.98, `cosine ${cosine(alone!, batched!)}`);
+      } finally {
+        await batching.dispose();
+      }
+    });
+
+    it('sends a worker several texts at once while running each alone (EMBED_BATCH_SIZE 1): vectors as if embedded one by one', async () => {
+      const calls: number[] = [];
+      const observed = await loadEmbedder(getModel('all-MiniLM-L6-v2'), testConfig({ EMBED_WORKERS: '1' }), silentLog, {
+        batchDone: (texts) => calls.push(texts),
+      });
+      try {
+        const texts = ['Neural video representation', words(120), 'Protein folding with deep learning'];
+        const together = await observed.embedPassages(texts);
+        const oneByOne = [];
+        for (const text of texts) oneByOne.push((await observed.embedPassages([text]))[0]!);
+        assert.equal(calls[0], 3, 'the three texts went to the worker in one call');
+        assert.deepEqual(together, oneByOne);
+      } finally {
+        await observed.dispose();
+      }
     });
   });
 

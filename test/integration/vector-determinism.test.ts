@@ -50,7 +50,8 @@ describe('vector determinism', () => {
   });
 
   it("regression: a query's and an abstract's vectors do not depend on what else is embedded at once (parallel searches moved cosines by 0.03 and changed top 3s)", async () => {
-    const embedder = await loadEmbedder(model, testConfig({}), silentLog);
+    // Texts sharing runs (EMBED_BATCH_SIZE 32), so that only the scheduler's `alone` keeps these apart.
+    const embedder = await loadEmbedder(model, testConfig({ EMBED_BATCH_SIZE: '32' }), silentLog);
     try {
       const queries = ['protein structure prediction', 'graph neural networks for molecules', 'speech recognition in noise', 'KV cache compression'];
       const alone = [];
