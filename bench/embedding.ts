@@ -33,7 +33,8 @@ export async function measureEmbedding(context: BenchContext): Promise<Embedding
   for (let run = 0; run < context.repetitions; run++) {
     const indexDir = join(context.cacheDir, 'tmp', 'embedding-index');
     await rm(indexDir, { recursive: true, force: true });
-    const ingested = ingest(input, indexDir, { EMBED_THREADS: String(threads) });
+    // The defaults, pinned against an environment that sets others (EMBED_WORKERS: one a thread, at most eight).
+    const ingested = ingest(input, indexDir, { EMBED_THREADS: String(threads), EMBED_BATCH_SIZE: '1', EMBED_WORKERS: String(Math.min(threads, 8)) });
     const reported = /([\d.]+) papers\/s/.exec(ingested.stderr);
     if (!reported) throw new Error(`the ingestion printed no papers/s:\n${ingested.stderr}`);
     const limit = await runWorker<{ papersPerSecond: number }>('bench/workers/onnx-tight-loop.ts', ['--papers', input, '--threads', String(threads)]);

@@ -95,7 +95,7 @@ function routes(papers: { id: string; title?: string; abstract: string }[], ever
 
 /**
  * Waits for the server to finish what a cell left it: autocannon stops at its deadline, but
- * the server still answers the requests in flight (32 abstracts in one model call for
+ * the server still answers the requests in flight (up to 32 abstracts waiting for the model for
  * /v1/similar), which would otherwise run during the next cell. One more request of the same
  * route queues behind them.
  */

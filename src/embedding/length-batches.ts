@@ -2,7 +2,8 @@
  * What a model call costs beyond its rows, in padded tokens: tensor set-up, the session run and
  * pooling. Measured with MiniLM on 2 threads (bench/ on arXiv papers), a call of one title (about
  * 16 tokens with [CLS] and [SEP]) took as long as 31–43 tokens of a call of eight abstracts
- * padded to 256; rounded up, so that short texts still share calls.
+ * padded to 256; rounded up, so that short texts still share calls. Used only when runs may hold
+ * several texts (EMBED_BATCH_SIZE above 1).
  */
 export const callOverheadTokens = 32;
 

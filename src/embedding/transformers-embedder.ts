@@ -52,7 +52,7 @@ function loadNetwork(model: ModelDescription, threads: number): Promise<PreTrain
  * titles and keyword queries. Longer queries (a pasted abstract) go to the session with every
  * thread, where they embed faster: on one thread, batches of abstract-length queries ran at
  * 0.55–0.65x the rate of two threads (the stress suite's fairness run, 6,400–7,900 against
- * 11,800–11,900 tokens/s), while a title took the same time on either.
+ * 11,800–11,900 tokens/s, measured with batched runs), while a title took the same time on either.
  */
 const shortCallTokens = 64;
 

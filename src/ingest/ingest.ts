@@ -25,8 +25,9 @@ export interface IngestOptions {
   /** Semantic Scholar's abstracts dataset, joined to the papers input (format semantic-scholar). */
   abstracts?: string;
   /**
-   * Papers collected before embedding. Within a group texts are embedded shortest first, so each
-   * model batch holds texts of similar length and little padding; memory stays bounded by it.
+   * Papers collected before embedding; memory stays bounded by it. Within a group texts are
+   * embedded shortest first, so a model run of several texts (EMBED_BATCH_SIZE above 1) holds
+   * texts of similar length and little padding.
    */
   groupSize?: number;
   /** Where the collection is built (absent: an embedded index folder). */

@@ -80,7 +80,7 @@ interface PendingWrite {
   reject: (error: unknown) => void;
 }
 
-/** Papers of a write sent to the model at a time (their passages and titles: one model batch of 64 texts). */
+/** Papers of a write sent to the model at a time (their passages and titles: 64 texts, each in a model run of its own by default). */
 const papersPerModelRequest = 32;
 
 /**
