@@ -29,10 +29,6 @@ export const paperMethods = ['GET', 'PUT', 'PATCH', 'DELETE'];
 export const paperBatchMethods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
 /**
- * Route handlers validate, call the search service, and shape the response; nothing else. Ranked
- * lists and papers answer in the export format the request asks for (see export-formats.ts).
- */
-/**
  * The most characters of names X-Papers-Not-Found lists: 500 missing DOIs went past the 16 KiB of
  * headers Node's fetch reads (and nginx's default 4–8 KB buffer); the count says how many there are.
  */
@@ -49,6 +45,10 @@ function namesWithin(names: readonly string[], characters: number): string {
   return listed;
 }
 
+/**
+ * Route handlers validate, call the search service, and shape the response; nothing else. Ranked
+ * lists and papers answer in the export format the request asks for (see export-formats.ts).
+ */
 export function searchRoutes(requireService: (response: Response) => SearchService, writesEnabled: boolean): Router {
   const router = Router();
   const mapAnswers = new MapAnswers();

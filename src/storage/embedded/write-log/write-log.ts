@@ -52,9 +52,11 @@ const segmentPattern = /^wal-(\d{12})\.log$/;
  * index that was since rebuilt by ingestion is moved aside, never replayed onto the wrong papers.
  */
 export class WriteLog {
-  /** Set when a failed append could not be undone: nothing more may be appended. */
-  private broken: Error | undefined;
-  private brokenReason: string | undefined;
+  /**
+   * Set when a failed append could not be undone, or the log's folder moved away: nothing more may
+   * be appended. `reason` is said in /readyz, `error` thrown to each append.
+   */
+  private broken: { reason: string; error: Error } | undefined;
 
   private constructor(
     private readonly folder: string,
@@ -110,7 +112,7 @@ export class WriteLog {
    * that fails the log refuses every later append rather than risk a damaged log.
    */
   async append(writes: readonly LoggedWrite[]): Promise<void> {
-    if (this.broken) throw this.broken;
+    if (this.broken) throw this.broken.error;
     await this.assertStillInPlace();
     const line = Buffer.concat(writes.map((write) => encodeLogRecord({ seq: write.seq, lineage: this.lineage, changes: write.changes })));
     const start = this.size;
@@ -129,8 +131,8 @@ export class WriteLog {
         // The next append's flush makes the cut durable if this one cannot.
         await this.handle.datasync().catch(() => undefined);
       } catch (undo) {
-        this.broken = new Error(`the write-ahead log could not be restored after a failed append (${(undo as Error).message}); restart the service`);
-        this.brokenReason = 'the write-ahead log could not be restored after a failed append';
+        const reason = 'the write-ahead log could not be restored after a failed append';
+        this.broken = { reason, error: new Error(`${reason} (${(undo as Error).message}); restart the service`) };
       }
       throw error;
     }
@@ -138,7 +140,7 @@ export class WriteLog {
 
   /** Why the log takes no more appends (see append), if it does not, in words fit for /readyz: the server needs a restart. */
   get failure(): string | undefined {
-    return this.brokenReason;
+    return this.broken?.reason;
   }
 
   /**
@@ -154,9 +156,9 @@ export class WriteLog {
     const [open, named] = await Promise.all([this.handle.stat(), stat(path).catch(gone)]);
     if (named && named.ino === open.ino && named.dev === open.dev) return;
     // Named by its setting: the message reaches clients, which do not learn where the server keeps its files.
-    this.brokenReason = 'the write-ahead log (WAL_DIR) was moved or deleted while the server ran';
-    this.broken = new Error(`${this.brokenReason}; restart the service (writes are refused until then)`);
-    throw this.broken;
+    const reason = 'the write-ahead log (WAL_DIR) was moved or deleted while the server ran';
+    this.broken = { reason, error: new Error(`${reason}; restart the service (writes are refused until then)`) };
+    throw this.broken.error;
   }
 
   /** Starts a new segment at `nextSeq`; the ones before it can be removed once a snapshot holds them. */
