@@ -70,6 +70,20 @@ describe('BibTeX syntax', () => {
     assert.equal(found[2]?.entry?.line, 5);
   });
 
+  it('regression: a citation key holding a brace was reported as a paper without an abstract; it is a broken entry, and the next entry is read', async () => {
+    const found = await items(
+      '@article{smith{2020},\n  title = {A study},\n  abstract = {We study things.}\n}\n@article(odd{key}, title = {B})\n@article{ok, title = {C}, abstract = {D.}}\n',
+    );
+    assert.equal(found.length, 3);
+    assert.deepEqual(found[0]?.problem, {
+      line: 1,
+      message: 'the citation key "smith{…" holds a brace; a key is letters, digits and punctuation other than braces and commas',
+    });
+    assert.equal(found[1]?.problem?.line, 5);
+    assert.match(found[1]?.problem?.message ?? '', /the citation key "odd\{…" holds a brace/);
+    assert.equal(found[2]?.entry?.key, 'ok');
+  });
+
   it('reports a field without "=" and a missing comma between fields', async () => {
     const found = await items('@misc{a, title {A}}\n@misc{b, title = {B} year = 2020}\n');
     assert.match(found[0]?.problem?.message ?? '', /expected "="/);

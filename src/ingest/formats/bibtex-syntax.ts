@@ -151,10 +151,18 @@ class Scanner {
     return name;
   }
 
-  /** The citation key: up to the first comma (or the entry's end, for an entry without fields). */
+  /**
+   * The citation key: up to the first comma (or the entry's end, for an entry without fields). A
+   * brace cannot be part of it: in `@article{smith{2020}, …}` BibTeX would end the entry at the
+   * key's `}` and lose every field, so the entry is reported as broken instead.
+   */
   key(close: string): string {
-    const key = this.match(close === '}' ? /[^,\s}]*/y : /[^,\s)]*/y) ?? '';
-    if (this.peek() === ',') this.pos++;
+    const key = this.match(close === '}' ? /[^,\s{}]*/y : /[^,\s{})]*/y) ?? '';
+    const next = this.peek();
+    if (next === '{' || (next === '}' && close !== '}')) {
+      throw new BibtexSyntaxError(`the citation key "${key}${next}…" holds a brace; a key is letters, digits and punctuation other than braces and commas`);
+    }
+    if (next === ',') this.pos++;
     return key;
   }
 
