@@ -281,6 +281,18 @@ describe('readRis on a reference manager export', () => {
     );
   });
 
+  it('regression: a record cut off before its ER and without an ID was positioned by line only; it is named by the id it derives, as a complete record is', async () => {
+    const records = await readRis('TY  - JOUR\nDO  - 10.5555/cut.1\nAB  - x\nTY  - JOUR\nDO  - 10.5555/whole.2\nAB  - y\nER  - \nTY  - JOUR\nAB  - z\n');
+    assert.deepEqual(
+      records.map((record) => [record.position, record.error?.reason ?? 'ok']),
+      [
+        ['record 10.5555/cut.1 (line 1)', 'malformed_record'],
+        ['record 10.5555/whole.2 (line 4)', 'ok'],
+        ['line 8', 'malformed_record'],
+      ],
+    );
+  });
+
   it('positions records by ID (or the id it derives) and line, with a byte-order mark at the start', async () => {
     const records = await readRecords(join(formatFixtures, 'references.ris'), 'ris');
     assert.deepEqual(

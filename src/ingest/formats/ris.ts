@@ -71,8 +71,9 @@ export async function* readRis(input: Input): AsyncGenerator<RawRecord> {
   }
 }
 
+/** A record cut off before its ER, named by the id it would have had, as a complete record is. */
 function unclosed(record: OpenRecord, message: string): RawRecord {
-  return { position: risPosition(record.line, first(record.tags, 'ID')), error: { reason: 'malformed_record', message } };
+  return { position: risPosition(record.line, risRecordToRecord(record.tags).id), error: { reason: 'malformed_record', message } };
 }
 
 function risPosition(line: number, id: unknown): string {
