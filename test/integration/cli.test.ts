@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { getModel } from '../../src/embedding/model-registry.js';
 import type { RunningServer } from '../../src/server.js';
 import { writeCollectionPointer } from '../../src/storage/weaviate/collection-pointer.js';
-import { buildIndex, cliEntry, makeTempDir, removeDir, repoRoot, runCli, startTestServer, type CliResult } from './helpers.js';
+import { buildIndex, cliEntry, makeTempDir, removeDir, repoRoot, runCli, samplePapers, startTestServer, type CliResult } from './helpers.js';
 
 let workDir: string;
 let indexDir: string;
@@ -354,6 +354,12 @@ describe('exit codes', () => {
       message: /--url.*query/,
     },
     {
+      name: 'regression: an index folder that cannot be made (failure; it was "internal" with a stack trace)',
+      args: ['ingest', '--input', 'SAMPLE', '--index', '/proc/paper-search-cli-test'],
+      code: 1,
+      message: /^error \[config_invalid\]: Cannot build the index folder \/proc\/paper-search-cli-test: .*Point --index/m,
+    },
+    {
       name: 'no abstract file (failure)',
       args: ['similar', '--file', 'NOWHERE/abstract.txt', '--url', 'SERVER'],
       code: 1,
@@ -362,7 +368,7 @@ describe('exit codes', () => {
   ];
   for (const failure of cases) {
     it(`exits ${failure.code} on ${failure.name}, with one line and no stack trace`, async () => {
-      const args = failure.args.map((arg) => arg.replace('SERVER', server.url).replace('NOWHERE', join(workDir, 'nowhere')));
+      const args = failure.args.map((arg) => arg.replace('SERVER', server.url).replace('NOWHERE', join(workDir, 'nowhere')).replace('SAMPLE', samplePapers));
       const result = await runCli(args[0]!, args.slice(1));
       assert.equal(result.code, failure.code, result.stderr);
       assert.match(result.stderr, failure.message);
@@ -458,6 +464,22 @@ describe('paper-search doctor', () => {
     const index = (await checksOf({ BACKEND: 'weaviate', WEAVIATE_URL: 'http://127.0.0.1:9' })).find((check) => check.check === 'index')!;
     assert.equal(index.status, 'fail');
     assert.match(index.message, /embedded index folder, but BACKEND is weaviate/);
+  });
+
+  it('regression: fails the writes check for a WAL_DIR nothing can be made in, even for root (it said ok where serve refused)', async () => {
+    const result = await runCli('doctor', ['--index', indexDir, '--json'], {
+      PORT: '0',
+      API_KEYS: 'doctor-test-key-0123456789',
+      WAL_DIR: '/sys/kernel/paper-search-wal',
+    });
+    assert.equal(result.code, 1, result.stdout);
+    const writes = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { check: string; status: string; message: string })
+      .find((check) => check.check === 'writes')!;
+    assert.equal(writes.status, 'fail');
+    assert.match(writes.message, /\/sys\/kernel \((permission denied|the file system is read-only)\) cannot be written/);
   });
 
   it('fails with the fix when the index is missing and the port is taken', async () => {

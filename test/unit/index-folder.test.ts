@@ -123,6 +123,25 @@ describe('IndexFolderWriter + openIndexFolder', () => {
     assert.equal((await openIndexFolder(target, model, 50)).papers.size, 2);
   });
 
+  it('regression: a target whose folder cannot be made was an internal error with a stack trace; it is config_invalid naming the reason', async () => {
+    const parent = await freshParent();
+    await writeFile(join(parent, 'a-file'), 'not a folder');
+    await assert.rejects(
+      IndexFolderWriter.create(join(parent, 'a-file', 'sub', 'index'), model),
+      isAppErrorWithCode('config_invalid', /a part of its path is a file, not a folder\. Point --index/),
+    );
+    await assert.rejects(
+      IndexFolderWriter.create(join(parent, 'a-file', 'index'), model),
+      isAppErrorWithCode('config_invalid', /a part of its path is a file/),
+    );
+    await assert.rejects(IndexFolderWriter.create(join(parent, 'a-file'), model), isAppErrorWithCode('config_invalid', /is a file, not a folder/));
+    // procfs makes no folders, whoever asks (root too).
+    await assert.rejects(
+      IndexFolderWriter.create('/proc/paper-search-test-index', model),
+      isAppErrorWithCode('config_invalid', /Cannot build the index folder/),
+    );
+  });
+
   it('replaces an existing index folder in place of the old one', async () => {
     const parent = await freshParent();
     const target = join(parent, 'index');

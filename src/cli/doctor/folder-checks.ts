@@ -1,8 +1,8 @@
-import { constants } from 'node:fs';
-import { access, realpath } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { mkdtemp, realpath, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { walDirOf, type Config } from '../../config/config.js';
 import { isAppError } from '../../errors.js';
+import { unwritablePathReason } from '../../shared/unwritable-path.js';
 import { verifyIndexFiles } from '../../storage/embedded/index-integrity.js';
 import { lineageOf, type Manifest } from '../../storage/embedded/manifest.js';
 import { inspectWriteLog } from '../../storage/embedded/write-log/write-log.js';
@@ -10,7 +10,7 @@ import { nearestExisting, type CheckResult } from './checks.js';
 
 /**
  * The checks of an embedded index folder that `serve` makes as it opens one, made without changing
- * anything: its files against the manifest's checksums, its write-ahead log, and, when the server
+ * anything (the write check's empty folder is removed at once): its files against the manifest's checksums, its write-ahead log, and, when the server
  * is to take writes, that both can be written. A folder these pass would be served.
  */
 export async function embeddedFolderChecks(config: Config, manifest: Manifest): Promise<CheckResult[]> {
@@ -66,7 +66,9 @@ async function checkWriteLog(config: Config, manifest: Manifest): Promise<CheckR
 
 /**
  * A server that takes writes locks the index folder and swaps snapshots in beside it (in its
- * parent), and appends to the log (in WAL_DIR, made in its parent when missing): those must be writable.
+ * parent), and appends to the log (in WAL_DIR, made in its parent when missing): those must be
+ * writable. Each is tried by making an empty folder in it and removing it again: a permission
+ * check (access) passes for root even where nothing can be made (a read-only mount, /sys).
  */
 async function checkWritable(config: Config): Promise<CheckResult> {
   const index = await realpath(config.INDEX_DIR).catch(() => config.INDEX_DIR);
@@ -74,9 +76,10 @@ async function checkWritable(config: Config): Promise<CheckResult> {
   const unwritable: string[] = [];
   for (const folder of folders) {
     try {
-      await access(folder, constants.W_OK);
-    } catch {
-      unwritable.push(folder);
+      await rm(await mkdtemp(join(folder, '.paper-search-doctor-')), { recursive: true, force: true });
+    } catch (error) {
+      const reason = unwritablePathReason(error);
+      unwritable.push(reason ? `${folder} (${reason})` : folder);
     }
   }
   if (unwritable.length === 0) return { check: 'writes', status: 'ok', message: `API_KEYS is set, and ${folders.join(' and ')} can be written` };

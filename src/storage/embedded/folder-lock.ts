@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { AppError } from '../../errors.js';
 import { isProcessRunning, processStartTime } from '../../shared/processes.js';
+import { unwritablePathReason } from '../../shared/unwritable-path.js';
 
 /** Who holds a folder: written into its lock file. */
 export interface LockHolder {
@@ -52,8 +53,7 @@ export async function lockFolder(folder: string, what: LockedFolder): Promise<{ 
       }
       return { release: () => releaseLock(path, me), ...(tookOver ? { tookOver } : {}) };
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code !== 'EEXIST') throw unwritableFolder(folder, what, path, code) ?? error;
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw unwritableFolder(folder, what, path, error) ?? error;
     }
     const holder = await readHolder(path);
     if (holder && holder.host === me.host && holder.pid !== me.pid && isProcessRunning(holder.pid, holder.processStartedAt)) {
@@ -70,15 +70,8 @@ export async function lockFolder(folder: string, what: LockedFolder): Promise<{ 
 }
 
 /** Why a folder's lock cannot be made, as the setting to change says it (a read-only mount, a missing parent), or undefined for another failure. */
-function unwritableFolder(folder: string, what: LockedFolder, path: string, code: string | undefined): AppError | undefined {
-  const why: Record<string, string> = {
-    EROFS: 'the file system is read-only',
-    EACCES: 'permission denied',
-    EPERM: 'permission denied',
-    ENOENT: 'a folder on its path does not exist',
-    ENOTDIR: 'a part of its path is a file, not a folder',
-  };
-  const reason = code === undefined ? undefined : why[code];
+function unwritableFolder(folder: string, what: LockedFolder, path: string, error: unknown): AppError | undefined {
+  const reason = unwritablePathReason(error);
   if (reason === undefined) return undefined;
   const setting = what === 'write-ahead log' ? 'WAL_DIR' : 'INDEX_DIR';
   return new AppError(

@@ -25,7 +25,7 @@ import { computeRelatedLists } from './related-lists-threads.js';
 import { relatedListsFileName, writeRelatedListsFile } from './related-lists-file.js';
 import { VectorIndex, defaultHnswParameters } from './vector-index.js';
 import { readVectorsFile, VectorsFileWriter } from './vectors-file.js';
-import { assertReplaceable } from '../index-target.js';
+import { assertReplaceable, unbuildableTarget } from '../index-target.js';
 
 /** How a build continues an existing one (a snapshot); absent, the folder is a new build. */
 export type BuildLineage = Pick<Manifest, 'lineage' | 'walSeq' | 'createdAt'>;
@@ -112,10 +112,14 @@ export class IndexFolderWriter {
     }
     const absoluteTarget = resolve(target);
     await assertReplaceable(absoluteTarget);
-    await mkdir(dirname(absoluteTarget), { recursive: true });
-    for (const tag of ['building', 'old']) await removeStaleStaging(absoluteTarget, tag);
     const staging = stagingPathFor(absoluteTarget, 'building');
-    await mkdir(staging);
+    try {
+      await mkdir(dirname(absoluteTarget), { recursive: true });
+      for (const tag of ['building', 'old']) await removeStaleStaging(absoluteTarget, tag);
+      await mkdir(staging);
+    } catch (error) {
+      throw unbuildableTarget(absoluteTarget, error) ?? error;
+    }
     return new IndexFolderWriter(
       absoluteTarget,
       staging,
