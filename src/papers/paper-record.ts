@@ -208,16 +208,24 @@ interface FieldSchema<Output> {
   expected: string;
 }
 
-/** `split` reads a delimited string; `item` tidies each entry of a list (an inverted author name is turned around). */
+/**
+ * `split` reads a delimited string; `item` tidies each entry of a list (an inverted author name is
+ * turned around). An entry without a letter or digit (";" left by a BibTeX `author = {and and , ;}`)
+ * names no one and nothing: it is dropped, as an empty one is.
+ */
 const stringList = (split: (text: string) => string[], item: (entry: string) => string, most: number, itemCharacters: number): FieldSchema<string[]> => ({
   schema: z
     .union([
-      z.string().transform((text) => split(readableText(text))),
-      z.array(z.string()).transform((items) => items.map((entry) => item(readableText(entry).trim())).filter(Boolean)),
+      z.string().transform((text) => split(readableText(text)).filter(namesSomething)),
+      z.array(z.string()).transform((items) => items.map((entry) => item(readableText(entry).trim())).filter(namesSomething)),
     ])
     .pipe(z.array(z.string().max(itemCharacters)).max(most)),
   expected: `a list of at most ${count(most)} strings or a delimited string, each at most ${count(itemCharacters)} characters`,
 });
+
+function namesSomething(entry: string): boolean {
+  return /[\p{L}\p{N}]/u.test(entry);
+}
 
 /**
  * Text as stored: control characters (NUL, escapes) dropped, nothing a reader could see and

@@ -83,6 +83,14 @@ describe('mapRecordToPaper: accepted records', () => {
     assert.deepEqual(paper.authors, ['A. One', 'B. Two']);
   });
 
+  it('regression: an author or category without a letter or digit (";" from a BibTeX `author = {and and , ;}`) was stored and shown as a name; it is dropped', () => {
+    const paper = accepted(mapRecordToPaper({ id: 'x', abstract: 'a', authors: [';', ' - ', 'Ada Lovelace', '…'], categories: ['cs.LG', '*'] }));
+    assert.deepEqual(paper.authors, ['Ada Lovelace']);
+    assert.deepEqual(paper.categories, ['cs.LG']);
+    assert.deepEqual(accepted(mapRecordToPaper({ id: 'x', abstract: 'a', authors: 'Ada Lovelace; ; -' })).authors, ['Ada Lovelace']);
+    assert.deepEqual(accepted(mapRecordToPaper({ id: 'x', abstract: 'a', authors: ['李', 'Ø', 'X Æ A-12'] })).authors, ['李', 'Ø', 'X Æ A-12']);
+  });
+
   it('splits a delimited authors string on commas, semicolons and "and"', () => {
     assert.deepEqual(accepted(mapRecordToPaper({ id: 'x', abstract: 'a', authors: 'Ada Lovelace, Alan Turing and Grace Hopper' })).authors, [
       'Ada Lovelace',
