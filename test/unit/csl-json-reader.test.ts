@@ -84,6 +84,23 @@ describe('CSL-JSON items', () => {
     assert.equal(cslItemToRecord({ id: 'c', type: 'paper-conference', 'container-title': ['Proceedings of ICML'] }).venue, 'Proceedings of ICML');
   });
 
+  it('regression: refuses a title, abstract or author list of another type, naming the field (the paper was stored untitled, without authors)', () => {
+    const mapped = (item: Record<string, unknown>) => mapRecordToPaper(cslItemToRecord({ id: 'c', type: 'article-journal', abstract: 'A.', ...item }));
+    for (const [field, value] of [
+      ['title', { a: 1 }],
+      ['abstract', 42],
+      ['author', { family: 'Lovelace' }],
+    ] as const) {
+      const result = mapped({ [field]: value });
+      assert.equal(result.ok, false, `${field}: ${JSON.stringify(result)}`);
+      assert.equal(!result.ok && result.reason, 'invalid_field');
+      assert.equal(!result.ok && result.field, field === 'author' ? 'authors' : field);
+    }
+    // A string of names is read as a delimited list, as in any other JSON record.
+    const named = mapped({ author: 'Ada Lovelace; Alan Turing' });
+    assert.deepEqual(named.ok && named.paper.authors, ['Ada Lovelace', 'Alan Turing']);
+  });
+
   it('regression: read a date written as raw or literal text, and keywords given as a list (the date and the keywords were dropped)', () => {
     const dated = (issued: unknown) => cslItemToRecord({ id: 'd', type: 'article-journal', issued }).date;
     assert.equal(dated({ raw: '2019-05-03' }), '2019-05-03');

@@ -77,12 +77,23 @@ export function cslItemToRecord(item: Record<string, unknown>): Record<string, u
   const id = typeof item.id === 'number' ? String(item.id) : (text(item.id) ?? text(item['citation-key']));
   if (id) record.id = plainPaperId(id);
   // CSL's rich text: Zotero writes <i>Escherichia coli</i>, H<sub>2</sub>O and small-caps spans.
-  const title = text(item.title);
-  if (title) record.title = htmlToText(title);
-  const abstract = text(item.abstract);
-  if (abstract) record.abstract = htmlToText(abstract);
-  const authors = (Array.isArray(item.author) ? item.author : []).map(cslNameText).filter((name): name is string => name !== undefined);
-  if (authors.length > 0) record.authors = authors;
+  // A title, abstract or author list of another type (an object, a number) is passed on as it
+  // is, so the paper schema refuses the record naming the field, rather than storing it without.
+  for (const field of ['title', 'abstract'] as const) {
+    const value = item[field];
+    if (typeof value === 'string') {
+      const written = text(value);
+      if (written) record[field] = htmlToText(written);
+    } else if (value !== undefined && value !== null) {
+      record[field] = value;
+    }
+  }
+  if (Array.isArray(item.author)) {
+    const authors = item.author.map(cslNameText).filter((name): name is string => name !== undefined);
+    if (authors.length > 0) record.authors = authors;
+  } else if (item.author !== undefined && item.author !== null) {
+    record.authors = item.author;
+  }
   // CSL's keyword is one string, separated by semicolons when there is one (the export's choice
   // when a keyword holds a comma: "Carcinoma, Squamous Cell"), else commas. Some writers give a
   // list, of keywords each whole (the export's choice when keywords hold both).
