@@ -31,7 +31,8 @@ export function noRouteFor(request: Request): AppError {
  * segments and matches no route; the answer shows the path with the id encoded as one.
  */
 function encodedIdHint(path: string): string {
-  const named = /^\/v1\/papers\/(.+?)(\/related)?\/?$/i.exec(path);
+  // The id starts with a character other than "/": /v1/papers//related has no id, not the id "/related".
+  const named = /^\/v1\/papers\/([^/].*?)(\/related)?\/?$/i.exec(path);
   if (!named?.[1]?.includes('/')) return '';
   let id = named[1];
   try {
