@@ -699,7 +699,7 @@ describe('math in titles and abstracts', () => {
       assert.deepEqual(await page.locator('h1 annotation').allTextContents(), ['\\ell_1', 'O(n \\log n)']);
       const abstract = page.locator('.abstract');
       assert.equal(await abstract.locator('.katex-display').count(), 1);
-      const shown = await abstract.evaluate((element) =>
+      const shown = await abstract.locator('bdi').evaluate((element) =>
         [...element.childNodes]
           .filter((node) => node.nodeType === Node.TEXT_NODE)
           .map((node) => node.textContent)
@@ -712,6 +712,38 @@ describe('math in titles and abstracts', () => {
     } finally {
       await context.close();
       await mathServer.close();
+    }
+  });
+
+  it('regression: keeps a hostile formula and a direction override to themselves (a \\rule drew a 345 px square; U+202E reversed the names and text after it)', async () => {
+    const papers = join(workDir, 'hostile-papers.jsonl');
+    const paper = {
+      id: 'hostile-1',
+      title: 'Tidy \u202Etitle text',
+      abstract: 'A wall $\\rule{99999em}{99999em}$ in an abstract.',
+      authors: ['Ann \u202EOne', 'Bob Two'],
+      year: 2020,
+    };
+    await writeFile(papers, `${JSON.stringify(paper)}\n`);
+    await buildIndex(join(workDir, 'hostile-index'), papers);
+    const hostileServer = await startTestServer(join(workDir, 'hostile-index'));
+    const { context, page, errors } = await openPage(`/paper/${paper.id}`, undefined, hostileServer.url);
+    try {
+      const rule = page.locator('.abstract .katex');
+      await rule.waitFor();
+      const box = (await rule.boundingBox())!;
+      const fontSize = await page.locator('.abstract').evaluate((element) => parseFloat(getComputedStyle(element).fontSize));
+      assert.ok(box.width <= 6 * fontSize && box.height <= 6 * fontSize, `the rule is ${box.width} × ${box.height} px at ${fontSize} px a letter`);
+      // Each name in its own isolate: the second author and the text after it keep their order.
+      assert.deepEqual(await page.locator('.paper-view > .meta bdi').allTextContents(), ['Ann \u202EOne', 'Bob Two']);
+      assert.equal(await page.locator('h1 bdi').textContent(), paper.title);
+      const names = page.locator('.paper-view > .meta bdi');
+      const [first, second] = [(await names.nth(0).boundingBox())!, (await names.nth(1).boundingBox())!];
+      assert.ok(second.x > first.x + first.width - 1, 'the second author is still after the first');
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+      await hostileServer.close();
     }
   });
 });

@@ -8,8 +8,3 @@ export function paperLinks(paper: { arxiv_id?: string; doi?: string; url?: strin
   if (paper.url && !links.some((link) => link.href === paper.url) && /^https?:\/\//.test(paper.url)) links.push({ label: 'Link', href: paper.url });
   return links;
 }
-
-export function authorsText(authors: readonly string[] | undefined, max = 4): string {
-  if (!authors || authors.length === 0) return '';
-  return authors.length <= max ? authors.join(', ') : `${authors.slice(0, max).join(', ')} et al.`;
-}

@@ -1,5 +1,6 @@
 import type { Hit } from '../api.js';
-import { authorsText, paperLinks } from '../links.js';
+import { paperLinks } from '../links.js';
+import { NameList } from './name-list.js';
 import { paperPath } from '../router.js';
 import { outsideMath } from '../tex-math.js';
 import { TexText } from './tex-text.js';
@@ -30,7 +31,7 @@ export function HitCard({ hit, rank, feedback, onFeedback, note, scoreKind = 'sc
         <a href={paperPath(hit.id)}>{hit.title ? <TexText text={hit.title} /> : '(untitled)'}</a>
       </h3>
       <p class="meta">
-        {[authorsText(hit.authors), hit.year?.toString()].filter(Boolean).join(' · ')}
+        <Byline authors={hit.authors} year={hit.year} />
         {hit.categories?.map((category) => (
           <span class="tag" key={category}>
             {category}
@@ -61,6 +62,22 @@ export function HitCard({ hit, rank, feedback, onFeedback, note, scoreKind = 'sc
         )}
       </div>
     </li>
+  );
+}
+
+/** Authors shown on a result before "et al.". */
+const authorsShown = 4;
+
+/** "A, B, C, D et al. · 2024": the first authors and the year, whichever the hit has. */
+function Byline({ authors = [], year }: { authors?: readonly string[] | undefined; year?: number | undefined }) {
+  const etAl = authors.length > authorsShown ? ' et al.' : '';
+  return (
+    <>
+      <NameList names={authors.slice(0, authorsShown)} />
+      {etAl}
+      {authors.length > 0 && year !== undefined ? ' · ' : ''}
+      {year}
+    </>
   );
 }
 

@@ -34,28 +34,30 @@ export function TexText({ text }: { text: string }) {
       shown = false;
     };
   }, [withMath, katex]);
-  if (!withMath || !katex) return <>{text}</>;
+  // In a <bdi>: a direction override in the text (U+202E) ends with it, not with the line or page.
+  if (!withMath || !katex) return <bdi>{text}</bdi>;
   return (
-    <>
+    <bdi>
       {textPieces(text).map((piece, i) => {
         if ('text' in piece) return piece.text;
         const html = typeset(katex, piece.tex, piece.display);
         return html === undefined ? piece.source : <span key={i} class="math" dangerouslySetInnerHTML={{ __html: html }} />;
       })}
-    </>
+    </bdi>
   );
 }
 
 function typeset(katex: Typesetter, tex: string, display: boolean): string | undefined {
   try {
     // trust false: no \href, \url, \includegraphics or raw HTML from a paper's text; the limits
-    // keep a hostile formula from growing the page or looping in macros.
+    // keep a hostile formula from growing the page (a \rule or space is at most 5 em, about a
+    // word's width) or looping in macros.
     return katex.renderToString(tex, {
       displayMode: display,
       throwOnError: true,
       trust: false,
       strict: 'ignore',
-      maxSize: 20,
+      maxSize: 5,
       maxExpand: 200,
       output: 'htmlAndMathml',
     });

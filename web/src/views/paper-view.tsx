@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, type HitsResponse, type PaperResponse } from '../api.js';
 import { CiteLinks } from '../components/export-links.js';
+import { NameList } from '../components/name-list.js';
 import { ErrorNotice } from '../components/notice.js';
 import { TexText } from '../components/tex-text.js';
 import { RankedList } from '../components/ranked-list.js';
@@ -156,10 +157,10 @@ const authorsShownAtFirst = 12;
 /** The paper's authors: the first dozen, and a button that shows every one (keyed by paper, so another paper starts folded). */
 function Authors({ authors }: { authors: readonly string[] }) {
   const [all, setAll] = useState(false);
-  if (authors.length <= authorsShownAtFirst || all) return <>{authors.join(', ')}</>;
+  if (authors.length <= authorsShownAtFirst || all) return <NameList names={authors} />;
   return (
     <>
-      {authors.slice(0, authorsShownAtFirst).join(', ')},{' '}
+      <NameList names={authors.slice(0, authorsShownAtFirst)} />,{' '}
       <button type="button" class="link-button" onClick={() => setAll(true)}>
         and {authors.length - authorsShownAtFirst} more
       </button>
