@@ -110,6 +110,10 @@ async function openFile(path: string, name: string, size: number): Promise<Input
       if (!/\.gz$/i.test(path)) return stream;
       const gunzip = createGunzip();
       stream.on('error', (error) => gunzip.destroy(error));
+      // zlib's own words ("unexpected end of file") name neither the file nor the format.
+      gunzip.on('error', (error) => {
+        if ('code' in error && String(error.code).startsWith('Z_')) error.message = `${path} is not a whole gzip file (${error.message})`;
+      });
       return stream.pipe(gunzip);
     },
   };

@@ -184,3 +184,8 @@ function decodeLines(bytes: Buffer): string {
     return text.join('');
   }
 }
+
+/** Where reading a file of lines stopped, for a message: "before its first line" or "after line 12". */
+export function whereReadingStopped(linesRead: number): string {
+  return linesRead === 0 ? 'before its first line' : `after line ${linesRead}`;
+}

@@ -144,6 +144,20 @@ describe('openRecordSource: JSON lines', () => {
     await assert.rejects(readAll(path, 'jsonl'), isAppErrorWithCode('input_malformed'));
   });
 
+  it('regression: a damaged gzip input names its file and where reading stopped (it said "stopped at line 0: unexpected end of file")', async () => {
+    const garbage = await writeInput('garbage.jsonl.gz', Buffer.from([0x1f, 0x8b, 0x08, 0x00, ...Buffer.from('garbage')]));
+    await assert.rejects(
+      readAll(garbage, 'jsonl'),
+      isAppErrorWithCode('input_malformed', /^Reading stopped before its first line: .*garbage\.jsonl\.gz is not a whole gzip file \(/),
+    );
+    const compressed = gzipSync(Array.from({ length: 500 }, (_, i) => JSON.stringify({ id: i, abstract: 'x'.repeat(40) })).join('\n'));
+    const cut = await writeInput('cut.bib.gz', compressed.subarray(0, compressed.length - 100));
+    await assert.rejects(
+      readAll(cut, 'bibtex'),
+      isAppErrorWithCode('input_malformed', /^Reading stopped after line \d+: .*cut\.bib\.gz is not a whole gzip file/),
+    );
+  });
+
   it("regression: says what a JSON input is when a .json file holds one object (the message was stream-json's 'Top-level object should be an array')", async () => {
     const path = await writeInput('one.json', '{"id":"a","title":"T","abstract":"A b c."}');
     await assert.rejects(

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { AppError } from '../../errors.js';
 import { paperLimits } from '../../papers/paper-limits.js';
-import { textLines } from '../../shared/text-lines.js';
+import { textLines, whereReadingStopped } from '../../shared/text-lines.js';
 import { monthNames } from './month-names.js';
 
 /** One entry with its fields' raw TeX: @string macros expanded, `#` concatenations joined, names lower-cased. */
@@ -51,7 +51,7 @@ export async function* readBibtexEntries(stream: Readable): AsyncGenerator<Bibte
     }
   } catch (error) {
     if (error instanceof AppError) throw error;
-    throw new AppError('input_malformed', `Reading stopped at line ${lineNumber}: ${(error as Error).message}`);
+    throw new AppError('input_malformed', `Reading stopped ${whereReadingStopped(lineNumber)}: ${(error as Error).message}`);
   }
   if (chunk.length > 0) yield* parseChunk(chunk.join('\n'), chunkLine, macros);
 }

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { AppError } from '../../errors.js';
-import { textLines } from '../../shared/text-lines.js';
+import { textLines, whereReadingStopped } from '../../shared/text-lines.js';
 import type { Input } from '../input-files.js';
 import type { RawRecord } from '../record-readers.js';
 
@@ -26,7 +26,7 @@ export async function* readJsonLines(stream: Readable, positionPrefix = ''): Asy
     }
   } catch (error) {
     if (error instanceof AppError) throw error;
-    throw new AppError('input_malformed', `Reading stopped at ${positionPrefix}line ${lineNumber}: ${(error as Error).message}`);
+    throw new AppError('input_malformed', `Reading ${positionPrefix}stopped ${whereReadingStopped(lineNumber)}: ${(error as Error).message}`);
   }
 }
 

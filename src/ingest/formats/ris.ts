@@ -9,7 +9,7 @@ import { pagesFrom } from '../../papers/page-range.js';
 import { publishedVenue } from '../../papers/preprint-servers.js';
 import { referenceType } from './reference-type.js';
 import { isoDateText, writtenDate, type DateParts } from './written-dates.js';
-import { textLines } from '../../shared/text-lines.js';
+import { textLines, whereReadingStopped } from '../../shared/text-lines.js';
 
 /** "TI  - value": a two-character tag, two spaces (some writers use one), a hyphen. */
 const tagLine = /^([A-Z][A-Z0-9])\s{1,2}-(?: (.*))?$/;
@@ -65,7 +65,7 @@ export async function* readRis(input: Input): AsyncGenerator<RawRecord> {
         }
       }
     } catch (error) {
-      throw new AppError('input_malformed', `Reading ${file.path} stopped at line ${lineNumber}: ${(error as Error).message}`);
+      throw new AppError('input_malformed', `Reading ${file.path} stopped ${whereReadingStopped(lineNumber)}: ${(error as Error).message}`);
     }
     if (open) yield unclosed(open, "the file ends before the record's ER line");
   }
