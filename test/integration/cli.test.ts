@@ -377,6 +377,18 @@ describe('exit codes', () => {
     });
   }
 
+  it('regression: refuses an abstract file that is no text (it searched the bytes of a binary file), and reads one saved as Windows-1252', async () => {
+    const binary = join(workDir, 'abstract.pdf');
+    await writeFile(binary, Buffer.from([0x25, 0x50, 0x44, 0x46, 0x00, 0x01, 0xff, 0xfe]));
+    const refused = await runCli('similar', ['--file', binary, '--url', server.url]);
+    assert.equal(refused.code, 1, refused.stderr);
+    assert.match(refused.stderr, /^error \[input_malformed\]: .*abstract\.pdf is not plain text \(it holds NUL bytes/);
+    const windows = join(workDir, 'abstract-1252.txt');
+    await writeFile(windows, Buffer.from('Caf\xe9 talk: implicit neural representations for video compression', 'latin1'));
+    const hits = jsonLines<HitLine>(await runCli('similar', ['--file', windows, '-k', '3', '--url', server.url, '--json']));
+    assert.equal(hits.length, 3);
+  });
+
   it('regression: stops quietly (exit 0) when the reader closes the pipe early, as `| head` does (it died with a stack trace)', async () => {
     const child = spawn(process.execPath, [...cliEntry, 'search', 'video', '-k', '100', '--url', server.url], {
       cwd: repoRoot,

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { Readable } from 'node:stream';
 import { Command, Option } from 'commander';
 import type { HitsResponse, PaperField, PaperLookupResponse } from '../../client/paper-search-client.js';
 import { maxPapersPerLookup } from '../../http/schemas.js';
@@ -9,6 +10,7 @@ import type { QueryBackend } from '../backends/query-backend.js';
 import { remoteBackend } from '../backends/remote-backend.js';
 import { runInFrame, type CommandContext } from '../command-frame.js';
 import { AppError, paperNotFound } from '../../errors.js';
+import { withWindows1252Fallback } from '../../shared/text-lines.js';
 import { UsageError } from '../exit-codes.js';
 import { examples } from './examples.js';
 import { printHits, printPapers } from '../output/hits-output.js';
@@ -163,19 +165,37 @@ function report(response: HitsResponse, flags: ListFlags, context: CommandContex
   else printHits(response, { json: flags.json ?? false, stdout: context.stdout }, context.say);
 }
 
+/**
+ * The text of an abstract's bytes, read as ingestion reads files: UTF-8, a line that is not UTF-8
+ * as Windows-1252 (a text saved on Windows). Bytes with a NUL are no text at all (a PDF, a word
+ * processor's file): embedded, they would find papers like noise.
+ */
+async function plainText(bytes: Buffer, source: string): Promise<string> {
+  if (bytes.includes(0)) {
+    throw new AppError(
+      'input_malformed',
+      `${source} is not plain text (it holds NUL bytes: a PDF or a word processor's file?). Give the abstract as plain text.`,
+    );
+  }
+  const pieces: string[] = [];
+  for await (const piece of withWindows1252Fallback(Readable.from([bytes]))) pieces.push(String(piece));
+  return pieces.join('');
+}
+
 async function readAbstract(file: string | undefined): Promise<string> {
   const fromFile = file !== undefined && file !== '-';
-  let abstract: string;
+  let bytes: Buffer;
   if (fromFile) {
-    abstract = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => {
       throw new AppError('input_unreadable', `Cannot read ${file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}.`);
     });
   } else {
     if (process.stdin.isTTY) throw new UsageError('Give the abstract with --file <path>, or pipe it to standard input.');
     const chunks: Buffer[] = [];
     for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-    abstract = Buffer.concat(chunks).toString('utf8');
+    bytes = Buffer.concat(chunks);
   }
+  const abstract = await plainText(bytes, fromFile ? file : 'standard input');
   // Said in the command's terms: the API's "body.abstract must not be empty" names no file or stream.
   if (abstract.trim() === '') throw new UsageError(`The abstract is empty: ${fromFile ? `${file} holds only white space` : 'standard input gave no text'}.`);
   return abstract;
