@@ -8,6 +8,16 @@ import { normalize, unitCentroid } from '../shared/vector-math.js';
 export const negativeWeight = 0.5;
 
 /**
+ * With a query and negatives but no positives, the query's nearest papers (the negatives left
+ * out) stand for what is wanted, as this many positives would. A query's vector alone is a weaker
+ * direction than a paper's: its cosines with the papers on its topic are lower than a paper's
+ * with its neighbours, so a negative on the query's topic cancelled most of it (query "video",
+ * less like one video paper: papers on image quality and badminton came first). The search page's
+ * "less like this" keeps a search's first results on top the same way.
+ */
+export const topicAnchors = 3;
+
+/**
  * The query vector for "like these, unlike those" (Rocchio): the unit centroid of the positives,
  * plus the query text's unit vector when there is one (the topic a searcher's feedback refines,
  * weighted as much as the positives together), minus a weighted unit centroid of the negatives,

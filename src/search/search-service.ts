@@ -14,7 +14,7 @@ import type { CacheSlot } from '../shared/versioned-cache.js';
 import { explainHits } from './explain.js';
 import { fuseCalibrated, relativeLexicalScore } from './calibrated-fusion.js';
 import { byScoreThenId, hitsJson, rankedBy, roundScore, toHit, type Hit, type RankedCandidate } from './ranking.js';
-import { recommendationVector } from './recommend.js';
+import { recommendationVector, topicAnchors } from './recommend.js';
 import { rankRelated, relatedCandidates, type RelatedCandidate } from './related/related-ranking.js';
 import { facetPassage, type SentenceRole } from './related/sentence-roles.js';
 import { TitleVectors } from './related/title-vectors.js';
@@ -268,7 +268,12 @@ export class SearchService {
     const { positive: positiveNames, negative: negativeNames } = feedback;
     const { ids: inputs, vectors } = await this.storedVectors([...positiveNames, ...negativeNames]);
     const topic = feedback.query === undefined ? undefined : (await this.embedder.embedQueries([feedback.query], caller))[0]!;
-    const query = recommendationVector(vectors.slice(0, positiveNames.length), vectors.slice(positiveNames.length), topic);
+    const negatives = vectors.slice(positiveNames.length);
+    const positives =
+      positiveNames.length === 0 && topic && negatives.length > 0
+        ? await this.topicAnchorVectors(topic, inputs, options.filter)
+        : vectors.slice(0, positiveNames.length);
+    const query = recommendationVector(positives, negatives, topic);
     // The request's own check compares names; a DOI and an id can name the same paper.
     const positiveIds = new Set(inputs.slice(0, positiveNames.length));
     const both = negativeNames.filter((_, i) => positiveIds.has(inputs[positiveNames.length + i]!));
@@ -279,6 +284,12 @@ export class SearchService {
     }
     const neighbours = await firstByScoreThenId(candidateDepth(options), (k) => this.storage.nearest(query, { k, filter: options.filter, exclude: inputs }));
     return this.finish(rankedBy(neighbours, 'dense'), options, caller, async () => query);
+  }
+
+  /** The stored vectors of the query's nearest papers that are not negatives (see topicAnchors); they may come back as hits. */
+  private async topicAnchorVectors(topic: Float32Array, negatives: readonly string[], filter: PaperFilter | undefined): Promise<Float32Array[]> {
+    const anchors = await this.storage.nearest(topic, { k: topicAnchors, filter, exclude: negatives });
+    return (await this.storedVectors(anchors.map((anchor) => anchor.id))).vectors;
   }
 
   /** Stored papers a page at a time, in the storage's stable order; the cursor is opaque to clients. */

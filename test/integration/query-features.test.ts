@@ -232,6 +232,16 @@ describe('POST /v1/recommend', () => {
     assert.ok(negativeOnly.body.hits.some((hit) => searched.includes(hit.id)));
   });
 
+  it('regression: a query with only negatives keeps to its topic (query "video", less like a video paper: papers on image quality came first)', async () => {
+    for (const query of ['video', 'speech recognition', 'graph neural networks']) {
+      const searched = (await request<HitsBody>(base, '/v1/search', { json: { query, k: 30, mode: 'dense' } })).body.hits.map((hit) => hit.id);
+      const negative = searched[0]!;
+      const recommended = (await request<HitsBody>(base, '/v1/recommend', { json: { negative: [negative], query, k: 5 } })).body.hits.map((hit) => hit.id);
+      const offTopic = recommended.filter((id) => !searched.includes(id));
+      assert.deepEqual(offTopic, [], `${query}: ${offTopic.length} of the first 5 are not among the search's first 30`);
+    }
+  });
+
   it('answers 404 naming unknown ids, and 400 for bad input', async () => {
     const unknown = await request<{ error: { code: string; details: { ids: string[] } } }>(base, '/v1/recommend', {
       json: { positive: [source, 'nope-1'], negative: ['nope-2'] },
