@@ -14,15 +14,9 @@ export async function assertReplaceable(target: string): Promise<void> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return;
-    if (
-      code === 'ENOTDIR' &&
-      (await stat(target).then(
-        (found) => found.isFile(),
-        () => false,
-      ))
-    ) {
-      throw new AppError('config_invalid', `The index target ${target} is a file, not a folder.`);
-    }
+    // ENOTDIR: the target is a file, or a folder on its path is.
+    const isFile = code === 'ENOTDIR' && (await stat(target).catch(() => undefined))?.isFile();
+    if (isFile) throw new AppError('config_invalid', `The index target ${target} is a file, not a folder.`);
     throw unbuildableTarget(target, error) ?? error;
   }
   if (entries.length === 0 || entries.includes('manifest.json')) return;

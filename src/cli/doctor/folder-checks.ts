@@ -10,8 +10,9 @@ import { nearestExisting, type CheckResult } from './checks.js';
 
 /**
  * The checks of an embedded index folder that `serve` makes as it opens one, made without changing
- * anything (the write check's empty folder is removed at once): its files against the manifest's checksums, its write-ahead log, and, when the server
- * is to take writes, that both can be written. A folder these pass would be served.
+ * anything (the write check's empty folder is removed at once): its files against the manifest's
+ * checksums, its write-ahead log, and, when the server is to take writes, that both can be
+ * written. A folder these pass would be served.
  */
 export async function embeddedFolderChecks(config: Config, manifest: Manifest): Promise<CheckResult[]> {
   const results = [await checkIndexFiles(config.INDEX_DIR, manifest), await checkWriteLog(config, manifest)];
