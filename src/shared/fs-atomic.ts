@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
-import { dirname, join, basename } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { isProcessRunning } from './processes.js';
 
 /** A sibling path for staging a file or folder before it is renamed into place. */
@@ -32,9 +32,32 @@ export async function removeStaleStaging(target: string, tag: string): Promise<s
   return removed;
 }
 
+/**
+ * Makes a folder and the missing folders above it, one at a time. Node's recursive mkdir never
+ * settles where a folder reads as missing but cannot be made (it retries ENOENT forever under
+ * /proc: `--index /proc/a/b` hung).
+ */
+export async function makeFolders(path: string): Promise<void> {
+  const missing: string[] = [];
+  for (let folder = resolve(path); ; folder = dirname(folder)) {
+    const found = await stat(folder).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+      return undefined;
+    });
+    // A file found here makes the mkdir below it fail with ENOTDIR, as mkdir -p does.
+    if (found || dirname(folder) === folder) break;
+    missing.push(folder);
+  }
+  for (const folder of missing.reverse()) {
+    await mkdir(folder).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw error;
+    });
+  }
+}
+
 /** Writes a whole file durably: temp file, fsync, rename, so readers see the old or the new file. */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
+  await makeFolders(dirname(path));
   const staging = stagingPathFor(path);
   try {
     const handle = await open(staging, 'w');

@@ -6,7 +6,7 @@ import { defaultEfSearch } from '../../config/config.js';
 import { AppError } from '../../errors.js';
 import type { ModelDescription } from '../../embedding/model-registry.js';
 import type { Paper } from '../../papers/paper.js';
-import { fsyncPath, previousFolderPathOf, removeStaleStaging, replaceDirectory, stagingPathFor } from '../../shared/fs-atomic.js';
+import { fsyncPath, makeFolders, previousFolderPathOf, removeStaleStaging, replaceDirectory, stagingPathFor } from '../../shared/fs-atomic.js';
 import type { StopCheck } from '../../shared/worker-threads.js';
 import { checksumOf } from './index-integrity.js';
 import { analyzerName } from './lexical/analyzer.js';
@@ -114,7 +114,7 @@ export class IndexFolderWriter {
     await assertReplaceable(absoluteTarget);
     const staging = stagingPathFor(absoluteTarget, 'building');
     try {
-      await mkdir(dirname(absoluteTarget), { recursive: true });
+      await makeFolders(dirname(absoluteTarget));
       for (const tag of ['building', 'old']) await removeStaleStaging(absoluteTarget, tag);
       await mkdir(staging);
     } catch (error) {

@@ -2,7 +2,7 @@ import { access, mkdir, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../../errors.js';
-import { previousFolderPathOf, removeStaleStaging, replaceDirectory, stagingPathFor, writeFileAtomic } from '../../shared/fs-atomic.js';
+import { makeFolders, previousFolderPathOf, removeStaleStaging, replaceDirectory, stagingPathFor, writeFileAtomic } from '../../shared/fs-atomic.js';
 import { assertReplaceable } from '../index-target.js';
 
 /**
@@ -65,7 +65,7 @@ export async function writeCollectionPointer(
 ): Promise<string | undefined> {
   const absolute = resolve(target);
   await assertReplaceable(absolute);
-  await mkdir(dirname(absolute), { recursive: true });
+  await makeFolders(dirname(absolute));
   await removeStaleStaging(absolute, 'building');
   const staging = stagingPathFor(absolute, 'building');
   await mkdir(staging);
