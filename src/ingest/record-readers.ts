@@ -55,7 +55,7 @@ const extensions: Record<string, InputFormat> = {
 /** The format named by the file's extension (after .gz or .zip); see detectInputFormat for content. */
 export function detectFormat(path: string, explicit?: InputFormat): InputFormat {
   if (explicit) return explicit;
-  const format = extensions[extname(path.replace(/\.(gz|zip)$/i, '')).toLowerCase()];
+  const format = namedFormat(path);
   if (format) return format;
   throw new AppError('input_unreadable', `Cannot tell the format of ${path}; pass --format ${inputFormats.join('|')}.`);
 }
@@ -70,6 +70,7 @@ export function checkRecordSourceOptions(format: InputFormat, options: RecordSou
 export async function openRecordSource(path: string, format: InputFormat, options: RecordSourceOptions = {}): Promise<RecordSource> {
   checkRecordSourceOptions(format, options);
   const input = await openInput(path, { folders: folderFormats.includes(format) });
+  assertOneJsonFormat(input);
   const abstracts = options.abstracts === undefined ? undefined : await openInput(options.abstracts, { folders: true });
   const open = (): Readable => input.files[0]!.open();
   const readers: Record<InputFormat, () => AsyncGenerator<RawRecord>> = {
@@ -85,6 +86,25 @@ export async function openRecordSource(path: string, format: InputFormat, option
     'semantic-scholar': () => readSemanticScholar(input, abstracts),
   };
   return { format, skipped: input.skipped, totalBytes: input.totalBytes, bytesRead: () => input.bytesRead(), records: readers[format] };
+}
+
+/**
+ * A folder is read in one format, so one holding both JSON lines and JSON array files is refused
+ * before any is read: read as JSON lines, the lines of an array were each rejected as invalid
+ * JSON (read and rejected, exit 0, its papers lost); the other way round only its first such file failed.
+ */
+function assertOneJsonFormat(input: Input): void {
+  const byName = (format: InputFormat) => input.files.find((file) => namedFormat(file.name) === format)?.name;
+  const [lines, arrays] = [byName('jsonl'), byName('json')];
+  if (lines === undefined || arrays === undefined) return;
+  throw new AppError(
+    'input_malformed',
+    `${input.path} holds both JSON lines files (${lines}) and JSON array files (${arrays}): the files of a folder are read in one format; keep one format per folder.`,
+  );
+}
+
+function namedFormat(path: string): InputFormat | undefined {
+  return extensions[extname(path.replace(/\.(gz|zip)$/i, '')).toLowerCase()];
 }
 
 /** The records of each file's JSON array in turn; positions name the file when there are several. */
@@ -129,7 +149,7 @@ export async function* readJsonArray(stream: Readable, path: string, positionPre
  * folder of JSON arrays): a folder is read in one format, its first file's or the one given.
  */
 function namedForOtherFormat(path: string, readAs: readonly InputFormat[]): string {
-  const named = extensions[extname(path.replace(/\.(gz|zip)$/i, '')).toLowerCase()];
+  const named = namedFormat(path);
   if (named === undefined || readAs.includes(named)) return '';
   return ` Its name says ${named}, but it was read as ${readAs[0]}: the files of a folder are read in one format (the first file's, or --format); keep one format per folder.`;
 }

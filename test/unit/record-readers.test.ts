@@ -335,17 +335,34 @@ describe('openRecordSource: unreadable inputs', () => {
     await assert.rejects(openRecordSource(join(dir, 'does-not-exist.jsonl'), 'jsonl'), isAppErrorWithCode('input_unreadable', /does-not-exist\.jsonl/));
   });
 
-  it('regression: says a file of a folder read in another format is named for its own (a .jsonl among .json files failed as an invalid JSON array, with no word of why)', async () => {
-    const folder = join(dir, 'mixed');
-    await mkdir(folder);
-    await writeFile(join(folder, 'a.json'), JSON.stringify([{ id: 'a', abstract: 'A.' }]));
-    await writeFile(join(folder, 'b.jsonl'), `${JSON.stringify({ id: 'b', abstract: 'B.' })}\n`);
+  it("regression: refuses a folder of JSON lines and JSON array files, in either order (with the .jsonl first, the array's lines were each rejected as invalid JSON and its papers lost)", async () => {
+    for (const [name, first, second] of [
+      ['mixed-array-first', 'a.json', 'b.jsonl'],
+      ['mixed-lines-first', 'a.jsonl', 'b.json.gz'],
+    ] as const) {
+      const folder = join(dir, name);
+      await mkdir(folder);
+      const array = JSON.stringify([{ id: 'x', abstract: 'X.' }], null, 2);
+      const lines = `${JSON.stringify({ id: 'y', abstract: 'Y.' })}\n`;
+      await writeFile(join(folder, first), first.includes('.jsonl') ? lines : array);
+      await writeFile(join(folder, second), second.endsWith('.gz') ? gzipSync(array) : lines);
+      for (const format of ['jsonl', 'json'] as const) {
+        await assert.rejects(
+          readAll(folder, format),
+          isAppErrorWithCode(
+            'input_malformed',
+            /holds both JSON lines files \(a?b?\.jsonl\) and JSON array files \(.*\.json(\.gz)?\).*keep one format per folder/,
+          ),
+        );
+      }
+    }
+  });
+
+  it('says a file read in another format than its name says is named for its own', async () => {
+    const path = await writeInput('one-paper.jsonl', `${JSON.stringify({ id: 'b', abstract: 'B.' })}\n`);
     await assert.rejects(
-      readAll(folder, 'json'),
-      isAppErrorWithCode(
-        'input_malformed',
-        /b\.jsonl holds one JSON object, not an array.*Its name says jsonl, but it was read as json.*one format per folder/,
-      ),
+      readAll(path, 'json'),
+      isAppErrorWithCode('input_malformed', /holds one JSON object, not an array.*Its name says jsonl, but it was read as json/),
     );
   });
 
