@@ -31,8 +31,13 @@ function commaCount(text: string): number {
   return text.split(',').length - 1;
 }
 
+/**
+ * Whole words only, in any script: with an ASCII `\b` "Inc" was found in D'Incà and "Company" in
+ * Huertas-Company, and those people were kept and exported as organisations. A letter, digit,
+ * apostrophe or hyphen beside the word makes it part of a name.
+ */
 const organisationWords =
-  /\b(consortium|collaboration|team|group|institute|institut|university|universit[yé]|laborator(y|ies)|lab|research|center|centre|committee|association|organi[sz]ation|project|society|foundation|inc\.?|ltd\.?|llc|gmbh|plc|corp\.?|corporation|company|council|network|initiative|agency|department|office|ministry|bureau|hospital|college|academy|academies|commission|administration)\b/i;
+  /(?<![\p{L}\p{N}'’-])(consortium|collaboration|team|group|institute|institut|university|universit[yé]|laborator(y|ies)|lab|research|center|centre|committee|association|organi[sz]ation|project|society|foundation|inc\.?|ltd\.?|llc|gmbh|plc|corp\.?|corporation|company|council|network|initiative|agency|department|office|ministry|bureau|hospital|college|academy|academies|commission|administration)(?![\p{L}\p{N}'’-])/iu;
 
 /** A suffix of a person's name, written after the family name ("John Smith Jr.", "Smith, John, III"). */
 export const nameSuffix = /^(jr\.?|sr\.?|ii|iii|iv)$/i;

@@ -61,6 +61,11 @@ describe('splitName', () => {
     ['Smith, John', { family: 'Smith', given: 'John' }],
     ['John Smith, Jr.', { given: 'John', family: 'Smith', suffix: 'Jr.' }],
     ['Google Research', { literal: 'Google Research' }],
+    // Regression: exported as organisations ("Inc" was found in D'Incà, "Company" in Huertas-Company).
+    ["Moreno D'Incà", { given: 'Moreno', family: "D'Incà" }],
+    ['Marc Huertas-Company', { given: 'Marc', family: 'Huertas-Company' }],
+    ['Acme Company', { literal: 'Acme Company' }],
+    ['Google, Inc.', { literal: 'Google, Inc.' }],
     ['The ATLAS Collaboration', { literal: 'The ATLAS Collaboration' }],
     ['王小明', { literal: '王小明' }],
     ['Plato', { literal: 'Plato' }],

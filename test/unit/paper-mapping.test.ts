@@ -114,6 +114,8 @@ describe('mapRecordToPaper: accepted records', () => {
     assert.deepEqual(authors('Sammy Davis, Jr.; Robert Downey, Jr.'), ['Sammy Davis, Jr.', 'Robert Downey, Jr.']);
     assert.deepEqual(authors('Davis, Jr., Sammy; Brooks, Frederick P.'), ['Sammy Davis, Jr.', 'Frederick P. Brooks']);
     assert.deepEqual(authors('Chen, Xi; Nguyen, Vi; Gates, III'), ['Xi Chen', 'Vi Nguyen', 'Gates, III']);
+    // Regression: kept inverted as organisations' names ("Inc" was found in D'Incà, "Company" in Huertas-Company).
+    assert.deepEqual(authors("D'Incà, Moreno; Huertas-Company, Marc; Labé, Jean"), ["Moreno D'Incà", 'Marc Huertas-Company', 'Jean Labé']);
     assert.deepEqual(authors('Smith, J. R.'), ['J. R. Smith']);
     assert.deepEqual(authors('Müller, J.-P.'), ['J.-P. Müller']);
     // Not inverted names: the plain separators still apply.
