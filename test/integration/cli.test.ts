@@ -467,6 +467,16 @@ describe('paper-search doctor', () => {
     assert.equal(files.status, 'fail');
     assert.match(files.message, /papers\.jsonl: \d+ bytes, \d+ recorded/);
     await writeFile(papersFile, whole);
+    // Regression: a byte changed in a file serve checks as it loads, not by hash at start (doctor said ok, serve refused it).
+    const lexicalFile = join(folder, 'lexical.bm25');
+    const lexical = await readFile(lexicalFile);
+    const flipped = Buffer.from(lexical);
+    flipped[flipped.length >> 1] ^= 0xff;
+    await writeFile(lexicalFile, flipped);
+    const lexicalCheck = (await checksOf()).find((check) => check.check === 'index files')!;
+    assert.equal(lexicalCheck.status, 'fail');
+    assert.match(lexicalCheck.message, /lexical\.bm25: its SHA-256 differs/);
+    await writeFile(lexicalFile, lexical);
     await mkdir(`${folder}.wal`, { recursive: true });
     await writeFile(join(`${folder}.wal`, 'wal-000000000001.log'), 'not a record\nnor this\n');
     const log = (await checksOf()).find((check) => check.check === 'write-ahead log')!;
