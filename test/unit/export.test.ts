@@ -395,6 +395,15 @@ describe('BibTeX round trip', () => {
     }
   });
 
+  it('regression: keeps a DOI holding braces through export and re-import (it came back percent-encoded, and doi: no longer found the paper)', async () => {
+    const braced: Paper = { id: 'braced', title: 'T', abstract: 'A.', doi: '10.1002/(sici)1097-4571(199806)49:8<693::aid-asi4>3.0.co;2-o{x}' };
+    const path = join(root(), 'braced.bib');
+    await writeFile(path, paperToBibtex(braced));
+    assert.match(await readFile(path, 'utf8'), /%7Bx%7D/, 'the export encodes the braces');
+    const [back] = await importPapers(path, 'bibtex');
+    assert.equal(back?.doi, braced.doi);
+  });
+
   it('keeps text with TeX special characters, angle brackets and Unicode through export and re-import', async () => {
     const tricky: Paper = {
       id: 'tricky',

@@ -129,7 +129,11 @@ export function bibtexEntryToRecord(parse: LibraryParse, entry: BibtexEntry): Re
   }
 
   Object.assign(record, entryDate(fields));
-  const doi = verbatim(firstDoi(fields.get('doi')));
+  // The export percent-encodes a DOI's braces, which would end the field (a URL reads the same
+  // either way; a DOI compared as text does not: 10.1000/ab}c came back as 10.1000/ab%7dc).
+  const doi = verbatim(firstDoi(fields.get('doi')))
+    ?.replace(/%7B/gi, '{')
+    .replace(/%7D/gi, '}');
   if (doi) record.doi = doi;
   // A key the export made of a DOI that was the paper's id ("10.1016/s0140-6736(19)30000-1" keyed
   // "10.1016/s0140-6736_19_30000-1"): the id was the DOI, and reads back so.
