@@ -471,7 +471,8 @@ describe('paper-search doctor', () => {
     const lexicalFile = join(folder, 'lexical.bm25');
     const lexical = await readFile(lexicalFile);
     const flipped = Buffer.from(lexical);
-    flipped[flipped.length >> 1] ^= 0xff;
+    const middle = flipped.length >> 1;
+    flipped.writeUInt8(flipped.readUInt8(middle) ^ 0xff, middle);
     await writeFile(lexicalFile, flipped);
     const lexicalCheck = (await checksOf()).find((check) => check.check === 'index files')!;
     assert.equal(lexicalCheck.status, 'fail');
