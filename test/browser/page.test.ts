@@ -680,19 +680,30 @@ describe('a paper page', () => {
   });
 });
 
+/** Opens the page of `paper`, served alone from an index of its own, for `check`; closes both after. */
+async function onPageOfOnePaper(paper: { id: string }, check: (page: Page, errors: string[]) => Promise<void>): Promise<void> {
+  const folder = join(workDir, `${paper.id}-index`);
+  const papers = join(workDir, `${paper.id}.jsonl`);
+  await writeFile(papers, `${JSON.stringify(paper)}\n`);
+  await buildIndex(folder, papers);
+  const alone = await startTestServer(folder);
+  const { context, page, errors } = await openPage(`/paper/${paper.id}`, undefined, alone.url);
+  try {
+    await check(page, errors);
+  } finally {
+    await context.close();
+    await alone.close();
+  }
+}
+
 describe('math in titles and abstracts', () => {
   it('regression: typesets TeX math as arXiv writes it, and leaves prices and formulas KaTeX cannot read as written (the page showed raw $\\ell_1$)', async () => {
-    const papers = join(workDir, 'math-papers.jsonl');
     const paper = {
       id: 'math-1',
       title: 'Bounds on $\\ell_1$ regularization for $O(n \\log n)$ sorting',
       abstract: 'We save $5 and $10 on each run. A broken formula $\\frac{1}{$ stays as written. The law: $$E = mc^2$$ holds.',
     };
-    await writeFile(papers, `${JSON.stringify(paper)}\n`);
-    await buildIndex(join(workDir, 'math-index'), papers);
-    const mathServer = await startTestServer(join(workDir, 'math-index'));
-    const { context, page, errors } = await openPage(`/paper/${paper.id}`, undefined, mathServer.url);
-    try {
+    await onPageOfOnePaper(paper, async (page, errors) => {
       await page.locator('h1 .katex').first().waitFor();
       assert.equal(await page.locator('h1 .katex').count(), 2);
       // KaTeX's MathML copy is what a screen reader reads; the TeX source rides along as its annotation.
@@ -709,14 +720,10 @@ describe('math in titles and abstracts', () => {
       assert.ok(shown.includes('A broken formula $\\frac{1}{$ stays as written.'), shown);
       assert.deepEqual(await seriousViolations(page), []);
       assert.deepEqual(errors, []);
-    } finally {
-      await context.close();
-      await mathServer.close();
-    }
+    });
   });
 
   it('regression: keeps a hostile formula and a direction override to themselves (a \\rule drew a 345 px square; U+202E reversed the names and text after it)', async () => {
-    const papers = join(workDir, 'hostile-papers.jsonl');
     const paper = {
       id: 'hostile-1',
       title: 'Tidy \u202Etitle text',
@@ -724,11 +731,7 @@ describe('math in titles and abstracts', () => {
       authors: ['Ann \u202EOne', 'Bob Two'],
       year: 2020,
     };
-    await writeFile(papers, `${JSON.stringify(paper)}\n`);
-    await buildIndex(join(workDir, 'hostile-index'), papers);
-    const hostileServer = await startTestServer(join(workDir, 'hostile-index'));
-    const { context, page, errors } = await openPage(`/paper/${paper.id}`, undefined, hostileServer.url);
-    try {
+    await onPageOfOnePaper(paper, async (page, errors) => {
       const rule = page.locator('.abstract .katex');
       await rule.waitFor();
       const box = (await rule.boundingBox())!;
@@ -741,10 +744,7 @@ describe('math in titles and abstracts', () => {
       const [first, second] = [(await names.nth(0).boundingBox())!, (await names.nth(1).boundingBox())!];
       assert.ok(second.x > first.x + first.width - 1, 'the second author is still after the first');
       assert.deepEqual(errors, []);
-    } finally {
-      await context.close();
-      await hostileServer.close();
-    }
+    });
   });
 });
 
