@@ -289,7 +289,9 @@ export class SearchService {
   /** The stored vectors of the query's nearest papers that are not negatives (see topicAnchors); they may come back as hits. */
   private async topicAnchorVectors(topic: Float32Array, negatives: readonly string[], filter: PaperFilter | undefined): Promise<Float32Array[]> {
     const anchors = await this.storage.nearest(topic, { k: topicAnchors, filter, exclude: negatives });
-    return (await this.storedVectors(anchors.map((anchor) => anchor.id))).vectors;
+    // Ids the search just returned: read as they are, not resolved again as names.
+    const vectors = await this.storage.vectors(anchors.map((anchor) => anchor.id));
+    return vectors.filter((vector): vector is Float32Array => vector !== undefined);
   }
 
   /** Stored papers a page at a time, in the storage's stable order; the cursor is opaque to clients. */

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { isProcessRunning } from './processes.js';
 
 /** A sibling path for staging a file or folder before it is renamed into place. */
@@ -32,23 +32,24 @@ export async function removeStaleStaging(target: string, tag: string): Promise<s
   return removed;
 }
 
+/** `path` if it exists, else the nearest folder above it that does. */
+export function nearestExisting(path: string): string {
+  for (let current = path; ; current = dirname(current)) {
+    if (existsSync(current) || dirname(current) === current) return current;
+  }
+}
+
 /**
  * Makes a folder and the missing folders above it, one at a time. Node's recursive mkdir never
  * settles where a folder reads as missing but cannot be made (it retries ENOENT forever under
  * /proc: `--index /proc/a/b` hung).
  */
 export async function makeFolders(path: string): Promise<void> {
-  const missing: string[] = [];
-  for (let folder = resolve(path); ; folder = dirname(folder)) {
-    const found = await stat(folder).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'ENOENT') throw error;
-      return undefined;
-    });
-    // A file found here makes the mkdir below it fail with ENOTDIR, as mkdir -p does.
-    if (found || dirname(folder) === folder) break;
-    missing.push(folder);
-  }
-  for (const folder of missing.reverse()) {
+  const target = resolve(path);
+  let folder = nearestExisting(target);
+  // Below a file, the first mkdir fails with ENOTDIR, as mkdir -p does.
+  for (const name of relative(folder, target).split(sep).filter(Boolean)) {
+    folder = join(folder, name);
     await mkdir(folder).catch((error: NodeJS.ErrnoException) => {
       if (error.code !== 'EEXIST') throw error;
     });

@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
 import { stat, statfs } from 'node:fs/promises';
 import net from 'node:net';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Config } from '../../config/config.js';
 import { checkModelFiles, modelFolder } from '../../embedding/model-files.js';
 import { defaultModelId, getModel, modelAsRecorded, type ModelDescription } from '../../embedding/model-registry.js';
 import { isAppError } from '../../errors.js';
+import { nearestExisting } from '../../shared/fs-atomic.js';
 import { webPageFolder } from '../../http/routes/web-routes.js';
 import { assertManifestMatchesModel, modelOfManifest, readManifest, type Manifest } from '../../storage/embedded/manifest.js';
 import { readAliasMetadata } from '../../storage/weaviate/alias-watch.js';
@@ -194,7 +195,7 @@ async function collectionPointerCheck(config: Config, folder: string, pointer: C
 
 /** Free space where the index lives: a snapshot or a rebuild writes a whole new folder beside it. */
 async function checkDisk(config: Config, manifest: Manifest | undefined): Promise<CheckResult> {
-  const place = await nearestExisting(resolve(config.INDEX_DIR));
+  const place = nearestExisting(resolve(config.INDEX_DIR));
   const info = await statfs(place);
   const free = info.bavail * info.bsize;
   const indexBytes = manifest ? await folderFilesSize(config.INDEX_DIR, Object.values(manifest.files)) : 0;
@@ -249,13 +250,6 @@ function checkWebPage(): CheckResult {
   return existsSync(join(folder, 'index.html'))
     ? { check: 'page', status: 'ok', message: `search page built (${folder})` }
     : { check: 'page', status: 'fail', message: `the search page is not built (${folder} is missing)`, fix: 'npm run build (in the package folder)' };
-}
-
-/** `path` if it exists, else the nearest folder above it that does. */
-export async function nearestExisting(path: string): Promise<string> {
-  for (let current = path; ; current = dirname(current)) {
-    if (existsSync(current) || dirname(current) === current) return current;
-  }
 }
 
 async function folderFilesSize(folder: string, files: readonly string[]): Promise<number> {

@@ -2,11 +2,12 @@ import { mkdtemp, realpath, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { walDirOf, type Config } from '../../config/config.js';
 import { isAppError } from '../../errors.js';
+import { nearestExisting } from '../../shared/fs-atomic.js';
 import { unwritablePathReason } from '../../shared/unwritable-path.js';
 import { verifyIndexFiles } from '../../storage/embedded/index-integrity.js';
 import { lineageOf, type Manifest } from '../../storage/embedded/manifest.js';
 import { inspectWriteLog } from '../../storage/embedded/write-log/write-log.js';
-import { nearestExisting, type CheckResult } from './checks.js';
+import type { CheckResult } from './checks.js';
 
 /**
  * The checks of an embedded index folder that `serve` makes as it opens one, made without changing
@@ -75,7 +76,7 @@ async function checkWriteLog(config: Config, manifest: Manifest): Promise<CheckR
  */
 async function checkWritable(config: Config): Promise<CheckResult> {
   const index = await realpath(config.INDEX_DIR).catch(() => config.INDEX_DIR);
-  const folders = [dirname(index), await nearestExisting(walDirOf(config))];
+  const folders = [dirname(index), nearestExisting(walDirOf(config))];
   const unwritable: string[] = [];
   for (const folder of folders) {
     try {
