@@ -109,6 +109,12 @@ class LineAssembler {
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const windows1252 = new TextDecoder('windows-1252', { ignoreBOM: true });
 
+/** The text of bytes held whole, decoded as withWindows1252Fallback decodes a stream (UTF-16 with its byte-order mark). */
+export function decodedText(bytes: Buffer): string {
+  const decoder = new LineWiseFallbackDecoder();
+  return decoder.write(bytes) + decoder.end();
+}
+
 /**
  * Decodes bytes up to each chunk's last line break, as UTF-8 where that is valid and line by line
  * as Windows-1252 where it is not. Line breaks are the same single bytes in both encodings and never

@@ -377,7 +377,7 @@ describe('exit codes', () => {
     });
   }
 
-  it('regression: refuses an abstract file that is no text (it searched the bytes of a binary file), and reads one saved as Windows-1252', async () => {
+  it('regression: refuses an abstract file that is no text (it searched the bytes of a binary file), and reads one saved as Windows-1252 or UTF-16', async () => {
     const binary = join(workDir, 'abstract.pdf');
     await writeFile(binary, Buffer.from([0x25, 0x50, 0x44, 0x46, 0x00, 0x01, 0xff, 0xfe]));
     const refused = await runCli('similar', ['--file', binary, '--url', server.url]);
@@ -387,6 +387,10 @@ describe('exit codes', () => {
     await writeFile(windows, Buffer.from('Caf\xe9 talk: implicit neural representations for video compression', 'latin1'));
     const hits = jsonLines<HitLine>(await runCli('similar', ['--file', windows, '-k', '3', '--url', server.url, '--json']));
     assert.equal(hits.length, 3);
+    // Notepad's "Unicode": UTF-16 after its byte-order mark, NUL bytes and all, is text.
+    const utf16 = join(workDir, 'abstract-utf16.txt');
+    await writeFile(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('Implicit neural representations for video compression', 'utf16le')]));
+    assert.equal(jsonLines<HitLine>(await runCli('similar', ['--file', utf16, '-k', '3', '--url', server.url, '--json'])).length, 3);
   });
 
   it('regression: stops quietly (exit 0) when the reader closes the pipe early, as `| head` does (it died with a stack trace)', async () => {

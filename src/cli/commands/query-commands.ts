@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { Readable } from 'node:stream';
 import { Command, Option } from 'commander';
 import type { HitsResponse, PaperField, PaperLookupResponse } from '../../client/paper-search-client.js';
 import { maxPapersPerLookup } from '../../http/schemas.js';
@@ -10,7 +9,7 @@ import type { QueryBackend } from '../backends/query-backend.js';
 import { remoteBackend } from '../backends/remote-backend.js';
 import { runInFrame, type CommandContext } from '../command-frame.js';
 import { AppError, paperNotFound } from '../../errors.js';
-import { withWindows1252Fallback } from '../../shared/text-lines.js';
+import { decodedText } from '../../shared/text-lines.js';
 import { UsageError } from '../exit-codes.js';
 import { examples } from './examples.js';
 import { printHits, printPapers } from '../output/hits-output.js';
@@ -167,19 +166,18 @@ function report(response: HitsResponse, flags: ListFlags, context: CommandContex
 
 /**
  * The text of an abstract's bytes, read as ingestion reads files: UTF-8, a line that is not UTF-8
- * as Windows-1252 (a text saved on Windows). Bytes with a NUL are no text at all (a PDF, a word
- * processor's file): embedded, they would find papers like noise.
+ * as Windows-1252 (a text saved on Windows), UTF-16 after its byte-order mark. A text with a NUL
+ * is no text at all (a PDF, a word processor's file): embedded, it would find papers like noise.
  */
-async function plainText(bytes: Buffer, source: string): Promise<string> {
-  if (bytes.includes(0)) {
+function plainText(bytes: Buffer, source: string): string {
+  const text = decodedText(bytes);
+  if (text.includes('\u0000')) {
     throw new AppError(
       'input_malformed',
       `${source} is not plain text (it holds NUL bytes: a PDF or a word processor's file?). Give the abstract as plain text.`,
     );
   }
-  const pieces: string[] = [];
-  for await (const piece of withWindows1252Fallback(Readable.from([bytes]))) pieces.push(String(piece));
-  return pieces.join('');
+  return text;
 }
 
 async function readAbstract(file: string | undefined): Promise<string> {
@@ -195,7 +193,7 @@ async function readAbstract(file: string | undefined): Promise<string> {
     for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
     bytes = Buffer.concat(chunks);
   }
-  const abstract = await plainText(bytes, fromFile ? file : 'standard input');
+  const abstract = plainText(bytes, fromFile ? file : 'standard input');
   // Said in the command's terms: the API's "body.abstract must not be empty" names no file or stream.
   if (abstract.trim() === '') throw new UsageError(`The abstract is empty: ${fromFile ? `${file} holds only white space` : 'standard input gave no text'}.`);
   return abstract;
