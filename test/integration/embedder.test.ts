@@ -164,8 +164,10 @@ describe('the model worker dying', () => {
     const model = await loadEmbedder(getModel('all-MiniLM-L6-v2'), testConfig({ EMBED_WORKERS: '2' }), silentLog);
     try {
       const [before] = await model.embedPassages(['Neural video compression with learned motion.']);
+      // As above: terminated in the same turn as the call is made, before the call is posted.
+      const worker = await workerOf(model);
       const inFlight = model.embedPassages(['A passage the dying worker never answers.']);
-      const terminated = (await workerOf(model)).terminate();
+      const terminated = worker.terminate();
       await assert.rejects(inFlight, (error: unknown) => (error as { code?: string }).code === 'model_unavailable');
       await terminated;
       assert.equal(model.state, 'ready', 'one worker is still up');
