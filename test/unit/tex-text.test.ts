@@ -48,6 +48,21 @@ describe('texToText of math accents', () => {
   });
 });
 
+describe('texToText of words and degrees in math', () => {
+  it('regression: keeps the spaces of words in math and reads ^{\\circ} as degrees ($\\textit{Merge to Mix}$ became "MergetoMix", 300$^{\\circ}$C "300∘C")', () => {
+    const cases: [string, string][] = [
+      ['$\\textit{Merge to Mix}$: a study', 'Merge to Mix: a study'],
+      ['$\\text{ for all } x$, $\\mbox{two words}$, $\\textbf{bold~words}$', 'for all x, two words, bold words'],
+      ['[$\\mathrm{Fe II}$] lines', '[Fe II] lines'],
+      ['at 300$^{\\circ}$C, 90$^\\circ$ and ${}^{\\circ}$F', 'at 300°C, 90° and °F'],
+      ['$\\mathrm{10^{\\circ}C}$', '10°C'],
+      // The ring operator itself stays one.
+      ['$f \\circ g$', 'f∘g'],
+    ];
+    for (const [tex, text] of cases) assert.equal(texToText(parse, tex), text, tex);
+  });
+});
+
 describe('texToText', () => {
   const cases: [string, string][] = [
     [

@@ -161,6 +161,23 @@ export function resolveUnicodeAndScripts(tex: string): string {
   );
 }
 
+/** Commands whose argument is words even in math: TeX keeps the spaces of `\text{…}`, and `\mathrm{Fe II}` means them. */
+const wordsInMath = /\\(text(?:it|bf|rm|sf|tt|sc|up|md|normal)?|mbox|mathrm)\s*\{([^{}]*)\}/g;
+/** `^\circ` and `^{\circ}`: the degree sign (the library read the braced form as the ring operator ∘). */
+const degreeInMath = /\^\s*(?:\{\s*\\circ\s*\}|\\circ(?![A-Za-z]))/g;
+
+/**
+ * Math written for words and degrees as TeX prints them: the spaces inside `\textit{Merge to Mix}`
+ * kept as control spaces (math drops plain ones, and the library read it as "MergetoMix"), and
+ * `^{\circ}` as a degree sign.
+ */
+function resolveWordsInMath(tex: string): string {
+  if (!tex.includes('$')) return tex;
+  return tex.replace(/(?<!\\)\$[^$]+\$/g, (math) =>
+    math.replace(degreeInMath, '°').replace(wordsInMath, (_match, command: string, words: string) => `\\${command}{${words.replace(/\s+|(?<!\\)~/g, '\\ ')}}`),
+  );
+}
+
 /** `\hat{H}` as H with a combining circumflex (over each letter of `\widehat{AB}`); a command argument (`\tilde{\psi}`) keeps it, the mark after. */
 export function resolveMathAccents(tex: string): string {
   if (!tex.includes('\\')) return tex;
@@ -261,7 +278,10 @@ export type LibraryFieldValue = string | string[] | Creator[];
  */
 export function convertWithLibrary(parse: BibtexLibraryParse, fields: Record<string, string>): Record<string, LibraryFieldValue | undefined> | undefined {
   const body = Object.entries(fields)
-    .map(([name, value]) => `  ${name} = {${escapeAngleBrackets(literalTildesAndCarets(resolveMathAccents(resolveUnicodeAndScripts(value))))}}`)
+    .map(
+      ([name, value]) =>
+        `  ${name} = {${escapeAngleBrackets(literalTildesAndCarets(resolveMathAccents(resolveWordsInMath(resolveUnicodeAndScripts(value)))))}}`,
+    )
     .join(',\n');
   let library: ReturnType<BibtexLibraryParse>;
   try {
