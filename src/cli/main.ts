@@ -2,7 +2,7 @@
 import { CommanderError } from 'commander';
 import { isDiskFull } from '../errors.js';
 import { exitCodes } from './exit-codes.js';
-import { buildProgram } from './program.js';
+import { argumentsToParse, buildProgram } from './program.js';
 
 // A reader that stops early (`paper-search search … | head`) closes the pipe: stop quietly, as
 // other command-line tools do. Any other failure to write the output (a full disk) is one error
@@ -19,7 +19,8 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 
 // The `paper-search` executable. Commander's own exits (help, version, a wrong flag) become the documented exit codes.
 try {
-  await buildProgram().parseAsync(process.argv);
+  const program = buildProgram();
+  await program.parseAsync(argumentsToParse(program, process.argv.slice(2)), { from: 'user' });
 } catch (error) {
   if (!(error instanceof CommanderError)) throw error;
   process.exitCode = error.exitCode === 0 ? exitCodes.ok : exitCodes.usage;

@@ -50,6 +50,21 @@ export function buildProgram(): Command {
 }
 
 /**
+ * The arguments to parse: after a first word that names no command, a help flag is dropped, so
+ * that the mistake is reported (exit 2, with commander's "Did you mean …?") instead of answered
+ * with the overview and exit 0.
+ */
+export function argumentsToParse(program: Command, args: readonly string[]): string[] {
+  const [first] = args;
+  const namesCommand =
+    first === undefined ||
+    first.startsWith('-') ||
+    first === 'help' ||
+    program.commands.some((command) => command.name() === first || command.aliases().includes(first));
+  return namesCommand ? [...args] : args.filter((arg) => arg !== '--help' && arg !== '-h');
+}
+
+/**
  * On every command: help, --version and a wrong flag throw a CommanderError (with its exit code)
  * instead of ending the process, so main decides the exit code; a wrong flag is reported as the
  * command line's other mistakes are (`error [usage]: …`) and points to --help.

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CommanderError, type Command } from 'commander';
-import { buildProgram } from '../../src/cli/program.js';
+import { argumentsToParse, buildProgram } from '../../src/cli/program.js';
 import { commaList, listBody, listParameters } from '../../src/cli/commands/list-options.js';
 
 /** Every command of the program, subcommands included, by their full names. */
@@ -53,6 +53,19 @@ describe('the paper-search program', () => {
     const { text, error } = help([]);
     assert.equal(error.exitCode, 0);
     assert.match(text, /Exit codes: 0 ok, 1 failure, 2 usage/);
+  });
+
+  it('regression: a misspelt command with --help is an unknown command (it printed the overview and exited 0)', () => {
+    const program = buildProgram();
+    let errors = '';
+    program.configureOutput({ writeErr: (chunk) => (errors += chunk) });
+    assert.throws(
+      () => program.parse(argumentsToParse(program, ['serach', '--help']), { from: 'user' }),
+      (error: unknown) => error instanceof CommanderError && error.code === 'commander.unknownCommand' && error.exitCode !== 0,
+    );
+    assert.match(errors, /unknown command 'serach'\n\(Did you mean search\?\)/);
+    for (const args of [['search', '--help'], ['model', 'fetch', '-h'], ['--help'], ['help', 'search']])
+      assert.deepEqual(argumentsToParse(program, args), args);
   });
 
   it('a wrong flag is a CommanderError, not an exit of the process', () => {
