@@ -17,7 +17,11 @@ export function authorNames(authors: string): string[] {
   const byAnd = namesBetween(text, / and /);
   if (byAnd.length > 1 && byAnd.every((name) => commaCount(name) === 1)) return byAnd.map(uprightedAuthorName);
   if (byAnd.length === 1 && isLoneInvertedName(text.trim())) return [uprightedAuthorName(text.trim())];
-  return namesBetween(text, / ?, ?| and /);
+  const names = namesBetween(text, / ?, ?| and /);
+  // "National Academies of Sciences, Engineering, and Medicine" is one organisation, not people
+  // named "Engineering" and "and Medicine".
+  if (isOrganisationName(text) && names.some((name) => !name.includes(' ') || /^and\b/i.test(name))) return [text.trim()];
+  return names;
 }
 
 function namesBetween(text: string, separator: RegExp): string[] {
@@ -57,7 +61,7 @@ export function isOrganisationName(name: string): boolean {
 }
 
 /**
- * "Smith, John" → "John Smith", "Davis, Jr., Sammy" → "Sammy Davis, Jr."; a name already upright
+ * "Smith, John" → "John Smith", "Davis, Jr., Sammy" and "Davis, Sammy, Jr." → "Sammy Davis, Jr."; a name already upright
  * ("Sammy Davis, Jr."), one with no comma or more, and an organisation's ("Google, Inc.") are
  * kept as written.
  */
@@ -69,6 +73,8 @@ export function uprightedAuthorName(name: string): string {
   // (BibTeX's). Only unmistakable ones: "Chen, Xi" and "Nguyen, Vi" are given names, not numerals.
   if (parts.length === 2 && !nameSuffix.test(parts[1]!)) return `${parts[1]} ${parts[0]}`;
   if (parts.length === 3 && nameSuffix.test(parts[1]!)) return `${parts[2]} ${parts[0]}, ${parts[1]}`;
+  // RIS's and Zotero's "Family, Given, Suffix".
+  if (parts.length === 3 && nameSuffix.test(parts[2]!) && !nameSuffix.test(parts[1]!)) return `${parts[1]} ${parts[0]}, ${parts[2]}`;
   return name;
 }
 

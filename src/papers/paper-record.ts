@@ -273,12 +273,7 @@ const fieldSchemas = {
     expected: 'an arXiv id such as 2101.00001, 2101.00001v2 or hep-th/9901001 (an arXiv: prefix or an arxiv.org link is read too)',
   },
   authors: stringList(authorNames, uprightedAuthorName, paperLimits.authors, paperLimits.authorCharacters),
-  categories: stringList(
-    (value) => value.split(/[\s,;]+/).filter(Boolean),
-    (entry) => entry,
-    paperLimits.categories,
-    paperLimits.categoryCharacters,
-  ),
+  categories: stringList(categoryList, (entry) => entry, paperLimits.categories, paperLimits.categoryCharacters),
   date: {
     schema: z.string().trim().refine(isCalendarDate),
     expected: 'a real date starting YYYY, YYYY-MM or YYYY-MM-DD (year 1 to 9999)',
@@ -307,6 +302,17 @@ const fieldSchemas = {
     expected: `an http, https or ftp URL such as https://arxiv.org/abs/2401.00001, at most ${count(paperLimits.urlCharacters)} characters`,
   },
 } satisfies Record<string, FieldSchema<unknown>>;
+
+/**
+ * A file's categories in one string: split at `;` and `,`, and at white space only between codes
+ * ("cs.CL cs.LG", "hep-th math.AG"), so keywords of several words ("Parkinson's disease") stay whole.
+ */
+function categoryList(value: string): string[] {
+  return value.split(/[,;]/).flatMap((part) => {
+    const words = part.trim().split(/\s+/).filter(Boolean);
+    return words.length > 1 && words.every((word) => /[.\-\d]/.test(word)) ? words : words.length > 0 ? [words.join(' ')] : [];
+  });
+}
 
 /** The fields a record has, for a message: an id column named otherwise (paper_id) is then one flag away. */
 function fieldsOf(record: Record<string, unknown>): string {

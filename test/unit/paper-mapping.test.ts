@@ -149,6 +149,19 @@ describe('mapRecordToPaper: accepted records', () => {
     assert.deepEqual(authors('Google, Inc.'), ['Google, Inc.']);
   });
 
+  it('regression: keeps an organisation named with commas whole in a file\'s author string (Zotero CSV: "National Academies of Sciences, Engineering, and Medicine" became three authors)', () => {
+    const authors = (value: string) => accepted(mapRecordToPaper({ id: 'x', abstract: 'a', authors: value })).authors;
+    assert.deepEqual(authors('National Academies of Sciences, Engineering, and Medicine'), ['National Academies of Sciences, Engineering, and Medicine']);
+    // People beside an organisation are still listed apart.
+    assert.deepEqual(authors('Ada Lovelace, Alan Turing and the ATLAS Collaboration'), ['Ada Lovelace', 'Alan Turing', 'the ATLAS Collaboration']);
+  });
+
+  it('regression: turns "Family, Given, Suffix" around (Zotero CSV and RIS order; "Martin, Paul, Jr." was stored as written)', () => {
+    const authors = (value: string) => accepted(mapRecordToPaper({ id: 'x', abstract: 'a', authors: value })).authors;
+    assert.deepEqual(authors('Martin, Paul, Jr.; Doe, Jane'), ['Paul Martin, Jr.', 'Jane Doe']);
+    assert.deepEqual(authors('Davis, Jr., Sammy; Doe, Jane'), ['Sammy Davis, Jr.', 'Jane Doe']);
+  });
+
   it('does not split author names that merely contain "and"', () => {
     assert.deepEqual(accepted(mapRecordToPaper({ id: 'x', abstract: 'a', authors: 'Alexander Anderson, Sandy Band' })).authors, [
       'Alexander Anderson',
@@ -159,6 +172,13 @@ describe('mapRecordToPaper: accepted records', () => {
   it('splits a categories string such as "cs.CV cs.LG"', () => {
     assert.deepEqual(accepted(mapRecordToPaper({ id: 'x', abstract: 'a', categories: 'cs.CV cs.LG' })).categories, ['cs.CV', 'cs.LG']);
     assert.deepEqual(accepted(mapRecordToPaper({ id: 'x', abstract: 'a', categories: 'cs.CV, cs.LG;stat.ML' })).categories, ['cs.CV', 'cs.LG', 'stat.ML']);
+  });
+
+  it('regression: keeps keywords of several words whole (Zotero, Scopus and Web of Science CSV keywords were split at every space)', () => {
+    const categories = (value: string) => accepted(mapRecordToPaper({ id: 'x', abstract: 'a', categories: value })).categories;
+    assert.deepEqual(categories("alpha-synuclein; neurodegeneration; Parkinson's disease"), ['alpha-synuclein', 'neurodegeneration', "Parkinson's disease"]);
+    assert.deepEqual(categories('Computer Science - Computation and Language'), ['Computer Science - Computation and Language']);
+    assert.deepEqual(categories('machine   learning, hep-th math.AG'), ['machine learning', 'hep-th', 'math.AG']);
   });
 
   it('omits authors and categories that are empty after splitting', () => {
