@@ -172,6 +172,12 @@ describe('BibTeX entry to record: TeX to text', () => {
     });
   }
 
+  it('regression: converts the TeX of volume, issue and pages as of text (pages = {e1234\\textendash{}e1240} was stored so)', async () => {
+    const converted = await record('@article{k, abstract = {A.}, volume = {{\\em 12}}, number = {3\\textendash{}4}, pages = {e1234\\textendash{}e1240}}');
+    assert.deepEqual([converted.volume, converted.issue, converted.pages], ['12', '3–4', 'e1234–e1240']);
+    assert.equal((await record('@article{k, abstract = {A.}, pages = {12\\,301--12\\,310}}')).pages, '12 301–12 310');
+  });
+
   it("reads Zotero's abstractNote as the abstract", async () => {
     assert.equal((await record('@misc{k, abstractNote = {From Zotero.}}')).abstract, 'From Zotero.');
   });

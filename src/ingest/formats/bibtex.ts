@@ -65,9 +65,10 @@ function entryPosition(key: string | undefined, line: number): string {
 }
 
 /** The fields that carry TeX worth converting; the rest are identifiers and numbers. */
-const textFields = ['title', 'abstract', 'venue'] as const;
+const textFields = ['title', 'abstract', 'venue', 'volume', 'issue', 'pages'] as const;
 
-const libraryFieldName = { title: 'title', abstract: 'abstract', venue: 'venue' } as const;
+/** Under names the library gives no meaning of its own: each is converted as plain TeX text. */
+const libraryFieldName = { title: 'title', abstract: 'abstract', venue: 'venue', volume: 'volumetext', issue: 'issuetext', pages: 'pagestext' } as const;
 
 /** One entry as a record in the canonical field names (see papers/paper-record.ts). */
 export function bibtexEntryToRecord(parse: LibraryParse, entry: BibtexEntry): Record<string, unknown> {
@@ -88,6 +89,9 @@ export function bibtexEntryToRecord(parse: LibraryParse, entry: BibtexEntry): Re
       fields.get('journaltitle') ??
       fields.get('booktitle') ??
       (named && venueIsPublisher(named) ? (fields.get('school') ?? fields.get('institution') ?? fields.get('publisher')) : undefined),
+    volume: fields.get('volume'),
+    issue: fields.get('number') ?? fields.get('issue'),
+    pages: fields.get('pages'),
   };
   const forLibrary: Record<string, string> = {};
   const plain: Record<string, string> = {};
@@ -118,13 +122,8 @@ export function bibtexEntryToRecord(parse: LibraryParse, entry: BibtexEntry): Re
   const namedVenue = plain.venue ?? asText(converted.venue);
   const venue = publishedVenue(namedVenue);
   if (venue) record.venue = venue;
-  for (const [field, names] of [
-    ['volume', ['volume']],
-    ['issue', ['number', 'issue']],
-    ['pages', ['pages']],
-  ] as const) {
-    const value = names.map((name) => fields.get(name)).find((candidate) => candidate !== undefined);
-    const text = value === undefined ? '' : simpleText(value);
+  for (const field of ['volume', 'issue', 'pages'] as const) {
+    const text = plain[field] ?? asText(converted[libraryFieldName[field]]);
     if (text) record[field] = text;
   }
 
