@@ -54,6 +54,7 @@ describe('texToText of words and degrees in math', () => {
       ['$\\textit{Merge to Mix}$: a study', 'Merge to Mix: a study'],
       ['$\\text{ for all } x$, $\\mbox{two words}$, $\\textbf{bold~words}$', 'for all x, two words, bold words'],
       ['[$\\mathrm{Fe II}$] lines', '[Fe II] lines'],
+      ['$\\mathit{de novo}$ and $\\mathit{in~vivo}$', 'de novo and in vivo'],
       ['at 300$^{\\circ}$C, 90$^\\circ$ and ${}^{\\circ}$F', 'at 300°C, 90° and °F'],
       ['$\\mathrm{10^{\\circ}C}$', '10°C'],
       // The ring operator itself stays one.

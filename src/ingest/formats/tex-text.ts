@@ -161,8 +161,8 @@ export function resolveUnicodeAndScripts(tex: string): string {
   );
 }
 
-/** Commands whose argument is words even in math: TeX keeps the spaces of `\text{…}`, and `\mathrm{Fe II}` means them. */
-const wordsInMath = /\\(text(?:it|bf|rm|sf|tt|sc|up|md|normal)?|mbox|mathrm)\s*\{([^{}]*)\}/g;
+/** Commands whose argument is words even in math: TeX keeps the spaces of `\text{…}`, and `\mathrm{Fe II}` or `\mathit{de novo}` means them. */
+const wordsInMath = /\\(text(?:it|bf|rm|sf|tt|sc|sl|up|md|normal)?|mbox|emph|math(?:rm|it|bf|sf|tt|normal))\s*\{([^{}]*)\}/g;
 /** `^\circ` and `^{\circ}`: the degree sign (the library read the braced form as the ring operator ∘). */
 const degreeInMath = /\^\s*(?:\{\s*\\circ\s*\}|\\circ(?![A-Za-z]))/g;
 
