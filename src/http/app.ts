@@ -223,9 +223,19 @@ function requireService(state: ServiceState, atArrival: SearchService | undefine
   throw new AppError(state.phase === 'stopping' ? 'shutting_down' : 'not_ready');
 }
 
-/** A request with a body must say it is JSON (or be a reference file already read as bytes); anything else gets a 415 before parsing. */
+/**
+ * A request with a body must say it is JSON (or be a reference file already read as bytes); anything else gets a 415 before parsing.
+ * A merge patch is one only with PATCH: a PUT of one would replace the whole paper with the few fields it holds.
+ */
 const requireJsonBody: RequestHandler = (request, _response, next) => {
   const hasBody = request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0;
+  if (hasBody && request.method !== 'PATCH' && request.is('application/merge-patch+json')) {
+    throw new AppError(
+      'unsupported_media_type',
+      `A merge patch (application/merge-patch+json) is sent with PATCH; ${request.method} takes application/json${request.method === 'PUT' ? ' and replaces the whole paper' : ''}.`,
+      { details: { contentType: request.headers['content-type'] ?? null } },
+    );
+  }
   if (hasBody && !Buffer.isBuffer(request.body) && !request.is(jsonTypes)) {
     const alternatives =
       request.method === 'POST' && request.path === '/v1/papers' ? ` (or ${importFormats.map((format) => exportMediaTypes[format]).join(' or ')})` : '';

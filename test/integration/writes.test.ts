@@ -403,6 +403,15 @@ describe('writing papers', () => {
       headers: { ...auth, 'content-type': 'application/merge-patch+json' },
     });
     assert.deepEqual([mergePatch.status, mergePatch.body.paper.issue], [200, '4']);
+    // Regression: a merge patch sent with PUT replaced the whole paper with the fields it held.
+    const mergePatchPut = await request<{ error: { code: string; message: string } }>(server.url, '/v1/papers/new-octopus', {
+      method: 'PUT',
+      body: JSON.stringify({ abstract: 'Only this.' }),
+      headers: { ...auth, 'content-type': 'application/merge-patch+json' },
+    });
+    assert.deepEqual([mergePatchPut.status, mergePatchPut.body.error.code], [415, 'unsupported_media_type']);
+    assert.match(mergePatchPut.body.error.message, /sent with PATCH/);
+    assert.equal((await anonymous.paper('new-octopus')).paper.issue, '4', 'the paper is unchanged');
   });
 
   it('deletes a paper: gone from reads, searches, lists and recommendations', async () => {
