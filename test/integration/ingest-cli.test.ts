@@ -380,6 +380,12 @@ describe('paper-search add', () => {
       await writeFile(lines, '{"id":"j1","title":"Renamed","abstract":"A new abstract."}\n{"id":"fresh","abstract":"Volcanic ash in the stratosphere."}\n');
       const kept = await runCli('add', ['--input', lines, '--url', server.url, '--key', key]);
       assert.match(kept.stderr, /read 2, added 1, replaced 0, already stored and kept 1 \(--replace replaces them\), rejected 0/);
+      // Regression: a different paper under a stored id (a citation key two libraries share) was kept without a word.
+      assert.match(
+        kept.stderr,
+        /1 of the papers kept is another paper than the one stored under its id \(another title or DOI\): give it other ids \(--id-field\), or --replace to overwrite the stored ones\n {2}j1: stored "Contrastive learning of visual representations".*, given "Renamed"/,
+      );
+      assert.doesNotMatch(titleOnly.stderr, /another paper/, 'the same paper read again is not another');
       assert.equal(
         (await request<{ paper: { title: string } }>(server.url, '/v1/papers/j1')).body.paper.title,
         'Contrastive learning of visual representations',

@@ -19,6 +19,7 @@ import { examples } from './examples.js';
 import { addFieldOptions, fieldMapOf } from './field-options.js';
 import { nonEmpty, serverUrl } from './list-options.js';
 import { maxPapersPerWrite } from '../../http/schemas.js';
+import { keptReport, tallyKept, type KeptTally } from './kept-papers.js';
 
 /** JSON per request, well under the server's 32 MiB default write body (a thousand long abstracts exceed it). */
 const bytesPerRequest = 8 * 1024 * 1024;
@@ -33,12 +34,11 @@ interface AddFlags {
   [fieldFlag: string]: unknown;
 }
 
-interface AddSummary extends RejectionTally, SharedIdentifierTally {
+/** `kept`: ids already stored, left as they were (without --replace). */
+interface AddSummary extends RejectionTally, SharedIdentifierTally, KeptTally {
   read: number;
   added: number;
   replaced: number;
-  /** Ids already stored, left as they were (without --replace). */
-  kept: number;
 }
 
 /**
@@ -72,7 +72,18 @@ export function addCommand(): Command {
           timeoutMs: 10 * 60_000,
           ...(flags.key ? { headers: { authorization: `Bearer ${flags.key}` } } : {}),
         });
-        const summary: AddSummary = { read: 0, added: 0, replaced: 0, kept: 0, shared: new Set(), sharedExamples: [], rejected: {}, rejectionExamples: [] };
+        const summary: AddSummary = {
+          read: 0,
+          added: 0,
+          replaced: 0,
+          kept: 0,
+          others: 0,
+          otherExamples: [],
+          shared: new Set(),
+          sharedExamples: [],
+          rejected: {},
+          rejectionExamples: [],
+        };
         let batch: TitleOnlyPaperInput[] = [];
         let batchBytes = 0;
         const send = async () => {
@@ -131,16 +142,15 @@ async function addBatch(
     if (!(error instanceof PaperSearchError)) throw error;
     if (error.code === 'paper_exists') {
       const stored = new Set((error.details as { ids?: string[] } | undefined)?.ids ?? []);
-      for (const paper of papers.filter((candidate) => stored.has(String(candidate.id)))) {
-        if (!replace) {
-          summary.kept++;
-          continue;
+      const storedAlready = papers.filter((candidate) => stored.has(String(candidate.id)));
+      if (!replace) await tallyKept(storedAlready, (ids, fields) => withRetries(() => client.papers(ids, fields)), summary);
+      else
+        for (const paper of storedAlready) {
+          const refused = await refusedAsInvalid(summary, paper, async () =>
+            tallyShared(summary, (await withRetries(() => client.putPaper(String(paper.id), paper, { allowTitleOnly }))).warnings ?? []),
+          );
+          if (!refused) summary.replaced++;
         }
-        const refused = await refusedAsInvalid(summary, paper, async () =>
-          tallyShared(summary, (await withRetries(() => client.putPaper(String(paper.id), paper, { allowTitleOnly }))).warnings ?? []),
-        );
-        if (!refused) summary.replaced++;
-      }
       const rest = papers.filter((paper) => !stored.has(String(paper.id)));
       if (rest.length > 0) await addBatch(client, rest, options, summary);
       return;
@@ -191,6 +201,7 @@ function summaryLines(summary: AddSummary): string[] {
   return [
     `read ${summary.read}, added ${summary.added}, replaced ${summary.replaced}, ${kept}, ${rejections.count}`,
     ...rejections.examples,
+    ...keptReport(summary),
     ...sharedReport(summary, 'written'),
   ];
 }
