@@ -43,6 +43,18 @@ function commaCount(text: string): number {
 const organisationWords =
   /(?<![\p{L}\p{N}'’-])(consortium|collaboration|team|group|institute|institut|university|universit[yé]|laborator(y|ies)|lab|research|center|centre|committee|association|organi[sz]ation|project|society|foundation|inc\.?|ltd\.?|llc|gmbh|plc|corp\.?|corporation|company|council|network|initiative|agency|department|office|ministry|bureau|hospital|college|academy|academies|commission|administration)(?![\p{L}\p{N}'’-])/iu;
 
+const eastAsianName = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}ー・]+$/u;
+
+/**
+ * A person's given and family names in the order their script writes them: family first and
+ * unspaced in Chinese, Japanese and Korean (王, 小明 → 王小明, as a file that writes the name whole
+ * has it), else given first ("Ada Lovelace"). Either may be empty.
+ */
+export function givenThenFamily(given: string, family: string): string {
+  if (!given || !family) return given || family;
+  return eastAsianName.test(given) && eastAsianName.test(family) ? `${family}${given}` : `${given} ${family}`;
+}
+
 /** A suffix of a person's name, written after the family name ("John Smith Jr.", "Smith, John, III"). */
 export const nameSuffix = /^(jr\.?|sr\.?|ii|iii|iv)$/i;
 
@@ -71,7 +83,7 @@ export function uprightedAuthorName(name: string): string {
   if (parts.some((part) => part === '')) return name;
   // A suffix is written after a comma in both orders of a name: "Sammy Davis, Jr.", "Davis, Jr., Sammy"
   // (BibTeX's). Only unmistakable ones: "Chen, Xi" and "Nguyen, Vi" are given names, not numerals.
-  if (parts.length === 2 && !nameSuffix.test(parts[1]!)) return `${parts[1]} ${parts[0]}`;
+  if (parts.length === 2 && !nameSuffix.test(parts[1]!)) return givenThenFamily(parts[1]!, parts[0]!);
   if (parts.length === 3 && nameSuffix.test(parts[1]!)) return `${parts[2]} ${parts[0]}, ${parts[1]}`;
   // RIS's and Zotero's "Family, Given, Suffix".
   if (parts.length === 3 && nameSuffix.test(parts[2]!) && !nameSuffix.test(parts[1]!)) return `${parts[1]} ${parts[0]}, ${parts[2]}`;

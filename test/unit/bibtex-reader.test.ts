@@ -138,6 +138,9 @@ describe('BibTeX entry to record: authors', () => {
     ["M{\\\"u}ller, J{\\\"o}rg and Caf\\'{e}, Jean-Pierre and Dvo\\v{r}\\'ak, Anton{\\'\\i}n", ['Jörg Müller', 'Jean-Pierre Café', 'Antonín Dvořák']],
     ['Łucja Kowalczyk and 王小明 and Nguy{\\~{\\^e}}n, Th{\\d{i}}', ['Łucja Kowalczyk', '王小明', 'Thị Nguyễn']],
     ['Hinterberger, Greta and others', ['Greta Hinterberger']],
+    // Regression: a Chinese, Japanese or Korean name was turned given name first ("小明 王"), unlike the same name written whole.
+    ['王, 小明 and 山田, 太郎 and 김, 민수 and Wang, Xiaoming', ['王小明', '山田太郎', '김민수', 'Xiaoming Wang']],
+    ['王, 小明 and $\\alpha$-Team', ['王小明', 'α-Team']],
   ];
   for (const [author, expected] of cases) {
     it(`splits "${author}"`, async () => {

@@ -84,6 +84,18 @@ describe('CSL-JSON items', () => {
     assert.equal(cslItemToRecord({ id: 'c', type: 'paper-conference', 'container-title': ['Proceedings of ICML'] }).venue, 'Proceedings of ICML');
   });
 
+  it('regression: writes a Chinese, Japanese or Korean name family first, unspaced (王 and 小明 became "小明 王")', () => {
+    const record = cslItemToRecord({
+      id: 'x',
+      author: [
+        { family: '王', given: '小明' },
+        { family: 'Wang', given: 'Xiaoming' },
+        { family: 'Beethoven', given: 'Ludwig', 'non-dropping-particle': 'van' },
+      ],
+    });
+    assert.deepEqual(record.authors, ['王小明', 'Xiaoming Wang', 'Ludwig van Beethoven']);
+  });
+
   it('regression: refuses a title, abstract or author list of another type, naming the field (the paper was stored untitled, without authors)', () => {
     const mapped = (item: Record<string, unknown>) => mapRecordToPaper(cslItemToRecord({ id: 'c', type: 'article-journal', abstract: 'A.', ...item }));
     for (const [field, value] of [

@@ -162,6 +162,11 @@ describe('mapRecordToPaper: accepted records', () => {
     assert.deepEqual(authors('Davis, Jr., Sammy; Doe, Jane'), ['Sammy Davis, Jr.', 'Jane Doe']);
   });
 
+  it('regression: turns an inverted Chinese, Japanese or Korean name family first and unspaced ("王, 小明" became "小明 王")', () => {
+    const authors = (value: string) => accepted(mapRecordToPaper({ id: 'x', abstract: 'a', authors: value })).authors;
+    assert.deepEqual(authors('王, 小明; 李, 华; Wang, Xiaoming'), ['王小明', '李华', 'Xiaoming Wang']);
+  });
+
   it('does not split author names that merely contain "and"', () => {
     assert.deepEqual(accepted(mapRecordToPaper({ id: 'x', abstract: 'a', authors: 'Alexander Anderson, Sandy Band' })).authors, [
       'Alexander Anderson',

@@ -1,3 +1,4 @@
+import { givenThenFamily } from '../../papers/author-names.js';
 import { needsTexLibrary, resolveAccents, simpleText } from './tex-text.js';
 
 const comma = Symbol('comma');
@@ -91,6 +92,8 @@ function displayName(tokens: NameToken[]): string | undefined {
     first = segments[segments.length - 1]!;
     if (segments.length > 2) junior = segments[1]!;
   }
-  const name = simpleText([...first, ...von, ...last, ...junior].join(' '));
+  const name = simpleText(
+    von.length === 0 && junior.length === 0 ? givenThenFamily(first.join(' '), last.join(' ')) : [...first, ...von, ...last, ...junior].join(' '),
+  );
   return name.length > 0 ? name : undefined;
 }

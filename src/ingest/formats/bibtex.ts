@@ -1,6 +1,7 @@
 import type { Creator } from '@retorquere/bibtex-parser';
 import type { Input } from '../input-files.js';
 import type { RawRecord } from '../record-readers.js';
+import { givenThenFamily } from '../../papers/author-names.js';
 import { bibtexNames } from './bibtex-names.js';
 import { readBibtexEntries, type BibtexEntry } from './bibtex-syntax.js';
 import { citationKey } from '../../papers/citation-key.js';
@@ -193,7 +194,9 @@ function asCreators(value: LibraryFieldValue | undefined): Creator[] {
 
 /** "First von Last Jr." or an institution's name; "and others" is not an author. */
 function displayName(creator: Creator): string | undefined {
-  const parts = creator.name !== undefined ? [creator.name] : [creator.firstName, creator.prefix, creator.lastName, creator.suffix];
+  const { firstName, prefix, lastName, suffix } = creator;
+  const parts =
+    creator.name !== undefined ? [creator.name] : prefix || suffix ? [firstName, prefix, lastName, suffix] : [givenThenFamily(firstName ?? '', lastName ?? '')];
   const name = cleanLibraryText(parts.filter((part) => part !== undefined && part.trim().length > 0).join(' '));
   return name.length > 0 && name.toLowerCase() !== 'others' ? name : undefined;
 }

@@ -1,3 +1,4 @@
+import { givenThenFamily } from '../../papers/author-names.js';
 import { arxivIdFromDoi, arxivIdFromMention, arxivIdFromUrl, plainPaperId } from '../../papers/identifiers.js';
 import { publishedVenue } from '../../papers/preprint-servers.js';
 import { publicationTypeOf, venueIsPublisher, type PublicationType } from '../../papers/publication-type.js';
@@ -134,8 +135,10 @@ function cslNameText(name: unknown): string | undefined {
   if (!isObject(name)) return undefined;
   const literal = text(name.literal);
   if (literal) return literal;
-  const parts = [name.given, name['dropping-particle'], name['non-dropping-particle'], name.family, name.suffix].map(text).filter(Boolean);
-  return parts.length > 0 ? parts.join(' ') : undefined;
+  const parts = [name.given, name['dropping-particle'], name['non-dropping-particle'], name.family, name.suffix].map(text);
+  if (!parts[1] && !parts[2] && !parts[4]) return givenThenFamily(parts[0] ?? '', parts[3] ?? '') || undefined;
+  const present = parts.filter(Boolean);
+  return present.length > 0 ? present.join(' ') : undefined;
 }
 
 /**
