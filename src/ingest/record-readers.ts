@@ -1,6 +1,6 @@
 import { extname } from 'node:path';
 import { Readable } from 'node:stream';
-import { parse as parseCsv } from 'csv-parse';
+import { parse as parseCsv, type Options as CsvOptions } from 'csv-parse';
 import streamArray from 'stream-json/streamers/stream-array.js';
 import { AppError } from '../errors.js';
 import { textLines, withWindows1252Fallback } from '../shared/text-lines.js';
@@ -211,6 +211,41 @@ function distinctColumns(header: string[]): string[] {
   return header;
 }
 
+/** A quote inside a field that does not start with one is a plain character (`a 5" review`). */
+function csvOptions(delimiter: string, quote: '"' | false): CsvOptions {
+  return {
+    columns: distinctColumns,
+    delimiter,
+    quote,
+    relax_quotes: true,
+    bom: true,
+    info: true,
+    skip_empty_lines: true,
+    relax_column_count: true,
+    trim: false,
+  };
+}
+
+/**
+ * Whether the whole file parses with quotes as CSV writes them. Web of Science's tab-delimited
+ * export does not quote fields, so a title opening with a quote ("Smart" hydrogels) stopped the
+ * reading of every record; such a file is read with quotes as plain characters.
+ */
+async function quotesParse(open: () => Readable, delimiter: string): Promise<boolean> {
+  const stream = withWindows1252Fallback(open());
+  const rows = stream.pipe(parseCsv(csvOptions(delimiter, '"')));
+  stream.on('error', (error) => rows.destroy(error));
+  try {
+    for await (const _row of rows) {
+      // Only whether the file parses matters.
+    }
+    return true;
+  } catch (error) {
+    // Any other fault is the reading pass's to report, where the file is named.
+    return !/^CSV_.*QUOTE/.test((error as { code?: string }).code ?? '');
+  }
+}
+
 /**
  * A CSV file's rows, its delimiter read from its header (a comma, or the semicolon of Excel in
  * much of Europe, or a tab) and each line that is not UTF-8 read as Windows-1252 (Excel's "CSV"
@@ -218,10 +253,9 @@ function distinctColumns(header: string[]): string[] {
  */
 async function* readCsv(open: () => Readable, path: string): AsyncGenerator<RawRecord> {
   const delimiter = await headerDelimiter(open());
+  const quote = delimiter === '\t' && !(await quotesParse(open, delimiter)) ? false : '"';
   const stream = withWindows1252Fallback(open());
-  const rows = stream.pipe(
-    parseCsv({ columns: distinctColumns, delimiter, bom: true, info: true, skip_empty_lines: true, relax_column_count: true, trim: false }),
-  );
+  const rows = stream.pipe(parseCsv(csvOptions(delimiter, quote)));
   stream.on('error', (error) => rows.destroy(error));
   try {
     for await (const row of rows as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {

@@ -228,12 +228,13 @@ function namesSomething(entry: string): boolean {
 }
 
 /**
- * Text as stored: control characters (NUL, escapes) dropped, nothing a reader could see and
+ * Text as stored: line breaks as `\n` (a Windows file's `\r\n` inside a quoted CSV field was kept
+ * whole), control characters (NUL, escapes) dropped, nothing a reader could see and
  * exports would carry them; a lone surrogate (JSON can write `\udc00`) becomes U+FFFD, as every
  * UTF-8 file, BibTeX and RIS export included, would write it, so all formats show the same text.
  */
 function readableText(text: string): string {
-  return withoutLoneSurrogates(withoutControlCharacters(text));
+  return withoutLoneSurrogates(withoutControlCharacters(text.replace(/\r\n?/g, '\n')));
 }
 
 /** A text field, as stored (see readableText). */

@@ -186,6 +186,11 @@ describe('mapRecordToPaper: accepted records', () => {
     assert.deepEqual(categories('machine   learning, hep-th math.AG'), ['machine learning', 'hep-th', 'math.AG']);
   });
 
+  it("regression: stores line breaks as \\n (a Windows file's \\r\\n inside a quoted CSV field was kept)", () => {
+    const paper = accepted(mapRecordToPaper({ id: 'x', title: 'One\r\ntwo', abstract: 'First.\r\nSecond.\rThird.\r\n' }));
+    assert.deepEqual([paper.title, paper.abstract], ['One\ntwo', 'First.\nSecond.\nThird.']);
+  });
+
   it('omits authors and categories that are empty after splitting', () => {
     const paper = accepted(mapRecordToPaper({ id: 'x', abstract: 'a', authors: [], categories: '   ' }));
     assert.equal('authors' in paper, false);

@@ -313,6 +313,22 @@ describe('openRecordSource: CSV', () => {
     assert.deepEqual(await readAll(quoted, 'csv'), [{ position: 'line 2', value: { id: 'a', 'title; short': 'T', abstract: 'x' } }]);
   });
 
+  it('regression: reads quotes that do not open a field as text, and a tab-delimited file that does not quote its fields (Web of Science) with quotes as text (one stray quote stopped the whole file)', async () => {
+    const strayQuote = await writeInput('stray.csv', 'id,title,abstract\na,a 5" review,x\nb,"quoted, as CSV writes it",y\n');
+    assert.deepEqual(await readAll(strayQuote, 'csv'), [
+      { position: 'line 2', value: { id: 'a', title: 'a 5" review', abstract: 'x' } },
+      { position: 'line 3', value: { id: 'b', title: 'quoted, as CSV writes it', abstract: 'y' } },
+    ]);
+    const webOfScience = await writeInput('savedrecs.txt', 'UT\tTI\tAB\nW1\t"Smart" hydrogels: a 5" review\tabc\nW2\tPlain\tdef\n');
+    assert.deepEqual(await readAll(webOfScience, 'csv'), [
+      { position: 'line 2', value: { UT: 'W1', TI: '"Smart" hydrogels: a 5" review', AB: 'abc' } },
+      { position: 'line 3', value: { UT: 'W2', TI: 'Plain', AB: 'def' } },
+    ]);
+    // A tab-delimited file quoted as Excel writes it keeps its quoting.
+    const excelTabs = await writeInput('excel-tabs.txt', 'id\ttitle\tabstract\na\t"A ""quoted""\tword"\tx\n');
+    assert.deepEqual(await readAll(excelTabs, 'csv'), [{ position: 'line 2', value: { id: 'a', title: 'A "quoted"\tword', abstract: 'x' } }]);
+  });
+
   it('regression: reads a line of a CSV that is not UTF-8 as Windows-1252 (Excel on Windows; "Café" was stored as "Caf\uFFFD")', async () => {
     const path = await writeInput(
       'latin1.csv',
