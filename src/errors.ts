@@ -188,6 +188,10 @@ export function invalidInput(message: string, issues: readonly InputIssue[], ext
  */
 export function paperNotFound(names: readonly string[], hint?: string): AppError {
   const listed = names.map((name) => `"${name}"`).join(', ');
-  const message = `${names.length === 1 ? `No paper with id ${listed}` : `No papers with ids ${listed}`}.${hint ? ` ${hint}` : ''}`;
+  // A bare DOI is an id to the service (ids may look like DOIs): say how to name the paper by its DOI.
+  const bareDoi = names.find((name) => /^10\.\d{4,9}\/\S+$/.test(name));
+  const doiHint = bareDoi === undefined ? undefined : `To find a paper by its DOI, write doi:${bareDoi}.`;
+  const hints = [hint, doiHint].filter(Boolean).join(' ');
+  const message = `${names.length === 1 ? `No paper with id ${listed}` : `No papers with ids ${listed}`}.${hints ? ` ${hints}` : ''}`;
   return new AppError('paper_not_found', message, { details: names.length === 1 ? { id: names[0], ids: [...names] } : { ids: [...names] } });
 }

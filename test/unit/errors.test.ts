@@ -102,6 +102,17 @@ describe('paperNotFound', () => {
     assert.equal(paperNotFound(['a', 'b']).message, 'No papers with ids "a", "b".');
     assert.deepEqual(paperNotFound(['a', 'b']).details, { ids: ['a', 'b'] });
   });
+
+  it('regression: says how to name a paper by its DOI when the unknown id is a bare DOI (get 10.1111/jnc.15234 said only "No paper")', () => {
+    assert.equal(
+      paperNotFound(['10.1111/jnc.15234']).message,
+      'No paper with id "10.1111/jnc.15234". To find a paper by its DOI, write doi:10.1111/jnc.15234.',
+    );
+    assert.equal(
+      paperNotFound(['10.1111/x'], 'Ids are case-sensitive.').message,
+      'No paper with id "10.1111/x". Ids are case-sensitive. To find a paper by its DOI, write doi:10.1111/x.',
+    );
+  });
 });
 
 describe('failures told to clients', () => {

@@ -156,6 +156,11 @@ describe('mapRecordToPaper: accepted records', () => {
     assert.deepEqual(authors('Ada Lovelace, Alan Turing and the ATLAS Collaboration'), ['Ada Lovelace', 'Alan Turing', 'the ATLAS Collaboration']);
   });
 
+  it('regression: drops the author ids Scopus writes after each full name ("John A. (57190000001) Smith" was stored)', () => {
+    const authors = (value: string) => accepted(mapRecordToPaper({ id: 'x', abstract: 'a', authors: value })).authors;
+    assert.deepEqual(authors('Smith, John A. (57190000001); Müller, Jörg (57190000002)'), ['John A. Smith', 'Jörg Müller']);
+  });
+
   it('regression: turns "Family, Given, Suffix" around (Zotero CSV and RIS order; "Martin, Paul, Jr." was stored as written)', () => {
     const authors = (value: string) => accepted(mapRecordToPaper({ id: 'x', abstract: 'a', authors: value })).authors;
     assert.deepEqual(authors('Martin, Paul, Jr.; Doe, Jane'), ['Paul Martin, Jr.', 'Jane Doe']);
