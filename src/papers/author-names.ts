@@ -13,7 +13,7 @@ export function authorNames(authors: string): string[] {
   // Runs of white space as one space first: the separators' patterns retried from every space of
   // a long run (80,000 spaces in one string took seconds).
   // Scopus's "Author full names" follow each name with its author id: "Smith, John A. (57190000001)".
-  const text = authors.replace(/\s*\(\d{6,}\)/g, '').replace(/\s+/g, ' ');
+  const text = authors.replace(/\s+/g, ' ').replace(/ ?\(\d{6,}\)/g, '');
   if (text.includes(';')) return namesBetween(text, /;/).map(uprightedAuthorName);
   const byAnd = namesBetween(text, / and /);
   if (byAnd.length > 1 && byAnd.every((name) => commaCount(name) === 1)) return byAnd.map(uprightedAuthorName);
