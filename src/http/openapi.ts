@@ -24,9 +24,9 @@ import {
 } from './response-schemas.js';
 import {
   batchSearchRequestSchema,
-  createPapersRequestSchema,
+  documentedCreatePapersRequestSchema,
+  documentedPaperInputSchema,
   facetsQuerySchema,
-  paperInputSchema,
   listPapersQuerySchema,
   paperLookupRequestSchema,
   paperQuerySchema,
@@ -58,6 +58,8 @@ interface Operation {
   access?: 'read' | 'write' | 'metrics' | 'open';
   /** Errors this route can answer besides those every route may (400 invalid input, 401/403 a key as access says, 429, 431). */
   errors: number[];
+  /** Its errors are JSON-RPC errors (code -32000) carrying the error shape in `data`, as MCP clients read them. */
+  errorsInJsonRpc?: boolean;
   /** Answers whose body is not the error shape (the readiness state, MCP's JSON-RPC errors). */
   otherAnswers?: Record<number, { description: string; schema: z.ZodType }>;
   /** The answer's media type, when not JSON. */
@@ -105,6 +107,14 @@ const mcpAnswerSchema = z.looseObject({
   result: z.record(z.string(), z.unknown()).optional(),
   error: z.object({ code: z.number().int(), message: z.string(), data: z.unknown().optional() }).optional(),
 });
+/** How /mcp answers what the API answers with the error shape: a JSON-RPC error holding that shape's `error`. */
+const mcpRefusalSchema = z
+  .object({
+    jsonrpc: z.literal('2.0'),
+    id: z.null(),
+    error: z.object({ code: z.literal(-32000), message: z.string(), data: errorResponseSchema.shape.error }).strict(),
+  })
+  .strict();
 
 /** Every route the server answers; the document below and the route test both read this list. */
 export const operations: readonly Operation[] = [
@@ -193,7 +203,7 @@ export const operations: readonly Operation[] = [
     operationId: 'createPapers',
     summary: 'Add one paper, or {"papers": [...]} up to 1,000, or a BibTeX, RIS or CSL-JSON file of up to 1,000 (all or none, unless skip_invalid)',
     query: createPapersQuerySchema,
-    body: createPapersRequestSchema,
+    body: documentedCreatePapersRequestSchema,
     imports: true,
     response: createdPapersResponseSchema,
     success: [201],
@@ -206,7 +216,7 @@ export const operations: readonly Operation[] = [
     operationId: 'putPaper',
     summary: 'Create or replace a paper (201 created, 200 replaced)',
     query: putPaperQuerySchema,
-    body: paperInputSchema,
+    body: documentedPaperInputSchema,
     response: putPaperResponseSchema,
     success: [200, 201],
     access: 'write',
@@ -255,6 +265,7 @@ export const operations: readonly Operation[] = [
     success: [200, 202],
     // 403 host_not_allowed whatever the key.
     errors: [403, 413, 415, ...readErrors],
+    errorsInJsonRpc: true,
     otherAnswers: {
       400: { description: 'A JSON-RPC error: the body is not JSON-RPC (parse error -32700, invalid request -32600)', schema: mcpAnswerSchema },
       406: {
@@ -354,11 +365,51 @@ function headersOf(operation: Operation, status: number, limited: boolean): Reco
   };
 }
 
+const text = { type: 'string' };
+const textOrNumber = { type: ['string', 'number'] };
+/**
+ * A CSL-JSON item: the fields the export writes and the import reads, described so that generated
+ * clients type them; CSL has many more, which the import ignores and a bibliography may hold.
+ */
+const cslItemSchema = {
+  type: 'object',
+  properties: {
+    id: textOrNumber,
+    type: text,
+    title: text,
+    abstract: text,
+    author: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { family: text, given: text, 'dropping-particle': text, 'non-dropping-particle': text, suffix: text, literal: text },
+        additionalProperties: true,
+      },
+    },
+    issued: {
+      type: 'object',
+      properties: { 'date-parts': { type: 'array', items: { type: 'array', items: textOrNumber } }, raw: text, literal: text },
+      additionalProperties: true,
+    },
+    DOI: text,
+    URL: text,
+    keyword: { type: ['string', 'array'], items: text },
+    'container-title': { type: ['string', 'array'], items: text },
+    volume: textOrNumber,
+    issue: textOrNumber,
+    page: textOrNumber,
+    publisher: text,
+    number: textOrNumber,
+    note: text,
+  },
+  additionalProperties: true,
+};
+
 /** The papers of an answer in each export format, in the answer's order: text files, and CSL-JSON's array of items. */
 const exportContent = {
   [exportMediaTypes.bibtex]: { schema: { type: 'string', description: 'A .bib file: one entry per paper, keyed by its id.' } },
   [exportMediaTypes.ris]: { schema: { type: 'string', description: 'A .ris file: one record per paper.' } },
-  [exportMediaTypes['csl-json']]: { schema: { type: 'array', items: { type: 'object' }, description: 'CSL-JSON items, one per paper.' } },
+  [exportMediaTypes['csl-json']]: { schema: { type: 'array', items: cslItemSchema, description: 'CSL-JSON items, one per paper.' } },
 };
 
 const importContent = Object.fromEntries(
@@ -367,7 +418,7 @@ const importContent = Object.fromEntries(
       format === 'csl-json'
         ? {
             type: 'array',
-            items: { type: 'object' },
+            items: cslItemSchema,
             description: 'A CSL-JSON bibliography (an array of CSL items); every item needs an abstract, unless allow_title_only=true.',
           }
         : { type: 'string', description: `A ${formatNames[format].name} file; every entry needs an abstract, unless allow_title_only=true.` };
@@ -430,7 +481,9 @@ export function buildOpenApiDocument(version: string): JsonSchema {
       responses[status] = {
         description: describeStatus(status, operation.operationId),
         headers: headersOf(operation, status, limited),
-        content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+        content: {
+          'application/json': { schema: operation.errorsInJsonRpc ? jsonSchema(mcpRefusalSchema, 'output') : { $ref: '#/components/schemas/Error' } },
+        },
       };
     }
     for (const [status, answer] of Object.entries(operation.otherAnswers ?? {})) {

@@ -157,7 +157,8 @@ export const mapResponseSchema = z
 
 export const healthResponseSchema = z.object({ status: z.literal('ok') }).strict();
 export const readyResponseSchema = z.object({
-  status: z.string(),
+  /** `ready`; else why not: still `starting`, `stopping`, or a part down (see docs/operations.md). */
+  status: z.enum(['ready', 'starting', 'stopping', 'model_restarting', 'model_failed', 'storage_down']),
   /** The storage backend's health: `degraded` answers with part of it down (a Weaviate node, say). */
   storage: z.enum(['ok', 'degraded', 'down']).optional(),
   storage_reason: z.string().optional(),

@@ -83,7 +83,8 @@ export const filterSchema = z.strictObject({
 const facetList = z
   .array(z.enum(facetNames))
   .max(facetNames.length)
-  .refine((names) => new Set(names).size === names.length, { message: 'names a facet twice' });
+  .refine((names) => new Set(names).size === names.length, { message: 'names a facet twice' })
+  .meta({ uniqueItems: true });
 
 /** Which stored fields come back (in a JSON body; the query's form is queryFields). */
 const fieldChoice = z.array(z.enum(selectableFields)).max(selectableFields.length);
@@ -138,7 +139,12 @@ export const batchSearchRequestSchema = z.strictObject({
   queries: z
     .array(
       z
-        .strictObject({ query: nonBlank(maxQueryCharacters), mode, ...listOptions })
+        .strictObject({
+          query: nonBlank(maxQueryCharacters),
+          mode,
+          ...listOptions,
+          explain: listOptions.explain.meta({ const: false, description: 'Not available in batches: false or left out.' }),
+        })
         .superRefine(withinPageLimit)
         .refine((value) => !value.explain, { message: 'explain is not available in batches', path: ['explain'] }),
     )
@@ -375,7 +381,20 @@ const allowTitleOnly = queryFlag.describe(
   "Take papers that have a title but no abstract (a reference manager's export often has none); they are found by their title alone, as ingestion's --allow-title-only.",
 );
 
-const { id: patchedId, ...patchableFields } = titleOnlyPaperInputSchema.shape;
+/**
+ * A paper as the API reference documents a write: the abstract optional, as allow_title_only=true
+ * takes it; without that flag the route checks it is there (generated clients could not type a
+ * title-only write).
+ */
+export const documentedPaperInputSchema = paperInputSchema.extend({
+  abstract: titleOnlyPaperInputSchema.shape.abstract.describe('Required, not blank, unless allow_title_only=true; then a paper with a title may leave it out.'),
+});
+
+/** POST /v1/papers's body as the API reference documents it (see documentedPaperInputSchema). */
+export const documentedCreatePapersRequestSchema = z.union([paperBatchSchemaOf(documentedPaperInputSchema), documentedPaperInputSchema]);
+
+const { id: storedId, ...patchableFields } = titleOnlyPaperInputSchema.shape;
+const patchedId = storedId.describe("The paper's id, if given: the id of the path (a patch does not change an id).");
 
 /** Every field but the id, each also taking `null` (remove it): a field added to the paper is patchable with it. */
 const removableFields = Object.fromEntries(Object.entries(patchableFields).map(([name, field]) => [name, field.nullable()])) as {

@@ -172,6 +172,13 @@ describe('the OpenAPI document', () => {
     assert.equal(answer.status, 400);
     const validate = ajv.compile(mcpError);
     assert.ok(validate(await answer.json()), `the /mcp 400 is as documented: ${ajv.errorsText(validate.errors)}`);
+    // Regression: /mcp's other refusals were declared in the API's error shape; they are JSON-RPC errors.
+    const refusal = await fetch(`${server.url}/mcp`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello' });
+    assert.equal(refusal.status, 415);
+    const mcpRefusal = (byRoute.get('post /mcp')!.responses['415'] as { content: { 'application/json': { schema: object } } }).content['application/json']
+      .schema;
+    const validateRefusal = ajv.compile(mcpRefusal);
+    assert.ok(validateRefusal(await refusal.json()), `the /mcp 415 is as documented: ${ajv.errorsText(validateRefusal.errors)}`);
   });
 
   it('documents /metrics as the Prometheus text it answers, not JSON (the document said application/json)', async () => {

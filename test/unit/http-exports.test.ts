@@ -642,6 +642,27 @@ describe('the OpenAPI document', () => {
     assert.deepEqual(names(patch), ['id', 'allow_title_only']);
     assert.deepEqual(Object.keys(patch.requestBody!.content), ['application/json', 'application/merge-patch+json']);
   });
+
+  it('regression: types what generated clients need (CSL items were typed Record<string, never>, a title-only write needed an abstract, /mcp refusals were declared in the error shape)', () => {
+    type Schema = {
+      type?: unknown;
+      properties?: Record<string, Schema>;
+      items?: Schema;
+      required?: string[];
+      anyOf?: Schema[];
+      additionalProperties?: unknown;
+    };
+    const schemaOf = (content: Record<string, unknown> | undefined, type: string) => (content![type] as { schema: Schema }).schema;
+    const cslItems = schemaOf(paths['/v1/papers/{id}']!.get!.responses['200']!.content, csl).items!;
+    assert.deepEqual(cslItems.properties!.title, { type: 'string' });
+    assert.equal(cslItems.additionalProperties, true);
+    assert.equal(schemaOf(paths['/v1/papers']!.post!.requestBody!.content, csl).items!.properties!.author!.type, 'array');
+    const put = schemaOf(paths['/v1/papers/{id}']!.put!.requestBody!.content, 'application/json');
+    assert.ok(!(put.required ?? []).includes('abstract'));
+    assert.match(JSON.stringify(put.properties!.abstract), /unless allow_title_only=true/);
+    const mcpRefusal = schemaOf(paths['/mcp']!.post!.responses['401']!.content, 'application/json');
+    assert.deepEqual(Object.keys(mcpRefusal.properties!), ['jsonrpc', 'id', 'error']);
+  });
 });
 
 /** The records a BibTeX or RIS text holds, read by the importers. */
