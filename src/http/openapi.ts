@@ -350,14 +350,17 @@ const responseHeaders = {
   location: stringHeader('The created paper (one paper written; a batch has no Location).'),
   link: stringHeader('The next page, `<url>; rel="next"`, while there is one.'),
   contentDisposition: stringHeader('On an answer in an export format: its file name, `inline; filename="….bib"`.'),
+  wwwAuthenticate: stringHeader('The scheme a key is given in: `Bearer realm="paper-search"`.'),
+  allow: stringHeader('The methods the path takes.'),
 };
 
 /** The headers an operation's answer with this status carries (`limited`: its path is rate-limited). */
 function headersOf(operation: Operation, status: number, limited: boolean): Record<string, unknown> {
   return {
     'X-Request-Id': responseHeaders.requestId,
-    // Errors in the error shape; /readyz's own 503 is a state to poll, not a refusal.
-    ...((status === 429 || status === 503) && !operation.otherAnswers?.[status] ? { 'Retry-After': responseHeaders.retryAfter } : {}),
+    ...(status === 429 || status === 503 ? { 'Retry-After': responseHeaders.retryAfter } : {}),
+    ...(status === 401 ? { 'WWW-Authenticate': responseHeaders.wwwAuthenticate } : {}),
+    ...(status === 405 ? { Allow: responseHeaders.allow } : {}),
     ...(limited ? { RateLimit: responseHeaders.rateLimit, 'RateLimit-Policy': responseHeaders.rateLimitPolicy } : {}),
     ...(status === 201 && operation.operationId === 'createPapers' ? { Location: responseHeaders.location } : {}),
     ...(status === 200 && operation.operationId === 'listPapers' ? { Link: responseHeaders.link } : {}),

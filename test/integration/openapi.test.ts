@@ -163,6 +163,10 @@ describe('the OpenAPI document', () => {
     assert.deepEqual(headers('post /v1/papers', '201'), ['X-Request-Id', 'RateLimit', 'RateLimit-Policy', 'Location']);
     assert.deepEqual(headers('post /v1/search', '429'), ['X-Request-Id', 'Retry-After', 'RateLimit', 'RateLimit-Policy']);
     assert.deepEqual(headers('get /v1/stats', '503'), ['X-Request-Id', 'Retry-After', 'RateLimit', 'RateLimit-Policy']);
+    // Regression: sent but not declared.
+    assert.ok(headers('post /v1/papers', '401').includes('WWW-Authenticate'));
+    assert.ok(headers('get /v1/stats', '405').includes('Allow'));
+    assert.ok(headers('get /readyz', '503').includes('Retry-After'));
     const k = byRoute.get('get /v1/papers/{id}/related')!.parameters!.find((parameter) => parameter.name === 'k')!;
     assert.deepEqual(k.schema, { type: 'integer', minimum: 1, maximum: 100 });
 
