@@ -181,6 +181,13 @@ describe('BibTeX entry to record: TeX to text', () => {
     assert.equal((await record('@article{k, abstract = {A.}, pages = {12\\,301--12\\,310}}')).pages, '12 301–12 310');
   });
 
+  it("regression: takes a book's publisher as its venue when its booktitle is its own title (the venue was the title again)", async () => {
+    const book = await record('@book{k, title = {The Book Title}, booktitle = {{The Book Title}}, publisher = {Springer}, abstract = {A.}}');
+    assert.equal(book.venue, 'Springer');
+    const chapter = await record('@incollection{k, title = {A Chapter}, booktitle = {The Book Title}, publisher = {Springer}, abstract = {A.}}');
+    assert.equal(chapter.venue, 'The Book Title');
+  });
+
   it("reads Zotero's abstractNote as the abstract", async () => {
     assert.equal((await record('@misc{k, abstractNote = {From Zotero.}}')).abstract, 'From Zotero.');
   });

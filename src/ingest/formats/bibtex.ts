@@ -88,7 +88,8 @@ export function bibtexEntryToRecord(parse: LibraryParse, entry: BibtexEntry): Re
       journalOfMacro(fields.get('journal') ?? '') ??
       fields.get('journal') ??
       fields.get('journaltitle') ??
-      fields.get('booktitle') ??
+      // A book's own title repeated as its booktitle (Zotero writes one) is not where it was published.
+      (sameWords(fields.get('booktitle'), fields.get('title')) ? undefined : fields.get('booktitle')) ??
       (named && venueIsPublisher(named) ? (fields.get('school') ?? fields.get('institution') ?? fields.get('publisher')) : undefined),
     volume: fields.get('volume'),
     issue: fields.get('number') ?? fields.get('issue'),
@@ -181,6 +182,15 @@ function convertFields(parse: LibraryParse, fields: Record<string, string>): Rec
     separately[name] = name === 'author' ? (convertWithLibrary(parse, { author: value })?.author ?? fallbackCreators(value)) : texToText(parse, value);
   }
   return separately;
+}
+
+function sameWords(a: string | undefined, b: string | undefined): boolean {
+  const words = (text: string) =>
+    text
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}]+/gu, ' ')
+      .trim();
+  return a !== undefined && b !== undefined && words(a) === words(b);
 }
 
 function asText(value: LibraryFieldValue | undefined): string | undefined {
