@@ -64,6 +64,19 @@ describe('texToText of words and degrees in math', () => {
   });
 });
 
+describe('texToText of siunitx', () => {
+  it('regression: prints quantities and units (\\SI{10}{\\kelvin} and 5~\\si{\\micro\\metre} vanished: "Measured at 5 and 10")', () => {
+    const cases: [string, string][] = [
+      ['Measured at 5~\\si{\\micro\\metre} and \\SI{10}{\\kelvin}', 'Measured at 5 \u03bcm and 10 K'],
+      ['$\\SI{5}{\\micro\\metre}$ and \\qty{3}{\\kilo\\gram}', '5 \u03bcm and 3 kg'],
+      ['\\SI{9.8}{\\metre\\per\\second\\squared}, \\SI[per-mode=symbol]{1}{\\square\\metre}', '9.8 m/s², 1 m²'],
+      ['\\SI{20}{\\percent} of it at \\SI{37}{\\degreeCelsius}', '20 % of it at 37 °C'],
+      ['\\si{mm.s^{-1}} and \\num{6.02e23} atoms', 'mm s⁻¹ and 6.02e23 atoms'],
+    ];
+    for (const [tex, text] of cases) assert.equal(texToText(parse, tex), text, tex);
+  });
+});
+
 describe('texToText', () => {
   const cases: [string, string][] = [
     [

@@ -1,4 +1,5 @@
 import type { Creator, Options, parse as parseBibtexLibrary } from '@retorquere/bibtex-parser';
+import { resolveSiunitx } from './siunitx.js';
 
 type BibtexLibraryParse = typeof parseBibtexLibrary;
 
@@ -280,7 +281,7 @@ export function convertWithLibrary(parse: BibtexLibraryParse, fields: Record<str
   const body = Object.entries(fields)
     .map(
       ([name, value]) =>
-        `  ${name} = {${escapeAngleBrackets(literalTildesAndCarets(resolveMathAccents(resolveWordsInMath(resolveUnicodeAndScripts(value)))))}}`,
+        `  ${name} = {${escapeAngleBrackets(literalTildesAndCarets(resolveMathAccents(resolveWordsInMath(resolveUnicodeAndScripts(resolveSiunitx(value))))))}}`,
     )
     .join(',\n');
   let library: ReturnType<BibtexLibraryParse>;
