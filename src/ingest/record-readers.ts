@@ -258,8 +258,11 @@ async function* readCsv(open: () => Readable, path: string): AsyncGenerator<RawR
   const rows = stream.pipe(parseCsv(csvOptions(delimiter, quote)));
   stream.on('error', (error) => rows.destroy(error));
   try {
+    // csv-parse counts a \r\n inside a quoted field as two lines (every later position was one more off).
+    let linesCountedTwice = 0;
     for await (const row of rows as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
-      yield { position: `line ${row.info.lines}`, value: row.record };
+      for (const value of Object.values(row.record)) linesCountedTwice += value.split('\r\n').length - 1;
+      yield { position: `line ${row.info.lines - linesCountedTwice}`, value: row.record };
     }
   } catch (error) {
     throw new AppError('input_malformed', `${path} is not valid CSV: ${(error as Error).message}`);

@@ -329,6 +329,15 @@ describe('openRecordSource: CSV', () => {
     assert.deepEqual(await readAll(excelTabs, 'csv'), [{ position: 'line 2', value: { id: 'a', title: 'A "quoted"\tword', abstract: 'x' } }]);
   });
 
+  it('regression: positions records after a quoted field holding Windows line breaks on their own lines (each \\r\\n counted twice)', async () => {
+    const path = await writeInput('windows.csv', 'id,title,abstract\r\na,T,"multi\r\nline"\r\nb,T2,x\r\nc,"x\r\ny\r\nz",w\r\nd,e,f\r\n');
+    assert.deepEqual(
+      (await readAll(path, 'csv')).map((record) => record.position),
+      ['line 3', 'line 4', 'line 7', 'line 8'],
+      'a record spanning lines is positioned at its last, as in a file of \\n line breaks',
+    );
+  });
+
   it('regression: reads a line of a CSV that is not UTF-8 as Windows-1252 (Excel on Windows; "Café" was stored as "Caf\uFFFD")', async () => {
     const path = await writeInput(
       'latin1.csv',
