@@ -42,7 +42,13 @@ function commaCount(text: string): number {
  * apostrophe or hyphen beside the word makes it part of a name.
  */
 const organisationWords =
-  /(?<![\p{L}\p{N}'’-])(consortium|collaboration|team|group|institute|institut|university|universit[yé]|laborator(y|ies)|lab|research|center|centre|committee|association|organi[sz]ation|project|society|foundation|inc\.?|ltd\.?|llc|gmbh|plc|corp\.?|corporation|company|council|network|initiative|agency|department|office|ministry|bureau|hospital|college|academy|academies|commission|administration)(?![\p{L}\p{N}'’-])/iu;
+  /(?<![\p{L}\p{N}'’-])(consortium|collaboration|team|group|institute|institut|university|universit[yé]|laborator(y|ies)|lab|research|center|centre|committee|association|organi[sz]ation|project|society|foundation|inc\.?|ltd\.?|llc|gmbh|plc|corp\.?|corporation|company|council|network|initiative|agency|department|office|ministry|bureau|hospital|college|academy|academies|commission|administration|panel|bank|fund|board|alliance|federation|forum|observatory|survey|nations|authority)(?![\p{L}\p{N}'’-])/iu;
+
+/**
+ * Words no person's name holds between its parts, as organisations' names do ("Panel on Climate
+ * Change"). Not "and", which separates authors; not "in", a Dutch particle (in 't Hout).
+ */
+const organisationJoiner = / (?:of|on|for|the) /;
 
 const eastAsianName = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}ー・]+$/u;
 
@@ -70,7 +76,7 @@ export function isInvertedPersonName(commaParts: readonly string[]): boolean {
 
 /** Whether a name is an organisation's ("Google, Inc.", "U.S. Department of Energy"), by the words organisations' names hold. */
 export function isOrganisationName(name: string): boolean {
-  return organisationWords.test(name);
+  return organisationWords.test(name) || organisationJoiner.test(name);
 }
 
 /**

@@ -73,6 +73,11 @@ describe('splitName', () => {
     // Regression: split into family "National Academies of Sciences", given "Engineering", suffix "and Medicine".
     ['National Academies of Sciences, Engineering, and Medicine', { literal: 'National Academies of Sciences, Engineering, and Medicine' }],
     ['Alpha, Beta, Gamma', { literal: 'Alpha, Beta, Gamma' }],
+    // Regression: exported as people ("on Climate Change, Intergovernmental Panel", "Bank, World").
+    ['Intergovernmental Panel on Climate Change', { literal: 'Intergovernmental Panel on Climate Change' }],
+    ['World Bank', { literal: 'World Bank' }],
+    ['United States Geological Survey', { literal: 'United States Geological Survey' }],
+    ['José Ortega y Gasset', { given: 'José Ortega', particle: 'y', family: 'Gasset' }],
   ];
   for (const [name, parts] of cases) {
     it(`splits ${name}`, () => assert.deepEqual(splitName(name), parts));
