@@ -20,9 +20,9 @@ export function authorNames(authors: string): string[] {
   if (byAnd.length === 1 && isLoneInvertedName(text.trim())) return [uprightedAuthorName(text.trim())];
   const names = namesBetween(text, / ?, ?| and /);
   // "National Academies of Sciences, Engineering, and Medicine" is one organisation, not people
-  // named "Engineering" and "and Medicine".
-  if (isOrganisationName(text) && names.some((name) => !name.includes(' ') || /^and\b/i.test(name))) return [text.trim()];
-  return names;
+  // named "Engineering" and "and Medicine"; "Ada Lovelace, Alan Turing, and the ATLAS Collaboration" is three.
+  if (isOrganisationName(names[0] ?? '') && names.slice(1).some((name) => !name.includes(' ') || /^and\b/i.test(name))) return [text.trim()];
+  return names.map((name) => name.replace(/^and /i, '')).filter(Boolean);
 }
 
 function namesBetween(text: string, separator: RegExp): string[] {
@@ -42,7 +42,7 @@ function commaCount(text: string): number {
  * apostrophe or hyphen beside the word makes it part of a name.
  */
 const organisationWords =
-  /(?<![\p{L}\p{N}'’-])(consortium|collaboration|team|group|institute|institut|university|universit[yé]|laborator(y|ies)|lab|research|center|centre|committee|association|organi[sz]ation|project|society|foundation|inc\.?|ltd\.?|llc|gmbh|plc|corp\.?|corporation|company|council|network|initiative|agency|department|office|ministry|bureau|hospital|college|academy|academies|commission|administration|panel|bank|fund|board|alliance|federation|forum|observatory|survey|nations|authority)(?![\p{L}\p{N}'’-])/iu;
+  /(?<![\p{L}\p{N}'’-])(consortium|collaboration|team|group|institute|institut|university|universit[yé]|laborator(y|ies)|lab|research|center|centre|committee|association|organi[sz]ation|project|society|foundation|inc\.?|ltd\.?|llc|gmbh|plc|corp\.?|corporation|company|council|network|initiative|agency|department|office|ministry|bureau|hospital|college|academy|academies|commission|administration|alliance|federation|observatory|survey|nations|authority)(?![\p{L}\p{N}'’-])/iu;
 
 /**
  * Words no person's name holds between its parts, as organisations' names do ("Panel on Climate
@@ -50,7 +50,8 @@ const organisationWords =
  */
 const organisationJoiner = / (?:of|on|for|the) /;
 
-const eastAsianName = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}ー・]+$/u;
+// Not katakana: a foreign name written in it (スミス, ジョン) is given name first, ジョン・スミス.
+const eastAsianName = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Hangul}]+$/u;
 
 /**
  * A person's given and family names in the order their script writes them: family first and

@@ -1,3 +1,11 @@
+/** A text's letters and digits alone, case folded: two titles that differ only in case, spacing or punctuation read the same. */
+export function lettersAndDigits(text: string): string {
+  return text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, '');
+}
+
 /** A UTF-16 surrogate without its pair: not a character, so it cannot be percent-encoded into a URL. */
 const loneSurrogate = /\p{Cs}/u;
 

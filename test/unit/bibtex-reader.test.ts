@@ -140,7 +140,8 @@ describe('BibTeX entry to record: authors', () => {
     ['Hinterberger, Greta and others', ['Greta Hinterberger']],
     // Regression: a Chinese, Japanese or Korean name was turned given name first ("小明 王"), unlike the same name written whole.
     ['王, 小明 and 山田, 太郎 and 김, 민수 and Wang, Xiaoming', ['王小明', '山田太郎', '김민수', 'Xiaoming Wang']],
-    ['王, 小明 and $\\alpha$-Team', ['王小明', 'α-Team']],
+    // Written whole, family name first, with or without a space: kept as written.
+    ['山田 太郎 and 王小明', ['山田 太郎', '王小明']],
   ];
   for (const [author, expected] of cases) {
     it(`splits "${author}"`, async () => {
@@ -186,6 +187,8 @@ describe('BibTeX entry to record: TeX to text', () => {
     assert.equal(book.venue, 'Springer');
     const chapter = await record('@incollection{k, title = {A Chapter}, booktitle = {The Book Title}, publisher = {Springer}, abstract = {A.}}');
     assert.equal(chapter.venue, 'The Book Title');
+    // Proceedings titled as the paper (a keynote's) are still where it appeared.
+    assert.equal((await record('@inproceedings{k, title = {Keynote}, booktitle = {Keynote}, abstract = {A.}}')).venue, 'Keynote');
   });
 
   it("reads Zotero's abstractNote as the abstract", async () => {

@@ -1,5 +1,6 @@
 import type { PaperLookupResponse, TitleOnlyPaperInput } from '../../client/paper-search-client.js';
 import { maxPapersPerLookup } from '../../http/schemas.js';
+import { lettersAndDigits } from '../../shared/unicode.js';
 
 /** Papers `add` left alone because their ids were stored, and those of them that are other papers. */
 export interface KeptTally {
@@ -31,7 +32,8 @@ export async function tallyKept(
       const namesake = stored[i];
       if (!namesake || !isAnotherPaper(namesake, paper)) return;
       tally.others++;
-      if (tally.otherExamples.length < examplesShown) tally.otherExamples.push(`  ${String(paper.id)}: stored ${describe(namesake)}, given ${describe(paper)}`);
+      if (tally.otherExamples.length < examplesShown)
+        tally.otherExamples.push(`  ${String(paper.id)}: stored ${paperLabel(namesake)}, given ${paperLabel(paper)}`);
     });
   }
 }
@@ -47,17 +49,11 @@ export function keptReport(tally: KeptTally): string[] {
 
 function isAnotherPaper(stored: { title?: string; doi?: string }, given: { title?: string; doi?: string }): boolean {
   if (stored.doi && given.doi) return stored.doi.toLowerCase() !== given.doi.toLowerCase();
-  return Boolean(stored.title && given.title) && comparable(stored.title!) !== comparable(given.title!);
+  return Boolean(stored.title && given.title) && lettersAndDigits(stored.title!) !== lettersAndDigits(given.title!);
 }
 
-function comparable(title: string): string {
-  return title
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, '');
-}
-
-function describe({ title, doi }: { title?: string; doi?: string }): string {
+/** A paper as the report names it: its title, cut short, and its DOI. */
+function paperLabel({ title, doi }: { title?: string; doi?: string }): string {
   const shown = title === undefined ? 'untitled' : JSON.stringify(title.length > 60 ? `${title.slice(0, 57)}...` : title);
   return doi ? `${shown} (doi ${doi})` : shown;
 }

@@ -92,8 +92,8 @@ function displayName(tokens: NameToken[]): string | undefined {
     first = segments[segments.length - 1]!;
     if (segments.length > 2) junior = segments[1]!;
   }
-  const name = simpleText(
-    von.length === 0 && junior.length === 0 ? givenThenFamily(first.join(' '), last.join(' ')) : [...first, ...von, ...last, ...junior].join(' '),
-  );
+  // Only a name written "Family, Given" says which part is the family name: 山田 太郎 is kept as written.
+  const inverted = segments.length > 1 && von.length === 0 && junior.length === 0;
+  const name = simpleText(inverted ? givenThenFamily(first.join(' '), last.join(' ')) : [...first, ...von, ...last, ...junior].join(' '));
   return name.length > 0 ? name : undefined;
 }

@@ -1,7 +1,7 @@
 import type { Creator } from '@retorquere/bibtex-parser';
 import type { Input } from '../input-files.js';
 import type { RawRecord } from '../record-readers.js';
-import { givenThenFamily } from '../../papers/author-names.js';
+import { lettersAndDigits } from '../../shared/unicode.js';
 import { bibtexNames } from './bibtex-names.js';
 import { readBibtexEntries, type BibtexEntry } from './bibtex-syntax.js';
 import { citationKey } from '../../papers/citation-key.js';
@@ -89,7 +89,7 @@ export function bibtexEntryToRecord(parse: LibraryParse, entry: BibtexEntry): Re
       fields.get('journal') ??
       fields.get('journaltitle') ??
       // A book's own title repeated as its booktitle (Zotero writes one) is not where it was published.
-      (sameWords(fields.get('booktitle'), fields.get('title')) ? undefined : fields.get('booktitle')) ??
+      (named && venueIsPublisher(named) && isOwnTitle(fields.get('booktitle'), fields.get('title')) ? undefined : fields.get('booktitle')) ??
       (named && venueIsPublisher(named) ? (fields.get('school') ?? fields.get('institution') ?? fields.get('publisher')) : undefined),
     volume: fields.get('volume'),
     issue: fields.get('number') ?? fields.get('issue'),
@@ -184,13 +184,8 @@ function convertFields(parse: LibraryParse, fields: Record<string, string>): Rec
   return separately;
 }
 
-function sameWords(a: string | undefined, b: string | undefined): boolean {
-  const words = (text: string) =>
-    text
-      .toLowerCase()
-      .replace(/[^\p{L}\p{N}]+/gu, ' ')
-      .trim();
-  return a !== undefined && b !== undefined && words(a) === words(b);
+function isOwnTitle(booktitle: string | undefined, title: string | undefined): boolean {
+  return booktitle !== undefined && title !== undefined && lettersAndDigits(booktitle) === lettersAndDigits(title);
 }
 
 function asText(value: LibraryFieldValue | undefined): string | undefined {
@@ -204,9 +199,7 @@ function asCreators(value: LibraryFieldValue | undefined): Creator[] {
 
 /** "First von Last Jr." or an institution's name; "and others" is not an author. */
 function displayName(creator: Creator): string | undefined {
-  const { firstName, prefix, lastName, suffix } = creator;
-  const parts =
-    creator.name !== undefined ? [creator.name] : prefix || suffix ? [firstName, prefix, lastName, suffix] : [givenThenFamily(firstName ?? '', lastName ?? '')];
+  const parts = creator.name !== undefined ? [creator.name] : [creator.firstName, creator.prefix, creator.lastName, creator.suffix];
   const name = cleanLibraryText(parts.filter((part) => part !== undefined && part.trim().length > 0).join(' '));
   return name.length > 0 && name.toLowerCase() !== 'others' ? name : undefined;
 }
