@@ -1,3 +1,5 @@
+import { isBareDoi } from './papers/paper.js';
+
 /**
  * The error catalog: every failure the service can report has one stable code here, and the code
  * fixes the HTTP status. Domain code throws AppError; only the HTTP error middleware turns it
@@ -189,7 +191,7 @@ export function invalidInput(message: string, issues: readonly InputIssue[], ext
 export function paperNotFound(names: readonly string[], hint?: string): AppError {
   const listed = names.map((name) => `"${name}"`).join(', ');
   // A bare DOI is an id to the service (ids may look like DOIs): say how to name the paper by its DOI.
-  const bareDoi = names.find((name) => /^10\.\d{4,9}\/\S+$/.test(name));
+  const bareDoi = names.find(isBareDoi);
   const doiHint = bareDoi === undefined ? undefined : `To find a paper by its DOI, write doi:${bareDoi}.`;
   const hints = [hint, doiHint].filter(Boolean).join(' ');
   const message = `${names.length === 1 ? `No paper with id ${listed}` : `No papers with ids ${listed}`}.${hints ? ` ${hints}` : ''}`;

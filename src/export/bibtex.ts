@@ -1,4 +1,5 @@
 import { citationKey } from '../papers/citation-key.js';
+import { isArxivCategory } from '../papers/identifiers.js';
 import { arxivAbstractUrl } from '../papers/paper-urls.js';
 import { exportedType } from './publication.js';
 import { pageRange } from '../papers/page-range.js';
@@ -200,14 +201,6 @@ export function bibtexName(displayName: string): string {
 }
 
 /**
- * An arXiv category: an archive with a subject class (cs.LG, math.OC, cond-mat.mes-hall), or one
- * of the archives that have none (hep-th, quant-ph). Any lower-case word matched before, and a
- * paper's keyword "optimization" became its primary class.
- */
-const arxivCategory =
-  /^(?:(?:cs|math|stat|physics|astro-ph|cond-mat|nlin|q-bio|q-fin|econ|eess)\.[A-Za-z-]+|gr-qc|hep-ex|hep-lat|hep-ph|hep-th|math-ph|nucl-ex|nucl-th|quant-ph|astro-ph|cond-mat)$/;
-
-/**
  * The entry type of each kind of publication: preprints and other works are @misc, as arXiv's own
  * BibTeX is, and so are datasets (Zotero's BibTeX import discards an entry type it does not know,
  * and BibLaTeX's @dataset is one).
@@ -261,7 +254,7 @@ export function paperToBibtex(paper: Paper, key = citationKey(paper.id)): string
     ['url', paperUrl(paper)],
     ['eprint', paper.arxiv_id ? escapeBibtex(paper.arxiv_id) : undefined],
     ['archiveprefix', paper.arxiv_id ? 'arXiv' : undefined],
-    ['primaryclass', paper.arxiv_id ? paper.categories?.find((category) => arxivCategory.test(category)) : undefined],
+    ['primaryclass', paper.arxiv_id ? paper.categories?.find(isArxivCategory) : undefined],
     ['keywords', paper.categories && paper.categories.length > 0 ? paper.categories.map(bibtexKeyword).join(', ') : undefined],
     ['abstract', paper.abstract ? escapeBibtex(paper.abstract) : undefined],
   ];

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { arxivIdWithoutVersion, normalizeDoi } from './paper.js';
+import { arxivIdWithoutVersion, isBareDoi, normalizeDoi } from './paper.js';
 
 /** New-style (2001.01234) and old-style (hep-th/9901001) arXiv ids, with an optional version. */
 const arxivId = String.raw`(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(v\d+)?`;
@@ -65,7 +65,17 @@ export function paperNameOfQuery(query: string): string | undefined {
   if (isIdentifierName(text)) return text;
   const arxiv = normalizeArxivId(text);
   if (isArxivId(arxiv)) return `arxiv:${arxiv}`;
-  return /^10\.\d{4,9}\/\S+$/.test(text) ? `doi:${text}` : undefined;
+  return isBareDoi(text) ? `doi:${text}` : undefined;
+}
+
+/**
+ * An arXiv category: an archive with a subject class (cs.LG, math.OC, cond-mat.mes-hall), or one
+ * of the archives that have none (hep-th, quant-ph).
+ */
+export function isArxivCategory(text: string): boolean {
+  return /^(?:(?:cs|math|stat|physics|astro-ph|cond-mat|nlin|q-bio|q-fin|econ|eess)\.[A-Za-z-]+|gr-qc|hep-ex|hep-lat|hep-ph|hep-th|math-ph|nucl-ex|nucl-th|quant-ph|astro-ph|cond-mat)$/.test(
+    text,
+  );
 }
 
 /**

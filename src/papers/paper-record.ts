@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { authorNames, uprightedAuthorName } from './author-names.js';
-import { arxivIdFromDoi, identifierNamePrefixes, isArxivId, isIdentifierName, normalizeArxivId } from './identifiers.js';
+import { arxivIdFromDoi, identifierNamePrefixes, isArxivCategory, isArxivId, isIdentifierName, normalizeArxivId } from './identifiers.js';
 import { storedPages } from './page-range.js';
 import { paperLimits } from './paper-limits.js';
 import { publicationTypeOf } from './publication-type.js';
@@ -229,12 +229,12 @@ function namesSomething(entry: string): boolean {
 
 /**
  * Text as stored: line breaks as `\n` (a Windows file's `\r\n` inside a quoted CSV field was kept
- * whole), control characters (NUL, escapes) dropped, nothing a reader could see and
+ * whole), no soft hyphens (a PDF's or TeX's hyphenation hint, hy\-phen, split the word for search), control characters (NUL, escapes) dropped, nothing a reader could see and
  * exports would carry them; a lone surrogate (JSON can write `\udc00`) becomes U+FFFD, as every
  * UTF-8 file, BibTeX and RIS export included, would write it, so all formats show the same text.
  */
 function readableText(text: string): string {
-  return withoutLoneSurrogates(withoutControlCharacters(text.replace(/\r\n?/g, '\n')));
+  return withoutLoneSurrogates(withoutControlCharacters(text.replace(/\r\n?/g, '\n').replace(/\u00ad/g, '')));
 }
 
 /** A text field, as stored (see readableText). */
@@ -311,8 +311,13 @@ const fieldSchemas = {
 function categoryList(value: string): string[] {
   return value.split(/[,;]/).flatMap((part) => {
     const words = part.trim().split(/\s+/).filter(Boolean);
-    return words.length > 1 && words.every((word) => /[.\-\d]/.test(word)) ? words : words.length > 0 ? [words.join(' ')] : [];
+    return words.length > 1 && words.every(isCategoryCode) ? words : words.length > 0 ? [words.join(' ')] : [];
   });
+}
+
+/** A category written as a code: arXiv's (cs.CL, hep-th), or one with a dot or a digit (I.2.7, 68T05); not a hyphenated word (long-term). */
+function isCategoryCode(word: string): boolean {
+  return isArxivCategory(word) || /[.\d]/.test(word);
 }
 
 /** The fields a record has, for a message: an id column named otherwise (paper_id) is then one flag away. */

@@ -26,6 +26,11 @@ export const paperSchema = z.object({
 
 export type Paper = z.infer<typeof paperSchema>;
 
+/** A DOI written bare, as people paste one: 10.<registrant>/<suffix>. */
+export function isBareDoi(text: string): boolean {
+  return /^10\.\d{4,9}\/\S+$/.test(text);
+}
+
 /** DOIs are case-insensitive and often written as URLs; store and look up the bare lower-case form. */
 export function normalizeDoi(doi: string): string {
   const trimmed = doi.trim();

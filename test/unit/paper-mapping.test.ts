@@ -154,6 +154,10 @@ describe('mapRecordToPaper: accepted records', () => {
     assert.deepEqual(authors('National Academies of Sciences, Engineering, and Medicine'), ['National Academies of Sciences, Engineering, and Medicine']);
     // People beside an organisation are still listed apart.
     assert.deepEqual(authors('Ada Lovelace, Alan Turing and the ATLAS Collaboration'), ['Ada Lovelace', 'Alan Turing', 'the ATLAS Collaboration']);
+    assert.deepEqual(authors('Ada Lovelace, Alan Turing, and the ATLAS Collaboration'), ['Ada Lovelace', 'Alan Turing', 'the ATLAS Collaboration']);
+    assert.deepEqual(authors('Ada Lovelace, Plato, Google Research'), ['Ada Lovelace', 'Plato', 'Google Research']);
+    // Surnames that are also words of organisations' names stay people's.
+    assert.deepEqual(authors('Bank, Ruth; Forum, Karl; Board, Anne'), ['Ruth Bank', 'Karl Forum', 'Anne Board']);
   });
 
   it('regression: drops the author ids Scopus writes after each full name ("John A. (57190000001) Smith" was stored)', () => {
@@ -170,6 +174,8 @@ describe('mapRecordToPaper: accepted records', () => {
   it('regression: turns an inverted Chinese, Japanese or Korean name family first and unspaced ("王, 小明" became "小明 王")', () => {
     const authors = (value: string) => accepted(mapRecordToPaper({ id: 'x', abstract: 'a', authors: value })).authors;
     assert.deepEqual(authors('王, 小明; 李, 华; Wang, Xiaoming'), ['王小明', '李华', 'Xiaoming Wang']);
+    // A foreign name in katakana is given name first.
+    assert.deepEqual(authors('スミス, ジョン; 王, 小明'), ['ジョン スミス', '王小明']);
   });
 
   it('does not split author names that merely contain "and"', () => {
@@ -189,11 +195,16 @@ describe('mapRecordToPaper: accepted records', () => {
     assert.deepEqual(categories("alpha-synuclein; neurodegeneration; Parkinson's disease"), ['alpha-synuclein', 'neurodegeneration', "Parkinson's disease"]);
     assert.deepEqual(categories('Computer Science - Computation and Language'), ['Computer Science - Computation and Language']);
     assert.deepEqual(categories('machine   learning, hep-th math.AG'), ['machine learning', 'hep-th', 'math.AG']);
+    assert.deepEqual(categories('Long-term follow-up; Single-cell RNA-seq'), ['Long-term follow-up', 'Single-cell RNA-seq']);
   });
 
   it("regression: stores line breaks as \\n (a Windows file's \\r\\n inside a quoted CSV field was kept)", () => {
     const paper = accepted(mapRecordToPaper({ id: 'x', title: 'One\r\ntwo', abstract: 'First.\r\nSecond.\rThird.\r\n' }));
     assert.deepEqual([paper.title, paper.abstract], ['One\ntwo', 'First.\nSecond.\nThird.']);
+  });
+
+  it("regression: drops soft hyphens, which split a word for search (TeX's hy\\-phen, a PDF's hyphenation)", () => {
+    assert.equal(accepted(mapRecordToPaper({ id: 'x', abstract: 'Hy\u00adphen\u00adation of words' })).abstract, 'Hyphenation of words');
   });
 
   it('omits authors and categories that are empty after splitting', () => {

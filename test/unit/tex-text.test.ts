@@ -89,8 +89,6 @@ describe('texToText', () => {
     ['p < 0.05 but $a<b$ and x > y', 'p < 0.05 but a<b and x > y'],
     ['\\LaTeX{} and \\TeX\\ users, \\cite{key} shows', 'LaTeX and TeX users, key shows'],
     ['\\textless{}tag\\textgreater{} \\textbackslash{} \\textasciitilde{} \\textasciicircum{}', '<tag> \\ ~ ^'],
-    // Regression: a hyphenation hint became a soft hyphen inside the word.
-    ['Hy\\-phen\\-ation of \\emph{words}', 'Hyphenation of words'],
     // Regression: textcomp's straight quote was dropped ("Dont stop").
     ['Don\\textquotesingle t stop, it\\textquotesingle{}s', "Don't stop, it's"],
   ];

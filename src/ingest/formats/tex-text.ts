@@ -235,8 +235,6 @@ export function cleanLibraryText(text: string): string {
       .replaceAll(lessThan, '<')
       .replaceAll(greaterThan, '>')
       .replace(/L\u1D2CTEX/g, 'LaTeX')
-      // TeX's hyphenation hint (hy\-phen) is a soft hyphen, which would split the word for search.
-      .replace(/\u00ad/g, '')
       // \"{\i} comes out as a dotless i with a combining accent, which NFC cannot compose.
       .replace(/\u0131(?=[\u0300-\u036f])/g, 'i')
       // Math letters ($\mu$) come out in the mathematical italic block (U+1D707): plain letters
