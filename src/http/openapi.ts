@@ -354,6 +354,20 @@ const responseHeaders = {
   allow: stringHeader('The methods the path takes.'),
 };
 
+/**
+ * Statuses answered on the connection before any route sees the request (unparsable-request.ts),
+ * so in the error shape on every path; a 413 is so only for a body announced too large with
+ * `Expect: 100-continue`.
+ */
+const answeredBeforeRoutes = new Set([408, 417, 431]);
+
+function errorSchemaOf(operation: Operation, status: number): unknown {
+  const errorShape = { $ref: '#/components/schemas/Error' };
+  if (!operation.errorsInJsonRpc || answeredBeforeRoutes.has(status)) return errorShape;
+  const jsonRpc = jsonSchema(mcpRefusalSchema, 'output');
+  return status === 413 ? { anyOf: [jsonRpc, errorShape] } : jsonRpc;
+}
+
 /** The headers an operation's answer with this status carries (`limited`: its path is rate-limited). */
 function headersOf(operation: Operation, status: number, limited: boolean): Record<string, unknown> {
   return {
@@ -485,7 +499,7 @@ export function buildOpenApiDocument(version: string): JsonSchema {
         description: describeStatus(status, operation.operationId),
         headers: headersOf(operation, status, limited),
         content: {
-          'application/json': { schema: operation.errorsInJsonRpc ? jsonSchema(mcpRefusalSchema, 'output') : { $ref: '#/components/schemas/Error' } },
+          'application/json': { schema: errorSchemaOf(operation, status) },
         },
       };
     }

@@ -227,17 +227,22 @@ function csvOptions(delimiter: string, quote: '"' | false): CsvOptions {
 }
 
 /**
- * Whether the whole file parses with quotes as CSV writes them. Web of Science's tab-delimited
- * export does not quote fields, so a title opening with a quote ("Smart" hydrogels) stopped the
- * reading of every record; such a file is read with quotes as plain characters.
+ * Whether a tab-delimited file reads as quoted the way CSV quotes: it parses so, and no quoted
+ * field runs over a line break. Web of Science's export does not quote fields and writes none over
+ * lines, so a title opening with a quote ("Smart" hydrogels) stopped the reading of every record,
+ * or, when a later field closed the quote, swallowed the records between; such a file is read with
+ * quotes as plain characters.
  */
 async function quotesParse(open: () => Readable, delimiter: string): Promise<boolean> {
   const stream = withWindows1252Fallback(open());
   const rows = stream.pipe(parseCsv(csvOptions(delimiter, '"')));
   stream.on('error', (error) => rows.destroy(error));
   try {
-    for await (const _row of rows) {
-      // Only whether the file parses matters.
+    for await (const { record } of rows as AsyncIterable<{ record: Record<string, string> }>) {
+      if (Object.values(record).some((value) => /[\r\n]/.test(value))) {
+        rows.destroy();
+        return false;
+      }
     }
     return true;
   } catch (error) {

@@ -662,6 +662,8 @@ describe('the OpenAPI document', () => {
     assert.match(JSON.stringify(put.properties!.abstract), /unless allow_title_only=true/);
     const mcpRefusal = schemaOf(paths['/mcp']!.post!.responses['401']!.content, 'application/json');
     assert.deepEqual(Object.keys(mcpRefusal.properties!), ['jsonrpc', 'id', 'error']);
+    // Answered on the connection before any route: the error shape, on /mcp too.
+    assert.deepEqual(schemaOf(paths['/mcp']!.post!.responses['431']!.content, 'application/json'), { $ref: '#/components/schemas/Error' });
   });
 });
 

@@ -324,6 +324,12 @@ describe('openRecordSource: CSV', () => {
       { position: 'line 2', value: { UT: 'W1', TI: '"Smart" hydrogels: a 5" review', AB: 'abc' } },
       { position: 'line 3', value: { UT: 'W2', TI: 'Plain', AB: 'def' } },
     ]);
+    // A quote closed by a later field swallowed the records between.
+    const swallowing = await writeInput('savedrecs2.txt', 'UT\tTI\tAB\nW1\t"Smart hydrogels\tabc\nW2\tWhy "smart"\tdef\n');
+    assert.deepEqual(
+      (await readAll(swallowing, 'csv')).map((record) => (record.value as { UT: string }).UT),
+      ['W1', 'W2'],
+    );
     // A tab-delimited file quoted as Excel writes it keeps its quoting.
     const excelTabs = await writeInput('excel-tabs.txt', 'id\ttitle\tabstract\na\t"A ""quoted""\tword"\tx\n');
     assert.deepEqual(await readAll(excelTabs, 'csv'), [{ position: 'line 2', value: { id: 'a', title: 'A "quoted"\tword', abstract: 'x' } }]);

@@ -137,7 +137,8 @@ const superscripts: Record<string, string> = { '-': '⁻', '0': '⁰', '1': '¹'
 
 /** An argument of up to two levels of nested braces. */
 const braced = String.raw`\{((?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*)\}`;
-const optional = String.raw`(?:\s*\[[^\]]*\])?`;
+// Options hold no bracket: `[^\]]*` ran on past every later `\SI[` (quadratic on a hostile text).
+const optional = String.raw`(?:\s*\[[^\][]*\])?`;
 const quantity = new RegExp(String.raw`\\(?:SI|qty)${optional}\s*${braced}${optional}\s*${braced}`, 'g');
 const unitOnly = new RegExp(String.raw`\\(?:si|unit)${optional}\s*${braced}`, 'g');
 const numberOnly = new RegExp(String.raw`\\num${optional}\s*${braced}`, 'g');
