@@ -492,6 +492,8 @@ export function buildOpenApiDocument(version: string): JsonSchema {
       417,
       // A body that does not arrive in time, or is sent with a transfer coding other than chunked.
       ...(operation.body ? [408, 501] : []),
+      // A body sent to any API route must be JSON, whether the route reads one or not.
+      ...(operation.path.startsWith('/v1/') ? [415] : []),
       ...operation.errors,
     ];
     for (const status of [...new Set(statuses)].sort((a, b) => a - b)) {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { request as httpRequest } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { webPagePaths } from '../../src/http/routes/web-routes.js';
@@ -167,6 +168,20 @@ describe('the OpenAPI document', () => {
     assert.ok(headers('post /v1/papers', '401').includes('WWW-Authenticate'));
     assert.ok(headers('get /v1/stats', '405').includes('Allow'));
     assert.ok(headers('get /readyz', '503').includes('Retry-After'));
+    // Regression: a body of another type sent to a route that reads none is a 415 there too, undeclared.
+    for (const route of ['get /v1/stats', 'get /v1/papers/{id}', 'delete /v1/papers/{id}', 'post /v1/snapshots']) {
+      assert.match(description(route, '415'), /unsupported_media_type/, route);
+    }
+    // fetch sends no body with a GET; node:http does, as other clients may.
+    const strayStatus = await new Promise<number | undefined>((resolve, reject) => {
+      const sent = httpRequest(`${server.url}/v1/stats`, { method: 'GET', headers: { 'content-type': 'text/plain', 'content-length': '5' } }, (answer) => {
+        answer.resume();
+        resolve(answer.statusCode);
+      });
+      sent.on('error', reject);
+      sent.end('hello');
+    });
+    assert.equal(strayStatus, 415);
     const k = byRoute.get('get /v1/papers/{id}/related')!.parameters!.find((parameter) => parameter.name === 'k')!;
     assert.deepEqual(k.schema, { type: 'integer', minimum: 1, maximum: 100 });
 
