@@ -7,7 +7,8 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import yauzl from 'yauzl';
 import { AppError } from '../errors.js';
-import { fsyncPath, replaceDirectory, sha256OfFile, stagingPathFor } from '../shared/fs-atomic.js';
+import { fsyncPath, makeFolders, replaceDirectory, sha256OfFile, stagingPathFor } from '../shared/fs-atomic.js';
+import { unwritablePathReason } from '../shared/unwritable-path.js';
 import type { Logger } from '../log.js';
 import type { ModelDescription } from './model-registry.js';
 
@@ -64,6 +65,22 @@ export async function checkModelFiles(modelDir: string, model: ModelDescription)
 }
 
 /**
+ * The folders the model is installed in, made one at a time (Node's recursive mkdir never settles
+ * below /proc: MODEL_DIR=/proc/a/b hung the fetch); one that cannot be made is the setting to change.
+ */
+async function makeModelFolders(path: string, modelDir: string): Promise<void> {
+  try {
+    await makeFolders(path);
+  } catch (error) {
+    const reason = unwritablePathReason(error);
+    if (reason === undefined) throw error;
+    throw new AppError('config_invalid', `Cannot install the model in ${modelDir}: ${reason}. Point MODEL_DIR at a folder this process can write.`, {
+      cause: error,
+    });
+  }
+}
+
+/**
  * Makes sure the model's files are installed, fetching them when they are missing or damaged.
  * Files are assembled in a staging folder and renamed into place only once the ONNX file matches
  * its pinned checksum, so a failed or interrupted fetch never leaves a half-written model.
@@ -76,9 +93,9 @@ export async function ensureModelFiles(model: ModelDescription, options: ModelFe
   if (problem.kind === 'missing') options.log.info({ model: model.id, reason: problem.message }, 'model files need fetching');
   else options.log.warn({ model: model.id, reason: problem.message }, 'model files are damaged; fetching them again');
 
+  await makeModelFolders(dirname(folder), options.modelDir);
   const failures: string[] = [];
   for (const source of options.sources) {
-    await mkdir(dirname(folder), { recursive: true });
     const staging = stagingPathFor(folder, 'fetch');
     try {
       await mkdir(join(staging, dirname(model.onnxFile)), { recursive: true });

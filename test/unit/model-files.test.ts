@@ -3,9 +3,10 @@ import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { checkModelFiles, modelFolder } from '../../src/embedding/model-files.js';
+import { checkModelFiles, ensureModelFiles, modelFolder } from '../../src/embedding/model-files.js';
 import type { ModelDescription } from '../../src/embedding/model-registry.js';
-import { temporaryRoot } from './support.js';
+import { createLogger } from '../../src/log.js';
+import { isAppErrorWithCode, temporaryRoot } from './support.js';
 
 const root = temporaryRoot('paper-search-model-files-');
 const onnx = Buffer.from('not really a model');
@@ -37,4 +38,25 @@ describe('checkModelFiles', () => {
   it('tells files not yet fetched from damaged ones', async () => {
     assert.equal((await checkModelFiles(join(await installed('{}'), 'elsewhere'), model))?.kind, 'missing');
   });
+});
+
+describe('ensureModelFiles', () => {
+  it(
+    'regression: refuses a MODEL_DIR whose folders cannot be made, naming the setting (under /proc the fetch waited for ever)',
+    { timeout: 10_000 },
+    async () => {
+      await assert.rejects(
+        ensureModelFiles(model, {
+          modelDir: '/proc/paper-search-nowhere/models',
+          sources: ['maven'],
+          hubEndpoint: 'http://127.0.0.1:9',
+          log: createLogger('silent'),
+        }),
+        isAppErrorWithCode(
+          'config_invalid',
+          /Cannot install the model in \/proc\/paper-search-nowhere\/models: a folder on its path does not exist\. Point MODEL_DIR/,
+        ),
+      );
+    },
+  );
 });
