@@ -68,14 +68,15 @@ export function paperNameOfQuery(query: string): string | undefined {
   return isBareDoi(text) ? `doi:${text}` : undefined;
 }
 
+const arxivCategory =
+  /^(?:(?:cs|math|stat|physics|astro-ph|cond-mat|nlin|q-bio|q-fin|econ|eess)\.[A-Za-z-]+|gr-qc|hep-ex|hep-lat|hep-ph|hep-th|math-ph|nucl-ex|nucl-th|quant-ph|astro-ph|cond-mat)$/;
+
 /**
  * An arXiv category: an archive with a subject class (cs.LG, math.OC, cond-mat.mes-hall), or one
  * of the archives that have none (hep-th, quant-ph).
  */
 export function isArxivCategory(text: string): boolean {
-  return /^(?:(?:cs|math|stat|physics|astro-ph|cond-mat|nlin|q-bio|q-fin|econ|eess)\.[A-Za-z-]+|gr-qc|hep-ex|hep-lat|hep-ph|hep-th|math-ph|nucl-ex|nucl-th|quant-ph|astro-ph|cond-mat)$/.test(
-    text,
-  );
+  return arxivCategory.test(text);
 }
 
 /**

@@ -229,8 +229,9 @@ function namesSomething(entry: string): boolean {
 
 /**
  * Text as stored: line breaks as `\n` (a Windows file's `\r\n` inside a quoted CSV field was kept
- * whole), no soft hyphens (a PDF's or TeX's hyphenation hint, hy\-phen, split the word for search), control characters (NUL, escapes) dropped, nothing a reader could see and
- * exports would carry them; a lone surrogate (JSON can write `\udc00`) becomes U+FFFD, as every
+ * whole); no soft hyphens (a PDF's or TeX's hyphenation hint, hy\-phen, split the word for
+ * search); control characters (NUL, escapes) dropped, nothing a reader could see and exports
+ * would carry them; a lone surrogate (JSON can write `\udc00`) becomes U+FFFD, as every
  * UTF-8 file, BibTeX and RIS export included, would write it, so all formats show the same text.
  */
 function readableText(text: string): string {

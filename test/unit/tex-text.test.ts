@@ -7,6 +7,11 @@ before(async () => {
   parse = await loadBibtexLibrary();
 });
 
+/** Asserts that each TeX of `cases` becomes its text. */
+function convertsEach(cases: readonly [tex: string, text: string][]): void {
+  for (const [tex, text] of cases) assert.equal(texToText(parse, tex), text, tex);
+}
+
 describe('simpleText (TeX without commands)', () => {
   it('unescapes specials, drops braces, turns ties, dashes and quote ligatures into text, collapses white space', () => {
     assert.equal(simpleText(" {BERT} at 50\\% \\& \\$5 \\#1 \\_x \\{y\\}\n  a~b 1--2 a---b ``q'' "), 'BERT at 50% & $5 #1 _x {y} a b 1–2 a—b “q”');
@@ -44,7 +49,7 @@ describe('texToText of math accents', () => {
       // Underlined words are emphasis: the words alone.
       ['\\underline{Very} good', 'Very good'],
     ];
-    for (const [tex, text] of cases) assert.equal(texToText(parse, tex), text, tex);
+    convertsEach(cases);
   });
 });
 
@@ -60,7 +65,7 @@ describe('texToText of words and degrees in math', () => {
       // The ring operator itself stays one.
       ['$f \\circ g$', 'f∘g'],
     ];
-    for (const [tex, text] of cases) assert.equal(texToText(parse, tex), text, tex);
+    convertsEach(cases);
   });
 });
 
@@ -73,7 +78,7 @@ describe('texToText of siunitx', () => {
       ['\\SI{20}{\\percent} of it at \\SI{37}{\\degreeCelsius}', '20 % of it at 37 °C'],
       ['\\si{mm.s^{-1}} and \\num{6.02e23} atoms', 'mm s⁻¹ and 6.02e23 atoms'],
     ];
-    for (const [tex, text] of cases) assert.equal(texToText(parse, tex), text, tex);
+    convertsEach(cases);
   });
 });
 

@@ -137,6 +137,9 @@ const mathAccentMarks: Record<string, string> = {
 const mathAccent =
   /\\(hat|widehat|tilde|widetilde|bar|overline|breve|dot|ddot|mathring|check|acute|grave|vec|underline)(?![A-Za-z])\s*(?:\{((?:[^{}]|\{[^{}]*\})*)\}|(\\[A-Za-z]+|[A-Za-z0-9]))/g;
 
+/** Inline math, `$…$`, not opened by an escaped dollar. */
+const inlineMath = /(?<!\\)\$[^$]+\$/g;
+
 /** Letters with a superscript or subscript form in Unicode (modifier letters), which the library left plain ($^K$ became K). */
 const superscriptLetters: Record<string, string> = Object.fromEntries(
   [...'ABDEGHIJKLMNOPRTUVWabcdefghijklmnoprstuvwxyz'].map((letter, i) => [letter, [...'ᴬᴮᴰᴱᴳᴴᴵᴶᴷᴸᴹᴺᴼᴾᴿᵀᵁⱽᵂᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻ'][i]!]),
@@ -154,7 +157,7 @@ export function resolveUnicodeAndScripts(tex: string): string {
     return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : match;
   });
   if (!unicode.includes('$')) return unicode;
-  return unicode.replace(/(?<!\\)\$[^$]+\$/g, (math) =>
+  return unicode.replace(inlineMath, (math) =>
     math.replace(/([\^_])(?:\{([A-Za-z])\}|([A-Za-z]))/g, (script, mark: string, braced: string | undefined, bare: string | undefined) => {
       const letter = braced ?? bare!;
       return (mark === '^' ? superscriptLetters : subscriptLetters)[letter] ?? script;
@@ -174,7 +177,7 @@ const degreeInMath = /\^\s*(?:\{\s*\\circ\s*\}|\\circ(?![A-Za-z]))/g;
  */
 function resolveWordsInMath(tex: string): string {
   if (!tex.includes('$')) return tex;
-  return tex.replace(/(?<!\\)\$[^$]+\$/g, (math) =>
+  return tex.replace(inlineMath, (math) =>
     math.replace(degreeInMath, '°').replace(wordsInMath, (_match, command: string, words: string) => `\\${command}{${words.replace(/\s+|(?<!\\)~/g, '\\ ')}}`),
   );
 }
