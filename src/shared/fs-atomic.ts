@@ -153,6 +153,8 @@ export async function restoreInterruptedReplace(target: string): Promise<boolean
     await stat(target);
     return false;
   } catch (error) {
+    // ENOTDIR: a file on the path; no folder was ever there to set aside.
+    if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') return false;
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
   const retired = (await keptPreviousOf(target)) ?? (await soleRetiredOf(target));

@@ -1,12 +1,9 @@
-import { stat } from 'node:fs/promises';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { walDirOf, type Config, type StorageSettings } from '../config/config.js';
 import { modelAsRecorded, type ModelDescription } from '../embedding/model-registry.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { restoreInterruptedReplace } from '../shared/fs-atomic.js';
 import { EmbeddedStorage } from './embedded/embedded-storage.js';
-import { isHeldByRunningProcess } from './embedded/folder-lock.js';
+import { settleIndexFolder } from './embedded/interrupted-swap.js';
 import { modelOfManifest, readManifest } from './embedded/manifest.js';
 import { IndexFolderWriter } from './embedded/index-folder-writer.js';
 import type { CollectionBuilder, PaperStorage } from './paper-storage.js';
@@ -30,27 +27,6 @@ export async function collectionModel(config: Config, log: Logger): Promise<Mode
     throw new AppError('config_invalid', `The index at ${config.INDEX_DIR} is a Weaviate collection; serve it with BACKEND=weaviate (and WEAVIATE_URL).`);
   }
   return modelOfManifest(await readManifest(config.INDEX_DIR));
-}
-
-/** How long a reader waits for a running server's swap of the index folder to end: two renames. */
-const swapWaitMs = 2_000;
-
-/**
- * Restores the index folder a crash left mid-swap, unless a running server holds it: then the
- * folder is missing only between the two renames of its swap, which it finishes (or undoes)
- * itself, and a reader restoring the old folder there would make both fail.
- */
-async function settleIndexFolder(folder: string, log: Logger): Promise<void> {
-  for (const waitUntil = Date.now() + swapWaitMs; await isHeldByRunningProcess(folder);) {
-    if ((await stat(folder).catch(() => undefined)) !== undefined || Date.now() > waitUntil) return;
-    await sleep(20);
-  }
-  if (await restoreInterruptedReplace(folder)) {
-    log.warn(
-      { index: folder },
-      'a swap of the index folder (a snapshot or a rebuild) was interrupted by a crash; restored the previous index folder (the write-ahead log replays the rest)',
-    );
-  }
 }
 
 /** Opens the configured collection for serving, built with `model`. */
@@ -88,7 +64,7 @@ export function createCollectionBuilder(
   if (settings?.BACKEND === 'weaviate') return WeaviateCollectionBuilder.create(target, model, settings);
   return IndexFolderWriter.create(target, model, {
     ...(settings ? { writeLog: walDirOf({ WAL_DIR: settings.WAL_DIR, INDEX_DIR: target }) } : {}),
-    ...(helperThreads ? { helperThreads } : {}),
+    ...(helperThreads ? { helperThreads, log: helperThreads.log } : {}),
   });
 }
 

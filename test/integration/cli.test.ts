@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createReadStream, existsSync } from 'node:fs';
-import { cp, mkdir, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -526,6 +526,49 @@ describe('paper-search doctor', () => {
       const portCheck = checks.find((check) => check.check === 'port')!;
       assert.equal(portCheck.status, 'fail');
       assert.match(portCheck.fix!, /--port/);
+    } finally {
+      taken.close();
+    }
+  });
+});
+
+describe('commands on an index folder a crash left set aside between the two renames of a swap', () => {
+  /** A copy of the test index, moved where a snapshot killed between its renames leaves it (the process id is not running). */
+  async function setAsideCopy(name: string): Promise<{ folder: string; createdAt: string }> {
+    const folder = join(workDir, name);
+    await cp(indexDir, folder, { recursive: true });
+    await rename(folder, join(workDir, `.${name}.old-999999999-0a1b2c3d`));
+    return { folder, createdAt: await createdAtOf(join(workDir, `.${name}.old-999999999-0a1b2c3d`)) };
+  }
+  const createdAtOf = async (folder: string) => (JSON.parse(await readFile(join(folder, 'manifest.json'), 'utf8')) as { createdAt: string }).createdAt;
+
+  it('regression: doctor and verify restore it and check it (they said "no index")', async () => {
+    for (const command of ['verify', 'doctor']) {
+      const { folder, createdAt } = await setAsideCopy(`set-aside-${command}`);
+      const result = await runCli(command, ['--index', folder, ...(command === 'doctor' ? ['--json'] : [])], { PORT: '0' });
+      assert.doesNotMatch(result.stdout + result.stderr, /no index/i, command);
+      assert.equal(await createdAtOf(folder), createdAt, `${command} restored the folder`);
+      if (command === 'verify') assert.equal(result.code, 0, result.stderr);
+      else {
+        const checks = result.stdout
+          .trim()
+          .split('\n')
+          .map((line) => JSON.parse(line) as { check: string; status: string });
+        assert.equal(checks.find((check) => check.check === 'index')!.status, 'ok');
+      }
+    }
+  });
+
+  it('regression: start serves the index instead of replacing it with the sample papers', async () => {
+    const { folder, createdAt } = await setAsideCopy('set-aside-start');
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      // The port is taken, so start stops once it would serve: after it has looked for an index.
+      const result = await runCli('start', ['--index', folder, '--port', String((taken.address() as AddressInfo).port), '--host', '127.0.0.1']);
+      assert.equal(result.code, 1);
+      assert.doesNotMatch(result.stderr, /no index yet/);
+      assert.equal(await createdAtOf(folder), createdAt);
     } finally {
       taken.close();
     }

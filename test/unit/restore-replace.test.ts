@@ -6,6 +6,8 @@ import { describe, it } from 'node:test';
 import type { Config } from '../../src/config/config.js';
 import { createLogger } from '../../src/log.js';
 import { replaceDirectory, restoreInterruptedReplace, stagingPathFor } from '../../src/shared/fs-atomic.js';
+import { getModel } from '../../src/embedding/model-registry.js';
+import { IndexFolderWriter } from '../../src/storage/embedded/index-folder-writer.js';
 import { collectionModel } from '../../src/storage/open-storage.js';
 import { temporaryRoot } from './support.js';
 
@@ -153,5 +155,19 @@ describe('collectionModel on a folder missing mid-swap', () => {
     // The restored folder holds no index here, so reading its manifest fails after the restore.
     await assert.rejects(collectionModel(configOf(target), createLogger('silent')));
     assert.deepEqual((await readdir(dir)).sort(), ['index', 'index.lock']);
+  });
+});
+
+describe('a new build where a crash left the index folder set aside mid-swap', () => {
+  it('regression: restores the folder instead of removing it as stale staging (ingest and start deleted the index a killed snapshot had set aside)', async () => {
+    const dir = await freshDir();
+    const target = join(dir, 'index');
+    const retired = join(dir, '.index.old-999999999-0a1b2c3d');
+    await folderWith(retired, 'the index, set aside by a snapshot killed between its renames');
+    await writeFile(join(retired, 'manifest.json'), '{}');
+    const builder = await IndexFolderWriter.create(target, getModel('all-MiniLM-L6-v2'));
+    await builder.abort();
+    assert.equal(await readFile(join(target, 'marker.txt'), 'utf8'), 'the index, set aside by a snapshot killed between its renames');
+    assert.deepEqual(await readdir(dir), ['index']);
   });
 });

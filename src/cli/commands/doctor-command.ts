@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { settleIndexFolder } from '../../storage/embedded/interrupted-swap.js';
 import { runInFrame } from '../command-frame.js';
 import { runChecks, type CheckStatus } from '../doctor/checks.js';
 import { painter } from '../output/terminal.js';
@@ -19,7 +20,9 @@ export function doctorCommand(): Command {
     .option('--json', 'JSON lines even on a terminal')
     .addHelpText('after', examples('paper-search doctor', 'PORT=9000 paper-search doctor --index index-data/mine --json'))
     .action((flags: { index?: string; json?: boolean }) =>
-      runInFrame({ settings: { INDEX_DIR: flags.index }, logLevel: 'warn' }, async ({ config, stdout, say }) => {
+      runInFrame({ settings: { INDEX_DIR: flags.index }, logLevel: 'warn' }, async ({ config, log, stdout, say }) => {
+        // As serving would: a folder a crash left set aside mid-swap is the index, not a missing one.
+        await settleIndexFolder(config.INDEX_DIR, log);
         const results = await runChecks(config);
         if (flags.json || !stdout.isTerminal) {
           process.stdout.write(results.map((result) => `${JSON.stringify(result)}\n`).join(''));

@@ -5,6 +5,7 @@ import { isAppError } from '../../errors.js';
 import { ingestPapers } from '../../ingest/ingest.js';
 import { LogProgress } from '../../ingest/progress.js';
 import { detectFormat } from '../../ingest/record-readers.js';
+import { settleIndexFolder } from '../../storage/embedded/interrupted-swap.js';
 import { readManifest } from '../../storage/embedded/manifest.js';
 import { holdsCollectionPointer } from '../../storage/weaviate/collection-pointer.js';
 import { runInFrame, type CommandContext } from '../command-frame.js';
@@ -62,6 +63,7 @@ function serveWithReadyLine(context: CommandContext): Promise<void> {
 }
 
 async function indexSampleIfNoIndex({ config, log, stderr }: CommandContext): Promise<void> {
+  await settleIndexFolder(config.INDEX_DIR, log);
   const hasIndex =
     (await holdsCollectionPointer(config.INDEX_DIR)) ||
     (await readManifest(config.INDEX_DIR).then(

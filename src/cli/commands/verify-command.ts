@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { AppError } from '../../errors.js';
 import { verifyIndexFiles } from '../../storage/embedded/index-integrity.js';
+import { settleIndexFolder } from '../../storage/embedded/interrupted-swap.js';
 import { readManifest } from '../../storage/embedded/manifest.js';
 import { readCollectionPointer } from '../../storage/weaviate/collection-pointer.js';
 import { runInFrame } from '../command-frame.js';
@@ -17,8 +18,9 @@ export function verifyCommand(): Command {
     .option('--index <dir>', 'index folder (default: INDEX_DIR, index-data/default)', nonEmpty)
     .addHelpText('after', examples('paper-search verify --index index-data/default'))
     .action((flags: { index?: string }) =>
-      runInFrame({ settings: { INDEX_DIR: flags.index } }, async ({ config, say }) => {
+      runInFrame({ settings: { INDEX_DIR: flags.index } }, async ({ config, log, say }) => {
         const folder = config.INDEX_DIR;
+        await settleIndexFolder(folder, log);
         const pointer = await readCollectionPointer(folder);
         if (pointer) {
           say(

@@ -26,6 +26,7 @@ import { relatedListsFileName, writeRelatedListsFile } from './related-lists-fil
 import { VectorIndex, defaultHnswParameters } from './vector-index.js';
 import { readVectorsFile, VectorsFileWriter } from './vectors-file.js';
 import { assertReplaceable, unbuildableTarget } from '../index-target.js';
+import { settleIndexFolder } from './interrupted-swap.js';
 
 /** How a build continues an existing one (a snapshot); absent, the folder is a new build. */
 export type BuildLineage = Pick<Manifest, 'lineage' | 'walSeq' | 'createdAt'>;
@@ -70,6 +71,8 @@ export interface IndexFolderWriterOptions {
    * (ingestion): a snapshot, beside a server's searches, keeps to its one thread.
    */
   helperThreads?: { log: Logger };
+  /** Told when the target was found set aside by a swap a crash interrupted, and restored before the build (see settleIndexFolder). */
+  log?: Logger;
 }
 
 export interface MapPoint {
@@ -104,13 +107,15 @@ export class IndexFolderWriter {
   ) {}
 
   static async create(target: string, model: ModelDescription, options: IndexFolderWriterOptions = {}): Promise<IndexFolderWriter> {
-    const { parameters = defaultHnswParameters, seedGraph, seedRelated, layout = { kind: 'compute' }, stop, writeLog, helperThreads } = options;
+    const { parameters = defaultHnswParameters, seedGraph, seedRelated, layout = { kind: 'compute' }, stop, writeLog, helperThreads, log } = options;
     if (seedRelated) {
       if (!seedGraph) throw new AppError('internal', 'IndexFolderWriter: related lists are carried only with the graph they were computed on.');
       // Lists are searched as a server searches by default (see finish), carried ones too.
       seedGraph.setEfSearch(defaultEfSearch);
     }
     const absoluteTarget = resolve(target);
+    // Before stale staging is removed: a dead process's retired folder is then the index itself.
+    await settleIndexFolder(absoluteTarget, log);
     await assertReplaceable(absoluteTarget);
     const staging = stagingPathFor(absoluteTarget, 'building');
     try {
