@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { readFile, writeFile } from 'node:fs/promises';
+import { getModel } from '../../src/embedding/model-registry.js';
+import { detectFormat } from '../../src/ingest/record-readers.js';
 import { ingestPapers } from '../../src/ingest/ingest.js';
+import type { Paper } from '../../src/papers/paper.js';
+import { WeaviateStorage } from '../../src/storage/weaviate/weaviate-storage.js';
 import type { RunningServer } from '../../src/server.js';
 import { connectWeaviate } from '../../src/storage/weaviate/weaviate-connection.js';
 import { waitFor } from '../integration/weaviate-support.js';
@@ -32,10 +37,16 @@ let indexDir: string;
 let server: RunningServer;
 const kept: string[] = [];
 
-async function ingest(modelId: string) {
+async function ingest(modelId: string, papers = input) {
   const embedder = await loadTestEmbedder(modelId);
   try {
-    return await ingestPapers(embedder, { input, format: 'json', indexDir, storage: testConfig({ WEAVIATE_COLLECTION: alias }), log: silentLog });
+    return await ingestPapers(embedder, {
+      input: papers,
+      format: detectFormat(papers),
+      indexDir,
+      storage: testConfig({ WEAVIATE_COLLECTION: alias }),
+      log: silentLog,
+    });
   } finally {
     await embedder.dispose();
   }
@@ -134,8 +145,59 @@ describe(
       assert.equal((await request(server.url, '/readyz')).status, 200);
     });
 
+    it("regression: scores with the counts of the build it serves (a rebuild left the previous collection's counts in its lexical scores for ten minutes)", async () => {
+      const lexical = async (url: string) =>
+        (
+          await request<{ hits: { id: string; score: number }[] }>(url, '/v1/search', {
+            method: 'POST',
+            json: { query: 'contrastive learning', mode: 'lexical', fields: [] },
+          })
+        ).body.hits;
+      const createdBefore = (await request<{ index: { createdAt: string } }>(server.url, '/v1/stats')).body.index.createdAt;
+      await lexical(server.url);
+      // Five more papers holding "contrastive": its count, and so every score, changes.
+      const papers = join(workDir, 'more-contrastive.jsonl');
+      const more = [1, 2, 3, 4, 5].map((n) => ({ _id: `contrastive-${n}`, title: `Contrastive study ${n}`, text: `Contrastive objectives, case ${n}.` }));
+      await writeFile(papers, [...(JSON.parse(await readFile(input, 'utf8')) as object[]), ...more].map((paper) => JSON.stringify(paper)).join('\n'));
+      await ingest('all-MiniLM-L6-v2', papers);
+      await waitFor(
+        'the server taking up the new build',
+        () => request<{ index: { createdAt: string } }>(server.url, '/v1/stats'),
+        (answer) => answer.status === 200 && answer.body.index.createdAt !== createdBefore,
+        aliasCheckMs,
+      );
+      const fresh = await startTestServer(indexDir);
+      try {
+        const [served, counted] = [await lexical(server.url), await lexical(fresh.url)];
+        assert.equal(counted.length, 6, 'the five new papers and the one of the input holding the words');
+        assert.deepEqual(served, counted);
+      } finally {
+        await fresh.close();
+      }
+    });
+
+    it('regression: refuses a write as soon as the alias names a build of another model (one in the 2 s before the server noticed was stored with its vectors)', async () => {
+      // Never polling: only the check before each write can find the new build.
+      const storage = await WeaviateStorage.open({
+        settings: testConfig(),
+        alias,
+        model: getModel('all-MiniLM-L6-v2'),
+        log: silentLog,
+        healthIntervalMs: 3_600_000,
+      });
+      try {
+        await ingest('bge-small-en-v1.5');
+        const paper = { id: 'written-in-the-window', title: 'Not to be stored', abstract: 'A vector of the wrong model.' } as Paper;
+        await assert.rejects(storage.commit([[{ op: 'put', paper, vector: new Float32Array(384).fill(1 / Math.sqrt(384)) }]]), (error: unknown) => {
+          assert.equal((error as { code?: string }).code, 'storage_unavailable');
+          return true;
+        });
+      } finally {
+        await storage.close();
+      }
+    });
+
     it('regression: refuses requests once the alias names a build of another model (it served cosines of two models, and wrote its vectors into the other build)', async () => {
-      await ingest('bge-small-en-v1.5');
       const ready = await waitFor(
         'the server noticing the model changed',
         () => request<{ status: string; storage_reason?: string }>(server.url, '/readyz'),

@@ -26,9 +26,10 @@ const documentsKey = '\u0000documents';
  * an aggregate query to the cluster (a round trip and a filter over the inverted index), and a
  * hybrid search's lexical ceiling needs one per query word: fetched every time, they made a
  * search cost a dozen round trips and queued up under concurrent load. Concurrent searches
- * asking for the same term share one query. The counts move by one per paper written, so a
- * count ten minutes old changes a score in its last digits; a write through this process forgets
- * the counts it changed.
+ * asking for the same term share one query. A write through this process forgets the counts it
+ * changed; another server's writes reach them within `ttlMs`. A common word's count moves little
+ * with a few papers; a rare word's can move a lot (40 papers of a word none held), so `ttlMs` is
+ * kept short.
  */
 export class TermStatistics {
   private readonly entries = new Map<string, Entry>();
@@ -48,6 +49,11 @@ export class TermStatistics {
   /** Papers holding each term, in order. */
   frequencies(terms: readonly string[]): Promise<number[]> {
     return Promise.all(terms.map((term) => this.cached(term, () => this.counts.holding(term))));
+  }
+
+  /** Forgets every count (the collection they were counted on is no longer the one served). */
+  forgetAll(): void {
+    this.entries.clear();
   }
 
   /** Forgets the counts a write changed: the papers stored, and the terms of the papers it put or removed. */

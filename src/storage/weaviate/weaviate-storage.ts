@@ -47,8 +47,11 @@ type PaperCollection = Collection<PaperProperties, string>;
 
 /** Objects fetched by id in one request at most (Weaviate caps offset + limit at 10,000). */
 const fetchChunk = 1_000;
-/** How long the counts of the lexical ceiling are reused (see TermStatistics). */
-const termStatisticsTtlMs = 600_000;
+/**
+ * How long the counts of the lexical ceiling are reused (see TermStatistics): how long another
+ * server's writes may take to reach this one's scores.
+ */
+const termStatisticsTtlMs = 30_000;
 const termStatisticsMaxTerms = 100_000;
 /**
  * Writes of at most this many objects are sent one object per request, in parallel: a batch of
@@ -81,6 +84,8 @@ export class WeaviateStorage implements PaperStorage {
   private lastWriteOrder = 0;
   private closed = false;
   private readonly termStatistics: TermStatistics;
+  /** The build (its createdAt) the term statistics were counted on. */
+  private countedBuild: string;
 
   private constructor(
     private readonly client: WeaviateClient,
@@ -89,6 +94,7 @@ export class WeaviateStorage implements PaperStorage {
     private readonly options: WeaviateStorageOptions,
   ) {
     this.model = options.model;
+    this.countedBuild = aliasWatch.metadata.createdAt;
     this.collection = client.collections.get<PaperProperties>(options.alias).withConsistency(options.settings.WEAVIATE_CONSISTENCY);
     this.termStatistics = new TermStatistics(
       {
@@ -225,9 +231,19 @@ export class WeaviateStorage implements PaperStorage {
     const occurrences = countTerms(text);
     if (occurrences.size === 0) return 0;
     const terms = [...occurrences.keys()];
-    const [documents, frequencies] = await Promise.all([this.termStatistics.documents(), this.termStatistics.frequencies(terms)]);
+    const statistics = this.termStatisticsOfServedBuild();
+    const [documents, frequencies] = await Promise.all([statistics.documents(), statistics.frequencies(terms)]);
     // Counts fetched at different times (another server writing meanwhile) must not make a word commoner than the collection is large.
     return bm25Ceiling(terms.map((term, i) => ({ occurrences: occurrences.get(term)!, idf: bm25Idf(documents, Math.min(frequencies[i]!, documents)) })));
+  }
+
+  /** The counts, forgotten once the alias names another build: they were the previous collection's. */
+  private termStatisticsOfServedBuild(): TermStatistics {
+    if (this.countedBuild !== this.metadata.createdAt) {
+      this.termStatistics.forgetAll();
+      this.countedBuild = this.metadata.createdAt;
+    }
+    return this.termStatistics;
   }
 
   /**
@@ -357,6 +373,9 @@ export class WeaviateStorage implements PaperStorage {
   commit(writes: readonly (readonly PaperChange[])[]): Promise<void> {
     return this.exclusive(async () => {
       if (this.closed) throw new AppError('shutting_down');
+      // The alias is read again before each commit rather than every 2 s: a rebuild with another
+      // model moved there meanwhile would otherwise take this server's vectors of its own model.
+      await this.aliasWatch.check();
       this.refuseWhileDown();
       // Only each paper's last change matters once the commit is over.
       const net = new Map<string, PaperChange>();
