@@ -134,6 +134,7 @@ export const statsResponseSchema = z.object({
     snapshotAt: z.string().nullable(),
     walSeq: z.number().int(),
     source: z.object({ input: z.string(), read: z.number(), rejected: z.number() }).optional(),
+    collection: z.string().optional().describe('The Weaviate collection the alias names, being served (`backend` weaviate only).'),
   }),
 });
 

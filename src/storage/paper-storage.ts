@@ -179,7 +179,15 @@ export interface StorageStats {
   model: ModelSummary;
   hnsw: { space: string; m: number; efConstruction: number; randomSeed: number; efSearch: number };
   lexical: { analyzer: string; k1: number; b: number; terms: number };
-  index: { formatVersion: number; createdAt: string; snapshotAt: string | null; walSeq: number; source?: { input: string; read: number; rejected: number } };
+  index: {
+    formatVersion: number;
+    createdAt: string;
+    snapshotAt: string | null;
+    walSeq: number;
+    source?: { input: string; read: number; rejected: number };
+    /** The Weaviate collection the alias names (Weaviate only). */
+    collection?: string;
+  };
   snapshots: SnapshotStats;
 }
 

@@ -137,11 +137,14 @@ describe(
 
       const stats = await waitFor(
         'the server taking up the new build',
-        () => request<{ index: { createdAt: string } }>(server.url, '/v1/stats'),
+        () => request<{ index: { createdAt: string; collection?: string } }>(server.url, '/v1/stats'),
         (answer) => answer.status === 200 && answer.body.index.createdAt !== createdBefore,
         aliasCheckMs,
       );
       assert.equal(stats.status, 200);
+      // Stats name the collection served (they gave only the build's time).
+      assert.match(stats.body.index.collection ?? '', new RegExp(`^${alias}_`));
+      assert.notEqual(stats.body.index.collection, summary.collection.keptPrevious!.collection);
       assert.equal((await request(server.url, '/readyz')).status, 200);
     });
 

@@ -4,8 +4,11 @@ import { AppError, isAppError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import { assertMetadataMatchesModel, decodeMetadata, type CollectionMetadata } from './collection-schema.js';
 
+/** A build an alias names: its metadata, and the collection's own name. */
+export type ServedBuild = CollectionMetadata & { collection: string };
+
 /** The metadata of the collection an alias names (refused if the alias names none). */
-export async function readAliasMetadata(client: WeaviateClient, alias: string): Promise<CollectionMetadata> {
+export async function readAliasMetadata(client: WeaviateClient, alias: string): Promise<ServedBuild> {
   const config = await client.collections
     .get(alias)
     .config.get()
@@ -16,7 +19,7 @@ export async function readAliasMetadata(client: WeaviateClient, alias: string): 
         { cause: error },
       );
     });
-  return decodeMetadata(config.description, alias);
+  return { ...decodeMetadata(config.description, alias), collection: config.name };
 }
 
 /**
@@ -27,7 +30,7 @@ export async function readAliasMetadata(client: WeaviateClient, alias: string): 
  * is refused until the server is restarted with that model.
  */
 export class AliasWatch {
-  private current: CollectionMetadata;
+  private current: ServedBuild;
   private mismatch: string | undefined;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -35,13 +38,13 @@ export class AliasWatch {
   constructor(
     private readonly client: WeaviateClient,
     private readonly options: { alias: string; model: ModelDescription; intervalMs: number; log: Logger },
-    served: CollectionMetadata,
+    served: ServedBuild,
   ) {
     this.current = served;
   }
 
   /** The build being served. */
-  get metadata(): CollectionMetadata {
+  get metadata(): ServedBuild {
     return this.current;
   }
 
@@ -61,7 +64,7 @@ export class AliasWatch {
 
   /** Reads the alias's build now; resolves once it is taken up or refused. */
   async check(): Promise<void> {
-    let latest: CollectionMetadata;
+    let latest: ServedBuild;
     try {
       latest = await readAliasMetadata(this.client, this.options.alias);
     } catch (error) {

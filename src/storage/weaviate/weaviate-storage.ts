@@ -23,9 +23,9 @@ import type {
   StorageHealth,
   StorageStats,
 } from '../paper-storage.js';
-import { AliasWatch, readAliasMetadata } from './alias-watch.js';
+import { AliasWatch, readAliasMetadata, type ServedBuild } from './alias-watch.js';
 import { ClusterHealth } from './cluster-health.js';
-import { assertMetadataMatchesModel, bm25Settings, hnswSettings, lexicalAnalyzer, type CollectionMetadata } from './collection-schema.js';
+import { assertMetadataMatchesModel, bm25Settings, hnswSettings, lexicalAnalyzer } from './collection-schema.js';
 import { authorKeysToMatch, fromRecord, hasRecord, incompleteObjects, lexicalTerms, paperUuid, toProperties, type PaperProperties } from './paper-object.js';
 import { connectWeaviate, type WeaviateSettings } from './weaviate-connection.js';
 import { TermStatistics } from './term-statistics.js';
@@ -138,7 +138,7 @@ export class WeaviateStorage implements PaperStorage {
   }
 
   /** The build the alias names (ingestion may publish another while this server runs). */
-  private get metadata(): CollectionMetadata {
+  private get metadata(): ServedBuild {
     return this.aliasWatch.metadata;
   }
 
@@ -431,7 +431,14 @@ export class WeaviateStorage implements PaperStorage {
       hnsw: { space: 'cosine', m: hnswSettings.m, efConstruction: hnswSettings.efConstruction, randomSeed: 0, efSearch: this.options.settings.HNSW_EF_SEARCH },
       // Weaviate does not report its vocabulary size.
       lexical: { analyzer: lexicalAnalyzer, k1: bm25Settings.k1, b: bm25Settings.b, terms: 0 },
-      index: { formatVersion: this.metadata.formatVersion, createdAt: this.metadata.createdAt, snapshotAt: null, walSeq: 0, source: this.metadata.source },
+      index: {
+        formatVersion: this.metadata.formatVersion,
+        createdAt: this.metadata.createdAt,
+        snapshotAt: null,
+        walSeq: 0,
+        source: this.metadata.source,
+        collection: this.metadata.collection,
+      },
       snapshots: { lastSnapshotAt: null, lastSnapshotMs: null, snapshotRunning: false, lastSnapshotError: null },
     };
   }
