@@ -586,8 +586,10 @@ describe('paper-search doctor and verify on a Weaviate collection folder', () =>
       count: 3,
     });
     const verify = await runCli('verify', ['--index', folder]);
-    assert.equal(verify.code, 0, verify.stderr);
     assert.match(verify.stdout + verify.stderr, /Weaviate collection Papers_20260101_abcdef/);
+    // Regression: verify passed such a folder whatever BACKEND was, where doctor fails it.
+    assert.equal(verify.code, 1, 'served with BACKEND=embedded, it needs BACKEND=weaviate');
+    assert.match(verify.stderr, /error \[config_invalid\].*BACKEND=weaviate/);
     const doctor = await runCli('doctor', ['--index', folder, '--json'], { PORT: '0' });
     assert.equal(doctor.code, 1);
     const index = doctor.stdout

@@ -90,6 +90,13 @@ describe(
       assert.equal(unreachable.code, 1);
       assert.equal(unreachable.index.status, 'fail');
       assert.match(unreachable.index.fix!, /WEAVIATE_URL/);
+      // verify gives the same verdict (it passed the folder whatever the cluster said).
+      const verify = (environment: Record<string, string>) =>
+        runCli('verify', ['--index', indexDir], { BACKEND: 'weaviate', WEAVIATE_COLLECTION: alias, ...environment });
+      assert.equal((await verify({})).code, 0);
+      const verifyUnreachable = await verify({ WEAVIATE_URL: 'http://127.0.0.1:9', WEAVIATE_GRPC: '127.0.0.1:9' });
+      assert.equal(verifyUnreachable.code, 1);
+      assert.match(verifyUnreachable.stderr, /error \[storage_unavailable\].*WEAVIATE_URL/);
     });
 
     it('regression: refuses a replication factor the cluster cannot hold as a setting to change (an unexpected error with a stack trace)', async () => {

@@ -5,6 +5,7 @@ import { settleIndexFolder } from '../../storage/embedded/interrupted-swap.js';
 import { readManifest } from '../../storage/embedded/manifest.js';
 import { readCollectionPointer } from '../../storage/weaviate/collection-pointer.js';
 import { runInFrame } from '../command-frame.js';
+import { collectionPointerCheck } from '../doctor/checks.js';
 import { examples } from './examples.js';
 import { nonEmpty } from './list-options.js';
 
@@ -23,9 +24,13 @@ export function verifyCommand(): Command {
         await settleIndexFolder(folder, log);
         const pointer = await readCollectionPointer(folder);
         if (pointer) {
-          say(
-            `${folder}: its papers live in the Weaviate collection ${pointer.collection} (alias ${pointer.alias}); the folder holds only the manifest naming it, and Weaviate checks its own data`,
-          );
+          // The folder holds only the manifest naming the collection, and Weaviate checks its own
+          // data: what is left to check is what doctor checks, that it can be served.
+          const served = await collectionPointerCheck(config, folder, pointer);
+          if (served.status === 'fail') {
+            throw new AppError(config.BACKEND === 'weaviate' ? 'storage_unavailable' : 'config_invalid', `${served.message}. Fix: ${served.fix}`);
+          }
+          say(`${served.message}; Weaviate checks its own data`);
           return;
         }
         const verdicts = await verifyIndexFiles(folder, await readManifest(folder), 'full');

@@ -169,7 +169,8 @@ async function inspectIndex(config: Config): Promise<{ manifest?: Manifest; resu
  * cluster cannot be reached, or whose alias names a build of another model, passed before and
  * could not be served.
  */
-async function collectionPointerCheck(config: Config, folder: string, pointer: CollectionPointer): Promise<CheckResult> {
+/** A folder naming a Weaviate collection: served with BACKEND=weaviate, its alias naming a build of the folder's model (doctor's index line, and verify's verdict). */
+export async function collectionPointerCheck(config: Config, folder: string, pointer: CollectionPointer): Promise<CheckResult> {
   const message = `${folder}: papers in the Weaviate collection ${pointer.collection} (alias ${pointer.alias}), ${pointer.count.toLocaleString('en')} at its build, model ${pointer.model.id}, built ${pointer.createdAt}`;
   if (config.BACKEND !== 'weaviate') {
     return { check: 'index', status: 'fail', message, fix: 'serve it with BACKEND=weaviate and WEAVIATE_URL (see docs/scaling-out.md)' };
