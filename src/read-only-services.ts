@@ -2,6 +2,7 @@ import { cp, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { walDirOf, type Config } from './config/config.js';
+import { AppError, isAppError } from './errors.js';
 import type { Logger } from './log.js';
 import { openServices, type Services } from './services.js';
 
@@ -16,7 +17,8 @@ const neverSnapshot = { SNAPSHOT_AFTER_WRITES: 10_000_000, SNAPSHOT_INTERVAL_MS:
  * is configured, so no write is taken, and no snapshot can start. `close` removes the copy.
  */
 export async function openReadOnlyServices(config: Config, log: Logger): Promise<Services> {
-  const walCopy = await copyWriteLog(walDirOf(config));
+  const walDir = walDirOf(config);
+  const walCopy = await copyWriteLog(walDir);
   try {
     const services = await openServices({ ...config, API_KEYS: [], AUTH_READS: false, AUTH_METRICS: false, ...neverSnapshot, WAL_DIR: walCopy.dir }, log);
     return {
@@ -28,8 +30,18 @@ export async function openReadOnlyServices(config: Config, log: Logger): Promise
     };
   } catch (error) {
     await walCopy.remove();
-    throw error;
+    throw namingTheLog(error, walCopy.dir, walDir);
   }
+}
+
+/** An error about the private copy, told of the log itself: the copy is gone by the time anyone reads the message. */
+function namingTheLog(error: unknown, copy: string, original: string): unknown {
+  if (!isAppError(error) || !error.message.includes(copy)) return error;
+  return new AppError(error.code, error.message.replaceAll(copy, original), {
+    details: error.details,
+    cause: error,
+    retryAfterSeconds: error.retryAfterSeconds,
+  });
 }
 
 /** A private copy of the write-ahead log (or, when there is none, a path where none exists), removed on close. */

@@ -487,6 +487,10 @@ describe('paper-search doctor', () => {
     const log = (await checksOf()).find((check) => check.check === 'write-ahead log')!;
     assert.equal(log.status, 'fail');
     assert.match(log.message, /damaged at byte 0/);
+    // Regression: a query with --index named the private copy of the log it replays, gone once it exited.
+    const search = await runCli('search', ['video', '--index', folder]);
+    assert.equal(search.code, 1);
+    assert.ok(search.stderr.includes(`The write-ahead log ${join(`${folder}.wal`, 'wal-000000000001.log')} is damaged at byte 0`), search.stderr);
     await rm(`${folder}.wal`, { recursive: true });
     const index = (await checksOf({ BACKEND: 'weaviate', WEAVIATE_URL: 'http://127.0.0.1:9' })).find((check) => check.check === 'index')!;
     assert.equal(index.status, 'fail');
