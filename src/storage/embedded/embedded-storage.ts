@@ -465,13 +465,17 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-/** Says that a lock left on `what` was taken over: an info line when its process was seen gone, a warning when it could not be checked. */
+/**
+ * Says that a lock left on `what` was taken over: an info line when its process was seen gone, a
+ * warning when it could not be checked. The holder's pid goes under its own key: every line
+ * already carries `pid`, this process's, and a second one would read as the line's own.
+ */
 function reportTakeOver(log: Logger, what: LockedFolder, { holder, checked }: TakenOverLock): void {
   if (checked) {
-    log.info({ pid: holder.pid, since: holder.since }, `took over the ${what} from a process that is no longer running (it ended without releasing it)`);
+    log.info({ holderPid: holder.pid, since: holder.since }, `took over the ${what} from a process that is no longer running (it ended without releasing it)`);
   } else {
     log.warn(
-      { host: holder.host, pid: holder.pid, since: holder.since },
+      { holderHost: holder.host, holderPid: holder.pid, since: holder.since },
       `took over the ${what} from a process on another host, which cannot be checked: make sure no other server serves this index folder`,
     );
   }
