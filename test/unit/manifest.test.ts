@@ -68,6 +68,16 @@ describe('readManifest', () => {
     );
   });
 
+  it('regression: says which side is newer (a folder of a newer version was told only to be rebuilt)', async () => {
+    const newer = await folderWithManifest(JSON.stringify({ ...manifestFor(), formatVersion: indexFormatVersion + 1 }));
+    await assert.rejects(
+      readManifest(newer),
+      isAppErrorWithCode('index_incompatible', /written by a newer version of paper-search: serve it with that version/),
+    );
+    const older = await folderWithManifest(JSON.stringify({ ...manifestFor(), formatVersion: indexFormatVersion - 1 }));
+    await assert.rejects(readManifest(older), isAppErrorWithCode('index_incompatible', /written by an older version of paper-search: rebuild it/));
+  });
+
   it('throws index_incompatible for an older format version even if the rest is unreadable', async () => {
     const folder = await folderWithManifest(JSON.stringify({ formatVersion: 0 }));
     await assert.rejects(readManifest(folder), isAppErrorWithCode('index_incompatible'));

@@ -112,9 +112,14 @@ export async function readManifest(folder: string): Promise<Manifest> {
   }
   const version = (raw as { formatVersion?: unknown } | null)?.formatVersion;
   if (typeof version === 'number' && version !== indexFormatVersion) {
+    // Which side is newer decides the way out: a newer folder can still be served by the version that wrote it.
+    const advice =
+      version > indexFormatVersion
+        ? 'It was written by a newer version of paper-search: serve it with that version, or rebuild it with this one (npm run ingest)'
+        : 'It was written by an older version of paper-search: rebuild it with this one (npm run ingest)';
     throw new AppError(
       'index_incompatible',
-      `The index at ${folder} has format version ${version}; this version of paper-search reads version ${indexFormatVersion}. Rebuild it with npm run ingest.`,
+      `The index at ${folder} has format version ${version}; this version of paper-search reads version ${indexFormatVersion}. ${advice}; a rebuild holds only its input's papers, not writes made through the API since.`,
     );
   }
   const parsed = manifestSchema.safeParse(raw);
