@@ -29,7 +29,8 @@ async function checkIndexFiles(folder: string, manifest: Manifest): Promise<Chec
       check: 'index files',
       status: 'warn',
       message: `${folder} records no checksums (built by an older version)`,
-      fix: `rebuild it to record them: paper-search ingest --input <papers file> --index ${folder}`,
+      // A snapshot rewrites the folder with its checksums and keeps the writes in its log; a rebuild holds only its input's papers.
+      fix: `its next snapshot records them (one is taken after writes through the API), or a rebuild: paper-search ingest --input <papers file> --index ${folder}, which holds only that file's papers`,
     };
   }
   const damaged = verdicts.filter((verdict) => !verdict.ok);
