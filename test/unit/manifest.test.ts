@@ -64,8 +64,13 @@ describe('readManifest', () => {
     const folder = await folderWithManifest(JSON.stringify({ ...manifestFor(), formatVersion: indexFormatVersion + 1 }));
     await assert.rejects(
       readManifest(folder),
-      isAppErrorWithCode('index_incompatible', new RegExp(`version ${indexFormatVersion + 1}.*version ${indexFormatVersion}`)),
+      isAppErrorWithCode('index_incompatible', new RegExp(`version ${indexFormatVersion + 1}.*versions 2 and ${indexFormatVersion}`)),
     );
+  });
+
+  it('reads a format 2 folder, written before venue, type, volume, issue and pages', async () => {
+    const folder = await folderWithManifest(JSON.stringify({ ...manifestFor(), formatVersion: 2 }));
+    assert.equal((await readManifest(folder)).formatVersion, 2);
   });
 
   it('regression: says which side is newer (a folder of a newer version was told only to be rebuilt)', async () => {
@@ -74,7 +79,7 @@ describe('readManifest', () => {
       readManifest(newer),
       isAppErrorWithCode('index_incompatible', /written by a newer version of paper-search: serve it with that version/),
     );
-    const older = await folderWithManifest(JSON.stringify({ ...manifestFor(), formatVersion: indexFormatVersion - 1 }));
+    const older = await folderWithManifest(JSON.stringify({ ...manifestFor(), formatVersion: 1 }));
     await assert.rejects(readManifest(older), isAppErrorWithCode('index_incompatible', /written by an older version of paper-search: rebuild it/));
   });
 

@@ -7,8 +7,17 @@ import { AppError } from '../../errors.js';
 import { writeFileAtomic } from '../../shared/fs-atomic.js';
 import { describeModel } from '../model-summary.js';
 
-/** Bumped whenever the layout of an index folder changes; older folders are refused, not guessed at. */
-export const indexFormatVersion = 2;
+/**
+ * Bumped whenever the layout of an index folder changes, or its papers gain a field an older
+ * version would drop without a word (it reads papers by a schema that strips what it does not
+ * know, and would serve the folder without the field, then write it so at its next snapshot):
+ * the older version then refuses the folder instead. Version 3 added venue, type, volume, issue
+ * and pages; the layout is version 2's.
+ */
+export const indexFormatVersion = 3;
+
+/** The versions this one reads: version 2 folders are version 3 without those fields, and are written as 3 by their next snapshot. */
+const readableFormatVersions: readonly number[] = [2, indexFormatVersion];
 
 export const manifestFileName = 'manifest.json';
 
@@ -111,7 +120,7 @@ export async function readManifest(folder: string): Promise<Manifest> {
     throw new AppError('index_corrupt', `${path} is not valid JSON. Rebuild the index with npm run ingest.`);
   }
   const version = (raw as { formatVersion?: unknown } | null)?.formatVersion;
-  if (typeof version === 'number' && version !== indexFormatVersion) {
+  if (typeof version === 'number' && !readableFormatVersions.includes(version)) {
     // Which side is newer decides the way out: a newer folder can still be served by the version that wrote it.
     const advice =
       version > indexFormatVersion
@@ -119,7 +128,7 @@ export async function readManifest(folder: string): Promise<Manifest> {
         : 'It was written by an older version of paper-search: rebuild it with this one (npm run ingest)';
     throw new AppError(
       'index_incompatible',
-      `The index at ${folder} has format version ${version}; this version of paper-search reads version ${indexFormatVersion}. ${advice}; a rebuild holds only its input's papers, not writes made through the API since.`,
+      `The index at ${folder} has format version ${version}; this version of paper-search reads versions ${readableFormatVersions.join(' and ')}. ${advice}; a rebuild holds only its input's papers, not writes made through the API since.`,
     );
   }
   const parsed = manifestSchema.safeParse(raw);

@@ -9,12 +9,15 @@ import type { PaperChange } from '../../paper-storage.js';
  *
  *   <CRC-32 of the JSON, 8 hex digits> <JSON {"v", "seq", "lineage", "ops": [...]}>\n
  *
- * `v` is the record format. Version 1 is the only one so far; records written before the field
- * existed have the same layout and are read as version 1. A record of a later version (written
- * by a newer paper-search) is refused with a clear message rather than guessed at. Vectors are
- * stored as base64 little-endian float32, so replay never calls the model.
+ * `v` is the record format. Records written before the field existed have version 1's layout and
+ * are read as version 1. Version 2 has the same layout; its papers may hold the fields of index
+ * format 3 (see manifest.ts), which a version reading only version 1 would drop: it refuses
+ * them instead. A record of a later version (written by a newer paper-search) is refused with a
+ * clear message rather than guessed at. Vectors are stored as base64 little-endian float32, so
+ * replay never calls the model.
  */
-const writeLogRecordVersion = 1;
+const writeLogRecordVersion = 2;
+const readableRecordVersions: readonly number[] = [1, writeLogRecordVersion];
 
 /** One acknowledged write: its changes are applied together or not at all. */
 export interface LogRecord {
@@ -25,7 +28,7 @@ export interface LogRecord {
 }
 
 const recordSchema = z.object({
-  v: z.literal(writeLogRecordVersion).optional(),
+  v: z.union([z.literal(1), z.literal(writeLogRecordVersion)]).optional(),
   seq: z.number().int().positive(),
   lineage: z.string(),
   ops: z.array(
@@ -60,10 +63,10 @@ export function decodeLogRecord(line: Buffer, where: string): LogRecord | undefi
     return undefined;
   }
   const version = (raw as { v?: unknown } | null)?.v;
-  if (typeof version === 'number' && version !== writeLogRecordVersion) {
+  if (typeof version === 'number' && !readableRecordVersions.includes(version)) {
     throw new AppError(
       'wal_incompatible',
-      `The write-ahead log ${where} holds a record of format ${version}, written by another version of paper-search; this one reads format ${writeLogRecordVersion}. ` +
+      `The write-ahead log ${where} holds a record of format ${version}, written by another version of paper-search; this one reads formats ${readableRecordVersions.join(' and ')}. ` +
         'Serve it with the version that wrote it (its next snapshot folds the log into the index), or move the log folder aside to start without those writes.',
     );
   }
