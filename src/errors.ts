@@ -15,6 +15,7 @@ export const errorCatalog = {
   writes_disabled: { status: 403, message: 'Writes are disabled: no API key is configured (set API_KEYS).' },
   paper_not_found: { status: 404, message: 'No paper with this id.' },
   paper_exists: { status: 409, message: 'A paper with this id already exists.' },
+  precondition_failed: { status: 412, message: "The paper is not in the state the request's If-Match or If-None-Match header names; nothing was written." },
   method_not_allowed: { status: 405, message: 'This method is not allowed on this route.' },
   headers_too_large: { status: 431, message: 'The request line and headers are too large (16 KiB at most).' },
   rate_limited: { status: 429, message: 'Too many requests; try again later.' },

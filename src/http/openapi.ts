@@ -70,6 +70,10 @@ interface Operation {
   imports?: boolean;
   /** The body is a JSON merge patch, also sent as application/merge-patch+json (RFC 7396). */
   mergePatch?: boolean;
+  /** Its success answers carry the paper's version as an ETag. */
+  etag?: boolean;
+  /** Takes If-Match and If-None-Match on the paper's version (and answers 412 when they fail). */
+  conditional?: boolean;
 }
 
 const readErrors = [405, 503];
@@ -185,6 +189,7 @@ export const operations: readonly Operation[] = [
     query: paperQuerySchema,
     response: paperResponseSchema,
     exports: true,
+    etag: true,
     errors: [404, ...readErrors],
   },
   {
@@ -220,8 +225,10 @@ export const operations: readonly Operation[] = [
     response: putPaperResponseSchema,
     success: [200, 201],
     access: 'write',
+    etag: true,
+    conditional: true,
     // 404 for a doi: or arxiv: name no stored paper answers to (a plain id creates the paper).
-    errors: [404, 413, 415, ...writeErrors],
+    errors: [404, 412, 413, 415, ...writeErrors],
   },
   {
     method: 'patch',
@@ -233,7 +240,9 @@ export const operations: readonly Operation[] = [
     mergePatch: true,
     response: patchedPaperResponseSchema,
     access: 'write',
-    errors: [404, 413, 415, ...writeErrors],
+    etag: true,
+    conditional: true,
+    errors: [404, 412, 413, 415, ...writeErrors],
   },
   {
     method: 'delete',
@@ -242,7 +251,8 @@ export const operations: readonly Operation[] = [
     summary: 'Delete a paper',
     response: deletedPaperResponseSchema,
     access: 'write',
-    errors: [404, ...writeErrors],
+    conditional: true,
+    errors: [404, 412, ...writeErrors],
   },
   {
     method: 'post',
@@ -352,7 +362,26 @@ const responseHeaders = {
   contentDisposition: stringHeader('On an answer in an export format: its file name, `inline; filename="….bib"`.'),
   wwwAuthenticate: stringHeader('The scheme a key is given in: `Bearer realm="paper-search"`.'),
   allow: stringHeader('The methods the path takes.'),
+  etag: stringHeader("The paper's version (JSON answers without `fields`): send it back in If-Match to write only that version."),
 };
+
+/** A write's conditions on the paper's version (RFC 9110 §13.1). */
+const conditionalHeaders = [
+  {
+    name: 'If-Match',
+    in: 'header',
+    required: false,
+    description: 'Write only if the paper is stored with one of these ETags (or, with `*`, stored at all); else 412 precondition_failed.',
+    schema: { type: 'string' },
+  },
+  {
+    name: 'If-None-Match',
+    in: 'header',
+    required: false,
+    description: 'Write only if the paper is not stored (`*`: create, never replace), or not with one of these ETags; else 412 precondition_failed.',
+    schema: { type: 'string' },
+  },
+];
 
 /**
  * Statuses answered on the connection before any route sees the request (unparsable-request.ts),
@@ -379,6 +408,7 @@ function headersOf(operation: Operation, status: number, limited: boolean): Reco
     ...(status === 201 && operation.operationId === 'createPapers' ? { Location: responseHeaders.location } : {}),
     ...(status === 200 && operation.operationId === 'listPapers' ? { Link: responseHeaders.link } : {}),
     ...(status === 200 && operation.exports ? { 'Content-Disposition': responseHeaders.contentDisposition } : {}),
+    ...((status === 200 || status === 201) && operation.etag ? { ETag: responseHeaders.etag } : {}),
   };
 }
 
@@ -449,6 +479,7 @@ export function buildOpenApiDocument(version: string): JsonSchema {
   for (const operation of operations) {
     const parameters: unknown[] = [];
     if (operation.path.includes('{id}')) parameters.push({ name: 'id', in: 'path', required: true, schema: { type: 'string' } });
+    if (operation.conditional) parameters.push(...conditionalHeaders);
     if (operation.query) {
       const query = jsonSchema(operation.query, 'input') as { properties?: Record<string, unknown>; required?: string[] };
       for (const [name, schema] of Object.entries(query.properties ?? {})) {

@@ -8,6 +8,8 @@ import { defaultFieldMap, mapRecordToPaper, paperIdProblem, type MappingResult }
 import type { Paper, TitleOnlyPaperInput } from '../papers/paper.js';
 import type { PaperChange, PaperStorage, SnapshotStats } from '../storage/paper-storage.js';
 import { patchedInput, sameText, type PaperPatch } from './paper-patch.js';
+import { paperEtag } from '../papers/paper-etag.js';
+import { assertPreconditions, unmetPrecondition, type PaperState, type Preconditions } from './preconditions.js';
 import { findSharedIdentifiers, type SharedIdentifier } from './shared-identifiers.js';
 
 /** Papers as written, and those of their DOIs and arXiv ids other papers have too. */
@@ -25,6 +27,8 @@ export interface WrittenPaper {
 export interface WriteOptions {
   /** Take a paper that has a title and no abstract (found by its title alone), as ingestion's --allow-title-only does. */
   allowTitleOnly?: boolean;
+  /** A write of one named paper (PUT, PATCH, DELETE) made only if the paper is in this state when it commits. */
+  preconditions?: Preconditions;
 }
 
 /** A paper of a write, and where it was in the request (`papers.3`, `entry <key> (line <n>)`). */
@@ -224,7 +228,8 @@ export class WriteService {
     const paper = toPaper(input, id, '', options);
     let created = false;
     const [changes, shared] = await Promise.all([this.embed([paper], caller), this.sharedIdentifiers([paper])]);
-    await this.commit(changes, async (present) => {
+    await this.commit(changes, async (present, touched) => {
+      if (options.preconditions) assertPreconditions(options.preconditions, await this.stateOf(id, present, touched), name);
       created = !(await present(paper.id));
     });
     return { paper, created, shared };
@@ -251,7 +256,7 @@ export class WriteService {
 
   private async patchNamed(name: string, patch: PaperPatch, caller: EmbedRequestOptions | undefined, options: WriteOptions): Promise<WrittenPaper> {
     const id = await this.storage.resolve(name);
-    if (id === undefined) throw paperNotFound([name]);
+    if (id === undefined) throw missingPaper(name, options);
     if (patch.id !== undefined && patch.id !== id) {
       throw invalidInput(
         `The body's id "${patch.id}" differs from the paper's "${id}"; a patch cannot change an id (PUT the paper under the new id and delete this one).`,
@@ -286,7 +291,9 @@ export class WriteService {
   private async applyPatch(name: string, id: string, patch: PaperPatch, caller: EmbedRequestOptions | undefined, options: WriteOptions): Promise<WrittenPaper> {
     for (let attempt = 1; ; attempt++) {
       const [current] = await this.storage.papers([id]);
-      if (current === undefined) throw paperNotFound([name]);
+      if (current === undefined) throw missingPaper(name, options);
+      // Checked on the paper as read: the commit below makes sure it has not changed since.
+      if (options.preconditions) assertPreconditions(options.preconditions, { present: true, etag: paperEtag(current) }, name);
       const keepsTitleOnly = current.abstract === '' && patch.abstract === undefined;
       const paper = toPaper(patchedInput(current, patch), id, '', { allowTitleOnly: options.allowTitleOnly || keepsTitleOnly });
       const vector = sameText(paper, current) ? (await this.storage.vectors([id]))[0] : undefined;
@@ -312,13 +319,25 @@ export class WriteService {
   }
 
   /** Deletes the paper a name names; returns its id. */
-  async deletePaper(name: string): Promise<string> {
+  async deletePaper(name: string, options: Pick<WriteOptions, 'preconditions'> = {}): Promise<string> {
     const id = await this.storage.resolve(name);
-    if (id === undefined) throw paperNotFound([name]);
-    await this.commit([{ op: 'delete', id }], async (present) => {
+    if (id === undefined) throw missingPaper(name, options);
+    await this.commit([{ op: 'delete', id }], async (present, touched) => {
+      if (options.preconditions) assertPreconditions(options.preconditions, await this.stateOf(id, present, touched), name);
       if (!(await present(id))) throw paperNotFound([name]);
     });
     return id;
+  }
+
+  /**
+   * The paper's state for a write's conditions, as the writes committed before it in its group
+   * leave it: one of them may have changed it, whose version is then not known yet.
+   */
+  private async stateOf(id: string, present: (id: string) => Promise<boolean>, touched: (id: string) => boolean): Promise<PaperState> {
+    if (!(await present(id))) return { present: false };
+    if (touched(id)) return { present: true, etag: undefined };
+    const [stored] = await this.storage.papers([id]);
+    return { present: true, etag: stored && paperEtag(stored) };
   }
 
   /** Folds every write so far into the stored collection now (see PaperStorage.snapshot). */
@@ -419,6 +438,11 @@ function mapInput(input: TitleOnlyPaperInput, id: string, options: WriteOptions)
   const mapped = mapRecordToPaper({ ...input, id }, defaultFieldMap, { allowTitleOnly: options.allowTitleOnly ?? false });
   if (mapped.ok || mapped.field !== undefined || mapped.reason !== 'missing_abstract') return mapped;
   return { ...mapped, field: 'abstract' };
+}
+
+/** A paper a write names but no paper answers to: 404, or 412 when the write asked for a stored version (If-Match). */
+function missingPaper(name: string, options: Pick<WriteOptions, 'preconditions'>): AppError {
+  return unmetPrecondition(options.preconditions ?? {}, { present: false }, name) ?? paperNotFound([name]);
 }
 
 function quoted(ids: readonly string[]): string {

@@ -448,6 +448,58 @@ describe('writing papers', () => {
   });
 });
 
+describe('conditional writes (ETag, If-Match, If-None-Match)', () => {
+  const paperPath = '/v1/papers/conditional-paper';
+  const writeWith = (method: string, headers: Record<string, string>, json?: unknown) =>
+    request<{ paper?: { title: string }; error?: { code: string; details: { etag: string | null } } }>(server.url, paperPath, {
+      method,
+      ...(json === undefined ? {} : { json }),
+      headers: { ...auth, ...headers },
+    });
+  const version = async () => (await request(server.url, paperPath)).headers.get('etag');
+  const first = { title: 'A paper written with conditions', abstract: 'Optimistic concurrency for a reference manager that syncs its library.' };
+
+  it('regression: writes only the version If-Match names (If-Match was ignored, so a client could not tell it overwrote a change it had not seen)', async () => {
+    assert.equal((await writeWith('PUT', { 'if-none-match': '*' }, first)).status, 201, 'If-None-Match: * creates a paper not stored');
+    assert.equal((await writeWith('PUT', { 'if-none-match': '*' }, first)).status, 412, 'and never replaces one');
+    const read = await version();
+    assert.match(read ?? '', /^"[A-Za-z0-9_-]+"$/);
+
+    const replaced = await writeWith('PUT', { 'if-match': read! }, { ...first, title: 'Changed by the first client' });
+    assert.equal(replaced.status, 200);
+    const current = replaced.headers.get('etag');
+    assert.notEqual(current, read, 'a write makes a new version');
+    assert.equal(await version(), current, 'GET gives the version the write answered with');
+
+    // A second client still holding the first version is refused, and nothing it sent is written.
+    for (const [method, body] of [
+      ['PUT', { ...first, title: 'Changed by the second client' }],
+      ['PATCH', { title: 'Patched by the second client' }],
+      ['DELETE', undefined],
+    ] as const) {
+      const stale = await writeWith(method, { 'if-match': read! }, body);
+      assert.equal(stale.status, 412, method);
+      assert.equal(stale.body.error?.code, 'precondition_failed');
+      assert.equal(stale.body.error?.details.etag, current, 'the refusal names the current version');
+    }
+    assert.equal((await request<{ paper: { title: string } }>(server.url, paperPath)).body.paper.title, 'Changed by the first client');
+
+    const patched = await writeWith('PATCH', { 'if-match': `"other", ${current!}` }, { title: 'Patched with the current version' });
+    assert.equal(patched.status, 200);
+    assert.equal((await writeWith('DELETE', { 'if-match': patched.headers.get('etag')! })).status, 200);
+    assert.equal((await writeWith('PATCH', { 'if-match': '*' }, { title: 'Gone' })).status, 412, 'If-Match: * needs a stored paper');
+    assert.equal((await writeWith('DELETE', {})).status, 404, 'without conditions a missing paper stays a 404');
+  });
+
+  it("keeps a paper's version across a snapshot", async () => {
+    assert.equal((await writeWith('PUT', {}, first)).status, 201);
+    const before = await version();
+    assert.equal((await request(server.url, '/v1/snapshots', { method: 'POST', headers: auth })).status, 200);
+    assert.equal(await version(), before);
+    assert.equal((await request(server.url, `${paperPath}?fields=title`)).headers.get('etag'), null, 'a selection of fields is another representation');
+  });
+});
+
 describe('snapshots', () => {
   it(
     'fold the log into a new index folder: tombstones purged, nothing lost, and it survives a restart',

@@ -637,9 +637,11 @@ describe('the OpenAPI document', () => {
   it('documents the write flags as query parameters, and PATCH as a merge patch', () => {
     const names = (operation: Operation) => operation.parameters?.map((parameter) => parameter.name);
     assert.deepEqual(names(paths['/v1/papers']!.post!), ['allow_title_only', 'skip_invalid']);
-    assert.deepEqual(names(paths['/v1/papers/{id}']!.put!), ['id', 'allow_title_only']);
+    // The conditions on the paper's version are headers (see the conditional writes in docs/api.md).
+    assert.deepEqual(names(paths['/v1/papers/{id}']!.put!), ['id', 'If-Match', 'If-None-Match', 'allow_title_only']);
     const patch = paths['/v1/papers/{id}']!.patch!;
-    assert.deepEqual(names(patch), ['id', 'allow_title_only']);
+    assert.deepEqual(names(patch), ['id', 'If-Match', 'If-None-Match', 'allow_title_only']);
+    assert.deepEqual(names(paths['/v1/papers/{id}']!.delete!), ['id', 'If-Match', 'If-None-Match']);
     assert.deepEqual(Object.keys(patch.requestBody!.content), ['application/json', 'application/merge-patch+json']);
   });
 

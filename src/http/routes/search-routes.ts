@@ -10,6 +10,7 @@ import { facetBody, listOptions, rankedListBody } from '../ranked-lists.js';
 import { elapsedMs } from '../took.js';
 import { MapAnswers } from '../map-answers.js';
 import { sendKeptAnswer } from '../kept-answer-response.js';
+import { paperEtag } from '../../papers/paper-etag.js';
 import {
   batchSearchRequestSchema,
   facetsQuerySchema,
@@ -155,6 +156,8 @@ export function searchRoutes(requireService: (response: Response) => SearchServi
     const { fields } = parseInput(paperQuerySchema, withoutFormat(request.query), 'query');
     const paper = await requireService(response).getPaper(id);
     if (format !== 'json') return sendExport(response, format, [paper], fileNameOf(paper.id));
+    // The stored version, for a write's If-Match; a selection of fields is another representation.
+    if (fields === undefined) response.setHeader('ETag', paperEtag(paper));
     response.json({ paper: selectPaperFields(paper, fields), took_ms: elapsedMs(started) });
   });
   router.all('/v1/papers/:id', methodNotAllowed(paperMethods));

@@ -1,5 +1,7 @@
-import { Router, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { invalidInput } from '../../errors.js';
+import { paperEtag } from '../../papers/paper-etag.js';
+import type { EntityTags, Preconditions } from '../../writes/preconditions.js';
 import type { SharedIdentifier } from '../../writes/shared-identifiers.js';
 import { isWriteEntry, type WriteService } from '../../writes/write-service.js';
 import { callerOf } from '../caller.js';
@@ -82,7 +84,11 @@ export function writeRoutes(requireWrites: (response: Response) => WriteService)
     const { id } = parseInput(paperIdParamsSchema, request.params, 'params');
     const { allow_title_only: allowTitleOnly } = parseInput(putPaperQuerySchema, request.query, 'query');
     const input = parseInput(allowTitleOnly ? titleOnlyPaperInputSchema : paperInputSchema, request.body, 'body');
-    const { paper, created, shared } = await requireWrites(response).putPaper(id, input, callerOf(response), { allowTitleOnly });
+    const { paper, created, shared } = await requireWrites(response).putPaper(id, input, callerOf(response), {
+      allowTitleOnly,
+      preconditions: preconditionsOf(request),
+    });
+    response.setHeader('ETag', paperEtag(paper));
     response.status(created ? 201 : 200).json({ paper, created, ...warningsOf(shared), took_ms: elapsedMs(started) });
   });
 
@@ -91,14 +97,18 @@ export function writeRoutes(requireWrites: (response: Response) => WriteService)
     const { id } = parseInput(paperIdParamsSchema, request.params, 'params');
     const { allow_title_only: allowTitleOnly } = parseInput(putPaperQuerySchema, request.query, 'query');
     const patch = parseInput(paperPatchSchema, request.body, 'body');
-    const { paper, shared } = await requireWrites(response).patchPaper(id, patch, callerOf(response), { allowTitleOnly });
+    const { paper, shared } = await requireWrites(response).patchPaper(id, patch, callerOf(response), {
+      allowTitleOnly,
+      preconditions: preconditionsOf(request),
+    });
+    response.setHeader('ETag', paperEtag(paper));
     response.json({ paper, ...warningsOf(shared), took_ms: elapsedMs(started) });
   });
 
   router.delete('/v1/papers/:id', onlyQueryParameters(), async (request, response) => {
     const started = performance.now();
     const { id: name } = parseInput(paperIdParamsSchema, request.params, 'params');
-    const id = await requireWrites(response).deletePaper(name);
+    const id = await requireWrites(response).deletePaper(name, { preconditions: preconditionsOf(request) });
     response.json({ id, deleted: true, took_ms: elapsedMs(started) });
   });
 
@@ -114,6 +124,23 @@ export function writeRoutes(requireWrites: (response: Response) => WriteService)
   router.options('/v1/papers/:id', methodNotAllowed(paperMethods));
 
   return router;
+}
+
+/** The conditions of a write on its paper: the If-Match and If-None-Match headers, as ETags of GET /v1/papers/:id name its versions. */
+function preconditionsOf(request: Request): Preconditions {
+  const ifMatch = entityTags(request.headers['if-match']);
+  const ifNoneMatch = entityTags(request.headers['if-none-match']);
+  return { ...(ifMatch ? { ifMatch } : {}), ...(ifNoneMatch ? { ifNoneMatch } : {}) };
+}
+
+/** `*` or the comma-separated entity tags of a header; a tag is quoted and may hold no comma (RFC 9110 §8.8.3). */
+function entityTags(header: string | undefined): EntityTags | undefined {
+  if (header === undefined) return undefined;
+  if (header.trim() === '*') return '*';
+  return header
+    .split(',')
+    .map((tag) => tag.trim())
+    .filter(Boolean);
 }
 
 /** A write answer's `warnings`, present only when there is one (answers without stay as they were). */
