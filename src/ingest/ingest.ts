@@ -148,7 +148,11 @@ export async function ingestPapers(embedder: Embedder, options: IngestOptions): 
     if (collection.keptPrevious) {
       options.log.warn(
         collection.keptPrevious,
-        `the index served before took ${collection.keptPrevious.writes} write(s) through the API after it was built, which the input does not hold: it was kept as ${collection.keptPrevious.collection}, no longer served (see docs/operations.md, "Rebuilding an index")`,
+        `${
+          collection.keptPrevious.writes === null
+            ? 'the index served before is one this version cannot read (another version built it), which may hold writes made through the API'
+            : `the index served before took ${collection.keptPrevious.writes} write(s) through the API after it was built`
+        }, which the input does not hold: it was kept as ${collection.keptPrevious.collection}, no longer served (see docs/operations.md, "Rebuilding an index")`,
       );
     }
     const seconds = (performance.now() - started) / 1000;

@@ -113,9 +113,10 @@ export async function replaceDirectory(
 ): Promise<void> {
   await fsyncPath(staged);
   const { keepPreviousAs, confirmReplaced } = options;
-  // A retired folder is found by the pattern of its name; a kept one's name is noted here, for
-  // restoreInterruptedReplace to find should a crash come between the renames.
-  if (keepPreviousAs !== undefined) await writeFileAtomic(keptPreviousNoteOf(target), basename(keepPreviousAs));
+  // A retired folder is found by the pattern of its name, which holds this process's id; a kept
+  // one's name is noted here with the id, for setAsideFoldersOf to find should a crash come
+  // between the renames (and to tell that swap from one under way).
+  if (keepPreviousAs !== undefined) await writeFileAtomic(keptPreviousNoteOf(target), `${basename(keepPreviousAs)}\n${process.pid}\n`);
   const retired = keepPreviousAs ?? stagingPathFor(target, 'old');
   let hadPrevious = true;
   try {
@@ -129,7 +130,9 @@ export async function replaceDirectory(
     if (hadPrevious) await confirmReplaced?.(retired);
     await rename(staged, target);
   } catch (error) {
-    if (hadPrevious) await rename(retired, target);
+    // Should the old folder not go back, it stays set aside, for the next command to restore: the
+    // error that stopped the swap is the one to tell.
+    if (hadPrevious) await rename(retired, target).catch(() => undefined);
     throw error;
   }
   await fsyncPath(dirname(target));
@@ -142,53 +145,73 @@ function keptPreviousNoteOf(target: string): string {
   return join(dirname(target), `.${basename(target)}.kept-previous`);
 }
 
+/** A folder replaceDirectory moved aside and neither put back nor removed, and the process that was swapping it. */
+export interface SetAsideFolder {
+  path: string;
+  /** Undefined for a folder kept under a note written before notes held the process id. */
+  swapper: number | undefined;
+}
+
 /**
- * Finishes the one unsafe instant of replaceDirectory: a crash between its two renames leaves no
- * folder at `target`, the old one moved aside (under a retired name, or the name it was to be
- * kept under). Renames it back (the caller then redoes whatever the new folder was for) and says
- * whether it did.
+ * What replaceDirectory left set aside for `target` when `target` is missing: a crash between its
+ * two renames (or a swap under way) leaves the old folder under a retired name, or under the name
+ * it was to be kept under. Empty when the target is there.
  */
-export async function restoreInterruptedReplace(target: string): Promise<boolean> {
+export async function setAsideFoldersOf(target: string): Promise<SetAsideFolder[]> {
   try {
     await stat(target);
-    return false;
+    return [];
   } catch (error) {
     // ENOTDIR: a file on the path; no folder was ever there to set aside.
-    if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') return false;
+    if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') return [];
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
-  const retired = (await keptPreviousOf(target)) ?? (await soleRetiredOf(target));
-  if (retired === undefined) return false;
-  await rename(retired, target);
+  const kept = await keptPreviousOf(target);
+  return kept ? [kept] : await retiredFoldersOf(target);
+}
+
+/**
+ * Finishes the one unsafe instant of replaceDirectory: renames the folder it set aside back to
+ * `target` (the caller then redoes whatever the new folder was for) and says whether it did. Not
+ * when several could be the one. The caller makes sure no live process is swapping it.
+ */
+export async function restoreInterruptedReplace(target: string): Promise<boolean> {
+  const setAside = await setAsideFoldersOf(target);
+  if (setAside.length !== 1) return false;
+  await rename(setAside[0]!.path, target);
   await fsyncPath(dirname(target));
   await rm(keptPreviousNoteOf(target), { force: true });
   return true;
 }
 
 /** The folder a replace that keeps the previous one was moving aside, if its note names one that is there. */
-async function keptPreviousOf(target: string): Promise<string | undefined> {
-  let name: string;
+async function keptPreviousOf(target: string): Promise<SetAsideFolder | undefined> {
+  let note: string;
   try {
-    name = (await readFile(keptPreviousNoteOf(target), 'utf8')).trim();
+    note = await readFile(keptPreviousNoteOf(target), 'utf8');
   } catch {
     return undefined;
   }
+  const [name = '', pidText] = note.trim().split('\n');
   if (name === '' || name !== basename(name)) return undefined;
   const kept = join(dirname(target), name);
-  return (await stat(kept).catch(() => undefined))?.isDirectory() ? kept : undefined;
+  if (!(await stat(kept).catch(() => undefined))?.isDirectory()) return undefined;
+  const pid = Number(pidText);
+  return { path: kept, swapper: Number.isInteger(pid) && pid > 0 ? pid : undefined };
 }
 
-/** The one folder a replace moved aside under a retired name, if there is exactly one. */
-async function soleRetiredOf(target: string): Promise<string | undefined> {
+/** The folders a replace moved aside under a retired name (`.<name>.old-<pid>-<random>`). */
+async function retiredFoldersOf(target: string): Promise<SetAsideFolder[]> {
   const prefix = `.${basename(target)}.old-`;
   let names: string[];
   try {
     names = await readdir(dirname(target));
   } catch {
-    return undefined;
+    return [];
   }
-  const retired = names.filter((name) => name.startsWith(prefix));
-  return retired.length === 1 ? join(dirname(target), retired[0]!) : undefined;
+  return names
+    .filter((name) => name.startsWith(prefix))
+    .map((name) => ({ path: join(dirname(target), name), swapper: Number(name.slice(prefix.length).split('-')[0]) || undefined }));
 }
 
 export async function sha256OfFile(path: string): Promise<string> {

@@ -3,7 +3,7 @@ import { modelAsRecorded, type ModelDescription } from '../embedding/model-regis
 import { AppError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { EmbeddedStorage } from './embedded/embedded-storage.js';
-import { settleIndexFolder } from './embedded/interrupted-swap.js';
+import { settleIndexFolder } from './interrupted-swap.js';
 import { modelOfManifest, readManifest } from './embedded/manifest.js';
 import { IndexFolderWriter } from './embedded/index-folder-writer.js';
 import type { CollectionBuilder, PaperStorage } from './paper-storage.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { appendFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { getModel } from '../../src/embedding/model-registry.js';
@@ -155,6 +155,20 @@ describe('IndexFolderWriter + openIndexFolder', () => {
     assert.equal(loaded.papers.size, 3);
     assert.equal(loaded.papers.labelOf('p0'), undefined);
     assert.equal(loaded.papers.labelOf('new-2'), 2);
+  });
+
+  it("regression: keeps a folder of a version it cannot read, which may hold writes (a rebuild over a newer version's index deleted it)", async () => {
+    const parent = await freshParent();
+    const target = join(parent, 'index');
+    await buildIndex(target, papers.slice(0, 10), vectors.slice(0, 10));
+    const manifest = JSON.parse(await readFile(join(target, manifestFileName), 'utf8')) as Manifest;
+    await writeFile(join(target, manifestFileName), JSON.stringify({ ...manifest, formatVersion: indexFormatVersion + 1 }));
+    const built = await buildIndex(target, samplePapers(3, 'new-'), randomUnitVectors(3, dimension, 2));
+
+    assert.equal(built.keptPrevious?.writes, null);
+    const kept = built.keptPrevious!.collection;
+    assert.deepEqual((await readdir(parent)).sort(), ['index', basename(kept)]);
+    assert.equal((JSON.parse(await readFile(join(kept, manifestFileName), 'utf8')) as Manifest).formatVersion, indexFormatVersion + 1);
   });
 
   it('abort removes the staging folder and leaves an existing index untouched', async () => {

@@ -9,7 +9,7 @@ import { replaceDirectory, restoreInterruptedReplace, stagingPathFor } from '../
 import { getModel } from '../../src/embedding/model-registry.js';
 import { IndexFolderWriter } from '../../src/storage/embedded/index-folder-writer.js';
 import { collectionModel } from '../../src/storage/open-storage.js';
-import { temporaryRoot } from './support.js';
+import { isAppErrorWithCode, temporaryRoot } from './support.js';
 
 let counter = 0;
 const root = temporaryRoot('paper-search-restore-');
@@ -140,17 +140,48 @@ describe('collectionModel on a folder missing mid-swap', () => {
   it("regression: leaves a running server's swap alone (a reader restored the old folder between its two renames, and both failed)", async () => {
     const dir = await freshDir();
     const target = join(dir, 'index');
-    await folderWith(join(dir, '.index.old-4242-deadbeef'), 'retired by the running server');
-    // This test's parent process stands for the server that holds the folder.
+    // This test's parent process stands for the server that holds the folder, in the middle of its snapshot's swap.
+    const retired = `.index.old-${process.ppid}-deadbeef`;
+    await folderWith(join(dir, retired), 'retired by the running server');
     await lockedBy(target, process.ppid);
     await assert.rejects(collectionModel(configOf(target), createLogger('silent')));
-    assert.deepEqual((await readdir(dir)).sort(), ['.index.old-4242-deadbeef', 'index.lock']);
+    assert.deepEqual((await readdir(dir)).sort(), [retired, 'index.lock']);
+  });
+
+  it('regression: leaves the swap of a running ingest alone, which holds no lock (a doctor or a snapshot restored the folder under it, and the ingest failed with an internal error)', async () => {
+    const dir = await freshDir();
+    const target = join(dir, 'index');
+    const retired = `.index.old-${process.ppid}-0a1b2c3d`;
+    await folderWith(join(dir, retired), 'retired by a running ingest');
+    await assert.rejects(collectionModel(configOf(target), createLogger('silent')), isAppErrorWithCode('index_missing'));
+    assert.deepEqual(await readdir(dir), [retired]);
+  });
+
+  it('restores the folder a crashed ingest set aside while a server holds the lock (every command waited for the server, and none restored it)', async () => {
+    const dir = await freshDir();
+    const target = join(dir, 'index');
+    await folderWith(join(dir, '.index.old-999999999-deadbeef'), 'retired by an ingest that crashed');
+    await lockedBy(target, process.ppid);
+    await assert.rejects(collectionModel(configOf(target), createLogger('silent')));
+    assert.deepEqual((await readdir(dir)).sort(), ['index', 'index.lock']);
+  });
+
+  it('regression: refuses, naming them, when several folders were set aside (a new build removed them all as stale)', async () => {
+    const dir = await freshDir();
+    const target = join(dir, 'index');
+    await folderWith(join(dir, '.index.old-999999998-00000001'), 'one');
+    await folderWith(join(dir, '.index.old-999999999-00000002'), 'two');
+    await assert.rejects(
+      IndexFolderWriter.create(target, getModel('all-MiniLM-L6-v2')),
+      isAppErrorWithCode('index_missing', /several folders were set aside beside it.*\.index\.old-999999998-00000001/),
+    );
+    assert.equal((await readdir(dir)).length, 2);
   });
 
   it('restores the folder when the process holding its lock is gone', async () => {
     const dir = await freshDir();
     const target = join(dir, 'index');
-    await folderWith(join(dir, '.index.old-4242-deadbeef'), 'retired by a server that crashed');
+    await folderWith(join(dir, '.index.old-999999999-deadbeef'), 'retired by a server that crashed');
     await lockedBy(target, 999_999_999);
     // The restored folder holds no index here, so reading its manifest fails after the restore.
     await assert.rejects(collectionModel(configOf(target), createLogger('silent')));

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { settleIndexFolder } from '../../storage/embedded/interrupted-swap.js';
+import { settleIndexFolder } from '../../storage/interrupted-swap.js';
 import { runInFrame } from '../command-frame.js';
 import { runChecks, type CheckStatus } from '../doctor/checks.js';
 import { painter } from '../output/terminal.js';
@@ -22,8 +22,13 @@ export function doctorCommand(): Command {
     .action((flags: { index?: string; json?: boolean }) =>
       runInFrame({ settings: { INDEX_DIR: flags.index }, logLevel: 'warn' }, async ({ config, log, stdout, say }) => {
         // As serving would: a folder a crash left set aside mid-swap is the index, not a missing one.
-        await settleIndexFolder(config.INDEX_DIR, log);
-        const results = await runChecks(config);
+        const unsettled = await settleIndexFolder(config.INDEX_DIR, log).then(
+          () => undefined,
+          (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+        );
+        const results = (await runChecks(config)).map((result) =>
+          unsettled && result.check === 'index' ? { check: 'index', status: 'fail' as const, message: unsettled.message } : result,
+        );
         if (flags.json || !stdout.isTerminal) {
           process.stdout.write(results.map((result) => `${JSON.stringify(result)}\n`).join(''));
         } else {

@@ -131,7 +131,7 @@ function stopOnSignal(log: Logger): { signal: AbortSignal; release(): void } {
  * Said before the work starts, while the papers can still be exported from the server.
  */
 async function warnOfLoggedWrites(indexDir: string, walDir: string, backend: Config['BACKEND'], log: Logger): Promise<void> {
-  const writes = (await writesSinceBuild(indexDir, walDir)).logged;
+  const writes = (await writesSinceBuild(indexDir, walDir))?.logged ?? 0;
   if (writes === 0) return;
   const theirLog =
     backend === 'weaviate'

@@ -5,7 +5,7 @@ import { isAppError } from '../../errors.js';
 import { ingestPapers } from '../../ingest/ingest.js';
 import { LogProgress } from '../../ingest/progress.js';
 import { detectFormat } from '../../ingest/record-readers.js';
-import { settleIndexFolder } from '../../storage/embedded/interrupted-swap.js';
+import { settleIndexFolder } from '../../storage/interrupted-swap.js';
 import { readManifest } from '../../storage/embedded/manifest.js';
 import { holdsCollectionPointer } from '../../storage/weaviate/collection-pointer.js';
 import { runInFrame, type CommandContext } from '../command-frame.js';

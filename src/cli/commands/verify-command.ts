@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { AppError } from '../../errors.js';
 import { verifyIndexFiles } from '../../storage/embedded/index-integrity.js';
-import { settleIndexFolder } from '../../storage/embedded/interrupted-swap.js';
+import { settleIndexFolder } from '../../storage/interrupted-swap.js';
 import { readManifest } from '../../storage/embedded/manifest.js';
 import { readCollectionPointer } from '../../storage/weaviate/collection-pointer.js';
 import { runInFrame } from '../command-frame.js';

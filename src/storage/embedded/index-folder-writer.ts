@@ -3,7 +3,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { paperPassage } from '../../embedding/embedder.js';
 import { defaultEfSearch } from '../../config/config.js';
-import { AppError } from '../../errors.js';
+import { AppError, isAppError } from '../../errors.js';
 import type { ModelDescription } from '../../embedding/model-registry.js';
 import type { Paper } from '../../papers/paper.js';
 import { fsyncPath, makeFolders, previousFolderPathOf, removeStaleStaging, replaceDirectory, stagingPathFor } from '../../shared/fs-atomic.js';
@@ -26,7 +26,7 @@ import { relatedListsFileName, writeRelatedListsFile } from './related-lists-fil
 import { VectorIndex, defaultHnswParameters } from './vector-index.js';
 import { readVectorsFile, VectorsFileWriter } from './vectors-file.js';
 import { assertReplaceable, unbuildableTarget } from '../index-target.js';
-import { settleIndexFolder } from './interrupted-swap.js';
+import { settleIndexFolder } from '../interrupted-swap.js';
 
 /** How a build continues an existing one (a snapshot); absent, the folder is a new build. */
 export type BuildLineage = Pick<Manifest, 'lineage' | 'walSeq' | 'createdAt'>;
@@ -175,7 +175,7 @@ export class IndexFolderWriter {
     source: Manifest['source'],
     lineage?: BuildLineage,
     confirmReplaced?: (folder: string) => Promise<void>,
-  ): Promise<Manifest & { keptPrevious?: { collection: string; writes: number } }> {
+  ): Promise<Manifest & { keptPrevious?: { collection: string; writes: number | null } }> {
     await this.papers.close();
     await this.vectorFile.close();
     // On another core, beside the graph's related lists and the BM25 index (see layoutThreadMinimum).
@@ -197,7 +197,7 @@ export class IndexFolderWriter {
     lineage: BuildLineage | undefined,
     layoutThread: LayoutThread<{ layout: MapLayout }> | undefined,
     confirmReplaced: ((folder: string) => Promise<void>) | undefined,
-  ): Promise<Manifest & { keptPrevious?: { collection: string; writes: number } }> {
+  ): Promise<Manifest & { keptPrevious?: { collection: string; writes: number | null } }> {
     this.index.shrinkToFit();
     await this.index.save(join(this.staging, indexFiles.hnsw));
     // Searched as a server searches by default, so each list is the graph's answer there.
@@ -230,7 +230,7 @@ export class IndexFolderWriter {
     };
     await writeManifest(this.staging, manifest);
     const previous = lineage ? { folded: 0, logged: 0 } : await writesSinceBuild(this.target, this.writeLog);
-    const previousWrites = previous.folded + previous.logged;
+    const previousWrites = previous && previous.folded + previous.logged;
     if (previousWrites === 0) {
       await replaceDirectory(this.staging, this.target, { confirmReplaced });
       return manifest;
@@ -289,14 +289,15 @@ export class IndexFolderWriter {
  * snapshot folded into it (its log sequence) and those still in its write-ahead log `writeLog`.
  * Papers a new build from an input file does not hold, so that folder is kept rather than removed
  * (as the Weaviate backend keeps such a collection; the log is set aside by the next start, and
- * replays onto the kept folder). None when there is no index there, or it cannot be read.
+ * replays onto the kept folder). None when there is no index there; null when there is one this
+ * version cannot read (another version's, a damaged manifest), which may hold writes it cannot count.
  */
-export async function writesSinceBuild(folder: string, writeLog: string | undefined): Promise<{ folded: number; logged: number }> {
+export async function writesSinceBuild(folder: string, writeLog: string | undefined): Promise<{ folded: number; logged: number } | null> {
   let manifest: Manifest;
   try {
     manifest = await readManifest(folder);
-  } catch {
-    return { folded: 0, logged: 0 };
+  } catch (error) {
+    return isAppError(error) && error.code === 'index_missing' ? { folded: 0, logged: 0 } : null;
   }
   return { folded: manifest.walSeq ?? 0, logged: writeLog ? await countLoggedWrites(writeLog, lineageOf(manifest)) : 0 };
 }

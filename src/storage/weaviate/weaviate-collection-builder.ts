@@ -7,6 +7,7 @@ import type { Paper } from '../../papers/paper.js';
 import type { BuildSource, BuiltCollection, CollectionBuilder } from '../paper-storage.js';
 import { writeCollectionPointer } from './collection-pointer.js';
 import { assertReplaceable } from '../index-target.js';
+import { settleIndexFolder } from '../interrupted-swap.js';
 import { collectionFormatVersion, createPaperCollection, decodeMetadata, encodeMetadata, type CollectionMetadata } from './collection-schema.js';
 import { describeModel } from '../model-summary.js';
 import { paperUuid, toProperties, type PaperProperties } from './paper-object.js';
@@ -41,6 +42,8 @@ export class WeaviateCollectionBuilder implements CollectionBuilder {
   ) {}
 
   static async create(target: string, model: ModelDescription, settings: WeaviateSettings): Promise<WeaviateCollectionBuilder> {
+    // An embedded index a crash left set aside is put back first, to be kept as the folder's previous index like any other.
+    await settleIndexFolder(target, undefined);
     await assertReplaceable(target);
     const client = await connectWeaviate(settings);
     try {
