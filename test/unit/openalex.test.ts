@@ -134,6 +134,15 @@ describe('htmlToText', () => {
   it('removes inline markup, decodes entities, leaves other angle brackets', () => {
     assert.equal(htmlToText('H<sub>2</sub>O in <i>E. coli</i> &lt;5&gt; &amp; <jats:italic>x</jats:italic>, p &lt; 0.05'), 'H2O in E. coli <5> & x, p < 0.05');
   });
+
+  it('regression: ends a word at a block, as a structured abstract has them ("MethodsWe conducted" was stored, which no search for methods found)', () => {
+    assert.equal(
+      htmlToText(
+        '<jats:title>Abstract</jats:title><jats:sec><jats:title>Background</jats:title><jats:p>Sepsis is common.</jats:p></jats:sec><jats:sec><jats:title>Methods</jats:title><jats:p>We conducted a trial.<br/>Twice.</jats:p></jats:sec><jats:list><jats:list-item>One</jats:list-item></jats:list>',
+      ),
+      'Abstract Background Sepsis is common. Methods We conducted a trial. Twice. One',
+    );
+  });
 });
 
 describe('readOpenAlex', () => {
