@@ -50,6 +50,14 @@ describe('semanticScholarPaperToRecord', () => {
     assert.deepEqual(record, { id: 'abc123', abstract: 'Inline.', title: 'T', date: '2020-01-02', doi: '10.1/y', categories: ['Physics'] });
   });
 
+  it('regression: takes the date when the year disagrees (BERT, year 2019 and date 2018-10-11, was rejected as a contradiction)', () => {
+    const record = semanticScholarPaperToRecord(
+      { paperId: 'bert', title: 'BERT', abstract: 'Pre-training.', year: 2019, publicationDate: '2018-10-11' },
+      new Map(),
+    ) as Record<string, unknown>;
+    assert.deepEqual([record.date, record.year], ['2018-10-11', undefined]);
+  });
+
   it("takes the journal's name, volume and pages, else the venue", () => {
     const journal = semanticScholarPaperToRecord(
       { paperId: 'j', venue: 'Nat.', journal: { name: 'Nature', volume: ' 521', pages: '436 - 444' } },

@@ -78,9 +78,12 @@ export function semanticScholarPaperToRecord(value: unknown, abstractOf: Readonl
     .map((author) => (isObject(author) ? text(author.name) : undefined))
     .filter((name): name is string => name !== undefined);
   if (authors.length > 0) record.authors = authors;
-  if (typeof value.year === 'number') record.year = value.year;
   const date = text(value.publicationdate) ?? text(value.publicationDate);
   if (date) record.date = date;
+  // Semantic Scholar's year is often the venue's and its date the first appearance (BERT: 2019,
+  // 2018-10-11), which the paper would refuse as a contradiction: the date wins, as in the BibTeX
+  // reader (biber's rule), and the year it gives is kept only when it agrees.
+  if (typeof value.year === 'number' && (date === undefined || date.slice(0, 4) === String(value.year))) record.year = value.year;
   const externalIds = value.externalids ?? value.externalIds;
   if (isObject(externalIds)) {
     const doi = text(externalIds.DOI);
