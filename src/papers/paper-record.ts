@@ -29,19 +29,20 @@ export interface FieldMap {
 
 export const defaultFieldMap: FieldMap = {
   id: ['id', '_id'],
-  title: ['title'],
+  // The column names of the bibliographic databases' CSV exports (Lens, Dimensions, Scopus) too.
+  title: ['title', 'article title', 'document title'],
   abstract: ['abstract', 'text'],
-  authors: ['authors'],
-  categories: ['categories'],
-  year: ['year'],
-  date: ['date', 'published', 'first_listed'],
+  authors: ['authors', 'author/s', 'author full names'],
+  categories: ['categories', 'keywords'],
+  year: ['year', 'publication year', 'pubyear'],
+  date: ['date', 'published', 'first_listed', 'date published', 'publication date'],
   doi: ['doi'],
   url: ['url'],
   arxiv_id: ['arxiv_id', 'arxivId'],
-  type: ['type', 'publication_type'],
-  venue: ['venue', 'journal', 'container_title'],
+  type: ['type', 'publication_type', 'publication type', 'document type'],
+  venue: ['venue', 'journal', 'container_title', 'source title'],
   volume: ['volume'],
-  issue: ['issue', 'number'],
+  issue: ['issue', 'number', 'issue number'],
   pages: ['pages'],
 };
 
@@ -70,8 +71,23 @@ export function mapRecordToPaper(value: unknown, fields: FieldMap = defaultField
     return { ok: false, reason: 'not_an_object', message: 'the record is not an object' };
   }
   const record = value as Record<string, unknown>;
+  // A name is matched as written first, then ignoring case and surrounding spaces: exports name
+  // their columns "Title", "Abstract", "DOI" (Lens, Dimensions, Scopus), and a column not matched
+  // is dropped without a word.
+  let keysByFoldedName: Map<string, string> | undefined;
+  const keyOf = (name: string): string | undefined => {
+    if (name in record) return name;
+    keysByFoldedName ??= new Map(
+      Object.keys(record)
+        .map((key) => [foldedName(key), key] as const)
+        .reverse(),
+    );
+    return keysByFoldedName.get(foldedName(name));
+  };
   const pick = (field: keyof FieldMap): { name: string; value: unknown } | undefined => {
-    for (const name of fields[field]) {
+    for (const candidateName of fields[field]) {
+      const name = keyOf(candidateName);
+      if (name === undefined) continue;
       const candidate = record[name];
       const blank = typeof candidate === 'string' && withoutControlCharacters(candidate).trim().length === 0;
       if (candidate !== undefined && candidate !== null && !blank) return { name, value: candidate };
@@ -341,3 +357,8 @@ const publicationSchemas = {
   issue: locator,
   pages: locator.transform(storedPages),
 };
+
+/** A field's name as matched when not written exactly so: case and surrounding spaces ignored. */
+function foldedName(name: string): string {
+  return name.trim().toLowerCase();
+}

@@ -21,6 +21,39 @@ describe('mapRecordToPaper: accepted records', () => {
     assert.deepEqual(paper, { id: 'p1', title: '', abstract: 'An abstract.' });
   });
 
+  it("regression: reads a database export's columns whatever their case (Lens's Title, Abstract and DOI were dropped without a word, every title stored empty)", () => {
+    const paper = accepted(
+      mapRecordToPaper({
+        ID: 'lens-1',
+        Title: 'Sepsis care',
+        ' Abstract ': 'A trial.',
+        DOI: '10.1000/ABC',
+        'Author/s': 'Ada Lovelace; Alan Turing',
+        'Source Title': 'Critical Care',
+        'Publication Year': '2021',
+        'Date Published': '2021-05-04',
+        Volume: '25',
+        'Issue Number': '3',
+        'Publication Type': 'journal article',
+      }),
+    );
+    assert.deepEqual(paper, {
+      id: 'lens-1',
+      title: 'Sepsis care',
+      abstract: 'A trial.',
+      authors: ['Ada Lovelace', 'Alan Turing'],
+      year: 2021,
+      date: '2021-05-04',
+      doi: '10.1000/abc',
+      type: 'journal-article',
+      venue: 'Critical Care',
+      volume: '25',
+      issue: '3',
+    });
+    // A name written exactly so wins over one that differs in case.
+    assert.equal(accepted(mapRecordToPaper({ id: 'x', abstract: 'a', title: 'exact', Title: 'other case' })).title, 'exact');
+  });
+
   it('maps a full record', () => {
     const paper = accepted(
       mapRecordToPaper({
