@@ -6,8 +6,11 @@ import { isSemanticScholarAbstract, isSemanticScholarPaper } from './formats/sem
 import { openInput, type InputFile } from './input-files.js';
 import { detectFormat, type InputFormat } from './record-readers.js';
 
-/** Enough of a file to hold its first record: OpenAlex works run to tens of kilobytes a line. */
-const headLimit = 1 << 20;
+/**
+ * Enough of a file to hold its first record: an OpenAlex API page saved as one line runs to a few
+ * megabytes (200 works), and a work with thousands of authorships to one or two.
+ */
+const headLimit = 32 << 20;
 /** Enough lines to get past a .bib file's leading comments. */
 const headWanted = 1 << 14;
 
@@ -33,28 +36,29 @@ export async function detectInputFormat(path: string, explicit?: InputFormat): P
 
 async function readHead(file: InputFile): Promise<string> {
   const stream = file.open();
-  let head = '';
+  const chunks: string[] = [];
+  let length = 0;
+  // Whether a non-blank line has ended, told from each chunk alone: the head is never searched
+  // again as it grows (a pattern such as /\S[^\n]*\n/ over the whole head, re-tested at every
+  // chunk, took minutes on a one-line JSON array of a few hundred kilobytes).
+  let sawText = false;
+  let lineEnded = false;
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
-      head += chunk.toString('utf8');
-      if (head.length >= headLimit || (head.length >= headWanted && holdsCompleteLine(head))) break;
+      const text = chunk.toString('utf8');
+      chunks.push(text);
+      length += text.length;
+      const lastBreak = text.lastIndexOf('\n');
+      lineEnded ||= lastBreak >= 0 && (sawText || /\S/.test(text.slice(0, lastBreak)));
+      sawText ||= /\S/.test(text);
+      if (length >= headLimit || (length >= headWanted && lineEnded)) break;
     }
   } catch {
     // A damaged file is for the reader to report, with the position where it broke.
   } finally {
     stream.destroy();
   }
-  return head.replace(/^\uFEFF/, '');
-}
-
-/**
- * Whether a non-blank line of `head` has ended. Linear: a pattern such as /\S[^\n]*\n/ retries
- * from every character of a long unfinished line, and on a one-line JSON array of a few hundred
- * kilobytes (re-tested at every chunk) took minutes.
- */
-function holdsCompleteLine(head: string): boolean {
-  const lastBreak = head.lastIndexOf('\n');
-  return lastBreak > 0 && /\S/.test(head.slice(0, lastBreak));
+  return chunks.join('').replace(/^\uFEFF/, '');
 }
 
 /** The format a file's first lines show, if they show one. */

@@ -83,6 +83,19 @@ describe('detectInputFormat', () => {
     },
   );
 
+  it('regression: tells OpenAlex by a first line of over a megabyte (an API page of 200 works, a work with thousands of authors was read as plain JSON lines, every record rejected)', async () => {
+    const authorships = Array.from({ length: 5_000 }, (_, i) => ({
+      author: { display_name: `Author ${i}` },
+      institutions: [{ display_name: `Department ${i}, A University With A Long Name, Somewhere In The World` }],
+    }));
+    const work = { id: 'https://openalex.org/W1', title: 'Many authors', authorships, abstract_inverted_index: { Many: [0] } };
+    const page = join(root(), 'page.jsonl');
+    const line = JSON.stringify({ meta: { count: 2 }, results: [work, work] });
+    assert.ok(line.length > 1 << 20);
+    await writeFile(page, `${line}\n`);
+    assert.equal(await detectInputFormat(page), 'openalex');
+  });
+
   it('looks inside .gz and .zip files and folders of parts', async () => {
     const gz = join(root(), 'part_000.gz');
     await writeFile(gz, gzipSync('{"id":"https://openalex.org/W1","title":"T"}\n'));
