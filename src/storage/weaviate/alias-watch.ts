@@ -34,6 +34,9 @@ export class AliasWatch {
   private mismatch: string | undefined;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
+  /** Reads started and applied: a read that finishes after a later one is not applied over it. */
+  private readsStarted = 0;
+  private lastApplied = 0;
 
   constructor(
     private readonly client: WeaviateClient,
@@ -62,18 +65,34 @@ export class AliasWatch {
     clearTimeout(this.timer);
   }
 
-  /** Reads the alias's build now; resolves once it is taken up or refused. */
-  async check(): Promise<void> {
+  /**
+   * Reads the alias's build now; resolves once it is taken up or refused, or after `timeoutMs`
+   * with nothing changed (the read, still under way, is applied if it is the latest when it ends).
+   */
+  async check({ timeoutMs }: { timeoutMs?: number } = {}): Promise<void> {
+    const applied = this.readAndApply();
+    if (timeoutMs === undefined) return applied;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([applied, new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+    clearTimeout(timer);
+  }
+
+  private async readAndApply(): Promise<void> {
+    const read = ++this.readsStarted;
     let latest: ServedBuild;
     try {
       latest = await readAliasMetadata(this.client, this.options.alias);
     } catch (error) {
       // An alias that cannot be read now is the cluster's health to report, not a new build; one
       // naming a collection of another format, or not paper-search's, is refused like another model.
-      if (isAppError(error) && error.code === 'index_missing') return;
+      if ((isAppError(error) && error.code === 'index_missing') || read < this.lastApplied) return;
+      this.lastApplied = read;
       this.refuse(error);
       return;
     }
+    // Overlapping reads (the poll's and a write's) are applied in the order they started.
+    if (read < this.lastApplied) return;
+    this.lastApplied = read;
     if (latest.createdAt === this.current.createdAt && this.mismatch === undefined) return;
     try {
       assertMetadataMatchesModel(latest, this.options.model, this.options.alias);

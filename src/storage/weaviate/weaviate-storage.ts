@@ -47,6 +47,9 @@ type PaperCollection = Collection<PaperProperties, string>;
 
 /** Objects fetched by id in one request at most (Weaviate caps offset + limit at 10,000). */
 const fetchChunk = 1_000;
+/** How long a write waits to read the alias before committing; an alias that cannot be read that fast is taken as unchanged. */
+const aliasCheckBeforeWriteMs = 2_000;
+
 /**
  * How long the counts of the lexical ceiling are reused (see TermStatistics): how long another
  * server's writes may take to reach this one's scores.
@@ -373,9 +376,11 @@ export class WeaviateStorage implements PaperStorage {
   commit(writes: readonly (readonly PaperChange[])[]): Promise<void> {
     return this.exclusive(async () => {
       if (this.closed) throw new AppError('shutting_down');
-      // The alias is read again before each commit rather than every 2 s: a rebuild with another
+      // Refused at once while the cluster is down, rather than after waiting out the alias read.
+      this.refuseWhileDown();
+      // The alias is read again before each commit, not only every 2 s: a rebuild with another
       // model moved there meanwhile would otherwise take this server's vectors of its own model.
-      await this.aliasWatch.check();
+      await this.aliasWatch.check({ timeoutMs: aliasCheckBeforeWriteMs });
       this.refuseWhileDown();
       // Only each paper's last change matters once the commit is over.
       const net = new Map<string, PaperChange>();

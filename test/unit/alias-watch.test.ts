@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { WeaviateClient } from 'weaviate-client';
+import { getModel } from '../../src/embedding/model-registry.js';
+import { createLogger } from '../../src/log.js';
+import { AliasWatch } from '../../src/storage/weaviate/alias-watch.js';
+import { collectionFormatVersion, encodeMetadata } from '../../src/storage/weaviate/collection-schema.js';
+import { describeModel } from '../../src/storage/model-summary.js';
+
+const model = getModel('all-MiniLM-L6-v2');
+const buildOf = (createdAt: string) => ({
+  format: 'paper-search-collection' as const,
+  formatVersion: collectionFormatVersion,
+  model: describeModel(model),
+  createdAt,
+});
+
+/** A cluster whose alias reads are answered when the test says, in any order. */
+function clusterAnsweringLater() {
+  const pending: ((answer: { name: string; description: string }) => void)[] = [];
+  const client = {
+    collections: { get: () => ({ config: { get: () => new Promise((resolve) => pending.push(resolve)) } }) },
+  } as unknown as WeaviateClient;
+  const answer = (read: number, createdAt: string) => pending[read]!({ name: `Papers_${createdAt}`, description: encodeMetadata(buildOf(createdAt)) });
+  return { client, answer };
+}
+
+describe('AliasWatch', () => {
+  it('regression: applies overlapping reads in the order they started (a slow read of the previous build, ending last, put it back)', async () => {
+    const { client, answer } = clusterAnsweringLater();
+    const watch = new AliasWatch(
+      client,
+      { alias: 'Papers', model, intervalMs: 60_000, log: createLogger('silent') },
+      { ...buildOf('old'), collection: 'Papers_old' },
+    );
+    const slow = watch.check();
+    const fast = watch.check();
+    answer(1, 'new');
+    await fast;
+    answer(0, 'old');
+    await slow;
+    assert.equal(watch.metadata.collection, 'Papers_new');
+  });
+
+  it('gives up waiting after the timeout, with nothing changed, and applies the read when it ends', async () => {
+    const { client, answer } = clusterAnsweringLater();
+    const watch = new AliasWatch(
+      client,
+      { alias: 'Papers', model, intervalMs: 60_000, log: createLogger('silent') },
+      { ...buildOf('old'), collection: 'Papers_old' },
+    );
+    await watch.check({ timeoutMs: 10 });
+    assert.equal(watch.metadata.collection, 'Papers_old');
+    answer(0, 'new');
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(watch.metadata.collection, 'Papers_new');
+  });
+});
