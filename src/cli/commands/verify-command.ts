@@ -27,9 +27,7 @@ export function verifyCommand(): Command {
           // The folder holds only the manifest naming the collection, and Weaviate checks its own
           // data: what is left to check is what doctor checks, that it can be served.
           const served = await collectionPointerCheck(config, folder, pointer);
-          if (served.status === 'fail') {
-            throw new AppError(config.BACKEND === 'weaviate' ? 'storage_unavailable' : 'config_invalid', `${served.message}. Fix: ${served.fix}`);
-          }
+          if (served.error) throw served.error;
           say(`${served.message}; Weaviate checks its own data`);
           return;
         }

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import type { Config } from '../../config/config.js';
 import { checkModelFiles, modelFolder } from '../../embedding/model-files.js';
 import { defaultModelId, getModel, modelAsRecorded, type ModelDescription } from '../../embedding/model-registry.js';
-import { isAppError } from '../../errors.js';
+import { AppError, isAppError } from '../../errors.js';
 import { nearestExisting } from '../../shared/fs-atomic.js';
 import { webPageFolder } from '../../http/routes/web-routes.js';
 import { assertManifestMatchesModel, modelOfManifest, readManifest, type Manifest } from '../../storage/embedded/manifest.js';
@@ -82,7 +82,10 @@ async function checkModel(config: Config, model: ModelDescription): Promise<Chec
 async function inspectIndex(config: Config): Promise<{ manifest?: Manifest; result: CheckResult }> {
   const folder = config.INDEX_DIR;
   const pointer = await readCollectionPointer(folder).catch(() => undefined);
-  if (pointer) return { result: await collectionPointerCheck(config, folder, pointer) };
+  if (pointer) {
+    const { error: _thrownByVerify, ...result } = await collectionPointerCheck(config, folder, pointer);
+    return { result };
+  }
   let manifest: Manifest;
   try {
     manifest = await readManifest(folder);
@@ -165,15 +168,16 @@ async function inspectIndex(config: Config): Promise<{ manifest?: Manifest; resu
 
 /**
  * A folder whose papers live in Weaviate: its manifest names the collection; the embedded index's
- * checks do not apply. The cluster is asked what its alias names, as `serve` will: a folder whose
- * cluster cannot be reached, or whose alias names a build of another model, passed before and
- * could not be served.
+ * checks do not apply. It must be served with BACKEND=weaviate, and the cluster is asked what its
+ * alias names, as `serve` will: a folder whose cluster cannot be reached, or whose alias names a
+ * build of another model, passed before and could not be served. Doctor's index line, and
+ * verify's verdict, which throws `error`.
  */
-/** A folder naming a Weaviate collection: served with BACKEND=weaviate, its alias naming a build of the folder's model (doctor's index line, and verify's verdict). */
-export async function collectionPointerCheck(config: Config, folder: string, pointer: CollectionPointer): Promise<CheckResult> {
+export async function collectionPointerCheck(config: Config, folder: string, pointer: CollectionPointer): Promise<CheckResult & { error?: AppError }> {
   const message = `${folder}: papers in the Weaviate collection ${pointer.collection} (alias ${pointer.alias}), ${pointer.count.toLocaleString('en')} at its build, model ${pointer.model.id}, built ${pointer.createdAt}`;
   if (config.BACKEND !== 'weaviate') {
-    return { check: 'index', status: 'fail', message, fix: 'serve it with BACKEND=weaviate and WEAVIATE_URL (see docs/scaling-out.md)' };
+    const fix = 'serve it with BACKEND=weaviate and WEAVIATE_URL (see docs/scaling-out.md)';
+    return { check: 'index', status: 'fail', message, fix, error: new AppError('config_invalid', `${message}. Fix: ${fix}`) };
   }
   try {
     const client = await connectWeaviate(config);
@@ -185,12 +189,11 @@ export async function collectionPointerCheck(config: Config, folder: string, poi
       await client.close();
     }
   } catch (error) {
-    return {
-      check: 'index',
-      status: 'fail',
-      message: `${message}; but ${error instanceof Error ? error.message : String(error)}`,
-      fix: 'check WEAVIATE_URL and WEAVIATE_GRPC, or rebuild the collection: paper-search ingest (see docs/scaling-out.md)',
-    };
+    const fix = 'check WEAVIATE_URL and WEAVIATE_GRPC, or rebuild the collection: paper-search ingest (see docs/scaling-out.md)';
+    const failure = `${message}; but ${error instanceof Error ? error.message : String(error)}`;
+    // The cluster's own verdict keeps its code: another model's build, a missing alias, a cluster that does not answer.
+    const code = isAppError(error) ? error.code : 'storage_unavailable';
+    return { check: 'index', status: 'fail', message: failure, fix, error: new AppError(code, `${failure}. Fix: ${fix}`, { cause: error }) };
   }
 }
 
