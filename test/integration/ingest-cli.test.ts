@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import type { RunningServer } from '../../src/server.js';
 import { cliEntry, fixtures, makeTempDir, removeDir, repoRoot, request, runCli, samplePapers, startTestServer } from './helpers.js';
@@ -441,6 +442,38 @@ describe('paper-search add', () => {
         assert.equal(nothing.code, 1, nothing.stderr);
         assert.match(nothing.stderr, /error \[input_rejected\]: .* holds no record of the (bibtex|ris) format: nothing was added\. Is --format right\?/);
       }
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('regression: joins the Semantic Scholar abstracts (--abstracts was unknown to add), and tells what was added before the input broke off (it said only the error)', async () => {
+    const indexDir = join(workDir, 'add-partial');
+    assert.equal((await runCli('ingest', ['--input', join(fixtures, 'ingest-papers.json'), '--index', indexDir])).code, 0);
+    const key = 'a-key-of-sixteen-characters';
+    const server = await startTestServer(indexDir, { API_KEYS: key });
+    try {
+      const s2 = await runCli('add', [
+        '--input',
+        join(fixtures, 'formats/s2-papers.jsonl'),
+        '--abstracts',
+        join(fixtures, 'formats/s2-abstracts.jsonl'),
+        '--url',
+        server.url,
+        '--key',
+        key,
+      ]);
+      assert.equal(s2.code, 0, s2.stderr);
+      assert.match(s2.stderr, /read \d+, added [1-9]/);
+
+      // A full batch of 1,000 is sent, then the gzip breaks off.
+      const lines = Array.from({ length: 1_100 }, (_, i) => JSON.stringify({ id: `cut-${i}`, title: `T${i}`, abstract: `A${i}.` })).join('\n');
+      const whole = gzipSync(`${lines}\n`);
+      const cut = join(workDir, 'cut.jsonl.gz');
+      await writeFile(cut, whole.subarray(0, whole.length - 200));
+      const partial = await runCli('add', ['--input', cut, '--url', server.url, '--key', key]);
+      assert.equal(partial.code, 1);
+      assert.match(partial.stderr, /read 1\d\d\d, added 1000, [^\n]*\n(.*\n)*error \[input_malformed\]/);
     } finally {
       await server.close();
     }

@@ -13,7 +13,7 @@ import {
   type RejectionTally,
   type SharedIdentifierTally,
 } from '../../ingest/input-papers.js';
-import { openRecordSource, inputFormats, type InputFormat } from '../../ingest/record-readers.js';
+import { checkRecordSourceOptions, openRecordSource, inputFormats, type InputFormat } from '../../ingest/record-readers.js';
 import { runInFrame } from '../command-frame.js';
 import { examples } from './examples.js';
 import { addFieldOptions, fieldMapOf } from './field-options.js';
@@ -31,6 +31,7 @@ interface AddFlags {
   format?: InputFormat;
   replace?: boolean;
   allowTitleOnly?: boolean;
+  abstracts?: string;
   [fieldFlag: string]: unknown;
 }
 
@@ -54,7 +55,8 @@ export function addCommand(): Command {
     .addOption(new Option('--key <key>', 'an API key of the server (writes need one)').env('PAPER_SEARCH_API_KEY'))
     .addOption(new Option('--format <format>', 'input format (default: from the extension and content)').choices(inputFormats))
     .option('--replace', 'replace the papers already stored under the same ids (the default keeps them)')
-    .option('--allow-title-only', 'add records without an abstract by their title (the default lists them as rejected)');
+    .option('--allow-title-only', 'add records without an abstract by their title (the default lists them as rejected)')
+    .option('--abstracts <path>', "Semantic Scholar's abstracts dataset, joined to --input", nonEmpty);
   return addFieldOptions(command)
     .addHelpText(
       'after',
@@ -66,7 +68,8 @@ export function addCommand(): Command {
     .action((flags: AddFlags) =>
       runInFrame({ serverUrl: flags.url, logLevel: 'warn' }, async ({ log, say }) => {
         const format = await detectInputFormat(flags.input, flags.format);
-        const source = await openRecordSource(flags.input, format);
+        checkRecordSourceOptions(format, { abstracts: flags.abstracts });
+        const source = await openRecordSource(flags.input, format, { abstracts: flags.abstracts });
         if (source.skipped.length > 0) log.warn({ skipped: source.skipped }, 'files of the folder not read (not parts of one input)');
         const client = new PaperSearchClient(flags.url, {
           timeoutMs: 10 * 60_000,
@@ -91,19 +94,40 @@ export function addCommand(): Command {
           batch = [];
           batchBytes = 0;
         };
-        // Without --allow-title-only, a record without an abstract is listed as rejected, as the write API would refuse it.
-        for await (const { paper, rejection } of papersOfInput(source, { fields: fieldMapOf(flags), allowTitleOnly: flags.allowTitleOnly ?? false })) {
-          summary.read++;
-          if (rejection) {
-            tallyRejection(summary, rejection);
-            continue;
+        // Ctrl-C or SIGTERM stops after the batch being sent, which the server may already be writing.
+        const stop = new AbortController();
+        const onSignal = (signal: NodeJS.Signals) => stop.abort(signal);
+        process.once('SIGINT', onSignal);
+        process.once('SIGTERM', onSignal);
+        try {
+          // Without --allow-title-only, a record without an abstract is listed as rejected, as the write API would refuse it.
+          for await (const { paper, rejection } of papersOfInput(source, { fields: fieldMapOf(flags), allowTitleOnly: flags.allowTitleOnly ?? false })) {
+            if (stop.signal.aborted) break;
+            summary.read++;
+            if (rejection) {
+              tallyRejection(summary, rejection);
+              continue;
+            }
+            const bytes = Buffer.byteLength(JSON.stringify(paper));
+            if (batch.length >= maxPapersPerWrite || (batch.length > 0 && batchBytes + bytes > bytesPerRequest)) await send();
+            batch.push(paper);
+            batchBytes += bytes;
           }
-          const bytes = Buffer.byteLength(JSON.stringify(paper));
-          if (batch.length >= maxPapersPerWrite || (batch.length > 0 && batchBytes + bytes > bytesPerRequest)) await send();
-          batch.push(paper);
-          batchBytes += bytes;
+          if (stop.signal.aborted) {
+            throw new AppError(
+              'interrupted',
+              `Stopped by ${String(stop.signal.reason)} after ${summary.read} records: the papers above were added; the rest of ${flags.input} was not sent.`,
+            );
+          }
+          await send();
+        } catch (error) {
+          // What was written before the input broke off (or the signal came) is on the server: say so.
+          if (summary.added + summary.replaced + summary.kept > 0) say(summaryLines(summary).join('\n'));
+          throw error;
+        } finally {
+          process.off('SIGINT', onSignal);
+          process.off('SIGTERM', onSignal);
         }
-        await send();
         say(summaryLines(summary).join('\n'));
         if (summary.read === 0) {
           throw new AppError('input_rejected', `${flags.input} holds no record of the ${format} format: nothing was added. Is --format right?`);
