@@ -34,9 +34,10 @@ export function isBareDoi(text: string): boolean {
 /** DOIs are case-insensitive and often written as URLs; store and look up the bare lower-case form. */
 export function normalizeDoi(doi: string): string {
   const trimmed = doi.trim();
-  const link = /^(?:https?:\/\/)?(dx\.)?doi\.org\//i.exec(trimmed);
+  const link = /^(?:https?:\/\/)?(?:dx\.|www\.)?doi\.org\//i.exec(trimmed);
   // A link as a browser copies it is percent-encoded (`10.1002/%28SICI%29…`); as it is if that is not valid.
-  const bare = link ? percentDecoded(trimmed.slice(link[0].length)) : trimmed.replace(/^doi:/i, '');
+  // Other forms exports write: "DOI: 10.…" (Crossref's display form), urn:doi:, info:doi/ (OpenURL).
+  const bare = link ? percentDecoded(trimmed.slice(link[0].length)) : trimmed.replace(/^(?:urn:doi:|info:doi\/|doi:\s*)/i, '');
   return bare.toLowerCase();
 }
 

@@ -669,4 +669,10 @@ describe('normalizeDoi', () => {
     assert.equal(normalizeDoi('https://doi.org/10.1002/%28SICI%291097-4636'), '10.1002/(sici)1097-4636');
     assert.equal(normalizeDoi('10.1000/100%25'), '10.1000/100%25');
   });
+  it('regression: reads the other forms exports write (a record with "DOI: 10.1000/abc4", www.doi.org, urn:doi: or info:doi/ was rejected whole)', () => {
+    for (const form of ['DOI: 10.1000/ABC4', 'https://www.doi.org/10.1000/abc4', 'urn:doi:10.1000/abc4', 'info:doi/10.1000/abc4']) {
+      assert.equal(normalizeDoi(form), '10.1000/abc4', form);
+    }
+    assert.equal(accepted(mapRecordToPaper({ id: 'd', abstract: 'A.', doi: 'DOI: 10.1000/abc4' })).doi, '10.1000/abc4');
+  });
 });
