@@ -48,6 +48,11 @@ describe('arxivSnapshotToRecord', () => {
     assert.deepEqual(record.authors, ['P. Nadel', 'Q. Quark', 'R. Balázs']);
   });
 
+  it('regression: drops arXiv\'s numbered affiliations, nested in parentheses ("B. Author ( MIT" and "Stanford)" were stored as authors)', () => {
+    const record = convert({ id: 'x', authors: 'A. Author (1), B. Author (2) ((1) MIT, (2) Stanford)' });
+    assert.deepEqual(record.authors, ['A. Author', 'B. Author']);
+  });
+
   it('dates the paper by its first version, else by update_date', () => {
     const versions = [
       { version: 'v1', created: 'Mon, 2 Apr 2007 19:18:42 GMT' },

@@ -70,11 +70,22 @@ function parsedAuthors(parts: readonly string[]): string[] {
 /** The `authors` string, for records without authors_parsed: commas and "and", affiliations in parentheses dropped. */
 function authorsText(parse: LibraryParse, value: string | undefined): string[] {
   if (value === undefined) return [];
-  return texToText(parse, value.replace(/\([^()]*\)/g, ' '))
+  return texToText(parse, withoutParentheses(value))
     .replace(/\s+/g, ' ')
     .split(/ ?, ?| and /)
     .map((name) => name.trim())
     .filter((name) => name.length > 0);
+}
+
+/**
+ * The text without its parenthesized parts, nested ones too: arXiv numbers affiliations, "A. Author
+ * (1), B. Author (2) ((1) MIT, (2) Stanford)". A few levels, as such lists have; deeper nesting is
+ * left after them rather than costing a pass per level.
+ */
+function withoutParentheses(value: string): string {
+  let text = value;
+  for (let level = 0; level < 4 && text.includes('('); level++) text = text.replace(/\([^()]*\)/g, ' ');
+  return text;
 }
 
 const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
