@@ -33,7 +33,7 @@ export function securityHeaders(): RequestHandler {
 /**
  * Cross-origin access for the listed origins only (none by default): their preflights are
  * answered and their requests get the CORS headers, including the ones a client needs to read
- * (request id, Retry-After, rate limits, Location, a listing's next-page Link, an export's file name).
+ * (request id, Retry-After, rate limits, Location, a listing's next-page Link, an export's file name, a paper's ETag).
  */
 export function crossOrigin(origins: readonly string[]): RequestHandler {
   const allowed = new Set(origins);
@@ -41,8 +41,20 @@ export function crossOrigin(origins: readonly string[]): RequestHandler {
     origin: (origin, callback) => callback(null, origin !== undefined && allowed.has(origin)),
     methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
     // Cache-Control asks for a related list computed now; Content-Encoding sends a compressed body;
-    // MCP clients send their protocol version (and a session id, which this stateless /mcp ignores).
-    allowedHeaders: ['Content-Type', 'Authorization', 'Accept', 'X-Request-Id', 'Cache-Control', 'Content-Encoding', 'Mcp-Protocol-Version', 'Mcp-Session-Id'],
+    // MCP clients send their protocol version (and a session id, which this stateless /mcp ignores);
+    // a conditional write names the paper's version (If-Match, If-None-Match), read from its ETag.
+    allowedHeaders: [
+      'Content-Type',
+      'Authorization',
+      'Accept',
+      'X-Request-Id',
+      'Cache-Control',
+      'Content-Encoding',
+      'Mcp-Protocol-Version',
+      'Mcp-Session-Id',
+      'If-Match',
+      'If-None-Match',
+    ],
     exposedHeaders: [
       'X-Request-Id',
       'Retry-After',
@@ -53,6 +65,7 @@ export function crossOrigin(origins: readonly string[]): RequestHandler {
       'Content-Disposition',
       'X-Papers-Not-Found',
       'X-Papers-Not-Found-Count',
+      'ETag',
     ],
     maxAge: 600,
   });

@@ -127,6 +127,8 @@ describe('regressions', () => {
       'Content-Disposition',
       'X-Papers-Not-Found',
       'X-Papers-Not-Found-Count',
+      // Regression: a browser app could not read a paper's version for a conditional write, nor send one.
+      'ETag',
     ]);
     const preflight = await open.call('/v1/search', {
       method: 'OPTIONS',
@@ -137,11 +139,13 @@ describe('regressions', () => {
     assert.match(preflight.headers.get('access-control-allow-headers') ?? '', /Authorization/i);
     // Regression: a browser app could not ask for a related list computed now, or send a compressed body.
     // Regression: browser MCP clients could not send their protocol version to /mcp.
-    assert.deepEqual((preflight.headers.get('access-control-allow-headers') ?? '').split(',').slice(-4), [
+    assert.deepEqual((preflight.headers.get('access-control-allow-headers') ?? '').split(',').slice(-6), [
       'Cache-Control',
       'Content-Encoding',
       'Mcp-Protocol-Version',
       'Mcp-Session-Id',
+      'If-Match',
+      'If-None-Match',
     ]);
     const other = await open.call('/v1/stats', { headers: { origin: 'https://evil.example' } });
     assert.equal(other.headers.get('access-control-allow-origin'), null);
