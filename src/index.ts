@@ -31,6 +31,8 @@ export {
   type SnapshotResponse,
   type StatsResponse,
   type TitleOnlyPaperInput,
+  type Versioned,
+  type WriteConditions,
   type WriteOptions,
   type WriteWarning,
 } from './client/paper-search-client.js';

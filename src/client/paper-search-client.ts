@@ -64,6 +64,19 @@ export interface WriteOptions {
   /** Take papers with a title and no abstract (found by their title alone). */
   allowTitleOnly?: boolean;
 }
+
+/**
+ * A write of one paper made only if the paper is in this state (else 412 `precondition_failed`):
+ * `ifMatch`, an `etag` a read or a write of it gave, or `*` (stored at all); `ifNoneMatch: '*'`, not
+ * stored (create, never replace).
+ */
+export interface WriteConditions {
+  ifMatch?: string;
+  ifNoneMatch?: string;
+}
+
+/** The paper's version, as its `ETag` gives it (a whole record's answer carries one), for a conditional write. */
+export type Versioned<Answer> = Answer & { etag?: string };
 /** A paper that createValidPapers, or an entry that importValidPapers, did not write, and why. */
 export type RejectedEntry = NonNullable<Extract<z.output<typeof createdPapersResponseSchema>, { papers: unknown }>['rejected']>[number];
 export type PutPaperResponse = z.output<typeof putPaperResponseSchema>;
@@ -161,13 +174,16 @@ export class PaperSearchClient {
     return options ? this.export('GET', path, options.format) : this.call('GET', path, hitsResponseSchema);
   }
 
-  /** The whole record, or with `fields` only those (and the id): `paper(id, ['title', 'year'])`; or exported. */
-  paper(id: string, fields?: readonly PaperField[]): Promise<PaperResponse>;
+  /**
+   * The whole record, with its `etag`, or with `fields` only those (and the id): `paper(id,
+   * ['title', 'year'])`; or exported.
+   */
+  paper(id: string, fields?: readonly PaperField[]): Promise<Versioned<PaperResponse>>;
   paper(id: string, options: ExportOptions): Promise<string>;
-  async paper(id: string, fieldsOrExport?: readonly PaperField[] | ExportOptions): Promise<PaperResponse | string> {
+  async paper(id: string, fieldsOrExport?: readonly PaperField[] | ExportOptions): Promise<Versioned<PaperResponse> | string> {
     const path = paperPath(id);
     if (fieldsOrExport && !isFieldList(fieldsOrExport)) return this.export('GET', path, fieldsOrExport.format);
-    return this.call('GET', `${path}${queryString({ fields: fieldsOrExport })}`, paperResponseSchema);
+    return this.versioned('GET', `${path}${queryString({ fields: fieldsOrExport })}`, paperResponseSchema);
   }
 
   /**
@@ -251,22 +267,22 @@ export class PaperSearchClient {
   }
 
   /** Creates or replaces the paper `id`. Needs an API key. */
-  async putPaper(id: string, paper: PaperInput): Promise<PutPaperResponse>;
-  async putPaper(id: string, paper: TitleOnlyPaperInput, options: WriteOptions): Promise<PutPaperResponse>;
-  async putPaper(id: string, paper: TitleOnlyPaperInput, options: WriteOptions = {}): Promise<PutPaperResponse> {
-    return this.call('PUT', `${paperPath(id)}${writeQuery(options)}`, putPaperResponseSchema, paper);
+  async putPaper(id: string, paper: PaperInput): Promise<Versioned<PutPaperResponse>>;
+  async putPaper(id: string, paper: TitleOnlyPaperInput, options: WriteOptions & WriteConditions): Promise<Versioned<PutPaperResponse>>;
+  async putPaper(id: string, paper: TitleOnlyPaperInput, options: WriteOptions & WriteConditions = {}): Promise<Versioned<PutPaperResponse>> {
+    return this.versioned('PUT', `${paperPath(id)}${writeQuery(options)}`, putPaperResponseSchema, paper, conditionHeaders(options));
   }
 
   /**
    * Changes some fields of the paper `id` names: a field given replaces it, `null` removes it
    * (a JSON merge patch); the rest stay. Needs an API key.
    */
-  async patchPaper(id: string, patch: PaperPatch, options: WriteOptions = {}): Promise<PatchedPaperResponse> {
-    return this.call('PATCH', `${paperPath(id)}${writeQuery(options)}`, patchedPaperResponseSchema, patch);
+  async patchPaper(id: string, patch: PaperPatch, options: WriteOptions & WriteConditions = {}): Promise<Versioned<PatchedPaperResponse>> {
+    return this.versioned('PATCH', `${paperPath(id)}${writeQuery(options)}`, patchedPaperResponseSchema, patch, conditionHeaders(options));
   }
 
-  async deletePaper(id: string): Promise<DeletedPaperResponse> {
-    return this.call('DELETE', paperPath(id), deletedPaperResponseSchema);
+  async deletePaper(id: string, conditions: WriteConditions = {}): Promise<DeletedPaperResponse> {
+    return (await this.answer('DELETE', paperPath(id), deletedPaperResponseSchema, undefined, conditionHeaders(conditions))).data;
   }
 
   /** Folds every logged write into the index now and waits for it. Needs an API key. */
@@ -306,14 +322,38 @@ export class PaperSearchClient {
     body?: unknown,
     contentType?: string,
   ): Promise<z.output<Schema>> {
-    const { response, text } = await this.send(method, path, 'application/json', body, contentType);
+    return (await this.answer(method, path, schema, body, {}, contentType)).data;
+  }
+
+  /** A call whose answer carries the paper's version, returned with it as `etag`. */
+  private async versioned<Schema extends z.ZodType<object>>(
+    method: 'GET' | 'PUT' | 'PATCH',
+    path: string,
+    schema: Schema,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<Versioned<z.output<Schema>>> {
+    const { data, response } = await this.answer(method, path, schema, body, headers);
+    const etag = response.headers.get('etag');
+    return etag === null ? data : Object.assign(data, { etag });
+  }
+
+  private async answer<Schema extends z.ZodType>(
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+    path: string,
+    schema: Schema,
+    body: unknown,
+    headers: Record<string, string>,
+    contentType?: string,
+  ): Promise<{ data: z.output<Schema>; response: Response }> {
+    const { response, text } = await this.send(method, path, 'application/json', body, contentType, headers);
     const read = readJson(text);
     if (!read.ok)
       throw new PaperSearchError(response.status, 'invalid_response', `${method} ${path} answered ${response.status} with a body that is not JSON.`);
     if (!response.ok) throw failure(method, path, response.status, read.json);
     const parsed = parseAnswer(schema, read.json);
     if (!parsed.success) throw new PaperSearchError(response.status, 'invalid_response', `${method} ${path}: unexpected response: ${parsed.error.message}`);
-    return parsed.data;
+    return { data: parsed.data, response };
   }
 
   /** A call answered in an export format: the exported text; failures are JSON errors as for any call. */
@@ -338,13 +378,20 @@ export class PaperSearchClient {
     return { response, text };
   }
 
-  private async send(method: string, path: string, accept: string, body: unknown, contentType?: string): Promise<{ response: Response; text: string }> {
+  private async send(
+    method: string,
+    path: string,
+    accept: string,
+    body: unknown,
+    contentType?: string,
+    headers: Record<string, string> = {},
+  ): Promise<{ response: Response; text: string }> {
     const { timeoutMs } = this.options;
     const signal = timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs);
     try {
       const response = await this.fetch(`${this.baseUrl}${path}`, {
         method,
-        headers: { accept, ...(body === undefined ? {} : { 'content-type': contentType ?? 'application/json' }), ...this.options.headers },
+        headers: { accept, ...(body === undefined ? {} : { 'content-type': contentType ?? 'application/json' }), ...this.options.headers, ...headers },
         // Bytes come from the import methods, typed Uint8Array<ArrayBuffer> as fetch takes them.
         body:
           body === undefined ? undefined : contentType ? (body instanceof Uint8Array ? (body as Uint8Array<ArrayBuffer>) : String(body)) : JSON.stringify(body),
@@ -456,4 +503,8 @@ function nextCursorOf(link: string | null): string | null {
 
 function isFieldList(value: readonly PaperField[] | ExportOptions): value is readonly PaperField[] {
   return Array.isArray(value);
+}
+
+function conditionHeaders({ ifMatch, ifNoneMatch }: WriteConditions): Record<string, string> {
+  return { ...(ifMatch === undefined ? {} : { 'if-match': ifMatch }), ...(ifNoneMatch === undefined ? {} : { 'if-none-match': ifNoneMatch }) };
 }

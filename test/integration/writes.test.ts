@@ -491,6 +491,19 @@ describe('conditional writes (ETag, If-Match, If-None-Match)', () => {
     assert.equal((await writeWith('DELETE', {})).status, 404, 'without conditions a missing paper stays a 404');
   });
 
+  it('lets the typed client read a version and write on it', async () => {
+    const created = await client.putPaper('client-conditional', first, { ifNoneMatch: '*' });
+    assert.equal(created.created, true);
+    const read = await client.paper('client-conditional');
+    assert.equal(read.etag, created.etag);
+    const patched = await client.patchPaper('client-conditional', { title: 'Patched on the version read' }, { ifMatch: read.etag! });
+    assert.notEqual(patched.etag, read.etag);
+    const stale = await expectError(client.patchPaper('client-conditional', { title: 'Lost update' }, { ifMatch: read.etag! }), 412, 'precondition_failed');
+    assert.deepEqual(stale.details, { id: 'client-conditional', etag: patched.etag });
+    await expectError(client.deletePaper('client-conditional', { ifMatch: read.etag! }), 412, 'precondition_failed');
+    assert.equal((await client.deletePaper('client-conditional', { ifMatch: patched.etag! })).deleted, true);
+  });
+
   it("keeps a paper's version across a snapshot", async () => {
     assert.equal((await writeWith('PUT', {}, first)).status, 201);
     const before = await version();
