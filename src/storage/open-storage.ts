@@ -64,7 +64,7 @@ export function createCollectionBuilder(
   if (settings?.BACKEND === 'weaviate') return WeaviateCollectionBuilder.create(target, model, settings);
   return IndexFolderWriter.create(target, model, {
     ...(settings ? { writeLog: walDirOf({ WAL_DIR: settings.WAL_DIR, INDEX_DIR: target }) } : {}),
-    ...(helperThreads ? { helperThreads, log: helperThreads.log } : {}),
+    ...(helperThreads ? { helperThreads } : {}),
   });
 }
 

@@ -71,8 +71,6 @@ export interface IndexFolderWriterOptions {
    * (ingestion): a snapshot, beside a server's searches, keeps to its one thread.
    */
   helperThreads?: { log: Logger };
-  /** Told when the target was found set aside by a swap a crash interrupted, and restored before the build (see settleIndexFolder). */
-  log?: Logger;
 }
 
 export interface MapPoint {
@@ -107,7 +105,7 @@ export class IndexFolderWriter {
   ) {}
 
   static async create(target: string, model: ModelDescription, options: IndexFolderWriterOptions = {}): Promise<IndexFolderWriter> {
-    const { parameters = defaultHnswParameters, seedGraph, seedRelated, layout = { kind: 'compute' }, stop, writeLog, helperThreads, log } = options;
+    const { parameters = defaultHnswParameters, seedGraph, seedRelated, layout = { kind: 'compute' }, stop, writeLog, helperThreads } = options;
     if (seedRelated) {
       if (!seedGraph) throw new AppError('internal', 'IndexFolderWriter: related lists are carried only with the graph they were computed on.');
       // Lists are searched as a server searches by default (see finish), carried ones too.
@@ -115,7 +113,8 @@ export class IndexFolderWriter {
     }
     const absoluteTarget = resolve(target);
     // Before stale staging is removed: a dead process's retired folder is then the index itself.
-    await settleIndexFolder(absoluteTarget, log);
+    // Told in the log of a build run on its own (ingestion); a snapshot's server settled its folder at start.
+    await settleIndexFolder(absoluteTarget, helperThreads?.log);
     await assertReplaceable(absoluteTarget);
     const staging = stagingPathFor(absoluteTarget, 'building');
     try {
