@@ -347,11 +347,16 @@ describe('paper-search ingest', () => {
 });
 
 describe('paper-search add', () => {
-  it('adds the papers of exports in other formats to a running server, keeping or replacing those stored, and reports the rejected (nothing added to a collection from the command line)', async () => {
-    const indexDir = join(workDir, 'add-target');
+  const key = 'a-key-of-sixteen-characters';
+  /** A server taking writes with `key`, on an index of the ingestion fixture built in `name`. */
+  async function serverTakingWrites(name: string): Promise<RunningServer> {
+    const indexDir = join(workDir, name);
     assert.equal((await runCli('ingest', ['--input', join(fixtures, 'ingest-papers.json'), '--index', indexDir])).code, 0);
-    const key = 'a-key-of-sixteen-characters';
-    const server = await startTestServer(indexDir, { API_KEYS: key });
+    return startTestServer(indexDir, { API_KEYS: key });
+  }
+
+  it('adds the papers of exports in other formats to a running server, keeping or replacing those stored, and reports the rejected (nothing added to a collection from the command line)', async () => {
+    const server = await serverTakingWrites('add-target');
     try {
       const bib = join(workDir, 'library.bib');
       await writeFile(
@@ -448,10 +453,7 @@ describe('paper-search add', () => {
   });
 
   it('regression: joins the Semantic Scholar abstracts (--abstracts was unknown to add), and tells what was added before the input broke off (it said only the error)', async () => {
-    const indexDir = join(workDir, 'add-partial');
-    assert.equal((await runCli('ingest', ['--input', join(fixtures, 'ingest-papers.json'), '--index', indexDir])).code, 0);
-    const key = 'a-key-of-sixteen-characters';
-    const server = await startTestServer(indexDir, { API_KEYS: key });
+    const server = await serverTakingWrites('add-partial');
     try {
       const s2 = await runCli('add', [
         '--input',

@@ -25,14 +25,19 @@ function clusterAnsweringLater() {
   return { client, answer };
 }
 
+/** A watch serving the build made at `createdAt`, never polling on its own. */
+function watchServing(client: WeaviateClient, createdAt: string): AliasWatch {
+  return new AliasWatch(
+    client,
+    { alias: 'Papers', model, intervalMs: 60_000, log: createLogger('silent') },
+    { ...buildOf(createdAt), collection: `Papers_${createdAt}` },
+  );
+}
+
 describe('AliasWatch', () => {
   it('regression: applies overlapping reads in the order they started (a slow read of the previous build, ending last, put it back)', async () => {
     const { client, answer } = clusterAnsweringLater();
-    const watch = new AliasWatch(
-      client,
-      { alias: 'Papers', model, intervalMs: 60_000, log: createLogger('silent') },
-      { ...buildOf('old'), collection: 'Papers_old' },
-    );
+    const watch = watchServing(client, 'old');
     const slow = watch.check();
     const fast = watch.check();
     answer(1, 'new');
@@ -44,11 +49,7 @@ describe('AliasWatch', () => {
 
   it('gives up waiting after the timeout, with nothing changed, and applies the read when it ends', async () => {
     const { client, answer } = clusterAnsweringLater();
-    const watch = new AliasWatch(
-      client,
-      { alias: 'Papers', model, intervalMs: 60_000, log: createLogger('silent') },
-      { ...buildOf('old'), collection: 'Papers_old' },
-    );
+    const watch = watchServing(client, 'old');
     await watch.check({ timeoutMs: 10 });
     assert.equal(watch.metadata.collection, 'Papers_old');
     answer(0, 'new');
