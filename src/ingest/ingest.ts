@@ -120,7 +120,7 @@ export async function ingestPapers(embedder: Embedder, options: IngestOptions): 
     if (writer.size === 0) {
       throw new AppError(
         'input_rejected',
-        `No paper in ${options.input} could be indexed (${read} record${read === 1 ? '' : 's'} read${firstRejection(rejectionExamples)}); the existing index, if any, was left as it was.${remedyFor(rejected)}`,
+        `No paper in ${options.input} could be indexed (${read} record${read === 1 ? '' : 's'} read${firstRejection(rejectionExamples)}); the existing index, if any, was left as it was.${remedyFor(rejected, { allowTitleOnly: options.allowTitleOnly ?? false })}`,
         {
           details: {
             rejected,

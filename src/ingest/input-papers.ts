@@ -83,10 +83,13 @@ export async function* papersOfInput(source: RecordSource, options: { fields: Fi
   }
 }
 
-/** The flag that would let the records in, when they were refused for one reason a flag answers. */
-export function remedyFor(rejected: Partial<Record<RejectionReason, number>>): string {
+/**
+ * The flag that would let the records in, when they were refused for one reason a flag answers and
+ * that flag was not given already.
+ */
+export function remedyFor(rejected: Partial<Record<RejectionReason, number>>, options: { allowTitleOnly: boolean }): string {
   const [reason] = Object.entries(rejected).sort(([, a], [, b]) => (b ?? 0) - (a ?? 0))[0] ?? [];
-  if (reason === 'missing_abstract') return ' --allow-title-only indexes records without an abstract by their title.';
+  if (reason === 'missing_abstract' && !options.allowTitleOnly) return ' --allow-title-only indexes records without an abstract by their title.';
   if (reason === 'missing_id') return ' --id-field <name> names the field that holds the id (and --abstract-field, --title-field … the others).';
   return '';
 }

@@ -120,7 +120,8 @@ export function mapRecordToPaper(value: unknown, fields: FieldMap = defaultField
   const abstract = pick('abstract');
   const title = pick('title');
   if (!abstract && !(options.allowTitleOnly && title)) {
-    return { ok: false, reason: 'missing_abstract', message: `no ${fields.abstract.join(' or ')} field` };
+    const noTitle = options.allowTitleOnly ? `, and no ${fields.title.join(' or ')} field` : '';
+    return { ok: false, reason: 'missing_abstract', message: `no ${fields.abstract.join(' or ')} field${noTitle}` };
   }
   let abstractText = '';
   if (abstract) {

@@ -316,6 +316,15 @@ describe('paper-search ingest', () => {
     assert.match(single.stderr, /\(1 record read; the first, at line 1: no id or _id field \(it has paper_id, abstract\) \(missing_id\)\).*--id-field <name>/);
   });
 
+  it('regression: with --allow-title-only, a record with neither abstract nor title is named so, and the flag is not offered again', async () => {
+    const input = join(workDir, 'no-text.jsonl');
+    await writeFile(input, '{"id":"a","year":2020}\n');
+    const result = await runCli('ingest', ['--input', input, '--index', join(workDir, 'never'), '--allow-title-only']);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /at line 1: no abstract or text field, and no title or [^(]* field \(missing_abstract\)/);
+    assert.doesNotMatch(result.stderr, /--allow-title-only indexes/);
+  });
+
   const failures: { name: string; args: string[]; message: RegExp }[] = [
     { name: 'a missing file', args: ['--input', 'no/such/file.jsonl'], message: /input_unreadable.*no such file/ },
     { name: 'an unknown extension', args: ['--input', 'README.md'], message: /input_unreadable.*--format/ },

@@ -133,9 +133,11 @@ export function addCommand(): Command {
           throw new AppError('input_rejected', `${flags.input} holds no record of the ${format} format: nothing was added. Is --format right?`);
         }
         if (summary.added + summary.replaced + summary.kept === 0) {
-          const remedy = summary.rejected.missing_abstract
-            ? ' Records without an abstract are added by their title with --allow-title-only.'
-            : remedyFor(summary.rejected);
+          const allowTitleOnly = flags.allowTitleOnly ?? false;
+          const remedy =
+            summary.rejected.missing_abstract && !allowTitleOnly
+              ? ' Records without an abstract are added by their title with --allow-title-only.'
+              : remedyFor(summary.rejected, { allowTitleOnly });
           throw new AppError(
             'input_rejected',
             `No paper of ${flags.input} could be added (${summary.read} record${summary.read === 1 ? '' : 's'} read).${remedy}`,
