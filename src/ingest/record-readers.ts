@@ -177,24 +177,46 @@ async function* withLoneObjectListed(stream: AsyncIterable<Buffer>): AsyncGenera
 
 const csvDelimiters = [',', ';', '\t'] as const;
 
-/** The delimiter the header line uses most outside quotes (a comma when none does); reads no further than that line. */
-async function headerDelimiter(stream: Readable): Promise<string> {
-  let header = '';
+/** Lines read to find the header below a preamble. */
+const preambleLinesSearched = 10;
+
+/** How many of each delimiter a line holds outside quotes. */
+function delimiterCounts(line: string): Map<string, number> {
+  const counts = new Map<string, number>(csvDelimiters.map((delimiter) => [delimiter, 0]));
+  let quoted = false;
+  for (const character of line) {
+    if (character === '"') quoted = !quoted;
+    else if (!quoted && counts.has(character)) counts.set(character, counts.get(character)! + 1);
+  }
+  return counts;
+}
+
+/**
+ * Where a CSV file's header is and the delimiter it uses most outside quotes (a comma when none
+ * does). The header is the first line, unless that line holds a single field and one of the next
+ * few holds several: then the lines before that one are a preamble (Dimensions opens its exports
+ * with an "About the data: …" line, which read as the header dropped every column).
+ */
+async function csvLayout(stream: Readable): Promise<{ delimiter: string; headerLine: number }> {
+  const lines: string[] = [];
   try {
     for await (const line of textLines(stream, { windows1252Fallback: true })) {
-      header = line;
-      break;
+      lines.push(line);
+      if (lines.length === preambleLinesSearched) break;
     }
   } finally {
     stream.destroy();
   }
-  const counts = new Map<string, number>(csvDelimiters.map((delimiter) => [delimiter, 0]));
-  let quoted = false;
-  for (const character of header) {
-    if (character === '"') quoted = !quoted;
-    else if (!quoted && counts.has(character)) counts.set(character, counts.get(character)! + 1);
-  }
-  return csvDelimiters.reduce((best, delimiter) => (counts.get(delimiter)! > counts.get(best)! ? delimiter : best), ',');
+  const severalFields = (line: string) => [...delimiterCounts(line).values()].some((count) => count > 0);
+  const firstLine = Math.max(
+    0,
+    lines.findIndex((line) => line.trim() !== ''),
+  );
+  const firstWithSeveral = lines.findIndex(severalFields);
+  const headerIndex = firstWithSeveral > firstLine ? firstWithSeveral : firstLine;
+  const counts = delimiterCounts(lines[headerIndex] ?? '');
+  const delimiter = csvDelimiters.reduce((best, delimiter) => (counts.get(delimiter)! > counts.get(best)! ? delimiter : best), ',');
+  return { delimiter, headerLine: headerIndex + 1 };
 }
 
 /**
@@ -212,9 +234,10 @@ function distinctColumns(header: string[]): string[] {
 }
 
 /** A quote inside a field that does not start with one is a plain character (`a 5" review`). */
-function csvOptions(delimiter: string, quote: '"' | false): CsvOptions {
+function csvOptions({ delimiter, headerLine }: { delimiter: string; headerLine: number }, quote: '"' | false): CsvOptions {
   return {
     columns: distinctColumns,
+    from_line: headerLine,
     delimiter,
     quote,
     relax_quotes: true,
@@ -233,9 +256,9 @@ function csvOptions(delimiter: string, quote: '"' | false): CsvOptions {
  * or, when a later field closed the quote, swallowed the records between; such a file is read with
  * quotes as plain characters.
  */
-async function quotesParse(open: () => Readable, delimiter: string): Promise<boolean> {
+async function quotesParse(open: () => Readable, layout: { delimiter: string; headerLine: number }): Promise<boolean> {
   const stream = withWindows1252Fallback(open());
-  const rows = stream.pipe(parseCsv(csvOptions(delimiter, '"')));
+  const rows = stream.pipe(parseCsv(csvOptions(layout, '"')));
   stream.on('error', (error) => rows.destroy(error));
   try {
     for await (const { record } of rows as AsyncIterable<{ record: Record<string, string> }>) {
@@ -253,14 +276,14 @@ async function quotesParse(open: () => Readable, delimiter: string): Promise<boo
 
 /**
  * A CSV file's rows, its delimiter read from its header (a comma, or the semicolon of Excel in
- * much of Europe, or a tab) and each line that is not UTF-8 read as Windows-1252 (Excel's "CSV"
- * on Windows).
+ * much of Europe, or a tab), any preamble above the header passed over (see csvLayout), and each
+ * line that is not UTF-8 read as Windows-1252 (Excel's "CSV" on Windows).
  */
 async function* readCsv(open: () => Readable, path: string): AsyncGenerator<RawRecord> {
-  const delimiter = await headerDelimiter(open());
-  const quote = delimiter === '\t' && !(await quotesParse(open, delimiter)) ? false : '"';
+  const layout = await csvLayout(open());
+  const quote = layout.delimiter === '\t' && !(await quotesParse(open, layout)) ? false : '"';
   const stream = withWindows1252Fallback(open());
-  const rows = stream.pipe(parseCsv(csvOptions(delimiter, quote)));
+  const rows = stream.pipe(parseCsv(csvOptions(layout, quote)));
   stream.on('error', (error) => rows.destroy(error));
   try {
     // csv-parse counts a \r\n inside a quoted field as two lines (every later position was one more off).

@@ -303,6 +303,26 @@ describe('openRecordSource: CSV', () => {
     );
   });
 
+  it('regression: passes over a preamble line above the header (a Dimensions export was read with "About the data" as its only column)', async () => {
+    const dimensions = await writeInput(
+      'dimensions.csv',
+      '"About the data: Exported on Dec 01, 2026. Criteria: ""graph"" in title; Publication Year is 2020. © 2026 Digital Science."\n' +
+        '"Rank","Publication ID","DOI","Title","Abstract"\n' +
+        '"1","pub.1","10.1/x","Graphs, again","An abstract, with commas."\n',
+    );
+    assert.deepEqual(await readAll(dimensions, 'csv'), [
+      { position: 'line 3', value: { Rank: '1', 'Publication ID': 'pub.1', DOI: '10.1/x', Title: 'Graphs, again', Abstract: 'An abstract, with commas.' } },
+    ]);
+    const semicolons = await writeInput('preamble-semicolons.csv', 'Exported 2026-12-01\n\nid;title;abstract\na;T;x, y\n');
+    assert.deepEqual(await readAll(semicolons, 'csv'), [{ position: 'line 4', value: { id: 'a', title: 'T', abstract: 'x, y' } }]);
+    // A file of one column has no preamble to pass over: its first line is its header.
+    const oneColumn = await writeInput('one-column.csv', 'title\n"Graphs, again"\nTrees\n');
+    assert.deepEqual(await readAll(oneColumn, 'csv'), [
+      { position: 'line 2', value: { title: 'Graphs, again' } },
+      { position: 'line 3', value: { title: 'Trees' } },
+    ]);
+  });
+
   it('regression: reads a CSV delimited by semicolons or tabs, told by its header (every row of a European Excel file was missing_id)', async () => {
     const semicolons = await writeInput('excel.csv', 'id;title;abstract\r\na;"One, two";"x; y"\r\n');
     assert.deepEqual(await readAll(semicolons, 'csv'), [{ position: 'line 2', value: { id: 'a', title: 'One, two', abstract: 'x; y' } }]);
