@@ -1,4 +1,4 @@
-import { clientEnvironment, loadConfig, misspeltSettings, type Config } from '../config/config.js';
+import { clientEnvironment, loadConfig, localEnvironment, misspeltSettings, type Config } from '../config/config.js';
 import type { Logger } from '../log.js';
 import { createCliLogger } from './cli-logger.js';
 import { failureOfCommand } from './exit-codes.js';
@@ -24,6 +24,12 @@ export interface FrameOptions {
    * of the environment it reads only what a client uses (see clientEnvironment).
    */
   serverUrl?: string;
+  /**
+   * The command listens, or checks what a server would meet (doctor), so it reads every setting.
+   * Any other command that opens an index here reads only the settings of its own process (see
+   * localEnvironment).
+   */
+  listens?: boolean;
 }
 
 /**
@@ -35,7 +41,7 @@ export async function runInFrame(options: FrameOptions, command: (context: Comma
   const paint = painter(stderr.color);
   try {
     const settings = Object.fromEntries(Object.entries(options.settings ?? {}).filter(([, value]) => value !== undefined));
-    const environment = options.serverUrl === undefined ? process.env : clientEnvironment();
+    const environment = options.serverUrl !== undefined ? clientEnvironment() : options.listens ? process.env : localEnvironment();
     const config = loadConfig({ LOG_LEVEL: options.logLevel ?? 'info', ...environment }, settings);
     const log = createCliLogger(config.LOG_LEVEL, stderr);
     if (options.serverUrl === undefined) {

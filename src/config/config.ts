@@ -297,6 +297,35 @@ export function clientEnvironment(environment: NodeJS.ProcessEnv = process.env):
   return environment.LOG_LEVEL === undefined ? {} : { LOG_LEVEL: environment.LOG_LEVEL };
 }
 
+/** Settings only a listening server reads: its address, keys, limits and HTTP policy. */
+const listeningSettings = [
+  'PORT',
+  'HOST',
+  'API_KEYS',
+  'AUTH_READS',
+  'AUTH_METRICS',
+  'MCP_ALLOWED_HOSTS',
+  'MAX_BODY_BYTES',
+  'WRITE_MAX_BODY_BYTES',
+  'SHUTDOWN_TIMEOUT_MS',
+  'MAX_CONNECTIONS',
+  'CORS_ORIGINS',
+  'RATE_LIMIT_REQUESTS',
+  'RATE_LIMIT_WINDOW_MS',
+  'TRUST_PROXY',
+] as const satisfies readonly (keyof Config)[];
+
+/**
+ * The environment of a command that opens an index in its own process without listening (ingest,
+ * a query with `--index`, verify): what configures a server (its PORT, say) is not its business,
+ * so a bad value of it must not stop the command, and keys do not open write access here.
+ */
+export function localEnvironment(environment: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const local = { ...environment };
+  for (const name of listeningSettings) delete local[name];
+  return local;
+}
+
 /** The settings of the storage backend: what ingestion and the server need to reach it. */
 export type StorageSettings = Pick<
   Config,

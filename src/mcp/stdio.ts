@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { ErrorCode, LATEST_PROTOCOL_VERSION, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import { clientEnvironment, loadConfig } from '../config/config.js';
+import { clientEnvironment, loadConfig, localEnvironment } from '../config/config.js';
 import { createLogger, type Logger } from '../log.js';
 import { openReadOnlyServices } from '../read-only-services.js';
 import type { Services } from '../services.js';
@@ -41,14 +41,11 @@ export async function runMcpStdio(options: McpStdioOptions, environment: NodeJS.
   let log: Logger;
   let writeAccessHint: string;
   if (options.index !== undefined) {
+    // Read-only and not listening (see openReadOnlyServices), so keys and a server's settings are not this process's business.
     const config = loadConfig({
-      ...environment,
+      ...localEnvironment(environment),
       MODEL_DIR: environment.MODEL_DIR ?? join(packageRoot, 'models'),
       INDEX_DIR: resolve(options.index),
-      // Read-only (see openReadOnlyServices), so keys are not this process's business.
-      API_KEYS: '',
-      AUTH_READS: '',
-      AUTH_METRICS: '',
     });
     log = createLogger(config.LOG_LEVEL, 'paper-search-mcp', 'stderr');
     if (options.key !== undefined) {

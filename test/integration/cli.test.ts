@@ -280,6 +280,24 @@ describe('a client of a running server', () => {
   });
 });
 
+describe('a command that opens an index here', () => {
+  it("regression: a server's setting left in the environment (PORT=abc, API_KEYS too short) stopped search --index and verify with config_invalid", async () => {
+    const serverSettings = { PORT: 'abc', HOST: '', API_KEYS: 'short', CORS_ORIGINS: 'not a url', RATE_LIMIT_WINDOW_MS: '-1' };
+    const hits = jsonLines<HitLine>(await runCli('search', ['video', '-k', '2', '--index', indexDir, '--json'], serverSettings));
+    assert.equal(hits.length, 2);
+    const verify = await runCli('verify', ['--index', indexDir], serverSettings);
+    assert.equal(verify.code, 0, verify.stderr);
+    // A setting of its own process is still checked.
+    const badThreads = await runCli('search', ['video', '--index', indexDir], { EMBED_THREADS: 'many' });
+    assert.equal(badThreads.code, 1);
+    assert.match(badThreads.stderr, /config_invalid.*EMBED_THREADS/);
+    // A server reads them all: its bad PORT is still refused.
+    const serve = await runCli('serve', ['--index', indexDir], { PORT: 'abc' });
+    assert.equal(serve.code, 1);
+    assert.match(serve.stderr, /config_invalid.*PORT/);
+  });
+});
+
 describe('exit codes', () => {
   const cases: { name: string; args: string[]; code: number; message: RegExp }[] = [
     { name: 'a missing query (usage)', args: ['search'], code: 2, message: /missing required argument 'query'/ },

@@ -20,7 +20,7 @@ export function doctorCommand(): Command {
     .option('--json', 'JSON lines even on a terminal')
     .addHelpText('after', examples('paper-search doctor', 'PORT=9000 paper-search doctor --index index-data/mine --json'))
     .action((flags: { index?: string; json?: boolean }) =>
-      runInFrame({ settings: { INDEX_DIR: flags.index }, logLevel: 'warn' }, async ({ config, log, stdout, say }) => {
+      runInFrame({ settings: { INDEX_DIR: flags.index }, logLevel: 'warn', listens: true }, async ({ config, log, stdout, say }) => {
         // As serving would: a folder a crash left set aside mid-swap is the index, not a missing one.
         const unsettled = await settleIndexFolder(config.INDEX_DIR, log).then(
           () => undefined,

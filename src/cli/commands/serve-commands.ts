@@ -29,13 +29,13 @@ export function serveCommands(): Command[] {
       'after',
       examples('paper-search serve', 'paper-search serve --index index-data/mine --port 9000', 'API_KEYS=$KEY paper-search serve   # writes allowed'),
     )
-    .action((flags: ServeFlags) => runInFrame({ settings: serverSettings(flags) }, (context) => serveWithReadyLine(context)));
+    .action((flags: ServeFlags) => runInFrame({ settings: serverSettings(flags), listens: true }, (context) => serveWithReadyLine(context)));
 
   const start = withServerOptions(new Command('start'))
     .description('serve, first fetching the model and indexing the bundled sample papers if there is no index yet (npm start)')
     .addHelpText('after', examples('paper-search start', 'paper-search start --port 0   # any free port'))
     .action((flags: ServeFlags) =>
-      runInFrame({ settings: serverSettings(flags) }, async (context) => {
+      runInFrame({ settings: serverSettings(flags), listens: true }, async (context) => {
         await indexSampleIfNoIndex(context);
         await serveWithReadyLine(context);
       }),
