@@ -76,7 +76,8 @@ export const filterSchema = z.strictObject({
     .refine((value) => value.any !== undefined || value.all !== undefined, { message: 'needs "any" or "all"' })
     .optional(),
   authors: z.strictObject({ any: names }).optional(),
-  exclude_ids: z.array(z.string().min(1).max(512)).max(1_000).optional(),
+  // Trimmed as ids are stored (see PaperStorage.resolve).
+  exclude_ids: z.array(z.string().trim().min(1).max(512)).max(1_000).optional(),
 });
 
 /** Facets to count, each named once. */
@@ -215,7 +216,7 @@ const filterQueryParameters = {
     ),
   ).optional(),
   exclude_ids: documentedAs(
-    nameList.pipe(z.array(z.string().min(1).max(512)).max(1_000)),
+    nameList.pipe(z.array(z.string().trim().min(1).max(512)).max(1_000)),
     listParameter({ type: 'string', maxLength: 512 }, { maxItems: 1_000, ...wholeNames }),
   ).optional(),
 };

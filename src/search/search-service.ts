@@ -315,7 +315,9 @@ export class SearchService {
    * once, one at a time (on a cluster each is a query of its own), then the papers they name in
    * one more read.
    */
-  async getPapers(names: readonly string[]): Promise<(Paper | undefined)[]> {
+  async getPapers(written: readonly string[]): Promise<(Paper | undefined)[]> {
+    // Read as resolve reads a name (see PaperStorage.resolve): ids are stored trimmed.
+    const names = written.map((name) => name.trim());
     const papers = await this.storage.papers(names);
     const unresolved = [...new Set(names.filter((name, i) => !papers[i] && isIdentifierName(name)))];
     if (unresolved.length === 0) return papers;

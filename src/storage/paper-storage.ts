@@ -49,7 +49,11 @@ export interface PaperStorage {
    */
   spellingSuggestion?(text: string): Promise<string | undefined>;
 
-  /** The id of the stored paper a name (an id, `doi:<DOI>`, `arxiv:<arXiv id>` or a link: see identifierKeysOfName) names, if any. */
+  /**
+   * The id of the stored paper a name (an id, `doi:<DOI>`, `arxiv:<arXiv id>` or a link: see
+   * identifierKeysOfName) names, if any. Whitespace around the name is no part of it: ids are
+   * stored trimmed, so " x " names the paper "x" that a POST of the id " x " created.
+   */
   resolve(name: string): Promise<string | undefined>;
   /** The stored papers with these ids, in the same order (undefined where there is none). */
   papers(ids: readonly string[]): Promise<(Paper | undefined)[]>;

@@ -200,11 +200,13 @@ export class WriteService {
    * paper's id.
    */
   async putPaper(
-    name: string,
+    written: string,
     input: TitleOnlyPaperInput,
     caller?: EmbedRequestOptions,
     options: WriteOptions = {},
   ): Promise<WrittenPaper & { created: boolean }> {
+    // Ids are stored trimmed, and every route reads a name so (see PaperStorage.resolve).
+    const name = written.trim();
     const resolved = await this.storage.resolve(name);
     // A DOI or arXiv name replaces the paper it names; with none, there is nothing to replace and
     // no paper may take such a name as its id.
@@ -212,12 +214,11 @@ export class WriteService {
       throw paperNotFound([name], 'To add it, PUT it under a plain id (or POST it) with the identifier in its doi or arxiv_id field.');
     }
     // The name becomes the new paper's id, so it must be a valid one; the issue is then the request
-    // path's (params), not the body's. Ids are stored trimmed: " x " would create "x", a paper the
-    // same URL could then not find.
+    // path's (params), not the body's.
     if (resolved === undefined) {
       const idProblem = paperIdProblem(name);
-      const message = name !== name.trim() ? 'starts or ends with whitespace; ids do not' : idProblem && `must be ${idProblem}`;
-      if (message) throw invalidInput(`The path's id "${name}" ${message}.`, [{ path: 'params.id', message, code: 'custom' }]);
+      if (idProblem)
+        throw invalidInput(`The path's id "${written}" must be ${idProblem}.`, [{ path: 'params.id', message: `must be ${idProblem}`, code: 'custom' }]);
     }
     const id = resolved ?? name;
     if (input.id !== undefined && input.id !== id) {

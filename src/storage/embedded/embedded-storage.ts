@@ -223,7 +223,7 @@ export class EmbeddedStorage implements PaperStorage {
 
   async resolve(name: string): Promise<string | undefined> {
     const { papers } = this.current;
-    const label = papers.labelOf(name);
+    const label = papers.labelOf(name.trim());
     return label === undefined ? undefined : papers.idOf(label);
   }
 

@@ -297,7 +297,8 @@ export class WeaviateStorage implements PaperStorage {
     return result.objects.map((object) => ({ id: object.properties.paper_id, score: object.metadata?.score ?? 0 }));
   }
 
-  async resolve(name: string): Promise<string | undefined> {
+  async resolve(written: string): Promise<string | undefined> {
+    const name = written.trim();
     const direct = await this.read(() => this.collection.query.fetchObjectById(paperUuid(name), { returnProperties: ['paper_id'] }));
     if (direct?.properties.paper_id === name) return name;
     for (const { field, key } of identifierKeysOfName(name)) {
