@@ -113,7 +113,10 @@ export const relatedPapersInput = z
     facet: z
       .enum(sentenceRoles)
       .optional()
-      .describe('Relate on one facet only: background (same problem), method (solved the same way) or result (similar findings).'),
+      .describe(
+        'Relate on one facet only: background (same problem), method (solved the same way) or result (similar findings). ' +
+          "Such a list re-ranks the paper's 100 nearest papers, so it ends at 100.",
+      ),
     ...page,
   })
   .refine(exactlyOneReference, referenceIssue);

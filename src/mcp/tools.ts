@@ -133,22 +133,28 @@ function withQueryNotes(
  * one paper more than the page, where the list reaches that deep (hybrid lists end at their
  * candidates' 100; a mode left to the server's default is taken to be hybrid). A page that would
  * run past that end is cut at it, so a client following next_offset with the same k gets the
- * list's last papers (offset 98 with k 7 would otherwise be refused).
+ * list's last papers (offset 98 with k 7 would otherwise be refused), and a page that starts past
+ * it is empty, as a page past the last paper is: an offset the previous page allowed is never
+ * refused, and an empty page past the first says the list ended rather than that nothing matched.
  */
 async function rankedAnswer(
   input: { k: number; offset: number; mode?: SearchMode | undefined },
   list: (page: { k: number }) => Promise<RankedPaper[]>,
   reach = input.mode === 'dense' || input.mode === 'lexical' ? maxPageEnd : hybridCandidates,
 ): Promise<ToolAnswer<z.output<typeof rankedPapersOutput>>> {
-  const k = input.offset < reach ? Math.min(input.k, reach - input.offset) : input.k;
+  const k = Math.min(input.k, reach - input.offset);
   const probes = input.offset + k < reach;
-  const listed = await list({ k: k + (probes ? 1 : 0) });
+  const listed = k > 0 ? await list({ k: k + (probes ? 1 : 0) }) : [];
   const papers = listed.slice(0, k);
   const nextOffset = probes && listed.length > k ? input.offset + k : undefined;
   const more = nextOffset === undefined ? '' : `\n\nMore papers follow: ask again with offset ${nextOffset}.`;
+  const text =
+    papers.length === 0 && input.offset > 0
+      ? `No more papers: the list ends before position ${input.offset + 1}${input.offset >= reach ? ` (this list ends at ${reach} papers)` : ''}.`
+      : renderRankedPapers(papers, input.offset) + more;
   return {
     structured: { papers, ...(nextOffset === undefined ? {} : { next_offset: nextOffset }) },
-    text: renderRankedPapers(papers, input.offset) + more,
+    text,
     links: papers.map(paperLinkOf),
   };
 }

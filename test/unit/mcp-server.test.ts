@@ -307,14 +307,18 @@ describe('the MCP server over the services', () => {
     );
     const twoNames = errorOf(await callTool(client, 'get_paper', { id: 'volcano-1', doi: '10.1000/volcano.1' }));
     assert.match(twoNames.message, /exactly one of id, doi and arxiv_id/);
-    // The service's own check (hybrid lists reach 100 deep) keeps its message, located in the arguments
-    // (a page that starts inside the list and runs past its end is cut at the end instead).
-    const deep = errorOf(await callTool(client, 'search_papers', { query: 'volcano', k: 10, offset: 100 }));
-    assert.equal(deep.code, 'invalid_input');
-    assert.deepEqual(
-      deep.details?.issues?.map((issue) => issue.path),
-      ['arguments.offset'],
-    );
+    // Regression: a page that starts past a list's end is empty, and says the list ended (offset 100
+    // in hybrid mode was refused, though offset 95 with k 10 had been answered; an empty dense page
+    // past the last paper said "No papers found.", as if nothing matched).
+    type Page = { papers: unknown[]; next_offset?: number };
+    const deep = await callTool(client, 'search_papers', { query: 'volcano', k: 10, offset: 100 });
+    assert.equal(deep.isError, undefined);
+    assert.deepEqual((deep.structuredContent as Page).papers, []);
+    assert.match(textOf(deep), /^No more papers: the list ends before position 101 \(this list ends at 100 papers\)\.$/);
+    const pastLast = await callTool(client, 'search_papers', { query: 'volcano', mode: 'dense', k: 10, offset: 500 });
+    assert.deepEqual([(pastLast.structuredContent as Page).papers, textOf(pastLast)], [[], 'No more papers: the list ends before position 501.']);
+    const byFacet = await callTool(client, 'related_papers', { id: 'volcano-1', facet: 'method', k: 10, offset: 500 });
+    assert.deepEqual([byFacet.isError, (byFacet.structuredContent as Page).papers], [undefined, []]);
     assert.equal((await callTool(client, 'search_papers', { query: 'volcano' })).isError, undefined, 'still serving');
     await client.close();
   });
