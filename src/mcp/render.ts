@@ -82,7 +82,8 @@ export function renderPaper(paper: Paper): string {
     paper.doi ? `DOI: ${paper.doi}` : undefined,
     paper.arxiv_id ? `arXiv: ${paper.arxiv_id}` : undefined,
     paper.categories && paper.categories.length > 0 ? `Categories: ${paper.categories.join(', ')}` : undefined,
-    `URL: ${paperLink(paper)}`,
+    // A paper with no page of its own has only its resource URI, which no browser opens: no "URL" to cite.
+    paperLink(paper) === paperUri(paper.id) ? undefined : `URL: ${paperLink(paper)}`,
     `Id: ${paper.id}`,
   ];
   // Each heading field on its line; the abstract keeps its paragraphs.

@@ -180,7 +180,9 @@ export const tools: readonly ToolDefinition[] = [
     description:
       'Search the collection of scientific papers for a topic, question, method or keywords. ' +
       `${rankedListNote} Use this first to find papers; then pass the ids it returns to get_paper, related_papers or recommend_papers. ` +
-      'Narrow the results with `filter` (years, categories, authors); use collection_stats to see which years and categories exist.',
+      'Narrow the results with `filter` (years, categories, authors); use collection_stats to see which years and categories exist. ' +
+      'When the whole query is an arXiv id, a DOI or a link naming a stored paper, named_paper gives {id, title} (get_paper has its record, related_papers its neighbours); ' +
+      'when some words look like slips, suggested_query gives the query corrected.',
     input: searchPapersInput,
     output: rankedPapersOutput,
     hints: read,

@@ -13,7 +13,7 @@ import { countByFacets } from '../../src/mcp/backend.js';
 import { localBackend } from '../../src/mcp/local-backend.js';
 import type { PaperSearchBackend } from '../../src/mcp/backend.js';
 import { createMcpServer, negotiatedVersion } from '../../src/mcp/mcp-server.js';
-import { paperIdOfUri, paperUri } from '../../src/mcp/render.js';
+import { paperIdOfUri, paperUri, renderPaper } from '../../src/mcp/render.js';
 import { toolErrorBody, withIssuesUnder } from '../../src/mcp/tool-errors.js';
 import { SearchService } from '../../src/search/search-service.js';
 import type { EmbeddedStorage } from '../../src/storage/embedded/embedded-storage.js';
@@ -648,5 +648,14 @@ describe('the MCP server over the services', () => {
 
   it('regression: a stored id with a lone surrogate (an index written before such ids were refused) gets a URI instead of failing the answer', () => {
     assert.equal(paperUri('ls\ud800z'), 'paper://ls%EF%BF%BDz');
+  });
+});
+
+describe('renderPaper', () => {
+  it('regression: gives no URL line to a paper without a page of its own (it showed "URL: paper://…", a link no browser opens)', () => {
+    const bare = renderPaper({ id: 'local-1', title: 'A local note', abstract: 'Text.' });
+    assert.doesNotMatch(bare, /URL:|paper:\/\//);
+    assert.match(bare, /^Id: local-1$/m);
+    assert.match(renderPaper({ id: 'x', title: 'T', abstract: 'A.', doi: '10.1/x' }), /^URL: https:\/\/doi\.org\/10\.1\/x$/m);
   });
 });
