@@ -64,7 +64,7 @@ export const nonBlank = (max: number, whenMissing?: string) =>
 const mode = z.enum(searchModes).optional();
 
 /** Stored fields a client may ask for; `id` and `score` always come back. */
-const selectableFields = Object.keys(paperSchema.shape).filter((field) => field !== 'id') as [string, ...string[]];
+export const selectableFields = Object.keys(paperSchema.shape).filter((field) => field !== 'id') as [string, ...string[]];
 
 const year = wholeNumber(0, 9999);
 const names = z.array(z.string().trim().min(1).max(512)).min(1).max(100);

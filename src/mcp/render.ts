@@ -1,6 +1,6 @@
 import type { Paper } from '../papers/paper.js';
 import { withoutLoneSurrogates } from '../shared/unicode.js';
-import type { RankedPaper } from './backend.js';
+import type { ListedPaper } from './tool-schemas.js';
 import { arxivAbstractUrl, doiUrl } from '../papers/paper-urls.js';
 import { publicationLine } from '../papers/publication-line.js';
 
@@ -54,16 +54,18 @@ function authorList(authors: readonly string[] | undefined, most = 3): string | 
   return oneLine(authors.length > most ? `${authors.slice(0, most).join(', ')} et al.` : authors.join(', '));
 }
 
-function identifiers(paper: Paper): string {
+function identifiers(paper: Pick<Paper, 'id' | 'doi' | 'arxiv_id'>): string {
   return oneLine([`id: ${paper.id}`, paper.doi && `doi: ${paper.doi}`, paper.arxiv_id && `arXiv: ${paper.arxiv_id}`].filter(Boolean).join(', '));
 }
 
 /** A numbered list a model can read at a glance: title, year, authors, identifiers, score, the start of the abstract. */
-export function renderRankedPapers(papers: readonly RankedPaper[], offset = 0): string {
+export function renderRankedPapers(papers: readonly ListedPaper[], offset = 0): string {
   if (papers.length === 0) return 'No papers found.';
   return papers
     .map((paper, i) => {
-      const heading = [oneLine(paper.title) || '(untitled)', paper.year !== undefined ? `(${paper.year})` : undefined].filter(Boolean).join(' ');
+      // A paper's title may be left out by `fields`: its id heads it then, never "(untitled)".
+      const title = paper.title === undefined ? paper.id : oneLine(paper.title) || '(untitled)';
+      const heading = [title, paper.year !== undefined ? `(${paper.year})` : undefined].filter(Boolean).join(' ');
       const byline = [authorList(paper.authors), `${identifiers(paper)}, score ${paper.score}`].filter(Boolean).join('; ');
       const abstract = paper.abstract ? `\n   ${shorten(paper.abstract, abstractPreview)}` : '';
       return `${offset + i + 1}. ${heading}\n   ${byline}${abstract}`;

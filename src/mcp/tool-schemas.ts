@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { filterSchema, maxPageEnd, nonBlank, paperInputSchema, paperPatchSchema } from '../http/schemas.js';
+import { filterSchema, maxPageEnd, nonBlank, paperInputSchema, paperPatchSchema, selectableFields } from '../http/schemas.js';
 import { paperSchema } from '../papers/paper.js';
 import { paperLimits } from '../papers/paper-limits.js';
 import { exportFormats } from '../export/media-types.js';
@@ -36,6 +36,14 @@ const page = {
     .describe(
       'Only papers matching every condition given: year bounds {"gte","lte","gt","lt"}; categories {"any": [...]} or {"all": [...]} ' +
         '(arXiv categories such as "cs.CL"); authors {"any": [...]} (full names, case ignored); exclude_ids (papers never to return).',
+    ),
+  fields: z
+    .array(z.enum(selectableFields))
+    .min(1)
+    .max(selectableFields.length)
+    .optional()
+    .describe(
+      `Only these fields of each paper (id and score always come), e.g. ["title", "year", "doi"] for a short answer; every field by default. One of: ${selectableFields.join(', ')}.`,
     ),
 };
 
@@ -160,8 +168,9 @@ export const addPapersInput = z.strictObject({
 export const connectorSearchInput = z.strictObject({ query: nonBlank(10_000).describe('What to look for.') });
 export const connectorFetchInput = z.strictObject({ id: z.string().min(1).max(512).describe('An id from the results of `search`.') });
 
-/** A paper in a ranked list: every stored field and the score. */
-export const rankedPaperSchema = paperSchema.extend({ score: z.number() });
+/** A paper in a ranked list: its stored fields (those asked for, when `fields` names some) and the score. */
+export const rankedPaperSchema = paperSchema.partial().extend({ id: z.string(), score: z.number() });
+export type ListedPaper = z.output<typeof rankedPaperSchema>;
 
 export const rankedPapersOutput = z.object({
   papers: z.array(rankedPaperSchema),

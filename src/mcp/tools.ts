@@ -6,6 +6,7 @@ import { normalizeArxivId } from '../papers/identifiers.js';
 import type { Paper } from '../papers/paper.js';
 import { hybridCandidates, type SearchMode } from '../search/search-modes.js';
 import { relatedCandidates } from '../search/related/related-ranking.js';
+import { selectPaperFields } from '../search/ranking.js';
 import type { PaperSearchBackend, RankedPaper, SearchAnswer, WriteWarning } from './backend.js';
 import { paperLink, paperUri, renderPaper, renderRankedPapers } from './render.js';
 import { withIssuesUnder } from './tool-errors.js';
@@ -138,14 +139,15 @@ function withQueryNotes(
  * refused, and an empty page past the first says the list ended rather than that nothing matched.
  */
 async function rankedAnswer(
-  input: { k: number; offset: number; mode?: SearchMode | undefined },
+  input: { k: number; offset: number; mode?: SearchMode | undefined; fields?: readonly string[] | undefined },
   list: (page: { k: number }) => Promise<RankedPaper[]>,
   reach = input.mode === 'dense' || input.mode === 'lexical' ? maxPageEnd : hybridCandidates,
 ): Promise<ToolAnswer<z.output<typeof rankedPapersOutput>>> {
   const k = Math.min(input.k, reach - input.offset);
   const probes = input.offset + k < reach;
   const listed = k > 0 ? await list({ k: k + (probes ? 1 : 0) }) : [];
-  const papers = listed.slice(0, k);
+  const pageOfList = listed.slice(0, k);
+  const papers = pageOfList.map((paper) => ({ ...selectPaperFields(paper, input.fields), score: paper.score }));
   const nextOffset = probes && listed.length > k ? input.offset + k : undefined;
   const more = nextOffset === undefined ? '' : `\n\nMore papers follow: ask again with offset ${nextOffset}.`;
   const text =
@@ -155,7 +157,8 @@ async function rankedAnswer(
   return {
     structured: { papers, ...(nextOffset === undefined ? {} : { next_offset: nextOffset }) },
     text,
-    links: papers.map(paperLinkOf),
+    // Each link names its paper by title, whatever fields the page keeps.
+    links: pageOfList.map(paperLinkOf),
   };
 }
 

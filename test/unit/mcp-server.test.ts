@@ -165,6 +165,35 @@ describe('the MCP server over the services', () => {
     }
   });
 
+  it('keeps only the fields a ranked-list tool is asked for, and its structured answer still fits the output schema (an answer of 50 papers carried every abstract, with no way to leave them out)', async () => {
+    const client = await connect(false);
+    const full = await callTool(client, 'search_papers', { query: 'volcano eruption', k: 3, mode: 'dense' });
+    const short = await callTool(client, 'search_papers', { query: 'volcano eruption', k: 3, mode: 'dense', fields: ['year'] });
+    assert.equal(short.isError, undefined, textOf(short));
+    const fullPapers = (full.structuredContent as { papers: Record<string, unknown>[] }).papers;
+    const shortPapers = (short.structuredContent as { papers: Record<string, unknown>[] }).papers;
+    assert.deepEqual(
+      shortPapers,
+      fullPapers.map((paper) => ({ id: paper.id, ...(paper.year === undefined ? {} : { year: paper.year }), score: paper.score })),
+    );
+    // With no title asked for, the text names each paper by its id, and shows no abstract.
+    assert.match(textOf(short), new RegExp(`^1\\. ${String(fullPapers[0]!.id)}`));
+    assert.doesNotMatch(textOf(short), /untitled/);
+    const related = await callTool(client, 'related_papers', { id: 'volcano-1', k: 2, fields: ['title', 'doi'] });
+    for (const paper of (related.structuredContent as { papers: Record<string, unknown>[] }).papers) {
+      assert.deepEqual(
+        Object.keys(paper).filter((key) => !['id', 'score', 'title', 'doi'].includes(key)),
+        [],
+      );
+    }
+    const unknown = errorOf(await callTool(client, 'search_papers', { query: 'volcano', fields: ['colour'] }));
+    assert.deepEqual(
+      unknown.details?.issues?.map((issue) => issue.path),
+      ['arguments.fields.0'],
+    );
+    await client.close();
+  });
+
   it('says where the next page starts while more papers follow, and cuts each page from the same list', async () => {
     const client = await connect(false);
     type Page = { papers: { id: string }[]; next_offset?: number };
