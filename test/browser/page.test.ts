@@ -105,6 +105,19 @@ function yearLabel(counts: Record<string, number>): string {
     .join(', ');
 }
 
+/** WCAG's contrast ratio of two CSS rgb() colours. */
+function contrastRatio(first: string, second: string): number {
+  const luminance = (color: string) => {
+    const [r, g, b] = (color.match(/\d+(\.\d+)?/g) ?? []).slice(0, 3).map((part) => {
+      const channel = Number(part) / 255;
+      return channel <= 0.03928 ? channel / 12.92 : ((channel + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+  };
+  const [lighter, darker] = [luminance(first), luminance(second)].sort((a, b) => b - a);
+  return (lighter! + 0.05) / (darker! + 0.05);
+}
+
 async function seriousViolations(page: Page): Promise<string[]> {
   const results = await new AxeBuilder({ page }).analyze();
   return results.violations
@@ -452,7 +465,8 @@ describe('the search page', () => {
     await page.clock.runFor(46_000);
     const alert = page.getByRole('alert').first();
     await alert.waitFor();
-    assert.equal(await alert.textContent(), 'The server did not answer within 45 seconds. Try again in a moment.');
+    assert.equal(await alert.textContent(), 'The server did not answer within 45 seconds. Try again in a moment. Try again');
+    assert.equal(await alert.getByRole('button', { name: 'Try again' }).count(), 1);
     await page.unroute('**/v1/search');
     await context.close();
   });
@@ -681,13 +695,17 @@ describe('a paper page', () => {
 });
 
 /** Opens the page of `paper`, served alone from an index of its own, for `check`; closes both after. */
-async function onPageOfOnePaper(paper: { id: string }, check: (page: Page, errors: string[]) => Promise<void>): Promise<void> {
+async function onPageOfOnePaper(
+  paper: { id: string },
+  check: (page: Page, errors: string[]) => Promise<void>,
+  options: { path?: string; viewport?: { width: number; height: number } } = {},
+): Promise<void> {
   const folder = join(workDir, `${paper.id}-index`);
   const papers = join(workDir, `${paper.id}.jsonl`);
   await writeFile(papers, `${JSON.stringify(paper)}\n`);
   await buildIndex(folder, papers);
   const alone = await startTestServer(folder);
-  const { context, page, errors } = await openPage(`/paper/${paper.id}`, undefined, alone.url);
+  const { context, page, errors } = await openPage(options.path ?? `/paper/${paper.id}`, options.viewport, alone.url);
   try {
     await check(page, errors);
   } finally {
@@ -695,6 +713,109 @@ async function onPageOfOnePaper(paper: { id: string }, check: (page: Page, error
     await alone.close();
   }
 }
+
+describe('a screen reader and a keyboard', () => {
+  it('regression: "Skip to content" moves the focus into the page\'s content (the link was taken for navigation to the same address, and did nothing)', async () => {
+    const { context, page } = await openPage('/?q=speech+recognition');
+    await page.locator('.hits .hit').first().waitFor();
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Skip to content');
+    await page.keyboard.press('Enter');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'main');
+    await context.close();
+  });
+
+  it("regression: tells a screen reader each list's count through one region that stays on the page (regions added with their text, the first search's and every abstract's count, went unread)", async () => {
+    const { context, page } = await openPage('/');
+    await page.locator('.welcome').waitFor();
+    // On the page before any list, and the only polite region of the search view.
+    assert.equal(await page.locator('[aria-live]').count(), 1);
+    await page.locator('#query').fill('speech recognition');
+    await page.locator('#query').press('Enter');
+    await page.waitForFunction(() => /^Top 20 papers$/.test(document.getElementById('announcer')?.textContent ?? ''));
+    assert.equal(await page.locator('[aria-live]').count(), 1);
+    await page.getByRole('link', { name: 'Paste an abstract' }).click();
+    await page.locator('#similar-abstract').fill('Speech recognition for languages with little transcribed audio.');
+    await page.getByRole('button', { name: 'Find similar papers' }).click();
+    await page.waitForFunction(() => document.getElementById('announcer')?.textContent === '10 papers');
+    await context.close();
+  });
+
+  it('regression: says "1 paper", not "1 papers"', async () => {
+    const paper = { id: 'lonely-1', title: 'Glacier retreat', abstract: 'Glaciers retreat in a warming climate.', year: 2020 };
+    await onPageOfOnePaper(
+      paper,
+      async (page) => {
+        await page.locator('.hits .hit').first().waitFor();
+        assert.match((await page.locator('.main-column > .status').textContent()) ?? '', /^1 paper · \d+ ms$/);
+        assert.match((await page.locator('.results .cite').textContent()) ?? '', /^Save this paper as/);
+        await page.waitForFunction(() => document.getElementById('announcer')?.textContent === '1 paper');
+      },
+      { path: '/?q=glacier' },
+    );
+  });
+
+  it('regression: runs a failed search again once the server is back, from the box or a "Try again" button (the error stayed until the query was edited)', async () => {
+    const { context, page } = await openPage('/?q=video+compression');
+    await page.locator('.hits .hit').first().waitFor();
+    await page.route('**/v1/search', (route) => route.abort('connectionrefused'));
+    await page.locator('#query').fill('speech recognition');
+    await page.locator('#query').press('Enter');
+    await page.getByRole('alert').filter({ hasText: 'cannot be reached' }).waitFor();
+    await page.unroute('**/v1/search');
+    await page.locator('#query').press('Enter');
+    await page.locator('.hits:not(.stale) .hit').first().waitFor();
+    assert.equal(await page.getByRole('alert').count(), 0);
+    // The same from the button, and a refusal (a paper the collection does not hold) offers none.
+    await page.route('**/v1/search', (route) => route.abort('connectionrefused'));
+    await page.locator('#query').fill('neural video compression');
+    await page.locator('#query').press('Enter');
+    await page.getByRole('button', { name: 'Try again' }).waitFor();
+    await page.unroute('**/v1/search');
+    await page.getByRole('button', { name: 'Try again' }).click();
+    await page.locator('.hits:not(.stale) .hit').first().waitFor();
+    assert.equal(await page.getByRole('alert').count(), 0);
+    await page.goto('/paper/no-such-paper');
+    await page.getByRole('alert').waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Try again' }).count(), 0);
+    await context.close();
+  });
+
+  it('regression: keeps the filters inside a phone screen when a name in them is long and unbroken (the panel grew 3,141 px wide)', async () => {
+    const paper = {
+      id: 'long-names-1',
+      title: 'Glacier retreat',
+      abstract: 'Glaciers retreat in a warming climate.',
+      authors: ['A'.repeat(300)],
+      categories: ['x'.repeat(128)],
+      year: 2020,
+    };
+    await onPageOfOnePaper(
+      paper,
+      async (page) => {
+        await page.locator('.hits .hit').first().waitFor();
+        for (const summary of await page.locator('.filters summary').all()) await summary.click();
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        assert.ok(overflow <= 0, `the page is ${overflow} px wider than the screen`);
+      },
+      { path: '/?q=glacier', viewport: { width: 375, height: 667 } },
+    );
+  });
+
+  it('regression: shows what KaTeX cannot typeset in a colour that reads on the dark background (its red was 3.2:1)', async () => {
+    const paper = { id: 'href-1', title: 'A link $\\href{https://example.org}{here}$ in a title', abstract: 'Text.' };
+    await onPageOfOnePaper(paper, async (page) => {
+      await page.emulateMedia({ colorScheme: 'dark' });
+      await page.locator('h1 .katex').first().waitFor();
+      const [text, background] = await page
+        .locator('h1 .katex-html .mord.text')
+        .first()
+        .evaluate((element) => [getComputedStyle(element).color, getComputedStyle(document.documentElement).backgroundColor]);
+      const ratio = contrastRatio(text!, background!);
+      assert.ok(ratio >= 4.5, `contrast ${ratio.toFixed(2)}:1 (${text} on ${background})`);
+    });
+  });
+});
 
 describe('math in titles and abstracts', () => {
   it('regression: typesets TeX math as arXiv writes it, and leaves prices and formulas KaTeX cannot read as written (the page showed raw $\\ell_1$)', async () => {

@@ -25,6 +25,11 @@ export class ApiError extends Error {
     super(message);
     this.name = 'ApiError';
   }
+
+  /** Whether the same request may succeed later: the server was unreachable, slow, busy or failing, not refusing the request itself. */
+  get passing(): boolean {
+    return this.status === 0 || this.status === 429 || this.status >= 500;
+  }
 }
 
 interface ErrorBody {

@@ -1,4 +1,5 @@
 import { useEffect } from 'preact/hooks';
+import { Announcer } from './announcer.js';
 import { navigate, onLinkClick, routeOf, useLocation } from './router.js';
 import { MapView } from './views/map-view.js';
 import { PaperView } from './views/paper-view.js';
@@ -71,6 +72,7 @@ export function App() {
           </>
         )}
       </main>
+      <Announcer />
     </>
   );
 }

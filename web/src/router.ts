@@ -98,6 +98,15 @@ export function onLinkClick(event: MouseEvent): void {
   if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
   const anchor = (event.target as Element | null)?.closest('a');
   if (!anchor || anchor.target || anchor.origin !== location.origin || anchor.hasAttribute('download')) return;
+  // A link within this page ("Skip to content", #main) moves the focus to its target; it was taken
+  // for navigation to the same URL, which does nothing.
+  if (anchor.hash && anchor.pathname === location.pathname && anchor.search === location.search) {
+    const target = document.getElementById(decodeURIComponent(anchor.hash.slice(1)));
+    if (!target) return;
+    event.preventDefault();
+    target.focus();
+    return;
+  }
   if (!['/', '/similar', '/map'].includes(anchor.pathname) && !anchor.pathname.startsWith('/paper/')) return;
   event.preventDefault();
   navigate(anchor.pathname + anchor.search);

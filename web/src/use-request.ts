@@ -7,6 +7,8 @@ export interface RequestState<Answer> {
   loading: boolean;
   /** `data` answers an earlier key: the answer to this one is on its way (or failed). */
   stale: boolean;
+  /** Runs the request again, for the same key; undefined unless it failed in a way a later try may not (the server was down, say). */
+  retry?: () => void;
 }
 
 interface KeyedState<Answer> {
@@ -14,16 +16,20 @@ interface KeyedState<Answer> {
   /** The key `data` answers. */
   dataKey?: string;
   error?: string;
+  /** The error may pass: trying again may succeed. */
+  passing?: boolean;
   loading: boolean;
 }
 
 /**
- * Runs `load` whenever `key` changes (null: nothing to load), cancelling the request it replaces,
- * so a slow answer to an old query never overwrites the answer to a newer one. The previous
- * answer is kept until the new one arrives, marked `stale`, for a view to grey it out or hide it.
+ * Runs `load` whenever `key` changes (null: nothing to load), or `retry` is called, cancelling the
+ * request it replaces, so a slow answer to an old query never overwrites the answer to a newer
+ * one. The previous answer is kept until the new one arrives, marked `stale`, for a view to grey
+ * it out or hide it.
  */
 export function useRequest<Answer>(key: string | null, load: (signal: AbortSignal) => Promise<Answer>): RequestState<Answer> {
   const [state, setState] = useState<KeyedState<Answer>>({ loading: key !== null });
+  const [attempt, setAttempt] = useState(0);
   useEffect(() => {
     if (key === null) {
       setState({ loading: false });
@@ -35,12 +41,16 @@ export function useRequest<Answer>(key: string | null, load: (signal: AbortSigna
       (data) => setState({ data, dataKey: key, loading: false }),
       (error: unknown) => {
         if (controller.signal.aborted) return;
-        setState({ loading: false, error: error instanceof ApiError ? error.message : 'Something went wrong on this page. Reload it to try again.' });
+        setState(
+          error instanceof ApiError
+            ? { loading: false, error: error.message, passing: error.passing }
+            : { loading: false, error: 'Something went wrong on this page. Reload it to try again.' },
+        );
       },
     );
     return () => controller.abort();
-  }, [key]);
+  }, [key, attempt]);
   // Judged against the key of this render: until the effect runs, the state still holds the last key's answer.
-  const { dataKey: _dataKey, ...answer } = state;
-  return { ...answer, stale: state.data !== undefined && state.dataKey !== key };
+  const { dataKey: _dataKey, passing, ...answer } = state;
+  return { ...answer, stale: state.data !== undefined && state.dataKey !== key, ...(passing ? { retry: () => setAttempt((count) => count + 1) } : {}) };
 }

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { ApiError, exportedPapers } from '../api.js';
 import { exportFormats, exportMediaTypes, formatExtensions, type ExportFormat } from '../../../src/export/media-types.js';
+import { papersCount } from '../counts.js';
 import { ErrorNotice } from './notice.js';
 
 const formatLabels: Record<ExportFormat, string> = { bibtex: 'BibTeX', ris: 'RIS', 'csl-json': 'CSL-JSON' };
@@ -42,7 +43,7 @@ export function SaveList({ ids, name, busy }: { ids: readonly string[]; name: st
   return (
     <>
       <p class="cite">
-        Save these {ids.length} papers as{' '}
+        Save {ids.length === 1 ? 'this paper' : `these ${papersCount(ids.length)}`} as{' '}
         {exportFormats.map((format) => (
           <button key={format} type="button" class="link-button" disabled={saving || busy} onClick={() => void save(format)}>
             {formatLabels[format]}

@@ -1,5 +1,7 @@
 import { useEffect, useRef } from 'preact/hooks';
 import { api, type Hit, type HitsResponse, type SearchRequest } from '../api.js';
+import { useAnnouncement } from '../announcer.js';
+import { papersCount } from '../counts.js';
 import { useRequest } from '../use-request.js';
 import { HitCard, type Feedback } from './hit-card.js';
 import { SaveList } from './export-links.js';
@@ -19,8 +21,10 @@ interface RankedListProps {
   /** The search the list answers: feedback refines it, and the re-ranked list stays on its topic. */
   query?: string;
   filter?: SearchRequest['filter'];
-  /** Heading of the list, for screen readers and the live count. */
+  /** Heading of the list, for screen readers. */
   label: string;
+  /** What a screen reader is told when the list arrives (default: how many papers it holds). */
+  summary?: string;
   /** The hits answer an earlier search; the new answer is on its way: shown greyed. */
   stale?: boolean;
   /** The list's heading, for a view that has none above it (the hits' titles are third-level headings). */
@@ -44,6 +48,7 @@ export function RankedList({
   query,
   filter,
   label,
+  summary,
   stale = false,
   headed = false,
   saveAs = label,
@@ -97,6 +102,12 @@ export function RankedList({
           ...(recommended.data?.hits ?? []).map((hit) => ({ hit, scoreKind: 'similarity' as const })),
         ];
 
+  const shownIds = shown.map(({ hit }) => hit.id).join('\n');
+  useAnnouncement(
+    stale ? undefined : recommended.loading ? 'Re-ranking…' : `${hasFeedback ? 'Re-ranked: ' : ''}${summary ?? papersCount(shown.length)}`,
+    shownIds,
+  );
+
   return (
     <section class="results" aria-label={label} ref={section}>
       {headed && <h2 class="visually-hidden">{label}</h2>}
@@ -120,12 +131,9 @@ export function RankedList({
         </div>
       )}
       {recommended.error && <ErrorNotice message={recommended.error} />}
-      <p class="visually-hidden" aria-live="polite">
-        {recommended.loading ? 'Re-ranking…' : `${shown.length} papers`}
-      </p>
       {shown.length > 0 && (
         // Off while the list is being replaced: it would save the previous search's papers under the new one.
-        <SaveList key={shown.map(({ hit }) => hit.id).join('\n')} ids={shown.map(({ hit }) => hit.id)} name={saveAs} busy={recommended.loading || stale} />
+        <SaveList key={shownIds} ids={shown.map(({ hit }) => hit.id)} name={saveAs} busy={recommended.loading || stale} />
       )}
       <ol class={`hits${recommended.loading || stale ? ' stale' : ''}`} aria-busy={recommended.loading || stale}>
         {shown.map(({ hit, note, scoreKind }, index) => (

@@ -60,6 +60,8 @@ function typeset(katex: Typesetter, tex: string, display: boolean): string | und
       maxSize: 5,
       maxExpand: 200,
       output: 'htmlAndMathml',
+      // What KaTeX cannot typeset (an untrusted \href) in the page's error colour: its own red read 3.2:1 on the dark background.
+      errorColor: 'var(--error-fg)',
     });
   } catch {
     return undefined;

@@ -3,6 +3,7 @@ import { api, type PaperResponse } from '../api.js';
 import { ErrorNotice } from '../components/notice.js';
 import { TexText } from '../components/tex-text.js';
 import { lastResults } from '../last-results.js';
+import { papersCount } from '../counts.js';
 import { loadMap } from '../map/map-api.js';
 import { indexById, type MapData } from '../map/map-data.js';
 import { cssColour, grey, groupColours } from '../map/palette.js';
@@ -73,7 +74,7 @@ export function MapView() {
         {results && results.ids.length > 0 && (
           <>
             {' '}
-            Ringed: the {results.ids.length} papers of your latest results ({results.label}).
+            Ringed: {results.ids.length === 1 ? 'the paper' : `the ${papersCount(results.ids.length)}`} of your latest results ({results.label}).
           </>
         )}
       </p>

@@ -62,7 +62,7 @@ export function PaperView({ id, params }: { id: string; params: URLSearchParams 
     return (
       <>
         <h1 class="visually-hidden">Paper {id}</h1>
-        <ErrorNotice message={paper.error} />
+        <ErrorNotice message={paper.error} onRetry={paper.retry} />
       </>
     );
   }
@@ -121,7 +121,7 @@ export function PaperView({ id, params }: { id: string; params: URLSearchParams 
           </select>
         </label>
       </div>
-      {related.error && <ErrorNotice message={related.error} />}
+      {related.error && <ErrorNotice message={related.error} onRetry={related.retry} />}
       {related.loading && !relatedHere && <p class="status">Finding related papers…</p>}
       {relatedHere && (
         <RankedList

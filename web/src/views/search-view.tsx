@@ -11,6 +11,7 @@ import { navigate, paperPath } from '../router.js';
 import { authorNameOfQuery, authorNamed } from '../author-query.js';
 import { filterOf, maxResults, modes, parseSearchState, resultsPerPage, searchUrl, type Mode, type SearchState } from '../search-state.js';
 import { useFocusAfterMore } from '../focus-after-more.js';
+import { papersCount } from '../counts.js';
 import { useRequest } from '../use-request.js';
 
 /**
@@ -65,6 +66,7 @@ export function SearchView({ params }: { params: URLSearchParams }) {
   const author = authorQuery && !authorPapers.stale ? authorNamed(authorQuery, authorPapers.data?.facet_distribution.authors) : undefined;
   // A pasted arXiv id, DOI or link also names the paper that has it (the search says which): searched as words, it finds nothing like it.
   const named = result.data?.named_paper;
+  const summary = result.data && (result.data.hits.length === 0 ? noMatch(state) : `${hasMore ? 'Top ' : ''}${papersCount(result.data.hits.length)}`);
   useEffect(() => {
     if (result.data && state.q) rememberResults({ label: `“${state.q}”`, ids: result.data.hits.map((hit) => hit.id) });
   }, [result.data]);
@@ -77,7 +79,9 @@ export function SearchView({ params }: { params: URLSearchParams }) {
         role="search"
         onSubmit={(event) => {
           event.preventDefault();
-          update({ q: draft.trim() });
+          // The same query again after a failure runs it again (the server may be back): its URL does not change.
+          if (draft.trim() === state.q && result.retry) result.retry();
+          else update({ q: draft.trim() });
         }}
       >
         <label for="query" class="visually-hidden">
@@ -120,16 +124,16 @@ export function SearchView({ params }: { params: URLSearchParams }) {
         <div class="with-filters">
           <Filters state={state} onChange={(next) => update(next)} distribution={facets.distribution} stats={facets.stats} />
           <div class="main-column">
-            {result.error && <ErrorNotice message={result.error} />}
+            {result.error && <ErrorNotice message={result.error} onRetry={result.retry} />}
             {result.loading && !result.data && <p class="status">Searching…</p>}
             {result.data && (
               <>
-                <p class="status" aria-live="polite">
+                <p class="status">
                   {result.stale ? (
                     'Searching…'
                   ) : (
                     <>
-                      {result.data.hits.length === 0 ? noMatch(state) : `${hasMore ? 'Top ' : ''}${result.data.hits.length} papers`}
+                      {summary}
                       <span class="took"> · {Math.round(result.data.took_ms)} ms</span>
                     </>
                   )}
@@ -171,6 +175,7 @@ export function SearchView({ params }: { params: URLSearchParams }) {
                   query={state.q.trim() || undefined}
                   filter={filter}
                   label={`Results for ${state.q}`}
+                  summary={summary}
                   headed
                   onFeedbackChange={(like, unlike) => update({ like, unlike })}
                 />

@@ -68,7 +68,9 @@ export function SimilarView() {
         </button>
       </form>
       {/* An error is about the text sent: once that text is edited away it no longer applies. */}
-      {result.error && submitted?.abstract === draft.abstract && submitted.title === draft.title && <ErrorNotice message={result.error} />}
+      {result.error && submitted?.abstract === draft.abstract && submitted.title === draft.title && (
+        <ErrorNotice message={result.error} onRetry={result.retry} />
+      )}
       {result.loading && <p class="status">Comparing…</p>}
       {result.data && !result.loading && (
         <RankedList
