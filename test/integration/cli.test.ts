@@ -315,6 +315,13 @@ describe('exit codes', () => {
     },
     { name: 'a bad mode (usage)', args: ['search', 'x', '--mode', 'fuzzy'], code: 2, message: /'fuzzy' is invalid/ },
     {
+      name: 'regression: a query over 10,000 characters, said in the command\'s terms (it was the API\'s "body.query: Too big")',
+      args: ['search', 'x'.repeat(10_001), '--url', 'SERVER'],
+      code: 2,
+      message:
+        /^error \[usage\]: The query is 10,001 characters long, over the 10,000 a search takes: give its key words, or find papers like a whole text with paper-search similar\./,
+    },
+    {
       name: 'regression: an empty query, said in the command\'s terms (it was "Invalid request body: body.query")',
       args: ['search', ' ', '--url', 'SERVER'],
       code: 2,

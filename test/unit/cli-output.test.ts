@@ -62,6 +62,15 @@ describe('the hits table', () => {
     assert.match(table, /ANSI \ufffdred\ufffd \ufffd \ufffd end/);
   });
 
+  it('regression: shows a direction override of a stored title as U+FFFD (U+202E reached the terminal and reversed the rest of the row, its id included)', () => {
+    const hostile = [{ id: 'rtl-1', title: 'Tidy \u202Etitle\u2066 text\u2069', authors: ['Ann \u202DOne'], score: 0.5 }];
+    const table = hitsTable(hostile, { isTerminal: true, color: false, columns: 100 });
+    assert.doesNotMatch(table, /[\u202a-\u202e\u2066-\u2069]/);
+    assert.match(table, /Tidy \ufffdtitle\ufffd text\ufffd\s+rtl-1/);
+    // Right-to-left text itself is kept as written.
+    assert.match(hitsTable([{ id: 'he', title: 'שלום עולם', score: 0.5 }], { isTerminal: true, color: false, columns: 100 }), /שלום עולם/);
+  });
+
   it('says so when there is nothing', () => {
     assert.equal(hitsTable([], { isTerminal: true, color: true, columns: 80 }), 'No papers match.\n');
   });

@@ -3,7 +3,8 @@ import { Command, Option } from 'commander';
 import type { HitsResponse, PaperField, PaperLookupResponse } from '../../client/paper-search-client.js';
 import { maxPapersPerLookup } from '../../http/schemas.js';
 import { sentenceRoles, type SentenceRole } from '../../search/related/sentence-roles.js';
-import type { SearchMode } from '../../search/search-modes.js';
+import { maxQueryCharacters, type SearchMode } from '../../search/search-modes.js';
+import { paperLimits } from '../../papers/paper-limits.js';
 import { localBackend } from '../backends/local-backend.js';
 import type { QueryBackend } from '../backends/query-backend.js';
 import { remoteBackend } from '../backends/remote-backend.js';
@@ -46,6 +47,11 @@ export function queryCommands(): Command[] {
       withBackend(flags, async (backend, context) => {
         // Said in the command's terms: the API's "body.query must not be empty" names no argument.
         if (query.trim() === '') throw new UsageError('The query is empty: give the words to look for, such as paper-search search "video compression".');
+        if (query.length > maxQueryCharacters) {
+          throw new UsageError(
+            `The query is ${query.length.toLocaleString('en')} characters long, over the ${maxQueryCharacters.toLocaleString('en')} a search takes: give its key words, or find papers like a whole text with paper-search similar.`,
+          );
+        }
         report(await backend.search({ query, mode: flags.mode, ...listBody(flags) }), flags, context);
       }),
     );
@@ -196,5 +202,10 @@ async function readAbstract(file: string | undefined): Promise<string> {
   const abstract = plainText(bytes, fromFile ? file : 'standard input');
   // Said in the command's terms: the API's "body.abstract must not be empty" names no file or stream.
   if (abstract.trim() === '') throw new UsageError(`The abstract is empty: ${fromFile ? `${file} holds only white space` : 'standard input gave no text'}.`);
+  if (abstract.length > paperLimits.abstractCharacters) {
+    throw new UsageError(
+      `The abstract is ${abstract.length.toLocaleString('en')} characters long, over the ${paperLimits.abstractCharacters.toLocaleString('en')} a search takes: give the abstract, not the whole paper.`,
+    );
+  }
   return abstract;
 }

@@ -27,12 +27,19 @@ export function painter(color: boolean): (style: Style, text: string) => string 
 }
 
 /**
+ * The bidirectional embeddings, overrides and isolates: in a terminal row, an override in a
+ * stored title (U+202E) reverses the rest of the row, ids and scores included. A web page keeps
+ * each field in its own isolate instead; a terminal has none.
+ */
+const directionControls = /[\u202a-\u202e\u2066-\u2069]/g;
+
+/**
  * Text as a terminal may show it: control characters (an escape sequence in a stored title could
- * recolour the terminal or retitle its window) and unpaired surrogates become U+FFFD. Tabs and
- * line breaks are kept for the callers that fold whitespace.
+ * recolour the terminal or retitle its window), direction controls and unpaired surrogates become
+ * U+FFFD. Tabs and line breaks are kept for the callers that fold whitespace.
  */
 export function printable(text: string): string {
-  return withoutLoneSurrogates(withoutControlCharacters(text, '\ufffd'));
+  return withoutLoneSurrogates(withoutControlCharacters(text, '\ufffd')).replace(directionControls, '\ufffd');
 }
 
 /** The columns `text` takes on a terminal: two for a CJK character or an emoji, none for a combining mark. */

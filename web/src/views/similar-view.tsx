@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { paperLimits } from '../../../src/papers/paper-limits.js';
 import { api, type HitsResponse } from '../api.js';
 import { ErrorNotice } from '../components/notice.js';
 import { RankedList } from '../components/ranked-list.js';
@@ -52,6 +53,8 @@ export function SimilarView() {
         <textarea
           id="similar-abstract"
           rows={8}
+          // The box takes no more than the API does, rather than sending a text it refuses.
+          maxLength={paperLimits.abstractCharacters}
           value={draft.abstract}
           placeholder="Paste the abstract of a paper (yours, a draft, a colleague's) to find the papers closest to it."
           onInput={(event) => setDraft({ ...draft, abstract: event.currentTarget.value })}
