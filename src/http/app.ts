@@ -115,6 +115,7 @@ export function createApp({ state, log, settings, apiKeys, metrics }: AppDepende
       rateLimit,
       search: service,
       writes,
+      answerTurns: modelAnswerTurns(),
     }),
   );
   // POST /v1/papers also takes a BibTeX, RIS or CSL-JSON file, read as bytes within the write limit.
@@ -146,6 +147,7 @@ export function createApp({ state, log, settings, apiKeys, metrics }: AppDepende
   app.get('/v1/papers', largeAnswers);
   app.post('/v1/papers/batch', largeAnswers);
   app.get('/v1/map', answerGate({ concurrent: 2, heldBytes: 256 * 1024 * 1024, stalledMs: 30_000, waiting: 256 }));
+  app.post('/v1/search/batch', modelAnswerTurns());
   app.use(searchRoutes(service, apiKeys.configured));
 
   app.use(pageNotFound());
@@ -277,4 +279,15 @@ function compressible(request: Request, response: Response): boolean {
     .trim()
     .toLowerCase();
   return formatOfMediaType(type) !== undefined || compression.filter(request, response);
+}
+
+/**
+ * Turns for the routes whose answers wait on the model and can run to megabytes: a search batch
+ * (64 searches of 100 papers, 11 MB) or a batch of MCP tool calls. 40 connections that pipelined
+ * such batches and read nothing made the server hold 2.8 GB, and every other request waited over
+ * a second. Many are built at once, since most of their time is the model's, which batches what
+ * arrives together; none while the answers not taken by their clients pass the bound.
+ */
+function modelAnswerTurns(): RequestHandler {
+  return answerGate({ concurrent: 32, heldBytes: 64 * 1024 * 1024, stalledMs: 30_000, waiting: 256 });
 }

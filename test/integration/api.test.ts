@@ -426,6 +426,38 @@ describe('bad input gets a clear 4xx in the one error shape', () => {
     assert.deepEqual(statusesOf(answer), ['200', '400']);
   });
 
+  it('regression: builds no search batch while the batches not taken by clients that read nothing pass a bound (40 such connections made the server hold 2.8 GB)', async () => {
+    const body = JSON.stringify({ queries: Array.from({ length: 64 }, () => ({ query: 'video', mode: 'dense', k: 100 })) });
+    const batch = `POST /v1/search/batch HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+    const single = await request<{ results: unknown[] }>(base, '/v1/search/batch', { json: JSON.parse(body) as unknown });
+    const answerBytes = JSON.stringify(single.body).length;
+    // Enough pipelined batches, on connections that read nothing, to hold past the 64 MiB bound.
+    const connections = Math.ceil((96 * 1024 * 1024) / (8 * answerBytes));
+    const { hostname, port } = new URL(base);
+    const hoarders = await Promise.all(
+      Array.from({ length: connections }, async () => {
+        const socket = connect(Number(port), hostname);
+        socket.on('error', () => undefined);
+        await once(socket, 'connect');
+        socket.pause();
+        socket.write(batch.repeat(8));
+        return socket;
+      }),
+    );
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      const waiting = request(base, '/v1/search/batch', { json: JSON.parse(body) as unknown });
+      const early = await Promise.race([waiting.then(() => 'answered'), new Promise((resolve) => setTimeout(() => resolve('waiting'), 1_500))]);
+      assert.equal(early, 'waiting', `answered while ${connections} connections held ${connections * 8} answers of ${answerBytes} bytes`);
+      for (const socket of hoarders) socket.destroy();
+      assert.equal((await waiting).status, 200);
+      // Other routes were never held up.
+      assert.equal((await request(base, '/healthz')).status, 200);
+    } finally {
+      for (const socket of hoarders) socket.destroy();
+    }
+  });
+
   it('regression: answers a pipelined request expecting 100-continue after the requests ahead of it (the server crashed: its answer had no socket yet)', async () => {
     const answer = await rawRequest(
       base,

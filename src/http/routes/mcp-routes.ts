@@ -24,6 +24,8 @@ export interface McpRouteOptions {
   rateLimit: ClientRateLimit | undefined;
   search: (response: Response) => SearchService;
   writes: (response: Response) => WriteService;
+  /** Turns for the answers, once the caller is let in (see answerGate): a batch of tool calls can answer megabytes. */
+  answerTurns: RequestHandler;
 }
 
 /**
@@ -50,6 +52,7 @@ export function mcpRoutes(options: McpRouteOptions): Router {
       response.locals.mcpWrites = keyPresented;
       (keyPresented ? keyGuard : readGuard)(request, response, next);
     },
+    options.answerTurns,
     (request, response, next) => {
       if (request.is(jsonTypes) === false) {
         const type = request.headers['content-type'];
