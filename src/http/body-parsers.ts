@@ -24,20 +24,91 @@ export function continueWhenBodyIsRead(request: IncomingMessage): void {
 
 /** JSON bodies (an object or an array) of at most `limitBytes`. */
 export function jsonBody(limitBytes: number): RequestHandler {
-  return withinLimit(limitBytes, jsonTypes, express.json({ limit: limitBytes, strict: true, type: jsonTypes, verify: refuseInvalidUtf8 }));
+  return withinLimit(limitBytes, jsonTypes, express.json({ limit: limitBytes, strict: true, type: jsonTypes, verify: refuseInvalidUnicode }));
 }
 
 /**
- * A body said to be UTF-8 (or saying nothing) that is not: body-parser would decode each bad byte
- * to U+FFFD, and a paper would be stored with them, or a query searched for them, without a word.
+ * A body that is not valid text in its charset (UTF-8 when it says none): body-parser would
+ * decode each bad byte, lone surrogate or stray last byte to U+FFFD, or drop it, and a paper
+ * would be stored with them, or a query searched for them, without a word.
  */
-function refuseInvalidUtf8(_request: Request, _response: unknown, body: Buffer, encoding: string): void {
-  if ((encoding === 'utf-8' || encoding === 'utf8') && !isUtf8(body)) {
+function refuseInvalidUnicode(_request: Request, _response: unknown, body: Buffer, encoding: string): void {
+  const charset = encoding.toLowerCase();
+  if ((charset === 'utf-8' || charset === 'utf8') && !isUtf8(body)) {
     throw new AppError(
       'invalid_json',
       'The request body is not valid UTF-8 (JSON is UTF-8; declare another Unicode charset in Content-Type if the body is in one).',
     );
   }
+  const unitBytes = charset.startsWith('utf-16') ? 2 : charset.startsWith('utf-32') ? 4 : undefined;
+  if (unitBytes !== undefined && !isWellFormed(body, unitBytes, byteOrderOf(charset, body, unitBytes))) {
+    throw new AppError('invalid_json', `The request body is not valid ${charset.toUpperCase()} (a lone surrogate, a unit out of range, or a stray last byte).`);
+  }
+}
+
+type ByteOrder = 'le' | 'be';
+
+/** The byte order body-parser's decoder (iconv-lite) reads a UTF-16 or UTF-32 body in: its name's, else its byte-order mark's, else its guess. */
+function byteOrderOf(charset: string, body: Buffer, unitBytes: 2 | 4): ByteOrder {
+  if (charset.endsWith('le')) return 'le';
+  if (charset.endsWith('be')) return 'be';
+  const littleMark = unitBytes === 2 ? [0xff, 0xfe] : [0xff, 0xfe, 0, 0];
+  const bigMark = unitBytes === 2 ? [0xfe, 0xff] : [0, 0, 0xfe, 0xff];
+  const opensWith = (mark: number[]) => mark.every((byte, i) => body[i] === byte);
+  if (opensWith(littleMark)) return 'le';
+  if (opensWith(bigMark)) return 'be';
+  return guessedByteOrder(body, unitBytes);
+}
+
+/**
+ * iconv-lite's guess for a body without a byte-order mark, from its first 100 units: the order in
+ * which more of them read as ASCII (UTF-16), or as plane-0 characters less those out of range
+ * (UTF-32); little-endian when neither wins. Validated in another order, a body valid only in the
+ * other was taken, then decoded with U+FFFD in place of its surrogates.
+ */
+function guessedByteOrder(body: Buffer, unitBytes: 2 | 4): ByteOrder {
+  let little = 0;
+  let big = 0;
+  for (let offset = 0; offset + unitBytes <= body.length && offset < 100 * unitBytes; offset += unitBytes) {
+    const [b0, b1, b2, b3] = [body[offset]!, body[offset + 1]!, body[offset + 2] ?? 0, body[offset + 3] ?? 0];
+    if (unitBytes === 2) {
+      if (b0 === 0 && b1 !== 0) big++;
+      if (b0 !== 0 && b1 === 0) little++;
+      continue;
+    }
+    if (b0 !== 0 || b1 > 0x10) big--;
+    if (b3 !== 0 || b2 > 0x10) little--;
+    if (b0 === 0 && b1 === 0 && (b2 !== 0 || b3 !== 0)) big++;
+    if ((b0 !== 0 || b1 !== 0) && b2 === 0 && b3 === 0) little++;
+  }
+  return big > little ? 'be' : 'le';
+}
+
+/** Whether `body` is whole code units in `order`, surrogates paired (UTF-16), or none at all and none past U+10FFFF (UTF-32). */
+function isWellFormed(body: Buffer, unitBytes: 2 | 4, order: ByteOrder): boolean {
+  if (body.length % unitBytes !== 0) return false;
+  const unitAt = (offset: number) =>
+    unitBytes === 2
+      ? order === 'le'
+        ? body.readUInt16LE(offset)
+        : body.readUInt16BE(offset)
+      : order === 'le'
+        ? body.readUInt32LE(offset)
+        : body.readUInt32BE(offset);
+  for (let offset = 0; offset < body.length; offset += unitBytes) {
+    const unit = unitAt(offset);
+    const high = unit >= 0xd800 && unit <= 0xdbff;
+    const low = unit >= 0xdc00 && unit <= 0xdfff;
+    if (unitBytes === 4 && (high || low || unit > 0x10ffff)) return false;
+    if (unitBytes === 2 && low) return false;
+    if (unitBytes === 2 && high) {
+      offset += 2;
+      if (offset >= body.length) return false;
+      const next = unitAt(offset);
+      if (next < 0xdc00 || next > 0xdfff) return false;
+    }
+  }
+  return true;
 }
 
 /**

@@ -458,6 +458,32 @@ describe('bad input gets a clear 4xx in the one error shape', () => {
     }
   });
 
+  it('reads JSON bodies in UTF-16 and UTF-32, either byte order, with or without a byte-order mark, an emoji (a surrogate pair) included', async () => {
+    const json = '{"query":"video compression 🎥","k":1}';
+    const utf16be = Buffer.from(json, 'utf16le').swap16();
+    const utf32 = (order: 'le' | 'be') =>
+      Buffer.concat(
+        [...json].map((character) => {
+          const unit = Buffer.alloc(4);
+          if (order === 'le') unit.writeUInt32LE(character.codePointAt(0)!);
+          else unit.writeUInt32BE(character.codePointAt(0)!);
+          return unit;
+        }),
+      );
+    const bodies: [string, Uint8Array<ArrayBuffer>][] = [
+      ['utf-16', Buffer.from(json, 'utf16le')],
+      ['utf-16', Buffer.concat([Buffer.from([0xfe, 0xff]), utf16be])],
+      ['utf-16be', utf16be],
+      ['utf-32le', utf32('le')],
+      ['utf-32', Buffer.concat([Buffer.from([0, 0, 0xfe, 0xff]), utf32('be')])],
+    ];
+    for (const [charset, body] of bodies) {
+      const answer = await request<{ hits: unknown[] }>(base, '/v1/search', { body, headers: { 'content-type': `application/json; charset=${charset}` } });
+      assert.equal(answer.status, 200, `${charset}: ${JSON.stringify(answer.body)}`);
+      assert.equal(answer.body.hits.length, 1);
+    }
+  });
+
   it('regression: answers a pipelined request expecting 100-continue after the requests ahead of it (the server crashed: its answer had no socket yet)', async () => {
     const answer = await rawRequest(
       base,
@@ -596,6 +622,25 @@ describe('bad input gets a clear 4xx in the one error shape', () => {
       status: 400,
       code: 'invalid_json',
       message: /not valid UTF-8/,
+    },
+    {
+      name: 'regression: a UTF-16 body with a lone surrogate (it was stored with U+FFFD in its place)',
+      path: '/v1/search',
+      init: { body: Buffer.from('{"query":"lone \ud800 surrogate"}', 'utf16le'), headers: { 'content-type': 'application/json; charset=utf-16' } },
+      status: 400,
+      code: 'invalid_json',
+      message: /not valid UTF-16/,
+    },
+    {
+      name: 'regression: a UTF-16 body with a stray last byte (it was dropped without a word)',
+      path: '/v1/search',
+      init: {
+        body: Buffer.concat([Buffer.from('{"query":"x"}', 'utf16le'), Buffer.from('A')]),
+        headers: { 'content-type': 'application/json; charset=utf-16le' },
+      },
+      status: 400,
+      code: 'invalid_json',
+      message: /not valid UTF-16LE/,
     },
     {
       name: 'JSON null',
