@@ -163,9 +163,15 @@ export function createApp({ state, log, settings, apiKeys, metrics }: AppDepende
   return app;
 }
 
-/** HTTP/1.1 requires a Host header (RFC 9112, 3.2); the server leaves the check to the app so the answer has the error shape. */
+/**
+ * HTTP/1.1 requires one Host header (RFC 9112, 3.2); the server leaves the check to the app so the
+ * answer has the error shape. Node keeps the first of two, so a second went unseen, and checks of
+ * the host (/mcp's allowed hosts) saw one value while a proxy may have acted on the other.
+ */
 const requireHost: RequestHandler = (request, _response, next) => {
   if (request.httpVersion === '1.1' && request.headers.host === undefined) throw new AppError('invalid_input', 'An HTTP/1.1 request must carry a Host header.');
+  const hostLines = request.rawHeaders.filter((name, i) => i % 2 === 0 && name.toLowerCase() === 'host').length;
+  if (hostLines > 1) throw new AppError('invalid_input', `A request must carry one Host header, not ${hostLines}.`);
   next();
 };
 

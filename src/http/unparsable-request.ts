@@ -63,6 +63,12 @@ export function continueUnlessTooLarge(
   counted: AnswerOutsideApp,
 ): (request: IncomingMessage, response: ServerResponse) => void {
   return (request, response) => {
+    // Node takes any Expect naming 100-continue among others ("100-continue, x", or two Expect
+    // lines) for 100-continue alone, and said 100 Continue to an expectation it does not meet.
+    if ((request.headers.expect ?? '').trim().toLowerCase() !== '100-continue') {
+      refuseExpectation(request, counted);
+      return;
+    }
     const declared = Number(request.headers['content-length']);
     if (declared > largestBodyBytes) {
       answerAndClose(request.socket, payloadTooLarge(largestBodyBytes), { counted, method: request.method ?? 'unknown' });

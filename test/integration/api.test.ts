@@ -495,6 +495,22 @@ describe('bad input gets a clear 4xx in the one error shape', () => {
     assert.equal((await request(base, '/healthz')).status, 200);
   });
 
+  it('regression: answers a request with two Host headers 400 (it was answered, under the first)', async () => {
+    const answer = await rawRequest(base, 'GET /healthz HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n');
+    assert.match(answer, /^HTTP\/1\.1 400 /);
+    assert.deepEqual(errorOfRawAnswer(answer).error, { code: 'invalid_input', message: 'A request must carry one Host header, not 2.' });
+  });
+
+  it('regression: answers 417 to an Expect naming more than 100-continue, in one line or two (it said 100 Continue and answered)', async () => {
+    for (const expect of ['Expect: 100-continue\r\nExpect: foo\r\n', 'Expect: 100-continue, foo\r\n']) {
+      const answer = await rawRequest(base, `POST /v1/search HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\n${expect}\r\n`, {
+        keepSending: true,
+      });
+      assert.match(answer, /^HTTP\/1\.1 417 /, JSON.stringify(expect));
+      assert.doesNotMatch(answer, /100 Continue/);
+    }
+  });
+
   it('regression: answers an HTTP/1.1 request without a Host header with 400 in the error shape (Node answered a bare status line)', async () => {
     const answer = await rawRequest(base, 'GET /healthz HTTP/1.1\r\n\r\n');
     assert.match(answer, /^HTTP\/1\.1 400 /);
