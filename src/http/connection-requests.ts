@@ -60,6 +60,13 @@ export function whenRequestsAheadAnswered(socket: Socket, then: () => void): voi
   else requests.onSettled.push(then);
 }
 
+/** The request of `socket` whose body is still arriving, being handled: a parse error now is in that body. */
+export function requestReadingBody(socket: Socket): IncomingMessage | undefined {
+  const requests = byConnection.get(socket);
+  const latest = requests?.latest;
+  return latest !== undefined && requests!.pending.has(latest) && !latest.complete ? latest : undefined;
+}
+
 /** No request read from `socket` from now on is handled: an answer on it closes the connection. */
 export function handleNoMoreRequests(socket: Socket): void {
   requestsOf(socket).closing = true;

@@ -5,6 +5,7 @@ import { pinoHttp } from 'pino-http';
 import { isServerFault } from '../errors.js';
 import type { Logger } from '../log.js';
 import { wasCutAtShutdown } from './connection-drain.js';
+import { wasAnsweredOutsideApp } from './unparsable-request.js';
 
 const requestIdPattern = /^[\w.:-]{1,128}$/;
 /** Probed every few seconds by orchestrators and scrapers: logged at debug, whatever they answer. */
@@ -82,9 +83,11 @@ export function requestLogging(log: Logger): RequestHandler {
     customSuccessMessage: (request, response) =>
       wasCutAtShutdown(response)
         ? 'request cut by the shutdown timeout'
-        : !request.readableAborted && response.writableEnded
-          ? 'request completed'
-          : 'request aborted',
+        : wasAnsweredOutsideApp(request)
+          ? 'request refused: its body is not valid HTTP/1.1'
+          : !request.readableAborted && response.writableEnded
+            ? 'request completed'
+            : 'request aborted',
     // pino-http takes every 5xx, a 503 refusal too, for an error.
     customErrorObject: (_request, response, _error, fields: object) => withRejection(response, fields),
     serializers: {

@@ -3,10 +3,22 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { AppError, toErrorBody, type ErrorCode } from '../errors.js';
 import { continueWhenBodyIsRead, payloadTooLarge } from './body-parsers.js';
-import { handleNoMoreRequests, whenRequestsAheadAnswered } from './connection-requests.js';
+import { handleNoMoreRequests, requestReadingBody, whenRequestsAheadAnswered } from './connection-requests.js';
 
 /** Told of each answer given here, so the metrics count it ("unparsed" requests) like any other. */
 export type AnswerOutsideApp = (method: string, status: number) => void;
+
+/** Requests the app was handling when a parse error in their body was answered here. */
+const answeredHere = new WeakSet<IncomingMessage>();
+
+/**
+ * Whether a parse error in the request's body was answered here, for the app's metrics and log to
+ * leave it to this answer: the client got one answer, counted once, under one request id (it was
+ * also counted as a 499 and logged under another id).
+ */
+export function wasAnsweredOutsideApp(request: IncomingMessage): boolean {
+  return answeredHere.has(request);
+}
 
 /**
  * Answers a request Node's HTTP parser refused before it reached the app (headers over the size
@@ -24,7 +36,15 @@ export function answerUnparsableRequest(error: NodeJS.ErrnoException, socket: So
     error.code === 'HPE_HEADER_OVERFLOW' ? 'headers_too_large' : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'request_timeout' : 'invalid_input';
   // Nothing more is read from a connection whose bytes are not HTTP until it is answered.
   socket.pause();
-  answerAndClose(socket, new AppError(code, code === 'invalid_input' ? 'The request is not valid HTTP/1.1.' : undefined), { counted, method: 'unknown' });
+  // A request whose body broke off HTTP (a bad chunk) is answered under the id the app gave it.
+  const broken = requestReadingBody(socket);
+  if (broken) answeredHere.add(broken);
+  const requestId = (broken as { res?: ServerResponse } | undefined)?.res?.getHeader('x-request-id');
+  answerAndClose(socket, new AppError(code, code === 'invalid_input' ? 'The request is not valid HTTP/1.1.' : undefined), {
+    counted,
+    method: 'unknown',
+    ...(typeof requestId === 'string' ? { requestId } : {}),
+  });
 }
 
 /**
@@ -84,7 +104,15 @@ export function continueUnlessTooLarge(
  * request id. It goes after the answers of the requests ahead of it on the connection (pipelined),
  * which their clients would otherwise read as this error, and no request after it is handled.
  */
-function answerAndClose(socket: Socket, appError: AppError, how: { method: string; counted: AnswerOutsideApp; headers?: readonly string[] }): void {
+interface OutsideAnswer {
+  method: string;
+  counted: AnswerOutsideApp;
+  headers?: readonly string[];
+  /** The id the app gave the request being answered; a new one when the app never saw it. */
+  requestId?: string;
+}
+
+function answerAndClose(socket: Socket, appError: AppError, how: OutsideAnswer): void {
   handleNoMoreRequests(socket);
   whenRequestsAheadAnswered(socket, () => {
     if (!socket.writable) return void socket.destroy();
@@ -93,14 +121,14 @@ function answerAndClose(socket: Socket, appError: AppError, how: { method: strin
   });
 }
 
-function writeAnswerAndClose(socket: Socket, appError: AppError, how: { method: string; counted: AnswerOutsideApp; headers?: readonly string[] }): void {
+function writeAnswerAndClose(socket: Socket, appError: AppError, how: OutsideAnswer): void {
   const body = JSON.stringify(toErrorBody(appError));
   how.counted(how.method, appError.status);
   socket.end(
     `HTTP/1.1 ${appError.status} ${statusText[appError.status] ?? 'Bad Request'}\r\n` +
       [
         ...(how.headers ?? []),
-        `X-Request-Id: ${randomUUID()}`,
+        `X-Request-Id: ${how.requestId ?? randomUUID()}`,
         'Content-Type: application/json; charset=utf-8',
         `Content-Length: ${Buffer.byteLength(body)}`,
         'Connection: close',

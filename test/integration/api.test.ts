@@ -214,6 +214,25 @@ describe('bad input gets a clear 4xx in the one error shape', () => {
     assert.equal(await counted(), before + 1);
   });
 
+  it('regression: counts a request whose chunked body breaks off HTTP once, as the 400 its client got, under the id it got (it was also counted as a 499 of its route)', async () => {
+    const metrics = async () => (await fetch(`${base}/metrics`)).text();
+    const count = (text: string, labels: string) => Number(new RegExp(`^paper_search_http_requests_total\\{${labels}\\} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
+    const unparsed = 'route="unparsed",method="unknown",status="400"';
+    const closed = 'route="/v1/search",method="POST",status="499"';
+    const before = await metrics();
+    const answer = await rawRequest(
+      base,
+      'POST /v1/search HTTP/1.1\r\nHost: x\r\nX-Request-Id: broken-chunk-1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\nzz\r\n',
+      { keepSending: true },
+    );
+    assert.match(answer, /^HTTP\/1\.1 400 /);
+    assert.match(answer, /\r\nX-Request-Id: broken-chunk-1\r\n/);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const after = await metrics();
+    assert.equal(count(after, unparsed), count(before, unparsed) + 1);
+    assert.equal(count(after, closed), count(before, closed));
+  });
+
   it('regression: reads every query parameter, past the first 1,000 (later ones, a k or an unknown name, went unread and unchecked)', async () => {
     const many = Array.from({ length: 1_000 }, () => 'fields=title').join('&');
     const honoured = await request<{ hits: unknown[] }>(base, `/v1/papers/seed-014/related?${many}&k=2`);
