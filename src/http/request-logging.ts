@@ -14,7 +14,7 @@ const probePaths = new Set(['/healthz', '/readyz', '/metrics']);
 /** Words a query parameter's name holds when a client may mean its value as a secret (no route reads one: keys go in the Authorization header). */
 const secretWords = /key|token|secret|passw|credential|signature|bearer|verifier|assertion/;
 // Short names signed URLs and OAuth use for theirs: Azure's SAS `sig`, `jwt`, an authorization `code`.
-const secretNames = /^(auth|authorization|session|sessionid|sig|sas|jwt|pwd|pass|otp|code)$/;
+const secretNames = /^(auth|authorization|session|sessionid|sig|sas|jwt|pwd|pass|otp|code|cookie)$/;
 
 /**
  * A parameter named like a secret, judged on its letters alone: `api_key[]`, `key.` or `key%00`
@@ -28,7 +28,7 @@ function isSecretParameter(name: string): boolean {
 }
 
 /** A raw query that may name a secret: one of the words a secret parameter's name holds, or a percent-escape that may spell one. */
-const mayNameSecret = /key|token|secret|pass|credential|signature|bearer|verifier|assertion|auth|session|sig|sas|jwt|pwd|otp|code|%/i;
+const mayNameSecret = /key|token|secret|pass|credential|signature|bearer|verifier|assertion|auth|session|sig|sas|jwt|pwd|otp|code|cookie|%/i;
 
 /**
  * The URL as logged: the value of any query parameter named like a secret (`?api_key=…`) replaced.

@@ -96,7 +96,21 @@ describe('withoutSecrets', () => {
 
   it("regression: logs no signed URL's or OAuth flow's short-named secret (?sig= was logged as sent)", () => {
     const key = 'SUPERSECRET9';
-    for (const name of ['sig', 'sas', 'jwt', 'code', 'pwd', 'otp', 'pass', 'auth_code', 'oauth_code', 'code_verifier', 'client_assertion']) {
+    for (const name of [
+      'sig',
+      'sas',
+      'jwt',
+      'code',
+      'pwd',
+      'otp',
+      'pass',
+      'auth_code',
+      'oauth_code',
+      'code_verifier',
+      'client_assertion',
+      'cookie',
+      'session_cookie',
+    ]) {
       const logged = withoutSecrets(`/v1/papers?${name}=${key}&k=3`);
       assert.equal(logged, `/v1/papers?${name}=%5Bredacted%5D&k=3`);
     }
