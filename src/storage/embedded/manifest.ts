@@ -108,7 +108,7 @@ export async function readManifest(folder: string): Promise<Manifest> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new AppError(
         'index_missing',
-        `No index at ${folder} (no ${manifestFileName}). Build one with: npm run ingest -- --input <papers file> --index ${folder}`,
+        `No index at ${folder} (no ${manifestFileName}). Build one with: paper-search ingest --input <papers file> --index ${folder} (in a clone of the repository: npm run ingest -- --input <papers file> --index ${folder})`,
       );
     }
     throw new AppError('index_corrupt', `Cannot read ${path}: ${(error as Error).message}`);
