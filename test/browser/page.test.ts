@@ -191,12 +191,20 @@ describe('the search page', () => {
     await context.close();
   });
 
-  it('regression: names the paper a pasted arXiv id, DOI or link belongs to (searched as words, it found unrelated papers)', async () => {
+  it('regression: names the paper a pasted arXiv id, DOI or link belongs to, and lists its related papers (searched as words, it found unrelated papers)', async () => {
+    const related = await request<{ hits: { id: string }[] }>(server.url, '/v1/papers/2503.11731/related?k=20');
     for (const pasted of ['arXiv:2503.11731', '2503.11731v1', 'https://arxiv.org/abs/2503.11731', '10.48550/arXiv.2503.11731']) {
       const { context, page, errors } = await openPage(`/?q=${encodeURIComponent(pasted)}`);
       const link = page.locator('.identifier-match a');
       await link.waitFor();
       assert.equal(await link.getAttribute('href'), '/paper/2503.11731', pasted);
+      await page.locator('.hits .hit').first().waitFor();
+      assert.deepEqual(
+        await hitIds(page),
+        related.body.hits.map((hit) => hit.id),
+        pasted,
+      );
+      await page.waitForFunction(() => / related to it$/.test(document.getElementById('announcer')?.textContent ?? ''));
       assert.deepEqual(errors, []);
       await context.close();
     }

@@ -65,10 +65,11 @@ export function SearchView({ params }: { params: URLSearchParams }) {
   );
   const author = authorQuery && !authorPapers.stale ? authorNamed(authorQuery, authorPapers.data?.facet_distribution.authors) : undefined;
   // A pasted arXiv id, DOI or link also names the paper that has it (the search says which): searched as words, it finds nothing like it.
-  const named = result.data?.named_paper;
+  // Searched as words, a pasted identifier finds nothing like its paper: the paper's related papers are shown instead.
+  const named = result.stale ? undefined : result.data?.named_paper;
   const summary = result.data && (result.data.hits.length === 0 ? noMatch(state) : `${hasMore ? 'Top ' : ''}${papersCount(result.data.hits.length)}`);
   useEffect(() => {
-    if (result.data && state.q) rememberResults({ label: `“${state.q}”`, ids: result.data.hits.map((hit) => hit.id) });
+    if (result.data && state.q && !result.data.named_paper) rememberResults({ label: `“${state.q}”`, ids: result.data.hits.map((hit) => hit.id) });
   }, [result.data]);
 
   return (
@@ -121,12 +122,20 @@ export function SearchView({ params }: { params: URLSearchParams }) {
         <button type="submit">Search</button>
       </form>
       {state.q ? (
-        <div class="with-filters">
-          <Filters state={state} onChange={(next) => update(next)} distribution={facets.distribution} stats={facets.stats} />
+        <div class={named ? undefined : 'with-filters'}>
+          {!named && <Filters state={state} onChange={(next) => update(next)} distribution={facets.distribution} stats={facets.stats} />}
           <div class="main-column">
             {result.error && <ErrorNotice message={result.error} onRetry={result.retry} />}
             {result.loading && !result.data && <p class="status">Searching…</p>}
-            {result.data && (
+            {named && (
+              <>
+                <p class="notice identifier-match">
+                  {state.q.trim()} is <a href={paperPath(named.id)}>{named.title ? <TexText text={named.title} /> : named.id}</a>. Papers related to it:
+                </p>
+                <RelatedToNamedPaper id={named.id} title={named.title} />
+              </>
+            )}
+            {result.data && !named && (
               <>
                 <p class="status">
                   {result.stale ? (
@@ -138,12 +147,6 @@ export function SearchView({ params }: { params: URLSearchParams }) {
                     </>
                   )}
                 </p>
-                {named && !result.stale && (
-                  <p class="notice identifier-match">
-                    {state.q.trim()} is <a href={paperPath(named.id)}>{named.title ? <TexText text={named.title} /> : named.id}</a>; the results below are
-                    searched by its words.
-                  </p>
-                )}
                 {!result.stale && result.data.suggested_query !== undefined && (
                   <p class="notice spelling-suggestion">
                     Did you mean{' '}
@@ -199,6 +202,30 @@ export function SearchView({ params }: { params: URLSearchParams }) {
         <Welcome onExample={(query) => update({ q: query })} />
       )}
     </div>
+  );
+}
+
+/** The related papers of the paper a query names by its arXiv id, DOI or link, re-ranked by "more / less like this" as on its page. */
+function RelatedToNamedPaper({ id, title }: { id: string; title: string }) {
+  const related = useRequest<HitsResponse>(`related:${id}`, (signal) => api(`/v1/papers/${encodeURIComponent(id)}/related?k=${resultsPerPage}`, { signal }));
+  const [feedback, setFeedback] = useState<{ like: string[]; unlike: string[] }>({ like: [], unlike: [] });
+  useEffect(() => {
+    if (related.data) rememberResults({ label: `related to “${title || id}”`, ids: [id, ...related.data.hits.map((hit) => hit.id)] });
+  }, [related.data]);
+  if (related.error) return <ErrorNotice message={related.error} onRetry={related.retry} />;
+  if (!related.data || related.stale) return <p class="status">Finding related papers…</p>;
+  return (
+    <RankedList
+      hits={related.data.hits}
+      positives={[id]}
+      like={feedback.like}
+      unlike={feedback.unlike}
+      label={`Papers related to ${title || id}`}
+      summary={`${papersCount(related.data.hits.length)} related to it`}
+      saveAs={`related-to-${id}`}
+      headed
+      onFeedbackChange={(like, unlike) => setFeedback({ like, unlike })}
+    />
   );
 }
 
