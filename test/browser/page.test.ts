@@ -603,7 +603,16 @@ describe('the search page', () => {
 describe('paste an abstract', () => {
   it('regression: clears the error of a refused abstract once the text is edited away (it stayed under an empty box)', async () => {
     const { context, page } = await openPage('/similar');
+    // The box takes no more than the API does, so the refusal is the server's own, of another abstract.
     await page.getByLabel('Abstract', { exact: true }).fill('x'.repeat(100_001));
+    assert.equal((await page.getByLabel('Abstract', { exact: true }).inputValue()).length, 100_000);
+    await page.route('**/v1/similar', (route) =>
+      route.fulfill({
+        status: 400,
+        contentType: 'application/json',
+        body: JSON.stringify({ error: { code: 'invalid_input', message: 'Invalid request body: body.abstract: refused.' } }),
+      }),
+    );
     await page.getByRole('button', { name: 'Find similar papers' }).click();
     await page.locator('.notice.error').waitFor();
     await page.getByLabel('Abstract', { exact: true }).fill('');
@@ -642,6 +651,16 @@ describe('paste an abstract', () => {
     assert.match((await page.locator('.hits .hit-title').first().textContent()) ?? '', /video|neural|representation/i);
     await page.screenshot({ path: join(screenshotDir, 'similar.png') });
     assert.deepEqual(await seriousViolations(page), []);
+    // Regression: the list stopped at ten, with no way to see more. "Show more" adds ten, each explained, the first ten kept in their order.
+    const firstTen = await hitIds(page);
+    assert.equal(firstTen.length, 10);
+    await page.getByRole('button', { name: 'Show more' }).click();
+    await page.waitForFunction(() => document.querySelectorAll('.hits:not(.stale) .hit').length === 20);
+    const twenty = await hitIds(page);
+    assert.deepEqual(twenty.slice(0, 10), firstTen);
+    assert.equal(new Set(twenty).size, 20);
+    assert.ok((await page.locator('.hits .hit mark').count()) >= marks + 5, 'the added papers are explained too');
+    assert.match((await page.evaluate(() => document.activeElement?.getAttribute('href'))) ?? '', /^\/paper\//, 'the focus on the first paper added');
     assert.deepEqual(errors, []);
     await context.close();
   });

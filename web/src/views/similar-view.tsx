@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { paperLimits } from '../../../src/papers/paper-limits.js';
-import { api, type HitsResponse } from '../api.js';
+import { api, type Hit, type HitsResponse } from '../api.js';
+import { useFocusAfterMore } from '../focus-after-more.js';
 import { ErrorNotice } from '../components/notice.js';
 import { RankedList } from '../components/ranked-list.js';
 import { rememberResults } from '../last-results.js';
@@ -13,21 +14,38 @@ interface Draft {
 
 const draftKey = 'paper-search:similar-draft';
 
+/** Papers a page of the list adds: the API explains (its closest sentence) at most 20 hits a request, so a longer list is asked for in pages. */
+const similarPerPage = 10;
+/** The deepest a hybrid list goes (its candidates). */
+const mostSimilar = 100;
+
 /** "Paste an abstract": papers similar to it (POST /v1/similar), each with its sentence closest to the text highlighted. */
 export function SimilarView() {
   const [draft, setDraft] = useState<Draft>(() => savedDraft());
   const [submitted, setSubmitted] = useState<Draft | undefined>(() => (savedDraft().abstract.trim() ? savedDraft() : undefined));
   const [feedback, setFeedback] = useState<{ like: string[]; unlike: string[] }>({ like: [], unlike: [] });
-  const request = submitted ? { abstract: submitted.abstract, title: submitted.title || undefined, k: 10, explain: true } : null;
-  const result = useRequest<HitsResponse>(request && JSON.stringify(request), async (signal) => {
-    const answer = await api<HitsResponse>('/v1/similar', { body: request, signal });
-    rememberResults({ label: 'your abstract', ids: answer.hits.map((hit) => hit.id) });
-    return answer;
+  const [shown, setShown] = useState(similarPerPage);
+  const request = submitted ? { abstract: submitted.abstract, title: submitted.title || undefined, explain: true } : null;
+  const text = request && JSON.stringify(request);
+  const result = useRequest<{ text: string; hits: Hit[] }>(text && JSON.stringify({ text, shown }), async (signal) => {
+    const pages = await Promise.all(
+      Array.from({ length: shown / similarPerPage }, (_, page) =>
+        api<HitsResponse>('/v1/similar', { body: { ...request, k: similarPerPage, offset: page * similarPerPage }, signal }),
+      ),
+    );
+    const hits = pages.flatMap((page) => page.hits);
+    rememberResults({ label: 'your abstract', ids: hits.map((hit) => hit.id) });
+    return { text: text!, hits };
   });
+  // A longer list of the same text keeps the shorter one in view (greyed) while it loads; another text's is not shown.
+  const listHere = result.data?.text === text ? result.data : undefined;
+  const markMore = useFocusAfterMore(listHere?.hits.length, !result.stale && !result.loading);
+  const hasMore = listHere !== undefined && !result.stale && listHere.hits.length === shown && shown < mostSimilar;
   const submit = () => {
     if (!draft.abstract.trim()) return;
     sessionStorage.setItem(draftKey, JSON.stringify(draft));
     setFeedback({ like: [], unlike: [] });
+    setShown(similarPerPage);
     setSubmitted({ ...draft });
   };
 
@@ -74,16 +92,29 @@ export function SimilarView() {
       {result.error && submitted?.abstract === draft.abstract && submitted.title === draft.title && (
         <ErrorNotice message={result.error} onRetry={result.retry} />
       )}
-      {result.loading && <p class="status">Comparing…</p>}
-      {result.data && !result.loading && (
+      {result.loading && !listHere && <p class="status">Comparing…</p>}
+      {listHere && (
         <RankedList
-          hits={result.data.hits}
+          stale={result.stale}
+          hits={listHere.hits}
           like={feedback.like}
           unlike={feedback.unlike}
           label="Papers similar to your abstract"
           headed
           onFeedbackChange={(like, unlike) => setFeedback({ like, unlike })}
         />
+      )}
+      {hasMore && (
+        <button
+          type="button"
+          class="show-more"
+          onClick={() => {
+            markMore();
+            setShown(shown + similarPerPage);
+          }}
+        >
+          Show more
+        </button>
       )}
     </div>
   );
