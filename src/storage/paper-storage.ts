@@ -23,7 +23,8 @@ export interface PaperStorage {
   nearest(vector: Float32Array, query: NeighbourQuery): Promise<ScoredId[]>;
   /**
    * The `k` papers nearest the stored vector of the paper `name` (its id, or a name `resolve`
-   * takes; never re-embedded), best first, never that paper itself. Throws `paper_not_found`.
+   * takes, read as it reads one; never re-embedded), best first, never that paper itself. Throws
+   * `paper_not_found`.
    */
   related(name: string, query: CandidateQuery): Promise<ScoredId[]>;
   /** The `k` best papers for `text` by words (BM25), best first; only papers sharing a word with it. */

@@ -194,6 +194,9 @@ describe('WriteService.putPaper and deletePaper', () => {
     assert.equal((await search.getPaper(' sp-posted ')).id, 'sp-posted');
     assert.equal((await writes.patchPaper(' sp-posted\t', { title: 'Patched' })).paper.title, 'Patched');
     assert.equal((await search.getPapers([' sp-posted ']))[0]?.id, 'sp-posted');
+    // Related papers by the name, which the storage looks up itself (no facet).
+    assert.ok((await search.relatedToPaper(' sp-posted ', { k: 2, offset: 0 })).hits.length > 0);
+    assert.ok((await search.relatedToPaperJson(' sp-posted ', { k: 2, offset: 0 })).length > 2);
     await writes.deletePaper(' sp-posted ');
     await assert.rejects(search.getPaper('sp-posted'), isAppErrorWithCode('paper_not_found'));
     const { paper, created } = await writes.putPaper(' sp ', glacier);

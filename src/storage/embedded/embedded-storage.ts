@@ -184,7 +184,7 @@ export class EmbeddedStorage implements PaperStorage {
 
   async related(name: string, query: CandidateQuery): Promise<ScoredId[]> {
     const index = this.current;
-    const label = index.papers.labelOf(name);
+    const label = index.papers.labelOf(name.trim());
     if (label === undefined) throw paperNotFound([name]);
     // hnswlib never returns its deleted nodes, so tombstones need no filter here.
     const accept = labelFilter(index.papers, query.filter, { skipTombstones: false });
