@@ -52,7 +52,6 @@ export function mcpRoutes(options: McpRouteOptions): Router {
       response.locals.mcpWrites = keyPresented;
       (keyPresented ? keyGuard : readGuard)(request, response, next);
     },
-    options.answerTurns,
     (request, response, next) => {
       if (request.is(jsonTypes) === false) {
         const type = request.headers['content-type'];
@@ -74,6 +73,8 @@ export function mcpRoutes(options: McpRouteOptions): Router {
         next(error);
       });
     },
+    // Once the body is in: a slow upload must not hold a turn.
+    options.answerTurns,
     async (request, response) => {
       const refusal = refusalOfBody(request.body);
       if (refusal) {
