@@ -178,24 +178,48 @@ async function* withLoneObjectListed(stream: AsyncIterable<Buffer>): AsyncGenera
 const csvDelimiters = [',', ';', '\t'] as const;
 
 /** Lines read to find the header below a preamble. */
-const preambleLinesSearched = 10;
+const preambleLinesSearched = 20;
 
-/** How many of each delimiter a line holds outside quotes. */
-function delimiterCounts(line: string): Map<string, number> {
-  const counts = new Map<string, number>(csvDelimiters.map((delimiter) => [delimiter, 0]));
-  let quoted = false;
-  for (const character of line) {
-    if (character === '"') quoted = !quoted;
-    else if (!quoted && counts.has(character)) counts.set(character, counts.get(character)! + 1);
-  }
-  return counts;
+/** A record of a CSV file's head: where it starts, and how many of each delimiter it holds outside quotes. */
+interface HeadRecord {
+  line: number;
+  blank: boolean;
+  counts: Map<string, number>;
+  /** It ends outside quotes: a record whose quoted field runs past the lines read is not whole. */
+  whole: boolean;
 }
+
+/** The first records of a file's lines, a quoted field running over line breaks kept in its record. */
+function headRecords(lines: readonly string[]): HeadRecord[] {
+  const records: HeadRecord[] = [];
+  let current: HeadRecord | undefined;
+  let quoted = false;
+  lines.forEach((line, index) => {
+    if (!current) current = { line: index + 1, blank: line.trim() === '', counts: new Map(csvDelimiters.map((delimiter) => [delimiter, 0])), whole: false };
+    else current.blank = false;
+    for (const character of line) {
+      if (character === '"') quoted = !quoted;
+      else if (!quoted && current.counts.has(character)) current.counts.set(character, current.counts.get(character)! + 1);
+    }
+    if (!quoted) {
+      current.whole = true;
+      records.push(current);
+      current = undefined;
+    }
+  });
+  if (current) records.push(current);
+  return records;
+}
+
+const mostUsedDelimiter = (counts: Map<string, number>) =>
+  csvDelimiters.reduce((best, delimiter) => (counts.get(delimiter)! > counts.get(best)! ? delimiter : best), ',');
 
 /**
  * Where a CSV file's header is and the delimiter it uses most outside quotes (a comma when none
- * does). The header is the first line, unless that line holds a single field and one of the next
- * few holds several: then the lines before that one are a preamble (Dimensions opens its exports
- * with an "About the data: …" line, which read as the header dropped every column).
+ * does). The header is the first record, unless that record is one whole field and a later one
+ * holds several, as many as the record after it does: the records before that one are then a
+ * preamble (Dimensions opens its exports with an "About the data: …" line, which read as the
+ * header dropped every column). A file of one column has no such pair of records.
  */
 async function csvLayout(stream: Readable): Promise<{ delimiter: string; headerLine: number }> {
   const lines: string[] = [];
@@ -207,16 +231,18 @@ async function csvLayout(stream: Readable): Promise<{ delimiter: string; headerL
   } finally {
     stream.destroy();
   }
-  const severalFields = (line: string) => [...delimiterCounts(line).values()].some((count) => count > 0);
-  const firstLine = Math.max(
-    0,
-    lines.findIndex((line) => line.trim() !== ''),
-  );
-  const firstWithSeveral = lines.findIndex(severalFields);
-  const headerIndex = firstWithSeveral > firstLine ? firstWithSeveral : firstLine;
-  const counts = delimiterCounts(lines[headerIndex] ?? '');
-  const delimiter = csvDelimiters.reduce((best, delimiter) => (counts.get(delimiter)! > counts.get(best)! ? delimiter : best), ',');
-  return { delimiter, headerLine: headerIndex + 1 };
+  const records = headRecords(lines).filter((record) => !record.blank);
+  const [first] = records;
+  if (!first) return { delimiter: ',', headerLine: 1 };
+  const severalFields = (record: HeadRecord) => [...record.counts.values()].some((count) => count > 0);
+  const headerAt = records.findIndex(severalFields);
+  const header = records[headerAt];
+  const next = records[headerAt + 1];
+  if (headerAt > 0 && first.whole && header!.whole && next?.whole) {
+    const delimiter = mostUsedDelimiter(header!.counts);
+    if (next.counts.get(delimiter) === header!.counts.get(delimiter)) return { delimiter, headerLine: header!.line };
+  }
+  return { delimiter: mostUsedDelimiter(first.counts), headerLine: first.line };
 }
 
 /**

@@ -321,6 +321,26 @@ describe('openRecordSource: CSV', () => {
       { position: 'line 2', value: { title: 'Graphs, again' } },
       { position: 'line 3', value: { title: 'Trees' } },
     ]);
+    // Nor has one whose text holds a delimiter outside quotes, or a quoted field over two lines,
+    // nor a header whose quoted name runs over a line break (each was taken for a preamble).
+    const semicolonText = await writeInput('one-column-semicolon.csv', 'title\nGraphs; again\nTrees\n');
+    assert.deepEqual(
+      (await readAll(semicolonText, 'csv')).map((record) => record.value),
+      [{ title: 'Graphs; again' }, { title: 'Trees' }],
+    );
+    const multiLine = await writeInput('one-column-lines.csv', 'abstract\n"First line\nsecond, with comma"\n');
+    assert.deepEqual(
+      (await readAll(multiLine, 'csv')).map((record) => record.value),
+      [{ abstract: 'First line\nsecond, with comma' }],
+    );
+    const headerOverLines = await writeInput('header-lines.csv', '"Abstract\n(full text)",id,title\n"x, y",a,T\n"z",b,U\n');
+    assert.deepEqual(
+      (await readAll(headerOverLines, 'csv')).map((record) => record.value),
+      [
+        { 'Abstract\n(full text)': 'x, y', id: 'a', title: 'T' },
+        { 'Abstract\n(full text)': 'z', id: 'b', title: 'U' },
+      ],
+    );
   });
 
   it('regression: reads a CSV delimited by semicolons or tabs, told by its header (every row of a European Excel file was missing_id)', async () => {
