@@ -5,7 +5,7 @@ import { pinoHttp } from 'pino-http';
 import { isServerFault } from '../errors.js';
 import type { Logger } from '../log.js';
 import { wasCutAtShutdown } from './connection-drain.js';
-import { wasAnsweredOutsideApp } from './unparsable-request.js';
+import { answerOutsideApp } from './unparsable-request.js';
 
 const requestIdPattern = /^[\w.:-]{1,128}$/;
 /** Probed every few seconds by orchestrators and scrapers: logged at debug, whatever they answer. */
@@ -80,14 +80,13 @@ export function requestLogging(log: Logger): RequestHandler {
     },
     customSuccessObject: (_request, response, fields: object) => withRejection(response, fields),
     // pino-http's own words, but for a request whose connection the shutdown timeout closed, which a client's leaving would look like.
-    customSuccessMessage: (request, response) =>
-      wasCutAtShutdown(response)
-        ? 'request cut by the shutdown timeout'
-        : wasAnsweredOutsideApp(request)
-          ? 'request refused: its body is not valid HTTP/1.1'
-          : !request.readableAborted && response.writableEnded
-            ? 'request completed'
-            : 'request aborted',
+    customSuccessMessage: (request, response) => {
+      if (wasCutAtShutdown(response)) return 'request cut by the shutdown timeout';
+      // Answered where its body broke off: the status and code its client got, not the app's.
+      const outside = answerOutsideApp(request);
+      if (outside) return `request refused while its body was read: ${outside.status} ${outside.code}: ${outside.message}`;
+      return !request.readableAborted && response.writableEnded ? 'request completed' : 'request aborted';
+    },
     // pino-http takes every 5xx, a 503 refusal too, for an error.
     customErrorObject: (_request, response, _error, fields: object) => withRejection(response, fields),
     serializers: {

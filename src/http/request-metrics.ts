@@ -2,7 +2,7 @@ import type { Request, RequestHandler } from 'express';
 import { errorCatalog } from '../errors.js';
 import type { ServiceMetrics } from '../metrics/service-metrics.js';
 import { documentedRouteOf } from './served-paths.js';
-import { wasAnsweredOutsideApp } from './unparsable-request.js';
+import { answerOutsideApp } from './unparsable-request.js';
 
 /** Counts every answer and its latency by route template: bounded label values, never a raw path. */
 export function requestMetrics(metrics: ServiceMetrics): RequestHandler {
@@ -10,7 +10,7 @@ export function requestMetrics(metrics: ServiceMetrics): RequestHandler {
     const started = performance.now();
     response.on('close', () => {
       // Answered and counted where its body was found broken (see wasAnsweredOutsideApp).
-      if (wasAnsweredOutsideApp(request)) return;
+      if (answerOutsideApp(request)) return;
       // A client that closed the connection before the answer was complete: 499, nginx's convention.
       const status = response.writableFinished ? response.statusCode : errorCatalog.client_closed_request.status;
       metrics.observeRequest(routeTemplateOf(request), request.method, status, (performance.now() - started) / 1000);

@@ -8,16 +8,16 @@ import { handleNoMoreRequests, requestReadingBody, whenRequestsAheadAnswered } f
 /** Told of each answer given here, so the metrics count it ("unparsed" requests) like any other. */
 export type AnswerOutsideApp = (method: string, status: number) => void;
 
-/** Requests the app was handling when a parse error in their body was answered here. */
-const answeredHere = new WeakSet<IncomingMessage>();
+/** Requests the app was handling when a parse error in their body was answered here, with that answer. */
+const answeredHere = new WeakMap<IncomingMessage, AppError>();
 
 /**
- * Whether a parse error in the request's body was answered here, for the app's metrics and log to
- * leave it to this answer: the client got one answer, counted once, under one request id (it was
- * also counted as a 499 and logged under another id).
+ * The answer given here to a parse error in the request's body, if one was, for the app's metrics
+ * and log to leave the request to it: the client got one answer, counted once, under one request
+ * id (it was also counted as a 499 and logged under another id).
  */
-export function wasAnsweredOutsideApp(request: IncomingMessage): boolean {
-  return answeredHere.has(request);
+export function answerOutsideApp(request: IncomingMessage): AppError | undefined {
+  return answeredHere.get(request);
 }
 
 /**
@@ -37,10 +37,11 @@ export function answerUnparsableRequest(error: NodeJS.ErrnoException, socket: So
   // Nothing more is read from a connection whose bytes are not HTTP until it is answered.
   socket.pause();
   // A request whose body broke off HTTP (a bad chunk) is answered under the id the app gave it.
+  const answer = new AppError(code, code === 'invalid_input' ? 'The request is not valid HTTP/1.1.' : undefined);
   const broken = requestReadingBody(socket);
-  if (broken) answeredHere.add(broken);
+  if (broken) answeredHere.set(broken, answer);
   const requestId = (broken as { res?: ServerResponse } | undefined)?.res?.getHeader('x-request-id');
-  answerAndClose(socket, new AppError(code, code === 'invalid_input' ? 'The request is not valid HTTP/1.1.' : undefined), {
+  answerAndClose(socket, answer, {
     counted,
     method: 'unknown',
     ...(typeof requestId === 'string' ? { requestId } : {}),

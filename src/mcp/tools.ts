@@ -140,12 +140,13 @@ function withQueryNotes(
  */
 async function rankedAnswer(
   input: { k: number; offset: number; mode?: SearchMode | undefined; fields?: readonly string[] | undefined },
-  list: (page: { k: number }) => Promise<RankedPaper[]>,
+  list: (page: { k: number; offset?: number }) => Promise<RankedPaper[]>,
   reach = input.mode === 'dense' || input.mode === 'lexical' ? maxPageEnd : hybridCandidates,
 ): Promise<ToolAnswer<z.output<typeof rankedPapersOutput>>> {
   const k = Math.min(input.k, reach - input.offset);
   const probes = input.offset + k < reach;
-  const listed = k > 0 ? await list({ k: k + (probes ? 1 : 0) }) : [];
+  // A page past the end still asks for the list's first paper: an unknown paper or a bad filter is refused as on any page.
+  const listed = k > 0 ? await list({ k: k + (probes ? 1 : 0) }) : (await list({ k: 1, offset: 0 })).slice(0, 0);
   const pageOfList = listed.slice(0, k);
   const papers = pageOfList.map((paper) => ({ ...selectPaperFields(paper, input.fields), score: paper.score }));
   const nextOffset = probes && listed.length > k ? input.offset + k : undefined;

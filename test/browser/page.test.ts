@@ -761,6 +761,15 @@ describe('a screen reader and a keyboard', () => {
     await page.locator('#query').press('Enter');
     await page.waitForFunction(() => /^Top 20 papers$/.test(document.getElementById('announcer')?.textContent ?? ''));
     assert.equal(await page.locator('[aria-live]').count(), 1);
+    // A list re-ranked by feedback is told by its own count (it said "Re-ranked: Top 20 papers" whatever it held).
+    await page
+      .locator('.hits .hit')
+      .first()
+      .getByRole('button', { name: /more like this/i })
+      .click();
+    await page.waitForFunction(() => /^Re-ranked: \d+ papers?$/.test(document.getElementById('announcer')?.textContent ?? ''));
+    const told = Number(/\d+/.exec((await page.locator('#announcer').textContent()) ?? '')?.[0]);
+    assert.equal(told, await page.locator('.hits .hit').count());
     await page.getByRole('link', { name: 'Paste an abstract' }).click();
     await page.locator('#similar-abstract').fill('Speech recognition for languages with little transcribed audio.');
     await page.getByRole('button', { name: 'Find similar papers' }).click();

@@ -348,6 +348,8 @@ describe('the MCP server over the services', () => {
     assert.deepEqual([(pastLast.structuredContent as Page).papers, textOf(pastLast)], [[], 'No more papers: the list ends before position 501.']);
     const byFacet = await callTool(client, 'related_papers', { id: 'volcano-1', facet: 'method', k: 10, offset: 500 });
     assert.deepEqual([byFacet.isError, (byFacet.structuredContent as Page).papers], [undefined, []]);
+    // Such a page still refuses what any page would: an unknown paper.
+    assert.equal(errorOf(await callTool(client, 'related_papers', { id: 'no-such-paper', facet: 'method', k: 10, offset: 500 })).code, 'paper_not_found');
     assert.equal((await callTool(client, 'search_papers', { query: 'volcano' })).isError, undefined, 'still serving');
     await client.close();
   });

@@ -103,8 +103,10 @@ export function RankedList({
         ];
 
   const shownIds = shown.map(({ hit }) => hit.id).join('\n');
+  // The summary is the list's before feedback; a re-ranked list is told by its own count.
+  const reranked = hasFeedback && recommended.data !== undefined;
   useAnnouncement(
-    stale ? undefined : recommended.loading ? 'Re-ranking…' : `${hasFeedback ? 'Re-ranked: ' : ''}${summary ?? papersCount(shown.length)}`,
+    stale ? undefined : recommended.loading ? 'Re-ranking…' : reranked ? `Re-ranked: ${papersCount(shown.length)}` : (summary ?? papersCount(shown.length)),
     shownIds,
   );
 
