@@ -9,7 +9,7 @@ export function requestMetrics(metrics: ServiceMetrics): RequestHandler {
   return (request, response, next) => {
     const started = performance.now();
     response.on('close', () => {
-      // Answered and counted where its body was found broken (see wasAnsweredOutsideApp).
+      // Answered and counted where its body was found broken (see answerOutsideApp).
       if (answerOutsideApp(request)) return;
       // A client that closed the connection before the answer was complete: 499, nginx's convention.
       const status = response.writableFinished ? response.statusCode : errorCatalog.client_closed_request.status;
