@@ -64,8 +64,8 @@ export function SearchView({ params }: { params: URLSearchParams }) {
     api(`/v1/facets?facets=authors&authors_any=${encodeURIComponent(authorQuery!)}`, { signal }),
   );
   const author = authorQuery && !authorPapers.stale ? authorNamed(authorQuery, authorPapers.data?.facet_distribution.authors) : undefined;
-  // A pasted arXiv id, DOI or link also names the paper that has it (the search says which): searched as words, it finds nothing like it.
-  // Searched as words, a pasted identifier finds nothing like its paper: the paper's related papers are shown instead.
+  // A pasted arXiv id, DOI or link also names the paper that has it (the search says which): searched as words, it finds
+  // nothing like it, so that paper's related papers are shown instead.
   const named = result.stale ? undefined : result.data?.named_paper;
   const summary = result.data && (result.data.hits.length === 0 ? noMatch(state) : `${hasMore ? 'Top ' : ''}${papersCount(result.data.hits.length)}`);
   useEffect(() => {
@@ -132,7 +132,7 @@ export function SearchView({ params }: { params: URLSearchParams }) {
                 <p class="notice identifier-match">
                   {state.q.trim()} is <a href={paperPath(named.id)}>{named.title ? <TexText text={named.title} /> : named.id}</a>. Papers related to it:
                 </p>
-                <RelatedToNamedPaper id={named.id} title={named.title} />
+                <RelatedToNamedPaper key={named.id} id={named.id} title={named.title} />
               </>
             )}
             {result.data && !named && (
