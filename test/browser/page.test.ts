@@ -777,6 +777,20 @@ describe('a screen reader and a keyboard', () => {
     await context.close();
   });
 
+  it('regression: keeps a "more like this" pressed within the typing pause after Enter (the pause then searched the same query again, and dropped it)', async () => {
+    const { context, page } = await openPage('/');
+    await page.locator('.welcome').waitFor();
+    await page.clock.install();
+    await page.locator('#query').fill('speech recognition');
+    await page.locator('#query').press('Enter');
+    await page.locator('.hits .hit').first().waitFor();
+    await page.getByRole('button', { name: 'More like this' }).first().click();
+    await page.waitForURL((url) => url.searchParams.has('like'));
+    await page.clock.runFor(1_000);
+    assert.ok(new URL(page.url()).searchParams.has('like'), page.url());
+    await context.close();
+  });
+
   it('regression: says "1 paper", not "1 papers"', async () => {
     const paper = { id: 'lonely-1', title: 'Glacier retreat', abstract: 'Glaciers retreat in a warming climate.', year: 2020 };
     await onPageOfOnePaper(

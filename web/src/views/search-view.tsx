@@ -31,11 +31,15 @@ export function SearchView({ params }: { params: URLSearchParams }) {
   const state = parseSearchState(params);
   const [draft, setDraft] = useState(state.q);
   const input = useRef<HTMLInputElement>(null);
+  // The state of the latest render: a search run from a pause in typing starts from it, not from the
+  // state when the pause began (a "more like this" pressed meanwhile was dropped).
+  const latest = useRef(state);
+  latest.current = state;
   const update = (change: Partial<SearchState>, options: { replace?: boolean } = {}) => {
     // A new query or filter starts a new list: feedback on the old one no longer applies. The
     // reset comes last, as the filters hand over the whole state, feedback included.
     const resetsFeedback = (['q', 'mode', 'yearFrom', 'yearTo', 'categories', 'authors'] as const).some((key) => key in change);
-    navigate(searchUrl({ ...state, ...change, ...(resetsFeedback ? { like: [], unlike: [], shown: resultsPerPage } : {}) }), options);
+    navigate(searchUrl({ ...latest.current, ...change, ...(resetsFeedback ? { like: [], unlike: [], shown: resultsPerPage } : {}) }), options);
   };
 
   // The box follows the URL (Back, an example), but a search run from a pause keeps what is typed:
@@ -43,7 +47,11 @@ export function SearchView({ params }: { params: URLSearchParams }) {
   useEffect(() => setDraft((typed) => (typed.trim() === state.q ? typed : state.q)), [state.q]);
   useEffect(() => {
     if (draft.trim() === state.q.trim()) return;
-    const timer = setTimeout(() => update({ q: draft.trim() }, { replace: state.q !== '' }), typingPauseMs);
+    const timer = setTimeout(() => {
+      // Enter may have searched it already: searched again, its list's feedback was reset.
+      if (draft.trim() === latest.current.q.trim()) return;
+      update({ q: draft.trim() }, { replace: latest.current.q !== '' });
+    }, typingPauseMs);
     return () => clearTimeout(timer);
   }, [draft]);
 
