@@ -215,8 +215,6 @@ describe('bad input gets a clear 4xx in the one error shape', () => {
   });
 
   it('regression: counts a request whose chunked body breaks off HTTP once, as the 400 its client got, under the id it got (it was also counted as a 499 of its route)', async () => {
-    const metrics = async () => (await fetch(`${base}/metrics`)).text();
-    const count = (text: string, labels: string) => Number(new RegExp(`^paper_search_http_requests_total\\{${labels}\\} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
     const unparsed = 'route="unparsed",method="unknown",status="400"';
     const closed = 'route="/v1/search",method="POST",status="499"';
     const before = await metrics();
@@ -244,8 +242,6 @@ describe('bad input gets a clear 4xx in the one error shape', () => {
   });
 
   it('regression: counts a request whose client hung up before its answer as 499, and one cut off mid-headers not at all (the first was counted nowhere, the second as a 400)', async () => {
-    const metrics = async () => (await fetch(`${base}/metrics`)).text();
-    const count = (text: string, labels: string) => Number(new RegExp(`^paper_search_http_requests_total\\{${labels}\\} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
     const unparsed = 'route="unparsed",method="unknown",status="400"';
     const closed = 'route="/v1/search/batch",method="POST",status="499"';
     const before = await metrics();
@@ -810,6 +806,16 @@ function errorOfRawAnswer(answer: string): { error: { code: string; message: str
 /** The statuses of the answers in raw bytes read from a connection, in order. */
 function statusesOf(answer: string): string[] {
   return [...answer.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((match) => match[1]!);
+}
+
+/** The server's metrics, as text. */
+async function metrics(): Promise<string> {
+  return (await fetch(`${base}/metrics`)).text();
+}
+
+/** Requests the metrics count with these labels (`route="…",method="…",status="…"`). */
+function count(text: string, labels: string): number {
+  return Number(new RegExp(`^paper_search_http_requests_total\\{${labels}\\} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
 }
 
 function rawRequest(baseUrl: string, bytes: string, { keepSending = false } = {}): Promise<string> {
