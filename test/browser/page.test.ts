@@ -654,8 +654,17 @@ describe('paste an abstract', () => {
     // Regression: the list stopped at ten, with no way to see more. "Show more" adds ten, each explained, the first ten kept in their order.
     const firstTen = await hitIds(page);
     assert.equal(firstTen.length, 10);
+    const asked: string[] = [];
+    page.on('request', (outgoing) => {
+      if (outgoing.url().endsWith('/v1/similar')) asked.push(outgoing.postData() ?? '');
+    });
     await page.getByRole('button', { name: 'Show more' }).click();
     await page.waitForFunction(() => document.querySelectorAll('.hits:not(.stale) .hit').length === 20);
+    // Only the page it adds is asked for: each request embeds the abstract again.
+    assert.deepEqual(
+      asked.map((body) => (JSON.parse(body) as { offset: number }).offset),
+      [10],
+    );
     const twenty = await hitIds(page);
     assert.deepEqual(twenty.slice(0, 10), firstTen);
     assert.equal(new Set(twenty).size, 20);

@@ -11,6 +11,7 @@ import { navigate, paperPath } from '../router.js';
 import { publicationLine } from '../../../src/papers/publication-line.js';
 import { sentenceRoles, type SentenceRole } from '../../../src/search/related/sentence-roles.js';
 import { useFocusAfterMore } from '../focus-after-more.js';
+import { ShowMore } from '../components/show-more.js';
 import { useRequest } from '../use-request.js';
 
 /** Related papers shown at first, and added by each "Show more", up to the most a page shows. */
@@ -136,16 +137,7 @@ export function PaperView({ id, params }: { id: string; params: URLSearchParams 
         />
       )}
       {relatedHere && !related.stale && relatedHere.hits.length === shown && shown < mostRelated && (
-        <button
-          type="button"
-          class="show-more"
-          onClick={() => {
-            markMore();
-            setChosen({ id, facet, shown: shown + relatedPerPage });
-          }}
-        >
-          Show more
-        </button>
+        <ShowMore mark={markMore} more={() => setChosen({ id, facet, shown: shown + relatedPerPage })} />
       )}
     </article>
   );

@@ -11,6 +11,7 @@ import { navigate, paperPath } from '../router.js';
 import { authorNameOfQuery, authorNamed } from '../author-query.js';
 import { filterOf, maxResults, modes, parseSearchState, resultsPerPage, searchUrl, type Mode, type SearchState } from '../search-state.js';
 import { useFocusAfterMore } from '../focus-after-more.js';
+import { ShowMore } from '../components/show-more.js';
 import { papersCount } from '../counts.js';
 import { useRequest } from '../use-request.js';
 
@@ -190,18 +191,7 @@ export function SearchView({ params }: { params: URLSearchParams }) {
                   headed
                   onFeedbackChange={(like, unlike) => update({ like, unlike })}
                 />
-                {hasMore && (
-                  <button
-                    type="button"
-                    class="show-more"
-                    onClick={() => {
-                      markMore();
-                      update({ shown: state.shown + resultsPerPage }, { replace: true });
-                    }}
-                  >
-                    Show more
-                  </button>
-                )}
+                {hasMore && <ShowMore mark={markMore} more={() => update({ shown: state.shown + resultsPerPage }, { replace: true })} />}
               </>
             )}
           </div>

@@ -1,7 +1,8 @@
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { paperLimits } from '../../../src/papers/paper-limits.js';
 import { api, type Hit, type HitsResponse } from '../api.js';
 import { useFocusAfterMore } from '../focus-after-more.js';
+import { ShowMore } from '../components/show-more.js';
 import { ErrorNotice } from '../components/notice.js';
 import { RankedList } from '../components/ranked-list.js';
 import { rememberResults } from '../last-results.js';
@@ -27,18 +28,22 @@ export function SimilarView() {
   const [shown, setShown] = useState(similarPerPage);
   const request = submitted ? { abstract: submitted.abstract, title: submitted.title || undefined, explain: true } : null;
   const text = request && JSON.stringify(request);
+  // The list shown for the text: "Show more" asks only for the pages it adds (each page embeds the abstract again).
+  const kept = useRef<{ text: string; hits: Hit[] }>(undefined);
   const result = useRequest<{ text: string; hits: Hit[] }>(text && JSON.stringify({ text, shown }), async (signal) => {
+    const earlier = kept.current?.text === text ? kept.current.hits.slice(0, shown) : [];
     const pages = await Promise.all(
-      Array.from({ length: shown / similarPerPage }, (_, page) =>
-        api<HitsResponse>('/v1/similar', { body: { ...request, k: similarPerPage, offset: page * similarPerPage }, signal }),
+      Array.from({ length: Math.ceil((shown - earlier.length) / similarPerPage) }, (_, page) =>
+        api<HitsResponse>('/v1/similar', { body: { ...request, k: similarPerPage, offset: earlier.length + page * similarPerPage }, signal }),
       ),
     );
-    const hits = pages.flatMap((page) => page.hits);
+    const hits = [...earlier, ...pages.flatMap((page) => page.hits)];
     rememberResults({ label: 'your abstract', ids: hits.map((hit) => hit.id) });
     return { text: text!, hits };
   });
   // A longer list of the same text keeps the shorter one in view (greyed) while it loads; another text's is not shown.
   const listHere = result.data?.text === text ? result.data : undefined;
+  kept.current = listHere;
   const markMore = useFocusAfterMore(listHere?.hits.length, !result.stale && !result.loading);
   const hasMore = listHere !== undefined && !result.stale && listHere.hits.length === shown && shown < mostSimilar;
   const submit = () => {
@@ -104,18 +109,7 @@ export function SimilarView() {
           onFeedbackChange={(like, unlike) => setFeedback({ like, unlike })}
         />
       )}
-      {hasMore && (
-        <button
-          type="button"
-          class="show-more"
-          onClick={() => {
-            markMore();
-            setShown(shown + similarPerPage);
-          }}
-        >
-          Show more
-        </button>
-      )}
+      {hasMore && <ShowMore mark={markMore} more={() => setShown(shown + similarPerPage)} />}
     </div>
   );
 }
