@@ -46,6 +46,12 @@ describe('readRis', () => {
     assert.deepEqual([second.title, second.authors, second.abstract, second.year, second.date], ['Older', ['John Roe'], 'B.', 2018, '2018-05']);
   });
 
+  it("regression: reads the month of PubMed's date form (PY  - 2019 Jun 21 was stored as the year alone)", async () => {
+    const [record] = await readRis('TY  - JOUR\nID  - pm\nTI  - PubMed\nAB  - A.\nPY  - 2019 Jun 21\nER  - \n');
+    const fields = record?.value as Record<string, unknown>;
+    assert.deepEqual([fields.year, fields.date], [2019, '2019-06']);
+  });
+
   it('ends a record at ER and reports one cut off by the next TY or by the end of the file', async () => {
     const records = await readRis('TY  - JOUR\nID  - a\nAB  - x\nTY  - JOUR\nID  - b\nAB  - y\nER  - \nTY  - JOUR\nID  - c\nAB  - z\n');
     assert.deepEqual(

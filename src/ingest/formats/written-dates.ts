@@ -11,10 +11,14 @@ export interface DateParts {
 /**
  * A date as reference tools write it in free text: "2019/06/15", "2019-06", "2019///" (RIS's
  * form, a year of five digits refused), or with the month's name ("June 2019", "15 Jun 2019",
- * "Jun 15, 2019": year and month). Undefined without a four-digit year.
+ * "Jun 15, 2019", "2019 Jun 21": year and month). Undefined without a four-digit year.
  */
 export function writtenDate(value: string): DateParts | undefined {
-  return numericDate(value) ?? writtenMonthDate(value);
+  const numeric = numericDate(value);
+  // "2019 Jun 21" (PubMed's form, in RIS exports from it) starts with a year alone.
+  if (numeric?.month !== undefined) return numeric;
+  const written = writtenMonthDate(value);
+  return written?.month !== undefined ? written : (numeric ?? written);
 }
 
 /** YYYY, YYYY-MM or YYYY-MM-DD, as precise as the parts. */
