@@ -1,5 +1,3 @@
-import { isBareDoi } from './papers/paper.js';
-
 /**
  * The error catalog: every failure the service can report has one stable code here, and the code
  * fixes the HTTP status. Domain code throws AppError; only the HTTP error middleware turns it
@@ -25,7 +23,11 @@ export const errorCatalog = {
   transfer_coding_unsupported: { status: 501, message: 'The request names a transfer coding this server does not implement (only chunked).' },
   unsupported_media_type: { status: 415, message: 'The request body must be application/json.' },
   feature_unavailable: { status: 409, message: 'This feature is not available on the storage backend this server uses.' },
+  // The typed client's own failures (no answer, or one it cannot read), with the catalog's codes
+  // so that the CLI and the MCP server report them like the server's.
   server_unreachable: { status: 502, message: 'The paper-search server cannot be reached.' },
+  server_timeout: { status: 504, message: 'The paper-search server did not answer in time.' },
+  invalid_response: { status: 502, message: "The paper-search server's answer does not match the API's schema." },
   not_ready: { status: 503, message: 'The service is starting: the model and index are not loaded yet.' },
   shutting_down: { status: 503, message: 'The service is shutting down.' },
   overloaded: { status: 503, message: 'The service is overloaded; try again shortly.' },
@@ -46,6 +48,7 @@ export const errorCatalog = {
   snapshot_failed: { status: 500, message: 'The snapshot failed; the write-ahead log still holds every write.' },
   map_building: { status: 503, message: 'The map of the collection is being computed; ask again after Retry-After seconds.' },
   map_failed: { status: 500, message: 'The map layout of the collection could not be computed.' },
+  index_corrupt: { status: 500, message: 'The index files are damaged or incomplete.' },
   internal: { status: 500, message: 'Internal error.' },
   // Start-up and CLI failures: they never reach a client, but share the catalog so logs and
   // exit messages use the same stable codes.
@@ -57,7 +60,6 @@ export const errorCatalog = {
   model_checksum_mismatch: { status: 500, message: 'The model file does not match its pinned checksum.' },
   index_missing: { status: 500, message: 'No index was found.' },
   index_incompatible: { status: 500, message: 'The index cannot be served with this model or format.' },
-  index_corrupt: { status: 500, message: 'The index files are damaged or incomplete.' },
   wal_corrupt: { status: 500, message: 'The write-ahead log is damaged.' },
   index_locked: { status: 500, message: 'The index folder is served by another process.' },
   wal_incompatible: { status: 500, message: 'The write-ahead log was written in a record format this version does not read.' },
@@ -182,19 +184,4 @@ export interface InputIssue {
 /** The 400 for input the service cannot take, naming each problem. */
 export function invalidInput(message: string, issues: readonly InputIssue[], extra: Record<string, unknown> = {}): AppError {
   return new AppError('invalid_input', message, { details: { issues, ...extra } });
-}
-
-/**
- * The 404 for names (ids, `doi:`/`arxiv:` identifiers) no stored paper answers to, with a `hint`
- * of what to do instead where one helps. Every route gives `details.ids`, all the unknown names;
- * when there is one, `details.id` names it too.
- */
-export function paperNotFound(names: readonly string[], hint?: string): AppError {
-  const listed = names.map((name) => `"${name}"`).join(', ');
-  // A bare DOI is an id to the service (ids may look like DOIs): say how to name the paper by its DOI.
-  const bareDoi = names.find(isBareDoi);
-  const doiHint = bareDoi === undefined ? undefined : `To find a paper by its DOI, write doi:${bareDoi}.`;
-  const hints = [hint, doiHint].filter(Boolean).join(' ');
-  const message = `${names.length === 1 ? `No paper with id ${listed}` : `No papers with ids ${listed}`}.${hints ? ` ${hints}` : ''}`;
-  return new AppError('paper_not_found', message, { details: names.length === 1 ? { id: names[0], ids: [...names] } : { ids: [...names] } });
 }

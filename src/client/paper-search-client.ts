@@ -16,6 +16,7 @@ import {
   snapshotResponseSchema,
   statsResponseSchema,
 } from '../http/response-schemas.js';
+import type { ErrorCode } from '../errors.js';
 import { hasLoneSurrogate } from '../shared/unicode.js';
 import type {
   batchSearchRequestSchema,
@@ -107,7 +108,8 @@ export interface ExportedPage {
 export class PaperSearchError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    // A newer server may answer a code this client's catalog does not know yet.
+    readonly code: ErrorCode | (string & {}),
     message: string,
     readonly details?: unknown,
   ) {

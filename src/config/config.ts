@@ -2,7 +2,6 @@ import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { knownModelIds } from '../embedding/model-registry.js';
 import { AppError } from '../errors.js';
-import { defaultAnswerCacheMiB } from '../http/answer-cache.js';
 import { defaultResultCacheSize } from '../search/candidate-cache.js';
 import { searchModes } from '../search/search-modes.js';
 import { storageBackendNames } from '../storage/paper-storage.js';
@@ -81,8 +80,12 @@ const configSchema = z.object({
   QUERY_CACHE_SIZE: integer(0, 1_000_000).default(1_000),
   /** Ranked lists of recent searches kept for repeats, until the next write (0 turns the cache off). */
   RESULT_CACHE_SIZE: integer(0, 1_000_000).default(defaultResultCacheSize),
-  /** MiB of encoded related lists kept for repeats, until the next write (0 turns the cache off). */
-  ANSWER_CACHE_MB: integer(0, 1_000_000).default(defaultAnswerCacheMiB),
+  /**
+   * MiB of encoded related lists kept for repeats, until the next write (0 turns the cache off).
+   * The default holds every ten-hit related list of about 7,000 papers (18 kB each with every
+   * field; 25 kB once kept gzipped too).
+   */
+  ANSWER_CACHE_MB: integer(0, 1_000_000).default(128),
   /** HNSW breadth at query time: higher finds more true neighbours, slower. */
   HNSW_EF_SEARCH: integer(10, 2_000).default(defaultEfSearch),
   /**

@@ -1,9 +1,6 @@
 import { VersionedCache } from '../shared/versioned-cache.js';
 import { keptBytes, type KeptAnswer } from './kept-answer.js';
 
-/** What the encoded answers may take in all by default: every ten-hit related list of about 7,000 papers (18 kB each with every field; 25 kB once kept gzipped too). */
-export const defaultAnswerCacheMiB = 128;
-
 /** A rough size of an entry beyond its bytes: the Buffer object, the Map entry and the key string's header. */
 const bytesPerEntry = 200;
 

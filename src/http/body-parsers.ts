@@ -188,7 +188,7 @@ function normalizeContentEncoding(request: Request): void {
 /**
  * The charset body-parser reads: `utf8` is a common name of UTF-8 (WHATWG's label list has it),
  * and US-ASCII text is UTF-8 already; body-parser takes only names starting `utf-`. The body is
- * then checked as UTF-8 (see refuseInvalidUtf8).
+ * then checked as UTF-8 (see refuseInvalidUnicode).
  */
 function normalizeCharset(request: Request): void {
   const declared = request.headers['content-type'];

@@ -11,7 +11,7 @@ import type { ApiKeys } from './auth.js';
  * token a client of its own, a made-up token per request would escape the rate limit and take a
  * new turn in the model's queue. Bounded in length, safe as a metric or log label.
  */
-export function clientIdOf(request: Request, apiKeys: ApiKeys): string {
+function clientIdOf(request: Request, apiKeys: ApiKeys): string {
   const key = knownKeyOf(request, apiKeys);
   if (key !== undefined) return `key:${createHash('sha256').update(key).digest('hex').slice(0, 16)}`;
   // An IPv6 client owns a whole subnet: its addresses count as one (express-rate-limit's rule).

@@ -12,9 +12,16 @@ import { documentedAs, type JsonSchema } from './parameter-docs.js';
 /** Deepest result a page may reach (offset + k): past it, approximate search order is not worth paging. */
 export const maxPageEnd = 1_000;
 
-/** JSON numbers stay numbers: no coercion of strings, booleans or arrays in bodies. */
 /** The most hits one page of a ranked list holds. */
 export const maxHitsPerPage = 100;
+/** The most searches one batch holds. */
+export const maxSearchesPerBatch = 64;
+/** The most papers a recommendation takes on each side (liked, not wanted). */
+export const maxFeedbackPapers = 100;
+/** The most papers a filter leaves out by id. */
+const maxExcludedIds = 1_000;
+/** The most values a filter's list takes (categories, authors). */
+const maxFilterNames = 100;
 const k = wholeNumber(1, maxHitsPerPage).default(10);
 const offset = wholeNumber(0, maxPageEnd - 1).default(0);
 
@@ -67,7 +74,7 @@ const mode = z.enum(searchModes).optional();
 export const selectableFields = Object.keys(paperSchema.shape).filter((field) => field !== 'id') as [string, ...string[]];
 
 const year = wholeNumber(0, 9999);
-const names = z.array(z.string().trim().min(1).max(512)).min(1).max(100);
+const names = z.array(z.string().trim().min(1).max(paperLimits.authorCharacters)).min(1).max(maxFilterNames);
 
 export const filterSchema = z.strictObject({
   year: z.strictObject({ gte: year.optional(), lte: year.optional(), gt: year.optional(), lt: year.optional() }).optional(),
@@ -77,7 +84,7 @@ export const filterSchema = z.strictObject({
     .optional(),
   authors: z.strictObject({ any: names }).optional(),
   // Trimmed as ids are stored (see PaperStorage.resolve).
-  exclude_ids: z.array(z.string().trim().min(1).max(512)).max(1_000).optional(),
+  exclude_ids: z.array(z.string().trim().min(1).max(paperLimits.idCharacters)).max(maxExcludedIds).optional(),
 });
 
 /** Facets to count, each named once. */
@@ -150,15 +157,15 @@ export const batchSearchRequestSchema = z.strictObject({
         .refine((value) => !value.explain, { message: 'explain is not available in batches', path: ['explain'] }),
     )
     .min(1)
-    .max(64),
+    .max(maxSearchesPerBatch),
 });
 
-const paperIds = z.array(z.string().min(1).max(512));
+const paperIds = z.array(z.string().min(1).max(paperLimits.idCharacters));
 
 export const recommendRequestSchema = z
   .strictObject({
-    positive: paperIds.max(100).default([]),
-    negative: paperIds.max(100).default([]),
+    positive: paperIds.max(maxFeedbackPapers).default([]),
+    negative: paperIds.max(maxFeedbackPapers).default([]),
     /** The search the feedback refines: the list stays on its topic. */
     query: nonBlank(maxQueryCharacters).optional(),
     ...listOptions,
@@ -196,7 +203,7 @@ const wholeNames = {
   description:
     'Sent as the parameter repeated, each item whole. A lone value is also read as a comma-separated list: to send one name holding a comma, repeat the parameter with an empty value after it (empty values are ignored).',
 };
-const nameParameter = listParameter({ type: 'string', maxLength: 512 }, { minItems: 1, maxItems: 100, ...wholeNames });
+const nameParameter = listParameter({ type: 'string', maxLength: paperLimits.authorCharacters }, { minItems: 1, maxItems: maxFilterNames, ...wholeNames });
 const queryFacets = documentedAs(commaList.pipe(facetList), listParameter({ type: 'string', enum: facetNames }, { uniqueItems: true }));
 const queryFields = documentedAs(commaList.pipe(z.array(z.enum(selectableFields))), listParameter({ type: 'string', enum: selectableFields }));
 
@@ -211,13 +218,13 @@ const filterQueryParameters = {
   authors_any: documentedAs(
     queryList('never').pipe(names),
     listParameter(
-      { type: 'string', maxLength: 512 },
-      { minItems: 1, maxItems: 100, description: 'Sent as the parameter repeated, one name each (never split: names hold commas).' },
+      { type: 'string', maxLength: paperLimits.authorCharacters },
+      { minItems: 1, maxItems: maxFilterNames, description: 'Sent as the parameter repeated, one name each (never split: names hold commas).' },
     ),
   ).optional(),
   exclude_ids: documentedAs(
-    nameList.pipe(z.array(z.string().trim().min(1).max(512)).max(1_000)),
-    listParameter({ type: 'string', maxLength: 512 }, { maxItems: 1_000, ...wholeNames }),
+    nameList.pipe(z.array(z.string().trim().min(1).max(paperLimits.idCharacters)).max(maxExcludedIds)),
+    listParameter({ type: 'string', maxLength: paperLimits.idCharacters }, { maxItems: maxExcludedIds, ...wholeNames }),
   ).optional(),
 };
 
@@ -373,8 +380,6 @@ export const titleOnlyPaperInputSchema = paperInputSchema.extend({ abstract: z.s
 export const paperBatchSchemaOf = (paper: typeof paperInputSchema | typeof titleOnlyPaperInputSchema) =>
   z.strictObject({ papers: z.array(paper).min(1).max(maxPapersPerWrite) });
 
-const paperBatchSchema = paperBatchSchemaOf(paperInputSchema);
-
 /** A batch whose papers are checked one by one (skip_invalid). */
 export const paperItemsSchema = z.strictObject({ papers: z.array(z.unknown()).min(1).max(maxPapersPerWrite) });
 
@@ -418,10 +423,7 @@ export const createPapersQuerySchema = putPaperQuerySchema.extend({
   ),
 });
 
-/** POST /v1/papers takes one paper, or a batch: an object with a `papers` key. */
-export const createPapersRequestSchema = z.union([paperBatchSchema, paperInputSchema]);
-
-/** Which of the two forms of createPapersRequestSchema a body means to be, so its errors name the right fields. */
+/** Which of the two forms POST /v1/papers takes (one paper, or a batch: an object with a `papers` key) a body means to be, so its errors name the right fields. */
 export function isPaperBatch(body: unknown): boolean {
   return typeof body === 'object' && body !== null && 'papers' in body;
 }

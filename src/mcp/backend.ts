@@ -66,7 +66,7 @@ export interface SearchAnswer {
 /**
  * What the MCP server needs of the collection, whether the services run in this process or
  * behind a paper-search server reached over HTTP. Names of papers are ids, `doi:<DOI>` or
- * `arxiv:<id>`; failures throw errors carrying the API's codes (see toToolError).
+ * `arxiv:<id>`; failures throw errors carrying the API's codes (see toolErrorBody).
  */
 export interface PaperSearchBackend {
   search(request: ListRequest & { query: string; mode?: SearchMode | undefined }): Promise<SearchAnswer>;

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { filterSchema, maxPageEnd, nonBlank, paperInputSchema, paperPatchSchema, selectableFields } from '../http/schemas.js';
+import { filterSchema, maxFeedbackPapers, maxPageEnd, nonBlank, paperInputSchema, paperPatchSchema, selectableFields } from '../http/schemas.js';
 import { paperSchema } from '../papers/paper.js';
 import { paperLimits } from '../papers/paper-limits.js';
 import { exportFormats } from '../export/media-types.js';
 import { maxValuesPerFacet } from '../papers/paper-facets.js';
-import { searchModes } from '../search/search-modes.js';
+import { maxQueryCharacters, searchModes } from '../search/search-modes.js';
 import { sentenceRoles } from '../search/related/sentence-roles.js';
 import { wholeNumber } from '../shared/whole-number.js';
 
@@ -15,9 +15,9 @@ import { wholeNumber } from '../shared/whole-number.js';
  */
 
 /** A tool answer goes into a model's context: fewer hits than the API's 100 a page. */
-export const maxToolHits = 50;
+const maxToolHits = 50;
 /** Papers one add_papers call may carry. */
-export const maxPapersPerToolCall = 100;
+const maxPapersPerToolCall = 100;
 
 const page = {
   k: wholeNumber(1, maxToolHits).default(10).describe(`How many papers to return, 1 to ${maxToolHits} (default 10).`),
@@ -65,26 +65,26 @@ const searchPage = {
 };
 
 export const searchPapersInput = z.strictObject({
-  query: nonBlank(10_000).describe('What to look for, in natural language or keywords.'),
+  query: nonBlank(maxQueryCharacters).describe('What to look for, in natural language or keywords.'),
   mode,
   ...searchPage,
 });
 
 export const findSimilarInput = z.strictObject({
-  abstract: nonBlank(100_000).describe('The abstract (or any passage) to find papers like.'),
-  title: z.string().max(2_000).optional().describe('Its title, if known: it is embedded with the abstract as the stored papers were.'),
+  abstract: nonBlank(paperLimits.abstractCharacters).describe('The abstract (or any passage) to find papers like.'),
+  title: z.string().max(paperLimits.titleCharacters).optional().describe('Its title, if known: it is embedded with the abstract as the stored papers were.'),
   mode,
   ...searchPage,
 });
 
 /** One paper named by exactly one of its identifiers. */
 const paperReference = {
-  id: z.string().min(1).max(512).optional().describe('The paper id used by this collection (as returned by the other tools).'),
-  doi: z.string().min(1).max(512).optional().describe('A DOI, such as "10.48550/arXiv.2503.11731" (a doi.org URL works too).'),
+  id: z.string().min(1).max(paperLimits.idCharacters).optional().describe('The paper id used by this collection (as returned by the other tools).'),
+  doi: z.string().min(1).max(paperLimits.doiCharacters).optional().describe('A DOI, such as "10.48550/arXiv.2503.11731" (a doi.org URL works too).'),
   arxiv_id: z
     .string()
     .min(1)
-    .max(64)
+    .max(paperLimits.arxivIdCharacters)
     .optional()
     .describe('An arXiv id, such as "2503.11731" ("arXiv:2503.11731" and arxiv.org links work too; a version suffix is ignored).'),
 };
@@ -95,7 +95,7 @@ const referenceIssue = { message: 'give exactly one of id, doi and arxiv_id', pa
 export const paperReferenceInput = z.strictObject(paperReference).refine(exactlyOneReference, referenceIssue);
 
 /** The most papers one cite_papers call takes. */
-export const maxPapersPerCitation = 100;
+const maxPapersPerCitation = 100;
 
 export const citePapersInput = z.strictObject({
   papers: z
@@ -129,13 +129,15 @@ export const relatedPapersInput = z
   })
   .refine(exactlyOneReference, referenceIssue);
 
-const paperNames = z.array(z.string().min(1).max(512));
+const paperNames = z.array(z.string().min(1).max(paperLimits.idCharacters));
 
 export const recommendPapersInput = z
   .strictObject({
-    positive: paperNames.max(100).default([]).describe('Ids of papers the user likes (doi:<DOI>, arxiv:<id> and DOI or arXiv links work too).'),
-    negative: paperNames.max(100).default([]).describe('Ids of papers the user does not want more of.'),
-    query: nonBlank(10_000).optional().describe('The search the feedback refines, so the list stays on its topic (optional when there are positives).'),
+    positive: paperNames.max(maxFeedbackPapers).default([]).describe('Ids of papers the user likes (doi:<DOI>, arxiv:<id> and DOI or arXiv links work too).'),
+    negative: paperNames.max(maxFeedbackPapers).default([]).describe('Ids of papers the user does not want more of.'),
+    query: nonBlank(maxQueryCharacters)
+      .optional()
+      .describe('The search the feedback refines, so the list stays on its topic (optional when there are positives).'),
     ...page,
   })
   .refine((value) => value.positive.length > 0 || value.query !== undefined, { message: 'give at least one positive paper, or a query', path: ['positive'] })
@@ -165,8 +167,8 @@ export const addPapersInput = z.strictObject({
     .describe(`1 to ${maxPapersPerToolCall} papers; each needs an abstract. Ids are generated where absent; an id already stored refuses the whole call.`),
 });
 
-export const connectorSearchInput = z.strictObject({ query: nonBlank(10_000).describe('What to look for.') });
-export const connectorFetchInput = z.strictObject({ id: z.string().min(1).max(512).describe('An id from the results of `search`.') });
+export const connectorSearchInput = z.strictObject({ query: nonBlank(maxQueryCharacters).describe('What to look for.') });
+export const connectorFetchInput = z.strictObject({ id: z.string().min(1).max(paperLimits.idCharacters).describe('An id from the results of `search`.') });
 
 /** A paper in a ranked list: its stored fields (those asked for, when `fields` names some) and the score. */
 export const rankedPaperSchema = paperSchema.partial().extend({ id: z.string(), score: z.number() });

@@ -105,7 +105,7 @@ function warningLines(warnings: readonly WriteWarning[]): string {
   return warnings.map((warning) => `\nWarning: ${warning.message}`).join('');
 }
 
-export function paperLinkOf(paper: Paper): PaperLink {
+function paperLinkOf(paper: Paper): PaperLink {
   return { type: 'resource_link', uri: paperUri(paper.id), name: paper.id, ...(paper.title ? { title: paper.title } : {}), mimeType: 'text/markdown' };
 }
 

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { AppError } from '../errors.js';
 import { arxivIdWithoutVersion, isBareDoi, normalizeDoi } from './paper.js';
 
 /** New-style (2001.01234) and old-style (hep-th/9901001) arXiv ids, with an optional version. */
@@ -131,4 +132,19 @@ export function arxivIdFromMention(text: string | undefined): string | undefined
 export function contentId(prefix: string, title: string, year: number | string | undefined): string {
   const normalized = `${title.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim()}|${year ?? ''}`;
   return `${prefix}-${createHash('sha256').update(normalized).digest('hex').slice(0, 16)}`;
+}
+
+/**
+ * The 404 for names (ids, `doi:`/`arxiv:` identifiers) no stored paper answers to, with a `hint`
+ * of what to do instead where one helps. Every route gives `details.ids`, all the unknown names;
+ * when there is one, `details.id` names it too.
+ */
+export function paperNotFound(names: readonly string[], hint?: string): AppError {
+  const listed = names.map((name) => `"${name}"`).join(', ');
+  // A bare DOI is an id to the service (ids may look like DOIs): say how to name the paper by its DOI.
+  const bareDoi = names.find(isBareDoi);
+  const doiHint = bareDoi === undefined ? undefined : `To find a paper by its DOI, write doi:${bareDoi}.`;
+  const hints = [hint, doiHint].filter(Boolean).join(' ');
+  const message = `${names.length === 1 ? `No paper with id ${listed}` : `No papers with ids ${listed}`}.${hints ? ` ${hints}` : ''}`;
+  return new AppError('paper_not_found', message, { details: names.length === 1 ? { id: names[0], ids: [...names] } : { ids: [...names] } });
 }

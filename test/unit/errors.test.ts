@@ -1,17 +1,8 @@
 import assert from 'node:assert/strict';
 import { open } from 'node:fs/promises';
 import { describe, it } from 'node:test';
-import {
-  AppError,
-  describeFailure,
-  errorCatalog,
-  isAppError,
-  isOutOfFileDescriptors,
-  isServerFault,
-  paperNotFound,
-  toErrorBody,
-  type ErrorCode,
-} from '../../src/errors.js';
+import { AppError, describeFailure, errorCatalog, isAppError, isOutOfFileDescriptors, isServerFault, toErrorBody, type ErrorCode } from '../../src/errors.js';
+import { paperNotFound } from '../../src/papers/identifiers.js';
 
 describe('AppError', () => {
   it('takes its status from the catalog', () => {

@@ -1,6 +1,7 @@
+import type { SearchMode } from '../../src/search/search-modes.js';
 import type { SearchRequest } from './api.js';
 
-export type Mode = 'hybrid' | 'dense' | 'lexical';
+export type Mode = SearchMode;
 export const modes: readonly { value: Mode; label: string }[] = [
   { value: 'hybrid', label: 'Hybrid' },
   { value: 'dense', label: 'Meaning' },

@@ -12,7 +12,7 @@ export interface OutputChoice {
 }
 
 /** Scripts (a pipe, or `--json`) get JSON lines; a person at a terminal gets a table. */
-export function wantsJson(choice: OutputChoice): boolean {
+function wantsJson(choice: OutputChoice): boolean {
   return choice.json || !choice.stdout.isTerminal;
 }
 

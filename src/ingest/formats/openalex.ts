@@ -40,7 +40,7 @@ export function isOpenAlexRecord(value: Record<string, unknown>): boolean {
  * become categories; OpenAlex itself tags a work with a concept from 0.3, which lists many
  * marginal ones.
  */
-export const conceptScoreThreshold = 0.5;
+const conceptScoreThreshold = 0.5;
 
 /** One Work object as a record in the canonical field names; anything but an object passes through. */
 export function openAlexWorkToRecord(work: unknown): unknown {

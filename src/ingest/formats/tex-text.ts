@@ -151,7 +151,7 @@ const subscriptLetters: Record<string, string> = Object.fromEntries([...'aehijkl
  * lowered in math (`$^K$`, `$x_{i}$`) as its Unicode form where there is one; the library read
  * `\unicode{x2013}` as the text "x2013" and dropped the `^` of a letter.
  */
-export function resolveUnicodeAndScripts(tex: string): string {
+function resolveUnicodeAndScripts(tex: string): string {
   const unicode = tex.replace(/\\unicode\{(?:(?:0?x)([0-9A-Fa-f]{1,6})|(\d{1,7}))\}/g, (match, hex: string | undefined, decimal: string | undefined) => {
     const code = hex === undefined ? Number(decimal) : Number.parseInt(hex, 16);
     return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : match;
@@ -183,7 +183,7 @@ function resolveWordsInMath(tex: string): string {
 }
 
 /** `\hat{H}` as H with a combining circumflex (over each letter of `\widehat{AB}`); a command argument (`\tilde{\psi}`) keeps it, the mark after. */
-export function resolveMathAccents(tex: string): string {
+function resolveMathAccents(tex: string): string {
   if (!tex.includes('\\')) return tex;
   return tex.replace(mathAccent, (_match, command: string, braced: string | undefined, bare: string | undefined) => {
     const mark = mathAccentMarks[command]!;

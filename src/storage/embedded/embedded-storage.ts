@@ -1,7 +1,8 @@
 import { realpath, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { ModelDescription } from '../../embedding/model-registry.js';
-import { AppError, describeFailure, isDiskFull, paperNotFound } from '../../errors.js';
+import { AppError, describeFailure, isDiskFull } from '../../errors.js';
+import { paperNotFound } from '../../papers/identifiers.js';
 import type { Logger } from '../../log.js';
 import type { Paper } from '../../papers/paper.js';
 import type { FacetCounts } from '../../papers/paper-facets.js';

@@ -11,7 +11,7 @@ import { assertReplaceable } from '../index-target.js';
  * ingestion published under it and the model that built it. The collection's own description is
  * the authority on the model; this file lets `INDEX_DIR` mean the same thing for both backends.
  */
-export const pointerFormat = 'paper-search-weaviate-collection';
+const pointerFormat = 'paper-search-weaviate-collection';
 const pointerFormatVersion = 1;
 const manifestFileName = 'manifest.json';
 

@@ -31,9 +31,6 @@ export type PaperProperties = {
   write_order: number;
 };
 
-/** Names of the properties, for `returnProperties`. */
-export const recordProperties = ['paper_id', 'record'] as const;
-
 /** The object id of a paper id: UUID v5, so writing the same id again replaces the object. */
 export function paperUuid(id: string): string {
   return generateUuid5(id);

@@ -1,3 +1,5 @@
+import { otherGroup } from '../../../src/search/collection-map.js';
+
 /**
  * Colours of the largest groups (the rest share a grey): a qualitative palette readable on light
  * and dark backgrounds, as [r, g, b].
@@ -18,9 +20,6 @@ const colours: readonly (readonly [number, number, number])[] = [
 ];
 /** Papers without a category, and the groups past the palette. */
 export const grey: readonly [number, number, number] = [150, 150, 150];
-
-/** The group of papers without a category: grey, whatever its size. */
-export const otherGroup = 'other';
 
 /**
  * Each group's colour, groups given largest first: the largest named groups get the palette's

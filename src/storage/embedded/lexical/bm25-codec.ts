@@ -4,7 +4,7 @@ import { Bm25Index } from './bm25-index.js';
 import { bm25ParameterProblem } from './bm25-scoring.js';
 
 /** Bumped whenever the layout or the analyzer's output changes (see encodeBm25Index). */
-export const bm25FormatVersion = 1;
+const bm25FormatVersion = 1;
 const magic = new TextEncoder().encode('PSBM25IX');
 const headerBytes = 48;
 const textEncoder = new TextEncoder();
