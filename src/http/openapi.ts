@@ -116,7 +116,9 @@ const mcpAnswerSchema = z.looseObject({
 const mcpRefusalSchema = z
   .object({
     jsonrpc: z.literal('2.0'),
-    id: z.null(),
+    // Always null (the refusal answers no one request), typed as an answer's id is: a lone `null`
+    // type stops openapi-generator from generating a client at all.
+    id: mcpAnswerSchema.shape.id,
     error: z.object({ code: z.literal(-32000), message: z.string(), data: errorResponseSchema.shape.error }).strict(),
   })
   .strict();
@@ -363,6 +365,13 @@ const responseHeaders = {
   contentDisposition: stringHeader('On an answer in an export format: its file name, `inline; filename="….bib"`.'),
   wwwAuthenticate: stringHeader('The scheme a key is given in: `Bearer realm="paper-search"`.'),
   allow: stringHeader('The methods the path takes.'),
+  papersNotFoundCount: {
+    description: 'On an answer in an export format (a file has no place for them): how many names no paper has.',
+    schema: { type: 'integer', minimum: 1 },
+  },
+  papersNotFound: stringHeader(
+    'On an answer in an export format: the names no paper has, each percent-encoded, comma-separated (cut at whole names if there are too many to fit: compare the count).',
+  ),
   etag: stringHeader("The paper's version (JSON answers without `fields`): send it back in If-Match to write only that version."),
 };
 
@@ -383,6 +392,15 @@ const conditionalHeaders = [
     schema: { type: 'string' },
   },
 ];
+
+/** A read's revalidation of a cached copy (RFC 9110 §13.1.2). */
+const revalidationHeader = {
+  name: 'If-None-Match',
+  in: 'header',
+  required: false,
+  description: "A cached copy's ETag (or `*`): if the paper is stored with it (stored at all, for `*`), the answer is 304 Not Modified with no body.",
+  schema: { type: 'string' },
+};
 
 /**
  * Statuses answered on the connection before any route sees the request (unparsable-request.ts),
@@ -409,7 +427,10 @@ function headersOf(operation: Operation, status: number, limited: boolean): Reco
     ...(status === 201 && operation.operationId === 'createPapers' ? { Location: responseHeaders.location } : {}),
     ...(status === 200 && operation.operationId === 'listPapers' ? { Link: responseHeaders.link } : {}),
     ...(status === 200 && operation.exports ? { 'Content-Disposition': responseHeaders.contentDisposition } : {}),
-    ...((status === 200 || status === 201) && operation.etag ? { ETag: responseHeaders.etag } : {}),
+    ...((status === 200 || status === 201 || status === 304) && operation.etag ? { ETag: responseHeaders.etag } : {}),
+    ...(status === 200 && operation.operationId === 'getPapers'
+      ? { 'X-Papers-Not-Found-Count': responseHeaders.papersNotFoundCount, 'X-Papers-Not-Found': responseHeaders.papersNotFound }
+      : {}),
   };
 }
 
@@ -481,6 +502,8 @@ export function buildOpenApiDocument(version: string): JsonSchema {
     const parameters: unknown[] = [];
     if (operation.path.includes('{id}')) parameters.push({ name: 'id', in: 'path', required: true, schema: { type: 'string' } });
     if (operation.conditional) parameters.push(...conditionalHeaders);
+    const revalidates = operation.etag === true && operation.method === 'get';
+    if (revalidates) parameters.push(revalidationHeader);
     if (operation.query) {
       const query = jsonSchema(operation.query, 'input') as { properties?: Record<string, unknown>; required?: string[] };
       for (const [name, schema] of Object.entries(query.properties ?? {})) {
@@ -511,6 +534,9 @@ export function buildOpenApiDocument(version: string): JsonSchema {
                 ...(operation.exports ? exportContent : {}),
               },
             };
+    }
+    if (revalidates) {
+      responses[304] = { description: 'Not Modified: the cached copy If-None-Match names is current (no body)', headers: headersOf(operation, 304, limited) };
     }
     const access = operation.access ?? 'read';
     const statuses = [

@@ -95,7 +95,8 @@ export const createdPapersResponseSchema = z.union([
 ]);
 export const putPaperResponseSchema = z.object({ paper: paperSchema.strict(), created: z.boolean(), warnings: writeWarningsSchema, took_ms: tookMs }).strict();
 export const patchedPaperResponseSchema = z.object({ paper: paperSchema.strict(), warnings: writeWarningsSchema, took_ms: tookMs }).strict();
-export const deletedPaperResponseSchema = z.object({ id: z.string(), deleted: z.literal(true), took_ms: tookMs }).strict();
+// `deleted` is always true; typed as a boolean, as generated clients read a `const` true wrongly (as a string).
+export const deletedPaperResponseSchema = z.object({ id: z.string(), deleted: z.boolean().describe('Always true.'), took_ms: tookMs }).strict();
 
 const snapshotStatsSchema = z.object({
   lastSnapshotAt: z.string().nullable(),

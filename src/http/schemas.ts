@@ -94,8 +94,19 @@ const facetList = z
   .refine((names) => new Set(names).size === names.length, { message: 'names a facet twice' })
   .meta({ uniqueItems: true });
 
+/**
+ * A field name as a choice of fields takes it: `id` too, which always comes back, so that
+ * `fields=id` asks for the id alone where an empty list cannot be sent (generated clients leave
+ * an empty query parameter out).
+ */
+const fieldName = z.enum(['id', ...selectableFields]);
+const withoutId = (names: string[]) => names.filter((name) => name !== 'id');
+
 /** Which stored fields come back (in a JSON body; the query's form is queryFields). */
-const fieldChoice = z.array(z.enum(selectableFields)).max(selectableFields.length);
+const fieldChoice = z
+  .array(fieldName)
+  .max(selectableFields.length + 1)
+  .transform(withoutId);
 
 /** Options every ranked list takes: the page, a score floor, a filter, which fields come back and which facets are counted. */
 const listOptions = {
@@ -151,7 +162,8 @@ export const batchSearchRequestSchema = z.strictObject({
           query: nonBlank(maxQueryCharacters),
           mode,
           ...listOptions,
-          explain: listOptions.explain.meta({ const: false, description: 'Not available in batches: false or left out.' }),
+          // Not a `const` false: generated clients read one wrongly (as a string) and could not send a batch.
+          explain: listOptions.explain.meta({ description: 'Not available in batches: false or left out (true is refused).' }),
         })
         .superRefine(withinPageLimit)
         .refine((value) => !value.explain, { message: 'explain is not available in batches', path: ['explain'] }),
@@ -205,7 +217,7 @@ const wholeNames = {
 };
 const nameParameter = listParameter({ type: 'string', maxLength: paperLimits.authorCharacters }, { minItems: 1, maxItems: maxFilterNames, ...wholeNames });
 const queryFacets = documentedAs(commaList.pipe(facetList), listParameter({ type: 'string', enum: facetNames }, { uniqueItems: true }));
-const queryFields = documentedAs(commaList.pipe(z.array(z.enum(selectableFields))), listParameter({ type: 'string', enum: selectableFields }));
+const queryFields = documentedAs(commaList.pipe(z.array(fieldName).transform(withoutId)), listParameter({ type: 'string', enum: fieldName.options }));
 
 /** The filter as flat query parameters (see filterOfQuery). */
 const filterQueryParameters = {
@@ -224,7 +236,13 @@ const filterQueryParameters = {
   ).optional(),
   exclude_ids: documentedAs(
     nameList.pipe(z.array(z.string().trim().min(1).max(paperLimits.idCharacters)).max(maxExcludedIds)),
-    listParameter({ type: 'string', maxLength: paperLimits.idCharacters }, { maxItems: maxExcludedIds, ...wholeNames }),
+    listParameter(
+      { type: 'string', maxLength: paperLimits.idCharacters },
+      {
+        maxItems: maxExcludedIds,
+        description: `${wholeNames.description} The request line and headers hold at most 16 KiB: a long list fits comma-separated (1,000 ids of ten characters take 11 KB), where the parameter repeated 1,000 times does not.`,
+      },
+    ),
   ).optional(),
 };
 

@@ -200,6 +200,47 @@ describe('the OpenAPI document', () => {
     assert.ok(validateRefusal(await refusal.json()), `the /mcp 415 is as documented: ${ajv.errorsText(validateRefusal.errors)}`);
   });
 
+  it("regression: documents what generated clients meet, in forms their generators take (GET /v1/papers/{id}'s 304, the export's X-Papers-Not-Found headers; a boolean const and a lone null type broke openapi-generator's Python client)", async () => {
+    type Described = { parameters?: { name: string; in: string }[]; responses: Record<string, { headers?: Record<string, unknown> }> };
+    const getPaper = document.paths['/v1/papers/{id}']!.get as unknown as Described;
+    assert.ok(getPaper.parameters?.some((parameter) => parameter.name === 'If-None-Match' && parameter.in === 'header'));
+    assert.ok(getPaper.responses['304']?.headers?.ETag);
+    const read = await request(server.url, '/v1/papers/seed-014');
+    const etag = read.headers.get('etag')!;
+    // Over node:http: fetch adds Cache-Control: no-cache to a conditional request, which asks for the whole answer.
+    const revalidate = (cached: string) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        httpRequest(`${server.url}/v1/papers/seed-014`, { headers: { 'if-none-match': cached } }, (answer) => {
+          let body = '';
+          answer.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+          answer.on('end', () => resolve({ status: answer.statusCode!, body }));
+        })
+          .on('error', reject)
+          .end();
+      });
+    assert.deepEqual(await revalidate(etag), { status: 304, body: '' });
+    assert.deepEqual(await revalidate('*'), { status: 304, body: '' });
+    assert.equal((await revalidate('"another-version"')).status, 200);
+
+    const getPapers = document.paths['/v1/papers/batch']!.post as unknown as Described;
+    assert.deepEqual(
+      Object.keys(getPapers.responses['200']!.headers!).filter((name) => name.startsWith('X-Papers')),
+      ['X-Papers-Not-Found-Count', 'X-Papers-Not-Found'],
+    );
+
+    const shapesGeneratorsRefuse: string[] = [];
+    // A null type is taken as one choice of an anyOf (a nullable value), not as a value's whole type.
+    const walk = (node: unknown, path: string, inChoice: boolean) => {
+      if (typeof node !== 'object' || node === null) return;
+      const schema = node as Record<string, unknown>;
+      if (typeof schema.const === 'boolean') shapesGeneratorsRefuse.push(`${path}: const ${String(schema.const)}`);
+      if (schema.type === 'null' && !inChoice) shapesGeneratorsRefuse.push(`${path}: type null alone`);
+      for (const [key, child] of Object.entries(schema)) walk(child, `${path}/${key}`, key === 'anyOf' || key === 'oneOf' || (inChoice && Array.isArray(node)));
+    };
+    walk(document, '#', false);
+    assert.deepEqual(shapesGeneratorsRefuse, []);
+  });
+
   it('documents /metrics as the Prometheus text it answers, not JSON (the document said application/json)', async () => {
     const content = document.paths['/metrics']!.get!.responses['200']!.content as Record<string, unknown>;
     assert.deepEqual(Object.keys(content), ['text/plain; version=0.0.4']);

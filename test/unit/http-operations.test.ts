@@ -87,6 +87,14 @@ describe('regressions', () => {
     assert.equal((await app.call('/v1/papers/volcano-1?fields=nonsense')).status, 400);
   });
 
+  it('regression: answers the id alone for fields=id (a generated client cannot send an empty fields, and got every field)', async () => {
+    const app = await serving();
+    assert.deepEqual((await app.call('/v1/papers/volcano-1?fields=id')).body!.paper, { id: 'volcano-1' });
+    assert.deepEqual((await app.call('/v1/papers/volcano-1?fields=id,year')).body!.paper, { id: 'volcano-1', year: 2021 });
+    const related = await app.call('/v1/papers/volcano-1/related?k=1&fields=id');
+    assert.deepEqual(Object.keys(related.body!.hits[0]).sort(), ['id', 'score']);
+  });
+
   it('shows no internal path in /v1/stats (the index folder’s absolute path was shown)', async () => {
     const app = await serving();
     const stats = await app.call('/v1/stats');
