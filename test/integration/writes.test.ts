@@ -152,6 +152,36 @@ describe('writing papers', () => {
     await client.deletePaper(paper.id);
   });
 
+  it("regression: takes a field sent as null as left out, as ingestion does (a generated client's unset doi and issue made POST and PUT 400s)", async () => {
+    const unset = { doi: null, issue: null, venue: null, authors: null };
+    const one = await request<{ paper: Record<string, unknown> }>(server.url, '/v1/papers', {
+      json: { id: 'null-fields-1', title: 'Null fields', abstract: 'A paper whose client sends its unset fields as null.', ...unset },
+      headers: auth,
+    });
+    assert.equal(one.status, 201, JSON.stringify(one.body));
+    assert.deepEqual(Object.keys(one.body.paper).sort(), ['abstract', 'id', 'title']);
+    const batch = await request(server.url, '/v1/papers', {
+      json: { papers: [{ id: 'null-fields-2', abstract: 'The second, in a batch.', ...unset }] },
+      headers: auth,
+    });
+    assert.equal(batch.status, 201, JSON.stringify(batch.body));
+    const skipping = await request(server.url, '/v1/papers?skip_invalid=true', {
+      json: { papers: [{ id: 'null-fields-3', abstract: 'The third, in a batch that skips the invalid.', ...unset }] },
+      headers: auth,
+    });
+    assert.deepEqual([skipping.status, (skipping.body as { rejected: unknown[] }).rejected], [201, []]);
+    const replaced = await request<{ paper: Record<string, unknown> }>(server.url, '/v1/papers/null-fields-1', {
+      method: 'PUT',
+      json: { title: null, abstract: 'Replaced, its title unset.', year: 2024, ...unset },
+      headers: auth,
+    });
+    assert.equal(replaced.status, 200, JSON.stringify(replaced.body));
+    assert.deepEqual(replaced.body.paper, { id: 'null-fields-1', title: '', abstract: 'Replaced, its title unset.', year: 2024 });
+    const noAbstract = await request(server.url, '/v1/papers', { json: { id: 'null-fields-4', title: 'No abstract', abstract: null }, headers: auth });
+    assert.equal(noAbstract.status, 400);
+    for (const id of ['null-fields-1', 'null-fields-2', 'null-fields-3']) await client.deletePaper(id);
+  });
+
   it('adds a batch all or none: an existing id makes it a 409 that writes nothing', async () => {
     const batch = ['a', 'b', 'c'].map((suffix) => ({
       id: `batch-${suffix}`,

@@ -34,13 +34,14 @@ export function writeRoutes(requireWrites: (response: Response) => WriteService)
     const started = performance.now();
     const { allow_title_only: allowTitleOnly, skip_invalid: skipInvalid } = parseInput(createPapersQuerySchema, request.query, 'query');
     const referenceFormat = Buffer.isBuffer(request.body) ? referenceFormatOf(request) : undefined;
-    const batch = isPaperBatch(request.body);
+    const body = Buffer.isBuffer(request.body) ? request.body : withoutNullFields(request.body);
+    const batch = isPaperBatch(body);
     const paperSchema = allowTitleOnly ? titleOnlyPaperInputSchema : paperInputSchema;
     if (skipInvalid && (referenceFormat || batch)) {
       // A batch or a BibTeX, RIS or CSL-JSON file, of which the papers that can be are written.
       const items = referenceFormat
         ? await paperInputsOfReferences(referenceBytes(request), referenceFormat, { allowTitleOnly, skipInvalid })
-        : entriesOfBatch(request.body, paperSchema);
+        : entriesOfBatch(body, paperSchema);
       const { papers, rejected, shared } = await requireWrites(response).createValidPapers(items, { allowTitleOnly }, callerOf(response));
       response.status(201).json({ papers, rejected, ...warningsOf(shared), took_ms: elapsedMs(started) });
       return;
@@ -61,14 +62,14 @@ export function writeRoutes(requireWrites: (response: Response) => WriteService)
         { path: 'query.skip_invalid', message: 'only for a batch or a BibTeX, RIS or CSL-JSON body', code: 'custom' },
       ]);
     }
-    if (Array.isArray(request.body)) {
+    if (Array.isArray(body)) {
       // A JSON array: most likely a CSL-JSON bibliography sent as plain JSON.
       throw invalidInput(
         'The body is a JSON array: send papers as {"papers": [...]}, or a CSL-JSON bibliography (Zotero, Pandoc) with Content-Type: application/vnd.citationstyles.csl+json.',
         [{ path: 'body', message: 'expected an object ({"papers": [...]} or one paper), received an array', code: 'invalid_type' }],
       );
     }
-    const inputs = batch ? parseInput(paperBatchSchemaOf(paperSchema), request.body, 'body').papers : [parseInput(paperSchema, request.body, 'body')];
+    const inputs = batch ? parseInput(paperBatchSchemaOf(paperSchema), body, 'body').papers : [parseInput(paperSchema, body, 'body')];
     const { papers, shared } = await requireWrites(response).createPapers(inputs, { batch, allowTitleOnly }, callerOf(response));
     response.status(201);
     if (batch) {
@@ -83,7 +84,7 @@ export function writeRoutes(requireWrites: (response: Response) => WriteService)
     const started = performance.now();
     const { id } = parseInput(paperIdParamsSchema, request.params, 'params');
     const { allow_title_only: allowTitleOnly } = parseInput(putPaperQuerySchema, request.query, 'query');
-    const input = parseInput(allowTitleOnly ? titleOnlyPaperInputSchema : paperInputSchema, request.body, 'body');
+    const input = parseInput(allowTitleOnly ? titleOnlyPaperInputSchema : paperInputSchema, withoutNullFields(request.body), 'body');
     const { paper, created, shared } = await requireWrites(response).putPaper(id, input, callerOf(response), {
       allowTitleOnly,
       preconditions: preconditionsOf(request),
@@ -146,4 +147,19 @@ function entityTags(header: string | undefined): EntityTags | undefined {
 /** A write answer's `warnings`, present only when there is one (answers without stay as they were). */
 function warningsOf(shared: readonly SharedIdentifier[]): { warnings?: readonly SharedIdentifier[] } {
   return shared.length > 0 ? { warnings: shared } : {};
+}
+
+/**
+ * A written paper (or each paper of a batch) without the fields sent as null: a paper's field is
+ * absent or has a value, as ingestion reads a record, and generated clients send every optional
+ * field, null when it is not set. (In a PATCH, null removes the field.)
+ */
+function withoutNullFields(body: unknown): unknown {
+  const withoutNulls = (value: unknown) =>
+    typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype
+      ? Object.fromEntries(Object.entries(value).filter(([, field]) => field !== null))
+      : value;
+  if (!isPaperBatch(body)) return withoutNulls(body);
+  const { papers, ...rest } = body as { papers: unknown };
+  return { ...rest, papers: Array.isArray(papers) ? papers.map(withoutNulls) : papers };
 }
