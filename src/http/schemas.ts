@@ -29,16 +29,21 @@ const offset = wholeNumber(0, maxPageEnd - 1).default(0);
 export const givenOnce = { error: (issue: { input: unknown }) => (Array.isArray(issue.input) ? 'must be given once' : undefined) };
 
 /** A query parameter holding a whole number; an empty value is an error, not 0. */
-const queryInteger = (min: number, max: number) =>
-  documentedAs(
-    z
-      .string(givenOnce)
-      .trim()
-      .regex(/^-?\d+$/, { message: 'must be a whole number' })
-      .transform(Number)
-      .pipe(wholeNumber(min, max)),
-    { type: 'integer', minimum: min, maximum: max },
-  );
+const queryInteger = (min: number, max: number, fallback?: number) => {
+  const parameter = z
+    .string(givenOnce)
+    .trim()
+    .regex(/^-?\d+$/, { message: 'must be a whole number' })
+    .transform(Number)
+    .pipe(wholeNumber(min, max));
+  const documented = { type: 'integer', minimum: min, maximum: max };
+  return fallback === undefined
+    ? documentedAs(parameter, documented)
+    : documentedAs(
+        parameter.optional().transform((value) => value ?? fallback),
+        { ...documented, default: fallback },
+      );
+};
 /** A query parameter that is true or false, false when absent. */
 const queryFlag = documentedAs(
   z.enum(['true', 'false'], givenOnce).transform((value) => value === 'true'),
@@ -261,8 +266,8 @@ function filterOfQuery(query: FilterQuery) {
 /** The GET form of the list options: flat query parameters, turned into the same shape as a body. */
 export const relatedQuerySchema = z
   .strictObject({
-    k: queryInteger(1, maxHitsPerPage).default(10),
-    offset: queryInteger(0, maxPageEnd - 1).default(0),
+    k: queryInteger(1, maxHitsPerPage, 10),
+    offset: queryInteger(0, maxPageEnd - 1, 0),
     score_threshold: queryNumber.optional(),
     fields: queryFields.optional(),
     ...filterQueryParameters,
@@ -303,7 +308,7 @@ export const facetsQuerySchema = z
   .transform((query) => ({ facets: query.facets, filter: filterOfQuery(query) }));
 
 export const listPapersQuerySchema = z.strictObject({
-  limit: queryInteger(1, 1_000).default(100),
+  limit: queryInteger(1, 1_000, 100),
   // An empty cursor is a client's mistake (a next_cursor of null sent as ""), not a cursor of another index.
   cursor: z.string().min(1, 'is empty: leave cursor out for the first page').max(100).optional(),
   fields: queryFields.optional(),

@@ -183,7 +183,7 @@ describe('the OpenAPI document', () => {
     });
     assert.equal(strayStatus, 415);
     const k = byRoute.get('get /v1/papers/{id}/related')!.parameters!.find((parameter) => parameter.name === 'k')!;
-    assert.deepEqual(k.schema, { type: 'integer', minimum: 1, maximum: 100 });
+    assert.deepEqual(k.schema, { type: 'integer', minimum: 1, maximum: 100, default: 10 });
 
     const ajv = new Ajv2020({ strict: false });
     const mcpError = (byRoute.get('post /mcp')!.responses['400'] as { content: { 'application/json': { schema: object } } }).content['application/json'].schema;
