@@ -1,7 +1,7 @@
 import type { Paper } from '../papers/paper.js';
 import { withoutLoneSurrogates } from '../shared/unicode.js';
 import type { ListedPaper } from './tool-schemas.js';
-import { arxivAbstractUrl, doiUrl } from '../papers/paper-urls.js';
+import { paperPages } from '../papers/paper-urls.js';
 import { publicationLine } from '../papers/publication-line.js';
 
 /** How much of an abstract a ranked list shows in text; the structured result has all of it. */
@@ -27,12 +27,9 @@ export function paperIdOfUri(uri: string): string | undefined {
   }
 }
 
-/** A public page of the paper: its URL, else its DOI or arXiv page, else its resource URI. */
+/** A public page of the paper: the first of its pages (see paperPages), else its resource URI. */
 export function paperLink(paper: Paper): string {
-  if (paper.url) return paper.url;
-  if (paper.doi) return doiUrl(paper.doi);
-  if (paper.arxiv_id) return arxivAbstractUrl(paper.arxiv_id);
-  return paperUri(paper.id);
+  return paperPages(paper)[0]?.href ?? paperUri(paper.id);
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { HitsResponse, PaperResponse } from '../../client/paper-search-client.js';
-import { paperLinks } from './paper-links.js';
+import { paperPages } from '../../papers/paper-urls.js';
 import { columnsOf, fit, padColumns, painter, printable, wrap, type StreamTraits } from './terminal.js';
 
 type Hit = HitsResponse['hits'][number];
@@ -48,7 +48,7 @@ export function hitsTable(hits: readonly Hit[], terminal: StreamTraits): string 
     const year = String(hit.year ?? '').padEnd(4);
     const title = padColumns(fit(hit.title || '(untitled)', titleWidth), titleWidth);
     lines.push(`${paint('dim', rank)}  ${paint('cyan', score)}  ${year}  ${paint('bold', title)}  ${paint('yellow', fit(hit.id, idWidth))}`);
-    const details = [authorsLine(hit.authors), hit.categories?.join(' '), paperLinks(hit)[0]].filter((part): part is string => Boolean(part));
+    const details = [authorsLine(hit.authors), hit.categories?.join(' '), paperPages(hit)[0]?.href].filter((part): part is string => Boolean(part));
     if (details.length > 0) lines.push(`${indent}${paint('dim', fit(details.join(' · '), terminal.columns - indent.length))}`);
     const sentence = hit.explain?.closest_sentence;
     if (sentence) lines.push(`${indent}${paint('italic', fit(`“${sentence.text}”`, terminal.columns - indent.length))}`);
@@ -79,7 +79,7 @@ function printPaper(paper: PaperFields, choice: OutputChoice): void {
     ...(paper.title === undefined ? [] : wrap(paper.title || '(untitled)', width).map((line) => paint('bold', line))),
     paint('dim', printable([paper.authors?.join(', '), paper.date ?? paper.year?.toString(), paper.categories?.join(' ')].filter(Boolean).join(' · '))),
     paint('yellow', `id ${printable(paper.id)}`),
-    ...paperLinks(paper).map((link) => paint('cyan', printable(link))),
+    ...paperPages(paper).map((page) => paint('cyan', printable(page.href))),
     '',
     ...wrap(paper.abstract ?? '', width),
   ];

@@ -1,5 +1,5 @@
 import type { Hit } from '../api.js';
-import { paperLinks } from '../links.js';
+import { paperPages } from '../../../src/papers/paper-urls.js';
 import { NameList } from './name-list.js';
 import { paperPath } from '../router.js';
 import { outsideMath } from '../tex-math.js';
@@ -43,7 +43,7 @@ export function HitCard({ hit, rank, feedback, onFeedback, note, scoreKind = 'sc
       </p>
       {hit.abstract !== undefined && <Excerpt abstract={hit.abstract} sentence={sentence} />}
       <div class="hit-actions">
-        {paperLinks(hit).map((link) => (
+        {paperPages(hit).map((link) => (
           <a class="external" href={link.href} target="_blank" rel="noopener noreferrer" key={link.href}>
             {link.label}
             <span class="visually-hidden"> of “{hit.title || hit.id}” (opens in a new tab)</span>

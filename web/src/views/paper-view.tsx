@@ -6,7 +6,7 @@ import { ErrorNotice } from '../components/notice.js';
 import { TexText } from '../components/tex-text.js';
 import { RankedList } from '../components/ranked-list.js';
 import { rememberResults } from '../last-results.js';
-import { paperLinks } from '../links.js';
+import { paperPages } from '../../../src/papers/paper-urls.js';
 import { navigate, paperPath } from '../router.js';
 import { publicationLine } from '../../../src/papers/publication-line.js';
 import { sentenceRoles, type SentenceRole } from '../../../src/search/related/sentence-roles.js';
@@ -92,7 +92,7 @@ export function PaperView({ id, params }: { id: string; params: URLSearchParams 
         ))}
       </p>
       <p class="links">
-        {paperLinks(record).map((link) => (
+        {paperPages(record).map((link) => (
           <a class="external" href={link.href} target="_blank" rel="noopener noreferrer" key={link.href}>
             {link.label}
             <span class="visually-hidden"> (opens in a new tab)</span>
