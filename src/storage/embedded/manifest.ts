@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { modelAsRecorded, type ModelDescription } from '../../embedding/model-registry.js';
 import { AppError } from '../../errors.js';
 import { writeFileAtomic } from '../../shared/fs-atomic.js';
-import { describeModel } from '../model-summary.js';
+import { describeModel, recordedModelSchema } from '../model-summary.js';
 
 /**
  * Bumped whenever the layout of an index folder changes, or its papers gain a field an older
@@ -35,18 +35,7 @@ export type HnswParameters = z.infer<typeof hnswParametersSchema>;
 const manifestSchema = z.object({
   format: z.literal('paper-search-index'),
   formatVersion: z.number().int(),
-  model: z.object({
-    id: z.string(),
-    hubId: z.string(),
-    dimension: z.number().int().positive(),
-    pooling: z.enum(['mean', 'cls']),
-    maxTokens: z.number().int().positive(),
-    /** How passages longer than the window were embedded: `truncate`, or `windows:<stride>`. */
-    longPassages: z.string(),
-    /** Weight of the title embedded alone in each paper's vector; absent (read as 0) in folders built before it had one. */
-    titleWeight: z.number().nonnegative().default(0),
-    onnxSha256: z.string(),
-  }),
+  model: recordedModelSchema,
   count: z.number().int().nonnegative(),
   hnsw: hnswParametersSchema,
   /** The lexical (BM25) index over the same passages the vectors embed. */

@@ -4,7 +4,7 @@ import { modelAsRecorded, type ModelDescription } from '../../embedding/model-re
 import { AppError } from '../../errors.js';
 import type { ModelSummary } from '../paper-storage.js';
 import type { PaperProperties } from './paper-object.js';
-import { describeModel } from '../model-summary.js';
+import { describeModel, recordedModelSchema } from '../model-summary.js';
 
 /** Bumped whenever the layout of a paper collection changes; older collections are refused. */
 export const collectionFormatVersion = 2;
@@ -22,17 +22,7 @@ export const lexicalAnalyzer = 'english-lucene33stop-porter-v1 (whitespace-token
 const collectionMetadataSchema = z.object({
   format: z.literal('paper-search-collection'),
   formatVersion: z.number().int(),
-  model: z.object({
-    id: z.string(),
-    hubId: z.string(),
-    dimension: z.number().int().positive(),
-    pooling: z.string(),
-    maxTokens: z.number().int().positive(),
-    longPassages: z.string(),
-    /** Absent (read as 0) in collections built before the title had a weight in paper vectors. */
-    titleWeight: z.number().nonnegative().default(0),
-    onnxSha256: z.string(),
-  }),
+  model: recordedModelSchema,
   createdAt: z.string(),
   /** Set when ingestion has added every paper (a collection without it was never published). */
   source: z.object({ input: z.string(), read: z.number().int(), rejected: z.number().int() }).optional(),
