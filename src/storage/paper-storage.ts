@@ -61,7 +61,7 @@ export interface PaperStorage {
   /**
    * Optional: `papers` as JSON text, each parsing to the paper `papers` returns, for a backend that
    * keeps its records encoded (the embedded one): a list a transport sends as JSON then needs no
-   * record decoded and encoded again (see hitsJson). Without it, the records are encoded.
+   * record decoded and encoded again (see search/hits-json.ts). Without it, the records are encoded.
    */
   paperJson?(ids: readonly string[]): Promise<(Uint8Array | undefined)[]>;
   /** The stored vectors of these ids, in the same order (undefined where there is none). */

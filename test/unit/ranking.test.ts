@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Paper } from '../../src/papers/paper.js';
-import { byScoreThenId, hitsJson, rankedBy, roundScore, selectFields, toHit, type RankedCandidate } from '../../src/search/ranking.js';
+import { hitsJson } from '../../src/search/hits-json.js';
+import { byScoreThenId, rankedBy, roundScore, selectFields, toHit, type RankedCandidate } from '../../src/search/ranking.js';
 
 const papers: Paper[] = [
   { id: 'c', title: 'Gamma', abstract: 'third', year: 2020, authors: ['A'] },
