@@ -1,6 +1,7 @@
 import type { Paper } from '../papers/paper.js';
 import { withoutLoneSurrogates } from '../shared/unicode.js';
 import type { ListedPaper } from './tool-schemas.js';
+import { shortAuthorList } from '../papers/author-names.js';
 import { paperPages } from '../papers/paper-urls.js';
 import { publicationLine } from '../papers/publication-line.js';
 
@@ -46,11 +47,6 @@ function shorten(text: string, length: number): string {
   return flat.length <= length ? flat : `${flat.slice(0, length).replace(/\s+\S*$/, '')}…`;
 }
 
-function authorList(authors: readonly string[] | undefined, most = 3): string | undefined {
-  if (!authors || authors.length === 0) return undefined;
-  return oneLine(authors.length > most ? `${authors.slice(0, most).join(', ')} et al.` : authors.join(', '));
-}
-
 function identifiers(paper: Pick<Paper, 'id' | 'doi' | 'arxiv_id'>): string {
   return oneLine([`id: ${paper.id}`, paper.doi && `doi: ${paper.doi}`, paper.arxiv_id && `arXiv: ${paper.arxiv_id}`].filter(Boolean).join(', '));
 }
@@ -63,7 +59,8 @@ export function renderRankedPapers(papers: readonly ListedPaper[], offset = 0): 
       // A paper's title may be left out by `fields`: its id heads it then, never "(untitled)".
       const title = paper.title === undefined ? paper.id : oneLine(paper.title) || '(untitled)';
       const heading = [title, paper.year !== undefined ? `(${paper.year})` : undefined].filter(Boolean).join(' ');
-      const byline = [authorList(paper.authors), `${identifiers(paper)}, score ${paper.score}`].filter(Boolean).join('; ');
+      const authors = shortAuthorList(paper.authors);
+      const byline = [authors && oneLine(authors), `${identifiers(paper)}, score ${paper.score}`].filter(Boolean).join('; ');
       const abstract = paper.abstract ? `\n   ${shorten(paper.abstract, abstractPreview)}` : '';
       return `${offset + i + 1}. ${heading}\n   ${byline}${abstract}`;
     })

@@ -115,3 +115,10 @@ function isLoneInvertedName(text: string): boolean {
     given.every((name) => /^\p{Lu}[\p{L}\p{M}.'’-]*$/u.test(name))
   );
 }
+
+/** A byline of the first three authors, "et al." after them when there are more; undefined for none. */
+export function shortAuthorList(authors: readonly string[] | undefined): string | undefined {
+  if (!authors || authors.length === 0) return undefined;
+  const shown = 3;
+  return authors.length > shown ? `${authors.slice(0, shown).join(', ')} et al.` : authors.join(', ');
+}

@@ -1,4 +1,5 @@
 import type { HitsResponse, PaperResponse } from '../../client/paper-search-client.js';
+import { shortAuthorList } from '../../papers/author-names.js';
 import { paperPages } from '../../papers/paper-urls.js';
 import { columnsOf, fit, padColumns, painter, printable, wrap, type StreamTraits } from './terminal.js';
 
@@ -48,7 +49,7 @@ export function hitsTable(hits: readonly Hit[], terminal: StreamTraits): string 
     const year = String(hit.year ?? '').padEnd(4);
     const title = padColumns(fit(hit.title || '(untitled)', titleWidth), titleWidth);
     lines.push(`${paint('dim', rank)}  ${paint('cyan', score)}  ${year}  ${paint('bold', title)}  ${paint('yellow', fit(hit.id, idWidth))}`);
-    const details = [authorsLine(hit.authors), hit.categories?.join(' '), paperPages(hit)[0]?.href].filter((part): part is string => Boolean(part));
+    const details = [shortAuthorList(hit.authors), hit.categories?.join(' '), paperPages(hit)[0]?.href].filter((part): part is string => Boolean(part));
     if (details.length > 0) lines.push(`${indent}${paint('dim', fit(details.join(' · '), terminal.columns - indent.length))}`);
     const sentence = hit.explain?.closest_sentence;
     if (sentence) lines.push(`${indent}${paint('italic', fit(`“${sentence.text}”`, terminal.columns - indent.length))}`);
@@ -84,9 +85,4 @@ function printPaper(paper: PaperFields, choice: OutputChoice): void {
     ...wrap(paper.abstract ?? '', width),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
-}
-
-function authorsLine(authors: readonly string[] | undefined): string | undefined {
-  if (!authors || authors.length === 0) return undefined;
-  return authors.length <= 3 ? authors.join(', ') : `${authors.slice(0, 3).join(', ')} et al.`;
 }
