@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import type { RequestHandler, Response } from 'express';
 import { AppError } from '../errors.js';
+import { whenAnswerDone } from './answer-done.js';
 
 export interface AnswerGateOptions {
   /** Answers built at once (on the main thread). */
@@ -61,7 +62,7 @@ export function answerGate(options: AnswerGateOptions): RequestHandler {
       }
       return result;
     } as Response['end'];
-    response.once('close', () => {
+    whenAnswerDone(socket, response, () => {
       clearTimeout(stalled);
       if (!built) building--;
       held -= holding;
@@ -77,7 +78,7 @@ export function answerGate(options: AnswerGateOptions): RequestHandler {
       next();
     };
     // A connection closed while waiting gives the turn up.
-    response.once('close', () => {
+    whenAnswerDone(request.socket, response, () => {
       if (entered) return;
       const position = queue.indexOf(enter);
       if (position >= 0) queue.splice(position, 1);

@@ -3,6 +3,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import { ipKeyGenerator } from 'express-rate-limit';
 import type { EmbedRequestOptions } from '../embedding/embed-scheduler.js';
 import type { ApiKeys } from './auth.js';
+import { whenAnswerDone } from './answer-done.js';
 
 /**
  * Who is calling, for fairness and rate limits: the API key it presents if it is a configured one
@@ -38,7 +39,7 @@ export function attachCaller(requestTimeoutMs: number, apiKeys: ApiKeys): Reques
       const controller = new AbortController();
       hungUp = controller;
       if (response.destroyed) controller.abort();
-      else response.once('close', () => response.writableFinished || controller.abort());
+      else whenAnswerDone(request.socket, response, () => response.writableFinished || controller.abort());
       return controller.signal;
     };
     response.locals.caller = {

@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { ipKeyGenerator } from 'express-rate-limit';
+import { whenAnswerDone } from './answer-done.js';
 
 export interface ConnectionCapOptions {
   /** Connections held at once (see connectionLimit). */
@@ -40,7 +41,7 @@ export function capConnections(server: Server, options: ConnectionCapOptions): v
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
     const { socket } = request;
     requestsUnderWay.set(socket, (requestsUnderWay.get(socket) ?? 0) + 1);
-    response.once('close', () => {
+    whenAnswerDone(socket, response, () => {
       const left = (requestsUnderWay.get(socket) ?? 1) - 1;
       if (left > 0) requestsUnderWay.set(socket, left);
       else requestsUnderWay.delete(socket);

@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import net from 'node:net';
 import type { Logger } from '../log.js';
+import { whenAnswerDone } from './answer-done.js';
 
 /** How long a connection that has not yet sent a request is kept open once shutdown begins. */
 const unusedConnectionGraceMs = 2_000;
@@ -35,7 +36,7 @@ export function drainOnClose(server: Server): (timeoutMs: number, log: Logger) =
     idleAfterResponse.delete(socket);
     openedAt.delete(socket);
     answering.add(response);
-    response.once('close', () => answering.delete(response));
+    whenAnswerDone(socket, response, () => answering.delete(response));
     response.once('finish', () => {
       if (!socket.destroyed) idleAfterResponse.add(socket);
     });

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { RequestHandler } from 'express';
+import { whenAnswerDone } from './answer-done.js';
 
 /**
  * Requests of one connection handled at once. HTTP/1.1 answers a connection's requests in order,
@@ -36,7 +37,7 @@ export function pipelinedInTurn(atOnce = pipelinedRequestsAtOnce): RequestHandle
     requests.pending.add(request);
     const start = (): void => {
       requests.active++;
-      response.once('close', () => {
+      whenAnswerDone(socket, response, () => {
         requests.active--;
         requests.pending.delete(request);
         startWaiting(socket, requests);

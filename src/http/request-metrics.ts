@@ -3,12 +3,13 @@ import { errorCatalog } from '../errors.js';
 import type { ServiceMetrics } from '../metrics/service-metrics.js';
 import { documentedRouteOf } from './served-paths.js';
 import { answerOutsideApp } from './unparsable-request.js';
+import { whenAnswerDone } from './answer-done.js';
 
 /** Counts every answer and its latency by route template: bounded label values, never a raw path. */
 export function requestMetrics(metrics: ServiceMetrics): RequestHandler {
   return (request, response, next) => {
     const started = performance.now();
-    response.on('close', () => {
+    whenAnswerDone(request.socket, response, () => {
       // Answered and counted where its body was found broken (see answerOutsideApp).
       if (answerOutsideApp(request)) return;
       // A client that closed the connection before the answer was complete: 499, nginx's convention.

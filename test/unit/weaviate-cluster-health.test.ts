@@ -129,11 +129,15 @@ describe('the Weaviate cluster health', () => {
       // Unreachable: the collection cannot be read either.
       { replicationFactor: 2, intervalMs: 10, probe: () => Promise.reject(new Error('fetch failed')) },
     );
+    // The polls' timer does not hold the process open (a server's sockets do): this does, as
+    // Node 22's test runner cancels a test whose process has nothing left to wait for.
+    const holdOpen = setTimeout(() => undefined, 5_000);
     await health.start();
     await reached[1];
     assert.equal(health.status.status, 'degraded');
     await reached[2];
     assert.equal(health.status.status, 'down');
     health.stop();
+    clearTimeout(holdOpen);
   });
 });

@@ -12,6 +12,7 @@ import type { ClientRateLimit } from '../rate-limit.js';
 import { jsonBody, jsonTypes } from '../body-parsers.js';
 import { callerOf } from '../caller.js';
 import { methodNotAllowed } from '../error-handling.js';
+import { whenAnswerDone } from '../answer-done.js';
 
 export interface McpRouteOptions {
   apiKeys: ApiKeys;
@@ -99,7 +100,7 @@ export function mcpRoutes(options: McpRouteOptions): Router {
         { limit: toolCallsAtOnce, signal: callerOf(response).signal },
       );
       const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-      response.on('close', () => void server.close());
+      whenAnswerDone(request.socket, response, () => void server.close());
       await server.connect(transport);
       refuseInvalidParams(transport);
       await transport.handleRequest(request, response, request.body);
