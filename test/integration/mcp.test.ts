@@ -552,6 +552,24 @@ describe('MCP over Streamable HTTP on the server (/mcp)', () => {
     await client.close();
   });
 
+  it("regression: answers without a MaxListenersExceededWarning (every call to /mcp printed one: eleven watchers of the answer, past Node's default ten)", async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(`${warning.name}: ${warning.message}`);
+    process.on('warning', onWarning);
+    try {
+      const { client } = await connect(new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`)));
+      await call(client, 'search_papers', { query: 'video compression', k: 2 });
+      await client.close();
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    assert.deepEqual(
+      warnings.filter((warning) => warning.startsWith('MaxListenersExceededWarning')),
+      [],
+    );
+  });
+
   it('adds and deletes papers with a key', async () => {
     const { client } = await connect(
       new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`), { requestInit: { headers: { authorization: `Bearer ${key}` } } }),

@@ -101,6 +101,10 @@ export function mcpRoutes(options: McpRouteOptions): Router {
       );
       const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
       whenAnswerDone(request.socket, response, () => void server.close());
+      // Express, compression, the app's own accounting (metrics, turns, a hang-up's abort, the
+      // shutdown's wait) and the transport's adapter each watch the answer close: past Node's
+      // default of 10, which printed a MaxListenersExceededWarning for every call to /mcp.
+      response.setMaxListeners(32);
       await server.connect(transport);
       refuseInvalidParams(transport);
       await transport.handleRequest(request, response, request.body);
