@@ -70,7 +70,7 @@ export async function prepareDataset(options: { dataFile: string; papers: number
           ? options.dataFile
           : await writeSlice(options.dataFile, options.papers, join(options.cacheDir, `papers-${options.papers}.jsonl`));
       console.error(
-        `bench: embedding ${options.papers} papers of ${options.dataFile} into ${indexDir} with the product's ingestion (once; later runs reuse it)`,
+        `bench: embedding ${options.papers === 'all' ? 'every paper' : `the first ${options.papers} papers (or all, if it holds fewer)`} of ${options.dataFile} into ${indexDir} with the product's ingestion (once; later runs reuse it)`,
       );
       ingest(input, indexDir);
     }
