@@ -194,6 +194,15 @@ export function mapRecordToPaper(value: unknown, fields: FieldMap = defaultField
 }
 
 /** Whether `id` may be a paper's id as it stands (already trimmed), and if not, what an id must be. */
+/**
+ * Whether a paper's `url` may be this: a web link (http, https, ftp). A reference file's links to
+ * local attachments (`file:///…`, EndNote's `internal-pdf://…`, Web of Science's `<Go to ISI>://…`)
+ * are not, and its readers leave them out rather than refuse the paper.
+ */
+export function isPaperUrl(value: string): boolean {
+  return fieldSchemas.url.schema.safeParse(value).success;
+}
+
 export function paperIdProblem(id: string): string | undefined {
   return fieldSchemas.id.schema.safeParse(id).success && id === id.trim() ? undefined : fieldSchemas.id.expected;
 }

@@ -222,6 +222,13 @@ describe('BibTeX file encodings', () => {
 });
 
 describe('BibTeX entry to record: dates and identifiers', () => {
+  it('regression: leaves out a url to a local file, and takes the paper (url = {file:///C:/…} refused the whole record)', async () => {
+    const local = await record('@article{k, title = {T}, abstract = {A.}, url = {file:///C:/Users/me/paper.pdf}}');
+    assert.equal(local.url, undefined);
+    const fallback = await record('@misc{k, title = {T}, url = {file:///x.pdf}, howpublished = {\\url{https://example.org/t}}}');
+    assert.equal(fallback.url, 'https://example.org/t');
+  });
+
   const dates: [string, Record<string, unknown>][] = [
     ['date = {2021-05-03}', { date: '2021-05-03' }],
     ['date = {2021-05/2021-06}', { date: '2021-05' }],

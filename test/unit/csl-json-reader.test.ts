@@ -39,6 +39,11 @@ function readBack(item: ReturnType<typeof paperToCslJson>): Paper {
 const pick = (paper: Paper) => Object.fromEntries(fields.map((field) => [field, paper[field]]));
 
 describe('CSL-JSON items', () => {
+  it('regression: leaves out a URL that is no web link, and takes the item (a file: URL refused the whole item)', () => {
+    const record = cslItemToRecord({ id: 'k', type: 'article-journal', title: 'T', abstract: 'A.', URL: 'file:///home/me/t.pdf' });
+    assert.equal(record.url, undefined);
+  });
+
   it('read back as the papers the export made them of, for every type', () => {
     for (const type of publicationTypes) {
       const paper: Paper = { ...published, type };

@@ -52,6 +52,17 @@ describe('readRis', () => {
     assert.deepEqual([fields.year, fields.date], [2019, '2019-06']);
   });
 
+  it("regression: leaves out links to local attachments and Web of Science's own, and takes the paper (UR  - <Go to ISI>://WOS:… refused the whole record)", async () => {
+    const [wos, endnote, both] = await readRis(
+      'TY  - JOUR\nID  - wos\nTI  - WoS\nAB  - A.\nUR  - <Go to ISI>://WOS:000368736000038\nER  - \n' +
+        'TY  - JOUR\nID  - en\nTI  - EndNote\nAB  - A.\nUR  - internal-pdf://0123456789/Smith-2019.pdf\nER  - \n' +
+        'TY  - JOUR\nID  - both\nTI  - Both\nAB  - A.\nUR  - internal-pdf://1/x.pdf\nUR  - ftp://ftp.example.org/x.ps\nER  - \n',
+    );
+    assert.equal((wos?.value as Record<string, unknown>).url, undefined);
+    assert.equal((endnote?.value as Record<string, unknown>).url, undefined);
+    assert.equal((both?.value as Record<string, unknown>).url, 'ftp://ftp.example.org/x.ps');
+  });
+
   it('ends a record at ER and reports one cut off by the next TY or by the end of the file', async () => {
     const records = await readRis('TY  - JOUR\nID  - a\nAB  - x\nTY  - JOUR\nID  - b\nAB  - y\nER  - \nTY  - JOUR\nID  - c\nAB  - z\n');
     assert.deepEqual(

@@ -13,6 +13,7 @@ import { isoDateText, writtenDate } from './written-dates.js';
 import { referenceType } from './reference-type.js';
 import { publicationTypeOf, venueIsPublisher } from '../../papers/publication-type.js';
 import { journalOfMacro } from './journal-macros.js';
+import { isPaperUrl } from '../../papers/paper-record.js';
 import {
   cleanLibraryText,
   convertWithLibrary,
@@ -139,7 +140,9 @@ export function bibtexEntryToRecord(parse: LibraryParse, entry: BibtexEntry): Re
   // A key the export made of a DOI that was the paper's id ("10.1016/s0140-6736(19)30000-1" keyed
   // "10.1016/s0140-6736_19_30000-1"): the id was the DOI, and reads back so.
   if (doi && entry.key && entry.key !== doi && entry.key === citationKey(doi)) record.id = doi;
-  const url = verbatim(firstUrl(fields.get('url'))) ?? urlCommand(fields.get('howpublished')) ?? urlCommand(fields.get('note'));
+  const url = [verbatim(firstUrl(fields.get('url'))), urlCommand(fields.get('howpublished')), urlCommand(fields.get('note'))].find(
+    (candidate) => candidate !== undefined && isPaperUrl(candidate),
+  );
   if (url) record.url = url;
   const arxivId = entryArxivId(fields, doi, url);
   if (arxivId) record.arxiv_id = arxivId;

@@ -6,6 +6,7 @@ import { definedTexts, isObject, text } from './json-lines.js';
 import { htmlToText } from './markup-text.js';
 import { referenceType } from './reference-type.js';
 import { isoDateText, realDateParts, writtenDate } from './written-dates.js';
+import { isPaperUrl } from '../../papers/paper-record.js';
 
 /** CSL 1.0.2's item types: an object whose `type` is one of them, with CSL's own fields, is a CSL item. */
 const cslItemTypes: ReadonlySet<string> = new Set([
@@ -108,7 +109,7 @@ export function cslItemToRecord(item: Record<string, unknown>): Record<string, u
   const doi = text(item.DOI);
   if (doi) record.doi = doi;
   const url = text(item.URL);
-  if (url) record.url = url;
+  if (url && isPaperUrl(url)) record.url = url;
   // An arXiv preprint as the export (and Zotero) writes it: publisher arXiv, number "arXiv:<id>";
   // another paper's arXiv id in its note (Zotero's Extra), as the export writes it.
   const arxivId = arxivIdFromDoi(doi) ?? arxivIdFromUrl(url) ?? arxivIdFromMention(text(item.number)) ?? arxivIdFromMention(text(item.note));

@@ -10,6 +10,7 @@ import { publishedVenue } from '../../papers/preprint-servers.js';
 import { referenceType } from './reference-type.js';
 import { isoDateText, writtenDate, type DateParts } from './written-dates.js';
 import { textLines, whereReadingStopped } from '../../shared/text-lines.js';
+import { isPaperUrl } from '../../papers/paper-record.js';
 
 /** "TI  - value": a two-character tag, two spaces (some writers use one), a hyphen. */
 const tagLine = /^([A-Z][A-Z0-9])\s{1,2}-(?: (.*))?$/;
@@ -116,7 +117,7 @@ export function risRecordToRecord(tags: Map<string, string[]>): Record<string, u
   // EndNote writes the DOI in M3 ("doi:10.1038/171737a0") or only as a doi.org link in UR.
   const doi = first(tags, 'DO') ?? doiIn(tags.get('M3') ?? []) ?? doiIn(urls.filter((candidate) => /^https?:\/\/(?:dx\.)?doi\.org\//i.test(candidate)));
   if (doi) record.doi = doi;
-  const url = urls.find((candidate) => /^https?:\/\//i.test(candidate)) ?? urls[0];
+  const url = urls.find((candidate) => /^https?:\/\//i.test(candidate) && isPaperUrl(candidate)) ?? urls.find(isPaperUrl);
   if (url) record.url = url;
   const arxivId = arxivIdFromDoi(doi) ?? urls.map(arxivIdFromUrl).find(Boolean);
   if (arxivId) record.arxiv_id = arxivId;
