@@ -222,6 +222,13 @@ describe('BibTeX file encodings', () => {
 });
 
 describe('BibTeX entry to record: dates and identifiers', () => {
+  it("regression: reads DBLP's CoRR entries as arXiv preprints (they were journal articles in the journal CoRR)", async () => {
+    const corr = await record(
+      '@article{DBLP:journals/corr/abs-1810-04805, title = {BERT}, abstract = {A.}, journal = {CoRR}, volume = {abs/1810.04805}, year = {2018}, eprinttype = {arXiv}, eprint = {1810.04805}}',
+    );
+    assert.deepEqual([corr.type, corr.venue, corr.arxiv_id], ['preprint', undefined, '1810.04805']);
+  });
+
   it('regression: leaves out a url to a local file, and takes the paper (url = {file:///C:/…} refused the whole record)', async () => {
     const local = await record('@article{k, title = {T}, abstract = {A.}, url = {file:///C:/Users/me/paper.pdf}}');
     assert.equal(local.url, undefined);
