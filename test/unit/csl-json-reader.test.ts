@@ -39,6 +39,11 @@ function readBack(item: ReturnType<typeof paperToCslJson>): Paper {
 const pick = (paper: Paper) => Object.fromEntries(fields.map((field) => [field, paper[field]]));
 
 describe('CSL-JSON items', () => {
+  it('regression: takes the arXiv id of Google Scholar\'s journal as Pandoc writes it (container-title "arXiv preprint arXiv:2005.14165" left the id out)', () => {
+    const record = cslItemToRecord({ id: 'k', type: 'article-journal', title: 'T', abstract: 'A.', 'container-title': 'arXiv preprint arXiv:2005.14165' });
+    assert.deepEqual([record.arxiv_id, record.type, record.venue], ['2005.14165', 'preprint', undefined]);
+  });
+
   it('regression: leaves out a URL that is no web link, and takes the item (a file: URL refused the whole item)', () => {
     const record = cslItemToRecord({ id: 'k', type: 'article-journal', title: 'T', abstract: 'A.', URL: 'file:///home/me/t.pdf' });
     assert.equal(record.url, undefined);

@@ -110,13 +110,19 @@ export function cslItemToRecord(item: Record<string, unknown>): Record<string, u
   if (doi) record.doi = doi;
   const url = text(item.URL);
   if (url && isPaperUrl(url)) record.url = url;
+  const container = firstText(item['container-title']);
   // An arXiv preprint as the export (and Zotero) writes it: publisher arXiv, number "arXiv:<id>";
-  // another paper's arXiv id in its note (Zotero's Extra), as the export writes it.
-  const arxivId = arxivIdFromDoi(doi) ?? arxivIdFromUrl(url) ?? arxivIdFromMention(text(item.number)) ?? arxivIdFromMention(text(item.note));
+  // another paper's arXiv id in its note (Zotero's Extra), as the export writes it; Google
+  // Scholar's "arXiv preprint arXiv:<id>" as the journal, which Pandoc makes the container title.
+  const arxivId =
+    arxivIdFromDoi(doi) ??
+    arxivIdFromUrl(text(item.URL)) ??
+    arxivIdFromMention(text(item.number)) ??
+    arxivIdFromMention(text(item.note)) ??
+    arxivIdFromMention(container);
   if (arxivId) record.arxiv_id = arxivId;
   // A type is what makes an item CSL, but a list declared CSL-JSON may hold an item without one.
   const named = typeof item.type === 'string' ? cslType(item.type) : undefined;
-  const container = firstText(item['container-title']);
   const publisher = text(item.publisher);
   const namedVenue = container ?? (named && venueIsPublisher(named) ? publisher : undefined);
   const venue = publishedVenue(namedVenue);
