@@ -32,7 +32,8 @@ export const defaultFieldMap: FieldMap = {
   // The column names of the bibliographic databases' CSV exports (Lens, Dimensions, Scopus) too.
   title: ['title', 'article title', 'document title'],
   abstract: ['abstract', 'text'],
-  authors: ['authors', 'author/s', 'author full names'],
+  // Scopus writes "Authors" ("LeCun Y.; Bengio Y.") and "Author full names" ("LeCun, Yann (7005686596); …"): the full names first.
+  authors: ['author full names', 'authors', 'author/s'],
   categories: ['categories', 'keywords'],
   year: ['year', 'publication year', 'pubyear'],
   date: ['date', 'published', 'first_listed', 'date published', 'publication date'],

@@ -193,6 +193,11 @@ describe('mapRecordToPaper: accepted records', () => {
     assert.deepEqual(authors('Bank, Ruth; Forum, Karl; Board, Anne'), ['Ruth Bank', 'Karl Forum', 'Anne Board']);
   });
 
+  it('regression: reads the full names of a Scopus export, not its initials (its "Authors" column was read: "LeCun Y.")', () => {
+    const row = { id: 'x', abstract: 'a', Authors: 'LeCun Y.; Bengio Y.', 'Author full names': 'LeCun, Yann (7005686596); Bengio, Yoshua (7003958245)' };
+    assert.deepEqual(accepted(mapRecordToPaper(row)).authors, ['Yann LeCun', 'Yoshua Bengio']);
+  });
+
   it('regression: drops the author ids Scopus writes after each full name ("John A. (57190000001) Smith" was stored)', () => {
     const authors = (value: string) => accepted(mapRecordToPaper({ id: 'x', abstract: 'a', authors: value })).authors;
     assert.deepEqual(authors('Smith, John A. (57190000001); Müller, Jörg (57190000002)'), ['John A. Smith', 'Jörg Müller']);
