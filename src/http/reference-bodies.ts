@@ -104,8 +104,15 @@ export async function paperInputsOfReferences(
     const shown = rejected.slice(0, 5).map((entry) => `${entry.position}: ${entry.message}`);
     // The issues name the first ten, as every 400 does; `rejected` names each (at most the write's 1,000).
     const issues = rejected.slice(0, maxIssues).map((entry) => ({ path: 'body', message: `${entry.position}: ${entry.message}`, code: entry.reason }));
+    // What the client can ask for instead: papers by their title alone, or the others written.
+    const remedies = [
+      !options.allowTitleOnly && rejected.some((entry) => entry.reason === 'missing_abstract')
+        ? 'allow_title_only=true takes those without an abstract by their title'
+        : undefined,
+      entries.length > 0 ? 'skip_invalid=true writes the others and lists these' : undefined,
+    ].filter((remedy) => remedy !== undefined);
     throw invalidInput(
-      `${rejected.length} of ${rejected.length + entries.length} ${what} cannot be written, so none was: ${shown.join('; ')}${rejected.length > 5 ? '; …' : ''}.`,
+      `${rejected.length} of ${rejected.length + entries.length} ${what} cannot be written, so none was: ${shown.join('; ')}${rejected.length > 5 ? '; …' : ''}.${remedies.length > 0 ? ` (${remedies.join('; ')}.)` : ''}`,
       issues,
       { rejected, ...(rejected.length > maxIssues ? { moreIssues: rejected.length - maxIssues } : {}) },
     );

@@ -346,6 +346,11 @@ describe('imports: POST /v1/papers with a BibTeX or RIS body', () => {
       .error;
     assert.equal(error.code, 'invalid_input');
     assert.match(error.message, /^3 of 8 BibTeX entries cannot be written, so none was: entry devlin2019bert \(line 59\): no abstract or text field; /);
+    // Regression: the answer did not say what the client could ask for instead (the command line's did).
+    assert.match(
+      error.message,
+      / \(allow_title_only=true takes those without an abstract by their title; skip_invalid=true writes the others and lists these\.\)$/,
+    );
     assert.deepEqual(
       error.details.rejected.map((entry) => [entry.position, entry.reason]),
       [
@@ -394,12 +399,12 @@ describe('imports: POST /v1/papers with a BibTeX or RIS body', () => {
     assert.deepEqual([bert?.title, bert?.abstract], ['Bert: Pre-training of deep bidirectional transformers for language understanding', '']);
     for (const paper of both.papers) await writes.deletePaper(paper.id);
 
-    // An entry refused for a field (a URL that is no web address) is listed in its place too,
+    // An entry refused for a field (a DOI that is no DOI) is listed in its place too,
     // before a malformed entry further down; a key that names a DOI (as publishers write them)
     // becomes the DOI as a plain id.
     const ordered = await call('/v1/papers?skip_invalid=true', {
       method: 'POST',
-      body: '@article{clash, title = {T}, abstract = {A}, url = {javascript:alert(1)}}\n@article{doi:10.1/X, title = {T}, abstract = {B}}\n@article{broken, title = {T\n',
+      body: '@article{clash, title = {T}, abstract = {A}, doi = {not a doi}}\n@article{doi:10.1/X, title = {T}, abstract = {B}}\n@article{broken, title = {T\n',
       headers: { 'content-type': bibtex, authorization: `Bearer ${key}` },
     });
     assert.equal(ordered.status, 201, ordered.text);
