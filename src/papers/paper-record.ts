@@ -109,7 +109,12 @@ export function mapRecordToPaper(value: unknown, fields: FieldMap = defaultField
   };
 
   const id = pick('id');
-  if (!id) return { ok: false, reason: 'missing_id', message: `no ${fields.id.join(' or ')} field (${fieldsOf(record)})` };
+  if (!id) {
+    // A column every record of a CSV has, empty in this one: "no DOI field (it has …, DOI)" read as a contradiction.
+    const blank = fields.id.map(keyOf).find((name) => name !== undefined);
+    const message = blank === undefined ? `no ${fields.id.join(' or ')} field (${fieldsOf(record)})` : `the ${blank} field is empty`;
+    return { ok: false, reason: 'missing_id', message };
+  }
   const paperId = parseField(id, fieldSchemas.id);
   if (!paperId.parsed) return paperId.failure;
   // Such an id would shadow the paper whose DOI or arXiv id the name stands for.

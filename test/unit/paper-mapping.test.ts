@@ -193,6 +193,11 @@ describe('mapRecordToPaper: accepted records', () => {
     assert.deepEqual(authors('Bank, Ruth; Forum, Karl; Board, Anne'), ['Ruth Bank', 'Karl Forum', 'Anne Board']);
   });
 
+  it('regression: says an id field is empty, rather than missing (an empty DOI cell read "no DOI field (it has Title, DOI)")', () => {
+    const mapped = mapRecordToPaper({ Title: 'T', DOI: '', abstract: 'a' }, withFieldOverrides({ id: 'DOI' }));
+    assert.deepEqual(mapped.ok ? undefined : [mapped.reason, mapped.message], ['missing_id', 'the DOI field is empty']);
+  });
+
   it('regression: reads the full names of a Scopus export, not its initials (its "Authors" column was read: "LeCun Y.")', () => {
     const row = { id: 'x', abstract: 'a', Authors: 'LeCun Y.; Bengio Y.', 'Author full names': 'LeCun, Yann (7005686596); Bengio, Yoshua (7003958245)' };
     assert.deepEqual(accepted(mapRecordToPaper(row)).authors, ['Yann LeCun', 'Yoshua Bengio']);
