@@ -7,6 +7,7 @@ import { defaultFieldMap, mapRecordToPaper } from '../papers/paper-record.js';
 import { isWriteEntry, rejectedEntry, type RejectedEntry, type WriteEntry } from '../writes/write-service.js';
 import { maxIssues } from '../shared/zod-issues.js';
 import { maxPapersPerWrite, paperInputSchema, titleOnlyPaperInputSchema } from './schemas.js';
+import { isMedline, medlineNotRead } from '../ingest/format-detection.js';
 
 /** How long a reference body is read before other requests get a turn. */
 const turnMs = 20;
@@ -117,7 +118,10 @@ export async function paperInputsOfReferences(
       { rejected, ...(rejected.length > maxIssues ? { moreIssues: rejected.length - maxIssues } : {}) },
     );
   }
-  if (entries.length === 0) throw invalidInput(`The body holds no ${what}.`, [{ path: 'body', message: `no ${what}`, code: 'too_small' }]);
+  if (entries.length === 0) {
+    const medline = format === 'ris' && isMedline(body.subarray(0, 64).toString('utf8'));
+    throw invalidInput(medline ? medlineNotRead('The body') : `The body holds no ${what}.`, [{ path: 'body', message: `no ${what}`, code: 'too_small' }]);
+  }
   return items;
 }
 

@@ -30,8 +30,22 @@ export async function detectInputFormat(path: string, explicit?: InputFormat): P
   } catch {
     byExtension = undefined;
   }
-  if (byExtension === 'bibtex' || byExtension === 'ris' || byExtension === 'csv') return byExtension;
-  return formatOfContent(await readHead(first)) ?? byExtension ?? detectFormat(path);
+  if (byExtension === 'bibtex' || byExtension === 'csv') return byExtension;
+  const head = await readHead(first);
+  // PubMed's "citation manager" file is named .nbib, and often renamed .ris: it reads as no RIS record.
+  if (isMedline(head)) throw new AppError('input_unreadable', medlineNotRead(named));
+  if (byExtension === 'ris') return byExtension;
+  return formatOfContent(head) ?? byExtension ?? detectFormat(path);
+}
+
+/** Whether a file's first lines are MEDLINE's (PubMed's "PMID- 31452104", then "TI  - …"). */
+export function isMedline(head: string): boolean {
+  return /^\s*PMID- ?\d+/.test(head);
+}
+
+/** Why a MEDLINE file is not read, and what to do instead. */
+export function medlineNotRead(name: string): string {
+  return `${name} is in MEDLINE format (PubMed's .nbib, from "Send to: Citation manager"), which is not read. Import it into a reference manager (Zotero reads .nbib) and export RIS or BibTeX, which keep the abstracts.`;
 }
 
 async function readHead(file: InputFile): Promise<string> {

@@ -57,6 +57,21 @@ describe('detectInputFormat', () => {
     assert.equal(await detectInputFormat(join(formatFixtures, '../ingest-papers.json')), 'json');
   });
 
+  it('regression: says a MEDLINE file (PubMed\'s .nbib) is not read and what to do, also named .ris (it was "Cannot tell the format", or 0 RIS records read)', async () => {
+    const medline = 'PMID- 31452104\nOWN - NLM\nTI  - A title.\nAB  - An abstract.\nFAU - Smith, John\n\nPMID- 31452105\nTI  - Another.\n';
+    for (const name of ['pubmed.nbib', 'pubmed.ris', 'pubmed.txt']) {
+      const path = join(root(), name);
+      await writeFile(path, medline);
+      await assert.rejects(detectInputFormat(path), (error: Error) => {
+        assert.match(error.message, /is in MEDLINE format \(PubMed's \.nbib.*Zotero reads \.nbib\) and export RIS or BibTeX/);
+        return isAppErrorWithCode('input_unreadable')(error);
+      });
+    }
+    const ris = join(root(), 'real.ris');
+    await writeFile(ris, 'TY  - JOUR\nTI  - T\nAB  - A.\nER  - \n');
+    assert.equal(await detectInputFormat(ris), 'ris');
+  });
+
   it('regression: takes the format of a zip from the name of the file inside it (one.zip holding papers.jsonl was refused)', async () => {
     for (const [member, content, format] of [
       ['papers.jsonl', '{"id":"a","title":"T","abstract":"A"}\n', 'jsonl'],
