@@ -8,9 +8,9 @@ import { readArxivSnapshot } from './formats/arxiv-snapshot.js';
 import { readBibtex } from './formats/bibtex.js';
 import { cslItemToRecord, isCslItem } from './formats/csl-json.js';
 import { isObject, readInputJsonLines } from './formats/json-lines.js';
-import { readOpenAlex } from './formats/openalex.js';
+import { isOpenAlexRecord, openAlexWorkToRecord, readOpenAlex } from './formats/openalex.js';
 import { readRis } from './formats/ris.js';
-import { readSemanticScholar } from './formats/semantic-scholar.js';
+import { isSemanticScholarPaper, readSemanticScholar, semanticScholarPaperToRecord } from './formats/semantic-scholar.js';
 import { openInput, type Input } from './input-files.js';
 
 export const inputFormats = ['jsonl', 'json', 'csl-json', 'csv', 'bibtex', 'ris', 'arxiv-snapshot', 'openalex', 'semantic-scholar'] as const;
@@ -125,9 +125,7 @@ export async function* readJsonArray(stream: Readable, path: string, positionPre
   try {
     for await (const item of items as AsyncIterable<{ key: number; value: unknown }>) {
       index = item.key + 1;
-      // A CSL-JSON bibliography (Zotero, Better BibTeX, Pandoc) is an array of CSL items.
-      const value = isObject(item.value) && (declaredCsl || isCslItem(item.value)) ? cslItemToRecord(item.value) : item.value;
-      yield { position: `${positionPrefix}record ${index}`, value };
+      yield { position: `${positionPrefix}record ${index}`, value: jsonItemToRecord(item.value, declaredCsl) };
     }
   } catch (error) {
     // stream-json's words for a file that holds one object: say what a JSON input is instead.
@@ -142,6 +140,19 @@ export async function* readJsonArray(stream: Readable, path: string, positionPre
       `${path} is not a valid JSON array of papers (after record ${index}): ${(error as Error).message}.${namedForOtherFormat(path, ['json', 'csl-json'])}`,
     );
   }
+}
+
+/**
+ * An item of a JSON array as a record: a CSL-JSON bibliography's item (Zotero, Better BibTeX,
+ * Pandoc), an OpenAlex work or a Semantic Scholar Graph API paper (an API answer saved as a file,
+ * pretty-printed or not) in the canonical field names; anything else as it is.
+ */
+function jsonItemToRecord(value: unknown, declaredCsl: boolean): unknown {
+  if (!isObject(value)) return value;
+  if (declaredCsl || isCslItem(value)) return cslItemToRecord(value);
+  if (isOpenAlexRecord(value)) return openAlexWorkToRecord(value);
+  if (isSemanticScholarPaper(value)) return semanticScholarPaperToRecord(value, new Map());
+  return value;
 }
 
 /**

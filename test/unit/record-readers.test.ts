@@ -243,6 +243,31 @@ describe('openRecordSource: JSON array', () => {
     await assert.rejects(readAll(path, 'json'), isAppErrorWithCode('input_malformed'));
   });
 
+  it("regression: reads a JSON array of OpenAlex works or Semantic Scholar Graph API papers, as the APIs answer, pretty-printed (every S2 paper was missing_id, the OpenAlex array each line's invalid_json)", async () => {
+    const s2 = {
+      paperId: 'df2b0e26',
+      corpusId: 52967399,
+      externalIds: { ArXiv: '1810.04805' },
+      title: 'BERT',
+      abstract: 'We introduce BERT.',
+      year: 2019,
+      authors: [{ name: 'Jacob Devlin' }],
+    };
+    const openAlex = {
+      id: 'https://openalex.org/W2963403868',
+      title: 'BERT',
+      publication_year: 2019,
+      abstract_inverted_index: { We: [0], introduce: [1], 'BERT.': [2] },
+    };
+    const path = await writeInput('api.json', JSON.stringify([s2, openAlex], null, 2));
+    const [paper, work] = (await readAll(path, 'json')).map((record) => record.value as Record<string, unknown>);
+    assert.deepEqual(
+      [paper?.id, paper?.abstract, paper?.arxiv_id, paper?.authors],
+      ['CorpusId:52967399', 'We introduce BERT.', '1810.04805', ['Jacob Devlin']],
+    );
+    assert.deepEqual([work?.id, work?.abstract, work?.year], ['W2963403868', 'We introduce BERT.', 2019]);
+  });
+
   it('reads a gzipped JSON array (.json.gz)', async () => {
     const path = await writeInput('papers.json.gz', gzipSync('[{"id":"a"},{"id":"b"}]'));
     assert.deepEqual(await readAll(path, 'json'), [
