@@ -7,7 +7,7 @@ import { defaultFieldMap, mapRecordToPaper } from '../papers/paper-record.js';
 import { isWriteEntry, rejectedEntry, type RejectedEntry, type WriteEntry } from '../writes/write-service.js';
 import { maxIssues } from '../shared/zod-issues.js';
 import { maxPapersPerWrite, paperInputSchema, titleOnlyPaperInputSchema } from './schemas.js';
-import { isMedline, medlineNotRead } from '../ingest/format-detection.js';
+import { isMedline } from '../ingest/formats/medline.js';
 
 /** How long a reference body is read before other requests get a turn. */
 const turnMs = 20;
@@ -119,8 +119,12 @@ export async function paperInputsOfReferences(
     );
   }
   if (entries.length === 0) {
+    // PubMed's .nbib sent as RIS (its files are often renamed so).
     const medline = format === 'ris' && isMedline(body.subarray(0, 64).toString('utf8'));
-    throw invalidInput(medline ? medlineNotRead('The body') : `The body holds no ${what}.`, [{ path: 'body', message: `no ${what}`, code: 'too_small' }]);
+    const message = medline
+      ? "The body is in MEDLINE format (PubMed's .nbib), which this route does not take: paper-search add reads such a file and writes its papers."
+      : `The body holds no ${what}.`;
+    throw invalidInput(message, [{ path: 'body', message: `no ${what}`, code: 'too_small' }]);
   }
   return items;
 }

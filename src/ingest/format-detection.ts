@@ -1,6 +1,7 @@
 import { AppError } from '../errors.js';
 import { isArxivSnapshotRecord } from './formats/arxiv-snapshot.js';
 import { isObject } from './formats/json-lines.js';
+import { isMedline } from './formats/medline.js';
 import { isOpenAlexRecord } from './formats/openalex.js';
 import { isSemanticScholarAbstract, isSemanticScholarPaper } from './formats/semantic-scholar.js';
 import { openInput, type InputFile } from './input-files.js';
@@ -32,20 +33,10 @@ export async function detectInputFormat(path: string, explicit?: InputFormat): P
   }
   if (byExtension === 'bibtex' || byExtension === 'csv') return byExtension;
   const head = await readHead(first);
-  // PubMed's "citation manager" file is named .nbib, and often renamed .ris: it reads as no RIS record.
-  if (isMedline(head)) throw new AppError('input_unreadable', medlineNotRead(named));
+  // PubMed's "citation manager" file (.nbib) is often renamed .ris: read as RIS, it holds no record.
+  if (isMedline(head)) return 'medline';
   if (byExtension === 'ris') return byExtension;
   return formatOfContent(head) ?? byExtension ?? detectFormat(path);
-}
-
-/** Whether a file's first lines are MEDLINE's (PubMed's "PMID- 31452104", then "TI  - …"). */
-export function isMedline(head: string): boolean {
-  return /^\s*PMID- ?\d+/.test(head);
-}
-
-/** Why a MEDLINE file is not read, and what to do instead. */
-export function medlineNotRead(name: string): string {
-  return `${name} is in MEDLINE format (PubMed's .nbib, from "Send to: Citation manager"), which is not read. Import it into a reference manager (Zotero reads .nbib) and export RIS or BibTeX, which keep the abstracts.`;
 }
 
 async function readHead(file: InputFile): Promise<string> {

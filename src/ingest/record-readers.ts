@@ -9,11 +9,12 @@ import { readBibtex } from './formats/bibtex.js';
 import { cslItemToRecord, isCslItem } from './formats/csl-json.js';
 import { isObject, readInputJsonLines } from './formats/json-lines.js';
 import { isOpenAlexRecord, openAlexWorkToRecord, readOpenAlex } from './formats/openalex.js';
+import { readMedline } from './formats/medline.js';
 import { readRis } from './formats/ris.js';
 import { isSemanticScholarPaper, readSemanticScholar, semanticScholarPaperToRecord } from './formats/semantic-scholar.js';
 import { openInput, type Input } from './input-files.js';
 
-export const inputFormats = ['jsonl', 'json', 'csl-json', 'csv', 'bibtex', 'ris', 'arxiv-snapshot', 'openalex', 'semantic-scholar'] as const;
+export const inputFormats = ['jsonl', 'json', 'csl-json', 'csv', 'bibtex', 'ris', 'medline', 'arxiv-snapshot', 'openalex', 'semantic-scholar'] as const;
 export type InputFormat = (typeof inputFormats)[number];
 
 /** Formats whose input may be a folder of files, read in name order (the snapshots and datasets come in parts; exports in batches). */
@@ -50,6 +51,7 @@ const extensions: Record<string, InputFormat> = {
   '.bibtex': 'bibtex',
   '.biblatex': 'bibtex',
   '.ris': 'ris',
+  '.nbib': 'medline',
 };
 
 /** The format named by the file's extension (after .gz or .zip); see detectInputFormat for content. */
@@ -81,6 +83,7 @@ export async function openRecordSource(path: string, format: InputFormat, option
     csv: () => readCsv(open, path),
     bibtex: () => readBibtex(input),
     ris: () => readRis(input),
+    medline: () => readMedline(input),
     'arxiv-snapshot': () => readArxivSnapshot(input),
     openalex: () => readOpenAlex(input),
     'semantic-scholar': () => readSemanticScholar(input, abstracts),

@@ -339,6 +339,12 @@ describe('imports: POST /v1/papers with a BibTeX or RIS body', () => {
     }
   });
 
+  it('regression: says a MEDLINE body (PubMed\'s .nbib sent as RIS) is not RIS, and how to add it (it said "The body holds no RIS records.")', async () => {
+    const response = await write('PMID- 31452104\nTI  - A title.\nAB  - An abstract.\n', ris);
+    assert.equal(response.status, 400);
+    assert.match(response.text, /The body is in MEDLINE format \(PubMed's \.nbib\), which this route does not take: paper-search add reads such a file/);
+  });
+
   it('refuses the whole file when any entry cannot be written, naming each by key and line', async () => {
     const response = await write(await readFile(join(formatFixtures, 'library.bib'), 'utf8'), bibtex);
     assert.equal(response.status, 400);
