@@ -41,6 +41,9 @@ export function answerGate(options: AnswerGateOptions): RequestHandler {
   const track = (socket: Socket, response: Response) => {
     building++;
     let built = false;
+    // Done with before it was built (its client hung up while it was built): not counted again
+    // when the handler ends it, which would hold its bytes, and take a turn back, for good.
+    let gone = false;
     let holding = 0;
     let stalled: NodeJS.Timeout | undefined;
     const watchStall = (bytesWritten: number) => {
@@ -52,7 +55,7 @@ export function answerGate(options: AnswerGateOptions): RequestHandler {
     const end = response.end;
     response.end = function (this: Response, ...args: unknown[]) {
       const result = (end as (...parameters: unknown[]) => Response).apply(this, args);
-      if (!built) {
+      if (!built && !gone) {
         built = true;
         building--;
         holding = response.writableLength;
@@ -63,6 +66,7 @@ export function answerGate(options: AnswerGateOptions): RequestHandler {
       return result;
     } as Response['end'];
     whenAnswerDone(socket, response, () => {
+      gone = true;
       clearTimeout(stalled);
       if (!built) building--;
       held -= holding;

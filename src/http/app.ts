@@ -31,6 +31,7 @@ import { relatedRoutes } from './routes/related-routes.js';
 import { pageNotFound, webRoutes } from './routes/web-routes.js';
 import { writeRoutes } from './routes/write-routes.js';
 import { crossOrigin, securityHeaders } from './security.js';
+import { revalidateOnlyTagged } from './revalidation.js';
 
 /** The settings the HTTP layer reads. */
 export type HttpSettings = Pick<
@@ -70,6 +71,7 @@ export function createApp({ state, log, settings, apiKeys, metrics }: AppDepende
   setTrustProxy(app, settings);
 
   app.use(requestMetrics(metrics));
+  app.use(revalidateOnlyTagged);
   app.use(requestLogging(log));
   app.use(pipelinedInTurn());
   app.use(requireHost);

@@ -199,16 +199,17 @@ export function mapRecordToPaper(value: unknown, fields: FieldMap = defaultField
   return { ok: true, paper };
 }
 
-/** Whether `id` may be a paper's id as it stands (already trimmed), and if not, what an id must be. */
 /**
- * Whether a paper's `url` may be this: a web link (http, https, ftp). A reference file's links to
- * local attachments (`file:///…`, EndNote's `internal-pdf://…`, Web of Science's `<Go to ISI>://…`)
- * are not, and its readers leave them out rather than refuse the paper.
+ * Whether a paper's `url` may be this: a web link (http, https, ftp). A reference file's other
+ * links (to local attachments, `file:///…` and EndNote's `internal-pdf://…`; Web of Science's
+ * `<Go to ISI>://…`; a `javascript:` one, which an app would run) are not, and its readers leave
+ * them out rather than refuse the paper.
  */
 export function isPaperUrl(value: string): boolean {
   return fieldSchemas.url.schema.safeParse(value).success;
 }
 
+/** Whether `id` may be a paper's id as it stands (already trimmed), and if not, what an id must be. */
 export function paperIdProblem(id: string): string | undefined {
   return fieldSchemas.id.schema.safeParse(id).success && id === id.trim() ? undefined : fieldSchemas.id.expected;
 }

@@ -208,9 +208,9 @@ describe('the OpenAPI document', () => {
     const read = await request(server.url, '/v1/papers/seed-014');
     const etag = read.headers.get('etag')!;
     // Over node:http: fetch adds Cache-Control: no-cache to a conditional request, which asks for the whole answer.
-    const revalidate = (cached: string) =>
+    const revalidate = (cached: string, path = '/v1/papers/seed-014') =>
       new Promise<{ status: number; body: string }>((resolve, reject) => {
-        httpRequest(`${server.url}/v1/papers/seed-014`, { headers: { 'if-none-match': cached } }, (answer) => {
+        httpRequest(`${server.url}${path}`, { headers: { 'if-none-match': cached } }, (answer) => {
           let body = '';
           answer.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
           answer.on('end', () => resolve({ status: answer.statusCode!, body }));
@@ -221,6 +221,18 @@ describe('the OpenAPI document', () => {
     assert.deepEqual(await revalidate(etag), { status: 304, body: '' });
     assert.deepEqual(await revalidate('*'), { status: 304, body: '' });
     assert.equal((await revalidate('"another-version"')).status, 200);
+    // Regression: Express answered 304, with no body, to If-None-Match: * on any GET, tagged or not.
+    for (const untagged of [
+      '/v1/papers/seed-014?fields=title',
+      '/v1/papers/seed-014?format=bibtex',
+      '/v1/stats',
+      '/v1/papers?limit=1',
+      '/v1/facets?facets=year',
+    ]) {
+      const answer = await revalidate('*', untagged);
+      assert.equal(answer.status, 200, untagged);
+      assert.ok(answer.body.length > 0, untagged);
+    }
 
     const getPapers = document.paths['/v1/papers/batch']!.post as unknown as Described;
     assert.deepEqual(

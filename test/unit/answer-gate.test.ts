@@ -76,6 +76,38 @@ describe('answerGate', () => {
     socket.destroy();
   });
 
+  it('regression: counts an answer whose client hung up while it was built once, not again when it is ended (each such answer gave a turn back for good, or held its bytes for good)', async () => {
+    let running = 0;
+    let mostAtOnce = 0;
+    const app = express();
+    app.get('/slow', answerGate({ concurrent: 1, heldBytes: 64 * 1024 * 1024, stalledMs: 60_000, waiting: 8 }), (_request, response) => {
+      running++;
+      mostAtOnce = Math.max(mostAtOnce, running);
+      setTimeout(() => {
+        running--;
+        response.end(Buffer.alloc(64 * 1024, 'x'));
+      }, 200);
+    });
+    const server = app.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    servers.push(server);
+    const port = (server.address() as AddressInfo).port;
+    // Two pipelined on one connection, which hangs up while the first is built.
+    const socket = connect(port, '127.0.0.1');
+    socket.on('error', () => undefined);
+    await once(socket, 'connect');
+    socket.write('GET /slow HTTP/1.1\r\nHost: x\r\n\r\n'.repeat(2));
+    await settle(50);
+    socket.destroy();
+    await settle(600);
+    mostAtOnce = 0;
+    const answers = await Promise.all(
+      [1, 2, 3].map(() => fetch(`http://127.0.0.1:${port}/slow`).then(async (response) => (await response.arrayBuffer(), response.status))),
+    );
+    assert.deepEqual(answers, [200, 200, 200]);
+    assert.equal(mostAtOnce, 1, 'one answer built at a time, as asked');
+  });
+
   it('closes the connection of an answer left untaken past stalledMs, and serves the next client', async () => {
     const { port } = await gatedServer({ concurrent: 1, heldBytes: 1, stalledMs: 300, waiting: 8 });
     const stalled = await unread(port);

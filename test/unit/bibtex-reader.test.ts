@@ -232,6 +232,9 @@ describe('BibTeX entry to record: dates and identifiers', () => {
   it('regression: leaves out a url to a local file, and takes the paper (url = {file:///C:/…} refused the whole record)', async () => {
     const local = await record('@article{k, title = {T}, abstract = {A.}, url = {file:///C:/Users/me/paper.pdf}}');
     assert.equal(local.url, undefined);
+    // Nor is a script stored as a link an app would follow.
+    const script = await record('@article{k, title = {T}, abstract = {A.}, url = {javascript:alert(1)}}');
+    assert.deepEqual([script.url, script.title], [undefined, 'T']);
     const fallback = await record('@misc{k, title = {T}, url = {file:///x.pdf}, howpublished = {\\url{https://example.org/t}}}');
     assert.equal(fallback.url, 'https://example.org/t');
   });

@@ -89,6 +89,8 @@ export function mcpRoutes(options: McpRouteOptions): Router {
         response.status(406).json(jsonRpcError(null, notAcceptable, 'Not Acceptable: this endpoint answers application/json; send Accept: application/json.'));
         return;
       }
+      // Its client gone already: no server to start for an answer no one takes.
+      if (request.socket.destroyed) return;
       const writes = response.locals.mcpWrites === true ? options.writes(response) : undefined;
       // Stateless: the version a client agreed on comes with each request, 2025-03-26 where it is not named (the protocol's rule).
       const agreedVersion = () => request.headers['mcp-protocol-version']?.toString() ?? DEFAULT_NEGOTIATED_PROTOCOL_VERSION;
