@@ -64,6 +64,7 @@ export function createApp({ state, log, settings, apiKeys, metrics }: AppDepende
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  revalidateOnlyTagged(app);
   // node:querystring, as Express's 'simple' parser, but reading every key: the simple parser
   // stops at 1,000 and silently drops the rest (a k or an unknown name after 1,000 repeated ids
   // would go unread and unchecked). The 16 KiB request line bounds how many there can be.
@@ -71,7 +72,6 @@ export function createApp({ state, log, settings, apiKeys, metrics }: AppDepende
   setTrustProxy(app, settings);
 
   app.use(requestMetrics(metrics));
-  app.use(revalidateOnlyTagged);
   app.use(requestLogging(log));
   app.use(pipelinedInTurn());
   app.use(requireHost);

@@ -16,9 +16,9 @@ const headLimit = 32 << 20;
 const headWanted = 1 << 14;
 
 /**
- * The input's format: --format if given; .bib, .ris and .csv by extension; otherwise by the first
- * record (the arXiv snapshot is JSON lines named .json, OpenAlex parts are named part_000.gz),
- * falling back to the extension.
+ * The input's format: --format if given; .bib and .csv by extension; MEDLINE by its first lines,
+ * whatever its name; .ris by extension; otherwise by the first record (the arXiv snapshot is JSON
+ * lines named .json, OpenAlex parts are named part_000.gz), falling back to the extension.
  */
 export async function detectInputFormat(path: string, explicit?: InputFormat): Promise<InputFormat> {
   if (explicit) return explicit;

@@ -8,10 +8,10 @@ import { readArxivSnapshot } from './formats/arxiv-snapshot.js';
 import { readBibtex } from './formats/bibtex.js';
 import { cslItemToRecord, isCslItem } from './formats/csl-json.js';
 import { isObject, readInputJsonLines } from './formats/json-lines.js';
-import { isOpenAlexRecord, openAlexWorkToRecord, readOpenAlex } from './formats/openalex.js';
+import { openAlexWorkToRecord, readOpenAlex } from './formats/openalex.js';
 import { readMedline } from './formats/medline.js';
 import { readRis } from './formats/ris.js';
-import { isSemanticScholarPaper, readSemanticScholar, semanticScholarPaperToRecord } from './formats/semantic-scholar.js';
+import { readSemanticScholar, semanticScholarPaperToRecord } from './formats/semantic-scholar.js';
 import { openInput, type Input } from './input-files.js';
 
 export const inputFormats = ['jsonl', 'json', 'csl-json', 'csv', 'bibtex', 'ris', 'medline', 'arxiv-snapshot', 'openalex', 'semantic-scholar'] as const;
@@ -153,8 +153,9 @@ export async function* readJsonArray(stream: Readable, path: string, positionPre
 function jsonItemToRecord(value: unknown, declaredCsl: boolean): unknown {
   if (!isObject(value)) return value;
   if (declaredCsl || isCslItem(value)) return cslItemToRecord(value);
-  if (isOpenAlexRecord(value)) return openAlexWorkToRecord(value);
-  if (isSemanticScholarPaper(value)) return semanticScholarPaperToRecord(value, new Map());
+  // Only by fields a paper of this product never has: its own papers may have an OpenAlex id, or a corpusId field.
+  if ('abstract_inverted_index' in value || 'authorships' in value) return openAlexWorkToRecord(value);
+  if (!('id' in value) && ('corpusId' in value || 'paperId' in value) && 'title' in value) return semanticScholarPaperToRecord(value, new Map());
   return value;
 }
 

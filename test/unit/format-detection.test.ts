@@ -64,6 +64,10 @@ describe('detectInputFormat', () => {
       await writeFile(path, medline);
       assert.equal(await detectInputFormat(path), 'medline', name);
     }
+    // Some tools write the record's other tags before its PMID.
+    const ownFirst = join(root(), 'own-first.txt');
+    await writeFile(ownFirst, `OWN - NLM\nSTAT- MEDLINE\n${medline}`);
+    assert.equal(await detectInputFormat(ownFirst), 'medline');
     const ris = join(root(), 'real.ris');
     await writeFile(ris, 'TY  - JOUR\nTI  - T\nAB  - A.\nER  - \n');
     assert.equal(await detectInputFormat(ris), 'ris');

@@ -268,6 +268,18 @@ describe('openRecordSource: JSON array', () => {
     assert.deepEqual([work?.id, work?.abstract, work?.year], ['W2963403868', 'We introduce BERT.', 2019]);
   });
 
+  it("regression: leaves this product's own papers as they are, an OpenAlex id or a corpusId field notwithstanding (their abstract, authors and year were dropped); reads an S2 paper that has only a paperId", async () => {
+    const own = [
+      { id: 'https://openalex.org/W2963403868', title: 'T', abstract: 'A.', authors: ['Ada Lovelace'], year: 2019 },
+      { id: 'p1', corpusId: 52967399, title: 'T', abstract: 'A.', doi: '10.1/x' },
+    ];
+    const s2 = { paperId: 'df2b0e26', title: 'BERT', abstract: 'We introduce BERT.', authors: [{ name: 'Jacob Devlin' }] };
+    const path = await writeInput('own.json', JSON.stringify([...own, s2]));
+    const values = (await readAll(path, 'json')).map((record) => record.value);
+    assert.deepEqual(values.slice(0, 2), own);
+    assert.deepEqual(values[2], { id: 'df2b0e26', title: 'BERT', abstract: 'We introduce BERT.', authors: ['Jacob Devlin'] });
+  });
+
   it('reads a gzipped JSON array (.json.gz)', async () => {
     const path = await writeInput('papers.json.gz', gzipSync('[{"id":"a"},{"id":"b"}]'));
     assert.deepEqual(await readAll(path, 'json'), [

@@ -7,7 +7,7 @@ import { isoDateText, writtenDate } from './written-dates.js';
 import { textLines, whereReadingStopped } from '../../shared/text-lines.js';
 
 /** "PMID- 31452104", "TI  - value", "FAU - Smith, John": a tag of up to four characters, padded to four, then "- ". */
-const tagLine = /^([A-Z][A-Z0-9]{0,3}) {0,3}- ?(.*)$/;
+const tagLine = /^([A-Z][A-Z0-9]{0,3}) {0,3}- ?(.*)$/s;
 
 interface OpenRecord {
   line: number;
@@ -15,15 +15,21 @@ interface OpenRecord {
   lastTag?: string;
 }
 
-/** Whether a file's first lines are MEDLINE's (PubMed's "PMID- 31452104", then "TI  - …"). */
+/** Whether a file's first lines are MEDLINE's: tag lines, a PMID among them ("PMID- 31452104", or after "OWN - NLM"). */
 export function isMedline(head: string): boolean {
-  return /^\s*PMID- ?\d+/.test(head);
+  const lines = head
+    .split('\n', 12)
+    .map((line) => line.replace(/^\uFEFF/, '').trimEnd())
+    .filter((line) => line.length > 0);
+  const pmidAt = lines.findIndex((line) => /^PMID- ?\d+$/.test(line));
+  return pmidAt >= 0 && lines.slice(0, pmidAt).every((line) => /^[A-Z][A-Z0-9]{0,3} {0,3}- /.test(line));
 }
 
 /**
- * MEDLINE (PubMed's .nbib, from "Send to: Citation manager", and its "PubMed" text format): each
- * record opens with its PMID line and ends at a blank line or the next PMID; a line indented by
- * six spaces continues the previous value.
+ * MEDLINE (PubMed's .nbib, from "Send to: Citation manager", and its "PubMed" text format): a
+ * record runs from its first tag line to a blank line, or to a second PMID line; a line indented
+ * by six spaces continues the previous value. A record without a PMID is read all the same (and
+ * refused for want of an id), not passed over.
  */
 export async function* readMedline(input: Input): AsyncGenerator<RawRecord> {
   for (const file of input.files) {
@@ -36,7 +42,7 @@ export async function* readMedline(input: Input): AsyncGenerator<RawRecord> {
       open = undefined;
     };
     try {
-      for await (const rawLine of textLines(file.open())) {
+      for await (const rawLine of textLines(file.open(), { windows1252Fallback: true })) {
         lineNumber++;
         const line = (lineNumber === 1 ? rawLine.replace(/^\uFEFF/, '') : rawLine).trimEnd();
         if (line.length === 0) {
@@ -45,18 +51,22 @@ export async function* readMedline(input: Input): AsyncGenerator<RawRecord> {
         }
         const tagged = /^\s/.test(line) ? null : tagLine.exec(line);
         if (!tagged) {
-          // A continuation line: long titles, abstracts and affiliations are wrapped.
+          // A continuation line: long titles, abstracts and affiliations are wrapped. Joined
+          // without trimming the whole value again, which copied it at every line.
           const values = open?.lastTag ? open.tags.get(open.lastTag) : undefined;
-          if (values) values[values.length - 1] = `${values[values.length - 1]!} ${line.trim()}`.trim();
+          const piece = line.trim();
+          if (values && piece.length > 0) {
+            const last = values[values.length - 1]!;
+            values[values.length - 1] = last.length > 0 ? `${last} ${piece}` : piece;
+          }
           continue;
         }
         const [, tag = '', value = ''] = tagged;
-        if (tag === 'PMID') {
-          yield* closed();
-          open = { line: lineNumber, tags: new Map() };
-        }
-        if (!open) continue;
-        open.tags.set(tag, [...(open.tags.get(tag) ?? []), value.trim()]);
+        if (tag === 'PMID' && open?.tags.has('PMID')) yield* closed();
+        open ??= { line: lineNumber, tags: new Map() };
+        const values = open.tags.get(tag);
+        if (values) values.push(value.trim());
+        else open.tags.set(tag, [value.trim()]);
         open.lastTag = tag;
       }
     } catch (error) {
@@ -97,7 +107,10 @@ export function medlineRecordToRecord(tags: Map<string, string[]>): Record<strin
     record.year = date.year;
     if (date.month) record.date = isoDateText({ year: date.year, month: date.month });
   }
-  const doi = [...all('LID'), ...all('AID')].find((value) => value.endsWith('[doi]'))?.replace(/\s*\[doi\]$/, '');
+  const doi = [...all('LID'), ...all('AID')]
+    .find((value) => value.endsWith('[doi]'))
+    ?.slice(0, -'[doi]'.length)
+    .trimEnd();
   if (doi) record.doi = doi;
   // A preprint server (bioRxiv, medRxiv: PubMed lists their preprints) is not a venue.
   const venue = publishedVenue(first('JT', 'TA'));

@@ -13,7 +13,7 @@ import { textLines, whereReadingStopped } from '../../shared/text-lines.js';
 import { isPaperUrl } from '../../papers/paper-record.js';
 
 /** "TI  - value": a two-character tag, two spaces (some writers use one), a hyphen. */
-const tagLine = /^([A-Z][A-Z0-9])\s{1,2}-(?: (.*))?$/;
+const tagLine = /^([A-Z][A-Z0-9])\s{1,2}-(?: (.*))?$/s;
 
 interface OpenRecord {
   line: number;
