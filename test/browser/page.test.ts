@@ -509,13 +509,14 @@ describe('the search page', () => {
 
   it('says a year range that runs backwards is why nothing matches', async () => {
     const { context, page } = await openPage('/?q=speech+recognition&from=2026&to=2025');
-    await page.getByText('No papers match: the years run backwards, from 2026 to 2025.').waitFor();
+    // In the page (the live region says the same words 50 ms later, and two matches fail the locator).
+    await page.locator('main').getByText('No papers match: the years run backwards, from 2026 to 2025.').waitFor();
     await context.close();
   });
 
   it('regression: says why a Words search in another script finds nothing (it said only "No papers match")', async () => {
     const { context, page } = await openPage('/?q=%E5%9B%BE%E5%83%8F%E5%88%86%E5%89%B2&mode=lexical');
-    await page.getByText('No papers match: the Words search reads English words, and this query has none. Try Meaning.').waitFor();
+    await page.locator('main').getByText('No papers match: the Words search reads English words, and this query has none. Try Meaning.').waitFor();
     await context.close();
   });
 
