@@ -2,9 +2,9 @@ import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 
 /**
- * Calls `done` once, when an answer on this connection is finished with: sent, or its connection closed. Node 22 emits
- * no 'close' on an answer queued behind another on a pipelined connection when that connection is
- * destroyed (Node 24 does), so the connection's own 'close' counts too. Without it, on Node 22,
+ * Calls `done` once, when an answer on this connection is finished with: sent, or its connection
+ * closed. Node 22 emits no 'close' on an answer queued behind another on a pipelined connection
+ * when that connection is destroyed (Node 24 does), so the connection's own 'close' counts too. Without it, on Node 22,
  * the search batches of a client that pipelined them and hung up stayed counted as held, and every
  * later batch waited for ever; their model work, metrics and the shutdown's wait were kept as well.
  */
