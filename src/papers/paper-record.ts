@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { authorNames, uprightedAuthorName } from './author-names.js';
 import { arxivIdFromDoi, identifierNamePrefixes, isArxivCategory, isArxivId, isIdentifierName, normalizeArxivId } from './identifiers.js';
-import { storedPages } from './page-range.js';
+import { pagesFrom, storedPages } from './page-range.js';
 import { paperLimits } from './paper-limits.js';
 import { publicationTypeOf } from './publication-type.js';
 import { normalizeDoi, type Paper } from './paper.js';
@@ -191,6 +191,18 @@ export function mapRecordToPaper(value: unknown, fields: FieldMap = defaultField
     const found = pick(field);
     const text = found && publicationSchemas[field].safeParse(found.value);
     if (text?.success && text.data) paper[field] = text.data;
+  }
+  // The bibliographic databases' CSV exports give the first and last page apart: Scopus's "Page
+  // start" and "Page end", Lens's "Start Page" and "End Page".
+  if (paper.pages === undefined) {
+    const pageText = (...names: string[]) => {
+      const name = names.map(keyOf).find((key) => key !== undefined);
+      const parsed = name === undefined ? undefined : publicationSchemas.pages.safeParse(record[name]);
+      return parsed?.success && parsed.data ? parsed.data : undefined;
+    };
+    const pages = pagesFrom(pageText('page start', 'start page'), pageText('page end', 'end page'));
+    const parsed = pages === undefined ? undefined : publicationSchemas.pages.safeParse(pages);
+    if (parsed?.success && parsed.data) paper.pages = parsed.data;
   }
   // The arXiv id a record names without an arxiv_id field: its arXiv DOI (as the BibTeX, RIS and
   // CSL readers take it), or an id that is one.

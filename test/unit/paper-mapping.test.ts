@@ -198,6 +198,13 @@ describe('mapRecordToPaper: accepted records', () => {
     assert.deepEqual(mapped.ok ? undefined : [mapped.reason, mapped.message], ['missing_id', 'the DOI field is empty']);
   });
 
+  it('regression: reads the pages of a Scopus or Lens CSV from their first and last page columns (they were left out)', () => {
+    const scopus = accepted(mapRecordToPaper({ id: 'x', abstract: 'a', 'Page start': '350', 'Page end': '354' }));
+    const lens = accepted(mapRecordToPaper({ id: 'y', abstract: 'a', 'Start Page': 12, 'End Page': '' }));
+    const both = accepted(mapRecordToPaper({ id: 'z', abstract: 'a', pages: '1-2', 'Page start': '350', 'Page end': '354' }));
+    assert.deepEqual([scopus.pages, lens.pages, both.pages], ['350-354', '12', '1-2']);
+  });
+
   it('regression: reads the full names of a Scopus export, not its initials (its "Authors" column was read: "LeCun Y.")', () => {
     const row = { id: 'x', abstract: 'a', Authors: 'LeCun Y.; Bengio Y.', 'Author full names': 'LeCun, Yann (7005686596); Bengio, Yoshua (7003958245)' };
     assert.deepEqual(accepted(mapRecordToPaper(row)).authors, ['Yann LeCun', 'Yoshua Bengio']);
