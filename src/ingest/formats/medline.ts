@@ -5,15 +5,10 @@ import { uprightedAuthorName } from '../../papers/author-names.js';
 import { publishedVenue } from '../../papers/preprint-servers.js';
 import { isoDateText, writtenDate } from './written-dates.js';
 import { textLines, whereReadingStopped } from '../../shared/text-lines.js';
+import { addTagValue, continueLastValue, type TaggedRecord } from './tagged-records.js';
 
 /** "PMID- 31452104", "TI  - value", "FAU - Smith, John": a tag of up to four characters, padded to four, then "- ". */
 const tagLine = /^([A-Z][A-Z0-9]{0,3}) {0,3}- ?(.*)$/s;
-
-interface OpenRecord {
-  line: number;
-  tags: Map<string, string[]>;
-  lastTag?: string;
-}
 
 /** Whether a file's first lines are MEDLINE's: tag lines, a PMID among them ("PMID- 31452104", or after "OWN - NLM"). */
 export function isMedline(head: string): boolean {
@@ -33,7 +28,7 @@ export function isMedline(head: string): boolean {
  */
 export async function* readMedline(input: Input): AsyncGenerator<RawRecord> {
   for (const file of input.files) {
-    let open: OpenRecord | undefined;
+    let open: TaggedRecord | undefined;
     let lineNumber = 0;
     const closed = function* (): Generator<RawRecord> {
       if (!open) return;
@@ -51,23 +46,14 @@ export async function* readMedline(input: Input): AsyncGenerator<RawRecord> {
         }
         const tagged = /^\s/.test(line) ? null : tagLine.exec(line);
         if (!tagged) {
-          // A continuation line: long titles, abstracts and affiliations are wrapped. Joined
-          // without trimming the whole value again, which copied it at every line.
-          const values = open?.lastTag ? open.tags.get(open.lastTag) : undefined;
-          const piece = line.trim();
-          if (values && piece.length > 0) {
-            const last = values[values.length - 1]!;
-            values[values.length - 1] = last.length > 0 ? `${last} ${piece}` : piece;
-          }
+          // A continuation line: long titles, abstracts and affiliations are wrapped.
+          continueLastValue(open, line);
           continue;
         }
         const [, tag = '', value = ''] = tagged;
         if (tag === 'PMID' && open?.tags.has('PMID')) yield* closed();
         open ??= { line: lineNumber, tags: new Map() };
-        const values = open.tags.get(tag);
-        if (values) values.push(value.trim());
-        else open.tags.set(tag, [value.trim()]);
-        open.lastTag = tag;
+        addTagValue(open, tag, value);
       }
     } catch (error) {
       throw new AppError('input_malformed', `Reading ${file.path} stopped ${whereReadingStopped(lineNumber)}: ${(error as Error).message}`);

@@ -11,15 +11,10 @@ import { referenceType } from './reference-type.js';
 import { isoDateText, writtenDate, type DateParts } from './written-dates.js';
 import { textLines, whereReadingStopped } from '../../shared/text-lines.js';
 import { isPaperUrl } from '../../papers/paper-record.js';
+import { addTagValue, continueLastValue, type TaggedRecord } from './tagged-records.js';
 
 /** "TI  - value": a two-character tag, two spaces (some writers use one), a hyphen. */
 const tagLine = /^([A-Z][A-Z0-9])\s{1,2}-(?: (.*))?$/s;
-
-interface OpenRecord {
-  line: number;
-  tags: Map<string, string[]>;
-  lastTag?: string;
-}
 
 /**
  * RIS (.ris) as reference managers export it: TY opens a record, ER closes it, a line without a
@@ -28,7 +23,7 @@ interface OpenRecord {
  */
 export async function* readRis(input: Input): AsyncGenerator<RawRecord> {
   for (const file of input.files) {
-    let open: OpenRecord | undefined;
+    let open: TaggedRecord | undefined;
     let lineNumber = 0;
     try {
       for await (const rawLine of textLines(file.open(), { windows1252Fallback: true })) {
@@ -37,14 +32,7 @@ export async function* readRis(input: Input): AsyncGenerator<RawRecord> {
         const tagged = tagLine.exec(line);
         if (!tagged) {
           // A continuation line: RIS writers wrap long abstracts and notes.
-          // Joined without trimming the whole value again: trimming a value grown line by line copied it
-          // at every line (a value of 160,000 one-word lines took seconds).
-          const values = open?.lastTag ? open.tags.get(open.lastTag) : undefined;
-          const piece = line.trim();
-          if (values && piece.length > 0) {
-            const last = values[values.length - 1]!;
-            values[values.length - 1] = last.length > 0 ? `${last} ${piece}` : piece;
-          }
+          continueLastValue(open, line);
           continue;
         }
         const tag = tagged[1]!;
@@ -59,10 +47,7 @@ export async function* readRis(input: Input): AsyncGenerator<RawRecord> {
           }
           open = undefined;
         } else if (open) {
-          const values = open.tags.get(tag) ?? [];
-          values.push(value.trim());
-          open.tags.set(tag, values);
-          open.lastTag = tag;
+          addTagValue(open, tag, value);
         }
       }
     } catch (error) {
@@ -73,7 +58,7 @@ export async function* readRis(input: Input): AsyncGenerator<RawRecord> {
 }
 
 /** A record cut off before its ER, named by the id it would have had, as a complete record is. */
-function unclosed(record: OpenRecord, message: string): RawRecord {
+function unclosed(record: TaggedRecord, message: string): RawRecord {
   return { position: risPosition(record.line, risRecordToRecord(record.tags).id), error: { reason: 'malformed_record', message } };
 }
 

@@ -1,0 +1,26 @@
+/** A record of a tagged format (RIS, MEDLINE) as it is read: each tag's values in order, the line it opened on, the tag of its last value. */
+export interface TaggedRecord {
+  line: number;
+  tags: Map<string, string[]>;
+  lastTag?: string;
+}
+
+export function addTagValue(record: TaggedRecord, tag: string, value: string): void {
+  const values = record.tags.get(tag);
+  if (values) values.push(value.trim());
+  else record.tags.set(tag, [value.trim()]);
+  record.lastTag = tag;
+}
+
+/**
+ * A wrapped line's text added to the record's last value. Joined without trimming the whole value
+ * again: trimming a value grown line by line copied it at every line (a value of 160,000 one-word
+ * lines took seconds).
+ */
+export function continueLastValue(record: TaggedRecord | undefined, line: string): void {
+  const values = record?.lastTag ? record.tags.get(record.lastTag) : undefined;
+  const piece = line.trim();
+  if (!values || piece.length === 0) return;
+  const last = values[values.length - 1]!;
+  values[values.length - 1] = last.length > 0 ? `${last} ${piece}` : piece;
+}
