@@ -8,6 +8,7 @@ import { isWriteEntry, rejectedEntry, type RejectedEntry, type WriteEntry } from
 import { maxIssues } from '../shared/zod-issues.js';
 import { maxPapersPerWrite, paperInputSchema, titleOnlyPaperInputSchema } from './schemas.js';
 import { isMedline } from '../ingest/formats/medline.js';
+import { isWebOfScience } from '../ingest/formats/web-of-science.js';
 
 /** How long a reference body is read before other requests get a turn. */
 const turnMs = 20;
@@ -119,10 +120,18 @@ export async function paperInputsOfReferences(
     );
   }
   if (entries.length === 0) {
-    // PubMed's .nbib sent as RIS (its files are often renamed so).
-    const medline = format === 'ris' && isMedline(body.subarray(0, 64).toString('utf8'));
-    const message = medline
-      ? "The body is in MEDLINE format (PubMed's .nbib), which this route does not take: paper-search add reads such a file and writes its papers."
+    // Other tagged formats sent as RIS: PubMed's .nbib (often renamed so), Web of Science's savedrecs.txt.
+    const head = body.subarray(0, 1024).toString('utf8');
+    const tagged =
+      format !== 'ris'
+        ? undefined
+        : isMedline(head)
+          ? "MEDLINE format (PubMed's .nbib)"
+          : isWebOfScience(head)
+            ? "Web of Science's export format (savedrecs.txt)"
+            : undefined;
+    const message = tagged
+      ? `The body is in ${tagged}, which this route does not take: paper-search add reads such a file and writes its papers.`
       : `The body holds no ${what}.`;
     throw invalidInput(message, [{ path: 'body', message: `no ${what}`, code: 'too_small' }]);
   }

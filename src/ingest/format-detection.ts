@@ -4,6 +4,7 @@ import { isObject } from './formats/json-lines.js';
 import { isMedline } from './formats/medline.js';
 import { isOpenAlexRecord } from './formats/openalex.js';
 import { isSemanticScholarAbstract, isSemanticScholarPaper } from './formats/semantic-scholar.js';
+import { isWebOfScience } from './formats/web-of-science.js';
 import { openInput, type InputFile } from './input-files.js';
 import { detectFormat, type InputFormat } from './record-readers.js';
 
@@ -16,9 +17,10 @@ const headLimit = 32 << 20;
 const headWanted = 1 << 14;
 
 /**
- * The input's format: --format if given; .bib and .csv by extension; MEDLINE by its first lines,
- * whatever its name; .ris by extension; otherwise by the first record (the arXiv snapshot is JSON
- * lines named .json, OpenAlex parts are named part_000.gz), falling back to the extension.
+ * The input's format: --format if given; .bib by extension; Web of Science's exports by their first
+ * lines; .csv by extension; MEDLINE by its first lines, whatever its name; .ris by extension;
+ * otherwise by the first record (the arXiv snapshot is JSON lines named .json, OpenAlex parts are
+ * named part_000.gz), falling back to the extension.
  */
 export async function detectInputFormat(path: string, explicit?: InputFormat): Promise<InputFormat> {
   if (explicit) return explicit;
@@ -31,8 +33,12 @@ export async function detectInputFormat(path: string, explicit?: InputFormat): P
   } catch {
     byExtension = undefined;
   }
-  if (byExtension === 'bibtex' || byExtension === 'csv') return byExtension;
+  if (byExtension === 'bibtex') return byExtension;
   const head = await readHead(first);
+  // Web of Science's exports are both named savedrecs.txt, and the tab-delimited one is often
+  // renamed .csv: read as CSV, its Keywords Plus column (ID) was taken for the id.
+  if (isWebOfScience(head)) return 'web-of-science';
+  if (byExtension === 'csv') return byExtension;
   // PubMed's "citation manager" file (.nbib) is often renamed .ris: read as RIS, it holds no record.
   if (isMedline(head)) return 'medline';
   if (byExtension === 'ris') return byExtension;

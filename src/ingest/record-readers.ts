@@ -10,11 +10,24 @@ import { cslItemToRecord, isCslItem } from './formats/csl-json.js';
 import { isObject, readInputJsonLines } from './formats/json-lines.js';
 import { openAlexWorkToRecord, readOpenAlex } from './formats/openalex.js';
 import { readMedline } from './formats/medline.js';
+import { readWebOfScience } from './formats/web-of-science.js';
 import { readRis } from './formats/ris.js';
 import { readSemanticScholar, semanticScholarPaperToRecord } from './formats/semantic-scholar.js';
 import { openInput, type Input } from './input-files.js';
 
-export const inputFormats = ['jsonl', 'json', 'csl-json', 'csv', 'bibtex', 'ris', 'medline', 'arxiv-snapshot', 'openalex', 'semantic-scholar'] as const;
+export const inputFormats = [
+  'jsonl',
+  'json',
+  'csl-json',
+  'csv',
+  'bibtex',
+  'ris',
+  'medline',
+  'web-of-science',
+  'arxiv-snapshot',
+  'openalex',
+  'semantic-scholar',
+] as const;
 export type InputFormat = (typeof inputFormats)[number];
 
 /** Formats whose input may be a folder of files, read in name order (the snapshots and datasets come in parts; exports in batches). */
@@ -84,6 +97,7 @@ export async function openRecordSource(path: string, format: InputFormat, option
     bibtex: () => readBibtex(input),
     ris: () => readRis(input),
     medline: () => readMedline(input),
+    'web-of-science': () => readWebOfScience(input),
     'arxiv-snapshot': () => readArxivSnapshot(input),
     openalex: () => readOpenAlex(input),
     'semantic-scholar': () => readSemanticScholar(input, abstracts),

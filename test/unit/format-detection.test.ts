@@ -159,7 +159,7 @@ describe('detectInputFormat', () => {
     await writeFile(path, 'just text\n');
     await assert.rejects(
       detectInputFormat(path),
-      isAppErrorWithCode('input_unreadable', /--format jsonl\|json\|csl-json\|csv\|bibtex\|ris\|medline\|arxiv-snapshot\|openalex\|semantic-scholar/),
+      isAppErrorWithCode('input_unreadable', /--format jsonl\|json\|csl-json\|csv\|bibtex\|ris\|medline\|web-of-science\|arxiv-snapshot\|openalex\|semantic-scholar/),
     );
     await assert.rejects(detectInputFormat(join(root(), 'missing.json')), isAppErrorWithCode('input_unreadable', /no such file/));
   });

@@ -345,6 +345,20 @@ describe('imports: POST /v1/papers with a BibTeX or RIS body', () => {
     assert.match(response.text, /The body is in MEDLINE format \(PubMed's \.nbib\), which this route does not take: paper-search add reads such a file/);
   });
 
+  it('regression: says a Web of Science export sent as RIS is not RIS, and how to add it (it said "The body holds no RIS records.")', async () => {
+    for (const body of [
+      'FN Clarivate Analytics Web of Science\nVR 1.0\nPT J\nTI A title\nUT WOS:1\nER\n',
+      'PT\tAU\tTI\tAB\tUT\nJ\tDoe, J\tA title\tText.\tWOS:1\n',
+    ]) {
+      const response = await write(body, ris);
+      assert.equal(response.status, 400);
+      assert.match(
+        response.text,
+        /The body is in Web of Science's export format \(savedrecs\.txt\), which this route does not take: paper-search add reads such a file/,
+      );
+    }
+  });
+
   it('refuses the whole file when any entry cannot be written, naming each by key and line', async () => {
     const response = await write(await readFile(join(formatFixtures, 'library.bib'), 'utf8'), bibtex);
     assert.equal(response.status, 400);

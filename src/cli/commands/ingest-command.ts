@@ -33,7 +33,9 @@ interface IngestFlags {
 /** Builds an index from a papers file (or folder), replacing the one at --index when complete. */
 export function ingestCommand(): Command {
   const command = new Command('ingest')
-    .description('build an index from a papers file or folder (JSON Lines, JSON, CSV, BibTeX, RIS, arXiv, OpenAlex, Semantic Scholar; .gz and .zip too)')
+    .description(
+      'build an index from a papers file or folder (JSON Lines, JSON, CSV, BibTeX, RIS, MEDLINE, Web of Science, arXiv, OpenAlex, Semantic Scholar; .gz and .zip too)',
+    )
     .requiredOption('--input <path>', 'papers file or folder', nonEmpty)
     .option('--index <dir>', 'index folder to build (INDEX_DIR; default index-data/default); replaced atomically when complete', nonEmpty)
     .addOption(new Option('--format <format>', 'input format (default: from the extension and content)').choices(inputFormats))

@@ -1,4 +1,4 @@
-/** A record of a tagged format (RIS, MEDLINE) as it is read: each tag's values in order, the line it opened on, the tag of its last value. */
+/** A record of a tagged format (RIS, MEDLINE, Web of Science) as it is read: each tag's values in order, the line it opened on, the tag of its last value. */
 export interface TaggedRecord {
   line: number;
   tags: Map<string, string[]>;
