@@ -74,24 +74,29 @@ async function readHead(file: InputFile): Promise<string> {
 
 /** The format a file's first lines show, if they show one. */
 export function formatOfContent(head: string): InputFormat | undefined {
-  const firstLine = head
+  const [firstLine, secondLine] = head
     .split('\n')
-    .find((line) => line.trim().length > 0)
-    ?.trim();
+    .map((line) => line.trim())
+    .filter((line) => line.length > 0);
   if (firstLine === undefined) return undefined;
   if (/^TY {1,2}-/.test(firstLine)) return 'ris';
   if (firstLine.startsWith('{')) {
-    let value: unknown;
-    try {
-      value = JSON.parse(firstLine);
-    } catch {
-      return undefined;
-    }
-    return isObject(value) ? formatOfRecord(value) : undefined;
+    const value = parsedLine(firstLine);
+    if (!isObject(value)) return undefined;
+    // Objects a line each, whatever the name (papers.json), are JSON lines; one alone is read either way.
+    return formatOfRecord(value) ?? (secondLine?.startsWith('{') && isObject(parsedLine(secondLine)) ? 'jsonl' : undefined);
   }
   // Spaces and tabs, not \s: with /m, ^ matches after every line break, and \s* from each one ran
   // over every line break after it (a file of 256 KB of \r took half a minute).
   return /^[ \t]*@[ \t]*[A-Za-z]+[ \t]*[{(]/m.test(head) ? 'bibtex' : undefined;
+}
+
+function parsedLine(line: string): unknown {
+  try {
+    return JSON.parse(line);
+  } catch {
+    return undefined;
+  }
 }
 
 function formatOfRecord(value: Record<string, unknown>): InputFormat | undefined {

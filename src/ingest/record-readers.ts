@@ -1,6 +1,7 @@
 import { extname } from 'node:path';
-import { Readable } from 'node:stream';
+import { pipeline, Readable, type Duplex } from 'node:stream';
 import { parse as parseCsv, type Options as CsvOptions } from 'csv-parse';
+import pickStream from 'stream-json/filters/pick.js';
 import streamArray from 'stream-json/streamers/stream-array.js';
 import { AppError } from '../errors.js';
 import { textLines, withWindows1252Fallback } from '../shared/text-lines.js';
@@ -126,18 +127,43 @@ function namedFormat(path: string): InputFormat | undefined {
 
 /** The records of each file's JSON array in turn; positions name the file when there are several. */
 async function* readJsonArrays(input: Input, declaredCsl = false): AsyncGenerator<RawRecord> {
-  for (const file of input.files) yield* readJsonArray(file.open(), file.path, input.files.length > 1 ? `${file.name} ` : '', declaredCsl);
+  for (const file of input.files) yield* readJsonArray(() => file.open(), file.path, input.files.length > 1 ? `${file.name} ` : '', declaredCsl);
 }
+
+/** The top-level keys whose array an API answer saved whole lists its works in: OpenAlex's `results`, Semantic Scholar's `data`. */
+const pageListKeys = new Set(['results', 'data']);
 
 /**
  * The records of one JSON array: a list of papers, or a CSL-JSON bibliography, whose items are
- * read as papers. An item is CSL when it looks like one, or always when the array is declared CSL-JSON.
+ * read as papers. An item is CSL when it looks like one, or always when the array is declared
+ * CSL-JSON. One object alone is an API page when it holds its list under `results` or `data`
+ * (OpenAlex's `{meta, results}`, Semantic Scholar's `{total, data}`), its items read; otherwise
+ * a list of one (a single work saved from an API, a reference copied from a citation manager).
  */
-export async function* readJsonArray(stream: Readable, path: string, positionPrefix: string, declaredCsl = false): AsyncGenerator<RawRecord> {
-  // Declared CSL-JSON, one item alone (as a citation manager copies a single reference) is a list of one.
-  const source = declaredCsl ? Readable.from(withLoneObjectListed(stream)) : stream;
-  const items = source.pipe(streamArray.withParserAsStream());
-  source.on('error', (error) => items.destroy(error));
+export async function* readJsonArray(open: () => Readable, path: string, positionPrefix: string, declaredCsl = false): AsyncGenerator<RawRecord> {
+  const lone = (await firstJsonCharacter(open())) === '{';
+  let listed = false;
+  if (lone && !declaredCsl) {
+    // Picking stops at the first list, so a page is read once; an object without one is read again, whole.
+    const pick = pickStream.withParserAsStream({
+      filter: (stack: readonly unknown[], token: { name: string }) =>
+        (listed ||= stack.length === 1 && pageListKeys.has(String(stack[0])) && token.name === 'startArray'),
+      once: true,
+    });
+    yield* jsonArrayItems(chained(Readable.from(withoutByteOrderMark(open())), pick, streamArray.asStream()), path, positionPrefix, declaredCsl, lone);
+  }
+  if (listed) return;
+  const source = lone ? Readable.from(withLoneObjectListed(open())) : open();
+  yield* jsonArrayItems(chained(source, streamArray.withParserAsStream()), path, positionPrefix, declaredCsl, lone);
+}
+
+/** The last of a chain of streams, which ends with the error of any of them. */
+function chained(source: Readable, ...stages: Duplex[]): Readable {
+  // Its callback is needed, not used: the error reaches whoever reads the last stream.
+  return pipeline(source, ...(stages as [Duplex]), () => undefined);
+}
+
+async function* jsonArrayItems(items: Readable, path: string, positionPrefix: string, declaredCsl: boolean, lone: boolean): AsyncGenerator<RawRecord> {
   let index = 0;
   try {
     for await (const item of items as AsyncIterable<{ key: number; value: unknown }>) {
@@ -145,16 +171,11 @@ export async function* readJsonArray(stream: Readable, path: string, positionPre
       yield { position: `${positionPrefix}record ${index}`, value: jsonItemToRecord(item.value, declaredCsl) };
     }
   } catch (error) {
-    // stream-json's words for a file that holds one object: say what a JSON input is instead.
-    if (index === 0 && /top-level object should be an array/i.test((error as Error).message)) {
-      throw new AppError(
-        'input_malformed',
-        `${path} holds one JSON object, not an array: a JSON input is an array of papers ([{…}, {…}]); one paper per line is --format jsonl, and one CSL-JSON item alone is read with --format csl-json.${namedForOtherFormat(path, ['json', 'csl-json'])}`,
-      );
-    }
+    // Objects one after another are JSON lines (or concatenated JSON), not one value.
+    const hint = lone ? ' A JSON input is one array of papers, or one object; one paper per line is --format jsonl.' : '';
     throw new AppError(
       'input_malformed',
-      `${path} is not a valid JSON array of papers (after record ${index}): ${(error as Error).message}.${namedForOtherFormat(path, ['json', 'csl-json'])}`,
+      `${path} is not a valid JSON array of papers (after record ${index}): ${(error as Error).message}.${hint}${namedForOtherFormat(path, ['json', 'csl-json'])}`,
     );
   }
 }
@@ -183,25 +204,35 @@ function namedForOtherFormat(path: string, readAs: readonly InputFormat[]): stri
   return ` Its name says ${named}, but it was read as ${readAs[0]}: the files of a folder are read in one format (the first file's, or --format); keep one format per folder.`;
 }
 
-/** The bytes of a JSON text, a byte-order mark left out and one object alone (not in an array) made a list of one. */
-async function* withLoneObjectListed(stream: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+/** The bytes of a JSON text without a byte-order mark. */
+async function* withoutByteOrderMark(stream: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   let firstChunk = true;
-  let beforeText = true;
-  let lone = false;
   for await (const chunk of stream) {
-    const bytes = firstChunk && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf ? chunk.subarray(3) : chunk;
+    yield firstChunk && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf ? chunk.subarray(3) : chunk;
     firstChunk = false;
-    if (beforeText) {
-      const first = bytes.find((byte) => byte !== 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d);
-      if (first !== undefined) {
-        beforeText = false;
-        lone = first === 0x7b;
-        if (lone) yield Buffer.from('[');
-      }
-    }
-    yield bytes;
   }
-  if (lone) yield Buffer.from(']');
+}
+
+/** The bytes of a JSON text holding one object, a byte-order mark left out, as a list of one. */
+async function* withLoneObjectListed(stream: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  yield Buffer.from('[');
+  yield* withoutByteOrderMark(stream);
+  yield Buffer.from(']');
+}
+
+/** The first character of a JSON text past a byte-order mark and white space, read from the start of the stream (which is then closed). */
+async function firstJsonCharacter(stream: Readable): Promise<string | undefined> {
+  try {
+    for await (const chunk of withoutByteOrderMark(stream as AsyncIterable<Buffer>)) {
+      const first = chunk.find((byte) => byte !== 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d);
+      if (first !== undefined) return String.fromCharCode(first);
+    }
+  } catch {
+    // A damaged file is for the reading pass to report, with the position where it broke.
+  } finally {
+    stream.destroy();
+  }
+  return undefined;
 }
 
 const csvDelimiters = [',', ';', '\t'] as const;

@@ -12,7 +12,7 @@ import { readJsonArray, type RawRecord } from './record-readers.js';
 export function readReferenceText(text: string | Buffer, format: ImportFormat): AsyncGenerator<RawRecord> {
   const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
   // Every item of a body declared CSL-JSON is a CSL item, whether or not it has a field only CSL names (and one item alone is a list of one).
-  if (format === 'csl-json') return readJsonArray(Readable.from([bytes]), 'the body', '', true);
+  if (format === 'csl-json') return readJsonArray(() => Readable.from([bytes]), 'the body', '', true);
   let opened = false;
   const file = {
     path: 'request body',

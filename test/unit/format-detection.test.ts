@@ -57,6 +57,21 @@ describe('detectInputFormat', () => {
     assert.equal(await detectInputFormat(join(formatFixtures, '../ingest-papers.json')), 'json');
   });
 
+  it('regression: reads papers a line each as JSON lines whatever the name (papers.json was read as one array and refused); one object alone, or pretty-printed, stays JSON', async () => {
+    const cases = [
+      ['lines.json', '{"id":"a","abstract":"A"}\n\n{"id":"b","abstract":"B"}\n', 'jsonl'],
+      ['lines.txt', '{"id":"a","abstract":"A"}\n{"id":"b","abstract":"B"}', 'jsonl'],
+      ['one.json', '{"id":"a","abstract":"A"}\n', 'json'],
+      ['pretty.json', '{\n  "id": "a",\n  "abstract": "A"\n}\n', 'json'],
+      ['array.json', '[{"id":"a","abstract":"A"},\n{"id":"b","abstract":"B"}]\n', 'json'],
+    ] as const;
+    for (const [name, text, format] of cases) {
+      const path = join(root(), name);
+      await writeFile(path, text);
+      assert.equal(await detectInputFormat(path), format, name);
+    }
+  });
+
   it('regression: reads a MEDLINE file (PubMed\'s .nbib) as MEDLINE, also named .ris or .txt (it was "Cannot tell the format", or 0 RIS records read)', async () => {
     const medline = 'PMID- 31452104\nOWN - NLM\nTI  - A title.\nAB  - An abstract.\nFAU - Smith, John\n\nPMID- 31452105\nTI  - Another.\n';
     for (const name of ['pubmed.nbib', 'pubmed.ris', 'pubmed.txt']) {
@@ -159,7 +174,10 @@ describe('detectInputFormat', () => {
     await writeFile(path, 'just text\n');
     await assert.rejects(
       detectInputFormat(path),
-      isAppErrorWithCode('input_unreadable', /--format jsonl\|json\|csl-json\|csv\|bibtex\|ris\|medline\|web-of-science\|arxiv-snapshot\|openalex\|semantic-scholar/),
+      isAppErrorWithCode(
+        'input_unreadable',
+        /--format jsonl\|json\|csl-json\|csv\|bibtex\|ris\|medline\|web-of-science\|arxiv-snapshot\|openalex\|semantic-scholar/,
+      ),
     );
     await assert.rejects(detectInputFormat(join(root(), 'missing.json')), isAppErrorWithCode('input_unreadable', /no such file/));
   });

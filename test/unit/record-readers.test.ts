@@ -158,11 +158,13 @@ describe('openRecordSource: JSON lines', () => {
     );
   });
 
-  it("regression: says what a JSON input is when a .json file holds one object (the message was stream-json's 'Top-level object should be an array')", async () => {
-    const path = await writeInput('one.json', '{"id":"a","title":"T","abstract":"A b c."}');
+  it('says what a JSON input is when a .json file holds objects one after another, not an array', async () => {
+    const path = await writeInput('lines.json', '{"id":"a","title":"T","abstract":"A b c."} {"id":"b","title":"U","abstract":"D."}');
     await assert.rejects(
       readAll(path, 'json'),
-      (error: Error) => isAppErrorWithCode('input_malformed')(error) && /holds one JSON object, not an array.*--format jsonl/.test(error.message),
+      (error: Error) =>
+        isAppErrorWithCode('input_malformed')(error) &&
+        /A JSON input is one array of papers, or one object; one paper per line is --format jsonl/.test(error.message),
     );
   });
 
@@ -238,9 +240,52 @@ describe('openRecordSource: JSON array', () => {
     await assert.rejects(readAll(path, 'json'), isAppErrorWithCode('input_malformed'));
   });
 
-  it('throws input_malformed when the top level is not an array', async () => {
-    const path = await writeInput('object.json', '{"id":"a","abstract":"x"}');
+  it('throws input_malformed when the top level is neither an array nor an object', async () => {
+    const path = await writeInput('number.json', '42');
     await assert.rejects(readAll(path, 'json'), isAppErrorWithCode('input_malformed'));
+  });
+
+  it("regression: reads a .json file of one object as a list of one: a paper, an OpenAlex work or a Semantic Scholar paper saved from its API, pretty-printed (it was refused: 'holds one JSON object, not an array')", async () => {
+    const paper = { id: 'a', title: 'T', abstract: 'A b c.', data: 'not a list', results: { count: 1 } };
+    const work = { id: 'https://openalex.org/W1', title: 'BERT', publication_year: 2019, abstract_inverted_index: { We: [0], introduce: [1], 'BERT.': [2] } };
+    const s2 = { paperId: 'df2b0e26', title: 'BERT', abstract: 'We introduce BERT.' };
+    for (const [name, value, id] of [
+      ['paper.json', paper, 'a'],
+      ['work.json', work, 'W1'],
+      ['s2.json', s2, 'df2b0e26'],
+    ] as const) {
+      const path = await writeInput(name, `\uFEFF${JSON.stringify(value, null, 2)}\n`);
+      const records = await readAll(path, 'json');
+      assert.deepEqual(
+        records.map((record) => [record.position, (record.value as Record<string, unknown>).id]),
+        [['record 1', id]],
+        name,
+      );
+    }
+  });
+
+  it("regression: reads an API page saved whole, pretty-printed, as its list: OpenAlex's {meta, results}, Semantic Scholar's {total, data} (it was refused: 'holds one JSON object, not an array')", async () => {
+    const openAlexPage = {
+      meta: { count: 2, page: 1 },
+      results: [
+        { id: 'https://openalex.org/W1', title: 'One', abstract_inverted_index: { First: [0] } },
+        { id: 'https://openalex.org/W2', title: 'Two', abstract_inverted_index: { Second: [0] } },
+      ],
+      group_by: [],
+    };
+    const s2Page = { total: 1, offset: 0, data: [{ paperId: 'df2b0e26', title: 'BERT', abstract: 'We introduce BERT.' }] };
+    const empty = { meta: { count: 0 }, results: [] };
+    const read = async (name: string, value: unknown) =>
+      (await readAll(await writeInput(name, JSON.stringify(value, null, 2)), 'json')).map((record) => [
+        record.position,
+        (record.value as Record<string, unknown>).id,
+      ]);
+    assert.deepEqual(await read('openalex-page.json', openAlexPage), [
+      ['record 1', 'W1'],
+      ['record 2', 'W2'],
+    ]);
+    assert.deepEqual(await read('s2-page.json', s2Page), [['record 1', 'df2b0e26']]);
+    assert.deepEqual(await read('empty-page.json', empty), []);
   });
 
   it("regression: reads a JSON array of OpenAlex works or Semantic Scholar Graph API papers, as the APIs answer, pretty-printed (every S2 paper was missing_id, the OpenAlex array each line's invalid_json)", async () => {
@@ -467,10 +512,10 @@ describe('openRecordSource: unreadable inputs', () => {
   });
 
   it('says a file read in another format than its name says is named for its own', async () => {
-    const path = await writeInput('one-paper.jsonl', `${JSON.stringify({ id: 'b', abstract: 'B.' })}\n`);
+    const path = await writeInput('papers.jsonl', `${JSON.stringify({ id: 'b', abstract: 'B.' })}\n${JSON.stringify({ id: 'c', abstract: 'C.' })}\n`);
     await assert.rejects(
       readAll(path, 'json'),
-      isAppErrorWithCode('input_malformed', /holds one JSON object, not an array.*Its name says jsonl, but it was read as json/),
+      isAppErrorWithCode('input_malformed', /one paper per line is --format jsonl.*Its name says jsonl, but it was read as json/),
     );
   });
 
