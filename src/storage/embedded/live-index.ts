@@ -14,6 +14,7 @@ import type { Manifest } from './manifest.js';
 import { RelatedLists, relatedListDepth } from './related-lists.js';
 import type { Neighbor, VectorIndex } from './vector-index.js';
 import { vectorAt } from './vectors-file.js';
+import { dot } from '../../shared/vector-math.js';
 
 /** What a snapshot must fold into a new index folder: the changes to the folder the index was loaded from. */
 export interface SnapshotDelta {
@@ -36,6 +37,12 @@ const facetBuildSlice = 2_048;
  * piece, which every other request would wait out.
  */
 const writeWorkSlice = 10;
+
+/**
+ * Papers written since a list was last checked that a related request compares with it by their
+ * vectors (about 0.4 ms at 384 dimensions); past this many the graph answers instead.
+ */
+const writtenPapersChecked = 1_024;
 
 /**
  * An index folder as loaded, plus every write applied since: the one view searches read. Writes
@@ -62,6 +69,8 @@ export class LiveIndex {
   private relatedCatchUp: Promise<void> | undefined;
   /** Cleared should bringing the lists up to date fail: from then on the graph answers alone. */
   private relatedListsUsable = true;
+  /** Per label, the number of labels when its list was last made whole against the papers written since (see neighboursOf). */
+  private readonly listCheckedAt = new Map<number, number>();
   /** Built on first use (see facets), then kept current by apply. */
   private facetColumns: FacetColumns | undefined;
   private facetBuild: Promise<FacetColumns> | undefined;
@@ -115,11 +124,41 @@ export class LiveIndex {
     if (k > relatedListDepth) return this.vectors.searchNear(label, k, new Set());
     // Papers just written may not be in the lists yet; the graph already holds them.
     if (this.relatedBacklog.length > 0 || !this.relatedListsUsable) return this.vectors.searchNear(label, relatedListDepth, new Set()).slice(0, k);
-    const listed = this.related.read(label, k, (other) => this.papers.isLive(other));
-    if (listed) return listed;
+    const isLive = (other: number) => this.papers.isLive(other);
+    // Checked whole when it can be, so that each written paper is compared once per list, not once per request.
+    const whole = this.related.read(label, relatedListDepth, isLive);
+    if (whole && !this.writtenPaperBelongsIn(label, whole, relatedListDepth)) return whole.slice(0, k);
+    const listed = whole ? undefined : this.related.read(label, k, isLive);
+    if (listed && !this.writtenPaperBelongsIn(label, listed, k)) return listed;
     const found = this.vectors.searchNear(label, relatedListDepth, new Set());
     this.related.store(label, found);
+    this.listCheckedAt.set(label, this.papers.size);
     return found.slice(0, k);
+  }
+
+  /**
+   * Whether a paper written since the list of `label` was last checked ranks among its first `k`
+   * without being there. A written paper enters the lists of the papers among its own nearest
+   * (RelatedLists.insert), but one near many papers without being among their nearest in turn (a
+   * survey between topics) belongs in lists far beyond that reach. Each is compared by its vector
+   * (a little below the k-th score, for float32 rounding in the graph's distances); past
+   * writtenPapersChecked of them, the list is taken as stale.
+   */
+  private writtenPaperBelongsIn(label: number, listed: readonly Neighbor[], k: number): boolean {
+    const checkedFrom = Math.max(this.related.fullyComputedAt, this.listCheckedAt.get(label) ?? 0);
+    const end = this.papers.size;
+    if (checkedFrom >= end) return false;
+    if (end - checkedFrom > writtenPapersChecked) return true;
+    const vector = this.storedVector(label)!;
+    const floor = listed.length < k ? -Infinity : listed[k - 1]!.score - 1e-6;
+    const listedLabels = new Set(listed.map((neighbour) => neighbour.label));
+    for (let other = checkedFrom; other < end; other++) {
+      if (other === label || listedLabels.has(other) || !this.papers.isLive(other)) continue;
+      if (dot(vector, this.storedVector(other)!) >= floor) return true;
+    }
+    // Checked at this k only: a deeper request checks again, against its own k-th score.
+    if (k === relatedListDepth || listed.length < k) this.listCheckedAt.set(label, end);
+    return false;
   }
 
   /**

@@ -16,9 +16,9 @@ export const relatedListDepth = 32;
 
 /**
  * How far a new paper looks for the papers whose lists it may enter: four lists' depth. A paper
- * that has the new one among its 32 nearest is nearly always among the new one's 128 nearest;
- * one in a sparse region may not be, and its list misses the new paper until every list is
- * computed again (at ingestion, and at a snapshot that rebuilds the graph).
+ * that has the new one among its 32 nearest is usually among the new one's 128 nearest; for the
+ * others (a new survey between topics is near many papers without being among their nearest in
+ * turn), LiveIndex compares the papers written since with a list as it is read.
  */
 const insertionReach = 4 * relatedListDepth;
 
