@@ -1,7 +1,7 @@
 import { AppError } from '../../errors.js';
 import type { Input } from '../input-files.js';
 import type { RawRecord } from '../record-readers.js';
-import { isInvertedPersonName, isOrganisationName } from '../../papers/author-names.js';
+import { givenThenFamily, isInvertedPersonName, isOrganisationName } from '../../papers/author-names.js';
 import { arxivIdFromDoi, arxivIdFromUrl, contentId, plainPaperId } from '../../papers/identifiers.js';
 import { normalizeDoi } from '../../papers/paper.js';
 import { publicationTypeOf, venueIsPublisher } from '../../papers/publication-type.js';
@@ -144,7 +144,8 @@ function doiIn(values: readonly string[]): string | undefined {
 }
 
 /**
- * RIS names are "Last, First, Suffix"; shown as "First Last Suffix". An organisation's name
+ * RIS names are "Last, First, Suffix"; shown as "First Last Suffix" (family first and unspaced in
+ * Chinese, Japanese and Korean, as every format writes them: 山田, 太郎 → 山田太郎). An organisation's name
  * ("Google, Inc.", "National Academies of Sciences, Engineering, and Medicine") is kept as written.
  */
 function displayName(name: string): string {
@@ -152,8 +153,8 @@ function displayName(name: string): string {
   // run of them (a name of 160,000 spaces took seconds).
   const parts = name.split(',').map((part) => part.trim());
   if (parts.length > 1 && (isOrganisationName(name) || !isInvertedPersonName(parts))) return name.trim();
-  const [last = '', first, suffix] = parts;
-  return [first, last, suffix].filter((part) => part !== undefined && part.length > 0).join(' ');
+  const [last = '', first = '', suffix] = parts;
+  return [givenThenFamily(first, last), suffix].filter((part) => part !== undefined && part.length > 0).join(' ');
 }
 
 /**
