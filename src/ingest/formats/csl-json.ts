@@ -105,7 +105,9 @@ export function cslItemToRecord(item: Record<string, unknown>): Record<string, u
     .filter(Boolean);
   if (keywords.length > 0) record.categories = [...new Set(keywords)];
   const date = issuedDate(item.issued);
-  if (date) record.date = date;
+  // A year alone is the paper's year, not a date, as the other readers keep it (an export read back stays as it was).
+  if (date?.length === 4) record.year = Number(date);
+  else if (date) record.date = date;
   const doi = text(item.DOI);
   if (doi) record.doi = doi;
   const url = text(item.URL);
