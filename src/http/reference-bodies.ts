@@ -147,6 +147,8 @@ async function* readableReferences(body: Buffer, format: ImportFormat): ReturnTy
     yield* readReferenceText(body, format);
   } catch (error) {
     if (!isAppError(error) || error.code !== 'input_malformed') throw error;
+    // A CSL-JSON body that does not parse is bad JSON, as any other JSON body would be.
+    if (format === 'csl-json') throw new AppError('invalid_json', `The body cannot be read as CSL-JSON: ${error.message}`);
     throw invalidInput(`The body cannot be read as ${formatNames[format].name}: ${error.message}`, [{ path: 'body', message: error.message, code: 'custom' }]);
   }
 }

@@ -302,6 +302,11 @@ describe('imports: POST /v1/papers with a BibTeX or RIS body', () => {
     const broken = await write('{"id": "x"', csl);
     assert.equal(broken.status, 400, broken.text);
     assert.match((JSON.parse(broken.text) as { error: { message: string } }).error.message, /^The body cannot be read as CSL-JSON: /);
+    // Regression: a body that is not JSON is invalid_json, as any JSON body's (it was invalid_input).
+    for (const body of ['{"id": "x"', 'not json', '{"id": "a"} {"id": "b"}']) {
+      const notJson = await write(body, csl);
+      assert.deepEqual([notJson.status, (JSON.parse(notJson.text) as { error: { code: string } }).error.code], [400, 'invalid_json'], body);
+    }
     const noAbstract = await write(JSON.stringify([{ id: 'csl-none', type: 'article-journal', title: 'Only a title' }]), csl);
     assert.equal(noAbstract.status, 400, noAbstract.text);
     assert.match(
