@@ -28,13 +28,14 @@ export interface FieldMap {
 }
 
 export const defaultFieldMap: FieldMap = {
-  id: ['id', '_id'],
-  // The column names of the bibliographic databases' CSV exports (Lens, Dimensions, Scopus) too.
+  // The column names of the bibliographic databases' CSV exports (Lens, Dimensions, Scopus) too:
+  // without their record ids, every row of such an export was refused for want of an id.
+  id: ['id', '_id', 'lens id', 'publication id', 'eid'],
   title: ['title', 'article title', 'document title'],
   abstract: ['abstract', 'text'],
   // Scopus writes "Authors" ("LeCun Y.; Bengio Y.") and "Author full names" ("LeCun, Yann (7005686596); …"): the full names first.
   authors: ['author full names', 'authors', 'author/s'],
-  categories: ['categories', 'keywords'],
+  categories: ['categories', 'keywords', 'author keywords'],
   year: ['year', 'publication year', 'pubyear'],
   date: ['date', 'published', 'first_listed', 'date published', 'publication date'],
   doi: ['doi'],
@@ -46,6 +47,11 @@ export const defaultFieldMap: FieldMap = {
   issue: ['issue', 'number', 'issue number'],
   pages: ['pages'],
 };
+
+/** "id", "id or _id", "id, _id or eid": the names a field is read from, as a message lists them. */
+function eitherOf(names: readonly string[]): string {
+  return names.length < 3 ? names.join(' or ') : `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
+}
 
 /** Replaces the candidates of the fields named in `overrides` (from --id-field and the like). */
 export function withFieldOverrides(overrides: Partial<Record<keyof FieldMap, string | undefined>>): FieldMap {
@@ -112,7 +118,7 @@ export function mapRecordToPaper(value: unknown, fields: FieldMap = defaultField
   if (!id) {
     // A column every record of a CSV has, empty in this one: "no DOI field (it has …, DOI)" read as a contradiction.
     const blank = fields.id.map(keyOf).find((name) => name !== undefined);
-    const message = blank === undefined ? `no ${fields.id.join(' or ')} field (${fieldsOf(record)})` : `the ${blank} field is empty`;
+    const message = blank === undefined ? `no ${eitherOf(fields.id)} field (${fieldsOf(record)})` : `the ${blank} field is empty`;
     return { ok: false, reason: 'missing_id', message };
   }
   const paperId = parseField(id, fieldSchemas.id);
@@ -126,8 +132,8 @@ export function mapRecordToPaper(value: unknown, fields: FieldMap = defaultField
   const abstract = pick('abstract');
   const title = pick('title');
   if (!abstract && !(options.allowTitleOnly && title)) {
-    const noTitle = options.allowTitleOnly ? `, and no ${fields.title.join(' or ')} field` : '';
-    return { ok: false, reason: 'missing_abstract', message: `no ${fields.abstract.join(' or ')} field${noTitle}` };
+    const noTitle = options.allowTitleOnly ? `, and no ${eitherOf(fields.title)} field` : '';
+    return { ok: false, reason: 'missing_abstract', message: `no ${eitherOf(fields.abstract)} field${noTitle}` };
   }
   let abstractText = '';
   if (abstract) {

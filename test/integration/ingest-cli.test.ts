@@ -313,7 +313,7 @@ describe('paper-search ingest', () => {
     const one = join(workDir, 'unusable-one.jsonl');
     await writeFile(one, '{"paper_id":"a","abstract":"x"}\n');
     const single = await runCli('ingest', ['--input', one, '--index', join(workDir, 'never')]);
-    assert.match(single.stderr, /\(1 record read; the first, at line 1: no id or _id field \(it has paper_id, abstract\) \(missing_id\)\).*--id-field <name>/);
+    assert.match(single.stderr, /\(1 record read; the first, at line 1: no id, _id, lens id, publication id or eid field \(it has paper_id, abstract\) \(missing_id\)\).*--id-field <name>/);
   });
 
   it('regression: with --allow-title-only, a record with neither abstract nor title is named so, and the flag is not offered again', async () => {
@@ -321,7 +321,7 @@ describe('paper-search ingest', () => {
     await writeFile(input, '{"id":"a","year":2020}\n');
     const result = await runCli('ingest', ['--input', input, '--index', join(workDir, 'never'), '--allow-title-only']);
     assert.equal(result.code, 1);
-    assert.match(result.stderr, /at line 1: no abstract or text field, and no title or [^(]* field \(missing_abstract\)/);
+    assert.match(result.stderr, /at line 1: no abstract or text field, and no title, article title or document title field \(missing_abstract\)/);
     assert.doesNotMatch(result.stderr, /--allow-title-only indexes/);
   });
 

@@ -198,6 +198,16 @@ describe('mapRecordToPaper: accepted records', () => {
     assert.deepEqual(mapped.ok ? undefined : [mapped.reason, mapped.message], ['missing_id', 'the DOI field is empty']);
   });
 
+  it('regression: reads the record ids and author keywords of Lens, Dimensions and Scopus CSV exports (every row was refused for want of an id)', () => {
+    const lens = accepted(mapRecordToPaper({ 'Lens ID': '000-123-456-789-00X', Title: 'T', Abstract: 'a', Keywords: 'kelp; reefs' }));
+    const dimensions = accepted(mapRecordToPaper({ 'Publication ID': 'pub.1100000001', Title: 'T', Abstract: 'a' }));
+    const scopus = accepted(mapRecordToPaper({ EID: '2-s2.0-85000000001', Title: 'T', Abstract: 'a', 'Author Keywords': 'kelp; reefs' }));
+    assert.deepEqual(
+      [lens.id, lens.categories, dimensions.id, scopus.id, scopus.categories],
+      ['000-123-456-789-00X', ['kelp', 'reefs'], 'pub.1100000001', '2-s2.0-85000000001', ['kelp', 'reefs']],
+    );
+  });
+
   it('regression: reads the pages of a Scopus or Lens CSV from their first and last page columns (they were left out)', () => {
     const scopus = accepted(mapRecordToPaper({ id: 'x', abstract: 'a', 'Page start': '350', 'Page end': '354' }));
     const lens = accepted(mapRecordToPaper({ id: 'y', abstract: 'a', 'Start Page': 12, 'End Page': '' }));
