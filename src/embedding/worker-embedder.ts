@@ -237,10 +237,27 @@ export class WorkerEmbedder implements Embedder {
   }
 }
 
+/** A worker thread's stack by default (Node's resourceLimits.stackSizeMb). */
+const defaultWorkerStackMb = 4;
+
+/**
+ * The stack a model worker needs. ONNX Runtime reads the process's command line
+ * (/proc/self/cmdline) as its first session is made, recursing about 550 bytes of stack deep per
+ * byte of it: past about 15 KB of arguments (1,400 paper ids given to `get --index`) it overflowed
+ * the default stack and the process died of a segmentation fault. So the stack grows by 1 KiB per
+ * byte of the command line; a short one leaves the default.
+ */
+export function modelWorkerStackMb(commandLine: readonly string[] = [process.execPath, ...process.execArgv, ...process.argv.slice(1)]): number {
+  const bytes = commandLine.reduce((sum, argument) => sum + Buffer.byteLength(argument) + 1, 0);
+  return defaultWorkerStackMb + Math.ceil((bytes * 1024) / (1 << 20));
+}
+
 /** Starts a worker and waits until its model is loaded. */
 async function startWorker(model: ModelDescription, options: WorkerEmbedderOptions): Promise<Worker> {
   const { workers: _workers, maxQueuedTokens: _queue, maxBatchTokens: _batchTokens, observer: _observer, log: _log, ...modelOptions } = options;
-  const worker = startSiblingWorker(import.meta.url, 'embedder-worker', { model, options: modelOptions } satisfies WorkerSetup);
+  const worker = startSiblingWorker(import.meta.url, 'embedder-worker', { model, options: modelOptions } satisfies WorkerSetup, {
+    stackSizeMb: modelWorkerStackMb(),
+  });
   await new Promise<void>((resolve, reject) => {
     const onMessage = (reply: WorkerReply) => {
       if (reply.type !== 'ready') return;

@@ -1,6 +1,6 @@
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { AppError } from '../errors.js';
 
 /**
@@ -8,12 +8,12 @@ import { AppError } from '../errors.js';
  * is `name.js`; run from the TypeScript sources (tests, development), the worker has to register
  * tsx itself, because loader hooks do not reach workers.
  */
-export function startSiblingWorker(from: string, name: string, workerData: unknown): Worker {
+export function startSiblingWorker(from: string, name: string, workerData: unknown, resourceLimits?: ResourceLimits): Worker {
   const extension = extname(fileURLToPath(from));
   const entry = new URL(`./${name}${extension}`, from);
-  if (extension !== '.ts') return new Worker(entry, { workerData });
+  if (extension !== '.ts') return new Worker(entry, { workerData, resourceLimits });
   const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}); })`;
-  return new Worker(bootstrap, { eval: true, workerData });
+  return new Worker(bootstrap, { eval: true, workerData, resourceLimits });
 }
 
 /** A worker's one answer, or why there is none. */

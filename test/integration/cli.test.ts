@@ -322,6 +322,12 @@ describe('exit codes', () => {
         /^error \[usage\]: The query is 10,001 characters long, over the 10,000 a search takes: give its key words, or find papers like a whole text with paper-search similar\./,
     },
     {
+      name: "regression: a query over 10,000 characters searched in an index folder (the process died of a segmentation fault: ONNX Runtime overflowed the model worker's stack on a command line over about 15 KB)",
+      args: ['search', 'x'.repeat(40_000), '--index', 'INDEX'],
+      code: 2,
+      message: /^error \[usage\]: The query is 40,000 characters long, over the 10,000 a search takes/,
+    },
+    {
       name: 'regression: an empty query, said in the command\'s terms (it was "Invalid request body: body.query")',
       args: ['search', ' ', '--url', 'SERVER'],
       code: 2,
@@ -393,7 +399,9 @@ describe('exit codes', () => {
   ];
   for (const failure of cases) {
     it(`exits ${failure.code} on ${failure.name}, with one line and no stack trace`, async () => {
-      const args = failure.args.map((arg) => arg.replace('SERVER', server.url).replace('NOWHERE', join(workDir, 'nowhere')).replace('SAMPLE', samplePapers));
+      const args = failure.args.map((arg) =>
+        arg.replace('SERVER', server.url).replace('NOWHERE', join(workDir, 'nowhere')).replace('SAMPLE', samplePapers).replace('INDEX', indexDir),
+      );
       const result = await runCli(args[0]!, args.slice(1));
       assert.equal(result.code, failure.code, result.stderr);
       assert.match(result.stderr, failure.message);
