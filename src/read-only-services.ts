@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { cp, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,11 +15,13 @@ const neverSnapshot = { SNAPSHOT_AFTER_WRITES: 10_000_000, SNAPSHOT_INTERVAL_MS:
  * `--index`, `mcp --index`) while a server may be serving the same folder. The write-ahead log is
  * replayed from a private copy: opening the log itself tidies it (an empty segment is removed and
  * made again), which would leave the server appending to a file no longer in the folder. No key
- * is configured, so no write is taken, and no snapshot can start. `close` removes the copy.
+ * is configured, so no write is taken, and no snapshot can start. `close` removes the copy, and
+ * so does the process's end without it (`| head` ends a query command with process.exit); with
+ * `endOnSignal`, a SIGINT or SIGTERM removes it and then ends the process as the signal would.
  */
-export async function openReadOnlyServices(config: Config, log: Logger): Promise<Services> {
+export async function openReadOnlyServices(config: Config, log: Logger, { endOnSignal = false } = {}): Promise<Services> {
   const walDir = walDirOf(config);
-  const walCopy = await copyWriteLog(walDir);
+  const walCopy = await copyWriteLog(walDir, endOnSignal);
   try {
     const services = await openServices({ ...config, API_KEYS: [], AUTH_READS: false, AUTH_METRICS: false, ...neverSnapshot, WAL_DIR: walCopy.dir }, log);
     return {
@@ -44,14 +47,43 @@ function namingTheLog(error: unknown, copy: string, original: string): unknown {
   });
 }
 
-/** A private copy of the write-ahead log (or, when there is none, a path where none exists), removed on close. */
-async function copyWriteLog(walDir: string): Promise<{ dir: string; remove: () => Promise<void> }> {
+/**
+ * A private copy of the write-ahead log (or, when there is none, a path where none exists),
+ * removed on close or at the process's end: it holds whole papers, and each query command that
+ * ended early (`| head`, Ctrl-C) left one in the temporary folder.
+ */
+async function copyWriteLog(walDir: string, endOnSignal: boolean): Promise<{ dir: string; remove: () => Promise<void> }> {
   const parent = await mkdtemp(join(tmpdir(), 'paper-search-read-only-'));
-  const dir = join(parent, 'wal');
-  const exists = await stat(walDir).then(
-    (info) => info.isDirectory(),
-    () => false,
-  );
-  if (exists) await cp(walDir, dir, { recursive: true });
-  return { dir, remove: () => rm(parent, { recursive: true, force: true }) };
+  const removeNow = () => rmSync(parent, { recursive: true, force: true });
+  // The copy goes, then the signal is raised again with no listener left: the process ends as it would have.
+  const onSignal = (signal: NodeJS.Signals) => {
+    removeNow();
+    process.kill(process.pid, signal);
+  };
+  const forget = () => {
+    process.off('exit', removeNow);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
+  process.once('exit', removeNow);
+  if (endOnSignal) {
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  }
+  const remove = async () => {
+    forget();
+    await rm(parent, { recursive: true, force: true });
+  };
+  try {
+    const dir = join(parent, 'wal');
+    const exists = await stat(walDir).then(
+      (info) => info.isDirectory(),
+      () => false,
+    );
+    if (exists) await cp(walDir, dir, { recursive: true });
+    return { dir, remove };
+  } catch (error) {
+    await remove();
+    throw error;
+  }
 }

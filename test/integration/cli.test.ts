@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createReadStream, existsSync } from 'node:fs';
-import { cp, mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { setTimeout } from 'node:timers/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -438,6 +439,29 @@ describe('exit codes', () => {
     const code = await new Promise<number | null>((closed) => child.on('close', closed));
     assert.equal(code, 0, stderr);
     assert.equal(stderr, '');
+  });
+
+  it("regression: leaves no copy of the index's write-ahead log in the temporary folder when the reader closes the pipe or Ctrl-C stops the command (each left one, whole papers in it)", async () => {
+    const temporary = join(workDir, 'tmp-read-only');
+    await mkdir(temporary, { recursive: true });
+    const start = (args: string[]) =>
+      spawn(process.execPath, [...cliEntry, ...args, '--index', indexDir], {
+        cwd: repoRoot,
+        env: { ...process.env, MODEL_DIR: join(repoRoot, 'models'), LOG_LEVEL: 'warn', TMPDIR: temporary },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+    const copies = async () => (await readdir(temporary)).filter((name) => name.startsWith('paper-search-read-only-'));
+    const piped = start(['search', 'video', '-k', '100']);
+    piped.stdout.once('data', () => piped.stdout.destroy());
+    assert.equal(await new Promise<number | null>((closed) => piped.on('close', closed)), 0);
+    assert.deepEqual(await copies(), []);
+    // Waiting for an abstract on standard input, its copy made.
+    const waiting = start(['similar', '--file', '-']);
+    while ((await copies()).length === 0) await setTimeout(50);
+    waiting.kill('SIGINT');
+    const [, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((closed) => waiting.on('close', (code, sig) => closed([code, sig])));
+    assert.equal(signal, 'SIGINT');
+    assert.deepEqual(await copies(), []);
   });
 
   it(

@@ -23,7 +23,7 @@ import type { QueryBackend } from './query-backend.js';
  * server's.
  */
 export async function localBackend(config: Config, log: Logger): Promise<QueryBackend> {
-  const services = await openReadOnlyServices(config, log);
+  const services = await openReadOnlyServices(config, log, { endOnSignal: true });
   const search = services.search;
   return {
     search: async (request) => {
