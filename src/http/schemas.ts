@@ -314,7 +314,14 @@ export const listPapersQuerySchema = z.strictObject({
   fields: queryFields.optional(),
 });
 
-export const paperIdParamsSchema = z.object({ id: z.string().min(1).max(paperLimits.idCharacters) });
+export const paperIdParamsSchema = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(paperLimits.idCharacters)
+    // No paper has either id (ingestion refuses them), and a URL cannot carry them: the client refuses them so, and the CLI's --index alike.
+    .refine((id) => id !== '.' && id !== '..', { message: 'A paper id cannot be "." or "..".' }),
+});
 
 /** The most papers one POST /v1/papers/batch may name. */
 export const maxPapersPerLookup = 500;

@@ -329,6 +329,18 @@ describe('exit codes', () => {
       message: /^error \[usage\]: The query is 40,000 characters long, over the 10,000 a search takes/,
     },
     {
+      name: 'regression: an id no paper can have, from an index folder as from a server (it was paper_not_found, exit 1, where --url refused it, exit 2)',
+      args: ['get', '..', '--index', 'INDEX'],
+      code: 2,
+      message: /^error \[invalid_input\]: .*A paper id cannot be "\." or "\.\."/,
+    },
+    {
+      name: 'regression: an id over 512 characters, from an index folder as from a server (it was paper_not_found)',
+      args: ['get', 'x'.repeat(513), '--index', 'INDEX'],
+      code: 2,
+      message: /^error \[invalid_input\]: .*params\.id: Too big/,
+    },
+    {
       name: 'regression: an empty query, said in the command\'s terms (it was "Invalid request body: body.query")',
       args: ['search', ' ', '--url', 'SERVER'],
       code: 2,

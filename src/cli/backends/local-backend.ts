@@ -53,6 +53,7 @@ export async function localBackend(config: Config, log: Logger): Promise<QueryBa
     },
     paper: async (id, requested) => {
       const started = performance.now();
+      parseInput(paperIdParamsSchema, { id }, 'params');
       const { fields } = parseInput(paperQuerySchema, requested === undefined ? {} : { fields: [...requested] }, 'query');
       return { paper: selectPaperFields(await search.getPaper(id), fields), took_ms: elapsedMs(started) };
     },
