@@ -648,6 +648,43 @@ describe('commands on an index folder a crash left set aside between the two ren
   });
 });
 
+describe('paper-search start stopped while it indexes the sample', () => {
+  it('regression: stops cleanly on SIGTERM, leaving no half-built folder, and does not go on to serve (it was killed mid-build, as docker stop does on a first start)', async () => {
+    const parent = join(workDir, 'start-interrupted');
+    await mkdir(parent, { recursive: true });
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = String((taken.address() as AddressInfo).port);
+      const child = spawn(process.execPath, [...cliEntry, 'start', '--index', join(parent, 'index'), '--port', port, '--host', '127.0.0.1'], {
+        cwd: repoRoot,
+        env: { ...process.env, MODEL_DIR: join(repoRoot, 'models'), LOG_LEVEL: 'warn' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+      // Signalled once its build has begun: its staging folder exists.
+      while (!(await readdir(parent)).some((name) => name.startsWith('.index.building-'))) await setTimeout(50);
+      child.kill('SIGTERM');
+      assert.equal(await exited, 1, stderr);
+      // Stopped during the embedding (the build abandoned) or, on a fast machine, as the folder was written (kept).
+      assert.match(
+        stderr,
+        /error \[interrupted\]: Stopped by SIGTERM (after \d+ papers: the new build was abandoned|as the sample index was written: it is kept)/,
+      );
+      assert.doesNotMatch(stderr, /port_unavailable/, 'it did not go on to serve');
+      assert.deepEqual(
+        (await readdir(parent)).filter((name) => name !== 'index'),
+        [],
+        'no staging folder left',
+      );
+    } finally {
+      taken.close();
+    }
+  });
+});
+
 describe('paper-search doctor and verify on a Weaviate collection folder', () => {
   it('regression: name the collection the folder points at (they said "format version 1; this version reads version 2. Rebuild it")', async () => {
     const folder = join(workDir, 'weaviate-pointer');

@@ -10,6 +10,7 @@ import { checkRecordSourceOptions, inputFormats, type InputFormat } from '../../
 import type { Logger } from '../../log.js';
 import { writesSinceBuild } from '../../storage/embedded/index-folder-writer.js';
 import { runInFrame } from '../command-frame.js';
+import { stopOnSignal } from '../stop-on-signal.js';
 import { UsageError } from '../exit-codes.js';
 import { PapersProgressBar } from '../output/progress-bars.js';
 import { examples } from './examples.js';
@@ -95,36 +96,6 @@ export function ingestCommand(): Command {
         }
       }),
     );
-}
-
-/**
- * Ctrl-C or SIGTERM stops the build cleanly (its partial collection removed, the index it was to
- * replace untouched) rather than killing the process with it half-written in Weaviate; a second
- * signal exits at once.
- */
-function stopOnSignal(log: Logger): { signal: AbortSignal; release(): void } {
-  const controller = new AbortController();
-  const stop = (signal: NodeJS.Signals) => {
-    if (controller.signal.aborted) {
-      // Dies of the signal, as without a handler: process.exit ran the model's native teardown
-      // under its running threads and aborted.
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      process.kill(process.pid, signal);
-      return;
-    }
-    log.warn({ signal }, 'stopping: the build is abandoned after the group being embedded, unless it is already being written (signal again to exit at once)');
-    controller.abort(signal);
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
-  return {
-    signal: controller.signal,
-    release() {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-    },
-  };
 }
 
 /**

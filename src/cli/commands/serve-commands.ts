@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { loadEmbedder } from '../../embedding/load-embedder.js';
 import { defaultModelId, getModel } from '../../embedding/model-registry.js';
-import { isAppError } from '../../errors.js';
+import { AppError, isAppError } from '../../errors.js';
 import { ingestPapers } from '../../ingest/ingest.js';
 import { LogProgress } from '../../ingest/progress.js';
 import { detectFormat } from '../../ingest/record-readers.js';
@@ -11,6 +11,7 @@ import { holdsCollectionPointer } from '../../storage/weaviate/collection-pointe
 import { runInFrame, type CommandContext } from '../command-frame.js';
 import { PapersProgressBar } from '../output/progress-bars.js';
 import { serveUntilSignal } from '../serve-until-signal.js';
+import { stopOnSignal } from '../stop-on-signal.js';
 import { examples } from './examples.js';
 import { nonEmpty, port } from './list-options.js';
 
@@ -76,6 +77,8 @@ async function indexSampleIfNoIndex({ config, log, stderr }: CommandContext): Pr
   if (hasIndex) return;
   log.info({ index: config.INDEX_DIR, sample: config.SAMPLE_FILE }, 'no index yet: building one from the sample papers');
   const embedder = await loadEmbedder(getModel(config.MODEL ?? defaultModelId), config, log);
+  // As ingest does: docker stop during a first start must not leave a half-built folder behind.
+  const stop = stopOnSignal(log);
   try {
     const summary = await ingestPapers(embedder, {
       input: config.SAMPLE_FILE,
@@ -84,9 +87,15 @@ async function indexSampleIfNoIndex({ config, log, stderr }: CommandContext): Pr
       storage: config,
       log,
       progress: stderr.isTerminal ? new PapersProgressBar(stderr, 'indexing the sample') : new LogProgress(log),
+      signal: stop.signal,
     });
     log.info({ indexed: summary.indexed, seconds: Math.round(summary.seconds * 10) / 10 }, 'sample index built');
+    // A signal that came while the index was being written did not stop the build; it still stops the command.
+    if (stop.signal.aborted) {
+      throw new AppError('interrupted', `Stopped by ${String(stop.signal.reason)} as the sample index was written: it is kept, and the next start serves it.`);
+    }
   } finally {
+    stop.release();
     await embedder.dispose();
   }
 }

@@ -1,0 +1,31 @@
+import type { Logger } from '../log.js';
+
+/**
+ * Ctrl-C or SIGTERM stops a build (ingest, or start indexing the sample) cleanly (its partial folder or collection removed, the index it was to
+ * replace untouched) rather than killing the process with it half-written in Weaviate; a second
+ * signal exits at once.
+ */
+export function stopOnSignal(log: Logger): { signal: AbortSignal; release(): void } {
+  const controller = new AbortController();
+  const stop = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) {
+      // Dies of the signal, as without a handler: process.exit ran the model's native teardown
+      // under its running threads and aborted.
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      process.kill(process.pid, signal);
+      return;
+    }
+    log.warn({ signal }, 'stopping: the build is abandoned after the group being embedded, unless it is already being written (signal again to exit at once)');
+    controller.abort(signal);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  return {
+    signal: controller.signal,
+    release() {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+    },
+  };
+}
