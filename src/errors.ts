@@ -61,7 +61,7 @@ export const errorCatalog = {
   index_missing: { status: 500, message: 'No index was found.' },
   index_incompatible: { status: 500, message: 'The index cannot be served with this model or format.' },
   wal_corrupt: { status: 500, message: 'The write-ahead log is damaged.' },
-  index_locked: { status: 500, message: 'The index folder is served by another process.' },
+  index_locked: { status: 500, message: 'The index folder is served, or being built, by another process.' },
   wal_incompatible: { status: 500, message: 'The write-ahead log was written in a record format this version does not read.' },
   input_unreadable: { status: 500, message: 'The input file cannot be read.' },
   input_malformed: { status: 500, message: 'The input file is malformed.' },

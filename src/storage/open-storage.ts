@@ -1,8 +1,10 @@
+import { resolve } from 'node:path';
 import { walDirOf, type Config, type StorageSettings } from '../config/config.js';
 import { modelAsRecorded, type ModelDescription } from '../embedding/model-registry.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { EmbeddedStorage } from './embedded/embedded-storage.js';
+import { lockFolder } from './embedded/folder-lock.js';
 import { settleIndexFolder } from './interrupted-swap.js';
 import { modelOfManifest, readManifest } from './embedded/manifest.js';
 import { IndexFolderWriter } from './embedded/index-folder-writer.js';
@@ -55,17 +57,49 @@ export async function openStorage(config: Config, model: ModelDescription, log: 
  * With `helperThreads`, an embedded build finishes on a second core too (see
  * IndexFolderWriterOptions.helperThreads).
  */
-export function createCollectionBuilder(
+export async function createCollectionBuilder(
   target: string,
   model: ModelDescription,
   settings?: StorageSettings,
   helperThreads?: { log: Logger },
 ): Promise<CollectionBuilder> {
-  if (settings?.BACKEND === 'weaviate') return WeaviateCollectionBuilder.create(target, model, settings);
-  return IndexFolderWriter.create(target, model, {
-    ...(settings ? { writeLog: walDirOf({ WAL_DIR: settings.WAL_DIR, INDEX_DIR: target }) } : {}),
-    ...(helperThreads ? { helperThreads } : {}),
-  });
+  const builder =
+    settings?.BACKEND === 'weaviate'
+      ? await WeaviateCollectionBuilder.create(target, model, settings)
+      : await IndexFolderWriter.create(target, model, {
+          ...(settings ? { writeLog: walDirOf({ WAL_DIR: settings.WAL_DIR, INDEX_DIR: target }) } : {}),
+          ...(helperThreads ? { helperThreads } : {}),
+        });
+  // One build of a folder at a time: of two, the one finishing last replaced the other's without a
+  // word, and the first to finish had said it built an index no longer there. Taken once the
+  // builder has made the folder's parent, where the lock goes.
+  let lock: Awaited<ReturnType<typeof lockFolder>>;
+  try {
+    lock = await lockFolder(`${resolve(target)}.build`, 'index build');
+  } catch (error) {
+    await builder.abort();
+    throw error;
+  }
+  return releasingWhenDone(builder, lock.release);
+}
+
+/** The builder, `release` called once it has finished or been abandoned. */
+function releasingWhenDone(builder: CollectionBuilder, release: () => Promise<void>): CollectionBuilder {
+  const releasedAfter = async <T>(step: Promise<T>): Promise<T> => {
+    try {
+      return await step;
+    } finally {
+      await release();
+    }
+  };
+  return {
+    get size() {
+      return builder.size;
+    },
+    add: (paper, vector) => builder.add(paper, vector),
+    finish: (source) => releasedAfter(builder.finish(source)),
+    abort: () => releasedAfter(builder.abort()),
+  };
 }
 
 async function weaviatePointer(folder: string): Promise<CollectionPointer> {

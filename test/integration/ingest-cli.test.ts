@@ -217,6 +217,29 @@ describe('paper-search ingest', () => {
     assert.equal((await readdir(parent)).filter((name) => name.startsWith('index.previous-')).length, 1);
   });
 
+  it('regression: refuses a second build of a folder while one runs, naming its process (the one finishing last replaced the other without a word)', async () => {
+    const parent = join(workDir, 'two-builds');
+    const indexDir = join(parent, 'index');
+    await mkdir(parent, { recursive: true });
+    const first = spawn(process.execPath, [...cliEntry, 'ingest', '--input', samplePapers, '--index', indexDir, '--group-size', '8'], {
+      cwd: repoRoot,
+      env: { ...process.env, MODEL_DIR: join(repoRoot, 'models'), LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let firstStderr = '';
+    first.stderr.on('data', (chunk: Buffer) => (firstStderr += chunk.toString()));
+    const firstExited = new Promise<number | null>((resolve) => first.on('close', (code) => resolve(code)));
+    for (let tries = 0; tries < 600 && !(await readdir(parent)).includes('index.build.lock'); tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const second = await runCli('ingest', ['--input', join(fixtures, 'ingest-papers.json'), '--index', indexDir]);
+    assert.equal(second.code, 1, second.stderr);
+    assert.match(second.stderr, new RegExp(`error \\[index_locked\\]: The index folder .*index is being built by process ${first.pid}`));
+    assert.equal(await firstExited, 0, firstStderr);
+    assert.equal((await readPapers(indexDir)).length, (await readFile(samplePapers, 'utf8')).trim().split('\n').length, "the first build's papers");
+    assert.deepEqual(await readdir(parent), ['index'], 'no lock or staging folder left');
+  });
+
   it('regression: stops on Ctrl-C, removing its partial build and leaving the index it was to replace (it died mid-build, leaving a partial collection in Weaviate)', async () => {
     const parent = join(workDir, 'interrupted');
     const indexDir = join(parent, 'index');
@@ -313,7 +336,10 @@ describe('paper-search ingest', () => {
     const one = join(workDir, 'unusable-one.jsonl');
     await writeFile(one, '{"paper_id":"a","abstract":"x"}\n');
     const single = await runCli('ingest', ['--input', one, '--index', join(workDir, 'never')]);
-    assert.match(single.stderr, /\(1 record read; the first, at line 1: no id, _id, lens id, publication id or eid field \(it has paper_id, abstract\) \(missing_id\)\).*--id-field <name>/);
+    assert.match(
+      single.stderr,
+      /\(1 record read; the first, at line 1: no id, _id, lens id, publication id or eid field \(it has paper_id, abstract\) \(missing_id\)\).*--id-field <name>/,
+    );
   });
 
   it('regression: with --allow-title-only, a record with neither abstract nor title is named so, and the flag is not offered again', async () => {

@@ -21,7 +21,7 @@ export interface TakenOverLock {
 }
 
 /** What a lock guards, as its messages name it. */
-export type LockedFolder = 'write-ahead log' | 'index folder';
+export type LockedFolder = 'write-ahead log' | 'index folder' | 'index build';
 
 /**
  * Makes a folder the one process's that opened it, as a database's lock file does. A server takes
@@ -59,8 +59,11 @@ export async function lockFolder(folder: string, what: LockedFolder): Promise<{ 
     if (holder && holder.host === me.host && holder.pid !== me.pid && isProcessRunning(holder.pid, holder.processStartedAt)) {
       throw new AppError(
         'index_locked',
-        `The ${what} ${folder} is in use by process ${holder.pid} (since ${holder.since}): another server serves this index folder. ` +
-          `Stop it, or ask it with --url; if no such process serves it, delete ${path}.`,
+        what === 'index build'
+          ? `The index folder ${folder.replace(/\.build$/, '')} is being built by process ${holder.pid} (since ${holder.since}): one build of a folder at a time. ` +
+              `Wait for it to end, or build another folder; if no such process builds it, delete ${path}.`
+          : `The ${what} ${folder} is in use by process ${holder.pid} (since ${holder.since}): another server serves this index folder. ` +
+              `Stop it, or ask it with --url; if no such process serves it, delete ${path}.`,
       );
     }
     tookOver = holder && { holder, checked: holder.host === me.host };
