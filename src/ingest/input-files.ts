@@ -1,5 +1,5 @@
 import { createReadStream, type ReadStream } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
 import { basename, extname, join, relative } from 'node:path';
 import { PassThrough, Transform, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
@@ -99,6 +99,8 @@ async function listFiles(folder: string): Promise<string[]> {
 
 async function openFile(path: string, name: string, size: number): Promise<InputFile> {
   if (/\.zip$/i.test(path)) return openZipMember(path, name, size);
+  // By its name, or by its first bytes when a download or a copy lost the .gz (it was read as bytes).
+  const gzipped = /\.gz$/i.test(path) || (await startsWithGzipMagic(path));
   let stream: ReadStream | undefined;
   return {
     path,
@@ -107,7 +109,7 @@ async function openFile(path: string, name: string, size: number): Promise<Input
     bytesRead: () => stream?.bytesRead ?? 0,
     open: () => {
       stream = createReadStream(path);
-      if (!/\.gz$/i.test(path)) return stream;
+      if (!gzipped) return stream;
       const gunzip = createGunzip();
       stream.on('error', (error) => gunzip.destroy(error));
       // zlib's own words ("unexpected end of file") name neither the file nor the format.
@@ -117,6 +119,21 @@ async function openFile(path: string, name: string, size: number): Promise<Input
       return stream.pipe(gunzip);
     },
   };
+}
+
+/** Whether a file opens with gzip's magic bytes (1f 8b). */
+async function startsWithGzipMagic(path: string): Promise<boolean> {
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(path, 'r');
+    const { bytesRead, buffer } = await handle.read(Buffer.alloc(2), 0, 2, 0);
+    return bytesRead === 2 && buffer[0] === 0x1f && buffer[1] === 0x8b;
+  } catch {
+    // An unreadable file is for its reading to report.
+    return false;
+  } finally {
+    await handle?.close();
+  }
 }
 
 /**

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { detectFormat, openRecordSource, type InputFormat, type RawRecord } from '../../src/ingest/record-readers.js';
+import { detectInputFormat } from '../../src/ingest/format-detection.js';
 import { isAppErrorWithCode } from './support.js';
 
 let dir: string;
@@ -323,6 +324,16 @@ describe('openRecordSource: JSON array', () => {
     const values = (await readAll(path, 'json')).map((record) => record.value);
     assert.deepEqual(values.slice(0, 2), own);
     assert.deepEqual(values[2], { id: 'df2b0e26', title: 'BERT', abstract: 'We introduce BERT.', authors: ['Jacob Devlin'] });
+  });
+
+  it('regression: reads a gzipped file whose name lost its .gz, by its first bytes (it was read as bytes: every line invalid_json)', async () => {
+    const lines = await writeInput('papers.jsonl', gzipSync('{"id":"a","abstract":"x"}\n{"id":"b","abstract":"y"}\n'));
+    assert.deepEqual(
+      (await readAll(lines, 'jsonl')).map((record) => (record.value as { id: string }).id),
+      ['a', 'b'],
+    );
+    const detected = await writeInput('download', gzipSync('TY  - JOUR\nID  - r\nTI  - T\nAB  - A.\nER  - \n'));
+    assert.equal(await detectInputFormat(detected), 'ris');
   });
 
   it('reads a gzipped JSON array (.json.gz)', async () => {
