@@ -11,7 +11,8 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   // A command serving a protocol on stdout (mcp) listens too, and stops itself: its model workers
   // must be closed first.
   if (error.code === 'EPIPE' && process.stdout.listenerCount('error') > 1) return;
-  if (error.code === 'EPIPE') process.exit(exitCodes.ok);
+  // A failure said before the reader went (a paper not found) keeps its exit code.
+  if (error.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : exitCodes.ok);
   const code = isDiskFull(error) ? 'disk_full' : 'output_failed';
   process.stderr.write(`error [${code}]: Cannot write the output: ${error.message}\n`);
   process.exit(exitCodes.failure);

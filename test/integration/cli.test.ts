@@ -159,12 +159,15 @@ describe('paper-search similar, related, recommend, get', () => {
     ]) {
       const [chosen] = jsonLines<Record<string, unknown>>(await runCli('get', ['seed-014', '--fields', 'title,abstract', ...target]));
       assert.deepEqual(Object.keys(chosen!).sort(), ['abstract', 'id', 'title'], target[0]);
+      // Regression: the id alone, as the API's fields=id (the flag refused "id").
+      const [bare] = jsonLines<Record<string, unknown>>(await runCli('get', ['seed-014', '--fields', 'id', ...target]));
+      assert.deepEqual(bare, { id: 'seed-014' }, target[0]);
       const unknown = await runCli('get', ['seed-014', '--fields', 'colour', ...target]);
       assert.equal(unknown.code, 2, target[0]);
       // Named as the flag's error, before any request (it passed on the API's "query.fields.1").
       assert.match(
         unknown.stderr,
-        /--fields <list>' argument 'colour' is invalid\. It names an unknown field, "colour"; the fields are title, abstract/,
+        /--fields <list>' argument 'colour' is invalid\. It names an unknown field, "colour"; the fields are id, title, abstract/,
         target[0],
       );
     }

@@ -112,7 +112,7 @@ async function warnOfLoggedWrites(indexDir: string, walDir: string, backend: Con
       : `the next server start sets their log aside (${walDir}.orphaned-…), see docs/operations.md, "Rebuilding an index"`;
   log.warn(
     { writeAheadLog: walDir, writes },
-    `the index being replaced has ${writes} write(s) made through the API since its last snapshot: the new build will not hold them; the folder it replaces will be kept beside it (…previous-…) and ${theirLog}`,
+    `the index being replaced has ${writes} write request(s) made through the API since its last snapshot (each one paper or a batch of up to 1,000): the new build will not hold them; the folder it replaces will be kept beside it (…previous-…) and ${theirLog}`,
   );
 }
 

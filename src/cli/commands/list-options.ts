@@ -96,8 +96,8 @@ export function commaList(value: string, previous: string[] | undefined): string
   return [...(previous ?? []), ...parts];
 }
 
-/** Stored fields a list or a paper may be limited to (the id always comes back). */
-const storedFields = Object.keys(paperSchema.shape).filter((field) => field !== 'id');
+/** Stored fields a list or a paper may be limited to (the id always comes back; `--fields id` asks for it alone, as the API's `fields=id`). */
+const storedFields = Object.keys(paperSchema.shape);
 
 /** `--fields`: a comma list of stored fields, each checked here so a typo is named as the flag's. */
 export function fieldList(value: string, previous: string[] | undefined): string[] {
