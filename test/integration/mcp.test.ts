@@ -370,6 +370,12 @@ describe('the MCP server on stdio forwarding to a running server (--url)', () =>
     await client.close();
   });
 
+  it('regression: takes the server from PAPER_SEARCH_URL, as --key from PAPER_SEARCH_API_KEY (it opened the default index folder instead)', async () => {
+    const { client } = await connect(stdioTransport([], { PAPER_SEARCH_URL: server.url, PAPER_SEARCH_API_KEY: key }));
+    assert.ok((await client.listTools()).tools.some((tool) => tool.name === 'add_papers'), 'the write tools: a server, with the key');
+    await client.close();
+  });
+
   it('offers the write tools with a key, and writes through the server', async () => {
     const { client } = await connect(stdioTransport(['--url', server.url], { PAPER_SEARCH_API_KEY: key }));
     assert.ok((await client.listTools()).tools.some((tool) => tool.name === 'add_papers'));

@@ -126,15 +126,20 @@ function checkYearRange(flags: ListFlags): void {
  * the environment everywhere else).
  */
 export function addTargetOptions(command: Command): Command {
-  return command
-    .addOption(new Option('--url <url>', 'ask a running server (e.g. http://127.0.0.1:8080)').env('PAPER_SEARCH_URL').argParser(serverUrl))
-    .hook('preAction', (target) => {
-      if (target.getOptionValue('index') === undefined || target.getOptionValue('url') === undefined) return;
-      if (target.getOptionValueSource('url') === 'env') target.setOptionValue('url', undefined);
-      else target.error("error: option '--url <url>' cannot be used with option '--index <dir>'", { code: 'commander.conflictingOption', exitCode: 2 });
-    })
+  return withUrlGivingWayToIndex(
+    command.addOption(new Option('--url <url>', 'ask a running server (e.g. http://127.0.0.1:8080)').env('PAPER_SEARCH_URL').argParser(serverUrl)),
+  )
     .addOption(new Option('--key <key>', 'API key sent to the server (when it sets AUTH_READS)').env('PAPER_SEARCH_API_KEY'))
     .addOption(new Option('--index <dir>', 'open this index folder in this process (default: INDEX_DIR, index-data/default)').argParser(nonEmpty));
+}
+
+/** --url and --index typed together are a usage error; PAPER_SEARCH_URL gives way to a typed --index. */
+export function withUrlGivingWayToIndex(command: Command): Command {
+  return command.hook('preAction', (target) => {
+    if (target.getOptionValue('index') === undefined || target.getOptionValue('url') === undefined) return;
+    if (target.getOptionValueSource('url') === 'env') target.setOptionValue('url', undefined);
+    else target.error("error: option '--url <url>' cannot be used with option '--index <dir>'", { code: 'commander.conflictingOption', exitCode: 2 });
+  });
 }
 
 export function addListOptions(command: Command): Command {
