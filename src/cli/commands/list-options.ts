@@ -1,9 +1,9 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { SearchRequest } from '../../client/paper-search-client.js';
 import { exportFormats, type ExportFormat } from '../../export/media-types.js';
-import { maxHitsPerPage } from '../../http/schemas.js';
+import { maxHitsPerPage, maxPageEnd } from '../../http/schemas.js';
 import { paperSchema } from '../../papers/paper.js';
-import { searchModes } from '../../search/search-modes.js';
+import { hybridCandidates, searchModes } from '../../search/search-modes.js';
 import { UsageError } from '../exit-codes.js';
 
 /** The flags of every ranked list, as commander gives them. */
@@ -144,8 +144,8 @@ export function withUrlGivingWayToIndex(command: Command): Command {
 
 export function addListOptions(command: Command): Command {
   return command
-    .option('-k, --k <n>', `number of hits (1..${maxHitsPerPage})`, hitCount)
-    .option('--offset <n>', 'hits to skip first (paging)', hitsToSkip)
+    .option('-k, --k <n>', `number of hits (1..${maxHitsPerPage}; default 10)`, hitCount)
+    .option('--offset <n>', `hits to skip first (paging; offset + k at most ${maxPageEnd}, and ${hybridCandidates} in hybrid mode)`, hitsToSkip)
     .option('--year-from <year>', 'only papers from this year on', integer)
     .option('--year-to <year>', 'only papers up to this year', integer)
     .option('--category <list>', 'only papers in at least one of these categories (comma-separated or repeated; \\, for a comma within one)', commaList)
@@ -153,7 +153,7 @@ export function addListOptions(command: Command): Command {
     .option('--exclude <ids>', 'never return these papers (comma-separated)', commaList)
     .option('--threshold <score>', 'leave out hits scoring below this', number)
     .option('--fields <list>', 'stored fields to return (id and score always come back)', fieldList)
-    .option('--explain', "add each retriever's rank and the abstract sentence closest to the query")
+    .option('--explain', "add each retriever's rank and the abstract sentence closest to the query (k up to 20)")
     .option('--json', 'JSON lines even on a terminal');
 }
 
