@@ -344,6 +344,12 @@ describe('exit codes', () => {
       message: /^error \[invalid_input\]: .*params\.id: Too big/,
     },
     {
+      name: 'regression: a papers file given as the index folder (it was index_corrupt, ENOTDIR)',
+      args: ['search', 'x', '--index', 'SAMPLE'],
+      code: 1,
+      message: /^error \[config_invalid\]: The index .*seed-papers\.jsonl is a file, not a folder/,
+    },
+    {
       name: 'regression: an empty query, said in the command\'s terms (it was "Invalid request body: body.query")',
       args: ['search', ' ', '--url', 'SERVER'],
       code: 2,

@@ -94,6 +94,13 @@ export async function readManifest(folder: string): Promise<Manifest> {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
+    // A file where the folder should be (--index papers.jsonl) is no index, not a damaged one.
+    if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') {
+      throw new AppError(
+        'config_invalid',
+        `The index ${folder} is a file, not a folder: give the index folder (built by paper-search ingest --index <folder>).`,
+      );
+    }
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new AppError(
         'index_missing',
