@@ -84,7 +84,8 @@ export function formatOfContent(head: string): InputFormat | undefined {
     const value = parsedLine(firstLine);
     if (!isObject(value)) return undefined;
     // Objects a line each, whatever the name (papers.json), are JSON lines; one alone is read either way.
-    return formatOfRecord(value) ?? (secondLine?.startsWith('{') && isObject(parsedLine(secondLine)) ? 'jsonl' : undefined);
+    // The second line is not parsed: the head may end inside it (a long abstract).
+    return formatOfRecord(value) ?? (secondLine?.startsWith('{') ? 'jsonl' : undefined);
   }
   // Spaces and tabs, not \s: with /m, ^ matches after every line break, and \s* from each one ran
   // over every line break after it (a file of 256 KB of \r took half a minute).

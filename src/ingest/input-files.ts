@@ -110,13 +110,16 @@ async function openFile(path: string, name: string, size: number): Promise<Input
     open: () => {
       stream = createReadStream(path);
       if (!gzipped) return stream;
+      const file = stream;
       const gunzip = createGunzip();
-      stream.on('error', (error) => gunzip.destroy(error));
+      file.on('error', (error) => gunzip.destroy(error));
+      // A reader that stops early (a format's first lines read) destroys the gunzip only: the file's descriptor went with it, not with the file.
+      gunzip.on('close', () => file.destroy());
       // zlib's own words ("unexpected end of file") name neither the file nor the format.
       gunzip.on('error', (error) => {
         if ('code' in error && String(error.code).startsWith('Z_')) error.message = `${path} is not a whole gzip file (${error.message})`;
       });
-      return stream.pipe(gunzip);
+      return file.pipe(gunzip);
     },
   };
 }

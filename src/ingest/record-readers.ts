@@ -130,29 +130,55 @@ async function* readJsonArrays(input: Input, declaredCsl = false): AsyncGenerato
   for (const file of input.files) yield* readJsonArray(() => file.open(), file.path, input.files.length > 1 ? `${file.name} ` : '', declaredCsl);
 }
 
-/** The top-level keys whose array an API answer saved whole lists its works in: OpenAlex's `results`, Semantic Scholar's `data`. */
-const pageListKeys = new Set(['results', 'data']);
+/**
+ * The key an API answer saved whole lists its works under, told by the page's other keys (a
+ * paper may have a field named `data` or `results` of its own): OpenAlex's `{meta, results}`,
+ * Semantic Scholar's `{total, offset, next, data}` (`token` for its bulk search).
+ */
+function pageListKey(keys: ReadonlySet<string>): string | undefined {
+  if (keys.has('results') && keys.has('meta')) return 'results';
+  if (keys.has('data') && ['total', 'offset', 'next', 'token'].some((key) => keys.has(key))) return 'data';
+  return undefined;
+}
+
+/** The keys of a JSON text's top-level object, read through it (a page is a few megabytes). */
+async function topLevelKeys(open: () => Readable): Promise<Set<string>> {
+  const keys = new Set<string>();
+  const tokens = chained(
+    Readable.from(withoutByteOrderMark(open())),
+    pickStream.withParserAsStream({
+      filter: (stack: readonly unknown[]) => {
+        if (stack.length === 1) keys.add(String(stack[0]));
+        return false;
+      },
+    }),
+  );
+  try {
+    for await (const _ of tokens);
+  } catch {
+    // A text that does not parse is for the reading pass to report, with where it broke.
+  }
+  return keys;
+}
 
 /**
  * The records of one JSON array: a list of papers, or a CSL-JSON bibliography, whose items are
  * read as papers. An item is CSL when it looks like one, or always when the array is declared
- * CSL-JSON. One object alone is an API page when it holds its list under `results` or `data`
- * (OpenAlex's `{meta, results}`, Semantic Scholar's `{total, data}`), its items read; otherwise
- * a list of one (a single work saved from an API, a reference copied from a citation manager).
+ * CSL-JSON. One object alone is an API page when its keys say so (see pageListKey), its list's
+ * items read; otherwise a list of one (a single work saved from an API, a reference copied from
+ * a citation manager).
  */
 export async function* readJsonArray(open: () => Readable, path: string, positionPrefix: string, declaredCsl = false): AsyncGenerator<RawRecord> {
   const lone = (await firstJsonCharacter(open())) === '{';
-  let listed = false;
-  if (lone && !declaredCsl) {
-    // Picking stops at the first list, so a page is read once; an object without one is read again, whole.
+  const listKey = lone && !declaredCsl ? pageListKey(await topLevelKeys(open)) : undefined;
+  if (listKey !== undefined) {
     const pick = pickStream.withParserAsStream({
-      filter: (stack: readonly unknown[], token: { name: string }) =>
-        (listed ||= stack.length === 1 && pageListKeys.has(String(stack[0])) && token.name === 'startArray'),
+      filter: (stack: readonly unknown[], token: { name: string }) => stack.length === 1 && stack[0] === listKey && token.name === 'startArray',
       once: true,
     });
     yield* jsonArrayItems(chained(Readable.from(withoutByteOrderMark(open())), pick, streamArray.asStream()), path, positionPrefix, declaredCsl, lone);
+    return;
   }
-  if (listed) return;
   const source = lone ? Readable.from(withLoneObjectListed(open())) : open();
   yield* jsonArrayItems(chained(source, streamArray.withParserAsStream()), path, positionPrefix, declaredCsl, lone);
 }

@@ -70,6 +70,10 @@ describe('detectInputFormat', () => {
       await writeFile(path, text);
       assert.equal(await detectInputFormat(path), format, name);
     }
+    // A second line longer than what is read to tell the format (an abstract of 20,000 characters, gzipped).
+    const long = join(root(), 'long.json.gz');
+    await writeFile(long, gzipSync(`{"id":"a","abstract":"A"}\n{"id":"b","abstract":"${'x'.repeat(20_000)}"}\n`));
+    assert.equal(await detectInputFormat(long), 'jsonl');
   });
 
   it('regression: reads a MEDLINE file (PubMed\'s .nbib) as MEDLINE, also named .ris or .txt (it was "Cannot tell the format", or 0 RIS records read)', async () => {

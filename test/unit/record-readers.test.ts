@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -247,7 +248,7 @@ describe('openRecordSource: JSON array', () => {
   });
 
   it("regression: reads a .json file of one object as a list of one: a paper, an OpenAlex work or a Semantic Scholar paper saved from its API, pretty-printed (it was refused: 'holds one JSON object, not an array')", async () => {
-    const paper = { id: 'a', title: 'T', abstract: 'A b c.', data: 'not a list', results: { count: 1 } };
+    const paper = { id: 'a', title: 'T', abstract: 'A b c.', data: ['dataset-a', 'dataset-b'], results: [{ trial: 1 }] };
     const work = { id: 'https://openalex.org/W1', title: 'BERT', publication_year: 2019, abstract_inverted_index: { We: [0], introduce: [1], 'BERT.': [2] } };
     const s2 = { paperId: 'df2b0e26', title: 'BERT', abstract: 'We introduce BERT.' };
     for (const [name, value, id] of [
@@ -325,6 +326,23 @@ describe('openRecordSource: JSON array', () => {
     assert.deepEqual(values.slice(0, 2), own);
     assert.deepEqual(values[2], { id: 'df2b0e26', title: 'BERT', abstract: 'We introduce BERT.', authors: ['Jacob Devlin'] });
   });
+
+  it(
+    'regression: closes every file it opens, gzipped ones too (the first look at each part of a folder left one open: 300 parts failed with EMFILE)',
+    { skip: !existsSync('/proc/self/fd') && 'no /proc/self/fd here' },
+    async () => {
+      const folder = join(dir, 'many-parts');
+      await mkdir(folder);
+      for (let part = 0; part < 40; part++) {
+        await writeFile(join(folder, `part-${String(part).padStart(3, '0')}.json.gz`), gzipSync(JSON.stringify([{ id: `p${part}`, abstract: 'x' }])));
+      }
+      const openFiles = async () => (await readdir('/proc/self/fd')).length;
+      const before = await openFiles();
+      assert.equal((await readAll(folder, 'json')).length, 40);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.ok((await openFiles()) - before < 5, `${(await openFiles()) - before} more files open`);
+    },
+  );
 
   it('regression: reads a gzipped file whose name lost its .gz, by its first bytes (it was read as bytes: every line invalid_json)', async () => {
     const lines = await writeInput('papers.jsonl', gzipSync('{"id":"a","abstract":"x"}\n{"id":"b","abstract":"y"}\n'));

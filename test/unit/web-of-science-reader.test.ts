@@ -141,6 +141,14 @@ describe('readWebOfScience', () => {
     assert.deepEqual([cut?.position, cut?.error?.reason], ['record WOS:1 (line 8)', 'malformed_record']);
   });
 
+  it('dates a record in early access, which has no PY yet, by when it went online (EA)', async () => {
+    const path = join(root(), 'early.txt');
+    await writeFile(path, 'PT J\nTI Early\nAB A.\nEA JUN 2021\nUT WOS:2\nER\n');
+    const [record] = await readRecords(path, 'web-of-science');
+    const value = record?.value as Record<string, unknown>;
+    assert.deepEqual([value.year, value.date], [2021, '2021-06']);
+  });
+
   it("tells a preprint server's records (the Preprint Citation Index) and an arXiv DOI", async () => {
     const path = join(root(), 'preprints.txt');
     await writeFile(path, 'PT J\nTI A preprint\nAB A.\nSO arXiv\nDT Preprint\nPY 2024\nDI 10.48550/arXiv.2401.00001\nUT PPRN:1\nER\n');

@@ -153,8 +153,10 @@ export function webOfScienceRecordToRecord(tags: Map<string, string[]>): Record<
   const categories = [...new Set(terms.filter((term) => term.length > 0))];
   if (categories.length > 0) record.categories = categories;
   const year = first('PY');
-  // PD is the month and day, or a season: "JUN 21", "JUN", "SPR".
-  const date = year === undefined ? undefined : writtenDate(`${year} ${first('PD') ?? ''}`.trim());
+  // PD is the month and day, or a season: "JUN 21", "JUN", "SPR". A record in early access has
+  // no PY yet, only the date it went online (EA, "JUN 2021").
+  const earlyAccess = first('EA');
+  const date = year !== undefined ? writtenDate(`${year} ${first('PD') ?? ''}`.trim()) : earlyAccess !== undefined ? writtenDate(earlyAccess) : undefined;
   if (date) {
     record.year = date.year;
     if (date.month) record.date = isoDateText({ year: date.year, month: date.month });
