@@ -244,12 +244,12 @@ const defaultWorkerStackMb = 4;
  * The stack a model worker needs. ONNX Runtime reads the process's command line
  * (/proc/self/cmdline) as its first session is made, recursing about 550 bytes of stack deep per
  * byte of it: past about 15 KB of arguments (1,400 paper ids given to `get --index`) it overflowed
- * the default stack and the process died of a segmentation fault. So the stack grows by 1 KiB per
- * byte of the command line; a short one leaves the default.
+ * the default stack and the process died of a segmentation fault. So the stack is 1 KiB per byte
+ * of the command line (about twice what it takes) when that is more than the default.
  */
 export function modelWorkerStackMb(commandLine: readonly string[] = [process.execPath, ...process.execArgv, ...process.argv.slice(1)]): number {
   const bytes = commandLine.reduce((sum, argument) => sum + Buffer.byteLength(argument) + 1, 0);
-  return defaultWorkerStackMb + Math.ceil((bytes * 1024) / (1 << 20));
+  return Math.max(defaultWorkerStackMb, Math.ceil((bytes * 1024) / (1 << 20)));
 }
 
 /** Starts a worker and waits until its model is loaded. */

@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { makeFolders } from '../shared/fs-atomic.js';
 import { walDirOf, type Config, type StorageSettings } from '../config/config.js';
 import { modelAsRecorded, type ModelDescription } from '../embedding/model-registry.js';
 import { AppError } from '../errors.js';
@@ -72,9 +73,10 @@ export async function createCollectionBuilder(
         });
   // One build of a folder at a time: of two, the one finishing last replaced the other's without a
   // word, and the first to finish had said it built an index no longer there. Taken once the
-  // builder has made the folder's parent, where the lock goes.
+  // builder has checked the target, in the folder's parent (which a Weaviate build only makes as it publishes).
   let lock: Awaited<ReturnType<typeof lockFolder>>;
   try {
+    await makeFolders(dirname(resolve(target)));
     lock = await lockFolder(`${resolve(target)}.build`, 'index build');
   } catch (error) {
     await builder.abort();

@@ -221,7 +221,9 @@ describe('paper-search ingest', () => {
     const parent = join(workDir, 'two-builds');
     const indexDir = join(parent, 'index');
     await mkdir(parent, { recursive: true });
-    const first = spawn(process.execPath, [...cliEntry, 'ingest', '--input', samplePapers, '--index', indexDir, '--group-size', '8'], {
+    // The larger sample, a few at a time: still building while the second loads its model.
+    const papers = join(repoRoot, 'index-data/samples/sample-papers.jsonl');
+    const first = spawn(process.execPath, [...cliEntry, 'ingest', '--input', papers, '--index', indexDir, '--group-size', '8'], {
       cwd: repoRoot,
       env: { ...process.env, MODEL_DIR: join(repoRoot, 'models'), LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -236,7 +238,7 @@ describe('paper-search ingest', () => {
     assert.equal(second.code, 1, second.stderr);
     assert.match(second.stderr, new RegExp(`error \\[index_locked\\]: The index folder .*index is being built by process ${first.pid}`));
     assert.equal(await firstExited, 0, firstStderr);
-    assert.equal((await readPapers(indexDir)).length, (await readFile(samplePapers, 'utf8')).trim().split('\n').length, "the first build's papers");
+    assert.equal((await readPapers(indexDir)).length, (await readFile(papers, 'utf8')).trim().split('\n').length, "the first build's papers");
     assert.deepEqual(await readdir(parent), ['index'], 'no lock or staging folder left');
   });
 

@@ -77,10 +77,8 @@ function unwritableFolder(folder: string, what: LockedFolder, path: string, erro
   const reason = unwritablePathReason(error);
   if (reason === undefined) return undefined;
   const setting = what === 'write-ahead log' ? 'WAL_DIR' : 'INDEX_DIR';
-  return new AppError(
-    'config_invalid',
-    `Cannot write the lock ${path} of the ${what} ${folder}: ${reason}. Point ${setting} at a folder this process can write.`,
-  );
+  const named = what === 'index build' ? `build of the index folder ${folder.replace(/\.build$/, '')}` : `${what} ${folder}`;
+  return new AppError('config_invalid', `Cannot write the lock ${path} of the ${named}: ${reason}. Point ${setting} at a folder this process can write.`);
 }
 
 /**
