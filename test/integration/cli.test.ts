@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { getModel } from '../../src/embedding/model-registry.js';
 import type { RunningServer } from '../../src/server.js';
 import { writeCollectionPointer } from '../../src/storage/weaviate/collection-pointer.js';
-import { buildIndex, cliEntry, makeTempDir, removeDir, repoRoot, runCli, samplePapers, startTestServer, type CliResult } from './helpers.js';
+import { buildIndex, cliEntry, makeTempDir, removeDir, repoRoot, runCli, samplePapers, startCli, startTestServer, type CliResult } from './helpers.js';
 
 let workDir: string;
 let indexDir: string;
@@ -665,18 +665,12 @@ describe('paper-search start stopped while it indexes the sample', () => {
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
     try {
       const port = String((taken.address() as AddressInfo).port);
-      const child = spawn(process.execPath, [...cliEntry, 'start', '--index', join(parent, 'index'), '--port', port, '--host', '127.0.0.1'], {
-        cwd: repoRoot,
-        env: { ...process.env, MODEL_DIR: join(repoRoot, 'models'), LOG_LEVEL: 'warn' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stderr = '';
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+      const { child, result } = startCli(['start', '--index', join(parent, 'index'), '--port', port, '--host', '127.0.0.1']);
       // Signalled once its build has begun: its staging folder exists.
       while (!(await readdir(parent)).some((name) => name.startsWith('.index.building-'))) await setTimeout(50);
       child.kill('SIGTERM');
-      assert.equal(await exited, 1, stderr);
+      const { code, stderr } = await result;
+      assert.equal(code, 1, stderr);
       // Stopped during the embedding (the build abandoned) or, on a fast machine, as the folder was written (kept).
       assert.match(
         stderr,

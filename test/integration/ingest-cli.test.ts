@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import type { RunningServer } from '../../src/server.js';
-import { cliEntry, fixtures, makeTempDir, removeDir, repoRoot, request, runCli, samplePapers, startTestServer } from './helpers.js';
+import { fixtures, makeTempDir, removeDir, repoRoot, request, runCli, samplePapers, startCli, startTestServer } from './helpers.js';
 
 let workDir: string;
 
@@ -226,21 +225,15 @@ describe('paper-search ingest', () => {
     await mkdir(parent, { recursive: true });
     // The larger sample, a few at a time: still building while the second loads its model.
     const papers = join(repoRoot, 'index-data/samples/sample-papers.jsonl');
-    const first = spawn(process.execPath, [...cliEntry, 'ingest', '--input', papers, '--index', indexDir, '--group-size', '8'], {
-      cwd: repoRoot,
-      env: { ...process.env, MODEL_DIR: join(repoRoot, 'models'), LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let firstStderr = '';
-    first.stderr.on('data', (chunk: Buffer) => (firstStderr += chunk.toString()));
-    const firstExited = new Promise<number | null>((resolve) => first.on('close', (code) => resolve(code)));
+    const first = startCli(['ingest', '--input', papers, '--index', indexDir, '--group-size', '8']);
     for (let tries = 0; tries < 600 && !(await readdir(parent)).includes('index.build.lock'); tries++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     const second = await runCli('ingest', ['--input', join(fixtures, 'ingest-papers.json'), '--index', indexDir]);
     assert.equal(second.code, 1, second.stderr);
-    assert.match(second.stderr, new RegExp(`error \\[index_locked\\]: The index folder .*index is being built by process ${first.pid}`));
-    assert.equal(await firstExited, 0, firstStderr);
+    assert.match(second.stderr, new RegExp(`error \\[index_locked\\]: The index folder .*index is being built by process ${first.child.pid}`));
+    const built = await first.result;
+    assert.equal(built.code, 0, built.stderr);
     assert.equal((await readPapers(indexDir)).length, (await readFile(papers, 'utf8')).trim().split('\n').length, "the first build's papers");
     assert.deepEqual(await readdir(parent), ['index'], 'no lock or staging folder left');
   });
@@ -249,20 +242,14 @@ describe('paper-search ingest', () => {
     const parent = join(workDir, 'interrupted');
     const indexDir = join(parent, 'index');
     assert.equal((await runCli('ingest', ['--input', join(fixtures, 'ingest-papers.json'), '--index', indexDir])).code, 0);
-    const child = spawn(process.execPath, [...cliEntry, 'ingest', '--input', samplePapers, '--index', indexDir, '--group-size', '8'], {
-      cwd: repoRoot,
-      env: { ...process.env, MODEL_DIR: join(repoRoot, 'models'), LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    const { child, result } = startCli(['ingest', '--input', samplePapers, '--index', indexDir, '--group-size', '8']);
     // Interrupted once its build has begun: its staging folder exists.
     for (let tries = 0; tries < 600 && !(await readdir(parent)).some((name) => name.startsWith('.index.building-')); tries++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     child.kill('SIGINT');
-    assert.equal(await exited, 1, stderr);
+    const { code, stderr } = await result;
+    assert.equal(code, 1, stderr);
     assert.match(stderr, /error \[interrupted\]: Stopped by SIGINT after \d+ papers: the new build was abandoned/);
     assert.deepEqual(await readdir(parent), ['index'], 'no staging folder left');
     assert.deepEqual(

@@ -35,6 +35,11 @@ function clusteredVectors(count: number, seed: number): Float32Array[] {
   });
 }
 
+/** Between the twelve topics of buildFolder's papers: about equally near every paper, and nearest to none in particular (a survey). */
+function surveyVector(): Float32Array {
+  return normalize(clusteredVectors(300, 7).reduce((sum, vector) => sum.map((value, d) => value + vector[d]!), new Float32Array(model.dimension)));
+}
+
 function paper(id: string): Paper {
   return { id, title: `Paper ${id}`, abstract: `The abstract of paper ${id}.` };
 }
@@ -105,8 +110,7 @@ describe('precomputed related lists', () => {
   it('regression: a new paper near many papers that are not among its own nearest (a survey between topics) enters every list it ranks in, before and after a snapshot that carries the lists (it was missing from most, and pages of k=10 skipped it while k=40 ranked it)', async () => {
     const storage = await open(await buildFolder(300));
     try {
-      // Between all twelve topics: about equally near every paper, and nearest to none in particular.
-      const hub = normalize(clusteredVectors(300, 7).reduce((sum, vector) => sum.map((value, d) => value + vector[d]!), new Float32Array(model.dimension)));
+      const hub = surveyVector();
       await storage.commit([[{ op: 'put' as const, paper: paper('survey'), vector: hub }]]);
       await storage.live.relatedListsCurrent();
       await assertListsMatchGraph(storage);
@@ -120,7 +124,7 @@ describe('precomputed related lists', () => {
   it('stay identical to the graph search when more papers were written since than a read compares, the survey among them', async () => {
     const storage = await open(await buildFolder(300));
     try {
-      const hub = normalize(clusteredVectors(300, 7).reduce((sum, vector) => sum.map((value, d) => value + vector[d]!), new Float32Array(model.dimension)));
+      const hub = surveyVector();
       const written = [...clusteredVectors(1_100, 12), hub].map((vector, i) => ({ op: 'put' as const, paper: paper(`written${i}`), vector }));
       await storage.commit([written]);
       await storage.live.relatedListsCurrent();
