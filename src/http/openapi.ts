@@ -366,8 +366,8 @@ const responseHeaders = {
   wwwAuthenticate: stringHeader('The scheme a key is given in: `Bearer realm="paper-search"`.'),
   allow: stringHeader('The methods the path takes.'),
   papersNotFoundCount: {
-    description: 'On an answer in an export format (a file has no place for them): how many names no paper has.',
-    schema: { type: 'integer', minimum: 1 },
+    description: 'On an answer in an export format (a file has no place for them): how many names no paper has, 0 when every one was found.',
+    schema: { type: 'integer', minimum: 0 },
   },
   papersNotFound: stringHeader(
     'On an answer in an export format: the names no paper has, each percent-encoded, comma-separated (cut at whole names if there are too many to fit: compare the count).',

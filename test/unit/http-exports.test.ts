@@ -121,7 +121,10 @@ describe('exports of ranked lists and papers', () => {
     assert.ok(listed.length <= 4_000 && listed.startsWith('doi%3A10.5555%2Fmissing-paper-number-0,'), listed.slice(0, 80));
     const found = await call('/v1/papers/batch?format=ris', { json: { ids: ['volcano-1', 'doi:10.9/a,b', 'doi:10.9/a,b'] } });
     assert.equal(found.headers.get('x-papers-not-found'), 'doi%3A10.9%2Fa%2Cb');
-    assert.equal((await call('/v1/papers/batch?format=ris', { json: { ids: ['volcano-1'] } })).headers.get('x-papers-not-found'), null);
+    const allFound = await call('/v1/papers/batch?format=ris', { json: { ids: ['volcano-1'] } });
+    assert.equal(allFound.headers.get('x-papers-not-found'), null);
+    // Regression: the count is there when it is 0 (it was left out, so a client could not tell none from not said).
+    assert.equal(allFound.headers.get('x-papers-not-found-count'), '0');
     const unknownParameter = await call('/v1/papers/batch?k=3', { json: { ids: ['volcano-1'] } });
     assert.deepEqual([unknownParameter.status, (JSON.parse(unknownParameter.text) as { error: { code: string } }).error.code], [400, 'invalid_input']);
     for (const ids of [['a\ud800b'], ['doi:10.1/\udc00']]) {

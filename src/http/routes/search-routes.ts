@@ -131,10 +131,9 @@ export function searchRoutes(requireService: (response: Response) => SearchServi
     if (format !== 'json') {
       // A file has no place for them (RIS and CSL-JSON have no comments): the names no paper has, in headers.
       const missing = [...new Set(body.ids.filter((_, i) => papers[i] === undefined))];
-      if (missing.length > 0) {
-        response.setHeader('X-Papers-Not-Found-Count', String(missing.length));
-        response.setHeader('X-Papers-Not-Found', namesWithin(missing.map(encodeURIComponent), notFoundHeaderCharacters));
-      }
+      // The count always, 0 included, so a client reads it without telling "none" from "not said".
+      response.setHeader('X-Papers-Not-Found-Count', String(missing.length));
+      if (missing.length > 0) response.setHeader('X-Papers-Not-Found', namesWithin(missing.map(encodeURIComponent), notFoundHeaderCharacters));
       return sendExport(
         response,
         format,
