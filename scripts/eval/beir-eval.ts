@@ -11,7 +11,6 @@
  * there, plus Weaviate's own hybrid fusion (`hybrid-weaviate`).
  */
 import { basename, join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { loadConfig } from '../../src/config/config.js';
 import { loadEmbedder } from '../../src/embedding/load-embedder.js';
@@ -34,7 +33,7 @@ import { separation, shareAtLeast, type SeparationReport } from './calibration-m
 import { junkQueriesPath, type JunkQuery } from './generate-junk-queries.js';
 import { fuseReciprocalRank } from './reciprocal-rank.js';
 import { mean, ndcgAt, overlapAt, recallAt, reciprocalRankAt } from './metrics.js';
-import { parseScriptArguments } from './script-arguments.js';
+import { parsedFlags, parseScriptArguments } from './script-arguments.js';
 
 const argumentsSchema = z.object({
   benchmark: z.literal('beir').optional(),
@@ -67,7 +66,7 @@ interface ModeResult {
   msPerQuery: number;
 }
 
-const { values } = parseArgs({
+const { values } = parsedFlags({
   options: {
     benchmark: { type: 'string' },
     corpus: { type: 'string' },

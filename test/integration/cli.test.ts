@@ -350,6 +350,18 @@ describe('exit codes', () => {
       message: /^error \[config_invalid\]: The index .*seed-papers\.jsonl is a file, not a folder/,
     },
     {
+      name: "regression: eval without its flags, naming each in one usage line (it printed zod's lines of schema paths)",
+      args: ['eval'],
+      code: 2,
+      message: /^error \[usage\]: --corpus is required; --queries is required; --qrels is required\.\n$/,
+    },
+    {
+      name: 'regression: eval with an unknown flag (it was a stack trace)',
+      args: ['eval', '--', '--bogus'],
+      code: 2,
+      message: /^error \[usage\]: Unknown option '--bogus'/,
+    },
+    {
       name: 'regression: an empty query, said in the command\'s terms (it was "Invalid request body: body.query")',
       args: ['search', ' ', '--url', 'SERVER'],
       code: 2,

@@ -12,7 +12,6 @@ import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { loadConfig } from '../../../src/config/config.js';
 import { loadEmbedder } from '../../../src/embedding/load-embedder.js';
@@ -20,7 +19,7 @@ import { getModel, knownModelIds, withTitleWeight } from '../../../src/embedding
 import { createLogger } from '../../../src/log.js';
 import { cachedIndex } from '../benchmark-data.js';
 import { mean } from '../metrics.js';
-import { parseScriptArguments } from '../script-arguments.js';
+import { parsedFlags, parseScriptArguments } from '../script-arguments.js';
 import { readCsfcubeFold } from './csfcube-data.js';
 import { scoreQuery } from './csfcube-metrics.js';
 import { methodNames, parseMethod, prepareMethods, withDenseTail, type Corpus, type RelatedMethod } from './related-methods.js';
@@ -39,7 +38,7 @@ const argumentsSchema = z.object({
   'title-weight': z.coerce.number().nonnegative().optional(),
 });
 
-const { values } = parseArgs({
+const { values } = parsedFlags({
   options: {
     benchmark: { type: 'string' },
     data: { type: 'string' },
