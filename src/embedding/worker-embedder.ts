@@ -247,7 +247,7 @@ const defaultWorkerStackMb = 4;
  * the default stack and the process died of a segmentation fault. So the stack is 1 KiB per byte
  * of the command line (about twice what it takes) when that is more than the default.
  */
-export function modelWorkerStackMb(commandLine: readonly string[] = [process.execPath, ...process.execArgv, ...process.argv.slice(1)]): number {
+function modelWorkerStackMb(commandLine: readonly string[] = [process.execPath, ...process.execArgv, ...process.argv.slice(1)]): number {
   const bytes = commandLine.reduce((sum, argument) => sum + Buffer.byteLength(argument) + 1, 0);
   return Math.max(defaultWorkerStackMb, Math.ceil((bytes * 1024) / (1 << 20)));
 }

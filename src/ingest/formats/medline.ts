@@ -5,7 +5,7 @@ import { uprightedAuthorName } from '../../papers/author-names.js';
 import { publishedVenue } from '../../papers/preprint-servers.js';
 import { isoDateText, writtenDate } from './written-dates.js';
 import { textLines, whereReadingStopped } from '../../shared/text-lines.js';
-import { addTagValue, continueLastValue, type TaggedRecord } from './tagged-records.js';
+import { addTagValue, continueLastValue, tagValues, type TaggedRecord } from './tagged-records.js';
 
 /** "PMID- 31452104", "TI  - value", "FAU - Smith, John": a tag of up to four characters, padded to four, then "- ". */
 const tagLine = /^([A-Z][A-Z0-9]{0,3}) {0,3}- ?(.*)$/s;
@@ -69,8 +69,7 @@ export async function* readMedline(input: Input): AsyncGenerator<RawRecord> {
  * their qualifiers and stars).
  */
 export function medlineRecordToRecord(tags: Map<string, string[]>): Record<string, unknown> {
-  const all = (tag: string) => (tags.get(tag) ?? []).filter((value) => value.length > 0);
-  const first = (...names: string[]) => names.map((name) => all(name)[0]).find((value) => value !== undefined);
+  const { all, first } = tagValues(tags);
   const record: Record<string, unknown> = {};
   const pmid = first('PMID');
   if (pmid) {

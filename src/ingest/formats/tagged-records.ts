@@ -24,3 +24,10 @@ export function continueLastValue(record: TaggedRecord | undefined, line: string
   const last = values[values.length - 1]!;
   values[values.length - 1] = last.length > 0 ? `${last} ${piece}` : piece;
 }
+
+/** A record's values of a tag, empty ones left out (`all`), and the first value of the first of several tags that has one (`first`). */
+export function tagValues(tags: ReadonlyMap<string, readonly string[]>): { all: (tag: string) => string[]; first: (...names: string[]) => string | undefined } {
+  const all = (tag: string) => (tags.get(tag) ?? []).filter((value) => value.length > 0);
+  const first = (...names: string[]) => names.map((name) => all(name)[0]).find((value) => value !== undefined);
+  return { all, first };
+}

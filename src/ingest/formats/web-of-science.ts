@@ -8,7 +8,7 @@ import { publishedVenue } from '../../papers/preprint-servers.js';
 import type { PublicationType } from '../../papers/publication-type.js';
 import { isoDateText, writtenDate } from './written-dates.js';
 import { textLines, whereReadingStopped } from '../../shared/text-lines.js';
-import { addTagValue, continueLastValue, type TaggedRecord } from './tagged-records.js';
+import { addTagValue, continueLastValue, tagValues, type TaggedRecord } from './tagged-records.js';
 
 /** "PT J", "AU Smith, J", "ER": a two-character tag, then a space and the value, if any. */
 const tagLine = /^([A-Z][A-Z0-9])(?: (.*))?$/s;
@@ -53,76 +53,57 @@ function isTabHeader(line: string): boolean {
 export async function* readWebOfScience(input: Input): AsyncGenerator<RawRecord> {
   for (const file of input.files) {
     let lineNumber = 0;
-    const lines = async function* (): AsyncGenerator<string> {
-      for await (const line of textLines(file.open(), { windows1252Fallback: true })) {
-        lineNumber++;
-        yield lineNumber === 1 ? line.replace(/^\uFEFF/, '') : line;
-      }
-    };
+    /** The tab-delimited export's header; undefined for the plain text. */
+    let columns: string[] | undefined;
+    /** The plain text's record being read. */
+    let open: TaggedRecord | undefined;
     try {
-      yield* readFile(lines());
+      for await (const rawLine of textLines(file.open(), { windows1252Fallback: true })) {
+        lineNumber++;
+        const line = (lineNumber === 1 ? rawLine.replace(/^\uFEFF/, '') : rawLine).trimEnd();
+        if (lineNumber === 1 && isTabHeader(line)) columns = line.split('\t').map((column) => column.trim());
+        else if (columns) {
+          if (line.trim().length > 0) yield recordOf(tabDelimitedRecord(columns, line, lineNumber));
+        } else open = yield* plainTextLine(open, line, lineNumber);
+      }
     } catch (error) {
       throw new AppError('input_malformed', `Reading ${file.path} stopped ${whereReadingStopped(lineNumber)}: ${(error as Error).message}`);
     }
+    if (open) yield { position: recordOf(open).position, error: { reason: 'malformed_record', message: "the file ends before the record's ER line" } };
   }
 }
 
-async function* readFile(lines: AsyncGenerator<string>): AsyncGenerator<RawRecord> {
-  const first = await lines.next();
-  if (first.done) return;
-  if (isTabHeader(first.value)) yield* readTabDelimited(first.value, lines);
-  else yield* readPlainText(first.value, lines);
+/** One line of the plain text read into the record being read, which it yields at ER; returns the record read from then on. */
+function* plainTextLine(open: TaggedRecord | undefined, line: string, lineNumber: number): Generator<RawRecord, TaggedRecord | undefined> {
+  if (line.length === 0) return open;
+  const tagged = /^\s/.test(line) ? null : tagLine.exec(line);
+  if (!tagged) {
+    if (open?.lastTag !== undefined && listTags.has(open.lastTag)) addTagValue(open, open.lastTag, line);
+    else continueLastValue(open, line);
+    return open;
+  }
+  const [, tag = '', value = ''] = tagged;
+  if (tag === 'ER') {
+    if (open) yield recordOf(open);
+    return undefined;
+  }
+  // FN, VR and EF stand outside records: the file's header and end.
+  if (!open && (tag === 'FN' || tag === 'VR' || tag === 'EF')) return undefined;
+  const record = open ?? { line: lineNumber, tags: new Map<string, string[]>() };
+  addTagValue(record, tag, value);
+  return record;
 }
 
-async function* readPlainText(firstLine: string, rest: AsyncGenerator<string>): AsyncGenerator<RawRecord> {
-  let open: TaggedRecord | undefined;
-  let lineNumber = 0;
-  const lines = async function* (): AsyncGenerator<string> {
-    yield firstLine;
-    yield* rest;
-  };
-  for await (const rawLine of lines()) {
-    lineNumber++;
-    const line = rawLine.trimEnd();
-    if (line.length === 0) continue;
-    const tagged = /^\s/.test(line) ? null : tagLine.exec(line);
-    if (!tagged) {
-      if (open?.lastTag !== undefined && listTags.has(open.lastTag)) addTagValue(open, open.lastTag, line);
-      else continueLastValue(open, line);
-      continue;
-    }
-    const [, tag = '', value = ''] = tagged;
-    if (tag === 'ER') {
-      if (open) yield recordOf(open);
-      open = undefined;
-    } else if (open) {
-      addTagValue(open, tag, value);
-    } else if (tag !== 'FN' && tag !== 'VR' && tag !== 'EF') {
-      open = { line: lineNumber, tags: new Map() };
-      addTagValue(open, tag, value);
-    }
-  }
-  if (open) {
-    const { position } = recordOf(open);
-    yield { position, error: { reason: 'malformed_record', message: "the file ends before the record's ER line" } };
-  }
-}
-
-async function* readTabDelimited(header: string, rows: AsyncGenerator<string>): AsyncGenerator<RawRecord> {
-  const columns = header.split('\t').map((column) => column.trim());
-  let lineNumber = 1;
-  for await (const row of rows) {
-    lineNumber++;
-    if (row.trim().length === 0) continue;
-    const record: TaggedRecord = { line: lineNumber, tags: new Map() };
-    row.split('\t').forEach((cell, column) => {
-      const tag = columns[column];
-      if (tag === undefined || !/^[A-Z][A-Z0-9]$/.test(tag) || cell.trim().length === 0) return;
-      const values = listTags.has(tag) ? cell.split(';') : [cell];
-      for (const value of values) if (value.trim().length > 0) addTagValue(record, tag, value);
-    });
-    yield recordOf(record);
-  }
+/** One line of the tab-delimited export: its cells under the header's tags, the authors' parted at ";". */
+function tabDelimitedRecord(columns: readonly string[], row: string, lineNumber: number): TaggedRecord {
+  const record: TaggedRecord = { line: lineNumber, tags: new Map() };
+  row.split('\t').forEach((cell, column) => {
+    const tag = columns[column];
+    if (tag === undefined || !/^[A-Z][A-Z0-9]$/.test(tag) || cell.trim().length === 0) return;
+    const values = listTags.has(tag) ? cell.split(';') : [cell];
+    for (const value of values) if (value.trim().length > 0) addTagValue(record, tag, value);
+  });
+  return record;
 }
 
 function recordOf(record: TaggedRecord): RawRecord {
@@ -137,8 +118,7 @@ function recordOf(record: TaggedRecord): RawRecord {
  * categories (WC).
  */
 export function webOfScienceRecordToRecord(tags: Map<string, string[]>): Record<string, unknown> {
-  const all = (tag: string) => (tags.get(tag) ?? []).filter((value) => value.length > 0);
-  const first = (...names: string[]) => names.map((name) => all(name)[0]).find((value) => value !== undefined);
+  const { all, first } = tagValues(tags);
   const record: Record<string, unknown> = {};
   const accession = first('UT');
   if (accession) record.id = accession;
