@@ -20,9 +20,10 @@ const headWanted = 1 << 14;
  * The input's format: --format if given; .bib by extension; Web of Science's exports by their first
  * lines; .csv by extension; MEDLINE by its first lines, whatever its name; .ris by extension;
  * otherwise by the first record (the arXiv snapshot is JSON lines named .json, OpenAlex parts are
- * named part_000.gz), falling back to the extension.
+ * named part_000.gz), falling back to the extension. `shownAs`: what an error calls the input
+ * (standard input is read from a private copy).
  */
-export async function detectInputFormat(path: string, explicit?: InputFormat): Promise<InputFormat> {
+export async function detectInputFormat(path: string, explicit?: InputFormat, shownAs = path): Promise<InputFormat> {
   if (explicit) return explicit;
   // A zip's format is its member's (papers.zip may hold papers.jsonl), a folder's its first file's.
   const first = (await openInput(path, { folders: true })).files[0]!;
@@ -42,7 +43,7 @@ export async function detectInputFormat(path: string, explicit?: InputFormat): P
   // PubMed's "citation manager" file (.nbib) is often renamed .ris: read as RIS, it holds no record.
   if (isMedline(head)) return 'medline';
   if (byExtension === 'ris') return byExtension;
-  return formatOfContent(head) ?? byExtension ?? detectFormat(path);
+  return formatOfContent(head) ?? byExtension ?? detectFormat(path, undefined, shownAs);
 }
 
 async function readHead(file: InputFile): Promise<string> {

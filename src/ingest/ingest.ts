@@ -15,6 +15,8 @@ import { openRecordSource, type InputFormat } from './record-readers.js';
 
 export interface IngestOptions {
   input: string;
+  /** What messages and the manifest call the input, when not its path (standard input is read from a private copy). */
+  inputName?: string;
   format: InputFormat;
   indexDir: string;
   fields?: FieldMap;
@@ -55,10 +57,11 @@ export async function ingestPapers(embedder: Embedder, options: IngestOptions): 
   const fields = options.fields ?? defaultFieldMap;
   const groupSize = options.groupSize ?? 256;
   const source = await openRecordSource(options.input, options.format, { abstracts: options.abstracts });
+  const inputName = options.inputName ?? options.input;
   if (source.skipped.length > 0) {
     options.log.warn(
       { skipped: source.skipped.length },
-      `${namesOf(source.skipped)} in ${options.input} ${source.skipped.length === 1 ? 'is' : 'are'} not read: a folder's files are read as parts of one ${source.format} input (.jsonl, .ndjson, .json, .gz); add the others to the running server with paper-search add`,
+      `${namesOf(source.skipped)} in ${inputName} ${source.skipped.length === 1 ? 'is' : 'are'} not read: a folder's files are read as parts of one ${source.format} input (.jsonl, .ndjson, .json, .gz); add the others to the running server with paper-search add`,
     );
   }
   // A build run on its own: its finish may take a second core (the model's are idle by then).
@@ -74,7 +77,7 @@ export async function ingestPapers(embedder: Embedder, options: IngestOptions): 
     tallyRejection(tally, rejection);
     options.log.warn(rejection, 'record rejected');
     if (options.strict) {
-      throw new AppError('input_rejected', `${options.input} ${rejection.position}: ${rejection.message} (${rejection.reason}); stopped because of --strict.`, {
+      throw new AppError('input_rejected', `${inputName} ${rejection.position}: ${rejection.message} (${rejection.reason}); stopped because of --strict.`, {
         details: rejection,
       });
     }
@@ -120,7 +123,7 @@ export async function ingestPapers(embedder: Embedder, options: IngestOptions): 
     if (writer.size === 0) {
       throw new AppError(
         'input_rejected',
-        `No paper in ${options.input} could be indexed (${read} record${read === 1 ? '' : 's'} read${firstRejection(rejectionExamples)}); the existing index, if any, was left as it was.${remedyFor(rejected, { allowTitleOnly: options.allowTitleOnly ?? false })}`,
+        `No paper in ${inputName} could be indexed (${read} record${read === 1 ? '' : 's'} read${firstRejection(rejectionExamples)}); the existing index, if any, was left as it was.${remedyFor(rejected, { allowTitleOnly: options.allowTitleOnly ?? false })}`,
         {
           details: {
             rejected,
@@ -138,7 +141,7 @@ export async function ingestPapers(embedder: Embedder, options: IngestOptions): 
     );
     // Past this point the build is written and published whole: a stop asked for during it comes too late.
     stopIfAsked();
-    const collection = await writer.finish({ input: options.input, read, rejected: read - writer.size });
+    const collection = await writer.finish({ input: inputName, read, rejected: read - writer.size });
     if (collection.keptEmbeddedIndex) {
       options.log.warn(
         { keptAs: collection.keptEmbeddedIndex },
@@ -157,7 +160,7 @@ export async function ingestPapers(embedder: Embedder, options: IngestOptions): 
     }
     const seconds = (performance.now() - started) / 1000;
     return {
-      input: options.input,
+      input: inputName,
       indexDir: options.indexDir,
       read,
       indexed: writer.size,

@@ -69,11 +69,11 @@ const extensions: Record<string, InputFormat> = {
 };
 
 /** The format named by the file's extension (after .gz or .zip); see detectInputFormat for content. */
-export function detectFormat(path: string, explicit?: InputFormat): InputFormat {
+export function detectFormat(path: string, explicit?: InputFormat, shownAs = path): InputFormat {
   if (explicit) return explicit;
   const format = namedFormat(path);
   if (format) return format;
-  throw new AppError('input_unreadable', `Cannot tell the format of ${path}; pass --format ${inputFormats.join('|')}.`);
+  throw new AppError('input_unreadable', `Cannot tell the format of ${shownAs}; pass --format ${inputFormats.join('|')}.`);
 }
 
 /** Options that do not fit the format are a configuration error, reported before any work starts. */

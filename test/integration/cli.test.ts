@@ -40,24 +40,6 @@ function jsonLines<Line>(result: CliResult): Line[] {
   return lines.map((line) => JSON.parse(line) as Line);
 }
 
-/** Runs the command line with text on its standard input. */
-function runWithInput(args: string[], input: string): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...cliEntry, ...args], {
-      cwd: repoRoot,
-      env: { ...process.env, MODEL_DIR: join(repoRoot, 'models'), LOG_LEVEL: 'warn' },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-    child.stdin.end(input);
-  });
-}
-
 describe('paper-search search, against an index folder and a server', () => {
   it('prints one JSON object per hit, the same from --index and from --url', async () => {
     const [local, remote] = await Promise.all([
@@ -100,7 +82,7 @@ describe('paper-search search, against an index folder and a server', () => {
 
 describe('paper-search similar, related, recommend, get', () => {
   it('regression: similar with an empty abstract says so in its own terms, exit 2 (it passed on the API\'s "body.abstract must not be empty")', async () => {
-    const empty = await runWithInput(['similar', '--url', server.url], ' \n');
+    const empty = await runCli('similar', ['--url', server.url], {}, ' \n');
     assert.equal(empty.code, 2);
     assert.match(empty.stderr, /The abstract is empty: standard input gave no text\./);
     assert.doesNotMatch(empty.stderr, /body\.abstract/);
@@ -111,7 +93,7 @@ describe('paper-search similar, related, recommend, get', () => {
     const file = join(workDir, 'abstract.txt');
     await writeFile(file, abstract);
     const fromFile = jsonLines<HitLine>(await runCli('similar', ['--file', file, '-k', '3', '--url', server.url]));
-    const fromStdin = jsonLines<HitLine>(await runWithInput(['similar', '-k', '3', '--url', server.url], abstract));
+    const fromStdin = jsonLines<HitLine>(await runCli('similar', ['-k', '3', '--url', server.url], {}, abstract));
     assert.equal(fromFile.length, 3);
     assert.deepEqual(
       fromFile.map((hit) => hit.id),
@@ -766,7 +748,7 @@ describe('paper-search model fetch', () => {
 
 describe('paper-search mcp', () => {
   it('serves MCP until its input closes when the build has the MCP server, and says so clearly when it has not', async () => {
-    const result = await runWithInput(['mcp', '--index', indexDir], '');
+    const result = await runCli('mcp', ['--index', indexDir], {}, '');
     if (existsSync(join(repoRoot, 'src/mcp/stdio.ts'))) {
       assert.equal(result.code, 0, result.stderr);
     } else {

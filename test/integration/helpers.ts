@@ -153,18 +153,20 @@ export interface CliResult {
 /** The `paper-search` command line from source, with node's arguments to run it. */
 export const cliEntry = ['--import', 'tsx', join(repoRoot, 'src/cli/main.ts')];
 
-/** Runs a `paper-search` command (`ingest`, `serve`, `search`...) as a separate process. */
-export function runCli(command: string, args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  return startCli([...command.split(' ').filter(Boolean), ...args], env).result;
+/** Runs a `paper-search` command (`ingest`, `serve`, `search`...) as a separate process, `input` on its standard input (none when absent). */
+export function runCli(command: string, args: string[], env: Record<string, string> = {}, input?: string | Uint8Array): Promise<CliResult> {
+  return startCli([...command.split(' ').filter(Boolean), ...args], env, input).result;
 }
 
 /** A `paper-search` command started as runCli starts it, to be signalled while it runs: the process, and what it printed once it ends. */
-export function startCli(args: string[], env: Record<string, string> = {}): { child: ChildProcess; result: Promise<CliResult> } {
+export function startCli(args: string[], env: Record<string, string> = {}, input?: string | Uint8Array): { child: ChildProcess; result: Promise<CliResult> } {
   const child = spawn(process.execPath, [...cliEntry, ...args], {
     cwd: repoRoot,
     env: { ...process.env, MODEL_DIR: join(repoRoot, 'models'), LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
+  // Ended at once when there is no input, as /dev/null would be.
+  child.stdin.end(input);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

@@ -259,6 +259,33 @@ describe('paper-search ingest', () => {
     );
   });
 
+  it('reads the papers from standard input with --input -, named so in its manifest and errors, and leaves no copy behind', async () => {
+    const indexDir = join(workDir, 'from-stdin');
+    const tmp = join(workDir, 'stdin-tmp');
+    await mkdir(tmp);
+    const bibtex = [
+      '@article{stdin1, title={Tidal heating of icy moons}, author={Rossi, Paola}, year={2023}, abstract={Tidal forces heat the interiors of icy moons.}}',
+      '@article{stdin2, title={Ocean worlds and habitability}, author={Okafor, Chidi}, year={2022}, abstract={Subsurface oceans may host life.}}',
+      '',
+    ].join('\n');
+    const result = await runCli('ingest', ['--input', '-', '--index', indexDir], { TMPDIR: tmp }, bibtex);
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(
+      (await readPapers(indexDir)).map((paper) => paper.id),
+      ['stdin1', 'stdin2'],
+    );
+    const manifest = JSON.parse(await readFile(join(indexDir, 'manifest.json'), 'utf8')) as { source: { input: string } };
+    assert.equal(manifest.source.input, 'standard input');
+    // tsx and the runtime keep files of their own there.
+    const copies = async () => (await readdir(tmp)).filter((name) => name.startsWith('paper-search-'));
+    assert.deepEqual(await copies(), [], 'the copy of standard input is removed');
+
+    const unknown = await runCli('ingest', ['--input', '-', '--index', join(workDir, 'from-stdin-unknown')], { TMPDIR: tmp }, 'id,title\n');
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /Cannot tell the format of standard input; pass --format/);
+    assert.deepEqual(await copies(), []);
+  });
+
   it('replaces an existing index only when the new one is complete', async () => {
     const indexDir = join(workDir, 'replace');
     assert.equal((await runCli('ingest', ['--input', join(fixtures, 'ingest-papers.json'), '--index', indexDir])).code, 0);
@@ -503,6 +530,23 @@ describe('paper-search add', () => {
       const partial = await runCli('add', ['--input', cut, '--url', server.url, '--key', key]);
       assert.equal(partial.code, 1);
       assert.match(partial.stderr, /read 1\d\d\d, added 1000, [^\n]*\n(.*\n)*error \[input_malformed\]/);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('adds gzipped JSON lines piped to --input -, told by their content', async () => {
+    const server = await serverTakingWrites('add-stdin');
+    try {
+      const lines = ['piped-1', 'piped-2', 'piped-3'].map((id) => JSON.stringify({ id, title: `Title ${id}`, abstract: `An abstract of ${id}.` }));
+      const added = await runCli('add', ['--input', '-', '--url', server.url, '--key', key], {}, gzipSync(`${lines.join('\n')}\n`));
+      assert.equal(added.code, 0, added.stderr);
+      assert.match(added.stderr, /read 3, added 3/);
+      assert.equal((await request<{ paper: { title: string } }>(server.url, '/v1/papers/piped-2')).body.paper.title, 'Title piped-2');
+
+      const empty = await runCli('add', ['--input', '-', '--format', 'jsonl', '--url', server.url, '--key', key], {}, '');
+      assert.equal(empty.code, 1);
+      assert.match(empty.stderr, /standard input holds no record of the jsonl format/);
     } finally {
       await server.close();
     }

@@ -14,7 +14,8 @@ import {
   type SharedIdentifierTally,
 } from '../../ingest/input-papers.js';
 import { checkRecordSourceOptions, openRecordSource, inputFormats, type InputFormat } from '../../ingest/record-readers.js';
-import { runInFrame } from '../command-frame.js';
+import { runInFrame, type CommandContext } from '../command-frame.js';
+import { withNamedInput, type NamedInput } from '../standard-input.js';
 import { examples } from './examples.js';
 import { addFieldOptions, fieldMapOf } from './field-options.js';
 import { nonEmpty, serverUrl } from './list-options.js';
@@ -50,7 +51,7 @@ interface AddSummary extends RejectionTally, SharedIdentifierTally, KeptTally {
 export function addCommand(): Command {
   const command = new Command('add')
     .description('add the papers of a file or folder (any format ingest reads) to a running server; ids already stored are kept, or replaced with --replace')
-    .requiredOption('--input <path>', 'papers file or folder', nonEmpty)
+    .requiredOption('--input <path>', 'papers file or folder, or - for standard input', nonEmpty)
     .addOption(new Option('--url <url>', 'the server (e.g. http://127.0.0.1:8080)').env('PAPER_SEARCH_URL').argParser(serverUrl).makeOptionMandatory())
     .addOption(new Option('--key <key>', 'an API key of the server (writes need one)').env('PAPER_SEARCH_API_KEY'))
     .addOption(new Option('--format <format>', 'input format (default: from the extension and content)').choices(inputFormats))
@@ -63,88 +64,89 @@ export function addCommand(): Command {
       examples(
         'paper-search add --input zotero.bib --url http://127.0.0.1:8080 --key "$KEY"',
         'paper-search add --input exports/ --url http://127.0.0.1:8080 --key "$KEY" --replace',
+        'curl -s https://example.org/refs.ris | paper-search add --input - --url http://127.0.0.1:8080 --key "$KEY"',
       ),
     )
     .action((flags: AddFlags) =>
-      runInFrame({ serverUrl: flags.url, logLevel: 'warn' }, async ({ log, say }) => {
-        const format = await detectInputFormat(flags.input, flags.format);
-        checkRecordSourceOptions(format, { abstracts: flags.abstracts });
-        const source = await openRecordSource(flags.input, format, { abstracts: flags.abstracts });
-        if (source.skipped.length > 0) log.warn({ skipped: source.skipped }, 'files of the folder not read (not parts of one input)');
-        const client = new PaperSearchClient(flags.url, {
-          timeoutMs: 10 * 60_000,
-          ...(flags.key ? { headers: { authorization: `Bearer ${flags.key}` } } : {}),
-        });
-        const summary: AddSummary = {
-          read: 0,
-          added: 0,
-          replaced: 0,
-          kept: 0,
-          others: 0,
-          otherExamples: [],
-          shared: new Set(),
-          sharedExamples: [],
-          rejected: {},
-          rejectionExamples: [],
-        };
-        let batch: TitleOnlyPaperInput[] = [];
-        let batchBytes = 0;
-        const send = async () => {
-          if (batch.length > 0) await addBatch(client, batch, { replace: flags.replace ?? false, allowTitleOnly: flags.allowTitleOnly ?? false }, summary);
-          batch = [];
-          batchBytes = 0;
-        };
-        // Ctrl-C or SIGTERM stops after the batch being sent, which the server may already be writing.
-        const stop = new AbortController();
-        const onSignal = (signal: NodeJS.Signals) => stop.abort(signal);
-        process.once('SIGINT', onSignal);
-        process.once('SIGTERM', onSignal);
-        try {
-          // Without --allow-title-only, a record without an abstract is listed as rejected, as the write API would refuse it.
-          for await (const { paper, rejection } of papersOfInput(source, { fields: fieldMapOf(flags), allowTitleOnly: flags.allowTitleOnly ?? false })) {
-            if (stop.signal.aborted) break;
-            summary.read++;
-            if (rejection) {
-              tallyRejection(summary, rejection);
-              continue;
-            }
-            const bytes = Buffer.byteLength(JSON.stringify(paper));
-            if (batch.length >= maxPapersPerWrite || (batch.length > 0 && batchBytes + bytes > bytesPerRequest)) await send();
-            batch.push(paper);
-            batchBytes += bytes;
-          }
-          if (stop.signal.aborted) {
-            throw new AppError(
-              'interrupted',
-              `Stopped by ${String(stop.signal.reason)} after ${summary.read} records: the papers above were added; the rest of ${flags.input} was not sent.`,
-            );
-          }
-          await send();
-        } catch (error) {
-          // What was written before the input broke off (or the signal came) is on the server: say so.
-          if (summary.added + summary.replaced + summary.kept > 0) say(summaryLines(summary).join('\n'));
-          throw error;
-        } finally {
-          process.off('SIGINT', onSignal);
-          process.off('SIGTERM', onSignal);
-        }
-        say(summaryLines(summary).join('\n'));
-        if (summary.read === 0) {
-          throw new AppError('input_rejected', `${flags.input} holds no record of the ${format} format: nothing was added. Is --format right?`);
-        }
-        if (summary.added + summary.replaced + summary.kept === 0) {
-          const allowTitleOnly = flags.allowTitleOnly ?? false;
-          const remedy =
-            summary.rejected.missing_abstract && !allowTitleOnly
-              ? ' Records without an abstract are added by their title with --allow-title-only.'
-              : remedyFor(summary.rejected, { allowTitleOnly });
-          throw new AppError(
-            'input_rejected',
-            `No paper of ${flags.input} could be added (${summary.read} record${summary.read === 1 ? '' : 's'} read).${remedy}`,
-          );
-        }
-      }),
+      runInFrame({ serverUrl: flags.url, logLevel: 'warn' }, (context) => withNamedInput(flags.input, (input) => addPapers(input, flags, context))),
     );
+}
+
+/** The papers of `input`, sent to the server in batches, and the summary said. */
+async function addPapers(input: NamedInput, flags: AddFlags, { log, say }: CommandContext): Promise<void> {
+  const format = await detectInputFormat(input.path, flags.format, input.name);
+  checkRecordSourceOptions(format, { abstracts: flags.abstracts });
+  const source = await openRecordSource(input.path, format, { abstracts: flags.abstracts });
+  if (source.skipped.length > 0) log.warn({ skipped: source.skipped }, 'files of the folder not read (not parts of one input)');
+  const client = new PaperSearchClient(flags.url, {
+    timeoutMs: 10 * 60_000,
+    ...(flags.key ? { headers: { authorization: `Bearer ${flags.key}` } } : {}),
+  });
+  const summary: AddSummary = {
+    read: 0,
+    added: 0,
+    replaced: 0,
+    kept: 0,
+    others: 0,
+    otherExamples: [],
+    shared: new Set(),
+    sharedExamples: [],
+    rejected: {},
+    rejectionExamples: [],
+  };
+  let batch: TitleOnlyPaperInput[] = [];
+  let batchBytes = 0;
+  const send = async () => {
+    if (batch.length > 0) await addBatch(client, batch, { replace: flags.replace ?? false, allowTitleOnly: flags.allowTitleOnly ?? false }, summary);
+    batch = [];
+    batchBytes = 0;
+  };
+  // Ctrl-C or SIGTERM stops after the batch being sent, which the server may already be writing.
+  const stop = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => stop.abort(signal);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    // Without --allow-title-only, a record without an abstract is listed as rejected, as the write API would refuse it.
+    for await (const { paper, rejection } of papersOfInput(source, { fields: fieldMapOf(flags), allowTitleOnly: flags.allowTitleOnly ?? false })) {
+      if (stop.signal.aborted) break;
+      summary.read++;
+      if (rejection) {
+        tallyRejection(summary, rejection);
+        continue;
+      }
+      const bytes = Buffer.byteLength(JSON.stringify(paper));
+      if (batch.length >= maxPapersPerWrite || (batch.length > 0 && batchBytes + bytes > bytesPerRequest)) await send();
+      batch.push(paper);
+      batchBytes += bytes;
+    }
+    if (stop.signal.aborted) {
+      throw new AppError(
+        'interrupted',
+        `Stopped by ${String(stop.signal.reason)} after ${summary.read} records: the papers above were added; the rest of ${input.name} was not sent.`,
+      );
+    }
+    await send();
+  } catch (error) {
+    // What was written before the input broke off (or the signal came) is on the server: say so.
+    if (summary.added + summary.replaced + summary.kept > 0) say(summaryLines(summary).join('\n'));
+    throw error;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  say(summaryLines(summary).join('\n'));
+  if (summary.read === 0) {
+    throw new AppError('input_rejected', `${input.name} holds no record of the ${format} format: nothing was added. Is --format right?`);
+  }
+  if (summary.added + summary.replaced + summary.kept === 0) {
+    const allowTitleOnly = flags.allowTitleOnly ?? false;
+    const remedy =
+      summary.rejected.missing_abstract && !allowTitleOnly
+        ? ' Records without an abstract are added by their title with --allow-title-only.'
+        : remedyFor(summary.rejected, { allowTitleOnly });
+    throw new AppError('input_rejected', `No paper of ${input.name} could be added (${summary.read} record${summary.read === 1 ? '' : 's'} read).${remedy}`);
+  }
 }
 
 /**

@@ -6,6 +6,7 @@ import { detectInputFormat } from '../../ingest/format-detection.js';
 import { ingestPapers, type IngestSummary } from '../../ingest/ingest.js';
 import { rejectionReport, sharedReport } from '../../ingest/input-papers.js';
 import { LogProgress } from '../../ingest/progress.js';
+import { withNamedInput } from '../standard-input.js';
 import { checkRecordSourceOptions, inputFormats, type InputFormat } from '../../ingest/record-readers.js';
 import type { Logger } from '../../log.js';
 import { writesSinceBuild } from '../../storage/embedded/index-folder-writer.js';
@@ -37,7 +38,7 @@ export function ingestCommand(): Command {
     .description(
       'build an index from a papers file or folder (JSON Lines, JSON, CSV, BibTeX, RIS, MEDLINE, Web of Science, arXiv, OpenAlex, Semantic Scholar; .gz and .zip too)',
     )
-    .requiredOption('--input <path>', 'papers file or folder', nonEmpty)
+    .requiredOption('--input <path>', 'papers file or folder, or - for standard input', nonEmpty)
     .option('--index <dir>', 'index folder to build (INDEX_DIR; default index-data/default); replaced atomically when complete', nonEmpty)
     .addOption(new Option('--format <format>', 'input format (default: from the extension and content)').choices(inputFormats))
     .addOption(new Option('--model <id>', `embedding model (MODEL; default ${defaultModelId})`).choices(knownModelIds))
@@ -66,34 +67,37 @@ export function ingestCommand(): Command {
       runInFrame({ settings: { INDEX_DIR: flags.index } }, async ({ config, log, stderr, say }) => {
         if (flags.groupSize !== undefined && (flags.groupSize < 1 || flags.groupSize > 100_000)) throw new UsageError('--group-size must be 1..100000.');
         if (flags.titleWeight !== undefined && (flags.titleWeight < 0 || flags.titleWeight > 10)) throw new UsageError('--title-weight must be 0..10.');
-        const format = await detectInputFormat(flags.input, flags.format);
-        checkRecordSourceOptions(format, { abstracts: flags.abstracts });
-        const registered = getModel(flags.model ?? config.MODEL ?? defaultModelId);
-        const windowed = flags.longPassages === 'windows' ? withLongPassages(registered, halfWindowStrategy(registered)) : registered;
-        const model = flags.titleWeight === undefined ? windowed : withTitleWeight(windowed, flags.titleWeight);
-        await warnOfLoggedWrites(config.INDEX_DIR, walDirOf(config), config.BACKEND, log);
-        const embedder = await loadEmbedder(model, config, log);
-        const stop = stopOnSignal(log);
-        try {
-          const summary = await ingestPapers(embedder, {
-            input: flags.input,
-            format,
-            indexDir: config.INDEX_DIR,
-            strict: flags.strict ?? false,
-            allowTitleOnly: flags.allowTitleOnly ?? false,
-            abstracts: flags.abstracts,
-            groupSize: flags.groupSize,
-            fields: fieldMapOf(flags),
-            storage: config,
-            log,
-            progress: stderr.isTerminal ? new PapersProgressBar(stderr) : new LogProgress(log),
-            signal: stop.signal,
-          });
-          say(summaryLines(summary).join('\n'));
-        } finally {
-          stop.release();
-          await embedder.dispose();
-        }
+        await withNamedInput(flags.input, async (input) => {
+          const format = await detectInputFormat(input.path, flags.format, input.name);
+          checkRecordSourceOptions(format, { abstracts: flags.abstracts });
+          const registered = getModel(flags.model ?? config.MODEL ?? defaultModelId);
+          const windowed = flags.longPassages === 'windows' ? withLongPassages(registered, halfWindowStrategy(registered)) : registered;
+          const model = flags.titleWeight === undefined ? windowed : withTitleWeight(windowed, flags.titleWeight);
+          await warnOfLoggedWrites(config.INDEX_DIR, walDirOf(config), config.BACKEND, log);
+          const embedder = await loadEmbedder(model, config, log);
+          const stop = stopOnSignal(log);
+          try {
+            const summary = await ingestPapers(embedder, {
+              input: input.path,
+              inputName: input.name,
+              format,
+              indexDir: config.INDEX_DIR,
+              strict: flags.strict ?? false,
+              allowTitleOnly: flags.allowTitleOnly ?? false,
+              abstracts: flags.abstracts,
+              groupSize: flags.groupSize,
+              fields: fieldMapOf(flags),
+              storage: config,
+              log,
+              progress: stderr.isTerminal ? new PapersProgressBar(stderr) : new LogProgress(log),
+              signal: stop.signal,
+            });
+            say(summaryLines(summary).join('\n'));
+          } finally {
+            stop.release();
+            await embedder.dispose();
+          }
+        });
       }),
     );
 }
