@@ -50,17 +50,16 @@ export function buildProgram(): Command {
 }
 
 /**
- * The arguments to parse: after a first word that names no command, a help flag is dropped, so
- * that the mistake is reported (exit 2, with commander's "Did you mean …?") instead of answered
- * with the overview and exit 0.
+ * The arguments to parse: after a first word that names no command, a help flag is dropped, and
+ * `help <word>` is parsed as `<word>` alone when the word names no command, so that the mistake
+ * is reported (exit 2, with commander's "Did you mean …?") instead of answered with the overview
+ * and exit 0.
  */
 export function argumentsToParse(program: Command, args: readonly string[]): string[] {
-  const [first] = args;
-  const namesCommand =
-    first === undefined ||
-    first.startsWith('-') ||
-    first === 'help' ||
-    program.commands.some((command) => command.name() === first || command.aliases().includes(first));
+  const [first, second] = args;
+  const isCommand = (word: string) => program.commands.some((command) => command.name() === word || command.aliases().includes(word));
+  if (first === 'help' && second !== undefined && !second.startsWith('-') && !isCommand(second)) return [second];
+  const namesCommand = first === undefined || first.startsWith('-') || first === 'help' || isCommand(first);
   return namesCommand ? [...args] : args.filter((arg) => arg !== '--help' && arg !== '-h');
 }
 

@@ -68,6 +68,18 @@ describe('the paper-search program', () => {
       assert.deepEqual(argumentsToParse(program, args), args);
   });
 
+  it('regression: help for a command that does not exist is an unknown command (it printed the overview and exited 0)', () => {
+    const program = buildProgram();
+    let errors = '';
+    program.configureOutput({ writeErr: (chunk) => (errors += chunk) });
+    assert.throws(
+      () => program.parse(argumentsToParse(program, ['help', 'serach']), { from: 'user' }),
+      (error: unknown) => error instanceof CommanderError && error.code === 'commander.unknownCommand' && error.exitCode !== 0,
+    );
+    assert.match(errors, /unknown command 'serach'\n\(Did you mean search\?\)/);
+    assert.deepEqual(argumentsToParse(program, ['help', 'model', 'fetch']), ['help', 'model', 'fetch']);
+  });
+
   it('a wrong flag is a CommanderError, not an exit of the process', () => {
     const program = buildProgram();
     program.configureOutput({ writeErr: () => undefined });
