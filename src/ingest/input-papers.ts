@@ -21,14 +21,23 @@ export function tallyRejection(tally: RejectionTally, rejection: Rejection): voi
   if (tally.rejectionExamples.length < rejectionExamplesKept) tally.rejectionExamples.push(rejection);
 }
 
+function rejectedCount(tally: RejectionTally): number {
+  return Object.values(tally.rejected).reduce((sum, count) => sum + count, 0);
+}
+
 /** A run's report of its rejections: `rejected N (reason: n, …)`, and a line for each example kept. */
 export function rejectionReport(tally: RejectionTally): { count: string; examples: string[] } {
-  const total = Object.values(tally.rejected).reduce((sum, count) => sum + count, 0);
+  const total = rejectedCount(tally);
   const reasons = Object.entries(tally.rejected).map(([reason, count]) => `${reason}: ${count}`);
   return {
     count: `rejected ${total}${total > 0 ? ` (${reasons.join(', ')})` : ''}`,
     examples: tally.rejectionExamples.map((rejection) => `  rejected ${rejection.position}: ${rejection.reason}: ${rejection.message}`),
   };
+}
+
+/** A run's rejections as the fields of its summary in JSON (`--json`). */
+export function rejectionFields(tally: RejectionTally): { rejected: number; rejected_by_reason: RejectionTally['rejected']; rejection_examples: Rejection[] } {
+  return { rejected: rejectedCount(tally), rejected_by_reason: tally.rejected, rejection_examples: tally.rejectionExamples };
 }
 
 /** Papers of a run stored with the DOI or arXiv id of another paper, and the first few messages saying so (one per pair). */

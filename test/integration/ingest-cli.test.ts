@@ -24,11 +24,38 @@ async function readPapers(indexDir: string): Promise<Record<string, unknown>[]> 
 }
 
 describe('paper-search ingest', () => {
-  it('indexes the good records of a JSONL file and reports each bad one with its line and reason', async () => {
+  it('indexes the good records of a JSONL file and reports each bad one with its line and reason (with --json, also as one object on stdout)', async () => {
     const indexDir = join(workDir, 'mixed');
-    const result = await runCli('ingest', ['--input', join(fixtures, 'ingest-mixed.jsonl'), '--index', indexDir]);
+    const result = await runCli('ingest', ['--input', join(fixtures, 'ingest-mixed.jsonl'), '--index', indexDir, '--json']);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stderr, /read 9, indexed 3, rejected 6/);
+    const summary = JSON.parse(result.stdout) as Record<string, unknown>;
+    assert.deepEqual(
+      { ...summary, seconds: typeof summary.seconds },
+      {
+        input: join(fixtures, 'ingest-mixed.jsonl'),
+        index: indexDir,
+        model: 'all-MiniLM-L6-v2',
+        read: 9,
+        indexed: 3,
+        rejected: 6,
+        rejected_by_reason: { missing_abstract: 1, missing_id: 1, duplicate_id: 1, invalid_field: 1, invalid_json: 1, not_an_object: 1 },
+        rejection_examples: (summary.rejection_examples as unknown[]).slice(),
+        shared_identifiers: 0,
+        seconds: 'number',
+      },
+    );
+    assert.deepEqual(
+      (summary.rejection_examples as { position: string; reason: string }[]).map(({ position, reason }) => [position, reason]),
+      [
+        ['line 4', 'missing_abstract'],
+        ['line 5', 'missing_id'],
+        ['line 6', 'duplicate_id'],
+        ['line 7', 'invalid_field'],
+        ['line 8', 'invalid_json'],
+        ['line 9', 'not_an_object'],
+      ],
+    );
     for (const expected of [
       /line 4: missing_abstract/,
       /line 5: missing_id/,
@@ -535,13 +562,26 @@ describe('paper-search add', () => {
     }
   });
 
-  it('adds gzipped JSON lines piped to --input -, told by their content', async () => {
+  it('adds gzipped JSON lines piped to --input -, told by their content, and with --json prints its summary as one object', async () => {
     const server = await serverTakingWrites('add-stdin');
     try {
       const lines = ['piped-1', 'piped-2', 'piped-3'].map((id) => JSON.stringify({ id, title: `Title ${id}`, abstract: `An abstract of ${id}.` }));
-      const added = await runCli('add', ['--input', '-', '--url', server.url, '--key', key], {}, gzipSync(`${lines.join('\n')}\n`));
+      const added = await runCli('add', ['--input', '-', '--url', server.url, '--key', key, '--json'], {}, gzipSync(`${lines.join('\n')}\n`));
       assert.equal(added.code, 0, added.stderr);
       assert.match(added.stderr, /read 3, added 3/);
+      assert.deepEqual(JSON.parse(added.stdout), {
+        input: 'standard input',
+        server: server.url,
+        read: 3,
+        added: 3,
+        replaced: 0,
+        kept: 0,
+        kept_other_papers: 0,
+        rejected: 0,
+        rejected_by_reason: {},
+        rejection_examples: [],
+        shared_identifiers: 0,
+      });
       assert.equal((await request<{ paper: { title: string } }>(server.url, '/v1/papers/piped-2')).body.paper.title, 'Title piped-2');
 
       const empty = await runCli('add', ['--input', '-', '--format', 'jsonl', '--url', server.url, '--key', key], {}, '');

@@ -4,6 +4,7 @@ import { detectInputFormat } from '../../ingest/format-detection.js';
 import { AppError } from '../../errors.js';
 import {
   papersOfInput,
+  rejectionFields,
   rejectionReport,
   remedyFor,
   sharedReport,
@@ -33,6 +34,7 @@ interface AddFlags {
   replace?: boolean;
   allowTitleOnly?: boolean;
   abstracts?: string;
+  json?: boolean;
   [fieldFlag: string]: unknown;
 }
 
@@ -56,6 +58,7 @@ export function addCommand(): Command {
     .addOption(new Option('--key <key>', 'an API key of the server (writes need one)').env('PAPER_SEARCH_API_KEY'))
     .addOption(new Option('--format <format>', 'input format (default: from the extension and content)').choices(inputFormats))
     .option('--replace', 'replace the papers already stored under the same ids (the default keeps them)')
+    .option('--json', 'also print the summary as one JSON object on stdout, for scripts')
     .option('--allow-title-only', 'add records without an abstract by their title (the default lists them as rejected)')
     .option('--abstracts <path>', "Semantic Scholar's abstracts dataset, joined to --input", nonEmpty);
   return addFieldOptions(command)
@@ -129,13 +132,13 @@ async function addPapers(input: NamedInput, flags: AddFlags, { log, say }: Comma
     await send();
   } catch (error) {
     // What was written before the input broke off (or the signal came) is on the server: say so.
-    if (summary.added + summary.replaced + summary.kept > 0) say(summaryLines(summary).join('\n'));
+    if (summary.added + summary.replaced + summary.kept > 0) report(summary, input, flags, say);
     throw error;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
-  say(summaryLines(summary).join('\n'));
+  report(summary, input, flags, say);
   if (summary.read === 0) {
     throw new AppError('input_rejected', `${input.name} holds no record of the ${format} format: nothing was added. Is --format right?`);
   }
@@ -221,6 +224,24 @@ async function withRetries<Answer>(write: () => Promise<Answer>): Promise<Answer
     }
   }
   return write();
+}
+
+/** The summary's lines on stderr, and with --json the summary as one object on stdout (its names as the API's). */
+function report(summary: AddSummary, input: NamedInput, flags: AddFlags, say: (line: string) => void): void {
+  say(summaryLines(summary).join('\n'));
+  if (!flags.json) return;
+  const json = {
+    input: input.name,
+    server: flags.url,
+    read: summary.read,
+    added: summary.added,
+    replaced: summary.replaced,
+    kept: summary.kept,
+    kept_other_papers: summary.others,
+    ...rejectionFields(summary),
+    shared_identifiers: summary.shared.size,
+  };
+  process.stdout.write(`${JSON.stringify(json)}\n`);
 }
 
 function summaryLines(summary: AddSummary): string[] {

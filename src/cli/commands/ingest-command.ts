@@ -4,7 +4,7 @@ import { loadEmbedder } from '../../embedding/load-embedder.js';
 import { defaultModelId, getModel, halfWindowStrategy, knownModelIds, withLongPassages, withTitleWeight } from '../../embedding/model-registry.js';
 import { detectInputFormat } from '../../ingest/format-detection.js';
 import { ingestPapers, type IngestSummary } from '../../ingest/ingest.js';
-import { rejectionReport, sharedReport } from '../../ingest/input-papers.js';
+import { rejectionFields, rejectionReport, sharedReport } from '../../ingest/input-papers.js';
 import { LogProgress } from '../../ingest/progress.js';
 import { withNamedInput } from '../standard-input.js';
 import { checkRecordSourceOptions, inputFormats, type InputFormat } from '../../ingest/record-readers.js';
@@ -20,6 +20,7 @@ import { integer, nonEmpty, number } from './list-options.js';
 
 interface IngestFlags {
   input: string;
+  json?: boolean;
   index?: string;
   format?: InputFormat;
   model?: string;
@@ -43,6 +44,7 @@ export function ingestCommand(): Command {
     .addOption(new Option('--format <format>', 'input format (default: from the extension and content)').choices(inputFormats))
     .addOption(new Option('--model <id>', `embedding model (MODEL; default ${defaultModelId})`).choices(knownModelIds))
     .option('--strict', 'stop at the first bad record')
+    .option('--json', 'also print the summary as one JSON object on stdout, for scripts')
     .option('--abstracts <path>', "Semantic Scholar's abstracts dataset, joined to --input")
     .option('--allow-title-only', 'index records without an abstract by their title')
     .addOption(
@@ -93,6 +95,7 @@ export function ingestCommand(): Command {
               signal: stop.signal,
             });
             say(summaryLines(summary).join('\n'));
+            if (flags.json) process.stdout.write(`${JSON.stringify(summaryJson(summary))}\n`);
           } finally {
             stop.release();
             await embedder.dispose();
@@ -118,6 +121,20 @@ async function warnOfLoggedWrites(indexDir: string, walDir: string, backend: Con
     { writeAheadLog: walDir, writes },
     `the index being replaced has ${writes} write request(s) made through the API since its last snapshot (each one paper or a batch of up to 1,000): the new build will not hold them; the folder it replaces will be kept beside it (…previous-…) and ${theirLog}`,
   );
+}
+
+/** The summary for scripts (`--json`): one object on stdout, its names as the API's. */
+function summaryJson(summary: IngestSummary): Record<string, unknown> {
+  return {
+    input: summary.input,
+    index: summary.indexDir,
+    model: summary.collection.model.id,
+    read: summary.read,
+    indexed: summary.indexed,
+    ...rejectionFields(summary),
+    shared_identifiers: summary.shared.size,
+    seconds: Number(summary.seconds.toFixed(3)),
+  };
 }
 
 function summaryLines(summary: IngestSummary): string[] {
