@@ -62,6 +62,28 @@ describe('hostile inputs', () => {
     assert.ok(seconds < 4, `${seconds.toFixed(1)} s`);
   });
 
+  it('regression: a BibTeX title, venue, volume, number, pages or keywords far over its limit is not converted as TeX (six of 200,000 characters of math held the server a minute)', async () => {
+    const math = (characters: number) => '$x'.repeat(characters / 2);
+    const shortFields = ['journal', 'volume', 'number', 'pages', 'keywords'].map((name) => `${name} = {${math(60_000)}}`);
+    const { result, seconds } = await timed(() =>
+      recordsOfFile(
+        'long-short-fields.bib',
+        [
+          `@article{long-title, title = {${math(60_000)}}, abstract = {A.}, ${shortFields.join(', ')}}`,
+          `@article{long-venue, title = {Fine}, abstract = {A.}, ${shortFields.slice(0, 4).join(', ')}}`,
+          `@article{long-keywords, title = {Fine}, abstract = {A.}, ${shortFields[4]}}`,
+        ].join('\n'),
+        'bibtex',
+      ),
+    );
+    assert.match(result[0]!.error?.message ?? '', /^field title has 60,000 characters, more than a paper's title may have even as TeX \(4,000\)$/);
+    // A venue or locator that cannot be read is left out, as ever; the entry is kept.
+    const venue = result[1]!.value as Record<string, unknown>;
+    assert.deepEqual([venue.title, venue.venue, venue.volume, venue.issue, venue.pages], ['Fine', undefined, undefined, undefined, undefined]);
+    assert.match(result[2]!.error?.message ?? '', /^field keywords has 60,000 characters, more than a paper's keywords may have even as TeX \(26,000\)$/);
+    assert.ok(seconds < 2, `${seconds.toFixed(1)} s`);
+  });
+
   it('regression: an RIS author or keyword line of many spaces is read in linear time (160,000 spaces took 8 s)', async () => {
     const spaces = ' '.repeat(160_000);
     const { result, seconds } = await timed(() =>

@@ -55,11 +55,43 @@ export async function* readBibtex(input: Input): AsyncGenerator<RawRecord> {
  */
 const maxFieldCharacters = 2 * paperLimits.abstractCharacters;
 
+/**
+ * The longest TeX read for the fields that become short texts: twice the text's limit, the room
+ * the abstract has. A longer one cannot become a text within the limit, and converting it first
+ * cost as much as an abstract: an entry whose title, venue, volume, number, pages and keywords
+ * held 200,000 characters of math each held the server's one thread for over a minute.
+ */
+const shortFieldCharacters: Readonly<Record<string, number>> = {
+  title: 2 * paperLimits.titleCharacters,
+  // At most 100 keywords, each at most 128 characters and a separator.
+  keywords: 2 * paperLimits.categories * (paperLimits.categoryCharacters + 2),
+};
+const venueFields = new Set(['journal', 'journaltitle', 'booktitle', 'school', 'institution', 'publisher']);
+const locatorFields = new Set(['volume', 'number', 'issue', 'pages']);
+
 function overlongField(entry: BibtexEntry): string | undefined {
   for (const [name, value] of entry.fields) {
     if (value.length > maxFieldCharacters) return `field ${name} has ${value.length.toLocaleString('en')} characters, more than any field a paper may have`;
+    const most = shortFieldCharacters[name];
+    if (most !== undefined && value.length > most) {
+      return `field ${name} has ${value.length.toLocaleString('en')} characters, more than a paper's ${name} may have even as TeX (${most.toLocaleString('en')})`;
+    }
   }
   return undefined;
+}
+
+/**
+ * The entry's fields without a venue, volume, number or pages longer than twice its limit (see
+ * shortFieldCharacters): such a field cannot be read, so it is left out, as one that cannot be
+ * read is, rather than rejecting the entry; and its TeX is not converted.
+ */
+function withinRoom(fields: Map<string, string>): Map<string, string> {
+  const kept = new Map<string, string>();
+  for (const [name, value] of fields) {
+    const most = venueFields.has(name) ? 2 * paperLimits.venueCharacters : locatorFields.has(name) ? 2 * paperLimits.locatorCharacters : Infinity;
+    if (value.length <= most) kept.set(name, value);
+  }
+  return kept;
 }
 
 function entryPosition(key: string | undefined, line: number): string {
@@ -74,7 +106,7 @@ const libraryFieldName = { title: 'title', abstract: 'abstract', venue: 'venue',
 
 /** One entry as a record in the canonical field names (see papers/paper-record.ts). */
 export function bibtexEntryToRecord(parse: LibraryParse, entry: BibtexEntry): Record<string, unknown> {
-  const fields = entry.fields;
+  const fields = withinRoom(entry.fields);
   const record: Record<string, unknown> = {};
   if (entry.key) record.id = plainPaperId(entry.key);
   const named = publicationTypeOf(entry.type);
