@@ -364,6 +364,18 @@ describe('publication types in the exports', () => {
     assert.equal(back?.id, doi);
   });
 
+  it('regression: keeps tags written in a title or abstract through BibTeX (<i>in vivo</i> came back as "in vivo", <strong> as "strong": the export\'s \\textless{} read as markup)', async () => {
+    const paper: Paper = {
+      id: 'tags',
+      title: 'Effects of <i>in vivo</i> dosing: <b> vs <strong>',
+      abstract: 'Markup such as <sup>2</sup>, <span class="x">z</span>, List<br> and <p>Intro</p> is text here; p < 0.05 and n > 30.',
+    };
+    const path = join(root(), 'tags.bib');
+    await writeFile(path, paperToBibtex(paper));
+    const [back] = await importPapers(path, 'bibtex');
+    assert.deepEqual([back?.title, back?.abstract], [paper.title, paper.abstract]);
+  });
+
   it('regression: keeps the arXiv id of a paper with a URL of its own through RIS (the one UR held its own URL, and the arXiv id was lost)', async () => {
     const paper: Paper = { id: 'smith2019', title: 'T', abstract: 'A', url: 'https://example.org/smith', arxiv_id: '1901.00001', type: 'conference-paper' };
     const path = join(root(), 'own-url.ris');

@@ -252,9 +252,14 @@ export function cleanLibraryText(text: string): string {
 /**
  * A bare `<` or `>` outside math is, in TeX's default font encoding, an inverted ! or ?; the
  * library follows TeX there, but whoever wrote `p < 0.05` in a .bib file meant the symbol.
+ * `\textless{}` and `\textgreater{}`, as the BibTeX export writes them, are the symbols too: the
+ * library's own `<` and `>` for them made a title's `<i>in vivo</i>` read as its markup, and
+ * dropped (and `<strong>` came back as "strong"), so a .bib round trip lost them.
  */
 function escapeAngleBrackets(tex: string): string {
-  return tex.replace(/\\.|\$[^$]*\$|[<>]/gs, (match) => (match === '<' ? lessThan : match === '>' ? greaterThan : match));
+  return tex.replace(/\\text(less|greater)(?![A-Za-z])(?:\s*\{\})?|\\.|\$[^$]*\$|[<>]/gs, (match, command: string | undefined) =>
+    match === '<' || command === 'less' ? lessThan : match === '>' || command === 'greater' ? greaterThan : match,
+  );
 }
 
 /** Braces balanced, escaped ones not counted: the condition for wrapping a value in a field. */
