@@ -84,6 +84,22 @@ describe('hostile inputs', () => {
     assert.ok(seconds < 2, `${seconds.toFixed(1)} s`);
   });
 
+  it('regression: a BibTeX author name far over its limit is not converted as TeX (one of 200,000 characters of math held the server 30 s)', async () => {
+    const { result, seconds } = await timed(() =>
+      recordsOfFile(
+        'long-author.bib',
+        [
+          `@article{long-author, title = {T}, abstract = {A.}, author = {Ada Lovelace and ${'$x'.repeat(30_000)}}}`,
+          '@article{fine, title = {T}, abstract = {A.}, author = {{Johnson and Johnson} and Ada Lovelace}}',
+        ].join('\n'),
+        'bibtex',
+      ),
+    );
+    assert.match(result[0]!.error?.message ?? '', /^field author has a name of 60,000 characters, more than an author's name may have even as TeX \(1,024\)$/);
+    assert.deepEqual((result[1]!.value as { authors: string[] }).authors, ['Johnson and Johnson', 'Ada Lovelace']);
+    assert.ok(seconds < 2, `${seconds.toFixed(1)} s`);
+  });
+
   it('regression: an RIS author or keyword line of many spaces is read in linear time (160,000 spaces took 8 s)', async () => {
     const spaces = ' '.repeat(160_000);
     const { result, seconds } = await timed(() =>

@@ -72,6 +72,14 @@ const locatorFields = new Set(['volume', 'number', 'issue', 'pages']);
 function overlongField(entry: BibtexEntry): string | undefined {
   for (const [name, value] of entry.fields) {
     if (value.length > maxFieldCharacters) return `field ${name} has ${value.length.toLocaleString('en')} characters, more than any field a paper may have`;
+    if (name === 'author') {
+      // Split at every " and ", braces or not: a braced one only makes the parts shorter, so no
+      // name within its room is refused. One name of 200,000 characters of math held the thread 30 s.
+      const longest = Math.max(...value.split(/\s+and\s+/i).map((part) => part.length));
+      if (longest > 2 * paperLimits.authorCharacters) {
+        return `field author has a name of ${longest.toLocaleString('en')} characters, more than an author's name may have even as TeX (${(2 * paperLimits.authorCharacters).toLocaleString('en')})`;
+      }
+    }
     const most = shortFieldCharacters[name];
     if (most !== undefined && value.length > most) {
       return `field ${name} has ${value.length.toLocaleString('en')} characters, more than a paper's ${name} may have even as TeX (${most.toLocaleString('en')})`;
