@@ -8,7 +8,8 @@ import { callerOf } from '../caller.js';
 import { methodNotAllowed, onlyQueryParameters } from '../error-handling.js';
 import { parseInput } from '../../shared/zod-issues.js';
 import { elapsedMs } from '../took.js';
-import { paperInputsOfReferences, referenceBytes, referenceFormatOf } from '../reference-bodies.js';
+import { referenceBytes, referenceFormatOf } from '../reference-bodies.js';
+import { readReferenceBody } from '../reference-reading.js';
 import { entriesOfBatch } from '../skipping-batches.js';
 import { paperBatchMethods, paperListMethods, paperMethods } from './search-routes.js';
 import {
@@ -40,7 +41,7 @@ export function writeRoutes(requireWrites: (response: Response) => WriteService)
     if (skipInvalid && (referenceFormat || batch)) {
       // A batch or a BibTeX, RIS or CSL-JSON file, of which the papers that can be are written.
       const items = referenceFormat
-        ? await paperInputsOfReferences(referenceBytes(request), referenceFormat, { allowTitleOnly, skipInvalid })
+        ? await readReferenceBody(referenceBytes(request), referenceFormat, { allowTitleOnly, skipInvalid })
         : entriesOfBatch(body, paperSchema);
       const { papers, rejected, shared } = await requireWrites(response).createValidPapers(items, { allowTitleOnly }, callerOf(response));
       response.status(201).json({ papers, rejected, ...warningsOf(shared), took_ms: elapsedMs(started) });
@@ -48,7 +49,7 @@ export function writeRoutes(requireWrites: (response: Response) => WriteService)
     }
     if (referenceFormat) {
       // A BibTeX, RIS or CSL-JSON file: a batch, all or none, answered as one.
-      const items = await paperInputsOfReferences(referenceBytes(request), referenceFormat, { allowTitleOnly, skipInvalid });
+      const items = await readReferenceBody(referenceBytes(request), referenceFormat, { allowTitleOnly, skipInvalid });
       const { papers, shared } = await requireWrites(response).createPapers(
         items.filter(isWriteEntry).map((entry) => entry.input),
         { batch: true, allowTitleOnly },
