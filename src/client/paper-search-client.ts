@@ -17,6 +17,9 @@ import {
   statsResponseSchema,
 } from '../http/response-schemas.js';
 import type { ErrorCode } from '../errors.js';
+import type { ExistingPaperChoice } from '../writes/existing-papers.js';
+
+export type { ExistingPaperChoice };
 import { hasLoneSurrogate } from '../shared/unicode.js';
 import type {
   batchSearchRequestSchema,
@@ -64,6 +67,17 @@ export type TitleOnlyPaperInput = z.input<typeof titleOnlyPaperInputSchema>;
 export interface WriteOptions {
   /** Take papers with a title and no abstract (found by their title alone). */
   allowTitleOnly?: boolean;
+}
+
+/** Options of a write of many papers: `onExisting` says what becomes of a paper whose id is stored already (default `refuse`: 409, nothing written). */
+export interface BatchWriteOptions extends WriteOptions {
+  onExisting?: ExistingPaperChoice;
+}
+
+/** The ids a batch write with `onExisting` kept as stored, or replaced. */
+export interface ExistingPapers {
+  kept: string[];
+  replaced: string[];
 }
 
 /**
@@ -220,18 +234,18 @@ export class PaperSearchClient {
 
   /** Adds up to 1,000 papers, all or none. Needs an API key. */
   async createPapers(papers: readonly PaperInput[]): Promise<PaperResponse['paper'][]>;
-  async createPapers(papers: readonly TitleOnlyPaperInput[], options: WriteOptions): Promise<PaperResponse['paper'][]>;
-  async createPapers(papers: readonly TitleOnlyPaperInput[], options: WriteOptions = {}): Promise<PaperResponse['paper'][]> {
+  async createPapers(papers: readonly TitleOnlyPaperInput[], options: BatchWriteOptions): Promise<PaperResponse['paper'][]>;
+  async createPapers(papers: readonly TitleOnlyPaperInput[], options: BatchWriteOptions = {}): Promise<PaperResponse['paper'][]> {
     return (await this.createPapersWithWarnings(papers, options)).papers;
   }
 
-  /** createPapers, with the answer's warnings: papers written whose DOI or arXiv id another paper has too. */
+  /** createPapers, with the answer's warnings (papers written whose DOI or arXiv id another paper has too) and the ids `onExisting` kept or replaced. */
   async createPapersWithWarnings(
     papers: readonly TitleOnlyPaperInput[],
-    options: WriteOptions = {},
-  ): Promise<{ papers: PaperResponse['paper'][]; warnings: WriteWarning[] }> {
+    options: BatchWriteOptions = {},
+  ): Promise<{ papers: PaperResponse['paper'][]; warnings: WriteWarning[] } & ExistingPapers> {
     const created = await this.postPapers(writeQuery(options), { papers });
-    return { papers: created.papers, warnings: created.warnings ?? [] };
+    return { papers: created.papers, warnings: created.warnings ?? [], ...existingOf(created) };
   }
 
   /**
@@ -241,17 +255,17 @@ export class PaperSearchClient {
    */
   async createValidPapers(
     papers: readonly TitleOnlyPaperInput[],
-    options: WriteOptions = {},
-  ): Promise<{ papers: PaperResponse['paper'][]; rejected: RejectedEntry[]; warnings: WriteWarning[] }> {
+    options: BatchWriteOptions = {},
+  ): Promise<{ papers: PaperResponse['paper'][]; rejected: RejectedEntry[]; warnings: WriteWarning[] } & ExistingPapers> {
     const created = await this.postPapers(writeQuery({ ...options, skipInvalid: true }), { papers });
-    return { papers: created.papers, rejected: created.rejected ?? [], warnings: created.warnings ?? [] };
+    return { papers: created.papers, rejected: created.rejected ?? [], warnings: created.warnings ?? [], ...existingOf(created) };
   }
 
   /**
    * Adds every paper of a BibTeX, RIS or CSL-JSON file (ids from citation keys, RIS IDs or CSL ids), all or none: an
    * entry that cannot be written fails the call with its key and line in `details.rejected`. Needs an API key.
    */
-  async importPapers(text: string | Uint8Array<ArrayBuffer>, format: ImportFormat, options: WriteOptions = {}): Promise<PaperResponse['paper'][]> {
+  async importPapers(text: string | Uint8Array<ArrayBuffer>, format: ImportFormat, options: BatchWriteOptions = {}): Promise<PaperResponse['paper'][]> {
     return (await this.postPapers(writeQuery(options), text, exportMediaTypes[format])).papers;
   }
 
@@ -262,10 +276,10 @@ export class PaperSearchClient {
   async importValidPapers(
     text: string | Uint8Array<ArrayBuffer>,
     format: ImportFormat,
-    options: WriteOptions = {},
-  ): Promise<{ papers: PaperResponse['paper'][]; rejected: RejectedEntry[]; warnings: WriteWarning[] }> {
+    options: BatchWriteOptions = {},
+  ): Promise<{ papers: PaperResponse['paper'][]; rejected: RejectedEntry[]; warnings: WriteWarning[] } & ExistingPapers> {
     const created = await this.postPapers(writeQuery({ ...options, skipInvalid: true }), text, exportMediaTypes[format]);
-    return { papers: created.papers, rejected: created.rejected ?? [], warnings: created.warnings ?? [] };
+    return { papers: created.papers, rejected: created.rejected ?? [], warnings: created.warnings ?? [], ...existingOf(created) };
   }
 
   /** Creates or replaces the paper `id`. Needs an API key. */
@@ -467,8 +481,16 @@ function parseAnswer<Schema extends z.ZodType>(schema: Schema, json: unknown): z
 }
 
 /** The query of a write: only the flags that are set. */
-function writeQuery(options: WriteOptions & { skipInvalid?: boolean }): string {
-  return queryString({ allow_title_only: options.allowTitleOnly || undefined, skip_invalid: options.skipInvalid || undefined });
+function writeQuery(options: BatchWriteOptions & { skipInvalid?: boolean }): string {
+  return queryString({
+    allow_title_only: options.allowTitleOnly || undefined,
+    skip_invalid: options.skipInvalid || undefined,
+    on_existing: options.onExisting === 'refuse' ? undefined : options.onExisting,
+  });
+}
+
+function existingOf(created: { kept?: string[]; replaced?: string[] }): ExistingPapers {
+  return { kept: created.kept ?? [], replaced: created.replaced ?? [] };
 }
 
 /**

@@ -88,6 +88,11 @@ export const createdPapersResponseSchema = z.union([
     .object({
       papers: z.array(paperSchema.strict()),
       rejected: z.array(rejectedEntrySchema).optional().describe('With skip_invalid: the papers or entries not written, where they were and why.'),
+      kept: z.array(z.string()).optional().describe('With on_existing=keep or replace: the ids stored already and left as they were (not in `papers`).'),
+      replaced: z
+        .array(z.string())
+        .optional()
+        .describe('With on_existing=keep or replace: the ids stored already and replaced (their papers are in `papers`).'),
       warnings: writeWarningsSchema,
       took_ms: tookMs,
     })

@@ -7,6 +7,7 @@ import { paperSchema } from '../papers/paper.js';
 import { publicationTypeOf, publicationTypes } from '../papers/publication-type.js';
 import { hasLoneSurrogate } from '../shared/unicode.js';
 import { wholeNumber } from '../shared/whole-number.js';
+import { existingPaperChoices } from '../writes/existing-papers.js';
 import { documentedAs, type JsonSchema } from './parameter-docs.js';
 
 /** Deepest result a page may reach (offset + k): past it, approximate search order is not worth paging. */
@@ -451,6 +452,12 @@ export const createPapersQuerySchema = putPaperQuerySchema.extend({
   skip_invalid: queryFlag.describe(
     'For a batch or a BibTeX, RIS or CSL-JSON body: write the papers that can be written and list the others in `rejected`, instead of writing none.',
   ),
+  on_existing: z
+    .enum(existingPaperChoices, givenOnce)
+    .default('refuse')
+    .describe(
+      'For a batch or a BibTeX, RIS or CSL-JSON body, a paper whose id is stored already: `refuse` the write (409 `paper_exists`, nothing written), `keep` the stored paper and write the others (its id listed in `kept`), or `replace` it, as PUT would (listed in `replaced`).',
+    ),
 });
 
 /** Which of the two forms POST /v1/papers takes (one paper, or a batch: an object with a `papers` key) a body means to be, so its errors name the right fields. */

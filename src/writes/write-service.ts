@@ -1,3 +1,4 @@
+import type { ExistingPaperChoice } from './existing-papers.js';
 import { randomUUID } from 'node:crypto';
 import type { EmbedRequestOptions } from '../embedding/embed-scheduler.js';
 import type { Embedder } from '../embedding/embedder.js';
@@ -16,6 +17,15 @@ import { findSharedIdentifiers, type SharedIdentifier } from './shared-identifie
 export interface WrittenPapers {
   papers: Paper[];
   shared: SharedIdentifier[];
+  /** Ids stored already and left as they were (`keep`). */
+  kept: string[];
+  /** Ids stored already and replaced (`replace`); their papers are among `papers`. */
+  replaced: string[];
+}
+
+/** Options of a write of new papers (POST /v1/papers). */
+export interface CreateOptions extends WriteOptions {
+  onExisting?: ExistingPaperChoice;
 }
 
 export interface WrittenPaper {
@@ -114,7 +124,11 @@ export class WriteService {
    * Adds new papers, all or none. Absent ids are generated; an id already present, or repeated,
    * refuses the whole batch. With `allowTitleOnly`, a paper with a title may have no abstract.
    */
-  async createPapers(inputs: readonly TitleOnlyPaperInput[], options: WriteOptions & { batch: boolean }, caller?: EmbedRequestOptions): Promise<WrittenPapers> {
+  async createPapers(
+    inputs: readonly TitleOnlyPaperInput[],
+    options: CreateOptions & { batch: boolean },
+    caller?: EmbedRequestOptions,
+  ): Promise<WrittenPapers> {
     const papers = inputs.map((input, i) => toPaper(input, input.id ?? randomUUID(), options.batch ? `papers.${i}` : '', options));
     const repeated = [...new Set(papers.map((paper) => paper.id).filter((id, i, ids) => ids.indexOf(id) !== i))];
     if (repeated.length > 0) {
@@ -126,18 +140,18 @@ export class WriteService {
         },
       );
     }
-    return this.addPapers(papers, caller);
+    return this.addPapers(papers, options.onExisting ?? 'refuse', caller);
   }
 
   /**
    * Adds the papers that can be added, and says why each other cannot (an invalid field, an id
    * repeated in the write), in the order of `items`: the write's papers, with those the caller
    * already rejected (entries that could not be read) in their places. Fails only when none can be
-   * added, or when an id is already stored (409 for all).
+   * added, or when an id is already stored and `onExisting` is `refuse` (409 for all).
    */
   async createValidPapers(
     items: readonly (WriteEntry | RejectedEntry)[],
-    options: WriteOptions,
+    options: CreateOptions,
     caller?: EmbedRequestOptions,
   ): Promise<WrittenPapers & { rejected: RejectedEntry[] }> {
     const papers: Paper[] = [];
@@ -174,24 +188,38 @@ export class WriteService {
         { rejected },
       );
     }
-    return { ...(await this.addPapers(papers, caller)), rejected };
+    return { ...(await this.addPapers(papers, options.onExisting ?? 'refuse', caller)), rejected };
   }
 
-  /** Adds validated papers with distinct ids, all or none: any id already stored refuses them all (409). */
-  private async addPapers(papers: Paper[], caller: EmbedRequestOptions | undefined): Promise<WrittenPapers> {
-    const assertAbsent = async (present: (id: string) => Promise<boolean>) => {
-      const taken: string[] = [];
-      for (const paper of papers) if (await present(paper.id)) taken.push(paper.id);
-      if (taken.length > 0) {
-        const message = taken.length === 1 ? `A paper with id ${quoted(taken)} already exists.` : `Papers with ids ${quoted(taken)} already exist.`;
-        throw new AppError('paper_exists', message, { details: { ids: taken } });
+  /**
+   * Adds validated papers with distinct ids, all or none. An id already stored refuses them all
+   * (409), or its paper is left out (`keep`) or replaced (`replace`).
+   */
+  private async addPapers(all: Paper[], onExisting: ExistingPaperChoice, caller: EmbedRequestOptions | undefined): Promise<WrittenPapers> {
+    const storedIds = async (papers: readonly Paper[], present: (id: string) => Promise<boolean>) => {
+      const stored: string[] = [];
+      for (const paper of papers) if (await present(paper.id)) stored.push(paper.id);
+      return stored;
+    };
+    const kept = onExisting === 'keep' ? await storedIds(all, (id) => this.isStored(id)) : [];
+    const keptIds = new Set(kept);
+    const papers = all.filter((paper) => !keptIds.has(paper.id));
+    let replaced: string[] = [];
+    const check = async (present: (id: string) => Promise<boolean>) => {
+      const stored = await storedIds(papers, present);
+      if (onExisting === 'replace') replaced = stored;
+      else if (stored.length > 0) {
+        // With `keep`, a paper written by another request since the first check.
+        const message = stored.length === 1 ? `A paper with id ${quoted(stored)} already exists.` : `Papers with ids ${quoted(stored)} already exist.`;
+        throw new AppError('paper_exists', message, { details: { ids: stored } });
       }
     };
     // Checked before embedding too, so a conflict costs no model call; the check at commit decides.
-    await assertAbsent((id) => this.isStored(id));
+    if (onExisting === 'refuse') await check((id) => this.isStored(id));
+    if (papers.length === 0) return { papers, shared: [], kept, replaced };
     const [changes, shared] = await Promise.all([this.embed(papers, caller), this.sharedIdentifiers(papers)]);
-    await this.commit(changes, assertAbsent);
-    return { papers, shared };
+    await this.commit(changes, check);
+    return { papers, shared, kept, replaced };
   }
 
   /**

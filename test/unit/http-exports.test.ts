@@ -225,6 +225,69 @@ describe('imports: POST /v1/papers with a BibTeX or RIS body', () => {
     }
   });
 
+  it('with on_existing, keeps or replaces the papers of a body or batch whose ids are stored, and writes the others (a re-import of a library was refused whole)', async () => {
+    const entry = (id: string, title: string) => `@article{${id}, title={${title}}, abstract={About ${title}.}}`;
+    try {
+      assert.equal((await write(entry('sync-a', 'First version'), bibtex)).status, 201);
+      const library = [entry('sync-a', 'Second version'), entry('sync-b', 'New paper')].join('\n');
+      const refused = await write(library, bibtex);
+      assert.equal(refused.status, 409, refused.text);
+      assert.match(refused.text, /"code":"paper_exists".*"ids":\["sync-a"\]/);
+
+      const kept = await call('/v1/papers?on_existing=keep', {
+        method: 'POST',
+        body: library,
+        headers: { 'content-type': bibtex, authorization: `Bearer ${key}` },
+      });
+      assert.equal(kept.status, 201, kept.text);
+      const keptBody = JSON.parse(kept.text) as { papers: { id: string }[]; kept: string[]; replaced: string[] };
+      assert.deepEqual([keptBody.papers.map((paper) => paper.id), keptBody.kept, keptBody.replaced], [['sync-b'], ['sync-a'], []]);
+      assert.equal((await call('/v1/papers/sync-a')).body!.paper.title, 'First version');
+
+      const replaced = await call('/v1/papers?on_existing=replace', {
+        method: 'POST',
+        body: library,
+        headers: { 'content-type': bibtex, authorization: `Bearer ${key}` },
+      });
+      assert.equal(replaced.status, 200, replaced.text);
+      const replacedBody = JSON.parse(replaced.text) as { papers: { id: string }[]; kept: string[]; replaced: string[] };
+      assert.deepEqual(
+        [replacedBody.papers.map((paper) => paper.id), replacedBody.kept, replacedBody.replaced],
+        [['sync-a', 'sync-b'], [], ['sync-a', 'sync-b']],
+      );
+      assert.equal((await call('/v1/papers/sync-a')).body!.paper.title, 'Second version');
+
+      const batch = {
+        papers: [
+          { id: 'sync-b', title: 'Batch', abstract: 'A batch.' },
+          { id: 'sync-c', title: 'Batch too', abstract: 'Another.' },
+        ],
+      };
+      const keptBatch = await call('/v1/papers?on_existing=keep&skip_invalid=true', {
+        method: 'POST',
+        json: batch,
+        headers: { authorization: `Bearer ${key}` },
+      });
+      assert.equal(keptBatch.status, 201, keptBatch.text);
+      assert.deepEqual(
+        [keptBatch.body!.papers.map((paper: { id: string }) => paper.id), keptBatch.body!.kept, keptBatch.body!.rejected],
+        [['sync-c'], ['sync-b'], []],
+      );
+
+      const allKept = await call('/v1/papers?on_existing=keep', { method: 'POST', json: batch, headers: { authorization: `Bearer ${key}` } });
+      assert.equal(allKept.status, 200, allKept.text);
+      assert.deepEqual([allKept.body!.papers, allKept.body!.kept], [[], ['sync-b', 'sync-c']]);
+
+      const one = await call('/v1/papers?on_existing=replace', { method: 'POST', json: batch.papers[0], headers: { authorization: `Bearer ${key}` } });
+      assert.equal(one.status, 400, one.text);
+      assert.match(one.text, /on_existing=replace applies to a batch .*PUT \/v1\/papers\/\{id\}/);
+      const unknown = await call('/v1/papers?on_existing=merge', { method: 'POST', json: batch, headers: { authorization: `Bearer ${key}` } });
+      assert.equal(unknown.status, 400, unknown.text);
+    } finally {
+      for (const id of ['sync-a', 'sync-b', 'sync-c']) await writes.deletePaper(id).catch(() => undefined);
+    }
+  });
+
   it('writes a RIS file the same way', async () => {
     const text = 'TY  - JOUR\nID  - ris-1\nTI  - Kelp forests\nAU  - Okafor, Chidi\nPY  - 2021\nAB  - Kelp forests store carbon.\nDO  - 10.5555/kelp\nER  - \n';
     const created = await write(text, `${ris}; charset=utf-8`);
@@ -669,7 +732,8 @@ describe('the OpenAPI document', () => {
 
   it('documents the write flags as query parameters, and PATCH as a merge patch', () => {
     const names = (operation: Operation) => operation.parameters?.map((parameter) => parameter.name);
-    assert.deepEqual(names(paths['/v1/papers']!.post!), ['allow_title_only', 'skip_invalid']);
+    assert.deepEqual(names(paths['/v1/papers']!.post!), ['allow_title_only', 'skip_invalid', 'on_existing']);
+    assert.deepEqual(paths['/v1/papers']!.post!.parameters!.find((parameter) => parameter.name === 'on_existing')!.schema.enum, ['refuse', 'keep', 'replace']);
     // The conditions on the paper's version are headers (see the conditional writes in docs/api.md).
     assert.deepEqual(names(paths['/v1/papers/{id}']!.put!), ['id', 'If-Match', 'If-None-Match', 'allow_title_only']);
     const patch = paths['/v1/papers/{id}']!.patch!;

@@ -3,7 +3,8 @@ import { invalidInput } from '../../errors.js';
 import { paperEtag } from '../../papers/paper-etag.js';
 import type { EntityTags, Preconditions } from '../../writes/preconditions.js';
 import type { SharedIdentifier } from '../../writes/shared-identifiers.js';
-import { isWriteEntry, type WriteService } from '../../writes/write-service.js';
+import type { ExistingPaperChoice } from '../../writes/existing-papers.js';
+import { isWriteEntry, type WriteService, type WrittenPapers } from '../../writes/write-service.js';
 import { callerOf } from '../caller.js';
 import { methodNotAllowed, onlyQueryParameters } from '../error-handling.js';
 import { parseInput } from '../../shared/zod-issues.js';
@@ -33,7 +34,11 @@ export function writeRoutes(requireWrites: (response: Response) => WriteService)
 
   router.post('/v1/papers', onlyQueryParameters(Object.keys(createPapersQuerySchema.shape)), async (request, response) => {
     const started = performance.now();
-    const { allow_title_only: allowTitleOnly, skip_invalid: skipInvalid } = parseInput(createPapersQuerySchema, request.query, 'query');
+    const {
+      allow_title_only: allowTitleOnly,
+      skip_invalid: skipInvalid,
+      on_existing: onExisting,
+    } = parseInput(createPapersQuerySchema, request.query, 'query');
     const referenceFormat = Buffer.isBuffer(request.body) ? referenceFormatOf(request) : undefined;
     const body = Buffer.isBuffer(request.body) ? request.body : withoutNullFields(request.body);
     const batch = isPaperBatch(body);
@@ -43,25 +48,41 @@ export function writeRoutes(requireWrites: (response: Response) => WriteService)
       const items = referenceFormat
         ? await readReferenceBody(referenceBytes(request), referenceFormat, { allowTitleOnly, skipInvalid })
         : entriesOfBatch(body, paperSchema);
-      const { papers, rejected, shared } = await requireWrites(response).createValidPapers(items, { allowTitleOnly }, callerOf(response));
-      response.status(201).json({ papers, rejected, ...warningsOf(shared), took_ms: elapsedMs(started) });
+      const written = await requireWrites(response).createValidPapers(items, { allowTitleOnly, onExisting }, callerOf(response));
+      response
+        .status(createdStatus(written))
+        .json({
+          papers: written.papers,
+          rejected: written.rejected,
+          ...existingOf(written, onExisting),
+          ...warningsOf(written.shared),
+          took_ms: elapsedMs(started),
+        });
       return;
     }
     if (referenceFormat) {
       // A BibTeX, RIS or CSL-JSON file: a batch, all or none, answered as one.
       const items = await readReferenceBody(referenceBytes(request), referenceFormat, { allowTitleOnly, skipInvalid });
-      const { papers, shared } = await requireWrites(response).createPapers(
+      const written = await requireWrites(response).createPapers(
         items.filter(isWriteEntry).map((entry) => entry.input),
-        { batch: true, allowTitleOnly },
+        { batch: true, allowTitleOnly, onExisting },
         callerOf(response),
       );
-      response.status(201).json({ papers, ...warningsOf(shared), took_ms: elapsedMs(started) });
+      response
+        .status(createdStatus(written))
+        .json({ papers: written.papers, ...existingOf(written, onExisting), ...warningsOf(written.shared), took_ms: elapsedMs(started) });
       return;
     }
     if (skipInvalid) {
       throw invalidInput('skip_invalid applies to a batch ({"papers": [...]}) or a BibTeX, RIS or CSL-JSON body, not to one paper.', [
         { path: 'query.skip_invalid', message: 'only for a batch or a BibTeX, RIS or CSL-JSON body', code: 'custom' },
       ]);
+    }
+    if (onExisting !== 'refuse' && !batch) {
+      throw invalidInput(
+        `on_existing=${onExisting} applies to a batch ({"papers": [...]}) or a BibTeX, RIS or CSL-JSON body; PUT /v1/papers/{id} writes one paper whether or not it is stored.`,
+        [{ path: 'query.on_existing', message: 'only for a batch or a BibTeX, RIS or CSL-JSON body', code: 'custom' }],
+      );
     }
     if (Array.isArray(body)) {
       // A JSON array: most likely a CSL-JSON bibliography sent as plain JSON.
@@ -71,10 +92,11 @@ export function writeRoutes(requireWrites: (response: Response) => WriteService)
       );
     }
     const inputs = batch ? parseInput(paperBatchSchemaOf(paperSchema), body, 'body').papers : [parseInput(paperSchema, body, 'body')];
-    const { papers, shared } = await requireWrites(response).createPapers(inputs, { batch, allowTitleOnly }, callerOf(response));
-    response.status(201);
+    const written = await requireWrites(response).createPapers(inputs, { batch, allowTitleOnly, onExisting }, callerOf(response));
+    const { papers, shared } = written;
+    response.status(createdStatus(written));
     if (batch) {
-      response.json({ papers, ...warningsOf(shared), took_ms: elapsedMs(started) });
+      response.json({ papers, ...existingOf(written, onExisting), ...warningsOf(shared), took_ms: elapsedMs(started) });
       return;
     }
     response.setHeader('Location', `/v1/papers/${encodeURIComponent(papers[0]!.id)}`);
@@ -146,6 +168,16 @@ function entityTags(header: string | undefined): EntityTags | undefined {
 }
 
 /** A write answer's `warnings`, present only when there is one (answers without stay as they were). */
+/** 201 when the write created a paper; 200 when it only replaced or kept stored ones (on_existing). */
+function createdStatus({ papers, replaced }: WrittenPapers): number {
+  return papers.length > replaced.length ? 201 : 200;
+}
+
+/** The ids on_existing kept or replaced, in the answer when it was asked for. */
+function existingOf({ kept, replaced }: WrittenPapers, onExisting: ExistingPaperChoice): { kept?: string[]; replaced?: string[] } {
+  return onExisting === 'refuse' ? {} : { kept, replaced };
+}
+
 function warningsOf(shared: readonly SharedIdentifier[]): { warnings?: readonly SharedIdentifier[] } {
   return shared.length > 0 ? { warnings: shared } : {};
 }
