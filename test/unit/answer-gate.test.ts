@@ -108,6 +108,44 @@ describe('answerGate', () => {
     assert.equal(mostAtOnce, 1, 'one answer built at a time, as asked');
   });
 
+  it('regression: lets in at most `concurrent` answers per turn of the event loop (synchronous builds gave their turn back at once, so every page request read in one poll was built back to back before a health check read in the same poll: 8 clients of BibTeX pages kept /readyz waiting 1 to 4 s)', async () => {
+    const events: string[] = [];
+    const app = express();
+    app.get('/page', answerGate({ concurrent: 2, heldBytes: 64 * 1024 * 1024, stalledMs: 60_000, waiting: 64 }), (_request, response) => {
+      events.push('page');
+      // A page built on the main thread, as an export is.
+      const until = performance.now() + 20;
+      while (performance.now() < until);
+      response.end('page');
+    });
+    app.get('/ping', (_request, response) => {
+      events.push('ping');
+      response.end('pong');
+    });
+    const server = app.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    servers.push(server);
+    const port = (server.address() as AddressInfo).port;
+    const sockets = await Promise.all(
+      Array.from({ length: 13 }, async () => {
+        const socket = connect(port, '127.0.0.1');
+        socket.on('error', () => undefined);
+        await once(socket, 'connect');
+        return socket;
+      }),
+    );
+    // Let the server take the connections in before anything is sent.
+    await settle(100);
+    // Sent together, the health check's last, so the server reads them all in one poll.
+    const answered = sockets.map((socket) => once(socket, 'data'));
+    sockets.forEach((socket, i) => socket.write(`GET ${i < 12 ? '/page' : '/ping'} HTTP/1.1\r\nHost: x\r\n\r\n`));
+    await Promise.all(answered);
+    sockets.forEach((socket) => socket.destroy());
+    assert.equal(events.length, 13);
+    const pagesBeforePing = events.indexOf('ping');
+    assert.ok(pagesBeforePing <= 2, `the ping waited for ${pagesBeforePing} pages built before it, not at most 2 (${events.join(' ')})`);
+  });
+
   it('closes the connection of an answer left untaken past stalledMs, and serves the next client', async () => {
     const { port } = await gatedServer({ concurrent: 1, heldBytes: 1, stalledMs: 300, waiting: 8 });
     const stalled = await unread(port);
