@@ -4,6 +4,7 @@ import type { Paper, PaperInput } from '../papers/paper.js';
 import { maxValuesPerFacet } from '../papers/paper-facets.js';
 import type { SearchMode } from '../search/search-modes.js';
 import type { SentenceRole } from '../search/related/sentence-roles.js';
+import type { ExistingPaperChoice } from '../writes/existing-papers.js';
 import type { PaperPatch } from '../writes/paper-patch.js';
 import type { SharedIdentifier } from '../writes/shared-identifiers.js';
 
@@ -48,8 +49,11 @@ export type WriteWarning = Pick<SharedIdentifier, 'id' | 'shared_with' | 'messag
 
 /** Writing papers: present only when the caller may write. */
 export interface PaperWrites {
-  /** Adds new papers, all or none; ids are generated where absent. */
-  create(papers: readonly PaperInput[]): Promise<{ papers: Paper[]; warnings: WriteWarning[] }>;
+  /** Adds new papers, all or none; ids are generated where absent; a paper whose id is stored refuses them all, or is kept or replaced (`onExisting`). */
+  create(
+    papers: readonly PaperInput[],
+    onExisting: ExistingPaperChoice,
+  ): Promise<{ papers: Paper[]; warnings: WriteWarning[]; kept: string[]; replaced: string[] }>;
   /** Changes some fields of the paper a name names (a merge patch: null removes a field); returns it. */
   update(name: string, changes: PaperPatch): Promise<{ paper: Paper; warnings: WriteWarning[] }>;
   /** Deletes the paper a name (id, doi:…, arxiv:…) names; returns its id. */

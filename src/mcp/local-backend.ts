@@ -26,9 +26,9 @@ export function localBackend(search: SearchService, writes?: WriteService, calle
       return { model: stats.model.id, defaultMode: stats.defaultMode, ...(await countByFacets((fields, filter) => search.collectionFacets(fields, filter))) };
     },
     writes: writes && {
-      create: async (papers) => {
-        const { papers: written, shared } = await writes.createPapers(papers, { batch: true }, caller);
-        return { papers: written, warnings: shared };
+      create: async (papers, onExisting) => {
+        const { papers: written, shared, kept, replaced } = await writes.createPapers(papers, { batch: true, onExisting }, caller);
+        return { papers: written, warnings: shared, kept, replaced };
       },
       update: async (name, changes) => {
         const { paper, shared } = await writes.patchPaper(name, changes, caller);

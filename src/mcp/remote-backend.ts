@@ -104,9 +104,9 @@ export function remoteBackend(baseUrl: string, options: RemoteBackendOptions = {
       options.writes !== true
         ? undefined
         : {
-            create: async (papers) => {
-              const written = await client.createPapersWithWarnings(papers);
-              return { papers: written.papers.map(complete), warnings: written.warnings };
+            create: async (papers, onExisting) => {
+              const written = await client.createPapersWithWarnings(papers, { onExisting });
+              return { papers: written.papers.map(complete), warnings: written.warnings, kept: written.kept, replaced: written.replaced };
             },
             update: async (name, changes) => {
               const patched = await client.patchPaper(name, changes);

@@ -7,6 +7,7 @@ import { maxValuesPerFacet } from '../papers/paper-facets.js';
 import { maxQueryCharacters, searchModes } from '../search/search-modes.js';
 import { sentenceRoles } from '../search/related/sentence-roles.js';
 import { wholeNumber } from '../shared/whole-number.js';
+import { existingPaperChoices } from '../writes/existing-papers.js';
 
 /**
  * The MCP tools' arguments and results as zod schemas: arguments are validated with them (bad
@@ -164,7 +165,13 @@ export const addPapersInput = z.strictObject({
     .array(toolPaperInput)
     .min(1)
     .max(maxPapersPerToolCall)
-    .describe(`1 to ${maxPapersPerToolCall} papers; each needs an abstract. Ids are generated where absent; an id already stored refuses the whole call.`),
+    .describe(`1 to ${maxPapersPerToolCall} papers; each needs an abstract. Ids are generated where absent.`),
+  on_existing: z
+    .enum(existingPaperChoices)
+    .default('refuse')
+    .describe(
+      'A paper whose id is stored already: `refuse` the whole call (paper_exists, nothing added; the default), `keep` the stored paper and add the others, or `replace` it with the one given.',
+    ),
 });
 
 export const connectorSearchInput = z.strictObject({ query: nonBlank(maxQueryCharacters).describe('What to look for.') });
@@ -212,7 +219,12 @@ const writeWarnings = z
   .optional()
   .describe('Present when a written paper has the DOI or arXiv id of another paper (`shared_with`): if they are the same paper, delete one.');
 
-export const addPapersOutput = z.object({ added: z.array(z.object({ id: z.string(), title: z.string() })), warnings: writeWarnings });
+export const addPapersOutput = z.object({
+  added: z.array(z.object({ id: z.string(), title: z.string() })).describe('The papers written, replaced ones included.'),
+  kept: z.array(z.string()).optional().describe('With on_existing keep: the ids stored already, left as they were.'),
+  replaced: z.array(z.string()).optional().describe('With on_existing replace: the ids stored already, replaced.'),
+  warnings: writeWarnings,
+});
 
 export const updatedPaperOutput = paperOutput.extend({ warnings: writeWarnings });
 

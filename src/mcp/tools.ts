@@ -324,18 +324,26 @@ export const tools: readonly ToolDefinition[] = [
     title: 'Add papers',
     description:
       `Add papers to the collection. Each paper needs an abstract; id, title, authors, year or date (YYYY-MM-DD), DOI, arXiv id, categories, url, type (${publicationTypes.join(', ')}), venue (journal or proceedings), volume, issue and pages are optional. ` +
-      'All or none: an invalid paper, or an id already stored (paper_exists), refuses the whole call and nothing is added. ' +
+      'All or none: an invalid paper refuses the whole call and nothing is added; so does an id already stored (paper_exists), unless on_existing is keep (the stored paper stays, the others are added) or replace. ' +
       'Added papers are searchable at once. Returns {added: [{id, title}]}, and `warnings` when an added paper has the DOI or arXiv id of another paper (most often the same paper stored twice: delete one).',
     input: addPapersInput,
     output: addPapersOutput,
     hints: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
     writes: true,
     run: async (backend, input) => {
-      const { papers, warnings } = await backend.writes!.create(input.papers);
+      const { papers, warnings, kept, replaced } = await backend.writes!.create(input.papers, input.on_existing);
       const added = papers.map((paper) => ({ id: paper.id, title: paper.title }));
+      const existing = [kept.length > 0 ? ` Kept as stored: ${kept.join(', ')}.` : '', replaced.length > 0 ? ` Replaced: ${replaced.join(', ')}.` : ''].join(
+        '',
+      );
       return {
-        structured: { added, ...structuredWarnings(warnings) },
-        text: `Added ${added.length} paper${added.length === 1 ? '' : 's'}: ${added.map((paper) => paper.id).join(', ')}.${warningLines(warnings)}`,
+        structured: {
+          added,
+          ...(kept.length > 0 ? { kept } : {}),
+          ...(replaced.length > 0 ? { replaced } : {}),
+          ...structuredWarnings(warnings),
+        },
+        text: `Added ${added.length} paper${added.length === 1 ? '' : 's'}${added.length > 0 ? `: ${added.map((paper) => paper.id).join(', ')}` : ''}.${existing}${warningLines(warnings)}`,
         links: papers.map(paperLinkOf),
       };
     },

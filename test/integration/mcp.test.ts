@@ -372,7 +372,10 @@ describe('the MCP server on stdio forwarding to a running server (--url)', () =>
 
   it('regression: takes the server from PAPER_SEARCH_URL, as --key from PAPER_SEARCH_API_KEY (it opened the default index folder instead)', async () => {
     const { client } = await connect(stdioTransport([], { PAPER_SEARCH_URL: server.url, PAPER_SEARCH_API_KEY: key }));
-    assert.ok((await client.listTools()).tools.some((tool) => tool.name === 'add_papers'), 'the write tools: a server, with the key');
+    assert.ok(
+      (await client.listTools()).tools.some((tool) => tool.name === 'add_papers'),
+      'the write tools: a server, with the key',
+    );
     await client.close();
   });
 
@@ -385,6 +388,11 @@ describe('the MCP server on stdio forwarding to a running server (--url)', () =>
       ],
     });
     assert.deepEqual(added.structuredContent, { added: [{ id: 'mcp-added-1', title: 'Octopus camouflage' }] });
+    const keptThroughServer = await call(client, 'add_papers', {
+      papers: [{ id: 'mcp-added-1', title: 'Another title', abstract: 'Not written: the stored paper is kept.' }],
+      on_existing: 'keep',
+    });
+    assert.deepEqual(keptThroughServer.structuredContent, { added: [], kept: ['mcp-added-1'] });
     const found = papersOf(await call(client, 'search_papers', { query: 'octopus skin colour change', k: 1 }));
     assert.equal(found[0]?.id, 'mcp-added-1');
     // The server checks what the tool's schema cannot (a date that does not exist); its path names the argument.

@@ -553,6 +553,29 @@ describe('the MCP server over the services', () => {
     await client.close();
   });
 
+  it('add_papers keeps or replaces papers whose ids are stored with on_existing, adding the others', async () => {
+    const client = await connect(true);
+    try {
+      await callTool(client, 'add_papers', { papers: [{ id: 'mcp-sync-1', title: 'First', abstract: 'The first version.' }] });
+      const both = [
+        { id: 'mcp-sync-1', title: 'Second', abstract: 'The second version.' },
+        { id: 'mcp-sync-2', title: 'Other', abstract: 'Another paper.' },
+      ];
+      const kept = await callTool(client, 'add_papers', { papers: both, on_existing: 'keep' });
+      assert.deepEqual(kept.structuredContent, { added: [{ id: 'mcp-sync-2', title: 'Other' }], kept: ['mcp-sync-1'] });
+      assert.match(textOf(kept), /^Added 1 paper: mcp-sync-2\. Kept as stored: mcp-sync-1\./);
+      assert.equal((await search.getPaper('mcp-sync-1')).title, 'First');
+      const replaced = await callTool(client, 'add_papers', { papers: both, on_existing: 'replace' });
+      assert.deepEqual((replaced.structuredContent as { replaced: string[] }).replaced, ['mcp-sync-1', 'mcp-sync-2']);
+      assert.equal((await search.getPaper('mcp-sync-1')).title, 'Second');
+      assert.equal(errorOf(await callTool(client, 'add_papers', { papers: both })).code, 'paper_exists');
+      assert.equal(errorOf(await callTool(client, 'add_papers', { papers: both, on_existing: 'merge' })).code, 'invalid_input');
+    } finally {
+      for (const id of ['mcp-sync-1', 'mcp-sync-2']) await writes.deletePaper(id).catch(() => undefined);
+      await client.close();
+    }
+  });
+
   it('regression: add_papers without an abstract says it is required (it named allow_title_only, which the tool lacks), and refuses unknown fields', async () => {
     const client = await connect(true);
     const missing = errorOf(await callTool(client, 'add_papers', { papers: [{ title: 'Only a title' }] }));
