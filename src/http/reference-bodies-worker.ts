@@ -7,10 +7,10 @@ import type { ReferenceJob, ReferenceJobAnswer } from './reference-reading.js';
 const { body, format, options } = workerData as ReferenceJob;
 let answer: ReferenceJobAnswer;
 try {
-  answer = { ok: true, items: await paperInputsOfReferences(Buffer.from(body.buffer, body.byteOffset, body.byteLength), format, options) };
+  answer = { items: await paperInputsOfReferences(Buffer.from(body.buffer, body.byteOffset, body.byteLength), format, options) };
 } catch (error) {
   answer = isAppError(error)
-    ? { ok: true, refused: { code: error.code, message: error.message, details: error.details } }
-    : { ok: false, message: error instanceof Error ? error.message : String(error) };
+    ? { refused: { code: error.code, message: error.message, details: error.details, retryAfterSeconds: error.retryAfterSeconds } }
+    : { failed: error instanceof Error ? error.message : String(error) };
 }
 parentPort!.postMessage(answer);

@@ -1,6 +1,7 @@
+import type { Worker } from 'node:worker_threads';
 import { AppError, type ErrorCode } from '../errors.js';
 import type { ImportFormat } from '../export/media-types.js';
-import { startWorkerTask, type TaskAnswer } from '../shared/worker-threads.js';
+import { startSiblingWorker } from '../shared/worker-threads.js';
 import type { RejectedEntry, WriteEntry } from '../writes/write-service.js';
 import { paperInputsOfReferences } from './reference-bodies.js';
 
@@ -17,49 +18,105 @@ export interface ReferenceJob {
   options: ReadOptions;
 }
 
-/** What the worker read: the entries, or the refusal the body earned (a catalog error, rebuilt here). */
-type ReferenceJobResult = { items: Items } | { refused: { code: ErrorCode; message: string; details: unknown } };
-
-export type ReferenceJobAnswer = TaskAnswer<ReferenceJobResult>;
+/** The worker's one answer: the entries, the refusal the body earned (a catalog error, rebuilt here), or a failure. */
+export type ReferenceJobAnswer =
+  { items: Items } | { refused: { code: ErrorCode; message: string; details: unknown; retryAfterSeconds?: number } } | { failed: string };
 
 /**
- * A BibTeX body with more TeX than this (commands and math, counted by their `\` and `$`) is read
- * on a worker thread. Reading TeX costs about 0.1 ms a command or formula: a body of 25,000 of
- * them (100 KB) held the server's one thread for over 3 s, every other request waiting. Below it,
- * at most a few tenths of a second, the body is read in place, saving the worker's start (a few
- * hundred milliseconds) for the one reference a reference manager sends.
+ * A BibTeX body larger than this is read on a worker thread. Reading TeX costs about 0.1 ms a
+ * command or formula, and some runs of special characters (`^_&#`) cost more the longer they get:
+ * bodies of 100 KB held the server's one thread, and every other request, for seconds to minutes.
+ * Below it (the one reference a reference manager sends) the body is read in place, saving the
+ * worker's start, a few hundred milliseconds.
  */
-const texMarksInPlace = 2_000;
+const bytesReadInPlace = 4 * 1024;
+
+/** Bodies waiting for the worker beyond the one it reads; past it, 503 overloaded. */
+const maxWaiting = 16;
+
+/** A body still unread after this long is given up (413): split, it is read in parts. */
+const readTimeLimitMs = 60_000;
+
+interface Waiting {
+  start(): void;
+}
 
 /** One body read off the main thread at a time: a hostile one delays other imports, not reads. */
-let workerQueue: Promise<unknown> = Promise.resolve();
+const queue: Waiting[] = [];
+let reading = false;
 
 /**
- * The papers of a reference body, as paperInputsOfReferences reads them: in place, or on a worker
- * thread when the body holds much TeX (see texMarksInPlace).
+ * The papers of a reference body, as paperInputsOfReferences reads them: in place, or for a
+ * BibTeX body of more than a few kilobytes on a worker thread (see bytesReadInPlace). `signal`
+ * (the client gone) drops a body still waiting and stops one being read.
  */
-export async function readReferenceBody(body: Buffer, format: ImportFormat, options: ReadOptions): Promise<Items> {
-  if (format !== 'bibtex' || !hasMoreTexMarks(body, texMarksInPlace)) return paperInputsOfReferences(body, format, options);
-  const turn = workerQueue.then(() => readOnWorker({ body, format, options }));
-  workerQueue = turn.catch(() => undefined);
-  return turn;
-}
-
-async function readOnWorker(job: ReferenceJob): Promise<Items> {
-  const task = startWorkerTask<ReferenceJobResult>(import.meta.url, 'reference-bodies-worker', job);
-  const answer = await task.answer;
-  await task.exited;
-  if (!answer.ok) throw new AppError('internal', `Reading the body failed: ${answer.message}`);
-  if ('refused' in answer) throw new AppError(answer.refused.code, answer.refused.message, { details: answer.refused.details });
-  return answer.items;
-}
-
-/** Whether `body` holds more than `limit` backslashes and dollar signs (stops counting past it). */
-function hasMoreTexMarks(body: Buffer, limit: number): boolean {
-  let marks = 0;
-  for (let i = 0; i < body.length; i++) {
-    const byte = body[i];
-    if ((byte === 0x5c || byte === 0x24) && ++marks > limit) return true;
+export async function readReferenceBody(body: Buffer, format: ImportFormat, options: ReadOptions, signal?: AbortSignal): Promise<Items> {
+  if (format !== 'bibtex' || body.length <= bytesReadInPlace) return paperInputsOfReferences(body, format, options);
+  if (queue.length >= maxWaiting) {
+    throw new AppError('overloaded', 'Too many BibTeX files are waiting to be read; try again shortly.', { retryAfterSeconds: 5 });
   }
-  return false;
+  await new Promise<void>((resolve, reject) => {
+    const waiting: Waiting = {
+      start: () => {
+        signal?.removeEventListener('abort', leave);
+        resolve();
+      },
+    };
+    const leave = () => {
+      queue.splice(queue.indexOf(waiting), 1);
+      reject(new AppError('client_closed_request'));
+    };
+    signal?.addEventListener('abort', leave, { once: true });
+    queue.push(waiting);
+    if (!reading) nextBody();
+  });
+  try {
+    return await readOnWorker({ body, format, options }, signal);
+  } finally {
+    reading = false;
+    nextBody();
+  }
+}
+
+function nextBody(): void {
+  const next = queue.shift();
+  if (!next) return;
+  reading = true;
+  next.start();
+}
+
+/**
+ * One body read by a worker of its own. The worker is stopped when the client leaves or the time
+ * is up (it calls no native add-on, so terminating it is safe), and does not keep a stopping
+ * server's process alive.
+ */
+async function readOnWorker(job: ReferenceJob, signal: AbortSignal | undefined): Promise<Items> {
+  const worker: Worker = startSiblingWorker(import.meta.url, 'reference-bodies-worker', job);
+  worker.unref();
+  let timer: NodeJS.Timeout | undefined;
+  let abandon: (() => void) | undefined;
+  try {
+    const answer = await new Promise<ReferenceJobAnswer>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', (error) => resolve({ failed: error.message }));
+      worker.once('exit', (code) => resolve({ failed: `the worker exited with code ${code}` }));
+      abandon = () => reject(new AppError('client_closed_request'));
+      signal?.addEventListener('abort', abandon, { once: true });
+      timer = setTimeout(
+        () => reject(new AppError('payload_too_large', `The body took more than ${readTimeLimitMs / 1000} s to read (its TeX); send it in smaller files.`)),
+        readTimeLimitMs,
+      );
+      timer.unref();
+    });
+    if ('failed' in answer) throw new AppError('internal', undefined, { cause: new Error(`reading a BibTeX body on a worker failed: ${answer.failed}`) });
+    if ('refused' in answer) {
+      const { code, message, details, retryAfterSeconds } = answer.refused;
+      throw new AppError(code, message, { details, retryAfterSeconds });
+    }
+    return answer.items;
+  } finally {
+    clearTimeout(timer);
+    if (abandon) signal?.removeEventListener('abort', abandon);
+    void worker.terminate();
+  }
 }

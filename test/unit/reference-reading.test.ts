@@ -4,7 +4,7 @@ import { AppError } from '../../src/errors.js';
 import { paperInputsOfReferences } from '../../src/http/reference-bodies.js';
 import { readReferenceBody } from '../../src/http/reference-reading.js';
 
-/** Entries whose abstracts hold `formulas` formulas in all: past 2,000 `$`, a body is read on a worker thread. */
+/** Entries whose abstracts hold `formulas` formulas in all: a BibTeX body of more than 4 KB is read on a worker thread. */
 function bibtexWithFormulas(formulas: number, entries: string[] = []): Buffer {
   const perEntry = Math.ceil(formulas / 4);
   const written = Array.from(
@@ -36,6 +36,21 @@ describe('readReferenceBody', () => {
       assert.deepEqual([error.code, error.status, error.message, error.details], [inPlace.code, inPlace.status, inPlace.message, inPlace.details]);
       return true;
     });
+  });
+
+  it('drops a body whose client has gone, waiting or being read, and reads the next', async () => {
+    const options = { allowTitleOnly: false, skipInvalid: false };
+    const gone = new AbortController();
+    const slow = readReferenceBody(bibtexWithFormulas(40_000), 'bibtex', options, gone.signal);
+    const waiting = new AbortController();
+    const queued = readReferenceBody(bibtexWithFormulas(2_100), 'bibtex', options, waiting.signal);
+    const next = readReferenceBody(bibtexWithFormulas(2_100), 'bibtex', options);
+    waiting.abort();
+    setTimeout(() => gone.abort(), 200);
+    const isClosed = (error: unknown) => error instanceof AppError && error.code === 'client_closed_request';
+    await assert.rejects(queued, isClosed);
+    await assert.rejects(slow, isClosed);
+    assert.equal((await next).length, 4);
   });
 
   it('reads bodies one after another, each answered with its own entries', async () => {

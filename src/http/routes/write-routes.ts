@@ -46,23 +46,21 @@ export function writeRoutes(requireWrites: (response: Response) => WriteService)
     if (skipInvalid && (referenceFormat || batch)) {
       // A batch or a BibTeX, RIS or CSL-JSON file, of which the papers that can be are written.
       const items = referenceFormat
-        ? await readReferenceBody(referenceBytes(request), referenceFormat, { allowTitleOnly, skipInvalid })
+        ? await readReferenceBody(referenceBytes(request), referenceFormat, { allowTitleOnly, skipInvalid }, callerOf(response).signal)
         : entriesOfBatch(body, paperSchema);
       const written = await requireWrites(response).createValidPapers(items, { allowTitleOnly, onExisting }, callerOf(response));
-      response
-        .status(createdStatus(written))
-        .json({
-          papers: written.papers,
-          rejected: written.rejected,
-          ...existingOf(written, onExisting),
-          ...warningsOf(written.shared),
-          took_ms: elapsedMs(started),
-        });
+      response.status(createdStatus(written)).json({
+        papers: written.papers,
+        rejected: written.rejected,
+        ...existingOf(written, onExisting),
+        ...warningsOf(written.shared),
+        took_ms: elapsedMs(started),
+      });
       return;
     }
     if (referenceFormat) {
       // A BibTeX, RIS or CSL-JSON file: a batch, all or none, answered as one.
-      const items = await readReferenceBody(referenceBytes(request), referenceFormat, { allowTitleOnly, skipInvalid });
+      const items = await readReferenceBody(referenceBytes(request), referenceFormat, { allowTitleOnly, skipInvalid }, callerOf(response).signal);
       const written = await requireWrites(response).createPapers(
         items.filter(isWriteEntry).map((entry) => entry.input),
         { batch: true, allowTitleOnly, onExisting },
@@ -78,17 +76,17 @@ export function writeRoutes(requireWrites: (response: Response) => WriteService)
         { path: 'query.skip_invalid', message: 'only for a batch or a BibTeX, RIS or CSL-JSON body', code: 'custom' },
       ]);
     }
-    if (onExisting !== 'refuse' && !batch) {
-      throw invalidInput(
-        `on_existing=${onExisting} applies to a batch ({"papers": [...]}) or a BibTeX, RIS or CSL-JSON body; PUT /v1/papers/{id} writes one paper whether or not it is stored.`,
-        [{ path: 'query.on_existing', message: 'only for a batch or a BibTeX, RIS or CSL-JSON body', code: 'custom' }],
-      );
-    }
     if (Array.isArray(body)) {
       // A JSON array: most likely a CSL-JSON bibliography sent as plain JSON.
       throw invalidInput(
         'The body is a JSON array: send papers as {"papers": [...]}, or a CSL-JSON bibliography (Zotero, Pandoc) with Content-Type: application/vnd.citationstyles.csl+json.',
         [{ path: 'body', message: 'expected an object ({"papers": [...]} or one paper), received an array', code: 'invalid_type' }],
+      );
+    }
+    if (onExisting !== 'refuse' && !batch) {
+      throw invalidInput(
+        `on_existing=${onExisting} applies to a batch ({"papers": [...]}) or a BibTeX, RIS or CSL-JSON body; PUT /v1/papers/{id} writes one paper whether or not it is stored.`,
+        [{ path: 'query.on_existing', message: 'only for a batch or a BibTeX, RIS or CSL-JSON body', code: 'custom' }],
       );
     }
     const inputs = batch ? parseInput(paperBatchSchemaOf(paperSchema), body, 'body').papers : [parseInput(paperSchema, body, 'body')];
@@ -167,7 +165,6 @@ function entityTags(header: string | undefined): EntityTags | undefined {
     .filter(Boolean);
 }
 
-/** A write answer's `warnings`, present only when there is one (answers without stay as they were). */
 /** 201 when the write created a paper; 200 when it only replaced or kept stored ones (on_existing). */
 function createdStatus({ papers, replaced }: WrittenPapers): number {
   return papers.length > replaced.length ? 201 : 200;
@@ -178,6 +175,7 @@ function existingOf({ kept, replaced }: WrittenPapers, onExisting: ExistingPaper
   return onExisting === 'refuse' ? {} : { kept, replaced };
 }
 
+/** A write answer's `warnings`, present only when there is one (answers without stay as they were). */
 function warningsOf(shared: readonly SharedIdentifier[]): { warnings?: readonly SharedIdentifier[] } {
   return shared.length > 0 ? { warnings: shared } : {};
 }
