@@ -84,6 +84,9 @@ type WriteCheck = (present: (id: string) => Promise<boolean>, touched: (id: stri
 /** The paper a patch was read from changed before the patch was committed: read it again. */
 class PaperChangedError extends Error {}
 
+/** Thrown by a write's check when every paper of it was kept (see addPapers): nothing is committed. */
+class NothingLeftToWrite extends Error {}
+
 /** Attempts of a patch whose paper keeps changing under it before it gives up. */
 const patchAttempts = 5;
 
@@ -202,14 +205,21 @@ export class WriteService {
       return stored;
     };
     const kept = onExisting === 'keep' ? await storedIds(all, (id) => this.isStored(id)) : [];
-    const keptIds = new Set(kept);
-    const papers = all.filter((paper) => !keptIds.has(paper.id));
+    let papers = all.filter((paper) => !kept.includes(paper.id));
     let replaced: string[] = [];
+    let changes: PaperChange[] = [];
     const check = async (present: (id: string) => Promise<boolean>) => {
       const stored = await storedIds(papers, present);
+      if (stored.length === 0) return;
       if (onExisting === 'replace') replaced = stored;
-      else if (stored.length > 0) {
-        // With `keep`, a paper written by another request since the first check.
+      else if (onExisting === 'keep') {
+        // Written by another request since the first check (a client's retry, most often): kept
+        // too, its change taken out of this write before it is applied.
+        kept.push(...stored);
+        papers = papers.filter((paper) => !stored.includes(paper.id));
+        changes.splice(0, changes.length, ...changes.filter((change) => change.op !== 'put' || !stored.includes(change.paper.id)));
+        if (changes.length === 0) throw new NothingLeftToWrite();
+      } else {
         const message = stored.length === 1 ? `A paper with id ${quoted(stored)} already exists.` : `Papers with ids ${quoted(stored)} already exist.`;
         throw new AppError('paper_exists', message, { details: { ids: stored } });
       }
@@ -217,9 +227,15 @@ export class WriteService {
     // Checked before embedding too, so a conflict costs no model call; the check at commit decides.
     if (onExisting === 'refuse') await check((id) => this.isStored(id));
     if (papers.length === 0) return { papers, shared: [], kept, replaced };
-    const [changes, shared] = await Promise.all([this.embed(papers, caller), this.sharedIdentifiers(papers)]);
-    await this.commit(changes, check);
-    return { papers, shared, kept, replaced };
+    let shared: SharedIdentifier[];
+    [changes, shared] = await Promise.all([this.embed(papers, caller), this.sharedIdentifiers(papers)]);
+    try {
+      await this.commit(changes, check);
+    } catch (error) {
+      if (error instanceof NothingLeftToWrite) return { papers: [], shared: [], kept, replaced };
+      throw error;
+    }
+    return { papers, shared: shared.filter((notice) => papers.some((paper) => paper.id === notice.id)), kept, replaced };
   }
 
   /**

@@ -278,13 +278,27 @@ describe('imports: POST /v1/papers with a BibTeX or RIS body', () => {
       assert.equal(allKept.status, 200, allKept.text);
       assert.deepEqual([allKept.body!.papers, allKept.body!.kept], [[], ['sync-b', 'sync-c']]);
 
+      // Regression: the same new papers sent at once (a client's retry) were a 409 for all but one.
+      const retried = {
+        papers: [
+          { id: 'sync-r1', title: 'Retried', abstract: 'Sent twice.' },
+          { id: 'sync-r2', title: 'Retried too', abstract: 'Sent twice too.' },
+        ],
+      };
+      const answers = await Promise.all(
+        [1, 2, 3].map(() => call('/v1/papers?on_existing=keep', { method: 'POST', json: retried, headers: { authorization: `Bearer ${key}` } })),
+      );
+      assert.deepEqual(answers.map((answer) => answer.status).sort(), [200, 200, 201], answers.map((answer) => answer.text).join('\n'));
+      assert.deepEqual(answers.flatMap((answer) => answer.body!.papers.map((paper: { id: string }) => paper.id)).sort(), ['sync-r1', 'sync-r2']);
+      assert.deepEqual(answers.map((answer) => answer.body!.kept.length).sort(), [0, 2, 2]);
+
       const one = await call('/v1/papers?on_existing=replace', { method: 'POST', json: batch.papers[0], headers: { authorization: `Bearer ${key}` } });
       assert.equal(one.status, 400, one.text);
       assert.match(one.text, /on_existing=replace applies to a batch .*PUT \/v1\/papers\/\{id\}/);
       const unknown = await call('/v1/papers?on_existing=merge', { method: 'POST', json: batch, headers: { authorization: `Bearer ${key}` } });
       assert.equal(unknown.status, 400, unknown.text);
     } finally {
-      for (const id of ['sync-a', 'sync-b', 'sync-c']) await writes.deletePaper(id).catch(() => undefined);
+      for (const id of ['sync-a', 'sync-b', 'sync-c', 'sync-r1', 'sync-r2']) await writes.deletePaper(id).catch(() => undefined);
     }
   });
 
