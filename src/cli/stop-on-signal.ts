@@ -1,4 +1,5 @@
 import type { Logger } from '../log.js';
+import { dieOfSignal } from './process-end.js';
 
 /**
  * Ctrl-C or SIGTERM stops a build (ingest, or start indexing the sample) cleanly (its partial folder or collection removed, the index it was to
@@ -9,11 +10,9 @@ export function stopOnSignal(log: Logger): { signal: AbortSignal; release(): voi
   const controller = new AbortController();
   const stop = (signal: NodeJS.Signals) => {
     if (controller.signal.aborted) {
-      // Dies of the signal, as without a handler: process.exit ran the model's native teardown
-      // under its running threads and aborted.
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      process.kill(process.pid, signal);
+      // Dies of the signal, as without a handler (process.exit ran the model's native teardown
+      // under its running threads and aborted), after what must go however it ends.
+      dieOfSignal(signal);
       return;
     }
     log.warn({ signal }, 'stopping: the build is abandoned after the group being embedded, unless it is already being written (signal again to exit at once)');

@@ -43,7 +43,8 @@ export async function detectInputFormat(path: string, explicit?: InputFormat, sh
   // PubMed's "citation manager" file (.nbib) is often renamed .ris: read as RIS, it holds no record.
   if (isMedline(head)) return 'medline';
   if (byExtension === 'ris') return byExtension;
-  return formatOfContent(head) ?? byExtension ?? detectFormat(path, undefined, shownAs);
+  // Without a name to go by (standard input, papers.txt), a JSON array or one object is read as JSON.
+  return formatOfContent(head) ?? byExtension ?? (/^\s*[[{]/.test(head) ? 'json' : detectFormat(path, undefined, shownAs));
 }
 
 async function readHead(file: InputFile): Promise<string> {

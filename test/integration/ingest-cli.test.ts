@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import type { RunningServer } from '../../src/server.js';
+import { writeZip } from '../unit/format-support.js';
 import { fixtures, makeTempDir, removeDir, repoRoot, request, runCli, samplePapers, startCli, startTestServer } from './helpers.js';
 
 let workDir: string;
@@ -310,6 +312,32 @@ describe('paper-search ingest', () => {
     const unknown = await runCli('ingest', ['--input', '-', '--index', join(workDir, 'from-stdin-unknown')], { TMPDIR: tmp }, 'id,title\n');
     assert.equal(unknown.code, 1);
     assert.match(unknown.stderr, /Cannot tell the format of standard input; pass --format/);
+    const empty = await runCli('ingest', ['--input', '-', '--index', join(workDir, 'from-stdin-empty')], { TMPDIR: tmp }, '');
+    assert.equal(empty.code, 1);
+    assert.match(empty.stderr, /error \[input_unreadable\]: Standard input is empty/);
+    assert.deepEqual(await copies(), []);
+  });
+
+  it('regression: removes its copy of standard input when a signal ends it before a build starts (it was left in TMPDIR)', async () => {
+    const tmp = join(workDir, 'stdin-signal-tmp');
+    await mkdir(tmp);
+    const lines = Array.from({ length: 50 }, (_, i) => JSON.stringify({ id: `s${i}`, title: `Title ${i}`, abstract: `Abstract ${i}.` })).join('\n');
+    const input = `${lines}\n`;
+    const { child, result } = startCli(['ingest', '--input', '-', '--index', join(workDir, 'from-stdin-signal')], { TMPDIR: tmp }, input);
+    const copies = async () => (await readdir(tmp)).filter((name) => name.startsWith('paper-search-'));
+    // Signalled once the copy is whole: while the model loads, before the build's own handling of signals.
+    const copied = async () => {
+      const [dir] = await copies();
+      return dir !== undefined && (await stat(join(tmp, dir, 'standard-input')).catch(() => undefined))?.size === Buffer.byteLength(input);
+    };
+    for (let waited = 0; !(await copied()); waited += 10) {
+      assert.ok(waited < 20_000, 'the copy of standard input was made');
+      await sleep(10);
+    }
+    child.kill('SIGINT');
+    const ended = await result;
+    // Died of the signal while the model loaded; on a slow machine the build may have begun, and stops as it does on Ctrl-C.
+    assert.ok(ended.signal === 'SIGINT' || (ended.code === 1 && /error \[interrupted\]/.test(ended.stderr)), `${ended.code} ${ended.signal} ${ended.stderr}`);
     assert.deepEqual(await copies(), []);
   });
 
@@ -584,9 +612,24 @@ describe('paper-search add', () => {
       });
       assert.equal((await request<{ paper: { title: string } }>(server.url, '/v1/papers/piped-2')).body.paper.title, 'Title piped-2');
 
-      const empty = await runCli('add', ['--input', '-', '--format', 'jsonl', '--url', server.url, '--key', key], {}, '');
-      assert.equal(empty.code, 1);
-      assert.match(empty.stderr, /standard input holds no record of the jsonl format/);
+      const blank = await runCli('add', ['--input', '-', '--format', 'jsonl', '--url', server.url, '--key', key], {}, '\n');
+      assert.equal(blank.code, 1);
+      assert.match(blank.stderr, /standard input holds no record of the jsonl format/);
+
+      // One paper as a JSON object, and a zip of JSON lines: told by their content, as named files are by their names.
+      const one = await runCli(
+        'add',
+        ['--input', '-', '--url', server.url, '--key', key],
+        {},
+        JSON.stringify({ id: 'piped-4', title: 'Alone', abstract: 'One object.' }, null, 2),
+      );
+      assert.equal(one.code, 0, one.stderr);
+      assert.match(one.stderr, /read 1, added 1/);
+      const zip = join(workDir, 'piped.zip');
+      await writeZip(zip, { 'papers.jsonl': `${JSON.stringify({ id: 'piped-5', title: 'Zipped', abstract: 'In a zip.' })}\n` });
+      const zipped = await runCli('add', ['--input', '-', '--url', server.url, '--key', key], {}, await readFile(zip));
+      assert.equal(zipped.code, 0, zipped.stderr);
+      assert.equal((await request<{ paper: { title: string } }>(server.url, '/v1/papers/piped-5')).body.paper.title, 'Zipped');
     } finally {
       await server.close();
     }
