@@ -17,10 +17,8 @@ import {
   statsResponseSchema,
 } from '../http/response-schemas.js';
 import type { ErrorCode } from '../errors.js';
-import type { ExistingPaperChoice } from '../writes/existing-papers.js';
-
-export type { ExistingPaperChoice };
 import { hasLoneSurrogate } from '../shared/unicode.js';
+import type { ExistingPaperChoice } from '../writes/existing-papers.js';
 import type {
   batchSearchRequestSchema,
   facetsQuerySchema,
@@ -33,6 +31,8 @@ import type {
   searchRequestSchema,
   similarRequestSchema,
 } from '../http/schemas.js';
+
+export type { ExistingPaperChoice };
 
 export type SearchRequest = z.input<typeof searchRequestSchema>;
 /** A stored field a client may choose to get back. */

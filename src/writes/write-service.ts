@@ -1,4 +1,3 @@
-import type { ExistingPaperChoice } from './existing-papers.js';
 import { randomUUID } from 'node:crypto';
 import type { EmbedRequestOptions } from '../embedding/embed-scheduler.js';
 import type { Embedder } from '../embedding/embedder.js';
@@ -8,6 +7,7 @@ import { isIdentifierName, paperNotFound } from '../papers/identifiers.js';
 import { defaultFieldMap, mapRecordToPaper, paperIdProblem, type MappingResult } from '../papers/paper-record.js';
 import type { Paper, TitleOnlyPaperInput } from '../papers/paper.js';
 import type { PaperChange, PaperStorage, SnapshotStats } from '../storage/paper-storage.js';
+import type { ExistingPaperChoice } from './existing-papers.js';
 import { patchedInput, sameText, type PaperPatch } from './paper-patch.js';
 import { paperEtag } from '../papers/paper-etag.js';
 import { assertPreconditions, unmetPrecondition, type PaperState, type Preconditions } from './preconditions.js';
