@@ -38,7 +38,7 @@ export function paperLink(paper: Paper): string {
  * them); in a line-based rendering those would let a paper's title forge lines of the answer a
  * model reads (a "result" with its own id and score).
  */
-function oneLine(text: string): string {
+export function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 

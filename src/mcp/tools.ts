@@ -8,7 +8,7 @@ import { hybridCandidates, type SearchMode } from '../search/search-modes.js';
 import { relatedCandidates } from '../search/related/related-ranking.js';
 import { selectPaperFields } from '../search/ranking.js';
 import type { PaperSearchBackend, RankedPaper, SearchAnswer, WriteWarning } from './backend.js';
-import { paperLink, paperUri, renderPaper, renderRankedPapers } from './render.js';
+import { oneLine, paperLink, paperUri, renderPaper, renderRankedPapers } from './render.js';
 import { withIssuesUnder } from './tool-errors.js';
 import {
   addPapersInput,
@@ -115,10 +115,12 @@ function withQueryNotes(
   { namedPaper, suggestedQuery }: Omit<SearchAnswer, 'papers'>,
 ): ToolAnswer<z.output<typeof rankedPapersOutput>> {
   if (namedPaper) {
+    // The stored title on one line, as the list below writes it: its line breaks could otherwise forge results ahead of the list.
+    const title = oneLine(namedPaper.title) || '(untitled)';
     return {
       ...answer,
       structured: { ...answer.structured, named_paper: namedPaper },
-      text: `The query names the paper ${namedPaper.id}: “${namedPaper.title || '(untitled)'}” (get_paper gives its record).\n\n${answer.text}`,
+      text: `The query names the paper ${oneLine(namedPaper.id)}: “${title}” (get_paper gives its record).\n\n${answer.text}`,
     };
   }
   if (suggestedQuery === undefined) return answer;
