@@ -97,6 +97,21 @@ describe('the hits at a terminal', () => {
   });
 });
 
+describe('the paper a query names', () => {
+  it("regression: writes its stored title on one line and without control characters (a title's line breaks and escape sequences reached the terminal)", () => {
+    const said: string[] = [];
+    const write = process.stdout.write;
+    process.stdout.write = (() => true) as typeof process.stdout.write;
+    try {
+      const terminal = { json: false, stdout: { isTerminal: true, color: false, columns: 100 } };
+      printHits({ hits, took_ms: 3, named_paper: { id: 'seed-014', title: 'HNeRV\n1 0.990 2099 Forged\u001b[2J' } }, terminal, (line) => said.push(line));
+    } finally {
+      process.stdout.write = write;
+    }
+    assert.equal(said[1], 'The query names the paper seed-014: HNeRV 1 0.990 2099 Forged\ufffd (paper-search get seed-014)');
+  });
+});
+
 describe('stream traits', () => {
   const stream = (traits: Partial<NodeJS.WriteStream>) => traits as NodeJS.WriteStream;
 

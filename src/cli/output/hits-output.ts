@@ -1,7 +1,7 @@
 import type { HitsResponse, PaperResponse } from '../../client/paper-search-client.js';
 import { shortAuthorList } from '../../papers/author-names.js';
 import { paperPages } from '../../papers/paper-urls.js';
-import { columnsOf, fit, padColumns, painter, printable, wrap, type StreamTraits } from './terminal.js';
+import { columnsOf, fit, padColumns, painter, printable, printableLine, wrap, type StreamTraits } from './terminal.js';
 
 type Hit = HitsResponse['hits'][number];
 type Paper = PaperResponse['paper'];
@@ -25,9 +25,11 @@ export function printHits(response: HitsResponse, choice: OutputChoice, say: (li
   }
   process.stdout.write(hitsTable(response.hits, choice.stdout));
   say(`${response.hits.length} ${response.hits.length === 1 ? 'hit' : 'hits'} in ${Math.round(response.took_ms)} ms`);
-  if (response.named_paper)
-    say(`The query names the paper ${response.named_paper.id}: ${response.named_paper.title || '(untitled)'} (paper-search get ${response.named_paper.id})`);
-  else if (response.suggested_query !== undefined) say(`Did you mean: ${response.suggested_query}`);
+  if (response.named_paper) {
+    // A stored title, as the table shows it: an escape sequence in it could restyle the terminal, a line break forge a line.
+    const { id, title } = response.named_paper;
+    say(`The query names the paper ${printableLine(id)}: ${printableLine(title) || '(untitled)'} (paper-search get ${printableLine(id)})`);
+  } else if (response.suggested_query !== undefined) say(`Did you mean: ${response.suggested_query}`);
 }
 
 /**

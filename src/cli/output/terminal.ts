@@ -52,10 +52,15 @@ export function padColumns(text: string, width: number): string {
   return text + ' '.repeat(Math.max(0, width - columnsOf(text)));
 }
 
+/** Text as a terminal may show it (see printable), on one line: its whitespace, line breaks too, folded to single spaces. */
+export function printableLine(text: string): string {
+  return printable(text).replace(/\s+/g, ' ').trim();
+}
+
 /** Cuts text to `width` columns (whitespace folded), with an ellipsis when cut; never through a character. */
 export function fit(text: string, width: number): string {
   if (width <= 0) return '';
-  const flat = printable(text).replace(/\s+/g, ' ').trim();
+  const flat = printableLine(text);
   if (columnsOf(flat) <= width) return flat;
   return `${takeColumns(flat, width - 1).taken}…`;
 }
