@@ -22,7 +22,7 @@ import type { Logger } from '../log.js';
 import type { PaperSearchBackend } from './backend.js';
 import { paperIdOfUri, paperUri, renderPaper } from './render.js';
 import { parseArguments, toolErrorBody } from './tool-errors.js';
-import { AppError } from '../errors.js';
+import { AppError, invalidInput } from '../errors.js';
 import { tools } from './tools.js';
 
 const require = createRequire(import.meta.url);
@@ -157,9 +157,16 @@ export function createMcpServer(
   });
 
   server.setRequestHandler(ReadResourceRequestSchema, async (request) => {
-    const id = paperIdOfUri(request.params.uri);
-    if (id === undefined) throw new RequestFailure(ErrorCode.InvalidParams, `Not a paper URI: ${request.params.uri} (expected paper://<id>).`);
-    const paper = await failAsMcpError(() => backend.paper(id), log);
+    const { uri } = request.params;
+    const id = paperIdOfUri(uri);
+    // Through failAsMcpError, as a bad cursor is: -32602 with the API's error body as data, naming params.uri.
+    const paper = await failAsMcpError(async () => {
+      if (id === undefined)
+        throw invalidInput(`Not a paper URI: ${uri} (expected paper://<id>).`, [
+          { path: 'uri', message: 'expected paper://<id>, the id percent-encoded', code: 'invalid_format' },
+        ]);
+      return backend.paper(id);
+    }, log);
     return { contents: [{ uri: request.params.uri, mimeType: 'text/markdown', text: renderPaper(paper) }] };
   });
 

@@ -677,6 +677,22 @@ describe('the MCP server over the services', () => {
     }
   });
 
+  it("regression: answers a URI that names no paper with -32602 and the API's error body as data, as a bad cursor (its data was missing)", async () => {
+    const client = await connect(false);
+    for (const uri of ['https://example.org/x', 'paper://', 'paper://%E0%A4%A']) {
+      await assert.rejects(client.readResource({ uri }), (error: Error & { code?: number; data?: unknown }) => {
+        assert.equal(error.code, -32602, uri);
+        assert.deepEqual(error.data, {
+          code: 'invalid_input',
+          message: `Not a paper URI: ${uri} (expected paper://<id>).`,
+          details: { issues: [{ path: 'params.uri', message: 'expected paper://<id>, the id percent-encoded', code: 'invalid_format' }] },
+        });
+        return true;
+      });
+    }
+    await client.close();
+  });
+
   it('refuses a write tool to a client without write access, saying why', async () => {
     const client = await connect(false);
     await assert.rejects(callTool(client, 'add_papers', { papers: [{ abstract: 'x' }] }), /offered only to clients that may write/);
