@@ -76,6 +76,14 @@ export const findSimilarInput = z.strictObject({
   title: z.string().max(paperLimits.titleCharacters).optional().describe('Its title, if known: it is embedded with the abstract as the stored papers were.'),
   mode,
   ...searchPage,
+  // Not search's thresholds: a whole abstract's many words set a lexical ceiling no paper comes near,
+  // so its hybrid scores run far lower (docs/search-quality.md, "Papers like an abstract"), and 0.1
+  // to 0.5 would leave out nearly every related paper.
+  score_threshold: page.score_threshold.describe(
+    'Leave out papers scoring below this. In hybrid mode (the default) a whole abstract scores far lower than a short search does: ' +
+      "related papers score about 0.03 to 0.15 and off-topic texts about 0.01, so 0.05 drops off-topic results (search_papers' 0.1 and up would drop most related papers). " +
+      'Dense scores are cosines (about 0.6 for a related paper with the default model, 0.35 for an off-topic text).',
+  ),
 });
 
 /** One paper named by exactly one of its identifiers. */

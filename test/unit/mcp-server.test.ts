@@ -494,6 +494,17 @@ describe('the MCP server over the services', () => {
     await client.close();
   });
 
+  it("regression: find_similar_papers describes its own hybrid threshold, 0.05 (it gave search's 0.1 to 0.5, which drop nearly every paper related to a whole abstract)", async () => {
+    const client = await connect(false);
+    const { tools } = await client.listTools();
+    const thresholdOf = (name: string) =>
+      (tools.find((listed) => listed.name === name)?.inputSchema.properties?.score_threshold as { description?: string } | undefined)?.description ?? '';
+    assert.match(thresholdOf('find_similar_papers'), /0\.05 drops off-topic/);
+    assert.doesNotMatch(thresholdOf('find_similar_papers'), /0\.3 keeps likely matches/);
+    assert.match(thresholdOf('search_papers'), /0\.1 drops off-topic results, 0\.3 keeps likely matches/);
+    await client.close();
+  });
+
   it("regression: takes a paper's year from 1 in add_papers, as the server does (the schema allowed 0, which the server refused)", async () => {
     const client = await connect(true);
     const { tools } = await client.listTools();
