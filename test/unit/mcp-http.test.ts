@@ -354,6 +354,19 @@ describe('MCP over HTTP at /mcp', () => {
     assert.deepEqual(answer.body, { jsonrpc: '2.0', id: null, error: { code: -32600, message: 'Invalid request: an empty batch.' } });
   });
 
+  it('regression: answers a batch holding one request with an array, as JSON-RPC answers every batch (the lone answer came as an object)', async () => {
+    const ping = { jsonrpc: '2.0', id: 7, method: 'ping' };
+    for (const batch of [[ping], [ping, { jsonrpc: '2.0', method: 'notifications/initialized' }]]) {
+      const answer = await post(base, {}, JSON.stringify(batch));
+      assert.equal(answer.status, 200);
+      assert.deepEqual(answer.body, [{ jsonrpc: '2.0', id: 7, result: {} }], JSON.stringify(batch));
+    }
+    const single = await post(base, {}, JSON.stringify(ping));
+    assert.deepEqual(single.body, { jsonrpc: '2.0', id: 7, result: {} }, 'a message alone is answered alone');
+    const notifications = await post(base, {}, JSON.stringify([{ jsonrpc: '2.0', method: 'notifications/initialized' }]));
+    assert.deepEqual([notifications.status, notifications.body], [202, undefined], 'a batch of notifications has no answer');
+  });
+
   it('needs a key for reads too with AUTH_READS', async () => {
     const closed = await serve({ environment: { AUTH_READS: 'true' } });
     const anonymous = await post(closed, {});

@@ -1,4 +1,4 @@
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { DEFAULT_NEGOTIATED_PROTOCOL_VERSION, ErrorCode } from '@modelcontextprotocol/sdk/types.js';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { AppError, isAppError } from '../../errors.js';
@@ -101,20 +101,44 @@ export function mcpRoutes(options: McpRouteOptions): Router {
         options.apiKeys.configured ? 'connect with an API key' : 'this server takes no writes (it has no API_KEYS)',
         { limit: toolCallsAtOnce, signal: callerOf(response).signal },
       );
-      const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+      // The web-standard transport, whose answer is a Response this route sends (see sendAnswer):
+      // every answer is one JSON body (enableJsonResponse), and a batch's must be an array.
+      const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
       whenAnswerDone(request.socket, response, () => void server.close());
-      // Express, compression, the app's own accounting (metrics, turns, a hang-up's abort, the
-      // shutdown's wait) and the transport's adapter each watch the answer close: past Node's
-      // default of 10, which printed a MaxListenersExceededWarning for every call to /mcp.
+      // Express, compression and the app's own accounting (metrics, turns, a hang-up's abort, the
+      // shutdown's wait) each watch the answer close: past Node's default of 10, which printed a
+      // MaxListenersExceededWarning for every call to /mcp.
       response.setMaxListeners(32);
       await server.connect(transport);
       refuseInvalidParams(transport);
-      await transport.handleRequest(request, response, request.body);
+      await sendAnswer(response, await transport.handleRequest(webRequestOf(request), { parsedBody: request.body }), Array.isArray(request.body));
     },
   );
   // Stateless: no server-to-client stream (GET) and no session to end (DELETE).
   router.all('/mcp', methodNotAllowed(['POST']));
   return router;
+}
+
+/** The request as the web-standard transport reads it: method, URL and headers; the body is passed parsed. */
+function webRequestOf(request: Request): globalThis.Request {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(request.headers)) {
+    for (const one of Array.isArray(value) ? value : value === undefined ? [] : [value]) headers.append(name, one);
+  }
+  // The Host was checked (allowedHostsOnly) and is not needed here: a fixed origin cannot fail to parse.
+  return new globalThis.Request(new URL(request.originalUrl, 'http://localhost'), { method: request.method, headers });
+}
+
+/**
+ * Sends the transport's answer. JSON-RPC 2.0 answers a batch with an array, one holding a single
+ * request too (with notifications, say); the SDK sends the answer of such a batch alone, as an
+ * object, which a client matching a batch's answers by array cannot read.
+ */
+async function sendAnswer(response: Response, answer: globalThis.Response, batch: boolean): Promise<void> {
+  const text = await answer.text();
+  response.status(answer.status);
+  answer.headers.forEach((value, name) => response.setHeader(name, value));
+  response.end(batch && answer.status === 200 && text.startsWith('{') ? `[${text}]` : text);
 }
 
 /**
@@ -159,8 +183,8 @@ const notAcceptable = -32000;
  * The SDK answers 406 to a POST whose Accept does not list both application/json and
  * text/event-stream, though this stateless endpoint only ever answers JSON: `curl` (any type) and
  * clients that send no Accept or only application/json were refused. Such a request is taken as
- * accepting both; false for one that does not accept JSON (`text/html`, `application/json;q=0`). The SDK
- * reads the raw header list, so that is where the header is set.
+ * accepting both; false for one that does not accept JSON (`text/html`, `application/json;q=0`). The
+ * transport reads the headers webRequestOf copies, so that is where the header is set.
  */
 function acceptingBothForJsonClients(request: Request): boolean {
   const { accept } = request.headers;
@@ -169,9 +193,6 @@ function acceptingBothForJsonClients(request: Request): boolean {
   if (accept?.includes('application/json') && accept.includes('text/event-stream')) return true;
   const both = 'application/json, text/event-stream';
   request.headers.accept = both;
-  const raw = request.rawHeaders;
-  for (let i = raw.length - 2; i >= 0; i -= 2) if (raw[i]!.toLowerCase() === 'accept') raw.splice(i, 2);
-  raw.push('Accept', both);
   return true;
 }
 
