@@ -79,7 +79,18 @@ export function remoteBackend(baseUrl: string, options: RemoteBackendOptions = {
       return { papers: ranked(answer), namedPaper: answer.named_paper, suggestedQuery: answer.suggested_query };
     },
     similar: async (request) => ranked(await client.similar({ abstract: request.abstract, title: request.title, mode: request.mode, ...page(request) })),
-    related: async (name, request) => ranked(await client.related(name, relatedQuery(request))),
+    related: async (name, request) => {
+      try {
+        return ranked(await client.related(name, relatedQuery(request)));
+      } catch (error) {
+        // The route is a GET: a filter the tool takes (1,000 excluded ids, 100 names) can make its
+        // URL longer than the server reads (431). Without a facet, recommending from the one paper
+        // ranks by the same cosine (docs/api.md), with the filter in a JSON body, as --index and
+        // POST /mcp answer it.
+        if (!(error instanceof PaperSearchError && error.code === 'headers_too_large' && request.facet === undefined)) throw error;
+        return ranked(await client.recommend({ positive: [name], ...page(request) }));
+      }
+    },
     recommend: async (request) =>
       ranked(
         await client.recommend({

@@ -370,6 +370,30 @@ describe('the MCP server on stdio forwarding to a running server (--url)', () =>
     await client.close();
   });
 
+  it('regression: answers related_papers with a filter too long for a URL as --index does (the forwarded GET was refused headers_too_large)', async () => {
+    const { client } = await connect(stdioTransport(['--url', server.url]));
+    try {
+      // 300 ids of 60 characters: some 18 KB of query string, past the server's 16 KiB.
+      const excluded = Array.from({ length: 300 }, (_, i) => `10.1234/a.long.journal.article.identifier.${String(i).padStart(16, '0')}`);
+      const filter = { exclude_ids: ['2504.16740', ...excluded], year: { gte: 2025 } };
+      const result = await call(client, 'related_papers', { id: '2503.11731', k: 5, offset: 2, filter });
+      assert.equal(result.isError, undefined, JSON.stringify(result.content));
+      const short = await request<{ hits: { id: string; score: number }[] }>(
+        server.url,
+        '/v1/papers/2503.11731/related?k=5&offset=2&exclude_ids=2504.16740&year_gte=2025',
+      );
+      assert.deepEqual(
+        papersOf(result).map((paper) => [paper.id, paper.score]),
+        short.body.hits.map((hit) => [hit.id, hit.score]),
+        'the list the same filter gives as a URL (the long ids name no paper)',
+      );
+      // With a facet there is no other route: the refusal stays the server's.
+      assert.equal(errorOf(await call(client, 'related_papers', { id: '2503.11731', facet: 'method', filter })).code, 'headers_too_large');
+    } finally {
+      await client.close();
+    }
+  });
+
   it('regression: takes the server from PAPER_SEARCH_URL, as --key from PAPER_SEARCH_API_KEY (it opened the default index folder instead)', async () => {
     const { client } = await connect(stdioTransport([], { PAPER_SEARCH_URL: server.url, PAPER_SEARCH_API_KEY: key }));
     assert.ok(
