@@ -51,15 +51,23 @@ export function buildProgram(): Command {
 
 /**
  * The arguments to parse: after a first word that names no command, a help flag is dropped, and
- * `help <word>` is parsed as `<word>` alone when the word names no command, so that the mistake
- * is reported (exit 2, with commander's "Did you mean …?") instead of answered with the overview
- * and exit 0.
+ * `help <words>` whose words name no command (`help serach`, `help model fetc`) is parsed as
+ * those words up to the first that names none, so that the mistake is reported (exit 2, with
+ * commander's "Did you mean …?") instead of answered with an overview and exit 0.
  */
 export function argumentsToParse(program: Command, args: readonly string[]): string[] {
-  const [first, second] = args;
-  const isCommand = (word: string) => program.commands.some((command) => command.name() === word || command.aliases().includes(word));
-  if (first === 'help' && second !== undefined && !second.startsWith('-') && !isCommand(second)) return [second];
-  const namesCommand = first === undefined || first.startsWith('-') || first === 'help' || isCommand(first);
+  const [first] = args;
+  const subcommand = (parent: Command, word: string) => parent.commands.find((command) => command.name() === word || command.aliases().includes(word));
+  if (first === 'help') {
+    let parent = program;
+    const words = args.slice(1).filter((word) => !word.startsWith('-'));
+    for (const [i, word] of words.entries()) {
+      const named = subcommand(parent, word);
+      if (!named) return words.slice(0, i + 1);
+      parent = named;
+    }
+  }
+  const namesCommand = first === undefined || first.startsWith('-') || first === 'help' || subcommand(program, first) !== undefined;
   return namesCommand ? [...args] : args.filter((arg) => arg !== '--help' && arg !== '-h');
 }
 

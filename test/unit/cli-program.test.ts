@@ -78,6 +78,11 @@ describe('the paper-search program', () => {
     );
     assert.match(errors, /unknown command 'serach'\n\(Did you mean search\?\)/);
     assert.deepEqual(argumentsToParse(program, ['help', 'model', 'fetch']), ['help', 'model', 'fetch']);
+    assert.deepEqual(argumentsToParse(program, ['help', 'model', 'fetc']), ['model', 'fetc']);
+    assert.throws(
+      () => buildProgram().parse(argumentsToParse(program, ['help', 'model', 'fetc']), { from: 'user' }),
+      (error: unknown) => error instanceof CommanderError && error.code === 'commander.unknownCommand' && error.exitCode !== 0,
+    );
   });
 
   it('a wrong flag is a CommanderError, not an exit of the process', () => {
