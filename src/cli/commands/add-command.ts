@@ -154,9 +154,10 @@ async function addPapers(input: NamedInput, flags: AddFlags, { log, say }: Comma
 
 /**
  * One write of up to a thousand papers, all or none on the server. Those whose ids are stored
- * already (409, named in `details.ids`) are replaced one by one with --replace, or left; a batch
- * the server refuses as invalid (a paper it will not take, as an id that is a `doi:` name) is
- * sent again paper by paper, so only the refused ones are left out, each listed as rejected.
+ * already are kept as stored, or replaced with --replace, by the server in the same write
+ * (on_existing); a batch the server refuses as invalid (a paper it will not take, as an id that
+ * is a `doi:` name) is sent again paper by paper, so only the refused ones are left out, each
+ * listed as rejected.
  */
 async function addBatch(
   client: PaperSearchClient,
@@ -166,44 +167,25 @@ async function addBatch(
 ): Promise<void> {
   const { replace, allowTitleOnly } = options;
   try {
-    const written = await withRetries(() => client.createPapersWithWarnings(papers, { allowTitleOnly }));
-    summary.added += written.papers.length;
+    const written = await withRetries(() => client.createPapersWithWarnings(papers, { allowTitleOnly, onExisting: replace ? 'replace' : 'keep' }));
+    summary.added += written.papers.length - written.replaced.length;
+    summary.replaced += written.replaced.length;
     tallyShared(summary, written.warnings);
-  } catch (error) {
-    if (!(error instanceof PaperSearchError)) throw error;
-    if (error.code === 'paper_exists') {
-      const stored = new Set((error.details as { ids?: string[] } | undefined)?.ids ?? []);
-      const storedAlready = papers.filter((candidate) => stored.has(String(candidate.id)));
-      if (!replace) await tallyKept(storedAlready, (ids, fields) => withRetries(() => client.papers(ids, fields)), summary);
-      else
-        for (const paper of storedAlready) {
-          const refused = await refusedAsInvalid(summary, paper, async () =>
-            tallyShared(summary, (await withRetries(() => client.putPaper(String(paper.id), paper, { allowTitleOnly }))).warnings ?? []),
-          );
-          if (!refused) summary.replaced++;
-        }
-      const rest = papers.filter((paper) => !stored.has(String(paper.id)));
-      if (rest.length > 0) await addBatch(client, rest, options, summary);
-      return;
+    const kept = new Set(written.kept);
+    if (kept.size > 0) {
+      await tallyKept(
+        papers.filter((paper) => kept.has(String(paper.id))),
+        (ids, fields) => withRetries(() => client.papers(ids, fields)),
+        summary,
+      );
     }
-    if (error.code !== 'invalid_input') throw error;
+  } catch (error) {
+    if (!(error instanceof PaperSearchError) || error.code !== 'invalid_input') throw error;
     if (papers.length === 1) {
       tallyRejection(summary, refusedByServer(papers[0]!, error));
       return;
     }
     for (const paper of papers) await addBatch(client, [paper], options, summary);
-  }
-}
-
-/** Runs a write; a 400 is counted as the paper's rejection (true), anything else thrown. */
-async function refusedAsInvalid(summary: AddSummary, paper: TitleOnlyPaperInput, write: () => Promise<unknown>): Promise<boolean> {
-  try {
-    await write();
-    return false;
-  } catch (error) {
-    if (!(error instanceof PaperSearchError) || error.code !== 'invalid_input') throw error;
-    tallyRejection(summary, refusedByServer(paper, error));
-    return true;
   }
 }
 
