@@ -124,8 +124,9 @@ export class WriteService {
   ) {}
 
   /**
-   * Adds new papers, all or none. Absent ids are generated; an id already present, or repeated,
-   * refuses the whole batch. With `allowTitleOnly`, a paper with a title may have no abstract.
+   * Adds new papers, all or none. Absent ids are generated; an id repeated refuses the whole
+   * batch, and so does one already present unless `onExisting` keeps or replaces its paper. With
+   * `allowTitleOnly`, a paper with a title may have no abstract.
    */
   async createPapers(
     inputs: readonly TitleOnlyPaperInput[],
