@@ -52,6 +52,8 @@ let reading = false;
  */
 export async function readReferenceBody(body: Buffer, format: ImportFormat, options: ReadOptions, signal?: AbortSignal): Promise<Items> {
   if (format !== 'bibtex' || body.length <= bytesReadInPlace) return paperInputsOfReferences(body, format, options);
+  // Gone already (while the body arrived): its abort will not be heard again.
+  if (signal?.aborted) throw new AppError('client_closed_request');
   if (queue.length >= maxWaiting) {
     throw new AppError('overloaded', 'Too many BibTeX files are waiting to be read; try again shortly.', { retryAfterSeconds: 5 });
   }
