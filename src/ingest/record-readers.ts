@@ -266,6 +266,13 @@ const csvDelimiters = [',', ';', '\t'] as const;
 /** Lines read to find the header below a preamble. */
 const preambleLinesSearched = 20;
 
+/**
+ * Lines read at most while the head ends inside a quoted field: the record after the header must
+ * be read whole to be compared with it, and an abstract with hard line breaks (arXiv's, wrapped at
+ * 80 columns) runs past 20 lines, which read the whole file with the preamble as its header.
+ */
+const preambleLinesAtMost = 5000;
+
 /** A record of a CSV file's head: where it starts, and how many of each delimiter it holds outside quotes. */
 interface HeadRecord {
   line: number;
@@ -309,10 +316,14 @@ const mostUsedDelimiter = (counts: Map<string, number>) =>
  */
 async function csvLayout(stream: Readable): Promise<{ delimiter: string; headerLine: number }> {
   const lines: string[] = [];
+  let quoted = false;
   try {
     for await (const line of textLines(stream, { windows1252Fallback: true })) {
       lines.push(line);
-      if (lines.length === preambleLinesSearched) break;
+      // Quotes counted as headRecords counts them: an odd number opens or closes a quoted field.
+      if ((line.split('"').length - 1) % 2 === 1) quoted = !quoted;
+      if (lines.length >= preambleLinesAtMost) break;
+      if (lines.length >= preambleLinesSearched && !quoted) break;
     }
   } finally {
     stream.destroy();

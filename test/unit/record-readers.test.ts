@@ -414,6 +414,25 @@ describe('openRecordSource: CSV', () => {
     );
   });
 
+  it('regression: passes over a preamble line when the first record holds an abstract of more than 20 lines (every row was refused as missing_id)', async () => {
+    // arXiv's abstracts are wrapped at 80 columns: the record after the header ran past the 20 lines read to find it.
+    const abstract = Array.from({ length: 30 }, (_, line) => `line ${line + 1} of the abstract, wrapped`).join('\n');
+    const dimensions = await writeInput(
+      'dimensions-wrapped.csv',
+      '"About the data: Exported on Dec 01, 2026. Criteria: graphs."\r\n' +
+        '"Rank","Publication ID","Title","Abstract"\r\n' +
+        `"1","pub.1","Graphs","${abstract}"\r\n` +
+        '"2","pub.2","Trees","One line."\r\n',
+    );
+    assert.deepEqual(
+      (await readAll(dimensions, 'csv')).map((record) => record.value),
+      [
+        { Rank: '1', 'Publication ID': 'pub.1', Title: 'Graphs', Abstract: abstract },
+        { Rank: '2', 'Publication ID': 'pub.2', Title: 'Trees', Abstract: 'One line.' },
+      ],
+    );
+  });
+
   it('regression: passes over a preamble line above the header (a Dimensions export was read with "About the data" as its only column)', async () => {
     const dimensions = await writeInput(
       'dimensions.csv',
