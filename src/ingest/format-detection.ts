@@ -1,3 +1,5 @@
+import { StringDecoder } from 'node:string_decoder';
+import { TextDecoder } from 'node:util';
 import { AppError } from '../errors.js';
 import { isArxivSnapshotRecord } from './formats/arxiv-snapshot.js';
 import { isObject } from './formats/json-lines.js';
@@ -35,7 +37,7 @@ export async function detectInputFormat(path: string, explicit?: InputFormat, sh
     byExtension = undefined;
   }
   if (byExtension === 'bibtex') return byExtension;
-  const head = await readHead(first);
+  const { text: head, utf16 } = await readHead(first);
   // Web of Science's exports are both named savedrecs.txt, and the tab-delimited one is often
   // renamed .csv: read as CSV, its Keywords Plus column (ID) was taken for the id.
   if (isWebOfScience(head)) return 'web-of-science';
@@ -44,12 +46,30 @@ export async function detectInputFormat(path: string, explicit?: InputFormat, sh
   if (isMedline(head)) return 'medline';
   if (byExtension === 'ris') return byExtension;
   // Without a name to go by (standard input, papers.txt), a JSON array or one object is read as JSON.
-  return formatOfContent(head) ?? byExtension ?? (/^\s*[[{]/.test(head) ? 'json' : detectFormat(path, undefined, shownAs));
+  const format = formatOfContent(head) ?? byExtension ?? (/^\s*[[{]/.test(head) ? 'json' : detectFormat(path, undefined, shownAs));
+  if (utf16 && !utf16Formats.includes(format)) {
+    // Its every line was otherwise rejected as invalid_json, NUL bytes quoted, with no word of why.
+    throw new AppError(
+      'input_unreadable',
+      `${shownAs} is UTF-16 text (it opens with a UTF-16 byte-order mark), and ${format} input is read as UTF-8: save it as UTF-8 and try again.`,
+    );
+  }
+  return format;
 }
 
-async function readHead(file: InputFile): Promise<string> {
+/** The formats whose readers decode a text that opens with a UTF-16 byte-order mark (see textLines). */
+const utf16Formats: readonly InputFormat[] = ['bibtex', 'ris', 'csv', 'medline', 'web-of-science'];
+
+/**
+ * The start of a file as text, and whether it is UTF-16: Windows tools save "Unicode" text as
+ * UTF-16 after a byte-order mark (Web of Science's "Tab delimited (Win)" export is such a file),
+ * which the readers of the tagged formats decode, so its first lines are told by the same text.
+ */
+async function readHead(file: InputFile): Promise<{ text: string; utf16: boolean }> {
   const stream = file.open();
   const chunks: string[] = [];
+  let decoder: { write(chunk: Buffer): string } | undefined;
+  let utf16 = false;
   let length = 0;
   // Whether a non-blank line has ended, told from each chunk alone: the head is never searched
   // again as it grows (a pattern such as /\S[^\n]*\n/ over the whole head, re-tested at every
@@ -58,7 +78,13 @@ async function readHead(file: InputFile): Promise<string> {
   let lineEnded = false;
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
-      const text = chunk.toString('utf8');
+      if (!decoder) {
+        const encoding = chunk[0] === 0xff && chunk[1] === 0xfe ? 'utf-16le' : chunk[0] === 0xfe && chunk[1] === 0xff ? 'utf-16be' : undefined;
+        utf16 = encoding !== undefined;
+        const utf16Decoder = encoding === undefined ? undefined : new TextDecoder(encoding);
+        decoder = utf16Decoder ? { write: (bytes) => utf16Decoder.decode(bytes, { stream: true }) } : new StringDecoder('utf8');
+      }
+      const text = decoder.write(chunk);
       chunks.push(text);
       length += text.length;
       const lastBreak = text.lastIndexOf('\n');
@@ -71,7 +97,7 @@ async function readHead(file: InputFile): Promise<string> {
   } finally {
     stream.destroy();
   }
-  return chunks.join('').replace(/^\uFEFF/, '');
+  return { text: chunks.join('').replace(/^\uFEFF/, ''), utf16 };
 }
 
 /** The format a file's first lines show, if they show one. */

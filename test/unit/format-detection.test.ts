@@ -92,6 +92,30 @@ describe('detectInputFormat', () => {
     assert.equal(await detectInputFormat(ris), 'ris');
   });
 
+  it('regression: tells UTF-16 files by their first lines (Web of Science\'s "Tab delimited (Win)" export, RIS and MEDLINE named .txt were "Cannot tell the format")', async () => {
+    const utf16 = (text: string, bigEndian = false) => {
+      const le = Buffer.from(`\uFEFF${text}`, 'utf16le');
+      return bigEndian ? Buffer.from(le).swap16() : le;
+    };
+    const cases = [
+      ['savedrecs-tab.txt', 'PT\tAU\tTI\tAB\tUT\r\nJ\tSmith, J\tA title\tAn abstract.\tWOS:000000000000001\r\n', 'web-of-science'],
+      ['savedrecs-plain.txt', 'FN Clarivate Analytics Web of Science\r\nVR 1.0\r\nPT J\r\nTI A title\r\nUT WOS:1\r\nER\r\n', 'web-of-science'],
+      ['references.txt', 'TY  - JOUR\r\nTI  - A title\r\nAB  - An abstract.\r\nER  - \r\n', 'ris'],
+      ['pubmed.txt', 'PMID- 31452104\r\nOWN - NLM\r\nTI  - A title.\r\nAB  - An abstract.\r\n', 'medline'],
+    ] as const;
+    for (const [name, text, format] of cases) {
+      for (const bigEndian of [false, true]) {
+        const path = join(root(), `${bigEndian ? 'be' : 'le'}-${name}`);
+        await writeFile(path, utf16(text, bigEndian));
+        assert.equal(await detectInputFormat(path), format, path);
+      }
+    }
+    // JSON is read as UTF-8 only: refused with what to do, rather than every line rejected as invalid_json.
+    const lines = join(root(), 'utf16.jsonl');
+    await writeFile(lines, utf16('{"id":"a","abstract":"A"}\r\n{"id":"b","abstract":"B"}\r\n'));
+    await assert.rejects(detectInputFormat(lines), isAppErrorWithCode('input_unreadable', /utf16\.jsonl is UTF-16 text .* save it as UTF-8/));
+  });
+
   it('regression: takes the format of a zip from the name of the file inside it (one.zip holding papers.jsonl was refused)', async () => {
     for (const [member, content, format] of [
       ['papers.jsonl', '{"id":"a","title":"T","abstract":"A"}\n', 'jsonl'],
