@@ -590,6 +590,26 @@ describe('paper-search add', () => {
     }
   });
 
+  it('regression: counts the papers read but not sent when the input breaks off (read 1,1xx and added 1,000, the rest counted nowhere)', async () => {
+    const server = await serverTakingWrites('add-not-sent');
+    try {
+      // A full batch of 1,000 is sent; the next records are read, then the gzip breaks off before they are.
+      const lines = Array.from({ length: 1_200 }, (_, i) => JSON.stringify({ id: `unsent-${i}`, title: `T${i}`, abstract: `A${i}.` })).join('\n');
+      const whole = gzipSync(`${lines}\n`);
+      const cut = join(workDir, 'unsent.jsonl.gz');
+      await writeFile(cut, whole.subarray(0, whole.length - 200));
+      const partial = await runCli('add', ['--input', cut, '--url', server.url, '--key', key, '--json']);
+      assert.equal(partial.code, 1);
+      const summary = JSON.parse(partial.stdout) as { read: number; added: number; kept: number; rejected: number; not_sent: number };
+      assert.equal(summary.added, 1000);
+      assert.ok(summary.not_sent > 0, partial.stdout);
+      assert.equal(summary.added + summary.kept + summary.rejected + summary.not_sent, summary.read);
+      assert.match(partial.stderr, new RegExp(`${summary.not_sent} papers read after the last write were not sent`));
+    } finally {
+      await server.close();
+    }
+  });
+
   it('adds gzipped JSON lines piped to --input -, told by their content, and with --json prints its summary as one object', async () => {
     const server = await serverTakingWrites('add-stdin');
     try {
@@ -605,6 +625,7 @@ describe('paper-search add', () => {
         replaced: 0,
         kept: 0,
         kept_other_papers: 0,
+        not_sent: 0,
         rejected: 0,
         rejected_by_reason: {},
         rejection_examples: [],

@@ -43,6 +43,11 @@ interface AddSummary extends RejectionTally, SharedIdentifierTally, KeptTally {
   read: number;
   added: number;
   replaced: number;
+  /**
+   * Papers read into the batch being filled when the input broke off or a signal came, never sent:
+   * `read` counts them, and without them the other counts did not add up to it.
+   */
+  notSent: number;
 }
 
 /**
@@ -89,6 +94,7 @@ async function addPapers(input: NamedInput, flags: AddFlags, { log, say }: Comma
     read: 0,
     added: 0,
     replaced: 0,
+    notSent: 0,
     kept: 0,
     others: 0,
     otherExamples: [],
@@ -100,9 +106,11 @@ async function addPapers(input: NamedInput, flags: AddFlags, { log, say }: Comma
   let batch: TitleOnlyPaperInput[] = [];
   let batchBytes = 0;
   const send = async () => {
-    if (batch.length > 0) await addBatch(client, batch, { replace: flags.replace ?? false, allowTitleOnly: flags.allowTitleOnly ?? false }, summary);
+    // Taken out before it is written: a write that fails may have stored some of it, so it is not counted as not sent.
+    const sending = batch;
     batch = [];
     batchBytes = 0;
+    if (sending.length > 0) await addBatch(client, sending, { replace: flags.replace ?? false, allowTitleOnly: flags.allowTitleOnly ?? false }, summary);
   };
   // Ctrl-C or SIGTERM stops after the batch being sent, which the server may already be writing.
   const stop = new AbortController();
@@ -131,7 +139,9 @@ async function addPapers(input: NamedInput, flags: AddFlags, { log, say }: Comma
     }
     await send();
   } catch (error) {
-    // What was written before the input broke off (or the signal came) is on the server: say so.
+    // What was written before the input broke off (or the signal came) is on the server: say so,
+    // and how many papers read after the last write were not sent.
+    summary.notSent = batch.length;
     if (summary.added + summary.replaced + summary.kept > 0) report(summary, input, flags, say);
     throw error;
   } finally {
@@ -220,6 +230,7 @@ function report(summary: AddSummary, input: NamedInput, flags: AddFlags, say: (l
     replaced: summary.replaced,
     kept: summary.kept,
     kept_other_papers: summary.others,
+    not_sent: summary.notSent,
     ...rejectionFields(summary),
     shared_identifiers: summary.shared.size,
   };
@@ -232,6 +243,11 @@ function summaryLines(summary: AddSummary): string[] {
   return [
     `read ${summary.read}, added ${summary.added}, replaced ${summary.replaced}, ${kept}, ${rejections.count}`,
     ...rejections.examples,
+    ...(summary.notSent > 0
+      ? [
+          `${summary.notSent} paper${summary.notSent === 1 ? '' : 's'} read after the last write were not sent; add the whole input again once it reads to its end (papers already stored are kept)`,
+        ]
+      : []),
     ...keptReport(summary),
     ...sharedReport(summary, 'written'),
   ];
