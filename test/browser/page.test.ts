@@ -243,6 +243,39 @@ describe('the search page', () => {
     await context.close();
   });
 
+  it('regression: sets the comma right after each author\'s name on a result and a paper\'s page (each name and comma was an item of the flex row, "Retkowski , Züfle ,")', async () => {
+    const { context, page, errors } = await openPage('/?q=speech+recognition');
+    await page.locator('.hits .hit .meta bdi').first().waitFor();
+    // The space between a name's end and the comma after it, in px, for every name followed by one.
+    const commaGaps = () =>
+      page.locator('.meta bdi').evaluateAll((names) =>
+        names.flatMap((name) => {
+          const next = name.nextSibling;
+          if (!(next instanceof Text) || !next.data.startsWith(',')) return [];
+          const comma = document.createRange();
+          comma.setStart(next, 0);
+          comma.setEnd(next, 1);
+          return [comma.getBoundingClientRect().left - name.getBoundingClientRect().right];
+        }),
+      );
+    const onResults = await commaGaps();
+    assert.ok(onResults.length >= 3, `${onResults.length} names followed by a comma`);
+    assert.ok(
+      onResults.every((gap) => Math.abs(gap) < 1),
+      `gaps before commas on the results: ${onResults.join(', ')} px`,
+    );
+    await page.goto('/paper/2503.11731');
+    await page.locator('.paper-view > .meta bdi').first().waitFor();
+    const onPaper = await commaGaps();
+    assert.ok(onPaper.length >= 3, `${onPaper.length} names followed by a comma`);
+    assert.ok(
+      onPaper.every((gap) => Math.abs(gap) < 1),
+      `gaps before commas on a paper's page: ${onPaper.join(', ')} px`,
+    );
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   it('saves the papers of the list, as shown and in that order, as one BibTeX or RIS file', async () => {
     const { context, page, errors } = await openPage('/?q=gaussian+splatting');
     await page.locator('.hits .hit').nth(9).waitFor();

@@ -71,13 +71,16 @@ const authorsShown = 4;
 /** "A, B, C, D et al. · 2024": the first authors and the year, whichever the hit has. */
 function Byline({ authors = [], year }: { authors?: readonly string[] | undefined; year?: number | undefined }) {
   const etAl = authors.length > authorsShown ? ' et al.' : '';
+  if (authors.length === 0 && year === undefined) return null;
+  // One element: each name, comma and "·" left loose in the flex row of .meta became an item of
+  // its own, with the row's gap before every comma ("Retkowski , Züfle ,") and a line break possible there.
   return (
-    <>
+    <span class="byline">
       <NameList names={authors.slice(0, authorsShown)} />
       {etAl}
       {authors.length > 0 && year !== undefined ? ' · ' : ''}
       {year}
-    </>
+    </span>
   );
 }
 

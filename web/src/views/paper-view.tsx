@@ -76,13 +76,18 @@ export function PaperView({ id, params }: { id: string; params: URLSearchParams 
     <article class="paper-view">
       <h1>{record.title ? <TexText text={record.title} /> : '(untitled)'}</h1>
       <p class="meta">
-        {record.authors?.length ? <Authors key={record.id} authors={record.authors} /> : null}
-        {record.authors?.length && published ? ' · ' : ''}
-        {published}
-        {venue ? (
-          <span class="venue">
-            {record.authors?.length || published ? ' · ' : ''}
-            {venue}
+        {/* One element, as on a result: loose names and commas were each an item of the flex row, a gap before every comma. */}
+        {record.authors?.length || published || venue ? (
+          <span class="byline">
+            {record.authors?.length ? <Authors key={record.id} authors={record.authors} /> : null}
+            {record.authors?.length && published ? ' · ' : ''}
+            {published}
+            {venue ? (
+              <span class="venue">
+                {record.authors?.length || published ? ' · ' : ''}
+                {venue}
+              </span>
+            ) : null}
           </span>
         ) : null}
         {record.categories?.map((category) => (
