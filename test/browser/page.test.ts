@@ -820,6 +820,41 @@ describe('a screen reader and a keyboard', () => {
     await context.close();
   });
 
+  it('regression: keeps the focus in the page when a button that goes once pressed is pressed from the keyboard (an example, "Did you mean", "show only those" and "Clear filters" left it on the body, back at the top)', async () => {
+    const { context, page, errors } = await openPage('/');
+    const focused = () =>
+      page.evaluate(() => {
+        const element = document.activeElement;
+        return element === document.body || element === null ? 'body' : element.id || element.tagName.toLowerCase();
+      });
+    const pressFromKeyboard = async (button: ReturnType<Page['locator']>, nextUrl: RegExp) => {
+      await button.focus();
+      await page.keyboard.press('Enter');
+      await page.waitForURL(nextUrl);
+      await page.locator('.hits .hit').first().waitFor();
+    };
+    await pressFromKeyboard(page.locator('.examples button').first(), /\?q=/);
+    assert.equal(await focused(), 'main', 'after an example');
+    // From the content, Tab reaches the search box, and ↓ the first result.
+    await page.keyboard.press('Tab');
+    assert.equal(await focused(), 'query');
+
+    await page.goto('/?q=nueral+vidoe+compresion');
+    await pressFromKeyboard(page.locator('.spelling-suggestion button'), /\?q=neural\+video\+compression$/);
+    assert.equal(await focused(), 'main', 'after "Did you mean"');
+
+    await page.goto('/?q=Yan+Zhang');
+    await pressFromKeyboard(page.locator('.author-match button'), /author=Yan\+Zhang/);
+    assert.equal(await focused(), 'main', 'after "show only those"');
+
+    await page.locator('.filters button', { hasText: 'Clear filters' }).focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\?q=Yan\+Zhang$/);
+    assert.equal(await focused(), 'summary', 'after "Clear filters"');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   it('regression: keeps a "more like this" pressed within the typing pause after Enter (the pause then searched the same query again, and dropped it)', async () => {
     const { context, page } = await openPage('/');
     await page.locator('.welcome').waitFor();

@@ -1,3 +1,4 @@
+import { useRef } from 'preact/hooks';
 import type { FacetDistribution, FacetStats } from '../facets.js';
 import type { SearchState } from '../search-state.js';
 
@@ -15,11 +16,12 @@ const shownValues = 12;
 
 /** Year range, categories and authors, each value with how many matching papers have it. */
 export function Filters({ state, onChange, distribution, stats }: FiltersProps) {
+  const summary = useRef<HTMLElement>(null);
   const active = state.yearFrom !== undefined || state.yearTo !== undefined || state.categories.length > 0 || state.authors.length > 0;
   return (
     <aside class="filters" aria-label="Filters">
       <details open={!matchMedia('(max-width: 760px)').matches}>
-        <summary>Filters{active ? ' (on)' : ''}</summary>
+        <summary ref={summary}>Filters{active ? ' (on)' : ''}</summary>
         <fieldset class="year-range">
           <legend>Year</legend>
           <label>
@@ -58,7 +60,16 @@ export function Filters({ state, onChange, distribution, stats }: FiltersProps) 
         />
         <ValueList legend="Authors" counts={distribution?.authors} selected={state.authors} onChange={(authors) => onChange({ ...state, authors })} />
         {active && (
-          <button type="button" class="link-button" onClick={() => onChange({ yearFrom: undefined, yearTo: undefined, categories: [], authors: [] })}>
+          <button
+            type="button"
+            class="link-button"
+            onClick={() => {
+              // The button goes with the filters it clears: the focus would fall to the page's body, and a
+              // keyboard user start again from the top. It stays in the panel, on its heading.
+              summary.current?.focus();
+              onChange({ yearFrom: undefined, yearTo: undefined, categories: [], authors: [] });
+            }}
+          >
             Clear filters
           </button>
         )}

@@ -159,7 +159,14 @@ export function SearchView({ params }: { params: URLSearchParams }) {
                 {!result.stale && result.data.suggested_query !== undefined && (
                   <p class="notice spelling-suggestion">
                     Did you mean{' '}
-                    <button type="button" class="link-button" onClick={() => update({ q: result.data!.suggested_query! })}>
+                    <button
+                      type="button"
+                      class="link-button"
+                      onClick={() => {
+                        focusContent();
+                        update({ q: result.data!.suggested_query! });
+                      }}
+                    >
                       {result.data.suggested_query}
                     </button>
                     ? Few or no papers hold some words of the query.
@@ -168,7 +175,14 @@ export function SearchView({ params }: { params: URLSearchParams }) {
                 {author && (
                   <p class="notice author-match">
                     {author.papers} {author.papers === 1 ? 'paper' : 'papers'} by {author.name}:{' '}
-                    <button type="button" class="link-button" onClick={() => update({ authors: [author.name] })}>
+                    <button
+                      type="button"
+                      class="link-button"
+                      onClick={() => {
+                        focusContent();
+                        update({ authors: [author.name] });
+                      }}
+                    >
                       show only {author.papers === 1 ? 'it' : 'those'}
                     </button>
                   </p>
@@ -227,6 +241,16 @@ function RelatedToNamedPaper({ id, title }: { id: string; title: string }) {
   );
 }
 
+/**
+ * For a button that is gone once pressed (an example, "Did you mean", "show only those"): the
+ * focus would fall to the page's body, and a keyboard or screen reader user start again from the
+ * top. It goes to the view's content, as "Skip to content" puts it: Tab then reaches the search
+ * box, and ↓ from there the first result. Not the box itself: on a phone that opens the keyboard.
+ */
+function focusContent(): void {
+  document.getElementById('main')?.focus();
+}
+
 /** Why nothing matched, when the filters or the query say it: a year range that ends before it starts, words the keyword index cannot read. */
 function noMatch(state: SearchState): string {
   const { yearFrom, yearTo, q, mode } = state;
@@ -250,7 +274,14 @@ function Welcome({ onExample }: { onExample: (query: string) => void }) {
       <ul class="examples">
         {examples.map((example) => (
           <li key={example}>
-            <button type="button" class="link-button" onClick={() => onExample(example)}>
+            <button
+              type="button"
+              class="link-button"
+              onClick={() => {
+                focusContent();
+                onExample(example);
+              }}
+            >
               {example}
             </button>
           </li>
