@@ -820,7 +820,7 @@ describe('a screen reader and a keyboard', () => {
     await context.close();
   });
 
-  it('regression: keeps the focus in the page when a button that goes once pressed is pressed from the keyboard (an example, "Did you mean", "show only those" and "Clear filters" left it on the body, back at the top)', async () => {
+  it('regression: keeps the focus in the page when a button that goes once pressed is pressed from the keyboard (an example, "Did you mean", "show only those", "Clear filters" and "Try again" left it on the body, back at the top)', async () => {
     const { context, page, errors } = await openPage('/');
     const focused = () =>
       page.evaluate(() => {
@@ -852,6 +852,17 @@ describe('a screen reader and a keyboard', () => {
     await page.waitForURL(/\?q=Yan\+Zhang$/);
     assert.equal(await focused(), 'summary', 'after "Clear filters"');
     assert.deepEqual(errors, []);
+
+    // "Try again" goes with its notice while the search runs again (the failed request logs an error of its own).
+    await page.route('**/v1/search', (route) => route.abort('connectionrefused'));
+    await page.locator('#query').fill('speech recognition');
+    await page.locator('#query').press('Enter');
+    await page.getByRole('button', { name: 'Try again' }).waitFor();
+    await page.unroute('**/v1/search');
+    await page.getByRole('button', { name: 'Try again' }).focus();
+    await page.keyboard.press('Enter');
+    await page.locator('.hits:not(.stale) .hit').first().waitFor();
+    assert.equal(await focused(), 'main', 'after "Try again"');
     await context.close();
   });
 

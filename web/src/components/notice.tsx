@@ -1,3 +1,5 @@
+import { focusContent } from '../focus-content.js';
+
 /**
  * An error from the API, as the sentence api.ts made of it; announced to screen readers. With
  * `onRetry`, a button runs the failed request again (the server may be back).
@@ -9,7 +11,15 @@ export function ErrorNotice({ message, onRetry }: { message: string; onRetry?: (
       {onRetry && (
         <>
           {' '}
-          <button type="button" class="link-button" onClick={onRetry}>
+          <button
+            type="button"
+            class="link-button"
+            onClick={() => {
+              // The notice goes while the request runs again: the focus stays in the page.
+              focusContent();
+              onRetry();
+            }}
+          >
             Try again
           </button>
         </>

@@ -11,6 +11,7 @@ import { navigate, paperPath } from '../router.js';
 import { authorNameOfQuery, authorNamed } from '../author-query.js';
 import { filterOf, maxResults, modes, parseSearchState, resultsPerPage, searchUrl, type Mode, type SearchState } from '../search-state.js';
 import { useFocusAfterMore } from '../focus-after-more.js';
+import { focusContent } from '../focus-content.js';
 import { ShowMore } from '../components/show-more.js';
 import { papersCount } from '../counts.js';
 import { useRequest } from '../use-request.js';
@@ -239,16 +240,6 @@ function RelatedToNamedPaper({ id, title }: { id: string; title: string }) {
       onFeedbackChange={(like, unlike) => setFeedback({ like, unlike })}
     />
   );
-}
-
-/**
- * For a button that is gone once pressed (an example, "Did you mean", "show only those"): the
- * focus would fall to the page's body, and a keyboard or screen reader user start again from the
- * top. It goes to the view's content, as "Skip to content" puts it: Tab then reaches the search
- * box, and ↓ from there the first result. Not the box itself: on a phone that opens the keyboard.
- */
-function focusContent(): void {
-  document.getElementById('main')?.focus();
 }
 
 /** Why nothing matched, when the filters or the query say it: a year range that ends before it starts, words the keyword index cannot read. */
