@@ -1008,6 +1008,62 @@ describe('math in titles and abstracts', () => {
   });
 });
 
+describe('right-to-left text', () => {
+  it('regression: sets an Arabic title and abstract right to left, from the right edge (they were isolates inside left-aligned paragraphs, wrapped lines starting at the left)', async () => {
+    const paper = {
+      id: 'arabic-1',
+      title: 'ضغط الفيديو باستخدام التمثيلات العصبية الضمنية',
+      abstract: 'نقترح طريقة لضغط الفيديو باستخدام الشبكات العصبية الضمنية. '.repeat(12),
+      authors: ['محمد أحمد'],
+      year: 2026,
+    };
+    await onPageOfOnePaper(
+      paper,
+      async (page, errors) => {
+        await page.locator('.abstract').waitFor();
+        const titleRight = (await page.locator('h1').boundingBox())!;
+        const abstractBox = (await page.locator('.abstract').boundingBox())!;
+        assert.ok(
+          Math.abs(titleRight.x + titleRight.width - (abstractBox.x + abstractBox.width)) < 2,
+          'the abstract ends at the right edge of the column, as its title',
+        );
+        for (const block of [page.locator('h1'), page.locator('.abstract')]) {
+          assert.equal(await block.evaluate((element) => getComputedStyle(element).direction), 'rtl');
+          // Every line ends at the block's right edge (the start of a right-to-left line).
+          const { right, lineRights } = await block.evaluate((element) => {
+            const range = document.createRange();
+            range.selectNodeContents(element);
+            return { right: element.getBoundingClientRect().right, lineRights: [...range.getClientRects()].map((line) => line.right) };
+          });
+          assert.ok(
+            lineRights.every((lineRight) => right - lineRight < 2),
+            `lines end at ${lineRights.join(', ')} in a block ending at ${right}`,
+          );
+        }
+        await page.goto('/?q=%D8%B6%D8%BA%D8%B7+%D8%A7%D9%84%D9%81%D9%8A%D8%AF%D9%8A%D9%88&mode=dense');
+        await page.locator('.hits .hit').first().waitFor();
+        assert.equal(
+          await page
+            .locator('.hits .hit-title')
+            .first()
+            .evaluate((element) => getComputedStyle(element).direction),
+          'rtl',
+        );
+        assert.equal(
+          await page
+            .locator('.hits .excerpt')
+            .first()
+            .evaluate((element) => getComputedStyle(element).direction),
+          'rtl',
+        );
+        assert.deepEqual(errors, []);
+      },
+      // Wide enough for the abstract's column (48rem) to be narrower than the page's.
+      { viewport: { width: 1280, height: 900 } },
+    );
+  });
+});
+
 describe('related papers by one facet of a paper', () => {
   it('regression: finds them by the method or the results of the paper, as the API and the command line can (the page had no way to ask)', async () => {
     // A short window, so the choice sits below the fold.

@@ -4,6 +4,7 @@ import { NameList } from './name-list.js';
 import { paperPath } from '../router.js';
 import { outsideMath } from '../tex-math.js';
 import { TexText } from './tex-text.js';
+import { textDirection } from '../text-direction.js';
 
 export type Feedback = 'like' | 'unlike';
 
@@ -27,7 +28,8 @@ export function HitCard({ hit, rank, feedback, onFeedback, note, scoreKind = 'sc
   const titleId = `hit-${rank}-title`;
   return (
     <li class="hit" aria-labelledby={titleId}>
-      <h3 id={titleId} class="hit-title">
+      {/* The title and the excerpt set in their own direction, as on a paper's page. */}
+      <h3 id={titleId} class="hit-title" dir={textDirection(hit.title)}>
         <a href={paperPath(hit.id)}>{hit.title ? <TexText text={hit.title} /> : '(untitled)'}</a>
       </h3>
       <p class="meta">
@@ -90,7 +92,7 @@ const contextCharacters = 160;
 function Excerpt({ abstract: stored, sentence: closest }: { abstract: string; sentence: string | undefined }) {
   if (!closest)
     return stored ? (
-      <p class="excerpt">
+      <p class="excerpt" dir={textDirection(stored)}>
         <TexText text={clip(stored, 2 * contextCharacters + 40)} />
       </p>
     ) : null;
@@ -101,7 +103,7 @@ function Excerpt({ abstract: stored, sentence: closest }: { abstract: string; se
   const at = abstract.indexOf(sentence);
   if (at < 0) {
     return (
-      <p class="excerpt">
+      <p class="excerpt" dir={textDirection(stored)}>
         <mark title="closest sentence">
           <TexText text={sentence} />
         </mark>
@@ -112,7 +114,7 @@ function Excerpt({ abstract: stored, sentence: closest }: { abstract: string; se
   const before = wordsBefore(abstract, at);
   const after = wordsAfter(abstract, end);
   return (
-    <p class="excerpt">
+    <p class="excerpt" dir={textDirection(stored)}>
       {before.length < at ? '…' : ''}
       <TexText text={before} />
       <mark title="the sentence closest to your text">

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, type HitsResponse, type PaperResponse } from '../api.js';
 import { CiteLinks } from '../components/export-links.js';
 import { NameList } from '../components/name-list.js';
+import { textDirection } from '../text-direction.js';
 import { ErrorNotice } from '../components/notice.js';
 import { TexText } from '../components/tex-text.js';
 import { RankedList } from '../components/ranked-list.js';
@@ -74,7 +75,8 @@ export function PaperView({ id, params }: { id: string; params: URLSearchParams 
   const venue = publicationLine(record);
   return (
     <article class="paper-view">
-      <h1>{record.title ? <TexText text={record.title} /> : '(untitled)'}</h1>
+      {/* The title and the abstract set in their own direction: a right-to-left one aligned and wrapped from the right. */}
+      <h1 dir={textDirection(record.title)}>{record.title ? <TexText text={record.title} /> : '(untitled)'}</h1>
       <p class="meta">
         {/* One element, as on a result: loose names and commas were each an item of the flex row, a gap before every comma. */}
         {record.authors?.length || published || venue ? (
@@ -107,7 +109,7 @@ export function PaperView({ id, params }: { id: string; params: URLSearchParams 
       </p>
       <CiteLinks id={record.id} />
       {record.abstract && (
-        <p class="abstract">
+        <p class="abstract" dir={textDirection(record.abstract)}>
           <TexText text={record.abstract} />
         </p>
       )}
