@@ -5,7 +5,7 @@ import { sentenceRoles } from '../search/related/sentence-roles.js';
 import { paperLimits } from '../papers/paper-limits.js';
 import { paperSchema } from '../papers/paper.js';
 import { publicationTypeOf, publicationTypes } from '../papers/publication-type.js';
-import { hasLoneSurrogate } from '../shared/unicode.js';
+import { hasLoneSurrogate, hasVisibleText } from '../shared/unicode.js';
 import { wholeNumber } from '../shared/whole-number.js';
 import { existingPaperChoices } from '../writes/existing-papers.js';
 import { documentedAs, type JsonSchema } from './parameter-docs.js';
@@ -60,10 +60,8 @@ const queryNumber = documentedAs(
     .pipe(z.number().finite()),
   { type: 'number' },
 );
-/** Whether text has something to search for: control and format characters (NUL, escapes, zero-width spaces) are as empty as white space. */
-export function hasVisibleText(value: string): boolean {
-  return /[^\s\p{Cc}\p{Cf}]/u.test(value);
-}
+// In shared/unicode.ts, which imports nothing, so that the search page applies the same rule.
+export { hasVisibleText } from '../shared/unicode.js';
 
 /** A string with something to search for; `whenMissing` is the message for a field left out. */
 export const nonBlank = (max: number, whenMissing?: string) =>

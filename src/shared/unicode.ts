@@ -6,6 +6,15 @@ export function lettersAndDigits(text: string): string {
     .replace(/[^\p{L}\p{N}]+/gu, '');
 }
 
+/**
+ * Whether text has something to search for: control and format characters (NUL, escapes,
+ * zero-width spaces, direction marks) are as empty as white space. The API's rule for a query or
+ * an abstract, which the search page applies too, so that it never sends one the API refuses.
+ */
+export function hasVisibleText(value: string): boolean {
+  return /[^\s\p{Cc}\p{Cf}]/u.test(value);
+}
+
 /** A UTF-16 surrogate without its pair: not a character, so it cannot be percent-encoded into a URL. */
 const loneSurrogate = /\p{Cs}/u;
 

@@ -1,4 +1,5 @@
 import type { SearchMode } from '../../src/search/search-modes.js';
+import { hasVisibleText } from '../../src/shared/unicode.js';
 import type { SearchRequest } from './api.js';
 
 export type Mode = SearchMode;
@@ -36,8 +37,9 @@ export function parseSearchState(params: URLSearchParams): SearchState {
   const mode = params.get('mode');
   const like = valuesOf(params, 'like');
   return {
-    // A query of blanks is no query: the welcome page, not a refusal.
-    q: (params.get('q') ?? '').trim(),
+    // A query of blanks is no query: the welcome page, not a refusal. Blanks as the API counts them:
+    // a zero-width space or a direction mark alone was sent, and refused with a validator's words.
+    q: hasVisibleText(params.get('q') ?? '') ? (params.get('q') ?? '').trim() : '',
     mode: mode === 'dense' || mode === 'lexical' ? mode : 'hybrid',
     yearFrom: year(params.get('from')),
     yearTo: year(params.get('to')),

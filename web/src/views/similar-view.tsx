@@ -1,5 +1,6 @@
 import { useRef, useState } from 'preact/hooks';
 import { paperLimits } from '../../../src/papers/paper-limits.js';
+import { hasVisibleText } from '../../../src/shared/unicode.js';
 import { api, type Hit, type HitsResponse } from '../api.js';
 import { useFocusAfterMore } from '../focus-after-more.js';
 import { ShowMore } from '../components/show-more.js';
@@ -23,7 +24,7 @@ const mostSimilar = 100;
 /** "Paste an abstract": papers similar to it (POST /v1/similar), each with its sentence closest to the text highlighted. */
 export function SimilarView() {
   const [draft, setDraft] = useState<Draft>(() => savedDraft());
-  const [submitted, setSubmitted] = useState<Draft | undefined>(() => (savedDraft().abstract.trim() ? savedDraft() : undefined));
+  const [submitted, setSubmitted] = useState<Draft | undefined>(() => (hasVisibleText(savedDraft().abstract) ? savedDraft() : undefined));
   const [feedback, setFeedback] = useState<{ like: string[]; unlike: string[] }>({ like: [], unlike: [] });
   const [shown, setShown] = useState(similarPerPage);
   const request = submitted ? { abstract: submitted.abstract, title: submitted.title || undefined, explain: true } : null;
@@ -47,7 +48,8 @@ export function SimilarView() {
   const markMore = useFocusAfterMore(listHere?.hits.length, !result.stale && !result.loading);
   const hasMore = listHere !== undefined && !result.stale && listHere.hits.length === shown && shown < mostSimilar;
   const submit = () => {
-    if (!draft.abstract.trim()) return;
+    // Blanks as the API counts them (zero-width spaces too): it refuses such an abstract.
+    if (!hasVisibleText(draft.abstract)) return;
     sessionStorage.setItem(draftKey, JSON.stringify(draft));
     setFeedback({ like: [], unlike: [] });
     setShown(similarPerPage);
@@ -89,7 +91,7 @@ export function SimilarView() {
           }}
         />
         <p class="hint">Ctrl+Enter also searches. Each result shows the sentence of its abstract closest to your text.</p>
-        <button type="submit" disabled={!draft.abstract.trim()}>
+        <button type="submit" disabled={!hasVisibleText(draft.abstract)}>
           Find similar papers
         </button>
       </form>
