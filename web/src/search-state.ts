@@ -1,4 +1,4 @@
-import type { SearchMode } from '../../src/search/search-modes.js';
+import { maxQueryCharacters, type SearchMode } from '../../src/search/search-modes.js';
 import { hasVisibleText } from '../../src/shared/unicode.js';
 import type { SearchRequest } from './api.js';
 
@@ -39,7 +39,7 @@ export function parseSearchState(params: URLSearchParams): SearchState {
   return {
     // A query of blanks is no query: the welcome page, not a refusal. Blanks as the API counts them:
     // a zero-width space or a direction mark alone was sent, and refused with a validator's words.
-    q: hasVisibleText(params.get('q') ?? '') ? (params.get('q') ?? '').trim() : '',
+    q: hasVisibleText(params.get('q') ?? '') ? clipped((params.get('q') ?? '').trim()) : '',
     mode: mode === 'dense' || mode === 'lexical' ? mode : 'hybrid',
     yearFrom: year(params.get('from')),
     yearTo: year(params.get('to')),
@@ -89,4 +89,15 @@ function shownOf(text: string | null): number {
 function year(text: string | null): number | undefined {
   if (text === null || !/^\d{1,4}$/.test(text)) return undefined;
   return Number(text);
+}
+
+/**
+ * A query from the address cut to what the API takes, as the box cuts a paste (maxLength): a
+ * longer one in a link was sent, and refused with a validator's words. Never between the halves
+ * of a surrogate pair, which the API would refuse too.
+ */
+function clipped(query: string): string {
+  if (query.length <= maxQueryCharacters) return query;
+  const cut = query.slice(0, maxQueryCharacters);
+  return /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut;
 }
