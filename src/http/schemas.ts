@@ -60,8 +60,6 @@ const queryNumber = documentedAs(
     .pipe(z.number().finite()),
   { type: 'number' },
 );
-// In shared/unicode.ts, which imports nothing, so that the search page applies the same rule.
-export { hasVisibleText } from '../shared/unicode.js';
 
 /** A string with something to search for; `whenMissing` is the message for a field left out. */
 export const nonBlank = (max: number, whenMissing?: string) =>

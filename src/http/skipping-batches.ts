@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import { rejectedEntry, type RejectedEntry, type WriteEntry } from '../writes/write-service.js';
 import { parseInput } from '../shared/zod-issues.js';
-import { hasVisibleText, paperItemsSchema, type paperInputSchema, type titleOnlyPaperInputSchema } from './schemas.js';
+import { hasVisibleText } from '../shared/unicode.js';
+import { paperItemsSchema, type paperInputSchema, type titleOnlyPaperInputSchema } from './schemas.js';
 
 /**
  * The papers of a JSON batch written with skip_invalid, in order: each checked on its own, so that

@@ -206,7 +206,8 @@ export class WriteService {
       return stored;
     };
     const kept = onExisting === 'keep' ? await storedIds(all, (id) => this.isStored(id)) : [];
-    let papers = all.filter((paper) => !kept.includes(paper.id));
+    const keptBefore = new Set(kept);
+    let papers = all.filter((paper) => !keptBefore.has(paper.id));
     let replaced: string[] = [];
     let changes: PaperChange[] = [];
     const check = async (present: (id: string) => Promise<boolean>) => {
@@ -217,8 +218,9 @@ export class WriteService {
         // Written by another request since the first check (a client's retry, most often): kept
         // too, its change taken out of this write before it is applied.
         kept.push(...stored);
-        papers = papers.filter((paper) => !stored.includes(paper.id));
-        changes.splice(0, changes.length, ...changes.filter((change) => change.op !== 'put' || !stored.includes(change.paper.id)));
+        const keptNow = new Set(stored);
+        papers = papers.filter((paper) => !keptNow.has(paper.id));
+        changes.splice(0, changes.length, ...changes.filter((change) => change.op !== 'put' || !keptNow.has(change.paper.id)));
         if (changes.length === 0) throw new NothingLeftToWrite();
       } else {
         const message = stored.length === 1 ? `A paper with id ${quoted(stored)} already exists.` : `Papers with ids ${quoted(stored)} already exist.`;
@@ -236,7 +238,8 @@ export class WriteService {
       if (error instanceof NothingLeftToWrite) return { papers: [], shared: [], kept, replaced };
       throw error;
     }
-    return { papers, shared: shared.filter((notice) => papers.some((paper) => paper.id === notice.id)), kept, replaced };
+    const written = new Set(papers.map((paper) => paper.id));
+    return { papers, shared: shared.filter((notice) => written.has(notice.id)), kept, replaced };
   }
 
   /**
