@@ -1,11 +1,10 @@
-import { rmSync } from 'node:fs';
-import { cp, mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { walDirOf, type Config } from './config/config.js';
 import { AppError, isAppError } from './errors.js';
 import type { Logger } from './log.js';
 import { openServices, type Services } from './services.js';
+import { makeTemporaryFolder } from './shared/temporary-folder.js';
 
 /** No snapshot may start while a read-only process has the index open: these thresholds are never reached in its life. */
 const neverSnapshot = { SNAPSHOT_AFTER_WRITES: 10_000_000, SNAPSHOT_INTERVAL_MS: 86_400_000 };
@@ -53,37 +52,17 @@ function namingTheLog(error: unknown, copy: string, original: string): unknown {
  * ended early (`| head`, Ctrl-C) left one in the temporary folder.
  */
 async function copyWriteLog(walDir: string, endOnSignal: boolean): Promise<{ dir: string; remove: () => Promise<void> }> {
-  const parent = await mkdtemp(join(tmpdir(), 'paper-search-read-only-'));
-  const removeNow = () => rmSync(parent, { recursive: true, force: true });
-  // The copy goes, then the signal is raised again with no listener left: the process ends as it would have.
-  const onSignal = (signal: NodeJS.Signals) => {
-    removeNow();
-    process.kill(process.pid, signal);
-  };
-  const forget = () => {
-    process.off('exit', removeNow);
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  };
-  process.once('exit', removeNow);
-  if (endOnSignal) {
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-  }
-  const remove = async () => {
-    forget();
-    await rm(parent, { recursive: true, force: true });
-  };
+  const parent = await makeTemporaryFolder('paper-search-read-only-', { endOnSignal });
   try {
-    const dir = join(parent, 'wal');
+    const dir = join(parent.path, 'wal');
     const exists = await stat(walDir).then(
       (info) => info.isDirectory(),
       () => false,
     );
     if (exists) await cp(walDir, dir, { recursive: true });
-    return { dir, remove };
+    return { dir, remove: parent.remove };
   } catch (error) {
-    await remove();
+    await parent.remove();
     throw error;
   }
 }

@@ -1,11 +1,11 @@
-import { createWriteStream, rmSync } from 'node:fs';
-import { mkdtemp, open, rename, rm, stat } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { open, rename, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { AppError, isDiskFull } from '../errors.js';
+import { makeTemporaryFolder } from '../shared/temporary-folder.js';
 import { UsageError } from './exit-codes.js';
-import { dieOfSignal, onProcessEnd } from './process-end.js';
 
 /** The `--input` that names standard input. */
 export const standardInputFlag = '-';
@@ -23,30 +23,18 @@ const zipMagic = Buffer.from('PK\x03\x04', 'latin1');
  * Runs `use` on the input `--input` names. `-` is standard input, copied first to a private file
  * in TMPDIR (so it needs room there): the readers tell a format from its first bytes and then
  * read it from the start again, which a pipe cannot do. The copy is removed afterwards, and
- * however the process ends (see process-end.ts).
+ * however the process ends (see makeTemporaryFolder).
  */
 export async function withNamedInput<T>(input: string, use: (input: NamedInput) => Promise<T>): Promise<T> {
   if (input !== standardInputFlag) return use({ path: input, name: input });
   if (process.stdin.isTTY) throw new UsageError('--input - reads the papers from standard input: pipe them in (cat library.bib | paper-search ... --input -).');
-  const dir = await mkdtemp(join(tmpdir(), 'paper-search-stdin-')).catch((error: unknown) => {
+  const folder = await makeTemporaryFolder('paper-search-stdin-', { endOnSignal: true }).catch((error: unknown) => {
     throw copyFailure(error);
   });
-  const removeNow = () => rmSync(dir, { recursive: true, force: true });
-  const forget = onProcessEnd(removeNow);
-  // A signal no command handles yet (while the copy is made, or the model loads) ends the
-  // process here, after the copy goes; a command's own handler, when it has one, decides.
-  const lastResort = (signal: NodeJS.Signals) => {
-    if (process.listenerCount(signal) === 1) dieOfSignal(signal);
-  };
-  process.on('SIGINT', lastResort);
-  process.on('SIGTERM', lastResort);
   try {
-    return await use({ path: await copyOfStandardInput(dir), name: 'standard input' });
+    return await use({ path: await copyOfStandardInput(folder.path), name: 'standard input' });
   } finally {
-    process.off('SIGINT', lastResort);
-    process.off('SIGTERM', lastResort);
-    forget();
-    await rm(dir, { recursive: true, force: true });
+    await folder.remove();
   }
 }
 

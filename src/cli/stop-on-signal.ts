@@ -1,5 +1,5 @@
 import type { Logger } from '../log.js';
-import { dieOfSignal } from './process-end.js';
+import { dieOfSignal } from '../shared/process-end.js';
 
 /**
  * Ctrl-C or SIGTERM stops a build (ingest, or start indexing the sample) cleanly (its partial folder or collection removed, the index it was to
