@@ -1,7 +1,6 @@
-import type { Worker } from 'node:worker_threads';
 import { AppError, type ErrorCode } from '../errors.js';
 import type { ImportFormat } from '../export/media-types.js';
-import { startSiblingWorker } from '../shared/worker-threads.js';
+import { startWorkerTask } from '../shared/worker-threads.js';
 import type { RejectedEntry, WriteEntry } from '../writes/write-service.js';
 import { paperInputsOfReferences } from './reference-bodies.js';
 
@@ -18,9 +17,8 @@ export interface ReferenceJob {
   options: ReadOptions;
 }
 
-/** The worker's one answer: the entries, the refusal the body earned (a catalog error, rebuilt here), or a failure. */
-export type ReferenceJobAnswer =
-  { items: Items } | { refused: { code: ErrorCode; message: string; details: unknown; retryAfterSeconds?: number } } | { failed: string };
+/** What the worker finds: the entries, or the refusal the body earned (a catalog error, rebuilt here). */
+export type ReferenceJobResult = { items: Items } | { refused: { code: ErrorCode; message: string; details: unknown; retryAfterSeconds?: number } };
 
 /**
  * A BibTeX body larger than this is read on a worker thread. Reading TeX costs about 0.1 ms a
@@ -93,24 +91,22 @@ function nextBody(): void {
  * server's process alive.
  */
 async function readOnWorker(job: ReferenceJob, signal: AbortSignal | undefined): Promise<Items> {
-  const worker: Worker = startSiblingWorker(import.meta.url, 'reference-bodies-worker', job);
-  worker.unref();
+  const task = startWorkerTask<ReferenceJobResult>(import.meta.url, 'reference-bodies-worker', job);
+  task.worker.unref();
   let timer: NodeJS.Timeout | undefined;
   let abandon: (() => void) | undefined;
+  const givenUp = new Promise<never>((_, reject) => {
+    abandon = () => reject(new AppError('client_closed_request'));
+    signal?.addEventListener('abort', abandon, { once: true });
+    timer = setTimeout(
+      () => reject(new AppError('payload_too_large', `The body took more than ${readTimeLimitMs / 1000} s to read (its TeX); send it in smaller files.`)),
+      readTimeLimitMs,
+    );
+    timer.unref();
+  });
   try {
-    const answer = await new Promise<ReferenceJobAnswer>((resolve, reject) => {
-      worker.once('message', resolve);
-      worker.once('error', (error) => resolve({ failed: error.message }));
-      worker.once('exit', (code) => resolve({ failed: `the worker exited with code ${code}` }));
-      abandon = () => reject(new AppError('client_closed_request'));
-      signal?.addEventListener('abort', abandon, { once: true });
-      timer = setTimeout(
-        () => reject(new AppError('payload_too_large', `The body took more than ${readTimeLimitMs / 1000} s to read (its TeX); send it in smaller files.`)),
-        readTimeLimitMs,
-      );
-      timer.unref();
-    });
-    if ('failed' in answer) throw new AppError('internal', undefined, { cause: new Error(`reading a BibTeX body on a worker failed: ${answer.failed}`) });
+    const answer = await Promise.race([task.answer, givenUp]);
+    if (!answer.ok) throw new AppError('internal', undefined, { cause: new Error(`reading a BibTeX body on a worker failed: ${answer.message}`) });
     if ('refused' in answer) {
       const { code, message, details, retryAfterSeconds } = answer.refused;
       throw new AppError(code, message, { details, retryAfterSeconds });
@@ -119,6 +115,6 @@ async function readOnWorker(job: ReferenceJob, signal: AbortSignal | undefined):
   } finally {
     clearTimeout(timer);
     if (abandon) signal?.removeEventListener('abort', abandon);
-    void worker.terminate();
+    void task.worker.terminate();
   }
 }

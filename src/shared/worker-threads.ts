@@ -19,10 +19,11 @@ export function startSiblingWorker(from: string, name: string, workerData: unkno
 /** A worker's one answer, or why there is none. */
 export type TaskAnswer<T> = ({ ok: true } & T) | { ok: false; message: string };
 
-/** A worker thread that answers once: its answer (a failure, should it die or exit first), and its end. */
+/** A worker thread that answers once: its answer (a failure, should it die or exit first), its end, and the thread. */
 export interface WorkerTask<T> {
   readonly answer: Promise<TaskAnswer<T>>;
   readonly exited: Promise<void>;
+  readonly worker: Worker;
 }
 
 /** Starts the worker module `name` beside `from` (see startSiblingWorker) for one answer. */
@@ -34,7 +35,7 @@ export function startWorkerTask<T>(from: string, name: string, workerData: unkno
     worker.once('error', (error) => resolve({ ok: false, message: error.message }));
     worker.once('exit', (code) => resolve({ ok: false, message: `the worker exited with code ${code}` }));
   });
-  return { answer, exited };
+  return { answer, exited, worker };
 }
 
 /** What a long computation checks between its steps: throws once it is asked to stop (an AbortSignal is one). */
