@@ -40,11 +40,10 @@ const page = {
     ),
   fields: z
     .array(z.enum(selectableFields))
-    .min(1)
     .max(selectableFields.length)
     .optional()
     .describe(
-      `Only these fields of each paper (id and score always come), e.g. ["title", "year", "doi"] for a short answer; every field by default. One of: ${selectableFields.join(', ')}.`,
+      `Only these fields of each paper (id and score always come; [] for them alone), e.g. ["title", "year", "doi"] for a short answer; every field by default. One of: ${selectableFields.join(', ')}.`,
     ),
 };
 

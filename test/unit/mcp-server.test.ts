@@ -194,6 +194,17 @@ describe('the MCP server over the services', () => {
     await client.close();
   });
 
+  it('regression: fields [] keeps only id and score, as the API takes it (the tools refused it as "Too small: expected array to have >=1 items")', async () => {
+    const client = await connect(false);
+    const idsOnly = await callTool(client, 'search_papers', { query: 'volcano eruption', k: 2, mode: 'dense', fields: [] });
+    assert.equal(idsOnly.isError, undefined, textOf(idsOnly));
+    const papers = (idsOnly.structuredContent as { papers: Record<string, unknown>[] }).papers;
+    assert.equal(papers.length, 2);
+    for (const paper of papers) assert.deepEqual(Object.keys(paper).sort(), ['id', 'score']);
+    assert.match(textOf(idsOnly), new RegExp(`^1\\. ${String(papers[0]!.id)}`));
+    await client.close();
+  });
+
   it('says where the next page starts while more papers follow, and cuts each page from the same list', async () => {
     const client = await connect(false);
     type Page = { papers: { id: string }[]; next_offset?: number };
