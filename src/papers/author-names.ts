@@ -5,9 +5,10 @@
  * Zotero's CSV and Web of Science separate such names with semicolons, BibTeX-style strings with
  * "and". Other lists ("Ada Lovelace, Alan Turing and Grace Hopper") are separated by commas,
  * semicolons or "and". A string with a semicolon is therefore split at semicolons only; one whose
- * every "and"-separated part holds one comma is split at "and" only; a lone "Hopper, Grace" or
- * "Smith, J. R." is one name (a single-author paper in a Zotero export), not two. Inverted names
- * are turned around, as the RIS and BibTeX readers do.
+ * every "and"-separated part is an inverted name (one comma, or two around a suffix) is split at
+ * "and" only; a lone "Hopper, Grace", "Smith, J. R." or "Martin, Paul, Jr." is one name (a
+ * single-author paper in a Zotero export), not two. Inverted names are turned around, as the RIS
+ * and BibTeX readers do.
  */
 export function authorNames(authors: string): string[] {
   // Runs of white space as one space first: the separators' patterns retried from every space of
@@ -16,7 +17,7 @@ export function authorNames(authors: string): string[] {
   const text = authors.replace(/\s+/g, ' ').replace(/ ?\(\d{6,}\)/g, '');
   if (text.includes(';')) return namesBetween(text, /;/).map(uprightedAuthorName);
   const byAnd = namesBetween(text, / and /);
-  if (byAnd.length > 1 && byAnd.every((name) => commaCount(name) === 1)) return byAnd.map(uprightedAuthorName);
+  if (byAnd.length > 1 && byAnd.every((name) => invertedNameParts(name) !== undefined)) return byAnd.map(uprightedAuthorName);
   if (byAnd.length === 1 && isLoneInvertedName(text.trim())) return [uprightedAuthorName(text.trim())];
   const names = namesBetween(text, / ?, ?| and /);
   // "National Academies of Sciences, Engineering, and Medicine" is one organisation, not people
@@ -32,8 +33,18 @@ function namesBetween(text: string, separator: RegExp): string[] {
     .filter(Boolean);
 }
 
-function commaCount(text: string): number {
-  return text.split(',').length - 1;
+/**
+ * The family and given parts of "Family, Given", or of such a name with a suffix after either
+ * comma ("Martin, Paul, Jr.", "Davis, Jr., Sammy"); undefined for any other number of commas.
+ */
+function invertedNameParts(text: string): { family: string; given: string } | undefined {
+  const parts = text.split(',').map((part) => part.trim());
+  const [family, second, third] = parts;
+  if (parts.length === 2) return { family: family!, given: second! };
+  if (parts.length !== 3) return undefined;
+  if (nameSuffix.test(third!) && !nameSuffix.test(second!)) return { family: family!, given: second! };
+  if (nameSuffix.test(second!) && !nameSuffix.test(third!)) return { family: family!, given: third! };
+  return undefined;
 }
 
 /**
@@ -100,14 +111,15 @@ export function uprightedAuthorName(name: string): string {
 
 /**
  * "Hopper, Grace", "Smith, J. R." or "van der Berg, Anna-Lena": a family name (one word, after
- * lower-case particles) and one to four given names or initials, each capitalized. "Ada Lovelace,
- * Alan Turing" is two names: its first part is not a family name alone.
+ * lower-case particles) and one to four given names or initials, each capitalized, and perhaps a
+ * suffix ("Martin, Paul, Jr."). "Ada Lovelace, Alan Turing" is two names: its first part is not a
+ * family name alone.
  */
 function isLoneInvertedName(text: string): boolean {
-  const parts = text.split(',');
-  if (parts.length !== 2) return false;
-  const family = parts[0]!.trim().split(/\s+/);
-  const given = parts[1]!.trim().split(/\s+/);
+  const parts = invertedNameParts(text);
+  if (!parts) return false;
+  const family = parts.family.split(/\s+/);
+  const given = parts.given.split(/\s+/);
   return (
     family.slice(0, -1).every((particle) => /^\p{Ll}+$/u.test(particle)) &&
     /^\p{L}[\p{L}\p{M}'’-]*$/u.test(family.at(-1)!) &&

@@ -231,6 +231,14 @@ describe('mapRecordToPaper: accepted records', () => {
     assert.deepEqual(authors('Davis, Jr., Sammy; Doe, Jane'), ['Sammy Davis, Jr.', 'Jane Doe']);
   });
 
+  it('regression: reads a lone "Family, Given, Suffix" and such names separated by "and" as whole names ("Martin, Paul, Jr." became three authors: Martin, Paul and Jr.)', () => {
+    const authors = (value: string) => accepted(mapRecordToPaper({ id: 'x', abstract: 'a', authors: value })).authors;
+    assert.deepEqual(authors('Martin, Paul, Jr.'), ['Paul Martin, Jr.']);
+    assert.deepEqual(authors('Davis, Jr., Sammy'), ['Sammy Davis, Jr.']);
+    assert.deepEqual(authors('Martin, Paul, III'), ['Paul Martin, III']);
+    assert.deepEqual(authors('Martin, Paul, Jr. and Hopper, Grace'), ['Paul Martin, Jr.', 'Grace Hopper']);
+  });
+
   it('regression: turns an inverted Chinese, Japanese or Korean name family first and unspaced ("王, 小明" became "小明 王")', () => {
     const authors = (value: string) => accepted(mapRecordToPaper({ id: 'x', abstract: 'a', authors: value })).authors;
     assert.deepEqual(authors('王, 小明; 李, 华; Wang, Xiaoming'), ['王小明', '李华', 'Xiaoming Wang']);
