@@ -238,13 +238,18 @@ export function paperIdProblem(id: string): string | undefined {
  * time), but not by another digit or dash.
  */
 export function isCalendarDate(text: string): boolean {
+  return calendarDatePart(text) !== undefined;
+}
+
+/** The date a text starts with, as `isCalendarDate` reads it, without what follows it (a time); undefined when there is none. */
+function calendarDatePart(text: string): string | undefined {
   const match = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?![\d-])/.exec(text);
-  if (!match) return false;
+  if (!match) return undefined;
   const [year, month, day] = [Number(match[1]), match[2] === undefined ? 1 : Number(match[2]), match[3] === undefined ? 1 : Number(match[3])];
-  if (year < 1 || month < 1 || month > 12 || day < 1) return false;
+  if (year < 1 || month < 1 || month > 12 || day < 1) return undefined;
   // Day 0 of the next month is the last day of this one.
   const lastDay = new Date(Date.UTC(2000, month, 0)).getUTCDate() - (month === 2 && !isLeapYear(year) ? 1 : 0);
-  return day <= lastDay;
+  return day <= lastDay ? match[0] : undefined;
 }
 
 function isLeapYear(year: number): boolean {
@@ -328,7 +333,9 @@ const fieldSchemas = {
   authors: stringList(authorNames, uprightedAuthorName, paperLimits.authors, paperLimits.authorCharacters),
   categories: stringList(categoryList, (entry) => entry, paperLimits.categories, paperLimits.categoryCharacters),
   date: {
-    schema: z.string().trim().refine(isCalendarDate),
+    // Stored as the date alone, the form the write API takes (a time that follows is dropped), so
+    // a file's paper can be written, and written back, through the API.
+    schema: z.string().trim().transform(calendarDatePart).pipe(z.string()),
     expected: 'a real date starting YYYY, YYYY-MM or YYYY-MM-DD (year 1 to 9999)',
   },
   year: {

@@ -193,6 +193,19 @@ describe('mapRecordToPaper: accepted records', () => {
     assert.deepEqual(authors('Bank, Ruth; Forum, Karl; Board, Anne'), ['Ruth Bank', 'Karl Forum', 'Anne Board']);
   });
 
+  it('regression: stores a date followed by a time as the date alone, which the write API takes ("2020-03-01T10:00:00Z" was stored so, and paper-search add of a file ingest reads had every such paper refused by the server)', () => {
+    for (const [written, stored] of [
+      ['2020-03-01T10:00:00Z', '2020-03-01'],
+      ['2020-03-01 10:00', '2020-03-01'],
+      ['2020-03T00:00', '2020-03'],
+      [' 2020 ', '2020'],
+    ] as const) {
+      const paper = accepted(mapRecordToPaper({ id: 'x', abstract: 'a', date: written }));
+      assert.deepEqual([paper.date, paper.year], [stored, 2020], written);
+      assert.equal(paperInputSchema.safeParse({ abstract: paper.abstract, date: paper.date }).success, true, written);
+    }
+  });
+
   it('regression: says an id field is empty, rather than missing (an empty DOI cell read "no DOI field (it has Title, DOI)")', () => {
     const mapped = mapRecordToPaper({ Title: 'T', DOI: '', abstract: 'a' }, withFieldOverrides({ id: 'DOI' }));
     assert.deepEqual(mapped.ok ? undefined : [mapped.reason, mapped.message], ['missing_id', 'the DOI field is empty']);
@@ -558,10 +571,11 @@ describe('mapRecordToPaper: rejections', () => {
     assert.equal(mapRecordToPaper({ id: 'x', abstract: 'a', year: 0 }).ok, false, 'year 0');
   });
 
-  it('accepts real dates, leap days included, and a time after the date', () => {
-    for (const date of ['2024-02-29', '2000-02-29', '1999-12-31', '2024-03', '2024', '2024-05-01T10:30:00Z']) {
+  it('accepts real dates, leap days included, and a time after the date (stored as the date alone)', () => {
+    for (const date of ['2024-02-29', '2000-02-29', '1999-12-31', '2024-03', '2024']) {
       assert.equal(accepted(mapRecordToPaper({ id: 'x', abstract: 'a', date })).date, date);
     }
+    assert.equal(accepted(mapRecordToPaper({ id: 'x', abstract: 'a', date: '2024-05-01T10:30:00Z' })).date, '2024-05-01');
     assert.equal(mapRecordToPaper({ id: 'x', abstract: 'a', date: '1900-02-29' }).ok, false, '1900 was not a leap year');
   });
 
