@@ -65,7 +65,8 @@ const unmarkedLetters: Record<string, string> = { ø: 'o', ł: 'l', đ: 'd', ð:
  * How author names are compared: as people type them, the way scholarly search engines match
  * names. Compatibility forms are unified (ligatures, full-width letters), accents and other
  * marks dropped (Müller and Muller, İnan and Inan, Łukasz and Lukasz), case folded in full (ß
- * as ss), typographic apostrophes and dashes made plain, white space folded.
+ * as ss), typographic apostrophes and dashes made plain, white space folded, and a suffix (Jr.,
+ * Sr., II to IV) read with or without the comma and period around it.
  */
 export function normalizeAuthorName(name: string): string {
   return (
@@ -82,6 +83,9 @@ export function normalizeAuthorName(name: string): string {
       .normalize('NFC')
       .trim()
       .replace(/\s+/g, ' ')
+      // A suffix comes with a comma before it or not ("Paul Martin, Jr." as JSON and CSV inputs read
+      // "Martin, Paul, Jr.", "Paul Martin Jr." as the BibTeX, RIS and CSL-JSON readers write it).
+      .replace(/,? (jr|sr|ii|iii|iv)\.?$/, ' $1')
   );
 }
 

@@ -57,6 +57,31 @@ describe('paperMatcher', () => {
     }
   });
 
+  it('regression: one name with its suffix after a comma or not ("Paul Martin, Jr." as JSON and CSV inputs read it, "Paul Martin Jr." as the BibTeX, RIS and CSL-JSON readers do) is one author (an exported paper read back was not found by its author)', () => {
+    const withSuffix: Paper[] = [
+      { id: 'json', title: 'J', abstract: 'x', authors: ['Paul Martin, Jr.'] },
+      { id: 'ris', title: 'R', abstract: 'x', authors: ['Paul Martin Jr.'] },
+      { id: 'arxiv', title: 'A', abstract: 'x', authors: ['Paul Martin Jr'] },
+      { id: 'third', title: 'T', abstract: 'x', authors: ['John Smith, III'] },
+    ];
+    const store = PaperStore.fromPapers(withSuffix);
+    for (const name of ['Paul Martin, Jr.', 'Paul Martin Jr.', 'paul martin jr', 'Martin, Paul, Jr.']) {
+      assert.deepEqual(
+        withSuffix.filter(paperMatcher({ authors: { any: [name] } })!).map((paper) => paper.id),
+        ['json', 'ris', 'arxiv'],
+        name,
+      );
+      assert.deepEqual(
+        withSuffix.filter((_, label) => labelFilter(store, { authors: { any: [name] } }, { skipTombstones: true })!(label)).map((paper) => paper.id),
+        ['json', 'ris', 'arxiv'],
+        name,
+      );
+    }
+    assert.equal(normalizeAuthorName('John Smith III'), normalizeAuthorName('John Smith, III'));
+    assert.notEqual(normalizeAuthorName('Paul Martin'), normalizeAuthorName('Paul Martin Jr.'));
+    assert.notEqual(normalizeAuthorName('Martin, Jr'), normalizeAuthorName('Martin'));
+  });
+
   it('regression: folds author names as people type them (İnan did not match Inan, nor Straße STRASSE)', () => {
     const same: [string, string][] = [
       ['İnan Yılmaz', 'inan yilmaz'],
