@@ -45,6 +45,8 @@ describe('a paper as a Weaviate object', () => {
 
   it('filters by the folded keys of author names and by the case-folded keys objects written before hold', () => {
     assert.deepEqual(authorKeysToMatch(['Ada Lovelace', 'Jürgen  Müller', 'ada lovelace']), ['ada lovelace', 'jurgen muller', 'jürgen müller']);
+    // Collections written before a suffix lost its comma and period hold the name as it was typed.
+    assert.deepEqual(authorKeysToMatch(['Paul Martin, Jr.']), ['paul martin jr', 'paul martin, jr.', 'paul martin, jr', 'paul martin jr.']);
   });
 
   it('leaves absent metadata absent', () => {

@@ -53,11 +53,22 @@ export function toProperties(paper: Paper, writeOrder: number): PaperProperties 
 }
 
 /**
- * The `author_keys` a filter on these names looks for: each name's key, and the key objects
- * written before names were folded for accents and in full case hold (see caseFoldedAuthorName).
+ * The `author_keys` a filter on these names looks for: each name's key, and the keys objects
+ * written by earlier versions hold: before names were folded for accents and in full case (see
+ * caseFoldedAuthorName), and before a suffix lost its comma and period ("paul martin, jr.").
  */
 export function authorKeysToMatch(names: readonly string[]): string[] {
-  return [...new Set(names.flatMap((name) => [normalizeAuthorName(name), caseFoldedAuthorName(name)]))];
+  return [
+    ...new Set(names.flatMap((name) => [normalizeAuthorName(name), caseFoldedAuthorName(name), ...keysWithSuffixPunctuation(normalizeAuthorName(name))])),
+  ];
+}
+
+function keysWithSuffixPunctuation(key: string): string[] {
+  const suffixed = / (jr|sr|ii|iii|iv)$/.exec(key);
+  if (!suffixed) return [];
+  const base = key.slice(0, suffixed.index);
+  const suffix = suffixed[1]!;
+  return [`${base}, ${suffix}.`, `${base}, ${suffix}`, `${base} ${suffix}.`];
 }
 
 /**
