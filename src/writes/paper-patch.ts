@@ -7,14 +7,15 @@ export type PaperPatch = { id?: string } & { [Field in Exclude<keyof TitleOnlyPa
 /**
  * The paper as a write takes it once `patch` is applied to `current`: a value replaces the field
  * (a list whole), null removes it, the id stays. The stored year of a paper with a date is that
- * date's, so a new date without a year drops it, to be taken from the new date again. Likewise a
+ * date's, so a new date without a year drops it, to be taken from the new date again; a date
+ * removed leaves the year, which it agreed with (the patch removes that too if it says so). Likewise a
  * preprint given a venue has been published: unless the patch names its type, it is no longer
  * called a preprint (the exports then call it a journal article, as any paper with a venue).
  */
 export function patchedInput(current: Paper, patch: PaperPatch): TitleOnlyPaperInput {
   const merged: Record<string, unknown> = { ...current };
   delete merged.id;
-  if (patch.date !== undefined && patch.year === undefined) delete merged.year;
+  if (typeof patch.date === 'string' && patch.year === undefined) delete merged.year;
   if (current.type === 'preprint' && patch.type === undefined && isPublication(patch.venue, current.venue)) delete merged.type;
   for (const [field, value] of Object.entries(patch)) {
     if (field === 'id' || value === undefined) continue;

@@ -337,6 +337,19 @@ describe('WriteService.patchPaper', () => {
     );
   });
 
+  it('regression: a patch that removes the date keeps the year (date: null dropped the year too, and the paper left every year filter)', async () => {
+    await writes.createPapers([{ id: 'g6', ...glacier }], { batch: false });
+    const { paper: patched } = await writes.patchPaper('g6', { venue: 'Journal of Glaciology', date: null });
+    assert.deepEqual([patched.date, patched.year], [undefined, 2024]);
+    assert.equal((await search.getPaper('g6')).year, 2024);
+    const filtered = await search.searchText('glacier calving radar', { k: 3, mode: 'lexical', filter: { year: { gte: 2024 } } });
+    assert.ok(
+      filtered.hits.some((hit) => hit.id === 'g6'),
+      'still found by its year',
+    );
+    assert.equal((await writes.patchPaper('g6', { date: null, year: null })).paper.year, undefined, 'removed when the patch says so');
+  });
+
   it('refuses what a PUT of the patched paper would refuse, an id change, and a paper that does not exist', async () => {
     await writes.createPapers([{ id: 'g3', ...glacier }], { batch: false });
     await assert.rejects(writes.patchPaper('g3', { abstract: null }), isAppErrorWithCode('invalid_input', /abstract/));
