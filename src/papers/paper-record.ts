@@ -6,7 +6,7 @@ import { paperLimits } from './paper-limits.js';
 import { publicationTypeOf } from './publication-type.js';
 import { normalizeDoi, type Paper } from './paper.js';
 import { wholeNumber } from '../shared/whole-number.js';
-import { hasLoneSurrogate, withoutControlCharacters, withoutLoneSurrogates } from '../shared/unicode.js';
+import { hasLoneSurrogate, hasVisibleText, withoutControlCharacters, withoutLoneSurrogates } from '../shared/unicode.js';
 
 /** Which input field feeds each paper field; the first candidate present in a record wins. */
 export interface FieldMap {
@@ -96,7 +96,11 @@ export function mapRecordToPaper(value: unknown, fields: FieldMap = defaultField
       const name = keyOf(candidateName);
       if (name === undefined) continue;
       const candidate = record[name];
-      const blank = typeof candidate === 'string' && withoutControlCharacters(candidate).trim().length === 0;
+      // Blank as the API counts blanks: white space, and control and format characters (zero-width
+      // spaces, a byte-order mark). An id of format characters is not absent but refused (see paperIdProblem).
+      const blank =
+        typeof candidate === 'string' &&
+        (field === 'id' ? withoutControlCharacters(candidate).trim().length === 0 : !hasVisibleText(withoutControlCharacters(candidate)));
       if (candidate !== undefined && candidate !== null && !blank) return { name, value: candidate };
     }
     return undefined;

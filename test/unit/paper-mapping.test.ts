@@ -431,6 +431,14 @@ describe('mapRecordToPaper: rejections', () => {
     rejected(mapRecordToPaper({ id: 'x', abstract: '   \n\t ' }), 'missing_abstract');
   });
 
+  it("regression: an abstract or title of only zero-width spaces, joiners, direction marks or a byte-order mark is blank, as the API counts blanks (it was stored, invisible, as the paper's text)", () => {
+    for (const invisible of ['\u200b\u200b', '\ufeff', ' \u200d \u200e ']) {
+      rejected(mapRecordToPaper({ id: 'x', title: 'T', abstract: invisible }), 'missing_abstract');
+      assert.equal(accepted(mapRecordToPaper({ id: 'x', title: 'T', abstract: invisible }, defaultFieldMap, { allowTitleOnly: true })).abstract, '');
+      assert.equal(accepted(mapRecordToPaper({ id: 'x', title: invisible, abstract: 'A' })).title, '');
+    }
+  });
+
   it('accepts a record with a title but no abstract when titles alone are allowed, with an empty abstract', () => {
     const titleOnly = { allowTitleOnly: true };
     assert.deepEqual(accepted(mapRecordToPaper({ id: 'x', title: ' Only a title ', year: 2020 }, defaultFieldMap, titleOnly)), {
