@@ -386,6 +386,18 @@ describe('WriteLog damage', () => {
     } finally {
       await salvaged.log.close();
     }
+    // Regression: the next start without salvage, before a snapshot folded the log, took the gap
+    // the salvage left for a restored folder and refused to start (wal_corrupt, "starts at write 2").
+    const reopened = await WriteLog.open(folder, lineage, 1);
+    try {
+      assert.deepEqual(
+        reopened.records.map((record) => record.seq),
+        [1, 2, 3],
+      );
+      assert.deepEqual(reopened.records[0]!.changes, [], 'the lost write reads as an empty one');
+    } finally {
+      await reopened.log.close();
+    }
     // A folder older than the log (writes 1 and 2 missing) is still refused, and the log left as it was.
     const older = await freshLogFolder();
     const log = await WriteLog.open(older, lineage, 1);

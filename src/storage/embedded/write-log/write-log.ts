@@ -82,7 +82,7 @@ export class WriteLog {
       // Checked before a salvage rewrites anything: a refused start leaves the log as it found it.
       // Damaged records left out before the first whole one account for as many missing writes.
       assertContinues(folder, scan.records[0]?.seq, nextSeq, scan.salvage?.damagedBeforeFirst ?? 0);
-      const salvaged = scan.salvage && (await applySalvage(folder, scan.salvage));
+      const salvaged = scan.salvage && (await applySalvage(folder, lostWritesKept(scan.salvage, lineage, nextSeq, scan.records[0]?.seq)));
       await mkdir(folder, { recursive: true });
       const lastSeq = scan.records.at(-1)?.seq ?? 0;
       const start = Math.max(nextSeq, lastSeq + 1);
@@ -303,6 +303,22 @@ interface SalvagePlan {
   damaged: Buffer[];
   rewritten: Map<string, Buffer[]>;
   damagedBeforeFirst: number;
+  /** The segment that held the first of those, where the writes they stood for are kept as empty ones (see lostWritesKept). */
+  headSegment: string | undefined;
+}
+
+/**
+ * The plan with the writes the index folder needs next that were among the damaged lines before
+ * the first whole record written back as empty records: left out, the log would start after the
+ * writes the folder holds, and every later start would take the gap for an older folder restored
+ * beside the log (wal_corrupt) until a snapshot folded it. Their changes are lost either way.
+ */
+function lostWritesKept(plan: SalvagePlan, lineage: string, nextSeq: number, firstSeq: number | undefined): SalvagePlan {
+  if (plan.headSegment === undefined || firstSeq === undefined || firstSeq <= nextSeq) return plan;
+  const lost = Array.from({ length: firstSeq - nextSeq }, (_, i) => encodeLogRecord({ seq: nextSeq + i, lineage, changes: [] }));
+  const rewritten = new Map(plan.rewritten);
+  rewritten.set(plan.headSegment, [...lost, ...(plan.rewritten.get(plan.headSegment) ?? [])]);
+  return { ...plan, rewritten };
 }
 
 /** Keeps the damaged bytes outside the log folder first, then rewrites each segment without them. */
@@ -324,6 +340,7 @@ async function scanFolder(
   /** Damaged lines left out with `salvage`, and the segments they were cut from (rewritten without them). */
   const damaged: Buffer[] = [];
   let damagedBeforeFirst = 0;
+  let headSegment: string | undefined;
   const rewritten = new Map<string, Buffer[]>();
   const contents = await Promise.all(segments.map((start) => readFile(join(folder, segmentName(start)))));
   for (const [i, start] of segments.entries()) {
@@ -350,7 +367,10 @@ async function scanFolder(
         if (!isTail && salvage) {
           const lineEnd = end === -1 ? bytes.length : end + 1;
           damaged.push(bytes.subarray(offset, lineEnd));
-          if (records.length === 0) damagedBeforeFirst++;
+          if (records.length === 0) {
+            headSegment ??= path;
+            damagedBeforeFirst++;
+          }
           rewritten.set(path, kept);
           offset = lineEnd;
           continue;
@@ -379,7 +399,7 @@ async function scanFolder(
       offset = end + 1;
     }
   }
-  return { records, truncatedBytes, salvage: damaged.length === 0 ? undefined : { damaged, rewritten, damagedBeforeFirst } };
+  return { records, truncatedBytes, salvage: damaged.length === 0 ? undefined : { damaged, rewritten, damagedBeforeFirst, headSegment } };
 }
 
 /**
