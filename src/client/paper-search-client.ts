@@ -133,7 +133,7 @@ export class PaperSearchError extends Error {
 }
 
 export interface PaperSearchClientOptions {
-  /** Sent with every request (an Authorization header, say). */
+  /** Sent with every request (an Authorization header, say); a call's own Accept and Content-Type win over these. */
   headers?: Record<string, string>;
   /** Replaces the global fetch (for tests, proxies, retries). */
   fetch?: typeof fetch;
@@ -404,10 +404,16 @@ export class PaperSearchClient {
   ): Promise<{ response: Response; text: string }> {
     const { timeoutMs } = this.options;
     const signal = timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs);
+    // The call's Accept and Content-Type say what it takes and sends: a default of the same name,
+    // in any case, must not replace them or be joined to them.
+    const requestHeaders = new Headers(this.options.headers);
+    requestHeaders.set('accept', accept);
+    if (body !== undefined) requestHeaders.set('content-type', contentType ?? 'application/json');
+    for (const [name, value] of Object.entries(headers)) requestHeaders.set(name, value);
     try {
       const response = await this.fetch(`${this.baseUrl}${path}`, {
         method,
-        headers: { accept, ...(body === undefined ? {} : { 'content-type': contentType ?? 'application/json' }), ...this.options.headers, ...headers },
+        headers: requestHeaders,
         // Bytes come from the import methods, typed Uint8Array<ArrayBuffer> as fetch takes them.
         body:
           body === undefined ? undefined : contentType ? (body instanceof Uint8Array ? (body as Uint8Array<ArrayBuffer>) : String(body)) : JSON.stringify(body),
