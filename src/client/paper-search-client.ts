@@ -118,6 +118,8 @@ export interface ExportedPage {
 /**
  * A non-2xx answer, with the API's stable error code; also no answer at all: 502
  * `server_unreachable` (refused, unknown host, connection reset) and 504 `server_timeout`.
+ * `retryAfterSeconds` is the answer's Retry-After (429 `rate_limited`, 503 `overloaded`,
+ * `not_ready`, ...): how long to wait before sending the request again.
  */
 export class PaperSearchError extends Error {
   constructor(
@@ -126,6 +128,7 @@ export class PaperSearchError extends Error {
     readonly code: ErrorCode | (string & {}),
     message: string,
     readonly details?: unknown,
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'PaperSearchError';
@@ -366,7 +369,7 @@ export class PaperSearchClient {
     const read = readJson(text);
     if (!read.ok)
       throw new PaperSearchError(response.status, 'invalid_response', `${method} ${path} answered ${response.status} with a body that is not JSON.`);
-    if (!response.ok) throw failure(method, path, response.status, read.json);
+    if (!response.ok) throw failure(method, path, response, read.json);
     const parsed = parseAnswer(schema, read.json);
     if (!parsed.success) throw new PaperSearchError(response.status, 'invalid_response', `${method} ${path}: unexpected response: ${parsed.error.message}`);
     return { data: parsed.data, response };
@@ -381,7 +384,7 @@ export class PaperSearchClient {
     const { response, text } = await this.send(method, path, exportMediaTypes[format], body);
     if (!response.ok) {
       const read = readJson(text);
-      throw failure(method, path, response.status, read.ok ? read.json : undefined);
+      throw failure(method, path, response, read.ok ? read.json : undefined);
     }
     const type = response.headers.get('content-type') ?? '';
     if (!type.startsWith(exportMediaTypes[format])) {
@@ -463,10 +466,20 @@ function readJson(text: string): { ok: true; json: unknown } | { ok: false } {
 }
 
 /** The error a non-2xx answer stands for: the API's own, or invalid_response when the body is not one. */
-function failure(method: string, path: string, status: number, json: unknown): PaperSearchError {
+function failure(method: string, path: string, response: Response, json: unknown): PaperSearchError {
+  const { status } = response;
+  const retryAfter = retryAfterSeconds(response.headers.get('retry-after'));
   const error = errorResponseSchema.safeParse(json);
-  if (error.success) return new PaperSearchError(status, error.data.error.code, error.data.error.message, error.data.error.details);
-  return new PaperSearchError(status, 'invalid_response', `${method} ${path} answered ${status}.`);
+  if (error.success) return new PaperSearchError(status, error.data.error.code, error.data.error.message, error.data.error.details, retryAfter);
+  return new PaperSearchError(status, 'invalid_response', `${method} ${path} answered ${status}.`, undefined, retryAfter);
+}
+
+/** A Retry-After header in seconds from now: a number of seconds, or a date (RFC 9110 §10.2.3). */
+function retryAfterSeconds(header: string | null): number | undefined {
+  if (header === null) return undefined;
+  if (/^\s*\d+\s*$/.test(header)) return Number(header);
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - Date.now()) / 1000));
 }
 
 /**

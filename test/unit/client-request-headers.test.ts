@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { PaperSearchClient } from '../../src/index.js';
+import { PaperSearchClient, PaperSearchError } from '../../src/index.js';
 
 /** A client whose fetch records the headers of each request and answers `answer`. */
 function recordingClient(defaults: Record<string, string>, answer: () => Response): { client: PaperSearchClient; sent: Headers[] } {
@@ -41,5 +41,31 @@ describe('the typed client: request headers', () => {
     await client.deletePaper('a', { ifMatch: '"v1"' });
     assert.equal(sent[0]!.get('if-match'), '"v1"');
     assert.equal(sent[0]!.get('authorization'), 'Bearer k');
+  });
+});
+
+describe('the typed client: Retry-After', () => {
+  it('regression: a 429 or 503 carries the Retry-After it was answered with, in seconds (the error dropped it, so a client could not wait as told)', async () => {
+    const rateLimited = new PaperSearchClient('http://paper-search.invalid', {
+      fetch: async () => Response.json({ error: { code: 'rate_limited', message: 'Too many requests' } }, { status: 429, headers: { 'retry-after': '7' } }),
+    });
+    await assert.rejects(rateLimited.stats(), (error: unknown) => {
+      assert.ok(error instanceof PaperSearchError);
+      assert.deepEqual([error.status, error.code, error.retryAfterSeconds], [429, 'rate_limited', 7]);
+      return true;
+    });
+    const inTwoMinutes = new Date(Date.now() + 120_000).toUTCString();
+    const stopping = new PaperSearchClient('http://paper-search.invalid', {
+      fetch: async () => Response.json({ error: { code: 'overloaded', message: 'Busy' } }, { status: 503, headers: { 'retry-after': inTwoMinutes } }),
+    });
+    await assert.rejects(stopping.search({ query: 'x' }), (error: unknown) => {
+      assert.ok(error instanceof PaperSearchError);
+      assert.ok(error.retryAfterSeconds !== undefined && error.retryAfterSeconds > 100 && error.retryAfterSeconds <= 120, String(error.retryAfterSeconds));
+      return true;
+    });
+    const notFound = new PaperSearchClient('http://paper-search.invalid', {
+      fetch: async () => Response.json({ error: { code: 'paper_not_found', message: 'No paper' } }, { status: 404 }),
+    });
+    await assert.rejects(notFound.paper('x'), (error: unknown) => error instanceof PaperSearchError && error.retryAfterSeconds === undefined);
   });
 });
