@@ -145,6 +145,11 @@ export interface PaperSearchClientOptions {
    * `server_timeout` (status 504). None by default: fetch's own limits apply (5 minutes).
    */
   timeoutMs?: number;
+  /**
+   * Cancels every call of this client when it aborts (a sync the user stops): the call rejects
+   * with the signal's reason, as fetch does (an AbortError unless another was given).
+   */
+  signal?: AbortSignal;
 }
 
 /**
@@ -405,8 +410,10 @@ export class PaperSearchClient {
     contentType?: string,
     headers: Record<string, string> = {},
   ): Promise<{ response: Response; text: string }> {
-    const { timeoutMs } = this.options;
-    const signal = timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs);
+    const { timeoutMs, signal: cancel } = this.options;
+    const timeout = timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs);
+    const signals = [cancel, timeout].filter((given) => given !== undefined);
+    const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
     // The call's Accept and Content-Type say what it takes and sends: a default of the same name,
     // in any case, must not replace them or be joined to them.
     const requestHeaders = new Headers(this.options.headers);
@@ -424,7 +431,8 @@ export class PaperSearchClient {
       });
       return { response, text: await response.text() };
     } catch (error) {
-      if (signal?.aborted) {
+      if (cancel?.aborted) throw cancel.reason;
+      if (timeout?.aborted) {
         throw new PaperSearchError(504, 'server_timeout', `${method} ${path}: ${this.baseUrl} did not answer within ${timeoutMs! / 1000} s.`);
       }
       // fetch's TypeError ("fetch failed", the reason in its cause: refused, unknown host, reset).

@@ -69,3 +69,35 @@ describe('the typed client: Retry-After', () => {
     await assert.rejects(notFound.paper('x'), (error: unknown) => error instanceof PaperSearchError && error.retryAfterSeconds === undefined);
   });
 });
+
+describe('the typed client: cancelling', () => {
+  /** A fetch that answers only when its signal aborts, as fetch does: rejecting with the signal's reason. */
+  const unanswered: typeof fetch = (_input, init) =>
+    new Promise((_resolve, reject) => {
+      const signal = init?.signal;
+      if (signal?.aborted) reject(signal.reason);
+      signal?.addEventListener('abort', () => reject(signal.reason));
+    });
+
+  it(
+    "regression: a call is cancelled when the client's signal aborts, with the signal's reason (the client took no signal: a sync could not be stopped)",
+    { timeout: 5_000 },
+    async () => {
+      const controller = new AbortController();
+      const client = new PaperSearchClient('http://paper-search.invalid', { signal: controller.signal, fetch: unanswered });
+      const listing = client.listPapers({ limit: 37 });
+      setTimeout(() => controller.abort(), 20);
+      await assert.rejects(listing, (error: unknown) => error instanceof DOMException && error.name === 'AbortError');
+      await assert.rejects(
+        client.stats(),
+        (error: unknown) => error instanceof DOMException && error.name === 'AbortError',
+        'an aborted signal cancels later calls too',
+      );
+    },
+  );
+
+  it('a timeout still answers server_timeout beside a signal that did not abort', { timeout: 5_000 }, async () => {
+    const client = new PaperSearchClient('http://paper-search.invalid', { signal: new AbortController().signal, timeoutMs: 50, fetch: unanswered });
+    await assert.rejects(client.stats(), (error: unknown) => error instanceof PaperSearchError && error.code === 'server_timeout');
+  });
+});
