@@ -39,3 +39,5 @@ export {
   type WriteOptions,
   type WriteWarning,
 } from './client/paper-search-client.js';
+/** The error codes of the API's catalog, which PaperSearchError.code holds (or a code of a later server). */
+export type { ErrorCode } from './errors.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { PaperSearchClient, PaperSearchError } from '../../src/index.js';
+import { PaperSearchClient, PaperSearchError, type ErrorCode } from '../../src/index.js';
 
 /** A client whose fetch records the headers of each request and answers `answer`. */
 function recordingClient(defaults: Record<string, string>, answer: () => Response): { client: PaperSearchClient; sent: Headers[] } {
@@ -99,5 +99,13 @@ describe('the typed client: cancelling', () => {
   it('a timeout still answers server_timeout beside a signal that did not abort', { timeout: 5_000 }, async () => {
     const client = new PaperSearchClient('http://paper-search.invalid', { signal: new AbortController().signal, timeoutMs: 50, fetch: unanswered });
     await assert.rejects(client.stats(), (error: unknown) => error instanceof PaperSearchError && error.code === 'server_timeout');
+  });
+});
+
+describe('the typed client: error codes', () => {
+  it('regression: the package exports ErrorCode, the codes PaperSearchError.code may hold (a client could not name the type to handle codes; this file did not compile)', () => {
+    const retryable: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['rate_limited', 'overloaded', 'not_ready', 'server_unreachable']);
+    const error = new PaperSearchError(503, 'overloaded', 'Busy', undefined, 1);
+    assert.equal(retryable.has(error.code as ErrorCode), true);
   });
 });
