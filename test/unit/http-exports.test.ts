@@ -162,6 +162,17 @@ describe('exports of ranked lists and papers', () => {
     assert.equal(last.headers.get('link'), null);
   });
 
+  it('regression: the next page of an export asked for by Accept links to that format (the link had no format, and followed alone it answered JSON)', async () => {
+    const first = await call('/v1/papers?limit=3', { headers: { accept: bibtex } });
+    assert.match(first.headers.get('content-type') ?? '', /^application\/x-bibtex/);
+    const link = /^<([^>]+)>; rel="next"$/.exec(first.headers.get('link') ?? '');
+    assert.ok(link, 'a next link');
+    assert.equal(new URL(link[1]!, 'http://server').searchParams.get('format'), 'bibtex');
+    const next = await call(link[1]!);
+    assert.match(next.headers.get('content-type') ?? '', /^application\/x-bibtex/);
+    assert.equal(keysOf(next.text).length, 3);
+  });
+
   it('keeps JSON for Accept types it cannot meet, and for errors', async () => {
     const browser = await call('/v1/papers/volcano-1', { headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } });
     assert.match(browser.headers.get('content-type') ?? '', /^application\/json/);

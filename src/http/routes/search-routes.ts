@@ -5,6 +5,7 @@ import { callerOf, presentsKnownKey } from '../caller.js';
 import { methodNotAllowed, onlyQueryParameters } from '../error-handling.js';
 import { parseInput } from '../../shared/zod-issues.js';
 import { paperOfHit } from '../../export/export-papers.js';
+import type { ExportFormat } from '../../export/media-types.js';
 import { fileNameOf, responseFormat, sendExport, withoutFormat } from '../export-formats.js';
 import { facetBody, listOptions, rankedListBody } from '../ranked-lists.js';
 import { elapsedMs } from '../took.js';
@@ -116,7 +117,7 @@ export function searchRoutes(requireService: (response: Response) => SearchServi
     const query = parseInput(listPapersQuerySchema, withoutFormat(request.query), 'query');
     const page = await requireService(response).listPapers(query.cursor, query.limit);
     if (format !== 'json') {
-      if (page.nextCursor !== null) response.setHeader('Link', `<${nextPageUrl(request.originalUrl, page.nextCursor)}>; rel="next"`);
+      if (page.nextCursor !== null) response.setHeader('Link', `<${nextPageUrl(request.originalUrl, format, page.nextCursor)}>; rel="next"`);
       return sendExport(response, format, page.papers, 'papers');
     }
     response.json({ papers: page.papers.map((paper) => selectPaperFields(paper, query.fields)), next_cursor: page.nextCursor, took_ms: elapsedMs(started) });
@@ -175,8 +176,10 @@ export function searchRoutes(requireService: (response: Response) => SearchServi
 }
 
 /** The URL of the next page of a listing: the same query with the next cursor (exports carry it in a Link header). */
-function nextPageUrl(originalUrl: string, cursor: string): string {
+function nextPageUrl(originalUrl: string, format: ExportFormat, cursor: string): string {
   const url = new URL(originalUrl, 'http://server');
+  // Named in the link even when Accept chose it: the link alone asks for the next page in it.
+  url.searchParams.set('format', format);
   url.searchParams.set('cursor', cursor);
   return `${url.pathname}${url.search}`;
 }
