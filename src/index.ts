@@ -11,6 +11,7 @@ export {
   type ExportFormat,
   type ExportOptions,
   type ExportedPage,
+  type FacetName,
   type FacetsQuery,
   type FacetsResponse,
   type HitsResponse,

@@ -40,12 +40,22 @@ export type PaperField = NonNullable<SearchRequest['fields']>[number];
 export type SimilarRequest = z.input<typeof similarRequestSchema>;
 export type RecommendRequest = z.input<typeof recommendRequestSchema>;
 export type BatchSearchRequest = z.input<typeof batchSearchRequestSchema>;
+/** A facet a ranked list or GET /v1/facets counts. */
+export type FacetName = NonNullable<SearchRequest['facets']>[number];
 /**
  * Query parameters of a GET route, as a caller writes them: the server's schema reads every
- * parameter from a string, so numbers and booleans are accepted here and sent as text.
+ * parameter from a string, so numbers and booleans are accepted here and sent as text. Lists of
+ * fields and facets are typed by their names, as in the POST routes' bodies (or given as one
+ * comma-separated string).
  */
 type QueryParameters<Schema extends z.ZodType> = {
-  [Name in keyof z.input<Schema>]?: z.input<Schema>[Name] extends string | undefined ? string | number | boolean : z.input<Schema>[Name];
+  [Name in keyof z.input<Schema>]?: Name extends 'fields'
+    ? readonly PaperField[] | string
+    : Name extends 'facets'
+      ? readonly FacetName[] | string
+      : z.input<Schema>[Name] extends string | undefined
+        ? string | number | boolean
+        : z.input<Schema>[Name];
 };
 
 export type RelatedQuery = QueryParameters<typeof relatedQuerySchema>;

@@ -73,7 +73,9 @@ export const nonBlank = (max: number, whenMissing?: string) =>
 const mode = z.enum(searchModes).optional();
 
 /** Stored fields a client may ask for; `id` and `score` always come back. */
-export const selectableFields = Object.keys(paperSchema.shape).filter((field) => field !== 'id') as [string, ...string[]];
+/** A stored field a request may choose (the id always comes back). */
+type SelectableField = Exclude<keyof typeof paperSchema.shape, 'id'>;
+export const selectableFields = Object.keys(paperSchema.shape).filter((field) => field !== 'id') as [SelectableField, ...SelectableField[]];
 
 const year = wholeNumber(0, 9999);
 const names = z.array(z.string().trim().min(1).max(paperLimits.authorCharacters)).min(1).max(maxFilterNames);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CommanderError, type Command } from 'commander';
 import { argumentsToParse, buildProgram } from '../../src/cli/program.js';
-import { commaList, listBody, listParameters } from '../../src/cli/commands/list-options.js';
+import { commaList, listBody, listParameters, type ListFlags } from '../../src/cli/commands/list-options.js';
 
 /** Every command of the program, subcommands included, by their full names. */
 function allCommands(command: Command, prefix = ''): [string, Command][] {
@@ -131,7 +131,7 @@ describe('serve --port', () => {
 });
 
 describe('list flags', () => {
-  const flags = {
+  const flags: ListFlags = {
     k: 5,
     offset: 10,
     yearFrom: 2020,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { PaperSearchClient, PaperSearchError, type ErrorCode } from '../../src/index.js';
+import { PaperSearchClient, PaperSearchError, type ErrorCode, type FacetsQuery, type ListPapersQuery } from '../../src/index.js';
 
 /** A client whose fetch records the headers of each request and answers `answer`. */
 function recordingClient(defaults: Record<string, string>, answer: () => Response): { client: PaperSearchClient; sent: Headers[] } {
@@ -107,5 +107,25 @@ describe('the typed client: error codes', () => {
     const retryable: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['rate_limited', 'overloaded', 'not_ready', 'server_unreachable']);
     const error = new PaperSearchError(503, 'overloaded', 'Busy', undefined, 1);
     assert.equal(retryable.has(error.code as ErrorCode), true);
+  });
+});
+
+describe('the typed client: query parameters', () => {
+  it('regression: the fields and facets of the GET routes are typed by their names, as in the POST routes (any string compiled, and the server refused it with a 400)', async () => {
+    const asked: string[] = [];
+    const client = new PaperSearchClient('http://paper-search.invalid', {
+      fetch: async (input) => {
+        asked.push(String(input));
+        return Response.json({ papers: [], next_cursor: null, took_ms: 1 });
+      },
+    });
+    const query: ListPapersQuery = { limit: 2, fields: ['title', 'year'] };
+    await client.listPapers(query);
+    assert.equal(new URL(asked[0]!).searchParams.get('fields'), 'title,year');
+    // @ts-expect-error: "titel" is no paper field
+    const misspelt: ListPapersQuery = { fields: ['titel'] };
+    // @ts-expect-error: papers are not counted by venue
+    const unknownFacet: FacetsQuery = { facets: ['venue'] };
+    assert.ok(misspelt && unknownFacet);
   });
 });

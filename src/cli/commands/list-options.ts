@@ -1,5 +1,5 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import type { SearchRequest } from '../../client/paper-search-client.js';
+import type { PaperField, SearchRequest } from '../../client/paper-search-client.js';
 import { exportFormats, type ExportFormat } from '../../export/media-types.js';
 import { maxHitsPerPage, maxPageEnd } from '../../http/schemas.js';
 import { paperSchema } from '../../papers/paper.js';
@@ -11,7 +11,7 @@ export interface ListFlags {
   k?: number;
   offset?: number;
   threshold?: number;
-  fields?: string[];
+  fields?: PaperField[];
   yearFrom?: number;
   yearTo?: number;
   category?: string[];
@@ -100,12 +100,16 @@ export function commaList(value: string, previous: string[] | undefined): string
 const storedFields = Object.keys(paperSchema.shape);
 
 /** `--fields`: a comma list of stored fields, each checked here so a typo is named as the flag's. */
-export function fieldList(value: string, previous: string[] | undefined): string[] {
+export function fieldList(value: string, previous: PaperField[] | undefined): PaperField[] {
   const fields = commaList(value, previous);
-  const unknown = fields.filter((field) => !storedFields.includes(field));
+  const unknown = fields.filter((field) => !isStoredField(field));
   if (unknown.length > 0)
     throw new InvalidArgumentError(`It names an unknown field, ${unknown.map((field) => `"${field}"`).join(', ')}; the fields are ${storedFields.join(', ')}.`);
-  return fields;
+  return fields.filter(isStoredField);
+}
+
+function isStoredField(field: string): field is PaperField {
+  return storedFields.includes(field);
 }
 
 /** Repeated only: author names contain commas. */
