@@ -1,7 +1,7 @@
 import { citationKey } from '../papers/citation-key.js';
 import { isArxivCategory } from '../papers/identifiers.js';
 import { arxivAbstractUrl } from '../papers/paper-urls.js';
-import { exportedType } from './publication.js';
+import { exportedType, fourDigitYear } from './publication.js';
 import { pageRange } from '../papers/page-range.js';
 import type { Paper } from '../papers/paper.js';
 import type { PublicationType } from '../papers/publication-type.js';
@@ -243,7 +243,7 @@ export function paperToBibtex(paper: Paper, key = citationKey(paper.id)): string
   const fields: [string, string | undefined][] = [
     ['title', paper.title ? protectTitleCase(paper.title) : undefined],
     ['author', paper.authors && paper.authors.length > 0 ? paper.authors.map(bibtexName).join(' and ') : undefined],
-    ['year', paper.year !== undefined ? String(paper.year) : undefined],
+    ['year', paper.year !== undefined ? fourDigitYear(paper.year) : undefined],
     ['month', paper.date && paper.date.length > 4 ? monthMacros[Number(paper.date.slice(5, 7)) - 1] : undefined],
     ['date', paper.date && paper.date.length > 4 ? escapeBibtex(paper.date) : undefined],
     [venueFields[type], paper.venue ? escapeBibtex(paper.venue) : undefined],

@@ -1,6 +1,6 @@
 import { arxivIdFromDoi, arxivIdFromUrl } from '../papers/identifiers.js';
 import { arxivAbstractUrl } from '../papers/paper-urls.js';
-import { exportedType } from './publication.js';
+import { exportedType, fourDigitYear } from './publication.js';
 import { pageRange } from '../papers/page-range.js';
 import type { Paper } from '../papers/paper.js';
 import { venueIsPublisher, type PublicationType } from '../papers/publication-type.js';
@@ -58,7 +58,7 @@ export function paperToRis(paper: Paper): string {
     ['ID', paper.id],
     ['TI', paper.title || undefined],
     ...(paper.authors ?? []).map((author): [string, string] => ['AU', risName(author)]),
-    ['PY', paper.year !== undefined ? String(paper.year) : undefined],
+    ['PY', paper.year !== undefined ? fourDigitYear(paper.year) : undefined],
     ['DA', paper.date ? risDate(paper.date) : undefined],
     ['AB', paper.abstract || undefined],
     ...(paper.categories ?? []).map((category): [string, string] => ['KW', category]),

@@ -464,6 +464,31 @@ describe('BibTeX round trip', () => {
     assert.deepEqual(back?.categories, headings.categories);
   });
 
+  it('regression: keeps a year before 1000 through BibTeX and RIS export and re-import (written as 999, it was read as no year: a year is its first four digits)', async () => {
+    const antiquity: Paper[] = [
+      { id: 'beowulf', title: 'Beowulf', abstract: 'An epic poem.', year: 999 },
+      { id: 'aeneid', title: 'Aeneid', abstract: 'An epic poem.', year: 19 },
+    ];
+    const bibtexPath = join(root(), 'antiquity.bib');
+    await writeFile(bibtexPath, papersToBibtex(antiquity));
+    const risPath = join(root(), 'antiquity.ris');
+    await writeFile(risPath, antiquity.map((paper) => paperToRis(paper)).join('\n'));
+    for (const [path, format] of [
+      [bibtexPath, 'bibtex'],
+      [risPath, 'ris'],
+    ] as const) {
+      const back = await importPapers(path, format);
+      assert.deepEqual(
+        back.map((paper) => [paper.id, paper.year]),
+        [
+          ['beowulf', 999],
+          ['aeneid', 19],
+        ],
+        format,
+      );
+    }
+  });
+
   it("regression: keeps -- --- `` and '' as written (read back as TeX, they became dashes and curly quotes)", async () => {
     const ligatures: Paper = { id: 'ligatures', title: "A -- B --- C ``D'' x''", abstract: "Range 1--2, a pause --- then ``quoted'' text and it's fine." };
     const path = join(root(), 'ligatures.bib');
