@@ -9,7 +9,7 @@ export interface Preconditions {
   ifNoneMatch?: EntityTags;
 }
 
-/** The paper's state when a write is checked: absent, present with its tag, or changed by a write committed with it (its tag not known yet). */
+/** The paper's state when a write is checked: absent, or present with its tag (the version a write committed before it in its group leaves, else the stored one). */
 export type PaperState = { present: false } | { present: true; etag: string | undefined };
 
 /** Throws `precondition_failed` unless the paper's state meets the write's conditions. */

@@ -76,10 +76,11 @@ export function rejectedEntry(
 
 /**
  * Throws if the write may not happen, given the papers when its turn comes: `present` says
- * whether an id is stored once the writes before it in the group are applied, `touched` whether
- * one of those writes changed it.
+ * whether an id is stored once the writes before it in the group are applied, `written` what the
+ * last of those writes left under it (the paper, or null when it deleted it; undefined when none
+ * touched it).
  */
-type WriteCheck = (present: (id: string) => Promise<boolean>, touched: (id: string) => boolean) => Promise<void>;
+type WriteCheck = (present: (id: string) => Promise<boolean>, written: (id: string) => Paper | null | undefined) => Promise<void>;
 
 /** The paper a patch was read from changed before the patch was committed: read it again. */
 class PaperChangedError extends Error {}
@@ -277,8 +278,8 @@ export class WriteService {
     const paper = toPaper(input, id, '', options);
     let created = false;
     const [changes, shared] = await Promise.all([this.embed([paper], caller), this.sharedIdentifiers([paper])]);
-    await this.commit(changes, async (present, touched) => {
-      if (options.preconditions) assertPreconditions(options.preconditions, await this.stateOf(id, present, touched), name);
+    await this.commit(changes, async (present, written) => {
+      if (options.preconditions) assertPreconditions(options.preconditions, await this.stateOf(id, present, written), name);
       created = !(await present(paper.id));
     });
     return { paper, created, shared };
@@ -350,8 +351,8 @@ export class WriteService {
       // Any write of the paper makes it the one its identifiers name: a patch of its venue moves them too.
       const shared = await this.sharedIdentifiers([paper]);
       try {
-        await this.commit(changes, async (present, touched) => {
-          if (touched(id) || !(await present(id))) throw new PaperChangedError();
+        await this.commit(changes, async (present, written) => {
+          if (written(id) !== undefined || !(await present(id))) throw new PaperChangedError();
           const [now] = await this.storage.papers([id]);
           if (JSON.stringify(now) !== JSON.stringify(current)) throw new PaperChangedError();
         });
@@ -371,8 +372,8 @@ export class WriteService {
   async deletePaper(name: string, options: Pick<WriteOptions, 'preconditions'> = {}): Promise<string> {
     const id = await this.storage.resolve(name);
     if (id === undefined) throw missingPaper(name, options);
-    await this.commit([{ op: 'delete', id }], async (present, touched) => {
-      if (options.preconditions) assertPreconditions(options.preconditions, await this.stateOf(id, present, touched), name);
+    await this.commit([{ op: 'delete', id }], async (present, written) => {
+      if (options.preconditions) assertPreconditions(options.preconditions, await this.stateOf(id, present, written), name);
       if (!(await present(id))) throw paperNotFound([name]);
     });
     return id;
@@ -380,13 +381,12 @@ export class WriteService {
 
   /**
    * The paper's state for a write's conditions, as the writes committed before it in its group
-   * leave it: one of them may have changed it, whose version is then not known yet.
+   * leave it: the version one of them wrote, else the stored one.
    */
-  private async stateOf(id: string, present: (id: string) => Promise<boolean>, touched: (id: string) => boolean): Promise<PaperState> {
+  private async stateOf(id: string, present: (id: string) => Promise<boolean>, written: (id: string) => Paper | null | undefined): Promise<PaperState> {
     if (!(await present(id))) return { present: false };
-    if (touched(id)) return { present: true, etag: undefined };
-    const [stored] = await this.storage.papers([id]);
-    return { present: true, etag: stored && paperEtag(stored) };
+    const current = written(id) ?? (await this.storage.papers([id]))[0];
+    return { present: true, etag: current && paperEtag(current) };
   }
 
   /** Folds every write so far into the stored collection now (see PaperStorage.snapshot). */
@@ -433,19 +433,25 @@ export class WriteService {
       for (const write of group) write.reject(new AppError('shutting_down'));
       return;
     }
-    // What the writes accepted so far in this group do to each id, before they are applied.
-    const effects = new Map<string, boolean>();
-    const present = async (id: string) => effects.get(id) ?? (await this.isStored(id));
-    const touched = (id: string) => effects.has(id);
+    // What the writes accepted so far in this group leave under each id (null: deleted), before they are applied.
+    const effects = new Map<string, Paper | null>();
+    const present = async (id: string) => {
+      const effect = effects.get(id);
+      return effect === undefined ? await this.isStored(id) : effect !== null;
+    };
+    const written = (id: string) => effects.get(id);
     const accepted: PendingWrite[] = [];
     for (const write of group) {
       try {
-        await write.check(present, touched);
+        await write.check(present, written);
       } catch (error) {
         write.reject(error);
         continue;
       }
-      for (const change of write.changes) effects.set(change.op === 'delete' ? change.id : change.paper.id, change.op === 'put');
+      for (const change of write.changes) {
+        if (change.op === 'delete') effects.set(change.id, null);
+        else effects.set(change.paper.id, change.paper);
+      }
       accepted.push(write);
     }
     if (accepted.length === 0) return;

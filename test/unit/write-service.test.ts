@@ -3,6 +3,10 @@ import { mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, beforeEach, describe, it } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { AppError } from '../../src/errors.js';
+import { paperEtag } from '../../src/papers/paper-etag.js';
+import type { Paper } from '../../src/papers/paper.js';
 import { SearchService } from '../../src/search/search-service.js';
 import { readManifest } from '../../src/storage/embedded/manifest.js';
 import type { EmbeddedStorage } from '../../src/storage/embedded/embedded-storage.js';
@@ -422,6 +426,31 @@ describe('WriteService group commit', () => {
     );
     assert.equal((await search.getPaper('c1')).title, 'Glacier calving');
     await assert.rejects(search.getPaper('video-1'), isAppErrorWithCode('paper_not_found'));
+  });
+
+  it("regression: a conditional write checked after another write of its paper in the same group is refused with that write's version (its 412 said etag null, which means not stored, of a stored paper)", async () => {
+    const slowCommits: PaperStorage = Object.create(storage, {
+      commit: {
+        value: async (batch: readonly (readonly PaperChange[])[]) => {
+          await delay(50);
+          return storage.commit(batch);
+        },
+      },
+    }) as PaperStorage;
+    const grouped = new WriteService(slowCommits, embedder);
+    const { paper: read } = await grouped.putPaper('x1', glacier);
+    // x0 commits alone, slowly; the two writes of x1 wait for it and are committed together.
+    const opening = grouped.createPapers([{ id: 'x0', ...glacier }], { batch: false });
+    const [first, second] = await Promise.allSettled([
+      grouped.putPaper('x1', { ...glacier, title: 'Changed by the first client' }),
+      grouped.putPaper('x1', { ...glacier, title: 'Changed by the second client' }, undefined, { preconditions: { ifMatch: [paperEtag(read)] } }),
+    ]);
+    await opening;
+    assert.equal(first.status, 'fulfilled');
+    assert.equal(second.status, 'rejected');
+    const refusal = (second as PromiseRejectedResult).reason as AppError;
+    assert.equal(refusal.code, 'precondition_failed');
+    assert.deepEqual(refusal.details, { id: 'x1', etag: paperEtag((first as PromiseFulfilledResult<{ paper: Paper }>).value.paper) });
   });
 
   it('answers every write of a failed commit with the failure, and applies none', async () => {
