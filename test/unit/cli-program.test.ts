@@ -49,6 +49,12 @@ describe('the paper-search program', () => {
     });
   }
 
+  it('regression: model --help, the group of its subcommands, has examples as every command does (it had none)', () => {
+    const { text, error } = help(['model']);
+    assert.equal(error.exitCode, 0);
+    assert.match(text, /Examples:\n(\s+\$ .+\n)*\s+\$ paper-search model fetch/);
+  });
+
   it('top-level --help documents the exit codes', () => {
     const { text, error } = help([]);
     assert.equal(error.exitCode, 0);

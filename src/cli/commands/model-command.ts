@@ -35,5 +35,8 @@ export function modelCommand(): Command {
         }
       }),
     );
-  return new Command('model').description('the embedding models').addCommand(fetch);
+  return new Command('model')
+    .description('the embedding models')
+    .addCommand(fetch)
+    .addHelpText('after', examples('paper-search model fetch', 'paper-search model fetch --model all'));
 }
