@@ -112,4 +112,17 @@ describe('TitleVectors', () => {
     await cache.of(['A1', 'B1'], embed);
     assert.deepEqual(calls, [['A1', 'B1'], ['C1'], ['B1']]);
   });
+
+  it("regression: counts the titles' text against its bytes, so long titles cannot hold several times the memory it is meant for (it counted entries only)", async () => {
+    const embed = async (titles: string[]) => titles.map(() => new Float32Array(384));
+    // Room for about four entries of a 2,000-character title (4,000 bytes) and its vector (1,536 bytes), under an eighth each.
+    const cache = new TitleVectors(1_000, 8 * 5_600);
+    await cache.of(
+      Array.from({ length: 50 }, (_, i) => `${i} ${'t'.repeat(1_990)}`),
+      embed,
+    );
+    assert.ok(cache.size <= 8, `${cache.size} long titles kept`);
+    await cache.of(['short'], embed);
+    assert.ok(cache.size >= 1);
+  });
 });

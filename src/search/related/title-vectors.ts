@@ -8,9 +8,13 @@ import { LruCache } from '../../shared/lru-cache.js';
 export class TitleVectors {
   private readonly byTitle: LruCache<string, Float32Array>;
 
-  /** 384-dimension vectors take 1.5 kB each: 50,000 titles hold about 77 MB. */
-  constructor(capacity = 50_000) {
-    this.byTitle = new LruCache(capacity);
+  /**
+   * 384-dimension vectors take 1.5 kB each: 50,000 titles of usual length hold about 80 MB. The
+   * weight counts the title's text too, so titles near their 2,000-character limit (4 kB as a
+   * key) cannot take the cache to four times that.
+   */
+  constructor(capacity = 50_000, maxBytes = 96 * 1024 * 1024) {
+    this.byTitle = new LruCache(capacity, (title, vector) => title.length * 2 + vector.byteLength, maxBytes);
   }
 
   /** The vector of each title (undefined for a blank one), the missing ones embedded by `embed` in one call. */
