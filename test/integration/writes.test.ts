@@ -479,27 +479,31 @@ describe('writing papers', () => {
 });
 
 describe('reference bodies', () => {
+  /** A reference body's write, and the longest a health check asked over and over meanwhile waited. */
+  async function writeWhileProbing(body: string, contentType: string) {
+    const started = performance.now();
+    let written = false;
+    const write = request<{ papers: { id: string; abstract: string; categories?: string[] }[]; error?: { code: string } }>(server.url, '/v1/papers', {
+      method: 'POST',
+      body,
+      headers: { ...auth, 'content-type': contentType },
+    }).finally(() => (written = true));
+    let slowest = 0;
+    while (!written) {
+      const asked = performance.now();
+      assert.equal((await request(server.url, '/healthz')).status, 200);
+      slowest = Math.max(slowest, performance.now() - asked);
+    }
+    return { answer: await write, slowest, took: performance.now() - started };
+  }
+
   for (const [name, tex] of [
     ['formulas', '$x$ '.repeat(20_000)],
     ['special characters', '^_&#'.repeat(20_000)],
   ] as const) {
     it(`regression: reads a BibTeX body of much TeX (${name}) off the main thread, so other requests are answered meanwhile (an abstract of 20,000 of them held every request for seconds)`, async () => {
       const body = `@article{tex-heavy, title={Formulas}, author={Doe, Jane}, year={2024}, abstract={${tex}}}\n`;
-      const started = performance.now();
-      let written = false;
-      const write = request<{ papers: { id: string; abstract: string }[] }>(server.url, '/v1/papers', {
-        method: 'POST',
-        body,
-        headers: { ...auth, 'content-type': 'application/x-bibtex' },
-      }).finally(() => (written = true));
-      let slowest = 0;
-      while (!written) {
-        const asked = performance.now();
-        assert.equal((await request(server.url, '/healthz')).status, 200);
-        slowest = Math.max(slowest, performance.now() - asked);
-      }
-      const answer = await write;
-      const took = performance.now() - started;
+      const { answer, slowest, took } = await writeWhileProbing(body, 'application/x-bibtex');
       assert.equal(answer.status, 201, JSON.stringify(answer.body));
       assert.equal(answer.body.papers[0]!.id, 'tex-heavy');
       // Read in place, the body held /healthz for nearly all of the write.
@@ -507,6 +511,25 @@ describe('reference bodies', () => {
       assert.equal((await request(server.url, '/v1/papers/tex-heavy', { method: 'DELETE', headers: auth })).status, 200);
     });
   }
+
+  it('regression: reads a RIS body of a record of a million lines off the main thread, so other requests are answered meanwhile (it held every request for the whole read)', async () => {
+    const body = `TY  - JOUR\nID  - many-lines\nTI  - Keywords\nAB  - A record of many keyword lines.\n${'KW  - k\n'.repeat(1_000_000)}ER  - \n`;
+    const { answer, slowest, took } = await writeWhileProbing(body, 'application/x-research-info-systems');
+    assert.equal(answer.status, 201, JSON.stringify(answer.body));
+    assert.deepEqual(
+      answer.body.papers.map((paper) => [paper.id, paper.categories]),
+      [['many-lines', ['k']]],
+    );
+    assert.ok(slowest < took / 4, `/healthz waited ${slowest.toFixed(0)} ms during a write of ${took.toFixed(0)} ms`);
+    assert.equal((await request(server.url, '/v1/papers/many-lines', { method: 'DELETE', headers: auth })).status, 200);
+  });
+
+  it('regression: reads a CSL-JSON body nested deep off the main thread, so other requests are answered meanwhile (it held every request until refused)', async () => {
+    const depth = 500_000;
+    const { answer, slowest, took } = await writeWhileProbing(`${'['.repeat(depth)}${']'.repeat(depth)}`, 'application/vnd.citationstyles.csl+json');
+    assert.equal(answer.status, 400, JSON.stringify(answer.body));
+    assert.ok(slowest < took / 4, `/healthz waited ${slowest.toFixed(0)} ms during a write of ${took.toFixed(0)} ms`);
+  });
 });
 
 describe('conditional writes (ETag, If-Match, If-None-Match)', () => {
