@@ -93,9 +93,11 @@ export function createMcpServer(
    * Runs at most `limit` tool calls of this server (made for one HTTP request: a batch) at once,
    * other requests answered between them: all at once, a batch of 100 heavy calls keeps the
    * server's other clients waiting (a health check 0.7 s; 4.7 s under eight such batches). Calls
-   * still waiting when `signal` aborts (the client left) are not run.
+   * still waiting when `signal` aborts (the client left) are not run. Once the answers of its
+   * calls hold `answerChars` characters of text, a call not yet run is refused instead (see
+   * answerBudget).
    */
-  callsAtOnce?: { limit: number; signal?: AbortSignal },
+  callsAtOnce?: { limit: number; signal?: AbortSignal; answerChars?: number },
 ): Server {
   const offered = tools.filter((tool) => !tool.writes || backend.writes !== undefined);
   const byName = new Map(offered.map((tool) => [tool.name, tool]));
@@ -108,6 +110,7 @@ export function createMcpServer(
   }));
 
   const inTurn = callsAtOnce ? takingTurns(callsAtOnce.limit, callsAtOnce.signal) : <T>(task: () => Promise<T>) => task();
+  const budget = answerBudget(callsAtOnce?.answerChars);
   server.setRequestHandler(CallToolRequestSchema, (request) => inTurn(() => callTool(request)));
 
   async function callTool(request: CallToolRequest): Promise<CallToolResult> {
@@ -120,9 +123,11 @@ export function createMcpServer(
       );
     }
     try {
+      budget.check();
       const answer = await tool.run(backend, parseArguments(tool.input, request.params.arguments));
       // An empty file (cite_papers finding none of the papers) would be a blank first block before its note.
       const texts = answer.text === '' && answer.notes !== undefined ? answer.notes : [answer.text, ...(answer.notes ?? [])];
+      budget.spend(texts);
       const content = texts.map((text) => ({ type: 'text' as const, text }));
       if (!hasStructuredOutput(protocolVersion())) return { content };
       return { content: [...content, ...(answer.links ?? [])], structuredContent: answer.structured as Record<string, unknown> };
@@ -216,6 +221,29 @@ export function negotiatedVersion(transport: Transport): () => string {
     deliver?.(message, extra);
   };
   return () => version;
+}
+
+/**
+ * The characters of text the tool answers of one server (one HTTP request) have used, against
+ * `limit`. The SDK encodes a batch's answers as one JSON text, on the main thread, once every call
+ * has answered: 100 cite_papers calls of 100 papers each (18 MB) held every other request about a
+ * second. Past the limit, a call is refused (invalid_input) without being run; the calls already
+ * running may take the answer a few calls past it.
+ */
+function answerBudget(limit: number | undefined): { check(): void; spend(texts: readonly string[]): void } {
+  let used = 0;
+  return {
+    check() {
+      if (limit === undefined || used < limit) return;
+      throw invalidInput(
+        `The answers of this batch already hold ${used.toLocaleString('en-US')} characters (at most ${limit.toLocaleString('en-US')}): send this call in another request.`,
+        [{ path: 'params', message: 'the batch answers too much', code: 'too_big' }],
+      );
+    },
+    spend(texts) {
+      for (const text of texts) used += text.length;
+    },
+  };
 }
 
 /**

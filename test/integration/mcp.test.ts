@@ -608,6 +608,39 @@ describe('MCP over Streamable HTTP on the server (/mcp)', () => {
     );
   });
 
+  it('regression: refuses the calls of a batch past its answer budget (100 cite_papers calls of 100 papers each came back as one JSON text of 18 MB, encoded on the main thread while every other request waited about a second)', async () => {
+    const listed = await request<{ papers: { id: string }[] }>(server.url, '/v1/papers?limit=100&fields=id');
+    const papers = listed.body.papers.map(({ id }) => ({ id }));
+    const batch = Array.from({ length: 100 }, (_, id) => ({
+      jsonrpc: '2.0',
+      id,
+      method: 'tools/call',
+      params: { name: 'cite_papers', arguments: { papers } },
+    }));
+    const response = await fetch(`${server.url}/mcp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: JSON.stringify(batch),
+    });
+    const text = await response.text();
+    assert.equal(response.status, 200);
+    // The text of each answer and its structured copy: the budget's 2,000,000 characters, and the calls running when it was reached.
+    assert.ok(text.length < 5_000_000, `the answer holds ${text.length} characters`);
+    const answers = JSON.parse(text) as { id: number; result: CallToolResult }[];
+    assert.deepEqual(
+      answers.map((answer) => answer.id),
+      batch.map((call) => call.id),
+    );
+    const cited = answers.filter((answer) => answer.result.isError === undefined);
+    const refused = answers.filter((answer) => answer.result.isError === true).map((answer) => errorOf(answer.result));
+    assert.ok(cited.length >= 5 && refused.length >= 50, `${cited.length} calls cited, ${refused.length} refused`);
+    assert.equal(cited.length + refused.length, 100);
+    for (const error of refused) {
+      assert.equal(error.code, 'invalid_input');
+      assert.match(error.message, /^The answers of this batch already hold [\d,]+ characters \(at most 2,000,000\): send this call in another request\.$/);
+    }
+  });
+
   it('adds and deletes papers with a key', async () => {
     const { client } = await connect(
       new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`), { requestInit: { headers: { authorization: `Bearer ${key}` } } }),

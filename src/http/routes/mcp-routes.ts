@@ -99,7 +99,7 @@ export function mcpRoutes(options: McpRouteOptions): Router {
         request.log,
         agreedVersion,
         options.apiKeys.configured ? 'connect with an API key' : 'this server takes no writes (it has no API_KEYS)',
-        { limit: toolCallsAtOnce, signal: callerOf(response).signal },
+        { limit: toolCallsAtOnce, signal: callerOf(response).signal, answerChars: answerCharsPerRequest },
       );
       // The web-standard transport, whose answer is a Response this route sends (see sendAnswer):
       // every answer is one JSON body (enableJsonResponse), and a batch's must be an array.
@@ -146,6 +146,13 @@ async function sendAnswer(response: Response, answer: globalThis.Response, batch
  * overlap, while other clients' requests are answered between its calls.
  */
 const toolCallsAtOnce = 4;
+
+/**
+ * The characters of text a batch's tool answers may hold (about 4 MB of JSON, the text and its
+ * structured copy): some 1,100 papers cited, a hundred searches of 50 papers well within it. The
+ * answer is encoded at once, about 50 ms a megabyte of the server's one thread.
+ */
+const answerCharsPerRequest = 2_000_000;
 
 /** Refuses a Host, or a browser's Origin, whose host name is not allowed: a page on another site cannot reach /mcp through a rebound DNS name. */
 function allowedHostsOnly(allowed: readonly string[]): RequestHandler {
