@@ -446,8 +446,9 @@ describe('bad input gets a clear 4xx in the one error shape', () => {
     const batch = `POST /v1/search/batch HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
     const single = await request<{ results: unknown[] }>(base, '/v1/search/batch', { json: JSON.parse(body) as unknown });
     const answerBytes = JSON.stringify(single.body).length;
-    // Enough pipelined batches, on connections that read nothing, to hold past the 64 MiB bound.
-    const connections = Math.ceil((96 * 1024 * 1024) / (8 * answerBytes));
+    // Enough connections that read nothing to hold past the 64 MiB bound: each has one answer built
+    // at a time (the next waits until it is sent), however many it pipelines.
+    const connections = Math.ceil((96 * 1024 * 1024) / answerBytes);
     const { hostname, port } = new URL(base);
     const hoarders = await Promise.all(
       Array.from({ length: connections }, async () => {
@@ -463,7 +464,7 @@ describe('bad input gets a clear 4xx in the one error shape', () => {
       await new Promise((resolve) => setTimeout(resolve, 3_000));
       const waiting = request(base, '/v1/search/batch', { json: JSON.parse(body) as unknown });
       const early = await Promise.race([waiting.then(() => 'answered'), new Promise((resolve) => setTimeout(() => resolve('waiting'), 1_500))]);
-      assert.equal(early, 'waiting', `answered while ${connections} connections held ${connections * 8} answers of ${answerBytes} bytes`);
+      assert.equal(early, 'waiting', `answered while ${connections} connections held an answer of ${answerBytes} bytes each`);
       for (const socket of hoarders) socket.destroy();
       assert.equal((await waiting).status, 200);
       // Other routes were never held up.
