@@ -238,22 +238,25 @@ export function paperIdProblem(id: string): string | undefined {
 
 /**
  * Whether text starts with a date that exists: YYYY, YYYY-MM or YYYY-MM-DD (year 1 to 9999, a
- * month 01 to 12, a day that month has, leap years counted), optionally followed by more (a
- * time), but not by another digit or dash.
+ * month 01 to 12, a day that month has, leap years counted), or the same with slashes
+ * (2020/03/01, as exports of some databases write it), optionally followed by more (a time),
+ * but not by another digit, dash or slash.
  */
 export function isCalendarDate(text: string): boolean {
   return calendarDatePart(text) !== undefined;
 }
 
-/** The date a text starts with, as `isCalendarDate` reads it, without what follows it (a time); undefined when there is none. */
+/** The date a text starts with, as `isCalendarDate` reads it, written YYYY-MM-DD without what follows it (a time); undefined when there is none. */
 function calendarDatePart(text: string): string | undefined {
-  const match = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?![\d-])/.exec(text);
+  const match = /^(\d{4})(?:([-/])(\d{2})(?:\2(\d{2}))?)?(?![\d/-])/.exec(text);
   if (!match) return undefined;
-  const [year, month, day] = [Number(match[1]), match[2] === undefined ? 1 : Number(match[2]), match[3] === undefined ? 1 : Number(match[3])];
+  const [, yearText, , monthText, dayText] = match;
+  const [year, month, day] = [Number(yearText), monthText === undefined ? 1 : Number(monthText), dayText === undefined ? 1 : Number(dayText)];
   if (year < 1 || month < 1 || month > 12 || day < 1) return undefined;
   // Day 0 of the next month is the last day of this one.
   const lastDay = new Date(Date.UTC(2000, month, 0)).getUTCDate() - (month === 2 && !isLeapYear(year) ? 1 : 0);
-  return day <= lastDay ? match[0] : undefined;
+  if (day > lastDay) return undefined;
+  return [yearText, monthText, dayText].filter((part) => part !== undefined).join('-');
 }
 
 function isLeapYear(year: number): boolean {

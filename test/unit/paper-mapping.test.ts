@@ -199,6 +199,9 @@ describe('mapRecordToPaper: accepted records', () => {
       ['2020-03-01 10:00', '2020-03-01'],
       ['2020-03T00:00', '2020-03'],
       [' 2020 ', '2020'],
+      // Written with slashes, it keeps its month and day (it was stored as the year alone).
+      ['2020/03/01', '2020-03-01'],
+      ['2020/03', '2020-03'],
     ] as const) {
       const paper = accepted(mapRecordToPaper({ id: 'x', abstract: 'a', date: written }));
       assert.deepEqual([paper.date, paper.year], [stored, 2020], written);
