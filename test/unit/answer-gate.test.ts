@@ -28,13 +28,13 @@ async function gatedServer(options: Parameters<typeof answerGate>[0], bytes = 16
   return { port: (server.address() as AddressInfo).port, built: () => built };
 }
 
-/** A client that asks for /big and reads nothing. */
-async function unread(port: number): Promise<Socket> {
+/** A client that asks for /big (`requests` times, pipelined) and reads nothing. */
+async function unread(port: number, requests = 1): Promise<Socket> {
   const socket = connect(port, '127.0.0.1');
   socket.on('error', () => undefined);
   await once(socket, 'connect');
   socket.pause();
-  socket.write('GET /big HTTP/1.1\r\nHost: x\r\n\r\n');
+  socket.write('GET /big HTTP/1.1\r\nHost: x\r\n\r\n'.repeat(requests));
   return socket;
 }
 
@@ -64,11 +64,7 @@ describe('answerGate', () => {
 
   it('regression: frees the turn of a pipelined answer once built (ten pipelined requests on one connection that read nothing held both turns, and every other client waited)', async () => {
     const { port, built } = await gatedServer({ concurrent: 2, heldBytes: 256 * 1024 * 1024, stalledMs: 60_000, waiting: 8 }, 1024 * 1024);
-    const socket = connect(port, '127.0.0.1');
-    socket.on('error', () => undefined);
-    await once(socket, 'connect');
-    socket.pause();
-    socket.write('GET /big HTTP/1.1\r\nHost: x\r\n\r\n'.repeat(10));
+    const socket = await unread(port, 10);
     await settle(300);
     assert.ok(built() >= 1, `${built()} built`);
     const servedBeforeStall = await Promise.race([statusOf(port), settle(10_000).then(() => 'still waiting')]);
@@ -78,11 +74,7 @@ describe('answerGate', () => {
 
   it("regression: builds a connection's next answer once the one before it is sent (a client that pipelined pages and read nothing had every one built, also after it hung up: 150 such connections kept the server building for 18 s after they left)", async () => {
     const { port, built } = await gatedServer({ concurrent: 2, heldBytes: 256 * 1024 * 1024, stalledMs: 60_000, waiting: 64 });
-    const socket = connect(port, '127.0.0.1');
-    socket.on('error', () => undefined);
-    await once(socket, 'connect');
-    socket.pause();
-    socket.write('GET /big HTTP/1.1\r\nHost: x\r\n\r\n'.repeat(4));
+    const socket = await unread(port, 4);
     await settle(300);
     assert.equal(built(), 1, 'the later three wait for the first answer, which the client does not take');
     socket.destroy();
