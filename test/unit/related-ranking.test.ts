@@ -125,4 +125,19 @@ describe('TitleVectors', () => {
     await cache.of(['short'], embed);
     assert.ok(cache.size >= 1);
   });
+
+  it("regression: keeps a copy of each title's vector, not a view of the buffer of the batch it was embedded in (each kept title held its whole batch, which the byte bound does not count)", async () => {
+    // As the model workers answer: one buffer for every text of a call, a view of it for each.
+    const embed = async (titles: string[]) => {
+      const packed = new Float32Array(titles.length * 384);
+      return titles.map((_, i) => packed.subarray(i * 384, (i + 1) * 384));
+    };
+    const cache = new TitleVectors();
+    await cache.of(
+      Array.from({ length: 100 }, (_, i) => `title ${i}`),
+      embed,
+    );
+    const [kept] = await cache.of(['title 7'], async () => assert.fail('embedded again'));
+    assert.equal(kept!.buffer.byteLength, 384 * 4, 'the kept vector holds its own bytes only');
+  });
 });

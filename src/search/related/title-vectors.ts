@@ -29,8 +29,11 @@ export class TitleVectors {
     if (missing.length > 0) {
       const vectors = await embed(missing);
       missing.forEach((key, i) => {
-        found.set(key, vectors[i]!);
-        this.byTitle.set(key, vectors[i]!);
+        // A copy: the vector is a view of its model call's reply, which holds every text of the
+        // call (20 titles of one related list in 30 kB), bytes the bound would not count.
+        const vector = vectors[i]!.slice();
+        found.set(key, vector);
+        this.byTitle.set(key, vector);
       });
     }
     return keys.map((key) => found.get(key));
