@@ -16,7 +16,8 @@ const neverSnapshot = { SNAPSHOT_AFTER_WRITES: 10_000_000, SNAPSHOT_INTERVAL_MS:
  * made again), which would leave the server appending to a file no longer in the folder. No key
  * is configured, so no write is taken, and no snapshot can start. `close` removes the copy, and
  * so does the process's end without it (`| head` ends a query command with process.exit); with
- * `endOnSignal`, a SIGINT or SIGTERM removes it and then ends the process as the signal would.
+ * `endOnSignal`, a SIGINT or SIGTERM that nothing else handles removes it and then ends the
+ * process as the signal would (see makeTemporaryFolder).
  */
 export async function openReadOnlyServices(config: Config, log: Logger, { endOnSignal = false } = {}): Promise<Services> {
   const walDir = walDirOf(config);

@@ -72,9 +72,9 @@ export const nonBlank = (max: number, whenMissing?: string) =>
 
 const mode = z.enum(searchModes).optional();
 
-/** Stored fields a client may ask for; `id` and `score` always come back. */
 /** A stored field a request may choose (the id always comes back). */
 type SelectableField = Exclude<keyof typeof paperSchema.shape, 'id'>;
+/** Stored fields a client may ask for; `id` and `score` always come back. */
 export const selectableFields = Object.keys(paperSchema.shape).filter((field) => field !== 'id') as [SelectableField, ...SelectableField[]];
 
 const year = wholeNumber(0, 9999);
