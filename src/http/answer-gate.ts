@@ -87,7 +87,7 @@ export function answerGate(options: AnswerGateOptions): RequestHandler {
   // A connection's answers are sent in order, so a later one built before the one ahead is sent
   // only waits in memory; and a client that pipelined pages and read nothing had each built, for
   // it and after it hung up (a paused connection's hang-up is seen only when its answer is
-  // written): 150 such connections of 4 pages kept the server building for 18 s after they left.
+  // written): 150 such connections of 4 pages kept the server building for 16 s after they left.
   const behindAnswer = new WeakMap<Socket, (() => void)[]>();
   const nextOf = (socket: Socket) => {
     const behind = behindAnswer.get(socket);

@@ -72,7 +72,7 @@ describe('answerGate', () => {
     socket.destroy();
   });
 
-  it("regression: builds a connection's next answer once the one before it is sent (a client that pipelined pages and read nothing had every one built, also after it hung up: 150 such connections kept the server building for 18 s after they left)", async () => {
+  it("regression: builds a connection's next answer once the one before it is sent (a client that pipelined pages and read nothing had every one built, also after it hung up: 150 such connections kept the server building for 16 s after they left)", async () => {
     const { port, built } = await gatedServer({ concurrent: 2, heldBytes: 256 * 1024 * 1024, stalledMs: 60_000, waiting: 64 });
     const socket = await unread(port, 4);
     await settle(300);
