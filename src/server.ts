@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { trustProxyOf, type Config } from './config/config.js';
+import { trustProxyWarning, type Config } from './config/config.js';
 import { AppError } from './errors.js';
 import { ApiKeys } from './http/auth.js';
 import { createApp } from './http/app.js';
@@ -51,11 +51,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const url = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`;
   // Said as what it is: health checks answer from here on, but the index may still fail to open (index_locked, say).
   log.info({ url }, 'listening; opening the index and loading the model');
-  if (trustProxyOf(config) === true) {
-    log.warn(
-      'TRUST_PROXY=true takes the leftmost X-Forwarded-For entry, which clients write themselves: they can escape the rate limit and the fair share of the model. Set the number of proxies in front (1) or their addresses instead, unless the proxy replaces the header.',
-    );
-  }
+  const trustProxyProblem = trustProxyWarning(config);
+  if (trustProxyProblem !== undefined) log.warn(trustProxyProblem);
 
   const ready = (async () => {
     services = await openServices(config, log, metrics.schedulerObserver);

@@ -196,6 +196,27 @@ export function trustProxyOf(config: Pick<Config, 'TRUST_PROXY'>): boolean | num
   return /^\d+$/.test(value) ? Number(value) : value;
 }
 
+/**
+ * What is unsafe in TRUST_PROXY, else undefined. Express trusts `true` and a hop count whatever
+ * the peer's address, so a client that reaches the server past its proxy writes its own
+ * X-Forwarded-For and escapes the rate limit and its fair share of the model; addresses are
+ * checked against the peer.
+ */
+export function trustProxyWarning(config: Pick<Config, 'TRUST_PROXY' | 'HOST'>): string | undefined {
+  const trusted = trustProxyOf(config);
+  if (trusted === true) {
+    return "TRUST_PROXY=true takes the leftmost X-Forwarded-For entry, which clients write themselves: they can escape the rate limit and the fair share of the model. Set the proxies' addresses (loopback, 10.0.0.0/8) instead, unless the proxy replaces the header.";
+  }
+  if (typeof trusted === 'number' && trusted > 0 && !isLoopbackHost(config.HOST)) {
+    return `TRUST_PROXY=${trusted} trusts whatever connects as a proxy, and HOST=${config.HOST} lets clients connect past the proxy: such a client picks its own address with X-Forwarded-For and escapes the rate limit and the fair share of the model. Set the proxies' addresses (loopback, 10.0.0.0/8) instead, or HOST=127.0.0.1 with the proxy on this machine.`;
+  }
+  return undefined;
+}
+
+function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}
+
 export function walDirOf(config: Pick<Config, 'WAL_DIR' | 'INDEX_DIR'>): string {
   return config.WAL_DIR ?? `${config.INDEX_DIR.replace(/[\\/]+$/, '')}.wal`;
 }

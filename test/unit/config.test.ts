@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { loadConfig, misspeltSettings } from '../../src/config/config.js';
+import { loadConfig, misspeltSettings, trustProxyWarning } from '../../src/config/config.js';
 import { modelThreads } from '../../src/embedding/load-embedder.js';
 import { AppError } from '../../src/errors.js';
 
@@ -225,5 +225,26 @@ describe('modelThreads', () => {
     assert.throws(() => loadConfig({ EMBED_THREADS: '2', EMBED_QUERY_THREADS: '8' }), {
       message: 'Invalid configuration: EMBED_QUERY_THREADS (8) is more than EMBED_THREADS (2), the threads the model may use in all.',
     });
+  });
+});
+
+describe('trustProxyWarning', () => {
+  const warningOf = (environment: Record<string, string>) => trustProxyWarning(loadConfig(environment));
+
+  it('regression: warns of TRUST_PROXY=1 on a server listening beyond loopback (a client connecting past the proxy spoofed X-Forwarded-For and escaped the rate limit)', () => {
+    assert.match(warningOf({ TRUST_PROXY: '1' }) ?? '', /^TRUST_PROXY=1 trusts whatever connects as a proxy, and HOST=0\.0\.0\.0 /);
+    assert.match(warningOf({ TRUST_PROXY: '2', HOST: '10.1.2.3' }) ?? '', /HOST=10\.1\.2\.3/);
+  });
+
+  it('accepts a hop count on a loopback-only server, addresses, and no proxy', () => {
+    for (const HOST of ['127.0.0.1', '::1', 'localhost']) assert.equal(warningOf({ TRUST_PROXY: '1', HOST }), undefined);
+    assert.equal(warningOf({ TRUST_PROXY: 'loopback' }), undefined);
+    assert.equal(warningOf({ TRUST_PROXY: '10.0.0.0/8, 192.168.1.4' }), undefined);
+    assert.equal(warningOf({ TRUST_PROXY: 'false' }), undefined);
+    assert.equal(warningOf({ TRUST_PROXY: '0' }), undefined);
+  });
+
+  it('warns of TRUST_PROXY=true wherever the server listens', () => {
+    assert.match(warningOf({ TRUST_PROXY: 'true', HOST: '127.0.0.1' }) ?? '', /^TRUST_PROXY=true takes the leftmost X-Forwarded-For entry/);
   });
 });
