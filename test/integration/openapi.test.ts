@@ -207,7 +207,7 @@ describe('the OpenAPI document', () => {
     assert.ok(getPaper.responses['304']?.headers?.ETag);
     const read = await request(server.url, '/v1/papers/seed-014');
     const etag = read.headers.get('etag')!;
-    // Over node:http: fetch adds Cache-Control: no-cache to a conditional request, which asks for the whole answer.
+    // Over node:http, without the Cache-Control: no-cache fetch adds (the test after this one sends that).
     const revalidate = (cached: string, path = '/v1/papers/seed-014') =>
       new Promise<{ status: number; body: string }>((resolve, reject) => {
         httpRequest(`${server.url}${path}`, { headers: { 'if-none-match': cached } }, (answer) => {
@@ -251,6 +251,20 @@ describe('the OpenAPI document', () => {
     };
     walk(document, '#', false);
     assert.deepEqual(shapesGeneratorsRefuse, []);
+  });
+
+  it("regression: a fetch client's If-None-Match gets the documented 304 (fetch adds Cache-Control: no-cache to it, and Express then sent the whole answer)", async () => {
+    const etag = (await fetch(`${server.url}/v1/papers/seed-014`)).headers.get('etag')!;
+    for (const cached of [etag, `W/${etag}`, `"another-version", ${etag}`, '*']) {
+      const revalidated = await fetch(`${server.url}/v1/papers/seed-014`, { headers: { 'if-none-match': cached } });
+      assert.equal(revalidated.status, 304, cached);
+      assert.equal(await revalidated.text(), '');
+    }
+    const changed = await fetch(`${server.url}/v1/papers/seed-014`, { headers: { 'if-none-match': '"another-version"' } });
+    assert.equal(changed.status, 200);
+    assert.equal(((await changed.json()) as { paper: { id: string } }).paper.id, 'seed-014');
+    const untagged = await fetch(`${server.url}/v1/papers/seed-014?fields=title`, { headers: { 'if-none-match': '*' } });
+    assert.equal(untagged.status, 200);
   });
 
   it('documents /metrics as the Prometheus text it answers, not JSON (the document said application/json)', async () => {
