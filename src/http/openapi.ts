@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { commandLineCodes, errorCatalog, type ErrorCode } from '../errors.js';
 import { exportMediaTypeAliases, exportMediaTypes, formatNames, importFormats } from '../export/media-types.js';
 import { responseFormats } from './export-formats.js';
-import { parameterDocOf, type JsonSchema } from './parameter-docs.js';
+import { documentedAs, parameterDocOf, type JsonSchema } from './parameter-docs.js';
 import { isApiPath } from './rate-limit.js';
 import {
   batchResponseSchema,
@@ -119,9 +119,25 @@ const mcpRefusalSchema = z
     // Always null (the refusal answers no one request), typed as an answer's id is: a lone `null`
     // type stops openapi-generator from generating a client at all.
     id: mcpAnswerSchema.shape.id,
-    error: z.object({ code: z.literal(-32000), message: z.string(), data: errorResponseSchema.shape.error }).strict(),
+    // Not a `const`: openapi-generator's Java client writes a numeric one as code that does not compile.
+    error: z.object({ code: z.number().int().describe('Always -32000.'), message: z.string(), data: errorResponseSchema.shape.error }).strict(),
   })
   .strict();
+
+/**
+ * A JSON-RPC message or a batch of them, documented as one schema of two types (its properties
+ * hold for the message, its items for the batch): as an anyOf of an object and an array,
+ * openapi-generator's Java client wrote `List<…>.class` and did not compile.
+ */
+function messageOrBatch(message: z.ZodObject): z.ZodType {
+  const messageJson = jsonSchema(message, 'output');
+  return documentedAs(z.union([message, z.array(message)]), {
+    ...messageJson,
+    type: ['object', 'array'],
+    items: messageJson,
+    description: 'One JSON-RPC message, or a batch: an array of them.',
+  });
+}
 
 /** Every route the server answers; the document below and the route test both read this list. */
 export const operations: readonly Operation[] = [
@@ -274,8 +290,8 @@ export const operations: readonly Operation[] = [
     summary:
       'MCP (Model Context Protocol) over Streamable HTTP, stateless, answered as JSON: the paper tools and paper:// resources (docs/mcp.md). ' +
       'Host and Origin must be in MCP_ALLOWED_HOSTS; a valid key adds the write tools',
-    body: z.union([mcpMessageSchema, z.array(mcpMessageSchema)]),
-    response: z.union([mcpAnswerSchema, z.array(mcpAnswerSchema)]),
+    body: messageOrBatch(mcpMessageSchema),
+    response: messageOrBatch(mcpAnswerSchema),
     success: [200, 202],
     // 403 host_not_allowed whatever the key.
     errors: [403, 413, 415, ...readErrors],

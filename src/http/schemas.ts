@@ -91,12 +91,15 @@ export const filterSchema = z.strictObject({
   exclude_ids: z.array(z.string().trim().min(1).max(paperLimits.idCharacters)).max(maxExcludedIds).optional(),
 });
 
-/** Facets to count, each named once. */
+/**
+ * Facets to count, each named once. Said in words, not as uniqueItems: openapi-generator's Java
+ * client types such a list as a Set and then writes code that does not compile.
+ */
 const facetList = z
   .array(z.enum(facetNames))
   .max(facetNames.length)
   .refine((names) => new Set(names).size === names.length, { message: 'names a facet twice' })
-  .meta({ uniqueItems: true });
+  .meta({ description: 'Each facet at most once.' });
 
 /**
  * A field name as a choice of fields takes it: `id` too, which always comes back, so that

@@ -267,6 +267,41 @@ describe('the OpenAPI document', () => {
     assert.equal(untagged.status, 200);
   });
 
+  it("regression: holds no shape that stops openapi-generator's Java client compiling (/mcp's body and answer an anyOf of an object and an array, a body's facets uniqueItems, /mcp's refusals a numeric const)", () => {
+    const shapesJavaCannotCompile: string[] = [];
+    const walk = (node: unknown, path: string) => {
+      if (typeof node !== 'object' || node === null) return;
+      const schema = node as Record<string, unknown>;
+      for (const choices of [schema.anyOf, schema.oneOf]) {
+        const types = Array.isArray(choices) ? choices.map((choice: { type?: unknown }) => choice.type) : [];
+        if (types.includes('array') && types.includes('object')) shapesJavaCannotCompile.push(`${path}: a choice of an object or an array`);
+      }
+      if (schema.uniqueItems === true) shapesJavaCannotCompile.push(`${path}: uniqueItems`);
+      if (typeof schema.const === 'number') shapesJavaCannotCompile.push(`${path}: const ${schema.const}`);
+      for (const [key, child] of Object.entries(schema)) walk(child, `${path}/${key}`);
+    };
+    // Query parameters may hold uniqueItems: the Java client sends a Set of them as it should.
+    for (const [path, methods] of Object.entries(document.paths)) {
+      for (const [method, operation] of Object.entries(methods)) {
+        const { requestBody, responses } = operation as unknown as { requestBody?: unknown; responses: unknown };
+        walk(requestBody, `${method} ${path} body`);
+        walk(responses, `${method} ${path} responses`);
+      }
+    }
+    assert.deepEqual(shapesJavaCannotCompile, []);
+
+    // /mcp still documents a message and a batch of them, and nothing else.
+    const ajv = new Ajv2020({ strict: false });
+    const mcp = document.paths['/mcp']!.post as unknown as { requestBody: { content: { 'application/json': { schema: object } } } };
+    const validate = ajv.compile(mcp.requestBody.content['application/json'].schema);
+    const message = { jsonrpc: '2.0', id: 1, method: 'tools/list' };
+    assert.ok(validate(message));
+    assert.ok(validate([message, { ...message, id: 2 }]));
+    assert.ok(!validate({ jsonrpc: '2.0', id: 1 }));
+    assert.ok(!validate([{ id: 1 }]));
+    assert.ok(!validate('tools/list'));
+  });
+
   it('documents /metrics as the Prometheus text it answers, not JSON (the document said application/json)', async () => {
     const content = document.paths['/metrics']!.get!.responses['200']!.content as Record<string, unknown>;
     assert.deepEqual(Object.keys(content), ['text/plain; version=0.0.4']);
