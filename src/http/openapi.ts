@@ -233,6 +233,7 @@ export const operations: readonly Operation[] = [
     response: createdPapersResponseSchema,
     success: [200, 201],
     access: 'write',
+    etag: true,
     errors: [409, 413, 415, ...writeErrors],
   },
   {
@@ -389,7 +390,7 @@ const responseHeaders = {
   papersNotFound: stringHeader(
     'On an answer in an export format: the names no paper has, each percent-encoded, comma-separated (cut at whole names if there are too many to fit: compare the count).',
   ),
-  etag: stringHeader("The paper's version (JSON answers without `fields`): send it back in If-Match to write only that version."),
+  etag: stringHeader("The paper's version (JSON answers of one paper, without `fields`): send it back in If-Match to write only that version."),
 };
 
 /** A write's conditions on the paper's version (RFC 9110 §13.1). */

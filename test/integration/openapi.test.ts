@@ -161,7 +161,7 @@ describe('the OpenAPI document', () => {
     // Regression: no response header was described, so a generated client found no next page or retry delay.
     const headers = (route: string, status: string) => Object.keys((byRoute.get(route)!.responses[status] as { headers?: object }).headers ?? {});
     assert.deepEqual(headers('get /v1/papers', '200'), ['X-Request-Id', 'RateLimit', 'RateLimit-Policy', 'Link', 'Content-Disposition']);
-    assert.deepEqual(headers('post /v1/papers', '201'), ['X-Request-Id', 'RateLimit', 'RateLimit-Policy', 'Location']);
+    assert.deepEqual(headers('post /v1/papers', '201'), ['X-Request-Id', 'RateLimit', 'RateLimit-Policy', 'Location', 'ETag']);
     assert.deepEqual(headers('post /v1/search', '429'), ['X-Request-Id', 'Retry-After', 'RateLimit', 'RateLimit-Policy']);
     assert.deepEqual(headers('get /v1/stats', '503'), ['X-Request-Id', 'Retry-After', 'RateLimit', 'RateLimit-Policy']);
     // Regression: sent but not declared.

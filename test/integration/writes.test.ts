@@ -543,6 +543,24 @@ describe('conditional writes (ETag, If-Match, If-None-Match)', () => {
   const version = async () => (await request(server.url, paperPath)).headers.get('etag');
   const first = { title: 'A paper written with conditions', abstract: 'Optimistic concurrency for a reference manager that syncs its library.' };
 
+  it('regression: a paper created by POST answers with its version as an ETag, as PUT does (a client had to read the paper again to learn it)', async () => {
+    const created = await request<{ paper: { id: string } }>(server.url, '/v1/papers', {
+      method: 'POST',
+      json: { id: 'posted-conditional', title: 'A paper created by POST', abstract: 'Its version comes with the answer.' },
+      headers: auth,
+    });
+    assert.equal(created.status, 201);
+    assert.match(created.headers.get('etag') ?? '', /^"[A-Za-z0-9_-]+"$/);
+    assert.equal((await request(server.url, '/v1/papers/posted-conditional')).headers.get('etag'), created.headers.get('etag'));
+    const batch = await request(server.url, '/v1/papers', {
+      method: 'POST',
+      json: { papers: [{ id: 'posted-batch', title: 'One of a batch', abstract: 'A batch has no one version.' }] },
+      headers: auth,
+    });
+    assert.equal(batch.status, 201);
+    assert.equal(batch.headers.get('etag'), null);
+  });
+
   it('regression: writes only the version If-Match names (If-Match was ignored, so a client could not tell it overwrote a change it had not seen)', async () => {
     assert.equal((await writeWith('PUT', { 'if-none-match': '*' }, first)).status, 201, 'If-None-Match: * creates a paper not stored');
     assert.equal((await writeWith('PUT', { 'if-none-match': '*' }, first)).status, 412, 'and never replaces one');

@@ -98,6 +98,7 @@ export function writeRoutes(requireWrites: (response: Response) => WriteService)
       return;
     }
     response.setHeader('Location', `/v1/papers/${encodeURIComponent(papers[0]!.id)}`);
+    response.setHeader('ETag', paperEtag(papers[0]!));
     response.json({ paper: papers[0], ...warningsOf(shared), took_ms: elapsedMs(started) });
   });
 
