@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { searchModes, maxQueryCharacters } from '../search/search-modes.js';
 import { facetNames } from '../papers/paper-facets.js';
 import { sentenceRoles } from '../search/related/sentence-roles.js';
-import { paperLimits } from '../papers/paper-limits.js';
+import { charactersOf, paperLimits } from '../papers/paper-limits.js';
 import { paperSchema } from '../papers/paper.js';
 import { publicationTypeOf, publicationTypes } from '../papers/publication-type.js';
 import { hasLoneSurrogate, hasVisibleText } from '../shared/unicode.js';
@@ -380,7 +380,14 @@ export const paperInputSchema = z.strictObject({
   id: z.string().trim().min(1).max(paperLimits.idCharacters).optional().describe('Our id for the paper; generated (a UUID) when absent on POST.'),
   title: z.string().max(paperLimits.titleCharacters).optional(),
   abstract: nonBlank(paperLimits.abstractCharacters, 'required (a paper with a title but no abstract is taken with allow_title_only=true)'),
-  authors: z.array(z.string().max(paperLimits.authorCharacters)).max(paperLimits.authors).optional(),
+  authors: z
+    .array(z.string().max(paperLimits.authorCharacters))
+    .max(paperLimits.authors)
+    .refine((names) => charactersOf(names) <= paperLimits.authorsCharacters, {
+      message: `the names may hold at most ${paperLimits.authorsCharacters.toLocaleString('en-US')} characters in all`,
+    })
+    .optional()
+    .describe(`The authors' full names, at most ${paperLimits.authorsCharacters.toLocaleString('en-US')} characters in all.`),
   categories: z.array(z.string().max(paperLimits.categoryCharacters)).max(paperLimits.categories).optional(),
   // As a paper's record takes it (see paper-record.ts): there is no year 0.
   year: wholeNumber(1, 9999).optional(),

@@ -10,6 +10,10 @@ export const paperLimits = {
   // Large collaborations sign with thousands (ATLAS and CMS papers list over 3,000 authors).
   authors: 10_000,
   authorCharacters: 512,
+  // Their names in all: the longest list among 74,728 arXiv papers (3,303 names) has 41,524. Ten
+  // thousand names of 512 characters (5 MB) took 450 ms to export as BibTeX, on the server's one
+  // thread, for every list that held the paper.
+  authorsCharacters: 200_000,
   categories: 100,
   categoryCharacters: 128,
   doiCharacters: 512,
@@ -19,3 +23,8 @@ export const paperLimits = {
   /** Of a volume, an issue and pages each. */
   locatorCharacters: 64,
 } as const;
+
+/** The characters of a list's entries together (see authorsCharacters). */
+export function charactersOf(entries: readonly string[]): number {
+  return entries.reduce((sum, entry) => sum + entry.length, 0);
+}

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { authorNames, uprightedAuthorName } from './author-names.js';
 import { arxivIdFromDoi, identifierNamePrefixes, isArxivCategory, isArxivId, isIdentifierName, normalizeArxivId } from './identifiers.js';
 import { pagesFrom, storedPages } from './page-range.js';
-import { paperLimits } from './paper-limits.js';
+import { charactersOf, paperLimits } from './paper-limits.js';
 import { publicationTypeOf } from './publication-type.js';
 import { normalizeDoi, type Paper } from './paper.js';
 import { wholeNumber } from '../shared/whole-number.js';
@@ -276,14 +276,27 @@ interface FieldSchema<Output> {
  * turned around). An entry without a letter or digit (";" left by a BibTeX `author = {and and , ;}`)
  * names no one and nothing: it is dropped, as an empty one is.
  */
-const stringList = (split: (text: string) => string[], item: (entry: string) => string, most: number, itemCharacters: number): FieldSchema<string[]> => ({
+const stringList = (
+  split: (text: string) => string[],
+  item: (entry: string) => string,
+  most: number,
+  itemCharacters: number,
+  allCharacters = most * itemCharacters,
+): FieldSchema<string[]> => ({
   schema: z
     .union([
       z.string().transform((text) => split(readableText(text)).filter(namesSomething)),
       z.array(z.string()).transform((items) => items.map((entry) => item(readableText(entry).trim())).filter(namesSomething)),
     ])
-    .pipe(z.array(z.string().max(itemCharacters)).max(most)),
-  expected: `a list of at most ${count(most)} strings or a delimited string, each at most ${count(itemCharacters)} characters`,
+    .pipe(
+      z
+        .array(z.string().max(itemCharacters))
+        .max(most)
+        .refine((entries) => charactersOf(entries) <= allCharacters),
+    ),
+  expected: `a list of at most ${count(most)} strings or a delimited string, each at most ${count(itemCharacters)} characters${
+    allCharacters < most * itemCharacters ? `, ${count(allCharacters)} in all` : ''
+  }`,
 });
 
 function namesSomething(entry: string): boolean {
@@ -337,7 +350,7 @@ const fieldSchemas = {
       .refine((value) => isArxivId(value) && value.length <= paperLimits.arxivIdCharacters),
     expected: 'an arXiv id such as 2101.00001, 2101.00001v2 or hep-th/9901001 (an arXiv: prefix or an arxiv.org link is read too)',
   },
-  authors: stringList(authorNames, uprightedAuthorName, paperLimits.authors, paperLimits.authorCharacters),
+  authors: stringList(authorNames, uprightedAuthorName, paperLimits.authors, paperLimits.authorCharacters, paperLimits.authorsCharacters),
   categories: stringList(categoryList, (entry) => entry, paperLimits.categories, paperLimits.categoryCharacters),
   date: {
     // Stored as the date alone, the form the write API takes (a time that follows is dropped), so

@@ -493,6 +493,12 @@ describe('mapRecordToPaper: rejections', () => {
     ['a title over 2,000 characters', { id: 'x', abstract: 'a', title: 't'.repeat(2_001) }, 'title'],
     ['over 10,000 authors', { id: 'x', abstract: 'a', authors: Array.from({ length: 10_001 }, (_, i) => `Author ${i}`) }, 'authors'],
     ['an author over 512 characters', { id: 'x', abstract: 'a', authors: 'A'.repeat(513) }, 'authors'],
+    // Regression: 10,000 names of 512 characters (5 MB) were taken, and each list holding the paper took 450 ms to export as BibTeX.
+    [
+      'authors over 200,000 characters in all',
+      { id: 'x', abstract: 'a', authors: Array.from({ length: 401 }, (_, i) => `${i} ${'A'.repeat(500)}`) },
+      'authors',
+    ],
     ['over 100 categories', { id: 'x', abstract: 'a', categories: Array.from({ length: 101 }, (_, i) => `c${i}`).join(' ') }, 'categories'],
     ['a category over 128 characters', { id: 'x', abstract: 'a', categories: ['c'.repeat(129)] }, 'categories'],
     ['a doi over 512 characters', { id: 'x', abstract: 'a', doi: `10.1000/${'d'.repeat(505)}` }, 'doi'],
@@ -508,6 +514,15 @@ describe('mapRecordToPaper: rejections', () => {
       assert.ok(message.includes(`"${field}"`), message);
     });
   }
+
+  it('regression: the write API refuses author names over 200,000 characters in all, as ingestion does (10,000 names of 512 characters were taken)', () => {
+    const names = (count: number) => Array.from({ length: count }, (_, i) => `${i} ${'A'.repeat(496)}`);
+    assert.equal(paperInputSchema.safeParse({ abstract: 'a', authors: names(400) }).success, true);
+    const refused = paperInputSchema.safeParse({ abstract: 'a', authors: names(401) });
+    assert.equal(refused.success, false);
+    assert.match(refused.error!.issues[0]!.message, /at most 200,000 characters in all/);
+    assert.deepEqual(refused.error!.issues[0]!.path, ['authors']);
+  });
 
   it('regression: drops control characters from text fields (a NUL category was stored and exported as a raw 0x00 byte)', () => {
     const paper = accepted(
@@ -554,7 +569,8 @@ describe('mapRecordToPaper: rejections', () => {
       id: 'x'.repeat(512),
       title: 't'.repeat(2_000),
       abstract: 'a'.repeat(100_000),
-      authors: Array.from({ length: 10_000 }, (_, i) => `${'A'.repeat(500)} ${i}`.slice(-512)),
+      // 10,000 names, one of 512 characters, 190,493 in all (at most 200,000).
+      authors: ['A'.repeat(512), ...Array.from({ length: 9_999 }, (_, i) => `Author ${i}`.padEnd(19, 'x'))],
       categories: Array.from({ length: 100 }, (_, i) => `${'c'.repeat(128)}${i}`.slice(-128)),
       doi: `10.1000/${'d'.repeat(504)}`,
       url: `https://example.org/${'p'.repeat(2_028)}`,
