@@ -240,7 +240,7 @@ export function paperIdProblem(id: string): string | undefined {
  * Whether text starts with a date that exists: YYYY, YYYY-MM or YYYY-MM-DD (year 1 to 9999, a
  * month 01 to 12, a day that month has, leap years counted), or the same with slashes
  * (2020/03/01, as exports of some databases write it), optionally followed by more (a time),
- * but not by another digit, dash or slash.
+ * but not by another digit or dash (nor a slash, after slashes).
  */
 export function isCalendarDate(text: string): boolean {
   return calendarDatePart(text) !== undefined;
@@ -248,9 +248,10 @@ export function isCalendarDate(text: string): boolean {
 
 /** The date a text starts with, as `isCalendarDate` reads it, written YYYY-MM-DD without what follows it (a time); undefined when there is none. */
 function calendarDatePart(text: string): string | undefined {
-  const match = /^(\d{4})(?:([-/])(\d{2})(?:\2(\d{2}))?)?(?![\d/-])/.exec(text);
+  // A slash after a dashed date or a year is not a slashed date: an interval's start ("2020-03-01/2020-04-01") or the year is read.
+  const match = /^(\d{4})\/(\d{2})(?:\/(\d{2}))?(?![\d/-])/.exec(text) ?? /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?![\d-])/.exec(text);
   if (!match) return undefined;
-  const [, yearText, , monthText, dayText] = match;
+  const [, yearText, monthText, dayText] = match;
   const [year, month, day] = [Number(yearText), monthText === undefined ? 1 : Number(monthText), dayText === undefined ? 1 : Number(dayText)];
   if (year < 1 || month < 1 || month > 12 || day < 1) return undefined;
   // Day 0 of the next month is the last day of this one.

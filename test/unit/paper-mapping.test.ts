@@ -209,6 +209,23 @@ describe('mapRecordToPaper: accepted records', () => {
     }
   });
 
+  it('regression: keeps the year of a date a slash follows that is not a date written with slashes (slashed dates made "2020-03-01/2020-04-01", "2020/3/1" and "2020/2021" refuse their whole record)', () => {
+    for (const [written, stored] of [
+      // An ISO 8601 interval keeps its start, as it did before slashed dates were read.
+      ['2020-03-01/2020-04-01', '2020-03-01'],
+      ['2020-03/2020-04', '2020-03'],
+      ['2020/2021', '2020'],
+      ['2020/3/1', '2020'],
+      ['2020/03-01', '2020'],
+      ['2020/03/01/x', '2020'],
+    ] as const) {
+      const paper = accepted(mapRecordToPaper({ id: 'x', abstract: 'a', date: written }));
+      assert.deepEqual([paper.date, paper.year], [stored, 2020], written);
+    }
+    // A date written with slashes that does not exist is refused, as one written with dashes is.
+    for (const written of ['2020/13/01', '2019/02/29']) assert.equal(mapRecordToPaper({ id: 'x', abstract: 'a', date: written }).ok, false, written);
+  });
+
   it('regression: says an id field is empty, rather than missing (an empty DOI cell read "no DOI field (it has Title, DOI)")', () => {
     const mapped = mapRecordToPaper({ Title: 'T', DOI: '', abstract: 'a' }, withFieldOverrides({ id: 'DOI' }));
     assert.deepEqual(mapped.ok ? undefined : [mapped.reason, mapped.message], ['missing_id', 'the DOI field is empty']);
