@@ -210,20 +210,18 @@ describe('mapRecordToPaper: accepted records', () => {
   });
 
   it('regression: keeps the year of a date a slash follows that is not a date written with slashes (slashed dates made "2020-03-01/2020-04-01", "2020/3/1" and "2020/2021" refuse their whole record)', () => {
-    for (const [written, stored] of [
-      // An ISO 8601 interval keeps its start, as it did before slashed dates were read.
-      ['2020-03-01/2020-04-01', '2020-03-01'],
-      ['2020-03/2020-04', '2020-03'],
-      ['2020/2021', '2020'],
-      ['2020/3/1', '2020'],
-      ['2020/03-01', '2020'],
-      ['2020/03/01/x', '2020'],
-    ] as const) {
-      const paper = accepted(mapRecordToPaper({ id: 'x', abstract: 'a', date: written }));
-      assert.deepEqual([paper.date, paper.year], [stored, 2020], written);
-    }
+    const stored = (date: string) => accepted(mapRecordToPaper({ id: 'x', abstract: 'a', date })).date;
+    // An ISO 8601 interval keeps its start, as it did before slashed dates were read.
+    assert.deepEqual(['2020-03-01/2020-04-01', '2020-03/2020-04', '2020/2021', '2020/3/1', '2020/03-01', '2020/03/01/x'].map(stored), [
+      '2020-03-01',
+      '2020-03',
+      '2020',
+      '2020',
+      '2020',
+      '2020',
+    ]);
     // A date written with slashes that does not exist is refused, as one written with dashes is.
-    for (const written of ['2020/13/01', '2019/02/29']) assert.equal(mapRecordToPaper({ id: 'x', abstract: 'a', date: written }).ok, false, written);
+    for (const date of ['2020/13/01', '2019/02/29']) assert.equal(mapRecordToPaper({ id: 'x', abstract: 'a', date }).ok, false, date);
   });
 
   it('regression: says an id field is empty, rather than missing (an empty DOI cell read "no DOI field (it has Title, DOI)")', () => {
