@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { AppError } from '../../src/errors.js';
 import { paperInputsOfReferences } from '../../src/http/reference-bodies.js';
 import { readReferenceBody } from '../../src/http/reference-reading.js';
@@ -15,6 +15,16 @@ function bibtexWithFormulas(formulas: number, entries: string[] = []): Buffer {
 }
 
 describe('readReferenceBody', () => {
+  // The worker and its time limit are unref'd (they must not keep a stopping server alive); in the
+  // server the listening socket holds the event loop. Here nothing would, and Node 22's test runner
+  // cancels a test whose only pending work is unref'd ("Promise resolution is still pending but the
+  // event loop has already resolved"; Node 24 and 26 wait), so a timer stands in for the socket.
+  let keepAlive: NodeJS.Timeout | undefined;
+  before(() => {
+    keepAlive = setInterval(() => {}, 60_000);
+  });
+  after(() => clearInterval(keepAlive));
+
   it('reads a body of much TeX on a worker thread into the same entries as in place', async () => {
     const body = bibtexWithFormulas(2_400);
     const options = { allowTitleOnly: false, skipInvalid: false };
