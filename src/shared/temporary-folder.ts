@@ -1,5 +1,5 @@
-import { rmSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dieOfSignal, onProcessEnd } from './process-end.js';
@@ -18,20 +18,32 @@ export interface TemporaryFolder {
  * command's own handler, when it has one, decides.
  */
 export async function makeTemporaryFolder(prefix: string, { endOnSignal = false } = {}): Promise<TemporaryFolder> {
-  const path = await mkdtemp(join(tmpdir(), prefix));
-  const forget = onProcessEnd(() => rmSync(path, { recursive: true, force: true }));
   const lastResort = (signal: NodeJS.Signals) => {
     if (process.listenerCount(signal) === 1) dieOfSignal(signal);
   };
+  const stopListening = () => {
+    process.off('SIGINT', lastResort);
+    process.off('SIGTERM', lastResort);
+  };
+  // The listeners come first and the folder is made in the same step as its cleanup: made by a
+  // thread of the pool (mkdtemp), the folder was there before the cleanup was, and a Ctrl-C in
+  // between ended the process by the signal's default action, the folder left behind.
   if (endOnSignal) {
     process.on('SIGINT', lastResort);
     process.on('SIGTERM', lastResort);
   }
+  let path: string;
+  try {
+    path = mkdtempSync(join(tmpdir(), prefix));
+  } catch (error) {
+    stopListening();
+    throw error;
+  }
+  const forget = onProcessEnd(() => rmSync(path, { recursive: true, force: true }));
   return {
     path,
     remove: async () => {
-      process.off('SIGINT', lastResort);
-      process.off('SIGTERM', lastResort);
+      stopListening();
       forget();
       await rm(path, { recursive: true, force: true });
     },

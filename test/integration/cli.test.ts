@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createReadStream, existsSync } from 'node:fs';
 import { cp, mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { setTimeout } from 'node:timers/promises';
+import { setImmediate, setTimeout } from 'node:timers/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -477,6 +477,24 @@ describe('exit codes', () => {
     const [, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((closed) => waiting.on('close', (code, sig) => closed([code, sig])));
     assert.equal(signal, 'SIGINT');
     assert.deepEqual(await copies(), []);
+  });
+
+  it('regression: leaves no copy when Ctrl-C comes the moment the copy appears (made on a thread of the pool, it was there before its removal was arranged: 19 runs of 20 left one)', async () => {
+    const temporary = join(workDir, 'tmp-read-only-at-once');
+    await mkdir(temporary, { recursive: true });
+    const copies = async () => (await readdir(temporary)).filter((name) => name.startsWith('paper-search-read-only-'));
+    for (let run = 0; run < 3; run++) {
+      const waiting = spawn(process.execPath, [...cliEntry, 'similar', '--file', '-', '--index', indexDir], {
+        cwd: repoRoot,
+        env: { ...process.env, MODEL_DIR: join(repoRoot, 'models'), LOG_LEVEL: 'warn', TMPDIR: temporary },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      while ((await copies()).length === 0) await setImmediate();
+      waiting.kill('SIGINT');
+      const [, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((closed) => waiting.on('close', (code, sig) => closed([code, sig])));
+      assert.equal(signal, 'SIGINT');
+      assert.deepEqual(await copies(), [], `run ${run}`);
+    }
   });
 
   it(
