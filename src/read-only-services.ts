@@ -53,7 +53,7 @@ function namingTheLog(error: unknown, copy: string, original: string): unknown {
  * ended early (`| head`, Ctrl-C) left one in the temporary folder.
  */
 async function copyWriteLog(walDir: string, endOnSignal: boolean): Promise<{ dir: string; remove: () => Promise<void> }> {
-  const parent = await makeTemporaryFolder('paper-search-read-only-', { endOnSignal });
+  const parent = makeTemporaryFolder('paper-search-read-only-', { endOnSignal });
   try {
     const dir = join(parent.path, 'wal');
     const exists = await stat(walDir).then(

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { AppError, isDiskFull } from '../errors.js';
-import { makeTemporaryFolder } from '../shared/temporary-folder.js';
+import { makeTemporaryFolder, type TemporaryFolder } from '../shared/temporary-folder.js';
 import { UsageError } from './exit-codes.js';
 
 /** The `--input` that names standard input. */
@@ -28,9 +28,12 @@ const zipMagic = Buffer.from('PK\x03\x04', 'latin1');
 export async function withNamedInput<T>(input: string, use: (input: NamedInput) => Promise<T>): Promise<T> {
   if (input !== standardInputFlag) return use({ path: input, name: input });
   if (process.stdin.isTTY) throw new UsageError('--input - reads the papers from standard input: pipe them in (cat library.bib | paper-search ... --input -).');
-  const folder = await makeTemporaryFolder('paper-search-stdin-', { endOnSignal: true }).catch((error: unknown) => {
+  let folder: TemporaryFolder;
+  try {
+    folder = makeTemporaryFolder('paper-search-stdin-', { endOnSignal: true });
+  } catch (error) {
     throw copyFailure(error);
-  });
+  }
   try {
     return await use({ path: await copyOfStandardInput(folder.path), name: 'standard input' });
   } finally {

@@ -17,7 +17,7 @@ export interface TemporaryFolder {
  * SIGTERM that nothing else handles removes it and then ends the process as the signal would; a
  * command's own handler, when it has one, decides.
  */
-export async function makeTemporaryFolder(prefix: string, { endOnSignal = false } = {}): Promise<TemporaryFolder> {
+export function makeTemporaryFolder(prefix: string, { endOnSignal = false } = {}): TemporaryFolder {
   const lastResort = (signal: NodeJS.Signals) => {
     if (process.listenerCount(signal) === 1) dieOfSignal(signal);
   };

@@ -7,7 +7,7 @@ import { makeTemporaryFolder } from '../../src/shared/temporary-folder.js';
 
 describe('makeTemporaryFolder', () => {
   it('makes a private folder that remove takes away with what is in it', async () => {
-    const folder = await makeTemporaryFolder('paper-search-test-');
+    const folder = makeTemporaryFolder('paper-search-test-');
     await writeFile(join(folder.path, 'papers.jsonl'), '{}\n');
     assert.ok(existsSync(folder.path));
     await folder.remove();
@@ -16,7 +16,7 @@ describe('makeTemporaryFolder', () => {
 
   it('with endOnSignal, listens to SIGINT and SIGTERM only until it is removed', async () => {
     const before = [process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')];
-    const folder = await makeTemporaryFolder('paper-search-test-', { endOnSignal: true });
+    const folder = makeTemporaryFolder('paper-search-test-', { endOnSignal: true });
     assert.deepEqual([process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')], [before[0]! + 1, before[1]! + 1]);
     await folder.remove();
     assert.deepEqual([process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')], before);
@@ -26,7 +26,7 @@ describe('makeTemporaryFolder', () => {
     let handled = 0;
     const ownHandler = () => handled++;
     process.on('SIGTERM', ownHandler);
-    const folder = await makeTemporaryFolder('paper-search-test-', { endOnSignal: true });
+    const folder = makeTemporaryFolder('paper-search-test-', { endOnSignal: true });
     try {
       process.emit('SIGTERM', 'SIGTERM');
       assert.equal(handled, 1);

@@ -102,10 +102,9 @@ const storedFields = Object.keys(paperSchema.shape);
 /** `--fields`: a comma list of stored fields, each checked here so a typo is named as the flag's. */
 export function fieldList(value: string, previous: PaperField[] | undefined): PaperField[] {
   const fields = commaList(value, previous);
+  if (fields.every(isStoredField)) return fields;
   const unknown = fields.filter((field) => !isStoredField(field));
-  if (unknown.length > 0)
-    throw new InvalidArgumentError(`It names an unknown field, ${unknown.map((field) => `"${field}"`).join(', ')}; the fields are ${storedFields.join(', ')}.`);
-  return fields.filter(isStoredField);
+  throw new InvalidArgumentError(`It names an unknown field, ${unknown.map((field) => `"${field}"`).join(', ')}; the fields are ${storedFields.join(', ')}.`);
 }
 
 function isStoredField(field: string): field is PaperField {
