@@ -2,6 +2,8 @@ import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { AppError } from '../errors.js';
+import { holdsMoreMembersThan, type ByteOrder } from './json-members.js';
+import { maxPapersPerWrite } from './schemas.js';
 
 /** The media types read as JSON bodies. */
 export const jsonTypes = ['application/json', 'application/*+json'];
@@ -22,9 +24,31 @@ export function continueWhenBodyIsRead(request: IncomingMessage): void {
   awaitingContinue.add(request);
 }
 
-/** JSON bodies (an object or an array) of at most `limitBytes`. */
+/**
+ * The most object members (name-value pairs) a JSON body may hold in all. A write of 1,000 papers,
+ * every field set, holds about 18,000, and no other request comes near; past it the body is
+ * refused before it is parsed (see holdsMoreMembersThan).
+ */
+export const maxBodyMembers = 64_000;
+
+/** JSON bodies (an object or an array) of at most `limitBytes` and maxBodyMembers. */
 export function jsonBody(limitBytes: number): RequestHandler {
-  return withinLimit(limitBytes, jsonTypes, express.json({ limit: limitBytes, strict: true, type: jsonTypes, verify: refuseInvalidUnicode }));
+  return withinLimit(limitBytes, jsonTypes, express.json({ limit: limitBytes, strict: true, type: jsonTypes, verify: checkBeforeParsing }));
+}
+
+/** The checks of a JSON body's bytes before body-parser decodes and parses them. */
+function checkBeforeParsing(_request: Request, _response: unknown, body: Buffer, encoding: string): void {
+  const charset = encoding.toLowerCase();
+  const unitBytes = charset.startsWith('utf-16') ? 2 : charset.startsWith('utf-32') ? 4 : 1;
+  const order = unitBytes === 1 ? 'le' : byteOrderOf(charset, body, unitBytes);
+  refuseInvalidUnicode(body, charset, unitBytes, order);
+  if (holdsMoreMembersThan(body, maxBodyMembers, unitBytes, order)) {
+    throw new AppError(
+      'invalid_input',
+      `The request body holds more than ${maxBodyMembers.toLocaleString('en-US')} object members (name-value pairs); a write of ${maxPapersPerWrite.toLocaleString('en-US')} papers holds far fewer.`,
+      { details: { limitMembers: maxBodyMembers } },
+    );
+  }
 }
 
 /**
@@ -32,21 +56,17 @@ export function jsonBody(limitBytes: number): RequestHandler {
  * decode each bad byte, lone surrogate or stray last byte to U+FFFD, or drop it, and a paper
  * would be stored with them, or a query searched for them, without a word.
  */
-function refuseInvalidUnicode(_request: Request, _response: unknown, body: Buffer, encoding: string): void {
-  const charset = encoding.toLowerCase();
+function refuseInvalidUnicode(body: Buffer, charset: string, unitBytes: 1 | 2 | 4, order: ByteOrder): void {
   if ((charset === 'utf-8' || charset === 'utf8') && !isUtf8(body)) {
     throw new AppError(
       'invalid_json',
       'The request body is not valid UTF-8 (JSON is UTF-8; declare another Unicode charset in Content-Type if the body is in one).',
     );
   }
-  const unitBytes = charset.startsWith('utf-16') ? 2 : charset.startsWith('utf-32') ? 4 : undefined;
-  if (unitBytes !== undefined && !isWellFormed(body, unitBytes, byteOrderOf(charset, body, unitBytes))) {
+  if (unitBytes !== 1 && !isWellFormed(body, unitBytes, order)) {
     throw new AppError('invalid_json', `The request body is not valid ${charset.toUpperCase()} (a lone surrogate, a unit out of range, or a stray last byte).`);
   }
 }
-
-type ByteOrder = 'le' | 'be';
 
 /** The byte order body-parser's decoder (iconv-lite) reads a UTF-16 or UTF-32 body in: its name's, else its byte-order mark's, else its guess. */
 function byteOrderOf(charset: string, body: Buffer, unitBytes: 2 | 4): ByteOrder {

@@ -692,6 +692,22 @@ describe('bad input gets a clear 4xx in the one error shape', () => {
       field: 'body.k',
     },
     {
+      name: 'regression: a body of more object members than any request holds, refused before it is parsed (each member was built, copied and named in the answer)',
+      path: '/v1/search',
+      init: { body: `{"query":"x",${Array.from({ length: 64_000 }, (_, i) => `"k${i}":0`).join(',')}}`, headers: { 'content-type': 'application/json' } },
+      status: 400,
+      code: 'invalid_input',
+      message: /^The request body holds more than 64,000 object members \(name-value pairs\)/,
+    },
+    {
+      name: 'a body of as many object members as a request may hold, read (its unknown names refused one by one)',
+      path: '/v1/search',
+      init: { body: `{"query":"x",${Array.from({ length: 63_999 }, (_, i) => `"k${i}":0`).join(',')}}`, headers: { 'content-type': 'application/json' } },
+      status: 400,
+      code: 'invalid_input',
+      message: /Unrecognized keys: "k0", "k1"/,
+    },
+    {
       name: 'deeply nested JSON',
       path: '/v1/search',
       init: { body: `${'['.repeat(50_000)}${']'.repeat(50_000)}`, headers: { 'content-type': 'application/json' } },
