@@ -2,7 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { AppError } from '../errors.js';
-import { holdsMoreMembersThan, type ByteOrder } from './json-members.js';
+import { jsonShapeBeyond, type ByteOrder, type JsonShapeLimits } from './json-shape.js';
 import { maxPapersPerWrite } from './schemas.js';
 
 /** The media types read as JSON bodies. */
@@ -25,13 +25,13 @@ export function continueWhenBodyIsRead(request: IncomingMessage): void {
 }
 
 /**
- * The most object members (name-value pairs) a JSON body may hold in all. A write of 1,000 papers,
- * every field set, holds about 18,000, and no other request comes near; past it the body is
- * refused before it is parsed (see holdsMoreMembersThan).
+ * How much structure a JSON body may hold in all. A write of 1,000 papers, every field set, holds
+ * about 18,000 members and 3,000 objects and arrays, and no other request comes near; past either
+ * the body is refused before it is parsed (see jsonShapeBeyond).
  */
-export const maxBodyMembers = 64_000;
+export const jsonBodyShapeLimits: JsonShapeLimits = { members: 64_000, containers: 64_000 };
 
-/** JSON bodies (an object or an array) of at most `limitBytes` and maxBodyMembers. */
+/** JSON bodies (an object or an array) of at most `limitBytes` and jsonBodyShapeLimits. */
 export function jsonBody(limitBytes: number): RequestHandler {
   return withinLimit(limitBytes, jsonTypes, express.json({ limit: limitBytes, strict: true, type: jsonTypes, verify: checkBeforeParsing }));
 }
@@ -42,11 +42,19 @@ function checkBeforeParsing(_request: Request, _response: unknown, body: Buffer,
   const unitBytes = charset.startsWith('utf-16') ? 2 : charset.startsWith('utf-32') ? 4 : 1;
   const order = unitBytes === 1 ? 'le' : byteOrderOf(charset, body, unitBytes);
   refuseInvalidUnicode(body, charset, unitBytes, order);
-  if (holdsMoreMembersThan(body, maxBodyMembers, unitBytes, order)) {
+  const excess = jsonShapeBeyond(body, jsonBodyShapeLimits, unitBytes, order);
+  if (excess === 'members') {
     throw new AppError(
       'invalid_input',
-      `The request body holds more than ${maxBodyMembers.toLocaleString('en-US')} object members (name-value pairs); a write of ${maxPapersPerWrite.toLocaleString('en-US')} papers holds far fewer.`,
-      { details: { limitMembers: maxBodyMembers } },
+      `The request body holds more than ${jsonBodyShapeLimits.members.toLocaleString('en-US')} object members (name-value pairs); a write of ${maxPapersPerWrite.toLocaleString('en-US')} papers holds far fewer.`,
+      { details: { limitMembers: jsonBodyShapeLimits.members } },
+    );
+  }
+  if (excess === 'containers') {
+    throw new AppError(
+      'invalid_input',
+      `The request body holds more than ${jsonBodyShapeLimits.containers.toLocaleString('en-US')} objects and arrays; a write of ${maxPapersPerWrite.toLocaleString('en-US')} papers holds far fewer.`,
+      { details: { limitObjectsAndArrays: jsonBodyShapeLimits.containers } },
     );
   }
 }

@@ -544,6 +544,19 @@ describe('JSON write bodies', () => {
     assert.equal(answer.body.error.code, 'invalid_input');
     assert.deepEqual(answer.body.error.details, { limitMembers: 64_000 }, answer.body.error.message.slice(0, 300));
   });
+
+  it('regression: refuses arrays nested eight million deep before parsing them (parsing them held every request for seconds)', async () => {
+    const depth = 8_000_000;
+    const answer = await request<{ error: { code: string; message: string; details: unknown } }>(server.url, '/v1/papers', {
+      method: 'POST',
+      body: `{"papers":${'['.repeat(depth)}${']'.repeat(depth)}}`,
+      headers: { ...auth, 'content-type': 'application/json' },
+    });
+    assert.equal(answer.status, 400);
+    assert.equal(answer.body.error.code, 'invalid_input');
+    assert.deepEqual(answer.body.error.details, { limitObjectsAndArrays: 64_000 }, answer.body.error.message.slice(0, 300));
+    assert.match(answer.body.error.message, /^The request body holds more than 64,000 objects and arrays/);
+  });
 });
 
 describe('conditional writes (ETag, If-Match, If-None-Match)', () => {
