@@ -232,7 +232,7 @@ export class WriteService {
     if (onExisting === 'refuse') await check((id) => this.isStored(id));
     if (papers.length === 0) return { papers, shared: [], kept, replaced };
     let shared: SharedIdentifier[];
-    [changes, shared] = await Promise.all([this.embed(papers, caller), this.sharedIdentifiers(papers)]);
+    [changes, shared] = await Promise.all([this.changesOf(papers, caller), this.sharedIdentifiers(papers)]);
     try {
       await this.commit(changes, check);
     } catch (error) {
@@ -277,7 +277,7 @@ export class WriteService {
     }
     const paper = toPaper(input, id, '', options);
     let created = false;
-    const [changes, shared] = await Promise.all([this.embed([paper], caller), this.sharedIdentifiers([paper])]);
+    const [changes, shared] = await Promise.all([this.changesOf([paper], caller), this.sharedIdentifiers([paper])]);
     await this.commit(changes, async (present, written) => {
       if (options.preconditions) assertPreconditions(options.preconditions, await this.stateOf(id, present, written), name);
       created = !(await present(paper.id));
@@ -346,8 +346,7 @@ export class WriteService {
       if (options.preconditions) assertPreconditions(options.preconditions, { present: true, etag: paperEtag(current) }, name);
       const keepsTitleOnly = current.abstract === '' && patch.abstract === undefined;
       const paper = toPaper(patchedInput(current, patch), id, '', { allowTitleOnly: options.allowTitleOnly || keepsTitleOnly });
-      const vector = sameText(paper, current) ? (await this.storage.vectors([id]))[0] : undefined;
-      const changes: PaperChange[] = vector ? [{ op: 'put', paper, vector }] : await this.embed([paper], caller);
+      const changes = await this.changesOf([paper], caller);
       // Any write of the paper makes it the one its identifiers name: a patch of its venue moves them too.
       const shared = await this.sharedIdentifiers([paper]);
       try {
@@ -410,13 +409,29 @@ export class WriteService {
    * The papers go to the model a few at a time: a whole batch would fill the model's queue
    * (EMBED_QUEUE_MAX_TOKENS) and every other client's search would be refused until it was done.
    */
-  private async embed(papers: readonly Paper[], caller: EmbedRequestOptions | undefined): Promise<PaperChange[]> {
+  /**
+   * The changes writing `papers`: a paper whose title and abstract are those of its stored version
+   * keeps that version's vector (a text gets the same vector every time it is embedded), so a patch
+   * of other fields, or a client sending its library again, costs no model call.
+   */
+  private async changesOf(papers: readonly Paper[], caller: EmbedRequestOptions | undefined): Promise<PaperChange[]> {
+    const stored = await this.storage.papers(papers.map((paper) => paper.id));
+    const sameTextIds = papers.filter((paper, i) => stored[i] !== undefined && sameText(paper, stored[i]!)).map((paper) => paper.id);
+    const storedVectors = sameTextIds.length === 0 ? [] : await this.storage.vectors(sameTextIds);
+    const vectors = new Map(sameTextIds.flatMap((id, i) => (storedVectors[i] ? [[id, storedVectors[i]] as const] : [])));
+    const unembedded = papers.filter((paper) => !vectors.has(paper.id));
+    (await this.embed(unembedded, caller)).forEach((vector, i) => vectors.set(unembedded[i]!.id, vector));
+    return papers.map((paper) => ({ op: 'put', paper, vector: vectors.get(paper.id)! }));
+  }
+
+  /** The vectors of `papers`, in calls of at most papersPerModelRequest papers. */
+  private async embed(papers: readonly Paper[], caller: EmbedRequestOptions | undefined): Promise<Float32Array[]> {
     const request = caller?.client === undefined ? {} : { client: caller.client };
     const vectors: Float32Array[] = [];
     for (let start = 0; start < papers.length; start += papersPerModelRequest) {
       vectors.push(...(await embedPapers(this.embedder, papers.slice(start, start + papersPerModelRequest), request)));
     }
-    return papers.map((paper, i) => ({ op: 'put', paper, vector: vectors[i]! }));
+    return vectors;
   }
 
   private commit(changes: PaperChange[], check: WriteCheck): Promise<void> {

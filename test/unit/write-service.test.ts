@@ -304,6 +304,46 @@ describe('WriteService.putPaper and deletePaper', () => {
   });
 });
 
+describe('writing a paper whose title and abstract are stored already', () => {
+  it('regression: a PUT of a stored paper with its title and abstract unchanged keeps its vector and makes no model call (a library sent again was embedded again)', async () => {
+    await writes.putPaper('kept', { ...glacier, venue: 'Nature' });
+    const [vectorBefore] = await storage.vectors(['kept']);
+    const calls = embedder.calls.length;
+    const { paper, created } = await writes.putPaper('kept', { ...glacier, venue: 'Science' });
+    assert.deepEqual([paper.venue, created], ['Science', false]);
+    assert.equal(embedder.calls.length, calls, 'no model call');
+    assert.deepEqual((await storage.vectors(['kept']))[0], vectorBefore);
+    await writes.putPaper('kept', { ...glacier, abstract: 'Squid bioluminescence in light organs.' });
+    assert.ok(embedder.calls.length > calls, 'a new abstract is embedded');
+  });
+
+  it('regression: a batch replacing stored papers embeds only those whose title or abstract changed (every paper was embedded again)', async () => {
+    const before = embedder.calls.length;
+    await writes.createPapers(
+      [
+        { id: 'b1', ...glacier },
+        { id: 'b2', ...glacier, title: 'Glacier calving, again' },
+      ],
+      { batch: true },
+    );
+    const textsOf = (from: number) => embedder.calls.slice(from).flatMap((call) => call.texts);
+    const textsPerPaper = textsOf(before).length / 2;
+    const calls = embedder.calls.length;
+    const squid = { id: 'b2', title: 'Squid light organs', abstract: 'Squid bioluminescence in light organs.' };
+    const { replaced } = await writes.createPapers([{ id: 'b1', ...glacier, pages: '7' }, squid, { id: 'b3', ...glacier }], {
+      batch: true,
+      onExisting: 'replace',
+    });
+    assert.deepEqual(replaced, ['b1', 'b2']);
+    assert.equal(textsOf(calls).length, 2 * textsPerPaper, 'b2 (a new abstract) and b3 (a new paper) embedded, b1 not');
+    assert.ok(textsOf(calls).some((text) => text.includes('Squid bioluminescence')));
+    const [b1, b2, b3] = await storage.vectors(['b1', 'b2', 'b3']);
+    assert.deepEqual(b1, b3, 'the kept vector is the one embedding the same text gives');
+    assert.notDeepEqual(b2, b1);
+    assert.equal((await search.getPaper('b1')).pages, '7');
+  });
+});
+
 describe('WriteService.patchPaper', () => {
   it('changes the fields given, removes those set to null, keeps the rest and the vector when title and abstract stay', async () => {
     await writes.createPapers([{ id: 'g1', ...glacier, authors: ['Ada Lovelace'], doi: '10.5/g1' }], { batch: false });
