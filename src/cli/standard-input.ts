@@ -8,7 +8,7 @@ import { makeTemporaryFolder, type TemporaryFolder } from '../shared/temporary-f
 import { UsageError } from './exit-codes.js';
 
 /** The `--input` that names standard input. */
-export const standardInputFlag = '-';
+const standardInputFlag = '-';
 
 /** An input as a command reads it: a path, and what messages call it. */
 export interface NamedInput {

@@ -407,8 +407,6 @@ export const paperInputSchema = z.strictObject({
   pages: locator.optional().describe('E.g. "117-129" or "e1002"; the dash of a range is stored as "-".'),
 });
 
-export type PaperInput = z.infer<typeof paperInputSchema>;
-
 /**
  * A paper as `allow_title_only=true` takes it: the abstract may be left out, or blank, when there
  * is a title (ingestion's mapping then checks there is one, as `--allow-title-only` does).

@@ -185,7 +185,7 @@ export const connectorSearchInput = z.strictObject({ query: nonBlank(maxQueryCha
 export const connectorFetchInput = z.strictObject({ id: z.string().min(1).max(paperLimits.idCharacters).describe('An id from the results of `search`.') });
 
 /** A paper in a ranked list: its stored fields (those asked for, when `fields` names some) and the score. */
-export const rankedPaperSchema = paperSchema.partial().extend({ id: z.string(), score: z.number() });
+const rankedPaperSchema = paperSchema.partial().extend({ id: z.string(), score: z.number() });
 export type ListedPaper = z.output<typeof rankedPaperSchema>;
 
 export const rankedPapersOutput = z.object({

@@ -68,7 +68,7 @@ export async function* readMedline(input: Input): AsyncGenerator<RawRecord> {
  * group authors (CN); the categories are the author keywords (OT) and the MeSH headings (MH, without
  * their qualifiers and stars).
  */
-export function medlineRecordToRecord(tags: Map<string, string[]>): Record<string, unknown> {
+function medlineRecordToRecord(tags: Map<string, string[]>): Record<string, unknown> {
   const { all, first } = tagValues(tags);
   const record: Record<string, unknown> = {};
   const pmid = first('PMID');

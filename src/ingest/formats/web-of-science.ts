@@ -117,7 +117,7 @@ function recordOf(record: TaggedRecord): RawRecord {
  * group authors (CA); the categories are the author keywords (DE), then the Web of Science
  * categories (WC).
  */
-export function webOfScienceRecordToRecord(tags: Map<string, string[]>): Record<string, unknown> {
+function webOfScienceRecordToRecord(tags: Map<string, string[]>): Record<string, unknown> {
   const { all, first } = tagValues(tags);
   const record: Record<string, unknown> = {};
   const accession = first('UT');

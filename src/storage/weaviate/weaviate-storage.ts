@@ -31,8 +31,6 @@ import { connectWeaviate, type WeaviateSettings } from './weaviate-connection.js
 import { TermStatistics } from './term-statistics.js';
 import { aggregateFacets, countFacets } from './weaviate-facets.js';
 
-export type ConsistencyLevel = 'ONE' | 'QUORUM' | 'ALL';
-
 export interface WeaviateStorageOptions {
   settings: WeaviateSettings;
   /** The alias the collection is served through (ingestion switches it to each new build). */
