@@ -6,6 +6,7 @@ import { AppError, invalidInput } from '../errors.js';
 import { isIdentifierName, paperNotFound } from '../papers/identifiers.js';
 import { defaultFieldMap, mapRecordToPaper, paperIdProblem, type MappingResult } from '../papers/paper-record.js';
 import type { Paper, TitleOnlyPaperInput } from '../papers/paper.js';
+import { SerialQueue } from '../shared/serial-queue.js';
 import type { PaperChange, PaperStorage, SnapshotStats } from '../storage/paper-storage.js';
 import type { ExistingPaperChoice } from './existing-papers.js';
 import { patchedInput, sameText, type PaperPatch } from './paper-patch.js';
@@ -109,8 +110,8 @@ const papersPerModelRequest = 32;
  * each is checked in arrival order against the papers as the writes before it leave them.
  */
 export class WriteService {
-  /** Tail of the chain that runs commits one at a time. */
-  private turn: Promise<unknown> = Promise.resolve();
+  /** Runs commits one at a time. */
+  private readonly turns = new SerialQueue();
   /** Writes waiting for the next group commit. */
   private waiting: PendingWrite[] = [];
   /** The last patch of each paper being patched (see inPatchTurn). */
@@ -362,7 +363,7 @@ export class WriteService {
           throw new AppError('overloaded', `The paper "${id}" kept changing while the patch was applied; try again.`, { retryAfterSeconds: 1 });
         }
         // The change that came first is committed in this turn: read the paper once it is applied.
-        await this.turn;
+        await this.turns.idle();
       }
     }
   }
@@ -398,7 +399,7 @@ export class WriteService {
   async close(): Promise<void> {
     this.closed = true;
     await Promise.all(this.patches);
-    await this.turn;
+    await this.turns.idle();
   }
 
   /**
@@ -437,7 +438,7 @@ export class WriteService {
   private commit(changes: PaperChange[], check: WriteCheck): Promise<void> {
     return new Promise((resolve, reject) => {
       this.waiting.push({ changes, check, resolve, reject });
-      if (this.waiting.length === 1) void this.exclusive(() => this.commitWaiting());
+      if (this.waiting.length === 1) void this.turns.run(() => this.commitWaiting());
     });
   }
 
@@ -486,12 +487,6 @@ export class WriteService {
   /** Whether a paper has exactly this id (not merely a DOI or arXiv id that reads like it). */
   private async isStored(id: string): Promise<boolean> {
     return (await this.storage.resolve(id)) === id;
-  }
-
-  private exclusive<T>(task: () => Promise<T>): Promise<T> {
-    const result = this.turn.then(task);
-    this.turn = result.catch(() => undefined);
-    return result;
   }
 }
 

@@ -6,6 +6,7 @@ import { paperNotFound } from '../../papers/identifiers.js';
 import type { Logger } from '../../log.js';
 import type { Paper } from '../../papers/paper.js';
 import type { FacetCounts } from '../../papers/paper-facets.js';
+import { SerialQueue } from '../../shared/serial-queue.js';
 import { dot } from '../../shared/vector-math.js';
 import type {
   CandidateQuery,
@@ -61,8 +62,8 @@ export class EmbeddedStorage implements PaperStorage {
   readonly backend = 'embedded' as const;
   readonly model: ModelDescription;
   private current: LiveIndex;
-  /** Tail of the chain that runs commits and index swaps one at a time. */
-  private turn: Promise<unknown> = Promise.resolve();
+  /** Runs commits and index swaps one at a time. */
+  private readonly turns = new SerialQueue();
   private nextSeq: number;
   private readonly snapshots: SnapshotScheduler | undefined;
   private readonly layouts: LayoutComputation;
@@ -87,7 +88,7 @@ export class EmbeddedStorage implements PaperStorage {
     this.layouts = new LayoutComputation(() => this.current, options.log);
     const host: SnapshotHost = {
       served: () => this.current,
-      exclusive: (task) => this.exclusive(task),
+      exclusive: (task) => this.turns.run(task),
       replace: (next) => {
         this.current.retire();
         this.current = next;
@@ -316,7 +317,7 @@ export class EmbeddedStorage implements PaperStorage {
    * on disk; a failed append applies none.
    */
   commit(writes: readonly (readonly PaperChange[])[]): Promise<void> {
-    return this.exclusive(async () => {
+    return this.turns.run(async () => {
       if (this.closed) throw new AppError('shutting_down');
       if (!this.writeLog) throw new AppError('writes_disabled');
       if (this.applyFailure !== undefined) throw new AppError('write_failed', `Writes are refused until the server is restarted: ${this.applyFailure}.`);
@@ -420,15 +421,9 @@ export class EmbeddedStorage implements PaperStorage {
     this.closed = true;
     // Both background workers are asked to stop before either is waited for.
     await Promise.all([this.layouts.close(), this.snapshots?.close()]);
-    await this.exclusive(async () => this.writeLog?.close());
+    await this.turns.run(async () => this.writeLog?.close());
     this.current.retire();
     await this.releaseFolder();
-  }
-
-  private exclusive<T>(task: () => Promise<T>): Promise<T> {
-    const result = this.turn.then(task);
-    this.turn = result.catch(() => undefined);
-    return result;
   }
 }
 

@@ -9,6 +9,7 @@ import { wantedAuthorNames, type PaperFilter } from '../../papers/paper-filter.j
 import { identifierKeysOfName, paperNotFound } from '../../papers/identifiers.js';
 import type { Paper } from '../../papers/paper.js';
 import type { FacetCounts } from '../../papers/paper-facets.js';
+import { SerialQueue } from '../../shared/serial-queue.js';
 import { dot } from '../../shared/vector-math.js';
 import { bm25Ceiling, bm25Idf, countTerms } from '../embedded/lexical/bm25-scoring.js';
 import type {
@@ -81,7 +82,8 @@ export class WeaviateStorage implements PaperStorage {
   readonly backend = 'weaviate' as const;
   readonly model: ModelDescription;
   private readonly collection: PaperCollection;
-  private turn: Promise<unknown> = Promise.resolve();
+  /** Runs commits one at a time. */
+  private readonly turns = new SerialQueue();
   private lastWriteOrder = 0;
   private closed = false;
   private readonly termStatistics: TermStatistics;
@@ -373,7 +375,7 @@ export class WeaviateStorage implements PaperStorage {
   }
 
   commit(writes: readonly (readonly PaperChange[])[]): Promise<void> {
-    return this.exclusive(async () => {
+    return this.turns.run(async () => {
       if (this.closed) throw new AppError('shutting_down');
       // Refused at once while the cluster is down, rather than after waiting out the alias read.
       this.refuseWhileDown();
@@ -461,7 +463,7 @@ export class WeaviateStorage implements PaperStorage {
     this.closed = true;
     this.health_.stop();
     this.aliasWatch.stop();
-    await this.exclusive(async () => undefined);
+    await this.turns.idle();
     await this.client.close();
   }
 
@@ -605,12 +607,6 @@ export class WeaviateStorage implements PaperStorage {
     if (refusal !== undefined) throw new AppError('storage_unavailable', refusal, { retryAfterSeconds: 5 });
     const health = this.health_.status;
     if (health.status === 'down') throw new AppError('storage_unavailable', `The Weaviate cluster is down: ${health.reason}.`, { retryAfterSeconds: 5 });
-  }
-
-  private exclusive<T>(task: () => Promise<T>): Promise<T> {
-    const result = this.turn.then(task);
-    this.turn = result.catch(() => undefined);
-    return result;
   }
 }
 
