@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fromRecord } from '../../src/storage/weaviate/paper-object.js';
-import { isPassingEngineError } from '../../src/storage/weaviate/weaviate-storage.js';
+import { isPassingEngineError } from '../../src/storage/weaviate/engine-errors.js';
 import { isAppErrorWithCode } from './support.js';
 
 function engineError(name: string, extra: Record<string, unknown> = {}): Error {

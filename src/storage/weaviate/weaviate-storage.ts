@@ -29,6 +29,7 @@ import { ClusterHealth } from './cluster-health.js';
 import { assertMetadataMatchesModel, bm25Settings, hnswSettings, lexicalAnalyzer } from './collection-schema.js';
 import { authorKeysToMatch, fromRecord, hasRecord, incompleteObjects, lexicalTerms, paperUuid, toProperties, type PaperProperties } from './paper-object.js';
 import { connectWeaviate, type WeaviateSettings } from './weaviate-connection.js';
+import { isPassingEngineError } from './engine-errors.js';
 import { TermStatistics } from './term-statistics.js';
 import { aggregateFacets, countFacets } from './weaviate-facets.js';
 
@@ -619,19 +620,3 @@ function termsOf(papers: readonly Paper[]): Set<string> {
 
 /** Pauses before each further try of a failed read: two more tries, about a second in all. */
 const readRetryPausesMs = [200, 600];
-
-/**
- * Engine failures that may pass: a query error (a shard on a node going down or coming back),
- * the gRPC channel unavailable, a timeout, a 5xx answer, or the connection itself. The client's
- * error classes are not exported, so they are told apart by name.
- */
-export function isPassingEngineError(error: unknown): boolean {
-  const name = (error as Error | undefined)?.name;
-  if (name === 'WeaviateUnexpectedStatusCodeError') return ((error as { code?: number }).code ?? 0) >= 500;
-  return name === 'WeaviateQueryError' || name === 'WeaviateGRPCUnavailableError' || name === 'WeaviateRequestTimeoutError' || isConnectionFailure(error);
-}
-
-function isConnectionFailure(error: unknown): boolean {
-  const text = `${(error as Error)?.message ?? ''} ${String((error as { cause?: unknown })?.cause ?? '')}`;
-  return /UNAVAILABLE|ECONNREFUSED|fetch failed|DEADLINE_EXCEEDED|connection/i.test(text);
-}

@@ -1,0 +1,15 @@
+/**
+ * Engine failures that may pass: a query error (a shard on a node going down or coming back),
+ * the gRPC channel unavailable, a timeout, a 5xx answer, or the connection itself. The client's
+ * error classes are not exported, so they are told apart by name.
+ */
+export function isPassingEngineError(error: unknown): boolean {
+  const name = (error as Error | undefined)?.name;
+  if (name === 'WeaviateUnexpectedStatusCodeError') return ((error as { code?: number }).code ?? 0) >= 500;
+  return name === 'WeaviateQueryError' || name === 'WeaviateGRPCUnavailableError' || name === 'WeaviateRequestTimeoutError' || isConnectionFailure(error);
+}
+
+function isConnectionFailure(error: unknown): boolean {
+  const text = `${(error as Error)?.message ?? ''} ${String((error as { cause?: unknown })?.cause ?? '')}`;
+  return /UNAVAILABLE|ECONNREFUSED|fetch failed|DEADLINE_EXCEEDED|connection/i.test(text);
+}
