@@ -5,7 +5,7 @@ import { paperPassage } from '../../embedding/embedder.js';
 import type { ModelDescription } from '../../embedding/model-registry.js';
 import { AppError, invalidInput, isAppError } from '../../errors.js';
 import type { Logger } from '../../log.js';
-import { wantedAuthorNames, type PaperFilter } from '../../papers/paper-filter.js';
+import type { PaperFilter } from '../../papers/paper-filter.js';
 import { identifierKeysOfName, paperNotFound } from '../../papers/identifiers.js';
 import type { Paper } from '../../papers/paper.js';
 import type { FacetCounts } from '../../papers/paper-facets.js';
@@ -27,11 +27,12 @@ import type {
 import { AliasWatch, readAliasMetadata, type ServedBuild } from './alias-watch.js';
 import { ClusterHealth } from './cluster-health.js';
 import { assertMetadataMatchesModel, bm25Settings, hnswSettings, lexicalAnalyzer } from './collection-schema.js';
-import { authorKeysToMatch, fromRecord, hasRecord, incompleteObjects, lexicalTerms, paperUuid, toProperties, type PaperProperties } from './paper-object.js';
+import { fromRecord, hasRecord, incompleteObjects, lexicalTerms, paperUuid, toProperties, type PaperProperties } from './paper-object.js';
 import { connectWeaviate, type WeaviateSettings } from './weaviate-connection.js';
 import { isPassingEngineError } from './engine-errors.js';
 import { TermStatistics } from './term-statistics.js';
 import { aggregateFacets, countFacets } from './weaviate-facets.js';
+import { paperConditions } from './paper-conditions.js';
 
 export interface WeaviateStorageOptions {
   settings: WeaviateSettings;
@@ -470,23 +471,10 @@ export class WeaviateStorage implements PaperStorage {
 
   /** The filter as Weaviate conditions, evaluated inside the search. */
   private async where(filter: PaperFilter | undefined): Promise<FilterValue | undefined> {
-    const f = this.collection.filter;
-    const conditions: FilterValue[] = [];
-    const year = filter?.year;
-    if (year?.gte !== undefined) conditions.push(f.byProperty('year').greaterOrEqual(year.gte));
-    if (year?.lte !== undefined) conditions.push(f.byProperty('year').lessOrEqual(year.lte));
-    if (year?.gt !== undefined) conditions.push(f.byProperty('year').greaterThan(year.gt));
-    if (year?.lt !== undefined) conditions.push(f.byProperty('year').lessThan(year.lt));
-    const { categories, authors } = filter ?? {};
-    if (categories?.any && categories.any.length > 0) conditions.push(f.byProperty('categories').containsAny([...categories.any]));
-    if (categories?.all && categories.all.length > 0) conditions.push(f.byProperty('categories').containsAll([...categories.all]));
-    if (authors?.any && authors.any.length > 0) conditions.push(f.byProperty('author_keys').containsAny(authorKeysToMatch(wantedAuthorNames(authors.any))));
     // Excluded names may be doi:/arxiv: names: the papers they name now are left out.
     const named = await Promise.all((filter?.exclude_ids ?? []).map((name) => this.resolve(name)));
     const excluded = [...new Set(named.filter((id): id is string => id !== undefined))];
-    if (excluded.length > 0) conditions.push(f.byProperty('paper_id').containsNone(excluded));
-    if (conditions.length === 0) return undefined;
-    return conditions.length === 1 ? conditions[0] : Filters.and(...conditions);
+    return paperConditions(this.collection.filter, filter, excluded);
   }
 
   private async fetchByIds(ids: readonly string[], includeVector: boolean, where?: FilterValue) {
