@@ -14,7 +14,8 @@ import type { CacheSlot } from '../shared/versioned-cache.js';
 import { explainHits } from './explain.js';
 import { fuseCalibrated, relativeLexicalScore } from './calibrated-fusion.js';
 import { hitsJson } from './hits-json.js';
-import { byScoreThenId, rankedBy, roundScore, toHit, type Hit, type RankedCandidate } from './ranking.js';
+import { assertHybridDepth, candidateDepth, firstByScoreThenId, pageEnd, pageOf, passesThreshold } from './list-paging.js';
+import { rankedBy, toHit, type Hit, type RankedCandidate } from './ranking.js';
 import { recommendationVector, topicAnchors } from './recommend.js';
 import { rankRelated, relatedCandidates, type RelatedCandidate } from './related/related-ranking.js';
 import { facetPassage, type SentenceRole } from './related/sentence-roles.js';
@@ -64,16 +65,6 @@ export interface IndexInfo {
 }
 
 export type ServiceStats = StorageStats & { defaultMode: SearchMode };
-
-/**
- * How deep each retriever is asked when facets are counted: the facets of a ranked list count
- * its candidates, the top `facetCandidates` of each retriever that ran (or offset + k, if
- * deeper), which is what a hybrid list fuses anyway.
- */
-const facetCandidates = 100;
-
-/** How deep a retriever is asked at most to find every paper tied at the end of a page (see firstByScoreThenId). */
-const tieDepthLimit = 1_000;
 
 /** What "more like this / less like this" says: papers marked either way, and the search they refine. */
 export interface Feedback {
@@ -526,58 +517,4 @@ function wordsSearchedOf(passage: string): string {
   if (passage.length <= wordsSearchedCharacters) return passage;
   const cut = passage.lastIndexOf(' ', wordsSearchedCharacters);
   return passage.slice(0, cut > 0 ? cut : wordsSearchedCharacters);
-}
-
-/**
- * The first `depth` papers of a retriever's list in the order lists are shown (score, then id),
- * whatever order the retriever breaks ties in: while the last paper it returned ties with the
- * depth-th, papers of that score that sort before it may have been left out (two copies of a
- * paper score alike), so it is asked for more, up to `tieDepthLimit`. Otherwise a page would
- * hold other tied papers than the same place of a longer list, and pages would repeat or skip
- * papers.
- */
-async function firstByScoreThenId(depth: number, retrieve: (k: number) => Promise<ScoredId[]>): Promise<ScoredId[]> {
-  // One more than the page needs: whether the paper after the depth-th ties with it is the question.
-  let k = depth + 1;
-  let list = await retrieve(k);
-  while (list.length === k && k < tieDepthLimit && list[k - 1]!.score === list[depth - 1]!.score) {
-    k = Math.min(2 * k, tieDepthLimit);
-    list = await retrieve(k);
-  }
-  return [...list].sort(byScoreThenId).slice(0, depth);
-}
-
-/** The requested page of a ranked list, ordered once over all its candidates, then cut, without candidates under the score threshold. */
-function pageOf(list: RankedCandidate[], options: SearchOptions): RankedCandidate[] {
-  return list
-    .sort(byScoreThenId)
-    .slice(options.offset ?? 0, pageEnd(options))
-    .filter(passesThreshold(options));
-}
-
-/** Compared as shown (rounded), so a hit shown with the threshold's own score is kept. */
-function passesThreshold({ scoreThreshold }: SearchOptions): (candidate: RankedCandidate) => boolean {
-  return (candidate) => scoreThreshold === undefined || roundScore(candidate.score) >= scoreThreshold;
-}
-
-/**
- * Hybrid lists are cut from each retriever's top candidates; a deeper page would draw on other
- * candidates than the page before it, and pages would not join. `at` places the field in the
- * request (`queries.3.` in a batch).
- */
-function assertHybridDepth(mode: SearchMode, options: SearchOptions, at = ''): void {
-  if (mode !== 'hybrid' || pageEnd(options) <= hybridCandidates) return;
-  throw invalidInput(
-    `Hybrid results reach ${hybridCandidates} deep: offset + k must be at most ${hybridCandidates} in hybrid mode (use dense or lexical mode to page further).`,
-    [{ path: `${at}offset`, message: `offset + k must be at most ${hybridCandidates} in hybrid mode`, code: 'too_big' }],
-  );
-}
-
-function pageEnd(options: { k: number; offset?: number }): number {
-  return (options.offset ?? 0) + options.k;
-}
-
-/** How many candidates a retriever returns: the page, or the facets' candidates when deeper. */
-function candidateDepth(options: SearchOptions): number {
-  return options.facets?.length ? Math.max(pageEnd(options), facetCandidates) : pageEnd(options);
 }
