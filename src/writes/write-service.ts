@@ -6,13 +6,13 @@ import { AppError, invalidInput } from '../errors.js';
 import { isIdentifierName, paperNotFound } from '../papers/identifiers.js';
 import { defaultFieldMap, mapRecordToPaper, paperIdProblem, type MappingResult } from '../papers/paper-record.js';
 import type { Paper, TitleOnlyPaperInput } from '../papers/paper.js';
-import { SerialQueue } from '../shared/serial-queue.js';
 import type { PaperChange, PaperStorage, SnapshotStats } from '../storage/paper-storage.js';
 import type { ExistingPaperChoice } from './existing-papers.js';
 import { patchedInput, sameText, type PaperPatch } from './paper-patch.js';
 import { paperEtag } from '../papers/paper-etag.js';
 import { assertPreconditions, unmetPrecondition, type PaperState, type Preconditions } from './preconditions.js';
 import { findSharedIdentifiers, type SharedIdentifier } from './shared-identifiers.js';
+import { GroupCommit } from './group-commit.js';
 
 /** Papers as written, and those of their DOIs and arXiv ids other papers have too. */
 export interface WrittenPapers {
@@ -75,14 +75,6 @@ export function rejectedEntry(
   return { position, ...(id === undefined ? {} : { id }), reason, message, ...(field === undefined ? {} : { field }) };
 }
 
-/**
- * Throws if the write may not happen, given the papers when its turn comes: `present` says
- * whether an id is stored once the writes before it in the group are applied, `written` what the
- * last of those writes left under it (the paper, or null when it deleted it; undefined when none
- * touched it).
- */
-type WriteCheck = (present: (id: string) => Promise<boolean>, written: (id: string) => Paper | null | undefined) => Promise<void>;
-
 /** The paper a patch was read from changed before the patch was committed: read it again. */
 class PaperChangedError extends Error {}
 
@@ -91,13 +83,6 @@ class NothingLeftToWrite extends Error {}
 
 /** Attempts of a patch whose paper keeps changing under it before it gives up. */
 const patchAttempts = 5;
-
-interface PendingWrite {
-  changes: PaperChange[];
-  check: WriteCheck;
-  resolve: () => void;
-  reject: (error: unknown) => void;
-}
 
 /** Papers of a write sent to the model at a time (their passages and titles: 64 texts, each in a model run of its own by default). */
 const papersPerModelRequest = 32;
@@ -110,10 +95,7 @@ const papersPerModelRequest = 32;
  * each is checked in arrival order against the papers as the writes before it leave them.
  */
 export class WriteService {
-  /** Runs commits one at a time. */
-  private readonly turns = new SerialQueue();
-  /** Writes waiting for the next group commit. */
-  private waiting: PendingWrite[] = [];
+  private readonly commits: GroupCommit;
   /** The last patch of each paper being patched (see inPatchTurn). */
   private readonly patchTurns = new Map<string, Promise<void>>();
   /** Every patch not yet answered, for close() to wait for. */
@@ -123,7 +105,9 @@ export class WriteService {
   constructor(
     private readonly storage: PaperStorage,
     private readonly embedder: Embedder,
-  ) {}
+  ) {
+    this.commits = new GroupCommit(storage, (id) => this.isStored(id));
+  }
 
   /**
    * Adds new papers, all or none. Absent ids are generated; an id repeated refuses the whole
@@ -235,7 +219,7 @@ export class WriteService {
     let shared: SharedIdentifier[];
     [changes, shared] = await Promise.all([this.changesOf(papers, caller), this.sharedIdentifiers(papers)]);
     try {
-      await this.commit(changes, check);
+      await this.commits.commit(changes, check);
     } catch (error) {
       if (error instanceof NothingLeftToWrite) return { papers: [], shared: [], kept, replaced };
       throw error;
@@ -279,7 +263,7 @@ export class WriteService {
     const paper = toPaper(input, id, '', options);
     let created = false;
     const [changes, shared] = await Promise.all([this.changesOf([paper], caller), this.sharedIdentifiers([paper])]);
-    await this.commit(changes, async (present, written) => {
+    await this.commits.commit(changes, async (present, written) => {
       if (options.preconditions) assertPreconditions(options.preconditions, await this.stateOf(id, present, written), name);
       created = !(await present(paper.id));
     });
@@ -351,7 +335,7 @@ export class WriteService {
       // Any write of the paper makes it the one its identifiers name: a patch of its venue moves them too.
       const shared = await this.sharedIdentifiers([paper]);
       try {
-        await this.commit(changes, async (present, written) => {
+        await this.commits.commit(changes, async (present, written) => {
           if (written(id) !== undefined || !(await present(id))) throw new PaperChangedError();
           const [now] = await this.storage.papers([id]);
           if (JSON.stringify(now) !== JSON.stringify(current)) throw new PaperChangedError();
@@ -363,7 +347,7 @@ export class WriteService {
           throw new AppError('overloaded', `The paper "${id}" kept changing while the patch was applied; try again.`, { retryAfterSeconds: 1 });
         }
         // The change that came first is committed in this turn: read the paper once it is applied.
-        await this.turns.idle();
+        await this.commits.idle();
       }
     }
   }
@@ -372,7 +356,7 @@ export class WriteService {
   async deletePaper(name: string, options: Pick<WriteOptions, 'preconditions'> = {}): Promise<string> {
     const id = await this.storage.resolve(name);
     if (id === undefined) throw missingPaper(name, options);
-    await this.commit([{ op: 'delete', id }], async (present, written) => {
+    await this.commits.commit([{ op: 'delete', id }], async (present, written) => {
       if (options.preconditions) assertPreconditions(options.preconditions, await this.stateOf(id, present, written), name);
       if (!(await present(id))) throw paperNotFound([name]);
     });
@@ -398,8 +382,9 @@ export class WriteService {
   /** Refuses writes from now on; those already committing finish, and patches waiting their turn are refused. */
   async close(): Promise<void> {
     this.closed = true;
+    this.commits.close();
     await Promise.all(this.patches);
-    await this.turns.idle();
+    await this.commits.idle();
   }
 
   /**
@@ -433,51 +418,6 @@ export class WriteService {
       vectors.push(...(await embedPapers(this.embedder, papers.slice(start, start + papersPerModelRequest), request)));
     }
     return vectors;
-  }
-
-  private commit(changes: PaperChange[], check: WriteCheck): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.waiting.push({ changes, check, resolve, reject });
-      if (this.waiting.length === 1) void this.turns.run(() => this.commitWaiting());
-    });
-  }
-
-  /** Checks each waiting write in arrival order, commits the accepted ones together, answers each. */
-  private async commitWaiting(): Promise<void> {
-    const group = this.waiting.splice(0);
-    if (this.closed) {
-      for (const write of group) write.reject(new AppError('shutting_down'));
-      return;
-    }
-    // What the writes accepted so far in this group leave under each id (null: deleted), before they are applied.
-    const effects = new Map<string, Paper | null>();
-    const present = async (id: string) => {
-      const effect = effects.get(id);
-      return effect === undefined ? await this.isStored(id) : effect !== null;
-    };
-    const written = (id: string) => effects.get(id);
-    const accepted: PendingWrite[] = [];
-    for (const write of group) {
-      try {
-        await write.check(present, written);
-      } catch (error) {
-        write.reject(error);
-        continue;
-      }
-      for (const change of write.changes) {
-        if (change.op === 'delete') effects.set(change.id, null);
-        else effects.set(change.paper.id, change.paper);
-      }
-      accepted.push(write);
-    }
-    if (accepted.length === 0) return;
-    try {
-      await this.storage.commit(accepted.map((write) => write.changes));
-    } catch (error) {
-      for (const write of accepted) write.reject(error);
-      return;
-    }
-    for (const write of accepted) write.resolve();
   }
 
   private sharedIdentifiers(papers: readonly Paper[]): Promise<SharedIdentifier[]> {
