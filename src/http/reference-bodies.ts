@@ -4,7 +4,7 @@ import { AppError, invalidInput, isAppError } from '../errors.js';
 import { exportMediaTypeAliases, exportMediaTypes, formatNames, formatOfMediaType, importFormats, type ImportFormat } from '../export/media-types.js';
 import { readReferenceText } from '../ingest/reference-text.js';
 import { defaultFieldMap, mapRecordToPaper } from '../papers/paper-record.js';
-import { isWriteEntry, rejectedEntry, type RejectedEntry, type WriteEntry } from '../writes/write-service.js';
+import { isWriteEntry, rejectedEntry, type RejectedEntry, type WriteEntry } from '../writes/write-entries.js';
 import { maxIssues } from '../shared/zod-issues.js';
 import { maxPapersPerWrite, paperInputSchema, titleOnlyPaperInputSchema } from './schemas.js';
 import { isMedline } from '../ingest/formats/medline.js';

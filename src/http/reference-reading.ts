@@ -1,7 +1,7 @@
 import { AppError, type ErrorCode } from '../errors.js';
 import type { ImportFormat } from '../export/media-types.js';
 import { startWorkerTask } from '../shared/worker-threads.js';
-import type { RejectedEntry, WriteEntry } from '../writes/write-service.js';
+import type { RejectedEntry, WriteEntry } from '../writes/write-entries.js';
 import { paperInputsOfReferences } from './reference-bodies.js';
 
 interface ReadOptions {

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { rejectedEntry, type RejectedEntry, type WriteEntry } from '../writes/write-service.js';
+import { rejectedEntry, type RejectedEntry, type WriteEntry } from '../writes/write-entries.js';
 import { parseInput } from '../shared/zod-issues.js';
 import { hasVisibleText } from '../shared/unicode.js';
 import { paperItemsSchema, type paperInputSchema, type titleOnlyPaperInputSchema } from './schemas.js';

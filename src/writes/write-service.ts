@@ -13,6 +13,7 @@ import { paperEtag } from '../papers/paper-etag.js';
 import { assertPreconditions, unmetPrecondition, type PaperState, type Preconditions } from './preconditions.js';
 import { findSharedIdentifiers, type SharedIdentifier } from './shared-identifiers.js';
 import { GroupCommit } from './group-commit.js';
+import { isWriteEntry, rejectedEntry, type RejectedEntry, type WriteEntry } from './write-entries.js';
 
 /** Papers as written, and those of their DOIs and arXiv ids other papers have too. */
 export interface WrittenPapers {
@@ -40,39 +41,6 @@ export interface WriteOptions {
   allowTitleOnly?: boolean;
   /** A write of one named paper (PUT, PATCH, DELETE) made only if the paper is in this state when it commits. */
   preconditions?: Preconditions;
-}
-
-/** A paper of a write, and where it was in the request (`papers.3`, `entry <key> (line <n>)`). */
-export interface WriteEntry {
-  position: string;
-  input: TitleOnlyPaperInput;
-}
-
-export function isWriteEntry(item: WriteEntry | RejectedEntry): item is WriteEntry {
-  return 'input' in item;
-}
-
-/** A paper of a write that was not written (with skip_invalid), and why. */
-export interface RejectedEntry {
-  /** Where it was: `papers.3` in a JSON batch, `entry <key> (line <n>)` in BibTeX, `record <ID> (line <n>)` in RIS. */
-  position: string;
-  /** The paper id it would have had. */
-  id?: string;
-  /** One of ingestion's rejection reasons (malformed_record, missing_abstract, invalid_field, duplicate_id, ...). */
-  reason: string;
-  message: string;
-  /** The paper field at fault, where one is. */
-  field?: string;
-}
-
-/** A rejected entry: where it was, the id it would have had (if it names one), and why. */
-export function rejectedEntry(
-  position: string,
-  id: string | undefined,
-  problem: { reason: string; message: string; field?: string | undefined },
-): RejectedEntry {
-  const { reason, message, field } = problem;
-  return { position, ...(id === undefined ? {} : { id }), reason, message, ...(field === undefined ? {} : { field }) };
 }
 
 /** The paper a patch was read from changed before the patch was committed: read it again. */
