@@ -239,8 +239,11 @@ export interface BuildSource {
 export interface BuiltCollection {
   model: ModelSummary;
   count: number;
-  /** The collection served before, kept rather than dropped because it took writes after it was built. */
-  /** `writes` null: an index this version could not read (another version's), kept as it may hold writes. */
+  /**
+   * The collection served before, kept rather than dropped because it took writes after it was
+   * built; `writes` null: an index this version could not read (another version's), kept as it may
+   * hold writes.
+   */
   keptPrevious?: { collection: string; writes: number | null };
   /** Where the embedded index the folder held before is kept, when a Weaviate build replaced one. */
   keptEmbeddedIndex?: string;

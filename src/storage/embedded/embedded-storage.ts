@@ -397,7 +397,10 @@ export class EmbeddedStorage implements PaperStorage {
     };
   }
 
-  /** Degraded once a write found the folder rebuilt: reads go on, writes are refused until a restart, which monitoring should see. */
+  /**
+   * Degraded once writes are refused until a restart (a logged write not applied in memory, a
+   * failed log, the folder rebuilt under this server): reads go on, and monitoring should see it.
+   */
   health(): StorageHealth {
     if (this.applyFailure !== undefined) return { status: 'degraded', reason: this.applyFailure };
     const logFailure = this.writeLog?.failure;
