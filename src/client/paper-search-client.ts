@@ -4,7 +4,6 @@ import {
   batchResponseSchema,
   createdPapersResponseSchema,
   deletedPaperResponseSchema,
-  errorResponseSchema,
   facetsResponseSchema,
   hitsResponseSchema,
   mapResponseSchema,
@@ -16,9 +15,9 @@ import {
   snapshotResponseSchema,
   statsResponseSchema,
 } from '../http/response-schemas.js';
-import type { ErrorCode } from '../errors.js';
 import { hasLoneSurrogate } from '../shared/unicode.js';
 import type { ExistingPaperChoice } from '../writes/existing-papers.js';
+import { ClientTransport, PaperSearchError, type PaperSearchClientOptions, type Versioned } from './client-transport.js';
 import type {
   batchSearchRequestSchema,
   facetsQuerySchema,
@@ -33,6 +32,7 @@ import type {
 } from '../http/schemas.js';
 
 export type { ExistingPaperChoice };
+export { PaperSearchError, type PaperSearchClientOptions, type Versioned };
 
 export type SearchRequest = z.input<typeof searchRequestSchema>;
 /** A stored field a client may choose to get back. */
@@ -100,8 +100,6 @@ export interface WriteConditions {
   ifNoneMatch?: string;
 }
 
-/** The paper's version, as its `ETag` gives it (a whole record's answer carries one), for a conditional write. */
-export type Versioned<Answer> = Answer & { etag?: string };
 /** A paper that createValidPapers, or an entry that importValidPapers, did not write, and why. */
 export type RejectedEntry = NonNullable<Extract<z.output<typeof createdPapersResponseSchema>, { papers: unknown }>['rejected']>[number];
 export type PutPaperResponse = z.output<typeof putPaperResponseSchema>;
@@ -126,78 +124,42 @@ export interface ExportedPage {
 }
 
 /**
- * A non-2xx answer, with the API's stable error code; also no answer at all: 502
- * `server_unreachable` (refused, unknown host, connection reset) and 504 `server_timeout`.
- * `retryAfterSeconds` is the answer's Retry-After (429 `rate_limited`, 503 `overloaded`,
- * `not_ready`, ...): how long to wait before sending the request again.
- */
-export class PaperSearchError extends Error {
-  constructor(
-    readonly status: number,
-    // A newer server may answer a code this client's catalog does not know yet.
-    readonly code: ErrorCode | (string & {}),
-    message: string,
-    readonly details?: unknown,
-    readonly retryAfterSeconds?: number,
-  ) {
-    super(message);
-    this.name = 'PaperSearchError';
-  }
-}
-
-export interface PaperSearchClientOptions {
-  /** Sent with every request (an Authorization header, say); a call's own Accept and Content-Type win over these. */
-  headers?: Record<string, string>;
-  /** Replaces the global fetch (for tests, proxies, retries). */
-  fetch?: typeof fetch;
-  /**
-   * How long a request may wait for its whole answer; past it the call fails with
-   * `server_timeout` (status 504). None by default: fetch's own limits apply (5 minutes).
-   */
-  timeoutMs?: number;
-  /**
-   * Cancels every call of this client when it aborts (a sync the user stops): the call rejects
-   * with the signal's reason, as fetch does (an AbortError unless another was given).
-   */
-  signal?: AbortSignal;
-}
-
-/**
  * A typed client of the HTTP API, built on the server's own zod schemas: requests are typed by
  * the request schemas, and responses are checked against the response schemas.
  */
 export class PaperSearchClient {
-  private readonly baseUrl: string;
-  private readonly fetch: typeof fetch;
+  private readonly transport: ClientTransport;
 
-  constructor(
-    baseUrl: string,
-    private readonly options: PaperSearchClientOptions = {},
-  ) {
-    this.baseUrl = baseUrl.replace(/\/+$/, '');
-    this.fetch = options.fetch ?? globalThis.fetch;
+  constructor(baseUrl: string, options: PaperSearchClientOptions = {}) {
+    this.transport = new ClientTransport(baseUrl, options);
   }
 
   search(request: SearchRequest): Promise<HitsResponse>;
   search(request: SearchRequest, options: ExportOptions): Promise<string>;
   search(request: SearchRequest, options?: ExportOptions): Promise<HitsResponse | string> {
-    return options ? this.export('POST', '/v1/search', options.format, request) : this.call('POST', '/v1/search', hitsResponseSchema, request);
+    return options
+      ? this.transport.export('POST', '/v1/search', options.format, request)
+      : this.transport.call('POST', '/v1/search', hitsResponseSchema, request);
   }
 
   searchBatch(request: BatchSearchRequest): Promise<BatchResponse> {
-    return this.call('POST', '/v1/search/batch', batchResponseSchema, request);
+    return this.transport.call('POST', '/v1/search/batch', batchResponseSchema, request);
   }
 
   similar(request: SimilarRequest): Promise<HitsResponse>;
   similar(request: SimilarRequest, options: ExportOptions): Promise<string>;
   similar(request: SimilarRequest, options?: ExportOptions): Promise<HitsResponse | string> {
-    return options ? this.export('POST', '/v1/similar', options.format, request) : this.call('POST', '/v1/similar', hitsResponseSchema, request);
+    return options
+      ? this.transport.export('POST', '/v1/similar', options.format, request)
+      : this.transport.call('POST', '/v1/similar', hitsResponseSchema, request);
   }
 
   recommend(request: RecommendRequest): Promise<HitsResponse>;
   recommend(request: RecommendRequest, options: ExportOptions): Promise<string>;
   recommend(request: RecommendRequest, options?: ExportOptions): Promise<HitsResponse | string> {
-    return options ? this.export('POST', '/v1/recommend', options.format, request) : this.call('POST', '/v1/recommend', hitsResponseSchema, request);
+    return options
+      ? this.transport.export('POST', '/v1/recommend', options.format, request)
+      : this.transport.call('POST', '/v1/recommend', hitsResponseSchema, request);
   }
 
   /** `id` may also be `doi:<DOI>`, `arxiv:<id>` or a DOI or arXiv link (`https://doi.org/…`, `https://arxiv.org/abs/…`). */
@@ -205,7 +167,7 @@ export class PaperSearchClient {
   related(id: string, query: RelatedQuery, options: ExportOptions): Promise<string>;
   async related(id: string, query: RelatedQuery = {}, options?: ExportOptions): Promise<HitsResponse | string> {
     const path = `${paperPath(id)}/related${queryString(query)}`;
-    return options ? this.export('GET', path, options.format) : this.call('GET', path, hitsResponseSchema);
+    return options ? this.transport.export('GET', path, options.format) : this.transport.call('GET', path, hitsResponseSchema);
   }
 
   /**
@@ -216,8 +178,8 @@ export class PaperSearchClient {
   paper(id: string, options: ExportOptions): Promise<string>;
   async paper(id: string, fieldsOrExport?: readonly PaperField[] | ExportOptions): Promise<Versioned<PaperResponse> | string> {
     const path = paperPath(id);
-    if (fieldsOrExport && !isFieldList(fieldsOrExport)) return this.export('GET', path, fieldsOrExport.format);
-    return this.versioned('GET', `${path}${queryString({ fields: fieldsOrExport })}`, paperResponseSchema);
+    if (fieldsOrExport && !isFieldList(fieldsOrExport)) return this.transport.export('GET', path, fieldsOrExport.format);
+    return this.transport.versioned('GET', `${path}${queryString({ fields: fieldsOrExport })}`, paperResponseSchema);
   }
 
   /**
@@ -227,8 +189,8 @@ export class PaperSearchClient {
   papers(ids: readonly string[], fields?: readonly PaperField[]): Promise<PaperLookupResponse>;
   papers(ids: readonly string[], options: ExportOptions): Promise<string>;
   async papers(ids: readonly string[], fieldsOrExport?: readonly PaperField[] | ExportOptions): Promise<PaperLookupResponse | string> {
-    if (fieldsOrExport && !isFieldList(fieldsOrExport)) return this.export('POST', '/v1/papers/batch', fieldsOrExport.format, { ids });
-    return this.call('POST', '/v1/papers/batch', paperLookupResponseSchema, { ids, ...(fieldsOrExport ? { fields: fieldsOrExport } : {}) });
+    if (fieldsOrExport && !isFieldList(fieldsOrExport)) return this.transport.export('POST', '/v1/papers/batch', fieldsOrExport.format, { ids });
+    return this.transport.call('POST', '/v1/papers/batch', paperLookupResponseSchema, { ids, ...(fieldsOrExport ? { fields: fieldsOrExport } : {}) });
   }
 
   /** A page of the stored papers; or that page exported, with the cursor of the next page (from the answer's `Link` header). */
@@ -236,8 +198,8 @@ export class PaperSearchClient {
   listPapers(query: ListPapersQuery, options: ExportOptions): Promise<ExportedPage>;
   async listPapers(query: ListPapersQuery = {}, options?: ExportOptions): Promise<PaperListResponse | ExportedPage> {
     const path = `/v1/papers${queryString(query)}`;
-    if (!options) return this.call('GET', path, paperListResponseSchema);
-    const { response, text } = await this.exportAnswer('GET', path, options.format);
+    if (!options) return this.transport.call('GET', path, paperListResponseSchema);
+    const { response, text } = await this.transport.exportAnswer('GET', path, options.format);
     return { text, nextCursor: nextCursorOf(response.headers.get('link')) };
   }
 
@@ -245,7 +207,7 @@ export class PaperSearchClient {
   async createPaper(paper: PaperInput): Promise<PaperResponse['paper']>;
   async createPaper(paper: TitleOnlyPaperInput, options: WriteOptions): Promise<PaperResponse['paper']>;
   async createPaper(paper: TitleOnlyPaperInput, options: WriteOptions = {}): Promise<PaperResponse['paper']> {
-    const created = await this.call('POST', `/v1/papers${writeQuery(options)}`, createdPapersResponseSchema, paper);
+    const created = await this.transport.call('POST', `/v1/papers${writeQuery(options)}`, createdPapersResponseSchema, paper);
     if (!('paper' in created)) throw new PaperSearchError(201, 'invalid_response', 'POST /v1/papers answered a batch for one paper.');
     return created.paper;
   }
@@ -304,7 +266,7 @@ export class PaperSearchClient {
   async putPaper(id: string, paper: PaperInput): Promise<Versioned<PutPaperResponse>>;
   async putPaper(id: string, paper: TitleOnlyPaperInput, options: WriteOptions & WriteConditions): Promise<Versioned<PutPaperResponse>>;
   async putPaper(id: string, paper: TitleOnlyPaperInput, options: WriteOptions & WriteConditions = {}): Promise<Versioned<PutPaperResponse>> {
-    return this.versioned('PUT', `${paperPath(id)}${writeQuery(options)}`, putPaperResponseSchema, paper, conditionHeaders(options));
+    return this.transport.versioned('PUT', `${paperPath(id)}${writeQuery(options)}`, putPaperResponseSchema, paper, conditionHeaders(options));
   }
 
   /**
@@ -312,30 +274,30 @@ export class PaperSearchClient {
    * (a JSON merge patch); the rest stay. Needs an API key.
    */
   async patchPaper(id: string, patch: PaperPatch, options: WriteOptions & WriteConditions = {}): Promise<Versioned<PatchedPaperResponse>> {
-    return this.versioned('PATCH', `${paperPath(id)}${writeQuery(options)}`, patchedPaperResponseSchema, patch, conditionHeaders(options));
+    return this.transport.versioned('PATCH', `${paperPath(id)}${writeQuery(options)}`, patchedPaperResponseSchema, patch, conditionHeaders(options));
   }
 
   async deletePaper(id: string, conditions: WriteConditions = {}): Promise<DeletedPaperResponse> {
-    return (await this.answer('DELETE', paperPath(id), deletedPaperResponseSchema, undefined, conditionHeaders(conditions))).data;
+    return (await this.transport.answer('DELETE', paperPath(id), deletedPaperResponseSchema, undefined, conditionHeaders(conditions))).data;
   }
 
   /** Folds every logged write into the index now and waits for it. Needs an API key. */
   snapshot(): Promise<SnapshotResponse> {
-    return this.call('POST', '/v1/snapshots', snapshotResponseSchema);
+    return this.transport.call('POST', '/v1/snapshots', snapshotResponseSchema);
   }
 
   /** Papers per year, category or author over the whole collection (`facets` required), with the filter parameters of `related`. */
   facets(query: FacetsQuery & { facets: NonNullable<FacetsQuery['facets']> }): Promise<FacetsResponse> {
-    return this.call('GET', `/v1/facets${queryString(query)}`, facetsResponseSchema);
+    return this.transport.call('GET', `/v1/facets${queryString(query)}`, facetsResponseSchema);
   }
 
   /** Every paper on the collection's map (see docs/api.md for decoding x, y and group); 503 `map_building` while a layout is computed. */
   map(): Promise<MapResponse> {
-    return this.call('GET', '/v1/map', mapResponseSchema);
+    return this.transport.call('GET', '/v1/map', mapResponseSchema);
   }
 
   stats(): Promise<StatsResponse> {
-    return this.call('GET', '/v1/stats', statsResponseSchema);
+    return this.transport.call('GET', '/v1/stats', statsResponseSchema);
   }
 
   /**
@@ -343,118 +305,9 @@ export class PaperSearchClient {
    * RIS file as text of `contentType`.
    */
   private async postPapers(query: string, body: unknown, contentType?: string) {
-    const created = await this.call('POST', `/v1/papers${query}`, createdPapersResponseSchema, body, contentType);
+    const created = await this.transport.call('POST', `/v1/papers${query}`, createdPapersResponseSchema, body, contentType);
     if (!('papers' in created)) throw new PaperSearchError(201, 'invalid_response', 'POST /v1/papers answered one paper where it was sent many.');
     return created;
-  }
-
-  /** A JSON call; `body` is sent as JSON, or as text or bytes of `contentType` when one is given. */
-  private async call<Schema extends z.ZodType>(
-    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
-    path: string,
-    schema: Schema,
-    body?: unknown,
-    contentType?: string,
-  ): Promise<z.output<Schema>> {
-    return (await this.answer(method, path, schema, body, {}, contentType)).data;
-  }
-
-  /** A call whose answer carries the paper's version, returned with it as `etag`. */
-  private async versioned<Schema extends z.ZodType<object>>(
-    method: 'GET' | 'PUT' | 'PATCH',
-    path: string,
-    schema: Schema,
-    body?: unknown,
-    headers: Record<string, string> = {},
-  ): Promise<Versioned<z.output<Schema>>> {
-    const { data, response } = await this.answer(method, path, schema, body, headers);
-    const etag = response.headers.get('etag');
-    return etag === null ? data : Object.assign(data, { etag });
-  }
-
-  private async answer<Schema extends z.ZodType>(
-    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
-    path: string,
-    schema: Schema,
-    body: unknown,
-    headers: Record<string, string>,
-    contentType?: string,
-  ): Promise<{ data: z.output<Schema>; response: Response }> {
-    const { response, text } = await this.send(method, path, 'application/json', body, contentType, headers);
-    const read = readJson(text);
-    if (!read.ok)
-      throw new PaperSearchError(response.status, 'invalid_response', `${method} ${path} answered ${response.status} with a body that is not JSON.`);
-    if (!response.ok) throw failure(method, path, response, read.json);
-    const parsed = parseAnswer(schema, read.json);
-    if (!parsed.success) throw new PaperSearchError(response.status, 'invalid_response', `${method} ${path}: unexpected response: ${parsed.error.message}`);
-    return { data: parsed.data, response };
-  }
-
-  /** A call answered in an export format: the exported text; failures are JSON errors as for any call. */
-  private async export(method: 'GET' | 'POST', path: string, format: ExportFormat, body?: unknown): Promise<string> {
-    return (await this.exportAnswer(method, path, format, body)).text;
-  }
-
-  private async exportAnswer(method: 'GET' | 'POST', path: string, format: ExportFormat, body?: unknown): Promise<{ response: Response; text: string }> {
-    const { response, text } = await this.send(method, path, exportMediaTypes[format], body);
-    if (!response.ok) {
-      const read = readJson(text);
-      throw failure(method, path, response, read.ok ? read.json : undefined);
-    }
-    const type = response.headers.get('content-type') ?? '';
-    if (!type.startsWith(exportMediaTypes[format])) {
-      throw new PaperSearchError(
-        response.status,
-        'invalid_response',
-        `${method} ${path} answered ${type || 'no content type'}, not ${exportMediaTypes[format]}.`,
-      );
-    }
-    return { response, text };
-  }
-
-  private async send(
-    method: string,
-    path: string,
-    accept: string,
-    body: unknown,
-    contentType?: string,
-    headers: Record<string, string> = {},
-  ): Promise<{ response: Response; text: string }> {
-    const { timeoutMs, signal: cancel } = this.options;
-    const timeout = timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs);
-    const signals = [cancel, timeout].filter((given) => given !== undefined);
-    const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
-    // The call's Accept and Content-Type say what it takes and sends: a default of the same name,
-    // in any case, must not replace them or be joined to them.
-    const requestHeaders = new Headers(this.options.headers);
-    requestHeaders.set('accept', accept);
-    if (body !== undefined) requestHeaders.set('content-type', contentType ?? 'application/json');
-    for (const [name, value] of Object.entries(headers)) requestHeaders.set(name, value);
-    try {
-      const response = await this.fetch(`${this.baseUrl}${path}`, {
-        method,
-        headers: requestHeaders,
-        // Bytes come from the import methods, typed Uint8Array<ArrayBuffer> as fetch takes them.
-        body:
-          body === undefined ? undefined : contentType ? (body instanceof Uint8Array ? (body as Uint8Array<ArrayBuffer>) : String(body)) : JSON.stringify(body),
-        signal,
-      });
-      return { response, text: await response.text() };
-    } catch (error) {
-      if (cancel?.aborted) throw cancel.reason;
-      if (timeout?.aborted) {
-        throw new PaperSearchError(504, 'server_timeout', `${method} ${path}: ${this.baseUrl} did not answer within ${timeoutMs! / 1000} s.`);
-      }
-      // fetch's TypeError ("fetch failed", the reason in its cause: refused, unknown host, reset).
-      if (error instanceof TypeError) {
-        const cause = error.cause as { code?: string; message?: string } | undefined;
-        const reason = cause?.code ?? cause?.message ?? error.message;
-        throw new PaperSearchError(502, 'server_unreachable', `${method} ${path}: the paper-search server at ${this.baseUrl} cannot be reached (${reason}).`, {
-          reason,
-        });
-      }
-      throw error;
-    }
   }
 }
 
@@ -471,50 +324,6 @@ function paperPath(id: string): string {
     throw new PaperSearchError(400, 'invalid_input', id === '' ? 'A paper id cannot be empty.' : `A paper id cannot be "${id}".`, { id });
   }
   return `/v1/papers/${encodeURIComponent(id)}`;
-}
-
-/** A body's JSON (undefined when empty), or not ok when it is not JSON. */
-function readJson(text: string): { ok: true; json: unknown } | { ok: false } {
-  if (text.length === 0) return { ok: true, json: undefined };
-  try {
-    return { ok: true, json: JSON.parse(text) };
-  } catch {
-    return { ok: false };
-  }
-}
-
-/** The error a non-2xx answer stands for: the API's own, or invalid_response when the body is not one. */
-function failure(method: string, path: string, response: Response, json: unknown): PaperSearchError {
-  const { status } = response;
-  const retryAfter = retryAfterSeconds(response.headers.get('retry-after'));
-  const error = errorResponseSchema.safeParse(json);
-  if (error.success) return new PaperSearchError(status, error.data.error.code, error.data.error.message, error.data.error.details, retryAfter);
-  return new PaperSearchError(status, 'invalid_response', `${method} ${path} answered ${status}.`, undefined, retryAfter);
-}
-
-/** A Retry-After header in seconds from now: a number of seconds, or a date (RFC 9110 §10.2.3). */
-function retryAfterSeconds(header: string | null): number | undefined {
-  if (header === null) return undefined;
-  if (/^\s*\d+\s*$/.test(header)) return Number(header);
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - Date.now()) / 1000));
-}
-
-/**
- * An answer as `schema` reads it, with the fields it does not know left out. The response
- * schemas are strict, which holds the server to its documented answers (its tests and the
- * OpenAPI document); a client of an earlier version must still read the answer of a later server
- * that adds a field (a write's `warnings`) rather than fail on a write that succeeded.
- */
-function parseAnswer<Schema extends z.ZodType>(schema: Schema, json: unknown): z.ZodSafeParseResult<z.output<Schema>> {
-  const parsed = schema.safeParse(json);
-  if (parsed.success || !parsed.error.issues.every((issue) => issue.code === 'unrecognized_keys')) return parsed;
-  const known = structuredClone(json);
-  for (const issue of parsed.error.issues) {
-    const holder = issue.path.reduce<unknown>((value, key) => (value as Record<PropertyKey, unknown>)[key], known) as Record<string, unknown>;
-    for (const key of issue.code === 'unrecognized_keys' ? issue.keys : []) delete holder[key];
-  }
-  return schema.safeParse(known);
 }
 
 /** The query of a write: only the flags that are set. */
