@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler } from 'express';
 import { isAppError, type ErrorCode } from '../errors.js';
 import { methodNotAllowedFor, noRouteFor } from './error-handling.js';
-import { operations } from './openapi.js';
+import { operations } from './api-operations.js';
 
 /** Refusals of a request's body: for a path no route serves, or a method it is not served by, the route is what is wrong. */
 const bodyRefusals: ReadonlySet<ErrorCode> = new Set(['unsupported_media_type', 'invalid_json']);
