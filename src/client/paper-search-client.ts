@@ -22,14 +22,12 @@ import type {
   batchSearchRequestSchema,
   facetsQuerySchema,
   listPapersQuerySchema,
-  paperInputSchema,
-  paperPatchSchema,
   recommendRequestSchema,
-  titleOnlyPaperInputSchema,
   relatedQuerySchema,
   searchRequestSchema,
   similarRequestSchema,
 } from '../http/schemas.js';
+import type { paperInputSchema, paperPatchSchema, titleOnlyPaperInputSchema } from '../http/paper-write-schemas.js';
 
 export type { ExistingPaperChoice };
 export { PaperSearchError, type PaperSearchClientOptions, type Versioned };

@@ -21,21 +21,23 @@ import {
 } from './response-schemas.js';
 import {
   batchSearchRequestSchema,
-  documentedCreatePapersRequestSchema,
-  documentedPaperInputSchema,
   facetsQuerySchema,
   listPapersQuerySchema,
   maxSearchesPerBatch,
   paperLookupRequestSchema,
   paperQuerySchema,
   recommendRequestSchema,
-  createPapersQuerySchema,
-  paperPatchSchema,
-  putPaperQuerySchema,
   relatedQuerySchema,
   searchRequestSchema,
   similarRequestSchema,
 } from './schemas.js';
+import {
+  documentedCreatePapersRequestSchema,
+  documentedPaperInputSchema,
+  createPapersQuerySchema,
+  paperPatchSchema,
+  putPaperQuerySchema,
+} from './paper-write-schemas.js';
 
 export interface Operation {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';

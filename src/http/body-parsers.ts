@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { AppError } from '../errors.js';
 import { jsonShapeBeyond, type ByteOrder, type JsonShapeLimits } from './json-shape.js';
-import { maxPapersPerWrite } from './schemas.js';
+import { maxPapersPerWrite } from './paper-write-schemas.js';
 
 /** The media types read as JSON bodies. */
 export const jsonTypes = ['application/json', 'application/*+json'];

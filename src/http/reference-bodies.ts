@@ -6,7 +6,7 @@ import { readReferenceText } from '../ingest/reference-text.js';
 import { defaultFieldMap, mapRecordToPaper } from '../papers/paper-record.js';
 import { isWriteEntry, rejectedEntry, type RejectedEntry, type WriteEntry } from '../writes/write-entries.js';
 import { maxIssues } from '../shared/zod-issues.js';
-import { maxPapersPerWrite, paperInputSchema, titleOnlyPaperInputSchema } from './schemas.js';
+import { maxPapersPerWrite, paperInputSchema, titleOnlyPaperInputSchema } from './paper-write-schemas.js';
 import { isMedline } from '../ingest/formats/medline.js';
 import { isWebOfScience } from '../ingest/formats/web-of-science.js';
 

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { rejectedEntry, type RejectedEntry, type WriteEntry } from '../writes/write-entries.js';
 import { parseInput } from '../shared/zod-issues.js';
 import { hasVisibleText } from '../shared/unicode.js';
-import { paperItemsSchema, type paperInputSchema, type titleOnlyPaperInputSchema } from './schemas.js';
+import { paperItemsSchema, type paperInputSchema, type titleOnlyPaperInputSchema } from './paper-write-schemas.js';
 
 /**
  * The papers of a JSON batch written with skip_invalid, in order: each checked on its own, so that

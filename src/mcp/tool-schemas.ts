@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { filterSchema, maxFeedbackPapers, maxPageEnd, nonBlank, paperInputSchema, paperPatchSchema, selectableFields } from '../http/schemas.js';
+import { filterSchema, maxFeedbackPapers, maxPageEnd, nonBlank, selectableFields } from '../http/schemas.js';
+import { paperInputSchema, paperPatchSchema } from '../http/paper-write-schemas.js';
 import { paperSchema } from '../papers/paper.js';
 import { paperLimits } from '../papers/paper-limits.js';
 import { exportFormats } from '../export/media-types.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { defaultFieldMap, mapRecordToPaper, withFieldOverrides, type MappingResult, type RejectionReason } from '../../src/papers/paper-record.js';
 import { normalizeDoi, type Paper } from '../../src/papers/paper.js';
-import { paperInputSchema } from '../../src/http/schemas.js';
+import { paperInputSchema } from '../../src/http/paper-write-schemas.js';
 
 function accepted(result: MappingResult): Paper {
   if (!result.ok) assert.fail(`expected the record to be accepted, got ${result.reason}: ${result.message}`);

@@ -20,7 +20,7 @@ import { withNamedInput, type NamedInput } from '../standard-input.js';
 import { examples } from './examples.js';
 import { addFieldOptions, fieldMapOf } from './field-options.js';
 import { nonEmpty, serverUrl } from './list-options.js';
-import { maxPapersPerWrite } from '../../http/schemas.js';
+import { maxPapersPerWrite } from '../../http/paper-write-schemas.js';
 import { keptReport, tallyKept, type KeptTally } from './kept-papers.js';
 
 /** JSON per request, well under the server's 32 MiB default write body (a thousand long abstracts exceed it). */

@@ -14,16 +14,16 @@ import { referenceBytes, referenceFormatOf } from '../reference-bodies.js';
 import { readReferenceBody } from '../reference-reading.js';
 import { entriesOfBatch } from '../skipping-batches.js';
 import { paperBatchMethods, paperListMethods, paperMethods } from './search-routes.js';
+import { paperIdParamsSchema } from '../schemas.js';
 import {
   createPapersQuerySchema,
   isPaperBatch,
   paperBatchSchemaOf,
-  paperIdParamsSchema,
   paperInputSchema,
   paperPatchSchema,
   putPaperQuerySchema,
   titleOnlyPaperInputSchema,
-} from '../schemas.js';
+} from '../paper-write-schemas.js';
 
 /**
  * POST /v1/papers, PUT, PATCH and DELETE /v1/papers/:id, POST /v1/snapshots: validate, hand to
