@@ -265,6 +265,27 @@ function withinOneEdit(a: string, b: string): boolean {
   return rest;
 }
 
+/** The first of the settings that are valid each alone but not together, if any: why, and the problem as `details.problems` lists it. */
+function conflictingSettings(config: z.infer<typeof configSchema>): { message: string; problem: string } | undefined {
+  if (config.AUTH_METRICS && config.API_KEYS.length === 0) {
+    return { message: 'AUTH_METRICS is true but API_KEYS is empty; no scraper could read the metrics.', problem: 'AUTH_METRICS: needs API_KEYS' };
+  }
+  if (config.AUTH_READS && config.API_KEYS.length === 0) {
+    return { message: 'AUTH_READS is true but API_KEYS is empty; no client could read.', problem: 'AUTH_READS: needs API_KEYS' };
+  }
+  const { EMBED_QUERY_THREADS: queryThreads, EMBED_THREADS: modelThreads } = config;
+  if (queryThreads !== undefined && queryThreads > modelThreads) {
+    return {
+      message: `EMBED_QUERY_THREADS (${queryThreads}) is more than EMBED_THREADS (${modelThreads}), the threads the model may use in all.`,
+      problem: 'EMBED_QUERY_THREADS: at most EMBED_THREADS',
+    };
+  }
+  if (config.BACKEND === 'weaviate' && config.WEAVIATE_URL === undefined) {
+    return { message: 'BACKEND is weaviate but WEAVIATE_URL is not set (e.g. http://weaviate:8080).', problem: 'WEAVIATE_URL: needed with BACKEND=weaviate' };
+  }
+  return undefined;
+}
+
 /**
  * Parses the environment once, then a command's `flags` over it; a bad value stops start-up with
  * the variable's name and the reason. The flag-only settings are read from `flags` alone.
@@ -284,31 +305,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, flags: 
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}${givenValue(known, issue.path[0])}`);
     throw new AppError('config_invalid', `Invalid configuration: ${problems.join('; ')}`, { details: { problems } });
   }
-  if (parsed.data.AUTH_METRICS && parsed.data.API_KEYS.length === 0) {
-    throw new AppError('config_invalid', 'Invalid configuration: AUTH_METRICS is true but API_KEYS is empty; no scraper could read the metrics.', {
-      details: { problems: ['AUTH_METRICS: needs API_KEYS'] },
-    });
-  }
-  if (parsed.data.AUTH_READS && parsed.data.API_KEYS.length === 0) {
-    throw new AppError('config_invalid', 'Invalid configuration: AUTH_READS is true but API_KEYS is empty; no client could read.', {
-      details: {
-        problems: ['AUTH_READS: needs API_KEYS'],
-      },
-    });
-  }
-  const { EMBED_QUERY_THREADS: queryThreads, EMBED_THREADS: modelThreads } = parsed.data;
-  if (queryThreads !== undefined && queryThreads > modelThreads) {
-    throw new AppError(
-      'config_invalid',
-      `Invalid configuration: EMBED_QUERY_THREADS (${queryThreads}) is more than EMBED_THREADS (${modelThreads}), the threads the model may use in all.`,
-      { details: { problems: ['EMBED_QUERY_THREADS: at most EMBED_THREADS'] } },
-    );
-  }
-  if (parsed.data.BACKEND === 'weaviate' && parsed.data.WEAVIATE_URL === undefined) {
-    throw new AppError('config_invalid', 'Invalid configuration: BACKEND is weaviate but WEAVIATE_URL is not set (e.g. http://weaviate:8080).', {
-      details: { problems: ['WEAVIATE_URL: needed with BACKEND=weaviate'] },
-    });
-  }
+  const conflict = conflictingSettings(parsed.data);
+  if (conflict) throw new AppError('config_invalid', `Invalid configuration: ${conflict.message}`, { details: { problems: [conflict.problem] } });
   return Object.freeze(parsed.data);
 }
 
