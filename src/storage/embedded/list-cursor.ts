@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { invalidInput } from '../../errors.js';
+import { unknownCursor } from '../unknown-cursor.js';
 import type { Manifest } from './manifest.js';
 
 /**
@@ -60,9 +60,7 @@ export function decodeCursor(cursor: string, tag: string, size: number, earlier:
     for (const generation of from === -1 ? [] : earlier.slice(from)) position = generation.next(position);
   }
   if (!Number.isSafeInteger(position) || position < 0 || position > size) {
-    throw invalidInput('The cursor was not issued by this index (it may have been rebuilt since); start again without one.', [
-      { path: 'cursor', message: 'unknown cursor', code: 'custom' },
-    ]);
+    throw unknownCursor();
   }
   return position;
 }

@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Filters, type Collection, type FilterValue, type WeaviateClient } from 'weaviate-client';
 import { paperPassage } from '../../embedding/embedder.js';
 import type { ModelDescription } from '../../embedding/model-registry.js';
-import { AppError, invalidInput, isAppError } from '../../errors.js';
+import { AppError, isAppError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import type { PaperFilter } from '../../papers/paper-filter.js';
 import { identifierKeysOfName, paperNotFound } from '../../papers/identifiers.js';
@@ -33,6 +32,7 @@ import { isPassingEngineError } from './engine-errors.js';
 import { TermStatistics } from './term-statistics.js';
 import { aggregateFacets, countFacets } from './weaviate-facets.js';
 import { paperConditions } from './paper-conditions.js';
+import { cursorTag, decodeCursor, encodeCursor } from './list-cursor.js';
 
 export interface WeaviateStorageOptions {
   settings: WeaviateSettings;
@@ -369,11 +369,11 @@ export class WeaviateStorage implements PaperStorage {
 
   /** Pages in UUID order: the cursor is the last UUID of the previous page (Weaviate's cursor API). */
   async list(cursor: string | undefined, limit: number): Promise<PaperPage> {
-    const after = cursor === undefined ? undefined : this.decodeCursor(cursor);
+    const after = cursor === undefined ? undefined : decodeCursor(cursor, this.cursorTag);
     const result = await this.read(() => this.collection.query.fetchObjects({ limit: limit + 1, after, returnProperties: ['paper_id', 'record'] }));
     const page = result.objects.slice(0, limit);
     const more = result.objects.length > limit && page.length > 0;
-    return { papers: page.map((object) => fromRecord(object.properties.record)), nextCursor: more ? this.encodeCursor(page.at(-1)!.uuid) : null };
+    return { papers: page.map((object) => fromRecord(object.properties.record)), nextCursor: more ? encodeCursor(this.cursorTag, page.at(-1)!.uuid) : null };
   }
 
   commit(writes: readonly (readonly PaperChange[])[]): Promise<void> {
@@ -537,23 +537,9 @@ export class WeaviateStorage implements PaperStorage {
     return this.lastWriteOrder;
   }
 
-  private encodeCursor(uuid: string): string {
-    return Buffer.from(`${this.cursorTag}:${uuid}`).toString('base64url');
-  }
-
-  private decodeCursor(cursor: string): string {
-    const match = /^([0-9a-f]{12}):([0-9a-f-]{36})$/.exec(Buffer.from(cursor, 'base64url').toString());
-    if (!match || match[1] !== this.cursorTag) {
-      throw invalidInput('The cursor was not issued by this index (it may have been rebuilt since); start again without one.', [
-        { path: 'cursor', message: 'unknown cursor', code: 'custom' },
-      ]);
-    }
-    return match[2]!;
-  }
-
   /** Ties cursors to the build being served: a rebuilt collection's cursors differ. */
   private get cursorTag(): string {
-    return createHash('sha256').update(`${this.options.alias}:${this.metadata.createdAt}`).digest('hex').slice(0, 12);
+    return cursorTag(this.options.alias, this.metadata.createdAt);
   }
 
   /**
