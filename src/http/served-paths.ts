@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler } from 'express';
 import { isAppError, type ErrorCode } from '../errors.js';
-import { methodNotAllowedFor, noRouteFor } from './error-handling.js';
+import { methodNotAllowedFor, noRouteFor } from './route-refusals.js';
 import { operations } from './api-operations.js';
 
 /** Refusals of a request's body: for a path no route serves, or a method it is not served by, the route is what is wrong. */

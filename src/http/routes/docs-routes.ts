@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Router } from 'express';
-import { methodNotAllowed } from '../error-handling.js';
+import { methodNotAllowed } from '../route-refusals.js';
 import { buildOpenApiDocument } from '../openapi.js';
 
 const require = createRequire(import.meta.url);

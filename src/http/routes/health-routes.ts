@@ -2,7 +2,8 @@ import { Router } from 'express';
 import type { IndexInfo } from '../../search/search-service.js';
 import type { ServiceState } from '../../service-state.js';
 import { withTimeout } from '../../shared/time-limit.js';
-import { methodNotAllowed, notReadyRetryAfterSeconds } from '../error-handling.js';
+import { notReadyRetryAfterSeconds } from '../error-handling.js';
+import { methodNotAllowed } from '../route-refusals.js';
 
 /**
  * How long /readyz waits for the index's figures. A cluster's count can wait on a failing node for

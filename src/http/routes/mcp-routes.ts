@@ -11,7 +11,7 @@ import type { ApiKeys } from '../auth.js';
 import type { ClientRateLimit } from '../rate-limit.js';
 import { jsonBody, jsonTypes } from '../body-parsers.js';
 import { callerOf } from '../caller.js';
-import { methodNotAllowed } from '../error-handling.js';
+import { methodNotAllowed } from '../route-refusals.js';
 import { whenAnswerDone } from '../answer-done.js';
 
 export interface McpRouteOptions {

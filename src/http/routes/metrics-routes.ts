@@ -1,6 +1,6 @@
 import { Router, type RequestHandler } from 'express';
 import type { ServiceMetrics } from '../../metrics/service-metrics.js';
-import { methodNotAllowed } from '../error-handling.js';
+import { methodNotAllowed } from '../route-refusals.js';
 
 /** GET /metrics: every metric in the Prometheus text format; behind `guard` when metrics need a key. */
 export function metricsRoutes(metrics: ServiceMetrics, guard: RequestHandler): Router {

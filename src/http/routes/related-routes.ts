@@ -3,7 +3,7 @@ import type { SearchService } from '../../search/search-service.js';
 import type { AnswerCache } from '../answer-cache.js';
 import type { CacheSlot } from '../../shared/versioned-cache.js';
 import { callerOf } from '../caller.js';
-import { methodNotAllowed } from '../error-handling.js';
+import { methodNotAllowed } from '../route-refusals.js';
 import { parseInput } from '../../shared/zod-issues.js';
 import { paperOfHit } from '../../export/export-papers.js';
 import { responseFormat, sendExport, withoutFormat } from '../export-formats.js';

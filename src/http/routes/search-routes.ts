@@ -2,7 +2,7 @@ import { Router, type Response } from 'express';
 import { selectPaperFields } from '../../search/ranking.js';
 import type { SearchService } from '../../search/search-service.js';
 import { callerOf, presentsKnownKey } from '../caller.js';
-import { methodNotAllowed, onlyQueryParameters } from '../error-handling.js';
+import { methodNotAllowed, onlyQueryParameters } from '../route-refusals.js';
 import { parseInput } from '../../shared/zod-issues.js';
 import { paperOfHit } from '../../export/export-papers.js';
 import type { ExportFormat } from '../../export/media-types.js';

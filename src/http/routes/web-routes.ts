@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { Router, type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
-import { methodNotAllowed } from '../error-handling.js';
+import { methodNotAllowed } from '../route-refusals.js';
 import { isApiPath } from '../rate-limit.js';
 
 /**

@@ -7,7 +7,7 @@ import type { ExistingPaperChoice } from '../../writes/existing-papers.js';
 import { isWriteEntry } from '../../writes/write-entries.js';
 import type { WriteService, WrittenPapers } from '../../writes/write-service.js';
 import { callerOf } from '../caller.js';
-import { methodNotAllowed, onlyQueryParameters } from '../error-handling.js';
+import { methodNotAllowed, onlyQueryParameters } from '../route-refusals.js';
 import { parseInput } from '../../shared/zod-issues.js';
 import { elapsedMs } from '../took.js';
 import { referenceBytes, referenceFormatOf } from '../reference-bodies.js';
