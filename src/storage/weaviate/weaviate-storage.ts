@@ -95,7 +95,7 @@ export class WeaviateStorage implements PaperStorage {
   private constructor(
     private readonly client: WeaviateClient,
     private readonly aliasWatch: AliasWatch,
-    private readonly health_: ClusterHealth,
+    private readonly clusterHealth: ClusterHealth,
     private readonly options: WeaviateStorageOptions,
   ) {
     this.model = options.model;
@@ -453,7 +453,7 @@ export class WeaviateStorage implements PaperStorage {
 
   health(): StorageHealth {
     const refusal = this.aliasWatch.refusal;
-    return refusal === undefined ? this.health_.status : { status: 'down', reason: refusal };
+    return refusal === undefined ? this.clusterHealth.status : { status: 'down', reason: refusal };
   }
 
   /** Other servers may write to the same collection: no search result is reused. */
@@ -463,7 +463,7 @@ export class WeaviateStorage implements PaperStorage {
 
   async close(): Promise<void> {
     this.closed = true;
-    this.health_.stop();
+    this.clusterHealth.stop();
     this.aliasWatch.stop();
     await this.turns.idle();
     await this.client.close();
@@ -580,7 +580,7 @@ export class WeaviateStorage implements PaperStorage {
   private refuseWhileDown(): void {
     const refusal = this.aliasWatch.refusal;
     if (refusal !== undefined) throw new AppError('storage_unavailable', refusal, { retryAfterSeconds: 5 });
-    const health = this.health_.status;
+    const health = this.clusterHealth.status;
     if (health.status === 'down') throw new AppError('storage_unavailable', `The Weaviate cluster is down: ${health.reason}.`, { retryAfterSeconds: 5 });
   }
 }
