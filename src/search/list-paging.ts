@@ -6,7 +6,8 @@ import { hybridCandidates, type SearchMode } from './search-modes.js';
 
 /*
  * How deep a ranked list's retrievers are asked, and which of its candidates make the requested
- * page: pure rules the search service applies to every list.
+ * page: the rules the search service applies to every list (a retriever is passed in, never
+ * called here on its own).
  */
 
 /** The part of a list's options that decides its depth and its page. */
