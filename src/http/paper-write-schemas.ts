@@ -6,8 +6,8 @@ import { existingPaperChoices } from '../writes/existing-papers.js';
 import { givenOnce, nonBlank, queryFlag } from './schemas.js';
 
 /*
- * What the write routes take: a paper as clients write it, batches of them, a merge patch, and the
- * write routes' query parameters.
+ * What a write takes: a paper as clients write it, batches of them, a merge patch, and the write
+ * routes' query parameters (the MCP tools and the CLI's `add` write through the same schemas).
  */
 
 /** The most papers one POST /v1/papers may carry. */

@@ -36,7 +36,7 @@ export class GroupCommit {
     private readonly isStored: (id: string) => Promise<boolean>,
   ) {}
 
-  /** Resolves once the write is committed; rejects with its check's error, or the commit's. */
+  /** Resolves once the write is committed; rejects with its check's error, the commit's, or shutting_down once closed. */
   commit(changes: PaperChange[], check: WriteCheck): Promise<void> {
     return new Promise((resolve, reject) => {
       this.waiting.push({ changes, check, resolve, reject });
