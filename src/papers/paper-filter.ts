@@ -1,3 +1,4 @@
+import { plainLetters } from '../shared/unicode.js';
 import { uprightedAuthorName } from './author-names.js';
 import type { Paper } from './paper.js';
 
@@ -58,9 +59,6 @@ export function wantedAuthorNames(names: readonly string[]): string[] {
   return names.map(uprightedAuthorName);
 }
 
-/** Letters that are not a base letter plus marks, so dropping marks does not reach them. */
-const unmarkedLetters: Record<string, string> = { ø: 'o', ł: 'l', đ: 'd', ð: 'd', ħ: 'h', æ: 'ae', œ: 'oe', þ: 'th' };
-
 /**
  * How author names are compared: as people type them, the way scholarly search engines match
  * names. Compatibility forms are unified (ligatures, full-width letters), accents and other
@@ -69,15 +67,10 @@ const unmarkedLetters: Record<string, string> = { ø: 'o', ł: 'l', đ: 'd', ð:
  * Sr., II to IV) read with or without the comma and period around it.
  */
 export function normalizeAuthorName(name: string): string {
+  // Combining diacritical marks only: marks of other scripts (Devanagari vowel signs, the kana
+  // voicing marks) are part of the letter, and dropping them would make other names of these.
   return (
-    name
-      .normalize('NFKD')
-      // Combining diacritical marks only: marks of other scripts (Devanagari vowel signs, the kana
-      // voicing marks) are part of the letter, and dropping them would make other names of these.
-      .replace(/[\u0300-\u036f]/g, '')
-      .toUpperCase()
-      .toLowerCase()
-      .replace(/[øłđðħæœþ]/g, (letter) => unmarkedLetters[letter]!)
+    plainLetters(name.normalize('NFKD').replace(/[\u0300-\u036f]/g, ''))
       .replace(/[\u2018\u2019\u02bc\u0060\u00b4]/g, "'")
       .replace(/[\u2010-\u2015\u2212]/g, '-')
       .normalize('NFC')

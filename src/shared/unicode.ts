@@ -1,3 +1,19 @@
+/** Letters that are not a base letter plus marks, so dropping marks does not reach them. */
+const unmarkedLetters: Record<string, string> = { ø: 'o', ł: 'l', đ: 'd', ð: 'd', ħ: 'h', æ: 'ae', œ: 'oe', þ: 'th' };
+
+/**
+ * `text` in lower case, folded as people type it on a plain keyboard: case folded in full (ß as
+ * ss, dotless ı as i) and letters drawn with a stroke or joined as their plain letters (Łukasz as
+ * lukasz, Søren as soren, æ as ae). Marks that NFKD separates from their letter are left to the
+ * caller: which marks to drop depends on the script (see normalizeAuthorName).
+ */
+export function plainLetters(text: string): string {
+  return text
+    .toUpperCase()
+    .toLowerCase()
+    .replace(/[øłđðħæœþ]/g, (letter) => unmarkedLetters[letter]!);
+}
+
 /** A text's letters and digits alone, case folded: two titles that differ only in case, spacing or punctuation read the same. */
 export function lettersAndDigits(text: string): string {
   return text

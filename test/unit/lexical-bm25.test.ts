@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AppError } from '../../src/errors.js';
-import { analyze } from '../../src/storage/embedded/lexical/analyzer.js';
+import { analyze, analyzerName } from '../../src/storage/embedded/lexical/analyzer.js';
 import { createBm25Builder } from '../../src/storage/embedded/lexical/bm25-builder.js';
 import { decodeBm25Index, encodeBm25Index } from '../../src/storage/embedded/lexical/bm25-codec.js';
 import type { Bm25Index } from '../../src/storage/embedded/lexical/bm25-index.js';
@@ -201,9 +201,9 @@ describe('Bm25Index search', () => {
       const asked = [0, 5, 37, 74, 111, 599, 300, 1];
       for (const query of queries) {
         for (const k of [1, 7, 1000]) {
-          const { hits, scores } = index.searchAndScore(countTerms(query), k, asked);
+          const { hits, scores } = index.searchAndScore(countTerms(query, analyzerName), k, asked);
           assert.deepEqual(hits, index.search(query, k));
-          assert.deepEqual([...scores], [...index.scoreDocuments(countTerms(query), asked)], query);
+          assert.deepEqual([...scores], [...index.scoreDocuments(countTerms(query, analyzerName), asked)], query);
         }
       }
     });
@@ -463,7 +463,7 @@ describe('Bm25Index.scoreDocuments', () => {
     const index = indexOf(texts);
     const searched = new Map(index.search('lung cancer', 100).map((hit) => [hit.label, hit.score]));
     const labels = [3, 7, 2, 59, 0];
-    const scores = index.scoreDocuments(countTerms('lung cancer'), labels);
+    const scores = index.scoreDocuments(countTerms('lung cancer', analyzerName), labels);
     labels.forEach((label, i) => assert.ok(Math.abs(scores[i]! - (searched.get(label) ?? 0)) < 1e-12, `label ${label}`));
   });
 });

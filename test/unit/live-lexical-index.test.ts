@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { analyzerName } from '../../src/storage/embedded/lexical/analyzer.js';
 import { createBm25Builder } from '../../src/storage/embedded/lexical/bm25-builder.js';
 import type { Bm25Index } from '../../src/storage/embedded/lexical/bm25-index.js';
 import type { ScoredLabel } from '../../src/storage/embedded/lexical/top-k.js';
@@ -14,7 +15,7 @@ function indexOf(texts: readonly string[]): Bm25Index {
 
 /** A live index over `base`, with `added` indexed under the labels that follow the base's. */
 function liveOf(base: readonly string[], added: readonly string[] = []): LiveLexicalIndex {
-  const live = new LiveLexicalIndex(indexOf(base));
+  const live = new LiveLexicalIndex(indexOf(base), analyzerName);
   added.forEach((text, i) => live.add(base.length + i, text));
   return live;
 }
@@ -47,10 +48,29 @@ const evenAdded = [
 ];
 const queries = ['cat', 'dog', 'owl', 'fox', 'zebra', 'cat dog', 'fish owl hen', 'cow zebra bee', 'dog dog cat', 'wolf', 'unknownword', ''];
 
+describe('LiveLexicalIndex over an index of an older analyzer version', () => {
+  it('analyzes the papers written since and the queries with the version that built the index', () => {
+    const base = indexOf(['roads of old towns', 'rivers and bridges']);
+    const first = new LiveLexicalIndex(base, 'english-lucene33stop-porter-v1');
+    first.add(2, 'Straße networks of Łódź');
+    assert.deepEqual(
+      first.search('Straße Łódź', 10).map((hit) => hit.label),
+      [2],
+    );
+    assert.deepEqual(first.search('Strasse Lodz', 10), []);
+    const current = new LiveLexicalIndex(base, 'english-lucene33stop-porter-v2');
+    current.add(2, 'Straße networks of Łódź');
+    assert.deepEqual(
+      current.search('Strasse Lodz', 10).map((hit) => hit.label),
+      [2],
+    );
+  });
+});
+
 describe('LiveLexicalIndex with nothing added', () => {
   it('returns exactly what the base index returns', () => {
     const base = indexOf(evenBase);
-    const live = new LiveLexicalIndex(base);
+    const live = new LiveLexicalIndex(base, analyzerName);
     assert.equal(live.addedCount, 0);
     assert.equal(live.termCount, base.termCount);
     assert.equal(live.base, base);
@@ -65,7 +85,7 @@ describe('LiveLexicalIndex with nothing added', () => {
 
   it('returns to the base results once every added paper is removed', () => {
     const base = indexOf(evenBase);
-    const live = new LiveLexicalIndex(base);
+    const live = new LiveLexicalIndex(base, analyzerName);
     live.add(6, evenAdded[0]!);
     live.add(7, evenAdded[1]!);
     assert.equal(live.addedCount, 2);
@@ -147,7 +167,7 @@ describe('LiveLexicalIndex with added papers', () => {
     assert.deepEqual(live.search('zebra', 10), []);
     assert.ok(!labels(live.search('cat fox', 10)).includes(6));
     // Scores (idf of "cat", "fox", ...) are as if paper 6 had never been added.
-    const reference = new LiveLexicalIndex(indexOf(evenBase));
+    const reference = new LiveLexicalIndex(indexOf(evenBase), analyzerName);
     reference.add(7, evenAdded[1]!);
     for (const query of queries) assert.deepEqual(live.search(query, 10), reference.search(query, 10), query);
     // Removing twice, or a label never added, changes nothing.

@@ -15,6 +15,7 @@ import {
   type Manifest,
 } from '../../src/storage/embedded/manifest.js';
 import { describeModel } from '../../src/storage/model-summary.js';
+import { analyzerName } from '../../src/storage/embedded/lexical/analyzer.js';
 import { isAppErrorWithCode, temporaryRoot } from './support.js';
 
 const miniLm = getModel('all-MiniLM-L6-v2');
@@ -27,7 +28,7 @@ function manifestFor(model = miniLm, overrides: Partial<Manifest> = {}): Manifes
     model: describeModel(model),
     count: 3,
     hnsw: { space: 'ip', m: 16, efConstruction: 200, randomSeed: 100 },
-    lexical: { analyzer: 'test-analyzer', k1: 0.9, b: 0.4 },
+    lexical: { analyzer: analyzerName, k1: 0.9, b: 0.4 },
     files: { ...indexFiles },
     createdAt: '2024-01-02T03:04:05.000Z',
   };
@@ -66,6 +67,18 @@ describe('readManifest', () => {
       readManifest(folder),
       isAppErrorWithCode('index_incompatible', new RegExp(`version ${indexFormatVersion + 1}.*versions 2 and ${indexFormatVersion}`)),
     );
+  });
+
+  it('reads a folder whose BM25 terms the first analyzer version made, and says so', async () => {
+    const folder = await folderWithManifest(JSON.stringify(manifestFor(miniLm, { lexical: { analyzer: 'english-lucene33stop-porter-v1', k1: 0.9, b: 0.4 } })));
+    assert.equal((await readManifest(folder)).lexical.analyzer, 'english-lucene33stop-porter-v1');
+  });
+
+  it('throws index_incompatible for an analyzer this version does not have, naming it', async () => {
+    const folder = await folderWithManifest(
+      JSON.stringify(manifestFor(miniLm, { lexical: { analyzer: 'english-lucene33stop-porter-v9' as typeof analyzerName, k1: 0.9, b: 0.4 } })),
+    );
+    await assert.rejects(readManifest(folder), isAppErrorWithCode('index_incompatible', /porter-v9.*does not have/));
   });
 
   it('reads a format 2 folder, written before venue, type, volume, issue and pages', async () => {

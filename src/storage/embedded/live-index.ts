@@ -81,7 +81,7 @@ export class LiveIndex {
   cursorGenerations: readonly CursorGeneration[] = [];
 
   constructor(private readonly loaded: LoadedIndex) {
-    this.lexical = new LiveLexicalIndex(loaded.lexical);
+    this.lexical = new LiveLexicalIndex(loaded.lexical, loaded.manifest.lexical.analyzer);
     this.related = loaded.related ?? RelatedLists.empty(loaded.papers.size);
     this.baseCount = loaded.papers.size;
     this.lastSeq = loaded.manifest.walSeq ?? 0;

@@ -6,6 +6,7 @@ import { modelAsRecorded, type ModelDescription } from '../../embedding/model-re
 import { AppError } from '../../errors.js';
 import { writeFileAtomic } from '../../shared/fs-atomic.js';
 import { describeModel, recordedModelSchema } from '../model-summary.js';
+import { analyzerNames, isAnalyzerName } from './lexical/analyzer.js';
 
 /**
  * Bumped whenever the layout of an index folder changes, or its papers gain a field an older
@@ -38,8 +39,8 @@ const manifestSchema = z.object({
   model: recordedModelSchema,
   count: z.number().int().nonnegative(),
   hnsw: hnswParametersSchema,
-  /** The lexical (BM25) index over the same passages the vectors embed. */
-  lexical: z.object({ analyzer: z.string(), k1: z.number(), b: z.number() }),
+  /** The lexical (BM25) index over the same passages the vectors embed, and the analyzer version that made its terms. */
+  lexical: z.object({ analyzer: z.enum(analyzerNames), k1: z.number(), b: z.number() }),
   /**
    * `map`, the map layout (see map/map-layout-file.ts), and `related`, the precomputed related
    * lists (see related-lists-file.ts), are optional: folders built before them had none, and get
@@ -125,6 +126,14 @@ export async function readManifest(folder: string): Promise<Manifest> {
     throw new AppError(
       'index_incompatible',
       `The index at ${folder} has format version ${version}; this version of paper-search reads versions ${readableFormatVersions.join(' and ')}. ${advice}; a rebuild holds only its input's papers, not writes made through the API since.`,
+    );
+  }
+  const analyzer = (raw as { lexical?: { analyzer?: unknown } } | null)?.lexical?.analyzer;
+  if (typeof analyzer === 'string' && !isAnalyzerName(analyzer)) {
+    throw new AppError(
+      'index_incompatible',
+      `The index at ${folder} was built with the lexical analyzer ${analyzer}, which this version of paper-search does not have (it has ${analyzerNames.join(' and ')}). ` +
+        "Serve it with the version that built it, or rebuild it with this one (npm run ingest); a rebuild holds only its input's papers, not writes made through the API since.",
     );
   }
   const parsed = manifestSchema.safeParse(raw);

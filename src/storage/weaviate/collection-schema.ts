@@ -2,6 +2,7 @@ import weaviate, { type WeaviateClient } from 'weaviate-client';
 import { z } from 'zod';
 import { modelAsRecorded, type ModelDescription } from '../../embedding/model-registry.js';
 import { AppError } from '../../errors.js';
+import type { AnalyzerName } from '../embedded/lexical/analyzer.js';
 import type { ModelSummary } from '../paper-storage.js';
 import type { PaperProperties } from './paper-object.js';
 import { describeModel, recordedModelSchema } from '../model-summary.js';
@@ -12,8 +13,12 @@ export const collectionFormatVersion = 2;
 /** HNSW and BM25 settings of the collections ingestion creates (the embedded index's, where Weaviate has them). */
 export const hnswSettings = { m: 16, efConstruction: 200 } as const;
 export const bm25Settings = { k1: 0.9, b: 0.4 } as const;
-/** The analyzer whose terms the BM25 property holds (see paper-object.ts). */
-export const lexicalAnalyzer = 'english-lucene33stop-porter-v1 (whitespace-tokenized)';
+/**
+ * The analyzer version whose terms the BM25 property holds (see paper-object.ts): the first, as a
+ * collection's metadata does not name one, so every collection written so far holds its terms.
+ */
+export const lexicalAnalyzerVersion: AnalyzerName = 'english-lucene33stop-porter-v1';
+export const lexicalAnalyzer = `${lexicalAnalyzerVersion} (whitespace-tokenized)`;
 
 /**
  * What a collection records about itself, as JSON in its description (the description travels

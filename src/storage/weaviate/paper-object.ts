@@ -6,6 +6,7 @@ import { arxivIdWithoutVersion, normalizeDoi, paperSchema, type Paper } from '..
 // The embedded backend's analyzer defines the product's lexical terms; storing them lets Weaviate's
 // BM25 rank over the same terms (stemmed, the same stop words) as the embedded index does.
 import { analyze } from '../embedded/lexical/analyzer.js';
+import { lexicalAnalyzerVersion } from './collection-schema.js';
 
 /**
  * A paper as a Weaviate object. `record` holds the paper exactly as the service returns it;
@@ -90,5 +91,5 @@ export function incompleteObjects(): AppError {
 
 /** Text as the space-separated terms the BM25 property holds (and queries are sent as). */
 export function lexicalTerms(text: string): string {
-  return analyze(text).join(' ');
+  return analyze(text, lexicalAnalyzerVersion).join(' ');
 }

@@ -25,7 +25,7 @@ import type {
 } from '../paper-storage.js';
 import { AliasWatch, readAliasMetadata, type ServedBuild } from './alias-watch.js';
 import { ClusterHealth } from './cluster-health.js';
-import { assertMetadataMatchesModel, bm25Settings, hnswSettings, lexicalAnalyzer } from './collection-schema.js';
+import { assertMetadataMatchesModel, bm25Settings, hnswSettings, lexicalAnalyzer, lexicalAnalyzerVersion } from './collection-schema.js';
 import { fromRecord, hasRecord, incompleteObjects, lexicalTerms, paperUuid, toProperties, type PaperProperties } from './paper-object.js';
 import { connectWeaviate, type WeaviateSettings } from './weaviate-connection.js';
 import { isPassingEngineError } from './engine-errors.js';
@@ -233,7 +233,7 @@ export class WeaviateStorage implements PaperStorage {
    * ceiling can differ from the embedded backend's share by about the shards' differences.
    */
   async lexicalCeiling(text: string): Promise<number> {
-    const occurrences = countTerms(text);
+    const occurrences = countTerms(text, lexicalAnalyzerVersion);
     if (occurrences.size === 0) return 0;
     const terms = [...occurrences.keys()];
     const statistics = this.termStatisticsOfServedBuild();
@@ -588,7 +588,7 @@ export class WeaviateStorage implements PaperStorage {
 /** The analyzed terms of the papers' passages, each once. */
 function termsOf(papers: readonly Paper[]): Set<string> {
   const terms = new Set<string>();
-  for (const paper of papers) for (const term of countTerms(paperPassage(paper.title, paper.abstract)).keys()) terms.add(term);
+  for (const paper of papers) for (const term of countTerms(paperPassage(paper.title, paper.abstract), lexicalAnalyzerVersion).keys()) terms.add(term);
   return terms;
 }
 

@@ -1,4 +1,5 @@
 import { stemmer } from 'stemmer';
+import { plainLetters } from '../../../shared/unicode.js';
 
 /**
  * The English analyzer of the lexical index. It follows Anserini's default English analyzer
@@ -7,7 +8,9 @@ import { stemmer } from 'stemmer';
  * where it departs from it, the comment says why.
  *
  * 1. Lower-case, NFKD and drop combining marks: "Schrödinger" and "Schrodinger" meet, and
- *    compatibility forms fold too ("ﬁ" → "fi", "²" → "2", full-width letters → ASCII).
+ *    compatibility forms fold too ("ﬁ" → "fi", "²" → "2", full-width letters → ASCII). Letters
+ *    NFKD leaves whole are folded as the authors filter folds them (plainLetters): "Straße" and
+ *    "Strasse", "Łukasiewicz" and "Lukasiewicz", "Søren" and "Soren" meet (not in v1).
  * 2. Tokens are maximal runs of Unicode letters and digits; everything else splits, hyphens and
  *    apostrophes included. Letters and digits stay together, so "covid19", "3d", "gpt4" and "h1n1"
  *    are one token each, while "covid-19" is "covid" + "19" (queries are analyzed the same way,
@@ -26,23 +29,40 @@ import { stemmer } from 'stemmer';
  *    of a–z; tokens with digits or other scripts are kept whole, since Porter's rules are about
  *    English suffixes and would only mangle "covid19" or a Cyrillic word.
  *
+ * `analyzer` names the version: an index is searched, and grows by writes, with the version that
+ * built it (its manifest's `lexical.analyzer`), so folders built before a change keep their terms
+ * meaning what they meant; new builds and snapshots use the current version, `analyzerName`.
+ *
  * Pure: the same text always gives the same terms. The cache of analyzed tokens behind it is
  * invisible from outside, and bounded.
  */
-export function analyze(text: string): string[] {
+export function analyze(text: string, analyzer: AnalyzerName = analyzerName): string[] {
   // Emptied between texts, never during one: the ids of the current text stay valid.
-  if (sharedDictionary.tokenCount > sharedDictionaryLimit) sharedDictionary = new TermDictionary();
-  const dictionary = sharedDictionary;
+  let dictionary = sharedDictionaries.get(analyzer);
+  if (dictionary === undefined || dictionary.tokenCount > sharedDictionaryLimit) {
+    dictionary = new TermDictionary(analyzer);
+    sharedDictionaries.set(analyzer, dictionary);
+  }
   const ids = dictionary.termIds(text);
   return ids.map((id) => dictionary.term(id));
 }
 
 /**
- * Names this analyzer's behaviour, for index manifests: change it whenever `analyze` gives
- * different terms for some text (tokenizing, folding, stop words, stemming), because an index
- * built with other terms silently misses query terms and must be rebuilt.
+ * The versions of this analyzer, oldest first, as index manifests name them. Add one whenever
+ * `analyze` gives different terms for some text (tokenizing, folding, stop words, stemming),
+ * keeping the older ones: an index built with other terms than its queries get silently misses
+ * them. v2 folds the letters NFKD leaves whole (ß, ø, ł, æ, …), which v1 kept.
  */
-export const analyzerName = 'english-lucene33stop-porter-v1';
+export const analyzerNames = ['english-lucene33stop-porter-v1', 'english-lucene33stop-porter-v2'] as const;
+
+export type AnalyzerName = (typeof analyzerNames)[number];
+
+/** The version new indexes are built with. */
+export const analyzerName: AnalyzerName = 'english-lucene33stop-porter-v2';
+
+export function isAnalyzerName(name: string): name is AnalyzerName {
+  return (analyzerNames as readonly string[]).includes(name);
+}
 
 /** Lucene's `EnglishAnalyzer.ENGLISH_STOP_WORDS_SET`, which Anserini uses by default. */
 export const englishStopWords: ReadonlySet<string> = new Set([
@@ -93,6 +113,7 @@ export const englishStopWords: ReadonlySet<string> = new Set([
  * (Porter is a chain of regular expressions, and a corpus repeats the same few thousand words).
  */
 export class TermDictionary {
+  private readonly foldsPlainLetters: boolean;
   private readonly terms: string[] = [];
   private readonly idsByTerm = new Map<string, number>();
   // Per distinct token: its characters, its FNV-1a hash and its term id (-1: the token is dropped).
@@ -101,6 +122,10 @@ export class TermDictionary {
   private tokenTermIds: Int32Array = new Int32Array(1024);
   // Token index + 1 per slot, 0 for an empty slot; at most half full, so probes stay short.
   private slots = new Int32Array(2048);
+
+  constructor(analyzer: AnalyzerName = analyzerName) {
+    this.foldsPlainLetters = analyzer !== 'english-lucene33stop-porter-v1';
+  }
 
   /** Distinct terms numbered so far. */
   get size(): number {
@@ -128,7 +153,8 @@ export class TermDictionary {
     const lower = text.toLowerCase();
     // Lower-cased again after NFKD: compatibility forms such as mathematical bold capitals
     // have no lower case of their own and only become "G", "P", "T" once decomposed.
-    const folded = nonAsciiPattern.test(lower) ? lower.normalize('NFKD').toLowerCase() : lower;
+    let folded = lower;
+    if (nonAsciiPattern.test(lower)) folded = this.foldsPlainLetters ? plainLetters(lower.normalize('NFKD')) : lower.normalize('NFKD').toLowerCase();
     const ids: number[] = [];
     // A token is a letter or digit followed by letters, digits and combining marks (NFKD put the
     // marks there; they are removed from the term, so scripts written with marks, Devanagari or
@@ -217,7 +243,7 @@ export class TermDictionary {
 // long-running server analyzing arbitrary queries does not grow without bound; a corpus's
 // frequent words come back within a few texts.
 const sharedDictionaryLimit = 200_000;
-let sharedDictionary = new TermDictionary();
+const sharedDictionaries = new Map<AnalyzerName, TermDictionary>();
 
 /** The term of one token (lower-case, as the tokenizer leaves it), or null when the token is dropped (too long, one letter, stop word). */
 export function termOf(token: string): string | null {

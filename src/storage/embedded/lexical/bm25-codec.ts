@@ -3,7 +3,7 @@ import { AppError } from '../../../errors.js';
 import { Bm25Index } from './bm25-index.js';
 import { bm25ParameterProblem } from './bm25-scoring.js';
 
-/** Bumped whenever the layout or the analyzer's output changes (see encodeBm25Index). */
+/** Bumped whenever the layout changes (see encodeBm25Index). */
 const bm25FormatVersion = 1;
 const magic = new TextEncoder().encode('PSBM25IX');
 const headerBytes = 48;
@@ -26,8 +26,9 @@ const textDecoder = new TextDecoder('utf-8', { fatal: false });
  *                        terms hold only letters, digits and marks), zero-padded to 4 bytes
  *   CRC-32 of everything before it (u32)
  *
- * Bump `bm25FormatVersion` whenever the layout or the analyzer's output changes: an index built by
- * another analyzer would silently miss terms, so it must be rejected and rebuilt.
+ * Bump `bm25FormatVersion` whenever the layout changes. The analyzer that made the terms is named
+ * in the folder's manifest instead (`lexical.analyzer`), and queries are analyzed with it: a file
+ * built by another analyzer would silently miss terms otherwise.
  */
 export function encodeBm25Index(index: Bm25Index): Uint8Array {
   const { parameters, terms, termOffsets, postingLabels, postingFrequencies, documentLengths } = index.postings;

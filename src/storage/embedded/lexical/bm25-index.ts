@@ -1,3 +1,4 @@
+import { analyzerName } from './analyzer.js';
 import { bm25Idf, bm25LengthNorm, bm25Share, countTerms, type Bm25Parameters, type CorpusStatistics } from './bm25-scoring.js';
 import { BestLabels, type ScoredLabel } from './top-k.js';
 
@@ -92,9 +93,11 @@ export class Bm25Index {
    * The `k` best documents for `query` that pass `accept`, best first, ties by smaller label.
    * Only documents sharing at least one term with the query are returned (every such document
    * scores above 0), so the list may be shorter than `k`, and empty when no query term is known.
+   * The query is analyzed as this build's indexes are (a loaded index is searched through
+   * LiveLexicalIndex, with the analyzer its manifest names).
    */
   search(query: string, k: number, accept?: (label: number) => boolean): ScoredLabel[] {
-    return this.searchTerms(countTerms(query), k, accept);
+    return this.searchTerms(countTerms(query, analyzerName), k, accept);
   }
 
   /** Documents of the index holding `term` (0 for a term it does not know). */

@@ -1,3 +1,4 @@
+import type { AnalyzerName } from './analyzer.js';
 import type { Bm25Index } from './bm25-index.js';
 import { bm25Idf, bm25LengthNorm, bm25Share, countTerms } from './bm25-scoring.js';
 import { spellingSuggestion } from './spelling.js';
@@ -21,7 +22,11 @@ export class LiveLexicalIndex {
   private readonly added = new Map<number, AddedDocument>();
   private readonly addedDocumentFrequencies = new Map<string, number>();
 
-  constructor(readonly base: Bm25Index) {}
+  /** `analyzer`: the one that built `base` (its manifest's), for the papers written since and for queries. */
+  constructor(
+    readonly base: Bm25Index,
+    readonly analyzer: AnalyzerName,
+  ) {}
 
   /** Papers written since the snapshot and still present. */
   get addedCount(): number {
@@ -34,7 +39,7 @@ export class LiveLexicalIndex {
 
   /** Indexes a paper written since the snapshot; its label is past the snapshot's labels. */
   add(label: number, text: string): void {
-    const frequencies = countTerms(text);
+    const frequencies = countTerms(text, this.analyzer);
     let length = 0;
     for (const [term, times] of frequencies) {
       length += times;
@@ -61,7 +66,7 @@ export class LiveLexicalIndex {
 
   /** `search`, and the `scores` of the papers `labels` from the same pass (see Bm25Index.searchAndScore). */
   searchAndScore(query: string, k: number, labels: readonly number[], accept?: (label: number) => boolean): { hits: ScoredLabel[]; scores: number[] } {
-    const occurrences = countTerms(query);
+    const occurrences = countTerms(query, this.analyzer);
     if (this.added.size === 0) {
       const { hits, scores } = this.base.searchAndScore(occurrences, k, labels, accept);
       return { hits, scores: [...scores] };
@@ -86,7 +91,7 @@ export class LiveLexicalIndex {
 
   /** The BM25 scores of the papers `labels` for `query` (0 for one holding no query term), on the same scale as search. */
   scores(query: string, labels: readonly number[]): number[] {
-    const occurrences = countTerms(query);
+    const occurrences = countTerms(query, this.analyzer);
     const base = labels.filter((label) => !this.added.has(label));
     const baseScores = this.base.scoreDocuments(occurrences, base, this.corpus());
     return this.withAddedScores(labels, base, baseScores, this.knownTermWeights(occurrences));
@@ -99,7 +104,7 @@ export class LiveLexicalIndex {
    */
   termWeights(query: string): { term: string; occurrences: number; idf: number }[] {
     const { documents, extraDocumentFrequency } = this.corpus();
-    return [...countTerms(query)].map(([term, occurrences]) => ({
+    return [...countTerms(query, this.analyzer)].map(([term, occurrences]) => ({
       term,
       occurrences,
       idf: bm25Idf(documents, this.base.documentFrequency(term) + extraDocumentFrequency(term)),
