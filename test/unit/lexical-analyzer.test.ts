@@ -40,6 +40,16 @@ describe('analyze', () => {
     assert.deepEqual(analyze('Schrödinger ﬁnal', 'english-lucene33stop-porter-v1'), ['schroding', 'final']);
   });
 
+  it('regression: keeps the marks that are part of their letter ("バス" (bus) found "パス" (path) and "ハス", "काम" (work) "कम" (less))', () => {
+    assert.equal(new Set(analyze('パス バス ハス')).size, 3);
+    assert.deepEqual(analyze('ﾊﾟｽ'), analyze('パス'));
+    assert.notDeepEqual(analyze('काम'), analyze('कम'));
+    assert.notDeepEqual(analyze('ไม้'), analyze('ไม'));
+    // Marks writers leave out still fold: accents, Hebrew points, Arabic vowel signs.
+    assert.deepEqual(analyze('Schrödinger שָׁלוֹם مُحَمَّد'), analyze('Schrodinger שלום محمد'));
+    assert.deepEqual(analyze('パス バス', 'english-lucene33stop-porter-v1'), analyze('ハス ハス', 'english-lucene33stop-porter-v1'));
+  });
+
   it('keeps letters and digits together and splits on everything else', () => {
     assert.deepEqual(analyze('covid19 3D GPT4 H1N1'), ['covid19', '3d', 'gpt4', 'h1n1']);
     assert.deepEqual(analyze('COVID-19'), ['covid', '19']);

@@ -7,10 +7,14 @@ import { plainLetters } from '../../../shared/unicode.js';
  * the BM25 parameters and the published BM25 baselines we compare with were tuned on that chain;
  * where it departs from it, the comment says why.
  *
- * 1. Lower-case, NFKD and drop combining marks: "Schrödinger" and "Schrodinger" meet, and
- *    compatibility forms fold too ("ﬁ" → "fi", "²" → "2", full-width letters → ASCII). Letters
- *    NFKD leaves whole are folded as the authors filter folds them (plainLetters): "Straße" and
- *    "Strasse", "Łukasiewicz" and "Lukasiewicz", "Søren" and "Soren" meet (not in v1).
+ * 1. Lower-case, NFKD and drop the marks writers may leave out: accents ("Schrödinger" and
+ *    "Schrodinger" meet) and the vowel points of Hebrew and Arabic. Compatibility forms fold too
+ *    ("ﬁ" → "fi", "²" → "2", full-width letters → ASCII). Letters NFKD leaves whole are folded
+ *    as the authors filter folds them (plainLetters): "Straße" and "Strasse", "Łukasiewicz" and
+ *    "Lukasiewicz", "Søren" and "Soren" meet. Marks that are part of their letter stay (the kana
+ *    voicing marks, Devanagari and Thai vowel signs): dropping them made other words of these,
+ *    "パス" (path) and "バス" (bus) both "ハス", "काम" (work) "कम" (less). v1 drops every mark and
+ *    keeps the letters NFKD leaves whole.
  * 2. Tokens are maximal runs of Unicode letters and digits; everything else splits, hyphens and
  *    apostrophes included. Letters and digits stay together, so "covid19", "3d", "gpt4" and "h1n1"
  *    are one token each, while "covid-19" is "covid" + "19" (queries are analyzed the same way,
@@ -51,7 +55,8 @@ export function analyze(text: string, analyzer: AnalyzerName = analyzerName): st
  * The versions of this analyzer, oldest first, as index manifests name them. Add one whenever
  * `analyze` gives different terms for some text (tokenizing, folding, stop words, stemming),
  * keeping the older ones: an index built with other terms than its queries get silently misses
- * them. v2 folds the letters NFKD leaves whole (ß, ø, ł, æ, …), which v1 kept.
+ * them. v2 folds the letters NFKD leaves whole (ß, ø, ł, æ, …), which v1 kept, and keeps the
+ * marks that are part of their letter (kana voicing marks, Indic and Thai vowel signs), which v1 dropped.
  */
 export const analyzerNames = ['english-lucene33stop-porter-v1', 'english-lucene33stop-porter-v2'] as const;
 
@@ -113,7 +118,7 @@ export const englishStopWords: ReadonlySet<string> = new Set([
  * (Porter is a chain of regular expressions, and a corpus repeats the same few thousand words).
  */
 export class TermDictionary {
-  private readonly foldsPlainLetters: boolean;
+  private readonly analyzer: AnalyzerName;
   private readonly terms: string[] = [];
   private readonly idsByTerm = new Map<string, number>();
   // Per distinct token: its characters, its FNV-1a hash and its term id (-1: the token is dropped).
@@ -124,7 +129,7 @@ export class TermDictionary {
   private slots = new Int32Array(2048);
 
   constructor(analyzer: AnalyzerName = analyzerName) {
-    this.foldsPlainLetters = analyzer !== 'english-lucene33stop-porter-v1';
+    this.analyzer = analyzer;
   }
 
   /** Distinct terms numbered so far. */
@@ -154,11 +159,13 @@ export class TermDictionary {
     // Lower-cased again after NFKD: compatibility forms such as mathematical bold capitals
     // have no lower case of their own and only become "G", "P", "T" once decomposed.
     let folded = lower;
-    if (nonAsciiPattern.test(lower)) folded = this.foldsPlainLetters ? plainLetters(lower.normalize('NFKD')) : lower.normalize('NFKD').toLowerCase();
+    if (nonAsciiPattern.test(lower)) {
+      folded = this.analyzer === 'english-lucene33stop-porter-v1' ? lower.normalize('NFKD').toLowerCase() : plainLetters(lower.normalize('NFKD'));
+    }
     const ids: number[] = [];
     // A token is a letter or digit followed by letters, digits and combining marks (NFKD put the
-    // marks there; they are removed from the term, so scripts written with marks, Devanagari or
-    // Thai, keep whole words instead of splitting at every vowel sign): the regular expression
+    // marks there; termOf drops those writers may leave out, and scripts written with marks,
+    // Devanagari or Thai, keep whole words instead of splitting at every vowel sign): the regular expression
     // /[\p{L}\p{N}][\p{L}\p{N}\p{M}]*/gu, written as a scan of character codes so that each
     // token is hashed as it goes and looked up without being cut out of the text.
     let start = -1;
@@ -206,7 +213,7 @@ export class TermDictionary {
       slot = (slot + 1) & mask;
     }
     const token = detached(source.slice(start, end));
-    const term = termOf(token);
+    const term = termOf(token, this.analyzer);
     let id = -1;
     if (term !== null) {
       id = this.idsByTerm.get(term) ?? this.terms.length;
@@ -245,17 +252,24 @@ export class TermDictionary {
 const sharedDictionaryLimit = 200_000;
 const sharedDictionaries = new Map<AnalyzerName, TermDictionary>();
 
-/** The term of one token (lower-case, as the tokenizer leaves it), or null when the token is dropped (too long, one letter, stop word). */
-export function termOf(token: string): string | null {
-  const bare = nonAsciiPattern.test(token) ? token.replace(markPattern, '') : token;
-  if (bare.length === 0) return null;
-  if (bare.length === 1 && !digitPattern.test(bare)) return null;
+/** The term of one token (lower-case, as the tokenizer leaves it), or null when the token is dropped (one letter, stop word). */
+export function termOf(token: string, analyzer: AnalyzerName = analyzerName): string | null {
+  const nonAscii = nonAsciiPattern.test(token);
+  const letters = nonAscii ? token.replace(markPattern, '') : token;
+  if (letters.length === 0) return null;
+  if (letters.length === 1 && !digitPattern.test(letters)) return null;
+  const bare = nonAscii && analyzer !== 'english-lucene33stop-porter-v1' ? token.replace(optionalMarkPattern, '') : letters;
   if (englishStopWords.has(bare)) return null;
   return asciiLowerWordPattern.test(bare) ? detached(stemmer(bare)) : bare;
 }
 
 const maxTokenLength = 255;
 const markPattern = /\p{M}/gu;
+// The marks writers may leave out (see analyze): the combining diacritical marks (accents of
+// Latin, Greek and Cyrillic letters, in their four blocks and the half marks), Hebrew points and
+// Arabic vowel signs.
+const optionalMarkPattern =
+  /[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f\u0591-\u05bd\u05bf\u05c1\u05c2\u05c4\u05c5\u05c7\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e4\u06e7\u06e8\u06ea-\u06ed]/g;
 // Plain ASCII (the bulk of English abstracts) needs neither normalization nor mark removal.
 const nonAsciiPattern = /[^\u0000-\u007f]/;
 const asciiLowerWordPattern = /^[a-z]+$/;
