@@ -2,9 +2,10 @@ import { normalizeAuthorName } from '../../src/papers/paper-filter.js';
 
 /**
  * A word of a person's name as people write one: a capital, then letters of any script, with the
- * hyphens, apostrophes and dots of names and initials.
+ * hyphens, apostrophes and dots of names and initials, and the accents of text in decomposed form
+ * (a name pasted from a PDF or a macOS file name: "E" and a combining acute for "É").
  */
-const nameWord = /^\p{Lu}[\p{L}'’.-]*$/u;
+const nameWord = /^\p{Lu}[\p{L}\p{M}'’.-]*$/u;
 
 /**
  * The query, when it may be a person's name (two to four capitalised words of letters); undefined
