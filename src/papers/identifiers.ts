@@ -59,10 +59,12 @@ export function isIdentifierName(name: string): boolean {
 /**
  * The name a paper is looked up by (`arxiv:…`, `doi:…`, or the name or link itself) when a whole
  * search query is an arXiv id, a DOI or a link to either, as people paste them; undefined for any
- * other query. A bare id needs the prefix: as a name it could be a paper's own id.
+ * other query. A bare id needs the prefix: as a name it could be a paper's own id. Full-width
+ * forms, as Chinese and Japanese input methods type them and their documents hold them
+ * ("arXiv：2503.11731", "２５０３．１１７３１"), read as the ASCII ones.
  */
 export function paperNameOfQuery(query: string): string | undefined {
-  const text = query.trim();
+  const text = query.normalize('NFKC').trim();
   if (isIdentifierName(text)) return text;
   const arxiv = normalizeArxivId(text);
   if (isArxivId(arxiv)) return `arxiv:${arxiv}`;

@@ -16,6 +16,12 @@ describe('the paper a search query names', () => {
     for (const [query, name] of cases) assert.equal(paperNameOfQuery(query), name, query);
   });
 
+  it('regression: reads full-width forms as Chinese and Japanese input methods type them ("arXiv：2503.11731" and "２５０３．１１７３１" named no paper)', () => {
+    assert.equal(paperNameOfQuery('arXiv：2503.11731'), 'arXiv:2503.11731');
+    assert.equal(paperNameOfQuery('２５０３．１１７３１'), 'arxiv:2503.11731');
+    assert.equal(paperNameOfQuery('ｄｏｉ：10.1021/x'), 'doi:10.1021/x');
+  });
+
   it('names none for any other query', () => {
     for (const query of ['video compression', '2503', '10.1021/a b', 'arXiv preprints of 2025']) assert.equal(paperNameOfQuery(query), undefined, query);
   });
