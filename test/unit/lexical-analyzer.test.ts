@@ -50,6 +50,13 @@ describe('analyze', () => {
     assert.deepEqual(analyze('パス バス', 'english-lucene33stop-porter-v1'), analyze('ハス ハス', 'english-lucene33stop-porter-v1'));
   });
 
+  it('regression: keeps C++, C# and F# as words (a query for them had no term, so lexical search found nothing and hybrid scored the C++ paper 0.01)', () => {
+    assert.deepEqual(analyze('The C++ code, in C#; F#. C++/CLI (C#)'), ['c++', 'code', 'c#', 'f#', 'c++', 'cli', 'c#']);
+    // Only a lone letter with its symbols, and nothing of a word after them.
+    assert.deepEqual(analyze('C++11 Notepad++ a#b C##'), ['11', 'notepad']);
+    assert.deepEqual(analyze('C++ C#', 'english-lucene33stop-porter-v1'), []);
+  });
+
   it('keeps letters and digits together and splits on everything else', () => {
     assert.deepEqual(analyze('covid19 3D GPT4 H1N1'), ['covid19', '3d', 'gpt4', 'h1n1']);
     assert.deepEqual(analyze('COVID-19'), ['covid', '19']);

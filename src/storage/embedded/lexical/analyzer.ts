@@ -20,7 +20,9 @@ import { plainLetters } from '../../../shared/unicode.js';
  *    are one token each, while "covid-19" is "covid" + "19" (queries are analyzed the same way,
  *    so "COVID-19" in a query meets "covid-19" in an abstract). Tokens longer than 255 characters
  *    (Lucene's limit) are dropped: sequences, hashes or extraction debris, never query words.
- * 3. Single-letter tokens are dropped, single digits are kept. With apostrophes splitting, one
+ * 3. Single-letter tokens are dropped, single digits are kept; a letter with "++" or "#" right
+ *    after it and nothing of a word beyond is a name, kept with its symbols ("C++", "C#", "F#"
+ *    are "c++", "c#", "f#"; not in v1, where a query for them had no term at all). With apostrophes splitting, one
  *    letter is mostly a fragment ("author's" → "s", "don't" → "t"), an initial or a variable
  *    name; a lone digit usually carries meaning ("type 2 diabetes", "phase 3", "IL-6"). Greek
  *    letters ("TNF-α") are dropped by the same rule. On SciFact (title + abstract, BM25, 809
@@ -56,7 +58,8 @@ export function analyze(text: string, analyzer: AnalyzerName = analyzerName): st
  * `analyze` gives different terms for some text (tokenizing, folding, stop words, stemming),
  * keeping the older ones: an index built with other terms than its queries get silently misses
  * them. v2 folds the letters NFKD leaves whole (ß, ø, ł, æ, …), which v1 kept, and keeps the
- * marks that are part of their letter (kana voicing marks, Indic and Thai vowel signs), which v1 dropped.
+ * marks that are part of their letter (kana voicing marks, Indic and Thai vowel signs), which v1
+ * dropped, and "C++", "C#" and "F#", which v1 dropped as single letters.
  */
 export const analyzerNames = ['english-lucene33stop-porter-v1', 'english-lucene33stop-porter-v2'] as const;
 
@@ -192,9 +195,13 @@ export class TermDictionary {
         }
         hash = Math.imul(hash ^ code, hashPrime);
       } else if (start >= 0) {
-        const id = this.termIdOfToken(folded, start, i, hash);
+        const end = i - start === 1 && this.analyzer !== 'english-lucene33stop-porter-v1' ? i + nameSymbolsAfter(folded, start, i) : i;
+        for (let j = i; j < end; j++) hash = Math.imul(hash ^ folded.charCodeAt(j), hashPrime);
+        const id = this.termIdOfToken(folded, start, end, hash);
         if (id >= 0) ids.push(id);
         start = -1;
+        // Past the symbols taken into the token (a "+" or "#": one code unit each).
+        if (end > i) i = end - 1;
       }
       i += width - 1;
     }
@@ -286,6 +293,20 @@ const characterKinds = new Uint8Array(0x10000);
 characterKinds.fill(surrogate, 0xd800, 0xe000);
 const letterOrDigitPattern = /^[\p{L}\p{N}]$/u;
 const singleMarkPattern = /^\p{M}$/u;
+
+/**
+ * How many of the characters after the one-letter token text[start, end) make it a name: 2 for
+ * "c++", 1 for "c#" and "f#", when nothing of a word follows ("c++11" stays "c" and "11"); else 0.
+ */
+function nameSymbolsAfter(text: string, start: number, end: number): number {
+  const letter = text.charCodeAt(start);
+  if (letter < 0x61 || letter > 0x7a) return 0;
+  const symbols = text.startsWith('++', end) ? 2 : text[end] === '#' ? 1 : 0;
+  const next = text[end + symbols];
+  return symbols > 0 && (next === undefined || !wordOrNameSymbolPattern.test(next)) ? symbols : 0;
+}
+
+const wordOrNameSymbolPattern = /[\p{L}\p{N}\p{M}+#]/u;
 
 function kindOfCharacter(character: string): number {
   if (letterOrDigitPattern.test(character)) return wordCharacter;
