@@ -4,7 +4,8 @@ import { paperPassage } from '../../embedding/embedder.js';
 import { caseFoldedAuthorName, normalizeAuthorName } from '../../papers/paper-filter.js';
 import { arxivIdWithoutVersion, normalizeDoi, paperSchema, type Paper } from '../../papers/paper.js';
 // The embedded backend's analyzer defines the product's lexical terms; storing them lets Weaviate's
-// BM25 rank over the same terms (stemmed, the same stop words) as the embedded index does.
+// BM25 rank over terms stemmed and stopped as the embedded index's are (in the analyzer version
+// collections hold: lexicalAnalyzerVersion).
 import { analyze } from '../embedded/lexical/analyzer.js';
 import { lexicalAnalyzerVersion } from './collection-schema.js';
 
