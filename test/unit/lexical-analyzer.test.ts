@@ -57,6 +57,12 @@ describe('analyze', () => {
     assert.deepEqual(analyze('C++ C#', 'english-lucene33stop-porter-v1'), []);
   });
 
+  it('regression: reads a superscript after a digit as an exponent ("10⁶", as TeX\'s "$10^6$" is read, was the term "106": "10^6" missed it and "106" found it)', () => {
+    assert.deepEqual(analyze('10⁶ cells, 2⁶⁴ keys'), analyze('10^6 cells, 2^64 keys'));
+    assert.deepEqual(analyze('m² x³ CO₂ H₂O'), ['m2', 'x3', 'co2', 'h2o']);
+    assert.deepEqual(analyze('10⁶', 'english-lucene33stop-porter-v1'), ['106']);
+  });
+
   it('keeps letters and digits together and splits on everything else', () => {
     assert.deepEqual(analyze('covid19 3D GPT4 H1N1'), ['covid19', '3d', 'gpt4', 'h1n1']);
     assert.deepEqual(analyze('COVID-19'), ['covid', '19']);

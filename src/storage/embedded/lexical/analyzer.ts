@@ -9,7 +9,9 @@ import { plainLetters } from '../../../shared/unicode.js';
  *
  * 1. Lower-case, NFKD and drop the marks writers may leave out: accents ("Schrödinger" and
  *    "Schrodinger" meet) and the vowel points of Hebrew and Arabic. Compatibility forms fold too
- *    ("ﬁ" → "fi", "²" → "2", full-width letters → ASCII). Letters NFKD leaves whole are folded
+ *    ("ﬁ" → "fi", "²" → "2", full-width letters → ASCII), except that a superscript after a
+ *    digit is an exponent, a number of its own: "10⁶" is "10" + "6", as "10^6" is, not "106"
+ *    (TeX's "$10^6$" is read as "10⁶"); "m²" and "CO₂" stay "m2" and "co2". Letters NFKD leaves whole are folded
  *    as the authors filter folds them (plainLetters): "Straße" and "Strasse", "Łukasiewicz" and
  *    "Lukasiewicz", "Søren" and "Soren" meet. Marks that are part of their letter stay (the kana
  *    voicing marks, Devanagari and Thai vowel signs): dropping them made other words of these,
@@ -59,7 +61,8 @@ export function analyze(text: string, analyzer: AnalyzerName = analyzerName): st
  * keeping the older ones: an index built with other terms than its queries get silently misses
  * them. v2 folds the letters NFKD leaves whole (ß, ø, ł, æ, …), which v1 kept, and keeps the
  * marks that are part of their letter (kana voicing marks, Indic and Thai vowel signs), which v1
- * dropped, and "C++", "C#" and "F#", which v1 dropped as single letters.
+ * dropped, "C++", "C#" and "F#", which v1 dropped as single letters, and exponents ("10⁶"), which
+ * v1 joined to their base ("106").
  */
 export const analyzerNames = ['english-lucene33stop-porter-v1', 'english-lucene33stop-porter-v2'] as const;
 
@@ -163,7 +166,10 @@ export class TermDictionary {
     // have no lower case of their own and only become "G", "P", "T" once decomposed.
     let folded = lower;
     if (nonAsciiPattern.test(lower)) {
-      folded = this.analyzer === 'english-lucene33stop-porter-v1' ? lower.normalize('NFKD').toLowerCase() : plainLetters(lower.normalize('NFKD'));
+      folded =
+        this.analyzer === 'english-lucene33stop-porter-v1'
+          ? lower.normalize('NFKD').toLowerCase()
+          : plainLetters(lower.replace(superscriptAfterDigitPattern, ' ').normalize('NFKD'));
     }
     const ids: number[] = [];
     // A token is a letter or digit followed by letters, digits and combining marks (NFKD put the
@@ -271,6 +277,8 @@ export function termOf(token: string, analyzer: AnalyzerName = analyzerName): st
 }
 
 const maxTokenLength = 255;
+// Where a superscript digit follows a digit (see analyze: an exponent starts a token).
+const superscriptAfterDigitPattern = /(?<=\p{Nd})(?=[\u00b2\u00b3\u00b9\u2070\u2074-\u2079])/gu;
 const markPattern = /\p{M}/gu;
 // The marks writers may leave out (see analyze): the combining diacritical marks (accents of
 // Latin, Greek and Cyrillic letters, in their four blocks and the half marks), Hebrew points and
