@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { RequestHandler } from 'express';
 import { whenAnswerDone } from './answer-done.js';
@@ -66,6 +66,16 @@ export function requestReadingBody(socket: Socket): IncomingMessage | undefined 
   const requests = byConnection.get(socket);
   const latest = requests?.latest;
   return latest !== undefined && requests!.pending.has(latest) && !latest.complete ? latest : undefined;
+}
+
+/**
+ * The answer of the connection's latest request when the app gave it (or began to) before that
+ * request's body had all arrived: a parse error now is in that body, and its request has its answer.
+ */
+export function answerGivenBeforeBody(socket: Socket): ServerResponse | undefined {
+  const latest = byConnection.get(socket)?.latest;
+  const response = (latest as { res?: ServerResponse } | undefined)?.res;
+  return latest !== undefined && !latest.complete && response?.headersSent ? response : undefined;
 }
 
 /** No request read from `socket` from now on is handled: an answer on it closes the connection. */

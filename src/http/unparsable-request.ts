@@ -3,7 +3,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { AppError, toErrorBody, type ErrorCode } from '../errors.js';
 import { continueWhenBodyIsRead, payloadTooLarge } from './body-parsers.js';
-import { handleNoMoreRequests, requestReadingBody, whenRequestsAheadAnswered } from './connection-requests.js';
+import { whenAnswerDone } from './answer-done.js';
+import { answerGivenBeforeBody, handleNoMoreRequests, requestReadingBody, whenRequestsAheadAnswered } from './connection-requests.js';
+import { lingerBeforeClosing } from './lingering-close.js';
 
 /** Told of each answer given here, so the metrics count it ("unparsed" requests) like any other. */
 export type AnswerOutsideApp = (method: string, status: number) => void;
@@ -32,10 +34,15 @@ export function answerUnparsableRequest(error: NodeJS.ErrnoException, socket: So
     socket.destroy();
     return;
   }
-  const code: ErrorCode =
-    error.code === 'HPE_HEADER_OVERFLOW' ? 'headers_too_large' : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'request_timeout' : 'invalid_input';
   // Nothing more is read from a connection whose bytes are not HTTP until it is answered.
   socket.pause();
+  const givenAnswer = answerGivenBeforeBody(socket);
+  if (givenAnswer) {
+    closeAfterGivenAnswer(socket, givenAnswer);
+    return;
+  }
+  const code: ErrorCode =
+    error.code === 'HPE_HEADER_OVERFLOW' ? 'headers_too_large' : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'request_timeout' : 'invalid_input';
   // A request whose body broke off HTTP (a bad chunk) is answered under the id the app gave it.
   const answer = new AppError(code, code === 'invalid_input' ? 'The request is not valid HTTP/1.1.' : undefined);
   const broken = requestReadingBody(socket);
@@ -46,6 +53,23 @@ export function answerUnparsableRequest(error: NodeJS.ErrnoException, socket: So
     method: 'unknown',
     ...(typeof requestId === 'string' ? { requestId } : {}),
   });
+}
+
+/**
+ * Closes, once its answer is sent, the connection of a request the app answered before its body
+ * (a 403 for the key, a 405, a 501 for the transfer coding) when that body breaks off HTTP: the
+ * request has its one answer, and a second, the parse error's, would be read by a client that
+ * pipelines as the answer to its next request. Nothing after the broken body can be framed.
+ */
+function closeAfterGivenAnswer(socket: Socket, answer: ServerResponse): void {
+  handleNoMoreRequests(socket);
+  lingerBeforeClosing(socket);
+  const close = (): void => {
+    socket.resume();
+    socket.destroySoon();
+  };
+  if (answer.writableFinished) close();
+  else whenAnswerDone(socket, answer, close);
 }
 
 /**

@@ -425,6 +425,27 @@ describe('bad input gets a clear 4xx in the one error shape', () => {
     assert.match(answer, /^HTTP\/1\.1 400 /);
   });
 
+  it("regression: answers a request refused before its body once when that body then breaks off HTTP (a 400 followed the 403, 405 or 501 under the same id, and a pipelining client took it for its next request's answer)", async () => {
+    const refusedBeforeTheirBodies = [
+      'POST /v1/papers HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n',
+      'POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n',
+      // A coding that does not end in chunked frames no body: Node's parser refuses it right after the app has seen the headers.
+      'POST /v1/search HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: gzip\r\n\r\n',
+    ];
+    const before = await metrics();
+    const answers = await Promise.all(
+      refusedBeforeTheirBodies.map((bytes) => rawRequest(base, `${bytes}GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n`, { keepSending: true })),
+    );
+    assert.deepEqual(answers.map(statusesOf), [['403'], ['405'], ['501']]);
+    assert.deepEqual(
+      answers.map((answer) => errorOfRawAnswer(answer).error.code),
+      ['writes_disabled', 'method_not_allowed', 'transfer_coding_unsupported'],
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const unparsed = 'route="unparsed",method="unknown",status="400"';
+    assert.equal(count(await metrics(), unparsed), count(before, unparsed));
+  });
+
   it('regression: answers bytes that are not HTTP after all the pipelined requests ahead of them, more than are handled at once (the ninth was dropped and its client read the 400)', async () => {
     const answer = await rawRequest(base, `${'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n'.repeat(12)}THIS IS NOT HTTP\r\n\r\n`, { keepSending: true });
     assert.deepEqual(statusesOf(answer), [...Array.from({ length: 12 }, () => '200'), '400']);
