@@ -13,7 +13,7 @@ import { jsonBody, jsonTypes, rawBody } from './body-parsers.js';
 import type { ApiKeys } from './auth.js';
 import { AnswerCache } from './answer-cache.js';
 import { attachCaller } from './caller.js';
-import { pipelinedInTurn } from './connection-requests.js';
+import { handleNoMoreRequests, pipelinedInTurn } from './connection-requests.js';
 import { compressionThreshold, isLeftUncompressed } from './kept-answer.js';
 import { errorHandler } from './error-handling.js';
 import { noRouteFor, routeNotFound } from './route-refusals.js';
@@ -77,6 +77,7 @@ export function createApp({ state, log, settings, apiKeys, metrics }: AppDepende
   app.use(pipelinedInTurn());
   app.use(requireHost);
   app.use(closeAfterUpgradeRequest);
+  app.use(closeAfterHttp10TransferEncoding);
   app.use(refuseUnknownTransferCodings);
   app.use(securityHeaders());
   app.use(crossOrigin(settings.CORS_ORIGINS));
@@ -186,6 +187,20 @@ const requireHost: RequestHandler = (request, _response, next) => {
  */
 const closeAfterUpgradeRequest: RequestHandler = (request, response, next) => {
   if (request.headers.upgrade !== undefined) response.setHeader('Connection', 'close');
+  next();
+};
+
+/**
+ * HTTP/1.0 has no Transfer-Encoding: an HTTP/1.0 proxy ahead of the server does not read a chunked
+ * body as one, and may take its bytes for the start of another request, so RFC 9112 (6.1) has the
+ * server answer such a request and close the connection. Node read the chunked body and went on:
+ * a request pipelined after it was handled.
+ */
+const closeAfterHttp10TransferEncoding: RequestHandler = (request, response, next) => {
+  if (request.httpVersion === '1.0' && request.headers['transfer-encoding'] !== undefined) {
+    response.setHeader('Connection', 'close');
+    handleNoMoreRequests(request.socket);
+  }
   next();
 };
 

@@ -446,6 +446,19 @@ describe('bad input gets a clear 4xx in the one error shape', () => {
     assert.equal(count(await metrics(), unparsed), count(before, unparsed));
   });
 
+  it('regression: closes the connection after an HTTP/1.0 request with a Transfer-Encoding (the request pipelined after its chunked body was handled, where an HTTP/1.0 proxy, which knows no chunked, reads those bytes as part of another request)', async () => {
+    const body = JSON.stringify({ query: 'volcano', k: 1 });
+    const answer = await rawRequest(
+      base,
+      'POST /v1/search HTTP/1.0\r\nConnection: keep-alive\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n' +
+        `${body.length.toString(16)}\r\n${body}\r\n0\r\n\r\n` +
+        'GET /healthz HTTP/1.0\r\nConnection: keep-alive\r\n\r\n',
+      { keepSending: true },
+    );
+    assert.deepEqual(statusesOf(answer), ['200']);
+    assert.match(answer, /\r\nConnection: close\r\n/i);
+  });
+
   it('regression: answers bytes that are not HTTP after all the pipelined requests ahead of them, more than are handled at once (the ninth was dropped and its client read the 400)', async () => {
     const answer = await rawRequest(base, `${'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n'.repeat(12)}THIS IS NOT HTTP\r\n\r\n`, { keepSending: true });
     assert.deepEqual(statusesOf(answer), [...Array.from({ length: 12 }, () => '200'), '400']);
