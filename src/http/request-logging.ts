@@ -5,6 +5,7 @@ import { pinoHttp } from 'pino-http';
 import { isServerFault } from '../errors.js';
 import type { Logger } from '../log.js';
 import { wasCutAtShutdown } from './connection-drain.js';
+import { wasLeftUnhandled } from './connection-requests.js';
 import { answerOutsideApp } from './unparsable-request.js';
 
 const requestIdPattern = /^[\w.:-]{1,128}$/;
@@ -73,6 +74,7 @@ export function requestLogging(log: Logger): RequestHandler {
       return id;
     },
     customLogLevel: (request, response, error) => {
+      if (wasLeftUnhandled(request)) return 'silent';
       if (probePaths.has(request.url?.split('?')[0] ?? '')) return 'debug';
       if (response.statusCode === 503) return 'warn';
       // pino-http makes up an error for every 5xx: only a fault of the server's is one.

@@ -4,6 +4,7 @@ import type { ServiceMetrics } from '../metrics/service-metrics.js';
 import { documentedRouteOf } from './served-paths.js';
 import { answerOutsideApp } from './unparsable-request.js';
 import { whenAnswerDone } from './answer-done.js';
+import { wasLeftUnhandled } from './connection-requests.js';
 
 /** Counts every answer and its latency by route template: bounded label values, never a raw path. */
 export function requestMetrics(metrics: ServiceMetrics): RequestHandler {
@@ -11,7 +12,7 @@ export function requestMetrics(metrics: ServiceMetrics): RequestHandler {
     const started = performance.now();
     whenAnswerDone(request.socket, response, () => {
       // Answered and counted where its body was found broken (see answerOutsideApp).
-      if (answerOutsideApp(request)) return;
+      if (answerOutsideApp(request) || wasLeftUnhandled(request)) return;
       // A client that closed the connection before the answer was complete: 499, nginx's convention.
       const status = response.writableFinished ? response.statusCode : errorCatalog.client_closed_request.status;
       metrics.observeRequest(routeTemplateOf(request), request.method, status, (performance.now() - started) / 1000);

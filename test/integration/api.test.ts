@@ -459,6 +459,20 @@ describe('bad input gets a clear 4xx in the one error shape', () => {
     assert.match(answer, /\r\nConnection: close\r\n/i);
   });
 
+  it('regression: counts no request read after an answer that closes the connection, which is never handled (each was counted as a 499 of its route, and a refused upload followed by pipelined requests counted 32,737 in a second)', async () => {
+    const abandoned = 'route="/v1/papers/:id",method="GET",status="499"';
+    const before = await metrics();
+    const tooLarge = 'x'.repeat(1024 * 1024 + 1);
+    const answer = await rawRequest(
+      base,
+      `POST /v1/search HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${tooLarge.length}\r\n\r\n${tooLarge}` +
+        'GET /v1/papers/seed-014 HTTP/1.1\r\nHost: x\r\n\r\n'.repeat(20),
+    );
+    assert.deepEqual(statusesOf(answer), ['413']);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(count(await metrics(), abandoned), count(before, abandoned));
+  });
+
   it('regression: answers bytes that are not HTTP after all the pipelined requests ahead of them, more than are handled at once (the ninth was dropped and its client read the 400)', async () => {
     const answer = await rawRequest(base, `${'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n'.repeat(12)}THIS IS NOT HTTP\r\n\r\n`, { keepSending: true });
     assert.deepEqual(statusesOf(answer), [...Array.from({ length: 12 }, () => '200'), '400']);

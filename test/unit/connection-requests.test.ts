@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
+import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { describe, it } from 'node:test';
 import type { Request, Response } from 'express';
-import { dropWaitingRequests, handleNoMoreRequests, pipelinedInTurn, whenRequestsAheadAnswered } from '../../src/http/connection-requests.js';
+import { dropWaitingRequests, handleNoMoreRequests, pipelinedInTurn, wasLeftUnhandled, whenRequestsAheadAnswered } from '../../src/http/connection-requests.js';
 
 /** A connection, and requests on it whose answers the test finishes one by one. */
 function connection() {
@@ -20,7 +21,8 @@ function connection() {
     inTurn(requests[number] as unknown as Request, response as Response, () => handled.push(number));
   };
   const answer = (number: number): boolean => answers[number]!.emit('close');
-  return { socket, handled, send, answer };
+  const requestOf = (number: number): IncomingMessage => requests[number] as unknown as IncomingMessage;
+  return { socket, handled, send, answer, requestOf };
 }
 
 describe('pipelined requests of one connection', () => {
@@ -58,6 +60,26 @@ describe('pipelined requests of one connection', () => {
     second.answer(0);
     second.answer(1);
     assert.deepEqual(second.handled, [0, 1]);
+  });
+
+  it('regression: tells the requests never handled after an answer that closes the connection from those whose client left (each was counted a 499 and logged as aborted)', () => {
+    const closing = connection();
+    for (let number = 0; number < 4; number++) closing.send(number);
+    dropWaitingRequests(closing.socket);
+    handleNoMoreRequests(closing.socket);
+    closing.send(4);
+    assert.deepEqual(
+      [0, 1, 2, 3, 4].map((number) => wasLeftUnhandled(closing.requestOf(number))),
+      [false, false, true, true, true],
+    );
+    const left = connection();
+    for (let number = 0; number < 4; number++) left.send(number);
+    (left.socket as unknown as { destroyed: boolean }).destroyed = true;
+    left.socket.emit('close');
+    assert.deepEqual(
+      [0, 1, 2, 3].map((number) => wasLeftUnhandled(left.requestOf(number))),
+      [false, false, false, false],
+    );
   });
 
   it('regression: says when the requests ahead are answered (a parse error was answered before them, and their clients read it as theirs)', () => {

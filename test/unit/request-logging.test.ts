@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
 import express from 'express';
 import { pino } from 'pino';
 import { AppError } from '../../src/errors.js';
 import { errorHandler } from '../../src/http/error-handling.js';
+import { pipelinedInTurn } from '../../src/http/connection-requests.js';
+import { lingerBeforeClosing } from '../../src/http/lingering-close.js';
 import { requestLogging, withoutSecrets } from '../../src/http/request-logging.js';
 
 /** An app whose request log lines are kept in `lines`. */
@@ -34,6 +36,30 @@ describe('requestLogging', () => {
       await new Promise((resolve) => setImmediate(resolve));
       const logged = lines.map((line) => JSON.parse(line) as { req?: { method: string; url: string; remoteAddress: string } }).find((line) => line.req);
       assert.deepEqual([logged?.req?.method, logged?.req?.url, logged?.req?.remoteAddress], ['GET', '/v1/stats?k=1', '127.0.0.1']);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('regression: logs no request read after an answer that closes the connection, which is never handled (each was logged as "request aborted": 32,737 lines for one refused upload followed by pipelined requests)', async () => {
+    const { app, lines } = loggedApp();
+    app.use(pipelinedInTurn());
+    app.post('/upload', (request, response) => {
+      response.setHeader('Connection', 'close');
+      lingerBeforeClosing(request.socket);
+      response.status(413).json({});
+    });
+    app.get('/v1/stats', (_request, response) => response.json({}));
+    const server = app.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const socket = connect((server.address() as AddressInfo).port, '127.0.0.1');
+      socket.end(`POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}${'GET /v1/stats HTTP/1.1\r\nHost: x\r\n\r\n'.repeat(5)}`);
+      socket.resume();
+      await once(socket, 'close');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const urls = lines.map((line) => (JSON.parse(line) as { req?: { url: string } }).req?.url);
+      assert.deepEqual(urls, ['/upload']);
     } finally {
       server.close();
     }
