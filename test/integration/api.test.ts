@@ -489,6 +489,37 @@ describe('bad input gets a clear 4xx in the one error shape', () => {
     assert.deepEqual(statusesOf(answer), ['200', '400']);
   });
 
+  it('regression: closes a connection that pipelines more requests than a bound ahead of their answers (one pipelining 19 MB of requests behind a search batch held 3 GB and kept /healthz waiting 30 s)', async () => {
+    const body = JSON.stringify({ queries: Array.from({ length: 64 }, (_, i) => ({ query: `a slow query number ${i} about video`, k: 100 })) });
+    const batch = `POST /v1/search/batch HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+    const pipelined = 3_000;
+    const { hostname, port } = new URL(base);
+    const socket = connect(Number(port), hostname);
+    socket.on('error', () => undefined);
+    let answer = '';
+    socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+    await once(socket, 'connect');
+    const started = performance.now();
+    const closed = new Promise((resolve) => socket.once('close', resolve));
+    socket.write(batch + 'GET /v1/papers/seed-014 HTTP/1.1\r\nHost: x\r\n\r\n'.repeat(pipelined));
+    await closed;
+    // Answered in full, the connection would have stayed open for the keep-alive timeout (5 s).
+    assert.ok(statusesOf(answer).length < pipelined, `all ${pipelined} pipelined requests were answered`);
+    assert.ok(performance.now() - started < 4_000);
+    assert.equal((await request(base, '/healthz')).status, 200);
+  });
+
+  it('answers every one of a hundred requests pipelined in one write, in order', async () => {
+    const answer = await rawRequest(
+      base,
+      'GET /v1/papers/seed-014?fields=title HTTP/1.1\r\nHost: x\r\n\r\n'.repeat(99) + 'GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+    );
+    assert.deepEqual(
+      statusesOf(answer),
+      Array.from({ length: 100 }, () => '200'),
+    );
+  });
+
   it('regression: builds no search batch while the batches not taken by clients that read nothing pass a bound (40 such connections made the server hold 2.8 GB)', async () => {
     const body = JSON.stringify({ queries: Array.from({ length: 64 }, () => ({ query: 'video', mode: 'dense', k: 100 })) });
     const batch = `POST /v1/search/batch HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
