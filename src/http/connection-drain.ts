@@ -47,10 +47,12 @@ export function drainOnClose(server: Server): (timeoutMs: number, log: Logger) =
   server.on('checkContinue', inFlight);
 
   return async (timeoutMs, log) => {
-    // Requests from now on are told to close their connection.
+    // Requests from now on are told to close their connection, before the app sees them: an answer
+    // it gives at once (/healthz, a 404) has its headers sent by then, and setting one after them
+    // threw ERR_HTTP_HEADERS_SENT out of the server, which crashed mid-shutdown.
     const closeAfter = (_request: IncomingMessage, response: ServerResponse): void => void response.setHeader('Connection', 'close');
-    server.on('request', closeAfter);
-    server.on('checkContinue', closeAfter);
+    server.prependListener('request', closeAfter);
+    server.prependListener('checkContinue', closeAfter);
     // Stop listening only: http.Server.close would also close every connection without a request
     // in progress at once.
     const closed = new Promise<void>((resolve) => net.Server.prototype.close.call(server, () => resolve()));

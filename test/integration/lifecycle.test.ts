@@ -259,6 +259,22 @@ describe('SIGTERM', () => {
     assert.equal(await exited, 0);
   });
 
+  it('regression: answers a request the app answers at once on a connection opened before the signal (the server crashed with ERR_HTTP_HEADERS_SENT: Connection: close was set after the answer)', async () => {
+    const { child, port, exited } = await startServeProcess();
+    const fresh = connect(port, '127.0.0.1');
+    await new Promise((resolve) => fresh.once('connect', resolve));
+    let answer = '';
+    fresh.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+    const ended = new Promise((resolve) => fresh.once('close', resolve));
+    child.kill('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    fresh.write('GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n');
+    await ended;
+    assert.match(answer, /^HTTP\/1\.1 200 /, answer);
+    assert.match(answer, /Connection: close/i);
+    assert.equal(await exited, 0);
+  });
+
   it('answers the first request of a connection opened before the signal, even if it comes after it, instead of resetting it (a loaded server reset such requests)', async () => {
     const { child, port, exited } = await startServeProcess();
     const idle = connect(port, '127.0.0.1');
