@@ -75,6 +75,7 @@ export function createApp({ state, log, settings, apiKeys, metrics }: AppDepende
   app.use(requestMetrics(metrics));
   app.use(requestLogging(log));
   app.use(pipelinedInTurn());
+  app.use(requireHttp1);
   app.use(requireHost);
   app.use(closeAfterUpgradeRequest);
   app.use(closeAfterHttp10TransferEncoding);
@@ -166,6 +167,16 @@ export function createApp({ state, log, settings, apiKeys, metrics }: AppDepende
   );
   return app;
 }
+
+/**
+ * Node's parser reads a request line naming HTTP/2.0 or HTTP/0.9 as HTTP/1.x (it refuses 1.2 and
+ * 3.0 as not HTTP), and the request was answered as one, with no Host required. Neither is
+ * spoken over this connection: HTTP/2 begins with its own preface, and HTTP/0.9 names no version.
+ */
+const requireHttp1: RequestHandler = (request, _response, next) => {
+  if (request.httpVersionMajor !== 1) throw new AppError('invalid_input', 'The request is not valid HTTP/1.1.');
+  next();
+};
 
 /**
  * HTTP/1.1 requires one Host header (RFC 9112, 3.2); the server leaves the check to the app so the

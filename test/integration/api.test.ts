@@ -473,6 +473,14 @@ describe('bad input gets a clear 4xx in the one error shape', () => {
     assert.equal(count(await metrics(), abandoned), count(before, abandoned));
   });
 
+  it('regression: refuses a request line naming HTTP/2.0 or HTTP/0.9 as it does HTTP/1.2 (Node read them as HTTP/1.x and /healthz answered 200, with no Host required)', async () => {
+    for (const version of ['2.0', '0.9']) {
+      const answer = await rawRequest(base, `GET /healthz HTTP/${version}\r\n\r\n`);
+      assert.match(answer, /^HTTP\/1\.1 400 /, version);
+      assert.equal(errorOfRawAnswer(answer).error.code, 'invalid_input');
+    }
+  });
+
   it('regression: answers bytes that are not HTTP after all the pipelined requests ahead of them, more than are handled at once (the ninth was dropped and its client read the 400)', async () => {
     const answer = await rawRequest(base, `${'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n'.repeat(12)}THIS IS NOT HTTP\r\n\r\n`, { keepSending: true });
     assert.deepEqual(statusesOf(answer), [...Array.from({ length: 12 }, () => '200'), '400']);
