@@ -254,7 +254,7 @@ describe('LiveIndex.applyInSlices and the related lists after a write', () => {
       }
     };
     const watching = watch();
-    await index.applyInSlices(1, manyPuts);
+    await index.applyInSlices([{ seq: 1, changes: manyPuts }]);
     applying = false;
     await watching;
 

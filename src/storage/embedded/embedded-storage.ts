@@ -155,13 +155,11 @@ export class EmbeddedStorage implements PaperStorage {
     if (opened.truncatedBytes > 0) {
       options.log.warn({ bytes: opened.truncatedBytes }, 'cut off an incomplete last write-ahead log record (a crash mid-write; it was never acknowledged)');
     }
-    let replayed = 0;
-    for (const record of opened.records) {
-      if (record.seq <= live.appliedSeq) continue;
-      live.apply(record.seq, record.changes);
-      replayed++;
-    }
-    if (replayed > 0) options.log.info({ writes: replayed, operations: live.pendingOperations }, 'replayed the write-ahead log');
+    // In slices: /healthz answers while the server starts, and a replay in one piece held it for
+    // the whole replay (9 s for 5,000 logged writes on 5,000 papers).
+    const replayed = opened.records.filter((record) => record.seq > live.appliedSeq);
+    await live.applyInSlices(replayed);
+    if (replayed.length > 0) options.log.info({ writes: replayed.length, operations: live.pendingOperations }, 'replayed the write-ahead log');
     return new EmbeddedStorage(live, opened.log, options, releaseFolder);
   }
 
@@ -333,7 +331,7 @@ export class EmbeddedStorage implements PaperStorage {
       }
       this.nextSeq += logged.length;
       try {
-        for (const write of logged) await this.current.applyInSlices(write.seq, write.changes);
+        await this.current.applyInSlices(logged);
       } catch (error) {
         // Logged, the write is applied whole when the log is replayed at the next start; in memory
         // it may be applied in part, so nothing more is written onto that.

@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setImmediate } from 'node:timers/promises';
 import { AppError } from '../../../errors.js';
 import { fsyncPath, setAsidePathOf, writeFileAtomic } from '../../../shared/fs-atomic.js';
 import type { PaperChange } from '../../paper-storage.js';
@@ -37,6 +38,13 @@ export interface WriteLogOptions {
 }
 
 const segmentPattern = /^wal-(\d{12})\.log$/;
+
+/**
+ * Milliseconds of records read per turn of the event loop when the log is opened: the server
+ * answers /healthz while it starts, and 5,000 logged writes take about half a second to check
+ * and decode.
+ */
+const readSliceMs = 10;
 
 /**
  * The write-ahead log: every write is appended here and flushed to disk (fdatasync) before it is
@@ -343,6 +351,7 @@ async function scanFolder(
   let headSegment: string | undefined;
   const rewritten = new Map<string, Buffer[]>();
   const contents = await Promise.all(segments.map((start) => readFile(join(folder, segmentName(start)))));
+  let sliceEnd = performance.now() + readSliceMs;
   for (const [i, start] of segments.entries()) {
     const path = join(folder, segmentName(start));
     const bytes = contents[i]!;
@@ -356,6 +365,10 @@ async function scanFolder(
     let offset = 0;
     const kept: Buffer[] = [];
     while (offset < bytes.length) {
+      if (performance.now() > sliceEnd) {
+        await setImmediate();
+        sliceEnd = performance.now() + readSliceMs;
+      }
       const end = bytes.indexOf(0x0a, offset);
       const record = end === -1 ? undefined : decodeLogRecord(bytes.subarray(offset, end), path);
       if (!record) {
