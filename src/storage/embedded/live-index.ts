@@ -15,6 +15,7 @@ import { RelatedLists, relatedListDepth } from './related-lists.js';
 import type { Neighbor, VectorIndex } from './vector-index.js';
 import { vectorAt } from './vectors-file.js';
 import { dot } from '../../shared/vector-math.js';
+import { turnsEvery } from '../../shared/event-loop-turns.js';
 
 /** What a snapshot must fold into a new index folder: the changes to the folder the index was loaded from. */
 export interface SnapshotDelta {
@@ -263,13 +264,10 @@ export class LiveIndex {
    * sees the papers applied so far, each whole. Call with nothing else writing until it resolves.
    */
   async applyInSlices(writes: readonly AppliedWrite[]): Promise<void> {
-    let sliceEnd = performance.now() + writeWorkSlice;
+    const turn = turnsEvery(writeWorkSlice);
     for (const { seq, changes } of writes) {
       for (const change of changes) {
-        if (performance.now() > sliceEnd) {
-          await setImmediate();
-          sliceEnd = performance.now() + writeWorkSlice;
-        }
+        await turn();
         this.applyChange(change);
       }
       this.finishWrite(seq, changes);

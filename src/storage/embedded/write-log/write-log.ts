@@ -1,8 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setImmediate } from 'node:timers/promises';
 import { AppError } from '../../../errors.js';
+import { turnsEvery } from '../../../shared/event-loop-turns.js';
 import { fsyncPath, setAsidePathOf, writeFileAtomic } from '../../../shared/fs-atomic.js';
 import type { PaperChange } from '../../paper-storage.js';
 import { decodeLogRecord, encodeLogRecord, type LogRecord } from './write-log-record.js';
@@ -351,7 +351,7 @@ async function scanFolder(
   let headSegment: string | undefined;
   const rewritten = new Map<string, Buffer[]>();
   const contents = await Promise.all(segments.map((start) => readFile(join(folder, segmentName(start)))));
-  let sliceEnd = performance.now() + readSliceMs;
+  const turn = turnsEvery(readSliceMs);
   for (const [i, start] of segments.entries()) {
     const path = join(folder, segmentName(start));
     const bytes = contents[i]!;
@@ -365,10 +365,7 @@ async function scanFolder(
     let offset = 0;
     const kept: Buffer[] = [];
     while (offset < bytes.length) {
-      if (performance.now() > sliceEnd) {
-        await setImmediate();
-        sliceEnd = performance.now() + readSliceMs;
-      }
+      await turn();
       const end = bytes.indexOf(0x0a, offset);
       const record = end === -1 ? undefined : decodeLogRecord(bytes.subarray(offset, end), path);
       if (!record) {
