@@ -42,8 +42,34 @@ const recordSchema = z.object({
 type EncodedChange = z.infer<typeof recordSchema>['ops'][number];
 
 export function encodeLogRecord(record: LogRecord): Buffer {
-  const json = JSON.stringify({ v: writeLogRecordVersion, seq: record.seq, lineage: record.lineage, ops: record.changes.map(encodeChange) });
-  return Buffer.from(`${crc32(Buffer.from(json)).toString(16).padStart(8, '0')} ${json}\n`);
+  return lineOf([...jsonParts(record)]);
+}
+
+/**
+ * `encodeLogRecord`, awaiting `turn` between the record's changes: a write of 1,000 papers can be
+ * 30 MB of JSON, which took 0.6 s to encode in one piece while every other request waited.
+ */
+export async function encodeLogRecordInTurns(record: LogRecord, turn: () => Promise<void>): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for (const part of jsonParts(record)) {
+    await turn();
+    parts.push(part);
+  }
+  return lineOf(parts);
+}
+
+/** The record's JSON, in pieces: what precedes the changes, each change, and the end. */
+function* jsonParts(record: LogRecord): Generator<Buffer> {
+  const head = JSON.stringify({ v: writeLogRecordVersion, seq: record.seq, lineage: record.lineage, ops: [] });
+  yield Buffer.from(head.slice(0, -2));
+  for (const [i, change] of record.changes.entries()) yield Buffer.from(`${i === 0 ? '' : ','}${JSON.stringify(encodeChange(change))}`);
+  yield Buffer.from(']}');
+}
+
+/** The line of a record whose JSON is `parts`: its checksum, the JSON, a line break. */
+function lineOf(parts: readonly Buffer[]): Buffer {
+  const checksum = parts.reduce((crc, part) => crc32(part, crc), 0);
+  return Buffer.concat([Buffer.from(`${checksum.toString(16).padStart(8, '0')} `), ...parts, Buffer.from('\n')]);
 }
 
 /**

@@ -5,7 +5,7 @@ import { AppError } from '../../../errors.js';
 import { turnsEvery } from '../../../shared/event-loop-turns.js';
 import { fsyncPath, setAsidePathOf, writeFileAtomic } from '../../../shared/fs-atomic.js';
 import type { PaperChange } from '../../paper-storage.js';
-import { decodeLogRecord, encodeLogRecord, type LogRecord } from './write-log-record.js';
+import { decodeLogRecord, encodeLogRecord, encodeLogRecordInTurns, type LogRecord } from './write-log-record.js';
 import { lockFolder, type TakenOverLock } from '../folder-lock.js';
 
 /** One acknowledged write: all its changes are applied together or not at all. */
@@ -40,11 +40,11 @@ export interface WriteLogOptions {
 const segmentPattern = /^wal-(\d{12})\.log$/;
 
 /**
- * Milliseconds of records read per turn of the event loop when the log is opened: the server
- * answers /healthz while it starts, and 5,000 logged writes take about half a second to check
- * and decode.
+ * Milliseconds of records read (at start) or encoded (at each append) per turn of the event
+ * loop: 5,000 logged writes take about half a second to check and decode, and a write of 1,000
+ * papers can be 30 MB of JSON to encode.
  */
-const readSliceMs = 10;
+const turnMs = 10;
 
 /**
  * The write-ahead log: every write is appended here and flushed to disk (fdatasync) before it is
@@ -122,7 +122,10 @@ export class WriteLog {
   async append(writes: readonly LoggedWrite[]): Promise<void> {
     if (this.broken) throw this.broken.error;
     await this.assertStillInPlace();
-    const line = Buffer.concat(writes.map((write) => encodeLogRecord({ seq: write.seq, lineage: this.lineage, changes: write.changes })));
+    const turn = turnsEvery(turnMs);
+    const records: Buffer[] = [];
+    for (const write of writes) records.push(await encodeLogRecordInTurns({ seq: write.seq, lineage: this.lineage, changes: write.changes }, turn));
+    const line = Buffer.concat(records);
     const start = this.size;
     try {
       let written = 0;
@@ -351,7 +354,7 @@ async function scanFolder(
   let headSegment: string | undefined;
   const rewritten = new Map<string, Buffer[]>();
   const contents = await Promise.all(segments.map((start) => readFile(join(folder, segmentName(start)))));
-  const turn = turnsEvery(readSliceMs);
+  const turn = turnsEvery(turnMs);
   for (const [i, start] of segments.entries()) {
     const path = join(folder, segmentName(start));
     const bytes = contents[i]!;
