@@ -712,6 +712,20 @@ describe('snapshots through the write service', () => {
     await open();
   });
 
+  it('regression: apply the writes made while a snapshot was being built to the new index a slice at a time, so other requests are answered meanwhile (1,000 papers held them 0.6 s at the swap)', async () => {
+    await writes.createPapers([{ id: 'before', ...glacier }], { batch: false });
+    const snapshot = writes.snapshot();
+    const during = Array.from({ length: 3_000 }, (_, i): PaperChange => {
+      const paper: Paper = { id: `during-${i}`, title: `Written during the snapshot ${i}`, abstract: `Applied again at the swap, number ${i}.` };
+      return { op: 'put', paper, vector: embedder.paperVector(paper) };
+    });
+    await storage.commit([during]);
+    const { longest, took } = await longestWait(async () => void (await snapshot));
+    assert.equal((await search.getPaper('during-2999')).id, 'during-2999');
+    assert.equal((await storage.stats()).pending, during.length);
+    assert.ok(longest < took / 4, `the event loop waited ${longest.toFixed(0)} ms during the ${took.toFixed(0)} ms the snapshot took after the write`);
+  });
+
   it('serve the writes made while a snapshot was being built', async () => {
     await writes.createPapers([{ id: 'before', ...glacier }], { batch: false });
     const snapshot = writes.snapshot();
