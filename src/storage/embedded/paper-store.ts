@@ -1,8 +1,15 @@
 import { AppError } from '../../errors.js';
+import { turnsEvery } from '../../shared/event-loop-turns.js';
 import type { FacetFields } from '../../papers/paper-facets.js';
 import { identifierKeysOfName } from '../../papers/identifiers.js';
 import { arxivIdWithoutVersion, normalizeDoi, type Paper } from '../../papers/paper.js';
 import { parseFacetFieldsOfLine, parsePaperLine, scanPapersFile, type PaperIdentifiers, type ScannedPapersFile } from './papers-file.js';
+
+/**
+ * Milliseconds of papers indexed by their identifiers per turn of the event loop at load: a
+ * snapshot swap loads the new folder while the server answers requests.
+ */
+const loadTurnMs = 10;
 
 /**
  * The paper records of an index, kept in memory for serving. Line N of `papers.jsonl` is the
@@ -36,10 +43,12 @@ export class PaperStore {
       throw new AppError('index_corrupt', `${path} holds ${file.identifiers.length} papers, the manifest says ${expectedCount}.`);
     }
     const store = new PaperStore();
-    file.identifiers.forEach((identifiers, label) => {
+    const turn = turnsEvery(loadTurnMs);
+    for (const [label, identifiers] of file.identifiers.entries()) {
+      await turn();
       store.papers.push(unparsed);
       store.index(label, identifiers);
-    });
+    }
     store.file = file;
     return store;
   }

@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { AppError } from '../../errors.js';
 import type { FacetFields } from '../../papers/paper-facets.js';
 import { paperSchema, type Paper } from '../../papers/paper.js';
+import { turnsEvery } from '../../shared/event-loop-turns.js';
 import { closingQuote } from '../../shared/json-text.js';
 import { textLines } from '../../shared/text-lines.js';
 
@@ -25,8 +26,15 @@ export interface ScannedPapersFile {
 }
 
 /**
+ * Milliseconds of lines scanned per turn of the event loop: a snapshot swap loads the new folder
+ * while the server answers requests, and a start while it answers /healthz.
+ */
+const scanTurnMs = 10;
+
+/**
  * Reads a papers file, parsing no record: decoding and parsing every record up front was most of
- * a 75k-paper index's start-up (1.5 of 2.2 s). Only the identifiers are taken, from the bytes.
+ * a 75k-paper index's start-up (1.5 of 2.2 s). Only the identifiers are taken, from the bytes, a
+ * slice of lines at a time (in one piece, 11,000 papers held every request 0.15 s at a swap).
  */
 export async function scanPapersFile(path: string): Promise<ScannedPapersFile> {
   let bytes: Buffer;
@@ -39,7 +47,9 @@ export async function scanPapersFile(path: string): Promise<ScannedPapersFile> {
   const ends: number[] = [];
   const identifiers: PaperIdentifiers[] = [];
   let start = 0;
+  const turn = turnsEvery(scanTurnMs);
   while (start < bytes.length) {
+    await turn();
     const newline = bytes.indexOf(0x0a, start);
     let end = newline === -1 ? bytes.length : newline;
     const next = end + 1;
