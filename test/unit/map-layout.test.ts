@@ -131,7 +131,7 @@ describe('PaperPositions', () => {
     assert.deepEqual([carried.pointOf(0), carried.pointOf(1), carried.pointOf(2)], [{ x: 3, y: 6 }, undefined, { x: 1, y: 4 }]);
   });
 
-  it('places papers without a position among their nearest placed neighbours', () => {
+  it('places papers without a position among their nearest placed neighbours', async () => {
     const store = PaperStore.fromPapers(papers);
     const graph = VectorIndex.create(3, defaultHnswParameters);
     [
@@ -140,10 +140,49 @@ describe('PaperPositions', () => {
       [0.995, 0.0998, 0],
     ].forEach((vector, label) => graph.add(label, Float32Array.from(vector)));
     const positions = PaperPositions.fromLayout({ method: 'pca', builtAt: 'x', x: Float32Array.from([-1, 1]), y: Float32Array.from([0, 0]) });
-    assert.equal(positions.placeMissing(store, graph), 1);
+    assert.equal(await positions.placeMissing(store, graph), 1);
     const placed = positions.pointOf(2)!;
     assert.ok(placed.x < -0.9, `next to its near duplicate, at ${placed.x}`);
-    assert.equal(positions.placeMissing(store, graph), 0, 'kept once placed');
+    assert.equal(await positions.placeMissing(store, graph), 0, 'kept once placed');
+  });
+});
+
+describe('PaperPositions.placeMissing, many papers', () => {
+  it('regression: places many papers a slice at a time, so other requests are answered meanwhile (the map after a write of 1,000 papers held them 1 s), and places those written meanwhile', async () => {
+    const count = 6_000;
+    const vectors = clusteredVectors(count + 1, 8, 5);
+    const store = PaperStore.fromPapers(Array.from({ length: count }, (_, i) => ({ id: `p${i}`, title: `p${i}`, abstract: `p${i}` })));
+    const graph = VectorIndex.create(dimension, defaultHnswParameters, count + 1);
+    for (let label = 0; label < count; label++) graph.add(label, vectors.subarray(label * dimension, (label + 1) * dimension));
+    // The first hundred papers have a position; the rest were written since.
+    const positions = PaperPositions.fromLayout({ method: 'pca', builtAt: 'x', x: new Float32Array(100).fill(1), y: new Float32Array(100).fill(2) });
+    let placing = true;
+    let longest = 0;
+    let written = false;
+    const watching = (async () => {
+      let last = performance.now();
+      while (placing) {
+        await new Promise((resolve) => setImmediate(resolve));
+        longest = Math.max(longest, performance.now() - last);
+        last = performance.now();
+        if (!written) {
+          // A write applied while the papers are placed: one paper deleted, one added.
+          store.remove(count - 1);
+          graph.remove(count - 1);
+          graph.add(store.append({ id: 'late', title: 'late', abstract: 'late' }), vectors.subarray(count * dimension));
+          written = true;
+        }
+      }
+    })();
+    const started = performance.now();
+    const placed = await positions.placeMissing(store, graph);
+    const took = performance.now() - started;
+    placing = false;
+    await watching;
+    assert.ok(longest < took / 4, `the event loop waited ${longest.toFixed(0)} ms while papers were placed for ${took.toFixed(0)} ms`);
+    assert.ok(written, 'a write came between two slices');
+    assert.equal(placed, count - 100, 'every paper without a position but the deleted one, and the one written meanwhile');
+    assert.ok(positions.pointOf(count) !== undefined, 'the paper written meanwhile is placed');
   });
 });
 

@@ -291,8 +291,9 @@ export class EmbeddedStorage implements PaperStorage {
     const index = this.current;
     const positions = index.mapPositions ?? this.layouts.requireLayout(index);
     const facets = await index.facets();
-    // From here on nothing waits, so no write falls between placing the papers and listing them.
-    positions.placeMissing(index.papers, index.vectors);
+    // Nothing waits once placeMissing has checked its last label, so no write falls between
+    // placing the papers and listing them.
+    await positions.placeMissing(index.papers, index.vectors);
     const { papers } = index;
     const ids: string[] = [];
     const primaryCategories: (string | undefined)[] = [];
