@@ -35,8 +35,12 @@ export interface AppliedWrite {
   changes: readonly PaperChange[];
 }
 
-/** Labels read per turn of the event loop while the facet columns are built. */
-const facetBuildSlice = 2_048;
+/**
+ * Milliseconds of labels read per turn of the event loop while the facet columns are built: a
+ * paper may list up to 10,000 authors, and 2,048 papers a turn held every request for 0.96 s on
+ * an index with 2,000 papers of 1,250 authors.
+ */
+const facetBuildTurnMs = 10;
 
 /**
  * Milliseconds of a write applied per turn of the event loop (see applyInSlices), and of related
@@ -185,10 +189,11 @@ export class LiveIndex {
 
   private async buildFacets(): Promise<FacetColumns> {
     const columns = FacetColumns.empty();
+    const turn = turnsEvery(facetBuildTurnMs);
     // Writes applied meanwhile append labels: the loop reads them too, and they are in the columns once it ends.
     while (columns.size < this.papers.size) {
-      columns.catchUp(this.papers, Math.min(columns.size + facetBuildSlice, this.papers.size));
-      if (columns.size < this.papers.size) await setImmediate();
+      await turn();
+      columns.catchUp(this.papers, columns.size + 1);
     }
     this.facetColumns = columns;
     return columns;
