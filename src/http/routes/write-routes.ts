@@ -10,6 +10,7 @@ import { callerOf } from '../caller.js';
 import { methodNotAllowed, onlyQueryParameters } from '../route-refusals.js';
 import { parseInput } from '../../shared/zod-issues.js';
 import { elapsedMs } from '../took.js';
+import { sendJsonInTurns } from '../json-in-turns.js';
 import { referenceBytes, referenceFormatOf } from '../reference-bodies.js';
 import { readReferenceBody } from '../reference-reading.js';
 import { entriesOfBatch } from '../skipping-batches.js';
@@ -50,7 +51,8 @@ export function writeRoutes(requireWrites: (response: Response) => WriteService)
         ? await readReferenceBody(referenceBytes(request), referenceFormat, { allowTitleOnly, skipInvalid }, callerOf(response).signal)
         : entriesOfBatch(body, paperSchema);
       const written = await requireWrites(response).createValidPapers(items, { allowTitleOnly, onExisting }, callerOf(response));
-      response.status(createdStatus(written)).json({
+      response.status(createdStatus(written));
+      await sendJsonInTurns(response, {
         papers: written.papers,
         rejected: written.rejected,
         ...existingOf(written, onExisting),
@@ -67,9 +69,13 @@ export function writeRoutes(requireWrites: (response: Response) => WriteService)
         { batch: true, allowTitleOnly, onExisting },
         callerOf(response),
       );
-      response
-        .status(createdStatus(written))
-        .json({ papers: written.papers, ...existingOf(written, onExisting), ...warningsOf(written.shared), took_ms: elapsedMs(started) });
+      response.status(createdStatus(written));
+      await sendJsonInTurns(response, {
+        papers: written.papers,
+        ...existingOf(written, onExisting),
+        ...warningsOf(written.shared),
+        took_ms: elapsedMs(started),
+      });
       return;
     }
     if (skipInvalid) {
@@ -95,7 +101,7 @@ export function writeRoutes(requireWrites: (response: Response) => WriteService)
     const { papers, shared } = written;
     response.status(createdStatus(written));
     if (batch) {
-      response.json({ papers, ...existingOf(written, onExisting), ...warningsOf(shared), took_ms: elapsedMs(started) });
+      await sendJsonInTurns(response, { papers, ...existingOf(written, onExisting), ...warningsOf(shared), took_ms: elapsedMs(started) });
       return;
     }
     response.setHeader('Location', `/v1/papers/${encodeURIComponent(papers[0]!.id)}`);
