@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Response } from 'express';
 import { sendJsonInTurns } from '../../src/http/json-in-turns.js';
+import { longestWait } from './support.js';
 
 /** What sendJsonInTurns sends for `body`, and the longest the event loop went without a turn meanwhile. */
 async function sent(body: Record<string, unknown>): Promise<{ text: string; contentType: unknown; longest: number; took: number }> {
@@ -15,21 +16,7 @@ async function sent(body: Record<string, unknown>): Promise<{ text: string; cont
       bytes = sentBytes;
     },
   } as unknown as Response;
-  let encoding = true;
-  let longest = 0;
-  const watching = (async () => {
-    let last = performance.now();
-    while (encoding) {
-      await new Promise((resolve) => setImmediate(resolve));
-      longest = Math.max(longest, performance.now() - last);
-      last = performance.now();
-    }
-  })();
-  const started = performance.now();
-  await sendJsonInTurns(response, body);
-  const took = performance.now() - started;
-  encoding = false;
-  await watching;
+  const { longest, took } = await longestWait(() => sendJsonInTurns(response, body));
   return { text: bytes!.toString('utf8'), contentType, longest, took };
 }
 

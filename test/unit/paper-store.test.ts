@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import type { Paper } from '../../src/papers/paper.js';
 import { PaperStore } from '../../src/storage/embedded/paper-store.js';
 import { PapersFileWriter } from '../../src/storage/embedded/papers-file.js';
-import { isAppErrorWithCode, temporaryRoot } from './support.js';
+import { isAppErrorWithCode, longestWait, temporaryRoot } from './support.js';
 
 const papers: Paper[] = [
   { id: 'a', title: 'Alpha', abstract: 'First.', authors: ['X'], year: 2020 },
@@ -35,22 +35,11 @@ describe('PaperStoreWriter + PaperStore', () => {
     }));
     const path = join(dir(), `papers-${counter++}.jsonl`);
     await writeFile(path, `${many.map((paper) => JSON.stringify(paper)).join('\n')}\n`);
-    let loading = true;
-    let longest = 0;
-    const watching = (async () => {
-      let last = performance.now();
-      while (loading) {
-        await new Promise((resolve) => setImmediate(resolve));
-        longest = Math.max(longest, performance.now() - last);
-        last = performance.now();
-      }
-    })();
-    const started = performance.now();
-    const store = await PaperStore.load(path, many.length);
-    const took = performance.now() - started;
-    loading = false;
-    await watching;
-    assert.equal(store.labelOf('doi:10.1000/59999'), 59_999);
+    let store: PaperStore | undefined;
+    const { longest, took } = await longestWait(async () => {
+      store = await PaperStore.load(path, many.length);
+    });
+    assert.equal(store!.labelOf('doi:10.1000/59999'), 59_999);
     assert.ok(longest < took / 4, `the event loop waited ${longest.toFixed(0)} ms during a load of ${took.toFixed(0)} ms`);
   });
 

@@ -39,3 +39,23 @@ export function randomUnitVectors(count: number, dimension: number, seed: number
     return vector.map((value) => value / norm);
   });
 }
+
+/** The longest the event loop went without a turn while `task` ran, and how long it ran. */
+export async function longestWait(task: () => Promise<void>): Promise<{ longest: number; took: number }> {
+  let running = true;
+  let longest = 0;
+  const watching = (async () => {
+    let last = performance.now();
+    while (running) {
+      await new Promise((resolve) => setImmediate(resolve));
+      longest = Math.max(longest, performance.now() - last);
+      last = performance.now();
+    }
+  })();
+  const started = performance.now();
+  await task();
+  const took = performance.now() - started;
+  running = false;
+  await watching;
+  return { longest, took };
+}

@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import type { PaperChange } from '../../src/storage/paper-storage.js';
 import type { Paper } from '../../src/papers/paper.js';
 import { WriteLog, type LoggedWrite } from '../../src/storage/embedded/write-log/write-log.js';
-import { isAppErrorWithCode, randomUnitVectors, temporaryRoot } from './support.js';
+import { isAppErrorWithCode, longestWait, randomUnitVectors, temporaryRoot } from './support.js';
 
 const dimension = 8;
 const lineage = 'lineage-a';
@@ -137,21 +137,7 @@ describe('WriteLog open and append', () => {
     const vectors = randomUnitVectors(1_000, dimension, 7);
     const large: LoggedWrite = { seq: 1, changes: vectors.map((vector, i) => ({ op: 'put', paper: { ...paper(i), authors }, vector })) };
     const opened = await WriteLog.open(folder, lineage, 1);
-    let appending = true;
-    let longest = 0;
-    const watching = (async () => {
-      let last = performance.now();
-      while (appending) {
-        await new Promise((resolve) => setImmediate(resolve));
-        longest = Math.max(longest, performance.now() - last);
-        last = performance.now();
-      }
-    })();
-    const started = performance.now();
-    await opened.log.append([large]);
-    const took = performance.now() - started;
-    appending = false;
-    await watching;
+    const { longest, took } = await longestWait(() => opened.log.append([large]));
     await opened.log.close();
     // In one piece the encoding was nearly all of the append (0.84 to 0.92 of it in three runs); a
     // slice, with the garbage collector's pauses on a busy machine, up to a third.

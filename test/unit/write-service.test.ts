@@ -13,7 +13,7 @@ import type { EmbeddedStorage } from '../../src/storage/embedded/embedded-storag
 import type { PaperChange, PaperStorage } from '../../src/storage/paper-storage.js';
 import { WriteService } from '../../src/writes/write-service.js';
 import { buildFakeIndex, FakeEmbedder, openFakeStorage } from './fake-collection.js';
-import { isAppErrorWithCode } from './support.js';
+import { isAppErrorWithCode, longestWait } from './support.js';
 
 const embedder = new FakeEmbedder();
 const roots: string[] = [];
@@ -46,26 +46,6 @@ after(async () => {
 });
 
 const glacier = { title: 'Glacier calving', abstract: 'Radar measures glacier calving fronts.', date: '2024-05-01' };
-
-/** The longest the event loop went without a turn while `task` ran, and how long it ran. */
-async function longestWait(task: () => Promise<void>): Promise<{ longest: number; took: number }> {
-  let running = true;
-  let longest = 0;
-  const watching = (async () => {
-    let last = performance.now();
-    while (running) {
-      await new Promise((resolve) => setImmediate(resolve));
-      longest = Math.max(longest, performance.now() - last);
-      last = performance.now();
-    }
-  })();
-  const started = performance.now();
-  await task();
-  const took = performance.now() - started;
-  running = false;
-  await watching;
-  return { longest, took };
-}
 
 describe('WriteService.createPapers', () => {
   it('stores a paper normalized as ingestion would, searchable at once', async () => {
