@@ -521,6 +521,8 @@ describe('bad input gets a clear 4xx in the one error shape', () => {
     const answer = await rawRequest(
       base,
       'GET /v1/papers/seed-014?fields=title HTTP/1.1\r\nHost: x\r\n\r\n'.repeat(99) + 'GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+      // The connection stays open on the client's side: the last request closes it.
+      { keepSending: true },
     );
     assert.deepEqual(
       statusesOf(answer),
