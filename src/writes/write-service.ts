@@ -200,7 +200,10 @@ export class WriteService {
     if (onExisting === 'refuse') await check((id) => this.isStored(id));
     if (papers.length === 0) return { papers, shared: [], kept, replaced };
     let shared: SharedIdentifier[];
-    [changes, shared] = await Promise.all([this.changesOf(papers, caller), this.sharedIdentifiers(papers)]);
+    // Only a replacing write has stored versions to read: a refusing one found none above, and a
+    // keeping one left out the papers it found.
+    const stored = onExisting === 'replace' ? undefined : papers.map(() => undefined);
+    [changes, shared] = await Promise.all([this.changesOf(papers, caller, stored), this.sharedIdentifiers(papers)]);
     try {
       await this.commits.commit(changes, check);
     } catch (error) {
@@ -314,7 +317,7 @@ export class WriteService {
       if (options.preconditions) assertPreconditions(options.preconditions, { present: true, etag: paperEtag(current) }, name);
       const keepsTitleOnly = current.abstract === '' && patch.abstract === undefined;
       const paper = toPaper(patchedInput(current, patch), id, '', { allowTitleOnly: options.allowTitleOnly || keepsTitleOnly });
-      const changes = await this.changesOf([paper], caller);
+      const changes = await this.changesOf([paper], caller, [current]);
       // Any write of the paper makes it the one its identifiers name: a patch of its venue moves them too.
       const shared = await this.sharedIdentifiers([paper]);
       try {
@@ -383,9 +386,9 @@ export class WriteService {
    * keeps that version's vector (a text gets the same vector every time it is embedded), so a patch
    * of other fields, or a client sending its library again, costs no model call.
    */
-  private async changesOf(papers: readonly Paper[], caller: EmbedRequestOptions | undefined): Promise<PaperChange[]> {
-    const stored = await this.storage.papers(papers.map((paper) => paper.id));
-    const sameTextIds = papers.filter((paper, i) => stored[i] !== undefined && sameText(paper, stored[i]!)).map((paper) => paper.id);
+  private async changesOf(papers: readonly Paper[], caller: EmbedRequestOptions | undefined, stored?: readonly (Paper | undefined)[]): Promise<PaperChange[]> {
+    const versions = stored ?? (await this.storage.papers(papers.map((paper) => paper.id)));
+    const sameTextIds = papers.filter((paper, i) => versions[i] !== undefined && sameText(paper, versions[i]!)).map((paper) => paper.id);
     const storedVectors = sameTextIds.length === 0 ? [] : await this.storage.vectors(sameTextIds);
     const vectors = new Map(sameTextIds.flatMap((id, i) => (storedVectors[i] ? [[id, storedVectors[i]] as const] : [])));
     const unembedded = papers.filter((paper) => !vectors.has(paper.id));
