@@ -208,7 +208,7 @@ export const operations: readonly Operation[] = [
     response: paperResponseSchema,
     exports: true,
     etag: true,
-    errors: [404, ...readErrors],
+    errors: [404, 412, ...readErrors],
   },
   {
     method: 'get',

@@ -55,14 +55,23 @@ const conditionalHeaders = [
   },
 ];
 
-/** A read's revalidation of a cached copy (RFC 9110 §13.1.2). */
-const revalidationHeader = {
-  name: 'If-None-Match',
-  in: 'header',
-  required: false,
-  description: "A cached copy's ETag (or `*`): if the paper is stored with it (stored at all, for `*`), the answer is 304 Not Modified with no body.",
-  schema: { type: 'string' },
-};
+/** A read's conditions: the revalidation of a cached copy (RFC 9110 §13.1.2), and the version the client expects. */
+const readConditionHeaders = [
+  {
+    name: 'If-None-Match',
+    in: 'header',
+    required: false,
+    description: "A cached copy's ETag (or `*`): if the paper is stored with it (stored at all, for `*`), the answer is 304 Not Modified with no body.",
+    schema: { type: 'string' },
+  },
+  {
+    name: 'If-Match',
+    in: 'header',
+    required: false,
+    description: 'Answer only if the paper is stored with one of these ETags (or, with `*`, stored at all); else 412 precondition_failed.',
+    schema: { type: 'string' },
+  },
+];
 
 /**
  * Statuses answered on the connection before any route sees the request (unparsable-request.ts),
@@ -165,7 +174,7 @@ export function buildOpenApiDocument(version: string): JsonSchema {
     if (operation.path.includes('{id}')) parameters.push({ name: 'id', in: 'path', required: true, schema: { type: 'string' } });
     if (operation.conditional) parameters.push(...conditionalHeaders);
     const revalidates = operation.etag === true && operation.method === 'get';
-    if (revalidates) parameters.push(revalidationHeader);
+    if (revalidates) parameters.push(...readConditionHeaders);
     if (operation.query) {
       const query = jsonSchema(operation.query, 'input') as { properties?: Record<string, unknown>; required?: string[] };
       for (const [name, schema] of Object.entries(query.properties ?? {})) {

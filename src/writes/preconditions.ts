@@ -12,19 +12,24 @@ export interface Preconditions {
 /** The paper's state when a write is checked: absent, or present with its tag (the version a write committed before it in its group leaves, else the stored one). */
 export type PaperState = { present: false } | { present: true; etag: string | undefined };
 
-/** Throws `precondition_failed` unless the paper's state meets the write's conditions. */
-export function assertPreconditions(conditions: Preconditions, state: PaperState, name: string): void {
-  const failure = unmetPrecondition(conditions, state, name);
+/** Throws `precondition_failed` unless the paper's state meets the request's conditions. */
+export function assertPreconditions(conditions: Preconditions, state: PaperState, name: string, refused?: string): void {
+  const failure = unmetPrecondition(conditions, state, name, refused);
   if (failure) throw failure;
 }
 
-/** The `precondition_failed` error when the paper's state does not meet the write's conditions. */
-export function unmetPrecondition(conditions: Preconditions, state: PaperState, name: string): AppError | undefined {
+/**
+ * The `precondition_failed` error when the paper's state does not meet the request's conditions.
+ * `refused` says what was not done: a write, or a read's answer (RFC 9110 §13.1.1: a GET whose
+ * If-Match fails is not performed either).
+ */
+export function unmetPrecondition(conditions: Preconditions, state: PaperState, name: string, refused = 'was not written'): AppError | undefined {
   const { ifMatch, ifNoneMatch } = conditions;
   if (ifMatch !== undefined && !matches(ifMatch, state)) {
     return preconditionFailed(
       name,
       state,
+      refused,
       state.present ? 'its version is not one If-Match names (it changed since it was read)' : 'it is not stored, and If-Match needs a stored paper',
     );
   }
@@ -32,6 +37,7 @@ export function unmetPrecondition(conditions: Preconditions, state: PaperState, 
     return preconditionFailed(
       name,
       state,
+      refused,
       ifNoneMatch === '*' ? 'it is stored, and If-None-Match: * asks that it be not' : 'its version is one If-None-Match names',
     );
   }
@@ -44,8 +50,12 @@ function matches(tags: EntityTags, state: PaperState): boolean {
   return state.etag !== undefined && tags.includes(state.etag);
 }
 
-function preconditionFailed(name: string, state: PaperState, reason: string): AppError {
-  return new AppError('precondition_failed', `The paper "${name}" was not written: ${reason}. Read it again (GET) for its current ETag.`, {
-    details: { id: name, etag: state.present ? (state.etag ?? null) : null },
-  });
+function preconditionFailed(name: string, state: PaperState, refused: string, reason: string): AppError {
+  return new AppError(
+    'precondition_failed',
+    `The paper "${name}" ${refused}: ${reason}.${state.present && state.etag !== undefined ? ' Its current ETag is details.etag.' : ''}`,
+    {
+      details: { id: name, etag: state.present ? (state.etag ?? null) : null },
+    },
+  );
 }

@@ -267,6 +267,32 @@ describe('the OpenAPI document', () => {
     assert.equal(untagged.status, 200);
   });
 
+  it("regression: a paper's GET with an If-Match it does not meet is refused with the documented 412 (it was answered 200, as if the header were absent)", async () => {
+    const getPaper = document.paths['/v1/papers/{id}']!.get as unknown as { parameters?: { name: string; in: string }[]; responses: Record<string, unknown> };
+    assert.ok(getPaper.parameters?.some((parameter) => parameter.name === 'If-Match' && parameter.in === 'header'));
+    assert.ok(getPaper.responses['412']);
+    const etag = (await fetch(`${server.url}/v1/papers/seed-014`)).headers.get('etag')!;
+    for (const expected of [etag, `"another-version", ${etag}`, '*']) {
+      const answer = await fetch(`${server.url}/v1/papers/seed-014`, { headers: { 'if-match': expected } });
+      assert.equal(answer.status, 200, expected);
+      assert.equal(((await answer.json()) as { paper: { id: string } }).paper.id, 'seed-014');
+    }
+    for (const path of ['/v1/papers/seed-014', '/v1/papers/seed-014?fields=title', '/v1/papers/seed-014?format=bibtex']) {
+      // A weak tag never meets If-Match, whose comparison is strong (RFC 9110 §8.8.3.2).
+      for (const expected of ['"another-version"', `W/${etag}`]) {
+        const refused = await fetch(`${server.url}${path}`, { headers: { 'if-match': expected } });
+        assert.equal(refused.status, 412, `${path} ${expected}`);
+        const { error } = (await refused.json()) as { error: { code: string; details: { id: string; etag: string } } };
+        assert.equal(error.code, 'precondition_failed');
+        assert.deepEqual(error.details, { id: 'seed-014', etag });
+      }
+    }
+    const head = await fetch(`${server.url}/v1/papers/seed-014`, { method: 'HEAD', headers: { 'if-match': '"another-version"' } });
+    assert.equal(head.status, 412);
+    // A paper not stored is not found, whatever the conditions (RFC 9110 §13.2.1).
+    assert.equal((await fetch(`${server.url}/v1/papers/no-such-paper`, { headers: { 'if-match': '*' } })).status, 404);
+  });
+
   it("regression: holds no shape that stops openapi-generator's Java client compiling (/mcp's body and answer an anyOf of an object and an array, a body's facets uniqueItems, /mcp's refusals a numeric const)", () => {
     const shapesJavaCannotCompile: string[] = [];
     const walk = (node: unknown, path: string) => {

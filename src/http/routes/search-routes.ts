@@ -12,6 +12,8 @@ import { elapsedMs } from '../took.js';
 import { MapAnswers } from '../map-answers.js';
 import { sendKeptAnswer } from '../kept-answer-response.js';
 import { paperEtag } from '../../papers/paper-etag.js';
+import { assertPreconditions } from '../../writes/preconditions.js';
+import { preconditionsOf } from '../entity-tag-headers.js';
 import {
   batchSearchRequestSchema,
   facetsQuerySchema,
@@ -155,6 +157,9 @@ export function searchRoutes(requireService: (response: Response) => SearchServi
     const { id } = parseInput(paperIdParamsSchema, request.params, 'params');
     const { fields } = parseInput(paperQuerySchema, withoutFormat(request.query), 'query');
     const paper = await requireService(response).getPaper(id);
+    // If-None-Match is a cache's revalidation (a 304, see revalidation.ts); If-Match names the version the client expects.
+    const { ifMatch } = preconditionsOf(request);
+    if (ifMatch !== undefined) assertPreconditions({ ifMatch }, { present: true, etag: paperEtag(paper) }, paper.id, 'was not sent');
     if (format !== 'json') return sendExport(response, format, [paper], fileNameOf(paper.id));
     // The stored version, for a write's If-Match; a selection of fields is another representation.
     if (fields === undefined) response.setHeader('ETag', paperEtag(paper));

@@ -1,12 +1,12 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type Response } from 'express';
 import { invalidInput } from '../../errors.js';
 import { paperEtag } from '../../papers/paper-etag.js';
-import type { EntityTags, Preconditions } from '../../writes/preconditions.js';
 import type { SharedIdentifier } from '../../writes/shared-identifiers.js';
 import type { ExistingPaperChoice } from '../../writes/existing-papers.js';
 import { isWriteEntry } from '../../writes/write-entries.js';
 import type { WriteService, WrittenPapers } from '../../writes/write-service.js';
 import { callerOf } from '../caller.js';
+import { preconditionsOf } from '../entity-tag-headers.js';
 import { methodNotAllowed, onlyQueryParameters } from '../route-refusals.js';
 import { parseInput } from '../../shared/zod-issues.js';
 import { elapsedMs } from '../took.js';
@@ -154,23 +154,6 @@ export function writeRoutes(requireWrites: (response: Response) => WriteService)
   router.options('/v1/papers/:id', methodNotAllowed(paperMethods));
 
   return router;
-}
-
-/** The conditions of a write on its paper: the If-Match and If-None-Match headers, as ETags of GET /v1/papers/:id name its versions. */
-function preconditionsOf(request: Request): Preconditions {
-  const ifMatch = entityTags(request.headers['if-match']);
-  const ifNoneMatch = entityTags(request.headers['if-none-match']);
-  return { ...(ifMatch ? { ifMatch } : {}), ...(ifNoneMatch ? { ifNoneMatch } : {}) };
-}
-
-/** `*` or the comma-separated entity tags of a header; a tag is quoted and may hold no comma (RFC 9110 §8.8.3). */
-function entityTags(header: string | undefined): EntityTags | undefined {
-  if (header === undefined) return undefined;
-  if (header.trim() === '*') return '*';
-  return header
-    .split(',')
-    .map((tag) => tag.trim())
-    .filter(Boolean);
 }
 
 /** 201 when the write created a paper; 200 when it only replaced or kept stored ones (on_existing). */
