@@ -13,3 +13,12 @@ function isConnectionFailure(error: unknown): boolean {
   const text = `${(error as Error)?.message ?? ''} ${String((error as { cause?: unknown })?.cause ?? '')}`;
   return /UNAVAILABLE|ECONNREFUSED|fetch failed|DEADLINE_EXCEEDED|connection/i.test(text);
 }
+
+/**
+ * A write too few replicas acknowledged for the consistency level: it passes as the cluster
+ * settles. insertMany reports each failed object's error as text only (the storage's insert
+ * rethrows the first), so it is told apart by its message.
+ */
+export function isReplicaShortfall(error: unknown): boolean {
+  return /replica/i.test((error as Error | undefined)?.message ?? '');
+}

@@ -28,7 +28,7 @@ import { ClusterHealth } from './cluster-health.js';
 import { assertMetadataMatchesModel, bm25Settings, hnswSettings, lexicalAnalyzer, lexicalAnalyzerVersion } from './collection-schema.js';
 import { fromRecord, hasRecord, incompleteObjects, lexicalTerms, paperUuid, toProperties, type PaperProperties } from './paper-object.js';
 import { connectWeaviate, type WeaviateSettings } from './weaviate-connection.js';
-import { isPassingEngineError } from './engine-errors.js';
+import { isPassingEngineError, isReplicaShortfall } from './engine-errors.js';
 import { TermStatistics } from './term-statistics.js';
 import { aggregateFacets, countFacets } from './weaviate-facets.js';
 import { paperConditions } from './paper-conditions.js';
@@ -406,7 +406,7 @@ export class WeaviateStorage implements PaperStorage {
           },
         );
         // Too few replicas answering, or none, passes as the cluster settles: worth a retry (503), unlike a refused object.
-        const passing = isPassingEngineError(error) || /replica/i.test((error as Error).message) || this.health().status !== 'ok';
+        const passing = isPassingEngineError(error) || isReplicaShortfall(error) || this.health().status !== 'ok';
         throw new AppError(
           passing ? 'storage_unavailable' : 'write_failed',
           `The write could not be stored at consistency level ${this.options.settings.WEAVIATE_CONSISTENCY}: ${(error as Error).message}. ` +
