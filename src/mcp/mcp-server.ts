@@ -23,6 +23,8 @@ import type { PaperSearchBackend } from './backend.js';
 import { paperIdOfUri, paperUri, renderPaper } from './render.js';
 import { parseArguments, toolErrorBody } from './tool-errors.js';
 import { AppError, invalidInput } from '../errors.js';
+import { listPapersQuerySchema } from '../http/schemas.js';
+import { parseInput } from '../shared/zod-issues.js';
 import { tools } from './tools.js';
 
 const require = createRequire(import.meta.url);
@@ -30,6 +32,13 @@ const packageVersion = (require('../../package.json') as { version: string }).ve
 
 /** Papers per page of resources/list. */
 const resourcePageSize = 100;
+
+/**
+ * resources/list's params, with the cursor rule of GET /v1/papers: checked here, before either
+ * backend, an empty or overlong cursor gets the API's own words (not "not issued by this index"
+ * from an index, nor the REST query's path from a server).
+ */
+const resourceListParams = z.object({ cursor: listPapersQuerySchema.shape.cursor });
 
 /** JSON-RPC error code MCP gives a resource that does not exist. */
 const resourceNotFound = -32002;
@@ -149,7 +158,10 @@ export function createMcpServer(
   }));
 
   server.setRequestHandler(ListResourcesRequestSchema, async (request) => {
-    const page = await failAsMcpError(() => backend.listPapers(request.params?.cursor, resourcePageSize), log);
+    const page = await failAsMcpError(() => {
+      const { cursor } = parseInput(resourceListParams, { cursor: request.params?.cursor }, 'params');
+      return backend.listPapers(cursor, resourcePageSize);
+    }, log);
     return {
       resources: page.papers.map((paper) => ({
         uri: paperUri(paper.id),

@@ -749,6 +749,27 @@ describe('the MCP server over the services', () => {
     await client.close();
   });
 
+  it('regression: refuses an empty or overlong resources/list cursor as GET /v1/papers does (an empty one was called a cursor of another index)', async () => {
+    const client = await connect(false);
+    for (const [cursor, words] of [
+      ['', /params\.cursor: is empty: leave cursor out for the first page/],
+      ['c'.repeat(101), /params\.cursor: Too big/],
+    ] as const) {
+      await assert.rejects(
+        client.listResources({ cursor }),
+        (error: Error & { code?: number; data?: { code?: string; details?: { issues?: { path: string }[] } } }) => {
+          assert.equal(error.code, -32602);
+          assert.match(error.message, words);
+          assert.doesNotMatch(error.message, /not issued by this index/);
+          assert.equal(error.data?.code, 'invalid_input');
+          assert.equal(error.data?.details?.issues?.[0]?.path, 'params.cursor');
+          return true;
+        },
+      );
+    }
+    await client.close();
+  });
+
   it('round-trips ids with slashes and colons through resource URIs', () => {
     for (const id of ['hep-th/9901001', 'doi:10.1/x y', 'seed-001']) assert.equal(paperIdOfUri(paperUri(id)), id);
     assert.equal(paperIdOfUri('paper://%E0%A4%A'), undefined);
