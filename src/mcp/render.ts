@@ -51,9 +51,25 @@ function identifiers(paper: Pick<Paper, 'id' | 'doi' | 'arxiv_id'>): string {
   return oneLine([`id: ${paper.id}`, paper.doi && `doi: ${paper.doi}`, paper.arxiv_id && `arXiv: ${paper.arxiv_id}`].filter(Boolean).join(', '));
 }
 
-/** A numbered list a model can read at a glance: title, year, authors, identifiers, score, the start of the abstract. */
-export function renderRankedPapers(papers: readonly ListedPaper[], offset = 0): string {
+/** The fields a ranked list's text always shows where a paper keeps them: in its heading, byline and abstract line. */
+const listedFields: ReadonlySet<string> = new Set(['title', 'year', 'authors', 'doi', 'arxiv_id', 'abstract']);
+
+/** A kept field the list does not always show, as `name: value` (undefined when the paper lacks it). */
+function namedField(paper: ListedPaper, field: string): string | undefined {
+  const value = (paper as Record<string, unknown>)[field];
+  if (value === undefined || (Array.isArray(value) && value.length === 0)) return undefined;
+  return `${field}: ${Array.isArray(value) ? value.join(', ') : String(value)}`;
+}
+
+/**
+ * A numbered list a model can read at a glance: title, year, authors, identifiers, score, the start
+ * of the abstract; and the other fields a call's `fields` names (url, venue, categories, ...) on a
+ * line of their own, for a client that reads only the text (one that agreed on a protocol version
+ * without structured results, or a host that shows its model the text alone).
+ */
+export function renderRankedPapers(papers: readonly ListedPaper[], offset = 0, fields: readonly string[] = []): string {
   if (papers.length === 0) return 'No papers found.';
+  const named = [...new Set(fields)].filter((field) => !listedFields.has(field));
   return papers
     .map((paper, i) => {
       // A paper's title may be left out by `fields`: its id heads it then, never "(untitled)".
@@ -61,8 +77,10 @@ export function renderRankedPapers(papers: readonly ListedPaper[], offset = 0): 
       const heading = [title, paper.year !== undefined ? `(${paper.year})` : undefined].filter(Boolean).join(' ');
       const authors = shortAuthorList(paper.authors);
       const byline = [authors && oneLine(authors), `${identifiers(paper)}, score ${paper.score}`].filter(Boolean).join('; ');
+      const details = named.map((field) => namedField(paper, field)).filter((detail) => detail !== undefined);
+      const detailLine = details.length > 0 ? `\n   ${oneLine(details.join('; '))}` : '';
       const abstract = paper.abstract ? `\n   ${shorten(paper.abstract, abstractPreview)}` : '';
-      return `${offset + i + 1}. ${heading}\n   ${byline}${abstract}`;
+      return `${offset + i + 1}. ${heading}\n   ${byline}${detailLine}${abstract}`;
     })
     .join('\n');
 }

@@ -91,7 +91,7 @@ export async function rankedAnswer(
   const text =
     papers.length === 0 && input.offset > 0
       ? `No more papers: the list ends before position ${input.offset + 1}${input.offset >= reach ? ` (this list ends at ${reach} papers)` : ''}.`
-      : renderRankedPapers(papers, input.offset) + more;
+      : renderRankedPapers(papers, input.offset, input.fields) + more;
   return {
     structured: { papers, ...(nextOffset === undefined ? {} : { next_offset: nextOffset }) },
     text,

@@ -194,6 +194,19 @@ describe('the MCP server over the services', () => {
     await client.close();
   });
 
+  it('regression: the text of a ranked list shows the fields `fields` names beyond its usual ones (fields: ["categories"] showed none, and a client reading the text alone could not see them)', async () => {
+    const client = await connect(false);
+    const named = await callTool(client, 'search_papers', { query: 'volcano eruption', k: 2, mode: 'dense', fields: ['title', 'categories', 'categories'] });
+    const papers = (named.structuredContent as { papers: { id: string; title: string; categories: string[] }[] }).papers;
+    assert.equal(papers.length, 2);
+    for (const paper of papers)
+      assert.match(textOf(named), new RegExp(`${paper.title}\\n   id: ${paper.id}, score [0-9.]+\\n   categories: ${paper.categories.join(', ')}(\\n|$)`));
+    // Without `fields` the list is as it was: the usual lines alone.
+    const full = await callTool(client, 'search_papers', { query: 'volcano eruption', k: 2, mode: 'dense' });
+    assert.doesNotMatch(textOf(full), /categories:/);
+    await client.close();
+  });
+
   it('regression: fields [] keeps only id and score, as the API takes it (the tools refused it as "Too small: expected array to have >=1 items")', async () => {
     const client = await connect(false);
     const idsOnly = await callTool(client, 'search_papers', { query: 'volcano eruption', k: 2, mode: 'dense', fields: [] });
