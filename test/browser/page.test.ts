@@ -553,6 +553,14 @@ describe('the search page', () => {
     await context.close();
   });
 
+  it('regression: draws no year chart when nothing matches (an empty chart with an empty text alternative, which axe reports as serious)', async () => {
+    const { context, page } = await openPage('/?q=zzzzqqqq&mode=lexical');
+    await page.locator('main').getByText('No papers match.').waitFor();
+    assert.equal(await page.locator('.year-bars').count(), 0);
+    assert.deepEqual(await seriousViolations(page), []);
+    await context.close();
+  });
+
   it("regression: keeps the authors' counts inside the filter panel (a long name pushed them past its edge)", async () => {
     const { context, page } = await openPage('/?q=neural+video+compression');
     await page.locator('.hits .hit').first().waitFor();

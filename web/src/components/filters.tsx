@@ -50,7 +50,8 @@ export function Filters({ state, onChange, distribution, stats }: FiltersProps) 
               onChange={(event) => onChange({ ...state, yearTo: yearValue(event.currentTarget.value) })}
             />
           </label>
-          {distribution?.year && <YearBars counts={distribution.year} />}
+          {/* No matches count no year: an empty chart has nothing to draw or say. */}
+          {distribution?.year && Object.keys(distribution.year).length > 0 && <YearBars counts={distribution.year} />}
         </fieldset>
         <ValueList
           legend="Categories"
