@@ -902,6 +902,21 @@ describe('a screen reader and a keyboard', () => {
     );
   });
 
+  it('regression: says an answer that is not JSON could not be read, with "Try again" (a proxy\'s page or a cut answer with status 200 left the page blank)', async () => {
+    const { context, page } = await openPage('/');
+    await page.route('**/v1/search', (route) =>
+      route.fulfill({ status: 200, contentType: 'text/html', body: '<html><body>Sign in to the proxy</body></html>' }),
+    );
+    await page.locator('#query').fill('speech recognition');
+    await page.locator('#query').press('Enter');
+    await page.getByRole('alert').filter({ hasText: 'could not be read' }).waitFor({ timeout: 5_000 });
+    await page.unroute('**/v1/search');
+    await page.getByRole('button', { name: 'Try again' }).click();
+    await page.locator('.hits .hit').first().waitFor();
+    assert.equal(await page.getByRole('alert').count(), 0);
+    await context.close();
+  });
+
   it('regression: runs a failed search again once the server is back, from the box or a "Try again" button (the error stayed until the query was edited)', async () => {
     const { context, page } = await openPage('/?q=video+compression');
     await page.locator('.hits .hit').first().waitFor();

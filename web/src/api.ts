@@ -42,7 +42,10 @@ interface ErrorBody {
 
 /** The API's answer, or an ApiError whose message can be shown as it is. `signal` cancels a request the person has moved past. */
 export async function api<Answer>(path: string, init: { body?: unknown; signal?: AbortSignal } = {}): Promise<Answer> {
-  return parsedJson(await answerText(path, init, 'application/json')) as Answer;
+  const answer = parsedJson(await answerText(path, init, 'application/json'));
+  // Every answer of the API is JSON: any other is a proxy's page or a cut answer, which was taken for no data.
+  if (answer === undefined) throw new ApiError(0, 'unreadable_answer', "The server's answer could not be read. Try again in a moment.");
+  return answer as Answer;
 }
 
 /** The papers `ids`, in that order, as a reference manager's file (POST /v1/papers/batch?format=…), or an ApiError. */
