@@ -520,6 +520,16 @@ describe('the search page', () => {
     await context.close();
   });
 
+  it('regression: names the tab after the query as searched (a query of blanks named it " · paper-search", a zero-width space an invisible name)', async () => {
+    const { context, page } = await openPage('/?q=%E2%80%8B%20');
+    await page.locator('.welcome').waitFor();
+    assert.equal(await page.title(), 'paper-search');
+    await page.goto('/?q=%20speech%20recognition%20%20');
+    await page.locator('.hits .hit').first().waitFor();
+    assert.equal(await page.title(), 'speech recognition · paper-search');
+    await context.close();
+  });
+
   it('says when nothing matches a query closely (junk queries filled the page as if they had answers), and not for a real one', async () => {
     const { context, page } = await openPage('/?q=%F0%9F%A4%96%F0%9F%A6%BE+qqqq+zzzz');
     await page.locator('.hits .hit').first().waitFor();

@@ -1,6 +1,7 @@
 import { useEffect } from 'preact/hooks';
 import { Announcer } from './announcer.js';
 import { navigate, onLinkClick, routeOf, useLocation } from './router.js';
+import { parseSearchState } from './search-state.js';
 import { MapView } from './views/map-view.js';
 import { PaperView } from './views/paper-view.js';
 import { SearchView } from './views/search-view.js';
@@ -36,9 +37,11 @@ export function App() {
       document.removeEventListener('keydown', slash);
     };
   }, []);
+  // The query as the search view reads it: blanks are none, and the spaces around it are not part of it.
+  const query = route.view === 'search' ? parseSearchState(search).q : '';
   useEffect(() => {
-    if (route.view !== 'paper') document.title = viewTitle(route.view, search.get('q'));
-  }, [pathname, search.get('q')]);
+    if (route.view !== 'paper') document.title = viewTitle(route.view, query);
+  }, [pathname, query]);
 
   return (
     <>
@@ -78,7 +81,7 @@ export function App() {
 }
 
 /** The tab's title for a view other than a paper's (a paper's page names the paper). */
-function viewTitle(view: 'search' | 'similar' | 'map' | 'missing', query: string | null): string {
+function viewTitle(view: 'search' | 'similar' | 'map' | 'missing', query: string): string {
   const name = view === 'search' ? query : { similar: 'Paste an abstract', map: 'Map', missing: 'No such page' }[view];
   return name ? `${name} · paper-search` : 'paper-search';
 }
