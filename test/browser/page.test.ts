@@ -927,6 +927,39 @@ describe('a screen reader and a keyboard', () => {
     await context.close();
   });
 
+  it('regression: offers "Try again" when the map or a re-ranking fails in a way that may pass (only a reload brought them back)', async () => {
+    const { context, page } = await openPage('/?q=video+compression');
+    await page.locator('.hits .hit').first().waitFor();
+    await page.route('**/v1/recommend', (route) =>
+      route.fulfill({
+        status: 429,
+        headers: { 'retry-after': '1' },
+        contentType: 'application/json',
+        body: JSON.stringify({ error: { code: 'rate_limited', message: 'Too many requests.' } }),
+      }),
+    );
+    await page.locator('.hits .hit').nth(1).getByRole('button', { name: 'Less like this' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Too many requests.' }).waitFor();
+    await page.unroute('**/v1/recommend');
+    await page.getByRole('button', { name: 'Try again' }).click();
+    await page.locator('.hits:not(.stale) .score', { hasText: 'similarity' }).first().waitFor();
+    assert.equal(await page.getByRole('alert').count(), 0);
+    await page.route('**/v1/map', (route) =>
+      route.fulfill({
+        status: 500,
+        contentType: 'application/json',
+        body: JSON.stringify({ error: { code: 'internal_error', message: 'Internal server error.' } }),
+      }),
+    );
+    await page.goto('/map');
+    await page.getByRole('alert').filter({ hasText: 'Internal server error.' }).waitFor();
+    await page.unroute('**/v1/map');
+    await page.getByRole('button', { name: 'Try again' }).click();
+    await page.locator('.map-frame:not([hidden]) canvas').waitFor({ timeout: 120_000 });
+    assert.equal(await page.getByRole('alert').count(), 0);
+    await context.close();
+  });
+
   it('regression: runs a failed search again once the server is back, from the box or a "Try again" button (the error stayed until the query was edited)', async () => {
     const { context, page } = await openPage('/?q=video+compression');
     await page.locator('.hits .hit').first().waitFor();

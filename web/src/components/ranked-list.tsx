@@ -132,7 +132,7 @@ export function RankedList({
           </button>
         </div>
       )}
-      {recommended.error && <ErrorNotice message={recommended.error} />}
+      {recommended.error && <ErrorNotice message={recommended.error} onRetry={recommended.retry} />}
       {shown.length > 0 && (
         // Off while the list is being replaced: it would save the previous search's papers under the new one.
         <SaveList key={shownIds} ids={shown.map(({ hit }) => hit.id)} name={saveAs} busy={recommended.loading || stale} />

@@ -78,7 +78,7 @@ export function MapView() {
           </>
         )}
       </p>
-      {map.error && <ErrorNotice message={map.error} />}
+      {map.error && <ErrorNotice message={map.error} onRetry={map.retry} />}
       {map.loading &&
         (building ? (
           <p class="status" role="status">
