@@ -243,6 +243,21 @@ describe('the search page', () => {
     await context.close();
   });
 
+  it('regression: puts the focus on the authors once "and N more" is pressed from the keyboard (the button went, and the focus fell to the page\'s body)', async () => {
+    const { context, page } = await openPage('/paper/2503.11731');
+    const more = page.getByRole('button', { name: /^and \d+ more$/ });
+    await more.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => !document.querySelector('.paper-view > .meta button'));
+    const focused = await page.evaluate(() => {
+      const element = document.activeElement;
+      return { inAuthors: element?.closest('.paper-view > .meta') !== null && element !== document.body, names: element?.textContent?.split(', ').length ?? 0 };
+    });
+    assert.ok(focused.inAuthors, 'the focus is on the list of authors');
+    assert.ok(focused.names > 12, 'the focused list holds every author');
+    await context.close();
+  });
+
   it('regression: sets the comma right after each author\'s name on a result and a paper\'s page (each name and comma was an item of the flex row, "Retkowski , Züfle ,")', async () => {
     const { context, page, errors } = await openPage('/?q=speech+recognition');
     await page.locator('.hits .hit .meta bdi').first().waitFor();

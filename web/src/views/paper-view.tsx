@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, type HitsResponse, type PaperResponse } from '../api.js';
 import { CiteLinks } from '../components/export-links.js';
 import { NameList } from '../components/name-list.js';
@@ -156,7 +156,19 @@ const authorsShownAtFirst = 12;
 /** The paper's authors: the first dozen, and a button that shows every one (keyed by paper, so another paper starts folded). */
 function Authors({ authors }: { authors: readonly string[] }) {
   const [all, setAll] = useState(false);
-  if (authors.length <= authorsShownAtFirst || all) return <NameList names={authors} />;
+  const list = useRef<HTMLSpanElement>(null);
+  // The button goes once pressed: the focus would fall to the page's body, and a keyboard user start
+  // again from the top. It goes to the names it brought, so they are read on from there.
+  useEffect(() => {
+    if (all) list.current?.focus();
+  }, [all]);
+  if (authors.length <= authorsShownAtFirst) return <NameList names={authors} />;
+  if (all)
+    return (
+      <span ref={list} tabIndex={-1}>
+        <NameList names={authors} />
+      </span>
+    );
   return (
     <>
       <NameList names={authors.slice(0, authorsShownAtFirst)} />,{' '}
