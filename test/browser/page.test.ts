@@ -1343,6 +1343,35 @@ describe('the map', () => {
     await context.close();
   });
 
+  it('regression: Escape hides the title shown over the map (hovered or named from the keyboard, it covered the papers under it until the pointer or the view moved)', async () => {
+    const { context, page, errors } = await openPage('/map');
+    await page.waitForFunction(() => ((window as unknown as { paperSearchMap?: { lastDrawMs: number } }).paperSearchMap?.lastDrawMs ?? 0) > 0);
+    const at = await page.evaluate(() =>
+      (window as unknown as { paperSearchMap: { screenOf(index: number): { x: number; y: number } } }).paperSearchMap.screenOf(0),
+    );
+    const box = (await page.locator('.map-canvas').boundingBox())!;
+    await page.mouse.move(box.x + at.x, box.y + at.y);
+    await page.locator('.map-tooltip').waitFor();
+    await page.keyboard.press('Escape');
+    await page.locator('.map-tooltip').waitFor({ state: 'detached', timeout: 2_000 });
+    // Paper 0 at the centre of the view, named from the keyboard.
+    await page.evaluate(() => {
+      const plot = (window as unknown as { paperSearchMap: { screenOf(index: number): { x: number; y: number }; panBy(dx: number, dy: number): void } })
+        .paperSearchMap;
+      const canvas = document.querySelector<HTMLCanvasElement>('.map-canvas')!;
+      const centred = plot.screenOf(0);
+      plot.panBy(canvas.clientWidth / 2 - centred.x, canvas.clientHeight / 2 - centred.y);
+    });
+    await page.locator('.map-canvas').focus();
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('ArrowRight');
+    await page.locator('.map-tooltip').waitFor();
+    await page.keyboard.press('Escape');
+    await page.locator('.map-tooltip').waitFor({ state: 'detached', timeout: 2_000 });
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   it('regression: opens a paper from the keyboard, and by touch only once its title is shown (the keyboard reached no paper; a tap opened one unseen)', async () => {
     const { context, page, errors } = await openPage('/map');
     await page.waitForFunction(() => ((window as unknown as { paperSearchMap?: { lastDrawMs: number } }).paperSearchMap?.lastDrawMs ?? 0) > 0);

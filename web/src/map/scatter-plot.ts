@@ -299,7 +299,14 @@ export class ScatterPlot {
     canvas.addEventListener('pointerleave', leave);
     canvas.addEventListener('wheel', wheel, { passive: false });
     canvas.addEventListener('keydown', key);
+    // The title shown over the map covers the papers around it: Escape hides it, from the keyboard
+    // or under a pointer that stays where it is (the canvas need not have the focus).
+    const escape = (event: KeyboardEvent) => {
+      if (event.key === 'Escape' && this.hovered >= 0) this.setHovered(-1, { x: 0, y: 0 });
+    };
+    window.addEventListener('keydown', escape);
     return () => {
+      window.removeEventListener('keydown', escape);
       canvas.removeEventListener('pointerdown', down);
       canvas.removeEventListener('pointermove', move);
       canvas.removeEventListener('pointerup', up);
