@@ -975,6 +975,19 @@ describe('a screen reader and a keyboard', () => {
     await context.close();
   });
 
+  it('regression: offers "Try again" when the welcome page cannot count the collection (the server was down as the page opened, and only a reload asked again)', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, baseURL: server.url });
+    const page = await context.newPage();
+    await page.route('**/v1/stats', (route) => route.abort('connectionrefused'));
+    await page.goto('/');
+    await page.getByRole('alert').filter({ hasText: 'cannot be reached' }).waitFor();
+    await page.unroute('**/v1/stats');
+    await page.getByRole('button', { name: 'Try again' }).click();
+    await page.locator('.welcome', { hasText: 'Search 376 papers' }).waitFor({ timeout: 5_000 });
+    assert.equal(await page.getByRole('alert').count(), 0);
+    await context.close();
+  });
+
   it('regression: runs a failed search again once the server is back, from the box or a "Try again" button (the error stayed until the query was edited)', async () => {
     const { context, page } = await openPage('/?q=video+compression');
     await page.locator('.hits .hit').first().waitFor();

@@ -260,7 +260,7 @@ function Welcome({ onExample }: { onExample: (query: string) => void }) {
         Search {stats.data ? `${stats.data.papers.toLocaleString('en')} papers` : 'the collection'} by meaning and by words, paste an abstract to find similar
         papers, or explore the map of the collection.
       </p>
-      {stats.error && <ErrorNotice message={stats.error} />}
+      {stats.error && <ErrorNotice message={stats.error} onRetry={stats.retry} />}
       <p>Try:</p>
       <ul class="examples">
         {examples.map((example) => (
