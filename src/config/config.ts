@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { z } from 'zod';
 import { knownModelIds } from '../embedding/model-registry.js';
 import { AppError } from '../errors.js';
@@ -280,10 +281,22 @@ function conflictingSettings(config: z.infer<typeof configSchema>): { message: s
       problem: 'EMBED_QUERY_THREADS: at most EMBED_THREADS',
     };
   }
+  if (config.WAL_DIR !== undefined && isWithin(resolve(config.WAL_DIR), resolve(config.INDEX_DIR))) {
+    return {
+      message: `WAL_DIR (${config.WAL_DIR}) is INDEX_DIR (${config.INDEX_DIR}) or a folder inside it: a snapshot replaces the index folder, and the log with it. Give the log a folder of its own (by default <INDEX_DIR>.wal).`,
+      problem: 'WAL_DIR: outside INDEX_DIR',
+    };
+  }
   if (config.BACKEND === 'weaviate' && config.WEAVIATE_URL === undefined) {
     return { message: 'BACKEND is weaviate but WEAVIATE_URL is not set (e.g. http://weaviate:8080).', problem: 'WEAVIATE_URL: needed with BACKEND=weaviate' };
   }
   return undefined;
+}
+
+/** Whether `folder` is `parent` or lies inside it (both absolute). */
+function isWithin(folder: string, parent: string): boolean {
+  const path = relative(parent, folder);
+  return path === '' || (!path.startsWith('..') && !isAbsolute(path));
 }
 
 /**

@@ -89,4 +89,14 @@ describe('walDirOf', () => {
     assert.equal(walDirOf(config), '/var/lib/paper-search/wal');
     assert.equal(walDirOf(loadConfig({ WAL_DIR: '   ' })), 'index-data/default.wal', 'a blank WAL_DIR is unset');
   });
+
+  it('refuses a WAL_DIR that is INDEX_DIR or inside it, which the first snapshot would replace with the folder', () => {
+    assertConfigInvalid({ INDEX_DIR: '/srv/index', WAL_DIR: '/srv/index' }, 'WAL_DIR', /WAL_DIR.*INDEX_DIR/);
+    assertConfigInvalid({ INDEX_DIR: '/srv/index', WAL_DIR: '/srv/index/' }, 'WAL_DIR');
+    assertConfigInvalid({ INDEX_DIR: '/srv/index', WAL_DIR: '/srv/index/wal' }, 'WAL_DIR');
+    assertConfigInvalid({ INDEX_DIR: 'index-data/default', WAL_DIR: './index-data/default/../default' }, 'WAL_DIR');
+    assert.equal(walDirOf(loadConfig({ INDEX_DIR: '/srv/index', WAL_DIR: '/srv/index-wal' })), '/srv/index-wal');
+    assert.equal(walDirOf(loadConfig({ INDEX_DIR: '/srv/index', WAL_DIR: '/srv/..index' })), '/srv/..index');
+    assert.equal(walDirOf(loadConfig({ INDEX_DIR: '/srv/index/current', WAL_DIR: '/srv/index' })), '/srv/index');
+  });
 });
