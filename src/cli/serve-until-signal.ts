@@ -2,7 +2,7 @@ import type { Config } from '../config/config.js';
 import type { Logger } from '../log.js';
 import { startServer } from '../server.js';
 
-/** Serves until SIGTERM or SIGINT, then drains in-flight requests and returns; `onReady` gets the URL once the model and index are loaded. */
+/** Serves until SIGTERM or SIGINT, then drains in-flight requests and returns; `onReady` gets the URL once the model and index are loaded, unless a signal came first. */
 export async function serveUntilSignal(config: Config, log: Logger, onReady: (url: string) => void = () => undefined): Promise<void> {
   const server = await startServer(config, log);
   const stopped = new Promise<void>((resolve, reject) => {
@@ -24,6 +24,7 @@ export async function serveUntilSignal(config: Config, log: Logger, onReady: (ur
     await server.close();
     throw error;
   }
-  onReady(server.url);
+  // A signal during start-up stops the server as soon as it has loaded: it never was ready.
+  if (server.state.phase !== 'stopping') onReady(server.url);
   await stopped;
 }

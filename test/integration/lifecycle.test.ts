@@ -173,6 +173,32 @@ async function textsReceivedByModel(base: string): Promise<number> {
 }
 
 describe('SIGTERM', () => {
+  it('regression: a signal during start-up exits 0 without the ready line (stdout said "paper-search is ready" after "shutting down")', async () => {
+    const child = spawn(process.execPath, [...cliEntry, 'serve'], {
+      cwd: repoRoot,
+      env: { ...process.env, INDEX_DIR: indexDir, MODEL_DIR: join(repoRoot, 'models'), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    let logs = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const base = await new Promise<string>((resolve) => {
+      child.stderr.on('data', (chunk: Buffer) => {
+        logs += chunk.toString();
+        const listening = /"url":"(http:[^"]+)","msg":"listening/.exec(logs);
+        if (listening) resolve(listening[1]!);
+      });
+    });
+    // Once it answers, the process has its signal handlers (before them, a signal ends it at once).
+    assert.equal((await request(base, '/healthz')).status, 200);
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0);
+    assert.ok(logs.indexOf('"msg":"shutting down"') < logs.indexOf('"msg":"model and index loaded"'), 'the signal came before the model was loaded');
+    assert.doesNotMatch(logs, /"msg":"ready"/);
+    assert.equal(output, '');
+  });
+
   it('finishes the requests in flight, then exits 0', async () => {
     const { child, base, exited, logs } = await startServeProcess();
 
