@@ -169,6 +169,9 @@ const configSchema = z.object({
   WEAVIATE_GRPC: z
     .string()
     .regex(/^[^\s:/]+:\d{1,5}$/, { message: 'host:port, e.g. weaviate:50051' })
+    .refine((address) => isPort(Number(address.split(':')[1])), {
+      message: 'host:port with a port from 1 to 65535, e.g. weaviate:50051',
+    })
     .optional(),
   /** Sent as a bearer token to a cluster that requires one. */
   WEAVIATE_API_KEY: z.string().min(1).optional(),
@@ -187,6 +190,10 @@ const configSchema = z.object({
   /** How many replicas must acknowledge a write or answer a read: ONE, QUORUM (a majority) or ALL. */
   WEAVIATE_CONSISTENCY: z.enum(['ONE', 'QUORUM', 'ALL']).default('QUORUM'),
 });
+
+function isPort(port: number): boolean {
+  return port >= 1 && port <= 65_535;
+}
 
 export type Config = Readonly<z.infer<typeof configSchema>>;
 

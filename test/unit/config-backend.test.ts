@@ -47,6 +47,8 @@ describe('storage backend settings', () => {
     ['BACKEND', 'elastic'],
     ['WEAVIATE_URL', 'weaviate:8080'],
     ['WEAVIATE_GRPC', 'http://weaviate:50051'],
+    ['WEAVIATE_GRPC', 'weaviate:99999'],
+    ['WEAVIATE_GRPC', 'weaviate:0'],
     ['WEAVIATE_COLLECTION', 'papers'],
     ['WEAVIATE_COLLECTION', 'Paper-Set'],
     ['WEAVIATE_SHARDS', '0'],
