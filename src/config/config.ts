@@ -246,7 +246,7 @@ const clientVariables = new Set(['PAPER_SEARCH_URL', 'PAPER_SEARCH_API_KEY']);
 
 /**
  * Variables of the environment that look like a misspelt setting, each with the setting meant
- * when one is a letter away (`API_KEY` for API_KEYS), for a warning: a setting is read by its exact
+ * when one is a letter away or written in lower case (`API_KEY`, `api_keys` for API_KEYS), for a warning: a setting is read by its exact
  * name, and `API_KEY=…` started a server that silently refused every write. Names shorter than six
  * letters are left alone (HOME is not HOST), as are other programs' variables.
  */
@@ -257,7 +257,8 @@ export function misspeltSettings(environment: NodeJS.ProcessEnv = process.env): 
     .flatMap((name) => {
       const flag = flagOnlySettings.get(name);
       if (flag !== undefined) return [{ name, flag }];
-      const meant = name.length >= 6 ? settings.find((setting) => setting !== name && withinOneEdit(name, setting)) : undefined;
+      // Case too: settings are read by their upper-case names only, so rate_limit_requests was ignored without a word.
+      const meant = name.length >= 6 ? settings.find((setting) => setting !== name && withinOneEdit(name.toUpperCase(), setting)) : undefined;
       if (meant !== undefined) return [{ name, meant }];
       return name.startsWith('PAPER_SEARCH_') ? [{ name }] : [];
     });

@@ -196,6 +196,13 @@ describe('misspeltSettings', () => {
     assert.equal(loadConfig({ WAL_SALVAGE: 'true' }).WAL_SALVAGE, false);
     assert.equal(loadConfig({}, { WAL_SALVAGE: 'true' }).WAL_SALVAGE, true);
   });
+
+  it('regression: names a setting written in lower case (rate_limit_requests=5 started a server without a rate limit, without a word)', () => {
+    assert.deepEqual(misspeltSettings({ rate_limit_requests: '5', Auth_Reads: 'true', home: '/', npm_config_cache: '/c' }), [
+      { name: 'rate_limit_requests', meant: 'RATE_LIMIT_REQUESTS' },
+      { name: 'Auth_Reads', meant: 'AUTH_READS' },
+    ]);
+  });
 });
 
 describe('modelThreads', () => {
