@@ -7,7 +7,8 @@ import { createApp } from './http/app.js';
 import { drainOnClose } from './http/connection-drain.js';
 import { connectionLimit, openFileLimit } from './http/connection-limit.js';
 import { capConnections } from './http/connection-cap.js';
-import { answerUnparsableRequest, continueUnlessTooLarge, refuseConnect, refuseExpectation } from './http/unparsable-request.js';
+import { logAnswerOutsideApp } from './http/request-logging.js';
+import { answerUnparsableRequest, continueUnlessTooLarge, refuseConnect, refuseExpectation, type AnswerOutsideApp } from './http/unparsable-request.js';
 import type { Logger } from './log.js';
 import { ServiceMetrics } from './metrics/service-metrics.js';
 import { openServices, type Services } from './services.js';
@@ -42,7 +43,10 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     onDrop: () => metrics.countDroppedConnection(),
   });
   const closeGracefully = drainOnClose(server);
-  const counted = (method: string, status: number): void => metrics.countAnswerOutsideApp(method, status);
+  const counted: AnswerOutsideApp = (answer) => {
+    metrics.countAnswerOutsideApp(answer.method, answer.status);
+    if (!answer.loggedByApp) logAnswerOutsideApp(log, answer);
+  };
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => answerUnparsableRequest(error, socket, counted));
   server.on('connect', (request: IncomingMessage, socket: Socket) => refuseConnect(request, socket, counted));
   server.on('checkContinue', continueUnlessTooLarge(Math.max(config.MAX_BODY_BYTES, config.WRITE_MAX_BODY_BYTES), app, counted));

@@ -6,7 +6,7 @@ import { isServerFault } from '../errors.js';
 import type { Logger } from '../log.js';
 import { wasCutAtShutdown } from './connection-drain.js';
 import { wasLeftUnhandled } from './connection-requests.js';
-import { answerOutsideApp } from './unparsable-request.js';
+import { answerOutsideApp, type OutsideAppAnswer } from './unparsable-request.js';
 
 const requestIdPattern = /^[\w.:-]{1,128}$/;
 /** Probed every few seconds by orchestrators and scrapers: logged at debug, whatever they answer. */
@@ -106,4 +106,27 @@ export function requestLogging(log: Logger): RequestHandler {
       err: (error: Error) => (error.message.startsWith('failed with status code') ? undefined : pino.stdSerializers.err(error)),
     },
   }) as RequestHandler;
+}
+
+/**
+ * The one log line of a request answered before it reached a route (431, bytes that are not HTTP,
+ * a 408, an unmet Expect, CONNECT), in the shape of the others: they were counted in the metrics
+ * under route="unparsed" and logged nowhere.
+ */
+export function logAnswerOutsideApp(log: Logger, answer: OutsideAppAnswer): void {
+  const level = answer.status === 503 ? 'warn' : isServerFault(answer.status) ? 'error' : 'info';
+  log[level](
+    {
+      req: {
+        id: answer.requestId,
+        method: answer.method,
+        ...(answer.url === undefined ? {} : { url: withoutSecrets(answer.url) }),
+        remoteAddress: answer.remoteAddress,
+      },
+      res: { statusCode: answer.status },
+      code: answer.code,
+      message: answer.message,
+    },
+    'request refused before it reached a route',
+  );
 }

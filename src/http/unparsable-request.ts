@@ -7,8 +7,22 @@ import { whenAnswerDone } from './answer-done.js';
 import { answerGivenBeforeBody, handleNoMoreRequests, requestReadingBody, whenRequestsAheadAnswered } from './connection-requests.js';
 import { lingerBeforeClosing } from './lingering-close.js';
 
-/** Told of each answer given here, so the metrics count it ("unparsed" requests) like any other. */
-export type AnswerOutsideApp = (method: string, status: number) => void;
+/** An answer given here, as the metrics count it ("unparsed" requests) and the log records it. */
+export interface OutsideAppAnswer {
+  method: string;
+  status: number;
+  code: ErrorCode;
+  message: string;
+  requestId: string;
+  /** Unknown when the request line itself could not be read. */
+  url: string | undefined;
+  remoteAddress: string | undefined;
+  /** A request whose body broke off HTTP: the app logs it, with the answer given here. */
+  loggedByApp: boolean;
+}
+
+/** Told of each answer given here, so that it is counted and logged like any other. */
+export type AnswerOutsideApp = (answer: OutsideAppAnswer) => void;
 
 /** Requests the app was handling when a parse error in their body was answered here, with that answer. */
 const answeredHere = new WeakMap<IncomingMessage, AppError>();
@@ -52,6 +66,7 @@ export function answerUnparsableRequest(error: NodeJS.ErrnoException, socket: So
     counted,
     method: 'unknown',
     ...(typeof requestId === 'string' ? { requestId } : {}),
+    loggedByApp: broken !== undefined,
   });
 }
 
@@ -80,6 +95,7 @@ export function refuseConnect(request: IncomingMessage, socket: Socket, counted:
   answerAndClose(socket, new AppError('method_not_allowed', `CONNECT is not allowed on ${request.url ?? '/'}: this server is not a proxy.`), {
     counted,
     method: 'CONNECT',
+    url: request.url,
     headers: ['Allow: GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS'],
   });
 }
@@ -92,7 +108,7 @@ export function refuseExpectation(request: IncomingMessage, counted: AnswerOutsi
   answerAndClose(
     request.socket,
     new AppError('expectation_failed', `This server meets no expectation but 100-continue (the request expects "${request.headers.expect ?? ''}").`),
-    { counted, method: request.method ?? 'unknown' },
+    { counted, method: request.method ?? 'unknown', url: request.url },
   );
 }
 
@@ -116,7 +132,7 @@ export function continueUnlessTooLarge(
     }
     const declared = Number(request.headers['content-length']);
     if (declared > largestBodyBytes) {
-      answerAndClose(request.socket, payloadTooLarge(largestBodyBytes), { counted, method: request.method ?? 'unknown' });
+      answerAndClose(request.socket, payloadTooLarge(largestBodyBytes), { counted, method: request.method ?? 'unknown', url: request.url });
       return;
     }
     continueWhenBodyIsRead(request);
@@ -132,9 +148,11 @@ export function continueUnlessTooLarge(
 interface OutsideAnswer {
   method: string;
   counted: AnswerOutsideApp;
+  url?: string | undefined;
   headers?: readonly string[];
   /** The id the app gave the request being answered; a new one when the app never saw it. */
   requestId?: string;
+  loggedByApp?: boolean;
 }
 
 function answerAndClose(socket: Socket, appError: AppError, how: OutsideAnswer): void {
@@ -148,12 +166,22 @@ function answerAndClose(socket: Socket, appError: AppError, how: OutsideAnswer):
 
 function writeAnswerAndClose(socket: Socket, appError: AppError, how: OutsideAnswer): void {
   const body = JSON.stringify(toErrorBody(appError));
-  how.counted(how.method, appError.status);
+  const requestId = how.requestId ?? randomUUID();
+  how.counted({
+    method: how.method,
+    status: appError.status,
+    code: appError.code,
+    message: appError.message,
+    requestId,
+    url: how.url,
+    remoteAddress: socket.remoteAddress,
+    loggedByApp: how.loggedByApp ?? false,
+  });
   socket.end(
     `HTTP/1.1 ${appError.status} ${statusText[appError.status] ?? 'Bad Request'}\r\n` +
       [
         ...(how.headers ?? []),
-        `X-Request-Id: ${how.requestId ?? randomUUID()}`,
+        `X-Request-Id: ${requestId}`,
         'Content-Type: application/json; charset=utf-8',
         `Content-Length: ${Buffer.byteLength(body)}`,
         'Connection: close',

@@ -172,6 +172,52 @@ async function textsReceivedByModel(base: string): Promise<number> {
   return value('paper_search_model_queue_wait_seconds_count') + value('paper_search_model_queue_texts');
 }
 
+describe('request log', () => {
+  it('regression: logs a request answered before it reached a route once, under the id its answer carries (431, bytes that are not HTTP and an unmet Expect were counted in the metrics and logged nowhere)', async () => {
+    const { child, port, exited, logs } = await startServeProcess();
+    try {
+      const send = (bytes: string, keepSending = false) =>
+        new Promise<string>((resolve, reject) => {
+          const socket = connect(port, '127.0.0.1', () => (keepSending ? socket.write(bytes) : socket.end(bytes)));
+          let answer = '';
+          socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+          socket.on('error', reject);
+          socket.on('close', () => resolve(answer));
+        });
+      const idOf = (answer: string) => /\r\nX-Request-Id: (\S+)\r\n/.exec(answer)?.[1];
+      const answers = [
+        await send('NOT HTTP AT ALL\r\n\r\n'),
+        await send(`GET /v1/stats HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`),
+        await send('GET /v1/stats?api_key=hidden HTTP/1.1\r\nHost: x\r\nExpect: something\r\n\r\n'),
+        // Its body breaks off HTTP once the app has it: the app logs it.
+        await send(
+          'POST /v1/search HTTP/1.1\r\nHost: x\r\nX-Request-Id: broken-chunk-1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\nzz\r\n',
+          true,
+        ),
+      ];
+      assert.deepEqual(
+        answers.map((answer) => answer.slice(0, 12)),
+        ['HTTP/1.1 400', 'HTTP/1.1 431', 'HTTP/1.1 417', 'HTTP/1.1 400'],
+      );
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const lines = logs()
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as { req?: { id: string; method: string; url?: string }; res?: { statusCode: number }; code?: string; msg: string });
+      const logged = answers.map((answer) => lines.filter((line) => line.req?.id === idOf(answer)));
+      assert.deepEqual(
+        logged.map((found) => found.map((line) => [line.res?.statusCode, line.code])),
+        [[[400, 'invalid_input']], [[431, 'headers_too_large']], [[417, 'expectation_failed']], [[400, 'invalid_input']]],
+      );
+      assert.equal(logged[2]![0]!.req!.url, '/v1/stats?api_key=%5Bredacted%5D');
+      assert.match(logged[3]![0]!.msg, /^request refused while its body was read/);
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+    }
+  });
+});
+
 describe('SIGTERM', () => {
   it('regression: a signal during start-up exits 0 without the ready line (stdout said "paper-search is ready" after "shutting down")', async () => {
     const child = spawn(process.execPath, [...cliEntry, 'serve'], {
