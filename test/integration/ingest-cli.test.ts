@@ -464,6 +464,25 @@ describe('paper-search add', () => {
     return startTestServer(indexDir, { API_KEYS: key });
   }
 
+  it("regression: waits as long as a rate-limited server's Retry-After says before trying a write again (it retried after 1, 2, 4, 8 and 16 s whatever the server said, and gave up inside a 45 s window)", async () => {
+    const indexDir = join(workDir, 'add-rate-limited');
+    assert.equal((await runCli('ingest', ['--input', join(fixtures, 'ingest-papers.json'), '--index', indexDir])).code, 0);
+    const server = await startTestServer(indexDir, { API_KEYS: key, RATE_LIMIT_REQUESTS: '1', RATE_LIMIT_WINDOW_MS: '10000' });
+    try {
+      const lines = join(workDir, 'rate-limited.jsonl');
+      await writeFile(lines, '{"id":"patient","title":"Waiting in turn","abstract":"A write sent again once the window allows it."}\n');
+      // The window's one request, so that the command's first try is refused.
+      assert.equal((await request(server.url, '/v1/stats', { headers: { authorization: `Bearer ${key}` } })).status, 200);
+      const added = await runCli('add', ['--input', lines, '--url', server.url, '--key', key]);
+      assert.equal(added.code, 0, added.stderr);
+      assert.match(added.stderr, /added 1,/);
+      const metrics = await (await fetch(`${server.url}/metrics`)).text();
+      assert.match(metrics, /^paper_search_rate_limited_total 1$/m, 'one try refused, the next one sent once the window allowed it');
+    } finally {
+      await server.close();
+    }
+  });
+
   it('adds the papers of exports in other formats to a running server, keeping or replacing those stored, and reports the rejected (nothing added to a collection from the command line)', async () => {
     const server = await serverTakingWrites('add-target');
     try {

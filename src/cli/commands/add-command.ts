@@ -204,15 +204,22 @@ function refusedByServer(paper: TitleOnlyPaperInput, error: PaperSearchError): R
 }
 
 const retryDelaysMs = [1_000, 2_000, 4_000, 8_000, 16_000];
+/** The longest wait a server's Retry-After buys, so that a limit of a few requests a day does not hang the command for one. */
+const longestRetryAfterMs = 300_000;
 
-/** A write the server put off (429 rate limited, 503 overloaded or still starting) is tried again, up to five times, waiting longer each time. */
+/**
+ * A write the server put off (429 rate limited, 503 overloaded or still starting) is tried again,
+ * up to five times, waiting longer each time, and at least as long as the server's Retry-After
+ * says: retried sooner under a rate limit, every try was refused again until the command gave up.
+ */
 async function withRetries<Answer>(write: () => Promise<Answer>): Promise<Answer> {
   for (const delayMs of retryDelaysMs) {
     try {
       return await write();
     } catch (error) {
       if (!(error instanceof PaperSearchError) || (error.status !== 429 && error.status !== 503)) throw error;
-      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      const askedMs = Math.min(longestRetryAfterMs, (error.retryAfterSeconds ?? 0) * 1_000);
+      await new Promise((resolve) => setTimeout(resolve, Math.max(delayMs, askedMs)));
     }
   }
   return write();
