@@ -69,6 +69,18 @@ describe('texToText of words and degrees in math', () => {
   });
 });
 
+describe('texToText of escaped underscores in math', () => {
+  it('regression: keeps an escaped underscore in math and the letter after it ($\\operatorname{DIV2K\\_LSDIR\\_valid}$ became "DIV2KLSDIRalid", $a\\_b$ "ab")', () => {
+    const cases: [string, string][] = [
+      ['on $\\operatorname{DIV2K\\_LSDIR\\_valid}$', 'on DIV2K_LSDIR_valid'],
+      ['$a\\_b$, $\\texttt{vit\\_base\\_patch16}$ and $no\\_repeat\\_ngram\\_size$', 'a_b, vit_base_patch16 and no_repeat_ngram_size'],
+      // A subscript beside it is still one.
+      ['$x_i\\_s$ and $\\theta_{S\\_c}$', 'xᵢ_s and θS_c'],
+    ];
+    convertsEach(cases);
+  });
+});
+
 describe('texToText of siunitx', () => {
   it('regression: prints quantities and units (\\SI{10}{\\kelvin} and 5~\\si{\\micro\\metre} vanished: "Measured at 5 and 10")', () => {
     const cases: [string, string][] = [

@@ -140,6 +140,18 @@ const mathAccent =
 /** Inline math, `$…$`, not opened by an escaped dollar. */
 const inlineMath = /(?<!\\)\$[^$]+\$/g;
 
+/**
+ * Stand-in for an escaped underscore in math through the library: a noncharacter (U+FDD2), as for
+ * `<` and `>` below. The library reads `\_` in math as a subscript (`$a\_b$` became "ab"), and the
+ * scripts resolved before it took the letter after it for one (`$\mathrm{test\_set}$` became "testet").
+ */
+const underscore = '\uFDD2';
+
+function escapeUnderscoresInMath(tex: string): string {
+  if (!tex.includes('$')) return tex;
+  return tex.replace(inlineMath, (math) => math.replaceAll('\\_', underscore));
+}
+
 /** Letters with a superscript or subscript form in Unicode (modifier letters), which the library left plain ($^K$ became K). */
 const superscriptLetters: Record<string, string> = Object.fromEntries(
   [...'ABDEGHIJKLMNOPRTUVWabcdefghijklmnoprstuvwxyz'].map((letter, i) => [letter, [...'ᴬᴮᴰᴱᴳᴴᴵᴶᴷᴸᴹᴺᴼᴾᴿᵀᵁⱽᵂᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻ'][i]!]),
@@ -237,6 +249,7 @@ export function cleanLibraryText(text: string): string {
       .replace(libraryMarkup, '')
       .replaceAll(lessThan, '<')
       .replaceAll(greaterThan, '>')
+      .replaceAll(underscore, '_')
       .replace(/L\u1D2CTEX/g, 'LaTeX')
       // \"{\i} comes out as a dotless i with a combining accent, which NFC cannot compose.
       .replace(/\u0131(?=[\u0300-\u036f])/g, 'i')
@@ -289,7 +302,7 @@ export function convertWithLibrary(parse: BibtexLibraryParse, fields: Record<str
   const body = Object.entries(fields)
     .map(
       ([name, value]) =>
-        `  ${name} = {${escapeAngleBrackets(literalTildesAndCarets(resolveMathAccents(resolveWordsInMath(resolveUnicodeAndScripts(resolveSiunitx(value))))))}}`,
+        `  ${name} = {${escapeAngleBrackets(literalTildesAndCarets(resolveMathAccents(resolveWordsInMath(resolveUnicodeAndScripts(escapeUnderscoresInMath(resolveSiunitx(value)))))))}}`,
     )
     .join(',\n');
   let library: ReturnType<BibtexLibraryParse>;
