@@ -81,6 +81,19 @@ describe('texToText of escaped underscores in math', () => {
   });
 });
 
+describe('texToText of the TeX logos', () => {
+  it('regression: prints the logos as their names, joined to what follows as TeX joins them (\\BibTeX vanished, "The {\\TeX}book" became "The TeX book", \\TeX-based "TeX -based")', () => {
+    const cases: [string, string][] = [
+      ["The {\\TeX}book and \\TeX-based, \\TeX's", "The TeXbook and TeX-based, TeX's"],
+      ['Tame the BeaST: the B to X of \\BibTeX', 'Tame the BeaST: the B to X of BibTeX'],
+      ['\\LaTeXe, \\XeLaTeX, \\LuaTeX{} and \\pdfTeX\\ engines', 'LaTeX2e, XeLaTeX, LuaTeX and pdfTeX engines'],
+      // A space after the logo is kept: the words stay apart for search, as the writer meant them.
+      ['\\LaTeX and \\TeX typesetting', 'LaTeX and TeX typesetting'],
+    ];
+    convertsEach(cases);
+  });
+});
+
 describe('texToText of siunitx', () => {
   it('regression: prints quantities and units (\\SI{10}{\\kelvin} and 5~\\si{\\micro\\metre} vanished: "Measured at 5 and 10")', () => {
     const cases: [string, string][] = [

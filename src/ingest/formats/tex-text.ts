@@ -12,27 +12,32 @@ export function loadBibtexLibrary(): Promise<BibtexLibraryParse> {
 }
 
 /** Math operators written as commands: the words themselves are worth keeping in plain text. */
-const operatorNames = new Set([
-  'log',
-  'ln',
-  'exp',
-  'sin',
-  'cos',
-  'tan',
-  'max',
-  'min',
-  'arg',
-  'sup',
-  'inf',
-  'lim',
-  'det',
-  'dim',
-  'ker',
-  'deg',
-  'gcd',
-  'Pr',
-  'TeX',
-]);
+const operatorNames = new Set(['log', 'ln', 'exp', 'sin', 'cos', 'tan', 'max', 'min', 'arg', 'sup', 'inf', 'lim', 'det', 'dim', 'ker', 'deg', 'gcd', 'Pr']);
+
+/**
+ * The TeX family's logos, as their names: the library knew only \LaTeX and printed the rest as
+ * nothing (\BibTeX) or, as an unknown command, spaced apart from the word around it ("The TeX book").
+ */
+const texLogos: Record<string, string> = {
+  TeX: 'TeX',
+  LaTeX: 'LaTeX',
+  LaTeXe: 'LaTeX2e',
+  BibTeX: 'BibTeX',
+  XeTeX: 'XeTeX',
+  XeLaTeX: 'XeLaTeX',
+  LuaTeX: 'LuaTeX',
+  LuaLaTeX: 'LuaLaTeX',
+  pdfTeX: 'pdfTeX',
+  pdfLaTeX: 'pdfLaTeX',
+  ConTeXt: 'ConTeXt',
+  METAFONT: 'METAFONT',
+};
+/** A logo command with the `{}` or control space that ends it; a plain space after it is kept, so the next word stays apart. */
+const texLogo = new RegExp(`\\\\(${Object.keys(texLogos).join('|')})(?![A-Za-z])(?:\\{\\}|\\\\(?=\\s))?`, 'g');
+
+function resolveTexLogos(tex: string): string {
+  return tex.includes('\\') ? tex.replace(texLogo, (_match, name: string) => texLogos[name]!) : tex;
+}
 
 /** Text commands the library does not know, with the characters they print. */
 const textCommands: Record<string, string> = { textquotesingle: "'" };
@@ -250,7 +255,6 @@ export function cleanLibraryText(text: string): string {
       .replaceAll(lessThan, '<')
       .replaceAll(greaterThan, '>')
       .replaceAll(underscore, '_')
-      .replace(/L\u1D2CTEX/g, 'LaTeX')
       // \"{\i} comes out as a dotless i with a combining accent, which NFC cannot compose.
       .replace(/\u0131(?=[\u0300-\u036f])/g, 'i')
       // Math letters ($\mu$) come out in the mathematical italic block (U+1D707): plain letters
@@ -302,7 +306,7 @@ export function convertWithLibrary(parse: BibtexLibraryParse, fields: Record<str
   const body = Object.entries(fields)
     .map(
       ([name, value]) =>
-        `  ${name} = {${escapeAngleBrackets(literalTildesAndCarets(resolveMathAccents(resolveWordsInMath(resolveUnicodeAndScripts(escapeUnderscoresInMath(resolveSiunitx(value)))))))}}`,
+        `  ${name} = {${escapeAngleBrackets(literalTildesAndCarets(resolveMathAccents(resolveWordsInMath(resolveUnicodeAndScripts(escapeUnderscoresInMath(resolveSiunitx(resolveTexLogos(value))))))))}}`,
     )
     .join(',\n');
   let library: ReturnType<BibtexLibraryParse>;
