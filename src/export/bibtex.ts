@@ -102,13 +102,22 @@ export function escapeBibtex(text: string): string {
   return parts
     .map((part, i) =>
       i % 2 === 1
-        ? part
+        ? escapeInMath(part)
         : part
             .replace(/[\\{}$%&#_~^<>]/g, (char) => braces[char] ?? specialCharacters[char]!)
             .replace(mathSymbol, (symbol) => mathSymbols[symbol]!)
             .replace(/-(?=-)|`(?=`)|'(?=')/g, '$&{}'),
     )
     .join('');
+}
+
+/**
+ * `%`, `&` and `#` as math written for MathJax holds them (arXiv's `$\textbf{16.3%}$`): TeX reads a
+ * bare `%` as a comment to the end of the line, which is the rest of the field, and stops at a
+ * bare `&` or `#` in math. Escaped, math sets them as signs.
+ */
+function escapeInMath(math: string): string {
+  return math.replace(/\\.|[%&#]/gs, (match) => (match.length === 1 ? `\\${match}` : match));
 }
 
 /**

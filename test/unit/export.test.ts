@@ -436,6 +436,21 @@ describe('BibTeX round trip', () => {
     assert.deepEqual(back?.authors, ['Zoë Ñúñez', 'Antonín Dvořák']);
   });
 
+  it('regression: escapes a percent sign in TeX math ($\\textbf{16.3%}$ was written as it was: LaTeX read the rest of the abstract as a comment, and the re-import cut the abstract there)', async () => {
+    const percent: Paper = {
+      id: 'percent',
+      title: 'Gains of $\\mathbf{5%}$',
+      abstract: 'It improves FID by $\\textbf{16.3%}$ and PER by $\\textbf{35.2%}$, at 2$\\times$ the cost.',
+    };
+    const entry = paperToBibtex(percent);
+    assert.match(entry, /\$\\textbf\{16\.3\\%\}\$/);
+    const path = join(root(), 'percent.bib');
+    await writeFile(path, entry);
+    const [back] = await importPapers(path, 'bibtex');
+    assert.equal(back?.title, 'Gains of 5%');
+    assert.equal(back?.abstract, 'It improves FID by 16.3% and PER by 35.2%, at 2× the cost.');
+  });
+
   it('regression: keeps an organisation whose name holds commas whole through BibTeX, RIS and CSL-JSON export and re-import (it came back as two authors or reshuffled)', async () => {
     const report: Paper = {
       id: 'nasem',
