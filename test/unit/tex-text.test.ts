@@ -81,6 +81,17 @@ describe('texToText of escaped underscores in math', () => {
   });
 });
 
+describe('texToText of a bare percent sign', () => {
+  it('regression: keeps a bare % and the text after it, as the path without the library does ("$x$ and 50% more" became "x and 50": the library read a comment)', () => {
+    const cases: [string, string][] = [
+      ['$\\alpha$ rose by 50% in a year', 'α rose by 50% in a year'],
+      ['by $\\textbf{16.3%}$ and \\emph{35.2%} in FID', 'by 16.3% and 35.2% in FID'],
+      ['escaped 5\\% and bare 5% with \\emph{x}', 'escaped 5% and bare 5% with x'],
+    ];
+    convertsEach(cases);
+  });
+});
+
 describe('texToText of the TeX logos', () => {
   it('regression: prints the logos as their names, joined to what follows as TeX joins them (\\BibTeX vanished, "The {\\TeX}book" became "The TeX book", \\TeX-based "TeX -based")', () => {
     const cases: [string, string][] = [

@@ -39,6 +39,15 @@ function resolveTexLogos(tex: string): string {
   return tex.includes('\\') ? tex.replace(texLogo, (_match, name: string) => texLogos[name]!) : tex;
 }
 
+/**
+ * A bare `%` as the percent sign its writer meant, as BibTeX keeps it and the path without the
+ * library reads it: the library reads it as TeX does, a comment running to the end of the field
+ * ("$x$ and 50% more" became "x and 50").
+ */
+function escapeBarePercents(tex: string): string {
+  return tex.includes('%') ? tex.replace(/\\.|%/gs, (match) => (match === '%' ? '\\%' : match)) : tex;
+}
+
 /** Text commands the library does not know, with the characters they print. */
 const textCommands: Record<string, string> = { textquotesingle: "'" };
 
@@ -306,7 +315,7 @@ export function convertWithLibrary(parse: BibtexLibraryParse, fields: Record<str
   const body = Object.entries(fields)
     .map(
       ([name, value]) =>
-        `  ${name} = {${escapeAngleBrackets(literalTildesAndCarets(resolveMathAccents(resolveWordsInMath(resolveUnicodeAndScripts(escapeUnderscoresInMath(resolveSiunitx(resolveTexLogos(value))))))))}}`,
+        `  ${name} = {${escapeAngleBrackets(literalTildesAndCarets(resolveMathAccents(resolveWordsInMath(resolveUnicodeAndScripts(escapeUnderscoresInMath(resolveSiunitx(resolveTexLogos(escapeBarePercents(value)))))))))}}`,
     )
     .join(',\n');
   let library: ReturnType<BibtexLibraryParse>;
