@@ -141,7 +141,11 @@ describe('BibTeX entry to record: authors', () => {
     // Regression: a Chinese, Japanese or Korean name was turned given name first ("小明 王"), unlike the same name written whole.
     ['王, 小明 and 山田, 太郎 and 김, 민수 and Wang, Xiaoming', ['王小明', '山田太郎', '김민수', 'Xiaoming Wang']],
     // Written whole, family name first, with or without a space: kept as written.
-    ['山田 太郎 and 王小明', ['山田 太郎', '王小明']],
+    ['山田 太郎 and 王小明', ['山田 太郎', '王小明']], // Regression: BibLaTeX's extended name format, as Better BibLaTeX writes names with particles, came back as "useprefix=true family=Berg given=Anna".
+    [
+      'family=Berg, given=Anna, prefix=van der, useprefix=true and given=Paul, family=Martin, suffix=Jr. and Turing, Alan',
+      ['Anna van der Berg', 'Paul Martin Jr.', 'Alan Turing'],
+    ],
   ];
   for (const [author, expected] of cases) {
     it(`splits "${author}"`, async () => {

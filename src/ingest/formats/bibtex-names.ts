@@ -1,6 +1,13 @@
 import { givenThenFamily } from '../../papers/author-names.js';
 import { needsTexLibrary, resolveAccents, simpleText } from './tex-text.js';
 
+/**
+ * A part of BibLaTeX's extended name format (`family=Berg, given=Anna, prefix=van der,
+ * useprefix=true`), in which Better BibLaTeX writes names with particles: read by BibTeX's rules,
+ * its parts became words of the name ("useprefix=true family=Berg given=Anna").
+ */
+const extendedNamePart = /(?:^|,|\sand\s)\s*(?:family|given|prefix|suffix)\s*=/i;
+
 const comma = Symbol('comma');
 type NameToken = string | typeof comma;
 
@@ -9,11 +16,12 @@ type NameToken = string | typeof comma;
  * separated by "and" outside braces; "First von Last", "von Last, First" or "von Last, Jr,
  * First"; the von part is the run of words starting in lower case; a braced group is one word
  * whose case does not count ({Google Research}, {van Gogh}). Undefined when the names hold TeX
- * beyond accents, which the library then reads; "others" (as in "and others") is dropped.
+ * beyond accents, or are in BibLaTeX's extended name format, which the library then reads;
+ * "others" (as in "and others") is dropped.
  */
 export function bibtexNames(field: string): string[] | undefined {
   const resolved = resolveAccents(field);
-  if (needsTexLibrary(resolved)) return undefined;
+  if (needsTexLibrary(resolved) || extendedNamePart.test(resolved)) return undefined;
   const names: NameToken[][] = [[]];
   for (const token of nameTokens(resolved)) {
     if (typeof token === 'string' && token.toLowerCase() === 'and') names.push([]);
