@@ -43,6 +43,19 @@ describe('arxivSnapshotToRecord', () => {
     assert.deepEqual(record.authors, ['Ana Ruíz', 'Björn Ström Jr']);
   });
 
+  it('regression: joins hyphenated initials as the authors string writes them (authors_parsed\'s "C. -P." gave "C. -P. Yuan" for C.-P. Yuan)', () => {
+    const record = convert({
+      id: '0704.0001',
+      authors: "C. Bal\\'azs, C.-P. Yuan, J.-H. Park",
+      authors_parsed: [
+        ["Bal\\'azs", 'C.', ''],
+        ['Yuan', 'C. -P.', ''],
+        ['Park', 'J. -H.', ''],
+      ],
+    });
+    assert.deepEqual(record.authors, ['C. Balázs', 'C.-P. Yuan', 'J.-H. Park']);
+  });
+
   it('falls back to the authors string, dropping affiliations in parentheses', () => {
     const record = convert({ id: 'x', authors: "P. Nadel (Univ. of Nowhere), Q. Quark and R. Bal\\'azs" });
     assert.deepEqual(record.authors, ['P. Nadel', 'Q. Quark', 'R. Balázs']);

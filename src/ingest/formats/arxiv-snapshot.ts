@@ -57,11 +57,15 @@ export function arxivSnapshotToRecord(parse: LibraryParse, value: unknown): unkn
   return record;
 }
 
-/** authors_parsed gives [last, first, suffix] per author (here already converted, three per author). */
+/**
+ * authors_parsed gives [last, first, suffix] per author (here already converted, three per author).
+ * Its parser parts hyphenated initials ("C. -P." for the authors string's C.-P.): joined again, as
+ * the author writes the name and the `authors` filter is typed.
+ */
 function parsedAuthors(parts: readonly string[]): string[] {
   const names: string[] = [];
   for (let i = 0; i + 2 < parts.length; i += 3) {
-    const name = [parts[i + 1], parts[i], parts[i + 2]].filter((part) => part !== undefined && part.length > 0).join(' ');
+    const name = [parts[i + 1]?.replace(/\.\s+-(?=\p{L})/gu, '.-'), parts[i], parts[i + 2]].filter((part) => part !== undefined && part.length > 0).join(' ');
     if (name.length > 0) names.push(name);
   }
   return names;
