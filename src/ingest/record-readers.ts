@@ -345,15 +345,18 @@ async function csvLayout(stream: Readable): Promise<{ delimiter: string; headerL
 /**
  * The header row as column names, refused when one name comes twice: csv-parse would keep the
  * last column of that name, and a file with two `abstract` columns would lose one without a word.
+ * A column without a name is passed over (undefined): no field is read from it, and Excel writes
+ * empty ones past the last named column of a sheet whose cells were once touched.
  */
-function distinctColumns(header: string[]): string[] {
+function distinctColumns(header: string[]): (string | undefined)[] {
   const firstColumnOf = new Map<string, number>();
-  header.forEach((name, column) => {
+  return header.map((name, column) => {
+    if (name.trim() === '') return undefined;
     const first = firstColumnOf.get(name);
     if (first !== undefined) throw new Error(`its header names the column "${name}" twice (columns ${first + 1} and ${column + 1})`);
     firstColumnOf.set(name, column);
+    return name;
   });
-  return header;
 }
 
 /** A quote inside a field that does not start with one is a plain character (`a 5" review`). */

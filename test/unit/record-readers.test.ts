@@ -414,6 +414,14 @@ describe('openRecordSource: CSV', () => {
     );
   });
 
+  it('regression: passes over nameless columns, as Excel writes them past the last named one (a header ending ";;" was refused as naming the column "" twice)', async () => {
+    const path = await writeInput('excel-trailing.csv', 'id;title;abstract;;\r\na;T;x;;\r\nb;U;y;;note\r\n');
+    assert.deepEqual(await readAll(path, 'csv'), [
+      { position: 'line 2', value: { id: 'a', title: 'T', abstract: 'x' } },
+      { position: 'line 3', value: { id: 'b', title: 'U', abstract: 'y' } },
+    ]);
+  });
+
   it('regression: passes over a preamble line when the first record holds an abstract of more than 20 lines (every row was refused as missing_id)', async () => {
     // arXiv's abstracts are wrapped at 80 columns: the record after the header ran past the 20 lines read to find it.
     const abstract = Array.from({ length: 30 }, (_, line) => `line ${line + 1} of the abstract, wrapped`).join('\n');
