@@ -312,7 +312,9 @@ const mostUsedDelimiter = (counts: Map<string, number>) =>
  * does). The header is the first record, unless that record is one whole field and a later one
  * holds several, as many as the record after it does: the records before that one are then a
  * preamble (Dimensions opens its exports with an "About the data: …" line, which read as the
- * header dropped every column). A file of one column has no such pair of records.
+ * header dropped every column). A file of one column has no such pair of records. A first line
+ * `sep=;`, which Excel reads, names the delimiter, and the header follows it (read as the header,
+ * it gave every row the one column "sep=").
  */
 async function csvLayout(stream: Readable): Promise<{ delimiter: string; headerLine: number }> {
   const lines: string[] = [];
@@ -331,6 +333,8 @@ async function csvLayout(stream: Readable): Promise<{ delimiter: string; headerL
   const records = headRecords(lines).filter((record) => !record.blank);
   const [first] = records;
   if (!first) return { delimiter: ',', headerLine: 1 };
+  const declared = /^\uFEFF?sep=(.)$/.exec(lines[0] ?? '')?.[1];
+  if (declared !== undefined) return { delimiter: declared, headerLine: records[1]?.line ?? 2 };
   const severalFields = (record: HeadRecord) => [...record.counts.values()].some((count) => count > 0);
   const headerAt = records.findIndex(severalFields);
   const header = records[headerAt];

@@ -414,6 +414,11 @@ describe('openRecordSource: CSV', () => {
     );
   });
 
+  it('regression: reads the delimiter from Excel\'s "sep=" line above the header (every row was refused as missing_id, the line taken for the header)', async () => {
+    const path = await writeInput('excel-sep.csv', '\uFEFFsep=;\r\nid;title;abstract\r\na;T, with a comma;x\r\n');
+    assert.deepEqual(await readAll(path, 'csv'), [{ position: 'line 3', value: { id: 'a', title: 'T, with a comma', abstract: 'x' } }]);
+  });
+
   it('regression: passes over nameless columns, as Excel writes them past the last named one (a header ending ";;" was refused as naming the column "" twice)', async () => {
     const path = await writeInput('excel-trailing.csv', 'id;title;abstract;;\r\na;T;x;;\r\nb;U;y;;note\r\n');
     assert.deepEqual(await readAll(path, 'csv'), [
