@@ -84,6 +84,15 @@ describe('BibTeX syntax', () => {
     assert.equal(found[2]?.entry?.key, 'ok');
   });
 
+  it('regression: reports an entry without a citation key as such (it was refused for want of "id, _id, lens id, publication id or eid", or read with its first field\'s name as its key)', async () => {
+    const found = await items(
+      '@article{,\n  title = {No key},\n  abstract = {A.}\n}\n@article{\n  title = {Key left out},\n  abstract = {B.}\n}\n@article{ok, title = {C}}\n',
+    );
+    assert.deepEqual(found[0]?.problem, { line: 1, message: 'the entry has no citation key, which is its id' });
+    assert.deepEqual(found[1]?.problem, { line: 5, message: 'the entry has no citation key, which is its id' });
+    assert.equal(found[2]?.entry?.key, 'ok');
+  });
+
   it('reports a field without "=" and a missing comma between fields', async () => {
     const found = await items('@misc{a, title {A}}\n@misc{b, title = {B} year = 2020}\n');
     assert.match(found[0]?.problem?.message ?? '', /expected "="/);
