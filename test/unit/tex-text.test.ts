@@ -92,6 +92,12 @@ describe('texToText of a bare percent sign', () => {
   });
 });
 
+describe('texToText of a lowered infinity', () => {
+  it('regression: reads $L_\\infty$ as $L_{\\infty}$ reads (the library gave "L ͚", a space and a combining double ring)', () => {
+    convertsEach([['the $L_\\infty$-norm and $\\ell_\\infty$, as $L_{\\infty}$', 'the L∞-norm and ℓ∞, as L∞']]);
+  });
+});
+
 describe('texToText of the TeX logos', () => {
   it('regression: prints the logos as their names, joined to what follows as TeX joins them (\\BibTeX vanished, "The {\\TeX}book" became "The TeX book", \\TeX-based "TeX -based")', () => {
     const cases: [string, string][] = [

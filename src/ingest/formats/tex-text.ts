@@ -175,7 +175,9 @@ const subscriptLetters: Record<string, string> = Object.fromEntries([...'aehijkl
 /**
  * MathJax's `\unicode{x2013}` (arXiv's metadata uses it) as its character, and a letter raised or
  * lowered in math (`$^K$`, `$x_{i}$`) as its Unicode form where there is one; the library read
- * `\unicode{x2013}` as the text "x2013" and dropped the `^` of a letter.
+ * `\unicode{x2013}` as the text "x2013" and dropped the `^` of a letter. A lowered `\infty` is
+ * braced, as TeX reads it: the library's table gave `_\infty` unbraced a space and a combining
+ * double ring ("L ͚").
  */
 function resolveUnicodeAndScripts(tex: string): string {
   const unicode = tex.replace(/\\unicode\{(?:(?:0?x)([0-9A-Fa-f]{1,6})|(\d{1,7}))\}/g, (match, hex: string | undefined, decimal: string | undefined) => {
@@ -184,10 +186,12 @@ function resolveUnicodeAndScripts(tex: string): string {
   });
   if (!unicode.includes('$')) return unicode;
   return unicode.replace(inlineMath, (math) =>
-    math.replace(/([\^_])(?:\{([A-Za-z])\}|([A-Za-z]))/g, (script, mark: string, braced: string | undefined, bare: string | undefined) => {
-      const letter = braced ?? bare!;
-      return (mark === '^' ? superscriptLetters : subscriptLetters)[letter] ?? script;
-    }),
+    math
+      .replace(/_\\infty(?![A-Za-z])/g, '_{\\infty}')
+      .replace(/([\^_])(?:\{([A-Za-z])\}|([A-Za-z]))/g, (script, mark: string, braced: string | undefined, bare: string | undefined) => {
+        const letter = braced ?? bare!;
+        return (mark === '^' ? superscriptLetters : subscriptLetters)[letter] ?? script;
+      }),
   );
 }
 
