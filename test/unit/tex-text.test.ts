@@ -92,6 +92,15 @@ describe('texToText of a bare percent sign', () => {
   });
 });
 
+describe('texToText of operator names', () => {
+  it('regression: keeps every operator name LaTeX defines as its word ($\\tanh$ activations became " activations", $\\arccos x$ "x")', () => {
+    convertsEach([
+      ['$\\tanh$ activations, $\\arccos x$, $\\sinh x$, $\\cosh x$ and $\\coth$', 'tanh activations, arccos x, sinh x, cosh x and coth'],
+      ...['limsup', 'liminf', 'arcsin', 'arctan', 'cot', 'sec', 'csc', 'lg', 'hom'].map((name): [string, string] => [`$\\${name} x$`, `${name} x`]),
+    ]);
+  });
+});
+
 describe('texToText of a lowered infinity', () => {
   it('regression: reads $L_\\infty$ as $L_{\\infty}$ reads (the library gave "L ͚", a space and a combining double ring)', () => {
     convertsEach([['the $L_\\infty$-norm and $\\ell_\\infty$, as $L_{\\infty}$', 'the L∞-norm and ℓ∞, as L∞']]);

@@ -11,8 +11,11 @@ export function loadBibtexLibrary(): Promise<BibtexLibraryParse> {
   return parserLoading;
 }
 
-/** Math operators written as commands: the words themselves are worth keeping in plain text. */
-const operatorNames = new Set(['log', 'ln', 'exp', 'sin', 'cos', 'tan', 'max', 'min', 'arg', 'sup', 'inf', 'lim', 'det', 'dim', 'ker', 'deg', 'gcd', 'Pr']);
+/** Math operators written as commands (every one LaTeX defines): the words themselves are worth keeping in plain text. */
+const operatorNames = new Set([
+  ...['log', 'lg', 'ln', 'exp', 'sin', 'cos', 'tan', 'cot', 'sec', 'csc', 'arcsin', 'arccos', 'arctan', 'sinh', 'cosh', 'tanh', 'coth'],
+  ...['max', 'min', 'arg', 'sup', 'inf', 'lim', 'limsup', 'liminf', 'det', 'dim', 'ker', 'hom', 'deg', 'gcd', 'Pr'],
+]);
 
 /**
  * The TeX family's logos, as their names: the library knew only \LaTeX and printed the rest as
