@@ -83,6 +83,8 @@ export const filterSchema = z.strictObject({
   categories: z
     .strictObject({ any: names.optional(), all: names.optional() })
     .refine((value) => value.any !== undefined || value.all !== undefined, { message: 'needs "any" or "all"' })
+    // The refinement in the published JSON Schema too, where a client validating by it can see it.
+    .meta({ minProperties: 1 })
     .optional(),
   authors: z.strictObject({ any: names }).optional(),
   // Trimmed as ids are stored (see PaperStorage.resolve).

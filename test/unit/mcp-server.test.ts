@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { Ajv } from 'ajv';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { LATEST_PROTOCOL_VERSION, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { PaperSearchError } from '../../src/client/paper-search-client.js';
@@ -98,6 +99,25 @@ describe('the MCP server over the services', () => {
     const searchTool = tools.find((tool) => tool.name === 'search_papers')!;
     assert.deepEqual(searchTool.inputSchema.required, ['query']);
     assert.equal(searchTool.inputSchema.additionalProperties, false);
+    await client.close();
+  });
+
+  it('regression: the published input schemas refuse a categories filter with neither any nor all, as the tools do (a client validating by them sent {} and was refused)', async () => {
+    const client = await connect(false);
+    const { tools } = await client.listTools();
+    const ajv = new Ajv({ strict: false });
+    const calls = {
+      search_papers: { query: 'volcano' },
+      find_similar_papers: { abstract: 'Volcano eruptions.' },
+      related_papers: { id: 'volcano-1' },
+      recommend_papers: { positive: ['volcano-1'] },
+    };
+    for (const [name, args] of Object.entries(calls)) {
+      const valid = ajv.compile(tools.find((tool) => tool.name === name)!.inputSchema);
+      assert.equal(valid({ ...args, filter: { categories: { any: ['physics.geo-ph'] } } }), true, name);
+      assert.equal(valid({ ...args, filter: { categories: {} } }), false, name);
+      assert.equal(errorOf(await callTool(client, name, { ...args, filter: { categories: {} } })).code, 'invalid_input', name);
+    }
     await client.close();
   });
 
