@@ -179,7 +179,8 @@ export const tools: readonly ToolDefinition[] = [
         papers.filter((paper) => paper !== undefined),
         input.format,
       );
-      const notFound = names.filter((_, i) => papers[i] === undefined);
+      // Each name once, as each paper is cited once however often it is asked for.
+      const notFound = [...new Set(names.filter((_, i) => papers[i] === undefined))];
       return {
         structured: { format: input.format, text, not_found: notFound },
         text,
