@@ -58,7 +58,7 @@ function valuesOf(params: URLSearchParams, name: string): string[] {
 
 export function searchUrl(state: SearchState, path = '/'): string {
   const params = new URLSearchParams();
-  if (state.q) params.set('q', state.q);
+  if (state.q) params.set('q', withinAddress(state.q));
   if (state.mode !== 'hybrid') params.set('mode', state.mode);
   if (state.yearFrom !== undefined) params.set('from', String(state.yearFrom));
   if (state.yearTo !== undefined) params.set('to', String(state.yearTo));
@@ -89,6 +89,29 @@ function shownOf(text: string | null): number {
 function year(text: string | null): number | undefined {
   if (text === null || !/^\d{1,4}$/.test(text)) return undefined;
   return Number(text);
+}
+
+/**
+ * The most characters a query takes in the address. The server reads at most 16 KiB of a request
+ * line and headers (431 headers_too_large), and a letter outside ASCII is written there as six to
+ * twelve characters: a long query in Chinese was searched, but its page could not be reloaded or
+ * shared. Any query of plain words the API takes fits, with room left for the filters and headers.
+ */
+const maxAddressQueryCharacters = 10_000;
+
+/** `query` cut to its longest start that takes at most maxAddressQueryCharacters in the address, never between the halves of a surrogate pair. */
+function withinAddress(query: string): string {
+  const addressLength = (text: string) => new URLSearchParams({ q: text }).toString().length - 'q='.length;
+  if (addressLength(query) <= maxAddressQueryCharacters) return query;
+  let fits = 0;
+  let fitsNot = query.length;
+  while (fitsNot - fits > 1) {
+    const middle = Math.floor((fits + fitsNot) / 2);
+    if (addressLength(query.slice(0, middle)) <= maxAddressQueryCharacters) fits = middle;
+    else fitsNot = middle;
+  }
+  const cut = query.slice(0, fits);
+  return /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut;
 }
 
 /**
