@@ -43,14 +43,14 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     onDrop: () => metrics.countDroppedConnection(),
   });
   const closeGracefully = drainOnClose(server);
-  const counted: AnswerOutsideApp = (answer) => {
+  const recordAnswer: AnswerOutsideApp = (answer) => {
     metrics.countAnswerOutsideApp(answer.method, answer.status);
     if (!answer.loggedByApp) logAnswerOutsideApp(log, answer);
   };
-  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => answerUnparsableRequest(error, socket, counted));
-  server.on('connect', (request: IncomingMessage, socket: Socket) => refuseConnect(request, socket, counted));
-  server.on('checkContinue', continueUnlessTooLarge(Math.max(config.MAX_BODY_BYTES, config.WRITE_MAX_BODY_BYTES), app, counted));
-  server.on('checkExpectation', (request: IncomingMessage) => refuseExpectation(request, counted));
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => answerUnparsableRequest(error, socket, recordAnswer));
+  server.on('connect', (request: IncomingMessage, socket: Socket) => refuseConnect(request, socket, recordAnswer));
+  server.on('checkContinue', continueUnlessTooLarge(Math.max(config.MAX_BODY_BYTES, config.WRITE_MAX_BODY_BYTES), app, recordAnswer));
+  server.on('checkExpectation', (request: IncomingMessage) => refuseExpectation(request, recordAnswer));
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`;
   // Said as what it is: health checks answer from here on, but the index may still fail to open (index_locked, say).

@@ -41,7 +41,7 @@ export function answerOutsideApp(request: IncomingMessage): AppError | undefined
  * limit, bytes that are not HTTP, a request that never finished arriving) in the service's one
  * error shape; Node's own answer is a bare status line with no body.
  */
-export function answerUnparsableRequest(error: NodeJS.ErrnoException, socket: Socket, counted: AnswerOutsideApp): void {
+export function answerUnparsableRequest(error: NodeJS.ErrnoException, socket: Socket, recordAnswer: AnswerOutsideApp): void {
   // A client that reset or closed its side before its request was whole is gone, not refused:
   // nothing to answer, and nothing to count as a bad request.
   if (error.code === 'ECONNRESET' || error.code === 'HPE_INVALID_EOF_STATE' || !socket.writable) {
@@ -63,7 +63,7 @@ export function answerUnparsableRequest(error: NodeJS.ErrnoException, socket: So
   if (broken) answeredHere.set(broken, answer);
   const requestId = (broken as { res?: ServerResponse } | undefined)?.res?.getHeader('x-request-id');
   answerAndClose(socket, answer, {
-    counted,
+    recordAnswer,
     method: 'unknown',
     ...(typeof requestId === 'string' ? { requestId } : {}),
     loggedByApp: broken !== undefined,
@@ -91,9 +91,9 @@ function closeAfterGivenAnswer(socket: Socket, answer: ServerResponse): void {
  * Answers a CONNECT request, which Node hands to the server's `connect` listeners rather than to
  * the app and, with none, drops without a word: this server is no proxy.
  */
-export function refuseConnect(request: IncomingMessage, socket: Socket, counted: AnswerOutsideApp): void {
+export function refuseConnect(request: IncomingMessage, socket: Socket, recordAnswer: AnswerOutsideApp): void {
   answerAndClose(socket, new AppError('method_not_allowed', `CONNECT is not allowed on ${request.url ?? '/'}: this server is not a proxy.`), {
-    counted,
+    recordAnswer,
     method: 'CONNECT',
     url: request.url,
     headers: ['Allow: GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS'],
@@ -104,11 +104,11 @@ export function refuseConnect(request: IncomingMessage, socket: Socket, counted:
  * Answers an `Expect` other than 100-continue, which Node hands to the server's
  * `checkExpectation` listeners and, with none, answers 417 with an empty body.
  */
-export function refuseExpectation(request: IncomingMessage, counted: AnswerOutsideApp): void {
+export function refuseExpectation(request: IncomingMessage, recordAnswer: AnswerOutsideApp): void {
   answerAndClose(
     request.socket,
     new AppError('expectation_failed', `This server meets no expectation but 100-continue (the request expects "${request.headers.expect ?? ''}").`),
-    { counted, method: request.method ?? 'unknown', url: request.url },
+    { recordAnswer, method: request.method ?? 'unknown', url: request.url },
   );
 }
 
@@ -121,18 +121,18 @@ export function refuseExpectation(request: IncomingMessage, counted: AnswerOutsi
 export function continueUnlessTooLarge(
   largestBodyBytes: number,
   handle: (request: IncomingMessage, response: ServerResponse) => void,
-  counted: AnswerOutsideApp,
+  recordAnswer: AnswerOutsideApp,
 ): (request: IncomingMessage, response: ServerResponse) => void {
   return (request, response) => {
     // Node takes any Expect naming 100-continue among others ("100-continue, x", or two Expect
     // lines) for 100-continue alone, and said 100 Continue to an expectation it does not meet.
     if ((request.headers.expect ?? '').trim().toLowerCase() !== '100-continue') {
-      refuseExpectation(request, counted);
+      refuseExpectation(request, recordAnswer);
       return;
     }
     const declared = Number(request.headers['content-length']);
     if (declared > largestBodyBytes) {
-      answerAndClose(request.socket, payloadTooLarge(largestBodyBytes), { counted, method: request.method ?? 'unknown', url: request.url });
+      answerAndClose(request.socket, payloadTooLarge(largestBodyBytes), { recordAnswer, method: request.method ?? 'unknown', url: request.url });
       return;
     }
     continueWhenBodyIsRead(request);
@@ -147,7 +147,7 @@ export function continueUnlessTooLarge(
  */
 interface OutsideAnswer {
   method: string;
-  counted: AnswerOutsideApp;
+  recordAnswer: AnswerOutsideApp;
   url?: string | undefined;
   headers?: readonly string[];
   /** The id the app gave the request being answered; a new one when the app never saw it. */
@@ -167,7 +167,7 @@ function answerAndClose(socket: Socket, appError: AppError, how: OutsideAnswer):
 function writeAnswerAndClose(socket: Socket, appError: AppError, how: OutsideAnswer): void {
   const body = JSON.stringify(toErrorBody(appError));
   const requestId = how.requestId ?? randomUUID();
-  how.counted({
+  how.recordAnswer({
     method: how.method,
     status: appError.status,
     code: appError.code,
