@@ -17,7 +17,6 @@ export function securityHeaders(): RequestHandler {
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:'],
         connectSrc: ["'self'"],
-        workerSrc: ["'self'", 'blob:'],
         fontSrc: ["'self'", 'data:'],
         objectSrc: ["'none'"],
         baseUri: ["'self'"],
@@ -25,6 +24,8 @@ export function securityHeaders(): RequestHandler {
         formAction: ["'self'"],
       },
     },
+    // As frame-ancestors 'none' says, for browsers that read only this header.
+    xFrameOptions: { action: 'deny' },
     // The API is meant to be called from other origins when CORS_ORIGINS says so.
     crossOriginResourcePolicy: { policy: 'cross-origin' },
   });

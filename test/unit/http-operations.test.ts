@@ -202,6 +202,15 @@ describe('operating the service', () => {
     assert.equal(response.headers.get('x-powered-by'), null);
   });
 
+  it('regression: the legacy framing header agrees with the policy (X-Frame-Options SAMEORIGIN beside frame-ancestors none), and no worker may load from a blob, which nothing served uses', async () => {
+    const app = await serving();
+    const response = await app.call('/v1/stats');
+    const policy = response.headers.get('content-security-policy') ?? '';
+    assert.match(policy, /frame-ancestors 'none'/);
+    assert.equal(response.headers.get('x-frame-options'), 'DENY');
+    assert.doesNotMatch(policy, /blob:/);
+  });
+
   it('limits requests per client when asked, with 429, Retry-After and RateLimit headers; probes are never limited', async () => {
     const app = await serving({ RATE_LIMIT_REQUESTS: '3', RATE_LIMIT_WINDOW_MS: '60000' });
     const statuses = [];
