@@ -687,6 +687,26 @@ describe('paste an abstract', () => {
     await context.close();
   });
 
+  it('regression: "Find similar papers" with an empty box is reached with Tab and says what it needs (it was disabled: Tab skipped it and nothing said why)', async () => {
+    const { context, page, errors } = await openPage('/similar');
+    const asked: string[] = [];
+    page.on('request', (outgoing) => {
+      if (outgoing.url().endsWith('/v1/similar')) asked.push(outgoing.url());
+    });
+    await page.locator('#similar-abstract').focus();
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent?.trim()), 'Find similar papers');
+    await page.keyboard.press('Enter');
+    await page.getByRole('alert').filter({ hasText: 'Paste an abstract first' }).waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'similar-abstract');
+    assert.equal(await page.locator('#similar-abstract').getAttribute('aria-describedby'), 'similar-needs-text');
+    await page.locator('#similar-abstract').fill('Speech recognition for languages with little transcribed audio.');
+    assert.equal(await page.getByText('Paste an abstract first').count(), 0, 'the hint goes once there is text');
+    assert.deepEqual(asked, []);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   it('finds similar papers and highlights the closest sentence of each', async () => {
     const { context, page, errors } = await openPage('/similar');
     await page

@@ -31,6 +31,9 @@ export function SimilarView() {
   const text = request && JSON.stringify(request);
   // The list shown for the text: "Show more" asks only for the pages it adds (each page embeds the abstract again).
   const kept = useRef<{ text: string; hits: Hit[] }>(undefined);
+  const abstractBox = useRef<HTMLTextAreaElement>(null);
+  // Pressed with no text: says what it needs, where a disabled button is skipped by Tab and says nothing.
+  const [needsText, setNeedsText] = useState(false);
   const result = useRequest<{ text: string; hits: Hit[] }>(text && JSON.stringify({ text, shown }), async (signal) => {
     const earlier = kept.current?.text === text ? kept.current.hits.slice(0, shown) : [];
     const pages = await Promise.all(
@@ -47,9 +50,14 @@ export function SimilarView() {
   kept.current = listHere;
   const markMore = useFocusAfterMore(listHere?.hits.length, !result.stale && !result.loading);
   const hasMore = listHere !== undefined && !result.stale && listHere.hits.length === shown && shown < mostSimilar;
+  const hasText = hasVisibleText(draft.abstract);
   const submit = () => {
     // Blanks as the API counts them (zero-width spaces too): it refuses such an abstract.
-    if (!hasVisibleText(draft.abstract)) return;
+    if (!hasText) {
+      setNeedsText(true);
+      abstractBox.current?.focus();
+      return;
+    }
     sessionStorage.setItem(draftKey, JSON.stringify(draft));
     setFeedback({ like: [], unlike: [] });
     setShown(similarPerPage);
@@ -77,12 +85,17 @@ export function SimilarView() {
         <label for="similar-abstract">Abstract</label>
         <textarea
           id="similar-abstract"
+          ref={abstractBox}
           rows={8}
           // The box takes no more than the API does, rather than sending a text it refuses.
           maxLength={paperLimits.abstractCharacters}
           value={draft.abstract}
           placeholder="Paste the abstract of a paper (yours, a draft, a colleague's) to find the papers closest to it."
-          onInput={(event) => setDraft({ ...draft, abstract: event.currentTarget.value })}
+          onInput={(event) => {
+            setDraft({ ...draft, abstract: event.currentTarget.value });
+            setNeedsText(false);
+          }}
+          aria-describedby={needsText ? 'similar-needs-text' : undefined}
           onKeyDown={(event) => {
             if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
               event.preventDefault();
@@ -91,7 +104,12 @@ export function SimilarView() {
           }}
         />
         <p class="hint">Ctrl+Enter also searches. Each result shows the sentence of its abstract closest to your text.</p>
-        <button type="submit" disabled={!hasVisibleText(draft.abstract)}>
+        {needsText && (
+          <p class="hint" id="similar-needs-text" role="alert">
+            Paste an abstract first: the papers are compared with its text.
+          </p>
+        )}
+        <button type="submit" aria-disabled={hasText ? undefined : 'true'}>
           Find similar papers
         </button>
       </form>
