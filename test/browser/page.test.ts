@@ -535,6 +535,24 @@ describe('the search page', () => {
     await context.close();
   });
 
+  it("regression: the time beside the count is the reader's wait, network included (it was the server's time: 1 ms shown after a wait of seconds)", async () => {
+    const context = await browser.newContext({ baseURL: server.url });
+    const page = await context.newPage();
+    await page.route('**/v1/search', async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 1_200));
+      await route.continue();
+    });
+    await page.goto('/?q=gaussian+splatting');
+    const took = page.locator('.status .took');
+    await took.waitFor();
+    const shown = Number(/(\d+) ms/.exec((await took.textContent()) ?? '')?.[1]);
+    assert.ok(shown >= 1_200, `${shown} ms shown`);
+    const [, waited, onServer] = /^(\d+) ms from the search to its answer, (\d+) ms of it on the server$/.exec((await took.getAttribute('title')) ?? '') ?? [];
+    assert.equal(Number(waited), shown);
+    assert.ok(Number(onServer) < 1_200, `${onServer} ms on the server`);
+    await context.close();
+  });
+
   it('regression: names the tab after the query as searched (a query of blanks named it " · paper-search", a zero-width space an invisible name)', async () => {
     const { context, page } = await openPage('/?q=%E2%80%8B%20');
     await page.locator('.welcome').waitFor();
