@@ -279,6 +279,15 @@ describe('SIGTERM', () => {
     assert.match(logs(), /"req":\{"id":"[0-9a-f-]{36}"/);
   });
 
+  it('regression: SIGHUP (a closed terminal, a service manager hanging up) drains and exits 0 as SIGTERM does (it had no handler: the process died at once, code 129, without a log line)', async () => {
+    const { child, base, exited, logs } = await startServeProcess();
+    assert.equal((await request(base, '/healthz')).status, 200);
+    child.kill('SIGHUP');
+    assert.equal(await exited, 0);
+    assert.match(logs(), /"signal":"SIGHUP","msg":"shutting down"/);
+    assert.match(logs(), /"msg":"stopped"/);
+  });
+
   it('regression: logs a request its shutdown timeout cut as cut, and how many (it was logged "request aborted", as if the client had left)', async () => {
     const { child, port, exited, logs } = await startServeProcess({ SHUTDOWN_TIMEOUT_MS: '300' });
     const { socket, body } = await searchOnRawSocket(port);
