@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { z } from 'zod';
 import { knownModelIds } from '../embedding/model-registry.js';
 import { AppError } from '../errors.js';
@@ -301,10 +301,10 @@ function conflictingSettings(config: z.infer<typeof configSchema>): { message: s
   return undefined;
 }
 
-/** Whether `folder` is `parent` or lies inside it (both absolute). */
+/** Whether `folder` is `parent` or lies inside it (both absolute). A folder inside may be named `..wal`: only a `..` step leads out. */
 function isWithin(folder: string, parent: string): boolean {
   const path = relative(parent, folder);
-  return path === '' || (!path.startsWith('..') && !isAbsolute(path));
+  return path === '' || (path !== '..' && !path.startsWith(`..${sep}`) && !isAbsolute(path));
 }
 
 /**

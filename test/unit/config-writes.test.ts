@@ -99,4 +99,10 @@ describe('walDirOf', () => {
     assert.equal(walDirOf(loadConfig({ INDEX_DIR: '/srv/index', WAL_DIR: '/srv/..index' })), '/srv/..index');
     assert.equal(walDirOf(loadConfig({ INDEX_DIR: '/srv/index/current', WAL_DIR: '/srv/index' })), '/srv/index');
   });
+
+  it('regression: refuses a WAL_DIR inside INDEX_DIR whose name starts with two dots (/srv/index/..wal was taken for a folder outside it)', () => {
+    assertConfigInvalid({ INDEX_DIR: '/srv/index', WAL_DIR: '/srv/index/..wal' }, 'WAL_DIR', /WAL_DIR.*INDEX_DIR/);
+    assertConfigInvalid({ INDEX_DIR: '/srv/index', WAL_DIR: '/srv/index/../index/..wal' }, 'WAL_DIR');
+    assert.equal(walDirOf(loadConfig({ INDEX_DIR: '/srv/index', WAL_DIR: '/srv/index/../index.wal' })), '/srv/index/../index.wal');
+  });
 });
