@@ -90,6 +90,14 @@ describe('texToText of a bare percent sign', () => {
     ];
     convertsEach(cases);
   });
+
+  it('regression: keeps a bare % in a link as it is ("\\url{https://host/a%20b}" read as "https://host/a\\%20b", the sign escaped for the library and kept escaped)', () => {
+    const cases: [string, string][] = [
+      ['see \\url{https://host/a%20b} for $x$', 'see https://host/a%20b for x'],
+      ['at \\href{https://host/a%20b}{the site}, 5% more', 'at the site, 5% more'],
+    ];
+    convertsEach(cases);
+  });
 });
 
 describe('texToText of operator names', () => {

@@ -43,12 +43,15 @@ function resolveTexLogos(tex: string): string {
 }
 
 /**
- * A bare `%` as the percent sign its writer meant, as BibTeX keeps it and the path without the
- * library reads it: the library reads it as TeX does, a comment running to the end of the field
- * ("$x$ and 50% more" became "x and 50").
+ * Stand-in for a bare `%` through the library: a noncharacter (U+FDD3), as for `<` and `>` below.
+ * The library reads a bare `%` as TeX does, a comment running to the end of the field ("$x$ and
+ * 50% more" became "x and 50"), and an escaped one in a `\url{…}` as its two characters.
  */
+const percent = '\uFDD3';
+
+/** A bare `%` as the percent sign its writer meant, as BibTeX keeps it and the path without the library reads it. */
 function escapeBarePercents(tex: string): string {
-  return tex.includes('%') ? tex.replace(/\\.|%/gs, (match) => (match === '%' ? '\\%' : match)) : tex;
+  return tex.includes('%') ? tex.replace(/\\.|%/gs, (match) => (match === '%' ? percent : match)) : tex;
 }
 
 /** Text commands the library does not know, with the characters they print. */
@@ -271,6 +274,7 @@ export function cleanLibraryText(text: string): string {
       .replaceAll(lessThan, '<')
       .replaceAll(greaterThan, '>')
       .replaceAll(underscore, '_')
+      .replaceAll(percent, '%')
       // \"{\i} comes out as a dotless i with a combining accent, which NFC cannot compose.
       .replace(/\u0131(?=[\u0300-\u036f])/g, 'i')
       // Math letters ($\mu$) come out in the mathematical italic block (U+1D707): plain letters
