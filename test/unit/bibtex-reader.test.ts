@@ -6,7 +6,7 @@ import { before, describe, it } from 'node:test';
 import { readBibtexEntries, type BibtexItem } from '../../src/ingest/formats/bibtex-syntax.js';
 import { bibtexEntryToRecord } from '../../src/ingest/formats/bibtex.js';
 import { loadBibtexLibrary } from '../../src/ingest/formats/tex-text.js';
-import { mapRecordToPaper } from '../../src/papers/paper-record.js';
+import { mapRecordToPaper, withFieldOverrides } from '../../src/papers/paper-record.js';
 import { formatFixtures, readRecords, valuesByPosition } from './format-support.js';
 import { temporaryRoot } from './support.js';
 
@@ -88,9 +88,19 @@ describe('BibTeX syntax', () => {
     const found = await items(
       '@article{,\n  title = {No key},\n  abstract = {A.}\n}\n@article{\n  title = {Key left out},\n  abstract = {B.}\n}\n@article{ok, title = {C}}\n',
     );
-    assert.deepEqual(found[0]?.problem, { line: 1, message: 'the entry has no citation key, which is its id' });
+    // Read without a key: its id may come from another field (below).
+    assert.equal(found[0]?.entry?.key, '');
     assert.deepEqual(found[1]?.problem, { line: 5, message: 'the entry has no citation key, which is its id' });
     assert.equal(found[2]?.entry?.key, 'ok');
+  });
+
+  it('regression: an entry saved without a key (@article{,) takes its id from the field the mapping names (it was refused whatever --id-field said)', async () => {
+    const [keyless] = await items('@article{, doi = {10.1/xyz}, title = {B}, abstract = {Abs.}}\n');
+    const record = bibtexEntryToRecord(await loadBibtexLibrary(), keyless!.entry!);
+    const mapped = mapRecordToPaper(record, withFieldOverrides({ id: 'doi' }));
+    assert.equal(mapped.ok && mapped.paper.id, '10.1/xyz');
+    const unmapped = mapRecordToPaper(record);
+    assert.equal(unmapped.ok ? undefined : unmapped.reason, 'missing_id');
   });
 
   it('reports a field without "=" and a missing comma between fields', async () => {

@@ -154,9 +154,9 @@ class Scanner {
   /**
    * The citation key: up to the first comma (or the entry's end, for an entry without fields). A
    * brace cannot be part of it: in `@article{smith{2020}, …}` BibTeX would end the entry at the
-   * key's `}` and lose every field, so the entry is reported as broken instead. An entry without
-   * a key (`@article{,` as JabRef saves one never given a key, or a first field where the key
-   * goes) has no id, and is reported so rather than read with a field's name for its key.
+   * key's `}` and lose every field, so the entry is reported as broken instead. A first field
+   * where the key goes is reported as a missing key rather than read with the field's name for
+   * its key.
    */
   key(close: string): string {
     const key = this.match(close === '}' ? /[^,\s{}]*/y : /[^,\s{})]*/y) ?? '';
@@ -164,7 +164,9 @@ class Scanner {
     if (next === '{' || (next === '}' && close !== '}')) {
       throw new BibtexSyntaxError(`the citation key "${key}${next}…" holds a brace; a key is letters, digits and punctuation other than braces and commas`);
     }
-    if (key === '' || next === '=') throw new BibtexSyntaxError('the entry has no citation key, which is its id');
+    // `@article{,` (as JabRef saves an entry never given a key) is read without a key, for a
+    // mapping that takes the id from a field (--id-field doi); a field where the key goes is not.
+    if (next === '=' || (key === '' && next !== ',')) throw new BibtexSyntaxError('the entry has no citation key, which is its id');
     if (next === ',') this.pos++;
     return key;
   }
