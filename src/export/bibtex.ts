@@ -114,10 +114,12 @@ export function escapeBibtex(text: string): string {
 /**
  * `%`, `&` and `#` as math written for MathJax holds them (arXiv's `$\textbf{16.3%}$`): TeX reads a
  * bare `%` as a comment to the end of the line, which is the rest of the field, and stops at a
- * bare `&` or `#` in math. Escaped, math sets them as signs.
+ * bare `&` or `#` in math. Escaped, math sets them as signs; an `&` inside an environment
+ * (`\begin{cases} a & b \end{cases}`) separates its columns and is kept.
  */
 function escapeInMath(math: string): string {
-  return math.replace(/\\.|[%&#]/gs, (match) => (match.length === 1 ? `\\${match}` : match));
+  const aligned = math.includes('\\begin{');
+  return math.replace(/\\.|[%&#]/gs, (match) => (match.length > 1 || (match === '&' && aligned) ? match : `\\${match}`));
 }
 
 /**

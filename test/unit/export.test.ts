@@ -451,6 +451,16 @@ describe('BibTeX round trip', () => {
     assert.equal(back?.abstract, 'It improves FID by 16.3% and PER by 35.2%, at 2× the cost.');
   });
 
+  it('regression: keeps the column separators of a TeX environment in math ($\\begin{cases} a & b \\end{cases}$ was written with \\&, which sets a sign and breaks its columns)', () => {
+    const entry = paperToBibtex({
+      id: 'cases',
+      title: 'Cases',
+      abstract: 'With $f = \\begin{cases} 1 & x > 0 \\\\ 0 & x \\le 0 \\end{cases}$ and $\\alpha & \\beta$.',
+    });
+    assert.match(entry, /\\begin\{cases\} 1 & x > 0/);
+    assert.match(entry, /\$\\alpha \\& \\beta\$/);
+  });
+
   it('regression: keeps an organisation whose name holds commas whole through BibTeX, RIS and CSL-JSON export and re-import (it came back as two authors or reshuffled)', async () => {
     const report: Paper = {
       id: 'nasem',
