@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import type { EntityTags, Preconditions } from '../writes/preconditions.js';
+import type { EntityTags, Preconditions } from '../papers/preconditions.js';
 
 /** The conditions a request puts on the paper it names: its If-Match and If-None-Match headers, as ETags of GET /v1/papers/:id name the paper's versions. */
 export function preconditionsOf(request: Request): Preconditions {

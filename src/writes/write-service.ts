@@ -11,7 +11,7 @@ import type { ExistingPaperChoice } from './existing-papers.js';
 import { patchedInput, sameText, type PaperPatch } from './paper-patch.js';
 import { paperEtag } from '../papers/paper-etag.js';
 import { turnsEvery } from '../shared/event-loop-turns.js';
-import { assertPreconditions, unmetPrecondition, type PaperState, type Preconditions } from './preconditions.js';
+import { assertPreconditions, unmetPrecondition, type PaperState, type Preconditions } from '../papers/preconditions.js';
 import { findSharedIdentifiers, type SharedIdentifier } from './shared-identifiers.js';
 import { GroupCommit } from './group-commit.js';
 import { isWriteEntry, rejectedEntry, type RejectedEntry, type WriteEntry } from './write-entries.js';

@@ -12,7 +12,7 @@ import { elapsedMs } from '../took.js';
 import { MapAnswers } from '../map-answers.js';
 import { sendKeptAnswer } from '../kept-answer-response.js';
 import { paperEtag } from '../../papers/paper-etag.js';
-import { assertPreconditions } from '../../writes/preconditions.js';
+import { assertPreconditions } from '../../papers/preconditions.js';
 import { preconditionsOf } from '../entity-tag-headers.js';
 import {
   batchSearchRequestSchema,

@@ -3,7 +3,7 @@ import { AppError } from '../errors.js';
 /** `*`, or the entity tags a header lists (weak ones kept: they never match a strong comparison). */
 export type EntityTags = '*' | readonly string[];
 
-/** A write's conditions on the paper it names (RFC 9110 §13.1): If-Match, If-None-Match. */
+/** A request's conditions on the paper it names (RFC 9110 §13.1): If-Match, If-None-Match. */
 export interface Preconditions {
   ifMatch?: EntityTags;
   ifNoneMatch?: EntityTags;
