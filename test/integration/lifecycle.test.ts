@@ -199,7 +199,10 @@ describe('request log', () => {
         answers.map((answer) => answer.slice(0, 12)),
         ['HTTP/1.1 400', 'HTTP/1.1 431', 'HTTP/1.1 417', 'HTTP/1.1 400'],
       );
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Each answer's line is written as it is given, or as the app finishes the request.
+      for (let waited = 0; waited < 10_000 && !answers.every((answer) => logs().includes(`"id":"${idOf(answer)}"`)); waited += 50) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
       const lines = logs()
         .split('\n')
         .filter((line) => line.startsWith('{'))
