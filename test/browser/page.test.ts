@@ -118,6 +118,20 @@ function contrastRatio(first: string, second: string): number {
   return (lighter! + 0.05) / (darker! + 0.05);
 }
 
+/** Brings the map's paper 0 to the centre of the view, then moves away and back with the keys, so the keyboard names it. */
+async function centrePaperZero(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const plot = (window as unknown as { paperSearchMap: { screenOf(index: number): { x: number; y: number }; panBy(dx: number, dy: number): void } })
+      .paperSearchMap;
+    const canvas = document.querySelector<HTMLCanvasElement>('.map-canvas')!;
+    const at = plot.screenOf(0);
+    plot.panBy(canvas.clientWidth / 2 - at.x, canvas.clientHeight / 2 - at.y);
+  });
+  await page.locator('.map-canvas').focus();
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('ArrowRight');
+}
+
 async function seriousViolations(page: Page): Promise<string[]> {
   const results = await new AxeBuilder({ page }).analyze();
   return results.violations
@@ -1418,16 +1432,7 @@ describe('the map', () => {
     await page.keyboard.press('Escape');
     await page.locator('.map-tooltip').waitFor({ state: 'detached', timeout: 2_000 });
     // Paper 0 at the centre of the view, named from the keyboard.
-    await page.evaluate(() => {
-      const plot = (window as unknown as { paperSearchMap: { screenOf(index: number): { x: number; y: number }; panBy(dx: number, dy: number): void } })
-        .paperSearchMap;
-      const canvas = document.querySelector<HTMLCanvasElement>('.map-canvas')!;
-      const centred = plot.screenOf(0);
-      plot.panBy(canvas.clientWidth / 2 - centred.x, canvas.clientHeight / 2 - centred.y);
-    });
-    await page.locator('.map-canvas').focus();
-    await page.keyboard.press('ArrowLeft');
-    await page.keyboard.press('ArrowRight');
+    await centrePaperZero(page);
     await page.locator('.map-tooltip').waitFor();
     await page.keyboard.press('Escape');
     await page.locator('.map-tooltip').waitFor({ state: 'detached', timeout: 2_000 });
@@ -1438,17 +1443,7 @@ describe('the map', () => {
   it('regression: opens a paper from the keyboard, and by touch only once its title is shown (the keyboard reached no paper; a tap opened one unseen)', async () => {
     const { context, page, errors } = await openPage('/map');
     await page.waitForFunction(() => ((window as unknown as { paperSearchMap?: { lastDrawMs: number } }).paperSearchMap?.lastDrawMs ?? 0) > 0);
-    // Bring paper 0 to the centre of the view, then move away and back with the keys.
-    await page.evaluate(() => {
-      const plot = (window as unknown as { paperSearchMap: { screenOf(index: number): { x: number; y: number }; panBy(dx: number, dy: number): void } })
-        .paperSearchMap;
-      const canvas = document.querySelector<HTMLCanvasElement>('.map-canvas')!;
-      const at = plot.screenOf(0);
-      plot.panBy(canvas.clientWidth / 2 - at.x, canvas.clientHeight / 2 - at.y);
-    });
-    await page.locator('.map-canvas').focus();
-    await page.keyboard.press('ArrowLeft');
-    await page.keyboard.press('ArrowRight');
+    await centrePaperZero(page);
     const map = (await request<MapBody>(server.url, '/v1/map')).body;
     const centred = (await request<{ paper: { title: string } }>(server.url, `/v1/papers/${encodeURIComponent(map.ids[0]!)}`)).body.paper;
     await page.locator('.map-tooltip', { hasText: centred.title }).waitFor();
