@@ -47,6 +47,16 @@ describe('AliasWatch', () => {
     assert.equal(watch.metadata.collection, 'Papers_new');
   });
 
+  it('regression: the refusal of another model\'s build ends the rebuild command with a full stop before saying how to restart ("--model all-MiniLM-L6-v2 Restart this server")', async () => {
+    const otherBuild = { ...buildOf('new'), model: { ...describeModel(model), titleWeight: 0 } };
+    const client = {
+      collections: { get: () => ({ config: { get: async () => ({ name: 'Papers_new', description: encodeMetadata(otherBuild) }) } }) },
+    } as unknown as WeaviateClient;
+    const watch = watchServing(client, 'old');
+    await watch.check();
+    assert.match(watch.refusal ?? '', /--model all-MiniLM-L6-v2\. Restart this server on the manifest\.json the rebuild wrote/);
+  });
+
   it('gives up waiting after the timeout, with nothing changed, and applies the read when it ends', async () => {
     const { client, answer } = clusterAnsweringLater();
     const watch = watchServing(client, 'old');

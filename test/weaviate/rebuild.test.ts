@@ -222,7 +222,7 @@ describe(
       });
       assert.equal(search.status, 503);
       assert.equal(search.body.error.code, 'storage_unavailable');
-      assert.match(search.body.error.message, /Restart this server with that model/);
+      assert.match(search.body.error.message, /Restart this server on the manifest\.json the rebuild wrote/);
       const write = await request(server.url, '/v1/papers/after-model-change', {
         method: 'PUT',
         json: { title: 'Not to be stored', abstract: 'A vector of the wrong model.' },

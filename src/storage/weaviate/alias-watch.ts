@@ -107,7 +107,9 @@ export class AliasWatch {
 
   private refuse(error: unknown): void {
     if (this.mismatch === undefined) this.options.log.error({ err: error }, 'the alias now names a build this server cannot serve; refusing requests');
-    this.mismatch = `${(error as Error).message} Restart this server with that model, or point the alias back.`;
+    // The cause may end in a command (the rebuild's), without a full stop to end its sentence.
+    const cause = (error as Error).message.replace(/(?<![.!?])$/, '.');
+    this.mismatch = `${cause} Restart this server on the manifest.json the rebuild wrote (it names that model), or point the alias back.`;
   }
 
   private schedule(): void {
