@@ -57,6 +57,29 @@ describe('AliasWatch', () => {
     assert.match(watch.refusal ?? '', /--model all-MiniLM-L6-v2\. Restart this server on the manifest\.json the rebuild wrote/);
   });
 
+  it('regression: a deleted collection behind the alias is refused, where /readyz said ready while every request failed "could not find class"', async () => {
+    let answer: () => Promise<{ name: string; description: string }> = () =>
+      Promise.reject(
+        Object.assign(new Error('The request to Weaviate failed with status code: 404'), { name: 'WeaviateUnexpectedStatusCodeError', code: 404 }),
+      );
+    const client = { collections: { get: () => ({ config: { get: () => answer() } }) } } as unknown as WeaviateClient;
+    const watch = watchServing(client, 'old');
+    await watch.check();
+    assert.match(watch.refusal ?? '', /^No Weaviate collection under the alias Papers: .*It is served again as soon as the alias names a build/);
+    answer = async () => ({ name: 'Papers_new', description: encodeMetadata(buildOf('new')) });
+    await watch.check();
+    assert.equal(watch.refusal, undefined);
+    assert.equal(watch.metadata.collection, 'Papers_new');
+  });
+
+  it('leaves an alias the cluster does not answer for to the health poll', async () => {
+    const client = { collections: { get: () => ({ config: { get: () => Promise.reject(new TypeError('fetch failed')) } }) } } as unknown as WeaviateClient;
+    const watch = watchServing(client, 'old');
+    await watch.check();
+    assert.equal(watch.refusal, undefined);
+    assert.equal(watch.metadata.collection, 'Papers_old');
+  });
+
   it('gives up waiting after the timeout, with nothing changed, and applies the read when it ends', async () => {
     const { client, answer } = clusterAnsweringLater();
     const watch = watchServing(client, 'old');

@@ -51,7 +51,7 @@ export class AliasWatch {
     return this.current;
   }
 
-  /** Why requests are refused (the alias now names a build of another model), if they are. */
+  /** Why requests are refused (the alias now names a build of another model, or no collection), if they are. */
   get refusal(): string | undefined {
     return this.mismatch;
   }
@@ -83,11 +83,13 @@ export class AliasWatch {
     try {
       latest = await readAliasMetadata(this.client, this.options.alias);
     } catch (error) {
-      // An alias that cannot be read now is the cluster's health to report, not a new build; one
-      // naming a collection of another format, or not paper-search's, is refused like another model.
-      if ((isAppError(error) && error.code === 'index_missing') || read < this.lastApplied) return;
+      // An alias the cluster cannot read now is the cluster's health to report, not a new build. One
+      // Weaviate answers names no collection (the collection or the alias was deleted) is refused:
+      // every request would fail while /readyz said ready. One naming a collection of another
+      // format, or not paper-search's, is refused like another model.
+      if ((isAppError(error) && error.code === 'index_missing' && !namesNoCollection(error)) || read < this.lastApplied) return;
       this.lastApplied = read;
-      this.refuse(error);
+      this.refuse(error, "It is served again as soon as the alias names a build of this server's model.");
       return;
     }
     // Overlapping reads (the poll's and a write's) are applied in the order they started.
@@ -97,7 +99,7 @@ export class AliasWatch {
     try {
       assertMetadataMatchesModel(latest, this.options.model, this.options.alias);
     } catch (error) {
-      this.refuse(error);
+      this.refuse(error, 'Restart this server on the manifest.json the rebuild wrote (it names that model), or point the alias back.');
       return;
     }
     this.options.log.info({ alias: this.options.alias, createdAt: latest.createdAt }, 'the alias names a new build; serving it');
@@ -105,11 +107,11 @@ export class AliasWatch {
     this.mismatch = undefined;
   }
 
-  private refuse(error: unknown): void {
-    if (this.mismatch === undefined) this.options.log.error({ err: error }, 'the alias now names a build this server cannot serve; refusing requests');
+  private refuse(error: unknown, remedy: string): void {
+    if (this.mismatch === undefined) this.options.log.error({ err: error }, 'the alias no longer names a build this server can serve; refusing requests');
     // The cause may end in a command (the rebuild's), without a full stop to end its sentence.
     const cause = (error as Error).message.replace(/(?<![.!?])$/, '.');
-    this.mismatch = `${cause} Restart this server on the manifest.json the rebuild wrote (it names that model), or point the alias back.`;
+    this.mismatch = `${cause} ${remedy}`;
   }
 
   private schedule(): void {
@@ -117,4 +119,10 @@ export class AliasWatch {
     this.timer = setTimeout(() => void this.check().finally(() => this.schedule()), this.options.intervalMs);
     this.timer.unref();
   }
+}
+
+/** Weaviate answered that no collection goes by the alias (404), rather than not answering. */
+function namesNoCollection(error: AppError): boolean {
+  const cause = error.cause as { name?: string; code?: number } | undefined;
+  return cause?.name === 'WeaviateUnexpectedStatusCodeError' && cause.code === 404;
 }
