@@ -232,3 +232,43 @@ describe(
     });
   },
 );
+
+describe(
+  'rebuilding behind an alias whose collection was deleted',
+  { skip: testBackend !== 'weaviate' && 'needs the local Weaviate cluster (TEST_BACKEND=weaviate)' },
+  () => {
+    it("regression: publishes the new build and succeeds (it moved the alias, then failed with a 404 looking for the deleted collection's writes)", async () => {
+      const danglingAlias = `Dangling${randomBytes(6).toString('hex')}`;
+      const folder = await makeTempDir();
+      const embedder = await loadTestEmbedder('all-MiniLM-L6-v2');
+      const client = await connectWeaviate(testConfig());
+      const build = () =>
+        ingestPapers(embedder, {
+          input,
+          format: detectFormat(input),
+          indexDir: folder,
+          storage: testConfig({ WEAVIATE_COLLECTION: danglingAlias }),
+          log: silentLog,
+        });
+      try {
+        await build();
+        const first = (await client.alias.get(danglingAlias)).collection;
+        await client.collections.delete(first);
+        await build();
+        const second = (await client.alias.get(danglingAlias)).collection;
+        assert.notEqual(second, first);
+        assert.equal(JSON.parse(await readFile(join(folder, 'manifest.json'), 'utf8')).collection, second);
+      } finally {
+        const target = await client.alias.get(danglingAlias).then(
+          (entry) => entry.collection,
+          () => undefined,
+        );
+        await client.alias.delete(danglingAlias).catch(() => undefined);
+        if (target !== undefined) await client.collections.delete(target).catch(() => undefined);
+        await client.close();
+        await embedder.dispose();
+        await removeDir(folder);
+      }
+    });
+  },
+);

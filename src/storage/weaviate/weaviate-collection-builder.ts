@@ -112,6 +112,8 @@ export class WeaviateCollectionBuilder implements CollectionBuilder {
       });
       const built = { model: metadata.model, count: this.added, ...(keptEmbeddedIndex === undefined ? {} : { keptEmbeddedIndex }) };
       if (previous === undefined || previous === this.name) return built;
+      // An alias left naming a collection deleted behind it: nothing to keep or drop.
+      if (!(await this.client.collections.exists(previous))) return built;
       // Readers and writers follow the alias, so nothing uses the previous collection any more;
       // but writes it took after its build are in no input file: it is kept for them.
       const writes = await writesAfterBuild(this.client.collections.get<PaperProperties>(previous));
