@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { appendFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -7,6 +7,7 @@ import { getModel } from '../../src/embedding/model-registry.js';
 import { mapLayoutFileName } from '../../src/storage/embedded/map/map-layout-file.js';
 import { relatedListsFileName } from '../../src/storage/embedded/related-lists-file.js';
 import { IndexFolderWriter } from '../../src/storage/embedded/index-folder-writer.js';
+import { replaceDirectory, stagingPathFor } from '../../src/shared/fs-atomic.js';
 import { openIndexFolder } from '../../src/storage/embedded/index-folder.js';
 import { checksumOf, verifyIndexFiles } from '../../src/storage/embedded/index-integrity.js';
 import { indexFiles, indexFormatVersion, manifestFileName, readManifest, writeManifest, type Manifest } from '../../src/storage/embedded/manifest.js';
@@ -155,6 +156,36 @@ describe('IndexFolderWriter + openIndexFolder', () => {
     assert.equal(loaded.papers.size, 3);
     assert.equal(loaded.papers.labelOf('p0'), undefined);
     assert.equal(loaded.papers.labelOf('new-2'), 2);
+  });
+
+  it('regression: a folder a snapshot replaced while it was being read was reported as index_corrupt ("vectors.f32 holds 7744512 bytes, 7680000 expected"); it is read again', async () => {
+    const parent = await freshParent();
+    const target = join(parent, 'index');
+    const builds = [join(parent, 'small'), join(parent, 'large')];
+    await buildIndex(builds[0]!, papers.slice(0, 10), vectors.slice(0, 10));
+    await buildIndex(builds[1]!, papers, vectors);
+    await cp(builds[0]!, target, { recursive: true });
+
+    // Another process's snapshots, replacing the folder as they do, one after another.
+    let swapping = true;
+    const swaps = (async () => {
+      for (let swap = 1; swapping; swap++) {
+        const staged = stagingPathFor(target, 'building');
+        await cp(builds[swap % 2]!, staged, { recursive: true });
+        await replaceDirectory(staged, target);
+      }
+    })();
+    try {
+      for (let read = 0; read < 40; read++) {
+        const loaded = await openIndexFolder(target, model, 50);
+        assert.equal(loaded.papers.size, loaded.manifest.count);
+        assert.equal(loaded.vectors.count, loaded.manifest.count);
+        assert.equal(loaded.storedVectors.length, loaded.manifest.count * dimension);
+      }
+    } finally {
+      swapping = false;
+      await swaps;
+    }
   });
 
   it("regression: keeps a folder of a version it cannot read, which may hold writes (a rebuild over a newer version's index deleted it)", async () => {

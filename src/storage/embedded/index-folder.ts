@@ -1,7 +1,9 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import type { ModelDescription } from '../../embedding/model-registry.js';
 import { AppError } from '../../errors.js';
+import { settleIndexFolder } from '../interrupted-swap.js';
 import { decodeBm25Index } from './lexical/bm25-codec.js';
 import type { Bm25Index } from './lexical/bm25-index.js';
 import { readIndexFile } from './index-file-reader.js';
@@ -39,9 +41,38 @@ export interface LoadedIndex {
   related?: RelatedLists;
 }
 
-/** Loads an index folder built with `model`; any other model, a damaged or an incomplete folder is refused. */
+/** Loads of a folder that another process's snapshots keep replacing, before one is read whole. */
+const loadAttempts = 3;
+
+/**
+ * Loads an index folder built with `model`; any other model, a damaged or an incomplete folder is
+ * refused. A process that only reads the folder (a query command with `--index`, a server without
+ * keys) may see a server's snapshot replace it between reading the manifest and reading the files,
+ * and would take the new files for damage of the old folder's: it reads the folder again when the
+ * manifest is no longer the one it began with.
+ */
 export async function openIndexFolder(folder: string, model: ModelDescription, efSearch: number): Promise<LoadedIndex> {
-  const manifest = await readManifest(folder);
+  for (let attempt = 1; ; attempt++) {
+    const manifest = await readManifest(folder);
+    let loaded: LoadedIndex;
+    try {
+      loaded = await loadIndexFolder(folder, manifest, model, efSearch);
+    } catch (error) {
+      if (attempt === loadAttempts || !(await folderReplacedSince(folder, manifest))) throw error;
+      continue;
+    }
+    if (attempt === loadAttempts || !(await folderReplacedSince(folder, manifest))) return loaded;
+  }
+}
+
+/** Whether the folder's manifest is another than `manifest`; once a swap under way has ended. */
+async function folderReplacedSince(folder: string, manifest: Manifest): Promise<boolean> {
+  await settleIndexFolder(folder, undefined);
+  const current = await readManifest(folder).catch(() => undefined);
+  return current === undefined || !isDeepStrictEqual(current, manifest);
+}
+
+async function loadIndexFolder(folder: string, manifest: Manifest, model: ModelDescription, efSearch: number): Promise<LoadedIndex> {
   assertManifestMatchesModel(manifest, model, folder);
   const verdicts = await verifyIndexFiles(folder, manifest, 'load');
   assertIntact(folder, verdicts);
