@@ -71,6 +71,7 @@ export async function ingestPapers(embedder: Embedder, options: IngestOptions): 
   const sharing: SharedIdentifierTally = { shared: new Set(), sharedExamples: [] };
   const sharedInInput = inputIdentifierTracker();
   let read = 0;
+  let papersRead = 0;
   let group: Paper[] = [];
 
   const reject = (rejection: Rejection) => {
@@ -105,7 +106,7 @@ export async function ingestPapers(embedder: Embedder, options: IngestOptions): 
     embedding = startEmbedding(embedder, group);
     group = [];
     if (previous) await addGroup(writer, previous.papers, vectors);
-    options.progress?.update(writer.size, source.totalBytes > 0 ? source.bytesRead() / source.totalBytes : 1);
+    options.progress?.update({ indexed: writer.size, papersRead, inputShareRead: source.totalBytes > 0 ? source.bytesRead() / source.totalBytes : 1 });
   };
 
   try {
@@ -115,6 +116,7 @@ export async function ingestPapers(embedder: Embedder, options: IngestOptions): 
         reject(rejection);
         continue;
       }
+      papersRead++;
       group.push(paper);
       if (group.length >= groupSize) await flush();
     }

@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import type { ProgressReporter } from '../../ingest/progress.js';
+import { estimatedTotalPapers, type IngestionProgress, type ProgressReporter } from '../../ingest/progress.js';
 import { painter, type StreamTraits } from './terminal.js';
 
 /**
@@ -28,12 +28,13 @@ export class PapersProgressBar implements ProgressReporter {
     this.bar.start(1, 0, { papers: '0', rate: '–', eta_text: '–' });
   }
 
-  update(indexed: number, fraction: number): void {
+  update(progress: IngestionProgress): void {
+    const { indexed } = progress;
     const seconds = (performance.now() - this.started) / 1000;
     const rate = seconds > 0 ? indexed / seconds : 0;
-    // Readers run ahead of the embedding (a small file is read whole at once), so the estimate
+    // Readers run ahead of the papers read (a small file is read whole at once), so the estimate
     // stays an estimate until the summary line gives the count.
-    const estimatedTotal = fraction > 0 ? Math.max(indexed, Math.round(indexed / fraction)) : indexed;
+    const estimatedTotal = estimatedTotalPapers(progress) ?? indexed;
     const remaining = Math.max(0, estimatedTotal - indexed);
     this.bar.setTotal(Math.max(1, estimatedTotal));
     this.bar.update(indexed, {
