@@ -412,6 +412,12 @@ describe('exit codes', () => {
       code: 1,
       message: /input_unreadable.*no such file/,
     },
+    {
+      name: 'regression: an abstract file that is a folder (failure; it said "EISDIR: illegal operation on a directory, read")',
+      args: ['similar', '--file', 'INDEX', '--url', 'SERVER'],
+      code: 1,
+      message: /^error \[input_unreadable\]: Cannot read .*: it is a folder; give the file of the abstract\.$/m,
+    },
   ];
   for (const failure of cases) {
     it(`exits ${failure.code} on ${failure.name}, with one line and no stack trace`, async () => {

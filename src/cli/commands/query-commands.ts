@@ -192,7 +192,8 @@ async function readAbstract(file: string | undefined): Promise<string> {
   let bytes: Buffer;
   if (fromFile) {
     bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => {
-      throw new AppError('input_unreadable', `Cannot read ${file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}.`);
+      const reason = error.code === 'ENOENT' ? 'no such file' : error.code === 'EISDIR' ? 'it is a folder; give the file of the abstract' : error.message;
+      throw new AppError('input_unreadable', `Cannot read ${file}: ${reason}.`);
     });
   } else {
     if (process.stdin.isTTY) throw new UsageError('Give the abstract with --file <path>, or pipe it to standard input.');
