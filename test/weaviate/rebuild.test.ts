@@ -90,6 +90,8 @@ describe(
       assert.equal(unreachable.code, 1);
       assert.equal(unreachable.index.status, 'fail');
       assert.match(unreachable.index.fix!, /WEAVIATE_URL/);
+      // Regression: the cluster's verdict followed "; but" with a capital, as a clause of the check's sentence.
+      assert.match(unreachable.index.message, /^[^;]+: [A-Z][^]*[^.]$/);
       // verify gives the same verdict (it passed the folder whatever the cluster said).
       const verify = (environment: Record<string, string>) =>
         runCli('verify', ['--index', indexDir], { BACKEND: 'weaviate', WEAVIATE_COLLECTION: alias, ...environment });

@@ -190,7 +190,8 @@ export async function collectionPointerCheck(config: Config, folder: string, poi
     }
   } catch (error) {
     const fix = 'check WEAVIATE_URL and WEAVIATE_GRPC, or rebuild the collection: paper-search ingest (see docs/scaling-out.md)';
-    const failure = `${message}; but ${error instanceof Error ? error.message : String(error)}`;
+    // The cluster's verdict is a sentence of its own ("No Weaviate collection …"), not a clause.
+    const failure = `${message}: ${(error instanceof Error ? error.message : String(error)).replace(/\.$/, '')}`;
     // The cluster's own verdict keeps its code: another model's build, a missing alias, a cluster that does not answer.
     const code = isAppError(error) ? error.code : 'storage_unavailable';
     return { check: 'index', status: 'fail', message: failure, fix, error: new AppError(code, `${failure}. Fix: ${fix}`, { cause: error }) };
