@@ -37,40 +37,27 @@ const responseHeaders = {
   etag: stringHeader("The paper's version (JSON answers of one paper, without `fields`): send it back in If-Match to write only that version."),
 };
 
-/** A write's conditions on the paper's version (RFC 9110 §13.1). */
+/** An optional header naming the paper's version (RFC 9110 §13.1). */
+function versionHeader(name: 'If-Match' | 'If-None-Match', description: string) {
+  return { name, in: 'header', required: false, description, schema: { type: 'string' } };
+}
+
+/** A write's conditions on the paper's version. */
 const conditionalHeaders = [
-  {
-    name: 'If-Match',
-    in: 'header',
-    required: false,
-    description: 'Write only if the paper is stored with one of these ETags (or, with `*`, stored at all); else 412 precondition_failed.',
-    schema: { type: 'string' },
-  },
-  {
-    name: 'If-None-Match',
-    in: 'header',
-    required: false,
-    description: 'Write only if the paper is not stored (`*`: create, never replace), or not with one of these ETags; else 412 precondition_failed.',
-    schema: { type: 'string' },
-  },
+  versionHeader('If-Match', 'Write only if the paper is stored with one of these ETags (or, with `*`, stored at all); else 412 precondition_failed.'),
+  versionHeader(
+    'If-None-Match',
+    'Write only if the paper is not stored (`*`: create, never replace), or not with one of these ETags; else 412 precondition_failed.',
+  ),
 ];
 
-/** A read's conditions: the revalidation of a cached copy (RFC 9110 §13.1.2), and the version the client expects. */
+/** A read's conditions: the revalidation of a cached copy (§13.1.2), and the version the client expects. */
 const readConditionHeaders = [
-  {
-    name: 'If-None-Match',
-    in: 'header',
-    required: false,
-    description: "A cached copy's ETag (or `*`): if the paper is stored with it (stored at all, for `*`), the answer is 304 Not Modified with no body.",
-    schema: { type: 'string' },
-  },
-  {
-    name: 'If-Match',
-    in: 'header',
-    required: false,
-    description: 'Answer only if the paper is stored with one of these ETags (or, with `*`, stored at all); else 412 precondition_failed.',
-    schema: { type: 'string' },
-  },
+  versionHeader(
+    'If-None-Match',
+    "A cached copy's ETag (or `*`): if the paper is stored with it (stored at all, for `*`), the answer is 304 Not Modified with no body.",
+  ),
+  versionHeader('If-Match', 'Answer only if the paper is stored with one of these ETags (or, with `*`, stored at all); else 412 precondition_failed.'),
 ];
 
 /**
