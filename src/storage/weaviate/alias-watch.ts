@@ -3,6 +3,7 @@ import type { ModelDescription } from '../../embedding/model-registry.js';
 import { AppError, isAppError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import { assertMetadataMatchesModel, decodeMetadata, type CollectionMetadata } from './collection-schema.js';
+import { isNotFoundAnswer } from './engine-errors.js';
 
 /** A build an alias names: its metadata, and the collection's own name. */
 export type ServedBuild = CollectionMetadata & { collection: string };
@@ -87,7 +88,7 @@ export class AliasWatch {
       // Weaviate answers names no collection (the collection or the alias was deleted) is refused:
       // every request would fail while /readyz said ready. One naming a collection of another
       // format, or not paper-search's, is refused like another model.
-      if ((isAppError(error) && error.code === 'index_missing' && !namesNoCollection(error)) || read < this.lastApplied) return;
+      if ((isAppError(error) && error.code === 'index_missing' && !isNotFoundAnswer(error.cause)) || read < this.lastApplied) return;
       this.lastApplied = read;
       this.refuse(error, "It is served again as soon as the alias names a build of this server's model.");
       return;
@@ -119,10 +120,4 @@ export class AliasWatch {
     this.timer = setTimeout(() => void this.check().finally(() => this.schedule()), this.options.intervalMs);
     this.timer.unref();
   }
-}
-
-/** Weaviate answered that no collection goes by the alias (404), rather than not answering. */
-function namesNoCollection(error: AppError): boolean {
-  const cause = error.cause as { name?: string; code?: number } | undefined;
-  return cause?.name === 'WeaviateUnexpectedStatusCodeError' && cause.code === 404;
 }

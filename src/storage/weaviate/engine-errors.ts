@@ -22,3 +22,8 @@ function isConnectionFailure(error: unknown): boolean {
 export function isReplicaShortfall(error: unknown): boolean {
   return /replica/i.test((error as Error | undefined)?.message ?? '');
 }
+
+/** Weaviate answered 404 (no collection goes by that name), rather than not answering. */
+export function isNotFoundAnswer(error: unknown): boolean {
+  return (error as Error | undefined)?.name === 'WeaviateUnexpectedStatusCodeError' && (error as { code?: number }).code === 404;
+}
