@@ -1,8 +1,8 @@
 import type { Logger } from '../log.js';
-import { dieOfSignal } from '../shared/process-end.js';
+import { dieOfSignal, onStopSignals } from '../shared/process-end.js';
 
 /**
- * Ctrl-C or SIGTERM stops a build (ingest, or start indexing the sample) cleanly (its partial folder or collection removed, the index it was to
+ * Ctrl-C, SIGTERM or SIGHUP stops a build (ingest, or start indexing the sample) cleanly (its partial folder or collection removed, the index it was to
  * replace untouched) rather than killing the process with it half-written in Weaviate; a second
  * signal exits at once.
  */
@@ -18,13 +18,5 @@ export function stopOnSignal(log: Logger): { signal: AbortSignal; release(): voi
     log.warn({ signal }, 'stopping: the build is abandoned after the group being embedded, unless it is already being written (signal again to exit at once)');
     controller.abort(signal);
   };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
-  return {
-    signal: controller.signal,
-    release() {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-    },
-  };
+  return { signal: controller.signal, release: onStopSignals(stop) };
 }

@@ -5,6 +5,7 @@ import { clientEnvironment, loadConfig, localEnvironment } from '../config/confi
 import { createLogger, type Logger } from '../log.js';
 import { openReadOnlyServices } from '../read-only-services.js';
 import type { Services } from '../services.js';
+import { onStopSignals } from '../shared/process-end.js';
 import type { PaperSearchBackend } from './backend.js';
 import { localBackend } from './local-backend.js';
 import { messageLines, type MessageId } from './message-lines.js';
@@ -25,7 +26,7 @@ const maxMessageBytes = 32 * 1024 * 1024;
 const packageRoot = resolve(import.meta.dirname, '../..');
 
 /**
- * Serves MCP on stdin and stdout until the client closes stdin or a SIGINT or SIGTERM arrives.
+ * Serves MCP on stdin and stdout until the client closes stdin or a stop signal (SIGINT, SIGTERM, SIGHUP) arrives.
  * With `index`, the model and index are loaded in this process (read-only: writes go through a
  * server, the one owner of an index that takes writes); with `url`, every call is forwarded to
  * that paper-search server, and a `key` offers the write tools. Logs go to stderr, as JSON lines.
@@ -80,8 +81,10 @@ export async function runMcpStdio(options: McpStdioOptions, environment: NodeJS.
   const input = messageLines(process.stdin, { maxLineBytes: maxMessageBytes, onOversized: (id, bytes) => refuseOversized(id, bytes) });
   // Listened for until the end: once they are, a signal no longer ends the process by itself.
   const signalled = new Promise<string>((resolveSignal) => {
-    process.once('SIGINT', () => resolveSignal('SIGINT'));
-    process.once('SIGTERM', () => resolveSignal('SIGTERM'));
+    const stopListening = onStopSignals((signal) => {
+      stopListening();
+      resolveSignal(signal);
+    });
   });
   // A client that stops reading is gone: stop as for a signal, the model workers closed before
   // the process exits (exiting under a running model call aborted the process). An answer written

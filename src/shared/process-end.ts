@@ -4,6 +4,21 @@
  * second Ctrl-C, and a signal no command handles, end it through dieOfSignal.
  */
 const cleanups = new Set<() => void>();
+
+/**
+ * The signals that ask a process to stop: Ctrl-C, a service manager's stop, and a closed terminal
+ * or a manager hanging up (without a handler, SIGHUP ended a command at once, its partial build
+ * or temporary folder left behind).
+ */
+export const stopSignals: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/** Calls `handler` on each stop signal until what it returns is called. */
+export function onStopSignals(handler: (signal: NodeJS.Signals) => void): () => void {
+  for (const signal of stopSignals) process.on(signal, handler);
+  return () => {
+    for (const signal of stopSignals) process.off(signal, handler);
+  };
+}
 let listening = false;
 
 /** Runs `cleanup` (synchronous) when the process ends; returns what stops that. */

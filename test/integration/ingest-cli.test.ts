@@ -267,26 +267,38 @@ describe('paper-search ingest', () => {
     assert.deepEqual(await readdir(parent), ['index'], 'no lock or staging folder left');
   });
 
-  it('regression: stops on Ctrl-C, removing its partial build and leaving the index it was to replace (it died mid-build, leaving a partial collection in Weaviate)', async () => {
-    const parent = join(workDir, 'interrupted');
-    const indexDir = join(parent, 'index');
-    assert.equal((await runCli('ingest', ['--input', join(fixtures, 'ingest-papers.json'), '--index', indexDir])).code, 0);
-    const { child, result } = startCli(['ingest', '--input', samplePapers, '--index', indexDir, '--group-size', '8']);
-    // Interrupted once its build has begun: its staging folder exists.
-    for (let tries = 0; tries < 600 && !(await readdir(parent)).some((name) => name.startsWith('.index.building-')); tries++) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    child.kill('SIGINT');
-    const { code, stderr } = await result;
-    assert.equal(code, 1, stderr);
-    assert.match(stderr, /error \[interrupted\]: Stopped by SIGINT after \d+ papers: the new build was abandoned/);
-    assert.deepEqual(await readdir(parent), ['index'], 'no staging folder left');
-    assert.deepEqual(
-      (await readPapers(indexDir)).map((paper) => paper.id),
-      ['j1', 'j2'],
-      'the previous index is untouched',
-    );
-  });
+  const interruptedBuilds = [
+    {
+      signal: 'SIGINT',
+      bug: 'stops on Ctrl-C, removing its partial build and leaving the index it was to replace (it died mid-build, leaving a partial collection in Weaviate)',
+    },
+    {
+      signal: 'SIGHUP',
+      bug: 'a closed terminal (SIGHUP) stops a build as Ctrl-C does (it had no handler: the process died at once, its staging folder and lock left behind)',
+    },
+  ] as const;
+  for (const { signal, bug } of interruptedBuilds) {
+    it(`regression: ${bug}`, async () => {
+      const parent = join(workDir, `interrupted-${signal}`);
+      const indexDir = join(parent, 'index');
+      assert.equal((await runCli('ingest', ['--input', join(fixtures, 'ingest-papers.json'), '--index', indexDir])).code, 0);
+      const { child, result } = startCli(['ingest', '--input', samplePapers, '--index', indexDir, '--group-size', '8']);
+      // Interrupted once its build has begun: its staging folder exists.
+      for (let tries = 0; tries < 600 && !(await readdir(parent)).some((name) => name.startsWith('.index.building-')); tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      child.kill(signal);
+      const { code, stderr } = await result;
+      assert.equal(code, 1, stderr);
+      assert.match(stderr, new RegExp(`error \\[interrupted\\]: Stopped by ${signal} after \\d+ papers: the new build was abandoned`));
+      assert.deepEqual(await readdir(parent), ['index'], 'no staging folder left');
+      assert.deepEqual(
+        (await readPapers(indexDir)).map((paper) => paper.id),
+        ['j1', 'j2'],
+        'the previous index is untouched',
+      );
+    });
+  }
 
   it('reads the papers from standard input with --input -, named so in its manifest and errors, and leaves no copy behind', async () => {
     const indexDir = join(workDir, 'from-stdin');

@@ -22,6 +22,7 @@ import { addFieldOptions, fieldMapOf } from './field-options.js';
 import { nonEmpty, serverUrl } from './list-options.js';
 import { maxPapersPerWrite } from '../../http/paper-write-schemas.js';
 import { keptReport, tallyKept, type KeptTally } from './kept-papers.js';
+import { onStopSignals } from '../../shared/process-end.js';
 
 /** JSON per request, well under the server's 32 MiB default write body (a thousand long abstracts exceed it). */
 const bytesPerRequest = 8 * 1024 * 1024;
@@ -112,11 +113,12 @@ async function addPapers(input: NamedInput, flags: AddFlags, { log, say }: Comma
     batchBytes = 0;
     if (sending.length > 0) await addBatch(client, sending, { replace: flags.replace ?? false, allowTitleOnly: flags.allowTitleOnly ?? false }, summary);
   };
-  // Ctrl-C or SIGTERM stops after the batch being sent, which the server may already be writing.
+  // A stop signal (Ctrl-C, SIGTERM, SIGHUP) stops after the batch being sent, which the server may already be writing; a second one exits at once.
   const stop = new AbortController();
-  const onSignal = (signal: NodeJS.Signals) => stop.abort(signal);
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const stopListening = onStopSignals((signal) => {
+    stopListening();
+    stop.abort(signal);
+  });
   try {
     // Without --allow-title-only, a record without an abstract is listed as rejected, as the write API would refuse it.
     for await (const { paper, rejection } of papersOfInput(source, { fields: fieldMapOf(flags), allowTitleOnly: flags.allowTitleOnly ?? false })) {
@@ -145,8 +147,7 @@ async function addPapers(input: NamedInput, flags: AddFlags, { log, say }: Comma
     if (summary.added + summary.replaced + summary.kept > 0) report(summary, input, flags, say);
     throw error;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    stopListening();
   }
   report(summary, input, flags, say);
   if (summary.read === 0) {
