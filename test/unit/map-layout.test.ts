@@ -17,7 +17,7 @@ import { startBuildLayout } from '../../src/storage/embedded/map/layout-thread.j
 import { createLogger } from '../../src/log.js';
 import type { Paper } from '../../src/papers/paper.js';
 import { buildFakeIndex, FakeEmbedder, openFakeStorage, topicPapers } from './fake-collection.js';
-import { isAppErrorWithCode, temporaryRoot } from './support.js';
+import { isAppErrorWithCode, longestWait, temporaryRoot } from './support.js';
 import { seededRandom } from '../../src/shared/seeded-random.js';
 
 const root = temporaryRoot('paper-search-map-');
@@ -156,29 +156,21 @@ describe('PaperPositions.placeMissing, many papers', () => {
     for (let label = 0; label < count; label++) graph.add(label, vectors.subarray(label * dimension, (label + 1) * dimension));
     // The first hundred papers have a position; the rest were written since.
     const positions = PaperPositions.fromLayout({ method: 'pca', builtAt: 'x', x: new Float32Array(100).fill(1), y: new Float32Array(100).fill(2) });
-    let placing = true;
-    let longest = 0;
     let written = false;
-    const watching = (async () => {
-      let last = performance.now();
-      while (placing) {
-        await new Promise((resolve) => setImmediate(resolve));
-        longest = Math.max(longest, performance.now() - last);
-        last = performance.now();
-        if (!written) {
-          // A write applied while the papers are placed: one paper deleted, one added.
-          store.remove(count - 1);
-          graph.remove(count - 1);
-          graph.add(store.append({ id: 'late', title: 'late', abstract: 'late' }), vectors.subarray(count * dimension));
-          written = true;
-        }
-      }
-    })();
-    const started = performance.now();
-    const placed = await positions.placeMissing(store, graph);
-    const took = performance.now() - started;
-    placing = false;
-    await watching;
+    let placed = 0;
+    const { longest, took } = await longestWait(
+      async () => {
+        placed = await positions.placeMissing(store, graph);
+      },
+      () => {
+        if (written) return;
+        // A write applied while the papers are placed: one paper deleted, one added.
+        store.remove(count - 1);
+        graph.remove(count - 1);
+        graph.add(store.append({ id: 'late', title: 'late', abstract: 'late' }), vectors.subarray(count * dimension));
+        written = true;
+      },
+    );
     assert.ok(longest < took / 4, `the event loop waited ${longest.toFixed(0)} ms while papers were placed for ${took.toFixed(0)} ms`);
     assert.ok(written, 'a write came between two slices');
     assert.equal(placed, count - 100, 'every paper without a position but the deleted one, and the one written meanwhile');

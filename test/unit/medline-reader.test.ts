@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { mapRecordToPaper } from '../../src/papers/paper-record.js';
 import { readRecords } from './format-support.js';
-import { temporaryRoot } from './support.js';
+import { mainThreadMs, temporaryRoot } from './support.js';
 
 const root = temporaryRoot('paper-search-medline-');
 
@@ -84,9 +84,9 @@ describe('readMedline', () => {
     const lines = 100_000;
     const path = join(root(), 'long.nbib');
     await writeFile(path, `PMID- 1\nTI  - T\nAB  - start\n${'      a\n'.repeat(lines)}${'AU  - Doe J\n'.repeat(lines)}`);
-    const started = performance.now();
+    const started = mainThreadMs();
     const [record] = await readRecords(path, 'medline');
-    const seconds = (performance.now() - started) / 1000;
+    const seconds = (mainThreadMs() - started) / 1000;
     const value = record?.value as { abstract: string; authors: string[] };
     assert.equal(value.abstract.length, 'start'.length + 2 * lines);
     assert.equal(value.authors.length, lines);
