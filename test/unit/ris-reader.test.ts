@@ -46,6 +46,11 @@ describe('readRis', () => {
     assert.deepEqual([second.title, second.authors, second.abstract, second.year, second.date], ['Older', ['John Roe'], 'B.', 2018, '2018-05']);
   });
 
+  it('regression: keeps the order of authors a record gives under both AU and A1 (the A1 authors came last)', async () => {
+    const [record] = await readRis('TY  - JOUR\nTI  - T\nAB  - A.\nA1  - Roe, John\nAU  - Doe, Jane\nA1  - Poe, Edgar\nER  - \n');
+    assert.deepEqual((record?.value as Record<string, unknown>).authors, ['John Roe', 'Jane Doe', 'Edgar Poe']);
+  });
+
   it('regression: writes Chinese, Japanese and Korean names family first and unspaced, as every other format does (山田, 太郎 was stored as "太郎 山田", and changed on a round trip)', async () => {
     const [record] = await readRis('TY  - JOUR\nTI  - T\nAB  - A.\nAU  - 山田, 太郎\nAU  - 王, 小明\nAU  - 김, 민준\nAU  - Smith, John, Jr.\nER  - \n');
     assert.deepEqual((record?.value as Record<string, unknown>).authors, ['山田太郎', '王小明', '김민준', 'John Smith Jr.']);

@@ -47,7 +47,8 @@ export async function* readRis(input: Input): AsyncGenerator<RawRecord> {
           }
           open = undefined;
         } else if (open) {
-          addTagValue(open, tag, value);
+          // A1 is the older name of AU: one list keeps the authors in the order the record gives them.
+          addTagValue(open, tag === 'A1' ? 'AU' : tag, value);
         }
       }
     } catch (error) {
