@@ -109,6 +109,27 @@ describe('texToText of operator names', () => {
   });
 });
 
+describe('texToText of math between \\( \\), \\[ \\] and $$', () => {
+  it('regression: keeps display math and reads \\(…\\) as $…$ is read ("we propose the PDE \\[ … \\] where" lost the equation, \\(a\\_b\\) became "ab")', () => {
+    convertsEach([
+      ['we propose the PDE: \\[\n-\\text{div}(D) + \\lambda(t) = \\Phi \\]\nwhere $D$', 'we propose the PDE: -div(D)+λ(t)=Φ where D'],
+      ['at $$x^2$$ and \\[ y_i \\] and \\(a\\_b\\) or \\(f_i(x)\\)', 'at x² and yᵢ and a_b or fᵢ(x)'],
+      // Adjacent inline math, an escaped dollar and a line break with its spacing are not display math.
+      ['speedups of $2.16\\times$$\\sim$$2.50\\times$ over', 'speedups of 2.16×∼2.50× over'],
+      ['costs \\$5 and \\$6 $x$', 'costs $5 and $6 x'],
+    ]);
+  });
+});
+
+describe('texToText of operator names beside punctuation', () => {
+  it('regression: spaces an operator name as TeX does, not before punctuation, a bracket or a script ("$\\tanh$-shaped" became "tanh -shaped", "$O(\\log n)$" "O( log n)")', () => {
+    convertsEach([
+      ['$\\tanh$-shaped, the $\\log$, and $O(\\log n)$ or $\\log(x)$', 'tanh-shaped, the log, and O(log n) or log(x)'],
+      ['$n\\log n$, $(n-r)\\log q$, $\\log_2 n$, $\\log\\log n$ and $\\max\\{a,b\\}$', 'n log n, (n-r) log q, log₂n, log log n and max{a,b}'],
+    ]);
+  });
+});
+
 describe('texToText of a lowered infinity', () => {
   it('regression: reads $L_\\infty$ as $L_{\\infty}$ reads (the library gave "L ͚", a space and a combining double ring)', () => {
     convertsEach([['the $L_\\infty$-norm and $\\ell_\\infty$, as $L_{\\infty}$', 'the L∞-norm and ℓ∞, as L∞']]);

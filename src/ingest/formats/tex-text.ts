@@ -54,6 +54,38 @@ function escapeBarePercents(tex: string): string {
   return tex.includes('%') ? tex.replace(/\\.|%/gs, (match) => (match === '%' ? percent : match)) : tex;
 }
 
+/**
+ * The space TeX puts around an operator name (`$n\log n$`, `$\log\alpha$`), decided once the
+ * library's text is known: a noncharacter (U+FDD4), as for `%` above. TeX puts none beside
+ * punctuation, brackets, scripts or a text's own space, so a plain space made "tanh -shaped" of
+ * `$\tanh$-shaped` and "log ," of `$\log$,`.
+ */
+const operatorSpace = '\uFDD4';
+/**
+ * Where TeX spaces an operator name: after a letter, number, script, closing bracket or prime
+ * (`$(n-r)\log q$`), and before a letter or digit, not before a script (`$\log_2 n$`, `$\sin^2$`)
+ * or an opening bracket (`$\log(x)$`).
+ */
+const operatorSpaceBetween = /(?<=[\p{L}\p{N}\p{M})\]}|'′])\uFDD4+(?=[\p{Lu}\p{Ll}\p{Lt}\p{Lo}\p{Nd}|√∂∇])/gu;
+
+/**
+ * Math between `\(…\)`, `\[…\]` or `$$…$$` written as `$…$`: the steps below read math between
+ * dollars only, and the library dropped display math and everything in it ("we propose the PDE
+ * \[ … \] where" became "we propose the PDE where"). In plain text the two kinds read alike.
+ * Escaped characters and inline math are read past whole, so `\\[2pt]`, `\$` and adjacent inline
+ * math (`$a$$b$`) stay as they are.
+ */
+function mathAsDollars(tex: string): string {
+  if (!tex.includes('\\(') && !tex.includes('\\[') && !tex.includes('$$')) return tex;
+  return tex.replace(
+    /\\\(([\s\S]*?)\\\)|\\\[([\s\S]*?)\\\]|\$\$([^$]+)\$\$|\\.|\$[^$]*\$/g,
+    (match, inline: string | undefined, display: string | undefined, dollars: string | undefined) => {
+      const math = inline ?? display ?? dollars;
+      return math === undefined ? match : `$${math}$`;
+    },
+  );
+}
+
 /** Text commands the library does not know, with the characters they print. */
 const textCommands: Record<string, string> = { textquotesingle: "'" };
 
@@ -66,7 +98,7 @@ const libraryOptions: Options = {
     if (/^\\\s$/.test(tex)) return ' ';
     const name = /^\\([A-Za-z]+)$/.exec(tex.trim())?.[1];
     if (name === undefined) return '';
-    return textCommands[name] ?? (operatorNames.has(name) ? ` ${name} ` : '');
+    return textCommands[name] ?? (operatorNames.has(name) ? `${operatorSpace}${name}${operatorSpace}` : '');
   },
 };
 
@@ -275,6 +307,8 @@ export function cleanLibraryText(text: string): string {
       .replaceAll(greaterThan, '>')
       .replaceAll(underscore, '_')
       .replaceAll(percent, '%')
+      .replace(operatorSpaceBetween, ' ')
+      .replaceAll(operatorSpace, '')
       // \"{\i} comes out as a dotless i with a combining accent, which NFC cannot compose.
       .replace(/\u0131(?=[\u0300-\u036f])/g, 'i')
       // Math letters ($\mu$) come out in the mathematical italic block (U+1D707): plain letters
@@ -326,7 +360,7 @@ export function convertWithLibrary(parse: BibtexLibraryParse, fields: Record<str
   const body = Object.entries(fields)
     .map(
       ([name, value]) =>
-        `  ${name} = {${escapeAngleBrackets(literalTildesAndCarets(resolveMathAccents(resolveWordsInMath(resolveUnicodeAndScripts(escapeUnderscoresInMath(resolveSiunitx(resolveTexLogos(escapeBarePercents(value)))))))))}}`,
+        `  ${name} = {${escapeAngleBrackets(literalTildesAndCarets(resolveMathAccents(resolveWordsInMath(resolveUnicodeAndScripts(escapeUnderscoresInMath(resolveSiunitx(resolveTexLogos(escapeBarePercents(mathAsDollars(value))))))))))}}`,
     )
     .join(',\n');
   let library: ReturnType<BibtexLibraryParse>;
