@@ -194,6 +194,8 @@ describe('BibTeX entry to record: TeX to text', () => {
     ['5\\,$\\mu$m and $\\Delta$t', '5 \u03bcm and \u0394t'],
     // Regression: MathJax's \unicode became its argument's text ("Biofoulingx2013communities"), and a raised letter lost its raising (GSBAK$^K$ became GSBAKK).
     ['Biofouling$\\unicode{x2013}$communities, $\\unicode{8212}$', 'Biofouling\u2013communities, \u2014'],
+    // Regression: a special character so written was read as TeX: the % as a comment, and the rest of the text was lost.
+    ['at 1$\\unicode{x0025}$ FAR, $\\unicode{x0026}$ and $\\unicode{95}$ or $a\\unicode{x0023}$', 'at 1% FAR, & and _ or a#'],
     ['GSBAK$^K$ and $O(n^k)$ with $x_{i}$', 'GSBAK\u1d37 and O(n\u1d4f) with x\u1d62'],
   ];
   for (const [tex, text] of cases) {

@@ -176,6 +176,8 @@ describe('texToText', () => {
     ['\\textless{}tag\\textgreater{} \\textbackslash{} \\textasciitilde{} \\textasciicircum{}', '<tag> \\ ~ ^'],
     // Regression: textcomp's straight quote was dropped ("Dont stop").
     ['Don\\textquotesingle t stop, it\\textquotesingle{}s', "Don't stop, it's"],
+    // Regression: textcomp's minus sign was dropped ("from 5 to 3").
+    ['from \\textminus{}5 to \\textminus 3', 'from \u22125 to \u22123'],
   ];
   for (const [tex, text] of cases) {
     it(`turns ${JSON.stringify(tex)} into ${JSON.stringify(text)}`, () => assert.equal(texToText(parse, tex), text));

@@ -87,7 +87,7 @@ function mathAsDollars(tex: string): string {
 }
 
 /** Text commands the library does not know, with the characters they print. */
-const textCommands: Record<string, string> = { textquotesingle: "'" };
+const textCommands: Record<string, string> = { textquotesingle: "'", textminus: '\u2212' };
 
 const libraryOptions: Options = {
   // Titles keep the case they were written in: they are searched and shown, not typeset.
@@ -217,10 +217,19 @@ const subscriptLetters: Record<string, string> = Object.fromEntries([...'aehijkl
  * braced, as TeX reads it: the library's table gave `_\infty` unbraced a space and a combining
  * double ring ("L ͚").
  */
+/**
+ * TeX's special characters written with `\unicode{…}` (arXiv writes `1$\unicode{x0025}$`), as what
+ * reads as the character: a `%` put in raw was a comment to the library, and the rest of the
+ * abstract was lost.
+ */
+const texSpecialAsText: Record<string, string> = { '%': percent, _: underscore, '&': '\\&', '#': '\\#', $: '\\$', '{': '\\{', '}': '\\}' };
+
 function resolveUnicodeAndScripts(tex: string): string {
   const unicode = tex.replace(/\\unicode\{(?:(?:0?x)([0-9A-Fa-f]{1,6})|(\d{1,7}))\}/g, (match, hex: string | undefined, decimal: string | undefined) => {
     const code = hex === undefined ? Number(decimal) : Number.parseInt(hex, 16);
-    return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : match;
+    if (!(code > 0 && code <= 0x10ffff)) return match;
+    const character = String.fromCodePoint(code);
+    return texSpecialAsText[character] ?? character;
   });
   if (!unicode.includes('$')) return unicode;
   return unicode.replace(inlineMath, (math) =>
