@@ -50,6 +50,14 @@ export async function settleIndexFolder(folder: string, log: Logger | undefined)
 }
 
 /**
+ * Returns once no swap of the folder is between its two renames (no folder, the previous one set
+ * aside beside it), or after swapWaitMs: a reader that found no folder there reads it again.
+ */
+export async function swapBetweenRenamesEnded(folder: string): Promise<void> {
+  for (const waitUntil = Date.now() + swapWaitMs; (await setAsideFoldersOf(folder)).length > 0 && Date.now() <= waitUntil;) await sleep(20);
+}
+
+/**
  * Whether a live process is swapping the folder: the one named by a set-aside folder, unless it
  * is this one (its own swaps are never under way while it settles, and in a container a restarted
  * server may have the id of the one that crashed). A note written before notes held an id leaves

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { appendFile, cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, cp, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -186,6 +186,22 @@ describe('IndexFolderWriter + openIndexFolder', () => {
       swapping = false;
       await swaps;
     }
+  });
+
+  it('regression: a folder read between the two renames of a snapshot swap was reported as index_missing ("No index at …"); it is read once the swap has ended', async () => {
+    const parent = await freshParent();
+    const target = join(parent, 'index');
+    const staged = join(parent, 'staged');
+    await buildIndex(target, papers.slice(0, 10), vectors.slice(0, 10));
+    await buildIndex(staged, papers, vectors);
+    // A swap between its renames, as replaceDirectory makes it: the folder set aside, the new one not yet in its place.
+    await rename(target, stagingPathFor(target, 'old'));
+    const opening = openIndexFolder(target, model, 50);
+    await sleep(100);
+    await rename(staged, target);
+    const loaded = await opening;
+    assert.equal(loaded.papers.size, papers.length);
+    await assert.rejects(openIndexFolder(join(parent, 'never-built'), model, 50), isAppErrorWithCode('index_missing'));
   });
 
   it("regression: keeps a folder of a version it cannot read, which may hold writes (a rebuild over a newer version's index deleted it)", async () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { ModelDescription } from '../../embedding/model-registry.js';
 import { AppError } from '../../errors.js';
-import { settleIndexFolder } from '../interrupted-swap.js';
+import { settleIndexFolder, swapBetweenRenamesEnded } from '../interrupted-swap.js';
 import { decodeBm25Index } from './lexical/bm25-codec.js';
 import type { Bm25Index } from './lexical/bm25-index.js';
 import { readIndexFile } from './index-file-reader.js';
@@ -48,12 +48,19 @@ const loadAttempts = 3;
  * Loads an index folder built with `model`; any other model, a damaged or an incomplete folder is
  * refused. A process that only reads the folder (a query command with `--index`, a server without
  * keys) may see a server's snapshot replace it between reading the manifest and reading the files,
- * and would take the new files for damage of the old folder's: it reads the folder again when the
- * manifest is no longer the one it began with.
+ * and would take the new files for damage of the old folder's, or find no folder between the swap's
+ * renames: it reads the folder again when the manifest is no longer the one it began with, or was not there.
  */
 export async function openIndexFolder(folder: string, model: ModelDescription, efSearch: number): Promise<LoadedIndex> {
   for (let attempt = 1; ; attempt++) {
-    const manifest = await readManifest(folder);
+    let manifest: Manifest;
+    try {
+      manifest = await readManifest(folder);
+    } catch (error) {
+      if (attempt === loadAttempts || !(error instanceof AppError && error.code === 'index_missing')) throw error;
+      await swapBetweenRenamesEnded(folder);
+      continue;
+    }
     let loaded: LoadedIndex;
     try {
       loaded = await loadIndexFolder(folder, manifest, model, efSearch);
