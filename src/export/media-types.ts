@@ -36,3 +36,11 @@ export const formatNames: Record<ExportFormat, { name: string; records: string }
 
 /** A file name's extension for each format. */
 export const formatExtensions: Record<ExportFormat, string> = { bibtex: 'bib', ris: 'ris', 'csl-json': 'json' };
+
+/**
+ * A paper's id as the name of the file it is saved in, without its extension ("2503.11731"):
+ * characters a file system or a header's quoting could trip on become "_".
+ */
+export function paperFileName(id: string): string {
+  return id.replace(/[^\w.-]+/g, '_').slice(0, 100);
+}

@@ -34,14 +34,6 @@ export function withoutFormat(query: Request['query']): Request['query'] {
   return rest;
 }
 
-/**
- * A paper's id as the name of the file it is saved in ("2503.11731.bib"): characters a file
- * system or the header's quoting could trip on become "_".
- */
-export function fileNameOf(id: string): string {
-  return id.replace(/[^\w.-]+/g, '_').slice(0, 100);
-}
-
 /** Papers, or the papers of a ranked list in its order (scores and explanations left out), in an export format. */
 export function sendExport(response: Response, format: ExportFormat, papers: readonly Paper[], name: string): void {
   const body = exportPapers(papers, format);

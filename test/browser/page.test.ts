@@ -994,6 +994,32 @@ describe('a screen reader and a keyboard', () => {
     await context.close();
   });
 
+  it('regression: says why a paper\'s file could not be saved, with "Try again" (a refusal was saved as the file: its JSON under the .bib name)', async () => {
+    const { context, page } = await openPage('/?q=video+compression');
+    await page.locator('.hits .hit-title a').first().click();
+    await page.waitForURL(/\/paper\//);
+    await page.getByRole('heading', { name: 'Related papers' }).waitFor();
+    let downloads = 0;
+    page.on('download', () => downloads++);
+    const bibtexExport = (url: URL) => url.searchParams.get('format') === 'bibtex';
+    await page.route(bibtexExport, (route) =>
+      route.fulfill({
+        status: 503,
+        headers: { 'retry-after': '1' },
+        contentType: 'application/json',
+        body: JSON.stringify({ error: { code: 'overloaded', message: 'The server is busy.' } }),
+      }),
+    );
+    await page.getByRole('link', { name: 'BibTeX file of this paper' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Try again' }).waitFor({ timeout: 5_000 });
+    assert.equal(downloads, 0, 'nothing saved');
+    await page.unroute(bibtexExport);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Try again' }).click()]);
+    assert.match(await readFile((await download.path())!, 'utf8'), /^@\w+\{/);
+    assert.equal(await page.getByRole('alert').count(), 0);
+    await context.close();
+  });
+
   it('regression: offers "Try again" when the map or a re-ranking fails in a way that may pass (only a reload brought them back)', async () => {
     const { context, page } = await openPage('/?q=video+compression');
     await page.locator('.hits .hit').first().waitFor();

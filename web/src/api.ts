@@ -53,6 +53,15 @@ export function exportedPapers(ids: readonly string[], format: ExportFormat): Pr
   return answerText(`/v1/papers/batch?format=${format}`, { body: { ids } }, exportMediaTypes[format]);
 }
 
+/** The address of one paper as a reference manager's file. */
+export function exportedPaperPath(id: string, format: ExportFormat): string {
+  return `/v1/papers/${encodeURIComponent(id)}?format=${format}`;
+}
+
+export function exportedPaper(id: string, format: ExportFormat): Promise<string> {
+  return answerText(exportedPaperPath(id, format), {}, exportMediaTypes[format]);
+}
+
 /**
  * How long the page waits for an answer: a server that stopped answering (suspended, or a proxy
  * holding the connection) left "Searching…" on screen for good. A running server refuses, itself,

@@ -5,8 +5,8 @@ import { callerOf, presentsKnownKey } from '../caller.js';
 import { methodNotAllowed, onlyQueryParameters } from '../route-refusals.js';
 import { parseInput } from '../../shared/zod-issues.js';
 import { paperOfHit } from '../../export/export-papers.js';
-import type { ExportFormat } from '../../export/media-types.js';
-import { fileNameOf, responseFormat, sendExport, withoutFormat } from '../export-formats.js';
+import { paperFileName, type ExportFormat } from '../../export/media-types.js';
+import { responseFormat, sendExport, withoutFormat } from '../export-formats.js';
 import { facetBody, listOptions, rankedListBody } from '../ranked-lists.js';
 import { elapsedMs } from '../took.js';
 import { MapAnswers } from '../map-answers.js';
@@ -160,7 +160,7 @@ export function searchRoutes(requireService: (response: Response) => SearchServi
     // If-None-Match is a cache's revalidation (a 304, see revalidation.ts); If-Match names the version the client expects.
     const { ifMatch } = preconditionsOf(request);
     if (ifMatch !== undefined) assertPreconditions({ ifMatch }, { present: true, etag: paperEtag(paper) }, paper.id, 'was not sent');
-    if (format !== 'json') return sendExport(response, format, [paper], fileNameOf(paper.id));
+    if (format !== 'json') return sendExport(response, format, [paper], paperFileName(paper.id));
     // The stored version, for a write's If-Match; a selection of fields is another representation.
     if (fields === undefined) response.setHeader('ETag', paperEtag(paper));
     response.json({ paper: selectPaperFields(paper, fields), took_ms: elapsedMs(started) });

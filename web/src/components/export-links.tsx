@@ -1,23 +1,50 @@
 import { useState } from 'preact/hooks';
-import { ApiError, exportedPapers } from '../api.js';
-import { exportFormats, exportMediaTypes, formatExtensions, type ExportFormat } from '../../../src/export/media-types.js';
+import { ApiError, exportedPaper, exportedPaperPath, exportedPapers } from '../api.js';
+import { exportFormats, exportMediaTypes, formatExtensions, paperFileName, type ExportFormat } from '../../../src/export/media-types.js';
 import { papersCount } from '../counts.js';
 import { ErrorNotice } from './notice.js';
 
 const formatLabels: Record<ExportFormat, string> = { bibtex: 'BibTeX', ris: 'RIS', 'csl-json': 'CSL-JSON' };
 
-/** One paper as a reference manager's file, from the API's exports (GET /v1/papers/:id?format=…), saved under the name the server gives it (its id). */
+/**
+ * One paper as a reference manager's file, from the API's exports (GET /v1/papers/:id?format=…),
+ * saved under the name the server gives it (its id). A click fetches the file first: as a plain
+ * download, a refusal (429, 503) was saved as the file, its JSON under the .bib name. The links
+ * stay links, to copy or open in a tab.
+ */
 export function CiteLinks({ id }: { id: string }) {
+  const [failed, setFailed] = useState<{ format: ExportFormat; message: string }>();
+  const save = async (format: ExportFormat) => {
+    setFailed(undefined);
+    try {
+      saveFile(await exportedPaper(id, format), exportMediaTypes[format], `${paperFileName(id)}.${formatExtensions[format]}`);
+    } catch (caught) {
+      setFailed({ format, message: caught instanceof ApiError ? caught.message : 'The file could not be made.' });
+    }
+  };
   return (
-    <p class="cite">
-      Cite:{' '}
-      {exportFormats.map((format) => (
-        <a key={format} href={`/v1/papers/${encodeURIComponent(id)}?format=${format}`} download>
-          {formatLabels[format]}
-          <span class="visually-hidden"> file of this paper</span>
-        </a>
-      ))}
-    </p>
+    <>
+      <p class="cite">
+        Cite:{' '}
+        {exportFormats.map((format) => (
+          <a
+            key={format}
+            href={exportedPaperPath(id, format)}
+            download
+            onClick={(event) => {
+              // A click with a modifier (a new tab, a window, the browser's own save) is the browser's.
+              if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
+              event.preventDefault();
+              void save(format);
+            }}
+          >
+            {formatLabels[format]}
+            <span class="visually-hidden"> file of this paper</span>
+          </a>
+        ))}
+      </p>
+      {failed && <ErrorNotice message={failed.message} onRetry={() => void save(failed.format)} />}
+    </>
   );
 }
 
