@@ -69,6 +69,7 @@ export const errorCatalog = {
   command_unavailable: { status: 500, message: 'This command needs something this installation lacks.' },
   usage: { status: 400, message: 'The command line is wrong: see the command with --help.' },
   interrupted: { status: 500, message: 'Stopped by a signal; the work was abandoned.' },
+  output_failed: { status: 500, message: "The command's output could not be written." },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorCatalog;
@@ -92,6 +93,7 @@ export const commandLineCodes: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'command_unavailable',
   'usage',
   'interrupted',
+  'output_failed',
 ]);
 
 export interface AppErrorOptions {

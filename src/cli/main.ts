@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { CommanderError } from 'commander';
-import { isDiskFull } from '../errors.js';
+import { isDiskFull, type ErrorCode } from '../errors.js';
 import { exitCodes } from './exit-codes.js';
 import { argumentsToParse, buildProgram } from './program.js';
 
@@ -13,7 +13,7 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code === 'EPIPE' && process.stdout.listenerCount('error') > 1) return;
   // A failure said before the reader went (a paper not found) keeps its exit code.
   if (error.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : exitCodes.ok);
-  const code = isDiskFull(error) ? 'disk_full' : 'output_failed';
+  const code: ErrorCode = isDiskFull(error) ? 'disk_full' : 'output_failed';
   process.stderr.write(`error [${code}]: Cannot write the output: ${error.message}\n`);
   process.exit(exitCodes.failure);
 });

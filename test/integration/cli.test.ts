@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { getModel } from '../../src/embedding/model-registry.js';
+import { errorCatalog } from '../../src/errors.js';
 import type { RunningServer } from '../../src/server.js';
 import { writeCollectionPointer } from '../../src/storage/weaviate/collection-pointer.js';
 import { buildIndex, cliEntry, makeTempDir, removeDir, repoRoot, runCli, samplePapers, startCli, startTestServer, type CliResult } from './helpers.js';
@@ -525,6 +526,22 @@ describe('exit codes', () => {
       }
     },
   );
+
+  it('regression: output that cannot be written for another reason than a full disk is said with a code of the error catalog (it said output_failed, which the catalog lacked)', async () => {
+    const readOnly = await open(join(repoRoot, 'package.json'), 'r');
+    try {
+      const child = spawn(process.execPath, [...cliEntry, '--version'], { cwd: repoRoot, stdio: ['ignore', readOnly.fd, 'pipe'] });
+      let stderr = '';
+      child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const code = await new Promise<number | null>((closed) => child.on('close', closed));
+      assert.equal(code, 1, stderr);
+      const printed = /^error \[(\w+)\]: Cannot write the output: EBADF/.exec(stderr);
+      assert.ok(printed, stderr);
+      assert.ok(printed[1]! in errorCatalog, `${printed[1]} is not a code of the error catalog`);
+    } finally {
+      await readOnly.close();
+    }
+  });
 
   it('--help exits 0 with examples (every command: test/unit/cli-program.test.ts); no command at all is a usage error', async () => {
     const help = await runCli('search', ['--help']);
