@@ -248,7 +248,8 @@ const clientVariables = new Set(['PAPER_SEARCH_URL', 'PAPER_SEARCH_API_KEY']);
  * Variables of the environment that look like a misspelt setting, each with the setting meant
  * when one is a letter away or written in lower case (`API_KEY`, `api_keys` for API_KEYS), for a warning: a setting is read by its exact
  * name, and `API_KEY=…` started a server that silently refused every write. Names shorter than six
- * letters are left alone (HOME is not HOST), as are other programs' variables.
+ * letters are named only in another case than a setting's (HOME is not HOST), and other programs'
+ * variables are left alone.
  */
 export function misspeltSettings(environment: NodeJS.ProcessEnv = process.env): { name: string; meant?: string; flag?: string }[] {
   const settings = Object.keys(configSchema.shape);
@@ -258,7 +259,11 @@ export function misspeltSettings(environment: NodeJS.ProcessEnv = process.env): 
       const flag = flagOnlySettings.get(name);
       if (flag !== undefined) return [{ name, flag }];
       // Case too: settings are read by their upper-case names only, so rate_limit_requests was ignored without a word.
-      const meant = name.length >= 6 ? settings.find((setting) => setting !== name && withinOneEdit(name.toUpperCase(), setting)) : undefined;
+      // A short name is named only when it is a setting but for its case (port=9000 served on 8080 without a word).
+      const meant =
+        name.length >= 6
+          ? settings.find((setting) => setting !== name && withinOneEdit(name.toUpperCase(), setting))
+          : settings.find((setting) => setting !== name && setting === name.toUpperCase());
       if (meant !== undefined) return [{ name, meant }];
       return name.startsWith('PAPER_SEARCH_') ? [{ name }] : [];
     });

@@ -203,6 +203,14 @@ describe('misspeltSettings', () => {
       { name: 'Auth_Reads', meant: 'AUTH_READS' },
     ]);
   });
+
+  it('regression: names a short setting written in lower case too (port=9000 started a server on 8080, without a word), and leaves other short names alone', () => {
+    assert.deepEqual(misspeltSettings({ port: '9000', Host: '127.0.0.1', model: 'bge-small-en-v1.5', home: '/', host_name: 'h', PWD: '/' }), [
+      { name: 'port', meant: 'PORT' },
+      { name: 'Host', meant: 'HOST' },
+      { name: 'model', meant: 'MODEL' },
+    ]);
+  });
 });
 
 describe('modelThreads', () => {
