@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { failureOfCommand, exitCodes, UsageError } from '../../src/cli/exit-codes.js';
-import { hitsTable, printHits } from '../../src/cli/output/hits-output.js';
+import { hitsTable, printHits, printPapers } from '../../src/cli/output/hits-output.js';
 import { formatDuration } from '../../src/cli/output/progress-bars.js';
 import { columnsOf, fit, padColumns, traitsOf, wrap } from '../../src/cli/output/terminal.js';
 import { PaperSearchError } from '../../src/client/paper-search-client.js';
@@ -109,6 +109,21 @@ describe('the paper a query names', () => {
       process.stdout.write = write;
     }
     assert.equal(said[1], 'The query names the paper seed-014: HNeRV 1 0.990 2099 Forged\ufffd (paper-search get seed-014)');
+  });
+});
+
+describe('a paper at a terminal', () => {
+  it('regression: a paper without authors, date or categories has no blank line between its title and its id (the card printed an empty line of them)', () => {
+    let printed = '';
+    const write = process.stdout.write;
+    process.stdout.write = ((chunk: string) => ((printed += chunk), true)) as typeof process.stdout.write;
+    try {
+      const terminal = { json: false, stdout: { isTerminal: true, color: false, columns: 100 } };
+      printPapers([{ id: 'seed-014', title: 'HNeRV', abstract: 'Videos as networks.' }], terminal);
+    } finally {
+      process.stdout.write = write;
+    }
+    assert.equal(printed, 'HNeRV\nid seed-014\n\nVideos as networks.\n');
   });
 });
 

@@ -78,9 +78,10 @@ function printPaper(paper: PaperFields, choice: OutputChoice): void {
   }
   const paint = painter(choice.stdout.color);
   const width = Math.min(choice.stdout.columns, 100);
+  const byline = [paper.authors?.join(', '), paper.date ?? paper.year?.toString(), paper.categories?.join(' ')].filter(Boolean).join(' · ');
   const lines = [
     ...(paper.title === undefined ? [] : wrap(paper.title || '(untitled)', width).map((line) => paint('bold', line))),
-    paint('dim', printable([paper.authors?.join(', '), paper.date ?? paper.year?.toString(), paper.categories?.join(' ')].filter(Boolean).join(' · '))),
+    ...(byline === '' ? [] : [paint('dim', printable(byline))]),
     paint('yellow', `id ${printable(paper.id)}`),
     ...paperPages(paper).map((page) => paint('cyan', printable(page.href))),
     '',
