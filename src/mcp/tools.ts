@@ -66,7 +66,7 @@ const read: ToolHints = { readOnlyHint: true, idempotentHint: true, openWorldHin
 
 /**
  * The paper name the API takes for exactly one of id, DOI and arXiv id. An arXiv id comes as
- * people paste it (`arXiv:2503.11731`, an abs or pdf link, arXiv's DOI) and is made bare first, as
+ * people paste it (`arXiv:2503.11731`, an abs, pdf or html link, arXiv's DOI) and is made bare first, as
  * the `doi:` name already takes a DOI in any of its forms.
  */
 function paperName(reference: { id?: string | undefined; doi?: string | undefined; arxiv_id?: string | undefined }): string {

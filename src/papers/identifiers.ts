@@ -6,7 +6,8 @@ import { arxivIdWithoutVersion, isBareDoi, normalizeDoi } from './paper.js';
 const arxivId = String.raw`(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(v\d+)?`;
 const wholeArxivId = new RegExp(`^${arxivId}$`);
 const arxivDoi = new RegExp(`^(?:https?://(?:dx\\.)?doi\\.org/)?10\\.48550/arxiv\\.${arxivId}$`, 'i');
-const arxivUrl = new RegExp(`arxiv\\.org/(?:abs|pdf)/${arxivId}`, 'i');
+// abs, pdf and html: arXiv serves each paper's HTML rendering at /html/<id>, and people copy that link too.
+const arxivUrl = new RegExp(`arxiv\\.org/(?:abs|pdf|html)/${arxivId}`, 'i');
 const arxivMention = new RegExp(`arxiv:\\s*${arxivId}`, 'i');
 
 /** Prefixes of the names that stand for a paper's DOI or arXiv id wherever a paper id is taken (`doi:10.1/x`, `arxiv:2001.01234`). */
@@ -18,9 +19,9 @@ function identifierOfName(name: string): { kind: 'doi' | 'arxiv'; value: string 
   return prefix === undefined ? undefined : { kind: prefix === 'doi:' ? 'doi' : 'arxiv', value: name.slice(prefix.length) };
 }
 
-/** A DOI link (doi.org or dx.doi.org) and an arXiv abstract or PDF link, as people copy them from a browser (whose address bar may leave the scheme out). */
+/** A DOI link (doi.org or dx.doi.org) and an arXiv abstract, PDF or HTML link, as people copy them from a browser (whose address bar may leave the scheme out). */
 const doiLink = /^(?:https?:\/\/)?(?:dx\.)?doi\.org\/(10\.\S+)$/i;
-const arxivLink = new RegExp(`^(?:https?://)?(?:www\\.|export\\.)?arxiv\\.org/(?:abs|pdf)/${arxivId}(?:\\.pdf)?/?$`, 'i');
+const arxivLink = new RegExp(`^(?:https?://)?(?:www\\.|export\\.)?arxiv\\.org/(?:abs|pdf|html)/${arxivId}(?:\\.pdf)?/?$`, 'i');
 
 /** The stored identifier a lookup compares with: a paper's normalized DOI, or its arXiv id without version. */
 export interface IdentifierKey {
@@ -100,7 +101,7 @@ export function isArxivId(value: string): boolean {
 }
 
 /**
- * An arXiv id as people paste it, bare: `arXiv:2101.00001`, an abs or pdf link, or arXiv's DOI
+ * An arXiv id as people paste it, bare: `arXiv:2101.00001`, an abs, pdf or html link, or arXiv's DOI
  * become `2101.00001` (with its version, if given). Anything else is returned trimmed, to be
  * refused by isArxivId.
  */

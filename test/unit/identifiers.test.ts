@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { paperNameOfQuery } from '../../src/papers/identifiers.js';
+import { arxivIdFromUrl, identifierKeysOfName, paperNameOfQuery } from '../../src/papers/identifiers.js';
 
 describe('the paper a search query names', () => {
   it('is looked up by the name a pasted arXiv id, DOI or link gives, a bare one prefixed', () => {
@@ -20,6 +20,12 @@ describe('the paper a search query names', () => {
     assert.equal(paperNameOfQuery('arXiv：2503.11731'), 'arXiv:2503.11731');
     assert.equal(paperNameOfQuery('２５０３．１１７３１'), 'arxiv:2503.11731');
     assert.equal(paperNameOfQuery('ｄｏｉ：10.1021/x'), 'doi:10.1021/x');
+  });
+
+  it('regression: an arXiv HTML link names its paper (https://arxiv.org/html/2503.11731v1 named none)', () => {
+    assert.equal(paperNameOfQuery('https://arxiv.org/html/2503.11731v1'), 'https://arxiv.org/html/2503.11731v1');
+    assert.deepEqual(identifierKeysOfName('arxiv.org/html/2503.11731v2'), [{ field: 'arxiv', key: '2503.11731' }]);
+    assert.equal(arxivIdFromUrl('https://arxiv.org/html/2503.11731v1#S3'), '2503.11731v1');
   });
 
   it('names none for any other query', () => {
