@@ -65,12 +65,20 @@ export function isIdentifierName(name: string): boolean {
  * ("arXiv：2503.11731", "２５０３．１１７３１"), read as the ASCII ones.
  */
 export function paperNameOfQuery(query: string): string | undefined {
-  const text = query.normalize('NFKC').trim();
+  const normalized = query.normalize('NFKC').trim();
+  const text = arxivCitation.exec(normalized)?.[1] ?? normalized;
   if (isIdentifierName(text)) return text;
   const arxiv = normalizeArxivId(text);
   if (isArxivId(arxiv)) return `arxiv:${arxiv}`;
   return isBareDoi(text) ? `doi:${text}` : undefined;
 }
+
+/**
+ * arXiv's own citation of a paper, as its abstract pages give it ("Cite as: arXiv:2503.11731
+ * [cs.CV]") and as the stamp down the margin of its PDFs reads ("arXiv:2503.11731v1 [cs.CV] 14 Mar
+ * 2025"): the id, then its primary category, then maybe the date. The first group is the id's name.
+ */
+const arxivCitation = new RegExp(`^(arxiv:\\s*${arxivId})\\s+\\[[a-z-]+(?:\\.[a-z-]+)?\\](?:\\s+\\d{1,2}\\s+[a-z]{3}\\s+\\d{4})?$`, 'i');
 
 const arxivCategory =
   /^(?:(?:cs|math|stat|physics|astro-ph|cond-mat|nlin|q-bio|q-fin|econ|eess)\.[A-Za-z-]+|gr-qc|hep-ex|hep-lat|hep-ph|hep-th|math-ph|nucl-ex|nucl-th|quant-ph|astro-ph|cond-mat)$/;

@@ -28,6 +28,12 @@ describe('the paper a search query names', () => {
     assert.equal(arxivIdFromUrl('https://arxiv.org/html/2503.11731v1#S3'), '2503.11731v1');
   });
 
+  it('regression: arXiv\'s citation form names its paper ("arXiv:2503.11731 [cs.CV]" was looked up as the id "2503.11731 [cs.CV]")', () => {
+    assert.equal(paperNameOfQuery('arXiv:2503.11731 [cs.CV]'), 'arXiv:2503.11731');
+    assert.equal(paperNameOfQuery('arXiv:2503.11731v1  [cs.CV]  14 Mar 2025'), 'arXiv:2503.11731v1');
+    assert.equal(paperNameOfQuery('arXiv:hep-th/9901001 [hep-th]'), 'arXiv:hep-th/9901001');
+  });
+
   it('names none for any other query', () => {
     for (const query of ['video compression', '2503', '10.1021/a b', 'arXiv preprints of 2025']) assert.equal(paperNameOfQuery(query), undefined, query);
   });
