@@ -17,6 +17,9 @@ const papersHolding = new Map(
     model: 3000,
     modal: 60,
     traffic: 500,
+    mapping: 400,
+    scaling: 300,
+    laws: 200,
   }).map(([word, papers]) => [termOf(word)!, papers]),
 );
 // Papers have typos too: a slip some papers hold is still corrected when the word meant is far commoner.
@@ -40,6 +43,12 @@ describe('spelling suggestions', () => {
   it('offers no string Porter folds onto a common stem that is no word ("trafficcing" is not "traffic")', () => {
     assert.equal(termOf('trafficcing'), termOf('traffic'));
     assert.equal(suggest('traficcing jams'), undefined);
+  });
+
+  it('regression: corrects to a word that spells its stem with a doubled consonant or without its e ("Gaussain splating" got "Gaussian splating": "splatting" was taken for no word of its stem "splat")', () => {
+    assert.equal(suggest('Gaussain splating'), 'Gaussian splatting');
+    assert.equal(suggest('semantic maping'), 'semantic mapping');
+    assert.equal(suggest('scalling laws'), 'scaling laws');
   });
 
   it('looks at no long query, and at a few words of one', () => {

@@ -67,13 +67,37 @@ const wordEndings = new Set([
   ),
 ]);
 
+/** Endings before which English doubles a stem's last consonant (splat-t-ing, map-p-ed, model-l-er). */
+const doublingEndings = new Set(['ing', 'ed', 'er', 'ers']);
+
 /**
  * Whether `word` reads as its stem and an English ending: Porter folds some strings that are no
  * word onto a common stem ("trafficcing" onto "traffic"), which must not be offered as the word meant.
+ * Porter also undoes the two spelling rules English applies before an ending starting with a
+ * vowel, so the word must spell its stem with them: a silent final e dropped ("scaling" is
+ * "scale", "scaleing" no word) and the last consonant doubled after a single vowel ("splatting"
+ * is "splat", "mapping" "map"; never c, h, j, q, w, x or y, which English does not double:
+ * "trafficcing" stays out).
  */
 function isWordOfStem(word: string, stem: string): boolean {
-  return word.startsWith(stem) && wordEndings.has(word.slice(stem.length));
+  const endingAfter = (base: string) => (word.startsWith(base) ? word.slice(base.length) : undefined);
+  if (/[^aeiou]e$/.test(stem)) {
+    const afterStem = endingAfter(stem);
+    const afterStemWithoutE = endingAfter(stem.slice(0, -1));
+    return (
+      (afterStem !== undefined && wordEndings.has(afterStem) && !startsWithVowel.test(afterStem)) ||
+      (afterStemWithoutE !== undefined && wordEndings.has(afterStemWithoutE) && startsWithVowel.test(afterStemWithoutE))
+    );
+  }
+  const afterStem = endingAfter(stem);
+  if (afterStem !== undefined && wordEndings.has(afterStem)) return true;
+  const afterDoubled = endingAfter(stem + stem.at(-1));
+  return doubledLastConsonant.test(stem) && afterDoubled !== undefined && doublingEndings.has(afterDoubled);
 }
+
+const startsWithVowel = /^[aeiouy]/;
+/** A stem ending consonant, single vowel, consonant (not c, h, j, q, w, x or y): the ones English doubles. */
+const doubledLastConsonant = /(?:^|[^aeiou])[aeiou][bdfgklmnprstvz]$/;
 
 /**
  * Every word one deletion, swap of neighbours, change or insertion of a letter from `word`, its
