@@ -51,6 +51,19 @@ describe('spelling suggestions', () => {
     assert.equal(suggest('scalling laws'), 'scaling laws');
   });
 
+  it('regression: takes a doubled letter typed once for a likelier slip than a changed letter ("nueral video compresion" got "comprision", a non-word whose stem "compris" more papers hold than "compress")', () => {
+    const arxivCounts = new Map([
+      [termOf('neural')!, 12_000],
+      [termOf('compression')!, 3_014],
+      [termOf('comprising')!, 3_393],
+    ]);
+    assert.equal(termOf('comprision'), termOf('comprising'), 'the non-word reads as a word of that stem');
+    assert.equal(
+      spellingSuggestion('nueral video compresion', (term) => arxivCounts.get(term) ?? 0),
+      'neural video compression',
+    );
+  });
+
   it('looks at no long query, and at a few words of one', () => {
     assert.equal(suggest(`${'transfomer '.repeat(40)}`), undefined);
     const many = 'transfomer gausian implict representaion splating transfomer';
