@@ -78,17 +78,28 @@ export const selectableFields = Object.keys(paperSchema.shape).filter((field) =>
 const year = wholeNumber(0, 9999);
 const names = z.array(z.string().trim().min(1).max(paperLimits.authorCharacters)).min(1).max(maxFilterNames);
 
+/**
+ * An optional list of a JSON body, which may also be sent as null: left out. Declared so (nullable),
+ * openapi-generator's Java client leaves a list it was not given unset; else it sends it as [],
+ * and an empty `fields` asks for no stored field while an empty `categories.all` is refused.
+ */
+const optionalList = <List extends z.ZodType>(list: List) =>
+  list
+    .nullish()
+    .transform((value) => value ?? undefined)
+    .optional();
+
 export const filterSchema = z.strictObject({
   year: z.strictObject({ gte: year.optional(), lte: year.optional(), gt: year.optional(), lt: year.optional() }).optional(),
   categories: z
-    .strictObject({ any: names.optional(), all: names.optional() })
+    .strictObject({ any: optionalList(names), all: optionalList(names) })
     .refine((value) => value.any !== undefined || value.all !== undefined, { message: 'needs "any" or "all"' })
     // The refinement in the published JSON Schema too, where a client validating by it can see it.
     .meta({ minProperties: 1 })
     .optional(),
   authors: z.strictObject({ any: names }).optional(),
   // Trimmed as ids are stored (see PaperStorage.resolve).
-  exclude_ids: z.array(z.string().trim().min(1).max(paperLimits.idCharacters)).max(maxExcludedIds).optional(),
+  exclude_ids: optionalList(z.array(z.string().trim().min(1).max(paperLimits.idCharacters)).max(maxExcludedIds)),
 });
 
 /**
@@ -120,10 +131,10 @@ const listOptions = {
   k,
   offset,
   score_threshold: z.number().finite().optional(),
-  fields: fieldChoice.optional(),
+  fields: optionalList(fieldChoice),
   filter: filterSchema.optional(),
   explain: z.boolean().default(false),
-  facets: facetList.optional(),
+  facets: optionalList(facetList),
 };
 
 /**
@@ -342,7 +353,7 @@ export const paperLookupRequestSchema = z.strictObject({
     .min(1)
     .max(maxPapersPerLookup)
     .describe(`1 to ${maxPapersPerLookup} papers, each by id, doi:<DOI>, arxiv:<arXiv id> or a DOI or arXiv link; a name may repeat.`),
-  fields: fieldChoice.optional(),
+  fields: optionalList(fieldChoice),
 });
 
 /** GET /v1/papers/:id takes `fields` like the ranked lists, and nothing else. */

@@ -328,6 +328,58 @@ describe('the OpenAPI document', () => {
     assert.ok(!validate('tools/list'));
   });
 
+  it("regression: a list a search body leaves out may be sent as null, and is declared nullable (openapi-generator's Java client sent every list it was not given as []: its searches answered no stored field, and a categories filter with `any` alone was refused 400)", async () => {
+    type Schema = { type?: unknown; anyOf?: Schema[]; properties?: Record<string, Schema>; required?: string[]; default?: unknown; items?: Schema };
+    const admitsNull = (schema: Schema) =>
+      schema.type === 'null' || (Array.isArray(schema.type) && schema.type.includes('null')) || (schema.anyOf ?? []).some(admitsNull);
+    const isArray = (schema: Schema) => schema.type === 'array' || (schema.anyOf ?? []).some(isArray);
+    const listsSentAsEmpty: string[] = [];
+    // A list with a default of [] is the same left out or empty.
+    const walk = (schema: Schema, path: string) => {
+      for (const [name, property] of Object.entries(schema.properties ?? {})) {
+        const optional = !(schema.required ?? []).includes(name) && property.default === undefined;
+        if (optional && isArray(property) && !admitsNull(property)) listsSentAsEmpty.push(`${path}.${name}`);
+        walk(property, `${path}.${name}`);
+      }
+      for (const choice of schema.anyOf ?? []) walk(choice, path);
+      if (schema.items) walk(schema.items, `${path}[]`);
+    };
+    for (const path of ['/v1/search', '/v1/search/batch', '/v1/similar', '/v1/recommend', '/v1/papers/batch']) {
+      const body = (document.paths[path]!.post as unknown as { requestBody: { content: { 'application/json': { schema: Schema } } } }).requestBody;
+      walk(body.content['application/json'].schema, path);
+    }
+    assert.deepEqual(listsSentAsEmpty, []);
+
+    // What the Java client sends once those lists are nullable: null for each list it was not given.
+    const search = await request<{ hits: { title?: string }[] }>(server.url, '/v1/search', {
+      method: 'POST',
+      json: { query: 'video compression', k: 3, fields: null, facets: null, filter: { exclude_ids: null } },
+    });
+    assert.equal(search.status, 200);
+    assert.equal(search.body.hits.length, 3);
+    for (const hit of search.body.hits) assert.equal(typeof hit.title, 'string');
+    const filter = { categories: { any: ['cs.CV'], all: null }, exclude_ids: null };
+    assert.equal((await request(server.url, '/v1/search', { method: 'POST', json: { query: 'video', filter } })).status, 200);
+    const batch = await request(server.url, '/v1/search/batch', {
+      method: 'POST',
+      json: { queries: [{ query: 'video', fields: null, facets: null, filter }] },
+    });
+    assert.equal(batch.status, 200);
+    const lookup = await request<{ papers: { title?: string }[] }>(server.url, '/v1/papers/batch', {
+      method: 'POST',
+      json: { ids: ['seed-014'], fields: null },
+    });
+    assert.equal(lookup.status, 200);
+    assert.equal(typeof lookup.body.papers[0]!.title, 'string');
+    // null is left out, not a list: a categories filter still needs one of its lists.
+    const empty = await request<{ error: { code: string; message: string } }>(server.url, '/v1/search', {
+      method: 'POST',
+      json: { query: 'video', filter: { categories: { any: null, all: null } } },
+    });
+    assert.equal(empty.status, 400);
+    assert.match(empty.body.error.message, /needs "any" or "all"/);
+  });
+
   it('documents /metrics as the Prometheus text it answers, not JSON (the document said application/json)', async () => {
     const content = document.paths['/metrics']!.get!.responses['200']!.content as Record<string, unknown>;
     assert.deepEqual(Object.keys(content), ['text/plain; version=0.0.4']);
