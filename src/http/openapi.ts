@@ -67,8 +67,14 @@ const readConditionHeaders = [
  */
 const answeredBeforeRoutes = new Set([408, 417, 431]);
 
+/**
+ * The error shape's name: not `Error`, which typescript-fetch renamed ModelError (a warning per
+ * use) and which Java's generated model made ambiguous with java.lang.Error in every app.
+ */
+const errorSchemaName = 'ErrorResponse';
+
 function errorSchemaOf(operation: Operation, status: number): unknown {
-  const errorShape = { $ref: '#/components/schemas/Error' };
+  const errorShape = { $ref: `#/components/schemas/${errorSchemaName}` };
   if (!operation.errorsInJsonRpc || answeredBeforeRoutes.has(status)) return errorShape;
   const jsonRpc = jsonSchema(mcpRefusalSchema, 'output');
   return status === 413 ? { anyOf: [jsonRpc, errorShape] } : jsonRpc;
@@ -264,7 +270,7 @@ export function buildOpenApiDocument(version: string): JsonSchema {
     servers: [{ url: '/' }],
     paths,
     components: {
-      schemas: { Error: jsonSchema(errorResponseSchema, 'output') },
+      schemas: { [errorSchemaName]: jsonSchema(errorResponseSchema, 'output') },
       securitySchemes: {
         apiKey: { type: 'http', scheme: 'bearer', description: 'A key from the API_KEYS setting. Writes always need one; reads only with AUTH_READS=true.' },
       },

@@ -787,7 +787,40 @@ describe('the OpenAPI document', () => {
     const mcpRefusal = schemaOf(paths['/mcp']!.post!.responses['401']!.content, 'application/json');
     assert.deepEqual(Object.keys(mcpRefusal.properties!), ['jsonrpc', 'id', 'error']);
     // Answered on the connection before any route: the error shape, on /mcp too.
-    assert.deepEqual(schemaOf(paths['/mcp']!.post!.responses['431']!.content, 'application/json'), { $ref: '#/components/schemas/Error' });
+    assert.deepEqual(schemaOf(paths['/mcp']!.post!.responses['431']!.content, 'application/json'), { $ref: '#/components/schemas/ErrorResponse' });
+  });
+});
+
+describe('the names the OpenAPI document gives its schemas', () => {
+  it("regression: are no language's own type names (the error shape was `Error`: typescript-fetch renamed it ModelError, and Java's model was ambiguous with java.lang.Error)", () => {
+    const document = buildOpenApiDocument('test') as { components: { schemas: Record<string, unknown> } };
+    const languageTypes = new Set([
+      'Error',
+      'Object',
+      'String',
+      'Number',
+      'Boolean',
+      'Date',
+      'Array',
+      'Map',
+      'Set',
+      'Record',
+      'List',
+      'Exception',
+      'Integer',
+      'Long',
+      'Class',
+      'Void',
+    ]);
+    const names = Object.keys(document.components.schemas);
+    assert.deepEqual(
+      names.filter((name) => languageTypes.has(name)),
+      [],
+    );
+    // Every error answer refers to the shape by its name.
+    const referred = new Set(JSON.stringify(document).match(/#\/components\/schemas\/\w+/g));
+    assert.deepEqual([...referred], ['#/components/schemas/ErrorResponse']);
+    assert.ok(names.includes('ErrorResponse'));
   });
 });
 
