@@ -10,7 +10,7 @@ import {
   paperListResponseSchema,
   paperLookupResponseSchema,
   paperResponseSchema,
-  patchedPaperResponseSchema,
+  paperWrittenResponseSchema,
   putPaperResponseSchema,
   snapshotResponseSchema,
   statsResponseSchema,
@@ -103,7 +103,7 @@ export type RejectedEntry = NonNullable<Extract<z.output<typeof createdPapersRes
 export type PutPaperResponse = z.output<typeof putPaperResponseSchema>;
 /** A written paper whose DOI or arXiv id another paper has too (written all the same). */
 export type WriteWarning = NonNullable<PutPaperResponse['warnings']>[number];
-export type PatchedPaperResponse = z.output<typeof patchedPaperResponseSchema>;
+export type PatchedPaperResponse = z.output<typeof paperWrittenResponseSchema>;
 /** The fields of a paper to change (`null` removes one), as PATCH /v1/papers/:id takes them. */
 export type PaperPatch = z.input<typeof paperPatchSchema>;
 export type DeletedPaperResponse = z.output<typeof deletedPaperResponseSchema>;
@@ -272,7 +272,7 @@ export class PaperSearchClient {
    * (a JSON merge patch); the rest stay. Needs an API key.
    */
   async patchPaper(id: string, patch: PaperPatch, options: WriteOptions & WriteConditions = {}): Promise<Versioned<PatchedPaperResponse>> {
-    return this.transport.versioned('PATCH', `${paperPath(id)}${writeQuery(options)}`, patchedPaperResponseSchema, patch, conditionHeaders(options));
+    return this.transport.versioned('PATCH', `${paperPath(id)}${writeQuery(options)}`, paperWrittenResponseSchema, patch, conditionHeaders(options));
   }
 
   async deletePaper(id: string, conditions: WriteConditions = {}): Promise<DeletedPaperResponse> {

@@ -2,9 +2,20 @@ import { commandLineCodes, errorCatalog, type ErrorCode } from '../errors.js';
 import { exportMediaTypeAliases, exportMediaTypes, formatNames, importFormats } from '../export/media-types.js';
 import { codesOfSomeOperations, mcpRefusalSchema, operations, type Operation } from './api-operations.js';
 import { responseFormats } from './export-formats.js';
-import { jsonSchema, type JsonSchema } from './parameter-docs.js';
+import type { z } from 'zod';
+import { paperPatchSchema, documentedPaperInputSchema } from './paper-write-schemas.js';
+import { jsonSchema, type JsonSchema, type NamedSchemas } from './parameter-docs.js';
 import { isApiPath } from './rate-limit.js';
-import { errorResponseSchema } from './response-schemas.js';
+import {
+  errorResponseSchema,
+  hitSchema,
+  hitsResponseSchema,
+  paperFieldsSchema,
+  paperWrittenResponseSchema,
+  writeWarningSchema,
+  writtenPaperSchema,
+} from './response-schemas.js';
+import { filterSchema } from './schemas.js';
 
 function describeStatus(status: number, operationId: string): string {
   const codes = Object.entries(errorCatalog)
@@ -138,11 +149,13 @@ const cslItemSchema = {
   additionalProperties: true,
 };
 
+const cslItem = { $ref: '#/components/schemas/CslItem' };
+
 /** The papers of an answer in each export format, in the answer's order: text files, and CSL-JSON's array of items. */
 const exportContent = {
   [exportMediaTypes.bibtex]: { schema: { type: 'string', description: 'A .bib file: one entry per paper, keyed by its id.' } },
   [exportMediaTypes.ris]: { schema: { type: 'string', description: 'A .ris file: one record per paper.' } },
-  [exportMediaTypes['csl-json']]: { schema: { type: 'array', items: cslItemSchema, description: 'CSL-JSON items, one per paper.' } },
+  [exportMediaTypes['csl-json']]: { schema: { type: 'array', items: cslItem, description: 'CSL-JSON items, one per paper.' } },
 };
 
 const importContent = Object.fromEntries(
@@ -151,7 +164,7 @@ const importContent = Object.fromEntries(
       format === 'csl-json'
         ? {
             type: 'array',
-            items: cslItemSchema,
+            items: cslItem,
             description: 'A CSL-JSON bibliography (an array of CSL items); every item needs an abstract, unless allow_title_only=true.',
           }
         : { type: 'string', description: `A ${formatNames[format].name} file; every entry needs an abstract, unless allow_title_only=true.` };
@@ -159,8 +172,27 @@ const importContent = Object.fromEntries(
   }),
 );
 
+/**
+ * Shapes several operations share, described once under these names: generated clients make one
+ * type of each, named so (they named each use after its operation and place: PUT's body was
+ * CreatePapersRequestAnyOf1, the related papers a RecommendPapers200Response, and Go's client had
+ * an unnamed struct for the filter, which a caller has to spell out whole to fill).
+ */
+const sharedShapes = new Map<z.ZodType, string>([
+  [filterSchema, 'SearchFilter'],
+  [hitSchema, 'Hit'],
+  [hitsResponseSchema, 'RankedList'],
+  [paperFieldsSchema, 'PaperFields'],
+  [writtenPaperSchema, 'Paper'],
+  [paperWrittenResponseSchema, 'PaperWritten'],
+  [writeWarningSchema, 'WriteWarning'],
+  [documentedPaperInputSchema, 'PaperInput'],
+  [paperPatchSchema, 'PaperPatch'],
+]);
+
 /** The OpenAPI 3.1 document, generated from the same zod schemas the routes validate with. */
 export function buildOpenApiDocument(version: string): JsonSchema {
+  const named: NamedSchemas = { names: sharedShapes, described: {} };
   const paths: Record<string, Record<string, unknown>> = {};
   for (const operation of operations) {
     const parameters: unknown[] = [];
@@ -194,7 +226,7 @@ export function buildOpenApiDocument(version: string): JsonSchema {
               description: status === 201 ? 'Created' : 'OK',
               headers,
               content: {
-                [operation.produces ?? 'application/json']: { schema: jsonSchema(operation.response, 'output') },
+                [operation.produces ?? 'application/json']: { schema: jsonSchema(operation.response, 'output', named) },
                 ...(operation.exports ? exportContent : {}),
               },
             };
@@ -247,8 +279,8 @@ export function buildOpenApiDocument(version: string): JsonSchema {
               requestBody: {
                 required: true,
                 content: {
-                  'application/json': { schema: jsonSchema(operation.body, 'input') },
-                  ...(operation.mergePatch ? { 'application/merge-patch+json': { schema: jsonSchema(operation.body, 'input') } } : {}),
+                  'application/json': { schema: jsonSchema(operation.body, 'input', named) },
+                  ...(operation.mergePatch ? { 'application/merge-patch+json': { schema: jsonSchema(operation.body, 'input', named) } } : {}),
                   ...(operation.imports ? importContent : {}),
                 },
               },
@@ -270,7 +302,7 @@ export function buildOpenApiDocument(version: string): JsonSchema {
     servers: [{ url: '/' }],
     paths,
     components: {
-      schemas: { [errorSchemaName]: jsonSchema(errorResponseSchema, 'output') },
+      schemas: { [errorSchemaName]: jsonSchema(errorResponseSchema, 'output'), CslItem: cslItemSchema, ...named.described },
       securitySchemes: {
         apiKey: { type: 'http', scheme: 'bearer', description: 'A key from the API_KEYS setting. Writes always need one; reads only with AUTH_READS=true.' },
       },

@@ -20,15 +20,39 @@ function parameterDocOf(schema: object): JsonSchema | undefined {
   return documented.get(schema);
 }
 
+/** Shapes described once, under their names, and referred to wherever they are used. */
+export interface NamedSchemas {
+  names: ReadonlyMap<z.ZodType, string>;
+  /** The named shapes met so far, by name, as `components.schemas` holds them. */
+  described: Record<string, JsonSchema>;
+}
+
+/**
+ * zod's metadata with the names of `named` as ids, which it describes once under `$defs` and
+ * refers to; zod reads a registry by `get` alone.
+ */
+function metadataNaming(named: NamedSchemas): z.core.$ZodRegistry<z.core.JSONSchemaMeta> {
+  return {
+    get: (schema: z.ZodType) => {
+      const name = named.names.get(schema);
+      const meta = z.globalRegistry.get(schema);
+      return name === undefined ? meta : { ...meta, id: name };
+    },
+  } as unknown as z.core.$ZodRegistry<z.core.JSONSchemaMeta>;
+}
+
 /**
  * A zod schema as the OpenAPI document describes it: its JSON Schema (draft 2020-12), with the
- * description documentedAs gave any part of it in place of what zod generates for that part.
+ * description documentedAs gave any part of it in place of what zod generates for that part. With
+ * `named`, the parts it names are referred to as `#/components/schemas/<name>` and described in
+ * `named.described` (a name described two ways is an error: the document would contradict itself).
  */
-export function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+export function jsonSchema(schema: z.ZodType, io: 'input' | 'output', named?: NamedSchemas): JsonSchema {
   const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, {
     io,
     unrepresentable: 'any',
     target: 'draft-2020-12',
+    ...(named ? { metadata: metadataNaming(named) } : {}),
     override: ({ zodSchema, jsonSchema: generated }) => {
       const documented = parameterDocOf(zodSchema);
       if (!documented) return;
@@ -36,5 +60,16 @@ export function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchem
       Object.assign(generated, documented);
     },
   }) as JsonSchema;
-  return rest;
+  if (!named) return rest;
+  const referred = JSON.parse(JSON.stringify(rest).replaceAll('"#/$defs/', '"#/components/schemas/')) as JsonSchema & { $defs?: Record<string, JsonSchema> };
+  const { $defs: definitions = {}, ...described } = referred;
+  const rootName = named.names.get(schema);
+  // zod describes a named root under $defs itself, and answers a reference to it.
+  if (rootName !== undefined) definitions[rootName] ??= described;
+  for (const [name, definition] of Object.entries(definitions)) {
+    const known = named.described[name];
+    if (known !== undefined && JSON.stringify(known) !== JSON.stringify(definition)) throw new Error(`The schema ${name} is described two ways (as ${io}).`);
+    named.described[name] = definition;
+  }
+  return rootName === undefined ? described : { $ref: `#/components/schemas/${rootName}` };
 }

@@ -13,7 +13,7 @@ const explanationSchema = z.object({
  * A hit: id and score always; the stored fields unless `fields` chose some. Its keys come in the
  * order the server writes them, so a client that parses an answer prints it as the server sent it.
  */
-const hitSchema = z
+export const hitSchema = z
   .object({ id: z.string(), title: z.string().optional(), score: z.number() })
   .extend(paperSchema.partial().omit({ id: true, title: true }).shape)
   .extend({ explain: explanationSchema.optional() })
@@ -47,46 +47,48 @@ export const batchResponseSchema = z
 export const facetsResponseSchema = z
   .object({ facet_distribution: facetDistributionSchema, facet_stats: facetStatsSchema, papers: z.number().int().nonnegative(), took_ms: tookMs })
   .strict();
+/** A stored paper as a read answers it: every stored field, or `id` and the chosen `fields`. */
+export const paperFieldsSchema = paperSchema.partial().extend({ id: z.string() }).strict();
+/** A paper as a write stored it: every field it has. */
+export const writtenPaperSchema = paperSchema.strict();
+
 /** One paper: every stored field, or `id` and the chosen `fields`. */
-export const paperResponseSchema = z.object({ paper: paperSchema.partial().extend({ id: z.string() }).strict(), took_ms: tookMs }).strict();
+export const paperResponseSchema = z.object({ paper: paperFieldsSchema, took_ms: tookMs }).strict();
 export const paperLookupResponseSchema = z
   .object({
-    papers: z
-      .array(paperSchema.partial().extend({ id: z.string() }).strict().nullable())
-      .describe('One per name asked for, in the same order: the paper, or null when no stored paper has that name.'),
+    papers: z.array(paperFieldsSchema.nullable()).describe('One per name asked for, in the same order: the paper, or null when no stored paper has that name.'),
     took_ms: tookMs,
   })
   .strict();
-export const paperListResponseSchema = z
-  .object({ papers: z.array(paperSchema.partial().extend({ id: z.string() }).strict()), next_cursor: z.string().nullable(), took_ms: tookMs })
-  .strict();
+export const paperListResponseSchema = z.object({ papers: z.array(paperFieldsSchema), next_cursor: z.string().nullable(), took_ms: tookMs }).strict();
 
 /** A paper of a batch or an entry of a BibTeX, RIS or CSL-JSON body that was not written (see WriteService.createValidPapers). */
 const rejectedEntrySchema = z
   .object({ position: z.string(), id: z.string().optional(), reason: z.string(), message: z.string(), field: z.string().optional() })
   .strict();
 /** A written paper whose DOI or arXiv id another paper has too (see shared-identifiers.ts): written, and reported. */
+export const writeWarningSchema = z
+  .object({
+    code: z.literal('identifier_shared'),
+    id: z.string().describe('The written paper.'),
+    field: z.enum(['doi', 'arxiv_id']),
+    value: z.string().describe('The DOI or arXiv id, as the written paper stores it.'),
+    shared_with: z.string().describe('The id of the other paper: a stored one, or one earlier in the same request.'),
+    message: z.string(),
+  })
+  .strict();
 const writeWarningsSchema = z
-  .array(
-    z
-      .object({
-        code: z.literal('identifier_shared'),
-        id: z.string().describe('The written paper.'),
-        field: z.enum(['doi', 'arxiv_id']),
-        value: z.string().describe('The DOI or arXiv id, as the written paper stores it.'),
-        shared_with: z.string().describe('The id of the other paper: a stored one, or one earlier in the same request.'),
-        message: z.string(),
-      })
-      .strict(),
-  )
+  .array(writeWarningSchema)
   .optional()
   .describe('Present when a written paper has a DOI or arXiv id that another paper has too (most often the same paper under two ids).');
+/** One paper written (POST of one, PATCH), as stored. */
+export const paperWrittenResponseSchema = z.object({ paper: writtenPaperSchema, warnings: writeWarningsSchema, took_ms: tookMs }).strict();
 /** POST /v1/papers: `paper` for one, `papers` for a batch, as stored (ids generated where absent). */
 export const createdPapersResponseSchema = z.union([
-  z.object({ paper: paperSchema.strict(), warnings: writeWarningsSchema, took_ms: tookMs }).strict(),
+  paperWrittenResponseSchema,
   z
     .object({
-      papers: z.array(paperSchema.strict()),
+      papers: z.array(writtenPaperSchema),
       rejected: z.array(rejectedEntrySchema).optional().describe('With skip_invalid: the papers or entries not written, where they were and why.'),
       kept: z.array(z.string()).optional().describe('With on_existing=keep or replace: the ids stored already and left as they were (not in `papers`).'),
       replaced: z
@@ -98,8 +100,7 @@ export const createdPapersResponseSchema = z.union([
     })
     .strict(),
 ]);
-export const putPaperResponseSchema = z.object({ paper: paperSchema.strict(), created: z.boolean(), warnings: writeWarningsSchema, took_ms: tookMs }).strict();
-export const patchedPaperResponseSchema = z.object({ paper: paperSchema.strict(), warnings: writeWarningsSchema, took_ms: tookMs }).strict();
+export const putPaperResponseSchema = z.object({ paper: writtenPaperSchema, created: z.boolean(), warnings: writeWarningsSchema, took_ms: tookMs }).strict();
 // `deleted` is always true; typed as a boolean, as generated clients read a `const` true wrongly (as a string).
 export const deletedPaperResponseSchema = z.object({ id: z.string(), deleted: z.boolean().describe('Always true.'), took_ms: tookMs }).strict();
 

@@ -307,6 +307,7 @@ describe('the OpenAPI document', () => {
       for (const [key, child] of Object.entries(schema)) walk(child, `${path}/${key}`);
     };
     // Query parameters may hold uniqueItems: the Java client sends a Set of them as it should.
+    walk(document.components.schemas, 'components');
     for (const [path, methods] of Object.entries(document.paths)) {
       for (const [method, operation] of Object.entries(methods)) {
         const { requestBody, responses } = operation as unknown as { requestBody?: unknown; responses: unknown };
@@ -329,13 +330,24 @@ describe('the OpenAPI document', () => {
   });
 
   it("regression: a list a search body leaves out may be sent as null, and is declared nullable (openapi-generator's Java client sent every list it was not given as []: its searches answered no stored field, and a categories filter with `any` alone was refused 400)", async () => {
-    type Schema = { type?: unknown; anyOf?: Schema[]; properties?: Record<string, Schema>; required?: string[]; default?: unknown; items?: Schema };
+    type Schema = {
+      $ref?: string;
+      type?: unknown;
+      anyOf?: Schema[];
+      properties?: Record<string, Schema>;
+      required?: string[];
+      default?: unknown;
+      items?: Schema;
+    };
+    const resolved = (schema: Schema): Schema =>
+      schema.$ref === undefined ? schema : resolved(document.components.schemas[schema.$ref.replace('#/components/schemas/', '')] as Schema);
     const admitsNull = (schema: Schema) =>
       schema.type === 'null' || (Array.isArray(schema.type) && schema.type.includes('null')) || (schema.anyOf ?? []).some(admitsNull);
     const isArray = (schema: Schema) => schema.type === 'array' || (schema.anyOf ?? []).some(isArray);
     const listsSentAsEmpty: string[] = [];
     // A list with a default of [] is the same left out or empty.
-    const walk = (schema: Schema, path: string) => {
+    const walk = (reference: Schema, path: string) => {
+      const schema = resolved(reference);
       for (const [name, property] of Object.entries(schema.properties ?? {})) {
         const optional = !(schema.required ?? []).includes(name) && property.default === undefined;
         if (optional && isArray(property) && !admitsNull(property)) listsSentAsEmpty.push(`${path}.${name}`);

@@ -728,7 +728,8 @@ describe('the OpenAPI document', () => {
     requestBody?: { content: Record<string, unknown> };
     responses: Record<string, { content?: Record<string, unknown> }>;
   };
-  const paths = (buildOpenApiDocument('test') as { paths: Record<string, Record<string, Operation>> }).paths;
+  const built = buildOpenApiDocument('test') as { paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, unknown> } };
+  const paths = built.paths;
 
   it('lists the export formats on every ranked list and paper, and the reference bodies on POST /v1/papers', () => {
     const exporting = [
@@ -769,6 +770,7 @@ describe('the OpenAPI document', () => {
 
   it('regression: types what generated clients need (CSL items were typed Record<string, never>, a title-only write needed an abstract, /mcp refusals were declared in the error shape)', () => {
     type Schema = {
+      $ref?: string;
       type?: unknown;
       properties?: Record<string, Schema>;
       items?: Schema;
@@ -776,18 +778,23 @@ describe('the OpenAPI document', () => {
       anyOf?: Schema[];
       additionalProperties?: unknown;
     };
-    const schemaOf = (content: Record<string, unknown> | undefined, type: string) => (content![type] as { schema: Schema }).schema;
-    const cslItems = schemaOf(paths['/v1/papers/{id}']!.get!.responses['200']!.content, csl).items!;
+    // A shape several operations share is described once, under components, and referred to.
+    const resolved = (schema: Schema): Schema =>
+      schema.$ref === undefined ? schema : resolved(built.components.schemas[schema.$ref.replace('#/components/schemas/', '')] as Schema);
+    const schemaOf = (content: Record<string, unknown> | undefined, type: string) => resolved((content![type] as { schema: Schema }).schema);
+    const cslItems = resolved(schemaOf(paths['/v1/papers/{id}']!.get!.responses['200']!.content, csl).items!);
     assert.deepEqual(cslItems.properties!.title, { type: 'string' });
     assert.equal(cslItems.additionalProperties, true);
-    assert.equal(schemaOf(paths['/v1/papers']!.post!.requestBody!.content, csl).items!.properties!.author!.type, 'array');
+    assert.equal(resolved(schemaOf(paths['/v1/papers']!.post!.requestBody!.content, csl).items!).properties!.author!.type, 'array');
     const put = schemaOf(paths['/v1/papers/{id}']!.put!.requestBody!.content, 'application/json');
     assert.ok(!(put.required ?? []).includes('abstract'));
     assert.match(JSON.stringify(put.properties!.abstract), /unless allow_title_only=true/);
     const mcpRefusal = schemaOf(paths['/mcp']!.post!.responses['401']!.content, 'application/json');
     assert.deepEqual(Object.keys(mcpRefusal.properties!), ['jsonrpc', 'id', 'error']);
     // Answered on the connection before any route: the error shape, on /mcp too.
-    assert.deepEqual(schemaOf(paths['/mcp']!.post!.responses['431']!.content, 'application/json'), { $ref: '#/components/schemas/ErrorResponse' });
+    assert.deepEqual((paths['/mcp']!.post!.responses['431']!.content!['application/json'] as { schema: Schema }).schema, {
+      $ref: '#/components/schemas/ErrorResponse',
+    });
   });
 });
 
@@ -817,10 +824,62 @@ describe('the names the OpenAPI document gives its schemas', () => {
       names.filter((name) => languageTypes.has(name)),
       [],
     );
-    // Every error answer refers to the shape by its name.
-    const referred = new Set(JSON.stringify(document).match(/#\/components\/schemas\/\w+/g));
-    assert.deepEqual([...referred], ['#/components/schemas/ErrorResponse']);
-    assert.ok(names.includes('ErrorResponse'));
+    // Every reference names a described schema, the error shape among them.
+    const referred = new Set(JSON.stringify(document).match(/(?<=#\/components\/schemas\/)\w+/g));
+    assert.ok(referred.has('ErrorResponse'));
+    assert.deepEqual(
+      [...referred].filter((name) => !names.includes(name)),
+      [],
+    );
+  });
+});
+
+describe('the shapes several operations share', () => {
+  it("regression: are described once, under a name, so that generated clients make one type of each (PUT's body was CreatePapersRequestAnyOf1, the related papers a RecommendPapers200Response of SearchPapersInBatch200ResponseResultsInnerHitsInner, the filter five types; Go's filter an unnamed struct)", () => {
+    type Content = Record<string, { schema: Record<string, unknown> }>;
+    type Operation = { requestBody?: { content: Content }; responses: Record<string, { content?: Content }> };
+    const document = buildOpenApiDocument('test') as { paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, unknown> } };
+    const operation = (method: string, path: string) => document.paths[path]![method]!;
+    const body = (method: string, path: string, type = 'application/json') => operation(method, path).requestBody!.content[type]!.schema;
+    const answer = (method: string, path: string, status = '200') => operation(method, path).responses[status]!.content!['application/json']!.schema;
+    const reference = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+    type Shape = { properties: Record<string, { items?: unknown; $ref?: string }>; anyOf?: Shape[] };
+
+    assert.deepEqual(body('put', '/v1/papers/{id}'), reference('PaperInput'));
+    const created = body('post', '/v1/papers') as unknown as Shape;
+    assert.deepEqual(
+      created.anyOf!.map((choice) => choice.properties?.papers?.items ?? choice),
+      [reference('PaperInput'), reference('PaperInput')],
+    );
+    assert.deepEqual(body('patch', '/v1/papers/{id}'), reference('PaperPatch'));
+    assert.deepEqual(body('patch', '/v1/papers/{id}', 'application/merge-patch+json'), reference('PaperPatch'));
+
+    for (const [method, path] of [
+      ['post', '/v1/search'],
+      ['post', '/v1/similar'],
+      ['post', '/v1/recommend'],
+      ['get', '/v1/papers/{id}/related'],
+    ]) {
+      assert.deepEqual(answer(method!, path!), reference('RankedList'), `${method} ${path}`);
+    }
+    const rankedList = document.components.schemas.RankedList as Shape;
+    assert.deepEqual(rankedList.properties.hits!.items, reference('Hit'));
+    const batchResults = (answer('post', '/v1/search/batch') as unknown as Shape).properties.results!.items as Shape;
+    assert.deepEqual(batchResults.properties.hits!.items, reference('Hit'));
+    for (const path of ['/v1/search', '/v1/similar', '/v1/recommend']) {
+      assert.deepEqual((body('post', path) as unknown as Shape).properties.filter, reference('SearchFilter'), path);
+    }
+    const batchQuery = (body('post', '/v1/search/batch') as unknown as Shape).properties.queries!.items as Shape;
+    assert.deepEqual(batchQuery.properties.filter, reference('SearchFilter'));
+
+    assert.deepEqual((answer('get', '/v1/papers/{id}') as unknown as Shape).properties.paper, reference('PaperFields'));
+    assert.deepEqual((answer('get', '/v1/papers') as unknown as Shape).properties.papers!.items, reference('PaperFields'));
+    assert.deepEqual((answer('put', '/v1/papers/{id}') as unknown as Shape).properties.paper, reference('Paper'));
+    assert.deepEqual(answer('patch', '/v1/papers/{id}'), reference('PaperWritten'));
+    assert.deepEqual((answer('post', '/v1/papers', '201') as unknown as Shape).anyOf![0], reference('PaperWritten'));
+    const paperWritten = document.components.schemas.PaperWritten as Shape;
+    assert.deepEqual(paperWritten.properties.paper, reference('Paper'));
+    assert.deepEqual(paperWritten.properties.warnings!.items, reference('WriteWarning'));
   });
 });
 
