@@ -3,6 +3,7 @@ import { charactersOf, paperLimits } from '../papers/paper-limits.js';
 import { publicationTypeOf, publicationTypes } from '../papers/publication-type.js';
 import { wholeNumber } from '../shared/whole-number.js';
 import { existingPaperChoices } from '../writes/existing-papers.js';
+import { documentedAs } from './parameter-docs.js';
 import { givenOnce, nonBlank, queryFlag } from './schemas.js';
 
 /*
@@ -13,11 +14,18 @@ import { givenOnce, nonBlank, queryFlag } from './schemas.js';
 /** The most papers one POST /v1/papers may carry. */
 export const maxPapersPerWrite = 1_000;
 
-/** A volume, an issue or pages: text, or a number (kept as text). */
-const locator = z.union([z.string().max(paperLimits.locatorCharacters), z.number().finite().transform(String)], {
-  // The union's own message was "Invalid input", naming no type.
-  error: (issue) => `expected a string or a number, received ${issue.input === null ? 'null' : Array.isArray(issue.input) ? 'array' : typeof issue.input}`,
-});
+/**
+ * A volume, an issue or pages: text, or a number (kept as text). Documented as text: as a choice
+ * of a string or a number, openapi-generator's Python and Java clients and Go's made a wrapper
+ * type of it, and "12" had to be written PaperPatchVolume("12").
+ */
+const locator = documentedAs(
+  z.union([z.string().max(paperLimits.locatorCharacters), z.number().finite().transform(String)], {
+    // The union's own message was "Invalid input", naming no type.
+    error: (issue) => `expected a string or a number, received ${issue.input === null ? 'null' : Array.isArray(issue.input) ? 'array' : typeof issue.input}`,
+  }),
+  { type: 'string', maxLength: paperLimits.locatorCharacters, description: 'A number is taken too, and kept as text.' },
+);
 
 /**
  * A paper's type in the API's own words only: "article" is a journal article to BibTeX and a
@@ -64,7 +72,7 @@ export const paperInputSchema = z.strictObject({
   venue: z.string().max(paperLimits.venueCharacters).optional().describe('Where it was published: a journal, or the proceedings or book it is part of.'),
   volume: locator.optional(),
   issue: locator.optional(),
-  pages: locator.optional().describe('E.g. "117-129" or "e1002"; the dash of a range is stored as "-".'),
+  pages: locator.optional().describe('E.g. "117-129", "e1002" or 12 (a number is kept as text); the dash of a range is stored as "-".'),
 });
 
 /**

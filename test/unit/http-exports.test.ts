@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { buildOpenApiDocument } from '../../src/http/openapi.js';
+import { paperInputSchema } from '../../src/http/paper-write-schemas.js';
 import { readReferenceText } from '../../src/ingest/reference-text.js';
 import { mapRecordToPaper } from '../../src/papers/paper-record.js';
 import type { Paper } from '../../src/papers/paper.js';
@@ -880,6 +881,28 @@ describe('the shapes several operations share', () => {
     const paperWritten = document.components.schemas.PaperWritten as Shape;
     assert.deepEqual(paperWritten.properties.paper, reference('Paper'));
     assert.deepEqual(paperWritten.properties.warnings!.items, reference('WriteWarning'));
+  });
+});
+
+describe("a paper's volume, issue and pages in the OpenAPI document", () => {
+  it('regression: are text, which a number is also taken as (a choice of a string or a number made openapi-generator\'s Python and Java clients and Go\'s wrap each: PaperPatchVolume("12"))', () => {
+    type Field = { type?: unknown; anyOf?: Field[] };
+    const schemas = (buildOpenApiDocument('test') as { components: { schemas: Record<string, { properties: Record<string, Field> }> } }).components.schemas;
+    for (const field of ['volume', 'issue', 'pages']) {
+      assert.equal(schemas.PaperInput!.properties[field]!.type, 'string', `PaperInput.${field}`);
+      assert.deepEqual(
+        schemas.PaperPatch!.properties[field]!.anyOf!.map((choice) => choice.type),
+        ['string', 'null'],
+        `PaperPatch.${field}`,
+      );
+    }
+    // The server still takes a number, as text.
+    assert.deepEqual(paperInputSchema.parse({ abstract: 'A paper.', volume: 12, issue: 3, pages: 117 }), {
+      abstract: 'A paper.',
+      volume: '12',
+      issue: '3',
+      pages: '117',
+    });
   });
 });
 
