@@ -1,4 +1,6 @@
-import { Router, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
+import type { z } from 'zod';
+import type { ImportFormat } from '../../export/media-types.js';
 import { invalidInput } from '../../errors.js';
 import { paperEtag } from '../../papers/paper-etag.js';
 import type { SharedIdentifier } from '../../writes/shared-identifiers.js';
@@ -35,78 +37,16 @@ export function writeRoutes(requireWrites: (response: Response) => WriteService)
   const router = Router();
 
   router.post('/v1/papers', onlyQueryParameters(Object.keys(createPapersQuerySchema.shape)), async (request, response) => {
-    const started = performance.now();
-    const {
-      allow_title_only: allowTitleOnly,
-      skip_invalid: skipInvalid,
-      on_existing: onExisting,
-    } = parseInput(createPapersQuerySchema, request.query, 'query');
-    const referenceFormat = Buffer.isBuffer(request.body) ? referenceFormatOf(request) : undefined;
-    const body = Buffer.isBuffer(request.body) ? request.body : withoutNullFields(request.body);
-    const batch = isPaperBatch(body);
-    const paperSchema = allowTitleOnly ? titleOnlyPaperInputSchema : paperInputSchema;
-    if (skipInvalid && (referenceFormat || batch)) {
-      // A batch or a BibTeX, RIS or CSL-JSON file, of which the papers that can be are written.
-      const items = referenceFormat
-        ? await readReferenceBody(referenceBytes(request), referenceFormat, { allowTitleOnly, skipInvalid }, callerOf(response).signal)
-        : entriesOfBatch(body, paperSchema);
-      const written = await requireWrites(response).createValidPapers(items, { allowTitleOnly, onExisting }, callerOf(response));
-      response.status(createdStatus(written));
-      await sendJsonInTurns(response, {
-        papers: written.papers,
-        rejected: written.rejected,
-        ...existingOf(written, onExisting),
-        ...warningsOf(written.shared),
-        took_ms: elapsedMs(started),
-      });
-      return;
-    }
-    if (referenceFormat) {
-      // A BibTeX, RIS or CSL-JSON file: a batch, all or none, answered as one.
-      const items = await readReferenceBody(referenceBytes(request), referenceFormat, { allowTitleOnly, skipInvalid }, callerOf(response).signal);
-      const written = await requireWrites(response).createPapers(
-        items.filter(isWriteEntry).map((entry) => entry.input),
-        { batch: true, allowTitleOnly, onExisting },
-        callerOf(response),
-      );
-      response.status(createdStatus(written));
-      await sendJsonInTurns(response, {
-        papers: written.papers,
-        ...existingOf(written, onExisting),
-        ...warningsOf(written.shared),
-        took_ms: elapsedMs(started),
-      });
-      return;
-    }
-    if (skipInvalid) {
-      throw invalidInput('skip_invalid applies to a batch ({"papers": [...]}) or a BibTeX, RIS or CSL-JSON body, not to one paper.', [
-        { path: 'query.skip_invalid', message: 'only for a batch or a BibTeX, RIS or CSL-JSON body', code: 'custom' },
-      ]);
-    }
-    if (Array.isArray(body)) {
-      // A JSON array: most likely a CSL-JSON bibliography sent as plain JSON.
-      throw invalidInput(
-        'The body is a JSON array: send papers as {"papers": [...]}, or a CSL-JSON bibliography (Zotero, Pandoc) with Content-Type: application/vnd.citationstyles.csl+json.',
-        [{ path: 'body', message: 'expected an object ({"papers": [...]} or one paper), received an array', code: 'invalid_type' }],
-      );
-    }
-    if (onExisting !== 'refuse' && !batch) {
-      throw invalidInput(
-        `on_existing=${onExisting} applies to a batch ({"papers": [...]}) or a BibTeX, RIS or CSL-JSON body; PUT /v1/papers/{id} writes one paper whether or not it is stored.`,
-        [{ path: 'query.on_existing', message: 'only for a batch or a BibTeX, RIS or CSL-JSON body', code: 'custom' }],
-      );
-    }
-    const inputs = batch ? parseInput(paperBatchSchemaOf(paperSchema), body, 'body').papers : [parseInput(paperSchema, body, 'body')];
-    const written = await requireWrites(response).createPapers(inputs, { batch, allowTitleOnly, onExisting }, callerOf(response));
-    const { papers, shared } = written;
-    response.status(createdStatus(written));
-    if (batch) {
-      await sendJsonInTurns(response, { papers, ...existingOf(written, onExisting), ...warningsOf(shared), took_ms: elapsedMs(started) });
-      return;
-    }
-    response.setHeader('Location', `/v1/papers/${encodeURIComponent(papers[0]!.id)}`);
-    response.setHeader('ETag', paperEtag(papers[0]!));
-    response.json({ paper: papers[0], ...warningsOf(shared), took_ms: elapsedMs(started) });
+    const post: PapersPost = {
+      started: performance.now(),
+      query: parseInput(createPapersQuerySchema, request.query, 'query'),
+      referenceFormat: Buffer.isBuffer(request.body) ? referenceFormatOf(request) : undefined,
+      body: Buffer.isBuffer(request.body) ? request.body : withoutNullFields(request.body),
+      writes: () => requireWrites(response),
+    };
+    if (post.query.skip_invalid && (post.referenceFormat || isPaperBatch(post.body))) await createValidPapers(post, request, response);
+    else if (post.referenceFormat) await createPapersOfReferences(post, post.referenceFormat, request, response);
+    else await createPapersOfJson(post, response);
   });
 
   router.put('/v1/papers/:id', onlyQueryParameters(Object.keys(putPaperQuerySchema.shape)), async (request, response) => {
@@ -154,6 +94,98 @@ export function writeRoutes(requireWrites: (response: Response) => WriteService)
   router.options('/v1/papers/:id', methodNotAllowed(paperMethods));
 
   return router;
+}
+
+/** A POST /v1/papers request, read as far as choosing how to write it. */
+interface PapersPost {
+  started: number;
+  query: z.output<typeof createPapersQuerySchema>;
+  /** Set when the body is a BibTeX, RIS or CSL-JSON file. */
+  referenceFormat: ImportFormat | undefined;
+  /** The file's bytes, or the JSON body without its null fields. */
+  body: unknown;
+  /** Asked for once the body is read: a refusal for want of writes comes after the body's own errors. */
+  writes: () => WriteService;
+}
+
+/** A batch or a BibTeX, RIS or CSL-JSON file (skip_invalid), of which the papers that can be are written. */
+async function createValidPapers(post: PapersPost, request: Request, response: Response): Promise<void> {
+  const { allow_title_only: allowTitleOnly, on_existing: onExisting } = post.query;
+  const items = post.referenceFormat
+    ? await readReferenceBody(referenceBytes(request), post.referenceFormat, { allowTitleOnly, skipInvalid: true }, callerOf(response).signal)
+    : entriesOfBatch(post.body, paperSchemaOf(post.query));
+  const written = await post.writes().createValidPapers(items, { allowTitleOnly, onExisting }, callerOf(response));
+  response.status(createdStatus(written));
+  await sendJsonInTurns(response, {
+    papers: written.papers,
+    rejected: written.rejected,
+    ...existingOf(written, onExisting),
+    ...warningsOf(written.shared),
+    took_ms: elapsedMs(post.started),
+  });
+}
+
+/** A BibTeX, RIS or CSL-JSON file: a batch, all or none, answered as one. */
+async function createPapersOfReferences(post: PapersPost, format: ImportFormat, request: Request, response: Response): Promise<void> {
+  const { allow_title_only: allowTitleOnly, on_existing: onExisting } = post.query;
+  const items = await readReferenceBody(referenceBytes(request), format, { allowTitleOnly, skipInvalid: false }, callerOf(response).signal);
+  const written = await post.writes().createPapers(
+    items.filter(isWriteEntry).map((entry) => entry.input),
+    { batch: true, allowTitleOnly, onExisting },
+    callerOf(response),
+  );
+  response.status(createdStatus(written));
+  await sendJsonInTurns(response, {
+    papers: written.papers,
+    ...existingOf(written, onExisting),
+    ...warningsOf(written.shared),
+    took_ms: elapsedMs(post.started),
+  });
+}
+
+/** One paper, or a batch ({"papers": [...]}) written all or none. */
+async function createPapersOfJson(post: PapersPost, response: Response): Promise<void> {
+  const { allow_title_only: allowTitleOnly, on_existing: onExisting } = post.query;
+  const batch = isPaperBatch(post.body);
+  refuseOptionsOfBatchesOnly(post, batch);
+  const paperSchema = paperSchemaOf(post.query);
+  const inputs = batch ? parseInput(paperBatchSchemaOf(paperSchema), post.body, 'body').papers : [parseInput(paperSchema, post.body, 'body')];
+  const written = await post.writes().createPapers(inputs, { batch, allowTitleOnly, onExisting }, callerOf(response));
+  const { papers, shared } = written;
+  response.status(createdStatus(written));
+  if (batch) {
+    await sendJsonInTurns(response, { papers, ...existingOf(written, onExisting), ...warningsOf(shared), took_ms: elapsedMs(post.started) });
+    return;
+  }
+  response.setHeader('Location', `/v1/papers/${encodeURIComponent(papers[0]!.id)}`);
+  response.setHeader('ETag', paperEtag(papers[0]!));
+  response.json({ paper: papers[0], ...warningsOf(shared), took_ms: elapsedMs(post.started) });
+}
+
+/** A JSON body that is not a batch takes neither skip_invalid nor on_existing, and is no array. */
+function refuseOptionsOfBatchesOnly({ query, body }: PapersPost, batch: boolean): void {
+  if (query.skip_invalid) {
+    throw invalidInput('skip_invalid applies to a batch ({"papers": [...]}) or a BibTeX, RIS or CSL-JSON body, not to one paper.', [
+      { path: 'query.skip_invalid', message: 'only for a batch or a BibTeX, RIS or CSL-JSON body', code: 'custom' },
+    ]);
+  }
+  if (Array.isArray(body)) {
+    // A JSON array: most likely a CSL-JSON bibliography sent as plain JSON.
+    throw invalidInput(
+      'The body is a JSON array: send papers as {"papers": [...]}, or a CSL-JSON bibliography (Zotero, Pandoc) with Content-Type: application/vnd.citationstyles.csl+json.',
+      [{ path: 'body', message: 'expected an object ({"papers": [...]} or one paper), received an array', code: 'invalid_type' }],
+    );
+  }
+  if (query.on_existing !== 'refuse' && !batch) {
+    throw invalidInput(
+      `on_existing=${query.on_existing} applies to a batch ({"papers": [...]}) or a BibTeX, RIS or CSL-JSON body; PUT /v1/papers/{id} writes one paper whether or not it is stored.`,
+      [{ path: 'query.on_existing', message: 'only for a batch or a BibTeX, RIS or CSL-JSON body', code: 'custom' }],
+    );
+  }
+}
+
+function paperSchemaOf(query: PapersPost['query']): typeof paperInputSchema | typeof titleOnlyPaperInputSchema {
+  return query.allow_title_only ? titleOnlyPaperInputSchema : paperInputSchema;
 }
 
 /** 201 when the write created a paper; 200 when it only replaced or kept stored ones (on_existing). */
