@@ -1,5 +1,5 @@
 import { AppError } from '../../errors.js';
-import { generateUuid5 } from 'weaviate-client';
+import { generateUuid5, type Collection, type WeaviateObject } from 'weaviate-client';
 import { paperPassage } from '../../embedding/embedder.js';
 import { caseFoldedAuthorName, normalizeAuthorName } from '../../papers/paper-filter.js';
 import { arxivIdWithoutVersion, normalizeDoi, paperSchema, type Paper } from '../../papers/paper.js';
@@ -32,6 +32,15 @@ export type PaperProperties = {
    */
   write_order: number;
 };
+
+/** The collection of papers, as this backend reads and writes it. */
+export type PaperCollection = Collection<PaperProperties, string>;
+
+/** A paper as an object to insert: its UUID, properties and vector. */
+export type PaperObject = { id: string; properties: PaperProperties; vectors: number[] };
+
+/** A stored paper as read by id: its properties and, when asked for, its vector. */
+export type StoredPaperObject = WeaviateObject<PaperProperties, undefined>;
 
 /** The object id of a paper id: UUID v5, so writing the same id again replaces the object. */
 export function paperUuid(id: string): string {

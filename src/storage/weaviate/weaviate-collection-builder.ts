@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Collection, WeaviateClient } from 'weaviate-client';
+import type { WeaviateClient } from 'weaviate-client';
 import type { ModelDescription } from '../../embedding/model-registry.js';
 import { AppError } from '../../errors.js';
 import type { Paper } from '../../papers/paper.js';
@@ -10,7 +10,7 @@ import { assertReplaceable } from '../index-target.js';
 import { settleIndexFolder } from '../interrupted-swap.js';
 import { collectionFormatVersion, createPaperCollection, decodeMetadata, encodeMetadata, type CollectionMetadata } from './collection-schema.js';
 import { describeModel } from '../model-summary.js';
-import { paperUuid, toProperties, type PaperProperties } from './paper-object.js';
+import { paperUuid, toProperties, type PaperCollection, type PaperObject, type PaperProperties } from './paper-object.js';
 import { connectWeaviate, type WeaviateSettings } from './weaviate-connection.js';
 
 /** Papers sent to Weaviate per batch, and batches in flight at once while embedding goes on. */
@@ -18,8 +18,6 @@ const batchSize = 200;
 const batchesInFlight = 2;
 /** A batch's failed objects are sent again this many times (ids are deterministic: retries are idempotent). */
 const retries = 3;
-
-type PaperObject = { id: string; properties: PaperProperties; vectors: number[] };
 
 /**
  * Builds a new Weaviate collection and publishes it by switching the alias to it: readers keep
@@ -188,7 +186,7 @@ export class WeaviateCollectionBuilder implements CollectionBuilder {
  * deletes leave fewer papers than the build recorded. Waits a moment first, for a write that
  * began before the alias moved.
  */
-async function writesAfterBuild(collection: Collection<PaperProperties, string>): Promise<number> {
+async function writesAfterBuild(collection: PaperCollection): Promise<number> {
   await sleep(1_000);
   // A build that did not record its count (an older format) is taken as written to: kept, never lost.
   const built = decodeMetadata((await collection.config.get()).description, collection.name).count ?? 0;

@@ -1,10 +1,8 @@
-import type { Collection, FilterValue } from 'weaviate-client';
+import type { FilterValue } from 'weaviate-client';
 import { authorDisplayName, topValues, type FacetCounts, type FacetFields, type FacetName } from '../../papers/paper-facets.js';
 import { normalizeAuthorName } from '../../papers/paper-filter.js';
 import type { Paper } from '../../papers/paper.js';
-import { fromRecord, type PaperProperties } from './paper-object.js';
-
-type PaperCollection = Collection<PaperProperties, string>;
+import { fromRecord, type PaperCollection } from './paper-object.js';
 
 /** Distinct years a collection is grouped by at most (years span far fewer). */
 const yearGroupLimit = 10_000;

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Filters, type Collection, type FilterValue, type WeaviateClient } from 'weaviate-client';
+import { Filters, type FilterValue, type WeaviateClient } from 'weaviate-client';
 import { paperPassage } from '../../embedding/embedder.js';
 import type { ModelDescription } from '../../embedding/model-registry.js';
 import { AppError, isAppError } from '../../errors.js';
@@ -26,7 +26,18 @@ import type {
 import { AliasWatch, readAliasMetadata, type ServedBuild } from './alias-watch.js';
 import { ClusterHealth } from './cluster-health.js';
 import { assertMetadataMatchesModel, bm25Settings, hnswSettings, lexicalAnalyzer, lexicalAnalyzerVersion } from './collection-schema.js';
-import { fromRecord, hasRecord, incompleteObjects, lexicalTerms, paperUuid, toProperties, type PaperProperties } from './paper-object.js';
+import {
+  fromRecord,
+  hasRecord,
+  incompleteObjects,
+  lexicalTerms,
+  paperUuid,
+  toProperties,
+  type PaperCollection,
+  type PaperObject,
+  type PaperProperties,
+  type StoredPaperObject,
+} from './paper-object.js';
 import { connectWeaviate, type WeaviateSettings } from './weaviate-connection.js';
 import { isPassingEngineError, isReplicaShortfall } from './engine-errors.js';
 import { TermStatistics } from './term-statistics.js';
@@ -43,8 +54,6 @@ export interface WeaviateStorageOptions {
   /** How often the cluster's nodes are polled for `health()`. */
   healthIntervalMs?: number;
 }
-
-type PaperCollection = Collection<PaperProperties, string>;
 
 /** Objects fetched by id in one request at most (Weaviate caps offset + limit at 10,000). */
 const fetchChunk = 1_000;
@@ -477,9 +486,9 @@ export class WeaviateStorage implements PaperStorage {
     return paperConditions(this.collection.filter, filter, excluded);
   }
 
-  private async fetchByIds(ids: readonly string[], includeVector: boolean, where?: FilterValue) {
+  private async fetchByIds(ids: readonly string[], includeVector: boolean, where?: FilterValue): Promise<StoredPaperObject[]> {
     const unique = [...new Set(ids)];
-    const objects = [];
+    const objects: StoredPaperObject[] = [];
     for (let start = 0; start < unique.length; start += fetchChunk) {
       const uuids = unique.slice(start, start + fetchChunk).map(paperUuid);
       const result = await this.read(async () => {
@@ -509,7 +518,7 @@ export class WeaviateStorage implements PaperStorage {
   }
 
   /** Writes back what `fetchByIds` read before a failed commit: papers that were absent are deleted. */
-  private async restore(ids: readonly string[], before: Awaited<ReturnType<WeaviateStorage['fetchByIds']>>): Promise<void> {
+  private async restore(ids: readonly string[], before: readonly StoredPaperObject[]): Promise<void> {
     const present = new Set(before.map((object) => object.properties.paper_id));
     await Promise.all([
       this.insert(before.map((object) => ({ id: object.uuid, properties: object.properties, vectors: object.vectors.default as number[] }))),
@@ -517,7 +526,7 @@ export class WeaviateStorage implements PaperStorage {
     ]);
   }
 
-  private async insert(objects: { id: string; properties: PaperProperties; vectors: number[] }[]): Promise<void> {
+  private async insert(objects: PaperObject[]): Promise<void> {
     if (objects.length === 0) return;
     const batches = objects.length <= parallelWriteLimit ? objects.map((object) => [object]) : [objects];
     const results = await Promise.all(batches.map((batch) => this.collection.data.insertMany(batch)));
