@@ -32,12 +32,11 @@ import {
   incompleteObjects,
   lexicalTerms,
   paperUuid,
-  toProperties,
   type PaperCollection,
-  type PaperObject,
   type PaperProperties,
   type StoredPaperObject,
 } from './paper-object.js';
+import { PaperWrites } from './paper-writes.js';
 import { connectWeaviate, type WeaviateSettings } from './weaviate-connection.js';
 import { isPassingEngineError, isReplicaShortfall } from './engine-errors.js';
 import { TermStatistics } from './term-statistics.js';
@@ -67,13 +66,6 @@ const aliasCheckBeforeWriteMs = 2_000;
 const termStatisticsTtlMs = 30_000;
 const termStatisticsMaxTerms = 100_000;
 /**
- * Writes of at most this many objects are sent one object per request, in parallel: a batch of
- * two or more objects costs about half a second on the server whatever its size, one object a
- * few milliseconds.
- */
-const parallelWriteLimit = 16;
-
-/**
  * Papers served from a Weaviate collection, through its alias, at the configured consistency
  * level. Papers are objects keyed by a UUID derived from the paper id (so every write and every
  * retry of one is idempotent); vectors are ours (cosine HNSW); BM25 runs over the product's
@@ -93,9 +85,9 @@ export class WeaviateStorage implements PaperStorage {
   readonly backend = 'weaviate' as const;
   readonly model: ModelDescription;
   private readonly collection: PaperCollection;
+  private readonly writes: PaperWrites;
   /** Runs commits one at a time. */
   private readonly turns = new SerialQueue();
-  private lastWriteOrder = 0;
   private closed = false;
   private readonly termStatistics: TermStatistics;
   /** The build (its createdAt) the term statistics were counted on. */
@@ -110,6 +102,7 @@ export class WeaviateStorage implements PaperStorage {
     this.model = options.model;
     this.countedBuild = aliasWatch.metadata.createdAt;
     this.collection = client.collections.get<PaperProperties>(options.alias).withConsistency(options.settings.WEAVIATE_CONSISTENCY);
+    this.writes = new PaperWrites(this.collection);
     this.termStatistics = new TermStatistics(
       {
         documents: () => this.read(() => this.collection.aggregate.overAll()).then((result) => result.totalCount),
@@ -405,9 +398,9 @@ export class WeaviateStorage implements PaperStorage {
         });
       });
       try {
-        await this.apply([...net.values()]);
+        await this.writes.apply([...net.values()]);
       } catch (error) {
-        const restored = await this.restore(ids, before).then(
+        const restored = await this.writes.restore(ids, before).then(
           () => true,
           (restoreError: unknown) => {
             this.options.log.error({ err: restoreError, ids }, 'a failed Weaviate commit could not be rolled back');
@@ -505,45 +498,6 @@ export class WeaviateStorage implements PaperStorage {
       objects.push(...result.objects);
     }
     return objects;
-  }
-
-  private async apply(changes: readonly PaperChange[]): Promise<void> {
-    const puts = changes.flatMap((change) =>
-      change.op === 'put'
-        ? [{ id: paperUuid(change.paper.id), properties: toProperties(change.paper, this.nextWriteOrder()), vectors: Array.from(change.vector) }]
-        : [],
-    );
-    const deletes = changes.flatMap((change) => (change.op === 'delete' ? [paperUuid(change.id)] : []));
-    await Promise.all([this.insert(puts), this.delete(deletes)]);
-  }
-
-  /** Writes back what `fetchByIds` read before a failed commit: papers that were absent are deleted. */
-  private async restore(ids: readonly string[], before: readonly StoredPaperObject[]): Promise<void> {
-    const present = new Set(before.map((object) => object.properties.paper_id));
-    await Promise.all([
-      this.insert(before.map((object) => ({ id: object.uuid, properties: object.properties, vectors: object.vectors.default as number[] }))),
-      this.delete(ids.filter((id) => !present.has(id)).map(paperUuid)),
-    ]);
-  }
-
-  private async insert(objects: PaperObject[]): Promise<void> {
-    if (objects.length === 0) return;
-    const batches = objects.length <= parallelWriteLimit ? objects.map((object) => [object]) : [objects];
-    const results = await Promise.all(batches.map((batch) => this.collection.data.insertMany(batch)));
-    const errors = results.flatMap((result) => Object.values(result.errors));
-    if (errors.length > 0) throw new Error(`${errors.length} of ${objects.length} papers were not stored (${errors[0]!.message})`);
-  }
-
-  private async delete(uuids: readonly string[]): Promise<void> {
-    if (uuids.length === 0) return;
-    const result = await this.collection.data.deleteMany(this.collection.filter.byId().containsAny([...uuids]));
-    if (result.failed > 0) throw new Error(`${result.failed} of ${result.matches} papers could not be deleted`);
-  }
-
-  /** Later writes order after earlier ones and after every ingested paper (numbered by position). */
-  private nextWriteOrder(): number {
-    this.lastWriteOrder = Math.max(Date.now() * 1_000, this.lastWriteOrder + 1);
-    return this.lastWriteOrder;
   }
 
   /** Ties cursors to the build being served: a rebuilt collection's cursors differ. */
