@@ -54,7 +54,7 @@ export interface WeaviateStorageOptions {
   healthIntervalMs?: number;
 }
 
-/** Objects fetched by id in one request at most (Weaviate caps offset + limit at 10,000). */
+/** Objects fetched or scored by id in one request at most (Weaviate caps offset + limit at 10,000). */
 const fetchChunk = 1_000;
 /** How long a write waits to read the alias before committing; an alias that cannot be read that fast is taken as unchanged. */
 const aliasCheckBeforeWriteMs = 2_000;
@@ -208,10 +208,7 @@ export class WeaviateStorage implements PaperStorage {
   async lexicalScores(text: string, ids: readonly string[]): Promise<number[]> {
     const terms = lexicalTerms(text);
     if (terms.length === 0 || ids.length === 0) return ids.map(() => 0);
-    const scores = new Map<string, number>();
-    const unique = [...new Set(ids)];
-    for (let start = 0; start < unique.length; start += fetchChunk) {
-      const chunk = unique.slice(start, start + fetchChunk);
+    const found = await inIdChunks(ids, async (chunk) => {
       const result = await this.read(() =>
         this.collection.query.bm25(terms, {
           queryProperties: ['lexical_terms'],
@@ -221,8 +218,9 @@ export class WeaviateStorage implements PaperStorage {
           returnProperties: ['paper_id'],
         }),
       );
-      for (const object of result.objects) scores.set(object.properties.paper_id, object.metadata?.score ?? 0);
-    }
+      return result.objects;
+    });
+    const scores = new Map(found.map((object) => [object.properties.paper_id, object.metadata?.score ?? 0]));
     return ids.map((id) => scores.get(id) ?? 0);
   }
 
@@ -343,11 +341,8 @@ export class WeaviateStorage implements PaperStorage {
    * An id Weaviate does not return (a paper deleted meanwhile) costs one fetch of the vectors.
    */
   async cosines(vector: Float32Array, ids: readonly string[]): Promise<(number | undefined)[]> {
-    const found = new Map<string, number>();
-    const unique = [...new Set(ids)];
     const query = Array.from(vector);
-    for (let start = 0; start < unique.length; start += fetchChunk) {
-      const chunk = unique.slice(start, start + fetchChunk);
+    const searched = await inIdChunks(ids, async (chunk) => {
       const result = await this.read(() =>
         this.collection.query.nearVector(query, {
           limit: chunk.length,
@@ -356,10 +351,11 @@ export class WeaviateStorage implements PaperStorage {
           returnProperties: ['paper_id'],
         }),
       );
-      for (const object of result.objects) found.set(object.properties.paper_id, 1 - (object.metadata?.distance ?? 1));
-    }
+      return result.objects;
+    });
+    const found = new Map(searched.map((object) => [object.properties.paper_id, 1 - (object.metadata?.distance ?? 1)]));
     // Should the engine's search ever miss one (it is exact on a short allow-list), its vector is fetched.
-    const missed = unique.filter((id) => !found.has(id));
+    const missed = [...new Set(ids)].filter((id) => !found.has(id));
     if (missed.length > 0) {
       const vectors = await this.vectors(missed);
       missed.forEach((id, i) => {
@@ -480,10 +476,8 @@ export class WeaviateStorage implements PaperStorage {
   }
 
   private async fetchByIds(ids: readonly string[], includeVector: boolean, where?: FilterValue): Promise<StoredPaperObject[]> {
-    const unique = [...new Set(ids)];
-    const objects: StoredPaperObject[] = [];
-    for (let start = 0; start < unique.length; start += fetchChunk) {
-      const uuids = unique.slice(start, start + fetchChunk).map(paperUuid);
+    return inIdChunks(ids, async (chunk) => {
+      const uuids = chunk.map(paperUuid);
       const result = await this.read(async () => {
         const fetched = await this.collection.query.fetchObjects({
           filters: where ? Filters.and(this.collection.filter.byId().containsAny(uuids), where) : this.collection.filter.byId().containsAny(uuids),
@@ -495,9 +489,8 @@ export class WeaviateStorage implements PaperStorage {
         if (!fetched.objects.every((object) => hasRecord(object.properties.record))) throw incompleteObjects();
         return fetched;
       });
-      objects.push(...result.objects);
-    }
-    return objects;
+      return result.objects;
+    });
   }
 
   /** Ties cursors to the build being served: a rebuilt collection's cursors differ. */
@@ -553,6 +546,14 @@ function termsOf(papers: readonly Paper[]): Set<string> {
   const terms = new Set<string>();
   for (const paper of papers) for (const term of countTerms(paperPassage(paper.title, paper.abstract), lexicalAnalyzerVersion).keys()) terms.add(term);
   return terms;
+}
+
+/** What `read` gives for each chunk of the distinct ids, in turn (Weaviate caps offset + limit at 10,000). */
+async function inIdChunks<T>(ids: readonly string[], read: (chunk: string[]) => Promise<T[]>): Promise<T[]> {
+  const unique = [...new Set(ids)];
+  const results: T[] = [];
+  for (let start = 0; start < unique.length; start += fetchChunk) results.push(...(await read(unique.slice(start, start + fetchChunk))));
+  return results;
 }
 
 /** Pauses before each further try of a failed read: two more tries, about a second in all. */
