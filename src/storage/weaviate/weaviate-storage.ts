@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Filters, type FilterValue, type WeaviateClient } from 'weaviate-client';
 import { paperPassage } from '../../embedding/embedder.js';
 import type { ModelDescription } from '../../embedding/model-registry.js';
@@ -39,6 +38,7 @@ import {
 import { PaperWrites } from './paper-writes.js';
 import { connectWeaviate, type WeaviateSettings } from './weaviate-connection.js';
 import { isPassingEngineError, isReplicaShortfall } from './engine-errors.js';
+import { GuardedReads } from './guarded-reads.js';
 import { TermStatistics } from './term-statistics.js';
 import { aggregateFacets, countFacets } from './weaviate-facets.js';
 import { paperConditions } from './paper-conditions.js';
@@ -86,6 +86,7 @@ export class WeaviateStorage implements PaperStorage {
   readonly model: ModelDescription;
   private readonly collection: PaperCollection;
   private readonly writes: PaperWrites;
+  private readonly reads: GuardedReads;
   /** Runs commits one at a time. */
   private readonly turns = new SerialQueue();
   private closed = false;
@@ -101,15 +102,16 @@ export class WeaviateStorage implements PaperStorage {
   ) {
     this.model = options.model;
     this.countedBuild = aliasWatch.metadata.createdAt;
+    this.reads = new GuardedReads(aliasWatch, clusterHealth, options.log, () => this.closed);
     this.collection = client.collections.get<PaperProperties>(options.alias).withConsistency(options.settings.WEAVIATE_CONSISTENCY);
     this.writes = new PaperWrites(this.collection);
     this.termStatistics = new TermStatistics(
       {
-        documents: () => this.read(() => this.collection.aggregate.overAll()).then((result) => result.totalCount),
+        documents: () => this.reads.read(() => this.collection.aggregate.overAll()).then((result) => result.totalCount),
         holding: (term) =>
-          this.read(() => this.collection.aggregate.overAll({ filters: this.collection.filter.byProperty('lexical_terms').equal(term) })).then(
-            (result) => result.totalCount,
-          ),
+          this.reads
+            .read(() => this.collection.aggregate.overAll({ filters: this.collection.filter.byProperty('lexical_terms').equal(term) }))
+            .then((result) => result.totalCount),
       },
       { ttlMs: termStatisticsTtlMs, maxTerms: termStatisticsMaxTerms },
     );
@@ -158,7 +160,7 @@ export class WeaviateStorage implements PaperStorage {
     if (query.k < 1) return [];
     const excluded = new Set(query.exclude);
     const filters = await this.where(query.filter);
-    const result = await this.read(() =>
+    const result = await this.reads.read(() =>
       this.collection.query.nearVector(Array.from(vector), {
         limit: query.k + excluded.size,
         filters,
@@ -175,7 +177,7 @@ export class WeaviateStorage implements PaperStorage {
 
   async related(name: string, query: CandidateQuery): Promise<ScoredId[]> {
     // A paper id (what the service passes) is fetched with its vector in one round trip.
-    const direct = await this.read(() => this.collection.query.fetchObjectById(paperUuid(name), { includeVector: true, returnProperties: ['paper_id'] }));
+    const direct = await this.reads.read(() => this.collection.query.fetchObjectById(paperUuid(name), { includeVector: true, returnProperties: ['paper_id'] }));
     const isId = direct?.properties.paper_id === name;
     const id = isId ? name : await this.resolve(name);
     const vector = isId ? Float32Array.from(direct.vectors.default as number[]) : id === undefined ? undefined : (await this.vectors([id]))[0];
@@ -187,7 +189,7 @@ export class WeaviateStorage implements PaperStorage {
     const terms = lexicalTerms(text);
     if (terms.length === 0 || query.k < 1) return [];
     const filters = await this.where(query.filter);
-    const result = await this.read(() =>
+    const result = await this.reads.read(() =>
       this.collection.query.bm25(terms, {
         queryProperties: ['lexical_terms'],
         limit: query.k,
@@ -209,7 +211,7 @@ export class WeaviateStorage implements PaperStorage {
     const terms = lexicalTerms(text);
     if (terms.length === 0 || ids.length === 0) return ids.map(() => 0);
     const found = await inIdChunks(ids, async (chunk) => {
-      const result = await this.read(() =>
+      const result = await this.reads.read(() =>
         this.collection.query.bm25(terms, {
           queryProperties: ['lexical_terms'],
           limit: chunk.length,
@@ -257,7 +259,7 @@ export class WeaviateStorage implements PaperStorage {
    */
   async facets(query: FacetQuery): Promise<FacetCounts> {
     const filters = await this.where(query.filter);
-    if (query.ids === undefined) return this.read(() => aggregateFacets(this.collection, filters, query.fields, query.maxValuesPerFacet));
+    if (query.ids === undefined) return this.reads.read(() => aggregateFacets(this.collection, filters, query.fields, query.maxValuesPerFacet));
     const objects = await this.fetchByIds(query.ids, false, filters);
     return countFacets(
       objects.map((object) => fromRecord(object.properties.record)),
@@ -284,7 +286,7 @@ export class WeaviateStorage implements PaperStorage {
    */
   async engineHybrid(text: string, vector: Float32Array, query: CandidateQuery & { alpha: number }): Promise<ScoredId[]> {
     const filters = await this.where(query.filter);
-    const result = await this.read(() =>
+    const result = await this.reads.read(() =>
       this.collection.query.hybrid(lexicalTerms(text), {
         vector: Array.from(vector),
         alpha: query.alpha,
@@ -301,14 +303,14 @@ export class WeaviateStorage implements PaperStorage {
 
   async resolve(written: string): Promise<string | undefined> {
     const name = written.trim();
-    const direct = await this.read(() => this.collection.query.fetchObjectById(paperUuid(name), { returnProperties: ['paper_id'] }));
+    const direct = await this.reads.read(() => this.collection.query.fetchObjectById(paperUuid(name), { returnProperties: ['paper_id'] }));
     if (direct?.properties.paper_id === name) return name;
     for (const { field, key } of identifierKeysOfName(name)) {
       const filters = this.collection.filter.byProperty(field === 'doi' ? 'doi_key' : 'arxiv_key').equal(key);
       // Papers sharing a DOI or arXiv id: the newest write names it. The sort key is returned too:
       // without it, the shards' answers merge in no order, and a name would pick either paper at
       // random (a DELETE by DOI could remove a paper the name no longer stands for).
-      const result = await this.read(() =>
+      const result = await this.reads.read(() =>
         this.collection.query.fetchObjects({
           filters,
           limit: 1,
@@ -343,7 +345,7 @@ export class WeaviateStorage implements PaperStorage {
   async cosines(vector: Float32Array, ids: readonly string[]): Promise<(number | undefined)[]> {
     const query = Array.from(vector);
     const searched = await inIdChunks(ids, async (chunk) => {
-      const result = await this.read(() =>
+      const result = await this.reads.read(() =>
         this.collection.query.nearVector(query, {
           limit: chunk.length,
           filters: this.collection.filter.byId().containsAny(chunk.map(paperUuid)),
@@ -368,7 +370,7 @@ export class WeaviateStorage implements PaperStorage {
   /** Pages in UUID order: the cursor is the last UUID of the previous page (Weaviate's cursor API). */
   async list(cursor: string | undefined, limit: number): Promise<PaperPage> {
     const after = cursor === undefined ? undefined : decodeCursor(cursor, this.cursorTag);
-    const result = await this.read(() => this.collection.query.fetchObjects({ limit: limit + 1, after, returnProperties: ['paper_id', 'record'] }));
+    const result = await this.reads.read(() => this.collection.query.fetchObjects({ limit: limit + 1, after, returnProperties: ['paper_id', 'record'] }));
     const page = result.objects.slice(0, limit);
     const more = result.objects.length > limit && page.length > 0;
     return { papers: page.map((object) => fromRecord(object.properties.record)), nextCursor: more ? encodeCursor(this.cursorTag, page.at(-1)!.uuid) : null };
@@ -378,11 +380,11 @@ export class WeaviateStorage implements PaperStorage {
     return this.turns.run(async () => {
       if (this.closed) throw new AppError('shutting_down');
       // Refused at once while the cluster is down, rather than after waiting out the alias read.
-      this.refuseWhileDown();
+      this.reads.refuseWhileDown();
       // The alias is read again before each commit, not only every 2 s: a rebuild with another
       // model moved there meanwhile would otherwise take this server's vectors of its own model.
       await this.aliasWatch.check({ timeoutMs: aliasCheckBeforeWriteMs });
-      this.refuseWhileDown();
+      this.reads.refuseWhileDown();
       // Only each paper's last change matters once the commit is over.
       const net = new Map<string, PaperChange>();
       for (const changes of writes) for (const change of changes) net.set(change.op === 'put' ? change.paper.id : change.id, change);
@@ -404,7 +406,7 @@ export class WeaviateStorage implements PaperStorage {
           },
         );
         // Too few replicas answering, or none, passes as the cluster settles: worth a retry (503), unlike a refused object.
-        const passing = isPassingEngineError(error) || isReplicaShortfall(error) || this.health().status !== 'ok';
+        const passing = isPassingEngineError(error) || isReplicaShortfall(error) || this.reads.health().status !== 'ok';
         throw new AppError(
           passing ? 'storage_unavailable' : 'write_failed',
           `The write could not be stored at consistency level ${this.options.settings.WEAVIATE_CONSISTENCY}: ${(error as Error).message}. ` +
@@ -426,7 +428,7 @@ export class WeaviateStorage implements PaperStorage {
   async snapshot(): Promise<void> {}
 
   async stats(): Promise<StorageStats> {
-    const { totalCount } = await this.read(() => this.collection.aggregate.overAll());
+    const { totalCount } = await this.reads.read(() => this.collection.aggregate.overAll());
     return {
       backend: this.backend,
       papers: totalCount,
@@ -450,8 +452,7 @@ export class WeaviateStorage implements PaperStorage {
   }
 
   health(): StorageHealth {
-    const refusal = this.aliasWatch.refusal;
-    return refusal === undefined ? this.clusterHealth.status : { status: 'down', reason: refusal };
+    return this.reads.health();
   }
 
   /** Other servers may write to the same collection: no search result is reused. */
@@ -478,7 +479,7 @@ export class WeaviateStorage implements PaperStorage {
   private async fetchByIds(ids: readonly string[], includeVector: boolean, where?: FilterValue): Promise<StoredPaperObject[]> {
     return inIdChunks(ids, async (chunk) => {
       const uuids = chunk.map(paperUuid);
-      const result = await this.read(async () => {
+      const result = await this.reads.read(async () => {
         const fetched = await this.collection.query.fetchObjects({
           filters: where ? Filters.and(this.collection.filter.byId().containsAny(uuids), where) : this.collection.filter.byId().containsAny(uuids),
           limit: uuids.length,
@@ -497,48 +498,6 @@ export class WeaviateStorage implements PaperStorage {
   private get cursorTag(): string {
     return cursorTag(this.options.alias, this.metadata.createdAt);
   }
-
-  /**
-   * Runs a read, trying again after a pause when the engine fails in a way that passes (a replica
-   * stopping or rejoining fails the queries that reach it for a moment; reads are idempotent). A
-   * read failing because the cluster cannot be reached is the client's 503, not a 500.
-   */
-  private async read<T>(operation: () => Promise<T>): Promise<T> {
-    this.refuseWhileDown();
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await operation();
-      } catch (error) {
-        // A request still running when the server closed the client (shutdown ran past its drain).
-        if (this.closed) throw new AppError('shutting_down', undefined, { cause: error });
-        const pauseMs = readRetryPausesMs[attempt];
-        if (
-          pauseMs !== undefined &&
-          this.health().status !== 'down' &&
-          (isPassingEngineError(error) || (isAppError(error) && error.code === 'storage_unavailable'))
-        ) {
-          this.options.log.warn({ err: error, attempt: attempt + 1 }, 'a Weaviate read failed; trying it again');
-          await sleep(pauseMs);
-          continue;
-        }
-        if (isAppError(error)) throw error;
-        // Still failing after the retries: a node stopping or rejoining ("could not find class
-        // Papers in schema" while its schema loads), a 503 to retry rather than a 500.
-        if (this.health().status === 'down' || isPassingEngineError(error)) {
-          throw new AppError('storage_unavailable', `The Weaviate cluster did not answer: ${(error as Error).message}`, { cause: error, retryAfterSeconds: 5 });
-        }
-        throw error;
-      }
-    }
-  }
-
-  /** While the health poll finds the cluster down, requests are refused at once rather than each waiting out the client's timeouts. */
-  private refuseWhileDown(): void {
-    const refusal = this.aliasWatch.refusal;
-    if (refusal !== undefined) throw new AppError('storage_unavailable', refusal, { retryAfterSeconds: 5 });
-    const health = this.clusterHealth.status;
-    if (health.status === 'down') throw new AppError('storage_unavailable', `The Weaviate cluster is down: ${health.reason}.`, { retryAfterSeconds: 5 });
-  }
 }
 
 /** The analyzed terms of the papers' passages, each once. */
@@ -555,6 +514,3 @@ async function inIdChunks<T>(ids: readonly string[], read: (chunk: string[]) => 
   for (let start = 0; start < unique.length; start += fetchChunk) results.push(...(await read(unique.slice(start, start + fetchChunk))));
   return results;
 }
-
-/** Pauses before each further try of a failed read: two more tries, about a second in all. */
-const readRetryPausesMs = [200, 600];
