@@ -378,41 +378,14 @@ export class WeaviateStorage implements PaperStorage {
 
   commit(writes: readonly (readonly PaperChange[])[]): Promise<void> {
     return this.turns.run(async () => {
-      if (this.closed) throw new AppError('shutting_down');
-      // Refused at once while the cluster is down, rather than after waiting out the alias read.
-      this.reads.refuseWhileDown();
-      // The alias is read again before each commit, not only every 2 s: a rebuild with another
-      // model moved there meanwhile would otherwise take this server's vectors of its own model.
-      await this.aliasWatch.check({ timeoutMs: aliasCheckBeforeWriteMs });
-      this.reads.refuseWhileDown();
-      // Only each paper's last change matters once the commit is over.
-      const net = new Map<string, PaperChange>();
-      for (const changes of writes) for (const change of changes) net.set(change.op === 'put' ? change.paper.id : change.id, change);
+      await this.refuseWritesNow();
+      const net = netChanges(writes);
       const ids = [...net.keys()];
-      const before = await this.fetchByIds(ids, true).catch((error: unknown) => {
-        if (isAppError(error)) throw error;
-        throw new AppError('write_failed', `The papers the write replaces could not be read, so nothing was written: ${(error as Error).message}`, {
-          cause: error,
-        });
-      });
+      const before = await this.readBeforeWrite(ids);
       try {
         await this.writes.apply([...net.values()]);
       } catch (error) {
-        const restored = await this.writes.restore(ids, before).then(
-          () => true,
-          (restoreError: unknown) => {
-            this.options.log.error({ err: restoreError, ids }, 'a failed Weaviate commit could not be rolled back');
-            return false;
-          },
-        );
-        // Too few replicas answering, or none, passes as the cluster settles: worth a retry (503), unlike a refused object.
-        const passing = isPassingEngineError(error) || isReplicaShortfall(error) || this.reads.health().status !== 'ok';
-        throw new AppError(
-          passing ? 'storage_unavailable' : 'write_failed',
-          `The write could not be stored at consistency level ${this.options.settings.WEAVIATE_CONSISTENCY}: ${(error as Error).message}. ` +
-            (restored ? 'It was not applied.' : 'Rolling it back failed too: some of its papers may be stored; repeat the write to make it whole.'),
-          { cause: error, details: { rolledBack: restored }, ...(passing ? { retryAfterSeconds: 5 } : {}) },
-        );
+        throw await this.rollBack(error, ids, before);
       } finally {
         this.termStatistics.forget(
           termsOf([
@@ -422,6 +395,46 @@ export class WeaviateStorage implements PaperStorage {
         );
       }
     });
+  }
+
+  /** Throws when a commit may not be written now: the storage closed, the cluster down, the alias moved to another model's build. */
+  private async refuseWritesNow(): Promise<void> {
+    if (this.closed) throw new AppError('shutting_down');
+    // Refused at once while the cluster is down, rather than after waiting out the alias read.
+    this.reads.refuseWhileDown();
+    // The alias is read again before each commit, not only every 2 s: a rebuild with another
+    // model moved there meanwhile would otherwise take this server's vectors of its own model.
+    await this.aliasWatch.check({ timeoutMs: aliasCheckBeforeWriteMs });
+    this.reads.refuseWhileDown();
+  }
+
+  /** The stored state of the papers a commit touches, for writing back should the commit fail. */
+  private readBeforeWrite(ids: readonly string[]): Promise<StoredPaperObject[]> {
+    return this.fetchByIds(ids, true).catch((error: unknown) => {
+      if (isAppError(error)) throw error;
+      throw new AppError('write_failed', `The papers the write replaces could not be read, so nothing was written: ${(error as Error).message}`, {
+        cause: error,
+      });
+    });
+  }
+
+  /** Writes back what a failed commit replaced, and gives the commit's error, saying whether that worked. */
+  private async rollBack(error: unknown, ids: readonly string[], before: readonly StoredPaperObject[]): Promise<AppError> {
+    const restored = await this.writes.restore(ids, before).then(
+      () => true,
+      (restoreError: unknown) => {
+        this.options.log.error({ err: restoreError, ids }, 'a failed Weaviate commit could not be rolled back');
+        return false;
+      },
+    );
+    // Too few replicas answering, or none, passes as the cluster settles: worth a retry (503), unlike a refused object.
+    const passing = isPassingEngineError(error) || isReplicaShortfall(error) || this.reads.health().status !== 'ok';
+    return new AppError(
+      passing ? 'storage_unavailable' : 'write_failed',
+      `The write could not be stored at consistency level ${this.options.settings.WEAVIATE_CONSISTENCY}: ${(error as Error).message}. ` +
+        (restored ? 'It was not applied.' : 'Rolling it back failed too: some of its papers may be stored; repeat the write to make it whole.'),
+      { cause: error, details: { rolledBack: restored }, ...(passing ? { retryAfterSeconds: 5 } : {}) },
+    );
   }
 
   /** Weaviate keeps its own logs: nothing to fold. */
@@ -498,6 +511,13 @@ export class WeaviateStorage implements PaperStorage {
   private get cursorTag(): string {
     return cursorTag(this.options.alias, this.metadata.createdAt);
   }
+}
+
+/** Only each paper's last change matters once the commit is over. */
+function netChanges(writes: readonly (readonly PaperChange[])[]): Map<string, PaperChange> {
+  const net = new Map<string, PaperChange>();
+  for (const changes of writes) for (const change of changes) net.set(change.op === 'put' ? change.paper.id : change.id, change);
+  return net;
 }
 
 /** The analyzed terms of the papers' passages, each once. */
