@@ -6,7 +6,7 @@ import { invalidInput } from '../errors.js';
 import { maxValuesPerFacet, type FacetCounts, type FacetName } from '../papers/paper-facets.js';
 import type { PaperFilter } from '../papers/paper-filter.js';
 import type { Paper } from '../papers/paper.js';
-import { isIdentifierName, paperNameOfQuery, paperNotFound } from '../papers/identifiers.js';
+import { paperNotFound } from '../papers/identifiers.js';
 import type { CandidateQuery, PaperPage, PaperStorage, ScoredId, StorageHealth, StorageStats } from '../storage/paper-storage.js';
 import { groupByPrimaryCategory, type CollectionMap } from './collection-map.js';
 import { CandidateCache, defaultResultCacheSize } from './candidate-cache.js';
@@ -16,6 +16,7 @@ import { fuseCalibrated, relativeLexicalScore } from './calibrated-fusion.js';
 import { hitsJson } from './hits-json.js';
 import { assertHybridDepth, candidateDepth, firstByScoreThenId, pageEnd, pageOf, passesThreshold } from './list-paging.js';
 import { rankedBy, toHit, type Hit, type RankedCandidate } from './ranking.js';
+import { PaperNames } from './paper-names.js';
 import { recommendationVector, topicAnchors } from './recommend.js';
 import { rankRelated, relatedCandidates, type RelatedCandidate } from './related/related-ranking.js';
 import { facetPassage, type SentenceRole } from './related/sentence-roles.js';
@@ -81,6 +82,7 @@ export class SearchService {
   private readonly titleVectors = new TitleVectors();
 
   private readonly candidates: CandidateCache;
+  private readonly names: PaperNames;
 
   constructor(
     private readonly storage: PaperStorage,
@@ -89,6 +91,7 @@ export class SearchService {
     resultCacheSize = defaultResultCacheSize,
   ) {
     this.candidates = new CandidateCache(resultCacheSize);
+    this.names = new PaperNames(storage);
   }
 
   async info(): Promise<IndexInfo> {
@@ -136,21 +139,10 @@ export class SearchService {
    * correction) its spelling corrected.
    */
   private async queryNotes(query: string, { suggest }: { suggest: boolean }): Promise<Pick<RankedList, 'namedPaper' | 'suggestedQuery'>> {
-    const named = await this.paperNamedBy(query);
+    const named = await this.names.namedByQuery(query);
     if (named) return { namedPaper: named };
     const suggested = suggest ? await this.storage.spellingSuggestion?.(query) : undefined;
     return suggested === undefined ? {} : { suggestedQuery: suggested };
-  }
-
-  /**
-   * The stored paper a query names when the whole query is an arXiv id, a DOI or a link to either
-   * (people paste them into a search box): its words match no abstract, so the list alone would
-   * not find it.
-   */
-  private async paperNamedBy(query: string): Promise<RankedList['namedPaper']> {
-    const name = paperNameOfQuery(query);
-    const [paper] = name === undefined ? [] : await this.getPapers([name]);
-    return paper && { id: paper.id, title: paper.title };
   }
 
   /** Many searches at once: the queries that need the model are embedded in one call; answers keep the order. */
@@ -206,7 +198,7 @@ export class SearchService {
    * and the facet's sentences), which embeds titles and the facet passage with the model.
    */
   async relatedToPaper(name: string, options: RelatedToPaperOptions, caller?: EmbedRequestOptions): Promise<RankedList> {
-    const queryVector = async () => (await this.storedVectors([name])).vectors[0]!;
+    const queryVector = async () => (await this.names.storedVectors([name])).vectors[0]!;
     return this.finish(await this.relatedCandidates(name, options, caller), options, caller, queryVector);
   }
 
@@ -258,7 +250,7 @@ export class SearchService {
    */
   async recommend(feedback: Feedback, options: RelatedOptions, caller?: EmbedRequestOptions): Promise<RankedList> {
     const { positive: positiveNames, negative: negativeNames } = feedback;
-    const { ids: inputs, vectors } = await this.storedVectors([...positiveNames, ...negativeNames]);
+    const { ids: inputs, vectors } = await this.names.storedVectors([...positiveNames, ...negativeNames]);
     const topic = feedback.query === undefined ? undefined : (await this.embedder.embedQueries([feedback.query], caller))[0]!;
     const negatives = vectors.slice(positiveNames.length);
     const positives =
@@ -301,33 +293,14 @@ export class SearchService {
     return groupByPrimaryCategory(await this.storage.map());
   }
 
-  /**
-   * The stored papers `names` name, in their order (undefined for a name no paper answers to):
-   * ids in one read; each distinct DOI or arXiv name (doi:…, links) that is no paper's id resolved
-   * once, one at a time (on a cluster each is a query of its own), then the papers they name in
-   * one more read.
-   */
-  async getPapers(written: readonly string[]): Promise<(Paper | undefined)[]> {
-    // Read as resolve reads a name (see PaperStorage.resolve): ids are stored trimmed.
-    const names = written.map((name) => name.trim());
-    const papers = await this.storage.papers(names);
-    const unresolved = [...new Set(names.filter((name, i) => !papers[i] && isIdentifierName(name)))];
-    if (unresolved.length === 0) return papers;
-    const idOf = new Map<string, string>();
-    for (const name of unresolved) {
-      const id = await this.storage.resolve(name);
-      if (id !== undefined) idOf.set(name, id);
-    }
-    const ids = [...new Set(idOf.values())];
-    const resolved = new Map((await this.storage.papers(ids)).map((paper, i) => [ids[i]!, paper]));
-    return names.map((name, i) => papers[i] ?? resolved.get(idOf.get(name) ?? ''));
+  /** The stored papers `names` name, in their order (undefined for a name no paper answers to; see PaperNames.papers). */
+  getPapers(written: readonly string[]): Promise<(Paper | undefined)[]> {
+    return this.names.papers(written);
   }
 
   /** The stored paper a name (id, doi:…, arxiv:…) names. */
-  async getPaper(name: string): Promise<Paper> {
-    const [paper] = await this.getPapers([name]);
-    if (!paper) throw paperNotFound([name]);
-    return paper;
+  getPaper(name: string): Promise<Paper> {
+    return this.names.paper(name);
   }
 
   /**
@@ -356,15 +329,6 @@ export class SearchService {
       papers[i + 1] ? [{ id: neighbour.id, cosine: neighbour.score, title: titles[i + 1], ...(vectors?.[i] ? { vector: vectors[i] } : {}) }] : [],
     );
     return rankRelated({ title: titles[0], facet: facetVectors?.[0] }, candidates);
-  }
-
-  /** The ids `names` name and their stored vectors, in order; any unknown name is a 404 naming all of them. */
-  private async storedVectors(names: readonly string[]): Promise<{ ids: string[]; vectors: Float32Array[] }> {
-    const ids = await Promise.all(names.map((name) => this.storage.resolve(name)));
-    const vectors = await this.storage.vectors(ids.map((id) => id ?? ''));
-    const unknown = names.filter((_, i) => ids[i] === undefined || vectors[i] === undefined);
-    if (unknown.length > 0) throw paperNotFound(unknown);
-    return { ids: ids as string[], vectors: vectors as Float32Array[] };
   }
 
   /**
