@@ -26,7 +26,7 @@ import { lineageOf, readManifest } from './manifest.js';
 import { openServedIndex } from './open-served-index.js';
 import { LayoutComputation } from './map/layout-computation.js';
 import { SnapshotScheduler, type SnapshotHost } from './snapshots/snapshot-scheduler.js';
-import { WriteLog } from './write-log/write-log.js';
+import { WriteLog, type LoggedWrite } from './write-log/write-log.js';
 
 export interface EmbeddedStorageOptions {
   /** The index folder to serve. */
@@ -267,40 +267,44 @@ export class EmbeddedStorage implements PaperStorage {
    */
   commit(writes: readonly (readonly PaperChange[])[]): Promise<void> {
     return this.turns.run(async () => {
-      if (this.closed) throw new AppError('shutting_down');
-      if (!this.writeLog) throw new AppError('writes_disabled');
-      if (this.applyFailure !== undefined) throw new AppError('write_failed', `Writes are refused until the server is restarted: ${this.applyFailure}.`);
-      await this.assertFolderIsServedBuild();
+      const writeLog = await this.logTakingWrites();
       const logged = writes.map((changes, i) => ({ seq: this.nextSeq + i, changes: [...changes] }));
-      try {
-        await this.writeLog.append(logged);
-      } catch (error) {
-        const reason = describeFailure(error);
-        if (isDiskFull(error))
-          throw new AppError('disk_full', `The disk is full (${reason}): the write was not applied. Free space and try again.`, { cause: error });
-        throw new AppError('write_failed', `The write could not be logged: ${reason}. It was not applied.`, { cause: error });
-      }
+      await appendToLog(writeLog, logged);
       this.nextSeq += logged.length;
-      try {
-        await this.current.applyInSlices(logged);
-      } catch (error) {
-        // Logged, the write is applied whole when the log is replayed at the next start; in memory
-        // it may be applied in part, so nothing more is written onto that.
-        this.applyFailure = `a write was logged but could not be applied in memory (${describeFailure(error)}); the restart applies it from the write-ahead log`;
-        this.contentVersion++;
-        // A snapshot now would fold the part applied into the folder and drop the log that holds the whole write.
-        void this.snapshots?.close();
-        throw new AppError(
-          'write_pending_restart',
-          `The write is logged but could not be applied in memory: restart the server, which applies it (${describeFailure(error)}).`,
-          {
-            cause: error,
-          },
-        );
-      }
+      await this.applyLogged(logged);
       this.contentVersion++;
       this.snapshots?.noteWrite();
     });
+  }
+
+  /** The write-ahead log, unless writes are refused now: the storage closed, read-only, failed, or its folder rebuilt. */
+  private async logTakingWrites(): Promise<WriteLog> {
+    if (this.closed) throw new AppError('shutting_down');
+    if (!this.writeLog) throw new AppError('writes_disabled');
+    if (this.applyFailure !== undefined) throw new AppError('write_failed', `Writes are refused until the server is restarted: ${this.applyFailure}.`);
+    await this.assertFolderIsServedBuild();
+    return this.writeLog;
+  }
+
+  /** Applies logged writes to the served index; one that fails stops writes and snapshots until a restart replays the log. */
+  private async applyLogged(logged: readonly LoggedWrite[]): Promise<void> {
+    try {
+      await this.current.applyInSlices(logged);
+    } catch (error) {
+      // Logged, the write is applied whole when the log is replayed at the next start; in memory
+      // it may be applied in part, so nothing more is written onto that.
+      this.applyFailure = `a write was logged but could not be applied in memory (${describeFailure(error)}); the restart applies it from the write-ahead log`;
+      this.contentVersion++;
+      // A snapshot now would fold the part applied into the folder and drop the log that holds the whole write.
+      void this.snapshots?.close();
+      throw new AppError(
+        'write_pending_restart',
+        `The write is logged but could not be applied in memory: restart the server, which applies it (${describeFailure(error)}).`,
+        {
+          cause: error,
+        },
+      );
+    }
   }
 
   /**
@@ -376,6 +380,18 @@ export class EmbeddedStorage implements PaperStorage {
     await this.turns.run(async () => this.writeLog?.close());
     this.current.retire();
     await this.releaseFolder();
+  }
+}
+
+/** Appends the writes to the log, flushed; a failed append applies none of them. */
+async function appendToLog(writeLog: WriteLog, logged: readonly LoggedWrite[]): Promise<void> {
+  try {
+    await writeLog.append(logged);
+  } catch (error) {
+    const reason = describeFailure(error);
+    if (isDiskFull(error))
+      throw new AppError('disk_full', `The disk is full (${reason}): the write was not applied. Free space and try again.`, { cause: error });
+    throw new AppError('write_failed', `The write could not be logged: ${reason}. It was not applied.`, { cause: error });
   }
 }
 
