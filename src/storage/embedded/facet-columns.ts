@@ -219,12 +219,14 @@ class ValueColumn {
 
   /** Appends the next label's values, each once, in their order. */
   append(values: readonly string[] | undefined): void {
-    const ids: number[] = [];
+    // A set keeps the first place of each: looking for each id among the ones before it was
+    // quadratic, half a second on the main thread for a paper of 10,000 authors.
+    const ids = new Set<number>();
     for (const value of values ?? []) {
       const id = this.dictionary.intern(value);
-      if (id !== undefined && !ids.includes(id)) ids.push(id);
+      if (id !== undefined) ids.add(id);
     }
-    this.appendIds(ids);
+    this.appendIds([...ids]);
   }
 
   appendIds(ids: ArrayLike<number>): void {
