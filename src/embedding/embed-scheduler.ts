@@ -91,6 +91,9 @@ interface Job {
   release: () => void;
   vectors: (Float32Array | undefined)[];
   waiting: number;
+  /** Its texts still in the queue, and their cost: taken off the queue's counts when it settles. */
+  queuedTexts: number;
+  queuedCost: number;
   deadline: number;
   arrivedAt: number;
   settled: boolean;
@@ -124,7 +127,16 @@ interface QueuedText {
  * is refused then. A model call under way is never interrupted.
  */
 export class EmbedScheduler {
+  /**
+   * Texts in fair order (start tag, then arrival), kept so as they are queued: a model call takes
+   * its texts from the front, however long the queue. Texts of settled jobs stay until a call
+   * passes them or they outnumber the live ones (see forgetSettled).
+   */
   private readonly queue: QueuedText[] = [];
+  /** Where the queue begins: the texts before it were taken, and are cut off once they are half the array. */
+  private front = 0;
+  private settledInQueue = 0;
+  private readonly queuedTexts: Record<TextKind, number> = { query: 0, passage: 0 };
   private queuedTokens = 0;
   private virtualTime = 0;
   private sequence = 0;
@@ -149,7 +161,7 @@ export class EmbedScheduler {
 
   /** Texts and estimated tokens waiting for the model. */
   get depth(): { texts: number; tokens: number } {
-    return { texts: this.queue.length, tokens: this.queuedTokens };
+    return { texts: this.liveTexts, tokens: this.queuedTokens };
   }
 
   /** The model's measured rate, tokens per second. */
@@ -180,12 +192,12 @@ export class EmbedScheduler {
       return tag;
     });
     const lastStart = starts.at(-1)!;
-    const ahead = this.queue.reduce((sum, queued) => (queued.start <= lastStart ? sum + queued.cost : sum), 0) + tokens;
+    const ahead = this.queuedTokensFrom(lastStart) + tokens;
     const predictedMs = (1000 * ahead) / this.tokensPerSecond;
     // With the model idle, a request too large to be answered by its deadline runs anyway, and
     // without one (fair turns may let other clients' requests go first): refused, it could never
     // run, and was told to try again.
-    const idle = this.queue.length === 0 && this.running === 0;
+    const idle = this.liveTexts === 0 && this.running === 0;
     const late = now + predictedMs > requestedDeadline;
     if (late && !idle) return Promise.reject(this.refusal('deadline', ahead));
     const deadline = late ? Number.POSITIVE_INFINITY : requestedDeadline;
@@ -200,6 +212,8 @@ export class EmbedScheduler {
         release: () => undefined,
         vectors: new Array(texts.length),
         waiting: texts.length,
+        queuedTexts: texts.length,
+        queuedCost: tokens,
         deadline,
         arrivedAt: now,
         settled: false,
@@ -219,10 +233,11 @@ export class EmbedScheduler {
       }
       this.lastFinish.set(client, start);
       order.forEach((item, position) =>
-        this.queue.push({ job, index: item.index, text: item.text, cost: item.cost, start: starts[position]!, sequence: this.sequence++ }),
+        this.enqueue({ job, index: item.index, text: item.text, cost: item.cost, start: starts[position]!, sequence: this.sequence++ }),
       );
+      this.queuedTexts[kind] += texts.length;
       this.queuedTokens += tokens;
-      this.options.observer?.queueChanged?.(this.queue.length, this.queuedTokens);
+      this.options.observer?.queueChanged?.(this.liveTexts, this.queuedTokens);
       this.pump();
     });
   }
@@ -240,7 +255,9 @@ export class EmbedScheduler {
   /** Refuses everything queued and every later request with `error` (the model is gone or stopping). */
   close(error: Error): void {
     this.closedWith = error;
-    for (const queued of this.queue.splice(0)) this.settle(queued.job, error);
+    for (const queued of this.queue.splice(0).slice(this.front)) this.settle(queued.job, error);
+    this.front = 0;
+    this.settledInQueue = 0;
     this.queuedTokens = 0;
     this.options.observer?.queueChanged?.(0, 0);
   }
@@ -297,42 +314,114 @@ export class EmbedScheduler {
    * query call under way, not for the passages behind them).
    */
   private nextBatch(freeCalls: Record<TextKind, number>): QueuedText[] {
-    this.queue.sort((a, b) => a.start - b.start || a.sequence - b.sequence);
-    const kind = this.queue.find((queued) => !queued.job.settled && freeCalls[queued.job.kind] > 0)?.job.kind;
-    const queuedOfKind = this.queue.reduce((count, queued) => (!queued.job.settled && queued.job.kind === kind ? count + 1 : count), 0);
-    const most = kind ? Math.min(this.options.batchSize, Math.ceil(queuedOfKind / freeCalls[kind])) : 0;
+    const queue = this.queue;
+    let kind: TextKind | undefined;
+    for (let i = this.front; i < queue.length && !kind; i++) if (!queue[i]!.job.settled && freeCalls[queue[i]!.job.kind] > 0) kind = queue[i]!.job.kind;
+    const most = kind ? Math.min(this.options.batchSize, Math.ceil(this.queuedTexts[kind] / freeCalls[kind])) : 0;
     const batch: QueuedText[] = [];
-    const left: QueuedText[] = [];
+    // Texts passed over (their kind has no call free) stay, in order, ahead of those not reached.
+    const passed: QueuedText[] = [];
     let batchTokens = 0;
-    let full = false;
-    for (const queued of this.queue) {
+    let reached = this.front;
+    for (; kind && reached < queue.length; reached++) {
+      const queued = queue[reached]!;
       if (queued.job.settled) {
-        this.queuedTokens -= queued.cost;
+        this.settledInQueue--;
         continue;
       }
-      if (full || freeCalls[queued.job.kind] <= 0) {
-        left.push(queued);
+      if (freeCalls[queued.job.kind] <= 0) {
+        passed.push(queued);
         continue;
       }
       const joins = queued.job.kind === batch[0]?.job.kind && !this.needsOwnCall(queued.job) && !this.needsOwnCall(batch[0].job);
-      if (batch.length > 0 && (!joins || batchTokens + queued.cost > this.options.maxBatchTokens)) {
-        full = true;
-        left.push(queued);
-        continue;
-      }
+      if (batch.length > 0 && (!joins || batchTokens + queued.cost > this.options.maxBatchTokens)) break;
       batch.push(queued);
       batchTokens += queued.cost;
-      this.queuedTokens -= queued.cost;
-      full = batch.length >= most || this.needsOwnCall(queued.job);
+      this.taken(queued);
+      if (batch.length >= most || this.needsOwnCall(queued.job)) {
+        reached++;
+        break;
+      }
     }
-    this.queue.splice(0, this.queue.length, ...left);
+    this.front = reached - passed.length;
+    for (let i = 0; i < passed.length; i++) queue[this.front + i] = passed[i]!;
+    if (this.front > 1_024 && this.front * 2 > queue.length) {
+      queue.copyWithin(0, this.front);
+      queue.length -= this.front;
+      this.front = 0;
+    }
     if (batch.length > 0) this.virtualTime = Math.max(this.virtualTime, batch.at(-1)!.start);
     // A client whose work all lies behind the virtual time is as one with nothing queued.
     if (this.lastFinish.size > maxRememberedClients) {
       for (const [client, finish] of this.lastFinish) if (finish <= this.virtualTime) this.lastFinish.delete(client);
     }
-    this.options.observer?.queueChanged?.(this.queue.length, this.queuedTokens);
+    this.options.observer?.queueChanged?.(this.liveTexts, this.queuedTokens);
     return batch;
+  }
+
+  /** Texts waiting for the model, those of settled jobs left out. */
+  private get liveTexts(): number {
+    return this.queuedTexts.query + this.queuedTexts.passage;
+  }
+
+  /** Puts a text in its place in fair order: after every text that starts before it or with it (those arrived earlier). */
+  private enqueue(text: QueuedText): void {
+    const queue = this.queue;
+    let low = this.front;
+    let high = queue.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      const other = queue[middle]!;
+      if (other.start < text.start || (other.start === text.start && other.sequence < text.sequence)) low = middle + 1;
+      else high = middle;
+    }
+    if (low === queue.length) queue.push(text);
+    else queue.splice(low, 0, text);
+  }
+
+  /**
+   * The tokens of the live texts that start no later than `start`, counted on the shorter side of
+   * its place in the queue: a client flooding the model queues at the back, a newcomer near the
+   * front, and neither's request walks the whole queue.
+   */
+  private queuedTokensFrom(start: number): number {
+    const queue = this.queue;
+    let low = this.front;
+    let high = queue.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (queue[middle]!.start <= start) low = middle + 1;
+      else high = middle;
+    }
+    const liveCost = (from: number, to: number) => {
+      let sum = 0;
+      for (let i = from; i < to; i++) if (!queue[i]!.job.settled) sum += queue[i]!.cost;
+      return sum;
+    };
+    return low - this.front <= queue.length - low ? liveCost(this.front, low) : this.queuedTokens - liveCost(low, queue.length);
+  }
+
+  /** A text leaves the queue's counts for a model call. */
+  private taken(queued: QueuedText): void {
+    queued.job.queuedTexts--;
+    queued.job.queuedCost -= queued.cost;
+    this.queuedTexts[queued.job.kind]--;
+    this.queuedTokens -= queued.cost;
+  }
+
+  /**
+   * Takes the texts of settled jobs out of the queue once they outnumber the live ones: a client
+   * that sends requests and gives them up (or lets them expire) faster than the model serves the
+   * front would otherwise grow the queue without bound, though its counts stay within theirs.
+   */
+  private forgetSettled(): void {
+    if (this.settledInQueue <= Math.max(1_024, this.liveTexts)) return;
+    const queue = this.queue;
+    let kept = 0;
+    for (let i = this.front; i < queue.length; i++) if (!queue[i]!.job.settled) queue[kept++] = queue[i]!;
+    queue.length = kept;
+    this.front = 0;
+    this.settledInQueue = 0;
   }
 
   /** Whether the job's texts go in calls of their own, one text each (see `alone` and `textsRunAlone`). */
@@ -372,32 +461,33 @@ export class EmbedScheduler {
   }
 
   /**
-   * Settles a job no one waits for any more and takes its texts still queued out now, so that
-   * they neither count against the queue's bound (refusing live requests) nor delay anyone's
+   * Settles a job no one waits for any more, its texts still queued off the queue's counts now, so
+   * that they neither count against the queue's bound (refusing live requests) nor delay anyone's
    * estimate; texts already in a model call finish there, unused.
    */
   private drop(job: Job, error: unknown): void {
     if (job.settled) return;
+    const freed = job.queuedCost;
     this.settle(job, error);
-    let freed = 0;
-    for (let i = this.queue.length - 1; i >= 0; i--) {
-      if (this.queue[i]!.job !== job) continue;
-      freed += this.queue[i]!.cost;
-      this.queue.splice(i, 1);
-    }
     if (freed === 0) return;
-    this.queuedTokens -= freed;
     // Its client's place in line goes back to where this job began, if nothing was queued after it.
     if (this.lastFinish.get(job.client) === job.end) this.lastFinish.set(job.client, Math.max(this.virtualTime, job.firstStart));
-    this.options.observer?.queueChanged?.(this.queue.length, this.queuedTokens);
+    this.options.observer?.queueChanged?.(this.liveTexts, this.queuedTokens);
   }
 
+  /** Settles a job; its texts still queued leave the queue's counts now, and the queue when a call passes them. */
   private settle(job: Job, error: unknown): void {
     if (job.settled) return;
     job.settled = true;
+    this.queuedTexts[job.kind] -= job.queuedTexts;
+    this.queuedTokens -= job.queuedCost;
+    this.settledInQueue += job.queuedTexts;
+    job.queuedTexts = 0;
+    job.queuedCost = 0;
     clearTimeout(job.timer);
     job.release();
     job.reject(error);
+    this.forgetSettled();
   }
 
   private refusal(reason: ModelRefusal, tokens: number): AppError {

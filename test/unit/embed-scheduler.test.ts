@@ -405,6 +405,74 @@ describe('EmbedScheduler', () => {
     assert.ok(order.indexOf('retry') <= 2, `the retry is served next to the other client's first text: ${order.join(' ')}`);
   });
 
+  it('regression: takes each model call from the front of the queue, in time that does not grow with the queue (each call sorted and copied the whole queue: 16,000 queued queries cost 30 s of main thread to serve)', async () => {
+    const vector = Float32Array.of(1);
+    const served = 800;
+    // The median time from a model call's answer to the start of the next, over the first calls of a queue this deep.
+    const medianGap = async (depth: number) => {
+      let open!: () => void;
+      const opened = new Promise<void>((resolve) => (open = resolve));
+      const gaps: number[] = [];
+      let answeredAt: number | undefined;
+      const model = async (batch: ModelBatch) => {
+        if (answeredAt !== undefined) gaps.push(performance.now() - answeredAt);
+        await opened;
+        // Answered in a later turn of the event loop, as a model worker's message is.
+        await settle();
+        answeredAt = performance.now();
+        return batch.texts.map(() => vector);
+      };
+      const queue = new EmbedScheduler(model, {
+        batchSize: 32,
+        maxBatchTokens: 2_048,
+        maxQueuedTokens: 1_000_000,
+        costOf: () => 4,
+        initialTokensPerSecond: 1_000_000,
+      });
+      const answers = Array.from({ length: depth }, (_, i) =>
+        queue.submit('query', [`query ${i}`], { client: `client ${i % 3}` }).catch((error: unknown) => error),
+      );
+      open();
+      assert.ok((await Promise.all(answers.slice(0, served))).every((answer) => Array.isArray(answer)));
+      queue.close(new Error('done'));
+      await Promise.all(answers);
+      return gaps.sort((a, b) => a - b)[gaps.length >> 1]!;
+    };
+    await medianGap(served);
+    const shallow = await medianGap(served);
+    const deep = await medianGap(10 * served);
+    // About the same when a call's work does not depend on the queue; ten times as long when it walks the queue.
+    assert.ok(
+      deep < 3 * shallow,
+      `from a queue of ${10 * served} queries a call took ${deep.toFixed(3)} ms to start, from one of ${served} ${shallow.toFixed(3)} ms`,
+    );
+  });
+
+  it('forgets at once the texts of many requests given up on, and the next call takes the live text behind them', async () => {
+    const model = controllableModel();
+    const queue = scheduler(model, { maxQueuedTokens: 1_000_000, initialTokensPerSecond: 1_000_000 });
+    const running = queue.submit('passage', ['first']);
+    await settle();
+    const hangUps = Array.from({ length: 3_000 }, () => new AbortController());
+    const abandoned = hangUps.map((hangUp, i) =>
+      queue.submit('passage', [`text ${i}`], { client: `c${i % 5}`, signal: hangUp.signal }).catch((error: unknown) => error),
+    );
+    const live = queue.submit('passage', ['live'], { client: 'live' });
+    for (const hangUp of hangUps) hangUp.abort();
+    assert.ok((await Promise.all(abandoned)).every(isAppErrorWithCode('client_closed_request')));
+    assert.deepEqual(queue.depth, { texts: 1, tokens: 4 });
+    model.finish();
+    await running;
+    await settle();
+    assert.deepEqual(model.calls.at(-1)!.batch.texts, ['live'], 'the next call takes the live text, past those given up on');
+    model.finish();
+    assert.deepEqual(
+      (await live).map((vector) => vector[0]),
+      [4],
+    );
+    assert.equal(model.calls.length, 2);
+  });
+
   it('rejects every queued request when closed, and later ones too', async () => {
     const model = controllableModel();
     const queue = scheduler(model);
