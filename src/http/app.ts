@@ -9,7 +9,7 @@ import type { ServiceMetrics } from '../metrics/service-metrics.js';
 import type { SearchService } from '../search/search-service.js';
 import type { ServiceState } from '../service-state.js';
 import type { WriteService } from '../writes/write-service.js';
-import { jsonBody, jsonTypes, rawBody } from './body-parsers.js';
+import { BodyBudget, jsonBody, jsonTypes, rawBody } from './body-parsers.js';
 import type { ApiKeys } from './auth.js';
 import { AnswerCache } from './answer-cache.js';
 import { attachCaller } from './caller.js';
@@ -98,7 +98,8 @@ export function createApp({ state, log, settings, apiKeys, metrics }: AppDepende
   });
   const service = (response: Response) => requireService(state, response.locals.service as SearchService | undefined);
   const requireForReads = apiKeys.requireForReads(settings.AUTH_READS);
-  const generalBody = jsonBody(settings.MAX_BODY_BYTES);
+  const bodies = new BodyBudget(bodyBudgetWrites * settings.WRITE_MAX_BODY_BYTES);
+  const generalBody = jsonBody(settings.MAX_BODY_BYTES, bodies);
   app.use(relatedRoutes(service, [requireJsonBody, requireForReads, generalBody], new AnswerCache(settings.ANSWER_CACHE_MB * 1024 * 1024)));
   // Writes are checked for a key before their (possibly large) body is read; body-parser skips a
   // body already parsed, so the write routes' larger limit wins over the general one.
@@ -117,6 +118,7 @@ export function createApp({ state, log, settings, apiKeys, metrics }: AppDepende
       allowedHosts: settings.MCP_ALLOWED_HOSTS,
       maxBodyBytes: settings.MAX_BODY_BYTES,
       writeMaxBodyBytes: settings.WRITE_MAX_BODY_BYTES,
+      bodies,
       rateLimit,
       search: service,
       writes,
@@ -124,7 +126,7 @@ export function createApp({ state, log, settings, apiKeys, metrics }: AppDepende
     }),
   );
   // POST /v1/papers also takes a BibTeX, RIS or CSL-JSON file, read as bytes within the write limit.
-  app.post('/v1/papers', rawBody(referenceMediaTypes, settings.WRITE_MAX_BODY_BYTES));
+  app.post('/v1/papers', rawBody(referenceMediaTypes, settings.WRITE_MAX_BODY_BYTES, bodies));
   // These read no body: POST /healthz is a 405 whatever it sends.
   app.use(healthRoutes(state));
   app.use(metricsRoutes(metrics, apiKeys.requireForReads(settings.AUTH_METRICS)));
@@ -138,7 +140,7 @@ export function createApp({ state, log, settings, apiKeys, metrics }: AppDepende
   // 401 (a read key required) sent clients looking for an authorization server.
   app.use((request, _response, next) => next(request.path.startsWith('/.well-known/') ? noRouteFor(request) : undefined));
   app.use(requireForReads);
-  const writeBody = jsonBody(settings.WRITE_MAX_BODY_BYTES);
+  const writeBody = jsonBody(settings.WRITE_MAX_BODY_BYTES, bodies);
   app.post('/v1/papers', writeBody);
   app.put('/v1/papers/:id', writeBody);
   app.patch('/v1/papers/:id', writeBody);
@@ -173,6 +175,9 @@ export function createApp({ state, log, settings, apiKeys, metrics }: AppDepende
  * 3.0 as not HTTP), and the request was answered as one, with no Host required. Neither is
  * spoken over this connection: HTTP/2 begins with its own preface, and HTTP/0.9 names no version.
  */
+/** Request bodies held at once, in write bodies at their limit (256 MiB by default): see BodyBudget. */
+const bodyBudgetWrites = 8;
+
 const requireHttp1: RequestHandler = (request, _response, next) => {
   if (request.httpVersionMajor !== 1) throw new AppError('invalid_input', 'The request is not valid HTTP/1.1.');
   next();

@@ -1,8 +1,10 @@
 import { isUtf8 } from 'node:buffer';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { AppError } from '../errors.js';
+import { whenAnswerDone } from './answer-done.js';
 import { jsonShapeBeyond, type ByteOrder, type JsonShapeLimits } from './json-shape.js';
+import { lingerBeforeClosing } from './lingering-close.js';
 import { maxPapersPerWrite } from './paper-write-schemas.js';
 
 /** The media types read as JSON bodies. */
@@ -14,6 +16,30 @@ export function payloadTooLarge(limitBytes: number | undefined): AppError {
 }
 
 const awaitingContinue = new WeakSet<IncomingMessage>();
+
+/**
+ * The bytes the request bodies being read, and then in use until their answers are sent, may hold
+ * at once: each reserves the most it can grow to (its declared length; its route's limit when it is
+ * compressed or of undeclared length, the limit being on its size inflated). Every connection
+ * could hold a body at its limit: 2,000 connections each sending 1 KB of a gzip body inflating to
+ * 1 MB, never finished, held 1.1 GB. A body is always let in when no other holds room.
+ */
+export class BodyBudget {
+  private reserved = 0;
+  private readonly holders = new WeakSet<IncomingMessage>();
+
+  constructor(private readonly bytes: number) {}
+
+  /** Room for the body of `request` until its answer is done (once, however many parsers it meets); false when there is none. */
+  reserve(request: IncomingMessage, response: ServerResponse, bytes: number): boolean {
+    if (this.holders.has(request)) return true;
+    if (this.reserved > 0 && this.reserved + bytes > this.bytes) return false;
+    this.holders.add(request);
+    this.reserved += bytes;
+    whenAnswerDone(request.socket, response, () => (this.reserved -= bytes));
+    return true;
+  }
+}
 
 /**
  * Marks a request whose client waits for `100 Continue` before it sends its body: the 100 is sent
@@ -32,8 +58,8 @@ export function continueWhenBodyIsRead(request: IncomingMessage): void {
 export const jsonBodyShapeLimits: JsonShapeLimits = { members: 64_000, containers: 64_000 };
 
 /** JSON bodies (an object or an array) of at most `limitBytes` and jsonBodyShapeLimits. */
-export function jsonBody(limitBytes: number): RequestHandler {
-  return withinLimit(limitBytes, jsonTypes, express.json({ limit: limitBytes, strict: true, type: jsonTypes, verify: checkBeforeParsing }));
+export function jsonBody(limitBytes: number, budget: BodyBudget): RequestHandler {
+  return withinLimit(limitBytes, budget, jsonTypes, express.json({ limit: limitBytes, strict: true, type: jsonTypes, verify: checkBeforeParsing }));
 }
 
 /** The checks of a JSON body's bytes before body-parser decodes and parses them. */
@@ -143,8 +169,8 @@ function isWellFormed(body: Buffer, unitBytes: 2 | 4, order: ByteOrder): boolean
  * Bodies of these media types, of at most `limitBytes`, as their bytes: a reference manager's
  * export is decoded by the importer, as a file of it would be (see referenceBytes).
  */
-export function rawBody(types: readonly string[], limitBytes: number): RequestHandler {
-  return withinLimit(limitBytes, types, express.raw({ type: [...types], limit: limitBytes }));
+export function rawBody(types: readonly string[], limitBytes: number, budget: BodyBudget): RequestHandler {
+  return withinLimit(limitBytes, budget, types, express.raw({ type: [...types], limit: limitBytes }));
 }
 
 /**
@@ -152,8 +178,9 @@ export function rawBody(types: readonly string[], limitBytes: number): RequestHa
  * body-parser reads an oversized body to its end before it answers 413 (so the connection can be
  * reused): a 200 MB upload was taken in whole, and a client that stopped sending waited for the
  * request timeout. A compressed body is left to body-parser, whose limit is on the inflated size.
+ * A body the budget has no room for is refused (503, and the connection closed, as after a 413).
  */
-function withinLimit(limitBytes: number, types: readonly string[], parse: RequestHandler): RequestHandler {
+function withinLimit(limitBytes: number, budget: BodyBudget, types: readonly string[], parse: RequestHandler): RequestHandler {
   return (request, response, next) => {
     normalizeContentEncoding(request);
     normalizeCharset(request);
@@ -162,6 +189,13 @@ function withinLimit(limitBytes: number, types: readonly string[], parse: Reques
     const readHere = Boolean(request.is([...types]));
     if (declared > limitBytes && !compressed && !request.complete && readHere) {
       next(payloadTooLarge(limitBytes));
+      return;
+    }
+    const mostBytes = compressed || request.headers['content-length'] === undefined ? limitBytes : declared;
+    if (readHere && !budget.reserve(request, response, mostBytes)) {
+      response.setHeader('Connection', 'close');
+      lingerBeforeClosing(request.socket);
+      next(new AppError('overloaded', 'Too many request bodies are being read at once; try again shortly.', { retryAfterSeconds: 1 }));
       return;
     }
     if (readHere && awaitingContinue.delete(request)) response.writeContinue();

@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { paperSchema } from '../../src/papers/paper.js';
 import { SearchService } from '../../src/search/search-service.js';
@@ -45,6 +48,47 @@ describe('createApp before the service is ready', () => {
     assert.equal(search.body!.error.code, 'not_ready');
     // Regression: the one 503 without a Retry-After, as shutting_down was.
     assert.equal(search.headers.get('retry-after'), '5');
+  });
+});
+
+describe('request bodies held at once', () => {
+  it('regression: refuses a body with 503 overloaded while the bodies being read hold the budget (each connection held a body at its limit: 2,000 unfinished gzip bodies of 1 KB, inflating to 1 MB each, held 1.1 GB)', async () => {
+    // MAX_BODY_BYTES 4096 and WRITE_MAX_BODY_BYTES 8192: a budget of 64 KiB, sixteen compressed bodies at the read limit.
+    const app = await startApp();
+    const { port } = new URL(app.base);
+    const gzipped = gzipSync(JSON.stringify({ query: 'x'.repeat(4_000) }));
+    const holders: Socket[] = [];
+    try {
+      for (let i = 0; i < 16; i++) {
+        const socket = connect(Number(port), '127.0.0.1');
+        socket.on('error', () => undefined);
+        socket.write(
+          `POST /v1/search HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\nContent-Length: ${gzipped.length}\r\n\r\n`,
+        );
+        // Never finished: the server waits for the rest.
+        socket.write(gzipped.subarray(0, gzipped.length - 8));
+        holders.push(socket);
+      }
+      let refused = await app.call('/v1/search', { json: { query: 'volcano' } });
+      for (let tries = 0; refused.body?.error.code !== 'overloaded' && tries < 50; tries++) {
+        await sleep(20);
+        refused = await app.call('/v1/search', { json: { query: 'volcano' } });
+      }
+      assert.equal(refused.status, 503);
+      assert.equal(refused.body!.error.code, 'overloaded');
+      assert.equal(refused.headers.get('retry-after'), '1');
+      assert.equal(refused.headers.get('connection'), 'close', 'the body is not read: the connection goes');
+      assert.equal((await app.call('/healthz')).status, 200, 'requests without a body are answered');
+    } finally {
+      for (const socket of holders) socket.destroy();
+    }
+    let after = await app.call('/v1/search', { json: { query: 'volcano' } });
+    for (let tries = 0; after.body?.error.code === 'overloaded' && tries < 50; tries++) {
+      await sleep(20);
+      after = await app.call('/v1/search', { json: { query: 'volcano' } });
+    }
+    assert.equal(after.body!.error.code, 'not_ready', 'the room comes back once those connections are gone');
+    await app.close();
   });
 });
 

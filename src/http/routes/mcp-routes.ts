@@ -9,7 +9,7 @@ import type { SearchService } from '../../search/search-service.js';
 import type { WriteService } from '../../writes/write-service.js';
 import type { ApiKeys } from '../auth.js';
 import type { ClientRateLimit } from '../rate-limit.js';
-import { jsonBody, jsonTypes } from '../body-parsers.js';
+import { jsonBody, jsonTypes, type BodyBudget } from '../body-parsers.js';
 import { callerOf } from '../caller.js';
 import { methodNotAllowed } from '../route-refusals.js';
 import { whenAnswerDone } from '../answer-done.js';
@@ -21,6 +21,8 @@ export interface McpRouteOptions {
   allowedHosts: readonly string[];
   maxBodyBytes: number;
   writeMaxBodyBytes: number;
+  /** The room the app's request bodies share. */
+  bodies: BodyBudget;
   /** The API's rate limit, when one is set: each message of a JSON-RPC batch counts as a request. */
   rateLimit: ClientRateLimit | undefined;
   search: (response: Response) => SearchService;
@@ -40,13 +42,17 @@ export function mcpRoutes(options: McpRouteOptions): Router {
   const router = Router();
   const readGuard = options.apiKeys.requireForReads(options.authReads);
   const keyGuard = options.apiKeys.requireForReads(true);
-  const readBody = jsonBody(options.maxBodyBytes);
-  const writeBody = jsonBody(options.writeMaxBodyBytes);
+  const readBody = jsonBody(options.maxBodyBytes, options.bodies);
+  const writeBody = jsonBody(options.writeMaxBodyBytes, options.bodies);
 
   router.use('/mcp', allowedHostsOnly(options.allowedHosts));
   router.post(
     '/mcp',
     (request, response, next) => {
+      // Express, compression and the app's own accounting (the body's room, metrics, turns, a
+      // hang-up's abort, the shutdown's wait) each watch the answer close: past Node's default of
+      // 10, which printed a MaxListenersExceededWarning for every call to /mcp.
+      response.setMaxListeners(32);
       // A key that is presented must be valid, even where reads need none: a client that sends
       // one means to write, and should hear that the key is wrong rather than lose the write tools.
       const keyPresented = request.headers.authorization !== undefined && options.apiKeys.configured;
@@ -105,10 +111,6 @@ export function mcpRoutes(options: McpRouteOptions): Router {
       // every answer is one JSON body (enableJsonResponse), and a batch's must be an array.
       const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
       whenAnswerDone(request.socket, response, () => void server.close());
-      // Express, compression and the app's own accounting (metrics, turns, a hang-up's abort, the
-      // shutdown's wait) each watch the answer close: past Node's default of 10, which printed a
-      // MaxListenersExceededWarning for every call to /mcp.
-      response.setMaxListeners(32);
       await server.connect(transport);
       refuseInvalidParams(transport);
       await sendAnswer(response, await transport.handleRequest(webRequestOf(request), { parsedBody: request.body }), Array.isArray(request.body));
