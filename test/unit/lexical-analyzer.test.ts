@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { mainThreadMs } from './support.js';
-import { TermDictionary, analyze, englishStopWords } from '../../src/storage/embedded/lexical/analyzer.js';
+import { TermDictionary, analyze, analyzerName, englishStopWords } from '../../src/storage/embedded/lexical/analyzer.js';
 
 describe('analyze', () => {
   it('stems with Porter', () => {
@@ -71,6 +71,20 @@ describe('analyze', () => {
     assert.deepEqual(analyze("the author's results don't hold"), ['author', 'result', 'don', 'hold']);
     assert.deepEqual(analyze('IL-6/TNF; p<0.05 (n=12)'), ['il', '6', 'tnf', '0', '05', '12']);
     assert.deepEqual(analyze('one\ttwo\nthree—four…five'), ['on', 'two', 'three', 'four', 'five']);
+  });
+
+  it('regression: in a paper, counts words joined by hyphens also as the one word they make, so a query written whole finds them ("pretraining" found none of the papers writing "pre-training", nor "finetuning" "fine-tuning")', () => {
+    const inPaper = (text: string) => analyze(text, analyzerName, 'document');
+    assert.deepEqual(inPaper('pre-training and pretraining'), ['pre', 'train', 'pretrain', 'pretrain']);
+    assert.deepEqual(inPaper('fine-tuning, multi-modal t-SNE'), ['fine', 'tune', 'finetun', 'multi', 'modal', 'multimod', 'sne', 'tsne']);
+    assert.deepEqual(inPaper('COVID-19, state-of-the-art'), ['covid', '19', 'covid19', 'state', 'art', 'stateoftheart']);
+    assert.deepEqual(inPaper('IL-6/TNF; TNF-α'), ['il', '6', 'il6', 'tnf', 'tnf', 'tnfα']);
+    // Unicode's hyphens join too; a range of numbers, an en dash, a hyphen at a word's edge or between spaces do not.
+    assert.deepEqual(inPaper('zero\u2011shot self\u2010supervised'), ['zero', 'shot', 'zeroshot', 'self', 'supervis', 'selfsupervis']);
+    assert.deepEqual(inPaper('1990-2000, Smith–Jones, pre- and post-, a - b, c++-based'), ['1990', '2000', 'smith', 'jone', 'pre', 'post', 'c++', 'base']);
+    // A query keeps them as their parts; the analyzer's earlier versions, papers too.
+    assert.deepEqual(analyze('pre-training'), ['pre', 'train']);
+    assert.deepEqual(analyze('pre-training', 'english-lucene33stop-porter-v2', 'document'), ['pre', 'train']);
   });
 
   it('drops single letters and keeps single digits', () => {

@@ -67,6 +67,26 @@ describe('LiveLexicalIndex over an index of an older analyzer version', () => {
   });
 });
 
+describe('LiveLexicalIndex and words joined by hyphens', () => {
+  it('regression: a query writing a word whole finds the papers that hyphenate it, built or written since (pretraining found no paper on pre-training)', () => {
+    const live = new LiveLexicalIndex(indexOf(['Pre-training of deep networks', 'Rivers and bridges']), analyzerName);
+    live.add(2, 'Self-supervised fine-tuning of language models');
+    assert.deepEqual(
+      live.search('pretraining', 10).map((hit) => hit.label),
+      [0],
+    );
+    assert.deepEqual(
+      live.search('finetuning', 10).map((hit) => hit.label),
+      [2],
+    );
+    // Hyphenated in the query too, as most papers write it.
+    assert.deepEqual(
+      live.search('pre-training', 10).map((hit) => hit.label),
+      [0],
+    );
+  });
+});
+
 describe('LiveLexicalIndex with nothing added', () => {
   it('returns exactly what the base index returns', () => {
     const base = indexOf(evenBase);

@@ -49,7 +49,7 @@ class IndexBuilder implements Bm25IndexBuilder {
     if (label !== this.documentCount) {
       throw new AppError('internal', `Bm25Index builder: label ${label} added where ${this.documentCount} was expected (labels are 0..N-1, in order).`);
     }
-    const ids = this.dictionary.termIds(text);
+    const ids = this.dictionary.termIds(text, 'document');
     if (this.dictionary.size > this.occurrences.length) {
       this.occurrences = grow(this.occurrences, this.dictionary.size);
       this.documentFrequencies = grow(this.documentFrequencies, this.dictionary.size);

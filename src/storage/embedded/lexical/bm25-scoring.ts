@@ -1,4 +1,4 @@
-import { analyze, type AnalyzerName } from './analyzer.js';
+import { analyze, type AnalyzerName, type TextRole } from './analyzer.js';
 
 /**
  * BM25 parameters. The defaults are Anserini's (k1 0.9, b 0.4) rather than Lucene's (1.2, 0.75)
@@ -39,10 +39,10 @@ export function bm25Share(tf: number, lengthNorm: number): number {
   return Math.fround(tf / (tf + lengthNorm));
 }
 
-/** Analyzed terms of a text, by the index's analyzer, each with its number of occurrences. */
-export function countTerms(query: string, analyzer: AnalyzerName): Map<string, number> {
+/** Analyzed terms of a text (a query, or a paper's text with role `document`), by the index's analyzer, each with its number of occurrences. */
+export function countTerms(text: string, analyzer: AnalyzerName, role: TextRole = 'query'): Map<string, number> {
   const occurrences = new Map<string, number>();
-  for (const term of analyze(query, analyzer)) occurrences.set(term, (occurrences.get(term) ?? 0) + 1);
+  for (const term of analyze(text, analyzer, role)) occurrences.set(term, (occurrences.get(term) ?? 0) + 1);
   return occurrences;
 }
 

@@ -39,7 +39,7 @@ export class LiveLexicalIndex {
 
   /** Indexes a paper written since the snapshot; its label is past the snapshot's labels. */
   add(label: number, text: string): void {
-    const frequencies = countTerms(text, this.analyzer);
+    const frequencies = countTerms(text, this.analyzer, 'document');
     let length = 0;
     for (const [term, times] of frequencies) {
       length += times;
