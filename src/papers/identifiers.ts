@@ -66,7 +66,8 @@ export function isIdentifierName(name: string): boolean {
  */
 export function paperNameOfQuery(query: string): string | undefined {
   const normalized = query.normalize('NFKC').trim();
-  const text = arxivCitation.exec(normalized)?.[1] ?? normalized;
+  const hfPaper = huggingFacePaperLink.exec(normalized);
+  const text = hfPaper ? `arxiv:${hfPaper[1]}${hfPaper[2] ?? ''}` : (arxivCitation.exec(normalized)?.[1] ?? normalized);
   if (isIdentifierName(text)) return text;
   const arxiv = normalizeArxivId(text);
   if (isArxivId(arxiv)) return `arxiv:${arxiv}`;
@@ -76,9 +77,16 @@ export function paperNameOfQuery(query: string): string | undefined {
 /**
  * arXiv's own citation of a paper, as its abstract pages give it ("Cite as: arXiv:2503.11731
  * [cs.CV]") and as the stamp down the margin of its PDFs reads ("arXiv:2503.11731v1 [cs.CV] 14 Mar
- * 2025"): the id, then its primary category, then maybe the date. The first group is the id's name.
+ * 2025"): the id, then its primary category, then maybe the date; and Google Scholar's ("arXiv
+ * preprint arXiv:2503.11731, 2025."), as a bibliography holds it. The first group is the id's name.
  */
-const arxivCitation = new RegExp(`^(arxiv:\\s*${arxivId})\\s+\\[[a-z-]+(?:\\.[a-z-]+)?\\](?:\\s+\\d{1,2}\\s+[a-z]{3}\\s+\\d{4})?$`, 'i');
+const arxivCitation = new RegExp(
+  `^(?:arxiv\\s+preprint\\s+)?(arxiv:\\s*${arxivId})(?:\\s+\\[[a-z-]+(?:\\.[a-z-]+)?\\](?:\\s+\\d{1,2}\\s+[a-z]{3}\\s+\\d{4})?|(?:,\\s*|\\s+)\\(?\\d{4}\\)?)?\\.?$`,
+  'i',
+);
+
+/** A paper's page on Hugging Face, named by its arXiv id (https://huggingface.co/papers/2503.11731), as people share it. */
+const huggingFacePaperLink = new RegExp(`^(?:https?://)?(?:www\\.)?huggingface\\.co/papers/${arxivId}/?$`, 'i');
 
 const arxivCategory =
   /^(?:(?:cs|math|stat|physics|astro-ph|cond-mat|nlin|q-bio|q-fin|econ|eess)\.[A-Za-z-]+|gr-qc|hep-ex|hep-lat|hep-ph|hep-th|math-ph|nucl-ex|nucl-th|quant-ph|astro-ph|cond-mat)$/;

@@ -34,7 +34,24 @@ describe('the paper a search query names', () => {
     assert.equal(paperNameOfQuery('arXiv:hep-th/9901001 [hep-th]'), 'arXiv:hep-th/9901001');
   });
 
+  it('regression: Google Scholar\'s citation of a preprint and a Hugging Face paper page name their paper ("arXiv preprint arXiv:2509.15560" and https://huggingface.co/papers/2509.15560 named none)', () => {
+    assert.equal(paperNameOfQuery('arXiv preprint arXiv:2509.15560'), 'arXiv:2509.15560');
+    assert.equal(paperNameOfQuery('arXiv preprint arXiv:2509.15560, 2025.'), 'arXiv:2509.15560');
+    assert.equal(paperNameOfQuery('arXiv preprint arXiv:2509.15560 (2025)'), 'arXiv:2509.15560');
+    assert.equal(paperNameOfQuery('https://huggingface.co/papers/2509.15560'), 'arxiv:2509.15560');
+    assert.equal(paperNameOfQuery('huggingface.co/papers/2509.15560v2/'), 'arxiv:2509.15560v2');
+  });
+
   it('names none for any other query', () => {
-    for (const query of ['video compression', '2503', '10.1021/a b', 'arXiv preprints of 2025']) assert.equal(paperNameOfQuery(query), undefined, query);
+    for (const query of [
+      'video compression',
+      '2503',
+      '10.1021/a b',
+      'arXiv preprints of 2025',
+      'arXiv preprint arXiv:2509.15560 and more',
+      'huggingface.co/papers/trending',
+    ]) {
+      assert.equal(paperNameOfQuery(query), undefined, query);
+    }
   });
 });
