@@ -107,9 +107,8 @@ interface QueuedText {
   index: number;
   text: string;
   cost: number;
-  /** Start tag of start-time fair queueing: texts are served in this order. */
+  /** Start tag of start-time fair queueing: texts are served in this order, those of one tag in order of arrival. */
   start: number;
-  sequence: number;
 }
 
 /**
@@ -139,7 +138,6 @@ export class EmbedScheduler {
   private readonly queuedTexts: Record<TextKind, number> = { query: 0, passage: 0 };
   private queuedTokens = 0;
   private virtualTime = 0;
-  private sequence = 0;
   private readonly lastFinish = new Map<string, number>();
   private running = 0;
   private runningQueries = 0;
@@ -232,9 +230,7 @@ export class EmbedScheduler {
         job.release = () => signal.removeEventListener('abort', hungUp);
       }
       this.lastFinish.set(client, start);
-      order.forEach((item, position) =>
-        this.enqueue({ job, index: item.index, text: item.text, cost: item.cost, start: starts[position]!, sequence: this.sequence++ }),
-      );
+      order.forEach((item, position) => this.enqueue({ job, index: item.index, text: item.text, cost: item.cost, start: starts[position]! }));
       this.queuedTexts[kind] += texts.length;
       this.queuedTokens += tokens;
       this.options.observer?.queueChanged?.(this.liveTexts, this.queuedTokens);
@@ -366,17 +362,22 @@ export class EmbedScheduler {
 
   /** Puts a text in its place in fair order: after every text that starts before it or with it (those arrived earlier). */
   private enqueue(text: QueuedText): void {
+    const place = this.placeAfterStart(text.start);
+    if (place === this.queue.length) this.queue.push(text);
+    else this.queue.splice(place, 0, text);
+  }
+
+  /** Where the queued texts that start after `start` begin (the queue is in order of start, then arrival). */
+  private placeAfterStart(start: number): number {
     const queue = this.queue;
     let low = this.front;
     let high = queue.length;
     while (low < high) {
       const middle = (low + high) >>> 1;
-      const other = queue[middle]!;
-      if (other.start < text.start || (other.start === text.start && other.sequence < text.sequence)) low = middle + 1;
+      if (queue[middle]!.start <= start) low = middle + 1;
       else high = middle;
     }
-    if (low === queue.length) queue.push(text);
-    else queue.splice(low, 0, text);
+    return low;
   }
 
   /**
@@ -386,13 +387,7 @@ export class EmbedScheduler {
    */
   private queuedTokensFrom(start: number): number {
     const queue = this.queue;
-    let low = this.front;
-    let high = queue.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if (queue[middle]!.start <= start) low = middle + 1;
-      else high = middle;
-    }
+    const low = this.placeAfterStart(start);
     const liveCost = (from: number, to: number) => {
       let sum = 0;
       for (let i = from; i < to; i++) if (!queue[i]!.job.settled) sum += queue[i]!.cost;
