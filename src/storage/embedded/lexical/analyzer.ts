@@ -363,11 +363,12 @@ function isHyphen(code: number): boolean {
   return code === 0x2d || code === 0x2010;
 }
 
-/** Whether a word starts at `at`: a letter or digit, as a token does. */
+/** Whether a word starts at `at`: a letter or digit, as a token does (the scan's table of kinds, as for every character). */
 function startsWord(text: string, at: number): boolean {
   if (at >= text.length) return false;
-  const code = text.codePointAt(at)!;
-  return kindOfCharacter(String.fromCodePoint(code)) === wordCharacter;
+  const code = text.charCodeAt(at);
+  const kind = characterKinds[code] === unclassified ? classifyCodeUnit(code) : characterKinds[code];
+  return kind === wordCharacter || (kind === surrogate && kindOfCharacter(String.fromCodePoint(text.codePointAt(at)!)) === wordCharacter);
 }
 
 function kindOfCharacter(character: string): number {
