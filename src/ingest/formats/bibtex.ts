@@ -5,7 +5,8 @@ import { lettersAndDigits } from '../../shared/unicode.js';
 import { bibtexNames } from './bibtex-names.js';
 import { readBibtexEntries, type BibtexEntry } from './bibtex-syntax.js';
 import { citationKey } from '../../papers/citation-key.js';
-import { arxivIdFromDoi, arxivIdFromMention, arxivIdFromUrl, isArxivId, plainPaperId } from '../../papers/identifiers.js';
+import { arxivIdFromDoi, arxivIdFromMention, arxivIdFromUrl, contentId, isArxivId, plainPaperId } from '../../papers/identifiers.js';
+import { normalizeDoi } from '../../papers/paper.js';
 import { paperLimits } from '../../papers/paper-limits.js';
 import { publishedVenue } from '../../papers/preprint-servers.js';
 import { monthNamedIn } from './month-names.js';
@@ -170,7 +171,8 @@ export function bibtexEntryToRecord(parse: LibraryParse, entry: BibtexEntry): Re
     if (text) record[field] = text;
   }
 
-  Object.assign(record, entryDate(fields));
+  const date = entryDate(fields);
+  Object.assign(record, date);
   // The export percent-encodes a DOI's braces, which would end the field (a URL reads the same
   // either way; a DOI compared as text does not: 10.1000/ab}c came back as 10.1000/ab%7dc).
   const doi = verbatim(firstDoi(fields.get('doi')))
@@ -180,6 +182,12 @@ export function bibtexEntryToRecord(parse: LibraryParse, entry: BibtexEntry): Re
   // A key the export made of a DOI that was the paper's id ("10.1016/s0140-6736(19)30000-1" keyed
   // "10.1016/s0140-6736_19_30000-1"): the id was the DOI, and reads back so.
   if (doi && entry.key && entry.key !== doi && entry.key === citationKey(doi)) record.id = doi;
+  // An entry saved without a key (JabRef saves `@article{,` for one never given a key) is named as a
+  // RIS record without an ID is: by its DOI, else by its title and year, the same on every import.
+  if (!entry.key) {
+    const id = doi ? normalizeDoi(doi) : title ? contentId('bibtex', title, date.year) : undefined;
+    if (id) record.id = id;
+  }
   const url = [verbatim(firstUrl(fields.get('url'))), urlCommand(fields.get('howpublished')), urlCommand(fields.get('note'))].find(
     (candidate) => candidate !== undefined && isPaperUrl(candidate),
   );
