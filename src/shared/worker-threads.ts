@@ -12,7 +12,9 @@ export function startSiblingWorker(from: string, name: string, workerData: unkno
   const extension = extname(fileURLToPath(from));
   const entry = new URL(`./${name}${extension}`, from);
   if (extension !== '.ts') return new Worker(entry, { workerData, resourceLimits });
-  const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}); })`;
+  // tsx named by its location: an evaluated module resolves a bare name from the working directory.
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const bootstrap = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}); })`;
   return new Worker(bootstrap, { eval: true, workerData, resourceLimits });
 }
 

@@ -283,6 +283,29 @@ describe('a command that opens an index here', () => {
     assert.equal(serve.code, 1);
     assert.match(serve.stderr, /config_invalid.*PORT/);
   });
+
+  it("regression: run from another folder, a command uses the package's model (it fetched the model again into a models/ folder there)", async () => {
+    const elsewhere = join(workDir, 'elsewhere');
+    await mkdir(elsewhere);
+    const environment = { ...process.env };
+    delete environment.MODEL_DIR;
+    // Any fetch would fail: the only hub named is a closed port, and Maven is not asked.
+    // tsx named by its location: a bare `--import tsx` resolves from the working directory.
+    const entry = ['--import', import.meta.resolve('tsx'), ...cliEntry.slice(2)];
+    const child = spawn(process.execPath, [...entry, 'search', 'video', '-k', '2', '--index', indexDir, '--json'], {
+      cwd: elsewhere,
+      env: { ...environment, LOG_LEVEL: 'warn', MODEL_SOURCES: 'hub', HF_ENDPOINT: 'http://127.0.0.1:9' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolveCode) => child.on('close', resolveCode));
+    assert.equal(code, 0, stderr);
+    assert.equal(stdout.trim().split('\n').length, 2);
+    assert.deepEqual(await readdir(elsewhere), []);
+  });
 });
 
 describe('exit codes', () => {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { loadConfig, misspeltSettings, trustProxyWarning } from '../../src/config/config.js';
 import { modelThreads } from '../../src/embedding/load-embedder.js';
@@ -25,7 +26,8 @@ describe('loadConfig', () => {
     assert.equal(config.PORT, 8080);
     assert.equal(config.HOST, '0.0.0.0');
     assert.equal(config.INDEX_DIR, 'index-data/default');
-    assert.equal(config.MODEL_DIR, 'models');
+    // The package's own, whatever the working directory.
+    assert.equal(config.MODEL_DIR, resolve(import.meta.dirname, '../../models'));
     assert.equal(config.MODEL, undefined);
     assert.deepEqual(config.MODEL_SOURCES, ['hub', 'maven']);
     assert.equal(config.HF_ENDPOINT, 'https://huggingface.co');
