@@ -22,6 +22,7 @@ export function rankedListBody(list: RankedList, fields: readonly string[] | und
     ...(list.facets ? facetBody(list.facets) : {}),
     ...(list.namedPaper ? { named_paper: list.namedPaper } : {}),
     ...(list.suggestedQuery === undefined ? {} : { suggested_query: list.suggestedQuery }),
+    ...(list.namedAuthor ? { named_author: list.namedAuthor } : {}),
   };
 }
 

@@ -38,6 +38,12 @@ const queryNotes = {
     .string()
     .optional()
     .describe('The query with its slips corrected ("did you mean"), when some of its words few or no papers hold and a word one letter away many do.'),
+  named_author: z
+    .strictObject({ name: z.string(), papers: z.number().int().positive() })
+    .optional()
+    .describe(
+      "The author the query names, when it is a person's name (two to four capitalised words) that stored papers list: the name as the collection writes it and how many papers list it; filter.authors with that name gives them (the list is ranked as for any query).",
+    ),
 };
 
 export const hitsResponseSchema = z.object({ hits: z.array(hitSchema), ...listFacets, ...queryNotes, took_ms: tookMs }).strict();

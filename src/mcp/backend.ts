@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { filterSchema } from '../http/schemas.js';
+import type { NamedAuthor } from '../papers/author-query.js';
 import type { Paper, PaperInput } from '../papers/paper.js';
 import { maxValuesPerFacet } from '../papers/paper-facets.js';
 import type { SearchMode } from '../search/search-modes.js';
@@ -60,11 +61,12 @@ export interface PaperWrites {
   delete(name: string): Promise<string>;
 }
 
-/** A search's papers, and what it says of its query: the paper it names, or its slips corrected (see RankedList). */
+/** A search's papers, and what it says of its query: the paper or the author it names, or its slips corrected (see RankedList). */
 export interface SearchAnswer {
   papers: RankedPaper[];
   namedPaper?: { id: string; title: string } | undefined;
   suggestedQuery?: string | undefined;
+  namedAuthor?: NamedAuthor | undefined;
 }
 
 /**

@@ -11,8 +11,8 @@ export function localBackend(search: SearchService, writes?: WriteService, calle
   const options = (request: ListRequest) => ({ k: request.k, offset: request.offset, scoreThreshold: request.score_threshold, filter: request.filter });
   const backend: PaperSearchBackend = {
     search: async (request) => {
-      const { hits, namedPaper, suggestedQuery } = await search.searchText(request.query, { ...options(request), mode: request.mode }, caller);
-      return { papers: hits, namedPaper, suggestedQuery };
+      const { hits, namedPaper, suggestedQuery, namedAuthor } = await search.searchText(request.query, { ...options(request), mode: request.mode }, caller);
+      return { papers: hits, namedPaper, suggestedQuery, namedAuthor };
     },
     similar: async (request) => (await search.similarToAbstract(request.abstract, request.title, { ...options(request), mode: request.mode }, caller)).hits,
     related: async (name, request) => (await search.relatedToPaper(name, { ...options(request), facet: request.facet }, caller)).hits,

@@ -76,7 +76,7 @@ export function remoteBackend(baseUrl: string, options: RemoteBackendOptions = {
   const backend: PaperSearchBackend = {
     search: async (request) => {
       const answer = await client.search({ query: request.query, mode: request.mode, ...page(request) });
-      return { papers: ranked(answer), namedPaper: answer.named_paper, suggestedQuery: answer.suggested_query };
+      return { papers: ranked(answer), namedPaper: answer.named_paper, suggestedQuery: answer.suggested_query, namedAuthor: answer.named_author };
     },
     similar: async (request) => ranked(await client.similar({ abstract: request.abstract, title: request.title, mode: request.mode, ...page(request) })),
     related: async (name, request) => {

@@ -44,10 +44,10 @@ export function paperLinkOf(paper: Paper): PaperLink {
   return { type: 'resource_link', uri: paperUri(paper.id), name: paper.id, ...(paper.title ? { title: paper.title } : {}), mimeType: 'text/markdown' };
 }
 
-/** A search's answer with what the search says of its query: the paper it names, or the query with its slips corrected. */
+/** A search's answer with what the search says of its query: the paper or the author it names, or the query with its slips corrected. */
 export function withQueryNotes(
   answer: ToolAnswer<z.output<typeof rankedPapersOutput>>,
-  { namedPaper, suggestedQuery }: Omit<SearchAnswer, 'papers'>,
+  { namedPaper, suggestedQuery, namedAuthor }: Omit<SearchAnswer, 'papers'>,
 ): ToolAnswer<z.output<typeof rankedPapersOutput>> {
   if (namedPaper) {
     // The stored title on one line, as the list below writes it: its line breaks could otherwise forge results ahead of the list.
@@ -56,6 +56,14 @@ export function withQueryNotes(
       ...answer,
       structured: { ...answer.structured, named_paper: namedPaper },
       text: `The query names the paper ${oneLine(namedPaper.id)}: “${title}” (get_paper gives its record).\n\n${answer.text}`,
+    };
+  }
+  if (namedAuthor) {
+    const name = oneLine(namedAuthor.name);
+    return {
+      ...answer,
+      structured: { ...answer.structured, named_author: namedAuthor },
+      text: `The query is the name of an author: ${name} has ${namedAuthor.papers} ${namedAuthor.papers === 1 ? 'paper' : 'papers'} here (search with filter.authors ["${name}"] for them; the papers below match the name as words).\n\n${answer.text}`,
     };
   }
   if (suggestedQuery === undefined) return answer;

@@ -202,6 +202,12 @@ export const rankedPapersOutput = z.object({
     .describe(
       'The query with its slips corrected ("did you mean"), when some of its words few or no papers hold; search again with it if it is what was meant.',
     ),
+  named_author: z
+    .object({ name: z.string(), papers: z.number().int() })
+    .optional()
+    .describe(
+      "The author the query names, when it is a person's name that stored papers list: the name as the collection writes it and how many papers list it (search with filter.authors [name] for them).",
+    ),
 });
 export const paperOutput = z.object({ paper: paperSchema });
 

@@ -88,6 +88,7 @@ export const tools: readonly ToolDefinition[] = [
       `${rankedListNote} Use this first to find papers; then pass the ids it returns to get_paper, related_papers or recommend_papers. ` +
       'Narrow the results with `filter` (years, categories, authors); use collection_stats to see which years and categories exist. ' +
       'When the whole query is an arXiv id, a DOI or a link naming a stored paper, named_paper gives {id, title} (get_paper has its record, related_papers its neighbours); ' +
+      "when the query is a person's name that stored papers list, named_author gives {name, papers} (filter.authors [name] finds them: a name searched as words matches no abstract); " +
       'when some words look like slips, suggested_query gives the query corrected.',
     input: searchPapersInput,
     output: rankedPapersOutput,

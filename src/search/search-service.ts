@@ -3,6 +3,7 @@ import type { EmbedRequestOptions } from '../embedding/embed-scheduler.js';
 import { paperPassage, type Embedder } from '../embedding/embedder.js';
 import { embedPapers } from '../embedding/paper-vectors.js';
 import { invalidInput } from '../errors.js';
+import { authorNameOfQuery, type NamedAuthor } from '../papers/author-query.js';
 import { maxValuesPerFacet, type FacetCounts, type FacetName } from '../papers/paper-facets.js';
 import type { PaperFilter } from '../papers/paper-filter.js';
 import type { Paper } from '../papers/paper.js';
@@ -47,6 +48,8 @@ export interface RankedList {
   namedPaper?: { id: string; title: string };
   /** A search's query with its slips corrected, when some of its words few or no papers hold (see PaperStorage.spellingSuggestion). */
   suggestedQuery?: string;
+  /** The author a search's query names, when it is a person's name some stored papers list (see authorNameOfQuery). */
+  namedAuthor?: NamedAuthor;
 }
 
 export type RelatedOptions = Omit<SearchOptions, 'mode'>;
@@ -136,12 +139,17 @@ export class SearchService {
   /**
    * What a search answers about its query besides the list: the paper it names, or else (with
    * `suggest`: a first page, not a batch, whose up to 64 queries would each cost the main thread a
-   * correction) its spelling corrected.
+   * correction or the cluster a count) the author it names, or else its spelling corrected. A
+   * person's name searched as words matches no abstract, and is no slip to correct.
    */
-  private async queryNotes(query: string, { suggest }: { suggest: boolean }): Promise<Pick<RankedList, 'namedPaper' | 'suggestedQuery'>> {
+  private async queryNotes(query: string, { suggest }: { suggest: boolean }): Promise<Pick<RankedList, 'namedPaper' | 'suggestedQuery' | 'namedAuthor'>> {
     const named = await this.names.namedByQuery(query);
     if (named) return { namedPaper: named };
-    const suggested = suggest ? await this.storage.spellingSuggestion?.(query) : undefined;
+    if (!suggest) return {};
+    const authorName = authorNameOfQuery(query);
+    const author = authorName === undefined ? undefined : await this.storage.author(authorName);
+    if (author) return { namedAuthor: author };
+    const suggested = await this.storage.spellingSuggestion?.(query);
     return suggested === undefined ? {} : { suggestedQuery: suggested };
   }
 

@@ -1,4 +1,5 @@
 import type { ModelDescription } from '../embedding/model-registry.js';
+import type { NamedAuthor } from '../papers/author-query.js';
 import type { FacetCounts, FacetName } from '../papers/paper-facets.js';
 import type { PaperFilter } from '../papers/paper-filter.js';
 import type { Paper } from '../papers/paper.js';
@@ -80,6 +81,11 @@ export interface PaperStorage {
    * `filter`, or over those of `ids` that match it (ids not stored are ignored), each paper once.
    */
   facets(query: FacetQuery): Promise<FacetCounts>;
+  /**
+   * The author `name` is (compared as the authors filter compares names), with their name as the
+   * collection writes it and how many stored papers list them; undefined when no stored paper does.
+   */
+  author(name: string): Promise<NamedAuthor | undefined>;
 
   /**
    * Every stored paper's place on a 2-D map of the collection (similar papers near each other).

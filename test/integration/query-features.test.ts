@@ -88,6 +88,22 @@ describe('filters', () => {
     );
   });
 
+  it("regression: names the author a query of a person's name is, with their papers' count, on either backend (a name searched as words said nothing of them)", async () => {
+    type NotesBody = { named_author?: unknown; suggested_query?: string; hits: unknown[] };
+    const named = async (query: string) => (await request<NotesBody>(base, '/v1/search', { json: { query, k: 3 } })).body;
+    const answer = await named('Jean-Yves GUILLEMAUT');
+    assert.deepEqual(answer.named_author, { name: 'Jean-Yves Guillemaut', papers: 1 });
+    assert.equal(answer.suggested_query, undefined, 'a name is no slip');
+    assert.equal(answer.hits.length, 3, 'the list is still the query as words');
+    assert.deepEqual((await named('Yan Zhang')).named_author, { name: 'Yan Zhang', papers: 3 });
+    // Not a name of the collection, and not a name at all.
+    assert.equal((await named('Ada Lovelace')).named_author, undefined);
+    assert.equal((await named('Graph Neural Networks')).named_author, undefined);
+    assert.equal((await named('yan zhang')).named_author, undefined, 'a lower-case query is taken for a topic');
+    const batch = await request<{ results: NotesBody[] }>(base, '/v1/search/batch', { json: { queries: [{ query: 'Yan Zhang', k: 3 }] } });
+    assert.equal(batch.body.results[0]!.named_author, undefined, 'not in a batch, as suggestions are not');
+  });
+
   it('returns k papers when k match, with the year bounds honoured', async () => {
     const response = await request<HitsBody>(base, '/v1/search', { json: { query, k: 20, mode: 'dense', filter: { year: { gte: 2026 } } } });
     assert.equal(response.body.hits.length, 20);

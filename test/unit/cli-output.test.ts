@@ -77,7 +77,7 @@ describe('the hits table', () => {
 });
 
 describe('the hits at a terminal', () => {
-  it('regression: says what the search said of its query, the paper it names or "did you mean" (the command line showed neither)', () => {
+  it('regression: says what the search said of its query, the paper or the author it names or "did you mean" (the command line showed none)', () => {
     const said: string[] = [];
     const write = process.stdout.write;
     process.stdout.write = (() => true) as typeof process.stdout.write;
@@ -85,6 +85,7 @@ describe('the hits at a terminal', () => {
       const terminal = { json: false, stdout: { isTerminal: true, color: false, columns: 100 } };
       printHits({ hits, took_ms: 3, suggested_query: 'neural video compression' }, terminal, (line) => said.push(line));
       printHits({ hits, took_ms: 3, named_paper: { id: 'seed-014', title: 'HNeRV' } }, terminal, (line) => said.push(line));
+      printHits({ hits, took_ms: 3, named_author: { name: 'Yan Zhang', papers: 3 } }, terminal, (line) => said.push(line));
     } finally {
       process.stdout.write = write;
     }
@@ -93,6 +94,8 @@ describe('the hits at a terminal', () => {
       'Did you mean: neural video compression',
       '2 hits in 3 ms',
       'The query names the paper seed-014: HNeRV (paper-search get seed-014)',
+      '2 hits in 3 ms',
+      'Yan Zhang has 3 papers here (--author "Yan Zhang" lists them)',
     ]);
   });
 });

@@ -119,6 +119,23 @@ describe('FacetColumns', () => {
     assert.deepEqual(counts.stats, {}, 'no year stats without the year facet');
   });
 
+  it('names the author a name is, as first written, counting the papers that list them and no tombstone', () => {
+    const lovelace = papers.flatMap((paper, label) => (paper.authors?.some((author) => /^ada\s+lovelace$/i.test(author)) ? [label] : []));
+    const firstSpelling = papers.flatMap((paper) => paper.authors ?? []).find((author) => /lovelace/i.test(author))!;
+    const everyLabelLive = () => true;
+    assert.deepEqual(columns.author('LOVELACE, Ada', everyLabelLive), { name: firstSpelling.replace(/\s+/g, ' '), papers: lovelace.length });
+    assert.deepEqual(
+      columns.author('Ada Lovelace', (label) => label !== lovelace[0]),
+      { name: firstSpelling.replace(/\s+/g, ' '), papers: lovelace.length - 1 },
+    );
+    assert.equal(
+      columns.author('Ada Lovelace', () => false),
+      undefined,
+      'no live paper lists them',
+    );
+    assert.equal(columns.author('Nobody Here', everyLabelLive), undefined);
+  });
+
   it('reports at most the limit of values, the most frequent', () => {
     const counts = columns.count(everyLabel, ['categories'], 2);
     const expected = Object.entries(expectedCounts(papers).categories).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));

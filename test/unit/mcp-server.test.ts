@@ -571,6 +571,16 @@ describe('the MCP server over the services', () => {
     await client.close();
   });
 
+  it("regression: names the author a query of a person's name is, and how to list their papers (searched as words, a name found none of them)", async () => {
+    const client = await connect(false);
+    const searched = await callTool(client, 'search_papers', { query: 'Ada LOVELACE' });
+    assert.deepEqual((searched.structuredContent as { named_author?: unknown }).named_author, { name: 'Ada Lovelace', papers: 1 });
+    assert.match(textOf(searched), /^The query is the name of an author: Ada Lovelace has 1 paper here \(search with filter\.authors \["Ada Lovelace"\]/);
+    const topic = await callTool(client, 'search_papers', { query: 'Volcano Eruption' });
+    assert.equal((topic.structuredContent as { named_author?: unknown }).named_author, undefined);
+    await client.close();
+  });
+
   it('adds and deletes papers with write access, all or none', async () => {
     const client = await connect(true);
     const added = await callTool(client, 'add_papers', {

@@ -29,6 +29,9 @@ export function printHits(response: HitsResponse, choice: OutputChoice, say: (li
     // A stored title, as the table shows it: an escape sequence in it could restyle the terminal, a line break forge a line.
     const { id, title } = response.named_paper;
     say(`The query names the paper ${printableLine(id)}: ${printableLine(title) || '(untitled)'} (paper-search get ${printableLine(id)})`);
+  } else if (response.named_author) {
+    const { name, papers } = response.named_author;
+    say(`${printableLine(name)} has ${papers} ${papers === 1 ? 'paper' : 'papers'} here (--author "${printableLine(name)}" lists them)`);
   } else if (response.suggested_query !== undefined) say(`Did you mean: ${response.suggested_query}`);
 }
 

@@ -3,6 +3,7 @@ import { AppError, describeFailure, isDiskFull } from '../../errors.js';
 import { paperNotFound } from '../../papers/identifiers.js';
 import type { Logger } from '../../log.js';
 import type { Paper } from '../../papers/paper.js';
+import type { NamedAuthor } from '../../papers/author-query.js';
 import type { FacetCounts } from '../../papers/paper-facets.js';
 import { SerialQueue } from '../../shared/serial-queue.js';
 import { dot } from '../../shared/vector-math.js';
@@ -235,6 +236,11 @@ export class EmbeddedStorage implements PaperStorage {
     const excluded = excludedLabels(papers, query.filter?.exclude_ids ?? []);
     const accept = (label: number) => papers.isLive(label) && !excluded.has(label) && (!matches || matches(label));
     return columns.count(candidateLabels(index, query.ids).filter(accept), query.fields, query.maxValuesPerFacet);
+  }
+
+  async author(name: string): Promise<NamedAuthor | undefined> {
+    const index = this.current;
+    return (await index.facets()).author(name, (label) => index.papers.isLive(label));
   }
 
   async map(): Promise<PaperMap> {

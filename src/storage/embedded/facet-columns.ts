@@ -1,3 +1,4 @@
+import type { NamedAuthor } from '../../papers/author-query.js';
 import { authorDisplayName, topValues, type FacetCounts, type FacetFields, type FacetName } from '../../papers/paper-facets.js';
 import { normalizeAuthorName, wantedAuthorNames, type PaperFilter } from '../../papers/paper-filter.js';
 import type { PaperStore } from './paper-store.js';
@@ -105,6 +106,19 @@ export class FacetColumns {
     if (authors?.any && authors.any.length > 0) checks.push(this.authors.hasAny(wantedAuthorNames(authors.any)));
     if (checks.length === 0) return undefined;
     return (label) => checks.every((check) => check(label));
+  }
+
+  /**
+   * The author `name` is (read as the authors filter reads it), as the collection first wrote the
+   * name, and how many labels `isLive` keeps list them: a lookup in the dictionary, and a pass over
+   * the labels only for a name some paper holds.
+   */
+  author(name: string, isLive: (label: number) => boolean): NamedAuthor | undefined {
+    const id = this.authors.dictionary.idOf(wantedAuthorNames([name])[0]!);
+    if (id === undefined) return undefined;
+    let papers = 0;
+    for (let label = 0; label < this.labels; label++) if (isLive(label) && this.authors.idsOf(label).includes(id)) papers++;
+    return papers > 0 ? { name: this.authors.dictionary.values[id]!, papers } : undefined;
   }
 
   /** Counts the facets `fields` over `labels` (each counted once as given: callers leave out tombstones). */

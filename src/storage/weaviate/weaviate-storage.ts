@@ -6,7 +6,8 @@ import type { Logger } from '../../log.js';
 import type { PaperFilter } from '../../papers/paper-filter.js';
 import { identifierKeysOfName, paperNotFound } from '../../papers/identifiers.js';
 import type { Paper } from '../../papers/paper.js';
-import type { FacetCounts } from '../../papers/paper-facets.js';
+import { authorNamed, type NamedAuthor } from '../../papers/author-query.js';
+import { authorDisplayName, maxValuesPerFacet, type FacetCounts } from '../../papers/paper-facets.js';
 import { SerialQueue } from '../../shared/serial-queue.js';
 import { dot } from '../../shared/vector-math.js';
 import { bm25Ceiling, bm25Idf, countTerms } from '../embedded/lexical/bm25-scoring.js';
@@ -266,6 +267,16 @@ export class WeaviateStorage implements PaperStorage {
       query.fields,
       query.maxValuesPerFacet,
     );
+  }
+
+  /**
+   * The papers the authors filter finds for `name`, counted inside Weaviate; the name as one of
+   * them writes it, from their authors' counts (as typed when the cut of those counts leaves it out).
+   */
+  async author(name: string): Promise<NamedAuthor | undefined> {
+    const counts = await this.facets({ fields: ['authors'], filter: { authors: { any: [name] } }, maxValuesPerFacet });
+    if (counts.papers === 0) return undefined;
+    return { name: authorNamed(name, counts.distribution.authors)?.name ?? authorDisplayName(name), papers: counts.papers };
   }
 
   /** The map's layout is computed over an index folder's vectors at ingestion; a Weaviate collection has none. */

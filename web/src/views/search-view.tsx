@@ -1,6 +1,6 @@
 import { maxQueryCharacters } from '../../../src/search/search-modes.js';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, type FacetsResponse, type HitsResponse, type SearchRequest, type StatsResponse } from '../api.js';
+import { api, type HitsResponse, type SearchRequest, type StatsResponse } from '../api.js';
 import { Filters } from '../components/filters.js';
 import { ErrorNotice } from '../components/notice.js';
 import { TexText } from '../components/tex-text.js';
@@ -8,7 +8,6 @@ import { disjunctiveFacetRequests, facetNames, mergedFacets } from '../facets.js
 import { RankedList } from '../components/ranked-list.js';
 import { rememberResults } from '../last-results.js';
 import { navigate, paperPath } from '../router.js';
-import { authorNameOfQuery, authorNamed } from '../author-query.js';
 import { filterOf, maxResults, modes, parseSearchState, resultsPerPage, searchUrl, type Mode, type SearchState } from '../search-state.js';
 import { useFocusAfterMore } from '../focus-after-more.js';
 import { focusContent } from '../focus-content.js';
@@ -73,12 +72,8 @@ export function SearchView({ params }: { params: URLSearchParams }) {
   // A full page says there may be more, up to the depth hybrid search ranks.
   const hasMore = result.data !== undefined && !result.stale && result.data.hits.length === state.shown && state.shown < maxResults;
   const facets = mergedFacets(result.data, facetSearches.length > 0 ? (disjunctive.data ?? []) : [], state);
-  // A person's name is searched as words, which no abstract holds: the author filter is offered when the collection has the author.
-  const authorQuery = state.authors.length === 0 ? authorNameOfQuery(state.q) : undefined;
-  const authorPapers = useRequest<FacetsResponse>(authorQuery ?? null, (signal) =>
-    api(`/v1/facets?facets=authors&authors_any=${encodeURIComponent(authorQuery!)}`, { signal }),
-  );
-  const author = authorQuery && !authorPapers.stale ? authorNamed(authorQuery, authorPapers.data?.facet_distribution.authors) : undefined;
+  // A person's name is searched as words, which no abstract holds: the search names the author when the collection has them, and the author filter is offered.
+  const author = state.authors.length === 0 && !result.stale ? result.data?.named_author : undefined;
   // A pasted arXiv id, DOI or link also names the paper that has it (the search says which): searched as words, it finds
   // nothing like it, so that paper's related papers are shown instead.
   const named = result.stale ? undefined : result.data?.named_paper;

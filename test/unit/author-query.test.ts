@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { authorNameOfQuery, authorNamed } from '../../web/src/author-query.js';
+import { authorNameOfQuery, authorNamed } from '../../src/papers/author-query.js';
 
 describe('authorNameOfQuery', () => {
   it('takes two to four capitalised words of any script, and no topic query', () => {

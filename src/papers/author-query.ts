@@ -1,4 +1,10 @@
-import { normalizeAuthorName } from '../../src/papers/paper-filter.js';
+import { normalizeAuthorName } from './paper-filter.js';
+
+/** An author of the collection a query names: their name as the collection writes it, and how many stored papers list them. */
+export interface NamedAuthor {
+  name: string;
+  papers: number;
+}
 
 /**
  * A word of a person's name as people write one: a capital, then letters of any script, with the
@@ -9,8 +15,8 @@ const nameWord = /^\p{Lu}[\p{L}\p{M}'’.-]*$/u;
 
 /**
  * The query, when it may be a person's name (two to four capitalised words of letters); undefined
- * otherwise. Asking the collection whether it has such an author counts over every paper (13 ms
- * at 74,728 papers), so the lower-case topic queries most searches are do not ask.
+ * otherwise. Only such queries ask the collection for an author (on a cluster, a query of its
+ * own), so the lower-case topic queries most searches are do not.
  */
 export function authorNameOfQuery(query: string): string | undefined {
   const words = query.trim().split(/\s+/);
@@ -22,7 +28,7 @@ export function authorNameOfQuery(query: string): string | undefined {
  * most frequent of `counts` (papers per author of the papers the name filters to) that is the
  * same name as the query, compared as the API compares names (case, accents, dashes).
  */
-export function authorNamed(query: string, counts: Record<string, number> | undefined): { name: string; papers: number } | undefined {
+export function authorNamed(query: string, counts: Record<string, number> | undefined): NamedAuthor | undefined {
   const wanted = normalizeAuthorName(query);
   const [match] = Object.entries(counts ?? {})
     .filter(([name]) => normalizeAuthorName(name) === wanted)
