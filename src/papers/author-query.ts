@@ -14,13 +14,17 @@ export interface NamedAuthor {
 const nameWord = /^\p{Lu}[\p{L}\p{M}'’.-]*$/u;
 
 /**
- * The query, when it may be a person's name (two to four capitalised words of letters); undefined
- * otherwise. Only such queries ask the collection for an author (on a cluster, a query of its
- * own), so the lower-case topic queries most searches are do not.
+ * The query, when it may be a person's name: two to four capitalised words of letters, or such
+ * words around one comma as reference lists write names ("LeCun, Yann", read as the authors
+ * filter reads it); undefined otherwise. Only such queries ask the collection for an author (on a
+ * cluster, a query of its own), so the lower-case topic queries most searches are do not.
  */
 export function authorNameOfQuery(query: string): string | undefined {
-  const words = query.trim().split(/\s+/);
-  return words.length >= 2 && words.length <= 4 && words.every((word) => nameWord.test(word)) ? words.join(' ') : undefined;
+  const parts = query.split(',').map((part) => part.trim().split(/\s+/).filter(Boolean));
+  const words = parts.flat();
+  const named =
+    parts.length <= 2 && parts.every((part) => part.length > 0) && words.length >= 2 && words.length <= 4 && words.every((word) => nameWord.test(word));
+  return named ? parts.map((part) => part.join(' ')).join(', ') : undefined;
 }
 
 /**

@@ -96,6 +96,7 @@ describe('filters', () => {
     assert.equal(answer.suggested_query, undefined, 'a name is no slip');
     assert.equal(answer.hits.length, 3, 'the list is still the query as words');
     assert.deepEqual((await named('Yan Zhang')).named_author, { name: 'Yan Zhang', papers: 3 });
+    assert.deepEqual((await named('Guillemaut, Jean-Yves')).named_author, { name: 'Jean-Yves Guillemaut', papers: 1 }, 'as reference lists write names');
     // Not a name of the collection, and not a name at all.
     assert.equal((await named('Ada Lovelace')).named_author, undefined);
     assert.equal((await named('Graph Neural Networks')).named_author, undefined);

@@ -11,6 +11,15 @@ describe('authorNameOfQuery', () => {
     assert.equal(authorNameOfQuery('Schmidhuber'), undefined);
   });
 
+  it('regression: takes a name written "Family, Given" as reference lists write it ("LeCun, Yann" was no name), and no other commas', () => {
+    assert.equal(authorNameOfQuery(' LeCun ,  Yann '), 'LeCun, Yann');
+    assert.equal(authorNameOfQuery('Schmidhuber, Jürgen'), 'Schmidhuber, Jürgen');
+    assert.equal(authorNameOfQuery('Smith, J. R.'), 'Smith, J. R.');
+    assert.equal(authorNameOfQuery('Smith,'), undefined);
+    assert.equal(authorNameOfQuery('A, B, C'), undefined);
+    assert.equal(authorNameOfQuery('graphs, networks'), undefined);
+  });
+
   it('regression: reads a name written in decomposed form ("Ju\\u0308rgen Go\\u0308del", as a PDF or a macOS file name gives it, was no name, so the page did not offer its author)', () => {
     const decomposed = 'Ju\u0308rgen Go\u0308del';
     assert.equal(authorNameOfQuery(decomposed), decomposed);

@@ -3,7 +3,7 @@ import { paperPassage } from '../../embedding/embedder.js';
 import type { ModelDescription } from '../../embedding/model-registry.js';
 import { AppError, isAppError } from '../../errors.js';
 import type { Logger } from '../../log.js';
-import type { PaperFilter } from '../../papers/paper-filter.js';
+import { wantedAuthorNames, type PaperFilter } from '../../papers/paper-filter.js';
 import { identifierKeysOfName, paperNotFound } from '../../papers/identifiers.js';
 import type { Paper } from '../../papers/paper.js';
 import { authorNamed, type NamedAuthor } from '../../papers/author-query.js';
@@ -274,9 +274,10 @@ export class WeaviateStorage implements PaperStorage {
    * them writes it, from their authors' counts (as typed when the cut of those counts leaves it out).
    */
   async author(name: string): Promise<NamedAuthor | undefined> {
-    const counts = await this.facets({ fields: ['authors'], filter: { authors: { any: [name] } }, maxValuesPerFacet });
+    const [upright] = wantedAuthorNames([name]);
+    const counts = await this.facets({ fields: ['authors'], filter: { authors: { any: [upright!] } }, maxValuesPerFacet });
     if (counts.papers === 0) return undefined;
-    return { name: authorNamed(name, counts.distribution.authors)?.name ?? authorDisplayName(name), papers: counts.papers };
+    return { name: authorNamed(upright!, counts.distribution.authors)?.name ?? authorDisplayName(upright!), papers: counts.papers };
   }
 
   /** The map's layout is computed over an index folder's vectors at ingestion; a Weaviate collection has none. */
