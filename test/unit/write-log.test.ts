@@ -465,6 +465,31 @@ describe('WriteLog damage', () => {
     }
   });
 
+  it('regression: cuts off a torn append of several writes whose first record holds a page of zeros, the records after it included (a group commit torn by a crash stopped start-up as wal_corrupt)', async () => {
+    // One group commit is one append of several records; its pages may reach the disk out of
+    // order, so a page of its first record can read as zeros while its later records are whole.
+    const folder = await freshLogFolder();
+    const first = await WriteLog.open(folder, lineage, 1);
+    const writes = sampleWrites(4);
+    await writeAll(first.log, writes.slice(0, 2));
+    await first.log.append(writes.slice(2));
+    await first.log.close();
+    const path = join(folder, segmentName(1));
+    const bytes = await readFile(path);
+    const groupStart = bytes.indexOf(0x0a, bytes.indexOf(0x0a) + 1) + 1;
+    bytes.fill(0, groupStart + 20, groupStart + 60);
+    await writeFile(path, bytes);
+
+    const opened = await WriteLog.open(folder, lineage, 1);
+    try {
+      assert.equal(opened.truncatedBytes, bytes.length - groupStart);
+      assertSameWrites(opened.records, writes.slice(0, 2));
+      assert.equal((await stat(path)).size, groupStart);
+    } finally {
+      await opened.log.close();
+    }
+  });
+
   it('regression: refuses a complete last line damaged after it was written (a flipped bit cut off an acknowledged write as a torn append)', async () => {
     const { folder, path, bytes } = await logWithLastLineDamaged(sampleWrites(3), (bytes, start) => {
       bytes[start + 20] = bytes[start + 20]! ^ 0x01;

@@ -50,9 +50,11 @@ const turnMs = 10;
  * The write-ahead log: every write is appended here and flushed to disk (fdatasync) before it is
  * acknowledged, and replayed at start onto the last snapshot. One line per write (see
  * write-log-record.ts), with its vectors, so replay never calls the model and gives exactly the
- * vectors that were served. A crash mid-append leaves at most one incomplete last line: its
- * write was never acknowledged, so it is cut off. A bad line anywhere else is corruption and stops
- * start-up rather than silently dropping acknowledged writes.
+ * vectors that were served. A crash mid-append can leave the log's end, from a line of that
+ * append on, cut short or holding pages of zeros (one append may hold several records, and its
+ * pages reach the disk in any order): those writes were never acknowledged, so they are cut off.
+ * A bad line anywhere else is corruption and stops start-up rather than silently dropping
+ * acknowledged writes.
  *
  * The log is a folder of segments named by the first sequence number they may hold; a snapshot
  * starts a new segment, and once the snapshot is safely in place the segments it covers are
@@ -372,11 +374,14 @@ async function scanFolder(
       const end = bytes.indexOf(0x0a, offset);
       const record = end === -1 ? undefined : decodeLogRecord(bytes.subarray(offset, end), path);
       if (!record) {
-        // Only the very end of the log can be a torn append; anything else lost acknowledged data.
+        // Only the end of the log can be a torn append; anything else lost acknowledged data. A
+        // group commit appends several records at once, so a page of its first record that never
+        // reached the disk can come before records of the same append that did: from there on,
+        // nothing was acknowledged.
         const isTail =
           contents.slice(i + 1).every((later) => later.length === 0) &&
           holdsWritesBefore(records.at(-1)?.seq ?? start - 1, segments[i + 1]) &&
-          (end === -1 || (end === bytes.length - 1 && hasUnwrittenPage(bytes.subarray(offset, end))));
+          (end === -1 || hasUnwrittenPage(bytes.subarray(offset, end)));
         if (!isTail && salvage) {
           const lineEnd = end === -1 ? bytes.length : end + 1;
           damaged.push(bytes.subarray(offset, lineEnd));
@@ -427,10 +432,10 @@ function holdsWritesBefore(lastSeq: number, nextSegmentStart: number | undefined
 }
 
 /**
- * Whether a complete last line shows a page of its append that never reached the disk: pages of
- * one append may be written out of order, and a file's new blocks read as zeros until written.
- * A record never holds a zero byte (JSON escapes it), so a complete line without one that fails
- * its checksum was damaged after it was written, and was acknowledged: corruption, not a torn append.
+ * Whether a complete line shows a page of its append that never reached the disk: pages of one
+ * append may be written out of order, and a file's new blocks read as zeros until written. A
+ * record never holds a zero byte (JSON escapes it), so a complete line without one that fails its
+ * checksum was damaged after it was written, and was acknowledged: corruption, not a torn append.
  */
 function hasUnwrittenPage(line: Buffer): boolean {
   return line.includes(0);
