@@ -127,25 +127,52 @@ export class LiveIndex {
 
   /**
    * The `k` nearest neighbours of a present paper's label, best first, never itself: from its
-   * related list, or the graph's search when the list cannot tell (the list is then refilled).
+   * related list, made whole first when it cannot tell (see refilledList).
    * At k ≤ relatedListDepth the graph's answer is the first k of its answer at that depth, which
    * holds while the ef searches run at (HNSW_EF_SEARCH, 128 by default) exceeds the depth.
+   * Deeper, the answer at the list's depth goes on with the graph's (see continuedByGraph).
    */
   neighboursOf(label: number, k: number): Neighbor[] {
-    // Deeper than a list: the graph answers, and the list is left as it is.
-    if (k > relatedListDepth) return this.vectors.searchNear(label, k, new Set());
+    if (k > relatedListDepth) return this.continuedByGraph(label, this.neighboursOf(label, relatedListDepth), k);
     // Papers just written may not be in the lists yet; the graph already holds them.
     if (this.relatedBacklog.length > 0 || !this.relatedListsUsable) return this.vectors.searchNear(label, relatedListDepth, new Set()).slice(0, k);
     const isLive = (other: number) => this.papers.isLive(other);
     // Checked whole when it can be, so that each written paper is compared once per list, not once per request.
     const whole = this.related.read(label, relatedListDepth, isLive);
     if (whole && !this.writtenPaperBelongsIn(label, whole, relatedListDepth)) return whole.slice(0, k);
-    const listed = whole ? undefined : this.related.read(label, k, isLive);
-    if (listed && !this.writtenPaperBelongsIn(label, listed, k)) return listed;
-    const found = this.vectors.searchNear(label, relatedListDepth, new Set());
+    // Made whole at the first request, whatever its k: a list cut short by deletions that answered
+    // the first pages from what it has, and the next from the graph, repeated and skipped papers.
+    const found = this.refilledList(label, whole === undefined ? this.related.liveEntries(label, isLive) : undefined);
     this.related.store(label, found);
     this.listCheckedAt.set(label, this.papers.size);
     return found.slice(0, k);
+  }
+
+  /**
+   * The list of `label` made whole again: `live` (its papers still present, when deletions cut it
+   * short) continued by the graph, so the pages it answered go on as they were; or, when a paper
+   * written since belongs among them, or nothing is left, the graph's answer.
+   */
+  private refilledList(label: number, live: readonly Neighbor[] | undefined): Neighbor[] {
+    if (live && live.length > 0 && !this.writtenPaperBelongsIn(label, live, live.length)) return this.continuedByGraph(label, live, relatedListDepth);
+    return this.vectors.searchNear(label, relatedListDepth, new Set());
+  }
+
+  /**
+   * `first` (the answer at the list's depth), then the graph's nearest papers after it, up to `k`:
+   * so a page deeper than the list continues the pages the list answered. After writes, the
+   * graph's approximate search can rank otherwise than the list it once computed (a paper written
+   * changes the routes), and a deeper page answered by the graph alone repeated papers of the
+   * pages before it and skipped others. A paper the graph ranks above the last of `first` without
+   * its being there is left out, as a deeper tier of a graph search leaves out what a shallower one
+   * missed (see VectorIndex.searchArray): the list stays in score order.
+   */
+  private continuedByGraph(label: number, first: readonly Neighbor[], k: number): Neighbor[] {
+    const floor = first.at(-1)?.score ?? Number.POSITIVE_INFINITY;
+    const listed = new Set(first.map((neighbour) => neighbour.label));
+    // Asked k deep, not k past the listed ones: a deeper search beyond HNSW_EF_SEARCH explores far more.
+    const after = this.vectors.searchNear(label, k, new Set()).filter((neighbour) => !listed.has(neighbour.label) && neighbour.score <= floor);
+    return [...first, ...after].slice(0, k);
   }
 
   /**
@@ -168,7 +195,7 @@ export class LiveIndex {
       if (other === label || listedLabels.has(other) || !this.papers.isLive(other)) continue;
       if (dot(vector, this.storedVector(other)!) >= floor) return true;
     }
-    // Checked at this k only: a deeper request checks again, against its own k-th score.
+    // Checked at this depth only: a deeper one checks again, against its own last score.
     if (k === relatedListDepth || listed.length < k) this.listCheckedAt.set(label, end);
     return false;
   }

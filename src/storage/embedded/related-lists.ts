@@ -38,9 +38,9 @@ const carriedGrowth = 1.25;
  * at depth `relatedListDepth` when computed (so its first k are the HNSW answer at k, ties aside),
  * and kept current by writes: a new paper gets its own list from the graph and enters the lists
  * of the papers it is near enough to (see insertionReach); deleted papers are skipped when read.
- * A list too short for a request, or not computed (folders built before lists were stored, or
- * with another ef; papers whose lists were cut short by deletions), is answered by the graph and
- * refilled from its answer.
+ * A list not computed (folders built before lists were stored, or with another ef) is answered
+ * by the graph and filled from its answer; one cut short by deletions is continued by the graph
+ * (see LiveIndex.neighboursOf).
  */
 export class RelatedLists {
   private constructor(
@@ -144,15 +144,22 @@ export class RelatedLists {
    * since, so it answers with what it has.
    */
   read(label: number, k: number, isLive: (label: number) => boolean): Neighbor[] | undefined {
+    const live = this.liveEntries(label, isLive);
+    if (live === undefined) return undefined;
+    return live.length < k && this.lengths[label] === relatedListDepth ? undefined : live.slice(0, k);
+  }
+
+  /** The entries of the list of `label` that `isLive` accepts, best first, however few; undefined when it is not computed. */
+  liveEntries(label: number, isLive: (label: number) => boolean): Neighbor[] | undefined {
     const length = label < this.lengths.length ? this.lengths[label]! : notComputed;
     if (length === notComputed) return undefined;
     const start = label * relatedListDepth;
     const found: Neighbor[] = [];
-    for (let i = 0; i < length && found.length < k; i++) {
+    for (let i = 0; i < length; i++) {
       const neighbour = this.labels[start + i]!;
       if (isLive(neighbour)) found.push({ label: neighbour, score: this.scores[start + i]! });
     }
-    return found.length < k && length === relatedListDepth ? undefined : found;
+    return found;
   }
 
   /**
