@@ -266,6 +266,17 @@ describe('risRecordToRecord', () => {
     assert.deepEqual(dateOf('Y1', 'Spring 2020'), [2020, undefined]);
     assert.deepEqual(dateOf('PY', '20199'), [undefined, undefined]);
   });
+
+  it("regression: reads the month of Web of Science's DA, its month and day without the year (DA JUN 21 beside PY 2021 gave the year alone)", () => {
+    const dateOf = (...pairs: [string, string][]) => {
+      const { year, date } = risRecordToRecord(tags(pairs));
+      return [year, date];
+    };
+    assert.deepEqual(dateOf(['DA', 'JUN 21'], ['PY', '2021']), [2021, '2021-06']);
+    assert.deepEqual(dateOf(['PY', '2020'], ['DA', 'Mar']), [2020, '2020-03']);
+    assert.deepEqual(dateOf(['DA', 'JUN 21']), [undefined, undefined]);
+    assert.deepEqual(dateOf(['DA', 'Spring'], ['PY', '2020']), [2020, undefined]);
+  });
 });
 
 describe('risRecordToRecord: type and venue', () => {

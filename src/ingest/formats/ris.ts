@@ -160,7 +160,8 @@ function displayName(name: string): string {
 
 /**
  * DA (YYYY/MM/DD) is the date; PY and Y1 are a year, or "YYYY/MM/DD/other" in the older form.
- * The most precise of them wins.
+ * The most precise of them wins. Web of Science writes DA as its month and day alone ("JUN 21",
+ * beside PY 2021): read with the year of PY or Y1, to the month, as its own export's PD is.
  */
 function risDate(tags: Map<string, string[]>): { year?: number; date?: string } {
   let best: (DateParts & { precision: number }) | undefined;
@@ -172,5 +173,10 @@ function risDate(tags: Map<string, string[]>): { year?: number; date?: string } 
     if (!best || precision > best.precision) best = { ...parts, precision };
   }
   if (!best) return {};
+  const dayAndMonth = first(tags, 'DA');
+  if (!best.month && dayAndMonth !== undefined && writtenDate(dayAndMonth) === undefined) {
+    const month = writtenDate(`${best.year} ${dayAndMonth}`)?.month;
+    if (month) best = { year: best.year, month, precision: 2 };
+  }
   return best.month ? { year: best.year, date: isoDateText(best) } : { year: best.year };
 }
