@@ -384,4 +384,13 @@ describe('readRis on a reference manager export', () => {
     );
     assert.deepEqual([chapter.venue, chapter.pages], ['Proceedings of ACL', 'e12']);
   });
+
+  it("regression: reads an article number from C7 when there are no pages (Scopus's, EndNote's and Web of Science's article numbers were lost)", () => {
+    const pagesOf = (...pairs: [string, string][]) => risRecordToRecord(tags([['ID', 'r'], ...pairs])).pages;
+    assert.equal(pagesOf(['TY', 'JOUR'], ['C7', '12345']), '12345');
+    assert.equal(pagesOf(['TY', 'CONF'], ['C7', '042']), '042');
+    assert.equal(pagesOf(['TY', 'JOUR'], ['C7', '044105'], ['SP', '1'], ['EP', '9']), '1-9');
+    // C7 is another custom field in a book or a chapter.
+    assert.equal(pagesOf(['TY', 'CHAP'], ['C7', '2nd']), undefined);
+  });
 });

@@ -125,7 +125,10 @@ export function risRecordToRecord(tags: Map<string, string[]>): Record<string, u
   const issue = first(tags, 'IS');
   if (issue) record.issue = issue;
   const [startPage, endPage] = [first(tags, 'SP'), first(tags, 'EP')];
-  const pages = pagesFrom(startPage, endPage);
+  // An article numbered, not paged, has its number in C7 (EndNote's, Scopus's and Web of
+  // Science's "Article Number"; C7 is another custom field in other reference types).
+  const articleNumber = named === 'journal-article' || named === 'conference-paper' ? first(tags, 'C7') : undefined;
+  const pages = pagesFrom(startPage, endPage) ?? articleNumber;
   if (pages) record.pages = pages;
   // Without an ID, the DOI names the record as the paper stores it (bare), not as the DO line wrote it (a link, doi:…).
   const key = first(tags, 'ID');
