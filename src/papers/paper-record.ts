@@ -203,14 +203,15 @@ export function mapRecordToPaper(value: unknown, fields: FieldMap = defaultField
     if (text?.success && text.data) paper[field] = text.data;
   }
   // The bibliographic databases' CSV exports give the first and last page apart: Scopus's "Page
-  // start" and "Page end", Lens's "Start Page" and "End Page".
+  // start" and "Page end", Lens's "Start Page" and "End Page"; an article numbered, not paged,
+  // has its number in Scopus's "Art. No.".
   if (paper.pages === undefined) {
     const pageText = (...names: string[]) => {
       const name = names.map(keyOf).find((key) => key !== undefined);
       const parsed = name === undefined ? undefined : publicationSchemas.pages.safeParse(record[name]);
       return parsed?.success && parsed.data ? parsed.data : undefined;
     };
-    const pages = pagesFrom(pageText('page start', 'start page'), pageText('page end', 'end page'));
+    const pages = pagesFrom(pageText('page start', 'start page'), pageText('page end', 'end page')) ?? pageText('art. no.');
     const parsed = pages === undefined ? undefined : publicationSchemas.pages.safeParse(pages);
     if (parsed?.success && parsed.data) paper.pages = parsed.data;
   }

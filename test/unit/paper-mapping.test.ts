@@ -246,6 +246,12 @@ describe('mapRecordToPaper: accepted records', () => {
     assert.deepEqual([scopus.pages, lens.pages, both.pages], ['350-354', '12', '1-2']);
   });
 
+  it('regression: reads the article number of a Scopus CSV when it has no pages (its "Art. No." column was left out)', () => {
+    const numbered = accepted(mapRecordToPaper({ id: 'x', abstract: 'a', 'Art. No.': '12345', 'Page start': '', 'Page end': '' }));
+    const paged = accepted(mapRecordToPaper({ id: 'y', abstract: 'a', 'Art. No.': '044105', 'Page start': '1', 'Page end': '9' }));
+    assert.deepEqual([numbered.pages, paged.pages], ['12345', '1-9']);
+  });
+
   it('regression: reads the full names of a Scopus export, not its initials (its "Authors" column was read: "LeCun Y.")', () => {
     const row = { id: 'x', abstract: 'a', Authors: 'LeCun Y.; Bengio Y.', 'Author full names': 'LeCun, Yann (7005686596); Bengio, Yoshua (7003958245)' };
     assert.deepEqual(accepted(mapRecordToPaper(row)).authors, ['Yann LeCun', 'Yoshua Bengio']);
