@@ -1,8 +1,11 @@
 // Pages are stored as one text: "117-129" for a range (any dash written "-"), "e1002", "12".
 
-/** Pages as stored: one form for a range, whatever dash it was written with ("117--129" in BibTeX, "117–129"). */
+/**
+ * Pages as stored: one form for a range, whatever dash or run of dashes it was written with
+ * ("117--129" in BibTeX, "117–129", and "117----129", a BibTeX range with its dashes doubled, which TeX reads as "117—-129").
+ */
 export function storedPages(pages: string): string {
-  return pages.replace(/\s*(?:-+|[–—])\s*/g, '-');
+  return pages.replace(/\s*[-–—]+\s*/g, '-');
 }
 
 /**

@@ -417,6 +417,11 @@ describe('mapRecordToPaper: accepted records', () => {
     });
   });
 
+  it('regression: stores a range written with a run of mixed dashes as one "-" (BibTeX\'s "123----130", read as "123—-130", was stored "123--130")', () => {
+    const pagesOf = (pages: string) => accepted(mapRecordToPaper({ id: 'x', abstract: 'a', pages })).pages;
+    assert.deepEqual([pagesOf('123—-130'), pagesOf('123 –– 130'), pagesOf('S12–-S15')], ['123-130', '123-130', 'S12-S15']);
+  });
+
   it("keeps the paper's type (or publication_type) in the product's words, read from any format's name for it; a name no format uses is left out", () => {
     assert.equal(accepted(mapRecordToPaper({ id: 'x', abstract: 'a', type: 'inproceedings' })).type, 'conference-paper');
     assert.equal(accepted(mapRecordToPaper({ id: 'x', abstract: 'a', publication_type: 'Journal Article' })).type, 'journal-article');
