@@ -160,6 +160,20 @@ describe('CSL-JSON items', () => {
     assert.deepEqual(refused.ok ? undefined : [refused.reason, refused.field], ['invalid_field', 'id']);
   });
 
+  it("regression: names an item without an id or citation key by its DOI (doi.org's CSL-JSON for a Crossref DOI has neither, and every such item was refused as missing_id)", () => {
+    const fromDoiOrg = {
+      DOI: '10.1126/Science.169.3946.635',
+      type: 'article-journal',
+      title: 'The Structure of Ordinary Water',
+      abstract: 'A.',
+      'container-title': 'Science',
+    };
+    const read = mapRecordToPaper(cslItemToRecord(fromDoiOrg));
+    assert.deepEqual(read.ok ? [read.paper.id, read.paper.doi] : read, ['10.1126/science.169.3946.635', '10.1126/science.169.3946.635']);
+    assert.equal(cslItemToRecord({ ...fromDoiOrg, id: 'water1970' }).id, 'water1970');
+    assert.equal(cslItemToRecord({ type: 'article-journal', title: 'T', abstract: 'A.' }).id, undefined);
+  });
+
   it('regression: read an item without a type when the list is declared CSL (a TypeError stopped the whole import)', () => {
     assert.deepEqual(cslItemToRecord({ id: 'u', title: 'Untyped', abstract: 'No type.' }), { id: 'u', title: 'Untyped', abstract: 'No type.' });
   });

@@ -1,5 +1,6 @@
 import { givenThenFamily } from '../../papers/author-names.js';
 import { arxivIdFromDoi, arxivIdFromMention, arxivIdFromUrl, plainPaperId } from '../../papers/identifiers.js';
+import { normalizeDoi } from '../../papers/paper.js';
 import { publishedVenue } from '../../papers/preprint-servers.js';
 import { publicationTypeOf, venueIsPublisher, type PublicationType } from '../../papers/publication-type.js';
 import { definedTexts, isObject, text } from './json-lines.js';
@@ -76,8 +77,12 @@ export function isCslItem(value: Record<string, unknown>): boolean {
  */
 export function cslItemToRecord(item: Record<string, unknown>): Record<string, unknown> {
   const record: Record<string, unknown> = {};
+  // An item without an id or key (the CSL-JSON doi.org answers for a Crossref DOI) is named by
+  // its DOI as the paper stores it (bare, lower-case), as a RIS record without an ID is.
   const id = typeof item.id === 'number' ? String(item.id) : (text(item.id) ?? text(item['citation-key']));
+  const doi = text(item.DOI);
   if (id) record.id = plainPaperId(id);
+  else if (doi) record.id = normalizeDoi(doi);
   // CSL's rich text: Zotero writes <i>Escherichia coli</i>, H<sub>2</sub>O and small-caps spans.
   // A title, abstract or author list of another type (an object, a number) is passed on as it
   // is, so the paper schema refuses the record naming the field, rather than storing it without.
@@ -108,7 +113,6 @@ export function cslItemToRecord(item: Record<string, unknown>): Record<string, u
   // A year alone is the paper's year, not a date, as the other readers keep it (an export read back stays as it was).
   if (date?.length === 4) record.year = Number(date);
   else if (date) record.date = date;
-  const doi = text(item.DOI);
   if (doi) record.doi = doi;
   const url = text(item.URL);
   if (url && isPaperUrl(url)) record.url = url;
