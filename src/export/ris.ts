@@ -59,7 +59,9 @@ export function paperToRis(paper: Paper): string {
     ['TI', paper.title || undefined],
     ...(paper.authors ?? []).map((author): [string, string] => ['AU', risName(author)]),
     ['PY', paper.year !== undefined ? fourDigitYear(paper.year) : undefined],
-    ['DA', paper.date ? risDate(paper.date) : undefined],
+    // A year alone is written as a date too, as Zotero writes it: RIS's date is DA, and readers that
+    // follow the format's specification take a conference paper's PY for the conference's year.
+    ['DA', paper.date ? risDate(paper.date) : paper.year !== undefined ? `${fourDigitYear(paper.year)}///` : undefined],
     ['AB', paper.abstract || undefined],
     ...(paper.categories ?? []).map((category): [string, string] => ['KW', category]),
     [venueIsPublisher(type) ? 'PB' : 'T2', paper.venue],

@@ -262,6 +262,13 @@ describe('RIS export', () => {
     assert.doesNotMatch(listed, /\nEP /);
     assert.equal(risName('Plato'), 'Plato');
   });
+
+  it("regression: dates a paper of a year alone in DA too (citation-js, reading RIS by its specification, took a conference paper's PY for the conference's date and gave the paper none)", () => {
+    const conference: Paper = { id: 'c', title: 'T', abstract: 'A.', type: 'conference-paper', venue: 'Proc. X', year: 2017 };
+    assert.match(paperToRis(conference), /\nPY {2}- 2017\nDA {2}- 2017\/\/\/\n/);
+    assert.match(paperToRis({ ...conference, year: 999 }), /\nDA {2}- 0999\/\/\/\n/);
+    assert.doesNotMatch(paperToRis({ ...conference, year: undefined }), /\n(?:PY|DA) /);
+  });
 });
 
 describe('CSL-JSON export', () => {

@@ -321,7 +321,7 @@ describe('imports: POST /v1/papers with a BibTeX or RIS body', () => {
     const exported = await call('/v1/papers/doi:10.5555%2Fkelp', { headers: { accept: ris } });
     assert.match(
       exported.text,
-      /^TY {2}- JOUR\nID {2}- ris-1\nTI {2}- Kelp forests\nAU {2}- Okafor, Chidi\nPY {2}- 2021\nAB {2}- Kelp forests store carbon\.\nDO {2}- 10\.5555\/kelp\n/,
+      /^TY {2}- JOUR\nID {2}- ris-1\nTI {2}- Kelp forests\nAU {2}- Okafor, Chidi\nPY {2}- 2021\nDA {2}- 2021\/\/\/\nAB {2}- Kelp forests store carbon\.\nDO {2}- 10\.5555\/kelp\n/,
     );
     await writes.deletePaper('ris-1');
   });
