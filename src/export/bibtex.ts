@@ -88,6 +88,31 @@ const signs = Object.keys(mathSymbols).filter((symbol) => !greekLetters.includes
 const mathSymbol = new RegExp(`(?<!\\p{Script=Greek})[${greekLetters.join('')}](?!\\p{Script=Greek})|[${signs.join('')}]`, 'gu');
 
 /**
+ * Raised and lowered digits, signs and letters (H₂O, m⁻¹, xᵢ, GSBAKᴷ: what the readers make of
+ * `H$_2$O` and `$x_{i}$`), by what they raise or lower. pdfLaTeX's UTF-8 input has no glyph for
+ * most of them and stops at them; as math scripts (`H{$_{2}$}O`, a run of them as one: `m{$^{-1}$}`)
+ * they are set in every engine and read back as the same characters. ¹ ² ³ alone (x²) stay text,
+ * which pdfLaTeX sets.
+ */
+const superscripts: Record<string, string> = scriptTable(
+  '⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ᴬᴮᴰᴱᴳᴴᴵᴶᴷᴸᴹᴺᴼᴾᴿᵀᵁⱽᵂᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻ',
+  '0123456789+-=()ABDEGHIJKLMNOPRTUVWabcdefghijklmnoprstuvwxyz',
+);
+const subscripts: Record<string, string> = scriptTable('₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ', '0123456789+-=()aehijklmnoprstuvx');
+const scriptRun = new RegExp(`([${Object.keys(superscripts).join('')}]+)|([${Object.keys(subscripts).join('')}]+)`, 'gu');
+
+function scriptTable(scripts: string, bases: string): Record<string, string> {
+  const baseCharacters = [...bases];
+  return Object.fromEntries([...scripts].map((script, i) => [script, baseCharacters[i]!]));
+}
+
+function scriptsAsMath(run: string, raised: string | undefined, lowered: string | undefined): string {
+  if (raised !== undefined && /^[¹²³]+$/u.test(raised)) return run;
+  const [mark, scripts, table] = raised !== undefined ? ['^', raised, superscripts] : ['_', lowered!, subscripts];
+  return `{$${mark}{${[...scripts].map((script) => table[script]).join('')}}$}`;
+}
+
+/**
  * Plain text as a BibTeX value: TeX's special characters escaped, white space collapsed; other
  * Unicode stays (biber and BibTeX 8-bit read it), but for Greek letters and math signs (see
  * mathSymbols). The ligatures TeX makes of -- --- `` and '' (dashes, curly quotes) are broken
@@ -106,6 +131,7 @@ export function escapeBibtex(text: string): string {
         : part
             .replace(/[\\{}$%&#_~^<>]/g, (char) => braces[char] ?? specialCharacters[char]!)
             .replace(mathSymbol, (symbol) => mathSymbols[symbol]!)
+            .replace(scriptRun, scriptsAsMath)
             .replace(/-(?=-)|`(?=`)|'(?=')/g, '$&{}'),
     )
     .join('');

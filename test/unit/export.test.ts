@@ -126,6 +126,15 @@ describe('BibTeX export', () => {
     assert.equal(escapeBibtex('β≥0.5, x²≤β, Σωκράτης≈π'), '{$\\beta$}{$\\geq$}0.5, x²{$\\leq$}{$\\beta$}, Σωκράτης{$\\approx$}{$\\pi$}');
   });
 
+  it('regression: writes raised and lowered characters as TeX math scripts (pdfLaTeX stopped at "Unicode character ₂", which the import makes of H$_2$O), and reads them back as they were', async () => {
+    assert.equal(escapeBibtex('H₂O at 10⁻³ bar, m⁻¹, xᵢ, GSBAKᴷ, x²'), 'H{$_{2}$}O at 10{$^{-3}$} bar, m{$^{-1}$}, x{$_{i}$}, GSBAK{$^{K}$}, x²');
+    const scripted: Paper = { id: 'scripts', title: 'H₂O and CO₂ at 10⁻³ bar: xᵢ, GSBAKᴷ, (a+b)⁽ⁿ⁾, x² and 10¹²', abstract: 'A.' };
+    const path = join(root(), 'scripts.bib');
+    await writeFile(path, paperToBibtex(scripted));
+    const [back] = await importPapers(path, 'bibtex');
+    assert.equal(back?.title, scripted.title);
+  });
+
   it('braces acronyms and mixed-case words in titles', () => {
     assert.equal(
       protectTitleCase('BERT Meets ImageNet and GPT-4 on iPhone: A (LSTM) Study'),
