@@ -130,6 +130,13 @@ describe('risRecordToRecord', () => {
     );
   });
 
+  it("regression: takes a Web of Science accession number (AN  - WOS:…) as the id when there is no ID, as the plain-text export's UT is (the same record exported both ways was stored twice, under its UT and its DOI)", () => {
+    const record = (...pairs: [string, string][]) => risRecordToRecord(tags([['TY', 'JOUR'], ['TI', 'Coral'], ['DO', '10.1038/X'], ...pairs]));
+    assert.equal(record(['AN', 'WOS:000663143900025']).id, 'WOS:000663143900025');
+    assert.equal(record(['AN', 'WOS:000663143900025'], ['ID', 'smith2021']).id, 'smith2021');
+    assert.equal(record(['AN', '31452104']).id, '10.1038/x', "another database's accession number is not an id");
+  });
+
   it('takes the id from ID, else the DOI, else a stable hash of title and year', () => {
     assert.equal(
       risRecordToRecord(

@@ -130,8 +130,11 @@ export function risRecordToRecord(tags: Map<string, string[]>): Record<string, u
   const articleNumber = named === 'journal-article' || named === 'conference-paper' ? first(tags, 'C7') : undefined;
   const pages = pagesFrom(startPage, endPage) ?? articleNumber;
   if (pages) record.pages = pages;
-  // Without an ID, the DOI names the record as the paper stores it (bare), not as the DO line wrote it (a link, doi:…).
-  const key = first(tags, 'ID');
+  // Without an ID, Web of Science's accession number (AN  - WOS:…) names the record, as its plain-text
+  // export's UT does, so the two exports of a record read as one paper; else the DOI as the paper
+  // stores it (bare), not as the DO line wrote it (a link, doi:…). Another writer's AN, an
+  // accession number of another database, is not taken.
+  const key = first(tags, 'ID') ?? (tags.get('AN') ?? []).find((accession) => /^WOS:\S+$/.test(accession));
   const id =
     (key === undefined ? undefined : plainPaperId(key)) ?? (doi ? normalizeDoi(doi) : undefined) ?? (title ? contentId('ris', title, year) : undefined);
   if (id) record.id = id;
