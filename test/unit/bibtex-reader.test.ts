@@ -230,6 +230,13 @@ describe('BibTeX entry to record: TeX to text', () => {
     assert.equal((await record('@article{k, abstract = {A.}, pages = {12\\,301--12\\,310}}')).pages, '12 301–12 310');
   });
 
+  it("regression: reads an article number as the pages when there are none, from BibLaTeX's eid or Scopus's art_number (the number was lost)", async () => {
+    assert.equal((await record('@article{k, abstract = {A.}, eid = {e0234567}}')).pages, 'e0234567');
+    assert.equal((await record('@ARTICLE{k, abstract = {A.}, art_number = {12345}}')).pages, '12345');
+    assert.equal((await record('@article{k, abstract = {A.}, pages = {013009}, eid = {013009}}')).pages, '013009');
+    assert.equal((await record('@article{k, abstract = {A.}, pages = {1--9}, art_number = {12345}}')).pages, '1–9');
+  });
+
   it("regression: takes a book's publisher as its venue when its booktitle is its own title (the venue was the title again)", async () => {
     const book = await record('@book{k, title = {The Book Title}, booktitle = {{The Book Title}}, publisher = {Springer}, abstract = {A.}}');
     assert.equal(book.venue, 'Springer');

@@ -68,7 +68,7 @@ const shortFieldCharacters: Readonly<Record<string, number>> = {
   keywords: 2 * paperLimits.categories * (paperLimits.categoryCharacters + 2),
 };
 const venueFields = new Set(['journal', 'journaltitle', 'booktitle', 'school', 'institution', 'publisher']);
-const locatorFields = new Set(['volume', 'number', 'issue', 'pages']);
+const locatorFields = new Set(['volume', 'number', 'issue', 'pages', 'eid', 'art_number']);
 
 function overlongField(entry: BibtexEntry): string | undefined {
   for (const [name, value] of entry.fields) {
@@ -135,7 +135,8 @@ export function bibtexEntryToRecord(parse: LibraryParse, entry: BibtexEntry): Re
       (named && venueIsPublisher(named) ? (fields.get('school') ?? fields.get('institution') ?? fields.get('publisher')) : undefined),
     volume: fields.get('volume'),
     issue: fields.get('number') ?? fields.get('issue'),
-    pages: fields.get('pages'),
+    // An article numbered, not paged: BibLaTeX's eid, Scopus's art_number.
+    pages: fields.get('pages') ?? fields.get('eid') ?? fields.get('art_number'),
   };
   const forLibrary: Record<string, string> = {};
   const plain: Record<string, string> = {};
