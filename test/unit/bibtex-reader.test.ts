@@ -237,6 +237,12 @@ describe('BibTeX entry to record: TeX to text', () => {
     assert.equal((await record('@article{k, abstract = {A.}, pages = {1--9}, art_number = {12345}}')).pages, '1–9');
   });
 
+  it('regression: takes Scopus\'s author_keywords over its keywords, which are Scopus\'s own indexing terms (every paper was filed under "article" and "human")', async () => {
+    const scopus = await record('@ARTICLE{k, abstract = {A.}, author_keywords = {deep learning; imaging}, keywords = {article; human}}');
+    assert.deepEqual(scopus.categories, ['deep learning', 'imaging']);
+    assert.deepEqual((await record('@article{k, abstract = {A.}, keywords = {kelp, reefs}}')).categories, ['kelp', 'reefs']);
+  });
+
   it("regression: takes a book's publisher as its venue when its booktitle is its own title (the venue was the title again)", async () => {
     const book = await record('@book{k, title = {The Book Title}, booktitle = {{The Book Title}}, publisher = {Springer}, abstract = {A.}}');
     assert.equal(book.venue, 'Springer');

@@ -66,6 +66,7 @@ const shortFieldCharacters: Readonly<Record<string, number>> = {
   title: 2 * paperLimits.titleCharacters,
   // At most 100 keywords, each at most 128 characters and a separator.
   keywords: 2 * paperLimits.categories * (paperLimits.categoryCharacters + 2),
+  author_keywords: 2 * paperLimits.categories * (paperLimits.categoryCharacters + 2),
 };
 const venueFields = new Set(['journal', 'journaltitle', 'booktitle', 'school', 'institution', 'publisher']);
 const locatorFields = new Set(['volume', 'number', 'issue', 'pages', 'eid', 'art_number']);
@@ -156,7 +157,9 @@ export function bibtexEntryToRecord(parse: LibraryParse, entry: BibtexEntry): Re
   const abstract = plain.abstract ?? asText(converted.abstract);
   if (title) record.title = title;
   if (abstract) record.abstract = abstract;
-  const keywords = keywordsOf(parse, fields.get('keywords'));
+  // Scopus writes the authors' keywords as author_keywords, and its own indexing terms ("article",
+  // "human") as keywords.
+  const keywords = keywordsOf(parse, fields.get('author_keywords') ?? fields.get('keywords'));
   if (keywords.length > 0) record.categories = keywords;
   const authors =
     simpleAuthors ??
