@@ -237,6 +237,11 @@ describe('BibTeX entry to record: TeX to text', () => {
     assert.equal((await record('@article{k, abstract = {A.}, pages = {1--9}, art_number = {12345}}')).pages, '1–9');
   });
 
+  it("regression: does not take Scopus's record id, which it writes as eid, for an article number (pages = 2-s2.0-85107890123 was stored)", async () => {
+    assert.equal((await record('@ARTICLE{k, abstract = {A.}, eid = {2-s2.0-85107890123}}')).pages, undefined);
+    assert.equal((await record('@ARTICLE{k, abstract = {A.}, eid = {2-s2.0-85107890123}, art_number = {12345}}')).pages, '12345');
+  });
+
   it('regression: takes Scopus\'s author_keywords over its keywords, which are Scopus\'s own indexing terms (every paper was filed under "article" and "human")', async () => {
     const scopus = await record('@ARTICLE{k, abstract = {A.}, author_keywords = {deep learning; imaging}, keywords = {article; human}}');
     assert.deepEqual(scopus.categories, ['deep learning', 'imaging']);

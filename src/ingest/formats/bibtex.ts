@@ -136,8 +136,9 @@ export function bibtexEntryToRecord(parse: LibraryParse, entry: BibtexEntry): Re
       (named && venueIsPublisher(named) ? (fields.get('school') ?? fields.get('institution') ?? fields.get('publisher')) : undefined),
     volume: fields.get('volume'),
     issue: fields.get('number') ?? fields.get('issue'),
-    // An article numbered, not paged: BibLaTeX's eid, Scopus's art_number.
-    pages: fields.get('pages') ?? fields.get('eid') ?? fields.get('art_number'),
+    // An article numbered, not paged: Scopus's art_number, BibLaTeX's eid. Scopus writes its own
+    // record id (2-s2.0-…) as eid too, which is no article number.
+    pages: fields.get('pages') ?? fields.get('art_number') ?? articleEid(fields.get('eid')),
   };
   const forLibrary: Record<string, string> = {};
   const plain: Record<string, string> = {};
@@ -203,6 +204,11 @@ export function bibtexEntryToRecord(parse: LibraryParse, entry: BibtexEntry): Re
   const type = referenceType(named, { namedVenue: namedVenue ?? (publisher === undefined ? undefined : simpleText(publisher)), arxivId });
   if (type) record.type = type;
   return record;
+}
+
+/** BibLaTeX's eid (an article number), unless it is a Scopus record id (2-s2.0-85107890123). */
+function articleEid(eid: string | undefined): string | undefined {
+  return eid === undefined || /^\s*2-s2\.0-\d+\s*$/.test(eid) ? undefined : eid;
 }
 
 /**
