@@ -25,6 +25,7 @@ import { parseArguments, toolErrorBody } from './tool-errors.js';
 import { AppError, invalidInput } from '../errors.js';
 import { listPapersQuerySchema } from '../http/schemas.js';
 import { parseInput } from '../shared/zod-issues.js';
+import type { SearchMode } from '../search/search-modes.js';
 import { tools } from './tools.js';
 
 const require = createRequire(import.meta.url);
@@ -55,22 +56,40 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Tool['inputSchem
   return rest as Tool['inputSchema'];
 }
 
-/** Each tool as tools/list shows it, made once: the HTTP endpoint makes a server per request. */
+/**
+ * Each tool as tools/list shows it to the clients of a server with this default search mode,
+ * made once: the HTTP endpoint makes a server per request.
+ */
 const listings = new Map<string, Tool>();
-function toolListing(tool: (typeof tools)[number]): Tool {
-  let listing = listings.get(tool.name);
+function toolListing(tool: (typeof tools)[number], defaultMode: SearchMode): Tool {
+  const key = `${defaultMode} ${tool.name}`;
+  let listing = listings.get(key);
   if (!listing) {
     listing = {
       name: tool.name,
       title: tool.title,
       description: tool.description,
-      inputSchema: jsonSchema(tool.input, 'input'),
+      inputSchema: jsonSchema(tool.listedInput?.(defaultMode) ?? tool.input, 'input'),
       outputSchema: jsonSchema(tool.output, 'output'),
       annotations: { title: tool.title, ...tool.hints },
     };
-    listings.set(tool.name, listing);
+    listings.set(key, listing);
   }
   return listing;
+}
+
+/**
+ * The mode a search without `mode` gets, as the tool listings describe it. A server that cannot
+ * be asked (`mcp --url` before it answers) is described with SEARCH_MODE's own default: the
+ * tools must still be listed, and each call then says why it fails.
+ */
+async function listedDefaultMode(backend: PaperSearchBackend, log: Logger): Promise<SearchMode> {
+  try {
+    return await backend.defaultMode();
+  } catch (error) {
+    log.warn({ err: error }, 'the default search mode could not be read; the tools are described with hybrid');
+    return 'hybrid';
+  }
 }
 
 /**
@@ -110,13 +129,14 @@ export function createMcpServer(
 ): Server {
   const offered = tools.filter((tool) => !tool.writes || backend.writes !== undefined);
   const byName = new Map(offered.map((tool) => [tool.name, tool]));
-  const listed = offered.map(toolListing);
 
   const server = new Server({ name: 'paper-search', version: packageVersion }, { capabilities: { tools: {}, resources: {} }, instructions });
 
-  server.setRequestHandler(ListToolsRequestSchema, () => ({
-    tools: hasStructuredOutput(protocolVersion()) ? listed : listed.map(({ outputSchema: _output, ...listing }) => listing),
-  }));
+  server.setRequestHandler(ListToolsRequestSchema, async () => {
+    const defaultMode = await listedDefaultMode(backend, log);
+    const listed = offered.map((tool) => toolListing(tool, defaultMode));
+    return { tools: hasStructuredOutput(protocolVersion()) ? listed : listed.map(({ outputSchema: _output, ...listing }) => listing) };
+  });
 
   const inTurn = callsAtOnce ? takingTurns(callsAtOnce.limit, callsAtOnce.signal) : <T>(task: () => Promise<T>) => task();
   const budget = answerBudget(callsAtOnce?.answerChars);

@@ -5,7 +5,7 @@ import { paperSchema } from '../papers/paper.js';
 import { paperLimits } from '../papers/paper-limits.js';
 import { exportFormats } from '../export/media-types.js';
 import { maxValuesPerFacet } from '../papers/paper-facets.js';
-import { maxQueryCharacters, searchModes } from '../search/search-modes.js';
+import { maxQueryCharacters, searchModes, type SearchMode } from '../search/search-modes.js';
 import { sentenceRoles } from '../search/related/sentence-roles.js';
 import { wholeNumber } from '../shared/whole-number.js';
 import { existingPaperChoices } from '../writes/existing-papers.js';
@@ -48,43 +48,84 @@ const page = {
     ),
 };
 
-const mode = z
-  .enum(searchModes)
-  .optional()
-  .describe(
-    '"hybrid" (default: meaning and words combined), "dense" (meaning only: paraphrases, related concepts) or "lexical" (exact words: names, acronyms).',
-  );
-
-/** Search's pages: hybrid lists are fused from each retriever's top 100. */
-const searchPage = {
-  ...page,
-  offset: page.offset.describe(`${page.offset.description} In hybrid mode (the default) the list ends at 100: a page running past it is cut there.`),
-  score_threshold: page.score_threshold.describe(
-    'Leave out papers scoring below this. In hybrid mode (the default) the score estimates the chance that the paper answers the query: ' +
-      '0.1 drops off-topic results, 0.3 keeps likely matches, 0.5 confident ones. Dense scores are cosines (about 0.4 and up for a real match with the default model).',
-  ),
+/** What each mode ranks by, as a model choosing one reads it. */
+const modeMeanings: Record<SearchMode, string> = {
+  hybrid: 'meaning and words combined',
+  dense: 'meaning only: paraphrases, related concepts',
+  lexical: 'exact words: names, acronyms',
 };
 
-export const searchPapersInput = z.strictObject({
-  query: nonBlank(maxQueryCharacters).describe('What to look for, in natural language or keywords.'),
-  mode,
-  ...searchPage,
-});
+/** What a score means in each mode of a short search, for choosing a threshold. */
+const searchScales: Record<SearchMode, string> = {
+  hybrid: 'the score estimates the chance that the paper answers the query: 0.1 drops off-topic results, 0.3 keeps likely matches, 0.5 confident ones.',
+  dense: 'scores are cosines: about 0.4 and up for a real match with the default model.',
+  lexical:
+    "the score is the share of the most the query's words could score, 0 to 1: 0.3 keeps most matches, 0.5 papers matching about half of the query's weight.",
+};
 
-export const findSimilarInput = z.strictObject({
-  abstract: nonBlank(paperLimits.abstractCharacters).describe('The abstract (or any passage) to find papers like.'),
-  title: z.string().max(paperLimits.titleCharacters).optional().describe('Its title, if known: it is embedded with the abstract as the stored papers were.'),
-  mode,
-  ...searchPage,
-  // Not search's thresholds: a whole abstract's many words set a lexical ceiling no paper comes near,
-  // so its hybrid scores run far lower (docs/search-quality.md, "Papers like an abstract"), and 0.1
-  // to 0.5 would leave out nearly every related paper.
-  score_threshold: page.score_threshold.describe(
-    'Leave out papers scoring below this. In hybrid mode (the default) a whole abstract scores far lower than a short search does: ' +
-      "related papers score about 0.03 to 0.15 and off-topic texts about 0.01, so 0.05 drops off-topic results (search_papers' 0.1 and up would drop most related papers). " +
-      'Dense scores are cosines (about 0.6 for a related paper with the default model, 0.35 for an off-topic text).',
-  ),
-});
+/**
+ * The same scales for a whole abstract. Not search's thresholds: a whole abstract's many words
+ * set a lexical ceiling no paper comes near, so its hybrid and lexical scores run far lower
+ * (docs/search-quality.md, "Papers like an abstract"), and 0.1 to 0.5 would leave out nearly
+ * every related paper.
+ */
+const similarScales: Record<SearchMode, string> = {
+  hybrid:
+    "a whole abstract scores far lower than a short search does: related papers score about 0.03 to 0.15 and off-topic texts about 0.01, so 0.05 drops off-topic results (search_papers' 0.1 and up would drop most related papers).",
+  dense: 'scores are cosines: about 0.6 for a related paper with the default model, 0.35 for an off-topic text.',
+  lexical: "the score is the share of the most the text's words could score: a whole abstract's many words keep it far below a short search's.",
+};
+
+function modeChoice(mode: SearchMode, defaultMode: SearchMode): string {
+  return `"${mode}" (${mode === defaultMode ? 'default: ' : ''}${modeMeanings[mode]})`;
+}
+
+/** The other modes' scales after the default's, each said once. */
+function scalesFrom(scales: Record<SearchMode, string>, defaultMode: SearchMode): string {
+  const capitalized = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+  const others = searchModes.filter((mode) => mode !== defaultMode).map((mode) => `In ${mode} mode ${scales[mode]}`);
+  return [`In ${defaultMode} mode (the default) ${scales[defaultMode]}`, ...others].map(capitalized).join(' ');
+}
+
+/**
+ * The arguments of search_papers and find_similar_papers, described for the mode a call without
+ * `mode` gets: the server's SEARCH_MODE. Their values are the same for every default (the server
+ * parses calls with either); only what the descriptions say of the default, of where a list ends
+ * and of a score's scale follows it.
+ */
+function modeArguments(defaultMode: SearchMode, scales: Record<SearchMode, string>) {
+  return {
+    mode: z
+      .enum(searchModes)
+      .optional()
+      .describe(`${modeChoice('hybrid', defaultMode)}, ${modeChoice('dense', defaultMode)} or ${modeChoice('lexical', defaultMode)}.`),
+    ...page,
+    // Hybrid lists are fused from each retriever's top 100.
+    offset: page.offset.describe(
+      `${page.offset.description} In hybrid mode${defaultMode === 'hybrid' ? ' (the default)' : ''} the list ends at 100: a page running past it is cut there.`,
+    ),
+    score_threshold: page.score_threshold.describe(`Leave out papers scoring below this. ${scalesFrom(scales, defaultMode)}`),
+  };
+}
+
+export function searchPapersInputFor(defaultMode: SearchMode) {
+  return z.strictObject({
+    query: nonBlank(maxQueryCharacters).describe('What to look for, in natural language or keywords.'),
+    ...modeArguments(defaultMode, searchScales),
+  });
+}
+
+export function findSimilarInputFor(defaultMode: SearchMode) {
+  return z.strictObject({
+    abstract: nonBlank(paperLimits.abstractCharacters).describe('The abstract (or any passage) to find papers like.'),
+    title: z.string().max(paperLimits.titleCharacters).optional().describe('Its title, if known: it is embedded with the abstract as the stored papers were.'),
+    ...modeArguments(defaultMode, similarScales),
+  });
+}
+
+/** The arguments as calls are parsed: their values are the same whatever the default mode. */
+export const searchPapersInput = searchPapersInputFor('hybrid');
+export const findSimilarInput = findSimilarInputFor('hybrid');
 
 /** One paper named by exactly one of its identifiers. */
 const paperReference = {

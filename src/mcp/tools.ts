@@ -4,6 +4,7 @@ import { publicationTypes } from '../papers/publication-type.js';
 import { maxPageEnd } from '../http/schemas.js';
 import { normalizeArxivId } from '../papers/identifiers.js';
 import { relatedCandidates } from '../search/related/related-ranking.js';
+import type { SearchMode } from '../search/search-modes.js';
 import type { PaperSearchBackend, SearchAnswer } from './backend.js';
 import { paperLink, renderPaper } from './render.js';
 import { withIssuesUnder } from './tool-errors.js';
@@ -21,6 +22,7 @@ import {
   connectorSearchOutput,
   deletePaperOutput,
   findSimilarInput,
+  findSimilarInputFor,
   paperOutput,
   updatedPaperOutput,
   paperReferenceInput,
@@ -28,6 +30,7 @@ import {
   recommendPapersInput,
   relatedPapersInput,
   searchPapersInput,
+  searchPapersInputFor,
   updatePaperInput,
 } from './tool-schemas.js';
 
@@ -46,6 +49,12 @@ export interface ToolDefinition<Input extends z.ZodType = z.ZodType, Output exte
   /** Written for a model: when to use the tool and what comes back. */
   description: string;
   input: Input;
+  /**
+   * The input as tools/list describes it to the clients of a server whose default search mode
+   * is `defaultMode`, for a tool whose arguments' descriptions speak of that default; it takes
+   * the same values as `input`.
+   */
+  listedInput?: (defaultMode: SearchMode) => z.ZodType;
   output: Output;
   hints: ToolHints;
   /** Offered only when the caller may write. */
@@ -91,6 +100,7 @@ export const tools: readonly ToolDefinition[] = [
       "when the query is a person's name that stored papers list, named_author gives {name, papers} (filter.authors [name] finds them: a name searched as words matches no abstract); " +
       'when some words look like slips, suggested_query gives the query corrected.',
     input: searchPapersInput,
+    listedInput: searchPapersInputFor,
     output: rankedPapersOutput,
     hints: read,
     writes: false,
@@ -113,6 +123,7 @@ export const tools: readonly ToolDefinition[] = [
       'The text is compared with each stored paper as a whole (title and abstract), so it suits abstract-length texts; for a short question use search_papers. ' +
       rankedListNote,
     input: findSimilarInput,
+    listedInput: findSimilarInputFor,
     output: rankedPapersOutput,
     hints: read,
     writes: false,

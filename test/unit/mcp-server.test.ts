@@ -549,6 +549,21 @@ describe('the MCP server over the services', () => {
     await client.close();
   });
 
+  it("regression: describes the server's own default search mode, and the scale of its scores, to a model (a server set to SEARCH_MODE=lexical told it hybrid was the default and 0.1 dropped off-topic results)", async () => {
+    const client = new Client({ name: 'unit-test', version: '1.0.0' });
+    await client.connect(await serve({ ...localBackend(search), defaultMode: () => Promise.resolve('lexical') }));
+    const { tools } = await client.listTools();
+    const argumentOf = (name: string, argument: string) =>
+      (tools.find((listed) => listed.name === name)?.inputSchema.properties?.[argument] as { description?: string } | undefined)?.description ?? '';
+    for (const name of ['search_papers', 'find_similar_papers']) {
+      assert.match(argumentOf(name, 'mode'), /"lexical" \(default: /, name);
+      assert.doesNotMatch(argumentOf(name, 'mode'), /"hybrid" \(default/, name);
+      assert.match(argumentOf(name, 'score_threshold'), /^Leave out papers scoring below this\. In lexical mode \(the default\) /, name);
+      assert.doesNotMatch(`${argumentOf(name, 'score_threshold')} ${argumentOf(name, 'offset')}`, /hybrid mode \(the default\)/, name);
+    }
+    await client.close();
+  });
+
   it("regression: takes a paper's year from 1 in add_papers, as the server does (the schema allowed 0, which the server refused)", async () => {
     const client = await connect(true);
     const { tools } = await client.listTools();
