@@ -344,7 +344,7 @@ export const tools: readonly ToolDefinition[] = [
       );
       const structured = {
         id: paper.id,
-        title: paper.title,
+        title: paper.title || '(untitled)',
         text: [paper.title, paper.abstract].filter(Boolean).join('\n\n'),
         url: paperLink(paper),
         metadata,

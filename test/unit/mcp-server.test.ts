@@ -528,6 +528,19 @@ describe('the MCP server over the services', () => {
     await client.close();
   });
 
+  it('regression: names an untitled paper "(untitled)" in fetch too, as in the results of search it came from (its title was "")', async () => {
+    const untitled: PaperSearchBackend = {
+      ...localBackend(search),
+      paper: async () => ({ id: 'no-title', title: '', abstract: 'An abstract.' }),
+    };
+    const client = new Client({ name: 'unit-test', version: '1.0.0' });
+    await client.connect(await serve(untitled));
+    const fetched = await callTool(client, 'fetch', { id: 'no-title' });
+    assert.deepEqual(fetched.structuredContent, { id: 'no-title', title: '(untitled)', text: 'An abstract.', url: 'paper://no-title', metadata: {} });
+    assert.deepEqual(JSON.parse(textOf(fetched)), fetched.structuredContent);
+    await client.close();
+  });
+
   it('regression: describes one scale for the scores of every ranked tool (they said to compare scores only within one list, against score_threshold)', async () => {
     const client = await connect(false);
     const { tools } = await client.listTools();
