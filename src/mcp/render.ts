@@ -42,9 +42,24 @@ export function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
+/** Words as Unicode finds them: also in scripts written without spaces (Chinese, Japanese, Thai). */
+const words = new Intl.Segmenter(undefined, { granularity: 'word' });
+
+/**
+ * The text's first `length` characters, cut after its last whole word there. Not at its last
+ * space: a Chinese abstract with one English term near its start was cut to that term.
+ */
 function shorten(text: string, length: number): string {
   const flat = oneLine(text);
-  return flat.length <= length ? flat : `${flat.slice(0, length).replace(/\s+\S*$/, '')}…`;
+  if (flat.length <= length) return flat;
+  let cut = 0;
+  for (const { segment, index, isWordLike } of words.segment(flat)) {
+    if (index + segment.length > length) break;
+    if (isWordLike) cut = index + segment.length;
+  }
+  // A first word longer than the preview (a long link) is cut inside, not inside a surrogate pair.
+  if (cut === 0) cut = /[\uD800-\uDBFF]/.test(flat.charAt(length - 1)) ? length - 1 : length;
+  return `${flat.slice(0, cut)}…`;
 }
 
 function identifiers(paper: Pick<Paper, 'id' | 'doi' | 'arxiv_id'>): string {

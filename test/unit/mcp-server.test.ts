@@ -14,10 +14,11 @@ import { countByFacets } from '../../src/mcp/backend.js';
 import { localBackend } from '../../src/mcp/local-backend.js';
 import type { PaperSearchBackend } from '../../src/mcp/backend.js';
 import { createMcpServer, negotiatedVersion } from '../../src/mcp/mcp-server.js';
-import { paperIdOfUri, paperUri, renderPaper } from '../../src/mcp/render.js';
+import { paperIdOfUri, paperUri, renderPaper, renderRankedPapers } from '../../src/mcp/render.js';
 import { toolErrorBody, withIssuesUnder } from '../../src/mcp/tool-errors.js';
 import { SearchService } from '../../src/search/search-service.js';
 import type { EmbeddedStorage } from '../../src/storage/embedded/embedded-storage.js';
+import { hasLoneSurrogate } from '../../src/shared/unicode.js';
 import { WriteService } from '../../src/writes/write-service.js';
 import { buildFakeIndex, FakeEmbedder, openFakeStorage, topicPapers } from './fake-collection.js';
 
@@ -864,5 +865,33 @@ describe('renderPaper', () => {
     assert.doesNotMatch(bare, /URL:|paper:\/\//);
     assert.match(bare, /^Id: local-1$/m);
     assert.match(renderPaper({ id: 'x', title: 'T', abstract: 'A.', doi: '10.1/x' }), /^URL: https:\/\/doi\.org\/10\.1\/x$/m);
+  });
+});
+
+describe('renderRankedPapers', () => {
+  const previewOf = (abstract: string) =>
+    renderRankedPapers([{ id: 'p', title: 'T', abstract, score: 0.5 }])
+      .split('\n')[2]!
+      .trim();
+
+  it('regression: shows the start of an abstract written without spaces up to its last whole word, not its last space (a Chinese abstract with an English term near its start was cut to that term)', () => {
+    const abstract =
+      '本文提出了一种基于 Transformer 的方法，用于从遥感图像中检测建筑物变化。' +
+      '我们设计了多尺度注意力模块来融合不同分辨率的特征，并引入对比学习损失以提高对季节变化和光照差异的鲁棒性。'.repeat(8);
+    const preview = previewOf(abstract);
+    assert.ok(preview.endsWith('…'), preview);
+    assert.ok(preview.length > 250, `${preview.length} characters: ${preview}`);
+    assert.ok(abstract.startsWith(preview.slice(0, -1)), preview);
+  });
+
+  it('regression: cuts an English abstract after a whole word, and a text without word breaks between whole characters (one was cut inside a surrogate pair, leaving half a character)', () => {
+    const text = 'We study the problem of shortening abstracts. '.repeat(20);
+    const english = previewOf(text);
+    assert.match(english, /\w…$/);
+    assert.ok(text.startsWith(english.slice(0, -1)), english);
+    assert.ok(english.length > 280 && english.length <= 301, `${english.length}`);
+    const unbroken = previewOf(`x${'\u{1D4AA}'.repeat(200)}`);
+    assert.equal(hasLoneSurrogate(unbroken), false, 'no lone surrogate');
+    assert.ok(unbroken.endsWith('…'));
   });
 });
