@@ -79,8 +79,18 @@ export class ClientTransport {
     headers: Record<string, string> = {},
   ): Promise<Versioned<z.output<Schema>>> {
     const { data, response } = await this.answer(method, path, schema, body, headers);
-    const etag = response.headers.get('etag');
-    return etag === null ? data : Object.assign(data, { etag });
+    return withEtag(data, response);
+  }
+
+  /**
+   * A GET of a copy the client keeps, tagged `etag`: undefined while that copy is current (304
+   * Not Modified, no body), else the answer and its new tag.
+   */
+  async revalidated<Schema extends z.ZodType<object>>(path: string, schema: Schema, etag: string): Promise<Versioned<z.output<Schema>> | undefined> {
+    const sent = await this.send('GET', path, 'application/json', undefined, undefined, { 'if-none-match': etag });
+    if (sent.response.status === 304) return undefined;
+    const { data, response } = this.read('GET', path, schema, sent);
+    return withEtag(data, response);
   }
 
   async answer<Schema extends z.ZodType>(
@@ -91,7 +101,16 @@ export class ClientTransport {
     headers: Record<string, string>,
     contentType?: string,
   ): Promise<{ data: z.output<Schema>; response: Response }> {
-    const { response, text } = await this.send(method, path, 'application/json', body, contentType, headers);
+    return this.read(method, path, schema, await this.send(method, path, 'application/json', body, contentType, headers));
+  }
+
+  /** A JSON answer checked against `schema`, or the API error it stands for. */
+  private read<Schema extends z.ZodType>(
+    method: string,
+    path: string,
+    schema: Schema,
+    { response, text }: { response: Response; text: string },
+  ): { data: z.output<Schema>; response: Response } {
     const read = readJson(text);
     if (!read.ok)
       throw new PaperSearchError(response.status, 'invalid_response', `${method} ${path} answered ${response.status} with a body that is not JSON.`);
@@ -167,6 +186,12 @@ export class ClientTransport {
       throw error;
     }
   }
+}
+
+/** An answer with the version its ETag names, when it has one. */
+function withEtag<Data extends object>(data: Data, response: Response): Versioned<Data> {
+  const etag = response.headers.get('etag');
+  return etag === null ? data : Object.assign(data, { etag });
 }
 
 /** A body's JSON (undefined when empty), or not ok when it is not JSON. */

@@ -181,6 +181,14 @@ export class PaperSearchClient {
   }
 
   /**
+   * The whole record again only if it changed since the copy whose `etag` (from `paper`) is
+   * given: undefined while that copy is current, else the paper with its new etag.
+   */
+  paperIfChanged(id: string, etag: string): Promise<Versioned<PaperResponse> | undefined> {
+    return this.transport.revalidated(paperPath(id), paperResponseSchema, etag);
+  }
+
+  /**
    * Papers by id (or `doi:`, `arxiv:` names and links), up to 500, in the order asked: null for a
    * name no stored paper has; with `fields` only those (and the id). Or the papers found, exported.
    */

@@ -72,6 +72,19 @@ describe('the typed client', () => {
     assert.equal((await client.stats()).papers, 376);
   });
 
+  it('regression: revalidates a kept copy of a paper by its etag: undefined while it is current, the paper and its new etag once it changed (If-None-Match sent through the headers option made the 304 an invalid_response error)', async () => {
+    const writer = new PaperSearchClient(server.url, { headers: { authorization: `Bearer ${writeKey}` } });
+    await writer.putPaper('client-revalidated', { title: 'Kept copy', abstract: 'A paper an app keeps a copy of.' });
+    const kept = await client.paper('client-revalidated');
+    assert.equal(await client.paperIfChanged('client-revalidated', kept.etag!), undefined);
+    await writer.patchPaper('client-revalidated', { title: 'Changed since' });
+    const fresh = await client.paperIfChanged('client-revalidated', kept.etag!);
+    assert.equal(fresh?.paper.title, 'Changed since');
+    assert.notEqual(fresh.etag, kept.etag);
+    assert.equal(await client.paperIfChanged('client-revalidated', fresh.etag!), undefined);
+    await assert.rejects(client.paperIfChanged('no-such-paper', kept.etag!), { code: 'paper_not_found' });
+  });
+
   it('regression: lists the stored papers with only the fields asked for (the listing sent every field of every paper)', async () => {
     const whole = await client.listPapers({ limit: 5 });
     const chosen = await client.listPapers({ limit: 5, fields: ['title', 'year'] });
