@@ -20,7 +20,8 @@ export function localBackend(search: SearchService, writes?: WriteService, calle
     paper: (name) => search.getPaper(name),
     papers: (names) => search.getPapers(names),
     listPapers: (cursor, limit) => search.listPapers(cursor, limit),
-    defaultMode: async () => (await search.info()).defaultMode,
+    // Not info(): it counts the stored papers, which Weaviate is asked for, and tools/list asks for the mode each time.
+    defaultMode: () => Promise.resolve(search.defaultMode),
     summary: async () => {
       const stats = await search.stats();
       return { model: stats.model.id, defaultMode: stats.defaultMode, ...(await countByFacets((fields, filter) => search.collectionFacets(fields, filter))) };

@@ -90,7 +90,8 @@ export class SearchService {
   constructor(
     private readonly storage: PaperStorage,
     private readonly embedder: Embedder,
-    private readonly defaultMode: SearchMode = 'hybrid',
+    /** The mode of a search that names none (SEARCH_MODE). */
+    readonly defaultMode: SearchMode = 'hybrid',
     resultCacheSize = defaultResultCacheSize,
   ) {
     this.candidates = new CandidateCache(resultCacheSize);

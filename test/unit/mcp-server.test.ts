@@ -578,6 +578,19 @@ describe('the MCP server over the services', () => {
     await client.close();
   });
 
+  it('regression: describes the default search mode without asking the storage to count its papers (tools/list asked Weaviate for a count, and one it could not reach listed a dense server as hybrid)', async () => {
+    const uncounted = new Proxy(storage, {
+      get: (target, property, receiver) =>
+        property === 'stats' ? () => Promise.reject(new Error('the cluster cannot be reached')) : (Reflect.get(target, property, receiver) as unknown),
+    });
+    const client = new Client({ name: 'unit-test', version: '1.0.0' });
+    await client.connect(await serve(localBackend(new SearchService(uncounted, embedder, 'dense'))));
+    const { tools } = await client.listTools();
+    const mode = tools.find((listed) => listed.name === 'search_papers')?.inputSchema.properties?.mode as { description?: string } | undefined;
+    assert.match(mode?.description ?? '', /"dense" \(default: /);
+    await client.close();
+  });
+
   it("regression: takes a paper's year from 1 in add_papers, as the server does (the schema allowed 0, which the server refused)", async () => {
     const client = await connect(true);
     const { tools } = await client.listTools();
