@@ -1,11 +1,17 @@
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import net from 'node:net';
+import { AppError, errorCatalog } from '../errors.js';
 import type { Logger } from '../log.js';
 import { whenAnswerDone } from './answer-done.js';
+import { notReadyRetryAfterSeconds } from './error-handling.js';
+import { rawErrorAnswer } from './unparsable-request.js';
 
 /** How long a connection that has not yet sent a request is kept open once shutdown begins. */
 const unusedConnectionGraceMs = 2_000;
 const sweepIntervalMs = 200;
+/** How long the 503s given at the shutdown timeout have to reach their clients before every connection is closed. */
+const cutAnswerGraceMs = 1_000;
 
 /** Answers whose connection the shutdown timeout closed: their request log line says so (the client did not leave). */
 const cutAtShutdown = new WeakSet<ServerResponse>();
@@ -64,13 +70,44 @@ export function drainOnClose(server: Server): (timeoutMs: number, log: Logger) =
     };
     sweep();
     const sweeper = setInterval(sweep, sweepIntervalMs);
+    let lastResort: NodeJS.Timeout | undefined;
     const deadline = setTimeout(() => {
-      for (const response of answering) cutAtShutdown.add(response);
-      log.warn({ timeoutMs, requests: answering.size }, 'in-flight requests did not finish in time; closing their connections');
-      server.closeAllConnections();
+      log.warn({ timeoutMs, requests: answering.size }, 'in-flight requests did not finish in time; answering them 503 and closing their connections');
+      for (const response of answering) {
+        cutAtShutdown.add(response);
+        answerCutAtShutdown(response);
+      }
+      // A connection whose client does not take its 503 (or the rest of its request) still closes.
+      lastResort = setTimeout(() => server.closeAllConnections(), cutAnswerGraceMs);
     }, timeoutMs);
     await closed;
     clearInterval(sweeper);
     clearTimeout(deadline);
+    clearTimeout(lastResort);
   };
+}
+
+/**
+ * Ends the connection of a request cut by the shutdown timeout with a 503 `shutting_down`, when
+ * nothing of its answer was sent yet: a connection closed without an answer is what a proxy
+ * answers 502 with a page of its own, and a client cannot tell it from a crash. The bytes go on the
+ * socket itself, so the handler, which may still answer later, writes to a closed connection as
+ * it did before. An answer under way is cut; one queued behind another answer of its connection
+ * (pipelined) closes with that connection unanswered, as HTTP lets a client send it again.
+ */
+function answerCutAtShutdown(response: ServerResponse): void {
+  const socket = response.socket;
+  if (socket === null || socket.destroyed) return;
+  if (response.headersSent || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  // What the request log and the metrics report for it.
+  response.statusCode = errorCatalog.shutting_down.status;
+  const requestId = response.getHeader('x-request-id');
+  const answer = new AppError(
+    'shutting_down',
+    'The service stopped before this request finished (it ran past the shutdown timeout); a write it made may or may not have been applied: read it back.',
+  );
+  socket.end(rawErrorAnswer(answer, typeof requestId === 'string' ? requestId : randomUUID(), [`Retry-After: ${notReadyRetryAfterSeconds}`]));
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 import { pino } from 'pino';
 import { pinoHttp } from 'pino-http';
@@ -89,7 +90,8 @@ export function requestLogging(log: Logger): RequestHandler {
       if (outside) return `request refused while its body was read: ${outside.status} ${outside.code}: ${outside.message}`;
       return !request.readableAborted && response.writableEnded ? 'request completed' : 'request aborted';
     },
-    // pino-http takes every 5xx, a 503 refusal too, for an error.
+    // pino-http takes every 5xx, a 503 refusal too, for an error: the 503 the shutdown timeout gives too.
+    customErrorMessage: (_request, response) => (wasCutAtShutdown(response) ? 'request cut by the shutdown timeout' : 'request errored'),
     customErrorObject: (_request, response, _error, fields: object) => withRejection(response, fields),
     serializers: {
       // The client's address, so an operator can tell which client is refused or floods: Express's
@@ -100,7 +102,11 @@ export function requestLogging(log: Logger): RequestHandler {
         url: withoutSecrets(request.url),
         remoteAddress: request.raw?.ip ?? request.remoteAddress,
       }),
-      res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
+      // pino's own serializer says null for an answer whose headers were not sent: so is the 503
+      // the shutdown timeout wrote on the connection itself.
+      res: (response: { statusCode: number | null; raw?: ServerResponse }) => ({
+        statusCode: response.raw !== undefined && wasCutAtShutdown(response.raw) ? response.raw.statusCode : response.statusCode,
+      }),
       // pino-http makes up an error for every 5xx; a 503 has nothing to trace. Real failures
       // are logged by the error middleware with their cause.
       err: (error: Error) => (error.message.startsWith('failed with status code') ? undefined : pino.stdSerializers.err(error)),

@@ -5,6 +5,7 @@ import { documentedRouteOf } from './served-paths.js';
 import { answerOutsideApp } from './unparsable-request.js';
 import { whenAnswerDone } from './answer-done.js';
 import { wasLeftUnhandled } from './connection-requests.js';
+import { wasCutAtShutdown } from './connection-drain.js';
 
 /** Counts every answer and its latency by route template: bounded label values, never a raw path. */
 export function requestMetrics(metrics: ServiceMetrics): RequestHandler {
@@ -13,8 +14,9 @@ export function requestMetrics(metrics: ServiceMetrics): RequestHandler {
     whenAnswerDone(request.socket, response, () => {
       // Answered and counted where its body was found broken (see answerOutsideApp).
       if (answerOutsideApp(request) || wasLeftUnhandled(request)) return;
-      // A client that closed the connection before the answer was complete: 499, nginx's convention.
-      const status = response.writableFinished ? response.statusCode : errorCatalog.client_closed_request.status;
+      // A client that closed the connection before the answer was complete: 499, nginx's convention;
+      // one the shutdown timeout cut was closed by the server, not the client.
+      const status = response.writableFinished || wasCutAtShutdown(response) ? response.statusCode : errorCatalog.client_closed_request.status;
       metrics.observeRequest(routeTemplateOf(request), request.method, status, (performance.now() - started) / 1000);
     });
     next();

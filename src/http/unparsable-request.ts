@@ -165,7 +165,6 @@ function answerAndClose(socket: Socket, appError: AppError, how: OutsideAnswer):
 }
 
 function writeAnswerAndClose(socket: Socket, appError: AppError, how: OutsideAnswer): void {
-  const body = JSON.stringify(toErrorBody(appError));
   const requestId = how.requestId ?? randomUUID();
   how.recordAnswer({
     method: how.method,
@@ -177,18 +176,24 @@ function writeAnswerAndClose(socket: Socket, appError: AppError, how: OutsideAns
     remoteAddress: socket.remoteAddress,
     loggedByApp: how.loggedByApp ?? false,
   });
-  socket.end(
+  socket.end(rawErrorAnswer(appError, requestId, how.headers));
+}
+
+/** An error answer as the bytes of an HTTP/1.1 response that closes its connection, for a socket no ServerResponse will answer. */
+export function rawErrorAnswer(appError: AppError, requestId: string, headers: readonly string[] = []): string {
+  const body = JSON.stringify(toErrorBody(appError));
+  return (
     `HTTP/1.1 ${appError.status} ${statusText[appError.status] ?? 'Bad Request'}\r\n` +
-      [
-        ...(how.headers ?? []),
-        `X-Request-Id: ${requestId}`,
-        'Content-Type: application/json; charset=utf-8',
-        `Content-Length: ${Buffer.byteLength(body)}`,
-        'Connection: close',
-      ]
-        .map((line) => `${line}\r\n`)
-        .join('') +
-      `\r\n${body}`,
+    [
+      ...headers,
+      `X-Request-Id: ${requestId}`,
+      'Content-Type: application/json; charset=utf-8',
+      `Content-Length: ${Buffer.byteLength(body)}`,
+      'Connection: close',
+    ]
+      .map((line) => `${line}\r\n`)
+      .join('') +
+    `\r\n${body}`
   );
 }
 
@@ -199,4 +204,5 @@ const statusText: Record<number, string> = {
   413: 'Content Too Large',
   417: 'Expectation Failed',
   431: 'Request Header Fields Too Large',
+  503: 'Service Unavailable',
 };

@@ -310,6 +310,40 @@ describe('SIGTERM', () => {
     );
   });
 
+  it('regression: answers the requests its shutdown timeout cuts 503 shutting_down (their connections were closed unanswered, which a proxy answers 502 with a page of its own)', async () => {
+    const { child, base, exited, logs } = await startServeProcess({ SHUTDOWN_TIMEOUT_MS: '300' });
+    const requests = 48;
+    const before = await textsReceivedByModel(base);
+    const inFlight = Array.from({ length: requests }, (_, i) =>
+      request<{ hits?: unknown[]; error?: { code: string } }>(base, '/v1/similar', {
+        json: { abstract: `A study of neural video compression, variant ${i}. `.repeat(60), k: 5 },
+      }),
+    );
+    while ((await textsReceivedByModel(base)) - before < requests) await new Promise((resolve) => setTimeout(resolve, 20));
+    child.kill('SIGTERM');
+    const results = await Promise.allSettled(inFlight);
+    const unanswered = results.filter((result) => result.status === 'rejected');
+    assert.equal(
+      unanswered.length,
+      0,
+      `every request has an answer (${unanswered.length} connections closed without one: ${unanswered.map((r) => String((r as PromiseRejectedResult).reason?.cause ?? (r as PromiseRejectedResult).reason)).join('; ')})`,
+    );
+    const cut = results.flatMap((result) => (result.status === 'fulfilled' && result.value.status !== 200 ? [result.value] : []));
+    assert.ok(cut.length > 0, 'some requests were still in flight at the shutdown timeout');
+    for (const response of cut) {
+      assert.equal(response.status, 503);
+      assert.equal(response.body.error?.code, 'shutting_down');
+      assert.equal(response.headers.get('retry-after'), '5');
+      assert.match(response.headers.get('x-request-id') ?? '', /^[0-9a-f-]{36}$/);
+    }
+    assert.equal(await exited, 0);
+    const cutLines = logs()
+      .split('\n')
+      .filter((line) => line.includes('"msg":"request cut by the shutdown timeout"'));
+    assert.equal(cutLines.length, cut.length);
+    for (const line of cutLines) assert.match(line, /"res":\{"statusCode":503\}/);
+  });
+
   it('answers a request whose body was still arriving when the signal came', async () => {
     const { child, port, exited } = await startServeProcess();
     const { socket, body, answer } = await searchOnRawSocket(port);
