@@ -58,8 +58,10 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const trustProxyProblem = trustProxyWarning(config);
   if (trustProxyProblem !== undefined) log.warn(trustProxyProblem);
 
+  // A stop during start-up abandons a fetch of the model's files rather than wait for it.
+  const starting = new AbortController();
   const ready = (async () => {
-    services = await openServices(config, log, metrics.schedulerObserver);
+    services = await openServices(config, log, metrics.schedulerObserver, starting.signal);
     if (state.phase === 'stopping') return;
     state.markReady(services.search, services.writes);
     log.info('ready');
@@ -69,6 +71,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
 
   const close = async () => {
     state.markStopping();
+    starting.abort();
     await closeGracefully(config.SHUTDOWN_TIMEOUT_MS, log);
     await ready.catch(() => undefined);
     await services?.close();

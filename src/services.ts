@@ -22,9 +22,10 @@ export interface Services {
 
 /**
  * Opens the configured collection and the model that built it, side by side, and builds the
- * services over them, the model warmed up. A failure releases whatever had loaded.
+ * services over them, the model warmed up. A failure releases whatever had loaded; `stop`
+ * abandons fetching the model's files.
  */
-export async function openServices(config: Config, log: Logger, modelObserver?: SchedulerObserver): Promise<Services> {
+export async function openServices(config: Config, log: Logger, modelObserver?: SchedulerObserver, stop?: AbortSignal): Promise<Services> {
   const started = performance.now();
   const model = await collectionModel(config, log);
   if (config.MODEL && config.MODEL !== model.id) {
@@ -34,7 +35,7 @@ export async function openServices(config: Config, log: Logger, modelObserver?: 
         `Unset MODEL to serve this index, or rebuild it: npm run ingest -- --input <papers file> --index ${config.INDEX_DIR} --model ${config.MODEL}`,
     );
   }
-  const [loadedEmbedder, openedStorage] = await Promise.allSettled([loadEmbedder(model, config, log, modelObserver), openStorage(config, model, log)]);
+  const [loadedEmbedder, openedStorage] = await Promise.allSettled([loadEmbedder(model, config, log, modelObserver, stop), openStorage(config, model, log)]);
   if (loadedEmbedder.status === 'rejected' || openedStorage.status === 'rejected') {
     if (loadedEmbedder.status === 'fulfilled') await loadedEmbedder.value.dispose();
     if (openedStorage.status === 'fulfilled') await openedStorage.value.close();

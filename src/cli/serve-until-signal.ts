@@ -21,6 +21,8 @@ export async function serveUntilSignal(config: Config, log: Logger, onReady: (ur
   try {
     await server.ready;
   } catch (error) {
+    // Start-up abandoned for a stop signal (a model fetch): the stop, not a failure.
+    if (server.state.phase === 'stopping') return stopped;
     await server.close();
     throw error;
   }

@@ -5,9 +5,25 @@ import { ensureModelFiles } from './model-files.js';
 import type { ModelDescription } from './model-registry.js';
 import { WorkerEmbedder } from './worker-embedder.js';
 
-/** Fetches the model's files if they are missing, then loads it. */
-export async function loadEmbedder(model: ModelDescription, config: Config, log: Logger, observer?: SchedulerObserver): Promise<WorkerEmbedder> {
-  await ensureModelFiles(model, { modelDir: config.MODEL_DIR, sources: config.MODEL_SOURCES, hubEndpoint: config.HF_ENDPOINT, log });
+/**
+ * Fetches the model's files if they are missing, then loads it. `stop` abandons a fetch (which
+ * can take minutes); a model being loaded into its workers is waited for, as a worker thread
+ * cannot be ended inside ONNX Runtime.
+ */
+export async function loadEmbedder(
+  model: ModelDescription,
+  config: Config,
+  log: Logger,
+  observer?: SchedulerObserver,
+  stop?: AbortSignal,
+): Promise<WorkerEmbedder> {
+  await ensureModelFiles(model, {
+    modelDir: config.MODEL_DIR,
+    sources: config.MODEL_SOURCES,
+    hubEndpoint: config.HF_ENDPOINT,
+    log,
+    ...(stop ? { signal: stop } : {}),
+  });
   const started = performance.now();
   const threading = modelThreads(config);
   const embedder = await WorkerEmbedder.create(model, {

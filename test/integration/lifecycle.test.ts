@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { connect, createServer, type Socket } from 'node:net';
-import { cp, readFile, writeFile } from 'node:fs/promises';
+import { createServer as createHttpServer } from 'node:http';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
+import { cp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { appWithoutService, buildIndex, cliEntry, makeTempDir, removeDir, repoRoot, request, runCli } from './helpers.js';
@@ -246,6 +247,55 @@ describe('SIGTERM', () => {
     assert.ok(logs.indexOf('"msg":"shutting down"') < logs.indexOf('"msg":"model and index loaded"'), 'the signal came before the model was loaded');
     assert.doesNotMatch(logs, /"msg":"ready"/);
     assert.equal(output, '');
+  });
+
+  it('regression: a signal while the model files are being fetched stops the fetch and exits 0 (it waited for the whole download, however long)', async () => {
+    const modelDir = join(workDir, 'models-being-fetched');
+    let onnxRequested: () => void = () => undefined;
+    const onnxRequestedPromise = new Promise<void>((resolve) => (onnxRequested = resolve));
+    const trickles = new Set<NodeJS.Timeout>();
+    // A hub that has the small files, then sends the ONNX file a byte a second: a download that does not end while the test runs.
+    const hub = createHttpServer((incoming, answer) => {
+      if (!incoming.url?.endsWith('.onnx')) return void answer.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      answer.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(90_000_000) });
+      const trickle = setInterval(() => answer.write(Buffer.alloc(1)), 1_000);
+      trickles.add(trickle);
+      answer.once('close', () => clearInterval(trickle));
+      onnxRequested();
+    });
+    await new Promise<void>((resolve) => hub.listen(0, '127.0.0.1', resolve));
+    try {
+      const child = spawn(process.execPath, [...cliEntry, 'serve'], {
+        cwd: repoRoot,
+        env: {
+          ...process.env,
+          INDEX_DIR: indexDir,
+          MODEL_DIR: modelDir,
+          MODEL_SOURCES: 'hub',
+          HF_ENDPOINT: `http://127.0.0.1:${(hub.address() as AddressInfo).port}`,
+          PORT: '0',
+          HOST: '127.0.0.1',
+          LOG_LEVEL: 'info',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let logs = '';
+      child.stderr.on('data', (chunk: Buffer) => (logs += chunk.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+      await onnxRequestedPromise;
+      child.kill('SIGTERM');
+      const stoppedInTime = await Promise.race([exited.then(() => true), new Promise((resolve) => setTimeout(() => resolve(false), 30_000))]);
+      if (!stoppedInTime) child.kill('SIGKILL');
+      assert.ok(stoppedInTime, 'the server stopped within 30 s of the signal');
+      assert.equal(await exited, 0, logs);
+      assert.match(logs, /"msg":"stopped"/);
+      // Nothing half-fetched is left to be taken for the model.
+      assert.deepEqual(await readdir(join(modelDir, 'Xenova')).catch(() => []), []);
+    } finally {
+      for (const trickle of trickles) clearInterval(trickle);
+      hub.closeAllConnections();
+      await new Promise((resolve) => hub.close(resolve));
+    }
   });
 
   it('finishes the requests in flight, then exits 0', async () => {
