@@ -299,7 +299,15 @@ const requireJsonBody: RequestHandler = (request, _response, next) => {
  */
 function setTrustProxy(app: Express, settings: Pick<Config, 'TRUST_PROXY'>): void {
   try {
-    app.set('trust proxy', trustProxyOf(settings));
+    const trusted = trustProxyOf(settings);
+    app.set('trust proxy', trusted);
+    if (typeof trusted === 'string') {
+      // Express trusts every hop whose address is named, so a client whose own address is named
+      // (on the proxy's machine or network) had its own X-Forwarded-For entries taken, and picked
+      // its address: only the peer is the proxy, and the entry it appended is the client's.
+      const isProxy = app.get('trust proxy fn') as (address: string, hop: number) => boolean;
+      app.set('trust proxy', (address: string, hop: number) => hop === 0 && isProxy(address, hop));
+    }
   } catch (error) {
     if (!(error instanceof TypeError)) throw error;
     const problem = `TRUST_PROXY: ${error.message}; it takes true, false, a hop count, or addresses and subnets separated by commas (loopback, 10.0.0.0/8, ::1) (got ${JSON.stringify(settings.TRUST_PROXY)})`;

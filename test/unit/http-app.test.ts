@@ -108,6 +108,28 @@ describe('createApp settings', () => {
   });
 });
 
+describe('client addresses behind a proxy', () => {
+  it("regression: takes the entry the nearest trusted proxy appended to X-Forwarded-For, not the client's own entries before it (a client on the proxy's own network, whose address the proxy appended, passed for any address it wrote)", async () => {
+    const app = await startApp({ environment: { TRUST_PROXY: 'loopback, 10.0.0.0/8' } });
+    try {
+      // nginx's $proxy_add_x_forwarded_for: what the client sent, then the address nginx saw.
+      for (const [forwarded, client] of [
+        ['198.51.100.9', '198.51.100.9'],
+        ['203.0.113.7, 127.0.0.1', '127.0.0.1'],
+        ['203.0.113.7, 10.1.2.3', '10.1.2.3'],
+        ['203.0.113.7, 198.51.100.9', '198.51.100.9'],
+      ] as const) {
+        const requestId = `forwarded-${client}-${app.logs.length}`;
+        await app.call('/healthz', { headers: { 'x-forwarded-for': forwarded, 'x-request-id': requestId } });
+        const line = app.logs.find((entry) => (entry.req as { id?: string } | undefined)?.id === requestId);
+        assert.equal((line?.req as { remoteAddress?: string } | undefined)?.remoteAddress, client, forwarded);
+      }
+    } finally {
+      await app.close();
+    }
+  });
+});
+
 describe('createApp when ready', () => {
   before(() => {
     state.markReady(new SearchService(storage, embedder), new WriteService(storage, embedder));
