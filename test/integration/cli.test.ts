@@ -456,6 +456,37 @@ describe('exit codes', () => {
     });
   }
 
+  it('regression: refuses an abstract from a source without end (/dev/zero, an endless pipe) once past the limit (it read on until memory ran out: 2.8 GB in a minute)', async () => {
+    const endless = async (args: string[], feed: boolean): Promise<CliResult> => {
+      const child = spawn(process.execPath, [...cliEntry, 'similar', ...args, '--url', server.url], {
+        cwd: repoRoot,
+        env: { ...process.env, LOG_LEVEL: 'warn' },
+        stdio: [feed ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+      });
+      if (feed) {
+        const words = Buffer.from('words of an abstract that never ends '.repeat(1000));
+        const more = () => {
+          while (child.stdin!.write(words));
+          child.stdin!.once('drain', more);
+        };
+        child.stdin!.on('error', () => {});
+        more();
+      }
+      let stderr = '';
+      child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const cutOff = globalThis.setTimeout(() => child.kill('SIGKILL'), 60_000);
+      const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((closed) => child.on('close', (exit, sig) => closed([exit, sig])));
+      clearTimeout(cutOff);
+      return { code, signal, stdout: '', stderr };
+    };
+    const fromDevice = await endless(['--file', '/dev/zero'], false);
+    assert.equal(fromDevice.code, 2, fromDevice.stderr);
+    assert.match(fromDevice.stderr, /^error \[usage\]: The abstract is more than 300,002 bytes long, over the 100,000 characters a search takes/m);
+    const fromPipe = await endless([], true);
+    assert.equal(fromPipe.code, 2, fromPipe.stderr);
+    assert.match(fromPipe.stderr, /^error \[usage\]: The abstract is more than 300,002 bytes long/m);
+  });
+
   it('regression: refuses an abstract file that is no text (it searched the bytes of a binary file), and reads one saved as Windows-1252 or UTF-16', async () => {
     const binary = join(workDir, 'abstract.pdf');
     await writeFile(binary, Buffer.from([0x25, 0x50, 0x44, 0x46, 0x00, 0x01, 0xff, 0xfe]));

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
 import { Command, Option } from 'commander';
 import type { HitsResponse, PaperField, PaperLookupResponse } from '../../client/paper-search-client.js';
 import { maxPapersPerLookup } from '../../http/schemas.js';
@@ -187,27 +187,46 @@ function plainText(bytes: Buffer, source: string): string {
   return text;
 }
 
+/**
+ * The most bytes an abstract the API takes can be written in: a character (a UTF-16 unit) is at
+ * most three bytes in UTF-8 (two in UTF-16, one in Windows-1252), and a UTF-16 byte-order mark two more.
+ */
+const maxAbstractBytes = 3 * paperLimits.abstractCharacters + 2;
+
+/** The stream's bytes, stopping once past `limit` (one chunk more at most) and leaving the rest unread. */
+async function bytesUpTo(stream: AsyncIterable<Buffer> & { destroy(): void }, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let length = 0;
+  for await (const chunk of stream) {
+    chunks.push(chunk);
+    length += chunk.length;
+    if (length > limit) break;
+  }
+  stream.destroy();
+  return Buffer.concat(chunks);
+}
+
 async function readAbstract(file: string | undefined): Promise<string> {
   const fromFile = file !== undefined && file !== '-';
   let bytes: Buffer;
   if (fromFile) {
-    bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => {
+    // Read as a stream, never whole: a device or a pipe (/dev/zero, a FIFO) has no end to wait for.
+    bytes = await bytesUpTo(createReadStream(file, { end: maxAbstractBytes }), maxAbstractBytes).catch((error: NodeJS.ErrnoException) => {
       const reason = error.code === 'ENOENT' ? 'no such file' : error.code === 'EISDIR' ? 'it is a folder; give the file of the abstract' : error.message;
       throw new AppError('input_unreadable', `Cannot read ${file}: ${reason}.`);
     });
   } else {
     if (process.stdin.isTTY) throw new UsageError('Give the abstract with --file <path>, or pipe it to standard input.');
-    const chunks: Buffer[] = [];
-    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-    bytes = Buffer.concat(chunks);
+    bytes = await bytesUpTo(process.stdin, maxAbstractBytes);
   }
+  const tooLong = (length: string) =>
+    new UsageError(
+      `The abstract is ${length}, over the ${paperLimits.abstractCharacters.toLocaleString('en')} characters a search takes: give the abstract, not the whole paper.`,
+    );
+  if (bytes.length > maxAbstractBytes) throw tooLong(`more than ${maxAbstractBytes.toLocaleString('en')} bytes long`);
   const abstract = plainText(bytes, fromFile ? file : 'standard input');
   // Said in the command's terms: the API's "body.abstract must not be empty" names no file or stream.
   if (abstract.trim() === '') throw new UsageError(`The abstract is empty: ${fromFile ? `${file} holds only white space` : 'standard input gave no text'}.`);
-  if (abstract.length > paperLimits.abstractCharacters) {
-    throw new UsageError(
-      `The abstract is ${abstract.length.toLocaleString('en')} characters long, over the ${paperLimits.abstractCharacters.toLocaleString('en')} a search takes: give the abstract, not the whole paper.`,
-    );
-  }
+  if (abstract.length > paperLimits.abstractCharacters) throw tooLong(`${abstract.length.toLocaleString('en')} characters long`);
   return abstract;
 }
