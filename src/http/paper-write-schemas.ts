@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { charactersOf, paperLimits } from '../papers/paper-limits.js';
 import { publicationTypeOf, publicationTypes } from '../papers/publication-type.js';
 import { wholeNumber } from '../shared/whole-number.js';
+import { nonFiniteNumberMessage } from '../shared/zod-issues.js';
 import { existingPaperChoices } from '../writes/existing-papers.js';
 import { documentedAs } from './parameter-docs.js';
 import { givenOnce, nonBlank, queryFlag } from './schemas.js';
@@ -21,8 +22,11 @@ export const maxPapersPerWrite = 1_000;
  */
 const locator = documentedAs(
   z.union([z.string().max(paperLimits.locatorCharacters), z.number().finite().transform(String)], {
-    // The union's own message was "Invalid input", naming no type.
-    error: (issue) => `expected a string or a number, received ${issue.input === null ? 'null' : Array.isArray(issue.input) ? 'array' : typeof issue.input}`,
+    // The union's own message was "Invalid input", naming no type; a number refused is one beyond the double range.
+    error: (issue) =>
+      typeof issue.input === 'number'
+        ? nonFiniteNumberMessage
+        : `expected a string or a number, received ${issue.input === null ? 'null' : Array.isArray(issue.input) ? 'array' : typeof issue.input}`,
   }),
   { type: 'string', maxLength: paperLimits.locatorCharacters, description: 'A number is taken too, and kept as text.' },
 );

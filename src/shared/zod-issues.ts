@@ -1,6 +1,9 @@
 import type { z } from 'zod';
 import { invalidInput } from '../errors.js';
 
+/** What a number field says of a JSON number beyond the double range, which parses as Infinity. */
+export const nonFiniteNumberMessage = 'must be a finite number (a JSON number beyond ±1.8e308 reads as infinite)';
+
 /**
  * An issue's message in the API's words where zod's would puzzle a client: a JSON number beyond
  * the double range (`1e400`) parses as Infinity, which zod calls "expected number, received
@@ -8,7 +11,7 @@ import { invalidInput } from '../errors.js';
  */
 function issueMessage(issue: z.core.$ZodIssue): string {
   if (issue.code === 'invalid_type' && issue.expected === 'number' && /^-?Infinity$/.test(String((issue as { received?: unknown }).received))) {
-    return 'must be a finite number (a JSON number beyond ±1.8e308 reads as infinite)';
+    return nonFiniteNumberMessage;
   }
   return issue.message;
 }

@@ -758,6 +758,15 @@ describe('paperInputSchema', () => {
       );
     }
   });
+  it('regression: a volume, an issue or pages beyond the double range (1e400) is called infinite, as every number field calls it (it said "expected a string or a number, received number")', () => {
+    for (const value of [Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+      const result = paperInputSchema.partial().safeParse({ volume: value, issue: value, pages: value });
+      assert.deepEqual(
+        result.error?.issues.map((issue) => [issue.path.join('.'), issue.message]),
+        ['volume', 'issue', 'pages'].map((field) => [field, 'must be a finite number (a JSON number beyond ±1.8e308 reads as infinite)']),
+      );
+    }
+  });
 });
 
 describe('normalizeDoi', () => {
