@@ -25,7 +25,7 @@ export function assertPreconditions(conditions: Preconditions, state: PaperState
  */
 export function unmetPrecondition(conditions: Preconditions, state: PaperState, name: string, refused = 'was not written'): AppError | undefined {
   const { ifMatch, ifNoneMatch } = conditions;
-  if (ifMatch !== undefined && !matches(ifMatch, state)) {
+  if (ifMatch !== undefined && !matches(ifMatch, state, strongly)) {
     return preconditionFailed(
       name,
       state,
@@ -33,7 +33,7 @@ export function unmetPrecondition(conditions: Preconditions, state: PaperState, 
       state.present ? 'its version is not one If-Match names (it changed since it was read)' : 'it is not stored, and If-Match needs a stored paper',
     );
   }
-  if (ifNoneMatch !== undefined && matches(ifNoneMatch, state)) {
+  if (ifNoneMatch !== undefined && matches(ifNoneMatch, state, weakly)) {
     return preconditionFailed(
       name,
       state,
@@ -44,11 +44,19 @@ export function unmetPrecondition(conditions: Preconditions, state: PaperState, 
   return undefined;
 }
 
-function matches(tags: EntityTags, state: PaperState): boolean {
+/**
+ * RFC 9110 §13.1: If-Match compares strongly (a weak tag never matches), If-None-Match weakly (W/"x"
+ * names the version "x": a proxy that compresses answers, nginx's gzip, hands clients the tag so).
+ */
+function matches(tags: EntityTags, state: PaperState, compare: (tag: string, etag: string) => boolean): boolean {
   if (!state.present) return false;
   if (tags === '*') return true;
-  return state.etag !== undefined && tags.includes(state.etag);
+  const { etag } = state;
+  return etag !== undefined && tags.some((tag) => compare(tag, etag));
 }
+
+const strongly = (tag: string, etag: string): boolean => tag === etag;
+const weakly = (tag: string, etag: string): boolean => tag.replace(/^W\//, '') === etag;
 
 function preconditionFailed(name: string, state: PaperState, refused: string, reason: string): AppError {
   return new AppError(
