@@ -48,8 +48,10 @@ export class FacetColumns {
    * that label, and tombstones are never counted.
    */
   static carried(previous: FacetColumns, from: PaperStore, to: PaperStore): FacetColumns {
-    // The dictionaries only grow, so the new columns share them.
-    const columns = new FacetColumns(new ValueColumn(previous.categories.dictionary), new ValueColumn(previous.authors.dictionary));
+    // New dictionaries, holding the values of the papers carried only: shared, they kept every
+    // value ever written (a deleted paper's thousands of authors) until the process ended.
+    const columns = new FacetColumns(previous.categories.emptyLike(), previous.authors.emptyLike());
+    const carry = { categories: columns.categories.carrierFrom(previous.categories), authors: columns.authors.carrierFrom(previous.authors) };
     for (let label = 0; label < to.size; label++) {
       if (!to.isLive(label)) {
         columns.append({});
@@ -57,7 +59,7 @@ export class FacetColumns {
       }
       const old = from.labelOfId(to.idOf(label));
       if (old === undefined || old >= previous.size) columns.append(to.facetFieldsOf(label));
-      else columns.appendCopy(previous, old);
+      else columns.appendCopy(previous, old, carry);
     }
     return columns;
   }
@@ -139,11 +141,11 @@ export class FacetColumns {
     return { distribution, stats, papers: labels.length };
   }
 
-  private appendCopy(previous: FacetColumns, label: number): void {
+  private appendCopy(previous: FacetColumns, label: number, carry: Record<'categories' | 'authors', (id: number) => number>): void {
     this.growYears();
     this.years[this.labels++] = previous.years[label]!;
-    this.categories.appendIds(previous.categories.idsOf(label));
-    this.authors.appendIds(previous.authors.idsOf(label));
+    this.categories.appendIds(Array.from(previous.categories.idsOf(label), carry.categories));
+    this.authors.appendIds(Array.from(previous.authors.idsOf(label), carry.authors));
   }
 
   private growYears(): void {
@@ -193,11 +195,31 @@ class Counter {
  */
 class Dictionary {
   readonly values: string[] = [];
+  /** Each id's key, so that another dictionary can take the value without normalizing it again. */
+  private readonly keys: string[] = [];
   private readonly idByKey = new Map<string, number>();
   constructor(
     private readonly keyOf: ((value: string) => string) | undefined,
     private readonly display: (value: string) => string = (value) => value,
   ) {}
+
+  /** An empty dictionary telling values apart and showing them as this one does. */
+  emptyLike(): Dictionary {
+    return new Dictionary(this.keyOf, this.display);
+  }
+
+  /** The id here of the value `from` has under `id`, added if new (shown as `from` shows it). */
+  adopt(from: Dictionary, id: number): number {
+    const key = from.keys[id]!;
+    let own = this.idByKey.get(key);
+    if (own === undefined) {
+      own = this.values.length;
+      this.values.push(from.values[id]!);
+      this.keys.push(key);
+      this.idByKey.set(key, own);
+    }
+    return own;
+  }
 
   get size(): number {
     return this.values.length;
@@ -215,6 +237,7 @@ class Dictionary {
     if (id === undefined) {
       id = this.values.length;
       this.values.push(this.display(value));
+      this.keys.push(key);
       this.idByKey.set(key, id);
     }
     return id;
@@ -230,6 +253,20 @@ class ValueColumn {
   private readonly counter = new Counter(() => this.dictionary.size);
 
   constructor(readonly dictionary: Dictionary) {}
+
+  /** An empty column with an empty dictionary of the same kind. */
+  emptyLike(): ValueColumn {
+    return new ValueColumn(this.dictionary.emptyLike());
+  }
+
+  /** Maps the dictionary ids of `previous` to this column's, each value adopted once. */
+  carrierFrom(previous: ValueColumn): (id: number) => number {
+    const adopted = new Int32Array(previous.dictionary.size).fill(-1);
+    return (id) => {
+      if (adopted[id] === -1) adopted[id] = this.dictionary.adopt(previous.dictionary, id);
+      return adopted[id]!;
+    };
+  }
 
   /** Appends the next label's values, each once, in their order. */
   append(values: readonly string[] | undefined): void {
