@@ -1190,6 +1190,29 @@ describe('math in titles and abstracts', () => {
       assert.deepEqual(errors, []);
     });
   });
+
+  it('regression: wraps a phrase set in math at its spaces on a phone screen ($\\textbf{…}$ was one unbreakable line, and the page 544 px wide)', async () => {
+    const paper = {
+      id: 'math-phrase-1',
+      title: 'SAEs $\\textit{Can}$ Improve Unlearning',
+      abstract: 'We propose $\\textbf{Object-Centric Classification with Applied Masks and Very Long Phrases (OCCAM)}$, kept together: $a~b$.',
+    };
+    await onPageOfOnePaper(
+      paper,
+      async (page, errors) => {
+        await page.locator('.abstract .katex').first().waitFor();
+        const { scrollWidth, clientWidth } = await page.evaluate(() => ({
+          scrollWidth: document.documentElement.scrollWidth,
+          clientWidth: document.documentElement.clientWidth,
+        }));
+        assert.ok(scrollWidth <= clientWidth, `the page is ${scrollWidth} px wide on a ${clientWidth} px screen`);
+        // A tie (~) still holds its two sides together.
+        assert.equal(await page.locator('.abstract .katex-html .mspace.nobreak').textContent(), '\u00a0');
+        assert.deepEqual(errors, []);
+      },
+      { viewport: { width: 375, height: 740 } },
+    );
+  });
 });
 
 describe('right-to-left text', () => {

@@ -52,18 +52,32 @@ function typeset(katex: Typesetter, tex: string, display: boolean): string | und
     // trust false: no \href, \url, \includegraphics or raw HTML from a paper's text; the limits
     // keep a hostile formula from growing the page (a \rule or space is at most 5 em, about a
     // word's width) or looping in macros.
-    return katex.renderToString(tex, {
-      displayMode: display,
-      throwOnError: true,
-      trust: false,
-      strict: 'ignore',
-      maxSize: 5,
-      maxExpand: 200,
-      output: 'htmlAndMathml',
-      // What KaTeX cannot typeset (an untrusted \href) in the page's error colour: its own red read 3.2:1 on the dark background.
-      errorColor: 'var(--error-fg)',
-    });
+    return wrappableText(
+      katex.renderToString(tex, {
+        displayMode: display,
+        throwOnError: true,
+        trust: false,
+        strict: 'ignore',
+        maxSize: 5,
+        maxExpand: 200,
+        output: 'htmlAndMathml',
+        // What KaTeX cannot typeset (an untrusted \href) in the page's error colour: its own red read 3.2:1 on the dark background.
+        errorColor: 'var(--error-fg)',
+      }),
+    );
   } catch {
     return undefined;
   }
+}
+
+/**
+ * KaTeX writes the spaces of text in math (`$\textbf{Object-Centric Classification with Applied
+ * Masks}$`, as arXiv authors bold a phrase) as no-break spaces, so a phrase set so was one unbreakable
+ * line: 544 px wide on a 375 px phone. Its visible copy gets plain spaces, where a line may break
+ * (the style sheet lets its boxes wrap); a `~`, written to keep two things together, keeps its no-break space.
+ */
+function wrappableText(html: string): string {
+  const visible = html.indexOf('<span class="katex-html"');
+  if (visible < 0) return html;
+  return html.slice(0, visible) + html.slice(visible).replace(/(<span class="mspace nobreak">)?\u00a0/g, (space, nobreak?: string) => (nobreak ? space : ' '));
 }
