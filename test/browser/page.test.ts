@@ -880,6 +880,39 @@ describe('a screen reader and a keyboard', () => {
     await context.close();
   });
 
+  it('regression: takes one Tab per list of filter values and the arrow keys within it (the 24 check boxes took 24 Tabs from the search box to the results)', async () => {
+    const { context, page, errors } = await openPage('/?q=robot+perception');
+    await page.locator('.hits .hit').first().waitFor();
+    const focused = () => page.evaluate(() => (document.activeElement?.closest('label') ?? document.activeElement)?.textContent?.trim() ?? '');
+    const categories = await shownValues(page, 'Categories');
+    const authors = await shownValues(page, 'Authors');
+    assert.ok(categories.length > 2 && authors.length > 2);
+    await page.getByLabel('to', { exact: true }).focus();
+    await page.keyboard.press('Tab');
+    assert.equal(await focused(), `${categories[0]![0]}${categories[0]![1]}`);
+    await page.keyboard.press('Tab');
+    assert.equal(await focused(), `${authors[0]![0]}${authors[0]![1]}`);
+    await page.keyboard.press('Tab');
+    assert.match(await focused(), /^BibTeX/, 'past the filters, on to the list');
+    // Back into the authors, where the arrow keys move between the boxes and Space checks one.
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await focused(), `${authors[1]![0]}${authors[1]![1]}`);
+    await page.keyboard.press('End');
+    assert.equal(await focused(), `${authors.at(-1)![0]}${authors.at(-1)![1]}`);
+    await page.keyboard.press('Home');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Space');
+    await page.waitForURL((url) => url.searchParams.get('author') === authors[1]![0]);
+    // The box moved to stays the list's Tab stop.
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Tab');
+    assert.match(await focused(), new RegExp(`^${authors[1]![0]}`));
+    assert.deepEqual(await seriousViolations(page), []);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   it("regression: tells a screen reader each list's count through one region that stays on the page (regions added with their text, the first search's and every abstract's count, went unread)", async () => {
     const { context, page } = await openPage('/');
     await page.locator('.welcome').waitFor();

@@ -1,4 +1,4 @@
-import { useRef } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import type { FacetDistribution, FacetStats } from '../facets.js';
 import type { SearchState } from '../search-state.js';
 
@@ -95,15 +95,36 @@ function ValueList({
     ...selected.filter((value) => !ranked.some(([name]) => name === value)).map((value) => [value, undefined] as const),
     ...ranked.slice(0, shownValues),
   ];
+  // One Tab stop per list, the arrow keys within it (as in a toolbar): the two lists of up to 12
+  // boxes each took 24 Tabs on the way from the search box to the results. The stop is the box
+  // last moved to, found by its value, as the list re-orders when its counts change.
+  const [current, setCurrent] = useState<string>();
+  const boxes = useRef<HTMLFieldSetElement>(null);
   if (values.length === 0) return null;
+  const stop = values.some(([value]) => value === current) ? current : values[0]![0];
+  const moveFocus = (event: KeyboardEvent) => {
+    const at = values.findIndex(([value]) => value === stop);
+    const to = { ArrowDown: at + 1, ArrowRight: at + 1, ArrowUp: at - 1, ArrowLeft: at - 1, Home: 0, End: values.length - 1 }[event.key];
+    if (to === undefined) return;
+    event.preventDefault();
+    const next = Math.min(Math.max(to, 0), values.length - 1);
+    setCurrent(values[next]![0]);
+    boxes.current?.querySelectorAll('input')[next]?.focus();
+  };
+  const hintId = `${legend.toLowerCase()}-keys`;
   return (
-    <fieldset class="values">
+    <fieldset class="values" ref={boxes} onKeyDown={moveFocus} aria-describedby={hintId}>
       <legend>{legend}</legend>
+      <span id={hintId} class="visually-hidden">
+        Arrow keys move between the values.
+      </span>
       {values.map(([value, count]) => (
         <label key={value}>
           <input
             type="checkbox"
+            tabIndex={value === stop ? 0 : -1}
             checked={selected.includes(value)}
+            onFocus={() => setCurrent(value)}
             onChange={(event) => onChange(event.currentTarget.checked ? [...selected, value] : selected.filter((other) => other !== value))}
           />
           {/* A long name is cut to the panel's width: the whole of it on hover. */}
