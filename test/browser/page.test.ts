@@ -224,6 +224,27 @@ describe('the search page', () => {
     }
   });
 
+  it('regression: keeps "more / less like this" on the papers related to a pasted id in the URL (a reload or a shared link lost it, and Back skipped it)', async () => {
+    const { context, page, errors } = await openPage(`/?q=${encodeURIComponent('arXiv:2503.11731')}`);
+    await page.locator('.hits .hit').first().waitFor();
+    const [first] = await hitIds(page);
+    await page.locator('.hits .hit').first().getByRole('button', { name: 'Less like this' }).click();
+    await page.waitForURL((url) => url.searchParams.get('unlike') === first);
+    await page.locator('.feedback-bar').waitFor();
+    await page.waitForFunction(() => /^Re-ranked/.test(document.getElementById('announcer')?.textContent ?? ''));
+    const reranked = await hitIds(page);
+    assert.ok(!reranked.includes(first!), 'the paper marked "less like this" left the list');
+    await page.reload();
+    await page.locator('.feedback-bar').waitFor();
+    await page.waitForFunction(() => /^Re-ranked/.test(document.getElementById('announcer')?.textContent ?? ''));
+    assert.deepEqual(await hitIds(page), reranked);
+    await page.goBack();
+    await page.waitForURL((url) => !url.searchParams.has('unlike'));
+    await page.waitForFunction(() => !document.querySelector('.feedback-bar'));
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   it("regression: offers the author filter for a query that is an author's name (searched as words, a name found none of their papers)", async () => {
     const { context, page, errors } = await openPage('/?q=Jean-Yves+GUILLEMAUT');
     const offer = page.locator('.author-match');

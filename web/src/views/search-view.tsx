@@ -142,7 +142,14 @@ export function SearchView({ params }: { params: URLSearchParams }) {
                 <p class="notice identifier-match">
                   {state.q.trim()} is <a href={paperPath(named.id)}>{named.title ? <TexText text={named.title} /> : named.id}</a>. Papers related to it:
                 </p>
-                <RelatedToNamedPaper key={named.id} id={named.id} title={named.title} />
+                <RelatedToNamedPaper
+                  key={named.id}
+                  id={named.id}
+                  title={named.title}
+                  like={state.like}
+                  unlike={state.unlike}
+                  onFeedbackChange={(like, unlike) => update({ like, unlike })}
+                />
               </>
             )}
             {result.data && !named && (
@@ -224,10 +231,24 @@ export function SearchView({ params }: { params: URLSearchParams }) {
   );
 }
 
-/** The related papers of the paper a query names by its arXiv id, DOI or link, re-ranked by "more / less like this" as on its page. */
-function RelatedToNamedPaper({ id, title }: { id: string; title: string }) {
+/**
+ * The related papers of the paper a query names by its arXiv id, DOI or link, re-ranked by "more /
+ * less like this" as on its page; the feedback is the search's, kept in the URL as on any search.
+ */
+function RelatedToNamedPaper({
+  id,
+  title,
+  like,
+  unlike,
+  onFeedbackChange,
+}: {
+  id: string;
+  title: string;
+  like: readonly string[];
+  unlike: readonly string[];
+  onFeedbackChange: (like: string[], unlike: string[]) => void;
+}) {
   const related = useRequest<HitsResponse>(`related:${id}`, (signal) => api(`/v1/papers/${encodeURIComponent(id)}/related?k=${resultsPerPage}`, { signal }));
-  const [feedback, setFeedback] = useState<{ like: string[]; unlike: string[] }>({ like: [], unlike: [] });
   useEffect(() => {
     if (related.data) rememberResults({ label: `related to “${title || id}”`, ids: [id, ...related.data.hits.map((hit) => hit.id)] });
   }, [related.data]);
@@ -237,13 +258,13 @@ function RelatedToNamedPaper({ id, title }: { id: string; title: string }) {
     <RankedList
       hits={related.data.hits}
       positives={[id]}
-      like={feedback.like}
-      unlike={feedback.unlike}
+      like={like}
+      unlike={unlike}
       label={`Papers related to ${title || id}`}
       summary={`${papersCount(related.data.hits.length)} related to it`}
       saveAs={`related-to-${id}`}
       headed
-      onFeedbackChange={(like, unlike) => setFeedback({ like, unlike })}
+      onFeedbackChange={onFeedbackChange}
     />
   );
 }
