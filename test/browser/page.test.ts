@@ -1245,6 +1245,31 @@ describe('math in titles and abstracts', () => {
     });
   });
 
+  it('regression: sets math in the colours of the text around it, light or dark ($\\color{black}$ vanished on the dark background, $\\colorbox{white}$ put light text on white)', async () => {
+    const paper = {
+      id: 'math-colour-1',
+      title: 'Black $\\color{black}{x+y}$, $\\textcolor{#0d1117}{hidden}$ and $\\colorbox{white}{boxed}$',
+      abstract: 'Blue $\\color{blue}{z}$ and $\\fcolorbox{red}{black}{framed}$ text.',
+    };
+    await onPageOfOnePaper(paper, async (page, errors) => {
+      for (const colorScheme of ['dark', 'light'] as const) {
+        await page.emulateMedia({ colorScheme });
+        await page.locator('.abstract .katex').first().waitFor();
+        for (const block of ['h1', '.abstract']) {
+          const clashes = await page.locator(block).evaluate((element) => {
+            const text = getComputedStyle(element).color;
+            return [...element.querySelectorAll('.katex-html *')]
+              .filter((part) => getComputedStyle(part).color !== text || !/^rgba\(0, 0, 0, 0\)$/.test(getComputedStyle(part).backgroundColor))
+              .map((part) => `${part.textContent}: ${getComputedStyle(part).color} on ${getComputedStyle(part).backgroundColor}`);
+          });
+          assert.deepEqual(clashes, [], `${block}, ${colorScheme}`);
+        }
+        assert.deepEqual(await seriousViolations(page), [], colorScheme);
+      }
+      assert.deepEqual(errors, []);
+    });
+  });
+
   it('regression: wraps a phrase set in math at its spaces on a phone screen ($\\textbf{…}$ was one unbreakable line, and the page 544 px wide)', async () => {
     const paper = {
       id: 'math-phrase-1',
