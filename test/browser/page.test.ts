@@ -1568,6 +1568,34 @@ describe('the map', () => {
     await context.close();
   });
 
+  it("regression: keeps a paper's title over the map readable near the map's edge (on a phone it was squeezed to a few letters a line and ran up off the page)", async () => {
+    const { context, page, errors } = await openPage('/map', { width: 375, height: 740 });
+    await page.waitForFunction(() => ((window as unknown as { paperSearchMap?: { lastDrawMs: number } }).paperSearchMap?.lastDrawMs ?? 0) > 0);
+    const frame = (await page.locator('.map-frame').boundingBox())!;
+    // Paper 0 moved to 12 px from the map's right edge, then hovered.
+    const at = await page.evaluate((width) => {
+      const plot = (window as unknown as { paperSearchMap: { screenOf(index: number): { x: number; y: number }; panBy(dx: number, dy: number): void } })
+        .paperSearchMap;
+      plot.panBy(width - 12 - plot.screenOf(0).x, 0);
+      return plot.screenOf(0);
+    }, frame.width);
+    const canvas = (await page.locator('.map-canvas').boundingBox())!;
+    await page.mouse.move(canvas.x + at.x, canvas.y + at.y);
+    const tooltip = page.locator('.map-tooltip');
+    await tooltip.waitFor();
+    const map = await request<MapBody>(server.url, '/v1/map');
+    const paper = await request<{ paper: { title: string } }>(server.url, `/v1/papers/${encodeURIComponent(map.body.ids[0]!)}?fields=title`);
+    await page.waitForFunction((title) => document.querySelector('.map-tooltip')?.textContent?.startsWith(title), paper.body.paper.title);
+    const box = (await tooltip.boundingBox())!;
+    assert.ok(
+      box.x >= frame.x - 1 && box.x + box.width <= frame.x + frame.width + 1,
+      `the title spans ${box.x}..${box.x + box.width} px, the map ${frame.x}..${frame.x + frame.width} px`,
+    );
+    assert.ok(box.width >= Math.min(200, frame.width), `the title is ${box.width} px wide`);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   it('regression: opens a paper from the keyboard, and by touch only once its title is shown (the keyboard reached no paper; a tap opened one unseen)', async () => {
     const { context, page, errors } = await openPage('/map');
     await page.waitForFunction(() => ((window as unknown as { paperSearchMap?: { lastDrawMs: number } }).paperSearchMap?.lastDrawMs ?? 0) > 0);

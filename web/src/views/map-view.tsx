@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { api, type PaperResponse } from '../api.js';
 import { ErrorNotice } from '../components/notice.js';
 import { TexText } from '../components/tex-text.js';
@@ -26,6 +26,15 @@ export function MapView() {
   const plot = useRef<ScatterPlot | undefined>(undefined);
   const titles = useRef(new Map<string, string>());
   const [hover, setHover] = useState<Hover | undefined>();
+  const tooltip = useRef<HTMLDivElement>(null);
+  // Centred over the paper, but kept inside the map: placed by its centre, a tooltip near the map's
+  // right edge had only the width left of it there, and a long title ran up the page a few letters a line.
+  useLayoutEffect(() => {
+    const box = tooltip.current;
+    if (!box || !hover) return;
+    const room = box.parentElement!.clientWidth;
+    box.style.left = `${Math.min(Math.max(hover.x - box.offsetWidth / 2, 0), room - box.offsetWidth)}px`;
+  });
   const results = lastResults();
 
   useEffect(() => {
@@ -96,7 +105,7 @@ export function MapView() {
           aria-label={map.data ? `Map of ${map.data.ids.length.toLocaleString('en')} papers by topic` : 'Map of the collection'}
         />
         {hover && (
-          <div class="map-tooltip" style={{ left: `${hover.x}px`, top: `${hover.y}px` }} role="status">
+          <div class="map-tooltip" ref={tooltip} style={{ top: `${hover.y}px` }} role="status">
             {hover.title ? <TexText text={hover.title} /> : map.data?.ids[hover.index]}
             <span class="tooltip-group">{map.data ? map.data.groups[map.data.group[hover.index]!]?.name : ''}</span>
           </div>
