@@ -859,7 +859,7 @@ describe('a paper page', () => {
     await page.getByRole('button', { name: 'More like this' }).first().focus();
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => !document.querySelector('.hits.stale'));
-    assert.equal(await page.getByRole('button', { name: /^Remove “/ }).count(), 2);
+    assert.equal(await page.getByRole('button', { name: /^Remove from the feedback: / }).count(), 2);
     // The list may still be re-rendering with the new ranking (the stale mark is not always set
     // by the time the check above runs): focus lands on the paper's button once it has.
     await page.waitForFunction((id) => (document.activeElement as HTMLElement | null)?.dataset.paperId === id, liked, { timeout: 10_000 });
@@ -930,6 +930,30 @@ describe('a screen reader and a keyboard', () => {
     await page.keyboard.press('Tab');
     assert.match(await focused(), new RegExp(`^${authors[1]![0]}`));
     assert.deepEqual(await seriousViolations(page), []);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  it('regression: names a paper marked "more like this" by its title with the math typeset (the chip showed and its button read out the TeX source, "D$^2$iT")', async () => {
+    const { context, page, errors } = await openPage('/');
+    const title = 'D$^2$iT: Dynamic Diffusion Transformer for Accurate Image Generation';
+    await page.route('**/v1/search', async (route) => {
+      const response = await route.fetch();
+      const body = (await response.json()) as { hits: { title: string }[] };
+      body.hits[0]!.title = title;
+      await route.fulfill({ response, json: body });
+    });
+    await page.goto('/?q=speech+recognition');
+    await page.locator('.hits .hit .katex').first().waitFor();
+    await page.locator('.hits .hit').first().getByRole('button', { name: 'More like this' }).click();
+    const chip = page.locator('.feedback-bar .chip');
+    await chip.locator('.katex').waitFor();
+    assert.ok(!(await chip.innerText()).includes('$'), await chip.innerText());
+    const bar = page.locator('.feedback-bar');
+    assert.equal(await bar.getByRole('button', { name: /\$/ }).count(), 0, 'no TeX source read out');
+    assert.equal(await bar.getByRole('button', { name: /^Remove from the feedback: D.*Dynamic Diffusion/ }).count(), 1);
+    await bar.getByRole('button', { name: /^Remove from the feedback: D/ }).click();
+    await page.locator('.feedback-bar').waitFor({ state: 'detached' });
     assert.deepEqual(errors, []);
     await context.close();
   });

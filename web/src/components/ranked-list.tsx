@@ -6,6 +6,8 @@ import { useRequest } from '../use-request.js';
 import { HitCard, type Feedback } from './hit-card.js';
 import { SaveList } from './export-links.js';
 import { ErrorNotice } from './notice.js';
+import { TexText } from './tex-text.js';
+import { outsideMath } from '../tex-math.js';
 
 /** How many of the list's top hits stand for "what the person wants" when they said only what they do not want. */
 const anchorCount = 3;
@@ -117,8 +119,8 @@ export function RankedList({
         <div class="feedback-bar">
           <p>
             Re-ranked by your feedback
-            {like.length > 0 && <> · more like {chips(like, titles.current, (id) => toggle(id, 'like'))}</>}
-            {unlike.length > 0 && <> · less like {chips(unlike, titles.current, (id) => toggle(id, 'unlike'))}</>}
+            {like.length > 0 && <> · more like {chips('like', like, titles.current, (id) => toggle(id, 'like'))}</>}
+            {unlike.length > 0 && <> · less like {chips('unlike', unlike, titles.current, (id) => toggle(id, 'unlike'))}</>}
           </p>
           <button
             type="button"
@@ -146,17 +148,28 @@ export function RankedList({
   );
 }
 
-function chips(ids: readonly string[], titles: Map<string, string>, remove: (id: string) => void) {
-  return ids.map((id) => (
-    <span class="chip" key={id}>
-      {clip(titles.get(id) ?? id)}
-      <button type="button" data-paper-id={id} aria-label={`Remove “${titles.get(id) ?? id}” from the feedback`} onClick={() => remove(id)}>
-        ×
-      </button>
-    </span>
-  ));
+/**
+ * The papers marked, each by its title with its math typeset, as the list shows it (the TeX source,
+ * "D$^2$iT", was shown and read out), and a button to take the mark back, named by that title.
+ */
+function chips(kind: Feedback, ids: readonly string[], titles: Map<string, string>, remove: (id: string) => void) {
+  return ids.map((id, index) => {
+    const titleId = `${kind}-chip-${index}`;
+    return (
+      <span class="chip" key={id}>
+        <span id={titleId}>
+          <TexText text={clip(titles.get(id) ?? id)} />
+        </span>
+        <button type="button" data-paper-id={id} id={`${titleId}-remove`} aria-labelledby={`${titleId}-remove ${titleId}`} onClick={() => remove(id)}>
+          <span aria-hidden="true">×</span>
+          <span class="visually-hidden">Remove from the feedback:</span>
+        </button>
+      </span>
+    );
+  });
 }
 
+/** A title cut to fit a chip, never inside a formula. */
 function clip(text: string): string {
-  return text.length > 48 ? `${text.slice(0, 47)}…` : text;
+  return text.length > 48 ? `${text.slice(0, outsideMath(text, 47, 'start'))}…` : text;
 }
