@@ -958,6 +958,26 @@ describe('a screen reader and a keyboard', () => {
     await context.close();
   });
 
+  it('regression: names a result\'s links and feedback by its title with the math read as math (the TeX source, "D$^2$iT", was read out)', async () => {
+    const { context, page, errors } = await openPage('/');
+    await page.route('**/v1/search', async (route) => {
+      const response = await route.fetch();
+      const body = (await response.json()) as { hits: { title: string }[] };
+      body.hits[0]!.title = 'D$^2$iT: Dynamic Diffusion Transformer';
+      await route.fulfill({ response, json: body });
+    });
+    await page.goto('/?q=speech+recognition');
+    const hit = page.locator('.hits .hit').first();
+    await hit.locator('.hit-title .katex').waitFor();
+    assert.equal(await hit.getByRole('group', { name: /^Feedback on D.*Dynamic Diffusion Transformer$/ }).count(), 1);
+    assert.equal(await hit.getByRole('link', { name: /^arXiv of “D.*Dynamic Diffusion Transformer” \(opens in a new tab\)$/ }).count(), 1);
+    assert.deepEqual(await hit.getByRole('link', { name: /\$/ }).allTextContents(), [], 'no TeX source read out');
+    assert.equal(await hit.getByRole('group', { name: /\$/ }).count(), 0, 'no TeX source read out');
+    assert.deepEqual(await seriousViolations(page), []);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   it("regression: tells a screen reader each list's count through one region that stays on the page (regions added with their text, the first search's and every abstract's count, went unread)", async () => {
     const { context, page } = await openPage('/');
     await page.locator('.welcome').waitFor();

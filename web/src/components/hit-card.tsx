@@ -48,12 +48,16 @@ export function HitCard({ hit, rank, feedback, onFeedback, note, scoreKind = 'sc
         {paperPages(hit).map((link) => (
           <a class="external" href={link.href} target="_blank" rel="noopener noreferrer" key={link.href}>
             {link.label}
-            <span class="visually-hidden"> of “{hit.title || hit.id}” (opens in a new tab)</span>
+            <span class="visually-hidden"> of “{hit.title ? <TexText text={hit.title} /> : hit.id}” (opens in a new tab)</span>
           </a>
         ))}
         {note && <span class="note">{note}</span>}
         {onFeedback && (
-          <span class="feedback" role="group" aria-label={`Feedback on “${hit.title || hit.id}”`}>
+          // Named by the title as shown, its math read from KaTeX's MathML: in a label, the TeX source was read out.
+          <span class="feedback" role="group" aria-labelledby={`${titleId}-feedback ${titleId}`}>
+            <span id={`${titleId}-feedback`} hidden>
+              Feedback on
+            </span>
             <button type="button" aria-pressed={feedback === 'like'} onClick={() => onFeedback(hit.id, 'like')}>
               More like this
             </button>
