@@ -73,12 +73,13 @@ export function drainOnClose(server: Server): (timeoutMs: number, log: Logger) =
     let lastResort: NodeJS.Timeout | undefined;
     const deadline = setTimeout(() => {
       log.warn({ timeoutMs, requests: answering.size }, 'in-flight requests did not finish in time; answering them 503 and closing their connections');
-      for (const response of answering) {
-        cutAtShutdown.add(response);
-        answerCutAtShutdown(response);
-      }
-      // A connection whose client does not take its 503 (or the rest of its request) still closes.
-      lastResort = setTimeout(() => server.closeAllConnections(), cutAnswerGraceMs);
+      for (const response of answering) if (answerCutAtShutdown(response)) cutAtShutdown.add(response);
+      // A connection whose client does not take its 503 (or the rest of its request, or of an
+      // answer under way) still closes.
+      lastResort = setTimeout(() => {
+        for (const response of answering) cutAtShutdown.add(response);
+        server.closeAllConnections();
+      }, cutAnswerGraceMs);
     }, timeoutMs);
     await closed;
     clearInterval(sweeper);
@@ -92,15 +93,17 @@ export function drainOnClose(server: Server): (timeoutMs: number, log: Logger) =
  * nothing of its answer was sent yet: a connection closed without an answer is what a proxy
  * answers 502 with a page of its own, and a client cannot tell it from a crash. The bytes go on the
  * socket itself, so the handler, which may still answer later, writes to a closed connection as
- * it did before. An answer under way is cut; one queued behind another answer of its connection
- * (pipelined) closes with that connection unanswered, as HTTP lets a client send it again.
+ * it did before. Whether it was cut: an answer under way (its headers sent, as a list written out
+ * over a few turns of the event loop is) is let finish, until the last resort closes its
+ * connection; one queued behind another answer of its connection (pipelined) closes with that
+ * connection unanswered, as HTTP lets a client send it again.
  */
-function answerCutAtShutdown(response: ServerResponse): void {
+function answerCutAtShutdown(response: ServerResponse): boolean {
   const socket = response.socket;
-  if (socket === null || socket.destroyed) return;
-  if (response.headersSent || !socket.writable) {
+  if (socket === null || socket.destroyed || response.headersSent) return false;
+  if (!socket.writable) {
     socket.destroy();
-    return;
+    return true;
   }
   // What the request log and the metrics report for it.
   response.statusCode = errorCatalog.shutting_down.status;
@@ -110,4 +113,5 @@ function answerCutAtShutdown(response: ServerResponse): void {
     'The service stopped before this request finished (it ran past the shutdown timeout); a write it made may or may not have been applied: read it back.',
   );
   socket.end(rawErrorAnswer(answer, typeof requestId === 'string' ? requestId : randomUUID(), [`Retry-After: ${notReadyRetryAfterSeconds}`]));
+  return true;
 }
