@@ -145,10 +145,23 @@ export function arxivIdFromMention(text: string | undefined): string | undefined
 }
 
 /**
- * An id for a record that has none of its own: the same title and year always give the same id,
- * so re-importing a file replaces papers instead of duplicating them.
+ * The id of a record exported without one of its own (a RIS record without ID, a BibTeX entry
+ * without a citation key): its DOI as the paper stores it (bare, lower-case, whatever form the file
+ * wrote it in), else `prefix` and a hash of its title and year; undefined with neither.
  */
-export function contentId(prefix: string, title: string, year: number | string | undefined): string {
+export function unkeyedRecordId(
+  prefix: string,
+  { doi, title, year }: { doi?: string | undefined; title?: string | undefined; year?: number | undefined },
+): string | undefined {
+  if (doi) return normalizeDoi(doi);
+  return title ? contentId(prefix, title, year) : undefined;
+}
+
+/**
+ * An id made of a title and year: the same title and year always give the same id, so
+ * re-importing a file replaces papers instead of duplicating them.
+ */
+function contentId(prefix: string, title: string, year: number | undefined): string {
   const normalized = `${title.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim()}|${year ?? ''}`;
   return `${prefix}-${createHash('sha256').update(normalized).digest('hex').slice(0, 16)}`;
 }

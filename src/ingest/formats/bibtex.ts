@@ -5,8 +5,7 @@ import { lettersAndDigits } from '../../shared/unicode.js';
 import { bibtexNames } from './bibtex-names.js';
 import { readBibtexEntries, type BibtexEntry } from './bibtex-syntax.js';
 import { citationKey } from '../../papers/citation-key.js';
-import { arxivIdFromDoi, arxivIdFromMention, arxivIdFromUrl, contentId, isArxivId, plainPaperId } from '../../papers/identifiers.js';
-import { normalizeDoi } from '../../papers/paper.js';
+import { arxivIdFromDoi, arxivIdFromMention, arxivIdFromUrl, isArxivId, plainPaperId, unkeyedRecordId } from '../../papers/identifiers.js';
 import { paperLimits } from '../../papers/paper-limits.js';
 import { publishedVenue } from '../../papers/preprint-servers.js';
 import { monthNamedIn } from './month-names.js';
@@ -189,10 +188,8 @@ export function bibtexEntryToRecord(parse: LibraryParse, entry: BibtexEntry): Re
   if (doi && entry.key && entry.key !== doi && entry.key === citationKey(doi)) record.id = doi;
   // An entry saved without a key (JabRef saves `@article{,` for one never given a key) is named as a
   // RIS record without an ID is: by its DOI, else by its title and year, the same on every import.
-  if (!entry.key) {
-    const id = doi ? normalizeDoi(doi) : title ? contentId('bibtex', title, date.year) : undefined;
-    if (id) record.id = id;
-  }
+  const unkeyedId = entry.key ? undefined : unkeyedRecordId('bibtex', { doi, title, year: date.year });
+  if (unkeyedId) record.id = unkeyedId;
   const url = [verbatim(firstUrl(fields.get('url'))), urlCommand(fields.get('howpublished')), urlCommand(fields.get('note'))].find(
     (candidate) => candidate !== undefined && isPaperUrl(candidate),
   );

@@ -2,8 +2,7 @@ import { AppError } from '../../errors.js';
 import type { Input } from '../input-files.js';
 import type { RawRecord } from '../record-readers.js';
 import { givenThenFamily, isInvertedPersonName, isOrganisationName } from '../../papers/author-names.js';
-import { arxivIdFromDoi, arxivIdFromUrl, contentId, plainPaperId } from '../../papers/identifiers.js';
-import { normalizeDoi } from '../../papers/paper.js';
+import { arxivIdFromDoi, arxivIdFromUrl, plainPaperId, unkeyedRecordId } from '../../papers/identifiers.js';
 import { publicationTypeOf, venueIsPublisher } from '../../papers/publication-type.js';
 import { pagesFrom } from '../../papers/page-range.js';
 import { publishedVenue } from '../../papers/preprint-servers.js';
@@ -135,8 +134,7 @@ export function risRecordToRecord(tags: Map<string, string[]>): Record<string, u
   // stores it (bare), not as the DO line wrote it (a link, doi:…). Another writer's AN, an
   // accession number of another database, is not taken.
   const key = first(tags, 'ID') ?? (tags.get('AN') ?? []).find((accession) => /^WOS:\S+$/.test(accession));
-  const id =
-    (key === undefined ? undefined : plainPaperId(key)) ?? (doi ? normalizeDoi(doi) : undefined) ?? (title ? contentId('ris', title, year) : undefined);
+  const id = (key === undefined ? undefined : plainPaperId(key)) ?? unkeyedRecordId('ris', { doi, title, year });
   if (id) record.id = id;
   return record;
 }
