@@ -117,10 +117,8 @@ export class FacetColumns {
    */
   author(name: string, isLive: (label: number) => boolean): NamedAuthor | undefined {
     const id = this.authors.dictionary.idOf(wantedAuthorNames([name])[0]!);
-    if (id === undefined) return undefined;
-    let papers = 0;
-    for (let label = 0; label < this.labels; label++) if (isLive(label) && this.authors.idsOf(label).includes(id)) papers++;
-    return papers > 0 ? { name: this.authors.dictionary.values[id]!, papers } : undefined;
+    const papers = id === undefined ? 0 : this.authors.labelsWith(id, isLive);
+    return papers > 0 ? { name: this.authors.dictionary.values[id!]!, papers } : undefined;
   }
 
   /** Counts the facets `fields` over `labels` (each counted once as given: callers leave out tombstones). */
@@ -299,6 +297,20 @@ class ValueColumn {
       for (let at = offsets[label]!; at < offsets[label + 1]!; at++) add(ids[at]!);
     });
     return counted.top((id) => this.dictionary.values[id]!, limit);
+  }
+
+  /** How many labels `accept` keeps have the value `id`: one pass over the column, no label's ids copied out. */
+  labelsWith(id: number, accept: (label: number) => boolean): number {
+    const { ids, offsets } = this;
+    let found = 0;
+    for (let label = 0; label < this.labels; label++) {
+      for (let at = offsets[label]!; at < offsets[label + 1]!; at++) {
+        if (ids[at] !== id) continue;
+        if (accept(label)) found++;
+        break;
+      }
+    }
+    return found;
   }
 
   hasAny(values: readonly string[]): (label: number) => boolean {
