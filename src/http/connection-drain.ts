@@ -101,12 +101,13 @@ export function drainOnClose(server: Server): (timeoutMs: number, log: Logger) =
 function answerCutAtShutdown(response: ServerResponse): boolean {
   const socket = response.socket;
   if (socket === null || socket.destroyed || response.headersSent) return false;
+  // What the request log and the metrics report for it, answered or not (they counted a request
+  // whose client can no longer be written to as a 200).
+  response.statusCode = errorCatalog.shutting_down.status;
   if (!socket.writable) {
     socket.destroy();
     return true;
   }
-  // What the request log and the metrics report for it.
-  response.statusCode = errorCatalog.shutting_down.status;
   const requestId = response.getHeader('x-request-id');
   const answer = new AppError(
     'shutting_down',
